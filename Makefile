@@ -1,0 +1,48 @@
+# Every target creates what it needs: a fresh clone runs `make demo` or `make test` and nothing else.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+NODE_DIR := examples/node
+NODE_STAMP := $(NODE_DIR)/node_modules/.installed
+KUBECTL := $(VENV)/bin/kubectl
+
+.PHONY: all venv clients demo test lint bench report clean
+
+all: test
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+$(NODE_STAMP): $(NODE_DIR)/package.json $(NODE_DIR)/package-lock.json
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+$(KUBECTL): tests/clients/install_kubectl.py | $(STAMP)
+	$(PY) tests/clients/install_kubectl.py $(KUBECTL)
+
+clients: $(STAMP) $(NODE_STAMP) $(KUBECTL)
+
+lint: $(STAMP)
+	$(PY) -m ruff check proxy tests bench
+	$(PY) -m mypy
+
+test: lint clients
+	$(PY) -m pytest -q -p no:cacheprovider
+
+demo: $(STAMP) $(NODE_STAMP)
+	$(PY) examples/demo.py recordings/nginx-deploy.msgpack
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+report: clients
+	$(PY) -m proxy check --markdown docs/client-report.md -- $(PY) tests/clients/report_clients.py
+
+clean:
+	rm -rf $(VENV) $(NODE_DIR)/node_modules .mypy_cache .ruff_cache

@@ -1,0 +1,163 @@
+"""Layer 6: the command line. Thin: parse options, call the library, turn errors into one readable line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from proxy import __version__
+from proxy.clock import Clock, ManualClock, ScaledClock
+from proxy.engines.upstream import UpstreamError
+from proxy.recording.errors import RecordingError
+from proxy.server.run import until_signalled
+
+DEFAULT_LISTEN = "127.0.0.1:8001"
+
+
+class CliError(Exception):
+    """An error for the user: printed as one line, exit status 2."""
+
+
+def _positive(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (v > 0 and v < float("inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a positive number")
+    return v
+
+
+def _listen_check(listen: str, allow_remote: bool) -> None:
+    from proxy.server.app import is_loopback
+    from proxy.server.run import parse_listen
+
+    try:
+        host, _ = parse_listen(listen)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+    if not (is_loopback(host) or host == "localhost"):
+        if not allow_remote:
+            raise CliError(f"--listen {listen}: refusing to listen beyond loopback without --allow-remote "
+                           "(anyone who reaches the port can use your cluster credentials)")
+        print(f"watchproxy: WARNING: listening on {host}: other machines can reach this proxy",
+              file=sys.stderr)
+
+
+def _add_server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT",
+                   help=f"address to listen on (default {DEFAULT_LISTEN}; port 0 picks a free one)")
+    p.add_argument("--write-kubeconfig", metavar="PATH", help="write a kubeconfig pointing at the proxy")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow --listen on a non-loopback address (prints a warning)")
+    p.add_argument("--accept-host", action="append", default=[], metavar="NAME",
+                   help="also accept this Host header (default: loopback names only)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="watchproxy", description=__doc__)
+    p.add_argument("--version", action="version", version=f"watchproxy {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log every request")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("record", help="forward to a cluster and record everything")
+    r.add_argument("--out", required=True, metavar="FILE.msgpack")
+    r.add_argument("--kubeconfig",
+                   help="kubeconfig of the real cluster (default: $KUBECONFIG or ~/.kube/config)")
+    r.add_argument("--context", help="context to use from that kubeconfig")
+    r.add_argument("--keep-secret-data", action="store_true", help="do not redact Secret values")
+    r.add_argument("--allow-exec", action="store_true",
+                   help="forward exec/attach/portforward requests (not recorded)")
+    _add_server_options(r)
+
+    rp = sub.add_parser("replay", help="serve a recording with no cluster")
+    rp.add_argument("recording")
+    rp.add_argument("--mode", choices=("emulate", "exact"), default="emulate")
+    g = rp.add_mutually_exclusive_group()
+    g.add_argument("--speed", type=_positive, default=1.0, metavar="FACTOR",
+                   help="virtual time runs FACTOR times faster than real time (default 1)")
+    g.add_argument("--clock", choices=("manual",),
+                   help="time moves only through POST /_watchproxy/clock/advance")
+    rp.add_argument("--seed", type=int, default=0, help="seed for the randomized watch timeout (default 0)")
+    rp.add_argument("--min-request-timeout", type=_positive, metavar="SECONDS",
+                    help="the apiserver's --min-request-timeout (default: the recording's, else 1800)")
+    rp.add_argument("--history", type=_positive, metavar="SECONDS",
+                    help="emulate: keep this much event history; older resourceVersions get 410")
+    rp.add_argument("--on-miss", choices=("fail",), default="fail",
+                    help="what a request nothing recorded can answer gets: a 404 Status (fail)")
+    _add_server_options(rp)
+
+    i = sub.add_parser("inspect", help="summarise a recording")
+    i.add_argument("recording")
+    i.add_argument("--json", action="store_true", help="machine-readable output")
+    return p
+
+
+async def _record(a: argparse.Namespace) -> int:
+    from proxy.server.sessions import RecordSession
+
+    async with RecordSession(a.out, kubeconfig=a.kubeconfig, context=a.context, listen=a.listen,
+                             write_kubeconfig=a.write_kubeconfig, keep_secret_data=a.keep_secret_data,
+                             allow_exec=a.allow_exec, accept_hosts=tuple(a.accept_host)) as s:
+        upstream = s.recorder.upstream.server if s.recorder else "?"
+        print(f"watchproxy record: listening on {s.url}, forwarding to {upstream}, "
+              f"recording to {a.out}" + (f"; kubeconfig: {a.write_kubeconfig}" if a.write_kubeconfig else ""),
+              flush=True)
+        await until_signalled()
+    print(f"watchproxy record: {s.summary()}", flush=True)
+    return 0
+
+
+async def _replay(a: argparse.Namespace) -> int:
+    from proxy.server.sessions import ReplaySession
+
+    clock: Clock = ManualClock() if a.clock == "manual" else ScaledClock(a.speed)
+    async with ReplaySession(a.recording, mode=a.mode, clock=clock, seed=a.seed,
+                             min_request_timeout=a.min_request_timeout, history=a.history,
+                             listen=a.listen, write_kubeconfig=a.write_kubeconfig,
+                             accept_hosts=tuple(a.accept_host)) as s:
+        if s.loaded.torn_tail:
+            print(f"watchproxy: warning: {s.loaded.torn_tail}", file=sys.stderr)
+        timing = "manual clock" if a.clock == "manual" else f"speed {a.speed:g}"
+        print(f"watchproxy replay: listening on {s.url}, serving {a.recording} ({a.mode} mode, {timing}, "
+              f"seed {a.seed})" + (f"; kubeconfig: {a.write_kubeconfig}" if a.write_kubeconfig else ""),
+              flush=True)
+        await until_signalled()
+    print(f"watchproxy replay: served {len(s.log.entries) + s.log.dropped} requests, "
+          f"{s.misses.count} misses", flush=True)
+    return 0
+
+
+def _inspect(a: argparse.Namespace) -> int:
+    from proxy.report.summary import render_text, summarize
+
+    s = summarize(a.recording)
+    print(json.dumps(s.to_json(), indent=1) if a.json else render_text(s))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="watchproxy: %(levelname)s: %(message)s", stream=sys.stderr)
+    try:
+        if args.command in ("record", "replay"):
+            _listen_check(args.listen, args.allow_remote)
+            return asyncio.run(_record(args) if args.command == "record" else _replay(args))
+        if args.command == "inspect":
+            return _inspect(args)
+    except (CliError, RecordingError, UpstreamError, ValueError) as exc:
+        print(f"watchproxy: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"watchproxy: error: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 2

@@ -1,0 +1,108 @@
+"""Layer 3: the only source of time for replay.
+
+Engines ask `now()` and wait with `sleep_until(t)` in virtual seconds. `ScaledClock` maps them onto the
+event loop's clock times a speed factor; `ManualClock` moves only when a test (or the control API) calls
+`advance`, so a 40-minute watch timeout is tested in milliseconds and always fires at the same instant.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Virtual seconds since the replay started."""
+        ...
+
+    async def sleep_until(self, t: float) -> None:
+        """Return once virtual time has reached `t` (at once if it already has)."""
+        ...
+
+
+class ScaledClock:
+    """Real (event loop) time multiplied by `speed`: 60 plays an hour in a minute."""
+
+    def __init__(self, speed: float = 1.0) -> None:
+        if not (speed > 0 and speed < float("inf")):
+            raise ValueError("speed must be a positive, finite number")
+        self.speed = speed
+        self._origin: float | None = None
+
+    def _loop_time(self) -> float:
+        t = asyncio.get_running_loop().time()
+        if self._origin is None:
+            self._origin = t
+        return t - self._origin
+
+    def now(self) -> float:
+        return self._loop_time() * self.speed
+
+    async def sleep_until(self, t: float) -> None:
+        delay = (t - self.now()) / self.speed
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class ManualClock:
+    """Time stands still until `advance`; then everything due fires in deadline order."""
+
+    # Loop turns given to woken tasks between two deadlines, so the one due first has written its bytes
+    # before the next one runs. A task woken here needs a few turns to reach its next wait.
+    _SETTLE_TURNS = 8
+
+    def __init__(self, start: float = 0.0) -> None:
+        self._now = start
+        self._seq = itertools.count()
+        self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
+        self._lock: asyncio.Lock | None = None
+
+    def now(self) -> float:
+        return self._now
+
+    @property
+    def next_deadline(self) -> float | None:
+        """The earliest time something waits for, or None."""
+        while self._sleepers and self._sleepers[0][2].done():
+            heapq.heappop(self._sleepers)
+        return self._sleepers[0][0] if self._sleepers else None
+
+    async def sleep_until(self, t: float) -> None:
+        if t <= self._now:
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._sleepers, (t, next(self._seq), fut))
+        try:
+            await fut
+        finally:
+            if not fut.done():
+                fut.cancel()
+
+    async def _settle(self) -> None:
+        for _ in range(self._SETTLE_TURNS):
+            await asyncio.sleep(0)
+
+    async def advance(self, seconds: float) -> float:
+        """Move forward by `seconds`, firing every deadline on the way in order; returns the new time."""
+        if not seconds >= 0:
+            raise ValueError("a clock only moves forward")
+        return await self.advance_to(self._now + seconds)
+
+    async def advance_to(self, target: float) -> float:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            await self._settle()
+            while (nd := self.next_deadline) is not None and nd <= target:
+                self._now = max(self._now, nd)
+                while self._sleepers and self._sleepers[0][0] <= self._now:
+                    _, _, fut = heapq.heappop(self._sleepers)
+                    if not fut.done():
+                        fut.set_result(None)
+                await self._settle()
+            self._now = max(self._now, target)
+            await self._settle()
+            return self._now

@@ -1,0 +1,65 @@
+"""What every engine is given and writes to: I/O-free interfaces that the server (and tests) implement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from proxy.engines.requestlog import LogEntry
+from proxy.recording.records import Headers, header_value
+from proxy.wire.request import RequestInfo, classify
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    method: str
+    path: str
+    query: str
+    headers: Headers = ()
+    body: bytes = b""
+    remote: str = ""
+    info: RequestInfo = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "info", classify(self.method, self.path, self.query))
+
+    def header(self, name: str, default: str = "") -> str:
+        return header_value(self.headers, name, default)
+
+    @property
+    def target(self) -> str:
+        return f"{self.path}?{self.query}" if self.query else self.path
+
+
+class ClientGone(Exception):
+    """The client disconnected while we were sending to it."""
+
+
+class Responder(Protocol):
+    """Where an engine writes its answer. `send` raises ClientGone once the client has left."""
+
+    @property
+    def started(self) -> bool: ...
+
+    async def start(self, status: int, reason: str, headers: Headers, *,
+                    content_length: int | None = None) -> None:
+        """Send the status line and headers at once (watches flush them before any event)."""
+        ...
+
+    async def send(self, data: bytes) -> None: ...
+
+    async def finish(self) -> None:
+        """End the body cleanly (the terminating chunk for chunked bodies)."""
+        ...
+
+    async def abort(self) -> None:
+        """Drop the connection with a reset, without ending the body."""
+        ...
+
+    async def wait_closed(self) -> None:
+        """Return when the client has gone away (used by streams that never end on their own)."""
+        ...
+
+
+class Engine(Protocol):
+    async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None: ...

@@ -1,0 +1,74 @@
+"""Play one recorded exchange onto a responder on the clock: head, frames at their offsets, the ending.
+
+Shared by exact replay and by emulate mode for everything that is not a list or watch.
+"""
+
+from __future__ import annotations
+
+from proxy.clock import Clock
+from proxy.engines.base import ClientGone, Responder
+from proxy.engines.requestlog import LogEntry
+from proxy.engines.store import Exchange
+from proxy.recording.records import EndHow
+from proxy.wire.status import status_bytes
+
+_JSON = (("Content-Type", "application/json"),)
+
+
+async def send_status(out: Responder, code: int, message: str, entry: LogEntry,
+                      details: dict[str, object] | None = None,
+                      extra_headers: tuple[tuple[str, str], ...] = ()) -> None:
+    """A complete Status answer (what every client prints), for errors the proxy itself decides on."""
+    body = status_bytes(code, message, details=details)
+    entry.status = code
+    await out.start(code, "", _JSON + extra_headers, content_length=len(body))
+    await out.send(body)
+    await out.finish()
+
+
+async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> None:
+    """Replay `ex` as recorded, shifted to start now; ends the way the recorded one ended."""
+    t0 = clock.now()
+    base = ex.request.t
+    if ex.response is None:
+        # The recorder could not reach the apiserver and answered 503 itself; replay that answer.
+        detail = ex.end.error if ex.end else "no response was recorded"
+        await send_status(out, 503, detail, entry)
+        entry.ended("complete", "recorded upstream error")
+        return
+    resp = ex.response
+    await clock.sleep_until(t0 + resp.t - base)
+    frames = ex.frames
+    how = ex.how
+    recorded_length = resp.header("Content-Length")
+    length = sum(len(f.data) for f in frames) if recorded_length and how == EndHow.COMPLETE else None
+    entry.status = resp.status
+    await out.start(resp.status, resp.reason, resp.headers, content_length=length)
+    watch = ex.is_watch_stream
+    i, n = 0, len(frames)
+    try:
+        while i < n:
+            await clock.sleep_until(t0 + frames[i].t - base)
+            now = clock.now()
+            j = i + 1
+            while j < n and t0 + frames[j].t - base <= now:  # everything already due goes in one write
+                j += 1
+            await out.send(b"".join(f.data for f in frames[i:j]) if j - i > 1 else frames[i].data)
+            if watch:
+                entry.events += j - i
+            i = j
+        if ex.end is not None:
+            await clock.sleep_until(t0 + ex.end.t - base)
+    except ClientGone:
+        entry.ended("client-closed")
+        return
+    if how in (EndHow.COMPLETE, EndHow.SERVER_CLOSED):
+        await out.finish()
+        entry.ended("server-closed" if watch else "complete")
+    elif how == EndHow.UPSTREAM_ERROR:
+        await out.abort()
+        entry.ended("reset", ex.end.error if ex.end else "")
+    else:
+        # The recorded client left first (or the recording stopped): the server never ended this stream.
+        await out.wait_closed()
+        entry.ended("client-closed")

@@ -1,0 +1,73 @@
+"""A recording loaded for replay: its exchanges, each with request, response head, frames and ending."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from proxy.recording.reader import RecordingReader
+from proxy.recording.records import End, EndHow, Frame, Header, Request, Response
+from proxy.wire.match import MatchKey, match_key
+from proxy.wire.request import RequestInfo, classify
+
+
+@dataclass(slots=True)
+class Exchange:
+    id: int
+    request: Request
+    response: Response | None = None
+    frames: list[Frame] = field(default_factory=list)
+    end: End | None = None
+
+    @property
+    def info(self) -> RequestInfo:
+        return classify(self.request.method, self.request.path, self.request.query)
+
+    @property
+    def key(self) -> MatchKey:
+        r = self.request
+        return match_key(r.method, r.path, r.query, r.header("Accept"))
+
+    @property
+    def how(self) -> EndHow:
+        """How it ended; an exchange cut off by a crash ended as far as the file knows."""
+        return self.end.how if self.end else EndHow.CLIENT_CLOSED
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(f.data for f in self.frames)
+
+    @property
+    def is_watch_stream(self) -> bool:
+        return self.info.verb == "watch" and self.response is not None and self.response.status == 200
+
+
+@dataclass
+class Loaded:
+    path: str
+    header: Header
+    exchanges: dict[int, Exchange]
+    torn_tail: str | None
+    duration: float
+
+
+def load(path: str | os.PathLike[str]) -> Loaded:
+    """Read a whole recording into exchanges (in order of their requests)."""
+    exchanges: dict[int, Exchange] = {}
+    last_t = 0.0
+    with RecordingReader(path) as reader:
+        for rec in reader.records():
+            last_t = max(last_t, rec.t)
+            if isinstance(rec, Request):
+                exchanges[rec.ex] = Exchange(rec.ex, rec)
+                continue
+            ex = exchanges.get(rec.ex)
+            if ex is None:
+                continue  # a record of an exchange whose request was lost: nothing can replay it
+            if isinstance(rec, Frame):
+                ex.frames.append(rec)
+            elif isinstance(rec, Response):
+                ex.response = rec
+            elif isinstance(rec, End):
+                ex.end = rec
+        return Loaded(str(path), reader.header, exchanges, reader.torn_tail_message(), last_t)

@@ -1,0 +1,152 @@
+"""The connection to the real apiserver, authenticated with the user's own kubeconfig.
+
+Credentials are loaded by the `kubernetes` package (CA, client certificates, bearer tokens, token files,
+exec plugins, basic auth, insecure-skip-tls-verify, proxy-url, tls-server-name), so every kubeconfig that
+works for kubectl works here, without parsing it by hand. They live only in memory and in a private
+temporary directory removed at exit; nothing here logs them.
+
+Expiring credentials are refreshed, not cached forever: exec plugin tokens through the package's refresh
+hook when their expirationTimestamp passes, token files by re-reading them every minute as client-go does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import ssl
+import tempfile
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from proxy.recording.records import Headers
+
+TOKEN_FILE_REREAD_SECONDS = 60.0
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer",
+                         "transfer-encoding", "upgrade", "host", "content-length",
+                         "authorization", "proxy-authorization"})
+
+
+class UpstreamError(Exception):
+    """The apiserver cannot be reached or its credentials cannot be loaded (message safe to show)."""
+
+
+@dataclass
+class _Creds:
+    host: str
+    ssl: ssl.SSLContext | bool
+    server_hostname: str | None
+    proxy: str | None
+    config: Any  # kubernetes.client.Configuration
+    uses_token_file: bool
+    loaded_at: float
+
+
+def _load(kubeconfig: str | None, context: str | None, tmpdir: str) -> _Creds:
+    from kubernetes import client, config
+    from kubernetes.config.kube_config import _get_kube_config_loader
+
+    cfg = client.Configuration()
+    try:
+        path = kubeconfig or config.kube_config.KUBE_CONFIG_DEFAULT_LOCATION
+        loader = _get_kube_config_loader(  # type: ignore[no-untyped-call]
+            filename=path, active_context=context, persist_config=False, temp_file_path=tmpdir)
+        loader.load_and_set(cfg)
+    except Exception as exc:  # the loader raises many types; its messages carry no secrets
+        raise UpstreamError(f"cannot load kubeconfig {kubeconfig or '(default)'}: {exc}") from None
+    uses_token_file = "tokenFile" in getattr(loader, "_user", {})
+    sslctx: ssl.SSLContext | bool = False
+    if cfg.host.startswith("https"):
+        ctx = ssl.create_default_context(cafile=cfg.ssl_ca_cert or None)
+        if not cfg.verify_ssl:
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+        if cfg.cert_file:
+            ctx.load_cert_chain(cfg.cert_file, cfg.key_file or None)
+        sslctx = ctx
+    return _Creds(host=cfg.host.rstrip("/"), ssl=sslctx, server_hostname=cfg.tls_server_name or None,
+                  proxy=cfg.proxy or None, config=cfg, uses_token_file=uses_token_file,
+                  loaded_at=time.monotonic())
+
+
+class Upstream:
+    """An aiohttp session to the apiserver with credentials that stay fresh."""
+
+    def __init__(self, kubeconfig: str | None = None, context: str | None = None,
+                 connect_timeout: float = 10.0) -> None:
+        self._kubeconfig = kubeconfig
+        self._context = context
+        self._tmpdir = tempfile.mkdtemp(prefix="watchproxy-creds-")
+        self._creds = _load(kubeconfig, context, self._tmpdir)
+        self._lock = asyncio.Lock()
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout,
+                                              connect=connect_timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def server(self) -> str:
+        return self._creds.host
+
+    async def _fresh(self) -> tuple[_Creds, str | None]:
+        creds = self._creds
+        if creds.uses_token_file and time.monotonic() - creds.loaded_at > TOKEN_FILE_REREAD_SECONDS:
+            async with self._lock:
+                if self._creds is creds:
+                    self._creds = await asyncio.to_thread(_load, self._kubeconfig, self._context,
+                                                          self._tmpdir)
+            creds = self._creds
+        cfg = creds.config
+        if cfg.refresh_api_key_hook is not None:  # may run an exec plugin: keep it off the event loop
+            auth = await asyncio.to_thread(cfg.get_api_key_with_prefix, "BearerToken")
+        else:
+            auth = cfg.api_key.get("BearerToken")
+        return creds, auth
+
+    def _session_for(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=0, force_close=False)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout,
+                                                  auto_decompress=False, skip_auto_headers=("User-Agent",
+                                                  "Accept-Encoding", "Accept", "Content-Type"))
+        return self._session
+
+    async def request(self, method: str, path: str, query: str, headers: Headers,
+                      body: bytes) -> aiohttp.ClientResponse:
+        creds, auth = await self._fresh()
+        out = [(k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP]
+        if auth:
+            out.append(("Authorization", auth))
+        url = creds.host + path + (f"?{query}" if query else "")
+        try:
+            return await self._session_for().request(
+                method, URL(url, encoded=True), headers=out, data=body or None,
+                ssl=creds.ssl, server_hostname=creds.server_hostname, proxy=creds.proxy,
+                allow_redirects=False)
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise UpstreamError(f"apiserver {creds.host} unreachable: {describe(exc)}") from None
+
+    async def version(self) -> str:
+        """The apiserver's gitVersion, for the recording header; "" when it cannot say."""
+        try:
+            resp = await self.request("GET", "/version", "", (("Accept", "application/json"),), b"")
+            async with resp:
+                if resp.status == 200:
+                    data = await resp.json(content_type=None)
+                    return str(data.get("gitVersion", ""))
+        except (UpstreamError, aiohttp.ClientError, ValueError, TimeoutError):
+            pass
+        return ""
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+        shutil.rmtree(self._tmpdir, ignore_errors=True)
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line description of a connection error, without tracebacks."""
+    text = str(exc) or type(exc).__name__
+    return text.splitlines()[0][:300]

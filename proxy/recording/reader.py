@@ -1,0 +1,139 @@
+"""Streaming reader: constant memory, clear errors with byte offsets, torn tails tolerated.
+
+The recorder writes each record with one write() before forwarding it, so a killed proxy leaves at worst
+one partial record at the end. That torn tail is reported, not fatal: every whole record before it is
+still served. Anything else malformed is refused with the record number and byte offset.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+import msgpack
+
+from proxy.recording import compat
+from proxy.recording.errors import RecordingError
+from proxy.recording.records import Header, Record, header_from_wire, record_from_wire
+
+_CHUNK = 256 * 1024
+# Limits keep a hostile or corrupt file from making the reader allocate gigabytes from a length prefix.
+_LIMITS = {
+    "max_buffer_size": 256 * 1024 * 1024,
+    "max_bin_len": 128 * 1024 * 1024,
+    "max_str_len": 16 * 1024 * 1024,
+    "max_array_len": 1_000_000,
+    "max_map_len": 100_000,
+    "max_ext_len": 0,
+}
+
+
+class RecordingReader:
+    """Opens a recording, checks its header, then yields decoded records one at a time."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = str(path)
+        self.torn_tail: tuple[int, int] | None = None  # (offset, bytes) of a partial final record
+        self.records_read = 0
+        self.size = 0
+        try:
+            self._file: BinaryIO = open(self.path, "rb")  # noqa: SIM115 - closed by close()/__exit__
+            self.size = os.fstat(self._file.fileno()).st_size
+        except OSError as exc:
+            raise RecordingError(exc.strerror or str(exc), path=self.path) from None
+        self._unpacker = msgpack.Unpacker(raw=False, strict_map_key=True, **_LIMITS)
+        self._fed = 0
+        self._eof = False
+        self.header = self._read_header()
+
+    def __enter__(self) -> RecordingReader:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._file.close()
+
+    @property
+    def offset(self) -> int:
+        """Bytes consumed so far: where the next record starts."""
+        return int(self._unpacker.tell())
+
+    def _fill(self) -> bool:
+        data = self._file.read(_CHUNK)
+        if not data:
+            self._eof = True
+            return False
+        try:
+            self._unpacker.feed(data)
+        except msgpack.BufferFull:
+            raise RecordingError("a record is larger than the reader allows (corrupt length?)",
+                                 path=self.path, offset=self.offset) from None
+        self._fed += len(data)
+        return True
+
+    def _next_object(self, index: int) -> object | None:
+        """The next whole msgpack object, or None at end of file (recording a torn tail if any)."""
+        while True:
+            start = self.offset
+            try:
+                obj: object = next(self._unpacker)
+                return obj
+            except StopIteration:
+                if self._fill():
+                    continue
+                if self._fed > start:
+                    self.torn_tail = (start, self._fed - start)
+                return None
+            except Exception as exc:  # msgpack raises several types for corrupt input
+                raise RecordingError(f"corrupt data ({type(exc).__name__}: {exc})",
+                                     path=self.path, offset=start, index=index) from None
+
+    def _read_header(self) -> Header:
+        obj = self._next_object(0)
+        if obj is None:
+            if self._fed == 0:
+                raise RecordingError("empty file, not a watchproxy recording", path=self.path)
+            raise RecordingError("not a watchproxy recording (truncated or foreign data at the start)",
+                                 path=self.path, offset=0)
+        try:
+            header = header_from_wire(obj)
+        except ValueError as exc:
+            raise RecordingError(str(exc), path=self.path, offset=0) from None
+        compat.check_version(header, self.path)
+        return header
+
+    def records(self) -> Iterator[Record]:
+        """Yield every whole record after the header, in file order."""
+        upgrade = compat.upgrader(self.header.version)
+        while True:
+            index = self.records_read + 1
+            start = self.offset
+            obj = self._next_object(index)
+            if obj is None:
+                return
+            try:
+                rec = record_from_wire(upgrade(obj))
+            except ValueError as exc:
+                raise RecordingError(str(exc), path=self.path, offset=start, index=index) from None
+            self.records_read += 1
+            yield rec
+
+    def torn_tail_message(self) -> str | None:
+        if self.torn_tail is None:
+            return None
+        off, n = self.torn_tail
+        return (f"{self.path}: the last record at byte {off} is truncated ({n} bytes); "
+                f"{self.records_read} whole records before it were read")
+
+
+def read_records(path: str | os.PathLike[str] | Path) -> tuple[Header, list[Record], str | None]:
+    """Read a whole recording into memory; for small files and tests. Returns the torn-tail note too."""
+    with RecordingReader(path) as reader:
+        recs = list(reader.records())
+        return reader.header, recs, reader.torn_tail_message()

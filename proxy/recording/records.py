@@ -1,0 +1,209 @@
+"""The records of a recording and their msgpack map form.
+
+A recording is a msgpack stream of maps with string keys: one header, then records tagged with `kind` and
+the exchange id `ex` they belong to. Times `t` are seconds since the recording started, on a monotonic
+clock, so the timing of every watch event survives wall-clock jumps. See recordings/README.md.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT = "watchproxy-recording"
+VERSION = 1
+
+Headers = tuple[tuple[str, str], ...]
+
+
+class EndHow(enum.StrEnum):
+    """How an exchange ended; replay ends it the same way."""
+
+    COMPLETE = "complete"  # a whole, non-streaming response was delivered
+    SERVER_CLOSED = "server-closed"  # a stream the server ended cleanly (terminating chunk)
+    CLIENT_CLOSED = "client-closed"  # the client went away first
+    UPSTREAM_ERROR = "upstream-error"  # reset, truncated body, unreachable: `error` says which
+    NOT_FORWARDED = "not-forwarded"  # the proxy refused it (policy, recording unwritable)
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    started_at: str  # UTC wall clock, ISO 8601 with Z
+    upstream: str = ""
+    upstream_version: str = ""
+    redactions: tuple[str, ...] = ()
+    synthesized: bool = False
+    generator: str = "watchproxy"
+    meta: dict[str, Any] = field(default_factory=dict)
+    version: int = VERSION
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "kind": "header",
+            "format": FORMAT,
+            "version": self.version,
+            "started_at": self.started_at,
+            "upstream": {"server": self.upstream, "version": self.upstream_version},
+            "redactions": list(self.redactions),
+            "synthesized": self.synthesized,
+            "generator": self.generator,
+            "meta": self.meta,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    ex: int
+    t: float
+    method: str
+    path: str
+    query: str  # the raw query string, without '?'
+    headers: Headers = ()
+    body: bytes = b""
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"kind": "request", "ex": self.ex, "t": self.t, "method": self.method, "path": self.path,
+                "query": self.query, "headers": [list(h) for h in self.headers], "body": self.body}
+
+    def header(self, name: str, default: str = "") -> str:
+        return header_value(self.headers, name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    ex: int
+    t: float
+    status: int
+    reason: str
+    headers: Headers = ()
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"kind": "response", "ex": self.ex, "t": self.t, "status": self.status,
+                "reason": self.reason, "headers": [list(h) for h in self.headers]}
+
+    def header(self, name: str, default: str = "") -> str:
+        return header_value(self.headers, name, default)
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One watch event (a whole JSON line or protobuf frame) or, for other bodies, one piece as received."""
+
+    ex: int
+    t: float
+    data: bytes
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"kind": "frame", "ex": self.ex, "t": self.t, "data": self.data}
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    ex: int
+    t: float
+    how: EndHow
+    error: str = ""
+
+    def to_wire(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"kind": "end", "ex": self.ex, "t": self.t, "how": str(self.how)}
+        if self.error:
+            d["error"] = self.error
+        return d
+
+
+Record = Request | Response | Frame | End
+
+
+def header_value(headers: Headers, name: str, default: str = "") -> str:
+    lname = name.lower()
+    for k, v in headers:
+        if k.lower() == lname:
+            return v
+    return default
+
+
+class _Invalid(ValueError):
+    pass
+
+
+def _get(m: dict[str, Any], key: str, typ: type | tuple[type, ...], default: Any = ...) -> Any:
+    if key not in m:
+        if default is ...:
+            raise _Invalid(f"{m.get('kind', '?')} record lacks {key!r}")
+        return default
+    v = m[key]
+    if typ is float and isinstance(v, int) and not isinstance(v, bool):
+        return float(v)
+    if not isinstance(v, typ) or (typ is int and isinstance(v, bool)):
+        raise _Invalid(f"{m.get('kind', '?')} record field {key!r} has type {type(v).__name__}")
+    return v
+
+
+def _headers(m: dict[str, Any]) -> Headers:
+    raw = _get(m, "headers", list, [])
+    out = []
+    for h in raw:
+        if not (isinstance(h, list) and len(h) == 2 and isinstance(h[0], str) and isinstance(h[1], str)):
+            raise _Invalid(f"{m.get('kind')} record has a malformed header entry")
+        out.append((h[0], h[1]))
+    return tuple(out)
+
+
+def _time(m: dict[str, Any]) -> float:
+    t: float = _get(m, "t", float)
+    if not (t >= 0.0 and t < 1e12):  # also false for NaN
+        raise _Invalid(f"{m.get('kind')} record has an impossible time {t!r}")
+    return t
+
+
+def _ex(m: dict[str, Any]) -> int:
+    ex: int = _get(m, "ex", int)
+    if ex < 0:
+        raise _Invalid(f"{m.get('kind')} record has a negative exchange id")
+    return ex
+
+
+def record_from_wire(m: Any) -> Record:
+    """Decode one record map; raises ValueError with a readable reason for anything malformed."""
+    if not isinstance(m, dict):
+        raise _Invalid(f"expected a map, found {type(m).__name__}")
+    kind = m.get("kind")
+    if kind == "frame":
+        return Frame(_ex(m), _time(m), _get(m, "data", bytes))
+    if kind == "request":
+        return Request(_ex(m), _time(m), _get(m, "method", str), _get(m, "path", str),
+                       _get(m, "query", str, ""), _headers(m), _get(m, "body", bytes, b""))
+    if kind == "response":
+        status = _get(m, "status", int)
+        if not 100 <= status <= 999:
+            raise _Invalid(f"response record has an impossible status {status}")
+        return Response(_ex(m), _time(m), status, _get(m, "reason", str, ""), _headers(m))
+    if kind == "end":
+        how = _get(m, "how", str)
+        try:
+            end_how = EndHow(how)
+        except ValueError:
+            raise _Invalid(f"end record has an unknown ending {how!r}") from None
+        return End(_ex(m), _time(m), end_how, _get(m, "error", str, ""))
+    raise _Invalid(f"unknown record kind {kind!r}")
+
+
+def header_from_wire(m: Any) -> Header:
+    if not isinstance(m, dict) or m.get("format") != FORMAT or m.get("kind") != "header":
+        raise _Invalid("not a watchproxy recording (no watchproxy header at the start)")
+    up = m.get("upstream") or {}
+    if not isinstance(up, dict):
+        raise _Invalid("header field 'upstream' is not a map")
+    redactions = _get(m, "redactions", list, [])
+    meta = _get(m, "meta", dict, {})
+    return Header(
+        started_at=_get(m, "started_at", str, ""),
+        upstream=str(up.get("server") or ""),
+        upstream_version=str(up.get("version") or ""),
+        redactions=tuple(str(r) for r in redactions),
+        synthesized=bool(m.get("synthesized", False)),
+        generator=str(m.get("generator", "")),
+        meta=meta,
+        version=_get(m, "version", int),
+    )

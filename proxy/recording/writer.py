@@ -1,0 +1,56 @@
+"""Append-only writer. Each call hands its bytes to the kernel in one write before returning.
+
+The recorder calls `write` before it forwards the same bytes to the client: a proxy killed at any moment
+has already put every event a client received into the file. (fsync is not needed for that; it would only
+protect against power loss, at a large cost per event.)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgpack
+
+from proxy.recording.errors import RecordingError
+from proxy.recording.records import Header, Record
+
+
+class RecordingWriter:
+    def __init__(self, path: str | os.PathLike[str], header: Header) -> None:
+        self.path = str(path)
+        self.records_written = 0
+        self.bytes_written = 0
+        self.failed: str | None = None
+        self._packer = msgpack.Packer(use_bin_type=True)
+        try:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            os.fchmod(self._fd, 0o600)  # also when the file existed with wider permissions
+        except OSError as exc:
+            raise RecordingError(f"cannot write: {exc.strerror or exc}", path=self.path) from None
+        self._write(self._packer.pack(header.to_wire()))
+
+    def _write(self, data: bytes) -> None:
+        if self._fd is None:
+            raise RecordingError(self.failed or "writer is closed", path=self.path)
+        view = memoryview(data)
+        try:
+            while view:
+                n = os.write(self._fd, view)
+                view = view[n:]
+        except OSError as exc:
+            self.failed = f"cannot write: {exc.strerror or exc}"
+            raise RecordingError(self.failed, path=self.path) from None
+        self.bytes_written += len(data)
+
+    def write(self, *records: Record) -> None:
+        """Append records with a single write."""
+        pack = self._packer.pack
+        self._write(b"".join(pack(r.to_wire()) for r in records))
+        self.records_written += len(records)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)

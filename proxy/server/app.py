@@ -1,0 +1,122 @@
+"""The aiohttp application: every path goes to the engine, except the control API under /_watchproxy/.
+
+Two guards sit in front, as in `kubectl proxy`: the Host header must name this machine (so a web page
+cannot reach the cluster through the proxy by DNS rebinding), and the control API answers only to
+loopback peers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from proxy.clock import Clock
+from proxy.engines.base import Engine, Incoming
+from proxy.engines.requestlog import RequestLog
+from proxy.server.responder import AiohttpResponder
+from proxy.wire.status import status_bytes
+
+log = logging.getLogger("watchproxy")
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})
+MAX_BODY = 3 * 1024 * 1024 + 1024  # the apiserver's own request size limit is 3 MiB
+CONTROL_PREFIX = "/_watchproxy/"
+
+
+@dataclass
+class ProxyState:
+    engine: Engine
+    log: RequestLog
+    mode: str
+    clock: Clock | None = None
+    allowed_hosts: frozenset[str] = LOOPBACK_NAMES
+    control: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
+    status_extra: Callable[[], dict[str, Any]] = field(default=lambda: {})
+    stopping: bool = False
+
+
+STATE = web.AppKey("watchproxy_state", ProxyState)
+
+
+def status_response(code: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
+    return web.Response(status=code, body=status_bytes(code, message), content_type="application/json",
+                        headers=headers)
+
+
+def is_loopback(addr: str | None) -> bool:
+    if not addr:
+        return False
+    try:
+        return ipaddress.ip_address(addr.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(host_header: str) -> str:
+    h = host_header.strip().lower()
+    if h.startswith("["):
+        return h[1: h.find("]")] if "]" in h else h
+    return h.rsplit(":", 1)[0] if h.count(":") == 1 else h
+
+
+@web.middleware
+async def guard(request: web.Request,
+                handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> web.StreamResponse:
+    st = request.app[STATE]
+    host = host_name(request.headers.get("Host", ""))
+    if host not in st.allowed_hosts:
+        log.warning("refused request with Host %r (not in the accepted host list)", host[:100])
+        return status_response(403, f"watchproxy: Host {host!r} is not accepted; only "
+                               f"{', '.join(sorted(st.allowed_hosts))} (see --accept-host)")
+    return await handler(request)
+
+
+async def _proxy(request: web.Request) -> web.StreamResponse:
+    st = request.app[STATE]
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return status_response(413, "request body is larger than 3 MiB")
+    url = request.rel_url
+    headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.raw_headers)
+    inc = Incoming(request.method, url.raw_path, url.raw_query_string, headers, body,
+                   request.remote or "")
+    info = inc.info
+    entry = st.log.open(inc.method, inc.path, inc.query, info.verb, info.resource, info.namespace)
+    out = AiohttpResponder(request)
+    try:
+        await st.engine.serve(inc, out, entry)
+    except asyncio.CancelledError:
+        entry.ended("proxy-stopped" if st.stopping else "client-closed")
+        raise
+    except Exception as exc:  # a bug must cost one request, never the proxy
+        log.exception("internal error serving %s %s", inc.method, inc.path)
+        entry.ended("error", f"{type(exc).__name__}: {exc}")
+        if out.response is None:
+            return status_response(500, f"watchproxy internal error: {type(exc).__name__}")
+        await out.abort()
+    if out.response is None:
+        return status_response(500, "watchproxy internal error: the engine sent no response")
+    return out.response
+
+
+async def _control(request: web.Request) -> web.StreamResponse:
+    st = request.app[STATE]
+    if not is_loopback(request.remote):
+        return status_response(403, "the watchproxy control API answers only on loopback")
+    if st.control is None:
+        return status_response(404, f"no control API in {st.mode} mode")
+    return await st.control(request)
+
+
+def build_app(state: ProxyState) -> web.Application:
+    app = web.Application(middlewares=[guard], client_max_size=MAX_BODY)
+    app[STATE] = state
+    app.router.add_route("*", CONTROL_PREFIX + "{tail:.*}", _control)
+    app.router.add_route("*", "/{tail:.*}", _proxy)
+    return app

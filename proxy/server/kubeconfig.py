@@ -1,0 +1,34 @@
+"""A kubeconfig whose single context points at the proxy, so any client works by setting KUBECONFIG."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+
+def proxy_kubeconfig(url: str, namespace: str = "default") -> dict[str, object]:
+    # insecure-skip-tls-verify: @kubernetes/client-node refuses a plain http:// cluster without it;
+    # other clients ignore it for http. The empty user satisfies lightkube, which needs a user entry.
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": "watchproxy", "cluster": {"server": url, "insecure-skip-tls-verify": True}}],
+        "users": [{"name": "watchproxy", "user": {}}],
+        "contexts": [{"name": "watchproxy",
+                      "context": {"cluster": "watchproxy", "user": "watchproxy", "namespace": namespace}}],
+        "current-context": "watchproxy",
+        "preferences": {},
+    }
+
+
+def write_kubeconfig(path: str | os.PathLike[str], url: str, namespace: str = "default") -> None:
+    """Written with mode 0600 like every file watchproxy creates: kubeconfigs are habitually secret."""
+    p = Path(path)
+    if p.parent != Path(""):
+        p.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w") as f:
+        yaml.safe_dump(proxy_kubeconfig(url, namespace), f, sort_keys=False)

@@ -1,0 +1,60 @@
+"""Start the application on a socket, report the URL, run until stopped, shut down cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator
+from typing import Any
+
+from aiohttp import web
+
+from proxy.server.app import STATE
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    """`127.0.0.1:8001`, `[::1]:0`, `:8001` (loopback) -> (host, port)."""
+    host, sep, port = listen.rpartition(":")
+    if not sep:
+        host, port = "127.0.0.1", listen
+    host = host.strip("[]") or "127.0.0.1"
+    try:
+        p = int(port)
+    except ValueError:
+        raise ValueError(f"--listen {listen!r}: the port must be a number") from None
+    if not 0 <= p <= 65535:
+        raise ValueError(f"--listen {listen!r}: the port must be between 0 and 65535")
+    return host, p
+
+
+def url_of(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+@contextlib.asynccontextmanager
+async def running(app: web.Application, host: str, port: int) -> AsyncIterator[str]:
+    """Serve `app` while the block runs; yields the URL (with the real port when port was 0)."""
+    runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, host, port, reuse_address=True)
+        await site.start()
+        server: Any = site._server  # the bound port is only known here
+        bound = server.sockets[0].getsockname()
+        yield url_of(host, int(bound[1]))
+    finally:
+        app[STATE].stopping = True
+        await runner.cleanup()
+
+
+async def until_signalled() -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)

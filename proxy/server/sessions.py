@@ -1,0 +1,162 @@
+"""Record and replay sessions as async context managers: what the CLI, the pytest plugin and tests run."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from proxy import __version__
+from proxy.clock import Clock, ManualClock, ScaledClock
+from proxy.engines.base import Engine
+from proxy.engines.exact import ExactPlayer, Misses
+from proxy.engines.recorder import Recorder
+from proxy.engines.requestlog import RequestLog
+from proxy.engines.store import Loaded, load
+from proxy.engines.upstream import Upstream
+from proxy.recording.records import Header
+from proxy.recording.writer import RecordingWriter
+from proxy.server import control
+from proxy.server.app import LOOPBACK_NAMES, ProxyState, build_app
+from proxy.server.kubeconfig import write_kubeconfig
+from proxy.server.run import parse_listen, running
+
+REDACTION_POLICY = (
+    "credential headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie, any *token*, *secret*, "
+    "*password*, *credential*, *api-key* header)",
+)
+SECRET_POLICY = "Secret data, stringData and last-applied-configuration values"
+
+
+def accepted_hosts(listen_host: str, extra: tuple[str, ...]) -> frozenset[str]:
+    return LOOPBACK_NAMES | {listen_host.lower()} | {h.lower() for h in extra}
+
+
+class _Session:
+    url: str
+    state: ProxyState
+
+    def __init__(self, listen: str, write_kubeconfig: str | os.PathLike[str] | None,
+                 accept_hosts: tuple[str, ...]) -> None:
+        self._host, self._port = parse_listen(listen)
+        self.kubeconfig = str(write_kubeconfig) if write_kubeconfig else None
+        self._accept = accept_hosts
+        self._stack = contextlib.AsyncExitStack()
+
+    async def _serve(self, state: ProxyState) -> None:
+        self.state = state
+        self.url = await self._stack.enter_async_context(running(build_app(state), self._host, self._port))
+        if self.kubeconfig:
+            write_kubeconfig(self.kubeconfig, self.url)
+
+    @property
+    def log(self) -> RequestLog:
+        return self.state.log
+
+    async def __aexit__(self, t: type[BaseException] | None, e: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self._stack.aclose()
+
+
+class ReplaySession(_Session):
+    """Serve a recording. `mode` is "emulate" (a watch cache rebuilt from it) or "exact"."""
+
+    def __init__(self, recording: str | os.PathLike[str] | Loaded, *, mode: str = "emulate",
+                 clock: Clock | None = None, speed: float = 1.0, seed: int = 0,
+                 min_request_timeout: float | None = None, history: float | None = None,
+                 listen: str = "127.0.0.1:0", write_kubeconfig: str | os.PathLike[str] | None = None,
+                 accept_hosts: tuple[str, ...] = ()) -> None:
+        super().__init__(listen, write_kubeconfig, accept_hosts)
+        self.loaded = recording if isinstance(recording, Loaded) else load(recording)
+        self.mode = mode
+        self.clock: Clock = clock or ScaledClock(speed)
+        self.seed = seed
+        self.min_request_timeout = min_request_timeout
+        self.history = history
+        self.misses = Misses()
+        self.engine: Engine = self._engine()
+
+    def _engine(self) -> Engine:
+        if self.mode == "exact":
+            return ExactPlayer(self.loaded, self.clock, self.misses)
+        if self.mode == "emulate":
+            from proxy.engines.emulate.engine import Emulator
+
+            return Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
+                            min_request_timeout=self.min_request_timeout, history=self.history)
+        raise ValueError(f"unknown replay mode {self.mode!r} (emulate or exact)")
+
+    def _status(self) -> dict[str, Any]:
+        extra = getattr(self.engine, "status", None)
+        return {"recording": self.loaded.path, "misses": {"count": self.misses.count,
+                                                          "items": self.misses.items},
+                "seed": self.seed, **(extra() if callable(extra) else {})}
+
+    async def __aenter__(self) -> ReplaySession:
+        routes = getattr(self.engine, "control_routes", None)
+        state = ProxyState(engine=self.engine, log=RequestLog(self.clock.now), mode=self.mode,
+                           clock=self.clock, allowed_hosts=accepted_hosts(self._host, self._accept),
+                           control=control.router(routes() if callable(routes) else None),
+                           status_extra=self._status)
+        await self._serve(state)
+        return self
+
+    async def advance(self, seconds: float) -> float:
+        if not isinstance(self.clock, ManualClock):
+            raise TypeError("advance() needs a ManualClock")
+        return await self.clock.advance(seconds)
+
+
+class RecordSession(_Session):
+    """Forward to the apiserver of a kubeconfig and record everything to `out`."""
+
+    def __init__(self, out: str | os.PathLike[str], *, kubeconfig: str | None = None,
+                 context: str | None = None, listen: str = "127.0.0.1:0",
+                 write_kubeconfig: str | os.PathLike[str] | None = None, keep_secret_data: bool = False,
+                 allow_exec: bool = False, accept_hosts: tuple[str, ...] = ()) -> None:
+        super().__init__(listen, write_kubeconfig, accept_hosts)
+        self.out = str(out)
+        self._kubeconfig = kubeconfig
+        self._context = context
+        self._keep = keep_secret_data
+        self._allow_exec = allow_exec
+        self.recorder: Recorder | None = None
+        self.writer: RecordingWriter | None = None
+
+    async def __aenter__(self) -> RecordSession:
+        upstream = Upstream(self._kubeconfig, self._context)
+        self._stack.push_async_callback(upstream.close)
+        version = await upstream.version()
+        redactions = REDACTION_POLICY + (() if self._keep else (SECRET_POLICY,))
+        header = Header(started_at=dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
+                        upstream=upstream.server, upstream_version=version, redactions=redactions,
+                        generator=f"watchproxy {__version__}")
+        self.writer = RecordingWriter(self.out, header)
+        self._stack.callback(self.writer.close)
+        self.recorder = Recorder(upstream, self.writer, keep_secret_data=self._keep,
+                                 allow_exec=self._allow_exec)
+        state = ProxyState(engine=self.recorder, log=RequestLog(lambda: 0.0), mode="record",
+                           allowed_hosts=accepted_hosts(self._host, self._accept),
+                           control=control.router(), status_extra=self._status)
+        try:
+            await self._serve(state)
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    def _status(self) -> dict[str, Any]:
+        assert self.recorder is not None
+        s = self.recorder.stats
+        return {"recording": self.out, "exchanges": s.exchanges, "watches": s.watches, "events": s.events,
+                "bytes": s.bytes, "open_exchanges": s.open, "errors": s.errors}
+
+    def summary(self) -> str:
+        assert self.recorder is not None and self.writer is not None
+        s = self.recorder.stats
+        size = Path(self.out).stat().st_size if Path(self.out).exists() else 0
+        return (f"recorded {s.exchanges} exchanges ({s.watches} watches, {s.events} events) to {self.out} "
+                f"({size:,} bytes)" + (f"; {s.errors} errors" if s.errors else ""))

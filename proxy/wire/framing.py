@@ -1,0 +1,95 @@
+"""Split a watch body into whole events, whatever the HTTP chunking was.
+
+The apiserver flushes when its queue is empty, so one chunk may hold several events and one event may span
+chunks. A recording stores whole events (so replay can time each one); these splitters reassemble them.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+PROTOBUF_WATCH = "application/vnd.kubernetes.protobuf;stream=watch"
+_MAX_FRAME = 64 * 1024 * 1024
+
+
+class FrameSplitter(Protocol):
+    def feed(self, data: bytes) -> list[bytes]:
+        """Whole frames completed by this data, in order."""
+        ...
+
+    def pending(self) -> bytes:
+        """Bytes of an incomplete frame not yet returned (a torn event if the stream ends now)."""
+        ...
+
+
+class JsonLines:
+    """One compact JSON event per line, each ending in exactly one '\\n' (kept in the frame)."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        if not self._buf and data.endswith(b"\n") and data.count(b"\n") == 1:
+            return [data]  # the common case: one event per chunk
+        self._buf += data
+        end = self._buf.rfind(b"\n")
+        if end < 0:
+            return []
+        whole = bytes(self._buf[: end + 1])
+        del self._buf[: end + 1]
+        return [line + b"\n" for line in whole[:-1].split(b"\n")]
+
+    def pending(self) -> bytes:
+        return bytes(self._buf)
+
+
+class LengthPrefixed:
+    """Protobuf watch frames: a 4-byte big-endian length, then the message (both kept in the frame)."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        self._buf += data
+        out = []
+        while len(self._buf) >= 4:
+            n = int.from_bytes(self._buf[:4], "big")
+            if n > _MAX_FRAME or len(self._buf) < 4 + n:
+                break
+            out.append(bytes(self._buf[: 4 + n]))
+            del self._buf[: 4 + n]
+        return out
+
+    def pending(self) -> bytes:
+        return bytes(self._buf)
+
+
+class Raw:
+    """Anything else: each piece as received."""
+
+    def feed(self, data: bytes) -> list[bytes]:
+        return [data] if data else []
+
+    def pending(self) -> bytes:
+        return b""
+
+
+def media_type(content_type: str) -> str:
+    """`application/json; charset=utf-8` -> `application/json` (parameters that matter are kept)."""
+    parts = [p.strip() for p in content_type.split(";") if p.strip()]
+    if not parts:
+        return ""
+    keep = [p.replace(" ", "") for p in parts[1:] if p.lower().startswith("stream=")]
+    return ";".join([parts[0].lower(), *keep])
+
+
+def splitter_for(content_type: str, *, streaming: bool, encoded: bool = False) -> FrameSplitter:
+    """The splitter for a response body. Only uncompressed watch streams are split into events."""
+    if not streaming or encoded:
+        return Raw()
+    mt = media_type(content_type)
+    if mt == PROTOBUF_WATCH or mt.startswith("application/vnd.kubernetes.protobuf"):
+        return LengthPrefixed()
+    if mt in ("application/json", "application/yaml") or mt.endswith("+json"):
+        return JsonLines()
+    return Raw()

@@ -1,0 +1,78 @@
+"""How exact replay matches an incoming request to recorded ones, and explains a miss.
+
+A match key ignores what legitimately changes between runs (`resourceVersion`, `timeoutSeconds`,
+`timeout`) and normalises what is spelled differently by different clients for the same meaning (boolean
+values, parameter order, Accept variants that select the same representation). Selectors, paths and the
+representation still have to agree.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from proxy.wire.params import parse_bool, query_pairs
+
+VOLATILE = frozenset({"resourceVersion", "timeoutSeconds", "timeout"})
+_BOOLEANS = frozenset({"watch", "allowWatchBookmarks", "sendInitialEvents", "pretty"})
+
+
+def representation(accept: str) -> str:
+    """Which representation an Accept header selects: table, discovery-v2, protobuf, json or other."""
+    a = accept.replace(" ", "").lower()
+    if "as=table" in a:
+        return "table"
+    if "as=apigroupdiscoverylist" in a:
+        return "discovery"
+    first = a.split(",")[0].split(";")[0]
+    if first.startswith("application/vnd.kubernetes.protobuf"):
+        return "protobuf"
+    if first in ("", "*/*", "application/json", "application/*"):
+        return "json"
+    return first
+
+
+def normalized_query(query: str) -> str:
+    pairs = []
+    for k, v in query_pairs(query):
+        if k in VOLATILE:
+            continue
+        if k in _BOOLEANS:
+            v = "true" if parse_bool(v) else "false"
+        pairs.append((k, v))
+    return "&".join(f"{k}={v}" for k, v in sorted(pairs))
+
+
+@dataclass(frozen=True, slots=True)
+class MatchKey:
+    method: str
+    path: str
+    query: str
+    representation: str
+
+    def __str__(self) -> str:
+        q = f"?{self.query}" if self.query else ""
+        rep = "" if self.representation == "json" else f" [{self.representation}]"
+        return f"{self.method} {self.path}{q}{rep}"
+
+
+def match_key(method: str, path: str, query: str, accept: str) -> MatchKey:
+    return MatchKey(method.upper(), path, normalized_query(query), representation(accept))
+
+
+def differences(want: MatchKey, have: MatchKey) -> list[str]:
+    """What keeps `have` (recorded) from answering `want` (asked), in words."""
+    out = []
+    for name in ("method", "path", "query", "representation"):
+        a, b = getattr(want, name), getattr(have, name)
+        if a != b:
+            out.append(f"{name} {b!r} != {a!r}")
+    return out
+
+
+def nearest(want: MatchKey, candidates: list[MatchKey], n: int = 3) -> list[MatchKey]:
+    def score(c: MatchKey) -> float:
+        s = difflib.SequenceMatcher(None, str(want), str(c)).ratio()
+        return s + (1.0 if c.path == want.path else 0.0) + (0.5 if c.method == want.method else 0.0)
+
+    return sorted(set(candidates), key=lambda c: (-score(c), str(c)))[:n]

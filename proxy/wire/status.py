@@ -1,0 +1,40 @@
+"""`Status` objects: the body every Kubernetes client knows how to print."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+_REASONS = {
+    400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed",
+    406: "NotAcceptable", 409: "Conflict", 410: "Expired", 415: "UnsupportedMediaType", 422: "Invalid",
+    429: "TooManyRequests", 500: "InternalError", 501: "NotImplemented", 502: "BadGateway",
+    503: "ServiceUnavailable", 504: "Timeout",
+}
+
+
+def reason_for(code: int) -> str:
+    return _REASONS.get(code, "Unknown")
+
+
+def status(code: int, message: str, reason: str | None = None,
+           details: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": message, "reason": reason or reason_for(code),
+    }
+    if details:
+        body["details"] = details
+    body["code"] = code
+    return body
+
+
+def status_bytes(code: int, message: str, reason: str | None = None,
+                 details: dict[str, Any] | None = None) -> bytes:
+    return json.dumps(status(code, message, reason, details), separators=(",", ":")).encode()
+
+
+def expired_event(requested_rv: int, oldest_rv: int) -> bytes:
+    """The single ERROR event a too-old watch gets, as the apiserver sends it; a clean end follows."""
+    obj = status(410, f"too old resource version: {requested_rv} ({oldest_rv})", "Expired")
+    return json.dumps({"type": "ERROR", "object": obj}, separators=(",", ":")).encode() + b"\n"
