@@ -1,0 +1,91 @@
+"""The watch cache's answers at a virtual time: state, current resourceVersion, retained history.
+
+Pure: every question takes `now` (virtual seconds), nothing here waits or reads a clock. Time only moves
+forward in a replay, so the current state is kept as a cursor that applies changes as `now` passes them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from proxy.engines.emulate.timeline import Change, Key, ResourceTimeline
+
+
+@dataclass
+class _Cursor:
+    applied: int = 0
+    state: dict[Key, Change] = field(default_factory=dict)
+
+
+class WatchCache:
+    def __init__(self, timelines: dict[str, ResourceTimeline], marks: list[tuple[float, int]],
+                 history: float | None = None) -> None:
+        self.timelines = timelines
+        self.history = history
+        self._cursors = {p: _Cursor() for p in timelines}
+        self._times = {p: [c.t for c in tl.changes] for p, tl in timelines.items()}
+        # Global resourceVersion over time: every change and every observed list/bookmark RV.
+        points = sorted(marks + [(c.t, c.rv) for tl in timelines.values() for c in tl.changes])
+        self._mark_t: list[float] = []
+        self._mark_rv: list[int] = []
+        best = max([tl.baseline_rv for tl in timelines.values()], default=0)
+        for t, rv in points:
+            best = max(best, rv)
+            self._mark_t.append(t)
+            self._mark_rv.append(best)
+        self._base_rv = max([tl.baseline_rv for tl in timelines.values()], default=0)
+        self.compacted_rv = 0  # raised by an emulated apiserver restart
+        self.compacted_at: float | None = None
+
+    def current_rv(self, now: float) -> int:
+        i = bisect.bisect_right(self._mark_t, now)
+        return self._mark_rv[i - 1] if i else self._base_rv
+
+    def index_at(self, path: str, now: float) -> int:
+        """How many of the resource's changes have happened by `now`."""
+        return bisect.bisect_right(self._times[path], now)
+
+    def state(self, path: str, now: float) -> dict[Key, Change]:
+        """Live objects at `now` (the newest version of each, DELETED ones dropped)."""
+        cur, tl = self._cursors[path], self.timelines[path]
+        end = self.index_at(path, now)
+        if end < cur.applied:  # a question about the past: answer it without moving the cursor
+            return self.state_upto(path, end)
+        for ch in tl.changes[cur.applied:end]:
+            if ch.type == "DELETED":
+                cur.state.pop(ch.key, None)
+            else:
+                cur.state[ch.key] = ch
+        cur.applied = end
+        return cur.state
+
+    def state_upto(self, path: str, end: int) -> dict[Key, Change]:
+        st: dict[Key, Change] = {}
+        for ch in self.timelines[path].changes[:end]:
+            if ch.type == "DELETED":
+                st.pop(ch.key, None)
+            else:
+                st[ch.key] = ch
+        return st
+
+    def index_after_rv(self, path: str, rv: int) -> int:
+        """Index of the first change newer than `rv`."""
+        return bisect.bisect_right(self.timelines[path].rvs, rv)
+
+    def oldest_rv(self, path: str, now: float) -> int:
+        """The oldest resourceVersion a watch may start from; older ones get 410 Expired."""
+        tl = self.timelines[path]
+        oldest = max(tl.baseline_rv, self.compacted_rv)
+        if self.history is not None:
+            cutoff = now - self.history
+            i = bisect.bisect_right(self._times[path], cutoff)
+            if i:
+                oldest = max(oldest, tl.changes[i - 1].rv)
+        return oldest
+
+    def compact(self, now: float) -> int:
+        """History before now is gone (an apiserver restart): older RVs expire."""
+        self.compacted_rv = self.current_rv(now)
+        self.compacted_at = now
+        return self.compacted_rv

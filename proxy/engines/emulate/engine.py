@@ -1,0 +1,224 @@
+"""The emulator: lists and watches from the rebuilt watch cache; everything else from recorded exchanges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+from typing import Any
+
+from proxy.clock import Clock
+from proxy.engines.base import Incoming, Responder
+from proxy.engines.emulate import events
+from proxy.engines.emulate.cache import WatchCache
+from proxy.engines.emulate.timeline import Change, ResourceTimeline, build, rv_marks
+from proxy.engines.emulate.timeout import TimeoutDraw
+from proxy.engines.emulate.watch import OpenWatch, WatchServer, WatchSpec
+from proxy.engines.exact import ExactPlayer, Misses
+from proxy.engines.playback import send_status
+from proxy.engines.requestlog import LogEntry
+from proxy.engines.store import Loaded
+from proxy.wire.params import InvalidParams, ListOptions, parse_list_options
+from proxy.wire.request import RequestInfo
+from proxy.wire.selectors import matcher
+
+DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
+_TEMPLATE_SKIP = frozenset({"audit-id", "date", "content-length", "transfer-encoding", "connection",
+                            "content-type", "cache-control", "keep-alive", "content-encoding"})
+
+
+def _accepts_json(accept: str) -> bool:
+    a = accept.replace(" ", "").lower()
+    return not a or any(p.split(";")[0] in ("application/json", "*/*", "application/*")
+                        for p in a.split(","))
+
+
+def _wants_table(accept: str) -> bool:
+    return "as=table" in accept.replace(" ", "").lower()
+
+
+class Emulator:
+    def __init__(self, loaded: Loaded, clock: Clock, *, seed: int = 0, misses: Misses | None = None,
+                 min_request_timeout: float | None = None, history: float | None = None) -> None:
+        self.loaded = loaded
+        self.clock = clock
+        self.misses = misses or Misses()
+        self.exact = ExactPlayer(loaded, clock, self.misses)
+        meta_mrt = loaded.header.meta.get("min_request_timeout") if loaded.header.meta else None
+        mrt = min_request_timeout or (float(meta_mrt) if isinstance(meta_mrt, int | float) else None)
+        self.min_request_timeout = mrt or DEFAULT_MIN_REQUEST_TIMEOUT
+        self.seed = seed
+        self.draw = TimeoutDraw(seed, self.min_request_timeout)
+        self.timelines = build(loaded)
+        self.cache = WatchCache(self.timelines, rv_marks(loaded), history)
+        self.watches = WatchServer(self.cache, clock)
+        self.open: set[OpenWatch] = set()
+        self._templates = self._header_templates()
+        try:
+            self._wall0 = dt.datetime.fromisoformat(loaded.header.started_at.replace("Z", "+00:00"))
+        except ValueError:
+            self._wall0 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+    def wall(self, virtual: float) -> dt.datetime:
+        """The cluster's wall clock at a virtual time: the recording's start plus virtual seconds."""
+        return self._wall0 + dt.timedelta(seconds=virtual)
+
+    def _header_templates(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """Headers the recorded apiserver sent besides the framing ones (e.g. its flow-control ids)."""
+        out: dict[str, tuple[tuple[str, str], ...]] = {}
+        for ex in self.loaded.exchanges.values():
+            if ex.response is None or ex.response.status != 200 or ex.info.verb not in ("list", "watch"):
+                continue
+            out.setdefault(ex.info.verb, tuple((k, v) for k, v in ex.response.headers
+                                               if k.lower() not in _TEMPLATE_SKIP))
+        return out
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "min_request_timeout": self.min_request_timeout,
+            "resources": {p: {"objects": len(self.cache.state(p, self.clock.now())),
+                              "changes": len(tl.changes), "baseline_rv": tl.baseline_rv}
+                          for p, tl in self.timelines.items()},
+            "current_resource_version": self.cache.current_rv(self.clock.now()),
+        }
+
+    def _headers(self, verb: str, identity: str) -> tuple[tuple[str, str], ...]:
+        audit = uuid.UUID(bytes=hashlib.sha256(f"{self.seed}|{identity}".encode()).digest()[:16], version=4)
+        return (("Audit-Id", str(audit)), ("Cache-Control", "no-cache, private"),
+                ("Content-Type", "application/json"), *self._templates.get(verb, ()))
+
+    async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
+        info = req.info
+        tl = self.timelines.get(info.collection_path) if info.is_resource else None
+        if tl is None or info.verb not in ("list", "watch") or info.subresource or \
+                req.method not in ("GET", "HEAD"):
+            await self.exact.serve(req, out, entry)
+            return
+        accept = req.header("Accept")
+        if not _accepts_json(accept) and not _wants_table(accept):
+            await send_status(out, 406, f"only the following media types are accepted: application/json, "
+                              f"application/json;as=Table;v=v1;g=meta.k8s.io (asked for {accept!r})", entry)
+            entry.ended("refused", "not acceptable")
+            return
+        try:
+            opts = parse_list_options(req.query, watch_path=info.legacy_watch_path)
+            match = matcher(opts.label_selector, opts.field_selector, info.resource)
+        except InvalidParams as exc:
+            await send_status(out, exc.code, str(exc), entry)
+            entry.ended("refused", str(exc))
+            return
+        entry.answered_by = f"emulated {tl.resource}"
+        if opts.watch:
+            await self._watch(req, info, tl, opts, match, out, entry)
+        else:
+            await self._list(req, info, tl, opts, match, out, entry)
+
+    async def _list(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
+                    match: Any, out: Responder, entry: LogEntry) -> None:
+        now = self.clock.now()
+        path = info.collection_path
+        current = self.cache.current_rv(now)
+        start_key = ""
+        try:
+            if opts.continue_token:
+                rv, start_key = events.parse_continue(opts.continue_token)
+                if rv < self.cache.oldest_rv(path, now):
+                    await send_status(out, 410, "The provided continue parameter is too old to display a "
+                                      "consistent list result. You can start a new list without the continue "
+                                      "parameter.", entry)
+                    entry.ended("expired")
+                    return
+                state = self.cache.state_upto(path, self.cache.index_after_rv(path, rv))
+            elif opts.resource_version_match == "Exact":
+                rv = int(opts.resource_version)
+                if rv < self.cache.oldest_rv(path, now):
+                    await send_status(out, 410, f"too old resource version: {rv} "
+                                      f"({self.cache.oldest_rv(path, now)})", entry)
+                    entry.ended("expired")
+                    return
+                state = self.cache.state_upto(path, self.cache.index_after_rv(path, rv))
+            else:
+                rv = current
+                if opts.rv_int is not None and opts.rv_int > current:
+                    await send_status(out, 504, f"Too large resource version: {opts.rv_int}, "
+                                      f"current: {current}", entry, reason_details(opts.rv_int))
+                    entry.ended("refused", "too large resource version")
+                    return
+                state = self.cache.state(path, now)
+        except ValueError as exc:
+            await send_status(out, 400, str(exc), entry)
+            entry.ended("refused", str(exc))
+            return
+        items = [ch for key, ch in sorted(state.items())
+                 if (not info.namespace or key[0] == info.namespace) and match(ch.obj)
+                 and "/".join(key) > start_key]
+        cont = ""
+        remaining = 0
+        if opts.limit and len(items) > opts.limit:
+            remaining = len(items) - opts.limit
+            items = items[: opts.limit]
+            cont = events.continue_token(rv, "/".join(items[-1].key))
+        body = self._list_body(tl, items, rv, cont, remaining, _wants_table(req.header("Accept")), now)
+        entry.status = 200
+        headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
+        await out.start(200, "OK", headers, content_length=len(body))
+        await out.send(body)
+        await out.finish()
+        entry.ended("complete")
+
+    def _list_body(self, tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int,
+                   as_table: bool, now: float) -> bytes:
+        if as_table:
+            from proxy.wire.table import table
+
+            return events.dumps(table(tl.resource, [c.obj for c in items], self.wall(now),
+                                      resource_version=str(rv), continue_token=cont))
+        meta: dict[str, Any] = {"resourceVersion": str(rv)}
+        if cont:
+            meta["continue"] = cont
+            meta["remainingItemCount"] = remaining
+        head = events.dumps({"kind": tl.list_kind, "apiVersion": tl.api_version, "metadata": meta})
+        body = b",".join(events.list_item(c.raw, tl, c) for c in items)
+        return head[:-1] + b',"items":[' + body + b"]}"
+
+    async def _watch(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
+                     match: Any, out: Responder, entry: LogEntry) -> None:
+        now = self.clock.now()
+        path = info.collection_path
+        identity = self.draw.identity(req.method, req.path, req.query)
+        deadline = now + (opts.timeout_seconds or self.draw.timeout(identity))
+        entry.note(f"deadline {deadline:.3f}s")
+        spec = WatchSpec(path, tl, opts, info.namespace, match,
+                         bool(opts.label_selector or opts.field_selector), _wants_table(req.header("Accept")),
+                         deadline, self.wall)
+        initial: list[Change] = []
+        start_index: int | None = None
+        expired: tuple[int, int] | None = None
+        rv = opts.rv_int
+        send_initial = opts.send_initial_events
+        if send_initial is None:
+            send_initial = rv in (None, 0)
+        if send_initial:
+            state = self.cache.state(path, now)
+            initial = [ch for key, ch in sorted(state.items())
+                       if (not info.namespace or key[0] == info.namespace) and match(ch.obj)]
+        elif rv not in (None, 0):
+            assert rv is not None
+            oldest = self.cache.oldest_rv(path, now)
+            if rv < oldest:
+                expired = (rv, oldest)
+            else:
+                start_index = self.cache.index_after_rv(path, rv)
+        w = OpenWatch(entry, spec, now)
+        self.open.add(w)
+        entry.status = 200
+        try:
+            await out.start(200, "OK", self._headers("watch", identity))
+            await self.watches.serve(w, out, start_index, initial, expired)
+        finally:
+            self.open.discard(w)
+
+
+def reason_details(rv: int) -> dict[str, object]:
+    return {"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+            "retryAfterSeconds": 1}

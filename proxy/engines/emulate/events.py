@@ -1,0 +1,63 @@
+"""Watch events and list bodies as bytes, exactly as the apiserver encodes them (compact JSON)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from typing import Any
+
+from proxy.engines.emulate.timeline import Change, ResourceTimeline
+from proxy.wire import table as tables
+
+INITIAL_EVENTS_END = "k8s.io/initial-events-end"
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def event_line(typ: str, raw_object: bytes) -> bytes:
+    return b'{"type":"' + typ.encode() + b'","object":' + raw_object + b"}\n"
+
+
+def bookmark_object(tl: ResourceTimeline, rv: int, initial_events_end: bool = False) -> bytes:
+    """An empty object of the watched kind carrying only the resourceVersion (and the end annotation)."""
+    meta: dict[str, Any] = {"resourceVersion": str(rv)}
+    if initial_events_end:
+        meta["annotations"] = {INITIAL_EVENTS_END: "true"}
+    obj: dict[str, Any] = {"kind": tl.kind, "apiVersion": tl.api_version, "metadata": meta}
+    if tl.kind == "Pod":
+        obj["spec"] = {"containers": None}
+        obj["status"] = {}
+    return dumps(obj)
+
+
+def table_event(typ: str, tl: ResourceTimeline, ch: Change, now: dt.datetime, first: bool) -> bytes:
+    t = tables.table(tl.resource, [ch.obj], now, with_columns=first,
+                     resource_version=str(ch.rv))
+    return event_line(typ, dumps(t))
+
+
+def list_item(raw: bytes, tl: ResourceTimeline, ch: Change) -> bytes:
+    """A list item: the object without kind and apiVersion (the apiserver leaves them to the list)."""
+    kind, api_version = dumps(ch.obj.get("kind")), dumps(ch.obj.get("apiVersion"))
+    prefix = b'{"kind":' + kind + b',"apiVersion":' + api_version + b","
+    if raw.startswith(prefix):
+        return b"{" + raw[len(prefix):]
+    return dumps({k: v for k, v in ch.obj.items() if k not in ("kind", "apiVersion")})
+
+
+def continue_token(rv: int, start_key: str) -> str:
+    """The apiserver's continue token: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":KEY}."""
+    doc = dumps({"v": "meta.k8s.io/v1", "rv": rv, "start": start_key})
+    return base64.urlsafe_b64encode(doc).decode().rstrip("=")
+
+
+def parse_continue(token: str) -> tuple[int, str]:
+    pad = "=" * (-len(token) % 4)
+    try:
+        doc = json.loads(base64.urlsafe_b64decode(token + pad))
+        return int(doc["rv"]), str(doc["start"])
+    except (ValueError, KeyError, TypeError):
+        raise ValueError("continue key is not valid") from None

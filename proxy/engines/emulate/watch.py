@@ -1,0 +1,193 @@
+"""One emulated watch, served on the clock the way the apiserver's watch handler serves it.
+
+Headers are flushed at once; then the initial events (for RV unset/"0" or sendInitialEvents), then every
+change after the starting resourceVersion at its virtual time, bookmarks about every minute and about
+two seconds before the deadline when asked for, and at the deadline simply the end of the body.
+A fault can interrupt the stream at any point (close, reset, expire, stall).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from proxy.clock import Clock
+from proxy.engines.base import ClientGone, Responder
+from proxy.engines.emulate import events
+from proxy.engines.emulate.cache import WatchCache
+from proxy.engines.emulate.timeline import Change, ResourceTimeline
+from proxy.engines.requestlog import LogEntry
+from proxy.wire.params import ListOptions
+from proxy.wire.status import expired_event
+
+BOOKMARK_EVERY = 60.0
+BOOKMARK_BEFORE_DEADLINE = 2.0
+
+
+@dataclass
+class WatchSpec:
+    path: str
+    tl: ResourceTimeline
+    opts: ListOptions
+    namespace: str
+    match: Callable[[dict[str, Any]], bool]
+    filtered: bool
+    table: bool
+    deadline: float
+    wall: Callable[[float], dt.datetime]
+    suppress_initial_end: bool = False
+
+
+@dataclass(eq=False)
+class OpenWatch:
+    """A watch in progress, for the control API and for faults to act on."""
+
+    entry: LogEntry
+    spec: WatchSpec
+    started: float
+    last_rv: int = 0
+    action: str = ""
+    action_args: dict[str, Any] = field(default_factory=dict)
+    wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def interrupt(self, action: str, **args: Any) -> None:
+        self.action = action
+        self.action_args = args
+        self.wake.set()
+
+
+def _event_for(ch: Change, spec: WatchSpec) -> str | None:
+    """The event type this watch sees for a change, or None (out of scope, or filtered out throughout)."""
+    if spec.namespace and ch.key[0] != spec.namespace:
+        return None
+    if not spec.filtered:
+        return ch.type
+    old = ch.prev is not None and ch.prev.type != "DELETED" and spec.match(ch.prev.obj)
+    if ch.type == "DELETED":
+        return "DELETED" if old or spec.match(ch.obj) else None
+    new = spec.match(ch.obj)
+    if new:
+        return "MODIFIED" if old else "ADDED"
+    return "DELETED" if old else None
+
+
+class WatchServer:
+    def __init__(self, cache: WatchCache, clock: Clock) -> None:
+        self.cache = cache
+        self.clock = clock
+        self._columns_sent = False
+
+    async def _wait(self, t: float, w: OpenWatch) -> None:
+        """Sleep on the clock until `t`, or until a fault interrupts."""
+        if w.wake.is_set():
+            return
+        sleeper = asyncio.ensure_future(self.clock.sleep_until(t))
+        waker = asyncio.ensure_future(w.wake.wait())
+        try:
+            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (sleeper, waker):
+                if not task.done():
+                    task.cancel()
+
+    def _encode(self, typ: str, ch: Change, spec: WatchSpec, first: list[bool]) -> bytes:
+        if spec.table:
+            line = events.table_event(typ, spec.tl, ch, spec.wall(self.clock.now()), first[0])
+            first[0] = False
+            return line
+        return events.event_line(typ, ch.raw)
+
+    async def serve(self, w: OpenWatch, out: Responder, start_index: int | None,
+                    initial: list[Change], expired: tuple[int, int] | None) -> None:
+        spec, entry = w.spec, w.entry
+        if expired is not None:
+            await out.send(expired_event(*expired))
+            entry.events += 1
+            await out.finish()
+            entry.ended("expired", f"too old resource version {expired[0]} (oldest {expired[1]})")
+            return
+        first = [True]
+        changes = spec.tl.changes
+        try:
+            buf = [self._encode("ADDED", ch, spec, first) for ch in initial]
+            if initial:
+                w.last_rv = max(ch.rv for ch in initial)
+            now = self.clock.now()
+            if spec.opts.send_initial_events and spec.opts.allow_watch_bookmarks \
+                    and not spec.suppress_initial_end:
+                rv = max(self.cache.current_rv(now), w.last_rv)
+                buf.append(events.event_line("BOOKMARK", events.bookmark_object(spec.tl, rv, True)))
+                w.last_rv = rv
+            if buf:
+                await out.send(b"".join(buf))
+                entry.events += len(buf)
+            i = start_index if start_index is not None else self.cache.index_at(spec.path, now)
+            next_bookmark = w.started + BOOKMARK_EVERY
+            final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE
+            while True:
+                if w.action:
+                    await self._act(w, out, spec, i)
+                    return
+                now = self.clock.now()
+                batch = []
+                while i < len(changes) and changes[i].t <= now:
+                    ch = changes[i]
+                    i += 1
+                    typ = _event_for(ch, spec)
+                    if typ is not None:
+                        batch.append(self._encode(typ, ch, spec, first))
+                        w.last_rv = max(w.last_rv, ch.rv)
+                if batch:
+                    await out.send(b"".join(batch))
+                    entry.events += len(batch)
+                if now >= spec.deadline:
+                    break
+                if spec.opts.allow_watch_bookmarks and (now >= next_bookmark or now >= final_bookmark):
+                    rv = self.cache.current_rv(now)
+                    if rv > w.last_rv:  # only a bookmark that moves the client forward is sent
+                        await out.send(events.event_line("BOOKMARK", events.bookmark_object(spec.tl, rv)))
+                        entry.events += 1
+                        w.last_rv = rv
+                    while next_bookmark <= now:
+                        next_bookmark += BOOKMARK_EVERY
+                    if now >= final_bookmark:
+                        final_bookmark = float("inf")
+                wake_at = min(changes[i].t if i < len(changes) else float("inf"), spec.deadline)
+                if spec.opts.allow_watch_bookmarks:
+                    wake_at = min(wake_at, next_bookmark, final_bookmark)
+                await self._wait(wake_at, w)
+        except ClientGone:
+            entry.ended("client-closed")
+            return
+        await out.finish()
+        entry.ended("timeout", f"server closed the watch at its deadline ({spec.deadline:.3f}s)")
+
+    async def _act(self, w: OpenWatch, out: Responder, spec: WatchSpec, i: int) -> None:
+        action, entry = w.action, w.entry
+        entry.note(f"fault {action} at {self.clock.now():.3f}s")
+        if action == "close":
+            await out.finish()
+            entry.ended("fault-close")
+        elif action == "expire":
+            rv = w.action_args.get("rv", w.last_rv)
+            await out.send(expired_event(int(rv), self.cache.current_rv(self.clock.now())))
+            entry.events += 1
+            await out.finish()
+            entry.ended("fault-expire")
+        elif action == "reset":
+            if w.action_args.get("mid_event"):
+                partial = events.event_line("MODIFIED", spec.tl.changes[min(i, len(spec.tl.changes) - 1)].raw
+                                            ) if spec.tl.changes else b'{"type":"MODIFIED","object":{}}\n'
+                await out.send(partial[: max(1, len(partial) // 2)])
+            await out.abort()
+            entry.ended("fault-reset")
+        elif action == "stall":
+            entry.note("stalled: half-open, nothing more is sent")
+            await out.wait_closed()
+            entry.ended("client-closed")
+        else:
+            await out.abort()
+            entry.ended(f"fault-{action}")
