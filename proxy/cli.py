@@ -87,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="the apiserver's --min-request-timeout (default: the recording's, else 1800)")
     rp.add_argument("--history", type=_positive, metavar="SECONDS",
                     help="emulate: keep this much event history; older resourceVersions get 410")
+    rp.add_argument("--fault", action="append", default=[], metavar="SPEC",
+                    help="arm a fault from the start: ACTION[:key=value,...] or JSON (see README, Faults)")
     rp.add_argument("--on-miss", choices=("fail",), default="fail",
                     help="what a request nothing recorded can answer gets: a 404 Status (fail)")
     _add_server_options(rp)
@@ -119,7 +121,7 @@ async def _replay(a: argparse.Namespace) -> int:
     async with ReplaySession(a.recording, mode=a.mode, clock=clock, seed=a.seed,
                              min_request_timeout=a.min_request_timeout, history=a.history,
                              listen=a.listen, write_kubeconfig=a.write_kubeconfig,
-                             accept_hosts=tuple(a.accept_host)) as s:
+                             accept_hosts=tuple(a.accept_host), faults=tuple(a.fault)) as s:
         if s.loaded.torn_tail:
             print(f"watchproxy: warning: {s.loaded.torn_tail}", file=sys.stderr)
         timing = "manual clock" if a.clock == "manual" else f"speed {a.speed:g}"

@@ -18,6 +18,7 @@ from aiohttp import web
 
 from proxy.clock import Clock
 from proxy.engines.base import Engine, Incoming
+from proxy.engines.faults import FaultInjector
 from proxy.engines.requestlog import RequestLog
 from proxy.server.responder import AiohttpResponder
 from proxy.wire.status import status_bytes
@@ -34,6 +35,7 @@ class ProxyState:
     log: RequestLog
     mode: str
     clock: Clock | None = None
+    faults: FaultInjector | None = None
     allowed_hosts: frozenset[str] = LOOPBACK_NAMES
     control: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
     status_extra: Callable[[], dict[str, Any]] = field(default=lambda: {})
@@ -90,7 +92,10 @@ async def _proxy(request: web.Request) -> web.StreamResponse:
     entry = st.log.open(inc.method, inc.path, inc.query, info.verb, info.resource, info.namespace)
     out = AiohttpResponder(request)
     try:
-        await st.engine.serve(inc, out, entry)
+        if st.faults is not None:
+            await st.faults.serve(st.engine, inc, out, entry)
+        else:
+            await st.engine.serve(inc, out, entry)
     except asyncio.CancelledError:
         entry.ended("proxy-stopped" if st.stopping else "client-closed")
         raise

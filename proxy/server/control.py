@@ -14,6 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from proxy.clock import ManualClock
+from proxy.engines.faults import FaultError
 from proxy.server.app import STATE, status_response
 
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -79,11 +80,45 @@ async def requests(request: web.Request) -> web.StreamResponse:
     return json_response({"requests": out, "dropped": st.log.dropped})
 
 
+async def faults_list(request: web.Request) -> web.StreamResponse:
+    st = request.app[STATE]
+    if st.faults is None:
+        return status_response(404, "no faults in this mode")
+    return json_response({"faults": [f.to_json() for f in st.faults.faults.values()]})
+
+
+async def faults_arm(request: web.Request) -> web.StreamResponse:
+    st = request.app[STATE]
+    if st.faults is None:
+        return status_response(404, "no faults in this mode")
+    try:
+        body = await read_json(request)
+        fault, hit = st.faults.arm(body)
+    except (web.HTTPBadRequest, FaultError) as exc:
+        return status_response(400, f"cannot arm fault: {exc}")
+    return json_response({"fault": fault.to_json(), "open_streams_hit": hit}, status=201)
+
+
+async def faults_clear(request: web.Request) -> web.StreamResponse:
+    st = request.app[STATE]
+    if st.faults is None:
+        return status_response(404, "no faults in this mode")
+    fid = request.query.get("id")
+    try:
+        removed = st.faults.remove(int(fid) if fid else None)
+    except ValueError:
+        return status_response(400, "id must be a fault id")
+    return json_response({"removed": removed})
+
+
 def router(extra: dict[tuple[str, str], Route] | None = None) -> Route:
     routes: dict[tuple[str, str], Route] = {
         ("GET", "status"): status,
         ("POST", "clock/advance"): advance,
         ("GET", "requests"): requests,
+        ("GET", "faults"): faults_list,
+        ("POST", "faults"): faults_arm,
+        ("DELETE", "faults"): faults_clear,
         **(extra or {}),
     }
 

@@ -13,6 +13,7 @@ from proxy import __version__
 from proxy.clock import Clock, ManualClock, ScaledClock
 from proxy.engines.base import Engine
 from proxy.engines.exact import ExactPlayer, Misses
+from proxy.engines.faults import FaultInjector
 from proxy.engines.recorder import Recorder
 from proxy.engines.requestlog import RequestLog
 from proxy.engines.store import Loaded, load
@@ -68,7 +69,7 @@ class ReplaySession(_Session):
                  clock: Clock | None = None, speed: float = 1.0, seed: int = 0,
                  min_request_timeout: float | None = None, history: float | None = None,
                  listen: str = "127.0.0.1:0", write_kubeconfig: str | os.PathLike[str] | None = None,
-                 accept_hosts: tuple[str, ...] = ()) -> None:
+                 accept_hosts: tuple[str, ...] = (), faults: tuple[str, ...] = ()) -> None:
         super().__init__(listen, write_kubeconfig, accept_hosts)
         self.loaded = recording if isinstance(recording, Loaded) else load(recording)
         self.mode = mode
@@ -78,6 +79,10 @@ class ReplaySession(_Session):
         self.history = history
         self.misses = Misses()
         self.engine: Engine = self._engine()
+        self.faults = FaultInjector(self.clock, on_restart=getattr(self.engine, "restart", None),
+                                    current_rv=getattr(self.engine, "current_rv", None))
+        for spec in faults:
+            self.faults.arm(spec)
 
     def _engine(self) -> Engine:
         if self.mode == "exact":
@@ -96,13 +101,16 @@ class ReplaySession(_Session):
                 "seed": self.seed, **(extra() if callable(extra) else {})}
 
     async def __aenter__(self) -> ReplaySession:
-        routes = getattr(self.engine, "control_routes", None)
         state = ProxyState(engine=self.engine, log=RequestLog(self.clock.now), mode=self.mode,
-                           clock=self.clock, allowed_hosts=accepted_hosts(self._host, self._accept),
-                           control=control.router(routes() if callable(routes) else None),
-                           status_extra=self._status)
+                           clock=self.clock, faults=self.faults,
+                           allowed_hosts=accepted_hosts(self._host, self._accept),
+                           control=control.router(), status_extra=self._status)
         await self._serve(state)
         return self
+
+    def arm(self, spec: dict[str, Any] | str) -> int:
+        """Arm a fault (see proxy.engines.faults); returns how many open streams it hit at once."""
+        return self.faults.arm(spec)[1]
 
     async def advance(self, seconds: float) -> float:
         if not isinstance(self.clock, ManualClock):

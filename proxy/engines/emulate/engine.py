@@ -73,6 +73,13 @@ class Emulator:
                                                if k.lower() not in _TEMPLATE_SKIP))
         return out
 
+    def restart(self) -> None:
+        """An apiserver restart: history before now is compacted, so older resourceVersions expire."""
+        self.cache.compact(self.clock.now())
+
+    def current_rv(self) -> int:
+        return self.cache.current_rv(self.clock.now())
+
     def status(self) -> dict[str, Any]:
         return {
             "min_request_timeout": self.min_request_timeout,
@@ -80,6 +87,8 @@ class Emulator:
                               "changes": len(tl.changes), "baseline_rv": tl.baseline_rv}
                           for p, tl in self.timelines.items()},
             "current_resource_version": self.cache.current_rv(self.clock.now()),
+            "open_watches": [{"request": w.entry.id, "path": w.spec.path, "deadline": w.spec.deadline,
+                              "last_rv": w.last_rv} for w in self.open],
         }
 
     def _headers(self, verb: str, identity: str) -> tuple[tuple[str, str], ...]:

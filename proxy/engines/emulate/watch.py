@@ -3,15 +3,14 @@
 Headers are flushed at once; then the initial events (for RV unset/"0" or sendInitialEvents), then every
 change after the starting resourceVersion at its virtual time, bookmarks about every minute and about
 two seconds before the deadline when asked for, and at the deadline simply the end of the body.
-A fault can interrupt the stream at any point (close, reset, expire, stall).
+Faults are not this module's business: they wrap the responder or cancel the stream from outside.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from proxy.clock import Clock
@@ -43,20 +42,12 @@ class WatchSpec:
 
 @dataclass(eq=False)
 class OpenWatch:
-    """A watch in progress, for the control API and for faults to act on."""
+    """A watch in progress, for the control API's status."""
 
     entry: LogEntry
     spec: WatchSpec
     started: float
     last_rv: int = 0
-    action: str = ""
-    action_args: dict[str, Any] = field(default_factory=dict)
-    wake: asyncio.Event = field(default_factory=asyncio.Event)
-
-    def interrupt(self, action: str, **args: Any) -> None:
-        self.action = action
-        self.action_args = args
-        self.wake.set()
 
 
 def _event_for(ch: Change, spec: WatchSpec) -> str | None:
@@ -79,19 +70,6 @@ class WatchServer:
         self.cache = cache
         self.clock = clock
         self._columns_sent = False
-
-    async def _wait(self, t: float, w: OpenWatch) -> None:
-        """Sleep on the clock until `t`, or until a fault interrupts."""
-        if w.wake.is_set():
-            return
-        sleeper = asyncio.ensure_future(self.clock.sleep_until(t))
-        waker = asyncio.ensure_future(w.wake.wait())
-        try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (sleeper, waker):
-                if not task.done():
-                    task.cancel()
 
     def _encode(self, typ: str, ch: Change, spec: WatchSpec, first: list[bool]) -> bytes:
         if spec.table:
@@ -128,9 +106,6 @@ class WatchServer:
             next_bookmark = w.started + BOOKMARK_EVERY
             final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE
             while True:
-                if w.action:
-                    await self._act(w, out, spec, i)
-                    return
                 now = self.clock.now()
                 batch = []
                 while i < len(changes) and changes[i].t <= now:
@@ -158,36 +133,9 @@ class WatchServer:
                 wake_at = min(changes[i].t if i < len(changes) else float("inf"), spec.deadline)
                 if spec.opts.allow_watch_bookmarks:
                     wake_at = min(wake_at, next_bookmark, final_bookmark)
-                await self._wait(wake_at, w)
+                await self.clock.sleep_until(wake_at)
         except ClientGone:
             entry.ended("client-closed")
             return
         await out.finish()
         entry.ended("timeout", f"server closed the watch at its deadline ({spec.deadline:.3f}s)")
-
-    async def _act(self, w: OpenWatch, out: Responder, spec: WatchSpec, i: int) -> None:
-        action, entry = w.action, w.entry
-        entry.note(f"fault {action} at {self.clock.now():.3f}s")
-        if action == "close":
-            await out.finish()
-            entry.ended("fault-close")
-        elif action == "expire":
-            rv = w.action_args.get("rv", w.last_rv)
-            await out.send(expired_event(int(rv), self.cache.current_rv(self.clock.now())))
-            entry.events += 1
-            await out.finish()
-            entry.ended("fault-expire")
-        elif action == "reset":
-            if w.action_args.get("mid_event"):
-                partial = events.event_line("MODIFIED", spec.tl.changes[min(i, len(spec.tl.changes) - 1)].raw
-                                            ) if spec.tl.changes else b'{"type":"MODIFIED","object":{}}\n'
-                await out.send(partial[: max(1, len(partial) // 2)])
-            await out.abort()
-            entry.ended("fault-reset")
-        elif action == "stall":
-            entry.note("stalled: half-open, nothing more is sent")
-            await out.wait_closed()
-            entry.ended("client-closed")
-        else:
-            await out.abort()
-            entry.ended(f"fault-{action}")

@@ -1,0 +1,379 @@
+"""Faults a test arms to break the connection the way real apiservers and networks do.
+
+Faults wrap any engine: a request-time fault answers instead of the engine (`http-status`), a stream
+fault wraps the engine's Responder (after N events: `close`, `reset` optionally mid-event, `stall`,
+`expire`; `slow`; `no-initial-events-end` drops the bookmark that ends the initial events), and a "now"
+fault interrupts streams that are already open. `restart` closes every open watch and, in emulate mode,
+compacts history so the old resourceVersions expire, as after an apiserver restart.
+
+Every firing is written to the request log of the request it hit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from proxy.clock import Clock
+from proxy.engines.base import ClientGone, Engine, Incoming, Responder
+from proxy.engines.playback import send_status
+from proxy.engines.requestlog import LogEntry
+from proxy.recording.records import Headers
+from proxy.wire.params import query_pairs
+from proxy.wire.status import expired_event
+
+ACTIONS = ("close", "reset", "stall", "expire", "http-status", "slow", "no-initial-events-end", "restart")
+STREAM_ACTIONS = ("close", "reset", "stall", "expire")
+_NOW_DEFAULT = frozenset({"close", "reset", "expire", "restart"})
+_VERBS = ("watch", "list", "get", "any")
+_HTTP_CODES = (400, 401, 403, 404, 409, 410, 429, 500, 502, 503, 504)
+
+
+class FaultError(ValueError):
+    """A fault description that cannot be armed; the message says what is wrong."""
+
+
+@dataclass
+class Fault:
+    id: int
+    action: str
+    when: str = "next"
+    path: str = ""
+    resource: str = ""
+    verb: str = "any"
+    nth: int | None = None
+    count: int | None = 1  # None: always
+    after_events: int = 0
+    after_seconds: float | None = None
+    mid_event: bool = False
+    status: int = 503
+    retry_after: int | None = None
+    message: str = ""
+    delay: float = 0.0
+    bytes_per_second: float | None = None
+    seen: int = 0
+    fired: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.count is not None and len(self.fired) >= self.count
+
+    def matches(self, method: str, path: str, verb: str, resource: str) -> bool:
+        if self.path and not path.startswith(self.path):
+            return False
+        if self.resource and resource != self.resource:
+            return False
+        return self.verb in ("any", verb)
+
+    def to_json(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if k not in ("seen",)}
+        d["count"] = "always" if self.count is None else self.count
+        return d
+
+
+def parse_fault(spec: dict[str, Any] | str, fault_id: int) -> Fault:
+    """From the control API's JSON, or the CLI's `ACTION[:key=value,...]` form."""
+    if isinstance(spec, str):
+        spec = _parse_compact(spec)
+    if not isinstance(spec, dict):
+        raise FaultError("a fault is a JSON object")
+    d = dict(spec)
+    match = d.pop("match", {}) or {}
+    if not isinstance(match, dict):
+        raise FaultError("'match' must be an object with path, resource, verb, nth")
+    d.update(match)
+    action = d.pop("action", None)
+    if action not in ACTIONS:
+        raise FaultError(f"unknown fault action {action!r}; one of {', '.join(ACTIONS)}")
+    f = Fault(fault_id, action, when="now" if action in _NOW_DEFAULT else "next")
+    known = {k for k in f.__dict__ if k not in ("id", "action", "seen", "fired")}
+    for key, value in d.items():
+        if key not in known:
+            raise FaultError(f"unknown fault field {key!r}; known: {', '.join(sorted(known))}")
+        setattr(f, key, _coerce(key, value))
+    if f.verb not in _VERBS:
+        raise FaultError(f"verb must be one of {', '.join(_VERBS)}")
+    if f.when not in ("now", "next"):
+        raise FaultError("when must be 'now' (open streams) or 'next' (coming requests)")
+    if f.action == "http-status" and f.status not in _HTTP_CODES:
+        raise FaultError(f"status must be one of {', '.join(map(str, _HTTP_CODES))}")
+    if f.when == "now" and f.action not in (*STREAM_ACTIONS, "restart"):
+        raise FaultError(f"{f.action} acts on coming requests only (when=next)")
+    return f
+
+
+def _coerce(key: str, value: Any) -> Any:
+    try:
+        if key == "count":
+            return None if value in ("always", None, "inf") else _positive_int(value)
+        if key in ("nth", "after_events", "status", "retry_after"):
+            return None if value is None else _positive_int(value, allow_zero=key == "after_events")
+        if key in ("after_seconds", "delay", "bytes_per_second"):
+            v = float(value)
+            if not (v >= 0 and v < 1e9):
+                raise ValueError
+            return v
+        if key == "mid_event":
+            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+        return str(value)
+    except (TypeError, ValueError):
+        raise FaultError(f"invalid value {value!r} for {key}") from None
+
+
+def _positive_int(value: Any, allow_zero: bool = False) -> int:
+    n = int(value)
+    if n < (0 if allow_zero else 1) or n > 10**9:
+        raise ValueError
+    return n
+
+
+def _parse_compact(text: str) -> dict[str, Any]:
+    text = text.strip()
+    if text.startswith("{"):
+        try:
+            doc = json.loads(text)
+        except ValueError:
+            raise FaultError("the fault is not valid JSON") from None
+        if not isinstance(doc, dict):
+            raise FaultError("a fault is a JSON object")
+        return doc
+    action, _, rest = text.partition(":")
+    out: dict[str, Any] = {"action": action.strip()}
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        k, eq, v = part.partition("=")
+        if not eq:
+            raise FaultError(f"expected key=value in fault {text!r}, found {part!r}")
+        out[k.strip().replace("-", "_")] = v.strip()
+    return out
+
+
+def count_events(data: bytes) -> int:
+    return data.count(b"\n")
+
+
+class FaultyResponder:
+    """A Responder that breaks the stream after a number of events, or slows it, as a fault says."""
+
+    def __init__(self, inner: Responder, clock: Clock, entry: LogEntry, faults: list[Fault],
+                 stop: asyncio.Event) -> None:
+        self.inner = inner
+        self.clock = clock
+        self.entry = entry
+        self.stream_faults = [f for f in faults if f.action in STREAM_ACTIONS]
+        self.slow = next((f for f in faults if f.action == "slow"), None)
+        self.drop_initial_end = any(f.action == "no-initial-events-end" for f in faults)
+        self.events = 0
+        self.stop = stop
+        self.pending_action: tuple[Fault, bytes] | None = None
+
+    @property
+    def started(self) -> bool:
+        return self.inner.started
+
+    async def start(self, status: int, reason: str, headers: Headers, *,
+                    content_length: int | None = None) -> None:
+        await self.inner.start(status, reason, headers, content_length=content_length)
+        if status == 200:
+            for f in self.stream_faults:
+                if f.after_events == 0 and f.after_seconds is None:
+                    self._trigger(f, b"")
+
+    def _trigger(self, f: Fault, partial: bytes) -> None:
+        self.pending_action = (f, partial)
+        self.stop.set()
+        raise ClientGone(f"fault {f.action}")
+
+    async def send(self, data: bytes) -> None:
+        if self.pending_action is not None:
+            raise ClientGone("fault pending")
+        if self.drop_initial_end and b"k8s.io/initial-events-end" in data:
+            lines = [ln for ln in data.splitlines(keepends=True) if b"k8s.io/initial-events-end" not in ln]
+            self.entry.note("fault no-initial-events-end: dropped the initial-events-end bookmark")
+            data = b"".join(lines)
+            if not data:
+                return
+        for f in self.stream_faults:
+            if f.after_seconds is None and self.events + count_events(data) >= f.after_events:
+                lines = data.splitlines(keepends=True)
+                keep = b"".join(lines[: max(0, f.after_events - self.events)])
+                rest = lines[max(0, f.after_events - self.events):]
+                if keep:
+                    await self._send(keep)
+                self._trigger(f, rest[0] if rest and f.mid_event else b"")
+        await self._send(data)
+
+    async def _send(self, data: bytes) -> None:
+        if self.slow is not None:
+            if self.slow.delay:
+                await self.clock.sleep_until(self.clock.now() + self.slow.delay * max(1, count_events(data)))
+            if self.slow.bytes_per_second:
+                await self.clock.sleep_until(self.clock.now() + len(data) / self.slow.bytes_per_second)
+        await self.inner.send(data)
+        self.events += count_events(data)
+
+    async def finish(self) -> None:
+        await self.inner.finish()
+
+    async def abort(self) -> None:
+        await self.inner.abort()
+
+    async def wait_closed(self) -> None:
+        await self.inner.wait_closed()
+
+
+@dataclass(eq=False)
+class _Open:
+    req: Incoming
+    entry: LogEntry
+    interrupt: asyncio.Event
+    action: tuple[Fault, bytes] | None = None
+
+
+class FaultInjector:
+    def __init__(self, clock: Clock, on_restart: Callable[[], Any] | None = None,
+                 current_rv: Callable[[], int] | None = None) -> None:
+        self.clock = clock
+        self.current_rv = current_rv
+        self.faults: dict[int, Fault] = {}
+        self._ids = itertools.count(1)
+        self.open: set[_Open] = set()
+        self.on_restart = on_restart
+
+    def arm(self, spec: dict[str, Any] | str) -> tuple[Fault, int]:
+        """Arm a fault; a "now" fault acts at once. Returns it and how many open streams it hit."""
+        f = parse_fault(spec, next(self._ids))
+        if f.when == "now":
+            return f, self._fire_now(f)
+        self.faults[f.id] = f
+        return f, 0
+
+    def remove(self, fault_id: int | None = None) -> int:
+        if fault_id is None:
+            n = len(self.faults)
+            self.faults.clear()
+            return n
+        return 1 if self.faults.pop(fault_id, None) else 0
+
+    def _fire_now(self, f: Fault) -> int:
+        if f.action == "restart":
+            if self.on_restart is not None:
+                self.on_restart()
+            hit = 0
+            for o in list(self.open):
+                if o.entry.verb == "watch":
+                    self._interrupt(o, Fault(f.id, "close"), "restart")
+                    hit += 1
+            f.fired.append({"at": self.clock.now(), "watches_closed": hit})
+            return hit
+        hit = 0
+        for o in sorted(self.open, key=lambda o: o.entry.id):
+            if f.exhausted:
+                break
+            if o.action is None and f.matches(o.req.method, o.req.path, o.entry.verb, o.entry.resource):
+                self._interrupt(o, f, f.action)
+                hit += 1
+        return hit
+
+    def _interrupt(self, o: _Open, f: Fault, label: str) -> None:
+        o.action = (f, b"")
+        f.fired.append({"request": o.entry.id, "at": self.clock.now()})
+        o.entry.note(f"fault {f.id} {label} at {self.clock.now():.3f}s")
+        o.interrupt.set()
+
+    def _select(self, req: Incoming, entry: LogEntry) -> list[Fault]:
+        chosen = []
+        for f in list(self.faults.values()):
+            if f.exhausted or not f.matches(req.method, req.path, entry.verb, entry.resource):
+                continue
+            f.seen += 1
+            if f.nth is not None and f.seen != f.nth:
+                continue
+            f.fired.append({"request": entry.id, "at": self.clock.now()})
+            entry.note(f"fault {f.id} {f.action} armed for this request")
+            chosen.append(f)
+        return chosen
+
+    async def serve(self, engine: Engine, req: Incoming, out: Responder, entry: LogEntry) -> None:
+        faults = self._select(req, entry)
+        status = next((f for f in faults if f.action == "http-status"), None)
+        if status is not None:
+            headers = (("Retry-After", str(status.retry_after)),) if status.retry_after else ()
+            msg = status.message or f"watchproxy fault: HTTP {status.status} for {req.method} {req.path}"
+            await send_status(out, status.status, msg, entry, extra_headers=headers)
+            entry.ended(f"fault-http-{status.status}")
+            return
+        stop = asyncio.Event()
+        wrapped = FaultyResponder(out, self.clock, entry, faults, stop) if faults else out
+        o = _Open(req, entry, stop)
+        self.open.add(o)
+        timers = [asyncio.ensure_future(self._after(f, o)) for f in faults
+                  if f.action in STREAM_ACTIONS and f.after_seconds is not None]
+        task = asyncio.ensure_future(engine.serve(req, wrapped, entry))
+        try:
+            await asyncio.wait({task, asyncio.ensure_future(stop.wait())},
+                               return_when=asyncio.FIRST_COMPLETED)
+            if not task.done():
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, ClientGone):
+                await task
+        finally:
+            for t in timers:
+                t.cancel()
+            if not task.done():
+                task.cancel()
+            self.open.discard(o)
+        action = o.action or (wrapped.pending_action if isinstance(wrapped, FaultyResponder) else None)
+        if action is not None:
+            await self._perform(action[0], action[1], out, entry, req)
+
+    async def _after(self, f: Fault, o: _Open) -> None:
+        assert f.after_seconds is not None
+        await self.clock.sleep_until(self.clock.now() + f.after_seconds)
+        o.action = (f, b"")
+        o.interrupt.set()
+
+    def _expired(self, req: Incoming) -> bytes:
+        """The apiserver's own words, with the client's resourceVersion and the (newer) oldest one."""
+        try:
+            asked = int(dict(query_pairs(req.query)).get("resourceVersion") or 0)
+        except ValueError:
+            asked = 0
+        current = self.current_rv() if self.current_rv else 0
+        return expired_event(asked, max(current, asked + 1))
+
+    async def _perform(self, f: Fault, partial: bytes, out: Responder, entry: LogEntry,
+                       req: Incoming) -> None:
+        entry.note(f"fault {f.id} {f.action} performed at {self.clock.now():.3f}s")
+        try:
+            if not out.started:
+                await out.start(200, "OK", (("Content-Type", "application/json"),
+                                            ("Cache-Control", "no-cache, private")))
+            if f.action == "close":
+                await out.finish()
+            elif f.action == "expire":
+                await out.send(expired_event_message(f.message) if f.message else self._expired(req))
+                entry.events += 1
+                await out.finish()
+            elif f.action == "reset":
+                if f.mid_event:  # half an event: what a client sees when a connection dies mid-write
+                    partial = partial or b'{"type":"MODIFIED","object":{"kind":"Pod","apiVersion":"v1"}}\n'
+                    await out.send(partial[: max(1, len(partial) // 2)])
+                await out.abort()
+            elif f.action == "stall":
+                entry.ended("fault-stall", "half-open: nothing more is sent")
+                await out.wait_closed()
+        except ClientGone:
+            pass
+        entry.ended(f"fault-{f.action}")
+
+
+
+def expired_event_message(message: str) -> bytes:
+    obj = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
+           "reason": "Expired", "code": 410}
+    return json.dumps({"type": "ERROR", "object": obj}, separators=(",", ":")).encode() + b"\n"

@@ -1,0 +1,131 @@
+"""The resource types a scenario can name without spelling them out, and what discovery says about them.
+
+A scenario usually writes only a collection path such as `/api/v1/namespaces/default/pods`; the kind, the
+apiVersion objects carry and the discovery entries are looked up here. The values are those of a v1.36
+apiserver (`kubectl api-resources -o wide`), so clients that check discovery see familiar answers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from proxy.wire.request import classify
+
+_ALL = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
+_NO_COLLECTION = ("create", "delete", "get", "list", "patch", "update", "watch")
+_STATUS = ("get", "patch", "update")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceType:
+    """One served resource: enough to route a path, stamp objects, and answer discovery."""
+
+    group: str
+    version: str
+    plural: str
+    kind: str
+    namespaced: bool = True
+    singular: str = ""
+    verbs: tuple[str, ...] = _ALL
+    short_names: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    storage_version_hash: str = ""
+    subresources: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+
+    @property
+    def api_version(self) -> str:
+        """`v1` for the core group, `GROUP/VERSION` otherwise, as objects carry it."""
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def list_kind(self) -> str:
+        return f"{self.kind}List"
+
+
+BUILTIN: tuple[ResourceType, ...] = (
+    ResourceType("", "v1", "pods", "Pod", singular="pod", short_names=("po",), categories=("all",),
+                 storage_version_hash="xPOwRZ+Yhw8=", subresources=(
+                     ("attach", "PodAttachOptions", ("create", "get")),
+                     ("binding", "Binding", ("create",)),
+                     ("ephemeralcontainers", "Pod", _STATUS),
+                     ("eviction", "Eviction", ("create",)),
+                     ("exec", "PodExecOptions", ("create", "get")),
+                     ("log", "Pod", ("get",)),
+                     ("portforward", "PodPortForwardOptions", ("create", "get")),
+                     ("proxy", "PodProxyOptions", ("create", "delete", "get", "patch", "update")),
+                     ("resize", "Pod", _STATUS),
+                     ("status", "Pod", _STATUS))),
+    ResourceType("", "v1", "namespaces", "Namespace", namespaced=False, singular="namespace",
+                 verbs=_NO_COLLECTION, short_names=("ns",), storage_version_hash="Q3oi5N2YM8M=",
+                 subresources=(("finalize", "Namespace", ("update",)), ("status", "Namespace", _STATUS))),
+    ResourceType("", "v1", "configmaps", "ConfigMap", singular="configmap", short_names=("cm",),
+                 storage_version_hash="qFsyl6wFWjQ="),
+    ResourceType("", "v1", "secrets", "Secret", singular="secret", storage_version_hash="S6u1pOWzb84="),
+    ResourceType("", "v1", "events", "Event", singular="event", short_names=("ev",),
+                 storage_version_hash="r2yiGXH7wu8="),
+    ResourceType("", "v1", "services", "Service", singular="service", short_names=("svc",),
+                 categories=("all",), storage_version_hash="0/CO1lhkEBI=",
+                 verbs=("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
+                 subresources=(("proxy", "ServiceProxyOptions", ("create", "delete", "get", "patch", "update")),
+                               ("status", "Service", _STATUS))),
+    ResourceType("", "v1", "serviceaccounts", "ServiceAccount", singular="serviceaccount",
+                 short_names=("sa",), storage_version_hash="pbx9ZvyFpBE=",
+                 subresources=(("token", "TokenRequest", ("create",)),)),
+    ResourceType("", "v1", "nodes", "Node", namespaced=False, singular="node", short_names=("no",),
+                 storage_version_hash="XwShjMxG9Fs=",
+                 subresources=(("proxy", "NodeProxyOptions", ("create", "delete", "get", "patch", "update")),
+                               ("status", "Node", _STATUS))),
+    ResourceType("apps", "v1", "deployments", "Deployment", singular="deployment", short_names=("deploy",),
+                 categories=("all",), storage_version_hash="8aSe+NMegvE=",
+                 subresources=(("scale", "Scale", _STATUS), ("status", "Deployment", _STATUS))),
+    ResourceType("apps", "v1", "replicasets", "ReplicaSet", singular="replicaset", short_names=("rs",),
+                 categories=("all",), storage_version_hash="P1RzHs8/mWQ=",
+                 subresources=(("scale", "Scale", _STATUS), ("status", "ReplicaSet", _STATUS))),
+    ResourceType("apps", "v1", "statefulsets", "StatefulSet", singular="statefulset", short_names=("sts",),
+                 categories=("all",), storage_version_hash="H+vl74LkKdo=",
+                 subresources=(("scale", "Scale", _STATUS), ("status", "StatefulSet", _STATUS))),
+    ResourceType("apps", "v1", "daemonsets", "DaemonSet", singular="daemonset", short_names=("ds",),
+                 categories=("all",), storage_version_hash="dd7pWHUlMKQ=",
+                 subresources=(("status", "DaemonSet", _STATUS),)),
+)
+
+# The core resources /api/v1 always lists, so clients that look for them during discovery find them.
+CORE_DISCOVERY = ("pods", "namespaces", "configmaps", "secrets", "events", "services")
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionPath:
+    """A collection path taken apart: which resource, and which namespace ("" for all or cluster-scoped)."""
+
+    group: str
+    version: str
+    plural: str
+    namespace: str
+
+
+def parse_collection_path(path: str) -> CollectionPath:
+    """Split a collection path the way the apiserver routes it; ValueError says what is wrong with it."""
+    if not path.startswith("/") or "?" in path:
+        raise ValueError(f"{path!r} is not an absolute path without a query")
+    info = classify("GET", path, "")
+    if not info.is_resource or not info.resource:
+        raise ValueError(f"{path!r} is not a resource collection path (e.g. /api/v1/namespaces/default/pods)")
+    if info.legacy_watch_path:
+        raise ValueError(f"{path!r}: use the collection path and the query watch=true, not /watch/ paths")
+    if info.name or info.subresource:
+        raise ValueError(f"{path!r} names one object, not a collection")
+    return CollectionPath(info.group, info.version, info.resource, info.namespace)
+
+
+def builtin_by_path(group: str, version: str, plural: str) -> ResourceType | None:
+    for rt in BUILTIN:
+        if (rt.group, rt.version, rt.plural) == (group, version, plural):
+            return rt
+    return None
+
+
+def builtin_by_kind(kind: str) -> ResourceType | None:
+    for rt in BUILTIN:
+        if rt.kind == kind:
+            return rt
+    return None
