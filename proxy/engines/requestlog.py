@@ -34,6 +34,7 @@ class LogEntry:
     end_virtual: float | None = None
     notes: list[str] = field(default_factory=list)
     _now: Callable[[], float] | None = None
+    _changed: Callable[[], None] | None = None
 
     def ended(self, how: str, detail: str = "") -> None:
         if self.end:
@@ -41,6 +42,8 @@ class LogEntry:
         self.end = how
         self.end_detail = detail
         self.end_virtual = self._now() if self._now else None
+        if self._changed:
+            self._changed()
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -63,6 +66,7 @@ class LogEntry:
 class RequestLog:
     def __init__(self, now: Callable[[], float], limit: int = 100_000) -> None:
         self._now = now
+        self.listeners: list[Callable[[], None]] = []  # told of every new and every ended request
         self._ids = itertools.count(1)
         self.entries: deque[LogEntry] = deque(maxlen=limit)
         self.dropped = 0
@@ -73,9 +77,14 @@ class RequestLog:
         if len(self.entries) == self.entries.maxlen:
             self.dropped += 1
         e = LogEntry(next(self._ids), method, path, query, verb, resource, namespace,
-                     wall=time.time(), virtual=self._now(), _now=self._now)
+                     wall=time.time(), virtual=self._now(), _now=self._now, _changed=self._notify)
         self.entries.append(e)
+        self._notify()
         return e
+
+    def _notify(self) -> None:
+        for fn in self.listeners:
+            fn()
 
     def open_watches(self) -> list[LogEntry]:
         return [e for e in self.entries if e.verb == "watch" and not e.end]

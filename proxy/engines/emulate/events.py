@@ -9,12 +9,13 @@ from typing import Any
 
 from proxy.engines.emulate.timeline import Change, ResourceTimeline
 from proxy.wire import table as tables
+from proxy.wire.jsonenc import go_json
 
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 
 
 def dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    return go_json(obj)
 
 
 def event_line(typ: str, raw_object: bytes) -> bytes:

@@ -21,6 +21,7 @@ from typing import Any
 
 from proxy.engines.store import Exchange, Loaded
 from proxy.wire.framing import media_type
+from proxy.wire.jsonenc import go_json
 from proxy.wire.match import representation
 from proxy.wire.request import RequestInfo
 
@@ -217,7 +218,9 @@ def _changes(col: _Collector) -> list[Change]:
     def apply_snapshot(t: float, rv: int, ns: str, keys: set[Key]) -> None:
         for key, ch in list(latest.items()):
             if ch.type != "DELETED" and (not ns or key[0] == ns) and key not in keys and ch.rv <= rv:
-                _add(Change(rv, t, "DELETED", key, ch.obj, ch.raw))
+                # A DELETED event carries the last state with the deletion's resourceVersion.
+                obj = {**ch.obj, "metadata": {**ch.obj.get("metadata", {}), "resourceVersion": str(rv)}}
+                _add(Change(rv, t, "DELETED", key, obj, go_json(obj)))
 
     def _add(ch: Change) -> None:
         prev = latest.get(ch.key)
@@ -232,8 +235,7 @@ def _changes(col: _Collector) -> list[Change]:
             apply_snapshot(*snaps[si])
             si += 1
         obj = encode_object(o.obj, kind, api_ver)
-        raw = json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
-        _add(Change(o.rv, o.t, "DELETED" if o.deleted else "", o.key, obj, raw))
+        _add(Change(o.rv, o.t, "DELETED" if o.deleted else "", o.key, obj, go_json(obj)))
     for s in snaps[si:]:
         apply_snapshot(*s)
     changes.sort(key=lambda c: c.rv)

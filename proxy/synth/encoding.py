@@ -1,0 +1,71 @@
+"""Bytes and identifiers the way the apiserver produces them.
+
+Replay compares and serves bytes, and clients parse them: a synthesized recording is only a faithful
+stand-in if its JSON is what Go's encoder writes (compact, `<>&` escaped, one trailing newline) and its
+ids look like the apiserver's (version-4 UUIDs, RFC 3339 timestamps with whole seconds).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+_GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+# Characters Kubernetes uses for generated name suffixes (apimachinery rand.String).
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def go_json(value: Any) -> bytes:
+    """Compact JSON as Go's json.Marshal writes it (no trailing newline)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    for raw, escaped in _GO_ESCAPES.items():
+        if raw in text:
+            text = text.replace(raw, escaped)
+    return text.encode("utf-8")
+
+
+def go_json_indent(value: Any) -> bytes:
+    """json.MarshalIndent(v, "", "  "): how the apiserver writes /version (no trailing newline)."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    for raw, escaped in _GO_ESCAPES.items():
+        text = text.replace(raw, escaped)
+    return text.encode("utf-8")
+
+
+def rfc3339(moment: datetime) -> str:
+    """metav1.Time: UTC, whole seconds, Z."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def http_date(start: datetime, t: float) -> str:
+    """The Date header of a response sent t seconds after the recording started."""
+    return format_datetime((start + timedelta(seconds=t)).replace(microsecond=0), usegmt=True)
+
+
+def rng_for(seed: int, *parts: object) -> random.Random:
+    """A generator private to one purpose, so adding an object never shifts another object's ids."""
+    return random.Random("/".join([str(seed), *(str(p) for p in parts)]))
+
+
+def uid_for(seed: int, *parts: object) -> str:
+    return str(uuid.UUID(int=rng_for(seed, "uid", *parts).getrandbits(128), version=4))
+
+
+def hex_for(seed: int, length: int, *parts: object) -> str:
+    rng = rng_for(seed, "hex", *parts)
+    return "".join(rng.choice("0123456789abcdef") for _ in range(length))
+
+
+def suffix_for(seed: int, length: int, *parts: object) -> str:
+    rng = rng_for(seed, "suffix", *parts)
+    return "".join(rng.choice(NAME_ALPHABET) for _ in range(length))
+
+
+def seconds(t: float) -> float:
+    """Times are kept to the microsecond so that files do not carry float noise."""
+    return round(t, 6)

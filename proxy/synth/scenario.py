@@ -1,0 +1,740 @@
+"""Scenario files: a short YAML story of a cluster that `synth` turns into a recording.
+
+A scenario is written by hand, so every mistake is reported with the YAML path of the offending value
+(`changes[3].patch: expected a mapping, got a list`) rather than surfacing later as a confusing
+recording. `SCHEMA` is the documented shape (a JSON-Schema subset); the parser takes its lists of
+allowed fields from it so the documentation and the checks cannot drift apart. recordings/README.md
+explains every field with an example.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from proxy.synth.kinds import ResourceType, builtin_by_kind, builtin_by_path, parse_collection_path
+from proxy.wire.params import InvalidParams, parse_list_options, query_pairs
+
+Headers = tuple[tuple[str, str], ...]
+
+DEFAULT_START_TIME = "2026-01-01T00:00:00Z"
+DEFAULT_HEADERS: Headers = (("Accept", "application/json"), ("User-Agent", "watchproxy-synth"))
+POD_PHASES = ("Pending", "Scheduled", "ContainerCreating", "Running", "Succeeded", "Failed")
+
+_TIME = {"oneOf": [{"type": "number", "minimum": 0},
+                   {"type": "string", "pattern": r"^(\d+(\.\d+)?(h|m|s|ms))+$"}],
+         "description": "seconds since the recording starts, or a duration such as 90s, 1h30m, 250ms"}
+_HEADERS = {"type": "object", "additionalProperties": {"type": "string"},
+            "description": "request headers, in order, as the client sends them"}
+_META_FIELDS: dict[str, Any] = {
+    "kind": {"type": "string", "description": "object kind; must belong to a resource or be built in"},
+    "api_version": {"type": "string", "description": "default: from the resource of that kind"},
+    "name": {"type": "string"},
+    "namespace": {"type": "string", "description": "namespaced kinds only; default 'default'"},
+    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+    "annotations": {"type": "object", "additionalProperties": {"type": "string"}},
+}
+_POD_FIELDS: dict[str, Any] = {
+    "phase": {"enum": list(POD_PHASES), "default": "Running",
+              "description": "lifecycle stage; status, conditions and container states follow it"},
+    "image": {"type": "string", "default": "nginx"},
+    "node": {"type": "string", "default": "minikube"},
+    "host_ip": {"type": "string", "default": "192.168.49.2"},
+    "ip": {"type": "string", "description": "pod IP; default derived from seed and name (10.244.0.x)"},
+    "replicaset": {"type": "string", "description": "owning ReplicaSet: ownerReferences, generateName, "
+                                                    "pod-template-hash label"},
+    "port": {"type": "integer", "description": "containerPort of the single container"},
+    "restarts": {"type": "integer", "minimum": 0, "default": 0},
+}
+_DEPLOYMENT_FIELDS: dict[str, Any] = {
+    "replicas": {"type": "integer", "minimum": 0, "default": 1},
+    "ready_replicas": {"type": "integer", "minimum": 0, "description": "default: replicas"},
+    "image": {"type": "string", "default": "nginx"},
+}
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "watchproxy synth scenario",
+    "type": "object",
+    "required": ["resources"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "description": "recorded in the header meta; default: file name stem"},
+        "seed": {"type": "integer", "default": 0,
+                 "description": "seeds the watch close times (random.Random(seed)) and generated ids"},
+        "min_request_timeout": {"type": "number", "exclusiveMinimum": 0, "default": 1800,
+                                "description": "a watch without timeoutSeconds closes at min*(1+U)"},
+        "start_resource_version": {"type": "integer", "minimum": 1, "default": 1000,
+                                   "description": "resourceVersion of the state at t=0"},
+        "start_time": {"type": "string", "format": "date-time", "default": DEFAULT_START_TIME,
+                       "description": "wall clock at t=0 (header, timestamps, Date headers)"},
+        "server_version": {"type": "string", "default": "v1.36.0"},
+        "rv_churn_per_minute": {"type": "integer", "minimum": 0, "default": 0,
+                                "description": "writes to unwatched resources per minute (leases...)"},
+        "duration": {**_TIME, "description": "how long reconnecting watches keep reconnecting"},
+        "discovery": {"type": "boolean", "default": True},
+        "managed_fields": {"type": "boolean", "default": True},
+        "headers": {**_HEADERS, "default": dict(DEFAULT_HEADERS)},
+        "resources": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/resource"}},
+        "objects": {"type": "array", "items": {"$ref": "#/$defs/object"}, "default": []},
+        "changes": {"type": "array", "items": {"$ref": "#/$defs/change"}, "default": []},
+    },
+    "$defs": {
+        "time": _TIME,
+        "headers": _HEADERS,
+        "resource": {
+            "type": "object", "required": ["path"], "additionalProperties": False,
+            "properties": {
+                "path": {"type": "string", "description": "collection path, e.g. /api/v1/namespaces/x/pods"},
+                "kind": {"type": "string", "description": "required unless the resource is built in"},
+                "api_version": {"type": "string", "description": "must agree with the path"},
+                "namespaced": {"type": "boolean", "default": True, "description": "for custom kinds"},
+                "list": {"oneOf": [{"type": "boolean"}, {"$ref": "#/$defs/list"},
+                                   {"type": "array", "items": {"$ref": "#/$defs/list"}}], "default": False},
+                "watches": {"type": "array", "items": {"$ref": "#/$defs/watch"},
+                            "default": [{"query": "watch=true"}]},
+            },
+        },
+        "watch": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "at": {"$ref": "#/$defs/time", "default": 0},
+                "query": {"type": "string", "default": "watch=true"},
+                "headers": {"$ref": "#/$defs/headers"},
+                "reconnect": {"type": "boolean", "default": False,
+                              "description": "re-watch from the last resourceVersion after each close"},
+            },
+        },
+        "list": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "at": {"$ref": "#/$defs/time", "default": 0},
+                "query": {"type": "string", "default": ""},
+                "headers": {"$ref": "#/$defs/headers"},
+            },
+        },
+        "object": {
+            "type": "object", "required": ["kind"],
+            "description": "a full object (has metadata) or the compact form: these fields; other kinds "
+                           "copy any further field (spec, data, ...) as is",
+            "properties": {**_META_FIELDS, **_POD_FIELDS, **_DEPLOYMENT_FIELDS,
+                           "metadata": {"type": "object", "description": "present: a full object"}},
+        },
+        "change": {
+            "type": "object", "required": ["at"], "additionalProperties": False,
+            "description": "exactly one of add, modify, delete",
+            "properties": {
+                "at": {"$ref": "#/$defs/time"},
+                "add": {"$ref": "#/$defs/object"},
+                "modify": {"$ref": "#/$defs/modify"},
+                "delete": {"$ref": "#/$defs/delete"},
+            },
+        },
+        "modify": {
+            "type": "object", "required": ["kind", "name"], "additionalProperties": False,
+            "properties": {
+                **{k: _META_FIELDS[k] for k in ("kind", "api_version", "name", "namespace", "labels",
+                                                 "annotations")},
+                "patch": {"type": "object", "description": "JSON merge patch (RFC 7386)"},
+                "phase": _POD_FIELDS["phase"],
+            },
+        },
+        "delete": {
+            "type": "object", "required": ["kind", "name"], "additionalProperties": False,
+            "properties": {k: _META_FIELDS[k] for k in ("kind", "api_version", "name", "namespace")},
+        },
+    },
+}
+
+_WATCH_PARAMS = frozenset({"watch", "resourceVersion", "resourceVersionMatch", "allowWatchBookmarks",
+                           "sendInitialEvents", "timeoutSeconds", "timeout"})
+_LIST_PARAMS = frozenset({"resourceVersion", "resourceVersionMatch", "limit", "timeout"})
+_COMPACT_COMMON = frozenset({"kind", "api_version", "name", "namespace", "labels", "annotations"})
+_COMPACT_BY_KIND = {"Pod": _COMPACT_COMMON | set(_POD_FIELDS),
+                    "Deployment": _COMPACT_COMMON | set(_DEPLOYMENT_FIELDS)}
+_SPECIFIC_FIELDS = {**{k: "Pods" for k in _POD_FIELDS}, **{k: "Deployments" for k in _DEPLOYMENT_FIELDS}}
+_SPECIFIC_FIELDS["image"] = "Pods and Deployments"
+
+
+def allowed_fields(section: str) -> tuple[str, ...]:
+    """The field names SCHEMA allows in a section ("" for the top level), in documentation order."""
+    node = SCHEMA if not section else SCHEMA["$defs"][section]
+    return tuple(node["properties"])
+
+
+# --- errors -------------------------------------------------------------------------------------------
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be turned into a recording; `where` is the YAML path of the problem."""
+
+    def __init__(self, where: str, message: str, source: str = "") -> None:
+        self.where = where
+        self.detail = message
+        self.source = source
+        parts = [p for p in (source, where) if p]
+        super().__init__(": ".join([*parts, message]))
+
+    def in_file(self, source: str) -> ScenarioError:
+        return ScenarioError(self.where, self.detail, source)
+
+
+def _type_name(v: object) -> str:
+    if v is None:
+        return "null"
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "an integer",
+            float: "a number"}.get(type(v), type(v).__name__)
+
+
+def _join(where: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    return f"{where}.{key}" if where else key
+
+
+# --- YAML ---------------------------------------------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """safe_load, except that a key given twice is an error instead of silently taking the last value."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode, deep: bool = False) -> dict[Hashable, Any]:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if isinstance(key, Hashable) and key in seen:
+            mark = key_node.start_mark
+            raise ScenarioError(f"line {mark.line + 1} column {mark.column + 1}", f"duplicate key {key!r}")
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _load_yaml(text: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        raise ScenarioError(where, f"invalid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError("", f"invalid YAML: {exc}") from None
+
+
+# --- scalar checks ------------------------------------------------------------------------------------
+
+
+def _mapping(v: Any, where: str) -> dict[str, Any]:
+    if not isinstance(v, dict):
+        raise ScenarioError(where, f"expected a mapping, got {_type_name(v)}")
+    for k in v:
+        if not isinstance(k, str):
+            raise ScenarioError(where, f"keys must be strings, got {_type_name(k)} {k!r}")
+    return v
+
+
+def _check_fields(m: dict[str, Any], allowed: tuple[str, ...] | frozenset[str], where: str) -> None:
+    for key in m:
+        if key not in allowed:
+            near = difflib.get_close_matches(key, list(allowed), n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else f" (allowed: {', '.join(sorted(allowed))})"
+            raise ScenarioError(_join(where, key), f"unknown field{hint}")
+
+
+def _list(v: Any, where: str) -> list[Any]:
+    if not isinstance(v, list):
+        raise ScenarioError(where, f"expected a list, got {_type_name(v)}")
+    return v
+
+
+def _str(v: Any, where: str) -> str:
+    if not isinstance(v, str) or not v:
+        raise ScenarioError(where, f"expected a non-empty string, got {_type_name(v)}")
+    return v
+
+
+def _bool(v: Any, where: str) -> bool:
+    if not isinstance(v, bool):
+        raise ScenarioError(where, f"expected true or false, got {_type_name(v)}")
+    return v
+
+
+def _int(v: Any, where: str, minimum: int | None = None) -> int:
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise ScenarioError(where, f"expected an integer, got {_type_name(v)}")
+    if minimum is not None and v < minimum:
+        raise ScenarioError(where, f"must be at least {minimum}, got {v}")
+    return v
+
+
+def _positive(v: Any, where: str) -> float:
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        raise ScenarioError(where, f"expected a number, got {_type_name(v)}")
+    if not 0 < v < 1e9:
+        raise ScenarioError(where, f"must be a positive number of seconds, got {v}")
+    return float(v)
+
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
+_UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+def parse_time(v: Any, where: str) -> float:
+    """Seconds since t=0: a number, or a Go-style duration string ("1h30m", "90s", "250ms")."""
+    if isinstance(v, str):
+        text = v.strip()
+        parts = _DURATION_PART.findall(text)
+        if not parts or "".join(n + u for n, u in parts) != text:
+            raise ScenarioError(where, f"{v!r} is not a time (seconds, or a duration like 90s, 1h30m, 250ms)")
+        return round(sum(float(n) * _UNIT[u] for n, u in parts), 6)
+    if not isinstance(v, int | float) or isinstance(v, bool):
+        raise ScenarioError(where, f"expected seconds or a duration like 1h30m, got {_type_name(v)}")
+    if not 0 <= v < 1e9:
+        raise ScenarioError(where, f"must be between 0 and 1e9 seconds, got {v}")
+    return round(float(v), 6)
+
+
+def _start_time(v: Any, where: str) -> datetime:
+    if isinstance(v, datetime):  # YAML turns an unquoted timestamp into a datetime already
+        moment = v
+    else:
+        text = _str(v, where)
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ScenarioError(where, f"{text!r} is not an RFC 3339 time like {DEFAULT_START_TIME}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _headers(v: Any, where: str) -> Headers:
+    m = _mapping(v, where)
+    out = []
+    for k, val in m.items():
+        if not isinstance(val, str | int) or isinstance(val, bool):
+            raise ScenarioError(_join(where, k), f"expected a string, got {_type_name(val)}")
+        out.append((k, str(val)))
+    return tuple(out)
+
+
+def _string_map(v: Any, where: str) -> dict[str, str | None]:
+    """labels/annotations: strings, or null (which a modify uses to remove a key)."""
+    m = _mapping(v, where)
+    for k, val in m.items():
+        if val is not None and not isinstance(val, str):
+            raise ScenarioError(_join(where, k), f"expected a string (quote numbers and booleans), got "
+                                                 f"{_type_name(val)}")
+    return m
+
+
+# --- the parsed scenario ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class WatchSpec:
+    where: str
+    at: float
+    query: str
+    headers: Headers
+    reconnect: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ListSpec:
+    where: str
+    at: float
+    query: str
+    headers: Headers
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    where: str
+    path: str
+    type: ResourceType
+    namespace: str  # "" for a collection across namespaces (or a cluster-scoped one)
+    watches: tuple[WatchSpec, ...]
+    lists: tuple[ListSpec, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectSpec:
+    """An object to create: `fields` is the full object when `full`, else the compact fields."""
+
+    where: str
+    type: ResourceType
+    name: str
+    namespace: str
+    fields: dict[str, Any]
+    full: bool
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.type.kind, self.namespace, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    where: str
+    at: float
+    op: str  # add | modify | delete
+    type: ResourceType
+    name: str
+    namespace: str
+    add: ObjectSpec | None = None
+    patch: dict[str, Any] | None = None
+    phase: str | None = None
+    labels: dict[str, str | None] | None = None
+    annotations: dict[str, str | None] | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.type.kind, self.namespace, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    name: str
+    seed: int
+    min_request_timeout: float
+    start_resource_version: int
+    start_time: datetime
+    server_version: str
+    rv_churn_per_minute: int
+    duration: float | None
+    discovery: bool
+    managed_fields: bool
+    headers: Headers
+    resources: tuple[ResourceSpec, ...]
+    objects: tuple[ObjectSpec, ...]
+    changes: tuple[Change, ...]
+
+    @property
+    def types(self) -> tuple[ResourceType, ...]:
+        """Every resource type in play, in first-use order (for discovery)."""
+        seen: dict[tuple[str, str, str], ResourceType] = {}
+        for rt in [r.type for r in self.resources] + [o.type for o in self.objects] + \
+                [c.type for c in self.changes]:
+            seen.setdefault((rt.group, rt.version, rt.plural), rt)
+        return tuple(seen.values())
+
+
+# --- resources ----------------------------------------------------------------------------------------
+
+
+def _query(v: Any, where: str, *, watch: bool) -> str:
+    if not isinstance(v, str):
+        raise ScenarioError(where, f"expected a query string like watch=true, got {_type_name(v)}")
+    query = v.lstrip("?")
+    allowed = _WATCH_PARAMS if watch else _LIST_PARAMS
+    for k, _ in query_pairs(query):
+        if k not in allowed:
+            raise ScenarioError(where, f"parameter {k!r} is not supported by synth (supported: "
+                                       f"{', '.join(sorted(allowed))})")
+    try:
+        opts = parse_list_options(query)
+    except InvalidParams as exc:
+        raise ScenarioError(where, f"the apiserver would refuse this query: {exc}") from None
+    if opts.watch != watch:
+        raise ScenarioError(where, "a watch needs watch=true in its query" if watch else
+                            "a list must not have watch=true (put it under watches)")
+    if not watch and opts.resource_version_match == "Exact":
+        raise ScenarioError(where, "resourceVersionMatch=Exact lists are not supported by synth")
+    return query
+
+
+def _watch(v: Any, where: str, headers: Headers) -> WatchSpec:
+    m = _mapping(v, where)
+    _check_fields(m, allowed_fields("watch"), where)
+    return WatchSpec(
+        where=where,
+        at=parse_time(m.get("at", 0), _join(where, "at")),
+        query=_query(m.get("query", "watch=true"), _join(where, "query"), watch=True),
+        headers=_headers(m["headers"], _join(where, "headers")) if "headers" in m else headers,
+        reconnect=_bool(m.get("reconnect", False), _join(where, "reconnect")),
+    )
+
+
+def _one_list(v: Any, where: str, headers: Headers) -> ListSpec:
+    m = _mapping(v, where)
+    _check_fields(m, allowed_fields("list"), where)
+    return ListSpec(
+        where=where,
+        at=parse_time(m.get("at", 0), _join(where, "at")),
+        query=_query(m.get("query", ""), _join(where, "query"), watch=False),
+        headers=_headers(m["headers"], _join(where, "headers")) if "headers" in m else headers,
+    )
+
+
+def _lists(v: Any, where: str, headers: Headers) -> tuple[ListSpec, ...]:
+    if isinstance(v, bool):
+        return (ListSpec(where, 0.0, "", headers),) if v else ()
+    if isinstance(v, list):
+        return tuple(_one_list(item, _join(where, i), headers) for i, item in enumerate(v))
+    if isinstance(v, dict):
+        return (_one_list(v, where, headers),)
+    raise ScenarioError(where, f"expected true/false, a mapping or a list of mappings, got {_type_name(v)}")
+
+
+def _resource_type(m: dict[str, Any], where: str) -> tuple[ResourceType, str]:
+    path = _str(m.get("path"), _join(where, "path"))
+    try:
+        cp = parse_collection_path(path)
+    except ValueError as exc:
+        raise ScenarioError(_join(where, "path"), str(exc)) from None
+    api_version = f"{cp.group}/{cp.version}" if cp.group else cp.version
+    if "api_version" in m and _str(m["api_version"], _join(where, "api_version")) != api_version:
+        raise ScenarioError(_join(where, "api_version"), f"{m['api_version']!r} disagrees with the path, "
+                                                          f"which serves {api_version}")
+    builtin = builtin_by_path(cp.group, cp.version, cp.plural)
+    if builtin is not None:
+        if "kind" in m and _str(m["kind"], _join(where, "kind")) != builtin.kind:
+            raise ScenarioError(_join(where, "kind"), f"{path} serves {builtin.kind}, not {m['kind']!r}")
+        if "namespaced" in m and _bool(m["namespaced"], _join(where, "namespaced")) != builtin.namespaced:
+            raise ScenarioError(_join(where, "namespaced"), f"{builtin.plural} are "
+                                f"{'namespaced' if builtin.namespaced else 'cluster-scoped'}")
+        rt = builtin
+    else:
+        if "kind" not in m:
+            raise ScenarioError(_join(where, "kind"), f"required: {cp.plural} in {api_version} is not a "
+                                                      "built-in resource")
+        rt = ResourceType(cp.group, cp.version, cp.plural, _str(m["kind"], _join(where, "kind")),
+                          namespaced=_bool(m.get("namespaced", True), _join(where, "namespaced")),
+                          singular=cp.plural.rstrip("s"))
+    if cp.namespace and not rt.namespaced:
+        raise ScenarioError(_join(where, "path"), f"{rt.plural} are cluster-scoped; drop /namespaces/...")
+    return rt, cp.namespace
+
+
+def _resource(v: Any, where: str, headers: Headers) -> ResourceSpec:
+    m = _mapping(v, where)
+    _check_fields(m, allowed_fields("resource"), where)
+    rt, namespace = _resource_type(m, where)
+    if "watches" in m:
+        wl = _list(m["watches"], _join(where, "watches"))
+        watches = tuple(_watch(w, _join(_join(where, "watches"), i), headers) for i, w in enumerate(wl))
+    else:
+        watches = (WatchSpec(_join(where, "watches"), 0.0, "watch=true", headers, False),)
+    lists = _lists(m.get("list", False), _join(where, "list"), headers)
+    return ResourceSpec(where, _str(m["path"], where), rt, namespace, watches, lists)
+
+
+# --- objects and changes ------------------------------------------------------------------------------
+
+
+class _Types:
+    """Finds the resource type of an object by kind (and apiVersion), scenario resources first."""
+
+    def __init__(self, resources: tuple[ResourceSpec, ...]) -> None:
+        self._by_kind: dict[str, ResourceType] = {}
+        for r in resources:
+            known = self._by_kind.setdefault(r.type.kind, r.type)
+            if known != r.type:
+                raise ScenarioError(_join(r.where, "path"), f"kind {r.type.kind} is already served by "
+                                    f"{known.api_version} {known.plural}; one kind, one resource")
+
+    def find(self, m: dict[str, Any], where: str) -> ResourceType:
+        kind = _str(m.get("kind"), _join(where, "kind"))
+        rt = self._by_kind.get(kind) or builtin_by_kind(kind)
+        if rt is None:
+            raise ScenarioError(_join(where, "kind"), f"unknown kind {kind!r}: add a resources entry with "
+                                                      f"kind: {kind} and its collection path")
+        api_key = "api_version" if "api_version" in m else "apiVersion"
+        if api_key in m and _str(m[api_key], _join(where, api_key)) != rt.api_version:
+            raise ScenarioError(_join(where, api_key), f"{kind} is served as {rt.api_version}, "
+                                                       f"not {m[api_key]!r}")
+        return rt
+
+
+def _name_and_namespace(m: dict[str, Any], rt: ResourceType, where: str) -> tuple[str, str]:
+    meta = m.get("metadata") if "metadata" in m else m
+    meta_where = _join(where, "metadata") if "metadata" in m else where
+    meta = _mapping(meta, meta_where)
+    name = _str(meta.get("name"), _join(meta_where, "name"))
+    if rt.namespaced:
+        namespace = _str(meta.get("namespace", "default"), _join(meta_where, "namespace"))
+    else:
+        if "namespace" in meta:
+            raise ScenarioError(_join(meta_where, "namespace"), f"{rt.kind} is cluster-scoped")
+        namespace = ""
+    return name, namespace
+
+
+def _object(v: Any, where: str, types: _Types) -> ObjectSpec:
+    m = _mapping(v, where)
+    rt = types.find(m, where)
+    name, namespace = _name_and_namespace(m, rt, where)
+    full = "metadata" in m
+    if full:
+        return ObjectSpec(where, rt, name, namespace, dict(m), True)
+    if rt.kind in _COMPACT_BY_KIND:
+        _check_fields(m, tuple(sorted(_COMPACT_BY_KIND[rt.kind])), where)
+    else:
+        for key in m:
+            if key in _SPECIFIC_FIELDS:
+                raise ScenarioError(_join(where, key), f"only {_SPECIFIC_FIELDS[key]} have this compact field; "
+                                                       f"{rt.kind} copies other fields as they are")
+    _check_compact_values(m, rt, where)
+    return ObjectSpec(where, rt, name, namespace, dict(m), False)
+
+
+def _check_compact_values(m: dict[str, Any], rt: ResourceType, where: str) -> None:
+    for key in ("labels", "annotations"):
+        if key in m:
+            _string_map(m[key], _join(where, key))
+    for key in ("image", "node", "host_ip", "ip", "replicaset"):
+        if key in m and rt.kind in _COMPACT_BY_KIND:
+            _str(m[key], _join(where, key))
+    for key in ("port", "restarts", "replicas", "ready_replicas"):
+        if key in m and rt.kind in _COMPACT_BY_KIND:
+            _int(m[key], _join(where, key), minimum=0)
+    if "phase" in m and rt.kind == "Pod":
+        _phase(m["phase"], _join(where, "phase"))
+
+
+def _phase(v: Any, where: str) -> str:
+    if v not in POD_PHASES:
+        raise ScenarioError(where, f"{v!r} is not one of {', '.join(POD_PHASES)}")
+    return str(v)
+
+
+def _change(v: Any, where: str, types: _Types) -> Change:
+    m = _mapping(v, where)
+    _check_fields(m, allowed_fields("change"), where)
+    ops = [op for op in ("add", "modify", "delete") if op in m]
+    if len(ops) != 1:
+        raise ScenarioError(where, "needs exactly one of add, modify, delete" + (f" (has {', '.join(ops)})"
+                                                                                if ops else ""))
+    if "at" not in m:
+        raise ScenarioError(_join(where, "at"), "required: when the change happens")
+    at = parse_time(m["at"], _join(where, "at"))
+    op = ops[0]
+    body_where = _join(where, op)
+    if op == "add":
+        spec = _object(m["add"], body_where, types)
+        return Change(where, at, op, spec.type, spec.name, spec.namespace, add=spec)
+    body = _mapping(m[op], body_where)
+    _check_fields(body, allowed_fields(op), body_where)
+    rt = types.find(body, body_where)
+    name, namespace = _name_and_namespace(body, rt, body_where)
+    if op == "delete":
+        return Change(where, at, op, rt, name, namespace)
+    return _modify(where, at, rt, name, namespace, body, body_where)
+
+
+def _modify(where: str, at: float, rt: ResourceType, name: str, namespace: str, body: dict[str, Any],
+            body_where: str) -> Change:
+    patch = _mapping(body["patch"], _join(body_where, "patch")) if "patch" in body else None
+    phase = None
+    if "phase" in body:
+        if rt.kind != "Pod":
+            raise ScenarioError(_join(body_where, "phase"), f"only Pods have a phase, not {rt.kind}")
+        phase = _phase(body["phase"], _join(body_where, "phase"))
+    labels = _string_map(body["labels"], _join(body_where, "labels")) if "labels" in body else None
+    annotations = (_string_map(body["annotations"], _join(body_where, "annotations"))
+                   if "annotations" in body else None)
+    if patch is None and phase is None and labels is None and annotations is None:
+        raise ScenarioError(body_where, "says nothing to change: give patch, phase, labels or annotations")
+    return Change(where, at, "modify", rt, name, namespace, patch=patch, phase=phase, labels=labels,
+                  annotations=annotations)
+
+
+def _changes(v: Any, where: str, types: _Types) -> tuple[Change, ...]:
+    out: list[Change] = []
+    for i, item in enumerate(_list(v, where)):
+        change = _change(item, _join(where, i), types)
+        if out and change.at < out[-1].at:
+            raise ScenarioError(_join(change.where, "at"), f"{change.at:g}s is before the previous change "
+                                f"({out[-1].at:g}s at {out[-1].where}); changes must be in time order")
+        out.append(change)
+    return tuple(out)
+
+
+# --- top level ----------------------------------------------------------------------------------------
+
+
+def parse_scenario(data: Any, default_name: str = "scenario") -> Scenario:
+    """Validate decoded YAML and build a Scenario; raises ScenarioError naming the YAML path."""
+    m = _mapping(data, "(top level)")
+    _check_fields(m, allowed_fields(""), "")
+    headers = _headers(m["headers"], "headers") if "headers" in m else DEFAULT_HEADERS
+    if "resources" not in m:
+        raise ScenarioError("resources", "required: at least one collection to list or watch")
+    rl = _list(m["resources"], "resources")
+    if not rl:
+        raise ScenarioError("resources", "needs at least one resource")
+    resources = tuple(_resource(r, _join("resources", i), headers) for i, r in enumerate(rl))
+    types = _Types(resources)
+    objects = tuple(_object(o, _join("objects", i), types) for i, o in enumerate(_list(m.get("objects", []),
+                                                                                          "objects")))
+    scenario = Scenario(
+        name=_str(m["name"], "name") if "name" in m else default_name,
+        seed=_int(m.get("seed", 0), "seed"),
+        min_request_timeout=_positive(m.get("min_request_timeout", 1800), "min_request_timeout"),
+        start_resource_version=_int(m.get("start_resource_version", 1000), "start_resource_version", 1),
+        start_time=_start_time(m.get("start_time", DEFAULT_START_TIME), "start_time"),
+        server_version=_str(m.get("server_version", "v1.36.0"), "server_version"),
+        rv_churn_per_minute=_int(m.get("rv_churn_per_minute", 0), "rv_churn_per_minute", 0),
+        duration=parse_time(m["duration"], "duration") if "duration" in m else None,
+        discovery=_bool(m.get("discovery", True), "discovery"),
+        managed_fields=_bool(m.get("managed_fields", True), "managed_fields"),
+        headers=headers,
+        resources=resources,
+        objects=objects,
+        changes=_changes(m.get("changes", []), "changes", types),
+    )
+    _check_whole(scenario)
+    return scenario
+
+
+def _check_whole(s: Scenario) -> None:
+    """Rules that span sections."""
+    if s.start_resource_version < len(s.objects):
+        raise ScenarioError("start_resource_version", f"must be at least the number of initial objects "
+                                                      f"({len(s.objects)}): each has its own resourceVersion")
+    seen: dict[tuple[str, str, str], str] = {}
+    for o in s.objects:
+        if o.key in seen:
+            raise ScenarioError(o.where, f"{_describe(o.key)} is already defined at {seen[o.key]}")
+        seen[o.key] = o.where
+    for r in s.resources:
+        for w in r.watches:
+            if w.reconnect and s.duration is None:
+                raise ScenarioError(_join(w.where, "reconnect"), "needs a top-level duration: how long the "
+                                                                 "client keeps reconnecting")
+
+
+def _describe(key: tuple[str, str, str]) -> str:
+    kind, namespace, name = key
+    return f"{kind} {namespace}/{name}" if namespace else f"{kind} {name}"
+
+
+def describe_key(key: tuple[str, str, str]) -> str:
+    """`Pod default/web-0`: how messages name an object."""
+    return _describe(key)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; errors start with the file name."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError("", f"cannot read: {exc.strerror or exc}", str(p)) from None
+    except UnicodeDecodeError:
+        raise ScenarioError("", "not a UTF-8 text file", str(p)) from None
+    try:
+        return parse_scenario(_load_yaml(text), default_name=p.stem)
+    except ScenarioError as exc:
+        raise exc.in_file(str(p)) from None

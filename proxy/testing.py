@@ -1,0 +1,184 @@
+"""Drive a replay from a test: a manual clock, the request log, faults; sync and asyncio clients alike.
+
+The replay runs on its own event loop in a background thread, so a test's client, whether it blocks
+(the `kubernetes` package, in a thread) or is asyncio (in the test's own loop), talks to it over a real
+socket while the test moves time. Waiting is on conditions the request log signals, never on sleeps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from proxy.clock import ManualClock
+from proxy.engines.requestlog import LogEntry
+from proxy.server.sessions import ReplaySession
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request the client made, as the proxy served it."""
+
+    id: int
+    method: str
+    path: str
+    params: dict[str, str]
+    verb: str
+    at: float  # virtual time it arrived
+    ended_at: float | None
+    end: str
+    events: int
+    status: int
+    answered_by: str
+    notes: tuple[str, ...]
+
+    @property
+    def resource_version(self) -> str | None:
+        return self.params.get("resourceVersion")
+
+    @classmethod
+    def of(cls, e: LogEntry) -> Request:
+        return cls(e.id, e.method, e.path, e.params, e.verb, e.virtual, e.end_virtual, e.end or "open",
+                   e.events, e.status, e.answered_by, tuple(e.notes))
+
+
+class Replay:
+    """A running replay with a manual clock. Use as a context manager, or the `watchproxy` fixture."""
+
+    def __init__(self, recording: str | os.PathLike[str], *, mode: str = "emulate", seed: int = 0,
+                 min_request_timeout: float | None = None, history: float | None = None,
+                 faults: tuple[str, ...] = ()) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="watchproxy-test-")
+        self.kubeconfig = str(Path(self._tmp.name) / "kubeconfig")
+        self.clock = ManualClock()
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="watchproxy-replay", daemon=True)
+        self._changed = threading.Condition()
+        self._version = 0
+        self._session = ReplaySession(recording, mode=mode, clock=self.clock, seed=seed,
+                                      min_request_timeout=min_request_timeout, history=history,
+                                      write_kubeconfig=self.kubeconfig, faults=faults)
+        self.url = ""
+
+    def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def start(self) -> Replay:
+        self._thread.start()
+        self._call(self._session.__aenter__())
+        self._session.log.listeners.append(self._notify)
+        self.url = self._session.url
+        return self
+
+    def _notify(self) -> None:
+        with self._changed:
+            self._version += 1
+            self._changed.notify_all()
+
+    def stop(self) -> None:
+        """Stop serving and end the loop; fails if a task of the replay outlives it."""
+        if not self._thread.is_alive():
+            return
+        try:
+            self._call(self._session.__aexit__(None, None, None))
+            leftover = self._call(self._pending())
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+            self._loop.close()
+            self._tmp.cleanup()
+        if leftover:
+            raise AssertionError(f"watchproxy replay leaked tasks: {leftover}")
+
+    async def _pending(self) -> list[str]:
+        me = asyncio.current_task()
+        tasks = [t for t in asyncio.all_tasks() if t is not me and not t.done()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return [repr(t.get_coro()) for t in tasks]
+
+    def __enter__(self) -> Replay:
+        return self.start()
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+    # --- time --------------------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.clock.now()
+
+    def advance(self, seconds: float) -> float:
+        """Move virtual time forward; every event, bookmark and timeout on the way fires in order."""
+        return self._call(self.clock.advance(seconds))
+
+    async def aadvance(self, seconds: float) -> float:
+        """`advance` for asyncio tests: runs on the replay's loop without blocking the test's."""
+        return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.clock.advance(seconds),
+                                                                          self._loop))
+
+    # --- faults ------------------------------------------------------------------------------------
+    def fault(self, action: str, **spec: Any) -> int:
+        """Arm a fault (close, reset, stall, expire, http-status, slow, no-initial-events-end, restart).
+
+        Returns how many open streams a `when="now"` fault hit at once."""
+        async def arm() -> int:
+            return self._session.arm({"action": action, **spec})
+        return self._call(arm())
+
+    # --- what the client did -----------------------------------------------------------------------
+    def requests(self, verb: str | None = None, path: str | None = None) -> list[Request]:
+        async def snapshot() -> list[Request]:
+            return [Request.of(e) for e in self._session.log.entries
+                    if (verb is None or e.verb == verb) and (path is None or e.path.startswith(path))]
+        return self._call(snapshot())
+
+    def watches(self, path: str | None = None) -> list[Request]:
+        return self.requests("watch", path)
+
+    def reconnect_gaps(self, path: str | None = None) -> list[float]:
+        """Virtual seconds between each watch's end and the next watch: how fast the client came back."""
+        ws = self.watches(path)
+        return [b.at - a.ended_at for a, b in itertools.pairwise(ws) if a.ended_at is not None]
+
+    def wait_for(self, predicate: Callable[[Replay], bool], timeout: float = 30.0,
+                 what: str = "condition") -> None:
+        """Block until `predicate(self)` holds, re-checking whenever a request starts or ends.
+
+        The predicate runs without the lock held (it asks the replay's loop), so the loop is never
+        blocked by a waiting test."""
+        give_up = time.monotonic() + timeout
+        while True:
+            with self._changed:
+                seen = self._version
+            if predicate(self):
+                return
+            with self._changed:
+                while self._version == seen:
+                    left = give_up - time.monotonic()
+                    if left <= 0:
+                        so_far = [(r.verb, r.path, r.params, r.end) for r in self.requests()]
+                        raise TimeoutError(f"watchproxy: {what} not reached within {timeout:g}s; "
+                                           f"requests so far: {so_far}")
+                    self._changed.wait(left)
+
+    def wait_for_watches(self, n: int, *, open_: bool | None = None, timeout: float = 30.0) -> list[Request]:
+        """Until the client has made `n` watch requests (with `open_=True`: and the n-th is still open)."""
+        def ok(r: Replay) -> bool:
+            ws = r.watches()
+            return len(ws) >= n and (open_ is None or (ws[n - 1].end == "open") == open_)
+        self.wait_for(ok, timeout, f"{n} watch requests")
+        return self.watches()

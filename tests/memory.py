@@ -1,0 +1,123 @@
+"""In-memory stand-ins for the server side, so engine logic is tested without sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from proxy.clock import Clock
+from proxy.engines.base import ClientGone
+from proxy.engines.requestlog import LogEntry, RequestLog
+from proxy.recording import End, EndHow, Frame, Header, RecordingWriter, Request, Response
+
+
+class MemoryResponder:
+    """Records what an engine sent, with the virtual time of every write."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.status: int | None = None
+        self.headers: tuple[tuple[str, str], ...] = ()
+        self.content_length: int | None = None
+        self.writes: list[tuple[float, bytes]] = []
+        self.finished = False
+        self.aborted = False
+        self.gone = False
+        self._closed = asyncio.Event()
+
+    @property
+    def started(self) -> bool:
+        return self.status is not None
+
+    async def start(self, status: int, reason: str, headers: tuple[tuple[str, str], ...], *,
+                    content_length: int | None = None) -> None:
+        self.status, self.headers, self.content_length = status, headers, content_length
+
+    async def send(self, data: bytes) -> None:
+        if self.gone:
+            raise ClientGone("gone")
+        self.writes.append((self.clock.now(), data))
+
+    async def finish(self) -> None:
+        self.finished = True
+
+    async def abort(self) -> None:
+        self.aborted = True
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()
+
+    def leave(self) -> None:
+        self.gone = True
+        self._closed.set()
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(d for _, d in self.writes)
+
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.body.splitlines()]
+
+    def timed_events(self) -> list[tuple[float, dict[str, Any]]]:
+        out = []
+        for t, data in self.writes:
+            out += [(t, json.loads(line)) for line in data.splitlines()]
+        return out
+
+
+def entry(log: RequestLog | None = None, verb: str = "watch") -> LogEntry:
+    return (log or RequestLog(lambda: 0.0)).open("GET", "/", "", verb, "pods", "default")
+
+
+def pod(name: str, rv: int, phase: str = "Pending", ns: str = "default",
+        labels: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"kind": "Pod", "apiVersion": "v1",
+            "metadata": {"name": name, "namespace": ns, "resourceVersion": str(rv),
+                         "labels": labels or {"app": "web"}, "creationTimestamp": "2026-01-01T00:00:00Z"},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}]}, "status": {"phase": phase}}
+
+
+@dataclass
+class RecordingBuilder:
+    """Writes small recordings the way the recorder would: lists and watches with timed events."""
+
+    path: Path
+    meta: dict[str, Any] = field(default_factory=dict)
+    _ex: int = 0
+    _records: list[Any] = field(default_factory=list)
+
+    def list(self, t: float, rv: int, items: list[dict[str, Any]], path: str = "/api/v1/namespaces/default/pods",
+             kind: str = "PodList", query: str = "") -> None:
+        self._ex += 1
+        body = json.dumps({"kind": kind, "apiVersion": "v1", "metadata": {"resourceVersion": str(rv)},
+                           "items": [{k: v for k, v in i.items() if k not in ("kind", "apiVersion")}
+                                     for i in items]}, separators=(",", ":")).encode()
+        self._records += [Request(self._ex, t, "GET", path, query, (("Accept", "application/json"),)),
+                          Response(self._ex, t, 200, "OK", (("Content-Type", "application/json"),
+                                                            ("Content-Length", str(len(body))))),
+                          Frame(self._ex, t, body), End(self._ex, t, EndHow.COMPLETE)]
+
+    def watch(self, t: float, events: list[tuple[float, str, dict[str, Any]]], end: float,
+              path: str = "/api/v1/namespaces/default/pods", query: str = "watch=true",
+              how: EndHow = EndHow.SERVER_CLOSED) -> int:
+        self._ex += 1
+        ex = self._ex
+        self._records += [Request(ex, t, "GET", path, query, (("Accept", "application/json"),)),
+                          Response(ex, t, 200, "OK", (("Content-Type", "application/json"),
+                                                      ("Cache-Control", "no-cache, private"),
+                                                      ("Transfer-Encoding", "chunked")))]
+        for et, typ, obj in events:
+            line = json.dumps({"type": typ, "object": obj}, separators=(",", ":")).encode() + b"\n"
+            self._records.append(Frame(ex, et, line))
+        self._records.append(End(ex, end, how))
+        return ex
+
+    def write(self) -> Path:
+        w = RecordingWriter(self.path, Header(started_at="2026-01-01T00:00:00Z", upstream="https://test",
+                                              meta=self.meta))
+        w.write(*sorted(self._records, key=lambda r: r.t))
+        w.close()
+        return self.path

@@ -1,0 +1,241 @@
+"""The emulated watch cache, driven by a manual clock with no sockets: RV semantics, the 410 window,
+bookmark cadence, initial events, selectors, lists and the randomized timeout."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from proxy.clock import ManualClock
+from proxy.engines.base import Incoming
+from proxy.engines.emulate.engine import Emulator
+from proxy.engines.emulate.timeout import TimeoutDraw
+from proxy.engines.requestlog import RequestLog
+from proxy.engines.store import load
+from tests.memory import MemoryResponder, RecordingBuilder, pod
+
+PODS = "/api/v1/namespaces/default/pods"
+
+
+@pytest.fixture
+def recording(tmp_path: Path) -> Path:
+    b = RecordingBuilder(tmp_path / "r.msgpack", meta={"min_request_timeout": 1800})
+    b.list(0.0, 100, [pod("a", 90)])
+    b.watch(0.0, [(0.01, "ADDED", pod("a", 90)),
+                  (10.0, "MODIFIED", pod("a", 101, "Running")),
+                  (20.0, "ADDED", pod("b", 102)),
+                  (30.0, "DELETED", pod("a", 103, "Running")),
+                  (100.0, "MODIFIED", pod("b", 104, "Running"))], end=2500.0)
+    return b.write()
+
+
+class Harness:
+    def __init__(self, path: Path, **kw: Any) -> None:
+        self.clock = ManualClock()
+        self.emu = Emulator(load(path), self.clock, **kw)
+        self.log = RequestLog(self.clock.now)
+
+    def start(self, query: str, path: str = PODS, accept: str = "application/json"
+              ) -> tuple[MemoryResponder, asyncio.Task[None]]:
+        out = MemoryResponder(self.clock)
+        req = Incoming("GET", path, query, (("Accept", accept),))
+        entry = self.log.open("GET", path, query, req.info.verb, "pods", "default")
+        task = asyncio.ensure_future(self.emu.serve(req, out, entry))
+        return out, task
+
+    async def get(self, query: str, path: str = PODS, accept: str = "application/json") -> MemoryResponder:
+        out, task = self.start(query, path, accept)
+        await task
+        return out
+
+
+def summary(out: MemoryResponder) -> list[tuple[float, str, str, str]]:
+    return [(t, e["type"], e["object"]["metadata"].get("name", ""), e["object"]["metadata"]["resourceVersion"])
+            for t, e in out.timed_events()]
+
+
+async def test_rv_unset_gets_current_state_then_live_events_at_their_times(recording: Path) -> None:
+    h = Harness(recording)
+    out, task = h.start("watch=true&timeoutSeconds=200")
+    await h.clock.advance(0)
+    assert summary(out) == [(0.0, "ADDED", "a", "90")]
+    await h.clock.advance(15)
+    assert summary(out)[1:] == [(10.0, "MODIFIED", "a", "101")]
+    await h.clock.advance(200)
+    await task
+    assert [s[1:] for s in summary(out)] == [("ADDED", "a", "90"), ("MODIFIED", "a", "101"),
+                                             ("ADDED", "b", "102"), ("DELETED", "a", "103"),
+                                             ("MODIFIED", "b", "104")]
+    assert [s[0] for s in summary(out)] == [0.0, 10.0, 20.0, 30.0, 100.0]
+    assert out.finished and not out.aborted
+    assert h.log.entries[0].end == "timeout" and h.log.entries[0].end_virtual == 200.0
+
+
+async def test_specific_rv_replays_history_after_it_without_synthetic_adds(recording: Path) -> None:
+    h = Harness(recording)
+    await h.clock.advance(50)
+    out, task = h.start("watch=true&resourceVersion=101&timeoutSeconds=100")
+    await h.clock.advance(0)
+    assert summary(out) == [(50.0, "ADDED", "b", "102"), (50.0, "DELETED", "a", "103")]
+    await h.clock.advance(100)
+    await task
+    assert summary(out)[-1] == (100.0, "MODIFIED", "b", "104")
+
+
+async def test_rv_older_than_history_gets_one_error_410_in_a_200_stream(recording: Path) -> None:
+    h = Harness(recording)
+    out = await h.get("watch=1&resourceVersion=50")
+    assert out.status == 200 and out.finished
+    assert out.body == (b'{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},'
+                        b'"status":"Failure","message":"too old resource version: 50 (100)",'
+                        b'"reason":"Expired","code":410}}\n')
+
+
+async def test_history_window_expires_old_resource_versions(recording: Path) -> None:
+    h = Harness(recording, history=30.0)
+    await h.clock.advance(100)
+    out = await h.get("watch=true&resourceVersion=101")
+    assert out.events()[0]["object"]["code"] == 410
+    assert out.events()[0]["object"]["message"] == "too old resource version: 101 (103)"
+    ok, task = h.start("watch=true&resourceVersion=103&timeoutSeconds=1")
+    await h.clock.advance(1)
+    await task
+    assert [e["type"] for e in ok.events()] == ["MODIFIED"]
+
+
+async def test_default_timeout_is_min_request_timeout_times_one_plus_u(recording: Path) -> None:
+    closes = []
+    for seed in (1, 2):
+        h = Harness(recording, seed=seed)
+        out, task = h.start("watch=true&resourceVersion=104")
+        expected = TimeoutDraw(seed, 1800).timeout("GET " + PODS + "?resourceVersion=104&watch=true#0")
+        await h.clock.advance(expected - 0.001)
+        assert not task.done()
+        await h.clock.advance(0.001)
+        await task
+        assert out.finished and out.body == b""  # no final event at the deadline
+        assert 1800 <= expected < 3600
+        closes.append(h.log.entries[0].end_virtual)
+    assert closes[0] != closes[1]
+
+
+async def test_same_seed_and_requests_give_identical_transcripts(recording: Path) -> None:
+    async def run(seed: int) -> list[Any]:
+        h = Harness(recording, seed=seed)
+        outs = [h.start(q) for q in ("watch=true", "watch=true&resourceVersion=101", "watch=true")]
+        await h.clock.advance(4000)
+        for _, task in outs:
+            await task
+        return [(o.headers, o.writes, e.end_virtual) for (o, _), e in zip(outs, h.log.entries, strict=True)]
+
+    assert await run(7) == await run(7)
+    assert await run(7) != await run(8)
+
+
+async def test_bookmarks_every_minute_and_before_the_deadline_only_when_rv_moves(tmp_path: Path) -> None:
+    b = RecordingBuilder(tmp_path / "b.msgpack")
+    b.list(0.0, 100, [pod("a", 90)])
+    cm = [(30.0 * i, "ADDED", {"kind": "ConfigMap", "apiVersion": "v1",
+                               "metadata": {"name": f"c{i}", "namespace": "default",
+                                            "resourceVersion": str(100 + i)}}) for i in range(1, 5)]
+    b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
+    b.watch(0.0, cm, end=500.0, path="/api/v1/namespaces/default/configmaps")
+    h = Harness(b.write())
+    out, task = h.start("watch=true&resourceVersion=100&allowWatchBookmarks=true&timeoutSeconds=200")
+    await h.clock.advance(200)
+    await task
+    marks = [(t, e["type"], e["object"]["metadata"]["resourceVersion"]) for t, e in out.timed_events()]
+    # RV 102 at 60 s; 104 at 120 s; nothing newer at 180 s or at the 198 s pre-deadline bookmark
+    assert marks == [(60.0, "BOOKMARK", "102"), (120.0, "BOOKMARK", "104")]
+    assert out.events()[0]["object"] == {"kind": "Pod", "apiVersion": "v1",
+                                         "metadata": {"resourceVersion": "102"},
+                                         "spec": {"containers": None}, "status": {}}
+
+
+async def test_send_initial_events_ends_with_annotated_bookmark(recording: Path) -> None:
+    h = Harness(recording)
+    await h.clock.advance(25)
+    out, task = h.start("watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+                        "&allowWatchBookmarks=true&timeoutSeconds=10")
+    await h.clock.advance(10)
+    await task
+    evs = out.events()
+    assert [(e["type"], e["object"]["metadata"].get("name")) for e in evs] == [
+        ("ADDED", "a"), ("ADDED", "b"), ("BOOKMARK", None), ("DELETED", "a")]
+    assert evs[2]["object"]["metadata"] == {"resourceVersion": "102",
+                                            "annotations": {"k8s.io/initial-events-end": "true"}}
+
+
+async def test_label_selector_turns_transitions_into_added_and_deleted(tmp_path: Path) -> None:
+    b = RecordingBuilder(tmp_path / "s.msgpack")
+    b.list(0.0, 100, [pod("a", 90, labels={"tier": "web"})])
+    b.watch(0.0, [(5.0, "MODIFIED", pod("a", 101, labels={"tier": "db"})),
+                  (6.0, "MODIFIED", pod("a", 102, labels={"tier": "web"}))], end=100.0)
+    h = Harness(b.write())
+    out, task = h.start("watch=true&resourceVersion=100&labelSelector=tier%3Dweb&timeoutSeconds=10")
+    await h.clock.advance(10)
+    await task
+    assert [(e["type"], e["object"]["metadata"]["resourceVersion"]) for e in out.events()] == [
+        ("DELETED", "101"), ("ADDED", "102")]
+
+
+async def test_lists_state_paging_and_exact_rv(recording: Path) -> None:
+    h = Harness(recording)
+    await h.clock.advance(25)
+    out = await h.get("")
+    assert out.status == 200 and out.content_length == len(out.body)
+    doc = __import__("json").loads(out.body)
+    assert doc["kind"] == "PodList" and doc["metadata"]["resourceVersion"] == "102"
+    assert [i["metadata"]["name"] for i in doc["items"]] == ["a", "b"]
+    assert "kind" not in doc["items"][0]
+    page = __import__("json").loads((await h.get("limit=1")).body)
+    assert [i["metadata"]["name"] for i in page["items"]] == ["a"] and page["metadata"]["remainingItemCount"] == 1
+    nxt = __import__("json").loads((await h.get(f"limit=1&continue={page['metadata']['continue']}")).body)
+    assert [i["metadata"]["name"] for i in nxt["items"]] == ["b"] and "continue" not in nxt["metadata"]
+    past = __import__("json").loads((await h.get("resourceVersion=101&resourceVersionMatch=Exact")).body)
+    assert [(i["metadata"]["name"], i["metadata"]["resourceVersion"]) for i in past["items"]] == [("a", "101")]
+    old = await h.get("resourceVersion=10&resourceVersionMatch=Exact")
+    assert old.status == 410
+
+
+@pytest.mark.parametrize(("query", "code"), [
+    ("watch=true&resourceVersion=abc", 422),
+    ("watch=true&timeoutSeconds=soon", 400),
+    ("watch=true&sendInitialEvents=true", 422),
+    ("labelSelector=a%20in%20(", 400),
+    ("fieldSelector=spec.bogus%3Dx", 400),
+    ("resourceVersionMatch=Exact", 422),
+])
+async def test_bad_parameters_get_a_status(recording: Path, query: str, code: int) -> None:
+    h = Harness(recording)
+    out = await h.get(query)
+    assert out.status == code
+    assert __import__("json").loads(out.body)["kind"] == "Status"
+
+
+async def test_object_deleted_between_lists_is_deleted_for_watchers(tmp_path: Path) -> None:
+    b = RecordingBuilder(tmp_path / "d.msgpack")
+    b.list(0.0, 100, [pod("a", 90), pod("b", 95)])
+    b.list(50.0, 120, [pod("a", 90)])
+    h = Harness(b.write())
+    out, task = h.start("watch=true&resourceVersion=100&timeoutSeconds=60")
+    await h.clock.advance(60)
+    await task
+    assert [(e["type"], e["object"]["metadata"]["name"], e["object"]["metadata"]["resourceVersion"])
+            for e in out.events()] == [("DELETED", "b", "120")]
+
+
+async def test_table_watch_sends_column_definitions_with_the_first_event_only(recording: Path) -> None:
+    h = Harness(recording)
+    out, task = h.start("watch=true&timeoutSeconds=40",
+                        accept="application/json;as=Table;v=v1;g=meta.k8s.io,application/json")
+    await h.clock.advance(40)
+    await task
+    evs = out.events()
+    assert evs[0]["object"]["kind"] == "Table" and evs[0]["object"]["columnDefinitions"][0]["name"] == "Name"
+    assert all(e["object"]["columnDefinitions"] is None for e in evs[1:])
+    assert evs[0]["object"]["rows"][0]["object"]["kind"] == "PartialObjectMetadata"
+    assert evs[0]["object"]["rows"][0]["cells"][:3] == ["a", "0/1", "Pending"]
