@@ -39,6 +39,7 @@ class Request:
     ended_at: float | None
     end: str
     events: int
+    deadline: float | None  # emulate mode: when the server will close this watch
     status: int
     answered_by: str
     notes: tuple[str, ...]
@@ -50,7 +51,7 @@ class Request:
     @classmethod
     def of(cls, e: LogEntry) -> Request:
         return cls(e.id, e.method, e.path, e.params, e.verb, e.virtual, e.end_virtual, e.end or "open",
-                   e.events, e.status, e.answered_by, tuple(e.notes))
+                   e.events, e.deadline, e.status, e.answered_by, tuple(e.notes))
 
 
 class Replay:
@@ -124,6 +125,10 @@ class Replay:
     def advance(self, seconds: float) -> float:
         """Move virtual time forward; every event, bookmark and timeout on the way fires in order."""
         return self._call(self.clock.advance(seconds))
+
+    def advance_to(self, t: float) -> float:
+        """Move virtual time to `t` (e.g. a watch's deadline, so its reconnect arrives right then)."""
+        return self.advance(max(0.0, t - self.now))
 
     async def aadvance(self, seconds: float) -> float:
         """`advance` for asyncio tests: runs on the replay's loop without blocking the test's."""

@@ -314,18 +314,16 @@ class FaultInjector:
         timers = [asyncio.ensure_future(self._after(f, o)) for f in faults
                   if f.action in STREAM_ACTIONS and f.after_seconds is not None]
         task = asyncio.ensure_future(engine.serve(req, wrapped, entry))
+        stopped = asyncio.ensure_future(stop.wait())
         try:
-            await asyncio.wait({task, asyncio.ensure_future(stop.wait())},
-                               return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
             if not task.done():
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError, ClientGone):
                 await task
         finally:
-            for t in timers:
+            for t in (*timers, stopped, task):
                 t.cancel()
-            if not task.done():
-                task.cancel()
             self.open.discard(o)
         action = o.action or (wrapped.pending_action if isinstance(wrapped, FaultyResponder) else None)
         if action is not None:

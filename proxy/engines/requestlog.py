@@ -32,6 +32,7 @@ class LogEntry:
     end: str = ""  # how it ended; "" while open
     end_detail: str = ""
     end_virtual: float | None = None
+    deadline: float | None = None  # when the (emulated) server will close this watch
     notes: list[str] = field(default_factory=list)
     _now: Callable[[], float] | None = None
     _changed: Callable[[], None] | None = None
@@ -58,7 +59,7 @@ class LogEntry:
             "params": self.params, "verb": self.verb, "resource": self.resource,
             "namespace": self.namespace, "wall_time": self.wall, "virtual_time": self.virtual,
             "answered_by": self.answered_by, "status": self.status, "events": self.events,
-            "end": self.end or "open", "end_detail": self.end_detail, "end_virtual_time": self.end_virtual,
+            "end": self.end or "open", "end_detail": self.end_detail, "end_virtual_time": self.end_virtual, "deadline": self.deadline,
             "notes": list(self.notes),
         }
 

@@ -32,7 +32,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
@@ -85,11 +85,11 @@ class RedactStats:
     torn_tail: str | None = None
 
 
-class _NOT_JSON:  # noqa: N801 - a sentinel type
+class _NotJson:  # a sentinel type
     pass
 
 
-_NOT_JSON_VALUE = _NOT_JSON()
+_NOT_JSON_VALUE = _NotJson()
 
 
 class _Names:
@@ -258,7 +258,8 @@ class _Rewriter:
         return "&".join(out)
 
     # --- JSON documents ------------------------------------------------------------------------------
-    def _drop_keys(self, d: dict[str, Any], patterns: tuple[re.Pattern[str], ...], label: bool) -> dict[str, Any]:
+    def _drop_keys(self, d: dict[str, Any], patterns: tuple[re.Pattern[str], ...],
+                   label: bool) -> dict[str, Any]:
         kept = {}
         for k, v in d.items():
             if any(p.fullmatch(k) for p in patterns):
@@ -361,7 +362,7 @@ class _Rewriter:
             return self.text(v)
         return v
 
-    def json_body(self, data: bytes, ns_ctx: bool) -> bytes | None | _NOT_JSON:
+    def json_body(self, data: bytes, ns_ctx: bool) -> bytes | _NotJson | None:
         """The rewritten document, None if nothing changed, or _NOT_JSON_VALUE."""
         if data.lstrip()[:1] not in (b"{", b"["):
             return _NOT_JSON_VALUE
@@ -408,7 +409,6 @@ class _Ex:
     encoding: str = ""
     response: Response | None = None
     pieces: list[Frame] | None = None  # a non-watch body of a resource request, held until it ends
-    extra: list[Record] = field(default_factory=list)
 
 
 def _resplit(pieces: list[Frame], body: bytes) -> list[Frame]:
@@ -484,11 +484,12 @@ class _Pass:
         rw = self.rw
         if isinstance(rec, Request):
             info = classify(rec.method, rec.path, rec.query)
-            st = _Ex(info.is_resource, info.resource == "namespaces", info.verb == "watch")
-            self.live[rec.ex] = st
+            new_st = _Ex(info.is_resource, info.resource == "namespaces", info.verb == "watch")
+            self.live[rec.ex] = new_st
             new = dataclasses.replace(
-                rec, path=rw.path(rec.path), query=rw.query(rec.query, st.ns_ctx), headers=rw.headers(rec.headers),
-                body=rw.body(rec.body, st.ns_ctx) if info.is_resource else rec.body)
+                rec, path=rw.path(rec.path), query=rw.query(rec.query, new_st.ns_ctx),
+                headers=rw.headers(rec.headers),
+                body=rw.body(rec.body, new_st.ns_ctx) if info.is_resource else rec.body)
             self.emit(rec, new)
             return
         st = self.live.get(rec.ex)
@@ -529,7 +530,8 @@ def _describe(what: str, patterns: tuple[re.Pattern[str], ...], tail: str) -> st
 
 def redact_recording(src: str | os.PathLike[str], dst: str | os.PathLike[str], *,
                      names: Sequence[PatternLike] = (), namespaces: Sequence[PatternLike] = (),
-                     annotations: Sequence[PatternLike] = (), labels: Sequence[PatternLike] = ()) -> RedactStats:
+                     annotations: Sequence[PatternLike] = (),
+                     labels: Sequence[PatternLike] = ()) -> RedactStats:
     """Write a redacted copy of `src` to `dst` (mode 0600) and return what was done.
 
     Patterns must match the whole name or key (`acme-.*`, not `acme`). Two streaming passes: the first
@@ -554,8 +556,8 @@ def redact_recording(src: str | os.PathLike[str], dst: str | os.PathLike[str], *
     with RecordingReader(src) as reader:
         extra = []
         if name_res:
-            extra.append(_describe("object names", name_res, "replaced by stable pseudonyms name-<first 8 hex "
-                                   f"of sha256> everywhere ({stats.names} distinct)"))
+            extra.append(_describe("object names", name_res, "replaced by stable pseudonyms name-<first 8 "
+                                   f"hex of sha256> everywhere ({stats.names} distinct)"))
         if ns_res:
             extra.append(_describe("namespaces", ns_res, "replaced by stable pseudonyms ns-<first 8 hex of "
                                    f"sha256> everywhere ({stats.namespaces} distinct)"))

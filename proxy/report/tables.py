@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,7 +114,7 @@ def _events_cell(events: Counter[str]) -> str:
     return " ".join(parts) or "-"
 
 
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]], indent: str = "  ") -> list[str]:
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], indent: str = "  ") -> list[str]:
     widths = [max(len(header[i]), *(len(r[i]) for r in rows)) if rows else len(header[i])
               for i in range(len(header))]
     def fmt(cells: tuple[str, ...]) -> str:
@@ -138,8 +138,8 @@ def render_watches(s: Summary, flt: Filter) -> list[str]:
         rows.append((f"#{w.id}", human_duration(w.start), request_label(w.method, w.path, w.query),
                      str(w.status if w.status is not None else "-"), human_duration(w.duration),
                      _events_cell(w.events), f"{ending} after {human_duration(w.duration)}"))
-    return ([f"watches ({len(ws)}; events A added, M modified, D deleted, B bookmark, E error):"]
-            + _table(("id", "start", "query", "status", "lasted", "events", "ended"), rows))
+    return [f"watches ({len(ws)}; events A added, M modified, D deleted, B bookmark, E error):",
+            *_table(("id", "start", "query", "status", "lasted", "events", "ended"), rows)]
 
 
 @dataclass
@@ -232,7 +232,7 @@ def _event_row(t: float, ex: int, data: bytes, resource: str) -> EventRow:
     obj = doc.get("object") if isinstance(doc, dict) else None
     if not isinstance(obj, dict):
         return EventRow(t, ex, typ, resource, "", "", "")
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
+    meta: dict[str, Any] = obj["metadata"] if isinstance(obj.get("metadata"), dict) else {}
     kind = str(obj.get("kind") or resource)
     detail = ""
     if kind == "Status":
@@ -320,8 +320,9 @@ def render_resources(rows: list[ResourceStats], flt: Filter) -> list[str]:
         return ["resources: none" + (f" ({flt.describe()})" if flt.active else "")]
     table = []
     for r in rows:
-        rv = "-" if r.rv_min is None else (f"{r.rv_min}" if r.rv_min == r.rv_max else f"{r.rv_min}..{r.rv_max}")
+        rv = ("-" if r.rv_min is None
+              else f"{r.rv_min}" if r.rv_min == r.rv_max else f"{r.rv_min}..{r.rv_max}")
         table.append((r.resource, str(len(r.objects)), str(r.listed),
                       *(str(r.events.get(t, 0)) for t in EVENT_TYPES), rv))
-    return ([f"resources ({len(rows)}):"]
-            + _table(("resource", "objects", "listed", *EVENT_TYPES, "rv range"), table))
+    return [f"resources ({len(rows)}):",
+            *_table(("resource", "objects", "listed", *EVENT_TYPES, "rv range"), table)]

@@ -137,7 +137,7 @@ def axis_label(s: float, step: float) -> str:
     """`0s`, `30s`, `5m`, `1h30m`: tick labels a reader takes in at a glance."""
     if step < 1:
         return f"{s:.1f}s"
-    total = int(round(s))
+    total = round(s)
     h, rest = divmod(total, 3600)
     m, sec = divmod(rest, 60)
     parts = [f"{h}h" if h else "", f"{m}m" if m else "", f"{sec}s" if sec else ""]
@@ -197,7 +197,8 @@ def _layout(s: Summary, flt: Filter, width: int, max_lanes: int) -> _Layout:
             requests.count += 1
             samples = requests.samples.setdefault(b, [])
             if len(samples) < _SAMPLES:
-                samples.append(f"#{e.id} {request_label(e.method, e.path, e.query, 90)} → {e.status or e.end}")
+                label = request_label(e.method, e.path, e.query, 90)
+                samples.append(f"#{e.id} {label} \u2192 {e.status or e.end}")
             continue
         key = (e.method, e.path, normalized_query(e.query))
         lane = next((ln for ln in by_key.get(key, []) if ln.busy_until <= e.start), None)
@@ -373,7 +374,8 @@ def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -
             cls = REQUEST_STYLE[kind][0]
             bi = list(REQUEST_STYLE).index(kind)
             lo, hi = sc.col_range(c)
-            tip = f"{human_duration(lo)}–{human_duration(hi)}: {n} {kind} request{'s' if n > 1 else ''}\n"
+            plural = "s" if n > 1 else ""
+            tip = f"{human_duration(lo)}\u2013{human_duration(hi)}: {n} {kind} request{plural}\n"
             tip += "\n".join(rq.samples.get((c, kind), [])) + ("\n…" if n > _SAMPLES else "")
             w(f'<rect class="rq {cls}" x="{c}" y="{2 + bi * band:.1f}" width="2" height="{band - 0.6:.1f}">'
               f"<title>{_esc(tip)}</title></rect>\n")
@@ -403,7 +405,7 @@ def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -
                     continue
                 th = _tick_height(n, LANE_H - 2)
                 lo, hi = sc.col_range(c)
-                tip = f"{human_duration(lo)}–{human_duration(hi)}: {n} {typ}"
+                tip = f"{human_duration(lo)}\u2013{human_duration(hi)}: {n} {typ}"
                 wd, xx = (3, c - 1) if typ == "ERROR" else (1, c)
                 w(f'<rect class="t {cls}" x="{xx}" y="{mid - th / 2:.1f}" width="{wd}" height="{th:.1f}">'
                   f"<title>{_esc(tip)}</title></rect>\n")
@@ -420,7 +422,7 @@ def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -
             drawn += 1
         w("</g>\n")
         n_ex = len(lane.exchanges)
-        suffix = f" ×{n_ex}" if n_ex > 1 and not lane.merged_lanes else ""
+        suffix = f" \u00d7{n_ex}" if n_ex > 1 and not lane.merged_lanes else ""
         text = lane.label if lane.merged_lanes else shorten(lane.label, 60 - len(suffix))
         full = (f"{lane.label}\n{n_ex} exchange{'s' if n_ex > 1 else ''}, {lane.events:,} frames"
                 + ("" if lane.merged_lanes else "\n(resourceVersion and timeouts left out)"))

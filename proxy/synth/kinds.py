@@ -14,6 +14,7 @@ from proxy.wire.request import classify
 _ALL = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 _NO_COLLECTION = ("create", "delete", "get", "list", "patch", "update", "watch")
 _STATUS = ("get", "patch", "update")
+_PROXY = ("create", "delete", "get", "patch", "update")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ BUILTIN: tuple[ResourceType, ...] = (
                      ("exec", "PodExecOptions", ("create", "get")),
                      ("log", "Pod", ("get",)),
                      ("portforward", "PodPortForwardOptions", ("create", "get")),
-                     ("proxy", "PodProxyOptions", ("create", "delete", "get", "patch", "update")),
+                     ("proxy", "PodProxyOptions", _PROXY),
                      ("resize", "Pod", _STATUS),
                      ("status", "Pod", _STATUS))),
     ResourceType("", "v1", "namespaces", "Namespace", namespaced=False, singular="namespace",
@@ -65,16 +66,13 @@ BUILTIN: tuple[ResourceType, ...] = (
                  storage_version_hash="r2yiGXH7wu8="),
     ResourceType("", "v1", "services", "Service", singular="service", short_names=("svc",),
                  categories=("all",), storage_version_hash="0/CO1lhkEBI=",
-                 verbs=("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
-                 subresources=(("proxy", "ServiceProxyOptions", ("create", "delete", "get", "patch", "update")),
-                               ("status", "Service", _STATUS))),
+                 subresources=(("proxy", "ServiceProxyOptions", _PROXY), ("status", "Service", _STATUS))),
     ResourceType("", "v1", "serviceaccounts", "ServiceAccount", singular="serviceaccount",
                  short_names=("sa",), storage_version_hash="pbx9ZvyFpBE=",
                  subresources=(("token", "TokenRequest", ("create",)),)),
     ResourceType("", "v1", "nodes", "Node", namespaced=False, singular="node", short_names=("no",),
                  storage_version_hash="XwShjMxG9Fs=",
-                 subresources=(("proxy", "NodeProxyOptions", ("create", "delete", "get", "patch", "update")),
-                               ("status", "Node", _STATUS))),
+                 subresources=(("proxy", "NodeProxyOptions", _PROXY), ("status", "Node", _STATUS))),
     ResourceType("apps", "v1", "deployments", "Deployment", singular="deployment", short_names=("deploy",),
                  categories=("all",), storage_version_hash="8aSe+NMegvE=",
                  subresources=(("scale", "Scale", _STATUS), ("status", "Deployment", _STATUS))),

@@ -222,7 +222,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 def _load_yaml(text: str) -> Any:
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else ""
@@ -312,7 +312,8 @@ def _start_time(v: Any, where: str) -> datetime:
         try:
             moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
-            raise ScenarioError(where, f"{text!r} is not an RFC 3339 time like {DEFAULT_START_TIME}") from None
+            raise ScenarioError(where, f"{text!r} is not an RFC 3339 time like "
+                                       f"{DEFAULT_START_TIME}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
@@ -583,8 +584,8 @@ def _object(v: Any, where: str, types: _Types) -> ObjectSpec:
     else:
         for key in m:
             if key in _SPECIFIC_FIELDS:
-                raise ScenarioError(_join(where, key), f"only {_SPECIFIC_FIELDS[key]} have this compact field; "
-                                                       f"{rt.kind} copies other fields as they are")
+                raise ScenarioError(_join(where, key), f"only {_SPECIFIC_FIELDS[key]} have this compact "
+                                                       f"field; {rt.kind} copies other fields as they are")
     _check_compact_values(m, rt, where)
     return ObjectSpec(where, rt, name, namespace, dict(m), False)
 

@@ -38,6 +38,13 @@ class WatchCache:
         self.compacted_rv = 0  # raised by an emulated apiserver restart
         self.compacted_at: float | None = None
 
+    def add(self, path: str, tl: ResourceTimeline) -> ResourceTimeline:
+        """Serve a resource type the recording has no history for (an empty one)."""
+        self.timelines[path] = tl
+        self._cursors[path] = _Cursor()
+        self._times[path] = []
+        return tl
+
     def current_rv(self, now: float) -> int:
         i = bisect.bisect_right(self._mark_t, now)
         return self._mark_rv[i - 1] if i else self._base_rv

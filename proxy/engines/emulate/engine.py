@@ -9,15 +9,16 @@ from typing import Any
 
 from proxy.clock import Clock
 from proxy.engines.base import Incoming, Responder
-from proxy.engines.emulate import events
+from proxy.engines.emulate import discovery, events
 from proxy.engines.emulate.cache import WatchCache
 from proxy.engines.emulate.timeline import Change, ResourceTimeline, build, rv_marks
 from proxy.engines.emulate.timeout import TimeoutDraw
 from proxy.engines.emulate.watch import OpenWatch, WatchServer, WatchSpec
 from proxy.engines.exact import ExactPlayer, Misses
-from proxy.engines.playback import send_status
+from proxy.engines.playback import play, send_status
 from proxy.engines.requestlog import LogEntry
 from proxy.engines.store import Loaded
+from proxy.wire.match import match_key
 from proxy.wire.params import InvalidParams, ListOptions, parse_list_options
 from proxy.wire.request import RequestInfo
 from proxy.wire.selectors import matcher
@@ -96,12 +97,43 @@ class Emulator:
         return (("Audit-Id", str(audit)), ("Cache-Control", "no-cache, private"),
                 ("Content-Type", "application/json"), *self._templates.get(verb, ()))
 
+    def _timeline(self, info: RequestInfo) -> ResourceTimeline | None:
+        """The resource's history; a well-known type the recording never saw is simply empty."""
+        if not info.is_resource:
+            return None
+        tl = self.timelines.get(info.collection_path)
+        if tl is None and (known := discovery.well_known(info.collection_path)) is not None:
+            tl = self.cache.add(info.collection_path, ResourceTimeline(
+                known.group, known.version, known.resource, known.kind, known.namespaced))
+        return tl
+
+    async def _other(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
+        """Recorded exchanges first; discovery the recording lacks is made up from what it holds."""
+        key = match_key(req.method, req.path, req.query, req.header("Accept"))
+        ex, why = self.exact.take(key)
+        if ex is not None:
+            entry.answered_by = f"exchange {ex.id}"
+            await play(ex, out, entry, self.clock)
+            return
+        doc = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version) \
+            if req.method == "GET" else None
+        if doc is None:
+            await self.exact.miss(req, key, why, out, entry)
+            return
+        body = events.dumps(doc)
+        entry.answered_by = "emulated discovery"
+        entry.status = 200
+        await out.start(200, "OK", (("Cache-Control", "no-cache, private"),
+                                    ("Content-Type", "application/json")), content_length=len(body))
+        await out.send(body)
+        await out.finish()
+        entry.ended("complete")
+
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         info = req.info
-        tl = self.timelines.get(info.collection_path) if info.is_resource else None
-        if tl is None or info.verb not in ("list", "watch") or info.subresource or \
-                req.method not in ("GET", "HEAD"):
-            await self.exact.serve(req, out, entry)
+        tl = self._timeline(info) if info.verb in ("list", "watch") else None
+        if tl is None or info.subresource or req.method not in ("GET", "HEAD"):
+            await self._other(req, out, entry)
             return
         accept = req.header("Accept")
         if not _accepts_json(accept) and not _wants_table(accept):
@@ -196,7 +228,7 @@ class Emulator:
         path = info.collection_path
         identity = self.draw.identity(req.method, req.path, req.query)
         deadline = now + (opts.timeout_seconds or self.draw.timeout(identity))
-        entry.note(f"deadline {deadline:.3f}s")
+        entry.deadline = deadline
         spec = WatchSpec(path, tl, opts, info.namespace, match,
                          bool(opts.label_selector or opts.field_selector), _wants_table(req.header("Accept")),
                          deadline, self.wall)

@@ -1,0 +1,108 @@
+"""More for `watchproxy inspect`: per-resource and per-watch tables, an event listing, filters, a timeline.
+
+`add_inspect_options` adds the options to the existing `inspect` parser; `run_inspect_extra` then produces
+the whole inspect output from the summary the CLI computed: the summary's overview lines unchanged, then
+the tables (text), or the summary's JSON document with `resources` (and `events`) added (--json), and the
+timeline file when asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from proxy.report.summary import Summary
+from proxy.report.tables import (
+    EventRow,
+    Filter,
+    ResourceStats,
+    overview_lines,
+    render_resources,
+    render_watches,
+    scan,
+)
+
+
+def _seconds(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not (v >= 0 and v < float("inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} must be zero or more seconds")
+    return v
+
+
+def add_inspect_options(parser: argparse.ArgumentParser) -> None:
+    """Options for the `inspect` sub-parser (which already has `recording` and `--json`)."""
+    parser.add_argument("--timeline", metavar="FILE.svg|FILE.html",
+                        help="also draw the timeline: SVG, or an HTML page with it for a .html name")
+    parser.add_argument("--events", action="store_true",
+                        help="list watch events: time, exchange, type, kind namespace/name, resourceVersion")
+    parser.add_argument("--path", metavar="PREFIX", help="only exchanges whose path starts with PREFIX")
+    parser.add_argument("--resource", metavar="NAME",
+                        help="only this resource (pods, deployments.apps, 'apps/v1 deployments')")
+    parser.add_argument("--since", type=_seconds, metavar="SECONDS",
+                        help="only from this many seconds after the recording started")
+    parser.add_argument("--until", type=_seconds, metavar="SECONDS",
+                        help="only up to this many seconds after the recording started")
+
+
+def _timeline(args: Any, summary: Summary, flt: Filter, note: Any) -> None:
+    from proxy.report.timeline import render_timeline
+
+    st = render_timeline(args.recording, args.timeline, summary=summary, flt=flt)
+    print(f"timeline: wrote {args.timeline} ({st.lanes} lanes, {st.ticks:,} marks for {st.events:,} frames, "
+          f"{st.requests:,} requests, {st.bytes:,} bytes)", file=note)
+
+
+def _json(args: Any, summary: Summary, flt: Filter) -> None:
+    doc = summary.to_json()
+    if flt.active:
+        doc["filter"] = flt.describe()
+        doc["exchanges"] = [e.to_json() for e in summary.exchanges.values()
+                            if flt.exchange_ok(e, summary.duration)]
+    resources: list[dict[str, Any]] = []
+    out = sys.stdout
+    if args.events:
+        # Events stream out as they are read (a long recording has millions), then the rest of the document.
+        head = json.dumps(doc, indent=1)
+        out.write(head[:-2] + ',\n "events": [')
+        first = True
+        for item in scan(args.recording, summary, flt, events=True):
+            if isinstance(item, EventRow):
+                out.write(("\n  " if first else ",\n  ") + json.dumps(item.to_json()))
+                first = False
+            else:
+                resources.append(item.to_json())
+        out.write("\n ],\n \"resources\": " + json.dumps(resources) + "\n}\n")
+        return
+    doc["resources"] = [r.to_json() for r in scan(args.recording, summary, flt)
+                        if isinstance(r, ResourceStats)]
+    print(json.dumps(doc, indent=1))
+
+
+def run_inspect_extra(args: Any, summary: Summary) -> None:
+    """Print everything `inspect` shows for these options, and write the timeline if asked."""
+    flt = Filter.from_args(args)
+    if flt.since is not None and flt.until is not None and flt.until < flt.since:
+        raise ValueError("--until is before --since")
+    if getattr(args, "json", False):
+        _json(args, summary, flt)
+    else:
+        lines = overview_lines(summary)
+        if flt.active:
+            lines.append(f"  showing: {flt.describe()}")
+        resources = [r for r in scan(args.recording, summary, flt) if isinstance(r, ResourceStats)]
+        lines += render_resources(resources, flt)
+        lines += render_watches(summary, flt)
+        print("\n".join(lines))
+        if getattr(args, "events", False):
+            print("events:")
+            for item in scan(args.recording, summary, flt, events=True):
+                if isinstance(item, EventRow):
+                    print(item.text())
+    if getattr(args, "timeline", None):
+        _timeline(args, summary, flt, sys.stderr if getattr(args, "json", False) else sys.stdout)

@@ -1,0 +1,19 @@
+"""Layer 4: synthesized recordings. A YAML scenario becomes a recording that replays like a real one.
+
+Only proxy.recording (the file format) and proxy.wire (Kubernetes wire knowledge) are used, so a
+synthesized file is exactly what the recorder would have written for the same cluster history.
+"""
+
+from proxy.synth.build import BuildResult, build_records, write_recording
+from proxy.synth.scenario import SCHEMA, Scenario, ScenarioError, load_scenario, parse_scenario
+
+__all__ = [
+    "SCHEMA",
+    "BuildResult",
+    "Scenario",
+    "ScenarioError",
+    "build_records",
+    "load_scenario",
+    "parse_scenario",
+    "write_recording",
+]

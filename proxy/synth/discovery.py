@@ -1,0 +1,93 @@
+"""Legacy (plain JSON) discovery answers of a v1.36 apiserver for the resources a scenario uses.
+
+Many clients ask before they list: kr8s reads /version, /api, /api/v1 and /apis; kubectl falls back to
+the legacy documents when it does not get aggregated discovery. Only groups whose resource lists are
+recorded are announced, so a client following the announcements never asks for an unrecorded document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from proxy.synth.encoding import go_json, go_json_indent, hex_for
+from proxy.synth.kinds import BUILTIN, CORE_DISCOVERY, ResourceType
+
+_SERVER_ADDRESS = "192.168.49.2:8443"
+
+
+def version_body(server_version: str, seed: int) -> bytes:
+    """/version: written with MarshalIndent, no trailing newline, like the apiserver's."""
+    core = server_version.lstrip("v").split("-")[0].split("+")[0].split(".")
+    major, minor = [*core, "0", "0"][:2]
+    prev_minor = str(max(int(minor) - 1, 0)) if minor.isdigit() else minor
+    info = {
+        "major": major, "minor": minor, "emulationMajor": major, "emulationMinor": minor,
+        "minCompatibilityMajor": major, "minCompatibilityMinor": prev_minor,
+        "gitVersion": server_version, "gitCommit": hex_for(seed, 40, "git", server_version),
+        "gitTreeState": "clean", "buildDate": "2026-04-22T16:01:55Z", "goVersion": "go1.26.2",
+        "compiler": "gc", "platform": "linux/amd64",
+    }
+    return go_json_indent(info)
+
+
+def api_versions_body() -> bytes:
+    return go_json({"kind": "APIVersions", "versions": ["v1"],
+                    "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0",
+                                                    "serverAddress": _SERVER_ADDRESS}]}) + b"\n"
+
+
+def group_versions(types: tuple[ResourceType, ...]) -> list[tuple[str, str]]:
+    """The (group, version) pairs beyond core that the scenario uses, in first-use order."""
+    out: list[tuple[str, str]] = []
+    for rt in types:
+        if rt.group and (rt.group, rt.version) not in out:
+            out.append((rt.group, rt.version))
+    return out
+
+
+def api_group_list_body(types: tuple[ResourceType, ...]) -> bytes:
+    groups = []
+    for group, version in group_versions(types):
+        gv = {"groupVersion": f"{group}/{version}", "version": version}
+        groups.append({"name": group, "versions": [gv], "preferredVersion": gv})
+    return go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}) + b"\n"
+
+
+def _entries(rt: ResourceType) -> list[dict[str, Any]]:
+    main: dict[str, Any] = {"name": rt.plural, "singularName": rt.singular or rt.kind.lower(),
+                            "namespaced": rt.namespaced, "kind": rt.kind, "verbs": list(rt.verbs)}
+    if rt.short_names:
+        main["shortNames"] = list(rt.short_names)
+    if rt.categories:
+        main["categories"] = list(rt.categories)
+    if rt.storage_version_hash:
+        main["storageVersionHash"] = rt.storage_version_hash
+    subs = [{"name": f"{rt.plural}/{sub}", "singularName": "", "namespaced": rt.namespaced, "kind": kind,
+             "verbs": list(verbs)} for sub, kind, verbs in rt.subresources]
+    return [main, *subs]
+
+
+def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]) -> bytes:
+    """APIResourceList of one group version: the built-ins a cluster always has, plus the scenario's."""
+    chosen: dict[str, ResourceType] = {}
+    for rt in BUILTIN:
+        if (rt.group, rt.version) == (group, version) and (group or rt.plural in CORE_DISCOVERY):
+            chosen[rt.plural] = rt
+    for rt in types:
+        if (rt.group, rt.version) == (group, version):
+            chosen.setdefault(rt.plural, rt)
+    entries = sorted((e for rt in chosen.values() for e in _entries(rt)), key=lambda e: str(e["name"]))
+    doc: dict[str, Any] = {"kind": "APIResourceList"}
+    if group:
+        doc["apiVersion"] = "v1"
+    doc.update(groupVersion=f"{group}/{version}" if group else version, resources=entries)
+    return go_json(doc) + b"\n"
+
+
+def documents(server_version: str, seed: int, types: tuple[ResourceType, ...]) -> list[tuple[str, bytes]]:
+    """(path, body) of every discovery document, in the order a client asks for them."""
+    docs = [("/version", version_body(server_version, seed)), ("/api", api_versions_body()),
+            ("/apis", api_group_list_body(types)), ("/api/v1", resource_list_body("", "v1", types))]
+    for group, version in group_versions(types):
+        docs.append((f"/apis/{group}/{version}", resource_list_body(group, version, types)))
+    return docs

@@ -1,0 +1,83 @@
+"""Real client programs as subprocesses, with their output read line by line as it comes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENTS = ROOT / "tests" / "clients"
+NODE_DIR = ROOT / "examples" / "node"
+KUBECTL = Path(sys.executable).parent / "kubectl"
+
+
+class ClientProcess:
+    def __init__(self, argv: Sequence[str], env: dict[str, str] | None = None) -> None:
+        self.argv = list(argv)
+        self.proc = subprocess.Popen(self.argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                     env={**os.environ, **(env or {})}, cwd=ROOT)
+        self.lines: list[str] = []
+        self.stderr: list[str] = []
+        self._cond = threading.Condition()
+        self._readers = [threading.Thread(target=self._read, args=(self.proc.stdout, self.lines), daemon=True),
+                         threading.Thread(target=self._read, args=(self.proc.stderr, self.stderr), daemon=True)]
+        for r in self._readers:
+            r.start()
+
+    def _read(self, stream: object, into: list[str]) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            with self._cond:
+                into.append(line.rstrip("\n"))
+                self._cond.notify_all()
+        with self._cond:
+            self._cond.notify_all()
+
+    def wait_for(self, pred: Callable[[list[str]], bool], timeout: float = 60.0, what: str = "output") -> None:
+        """Until `pred(lines)` holds (re-checked on every new line), or fail with what was printed."""
+        give_up = time.monotonic() + timeout
+        with self._cond:
+            while not pred(self.lines):
+                left = give_up - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not any(r.is_alive() for r in self._readers)):
+                    if pred(self.lines):
+                        return
+                    raise AssertionError(f"{what} not seen from {self.argv[-1]}; stdout={self.lines[-20:]} "
+                                         f"stderr={self.stderr[-20:]} exit={self.proc.poll()}")
+                self._cond.wait(min(left, 1.0))
+
+    def wait_line(self, text: str, timeout: float = 60.0) -> None:
+        self.wait_for(lambda lines: text in lines, timeout, repr(text))
+
+    def wait_exit(self, timeout: float = 60.0) -> int:
+        rc = self.proc.wait(timeout)
+        for r in self._readers:
+            r.join(5)
+        return rc
+
+    def terminate(self, timeout: float = 30.0) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        return self.wait_exit(timeout)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(10)
+
+
+def python_client(script: str, kubeconfig: str, *args: str) -> ClientProcess:
+    return ClientProcess([sys.executable, str(CLIENTS / script), *args], {"KUBECONFIG": kubeconfig,
+                                                                          "PYTHONUNBUFFERED": "1"})
+
+
+def node_client(script: str, kubeconfig: str, home: str | None = None) -> ClientProcess:
+    env = {"KUBECONFIG": kubeconfig}
+    if home:
+        env["HOME"] = home
+    return ClientProcess(["node", str(NODE_DIR / script)], env)
