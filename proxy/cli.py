@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import json
 import logging
 import sys
@@ -16,6 +17,7 @@ from proxy.recording.errors import RecordingError
 from proxy.server.run import until_signalled
 
 DEFAULT_LISTEN = "127.0.0.1:8001"
+_MODULE_COMMANDS = ("synth", "export", "redact")  # proxy/commands/NAME.py: register(subparsers), run(args)
 
 
 class CliError(Exception):
@@ -59,7 +61,8 @@ def _add_server_options(p: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="watchproxy", description=__doc__)
+    p = argparse.ArgumentParser(prog="watchproxy", description="Record Kubernetes watch streams with their "
+                                "timing, and replay them offline, deterministically.")
     p.add_argument("--version", action="version", version=f"watchproxy {__version__}")
     p.add_argument("-v", "--verbose", action="store_true", help="log every request")
     sub = p.add_subparsers(dest="command", required=True)
@@ -96,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("inspect", help="summarise a recording")
     i.add_argument("recording")
     i.add_argument("--json", action="store_true", help="machine-readable output")
+    for name in _MODULE_COMMANDS:
+        importlib.import_module(f"proxy.commands.{name}").register(sub)
     return p
 
 
@@ -152,6 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_record(args) if args.command == "record" else _replay(args))
         if args.command == "inspect":
             return _inspect(args)
+        if args.command in _MODULE_COMMANDS:
+            code: int = importlib.import_module(f"proxy.commands.{args.command}").run(args)
+            return code
     except (CliError, RecordingError, UpstreamError, ValueError) as exc:
         print(f"watchproxy: error: {exc}", file=sys.stderr)
         return 2

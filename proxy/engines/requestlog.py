@@ -59,7 +59,8 @@ class LogEntry:
             "params": self.params, "verb": self.verb, "resource": self.resource,
             "namespace": self.namespace, "wall_time": self.wall, "virtual_time": self.virtual,
             "answered_by": self.answered_by, "status": self.status, "events": self.events,
-            "end": self.end or "open", "end_detail": self.end_detail, "end_virtual_time": self.end_virtual, "deadline": self.deadline,
+            "end": self.end or "open", "end_detail": self.end_detail, "end_virtual_time": self.end_virtual,
+            "deadline": self.deadline,
             "notes": list(self.notes),
         }
 

@@ -77,7 +77,9 @@ def resource_matches(gvr: str, name: str) -> bool:
     if not gvr:
         return False
     n = name.strip().lower()
-    g = gvr.lower()
+    g = gvr.strip().lower()
+    if not g:
+        return False
     plural = g.split()[-1]
     group = g.split()[0].split("/")[0] if " " in g else ""
     return n in (g, plural, f"{plural}.{group}" if group else plural)
@@ -279,8 +281,10 @@ def scan(path: str, s: Summary, flt: Filter, *, events: bool = False) -> Iterato
         for rec in reader.records():
             if isinstance(rec, Request):
                 info = s.exchanges.get(rec.ex)
-                if info is not None and info.resource and flt.exchange_ok(info, s.duration):
+                if info is not None and info.resource.strip() and flt.exchange_ok(info, s.duration):
                     live[rec.ex] = _ExState(info)
+                    if info.kind in ("list", "watch"):
+                        stats(info.resource)  # a row even if nothing came back (a denied watch)
                 continue
             st = live.get(rec.ex)
             if st is None:

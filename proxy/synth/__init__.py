@@ -5,7 +5,8 @@ synthesized file is exactly what the recorder would have written for the same cl
 """
 
 from proxy.synth.build import BuildResult, build_records, write_recording
-from proxy.synth.scenario import SCHEMA, Scenario, ScenarioError, load_scenario, parse_scenario
+from proxy.synth.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+from proxy.synth.schema import SCHEMA
 
 __all__ = [
     "SCHEMA",

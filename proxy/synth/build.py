@@ -23,7 +23,8 @@ from proxy.synth.encoding import go_json, http_date, rfc3339, rng_for, seconds, 
 from proxy.synth.history import Event, History, Version
 from proxy.synth.kinds import ResourceType, builtin_by_kind
 from proxy.synth.objects import bookmark_object
-from proxy.synth.scenario import Headers, ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
+from proxy.synth.scenario import ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
+from proxy.synth.schema import Headers
 from proxy.wire.params import ListOptions, parse_list_options, query_pairs
 
 GENERATOR = "watchproxy synth"

@@ -25,7 +25,8 @@ from proxy.synth.objects import (
     normalize,
     render_pod_stage,
 )
-from proxy.synth.scenario import POD_PHASES, Change, ObjectSpec, Scenario, ScenarioError, describe_key
+from proxy.synth.scenario import Change, ObjectSpec, Scenario, ScenarioError, describe_key
+from proxy.synth.schema import POD_PHASES
 
 Key = tuple[str, str, str]  # kind, namespace, name
 

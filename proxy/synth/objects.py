@@ -17,7 +17,8 @@ from typing import Any
 
 from proxy.synth.encoding import hex_for, rfc3339, rng_for, suffix_for, uid_for
 from proxy.synth.kinds import ResourceType
-from proxy.synth.scenario import POD_PHASES, ObjectSpec, ScenarioError
+from proxy.synth.scenario import ObjectSpec, ScenarioError
+from proxy.synth.schema import POD_PHASES
 
 Obj = dict[str, Any]
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
