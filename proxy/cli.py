@@ -8,7 +8,7 @@ import importlib
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from proxy import __version__
 from proxy.clock import Clock, ManualClock, ScaledClock
@@ -104,6 +104,13 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+async def _progress(line: Callable[[], str], every: float = 0.5) -> None:
+    """Live progress on a terminal, rewritten in place (record mode runs on real time)."""
+    while True:
+        print(f"\r\033[Kwatchproxy record: {line()}", end="", file=sys.stderr, flush=True)
+        await asyncio.sleep(every)
+
+
 async def _record(a: argparse.Namespace) -> int:
     from proxy.server.sessions import RecordSession
 
@@ -114,7 +121,13 @@ async def _record(a: argparse.Namespace) -> int:
         print(f"watchproxy record: listening on {s.url}, forwarding to {upstream}, "
               f"recording to {a.out}" + (f"; kubeconfig: {a.write_kubeconfig}" if a.write_kubeconfig else ""),
               flush=True)
-        await until_signalled()
+        ticker = asyncio.ensure_future(_progress(s.progress)) if sys.stderr.isatty() else None
+        try:
+            await until_signalled()
+        finally:
+            if ticker is not None:
+                ticker.cancel()
+                print("\r\033[K", end="", file=sys.stderr, flush=True)
     print(f"watchproxy record: {s.summary()}", flush=True)
     return 0
 

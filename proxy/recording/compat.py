@@ -17,12 +17,16 @@ _MIGRATIONS: dict[int, Callable[[Any], Any]] = {}
 
 
 def check_version(header: Header, path: str) -> None:
-    if header.version > VERSION:
+    check_version_number(header.version, path)
+
+
+def check_version_number(version: int, path: str) -> None:
+    if version > VERSION:
         raise UnsupportedVersion(
-            f"recording format version {header.version} is newer than this watchproxy reads "
+            f"recording format version {version} is newer than this watchproxy reads "
             f"(up to {VERSION}); upgrade watchproxy to read it", path=path)
-    if header.version < 1:
-        raise UnsupportedVersion(f"recording format version {header.version} is not valid", path=path)
+    if version < 1:
+        raise UnsupportedVersion(f"recording format version {version} is not valid", path=path)
 
 
 def upgrader(version: int) -> Callable[[Any], Any]:

@@ -17,7 +17,7 @@ import msgpack
 
 from proxy.recording import compat
 from proxy.recording.errors import RecordingError
-from proxy.recording.records import Header, Record, header_from_wire, record_from_wire
+from proxy.recording.records import FORMAT, Header, Record, header_from_wire, record_from_wire
 
 _CHUNK = 256 * 1024
 # Limits keep a hostile or corrupt file from making the reader allocate gigabytes from a length prefix.
@@ -25,7 +25,9 @@ _LIMITS = {
     "max_buffer_size": 256 * 1024 * 1024,
     "max_bin_len": 128 * 1024 * 1024,
     "max_str_len": 16 * 1024 * 1024,
-    "max_array_len": 1_000_000,
+    # msgpack preallocates up to ~10k slots for each array it starts, and nests up to 1024 deep: a 5 KB
+    # file of nested array32 headers would cost ~80 MB. Records hold short arrays (headers, redactions).
+    "max_array_len": 4096,
     "max_map_len": 100_000,
     "max_ext_len": 0,
 }
@@ -47,7 +49,11 @@ class RecordingReader:
         self._unpacker = msgpack.Unpacker(raw=False, strict_map_key=True, **_LIMITS)
         self._fed = 0
         self._eof = False
-        self.header = self._read_header()
+        try:
+            self.header = self._read_header()
+        except BaseException:
+            self._file.close()
+            raise
 
     def __enter__(self) -> RecordingReader:
         return self
@@ -91,16 +97,26 @@ class RecordingReader:
                     self.torn_tail = (start, self._fed - start)
                 return None
             except Exception as exc:  # msgpack raises several types for corrupt input
-                raise RecordingError(f"corrupt data ({type(exc).__name__}: {exc})",
-                                     path=self.path, offset=start, index=index) from None
+                why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+                raise RecordingError(f"corrupt data ({why})", path=self.path, offset=start,
+                                     index=index) from None
 
     def _read_header(self) -> Header:
-        obj = self._next_object(0)
+        try:
+            obj = self._next_object(0)
+        except RecordingError as exc:  # undecodable first bytes: a foreign file, not a corrupt recording
+            raise RecordingError(f"not a watchproxy recording: {exc.detail}", path=self.path,
+                                 offset=0) from None
         if obj is None:
             if self._fed == 0:
                 raise RecordingError("empty file, not a watchproxy recording", path=self.path)
             raise RecordingError("not a watchproxy recording (truncated or foreign data at the start)",
                                  path=self.path, offset=0)
+        if isinstance(obj, dict) and obj.get("format") == FORMAT:
+            # A newer version may have changed the header's shape too: say "upgrade", not "malformed".
+            version = obj.get("version")
+            if isinstance(version, int) and not isinstance(version, bool):
+                compat.check_version_number(version, self.path)
         try:
             header = header_from_wire(obj)
         except ValueError as exc:

@@ -127,6 +127,21 @@ class _Invalid(ValueError):
     pass
 
 
+def _describe(v: Any) -> str:
+    """A short description of a decoded value for a message: never the repr of a deep or huge structure
+    (a corrupt file can nest 1000 levels, and repr would raise RecursionError)."""
+    if v is None or isinstance(v, str | bytes | int | float):
+        r = repr(v)
+        return r if len(r) <= 80 else r[:77] + "..."
+    return f"a {type(v).__name__}"
+
+
+def _scalar_str(key: str, v: Any) -> str:
+    if isinstance(v, dict | list):
+        raise _Invalid(f"header field {key!r} is a {type(v).__name__}, not a string")
+    return "" if v is None else str(v)
+
+
 def _get(m: dict[str, Any], key: str, typ: type | tuple[type, ...], default: Any = ...) -> Any:
     if key not in m:
         if default is ...:
@@ -184,9 +199,9 @@ def record_from_wire(m: Any) -> Record:
         try:
             end_how = EndHow(how)
         except ValueError:
-            raise _Invalid(f"end record has an unknown ending {how!r}") from None
+            raise _Invalid(f"end record has an unknown ending {_describe(how)}") from None
         return End(_ex(m), _time(m), end_how, _get(m, "error", str, ""))
-    raise _Invalid(f"unknown record kind {kind!r}")
+    raise _Invalid(f"unknown record kind {_describe(kind)}")
 
 
 def header_from_wire(m: Any) -> Header:
@@ -199,11 +214,11 @@ def header_from_wire(m: Any) -> Header:
     meta = _get(m, "meta", dict, {})
     return Header(
         started_at=_get(m, "started_at", str, ""),
-        upstream=str(up.get("server") or ""),
-        upstream_version=str(up.get("version") or ""),
-        redactions=tuple(str(r) for r in redactions),
+        upstream=_scalar_str("upstream.server", up.get("server") or ""),
+        upstream_version=_scalar_str("upstream.version", up.get("version") or ""),
+        redactions=tuple(_scalar_str("redactions", r) for r in redactions),
         synthesized=bool(m.get("synthesized", False)),
-        generator=str(m.get("generator", "")),
+        generator=_scalar_str("generator", m.get("generator", "")),
         meta=meta,
         version=_get(m, "version", int),
     )

@@ -29,10 +29,16 @@ class RecordingWriter:
             os.fchmod(self._fd, 0o600)  # also when the file existed with wider permissions
         except OSError as exc:
             raise RecordingError(f"cannot write: {exc.strerror or exc}", path=self.path) from None
-        self._write(self._packer.pack(header.to_wire()))
+        try:
+            self._write(self._packer.pack(header.to_wire()))
+        except RecordingError:
+            self.close()
+            raise
 
     def _write(self, data: bytes) -> None:
-        if self._fd is None:
+        # After a failed write the file may end in part of a record: appending more would bury that torn
+        # record in the middle of the file, where the reader must refuse it.
+        if self._fd is None or self.failed:
             raise RecordingError(self.failed or "writer is closed", path=self.path)
         view = memoryview(data)
         try:

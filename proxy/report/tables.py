@@ -18,6 +18,8 @@ from typing import Any
 from proxy.recording.reader import RecordingReader
 from proxy.recording.records import End, Frame, Request, Response
 from proxy.report.summary import ExchangeSummary, Summary, event_type, human_duration, render_text
+from proxy.wire.match import normalized_query
+from proxy.wire.params import query_pairs
 
 EVENT_TYPES = ("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR")
 _ABBREV = {"ADDED": "A", "MODIFIED": "M", "DELETED": "D", "BOOKMARK": "B", "ERROR": "E"}
@@ -129,19 +131,21 @@ def watch_rows(s: Summary, flt: Filter) -> list[ExchangeSummary]:
 
 
 def render_watches(s: Summary, flt: Filter) -> list[str]:
-    """One line per watch: when, what, how many events, and how and after how long it ended: the numbers
-    that show whether a client reconnects as it should."""
+    """One line per watch: when, what, from which resourceVersion, how many events, and how and after how
+    long it ended: the numbers that show whether a client reconnects as it should. The query is shown
+    without resourceVersion and timeouts (they get a column, or are noise) so selectors stay readable."""
     ws = watch_rows(s, flt)
     if not ws:
         return ["watches: none" + (f" ({flt.describe()})" if flt.active else "")]
     rows = []
     for w in ws:
         ending = w.end + (f" ({w.end_error})" if w.end_error else "")
-        rows.append((f"#{w.id}", human_duration(w.start), request_label(w.method, w.path, w.query),
-                     str(w.status if w.status is not None else "-"), human_duration(w.duration),
-                     _events_cell(w.events), f"{ending} after {human_duration(w.duration)}"))
+        asked = dict(query_pairs(w.query)).get("resourceVersion", "-") or '""'
+        rows.append((f"#{w.id}", human_duration(w.start), request_label(w.method, w.path, normalized_query(w.query)),
+                     asked, str(w.status if w.status is not None else "-"), _events_cell(w.events),
+                     f"{ending} after {human_duration(w.duration)}"))
     return [f"watches ({len(ws)}; events A added, M modified, D deleted, B bookmark, E error):",
-            *_table(("id", "start", "query", "status", "lasted", "events", "ended"), rows)]
+            *_table(("id", "start", "query", "from rv", "status", "events", "ended"), rows)]
 
 
 @dataclass

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -66,7 +67,8 @@ ENDINGS = {
 LABEL_W = 430  # room for a 60-character label in 11px monospace
 LANE_H = 14
 REQ_LANE_H = 26
-TOP = 118
+TOP = 152
+_CHAR_W = 6.7  # advance of an 11px monospace character: legend entries are placed with it
 _SAMPLES = 3  # request labels kept per requests-lane bucket, for its tooltip
 
 
@@ -245,7 +247,7 @@ def _style() -> str:
     rules += [f".{cls}{{fill:{colour}}}" for cls, colour, _ in REQUEST_STYLE.values()]
     rules += [
         "text{fill:#222}", ".title{font:bold 15px sans-serif}", ".sub{font:11px sans-serif;fill:#555}",
-        ".lg{font:11px sans-serif}", ".ax{font:10px sans-serif;fill:#555}", ".lb{font:11px monospace}",
+        ".lg{font:11px monospace}", ".ax{font:10px sans-serif;fill:#555}", ".lb{font:11px monospace}",
         ".lbm{font:11px monospace;fill:#888}", ".grid{stroke:#e2e2e2;stroke-width:1}",
         ".zebra{fill:#f6f6f6}", ".seg{fill:#dde6f2}", ".eE{stroke:#000;stroke-width:0.6}",
         ".mk{stroke:#222;stroke-width:1.2}", ".mS{fill:#222}", ".mC{fill:#fff}",
@@ -284,7 +286,8 @@ def _tick_height(n: int, inner: int) -> float:
 
 def _legend(x: float, y: float) -> list[str]:
     out = [f'<text class="lg" x="{x}" y="{y + 9}">events:</text>']
-    cx = x + 56
+    start = x + 80
+    cx = start
     names = {"FRAME": "unreadable frame", "BODY": "body piece (non-watch)"}
     for typ in ("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR", "FRAME", "BODY"):
         cls = EVENT_STYLE[typ][0]
@@ -292,24 +295,59 @@ def _legend(x: float, y: float) -> list[str]:
         out.append(f'<rect class="{cls}" x="{cx}" y="{y}" width="{w}" height="11"/>')
         label = names.get(typ, typ)
         out.append(f'<text class="lg" x="{cx + 8}" y="{y + 9}">{_esc(label)}</text>')
-        cx += 16 + 6.3 * len(label)
+        cx += 22 + _CHAR_W * len(label)
     y2 = y + 18
     out.append(f'<text class="lg" x="{x}" y="{y2 + 9}">endings:</text>')
-    cx = x + 56
+    cx = start
     for how, label in ENDINGS.items():
         out.append(_marker(how, cx + 5, y2 + 5.5, label))
-        out.append(f'<text class="lg" x="{cx + 12}" y="{y2 + 9}">{_esc(label)}</text>')
-        cx += 24 + 6.1 * len(label)
+        out.append(f'<text class="lg" x="{cx + 13}" y="{y2 + 9}">{_esc(label)}</text>')
+        cx += 30 + _CHAR_W * len(label)
     y3 = y2 + 18
     out.append(f'<text class="lg" x="{x}" y="{y3 + 9}">requests:</text>')
-    cx = x + 64
+    cx = start
     for cls, _colour, label in REQUEST_STYLE.values():
         out.append(f'<rect class="{cls}" x="{cx}" y="{y3 + 1}" width="3" height="9"/>')
         out.append(f'<text class="lg" x="{cx + 8}" y="{y3 + 9}">{_esc(label)}</text>')
-        cx += 18 + 6.1 * len(label)
-    out.append(f'<rect class="seg" x="{cx + 6}" y="{y3 + 1}" width="22" height="9"/>')
-    out.append(f'<text class="lg" x="{cx + 34}" y="{y3 + 9}">watch open</text>')
+        cx += 22 + _CHAR_W * len(label)
+    y4 = y3 + 18
+    out.append(f'<text class="lg" x="{x}" y="{y4 + 9}">lanes:</text>')
+    out.append(f'<rect class="seg" x="{start}" y="{y4 + 1}" width="22" height="9"/>')
+    out.append(f'<text class="lg" x="{start + 28}" y="{y4 + 9}">exchange open; one lane per repeated request '
+               f'(\u00d7N: how many), marks are bucketed per pixel (hover for counts)</text>')
     return out
+
+
+def _ticks(w: Callable[[str], object], buckets: list[tuple[tuple[int, str], int]], sc: _Scale) -> int:
+    """One mark per bucket, its count and time span in the tooltip.
+
+    Types sharing a column are stacked (each at least 3px) rather than drawn over each other, so a rare
+    ADDED among many MODIFIED stays visible; ERROR is drawn wider and on its own, on top.
+    """
+    mid = LANE_H / 2
+    columns: dict[int, list[tuple[str, int]]] = {}
+    for (c, typ), n in buckets:
+        columns.setdefault(c, []).append((typ, n))
+    for c, items in columns.items():
+        lo, hi = sc.col_range(c)
+        when = f"{human_duration(lo)}\u2013{human_duration(hi)}"
+        stack = [(t, n) for t, n in items if t != "ERROR"]
+        total = sum(n for _, n in stack)
+        height = _tick_height(total, LANE_H - 2) if stack else 0.0
+        floor = min(3.0, height / max(1, len(stack)))
+        spare = height - floor * len(stack)
+        y = mid + height / 2
+        for typ, n in stack:
+            th = floor + spare * n / total
+            y -= th
+            w(f'<rect class="t {EVENT_STYLE[typ][0]}" x="{c}" y="{y:.1f}" width="1" height="{th:.1f}">'
+              f"<title>{_esc(f'{when}: {n} {typ}')}</title></rect>\n")
+        for typ, n in items:
+            if typ == "ERROR":
+                th = _tick_height(n, LANE_H - 2)
+                w(f'<rect class="t {EVENT_STYLE[typ][0]}" x="{c - 1}" y="{mid - th / 2:.1f}" width="3" '
+                  f'height="{th:.1f}"><title>{_esc(f"{when}: {n} {typ}")}</title></rect>\n')
+    return len(buckets)
 
 
 def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -> tuple[int, int, int, int]:
@@ -398,18 +436,9 @@ def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -
                    + f"\nstatus {e.status}, {human_duration(e.start)} + {human_duration(e.duration)}, {evs}")
             w(f'<rect class="seg" x="{xs:.1f}" y="2" width="{max(1.0, xe - xs):.1f}" height="{LANE_H - 4}">'
               f"<title>{_esc(tip)}</title></rect>\n")
-        for typ in _DRAW_ORDER:
-            cls = EVENT_STYLE[typ][0]
-            for (c, bt), n in sorted(lane.buckets.items()):
-                if bt != typ:
-                    continue
-                th = _tick_height(n, LANE_H - 2)
-                lo, hi = sc.col_range(c)
-                tip = f"{human_duration(lo)}\u2013{human_duration(hi)}: {n} {typ}"
-                wd, xx = (3, c - 1) if typ == "ERROR" else (1, c)
-                w(f'<rect class="t {cls}" x="{xx}" y="{mid - th / 2:.1f}" width="{wd}" height="{th:.1f}">'
-                  f"<title>{_esc(tip)}</title></rect>\n")
-                ticks += 1
+        # Ticks, then ending markers, then ERROR ticks: a 410 right before its stream ends stays visible.
+        ordered = sorted(lane.buckets.items(), key=lambda b: (_DRAW_ORDER.index(b[0][1]), b[0][0]))
+        ticks += _ticks(w, [b for b in ordered if b[0][1] != "ERROR"], sc)
         for e in lane.exchanges:
             end = e.end_t if e.end_t is not None else s.duration
             if not (sc.t0 <= end <= sc.t1):
@@ -420,6 +449,7 @@ def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -
                    + (f": {e.end_error}" if e.end_error else ""))
             w(_marker(how, sc.x(end), mid, tip) + "\n")
             drawn += 1
+        ticks += _ticks(w, [b for b in ordered if b[0][1] == "ERROR"], sc)
         w("</g>\n")
         n_ex = len(lane.exchanges)
         suffix = f" \u00d7{n_ex}" if n_ex > 1 and not lane.merged_lanes else ""

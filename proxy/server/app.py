@@ -20,7 +20,7 @@ from proxy.clock import Clock
 from proxy.engines.base import Engine, Incoming
 from proxy.engines.faults import FaultInjector
 from proxy.engines.requestlog import RequestLog
-from proxy.server.responder import AiohttpResponder
+from proxy.server.responder import AiohttpResponder, QuietResponse
 from proxy.wire.status import status_bytes
 
 log = logging.getLogger("watchproxy")
@@ -46,7 +46,7 @@ STATE = web.AppKey("watchproxy_state", ProxyState)
 
 
 def status_response(code: int, message: str, headers: dict[str, str] | None = None) -> web.Response:
-    return web.Response(status=code, body=status_bytes(code, message), content_type="application/json",
+    return QuietResponse(status=code, body=status_bytes(code, message), content_type="application/json",
                         headers=headers)
 
 

@@ -16,13 +16,14 @@ from aiohttp import web
 from proxy.clock import ManualClock
 from proxy.engines.faults import FaultError
 from proxy.server.app import STATE, status_response
+from proxy.server.responder import QuietResponse
 
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
-    return web.Response(status=status, text=json.dumps(data, indent=1, default=str),
-                        content_type="application/json")
+    return QuietResponse(status=status, text=json.dumps(data, indent=1, default=str),
+                         content_type="application/json")
 
 
 async def read_json(request: web.Request) -> dict[str, Any]:

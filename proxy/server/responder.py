@@ -28,6 +28,14 @@ class _Response(web.StreamResponse):
             self._headers[hdrs.SERVER] = self.server_header
 
 
+class QuietResponse(web.Response):
+    """A whole response (Status bodies, control API) without aiohttp's `Server` header."""
+
+    async def _prepare_headers(self) -> None:
+        await super()._prepare_headers()
+        self._headers.popall(hdrs.SERVER, None)
+
+
 class AiohttpResponder:
     def __init__(self, request: web.Request) -> None:
         self.request = request

@@ -9,8 +9,42 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestHandler
+from aiohttp.web_request import BaseRequest
+from aiohttp.web_server import Server
 
-from proxy.server.app import STATE
+from proxy.server.app import STATE, log
+from proxy.server.responder import QuietResponse
+from proxy.wire.status import status_bytes
+
+
+class _StatusHandler(RequestHandler):
+    """Answers requests aiohttp cannot parse with a Kubernetes Status, and logs one line, no traceback."""
+
+    def handle_error(self, request: BaseRequest, status: int = 500, exc: BaseException | None = None,
+                     message: str | None = None) -> web.StreamResponse:
+        detail = getattr(exc, "message", None) or (str(exc) if exc else message) or "cannot parse"
+        reason = " ".join(str(detail).split())[:200]
+        log.info("malformed request from %s: %s", request.remote, reason)
+        if request.writer.output_size > 0:
+            raise ConnectionError("response already started")
+        code = status if 400 <= status < 600 else 400
+        text = f"malformed request: {reason}" if code < 500 else "watchproxy internal error"
+        resp = QuietResponse(status=code, body=status_bytes(code, text), content_type="application/json")
+        resp.force_close()
+        return resp
+
+
+class _StatusServer(Server):
+    def __call__(self) -> RequestHandler:
+        return _StatusHandler(self, loop=self._loop, **self._kwargs)
+
+
+class _Runner(web.AppRunner):
+    async def _make_server(self) -> Server:
+        server = await super()._make_server()
+        server.__class__ = _StatusServer  # same object, our handler factory
+        return server
 
 
 def parse_listen(listen: str) -> tuple[str, int]:
@@ -35,7 +69,7 @@ def url_of(host: str, port: int) -> str:
 @contextlib.asynccontextmanager
 async def running(app: web.Application, host: str, port: int) -> AsyncIterator[str]:
     """Serve `app` while the block runs; yields the URL (with the real port when port was 0)."""
-    runner = web.AppRunner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
+    runner = _Runner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     try:
         site = web.TCPSite(runner, host, port, reuse_address=True)

@@ -162,6 +162,13 @@ class RecordSession(_Session):
         return {"recording": self.out, "exchanges": s.exchanges, "watches": s.watches, "events": s.events,
                 "bytes": s.bytes, "open_exchanges": s.open, "errors": s.errors}
 
+    def progress(self) -> str:
+        """One status line for a terminal: what is happening right now."""
+        assert self.recorder is not None and self.writer is not None
+        s = self.recorder.stats
+        return (f"{s.open} open, {s.exchanges} exchanges, {s.watches} watches, {s.events} events, "
+                f"{self.writer.bytes_written:,} bytes recorded" + (f", {s.errors} errors" if s.errors else ""))
+
     def summary(self) -> str:
         assert self.recorder is not None and self.writer is not None
         s = self.recorder.stats

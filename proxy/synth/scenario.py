@@ -517,13 +517,69 @@ def _modify(where: str, at: float, rt: ResourceType, name: str, namespace: str, 
 
 def _changes(v: Any, where: str, types: _Types) -> tuple[Change, ...]:
     out: list[Change] = []
-    for i, item in enumerate(_list(v, where)):
-        change = _change(item, _join(where, i), types)
-        if out and change.at < out[-1].at:
-            raise ScenarioError(_join(change.where, "at"), f"{change.at:g}s is before the previous change "
-                                f"({out[-1].at:g}s at {out[-1].where}); changes must be in time order")
-        out.append(change)
+    for i, entry in enumerate(_list(v, where)):
+        for item_where, item in _expand(entry, _join(where, i), timed=True):
+            _append_change(out, _change(item, item_where, types))
     return tuple(out)
+
+
+def _append_change(out: list[Change], change: Change) -> None:
+    """Changes are a story told in order; a time going backwards is almost always a typo."""
+    if out and change.at < out[-1].at:
+        raise ScenarioError(_join(change.where, "at"), f"{change.at:g}s is before the previous change "
+                            f"({out[-1].at:g}s at {out[-1].where}); changes must be in time order")
+    out.append(change)
+
+
+# --- repetition ---------------------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\{i((?:\s*(?://|[-+*%])\s*\d+)*)\s*\}")
+_OPERATION = re.compile(r"\s*(//|[-+*%])\s*(\d+)")
+
+
+def _evaluate(i: int, ops: str, where: str) -> int:
+    """`{i//3%100}`: arithmetic applied left to right, enough to spread copies over names and namespaces."""
+    n = i
+    for op, text in _OPERATION.findall(ops):
+        k = int(text)
+        if op in ("//", "%") and k == 0:
+            raise ScenarioError(where, f"division by zero in {{i{ops}}}")
+        n = {"+": n + k, "-": n - k, "*": n * k, "//": n // k if k else 0, "%": n % k if k else 0}[op]
+    return n
+
+
+def _substitute(v: Any, i: int, where: str) -> Any:
+    if isinstance(v, str):
+        return _PLACEHOLDER.sub(lambda m: str(_evaluate(i, m.group(1), where)), v)
+    if isinstance(v, dict):
+        return {k: _substitute(x, i, where) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_substitute(x, i, where) for x in v]
+    return v
+
+
+def _expand(entry: Any, where: str, *, timed: bool) -> list[tuple[str, Any]]:
+    """An entry with `count` stands for that many copies, each with its own {i} (and, for changes, time)."""
+    if not isinstance(entry, dict) or ("count" not in entry and "every" not in entry):
+        return [(where, entry)]
+    if "count" not in entry:
+        raise ScenarioError(_join(where, "every"), "needs count: how many times to repeat the change")
+    if "every" in entry and not timed:
+        raise ScenarioError(_join(where, "every"), "unknown field (only changes repeat over time)")
+    count = _int(entry["count"], _join(where, "count"), 1)
+    if count > 100_000:
+        raise ScenarioError(_join(where, "count"), f"at most 100000 copies, got {count}")
+    base = {k: v for k, v in entry.items() if k not in ("count", "every")}
+    every = parse_time(entry.get("every", 0), _join(where, "every"))
+    start = parse_time(base["at"], _join(where, "at")) if timed and "at" in base else 0.0
+    out = []
+    for i in range(count):
+        item_where = f"{where} (i={i})"
+        item = _substitute(base, i, item_where)
+        if timed and "at" in base:
+            item["at"] = round(start + i * every, 6)
+        out.append((item_where, item))
+    return out
 
 
 # --- top level ----------------------------------------------------------------------------------------
@@ -541,8 +597,9 @@ def parse_scenario(data: Any, default_name: str = "scenario") -> Scenario:
         raise ScenarioError("resources", "needs at least one resource")
     resources = tuple(_resource(r, _join("resources", i), headers) for i, r in enumerate(rl))
     types = _Types(resources)
-    objects = tuple(_object(o, _join("objects", i), types) for i, o in enumerate(_list(m.get("objects", []),
-                                                                                          "objects")))
+    objects = tuple(_object(item, item_where, types)
+                    for i, entry in enumerate(_list(m.get("objects", []), "objects"))
+                    for item_where, item in _expand(entry, _join("objects", i), timed=False))
     scenario = Scenario(
         name=_str(m["name"], "name") if "name" in m else default_name,
         seed=_int(m.get("seed", 0), "seed"),

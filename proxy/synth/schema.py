@@ -17,6 +17,8 @@ POD_PHASES = ("Pending", "Scheduled", "ContainerCreating", "Running", "Succeeded
 _TIME = {"oneOf": [{"type": "number", "minimum": 0},
                    {"type": "string", "pattern": r"^(\d+(\.\d+)?(h|m|s|ms))+$"}],
          "description": "seconds since the recording starts, or a duration such as 90s, 1h30m, 250ms"}
+_COUNT = {"type": "integer", "minimum": 1, "maximum": 100000,
+          "description": "repeat the entry; {i} in its strings becomes 0..count-1 ({i%3}, {i//3}, {i+1} too)"}
 _HEADERS = {"type": "object", "additionalProperties": {"type": "string"},
             "description": "request headers, in order, as the client sends them"}
 _META_FIELDS: dict[str, Any] = {
@@ -111,7 +113,8 @@ SCHEMA: dict[str, Any] = {
             "description": "a full object (has metadata) or the compact form: these fields; other kinds "
                            "copy any further field (spec, data, ...) as is",
             "properties": {**_META_FIELDS, **_POD_FIELDS, **_DEPLOYMENT_FIELDS,
-                           "metadata": {"type": "object", "description": "present: a full object"}},
+                           "metadata": {"type": "object", "description": "present: a full object"},
+                           "count": _COUNT},
         },
         "change": {
             "type": "object", "required": ["at"], "additionalProperties": False,
@@ -121,6 +124,8 @@ SCHEMA: dict[str, Any] = {
                 "add": {"$ref": "#/$defs/object"},
                 "modify": {"$ref": "#/$defs/modify"},
                 "delete": {"$ref": "#/$defs/delete"},
+                "count": _COUNT,
+                "every": {**_TIME, "description": "with count: the i-th copy happens at at + i*every"},
             },
         },
         "modify": {
