@@ -542,6 +542,30 @@ async def test_deployments_and_legacy_watch_path(api: FakeApiserver, http: aioht
     assert event["object"]["metadata"]["name"] == "other"
 
 
+async def test_http_writes_fan_out_to_watches(api: FakeApiserver, http: aiohttp.ClientSession) -> None:
+    base = "/api/v1/namespaces/default/configmaps"
+    async with http.get(
+        f"{base}?watch=1&resourceVersion={api.resource_version}",
+        headers={"Accept": "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"},
+    ) as watch_resp:
+        await api.wait_for_watches(1)
+        async with http.post(base, json={"metadata": {"name": "w"}, "data": {"k": "1"}}) as resp:
+            assert resp.status == 201
+        async with http.post(base, json={"metadata": {"name": "w"}}) as resp:
+            assert resp.status == 409
+        patch = {"metadata": {"labels": {"x": "y"}}, "data": {"k": None}}
+        headers = {"Content-Type": "application/merge-patch+json"}
+        async with http.patch(f"{base}/w", data=json.dumps(patch), headers=headers) as resp:
+            assert (await resp.json())["metadata"]["labels"] == {"x": "y"}
+        async with http.delete(f"{base}/w") as resp:
+            assert (await resp.json())["status"] == "Success"
+        api.close_watches()
+        events = [json.loads(line) for line in (await watch_resp.read()).splitlines()]
+    assert [e["type"] for e in events] == ["ADDED", "MODIFIED", "DELETED"]
+    assert {e["object"]["kind"] for e in events} == {"PartialObjectMetadata"}
+    assert api.get("configmaps", "w") is None
+
+
 # --- discovery ----------------------------------------------------------------------------------------------
 
 
