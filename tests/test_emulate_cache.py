@@ -202,7 +202,10 @@ async def test_lists_state_paging_and_exact_rv(recording: Path) -> None:
 
 
 @pytest.mark.parametrize(("query", "code"), [
-    ("watch=true&resourceVersion=abc", 422),
+    ("watch=true&resourceVersion=abc", 400),
+    ("watch=true&timeoutSeconds=99999999999999999999", 400),
+    ("resourceVersion=5&resourceVersionMatch=Bogus", 422),
+    ("limit=1&continue=notbase64!!", 400),
     ("watch=true&timeoutSeconds=soon", 400),
     ("watch=true&sendInitialEvents=true", 422),
     ("labelSelector=a%20in%20(", 400),

@@ -6,18 +6,47 @@ and the query-parameter codec, where a boolean is false only for `0` and `false`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-MAX_TIMEOUT_SECONDS = 10 ** 9  # absurd values are refused rather than overflowing a timer
+_INT64 = re.compile(r"[+-]?[0-9]+")
+_UINT64 = re.compile(r"[0-9]+")
 
 
 class InvalidParams(ValueError):
-    """A 400 BadRequest (or 422 Invalid when `invalid` is set) with the apiserver's message."""
+    """What the apiserver answers for bad list/watch options.
 
-    def __init__(self, message: str, *, invalid: bool = False) -> None:
+    Values that do not parse are a 400 BadRequest with Go's own message; options that parse but contradict
+    each other fail ValidateListOptions, a 422 Invalid wrapped as `ListOptions.meta.k8s.io "" is invalid`.
+    """
+
+    def __init__(self, message: str, *, invalid: bool = False, causes: list[dict[str, str]] | None = None) -> None:
         super().__init__(message)
         self.code = 422 if invalid else 400
+        self.causes = causes or []
+
+    @property
+    def details(self) -> dict[str, object] | None:
+        if self.code != 422:
+            return None
+        return {"group": "meta.k8s.io", "kind": "ListOptions", "causes": self.causes}
+
+
+def _invalid(errors: list[tuple[str, str, str]]) -> InvalidParams:
+    """errors: (field, reason, "field: Type: detail") as field.ErrorList renders them."""
+    texts = [e[2] for e in errors]
+    agg = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+    causes = [{"reason": r, "message": t.split(": ", 1)[1], "field": f} for f, r, t in errors]
+    return InvalidParams(f'ListOptions.meta.k8s.io "" is invalid: {agg}', invalid=True, causes=causes)
+
+
+def _forbidden(field: str, detail: str) -> tuple[str, str, str]:
+    return (field, "FieldValueForbidden", f"{field}: Forbidden: {detail}")
+
+
+def _unsupported(field: str, value: str, supported: str) -> tuple[str, str, str]:
+    return (field, "FieldValueNotSupported", f'{field}: Unsupported value: "{value}": supported values: {supported}')
 
 
 def parse_bool(value: str) -> bool:
@@ -47,11 +76,21 @@ def query_pairs(query: str) -> list[tuple[str, str]]:
     return parse_qsl(query, keep_blank_values=True)
 
 
+def _go_int(value: str, *, signed: bool) -> int | None:
+    """strconv.ParseInt/ParseUint(value, 10, 64), or None where Go returns an error."""
+    if not (_INT64 if signed else _UINT64).fullmatch(value) or len(value.lstrip("+-").lstrip("0")) > 20:
+        return None  # (the length check also keeps int() below its 4300-digit limit)
+    n = int(value)
+    lo, hi = (-(2 ** 63), 2 ** 63) if signed else (0, 2 ** 64)
+    return n if lo <= n < hi else None
+
+
 def _int(name: str, value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise InvalidParams(f'invalid value "{value}" for {name}: must be an integer') from None
+    """strconv.ParseInt's failure, which the apiserver passes through as the 400 message."""
+    n = _go_int(value, signed=True)
+    if n is None:
+        why = "value out of range" if _INT64.fullmatch(value) else "invalid syntax"
+        raise InvalidParams(f'strconv.ParseInt: parsing "{value}": {why}')
     return n
 
 
@@ -62,68 +101,60 @@ def parse_list_options(query: str, *, watch_path: bool = False) -> ListOptions:
         q.setdefault(k, v)  # the first value wins, as with url.Values.Get
     watch = watch_path or ("watch" in q and parse_bool(q["watch"]))
     rv = q.get("resourceVersion", "")
-    if rv:
-        try:
-            n = int(rv)
-        except ValueError:
-            raise InvalidParams(f'resourceVersion: Invalid value: "{rv}": '
-                                "must be a non-negative integer", invalid=True) from None
-        if n < 0:
-            raise InvalidParams(f'resourceVersion: Invalid value: "{rv}": must be a non-negative integer',
-                                invalid=True)
+    if rv and _go_int(rv, signed=False) is None:
+        # The apiserver answers this with a 500 today (kubernetes#113939); the pending fix makes it a 400.
+        raise InvalidParams(f'invalid resource version: resourceVersion: Invalid value: "{rv}": '
+                            f'strconv.ParseUint: parsing "{rv}": invalid syntax')
     timeout = None
     if q.get("timeoutSeconds", "") != "":
         timeout = _int("timeoutSeconds", q["timeoutSeconds"])
-        if timeout < 0 or timeout > MAX_TIMEOUT_SECONDS:
-            raise InvalidParams(f'timeoutSeconds: Invalid value: {timeout}: must be between 0 and '
-                                f"{MAX_TIMEOUT_SECONDS}", invalid=True)
     limit = 0
     if q.get("limit", "") != "":
-        limit = _int("limit", q["limit"])
-        if limit < 0:
-            limit = 0
-    rvm = q.get("resourceVersionMatch", "")
-    if rvm and rvm not in ("NotOlderThan", "Exact"):
-        raise InvalidParams(f'resourceVersionMatch: Unsupported value: "{rvm}": supported values: '
-                            '"Exact", "NotOlderThan"', invalid=True)
+        limit = max(0, _int("limit", q["limit"]))
     sie: bool | None = None
     if "sendInitialEvents" in q:
         sie = parse_bool(q["sendInitialEvents"])
     opts = ListOptions(
-        watch=watch, resource_version=rv, resource_version_match=rvm, timeout_seconds=timeout,
+        watch=watch, resource_version=rv, resource_version_match=q.get("resourceVersionMatch", ""),
+        timeout_seconds=timeout,
         allow_watch_bookmarks="allowWatchBookmarks" in q and parse_bool(q["allowWatchBookmarks"]),
         send_initial_events=sie, label_selector=q.get("labelSelector", ""),
-        field_selector=q.get("fieldSelector", ""), limit=limit, continue_token=q.get("continue", ""))
+        field_selector=q.get("fieldSelector", ""), limit=limit,
+        continue_token="" if watch else q.get("continue", ""))  # a watch ignores continue
     _validate(opts)
+    if opts.continue_token and rv not in ("", "0"):
+        raise InvalidParams("specifying resource version is not allowed when using continue")
     return opts
 
 
 def _validate(o: ListOptions) -> None:
-    """validation.ValidateListOptions, for the cases a client can get wrong."""
+    """validation.ValidateListOptions (apimachinery meta/internalversion/validation)."""
+    errs: list[tuple[str, str, str]] = []
+    rvm = o.resource_version_match
     if o.watch:
         if o.send_initial_events is not None:
-            if o.resource_version_match != "NotOlderThan":
-                raise InvalidParams("resourceVersionMatch: Forbidden: sendInitialEvents requires setting "
-                                    "resourceVersionMatch to NotOlderThan", invalid=True)
-            if not o.allow_watch_bookmarks and o.send_initial_events:
-                raise InvalidParams("allowWatchBookmarks: Forbidden: sendInitialEvents requires setting "
-                                    "allowWatchBookmarks to true", invalid=True)
-        elif o.resource_version_match:
-            raise InvalidParams("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for "
-                                "watch unless sendInitialEvents is provided", invalid=True)
-        if o.continue_token:
-            raise InvalidParams("continue: Forbidden: continue is forbidden for watch", invalid=True)
-        return
-    if o.send_initial_events is not None:
-        raise InvalidParams("sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list",
-                            invalid=True)
-    if o.resource_version_match:
-        if not o.resource_version:
-            raise InvalidParams("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden "
-                                "unless resourceVersion is provided", invalid=True)
-        if o.continue_token:
-            raise InvalidParams("resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when "
-                                "continue is provided", invalid=True)
-        if o.resource_version_match == "Exact" and o.resource_version == "0":
-            raise InvalidParams('resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is '
-                                'forbidden for resourceVersion "0"', invalid=True)
+            if rvm != "NotOlderThan":
+                errs.append(_forbidden("resourceVersionMatch", "sendInitialEvents requires setting "
+                                                               "resourceVersionMatch to NotOlderThan"))
+        elif rvm:
+            errs.append(_forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless "
+                                                           "sendInitialEvents is provided"))
+        if rvm and rvm != "NotOlderThan" and o.send_initial_events is not None:
+            errs.append(_unsupported("resourceVersionMatch", rvm, '"NotOlderThan"'))
+    else:
+        if o.send_initial_events is not None:
+            errs.append(_forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
+        if rvm:
+            if not o.resource_version:
+                errs.append(_forbidden("resourceVersionMatch",
+                                       "resourceVersionMatch is forbidden unless resourceVersion is provided"))
+            if o.continue_token:
+                errs.append(_forbidden("resourceVersionMatch",
+                                       "resourceVersionMatch is forbidden when continue is provided"))
+            if rvm not in ("Exact", "NotOlderThan"):
+                errs.append(_unsupported("resourceVersionMatch", rvm, '"Exact", "NotOlderThan", ""'))
+            elif rvm == "Exact" and o.resource_version == "0":
+                errs.append(_forbidden("resourceVersionMatch",
+                                       'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'))
+    if errs:
+        raise _invalid(errs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import uuid
@@ -24,8 +25,20 @@ from proxy.wire.request import RequestInfo
 from proxy.wire.selectors import matcher
 
 DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
+_TOO_LARGE: dict[str, object] = {
+    "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+    "retryAfterSeconds": 1}
 _TEMPLATE_SKIP = frozenset({"audit-id", "date", "content-length", "transfer-encoding", "connection",
                             "content-type", "cache-control", "keep-alive", "content-encoding"})
+
+
+def _at_least(git_version: str, want: tuple[int, int]) -> bool:
+    """Is the recorded apiserver at least this version? Unknown counts as current."""
+    try:
+        major, minor = git_version.lstrip("v").split(".")[:2]
+        return (int(major), int("".join(ch for ch in minor if ch.isdigit()))) >= want
+    except ValueError:
+        return True
 
 
 def _accepts_json(accept: str) -> bool:
@@ -49,6 +62,7 @@ class Emulator:
         mrt = min_request_timeout or (float(meta_mrt) if isinstance(meta_mrt, int | float) else None)
         self.min_request_timeout = mrt or DEFAULT_MIN_REQUEST_TIMEOUT
         self.seed = seed
+        self.watch_list_defaults = _at_least(loaded.header.upstream_version, (1, 34))
         self.draw = TimeoutDraw(seed, self.min_request_timeout)
         self.timelines = build(loaded)
         self.cache = WatchCache(self.timelines, rv_marks(loaded), history)
@@ -145,7 +159,7 @@ class Emulator:
             opts = parse_list_options(req.query, watch_path=info.legacy_watch_path)
             match = matcher(opts.label_selector, opts.field_selector, info.resource)
         except InvalidParams as exc:
-            await send_status(out, exc.code, str(exc), entry)
+            await send_status(out, exc.code, str(exc), entry, details=exc.details)
             entry.ended("refused", str(exc))
             return
         entry.answered_by = f"emulated {tl.resource}"
@@ -162,7 +176,10 @@ class Emulator:
         start_key = ""
         try:
             if opts.continue_token:
-                rv, start_key = events.parse_continue(opts.continue_token)
+                try:
+                    rv, start_key = events.parse_continue(opts.continue_token)
+                except ValueError as exc:
+                    raise ValueError(f"invalid continue token: {exc}") from None
                 if rv < self.cache.oldest_rv(path, now):
                     await send_status(out, 410, "The provided continue parameter is too old to display a "
                                       "consistent list result. You can start a new list without the continue "
@@ -173,16 +190,16 @@ class Emulator:
             elif opts.resource_version_match == "Exact":
                 rv = int(opts.resource_version)
                 if rv < self.cache.oldest_rv(path, now):
-                    await send_status(out, 410, f"too old resource version: {rv} "
-                                      f"({self.cache.oldest_rv(path, now)})", entry)
+                    await send_status(out, 410, "The resourceVersion for the provided list is too old.", entry)
                     entry.ended("expired")
                     return
                 state = self.cache.state_upto(path, self.cache.index_after_rv(path, rv))
             else:
                 rv = current
                 if opts.rv_int is not None and opts.rv_int > current:
-                    await send_status(out, 504, f"Too large resource version: {opts.rv_int}, "
-                                      f"current: {current}", entry, reason_details(opts.rv_int))
+                    # The watch cache waits 3 s for the RV, then gives up like this.
+                    await send_status(out, 504, f"Timeout: Too large resource version: {opts.rv_int}, "
+                                      f"current: {current}", entry, _TOO_LARGE, (("Retry-After", "1"),))
                     entry.ended("refused", "too large resource version")
                     return
                 state = self.cache.state(path, now)
@@ -236,6 +253,12 @@ class Emulator:
         start_index: int | None = None
         expired: tuple[int, int] | None = None
         rv = opts.rv_int
+        if opts.send_initial_events is None and not opts.resource_version_match and rv in (None, 0) \
+                and opts.allow_watch_bookmarks and self.watch_list_defaults:
+            # SetListOptionsDefaults with the WatchList gate (on since 1.34): a bookmarked watch from
+            # "now" becomes a watch-list, ending its initial events with the annotated bookmark.
+            opts = dataclasses.replace(opts, send_initial_events=True, resource_version_match="NotOlderThan")
+            spec.opts = opts
         send_initial = opts.send_initial_events
         if send_initial is None:
             send_initial = rv in (None, 0)
@@ -259,7 +282,3 @@ class Emulator:
         finally:
             self.open.discard(w)
 
-
-def reason_details(rv: int) -> dict[str, object]:
-    return {"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
-            "retryAfterSeconds": 1}

@@ -22,15 +22,32 @@ def event_line(typ: str, raw_object: bytes) -> bytes:
     return b'{"type":"' + typ.encode() + b'","object":' + raw_object + b"}\n"
 
 
+# What an empty object of a kind encodes to (zero values without omitempty), as bookmarks carry it.
+_EMPTY: dict[str, dict[str, Any]] = {
+    "Pod": {"spec": {"containers": None}, "status": {}},
+    "Deployment": {"spec": {"replicas": 0, "selector": None,
+                            "template": {"metadata": {}, "spec": {"containers": None}}, "strategy": {}},
+                   "status": {}},
+    "ReplicaSet": {"spec": {"selector": None, "template": {"metadata": {}, "spec": {"containers": None}}},
+                   "status": {"replicas": 0}},
+    "ConfigMap": {},
+    "Secret": {},
+    "Namespace": {"spec": {}, "status": {}},
+    "Node": {"spec": {}, "status": {"daemonEndpoints": {"kubeletEndpoint": {"Port": 0}}, "nodeInfo": {
+        "machineID": "", "systemUUID": "", "bootID": "", "kernelVersion": "", "osImage": "",
+        "containerRuntimeVersion": "", "kubeletVersion": "", "kubeProxyVersion": "", "operatingSystem": "",
+        "architecture": ""}}},
+    "Service": {"spec": {}, "status": {"loadBalancer": {}}},
+}
+
+
 def bookmark_object(tl: ResourceTimeline, rv: int, initial_events_end: bool = False) -> bytes:
     """An empty object of the watched kind carrying only the resourceVersion (and the end annotation)."""
     meta: dict[str, Any] = {"resourceVersion": str(rv)}
     if initial_events_end:
         meta["annotations"] = {INITIAL_EVENTS_END: "true"}
     obj: dict[str, Any] = {"kind": tl.kind, "apiVersion": tl.api_version, "metadata": meta}
-    if tl.kind == "Pod":
-        obj["spec"] = {"containers": None}
-        obj["status"] = {}
+    obj.update(_EMPTY.get(tl.kind, {}))
     return dumps(obj)
 
 
