@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
 
 from proxy import __version__
-from proxy.clock import Clock, ManualClock, ScaledClock
+from proxy.commands.inspect_extra import add_inspect_options, run_inspect_extra
 from proxy.engines.upstream import UpstreamError
 from proxy.recording.errors import RecordingError
 from proxy.server.run import until_signalled
@@ -99,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     i = sub.add_parser("inspect", help="summarise a recording")
     i.add_argument("recording")
     i.add_argument("--json", action="store_true", help="machine-readable output")
+    add_inspect_options(i)
     for name in _MODULE_COMMANDS:
         importlib.import_module(f"proxy.commands.{name}").register(sub)
     return p
@@ -135,8 +135,7 @@ async def _record(a: argparse.Namespace) -> int:
 async def _replay(a: argparse.Namespace) -> int:
     from proxy.server.sessions import ReplaySession
 
-    clock: Clock = ManualClock() if a.clock == "manual" else ScaledClock(a.speed)
-    async with ReplaySession(a.recording, mode=a.mode, clock=clock, seed=a.seed,
+    async with ReplaySession(a.recording, mode=a.mode, clock=a.clock or "scaled", speed=a.speed, seed=a.seed,
                              min_request_timeout=a.min_request_timeout, history=a.history,
                              listen=a.listen, write_kubeconfig=a.write_kubeconfig,
                              accept_hosts=tuple(a.accept_host), faults=tuple(a.fault)) as s:
@@ -153,10 +152,9 @@ async def _replay(a: argparse.Namespace) -> int:
 
 
 def _inspect(a: argparse.Namespace) -> int:
-    from proxy.report.summary import render_text, summarize
+    from proxy.report.summary import summarize
 
-    s = summarize(a.recording)
-    print(json.dumps(s.to_json(), indent=1) if a.json else render_text(s))
+    run_inspect_extra(a, summarize(a.recording))
     return 0
 
 

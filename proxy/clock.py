@@ -26,10 +26,11 @@ class Clock(Protocol):
 class ScaledClock:
     """Real (event loop) time multiplied by `speed`: 60 plays an hour in a minute."""
 
-    def __init__(self, speed: float = 1.0) -> None:
+    def __init__(self, speed: float = 1.0, start: float = 0.0) -> None:
         if not (speed > 0 and speed < float("inf")):
             raise ValueError("speed must be a positive, finite number")
         self.speed = speed
+        self.start = start
         self._origin: float | None = None
 
     def _loop_time(self) -> float:
@@ -39,7 +40,8 @@ class ScaledClock:
         return t - self._origin
 
     def now(self) -> float:
-        return self._loop_time() * self.speed
+        """Virtual time: `start` when first asked (the first request), then real time times speed."""
+        return self.start + self._loop_time() * self.speed
 
     async def sleep_until(self, t: float) -> None:
         delay = (t - self.now()) / self.speed

@@ -62,14 +62,15 @@ class Replay:
                  faults: tuple[str, ...] = ()) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="watchproxy-test-")
         self.kubeconfig = str(Path(self._tmp.name) / "kubeconfig")
-        self.clock = ManualClock()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="watchproxy-replay", daemon=True)
         self._changed = threading.Condition()
         self._version = 0
-        self._session = ReplaySession(recording, mode=mode, clock=self.clock, seed=seed,
+        self._session = ReplaySession(recording, mode=mode, clock="manual", seed=seed,
                                       min_request_timeout=min_request_timeout, history=history,
                                       write_kubeconfig=self.kubeconfig, faults=faults)
+        assert isinstance(self._session.clock, ManualClock)
+        self.clock: ManualClock = self._session.clock
         self.url = ""
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:

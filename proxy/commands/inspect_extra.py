@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any
 
@@ -89,6 +90,17 @@ def run_inspect_extra(args: Any, summary: Summary) -> None:
     flt = Filter.from_args(args)
     if flt.since is not None and flt.until is not None and flt.until < flt.since:
         raise ValueError("--until is before --since")
+    try:
+        _print(args, summary, flt)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `inspect --events | head` is a normal way to look at a long recording
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if getattr(args, "timeline", None):
+        _timeline(args, summary, flt, sys.stderr if getattr(args, "json", False) else sys.stdout)
+
+
+def _print(args: Any, summary: Summary, flt: Filter) -> None:
     if getattr(args, "json", False):
         _json(args, summary, flt)
     else:
@@ -104,5 +116,3 @@ def run_inspect_extra(args: Any, summary: Summary) -> None:
             for item in scan(args.recording, summary, flt, events=True):
                 if isinstance(item, EventRow):
                     print(item.text())
-    if getattr(args, "timeline", None):
-        _timeline(args, summary, flt, sys.stderr if getattr(args, "json", False) else sys.stdout)

@@ -50,6 +50,11 @@ class Loaded:
     torn_tail: str | None
     duration: float
 
+    @property
+    def first_request_t(self) -> float:
+        """When the first client asked: where a replay's virtual time starts."""
+        return min((e.request.t for e in self.exchanges.values()), default=0.0)
+
 
 def load(path: str | os.PathLike[str]) -> Loaded:
     """Read a whole recording into exchanges (in order of their requests)."""

@@ -151,6 +151,9 @@ class _Rewriter:
         self.stats = stats
         self.final = final  # False in the collecting pass: nothing is counted or written
         self.changed = False
+        # Counted in both passes: the first pass's counts go into the header, written before the second.
+        self.annotations_dropped = 0
+        self.labels_dropped = 0
 
     # --- strings and names ---------------------------------------------------------------------------
     def text(self, s: str) -> str:
@@ -264,11 +267,10 @@ class _Rewriter:
         for k, v in d.items():
             if any(p.fullmatch(k) for p in patterns):
                 self.changed = True
-                if self.final:
-                    if label:
-                        self.stats.labels_removed += 1
-                    else:
-                        self.stats.annotations_removed += 1
+                if label:
+                    self.labels_dropped += 1
+                else:
+                    self.annotations_dropped += 1
                 continue
             kept[k] = self.text(v) if isinstance(v, str) else v
         return kept
@@ -524,8 +526,11 @@ class _Pass:
         self.live.clear()
 
 
-def _describe(what: str, patterns: tuple[re.Pattern[str], ...], tail: str) -> str:
-    return f"{what} matching {', '.join(repr(p.pattern) for p in patterns)} {tail}"
+def _describe(what: str, option: str, patterns: tuple[re.Pattern[str], ...], tail: str) -> str:
+    """The patterns themselves are left out: `--namespace acme-prod` would put the name it hides in the
+    header of the file being shared."""
+    n = len(patterns)
+    return f"{what} matching {n} {option} pattern{'s' if n > 1 else ''} (not recorded) {tail}"
 
 
 def redact_recording(src: str | os.PathLike[str], dst: str | os.PathLike[str], *,
@@ -548,7 +553,8 @@ def redact_recording(src: str | os.PathLike[str], dst: str | os.PathLike[str], *
     table = _Names(name_res, ns_res)
     stats = RedactStats()
     with RecordingReader(src) as reader:  # pass 1: learn every name, so mentions before it are caught too
-        collect = _Pass(_Rewriter(table, ann_res, label_res, stats, final=False), None)
+        first = _Rewriter(table, ann_res, label_res, stats, final=False)
+        collect = _Pass(first, None)
         for rec in reader.records():
             collect.record(rec)
         collect.finish()
@@ -556,15 +562,17 @@ def redact_recording(src: str | os.PathLike[str], dst: str | os.PathLike[str], *
     with RecordingReader(src) as reader:
         extra = []
         if name_res:
-            extra.append(_describe("object names", name_res, "replaced by stable pseudonyms name-<first 8 "
-                                   f"hex of sha256> everywhere ({stats.names} distinct)"))
+            extra.append(_describe("object names", "--name", name_res, "replaced by stable pseudonyms "
+                                   f"name-<first 8 hex of sha256> everywhere ({stats.names} distinct)"))
         if ns_res:
-            extra.append(_describe("namespaces", ns_res, "replaced by stable pseudonyms ns-<first 8 hex of "
-                                   f"sha256> everywhere ({stats.namespaces} distinct)"))
+            extra.append(_describe("namespaces", "--namespace", ns_res, "replaced by stable pseudonyms "
+                                   f"ns-<first 8 hex of sha256> everywhere ({stats.namespaces} distinct)"))
         if ann_res:
-            extra.append(_describe("annotations with keys", ann_res, "removed"))
+            extra.append(_describe("annotations with keys", "--annotation", ann_res,
+                                   f"removed ({first.annotations_dropped} in all)"))
         if label_res:
-            extra.append(_describe("labels with keys", label_res, "removed"))
+            extra.append(_describe("labels with keys", "--label", label_res,
+                                   f"removed ({first.labels_dropped} in all)"))
         header: Header = dataclasses.replace(reader.header, redactions=(*reader.header.redactions, *extra),
                                              version=VERSION)
         writer = RecordingWriter(dst, header)
@@ -574,6 +582,8 @@ def redact_recording(src: str | os.PathLike[str], dst: str | os.PathLike[str], *
                 rewrite.record(rec)
                 stats.records += 1
             rewrite.finish()
+            stats.annotations_removed = rewrite.rw.annotations_dropped
+            stats.labels_removed = rewrite.rw.labels_dropped
         except BaseException:
             writer.close()
             os.unlink(dst)  # never leave a half-redacted file that looks finished

@@ -141,8 +141,9 @@ def render_watches(s: Summary, flt: Filter) -> list[str]:
     for w in ws:
         ending = w.end + (f" ({w.end_error})" if w.end_error else "")
         asked = dict(query_pairs(w.query)).get("resourceVersion", "-") or '""'
-        rows.append((f"#{w.id}", human_duration(w.start), request_label(w.method, w.path, normalized_query(w.query)),
-                     asked, str(w.status if w.status is not None else "-"), _events_cell(w.events),
+        label = request_label(w.method, w.path, normalized_query(w.query))
+        rows.append((f"#{w.id}", human_duration(w.start), label, asked,
+                     str(w.status if w.status is not None else "-"), _events_cell(w.events),
                      f"{ending} after {human_duration(w.duration)}"))
     return [f"watches ({len(ws)}; events A added, M modified, D deleted, B bookmark, E error):",
             *_table(("id", "start", "query", "from rv", "status", "events", "ended"), rows)]

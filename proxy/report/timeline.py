@@ -82,15 +82,12 @@ class _Lane:
     events: int = 0
     merged_lanes: int = 0  # >0 for the overflow lane
 
-    @property
-    def height(self) -> int:
-        return LANE_H
-
 
 @dataclass
 class _RequestsLane:
     buckets: Counter[tuple[int, str]] = field(default_factory=Counter)
-    samples: dict[tuple[int, str], list[str]] = field(default_factory=dict)
+    # Up to _SAMPLES distinct requests per bucket with their counts: a lease renewed every 2 s is one line.
+    samples: dict[tuple[int, str], Counter[str]] = field(default_factory=dict)
     count: int = 0
     height: int = REQ_LANE_H
 
@@ -104,7 +101,7 @@ class TimelineStats:
     ticks: int  # event marks drawn (after bucketing)
     events: int  # frames counted into those marks
     requests: int  # exchanges drawn as marks in the requests lane
-    exchanges: int  # exchanges drawn with their own segment and ending marker
+    markers: int  # ending markers drawn (exchanges in lanes whose end falls inside the window)
     width: int
     height: int
     bytes: int
@@ -194,13 +191,13 @@ def _layout(s: Summary, flt: Filter, width: int, max_lanes: int) -> _Layout:
         end = e.end_t if e.end_t is not None else s.duration
         if e.kind != "watch" and end - e.start < own_min:
             kind = _request_kind(e)
-            b = (scale.col(e.start), kind)
+            b = (scale.col(e.start) // 2 * 2, kind)  # 2px marks, so 2px buckets: half the elements
             requests.buckets[b] += 1
             requests.count += 1
-            samples = requests.samples.setdefault(b, [])
-            if len(samples) < _SAMPLES:
-                label = request_label(e.method, e.path, e.query, 90)
-                samples.append(f"#{e.id} {label} \u2192 {e.status or e.end}")
+            samples = requests.samples.setdefault(b, Counter())
+            label = f"{request_label(e.method, e.path, e.query, 80)} \u2192 {e.status or e.end}"
+            if label in samples or len(samples) < _SAMPLES:
+                samples[label] += 1
             continue
         key = (e.method, e.path, normalized_query(e.query))
         lane = next((ln for ln in by_key.get(key, []) if ln.busy_until <= e.start), None)
@@ -366,8 +363,10 @@ def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -
     h = s.header
     kinds = ", ".join(f"{k} {n}" for k, n in sorted(s.by_kind().items()))
     events = sum(sum(e.events.values()) for e in s.watches)
-    sub = (f"started {h.started_at or '?'}, {human_duration(s.duration)}, {len(s.exchanges)} exchanges "
-           f"({kinds}), {events:,} watch events" + (" — synthesized" if h.synthesized else ""))
+    sub = (f"started {h.started_at or '?'}, {human_duration(s.duration)}, {len(s.exchanges)} exchanges"
+           + (f" ({kinds})" if kinds else "") + f", {events:,} watch events"
+           + (", synthesized" if h.synthesized else "")
+           + (", WARNING: the last record is truncated" if s.torn_tail else ""))
     shown = f"shown: {axis_label(sc.t0, 1)} to {axis_label(sc.t1, 1)}, 1 px = {human_duration(sc.spp)}"
     if flt.active:
         shown += f"; filter: {flt.describe()}"
@@ -411,10 +410,12 @@ def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -
         for (c, kind), n in sorted(rq.buckets.items()):
             cls = REQUEST_STYLE[kind][0]
             bi = list(REQUEST_STYLE).index(kind)
-            lo, hi = sc.col_range(c)
+            lo, hi = sc.col_range(c)[0], sc.col_range(c + 1)[1]
             plural = "s" if n > 1 else ""
             tip = f"{human_duration(lo)}\u2013{human_duration(hi)}: {n} {kind} request{plural}\n"
-            tip += "\n".join(rq.samples.get((c, kind), [])) + ("\n…" if n > _SAMPLES else "")
+            kept = rq.samples.get((c, kind), Counter())
+            tip += "\n".join(f"{k} \u00d7{m}" if m > 1 else k for k, m in kept.items())
+            tip += "\n\u2026" if n > sum(kept.values()) else ""
             w(f'<rect class="rq {cls}" x="{c}" y="{2 + bi * band:.1f}" width="2" height="{band - 0.6:.1f}">'
               f"<title>{_esc(tip)}</title></rect>\n")
         w("</g>\n")
@@ -460,7 +461,7 @@ def _write_svg(out: TextIO, s: Summary, lay: _Layout, flt: Filter, title: str) -
         w(f'<text class="{cls}" x="8" y="{ly + mid + 4:.1f}">{_esc(text)}'
           f'<tspan fill="#888">{_esc(suffix)}</tspan><title>{_esc(full)}</title></text>\n')
     if not lay.requests and not lay.lanes:
-        w(f'<text class="sub" x="{x0}" y="{lane_top + 11}">nothing to show'
+        w(f'<text class="sub" x="{x0 + 60}" y="{lane_top + 11}">nothing to show'
           + (f" for {_esc(flt.describe())}" if flt.active else "") + "</text>\n")
     w("</svg>\n")
     return ticks, drawn, width, height
@@ -496,4 +497,4 @@ def render_timeline(recording: str | os.PathLike[str], out_path: str | os.PathLi
             f.write("</body></html>\n")
     return TimelineStats(lanes=len(lay.lanes), requests_lane=lay.requests is not None, ticks=ticks,
                          events=counted, requests=lay.requests.count if lay.requests else 0,
-                         exchanges=drawn, width=w, height=h, bytes=out.stat().st_size)
+                         markers=drawn, width=w, height=h, bytes=out.stat().st_size)

@@ -66,14 +66,14 @@ class ReplaySession(_Session):
     """Serve a recording. `mode` is "emulate" (a watch cache rebuilt from it) or "exact"."""
 
     def __init__(self, recording: str | os.PathLike[str] | Loaded, *, mode: str = "emulate",
-                 clock: Clock | None = None, speed: float = 1.0, seed: int = 0,
+                 clock: Clock | str = "scaled", speed: float = 1.0, seed: int = 0,
                  min_request_timeout: float | None = None, history: float | None = None,
                  listen: str = "127.0.0.1:0", write_kubeconfig: str | os.PathLike[str] | None = None,
                  accept_hosts: tuple[str, ...] = (), faults: tuple[str, ...] = ()) -> None:
         super().__init__(listen, write_kubeconfig, accept_hosts)
         self.loaded = recording if isinstance(recording, Loaded) else load(recording)
         self.mode = mode
-        self.clock: Clock = clock or ScaledClock(speed)
+        self.clock: Clock = self._clock(clock, speed)
         self.seed = seed
         self.min_request_timeout = min_request_timeout
         self.history = history
@@ -83,6 +83,18 @@ class ReplaySession(_Session):
                                     current_rv=getattr(self.engine, "current_rv", None))
         for spec in faults:
             self.faults.arm(spec)
+
+    def _clock(self, clock: Clock | str, speed: float) -> Clock:
+        """Virtual time starts where the recording's first request arrived, so a client that connects
+        at once sees the cluster as the first recorded client saw it."""
+        start = self.loaded.first_request_t
+        if clock == "manual":
+            return ManualClock(start)
+        if clock == "scaled":
+            return ScaledClock(speed, start)
+        if isinstance(clock, str):
+            raise ValueError(f"unknown clock {clock!r} (manual or scaled)")
+        return clock
 
     def _engine(self) -> Engine:
         if self.mode == "exact":

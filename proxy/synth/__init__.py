@@ -5,7 +5,7 @@ synthesized file is exactly what the recorder would have written for the same cl
 """
 
 from proxy.synth.build import BuildResult, build_records, write_recording
-from proxy.synth.scenario import Scenario, ScenarioError, load_scenario, parse_scenario
+from proxy.synth.scenario import Scenario, ScenarioError, load_scenario, parse_scenario, parse_scenario_text
 from proxy.synth.schema import SCHEMA
 
 __all__ = [
@@ -16,5 +16,6 @@ __all__ = [
     "build_records",
     "load_scenario",
     "parse_scenario",
+    "parse_scenario_text",
     "write_recording",
 ]

@@ -9,6 +9,7 @@ says `synthesized: true`. The same scenario always gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import os
 import random
@@ -125,7 +126,7 @@ class _WatchRun:
     def send(self, t: float, data: bytes, rv: int, event: bool = True) -> None:
         self.plan.frames.append((seconds(max(t, self.plan.response_t)), data))
         self.last_rv = max(self.last_rv, rv)
-        self.plan.events += event
+        self.plan.events += int(event)
 
 
 class _WatchPlanner:
@@ -161,6 +162,7 @@ class _WatchPlanner:
     def _start(self, run: _WatchRun, r: ResourceSpec, opts: ListOptions, t: float) -> bool:
         """Initial events or the backlog after the requested resourceVersion; False after a 410."""
         rv = opts.rv_int
+        opts = _watch_list_defaults(opts)
         initial = opts.send_initial_events if opts.send_initial_events is not None else not rv
         if initial:
             state = self.h.state_at(t)
@@ -195,6 +197,15 @@ class _WatchPlanner:
             rv = self.h.rv_at(at, after_changes_at_t=True)
             if rv > run.last_rv:
                 run.send(at, _bookmark_frame(r.type, rv), rv, event=False)
+
+
+def _watch_list_defaults(opts: ListOptions) -> ListOptions:
+    """SetListOptionsDefaults with the WatchList gate (on since 1.34): a bookmarked watch from "now"
+    becomes a watch-list, so its initial events end with the annotated bookmark."""
+    if opts.send_initial_events is None and not opts.resource_version_match and not opts.rv_int \
+            and opts.allow_watch_bookmarks:
+        return dataclasses.replace(opts, send_initial_events=True, resource_version_match="NotOlderThan")
+    return opts
 
 
 def _bookmark_times(start: float, deadline: float) -> list[float]:

@@ -10,8 +10,9 @@ explains every field with an example.
 from __future__ import annotations
 
 import difflib
+import operator
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -251,6 +252,8 @@ class ObjectSpec:
 
 @dataclass(frozen=True, slots=True)
 class Change:
+    """One step of the story; `where` is kept so that history errors can point back into the YAML."""
+
     where: str
     at: float
     op: str  # add | modify | delete
@@ -289,8 +292,9 @@ class Scenario:
     def types(self) -> tuple[ResourceType, ...]:
         """Every resource type in play, in first-use order (for discovery)."""
         seen: dict[tuple[str, str, str], ResourceType] = {}
-        for rt in [r.type for r in self.resources] + [o.type for o in self.objects] + \
-                [c.type for c in self.changes]:
+        used = [*(r.type for r in self.resources), *(o.type for o in self.objects),
+                *(c.type for c in self.changes)]
+        for rt in used:
             seen.setdefault((rt.group, rt.version, rt.plural), rt)
         return tuple(seen.values())
 
@@ -534,6 +538,8 @@ def _append_change(out: list[Change], change: Change) -> None:
 # --- repetition ---------------------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{i((?:\s*(?://|[-+*%])\s*\d+)*)\s*\}")
+_ARITHMETIC: dict[str, Callable[[int, int], int]] = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "//": operator.floordiv, "%": operator.mod}
 _OPERATION = re.compile(r"\s*(//|[-+*%])\s*(\d+)")
 
 
@@ -544,7 +550,7 @@ def _evaluate(i: int, ops: str, where: str) -> int:
         k = int(text)
         if op in ("//", "%") and k == 0:
             raise ScenarioError(where, f"division by zero in {{i{ops}}}")
-        n = {"+": n + k, "-": n - k, "*": n * k, "//": n // k if k else 0, "%": n % k if k else 0}[op]
+        n = _ARITHMETIC[op](n, k)
     return n
 
 
@@ -647,6 +653,11 @@ def describe_key(key: tuple[str, str, str]) -> str:
     return _describe(key)
 
 
+def parse_scenario_text(text: str, name: str = "scenario") -> Scenario:
+    """Parse YAML text (duplicate keys refused) into a Scenario named `name` unless it names itself."""
+    return parse_scenario(_load_yaml(text), default_name=name)
+
+
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; errors start with the file name."""
     p = Path(path)
@@ -657,6 +668,6 @@ def load_scenario(path: str | Path) -> Scenario:
     except UnicodeDecodeError:
         raise ScenarioError("", "not a UTF-8 text file", str(p)) from None
     try:
-        return parse_scenario(_load_yaml(text), default_name=p.stem)
+        return parse_scenario_text(text, p.stem)
     except ScenarioError as exc:
         raise exc.in_file(str(p)) from None

@@ -146,7 +146,7 @@ SCHEMA: dict[str, Any] = {
 
 WATCH_PARAMS = frozenset({"watch", "resourceVersion", "resourceVersionMatch", "allowWatchBookmarks",
                            "sendInitialEvents", "timeoutSeconds", "timeout"})
-LIST_PARAMS = frozenset({"resourceVersion", "resourceVersionMatch", "limit", "timeout"})
+LIST_PARAMS = frozenset({"watch", "resourceVersion", "resourceVersionMatch", "limit", "timeout"})
 _COMPACT_COMMON = frozenset({"kind", "api_version", "name", "namespace", "labels", "annotations"})
 COMPACT_BY_KIND = {"Pod": _COMPACT_COMMON | set(_POD_FIELDS),
                     "Deployment": _COMPACT_COMMON | set(_DEPLOYMENT_FIELDS)}

@@ -48,13 +48,23 @@ class LengthPrefixed:
 
     def __init__(self) -> None:
         self._buf = bytearray()
+        self._raw = False
 
     def feed(self, data: bytes) -> list[bytes]:
+        if self._raw:
+            return [data] if data else []
         self._buf += data
         out = []
         while len(self._buf) >= 4:
             n = int.from_bytes(self._buf[:4], "big")
-            if n > _MAX_FRAME or len(self._buf) < 4 + n:
+            if n > _MAX_FRAME:
+                # Not (or no longer) a protobuf watch stream: rather than buffer the rest of the body for a
+                # frame that cannot be, pass the bytes through as they come, like Raw.
+                self._raw = True
+                out.append(bytes(self._buf))
+                self._buf.clear()
+                break
+            if len(self._buf) < 4 + n:
                 break
             out.append(bytes(self._buf[: 4 + n]))
             del self._buf[: 4 + n]

@@ -56,7 +56,9 @@ def _walk(node: Any, secret_context: bool) -> bool:
         return False
     kind = node.get("kind")
     changed = False
-    if kind == "Secret" or (secret_context and kind is None and "metadata" in node):
+    # In a Secret context, list items carry no kind, and Table rows (kubectl get secrets) carry the Secret
+    # as PartialObjectMetadata, whose last-applied annotation holds the whole Secret, data included.
+    if kind == "Secret" or (secret_context and kind in (None, "PartialObjectMetadata") and "metadata" in node):
         changed = _redact_secret(node)
     items_are_secrets = kind == "SecretList" or (secret_context and kind is None)
     for key, value in node.items():

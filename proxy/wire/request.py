@@ -35,6 +35,7 @@ class RequestInfo:
 
 
 _METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+_NAMESPACE_SUBRESOURCES = frozenset({"status", "finalize"})  # requestinfo.go namespaceSubresources
 
 
 def classify(method: str, path: str, query: str = "") -> RequestInfo:
@@ -55,11 +56,9 @@ def classify(method: str, path: str, query: str = "") -> RequestInfo:
         legacy_watch = True
         rest = rest[1:]
     namespace = ""
-    if len(rest) >= 2 and rest[0] == "namespaces":
-        if len(rest) == 2:  # /api/v1/namespaces/NAME is the namespace object itself
-            rest = ["namespaces", rest[1]]
-        else:
-            namespace, rest = rest[1], rest[2:]
+    # /api/v1/namespaces/NAME[/status|/finalize] is the namespace object itself, not a namespace scope
+    if len(rest) > 2 and rest[0] == "namespaces" and rest[2] not in _NAMESPACE_SUBRESOURCES:
+        namespace, rest = rest[1], rest[2:]
     if not rest:
         return RequestInfo(verb="other", is_resource=False, group=group, version=version)
     resource = rest[0]
@@ -72,7 +71,8 @@ def classify(method: str, path: str, query: str = "") -> RequestInfo:
         if name:
             verb = "get"
         else:
-            watch = dict(parse_qsl(query, keep_blank_values=True)).get("watch")
+            # the first value counts, as with url.Values.Get (and as parse_list_options reads it)
+            watch = next((v for k, v in parse_qsl(query, keep_blank_values=True) if k == "watch"), None)
             verb = "watch" if watch is not None and parse_bool(watch) else "list"
     elif m == "DELETE" and not name:
         verb = "deletecollection"

@@ -67,8 +67,10 @@ def _parse_time(s: str | None) -> dt.datetime | None:
 def human_age(seconds: float) -> str:
     """duration.HumanDuration from apimachinery, as kubectl shows ages."""
     s = int(seconds)
-    if s < 0:
+    if s < -1:
         return "<invalid>"
+    if s < 0:  # up to 2 s of clock skew between machines reads as "now"
+        return "0s"
     if s < 60 * 2:
         return f"{s}s"
     m = s // 60
@@ -86,6 +88,8 @@ def human_age(seconds: float) -> str:
         return f"{d}d{h % 24}h" if h % 24 else f"{d}d"
     if d < 365 * 2:
         return f"{d}d"
+    if d < 365 * 8:
+        return f"{d // 365}y{d % 365}d" if d % 365 else f"{d // 365}y"
     return f"{d // 365}y"
 
 
@@ -100,6 +104,9 @@ def _pod_cells(pod: dict[str, Any], now: dt.datetime) -> list[Any]:
     total = len(spec.get("containers") or [])
     ready = sum(1 for c in statuses if c.get("ready"))
     restarts = sum(int(c.get("restartCount") or 0) for c in statuses)
+    finished = [_parse_time(((c.get("lastState") or {}).get("terminated") or {}).get("finishedAt"))
+                for c in statuses]
+    last_restart = max((f for f in finished if f is not None), default=None)
     reason = st.get("reason") or st.get("phase") or ""
     has_running = False
     for c in reversed(statuses):
@@ -114,11 +121,20 @@ def _pod_cells(pod: dict[str, Any], now: dt.datetime) -> list[Any]:
     if reason == "Completed" and has_running:
         reason = "Running"
     if meta.get("deletionTimestamp"):
-        reason = "Terminating" if st.get("reason") != "NodeLost" else "Unknown"
+        if st.get("reason") == "NodeLost":
+            reason = "Unknown"
+        elif st.get("phase") not in ("Succeeded", "Failed"):  # a finished pod keeps its reason
+            reason = "Terminating"
+    # Restarts is a string cell: "2", or "2 (5m ago)" once a container has a last termination time.
+    restarts_cell = str(restarts)
+    if restarts and last_restart is not None:
+        restarts_cell = f"{restarts} ({human_age((now - last_restart).total_seconds())} ago)"
     gates = spec.get("readinessGates") or []
-    return [meta.get("name", ""), f"{ready}/{total}", reason, restarts, _age(pod, now),
+    conditions = {c.get("type"): c.get("status") for c in reversed(st.get("conditions") or [])}
+    gates_true = sum(1 for g in gates if conditions.get(g.get("conditionType")) == "True")
+    return [meta.get("name", ""), f"{ready}/{total}", reason, restarts_cell, _age(pod, now),
             st.get("podIP") or "<none>", spec.get("nodeName") or "<none>",
-            st.get("nominatedNodeName") or "<none>", f"0/{len(gates)}" if gates else "<none>"]
+            st.get("nominatedNodeName") or "<none>", f"{gates_true}/{len(gates)}" if gates else "<none>"]
 
 
 def _deployment_cells(d: dict[str, Any], now: dt.datetime) -> list[Any]:

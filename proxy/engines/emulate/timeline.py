@@ -175,11 +175,19 @@ def _collect_list(col: _Collector, ex: Exchange, info: RequestInfo) -> None:
         col.snapshots.append((t, rv, info.namespace, keys))
 
 
+BURST_GAP = 0.1  # seconds between two events of the initial burst, which the apiserver writes back to back
+
+
 def _collect_watch(col: _Collector, ex: Exchange) -> None:
+    """Watch events are changes; the initial ADDED burst of an RV-less watch is a snapshot.
+
+    The burst is recognised as the apiserver sends it: ADDED events first, back to back, in key order
+    (namespace/name, as the watch cache lists them). The first event out of that pattern is live.
+    """
     assert ex.response is not None
     rv_less = "resourceVersion=" not in ex.request.query or "resourceVersion=0" in ex.request.query
-    head_t = ex.response.t
-    first = col.first_watch_t is None
+    in_burst = rv_less and col.first_watch_t is None
+    last_t, last_key = ex.response.t, ("", "")
     for frame in ex.frames:
         try:
             ev = json.loads(frame.data)
@@ -188,12 +196,19 @@ def _collect_watch(col: _Collector, ex: Exchange) -> None:
         if not isinstance(ev, dict):
             continue
         typ = ev.get("type")
-        if typ in ("ADDED", "MODIFIED", "DELETED"):
-            if col.first_watch_t is None:
-                col.first_watch_t = frame.t
-            rv = col.observe(ev.get("object"), frame.t, deleted=typ == "DELETED")
-            if first and rv_less and typ == "ADDED" and rv is not None and frame.t - head_t < 1.0:
+        if typ not in ("ADDED", "MODIFIED", "DELETED"):
+            continue
+        if col.first_watch_t is None:
+            col.first_watch_t = frame.t
+        rv = col.observe(ev.get("object"), frame.t, deleted=typ == "DELETED")
+        if in_burst:
+            meta = (ev.get("object") or {}).get("metadata") or {}
+            key = (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
+            in_burst = typ == "ADDED" and rv is not None and frame.t - last_t < BURST_GAP and key > last_key
+            if in_burst:
+                assert rv is not None
                 col.burst_rv = max(col.burst_rv or 0, rv)
+                last_t, last_key = frame.t, key
 
 
 def _baseline(col: _Collector) -> int:
