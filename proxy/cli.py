@@ -50,6 +50,7 @@ def _listen_check(listen: str, allow_remote: bool) -> None:
 
 
 def _add_server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log every request")
     p.add_argument("--listen", default=DEFAULT_LISTEN, metavar="HOST:PORT",
                    help=f"address to listen on (default {DEFAULT_LISTEN}; port 0 picks a free one)")
     p.add_argument("--write-kubeconfig", metavar="PATH", help="write a kubeconfig pointing at the proxy")

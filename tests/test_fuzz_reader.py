@@ -260,7 +260,7 @@ def test_deeply_nested_values(tmp_path: Path, depth: int, where: str) -> None:
     packed_sentinel = msgpack.packb(sentinel)
     data = (msgpack.packb(header) + msgpack.packb(rec)).replace(packed_sentinel, nested)
     assert nested in data
-    records, err = read_bytes(tmp_path, data)
+    _, err = read_bytes(tmp_path, data)
     assert err is not None
     assert "RecursionError" not in str(err)
 
@@ -358,6 +358,8 @@ def test_reader_does_not_leak_file_descriptors_on_bad_input(tmp_path: Path) -> N
     if not os.path.isdir("/proc/self/fd"):
         pytest.skip("needs /proc/self/fd")
     before = len(os.listdir("/proc/self/fd"))
+    errors = []  # kept alive: their tracebacks hold the half-built readers, so GC cannot close the files
     for i in range(50):
-        read_bytes(tmp_path, bytes([0x80 | (i % 16)]) + b"\xc1" * i)
+        _, err = read_bytes(tmp_path, bytes([0x80 | (i % 16)]) + b"\xc1" * i)
+        errors.append(err)
     assert len(os.listdir("/proc/self/fd")) == before

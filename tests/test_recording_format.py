@@ -106,7 +106,7 @@ needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="need
 def test_round_trip_every_record_kind(tmp_path: Path) -> None:
     path = tmp_path / "rt.msgpack"
     _write(path)
-    header, records, torn = read_records(path)
+    _, records, torn = read_records(path)
     assert records == RECORDS
     assert torn is None
     assert {type(r) for r in records} == {Request, Response, Frame, End}
@@ -201,7 +201,7 @@ def test_cut_exactly_between_records_is_not_torn(tmp_path: Path) -> None:
     path = tmp_path / "cut.msgpack"
     for i, (start, _end) in enumerate(bounds[1:]):
         path.write_bytes(data[:start])
-        header, records, torn = read_records(path)
+        _, records, torn = read_records(path)
         assert records == RECORDS[:i]
         assert torn is None
 
@@ -317,9 +317,11 @@ def test_reader_closes_the_file_when_the_header_is_refused(tmp_path: Path) -> No
     path = tmp_path / "png.bin"
     path.write_bytes(_png())
     before = _open_fds()
+    errors = []  # kept alive: their tracebacks hold the half-built readers, so GC cannot close the files
     for _ in range(20):
-        with pytest.raises(RecordingError):
+        with pytest.raises(RecordingError) as info:
             RecordingReader(path)
+        errors.append(info.value)
     assert _open_fds() == before
 
 
@@ -494,7 +496,7 @@ def test_disk_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         w.write(RECORDS[5])
     w.close()
     assert path.stat().st_size == size
-    header, records, torn = read_records(path)
+    _, records, torn = read_records(path)
     assert records == RECORDS[:4] and torn is None
 
 
@@ -522,10 +524,10 @@ def test_disk_full_while_writing_the_header_closes_the_file(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     before = _open_fds()
     monkeypatch.setattr(writer_module, "os", _FullDisk())
-    with pytest.raises(RecordingError, match="No space left"):
+    with pytest.raises(RecordingError, match="No space left") as info:
         RecordingWriter(tmp_path / "h.msgpack", HEADER)
     monkeypatch.undo()
-    assert _open_fds() == before
+    assert _open_fds() == before, info.value
 
 
 def test_closed_writer_refuses(tmp_path: Path) -> None:

@@ -13,6 +13,9 @@ from proxy.recording.records import EndHow
 from proxy.wire.status import status_bytes
 
 _JSON = (("Content-Type", "application/json"),)
+# Frames already due go out together, up to about this many bytes per write: large writes for throughput,
+# bounded memory (a burst of millions of due frames is not joined into one huge buffer), whole frames only.
+MAX_WRITE = 256 * 1024
 
 
 async def send_status(out: Responder, code: int, message: str, entry: LogEntry,
@@ -51,7 +54,9 @@ async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> N
             await clock.sleep_until(t0 + frames[i].t - base)
             now = clock.now()
             j = i + 1
-            while j < n and t0 + frames[j].t - base <= now:  # everything already due goes in one write
+            size = len(frames[i].data)
+            while j < n and size < MAX_WRITE and t0 + frames[j].t - base <= now:  # what is due, batched
+                size += len(frames[j].data)
                 j += 1
             await out.send(b"".join(f.data for f in frames[i:j]) if j - i > 1 else frames[i].data)
             if watch:

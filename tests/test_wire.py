@@ -1,0 +1,816 @@
+"""The Kubernetes wire layer, sans I/O: query parameters, request classification, watch framing, match keys,
+redaction, selectors, Status bodies and Table rows."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import itertools
+import json
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from proxy.wire import framing, match, redact, selectors, status, table
+from proxy.wire.params import InvalidParams, ListOptions, parse_bool, parse_list_options
+from proxy.wire.request import classify
+
+KUBECTL_TABLE_ACCEPT = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;"
+                        "g=meta.k8s.io,application/json")
+DISCOVERY_ACCEPT = ("application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,"
+                    "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json")
+PROTOBUF_ACCEPT = "application/vnd.kubernetes.protobuf,application/json"
+
+
+# === params ====================================================================================================
+
+@pytest.mark.parametrize("value", ["0", "false", "False", "FALSE", "fAlSe"])
+def test_parse_bool_false_values(value: str) -> None:
+    assert parse_bool(value) is False
+
+
+@pytest.mark.parametrize("value", ["1", "true", "True", "TRUE", "", "yes", "no", "off", "2", "t"])
+def test_parse_bool_everything_else_is_true(value: str) -> None:
+    assert parse_bool(value) is True
+
+
+@pytest.mark.parametrize(("query", "watch"), [
+    ("watch=", True), ("watch=True", True), ("watch=1", True), ("watch=true", True),
+    ("watch=0", False), ("watch=false", False), ("watch=FALSE", False), ("", False), ("limit=5", False),
+    ("watch=false&watch=true", False),  # the first value wins, as with url.Values.Get
+    ("watch=true&watch=false", True),
+])
+def test_watch_parameter(query: str, watch: bool) -> None:
+    assert parse_list_options(query).watch is watch
+
+
+def test_legacy_watch_path_is_a_watch_without_the_parameter() -> None:
+    assert parse_list_options("", watch_path=True).watch is True
+
+
+def test_list_options_fields() -> None:
+    o = parse_list_options("resourceVersion=42&timeoutSeconds=300&allowWatchBookmarks=true&watch=1"
+                           "&labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dweb-0")
+    assert o == ListOptions(watch=True, resource_version="42", timeout_seconds=300, allow_watch_bookmarks=True,
+                            label_selector="app=web", field_selector="metadata.name=web-0")
+    assert o.rv_int == 42
+    assert parse_list_options("").rv_int is None
+    assert parse_list_options("resourceVersion=0").rv_int == 0
+    assert parse_list_options("limit=500&continue=abc").limit == 500
+    assert parse_list_options("limit=-3").limit == 0
+    assert parse_list_options("timeoutSeconds=").timeout_seconds is None
+    assert parse_list_options("allowWatchBookmarks=0&watch=1").allow_watch_bookmarks is False
+
+
+@pytest.mark.parametrize("rv", ["abc", "-1", "1.5", "1e3", "1_000", " 5", "+5", "٣", "18446744073709551616",
+                                "9" * 5000])
+def test_invalid_resource_version(rv: str) -> None:
+    with pytest.raises(InvalidParams) as info:
+        parse_list_options("resourceVersion=" + quote(rv))
+    assert "resourceVersion" in str(info.value) and f'"{rv}"' in str(info.value)
+    assert info.value.code == 400
+
+
+@pytest.mark.parametrize(("name", "value", "why"), [
+    ("timeoutSeconds", "abc", "invalid syntax"), ("timeoutSeconds", "1.5", "invalid syntax"),
+    ("timeoutSeconds", "30s", "invalid syntax"), ("timeoutSeconds", "1_0", "invalid syntax"),
+    ("timeoutSeconds", " 5", "invalid syntax"), ("timeoutSeconds", "9" * 30, "value out of range"),
+    ("limit", "many", "invalid syntax"), ("limit", "5.0", "invalid syntax"), ("limit", "0x10", "invalid syntax"),
+    ("limit", "9223372036854775808", "value out of range"),
+])
+def test_invalid_integers_are_bad_requests(name: str, value: str, why: str) -> None:
+    with pytest.raises(InvalidParams) as info:
+        parse_list_options(f"{name}={quote(value)}")
+    assert str(info.value) == f'strconv.ParseInt: parsing "{value}": {why}'
+    assert info.value.code == 400
+
+
+def test_integers_as_go_parses_them() -> None:
+    assert parse_list_options("watch=1&timeoutSeconds=0").timeout_seconds == 0
+    assert parse_list_options("watch=1&timeoutSeconds=%2B7").timeout_seconds == 7  # ParseInt takes "+7"
+    assert parse_list_options("watch=1&timeoutSeconds=0030").timeout_seconds == 30
+    assert parse_list_options("limit=9223372036854775807").limit == 2**63 - 1
+    assert parse_list_options("resourceVersion=18446744073709551615").rv_int == 2**64 - 1
+
+
+@pytest.mark.parametrize("query", [
+    "watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true",
+    "watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan",  # the apiserver does not require bookmarks
+    "watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan",
+    "watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=10&allowWatchBookmarks=1",
+])
+def test_send_initial_events_accepted(query: str) -> None:
+    o = parse_list_options(query)
+    assert o.send_initial_events is ("sendInitialEvents=true" in query)
+    assert o.resource_version_match == "NotOlderThan"
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("watch=1&sendInitialEvents=true&allowWatchBookmarks=true",
+     "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"),
+    ("watch=1&sendInitialEvents=false", "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"),
+    ("watch=1&sendInitialEvents=true&resourceVersionMatch=Exact&allowWatchBookmarks=true",
+     "sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"),
+    ("watch=1&resourceVersionMatch=NotOlderThan",
+     "resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"),
+    ("sendInitialEvents=true&resourceVersionMatch=NotOlderThan&resourceVersion=1",
+     "sendInitialEvents is forbidden for list"),
+    ("sendInitialEvents=false", "sendInitialEvents is forbidden for list"),
+])
+def test_send_initial_events_refused(query: str, message: str) -> None:
+    with pytest.raises(InvalidParams, match=message) as info:
+        parse_list_options(query)
+    assert info.value.code == 422
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("resourceVersionMatch=Newest&resourceVersion=1", 'Unsupported value: "Newest"'),
+    ("resourceVersionMatch=notolderthan&resourceVersion=1", "Unsupported value"),
+    ("resourceVersionMatch=NotOlderThan", "forbidden unless resourceVersion is provided"),
+    ("resourceVersionMatch=Exact&resourceVersion=0", 'resourceVersionMatch "exact" is forbidden for resourceVersion'),
+    ("resourceVersionMatch=NotOlderThan&resourceVersion=5&continue=tok", "forbidden when continue is provided"),
+])
+def test_resource_version_match_refused(query: str, message: str) -> None:
+    with pytest.raises(InvalidParams, match=message) as info:
+        parse_list_options(query)
+    assert info.value.code == 422
+
+
+@pytest.mark.parametrize("query", [
+    "resourceVersionMatch=Exact&resourceVersion=5",
+    "resourceVersionMatch=NotOlderThan&resourceVersion=0",
+    "resourceVersionMatch=NotOlderThan&resourceVersion=5&limit=10",
+])
+def test_resource_version_match_accepted_for_lists(query: str) -> None:
+    assert parse_list_options(query).resource_version_match in ("Exact", "NotOlderThan")
+
+
+def test_continue() -> None:
+    assert parse_list_options("watch=1&continue=abc").continue_token == ""  # a watch ignores continue
+    assert parse_list_options("limit=5&continue=abc").continue_token == "abc"
+    assert parse_list_options("limit=5&continue=abc&resourceVersion=0").continue_token == "abc"
+    with pytest.raises(InvalidParams, match="not allowed when using continue"):
+        parse_list_options("limit=5&continue=abc&resourceVersion=12")
+
+
+# === request classification ====================================================================================
+
+@pytest.mark.parametrize(("method", "path", "query", "expected"), [
+    ("GET", "/api/v1/pods", "", dict(verb="list", resource="pods", namespace="", version="v1", group="")),
+    ("GET", "/api/v1/namespaces/default/pods", "limit=500",
+     dict(verb="list", resource="pods", namespace="default")),
+    ("GET", "/api/v1/namespaces/default/pods", "resourceVersion=1&watch=true",
+     dict(verb="watch", resource="pods", namespace="default", legacy_watch_path=False)),
+    ("GET", "/api/v1/pods", "watch=", dict(verb="watch")),
+    ("GET", "/api/v1/pods", "watch=True", dict(verb="watch")),
+    ("GET", "/api/v1/pods", "watch=0", dict(verb="list")),
+    ("GET", "/api/v1/pods", "watch=false&watch=true", dict(verb="list")),
+    ("HEAD", "/api/v1/pods", "watch=1", dict(verb="watch")),
+    ("GET", "/apis/apps/v1/namespaces/prod/deployments", "watch=1",
+     dict(verb="watch", group="apps", version="v1", resource="deployments", namespace="prod")),
+    ("GET", "/apis/apps/v1/deployments", "", dict(verb="list", group="apps", namespace="")),
+    ("GET", "/apis/networking.k8s.io/v1/namespaces/a/ingresses/web", "",
+     dict(verb="get", group="networking.k8s.io", resource="ingresses", namespace="a", name="web")),
+    ("GET", "/api/v1/watch/namespaces/kube-system/pods", "",
+     dict(verb="watch", resource="pods", namespace="kube-system", name="", legacy_watch_path=True)),
+    ("GET", "/api/v1/watch/namespaces/kube-system/pods/coredns-1", "",
+     dict(verb="watch", resource="pods", namespace="kube-system", name="coredns-1", legacy_watch_path=True)),
+    ("GET", "/api/v1/watch/pods", "", dict(verb="watch", resource="pods", namespace="", legacy_watch_path=True)),
+    ("GET", "/apis/apps/v1/watch/namespaces/p/deployments", "",
+     dict(verb="watch", group="apps", resource="deployments", namespace="p")),
+    ("GET", "/api/v1/namespaces/default/pods/web-0", "watch=1", dict(verb="get", name="web-0")),
+    ("GET", "/api/v1/namespaces/default/pods/web-0/log", "follow=true",
+     dict(verb="get", name="web-0", subresource="log")),
+    ("PUT", "/apis/apps/v1/namespaces/d/deployments/web/scale", "",
+     dict(verb="update", resource="deployments", name="web", subresource="scale")),
+    ("PATCH", "/api/v1/namespaces/d/pods/web-0/status", "", dict(verb="patch", subresource="status")),
+    ("POST", "/api/v1/namespaces/d/pods/web-0/exec", "command=sh", dict(verb="create", subresource="exec")),
+    ("POST", "/api/v1/namespaces/d/configmaps", "", dict(verb="create", resource="configmaps", name="")),
+    ("DELETE", "/api/v1/namespaces/d/configmaps/x", "", dict(verb="delete", name="x")),
+    ("DELETE", "/api/v1/namespaces/d/configmaps", "", dict(verb="deletecollection", name="")),
+    ("OPTIONS", "/api/v1/namespaces/d/configmaps", "", dict(verb="other", is_resource=True)),
+    ("GET", "/api/v1/namespaces", "", dict(verb="list", resource="namespaces", namespace="")),
+    ("GET", "/api/v1/namespaces", "watch=1", dict(verb="watch", resource="namespaces")),
+    ("GET", "/api/v1/namespaces/kube-system", "",
+     dict(verb="get", resource="namespaces", name="kube-system", namespace="")),
+    ("PUT", "/api/v1/namespaces/doomed/finalize", "",
+     dict(verb="update", resource="namespaces", name="doomed", subresource="finalize", namespace="")),
+    ("GET", "/api/v1/namespaces/x/status", "", dict(verb="get", resource="namespaces", name="x",
+                                                     subresource="status")),
+    ("GET", "/api/v1/nodes/n1", "", dict(verb="get", resource="nodes", name="n1", namespace="")),
+])
+def test_classify_resources(method: str, path: str, query: str, expected: dict[str, Any]) -> None:
+    info = classify(method, path, query)
+    assert info.is_resource is expected.pop("is_resource", True)
+    for key, value in expected.items():
+        assert getattr(info, key) == value, key
+
+
+@pytest.mark.parametrize("path", [
+    "/version", "/version/", "/api", "/api/", "/apis", "/apis/", "/openapi/v2", "/openapi/v3",
+    "/openapi/v3/apis/apps/v1", "/healthz", "/livez", "/readyz", "/metrics", "/", "", "/apis/apps",
+    "/apis/apps/v1", "/api/v1", "/.well-known/openid-configuration", "/_watchproxy/status",
+])
+def test_classify_non_resources(path: str) -> None:
+    info = classify("GET", path, "watch=1")
+    assert info.verb == "other" and info.is_resource is False
+    assert info.resource == ""
+
+
+def test_gvr_and_collection_path() -> None:
+    pods = classify("GET", "/api/v1/namespaces/default/pods/web-0")
+    assert pods.gvr == "pods"
+    assert pods.collection_path == "/api/v1/pods"
+    deps = classify("GET", "/apis/apps/v1/namespaces/default/deployments", "watch=1")
+    assert deps.gvr == "apps/v1 deployments"
+    assert deps.collection_path == "/apis/apps/v1/deployments"
+    legacy = classify("GET", "/api/v1/watch/namespaces/default/pods")
+    assert legacy.collection_path == "/api/v1/pods"
+
+
+# === framing ===================================================================================================
+
+EVENTS = [
+    b'{"type":"ADDED","object":{"kind":"Pod","metadata":{"name":"web-0","resourceVersion":"1"}}}\n',
+    b'{"type":"MODIFIED","object":{"kind":"Pod","metadata":{"name":"web-0","resourceVersion":"2"}}}\n',
+    b'{"type":"BOOKMARK","object":{"kind":"Pod","metadata":{"resourceVersion":"3"}}}\n',
+    b'{"type":"DELETED","object":{"kind":"Pod","metadata":{"name":"web-0","resourceVersion":"4"},'
+    b'"spec":{"note":"unicode \xc3\xa9 and \\n escaped"}}}\n',
+    b'{"type":"ERROR","object":{"kind":"Status","code":410}}\n',
+]
+
+
+def _chunks(body: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({0, len(body), *(c % (len(body) + 1) for c in cuts)})
+    return [body[a:b] for a, b in itertools.pairwise(points)]
+
+
+def _feed_all(splitter: framing.FrameSplitter, chunks: list[bytes]) -> list[bytes]:
+    out: list[bytes] = []
+    for c in chunks:
+        out.extend(splitter.feed(c))
+    return out
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(cuts=st.lists(st.integers(0, 10_000), max_size=40), tail=st.integers(0, 60))
+def test_json_lines_any_chunking_gives_the_same_frames(cuts: list[int], tail: int) -> None:
+    partial = EVENTS[0][: tail % len(EVENTS[0])]
+    body = b"".join(EVENTS) + partial
+    s = framing.JsonLines()
+    assert _feed_all(s, _chunks(body, cuts)) == EVENTS
+    assert s.pending() == partial
+
+
+def test_json_lines_cases() -> None:
+    s = framing.JsonLines()
+    assert s.feed(EVENTS[0]) == [EVENTS[0]]  # one event per chunk
+    assert s.feed(b"".join(EVENTS[1:4])) == EVENTS[1:4]  # several in one chunk
+    assert s.feed(EVENTS[4][:10]) == []  # one event spanning chunks
+    assert s.pending() == EVENTS[4][:10]
+    assert s.feed(b"") == []
+    assert s.feed(EVENTS[4][10:20]) == []
+    assert s.feed(EVENTS[4][20:] + EVENTS[0][:5]) == [EVENTS[4]]
+    assert s.pending() == EVENTS[0][:5]
+    assert s.feed(EVENTS[0][5:]) == [EVENTS[0]]
+    assert s.pending() == b""
+
+
+def _pb(payload: bytes) -> bytes:
+    return len(payload).to_bytes(4, "big") + payload
+
+
+PB_FRAMES = [_pb(b"\x0a\x05ADDED\x12\x10k8s\x00" + bytes(range(12))), _pb(b""), _pb(b"\x00" * 300),
+             _pb(b"\x0a\x08MODIFIED" + b"\xff" * 70_000)]
+
+
+def test_protobuf_frames_split_at_every_offset() -> None:
+    body = b"".join(PB_FRAMES[:3])
+    for i in range(len(body) + 1):
+        s = framing.LengthPrefixed()
+        assert s.feed(body[:i]) + s.feed(body[i:]) == PB_FRAMES[:3], i
+        assert s.pending() == b""
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(cuts=st.lists(st.integers(0, 100_000), max_size=30), tail=st.integers(0, 100))
+def test_protobuf_any_chunking_gives_the_same_frames(cuts: list[int], tail: int) -> None:
+    partial = PB_FRAMES[2][: tail % len(PB_FRAMES[2])]
+    body = b"".join(PB_FRAMES) + partial
+    s = framing.LengthPrefixed()
+    assert _feed_all(s, _chunks(body, cuts)) == PB_FRAMES
+    assert s.pending() == partial
+
+
+def test_protobuf_pending_tail_and_byte_at_a_time() -> None:
+    s = framing.LengthPrefixed()
+    out = []
+    body = PB_FRAMES[0] + PB_FRAMES[1]
+    for b in body:
+        out.extend(s.feed(bytes([b])))
+    assert out == PB_FRAMES[:2]
+    assert s.feed(b"\x00\x00") == []
+    assert s.pending() == b"\x00\x00"
+
+
+def test_protobuf_impossible_length_passes_bytes_through_instead_of_buffering() -> None:
+    s = framing.LengthPrefixed()
+    assert s.feed(PB_FRAMES[0]) == [PB_FRAMES[0]]
+    junk = b"k8s\x00" + b"x" * 100  # a length of ~1.8 GB: not a watch frame
+    assert s.feed(junk) == [junk]
+    assert s.feed(b"more") == [b"more"]
+    assert s.pending() == b""
+
+
+def test_raw_and_splitter_selection() -> None:
+    raw = framing.Raw()
+    assert raw.feed(b"abc") == [b"abc"] and raw.feed(b"") == [] and raw.pending() == b""
+    pick = framing.splitter_for
+    assert isinstance(pick("application/json", streaming=True), framing.JsonLines)
+    assert isinstance(pick("application/json; charset=utf-8", streaming=True), framing.JsonLines)
+    assert isinstance(pick("application/vnd.kubernetes.protobuf;stream=watch", streaming=True),
+                      framing.LengthPrefixed)
+    assert isinstance(pick("application/vnd.kubernetes.protobuf; stream=watch", streaming=True),
+                      framing.LengthPrefixed)
+    assert isinstance(pick("application/json", streaming=False), framing.Raw)
+    assert isinstance(pick("application/json", streaming=True, encoded=True), framing.Raw)
+    assert isinstance(pick("application/cbor-seq", streaming=True), framing.Raw)
+    assert isinstance(pick("", streaming=True), framing.Raw)
+    assert framing.media_type("Application/JSON; charset=utf-8") == "application/json"
+    assert framing.media_type("application/vnd.kubernetes.protobuf; stream=watch") == framing.PROTOBUF_WATCH
+    assert framing.media_type("") == ""
+
+
+# === match keys ================================================================================================
+
+PODS = "/api/v1/namespaces/default/pods"
+
+
+def test_volatile_parameters_are_ignored() -> None:
+    a = match.match_key("GET", PODS, "resourceVersion=100&watch=true&timeoutSeconds=413", "application/json")
+    b = match.match_key("GET", PODS, "watch=true&resourceVersion=9999&timeout=32s", "application/json")
+    c = match.match_key("GET", PODS, "watch=true", "")
+    assert a == b == c
+    assert a.query == "watch=true"
+
+
+@pytest.mark.parametrize("spelling", ["watch=1", "watch=true", "watch=True", "watch=", "watch=yes"])
+def test_booleans_are_normalised(spelling: str) -> None:
+    assert match.match_key("GET", PODS, spelling, "") == match.match_key("GET", PODS, "watch=true", "")
+    assert match.match_key("GET", PODS, spelling.replace("watch", "allowWatchBookmarks") + "&watch=1", "") == \
+        match.match_key("GET", PODS, "allowWatchBookmarks=true&watch=true", "")
+
+
+def test_false_is_not_true() -> None:
+    assert match.match_key("GET", PODS, "watch=0", "") == match.match_key("GET", PODS, "watch=false", "")
+    assert match.match_key("GET", PODS, "watch=0", "") != match.match_key("GET", PODS, "watch=1", "")
+
+
+def test_parameter_order_is_irrelevant_and_method_case_too() -> None:
+    a = match.match_key("GET", PODS, "limit=500&labelSelector=app%3Dweb&watch=1", "")
+    b = match.match_key("get", PODS, "watch=true&labelSelector=app=web&limit=500", "")
+    assert a == b
+
+
+def test_selectors_path_and_limit_matter() -> None:
+    base = match.match_key("GET", PODS, "labelSelector=app%3Dweb&watch=1", "")
+    assert base != match.match_key("GET", PODS, "labelSelector=app%3Ddb&watch=1", "")
+    assert base != match.match_key("GET", PODS, "watch=1", "")
+    assert base != match.match_key("GET", PODS, "labelSelector=app%3Dweb&watch=1&fieldSelector=x%3Dy", "")
+    assert base != match.match_key("GET", "/api/v1/pods", "labelSelector=app%3Dweb&watch=1", "")
+    assert match.match_key("GET", PODS, "limit=500", "") != match.match_key("GET", PODS, "limit=50", "")
+
+
+@pytest.mark.parametrize(("accept", "rep"), [
+    (KUBECTL_TABLE_ACCEPT, "table"),
+    ("application/json;as=Table;g=meta.k8s.io;v=v1", "table"),
+    (DISCOVERY_ACCEPT, "discovery"),
+    (PROTOBUF_ACCEPT, "protobuf"),
+    ("application/vnd.kubernetes.protobuf;stream=watch", "protobuf"),
+    ("*/*", "json"),
+    ("", "json"),
+    ("application/json", "json"),
+    ("application/json, */*", "json"),
+    ("application/json;charset=utf-8", "json"),
+    ("application/yaml", "application/yaml"),
+])
+def test_representation_from_accept(accept: str, rep: str) -> None:
+    assert match.representation(accept) == rep
+
+
+def test_representation_is_part_of_the_key() -> None:
+    json_key = match.match_key("GET", PODS, "watch=1", "application/json")
+    table_key = match.match_key("GET", PODS, "watch=1", KUBECTL_TABLE_ACCEPT)
+    assert json_key != table_key
+    assert json_key == match.match_key("GET", PODS, "watch=1", "*/*")
+    assert str(table_key) == f"GET {PODS}?watch=true [table]"
+    assert str(json_key) == f"GET {PODS}?watch=true"
+    assert str(match.match_key("GET", "/version", "", "")) == "GET /version"
+    assert match.differences(table_key, json_key) == ["representation 'json' != 'table'"]
+    assert match.differences(json_key, json_key) == []
+
+
+def test_nearest_candidates() -> None:
+    want = match.match_key("GET", PODS, "labelSelector=app%3Dweb&watch=1", KUBECTL_TABLE_ACCEPT)
+    same_path = match.match_key("GET", PODS, "watch=1", KUBECTL_TABLE_ACCEPT)
+    same_path_json = match.match_key("GET", PODS, "labelSelector=app%3Dweb&watch=1", "")
+    other_path = match.match_key("GET", "/api/v1/namespaces/default/services", "watch=1", KUBECTL_TABLE_ACCEPT)
+    other_method = match.match_key("DELETE", "/api/v1/namespaces/default/configmaps/x", "", "")
+    discovery = match.match_key("GET", "/apis", "", DISCOVERY_ACCEPT)
+    cands = [discovery, other_method, other_path, same_path, same_path_json, same_path]
+    got = match.nearest(want, cands)
+    assert len(got) == 3
+    assert set(got[:2]) == {same_path, same_path_json}
+    assert got[2] == other_path
+    assert match.nearest(want, cands, n=10)[-1] in (discovery, other_method)
+    assert len(match.nearest(want, cands, n=10)) == 5  # duplicates collapse
+    assert match.nearest(want, []) == []
+
+
+# === redaction =================================================================================================
+
+def test_credential_headers_are_stripped() -> None:
+    headers = [
+        ("Authorization", "Bearer abc"), ("Accept", "application/json"), ("Cookie", "session=1"),
+        ("Proxy-Authorization", "Basic eDp5"), ("X-Auth-Token", "t0k"), ("User-Agent", "kubectl/v1.34"),
+        ("x-csrf-token", "c"), ("X-Api-Key", "k"), ("Set-Cookie", "a=b"), ("Content-Type", "application/json"),
+        ("Audit-Id", "0a3f"), ("X-Remote-Extra-Scopes", "s"), ("Impersonate-User", "bob"),
+    ]
+    kept, removed = redact.strip_credentials(headers)
+    assert kept == (("Accept", "application/json"), ("User-Agent", "kubectl/v1.34"),
+                    ("Content-Type", "application/json"), ("Audit-Id", "0a3f"), ("Impersonate-User", "bob"))
+    assert removed == ["authorization", "cookie", "proxy-authorization", "x-auth-token", "x-csrf-token",
+                       "x-api-key", "set-cookie", "x-remote-extra-scopes"]
+
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def _secret(name: str = "db", with_kind: bool = True) -> dict[str, Any]:
+    s: dict[str, Any] = {
+        "metadata": {"name": name, "namespace": "default", "resourceVersion": "7",
+                     "annotations": {LAST_APPLIED: '{"data":{"password":"aHVudGVyMg=="}}', "team": "db"}},
+        "data": {"password": "aHVudGVyMg==", "user": "YWRtaW4="},
+        "stringData": {"token": "plain-text-token"},
+        "type": "Opaque",
+    }
+    if with_kind:
+        s = {"kind": "Secret", "apiVersion": "v1", **s}
+    return s
+
+
+def _compact(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def _assert_redacted(secret: dict[str, Any]) -> None:
+    assert secret["data"] == {"password": redact.REDACTED_B64, "user": redact.REDACTED_B64}
+    assert secret["stringData"] == {"token": redact.REDACTED}
+    assert secret["metadata"]["annotations"] == {LAST_APPLIED: redact.REDACTED, "team": "db"}
+    assert secret["metadata"]["name"] and secret["type"] == "Opaque"
+
+
+def test_redacted_value_still_decodes() -> None:
+    assert base64.b64decode(redact.REDACTED_B64) == redact.REDACTED.encode()
+
+
+@pytest.mark.parametrize("secret_context", [False, True])
+def test_secret_is_redacted(secret_context: bool) -> None:
+    raw = _compact(_secret())
+    out = redact.redact_json(raw, secret_context=secret_context)
+    assert out is not None
+    assert b"aHVudGVyMg==" not in out and b"plain-text-token" not in out and b"YWRtaW4=" not in out
+    _assert_redacted(json.loads(out))
+    assert not out.endswith(b"\n")
+
+
+def test_secret_list_is_redacted() -> None:
+    body = {"kind": "SecretList", "apiVersion": "v1", "metadata": {"resourceVersion": "9"},
+            "items": [_secret("a", with_kind=False), _secret("b", with_kind=False)]}
+    out = redact.redact_json(_compact(body), secret_context=False)
+    assert out is not None
+    doc = json.loads(out)
+    for item in doc["items"]:
+        _assert_redacted(item)
+    assert doc["metadata"] == {"resourceVersion": "9"}
+
+
+def test_secret_context_list_items_without_kind() -> None:
+    body = {"metadata": {"resourceVersion": "9"}, "items": [_secret("a", with_kind=False)]}
+    raw = _compact(body)
+    assert redact.redact_json(raw, secret_context=False) is None  # nothing says these are Secrets
+    out = redact.redact_json(raw, secret_context=True)
+    assert out is not None
+    _assert_redacted(json.loads(out)["items"][0])
+
+
+@pytest.mark.parametrize("secret_context", [False, True])
+def test_secret_watch_event_keeps_its_newline(secret_context: bool) -> None:
+    line = _compact({"type": "MODIFIED", "object": _secret()}) + b"\n"
+    out = redact.redact_json(line, secret_context=secret_context)
+    assert out is not None
+    assert out.endswith(b"}\n") and out.count(b"\n") == 1
+    ev = json.loads(out)
+    assert ev["type"] == "MODIFIED"
+    _assert_redacted(ev["object"])
+
+
+def test_secret_table_rows_with_objects() -> None:
+    tbl = {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": "9"},
+           "columnDefinitions": [{"name": "Name"}],
+           "rows": [{"cells": ["db", "Opaque", 2, "5d"], "object": _secret()}]}
+    for ctx in (False, True):
+        out = redact.redact_json(_compact({"type": "ADDED", "object": tbl}) + b"\n", secret_context=ctx)
+        assert out is not None and out.endswith(b"\n")
+        row = json.loads(out)["object"]["rows"][0]
+        _assert_redacted(row["object"])
+        assert row["cells"] == ["db", "Opaque", 2, "5d"]
+
+
+def test_secret_table_rows_with_partial_object_metadata() -> None:
+    """kubectl get secrets: rows carry PartialObjectMetadata, whose last-applied annotation holds the data."""
+    meta = _secret()["metadata"]
+    tbl = {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {},
+           "rows": [{"cells": ["db", "Opaque", 2, "5d"],
+                     "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta}}]}
+    out = redact.redact_json(_compact(tbl), secret_context=True)
+    assert out is not None and b"aHVudGVyMg==" not in out
+    annotations = json.loads(out)["rows"][0]["object"]["metadata"]["annotations"]
+    assert annotations == {LAST_APPLIED: redact.REDACTED, "team": "db"}
+
+
+@pytest.mark.parametrize("body", [
+    _compact({"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c"}, "data": {"k": "v"}}),
+    _compact({"type": "ADDED", "object": {"kind": "Pod", "metadata": {"name": "p"},
+                                          "spec": {"volumes": [{"secret": {"secretName": "db"}}]}}}) + b"\n",
+    _compact({"kind": "Event", "reason": "SecretSynced", "message": "\"Secret\" db synced"}),
+    _compact({"kind": "Secret", "apiVersion": "v1", "metadata": {"resourceVersion": "3"}}),  # a bookmark
+    b'{"kind": "ConfigMap",  "data": {"Secret": "not one"}}',
+    b'{"kind":"Secret" truncated',
+    b"\x00\x00\x00\x10k8s\x00\"Secret protobuf",
+    b"",
+])
+def test_non_secrets_are_untouched(body: bytes) -> None:
+    assert redact.redact_json(body, secret_context=False) is None
+
+
+def test_secret_context_without_secret_values_is_untouched() -> None:
+    status_body = status.status_bytes(404, 'secrets "x" not found')
+    assert redact.redact_json(status_body, secret_context=True) is None
+    empty = _compact({"kind": "SecretList", "apiVersion": "v1", "metadata": {}, "items": []})
+    assert redact.redact_json(empty, secret_context=True) is None
+
+
+# === selectors =================================================================================================
+
+LABELS = {"app": "web", "tier": "frontend", "env": "prod"}
+
+
+@pytest.mark.parametrize(("selector", "matches"), [
+    ("app=web", True), ("app==web", True), ("app=db", False), ("app!=db", True), ("app!=web", False),
+    ("missing!=x", True), ("env in (prod, staging)", True), ("env in (dev)", False),
+    ("env notin (dev,qa)", True), ("env notin (prod)", False), ("missing notin (x)", True),
+    ("missing in (x)", False), ("app", True), ("missing", False), ("!missing", True), ("!app", False),
+    ("app=web,tier in (frontend),!legacy", True), ("app=web,tier=backend", False),
+    (" app = web , env in ( prod ) ", True), ("", True),
+    ("example.com/role=x", False), ("app=", False),
+])
+def test_label_selectors(selector: str, matches: bool) -> None:
+    pred = selectors.matcher(selector, "", "pods")
+    assert pred({"metadata": {"labels": LABELS}}) is matches
+
+
+def test_label_selector_parse_shapes() -> None:
+    R = selectors.Requirement
+    assert selectors.parse_label_selector("a=b,c!=d,e in (y,x),f notin (z),g,!h") == (
+        R("a", "=", ("b",)), R("c", "!=", ("d",)), R("e", "in", ("x", "y")), R("f", "notin", ("z",)),
+        R("g", "exists"), R("h", "!exists"))
+    assert selectors.parse_label_selector("  ") == ()
+
+
+def test_objects_without_labels() -> None:
+    assert selectors.matcher("!app", "", "pods")({"metadata": {}}) is True
+    assert selectors.matcher("app", "", "pods")({}) is False
+
+
+@pytest.mark.parametrize("selector", [
+    "app=web=x", "app in prod", "a,,b", ",", "app=web,", "=x", "app in (a b)", "-bad=1", "app=" + "x" * 64,
+    "k" * 64 + "=v", "app in (x", "app=(x)", "a b", "app=we b", "tier notin",
+])
+def test_invalid_label_selectors(selector: str) -> None:
+    with pytest.raises(InvalidParams) as info:
+        selectors.matcher(selector, "", "pods")
+    assert info.value.code == 400
+
+
+POD: dict[str, Any] = {"metadata": {"name": "web-0", "namespace": "default"},
+       "spec": {"nodeName": "node-1", "hostNetwork": False}, "status": {"phase": "Running"}}
+
+
+@pytest.mark.parametrize(("selector", "matches"), [
+    ("metadata.name=web-0", True), ("metadata.name==web-0", True), ("metadata.name=web-1", False),
+    ("metadata.name!=web-1", True), ("metadata.namespace=default", True),
+    ("metadata.namespace!=kube-system,metadata.name=web-0", True), ("metadata.namespace=kube-system", False),
+    ("spec.nodeName=node-1", True), ("status.phase=Pending", False), ("spec.hostNetwork=false", True),
+    ("status.nominatedNodeName=", True), ("status.podIP!=", False), ("", True),
+])
+def test_field_selectors(selector: str, matches: bool) -> None:
+    assert selectors.matcher("", selector, "pods")(POD) is matches
+
+
+@pytest.mark.parametrize(("selector", "resource", "message"), [
+    ("spec.foo=bar", "pods", "field label not supported: spec.foo"),
+    ("metadata.labels.app=web", "pods", "field label not supported"),
+    ("status.phase=Running", "configmaps", "field label not supported: status.phase"),
+    ("metadata.name", "pods", "invalid selector"),
+    ("metadata.name~web", "pods", "invalid selector"),
+])
+def test_invalid_field_selectors(selector: str, resource: str, message: str) -> None:
+    with pytest.raises(InvalidParams, match=message) as info:
+        selectors.matcher("", selector, resource)
+    assert info.value.code == 400
+
+
+def test_label_and_field_selectors_combine() -> None:
+    obj = {**POD, "metadata": {**POD["metadata"], "labels": {"app": "web"}}}
+    assert selectors.matcher("app=web", "metadata.name=web-0", "pods")(obj) is True
+    assert selectors.matcher("app=web", "metadata.name=web-1", "pods")(obj) is False
+    assert selectors.matcher("app=db", "metadata.name=web-0", "pods")(obj) is False
+
+
+# === status ====================================================================================================
+
+def test_status_body() -> None:
+    body = status.status(404, 'pods "web-9" not found', details={"name": "web-9", "kind": "pods"})
+    assert body == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                    "message": 'pods "web-9" not found', "reason": "NotFound",
+                    "details": {"name": "web-9", "kind": "pods"}, "code": 404}
+    assert list(body) == ["kind", "apiVersion", "metadata", "status", "message", "reason", "details", "code"]
+    assert "details" not in status.status(500, "boom")
+    assert status.status(503, "x", "ServiceUnavailable")["reason"] == "ServiceUnavailable"
+    assert status.status(400, "x", "Custom")["reason"] == "Custom"
+
+
+@pytest.mark.parametrize(("code", "reason"), [
+    (400, "BadRequest"), (403, "Forbidden"), (404, "NotFound"), (410, "Expired"), (422, "Invalid"),
+    (429, "TooManyRequests"), (500, "InternalError"), (503, "ServiceUnavailable"), (418, "Unknown"),
+])
+def test_reasons(code: int, reason: str) -> None:
+    assert status.reason_for(code) == reason
+    assert json.loads(status.status_bytes(code, "m"))["reason"] == reason
+
+
+def test_status_bytes_are_compact_json() -> None:
+    raw = status.status_bytes(429, "too many requests, please try again later")
+    assert b" " not in raw.replace(b"too many requests, please try again later", b"")
+    assert not raw.endswith(b"\n")
+    assert json.loads(raw)["code"] == 429
+
+
+def test_expired_event_matches_the_apiserver_bytes() -> None:
+    assert status.expired_event(1, 3171407) == (
+        b'{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",'
+        b'"message":"too old resource version: 1 (3171407)","reason":"Expired","code":410}}\n')
+
+
+# === tables ====================================================================================================
+
+NOW = dt.datetime(2025, 3, 1, 12, 0, 0, tzinfo=dt.UTC)
+
+
+def _ago(seconds: float) -> str:
+    return (NOW - dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@pytest.mark.parametrize(("seconds", "text"), [
+    (0, "0s"), (5, "5s"), (5.9, "5s"), (59, "59s"), (119, "119s"), (120, "2m"), (150, "2m30s"), (180, "3m"),
+    (599, "9m59s"), (600, "10m"), (10_799, "179m"), (3 * 3600, "3h"), (4 * 3600, "4h"),
+    (4 * 3600 + 30 * 60, "4h30m"), (8 * 3600, "8h"), (47 * 3600, "47h"), (48 * 3600, "2d"), (3 * 86400, "3d"),
+    (3 * 86400 + 5 * 3600, "3d5h"), (8 * 86400, "8d"), (729 * 86400, "729d"), (730 * 86400, "2y"),
+    (800 * 86400, "2y70d"), (8 * 365 * 86400, "8y"), (-0.5, "0s"), (-1, "0s"), (-1.9, "0s"), (-2, "<invalid>"),
+])
+def test_human_age(seconds: float, text: str) -> None:
+    assert table.human_age(seconds) == text
+
+
+def _pod(name: str = "web-0", *, phase: str = "Running", ready: bool = True, age: float = 300,
+         state: dict[str, Any] | None = None, containers: int = 1, **extra: Any) -> dict[str, Any]:
+    statuses = [{"name": f"c{i}", "ready": ready, "restartCount": 0, "image": "nginx", "imageID": "",
+                 "state": state if state is not None else {"running": {"startedAt": _ago(age)}}}
+                for i in range(containers)]
+    pod: dict[str, Any] = {
+        "kind": "Pod", "apiVersion": "v1",
+        "metadata": {"name": name, "namespace": "default", "creationTimestamp": _ago(age),
+                     "resourceVersion": "5"},
+        "spec": {"containers": [{"name": f"c{i}", "image": "nginx"} for i in range(containers)],
+                 "nodeName": "node-1"},
+        "status": {"phase": phase, "podIP": "10.244.1.5", "containerStatuses": statuses},
+    }
+    for key, value in extra.items():
+        section, field = key.split("__")
+        pod[section][field] = value
+    return pod
+
+
+def _cells(pod: dict[str, Any]) -> list[Any]:
+    return list(table.row("pods", pod, NOW)["cells"])
+
+
+def test_pod_row_running() -> None:
+    assert _cells(_pod()) == ["web-0", "1/1", "Running", "0", "5m", "10.244.1.5", "node-1", "<none>", "<none>"]
+
+
+def test_pod_row_container_creating() -> None:
+    pod = _pod(phase="Pending", ready=False, age=5, state={"waiting": {"reason": "ContainerCreating"}})
+    pod["status"].pop("podIP")
+    pod["spec"].pop("nodeName")
+    assert _cells(pod) == ["web-0", "0/1", "ContainerCreating", "0", "5s", "<none>", "<none>", "<none>",
+                           "<none>"]
+
+
+def test_pod_row_pending_without_statuses() -> None:
+    pod = _pod(phase="Pending", age=3)
+    pod["status"]["containerStatuses"] = []
+    assert _cells(pod)[1:5] == ["0/1", "Pending", "0", "3s"]
+
+
+def test_pod_row_terminating() -> None:
+    pod = _pod(age=4 * 3600, metadata__deletionTimestamp=_ago(1))
+    assert _cells(pod)[1:5] == ["1/1", "Terminating", "0", "4h"]
+    lost = _pod(metadata__deletionTimestamp=_ago(1), status__reason="NodeLost")
+    assert _cells(lost)[2] == "Unknown"
+
+
+def test_pod_row_finished_pod_being_deleted_keeps_its_reason() -> None:
+    done = _pod(phase="Succeeded", ready=False, age=3 * 86400, metadata__deletionTimestamp=_ago(1),
+                state={"terminated": {"reason": "Completed", "exitCode": 0}})
+    assert _cells(done)[1:5] == ["0/1", "Completed", "0", "3d"]
+
+
+@pytest.mark.parametrize(("state", "reason"), [
+    ({"waiting": {"reason": "CrashLoopBackOff"}}, "CrashLoopBackOff"),
+    ({"waiting": {"reason": "ImagePullBackOff"}}, "ImagePullBackOff"),
+    ({"terminated": {"reason": "OOMKilled", "exitCode": 137}}, "OOMKilled"),
+    ({"terminated": {"exitCode": 3}}, "ExitCode:3"),
+    ({"terminated": {"signal": 9, "exitCode": 137}}, "Signal:9"),
+])
+def test_pod_row_container_reasons(state: dict[str, Any], reason: str) -> None:
+    assert _cells(_pod(ready=False, state=state))[2] == reason
+
+
+def test_pod_row_ready_counts_and_restarts() -> None:
+    pod = _pod(containers=2, age=150)
+    pod["status"]["containerStatuses"][1]["ready"] = False
+    pod["status"]["containerStatuses"][1]["restartCount"] = 3
+    pod["status"]["containerStatuses"][1]["lastState"] = {"terminated": {"finishedAt": _ago(90), "exitCode": 1}}
+    pod["status"]["containerStatuses"][0]["restartCount"] = 1
+    assert _cells(pod)[1:5] == ["1/2", "Running", "4 (90s ago)", "2m30s"]
+
+
+def test_pod_row_readiness_gates() -> None:
+    pod = _pod(spec__readinessGates=[{"conditionType": "a"}, {"conditionType": "b"}],
+               status__conditions=[{"type": "a", "status": "True"}, {"type": "b", "status": "False"}])
+    assert _cells(pod)[8] == "1/2"
+
+
+def test_pod_row_completed_with_a_running_container_is_running() -> None:
+    pod = _pod(containers=2)
+    pod["status"]["containerStatuses"][0]["state"] = {"terminated": {"reason": "Completed", "exitCode": 0}}
+    pod["status"]["containerStatuses"][0]["ready"] = False
+    assert _cells(pod)[2] == "Running"
+
+
+def test_table_shape() -> None:
+    pods = [_pod("a"), _pod("b")]
+    t = table.table("pods", pods, NOW, resource_version="77")
+    assert (t["kind"], t["apiVersion"]) == ("Table", "meta.k8s.io/v1")
+    assert t["metadata"] == {"resourceVersion": "77"}
+    assert [c["name"] for c in t["columnDefinitions"]] == [
+        "Name", "Ready", "Status", "Restarts", "Age", "IP", "Node", "Nominated Node", "Readiness Gates"]
+    assert [c["priority"] for c in t["columnDefinitions"]] == [0, 0, 0, 0, 0, 1, 1, 1, 1]
+    assert [r["cells"][0] for r in t["rows"]] == ["a", "b"]
+    assert t["rows"][0]["object"] == {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
+                                      "metadata": pods[0]["metadata"]}
+    later = table.table("pods", pods[:1], NOW, with_columns=False)
+    assert later["columnDefinitions"] is None and later["metadata"] == {}
+    assert b'"columnDefinitions":null' in json.dumps(later, separators=(",", ":")).encode()
+    assert "object" not in table.table("pods", pods, NOW, include_object="None")["rows"][0]
+    assert table.table("pods", pods, NOW, include_object="Object")["rows"][0]["object"] is pods[0]
+    assert table.table("pods", [], NOW, continue_token="c")["metadata"] == {"continue": "c"}
+
+
+def test_default_and_deployment_rows() -> None:
+    cm = {"metadata": {"name": "cfg", "creationTimestamp": _ago(3 * 86400)}}
+    assert table.row("configmaps", cm, NOW)["cells"] == ["cfg", "3d"]
+    assert [c["name"] for c in table.columns_for("configmaps")] == ["Name", "Age"]
+    assert table.row("configmaps", {"metadata": {"name": "x"}}, NOW)["cells"] == ["x", "<unknown>"]
+    dep = {"metadata": {"name": "web", "creationTimestamp": _ago(600)},
+           "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web", "tier": "fe"}},
+                    "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"},
+                                                         {"name": "side", "image": "busybox"}]}}},
+           "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2}}
+    assert table.row("deployments", dep, NOW)["cells"] == [
+        "web", "2/3", 3, 2, "10m", "nginx,side", "nginx:1.27,busybox", "app=web,tier=fe"]
