@@ -7,7 +7,7 @@ NODE_DIR := examples/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 KUBECTL := $(VENV)/bin/kubectl
 
-.PHONY: all venv clients demo test lint bench report clean
+.PHONY: all venv clients demo test lint bench report soak clean
 
 all: test
 
@@ -37,6 +37,9 @@ test: lint clients
 
 demo: $(STAMP) $(NODE_STAMP)
 	$(PY) examples/demo.py recordings/nginx-deploy.msgpack
+
+soak: clients
+	WATCHPROXY_SOAK_SECONDS=180 $(PY) -m pytest -q -p no:cacheprovider tests/test_soak.py
 
 bench: $(STAMP)
 	$(PY) -m bench
