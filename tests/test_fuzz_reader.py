@@ -233,7 +233,10 @@ def test_random_records_after_a_valid_header(tmp_path: Path, objs: list[Any]) ->
 @given(header=_header_like, rec=_record_like)
 def test_random_headers(tmp_path: Path, header: dict[str, Any], rec: dict[str, Any]) -> None:
     data = msgpack.packb(header, use_bin_type=True) + msgpack.packb(rec, use_bin_type=True)
-    read_bytes(tmp_path, data)
+    records, err = read_bytes(tmp_path, data)
+    assert (records is None) != (err is None)
+    if header.get("format") != "watchproxy-recording":
+        assert err is not None and "not a watchproxy recording" in str(err)
 
 
 @pytest.mark.parametrize("depth", [10, 500, 1000, 1022, 1023, 1024, 5000])

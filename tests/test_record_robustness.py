@@ -345,3 +345,20 @@ async def test_recorder_ctrl_c_prints_a_summary_and_finishes_the_file(tmp_path: 
     assert summary.startswith("watchproxy record: recorded 1 exchanges (1 watches, 1 events)")
     watch = next(iter(load(out).exchanges.values()))
     assert watch.end is not None and watch.end.how == EndHow.CLIENT_CLOSED and json.loads(watch.frames[0].data)
+
+
+async def test_a_secret_list_in_many_chunks_is_still_redacted(tmp_path: Path) -> None:
+    out = tmp_path / "many.msgpack"
+    async with FakeApiserver() as api:
+        for i in range(300):  # a list body far larger than one read
+            api.create(make_secret(f"s{i:03d}", data={"key": f"value-{i:03d}-" + "x" * 200}))
+        kc = api.write_kubeconfig(tmp_path / "k")
+        async with RecordSession(out, kubeconfig=str(kc)) as s, aiohttp.ClientSession() as http:
+            async with http.get(f"{s.url}/api/v1/secrets", headers={"Accept-Encoding": "gzip"}) as resp:
+                live = await resp.json()
+            assert len(live["items"]) == 300
+    blob = out.read_bytes()
+    for i in (0, 150, 299):
+        assert base64.b64encode(f"value-{i:03d}-".encode() + b"x" * 200)[:16] not in blob
+    lst = next(e for e in load(out).exchanges.values() if e.info.verb == "list")
+    assert len(lst.frames) == 1 and json.loads(lst.body)["items"][0]["data"]["key"] == "PHJlZGFjdGVkPg=="

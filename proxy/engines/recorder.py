@@ -23,7 +23,7 @@ from proxy.recording.errors import RecordingError
 from proxy.recording.records import End, EndHow, Frame, Request, Response
 from proxy.recording.writer import RecordingWriter
 from proxy.wire import redact
-from proxy.wire.framing import splitter_for
+from proxy.wire.framing import Whole, splitter_for
 from proxy.wire.status import status_bytes
 
 _UPGRADE_SUBRESOURCES = ("exec", "attach", "portforward", "proxy")
@@ -104,8 +104,11 @@ class Recorder:
 
     async def _exchange(self, ex: int, req: Incoming, out: Responder, entry: LogEntry,
                         secret: bool) -> None:
+        headers = req.headers
+        if secret:  # a compressed body could not be redacted: ask for it plain
+            headers = tuple((k, v) for k, v in headers if k.lower() != "accept-encoding")
         try:
-            resp = await self.upstream.request(req.method, req.path, req.query, req.headers, req.body)
+            resp = await self.upstream.request(req.method, req.path, req.query, headers, req.body)
         except UpstreamError as exc:
             self.stats.errors += 1
             self._write(End(ex, self._now(), EndHow.UPSTREAM_ERROR, str(exc)))
@@ -123,8 +126,11 @@ class Recorder:
         streaming = req.info.verb == "watch" and resp.status == 200
         if streaming:
             self.stats.watches += 1
-        splitter = splitter_for(resp.headers.get("Content-Type", ""), streaming=streaming,
-                                encoded=bool(resp.headers.get("Content-Encoding")))
+        # A Secret list or get is only valid JSON, and so only redactable, once whole: it is written (and
+        # then forwarded) in one piece. Watch events are whole lines already.
+        splitter = Whole() if secret and not streaming else splitter_for(
+            resp.headers.get("Content-Type", ""), streaming=streaming,
+            encoded=bool(resp.headers.get("Content-Encoding")))
         entry.status = resp.status
         forward_headers = tuple((k, v) for k, v in resp_headers if k.lower() not in _RESPONSE_HOP_BY_HOP)
         length = resp.content_length if resp.headers.get("Transfer-Encoding", "") != "chunked" else None
@@ -152,9 +158,11 @@ class Recorder:
             raise
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             tail = splitter.pending()
-            if tail:
-                self._write(Frame(ex, self._now(), tail))
             err = f"upstream: {describe(exc)}"
+            if tail and secret:  # a torn Secret cannot be parsed, so cannot be redacted: not recorded
+                err += f" ({len(tail)} bytes of a torn Secret body not recorded)"
+            elif tail:
+                self._write(Frame(ex, self._now(), tail))
             self._write(End(ex, self._now(), EndHow.UPSTREAM_ERROR, err))
             entry.ended("upstream-error", err)
             try:
@@ -166,7 +174,8 @@ class Recorder:
             return
         tail = splitter.pending()
         if tail:
-            self._write(Frame(ex, self._now(), tail))
+            self._write(Frame(ex, self._now(), self._redact(tail, secret)))
+            self.stats.bytes += len(tail) if isinstance(splitter, Whole) else 0
         self._write(End(ex, self._now(), EndHow.SERVER_CLOSED if streaming else EndHow.COMPLETE))
         try:
             if tail:

@@ -34,6 +34,10 @@ class JsonLines:
         self._buf += data
         end = self._buf.rfind(b"\n")
         if end < 0:
+            if len(self._buf) > _MAX_FRAME:  # not JSON lines after all: pass it on rather than hoard it
+                out = bytes(self._buf)
+                self._buf.clear()
+                return [out]
             return []
         whole = bytes(self._buf[: end + 1])
         del self._buf[: end + 1]
@@ -69,6 +73,20 @@ class LengthPrefixed:
             out.append(bytes(self._buf[: 4 + n]))
             del self._buf[: 4 + n]
         return out
+
+    def pending(self) -> bytes:
+        return bytes(self._buf)
+
+
+class Whole:
+    """The whole body as one frame, at the end: for bodies that can only be redacted once complete."""
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        self._buf += data
+        return []
 
     def pending(self) -> bytes:
         return bytes(self._buf)

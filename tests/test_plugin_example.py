@@ -1,0 +1,46 @@
+"""The README's example: a real informer, a manual clock, a timeout close and a 410, in well under a second.
+
+`watchproxy` is the fixture the package's pytest plugin provides.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from kubernetes import client, config
+from kubernetes.informer import SharedInformer
+
+from proxy.testing import Replay
+
+NGINX = Path(__file__).resolve().parent.parent / "recordings" / "nginx-deploy.msgpack"
+
+
+def test_informer_resumes_after_timeout_and_relists_after_410(watchproxy: Callable[..., Replay]) -> None:
+    replay = watchproxy(NGINX, seed=1)
+    api = client.CoreV1Api(config.new_client_from_config(config_file=replay.kubeconfig))
+    informer = SharedInformer(api.list_namespaced_pod, namespace="default")
+    informer.start()
+    try:
+        first = replay.wait_for_watches(1, open_=True)[0]
+        assert first.deadline is not None and 1800 <= first.deadline - first.at < 3600
+        replay.advance(11)                        # the nginx rollout: 8 events
+        replay.advance_to(first.deadline)         # the apiserver's randomized timeout close
+        second = replay.wait_for_watches(2, open_=True)[1]
+        assert second.resource_version == "1008"  # resumed from the last event it saw, no relist
+        assert len(replay.requests("list")) == 1
+
+        replay.fault("expire", verb="watch", when="next")  # the client's retry is refused as well
+        replay.fault("expire", verb="watch")               # ERROR 410 in the open stream
+        replay.wait_for(lambda r: len(r.requests("list")) == 2 and r.watches()[-1].end == "open")
+        relisted = replay.watches()[-1]
+        assert relisted.resource_version == "1008"          # the relist's resourceVersion
+    finally:
+        stopper = threading.Thread(target=informer.stop)
+        stopper.start()
+        replay.fault("close", verb="watch")                # end the stream so the informer thread can stop
+        stopper.join(10)
+    assert sorted((p.metadata.name, p.status.phase) for p in informer.cache.list()) == [
+        ("nginx-deploy-679dc9c764-54d5d", "Running"), ("nginx-deploy-679dc9c764-r9ds5", "Running")]
+    assert [w.end for w in replay.watches()[:3]] == ["timeout", "fault-expire", "fault-expire"]
