@@ -61,14 +61,11 @@ def test_informer_survives_timeout_closes_with_exact_final_state(watchproxy: Sta
     replay = watchproxy(recording, seed=11)
     client = python_client("py_informer.py", replay.kubeconfig)
     try:
-        replay.wait_for_watches(1, open_=True)
-        for step in range(12):  # 12 x 60 s: past every change, through several randomized closes
-            before = len(replay.watches())
-            replay.advance(60)
-            if replay.watches()[-1].end != "open" or len(replay.watches()) > before:
-                replay.wait_for_watches(len(replay.watches()) + (replay.watches()[-1].end != "open"),
-                                        open_=True)
-            assert step < 12
+        while replay.now < 700:  # from deadline to deadline, past every change and several closes
+            replay.wait_for(lambda r: bool(r.watches()) and r.watches()[-1].end == "open", what="an open watch")
+            deadline = replay.watches()[-1].deadline
+            assert deadline is not None
+            replay.advance_to(min(deadline, 700.0))
         assert client.terminate() == 0
     finally:
         client.kill()
