@@ -162,7 +162,8 @@ class Replay:
 
     def wait_for(self, predicate: Callable[[Replay], bool], timeout: float = 30.0,
                  what: str = "condition") -> None:
-        """Block until `predicate(self)` holds, re-checking whenever a request starts or ends.
+        """Block until `predicate(self)` holds, re-checking whenever a request starts or ends, and every
+        50 ms for predicates about the client's own state (what it printed, its cache).
 
         The predicate runs without the lock held (it asks the replay's loop), so the loop is never
         blocked by a waiting test."""
@@ -172,14 +173,13 @@ class Replay:
                 seen = self._version
             if predicate(self):
                 return
+            left = give_up - time.monotonic()
+            if left <= 0:
+                so_far = [(r.verb, r.path, r.params, r.end) for r in self.requests()]
+                raise TimeoutError(f"watchproxy: {what} not reached within {timeout:g}s; requests so far: {so_far}")
             with self._changed:
-                while self._version == seen:
-                    left = give_up - time.monotonic()
-                    if left <= 0:
-                        so_far = [(r.verb, r.path, r.params, r.end) for r in self.requests()]
-                        raise TimeoutError(f"watchproxy: {what} not reached within {timeout:g}s; "
-                                           f"requests so far: {so_far}")
-                    self._changed.wait(left)
+                if self._version == seen:
+                    self._changed.wait(min(left, 0.05))
 
     def wait_for_watches(self, n: int, *, open_: bool | None = None, timeout: float = 30.0) -> list[Request]:
         """Until the client has made `n` watch requests (with `open_=True`: and the n-th is still open)."""

@@ -184,6 +184,7 @@ class FaultyResponder:
                     self._trigger(f, b"")
 
     def _trigger(self, f: Fault, partial: bytes) -> None:
+        self.entry.ended(f"fault-{f.action}")  # before the engine, told the client left, says otherwise
         self.pending_action = (f, partial)
         self.stop.set()
         raise ClientGone(f"fault {f.action}")
