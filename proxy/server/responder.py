@@ -8,6 +8,7 @@ import socket
 import struct
 
 from aiohttp import hdrs, web
+from aiohttp.http import HttpVersion11
 
 from proxy.engines.base import ClientGone
 from proxy.recording.records import Headers
@@ -57,8 +58,9 @@ class AiohttpResponder:
                 resp.headers.add(k, v)
         if content_length is not None:
             resp.content_length = content_length
-        else:
+        elif self.request.version >= HttpVersion11:
             resp.enable_chunked_encoding()
+        # else HTTP/1.0: no chunking there; the body runs until the connection closes, as Go's server does
         self.response = resp
         try:
             await resp.prepare(self.request)
