@@ -133,10 +133,29 @@ async def _record(a: argparse.Namespace) -> int:
     return 0
 
 
+def _load_progress(path: str) -> Callable[[int, int], None] | None:
+    """A progress line while a large recording loads, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    shown = [-1]
+
+    def show(done: int, size: int) -> None:
+        pct = 100 * done // max(size, 1)
+        if pct != shown[0] and size > 8 * 1024 * 1024:
+            shown[0] = pct
+            end = "\n" if done >= size else ""
+            print(f"\r\033[Kwatchproxy: loading {path}: {pct}% of {size / 1e6:.0f} MB", end=end, file=sys.stderr,
+                  flush=True)
+
+    return show
+
+
 async def _replay(a: argparse.Namespace) -> int:
+    from proxy.engines.store import load
     from proxy.server.sessions import ReplaySession
 
-    async with ReplaySession(a.recording, mode=a.mode, clock=a.clock or "scaled", speed=a.speed, seed=a.seed,
+    loaded = load(a.recording, _load_progress(a.recording))
+    async with ReplaySession(loaded, mode=a.mode, clock=a.clock or "scaled", speed=a.speed, seed=a.seed,
                              min_request_timeout=a.min_request_timeout, history=a.history,
                              listen=a.listen, write_kubeconfig=a.write_kubeconfig,
                              accept_hosts=tuple(a.accept_host), faults=tuple(a.fault)) as s:

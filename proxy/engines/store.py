@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from proxy.recording.reader import RecordingReader
@@ -56,11 +57,11 @@ class Loaded:
         return min((e.request.t for e in self.exchanges.values()), default=0.0)
 
 
-def load(path: str | os.PathLike[str]) -> Loaded:
+def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None) -> Loaded:
     """Read a whole recording into exchanges (in order of their requests)."""
     exchanges: dict[int, Exchange] = {}
     last_t = 0.0
-    with RecordingReader(path) as reader:
+    with RecordingReader(path, progress) as reader:
         for rec in reader.records():
             last_t = max(last_t, rec.t)
             if isinstance(rec, Request):

@@ -8,7 +8,7 @@ still served. Anything else malformed is refused with the record number and byte
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
@@ -36,8 +36,11 @@ _LIMITS = {
 class RecordingReader:
     """Opens a recording, checks its header, then yields decoded records one at a time."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str],
+                 progress: Callable[[int, int], None] | None = None) -> None:
+        """`progress(bytes_read, size)` is called as the file is read, for long reads a person watches."""
         self.path = str(path)
+        self.progress = progress
         self.torn_tail: tuple[int, int] | None = None  # (offset, bytes) of a partial final record
         self.records_read = 0
         self.size = 0
@@ -81,6 +84,8 @@ class RecordingReader:
             raise RecordingError("a record is larger than the reader allows (corrupt length?)",
                                  path=self.path, offset=self.offset) from None
         self._fed += len(data)
+        if self.progress is not None:
+            self.progress(self._fed, self.size)
         return True
 
     def _next_object(self, index: int) -> object | None:
