@@ -19,13 +19,13 @@ from urllib.parse import quote
 
 from proxy.recording.records import End, EndHow, Frame, Header, Record, Request, Response
 from proxy.recording.writer import RecordingWriter
-from proxy.synth import discovery
-from proxy.synth.encoding import go_json, http_date, rfc3339, rng_for, seconds, uid_for
+from proxy.synth.encoding import go_json, hex_for, http_date, rfc3339, rng_for, seconds, uid_for
 from proxy.synth.history import Event, History, Version
-from proxy.synth.kinds import ResourceType, builtin_by_kind
 from proxy.synth.objects import bookmark_object
 from proxy.synth.scenario import ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
 from proxy.synth.schema import Headers
+from proxy.wire import discovery
+from proxy.wire.kinds import ResourceType, builtin_by_kind
 from proxy.wire.params import ListOptions, parse_list_options, query_pairs
 
 GENERATOR = "watchproxy synth"
@@ -268,7 +268,8 @@ def _discovery_types(s: Scenario) -> tuple[ResourceType, ...]:
 
 def _plan_discovery(s: Scenario, seq: int) -> list[Planned]:
     out = []
-    for i, (path, body) in enumerate(discovery.documents(s.server_version, s.seed, _discovery_types(s))):
+    for i, (path, body) in enumerate(discovery.documents(
+            s.server_version, _discovery_types(s), hex_for(s.seed, 40, "git", s.server_version))):
         t = seconds(i * DISCOVERY_SPACING)
         resp_t = seconds(t + LATENCY)
         out.append(Planned(t, seq + i, "discovery", path, "", s.headers, resp_t, [(resp_t, body)], resp_t))

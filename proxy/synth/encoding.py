@@ -7,34 +7,17 @@ ids look like the apiserver's (version-4 UUIDs, RFC 3339 timestamps with whole s
 
 from __future__ import annotations
 
-import json
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from typing import Any
 
-_GO_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+from proxy.wire.jsonenc import go_json, go_json_indent
+
+__all__ = ["go_json", "go_json_indent"]
 
 # Characters Kubernetes uses for generated name suffixes (apimachinery rand.String).
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-
-
-def go_json(value: Any) -> bytes:
-    """Compact JSON as Go's json.Marshal writes it (no trailing newline)."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    for raw, escaped in _GO_ESCAPES.items():
-        if raw in text:
-            text = text.replace(raw, escaped)
-    return text.encode("utf-8")
-
-
-def go_json_indent(value: Any) -> bytes:
-    """json.MarshalIndent(v, "", "  "): how the apiserver writes /version (no trailing newline)."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    for raw, escaped in _GO_ESCAPES.items():
-        text = text.replace(raw, escaped)
-    return text.encode("utf-8")
 
 
 def rfc3339(moment: datetime) -> str:

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from proxy.synth.encoding import go_json
-from proxy.synth.kinds import ResourceType
 from proxy.synth.objects import (
     Obj,
     PodModel,
@@ -27,6 +26,7 @@ from proxy.synth.objects import (
 )
 from proxy.synth.scenario import Change, ObjectSpec, Scenario, ScenarioError, describe_key
 from proxy.synth.schema import POD_PHASES
+from proxy.wire.kinds import ResourceType
 
 Key = tuple[str, str, str]  # kind, namespace, name
 

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from proxy.synth.encoding import hex_for, rfc3339, rng_for, suffix_for, uid_for
-from proxy.synth.kinds import ResourceType
 from proxy.synth.scenario import ObjectSpec, ScenarioError
 from proxy.synth.schema import POD_PHASES
+from proxy.wire.kinds import ResourceType
 
 Obj = dict[str, Any]
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"

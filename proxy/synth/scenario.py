@@ -20,7 +20,6 @@ from typing import Any
 
 import yaml
 
-from proxy.synth.kinds import ResourceType, builtin_by_kind, builtin_by_path, parse_collection_path
 from proxy.synth.schema import (
     COMPACT_BY_KIND,
     DEFAULT_HEADERS,
@@ -32,6 +31,7 @@ from proxy.synth.schema import (
     Headers,
     allowed_fields,
 )
+from proxy.wire.kinds import ResourceType, builtin_by_kind, builtin_by_path, parse_collection_path
 from proxy.wire.params import InvalidParams, parse_list_options, query_pairs
 
 # --- errors -------------------------------------------------------------------------------------------

@@ -14,7 +14,16 @@ _ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\
 
 
 def go_json(obj: Any) -> bytes:
-    text = json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    """json.Marshal: compact, no trailing newline."""
+    return _escape(json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False))
+
+
+def go_json_indent(obj: Any) -> bytes:
+    """json.MarshalIndent(v, "", "  "): how the apiserver writes /version."""
+    return _escape(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def _escape(text: str) -> bytes:
     for ch, esc in _ESCAPES:
         if ch in text:
             text = text.replace(ch, esc)

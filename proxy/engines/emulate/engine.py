@@ -118,7 +118,7 @@ class Emulator:
         tl = self.timelines.get(info.collection_path)
         if tl is None and (known := discovery.well_known(info.collection_path)) is not None:
             tl = self.cache.add(info.collection_path, ResourceTimeline(
-                known.group, known.version, known.resource, known.kind, known.namespaced))
+                known.group, known.version, known.plural, known.kind, known.namespaced))
         return tl
 
     async def _other(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
@@ -129,12 +129,11 @@ class Emulator:
             entry.answered_by = f"exchange {ex.id}"
             await play(ex, out, entry, self.clock)
             return
-        doc = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version) \
+        body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version) \
             if req.method == "GET" else None
-        if doc is None:
+        if body is None:
             await self.exact.miss(req, key, why, out, entry)
             return
-        body = events.dumps(doc)
         entry.answered_by = "emulated discovery"
         entry.status = 200
         await out.start(200, "OK", (("Cache-Control", "no-cache, private"),

@@ -1,4 +1,4 @@
-"""Legacy (plain JSON) discovery answers of a v1.36 apiserver for the resources a scenario uses.
+"""Legacy (plain JSON) discovery answers of a v1.36 apiserver for a set of resource types.
 
 Many clients ask before they list: kr8s reads /version, /api, /api/v1 and /apis; kubectl falls back to
 the legacy documents when it does not get aggregated discovery. Only groups whose resource lists are
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from proxy.synth.encoding import go_json, go_json_indent, hex_for
-from proxy.synth.kinds import BUILTIN, CORE_DISCOVERY, ResourceType
+from proxy.wire.jsonenc import go_json, go_json_indent
+from proxy.wire.kinds import BUILTIN, CORE_DISCOVERY, ResourceType
 
 _SERVER_ADDRESS = "192.168.49.2:8443"
 
 
-def version_body(server_version: str, seed: int) -> bytes:
+def version_body(server_version: str, git_commit: str = "") -> bytes:
     """/version: written with MarshalIndent, no trailing newline, like the apiserver's."""
     core = server_version.lstrip("v").split("-")[0].split("+")[0].split(".")
     major, minor = [*core, "0", "0"][:2]
@@ -23,7 +23,7 @@ def version_body(server_version: str, seed: int) -> bytes:
     info = {
         "major": major, "minor": minor, "emulationMajor": major, "emulationMinor": minor,
         "minCompatibilityMajor": major, "minCompatibilityMinor": prev_minor,
-        "gitVersion": server_version, "gitCommit": hex_for(seed, 40, "git", server_version),
+        "gitVersion": server_version, "gitCommit": git_commit,
         "gitTreeState": "clean", "buildDate": "2026-04-22T16:01:55Z", "goVersion": "go1.26.2",
         "compiler": "gc", "platform": "linux/amd64",
     }
@@ -84,9 +84,10 @@ def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]
     return go_json(doc) + b"\n"
 
 
-def documents(server_version: str, seed: int, types: tuple[ResourceType, ...]) -> list[tuple[str, bytes]]:
+def documents(server_version: str, types: tuple[ResourceType, ...], git_commit: str = ""
+              ) -> list[tuple[str, bytes]]:
     """(path, body) of every discovery document, in the order a client asks for them."""
-    docs = [("/version", version_body(server_version, seed)), ("/api", api_versions_body()),
+    docs = [("/version", version_body(server_version, git_commit)), ("/api", api_versions_body()),
             ("/apis", api_group_list_body(types)), ("/api/v1", resource_list_body("", "v1", types))]
     for group, version in group_versions(types):
         docs.append((f"/apis/{group}/{version}", resource_list_body(group, version, types)))
