@@ -20,6 +20,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from proxy.clock import ManualClock
+from proxy.engines.emulate.engine import Emulator
 from proxy.engines.requestlog import LogEntry
 from proxy.server.sessions import ReplaySession
 
@@ -154,6 +155,19 @@ class Replay:
 
     def watches(self, path: str | None = None) -> list[Request]:
         return self.requests("watch", path)
+
+    def objects(self, collection_path: str) -> dict[str, str]:
+        """What the emulated apiserver holds now for a collection (e.g. /api/v1/pods): "ns/name" -> RV.
+
+        For asserting that a client's cache ended up equal to the server's state."""
+        async def snapshot() -> dict[str, str]:
+            engine = self._session.engine
+            if not isinstance(engine, Emulator):
+                raise TypeError("objects() needs emulate mode")
+            tl = engine.timelines.get(collection_path)
+            state = engine.cache.state(collection_path, self.clock.now()) if tl else {}
+            return {f"{ns}/{name}": str(ch.rv) for (ns, name), ch in state.items()}
+        return self._call(snapshot())
 
     def reconnect_gaps(self, path: str | None = None) -> list[float]:
         """Virtual seconds between each watch's end and the next watch: how fast the client came back."""
