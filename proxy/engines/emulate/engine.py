@@ -206,8 +206,9 @@ class Emulator:
             await send_status(out, 400, str(exc), entry)
             entry.ended("refused", str(exc))
             return
+        filtered = bool(opts.label_selector or opts.field_selector)
         items = [ch for key, ch in sorted(state.items())
-                 if (not info.namespace or key[0] == info.namespace) and match(ch.obj)
+                 if (not info.namespace or key[0] == info.namespace) and (not filtered or match(ch.obj))
                  and "/".join(key) > start_key]
         cont = ""
         remaining = 0
@@ -235,7 +236,7 @@ class Emulator:
             meta["continue"] = cont
             meta["remainingItemCount"] = remaining
         head = events.dumps({"kind": tl.list_kind, "apiVersion": tl.api_version, "metadata": meta})
-        body = b",".join(events.list_item(c.raw, tl, c) for c in items)
+        body = b",".join(events.list_item(c) for c in items)
         return head[:-1] + b',"items":[' + body + b"]}"
 
     async def _watch(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
@@ -264,7 +265,7 @@ class Emulator:
         if send_initial:
             state = self.cache.state(path, now)
             initial = [ch for key, ch in sorted(state.items())
-                       if (not info.namespace or key[0] == info.namespace) and match(ch.obj)]
+                       if (not info.namespace or key[0] == info.namespace) and (not spec.filtered or match(ch.obj))]
         elif rv not in (None, 0):
             assert rv is not None
             oldest = self.cache.oldest_rv(path, now)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from proxy.engines.emulate.timeline import Change, ResourceTimeline
@@ -57,12 +58,14 @@ def table_event(typ: str, tl: ResourceTimeline, ch: Change, now: dt.datetime, fi
     return event_line(typ, dumps(t))
 
 
-def list_item(raw: bytes, tl: ResourceTimeline, ch: Change) -> bytes:
+_TYPE_META = re.compile(rb'^\{"kind":"[^"\\]*","apiVersion":"[^"\\]*",')
+
+
+def list_item(ch: Change) -> bytes:
     """A list item: the object without kind and apiVersion (the apiserver leaves them to the list)."""
-    kind, api_version = dumps(ch.obj.get("kind")), dumps(ch.obj.get("apiVersion"))
-    prefix = b'{"kind":' + kind + b',"apiVersion":' + api_version + b","
-    if raw.startswith(prefix):
-        return b"{" + raw[len(prefix):]
+    m = _TYPE_META.match(ch.raw)
+    if m is not None:
+        return b"{" + ch.raw[m.end():]
     return dumps({k: v for k, v in ch.obj.items() if k not in ("kind", "apiVersion")})
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import re
 import zlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,13 +31,21 @@ Key = tuple[str, str]  # (namespace, name)
 
 @dataclass(slots=True)
 class Change:
+    """One version of one object. Only the bytes are kept (as the apiserver sent them, kind and
+    apiVersion first); the decoded object is made on demand, for selectors and tables, so an hour of
+    events costs its size on disk, not ten times that in dicts."""
+
     rv: int
     t: float
     type: str  # ADDED | MODIFIED | DELETED
     key: Key
-    obj: dict[str, Any]
-    raw: bytes  # the object as compact JSON, kind and apiVersion first, as a watch event carries it
+    raw: bytes
     prev: Change | None = None  # the same object's previous version (for selector transitions)
+
+    @property
+    def obj(self) -> dict[str, Any]:
+        decoded: dict[str, Any] = json.loads(self.raw)
+        return decoded
 
 
 @dataclass
@@ -59,11 +68,11 @@ class ResourceTimeline:
         return f"{self.kind}List" if self.kind else "List"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Obs:
     rv: int
     key: Key
-    obj: dict[str, Any]
+    raw: bytes
     t: float
     deleted: bool
 
@@ -79,7 +88,8 @@ class _Collector:
     snapshots: list[tuple[float, int, str, set[Key]]] = field(default_factory=list)
     namespaced: bool = False
 
-    def observe(self, obj: Any, t: float, deleted: bool = False) -> int | None:
+    def observe(self, obj: Any, t: float, deleted: bool = False, raw: bytes | None = None) -> int | None:
+        """Note a version seen at `t`; `raw` is its encoding when the wire already had it."""
         if not isinstance(obj, dict):
             return None
         meta = obj.get("metadata")
@@ -96,7 +106,11 @@ class _Collector:
             self.kind = obj["kind"]
         o = self.observations.get((rv, key))
         if o is None:
-            self.observations[(rv, key)] = _Obs(rv, key, obj, t, deleted)
+            if raw is None:
+                info = self.info
+                api_version = f"{info.group}/{info.version}" if info.group else info.version
+                raw = go_json(encode_object(obj, self.kind, api_version))
+            self.observations[(rv, key)] = _Obs(rv, key, raw, t, deleted)
         else:
             o.t = min(o.t, t)
             o.deleted |= deleted
@@ -175,6 +189,17 @@ def _collect_list(col: _Collector, ex: Exchange, info: RequestInfo) -> None:
         col.snapshots.append((t, rv, info.namespace, keys))
 
 
+_OBJECT_AT = re.compile(rb'^\{"type":"[A-Z]+","object":(?=\{"kind":"[^"]*","apiVersion":")')
+
+
+def _object_bytes(frame: bytes) -> bytes | None:
+    """The event's object exactly as the apiserver encoded it, when the frame has the apiserver's form."""
+    m = _OBJECT_AT.match(frame)
+    if m is None or not frame.endswith(b"}\n"):
+        return None
+    return frame[m.end():-2]
+
+
 BURST_GAP = 0.1  # seconds between two events of the initial burst, which the apiserver writes back to back
 
 
@@ -200,7 +225,7 @@ def _collect_watch(col: _Collector, ex: Exchange) -> None:
             continue
         if col.first_watch_t is None:
             col.first_watch_t = frame.t
-        rv = col.observe(ev.get("object"), frame.t, deleted=typ == "DELETED")
+        rv = col.observe(ev.get("object"), frame.t, deleted=typ == "DELETED", raw=_object_bytes(frame.data))
         if in_burst:
             meta = (ev.get("object") or {}).get("metadata") or {}
             key = (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
@@ -222,8 +247,6 @@ def _baseline(col: _Collector) -> int:
 
 def _changes(col: _Collector) -> list[Change]:
     obs = sorted(col.observations.values(), key=lambda o: (o.rv, o.key))
-    kind, info = col.kind, col.info
-    api_ver = f"{info.group}/{info.version}" if info.group else info.version
     # Deletions nobody saw live: an object in the state before a complete snapshot but absent from it.
     changes: list[Change] = []
     latest: dict[Key, Change] = {}
@@ -234,8 +257,9 @@ def _changes(col: _Collector) -> list[Change]:
         for key, ch in list(latest.items()):
             if ch.type != "DELETED" and (not ns or key[0] == ns) and key not in keys and ch.rv <= rv:
                 # A DELETED event carries the last state with the deletion's resourceVersion.
-                obj = {**ch.obj, "metadata": {**ch.obj.get("metadata", {}), "resourceVersion": str(rv)}}
-                _add(Change(rv, t, "DELETED", key, obj, go_json(obj)))
+                last = ch.obj
+                obj = {**last, "metadata": {**last.get("metadata", {}), "resourceVersion": str(rv)}}
+                _add(Change(rv, t, "DELETED", key, go_json(obj)))
 
     def _add(ch: Change) -> None:
         prev = latest.get(ch.key)
@@ -249,8 +273,7 @@ def _changes(col: _Collector) -> list[Change]:
         while si < len(snaps) and snaps[si][1] < o.rv:
             apply_snapshot(*snaps[si])
             si += 1
-        obj = encode_object(o.obj, kind, api_ver)
-        _add(Change(o.rv, o.t, "DELETED" if o.deleted else "", o.key, obj, go_json(obj)))
+        _add(Change(o.rv, o.t, "DELETED" if o.deleted else "", o.key, o.raw))
     for s in snaps[si:]:
         apply_snapshot(*s)
     changes.sort(key=lambda c: c.rv)
