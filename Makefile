@@ -45,7 +45,7 @@ bench: $(STAMP)
 	$(PY) -m bench
 
 report: clients
-	$(PY) -m proxy check --markdown docs/client-report.md -- $(PY) tests/clients/report_clients.py
+	$(PY) tests/clients/make_report.py
 
 clean:
 	rm -rf $(VENV) $(NODE_DIR)/node_modules .mypy_cache .ruff_cache

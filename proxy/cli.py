@@ -16,7 +16,7 @@ from proxy.recording.errors import RecordingError
 from proxy.server.run import until_signalled
 
 DEFAULT_LISTEN = "127.0.0.1:8001"
-_MODULE_COMMANDS = ("synth", "export", "redact")  # proxy/commands/NAME.py: register(subparsers), run(args)
+_MODULE_COMMANDS = ("synth", "export", "redact", "check")  # proxy/commands/NAME.py: register(subparsers), run(args)
 
 
 class CliError(Exception):

@@ -37,6 +37,7 @@ class Request:
     params: dict[str, str]
     verb: str
     at: float  # virtual time it arrived
+    wall: float  # wall-clock time it arrived (time.time()), for backoff measured in real seconds
     ended_at: float | None
     end: str
     events: int
@@ -51,7 +52,7 @@ class Request:
 
     @classmethod
     def of(cls, e: LogEntry) -> Request:
-        return cls(e.id, e.method, e.path, e.params, e.verb, e.virtual, e.end_virtual, e.end or "open",
+        return cls(e.id, e.method, e.path, e.params, e.verb, e.virtual, e.wall, e.end_virtual, e.end or "open",
                    e.events, e.deadline, e.status, e.answered_by, tuple(e.notes))
 
 
@@ -141,7 +142,9 @@ class Replay:
     def fault(self, action: str, **spec: Any) -> int:
         """Arm a fault (close, reset, stall, expire, http-status, slow, no-initial-events-end, restart).
 
-        Returns how many open streams a `when="now"` fault hit at once."""
+        close, reset, expire and restart act at once on the open streams they match (`when="now"`);
+        the others arm for coming requests (`when="next"`). Pass `when` to choose. Returns how many open
+        streams a "now" fault hit."""
         async def arm() -> int:
             return self._session.arm({"action": action, **spec})
         return self._call(arm())

@@ -202,3 +202,15 @@ async def test_no_initial_events_end_bookmark(watchproxy: Start, recording: Path
     faulty = await first_events(3)
     assert [e["type"] for e in faulty] == ["ADDED", "ADDED"]
     assert "no-initial-events-end" in " ".join(r.watches()[-1].notes)
+
+
+async def test_two_faults_of_one_kind_take_turns(watchproxy: Start, recording: Path) -> None:
+    r = watchproxy(recording, seed=3)
+    r.fault("http-status", verb="list", status=503)
+    r.fault("http-status", verb="list", status=429, retry_after=2)
+    async with aiohttp.ClientSession() as http:
+        codes = []
+        for _ in range(3):
+            async with http.get(f"{r.url}/api/v1/namespaces/default/pods") as resp:
+                codes.append(resp.status)
+    assert codes == [503, 429, 200]

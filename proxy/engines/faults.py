@@ -237,9 +237,11 @@ class _Open:
 
 class FaultInjector:
     def __init__(self, clock: Clock, on_restart: Callable[[], Any] | None = None,
-                 current_rv: Callable[[], int] | None = None) -> None:
+                 current_rv: Callable[[], int] | None = None,
+                 delivered_rv: Callable[[int], int | None] | None = None) -> None:
         self.clock = clock
         self.current_rv = current_rv
+        self.delivered_rv = delivered_rv  # request id -> the last resourceVersion its stream carried
         self.faults: dict[int, Fault] = {}
         self._ids = itertools.count(1)
         self.open: set[_Open] = set()
@@ -287,9 +289,13 @@ class FaultInjector:
         o.interrupt.set()
 
     def _select(self, req: Incoming, entry: LogEntry) -> list[Fault]:
-        chosen = []
+        """The faults this request meets: at most one per action, the earliest armed, so two faults of
+        the same kind take turns on successive requests instead of being spent together."""
+        chosen: list[Fault] = []
         for f in list(self.faults.values()):
             if f.exhausted or not f.matches(req.method, req.path, entry.verb, entry.resource):
+                continue
+            if any(c.action == f.action for c in chosen):
                 continue
             f.seen += 1
             if f.nth is not None and f.seen != f.nth:
@@ -336,10 +342,12 @@ class FaultInjector:
         o.action = (f, b"")
         o.interrupt.set()
 
-    def _expired(self, req: Incoming) -> bytes:
-        """The apiserver's own words, with the client's resourceVersion and the (newer) oldest one."""
+    def _expired(self, req: Incoming, entry: LogEntry) -> bytes:
+        """The apiserver's own words: the stream's resourceVersion (what it delivered last, else what the
+        client asked for) and the (newer) oldest one."""
+        delivered = self.delivered_rv(entry.id) if self.delivered_rv else None
         try:
-            asked = int(dict(query_pairs(req.query)).get("resourceVersion") or 0)
+            asked = delivered or int(dict(query_pairs(req.query)).get("resourceVersion") or 0)
         except ValueError:
             asked = 0
         current = self.current_rv() if self.current_rv else 0
@@ -355,7 +363,7 @@ class FaultInjector:
             if f.action == "close":
                 await out.finish()
             elif f.action == "expire":
-                await out.send(expired_event_message(f.message) if f.message else self._expired(req))
+                await out.send(expired_event_message(f.message) if f.message else self._expired(req, entry))
                 entry.events += 1
                 await out.finish()
             elif f.action == "reset":

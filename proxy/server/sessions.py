@@ -80,7 +80,8 @@ class ReplaySession(_Session):
         self.misses = Misses()
         self.engine: Engine = self._engine()
         self.faults = FaultInjector(self.clock, on_restart=getattr(self.engine, "restart", None),
-                                    current_rv=getattr(self.engine, "current_rv", None))
+                                    current_rv=getattr(self.engine, "current_rv", None),
+                                    delivered_rv=getattr(self.engine, "delivered_rv", None))
         for spec in faults:
             self.faults.arm(spec)
 

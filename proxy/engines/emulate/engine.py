@@ -95,6 +95,10 @@ class Emulator:
     def current_rv(self) -> int:
         return self.cache.current_rv(self.clock.now())
 
+    def delivered_rv(self, request_id: int) -> int | None:
+        """The last resourceVersion an open watch has sent its client (for faults that cut it)."""
+        return next((w.last_rv or None for w in self.open if w.entry.id == request_id), None)
+
     def status(self) -> dict[str, Any]:
         return {
             "min_request_timeout": self.min_request_timeout,
