@@ -7,12 +7,15 @@ WATCHPROXY_SOAK_SECONDS sets the recording phase (default 20 s in `make test`; `
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from proxy.engines.store import load
 from proxy.recording import EndHow
@@ -21,6 +24,19 @@ from tests.fake_apiserver import FakeApiserver, make_pod
 CLIENTS = int(os.environ.get("WATCHPROXY_SOAK_CLIENTS", "500"))
 SECONDS = float(os.environ.get("WATCHPROXY_SOAK_SECONDS", "20"))
 PODS = "/api/v1/namespaces/default/pods"
+
+
+_STARTED: list[asyncio.subprocess.Process] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_proxies() -> Iterator[None]:
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
 
 
 def rss_kib(pid: int) -> int:
@@ -33,6 +49,7 @@ def rss_kib(pid: int) -> int:
 async def proxy(*args: str) -> tuple[asyncio.subprocess.Process, str]:
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "proxy", *args, "--listen", "127.0.0.1:0",
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _STARTED.append(proc)
     assert proc.stdout is not None
     line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
     assert "listening on" in line, line
