@@ -41,7 +41,7 @@ demo: $(STAMP) $(NODE_STAMP)
 soak: clients
 	WATCHPROXY_SOAK_SECONDS=180 $(PY) -m pytest -q -p no:cacheprovider tests/test_soak.py
 
-bench: $(STAMP)
+bench: $(STAMP) $(KUBECTL)
 	$(PY) -m bench
 
 report: clients

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import importlib
 import logging
 import sys
@@ -155,6 +156,7 @@ async def _replay(a: argparse.Namespace) -> int:
     from proxy.server.sessions import ReplaySession
 
     loaded = load(a.recording, _load_progress(a.recording))
+    gc.freeze()  # the recording lives as long as the process: keep it out of every later collection
     async with ReplaySession(loaded, mode=a.mode, clock=a.clock or "scaled", speed=a.speed, seed=a.seed,
                              min_request_timeout=a.min_request_timeout, history=a.history,
                              listen=a.listen, write_kubeconfig=a.write_kubeconfig,

@@ -536,3 +536,18 @@ def test_closed_writer_refuses(tmp_path: Path) -> None:
     w.close()  # idempotent
     with pytest.raises(RecordingError, match="closed"):
         w.write(RECORDS[0])
+
+
+def test_write_frames_writes_exactly_what_write_does(tmp_path: Path) -> None:
+    from proxy.recording import Frame, Header, RecordingWriter
+
+    frames = [b"", b"x", b"y" * 255, b"z" * 256, b"w" * 65535, b"v" * 65536, b'{"type":"ADDED"}\n']
+    a, b = tmp_path / "a", tmp_path / "b"
+    for path, fast in ((a, True), (b, False)):
+        w = RecordingWriter(path, Header(started_at="2026-01-01T00:00:00Z"))
+        if fast:
+            w.write_frames(7, 1.25, frames)
+        else:
+            w.write(*(Frame(7, 1.25, f) for f in frames))
+        w.close()
+    assert a.read_bytes() == b.read_bytes()

@@ -142,12 +142,15 @@ class Recorder:
                 if not frames:
                     continue
                 t = self._now()
-                self._write(*[Frame(ex, t, self._redact(f, secret)) for f in frames])
+                payload = b"".join(frames) if len(frames) > 1 else frames[0]
+                if not self.keep_secret_data and (secret or b'"Secret' in payload):
+                    frames = [self._redact(f, secret) for f in frames]
+                self.writer.write_frames(ex, t, frames)
                 if streaming:
                     entry.events += len(frames)
                     self.stats.events += len(frames)
                 self.stats.bytes += len(chunk)
-                await out.send(b"".join(frames) if len(frames) > 1 else frames[0])
+                await out.send(payload)
         except ClientGone:
             self._write(End(ex, self._now(), EndHow.CLIENT_CLOSED))
             entry.ended("client-closed")

@@ -108,7 +108,7 @@ class Upstream:
     def _session_for(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=0, force_close=False)
-            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout,
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout, read_bufsize=1 << 20,
                                                   auto_decompress=False, skip_auto_headers=("User-Agent",
                                                   "Accept-Encoding", "Accept", "Content-Type"))
         return self._session

@@ -56,6 +56,21 @@ class RecordingWriter:
         self._write(b"".join(pack(r.to_wire()) for r in records))
         self.records_written += len(records)
 
+    def write_frames(self, ex: int, t: float, frames: list[bytes]) -> None:
+        """Append Frame records (exchange `ex`, time `t`) with a single write; the bytes are exactly what
+        `write(*(Frame(ex, t, f) for f in frames))` writes, without building a map per frame."""
+        pack = self._packer.pack
+        head = b"\x84" + pack("kind") + pack("frame") + pack("ex") + pack(ex) + pack("t") + pack(float(t)) \
+            + pack("data")
+        parts = []
+        for f in frames:
+            n = len(f)
+            parts.append(head + (b"\xc4" + n.to_bytes(1, "big") if n < 0x100 else b"\xc5" + n.to_bytes(2, "big")
+                                 if n < 0x10000 else b"\xc6" + n.to_bytes(4, "big")))
+            parts.append(f)
+        self._write(b"".join(parts))
+        self.records_written += len(frames)
+
     def close(self) -> None:
         if self._fd is not None:
             fd, self._fd = self._fd, None

@@ -72,7 +72,7 @@ async def running(app: web.Application, host: str, port: int) -> AsyncIterator[s
     runner = _Runner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, reuse_address=True)
+        site = web.TCPSite(runner, host, port, reuse_address=True, backlog=1024)  # many clients at once
         await site.start()
         server: Any = site._server  # the bound port is only known here
         bound = server.sockets[0].getsockname()

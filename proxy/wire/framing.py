@@ -31,17 +31,23 @@ class JsonLines:
     def feed(self, data: bytes) -> list[bytes]:
         if not self._buf and data.endswith(b"\n") and data.count(b"\n") == 1:
             return [data]  # the common case: one event per chunk
-        self._buf += data
-        end = self._buf.rfind(b"\n")
+        if self._buf:
+            self._buf += data
+            data = bytes(self._buf)
+            self._buf.clear()
+        end = data.rfind(b"\n")
         if end < 0:
+            self._buf += data
             if len(self._buf) > _MAX_FRAME:  # not JSON lines after all: pass it on rather than hoard it
                 out = bytes(self._buf)
                 self._buf.clear()
                 return [out]
             return []
-        whole = bytes(self._buf[: end + 1])
-        del self._buf[: end + 1]
-        return [line + b"\n" for line in whole[:-1].split(b"\n")]
+        if end + 1 < len(data):
+            self._buf += data[end + 1:]
+        if b"\r" not in data:  # then splitlines splits at '\n' only, keeping it: one copy per frame
+            return data[: end + 1].splitlines(keepends=True) if end + 1 < len(data) else data.splitlines(True)
+        return [line + b"\n" for line in data[:end].split(b"\n")]
 
     def pending(self) -> bytes:
         return bytes(self._buf)

@@ -24,6 +24,7 @@ from proxy.wire.status import expired_event
 
 BOOKMARK_EVERY = 60.0
 BOOKMARK_BEFORE_DEADLINE = 2.0
+MAX_WRITE = 256 * 1024
 
 
 @dataclass
@@ -108,13 +109,20 @@ class WatchServer:
             while True:
                 now = self.clock.now()
                 batch = []
+                size = 0
                 while i < len(changes) and changes[i].t <= now:
                     ch = changes[i]
                     i += 1
                     typ = _event_for(ch, spec)
                     if typ is not None:
-                        batch.append(self._encode(typ, ch, spec, first))
+                        line = self._encode(typ, ch, spec, first)
+                        batch.append(line)
+                        size += len(line)
                         w.last_rv = max(w.last_rv, ch.rv)
+                        if size >= MAX_WRITE:  # a long backlog goes out in bounded writes, not one huge one
+                            await out.send(b"".join(batch))
+                            entry.events += len(batch)
+                            batch, size = [], 0
                 if batch:
                     await out.send(b"".join(batch))
                     entry.events += len(batch)

@@ -1,0 +1,1 @@
+"""`make bench`: watchproxy measured against baselines on the same machine, in one run (see __main__)."""

@@ -1,0 +1,94 @@
+"""A large recording (2 million 1 KB events over two hours, a list then four successive watches): `inspect`
+time and peak RSS, and how long a replay takes from process start to its "listening on" line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from pathlib import Path
+
+from bench import procs, recordings, table
+from bench.table import Row
+
+EVENTS = 2_000_000
+SMALL_EVENTS = 200_000  # emulate is also measured at a tenth of the size, to show how it scales
+INSPECT_TIMEOUT = 120.0
+READY_TIMEOUT = 60.0
+RSS_CAP = 8_000_000_000  # a replay still loading past this is stopped (and reported) to spare the machine
+
+
+# Run by a fresh interpreter: a child's ru_maxrss also counts the memory of the process it was forked from
+# (Linux keeps the pre-exec high-water mark), so the bench process, large by now, must not be the parent.
+_LAUNCHER = """
+import json, resource, subprocess, sys, time
+t0 = time.monotonic()
+try:
+    code = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          timeout=float(sys.argv[1])).returncode
+except subprocess.TimeoutExpired:
+    code = None
+print(json.dumps({"seconds": time.monotonic() - t0, "code": code,
+                  "maxrss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}))
+"""
+
+
+def inspect(path: Path) -> tuple[float, int, int | None]:
+    """(seconds, peak RSS in bytes, exit status or None on timeout) of `python -m proxy inspect PATH`, its
+    output discarded; the peak RSS is getrusage(RUSAGE_CHILDREN).ru_maxrss in a launcher of its own."""
+    out = subprocess.run([procs.PY, "-c", _LAUNCHER, str(INSPECT_TIMEOUT), *procs.proxy_argv("inspect", str(path))],
+                         capture_output=True, text=True, cwd=procs.ROOT, timeout=INSPECT_TIMEOUT + 30).stdout
+    doc = json.loads(out)
+    secs = float(doc["seconds"]) if doc["code"] is not None else float("nan")
+    return secs, int(doc["maxrss"]), doc["code"]
+
+
+def ready(path: Path, mode: str) -> tuple[float | None, int, str]:
+    """(seconds from process start to "listening on", or None; RSS then; why it stopped, if it did)."""
+    px = procs.Server(procs.proxy_argv("replay", str(path), "--mode", mode, "--listen", "127.0.0.1:0"),
+                      wait=False)
+    why = ""
+    try:
+        while not px.wait_ready(0.1):
+            if px.proc.poll() is not None:
+                why = f"exited {px.proc.returncode}: {px.stderr()[-300:]}"
+                break
+            elapsed = time.monotonic() - px.started
+            rss = procs.rss_bytes(px.pid)
+            if elapsed > READY_TIMEOUT or rss > RSS_CAP:
+                why = f"not ready after {elapsed:.0f} s, RSS {table.mb(rss)}: stopped"
+                break
+        rss = procs.rss_bytes(px.pid) if px.proc.poll() is None else 0
+        return px.ready_after, rss, why
+    finally:
+        px.stop()
+
+
+def run(tmp: Path) -> list[Row]:
+    rows = []
+    t0 = time.monotonic()
+    rec = recordings.large(tmp / "large.msgpack", EVENTS)
+    gen = time.monotonic() - t0
+    took, rss, code = inspect(rec.path)
+    rows.append(Row(f"large recording ({EVENTS / 1e6:g} M events, {table.mb(rec.size)}): inspect time",
+                    table.secs(took), target="≤ 15 s", met=took <= 15 and code == 0,
+                    note=f"generated in {gen:.1f} s" + ("" if code == 0 else f"; inspect exited {code}")))
+    rows.append(Row(f"large recording ({EVENTS / 1e6:g} M events): inspect peak RSS", table.mb(rss),
+                    target="≤ 150 MB", met=rss <= 150e6 and code == 0))
+    for mode in ("exact", "emulate"):
+        secs, rss, why = ready(rec.path, mode)
+        rows.append(Row(f"large recording ({EVENTS / 1e6:g} M events): replay {mode} ready to serve",
+                        table.secs(secs) if secs is not None else f"> {READY_TIMEOUT:.0f} s",
+                        target="≤ 2 s", met=secs is not None and secs <= 2,
+                        note=(f"RSS when ready {table.mb(rss)}" if secs is not None else why)))
+    rows.append(Row(f"recording size vs raw JSON ({EVENTS / 1e6:g} M generated 1 KB events)",
+                    f"{rec.size:,} B", f"raw JSON {rec.raw_bytes:,} B", table.ratio(rec.size, rec.raw_bytes),
+                    "≤ 1.1×", rec.size <= 1.1 * rec.raw_bytes))
+    rec.path.unlink()
+    small = recordings.large(tmp / "small.msgpack", SMALL_EVENTS)
+    secs, rss, why = ready(small.path, "emulate")
+    rows.append(Row(f"recording of {SMALL_EVENTS / 1e3:g} k events: replay emulate ready to serve (scaling)",
+                    table.secs(secs) if secs is not None else f"> {READY_TIMEOUT:.0f} s", target="—",
+                    note=f"RSS when ready {table.mb(rss)}" if secs is not None else why))
+    small.path.unlink()
+    return rows
