@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -230,7 +231,19 @@ class EventRow:
                 "namespace": self.namespace, "name": self.name, "rv": self.rv, "detail": self.detail}
 
 
+# An event as the apiserver encodes it: ObjectMeta's fields come in struct order (name, generateName,
+# namespace, selfLink, uid, resourceVersion), so the identity is read without decoding the whole object.
+_APISERVER_EVENT = re.compile(
+    rb'^\{"type":"([A-Z]+)","object":\{"kind":"([^"\\]*)","apiVersion":"[^"\\]*","metadata":\{'
+    rb'(?:"name":"([^"\\]*)",)?(?:"generateName":"[^"\\]*",)?(?:"namespace":"([^"\\]*)",)?'
+    rb'(?:"selfLink":"[^"\\]*",)?(?:"uid":"[^"\\]*",)?"resourceVersion":"(\d*)"')
+
+
 def _event_row(t: float, ex: int, data: bytes, resource: str) -> EventRow:
+    m = _APISERVER_EVENT.match(data)
+    if m is not None and m.group(2) != b"Status":
+        typ, kind, name, ns, rv = (g.decode() if g else "" for g in m.groups())
+        return EventRow(t, ex, typ, kind or resource, ns, name, rv)
     typ = event_type(data)
     try:
         doc = json.loads(data)
