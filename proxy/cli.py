@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from proxy import __version__
-from proxy.commands.inspect_extra import add_inspect_options, run_inspect_extra
+from proxy.commands.inspect_extra import add_inspect_options, inspect
 from proxy.engines.upstream import UpstreamError
 from proxy.recording.errors import RecordingError
 from proxy.server.run import until_signalled
@@ -174,9 +174,7 @@ async def _replay(a: argparse.Namespace) -> int:
 
 
 def _inspect(a: argparse.Namespace) -> int:
-    from proxy.report.summary import summarize
-
-    run_inspect_extra(a, summarize(a.recording))
+    inspect(a)
     return 0
 
 

@@ -14,11 +14,12 @@ import os
 import sys
 from typing import Any
 
-from proxy.report.summary import Summary
+from proxy.report.summary import Summary, summarize
 from proxy.report.tables import (
     EventRow,
     Filter,
     ResourceStats,
+    Scanner,
     overview_lines,
     render_resources,
     render_watches,
@@ -59,13 +60,13 @@ def _timeline(args: Any, summary: Summary, flt: Filter, note: Any) -> None:
           f"{st.requests:,} requests, {st.bytes:,} bytes)", file=note)
 
 
-def _json(args: Any, summary: Summary, flt: Filter) -> None:
+def _json(args: Any, summary: Summary, flt: Filter, known: list[ResourceStats] | None) -> None:
     doc = summary.to_json()
     if flt.active:
         doc["filter"] = flt.describe()
         doc["exchanges"] = [e.to_json() for e in summary.exchanges.values()
                             if flt.exchange_ok(e, summary.duration)]
-    resources: list[dict[str, Any]] = []
+    streamed: list[dict[str, Any]] = []
     out = sys.stdout
     if args.events:
         # Events stream out as they are read (a long recording has millions), then the rest of the document.
@@ -77,21 +78,34 @@ def _json(args: Any, summary: Summary, flt: Filter) -> None:
                 out.write(("\n  " if first else ",\n  ") + json.dumps(item.to_json()))
                 first = False
             else:
-                resources.append(item.to_json())
-        out.write("\n ],\n \"resources\": " + json.dumps(resources) + "\n}\n")
+                streamed.append(item.to_json())
+        out.write("\n ],\n \"resources\": " + json.dumps(streamed) + "\n}\n")
         return
-    doc["resources"] = [r.to_json() for r in scan(args.recording, summary, flt)
-                        if isinstance(r, ResourceStats)]
+    resources = known if known is not None else \
+        [r for r in scan(args.recording, summary, flt) if isinstance(r, ResourceStats)]
+    doc["resources"] = [r.to_json() for r in resources]
     print(json.dumps(doc, indent=1))
 
 
-def run_inspect_extra(args: Any, summary: Summary) -> None:
+def inspect(args: Any) -> None:
+    """`watchproxy inspect`: one pass over the file when nothing is filtered, two otherwise (a time filter
+    needs the summary's duration before it can decide about open exchanges)."""
+    flt = Filter.from_args(args)
+    if flt.active or getattr(args, "events", False):
+        run_inspect_extra(args, summarize(args.recording))
+        return
+    scanner = Scanner(flt)
+    summary = summarize(args.recording, observe=scanner.feed)
+    run_inspect_extra(args, summary, scanner.finish())
+
+
+def run_inspect_extra(args: Any, summary: Summary, resources: list[ResourceStats] | None = None) -> None:
     """Print everything `inspect` shows for these options, and write the timeline if asked."""
     flt = Filter.from_args(args)
     if flt.since is not None and flt.until is not None and flt.until < flt.since:
         raise ValueError("--until is before --since")
     try:
-        _print(args, summary, flt)
+        _print(args, summary, flt, resources)
         sys.stdout.flush()
     except BrokenPipeError:  # `inspect --events | head` is a normal way to look at a long recording
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -100,14 +114,15 @@ def run_inspect_extra(args: Any, summary: Summary) -> None:
         _timeline(args, summary, flt, sys.stderr if getattr(args, "json", False) else sys.stdout)
 
 
-def _print(args: Any, summary: Summary, flt: Filter) -> None:
+def _print(args: Any, summary: Summary, flt: Filter, known: list[ResourceStats] | None) -> None:
     if getattr(args, "json", False):
-        _json(args, summary, flt)
+        _json(args, summary, flt, known)
     else:
         lines = overview_lines(summary)
         if flt.active:
             lines.append(f"  showing: {flt.describe()}")
-        resources = [r for r in scan(args.recording, summary, flt) if isinstance(r, ResourceStats)]
+        resources = known if known is not None else \
+            [r for r in scan(args.recording, summary, flt) if isinstance(r, ResourceStats)]
         lines += render_resources(resources, flt)
         lines += render_watches(summary, flt)
         print("\n".join(lines))

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from proxy.recording.reader import RecordingReader
-from proxy.recording.records import End, Frame, Header, Request, Response
+from proxy.recording.records import End, Frame, Header, Record, Request, Response
 from proxy.wire.match import representation
 from proxy.wire.request import classify
 
@@ -101,37 +102,46 @@ class Summary:
         }
 
 
-def summarize(path: str | os.PathLike[str]) -> Summary:
+def _summarize_one(rec: Record, exchanges: dict[int, ExchangeSummary]) -> None:
+    if isinstance(rec, Frame):
+        ex = exchanges.get(rec.ex)
+        if ex is None:
+            return
+        ex.frames += 1
+        ex.bytes += len(rec.data)
+        ex.last_t = rec.t
+        if ex.kind == "watch" and ex.status == 200:
+            ex.events[event_type(rec.data)] += 1
+            m = _RV.search(rec.data)
+            if m:
+                rv = int(m.group(1))
+                ex.first_rv = rv if ex.first_rv is None else ex.first_rv
+                ex.last_rv = rv
+    elif isinstance(rec, Request):
+        exchanges[rec.ex] = ExchangeSummary(
+            rec.ex, rec.method, rec.path, rec.query, kind_of(rec.method, rec.path, rec.query),
+            classify(rec.method, rec.path, rec.query).gvr, representation(rec.header("Accept")),
+            rec.t, last_t=rec.t)
+    elif isinstance(rec, Response):
+        if rec.ex in exchanges:
+            exchanges[rec.ex].status = rec.status
+    elif isinstance(rec, End) and rec.ex in exchanges:
+        ex = exchanges[rec.ex]
+        ex.end, ex.end_error, ex.end_t = str(rec.how), rec.error, rec.t
+
+
+def summarize(path: str | os.PathLike[str],
+              observe: Callable[[Record, dict[int, ExchangeSummary]], object] | None = None) -> Summary:
+    """One pass; `observe(record, exchanges so far)` sees every record too, for more statistics at no
+    extra read."""
     exchanges: dict[int, ExchangeSummary] = {}
     last = 0.0
     with RecordingReader(path) as reader:
         for rec in reader.records():
             last = rec.t if rec.t > last else last
-            if isinstance(rec, Frame):
-                ex = exchanges.get(rec.ex)
-                if ex is None:
-                    continue
-                ex.frames += 1
-                ex.bytes += len(rec.data)
-                ex.last_t = rec.t
-                if ex.kind == "watch" and ex.status == 200:
-                    ex.events[event_type(rec.data)] += 1
-                    m = _RV.search(rec.data)
-                    if m:
-                        rv = int(m.group(1))
-                        ex.first_rv = rv if ex.first_rv is None else ex.first_rv
-                        ex.last_rv = rv
-            elif isinstance(rec, Request):
-                exchanges[rec.ex] = ExchangeSummary(
-                    rec.ex, rec.method, rec.path, rec.query, kind_of(rec.method, rec.path, rec.query),
-                    classify(rec.method, rec.path, rec.query).gvr, representation(rec.header("Accept")),
-                    rec.t, last_t=rec.t)
-            elif isinstance(rec, Response):
-                if rec.ex in exchanges:
-                    exchanges[rec.ex].status = rec.status
-            elif isinstance(rec, End) and rec.ex in exchanges:
-                ex = exchanges[rec.ex]
-                ex.end, ex.end_error, ex.end_t = str(rec.how), rec.error, rec.t
+            _summarize_one(rec, exchanges)
+            if observe is not None:
+                observe(rec, exchanges)
         return Summary(str(path), reader.size, reader.header, exchanges, reader.records_read, last,
                        reader.torn_tail_message())
 

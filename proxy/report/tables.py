@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from proxy.recording.reader import RecordingReader
-from proxy.recording.records import End, Frame, Request, Response
+from proxy.recording.records import End, Frame, Record, Request, Response
 from proxy.report.summary import ExchangeSummary, Summary, event_type, human_duration, render_text
 from proxy.wire.match import normalized_query
 from proxy.wire.params import query_pairs
@@ -269,25 +269,31 @@ class _ExState:
     body: list[bytes] | None = None  # pieces of a list response, kept until it ends
 
 
-def scan(path: str, s: Summary, flt: Filter, *, events: bool = False) -> Iterator[EventRow | ResourceStats]:
-    """Stream the recording once: yield an EventRow per matching watch event (when `events`), then one
-    ResourceStats per resource. List bodies are held only until their exchange ends, to count the objects
+class Scanner:
+    """Per-resource statistics (and event rows), one record at a time, so they can be gathered in the
+    same pass as the summary. List bodies are held only until their exchange ends, to count the objects
     they returned; watch events are looked at one by one."""
-    resources: dict[str, ResourceStats] = {}
-    live: dict[int, _ExState] = {}
 
-    def stats(res: str) -> ResourceStats:
-        st = resources.get(res)
+    def __init__(self, flt: Filter, exchanges: dict[int, ExchangeSummary] | None = None,
+                 duration: float | None = None) -> None:
+        self.flt = flt
+        self.exchanges = exchanges if exchanges is not None else {}
+        self.duration = duration
+        self.resources: dict[str, ResourceStats] = {}
+        self.live: dict[int, _ExState] = {}
+
+    def _stats(self, res: str) -> ResourceStats:
+        st = self.resources.get(res)
         if st is None:
-            st = resources[res] = ResourceStats(res)
+            st = self.resources[res] = ResourceStats(res)
         return st
 
-    def finish(st: _ExState) -> None:
+    def _finish(self, st: _ExState) -> None:
         if st.body is None:
             return
         doc = _json_doc(b"".join(st.body), st.encoding)
         st.body = None
-        rs = stats(st.info.resource)
+        rs = self._stats(st.info.resource)
         objs = _list_objects(doc)
         rs.listed += len(objs)
         for o in objs:
@@ -295,41 +301,57 @@ def scan(path: str, s: Summary, flt: Filter, *, events: bool = False) -> Iterato
         if isinstance(doc, dict) and isinstance(doc.get("metadata"), dict):
             rs.rv(doc["metadata"].get("resourceVersion"))
 
+    def feed(self, rec: Record, exchanges: dict[int, ExchangeSummary] | None = None) -> EventRow | None:
+        """Take one record; returns the event row of a matching watch event."""
+        flt = self.flt
+        if isinstance(rec, Request):
+            info = (exchanges if exchanges is not None else self.exchanges).get(rec.ex)
+            if info is not None and info.resource.strip() and flt.exchange_ok(info, self.duration):
+                self.live[rec.ex] = _ExState(info)
+                if info.kind in ("list", "watch"):
+                    self._stats(info.resource)  # a row even if nothing came back (a denied watch)
+            return None
+        st = self.live.get(rec.ex)
+        if st is None:
+            return None
+        if isinstance(rec, Response):
+            st.encoding = rec.header("Content-Encoding").strip().lower()
+            st.streaming = st.info.kind == "watch" and rec.status == 200
+            if st.info.kind == "list" and rec.status == 200 and flt.time_ok(rec.t):
+                st.body = []
+        elif isinstance(rec, Frame):
+            if st.body is not None:
+                st.body.append(rec.data)
+            elif st.streaming and flt.time_ok(rec.t):
+                row = _event_row(rec.t, rec.ex, rec.data, st.info.resource)
+                rs = self._stats(st.info.resource)
+                rs.events[row.type] += 1
+                rs.rv(row.rv)
+                if row.type not in ("BOOKMARK", "ERROR") and row.name:
+                    rs.objects.add(f"{row.namespace}/{row.name}")
+                return row
+        elif isinstance(rec, End):
+            self._finish(st)
+            del self.live[rec.ex]
+        return None
+
+    def finish(self) -> list[ResourceStats]:
+        for st in self.live.values():  # cut off by the end of the file: count what arrived
+            self._finish(st)
+        self.live.clear()
+        return sorted(self.resources.values(), key=lambda r: r.resource)
+
+
+def scan(path: str, s: Summary, flt: Filter, *, events: bool = False) -> Iterator[EventRow | ResourceStats]:
+    """A second pass over the recording: an EventRow per matching watch event (when `events`), then one
+    ResourceStats per resource."""
+    scanner = Scanner(flt, s.exchanges, s.duration)
     with RecordingReader(path) as reader:
         for rec in reader.records():
-            if isinstance(rec, Request):
-                info = s.exchanges.get(rec.ex)
-                if info is not None and info.resource.strip() and flt.exchange_ok(info, s.duration):
-                    live[rec.ex] = _ExState(info)
-                    if info.kind in ("list", "watch"):
-                        stats(info.resource)  # a row even if nothing came back (a denied watch)
-                continue
-            st = live.get(rec.ex)
-            if st is None:
-                continue
-            if isinstance(rec, Response):
-                st.encoding = rec.header("Content-Encoding").strip().lower()
-                st.streaming = st.info.kind == "watch" and rec.status == 200
-                if st.info.kind == "list" and rec.status == 200 and flt.time_ok(rec.t):
-                    st.body = []
-            elif isinstance(rec, Frame):
-                if st.body is not None:
-                    st.body.append(rec.data)
-                elif st.streaming and flt.time_ok(rec.t):
-                    row = _event_row(rec.t, rec.ex, rec.data, st.info.resource)
-                    rs = stats(st.info.resource)
-                    rs.events[row.type] += 1
-                    rs.rv(row.rv)
-                    if row.type not in ("BOOKMARK", "ERROR") and row.name:
-                        rs.objects.add(f"{row.namespace}/{row.name}")
-                    if events:
-                        yield row
-            elif isinstance(rec, End):
-                finish(st)
-                del live[rec.ex]
-        for st in live.values():  # cut off by the end of the file: count what arrived
-            finish(st)
-    yield from sorted(resources.values(), key=lambda r: r.resource)
+            row = scanner.feed(rec)
+            if events and row is not None:
+                yield row
+    yield from scanner.finish()
 
 
 def resource_stats(path: str, s: Summary, flt: Filter) -> list[ResourceStats]:
