@@ -80,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("replay", help="serve a recording with no cluster")
     rp.add_argument("recording")
-    rp.add_argument("--mode", choices=("emulate", "exact"), default="emulate")
+    rp.add_argument("--mode", choices=("emulate", "exact"), default="emulate",
+                    help="emulate (default): an apiserver watch cache rebuilt from the recording; "
+                         "exact: the recorded answers, in order")
     g = rp.add_mutually_exclusive_group()
     g.add_argument("--speed", type=_positive, default=1.0, metavar="FACTOR",
                    help="virtual time runs FACTOR times faster than real time (default 1)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 
 from proxy.clock import Clock
@@ -10,6 +11,8 @@ from proxy.engines.playback import play, send_status
 from proxy.engines.requestlog import LogEntry
 from proxy.engines.store import Exchange, Loaded
 from proxy.wire.match import MatchKey, differences, match_key, nearest
+
+log = logging.getLogger("watchproxy")
 
 
 class Misses:
@@ -68,6 +71,8 @@ class ExactPlayer:
         near = nearest(key, list(self._queues))
         described = [f"{c} ({'; '.join(differences(key, c)) or 'exhausted'})" for c in near]
         self.misses.add(str(key), why, described)
+        log.warning("no recorded answer for %s (%s)%s", key, why,
+                    f"; nearest: {described[0]}" if described else "")
         entry.answered_by = "miss"
         msg = f"watchproxy replay: {why} for {key}"
         if described:

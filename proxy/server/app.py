@@ -100,11 +100,15 @@ async def _proxy(request: web.Request) -> web.StreamResponse:
         entry.ended("proxy-stopped" if st.stopping else "client-closed")
         raise
     except Exception as exc:  # a bug must cost one request, never the proxy
-        log.exception("internal error serving %s %s", inc.method, inc.path)
+        log.error("internal error serving %s %s: %s: %s", inc.method, inc.path, type(exc).__name__, exc)
         entry.ended("error", f"{type(exc).__name__}: {exc}")
         if out.response is None:
             return status_response(500, f"watchproxy internal error: {type(exc).__name__}")
         await out.abort()
+    finally:
+        # One line per request, never its headers (they may carry credentials on their way upstream).
+        log.info("%s %s -> %s %s, %d events, %s", inc.method, inc.target, entry.status or "-", entry.end or "open",
+                 entry.events, entry.answered_by or "-")
     if out.response is None:
         return status_response(500, "watchproxy internal error: the engine sent no response")
     return out.response
