@@ -75,7 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--context", help="context to use from that kubeconfig")
     r.add_argument("--keep-secret-data", action="store_true", help="do not redact Secret values")
     r.add_argument("--allow-exec", action="store_true",
-                   help="forward exec/attach/portforward requests (not recorded)")
+                   help="forward exec/attach/portforward/proxy requests as plain HTTP (recorded like the "
+                        "rest; interactive SPDY/WebSocket upgrades are not tunnelled)")
     _add_server_options(r)
 
     rp = sub.add_parser("replay", help="serve a recording with no cluster")
