@@ -4,6 +4,7 @@ bookmark cadence, initial events, selectors, lists and the randomized timeout.""
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 from typing import Any
 
@@ -242,3 +243,16 @@ async def test_table_watch_sends_column_definitions_with_the_first_event_only(re
     assert all(e["object"]["columnDefinitions"] is None for e in evs[1:])
     assert evs[0]["object"]["rows"][0]["object"]["kind"] == "PartialObjectMetadata"
     assert evs[0]["object"]["rows"][0]["cells"][:3] == ["a", "0/1", "Pending"]
+
+
+async def test_get_serves_the_object_as_it_is_now(recording: Path) -> None:
+    h = Harness(recording)
+    await h.clock.advance(15)
+    out = await h.get("", path=f"{PODS}/a")
+    assert out.status == 200 and json.loads(out.body)["metadata"]["resourceVersion"] == "101"
+    assert json.loads(out.body)["kind"] == "Pod"
+    await h.clock.advance(20)  # deleted at 30
+    gone = await h.get("", path=f"{PODS}/a")
+    assert gone.status == 404
+    assert json.loads(gone.body)["message"] == 'pods "a" not found'
+    assert json.loads(gone.body)["details"] == {"name": "a", "group": "", "kind": "pods"}
