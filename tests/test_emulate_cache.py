@@ -256,3 +256,15 @@ async def test_get_serves_the_object_as_it_is_now(recording: Path) -> None:
     assert gone.status == 404
     assert json.loads(gone.body)["message"] == 'pods "a" not found'
     assert json.loads(gone.body)["details"] == {"name": "a", "group": "", "kind": "pods"}
+
+
+async def test_legacy_watch_paths_for_a_collection_and_for_one_object(recording: Path) -> None:
+    h = Harness(recording)
+    everything, t1 = h.start("resourceVersion=100&timeoutSeconds=40", path="/api/v1/watch/namespaces/default/pods")
+    one, t2 = h.start("resourceVersion=100&timeoutSeconds=40", path="/api/v1/watch/namespaces/default/pods/b")
+    await h.clock.advance(40)
+    await t1
+    await t2
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in everything.events()] == [
+        ("MODIFIED", "a"), ("ADDED", "b"), ("DELETED", "a")]
+    assert [(e["type"], e["object"]["metadata"]["name"]) for e in one.events()] == [("ADDED", "b")]

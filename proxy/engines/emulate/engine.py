@@ -173,7 +173,8 @@ class Emulator:
                 and (tl := self._timeline(info)) is not None and _accepts_json(req.header("Accept")):
             await self._get(req, info, tl, out, entry)
             return
-        tl = self._timeline(info) if info.verb in ("list", "watch") else None
+        tl = self._timeline(info) if info.verb in ("list", "watch") and (not info.name or
+                                                                         info.legacy_watch_path) else None
         if tl is None or info.subresource or req.method not in ("GET", "HEAD"):
             await self._other(req, out, entry)
             return
@@ -185,6 +186,9 @@ class Emulator:
             return
         try:
             opts = parse_list_options(req.query, watch_path=info.legacy_watch_path)
+            if info.name:  # the legacy /watch/.../NAME path watches one object, as a field selector does
+                fields = ",".join(filter(None, (opts.field_selector, f"metadata.name={info.name}")))
+                opts = dataclasses.replace(opts, field_selector=fields)
             match = matcher(opts.label_selector, opts.field_selector, info.resource)
         except InvalidParams as exc:
             await send_status(out, exc.code, str(exc), entry, details=exc.details)
