@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -81,3 +82,17 @@ def node_client(script: str, kubeconfig: str, home: str | None = None) -> Client
     if home:
         env["HOME"] = home
     return ClientProcess(["node", str(NODE_DIR / script)], env)
+
+
+STARTED: list[asyncio.subprocess.Process] = []  # killed after each test by tests/conftest.py
+
+
+async def start_proxy(*args: str) -> tuple[asyncio.subprocess.Process, str]:
+    """`python -m proxy ARGS --listen 127.0.0.1:0` as a subprocess; returns it and its URL once it listens."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "proxy", *args, "--listen", "127.0.0.1:0",
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    STARTED.append(proc)
+    assert proc.stdout is not None
+    line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+    assert "listening on" in line, line
+    return proc, line.split("listening on ", 1)[1].split(",", 1)[0]

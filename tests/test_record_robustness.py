@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import datetime as dt
 import errno
 import json
@@ -13,7 +12,6 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -27,6 +25,7 @@ from proxy.recording import writer as writer_mod
 from proxy.server.sessions import RecordSession, ReplaySession
 from tests.fake_apiserver import FakeApiserver, make_pod
 from tests.fake_apiserver.objects import make_secret
+from tests.procs import start_proxy
 
 PODS = "/api/v1/namespaces/default/pods"
 TOKEN = "tok-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
@@ -38,29 +37,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-_STARTED: list[asyncio.subprocess.Process] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_stray_recorders() -> Iterator[None]:
-    """A failing test must not leave its recorder running."""
-    yield
-    while _STARTED:
-        proc = _STARTED.pop()
-        if proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-
-
 async def start_recorder(*args: str) -> tuple[asyncio.subprocess.Process, str]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "proxy", "record", "--listen", "127.0.0.1:0", *args,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    _STARTED.append(proc)
-    assert proc.stdout is not None
-    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
-    assert "listening on" in line, line
-    return proc, line.split("listening on ", 1)[1].split(",", 1)[0]
+    return await start_proxy("record", *args)
 
 
 async def test_sigkill_during_a_busy_watch_loses_no_event_the_client_received(tmp_path: Path) -> None:

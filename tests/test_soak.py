@@ -7,36 +7,20 @@ WATCHPROXY_SOAK_SECONDS sets the recording phase (default 20 s in `make test`; `
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import signal
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from proxy.engines.store import load
 from proxy.recording import EndHow
 from tests.fake_apiserver import FakeApiserver, make_pod
+from tests.procs import start_proxy
 
 CLIENTS = int(os.environ.get("WATCHPROXY_SOAK_CLIENTS", "500"))
 SECONDS = float(os.environ.get("WATCHPROXY_SOAK_SECONDS", "20"))
 PODS = "/api/v1/namespaces/default/pods"
-
-
-_STARTED: list[asyncio.subprocess.Process] = []
-
-
-@pytest.fixture(autouse=True)
-def _no_stray_proxies() -> Iterator[None]:
-    yield
-    while _STARTED:
-        proc = _STARTED.pop()
-        if proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
 
 
 def rss_kib(pid: int) -> int:
@@ -44,16 +28,6 @@ def rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise AssertionError("no VmRSS")
-
-
-async def proxy(*args: str) -> tuple[asyncio.subprocess.Process, str]:
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "proxy", *args, "--listen", "127.0.0.1:0",
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    _STARTED.append(proc)
-    assert proc.stdout is not None
-    line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
-    assert "listening on" in line, line
-    return proc, line.split("listening on ", 1)[1].split(",", 1)[0]
 
 
 async def watch_all(url: str, n: int, counts: list[int], errors: list[str], ready: asyncio.Event) -> None:
@@ -82,7 +56,7 @@ async def test_soak_record_then_replay(tmp_path: Path) -> None:
     out = tmp_path / "soak.msgpack"
     async with FakeApiserver(min_request_timeout=SECONDS * 10 + 600, initial_resource_version=1) as api:
         kc = api.write_kubeconfig(tmp_path / "k")
-        proc, url = await proxy("record", "--out", str(out), "--kubeconfig", str(kc))
+        proc, url = await start_proxy("record", "--out", str(out), "--kubeconfig", str(kc))
         counts, errors, ready = [0] * CLIENTS, [], asyncio.Event()
         watchers = asyncio.ensure_future(watch_all(url, CLIENTS, counts, errors, ready))
         await asyncio.wait_for(ready.wait(), 120)
@@ -118,7 +92,7 @@ async def test_soak_record_then_replay(tmp_path: Path) -> None:
     recorded = sum(len(e.frames) for e in watches)
     assert recorded == CLIENTS * sent and lists > 0
 
-    rproc, rurl = await proxy("replay", str(out), "--mode", "exact", "--speed", "1000")
+    rproc, rurl = await start_proxy("replay", str(out), "--mode", "exact", "--speed", "1000")
     counts2, errors2, ready2 = [0] * CLIENTS, [], asyncio.Event()
     await asyncio.wait_for(watch_all(rurl, CLIENTS, counts2, errors2, ready2), 180)
     rproc.send_signal(signal.SIGINT)
