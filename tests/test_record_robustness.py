@@ -357,3 +357,20 @@ async def test_a_secret_list_in_many_chunks_is_still_redacted(tmp_path: Path) ->
         assert base64.b64encode(f"value-{i:03d}-".encode() + b"x" * 200)[:16] not in blob
     lst = next(e for e in load(out).exchanges.values() if e.info.verb == "list")
     assert len(lst.frames) == 1 and json.loads(lst.body)["items"][0]["data"]["key"] == "PHJlZGFjdGVkPg=="
+
+
+async def test_upstream_stall_reaches_the_client_and_the_proxy_stays_responsive(tmp_path: Path) -> None:
+    out = tmp_path / "stall.msgpack"
+    async with FakeApiserver(min_request_timeout=600) as api:
+        api.create(make_pod("web-0"))
+        kc = api.write_kubeconfig(tmp_path / "k")
+        async with RecordSession(out, kubeconfig=str(kc)) as s, aiohttp.ClientSession() as http, \
+                http.get(f"{s.url}{PODS}?watch=true") as resp:
+            assert b"web-0" in await resp.content.readline()
+            api.stall_watches()
+            api.create(make_pod("web-1"))  # the stalled stream never carries it
+            async with http.get(f"{s.url}{PODS}") as listed:  # meanwhile, other requests are served
+                assert listed.status == 200 and b"web-1" in await listed.read()
+            assert not resp.content.is_eof()
+    watch = next(e for e in load(out).exchanges.values() if e.info.verb == "watch")
+    assert len(watch.frames) == 1 and watch.how == EndHow.CLIENT_CLOSED
