@@ -814,3 +814,14 @@ def test_default_and_deployment_rows() -> None:
            "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2}}
     assert table.row("deployments", dep, NOW)["cells"] == [
         "web", "2/3", 3, 2, "10m", "nginx,side", "nginx:1.27,busybox", "app=web,tier=fe"]
+
+
+def test_splitter_follows_the_base_media_type_whatever_its_parameters() -> None:
+    from proxy.wire.framing import JsonLines, LengthPrefixed, Raw, splitter_for
+
+    assert isinstance(splitter_for("application/json;stream=watch", streaming=True), JsonLines)
+    assert isinstance(splitter_for("application/json; charset=utf-8", streaming=True), JsonLines)
+    assert isinstance(splitter_for("application/vnd.kubernetes.protobuf;stream=watch", streaming=True),
+                      LengthPrefixed)
+    assert isinstance(splitter_for("application/json", streaming=False), Raw)
+    assert isinstance(splitter_for("text/plain", streaming=True), Raw)

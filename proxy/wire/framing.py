@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Protocol
 
-PROTOBUF_WATCH = "application/vnd.kubernetes.protobuf;stream=watch"
 _MAX_FRAME = 64 * 1024 * 1024
 
 
@@ -121,9 +120,9 @@ def splitter_for(content_type: str, *, streaming: bool, encoded: bool = False) -
     """The splitter for a response body. Only uncompressed watch streams are split into events."""
     if not streaming or encoded:
         return Raw()
-    mt = media_type(content_type)
-    if mt == PROTOBUF_WATCH or mt.startswith("application/vnd.kubernetes.protobuf"):
+    base = media_type(content_type).split(";")[0]  # `application/json;stream=watch` is still JSON lines
+    if base == "application/vnd.kubernetes.protobuf":
         return LengthPrefixed()
-    if mt in ("application/json", "application/yaml") or mt.endswith("+json"):
+    if base in ("application/json", "application/yaml") or base.endswith("+json"):
         return JsonLines()
     return Raw()
