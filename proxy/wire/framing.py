@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+PROTOBUF_WATCH = "application/vnd.kubernetes.protobuf;stream=watch"
 _MAX_FRAME = 64 * 1024 * 1024
 
 
