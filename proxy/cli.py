@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="kubeconfig of the real cluster (default: $KUBECONFIG or ~/.kube/config)")
     r.add_argument("--context", help="context to use from that kubeconfig")
     r.add_argument("--keep-secret-data", action="store_true", help="do not redact Secret values")
+    r.add_argument("--keep-protobuf", action="store_true",
+                   help="pass protobuf Accept headers through as they are (by default a client that also "
+                        "accepts JSON is answered in JSON, which emulate mode can rebuild a watch cache from)")
     r.add_argument("--allow-exec", action="store_true",
                    help="forward exec/attach/portforward/proxy requests as plain HTTP (recorded like the "
                         "rest; interactive SPDY/WebSocket upgrades are not tunnelled)")
@@ -121,7 +124,8 @@ async def _record(a: argparse.Namespace) -> int:
 
     async with RecordSession(a.out, kubeconfig=a.kubeconfig, context=a.context, listen=a.listen,
                              write_kubeconfig=a.write_kubeconfig, keep_secret_data=a.keep_secret_data,
-                             allow_exec=a.allow_exec, accept_hosts=tuple(a.accept_host)) as s:
+                             allow_exec=a.allow_exec, accept_hosts=tuple(a.accept_host),
+                             keep_protobuf=a.keep_protobuf) as s:
         upstream = s.recorder.upstream.server if s.recorder else "?"
         print(f"watchproxy record: listening on {s.url}, forwarding to {upstream}, "
               f"recording to {a.out}" + (f"; kubeconfig: {a.write_kubeconfig}" if a.write_kubeconfig else ""),

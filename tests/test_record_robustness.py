@@ -374,3 +374,20 @@ async def test_upstream_stall_reaches_the_client_and_the_proxy_stays_responsive(
             assert not resp.content.is_eof()
     watch = next(e for e in load(out).exchanges.values() if e.info.verb == "watch")
     assert len(watch.frames) == 1 and watch.how == EndHow.CLIENT_CLOSED
+
+
+@pytest.mark.parametrize(("keep", "expected"), [(False, "application/json"),
+                                                (True, "application/vnd.kubernetes.protobuf, application/json")])
+async def test_protobuf_clients_that_accept_json_are_recorded_in_json(tmp_path: Path, keep: bool,
+                                                                      expected: str) -> None:
+    async with FakeApiserver() as api:
+        kc = api.write_kubeconfig(tmp_path / "k")
+        async with RecordSession(tmp_path / "pb.msgpack", kubeconfig=str(kc), keep_protobuf=keep) as s, \
+                aiohttp.ClientSession() as http, \
+                http.get(f"{s.url}{PODS}", headers={"Accept": "application/vnd.kubernetes.protobuf, application/json"}
+                         ) as resp:
+            assert resp.status == 200
+        sent = api.requests[-1].headers
+    assert dict((k.lower(), v) for k, v in (sent.items() if isinstance(sent, dict) else sent))["accept"] == expected
+    recorded = next(iter(load(tmp_path / "pb.msgpack").exchanges.values())).request
+    assert recorded.header("Accept") == "application/vnd.kubernetes.protobuf, application/json"  # as the client asked

@@ -825,3 +825,15 @@ def test_splitter_follows_the_base_media_type_whatever_its_parameters() -> None:
                       LengthPrefixed)
     assert isinstance(splitter_for("application/json", streaming=False), Raw)
     assert isinstance(splitter_for("text/plain", streaming=True), Raw)
+
+
+def test_prefer_json_drops_protobuf_only_when_json_is_acceptable() -> None:
+    from proxy.wire.match import prefer_json
+
+    assert prefer_json("application/vnd.kubernetes.protobuf, application/json") == "application/json"
+    assert prefer_json("application/vnd.kubernetes.protobuf,*/*") == "*/*"
+    assert prefer_json("application/vnd.kubernetes.protobuf;stream=watch") == \
+        "application/vnd.kubernetes.protobuf;stream=watch"
+    assert prefer_json("application/json;as=Table;v=v1;g=meta.k8s.io,application/json") == \
+        "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+    assert prefer_json("") == ""

@@ -24,6 +24,7 @@ from proxy.recording.records import End, EndHow, Frame, Request, Response
 from proxy.recording.writer import RecordingWriter
 from proxy.wire import redact
 from proxy.wire.framing import Whole, splitter_for
+from proxy.wire.match import prefer_json
 from proxy.wire.status import status_bytes
 
 _UPGRADE_SUBRESOURCES = ("exec", "attach", "portforward", "proxy")
@@ -44,11 +45,13 @@ class RecorderStats:
 
 class Recorder:
     def __init__(self, upstream: Upstream, writer: RecordingWriter, *, keep_secret_data: bool = False,
-                 allow_exec: bool = False, now: Callable[[], float] | None = None) -> None:
+                 allow_exec: bool = False, keep_protobuf: bool = False,
+                 now: Callable[[], float] | None = None) -> None:
         self.upstream = upstream
         self.writer = writer
         self.keep_secret_data = keep_secret_data
         self.allow_exec = allow_exec
+        self.keep_protobuf = keep_protobuf
         self.stats = RecorderStats()
         self._ids = itertools.count(1)
         start = time.monotonic()
@@ -107,6 +110,8 @@ class Recorder:
         headers = req.headers
         if secret:  # a compressed body could not be redacted: ask for it plain
             headers = tuple((k, v) for k, v in headers if k.lower() != "accept-encoding")
+        if not self.keep_protobuf:  # JSON, when the client takes it too, so emulate mode can read the recording
+            headers = tuple((k, prefer_json(v) if k.lower() == "accept" else v) for k, v in headers)
         try:
             resp = await self.upstream.request(req.method, req.path, req.query, headers, req.body)
         except UpstreamError as exc:

@@ -137,9 +137,10 @@ class RecordSession(_Session):
     def __init__(self, out: str | os.PathLike[str], *, kubeconfig: str | None = None,
                  context: str | None = None, listen: str = "127.0.0.1:0",
                  write_kubeconfig: str | os.PathLike[str] | None = None, keep_secret_data: bool = False,
-                 allow_exec: bool = False, accept_hosts: tuple[str, ...] = ()) -> None:
+                 allow_exec: bool = False, accept_hosts: tuple[str, ...] = (), keep_protobuf: bool = False) -> None:
         super().__init__(listen, write_kubeconfig, accept_hosts)
         self.out = str(out)
+        self._keep_protobuf = keep_protobuf
         self._kubeconfig = kubeconfig
         self._context = context
         self._keep = keep_secret_data
@@ -158,7 +159,7 @@ class RecordSession(_Session):
         self.writer = RecordingWriter(self.out, header)
         self._stack.callback(self.writer.close)
         self.recorder = Recorder(upstream, self.writer, keep_secret_data=self._keep,
-                                 allow_exec=self._allow_exec)
+                                 allow_exec=self._allow_exec, keep_protobuf=self._keep_protobuf)
         state = ProxyState(engine=self.recorder, log=RequestLog(lambda: 0.0), mode="record",
                            allowed_hosts=accepted_hosts(self._host, self._accept),
                            control=control.router(), status_extra=self._status)

@@ -32,6 +32,20 @@ def representation(accept: str) -> str:
     return first
 
 
+def prefer_json(accept: str) -> str:
+    """The Accept header without protobuf when the client accepts JSON as well, else unchanged.
+
+    client-go asks for `application/vnd.kubernetes.protobuf, application/json` by default; a recording of
+    JSON can be rebuilt into a watch cache and read by anyone, one of protobuf cannot (without schemas).
+    """
+    ranges = [r.strip() for r in accept.split(",") if r.strip()]
+    rest = [r for r in ranges if not r.lower().startswith("application/vnd.kubernetes.protobuf")]
+    if len(rest) == len(ranges) or not any(
+            r.split(";")[0].strip().lower() in ("application/json", "*/*", "application/*") for r in rest):
+        return accept
+    return ", ".join(rest)
+
+
 def normalized_query(query: str) -> str:
     pairs = []
     for k, v in query_pairs(query):
