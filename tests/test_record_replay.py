@@ -114,6 +114,7 @@ async def test_kubectl_get_pods_watch_transcript_is_the_same_in_replay(cluster: 
     assert recorded[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
     assert any(line.startswith(D5) for line in recorded)
     assert await replay_lines(rec, start, "exact", until=None) == recorded
+    assert await replay_lines(rec, start, "emulate", until=None) == recorded  # Tables only: served as recorded
 
 
 async def test_replayed_bodies_equal_recorded_ones_byte_for_byte(cluster: Cluster) -> None:

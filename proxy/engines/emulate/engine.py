@@ -65,6 +65,10 @@ class Emulator:
         self.watch_list_defaults = _at_least(loaded.header.upstream_version, (1, 34))
         self.draw = TimeoutDraw(seed, self.min_request_timeout)
         self.timelines = build(loaded)
+        # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
+        # protobuf): their recorded answers are served as they are, never an empty stand-in.
+        self._recorded_only = {e.info.collection_path for e in loaded.exchanges.values()
+                               if e.info.is_resource and e.info.verb in ("list", "watch")} - set(self.timelines)
         self.cache = WatchCache(self.timelines, rv_marks(loaded), history)
         self.watches = WatchServer(self.cache, clock)
         self.open: set[OpenWatch] = set()
@@ -120,7 +124,8 @@ class Emulator:
         if not info.is_resource:
             return None
         tl = self.timelines.get(info.collection_path)
-        if tl is None and (known := discovery.well_known(info.collection_path)) is not None:
+        if tl is None and info.collection_path not in self._recorded_only \
+                and (known := discovery.well_known(info.collection_path)) is not None:
             tl = self.cache.add(info.collection_path, ResourceTimeline(
                 known.group, known.version, known.plural, known.kind, known.namespaced))
         return tl
