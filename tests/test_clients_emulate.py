@@ -101,6 +101,7 @@ def test_python_watch_resumes_from_last_rv_after_the_timeout_close(watchproxy: S
     last_seen = [ln for ln in client.lines if " : " in ln][-1]
     assert w2.resource_version in ("103", "104") and last_seen.startswith(("MODIFIED", "DELETED"))
     assert w2.at == w1.ended_at  # reconnected at once, no backoff: the Python client's behaviour
+    assert replay.reconnect_gaps()[0] == 0.0
 
 
 def test_seed_script_prints_done_at_the_drawn_deadline(watchproxy: Start, recording: Path,

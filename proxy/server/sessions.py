@@ -174,7 +174,8 @@ class RecordSession(_Session):
         assert self.recorder is not None
         s = self.recorder.stats
         return {"recording": self.out, "exchanges": s.exchanges, "watches": s.watches, "events": s.events,
-                "bytes": s.bytes, "open_exchanges": s.open, "errors": s.errors}
+                "bytes": s.bytes, "open_exchanges": s.open, "errors": s.errors,
+                "headers_not_recorded": sorted(s.redacted_headers)}
 
     def progress(self) -> str:
         """One status line for a terminal: what is happening right now."""
