@@ -391,3 +391,21 @@ async def test_protobuf_clients_that_accept_json_are_recorded_in_json(tmp_path: 
     assert dict((k.lower(), v) for k, v in (sent.items() if isinstance(sent, dict) else sent))["accept"] == expected
     recorded = next(iter(load(tmp_path / "pb.msgpack").exchanges.values())).request
     assert recorded.header("Accept") == "application/vnd.kubernetes.protobuf, application/json"  # as the client asked
+
+
+async def test_context_chooses_the_cluster(tmp_path: Path) -> None:
+    async with FakeApiserver() as api:
+        cfg = api.kubeconfig(context="good")
+        dead = {"name": "dead", "cluster": {"server": f"http://127.0.0.1:{free_port()}"}}
+        cfg["clusters"].append(dead)
+        cfg["contexts"].append({"name": "dead", "context": {"cluster": "dead", "user": cfg["users"][0]["name"]}})
+        cfg["current-context"] = "dead"
+        kc = tmp_path / "two.kubeconfig"
+        kc.write_text(yaml.safe_dump(cfg))
+        proc, url = await start_recorder("--out", str(tmp_path / "ctx.msgpack"), "--kubeconfig", str(kc),
+                                         "--context", "good")
+        async with aiohttp.ClientSession() as http, http.get(f"{url}{PODS}") as resp:
+            assert resp.status == 200
+        proc.send_signal(signal.SIGINT)
+        await asyncio.wait_for(proc.communicate(), 30)
+    assert load(tmp_path / "ctx.msgpack").header.upstream == api.url
