@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import datetime as dt
 import errno
 import json
@@ -409,3 +410,52 @@ async def test_context_chooses_the_cluster(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         await asyncio.wait_for(proc.communicate(), 30)
     assert load(tmp_path / "ctx.msgpack").header.upstream == api.url
+
+
+class ForwardProxy:
+    """A minimal HTTP forward proxy (absolute-form requests, one per connection) that logs what it saw."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.server: asyncio.Server | None = None
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """One request per connection: forwarded with `Connection: close`, the answer piped back, then closed."""
+        head = await reader.readuntil(b"\r\n\r\n")
+        line, _, rest = head.partition(b"\r\n")
+        method, target, version = line.decode().split(" ")
+        self.seen.append(f"{method} {target}")
+        hostport, _, path = target.removeprefix("http://").partition("/")
+        host, port = hostport.rsplit(":", 1)
+        up_reader, up_writer = await asyncio.open_connection(host, int(port))
+        kept = [h for h in rest.split(b"\r\n") if h and not h.lower().startswith((b"connection:", b"proxy-"))]
+        up_writer.write(f"{method} /{path} {version}\r\n".encode() + b"\r\n".join([*kept, b"Connection: close"])
+                        + b"\r\n\r\n")
+        await up_writer.drain()
+        with contextlib.suppress(ConnectionError):
+            while data := await up_reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        up_writer.close()
+        writer.close()
+
+    async def __aenter__(self) -> str:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+
+async def test_proxy_url_from_the_kubeconfig_is_used(tmp_path: Path) -> None:
+    fwd = ForwardProxy()
+    async with FakeApiserver() as api, fwd as proxy_url:
+        cfg = api.kubeconfig()
+        cfg["clusters"][0]["cluster"]["proxy-url"] = proxy_url
+        kc = tmp_path / "proxied.kubeconfig"
+        kc.write_text(yaml.safe_dump(cfg))
+        async with RecordSession(tmp_path / "p.msgpack", kubeconfig=str(kc)) as s, aiohttp.ClientSession() as http, \
+                http.get(f"{s.url}{PODS}") as resp:
+            assert resp.status == 200
+    assert f"GET {api.url}{PODS}" in fwd.seen
