@@ -214,3 +214,16 @@ async def test_two_faults_of_one_kind_take_turns(watchproxy: Start, recording: P
             async with http.get(f"{r.url}/api/v1/namespaces/default/pods") as resp:
                 codes.append(resp.status)
     assert codes == [503, 429, 200]
+
+
+async def test_nth_counts_every_matching_request(watchproxy: Start, recording: Path) -> None:
+    r = watchproxy(recording, seed=3)
+    r.fault("http-status", verb="list", status=503, nth=1)
+    r.fault("http-status", verb="list", status=429, nth=2)
+    r.fault("http-status", verb="list", status=500, nth=4)
+    async with aiohttp.ClientSession() as http:
+        codes = []
+        for _ in range(5):
+            async with http.get(f"{r.url}/api/v1/namespaces/default/pods") as resp:
+                codes.append(resp.status)
+    assert codes == [503, 429, 200, 500, 200]

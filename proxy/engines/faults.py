@@ -295,10 +295,10 @@ class FaultInjector:
         for f in list(self.faults.values()):
             if f.exhausted or not f.matches(req.method, req.path, entry.verb, entry.resource):
                 continue
-            if any(c.action == f.action for c in chosen):
-                continue
-            f.seen += 1
+            f.seen += 1  # `nth` counts every matching request, whichever fault answers it
             if f.nth is not None and f.seen != f.nth:
+                continue
+            if any(c.action == f.action for c in chosen):
                 continue
             f.fired.append({"request": entry.id, "at": self.clock.now()})
             entry.note(f"fault {f.id} {f.action} armed for this request")
