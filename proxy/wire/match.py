@@ -32,6 +32,16 @@ def representation(accept: str) -> str:
     return first
 
 
+def accepts_json(accept: str) -> bool:
+    """Does this Accept header take plain JSON (an absent header does)?"""
+    a = accept.replace(" ", "").lower()
+    return not a or any(p.split(";")[0] in ("application/json", "*/*", "application/*") for p in a.split(","))
+
+
+def wants_table(accept: str) -> bool:
+    return representation(accept) == "table"
+
+
 def prefer_json(accept: str) -> str:
     """The Accept header without protobuf when the client accepts JSON as well, else unchanged.
 
@@ -40,8 +50,7 @@ def prefer_json(accept: str) -> str:
     """
     ranges = [r.strip() for r in accept.split(",") if r.strip()]
     rest = [r for r in ranges if not r.lower().startswith("application/vnd.kubernetes.protobuf")]
-    if len(rest) == len(ranges) or not any(
-            r.split(";")[0].strip().lower() in ("application/json", "*/*", "application/*") for r in rest):
+    if len(rest) == len(ranges) or not rest or not accepts_json(",".join(rest)):
         return accept
     return ", ".join(rest)
 

@@ -19,7 +19,7 @@ from proxy.engines.exact import ExactPlayer, Misses
 from proxy.engines.playback import play, send_status
 from proxy.engines.requestlog import LogEntry
 from proxy.engines.store import Loaded
-from proxy.wire.match import match_key
+from proxy.wire.match import accepts_json, match_key, wants_table
 from proxy.wire.params import InvalidParams, ListOptions, parse_list_options
 from proxy.wire.request import RequestInfo
 from proxy.wire.selectors import matcher
@@ -39,16 +39,6 @@ def _at_least(git_version: str, want: tuple[int, int]) -> bool:
         return (int(major), int("".join(ch for ch in minor if ch.isdigit()))) >= want
     except ValueError:
         return True
-
-
-def _accepts_json(accept: str) -> bool:
-    a = accept.replace(" ", "").lower()
-    return not a or any(p.split(";")[0] in ("application/json", "*/*", "application/*")
-                        for p in a.split(","))
-
-
-def _wants_table(accept: str) -> bool:
-    return "as=table" in accept.replace(" ", "").lower()
 
 
 class Emulator:
@@ -164,7 +154,7 @@ class Emulator:
             return
         entry.status = 200
         body = ch.raw
-        if _wants_table(req.header("Accept")):
+        if wants_table(req.header("Accept")):
             body = self._list_body(tl, [ch], ch.rv, "", 0, True, self.clock.now())
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
         await out.start(200, "OK", headers, content_length=len(body))
@@ -175,7 +165,7 @@ class Emulator:
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         info = req.info
         if info.verb == "get" and not info.subresource and req.method == "GET" \
-                and (tl := self._timeline(info)) is not None and _accepts_json(req.header("Accept")):
+                and (tl := self._timeline(info)) is not None and accepts_json(req.header("Accept")):
             await self._get(req, info, tl, out, entry)
             return
         tl = self._timeline(info) if info.verb in ("list", "watch") and (not info.name or
@@ -184,7 +174,7 @@ class Emulator:
             await self._other(req, out, entry)
             return
         accept = req.header("Accept")
-        if not _accepts_json(accept) and not _wants_table(accept):
+        if not accepts_json(accept) and not wants_table(accept):
             await send_status(out, 406, f"only the following media types are accepted: application/json, "
                               f"application/json;as=Table;v=v1;g=meta.k8s.io (asked for {accept!r})", entry)
             entry.ended("refused", "not acceptable")
@@ -254,7 +244,7 @@ class Emulator:
             remaining = len(items) - opts.limit
             items = items[: opts.limit]
             cont = events.continue_token(rv, "/".join(items[-1].key))
-        body = self._list_body(tl, items, rv, cont, remaining, _wants_table(req.header("Accept")), now)
+        body = self._list_body(tl, items, rv, cont, remaining, wants_table(req.header("Accept")), now)
         entry.status = 200
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
         await out.start(200, "OK", headers, content_length=len(body))
@@ -285,7 +275,7 @@ class Emulator:
         deadline = now + (opts.timeout_seconds or self.draw.timeout(identity))
         entry.deadline = deadline
         spec = WatchSpec(path, tl, opts, info.namespace, match,
-                         bool(opts.label_selector or opts.field_selector), _wants_table(req.header("Accept")),
+                         bool(opts.label_selector or opts.field_selector), wants_table(req.header("Accept")),
                          deadline, self.wall)
         initial: list[Change] = []
         start_index: int | None = None
