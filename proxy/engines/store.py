@@ -20,15 +20,13 @@ class Exchange:
     response: Response | None = None
     frames: list[Frame] = field(default_factory=list)
     end: End | None = None
+    info: RequestInfo = field(init=False)  # what the request asks for, read once
+    key: MatchKey = field(init=False)  # how exact replay matches it
 
-    @property
-    def info(self) -> RequestInfo:
-        return classify(self.request.method, self.request.path, self.request.query)
-
-    @property
-    def key(self) -> MatchKey:
+    def __post_init__(self) -> None:
         r = self.request
-        return match_key(r.method, r.path, r.query, r.header("Accept"))
+        self.info = classify(r.method, r.path, r.query)
+        self.key = match_key(r.method, r.path, r.query, r.header("Accept"))
 
     @property
     def how(self) -> EndHow:
