@@ -167,9 +167,7 @@ class Replay:
             engine = self._session.engine
             if not isinstance(engine, Emulator):
                 raise TypeError("objects() needs emulate mode")
-            tl = engine.timelines.get(collection_path)
-            state = engine.cache.state(collection_path, self.clock.now()) if tl else {}
-            return {f"{ns}/{name}": str(ch.rv) for (ns, name), ch in state.items()}
+            return engine.objects(collection_path)
         return self._call(snapshot())
 
     def reconnect_gaps(self, path: str | None = None) -> list[float]:

@@ -89,6 +89,13 @@ class Emulator:
     def current_rv(self) -> int:
         return self.cache.current_rv(self.clock.now())
 
+    def objects(self, collection_path: str) -> dict[str, str]:
+        """The collection's live objects now, "namespace/name" -> resourceVersion."""
+        if collection_path not in self.timelines:
+            return {}
+        state = self.cache.state(collection_path, self.clock.now())
+        return {f"{ns}/{name}": str(ch.rv) for (ns, name), ch in state.items()}
+
     def delivered_rv(self, request_id: int) -> int | None:
         """The last resourceVersion an open watch has sent its client (for faults that cut it)."""
         return next((w.last_rv or None for w in self.open if w.entry.id == request_id), None)
