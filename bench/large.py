@@ -43,10 +43,10 @@ def inspect(path: Path) -> tuple[float, int, int | None]:
     return secs, int(doc["maxrss"]), doc["code"]
 
 
-def ready(path: Path, mode: str) -> tuple[float | None, int, str]:
+def ready(path: Path, mode: str, cache: Path) -> tuple[float | None, int, str]:
     """(seconds from process start to "listening on", or None; RSS then; why it stopped, if it did)."""
     px = procs.Server(procs.proxy_argv("replay", str(path), "--mode", mode, "--listen", "127.0.0.1:0"),
-                      wait=False)
+                      wait=False, env={"WATCHPROXY_CACHE_DIR": str(cache)})
     why = ""
     try:
         while not px.wait_ready(0.1):
@@ -75,18 +75,21 @@ def run(tmp: Path) -> list[Row]:
                     note=f"generated in {gen:.1f} s" + ("" if code == 0 else f"; inspect exited {code}")))
     rows.append(Row(f"large recording ({EVENTS / 1e6:g} M events): inspect peak RSS", table.mb(rss),
                     target="≤ 150 MB", met=rss <= 150e6 and code == 0))
+    # The first replay of a file reads all of it and saves its index in the cache; later ones read the index.
+    cache = tmp / "cache"
     for mode in ("exact", "emulate"):
-        secs, rss, why = ready(rec.path, mode)
-        rows.append(Row(f"large recording ({EVENTS / 1e6:g} M events): replay {mode} ready to serve",
-                        table.secs(secs) if secs is not None else f"> {READY_TIMEOUT:.0f} s",
-                        target="≤ 2 s", met=secs is not None and secs <= 2,
-                        note=(f"RSS when ready {table.mb(rss)}" if secs is not None else why)))
+        for when in ("first replay", "replayed again"):
+            secs, rss, why = ready(rec.path, mode, cache)
+            rows.append(Row(f"large recording ({EVENTS / 1e6:g} M events): replay {mode} ready to serve, {when}",
+                            table.secs(secs) if secs is not None else f"> {READY_TIMEOUT:.0f} s",
+                            target="≤ 2 s", met=secs is not None and secs <= 2,
+                            note=(f"RSS when ready {table.mb(rss)}" if secs is not None else why)))
     rows.append(Row(f"recording size vs raw JSON ({EVENTS / 1e6:g} M generated 1 KB events)",
                     f"{rec.size:,} B", f"raw JSON {rec.raw_bytes:,} B", table.ratio(rec.size, rec.raw_bytes),
                     "≤ 1.1×", rec.size <= 1.1 * rec.raw_bytes))
     rec.path.unlink()
     small = recordings.large(tmp / "small.msgpack", SMALL_EVENTS)
-    secs, rss, why = ready(small.path, "emulate")
+    secs, rss, why = ready(small.path, "emulate", cache)
     rows.append(Row(f"recording of {SMALL_EVENTS / 1e3:g} k events: replay emulate ready to serve (scaling)",
                     table.secs(secs) if secs is not None else f"> {READY_TIMEOUT:.0f} s", target="—",
                     note=f"RSS when ready {table.mb(rss)}" if secs is not None else why))

@@ -12,6 +12,14 @@ import pytest
 from tests.procs import STARTED
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Recording indexes saved by tests (and the proxies they start) stay out of the user's cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("WATCHPROXY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _no_stray_proxies() -> Iterator[None]:
     """A failing test must not leave a proxy it started running."""

@@ -5,13 +5,17 @@ Shared by exact replay and by emulate mode for everything that is not a list or 
 
 from __future__ import annotations
 
+import logging
+
 from proxy.clock import Clock
 from proxy.engines.base import ClientGone, Responder
 from proxy.engines.requestlog import LogEntry
 from proxy.engines.store import Exchange
+from proxy.recording.errors import RecordingError
 from proxy.recording.records import EndHow
 from proxy.wire.status import status_bytes
 
+log = logging.getLogger("watchproxy")
 _JSON = (("Content-Type", "application/json"),)
 # Frames already due go out together, up to about this many bytes per write: large writes for throughput,
 # bounded memory (a burst of millions of due frames is not joined into one huge buffer), whole frames only.
@@ -42,23 +46,24 @@ async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> N
     resp = ex.response
     await clock.sleep_until(t0 + resp.t - base)
     frames = ex.frames
+    times = frames.times
     how = ex.how
     recorded_length = resp.header("Content-Length")
-    length = sum(len(f.data) for f in frames) if recorded_length and how == EndHow.COMPLETE else None
+    length = frames.size(0, len(frames)) if recorded_length and how == EndHow.COMPLETE else None
     entry.status = resp.status
     await out.start(resp.status, resp.reason, resp.headers, content_length=length)
     watch = ex.is_watch_stream
     i, n = 0, len(frames)
     try:
         while i < n:
-            await clock.sleep_until(t0 + frames[i].t - base)
+            await clock.sleep_until(t0 + times[i] - base)
             now = clock.now()
             j = i + 1
-            size = len(frames[i].data)
-            while j < n and size < MAX_WRITE and t0 + frames[j].t - base <= now:  # what is due, batched
-                size += len(frames[j].data)
+            size = frames.size(i)
+            while j < n and size < MAX_WRITE and t0 + times[j] - base <= now:  # what is due, batched
+                size += frames.size(j)
                 j += 1
-            await out.send(b"".join(f.data for f in frames[i:j]) if j - i > 1 else frames[i].data)
+            await out.send(frames.joined(i, j))
             if watch:
                 entry.events += j - i
             i = j
@@ -66,6 +71,11 @@ async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> N
             await clock.sleep_until(t0 + ex.end.t - base)
     except ClientGone:
         entry.ended("client-closed")
+        return
+    except RecordingError as exc:  # the file changed under a running replay: cut the stream, say why
+        log.error("%s", exc)
+        await out.abort()
+        entry.ended("reset", str(exc))
         return
     if how in (EndHow.COMPLETE, EndHow.SERVER_CLOSED):
         await out.finish()

@@ -7,8 +7,9 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from proxy.recording.reader import RecordingReader
-from proxy.recording.records import End, EndHow, Frame, Header, Request, Response
+from proxy.recording import cache
+from proxy.recording.index import Frames, RecordingIndex, Source, open_indexed
+from proxy.recording.records import End, EndHow, Header, Request, Response
 from proxy.wire.match import MatchKey, match_key
 from proxy.wire.request import RequestInfo, classify
 
@@ -18,7 +19,7 @@ class Exchange:
     id: int
     request: Request
     response: Response | None = None
-    frames: list[Frame] = field(default_factory=list)
+    frames: Frames = field(default_factory=lambda: Frames(0, None))
     end: End | None = None
     info: RequestInfo = field(init=False)  # what the request asks for, read once
     key: MatchKey = field(init=False)  # how exact replay matches it
@@ -35,7 +36,7 @@ class Exchange:
 
     @property
     def body(self) -> bytes:
-        return b"".join(f.data for f in self.frames)
+        return self.frames.joined(0, len(self.frames)) if len(self.frames) else b""
 
     @property
     def is_watch_stream(self) -> bool:
@@ -49,43 +50,32 @@ class Loaded:
     exchanges: dict[int, Exchange]
     torn_tail: str | None
     duration: float
+    source: Source | None = None  # where frames are read from while they are played
 
     @property
     def first_request_t(self) -> float:
         """When the first client asked: where a replay's virtual time starts."""
         return min((e.request.t for e in self.exchanges.values()), default=0.0)
 
+    def close(self) -> None:
+        if self.source is not None:
+            self.source.close()
 
-def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None) -> Loaded:
-    """Read a whole recording into exchanges (in order of their requests)."""
-    exchanges: dict[int, Exchange] = {}
-    last_t = 0.0
+
+def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None,
+         min_cache_bytes: int = cache.MIN_BYTES) -> Loaded:
+    """Open a recording for replay: exchanges in memory, frame bytes read from the file when played."""
     # Millions of long-lived records: the cycle collector would rescan them again and again for nothing
     # (a quarter of the load time at 2M events).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read(path, progress, exchanges, last_t)
+        return _loaded(open_indexed(str(path), progress, min_cache_bytes))
     finally:
         if collecting:
             gc.enable()
 
 
-def _read(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None,
-          exchanges: dict[int, Exchange], last_t: float) -> Loaded:
-    with RecordingReader(path, progress) as reader:
-        for rec in reader.records():
-            last_t = max(last_t, rec.t)
-            if isinstance(rec, Request):
-                exchanges[rec.ex] = Exchange(rec.ex, rec)
-                continue
-            ex = exchanges.get(rec.ex)
-            if ex is None:
-                continue  # a record of an exchange whose request was lost: nothing can replay it
-            if isinstance(rec, Frame):
-                ex.frames.append(rec)
-            elif isinstance(rec, Response):
-                ex.response = rec
-            elif isinstance(rec, End):
-                ex.end = rec
-        return Loaded(str(path), reader.header, exchanges, reader.torn_tail_message(), last_t)
+def _loaded(idx: RecordingIndex) -> Loaded:
+    exchanges = {ex_id: Exchange(ex_id, e.request, e.response, e.frames, e.end) for ex_id, e in idx.exchanges.items()}
+    return Loaded(idx.path, idx.header, exchanges, idx.torn_tail, idx.duration, idx.source)

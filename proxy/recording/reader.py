@@ -133,17 +133,32 @@ class RecordingReader:
         """Yield every whole record after the header, in file order."""
         upgrade = compat.upgrader(self.header.version)
         while True:
-            index = self.records_read + 1
             start = self.offset
-            obj = self._next_object(index)
+            obj = self._next_object(self.records_read + 1)
             if obj is None:
                 return
-            try:
-                rec = record_from_wire(upgrade(obj))
-            except ValueError as exc:
-                raise RecordingError(str(exc), path=self.path, offset=start, index=index) from None
-            self.records_read += 1
-            yield rec
+            yield self._decode(upgrade(obj), start)
+
+    def located(self) -> Iterator[tuple[Record, int, bool]]:
+        """Like `records`, with where each record ends in the file and whether it is a frame whose bytes
+        are its last field (as watchproxy writes them), so they lie just before that end."""
+        upgrade = compat.upgrader(self.header.version)
+        while True:
+            start = self.offset
+            obj = self._next_object(self.records_read + 1)
+            if obj is None:
+                return
+            obj = upgrade(obj)
+            rec = self._decode(obj, start)
+            yield rec, self.offset, isinstance(obj, dict) and next(reversed(obj)) == "data"
+
+    def _decode(self, obj: object, start: int) -> Record:
+        try:
+            rec = record_from_wire(obj)
+        except ValueError as exc:
+            raise RecordingError(str(exc), path=self.path, offset=start, index=self.records_read + 1) from None
+        self.records_read += 1
+        return rec
 
     def torn_tail_message(self) -> str | None:
         if self.torn_tail is None:

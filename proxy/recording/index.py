@@ -1,0 +1,239 @@
+"""A recording opened for replay: every exchange's request, response head and ending in memory, and for each
+frame its time and where its bytes lie in the file, read when the frame is played.
+
+Holding every event's bytes would cost the file's size in memory (gigabytes for a long session) and building
+a record object per event most of the load time. The columns kept here cost 20 bytes a frame, and the index
+is saved in the cache (see `proxy.recording.cache`), so opening the same recording again reads no events.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import weakref
+from array import array
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, overload
+
+from proxy.recording import cache
+from proxy.recording.errors import RecordingError
+from proxy.recording.reader import RecordingReader
+from proxy.recording.records import End, Frame, Header, Request, Response, header_from_wire, record_from_wire
+
+_BLOCK = 1024 * 1024  # frames close together in the file are read with one system call, up to this span
+_CACHE_KIND = "index"
+
+
+class Source:
+    """The recording's bytes, read at offsets with pread: no shared file position, and a file replaced or
+    truncated while it is served gives a clear error instead of the crash a memory map would give."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        try:
+            self._fd = os.open(path, os.O_RDONLY)
+        except OSError as exc:
+            raise RecordingError(exc.strerror or str(exc), path=path) from None
+        self._finalizer = weakref.finalize(self, os.close, self._fd)
+
+    def read(self, offset: int, n: int) -> bytes:
+        if not self._finalizer.alive:  # never pread a closed descriptor: its number may be another file's now
+            raise RecordingError("the recording was closed", path=self.path)
+        try:
+            data = os.pread(self._fd, n, offset)
+        except OSError as exc:
+            raise RecordingError(f"cannot read: {exc.strerror or exc}", path=self.path, offset=offset) from None
+        if len(data) != n:
+            raise RecordingError("the file changed after it was loaded (it is shorter now)", path=self.path,
+                                 offset=offset)
+        return data
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+class Frames(Sequence[Frame]):
+    """One exchange's frames, in order: times in memory, bytes in the file (or in memory, for the rare
+    frame a foreign writer stored with its bytes before other fields)."""
+
+    __slots__ = ("ex", "inline", "lengths", "offsets", "source", "times")
+
+    def __init__(self, ex: int, source: Source | None, times: array[float] | None = None,
+                 offsets: array[int] | None = None, lengths: array[int] | None = None,
+                 inline: dict[int, bytes] | None = None) -> None:
+        self.ex = ex
+        self.source = source
+        self.times = times if times is not None else array("d")
+        self.offsets = offsets if offsets is not None else array("q")  # -1: the bytes are in `inline`
+        self.lengths = lengths if lengths is not None else array("I")
+        self.inline = inline if inline is not None else {}
+
+    def append(self, t: float, offset: int, data: bytes) -> None:
+        if offset < 0 or self.source is None:
+            self.inline[len(self.times)] = data
+            offset = -1
+        self.times.append(t)
+        self.offsets.append(offset)
+        self.lengths.append(len(data))
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    @overload
+    def __getitem__(self, i: int) -> Frame: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Frame]: ...
+
+    def __getitem__(self, i: int | slice) -> Frame | list[Frame]:
+        if isinstance(i, slice):
+            lo, hi, step = i.indices(len(self))
+            if step != 1:
+                return [self[k] for k in range(lo, hi, step)]
+            return [Frame(self.ex, self.times[k], d) for k, d in zip(range(lo, hi), self.read(lo, hi), strict=True)]
+        if i < 0:
+            i += len(self)
+        return Frame(self.ex, self.times[i], self.data(i))
+
+    def __iter__(self) -> Iterator[Frame]:
+        i, n = 0, len(self)
+        while i < n:
+            j = self._block_end(i)
+            for k, d in zip(range(i, j), self.read(i, j), strict=True):
+                yield Frame(self.ex, self.times[k], d)
+            i = j
+
+    def data(self, i: int) -> bytes:
+        off = self.offsets[i]
+        if off < 0 or self.source is None:
+            return self.inline[i]
+        return self.source.read(off, self.lengths[i])
+
+    def size(self, i: int, j: int | None = None) -> int:
+        """Bytes of frames i..j-1 (of frame i alone without j)."""
+        return self.lengths[i] if j is None else sum(self.lengths[i:j])
+
+    def _block_end(self, i: int) -> int:
+        """The end of the run of frames from i that one read of at most _BLOCK bytes can fetch."""
+        offs, n = self.offsets, len(self)
+        if offs[i] < 0:
+            return i + 1
+        j = i + 1
+        while j < n and offs[j] >= 0 and offs[j] + self.lengths[j] - offs[i] <= _BLOCK:
+            j += 1
+        return j
+
+    def read(self, i: int, j: int) -> list[bytes]:
+        """The bytes of frames i..j-1, with as few reads as their layout allows."""
+        out: list[bytes] = []
+        while i < j:
+            end = min(self._block_end(i), j)
+            if end - i == 1:
+                out.append(self.data(i))
+            else:
+                assert self.source is not None
+                base = self.offsets[i]
+                block = memoryview(self.source.read(base, self.offsets[end - 1] + self.lengths[end - 1] - base))
+                for k in range(i, end):
+                    o = self.offsets[k] - base
+                    out.append(bytes(block[o:o + self.lengths[k]]))
+            i = end
+        return out
+
+    def joined(self, i: int, j: int) -> bytes:
+        return self.data(i) if j - i == 1 else b"".join(self.read(i, j))
+
+
+@dataclass(slots=True)
+class IndexedExchange:
+    request: Request
+    frames: Frames
+    response: Response | None = None
+    end: End | None = None
+
+
+@dataclass
+class RecordingIndex:
+    path: str
+    header: Header
+    source: Source
+    exchanges: dict[int, IndexedExchange] = field(default_factory=dict)
+    torn_tail: str | None = None
+    duration: float = 0.0  # the last record's time
+
+
+def scan(path: str, progress: Callable[[int, int], None] | None = None) -> RecordingIndex:
+    """Read the whole recording, checking every record, and note where each frame's bytes are."""
+    source = Source(path)
+    with RecordingReader(path, progress) as reader:
+        idx = RecordingIndex(path, reader.header, source)
+        exchanges = idx.exchanges
+        last_t = 0.0
+        for rec, end, data_last in reader.located():
+            last_t = max(last_t, rec.t)
+            if isinstance(rec, Frame):
+                ex = exchanges.get(rec.ex)
+                if ex is not None:  # a frame of an exchange whose request was lost: nothing can replay it
+                    ex.frames.append(rec.t, end - len(rec.data) if data_last else -1, rec.data)
+            elif isinstance(rec, Request):
+                exchanges[rec.ex] = IndexedExchange(rec, Frames(rec.ex, source))
+            elif (ex := exchanges.get(rec.ex)) is not None:
+                if isinstance(rec, Response):
+                    ex.response = rec
+                else:
+                    ex.end = rec
+        idx.torn_tail = reader.torn_tail_message()
+        idx.duration = last_t
+    return idx
+
+
+def _to_cache(idx: RecordingIndex) -> dict[str, Any]:
+    def columns(f: Frames) -> dict[str, Any]:
+        return {"t": f.times.tobytes(), "off": f.offsets.tobytes(), "len": f.lengths.tobytes(),
+                "inline": [[k, v] for k, v in f.inline.items()]}
+
+    return {"byteorder": sys.byteorder, "header": idx.header.to_wire(), "torn_tail": idx.torn_tail,
+            "duration": idx.duration,
+            "exchanges": [[e.request.to_wire(), e.response.to_wire() if e.response else None,
+                           e.end.to_wire() if e.end else None, columns(e.frames)] for e in idx.exchanges.values()]}
+
+
+def _from_cache(path: str, doc: dict[str, Any]) -> RecordingIndex:
+    """Raises (anything) on a malformed entry; the caller then reads the recording itself."""
+    if doc["byteorder"] != sys.byteorder:
+        raise ValueError("written on a machine of the other byte order")
+    idx = RecordingIndex(path, header_from_wire(doc["header"]), Source(path), torn_tail=doc["torn_tail"],
+                         duration=float(doc["duration"]))
+    for req_w, resp_w, end_w, cols in doc["exchanges"]:
+        req = record_from_wire(req_w)
+        resp = record_from_wire(resp_w) if resp_w is not None else None
+        end = record_from_wire(end_w) if end_w is not None else None
+        if not (isinstance(req, Request) and isinstance(resp, Response | None) and isinstance(end, End | None)):
+            raise ValueError("records of the wrong kind")
+        times, offs, lens = array("d"), array("q"), array("I")
+        times.frombytes(cols["t"])
+        offs.frombytes(cols["off"])
+        lens.frombytes(cols["len"])
+        if not len(times) == len(offs) == len(lens):
+            raise ValueError("columns of different lengths")
+        inline = {int(k): bytes(v) for k, v in cols["inline"]}
+        idx.exchanges[req.ex] = IndexedExchange(req, Frames(req.ex, idx.source, times, offs, lens, inline),
+                                                resp, end)
+    return idx
+
+
+def open_indexed(path: str, progress: Callable[[int, int], None] | None = None,
+                 min_cache_bytes: int = cache.MIN_BYTES) -> RecordingIndex:
+    """The recording's index: from the cache when it holds one for this very file, else by a full read
+    (saved to the cache for next time when the file is large)."""
+    saved, ident = cache.load(path, _CACHE_KIND, min_cache_bytes)
+    if saved is not None:
+        try:
+            return _from_cache(path, saved)
+        except RecordingError:
+            raise
+        except Exception:  # an entry that does not make sense is rebuilt
+            pass
+    idx = scan(path, progress)
+    cache.save(path, _CACHE_KIND, ident, _to_cache(idx), min_cache_bytes)
+    return idx
