@@ -7,7 +7,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from proxy.recording import cache
 from proxy.recording.index import Frames, RecordingIndex, Source, open_indexed
 from proxy.recording.records import End, EndHow, Header, Request, Response
 from proxy.wire.match import MatchKey, match_key
@@ -62,15 +61,14 @@ class Loaded:
             self.source.close()
 
 
-def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None,
-         min_cache_bytes: int = cache.MIN_BYTES) -> Loaded:
+def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | None = None) -> Loaded:
     """Open a recording for replay: exchanges in memory, frame bytes read from the file when played."""
     # Millions of long-lived records: the cycle collector would rescan them again and again for nothing
     # (a quarter of the load time at 2M events).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _loaded(open_indexed(str(path), progress, min_cache_bytes))
+        return _loaded(open_indexed(str(path), progress))
     finally:
         if collecting:
             gc.enable()

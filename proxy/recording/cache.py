@@ -60,8 +60,9 @@ def _entry(path: str, kind: str) -> Path | None:
     return d / f"{name}.{kind}"
 
 
-def load(path: str, kind: str, min_bytes: int = MIN_BYTES) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+def load(path: str, kind: str, min_bytes: int | None = None) -> tuple[dict[str, Any] | None, dict[str, Any]]:
     """(the saved data for this file, or None; the file's identity, to save with fresh data)."""
+    min_bytes = MIN_BYTES if min_bytes is None else min_bytes
     try:
         ident = identity(path)
     except OSError:
@@ -83,9 +84,9 @@ def load(path: str, kind: str, min_bytes: int = MIN_BYTES) -> tuple[dict[str, An
     return data, ident
 
 
-def save(path: str, kind: str, ident: dict[str, Any], data: dict[str, Any],
-         min_bytes: int = MIN_BYTES) -> None:
+def save(path: str, kind: str, ident: dict[str, Any], data: dict[str, Any], min_bytes: int | None = None) -> None:
     """Write an entry atomically (a reader never sees half of one); readable by this user only."""
+    min_bytes = MIN_BYTES if min_bytes is None else min_bytes
     entry = _entry(path, kind)
     if entry is None or not ident or ident["size"] < min_bytes:
         return

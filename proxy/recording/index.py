@@ -223,7 +223,7 @@ def _from_cache(path: str, doc: dict[str, Any]) -> RecordingIndex:
 
 
 def open_indexed(path: str, progress: Callable[[int, int], None] | None = None,
-                 min_cache_bytes: int = cache.MIN_BYTES) -> RecordingIndex:
+                 min_cache_bytes: int | None = None) -> RecordingIndex:
     """The recording's index: from the cache when it holds one for this very file, else by a full read
     (saved to the cache for next time when the file is large)."""
     saved, ident = cache.load(path, _CACHE_KIND, min_cache_bytes)

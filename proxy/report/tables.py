@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 from proxy.recording.reader import RecordingReader
 from proxy.recording.records import End, Frame, Record, Request, Response
 from proxy.report.summary import ExchangeSummary, Summary, event_type, human_duration, render_text
+from proxy.wire.events import identity
 from proxy.wire.match import normalized_query
 from proxy.wire.params import query_pairs
 
@@ -231,19 +231,11 @@ class EventRow:
                 "namespace": self.namespace, "name": self.name, "rv": self.rv, "detail": self.detail}
 
 
-# An event as the apiserver encodes it: ObjectMeta's fields come in struct order (name, generateName,
-# namespace, selfLink, uid, resourceVersion), so the identity is read without decoding the whole object.
-_APISERVER_EVENT = re.compile(
-    rb'^\{"type":"([A-Z]+)","object":\{"kind":"([^"\\]*)","apiVersion":"[^"\\]*","metadata":\{'
-    rb'(?:"name":"([^"\\]*)",)?(?:"generateName":"[^"\\]*",)?(?:"namespace":"([^"\\]*)",)?'
-    rb'(?:"selfLink":"[^"\\]*",)?(?:"uid":"[^"\\]*",)?"resourceVersion":"(\d*)"')
-
-
 def _event_row(t: float, ex: int, data: bytes, resource: str) -> EventRow:
-    m = _APISERVER_EVENT.match(data)
-    if m is not None and m.group(2) != b"Status":
-        typ, kind, name, ns, rv = (g.decode() if g else "" for g in m.groups())
-        return EventRow(t, ex, typ, kind or resource, ns, name, rv)
+    ident = identity(data)
+    if ident is not None and ident.kind != "Status":
+        return EventRow(t, ex, ident.type, ident.kind or resource, ident.namespace, ident.name,
+                        ident.resource_version)
     typ = event_type(data)
     try:
         doc = json.loads(data)

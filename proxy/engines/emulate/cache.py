@@ -7,6 +7,7 @@ forward in a replay, so the current state is kept as a cursor that applies chang
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass, field
 
 from proxy.engines.emulate.timeline import Change, Key, ResourceTimeline
@@ -21,19 +22,12 @@ class _Cursor:
 class WatchCache:
     def __init__(self, timelines: dict[str, ResourceTimeline], marks: list[tuple[float, int]],
                  history: float | None = None) -> None:
+        """`marks`: (time, resourceVersion) points in time order where the cluster was at least at that RV."""
         self.timelines = timelines
         self.history = history
         self._cursors = {p: _Cursor() for p in timelines}
-        self._times = {p: [c.t for c in tl.changes] for p, tl in timelines.items()}
-        # Global resourceVersion over time: every change and every observed list/bookmark RV.
-        points = sorted(marks + [(c.t, c.rv) for tl in timelines.values() for c in tl.changes])
-        self._mark_t: list[float] = []
-        self._mark_rv: list[int] = []
-        best = max([tl.baseline_rv for tl in timelines.values()], default=0)
-        for t, rv in points:
-            best = max(best, rv)
-            self._mark_t.append(t)
-            self._mark_rv.append(best)
+        self._mark_t = [t for t, _ in marks]
+        self._mark_rv = list(itertools.accumulate((rv for _, rv in marks), max))
         self._base_rv = max([tl.baseline_rv for tl in timelines.values()], default=0)
         self.compacted_rv = 0  # raised by an emulated apiserver restart
         self.compacted_at: float | None = None
@@ -42,16 +36,24 @@ class WatchCache:
         """Serve a resource type the recording has no history for (an empty one)."""
         self.timelines[path] = tl
         self._cursors[path] = _Cursor()
-        self._times[path] = []
         return tl
 
     def current_rv(self, now: float) -> int:
+        """The cluster's resourceVersion: the newest of every change and every list or bookmark seen by
+        `now` (changes of one resource come in resourceVersion order, at non-decreasing times)."""
+        best = self._base_rv
         i = bisect.bisect_right(self._mark_t, now)
-        return self._mark_rv[i - 1] if i else self._base_rv
+        if i:
+            best = max(best, self._mark_rv[i - 1])
+        for tl in self.timelines.values():
+            j = bisect.bisect_right(tl.changes.times, now)
+            if j:
+                best = max(best, tl.changes.rvs[j - 1])
+        return best
 
     def index_at(self, path: str, now: float) -> int:
         """How many of the resource's changes have happened by `now`."""
-        return bisect.bisect_right(self._times[path], now)
+        return bisect.bisect_right(self.timelines[path].changes.times, now)
 
     def state(self, path: str, now: float) -> dict[Key, Change]:
         """Live objects at `now` (the newest version of each, DELETED ones dropped)."""
@@ -86,7 +88,7 @@ class WatchCache:
         oldest = max(tl.baseline_rv, self.compacted_rv)
         if self.history is not None:
             cutoff = now - self.history
-            i = bisect.bisect_right(self._times[path], cutoff)
+            i = bisect.bisect_right(self.timelines[path].changes.times, cutoff)
             if i:
                 oldest = max(oldest, tl.changes[i - 1].rv)
         return oldest

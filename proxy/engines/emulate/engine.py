@@ -12,7 +12,7 @@ from proxy.clock import Clock
 from proxy.engines.base import Incoming, Responder
 from proxy.engines.emulate import discovery, events
 from proxy.engines.emulate.cache import WatchCache
-from proxy.engines.emulate.timeline import Change, ResourceTimeline, build, rv_marks
+from proxy.engines.emulate.timeline import Change, ResourceTimeline, rebuild
 from proxy.engines.emulate.timeout import TimeoutDraw
 from proxy.engines.emulate.watch import OpenWatch, WatchServer, WatchSpec
 from proxy.engines.exact import ExactPlayer, Misses
@@ -54,12 +54,13 @@ class Emulator:
         self.seed = seed
         self.watch_list_defaults = _at_least(loaded.header.upstream_version, (1, 34))
         self.draw = TimeoutDraw(seed, self.min_request_timeout)
-        self.timelines = build(loaded)
+        rebuilt = rebuild(loaded)
+        self.timelines = rebuilt.timelines
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.
         self._recorded_only = {e.info.collection_path for e in loaded.exchanges.values()
                                if e.info.is_resource and e.info.verb in ("list", "watch")} - set(self.timelines)
-        self.cache = WatchCache(self.timelines, rv_marks(loaded), history)
+        self.cache = WatchCache(self.timelines, rebuilt.marks, history)
         self.watches = WatchServer(self.cache, clock)
         self.open: set[OpenWatch] = set()
         self._templates = self._header_templates()

@@ -16,11 +16,17 @@ import contextlib
 import gzip
 import json
 import re
+import sys
 import zlib
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from proxy.engines.store import Exchange, Loaded
+from proxy.recording import cache
+from proxy.recording.index import Frames, Source
+from proxy.wire.events import identity
 from proxy.wire.framing import media_type
 from proxy.wire.jsonenc import go_json
 from proxy.wire.match import representation
@@ -29,18 +35,124 @@ from proxy.wire.request import RequestInfo
 Key = tuple[str, str]  # (namespace, name)
 
 
-@dataclass(slots=True)
-class Change:
-    """One version of one object. Only the bytes are kept (as the apiserver sent them, kind and
-    apiVersion first); the decoded object is made on demand, for selectors and tables, so an hour of
-    events costs its size on disk, not ten times that in dicts."""
+TYPES = ("ADDED", "MODIFIED", "DELETED")
+_TYPE_CODE = {t: i for i, t in enumerate(TYPES)}
 
-    rv: int
-    t: float
-    type: str  # ADDED | MODIFIED | DELETED
-    key: Key
-    raw: bytes
-    prev: Change | None = None  # the same object's previous version (for selector transitions)
+
+class Raws:
+    """Where objects' bytes are: most are a slice of a watch event in the recording, read when needed;
+    the rest (list items, deletions nobody saw) were encoded while rebuilding and are kept here.
+    A reference is a file offset (>= 0) or -(1 + offset in the kept bytes)."""
+
+    def __init__(self, source: Source | None, kept: bytes = b"") -> None:
+        self.source = source
+        self.kept = bytearray(kept)
+
+    def keep(self, data: bytes) -> int:
+        ref = -1 - len(self.kept)
+        self.kept += data
+        return ref
+
+    def get(self, ref: int, size: int) -> bytes:
+        if ref >= 0:
+            assert self.source is not None
+            return self.source.read(ref, size)
+        at = -1 - ref
+        return bytes(self.kept[at:at + size])
+
+
+class Changes(Sequence["Change"]):
+    """One resource's changes in resourceVersion order, as columns: a million changes cost tens of
+    megabytes instead of a gigabyte of objects, and a saved timeline loads without building any."""
+
+    def __init__(self, raws: Raws | None = None) -> None:
+        self.raws = raws or Raws(None)
+        self.rvs = array("q")
+        self.times = array("d")
+        self.types = array("b")
+        self.key_ids = array("i")
+        self.prevs = array("i")  # index of the object's previous version, -1 for none
+        self.refs = array("q")
+        self.sizes = array("I")
+        self.keys: list[Key] = []
+
+    def __len__(self) -> int:
+        return len(self.rvs)
+
+    @overload
+    def __getitem__(self, i: int) -> Change: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Change]: ...
+
+    def __getitem__(self, i: int | slice) -> Change | list[Change]:
+        if isinstance(i, slice):
+            return [Change(self, k) for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return Change(self, i)
+
+    COLUMNS = ("rvs", "times", "types", "key_ids", "prevs", "refs", "sizes")
+
+    def to_saved(self) -> dict[str, Any]:
+        return {"keys": [list(k) for k in self.keys], **{c: getattr(self, c).tobytes() for c in self.COLUMNS}}
+
+    @classmethod
+    def from_saved(cls, raws: Raws, doc: dict[str, Any]) -> Changes:
+        c = cls(raws)
+        c.keys = [(str(ns), str(name)) for ns, name in doc["keys"]]
+        for col in cls.COLUMNS:
+            getattr(c, col).frombytes(doc[col])
+        if len({len(getattr(c, col)) for col in cls.COLUMNS}) != 1:
+            raise ValueError("columns of different lengths")
+        return c
+
+
+class Change:
+    """One version of one object: a view of a row of `Changes`. Only the bytes are kept (as the apiserver
+    sent them, kind and apiVersion first); the decoded object is made on demand, for selectors and tables."""
+
+    __slots__ = ("_c", "i")
+
+    def __init__(self, changes: Changes, i: int) -> None:
+        self._c = changes
+        self.i = i
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Change) and other._c is self._c and other.i == self.i
+
+    def __hash__(self) -> int:
+        return hash((id(self._c), self.i))
+
+    def __repr__(self) -> str:
+        return f"Change({self.type} {'/'.join(self.key)} rv={self.rv} t={self.t:.3f})"
+
+    @property
+    def rv(self) -> int:
+        return self._c.rvs[self.i]
+
+    @property
+    def t(self) -> float:
+        return self._c.times[self.i]
+
+    @property
+    def type(self) -> str:
+        return TYPES[self._c.types[self.i]]
+
+    @property
+    def key(self) -> Key:
+        return self._c.keys[self._c.key_ids[self.i]]
+
+    @property
+    def raw(self) -> bytes:
+        return self._c.raws.get(self._c.refs[self.i], self._c.sizes[self.i])
+
+    @property
+    def prev(self) -> Change | None:
+        """The same object's previous version (for selector transitions)."""
+        p = self._c.prevs[self.i]
+        return Change(self._c, p) if p >= 0 else None
 
     @property
     def obj(self) -> dict[str, Any]:
@@ -55,9 +167,12 @@ class ResourceTimeline:
     resource: str
     kind: str = ""
     namespaced: bool = True
-    changes: list[Change] = field(default_factory=list)
-    rvs: list[int] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)
     baseline_rv: int = 0
+
+    @property
+    def rvs(self) -> array[int]:
+        return self.changes.rvs
 
     @property
     def api_version(self) -> str:
@@ -72,7 +187,8 @@ class ResourceTimeline:
 class _Obs:
     rv: int
     key: Key
-    raw: bytes
+    ref: int
+    size: int
     t: float
     deleted: bool
 
@@ -80,6 +196,7 @@ class _Obs:
 @dataclass
 class _Collector:
     info: RequestInfo
+    raws: Raws
     kind: str = ""
     observations: dict[tuple[int, Key], _Obs] = field(default_factory=dict)
     first_list: tuple[float, int] | None = None  # (t, rv) of the earliest list
@@ -88,8 +205,9 @@ class _Collector:
     snapshots: list[tuple[float, int, str, set[Key]]] = field(default_factory=list)
     namespaced: bool = False
 
-    def observe(self, obj: Any, t: float, deleted: bool = False, raw: bytes | None = None) -> int | None:
-        """Note a version seen at `t`; `raw` is its encoding when the wire already had it."""
+    def observe(self, obj: Any, t: float, deleted: bool = False, raw: tuple[int, int] | None = None) -> int | None:
+        """Note a version seen at `t` in decoded form (a list item, or an event in an unusual encoding);
+        `raw` is (ref, size) of its bytes when the wire had the apiserver's encoding of it."""
         if not isinstance(obj, dict):
             return None
         meta = obj.get("metadata")
@@ -99,22 +217,29 @@ class _Collector:
             rv = int(meta.get("resourceVersion", ""))
         except ValueError:
             return None
-        ns = str(meta.get("namespace") or "")
-        self.namespaced |= bool(ns)
-        key = (ns, str(meta.get("name", "")))
         if isinstance(obj.get("kind"), str) and not self.kind:
             self.kind = obj["kind"]
+        key = (str(meta.get("namespace") or ""), str(meta.get("name", "")))
+        if raw is not None:
+            self.seen(rv, key, t, deleted, *raw)
+        elif (rv, key) not in self.observations:
+            info = self.info
+            api_version = f"{info.group}/{info.version}" if info.group else info.version
+            data = go_json(encode_object(obj, self.kind, api_version))
+            self.seen(rv, key, t, deleted, self.raws.keep(data), len(data))
+        else:
+            self.seen(rv, key, t, deleted, 0, 0)
+        return rv
+
+    def seen(self, rv: int, key: Key, t: float, deleted: bool, ref: int, size: int) -> None:
+        """Note a version seen at `t` whose bytes are at `ref` (unused when it was seen before)."""
+        self.namespaced |= bool(key[0])
         o = self.observations.get((rv, key))
         if o is None:
-            if raw is None:
-                info = self.info
-                api_version = f"{info.group}/{info.version}" if info.group else info.version
-                raw = go_json(encode_object(obj, self.kind, api_version))
-            self.observations[(rv, key)] = _Obs(rv, key, raw, t, deleted)
+            self.observations[(rv, key)] = _Obs(rv, key, ref, size, t, deleted)
         else:
             o.t = min(o.t, t)
             o.deleted |= deleted
-        return rv
 
 
 def _decode_body(ex: Exchange) -> Any:
@@ -144,26 +269,36 @@ def encode_object(obj: dict[str, Any], kind: str, api_version: str) -> dict[str,
     return {"kind": obj.get("kind") or kind, "apiVersion": obj.get("apiVersion") or api_version, **rest}
 
 
-def _collect(loaded: Loaded) -> dict[str, _Collector]:
+def _list_rv(doc: Any) -> int | None:
+    try:
+        return int((doc.get("metadata") or {}).get("resourceVersion", ""))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _collect(loaded: Loaded, raws: Raws, marks: list[tuple[float, int]]) -> dict[str, _Collector]:
     cols: dict[str, _Collector] = {}
     for ex in sorted(loaded.exchanges.values(), key=lambda e: e.request.t):
         info = ex.info
-        if not info.is_resource or info.verb not in ("list", "watch") or info.subresource:
+        if not info.is_resource or info.subresource or not _json_response(ex):
             continue
-        if not _json_response(ex):
-            continue
-        col = cols.setdefault(info.collection_path, _Collector(info))
-        col.namespaced |= bool(info.namespace)
         assert ex.response is not None
         if info.verb == "list":
-            _collect_list(col, ex, info)
-        else:
-            _collect_watch(col, ex)
+            doc = _decode_body(ex)
+            rv = _list_rv(doc)
+            if rv is not None:  # every list says "the cluster was at least here", whatever its resource
+                marks.append((ex.response.t, rv))
+            col = cols.setdefault(info.collection_path, _Collector(info, raws))
+            col.namespaced |= bool(info.namespace)
+            _collect_list(col, ex, info, doc, rv)
+        elif info.verb == "watch":
+            col = cols.setdefault(info.collection_path, _Collector(info, raws))
+            col.namespaced |= bool(info.namespace)
+            _collect_watch(col, ex, marks)
     return cols
 
 
-def _collect_list(col: _Collector, ex: Exchange, info: RequestInfo) -> None:
-    doc = _decode_body(ex)
+def _collect_list(col: _Collector, ex: Exchange, info: RequestInfo, doc: Any, rv: int | None) -> None:
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         return
     assert ex.response is not None
@@ -176,9 +311,7 @@ def _collect_list(col: _Collector, ex: Exchange, info: RequestInfo) -> None:
         if col.observe(item, t) is not None:
             meta = item["metadata"]
             keys.add((str(meta.get("namespace") or ""), str(meta.get("name", ""))))
-    try:
-        rv = int((doc.get("metadata") or {}).get("resourceVersion", ""))
-    except ValueError:
+    if rv is None:
         return
     if col.first_list is None:
         col.first_list = (t, rv)
@@ -190,21 +323,19 @@ def _collect_list(col: _Collector, ex: Exchange, info: RequestInfo) -> None:
 
 
 _OBJECT_AT = re.compile(rb'^\{"type":"[A-Z]+","object":(?=\{"kind":"[^"]*","apiVersion":")')
-
-
-def _object_bytes(frame: bytes) -> bytes | None:
-    """The event's object exactly as the apiserver encoded it, when the frame has the apiserver's form."""
-    m = _OBJECT_AT.match(frame)
-    if m is None or not frame.endswith(b"}\n"):
-        return None
-    return frame[m.end():-2]
-
-
 BURST_GAP = 0.1  # seconds between two events of the initial burst, which the apiserver writes back to back
 
 
-def _collect_watch(col: _Collector, ex: Exchange) -> None:
-    """Watch events are changes; the initial ADDED burst of an RV-less watch is a snapshot.
+def _object_ref(raws: Raws, frames: Frames, k: int, at: int) -> tuple[int, int]:
+    """(ref, size) of the object in event line k, which starts at `at` and ends before the line's "}\\n"."""
+    size = frames.lengths[k] - at - 2
+    off = frames.offsets[k]
+    return (off + at if off >= 0 else raws.keep(frames.data(k)[at:-2])), size
+
+
+def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]) -> None:
+    """Watch events are changes; the initial ADDED burst of an RV-less watch is a snapshot; bookmarks say
+    where the cluster's resourceVersion was.
 
     The burst is recognised as the apiserver sends it: ADDED events first, back to back, in key order
     (namespace/name, as the watch cache lists them). The first event out of that pattern is live.
@@ -213,27 +344,56 @@ def _collect_watch(col: _Collector, ex: Exchange) -> None:
     rv_less = "resourceVersion=" not in ex.request.query or "resourceVersion=0" in ex.request.query
     in_burst = rv_less and col.first_watch_t is None
     last_t, last_key = ex.response.t, ("", "")
-    for frame in ex.frames:
-        try:
-            ev = json.loads(frame.data)
-        except ValueError:
+    frames = ex.frames
+    for k, frame in enumerate(frames):
+        t = frame.t
+        seen = _observe_event(col, frames, k, frame.data, t, marks)
+        if seen is None:
             continue
-        if not isinstance(ev, dict):
-            continue
-        typ = ev.get("type")
-        if typ not in ("ADDED", "MODIFIED", "DELETED"):
-            continue
+        typ, rv, key = seen
         if col.first_watch_t is None:
-            col.first_watch_t = frame.t
-        rv = col.observe(ev.get("object"), frame.t, deleted=typ == "DELETED", raw=_object_bytes(frame.data))
+            col.first_watch_t = t
         if in_burst:
-            meta = (ev.get("object") or {}).get("metadata") or {}
-            key = (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
-            in_burst = typ == "ADDED" and rv is not None and frame.t - last_t < BURST_GAP and key > last_key
+            in_burst = typ == "ADDED" and rv is not None and t - last_t < BURST_GAP and key > last_key
             if in_burst:
                 assert rv is not None
                 col.burst_rv = max(col.burst_rv or 0, rv)
-                last_t, last_key = frame.t, key
+                last_t, last_key = t, key
+
+
+def _observe_event(col: _Collector, frames: Frames, k: int, data: bytes, t: float,
+                   marks: list[tuple[float, int]]) -> tuple[str, int | None, Key] | None:
+    """Note event line k; (type, resourceVersion, key) for a change, None for anything else."""
+    ident = identity(data) if data.endswith(b"}\n") else None
+    if ident is not None and ident.kind != "Status" and ident.resource_version:
+        if ident.type == "BOOKMARK":
+            marks.append((t, int(ident.resource_version)))
+            return None
+        if ident.type not in _TYPE_CODE:
+            return None
+        rv, key = int(ident.resource_version), (ident.namespace, ident.name)
+        if ident.kind and not col.kind:
+            col.kind = ident.kind
+        col.seen(rv, key, t, ident.type == "DELETED", *_object_ref(col.raws, frames, k, ident.object_at))
+        return ident.type, rv, key
+    try:  # another encoding: decode it
+        ev = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(ev, dict):
+        return None
+    typ, obj = ev.get("type"), ev.get("object")
+    if typ == "BOOKMARK":
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            marks.append((t, int(obj["metadata"]["resourceVersion"])))  # type: ignore[index]
+        return None
+    if typ not in _TYPE_CODE:
+        return None
+    m = _OBJECT_AT.match(data)
+    raw = _object_ref(col.raws, frames, k, m.end()) if m is not None and data.endswith(b"}\n") else None
+    observed = col.observe(obj, t, deleted=typ == "DELETED", raw=raw)
+    meta = (obj.get("metadata") if isinstance(obj, dict) else None) or {}
+    return str(typ), observed, (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
 
 
 def _baseline(col: _Collector) -> int:
@@ -245,77 +405,127 @@ def _baseline(col: _Collector) -> int:
     return min(rvs) - 1 if rvs else 0
 
 
-def _changes(col: _Collector) -> list[Change]:
+@dataclass(slots=True)
+class _Draft:
+    rv: int
+    t: float
+    type: str
+    key: Key
+    ref: int
+    size: int
+    prev: _Draft | None = None
+
+
+def _changes(col: _Collector) -> Changes:
     obs = sorted(col.observations.values(), key=lambda o: (o.rv, o.key))
     # Deletions nobody saw live: an object in the state before a complete snapshot but absent from it.
-    changes: list[Change] = []
-    latest: dict[Key, Change] = {}
+    drafts: list[_Draft] = []
+    latest: dict[Key, _Draft] = {}
     snaps = sorted(col.snapshots)
     si = 0
+    raws = col.raws
 
     def apply_snapshot(t: float, rv: int, ns: str, keys: set[Key]) -> None:
         for key, ch in list(latest.items()):
             if ch.type != "DELETED" and (not ns or key[0] == ns) and key not in keys and ch.rv <= rv:
                 # A DELETED event carries the last state with the deletion's resourceVersion.
-                last = ch.obj
-                obj = {**last, "metadata": {**last.get("metadata", {}), "resourceVersion": str(rv)}}
-                _add(Change(rv, t, "DELETED", key, go_json(obj)))
+                last = json.loads(raws.get(ch.ref, ch.size))
+                raw = go_json({**last, "metadata": {**last.get("metadata", {}), "resourceVersion": str(rv)}})
+                add(_Draft(rv, t, "DELETED", key, raws.keep(raw), len(raw)))
 
-    def _add(ch: Change) -> None:
+    def add(ch: _Draft) -> None:
         prev = latest.get(ch.key)
         ch.prev = prev
         if ch.type != "DELETED":
             ch.type = "MODIFIED" if prev is not None and prev.type != "DELETED" else "ADDED"
         latest[ch.key] = ch
-        changes.append(ch)
+        drafts.append(ch)
 
     for o in obs:
         while si < len(snaps) and snaps[si][1] < o.rv:
             apply_snapshot(*snaps[si])
             si += 1
-        _add(Change(o.rv, o.t, "DELETED" if o.deleted else "", o.key, o.raw))
+        add(_Draft(o.rv, o.t, "DELETED" if o.deleted else "", o.key, o.ref, o.size))
     for s in snaps[si:]:
         apply_snapshot(*s)
-    changes.sort(key=lambda c: c.rv)
-    return changes
+    drafts.sort(key=lambda c: c.rv)
+    return _columns(drafts, raws, _baseline(col))
 
 
-def build(loaded: Loaded) -> dict[str, ResourceTimeline]:
-    """Per collection path (e.g. /api/v1/pods), the reconstructed history."""
-    out: dict[str, ResourceTimeline] = {}
-    for path, col in _collect(loaded).items():
-        baseline = _baseline(col)
-        changes = _changes(col)
-        # Suffix minimum of observation times, and everything up to the baseline exists from the start.
-        floor = float("inf")
-        for ch in reversed(changes):
-            floor = min(floor, ch.t)
-            ch.t = 0.0 if ch.rv <= baseline else floor
-        info = col.info
-        out[path] = ResourceTimeline(info.group, info.version, info.resource, col.kind, col.namespaced,
-                                     changes, [c.rv for c in changes], baseline)
+def _columns(drafts: list[_Draft], raws: Raws, baseline: int) -> Changes:
+    """Freeze the drafts. Times: the suffix minimum of observation times, and everything up to the
+    baseline exists from the start."""
+    out = Changes(raws)
+    times = [0.0] * len(drafts)
+    floor = float("inf")
+    for i in range(len(drafts) - 1, -1, -1):
+        floor = min(floor, drafts[i].t)
+        times[i] = 0.0 if drafts[i].rv <= baseline else floor
+    index = {id(d): i for i, d in enumerate(drafts)}
+    key_ids: dict[Key, int] = {}
+    for d in drafts:
+        out.rvs.append(d.rv)
+        out.types.append(_TYPE_CODE[d.type])
+        out.key_ids.append(key_ids.setdefault(d.key, len(key_ids)))
+        out.prevs.append(index[id(d.prev)] if d.prev is not None else -1)
+        out.refs.append(d.ref)
+        out.sizes.append(d.size)
+    out.times.extend(times)
+    out.keys = list(key_ids)
     return out
 
 
-def rv_marks(loaded: Loaded) -> list[tuple[float, int]]:
-    """(time, resourceVersion) points that say "the cluster was at least at this RV then": list RVs and
-    bookmarks, across all resources, since a resourceVersion is global to the cluster."""
+@dataclass
+class Rebuilt:
+    """Everything emulate derives from a recording: per collection path (e.g. /api/v1/pods) the history,
+    and (time, resourceVersion) marks that say "the cluster was at least at this RV then" (list RVs and
+    bookmarks of every resource, since a resourceVersion is global to the cluster)."""
+
+    timelines: dict[str, ResourceTimeline]
+    marks: list[tuple[float, int]]
+    raws: Raws
+
+
+def build(loaded: Loaded) -> Rebuilt:
+    raws = Raws(loaded.source)
     marks: list[tuple[float, int]] = []
-    for ex in loaded.exchanges.values():
-        info = ex.info
-        if not info.is_resource or not _json_response(ex) or ex.response is None:
-            continue
-        if info.verb == "list":
-            doc = _decode_body(ex)
-            if isinstance(doc, dict):
-                with contextlib.suppress(ValueError, TypeError):
-                    marks.append((ex.response.t, int((doc.get("metadata") or {}).get("resourceVersion", ""))))
-        elif info.verb == "watch":
-            for f in ex.frames:
-                if b'"BOOKMARK"' in f.data[:30]:
-                    try:
-                        ev = json.loads(f.data)
-                        marks.append((f.t, int(ev["object"]["metadata"]["resourceVersion"])))
-                    except (ValueError, KeyError, TypeError):
-                        pass
-    return marks
+    out: dict[str, ResourceTimeline] = {}
+    for path, col in _collect(loaded, raws, marks).items():
+        info = col.info
+        out[path] = ResourceTimeline(info.group, info.version, info.resource, col.kind, col.namespaced,
+                                     _changes(col), _baseline(col))
+    return Rebuilt(out, sorted(marks), raws)
+
+
+_SAVED_VERSION = 1  # of the rebuilding rules: a saved timeline from other rules is rebuilt
+
+
+def to_saved(r: Rebuilt) -> dict[str, Any]:
+    return {"rules": _SAVED_VERSION, "byteorder": sys.byteorder, "kept": bytes(r.raws.kept),
+            "marks": [list(m) for m in r.marks],
+            "timelines": {p: {"group": tl.group, "version": tl.version, "resource": tl.resource, "kind": tl.kind,
+                              "namespaced": tl.namespaced, "baseline_rv": tl.baseline_rv,
+                              "changes": tl.changes.to_saved()} for p, tl in r.timelines.items()}}
+
+
+def from_saved(loaded: Loaded, doc: dict[str, Any]) -> Rebuilt:
+    """Raises (anything) on a malformed or outdated entry; the caller then rebuilds."""
+    if doc["rules"] != _SAVED_VERSION or doc["byteorder"] != sys.byteorder:
+        raise ValueError("saved by other rules")
+    raws = Raws(loaded.source, doc["kept"])
+    timelines = {str(p): ResourceTimeline(str(d["group"]), str(d["version"]), str(d["resource"]), str(d["kind"]),
+                                          bool(d["namespaced"]), Changes.from_saved(raws, d["changes"]),
+                                          int(d["baseline_rv"]))
+                 for p, d in doc["timelines"].items()}
+    return Rebuilt(timelines, [(float(t), int(rv)) for t, rv in doc["marks"]], raws)
+
+
+def rebuild(loaded: Loaded) -> Rebuilt:
+    """The rebuilt history, from the cache when it was saved for this very recording."""
+    saved, ident = cache.load(loaded.path, "timeline")
+    if saved is not None:
+        with contextlib.suppress(Exception):  # an entry that does not make sense is rebuilt
+            return from_saved(loaded, saved)
+    r = build(loaded)
+    cache.save(loaded.path, "timeline", ident, to_saved(r))
+    return r

@@ -1,0 +1,65 @@
+"""Emulate's rebuilt history is saved for large recordings: a replay from the saved form must answer
+exactly as one rebuilt from the recording, and a saved form that does not fit must be rebuilt."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import msgpack
+import pytest
+
+from proxy.clock import ManualClock
+from proxy.engines.emulate import timeline
+from proxy.engines.emulate.engine import Emulator
+from proxy.engines.emulate.timeline import Rebuilt, build, from_saved, to_saved
+from proxy.engines.store import load
+from proxy.recording import cache
+
+RECORDINGS = sorted((Path(__file__).parent.parent / "recordings").glob("*.msgpack"))
+
+
+def _history(r: Rebuilt) -> dict[str, list[tuple[object, ...]]]:
+    return {p: [(c.rv, c.t, c.type, c.key, c.raw, c.prev.rv if c.prev else None) for c in tl.changes]
+            + [(tl.group, tl.version, tl.resource, tl.kind, tl.namespaced, tl.baseline_rv)]
+            for p, tl in r.timelines.items()}
+
+
+@pytest.mark.parametrize("recording", RECORDINGS, ids=lambda p: p.stem)
+def test_a_saved_history_reads_back_as_rebuilt(recording: Path) -> None:
+    loaded = load(recording)
+    built = build(loaded)
+    assert any(len(tl.changes) for tl in built.timelines.values())
+    saved = from_saved(loaded, msgpack.unpackb(msgpack.packb(to_saved(built)), strict_map_key=True))
+    assert _history(saved) == _history(built) and saved.marks == built.marks
+
+
+@pytest.fixture
+def big(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A bundled recording, treated as large enough to cache."""
+    monkeypatch.setenv("WATCHPROXY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    path = tmp_path / "r.msgpack"
+    shutil.copy(RECORDINGS[-1], path)
+    return path
+
+
+def _answers(path: Path) -> object:
+    """What the emulated cluster holds at the end of the recording, and its resourceVersion."""
+    loaded = load(path)
+    em = Emulator(loaded, ManualClock(loaded.duration))
+    return em.status(), {p: em.objects(p) for p in em.timelines}
+
+
+def test_the_second_replay_reads_the_saved_history(big: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _answers(big)
+    assert {p.suffix for p in (big.parent / "cache").iterdir()} == {".index", ".timeline"}
+    monkeypatch.setattr(timeline, "build", lambda *a: pytest.fail("rebuilt the history"))
+    assert _answers(big) == first
+
+
+def test_a_saved_history_that_does_not_fit_is_rebuilt(big: Path) -> None:
+    first = _answers(big)
+    (entry,) = (big.parent / "cache").glob("*.timeline")
+    entry.write_bytes(entry.read_bytes().replace(b"\xa4rvs", b"\xa4xxx"))
+    assert _answers(big) == first
