@@ -141,6 +141,40 @@ async def _record(a: argparse.Namespace) -> int:
     return 0
 
 
+def _prepare_replay(path: str) -> None:
+    """Save a large recording's replay index and rebuilt history now, while the user expects the recorder
+    to take a moment, so that its first replay starts at once too. Ctrl-C skips it: replay would do it."""
+    import os
+    import time
+
+    from proxy.engines.emulate.timeline import rebuild
+    from proxy.engines.store import load
+    from proxy.recording import cache
+
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return
+    if size < cache.MIN_BYTES or cache.directory() is None:
+        return
+    t0 = time.monotonic()
+    print(f"watchproxy record: preparing {path} for replay ({size / 1e6:,.0f} MB; Ctrl-C skips)",
+          file=sys.stderr, flush=True)
+    try:
+        loaded = load(path, _load_progress(path))
+        try:
+            rebuild(loaded)
+        finally:
+            loaded.close()
+    except KeyboardInterrupt:
+        print("watchproxy record: skipped; the first replay will read the whole recording", file=sys.stderr)
+        return
+    except RecordingError as exc:
+        print(f"watchproxy record: warning: {exc}", file=sys.stderr)
+        return
+    print(f"watchproxy record: ready for replay in {time.monotonic() - t0:.1f} s", file=sys.stderr, flush=True)
+
+
 def _load_progress(path: str) -> Callable[[int, int], None] | None:
     """A progress line while a large recording loads, on a terminal only."""
     if not sys.stderr.isatty():
@@ -192,7 +226,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command in ("record", "replay"):
             _listen_check(args.listen, args.allow_remote)
-            return asyncio.run(_record(args) if args.command == "record" else _replay(args))
+            if args.command == "replay":
+                return asyncio.run(_replay(args))
+            recorded = asyncio.run(_record(args))
+            _prepare_replay(args.out)
+            return recorded
         if args.command == "inspect":
             return _inspect(args)
         if args.command in _MODULE_COMMANDS:

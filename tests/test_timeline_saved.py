@@ -63,3 +63,16 @@ def test_a_saved_history_that_does_not_fit_is_rebuilt(big: Path) -> None:
     (entry,) = (big.parent / "cache").glob("*.timeline")
     entry.write_bytes(entry.read_bytes().replace(b"\xa4rvs", b"\xa4xxx"))
     assert _answers(big) == first
+
+
+def test_the_recorder_prepares_a_large_recording_for_its_first_replay(big: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    from proxy.cli import _prepare_replay
+
+    _prepare_replay(str(big))
+    assert {p.suffix for p in (big.parent / "cache").iterdir()} == {".index", ".timeline"}
+    assert "ready for replay" in capsys.readouterr().err
+    monkeypatch.setattr(cache, "MIN_BYTES", big.stat().st_size + 1)  # a small recording: nothing to prepare
+    shutil.rmtree(big.parent / "cache")
+    _prepare_replay(str(big))
+    assert not (big.parent / "cache").exists() and capsys.readouterr().err == ""
