@@ -72,6 +72,8 @@ class ReplaySession(_Session):
                  accept_hosts: tuple[str, ...] = (), faults: tuple[str, ...] = ()) -> None:
         super().__init__(listen, write_kubeconfig, accept_hosts)
         self.loaded = recording if isinstance(recording, Loaded) else load(recording)
+        if not isinstance(recording, Loaded):  # opened here, so closed here; a caller's stays open
+            self._stack.callback(self.loaded.close)
         self.mode = mode
         self.clock: Clock = self._clock(clock, speed)
         self.seed = seed
