@@ -76,3 +76,38 @@ def test_the_recorder_prepares_a_large_recording_for_its_first_replay(big: Path,
     shutil.rmtree(big.parent / "cache")
     _prepare_replay(str(big))
     assert not (big.parent / "cache").exists() and capsys.readouterr().err == ""
+
+
+def test_events_in_any_json_layout_rebuild_the_same_history(tmp_path: Path) -> None:
+    """The apiserver's layout is read by a regex; any other (spaces, other key order) is decoded instead."""
+    from tests.memory import RecordingBuilder, pod
+
+    def recording(name: str, spaced: bool) -> Rebuilt:
+        b = RecordingBuilder(tmp_path / name)
+        b.list(0.0, 10, [pod("a", 9)])
+        evs = [(1.0 + i, "MODIFIED", pod("a", 11 + i, phase="Running")) for i in range(3)]
+        evs += [(5.0, "ADDED", pod("b", 20)), (6.0, "DELETED", pod("a", 21)), (7.0, "BOOKMARK", pod("", 22))]
+        if spaced:
+            evs = [(t, typ, {"metadata": o["metadata"], **{k: v for k, v in o.items() if k != "metadata"}})
+                   for t, typ, o in evs]
+        b.watch(0.5, evs, 9.0, query="watch=true&resourceVersion=10")
+        path = b.write()
+        if spaced:  # the same events with JSON's default separators
+            import json
+
+            from proxy.recording import Frame, RecordingWriter, read_records
+
+            header, recs, _ = read_records(path)
+            w = RecordingWriter(path, header)
+            w.write(*(Frame(r.ex, r.t, json.dumps(json.loads(r.data)).encode() + b"\n")
+                      if isinstance(r, Frame) and r.data.endswith(b"\n") else r for r in recs))
+            w.close()
+        return build(load(path))
+
+    def view(r: Rebuilt) -> list[tuple[object, ...]]:
+        return [(c.rv, c.t, c.type, c.key, c.obj["status"]) for tl in r.timelines.values() for c in tl.changes]
+
+    plain, spaced = recording("plain.msgpack", False), recording("spaced.msgpack", True)
+    assert view(plain) == view(spaced) and plain.marks == spaced.marks
+    assert [c[2] for c in view(plain)] == ["ADDED", "MODIFIED", "MODIFIED", "MODIFIED", "ADDED", "DELETED"]
+    assert (7.0, 22) in plain.marks

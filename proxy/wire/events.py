@@ -31,5 +31,5 @@ def identity(line: bytes) -> EventIdentity | None:
     m = _APISERVER_EVENT.match(line)
     if m is None:
         return None
-    typ, kind, name, ns, rv = (g.decode() if g else "" for g in m.groups())
-    return EventIdentity(typ, kind, name, ns, rv, m.end())
+    typ, kind, name, ns, rv = m.groups(b"")
+    return EventIdentity(typ.decode(), kind.decode(), name.decode(), ns.decode(), rv.decode(), m.end())
