@@ -15,10 +15,12 @@ from proxy.recording import End, EndHow, Frame, Header, RecordingWriter, Request
 
 
 class MemoryResponder:
-    """Records what an engine sent, with the virtual time of every write."""
+    """Records what an engine sent, with the virtual time of every write. `immediate=False` refuses
+    `send_now`, as a responder whose client is not keeping up does, so every write goes through `send`."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, immediate: bool = True) -> None:
         self.clock = clock
+        self.immediate = immediate
         self.status: int | None = None
         self.headers: tuple[tuple[str, str], ...] = ()
         self.content_length: int | None = None
@@ -40,6 +42,12 @@ class MemoryResponder:
         if self.gone:
             raise ClientGone("gone")
         self.writes.append((self.clock.now(), data))
+
+    def send_now(self, data: bytes) -> bool:
+        if self.gone or not self.immediate:
+            return False
+        self.writes.append((self.clock.now(), data))
+        return True
 
     async def finish(self) -> None:
         self.finished = True

@@ -48,6 +48,15 @@ class Responder(Protocol):
 
     async def send(self, data: bytes) -> None: ...
 
+    def send_now(self, data: bytes) -> bool:
+        """Write `data` as `send` would, if that needs no waiting; False if nothing was written.
+
+        One emulated change is due in a thousand watches at once; this lets one task write it to all of
+        them instead of waking a thousand. False (the client is not keeping up, it has left, a fault is
+        in the way) means the caller must use `send`, which waits, raises ClientGone, or applies the fault.
+        """
+        ...
+
     async def finish(self) -> None:
         """End the body cleanly (the terminating chunk for chunked bodies)."""
         ...

@@ -208,6 +208,10 @@ class FaultyResponder:
                 self._trigger(f, rest[0] if rest and f.mid_event else b"")
         await self._send(data)
 
+    def send_now(self, data: bytes) -> bool:
+        """Never: the faults count, cut and slow down every write in `send`."""
+        return False
+
     async def _send(self, data: bytes) -> None:
         if self.slow is not None:
             if self.slow.delay:

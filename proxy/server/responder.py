@@ -8,13 +8,34 @@ import socket
 import struct
 
 from aiohttp import hdrs, web
-from aiohttp.http import HttpVersion11
+from aiohttp.http import HttpVersion11, StreamWriter
 
 from proxy.engines.base import ClientGone
 from proxy.recording.records import Headers
 
 # Framing is aiohttp's job: recorded values of these would contradict what is actually sent.
 _FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+# aiohttp's StreamWriter.write drains (waits while the transport is paused) once this much went out.
+_DRAIN_EVERY = 0x10000
+_FRAMING_MAX = 32  # what chunked framing adds to a write, at most
+
+
+class _Framer:
+    """Chunked framing of the last body written, kept: a change fanned out to a thousand watches is one
+    bytes object, framed once instead of a thousand times. One tuple, replaced whole, so that replays on
+    loops in other threads never see one body with another's framing."""
+
+    last: tuple[bytes, bytes] = (b"", b"")
+
+    @classmethod
+    def frame(cls, data: bytes) -> bytes:
+        last = cls.last
+        if last[0] is data:
+            return last[1]
+        # Exactly what StreamWriter._write_chunked_payload puts on the wire for one write.
+        framed = f"{len(data):x}\r\n".encode("ascii") + data + b"\r\n"
+        cls.last = (data, framed)
+        return framed
 
 
 class _Response(web.StreamResponse):
@@ -38,10 +59,15 @@ class QuietResponse(web.Response):
 
 
 class AiohttpResponder:
+    __slots__ = ("_now_max", "_transport", "_writer", "aborted", "request", "response")
+
     def __init__(self, request: web.Request) -> None:
         self.request = request
         self.response: _Response | None = None
         self.aborted = False
+        self._writer: StreamWriter | None = None  # set while writes may bypass StreamResponse.write
+        self._transport: asyncio.Transport | None = None
+        self._now_max = 0  # the largest body that cannot pause the transport when nothing is queued
 
     @property
     def started(self) -> bool:
@@ -63,18 +89,43 @@ class AiohttpResponder:
         # else HTTP/1.0: no chunking there; the body runs until the connection closes, as Go's server does
         self.response = resp
         try:
-            await resp.prepare(self.request)
+            writer = await resp.prepare(self.request)
         except (ConnectionResetError, RuntimeError) as exc:
             raise ClientGone(str(exc)) from None
+        transport = self.request.transport
+        if isinstance(writer, StreamWriter) and writer.length is None and not resp.compression \
+                and isinstance(transport, asyncio.Transport):
+            self._writer = writer
+            self._transport = transport  # the connection's for good; closing once the client has gone
+            self._now_max = transport.get_write_buffer_limits()[1] - _FRAMING_MAX
+
+    def send_now(self, data: bytes) -> bool:
+        """StreamResponse.write without its coroutine layers, for a body with no length to clip to and
+        nothing to compress: the same bytes and framing, the same byte counts. Only while nothing is queued
+        for the client, so that the write cannot pause the transport and aiohttp's drain would not wait."""
+        writer, transport = self._writer, self._transport
+        if writer is None or transport is None or not data or len(data) > self._now_max \
+                or transport.is_closing() or transport.get_write_buffer_size():
+            return False
+        out = _Framer.frame(data) if writer.chunked else data
+        writer.output_size += len(out)
+        writer.buffer_size += len(out)
+        if writer.buffer_size > _DRAIN_EVERY:
+            writer.buffer_size = 0  # as StreamWriter.write does before a drain that would not wait here
+        transport.write(out)
+        return True
 
     async def send(self, data: bytes) -> None:
         assert self.response is not None
+        if self.send_now(data):
+            return
         try:
             await self.response.write(data)
         except (ConnectionResetError, RuntimeError, OSError) as exc:
             raise ClientGone(str(exc)) from None
 
     async def finish(self) -> None:
+        self._writer = self._transport = None
         if self.response is None:
             return
         with contextlib.suppress(ConnectionResetError, RuntimeError, OSError):
@@ -83,6 +134,7 @@ class AiohttpResponder:
     async def abort(self) -> None:
         """Reset the connection (RST, not FIN), as a crashed apiserver or broken network would."""
         self.aborted = True
+        self._writer = self._transport = None
         transport = self.request.transport
         if transport is None:
             return

@@ -4,6 +4,7 @@ Headers are flushed at once; then the initial events (for RV unset/"0" or sendIn
 change after the starting resourceVersion at its virtual time, bookmarks about every minute and about
 two seconds before the deadline when asked for, and at the deadline simply the end of the body.
 Faults are not this module's business: they wrap the responder or cancel the stream from outside.
+While a watch waits, its resource's feed (fanout.py) may send it the changes that come due.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from proxy.clock import Clock
 from proxy.engines.base import ClientGone, Responder
 from proxy.engines.emulate import events
 from proxy.engines.emulate.cache import WatchCache
+from proxy.engines.emulate.fanout import Feed, Reader
 from proxy.engines.emulate.timeline import Change, ResourceTimeline
 from proxy.engines.requestlog import LogEntry
 from proxy.wire.params import ListOptions
@@ -41,7 +43,7 @@ class WatchSpec:
     suppress_initial_end: bool = False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class OpenWatch:
     """A watch in progress, for the control API's status."""
 
@@ -71,6 +73,13 @@ class WatchServer:
         self.cache = cache
         self.clock = clock
         self._columns_sent = False
+        self._feeds: dict[str, Feed] = {}
+
+    def _feed(self, spec: WatchSpec) -> Feed:
+        feed = self._feeds.get(spec.path)
+        if feed is None or feed.tl is not spec.tl:
+            feed = self._feeds[spec.path] = Feed(spec.tl, self.clock)
+        return feed
 
     def _encode(self, typ: str, ch: Change, spec: WatchSpec, first: list[bool]) -> bytes:
         if spec.table:
@@ -104,6 +113,8 @@ class WatchServer:
                 await out.send(b"".join(buf))
                 entry.events += len(buf)
             i = start_index if start_index is not None else self.cache.index_at(spec.path, now)
+            r = Reader(w, out, spec.namespace, not spec.filtered and not spec.table, i)
+            feed = self._feed(spec)
             next_bookmark = w.started + BOOKMARK_EVERY
             final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE
             while True:
@@ -138,10 +149,12 @@ class WatchServer:
                         next_bookmark += BOOKMARK_EVERY
                     if now >= final_bookmark:
                         final_bookmark = float("inf")
-                wake_at = min(changes[i].t if i < len(changes) else float("inf"), spec.deadline)
+                alarm = spec.deadline
                 if spec.opts.allow_watch_bookmarks:
-                    wake_at = min(wake_at, next_bookmark, final_bookmark)
-                await self.clock.sleep_until(wake_at)
+                    alarm = min(alarm, next_bookmark, final_bookmark)
+                r.i = i
+                await feed.wait(r, alarm)
+                i = r.i  # the feed may have sent it changes meanwhile
         except ClientGone:
             entry.ended("client-closed")
             return
