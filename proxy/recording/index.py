@@ -12,6 +12,7 @@ import os
 import sys
 import weakref
 from array import array
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -27,7 +28,13 @@ _CACHE_KIND = "index"
 
 class Source:
     """The recording's bytes, read at offsets with pread: no shared file position, and a file replaced or
-    truncated while it is served gives a clear error instead of the crash a memory map would give."""
+    truncated while it is served gives a clear error instead of the crash a memory map would give.
+
+    Events are read one at a time but lie one after another, so reads go through a few cached blocks:
+    one system call brings a block's hundreds of events, for each stream being played."""
+
+    BLOCK = 256 * 1024
+    BLOCKS = 32  # cached at once: enough for as many streams played at different places in the file
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -36,20 +43,43 @@ class Source:
         except OSError as exc:
             raise RecordingError(exc.strerror or str(exc), path=path) from None
         self._finalizer = weakref.finalize(self, os.close, self._fd)
+        self._blocks: OrderedDict[int, bytes] = OrderedDict()
+        self._last, self._last_at = b"", 0
 
     def read(self, offset: int, n: int) -> bytes:
+        at = offset - self._last_at
+        if at >= 0 and at + n <= len(self._last):  # the block read last: the common case by far
+            return self._last[at:at + n]
+        first = offset // self.BLOCK
+        if (offset + n - 1) // self.BLOCK != first or n <= 0:  # spans blocks (or is big): read it as it is
+            return self._pread(offset, n, n)
+        block = self._blocks.get(first)
+        if block is None:
+            block = self._blocks[first] = self._pread(first * self.BLOCK, self.BLOCK, offset + n - first * self.BLOCK)
+            if len(self._blocks) > self.BLOCKS:
+                self._blocks.popitem(last=False)
+        else:
+            self._blocks.move_to_end(first)
+        self._last, self._last_at = block, first * self.BLOCK
+        at = offset - self._last_at
+        return block[at:at + n]
+
+    def _pread(self, offset: int, n: int, need: int) -> bytes:
+        """Up to n bytes at offset (fewer at the end of the file), failing if fewer than `need`."""
         if not self._finalizer.alive:  # never pread a closed descriptor: its number may be another file's now
             raise RecordingError("the recording was closed", path=self.path)
         try:
             data = os.pread(self._fd, n, offset)
         except OSError as exc:
             raise RecordingError(f"cannot read: {exc.strerror or exc}", path=self.path, offset=offset) from None
-        if len(data) != n:
+        if len(data) < need:
             raise RecordingError("the file changed after it was loaded (it is shorter now)", path=self.path,
                                  offset=offset)
         return data
 
     def close(self) -> None:
+        self._blocks.clear()
+        self._last = b""
         self._finalizer()
 
 
@@ -125,23 +155,27 @@ class Frames(Sequence[Frame]):
 
     def read(self, i: int, j: int) -> list[bytes]:
         """The bytes of frames i..j-1, with as few reads as their layout allows."""
-        out: list[bytes] = []
+        return [bytes(p) for p in self._pieces(i, j)]
+
+    def joined(self, i: int, j: int) -> bytes:
+        return self.data(i) if j - i == 1 else b"".join(self._pieces(i, j))
+
+    def _pieces(self, i: int, j: int) -> list[bytes | memoryview]:
+        out: list[bytes | memoryview] = []
+        offs, lens = self.offsets, self.lengths
         while i < j:
             end = min(self._block_end(i), j)
             if end - i == 1:
                 out.append(self.data(i))
             else:
                 assert self.source is not None
-                base = self.offsets[i]
-                block = memoryview(self.source.read(base, self.offsets[end - 1] + self.lengths[end - 1] - base))
+                base = offs[i]
+                block = memoryview(self.source.read(base, offs[end - 1] + lens[end - 1] - base))
                 for k in range(i, end):
-                    o = self.offsets[k] - base
-                    out.append(bytes(block[o:o + self.lengths[k]]))
+                    o = offs[k] - base
+                    out.append(block[o:o + lens[k]])
             i = end
         return out
-
-    def joined(self, i: int, j: int) -> bytes:
-        return self.data(i) if j - i == 1 else b"".join(self.read(i, j))
 
 
 @dataclass(slots=True)

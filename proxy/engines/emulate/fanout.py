@@ -92,8 +92,8 @@ class Feed:
         self._target = _INF  # when the sleeper wakes
 
     def _due(self, i: int) -> float:
-        changes = self.tl.changes
-        return changes[i].t if i < len(changes) else _INF
+        times = self.tl.changes.times
+        return times[i] if i < len(times) else _INF
 
     async def wait(self, r: Reader, alarm: float) -> None:
         """Return once the reader's next change is due or its alarm time has come (at once if either
@@ -156,7 +156,7 @@ class Feed:
             group = self._at.get(i)
             if group is None:
                 continue
-            if i >= n or changes[i].t > now:  # nothing due: only alarms and cancellations
+            if i >= n or changes.times[i] > now:  # nothing due: only alarms and cancellations
                 for r in [r for r in group if r.alarm <= now or r.wake is None or r.wake.done()]:
                     self._wake(r)
                 continue

@@ -87,9 +87,10 @@ class Changes(Sequence["Change"]):
     def __getitem__(self, i: int | slice) -> Change | list[Change]:
         if isinstance(i, slice):
             return [Change(self, k) for k in range(*i.indices(len(self)))]
+        n = len(self.rvs)
         if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
+            i += n
+        if not 0 <= i < n:
             raise IndexError(i)
         return Change(self, i)
 
@@ -110,14 +111,19 @@ class Changes(Sequence["Change"]):
 
 
 class Change:
-    """One version of one object: a view of a row of `Changes`. Only the bytes are kept (as the apiserver
-    sent them, kind and apiVersion first); the decoded object is made on demand, for selectors and tables."""
+    """One version of one object: a row of `Changes`. Only the bytes are kept (as the apiserver sent them,
+    kind and apiVersion first), read when asked for; the decoded object is made on demand, for selectors
+    and tables."""
 
-    __slots__ = ("_c", "i")
+    __slots__ = ("_c", "i", "key", "rv", "t", "type")
 
     def __init__(self, changes: Changes, i: int) -> None:
         self._c = changes
         self.i = i
+        self.rv: int = changes.rvs[i]
+        self.t: float = changes.times[i]
+        self.type: str = TYPES[changes.types[i]]
+        self.key: Key = changes.keys[changes.key_ids[i]]
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Change) and other._c is self._c and other.i == self.i
@@ -127,22 +133,6 @@ class Change:
 
     def __repr__(self) -> str:
         return f"Change({self.type} {'/'.join(self.key)} rv={self.rv} t={self.t:.3f})"
-
-    @property
-    def rv(self) -> int:
-        return self._c.rvs[self.i]
-
-    @property
-    def t(self) -> float:
-        return self._c.times[self.i]
-
-    @property
-    def type(self) -> str:
-        return TYPES[self._c.types[self.i]]
-
-    @property
-    def key(self) -> Key:
-        return self._c.keys[self._c.key_ids[self.i]]
 
     @property
     def raw(self) -> bytes:

@@ -99,6 +99,7 @@ class WatchServer:
             return
         first = [True]
         changes = spec.tl.changes
+        times = changes.times
         try:
             buf = [self._encode("ADDED", ch, spec, first) for ch in initial]
             if initial:
@@ -121,7 +122,7 @@ class WatchServer:
                 now = self.clock.now()
                 batch = []
                 size = 0
-                while i < len(changes) and changes[i].t <= now:
+                while i < len(times) and times[i] <= now:
                     ch = changes[i]
                     i += 1
                     typ = _event_for(ch, spec)
