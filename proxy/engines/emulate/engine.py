@@ -12,7 +12,8 @@ from proxy.clock import Clock
 from proxy.engines.base import Incoming, Responder
 from proxy.engines.emulate import discovery, events
 from proxy.engines.emulate.cache import WatchCache
-from proxy.engines.emulate.timeline import Change, ResourceTimeline, rebuild
+from proxy.engines.emulate.changes import Change
+from proxy.engines.emulate.timeline import ResourceTimeline, rebuild
 from proxy.engines.emulate.timeout import TimeoutDraw
 from proxy.engines.emulate.watch import OpenWatch, WatchServer, WatchSpec
 from proxy.engines.exact import ExactPlayer, Misses

@@ -8,7 +8,8 @@ import json
 import re
 from typing import Any
 
-from proxy.engines.emulate.timeline import Change, ResourceTimeline
+from proxy.engines.emulate.changes import Change
+from proxy.engines.emulate.timeline import ResourceTimeline
 from proxy.wire import table as tables
 from proxy.wire.jsonenc import go_json
 

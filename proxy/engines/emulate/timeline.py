@@ -19,135 +19,18 @@ import re
 import sys
 import zlib
 from array import array
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
+from proxy.engines.emulate.changes import TYPE_CODE, Changes, Key, Raws
 from proxy.engines.store import Exchange, Loaded
 from proxy.recording import cache
-from proxy.recording.index import Frames, Source
+from proxy.recording.index import Frames
 from proxy.wire.events import identity
 from proxy.wire.framing import media_type
 from proxy.wire.jsonenc import go_json
 from proxy.wire.match import representation
 from proxy.wire.request import RequestInfo
-
-Key = tuple[str, str]  # (namespace, name)
-
-
-TYPES = ("ADDED", "MODIFIED", "DELETED")
-_TYPE_CODE = {t: i for i, t in enumerate(TYPES)}
-
-
-class Raws:
-    """Where objects' bytes are: most are a slice of a watch event in the recording, read when needed;
-    the rest (list items, deletions nobody saw) were encoded while rebuilding and are kept here.
-    A reference is a file offset (>= 0) or -(1 + offset in the kept bytes)."""
-
-    def __init__(self, source: Source | None, kept: bytes = b"") -> None:
-        self.source = source
-        self.kept = bytearray(kept)
-
-    def keep(self, data: bytes) -> int:
-        ref = -1 - len(self.kept)
-        self.kept += data
-        return ref
-
-    def get(self, ref: int, size: int) -> bytes:
-        if ref >= 0:
-            assert self.source is not None
-            return self.source.read(ref, size)
-        at = -1 - ref
-        return bytes(self.kept[at:at + size])
-
-
-class Changes(Sequence["Change"]):
-    """One resource's changes in resourceVersion order, as columns: a million changes cost tens of
-    megabytes instead of a gigabyte of objects, and a saved timeline loads without building any."""
-
-    def __init__(self, raws: Raws | None = None) -> None:
-        self.raws = raws or Raws(None)
-        self.rvs = array("q")
-        self.times = array("d")
-        self.types = array("b")
-        self.key_ids = array("i")
-        self.prevs = array("i")  # index of the object's previous version, -1 for none
-        self.refs = array("q")
-        self.sizes = array("I")
-        self.keys: list[Key] = []
-
-    def __len__(self) -> int:
-        return len(self.rvs)
-
-    @overload
-    def __getitem__(self, i: int) -> Change: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[Change]: ...
-
-    def __getitem__(self, i: int | slice) -> Change | list[Change]:
-        if isinstance(i, slice):
-            return [Change(self, k) for k in range(*i.indices(len(self)))]
-        n = len(self.rvs)
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError(i)
-        return Change(self, i)
-
-    COLUMNS = ("rvs", "times", "types", "key_ids", "prevs", "refs", "sizes")
-
-    def to_saved(self) -> dict[str, Any]:
-        return {"keys": [list(k) for k in self.keys], **{c: getattr(self, c).tobytes() for c in self.COLUMNS}}
-
-    @classmethod
-    def from_saved(cls, raws: Raws, doc: dict[str, Any]) -> Changes:
-        c = cls(raws)
-        c.keys = [(str(ns), str(name)) for ns, name in doc["keys"]]
-        for col in cls.COLUMNS:
-            getattr(c, col).frombytes(doc[col])
-        if len({len(getattr(c, col)) for col in cls.COLUMNS}) != 1:
-            raise ValueError("columns of different lengths")
-        return c
-
-
-class Change:
-    """One version of one object: a row of `Changes`. Only the bytes are kept (as the apiserver sent them,
-    kind and apiVersion first), read when asked for; the decoded object is made on demand, for selectors
-    and tables."""
-
-    __slots__ = ("_c", "i", "key", "rv", "t", "type")
-
-    def __init__(self, changes: Changes, i: int) -> None:
-        self._c = changes
-        self.i = i
-        self.rv: int = changes.rvs[i]
-        self.t: float = changes.times[i]
-        self.type: str = TYPES[changes.types[i]]
-        self.key: Key = changes.keys[changes.key_ids[i]]
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Change) and other._c is self._c and other.i == self.i
-
-    def __hash__(self) -> int:
-        return hash((id(self._c), self.i))
-
-    def __repr__(self) -> str:
-        return f"Change({self.type} {'/'.join(self.key)} rv={self.rv} t={self.t:.3f})"
-
-    @property
-    def raw(self) -> bytes:
-        return self._c.raws.get(self._c.refs[self.i], self._c.sizes[self.i])
-
-    @property
-    def prev(self) -> Change | None:
-        """The same object's previous version (for selector transitions)."""
-        p = self._c.prevs[self.i]
-        return Change(self._c, p) if p >= 0 else None
-
-    @property
-    def obj(self) -> dict[str, Any]:
-        decoded: dict[str, Any] = json.loads(self.raw)
-        return decoded
 
 
 @dataclass
@@ -359,7 +242,7 @@ def _observe_event(col: _Collector, frames: Frames, k: int, data: bytes, t: floa
         if ident.type == "BOOKMARK":
             marks.append((t, int(ident.resource_version)))
             return None
-        if ident.type not in _TYPE_CODE:
+        if ident.type not in TYPE_CODE:
             return None
         rv, key = int(ident.resource_version), (ident.namespace, ident.name)
         if ident.kind and not col.kind:
@@ -377,7 +260,7 @@ def _observe_event(col: _Collector, frames: Frames, k: int, data: bytes, t: floa
         with contextlib.suppress(ValueError, TypeError, AttributeError):
             marks.append((t, int(obj["metadata"]["resourceVersion"])))  # type: ignore[index]
         return None
-    if typ not in _TYPE_CODE:
+    if typ not in TYPE_CODE:
         return None
     m = _OBJECT_AT.match(data)
     raw = _object_ref(col.raws, frames, k, m.end()) if m is not None and data.endswith(b"}\n") else None
@@ -455,7 +338,7 @@ def _columns(drafts: list[_Draft], raws: Raws, baseline: int) -> Changes:
     key_ids: dict[Key, int] = {}
     for d in drafts:
         out.rvs.append(d.rv)
-        out.types.append(_TYPE_CODE[d.type])
+        out.types.append(TYPE_CODE[d.type])
         out.key_ids.append(key_ids.setdefault(d.key, len(key_ids)))
         out.prevs.append(index[id(d.prev)] if d.prev is not None else -1)
         out.refs.append(d.ref)

@@ -18,8 +18,9 @@ from proxy.clock import Clock
 from proxy.engines.base import ClientGone, Responder
 from proxy.engines.emulate import events
 from proxy.engines.emulate.cache import WatchCache
+from proxy.engines.emulate.changes import Change
 from proxy.engines.emulate.fanout import Feed, Reader
-from proxy.engines.emulate.timeline import Change, ResourceTimeline
+from proxy.engines.emulate.timeline import ResourceTimeline
 from proxy.engines.requestlog import LogEntry
 from proxy.wire.params import ListOptions
 from proxy.wire.status import expired_event

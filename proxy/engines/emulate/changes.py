@@ -1,0 +1,133 @@
+"""A resource's rebuilt history as columns over the recording's bytes.
+
+An hour of a busy cluster is millions of object versions. As objects each they cost a gigabyte and take
+seconds to build; as arrays they cost tens of megabytes, and a saved history loads without building any.
+A version's bytes stay where the recording has them (a slice of a watch event), read when a client is
+sent that version.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Sequence
+from typing import Any, overload
+
+from proxy.recording.index import Source
+
+Key = tuple[str, str]  # (namespace, name)
+
+
+TYPES = ("ADDED", "MODIFIED", "DELETED")
+TYPE_CODE = {t: i for i, t in enumerate(TYPES)}
+
+
+class Raws:
+    """Where objects' bytes are: most are a slice of a watch event in the recording, read when needed;
+    the rest (list items, deletions nobody saw) were encoded while rebuilding and are kept here.
+    A reference is a file offset (>= 0) or -(1 + offset in the kept bytes)."""
+
+    def __init__(self, source: Source | None, kept: bytes = b"") -> None:
+        self.source = source
+        self.kept = bytearray(kept)
+
+    def keep(self, data: bytes) -> int:
+        ref = -1 - len(self.kept)
+        self.kept += data
+        return ref
+
+    def get(self, ref: int, size: int) -> bytes:
+        if ref >= 0:
+            assert self.source is not None
+            return self.source.read(ref, size)
+        at = -1 - ref
+        return bytes(self.kept[at:at + size])
+
+
+class Changes(Sequence["Change"]):
+    """One resource's changes in resourceVersion order, as columns: a million changes cost tens of
+    megabytes instead of a gigabyte of objects, and a saved timeline loads without building any."""
+
+    def __init__(self, raws: Raws | None = None) -> None:
+        self.raws = raws or Raws(None)
+        self.rvs = array("q")
+        self.times = array("d")
+        self.types = array("b")
+        self.key_ids = array("i")
+        self.prevs = array("i")  # index of the object's previous version, -1 for none
+        self.refs = array("q")
+        self.sizes = array("I")
+        self.keys: list[Key] = []
+
+    def __len__(self) -> int:
+        return len(self.rvs)
+
+    @overload
+    def __getitem__(self, i: int) -> Change: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Change]: ...
+
+    def __getitem__(self, i: int | slice) -> Change | list[Change]:
+        if isinstance(i, slice):
+            return [Change(self, k) for k in range(*i.indices(len(self)))]
+        n = len(self.rvs)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return Change(self, i)
+
+    COLUMNS = ("rvs", "times", "types", "key_ids", "prevs", "refs", "sizes")
+
+    def to_saved(self) -> dict[str, Any]:
+        return {"keys": [list(k) for k in self.keys], **{c: getattr(self, c).tobytes() for c in self.COLUMNS}}
+
+    @classmethod
+    def from_saved(cls, raws: Raws, doc: dict[str, Any]) -> Changes:
+        c = cls(raws)
+        c.keys = [(str(ns), str(name)) for ns, name in doc["keys"]]
+        for col in cls.COLUMNS:
+            getattr(c, col).frombytes(doc[col])
+        if len({len(getattr(c, col)) for col in cls.COLUMNS}) != 1:
+            raise ValueError("columns of different lengths")
+        return c
+
+
+class Change:
+    """One version of one object: a row of `Changes`. Only the bytes are kept (as the apiserver sent them,
+    kind and apiVersion first), read when asked for; the decoded object is made on demand, for selectors
+    and tables."""
+
+    __slots__ = ("_c", "i", "key", "rv", "t", "type")
+
+    def __init__(self, changes: Changes, i: int) -> None:
+        self._c = changes
+        self.i = i
+        self.rv: int = changes.rvs[i]
+        self.t: float = changes.times[i]
+        self.type: str = TYPES[changes.types[i]]
+        self.key: Key = changes.keys[changes.key_ids[i]]
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Change) and other._c is self._c and other.i == self.i
+
+    def __hash__(self) -> int:
+        return hash((id(self._c), self.i))
+
+    def __repr__(self) -> str:
+        return f"Change({self.type} {'/'.join(self.key)} rv={self.rv} t={self.t:.3f})"
+
+    @property
+    def raw(self) -> bytes:
+        return self._c.raws.get(self._c.refs[self.i], self._c.sizes[self.i])
+
+    @property
+    def prev(self) -> Change | None:
+        """The same object's previous version (for selector transitions)."""
+        p = self._c.prevs[self.i]
+        return Change(self._c, p) if p >= 0 else None
+
+    @property
+    def obj(self) -> dict[str, Any]:
+        decoded: dict[str, Any] = json.loads(self.raw)
+        return decoded
