@@ -98,13 +98,19 @@ class RecordingReader:
             except StopIteration:
                 if self._fill():
                     continue
-                if self._fed > start:
-                    self.torn_tail = (start, self._fed - start)
+                self._note_torn_tail(start)
                 return None
             except Exception as exc:  # msgpack raises several types for corrupt input
-                why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-                raise RecordingError(f"corrupt data ({why})", path=self.path, offset=start,
-                                     index=index) from None
+                raise self._corrupt(exc, start, index) from None
+
+    def _note_torn_tail(self, start: int) -> None:
+        if self._fed > start:
+            self.torn_tail = (start, self._fed - start)
+
+    def _corrupt(self, exc: Exception, start: int, index: int | None = None) -> RecordingError:
+        why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        return RecordingError(f"corrupt data ({why})", path=self.path, offset=start,
+                              index=self.records_read + 1 if index is None else index)
 
     def _read_header(self) -> Header:
         try:
@@ -131,26 +137,34 @@ class RecordingReader:
 
     def records(self) -> Iterator[Record]:
         """Yield every whole record after the header, in file order."""
-        upgrade = compat.upgrader(self.header.version)
-        while True:
-            start = self.offset
-            obj = self._next_object(self.records_read + 1)
-            if obj is None:
-                return
-            yield self._decode(upgrade(obj), start)
+        decode = self._decode
+        for obj, start in self._objects():
+            yield decode(obj, start)
 
     def located(self) -> Iterator[tuple[Record, int, bool]]:
         """Like `records`, with where each record ends in the file and whether it is a frame whose bytes
         are its last field (as watchproxy writes them), so they lie just before that end."""
+        decode, unpacker = self._decode, self._unpacker
+        for obj, start in self._objects():
+            rec = decode(obj, start)
+            yield rec, unpacker.tell(), isinstance(obj, dict) and next(reversed(obj)) == "data"
+
+    def _objects(self) -> Iterator[tuple[object, int]]:
+        """Each whole object after the header, upgraded to the current version, with where it starts."""
         upgrade = compat.upgrader(self.header.version)
+        unpacker = self._unpacker
         while True:
-            start = self.offset
-            obj = self._next_object(self.records_read + 1)
-            if obj is None:
+            # What is buffered is iterated in place: with millions of records every call per record counts.
+            start = unpacker.tell()
+            try:
+                for obj in unpacker:
+                    yield upgrade(obj), start
+                    start = unpacker.tell()
+            except Exception as exc:  # msgpack raises several types for corrupt input
+                raise self._corrupt(exc, start) from None
+            if not self._fill():
+                self._note_torn_tail(start)
                 return
-            obj = upgrade(obj)
-            rec = self._decode(obj, start)
-            yield rec, self.offset, isinstance(obj, dict) and next(reversed(obj)) == "data"
 
     def _decode(self, obj: object, start: int) -> Record:
         try:

@@ -218,9 +218,8 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
     in_burst = rv_less and col.first_watch_t is None
     last_t, last_key = ex.response.t, ("", "")
     frames = ex.frames
-    for k, frame in enumerate(frames):
-        t = frame.t
-        seen = _observe_event(col, frames, k, frame.data, t, marks)
+    for k, t, data in frames.timed():
+        seen = _observe_event(col, frames, k, data, t, marks)
         if seen is None:
             continue
         typ, rv, key = seen
