@@ -163,7 +163,7 @@ def _prepare_replay(path: str) -> None:
     try:
         loaded = load(path, _load_progress(path))
         try:
-            rebuild(loaded)
+            rebuild(loaded, _rebuild_note(path))
         finally:
             loaded.close()
     except KeyboardInterrupt:
@@ -192,6 +192,19 @@ def _load_progress(path: str) -> Callable[[int, int], None] | None:
     return show
 
 
+def _rebuild_note(path: str) -> Callable[[int], None] | None:
+    """A line before emulate rebuilds the history of a large recording, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def note(frames: int) -> None:
+        if frames >= 100_000:
+            print(f"watchproxy: rebuilding the watch cache from {frames:,} events of {path} "
+                  "(saved for the next replay)", file=sys.stderr, flush=True)
+
+    return note
+
+
 async def _replay(a: argparse.Namespace) -> int:
     from proxy.engines.store import load
     from proxy.server.sessions import ReplaySession
@@ -201,7 +214,8 @@ async def _replay(a: argparse.Namespace) -> int:
     async with ReplaySession(loaded, mode=a.mode, clock=a.clock or "scaled", speed=a.speed, seed=a.seed,
                              min_request_timeout=a.min_request_timeout, history=a.history,
                              listen=a.listen, write_kubeconfig=a.write_kubeconfig,
-                             accept_hosts=tuple(a.accept_host), faults=tuple(a.fault)) as s:
+                             accept_hosts=tuple(a.accept_host), faults=tuple(a.fault),
+                             announce=_rebuild_note(a.recording)) as s:
         if s.loaded.torn_tail:
             print(f"watchproxy: warning: {s.loaded.torn_tail}", file=sys.stderr)
         timing = "manual clock" if a.clock == "manual" else f"speed {a.speed:g}"

@@ -111,3 +111,14 @@ def test_events_in_any_json_layout_rebuild_the_same_history(tmp_path: Path) -> N
     assert view(plain) == view(spaced) and plain.marks == spaced.marks
     assert [c[2] for c in view(plain)] == ["ADDED", "MODIFIED", "MODIFIED", "MODIFIED", "ADDED", "DELETED"]
     assert (7.0, 22) in plain.marks
+
+
+def test_a_rebuild_is_announced_and_a_saved_history_is_not(big: Path) -> None:
+    from proxy.engines.emulate.timeline import rebuild
+
+    heard: list[int] = []
+    loaded = load(big)
+    rebuild(loaded, heard.append)
+    assert heard == [sum(len(e.frames) for e in loaded.exchanges.values())] and heard[0] > 0
+    rebuild(load(big), heard.append)
+    assert len(heard) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -69,8 +70,12 @@ class ReplaySession(_Session):
                  clock: Clock | str = "scaled", speed: float = 1.0, seed: int = 0,
                  min_request_timeout: float | None = None, history: float | None = None,
                  listen: str = "127.0.0.1:0", write_kubeconfig: str | os.PathLike[str] | None = None,
-                 accept_hosts: tuple[str, ...] = (), faults: tuple[str, ...] = ()) -> None:
+                 accept_hosts: tuple[str, ...] = (), faults: tuple[str, ...] = (),
+                 announce: Callable[[int], None] | None = None) -> None:
+        """`announce(frames)`: emulate is about to rebuild its history from that many frames (it was not
+        saved), which takes a while for millions of them."""
         super().__init__(listen, write_kubeconfig, accept_hosts)
+        self._announce = announce
         self.loaded = recording if isinstance(recording, Loaded) else load(recording)
         if not isinstance(recording, Loaded):  # opened here, so closed here; a caller's stays open
             self._stack.callback(self.loaded.close)
@@ -106,7 +111,8 @@ class ReplaySession(_Session):
             from proxy.engines.emulate.engine import Emulator
 
             return Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
-                            min_request_timeout=self.min_request_timeout, history=self.history)
+                            min_request_timeout=self.min_request_timeout, history=self.history,
+                            announce=self._announce)
         raise ValueError(f"unknown replay mode {self.mode!r} (emulate or exact)")
 
     def _status(self) -> dict[str, Any]:

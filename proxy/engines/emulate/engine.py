@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from proxy.clock import Clock
@@ -44,7 +45,9 @@ def _at_least(git_version: str, want: tuple[int, int]) -> bool:
 
 class Emulator:
     def __init__(self, loaded: Loaded, clock: Clock, *, seed: int = 0, misses: Misses | None = None,
-                 min_request_timeout: float | None = None, history: float | None = None) -> None:
+                 min_request_timeout: float | None = None, history: float | None = None,
+                 announce: Callable[[int], None] | None = None) -> None:
+        """`announce(frames)`: called before the history is rebuilt from the recording (not when saved)."""
         self.loaded = loaded
         self.clock = clock
         self.misses = misses or Misses()
@@ -55,7 +58,7 @@ class Emulator:
         self.seed = seed
         self.watch_list_defaults = _at_least(loaded.header.upstream_version, (1, 34))
         self.draw = TimeoutDraw(seed, self.min_request_timeout)
-        rebuilt = rebuild(loaded)
+        rebuilt = rebuild(loaded, announce)
         self.timelines = rebuilt.timelines
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.

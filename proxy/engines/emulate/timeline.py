@@ -19,6 +19,7 @@ import re
 import sys
 import zlib
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -392,12 +393,15 @@ def from_saved(loaded: Loaded, doc: dict[str, Any]) -> Rebuilt:
     return Rebuilt(timelines, [(float(t), int(rv)) for t, rv in doc["marks"]], raws)
 
 
-def rebuild(loaded: Loaded) -> Rebuilt:
-    """The rebuilt history, from the cache when it was saved for this very recording."""
+def rebuild(loaded: Loaded, announce: Callable[[int], None] | None = None) -> Rebuilt:
+    """The rebuilt history, from the cache when it was saved for this very recording. `announce(frames)`
+    is called before a rebuild, which takes a while for millions of events: someone may be waiting."""
     saved, ident = cache.load(loaded.path, "timeline")
     if saved is not None:
         with contextlib.suppress(Exception):  # an entry that does not make sense is rebuilt
             return from_saved(loaded, saved)
+    if announce is not None:
+        announce(sum(len(e.frames) for e in loaded.exchanges.values()))
     r = build(loaded)
     cache.save(loaded.path, "timeline", ident, to_saved(r))
     return r
