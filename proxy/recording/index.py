@@ -22,7 +22,7 @@ from proxy.recording.errors import RecordingError
 from proxy.recording.reader import RecordingReader
 from proxy.recording.records import End, Frame, Header, Request, Response, header_from_wire, record_from_wire
 
-_BLOCK = 1024 * 1024  # frames close together in the file are read with one system call, up to this span
+_SPAN = 1024 * 1024  # frames close together in the file are read with one system call, up to this span
 _CACHE_KIND = "index"
 
 
@@ -150,12 +150,12 @@ class Frames(Sequence[Frame]):
         return self.lengths[i] if j is None else sum(self.lengths[i:j])
 
     def _block_end(self, i: int) -> int:
-        """The end of the run of frames from i that one read of at most _BLOCK bytes can fetch."""
+        """The end of the run of frames from i that one read of at most _SPAN bytes can fetch."""
         offs, n = self.offsets, len(self)
         if offs[i] < 0:
             return i + 1
         j = i + 1
-        while j < n and offs[j] >= 0 and offs[j] + self.lengths[j] - offs[i] <= _BLOCK:
+        while j < n and offs[j] >= 0 and offs[j] + self.lengths[j] - offs[i] <= _SPAN:
             j += 1
         return j
 
