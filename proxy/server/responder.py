@@ -93,8 +93,9 @@ class AiohttpResponder:
         except (ConnectionResetError, RuntimeError) as exc:
             raise ClientGone(str(exc)) from None
         transport = self.request.transport
+        headers_out = not getattr(writer, "_headers_buf", None)  # aiohttp may hold them back for the body
         if isinstance(writer, StreamWriter) and writer.length is None and not resp.compression \
-                and isinstance(transport, asyncio.Transport):
+                and isinstance(transport, asyncio.Transport) and headers_out:
             self._writer = writer
             self._transport = transport  # the connection's for good; closing once the client has gone
             self._now_max = transport.get_write_buffer_limits()[1] - _FRAMING_MAX
