@@ -82,7 +82,10 @@ def _parser() -> argparse.ArgumentParser:
                         "rest; interactive SPDY/WebSocket upgrades are not tunnelled)")
     _add_server_options(r)
 
-    rp = sub.add_parser("replay", help="serve a recording with no cluster")
+    rp = sub.add_parser("replay", help="serve a recording with no cluster",
+                        epilog="Recordings of 16 MiB or more: what replay derives from them is saved in "
+                               "$WATCHPROXY_CACHE_DIR (default ~/.cache/watchproxy; empty: off), so the next "
+                               "replay of the same file starts at once.")
     rp.add_argument("recording")
     rp.add_argument("--mode", choices=("emulate", "exact"), default="emulate",
                     help="emulate (default): an apiserver watch cache rebuilt from the recording; "
