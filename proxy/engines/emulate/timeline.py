@@ -154,20 +154,19 @@ def _collect(loaded: Loaded, raws: Raws, marks: list[tuple[float, int]]) -> dict
     cols: dict[str, _Collector] = {}
     for ex in sorted(loaded.exchanges.values(), key=lambda e: e.request.t):
         info = ex.info
-        if not info.is_resource or info.subresource or not _json_response(ex):
+        if not info.is_resource or info.subresource or info.verb not in ("list", "watch") \
+                or not _json_response(ex):
             continue
         assert ex.response is not None
+        col = cols.setdefault(info.collection_path, _Collector(info, raws))
+        col.namespaced |= bool(info.namespace)
         if info.verb == "list":
             doc = _decode_body(ex)
             rv = _list_rv(doc)
             if rv is not None:  # every list says "the cluster was at least here", whatever its resource
                 marks.append((ex.response.t, rv))
-            col = cols.setdefault(info.collection_path, _Collector(info, raws))
-            col.namespaced |= bool(info.namespace)
             _collect_list(col, ex, info, doc, rv)
-        elif info.verb == "watch":
-            col = cols.setdefault(info.collection_path, _Collector(info, raws))
-            col.namespaced |= bool(info.namespace)
+        else:
             _collect_watch(col, ex, marks)
     return cols
 
