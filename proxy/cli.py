@@ -7,7 +7,9 @@ import asyncio
 import gc
 import importlib
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable, Sequence
 
 from proxy import __version__
@@ -147,9 +149,6 @@ async def _record(a: argparse.Namespace) -> int:
 def _prepare_replay(path: str) -> None:
     """Save a large recording's replay index and rebuilt history now, while the user expects the recorder
     to take a moment, so that its first replay starts at once too. Ctrl-C skips it: replay would do it."""
-    import os
-    import time
-
     from proxy.engines.emulate.timeline import rebuild
     from proxy.engines.store import load
     from proxy.recording import cache
