@@ -128,6 +128,26 @@ def test_writer_batches_records_in_one_call(tmp_path: Path) -> None:
     assert read_records(path)[1] == RECORDS
 
 
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
+def test_a_long_recording_hands_back_its_older_pages_and_keeps_every_byte(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(writer_module, "KEEP_CACHED", 1 << 20)
+    monkeypatch.setattr(writer_module, "_RELEASE_EVERY", 1 << 20)
+    released: list[tuple[int, int, int]] = []
+    advise = os.posix_fadvise
+    monkeypatch.setattr(os, "posix_fadvise", lambda fd, off, n, how: (released.append((off, n, how)),
+                                                                       advise(fd, off, n, how))[1])
+    path = tmp_path / "long.msgpack"
+    w = RecordingWriter(path, HEADER)
+    frames = [b'{"type":"ADDED"}' + b" " * 1000 + b"\n"] * 100
+    for i in range(100):  # about 10 MB
+        w.write_frames(1, float(i), frames)
+        assert all(n <= w.bytes_written - (1 << 20) for _, n, _ in released)
+    w.close()
+    assert released and all(off == 0 and how == os.POSIX_FADV_DONTNEED for off, _, how in released)
+    assert [r.data for r in read_records(path)[1] if isinstance(r, Frame)] == frames * 100
+
+
 def test_header_fields(tmp_path: Path) -> None:
     path = tmp_path / "h.msgpack"
     _write(path)

@@ -3,17 +3,37 @@
 The recorder calls `write` before it forwards the same bytes to the client: a proxy killed at any moment
 has already put every event a client received into the file. (fsync is not needed for that; it would only
 protect against power loss, at a large cost per event.)
+
+Only the newest part of a long recording stays in the page cache: the rest is handed back to the kernel
+as the file grows (in a thread, since starting writeback can block). A recording of gigabytes then does
+not push other files out of memory, and the writer keeps reusing the same pages, which is several times
+cheaper than taking new ones on a virtual machine whose host reclaims the guest's free memory (measured
+in docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from pathlib import Path
 
 import msgpack
 
 from proxy.recording.errors import RecordingError
 from proxy.recording.records import Header, Record
+
+KEEP_CACHED = 64 << 20  # the newest bytes of the file left in the page cache
+_RELEASE_EVERY = 16 << 20
+
+
+def _release(fd: int, upto: int) -> None:
+    """Write back and drop the file's cached pages before `upto`; owns `fd` (a duplicate) and closes it."""
+    try:
+        with contextlib.suppress(OSError):  # not a regular file, or the kernel declines: only a missed saving
+            os.posix_fadvise(fd, 0, upto, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
 
 
 class RecordingWriter:
@@ -23,6 +43,8 @@ class RecordingWriter:
         self.bytes_written = 0
         self.failed: str | None = None
         self._packer = msgpack.Packer(use_bin_type=True)
+        self._released = 0
+        self._releasing: threading.Thread | None = None
         try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -49,6 +71,17 @@ class RecordingWriter:
             self.failed = f"cannot write: {exc.strerror or exc}"
             raise RecordingError(self.failed, path=self.path) from None
         self.bytes_written += len(data)
+        if self.bytes_written - self._released >= KEEP_CACHED + _RELEASE_EVERY:
+            self._release_cache()
+
+    def _release_cache(self) -> None:
+        if not hasattr(os, "posix_fadvise") or (self._releasing and self._releasing.is_alive()):
+            return
+        assert self._fd is not None
+        self._released = self.bytes_written - KEEP_CACHED
+        self._releasing = threading.Thread(target=_release, args=(os.dup(self._fd), self._released),
+                                           name="watchproxy-release-cache", daemon=True)
+        self._releasing.start()
 
     def write(self, *records: Record) -> None:
         """Append records with a single write."""
@@ -75,3 +108,5 @@ class RecordingWriter:
         if self._fd is not None:
             fd, self._fd = self._fd, None
             os.close(fd)
+        if self._releasing is not None:  # no thread outlives the writer
+            self._releasing.join()
