@@ -224,6 +224,9 @@ async def test_no_credential_in_recording_log_or_error_for_any_auth_method(tmp_p
                     assert token.encode() not in await resp.read()
             async with http.get(f"{url}/api/v1/namespaces/nope/pods/x") as resp:
                 assert token.encode() not in await resp.read()
+            api.create(make_pod("web-0"))
+            async with http.get(f"{url}{PODS}?watch=true") as resp:  # a watch has its own connection
+                assert resp.status == 200 and b'"web-0"' in await resp.content.readline()
         proc.send_signal(signal.SIGINT)
         stdout, stderr = await asyncio.wait_for(proc.communicate(), 30)
         assert proc.returncode == 0 and b"recorded" in stdout
@@ -455,7 +458,10 @@ async def test_proxy_url_from_the_kubeconfig_is_used(tmp_path: Path) -> None:
         cfg["clusters"][0]["cluster"]["proxy-url"] = proxy_url
         kc = tmp_path / "proxied.kubeconfig"
         kc.write_text(yaml.safe_dump(cfg))
-        async with RecordSession(tmp_path / "p.msgpack", kubeconfig=str(kc)) as s, aiohttp.ClientSession() as http, \
-                http.get(f"{s.url}{PODS}") as resp:
-            assert resp.status == 200
-    assert f"GET {api.url}{PODS}" in fwd.seen
+        api.create(make_pod("web-0"))
+        async with RecordSession(tmp_path / "p.msgpack", kubeconfig=str(kc)) as s, aiohttp.ClientSession() as http:
+            async with http.get(f"{s.url}{PODS}") as resp:
+                assert resp.status == 200
+            async with http.get(f"{s.url}{PODS}?watch=true") as resp:
+                assert b'"web-0"' in await resp.content.readline()
+    assert f"GET {api.url}{PODS}" in fwd.seen and f"GET {api.url}{PODS}?watch=true" in fwd.seen

@@ -14,11 +14,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import aiohttp
-
 from proxy.engines.base import ClientGone, Incoming, Responder
 from proxy.engines.requestlog import LogEntry
-from proxy.engines.upstream import Upstream, UpstreamError, describe
+from proxy.engines.upstream import BodyError, Upstream, UpstreamError, UpstreamResponse
 from proxy.recording.errors import RecordingError
 from proxy.recording.records import End, EndHow, Frame, Request, Response
 from proxy.recording.writer import RecordingWriter
@@ -113,48 +111,51 @@ class Recorder:
         if not self.keep_protobuf:  # JSON, when the client takes it too, so emulate mode can read the recording
             headers = tuple((k, prefer_json(v) if k.lower() == "accept" else v) for k, v in headers)
         try:
-            resp = await self.upstream.request(req.method, req.path, req.query, headers, req.body)
+            resp = await self.upstream.request(req.method, req.path, req.query, headers, req.body,
+                                               stream=req.info.verb == "watch")
         except UpstreamError as exc:
             self.stats.errors += 1
             self._write(End(ex, self._now(), EndHow.UPSTREAM_ERROR, str(exc)))
             await self._refuse(out, 503, str(exc), entry)
             return
-        async with resp:
+        try:
             await self._relay(ex, req, resp, out, entry, secret)
+        finally:
+            await resp.close()
 
-    async def _relay(self, ex: int, req: Incoming, resp: aiohttp.ClientResponse, out: Responder,
+    async def _relay(self, ex: int, req: Incoming, resp: UpstreamResponse, out: Responder,
                      entry: LogEntry, secret: bool) -> None:
-        resp_headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.raw_headers)
-        rec_headers, removed = redact.strip_credentials(list(resp_headers))
+        rec_headers, removed = redact.strip_credentials(list(resp.headers))
         self.stats.redacted_headers.update(removed)
-        self._write(Response(ex, self._now(), resp.status, resp.reason or "", rec_headers))
+        self._write(Response(ex, self._now(), resp.status, resp.reason, rec_headers))
         streaming = req.info.verb == "watch" and resp.status == 200
         if streaming:
             self.stats.watches += 1
         # A Secret list or get is only valid JSON, and so only redactable, once whole: it is written (and
         # then forwarded) in one piece. Watch events are whole lines already.
         splitter = Whole() if secret and not streaming else splitter_for(
-            resp.headers.get("Content-Type", ""), streaming=streaming,
-            encoded=bool(resp.headers.get("Content-Encoding")))
+            resp.header("Content-Type"), streaming=streaming, encoded=bool(resp.header("Content-Encoding")))
+        # Searching every body for Secrets costs as much as reading it; a built-in type other than Secret
+        # only ever holds its own kind, so only other bodies are searched.
+        search = not self.keep_secret_data and (secret or redact.may_hold_secrets(req.info))
         entry.status = resp.status
-        forward_headers = tuple((k, v) for k, v in resp_headers if k.lower() not in _RESPONSE_HOP_BY_HOP)
-        length = resp.content_length if resp.headers.get("Transfer-Encoding", "") != "chunked" else None
-        await out.start(resp.status, resp.reason or "", forward_headers,
-                        content_length=length if not streaming else None)
+        forward_headers = tuple((k, v) for k, v in resp.headers if k.lower() not in _RESPONSE_HOP_BY_HOP)
+        await out.start(resp.status, resp.reason, forward_headers,
+                        content_length=resp.content_length if not streaming else None)
         try:
-            async for chunk in resp.content.iter_any():
-                frames = splitter.feed(chunk)
+            async for pieces in resp.pieces():
+                frames = splitter.feed_pieces(pieces)
                 if not frames:
                     continue
                 t = self._now()
                 payload = b"".join(frames) if len(frames) > 1 else frames[0]
-                if not self.keep_secret_data and (secret or b'"Secret' in payload):
+                if search and (secret or b'"Secret' in payload):
                     frames = [self._redact(f, secret) for f in frames]
                 self.writer.write_frames(ex, t, frames)
                 if streaming:
                     entry.events += len(frames)
                     self.stats.events += len(frames)
-                self.stats.bytes += len(chunk)
+                self.stats.bytes += sum(map(len, pieces))
                 await out.send(payload)
         except ClientGone:
             self._write(End(ex, self._now(), EndHow.CLIENT_CLOSED))
@@ -164,9 +165,9 @@ class Recorder:
             self._write(End(ex, self._now(), EndHow.CLIENT_CLOSED, "watchproxy stopped"))
             entry.ended("proxy-stopped")
             raise
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        except BodyError as exc:
             tail = splitter.pending()
-            err = f"upstream: {describe(exc)}"
+            err = f"upstream: {exc}"
             if tail and secret:  # a torn Secret cannot be parsed, so cannot be redacted: not recorded
                 err += f" ({len(tail)} bytes of a torn Secret body not recorded)"
             elif tail:

@@ -12,16 +12,19 @@ hook when their expirationTimestamp passes, token files by re-reading them every
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import ssl
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from yarl import URL
 
+from proxy.engines.stream import StreamBroken, StreamResponse, open_stream
 from proxy.recording.records import Headers
 
 TOKEN_FILE_REREAD_SECONDS = 60.0
@@ -32,6 +35,83 @@ _HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "
 
 class UpstreamError(Exception):
     """The apiserver cannot be reached or its credentials cannot be loaded (message safe to show)."""
+
+
+class BodyError(Exception):
+    """A response body broke off or was malformed (message safe to show)."""
+
+
+class UpstreamResponse(Protocol):
+    """The apiserver's answer, whichever client read it."""
+
+    status: int
+    reason: str
+    headers: Headers  # as received, in order
+
+    def header(self, name: str) -> str: ...
+
+    @property
+    def content_length(self) -> int | None:
+        """The length to forward, None for a body sent chunked or ended by closing the connection."""
+        ...
+
+    def pieces(self) -> AsyncIterator[list[bytes]]:
+        """The body as it arrives; BodyError if it breaks off."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class _ClientResponse:
+    """An aiohttp response seen through UpstreamResponse."""
+
+    def __init__(self, resp: aiohttp.ClientResponse) -> None:
+        self._resp = resp
+        self.status = resp.status
+        self.reason = resp.reason or ""
+        self.headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in resp.raw_headers)
+
+    def header(self, name: str) -> str:
+        return self._resp.headers.get(name, "")
+
+    @property
+    def content_length(self) -> int | None:
+        return self._resp.content_length if self.header("Transfer-Encoding") != "chunked" else None
+
+    async def pieces(self) -> AsyncIterator[list[bytes]]:
+        try:
+            async for chunk in self._resp.content.iter_any():
+                yield [chunk]
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise BodyError(describe(exc)) from None
+
+    async def close(self) -> None:
+        self._resp.release()  # back to the pool if the body was read to its end, else closed
+
+
+class _StreamResponse:
+    """A watch read on its own connection (proxy.engines.stream), seen through UpstreamResponse."""
+
+    def __init__(self, resp: StreamResponse) -> None:
+        self._resp = resp
+        self.status = resp.status
+        self.reason = resp.reason
+        self.headers = resp.headers
+        self.header = resp.header
+
+    @property
+    def content_length(self) -> int | None:
+        return self._resp.content_length
+
+    async def pieces(self) -> AsyncIterator[list[bytes]]:
+        try:
+            async for out in self._resp.pieces():
+                yield out
+        except StreamBroken as exc:
+            raise BodyError(str(exc)) from None
+
+    async def close(self) -> None:
+        await self._resp.close()
 
 
 @dataclass
@@ -82,6 +162,7 @@ class Upstream:
         self._tmpdir = tempfile.mkdtemp(prefix="watchproxy-creds-")
         self._creds = _load(kubeconfig, context, self._tmpdir)
         self._lock = asyncio.Lock()
+        self._connect_timeout = connect_timeout
         self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout,
                                               connect=connect_timeout)
         self._session: aiohttp.ClientSession | None = None
@@ -113,30 +194,38 @@ class Upstream:
                                                   "Accept-Encoding", "Accept", "Content-Type"))
         return self._session
 
-    async def request(self, method: str, path: str, query: str, headers: Headers,
-                      body: bytes) -> aiohttp.ClientResponse:
+    async def request(self, method: str, path: str, query: str, headers: Headers, body: bytes, *,
+                      stream: bool = False) -> UpstreamResponse:
+        """Send a request. With `stream` (a watch), a bodiless request not sent through an HTTP proxy
+        gets a connection of its own, read in large pieces (proxy.engines.stream)."""
         creds, auth = await self._fresh()
         out = [(k, v) for k, v in headers if k.lower() not in _HOP_BY_HOP]
         if auth:
             out.append(("Authorization", auth))
-        url = creds.host + path + (f"?{query}" if query else "")
+        target = path + (f"?{query}" if query else "")
         try:
-            return await self._session_for().request(
-                method, URL(url, encoded=True), headers=out, data=body or None,
+            if stream and not body and not creds.proxy:
+                return _StreamResponse(await open_stream(creds.host, creds.ssl, creds.server_hostname, method,
+                                                         target, tuple(out), self._connect_timeout))
+            resp = await self._session_for().request(
+                method, URL(creds.host + target, encoded=True), headers=out, data=body or None,
                 ssl=creds.ssl, server_hostname=creds.server_hostname, proxy=creds.proxy,
                 allow_redirects=False)
-        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            return _ClientResponse(resp)
+        except (aiohttp.ClientError, OSError, TimeoutError, StreamBroken) as exc:
             raise UpstreamError(f"apiserver {creds.host} unreachable: {describe(exc)}") from None
 
     async def version(self) -> str:
         """The apiserver's gitVersion, for the recording header; "" when it cannot say."""
         try:
             resp = await self.request("GET", "/version", "", (("Accept", "application/json"),), b"")
-            async with resp:
+            try:
                 if resp.status == 200:
-                    data = await resp.json(content_type=None)
-                    return str(data.get("gitVersion", ""))
-        except (UpstreamError, aiohttp.ClientError, ValueError, TimeoutError):
+                    body = b"".join([b async for out in resp.pieces() for b in out])
+                    return str(json.loads(body).get("gitVersion", ""))
+            finally:
+                await resp.close()
+        except (UpstreamError, BodyError, ValueError, AttributeError):
             pass
         return ""
 

@@ -17,9 +17,23 @@ class FrameSplitter(Protocol):
         """Whole frames completed by this data, in order."""
         ...
 
+    def feed_pieces(self, pieces: list[bytes]) -> list[bytes]:
+        """`feed` for the pieces of one read, in order (the chunks of a chunked body)."""
+        ...
+
     def pending(self) -> bytes:
         """Bytes of an incomplete frame not yet returned (a torn event if the stream ends now)."""
         ...
+
+
+class _Joined:
+    """feed_pieces as one feed of the pieces joined: for splitters that gain nothing from the boundaries."""
+
+    def feed(self, data: bytes) -> list[bytes]:
+        raise NotImplementedError
+
+    def feed_pieces(self, pieces: list[bytes]) -> list[bytes]:
+        return self.feed(pieces[0] if len(pieces) == 1 else b"".join(pieces))
 
 
 class JsonLines:
@@ -49,11 +63,22 @@ class JsonLines:
             return data[: end + 1].splitlines(keepends=True) if end + 1 < len(data) else data.splitlines(True)
         return [line + b"\n" for line in data[:end].split(b"\n")]
 
+    def feed_pieces(self, pieces: list[bytes]) -> list[bytes]:
+        # The apiserver sends one event per chunk: such a chunk is a frame as it is, with one search for
+        # a newline before its last byte instead of splitting lines.
+        out: list[bytes] = []
+        for p in pieces:
+            if not self._buf and p[-1:] == b"\n" and p.find(b"\n", 0, -1) < 0:
+                out.append(p)
+            else:
+                out += self.feed(p)
+        return out
+
     def pending(self) -> bytes:
         return bytes(self._buf)
 
 
-class LengthPrefixed:
+class LengthPrefixed(_Joined):
     """Protobuf watch frames: a 4-byte big-endian length, then the message (both kept in the frame)."""
 
     def __init__(self) -> None:
@@ -84,7 +109,7 @@ class LengthPrefixed:
         return bytes(self._buf)
 
 
-class Whole:
+class Whole(_Joined):
     """The whole body as one frame, at the end: for bodies that can only be redacted once complete."""
 
     def __init__(self) -> None:
@@ -103,6 +128,9 @@ class Raw:
 
     def feed(self, data: bytes) -> list[bytes]:
         return [data] if data else []
+
+    def feed_pieces(self, pieces: list[bytes]) -> list[bytes]:
+        return [p for p in pieces if p]
 
     def pending(self) -> bytes:
         return b""

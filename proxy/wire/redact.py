@@ -11,6 +11,9 @@ import json
 import re
 from typing import Any
 
+from proxy.wire.kinds import builtin_by_path
+from proxy.wire.request import RequestInfo
+
 REDACTED_B64 = "PHJlZGFjdGVkPg=="  # base64 of "<redacted>": still decodes for clients that decode it
 REDACTED = "<redacted>"
 _CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"}
@@ -32,6 +35,17 @@ def strip_credentials(headers: list[tuple[str, str]]) -> tuple[tuple[tuple[str, 
         else:
             kept.append((k, v))
     return tuple(kept), removed
+
+
+def may_hold_secrets(info: RequestInfo) -> bool:
+    """Whether the answer to a request can hold a Secret that is not its own resource's.
+
+    A built-in collection, object or watch holds objects of its own kind (and Status); subresources
+    (`pods/proxy` returns whatever the pod does), custom and unknown resources may embed anything."""
+    if not info.is_resource or info.subresource:
+        return True
+    rt = builtin_by_path(info.group, info.version, info.resource)
+    return rt is None or rt.kind == "Secret"
 
 
 def _redact_secret(obj: dict[str, Any]) -> bool:
