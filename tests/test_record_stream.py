@@ -160,3 +160,18 @@ async def test_an_error_status_with_a_length_is_forwarded_whole(tmp_path: Path) 
     watch = next(iter(load(out).exchanges.values()))
     assert watch.response is not None and watch.response.status == 410
     assert watch.body == status_body and watch.how == EndHow.COMPLETE
+
+
+async def test_an_empty_body_ends_at_once_though_the_upstream_keeps_the_connection(tmp_path: Path) -> None:
+    done = asyncio.Event()
+
+    async def script(writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 0\r\n\r\n")
+        await done.wait()  # held open until the client has its answer
+
+    async with RawUpstream(script) as up:
+        kc = up.kubeconfig(tmp_path / "k")
+        async with RecordSession(tmp_path / "e.msgpack", kubeconfig=str(kc)) as s, aiohttp.ClientSession() as http, \
+                http.get(s.url + WATCH) as resp:
+            assert resp.status == 200 and await resp.read() == b""
+            done.set()

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from proxy.engines.base import ClientGone, Incoming, Responder
 from proxy.engines.requestlog import LogEntry
-from proxy.engines.upstream import BodyError, Upstream, UpstreamError, UpstreamResponse
+from proxy.engines.stream import BodyError
+from proxy.engines.upstream import Upstream, UpstreamError, UpstreamResponse
 from proxy.recording.errors import RecordingError
 from proxy.recording.records import End, EndHow, Frame, Request, Response
 from proxy.recording.writer import RecordingWriter

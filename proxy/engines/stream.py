@@ -8,7 +8,6 @@ connection for its whole life either way, so nothing is lost by not pooling it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 from collections.abc import AsyncIterator
 
@@ -17,24 +16,78 @@ from yarl import URL
 from proxy.recording.records import Headers
 from proxy.wire.http1 import ChunkedDecoder, FramingError, ResponseHead, parse_head
 
-READ_SIZE = 1 << 20
 _HEAD_LIMIT = 1 << 20
+_BUFFER_LIMIT = 1 << 20  # received and not yet taken: reading pauses above this
+
+
+class BodyError(Exception):
+    """A response body broke off or was malformed (message safe to show)."""
 
 
 class StreamBroken(Exception):
-    """The body could not be read to its end (message safe to show)."""
+    """What the server answered is not an HTTP/1.x response (message safe to show)."""
+
+
+class _Receiver(asyncio.Protocol):
+    """What the socket delivers, kept as the bytes objects it came in (asyncio's StreamReader would copy
+    each into a buffer and out again)."""
+
+    def __init__(self) -> None:
+        self._got: list[bytes] = []
+        self._size = 0
+        self._eof = False
+        self._error: Exception | None = None
+        self._waiter: asyncio.Future[None] | None = None
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self._got.append(data)
+        self._size += len(data)
+        if self._size > _BUFFER_LIMIT and self.transport is not None:
+            self.transport.pause_reading()
+        self._wake()
+
+    def eof_received(self) -> bool:
+        self._eof = True
+        self._wake()
+        return False
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._eof = True
+        self._error = exc
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def take(self) -> list[bytes]:
+        """Everything received since the last call, waiting for something; [] once the server has closed."""
+        while not self._got and not self._eof:
+            self._waiter = asyncio.get_running_loop().create_future()
+            await self._waiter
+        got, self._got = self._got, []
+        if self._size > _BUFFER_LIMIT and self.transport is not None and not self.transport.is_closing():
+            self.transport.resume_reading()
+        self._size = 0
+        if not got and self._error is not None:
+            raise self._error
+        return got
 
 
 class StreamResponse:
-    def __init__(self, head: ResponseHead, method: str, reader: asyncio.StreamReader,
-                 writer: asyncio.StreamWriter) -> None:
+    def __init__(self, head: ResponseHead, method: str, receiver: _Receiver, rest: bytes) -> None:
         self.status = head.status
         self.reason = head.reason
         self.headers = head.headers
         self._head = head
         self._length = head.body_length(method)
-        self._reader = reader
-        self._writer = writer
+        self._receiver = receiver
+        self._rest = rest  # body bytes that came with the head
 
     def header(self, name: str) -> str:
         return self._head.get(name)
@@ -44,38 +97,52 @@ class StreamResponse:
         return self._length
 
     async def pieces(self) -> AsyncIterator[list[bytes]]:
-        """The body, decoded, one list of pieces per read; StreamBroken if it ends early or is malformed."""
-        read = self._reader.read
+        """The body, decoded, one list of pieces per wake-up; BodyError if it ends early or is malformed."""
+        if self._length == 0:
+            return
+        take = self._receiver.take
         try:
+            got = [self._rest] if self._rest else await take()
             if self._head.chunked:
                 decoder = ChunkedDecoder()
-                while not decoder.done:
-                    data = await read(READ_SIZE)
-                    if not data:
-                        raise StreamBroken("connection closed before the end of the chunked body")
-                    out = decoder.feed(data)
+                while got:
+                    out = decoder.feed(got[0]) if len(got) == 1 else [p for d in got for p in decoder.feed(d)]
                     if out:
                         yield out
-                return
-            left = self._length
-            while left is None or left > 0:
-                data = await read(READ_SIZE if left is None else min(left, READ_SIZE))
-                if not data:
-                    if left is None:
+                    if decoder.done:
                         return
-                    raise StreamBroken(f"connection closed with {left} bytes of the body still to come")
+                    got = await take()
+                raise BodyError("connection closed before the end of the chunked body")
+            left = self._length
+            while got:
+                if left is not None and sum(map(len, got)) >= left:
+                    yield _first(got, left)
+                    return
                 if left is not None:
-                    left -= len(data)
-                yield [data]
+                    left -= sum(map(len, got))
+                yield got
+                got = await take()
+            if left:
+                raise BodyError(f"connection closed with {left} bytes of the body still to come")
         except FramingError as exc:
-            raise StreamBroken(str(exc)) from None
-        except (OSError, asyncio.IncompleteReadError) as exc:
-            raise StreamBroken(str(exc) or type(exc).__name__) from None
+            raise BodyError(str(exc)) from None
+        except OSError as exc:
+            raise BodyError(str(exc) or type(exc).__name__) from None
 
     async def close(self) -> None:
-        self._writer.close()
-        with contextlib.suppress(OSError, asyncio.CancelledError):
-            await self._writer.wait_closed()
+        if self._receiver.transport is not None:
+            self._receiver.transport.close()
+
+
+def _first(got: list[bytes], n: int) -> list[bytes]:
+    """The first n bytes of the pieces (a server that sends more than its Content-Length is cut off)."""
+    out = []
+    for d in got:
+        if n <= 0:
+            break
+        out.append(d[:n])
+        n -= len(d)
+    return [d for d in out if d]
 
 
 async def open_stream(base: str, ssl_context: ssl.SSLContext | bool, server_hostname: str | None,
@@ -86,33 +153,39 @@ async def open_stream(base: str, ssl_context: ssl.SSLContext | bool, server_host
     url = URL(base)
     if url.host is None:
         raise StreamBroken(f"no host in server URL {base!r}")
+    if any("\r" in k + v or "\n" in k + v for k, v in headers):
+        raise StreamBroken("a request header contains a line break")
     tls = url.scheme == "https"
     port = url.port or (443 if tls else 80)
     ctx = (ssl_context or ssl.create_default_context()) if tls else None
+    loop = asyncio.get_running_loop()
     async with asyncio.timeout(connect_timeout):
-        reader, writer = await asyncio.open_connection(
-            url.host, port, ssl=ctx, server_hostname=(server_hostname or url.host) if tls else None,
-            limit=_HEAD_LIMIT)
+        transport, receiver = await loop.create_connection(
+            _Receiver, url.host, port, ssl=ctx, server_hostname=(server_hostname or url.host) if tls else None)
     try:
-        if any("\r" in k + v or "\n" in k + v for k, v in headers):
-            raise StreamBroken("a request header contains a line break")
         host = f"[{url.host}]" if ":" in url.host else url.host
         if url.explicit_port:
             host += f":{port}"
         lines = [f"{method} {url.raw_path.rstrip('/')}{target} HTTP/1.1", f"Host: {host}",
                  *(f"{k}: {v}" for k, v in headers)]
-        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        transport.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        buf = b""
         while True:  # no time limit, as for any other request: the apiserver may be slow to answer
-            head = parse_head(await reader.readuntil(b"\r\n\r\n"))
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                if len(buf) > _HEAD_LIMIT:
+                    raise StreamBroken("response head too large")
+                got = await receiver.take()
+                if not got:
+                    raise StreamBroken("connection closed before a response")
+                buf += b"".join(got)
+                continue
+            head, buf = parse_head(buf[:end + 4]), buf[end + 4:]
             if not 100 <= head.status < 200 or head.status == 101:
                 break  # 1xx (e.g. 100 Continue) precede the real answer
-        return StreamResponse(head, method, reader, writer)
+        return StreamResponse(head, method, receiver, buf)
     except BaseException as exc:
-        writer.close()
+        transport.close()
         if isinstance(exc, FramingError):
             raise StreamBroken(str(exc)) from None
-        if isinstance(exc, asyncio.LimitOverrunError):
-            raise StreamBroken("response head too large") from None
-        if isinstance(exc, asyncio.IncompleteReadError):
-            raise StreamBroken("connection closed before a response") from None
         raise

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 import aiohttp
 from yarl import URL
 
-from proxy.engines.stream import StreamBroken, StreamResponse, open_stream
+from proxy.engines.stream import BodyError, StreamBroken, open_stream
 from proxy.recording.records import Headers
 
 TOKEN_FILE_REREAD_SECONDS = 60.0
@@ -37,12 +37,8 @@ class UpstreamError(Exception):
     """The apiserver cannot be reached or its credentials cannot be loaded (message safe to show)."""
 
 
-class BodyError(Exception):
-    """A response body broke off or was malformed (message safe to show)."""
-
-
 class UpstreamResponse(Protocol):
-    """The apiserver's answer, whichever client read it."""
+    """The apiserver's answer, whichever client read it (aiohttp's, or proxy.engines.stream's)."""
 
     status: int
     reason: str
@@ -87,31 +83,6 @@ class _ClientResponse:
 
     async def close(self) -> None:
         self._resp.release()  # back to the pool if the body was read to its end, else closed
-
-
-class _StreamResponse:
-    """A watch read on its own connection (proxy.engines.stream), seen through UpstreamResponse."""
-
-    def __init__(self, resp: StreamResponse) -> None:
-        self._resp = resp
-        self.status = resp.status
-        self.reason = resp.reason
-        self.headers = resp.headers
-        self.header = resp.header
-
-    @property
-    def content_length(self) -> int | None:
-        return self._resp.content_length
-
-    async def pieces(self) -> AsyncIterator[list[bytes]]:
-        try:
-            async for out in self._resp.pieces():
-                yield out
-        except StreamBroken as exc:
-            raise BodyError(str(exc)) from None
-
-    async def close(self) -> None:
-        await self._resp.close()
 
 
 @dataclass
@@ -205,8 +176,8 @@ class Upstream:
         target = path + (f"?{query}" if query else "")
         try:
             if stream and not body and not creds.proxy:
-                return _StreamResponse(await open_stream(creds.host, creds.ssl, creds.server_hostname, method,
-                                                         target, tuple(out), self._connect_timeout))
+                return await open_stream(creds.host, creds.ssl, creds.server_hostname, method, target,
+                                         tuple(out), self._connect_timeout)
             resp = await self._session_for().request(
                 method, URL(creds.host + target, encoded=True), headers=out, data=body or None,
                 ssl=creds.ssl, server_hostname=creds.server_hostname, proxy=creds.proxy,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from itertools import chain, repeat
 from pathlib import Path
 
 import msgpack
@@ -34,6 +35,19 @@ def _release(fd: int, upto: int) -> None:
             os.posix_fadvise(fd, 0, upto, os.POSIX_FADV_DONTNEED)
     finally:
         os.close(fd)
+
+
+class _BinHeads(dict[int, bytes]):
+    """msgpack's bin header for a length, computed once per length (looked up per frame in C)."""
+
+    def __missing__(self, n: int) -> bytes:
+        head = b"\xc4" + n.to_bytes(1, "big") if n < 0x100 else b"\xc5" + n.to_bytes(2, "big") \
+            if n < 0x10000 else b"\xc6" + n.to_bytes(4, "big")
+        self[n] = head
+        return head
+
+
+_BIN_HEADS = _BinHeads()
 
 
 class RecordingWriter:
@@ -91,17 +105,18 @@ class RecordingWriter:
 
     def write_frames(self, ex: int, t: float, frames: list[bytes]) -> None:
         """Append Frame records (exchange `ex`, time `t`) with a single write; the bytes are exactly what
-        `write(*(Frame(ex, t, f) for f in frames))` writes, without building a map per frame."""
+        `write(*(Frame(ex, t, f) for f in frames))` writes, without building a map per frame: the record's
+        head is the same for every frame of the call, and only the length before the bytes differs."""
         pack = self._packer.pack
         head = b"\x84" + pack("kind") + pack("frame") + pack("ex") + pack(ex) + pack("t") + pack(float(t)) \
             + pack("data")
-        parts = []
-        for f in frames:
-            n = len(f)
-            parts.append(head + (b"\xc4" + n.to_bytes(1, "big") if n < 0x100 else b"\xc5" + n.to_bytes(2, "big")
-                                 if n < 0x10000 else b"\xc6" + n.to_bytes(4, "big")))
-            parts.append(f)
-        self._write(b"".join(parts))
+        if len(frames) == 1:
+            self._write(head + _BIN_HEADS[len(frames[0])] + frames[0])
+        else:
+            if len(_BIN_HEADS) > 8192:
+                _BIN_HEADS.clear()
+            self._write(b"".join(chain.from_iterable(zip(repeat(head), map(_BIN_HEADS.__getitem__,
+                                                                             map(len, frames)), frames))))
         self.records_written += len(frames)
 
     def close(self) -> None:
