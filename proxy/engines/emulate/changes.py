@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any, overload
 
@@ -58,9 +59,29 @@ class Changes(Sequence["Change"]):
         self.refs = array("q")
         self.sizes = array("I")
         self.keys: list[Key] = []
+        self._by_namespace: dict[str, array[int]] | None = None
 
     def __len__(self) -> int:
         return len(self.rvs)
+
+    def next_in(self, namespace: str, i: int) -> int:
+        """The index of the first change from `i` on in `namespace`, len(self) if none: what a namespaced
+        watch of a cluster-wide history waits for, rather than every namespace's changes."""
+        if self._by_namespace is None:  # built once, on the first namespaced watch
+            of = [ns for ns, _ in self.keys]
+            by: dict[str, array[int]] = {}
+            for j, kid in enumerate(self.key_ids):
+                ns = of[kid]
+                at = by.get(ns)
+                if at is None:
+                    at = by[ns] = array("i")
+                at.append(j)
+            self._by_namespace = by
+        at = self._by_namespace.get(namespace)
+        if not at:
+            return len(self)
+        k = bisect_left(at, i)
+        return at[k] if k < len(at) else len(self)
 
     @overload
     def __getitem__(self, i: int) -> Change: ...

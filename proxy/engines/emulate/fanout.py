@@ -12,6 +12,8 @@ responder cannot write to at once (slow, gone, or behind a fault).
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -79,15 +81,25 @@ class Reader:
     alarm: float = _INF  # when its task must run whatever changes: the deadline or the next bookmark
     wake: asyncio.Future[None] | None = None  # what its task awaits while parked
     parked_at: int | None = None  # the index it is filed under in Feed._at while parked
+    queued_alarm: float = _INF  # the alarm it has an entry for in Feed._alarms
 
 
 class Feed:
-    """Parked readers of one timeline, and the one task that sleeps until the earliest of them is due."""
+    """Parked readers of one timeline, and the one task that sleeps until the earliest of them is due.
+
+    A reader is filed under the index of the next change that can concern it (a namespaced watch skips
+    other namespaces' changes), and both those indices and the readers' alarms are kept in heaps: a change
+    costs the work for the watches it concerns, not for every watch of the resource.
+    """
 
     def __init__(self, tl: ResourceTimeline, clock: Clock) -> None:
         self.tl = tl
         self.clock = clock
         self._at: dict[int, dict[Reader, None]] = {}  # parked readers by next change index, in park order
+        self._keys: list[int] = []  # heap of the indices in _at (and of some no longer there)
+        self._alarms: list[tuple[float, int, Reader]] = []  # heap; entries of readers since moved on are skipped
+        self._seq = itertools.count()
+        self._parked = 0
         self._sleeper: asyncio.Task[None] | None = None
         self._target = _INF  # when the sleeper wakes
 
@@ -95,16 +107,23 @@ class Feed:
         times = self.tl.changes.times
         return times[i] if i < len(times) else _INF
 
+    def _key(self, r: Reader, i: int) -> int:
+        return self.tl.changes.next_in(r.namespace, i) if r.namespace else i
+
     async def wait(self, r: Reader, alarm: float) -> None:
         """Return once the reader's next change is due or its alarm time has come (at once if either
         already has). Changes that come due meanwhile may be sent for it without its task running."""
         r.alarm = alarm
-        t = min(self._due(r.i), alarm)
+        key = self._key(r, r.i)
+        t = min(self._due(key), alarm)
         if t <= self.clock.now():
             return
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         r.wake = fut
-        self._park(r, r.i)
+        self._park(r, key)
+        if alarm < _INF and r.queued_alarm != alarm:
+            r.queued_alarm = alarm
+            heapq.heappush(self._alarms, (alarm, next(self._seq), r))
         if self._sleeper is None or t < self._target:
             self._arm(t)
         try:
@@ -118,8 +137,13 @@ class Feed:
                     self._sleeper = None
 
     def _park(self, r: Reader, i: int) -> None:
-        self._at.setdefault(i, {})[r] = None
+        group = self._at.get(i)
+        if group is None:
+            group = self._at[i] = {}
+            heapq.heappush(self._keys, i)
+        group[r] = None
         r.parked_at = i
+        self._parked += 1
 
     def _unpark(self, r: Reader) -> None:
         assert r.parked_at is not None
@@ -128,6 +152,7 @@ class Feed:
         if not group:
             del self._at[r.parked_at]
         r.parked_at = None
+        self._parked -= 1
 
     def _arm(self, t: float) -> None:
         """Sleep until `t` instead: a new reader is due before the sleeper would wake."""
@@ -150,21 +175,29 @@ class Feed:
     def _fire(self, now: float) -> None:
         """Wake the readers whose alarm has come and those whose due changes only their task can send;
         send the due changes to the others here, each write encoded once per namespace scope."""
+        alarms = self._alarms
+        while alarms and alarms[0][0] <= now:
+            alarm, _, r = heapq.heappop(alarms)
+            if r.queued_alarm == alarm:
+                r.queued_alarm = _INF
+            if r.parked_at is not None and r.alarm == alarm:
+                self._wake(r)
         changes = self.tl.changes
-        n = len(changes)
-        for i in sorted(self._at):
+        times, n = changes.times, len(changes)
+        keys = self._keys
+        while keys:
+            i = keys[0]
             group = self._at.get(i)
             if group is None:
+                heapq.heappop(keys)
                 continue
-            if i >= n or changes.times[i] > now:  # nothing due: only alarms and cancellations
-                for r in [r for r in group if r.alarm <= now or r.wake is None or r.wake.done()]:
-                    self._wake(r)
-                continue
-            # Every reader here leaves this index: woken, cancelled, or sent up to `end` and parked there.
+            if i >= n or times[i] > now:  # times never decrease: nothing further on is due either
+                break
+            # Every reader here leaves this index: woken, cancelled, or sent up to `end` and parked further on.
+            heapq.heappop(keys)
             del self._at[i]
-            sent: dict[Reader, None] = {}
+            self._parked -= len(group)
             writes: dict[str, Write | None] = {}
-            end = n
             for r in group:
                 r.parked_at = None
                 fut = r.wake
@@ -185,13 +218,11 @@ class Feed:
                     if got.top_rv > w.last_rv:
                         w.last_rv = got.top_rv
                     w.entry.events += got.events
-                    r.i = r.parked_at = end = got.end
-                    sent[r] = None
+                    r.i = got.end
+                    self._park(r, self._key(r, got.end))
                 except Exception as exc:  # a bug costs the watches it hit, not the feed
                     if not fut.done():
                         fut.set_exception(exc)
-            if sent:
-                self._at.setdefault(end, {}).update(sent)
         self._target = self._next()
 
     def _wake(self, r: Reader, exc: Exception | None = None) -> None:
@@ -203,7 +234,19 @@ class Feed:
                 r.wake.set_exception(exc)
 
     def _next(self) -> float:
-        if not self._at:
-            return _INF
-        alarm = min(r.alarm for group in self._at.values() for r in group)
-        return min(self._due(min(self._at)), alarm)
+        keys, alarms = self._keys, self._alarms
+        while keys and keys[0] not in self._at:
+            heapq.heappop(keys)
+        while alarms and (alarms[0][2].parked_at is None or alarms[0][2].alarm != alarms[0][0]):
+            alarm, _, r = heapq.heappop(alarms)
+            if r.queued_alarm == alarm:
+                r.queued_alarm = _INF
+        if len(alarms) > 64 + 4 * self._parked:  # mostly entries of readers gone: rebuild
+            for _, _, r in alarms:
+                r.queued_alarm = _INF
+            live = [r for group in self._at.values() for r in group if r.alarm < _INF]
+            self._alarms = alarms = [(r.alarm, next(self._seq), r) for r in live]
+            heapq.heapify(alarms)
+            for r in live:
+                r.queued_alarm = r.alarm
+        return min(self._due(keys[0]) if keys else _INF, alarms[0][0] if alarms else _INF)
