@@ -27,7 +27,8 @@ def _steps(window: float) -> dict[str, Callable[[Path], list[Row]]]:
     return {
         "record": lambda tmp: record.run(tmp, window),
         "replay": replay.full_speed,
-        "fidelity": lambda tmp: [replay.fidelity_exact(tmp), replay.fidelity_emulate(tmp)],
+        "fidelity": lambda tmp: [replay.fidelity_exact(tmp), replay.fidelity_emulate(tmp, at_once=False),
+                                 replay.fidelity_emulate(tmp, at_once=True)],
         "idle": idle.run,
         "large": large.run,
     }

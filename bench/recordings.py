@@ -102,6 +102,21 @@ def history(path: Path, n: int, start: float, period: float) -> Written:
     return out.close()
 
 
+def spread_history(path: Path, watches: int, per_watch: int, start: float, period: float
+                   ) -> tuple[Written, dict[int, float]]:
+    """A cluster-wide list at resourceVersion 1000, then one cluster-wide watch from it seeing `per_watch`
+    changes in each of `watches` namespaces (ns-0000...), namespace i's at `start` + fidelity_offsets: the
+    load of `many_watches`, for emulate mode. Also returns each change's time by resourceVersion."""
+    due = sorted((start + t, i) for i in range(watches) for t in fidelity_offsets(i, watches, per_watch, 0.0, period))
+    times = {BASE_RV + 1 + j: t for j, (t, _) in enumerate(due)}
+    out = _Out(path)
+    _list(out, 1, 0.0, "/api/v1/configmaps")
+    _watch_open(out, 2, 0.001, "/api/v1/configmaps", f"watch=1&resourceVersion={BASE_RV}")
+    out.frames(2, ((t, events.event(BASE_RV + 1 + j, i, namespace=f"ns-{i:04d}")) for j, (t, i) in enumerate(due)))
+    out.records([End(2, due[-1][0] + 1.0, EndHow.SERVER_CLOSED)])
+    return out.close(), times
+
+
 def idle(path: Path) -> Written:
     """Only a list: watches from its resourceVersion have nothing to deliver until their deadline."""
     out = _Out(path)
