@@ -9,7 +9,7 @@ import re
 import time
 from pathlib import Path
 
-from bench import client, procs, rawwatch, recordings, table
+from bench import client, procs, rawwatch, recordings, sendfloor, table
 from bench.rawwatch import RawWatch
 from bench.table import Row
 
@@ -185,5 +185,8 @@ def fidelity_emulate(tmp: Path, *, at_once: bool) -> Row:
                 late.append(t - (mono + (due[int(m.group(1))] - virtual)))
     extra = f"; {n / period:,.0f} events/s in all" + (
         "" if last_open < mono + (start - virtual) else "; watches opened after the first change")
+    if at_once:
+        extra += (f"; floor: one thread doing nothing but send() 1 KB to {sendfloor.CONNECTIONS:,} loopback "
+                  f"connections (read by another process) takes {table.ms(sendfloor.round_seconds())} a round here")
     return _fidelity_row("emulate", late, watches, complete, extra,
                          "each change due in every watch at once" if at_once else "changes spread as in exact")
