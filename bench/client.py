@@ -8,7 +8,7 @@ import contextlib
 import gc
 import time
 from collections.abc import Coroutine, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import aiohttp
@@ -55,13 +55,16 @@ class Rate:
     streams: int
     errors: list[str]
     cpu: dict[str, float]  # CPU seconds used during the window: "client" (this process) and each watched pid
+    kernel: dict[str, float] = field(default_factory=dict)  # the system part of `cpu`, for the watched pids
 
-    def cpu_per_event(self, who: str) -> float:
-        """Microseconds of `who`'s CPU per event counted."""
-        return self.cpu.get(who, float("nan")) / self.events * 1e6 if self.events else float("nan")
+    def cpu_per_event(self, who: str, of: dict[str, float] | None = None) -> float:
+        """Microseconds of `who`'s CPU (or of its kernel time, with of=self.kernel) per event counted."""
+        return (of or self.cpu).get(who, float("nan")) / self.events * 1e6 if self.events else float("nan")
 
     def cpu_note(self) -> str:
-        return ", ".join(f"{who} {self.cpu_per_event(who):.1f} µs" for who in self.cpu) + " of CPU per event"
+        return ", ".join(f"{who} {self.cpu_per_event(who):.1f} µs" + (
+            f" ({self.cpu_per_event(who, self.kernel):.1f} in the kernel)" if who in self.kernel else "")
+            for who in self.cpu) + " of CPU per event"
 
 
 async def rate(urls: list[str], *, warmup: float = 0.5, window: float = 3.0, start_timeout: float = 20.0,
@@ -98,16 +101,16 @@ async def rate(urls: list[str], *, warmup: float = 0.5, window: float = 3.0, sta
                 await asyncio.wait_for(all_started.wait(), start_timeout)
             await asyncio.sleep(warmup)
             c0, t0 = count[0], time.monotonic()
-            cpu0 = {"client": time.process_time(), **{k: procs.cpu_seconds(p) for k, p in pids.items()}}
+            cpu0 = {"client": (time.process_time(), 0.0), **{k: procs.cpu_times(p) for k, p in pids.items()}}
             await asyncio.sleep(window)
             c1, t1 = count[0], time.monotonic()
-            cpu1 = {"client": time.process_time(), **{k: procs.cpu_seconds(p) for k, p in pids.items()}}
+            cpu1 = {"client": (time.process_time(), 0.0), **{k: procs.cpu_times(p) for k, p in pids.items()}}
         finally:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
     return Rate((c1 - c0) / (t1 - t0), c1 - c0, t1 - t0, started[0], errors,
-                {k: cpu1[k] - cpu0[k] for k in cpu0})
+                {k: sum(cpu1[k]) - sum(cpu0[k]) for k in cpu0}, {k: cpu1[k][1] - cpu0[k][1] for k in pids})
 
 
 async def latencies(url: str, *, time_limit: float = 30.0) -> list[float]:
