@@ -837,3 +837,42 @@ def test_prefer_json_drops_protobuf_only_when_json_is_acceptable() -> None:
     assert prefer_json("application/json;as=Table;v=v1;g=meta.k8s.io,application/json") == \
         "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
     assert prefer_json("") == ""
+
+
+@pytest.mark.parametrize(("method", "path", "query", "may"), [
+    ("GET", "/api/v1/namespaces/default/pods", "watch=true", False),
+    ("GET", "/apis/apps/v1/deployments", "", False),
+    ("GET", "/api/v1/namespaces/default/configmaps/c", "", False),
+    ("GET", "/api/v1/secrets", "watch=true", True),
+    ("GET", "/api/v1/watch/namespaces/default/secrets", "", True),
+    ("GET", "/api/v1/namespaces/default/pods/web/proxy/secrets.json", "", True),
+    ("GET", "/apis/example.com/v1/namespaces/default/widgets", "watch=true", True),
+    ("GET", "/version", "", True),
+])
+def test_only_bodies_that_can_hold_a_secret_are_searched_for_one(method: str, path: str, query: str,
+                                                                 may: bool) -> None:
+    assert redact.may_hold_secrets(classify(method, path, query)) is may
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"") + b"\n"), min_size=1, max_size=12),
+       st.lists(st.integers(min_value=1, max_value=60), min_size=1, max_size=30),
+       st.lists(st.integers(min_value=1, max_value=4), min_size=1, max_size=30))
+def test_json_lines_fed_as_pieces_split_as_when_fed_whole(lines: list[bytes], cuts: list[int],
+                                                          per_read: list[int]) -> None:
+    """The recorder feeds the chunks of each read (JsonLines.feed_pieces); the frames must be the lines
+    however the body was chunked and read."""
+    data = b"".join(lines)
+    pieces, pos = [], 0
+    for n in itertools.cycle(cuts):
+        if pos >= len(data):
+            break
+        pieces.append(data[pos:pos + n])
+        pos += n
+    splitter, frames, i = framing.JsonLines(), [], 0
+    for k in itertools.cycle(per_read):
+        if i >= len(pieces):
+            break
+        frames += splitter.feed_pieces(pieces[i:i + k])
+        i += k
+    assert frames == lines and splitter.pending() == b""
