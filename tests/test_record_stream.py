@@ -175,3 +175,20 @@ async def test_an_empty_body_ends_at_once_though_the_upstream_keeps_the_connecti
                 http.get(s.url + WATCH) as resp:
             assert resp.status == 200 and await resp.read() == b""
             done.set()
+
+
+async def test_header_bytes_that_are_not_ascii_reach_the_upstream_as_the_client_sent_them(tmp_path: Path) -> None:
+    async def script(writer: asyncio.StreamWriter) -> None:
+        writer.write(HEAD + chunk(EVENTS[0]) + b"0\r\n\r\n")
+
+    async with RawUpstream(script) as up:
+        kc = up.kubeconfig(tmp_path / "k")
+        async with RecordSession(tmp_path / "h.msgpack", kubeconfig=str(kc)) as s:
+            host, port = s.url.removeprefix("http://").rsplit(":", 1)
+            reader, writer = await asyncio.open_connection(host, int(port))
+            writer.write(f"GET {WATCH} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n".encode()
+                         + "X-Note: café ☃\r\n\r\n".encode() + b"")
+            answer = await reader.read()
+            writer.close()
+    assert answer.startswith(b"HTTP/1.1 200") and EVENTS[0] in answer
+    assert "X-Note: café ☃\r\n".encode() in up.heads[0]

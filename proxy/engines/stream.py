@@ -1,8 +1,9 @@
 """A watch request on a connection of its own, its body read in large pieces.
 
 aiohttp's client runs Python code for every chunk of a body, and a watch at full speed is one chunk per
-event; this reads up to a megabyte at a time and decodes it with `proxy.wire.http1`. A watch holds its
-connection for its whole life either way, so nothing is lost by not pooling it.
+event; this takes everything received since the last look (up to a megabyte is buffered) and decodes it
+with `proxy.wire.http1` in one call. A watch holds its connection for its whole life either way, so
+nothing is lost by not pooling it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class BodyError(Exception):
 
 
 class StreamBroken(Exception):
-    """What the server answered is not an HTTP/1.x response (message safe to show)."""
+    """The request cannot be sent as asked, or the answer is not an HTTP/1.x response (message safe to
+    show)."""
 
 
 class _Receiver(asyncio.Protocol):
@@ -168,7 +170,11 @@ async def open_stream(base: str, ssl_context: ssl.SSLContext | bool, server_host
             host += f":{port}"
         lines = [f"{method} {url.raw_path.rstrip('/')}{target} HTTP/1.1", f"Host: {host}",
                  *(f"{k}: {v}" for k, v in headers)]
-        transport.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        text = "\r\n".join(lines) + "\r\n\r\n"
+        try:  # aiohttp's server decoded the client's header bytes as latin-1: this gives them back as sent
+            transport.write(text.encode("latin-1"))
+        except UnicodeEncodeError:  # a value from elsewhere (a credential) beyond latin-1
+            transport.write(text.encode("utf-8"))
         buf = b""
         while True:  # no time limit, as for any other request: the apiserver may be slow to answer
             end = buf.find(b"\r\n\r\n")

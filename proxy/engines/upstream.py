@@ -124,7 +124,8 @@ def _load(kubeconfig: str | None, context: str | None, tmpdir: str) -> _Creds:
 
 
 class Upstream:
-    """An aiohttp session to the apiserver with credentials that stay fresh."""
+    """Connections to the apiserver (aiohttp's pool, and one of its own per watch) with credentials that
+    stay fresh."""
 
     def __init__(self, kubeconfig: str | None = None, context: str | None = None,
                  connect_timeout: float = 10.0) -> None:

@@ -41,6 +41,8 @@ class _BinHeads(dict[int, bytes]):
     """msgpack's bin header for a length, computed once per length (looked up per frame in C)."""
 
     def __missing__(self, n: int) -> bytes:
+        if len(self) > 8192:  # lengths are many only when events vary a lot: keep the table small
+            self.clear()
         head = b"\xc4" + n.to_bytes(1, "big") if n < 0x100 else b"\xc5" + n.to_bytes(2, "big") \
             if n < 0x10000 else b"\xc6" + n.to_bytes(4, "big")
         self[n] = head
@@ -113,8 +115,6 @@ class RecordingWriter:
         if len(frames) == 1:
             self._write(head + _BIN_HEADS[len(frames[0])] + frames[0])
         else:
-            if len(_BIN_HEADS) > 8192:
-                _BIN_HEADS.clear()
             self._write(b"".join(chain.from_iterable(zip(repeat(head), map(_BIN_HEADS.__getitem__,
                                                                              map(len, frames)), frames))))
         self.records_written += len(frames)

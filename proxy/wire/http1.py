@@ -55,11 +55,7 @@ class ResponseHead:
 
 def parse_head(data: bytes) -> ResponseHead:
     """The status line and header fields, up to and including the blank line that ends them."""
-    try:
-        text = data.decode("latin-1")
-    except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
-        raise FramingError("undecodable response head") from None
-    lines = text.split("\r\n")
+    lines = data.decode("latin-1").split("\r\n")
     while lines and lines[-1] == "":
         lines.pop()
     if not lines:
