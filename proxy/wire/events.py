@@ -12,10 +12,13 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-_APISERVER_EVENT = re.compile(
+APISERVER_EVENT = re.compile(
     rb'^\{"type":"([A-Z]+)","object":(?=\{"kind":"([^"\\]*)","apiVersion":"[^"\\]*","metadata":\{'
     rb'(?:"name":"([^"\\]*)",)?(?:"generateName":"[^"\\]*",)?(?:"namespace":"([^"\\]*)",)?'
     rb'(?:"selfLink":"[^"\\]*",)?(?:"uid":"[^"\\]*",)?"resourceVersion":"(\d*)")')
+
+
+# Its groups: type, kind, name, namespace, resourceVersion (bytes); its match ends where the object starts.
 
 
 class EventIdentity(NamedTuple):
@@ -28,7 +31,7 @@ class EventIdentity(NamedTuple):
 
 
 def identity(line: bytes) -> EventIdentity | None:
-    m = _APISERVER_EVENT.match(line)
+    m = APISERVER_EVENT.match(line)
     if m is None:
         return None
     typ, kind, name, ns, rv = m.groups(b"")

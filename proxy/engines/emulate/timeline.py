@@ -19,15 +19,18 @@ import re
 import sys
 import zlib
 from array import array
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import attrgetter
 from typing import Any
 
 from proxy.engines.emulate.changes import TYPE_CODE, Changes, Key, Raws
 from proxy.engines.store import Exchange, Loaded
 from proxy.recording import cache
 from proxy.recording.index import Frames
-from proxy.wire.events import identity
+from proxy.wire.events import APISERVER_EVENT, identity
 from proxy.wire.framing import media_type
 from proxy.wire.jsonenc import go_json
 from proxy.wire.match import representation
@@ -58,13 +61,18 @@ class ResourceTimeline:
 
 
 @dataclass(slots=True)
-class _Obs:
+class _Draft:
+    """A version seen in the recording (type "" until the history is put in order, or "DELETED"), then a
+    change of the rebuilt history."""
+
     rv: int
+    t: float
+    type: str
     key: Key
     ref: int
     size: int
-    t: float
-    deleted: bool
+    prev: _Draft | None = None
+    i: int = -1  # its index in the columns
 
 
 @dataclass
@@ -72,12 +80,13 @@ class _Collector:
     info: RequestInfo
     raws: Raws
     kind: str = ""
-    observations: dict[tuple[int, Key], _Obs] = field(default_factory=dict)
+    observations: dict[tuple[int, Key], _Draft] = field(default_factory=dict)
     first_list: tuple[float, int] | None = None  # (t, rv) of the earliest list
     first_watch_t: float | None = None
     burst_rv: int | None = None  # max RV of the first RV-less watch's initial ADDED burst
     snapshots: list[tuple[float, int, str, set[Key]]] = field(default_factory=list)
     namespaced: bool = False
+    keys: dict[tuple[bytes, bytes], Key] = field(default_factory=dict)  # one tuple per object, not per event
 
     def observe(self, obj: Any, t: float, deleted: bool = False, raw: tuple[int, int] | None = None) -> int | None:
         """Note a version seen at `t` in decoded form (a list item, or an event in an unusual encoding);
@@ -110,10 +119,11 @@ class _Collector:
         self.namespaced |= bool(key[0])
         o = self.observations.get((rv, key))
         if o is None:
-            self.observations[(rv, key)] = _Obs(rv, key, ref, size, t, deleted)
+            self.observations[(rv, key)] = _Draft(rv, t, "DELETED" if deleted else "", key, ref, size)
         else:
             o.t = min(o.t, t)
-            o.deleted |= deleted
+            if deleted:
+                o.type = "DELETED"
 
 
 def _decode_body(ex: Exchange) -> Any:
@@ -197,6 +207,7 @@ def _collect_list(col: _Collector, ex: Exchange, info: RequestInfo, doc: Any, rv
 
 _OBJECT_AT = re.compile(rb'^\{"type":"[A-Z]+","object":(?=\{"kind":"[^"]*","apiVersion":")')
 BURST_GAP = 0.1  # seconds between two events of the initial burst, which the apiserver writes back to back
+_CHANGE_TYPES = frozenset(t.encode() for t in TYPE_CODE)
 
 
 def _object_ref(raws: Raws, frames: Frames, k: int, at: int) -> tuple[int, int]:
@@ -218,18 +229,43 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
     in_burst = rv_less and col.first_watch_t is None
     last_t, last_key = ex.response.t, ("", "")
     frames = ex.frames
+    offsets, lengths = frames.offsets, frames.lengths
+    match, observations, keys = APISERVER_EVENT.match, col.observations, col.keys
     for k, t, data in frames.timed():
-        seen = _observe_event(col, frames, k, data, t, marks)
-        if seen is None:
-            continue
-        typ, rv, key = seen
+        # The usual event, inline: a change in the apiserver's encoding whose bytes are in the file.
+        m = match(data) if data[-2:] == b"}\n" and offsets[k] >= 0 else None
+        if m is not None and (typ := m[1]) in _CHANGE_TYPES and (rvb := m[5]) and m[2] != b"Status":
+            rv = int(rvb)
+            ns, name = m[4] or b"", m[3] or b""
+            key = keys.get((ns, name))
+            if key is None:
+                key = keys[ns, name] = (ns.decode(), name.decode())
+                col.namespaced |= bool(ns)
+            if not col.kind and m[2]:
+                col.kind = m[2].decode()
+            deleted = typ == b"DELETED"
+            o = observations.get((rv, key))
+            if o is None:
+                at = m.end()
+                observations[rv, key] = _Draft(rv, t, "DELETED" if deleted else "", key, offsets[k] + at,
+                                               lengths[k] - at - 2)
+            else:
+                o.t = min(o.t, t)
+                if deleted:
+                    o.type = "DELETED"
+            added: int | None = rv if typ == b"ADDED" else None
+        else:
+            seen = _observe_event(col, frames, k, data, t, marks)
+            if seen is None:
+                continue
+            added = seen[1] if seen[0] == "ADDED" else None
+            key = seen[2]
         if col.first_watch_t is None:
             col.first_watch_t = t
         if in_burst:
-            in_burst = typ == "ADDED" and rv is not None and t - last_t < BURST_GAP and key > last_key
-            if in_burst:
-                assert rv is not None
-                col.burst_rv = max(col.burst_rv or 0, rv)
+            in_burst = added is not None and t - last_t < BURST_GAP and key > last_key
+            if added is not None and in_burst:
+                col.burst_rv = max(col.burst_rv or 0, added)
                 last_t, last_key = t, key
 
 
@@ -277,19 +313,10 @@ def _baseline(col: _Collector) -> int:
     return min(rvs) - 1 if rvs else 0
 
 
-@dataclass(slots=True)
-class _Draft:
-    rv: int
-    t: float
-    type: str
-    key: Key
-    ref: int
-    size: int
-    prev: _Draft | None = None
-
-
 def _changes(col: _Collector) -> Changes:
-    obs = sorted(col.observations.values(), key=lambda o: (o.rv, o.key))
+    observations = col.observations
+    obs = [observations[k] for k in sorted(observations)]  # by (rv, key), compared in C
+    baseline = _baseline(col)
     # Deletions nobody saw live: an object in the state before a complete snapshot but absent from it.
     drafts: list[_Draft] = []
     latest: dict[Key, _Draft] = {}
@@ -317,32 +344,34 @@ def _changes(col: _Collector) -> Changes:
         while si < len(snaps) and snaps[si][1] < o.rv:
             apply_snapshot(*snaps[si])
             si += 1
-        add(_Draft(o.rv, o.t, "DELETED" if o.deleted else "", o.key, o.ref, o.size))
+        add(o)
     for s in snaps[si:]:
         apply_snapshot(*s)
-    drafts.sort(key=lambda c: c.rv)
-    return _columns(drafts, raws, _baseline(col))
+    drafts.sort(key=attrgetter("rv"))
+    del obs
+    observations.clear()  # before the columns are built: a large history has millions of them
+    return _columns(drafts, raws, baseline)
 
 
 def _columns(drafts: list[_Draft], raws: Raws, baseline: int) -> Changes:
     """Freeze the drafts. Times: the suffix minimum of observation times, and everything up to the
     baseline exists from the start."""
     out = Changes(raws)
-    times = [0.0] * len(drafts)
-    floor = float("inf")
-    for i in range(len(drafts) - 1, -1, -1):
-        floor = min(floor, drafts[i].t)
-        times[i] = 0.0 if drafts[i].rv <= baseline else floor
-    index = {id(d): i for i, d in enumerate(drafts)}
+    out.rvs.extend(map(attrgetter("rv"), drafts))
+    floors = list(accumulate(map(attrgetter("t"), reversed(drafts)), min))
+    floors.reverse()
+    existing = bisect_right(out.rvs, baseline)  # drafts are in RV order
+    out.times.extend(repeat(0.0, existing))
+    out.times.extend(floors[existing:])
+    for i, d in enumerate(drafts):
+        d.i = i
     key_ids: dict[Key, int] = {}
     for d in drafts:
-        out.rvs.append(d.rv)
         out.types.append(TYPE_CODE[d.type])
         out.key_ids.append(key_ids.setdefault(d.key, len(key_ids)))
-        out.prevs.append(index[id(d.prev)] if d.prev is not None else -1)
+        out.prevs.append(d.prev.i if d.prev is not None else -1)
         out.refs.append(d.ref)
         out.sizes.append(d.size)
-    out.times.extend(times)
     out.keys = list(key_ids)
     return out
 
