@@ -78,7 +78,7 @@ def run(tmp: Path, window: float) -> list[Row]:
         for p in (50, 99):
             dv, pv = client.percentile(d_lat, p), client.percentile(p_lat, p)
             rows.append(Row(f"record: latency per event at {LATENCY_RATE:,} ev/s, p{p}", table.ms(pv),
-                            f"direct {table.ms(dv)}", f"+{(pv - dv) * 1000:.2f} ms added",
+                            f"direct {table.ms(dv)}", f"{(pv - dv) * 1000:+.2f} ms added",
                             "≤ 1 ms added" if p == 99 else "", (pv - dv) <= 0.001 if p == 99 else None,
                             note=f"{len(p_lat)} events through the proxy, {len(d_lat)} direct"
                             if p == 50 else ""))
