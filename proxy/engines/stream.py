@@ -117,11 +117,12 @@ class StreamResponse:
                 raise BodyError("connection closed before the end of the chunked body")
             left = self._length
             while got:
-                if left is not None and sum(map(len, got)) >= left:
-                    yield _first(got, left)
-                    return
                 if left is not None:
-                    left -= sum(map(len, got))
+                    n = sum(map(len, got))
+                    if n >= left:
+                        yield _first(got, left)
+                        return
+                    left -= n
                 yield got
                 got = await take()
             if left:
