@@ -204,16 +204,21 @@ async def test_no_initial_events_end_bookmark(watchproxy: Start, recording: Path
     assert "no-initial-events-end" in " ".join(r.watches()[-1].notes)
 
 
+async def list_statuses(url: str, n: int) -> list[int]:
+    """The status of each of `n` lists of default's pods, one after the other."""
+    async with aiohttp.ClientSession() as http:
+        codes = []
+        for _ in range(n):
+            async with http.get(f"{url}/api/v1/namespaces/default/pods") as resp:
+                codes.append(resp.status)
+    return codes
+
+
 async def test_two_faults_of_one_kind_take_turns(watchproxy: Start, recording: Path) -> None:
     r = watchproxy(recording, seed=3)
     r.fault("http-status", verb="list", status=503)
     r.fault("http-status", verb="list", status=429, retry_after=2)
-    async with aiohttp.ClientSession() as http:
-        codes = []
-        for _ in range(3):
-            async with http.get(f"{r.url}/api/v1/namespaces/default/pods") as resp:
-                codes.append(resp.status)
-    assert codes == [503, 429, 200]
+    assert await list_statuses(r.url, 3) == [503, 429, 200]
 
 
 async def test_nth_counts_every_matching_request(watchproxy: Start, recording: Path) -> None:
@@ -221,9 +226,4 @@ async def test_nth_counts_every_matching_request(watchproxy: Start, recording: P
     r.fault("http-status", verb="list", status=503, nth=1)
     r.fault("http-status", verb="list", status=429, nth=2)
     r.fault("http-status", verb="list", status=500, nth=4)
-    async with aiohttp.ClientSession() as http:
-        codes = []
-        for _ in range(5):
-            async with http.get(f"{r.url}/api/v1/namespaces/default/pods") as resp:
-                codes.append(resp.status)
-    assert codes == [503, 429, 200, 500, 200]
+    assert await list_statuses(r.url, 5) == [503, 429, 200, 500, 200]
