@@ -159,7 +159,7 @@ class Server:
 
 
 def proxy_argv(*args: str) -> list[str]:
-    return [PY, "-m", "proxy", *args]
+    return [PY, "-m", "watchproxy", *args]
 
 
 def kubectl() -> str | None:

@@ -32,7 +32,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="watchproxy-demo-") as home:
         kubeconfig = Path(home) / ".kube" / "config"
         replay = subprocess.Popen(
-            [sys.executable, "-m", "proxy", "replay", a.recording, "--mode", a.mode, "--speed", a.speed,
+            [sys.executable, "-m", "watchproxy", "replay", a.recording, "--mode", a.mode, "--speed", a.speed,
              "--seed", a.seed, "--listen", "127.0.0.1:0", "--write-kubeconfig", str(kubeconfig)],
             stdout=subprocess.PIPE, text=True)
         assert replay.stdout is not None

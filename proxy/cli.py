@@ -12,11 +12,11 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 
-from proxy import __version__
-from proxy.commands.inspect_extra import add_inspect_options, inspect
-from proxy.engines.upstream import UpstreamError
-from proxy.recording.errors import RecordingError
-from proxy.server.run import until_signalled
+from . import __version__
+from .commands.inspect_extra import add_inspect_options, inspect
+from .engines.upstream import UpstreamError
+from .recording.errors import RecordingError
+from .server.run import until_signalled
 
 DEFAULT_LISTEN = "127.0.0.1:8001"
 _MODULE_COMMANDS = ("synth", "export", "redact", "check")  # proxy/commands/NAME.py: register(subparsers), run(args)
@@ -37,8 +37,8 @@ def _positive(text: str) -> float:
 
 
 def _listen_check(listen: str, allow_remote: bool) -> None:
-    from proxy.server.app import is_loopback
-    from proxy.server.run import parse_listen
+    from .server.app import is_loopback
+    from .server.run import parse_listen
 
     try:
         host, _ = parse_listen(listen)
@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="machine-readable output")
     add_inspect_options(i)
     for name in _MODULE_COMMANDS:
-        importlib.import_module(f"proxy.commands.{name}").register(sub)
+        importlib.import_module(f".commands.{name}", __package__).register(sub)
     return p
 
 
@@ -125,7 +125,7 @@ async def _progress(line: Callable[[], str], every: float = 0.5) -> None:
 
 
 async def _record(a: argparse.Namespace) -> int:
-    from proxy.server.sessions import RecordSession
+    from .server.sessions import RecordSession
 
     async with RecordSession(a.out, kubeconfig=a.kubeconfig, context=a.context, listen=a.listen,
                              write_kubeconfig=a.write_kubeconfig, keep_secret_data=a.keep_secret_data,
@@ -149,9 +149,9 @@ async def _record(a: argparse.Namespace) -> int:
 def _prepare_replay(path: str) -> None:
     """Save a large recording's replay index and rebuilt history now, while the user expects the recorder
     to take a moment, so that its first replay starts at once too. Ctrl-C skips it: replay would do it."""
-    from proxy.engines.emulate.timeline import rebuild
-    from proxy.engines.store import load
-    from proxy.recording import cache
+    from .engines.emulate.timeline import rebuild
+    from .engines.store import load
+    from .recording import cache
 
     try:
         size = os.path.getsize(path)
@@ -208,8 +208,8 @@ def _rebuild_note(path: str) -> Callable[[int], None] | None:
 
 
 async def _replay(a: argparse.Namespace) -> int:
-    from proxy.engines.store import load
-    from proxy.server.sessions import ReplaySession
+    from .engines.store import load
+    from .server.sessions import ReplaySession
 
     loaded = load(a.recording, _load_progress(a.recording))
     gc.freeze()  # the recording lives as long as the process: keep it out of every later collection
@@ -250,7 +250,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "inspect":
             return _inspect(args)
         if args.command in _MODULE_COMMANDS:
-            code: int = importlib.import_module(f"proxy.commands.{args.command}").run(args)
+            code: int = importlib.import_module(f".commands.{args.command}", __package__).run(args)
             return code
     except (CliError, RecordingError, UpstreamError, ValueError) as exc:
         print(f"watchproxy: error: {exc}", file=sys.stderr)

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from proxy.testing import Replay
+from .testing import Replay
 
 
 @pytest.fixture

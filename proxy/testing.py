@@ -19,10 +19,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from proxy.clock import ManualClock
-from proxy.engines.emulate.engine import Emulator
-from proxy.engines.requestlog import LogEntry
-from proxy.server.sessions import ReplaySession
+from .clock import ManualClock
+from .engines.emulate.engine import Emulator
+from .engines.requestlog import LogEntry
+from .server.sessions import ReplaySession
 
 T = TypeVar("T")
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from proxy.clock import Clock
-from proxy.engines.base import ClientGone
-from proxy.engines.requestlog import LogEntry, RequestLog
-from proxy.recording import End, EndHow, Frame, Header, RecordingWriter, Request, Response
+from watchproxy.clock import Clock
+from watchproxy.engines.base import ClientGone
+from watchproxy.engines.requestlog import LogEntry, RequestLog
+from watchproxy.recording import End, EndHow, Frame, Header, RecordingWriter, Request, Response
 
 
 class MemoryResponder:

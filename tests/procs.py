@@ -89,7 +89,7 @@ STARTED: list[asyncio.subprocess.Process] = []  # killed after each test by test
 
 async def start_proxy(*args: str) -> tuple[asyncio.subprocess.Process, str]:
     """`python -m proxy ARGS --listen 127.0.0.1:0` as a subprocess; returns it and its URL once it listens."""
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "proxy", *args, "--listen", "127.0.0.1:0",
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "watchproxy", *args, "--listen", "127.0.0.1:0",
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     STARTED.append(proc)
     assert proc.stdout is not None

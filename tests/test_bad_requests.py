@@ -8,8 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-
-from proxy.server.sessions import ReplaySession
+from watchproxy.server.sessions import ReplaySession
 
 NGINX = Path(__file__).resolve().parent.parent / "recordings" / "nginx-deploy.msgpack"
 PODS = "/api/v1/namespaces/default/pods"

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from kubernetes import client, config
 from kubernetes.informer import SharedInformer
-
-from proxy.engines.store import load
-from proxy.testing import Replay
+from watchproxy.engines.store import load
+from watchproxy.testing import Replay
 
 RECORDINGS = sorted((Path(__file__).resolve().parent.parent / "recordings").glob("*.msgpack"))
 

@@ -13,15 +13,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from proxy.check import CheckError, Options, run_battery
-from proxy.check.client import parse_output
-from proxy.check.cluster import PODS_PATH, Cluster
-from proxy.check.observe import Outcome
-from proxy.check.report import update_markdown
-from proxy.check.runner import Row
-from proxy.check.scenarios import BY_NAME
-from proxy.commands import check as check_command
+from watchproxy.check import CheckError, Options, run_battery
+from watchproxy.check.client import parse_output
+from watchproxy.check.cluster import PODS_PATH, Cluster
+from watchproxy.check.observe import Outcome
+from watchproxy.check.report import update_markdown
+from watchproxy.check.runner import Row
+from watchproxy.check.scenarios import BY_NAME
+from watchproxy.commands import check as check_command
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "tests" / "clients"
@@ -144,9 +143,9 @@ def test_output_parsing_covers_the_drivers_and_kubectl() -> None:
 
 def test_the_scripted_cluster_is_what_the_emulator_serves(tmp_path: Path) -> None:
     """The check's expectations (state, resourceVersions) come from its own model: it must match emulate."""
-    from proxy.clock import ManualClock
-    from proxy.engines.emulate.engine import Emulator
-    from proxy.engines.store import load
+    from watchproxy.clock import ManualClock
+    from watchproxy.engines.emulate.engine import Emulator
+    from watchproxy.engines.store import load
 
     cluster = Cluster()
     em = Emulator(load(cluster.write(tmp_path / "c.msgpack")), ManualClock())

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from watchproxy.testing import Replay
 
-from proxy.testing import Replay
 from tests.memory import RecordingBuilder, pod
 from tests.procs import KUBECTL, ClientProcess, node_client, python_client
 

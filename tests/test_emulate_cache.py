@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from watchproxy.clock import ManualClock
+from watchproxy.engines.base import Incoming
+from watchproxy.engines.emulate.engine import Emulator
+from watchproxy.engines.emulate.timeout import TimeoutDraw
+from watchproxy.engines.requestlog import RequestLog
+from watchproxy.engines.store import load
 
-from proxy.clock import ManualClock
-from proxy.engines.base import Incoming
-from proxy.engines.emulate.engine import Emulator
-from proxy.engines.emulate.timeout import TimeoutDraw
-from proxy.engines.requestlog import RequestLog
-from proxy.engines.store import load
 from tests.memory import MemoryResponder, RecordingBuilder, pod
 
 PODS = "/api/v1/namespaces/default/pods"

@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from watchproxy.clock import ManualClock
+from watchproxy.engines.base import Incoming
+from watchproxy.engines.emulate import fanout
+from watchproxy.engines.emulate.engine import Emulator
+from watchproxy.engines.requestlog import LogEntry, RequestLog
+from watchproxy.engines.store import load
+from watchproxy.server import responder
+from watchproxy.server.sessions import ReplaySession
 
-from proxy.clock import ManualClock
-from proxy.engines.base import Incoming
-from proxy.engines.emulate import fanout
-from proxy.engines.emulate.engine import Emulator
-from proxy.engines.requestlog import LogEntry, RequestLog
-from proxy.engines.store import load
-from proxy.server import responder
-from proxy.server.sessions import ReplaySession
 from tests.memory import MemoryResponder, RecordingBuilder, pod
 
 PODS = "/api/v1/pods"

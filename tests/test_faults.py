@@ -12,8 +12,8 @@ import aiohttp
 import pytest
 from kubernetes import client, config
 from kubernetes.informer import SharedInformer
+from watchproxy.testing import Replay
 
-from proxy.testing import Replay
 from tests.memory import RecordingBuilder
 from tests.procs import node_client, python_client
 from tests.test_clients_emulate import _pod

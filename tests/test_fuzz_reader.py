@@ -19,8 +19,7 @@ import msgpack
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from proxy.recording import (
+from watchproxy.recording import (
     End,
     EndHow,
     Frame,

@@ -5,9 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
-
-from proxy.wire.framing import JsonLines
-from proxy.wire.http1 import ChunkedDecoder, FramingError, parse_head
+from watchproxy.wire.framing import JsonLines
+from watchproxy.wire.http1 import ChunkedDecoder, FramingError, parse_head
 
 
 def chunk(data: bytes, ext: str = "") -> bytes:

@@ -19,6 +19,14 @@ def unit_of(module: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
+def absolute(package: tuple[str, ...], node: ast.ImportFrom) -> str:
+    """The module a `from` import names, with relative imports resolved against the importing package."""
+    if node.level == 0:
+        return node.module or ""
+    base = package[:len(package) - node.level + 1]
+    return ".".join([*base, *([node.module] if node.module else [])])
+
+
 def test_imports_only_go_down() -> None:
     bad = []
     for path in PROXY.rglob("*.py"):
@@ -26,9 +34,10 @@ def test_imports_only_go_down() -> None:
         me = unit_of(".".join(rel.parts))
         if me in ("", "__init__"):
             continue
+        package = rel.parts[:-1] if rel.name != "__init__" else rel.parts
         for node in ast.walk(ast.parse(path.read_text())):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
-                [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else []
+                [absolute(package, node)] if isinstance(node, ast.ImportFrom) else []
             for name in names:
                 if not name.startswith("proxy.") or unit_of(name) in ("", "__init__"):
                     continue

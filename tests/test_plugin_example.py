@@ -11,8 +11,7 @@ from pathlib import Path
 
 from kubernetes import client, config
 from kubernetes.informer import SharedInformer
-
-from proxy.testing import Replay
+from watchproxy.testing import Replay
 
 NGINX = Path(__file__).resolve().parent.parent / "recordings" / "nginx-deploy.msgpack"
 

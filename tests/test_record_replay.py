@@ -11,10 +11,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from watchproxy.engines.store import load
+from watchproxy.recording import RecordingReader, Request
+from watchproxy.server.sessions import RecordSession, ReplaySession
 
-from proxy.engines.store import load
-from proxy.recording import RecordingReader, Request
-from proxy.server.sessions import RecordSession, ReplaySession
 from tests.fake_apiserver import FakeApiserver, make_pod
 from tests.procs import KUBECTL, ClientProcess, node_client, python_client
 

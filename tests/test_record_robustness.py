@@ -18,12 +18,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
+from watchproxy.engines import upstream as upstream_mod
+from watchproxy.engines.store import load
+from watchproxy.recording import End, EndHow, Frame, RecordingReader
+from watchproxy.recording import writer as writer_mod
+from watchproxy.server.sessions import RecordSession, ReplaySession
 
-from proxy.engines import upstream as upstream_mod
-from proxy.engines.store import load
-from proxy.recording import End, EndHow, Frame, RecordingReader
-from proxy.recording import writer as writer_mod
-from proxy.server.sessions import RecordSession, ReplaySession
 from tests.fake_apiserver import FakeApiserver, make_pod
 from tests.fake_apiserver.objects import make_secret
 from tests.procs import start_proxy
@@ -75,7 +75,7 @@ async def test_bad_recordings_get_one_readable_line(tmp_path: Path, content: byt
     bad = tmp_path / "bad.msgpack"
     bad.write_bytes(content)
     for cmd in (["replay", str(bad), "--listen", "127.0.0.1:0"], ["inspect", str(bad)]):
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "proxy", *cmd,
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "watchproxy", *cmd,
                                                     stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         stdout, stderr = await asyncio.wait_for(proc.communicate(), 30)
         lines = stderr.decode().strip().splitlines()

@@ -11,10 +11,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 import yaml
-
-from proxy.engines.store import load
-from proxy.recording import EndHow
-from proxy.server.sessions import RecordSession
+from watchproxy.engines.store import load
+from watchproxy.recording import EndHow
+from watchproxy.server.sessions import RecordSession
 
 WATCH = "/api/v1/namespaces/default/pods?watch=true"
 TOKEN = "tok-stream-0123456789abcdef"

@@ -14,8 +14,7 @@ from typing import Any
 
 import msgpack
 import pytest
-
-from proxy.recording import (
+from watchproxy.recording import (
     FORMAT,
     VERSION,
     End,
@@ -31,7 +30,7 @@ from proxy.recording import (
     UnsupportedVersion,
     read_records,
 )
-from proxy.recording import writer as writer_module
+from watchproxy.recording import writer as writer_module
 
 HEADER = Header(
     started_at="2025-03-01T12:00:00Z",
@@ -559,7 +558,7 @@ def test_closed_writer_refuses(tmp_path: Path) -> None:
 
 
 def test_write_frames_writes_exactly_what_write_does(tmp_path: Path) -> None:
-    from proxy.recording import Frame, Header, RecordingWriter
+    from watchproxy.recording import Frame, Header, RecordingWriter
 
     frames = [b"", b"x", b"y" * 255, b"z" * 256, b"w" * 65535, b"v" * 65536, b'{"type":"ADDED"}\n']
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import msgpack
 import pytest
+from watchproxy.clock import ManualClock
+from watchproxy.engines.playback import play
+from watchproxy.engines.store import load
+from watchproxy.recording import End, EndHow, Frame, Header, RecordingError, RecordingWriter, Request, Response
+from watchproxy.recording import index as index_mod
+from watchproxy.recording.index import open_indexed, scan
+from watchproxy.recording.reader import read_records
 
-from proxy.clock import ManualClock
-from proxy.engines.playback import play
-from proxy.engines.store import load
-from proxy.recording import End, EndHow, Frame, Header, RecordingError, RecordingWriter, Request, Response
-from proxy.recording import index as index_mod
-from proxy.recording.index import open_indexed, scan
-from proxy.recording.reader import read_records
 from tests.memory import MemoryResponder, entry
 
 

@@ -23,18 +23,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from proxy.commands import export as export_cmd
-from proxy.commands import inspect_extra
-from proxy.commands import redact as redact_cmd
-from proxy.recording.reader import read_records
-from proxy.recording.records import End, EndHow, Frame, Header, Record, Request, Response
-from proxy.recording.writer import RecordingWriter
-from proxy.report.export import export_jsonl
-from proxy.report.redact import pseudonym, redact_recording
-from proxy.report.summary import event_type, render_text, summarize
-from proxy.report.tables import Filter, overview_lines, resource_stats, shorten
-from proxy.report.timeline import render_timeline
+from watchproxy.commands import export as export_cmd
+from watchproxy.commands import inspect_extra
+from watchproxy.commands import redact as redact_cmd
+from watchproxy.recording.reader import read_records
+from watchproxy.recording.records import End, EndHow, Frame, Header, Record, Request, Response
+from watchproxy.recording.writer import RecordingWriter
+from watchproxy.report.export import export_jsonl
+from watchproxy.report.redact import pseudonym, redact_recording
+from watchproxy.report.summary import event_type, render_text, summarize
+from watchproxy.report.tables import Filter, overview_lines, resource_stats, shorten
+from watchproxy.report.timeline import render_timeline
 
 SVG = "{http://www.w3.org/2000/svg}"
 JSON_HEADERS = (("Content-Type", "application/json"),)
@@ -595,8 +594,8 @@ def test_inspect_events_filters_and_json(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_event_rows_read_fast_equal_rows_read_by_decoding() -> None:
     """The regex fast path for apiserver-encoded events gives exactly what json.loads gives."""
-    from proxy.recording import Frame, RecordingReader
-    from proxy.report import tables
+    from watchproxy.recording import Frame, RecordingReader
+    from watchproxy.report import tables
 
     checked = 0
     for path in sorted((Path(__file__).resolve().parent.parent / "recordings").glob("*.msgpack")):

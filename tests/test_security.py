@@ -10,15 +10,14 @@ from unittest import mock
 
 import aiohttp
 from aiohttp.test_utils import make_mocked_request
-
-from proxy.server import app as app_mod
-from proxy.server.sessions import ReplaySession
+from watchproxy.server import app as app_mod
+from watchproxy.server.sessions import ReplaySession
 
 NGINX = Path(__file__).resolve().parent.parent / "recordings" / "nginx-deploy.msgpack"
 
 
 async def cli(*args: str) -> tuple[int, str, str]:
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "proxy", *args,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "watchproxy", *args,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(proc.communicate(), 30)
     return proc.returncode or 0, out.decode(), err.decode()
@@ -30,7 +29,7 @@ async def test_listening_beyond_loopback_needs_a_flag() -> None:
 
 
 async def test_default_listen_address_is_loopback() -> None:
-    from proxy.cli import DEFAULT_LISTEN
+    from watchproxy.cli import DEFAULT_LISTEN
 
     assert DEFAULT_LISTEN.startswith("127.0.0.1:")
 

@@ -12,9 +12,9 @@ import signal
 from pathlib import Path
 
 import aiohttp
+from watchproxy.engines.store import load
+from watchproxy.recording import EndHow
 
-from proxy.engines.store import load
-from proxy.recording import EndHow
 from tests.fake_apiserver import FakeApiserver, make_pod
 from tests.procs import start_proxy
 

@@ -14,12 +14,11 @@ from typing import Any
 
 import pytest
 from kubernetes.client import ApiClient
-
-from proxy import cli
-from proxy.recording.reader import read_records
-from proxy.recording.records import End, EndHow, Frame, Header, Record, Request, Response
-from proxy.synth import ScenarioError, build_records, load_scenario, parse_scenario_text, write_recording
-from proxy.synth.scenario import Scenario
+from watchproxy import cli
+from watchproxy.recording.reader import read_records
+from watchproxy.recording.records import End, EndHow, Frame, Header, Record, Request, Response
+from watchproxy.synth import ScenarioError, build_records, load_scenario, parse_scenario_text, write_recording
+from watchproxy.synth.scenario import Scenario
 
 RECORDINGS = Path(__file__).resolve().parent.parent / "recordings"
 BUNDLED = ("nginx-deploy", "bookmarks", "deletions", "many-objects")

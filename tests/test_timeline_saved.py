@@ -8,13 +8,12 @@ from pathlib import Path
 
 import msgpack
 import pytest
-
-from proxy.clock import ManualClock
-from proxy.engines.emulate import timeline
-from proxy.engines.emulate.engine import Emulator
-from proxy.engines.emulate.timeline import Rebuilt, build, from_saved, to_saved
-from proxy.engines.store import load
-from proxy.recording import cache
+from watchproxy.clock import ManualClock
+from watchproxy.engines.emulate import timeline
+from watchproxy.engines.emulate.engine import Emulator
+from watchproxy.engines.emulate.timeline import Rebuilt, build, from_saved, to_saved
+from watchproxy.engines.store import load
+from watchproxy.recording import cache
 
 RECORDINGS = sorted((Path(__file__).parent.parent / "recordings").glob("*.msgpack"))
 
@@ -67,7 +66,7 @@ def test_a_saved_history_that_does_not_fit_is_rebuilt(big: Path) -> None:
 
 def test_the_recorder_prepares_a_large_recording_for_its_first_replay(big: Path, monkeypatch: pytest.MonkeyPatch,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    from proxy.cli import _prepare_replay
+    from watchproxy.cli import _prepare_replay
 
     _prepare_replay(str(big))
     assert {p.suffix for p in (big.parent / "cache").iterdir()} == {".index", ".timeline"}
@@ -95,7 +94,7 @@ def test_events_in_any_json_layout_rebuild_the_same_history(tmp_path: Path) -> N
         if spaced:  # the same events with JSON's default separators
             import json
 
-            from proxy.recording import Frame, RecordingWriter, read_records
+            from watchproxy.recording import Frame, RecordingWriter, read_records
 
             header, recs, _ = read_records(path)
             w = RecordingWriter(path, header)
@@ -114,7 +113,7 @@ def test_events_in_any_json_layout_rebuild_the_same_history(tmp_path: Path) -> N
 
 
 def test_a_rebuild_is_announced_and_a_saved_history_is_not(big: Path) -> None:
-    from proxy.engines.emulate.timeline import rebuild
+    from watchproxy.engines.emulate.timeline import rebuild
 
     heard: list[int] = []
     loaded = load(big)

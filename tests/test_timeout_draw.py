@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from proxy.engines.emulate.timeout import TimeoutDraw
+from watchproxy.engines.emulate.timeout import TimeoutDraw
 
 # Chi-square critical value for 19 degrees of freedom at p = 0.001. With fixed seeds the statistic is a
 # fixed number; this threshold documents how far from uniform it may be before the draw counts as broken.

@@ -13,10 +13,9 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from proxy.wire import framing, match, redact, selectors, status, table
-from proxy.wire.params import InvalidParams, ListOptions, parse_bool, parse_list_options
-from proxy.wire.request import classify
+from watchproxy.wire import framing, match, redact, selectors, status, table
+from watchproxy.wire.params import InvalidParams, ListOptions, parse_bool, parse_list_options
+from watchproxy.wire.request import classify
 
 KUBECTL_TABLE_ACCEPT = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;"
                         "g=meta.k8s.io,application/json")
@@ -817,7 +816,7 @@ def test_default_and_deployment_rows() -> None:
 
 
 def test_splitter_follows_the_base_media_type_whatever_its_parameters() -> None:
-    from proxy.wire.framing import JsonLines, LengthPrefixed, Raw, splitter_for
+    from watchproxy.wire.framing import JsonLines, LengthPrefixed, Raw, splitter_for
 
     assert isinstance(splitter_for("application/json;stream=watch", streaming=True), JsonLines)
     assert isinstance(splitter_for("application/json; charset=utf-8", streaming=True), JsonLines)
@@ -828,7 +827,7 @@ def test_splitter_follows_the_base_media_type_whatever_its_parameters() -> None:
 
 
 def test_prefer_json_drops_protobuf_only_when_json_is_acceptable() -> None:
-    from proxy.wire.match import prefer_json
+    from watchproxy.wire.match import prefer_json
 
     assert prefer_json("application/vnd.kubernetes.protobuf, application/json") == "application/json"
     assert prefer_json("application/vnd.kubernetes.protobuf,*/*") == "*/*"

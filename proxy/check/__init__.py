@@ -5,7 +5,7 @@ scripted cluster, classified from the proxy's request log and the client's print
 `proxy.check.scenarios` for the battery, `proxy.check.runner` to run it, `proxy.check.report` for output.
 """
 
-from proxy.check.runner import CheckError, Options, Row, run_battery
-from proxy.check.scenarios import SCENARIOS
+from .runner import CheckError, Options, Row, run_battery
+from .scenarios import SCENARIOS
 
 __all__ = ["SCENARIOS", "CheckError", "Options", "Row", "run_battery"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from proxy.recording import End, EndHow, Frame, Header, RecordingWriter, Request, Response
+from ..recording import End, EndHow, Frame, Header, RecordingWriter, Request, Response
 
 NAMESPACE = "default"
 PODS_PATH = f"/api/v1/namespaces/{NAMESPACE}/pods"

@@ -24,9 +24,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from proxy.check.client import ClientProcess, Printed, parse_output
-from proxy.check.cluster import Cluster
-from proxy.testing import Replay, Request
+from ..testing import Replay, Request
+from .client import ClientProcess, Printed, parse_output
+from .cluster import Cluster
 
 # A watch must stay open this long (wall) before it counts as re-established: a watch that a fault or an
 # expired resourceVersion ends at once is open for a few milliseconds first.

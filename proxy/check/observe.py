@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from proxy.check.cluster import LIST_RV, Cluster
-from proxy.check.harness import EventCheck, Reaction, Run, Seen
+from .cluster import LIST_RV, Cluster
+from .harness import EventCheck, Reaction, Run, Seen
 
 OK, BUG, NA = "ok", "BUG", "n/a"
 IMMEDIATE = 0.3  # wall seconds: faster than this, a retry is "at once" (no backoff)

@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from proxy.check.runner import DEFAULT_WALL_TIMEOUT, Row
-from proxy.check.scenarios import QUIET_SECONDS, SCENARIOS
+from .runner import DEFAULT_WALL_TIMEOUT, Row
+from .scenarios import QUIET_SECONDS, SCENARIOS
 
 _BEGIN = "<!-- watchproxy-check:begin {} -->"
 _END = "<!-- watchproxy-check:end {} -->"

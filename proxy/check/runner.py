@@ -16,11 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from proxy.check.client import StartError
-from proxy.check.cluster import Cluster
-from proxy.check.harness import Probe
-from proxy.check.observe import NA, Outcome
-from proxy.check.scenarios import BY_NAME, SCENARIOS, Context, NoWatch, Scenario
+from .client import StartError
+from .cluster import Cluster
+from .harness import Probe
+from .observe import NA, Outcome
+from .scenarios import BY_NAME, SCENARIOS, Context, NoWatch, Scenario
 
 DEFAULT_WALL_TIMEOUT = 8.0
 

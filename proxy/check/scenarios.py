@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from proxy.check.cluster import JUMP_AT, LATE, LIST_RV, MID, PODS_PATH, SYNC_AT, Cluster
-from proxy.check.harness import EventCheck, Mark, Probe, Reaction, Run, Seen
-from proxy.check.observe import (
+from .cluster import JUMP_AT, LATE, LIST_RV, MID, PODS_PATH, SYNC_AT, Cluster
+from .harness import EventCheck, Mark, Probe, Reaction, Run, Seen
+from .observe import (
     NA,
     STORM_RATE,
     Findings,

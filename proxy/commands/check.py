@@ -14,9 +14,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from proxy.check.report import shown_command, table, update_markdown
-from proxy.check.runner import DEFAULT_WALL_TIMEOUT, CheckError, Options, Row, run_battery
-from proxy.check.scenarios import SCENARIOS
+from ..check.report import shown_command, table, update_markdown
+from ..check.runner import DEFAULT_WALL_TIMEOUT, CheckError, Options, Row, run_battery
+from ..check.scenarios import SCENARIOS
 
 
 def _seconds(text: str) -> float:

@@ -8,7 +8,7 @@ import os
 import sys
 from typing import Any, TextIO
 
-from proxy.report.export import export_jsonl
+from ..report.export import export_jsonl
 
 
 def register(subparsers: Any) -> None:

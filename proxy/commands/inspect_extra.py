@@ -14,8 +14,8 @@ import os
 import sys
 from typing import Any
 
-from proxy.report.summary import Summary, summarize
-from proxy.report.tables import (
+from ..report.summary import Summary, summarize
+from ..report.tables import (
     EventRow,
     Filter,
     ResourceStats,
@@ -53,7 +53,7 @@ def add_inspect_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _timeline(args: Any, summary: Summary, flt: Filter, note: Any) -> None:
-    from proxy.report.timeline import render_timeline
+    from ..report.timeline import render_timeline
 
     st = render_timeline(args.recording, args.timeline, summary=summary, flt=flt)
     print(f"timeline: wrote {args.timeline} ({st.lanes} lanes, {st.ticks:,} marks for {st.events:,} frames, "

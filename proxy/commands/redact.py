@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from proxy.report.redact import redact_recording
+from ..report.redact import redact_recording
 
 
 def register(subparsers: Any) -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from proxy.synth import load_scenario, write_recording
-from proxy.synth.build import BuildResult
+from ..synth import load_scenario, write_recording
+from ..synth.build import BuildResult
 
 
 def register(subparsers: Any) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from proxy.engines.requestlog import LogEntry
-from proxy.recording.records import Headers, header_value
-from proxy.wire.request import RequestInfo, classify
+from ..recording.records import Headers, header_value
+from ..wire.request import RequestInfo, classify
+from .requestlog import LogEntry
 
 
 @dataclass(frozen=True, slots=True)

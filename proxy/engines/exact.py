@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 
-from proxy.clock import Clock
-from proxy.engines.base import Incoming, Responder
-from proxy.engines.playback import play, send_status
-from proxy.engines.requestlog import LogEntry
-from proxy.engines.store import Exchange, Loaded
-from proxy.wire.match import MatchKey, differences, match_key, nearest
+from ..clock import Clock
+from ..wire.match import MatchKey, differences, match_key, nearest
+from .base import Incoming, Responder
+from .playback import play, send_status
+from .requestlog import LogEntry
+from .store import Exchange, Loaded
 
 log = logging.getLogger("watchproxy")
 

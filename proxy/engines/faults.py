@@ -19,13 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from proxy.clock import Clock
-from proxy.engines.base import ClientGone, Engine, Incoming, Responder
-from proxy.engines.playback import send_status
-from proxy.engines.requestlog import LogEntry
-from proxy.recording.records import Headers
-from proxy.wire.params import query_pairs
-from proxy.wire.status import expired_event
+from ..clock import Clock
+from ..recording.records import Headers
+from ..wire.params import query_pairs
+from ..wire.status import expired_event
+from .base import ClientGone, Engine, Incoming, Responder
+from .playback import send_status
+from .requestlog import LogEntry
 
 ACTIONS = ("close", "reset", "stall", "expire", "http-status", "slow", "no-initial-events-end", "restart")
 STREAM_ACTIONS = ("close", "reset", "stall", "expire")

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from proxy.clock import Clock
-from proxy.engines.base import ClientGone, Responder
-from proxy.engines.requestlog import LogEntry
-from proxy.engines.store import Exchange
-from proxy.recording.errors import RecordingError
-from proxy.recording.records import EndHow
-from proxy.wire.status import status_bytes
+from ..clock import Clock
+from ..recording.errors import RecordingError
+from ..recording.records import EndHow
+from ..wire.status import status_bytes
+from .base import ClientGone, Responder
+from .requestlog import LogEntry
+from .store import Exchange
 
 log = logging.getLogger("watchproxy")
 _JSON = (("Content-Type", "application/json"),)

@@ -14,17 +14,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from proxy.engines.base import ClientGone, Incoming, Responder
-from proxy.engines.requestlog import LogEntry
-from proxy.engines.stream import BodyError
-from proxy.engines.upstream import Upstream, UpstreamError, UpstreamResponse
-from proxy.recording.errors import RecordingError
-from proxy.recording.records import End, EndHow, Frame, Request, Response
-from proxy.recording.writer import RecordingWriter
-from proxy.wire import redact
-from proxy.wire.framing import Whole, splitter_for
-from proxy.wire.match import prefer_json
-from proxy.wire.status import status_bytes
+from ..recording.errors import RecordingError
+from ..recording.records import End, EndHow, Frame, Request, Response
+from ..recording.writer import RecordingWriter
+from ..wire import redact
+from ..wire.framing import Whole, splitter_for
+from ..wire.match import prefer_json
+from ..wire.status import status_bytes
+from .base import ClientGone, Incoming, Responder
+from .requestlog import LogEntry
+from .stream import BodyError
+from .upstream import Upstream, UpstreamError, UpstreamResponse
 
 _UPGRADE_SUBRESOURCES = ("exec", "attach", "portforward", "proxy")
 _JSON = (("Content-Type", "application/json"),)

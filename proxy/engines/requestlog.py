@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from proxy.wire.params import query_pairs
+from ..wire.params import query_pairs
 
 
 @dataclass(slots=True)

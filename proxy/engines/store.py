@@ -7,10 +7,10 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from proxy.recording.index import Frames, RecordingIndex, Source, open_indexed
-from proxy.recording.records import End, EndHow, Header, Request, Response
-from proxy.wire.match import MatchKey, match_key
-from proxy.wire.request import RequestInfo, classify
+from ..recording.index import Frames, RecordingIndex, Source, open_indexed
+from ..recording.records import End, EndHow, Header, Request, Response
+from ..wire.match import MatchKey, match_key
+from ..wire.request import RequestInfo, classify
 
 
 @dataclass(slots=True)

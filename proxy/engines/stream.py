@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 
 from yarl import URL
 
-from proxy.recording.records import Headers
-from proxy.wire.http1 import ChunkedDecoder, FramingError, ResponseHead, parse_head
+from ..recording.records import Headers
+from ..wire.http1 import ChunkedDecoder, FramingError, ResponseHead, parse_head
 
 _HEAD_LIMIT = 1 << 20
 _BUFFER_LIMIT = 1 << 20  # received and not yet taken: reading pauses above this

@@ -24,8 +24,8 @@ from typing import Any, Protocol
 import aiohttp
 from yarl import URL
 
-from proxy.engines.stream import BodyError, StreamBroken, open_stream
-from proxy.recording.records import Headers
+from ..recording.records import Headers
+from .stream import BodyError, StreamBroken, open_stream
 
 TOKEN_FILE_REREAD_SECONDS = 60.0
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "te", "trailer",

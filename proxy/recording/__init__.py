@@ -1,8 +1,8 @@
 """Layer 1: the recording file format. Pure data and file I/O; knows nothing about HTTP servers."""
 
-from proxy.recording.errors import RecordingError, UnsupportedVersion
-from proxy.recording.reader import RecordingReader, read_records
-from proxy.recording.records import (
+from .errors import RecordingError, UnsupportedVersion
+from .reader import RecordingReader, read_records
+from .records import (
     FORMAT,
     VERSION,
     End,
@@ -13,7 +13,7 @@ from proxy.recording.records import (
     Request,
     Response,
 )
-from proxy.recording.writer import RecordingWriter
+from .writer import RecordingWriter
 
 __all__ = [
     "FORMAT",

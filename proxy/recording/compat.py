@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from proxy.recording.errors import UnsupportedVersion
-from proxy.recording.records import VERSION, Header
+from .errors import UnsupportedVersion
+from .records import VERSION, Header
 
 _MIGRATIONS: dict[int, Callable[[Any], Any]] = {}
 

@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from proxy.recording import cache
-from proxy.recording.errors import RecordingError
-from proxy.recording.reader import RecordingReader
-from proxy.recording.records import End, Frame, Header, Request, Response, header_from_wire, record_from_wire
+from . import cache
+from .errors import RecordingError
+from .reader import RecordingReader
+from .records import End, Frame, Header, Request, Response, header_from_wire, record_from_wire
 
 _SPAN = 1024 * 1024  # frames close together in the file are read with one system call, up to this span
 _CACHE_KIND = "index"

@@ -15,9 +15,9 @@ from typing import BinaryIO
 
 import msgpack
 
-from proxy.recording import compat
-from proxy.recording.errors import RecordingError
-from proxy.recording.records import FORMAT, Header, Record, header_from_wire, record_from_wire
+from . import compat
+from .errors import RecordingError
+from .records import FORMAT, Header, Record, header_from_wire, record_from_wire
 
 _CHUNK = 256 * 1024
 # Limits keep a hostile or corrupt file from making the reader allocate gigabytes from a length prefix.

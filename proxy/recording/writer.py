@@ -21,8 +21,8 @@ from pathlib import Path
 
 import msgpack
 
-from proxy.recording.errors import RecordingError
-from proxy.recording.records import Header, Record
+from .errors import RecordingError
+from .records import Header, Record
 
 KEEP_CACHED = 64 << 20  # the newest bytes of the file left in the page cache
 _RELEASE_EVERY = 16 << 20

@@ -14,8 +14,8 @@ import os
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from proxy.recording.reader import RecordingReader
-from proxy.recording.records import End, Frame, Header, Record, Request, Response
+from ..recording.reader import RecordingReader
+from ..recording.records import End, Frame, Header, Record, Request, Response
 
 
 @dataclass(frozen=True, slots=True)

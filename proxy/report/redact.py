@@ -36,10 +36,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote_plus
 
-from proxy.recording.reader import RecordingReader
-from proxy.recording.records import VERSION, End, Frame, Header, Record, Request, Response
-from proxy.recording.writer import RecordingWriter
-from proxy.wire.request import classify
+from ..recording.reader import RecordingReader
+from ..recording.records import VERSION, End, Frame, Header, Record, Request, Response
+from ..recording.writer import RecordingWriter
+from ..wire.request import classify
 
 PatternLike = str | re.Pattern[str]
 NAME, NAMESPACE = "name", "namespace"

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from proxy.recording.reader import RecordingReader
-from proxy.recording.records import End, Frame, Header, Record, Request, Response
-from proxy.wire.match import representation
-from proxy.wire.request import classify
+from ..recording.reader import RecordingReader
+from ..recording.records import End, Frame, Header, Record, Request, Response
+from ..wire.match import representation
+from ..wire.request import classify
 
 _TYPE = re.compile(rb'^\{"type":"([A-Z]+)"')
 _RV = re.compile(rb'"resourceVersion":"(\d+)"')

@@ -15,12 +15,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from proxy.recording.reader import RecordingReader
-from proxy.recording.records import End, Frame, Record, Request, Response
-from proxy.report.summary import ExchangeSummary, Summary, event_type, human_duration, render_text
-from proxy.wire.events import identity
-from proxy.wire.match import normalized_query
-from proxy.wire.params import query_pairs
+from ..recording.reader import RecordingReader
+from ..recording.records import End, Frame, Record, Request, Response
+from ..wire.events import identity
+from ..wire.match import normalized_query
+from ..wire.params import query_pairs
+from .summary import ExchangeSummary, Summary, event_type, human_duration, render_text
 
 EVENT_TYPES = ("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR")
 _ABBREV = {"ADDED": "A", "MODIFIED": "M", "DELETED": "D", "BOOKMARK": "B", "ERROR": "E"}

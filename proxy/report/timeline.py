@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from proxy.recording.reader import RecordingReader
-from proxy.recording.records import Frame
-from proxy.report.summary import ExchangeSummary, Summary, event_type, human_duration, summarize
-from proxy.report.tables import Filter, request_label, shorten
-from proxy.wire.match import normalized_query
+from ..recording.reader import RecordingReader
+from ..recording.records import Frame
+from ..wire.match import normalized_query
+from .summary import ExchangeSummary, Summary, event_type, human_duration, summarize
+from .tables import Filter, request_label, shorten
 
 # Event types (and two kinds of non-event frames) -> CSS class and colour.
 EVENT_STYLE: dict[str, tuple[str, str]] = {

@@ -16,12 +16,12 @@ from typing import Any
 
 from aiohttp import web
 
-from proxy.clock import Clock
-from proxy.engines.base import Engine, Incoming
-from proxy.engines.faults import FaultInjector
-from proxy.engines.requestlog import RequestLog
-from proxy.server.responder import AiohttpResponder, QuietResponse
-from proxy.wire.status import status_bytes
+from ..clock import Clock
+from ..engines.base import Engine, Incoming
+from ..engines.faults import FaultInjector
+from ..engines.requestlog import RequestLog
+from ..wire.status import status_bytes
+from .responder import AiohttpResponder, QuietResponse
 
 log = logging.getLogger("watchproxy")
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "ip6-localhost"})

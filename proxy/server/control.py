@@ -13,10 +13,10 @@ from typing import Any
 
 from aiohttp import web
 
-from proxy.clock import ManualClock
-from proxy.engines.faults import FaultError
-from proxy.server.app import STATE, status_response
-from proxy.server.responder import QuietResponse
+from ..clock import ManualClock
+from ..engines.faults import FaultError
+from .app import STATE, status_response
+from .responder import QuietResponse
 
 Route = Callable[[web.Request], Awaitable[web.StreamResponse]]
 

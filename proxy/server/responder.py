@@ -10,8 +10,8 @@ import struct
 from aiohttp import hdrs, web
 from aiohttp.http import HttpVersion11, StreamWriter
 
-from proxy.engines.base import ClientGone
-from proxy.recording.records import Headers
+from ..engines.base import ClientGone
+from ..recording.records import Headers
 
 # Framing is aiohttp's job: recorded values of these would contradict what is actually sent.
 _FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})

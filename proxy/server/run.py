@@ -13,9 +13,9 @@ from aiohttp.web_protocol import RequestHandler
 from aiohttp.web_request import BaseRequest
 from aiohttp.web_server import Server
 
-from proxy.server.app import STATE, log
-from proxy.server.responder import QuietResponse
-from proxy.wire.status import status_bytes
+from ..wire.status import status_bytes
+from .app import STATE, log
+from .responder import QuietResponse
 
 
 class _StatusHandler(RequestHandler):

@@ -10,21 +10,21 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from proxy import __version__
-from proxy.clock import Clock, ManualClock, ScaledClock
-from proxy.engines.base import Engine
-from proxy.engines.exact import ExactPlayer, Misses
-from proxy.engines.faults import FaultInjector
-from proxy.engines.recorder import Recorder
-from proxy.engines.requestlog import RequestLog
-from proxy.engines.store import Loaded, load
-from proxy.engines.upstream import Upstream
-from proxy.recording.records import Header
-from proxy.recording.writer import RecordingWriter
-from proxy.server import control
-from proxy.server.app import LOOPBACK_NAMES, ProxyState, build_app
-from proxy.server.kubeconfig import write_kubeconfig
-from proxy.server.run import parse_listen, running
+from .. import __version__
+from ..clock import Clock, ManualClock, ScaledClock
+from ..engines.base import Engine
+from ..engines.exact import ExactPlayer, Misses
+from ..engines.faults import FaultInjector
+from ..engines.recorder import Recorder
+from ..engines.requestlog import RequestLog
+from ..engines.store import Loaded, load
+from ..engines.upstream import Upstream
+from ..recording.records import Header
+from ..recording.writer import RecordingWriter
+from . import control
+from .app import LOOPBACK_NAMES, ProxyState, build_app
+from .kubeconfig import write_kubeconfig
+from .run import parse_listen, running
 
 REDACTION_POLICY = (
     "credential headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie, any *token*, *secret*, "
@@ -108,7 +108,7 @@ class ReplaySession(_Session):
         if self.mode == "exact":
             return ExactPlayer(self.loaded, self.clock, self.misses)
         if self.mode == "emulate":
-            from proxy.engines.emulate.engine import Emulator
+            from ..engines.emulate.engine import Emulator
 
             return Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
                             min_request_timeout=self.min_request_timeout, history=self.history,

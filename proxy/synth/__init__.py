@@ -4,9 +4,9 @@ Only proxy.recording (the file format) and proxy.wire (Kubernetes wire knowledge
 synthesized file is exactly what the recorder would have written for the same cluster history.
 """
 
-from proxy.synth.build import BuildResult, build_records, write_recording
-from proxy.synth.scenario import Scenario, ScenarioError, load_scenario, parse_scenario, parse_scenario_text
-from proxy.synth.schema import SCHEMA
+from .build import BuildResult, build_records, write_recording
+from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario, parse_scenario_text
+from .schema import SCHEMA
 
 __all__ = [
     "SCHEMA",

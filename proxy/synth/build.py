@@ -17,16 +17,16 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from proxy.recording.records import End, EndHow, Frame, Header, Record, Request, Response
-from proxy.recording.writer import RecordingWriter
-from proxy.synth.encoding import go_json, hex_for, http_date, rfc3339, rng_for, seconds, uid_for
-from proxy.synth.history import Event, History, Version
-from proxy.synth.objects import bookmark_object
-from proxy.synth.scenario import ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
-from proxy.synth.schema import Headers
-from proxy.wire import discovery
-from proxy.wire.kinds import ResourceType, builtin_by_kind
-from proxy.wire.params import ListOptions, parse_list_options, query_pairs
+from ..recording.records import End, EndHow, Frame, Header, Record, Request, Response
+from ..recording.writer import RecordingWriter
+from ..wire import discovery
+from ..wire.kinds import ResourceType, builtin_by_kind
+from ..wire.params import ListOptions, parse_list_options, query_pairs
+from .encoding import go_json, hex_for, http_date, rfc3339, rng_for, seconds, uid_for
+from .history import Event, History, Version
+from .objects import bookmark_object
+from .scenario import ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
+from .schema import Headers
 
 GENERATOR = "watchproxy synth"
 LATENCY = 0.002  # seconds from a request to its response head

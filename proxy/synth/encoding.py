@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from proxy.wire.jsonenc import go_json, go_json_indent
+from ..wire.jsonenc import go_json, go_json_indent
 
 __all__ = ["go_json", "go_json_indent"]
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from proxy.synth.encoding import go_json
-from proxy.synth.objects import (
+from ..wire.kinds import ResourceType
+from .encoding import go_json
+from .objects import (
     Obj,
     PodModel,
     apply_patch,
@@ -24,9 +25,8 @@ from proxy.synth.objects import (
     normalize,
     render_pod_stage,
 )
-from proxy.synth.scenario import Change, ObjectSpec, Scenario, ScenarioError, describe_key
-from proxy.synth.schema import POD_PHASES
-from proxy.wire.kinds import ResourceType
+from .scenario import Change, ObjectSpec, Scenario, ScenarioError, describe_key
+from .schema import POD_PHASES
 
 Key = tuple[str, str, str]  # kind, namespace, name
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from proxy.synth.encoding import hex_for, rfc3339, rng_for, suffix_for, uid_for
-from proxy.synth.scenario import ObjectSpec, ScenarioError
-from proxy.synth.schema import POD_PHASES
-from proxy.wire.kinds import ResourceType
+from ..wire.kinds import ResourceType
+from .encoding import hex_for, rfc3339, rng_for, suffix_for, uid_for
+from .scenario import ObjectSpec, ScenarioError
+from .schema import POD_PHASES
 
 Obj = dict[str, Any]
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"

@@ -20,7 +20,9 @@ from typing import Any
 
 import yaml
 
-from proxy.synth.schema import (
+from ..wire.kinds import ResourceType, builtin_by_kind, builtin_by_path, parse_collection_path
+from ..wire.params import InvalidParams, parse_list_options, query_pairs
+from .schema import (
     COMPACT_BY_KIND,
     DEFAULT_HEADERS,
     DEFAULT_START_TIME,
@@ -31,8 +33,6 @@ from proxy.synth.schema import (
     Headers,
     allowed_fields,
 )
-from proxy.wire.kinds import ResourceType, builtin_by_kind, builtin_by_path, parse_collection_path
-from proxy.wire.params import InvalidParams, parse_list_options, query_pairs
 
 # --- errors -------------------------------------------------------------------------------------------
 

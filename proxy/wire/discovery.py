@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from proxy.wire.jsonenc import go_json, go_json_indent
-from proxy.wire.kinds import BUILTIN, CORE_DISCOVERY, ResourceType
+from .jsonenc import go_json, go_json_indent
+from .kinds import BUILTIN, CORE_DISCOVERY, ResourceType
 
 _SERVER_ADDRESS = "192.168.49.2:8443"
 

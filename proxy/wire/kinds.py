@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from proxy.wire.request import classify
+from .request import classify
 
 _ALL = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
 _NO_COLLECTION = ("create", "delete", "get", "list", "patch", "update", "watch")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from proxy.wire.params import parse_bool, query_pairs
+from .params import parse_bool, query_pairs
 
 VOLATILE = frozenset({"resourceVersion", "timeoutSeconds", "timeout"})
 _BOOLEANS = frozenset({"watch", "allowWatchBookmarks", "sendInitialEvents", "pretty"})

@@ -11,8 +11,8 @@ import json
 import re
 from typing import Any
 
-from proxy.wire.kinds import builtin_by_path
-from proxy.wire.request import RequestInfo
+from .kinds import builtin_by_path
+from .request import RequestInfo
 
 REDACTED_B64 = "PHJlZGFjdGVkPg=="  # base64 of "<redacted>": still decodes for clients that decode it
 REDACTED = "<redacted>"

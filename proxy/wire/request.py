@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from proxy.wire.params import parse_bool
+from .params import parse_bool
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from proxy.commands import check  # noqa: E402  (after the path set-up, for a run without installing)
+from watchproxy.commands import check  # noqa: E402  (after the path set-up, for a run without installing)
 
 NOTES = """
 ## About these clients

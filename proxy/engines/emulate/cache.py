@@ -10,8 +10,8 @@ import bisect
 import itertools
 from dataclasses import dataclass, field
 
-from proxy.engines.emulate.changes import Change, Key
-from proxy.engines.emulate.timeline import ResourceTimeline
+from .changes import Change, Key
+from .timeline import ResourceTimeline
 
 
 @dataclass

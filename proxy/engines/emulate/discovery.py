@@ -7,9 +7,9 @@ and a recording made with one client rarely holds another's discovery, so emulat
 
 from __future__ import annotations
 
-from proxy.engines.emulate.timeline import ResourceTimeline
-from proxy.wire import discovery
-from proxy.wire.kinds import BUILTIN, ResourceType, builtin_by_path
+from ...wire import discovery
+from ...wire.kinds import BUILTIN, ResourceType, builtin_by_path
+from .timeline import ResourceTimeline
 
 
 def well_known(collection_path: str) -> ResourceType | None:

@@ -9,22 +9,22 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from proxy.clock import Clock
-from proxy.engines.base import Incoming, Responder
-from proxy.engines.emulate import discovery, events
-from proxy.engines.emulate.cache import WatchCache
-from proxy.engines.emulate.changes import Change
-from proxy.engines.emulate.timeline import ResourceTimeline, rebuild
-from proxy.engines.emulate.timeout import TimeoutDraw
-from proxy.engines.emulate.watch import OpenWatch, WatchServer, WatchSpec
-from proxy.engines.exact import ExactPlayer, Misses
-from proxy.engines.playback import play, send_status
-from proxy.engines.requestlog import LogEntry
-from proxy.engines.store import Loaded
-from proxy.wire.match import accepts_json, match_key, wants_table
-from proxy.wire.params import InvalidParams, ListOptions, parse_list_options
-from proxy.wire.request import RequestInfo
-from proxy.wire.selectors import matcher
+from ...clock import Clock
+from ...wire.match import accepts_json, match_key, wants_table
+from ...wire.params import InvalidParams, ListOptions, parse_list_options
+from ...wire.request import RequestInfo
+from ...wire.selectors import matcher
+from ..base import Incoming, Responder
+from ..exact import ExactPlayer, Misses
+from ..playback import play, send_status
+from ..requestlog import LogEntry
+from ..store import Loaded
+from . import discovery, events
+from .cache import WatchCache
+from .changes import Change
+from .timeline import ResourceTimeline, rebuild
+from .timeout import TimeoutDraw
+from .watch import OpenWatch, WatchServer, WatchSpec
 
 DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
 _TOO_LARGE: dict[str, object] = {
@@ -267,7 +267,7 @@ class Emulator:
     def _list_body(self, tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int,
                    as_table: bool, now: float) -> bytes:
         if as_table:
-            from proxy.wire.table import table
+            from ...wire.table import table
 
             return events.dumps(table(tl.resource, [c.obj for c in items], self.wall(now),
                                       resource_version=str(rv), continue_token=cont))

@@ -17,13 +17,13 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from proxy.clock import Clock
-from proxy.engines.base import Responder
-from proxy.engines.emulate import events
-from proxy.engines.emulate.timeline import ResourceTimeline
+from ...clock import Clock
+from ..base import Responder
+from . import events
+from .timeline import ResourceTimeline
 
 if TYPE_CHECKING:
-    from proxy.engines.emulate.watch import OpenWatch
+    from .watch import OpenWatch
 
 # Due changes beyond this go out through each watch's own task, in the watch loop's bounded writes and
 # waiting for its client as it must: a backlog is one watch's, rarely shared, and too big for a socket

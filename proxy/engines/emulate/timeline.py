@@ -26,15 +26,15 @@ from itertools import accumulate, repeat
 from operator import attrgetter
 from typing import Any
 
-from proxy.engines.emulate.changes import TYPE_CODE, Changes, Key, Raws
-from proxy.engines.store import Exchange, Loaded
-from proxy.recording import cache
-from proxy.recording.index import Frames
-from proxy.wire.events import APISERVER_EVENT, identity
-from proxy.wire.framing import media_type
-from proxy.wire.jsonenc import go_json
-from proxy.wire.match import representation
-from proxy.wire.request import RequestInfo
+from ...recording import cache
+from ...recording.index import Frames
+from ...wire.events import APISERVER_EVENT, identity
+from ...wire.framing import media_type
+from ...wire.jsonenc import go_json
+from ...wire.match import representation
+from ...wire.request import RequestInfo
+from ..store import Exchange, Loaded
+from .changes import TYPE_CODE, Changes, Key, Raws
 
 
 @dataclass

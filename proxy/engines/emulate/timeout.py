@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from proxy.wire.params import query_pairs
+from ...wire.params import query_pairs
 
 
 class TimeoutDraw:

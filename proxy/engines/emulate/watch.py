@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from proxy.clock import Clock
-from proxy.engines.base import ClientGone, Responder
-from proxy.engines.emulate import events
-from proxy.engines.emulate.cache import WatchCache
-from proxy.engines.emulate.changes import Change
-from proxy.engines.emulate.fanout import Feed, Reader
-from proxy.engines.emulate.timeline import ResourceTimeline
-from proxy.engines.requestlog import LogEntry
-from proxy.wire.params import ListOptions
-from proxy.wire.status import expired_event
+from ...clock import Clock
+from ...wire.params import ListOptions
+from ...wire.status import expired_event
+from ..base import ClientGone, Responder
+from ..requestlog import LogEntry
+from . import events
+from .cache import WatchCache
+from .changes import Change
+from .fanout import Feed, Reader
+from .timeline import ResourceTimeline
 
 BOOKMARK_EVERY = 60.0
 BOOKMARK_BEFORE_DEADLINE = 2.0
