@@ -6,8 +6,11 @@ STAMP := $(VENV)/.installed
 NODE_DIR := examples/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed
 KUBECTL := $(VENV)/bin/kubectl
+# Test peers in other languages (the real kube-apiserver, real clients) are built here; Go's, Maven's and
+# cargo's own caches make every build after the first quick.
+PEERS := .cache/peers
 
-.PHONY: all venv clients demo test lint bench report soak clean
+.PHONY: all venv clients demo test lint bench report soak clean realkube peers
 
 all: test
 
@@ -28,11 +31,17 @@ $(KUBECTL): tests/clients/install_kubectl.py | $(STAMP)
 
 clients: $(STAMP) $(NODE_STAMP) $(KUBECTL)
 
+# The real kube-apiserver + etcd (tests/peers/realkube/run builds it the same way when driven directly).
+realkube:
+	cd tests/peers/realkube && go build -o ../../../$(PEERS)/realkube .
+
+peers: realkube
+
 lint: $(STAMP)
 	$(PY) -m ruff check proxy tests $(wildcard bench)
 	$(PY) -m mypy
 
-test: lint clients
+test: lint clients peers
 	$(PY) -m pytest -q -p no:cacheprovider
 
 demo: $(STAMP) $(NODE_STAMP)
@@ -48,4 +57,4 @@ report: clients
 	$(PY) tests/clients/make_report.py
 
 clean:
-	rm -rf $(VENV) $(NODE_DIR)/node_modules .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(NODE_DIR)/node_modules .mypy_cache .ruff_cache .cache

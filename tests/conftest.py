@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.procs import STARTED
+from tests.realkube import RealKube
+from tests.realkube import realkube as start_realkube
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -29,3 +31,16 @@ def _no_stray_proxies() -> Iterator[None]:
         if proc.returncode is None:  # by pid: the test's event loop, and its transports, may be gone
             with contextlib.suppress(ProcessLookupError):
                 os.kill(proc.pid, signal.SIGKILL)
+
+
+# The real apiserver's watch timeout base in tests: a few seconds, so its randomized close, in [S, 2S),
+# happens inside a test.
+REALKUBE_MIN_REQUEST_TIMEOUT = 4
+
+
+@pytest.fixture(scope="session")
+def realkube(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealKube]:
+    """The real kube-apiserver + etcd (tests/peers/realkube), one per session. Never replaced by a stand-in:
+    if it cannot be built or started, the tests that use it fail with its log."""
+    with start_realkube(tmp_path_factory.mktemp("realkube") / "kube", REALKUBE_MIN_REQUEST_TIMEOUT) as kube:
+        yield kube
