@@ -7,7 +7,7 @@ from pathlib import Path
 
 PROXY = Path(__file__).resolve().parent.parent / "proxy"
 LAYERS = {
-    "recording": 1, "wire": 2, "clock": 3, "engines": 4, "report": 4, "synth": 4, "server": 5,
+    "recording": 1, "wire": 2, "clock": 3, "apiserver": 3.5, "engines": 4, "report": 4, "synth": 4, "server": 5,
     "cli": 6, "commands": 6, "testing": 6, "pytest_plugin": 6, "check": 6, "__main__": 6,
 }
 # Within layer 4, the engines, reports and scenarios stay independent of one another.

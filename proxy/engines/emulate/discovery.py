@@ -7,9 +7,9 @@ and a recording made with one client rarely holds another's discovery, so emulat
 
 from __future__ import annotations
 
+from ...apiserver.history import ResourceTimeline
 from ...wire import discovery
 from ...wire.kinds import BUILTIN, ResourceType, builtin_by_path
-from .timeline import ResourceTimeline
 
 
 def well_known(collection_path: str) -> ResourceType | None:

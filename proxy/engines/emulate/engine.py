@@ -9,6 +9,9 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ...apiserver import encode as events
+from ...apiserver.changes import Change
+from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire.match import accepts_json, match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options
@@ -19,10 +22,8 @@ from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
 from ..store import Loaded
-from . import discovery, events
-from .cache import WatchCache
-from .changes import Change
-from .timeline import ResourceTimeline, rebuild
+from . import discovery
+from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer, WatchSpec
 

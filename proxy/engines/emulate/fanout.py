@@ -17,10 +17,10 @@ import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
+from ...apiserver import encode as events
+from ...apiserver.history import ResourceTimeline
 from ...clock import Clock
 from ..base import Responder
-from . import events
-from .timeline import ResourceTimeline
 
 if TYPE_CHECKING:
     from .watch import OpenWatch

@@ -18,7 +18,6 @@ import json
 import re
 import sys
 import zlib
-from array import array
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,8 @@ from itertools import accumulate, repeat
 from operator import attrgetter
 from typing import Any
 
+from ...apiserver.changes import TYPE_CODE, Changes, Key, Raws
+from ...apiserver.history import ResourceTimeline
 from ...recording import cache
 from ...recording.index import Frames
 from ...wire.events import APISERVER_EVENT, identity
@@ -34,30 +35,6 @@ from ...wire.jsonenc import go_json
 from ...wire.match import representation
 from ...wire.request import RequestInfo
 from ..store import Exchange, Loaded
-from .changes import TYPE_CODE, Changes, Key, Raws
-
-
-@dataclass
-class ResourceTimeline:
-    group: str
-    version: str
-    resource: str
-    kind: str = ""
-    namespaced: bool = True
-    changes: Changes = field(default_factory=Changes)
-    baseline_rv: int = 0
-
-    @property
-    def rvs(self) -> array[int]:
-        return self.changes.rvs
-
-    @property
-    def api_version(self) -> str:
-        return f"{self.group}/{self.version}" if self.group else self.version
-
-    @property
-    def list_kind(self) -> str:
-        return f"{self.kind}List" if self.kind else "List"
 
 
 @dataclass(slots=True)

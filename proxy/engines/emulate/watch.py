@@ -14,16 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ...apiserver import encode as events
+from ...apiserver.changes import Change
+from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire.params import ListOptions
 from ...wire.status import expired_event
 from ..base import ClientGone, Responder
 from ..requestlog import LogEntry
-from . import events
-from .cache import WatchCache
-from .changes import Change
 from .fanout import Feed, Reader
-from .timeline import ResourceTimeline
 
 BOOKMARK_EVERY = 60.0
 BOOKMARK_BEFORE_DEADLINE = 2.0

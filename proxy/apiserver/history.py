@@ -8,10 +8,33 @@ from __future__ import annotations
 
 import bisect
 import itertools
+from array import array
 from dataclasses import dataclass, field
 
-from .changes import Change, Key
-from .timeline import ResourceTimeline
+from .changes import Change, Changes, Key
+
+
+@dataclass
+class ResourceTimeline:
+    group: str
+    version: str
+    resource: str
+    kind: str = ""
+    namespaced: bool = True
+    changes: Changes = field(default_factory=Changes)
+    baseline_rv: int = 0
+
+    @property
+    def rvs(self) -> array[int]:
+        return self.changes.rvs
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def list_kind(self) -> str:
+        return f"{self.kind}List" if self.kind else "List"
 
 
 @dataclass

@@ -8,10 +8,10 @@ import json
 import re
 from typing import Any
 
-from ...wire import table as tables
-from ...wire.jsonenc import go_json
+from ..wire import table as tables
+from ..wire.jsonenc import go_json
 from .changes import Change
-from .timeline import ResourceTimeline
+from .history import ResourceTimeline
 
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
 

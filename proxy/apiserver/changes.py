@@ -14,7 +14,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import Any, overload
 
-from ...recording.index import Source
+from ..recording.index import Source
 
 Key = tuple[str, str]  # (namespace, name)
 
