@@ -33,7 +33,7 @@ clients: $(STAMP) $(NODE_STAMP) $(KUBECTL)
 
 # The real kube-apiserver + etcd (tests/peers/realkube/run builds it the same way when driven directly).
 realkube:
-	cd tests/peers/realkube && go build -o ../../../$(PEERS)/realkube .
+	tests/peers/realkube/build
 
 peers: realkube
 
