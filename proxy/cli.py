@@ -71,7 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     r = sub.add_parser("record", help="forward to a cluster and record everything")
-    r.add_argument("--out", required=True, metavar="FILE.msgpack")
+    r.add_argument("--out", required=True, metavar="FILE.msgpack",
+                   help="the recording to write (an existing file is refused unless --force)")
+    r.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     r.add_argument("--kubeconfig",
                    help="kubeconfig of the real cluster (default: $KUBECONFIG or ~/.kube/config)")
     r.add_argument("--context", help="context to use from that kubeconfig")
@@ -130,7 +132,7 @@ async def _record(a: argparse.Namespace) -> int:
     async with RecordSession(a.out, kubeconfig=a.kubeconfig, context=a.context, listen=a.listen,
                              write_kubeconfig=a.write_kubeconfig, keep_secret_data=a.keep_secret_data,
                              allow_exec=a.allow_exec, accept_hosts=tuple(a.accept_host),
-                             keep_protobuf=a.keep_protobuf) as s:
+                             keep_protobuf=a.keep_protobuf, force=a.force) as s:
         upstream = s.recorder.upstream.server if s.recorder else "?"
         print(f"watchproxy record: listening on {s.url}, forwarding to {upstream}, "
               f"recording to {a.out}" + (f"; kubeconfig: {a.write_kubeconfig}" if a.write_kubeconfig else ""),

@@ -14,6 +14,7 @@ in docs/benchmarks.md).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import threading
 from itertools import chain, repeat
@@ -53,7 +54,8 @@ _BIN_HEADS = _BinHeads()
 
 
 class RecordingWriter:
-    def __init__(self, path: str | os.PathLike[str], header: Header) -> None:
+    def __init__(self, path: str | os.PathLike[str], header: Header, *, overwrite: bool = True) -> None:
+        """`overwrite=False`: an existing file is an error, never truncated (it may be a recording)."""
         self.path = str(path)
         self.records_written = 0
         self.bytes_written = 0
@@ -63,9 +65,13 @@ class RecordingWriter:
         self._releasing: threading.Thread | None = None
         try:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._fd: int | None = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+            self._fd: int | None = os.open(self.path, flags, 0o600)
             os.fchmod(self._fd, 0o600)  # also when the file existed with wider permissions
         except OSError as exc:
+            if not overwrite and exc.errno == errno.EEXIST and os.path.lexists(self.path):
+                raise RecordingError("already exists; choose another file or overwrite it with --force",
+                                     path=self.path) from None
             raise RecordingError(f"cannot write: {exc.strerror or exc}", path=self.path) from None
         try:
             self._write(self._packer.pack(header.to_wire()))

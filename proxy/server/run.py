@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -66,13 +67,26 @@ def url_of(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket, bound before anything is created that a failed start must not leave behind
+    (the recorder opens its file only once the port is its own)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=1024)  # many clients at once
+
+
 @contextlib.asynccontextmanager
-async def running(app: web.Application, host: str, port: int) -> AsyncIterator[str]:
-    """Serve `app` while the block runs; yields the URL (with the real port when port was 0)."""
+async def running(app: web.Application, host: str, port: int,
+                  sock: socket.socket | None = None) -> AsyncIterator[str]:
+    """Serve `app` while the block runs; yields the URL (with the real port when port was 0). With `sock`
+    (from `bind`), serve on that socket instead of binding `host:port`."""
     runner = _Runner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, host, port, reuse_address=True, backlog=1024)  # many clients at once
+        site: web.BaseSite
+        if sock is not None:
+            site = web.SockSite(runner, sock, backlog=1024)
+        else:
+            site = web.TCPSite(runner, host, port, reuse_address=True, backlog=1024)  # many clients at once
         await site.start()
         server: Any = site._server  # the bound port is only known here
         bound = server.sockets[0].getsockname()

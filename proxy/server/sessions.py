@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -19,12 +20,13 @@ from ..engines.recorder import Recorder
 from ..engines.requestlog import RequestLog
 from ..engines.store import Loaded, load
 from ..engines.upstream import Upstream
+from ..recording.errors import RecordingError
 from ..recording.records import Header
 from ..recording.writer import RecordingWriter
 from . import control
 from .app import LOOPBACK_NAMES, ProxyState, build_app
 from .kubeconfig import write_kubeconfig
-from .run import parse_listen, running
+from .run import bind, parse_listen, running
 
 REDACTION_POLICY = (
     "credential headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie, any *token*, *secret*, "
@@ -48,9 +50,10 @@ class _Session:
         self._accept = accept_hosts
         self._stack = contextlib.AsyncExitStack()
 
-    async def _serve(self, state: ProxyState) -> None:
+    async def _serve(self, state: ProxyState, sock: socket.socket | None = None) -> None:
         self.state = state
-        self.url = await self._stack.enter_async_context(running(build_app(state), self._host, self._port))
+        self.url = await self._stack.enter_async_context(running(build_app(state), self._host, self._port,
+                                                                 sock))
         if self.kubeconfig:
             write_kubeconfig(self.kubeconfig, self.url)
 
@@ -145,9 +148,15 @@ class RecordSession(_Session):
     def __init__(self, out: str | os.PathLike[str], *, kubeconfig: str | None = None,
                  context: str | None = None, listen: str = "127.0.0.1:0",
                  write_kubeconfig: str | os.PathLike[str] | None = None, keep_secret_data: bool = False,
-                 allow_exec: bool = False, accept_hosts: tuple[str, ...] = (), keep_protobuf: bool = False) -> None:
+                 allow_exec: bool = False, accept_hosts: tuple[str, ...] = (), keep_protobuf: bool = False,
+                 force: bool = False) -> None:
+        """`force`: overwrite `out` if it exists (otherwise that is an error, and the file is untouched)."""
         super().__init__(listen, write_kubeconfig, accept_hosts)
         self.out = str(out)
+        self._force = force
+        if not force and os.path.lexists(self.out):  # refused before anything else can fail
+            raise RecordingError("already exists; choose another file or overwrite it with --force",
+                                 path=self.out)
         self._keep_protobuf = keep_protobuf
         self._kubeconfig = kubeconfig
         self._context = context
@@ -159,12 +168,22 @@ class RecordSession(_Session):
     async def __aenter__(self) -> RecordSession:
         upstream = Upstream(self._kubeconfig, self._context)
         self._stack.push_async_callback(upstream.close)
-        version = await upstream.version()
+        try:
+            version = await upstream.version()
+            sock = bind(self._host, self._port)  # the port is ours before the file is opened
+        except BaseException:
+            await self._stack.aclose()
+            raise
         redactions = REDACTION_POLICY + (() if self._keep else (SECRET_POLICY,))
         header = Header(started_at=dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
                         upstream=upstream.server, upstream_version=version, redactions=redactions,
                         generator=f"watchproxy {__version__}")
-        self.writer = RecordingWriter(self.out, header)
+        try:
+            self.writer = RecordingWriter(self.out, header, overwrite=self._force)
+        except BaseException:
+            sock.close()
+            await self._stack.aclose()
+            raise
         self._stack.callback(self.writer.close)
         self.recorder = Recorder(upstream, self.writer, keep_secret_data=self._keep,
                                  allow_exec=self._allow_exec, keep_protobuf=self._keep_protobuf)
@@ -172,8 +191,9 @@ class RecordSession(_Session):
                            allowed_hosts=accepted_hosts(self._host, self._accept),
                            control=control.router(), status_extra=self._status)
         try:
-            await self._serve(state)
+            await self._serve(state, sock)
         except BaseException:
+            sock.close()
             await self._stack.aclose()
             raise
         return self
