@@ -10,7 +10,7 @@ KUBECTL := $(VENV)/bin/kubectl
 # cargo's own caches make every build after the first quick.
 PEERS := .cache/peers
 
-.PHONY: all venv clients demo test lint bench report soak clean realkube peers
+.PHONY: all venv clients demo test lint bench report soak clean realkube peers peers-go
 
 all: test
 
@@ -35,7 +35,11 @@ clients: $(STAMP) $(NODE_STAMP) $(KUBECTL)
 realkube:
 	tests/peers/realkube/build
 
-peers: realkube
+# The Go client peers (client-go, controller-runtime): one binary, see tests/peers/goclients/main.go.
+peers-go:
+	cd tests/peers/goclients && go build -o ../../../$(PEERS)/goclients .
+
+peers: realkube peers-go
 
 lint: $(STAMP)
 	$(PY) -m ruff check proxy tests $(wildcard bench)

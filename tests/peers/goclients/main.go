@@ -1,0 +1,98 @@
+// Command goclients runs one real Go Kubernetes client against a kubeconfig, for watchproxy's tests.
+//
+// One binary with four subcommands, because every Kubernetes binary costs minutes to link:
+//
+//	goclients informer   [flags]  client-go SharedInformer on pods over the typed clientset (JSON)
+//	goclients controller [flags]  controller-runtime manager: cache informer on pods (protobuf) and a
+//	                              reconciler that patches an annotation onto every pod it sees
+//	goclients metadata   [flags]  metadata informer on pods (protobuf PartialObjectMetadata)
+//	goclients watchlist  [flags]  a bare Reflector with WatchListClient on: sendInitialEvents and the
+//	                              k8s.io/initial-events-end bookmark
+//
+// Every subcommand prints, one whole line at a time (the conventions of tests/clients/README.md, which
+// `watchproxy check` parses): `ADDED|MODIFIED|DELETED : name` per event its handlers see, `ERROR : text`
+// for a watch error the reflector reports, and on SIGTERM, SIGINT or --deadline its cache as sorted
+// `FINAL : name resourceVersion` lines followed by `done`, exit 0.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// options are the flags every subcommand shares.
+type options struct {
+	kubeconfig string
+	namespace  string
+	deadline   time.Duration
+	watchList  bool
+}
+
+type peer func(ctx context.Context, cfg *rest.Config, o options) ([]cached, error)
+
+var peers = map[string]peer{
+	"informer":   runInformer,
+	"controller": runController,
+	"metadata":   runMetadata,
+	"watchlist":  runWatchList,
+}
+
+func main() {
+	if len(os.Args) < 2 || peers[os.Args[1]] == nil {
+		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist [--kubeconfig PATH] "+
+			"[--namespace NS] [--deadline DURATION] [--watch-list=false]")
+		os.Exit(2)
+	}
+	name := os.Args[1]
+	fs := flag.NewFlagSet(name, flag.ExitOnError)
+	var o options
+	fs.StringVar(&o.kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "kubeconfig of the cluster (or the proxy)")
+	fs.StringVar(&o.namespace, "namespace", "default", "namespace whose pods are watched")
+	fs.DurationVar(&o.deadline, "deadline", 0, "stop after this long, as on SIGTERM (0: only on a signal)")
+	fs.BoolVar(&o.watchList, "watch-list", true,
+		"client-go's WatchListClient gate (on by default since 0.35); off: LIST then WATCH")
+	_ = fs.Parse(os.Args[2:])
+	if err := run(name, o); err != nil {
+		fmt.Fprintf(os.Stderr, "goclients %s: %v\n", name, err)
+		os.Exit(1)
+	}
+}
+
+func run(name string, o options) error {
+	if !o.watchList {
+		// client-go reads its gates from KUBE_FEATURE_* once, on first use: before any client exists.
+		if err := os.Setenv("KUBE_FEATURE_WatchListClient", "false"); err != nil {
+			return err
+		}
+	}
+	if o.kubeconfig == "" {
+		return errors.New("no kubeconfig: pass --kubeconfig or set KUBECONFIG")
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", o.kubeconfig)
+	if err != nil {
+		return err
+	}
+	cfg.UserAgent = "watchproxy-goclients/" + name
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	if o.deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.deadline)
+		defer cancel()
+	}
+	final, err := peers[name](ctx, cfg, o)
+	if err != nil {
+		return err
+	}
+	printFinal(final)
+	return nil
+}
