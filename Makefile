@@ -10,7 +10,7 @@ KUBECTL := $(VENV)/bin/kubectl
 # cargo's own caches make every build after the first quick.
 PEERS := .cache/peers
 
-.PHONY: all venv clients demo test lint bench report soak clean realkube peers peers-go
+.PHONY: all venv clients demo test lint bench report soak clean realkube peers peers-go peers-java peers-rust
 
 all: test
 
@@ -39,7 +39,17 @@ realkube:
 peers-go:
 	cd tests/peers/goclients && go build -o ../../../$(PEERS)/goclients .
 
-peers: realkube peers-go
+# The client peers in Java (fabric8) and Rust (kube-rs): tests/peers/java, tests/peers/rust.
+peers-java: $(PEERS)/java/fabric8-peer.jar
+
+$(PEERS)/java/fabric8-peer.jar: tests/peers/java/pom.xml $(wildcard tests/peers/java/src/main/java/watchproxy/peer/*.java)
+	@command -v mvn >/dev/null || { echo "peers-java needs Maven 3 and a JDK 17 (Debian: apt-get install maven)"; exit 1; }
+	mvn -q -B -f tests/peers/java/pom.xml package
+
+peers-rust:
+	CARGO_TARGET_DIR=$(PEERS)/rust-target cargo build -q --locked --manifest-path tests/peers/rust/Cargo.toml
+
+peers: realkube peers-go peers-java peers-rust
 
 lint: $(STAMP)
 	$(PY) -m ruff check proxy tests $(wildcard bench)

@@ -1,0 +1,100 @@
+//! kube-rs watching pods in the kubeconfig's namespace, for watchproxy's tests.
+//!
+//! `kube::runtime::watcher` with the default backoff (what kube-rs users run), fed through a reflector so
+//! the cache printed at the end is kube-rs's own store. The watcher yields `Apply`/`Delete` and, around a
+//! (re)list, `Init`/`InitApply`/`InitDone`; it does not say ADDED or MODIFIED, so this peer names each
+//! event the way a watch would have: ADDED for a name it had not seen, MODIFIED for a known one with a
+//! new resourceVersion, DELETED for a delete or for a name a relist no longer has. Each is printed as
+//! `TYPE : name` (the shape `watchproxy check` reads), an error from the stream as `ERROR : …`; on SIGTERM
+//! the store is printed as sorted `FINAL : name rv` lines, then `done`, exit 0.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
+
+use futures::StreamExt;
+use k8s_openapi::api::core::v1::Pod;
+use kube::runtime::{reflector, watcher, WatchStreamExt};
+use kube::{Api, Client, ResourceExt};
+use tokio::signal::unix::{signal, SignalKind};
+
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+fn rv(pod: &Pod) -> String {
+    pod.resource_version().unwrap_or_default()
+}
+
+/// What the peer has printed so far: name → resourceVersion, to name the watcher's events.
+#[derive(Default)]
+struct Seen {
+    pods: BTreeMap<String, String>,
+    relist: Option<BTreeSet<String>>, // names in the list being received, between Init and InitDone
+}
+
+impl Seen {
+    fn apply(&mut self, pod: &Pod) {
+        let name = pod.name_any();
+        match self.pods.insert(name.clone(), rv(pod)) {
+            None => say(&format!("ADDED : {name}")),
+            Some(old) if old != rv(pod) => say(&format!("MODIFIED : {name}")),
+            Some(_) => {} // the same version again (a relist): nothing happened to it
+        }
+    }
+
+    fn event(&mut self, event: &watcher::Event<Pod>) {
+        match event {
+            watcher::Event::Apply(pod) => self.apply(pod),
+            watcher::Event::Delete(pod) => {
+                self.pods.remove(&pod.name_any());
+                say(&format!("DELETED : {}", pod.name_any()));
+            }
+            watcher::Event::Init => self.relist = Some(BTreeSet::new()),
+            watcher::Event::InitApply(pod) => {
+                if let Some(names) = self.relist.as_mut() {
+                    names.insert(pod.name_any());
+                }
+                self.apply(pod);
+            }
+            watcher::Event::InitDone => {
+                let listed = self.relist.take().unwrap_or_default();
+                let gone: Vec<String> = self.pods.keys().filter(|n| !listed.contains(*n)).cloned().collect();
+                for name in gone {
+                    self.pods.remove(&name);
+                    say(&format!("DELETED : {name}"));
+                }
+            }
+        }
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::try_default().await?; // KUBECONFIG, its context and namespace
+    let pods: Api<Pod> = Api::default_namespaced(client);
+    let (store, writer) = reflector::store();
+    let stream = reflector(writer, watcher(pods, watcher::Config::default()).default_backoff());
+    let mut stream = std::pin::pin!(stream);
+    let mut term = signal(SignalKind::terminate())?;
+    let mut seen = Seen::default();
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = tokio::signal::ctrl_c() => break,
+            next = stream.next() => match next {
+                Some(Ok(event)) => seen.event(&event),
+                Some(Err(err)) => say(&format!("ERROR : {}", err.to_string().lines().next().unwrap_or(""))),
+                None => break,
+            },
+        }
+    }
+    let mut fin: Vec<(String, String)> = store.state().iter().map(|p| (p.name_any(), rv(p))).collect();
+    fin.sort();
+    for (name, version) in fin {
+        say(&format!("FINAL : {name} {version}"));
+    }
+    say("done");
+    Ok(())
+}
