@@ -98,3 +98,15 @@ def _await_ready(proc: subprocess.Popen[bytes], log: Path) -> str:
     proc.wait()
     tail = log.read_text(errors="replace")[-3000:]
     raise RealKubeError(f"realkube did not get ready (exit {proc.returncode}); its log ends:\n{tail}")
+
+
+def kubeconfig_with_user(kube: RealKube, path: Path, user: dict[str, object]) -> Path:
+    """A kubeconfig for the real apiserver with the same cluster entry and another `user` (token file,
+    exec plugin, …): each authentication a kubeconfig can carry, against the real server's checks."""
+    import yaml
+
+    config = yaml.safe_load(kube.admin_kubeconfig.read_text())
+    config["users"] = [{"name": "admin", "user": user}]
+    path.write_text(yaml.safe_dump(config))
+    path.chmod(0o600)
+    return path

@@ -196,6 +196,14 @@ class Workload:
         self.custom.delete_namespaced_custom_object(CRD_GROUP, "v1", self.namespace, CRD_PLURAL, name)
         self._did(f"delete widget {name}")
 
+    def reset(self) -> None:
+        """Delete the pods, deployments and widgets of the namespace (what an earlier run left)."""
+        self.core.delete_collection_namespaced_pod(self.namespace, grace_period_seconds=0)
+        self.apps.delete_collection_namespaced_deployment(self.namespace)
+        if any(c.metadata.name == CRD_NAME for c in self.ext.list_custom_resource_definition().items):
+            self.custom.delete_collection_namespaced_custom_object(CRD_GROUP, "v1", self.namespace, CRD_PLURAL)
+        self._did(f"reset {self.namespace}")
+
     # -- the usual sequence --------------------------------------------------------------------------------
 
     def rollout(self, name: str = "nginx-deploy", replicas: int = 2, pause: Callable[[], None] = lambda: None) -> \

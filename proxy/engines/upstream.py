@@ -156,7 +156,9 @@ class Upstream:
             auth = await asyncio.to_thread(cfg.get_api_key_with_prefix, "BearerToken")
         else:
             auth = cfg.api_key.get("BearerToken")
-        return creds, auth
+        # A token file ends with a newline more often than not; client-go trims it, the `kubernetes`
+        # package does not, and a newline in a header is refused (found against the real apiserver).
+        return creds, auth.strip() if auth else auth
 
     def _session_for(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
