@@ -23,7 +23,7 @@ from tests.conftest import REALKUBE_MIN_REQUEST_TIMEOUT
 from tests.procs import KUBECTL, ClientProcess, node_client, python_client
 from tests.realkube import RealKube, kubeconfig_with_user
 from tests.test_record_replay import credentials_absent
-from tests.workload import CRD_GROUP, CRD_PLURAL, Workload
+from tests.workload import CRD_PLURAL, Workload
 
 R9 = "nginx-deploy-679dc9c764-r9ds5"
 D5 = "nginx-deploy-679dc9c764-54d5d"
@@ -40,12 +40,12 @@ def clean_default(realkube: RealKube) -> Workload:
     return w
 
 
-async def until(session: RecordSession, check: Callable[[], bool], timeout: float = 60.0) -> None:
+async def until(session: RecordSession, check: Callable[[], bool], within: float = 60.0) -> None:
     """Until `check()` holds, re-checked whenever the proxy's request log changes (a request starts or ends)."""
     changed = asyncio.Event()
     session.log.listeners.append(changed.set)
     try:
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(within):
             while not check():
                 await changed.wait()
                 changed.clear()
@@ -108,7 +108,8 @@ async def test_records_with_every_authentication(realkube: RealKube, tmp_path: P
     kubeconfig = {
         "client-certificate": lambda: realkube.admin_kubeconfig,
         "bearer-token": lambda: realkube.token_kubeconfig,
-        "token-file": lambda: kubeconfig_with_user(realkube, tmp_path / "tf.kc", {"tokenFile": str(realkube.token_file)}),
+        "token-file": lambda: kubeconfig_with_user(realkube, tmp_path / "tf.kc",
+                                                   {"tokenFile": str(realkube.token_file)}),
         "exec-plugin": lambda: kubeconfig_with_user(realkube, tmp_path / "ex.kc", _exec_plugin(tmp_path, token)),
     }[auth]()
     ns = f"auth-{auth}"
