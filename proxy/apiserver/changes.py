@@ -19,8 +19,12 @@ from ..recording.index import Source
 Key = tuple[str, str]  # (namespace, name)
 
 
-TYPES = ("ADDED", "MODIFIED", "DELETED")
-TYPE_CODE = {t: i for i, t in enumerate(TYPES)}
+# SKIPPED: a recorded deletion of an object a client's write had already deleted (history.py), no event
+TYPES = ("ADDED", "MODIFIED", "DELETED", "SKIPPED")
+TYPE_CODE = {t: i for i, t in enumerate(TYPES[:3])}  # the types a recording holds
+GONE = frozenset({"DELETED", "SKIPPED"})  # after such a change the object is not there
+# (recorded change removes the object, the client's change before it removed it) -> recorded change's type
+_FITTED = {(True, True): "SKIPPED", (True, False): "DELETED", (False, True): "ADDED", (False, False): "MODIFIED"}
 
 
 class Raws:
@@ -60,6 +64,10 @@ class Changes(Sequence["Change"]):
         self.sizes = array("I")
         self.keys: list[Key] = []
         self._by_namespace: dict[str, array[int]] | None = None
+        # The resourceVersion each row's bytes carry, once client writes have renumbered the rows still due
+        # (history.py); None while they are the recorded ones.
+        self.stamped: array[int] | None = None
+        self._key_ids: dict[Key, int] | None = None
 
     def __len__(self) -> int:
         return len(self.rvs)
@@ -82,6 +90,44 @@ class Changes(Sequence["Change"]):
             return len(self)
         k = bisect_left(at, i)
         return at[k] if k < len(at) else len(self)
+
+    def key_id(self, key: Key) -> int:
+        if self._key_ids is None:
+            self._key_ids = {k: i for i, k in enumerate(self.keys)}
+        kid = self._key_ids.get(key)
+        if kid is None:
+            kid = self._key_ids[key] = len(self.keys)
+            self.keys.append(key)
+        return kid
+
+    def insert(self, k: int, rv: int, t: float, typ: str, key: Key, prev: int, raw: bytes) -> None:
+        """A client's change as row `k` (rows from `k` on move one down). The same object's next row, if
+        the recording has one still to come, now follows this one: its type is made to fit (a recorded
+        ADDED of an object the client created is a MODIFIED, a recorded MODIFIED of one it deleted is an
+        ADDED, a recorded DELETED of one it deleted is SKIPPED)."""
+        if self.stamped is None:
+            self.stamped = array("q", self.rvs)
+        kid = self.key_id(key)
+        prevs = self.prevs
+        for j in range(k, len(prevs)):
+            if prevs[j] >= k:
+                prevs[j] += 1
+        self.rvs.insert(k, rv)
+        self.stamped.insert(k, rv)
+        self.times.insert(k, t)
+        self.types.insert(k, TYPES.index(typ))
+        self.key_ids.insert(k, kid)
+        prevs.insert(k, prev)
+        self.refs.insert(k, self.raws.keep(raw))
+        self.sizes.insert(k, len(raw))
+        self._by_namespace = None
+        key_ids = self.key_ids
+        try:
+            j = key_ids.index(kid, k + 1)
+        except ValueError:
+            return
+        prevs[j] = k
+        self.types[j] = TYPES.index(_FITTED[TYPES[self.types[j]] in GONE, typ in GONE])
 
     @overload
     def __getitem__(self, i: int) -> Change: ...
@@ -140,7 +186,11 @@ class Change:
 
     @property
     def raw(self) -> bytes:
-        return self._c.raws.get(self._c.refs[self.i], self._c.sizes[self.i])
+        c, i = self._c, self.i
+        data = c.raws.get(c.refs[i], c.sizes[i])
+        if c.stamped is not None and c.stamped[i] != c.rvs[i]:  # renumbered after a client's write
+            data = data.replace(b'"resourceVersion":"%d"' % c.stamped[i], b'"resourceVersion":"%d"' % c.rvs[i], 1)
+        return data
 
     @property
     def prev(self) -> Change | None:

@@ -1,7 +1,15 @@
-"""The watch cache's answers at a virtual time: state, current resourceVersion, retained history.
+"""The watch cache's answers at a virtual time: state, current resourceVersion, retained history; and
+clients' writes committed into that history.
 
 Pure: every question takes `now` (virtual seconds), nothing here waits or reads a clock. Time only moves
 forward in a replay, so the current state is kept as a cursor that applies changes as `now` passes them.
+
+Writes. A client's change gets the next resourceVersion beyond every one the recording holds, and the
+recorded changes still to come go on as "another actor" makes them: from the first write on, each is
+renumbered, in time order across every resource, to come after every change made before it, so the
+cluster's resourceVersion only grows and every watch sees changes in resourceVersion order. A recorded
+change of an object a client changed since simply wins (last writer wins, as an update without a
+resourceVersion precondition would); its event type is made to fit what the client did (changes.py).
 """
 
 from __future__ import annotations
@@ -10,8 +18,10 @@ import bisect
 import itertools
 from array import array
 from dataclasses import dataclass, field
+from typing import Any
 
-from .changes import Change, Changes, Key
+from ..wire.jsonenc import go_json
+from .changes import GONE, Change, Changes, Key
 
 
 @dataclass
@@ -55,6 +65,9 @@ class WatchCache:
         self._base_rv = max([tl.baseline_rv for tl in timelines.values()], default=0)
         self.compacted_rv = 0  # raised by an emulated apiserver restart
         self.compacted_at: float | None = None
+        self._marks_top = self._mark_rv[-1] if self._mark_rv else 0
+        self._top: int | None = None  # the newest resourceVersion given out, once a client has written
+        self.writes = 0
 
     def add(self, path: str, tl: ResourceTimeline) -> ResourceTimeline:
         """Serve a resource type the recording has no history for (an empty one)."""
@@ -86,7 +99,7 @@ class WatchCache:
         if end < cur.applied:  # a question about the past: answer it without moving the cursor
             return self.state_upto(path, end)
         for ch in tl.changes[cur.applied:end]:
-            if ch.type == "DELETED":
+            if ch.type in GONE:
                 cur.state.pop(ch.key, None)
             else:
                 cur.state[ch.key] = ch
@@ -96,7 +109,7 @@ class WatchCache:
     def state_upto(self, path: str, end: int) -> dict[Key, Change]:
         st: dict[Key, Change] = {}
         for ch in self.timelines[path].changes[:end]:
-            if ch.type == "DELETED":
+            if ch.type in GONE:
                 st.pop(ch.key, None)
             else:
                 st[ch.key] = ch
@@ -122,3 +135,44 @@ class WatchCache:
         self.compacted_rv = self.current_rv(now)
         self.compacted_at = now
         return self.compacted_rv
+
+    def _diverge(self, now: float) -> int:
+        """The first client write: number the recorded changes still to come after every recorded
+        resourceVersion, in time order across resources. Returns the newest resourceVersion so far."""
+        top = max(self._base_rv, self._marks_top, self.compacted_rv)
+        pending: list[tuple[float, int, Changes, int]] = []
+        for tl in self.timelines.values():
+            c = tl.changes
+            if len(c):
+                top = max(top, c.rvs[-1])
+            if c.stamped is None:
+                c.stamped = array("q", c.rvs)
+            pending.extend((c.times[i], c.rvs[i], c, i) for i in range(bisect.bisect_right(c.times, now), len(c)))
+        pending.sort(key=lambda p: (p[0], p[1]))
+        for n, (_, _, c, i) in enumerate(pending, start=top + 1):
+            c.rvs[i] = n
+        return top
+
+    def commit(self, path: str, key: Key, typ: str, obj: dict[str, Any], now: float) -> int:
+        """Store a client's change at `now` as the newest resourceVersion; `obj` gets that resourceVersion
+        (in place, so an answer holding it carries it). Returns the resourceVersion."""
+        top = self._diverge(now) if self._top is None else self._top
+        for tl in self.timelines.values():
+            j = bisect.bisect_right(tl.changes.times, now)
+            if j:
+                top = max(top, tl.changes.rvs[j - 1])
+        rv = top + 1
+        for tl in self.timelines.values():  # every change still to come moves one version on
+            c = tl.changes
+            rvs = c.rvs
+            for i in range(bisect.bisect_right(c.times, now), len(c)):
+                rvs[i] += 1
+        self._top = rv
+        self.writes += 1
+        meta = obj.setdefault("metadata", {})
+        meta["resourceVersion"] = str(rv)
+        tl = self.timelines[path]
+        k = bisect.bisect_right(tl.changes.times, now)
+        before = self.state(path, now).get(key)
+        tl.changes.insert(k, rv, now, typ, key, before.i if before is not None else -1, go_json(obj))
+        return rv

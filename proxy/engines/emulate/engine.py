@@ -12,6 +12,7 @@ from typing import Any
 from ...apiserver import encode as events
 from ...apiserver.changes import Change
 from ...apiserver.history import ResourceTimeline, WatchCache
+from ...apiserver.writes import Commit, scale_of
 from ...clock import Clock
 from ...wire.match import accepts_json, match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options
@@ -22,12 +23,13 @@ from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
 from ..store import Loaded
-from . import discovery
+from . import discovery, writes
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer, WatchSpec
 
 DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
+_ALWAYS_THERE = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 _TOO_LARGE: dict[str, object] = {
     "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
     "retryAfterSeconds": 1}
@@ -47,8 +49,9 @@ def _at_least(git_version: str, want: tuple[int, int]) -> bool:
 class Emulator:
     def __init__(self, loaded: Loaded, clock: Clock, *, seed: int = 0, misses: Misses | None = None,
                  min_request_timeout: float | None = None, history: float | None = None,
-                 announce: Callable[[int], None] | None = None) -> None:
-        """`announce(frames)`: called before the history is rebuilt from the recording (not when saved)."""
+                 announce: Callable[[int], None] | None = None, read_only: bool = False) -> None:
+        """`announce(frames)`: called before the history is rebuilt from the recording (not when saved).
+        `read_only`: refuse clients' writes (405) instead of applying them."""
         self.loaded = loaded
         self.clock = clock
         self.misses = misses or Misses()
@@ -61,6 +64,8 @@ class Emulator:
         self.draw = TimeoutDraw(seed, self.min_request_timeout)
         rebuilt = rebuild(loaded, announce)
         self.timelines = rebuilt.timelines
+        self.read_only = read_only
+        self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.
         self._recorded_only = {e.info.collection_path for e in loaded.exchanges.values()
@@ -101,6 +106,19 @@ class Emulator:
             return {}
         state = self.cache.state(collection_path, self.clock.now())
         return {f"{ns}/{name}": str(ch.rv) for (ns, name), ch in state.items()}
+
+    def namespace_exists(self, namespace: str) -> bool:
+        """Whether a namespace is there to create objects in: the recording's namespaces say so when it
+        saw them; otherwise every namespace is taken to exist."""
+        if not namespace or namespace in _ALWAYS_THERE or "/api/v1/namespaces" not in self._recorded_paths:
+            return True
+        return ("", namespace) in self.cache.state("/api/v1/namespaces", self.clock.now())
+
+    def commit(self, path: str, change: Commit, now: float) -> int:
+        """Store a client's change; every watch of the resource sees it at once."""
+        rv = self.cache.commit(path, change.key, change.type, change.obj, now)
+        self.watches.changed(path)
+        return rv
 
     def delivered_rv(self, request_id: int) -> int | None:
         """The last resourceVersion an open watch has sent its client (for faults that cut it)."""
@@ -167,7 +185,9 @@ class Emulator:
             return
         entry.status = 200
         body = ch.raw
-        if wants_table(req.header("Accept")):
+        if info.subresource == "scale":
+            body = events.dumps(scale_of(writes.target(info, tl), ch.obj))
+        elif wants_table(req.header("Accept")):
             body = self._list_body(tl, [ch], ch.rv, "", 0, True, self.clock.now())
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
         await out.start(200, "OK", headers, content_length=len(body))
@@ -177,6 +197,14 @@ class Emulator:
 
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         info = req.info
+        if info.verb in writes.WRITE_VERBS and (tl := self._timeline(info)) is not None \
+                and info.subresource in ("", "status", "scale"):
+            await writes.serve(self, req, tl, out, entry)
+            return
+        if info.verb == "get" and info.subresource in ("status", "scale") and req.method == "GET" \
+                and (tl := self._timeline(info)) is not None:
+            await self._get(req, info, tl, out, entry)
+            return
         if info.verb == "get" and not info.subresource and req.method == "GET" \
                 and (tl := self._timeline(info)) is not None and accepts_json(req.header("Accept")):
             await self._get(req, info, tl, out, entry)

@@ -54,7 +54,7 @@ def shared_write(tl: ResourceTimeline, start: int, now: float, namespace: str) -
         if ch.t > now:
             break
         i += 1
-        if namespace and ch.key[0] != namespace:
+        if (namespace and ch.key[0] != namespace) or ch.type == "SKIPPED":
             continue
         line = events.event_line(ch.type, ch.raw)
         size += len(line)
@@ -135,6 +135,12 @@ class Feed:
                 if not self._at and self._sleeper is not None:
                     self._sleeper.cancel()
                     self._sleeper = None
+
+    def changed(self) -> None:
+        """A change was inserted at the present (a client's write): the indices readers are parked
+        under may have moved, so every parked reader's task runs, sends what is due and parks anew."""
+        for r in [r for group in self._at.values() for r in group]:
+            self._wake(r)
 
     def _park(self, r: Reader, i: int) -> None:
         group = self._at.get(i)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...apiserver import encode as events
-from ...apiserver.changes import Change
+from ...apiserver.changes import GONE, Change
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire.params import ListOptions
@@ -55,11 +55,11 @@ class OpenWatch:
 
 def _event_for(ch: Change, spec: WatchSpec) -> str | None:
     """The event type this watch sees for a change, or None (out of scope, or filtered out throughout)."""
-    if spec.namespace and ch.key[0] != spec.namespace:
+    if (spec.namespace and ch.key[0] != spec.namespace) or ch.type == "SKIPPED":
         return None
     if not spec.filtered:
         return ch.type
-    old = ch.prev is not None and ch.prev.type != "DELETED" and spec.match(ch.prev.obj)
+    old = ch.prev is not None and ch.prev.type not in GONE and spec.match(ch.prev.obj)
     if ch.type == "DELETED":
         return "DELETED" if old or spec.match(ch.obj) else None
     new = spec.match(ch.obj)
@@ -80,6 +80,12 @@ class WatchServer:
         if feed is None or feed.tl is not spec.tl:
             feed = self._feeds[spec.path] = Feed(spec.tl, self.clock)
         return feed
+
+    def changed(self, path: str) -> None:
+        """A client's write was stored in this resource's history: its watches look again."""
+        feed = self._feeds.get(path)
+        if feed is not None:
+            feed.changed()
 
     def _encode(self, typ: str, ch: Change, spec: WatchSpec, first: list[bool]) -> bytes:
         if spec.table:

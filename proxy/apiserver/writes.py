@@ -1,0 +1,480 @@
+"""Create, update, patch and delete as a kube-apiserver applies them, on decoded objects.
+
+Pure: each function takes the object as stored now (or None), the request's decoded body and a `Stamp`
+(the wall-clock time and the uid to give a new object), and returns an `Outcome`: the HTTP status, the
+changes to commit and the body to answer. The store gives each commit its resourceVersion, writing it
+into the very dicts the body holds, so an answer carries the version the watches see.
+
+What is modelled (docs in README, "Writes in emulate"): metadata the apiserver owns (uid,
+creationTimestamp, generation on spec changes, resourceVersion), `generateName`, 409 AlreadyExists and
+Conflict, the `status` and `scale` subresources, finalizers and `deletionTimestamp`, graceful deletion of
+pods bound to a node, `dryRun=All`. Not modelled: defaulting and validation of fields, admission,
+managedFields and field ownership (server-side apply is a merge), owner-reference garbage collection.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..wire.status import status
+from .patch import PatchError, json_patch, merge_patch, strategic_merge
+
+Key = tuple[str, str]
+
+MERGE_PATCH = "application/merge-patch+json"
+JSON_PATCH = "application/json-patch+json"
+STRATEGIC_PATCH = "application/strategic-merge-patch+json"
+APPLY_PATCH = "application/apply-patch+yaml"
+APPLY_PATCH_CBOR = "application/apply-patch+cbor"
+PATCH_TYPES = (JSON_PATCH, MERGE_PATCH, STRATEGIC_PATCH, APPLY_PATCH)
+
+# Kinds whose registry strategy keeps metadata.generation (bumped on spec changes). Custom resources
+# always do. Others (ConfigMap, Secret, Service, Namespace, Node, …) never have one.
+_GENERATION_KINDS = frozenset({
+    "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController",
+    "PodDisruptionBudget", "NetworkPolicy", "Ingress", "HorizontalPodAutoscaler", "CustomResourceDefinition",
+    "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy", "MutatingAdmissionPolicy",
+})
+# Kinds that own a scale subresource (autoscaling/v1 Scale)
+SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
+# Fields that are neither spec nor status: a change to them is not a spec change
+_NOT_SPEC = frozenset({"metadata", "status", "kind", "apiVersion"})
+# generateName's suffix alphabet (k8s.io/apimachinery/pkg/util/rand: no vowels, no confusable digits)
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """The resource a write names: its type (from the path and discovery) and the object, if any."""
+
+    group: str
+    version: str
+    resource: str
+    kind: str
+    namespaced: bool
+    namespace: str = ""
+    name: str = ""
+    subresource: str = ""
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}" if self.group else self.version
+
+    @property
+    def qualified(self) -> str:
+        """`pods`, `deployments.apps`: how the apiserver names a resource in its messages."""
+        return f"{self.resource}.{self.group}" if self.group else self.resource
+
+    @property
+    def builtin(self) -> bool:
+        """A kind compiled into the apiserver (strategic merge patch works only for these)."""
+        return not self.group or "." not in self.group or self.group.endswith(".k8s.io")
+
+    def key(self, name: str | None = None) -> Key:
+        return (self.namespace if self.namespaced else "", self.name if name is None else name)
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What the store decides for a write: the cluster's wall time, a uid and a generateName suffix."""
+
+    timestamp: str  # RFC 3339, seconds, as metadata.creationTimestamp carries it
+    uid: str
+    suffix: str
+
+
+@dataclass(slots=True)
+class Commit:
+    type: str  # ADDED | MODIFIED | DELETED
+    key: Key
+    obj: dict[str, Any]  # the store sets metadata.resourceVersion in this dict
+
+
+@dataclass(slots=True)
+class Outcome:
+    code: int
+    body: dict[str, Any]
+    commits: list[Commit] = field(default_factory=list)
+    view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
+
+    def answer(self) -> dict[str, Any]:
+        """The body to send, after the store has committed (a scale write answers with the Scale of the
+        object as stored, resourceVersion included)."""
+        return self.view(self.body) if self.view is not None else self.body
+
+    @property
+    def summary(self) -> str:
+        """One line for the request log: what the write did."""
+        if self.code >= 400:
+            return f"{self.code} {self.body.get('reason', '')}: {self.body.get('message', '')}"
+        if not self.commits:
+            return f"{self.code} no change"
+        return f"{self.code} " + ", ".join(f"{c.type} {'/'.join(filter(None, c.key))}" for c in self.commits)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The parts of a write's query and DeleteOptions that change what it does."""
+
+    dry_run: bool = False
+    field_manager: str = ""
+    force: bool = False
+    grace_period: int | None = None
+    propagation: str = ""
+    precondition_uid: str = ""
+    precondition_rv: str = ""
+
+
+def fail(code: int, message: str, reason: str | None = None, details: dict[str, Any] | None = None) -> Outcome:
+    return Outcome(code, status(code, message, reason, details))
+
+
+def _not_found(t: Target, name: str) -> Outcome:
+    return fail(404, f'{t.qualified} "{name}" not found', details={"name": name, "group": t.group,
+                                                                      "kind": t.resource})
+
+
+def _conflict(t: Target, name: str) -> Outcome:
+    return fail(409, f'Operation cannot be fulfilled on {t.qualified} "{name}": the object has been modified; '
+                     "please apply your changes to the latest version and try again",
+                "Conflict", {"name": name, "group": t.group, "kind": t.resource})
+
+
+def _invalid(t: Target, name: str, field_path: str, message: str) -> Outcome:
+    return fail(422, f'{t.kind} "{name}" is invalid: {field_path}: {message}', "Invalid",
+                {"name": name, "group": t.group, "kind": t.kind,
+                 "causes": [{"reason": "FieldValueInvalid", "message": message, "field": field_path}]})
+
+
+def _meta(obj: dict[str, Any]) -> dict[str, Any]:
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        meta = obj["metadata"] = {}
+    return meta
+
+
+def _typed(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
+    """kind and apiVersion first, as the apiserver's encoder writes them."""
+    rest = {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
+    return {"kind": t.kind, "apiVersion": t.api_version, **rest}
+
+
+def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
+    if not isinstance(obj, dict):
+        return fail(400, "the body of the request was not a JSON object")
+    kind = obj.get("kind")
+    if kind not in (None, "", t.kind):
+        return fail(400, f"the kind of the provided object ({kind}) does not match the resource ({t.kind})")
+    meta = obj.get("metadata", {})
+    if not isinstance(meta, dict):
+        return fail(400, "metadata must be an object")
+    ns = meta.get("namespace") or ""
+    if t.namespaced and ns and ns != t.namespace:
+        return fail(400, "the namespace of the provided object does not match the namespace sent on the request")
+    name = meta.get("name") or ""
+    if name_from_path and name and name != name_from_path:
+        return fail(400, "the name of the object "
+                         f"({name}) does not match the name on the URL ({name_from_path})")
+    return None
+
+
+def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Any,
+           namespace_exists: bool = True) -> Outcome:
+    """POST to a collection. `exists(name)` says whether an object of that name is stored."""
+    bad = _check_body(t, body, "")
+    if bad is not None:
+        return bad
+    obj = _typed(t, copy.deepcopy(body))
+    meta = _meta(obj)
+    name = meta.get("name") or ""
+    if not name:
+        prefix = meta.get("generateName") or ""
+        if not prefix:
+            return _invalid(t, "", "metadata.name", "Required value: name or generateName is required")
+        name = prefix + stamp.suffix
+    if t.namespaced and not namespace_exists:
+        return fail(404, f'namespaces "{t.namespace}" not found',
+                    details={"name": t.namespace, "kind": "namespaces"})
+    if exists(name):
+        return fail(409, f'{t.qualified} "{name}" already exists', "AlreadyExists",
+                    {"name": name, "group": t.group, "kind": t.resource})
+    meta["name"] = name
+    if t.namespaced:
+        meta["namespace"] = t.namespace
+    else:
+        meta.pop("namespace", None)
+    for owned in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
+        meta.pop(owned, None)
+    meta["uid"] = stamp.uid
+    meta["creationTimestamp"] = stamp.timestamp
+    if _has_generation(t):
+        meta["generation"] = 1
+    else:
+        meta.pop("generation", None)
+    obj["metadata"] = _ordered_meta(meta)
+    return _commit(201, Commit("ADDED", t.key(name), obj), opts)
+
+
+def _has_generation(t: Target) -> bool:
+    return t.kind in _GENERATION_KINDS or not t.builtin
+
+
+_META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+               "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+               "ownerReferences", "finalizers", "managedFields")
+
+
+def _ordered_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """ObjectMeta's fields in the order of its Go struct, as the apiserver encodes them."""
+    out = {k: meta[k] for k in _META_ORDER if k in meta}
+    out.update((k, v) for k, v in meta.items() if k not in out)
+    return out
+
+
+def _commit(code: int, c: Commit, opts: Options) -> Outcome:
+    return Outcome(code, c.obj, [] if opts.dry_run else [c])
+
+
+def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    keys = (set(old) | set(new)) - _NOT_SPEC
+    return any(old.get(k) != new.get(k) for k in keys)
+
+
+def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], stamp: Stamp,
+                  opts: Options) -> Outcome:
+    """An update's result, given the whole new object: the apiserver's rules for what a client may change."""
+    name = t.name
+    new = _typed(t, new)
+    meta, old_meta = _meta(new), current.get("metadata", {})
+    rv = str(meta.get("resourceVersion") or "")
+    if rv and rv != str(old_meta.get("resourceVersion", "")):
+        return _conflict(t, name)
+    if t.subresource == "status":  # only status changes on /status
+        body_status = new.get("status")
+        new = copy.deepcopy(current)
+        if body_status is None:
+            new.pop("status", None)
+        else:
+            new["status"] = body_status
+        meta = _meta(new)
+    else:
+        if "status" in current or "status" in new:  # status is kept on the main resource
+            if "status" in current:
+                new["status"] = copy.deepcopy(current["status"])
+            else:
+                new.pop("status", None)
+        for owned in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                      "generation", "name", "namespace"):
+            if owned in old_meta:
+                meta[owned] = old_meta[owned]
+            else:
+                meta.pop(owned, None)
+        if old_meta.get("deletionTimestamp") and any(f not in (old_meta.get("finalizers") or [])
+                                                     for f in meta.get("finalizers") or []):
+            return fail(422, f'{t.kind} "{name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can '
+                             "be added if the object is being deleted", "Invalid")
+        if _has_generation(t) and _spec_changed(current, new):
+            meta["generation"] = int(old_meta.get("generation") or 0) + 1
+    meta.pop("resourceVersion", None)
+    new["metadata"] = _ordered_meta(meta)
+    if old_meta.get("deletionTimestamp") and not meta.get("finalizers"):
+        return _commit(200, Commit("DELETED", t.key(), new), opts)  # the last finalizer went: the object goes
+    if new == {**current, "metadata": {k: v for k, v in old_meta.items() if k != "resourceVersion"}}:
+        new["metadata"]["resourceVersion"] = old_meta.get("resourceVersion", "")
+        return Outcome(200, new)  # nothing changed: no new resourceVersion, no event
+    return _commit(200, Commit("MODIFIED", t.key(), new), opts)
+
+
+def update(t: Target, current: dict[str, Any] | None, body: Any, stamp: Stamp, opts: Options) -> Outcome:
+    """PUT of an object or its status."""
+    bad = _check_body(t, body, t.name)
+    if bad is not None:
+        return bad
+    if current is None:
+        return _not_found(t, t.name)
+    if t.subresource == "scale":
+        return _scale_write(t, current, body, stamp, opts)
+    return _store_update(t, current, copy.deepcopy(body), stamp, opts)
+
+
+def patched(t: Target, current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
+    """The object after the patch (raises PatchError)."""
+    if content_type == JSON_PATCH:
+        out = json_patch(current, patch)
+    elif content_type == MERGE_PATCH:
+        out = merge_patch(current, patch)
+    else:  # strategic merge, and apply approximated by it
+        if not isinstance(patch, dict):
+            raise PatchError("a strategic merge patch is a JSON object")
+        out = strategic_merge(current, patch)
+    if not isinstance(out, dict):
+        raise PatchError("the patched object is not a JSON object")
+    return out
+
+
+def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
+          opts: Options, *, namespace_exists: bool = True) -> Outcome:
+    """PATCH in any of the four types. Apply creates a missing object; the others need one."""
+    if content_type not in PATCH_TYPES:
+        return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
+                         f"{', '.join(PATCH_TYPES)}")
+    if content_type == STRATEGIC_PATCH and not t.builtin:
+        return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
+                         f"{JSON_PATCH}, {MERGE_PATCH}, {APPLY_PATCH}")
+    if content_type == APPLY_PATCH:
+        if not opts.field_manager:
+            return fail(400, "PATCH /apply requires fieldManager to be set")
+        if not isinstance(doc, dict):
+            return fail(400, "the body of the apply patch is not a YAML or JSON object")
+        if current is None:
+            if t.subresource:
+                return _not_found(t, t.name)
+            body = dict(doc)
+            meta = dict(body.get("metadata") or {})
+            meta.setdefault("name", t.name)
+            body["metadata"] = meta
+            bad = _check_body(t, body, t.name)
+            if bad is not None:
+                return bad
+            return create(t, body, stamp, opts, exists=lambda _n: False, namespace_exists=namespace_exists)
+    if current is None:
+        return _not_found(t, t.name)
+    if t.subresource == "scale":
+        try:
+            new_scale = patched(t, scale_of(t, current), content_type, doc)
+        except PatchError as exc:
+            return fail(422, str(exc))
+        return _scale_write(t, current, new_scale, stamp, opts)
+    try:
+        new = patched(t, current, content_type, doc)
+    except PatchError as exc:
+        return fail(422, str(exc))
+    bad = _check_body(t, new, t.name)
+    if bad is not None:
+        return bad
+    meta = _meta(new)
+    if content_type == APPLY_PATCH or not isinstance(doc, dict) or \
+            "resourceVersion" not in (doc.get("metadata") or {}):
+        # a patch is unconditional unless it names a resourceVersion itself
+        meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
+    return _store_update(t, current, new, stamp, opts)
+
+
+def scale_of(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
+    """The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet."""
+    meta = obj.get("metadata", {})
+    spec, st = obj.get("spec") or {}, obj.get("status") or {}
+    out_meta = {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
+                if k in meta}
+    selector = st.get("selector") if isinstance(st.get("selector"), str) else _selector_string(spec)
+    status_part: dict[str, Any] = {"replicas": st.get("replicas", 0)}
+    if selector:
+        status_part["selector"] = selector
+    return {"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": out_meta,
+            "spec": {"replicas": spec.get("replicas", 0)} if spec.get("replicas") else {}, "status": status_part}
+
+
+def _selector_string(spec: dict[str, Any]) -> str:
+    sel = spec.get("selector")
+    labels = sel.get("matchLabels") if isinstance(sel, dict) else None
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) if isinstance(labels, dict) else ""
+
+
+def _scale_write(t: Target, current: dict[str, Any], scale: Any, stamp: Stamp, opts: Options) -> Outcome:
+    if t.kind not in SCALABLE:
+        return _not_found(t, t.name)
+    if not isinstance(scale, dict):
+        return fail(400, "the body of the request was not a JSON object")
+    replicas = (scale.get("spec") or {}).get("replicas", 0)
+    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+        return _invalid(t, t.name, "spec.replicas", f"Invalid value: {replicas!r}: must be greater than or "
+                                                    "equal to 0")
+    rv = str((scale.get("metadata") or {}).get("resourceVersion") or "")
+    new = copy.deepcopy(current)
+    new["spec"] = {**(new.get("spec") or {}), "replicas": replicas}
+    _meta(new)["resourceVersion"] = rv or current.get("metadata", {}).get("resourceVersion", "")
+    main = Target(t.group, t.version, t.resource, t.kind, t.namespaced, t.namespace, t.name)
+    out = _store_update(main, current, new, stamp, opts)
+    if out.code >= 400:
+        return out
+    return Outcome(out.code, out.body, out.commits, view=lambda obj: scale_of(t, obj))
+
+
+def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Options) -> Outcome:
+    """DELETE of one object: gone at once, or marked with deletionTimestamp while finalizers (or a
+    kubelet, for a pod bound to a node) still have work to do."""
+    if current is None:
+        return _not_found(t, t.name)
+    meta = current.get("metadata", {})
+    if opts.precondition_uid and opts.precondition_uid != meta.get("uid"):
+        return fail(409, f"Precondition failed: UID in precondition: {opts.precondition_uid}, UID in object meta: "
+                         f"{meta.get('uid', '')}", "Conflict")
+    if opts.precondition_rv and opts.precondition_rv != meta.get("resourceVersion"):
+        return fail(409, f"Precondition failed: ResourceVersion in precondition: {opts.precondition_rv}, "
+                         f"ResourceVersion in object meta: {meta.get('resourceVersion', '')}", "Conflict")
+    obj = copy.deepcopy(current)
+    new_meta = _meta(obj)
+    finalizers = list(meta.get("finalizers") or [])
+    if opts.propagation == "Foreground" and "foregroundDeletion" not in finalizers:
+        finalizers.append("foregroundDeletion")
+    elif opts.propagation == "Orphan" and "orphan" not in finalizers:
+        finalizers.append("orphan")
+    grace = _pod_grace(t, current, opts)
+    if finalizers or grace:
+        if meta.get("deletionTimestamp"):
+            new_meta.pop("resourceVersion", None)
+            obj["metadata"]["resourceVersion"] = meta.get("resourceVersion", "")
+            return Outcome(202, obj)  # already being deleted: nothing changes
+        new_meta["finalizers"] = finalizers
+        new_meta["deletionTimestamp"] = stamp.timestamp
+        new_meta["deletionGracePeriodSeconds"] = grace or 0
+        new_meta.pop("resourceVersion", None)
+        obj["metadata"] = _ordered_meta(new_meta)
+        return Outcome(202, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
+    new_meta.pop("resourceVersion", None)
+    body: dict[str, Any] = obj if t.kind == "Pod" else {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+        "details": {"name": t.name, "group": t.group, "kind": t.resource, "uid": meta.get("uid", "")}}
+    return Outcome(200, body, [] if opts.dry_run else [Commit("DELETED", t.key(), obj)])
+
+
+def _pod_grace(t: Target, current: dict[str, Any], opts: Options) -> int:
+    """A pod bound to a node and still running waits for its kubelet; any other object goes at once."""
+    if t.kind != "Pod" or t.group:
+        return 0
+    spec, st = current.get("spec") or {}, current.get("status") or {}
+    if not spec.get("nodeName") or st.get("phase") in ("Succeeded", "Failed"):
+        return 0
+    if opts.grace_period is not None:
+        return max(0, opts.grace_period)
+    default = spec.get("terminationGracePeriodSeconds")
+    return int(default) if isinstance(default, int) else 30
+
+
+def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts: Options) -> Outcome:
+    """DELETE of a collection: each selected object as a single delete; the answer is their list."""
+    commits: list[Commit] = []
+    out_items: list[dict[str, Any]] = []
+    for obj in items:
+        name = str(obj.get("metadata", {}).get("name", ""))
+        one = delete(Target(t.group, t.version, t.resource, t.kind, t.namespaced,
+                            str(obj.get("metadata", {}).get("namespace") or t.namespace), name),
+                     obj, stamp, opts)
+        commits.extend(one.commits)
+        out_items.append(one.commits[0].obj if one.commits else one.body if one.body.get("kind") != "Status"
+                         else obj)
+    return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version, "metadata": {},
+                         "items": out_items}, commits)
+
+
+def generated_suffix(n: int) -> str:
+    """Five characters of NAME_ALPHABET from a number (the store's count of generated names)."""
+    out = []
+    for _ in range(5):
+        n, r = divmod(n, len(NAME_ALPHABET))
+        out.append(NAME_ALPHABET[r])
+    return "".join(out)
+

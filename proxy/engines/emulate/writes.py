@@ -1,0 +1,144 @@
+"""Client writes in emulate: decode the request, let the apiserver model decide, commit, answer.
+
+The semantics are the model's (apiserver/writes.py); this is the I/O around it: reading the body in the
+content type the client sent, the stamp (the cluster's wall time, a uid and a generateName suffix drawn
+from the seed, so a replay is reproducible), committing into the watch cache so every matching watch
+sees the change, and the answer. `--read-only` refuses writes with a 405 that names the flag.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from typing import Any, Protocol
+
+import yaml
+
+from ...apiserver import writes
+from ...apiserver.history import ResourceTimeline, WatchCache
+from ...clock import Clock
+from ...wire.jsonenc import go_json
+from ...wire.kinds import builtin_by_path
+from ...wire.params import parse_bool, query_pairs
+from ...wire.request import RequestInfo
+from ...wire.selectors import matcher
+from ..base import Incoming, Responder
+from ..playback import send_status
+from ..requestlog import LogEntry
+
+
+class Store(Protocol):
+    """What a write needs of the emulator (engine.py): its state, its clock and a place to commit."""
+
+    clock: Clock
+    cache: WatchCache
+    seed: int
+    read_only: bool
+
+    def wall(self, virtual: float) -> dt.datetime: ...
+    def namespace_exists(self, namespace: str) -> bool: ...
+    def commit(self, path: str, change: writes.Commit, now: float) -> int: ...
+
+WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
+_JSON = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
+
+
+def target(info: RequestInfo, tl: ResourceTimeline) -> writes.Target:
+    kind = tl.kind
+    if not kind and (known := builtin_by_path(info.group, info.version, info.resource)) is not None:
+        kind = known.kind
+    return writes.Target(info.group, info.version, info.resource, kind, tl.namespaced, info.namespace,
+                         info.name, info.subresource)
+
+
+def options(req: Incoming, body: Any) -> writes.Options:
+    """What the query (and a DELETE's DeleteOptions body) asks of the write."""
+    q = dict(query_pairs(req.query))
+    dry = q.get("dryRun") == "All"
+    grace = q.get("gracePeriodSeconds")
+    propagation = q.get("propagationPolicy", "")
+    uid = rv = ""
+    if req.info.verb in ("delete", "deletecollection") and isinstance(body, dict):
+        dry = dry or body.get("dryRun") == ["All"]
+        grace = body.get("gracePeriodSeconds", grace)
+        propagation = body.get("propagationPolicy") or propagation
+        if body.get("orphanDependents") is True:
+            propagation = propagation or "Orphan"
+        pre = body.get("preconditions") or {}
+        if isinstance(pre, dict):
+            uid, rv = str(pre.get("uid") or ""), str(pre.get("resourceVersion") or "")
+    try:
+        grace_int = int(grace) if grace is not None else None
+    except (TypeError, ValueError):
+        grace_int = None
+    return writes.Options(dry_run=dry, field_manager=q.get("fieldManager", ""),
+                          force=parse_bool(q.get("force", "false")), grace_period=grace_int,
+                          propagation=str(propagation), precondition_uid=uid, precondition_rv=rv)
+
+
+def _decode(req: Incoming, content_type: str) -> Any:
+    """The body as a document; ValueError when it is not one."""
+    if not req.body:
+        return None
+    if content_type == writes.APPLY_PATCH:
+        return yaml.safe_load(req.body)  # JSON is YAML too
+    return json.loads(req.body)
+
+
+async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder, entry: LogEntry) -> None:
+    info = req.info
+    entry.answered_by = f"emulated {tl.resource} {info.verb}"
+    if emu.read_only:
+        await send_status(out, 405, f"{req.method} is not allowed: this replay was started with --read-only "
+                                    "(restart it without that flag to apply writes)", entry)
+        entry.ended("refused", "read-only replay")
+        return
+    content_type = req.header("Content-Type").split(";")[0].strip().lower() or "application/json"
+    try:
+        body = _decode(req, content_type)
+    except (ValueError, yaml.YAMLError) as exc:
+        await send_status(out, 400, f"the body of the request could not be decoded: {exc}", entry)
+        entry.ended("refused", "undecodable body")
+        return
+    now = emu.clock.now()
+    t = target(info, tl)
+    path = info.collection_path
+    opts = options(req, body)
+    n = emu.cache.writes
+    digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
+    stamp = writes.Stamp(emu.wall(now).strftime("%Y-%m-%dT%H:%M:%SZ"), str(uuid.UUID(bytes=digest[:16], version=4)),
+                         writes.generated_suffix(int.from_bytes(digest[16:24], "big")))
+    state = emu.cache.state(path, now)
+    current = state.get(t.key())
+    obj = current.obj if current is not None else None
+    if info.verb == "create":
+        outcome = writes.create(t, body, stamp, opts, exists=lambda name: t.key(name) in state,
+                                namespace_exists=emu.namespace_exists(info.namespace))
+    elif info.verb == "update":
+        outcome = writes.update(t, obj, body, stamp, opts)
+    elif info.verb == "patch":
+        outcome = writes.patch(t, obj, content_type, body, stamp, opts,
+                               namespace_exists=emu.namespace_exists(info.namespace))
+    elif info.verb == "delete":
+        outcome = writes.delete(t, obj, stamp, opts)
+    else:
+        q = dict(query_pairs(req.query))
+        try:
+            match = matcher(q.get("labelSelector", ""), q.get("fieldSelector", ""), info.resource)
+        except ValueError as exc:
+            await send_status(out, 400, str(exc), entry)
+            entry.ended("refused", str(exc))
+            return
+        items = [ch.obj for key, ch in sorted(state.items()) if not info.namespace or key[0] == info.namespace]
+        outcome = writes.delete_collection(t, [o for o in items if match(o)], stamp, opts)
+    for c in outcome.commits:
+        emu.commit(path, c, now)
+    body_bytes = go_json(outcome.answer())
+    entry.status = outcome.code
+    entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")
+    await out.start(outcome.code, "", _JSON, content_length=len(body_bytes))
+    await out.send(body_bytes)
+    await out.finish()
+    entry.ended("complete", outcome.summary)

@@ -1,0 +1,257 @@
+"""Client writes in emulate, with no sockets: every write becomes the next resourceVersion, open watches
+see it in order with the recorded changes still to come, and gets, lists and `objects()` reflect it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from watchproxy.clock import ManualClock
+from watchproxy.engines.base import Incoming
+from watchproxy.engines.emulate.engine import Emulator
+from watchproxy.engines.requestlog import RequestLog
+from watchproxy.engines.store import load
+
+from tests.memory import MemoryResponder, RecordingBuilder, pod
+
+PODS = "/api/v1/namespaces/default/pods"
+
+
+@pytest.fixture
+def recording(tmp_path: Path) -> Path:
+    b = RecordingBuilder(tmp_path / "r.msgpack", meta={"min_request_timeout": 1800})
+    b.list(0.0, 100, [pod("a", 90)])
+    b.watch(0.0, [(0.01, "ADDED", pod("a", 90)),
+                  (10.0, "MODIFIED", pod("a", 101, "Running")),
+                  (20.0, "ADDED", pod("b", 102)),
+                  (30.0, "DELETED", pod("a", 103, "Running")),
+                  (100.0, "MODIFIED", pod("b", 104, "Running"))], end=2500.0)
+    return b.write()
+
+
+class Harness:
+    def __init__(self, path: Path, **kw: Any) -> None:
+        self.clock = ManualClock()
+        self.emu = Emulator(load(path), self.clock, **kw)
+        self.log = RequestLog(self.clock.now)
+
+    def start(self, method: str, path: str, query: str = "", body: Any = None,
+              content_type: str = "application/json") -> tuple[MemoryResponder, asyncio.Task[None]]:
+        out = MemoryResponder(self.clock)
+        data = b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
+        req = Incoming(method, path, query, (("Accept", "application/json"), ("Content-Type", content_type)), data)
+        self.entry = self.log.open(method, path, query, req.info.verb, req.info.resource, req.info.namespace)
+        return out, asyncio.ensure_future(self.emu.serve(req, out, self.entry))
+
+    async def call(self, method: str, path: str, query: str = "", body: Any = None,
+                   content_type: str = "application/json") -> tuple[int, dict[str, Any]]:
+        out, task = self.start(method, path, query, body, content_type)
+        await task
+        assert out.status is not None
+        return out.status, json.loads(out.body)
+
+
+def new_pod(name: str, **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": "x"}},
+            "spec": {"containers": [{"name": "c", "image": "nginx"}], **spec}}
+
+
+def seen(out: MemoryResponder) -> list[tuple[str, str, str]]:
+    return [(e["type"], e["object"]["metadata"].get("name", ""), e["object"]["metadata"]["resourceVersion"])
+            for e in out.events()]
+
+
+async def test_create_gets_the_next_resource_version_and_watches_see_it_before_later_recorded_changes(
+        recording: Path) -> None:
+    h = Harness(recording)
+    watch, task = h.start("GET", PODS, "watch=1&resourceVersion=100")
+    await h.clock.advance(15)  # the recorded MODIFIED a@101 is due
+    code, created = await h.call("POST", PODS, body=new_pod("c"))
+    assert code == 201
+    meta = created["metadata"]
+    assert (meta["name"], meta["namespace"], meta["resourceVersion"], meta["generation"]) == ("c", "default",
+                                                                                              "105", 1)
+    assert meta["uid"] and meta["creationTimestamp"].endswith("Z")
+    await h.clock.advance(200)
+    # b's recorded ADDED (102 in the file) comes after the write, renumbered beyond it
+    assert seen(watch) == [("MODIFIED", "a", "101"), ("ADDED", "c", "105"), ("ADDED", "b", "106"),
+                           ("DELETED", "a", "107"), ("MODIFIED", "b", "108")]
+    assert h.emu.objects(PODS.replace("/namespaces/default", "")) == {"default/b": "108", "default/c": "105"}
+    task.cancel()
+
+
+async def test_create_conflicts_and_generate_name(recording: Path) -> None:
+    h = Harness(recording)
+    code, body = await h.call("POST", PODS, body=new_pod("a"))
+    assert (code, body["reason"]) == (409, "AlreadyExists")
+    code, body = await h.call("POST", PODS, body={"metadata": {"generateName": "web-"}, "spec": {}})
+    assert code == 201 and body["metadata"]["name"].startswith("web-") and len(body["metadata"]["name"]) == 9
+    code, body = await h.call("POST", PODS, body={"metadata": {}, "spec": {}})
+    assert (code, body["reason"]) == (422, "Invalid")
+    code, body = await h.call("POST", PODS, body={"metadata": {"name": "x", "namespace": "other"}})
+    assert code == 400
+
+
+async def test_update_conflict_generation_and_status_subresource(recording: Path) -> None:
+    h = Harness(recording)
+    _, created = await h.call("POST", PODS, body=new_pod("c"))
+    stale = json.loads(json.dumps(created))
+    created["metadata"]["labels"]["tier"] = "web"
+    created["status"] = {"phase": "Running"}  # ignored on the main resource
+    code, updated = await h.call("PUT", f"{PODS}/c", body=created)
+    assert code == 200
+    assert updated["metadata"]["generation"] == 1  # a metadata change is not a spec change
+    assert "status" not in updated
+    stale["spec"]["containers"][0]["image"] = "nginx:2"
+    code, body = await h.call("PUT", f"{PODS}/c", body=stale)
+    assert (code, body["reason"]) == (409, "Conflict")
+    stale["metadata"]["resourceVersion"] = updated["metadata"]["resourceVersion"]
+    code, body = await h.call("PUT", f"{PODS}/c", body=stale)
+    assert code == 200 and body["metadata"]["generation"] == 2
+    body["spec"]["containers"][0]["image"] = "ignored"
+    body["status"] = {"phase": "Running"}
+    code, st = await h.call("PUT", f"{PODS}/c/status", body=body)
+    assert code == 200 and st["status"] == {"phase": "Running"}
+    assert st["spec"]["containers"][0]["image"] == "nginx:2" and st["metadata"]["generation"] == 2
+
+
+@pytest.mark.parametrize(("content_type", "patch", "want"), [
+    ("application/merge-patch+json", {"metadata": {"labels": {"app": None, "b": "2"}}}, {"b": "2"}),
+    ("application/json-patch+json", [{"op": "add", "path": "/metadata/labels/b", "value": "2"}],
+     {"app": "x", "b": "2"}),
+    ("application/strategic-merge-patch+json", {"metadata": {"labels": {"b": "2"}}}, {"app": "x", "b": "2"}),
+    ("application/apply-patch+yaml", b"metadata:\n  labels:\n    b: '2'\n", {"app": "x", "b": "2"}),
+])
+async def test_patch_types(recording: Path, content_type: str, patch: Any, want: dict[str, str]) -> None:
+    h = Harness(recording)
+    await h.call("POST", PODS, body=new_pod("c"))
+    code, body = await h.call("PATCH", f"{PODS}/c", "fieldManager=test", patch, content_type)
+    assert code == 200, body
+    assert body["metadata"]["labels"] == want
+
+
+async def test_strategic_merge_merges_containers_by_name(recording: Path) -> None:
+    h = Harness(recording)
+    await h.call("POST", PODS, body=new_pod("c", initContainers=[{"name": "i", "image": "busybox"}]))
+    patch = {"spec": {"containers": [{"name": "c", "image": "nginx:2"}, {"name": "side", "image": "envoy"}]}}
+    code, body = await h.call("PATCH", f"{PODS}/c", "", patch, "application/strategic-merge-patch+json")
+    assert code == 200
+    assert body["spec"]["containers"] == [{"name": "c", "image": "nginx:2"}, {"name": "side", "image": "envoy"}]
+    delete_side = {"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}
+    code, body = await h.call("PATCH", f"{PODS}/c", "", delete_side, "application/strategic-merge-patch+json")
+    assert [c["name"] for c in body["spec"]["containers"]] == ["c"]
+    code, body = await h.call("PATCH", f"{PODS}/c", "", [{"op": "test", "path": "/metadata/name", "value": "no"}],
+                              "application/json-patch+json")
+    assert code == 422
+
+
+async def test_apply_creates_a_missing_object_and_needs_a_field_manager(recording: Path) -> None:
+    h = Harness(recording)
+    doc = json.dumps(new_pod("d")).encode()
+    code, body = await h.call("PATCH", f"{PODS}/d", "", doc, "application/apply-patch+yaml")
+    assert code == 400
+    code, body = await h.call("PATCH", f"{PODS}/d", "fieldManager=me", doc, "application/apply-patch+yaml")
+    assert code == 201 and body["metadata"]["name"] == "d"
+
+
+async def test_delete_with_a_finalizer_waits_for_it_and_watches_see_each_step(recording: Path) -> None:
+    h = Harness(recording)
+    watch, task = h.start("GET", PODS, "watch=1&resourceVersion=100&fieldSelector=metadata.name%3Dc")
+    obj = new_pod("c")
+    obj["metadata"]["finalizers"] = ["example.com/keep"]
+    await h.call("POST", PODS, body=obj)
+    code, body = await h.call("DELETE", f"{PODS}/c")
+    assert code == 202 and body["metadata"]["deletionTimestamp"]
+    code, got = await h.call("GET", f"{PODS}/c")
+    assert code == 200 and got["metadata"]["finalizers"] == ["example.com/keep"]
+    code, body = await h.call("PATCH", f"{PODS}/c", "", {"metadata": {"finalizers": None}},
+                              "application/merge-patch+json")
+    assert code == 200
+    code, _ = await h.call("GET", f"{PODS}/c")
+    assert code == 404
+    await h.clock.advance(1)
+    assert [(t, n) for t, n, _ in seen(watch)] == [("ADDED", "c"), ("MODIFIED", "c"), ("DELETED", "c")]
+    rvs = [int(rv) for _, _, rv in seen(watch)]
+    assert rvs == sorted(rvs) and len(set(rvs)) == 3
+    task.cancel()
+
+
+async def test_dry_run_changes_nothing(recording: Path) -> None:
+    h = Harness(recording)
+    code, body = await h.call("POST", PODS, "dryRun=All", new_pod("c"))
+    assert code == 201 and body["metadata"]["name"] == "c"
+    code, _ = await h.call("GET", f"{PODS}/c")
+    assert code == 404
+    code, _ = await h.call("DELETE", f"{PODS}/a", "dryRun=All")
+    assert code == 200
+    code, _ = await h.call("GET", f"{PODS}/a")
+    assert code == 200
+
+
+async def test_delete_collection_by_label(recording: Path) -> None:
+    h = Harness(recording)
+    await h.call("POST", PODS, body=new_pod("c"))
+    await h.call("POST", PODS, body=new_pod("d"))
+    code, body = await h.call("DELETE", PODS, "labelSelector=app%3Dx")
+    assert code == 200 and sorted(i["metadata"]["name"] for i in body["items"]) == ["c", "d"]
+    assert h.emu.objects("/api/v1/pods") == {"default/a": "90"}
+
+
+async def test_a_recorded_change_of_an_object_the_client_deleted_recreates_it(recording: Path) -> None:
+    """Defined behaviour: recorded changes keep coming, last writer wins, types fit what the client did."""
+    h = Harness(recording)
+    watch, task = h.start("GET", PODS, "watch=1&resourceVersion=100")
+    await h.clock.advance(21)  # b exists (recorded ADDED at 20 s)
+    code, _ = await h.call("DELETE", f"{PODS}/b")
+    assert code == 200
+    await h.clock.advance(100)  # the recorded MODIFIED of b at 100 s
+    types = [(t, n) for t, n, _ in seen(watch)]
+    assert types[-2:] == [("DELETED", "a"), ("ADDED", "b")]
+    assert ("DELETED", "b") in types
+    rvs = [int(rv) for _, _, rv in seen(watch)]
+    assert rvs == sorted(rvs)
+    task.cancel()
+
+
+async def test_a_recorded_delete_of_an_object_the_client_deleted_is_not_sent_again(recording: Path) -> None:
+    h = Harness(recording)
+    watch, task = h.start("GET", PODS, "watch=1&resourceVersion=100")
+    await h.clock.advance(15)
+    await h.call("DELETE", f"{PODS}/a")
+    await h.clock.advance(100)
+    assert [(t, n) for t, n, _ in seen(watch)] == [("MODIFIED", "a"), ("DELETED", "a"), ("ADDED", "b"),
+                                                  ("MODIFIED", "b")]
+    task.cancel()
+
+
+async def test_read_only_refuses_writes_with_a_405_naming_the_flag(recording: Path) -> None:
+    h = Harness(recording, read_only=True)
+    code, body = await h.call("POST", PODS, body=new_pod("c"))
+    assert code == 405 and "--read-only" in body["message"]
+
+
+async def test_the_request_log_shows_the_write_and_its_outcome(recording: Path) -> None:
+    h = Harness(recording)
+    await h.call("POST", PODS, body=new_pod("c"))
+    assert h.entry.status == 201 and "ADDED default/c" in h.entry.end_detail
+    await h.call("POST", PODS, body=new_pod("c"))
+    assert "409 AlreadyExists" in h.entry.end_detail
+
+
+async def test_scale_subresource(tmp_path: Path) -> None:
+    b = RecordingBuilder(tmp_path / "d.msgpack")
+    path = "/apis/apps/v1/namespaces/default/deployments"
+    dep = {"kind": "Deployment", "apiVersion": "apps/v1",
+           "metadata": {"name": "web", "namespace": "default", "resourceVersion": "50", "generation": 1},
+           "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}}}, "status": {"replicas": 1}}
+    b.list(0.0, 50, [dep], path=path, kind="DeploymentList")
+    h = Harness(b.write())
+    code, scale = await h.call("PATCH", f"{path}/web/scale", "", {"spec": {"replicas": 3}},
+                               "application/merge-patch+json")
+    assert code == 200 and scale["kind"] == "Scale" and scale["spec"] == {"replicas": 3}
+    assert scale["metadata"]["resourceVersion"] == "51"
+    code, got = await h.call("GET", f"{path}/web")
+    assert got["spec"]["replicas"] == 3 and got["metadata"]["generation"] == 2
