@@ -102,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
     rp.add_argument("--seed", type=int, default=0, help="seed for the randomized watch timeout (default 0)")
     rp.add_argument("--min-request-timeout", type=_positive, metavar="SECONDS",
                     help="the apiserver's --min-request-timeout (default: the recording's, else 1800)")
+    rp.add_argument("--read-only", action="store_true",
+                    help="emulate: refuse clients' writes (405) instead of applying them to the replayed state")
     rp.add_argument("--history", type=_positive, metavar="SECONDS",
                     help="emulate: keep this much event history; older resourceVersions get 410")
     rp.add_argument("--fault", action="append", default=[], metavar="SPEC",
@@ -217,7 +219,7 @@ async def _replay(a: argparse.Namespace) -> int:
     gc.freeze()  # the recording lives as long as the process: keep it out of every later collection
     async with ReplaySession(loaded, mode=a.mode, clock=a.clock or "scaled", speed=a.speed, seed=a.seed,
                              min_request_timeout=a.min_request_timeout, history=a.history,
-                             listen=a.listen, write_kubeconfig=a.write_kubeconfig,
+                             read_only=a.read_only, listen=a.listen, write_kubeconfig=a.write_kubeconfig,
                              accept_hosts=tuple(a.accept_host), faults=tuple(a.fault),
                              announce=_rebuild_note(a.recording)) as s:
         if s.loaded.torn_tail:

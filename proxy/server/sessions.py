@@ -74,9 +74,9 @@ class ReplaySession(_Session):
                  min_request_timeout: float | None = None, history: float | None = None,
                  listen: str = "127.0.0.1:0", write_kubeconfig: str | os.PathLike[str] | None = None,
                  accept_hosts: tuple[str, ...] = (), faults: tuple[str, ...] = (),
-                 announce: Callable[[int], None] | None = None) -> None:
+                 announce: Callable[[int], None] | None = None, read_only: bool = False) -> None:
         """`announce(frames)`: emulate is about to rebuild its history from that many frames (it was not
-        saved), which takes a while for millions of them."""
+        saved), which takes a while for millions of them. `read_only`: emulate refuses clients' writes."""
         super().__init__(listen, write_kubeconfig, accept_hosts)
         self._announce = announce
         self.loaded = recording if isinstance(recording, Loaded) else load(recording)
@@ -87,6 +87,7 @@ class ReplaySession(_Session):
         self.seed = seed
         self.min_request_timeout = min_request_timeout
         self.history = history
+        self.read_only = read_only
         self.misses = Misses()
         self.engine: Engine = self._engine()
         self.faults = FaultInjector(self.clock, on_restart=getattr(self.engine, "restart", None),
@@ -115,7 +116,7 @@ class ReplaySession(_Session):
 
             return Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
                             min_request_timeout=self.min_request_timeout, history=self.history,
-                            announce=self._announce)
+                            announce=self._announce, read_only=self.read_only)
         raise ValueError(f"unknown replay mode {self.mode!r} (emulate or exact)")
 
     def _status(self) -> dict[str, Any]:
