@@ -61,7 +61,8 @@ class Replay:
 
     def __init__(self, recording: str | os.PathLike[str], *, mode: str = "emulate", seed: int = 0,
                  min_request_timeout: float | None = None, history: float | None = None,
-                 faults: tuple[str, ...] = ()) -> None:
+                 faults: tuple[str, ...] = (), read_only: bool = False) -> None:
+        """`read_only`: emulate refuses clients' writes (405) instead of applying them."""
         self._tmp = tempfile.TemporaryDirectory(prefix="watchproxy-test-")
         self.kubeconfig = str(Path(self._tmp.name) / "kubeconfig")
         self._loop = asyncio.new_event_loop()
@@ -70,7 +71,7 @@ class Replay:
         self._version = 0
         self._session = ReplaySession(recording, mode=mode, clock="manual", seed=seed,
                                       min_request_timeout=min_request_timeout, history=history,
-                                      write_kubeconfig=self.kubeconfig, faults=faults)
+                                      write_kubeconfig=self.kubeconfig, faults=faults, read_only=read_only)
         assert isinstance(self._session.clock, ManualClock)
         self.clock: ManualClock = self._session.clock
         self.url = ""

@@ -8,7 +8,7 @@ and a recording made with one client rarely holds another's discovery, so emulat
 from __future__ import annotations
 
 from ...apiserver.history import ResourceTimeline
-from ...wire import discovery
+from ...wire import discovery, openapi
 from ...wire.kinds import BUILTIN, ResourceType, builtin_by_path
 
 
@@ -31,7 +31,10 @@ def _types(timelines: dict[str, ResourceTimeline]) -> tuple[ResourceType, ...]:
 def answer(path: str, timelines: dict[str, ResourceTimeline], git_version: str) -> bytes | None:
     """The discovery document for `path` (trailing slash or not), or None if it is not one."""
     wanted = path.rstrip("/") or "/"
-    for doc_path, body in discovery.documents(git_version or "v1.36.0", _types(timelines)):
+    types = _types(timelines)
+    documents = openapi.documents(types) if wanted.startswith("/openapi/") else \
+        discovery.documents(git_version or "v1.36.0", types)
+    for doc_path, body in documents:
         if doc_path == wanted:
             return body
     return None
