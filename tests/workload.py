@@ -156,6 +156,16 @@ class Workload:
             self.core.patch_namespaced_secret(name, self.namespace, {"stringData": string_data})
             self._did(f"update secret {name}")
 
+    def event(self, name: str, about: str) -> None:
+        """A core/v1 Event about a pod, as a kubelet records one."""
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.core.create_namespaced_event(self.namespace, {
+            "metadata": {"name": name}, "type": "Normal", "reason": "Pulled", "message": "image pulled",
+            "involvedObject": {"kind": "Pod", "namespace": self.namespace, "name": about},
+            "source": {"component": "kubelet", "host": NODE}, "firstTimestamp": now, "lastTimestamp": now,
+            "count": 1})
+        self._did(f"create event {name}")
+
     def service(self, name: str, port: int = 80) -> None:
         body = {"metadata": {"name": name}, "spec": {"selector": {"app": "nginx"},
                                                      "ports": [{"port": port, "targetPort": port}]}}

@@ -1,0 +1,1 @@
+"""Emulate diff-tested against the real kube-apiserver: `make fidelity` writes docs/fidelity.md."""

@@ -1,0 +1,208 @@
+"""The differential run: the catalogue against the real apiserver through `watchproxy record`, then against
+emulate replay of that recording at the same virtual times; one verdict per case.
+
+Record side: the workload runs in phases PHASE seconds apart (a schedule, not a synchronisation: it gives
+each server the same quiet moments to be asked in); informer-like history watches through the proxy give
+the recording every change, as a cluster's own clients would. Emulate side: a manual clock is moved to
+each case's recorded arrival time, in 0.1 s steps, so every watch sees its events at their recorded times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+from watchproxy.recording import RecordingReader, Request
+from watchproxy.server.sessions import RecordSession
+from watchproxy.testing import Replay
+
+from tests.fidelity.cases import CASES, PHASE, POD0, POD1, POD2, Case, Context
+from tests.fidelity.transcript import Transcript, capture, differences
+from tests.realkube import RealKube
+from tests.workload import Workload
+
+CASE_HEADER = "X-Fidelity-Case"
+STEP = 0.1  # the manual clock's step on the emulate side
+HISTORY = ["/api/v1/namespaces/{ns}/pods", "/api/v1/namespaces/{ns}/configmaps", "/api/v1/namespaces/{ns}/secrets",
+           "/api/v1/namespaces/{ns}/services", "/api/v1/namespaces/{ns}/events",
+           "/apis/apps/v1/namespaces/{ns}/deployments", "/apis/example.watchproxy.dev/v1/namespaces/{ns}/widgets"]
+
+
+@dataclass
+class Result:
+    case: Case
+    real: Transcript
+    emulated: Transcript
+    differences: list[str] = field(default_factory=list)
+
+
+def setup(w: Workload) -> None:
+    """What exists before recording starts (emulate learns it from the first lists)."""
+    w.ensure_namespace()
+    w.ensure_crd()
+    w.configmap("settings", {"mode": "a"})
+    w.secret("db", {"password": "hunter2-fidelity"})
+    w.service("web")
+    w.event("pulled", about=POD0)
+
+
+def phases(w: Workload) -> list[list[Callable[[], object]]]:
+    """The workload's changes, one list per phase (index = phase number)."""
+    def rollout() -> None:
+        dep = w.deployment("nginx-deploy", 2)
+        owner = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "nginx-deploy",
+                 "uid": dep["metadata"]["uid"], "controller": True}
+        for name in (POD0, POD1):
+            w.create_pod(name, owner=owner)
+
+    return [
+        [],
+        [rollout],
+        [lambda: w.post_pod_status(POD0, "Pending"), lambda: w.post_pod_status(POD1, "Pending")],
+        [lambda: w.post_pod_status(POD0, "Running"), lambda: w.post_pod_status(POD1, "Running")],
+        [lambda: w.scale("nginx-deploy", 3), lambda: w.create_pod(POD2)],
+        [lambda: w.configmap("settings", {"mode": "b"}), lambda: w.label_pod(POD0, "tier", "front")],
+        [lambda: w.widget("w1", 1)],
+        [lambda: w.widget("w1", 2), lambda: w.widget("w2", 5)],
+        [lambda: w.delete_pod(POD1), lambda: w.delete_widget("w2")],
+        [lambda: w.delete_configmap("settings")],
+    ]
+
+
+def _headers(case: Case) -> dict[str, str]:
+    h = {"Accept": case.accept, CASE_HEADER: case.name}
+    if case.accept_encoding:
+        h["Accept-Encoding"] = case.accept_encoding
+    return h
+
+
+async def _history(http: aiohttp.ClientSession, url: str, stop: asyncio.Event) -> None:
+    """List, then watch from the list's RV and resume from the last event after each close (an informer)."""
+    async with http.get(url) as resp:
+        rv = (await resp.json())["metadata"]["resourceVersion"]
+    while not stop.is_set():
+        async with http.get(url, params={"watch": "1", "resourceVersion": rv}) as resp:
+            if resp.status != 200:
+                return
+            while line := await resp.content.readline():
+                event = json.loads(line)
+                if event["type"] == "ERROR":
+                    return
+                rv = event["object"]["metadata"]["resourceVersion"]
+
+
+async def record_side(kube: RealKube, out: Path, ns: str) -> dict[str, Transcript]:
+    w = Workload(kube.admin_kubeconfig, namespace=ns)
+    await asyncio.to_thread(setup, w)
+    steps = phases(w)
+    ctx = Context()
+    results: dict[str, Transcript] = {}
+    loop = asyncio.get_running_loop()
+    async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig)) as s, \
+            aiohttp.ClientSession(skip_auto_headers=("Accept-Encoding", "User-Agent"),
+                                  timeout=aiohttp.ClientTimeout(total=60)) as http:
+        stop = asyncio.Event()
+        history = [asyncio.ensure_future(_history(http, s.url + p.format(ns=ns), stop)) for p in HISTORY]
+        start = loop.time()
+        running: list[Awaitable[None]] = []
+        for phase, changes in enumerate(steps):
+            await _sleep_until(loop, start + phase * PHASE)
+            for change in changes:
+                await asyncio.to_thread(change)
+            await _sleep_until(loop, start + (phase + 0.5) * PHASE)
+            for case in (c for c in CASES if c.phase == phase):
+                running.append(await _launch(http, s.url, ns, case, ctx, results, loop.time))
+        await asyncio.gather(*running)
+        stop.set()
+        for task in history:
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.gather(*history, return_exceptions=True)
+    w.close()
+    return results
+
+
+async def _sleep_until(loop: asyncio.AbstractEventLoop, t: float) -> None:
+    await asyncio.sleep(max(0.0, t - loop.time()))
+
+
+async def _launch(http: aiohttp.ClientSession, base: str, ns: str, case: Case, ctx: Context,
+                  results: dict[str, Transcript], now: Callable[[], float]) -> Awaitable[None]:
+    """Send one case; return once its response has begun (a list: once it is whole, so later cases can use
+    its answer), leaving a watch to be read to its end by the awaitable returned."""
+    opened = asyncio.Event()
+    url = base + case.url_path(ns)
+    params = case.params(ctx)
+    if params:
+        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+
+    async def run() -> None:
+        tr = await capture(http, url, _headers(case), case.watch, now, opened.set)
+        results[case.name] = tr
+        if not case.watch:
+            ctx.answers[case.name] = tr.body
+
+    task = asyncio.ensure_future(run())
+    waiter = asyncio.ensure_future(opened.wait())
+    await asyncio.wait([task, waiter], timeout=30, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    if task.done() and not case.watch:
+        await task
+    return task
+
+
+def case_times(recording: Path) -> dict[str, float]:
+    """When each case's request reached the proxy, on the recording's clock."""
+    times: dict[str, float] = {}
+    with RecordingReader(recording) as reader:
+        for rec in reader.records():
+            if isinstance(rec, Request) and (name := rec.header(CASE_HEADER)):
+                times[name] = rec.t
+    return times
+
+
+async def emulate_side(recording: Path, ns: str, min_request_timeout: float) -> dict[str, Transcript]:
+    times = case_times(recording)
+    ctx = Context()
+    results: dict[str, Transcript] = {}
+    replay = Replay(recording, mode="emulate", seed=0, min_request_timeout=min_request_timeout).start()
+    try:
+        async with aiohttp.ClientSession(skip_auto_headers=("Accept-Encoding", "User-Agent"),
+                                         timeout=aiohttp.ClientTimeout(total=60)) as http:
+            running: list[Awaitable[None]] = []
+            for case in sorted((c for c in CASES if c.name in times), key=lambda c: times[c.name]):
+                await _advance_to(replay, times[case.name])
+                running.append(await _launch(http, replay.url, ns, case, ctx, results, lambda: replay.now))
+            end = max(times.values()) + 2 * min_request_timeout + 3
+            while replay.now < end and not all(t.done() for t in map(asyncio.ensure_future, running)):
+                await replay.aadvance(STEP)
+            await asyncio.wait_for(asyncio.gather(*running), 30)
+    finally:
+        await asyncio.to_thread(replay.stop)
+    return results
+
+
+async def _advance_to(replay: Replay, t: float) -> None:
+    while replay.now + STEP <= t:
+        await replay.aadvance(STEP)
+    if t > replay.now:
+        await replay.aadvance(t - replay.now)
+
+
+async def run(kube: RealKube, workdir: Path, ns: str, min_request_timeout: float) -> list[Result]:
+    out = workdir / "fidelity.msgpack"
+    real = await record_side(kube, out, ns)
+    emulated = await emulate_side(out, ns, min_request_timeout)
+    ctx = Context()
+    results = []
+    for case in CASES:
+        r, e = real.get(case.name, Transcript(end="not sent")), emulated.get(case.name, Transcript(end="not sent"))
+        results.append(Result(case, r, e, differences(r, e, unbounded=case.unbounded(ctx))))
+    return results
+
+

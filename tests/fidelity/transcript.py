@@ -1,0 +1,175 @@
+"""What a client sees of one request, and the comparison of the real apiserver's answer with emulate's.
+
+A transcript keeps what clients read: the status, the headers they act on, the body (parsed), each watch
+event with its time since the request, and how the stream ended. `differences` compares two after the
+normalization in NORMALIZED — a short list, each entry with its reason, printed into docs/fidelity.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import aiohttp
+
+# Headers a client acts on; the others (Audit-Id, Date, the priority-and-fairness uids) differ per server.
+COMPARED_HEADERS = ("content-type", "content-encoding", "cache-control")
+
+NORMALIZED = {
+    "Audit-Id, Date and X-Kubernetes-Pf-* headers": "unique per request or per server; no client reads them",
+    "chunked or Content-Length on non-watch bodies": "Go's net/http chooses by body size and flush; a client "
+                                                     "reads the same bytes either way (watches must be chunked "
+                                                     "and are compared)",
+    "an unbounded watch's events after the earlier of the two closes": "the close is drawn at random in "
+                                                                       "[min, 2·min) by each server; both "
+                                                                       "closes are checked to be in that range",
+    "the moment of each event": "compared to 0.5 s: events are recorded with the real server's timing and "
+                                "replayed on a manual clock, which is advanced in 0.1 s steps",
+}
+
+
+@dataclass
+class Transcript:
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    chunked: bool = False
+    body: Any = None  # the parsed JSON of a non-watch answer (or its text when it is not JSON)
+    events: list[tuple[float, Any]] = field(default_factory=list)  # (seconds since the request, event)
+    end: str = ""  # "complete", "server-closed" or "error: …"
+    ended_after: float | None = None  # seconds since the request, for watches
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "headers": self.headers, "chunked": self.chunked, "body": self.body,
+                "events": [[round(t, 2), e] for t, e in self.events], "end": self.end,
+                "ended_after": self.ended_after}
+
+
+async def capture(http: aiohttp.ClientSession, url: str, headers: dict[str, str], watch: bool,
+                  now: Callable[[], float], opened: Callable[[], None] = lambda: None) -> Transcript:
+    """Send one GET and read its answer to the end; `now()` is the clock event times are taken from
+    (the loop's for the real server, the replay's virtual clock for emulate). `opened()` is called once
+    the response head has arrived (and, for a non-watch, its whole body)."""
+    t0 = now()
+    tr = Transcript()
+    try:
+        async with http.get(url, headers=headers) as resp:
+            tr.status = resp.status
+            tr.headers = {k.lower(): v for k, v in resp.headers.items() if k.lower() in COMPARED_HEADERS}
+            tr.chunked = resp.headers.get("Transfer-Encoding", "") == "chunked"
+            streaming = watch and resp.status == 200
+            if not streaming:
+                raw = await resp.read()
+                tr.body = _parse(raw)
+                tr.end = "complete"
+                opened()
+                return tr
+            opened()
+            while line := await resp.content.readline():
+                tr.events.append((now() - t0, _parse(line)))
+            tr.end = "server-closed"
+    except aiohttp.ClientError as e:
+        tr.end = f"error: {type(e).__name__}"
+        opened()
+    tr.ended_after = now() - t0
+    return tr
+
+
+def _parse(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+def differences(real: Transcript, emulated: Transcript, *, unbounded: bool) -> list[str]:
+    """Each way the emulated answer differs from the real one, as short readable lines."""
+    out: list[str] = []
+    if real.status != emulated.status:
+        out.append(f"status {real.status} ≠ {emulated.status}")
+    for h in COMPARED_HEADERS:
+        if real.headers.get(h) != emulated.headers.get(h):
+            out.append(f"header {h}: {real.headers.get(h)!r} ≠ {emulated.headers.get(h)!r}")
+    if real.events or emulated.events or real.end == "server-closed":
+        if real.chunked != emulated.chunked:
+            out.append(f"chunked {real.chunked} ≠ {emulated.chunked}")
+        out += _event_differences(real, emulated, unbounded)
+    elif real.body != emulated.body:
+        out += [f"body: {d}" for d in _json_diff(real.body, emulated.body)]
+    if real.end != emulated.end:
+        out.append(f"end {real.end} ≠ {emulated.end}")
+    return out
+
+
+def _event_differences(real: Transcript, emulated: Transcript, unbounded: bool) -> list[str]:
+    a, b = real.events, emulated.events
+    if unbounded and real.ended_after is not None and emulated.ended_after is not None:
+        cut = min(real.ended_after, emulated.ended_after) - 0.5
+        a = [e for e in a if e[0] < cut]
+        b = [e for e in b if e[0] < cut]
+    out: list[str] = []
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x[1] != y[1]:
+            out += [f"event {i}: {d}" for d in _json_diff(x[1], y[1])]
+        elif abs(x[0] - y[0]) > 0.5:
+            out.append(f"event {i} ({_label(x[1])}): at {x[0]:.1f} s ≠ {y[0]:.1f} s")
+    if len(a) != len(b):
+        out.append(f"{len(a)} events ≠ {len(b)}: real {[_label(e) for _, e in a]} / "
+                   f"emulated {[_label(e) for _, e in b]}")
+    if not unbounded and real.ended_after is not None and emulated.ended_after is not None \
+            and abs(real.ended_after - emulated.ended_after) > 0.6:
+        out.append(f"ended after {real.ended_after:.1f} s ≠ {emulated.ended_after:.1f} s")
+    return out
+
+
+def _label(event: Any) -> str:
+    if not isinstance(event, dict):
+        return repr(event)[:40]
+    obj = event.get("object") or {}
+    meta = obj.get("metadata") or {} if isinstance(obj, dict) else {}
+    return f"{event.get('type')} {meta.get('name') or meta.get('resourceVersion', '')}"
+
+
+def _json_diff(a: Any, b: Any, path: str = "") -> list[str]:
+    """Paths at which two JSON values differ (at most a few, the first ones), with both values."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for k in sorted(set(a) | set(b)):
+            if a.get(k, _MISSING) != b.get(k, _MISSING):
+                out += _json_diff(a.get(k, _MISSING), b.get(k, _MISSING), f"{path}.{k}")
+        return out[:6]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        out = []
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                out += _json_diff(x, y, f"{path}[{i}]")
+        return out[:6]
+    return [f"{path or '.'}: {_short(a)} ≠ {_short(b)}"]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "(absent)"
+
+
+_MISSING = _Missing()
+
+
+def _short(v: Any) -> str:
+    text = v if isinstance(v, _Missing) else json.dumps(v, sort_keys=True)
+    text = str(text)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def without(value: Any, *paths: tuple[str, ...]) -> Any:
+    """A copy of a JSON value with the fields at `paths` removed (for normalizing)."""
+    out = copy.deepcopy(value)
+    for path in paths:
+        node = out
+        for key in path[:-1]:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(path[-1], None)
+    return out
