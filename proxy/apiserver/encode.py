@@ -1,4 +1,5 @@
-"""Watch events and list bodies as bytes, exactly as the apiserver encodes them (compact JSON)."""
+"""The one encoder: watch events, bookmarks, the 410 event, list bodies and Tables as bytes, exactly as
+the apiserver encodes them (compact JSON). Emulate, synth and faults all write through it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from ..wire import table as tables
 from ..wire.jsonenc import go_json
+from ..wire.status import status
 from .changes import Change
 from .history import ResourceTimeline
 
@@ -21,17 +23,23 @@ def dumps(obj: Any) -> bytes:
 
 
 def event_line(typ: str, raw_object: bytes) -> bytes:
+    """One watch event as the apiserver frames JSON: compact, then exactly one newline."""
     return b'{"type":"' + typ.encode() + b'","object":' + raw_object + b"}\n"
 
 
-# What an empty object of a kind encodes to (zero values without omitempty), as bookmarks carry it.
+# What an empty object of a kind encodes to, as bookmarks carry it: Go's zero value of the type, where
+# fields without `omitempty` (and structs, which omitempty never drops) stay and pointers are null or
+# gone. From the k8s.io/api struct tags at v1.37; since 1.34 metadata has no `creationTimestamp: null`.
+_TEMPLATE = {"metadata": {}, "spec": {"containers": None}}
 _EMPTY: dict[str, dict[str, Any]] = {
     "Pod": {"spec": {"containers": None}, "status": {}},
-    "Deployment": {"spec": {"replicas": 0, "selector": None,
-                            "template": {"metadata": {}, "spec": {"containers": None}}, "strategy": {}},
-                   "status": {}},
-    "ReplicaSet": {"spec": {"selector": None, "template": {"metadata": {}, "spec": {"containers": None}}},
-                   "status": {"replicas": 0}},
+    "Deployment": {"spec": {"selector": None, "template": _TEMPLATE, "strategy": {}}, "status": {}},
+    "ReplicaSet": {"spec": {"selector": None, "template": _TEMPLATE}, "status": {"replicas": 0}},
+    "StatefulSet": {"spec": {"selector": None, "template": _TEMPLATE, "updateStrategy": {}},
+                    "status": {"replicas": 0, "availableReplicas": 0}},
+    "DaemonSet": {"spec": {"selector": None, "template": _TEMPLATE, "updateStrategy": {}},
+                  "status": {"currentNumberScheduled": 0, "numberMisscheduled": 0, "desiredNumberScheduled": 0,
+                             "numberReady": 0}},
     "ConfigMap": {},
     "Secret": {},
     "Namespace": {"spec": {}, "status": {}},
@@ -43,14 +51,36 @@ _EMPTY: dict[str, dict[str, Any]] = {
 }
 
 
-def bookmark_object(tl: ResourceTimeline, rv: int, initial_events_end: bool = False) -> bytes:
+def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = False) -> dict[str, Any]:
     """An empty object of the watched kind carrying only the resourceVersion (and the end annotation)."""
     meta: dict[str, Any] = {"resourceVersion": str(rv)}
     if initial_events_end:
         meta["annotations"] = {INITIAL_EVENTS_END: "true"}
-    obj: dict[str, Any] = {"kind": tl.kind, "apiVersion": tl.api_version, "metadata": meta}
-    obj.update(_EMPTY.get(tl.kind, {}))
-    return dumps(obj)
+    obj: dict[str, Any] = {"kind": kind, "apiVersion": api_version, "metadata": meta}
+    obj.update(_EMPTY.get(kind, {}))
+    return obj
+
+
+def bookmark_line(kind: str, api_version: str, rv: int, initial_events_end: bool = False) -> bytes:
+    return event_line("BOOKMARK", dumps(bookmark(kind, api_version, rv, initial_events_end)))
+
+
+def bookmark_object(tl: ResourceTimeline, rv: int, initial_events_end: bool = False) -> bytes:
+    return dumps(bookmark(tl.kind, tl.api_version, rv, initial_events_end))
+
+
+def error_line(obj: dict[str, Any]) -> bytes:
+    """An ERROR event: a `Status` in the 200 stream (never turned into a Table)."""
+    return event_line("ERROR", dumps(obj))
+
+
+def expired_message(requested_rv: int, oldest_rv: int) -> str:
+    return f"too old resource version: {requested_rv} ({oldest_rv})"
+
+
+def expired_line(message: str) -> bytes:
+    """The single ERROR 410 `Expired` event a too-old watch gets; a clean end follows."""
+    return error_line(status(410, message, "Expired"))
 
 
 def table_event(typ: str, tl: ResourceTimeline, ch: Change, now: dt.datetime, first: bool) -> bytes:

@@ -12,6 +12,7 @@ from typing import Any
 from ...apiserver import encode as events
 from ...apiserver.changes import Change
 from ...apiserver.history import ResourceTimeline, WatchCache
+from ...apiserver.watchstream import WatchSpec, WatchStream
 from ...apiserver.writes import Commit, scale_of
 from ...clock import Clock
 from ...wire.match import accepts_json, match_key, wants_table
@@ -26,7 +27,7 @@ from ..store import Loaded
 from . import discovery, writes
 from .timeline import rebuild
 from .timeout import TimeoutDraw
-from .watch import OpenWatch, WatchServer, WatchSpec
+from .watch import OpenWatch, WatchServer
 
 DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
 _ALWAYS_THERE = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
@@ -318,36 +319,13 @@ class Emulator:
         spec = WatchSpec(path, tl, opts, info.namespace, match,
                          bool(opts.label_selector or opts.field_selector), wants_table(req.header("Accept")),
                          deadline, self.wall)
-        initial: list[Change] = []
-        start_index: int | None = None
-        expired: tuple[int, int] | None = None
-        rv = opts.rv_int
-        if opts.send_initial_events is None and not opts.resource_version_match and rv in (None, 0) \
-                and opts.allow_watch_bookmarks and self.watch_list_defaults:
-            # SetListOptionsDefaults with the WatchList gate (on since 1.34): a bookmarked watch from
-            # "now" becomes a watch-list, ending its initial events with the annotated bookmark.
-            opts = dataclasses.replace(opts, send_initial_events=True, resource_version_match="NotOlderThan")
-            spec.opts = opts
-        send_initial = opts.send_initial_events
-        if send_initial is None:
-            send_initial = rv in (None, 0)
-        if send_initial:
-            state = self.cache.state(path, now)
-            initial = [ch for key, ch in sorted(state.items())
-                       if (not info.namespace or key[0] == info.namespace) and (not spec.filtered or match(ch.obj))]
-        elif rv not in (None, 0):
-            assert rv is not None
-            oldest = self.cache.oldest_rv(path, now)
-            if rv < oldest:
-                expired = (rv, oldest)
-            else:
-                start_index = self.cache.index_after_rv(path, rv)
-        w = OpenWatch(entry, spec, now)
+        stream = WatchStream(self.cache, spec, now, watch_list=self.watch_list_defaults)
+        w = OpenWatch(entry, stream)
         self.open.add(w)
         entry.status = 200
         try:
             await out.start(200, "OK", self._headers("watch", identity))
-            await self.watches.serve(w, out, start_index, initial, expired)
+            await self.watches.serve(w, out)
         finally:
             self.open.discard(w)
 

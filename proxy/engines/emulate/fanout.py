@@ -15,15 +15,14 @@ import asyncio
 import heapq
 import itertools
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from ...apiserver import encode as events
 from ...apiserver.history import ResourceTimeline
+from ...apiserver.watchstream import WatchStream
 from ...clock import Clock
 from ..base import Responder
-
-if TYPE_CHECKING:
-    from .watch import OpenWatch
+from ..requestlog import LogEntry
 
 # Due changes beyond this go out through each watch's own task, in the watch loop's bounded writes and
 # waiting for its client as it must: a backlog is one watch's, rarely shared, and too big for a socket
@@ -67,17 +66,15 @@ def shared_write(tl: ResourceTimeline, start: int, now: float, namespace: str) -
 
 @dataclass(eq=False, slots=True)
 class Reader:
-    """A watch's place in its resource's history, shared by the watch's task and the feed.
+    """A parked watch: its stream (the apiserver model's state of it), where its lines go, and its place
+    in the feed. The feed sends for a reader only while its task is parked, and tells the stream what it
+    sent (`WatchStream.sent`), so the stream's state has one writer at a time."""
 
-    `i` (the next change to send), `watch.last_rv` and `watch.entry.events` move on when either of them
-    sends. The feed only ever sends for a reader that is parked, so the two never send at the same time.
-    """
-
-    watch: OpenWatch
+    stream: WatchStream
+    entry: LogEntry
     out: Responder
     namespace: str
     shared: bool  # unfiltered JSON: its event lines are every such watch's in the same namespace scope
-    i: int
     alarm: float = _INF  # when its task must run whatever changes: the deadline or the next bookmark
     wake: asyncio.Future[None] | None = None  # what its task awaits while parked
     parked_at: int | None = None  # the index it is filed under in Feed._at while parked
@@ -114,7 +111,7 @@ class Feed:
         """Return once the reader's next change is due or its alarm time has come (at once if either
         already has). Changes that come due meanwhile may be sent for it without its task running."""
         r.alarm = alarm
-        key = self._key(r, r.i)
+        key = self._key(r, r.stream.i)
         t = min(self._due(key), alarm)
         if t <= self.clock.now():
             return
@@ -220,11 +217,8 @@ class Feed:
                     if got is None or (got.events and not r.out.send_now(got.data)):
                         fut.set_result(None)  # its own task sends, and waits if it must
                         continue
-                    w = r.watch
-                    if got.top_rv > w.last_rv:
-                        w.last_rv = got.top_rv
-                    w.entry.events += got.events
-                    r.i = got.end
+                    r.stream.sent(got.end, got.events, got.top_rv)
+                    r.entry.events += got.events
                     self._park(r, self._key(r, got.end))
                 except Exception as exc:  # a bug costs the watches it hit, not the feed
                     if not fut.done():

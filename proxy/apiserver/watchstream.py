@@ -1,0 +1,220 @@
+"""One watch as the apiserver's watch handler serves it, as a state machine with no I/O and no clock.
+
+`WatchStream(cache, spec, now)` opens it (the WatchList defaults, initial events or the backlog after the
+requested resourceVersion, or the 410 for a too-old one); `due(now)` returns the event lines to send by
+then; `next_wakeup()` says when it next has something to do; `ended` says how it ended (the deadline, or
+the 410). Emulate drives it on the replay's clock (engines/emulate/watch.py), synth steps it on planned
+time, so both write the same bytes for the same history.
+
+What it covers: the initial events (RV unset or "0", or `sendInitialEvents`) and the annotated bookmark
+that ends them, changes after the starting resourceVersion in order, label/field selectors with the
+transitions they imply (an object leaving the selection is a DELETED), Tables (column definitions only
+with the first), bookmarks about every minute and about two seconds before the deadline (only when the
+resourceVersion moved), and at the deadline simply the end of the body.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..wire.params import ListOptions
+from . import encode
+from .changes import GONE, Change
+from .history import ResourceTimeline, WatchCache
+
+BOOKMARK_EVERY = 60.0  # the watch cache's bookmark frequency (defaultBookmarkFrequency)
+BOOKMARK_BEFORE_DEADLINE = 2.0  # the last bookmark comes this long before the deadline
+_INF = float("inf")
+
+
+def watch_list_defaults(opts: ListOptions, enabled: bool = True) -> ListOptions:
+    """SetListOptionsDefaults with the WatchList gate (on since 1.34; `enabled` says whether the server
+    is that new): a bookmarked watch from "now" becomes a watch-list, so its initial events end with the
+    annotated bookmark."""
+    if enabled and opts.send_initial_events is None and not opts.resource_version_match \
+            and opts.rv_int in (None, 0) and opts.allow_watch_bookmarks:
+        return dataclasses.replace(opts, send_initial_events=True, resource_version_match="NotOlderThan")
+    return opts
+
+
+def bookmark_times(start: float, deadline: float) -> list[float]:
+    """When a watch opened at `start` checks for a bookmark: about once a minute, and once about two
+    seconds before the deadline."""
+    last = deadline - BOOKMARK_BEFORE_DEADLINE
+    times = []
+    k = 1
+    while start + k * BOOKMARK_EVERY < last:
+        times.append(start + k * BOOKMARK_EVERY)
+        k += 1
+    if last > start:
+        times.append(last)
+    return times
+
+
+@dataclass
+class WatchSpec:
+    """What a watch asks for, once its request is parsed."""
+
+    path: str  # the collection path (/api/v1/pods), whatever namespace the request named
+    tl: ResourceTimeline
+    opts: ListOptions
+    namespace: str
+    match: Callable[[dict[str, Any]], bool]
+    filtered: bool
+    table: bool
+    deadline: float
+    wall: Callable[[float], dt.datetime]  # the cluster's wall clock at a virtual time, for Tables
+    suppress_initial_end: bool = False
+
+
+def event_for(ch: Change, spec: WatchSpec) -> str | None:
+    """The event type this watch sees for a change, or None (out of scope, or filtered out throughout)."""
+    if (spec.namespace and ch.key[0] != spec.namespace) or ch.type == "SKIPPED":
+        return None
+    if not spec.filtered:
+        return ch.type
+    old = ch.prev is not None and ch.prev.type not in GONE and spec.match(ch.prev.obj)
+    if ch.type == "DELETED":
+        return "DELETED" if old or spec.match(ch.obj) else None
+    new = spec.match(ch.obj)
+    if new:
+        return "MODIFIED" if old else "ADDED"
+    return "DELETED" if old else None
+
+
+class WatchStream:
+    """The state of one watch: where it is in its resource's history, what it sent last, when it next
+    sends a bookmark, whether it has ended. `i`, `last_rv` and `events` are public so a driver that
+    sends several streams' common lines itself (emulate's fan-out) can say what it sent (`sent`)."""
+
+    def __init__(self, cache: WatchCache, spec: WatchSpec, now: float, *, watch_list: bool = True) -> None:
+        """Open the watch at `now`. `watch_list`: the server applies the WatchList defaults (1.34+)."""
+        self.cache = cache
+        spec.opts = watch_list_defaults(spec.opts, watch_list)
+        self.spec = spec
+        self.started = now
+        self.last_rv = 0
+        self.events = 0
+        self.ended = ""  # "" while open; "timeout" or "expired"
+        self.end_detail = ""
+        self._first_table = True
+        self._opening: list[bytes] | None = None
+        self.next_bookmark = now + BOOKMARK_EVERY
+        self.final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE
+        opts, path = spec.opts, spec.path
+        rv = opts.rv_int
+        send_initial = opts.send_initial_events
+        if send_initial is None:
+            send_initial = rv in (None, 0)
+        self.i = cache.index_at(path, now)
+        if send_initial:
+            state = cache.state(path, now)
+            initial = [ch for key, ch in sorted(state.items())
+                       if (not spec.namespace or key[0] == spec.namespace) and (not spec.filtered
+                                                                               or spec.match(ch.obj))]
+            lines = [self._encode("ADDED", ch, now) for ch in initial]
+            if initial:
+                self.last_rv = max(ch.rv for ch in initial)
+            if opts.send_initial_events and opts.allow_watch_bookmarks and not spec.suppress_initial_end:
+                top = max(cache.current_rv(now), self.last_rv)
+                lines.append(encode.event_line("BOOKMARK", encode.bookmark_object(spec.tl, top, True)))
+                self.last_rv = top
+            self._opening = lines
+        elif rv not in (None, 0):
+            assert rv is not None
+            oldest = cache.oldest_rv(path, now)
+            if rv < oldest:
+                message = encode.expired_message(rv, oldest)
+                self._opening = [encode.expired_line(message)]
+                self.ended, self.end_detail = "expired", f"too old resource version {rv} (oldest {oldest})"
+            else:
+                self.i = cache.index_after_rv(path, rv)
+
+    @property
+    def shared(self) -> bool:
+        """Unfiltered JSON: its event lines are every such watch's in the same namespace scope."""
+        return not self.spec.filtered and not self.spec.table
+
+    def _encode(self, typ: str, ch: Change, now: float) -> bytes:
+        spec = self.spec
+        if spec.table:
+            line = encode.table_event(typ, spec.tl, ch, spec.wall(now), self._first_table)
+            self._first_table = False
+            return line
+        return encode.event_line(typ, ch.raw)
+
+    def sent(self, end: int, events: int, top_rv: int) -> None:
+        """A driver sent this stream's changes up to index `end` itself (`events` lines, the newest
+        resourceVersion among them `top_rv`)."""
+        self.i = end
+        self.events += events
+        if top_rv > self.last_rv:
+            self.last_rv = top_rv
+
+    def due(self, now: float, limit: int | None = None) -> list[bytes]:
+        """The event lines due by `now`, at most about `limit` bytes of changes at a time (call again
+        until it returns nothing); the deadline and the bookmarks come once every due change is out."""
+        if self._opening is not None:
+            opening, self._opening = self._opening, None
+            self.events += len(opening)
+            return opening
+        if self.ended:
+            return []
+        spec = self.spec
+        changes = spec.tl.changes
+        times = changes.times
+        out: list[bytes] = []
+        size = 0
+        i = self.i
+        while i < len(times) and times[i] <= now:
+            ch = changes[i]
+            i += 1
+            typ = event_for(ch, spec)
+            if typ is not None:
+                line = self._encode(typ, ch, now)
+                out.append(line)
+                size += len(line)
+                if ch.rv > self.last_rv:
+                    self.last_rv = ch.rv
+                if limit is not None and size >= limit:  # a long backlog goes out in bounded writes
+                    break
+        self.i = i
+        if out:
+            self.events += len(out)
+            return out
+        if now >= spec.deadline:
+            self.ended = "timeout"
+            self.end_detail = f"server closed the watch at its deadline ({spec.deadline:.3f}s)"
+            return out
+        if spec.opts.allow_watch_bookmarks and (now >= self.next_bookmark or now >= self.final_bookmark):
+            rv = self.cache.current_rv(now)
+            if rv > self.last_rv:  # only a bookmark that moves the client forward is sent
+                out.append(encode.event_line("BOOKMARK", encode.bookmark_object(spec.tl, rv)))
+                self.events += 1
+                self.last_rv = rv
+            while self.next_bookmark <= now:
+                self.next_bookmark += BOOKMARK_EVERY
+            if now >= self.final_bookmark:
+                self.final_bookmark = _INF
+        return out
+
+    def alarm(self) -> float:
+        """When the stream has something to do whatever changes come: its deadline or a bookmark."""
+        if self._opening is not None:
+            return -_INF
+        if self.ended:
+            return _INF
+        if self.spec.opts.allow_watch_bookmarks:
+            return min(self.spec.deadline, self.next_bookmark, self.final_bookmark)
+        return self.spec.deadline
+
+    def next_wakeup(self) -> float:
+        """The earliest time `due` has anything: the alarm, or the next change in its scope."""
+        changes = self.spec.tl.changes
+        j = changes.next_in(self.spec.namespace, self.i) if self.spec.namespace else self.i
+        change_t = changes.times[j] if j < len(changes) else _INF
+        return min(self.alarm(), change_t)
