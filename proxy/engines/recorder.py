@@ -18,7 +18,7 @@ from ..recording.errors import RecordingError
 from ..recording.records import End, EndHow, Frame, Request, Response
 from ..recording.writer import RecordingWriter
 from ..wire import redact
-from ..wire.framing import Whole, splitter_for
+from ..wire.framing import FrameSplitter, Whole, media_type, splitter_for
 from ..wire.match import prefer_json
 from ..wire.status import status_bytes
 from .base import ClientGone, Incoming, Responder
@@ -27,6 +27,10 @@ from .stream import BodyError
 from .upstream import Upstream, UpstreamError, UpstreamResponse
 
 _UPGRADE_SUBRESOURCES = ("exec", "attach", "portforward", "proxy")
+NOT_RECORDED_HEADER = "X-Watchproxy-Body-Not-Recorded"
+# Bodies that are whole documents: where a Secret may be, they are recorded (and forwarded) once whole,
+# since only a whole document can be redacted. Text (pods/log -f) is never held back.
+_DOCUMENT_TYPES = frozenset({"", "application/json", redact.PROTOBUF, "application/yaml"})
 _JSON = (("Content-Type", "application/json"),)
 _RESPONSE_HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 
@@ -52,6 +56,9 @@ class Recorder:
         self.allow_exec = allow_exec
         self.keep_protobuf = keep_protobuf
         self.stats = RecorderStats()
+        # Set by the session: whether the proxy is stopping, so that a cancelled exchange can be told
+        # apart from a client that left (aiohttp cancels the handler in both cases).
+        self.stopping: Callable[[], bool] = lambda: False
         self._ids = itertools.count(1)
         start = time.monotonic()
         self._now = now or (lambda: time.monotonic() - start)
@@ -59,11 +66,29 @@ class Recorder:
     def _write(self, *records: Request | Response | Frame | End) -> None:
         self.writer.write(*records)
 
-    def _redact(self, data: bytes, secret_context: bool) -> bytes:
-        if self.keep_secret_data:
-            return data
-        red = redact.redact_json(data, secret_context=secret_context)
-        return data if red is None else red
+    def _request_record(self, ex: int, req: Incoming, headers: tuple[tuple[str, str], ...],
+                        secret: bool) -> Request:
+        """The request as written: a body sent to a Secret path is a Secret, or a patch to one, whatever
+        its form; one that cannot be redacted is not written, and a header says why."""
+        body: bytes | None = req.body
+        if not self.keep_secret_data:
+            body = redact.redact_body(req.body, req.header("Content-Type"), secret_context=secret,
+                                      whole_secret=secret, encoded=bool(req.header("Content-Encoding")))
+        if body is None:
+            kind = media_type(req.header("Content-Type")) or "no content type"
+            headers = (*headers, (NOT_RECORDED_HEADER,
+                                  f"{len(req.body)} bytes ({kind}) that may hold Secret data cannot be redacted"))
+            body = b""
+        return Request(ex, self._now(), req.method, req.path, req.query, headers, body)
+
+    def _redacted(self, frames: list[bytes], content_type: str, secret: bool, encoded: bool) -> list[bytes]:
+        """The frames as they may be written: redacted, and without those that cannot be."""
+        out = []
+        for f in frames:
+            r = redact.redact_body(f, content_type, secret_context=secret, encoded=encoded)
+            if r is not None:
+                out.append(r)
+        return out
 
     async def _refuse(self, out: Responder, code: int, message: str, entry: LogEntry) -> None:
         body = status_bytes(code, message)
@@ -79,9 +104,11 @@ class Recorder:
             await self._refuse(out, 503, f"watchproxy is not forwarding: recording {self.writer.path} "
                                f"failed ({self.writer.failed})", entry)
             return
-        if info.subresource.split("/")[0] in _UPGRADE_SUBRESOURCES and not self.allow_exec:
-            await self._refuse(out, 403, f"watchproxy does not forward {info.subresource} requests "
-                               "(streaming upgrades are not recorded)", entry)
+        # /api/v1/proxy/...: the old proxy paths, which some apiservers may still serve
+        refused = "proxy" if info.resource == "proxy" else info.subresource.split("/")[0]
+        if refused in _UPGRADE_SUBRESOURCES and not self.allow_exec:
+            await self._refuse(out, 403, f"watchproxy does not forward {refused} requests "
+                               "(streaming upgrades are not recorded; see --allow-exec)", entry)
             return
         ex = next(self._ids)
         secret = info.resource == "secrets"
@@ -91,8 +118,7 @@ class Recorder:
         self.stats.open += 1
         entry.answered_by = f"upstream (exchange {ex})"
         try:
-            self._write(Request(ex, self._now(), req.method, req.path, req.query, headers,
-                                self._redact(req.body, secret)))
+            self._write(self._request_record(ex, req, headers, secret))
             await self._exchange(ex, req, out, entry, secret)
         except RecordingError as exc:
             self.stats.errors += 1
@@ -107,9 +133,12 @@ class Recorder:
     async def _exchange(self, ex: int, req: Incoming, out: Responder, entry: LogEntry,
                         secret: bool) -> None:
         headers = req.headers
-        if secret:  # a compressed body could not be redacted: ask for it plain
+        if not self.keep_secret_data and (secret or redact.may_hold_secrets(req.info)):
+            # a compressed body could not be redacted: ask for it plain
             headers = tuple((k, v) for k, v in headers if k.lower() != "accept-encoding")
-        if not self.keep_protobuf:  # JSON, when the client takes it too, so emulate mode can read the recording
+        # JSON, when the client takes it too: emulate mode can read it, and a Secret in JSON can be
+        # redacted (one in protobuf cannot, so --keep-protobuf does not apply to Secrets).
+        if not self.keep_protobuf or (secret and not self.keep_secret_data):
             headers = tuple((k, prefer_json(v) if k.lower() == "accept" else v) for k, v in headers)
         try:
             resp = await self.upstream.request(req.method, req.path, req.query, headers, req.body,
@@ -132,13 +161,20 @@ class Recorder:
         streaming = req.info.verb == "watch" and resp.status == 200
         if streaming:
             self.stats.watches += 1
-        # A Secret list or get is only valid JSON, and so only redactable, once whole: it is written (and
-        # then forwarded) in one piece. Watch events are whole lines already.
-        splitter = Whole() if secret and not streaming else splitter_for(
-            resp.header("Content-Type"), streaming=streaming, encoded=bool(resp.header("Content-Encoding")))
+        content_type = resp.header("Content-Type")
+        encoded = bool(resp.header("Content-Encoding"))
+        mtype = media_type(content_type).split(";")[0]
         # Searching every body for Secrets costs as much as reading it; a built-in type other than Secret
         # only ever holds its own kind, so only other bodies are searched.
         search = not self.keep_secret_data and (secret or redact.may_hold_secrets(req.info))
+        # A document that may hold a Secret is only valid JSON (YAML, protobuf), and so only redactable,
+        # once whole: it is written (and then forwarded) in one piece. Watch events are whole already.
+        splitter: FrameSplitter = Whole() if search and not streaming and not encoded and (
+            mtype in _DOCUMENT_TYPES or mtype.endswith("+json")) else splitter_for(
+            content_type, streaming=streaming, encoded=encoded)
+        # Protobuf, YAML and compressed bodies cannot be searched for `"Secret` first: each is looked at.
+        look_at_all = secret or encoded or not (mtype == "" or mtype.endswith("json"))
+        unrecorded = 0
         entry.status = resp.status
         forward_headers = tuple((k, v) for k, v in resp.headers if k.lower() not in _RESPONSE_HOP_BY_HOP)
         await out.start(resp.status, resp.reason, forward_headers,
@@ -150,9 +186,12 @@ class Recorder:
                     continue
                 t = self._now()
                 payload = b"".join(frames) if len(frames) > 1 else frames[0]
-                if search and (secret or b'"Secret' in payload):
-                    frames = [self._redact(f, secret) for f in frames]
-                self.writer.write_frames(ex, t, frames)
+                if search and (look_at_all or b'"Secret' in payload):
+                    kept = self._redacted(frames, content_type, secret, encoded)
+                    unrecorded += sum(map(len, frames)) - sum(map(len, kept))
+                    frames = kept
+                if frames:
+                    self.writer.write_frames(ex, t, frames)
                 if streaming:
                     entry.events += len(frames)
                     self.stats.events += len(frames)
@@ -162,15 +201,20 @@ class Recorder:
             self._write(End(ex, self._now(), EndHow.CLIENT_CLOSED))
             entry.ended("client-closed")
             return
-        except asyncio.CancelledError:  # the proxy is stopping: the server never closed this stream
-            self._write(End(ex, self._now(), EndHow.CLIENT_CLOSED, "watchproxy stopped"))
-            entry.ended("proxy-stopped")
+        except asyncio.CancelledError:
+            if self.stopping():  # the proxy is stopping: the server never closed this stream
+                self._write(End(ex, self._now(), EndHow.CLIENT_CLOSED, "watchproxy stopped"))
+                entry.ended("proxy-stopped")
+            else:  # aiohttp cancels the handler when the client disconnects while nothing is being sent
+                self._write(End(ex, self._now(), EndHow.CLIENT_CLOSED))
+                entry.ended("client-closed")
             raise
         except BodyError as exc:
             tail = splitter.pending()
             err = f"upstream: {exc}"
-            if tail and secret:  # a torn Secret cannot be parsed, so cannot be redacted: not recorded
-                err += f" ({len(tail)} bytes of a torn Secret body not recorded)"
+            if tail and (secret or (search and b"Secret" in tail)):
+                # a torn document cannot be parsed, so cannot be redacted: not recorded
+                err += f" ({len(tail)} bytes of a torn body that may hold Secret data not recorded)"
             elif tail:
                 self._write(Frame(ex, self._now(), tail))
             self._write(End(ex, self._now(), EndHow.UPSTREAM_ERROR, err))
@@ -184,9 +228,14 @@ class Recorder:
             return
         tail = splitter.pending()
         if tail:
-            self._write(Frame(ex, self._now(), self._redact(tail, secret)))
+            kept = self._redacted([tail], content_type, secret, encoded) if search else [tail]
+            unrecorded += len(tail) - sum(map(len, kept))
+            if kept:
+                self._write(Frame(ex, self._now(), kept[0]))
             self.stats.bytes += len(tail) if isinstance(splitter, Whole) else 0
-        self._write(End(ex, self._now(), EndHow.SERVER_CLOSED if streaming else EndHow.COMPLETE))
+        note = (f"{unrecorded} bytes of a body that may hold Secret data ({mtype or 'no content type'}"
+                f"{', compressed' if encoded else ''}) not recorded: it cannot be redacted") if unrecorded else ""
+        self._write(End(ex, self._now(), EndHow.SERVER_CLOSED if streaming else EndHow.COMPLETE, note))
         try:
             if tail:
                 await out.send(tail)

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.web_protocol import RequestPayloadError
 
 from ..clock import Clock
 from ..engines.base import Engine, Incoming
 from ..engines.faults import FaultInjector
 from ..engines.requestlog import RequestLog
+from ..wire.request import unclassifiable
 from ..wire.status import status_bytes
 from .responder import AiohttpResponder, QuietResponse
 
@@ -75,17 +77,58 @@ async def guard(request: web.Request,
         log.warning("refused request with Host %r (not in the accepted host list)", host[:100])
         return status_response(403, f"watchproxy: Host {host!r} is not accepted; only "
                                f"{', '.join(sorted(st.allowed_hosts))} (see --accept-host)")
-    return await handler(request)
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:  # aiohttp's own answers (no route for CONNECT or `OPTIONS *`) as Status
+        if exc.status < 400:
+            raise
+        if request.method == "CONNECT":
+            return status_response(405, "watchproxy is not a forward proxy: CONNECT is not supported")
+        return status_response(exc.status, f"{request.method} {request.raw_path[:200]!r}: {exc.reason}")
+
+
+async def _read_body(request: web.Request) -> tuple[bytes, bool]:
+    """The request body, and whether it came with a Content-Encoding that aiohttp decoded.
+
+    aiohttp decodes gzip and deflate bodies as it reads them; the body is then forwarded and recorded
+    decoded, without the Content-Encoding header (the apiserver reads no compressed requests anyway).
+    Raises _StatusAnswer with the Status to answer for a body that cannot be read."""
+    encoded = bool(request.headers.get("Content-Encoding", "").strip()) and request.can_read_body
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise _status_exc(413, "request body is larger than 3 MiB") from None
+    except (RequestPayloadError, ValueError, EOFError, OSError) as exc:
+        message = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise _status_exc(400, f"cannot read the request body: {message}") from None
+    return body, encoded
+
+
+class _StatusAnswer(Exception):
+    def __init__(self, response: web.Response) -> None:
+        self.response = response
+
+
+def _status_exc(code: int, message: str) -> _StatusAnswer:
+    return _StatusAnswer(status_response(code, message))
+
+
+_REWRITTEN_WHEN_DECODED = frozenset({"content-encoding", "content-length"})
 
 
 async def _proxy(request: web.Request) -> web.StreamResponse:
     st = request.app[STATE]
-    try:
-        body = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        return status_response(413, "request body is larger than 3 MiB")
     url = request.rel_url
+    doubt = unclassifiable(url.raw_path)
+    if doubt:
+        return status_response(400, f"watchproxy refuses a path with {doubt}: {url.raw_path[:200]!r}")
+    try:
+        body, decoded = await _read_body(request)
+    except _StatusAnswer as answer:
+        return answer.response
     headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.raw_headers)
+    if decoded:
+        headers = tuple((k, v) for k, v in headers if k.lower() not in _REWRITTEN_WHEN_DECODED)
     inc = Incoming(request.method, url.raw_path, url.raw_query_string, headers, body,
                    request.remote or "")
     info = inc.info

@@ -35,6 +35,14 @@ class _StatusHandler(RequestHandler):
         resp.force_close()
         return resp
 
+    def log_exception(self, *args: Any, **kw: Any) -> None:
+        """One line, never a traceback: a body that cannot be decoded (bad gzip) is raised again by aiohttp
+        after the handler has answered it with a 400 Status."""
+        exc = kw.get("exc_info")
+        what = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}" if isinstance(exc, BaseException) \
+            else (str(args[0]) if args else "error")
+        log.info("connection error: %s", what)
+
 
 class _StatusServer(Server):
     def __call__(self) -> RequestHandler:

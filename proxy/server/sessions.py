@@ -191,6 +191,7 @@ class RecordSession(_Session):
         state = ProxyState(engine=self.recorder, log=RequestLog(lambda: 0.0), mode="record",
                            allowed_hosts=accepted_hosts(self._host, self._accept),
                            control=control.router(), status_extra=self._status)
+        self.recorder.stopping = lambda: state.stopping
         try:
             await self._serve(state, sock)
         except BaseException:

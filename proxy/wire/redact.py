@@ -2,7 +2,11 @@
 
 The client still receives everything untouched; only the copy written to the file is redacted. Secrets
 are found by kind (Secret, SecretList items, Table rows with objects) and by the request's resource, since
-list items carry no `kind`.
+list items carry no `kind`. A request to a Secret path is a Secret (or a patch to one) whatever its body
+looks like: a merge patch `{"stringData": ...}`, a JSON patch, server-side apply in YAML.
+
+A body that may hold a Secret but cannot be read here (protobuf, still compressed, not parseable) is not
+written at all: `redact_body` says so by returning None.
 """
 
 from __future__ import annotations
@@ -11,6 +15,9 @@ import json
 import re
 from typing import Any
 
+import yaml
+
+from .framing import media_type
 from .kinds import builtin_by_path
 from .request import RequestInfo
 
@@ -46,6 +53,17 @@ def may_hold_secrets(info: RequestInfo) -> bool:
         return True
     rt = builtin_by_path(info.group, info.version, info.resource)
     return rt is None or rt.kind == "Secret"
+
+
+PROTOBUF = "application/vnd.kubernetes.protobuf"
+JSON_PATCH = "application/json-patch+json"
+_YAML = frozenset({"application/yaml", "application/apply-patch+yaml", "text/yaml", "application/x-yaml"})
+# JSON patch paths into a Secret whose values are kept: everything else (data, stringData, the
+# last-applied annotation, whole-object or whole-metadata values) is redacted.
+_JSON_PATCH_KEPT = ("/metadata/labels", "/metadata/name", "/metadata/namespace", "/metadata/generateName",
+                    "/metadata/finalizers", "/metadata/ownerReferences", "/metadata/resourceVersion",
+                    "/metadata/uid", "/type", "/immutable", "/kind", "/apiVersion")
+_LAST_APPLIED_POINTER = "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration"
 
 
 def _redact_secret(obj: dict[str, Any]) -> bool:
@@ -100,4 +118,77 @@ def redact_json(data: bytes, *, secret_context: bool) -> bytes | None:
     if not _walk(doc, secret_context):
         return None
     out = json.dumps(doc, separators=(",", ":")).encode()
+    return out + b"\n" if trailing else out
+
+
+def _is_json(mtype: str) -> bool:
+    return mtype in ("", "application/json", "*/*") or mtype.endswith("+json")
+
+
+def _redact_json_patch(ops: list[Any]) -> bool:
+    """Values of JSON patch operations on a Secret, except where the path is plainly not Secret data."""
+    changed = False
+    for op in ops:
+        if not isinstance(op, dict) or "value" not in op:
+            continue
+        path = op.get("path")
+        path = path if isinstance(path, str) else ""
+        if path.startswith("/metadata/annotations/") and path != _LAST_APPLIED_POINTER:
+            continue
+        if any(path == p or path.startswith(p + "/") for p in _JSON_PATCH_KEPT):
+            continue
+        value = op["value"]
+        if path.startswith("/metadata/annotations") and isinstance(value, dict):
+            changed |= _redact_secret({"metadata": {"annotations": value}})
+            continue
+        in_data = path == "/data" or path.startswith("/data/")
+        if isinstance(value, dict) and path in ("/data", "/stringData"):
+            op["value"] = {k: REDACTED_B64 if in_data else REDACTED for k in value}
+        else:
+            op["value"] = REDACTED_B64 if in_data else REDACTED
+        changed = True
+    return changed
+
+
+def _redact_doc(doc: Any, *, secret_context: bool, whole_secret: bool, json_patch: bool) -> bool:
+    if json_patch and whole_secret and isinstance(doc, list):
+        return _redact_json_patch(doc)
+    changed = False
+    if whole_secret and isinstance(doc, dict) and doc.get("kind") in (None, "Secret"):
+        changed = _redact_secret(doc)
+    return _walk(doc, secret_context) or changed
+
+
+def redact_body(data: bytes, content_type: str, *, secret_context: bool, whole_secret: bool = False,
+                encoded: bool = False) -> bytes | None:
+    """A whole body (or one watch event) as it may be recorded: `data` itself when nothing needed
+    redacting, a redacted copy, or None when it may hold a Secret that cannot be redacted here.
+
+    `secret_context`: the request is for Secrets (list items and Table rows carry no `kind`);
+    `whole_secret`: the body is a Secret or a patch to one, even with neither `kind` nor `metadata`
+    (a request body sent to a Secret path); `encoded`: it still has a Content-Encoding."""
+    if not data:
+        return data
+    mtype = media_type(content_type).split(";")[0]
+    if encoded:
+        return None if secret_context or whole_secret else data
+    if mtype == PROTOBUF:
+        return None if secret_context or whole_secret or b"Secret" in data else data
+    is_yaml = mtype in _YAML
+    if not (secret_context or whole_secret or (b"Secret" in data if is_yaml else b'"Secret' in data)):
+        return data
+    if not (is_yaml or _is_json(mtype)):  # text, or a type not understood here
+        return None if whole_secret else data
+    trailing = data.endswith(b"\n")
+    try:
+        doc = yaml.safe_load(data) if is_yaml else json.loads(data)
+        changed = _redact_doc(doc, secret_context=secret_context, whole_secret=whole_secret,
+                              json_patch=mtype == JSON_PATCH)
+    except (ValueError, yaml.YAMLError, RecursionError, UnicodeDecodeError):
+        return None if (secret_context or whole_secret) else data
+    if not changed:
+        return data
+    if is_yaml:
+        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True).encode()
+    out = json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode()
     return out + b"\n" if trailing else out

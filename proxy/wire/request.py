@@ -1,10 +1,17 @@
 """What a request asks for: group/version/resource/namespace/name and verb, the way the apiserver's
-RequestInfoFactory (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go) reads a path."""
+RequestInfoFactory (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go) reads a path.
+
+The apiserver reads the *decoded* path (Go's `URL.Path`): `/api/v1/namespaces/default/%73ecrets` is the
+Secrets collection and `pods/x/%65xec` is exec. Everything here classifies the decoded path, so no guard or
+redaction rule can be bypassed by percent-encoding; a path whose meaning is in doubt (a malformed escape,
+`.` or `..` segments, empty segments, control characters) is refused rather than guessed at.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from .params import parse_bool
 
@@ -34,12 +41,44 @@ class RequestInfo:
         return f"{base}/{self.resource}"
 
 
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def decoded_path(path: str) -> str | None:
+    """The path as the apiserver reads it (Go's url.PathUnescape), None for a malformed escape."""
+    if "%" not in path:
+        return path
+    if _BAD_ESCAPE.search(path):
+        return None
+    return unquote_to_bytes(path).decode("utf-8", "surrogateescape")
+
+
+def unclassifiable(path: str) -> str | None:
+    """Why the path cannot be classified with certainty (so must not be forwarded or served), or None."""
+    decoded = decoded_path(path)
+    if decoded is None:
+        return "a malformed percent-escape"
+    if _CONTROL.search(decoded):
+        return "a control character"
+    segments = decoded.strip("/").split("/")
+    if any(s in (".", "..") for s in segments):
+        return "a '.' or '..' segment"
+    if decoded.strip("/") and "" in segments:
+        return "an empty segment ('//')"
+    return None
+
+
 _METHOD_VERBS = {"POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
 _NAMESPACE_SUBRESOURCES = frozenset({"status", "finalize"})  # requestinfo.go namespaceSubresources
 
 
 def classify(method: str, path: str, query: str = "") -> RequestInfo:
-    parts = [p for p in path.split("/") if p]
+    """What the request asks for, read from its decoded path (a malformed one is not a resource)."""
+    decoded = decoded_path(path)
+    if decoded is None:
+        return RequestInfo(verb="other", is_resource=False)
+    parts = [p for p in decoded.split("/") if p]
     if len(parts) < 2 or parts[0] not in ("api", "apis"):
         return RequestInfo(verb="other", is_resource=False)
     if parts[0] == "api":
