@@ -222,14 +222,14 @@ def _has_generation(t: Target) -> bool:
     return t.kind in _GENERATION_KINDS or not t.builtin
 
 
-_META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
                "ownerReferences", "finalizers", "managedFields")
 
 
 def _ordered_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """ObjectMeta's fields in the order of its Go struct, as the apiserver encodes them."""
-    out = {k: meta[k] for k in _META_ORDER if k in meta}
+    out = {k: meta[k] for k in META_ORDER if k in meta}
     out.update((k, v) for k, v in meta.items() if k not in out)
     return out
 

@@ -9,7 +9,6 @@ says `synthesized: true`. The same scenario always gives the same bytes.
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
 import os
 import random
@@ -17,6 +16,8 @@ import uuid
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from ..apiserver import encode
+from ..apiserver.watchstream import bookmark_times, watch_list_defaults
 from ..recording.records import End, EndHow, Frame, Header, Record, Request, Response
 from ..recording.writer import RecordingWriter
 from ..wire import discovery
@@ -24,7 +25,6 @@ from ..wire.kinds import ResourceType, builtin_by_kind
 from ..wire.params import ListOptions, parse_list_options, query_pairs
 from .encoding import go_json, hex_for, http_date, rfc3339, rng_for, seconds, uid_for
 from .history import Event, History, Version
-from .objects import bookmark_object
 from .scenario import ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
 from .schema import Headers
 
@@ -32,8 +32,6 @@ GENERATOR = "watchproxy synth"
 LATENCY = 0.002  # seconds from a request to its response head
 DISCOVERY_SPACING = 0.003  # a client asks for discovery documents one after another
 RECONNECT_DELAY = 0.002  # a reconnecting client re-watches this soon after a close
-BOOKMARK_EVERY = 60.0  # the watch cache's bookmark frequency
-BOOKMARK_BEFORE_DEADLINE = 2.0
 _GO_CHUNKING_THRESHOLD = 2048  # net/http sends Content-Length only for bodies it buffered whole
 
 
@@ -100,19 +98,8 @@ def _plan_list(r: ResourceSpec, spec: ListSpec, history: History, seq: int) -> P
 # --- watches ------------------------------------------------------------------------------------------
 
 
-def _event_frame(etype: str, obj_json: bytes) -> bytes:
-    return b'{"type":"' + etype.encode() + b'","object":' + obj_json + b"}\n"
-
-
 def _bookmark_frame(rt: ResourceType, rv: int, *, initial_events_end: bool = False) -> bytes:
-    return _event_frame("BOOKMARK", go_json(bookmark_object(rt, rv, initial_events_end=initial_events_end)))
-
-
-def _expired_frame(requested: int, oldest: int) -> bytes:
-    status = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-              "message": f"too old resource version: {requested} ({oldest})", "reason": "Expired",
-              "code": 410}
-    return _event_frame("ERROR", go_json(status))
+    return encode.bookmark_line(rt.kind, rt.api_version, rv, initial_events_end)
 
 
 @dataclass(slots=True)
@@ -162,13 +149,13 @@ class _WatchPlanner:
     def _start(self, run: _WatchRun, r: ResourceSpec, opts: ListOptions, t: float) -> bool:
         """Initial events or the backlog after the requested resourceVersion; False after a 410."""
         rv = opts.rv_int
-        opts = _watch_list_defaults(opts)
+        opts = watch_list_defaults(opts)
         initial = opts.send_initial_events if opts.send_initial_events is not None else not rv
         if initial:
             state = self.h.state_at(t)
             for key in sorted(state):
                 if _matches(state[key], r):
-                    run.send(t, _event_frame("ADDED", state[key].json), state[key].rv)
+                    run.send(t, encode.event_line("ADDED", state[key].json), state[key].rv)
             if opts.send_initial_events and opts.allow_watch_bookmarks:
                 now = self.h.rv_at(t)
                 run.send(t, _bookmark_frame(r.type, now, initial_events_end=True), now, event=False)
@@ -177,11 +164,11 @@ class _WatchPlanner:
             return True
         oldest = self.s.start_resource_version
         if rv < oldest:
-            run.send(t, _expired_frame(rv, oldest), run.last_rv)
+            run.send(t, encode.expired_line(encode.expired_message(rv, oldest)), run.last_rv)
             return False
         for e in self.h.events_since(rv, t):
             if _matches(e.version, r):
-                run.send(t, _event_frame(e.type, e.version.json), e.rv)
+                run.send(t, encode.event_line(e.type, e.version.json), e.rv)
         return True
 
     def _live(self, run: _WatchRun, r: ResourceSpec, opts: ListOptions, t: float) -> None:
@@ -189,36 +176,14 @@ class _WatchPlanner:
         due: list[tuple[float, int, Event | None]] = [(e.at, 0, e) for e in self.h.events_in(t, end)
                                                       if _matches(e.version, r)]
         if opts.allow_watch_bookmarks:
-            due += [(b, 1, None) for b in _bookmark_times(t, end)]
+            due += [(seconds(b), 1, None) for b in bookmark_times(t, end)]
         for at, _, event in sorted(due, key=lambda d: (d[0], d[1])):
             if event is not None:
-                run.send(at, _event_frame(event.type, event.version.json), event.rv)
+                run.send(at, encode.event_line(event.type, event.version.json), event.rv)
                 continue
             rv = self.h.rv_at(at, after_changes_at_t=True)
             if rv > run.last_rv:
                 run.send(at, _bookmark_frame(r.type, rv), rv, event=False)
-
-
-def _watch_list_defaults(opts: ListOptions) -> ListOptions:
-    """SetListOptionsDefaults with the WatchList gate (on since 1.34): a bookmarked watch from "now"
-    becomes a watch-list, so its initial events end with the annotated bookmark."""
-    if opts.send_initial_events is None and not opts.resource_version_match and not opts.rv_int \
-            and opts.allow_watch_bookmarks:
-        return dataclasses.replace(opts, send_initial_events=True, resource_version_match="NotOlderThan")
-    return opts
-
-
-def _bookmark_times(start: float, deadline: float) -> list[float]:
-    """About once a minute, and once about two seconds before the deadline."""
-    last = deadline - BOOKMARK_BEFORE_DEADLINE
-    times = []
-    k = 1
-    while start + k * BOOKMARK_EVERY < last:
-        times.append(seconds(start + k * BOOKMARK_EVERY))
-        k += 1
-    if last > start:
-        times.append(seconds(last))
-    return times
 
 
 def _with_rv(query: str, rv: int) -> str:

@@ -15,17 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..apiserver.patch import merge_patch
+from ..apiserver.writes import META_ORDER
 from ..wire.kinds import ResourceType
 from .encoding import hex_for, rfc3339, rng_for, suffix_for, uid_for
 from .scenario import ObjectSpec, ScenarioError
 from .schema import POD_PHASES
 
 Obj = dict[str, Any]
-INITIAL_EVENTS_END = "k8s.io/initial-events-end"
-
-_META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-               "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels",
-               "annotations", "ownerReferences", "finalizers", "managedFields")
 _TOP_ORDER: dict[str, tuple[str, ...]] = {
     "Pod": ("spec", "status"),
     "ConfigMap": ("immutable", "data", "binaryData"),
@@ -60,7 +57,7 @@ def normalize(obj: Obj, rt: ResourceType) -> Obj:
     for key in ("labels", "annotations"):
         if isinstance(meta.get(key), dict):
             meta[key] = dict(sorted(meta[key].items()))
-    out: Obj = {"kind": rt.kind, "apiVersion": rt.api_version, "metadata": _ordered(meta, _META_ORDER)}
+    out: Obj = {"kind": rt.kind, "apiVersion": rt.api_version, "metadata": _ordered(meta, META_ORDER)}
     rest = {k: v for k, v in obj.items() if k not in ("kind", "apiVersion", "metadata")}
     for key in _SORTED_MAPS.get(rt.kind, ()):
         if isinstance(rest.get(key), dict):
@@ -69,37 +66,6 @@ def normalize(obj: Obj, rt: ResourceType) -> Obj:
         rest["spec"] = _ordered(rest["spec"], _POD_SPEC_ORDER)
     out.update(_ordered(rest, _TOP_ORDER.get(rt.kind, ())))
     return out
-
-
-def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386 JSON merge patch: null removes, mappings merge, anything else replaces."""
-    if not isinstance(patch, dict):
-        return copy.deepcopy(patch)
-    out = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = merge_patch(out.get(key), value)
-    return out
-
-
-def bookmark_object(rt: ResourceType, rv: int, *, initial_events_end: bool = False) -> Obj:
-    """The empty object of the watched kind a BOOKMARK carries (1.34+: no creationTimestamp: null)."""
-    meta: Obj = {"resourceVersion": str(rv)}
-    if initial_events_end:
-        meta["annotations"] = {INITIAL_EVENTS_END: "true"}
-    obj: Obj = {"kind": rt.kind, "apiVersion": rt.api_version, "metadata": meta}
-    if rt.kind == "Pod":
-        obj.update(spec={"containers": None}, status={})
-    elif rt.kind in ("Namespace", "Node"):
-        obj.update(spec={}, status={})
-    elif rt.kind == "Service":
-        obj.update(spec={}, status={"loadBalancer": {}})
-    elif rt.kind in ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"):
-        obj.update(spec={"selector": None, "template": {"metadata": {}, "spec": {"containers": None}}},
-                   status={})
-    return obj
 
 
 # --- pods ---------------------------------------------------------------------------------------------
