@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from . import __version__
 from .commands.inspect_extra import add_inspect_options, inspect
 from .engines.upstream import UpstreamError
+from .recording import bundled
 from .recording.errors import RecordingError
 from .server.run import until_signalled
 
@@ -90,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
                         epilog="Recordings of 16 MiB or more: what replay derives from them is saved in "
                                "$WATCHPROXY_CACHE_DIR (default ~/.cache/watchproxy; empty: off), so the next "
                                "replay of the same file starts at once.")
-    rp.add_argument("recording")
+    rp.add_argument("recording", help="a recording file, or the name of a bundled one (watchproxy recordings)")
     rp.add_argument("--mode", choices=("emulate", "exact"), default="emulate",
                     help="emulate (default): an apiserver watch cache rebuilt from the recording; "
                          "exact: the recorded answers, in order")
@@ -112,8 +113,12 @@ def _parser() -> argparse.ArgumentParser:
                     help="what a request nothing recorded can answer gets: a 404 Status (fail)")
     _add_server_options(rp)
 
+    sub.add_parser("recordings", help="list the recordings bundled with watchproxy",
+                   description="List the recordings installed with watchproxy. Replay, inspect, export and "
+                               "the pytest fixture take these names in place of a path.")
+
     i = sub.add_parser("inspect", help="summarise a recording")
-    i.add_argument("recording")
+    i.add_argument("recording", help="a recording file, or the name of a bundled one")
     i.add_argument("--json", action="store_true", help="machine-readable output")
     add_inspect_options(i)
     for name in _MODULE_COMMANDS:
@@ -239,11 +244,26 @@ def _inspect(a: argparse.Namespace) -> int:
     return 0
 
 
+def _recordings() -> int:
+    found = bundled.available()
+    if not found:
+        print("watchproxy: this installation has no bundled recordings", file=sys.stderr)
+        return 1
+    width = max(len(b.name) for b in found)
+    for b in found:
+        print(f"{b.name:<{width}}  {b.path.stat().st_size / 1e3:>7,.0f} kB  {b.about}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="watchproxy: %(levelname)s: %(message)s", stream=sys.stderr)
     try:
+        if getattr(args, "recording", None) is not None:  # a path, or a bundled recording's name
+            args.recording = bundled.resolve(args.recording)
+        if args.command == "recordings":
+            return _recordings()
         if args.command in ("record", "replay"):
             _listen_check(args.listen, args.allow_remote)
             if args.command == "replay":
@@ -259,11 +279,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, RecordingError, UpstreamError, ValueError) as exc:
         print(f"watchproxy: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader of our output left (`| head`): not an error of ours
+        return 0
     except OSError as exc:
         print(f"watchproxy: error: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
     return 2

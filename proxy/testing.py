@@ -92,10 +92,12 @@ class Replay:
             self._changed.notify_all()
 
     def stop(self) -> None:
-        """Stop serving and end the loop; fails if a task of the replay outlives it."""
+        """End every open watch cleanly, stop serving and end the loop; fails if a task of the replay
+        outlives it."""
         if not self._thread.is_alive():
             return
         try:
+            self.end_watches()
             self._call(self._session.__aexit__(None, None, None))
             leftover = self._call(self._pending())
         finally:
@@ -138,6 +140,37 @@ class Replay:
         """`advance` for asyncio tests: runs on the replay's loop without blocking the test's."""
         return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(self.clock.advance(seconds),
                                                                           self._loop))
+
+    # --- clients -----------------------------------------------------------------------------------
+    def end_watches(self) -> int:
+        """End every open watch now with its terminating chunk, as an apiserver does when it stops (the
+        client sees a normal close, not a fault). Returns how many were open."""
+        async def end() -> int:
+            return self._session.end_watches()
+        return self._call(end())
+
+    def stop_client(self, stop: Callable[[], object], timeout: float = 30.0) -> None:
+        """Call a client's blocking stop (e.g. `informer.stop`) while ending the watches it waits in, so
+        its threads have finished before the test does (a thread still running at interpreter exit can
+        abort the process). Fails if `stop` has not returned within `timeout` seconds."""
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                stop()
+            finally:
+                done.set()
+                self._notify()
+
+        thread = threading.Thread(target=run, name="watchproxy-stop-client", daemon=True)
+        thread.start()
+        give_up = time.monotonic() + timeout
+        while not done.is_set():  # a client may reconnect before it sees the stop: end that watch too
+            self.end_watches()
+            open_now = len([w for w in self.watches() if w.end == "open"])
+            self.wait_for(lambda r, n=open_now: done.is_set() or len([w for w in r.watches() if w.end == "open"]) > n,
+                          max(0.0, give_up - time.monotonic()), "the client to stop")
+        thread.join()
 
     # --- faults ------------------------------------------------------------------------------------
     def fault(self, action: str, **spec: Any) -> int:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.installed import installed  # noqa: F401  (a session fixture: the package installed normally)
 from tests.procs import STARTED
 from tests.realkube import RealKube
 from tests.realkube import realkube as start_realkube

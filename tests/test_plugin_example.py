@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -36,10 +35,9 @@ def test_informer_resumes_after_timeout_and_relists_after_410(watchproxy: Callab
         relisted = replay.watches()[-1]
         assert relisted.resource_version == "1008"          # the relist's resourceVersion
     finally:
-        stopper = threading.Thread(target=informer.stop)
-        stopper.start()
-        replay.fault("close", verb="watch")                # end the stream so the informer thread can stop
-        stopper.join(10)
+        replay.stop_client(informer.stop)                  # ends the watch it waits in; its thread ends
+    assert informer._thread is None                        # stop() joined it
     assert sorted((p.metadata.name, p.status.phase) for p in informer.cache.list()) == [
         ("nginx-deploy-679dc9c764-54d5d", "Running"), ("nginx-deploy-679dc9c764-r9ds5", "Running")]
     assert [w.end for w in replay.watches()[:3]] == ["timeout", "fault-expire", "fault-expire"]
+    assert replay.watches()[-1].end == "server-closed"  # ended cleanly, not cut

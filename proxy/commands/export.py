@@ -17,7 +17,7 @@ def register(subparsers: Any) -> None:
                               description="Write every record of a recording as one JSON object per line, "
                               "header first. JSON bodies and events appear parsed, text as text, anything "
                               "else as base64.")
-    p.add_argument("recording")
+    p.add_argument("recording", help="a recording file, or the name of a bundled one")
     fmt = p.add_mutually_exclusive_group(required=True)
     fmt.add_argument("--jsonl", action="store_true", help="JSON Lines (the only format for now)")
     p.add_argument("--out", metavar="FILE", help="write here instead of standard output (created mode 0600)")

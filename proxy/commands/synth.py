@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from ..recording import bundled
 from ..synth import load_scenario, write_recording
 from ..synth.build import BuildResult
 
@@ -19,7 +20,8 @@ def register(subparsers: Any) -> None:
         "synth", help="write a recording from a YAML scenario (no cluster needed)",
         description="Turn a scenario (objects, changes over time, the watches a client makes) into a "
                     "recording that replay serves like a recorded one. See recordings/README.md.")
-    p.add_argument("scenario", metavar="SCENARIO.yaml", help="the scenario file")
+    p.add_argument("scenario", metavar="SCENARIO.yaml",
+                   help="the scenario file, or the name of a bundled recording (its scenario)")
     p.add_argument("--out", required=True, metavar="FILE.msgpack", help="the recording to write")
 
 
@@ -39,7 +41,7 @@ def summary(result: BuildResult) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(bundled.resolve(args.scenario, ".yaml"))
     result = write_recording(scenario, args.out)
     print(summary(result), flush=True)
     return 0

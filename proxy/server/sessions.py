@@ -20,6 +20,7 @@ from ..engines.recorder import Recorder
 from ..engines.requestlog import RequestLog
 from ..engines.store import Loaded, load
 from ..engines.upstream import Upstream
+from ..recording import bundled
 from ..recording.errors import RecordingError
 from ..recording.records import Header
 from ..recording.writer import RecordingWriter
@@ -79,7 +80,7 @@ class ReplaySession(_Session):
         saved), which takes a while for millions of them. `read_only`: emulate refuses clients' writes."""
         super().__init__(listen, write_kubeconfig, accept_hosts)
         self._announce = announce
-        self.loaded = recording if isinstance(recording, Loaded) else load(recording)
+        self.loaded = recording if isinstance(recording, Loaded) else load(bundled.resolve(recording))
         if not isinstance(recording, Loaded):  # opened here, so closed here; a caller's stays open
             self._stack.callback(self.loaded.close)
         self.mode = mode
@@ -132,6 +133,10 @@ class ReplaySession(_Session):
                            control=control.router(), status_extra=self._status)
         await self._serve(state)
         return self
+
+    def end_watches(self, why: str = "the replay is stopping") -> int:
+        """End every open watch with its terminating chunk; returns how many."""
+        return self.faults.end_watches(why)
 
     def arm(self, spec: dict[str, Any] | str) -> int:
         """Arm a fault (see proxy.engines.faults); returns how many open streams it hit at once."""
