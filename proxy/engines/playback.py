@@ -16,7 +16,8 @@ from .requestlog import LogEntry
 from .store import Exchange
 
 log = logging.getLogger("watchproxy")
-_JSON = (("Content-Type", "application/json"),)
+# As every apiserver answer carries them (its handler chain's cache-control filter), errors included.
+_STATUS_HEADERS = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 # Frames already due go out together, up to about this many bytes per write: large writes for throughput,
 # bounded memory (a burst of millions of due frames is not joined into one huge buffer), whole frames only.
 MAX_WRITE = 256 * 1024
@@ -28,7 +29,7 @@ async def send_status(out: Responder, code: int, message: str, entry: LogEntry,
     """A complete Status answer (what every client prints), for errors the proxy itself decides on."""
     body = status_bytes(code, message, details=details)
     entry.status = code
-    await out.start(code, "", _JSON + extra_headers, content_length=len(body))
+    await out.start(code, "", _STATUS_HEADERS + extra_headers, content_length=len(body))
     await out.send(body)
     await out.finish()
 

@@ -142,8 +142,6 @@ def _validate(o: ListOptions) -> None:
         if rvm and rvm != "NotOlderThan" and o.send_initial_events is not None:
             errs.append(_unsupported("resourceVersionMatch", rvm, '"NotOlderThan"'))
     else:
-        if o.send_initial_events is not None:
-            errs.append(_forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
         if rvm:
             if not o.resource_version:
                 errs.append(_forbidden("resourceVersionMatch",
@@ -156,5 +154,7 @@ def _validate(o: ListOptions) -> None:
             elif rvm == "Exact" and o.resource_version == "0":
                 errs.append(_forbidden("resourceVersionMatch",
                                        'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'))
+        if o.send_initial_events is not None:  # after the resourceVersionMatch causes, as the apiserver lists them
+            errs.append(_forbidden("sendInitialEvents", "sendInitialEvents is forbidden for list"))
     if errs:
         raise _invalid(errs)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .kinds import BUILTIN
 from .params import InvalidParams
 
 _KEY = re.compile(r"^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
@@ -84,17 +85,32 @@ def parse_label_selector(text: str) -> tuple[Requirement, ...]:
     return tuple(reqs)
 
 
-# Fields the apiserver accepts per resource (pkg/registry/*/strategy.go GetAttrs / field label conversion).
+# Fields the apiserver accepts per resource, for the kinds that register a field label conversion
+# (pkg/apis/core/v1/conversion.go, 1.37); an unknown field there is "field label not supported".
 _FIELDS: dict[str, tuple[str, ...]] = {
-    "pods": ("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-             "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"),
-    "events": ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
-               "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
-               "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"),
-    "secrets": ("type",),
-    "namespaces": ("status.phase",),
-    "nodes": ("spec.unschedulable",),
+    "pods": ("metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
+             "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs",
+             "status.nominatedNodeName", "spec.host"),
+    "nodes": ("metadata.name", "spec.unschedulable"),
+    "replicationcontrollers": ("metadata.name", "metadata.namespace", "status.replicas"),
+    "events": ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+               "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+               "reason", "reportingComponent", "source", "type", "metadata.namespace", "metadata.name"),
+    "namespaces": ("status.phase", "metadata.name"),
+    "secrets": ("type", "metadata.namespace", "metadata.name"),
+    "services": ("metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type"),
 }
+_META = ("metadata.name", "metadata.namespace")
+# Renamed on the way in, as the apiserver's conversion does ("for old v1 clients").
+_ALIASES = {("pods", "spec.host"): "spec.nodeName"}
+
+
+def _unknown_field(resource: str, label: str) -> str:
+    """The apiserver's words: a kind with its own conversion (and every custom resource) says "not supported";
+    other built-in kinds get the default conversion's message (apimachinery runtime/conversion.go)."""
+    if resource in _FIELDS or not any(r.plural == resource for r in BUILTIN):
+        return f"field label not supported: {label}"
+    return f'"{label}" is not a known field selector: only "metadata.name", "metadata.namespace"'
 
 
 def _field_value(obj: dict[str, Any], path: str) -> str:
@@ -116,15 +132,16 @@ class FieldRequirement:
 def parse_field_selector(text: str, resource: str) -> tuple[FieldRequirement, ...]:
     if not text.strip():
         return ()
-    allowed = ("metadata.name", "metadata.namespace", *_FIELDS.get(resource, ()))
+    allowed = _FIELDS.get(resource, _META)
     out = []
     for part in text.split(","):
         m = re.match(r"^\s*([^!=\s]+)\s*(==|=|!=)\s*(.*?)\s*$", part)
         if not m:
             raise InvalidParams(f'invalid selector: \'{text}\'; can\'t understand \'{part}\'')
         if m.group(1) not in allowed:
-            raise InvalidParams(f'field label not supported: {m.group(1)}')
-        out.append(FieldRequirement(m.group(1), m.group(2) != "!=", m.group(3)))
+            raise InvalidParams(_unknown_field(resource, m.group(1)))
+        name = _ALIASES.get((resource, m.group(1)), m.group(1))
+        out.append(FieldRequirement(name, m.group(2) != "!=", m.group(3)))
     return tuple(out)
 
 

@@ -23,6 +23,8 @@ def status(code: int, message: str, reason: str | None = None,
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
         "message": message, "reason": reason or reason_for(code),
     }
+    # StatusDetails' fields are all omitempty: a core-group kind has no "group" at all, not "".
+    details = {k: v for k, v in (details or {}).items() if v not in ("", None, [], 0)}
     if details:
         body["details"] = details
     body["code"] = code

@@ -150,6 +150,9 @@ def _field_value(obj: JsonObject, label: str) -> str:
     return "" if value is None else str(value)
 
 
+_CONVERTED = {"Pod", "Node", "ReplicationController", "Event", "Namespace", "Secret", "Service"}
+
+
 class FieldSelector:
     """Parsed ``fieldSelector`` (``=``, ``==``, ``!=`` joined by commas) for one kind."""
 
@@ -173,7 +176,11 @@ class FieldSelector:
                 raise SelectorError(f"invalid selector: '{text}'; can't understand '{part}'")
             label = label.strip()
             if label not in allowed:
-                raise SelectorError(f"field label not supported: {label}")
+                # Kinds with a field label conversion of their own say "not supported"; the others get
+                # apimachinery's default conversion's words (as the real 1.37 apiserver answers).
+                raise SelectorError(f"field label not supported: {label}" if kind in _CONVERTED else
+                                    f'"{label}" is not a known field selector: only "metadata.name", '
+                                    '"metadata.namespace"')
             self.terms.append((label, positive, value.strip()))
 
     @property
