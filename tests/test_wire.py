@@ -671,12 +671,6 @@ def test_status_bytes_are_compact_json() -> None:
     assert json.loads(raw)["code"] == 429
 
 
-def test_expired_event_matches_the_apiserver_bytes() -> None:
-    assert status.expired_event(1, 3171407) == (
-        b'{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",'
-        b'"message":"too old resource version: 1 (3171407)","reason":"Expired","code":410}}\n')
-
-
 # === tables ====================================================================================================
 
 NOW = dt.datetime(2025, 3, 1, 12, 0, 0, tzinfo=dt.UTC)

@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..apiserver import encode
 from ..clock import Clock
 from ..recording.records import Headers
 from ..wire.params import query_pairs
-from ..wire.status import expired_event
 from .base import ClientGone, Engine, Incoming, Responder
 from .playback import send_status
 from .requestlog import LogEntry
@@ -367,7 +367,7 @@ class FaultInjector:
         except ValueError:
             asked = 0
         current = self.current_rv() if self.current_rv else 0
-        return expired_event(asked, max(current, asked + 1))
+        return encode.expired_line(encode.expired_message(asked, max(current, asked + 1)))
 
     async def _perform(self, f: Fault, partial: bytes, out: Responder, entry: LogEntry,
                        req: Incoming) -> None:
@@ -380,7 +380,7 @@ class FaultInjector:
             if f.action == "close":
                 await out.finish()
             elif f.action == "expire":
-                await out.send(expired_event_message(f.message) if f.message else self._expired(req, entry))
+                await out.send(encode.expired_line(f.message) if f.message else self._expired(req, entry))
                 entry.events += 1
                 await out.finish()
             elif f.action == "reset":
@@ -394,10 +394,3 @@ class FaultInjector:
         except ClientGone:
             pass
         entry.ended(f"fault-{f.action}")
-
-
-
-def expired_event_message(message: str) -> bytes:
-    obj = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
-           "reason": "Expired", "code": 410}
-    return json.dumps({"type": "ERROR", "object": obj}, separators=(",", ":")).encode() + b"\n"

@@ -34,9 +34,3 @@ def status(code: int, message: str, reason: str | None = None,
 def status_bytes(code: int, message: str, reason: str | None = None,
                  details: dict[str, Any] | None = None) -> bytes:
     return json.dumps(status(code, message, reason, details), separators=(",", ":")).encode()
-
-
-def expired_event(requested_rv: int, oldest_rv: int) -> bytes:
-    """The single ERROR event a too-old watch gets, as the apiserver sends it; a clean end follows."""
-    obj = status(410, f"too old resource version: {requested_rv} ({oldest_rv})", "Expired")
-    return json.dumps({"type": "ERROR", "object": obj}, separators=(",", ":")).encode() + b"\n"

@@ -1,0 +1,273 @@
+"""The apiserver model as synchronous tables, no sockets and no clock: a history, a watch request, the
+times it is stepped at, and the frames it must give (in the style of mitmproxy's layer tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from watchproxy.apiserver import encode, writes
+from watchproxy.apiserver.changes import Changes, Raws
+from watchproxy.apiserver.history import ResourceTimeline, WatchCache
+from watchproxy.apiserver.patch import PatchError, json_patch, merge_patch, strategic_merge
+from watchproxy.apiserver.watchstream import WatchSpec, WatchStream, bookmark_times, watch_list_defaults
+from watchproxy.wire.params import parse_list_options
+from watchproxy.wire.selectors import matcher
+
+PODS = "/api/v1/pods"
+
+
+def pod(name: str, rv: int, app: str = "web") -> bytes:
+    return json.dumps({"kind": "Pod", "apiVersion": "v1", "metadata": {
+        "name": name, "namespace": "default", "resourceVersion": str(rv), "labels": {"app": app}}},
+        separators=(",", ":")).encode()
+
+
+def history(rows: list[tuple[float, int, str, str, str]], baseline: int = 100) -> WatchCache:
+    """rows: (time, rv, type, name, app label)."""
+    raws = Raws(None)
+    c = Changes(raws)
+    latest: dict[str, int] = {}
+    for i, (t, rv, typ, name, app) in enumerate(rows):
+        data = pod(name, rv, app)
+        c.rvs.append(rv)
+        c.times.append(t)
+        c.types.append(("ADDED", "MODIFIED", "DELETED").index(typ))
+        c.key_ids.append(c.key_id(("default", name)))
+        c.prevs.append(latest.get(name, -1))
+        c.refs.append(raws.keep(data))
+        c.sizes.append(len(data))
+        latest[name] = i
+    tl = ResourceTimeline("", "v1", "pods", "Pod", True, c, baseline)
+    return WatchCache({PODS: tl}, [])
+
+
+ROWS = [(0.0, 100, "ADDED", "a", "web"), (10.0, 101, "MODIFIED", "a", "db"), (20.0, 102, "ADDED", "b", "web"),
+        (30.0, 103, "DELETED", "b", "web")]
+
+
+def stream(cache: WatchCache, query: str, now: float = 5.0, deadline: float = 200.0,
+           watch_list: bool = True) -> WatchStream:
+    opts = parse_list_options(query)
+    spec = WatchSpec(PODS, cache.timelines[PODS], opts, "", matcher(opts.label_selector, "", "pods"),
+                     bool(opts.label_selector), False, deadline, lambda t: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    return WatchStream(cache, spec, now, watch_list=watch_list)
+
+
+def step(s: WatchStream, times: list[float]) -> list[tuple[float, str, str, str]]:
+    """Drive the stream as a driver does: at each time, take everything due."""
+    out = []
+    for t in times:
+        while batch := s.due(t):
+            for line in batch:
+                ev = json.loads(line)
+                meta = ev["object"].get("metadata", {})
+                out.append((t, ev["type"], meta.get("name", ""), meta.get("resourceVersion", "")))
+    return out
+
+
+@pytest.mark.parametrize(("query", "times", "frames"), [
+    # a specific RV: the history after it, at each change's time
+    ("watch=1&resourceVersion=100", [5, 15, 35],
+     [(15, "MODIFIED", "a", "101"), (35, "ADDED", "b", "102"), (35, "DELETED", "b", "103")]),
+    # RV unset: the state as ADDED, then live events
+    ("watch=1", [5, 15], [(5, "ADDED", "a", "100"), (15, "MODIFIED", "a", "101")]),
+    # a bookmarked watch from "now" is a watch-list (1.34+): its initial events end with the bookmark
+    ("watch=1&allowWatchBookmarks=true", [5], [(5, "ADDED", "a", "100"), (5, "BOOKMARK", "", "100")]),
+    # selector transitions: a leaving the selection is a DELETED
+    ("watch=1&resourceVersion=100&labelSelector=app%3Dweb", [15, 35],
+     [(15, "DELETED", "a", "101"), (35, "ADDED", "b", "102"), (35, "DELETED", "b", "103")]),
+    # too old: one ERROR 410, then the end
+    ("watch=1&resourceVersion=50", [5, 15], [(5, "ERROR", "", "")]),
+    # bookmarks: about every minute, only when the RV moved, and 2 s before the deadline
+    ("watch=1&resourceVersion=100&allowWatchBookmarks=true", [5, 65, 125, 198],
+     [(65, "MODIFIED", "a", "101"), (65, "ADDED", "b", "102"), (65, "DELETED", "b", "103")]),
+])
+def test_watch_stream_frames(query: str, times: list[float], frames: list[tuple[float, str, str, str]]) -> None:
+    assert step(stream(history(ROWS), query), times) == frames
+
+
+def test_watch_stream_ends_at_its_deadline_and_says_when_it_wakes() -> None:
+    s = stream(history(ROWS), "watch=1&resourceVersion=100&allowWatchBookmarks=true", deadline=100.0)
+    step(s, [5])
+    assert s.next_wakeup() == 10.0  # the next change
+    step(s, [10, 20, 30])
+    assert s.next_wakeup() == 65.0  # the minute's bookmark
+    step(s, [65])
+    assert s.next_wakeup() == 98.0  # the bookmark before the deadline
+    assert not s.ended
+    step(s, [100])
+    assert s.ended == "timeout" and s.next_wakeup() == float("inf")
+
+
+def test_the_410_is_the_apiservers_bytes() -> None:
+    s = stream(history(ROWS), "watch=1&resourceVersion=1")
+    assert s.due(5.0) == [
+        b'{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",'
+        b'"message":"too old resource version: 1 (100)","reason":"Expired","code":410}}\n']
+    assert s.ended == "expired" and s.due(6.0) == []
+
+
+def test_watch_list_defaults_only_for_new_servers() -> None:
+    opts = parse_list_options("watch=1&allowWatchBookmarks=true")
+    assert watch_list_defaults(opts).send_initial_events is True
+    assert watch_list_defaults(opts, enabled=False).send_initial_events is None
+    assert watch_list_defaults(parse_list_options("watch=1&allowWatchBookmarks=true&resourceVersion=5")) \
+        .send_initial_events is None
+    s = stream(history(ROWS), "watch=1&allowWatchBookmarks=true", watch_list=False)
+    assert [f[1] for f in step(s, [5])] == ["ADDED"]
+
+
+def test_bookmark_times() -> None:
+    assert bookmark_times(0.0, 150.0) == [60.0, 120.0, 148.0]
+    assert bookmark_times(0.0, 1.0) == []
+
+
+@pytest.mark.parametrize(("kind", "api_version", "expected"), [
+    ("Pod", "v1", {"spec": {"containers": None}, "status": {}}),
+    ("Deployment", "apps/v1", {"spec": {"selector": None, "template": {"metadata": {}, "spec": {"containers": None}},
+                                        "strategy": {}}, "status": {}}),
+    ("ConfigMap", "v1", {}),
+])
+def test_bookmark_object(kind: str, api_version: str, expected: dict[str, Any]) -> None:
+    obj = encode.bookmark(kind, api_version, 7, initial_events_end=True)
+    assert obj == {"kind": kind, "apiVersion": api_version,
+                   "metadata": {"resourceVersion": "7", "annotations": {"k8s.io/initial-events-end": "true"}},
+                   **expected}
+
+
+# --- writes into the history ----------------------------------------------------------------------------
+
+
+def test_a_write_gets_the_next_rv_and_recorded_changes_still_due_are_renumbered_after_it() -> None:
+    cache = history(ROWS)
+    obj: dict[str, Any] = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "c", "namespace": "default"}}
+    assert cache.commit(PODS, ("default", "c"), "ADDED", obj, 15.0) == 104
+    assert obj["metadata"]["resourceVersion"] == "104"
+    changes = cache.timelines[PODS].changes
+    assert [(ch.rv, ch.type, ch.key[1]) for ch in changes] == [
+        (100, "ADDED", "a"), (101, "MODIFIED", "a"), (104, "ADDED", "c"), (105, "ADDED", "b"), (106, "DELETED", "b")]
+    assert json.loads(changes[3].raw)["metadata"]["resourceVersion"] == "105"  # the bytes say so too
+    assert cache.commit(PODS, ("default", "c"), "DELETED", obj, 25.0) == 106  # after b's ADDED (105)
+    assert [ch.rv for ch in changes] == [100, 101, 104, 105, 106, 107]
+    assert cache.current_rv(25.0) == 106
+
+
+def test_a_recorded_change_after_a_clients_delete_fits_what_the_client_did() -> None:
+    cache = history(ROWS)
+    cache.state(PODS, 21.0)
+    obj: dict[str, Any] = {"metadata": {"name": "b", "namespace": "default"}}
+    cache.commit(PODS, ("default", "b"), "DELETED", obj, 21.0)
+    assert [ch.type for ch in cache.timelines[PODS].changes][-2:] == ["DELETED", "SKIPPED"]
+    assert ("default", "b") not in cache.state(PODS, 40.0)
+
+
+# --- patches --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("target", "patch", "expected"), [
+    ({"a": 1, "b": {"c": 2}}, {"b": {"c": None, "d": 3}}, {"a": 1, "b": {"d": 3}}),
+    ({"a": [1, 2]}, {"a": [3]}, {"a": [3]}),
+    ({"a": 1}, {"a": {"x": 1}}, {"a": {"x": 1}}),
+])
+def test_merge_patch(target: Any, patch: Any, expected: Any) -> None:
+    assert merge_patch(target, patch) == expected
+
+
+@pytest.mark.parametrize(("ops", "expected"), [
+    ([{"op": "add", "path": "/l/1", "value": 9}], {"m": {"k": "v"}, "l": [1, 9, 2]}),
+    ([{"op": "add", "path": "/l/-", "value": 9}], {"m": {"k": "v"}, "l": [1, 2, 9]}),
+    ([{"op": "remove", "path": "/m/k"}], {"m": {}, "l": [1, 2]}),
+    ([{"op": "replace", "path": "/l/0", "value": 0}], {"m": {"k": "v"}, "l": [0, 2]}),
+    ([{"op": "move", "from": "/m/k", "path": "/m/j"}], {"m": {"j": "v"}, "l": [1, 2]}),
+    ([{"op": "copy", "from": "/l", "path": "/c"}], {"m": {"k": "v"}, "l": [1, 2], "c": [1, 2]}),
+    ([{"op": "add", "path": "/m/a~1b", "value": 1}], {"m": {"k": "v", "a/b": 1}, "l": [1, 2]}),
+])
+def test_json_patch(ops: list[dict[str, Any]], expected: Any) -> None:
+    assert json_patch({"m": {"k": "v"}, "l": [1, 2]}, ops) == expected
+
+
+@pytest.mark.parametrize("ops", [
+    [{"op": "remove", "path": "/missing"}], [{"op": "replace", "path": "/missing", "value": 1}],
+    [{"op": "test", "path": "/m/k", "value": "w"}], [{"op": "add", "path": "/l/5", "value": 1}],
+    [{"op": "jump", "path": "/m"}], {"op": "add"},
+])
+def test_json_patch_failures(ops: Any) -> None:
+    with pytest.raises(PatchError):
+        json_patch({"m": {"k": "v"}, "l": [1, 2]}, ops)
+
+
+def test_strategic_merge_uses_merge_keys_and_directives() -> None:
+    pod_obj = {"metadata": {"finalizers": ["a"]},
+               "spec": {"containers": [{"name": "c", "image": "x", "ports": [{"containerPort": 80, "name": "h"}],
+                                        "env": [{"name": "A", "value": "1"}]}],
+                        "tolerations": [{"key": "t"}]}}
+    patch = {"metadata": {"finalizers": ["b"]},
+             "spec": {"containers": [{"name": "c", "ports": [{"containerPort": 81}],
+                                      "env": [{"name": "A", "$patch": "delete"}, {"name": "B", "value": "2"}]}],
+                      "tolerations": [{"key": "u"}]}}
+    out = strategic_merge(pod_obj, patch)
+    c = out["spec"]["containers"][0]
+    assert c["image"] == "x" and c["ports"] == [{"containerPort": 80, "name": "h"}, {"containerPort": 81}]
+    assert c["env"] == [{"name": "B", "value": "2"}]
+    assert out["spec"]["tolerations"] == [{"key": "u"}]  # no merge key: replaced
+    assert out["metadata"]["finalizers"] == ["a", "b"]  # a set of strings: merged
+    assert strategic_merge(out, {"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}})["metadata"][
+        "finalizers"] == ["b"]
+    svc = {"spec": {"ports": [{"port": 80, "name": "h"}]}}
+    assert strategic_merge(svc, {"spec": {"ports": [{"port": 80, "targetPort": 8080}]}})["spec"]["ports"] == [
+        {"port": 80, "name": "h", "targetPort": 8080}]
+
+
+# --- write semantics ------------------------------------------------------------------------------------
+
+T = writes.Target("apps", "v1", "deployments", "Deployment", True, "default", "web")
+STAMP = writes.Stamp("2026-01-01T00:00:00Z", "uid-1", "bcdfg")
+
+
+@pytest.mark.parametrize(("body", "code", "reason"), [
+    ({"metadata": {"name": "web"}, "spec": {}}, 201, None),
+    ({"metadata": {"generateName": "web-"}}, 201, None),
+    ({"metadata": {}}, 422, "Invalid"),
+    ({"kind": "Pod", "metadata": {"name": "x"}}, 400, "BadRequest"),
+    ({"metadata": {"name": "x", "namespace": "other"}}, 400, "BadRequest"),
+    (["not", "an", "object"], 400, "BadRequest"),
+])
+def test_create(body: Any, code: int, reason: str | None) -> None:
+    out = writes.create(T, body, STAMP, writes.Options(), exists=lambda _n: False)
+    assert out.code == code
+    if reason:
+        assert out.body["reason"] == reason and not out.commits
+    else:
+        meta = out.body["metadata"]
+        assert meta["uid"] == "uid-1" and meta["generation"] == 1 and meta["namespace"] == "default"
+        assert list(out.body)[:2] == ["kind", "apiVersion"] and out.commits[0].type == "ADDED"
+
+
+def test_update_and_delete_rules() -> None:
+    current = {"kind": "Deployment", "apiVersion": "apps/v1",
+               "metadata": {"name": "web", "namespace": "default", "uid": "u", "resourceVersion": "5",
+                            "generation": 3, "finalizers": ["f"]},
+               "spec": {"replicas": 1}, "status": {"replicas": 1}}
+    same_spec = json.loads(json.dumps(current))
+    same_spec["metadata"]["labels"] = {"x": "y"}
+    assert writes.update(T, current, same_spec, STAMP, writes.Options()).body["metadata"]["generation"] == 3
+    more = json.loads(json.dumps(current))
+    more["spec"]["replicas"] = 2
+    assert writes.update(T, current, more, STAMP, writes.Options()).body["metadata"]["generation"] == 4
+    more["metadata"]["resourceVersion"] = "4"
+    assert writes.update(T, current, more, STAMP, writes.Options()).code == 409
+    unchanged = writes.update(T, current, json.loads(json.dumps(current)), STAMP, writes.Options())
+    assert unchanged.code == 200 and not unchanged.commits  # nothing changed: no event
+    out = writes.delete(T, current, STAMP, writes.Options())
+    assert out.code == 202 and out.commits[0].type == "MODIFIED"
+    assert out.body["metadata"]["deletionTimestamp"] == STAMP.timestamp
+    gone = json.loads(json.dumps(out.body))
+    gone["metadata"]["finalizers"] = []
+    gone["metadata"]["resourceVersion"] = "5"
+    assert writes.update(T, out.body | {"metadata": {**out.body["metadata"], "resourceVersion": "5"}}, gone,
+                         STAMP, writes.Options()).commits[0].type == "DELETED"
+    assert writes.delete(T, current, STAMP, writes.Options(dry_run=True)).commits == []
+    assert writes.delete(T, None, STAMP, writes.Options()).code == 404
