@@ -2,8 +2,11 @@
 
 Credentials are loaded by the `kubernetes` package (CA, client certificates, bearer tokens, token files,
 exec plugins, basic auth, insecure-skip-tls-verify, proxy-url, tls-server-name), so every kubeconfig that
-works for kubectl works here, without parsing it by hand. They live only in memory and in a private
-temporary directory removed at exit; nothing here logs them.
+works for kubectl works here, without parsing it by hand. They live only in memory: the package writes
+certificate and key data to files because `ssl` loads them from files, and those files are removed as soon
+as the SSL context has loaded them (a SIGKILL a moment later leaves nothing behind). A user name and
+password in the server URL are used as Go's HTTP client uses them (basic auth, when nothing else is set)
+and never shown: `server` is the URL without them. Nothing here logs a credential.
 
 Expiring credentials are refreshed, not cached forever: exec plugin tokens through the package's refresh
 hook when their expirationTimestamp passes, token files by re-reading them every minute as client-go does.
@@ -12,7 +15,10 @@ hook when their expirationTimestamp passes, token files by re-reading them every
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import os
+import re
 import shutil
 import ssl
 import tempfile
@@ -94,9 +100,41 @@ class _Creds:
     config: Any  # kubernetes.client.Configuration
     uses_token_file: bool
     loaded_at: float
+    tmpdir: str  # where the `kubernetes` package writes key material while it loads or refreshes
+    url_auth: str | None = None  # basic auth from user:password@ in the server URL
 
 
-def _load(kubeconfig: str | None, context: str | None, tmpdir: str) -> _Creds:
+def forget_files(tmpdir: str) -> None:
+    """Remove the credential files the `kubernetes` package wrote under `tmpdir`, and its memory of them
+    (it would hand out the removed paths again instead of writing them anew)."""
+    from kubernetes.config import kube_config
+
+    shutil.rmtree(tmpdir, ignore_errors=True)
+    prefix = os.path.join(tmpdir, "")
+    cached: dict[str, str] = kube_config._temp_files
+    for key in [k for k, name in cached.items() if name.startswith(prefix)]:
+        del cached[key]
+
+
+def without_userinfo(url: str) -> tuple[str, str | None]:
+    """The URL without `user:password@`, and the basic auth header value those made (None without)."""
+    parsed = URL(url)
+    if parsed.user is None and parsed.password is None:
+        return url, None
+    pair = f"{parsed.user or ''}:{parsed.password or ''}".encode()
+    auth = "Basic " + base64.b64encode(pair).decode("ascii")
+    return str(parsed.with_user(None)), auth
+
+
+def _load(kubeconfig: str | None, context: str | None) -> _Creds:
+    tmpdir = tempfile.mkdtemp(prefix="watchproxy-creds-")  # private (0700), a new name each time
+    try:
+        return _load_into(kubeconfig, context, tmpdir)
+    finally:
+        forget_files(tmpdir)  # the SSL context holds the key now; nothing on disk outlives this call
+
+
+def _load_into(kubeconfig: str | None, context: str | None, tmpdir: str) -> _Creds:
     from kubernetes import client, config
     from kubernetes.config.kube_config import _get_kube_config_loader
 
@@ -107,7 +145,7 @@ def _load(kubeconfig: str | None, context: str | None, tmpdir: str) -> _Creds:
             filename=path, active_context=context, persist_config=False, temp_file_path=tmpdir)
         loader.load_and_set(cfg)
     except Exception as exc:  # the loader raises many types; its messages carry no secrets
-        raise UpstreamError(f"cannot load kubeconfig {kubeconfig or '(default)'}: {exc}") from None
+        raise UpstreamError(f"cannot load kubeconfig {kubeconfig or '(default)'}: {describe(exc)}") from None
     uses_token_file = "tokenFile" in getattr(loader, "_user", {})
     sslctx: ssl.SSLContext | bool = False
     if cfg.host.startswith("https"):
@@ -118,9 +156,10 @@ def _load(kubeconfig: str | None, context: str | None, tmpdir: str) -> _Creds:
         if cfg.cert_file:
             ctx.load_cert_chain(cfg.cert_file, cfg.key_file or None)
         sslctx = ctx
-    return _Creds(host=cfg.host.rstrip("/"), ssl=sslctx, server_hostname=cfg.tls_server_name or None,
+    host, url_auth = without_userinfo(cfg.host.rstrip("/"))
+    return _Creds(host=host, ssl=sslctx, server_hostname=cfg.tls_server_name or None,
                   proxy=cfg.proxy or None, config=cfg, uses_token_file=uses_token_file,
-                  loaded_at=time.monotonic())
+                  loaded_at=time.monotonic(), tmpdir=tmpdir, url_auth=url_auth)
 
 
 class Upstream:
@@ -131,8 +170,7 @@ class Upstream:
                  connect_timeout: float = 10.0) -> None:
         self._kubeconfig = kubeconfig
         self._context = context
-        self._tmpdir = tempfile.mkdtemp(prefix="watchproxy-creds-")
-        self._creds = _load(kubeconfig, context, self._tmpdir)
+        self._creds = _load(kubeconfig, context)
         self._lock = asyncio.Lock()
         self._connect_timeout = connect_timeout
         self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout,
@@ -148,14 +186,17 @@ class Upstream:
         if creds.uses_token_file and time.monotonic() - creds.loaded_at > TOKEN_FILE_REREAD_SECONDS:
             async with self._lock:
                 if self._creds is creds:
-                    self._creds = await asyncio.to_thread(_load, self._kubeconfig, self._context,
-                                                          self._tmpdir)
+                    self._creds = await asyncio.to_thread(_load, self._kubeconfig, self._context)
             creds = self._creds
         cfg = creds.config
         if cfg.refresh_api_key_hook is not None:  # may run an exec plugin: keep it off the event loop
-            auth = await asyncio.to_thread(cfg.get_api_key_with_prefix, "BearerToken")
+            try:
+                auth = await asyncio.to_thread(cfg.get_api_key_with_prefix, "BearerToken")
+            finally:  # an exec plugin's client certificate is written to a file again on refresh
+                forget_files(creds.tmpdir)
         else:
             auth = cfg.api_key.get("BearerToken")
+        auth = auth or creds.url_auth
         # A token file ends with a newline more often than not; client-go trims it, the `kubernetes`
         # package does not, and a newline in a header is refused (found against the real apiserver).
         return creds, auth.strip() if auth else auth
@@ -206,10 +247,13 @@ class Upstream:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
-        shutil.rmtree(self._tmpdir, ignore_errors=True)
+        forget_files(self._creds.tmpdir)
+
+
+_USERINFO = re.compile(r"(?<=://)[^/@\s]*@")
 
 
 def describe(exc: BaseException) -> str:
-    """A one-line description of a connection error, without tracebacks."""
+    """A one-line description of a connection error, without tracebacks or a URL's user:password@."""
     text = str(exc) or type(exc).__name__
-    return text.splitlines()[0][:300]
+    return _USERINFO.sub("", text.splitlines()[0])[:300]
