@@ -798,10 +798,12 @@ def test_table_shape() -> None:
 
 
 def test_default_and_deployment_rows() -> None:
-    cm = {"metadata": {"name": "cfg", "creationTimestamp": _ago(3 * 86400)}}
-    assert table.row("configmaps", cm, NOW)["cells"] == ["cfg", "3d"]
-    assert [c["name"] for c in table.columns_for("configmaps")] == ["Name", "Age"]
-    assert table.row("configmaps", {"metadata": {"name": "x"}}, NOW)["cells"] == ["x", "<unknown>"]
+    cm = {"metadata": {"name": "cfg", "creationTimestamp": _ago(3 * 86400)}, "data": {"a": "1"},
+          "binaryData": {"b": "AA=="}}
+    assert table.row("configmaps", cm, NOW)["cells"] == ["cfg", 2, "3d"]
+    assert [c["name"] for c in table.columns_for("configmaps")] == ["Name", "Data", "Age"]
+    assert table.row("leases", {"metadata": {"name": "x"}}, NOW)["cells"] == ["x", "<unknown>"]
+    assert [c["name"] for c in table.columns_for("leases")] == ["Name", "Age"]
     dep = {"metadata": {"name": "web", "creationTimestamp": _ago(600)},
            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web", "tier": "fe"}},
                     "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"},
@@ -809,6 +811,48 @@ def test_default_and_deployment_rows() -> None:
            "status": {"readyReplicas": 2, "updatedReplicas": 3, "availableReplicas": 2}}
     assert table.row("deployments", dep, NOW)["cells"] == [
         "web", "2/3", 3, 2, "10m", "nginx,side", "nginx:1.27,busybox", "app=web,tier=fe"]
+
+
+# Rows as the real 1.37 apiserver printed them for the fidelity workload's objects (docs/fidelity.md).
+@pytest.mark.parametrize(("resource", "obj", "cells"), [
+    ("secrets", {"metadata": {"name": "db", "creationTimestamp": _ago(1)}, "type": "Opaque",
+                 "data": {"password": "eA=="}}, ["db", "Opaque", 1, "1s"]),
+    ("services", {"metadata": {"name": "web", "creationTimestamp": _ago(1)},
+                  "spec": {"type": "ClusterIP", "clusterIP": "10.0.0.62", "selector": {"app": "nginx"},
+                           "ports": [{"port": 80, "protocol": "TCP"}]}},
+     ["web", "ClusterIP", "10.0.0.62", "<none>", "80/TCP", "1s", "app=nginx"]),
+    ("services", {"metadata": {"name": "lb"}, "spec": {"type": "LoadBalancer", "clusterIP": "10.0.0.9",
+                                                        "ports": [{"port": 443, "nodePort": 30443}]}},
+     ["lb", "LoadBalancer", "10.0.0.9", "<pending>", "443:30443/TCP", "<unknown>", "<none>"]),
+    ("events", {"metadata": {"name": "pulled"}, "type": "Normal", "reason": "Pulled", "message": "image pulled ",
+                "involvedObject": {"kind": "Pod", "name": "web-0"}, "source": {"component": "kubelet", "host": "n1"},
+                "firstTimestamp": _ago(5), "lastTimestamp": _ago(1), "count": 2},
+     ["1s", "Normal", "Pulled", "pod/web-0", "", "kubelet, n1", "image pulled", "5s", 2, "pulled"]),
+    ("events", {"metadata": {"name": "e"}, "type": "Warning", "reason": "R", "reportingComponent": "ctl",
+                "involvedObject": {"kind": "Service"}, "eventTime": _ago(3)},
+     ["3s", "Warning", "R", "service", "", "ctl", "", "3s", 1, "e"]),
+])
+def test_rows_of_the_other_printers(resource: str, obj: dict[str, Any], cells: list[Any]) -> None:
+    assert table.row(resource, obj, NOW)["cells"] == cells
+    assert len(table.columns_for(resource)) == len(cells)
+
+
+def test_a_custom_resource_is_printed_with_the_columns_a_recorded_table_had() -> None:
+    recorded = {"kind": "Table", "columnDefinitions": [
+        {"name": "Name", "type": "string", "format": "name", "description": "", "priority": 0},
+        {"name": "Size", "type": "integer", "format": "",
+         "description": "Custom resource definition column (in JSONPath format): .spec.size", "priority": 0},
+        {"name": "First", "type": "string", "format": "",
+         "description": "Custom resource definition column (in JSONPath format): .status.items[0].name",
+         "priority": 1}]}
+    columns = table.learned_columns(recorded)
+    assert columns is not None
+    widget = {"metadata": {"name": "w1"}, "spec": {"size": 2}, "status": {"items": [{"name": "x"}]}}
+    assert table.row("widgets", widget, NOW, learned=columns)["cells"] == ["w1", 2, "x"]
+    assert table.row("widgets", {"metadata": {"name": "w2"}}, NOW, learned=columns)["cells"] == ["w2", None, None]
+    assert table.columns_for("widgets", columns) is columns
+    assert table.learned_columns({"kind": "Table", "columnDefinitions": [
+        {"name": "Status", "description": "printed by code, not a JSONPath"}]}) is None
 
 
 def test_splitter_follows_the_base_media_type_whatever_its_parameters() -> None:

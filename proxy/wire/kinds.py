@@ -115,6 +115,12 @@ def parse_collection_path(path: str) -> CollectionPath:
     return CollectionPath(info.group, info.version, info.resource, info.namespace)
 
 
+def is_custom_group(group: str) -> bool:
+    """A group custom resources live in: built-in groups have no dot (core, apps, batch …) or end in
+    .k8s.io / .kubernetes.io, which a CustomResourceDefinition may only use with an API review's approval."""
+    return "." in group and not group.endswith((".k8s.io", ".kubernetes.io"))
+
+
 def builtin_by_path(group: str, version: str, plural: str) -> ResourceType | None:
     for rt in BUILTIN:
         if (rt.group, rt.version, rt.plural) == (group, version, plural):

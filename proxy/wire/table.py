@@ -1,8 +1,10 @@
 """Server-side printing: objects as `meta.k8s.io/v1` Tables, which is what kubectl asks for.
 
-Columns follow the apiserver's printers (pkg/printers/internalversion/printers.go) for pods and
-deployments, and the default Name/Age convertor for other types. The Age cell is relative to the time
-the table is made, which in replay is the recording's wall clock plus virtual time.
+Cells follow the apiserver's printers (pkg/printers/internalversion/printers.go) for pods, deployments,
+services, configmaps, secrets and events, with the column definitions a 1.37 apiserver sends
+(table_columns.py). Other types get columns learned from a Table the recording holds for them (a custom
+resource's printer columns, cells from their JSONPath), else the default Name/Age convertor. The Age cell
+is relative to the time the table is made, which in replay is the recording's wall clock plus virtual time.
 """
 
 from __future__ import annotations
@@ -10,49 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-_NAME_DOC = ("Name must be unique within a namespace. Is required when creating resources, although some "
-             "resources may allow a client to request the generation of an appropriate name automatically. "
-             "Name is primarily intended for creation idempotence and configuration definition. Cannot be "
-             "updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names")
-_AGE_DOC = ("CreationTimestamp is a timestamp representing the server time when this object was created. "
-            "It is not guaranteed to be set in happens-before order across separate operations. Clients "
-            "may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the "
-            "system. Read-only. Null for lists. More info: "
-            "https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata")
+from .table_columns import COLUMNS, DEFAULT
 
-
-def _col(name: str, doc: str = "", priority: int = 0, fmt: str = "") -> dict[str, Any]:
-    return {"name": name, "type": "string", "format": fmt,
-            "description": doc, "priority": priority}
-
-
-_POD_COLUMNS = [
-    _col("Name", _NAME_DOC, fmt="name"),
-    _col("Ready", "The aggregate readiness state of this pod for accepting traffic."),
-    _col("Status", "The aggregate status of the containers in this pod."),
-    _col("Restarts", "The number of times the containers in this pod have been restarted and when the last "
-                     "container in this pod has restarted."),
-    _col("Age", _AGE_DOC),
-    _col("IP", "podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet "
-               "allocated.", 1),
-    _col("Node", "NodeName indicates in which node this pod is scheduled.", 1),
-    _col("Nominated Node", "nominatedNodeName is set when this pod preempts other pods on the node.", 1),
-    _col("Readiness Gates", "If specified, all readiness gates will be evaluated for pod readiness.", 1),
-]
-_DEPLOYMENT_COLUMNS = [
-    _col("Name", _NAME_DOC, fmt="name"),
-    _col("Ready", "Number of the pod with ready state"),
-    _col("Up-to-date", "Total number of non-terminated pods targeted by this deployment that have the "
-                       "desired template spec."),
-    _col("Available", "Total number of available pods (ready for at least minReadySeconds) targeted by "
-                      "this deployment."),
-    _col("Age", _AGE_DOC),
-    _col("Containers", "Names of each container in the template.", 1),
-    _col("Images", "Images referenced by each container in the template.", 1),
-    _col("Selector", "Label selector for pods. Existing ReplicaSets whose pods are selected by this will be "
-                     "the ones affected by this deployment.", 1),
-]
-_DEFAULT_COLUMNS = [_col("Name", _NAME_DOC, fmt="name"), _col("Age", _AGE_DOC)]
+# A custom resource's printer column is described this way by apiextensions' table convertor; a column
+# learned from a recorded Table is printed again from its JSONPath.
+_CRD_COLUMN = "Custom resource definition column (in JSONPath format): "
 
 
 def _parse_time(s: str | None) -> dt.datetime | None:
@@ -148,23 +112,119 @@ def _deployment_cells(d: dict[str, Any], now: dt.datetime) -> list[Any]:
             ",".join(f"{k}={v}" for k, v in sorted(sel.items())) or "<none>"]
 
 
+def _service_cells(svc: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = svc.get("spec") or {}, svc.get("status") or {}
+    kind = spec.get("type") or "ClusterIP"
+    external = list(spec.get("externalIPs") or [])
+    if kind == "LoadBalancer":
+        ingress = [i.get("ip") or i.get("hostname") or "" for i in (st.get("loadBalancer") or {}).get("ingress") or []]
+        external = external + ingress if ingress else external or ["<pending>"]
+    elif kind == "ExternalName":
+        external = [spec.get("externalName") or ""]
+    ports = [f"{p.get('port')}" + (f":{p['nodePort']}" if p.get("nodePort") else "") + f"/{p.get('protocol', 'TCP')}"
+             for p in spec.get("ports") or []]
+    sel = spec.get("selector") or {}
+    return [(svc.get("metadata") or {}).get("name", ""), kind, spec.get("clusterIP") or "<none>",
+            ",".join(external) or "<none>", ",".join(ports) or "<none>", _age(svc, now),
+            ",".join(f"{k}={v}" for k, v in sorted(sel.items())) or "<none>"]
+
+
+def _event_cells(ev: dict[str, Any], now: dt.datetime) -> list[Any]:
+    def since(ts: str | None) -> str:
+        t = _parse_time(ts)
+        return "<unknown>" if t is None else human_age((now - t).total_seconds())
+
+    first = since(ev.get("firstTimestamp")) if ev.get("firstTimestamp") else since(ev.get("eventTime"))
+    last = since(ev.get("lastTimestamp")) if ev.get("lastTimestamp") else first
+    count = ev.get("count") or 1
+    if series := ev.get("series"):
+        last, count = since(series.get("lastObservedTime")), series.get("count") or count
+    obj = ev.get("involvedObject") or {}
+    kind = str(obj.get("kind", "")).lower()
+    target = f"{kind}/{obj['name']}" if obj.get("name") else kind
+    src = ev.get("source") or {}
+    component, host = src.get("component", ""), src.get("host", "")
+    if not component:
+        component, host = ev.get("reportingComponent", ""), ev.get("reportingInstance", "")
+    return [last, ev.get("type", ""), ev.get("reason", ""), target, obj.get("fieldPath", ""),
+            f"{component}, {host}" if host else component, str(ev.get("message", "")).strip(), first, int(count),
+            (ev.get("metadata") or {}).get("name", "")]
+
+
+def _configmap_cells(cm: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [(cm.get("metadata") or {}).get("name", ""), len(cm.get("data") or {}) + len(cm.get("binaryData") or {}),
+            _age(cm, now)]
+
+
+def _secret_cells(sec: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [(sec.get("metadata") or {}).get("name", ""), sec.get("type", ""), len(sec.get("data") or {}),
+            _age(sec, now)]
+
+
+_PRINTERS = {"pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
+             "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells}
+
+
+def _json_path(obj: Any, path: str) -> Any:
+    """The simple JSONPaths printer columns use (`.spec.size`, `.status.conditions[0].type`)."""
+    node = obj
+    for part in path.strip().lstrip(".").replace("[", ".[").split("."):
+        if not part:
+            continue
+        if part.startswith("[") and part.endswith("]"):
+            index = part[1:-1]
+            node = node[int(index)] if isinstance(node, list) and index.isdigit() and int(index) < len(node) \
+                else None
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _learned_cells(columns: list[dict[str, Any]], obj: dict[str, Any], now: dt.datetime) -> list[Any]:
+    cells: list[Any] = []
+    for col in columns:
+        doc = str(col.get("description", ""))
+        if col.get("format") == "name":
+            cells.append((obj.get("metadata") or {}).get("name", ""))
+        elif doc.startswith(_CRD_COLUMN):
+            value = _json_path(obj, doc[len(_CRD_COLUMN):])
+            if col.get("type") == "date" and isinstance(value, str):
+                value = _age({"metadata": {"creationTimestamp": value}}, now)
+            cells.append(value)
+        elif col.get("name") == "Age":
+            cells.append(_age(obj, now))
+        else:
+            cells.append(None)
+    return cells
+
+
+def learned_columns(body: Any) -> list[dict[str, Any]] | None:
+    """The column definitions of a recorded Table, when they can be printed again (names, ages and custom
+    resource JSONPath columns): how emulate prints a type it has no printer for as the real server did."""
+    if not isinstance(body, dict) or body.get("kind") != "Table" or not isinstance(body.get("columnDefinitions"), list):
+        return None
+    cols = body["columnDefinitions"]
+    printable = all(isinstance(c, dict) and (c.get("format") == "name" or c.get("name") == "Age"
+                                             or str(c.get("description", "")).startswith(_CRD_COLUMN))
+                    for c in cols)
+    return cols if cols and printable else None
+
+
 def _partial(obj: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
             "metadata": obj.get("metadata") or {}}
 
 
-def columns_for(resource: str) -> list[dict[str, Any]]:
-    return {"pods": _POD_COLUMNS, "deployments": _DEPLOYMENT_COLUMNS}.get(resource, _DEFAULT_COLUMNS)
+def columns_for(resource: str, learned: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    if resource in _PRINTERS:
+        return COLUMNS[resource]
+    return learned or DEFAULT
 
 
-def row(resource: str, obj: dict[str, Any], now: dt.datetime, include_object: str = "Metadata"
-        ) -> dict[str, Any]:
-    if resource == "pods":
-        cells = _pod_cells(obj, now)
-    elif resource == "deployments":
-        cells = _deployment_cells(obj, now)
-    else:
-        cells = [(obj.get("metadata") or {}).get("name", ""), _age(obj, now)]
+def row(resource: str, obj: dict[str, Any], now: dt.datetime, include_object: str = "Metadata",
+        learned: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    printer = _PRINTERS.get(resource)
+    cells = printer(obj, now) if printer else _learned_cells(learned or DEFAULT, obj, now)
     r: dict[str, Any] = {"cells": cells}
     if include_object == "Object":
         r["object"] = obj
@@ -175,11 +235,11 @@ def row(resource: str, obj: dict[str, Any], now: dt.datetime, include_object: st
 
 def table(resource: str, objects: list[dict[str, Any]], now: dt.datetime, *, with_columns: bool = True,
           resource_version: str = "", include_object: str = "Metadata",
-          continue_token: str = "") -> dict[str, Any]:
+          continue_token: str = "", learned: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """A Table. Watches send column definitions with the first event only (`null` afterwards)."""
     meta: dict[str, Any] = {"resourceVersion": resource_version} if resource_version else {}
     if continue_token:
         meta["continue"] = continue_token
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
-            "columnDefinitions": columns_for(resource) if with_columns else None,
-            "rows": [row(resource, o, now, include_object) for o in objects]}
+            "columnDefinitions": columns_for(resource, learned) if with_columns else None,
+            "rows": [row(resource, o, now, include_object, learned) for o in objects]}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -15,10 +16,12 @@ from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream
 from ...apiserver.writes import Commit, scale_of
 from ...clock import Clock
+from ...wire.kinds import is_custom_group
 from ...wire.match import accepts_json, match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
+from ...wire.table import learned_columns
 from ..base import Incoming, Responder
 from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
@@ -47,6 +50,42 @@ def _at_least(git_version: str, want: tuple[int, int]) -> bool:
         return True
 
 
+def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Column definitions of the Tables the recording holds, by (group, resource): how the real server
+    printed a type emulate has no printer of its own for (a custom resource's printer columns)."""
+    out: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for ex in loaded.exchanges.values():
+        info = ex.info
+        if not info.is_resource or info.verb != "list" or ex.response is None or ex.response.status != 200 \
+                or not wants_table(ex.request.header("Accept")):
+            continue
+        try:
+            columns = learned_columns(json.loads(ex.body))
+        except ValueError:
+            continue
+        if columns:
+            out[(info.group, info.resource)] = columns
+    return out
+
+
+def _start_key(key: tuple[str, str], namespace: str) -> str:
+    """An object's storage key relative to the listed collection, as continue tokens carry it: `/name` in
+    a namespace's list, `/namespace/name` in a cluster-wide one (storage.EncodeContinue via the cacher)."""
+    ns, name = key
+    return f"/{name}" if namespace or not ns else f"/{ns}/{name}"
+
+
+def _custom_list_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int) -> bytes:
+    """A custom resource's list as the apiserver's unstructured encoder writes it: keys sorted, items whole
+    (with their kind and apiVersion), and `continue` present even when empty."""
+    meta: dict[str, Any] = {"continue": cont, "resourceVersion": str(rv)}
+    if cont:
+        meta["remainingItemCount"] = remaining
+    head = events.dumps({"apiVersion": tl.api_version, "items": [], "kind": tl.list_kind, "metadata": meta})
+    body = b",".join(c.raw for c in items)
+    return head.replace(b'"items":[]', b'"items":[' + body + b"]", 1)
+
+
 class Emulator:
     def __init__(self, loaded: Loaded, clock: Clock, *, seed: int = 0, misses: Misses | None = None,
                  min_request_timeout: float | None = None, history: float | None = None,
@@ -71,6 +110,7 @@ class Emulator:
         # protobuf): their recorded answers are served as they are, never an empty stand-in.
         self._recorded_only = {e.info.collection_path for e in loaded.exchanges.values()
                                if e.info.is_resource and e.info.verb in ("list", "watch")} - set(self.timelines)
+        self.table_columns = _recorded_table_columns(loaded)
         self.cache = WatchCache(self.timelines, rebuilt.marks, history)
         self.watches = WatchServer(self.cache, clock)
         self.open: set[OpenWatch] = set()
@@ -279,13 +319,13 @@ class Emulator:
         filtered = bool(opts.label_selector or opts.field_selector)
         items = [ch for key, ch in sorted(state.items())
                  if (not info.namespace or key[0] == info.namespace) and (not filtered or match(ch.obj))
-                 and "/".join(key) > start_key]
+                 and _start_key(key, info.namespace) > start_key]
         cont = ""
         remaining = 0
         if opts.limit and len(items) > opts.limit:
             remaining = len(items) - opts.limit
             items = items[: opts.limit]
-            cont = events.continue_token(rv, "/".join(items[-1].key))
+            cont = events.continue_token(rv, _start_key(items[-1].key, info.namespace) + "\x00")
         body = self._list_body(tl, items, rv, cont, remaining, wants_table(req.header("Accept")), now)
         entry.status = 200
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
@@ -300,7 +340,10 @@ class Emulator:
             from ...wire.table import table
 
             return events.dumps(table(tl.resource, [c.obj for c in items], self.wall(now),
-                                      resource_version=str(rv), continue_token=cont))
+                                      resource_version=str(rv), continue_token=cont,
+                                      learned=self.table_columns.get((tl.group, tl.resource))))
+        if is_custom_group(tl.group):
+            return _custom_list_body(tl, items, rv, cont, remaining)
         meta: dict[str, Any] = {"resourceVersion": str(rv)}
         if cont:
             meta["continue"] = cont
