@@ -26,16 +26,59 @@ def json_response(data: Any, status: int = 200) -> web.Response:
                          content_type="application/json")
 
 
+MAX_DEPTH = 8  # a fault spec is two levels deep; anything much deeper is a mistake or an attack
+
+
+class BadBody(ValueError):
+    """A control request body that cannot be used; the message says why (for a 400 Status)."""
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadBody(f"number {text[:40]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise BadBody(f"{name} is not a JSON number")
+
+
+def _check(value: Any, where: str, depth: int = 1) -> None:
+    """No nesting beyond MAX_DEPTH, no null (leave a field out instead): found before anything uses them."""
+    if depth > MAX_DEPTH:
+        raise BadBody(f"the body is nested more than {MAX_DEPTH} levels deep")
+    if value is None:
+        raise BadBody(f"null is not a value for {where}; leave the field out instead")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check(v, repr(k[:60]), depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _check(v, where, depth + 1)
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """A control request's JSON object; BadBody for anything else (bad JSON, deep nesting, numbers out of
+    range such as 1e400, NaN, null values)."""
+    try:
+        data = json.loads(raw or b"{}", parse_float=_finite, parse_constant=_no_constant)
+    except BadBody:
+        raise
+    except RecursionError:
+        raise BadBody(f"the body is nested more than {MAX_DEPTH} levels deep") from None
+    except ValueError as exc:  # also UnicodeDecodeError, and integers of more than 4,300 digits
+        raise BadBody(f"body is not JSON: {' '.join(str(exc).split())[:120]}") from None
+    if not isinstance(data, dict):
+        raise BadBody("body must be a JSON object")
+    _check(data, "the body")
+    return data
+
+
 async def read_json(request: web.Request) -> dict[str, Any]:
     if not request.can_read_body:
         return {}
-    try:
-        data = json.loads(await request.read() or b"{}")
-    except ValueError:
-        raise web.HTTPBadRequest(body=b"", reason="body is not JSON") from None
-    if not isinstance(data, dict):
-        raise web.HTTPBadRequest(reason="body must be a JSON object")
-    return data
+    return parse_body(await request.read())
 
 
 async def status(request: web.Request) -> web.StreamResponse:
@@ -58,7 +101,7 @@ async def advance(request: web.Request) -> web.StreamResponse:
     try:
         body = await read_json(request)
         seconds = float(body.get("seconds", request.query.get("seconds", "nan")))
-    except (web.HTTPBadRequest, ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return status_response(400, 'clock/advance takes {"seconds": N} with N >= 0')
     if not (math.isfinite(seconds) and seconds >= 0):
         return status_response(400, 'clock/advance takes {"seconds": N} with N >= 0')
@@ -95,8 +138,10 @@ async def faults_arm(request: web.Request) -> web.StreamResponse:
     try:
         body = await read_json(request)
         fault, hit = st.faults.arm(body)
-    except (web.HTTPBadRequest, FaultError) as exc:
+    except (BadBody, FaultError) as exc:
         return status_response(400, f"cannot arm fault: {exc}")
+    except (TypeError, ValueError, OverflowError) as exc:  # a value the fault checks let through
+        return status_response(400, f"cannot arm fault: {type(exc).__name__}: {str(exc)[:200]}")
     return json_response({"fault": fault.to_json(), "open_streams_hit": hit}, status=201)
 
 
