@@ -14,6 +14,11 @@ from typing import Protocol
 
 
 class Clock(Protocol):
+    # Whether time moves by itself. On a clock that does not (manual), a plain read's recorded latency is
+    # not replayed: it would hold the answer until a test moved time, and every new request would wait again.
+    @property
+    def running(self) -> bool: ...
+
     def now(self) -> float:
         """Virtual seconds since the replay started."""
         ...
@@ -25,6 +30,8 @@ class Clock(Protocol):
 
 class ScaledClock:
     """Real (event loop) time multiplied by `speed`: 60 plays an hour in a minute."""
+
+    running = True
 
     def __init__(self, speed: float = 1.0, start: float = 0.0) -> None:
         if not (speed > 0 and speed < float("inf")):
@@ -55,6 +62,7 @@ class ManualClock:
     # Loop turns given to woken tasks between two deadlines, so the one due first has written its bytes
     # before the next one runs. A task woken here needs a few turns to reach its next wait.
     _SETTLE_TURNS = 8
+    running = False
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = start

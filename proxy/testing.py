@@ -165,10 +165,14 @@ class Replay:
         thread = threading.Thread(target=run, name="watchproxy-stop-client", daemon=True)
         thread.start()
         give_up = time.monotonic() + timeout
+
+        def open_watches(r: Replay) -> int:
+            return len([w for w in r.watches() if w.end == "open"])
+
         while not done.is_set():  # a client may reconnect before it sees the stop: end that watch too
             self.end_watches()
-            open_now = len([w for w in self.watches() if w.end == "open"])
-            self.wait_for(lambda r, n=open_now: done.is_set() or len([w for w in r.watches() if w.end == "open"]) > n,
+            before = open_watches(self)
+            self.wait_for(lambda r: done.is_set() or open_watches(r) > before,  # noqa: B023 (used at once)
                           max(0.0, give_up - time.monotonic()), "the client to stop")
         thread.join()
 

@@ -13,6 +13,7 @@ from tests.installed import installed  # noqa: F401  (a session fixture: the pac
 from tests.procs import STARTED
 from tests.realkube import RealKube
 from tests.realkube import realkube as start_realkube
+from tests.tools import missing
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -21,6 +22,15 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("WATCHPROXY_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
         yield
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`@pytest.mark.clients("kubectl", "node")`: skip, saying why, when one of those programs is missing."""
+    for mark in item.iter_markers("clients"):
+        for program in mark.args:
+            why = missing(program)
+            if why:
+                pytest.skip(why)
 
 
 @pytest.fixture(autouse=True)

@@ -35,7 +35,13 @@ async def send_status(out: Responder, code: int, message: str, entry: LogEntry,
 
 
 async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> None:
-    """Replay `ex` as recorded, shifted to start now; ends the way the recorded one ended."""
+    """Replay `ex` as recorded, shifted to start now; ends the way the recorded one ended.
+
+    On a clock that does not run by itself (manual), the recorded latency is not replayed: a plain read
+    (discovery, /version, a get or list) is answered whole at once and a watch's head is sent at once;
+    a watch's events still come at their recorded offsets, as time is moved."""
+    if not clock.running and not ex.is_watch_stream:
+        clock = _Instant(clock.now())
     t0 = clock.now()
     base = ex.request.t
     if ex.response is None:
@@ -45,7 +51,8 @@ async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> N
         entry.ended("complete", "recorded upstream error")
         return
     resp = ex.response
-    await clock.sleep_until(t0 + resp.t - base)
+    if clock.running:
+        await clock.sleep_until(t0 + resp.t - base)
     frames = ex.frames
     times = frames.times
     how = ex.how
@@ -88,3 +95,19 @@ async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> N
         # The recorded client left first (or the recording stopped): the server never ended this stream.
         await out.wait_closed()
         entry.ended("client-closed")
+
+
+class _Instant:
+    """A clock stopped at one time whose every wait returns at once: what a plain read is played on when
+    virtual time moves only by hand."""
+
+    running = False
+
+    def __init__(self, t: float) -> None:
+        self._t = t
+
+    def now(self) -> float:
+        return self._t
+
+    async def sleep_until(self, t: float) -> None:
+        return None
