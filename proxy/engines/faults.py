@@ -31,6 +31,20 @@ ACTIONS = ("close", "reset", "stall", "expire", "http-status", "slow", "no-initi
 STREAM_ACTIONS = ("close", "reset", "stall", "expire")
 _NOW_DEFAULT = frozenset({"close", "reset", "expire", "restart"})
 _VERBS = ("watch", "list", "get", "any")
+_MATCH_FIELDS = frozenset({"when", "path", "resource", "verb", "nth", "count"})
+# What each action takes besides the match: anything else is refused, naming the option, rather than
+# silently ignored (a `status` on a `close` would do nothing the user meant).
+_OPTIONS: dict[str, frozenset[str]] = {
+    "close": frozenset({"after_events", "after_seconds"}),
+    "reset": frozenset({"after_events", "after_seconds", "mid_event"}),
+    "stall": frozenset({"after_events", "after_seconds"}),
+    "expire": frozenset({"after_events", "after_seconds", "message"}),
+    "http-status": frozenset({"status", "retry_after", "message"}),
+    "slow": frozenset({"delay", "bytes_per_second"}),
+    "no-initial-events-end": frozenset(),
+    "restart": frozenset(),
+}
+_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 _HTTP_CODES = (400, 401, 403, 404, 409, 410, 429, 500, 502, 503, 504)
 
 
@@ -76,8 +90,12 @@ class Fault:
         return d
 
 
-def parse_fault(spec: dict[str, Any] | str, fault_id: int) -> Fault:
-    """From the control API's JSON, or the CLI's `ACTION[:key=value,...]` form."""
+def parse_fault(spec: dict[str, Any] | str, fault_id: int, default_when: str | None = None) -> Fault:
+    """From the control API's JSON, or the CLI's `ACTION[:key=value,...]` form.
+
+    `default_when`: the `when` of a fault that does not say; by default "now" for the actions that act on
+    open streams (close, reset, expire, restart) and "next" for the others. Faults armed at start-up
+    (`--fault`) default to "next": there are no open streams yet, and "now" would do nothing."""
     if isinstance(spec, str):
         spec = _parse_compact(spec)
     if not isinstance(spec, dict):
@@ -90,12 +108,20 @@ def parse_fault(spec: dict[str, Any] | str, fault_id: int) -> Fault:
     action = d.pop("action", None)
     if action not in ACTIONS:
         raise FaultError(f"unknown fault action {action!r}; one of {', '.join(ACTIONS)}")
-    f = Fault(fault_id, action, when="now" if action in _NOW_DEFAULT else "next")
-    known = {k for k in f.__dict__ if k not in ("id", "action", "seen", "fired")}
+    f = Fault(fault_id, action, when=default_when or ("now" if action in _NOW_DEFAULT else "next"))
+    known = _MATCH_FIELDS | _OPTIONS[action]
     for key, value in d.items():
         if key not in known:
+            if key in _ALL_OPTIONS:
+                takes = ", ".join(sorted(_OPTIONS[action])) or "no options"
+                raise FaultError(f"{action} does not take {key!r} (it takes {takes}, and the match: "
+                                 f"{', '.join(sorted(_MATCH_FIELDS))})")
             raise FaultError(f"unknown fault field {key!r}; known: {', '.join(sorted(known))}")
         setattr(f, key, _coerce(key, value))
+    if f.action == "slow" and (f.delay > 0) == (f.bytes_per_second is not None):
+        raise FaultError("slow takes one of delay (seconds per event) or bytes_per_second, not both or neither")
+    if f.bytes_per_second is not None and f.bytes_per_second <= 0:
+        raise FaultError("bytes_per_second must be a positive number")
     if f.verb not in _VERBS:
         raise FaultError(f"verb must be one of {', '.join(_VERBS)}")
     if f.when not in ("now", "next"):
@@ -119,10 +145,19 @@ def _coerce(key: str, value: Any) -> Any:
                 raise ValueError
             return v
         if key == "mid_event":
-            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in _BOOLEANS:
+                return _BOOLEANS[value.strip().lower()]
+            raise FaultError(f"mid_event must be true or false, not {value!r}")
         return str(value)
+    except FaultError:
+        raise
     except (TypeError, ValueError):
         raise FaultError(f"invalid value {value!r} for {key}") from None
+
+
+_ALL_OPTIONS = frozenset().union(*_OPTIONS.values())
 
 
 def _positive_int(value: Any, allow_zero: bool = False) -> int:
@@ -251,9 +286,9 @@ class FaultInjector:
         self.open: set[_Open] = set()
         self.on_restart = on_restart
 
-    def arm(self, spec: dict[str, Any] | str) -> tuple[Fault, int]:
+    def arm(self, spec: dict[str, Any] | str, default_when: str | None = None) -> tuple[Fault, int]:
         """Arm a fault; a "now" fault acts at once. Returns it and how many open streams it hit."""
-        f = parse_fault(spec, next(self._ids))
+        f = parse_fault(spec, next(self._ids), default_when)
         if f.when == "now":
             return f, self._fire_now(f)
         self.faults[f.id] = f
@@ -266,17 +301,21 @@ class FaultInjector:
             return n
         return 1 if self.faults.pop(fault_id, None) else 0
 
+    def _restart(self, f: Fault) -> int:
+        """The apiserver restarts: history is compacted and every open watch ends."""
+        if self.on_restart is not None:
+            self.on_restart()
+        hit = 0
+        for o in list(self.open):
+            if o.entry.verb == "watch" and o.action is None:
+                self._interrupt(o, Fault(f.id, "close"), "restart")
+                hit += 1
+        f.fired.append({"at": self.clock.now(), "watches_closed": hit})
+        return hit
+
     def _fire_now(self, f: Fault) -> int:
         if f.action == "restart":
-            if self.on_restart is not None:
-                self.on_restart()
-            hit = 0
-            for o in list(self.open):
-                if o.entry.verb == "watch":
-                    self._interrupt(o, Fault(f.id, "close"), "restart")
-                    hit += 1
-            f.fired.append({"at": self.clock.now(), "watches_closed": hit})
-            return hit
+            return self._restart(f)
         hit = 0
         for o in sorted(self.open, key=lambda o: o.entry.id):
             if f.exhausted:
@@ -323,6 +362,13 @@ class FaultInjector:
 
     async def serve(self, engine: Engine, req: Incoming, out: Responder, entry: LogEntry) -> None:
         faults = self._select(req, entry)
+        for f in faults:
+            if f.action == "restart":  # armed for a coming request: the apiserver restarts as it arrives
+                f.fired.pop()  # _restart records the firing, with what it closed
+                ended = self._restart(f)
+                f.fired[-1]["request"] = entry.id
+                entry.note(f"fault {f.id} restart: the apiserver restarted as this request came ({ended} watches "
+                           "ended)")
         status = next((f for f in faults if f.action == "http-status"), None)
         if status is not None:
             headers = (("Retry-After", str(status.retry_after)),) if status.retry_after else ()

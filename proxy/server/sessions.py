@@ -15,7 +15,7 @@ from .. import __version__
 from ..clock import Clock, ManualClock, ScaledClock
 from ..engines.base import Engine
 from ..engines.exact import ExactPlayer, Misses
-from ..engines.faults import FaultInjector
+from ..engines.faults import FaultError, FaultInjector
 from ..engines.recorder import Recorder
 from ..engines.requestlog import RequestLog
 from ..engines.store import Loaded, load
@@ -94,8 +94,11 @@ class ReplaySession(_Session):
         self.faults = FaultInjector(self.clock, on_restart=getattr(self.engine, "restart", None),
                                     current_rv=getattr(self.engine, "current_rv", None),
                                     delivered_rv=getattr(self.engine, "delivered_rv", None))
-        for spec in faults:
-            self.faults.arm(spec)
+        for spec in faults:  # armed before any request: each waits for the requests it matches
+            f, _ = self.faults.arm(spec, default_when="next")
+            if f.when == "now":
+                raise FaultError(f"fault {spec}: when=now acts on open streams, and there are none before the "
+                                 "first request; leave `when` out to arm it for the coming requests")
 
     def _clock(self, clock: Clock | str, speed: float) -> Clock:
         """Virtual time starts where the recording's first request arrived, so a client that connects
