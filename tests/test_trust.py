@@ -7,6 +7,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import gzip
+import json
+import logging
 import os
 import resource
 import signal
@@ -15,10 +18,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
+import pytest
 import yaml
 from aiohttp import web
-from watchproxy.recording import RecordingReader
-from watchproxy.server.sessions import RecordSession
+from watchproxy.engines.store import load
+from watchproxy.recording import End, EndHow, Frame, Header, RecordingReader, RecordingWriter, Request, Response
+from watchproxy.server.sessions import RecordSession, ReplaySession
 
 from tests.fake_apiserver import FakeApiserver
 from tests.procs import STARTED
@@ -142,3 +147,85 @@ async def test_no_key_material_on_disk_while_running_or_after_a_kill(tmp_path: P
             proc.kill()
             await proc.wait()
             assert list(tmp.iterdir()) == [], "key material left behind by a killed proxy"
+
+
+# --- recorded headers -----------------------------------------------------------------------------------------------
+
+async def test_recorded_headers_that_are_not_valid_http_are_skipped_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "bad-headers.msgpack"
+    w = RecordingWriter(path, Header(started_at="2025-03-01T12:00:00Z"))
+    w.write(Request(1, 0.0, "GET", "/version", ""),
+            Response(1, 0.01, 200, "OK\r\nInjected: yes", (("Content-Type", "application/json"), ("X-Nul", "a\x00b"),
+                                                           ("Bad Name", "v"), ("X-Split", "a\r\nInjected: yes"),
+                                                           ("X-Kept", "1"))),
+            Frame(1, 0.02, b'{"major":"1","minor":"34"}'), End(1, 0.03, EndHow.COMPLETE))
+    w.close()
+    caplog.set_level(logging.WARNING, logger="watchproxy")
+    async with ReplaySession(path, mode="exact") as r, aiohttp.ClientSession() as http, \
+            http.get(f"{r.url}/version") as resp:
+        assert resp.status == 200 and await resp.json() == {"major": "1", "minor": "34"}
+        names = {k.lower() for k in resp.headers}
+    assert "x-kept" in names and not names & {"x-nul", "bad name", "x-split", "injected"}
+    assert caplog.text.count("not sending a recorded header") == 3
+
+
+# --- bodies and methods nobody serves ----------------------------------------------------------------------------
+
+async def raw_request(url: str, data: bytes) -> tuple[int, dict[str, str], bytes]:
+    """One request written as bytes on a fresh connection; the answer's status, headers and body."""
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(data)
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 30)
+        lines = head.decode("latin-1").split("\r\n")
+        headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+        body = await asyncio.wait_for(reader.readexactly(int(headers.get("content-length", "0"))), 30)
+        return int(lines[0].split()[1]), headers, body
+    finally:
+        writer.close()
+
+
+@contextlib.asynccontextmanager
+async def record_and_replay(tmp_path: Path) -> AsyncIterator[tuple[FakeApiserver, str, str]]:
+    """A recorder in front of the stand-in and a replay of a bundled recording, both serving."""
+    async with FakeApiserver() as api, \
+            RecordSession(tmp_path / "r.msgpack", kubeconfig=str(api.write_kubeconfig(tmp_path / "k"))) as rec, \
+            ReplaySession(NGINX) as rep:
+        yield api, rec.url, rep.url
+
+
+async def test_gzip_request_bodies_are_decoded_and_relabelled_and_bad_ones_get_a_400(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    pod = json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "gz"},
+                      "spec": {"containers": [{"name": "c", "image": "i"}]}}).encode()
+    packed = gzip.compress(pod)
+    async with record_and_replay(tmp_path) as (api, rec, rep):
+        for url in (rec, rep):
+            code, _, body = await raw_request(url, (
+                f"POST {PODS} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                f"Content-Encoding: gzip\r\nContent-Length: 11\r\nConnection: close\r\n\r\n").encode() + b"not gzip!!!")
+            assert code == 400 and json.loads(body)["kind"] == "Status", (url, body)
+        code, _, body = await raw_request(rec, (
+            f"POST {PODS} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            f"Content-Encoding: gzip\r\nContent-Length: {len(packed)}\r\nConnection: close\r\n\r\n").encode() + packed)
+        assert code == 201, body
+        assert api.get("pods", "gz") is not None
+        sent = {k.lower(): v for k, v in api.requests[-1].headers.items()}
+        assert "content-encoding" not in sent
+    recorded = [e.request for e in load(tmp_path / "r.msgpack").exchanges.values()]
+    assert [r.method for r in recorded] == ["POST"]  # the bad body was refused before anything was forwarded
+    assert recorded[0].body == pod and not recorded[0].header("Content-Encoding")
+    assert "Traceback" not in caplog.text
+
+
+@pytest.mark.parametrize(("request_line", "code"), [("CONNECT example.com:443 HTTP/1.1", 405),
+                                                    ("OPTIONS * HTTP/1.1", 404),
+                                                    ("GET example.com HTTP/1.1", 400)])
+async def test_requests_nobody_serves_get_a_status(tmp_path: Path, request_line: str, code: int) -> None:
+    async with record_and_replay(tmp_path) as (_, rec, rep):
+        for url in (rec, rep):
+            got, headers, body = await raw_request(url, f"{request_line}\r\nHost: localhost\r\n\r\n".encode())
+            assert got == code and headers["content-type"] == "application/json"
+            assert json.loads(body)["kind"] == "Status" and "server" not in headers

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import re
 import socket
 import struct
 
@@ -15,6 +17,15 @@ from ..recording.records import Headers
 
 # Framing is aiohttp's job: recorded values of these would contradict what is actually sent.
 _FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
+# RFC 9110: a field name is a token; a value has no control characters but tab. A recorded header that is
+# neither (a corrupted or hand-edited recording) is skipped, not sent: it would break the response.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+log = logging.getLogger("watchproxy")
+
+
+def sendable(name: str, value: str) -> bool:
+    return bool(_TOKEN.fullmatch(name)) and not _BAD_VALUE.search(value)
 # aiohttp's StreamWriter.write drains (waits while the transport is paused) once this much went out.
 _DRAIN_EVERY = 0x10000
 _FRAMING_MAX = 32  # what chunked framing adds to a write, at most
@@ -75,8 +86,13 @@ class AiohttpResponder:
 
     async def start(self, status: int, reason: str, headers: Headers, *,
                     content_length: int | None = None) -> None:
+        if reason and _BAD_VALUE.search(reason):
+            reason = ""  # aiohttp's own phrase for the status instead
         resp = _Response(status=status, reason=reason or None)
         for k, v in headers:
+            if not sendable(k, v):
+                log.warning("not sending a recorded header that is not valid HTTP: %r", f"{k}: {v}"[:120])
+                continue
             lk = k.lower()
             if lk == "server":
                 resp.server_header = v
