@@ -137,19 +137,26 @@ async def test_same_seed_and_requests_give_identical_transcripts(recording: Path
 
 
 async def test_bookmarks_every_minute_and_before_the_deadline_only_when_rv_moves(tmp_path: Path) -> None:
+    """Bookmarks carry the RV of the watched resource's own cache (as on a real 1.37 apiserver: other
+    resources' writes do not move it), so they matter to a filtered watch whose events are all filtered out."""
     b = RecordingBuilder(tmp_path / "b.msgpack")
     b.list(0.0, 100, [pod("a", 90)])
-    cm = [(30.0 * i, "ADDED", {"kind": "ConfigMap", "apiVersion": "v1",
-                               "metadata": {"name": f"c{i}", "namespace": "default",
-                                            "resourceVersion": str(100 + i)}}) for i in range(1, 5)]
+    others = [(30.0 * i, "ADDED", {**pod(f"p{i}", 100 + i), "metadata": {
+        "name": f"p{i}", "namespace": "default", "resourceVersion": str(100 + i), "labels": {"app": "other"}}})
+              for i in range(1, 5)]
+    b.watch(0.0, others, end=500.0)
+    cm = [(150.0, "ADDED", {"kind": "ConfigMap", "apiVersion": "v1",
+                            "metadata": {"name": "c", "namespace": "default", "resourceVersion": "150"}})]
     b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
     b.watch(0.0, cm, end=500.0, path="/api/v1/namespaces/default/configmaps")
     h = Harness(b.write())
-    out, task = h.start("watch=true&resourceVersion=100&allowWatchBookmarks=true&timeoutSeconds=200")
+    out, task = h.start("watch=true&resourceVersion=100&allowWatchBookmarks=true&timeoutSeconds=200"
+                        "&labelSelector=app%3Dweb")
     await h.clock.advance(200)
     await task
     marks = [(t, e["type"], e["object"]["metadata"]["resourceVersion"]) for t, e in out.timed_events()]
-    # RV 102 at 60 s; 104 at 120 s; nothing newer at 180 s or at the 198 s pre-deadline bookmark
+    # pods' RV 102 at 60 s; 104 at 120 s; nothing newer at 180 s or at the 198 s pre-deadline bookmark
+    # (the configmap's 150 is another resource's)
     assert marks == [(60.0, "BOOKMARK", "102"), (120.0, "BOOKMARK", "104")]
     assert out.events()[0]["object"] == {"kind": "Pod", "apiVersion": "v1",
                                          "metadata": {"resourceVersion": "102"},

@@ -88,6 +88,15 @@ class WatchCache:
                 best = max(best, tl.changes.rvs[j - 1])
         return best
 
+    def resource_rv(self, path: str, now: float) -> int:
+        """The resourceVersion of this resource's own watch cache: its newest change by `now` (what the
+        real apiserver's bookmarks carry; other resources' writes do not move it)."""
+        tl = self.timelines.get(path)
+        if tl is None:
+            return self._base_rv
+        j = bisect.bisect_right(tl.changes.times, now)
+        return tl.changes.rvs[j - 1] if j else max(self._base_rv, tl.baseline_rv)
+
     def index_at(self, path: str, now: float) -> int:
         """How many of the resource's changes have happened by `now`."""
         return bisect.bisect_right(self.timelines[path].changes.times, now)

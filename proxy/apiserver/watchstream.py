@@ -28,6 +28,7 @@ from .history import ResourceTimeline, WatchCache
 
 BOOKMARK_EVERY = 60.0  # the watch cache's bookmark frequency (defaultBookmarkFrequency)
 BOOKMARK_BEFORE_DEADLINE = 2.0  # the last bookmark comes this long before the deadline
+BOOKMARK_TICK = 1.0  # the cacher's bookmark timer
 _INF = float("inf")
 
 
@@ -106,6 +107,10 @@ class WatchStream:
         self.next_bookmark = now + BOOKMARK_EVERY
         self.final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE
         opts, path = spec.opts, spec.path
+        if opts.send_initial_events:
+            # The cacher checks a watch-list's bookmark at its first tick (once a second) after the
+            # initial events, so a change that came meanwhile is confirmed at once (seen on 1.37).
+            self.next_bookmark = now + BOOKMARK_TICK
         rv = opts.rv_int
         send_initial = opts.send_initial_events
         if send_initial is None:
@@ -133,6 +138,7 @@ class WatchStream:
                 self.ended, self.end_detail = "expired", f"too old resource version {rv} (oldest {oldest})"
             else:
                 self.i = cache.index_after_rv(path, rv)
+                self.last_rv = rv  # the client has everything up to it: no bookmark may take it back
 
     @property
     def shared(self) -> bool:
@@ -191,13 +197,13 @@ class WatchStream:
             self.end_detail = f"server closed the watch at its deadline ({spec.deadline:.3f}s)"
             return out
         if spec.opts.allow_watch_bookmarks and (now >= self.next_bookmark or now >= self.final_bookmark):
-            rv = self.cache.current_rv(now)
+            rv = self.cache.resource_rv(spec.path, now)
             if rv > self.last_rv:  # only a bookmark that moves the client forward is sent
                 out.append(encode.event_line("BOOKMARK", encode.bookmark_object(spec.tl, rv)))
                 self.events += 1
                 self.last_rv = rv
-            while self.next_bookmark <= now:
-                self.next_bookmark += BOOKMARK_EVERY
+            if self.next_bookmark <= now:
+                self.next_bookmark = now + BOOKMARK_EVERY
             if now >= self.final_bookmark:
                 self.final_bookmark = _INF
         return out
