@@ -4,6 +4,7 @@ the apiserver encodes them (compact JSON). Emulate, synth and faults all write t
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import json
 import re
@@ -49,6 +50,12 @@ _EMPTY: dict[str, dict[str, Any]] = {
         "architecture": ""}}},
     "Service": {"spec": {}, "status": {"loadBalancer": {}}},
 }
+
+
+def zero_status(kind: str) -> dict[str, Any] | None:
+    """The `status` an object of the kind encodes with before anyone writes one (None: it has none)."""
+    st = _EMPTY.get(kind, {}).get("status")
+    return copy.deepcopy(st) if isinstance(st, dict) else None
 
 
 def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = False) -> dict[str, Any]:

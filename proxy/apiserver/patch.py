@@ -10,6 +10,7 @@ replaced, as the apiserver does for lists without a patch strategy.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from .mergekeys import merge_key, merges_primitives
@@ -182,7 +183,7 @@ def strategic_merge(target: Any, patch: Any, path: tuple[str, ...] = ()) -> Any:
             out[k] = _merge_list(out.get(k), v, (*path, k))
         else:
             out[k] = copy.deepcopy(v)
-    return out  # `$setElementOrder` is not applied: merged elements keep their order, new ones go last
+    return out  # `$setElementOrder` is not applied: lists come out in the order a patch without it gets
 
 
 def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[Any]:
@@ -190,25 +191,48 @@ def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[An
     if any(isinstance(e, dict) and e.get(_DIRECTIVE) == "replace" for e in patch):
         return [copy.deepcopy(e) for e in patch if not (isinstance(e, dict) and _DIRECTIVE in e)]
     if merges_primitives(path):
-        out = list(current)
-        for e in patch:
-            if e not in out:
-                out.append(copy.deepcopy(e))
-        return out
+        return _in_order([x for x in current if x not in patch], list(dict.fromkeys(patch)), current,
+                         lambda x: x)
     key = merge_key(path, patch)
     if key is None:
         return [copy.deepcopy(e) for e in patch]
-    out = [copy.deepcopy(e) for e in current]
+    merged: dict[Any, Any] = {}
+    deleted = set()
     for e in patch:
         if not isinstance(e, dict) or key not in e:
             raise PatchError(f"map: {e!r} does not contain declared merge key: {key}")
-        at = next((i for i, c in enumerate(out) if isinstance(c, dict) and c.get(key) == e[key]), None)
         if e.get(_DIRECTIVE) == "delete":
-            if at is not None:
-                out.pop(at)
+            deleted.add(e[key])
             continue
-        if at is None:
-            out.append(strategic_merge({}, e, path))
+        base = merged.get(e[key]) or next((c for c in current if isinstance(c, dict) and c.get(key) == e[key]), {})
+        merged[e[key]] = strategic_merge(base, e, path)
+    server_only = [copy.deepcopy(c) for c in current
+                   if not (isinstance(c, dict) and (c.get(key) in merged or c.get(key) in deleted))]
+    return _in_order(server_only, list(merged.values()), current,
+                     lambda e: e.get(key) if isinstance(e, dict) else e)
+
+
+def _in_order(server_only: list[Any], patched: list[Any], server: list[Any],
+              ident: Callable[[Any], Any]) -> list[Any]:
+    """The merged list in the apiserver's order (strategicpatch normalizeElementOrder and mergeSortedSlice):
+    the elements only the server had and those the patch named, each in their own order, interleaved by
+    their place on the server; an element new to the server goes before the server's element it meets."""
+    where = {ident(e): i for i, e in enumerate(server)}
+    out: list[Any] = []
+    i = j = 0
+    while i < len(server_only) or j < len(patched):
+        if j >= len(patched):
+            out.append(server_only[i])
+            i += 1
+        elif i >= len(server_only):
+            out.append(patched[j])
+            j += 1
         else:
-            out[at] = strategic_merge(out[at], e, path)
+            left, right = where.get(ident(server_only[i])), where.get(ident(patched[j]))
+            if left is not None and right is not None and left < right:
+                out.append(server_only[i])
+                i += 1
+            else:
+                out.append(patched[j])
+                j += 1
     return out

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.status import status
+from .encode import zero_status
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 
 Key = tuple[str, str]
@@ -215,6 +216,8 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Any,
     else:
         meta.pop("generation", None)
     obj["metadata"] = _ordered_meta(meta)
+    if "status" not in obj and (zero := zero_status(t.kind)) is not None:
+        obj["status"] = zero  # a status struct encodes even when nobody set it
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
 
 
@@ -326,7 +329,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                          f"{JSON_PATCH}, {MERGE_PATCH}, {APPLY_PATCH}")
     if content_type == APPLY_PATCH:
         if not opts.field_manager:
-            return fail(400, "PATCH /apply requires fieldManager to be set")
+            return fail(422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required '
+                             "for apply patch", "Invalid")
         if not isinstance(doc, dict):
             return fail(400, "the body of the apply patch is not a YAML or JSON object")
         if current is None:
@@ -427,13 +431,14 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         if meta.get("deletionTimestamp"):
             new_meta.pop("resourceVersion", None)
             obj["metadata"]["resourceVersion"] = meta.get("resourceVersion", "")
-            return Outcome(202, obj)  # already being deleted: nothing changes
+            return Outcome(200, obj)  # already being deleted: nothing changes
         new_meta["finalizers"] = finalizers
         new_meta["deletionTimestamp"] = stamp.timestamp
         new_meta["deletionGracePeriodSeconds"] = grace or 0
         new_meta.pop("resourceVersion", None)
         obj["metadata"] = _ordered_meta(new_meta)
-        return Outcome(202, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
+        # 200 even so: the apiserver answers 202 only to a DeleteOptions with orphanDependents: false
+        return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
     new_meta.pop("resourceVersion", None)
     body: dict[str, Any] = obj if t.kind == "Pod" else {
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",

@@ -1,0 +1,171 @@
+"""One write sequence, run against any apiserver (the real one, or emulate over a replay), with answers and
+watch events reduced to what must agree: no uids, times or resourceVersion values, but their order."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubernetes import client, config
+
+MERGE = "application/merge-patch+json"
+JSONP = "application/json-patch+json"
+SMP = "application/strategic-merge-patch+json"
+APPLY = "application/apply-patch+yaml"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One request and the fields of its answer to compare (dotted paths; `*` compares the code only)."""
+
+    what: str
+    method: str
+    path: str
+    body: Any = None
+    content_type: str = "application/json"
+    query: str = ""
+    fields: tuple[str, ...] = ()
+
+
+def _cm(name: str, **extra: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, **extra}, "data": {"a": "1"}}
+
+
+_DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "labels": {"app": "web"}},
+               "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
+                        "template": {"metadata": {"labels": {"app": "web"}},
+                                     "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+META = ("metadata.name", "metadata.namespace", "metadata.labels", "metadata.annotations",
+        "metadata.generation", "metadata.finalizers", "metadata.generateName", "kind", "apiVersion")
+
+
+def steps(ns: str) -> tuple[Step, ...]:
+    """The write sequence, in namespace `ns` (the real apiserver cannot delete a namespace without its
+    controller-manager, so each run takes a new one)."""
+    cms, deploys = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/apps/v1/namespaces/{ns}/deployments"
+    return (
+        Step("create", "POST", cms, _cm("one"), fields=(*META, "data")),
+        Step("create an existing name", "POST", cms, _cm("one"), fields=("reason", "message", "code", "details")),
+        Step("create without a name", "POST", cms, {"metadata": {}}, fields=("reason", "code")),
+        Step("create with generateName", "POST", cms, _cm("", generateName="gen-"),
+             fields=("metadata.generateName",)),
+        Step("create in another namespace than the path", "POST", cms,
+             _cm("two", namespace="elsewhere"), fields=("reason", "code")),
+        Step("dry-run create", "POST", cms, _cm("dry"), query="dryRun=All", fields=(*META, "data")),
+        Step("get the dry-run object", "GET", f"{cms}/dry", fields=("reason", "code")),
+        Step("update with a stale resourceVersion", "PUT", f"{cms}/one",
+             _cm("one", resourceVersion="1"), fields=("reason", "message", "code")),
+        Step("update without a resourceVersion", "PUT", f"{cms}/one",
+             {**_cm("one", labels={"x": "1"}), "data": {"a": "2"}}, fields=(*META, "data")),
+        Step("merge patch", "PATCH", f"{cms}/one", {"metadata": {"labels": {"x": None, "y": "2"}}}, MERGE,
+             fields=(*META, "data")),
+        Step("json patch", "PATCH", f"{cms}/one", [{"op": "add", "path": "/data/b", "value": "3"}], JSONP,
+             fields=(*META, "data")),
+        Step("json patch with a failing test", "PATCH", f"{cms}/one",
+             [{"op": "test", "path": "/data/a", "value": "nope"}], JSONP, fields=("reason", "code")),
+        Step("strategic merge patch", "PATCH", f"{cms}/one", {"data": {"c": "4"}}, SMP, fields=(*META, "data")),
+        Step("patch a missing object", "PATCH", f"{cms}/missing", {"data": {}}, MERGE,
+             fields=("reason", "message", "code")),
+        Step("apply creates", "PATCH", f"{cms}/applied", json.dumps(_cm("applied")), APPLY, "fieldManager=test",
+             fields=(*META, "data")),
+        Step("apply again", "PATCH", f"{cms}/applied", json.dumps({**_cm("applied"), "data": {"a": "5"}}), APPLY,
+             "fieldManager=test", fields=(*META, "data")),
+        Step("apply without a field manager", "PATCH", f"{cms}/applied", json.dumps(_cm("applied")), APPLY,
+             fields=("code", "reason", "message")),
+        Step("create with a finalizer", "POST", cms, _cm("held", finalizers=["example.com/hold"]), fields=META),
+        Step("delete it", "DELETE", f"{cms}/held", fields=(*META, "code")),
+        Step("get it while it is held", "GET", f"{cms}/held", fields=META),
+        Step("add a finalizer while deleting", "PATCH", f"{cms}/held",
+             {"metadata": {"finalizers": ["example.com/hold", "example.com/more"]}}, MERGE, fields=("reason", "code")),
+        Step("remove the finalizer", "PATCH", f"{cms}/held", {"metadata": {"finalizers": None}}, MERGE,
+             fields=("code",)),
+        Step("get it after", "GET", f"{cms}/held", fields=("reason", "code")),
+        Step("delete a plain object", "DELETE", f"{cms}/one",
+             fields=("kind", "status", "details.name", "details.kind")),
+        Step("delete it again", "DELETE", f"{cms}/one", fields=("reason", "message", "code")),
+        Step("create a deployment", "POST", deploys, _DEPLOYMENT, fields=(*META, "spec.replicas")),
+        Step("label it", "PATCH", f"{deploys}/web", {"metadata": {"labels": {"tier": "front"}}}, SMP,
+             fields=(*META,)),
+        Step("change its image", "PATCH", f"{deploys}/web",
+             {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:2"}]}}}}, SMP,
+             fields=(*META, "spec.template.spec.containers")),
+        Step("add a sidecar", "PATCH", f"{deploys}/web",
+             {"spec": {"template": {"spec": {"containers": [{"name": "side", "image": "envoy"}]}}}}, SMP,
+             fields=("metadata.generation", "spec.template.spec.containers")),
+        Step("scale it", "PATCH", f"{deploys}/web/scale", {"spec": {"replicas": 3}}, MERGE,
+             fields=("kind", "apiVersion", "spec", "status.replicas", "metadata.name")),
+        Step("write its status", "PUT", f"{deploys}/web/status", None, fields=("metadata.generation", "status",
+                                                                                 "spec.replicas")),
+        Step("status on the main resource is ignored", "PATCH", f"{deploys}/web", {"status": {"replicas": 9}}, MERGE,
+             fields=("metadata.generation", "status")),
+        Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
+             fields=("kind", "items")),
+        Step("list", "GET", cms, fields=("kind",)),
+    )
+
+
+@dataclass
+class Result:
+    answers: list[dict[str, Any]] = field(default_factory=list)
+    events: list[tuple[str, str]] = field(default_factory=list)
+    event_rvs: list[int] = field(default_factory=list)
+
+
+def _pick(doc: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(part)
+    return doc
+
+
+# What may differ run to run (uids, times, resourceVersions), and what emulate does not model: managedFields
+# (field ownership) and the fields defaulting adds to a container.
+_IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "resourceVersion", "managedFields", "time",
+                      "resources", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy"})
+
+
+def _reduce(doc: Any) -> Any:
+    if isinstance(doc, dict):
+        return {k: _reduce(v) for k, v in doc.items() if k not in _IGNORED}
+    if isinstance(doc, list):
+        return [_reduce(v) for v in doc]
+    return doc
+
+
+def run(kubeconfig: str, ns: str) -> Result:
+    """Every step in order against the apiserver the kubeconfig names."""
+    api = config.new_client_from_config(config_file=kubeconfig)
+    out = Result()
+    last: dict[str, Any] = {}
+    for step in steps(ns):
+        body = step.body
+        if step.what == "write its status":  # the object as it is, with a status
+            body = {**last, "status": {"replicas": 1, "observedGeneration": 1}}
+            body["spec"] = {**body["spec"], "replicas": 7}  # ignored on /status
+        code, doc = _call(api, step, body)
+        out.answers.append({"step": step.what, "code": code,
+                            **{f: _reduce(_pick(doc, f)) for f in step.fields if f != "code"}})
+        if "/deployments" in step.path and isinstance(doc, dict) and doc.get("kind") == "Deployment":
+            last = doc
+    return out
+
+
+def _call(api: client.ApiClient, step: Step, body: Any) -> tuple[int, Any]:
+    url = api.configuration.host + step.path + (f"?{step.query}" if step.query else "")
+    headers = {"Content-Type": step.content_type, "Accept": "application/json"}
+    resp = api.rest_client.request(step.method, url, headers=headers, body=body)
+    try:
+        return resp.status, json.loads(resp.read())
+    except ValueError:
+        return resp.status, None
+
+
+def watch_events(kubeconfig: str, ns: str, resource_version: str, timeout: int) -> list[tuple[str, str, int]]:
+    """(type, name, resourceVersion) of the configmap events after `resource_version`, for `timeout` s."""
+    api = client.CoreV1Api(config.new_client_from_config(config_file=kubeconfig))
+    resp = api.list_namespaced_config_map(ns, watch=True, resource_version=resource_version,
+                                          timeout_seconds=timeout, _preload_content=False)
+    return [(e["type"], e["object"]["metadata"]["name"], int(e["object"]["metadata"]["resourceVersion"]))
+            for e in map(json.loads, resp.read().splitlines())]
