@@ -28,19 +28,21 @@ def event_line(typ: str, raw_object: bytes) -> bytes:
     return b'{"type":"' + typ.encode() + b'","object":' + raw_object + b"}\n"
 
 
-# What an empty object of a kind encodes to, as bookmarks carry it: Go's zero value of the type, where
-# fields without `omitempty` (and structs, which omitempty never drops) stay and pointers are null or
-# gone. From the k8s.io/api struct tags at v1.37; since 1.34 metadata has no `creationTimestamp: null`.
+# What an empty object of a kind encodes to, as bookmarks carry it: word for word what a v1.37 apiserver
+# sent (a sendInitialEvents watch of each kind, tests/test_writes_realkube.py keeps checking the table).
+# Since 1.34 metadata has no `creationTimestamp: null`.
 _TEMPLATE = {"metadata": {}, "spec": {"containers": None}}
 _EMPTY: dict[str, dict[str, Any]] = {
     "Pod": {"spec": {"containers": None}, "status": {}},
-    "Deployment": {"spec": {"selector": None, "template": _TEMPLATE, "strategy": {}}, "status": {}},
-    "ReplicaSet": {"spec": {"selector": None, "template": _TEMPLATE}, "status": {"replicas": 0}},
-    "StatefulSet": {"spec": {"selector": None, "template": _TEMPLATE, "updateStrategy": {}},
-                    "status": {"replicas": 0, "availableReplicas": 0}},
+    "Deployment": {"spec": {"replicas": 0, "selector": None, "template": _TEMPLATE, "strategy": {}},
+                   "status": {}},
+    "ReplicaSet": {"spec": {"replicas": 0, "selector": None, "template": _TEMPLATE}, "status": {"replicas": 0}},
+    "StatefulSet": {"spec": {"replicas": 0, "selector": None, "template": _TEMPLATE, "serviceName": "",
+                             "updateStrategy": {}}, "status": {"replicas": 0, "availableReplicas": 0}},
     "DaemonSet": {"spec": {"selector": None, "template": _TEMPLATE, "updateStrategy": {}},
                   "status": {"currentNumberScheduled": 0, "numberMisscheduled": 0, "desiredNumberScheduled": 0,
                              "numberReady": 0}},
+    "Job": {"spec": {"template": _TEMPLATE}, "status": {}},
     "ConfigMap": {},
     "Secret": {},
     "Namespace": {"spec": {}, "status": {}},
@@ -52,6 +54,10 @@ _EMPTY: dict[str, dict[str, Any]] = {
 }
 
 
+# Annotations the apiserver's defaulting gives even an empty object of the kind (and so its bookmarks)
+_ANNOTATIONS: dict[str, dict[str, str]] = {"DaemonSet": {"deprecated.daemonset.template.generation": "0"}}
+
+
 def zero_status(kind: str) -> dict[str, Any] | None:
     """The `status` an object of the kind encodes with before anyone writes one (None: it has none)."""
     st = _EMPTY.get(kind, {}).get("status")
@@ -61,8 +67,11 @@ def zero_status(kind: str) -> dict[str, Any] | None:
 def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = False) -> dict[str, Any]:
     """An empty object of the watched kind carrying only the resourceVersion (and the end annotation)."""
     meta: dict[str, Any] = {"resourceVersion": str(rv)}
+    annotations = dict(_ANNOTATIONS.get(kind, {}))
     if initial_events_end:
-        meta["annotations"] = {INITIAL_EVENTS_END: "true"}
+        annotations[INITIAL_EVENTS_END] = "true"
+    if annotations:
+        meta["annotations"] = dict(sorted(annotations.items()))  # Go writes a map's keys in order
     obj: dict[str, Any] = {"kind": kind, "apiVersion": api_version, "metadata": meta}
     obj.update(_EMPTY.get(kind, {}))
     return obj
