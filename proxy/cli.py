@@ -37,7 +37,7 @@ def _positive(text: str) -> float:
     return v
 
 
-def _listen_check(listen: str, allow_remote: bool) -> None:
+def _listen_check(listen: str, allow_remote: bool, accept_hosts: Sequence[str] = ()) -> None:
     from .server.app import is_loopback
     from .server.run import parse_listen
 
@@ -49,8 +49,13 @@ def _listen_check(listen: str, allow_remote: bool) -> None:
         if not allow_remote:
             raise CliError(f"--listen {listen}: refusing to listen beyond loopback without --allow-remote "
                            "(anyone who reaches the port can use your cluster credentials)")
-        print(f"watchproxy: WARNING: listening on {host}: other machines can reach this proxy",
-              file=sys.stderr)
+        where = "every IPv6 and IPv4 address" if host == "::" else "every IPv4 address" if host == "0.0.0.0" \
+            else host
+        print(f"watchproxy: WARNING: listening on {where}: other machines can reach this proxy and use your "
+              "cluster credentials", file=sys.stderr)
+        if host in ("::", "0.0.0.0") and not accept_hosts:
+            print("watchproxy: note: remote clients are still refused (403) unless the Host they connect to is "
+                  "named with --accept-host NAME (this machine's name or address as they use it)", file=sys.stderr)
 
 
 def _add_server_options(p: argparse.ArgumentParser) -> None:
@@ -265,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "recordings":
             return _recordings()
         if args.command in ("record", "replay"):
-            _listen_check(args.listen, args.allow_remote)
+            _listen_check(args.listen, args.allow_remote, args.accept_host)
             if args.command == "replay":
                 return asyncio.run(_replay(args))
             recorded = asyncio.run(_record(args))

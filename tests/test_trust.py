@@ -23,6 +23,7 @@ import yaml
 from aiohttp import web
 from watchproxy.engines.store import load
 from watchproxy.recording import End, EndHow, Frame, Header, RecordingReader, RecordingWriter, Request, Response
+from watchproxy.server.limits import AcceptErrors
 from watchproxy.server.sessions import RecordSession, ReplaySession
 
 from tests.fake_apiserver import FakeApiserver
@@ -229,3 +230,128 @@ async def test_requests_nobody_serves_get_a_status(tmp_path: Path, request_line:
             got, headers, body = await raw_request(url, f"{request_line}\r\nHost: localhost\r\n\r\n".encode())
             assert got == code and headers["content-type"] == "application/json"
             assert json.loads(body)["kind"] == "Status" and "server" not in headers
+
+
+# --- file descriptors and slow clients ---------------------------------------------------------------------------
+
+async def connect(url: str) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    return await asyncio.open_connection(host.strip("[]"), int(port))
+
+
+async def closed_by_the_proxy(reader: asyncio.StreamReader) -> bytes:
+    """Everything the proxy sent until it closed the connection (waits for that, bounded). A connection
+    closed with bytes of ours unread is reset rather than closed: that counts as closed, with nothing sent."""
+    try:
+        return await asyncio.wait_for(reader.read(), 60)
+    except ConnectionResetError:
+        return b""
+
+
+async def get_status_line(url: str, target: str = "/version") -> bytes:
+    reader, writer = await connect(url)
+    try:
+        writer.write(f"GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        return await asyncio.wait_for(reader.readline(), 30)
+    finally:
+        writer.close()
+
+
+async def test_idle_and_slow_connections_are_closed_and_the_rest_refused_clearly(tmp_path: Path) -> None:
+    """At 200 descriptors, 250 connections that send nothing or trickle their headers: those over the cap get
+    a 429 Status at once, the others are closed after the header timeout, and then the proxy serves again;
+    no traceback, a few lines of log."""
+    proc, url, _ = await start("replay", str(NGINX), nofile=200, env={"WATCHPROXY_HEADER_TIMEOUT": "2"})
+    held = [await connect(url) for _ in range(250)]
+    for i, (_, writer) in enumerate(held[:100]):  # well within the cap: these were all accepted
+        if i % 2:
+            writer.write(b"GET /version HTTP/1.1\r\nHo")  # never finished
+    answers = await asyncio.gather(*(closed_by_the_proxy(reader) for reader, _ in held))
+    refused = [a for a in answers if a.startswith(b"HTTP/1.1 429")]
+    timed_out = [a for a in answers if a == b""]
+    assert len(refused) + len(timed_out) == 250 and refused and timed_out, [a[:40] for a in answers][:5]
+    assert json.loads(refused[0].partition(b"\r\n\r\n")[2])["kind"] == "Status"
+    assert b"200 OK" in await get_status_line(url)
+    for _, writer in held:
+        writer.close()
+    _, stderr = await stop(proc)
+    assert b"Traceback" not in stderr and stderr.count(b"\n") < 10, stderr[-2000:]
+
+
+async def test_an_open_watch_is_never_timed_out(tmp_path: Path) -> None:
+    proc, url, _ = await start("replay", str(NGINX), env={"WATCHPROXY_HEADER_TIMEOUT": "1",
+                                                           "WATCHPROXY_IDLE_TIMEOUT": "1"})
+    watch_reader, watch_writer = await connect(url)
+    watch_writer.write(f"GET {PODS}?watch=1 HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+    assert b"200" in await asyncio.wait_for(watch_reader.readline(), 30)
+    idle_reader, _ = await connect(url)  # opened after the watch, so timed out after the watch would be
+    assert await closed_by_the_proxy(idle_reader) == b""
+    assert not watch_reader.at_eof() and not watch_writer.is_closing()
+    watch_writer.write(b"")  # still writable: the proxy did not close it
+    await stop(proc)
+    assert watch_reader.at_eof() or await closed_by_the_proxy(watch_reader) is not None
+
+
+async def test_a_thousand_watches_with_the_default_limits_of_a_fresh_machine(tmp_path: Path) -> None:
+    """A soft limit of 1024 (with a larger hard one), as a fresh Linux machine has: the proxy raises it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 4096:
+        pytest.skip(f"the hard open-file limit here is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 4096), hard))  # this test's own client sockets
+    try:
+        def fresh_machine() -> None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (1024, 4096))
+
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "watchproxy", "replay", str(NGINX), "--listen", "127.0.0.1:0",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, preexec_fn=fresh_machine)
+        STARTED.append(proc)
+        assert proc.stdout is not None
+        line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+        url = line.split("listening on ", 1)[1].split(",", 1)[0]
+        watches = []
+        for _ in range(1000):
+            reader, writer = await connect(url)
+            writer.write(f"GET {PODS}?watch=1 HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            watches.append((reader, writer))
+        heads = await asyncio.gather(*(asyncio.wait_for(r.readline(), 60) for r, _ in watches))
+        assert all(h.startswith(b"HTTP/1.1 200") for h in heads), {h[:20] for h in heads}
+        limits = Path(f"/proc/{proc.pid}/limits")
+        if limits.exists():
+            row = next(ln for ln in limits.read_text().splitlines() if ln.startswith("Max open files"))
+            assert row.split()[3] == "4096"
+        for _, writer in watches:
+            writer.close()
+        _, stderr = await stop(proc)
+        assert b"Traceback" not in stderr
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_failing_accepts_are_one_log_line_every_few_seconds(caplog: pytest.LogCaptureFixture) -> None:
+    now = [0.0]
+    passed: list[dict[str, object]] = []
+    handler = AcceptErrors(lambda loop, ctx: passed.append(ctx), now=lambda: now[0])
+    error = OSError(24, "Too many open files")
+    for _ in range(6000):  # 500 a second for 12 s
+        handler(None, {"message": "socket.accept() out of system resource", "exception": error})
+        now[0] += 0.002
+    handler(None, {"message": "something else"})
+    assert handler.failed == 6000 and passed == [{"message": "something else"}]
+    assert caplog.text.count("cannot accept connections") == 2  # at 0 s and at 10 s
+    assert "Traceback" not in caplog.text
+
+
+# --- listening --------------------------------------------------------------------------------------------------
+
+async def test_listening_on_every_address_takes_ipv4_and_ipv6_and_the_warning_names_the_host_check() -> None:
+    import socket
+
+    if not socket.has_dualstack_ipv6():
+        pytest.skip("no dual-stack IPv6 here")
+    proc, url, _ = await start("replay", str(NGINX), "--allow-remote", listen="[::]:0")
+    port = url.rsplit(":", 1)[1]
+    for host in ("127.0.0.1", "[::1]"):
+        assert b"200 OK" in await get_status_line(f"http://{host}:{port}")
+    _, stderr = await stop(proc)
+    assert b"IPv6 and IPv4" in stderr and b"--accept-host" in stderr

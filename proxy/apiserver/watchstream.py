@@ -56,6 +56,16 @@ def bookmark_times(start: float, deadline: float) -> list[float]:
     return times
 
 
+def watch_list_by_default(server_version: str) -> bool:
+    """Whether an apiserver of this version (`v1.36.2`) applies the WatchList defaults: 1.34 and later;
+    an unknown version counts as current."""
+    try:
+        major, minor = server_version.lstrip("v").split(".")[:2]
+        return (int(major), int("".join(ch for ch in minor if ch.isdigit()))) >= (1, 34)
+    except ValueError:
+        return True
+
+
 @dataclass
 class WatchSpec:
     """What a watch asks for, once its request is parsed."""

@@ -16,11 +16,50 @@ from aiohttp.web_server import Server
 
 from ..wire.status import status_bytes
 from .app import STATE, log
+from .limits import AcceptErrors, Limits, limits_for, raise_fd_limit, refusal
 from .responder import QuietResponse
 
 
 class _StatusHandler(RequestHandler):
-    """Answers requests aiohttp cannot parse with a Kubernetes Status, and logs one line, no traceback."""
+    """Answers requests aiohttp cannot parse with a Kubernetes Status, and logs one line, no traceback.
+
+    Also applies the connection limits (proxy.server.limits): a connection over the cap gets a 429 Status
+    and is closed; one whose request headers do not arrive within the header timeout is closed (aiohttp's
+    keep-alive timeout, set to the idle timeout, closes those that send nothing)."""
+
+    limits: Limits | None = None
+    _header_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        limits, manager = self.limits, self._manager
+        if limits is None:
+            return
+        if manager is not None and len(manager.connections) > limits.max_connections:
+            assert isinstance(transport, asyncio.Transport)
+            transport.write(refusal(limits.max_connections))
+            self.force_close()
+            return
+        self._header_timer = self._loop.call_later(limits.header_timeout, self._headers_late, 0)
+
+    def data_received(self, data: bytes) -> None:
+        if self._header_timer is None and self.limits is not None and self._current_request is None:
+            self._header_timer = self._loop.call_later(self.limits.header_timeout, self._headers_late,
+                                                       self._request_count)
+        super().data_received(data)
+
+    def _headers_late(self, count: int) -> None:
+        self._header_timer = None
+        if self._request_count == count and self._current_request is None and self.transport is not None:
+            log.info("closed a connection whose request headers did not arrive within %g s",
+                     self.limits.header_timeout if self.limits else 0)
+            self.force_close()
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._header_timer is not None:
+            self._header_timer.cancel()
+            self._header_timer = None
+        super().connection_lost(exc)
 
     def handle_error(self, request: BaseRequest, status: int = 500, exc: BaseException | None = None,
                      message: str | None = None) -> web.StreamResponse:
@@ -45,14 +84,22 @@ class _StatusHandler(RequestHandler):
 
 
 class _StatusServer(Server):
+    limits: Limits | None = None
+
     def __call__(self) -> RequestHandler:
-        return _StatusHandler(self, loop=self._loop, **self._kwargs)
+        handler = _StatusHandler(self, loop=self._loop, **self._kwargs)
+        handler.limits = self.limits
+        return handler
 
 
 class _Runner(web.AppRunner):
+    limits: Limits | None = None
+
     async def _make_server(self) -> Server:
         server = await super()._make_server()
         server.__class__ = _StatusServer  # same object, our handler factory
+        assert isinstance(server, _StatusServer)
+        server.limits = self.limits
         return server
 
 
@@ -77,9 +124,12 @@ def url_of(host: str, port: int) -> str:
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket, bound before anything is created that a failed start must not leave behind
-    (the recorder opens its file only once the port is its own)."""
+    (the recorder opens its file only once the port is its own). `::` is every address, IPv6 and IPv4
+    alike, as in Go (the apiserver's `--bind-address=::`); another IPv6 address is that address only."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family, backlog=1024)  # many clients at once
+    both = host == "::" and socket.has_dualstack_ipv6()
+    return socket.create_server((host, port), family=family, backlog=1024,  # many clients at once
+                                dualstack_ipv6=both)
 
 
 @contextlib.asynccontextmanager
@@ -87,7 +137,15 @@ async def running(app: web.Application, host: str, port: int,
                   sock: socket.socket | None = None) -> AsyncIterator[str]:
     """Serve `app` while the block runs; yields the URL (with the real port when port was 0). With `sock`
     (from `bind`), serve on that socket instead of binding `host:port`."""
-    runner = _Runner(app, handler_cancellation=True, access_log=None, shutdown_timeout=2.0)
+    limits = limits_for(app[STATE].mode, raise_fd_limit())
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(AcceptErrors(previous))
+    runner = _Runner(app, handler_cancellation=True, access_log=None, keepalive_timeout=limits.idle_timeout,
+                     shutdown_timeout=2.0)
+    runner.limits = limits
+    if sock is None and host == "::":
+        sock = bind(host, port)  # asyncio would bind IPv6 only
     await runner.setup()
     try:
         site: web.BaseSite
@@ -102,6 +160,7 @@ async def running(app: web.Application, host: str, port: int,
     finally:
         app[STATE].stopping = True
         await runner.cleanup()
+        loop.set_exception_handler(previous)
 
 
 async def until_signalled() -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from ...apiserver import encode as events
 from ...apiserver.changes import Change
 from ...apiserver.history import ResourceTimeline, WatchCache
-from ...apiserver.watchstream import WatchSpec, WatchStream
+from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, scale_of
 from ...clock import Clock
 from ...wire.kinds import is_custom_group
@@ -39,15 +39,6 @@ _TOO_LARGE: dict[str, object] = {
     "retryAfterSeconds": 1}
 _TEMPLATE_SKIP = frozenset({"audit-id", "date", "content-length", "transfer-encoding", "connection",
                             "content-type", "cache-control", "keep-alive", "content-encoding"})
-
-
-def _at_least(git_version: str, want: tuple[int, int]) -> bool:
-    """Is the recorded apiserver at least this version? Unknown counts as current."""
-    try:
-        major, minor = git_version.lstrip("v").split(".")[:2]
-        return (int(major), int("".join(ch for ch in minor if ch.isdigit()))) >= want
-    except ValueError:
-        return True
 
 
 def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -100,7 +91,7 @@ class Emulator:
         mrt = min_request_timeout or (float(meta_mrt) if isinstance(meta_mrt, int | float) else None)
         self.min_request_timeout = mrt or DEFAULT_MIN_REQUEST_TIMEOUT
         self.seed = seed
-        self.watch_list_defaults = _at_least(loaded.header.upstream_version, (1, 34))
+        self.watch_list_defaults = watch_list_by_default(loaded.header.upstream_version)
         self.draw = TimeoutDraw(seed, self.min_request_timeout)
         rebuilt = rebuild(loaded, announce)
         self.timelines = rebuilt.timelines
