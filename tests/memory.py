@@ -94,6 +94,7 @@ class RecordingBuilder:
 
     path: Path
     meta: dict[str, Any] = field(default_factory=dict)
+    upstream_version: str = ""
     _ex: int = 0
     _records: list[Any] = field(default_factory=list)
 
@@ -125,7 +126,7 @@ class RecordingBuilder:
 
     def write(self) -> Path:
         w = RecordingWriter(self.path, Header(started_at="2026-01-01T00:00:00Z", upstream="https://test",
-                                              meta=self.meta))
+                                              upstream_version=self.upstream_version, meta=self.meta))
         w.write(*sorted(self._records, key=lambda r: r.t))
         w.close()
         return self.path

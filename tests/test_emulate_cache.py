@@ -136,9 +136,11 @@ async def test_same_seed_and_requests_give_identical_transcripts(recording: Path
     assert await run(7) != await run(8)
 
 
-async def test_bookmarks_every_minute_and_before_the_deadline_only_when_rv_moves(tmp_path: Path) -> None:
+async def test_bookmarks_every_minute_and_before_the_deadline_once_past_the_start(tmp_path: Path) -> None:
     """Bookmarks carry the RV of the watched resource's own cache (as on a real 1.37 apiserver: other
-    resources' writes do not move it), so they matter to a filtered watch whose events are all filtered out."""
+    resources' writes do not move it), so they matter to a filtered watch whose events are all filtered out.
+    Once that RV is past the one the watch started from, each period sends it, moved or not
+    (cache_watcher.go compares with the starting RV only)."""
     b = RecordingBuilder(tmp_path / "b.msgpack")
     b.list(0.0, 100, [pod("a", 90)])
     others = [(30.0 * i, "ADDED", {**pod(f"p{i}", 100 + i), "metadata": {
@@ -155,9 +157,10 @@ async def test_bookmarks_every_minute_and_before_the_deadline_only_when_rv_moves
     await h.clock.advance(200)
     await task
     marks = [(t, e["type"], e["object"]["metadata"]["resourceVersion"]) for t, e in out.timed_events()]
-    # pods' RV 102 at 60 s; 104 at 120 s; nothing newer at 180 s or at the 198 s pre-deadline bookmark
+    # pods' RV 102 at 60 s; 104 at 120 s, at 180 s and at the 198 s pre-deadline bookmark
     # (the configmap's 150 is another resource's)
-    assert marks == [(60.0, "BOOKMARK", "102"), (120.0, "BOOKMARK", "104")]
+    assert marks == [(60.0, "BOOKMARK", "102"), (120.0, "BOOKMARK", "104"), (180.0, "BOOKMARK", "104"),
+                     (198.0, "BOOKMARK", "104")]
     assert out.events()[0]["object"] == {"kind": "Pod", "apiVersion": "v1",
                                          "metadata": {"resourceVersion": "102"},
                                          "spec": {"containers": None}, "status": {}}
@@ -171,8 +174,9 @@ async def test_send_initial_events_ends_with_annotated_bookmark(recording: Path)
     await h.clock.advance(10)
     await task
     evs = out.events()
+    # ... and, 2 s before the deadline, a bookmark at the deletion's RV (past the RV the watch started from)
     assert [(e["type"], e["object"]["metadata"].get("name")) for e in evs] == [
-        ("ADDED", "a"), ("ADDED", "b"), ("BOOKMARK", None), ("DELETED", "a")]
+        ("ADDED", "a"), ("ADDED", "b"), ("BOOKMARK", None), ("DELETED", "a"), ("BOOKMARK", None)]
     assert evs[2]["object"]["metadata"] == {"resourceVersion": "102",
                                             "annotations": {"k8s.io/initial-events-end": "true"}}
 
@@ -275,3 +279,25 @@ async def test_legacy_watch_paths_for_a_collection_and_for_one_object(recording:
     assert [(e["type"], e["object"]["metadata"]["name"]) for e in everything.events()] == [
         ("MODIFIED", "a"), ("ADDED", "b"), ("DELETED", "a")]
     assert [(e["type"], e["object"]["metadata"]["name"]) for e in one.events()] == [("ADDED", "b")]
+
+
+@pytest.mark.parametrize("query", [
+    "watch=true&allowWatchBookmarks=true&timeoutSeconds=30",  # a watch-list by default on 1.34+
+    "watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true"
+    "&timeoutSeconds=30",
+])
+async def test_a_watch_list_gets_a_bookmark_at_the_first_tick_and_before_its_deadline(tmp_path: Path,
+                                                                                      query: str) -> None:
+    """As a real 1.37 apiserver does (docs/fidelity.md): after the initial events and their end bookmark, a
+    change that came meanwhile is confirmed by a bookmark at the cacher's first tick, and the newest RV
+    again 2 s before the deadline; both carry the pods cache's RV."""
+    b = RecordingBuilder(tmp_path / "w.msgpack", upstream_version="v1.37.2")
+    b.list(0.0, 100, [pod("a", 90)])
+    b.watch(0.0, [(0.5, "ADDED", pod("b", 101)), (10.0, "ADDED", pod("c", 102))], end=60.0)
+    h = Harness(b.write())
+    out, task = h.start(query)
+    await h.clock.advance(30)
+    await task
+    assert [(t, e["type"], e["object"]["metadata"]["resourceVersion"]) for t, e in out.timed_events()] == [
+        (0.0, "ADDED", "90"), (0.0, "BOOKMARK", "100"), (0.5, "ADDED", "101"), (1.0, "BOOKMARK", "101"),
+        (10.0, "ADDED", "102"), (28.0, "BOOKMARK", "102")]

@@ -9,8 +9,9 @@ time, so both write the same bytes for the same history.
 What it covers: the initial events (RV unset or "0", or `sendInitialEvents`) and the annotated bookmark
 that ends them, changes after the starting resourceVersion in order, label/field selectors with the
 transitions they imply (an object leaving the selection is a DELETED), Tables (column definitions only
-with the first), bookmarks about every minute and about two seconds before the deadline (only when the
-resourceVersion moved), and at the deadline simply the end of the body.
+with the first), bookmarks at the first cacher tick of a watch-list, about every minute and about two
+seconds before the deadline (carrying the resource's own cache RV, and only once that is past the RV the
+watch started from), and at the deadline simply the end of the body.
 """
 
 from __future__ import annotations
@@ -40,20 +41,6 @@ def watch_list_defaults(opts: ListOptions, enabled: bool = True) -> ListOptions:
             and opts.rv_int in (None, 0) and opts.allow_watch_bookmarks:
         return dataclasses.replace(opts, send_initial_events=True, resource_version_match="NotOlderThan")
     return opts
-
-
-def bookmark_times(start: float, deadline: float) -> list[float]:
-    """When a watch opened at `start` checks for a bookmark: about once a minute, and once about two
-    seconds before the deadline."""
-    last = deadline - BOOKMARK_BEFORE_DEADLINE
-    times = []
-    k = 1
-    while start + k * BOOKMARK_EVERY < last:
-        times.append(start + k * BOOKMARK_EVERY)
-        k += 1
-    if last > start:
-        times.append(last)
-    return times
 
 
 def watch_list_by_default(server_version: str) -> bool:
@@ -126,6 +113,11 @@ class WatchStream:
         if send_initial is None:
             send_initial = rv in (None, 0)
         self.i = cache.index_at(path, now)
+        # The RV the apiserver's cacheWatcher starts from: a bookmark goes out only when its resource's
+        # cache has moved past it (cache_watcher.go `process`), the same RV again each period if need be.
+        # An RV-unset watch is a consistent read (the cache is synced to the cluster's RV first); "0" takes
+        # the resource's cache as it is.
+        self.floor_rv = rv if rv else cache.current_rv(now) if rv is None else cache.resource_rv(path, now)
         if send_initial:
             state = cache.state(path, now)
             initial = [ch for key, ch in sorted(state.items())
@@ -134,6 +126,7 @@ class WatchStream:
             lines = [self._encode("ADDED", ch, now) for ch in initial]
             if initial:
                 self.last_rv = max(ch.rv for ch in initial)
+                self.floor_rv = max(self.floor_rv, self.last_rv)
             if opts.send_initial_events and opts.allow_watch_bookmarks and not spec.suppress_initial_end:
                 top = max(cache.current_rv(now), self.last_rv)
                 lines.append(encode.event_line("BOOKMARK", encode.bookmark_object(spec.tl, top, True)))
@@ -208,10 +201,10 @@ class WatchStream:
             return out
         if spec.opts.allow_watch_bookmarks and (now >= self.next_bookmark or now >= self.final_bookmark):
             rv = self.cache.resource_rv(spec.path, now)
-            if rv > self.last_rv:  # only a bookmark that moves the client forward is sent
+            if rv > self.floor_rv:
                 out.append(encode.event_line("BOOKMARK", encode.bookmark_object(spec.tl, rv)))
                 self.events += 1
-                self.last_rv = rv
+                self.last_rv = max(self.last_rv, rv)
             if self.next_bookmark <= now:
                 self.next_bookmark = now + BOOKMARK_EVERY
             if now >= self.final_bookmark:
