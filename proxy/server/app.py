@@ -116,6 +116,19 @@ def _status_exc(code: int, message: str) -> _StatusAnswer:
 _REWRITTEN_WHEN_DECODED = frozenset({"content-encoding", "content-length"})
 
 
+def _no_websocket_watch(target: str) -> web.Response:
+    """A watch asked over a WebSocket is refused the way fabric8 expects of an apiserver without WebSocket
+    support: a 200 that is no WebSocket, here ended at once with an empty body.
+
+    Watches are recorded and replayed as HTTP streams. Forwarded without its Upgrade header, such a request
+    would get a 200 watch stream, which a WebSocket client cannot take for a refusal until the stream ends
+    (fabric8 on the JDK client waits out the whole watch); an empty 200 makes fabric8 fall back to a plain
+    HTTP watch at once (BaseOperation.submitWatch: 200 and 503 mean "try HTTP", but its HTTP layer first
+    retries a 503 with backoff for half a minute). Not logged as a watch: no watch was served."""
+    log.info("GET %s over WebSocket -> 200, empty (watches are served over HTTP)", target)
+    return QuietResponse(status=200, body=b"", content_type="application/json")
+
+
 async def _proxy(request: web.Request) -> web.StreamResponse:
     st = request.app[STATE]
     url = request.rel_url
@@ -132,6 +145,8 @@ async def _proxy(request: web.Request) -> web.StreamResponse:
     inc = Incoming(request.method, url.raw_path, url.raw_query_string, headers, body,
                    request.remote or "")
     info = inc.info
+    if info.verb == "watch" and request.headers.get("Upgrade", "").strip().lower() == "websocket":
+        return _no_websocket_watch(inc.target)
     entry = st.log.open(inc.method, inc.path, inc.query, info.verb, info.resource, info.namespace)
     out = AiohttpResponder(request)
     try:

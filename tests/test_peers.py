@@ -1,0 +1,231 @@
+"""The client peers of other languages and frameworks — fabric8 (Java), kube-rs (Rust), kubernetes_asyncio and
+kopf (Python) — each through the three things a user does with watchproxy, in one test per peer (one JVM
+start per phase):
+
+1. record: the peer runs through `watchproxy record` against the real kube-apiserver while pods are
+   created, progress to Running and one is deleted; on SIGTERM it prints its cache;
+2. exact replay: it prints the same transcript, its final cache included;
+3. emulate replay of that recording on a manual clock, its watch closed every 2–4 virtual seconds: it ends
+   with the cache the emulated server holds; then one fault, an ERROR 410 in its open stream, and the
+   reaction the table below says this client has (checked against its source, docs/client-report.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from kubernetes.client.rest import ApiException
+from watchproxy.engines.store import load
+from watchproxy.server.sessions import RecordSession, ReplaySession
+from watchproxy.testing import Replay
+
+from tests.procs import FABRIC8_JAR, KUBE_RS, ClientProcess, peer_client
+from tests.realkube import RealKube
+from tests.workload import Workload
+
+PODS = "/api/v1/namespaces/default/pods"
+R9 = "nginx-deploy-679dc9c764-r9ds5"
+D5 = "nginx-deploy-679dc9c764-54d5d"
+# What the workload does, as a watch reports it: the seed's rollout, then one pod deleted.
+WORKLOAD = [f"ADDED : {R9}", f"ADDED : {D5}", f"MODIFIED : {R9}", f"MODIFIED : {D5}", f"MODIFIED : {R9}",
+            f"MODIFIED : {D5}", f"DELETED : {D5}"]
+EVENT_TYPES = ("ADDED", "MODIFIED", "DELETED")
+
+
+@dataclass(frozen=True)
+class Peer:
+    name: str
+    after_410: str  # relist: lists again and re-watches; rewatch: watches again, no list; exit: stops
+    needs: Path | None = None  # a binary `make peers` builds
+
+
+PEERS = [
+    Peer("fabric8-inform", "relist", FABRIC8_JAR),
+    Peer("fabric8-watch", "exit", FABRIC8_JAR),
+    Peer("kube-rs", "relist", KUBE_RS),
+    Peer("aio-watch", "rewatch"),  # kubernetes_asyncio retries a 410 once with the same resourceVersion
+    Peer("kopf", "relist"),
+]
+
+
+def events(lines: list[str]) -> list[str]:
+    return [ln for ln in lines if ln.split(" : ")[0] in EVENT_TYPES]
+
+
+def cache_from_events(lines: list[str]) -> set[str]:
+    """The names a client's printed events leave in a cache."""
+    names: set[str] = set()
+    for ln in events(lines):
+        kind, name = ln.split(" : ", 1)
+        (names.discard if kind == "DELETED" else names.add)(name)
+    return names
+
+
+def finals(lines: list[str]) -> dict[str, str]:
+    return {ln.split()[2]: ln.split()[3] for ln in lines if ln.startswith("FINAL : ")}
+
+
+def saw_workload(lines: list[str]) -> bool:
+    return not Counter(WORKLOAD) - Counter(events(lines))
+
+
+def rollout(w: Workload) -> None:
+    """The seed's rollout (tests/workload.py's steps), each status post retried on a conflict: kopf's own
+    annotation PATCH may land between the read and the replace of a pod; then one pod is deleted."""
+    dep = w.deployment("nginx-deploy", 2)
+    owner = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "nginx-deploy", "uid": dep["metadata"]["uid"],
+             "controller": True}
+    for pod in (R9, D5):
+        w.create_pod(pod, owner=owner)
+    for phase in ("Pending", "Running"):
+        for pod in (R9, D5):
+            for attempt in range(5):
+                try:
+                    w.post_pod_status(pod, phase)
+                    break
+                except ApiException as exc:
+                    if exc.status != 409 or attempt == 4:
+                        raise
+    w.delete_pod(D5)
+
+
+async def until(session: RecordSession, check: Callable[[], bool], within: float = 60.0) -> None:
+    """Until `check()` holds, re-checked whenever the proxy's request log changes."""
+    changed = asyncio.Event()
+    session.log.listeners.append(changed.set)
+    try:
+        async with asyncio.timeout(within):
+            while not check():
+                await changed.wait()
+                changed.clear()
+    finally:
+        session.log.listeners.remove(changed.set)
+
+
+async def stop(client: ClientProcess, expect_exit: int = 0) -> list[str]:
+    """SIGTERM: the peer prints its cache and `done`."""
+    assert await asyncio.to_thread(client.terminate) == expect_exit, client.stderr[-20:]
+    assert client.lines[-1] == "done", client.lines[-5:]
+    return client.lines
+
+
+async def record(kube: RealKube, workload: Workload, tmp: Path, peer: Peer) -> tuple[Path, list[str]]:
+    out = tmp / f"{peer.name}.msgpack"
+    async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig), write_kubeconfig=tmp / "rec.kc") as s:
+        assert s.kubeconfig is not None
+        client = peer_client(peer.name, s.kubeconfig)
+        try:
+            await until(s, lambda: any(e.verb == "watch" and not e.end and e.path == PODS for e in s.log.entries))
+            await asyncio.to_thread(rollout, workload)
+            await asyncio.to_thread(client.wait_for, saw_workload, 60, "the workload's events")
+            if peer.name == "kopf":  # its own writes: one annotation PATCH per created pod, answered
+                await until(s, lambda: sum(e.method == "PATCH" and bool(e.end) for e in s.log.entries) >= 2)
+            return out, await stop(client)
+        finally:
+            client.kill()
+
+
+async def replay_exact(rec: Path, peer: Peer, recorded: list[str]) -> list[str]:
+    kc = rec.with_suffix(".exact.kc")
+    want = events(recorded)
+    async with ReplaySession(rec, mode="exact", speed=2.0, write_kubeconfig=kc):
+        client = peer_client(peer.name, str(kc))
+        try:
+            await asyncio.to_thread(client.wait_for, lambda ls: len(events(ls)) >= len(want), 60, "the events")
+            return await stop(client)
+        finally:
+            client.kill()
+
+
+def open_watch(replay: Replay, after: int = 0) -> Replay:
+    """Until the client has a pod watch open that started after request `after`. Answers the replay gives
+    with their recorded latency (discovery, for kopf) wait for virtual time: it is moved on a second at a
+    time while such a request is all the client waits for."""
+    def watching(r: Replay) -> bool:
+        return any(w.id > after and w.end == "open" for w in r.watches(PODS))
+
+    def waiting(r: Replay) -> bool:
+        return watching(r) or any(x.end == "open" and x.verb != "watch" for x in r.requests())
+
+    for _ in range(30):
+        replay.wait_for(waiting, 60, f"an open pod watch after request {after}, or a request kept waiting")
+        if watching(replay):
+            return replay
+        replay.advance(1.0)
+    raise AssertionError(f"no pod watch after request {after}: {[(x.verb, x.path, x.end) for x in replay.requests()]}")
+
+
+def emulate(rec: Path, peer: Peer, start: Callable[..., Replay]) -> None:
+    ends = [ex.end.t for ex in load(rec).exchanges.values() if ex.end is not None]
+    replay = start(rec, seed=7, min_request_timeout=2)
+    client = peer_client(peer.name, replay.kubeconfig)
+    try:
+        closes, last_id = 0, 0
+        while closes < 5 or replay.now < max(ends):  # past everything recorded, closing every 2–4 s
+            w = [w for w in open_watch(replay, last_id).watches(PODS) if w.end == "open"][-1]
+            assert w.deadline is not None
+            replay.advance_to(w.deadline)
+            closes, last_id = closes + 1, w.id
+            assert closes < 40
+        open_watch(replay, last_id)
+        timeouts = [w for w in replay.watches(PODS) if w.end == "timeout"]
+        assert len(timeouts) >= 5
+        server = {k.split("/", 1)[1]: rv for k, rv in replay.objects("/api/v1/pods").items()
+                  if k.startswith("default/")}
+        assert R9 in server and D5 not in server
+        client.wait_for(lambda ls: cache_from_events(ls) == set(server), 60, f"a cache of {sorted(server)}")
+
+        lists = len(replay.requests("list", PODS))
+        last_id = replay.watches(PODS)[-1].id
+        assert replay.fault("expire", verb="watch") >= 1  # ERROR 410 Expired in the open stream, now
+        if peer.after_410 == "exit":
+            assert client.wait_exit() == 1
+            assert any(ln.startswith("ERROR : 410") for ln in client.lines), client.lines[-5:]
+        else:
+            open_watch(replay, last_id)
+            relisted = len(replay.requests("list", PODS)) > lists
+            assert relisted == (peer.after_410 == "relist"), [(r.verb, r.params) for r in replay.requests()][-6:]
+            assert client.terminate() == 0, client.stderr[-20:]
+        assert client.lines[-1] == "done"
+        assert finals(client.lines) == server  # names and resourceVersions: the cache is the server's state
+    finally:
+        client.kill()
+
+
+@pytest.mark.parametrize("peer", PEERS, ids=[p.name for p in PEERS])
+async def test_peer_records_replays_exactly_and_survives_emulated_closes(
+        peer: Peer, realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    if peer.needs is not None and not peer.needs.exists():
+        pytest.fail(f"{peer.needs} is missing: `make peers` builds it")
+    workload = Workload(realkube.admin_kubeconfig)
+    try:
+        await asyncio.to_thread(workload.reset)
+        rec, recorded = await record(realkube, workload, tmp_path, peer)
+    finally:
+        workload.close()
+    assert finals(recorded) == {R9: finals(recorded)[R9]}  # the deleted pod is gone from its cache
+    assert await replay_exact(rec, peer, recorded) == recorded
+    await asyncio.to_thread(emulate, rec, peer, watchproxy)
+
+
+def test_a_websocket_watch_gets_an_empty_200_and_no_watch(watchproxy: Callable[..., Replay]) -> None:
+    """fabric8 asks for its watches over a WebSocket first; an empty 200 (not a stream, not a 503, which its
+    HTTP layer retries for half a minute) sends it to a plain HTTP watch at once."""
+    import aiohttp
+
+    replay = watchproxy(Path(__file__).parent.parent / "recordings" / "nginx-deploy.msgpack")
+    upgrade = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "hpd9GUernp9tmAcRwOWDCg=="}
+
+    async def ask() -> tuple[int, bytes]:
+        async with aiohttp.ClientSession() as http, \
+                http.get(f"{replay.url}{PODS}?watch=true&allowWatchBookmarks=true", headers=upgrade) as resp:
+            return resp.status, await resp.read()
+
+    assert asyncio.run(ask()) == (200, b"")
+    assert replay.watches() == []
