@@ -36,6 +36,8 @@ _DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name
                "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}},
                         "template": {"metadata": {"labels": {"app": "web"}},
                                      "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
+_POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
 META = ("metadata.name", "metadata.namespace", "metadata.labels", "metadata.annotations",
         "metadata.generation", "metadata.finalizers", "metadata.generateName", "kind", "apiVersion")
 
@@ -44,6 +46,7 @@ def steps(ns: str) -> tuple[Step, ...]:
     """The write sequence, in namespace `ns` (the real apiserver cannot delete a namespace without its
     controller-manager, so each run takes a new one)."""
     cms, deploys = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/apps/v1/namespaces/{ns}/deployments"
+    pods = f"/api/v1/namespaces/{ns}/pods"
     return (
         Step("create", "POST", cms, _cm("one"), fields=(*META, "data")),
         Step("create an existing name", "POST", cms, _cm("one"), fields=("reason", "message", "code", "details")),
@@ -99,6 +102,20 @@ def steps(ns: str) -> tuple[Step, ...]:
                                                                                  "spec.replicas")),
         Step("status on the main resource is ignored", "PATCH", f"{deploys}/web", {"status": {"replicas": 9}}, MERGE,
              fields=("metadata.generation", "status")),
+        Step("create an unscheduled pod", "POST", pods, _POD, fields=META),
+        Step("delete it: gone at once", "DELETE", f"{pods}/p", fields=(*META, "metadata.deletionGracePeriodSeconds")),
+        Step("create a pod bound to a node", "POST", pods, {**_POD, "spec": {**_POD["spec"], "nodeName": "n1"}},
+             fields=META),
+        Step("delete it: its kubelet has 30 s", "DELETE", f"{pods}/p",
+             fields=(*META, "metadata.deletionGracePeriodSeconds")),
+        Step("it is still there", "GET", f"{pods}/p", fields=(*META, "metadata.deletionGracePeriodSeconds")),
+        Step("delete it with no grace", "DELETE", f"{pods}/p", {"gracePeriodSeconds": 0},
+             fields=(*META, "metadata.deletionGracePeriodSeconds")),
+        Step("now it is gone", "GET", f"{pods}/p", fields=("code", "reason")),
+        Step("create a deployment with a finalizer", "POST", deploys,
+             {**_DEPLOYMENT, "metadata": {"name": "held", "finalizers": ["example.com/hold"]}}, fields=META),
+        Step("delete it", "DELETE", f"{deploys}/held", fields=(*META, "metadata.deletionGracePeriodSeconds")),
+        Step("release it", "PATCH", f"{deploys}/held", {"metadata": {"finalizers": None}}, MERGE, fields=("code",)),
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
         Step("list", "GET", cms, fields=("kind",)),

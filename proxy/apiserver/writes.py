@@ -15,6 +15,7 @@ managedFields and field ownership (server-side apply is a merge), owner-referenc
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,9 +83,17 @@ class Target:
 class Stamp:
     """What the store decides for a write: the cluster's wall time, a uid and a generateName suffix."""
 
-    timestamp: str  # RFC 3339, seconds, as metadata.creationTimestamp carries it
+    wall: dt.datetime
     uid: str
     suffix: str
+
+    @property
+    def timestamp(self) -> str:
+        """RFC 3339 in whole seconds, as metadata.creationTimestamp carries it."""
+        return self.after(0)
+
+    def after(self, seconds: int) -> str:
+        return (self.wall + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(slots=True)
@@ -421,42 +430,62 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
                          f"ResourceVersion in object meta: {meta.get('resourceVersion', '')}", "Conflict")
     obj = copy.deepcopy(current)
     new_meta = _meta(obj)
+    new_meta.pop("resourceVersion", None)
     finalizers = list(meta.get("finalizers") or [])
     if opts.propagation == "Foreground" and "foregroundDeletion" not in finalizers:
         finalizers.append("foregroundDeletion")
     elif opts.propagation == "Orphan" and "orphan" not in finalizers:
         finalizers.append("orphan")
-    grace = _pod_grace(t, current, opts)
-    if finalizers or grace:
-        if meta.get("deletionTimestamp"):
-            new_meta.pop("resourceVersion", None)
-            obj["metadata"]["resourceVersion"] = meta.get("resourceVersion", "")
-            return Outcome(200, obj)  # already being deleted: nothing changes
+    if finalizers:
         new_meta["finalizers"] = finalizers
+    unchanged = Outcome(200, {**obj, "metadata": {**new_meta, "resourceVersion": meta.get("resourceVersion", "")}})
+    if _graceful(t):
+        # rest.BeforeDelete with the pod strategy's grace period: the deletion is stamped on the object
+        # (a new deletion may only shorten it), then the object waits for its kubelet, or goes at once
+        grace = _pod_grace(current, opts)
+        if meta.get("deletionTimestamp"):
+            if grace >= int(meta.get("deletionGracePeriodSeconds") or 0):
+                return unchanged
+        elif new_meta.get("generation"):
+            new_meta["generation"] = int(new_meta["generation"]) + 1
+        new_meta["deletionTimestamp"] = stamp.after(grace)
+        new_meta["deletionGracePeriodSeconds"] = grace
+        obj["metadata"] = _ordered_meta(new_meta)
+        gone = grace == 0 and not finalizers
+        return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED" if gone else "MODIFIED", t.key(), obj)])
+    if finalizers:
+        if meta.get("deletionTimestamp"):
+            return unchanged  # already being deleted: nothing changes
         new_meta["deletionTimestamp"] = stamp.timestamp
-        new_meta["deletionGracePeriodSeconds"] = grace or 0
-        new_meta.pop("resourceVersion", None)
+        new_meta["deletionGracePeriodSeconds"] = 0
+        if new_meta.get("generation"):  # marking an object for deletion is a new generation of it
+            new_meta["generation"] = int(new_meta["generation"]) + 1
         obj["metadata"] = _ordered_meta(new_meta)
         # 200 even so: the apiserver answers 202 only to a DeleteOptions with orphanDependents: false
         return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
-    new_meta.pop("resourceVersion", None)
-    body: dict[str, Any] = obj if t.kind == "Pod" else {
+    body: dict[str, Any] = {
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
         "details": {"name": t.name, "group": t.group, "kind": t.resource, "uid": meta.get("uid", "")}}
     return Outcome(200, body, [] if opts.dry_run else [Commit("DELETED", t.key(), obj)])
 
 
-def _pod_grace(t: Target, current: dict[str, Any], opts: Options) -> int:
-    """A pod bound to a node and still running waits for its kubelet; any other object goes at once."""
-    if t.kind != "Pod" or t.group:
-        return 0
+def _graceful(t: Target) -> bool:
+    """Kinds whose strategy deletes gracefully (RESTGracefulDeleteStrategy): pods."""
+    return t.kind == "Pod" and not t.group
+
+
+def _pod_grace(current: dict[str, Any], opts: Options) -> int:
+    """The pod strategy's grace period (CheckGracefulDelete): the request's, else the pod's own (30 s as
+    defaulting sets it), and none for a pod no node runs or one that has finished."""
     spec, st = current.get("spec") or {}, current.get("status") or {}
-    if not spec.get("nodeName") or st.get("phase") in ("Succeeded", "Failed"):
-        return 0
     if opts.grace_period is not None:
-        return max(0, opts.grace_period)
-    default = spec.get("terminationGracePeriodSeconds")
-    return int(default) if isinstance(default, int) else 30
+        grace = opts.grace_period
+    else:
+        default = spec.get("terminationGracePeriodSeconds")
+        grace = int(default) if isinstance(default, int) else 30
+    if not spec.get("nodeName") or st.get("phase") in ("Succeeded", "Failed"):
+        grace = 0
+    return 1 if grace < 0 else grace
 
 
 def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts: Options) -> Outcome:

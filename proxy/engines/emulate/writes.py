@@ -108,7 +108,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     opts = options(req, body)
     n = emu.cache.writes
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
-    stamp = writes.Stamp(emu.wall(now).strftime("%Y-%m-%dT%H:%M:%SZ"), str(uuid.UUID(bytes=digest[:16], version=4)),
+    stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
                          writes.generated_suffix(int.from_bytes(digest[16:24], "big")))
     state = emu.cache.state(path, now)
     current = state.get(t.key())
