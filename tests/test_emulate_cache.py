@@ -157,10 +157,10 @@ async def test_bookmarks_every_minute_and_before_the_deadline_once_past_the_star
     await h.clock.advance(200)
     await task
     marks = [(t, e["type"], e["object"]["metadata"]["resourceVersion"]) for t, e in out.timed_events()]
-    # pods' RV 102 at 60 s; 104 at 120 s, at 180 s and at the 198 s pre-deadline bookmark
-    # (the configmap's 150 is another resource's)
+    # pods' RV 102 at 60 s; 104 at 120 s, at 180 s and at the pre-deadline bookmark (2 s before the
+    # deadline, sent at the cacher's next tick: half a second later); the configmap's 150 is another resource's
     assert marks == [(60.0, "BOOKMARK", "102"), (120.0, "BOOKMARK", "104"), (180.0, "BOOKMARK", "104"),
-                     (198.0, "BOOKMARK", "104")]
+                     (198.5, "BOOKMARK", "104")]
     assert out.events()[0]["object"] == {"kind": "Pod", "apiVersion": "v1",
                                          "metadata": {"resourceVersion": "102"},
                                          "spec": {"containers": None}, "status": {}}
@@ -289,15 +289,15 @@ async def test_legacy_watch_paths_for_a_collection_and_for_one_object(recording:
 async def test_a_watch_list_gets_a_bookmark_at_the_first_tick_and_before_its_deadline(tmp_path: Path,
                                                                                       query: str) -> None:
     """As a real 1.37 apiserver does (docs/fidelity.md): after the initial events and their end bookmark, a
-    change that came meanwhile is confirmed by a bookmark at the cacher's first tick, and the newest RV
-    again 2 s before the deadline; both carry the pods cache's RV."""
+    change that came meanwhile is confirmed by a bookmark at the cacher's next tick (half a second on average),
+    and the newest RV again 2 s before the deadline (at its next tick too); both carry the pods cache's RV."""
     b = RecordingBuilder(tmp_path / "w.msgpack", upstream_version="v1.37.2")
     b.list(0.0, 100, [pod("a", 90)])
-    b.watch(0.0, [(0.5, "ADDED", pod("b", 101)), (10.0, "ADDED", pod("c", 102))], end=60.0)
+    b.watch(0.0, [(0.3, "ADDED", pod("b", 101)), (10.0, "ADDED", pod("c", 102))], end=60.0)
     h = Harness(b.write())
     out, task = h.start(query)
     await h.clock.advance(30)
     await task
     assert [(t, e["type"], e["object"]["metadata"]["resourceVersion"]) for t, e in out.timed_events()] == [
-        (0.0, "ADDED", "90"), (0.0, "BOOKMARK", "100"), (0.5, "ADDED", "101"), (1.0, "BOOKMARK", "101"),
-        (10.0, "ADDED", "102"), (28.0, "BOOKMARK", "102")]
+        (0.0, "ADDED", "90"), (0.0, "BOOKMARK", "100"), (0.3, "ADDED", "101"), (0.5, "BOOKMARK", "101"),
+        (10.0, "ADDED", "102"), (28.5, "BOOKMARK", "102")]

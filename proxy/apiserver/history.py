@@ -24,6 +24,10 @@ from ..wire.jsonenc import go_json
 from .changes import GONE, Change, Changes, Key
 
 
+# etcd's progress notification on an idle watch (etcdserver/api/v3rpc progressReportInterval): how often a
+# quiet resource's watch cache learns the cluster's resourceVersion.
+ETCD_PROGRESS_NOTIFY = 600.0
+
 @dataclass
 class ResourceTimeline:
     group: str
@@ -89,13 +93,17 @@ class WatchCache:
         return best
 
     def resource_rv(self, path: str, now: float) -> int:
-        """The resourceVersion of this resource's own watch cache: its newest change by `now` (what the
-        real apiserver's bookmarks carry; other resources' writes do not move it)."""
+        """The resourceVersion of this resource's own watch cache, which its bookmarks carry: its newest
+        change by `now`, and the cluster's at etcd's last progress notification (every 10 minutes, counted
+        from the recording's start: the real phase is etcd's and unknown). Other resources' writes move it
+        only through those."""
         tl = self.timelines.get(path)
         if tl is None:
             return self._base_rv
         j = bisect.bisect_right(tl.changes.times, now)
-        return tl.changes.rvs[j - 1] if j else max(self._base_rv, tl.baseline_rv)
+        own = tl.changes.rvs[j - 1] if j else max(self._base_rv, tl.baseline_rv)
+        progress = (now // ETCD_PROGRESS_NOTIFY) * ETCD_PROGRESS_NOTIFY
+        return max(own, self.current_rv(progress)) if progress > 0 else own
 
     def index_at(self, path: str, now: float) -> int:
         """How many of the resource's changes have happened by `now`."""

@@ -28,8 +28,11 @@ from .changes import GONE, Change
 from .history import ResourceTimeline, WatchCache
 
 BOOKMARK_EVERY = 60.0  # the watch cache's bookmark frequency (defaultBookmarkFrequency)
-BOOKMARK_BEFORE_DEADLINE = 2.0  # the last bookmark comes this long before the deadline
-BOOKMARK_TICK = 1.0  # the cacher's bookmark timer
+BOOKMARK_BEFORE_DEADLINE = 2.0  # the last bookmark is due this long before the deadline
+# The cacher sends due bookmarks at the ticks of one timer per resource, every second with 25 % jitter, so
+# a bookmark goes out at the first tick after it is due: here half a tick later, the mean of that wait
+# (1.37 measured 0.2–0.8 s after the pre-deadline time; docs/fidelity.md).
+BOOKMARK_TICK_WAIT = 0.5
 _INF = float("inf")
 
 
@@ -102,12 +105,12 @@ class WatchStream:
         self._first_table = True
         self._opening: list[bytes] | None = None
         self.next_bookmark = now + BOOKMARK_EVERY
-        self.final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE
+        self.final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE + BOOKMARK_TICK_WAIT
         opts, path = spec.opts, spec.path
         if opts.send_initial_events:
-            # The cacher checks a watch-list's bookmark at its first tick (once a second) after the
-            # initial events, so a change that came meanwhile is confirmed at once (seen on 1.37).
-            self.next_bookmark = now + BOOKMARK_TICK
+            # A watch-list's bookmark is due at once after its initial events (cache_watcher.go
+            # nextBookmarkTime), so a change that came meanwhile is confirmed at the next tick.
+            self.next_bookmark = now + BOOKMARK_TICK_WAIT
         rv = opts.rv_int
         send_initial = opts.send_initial_events
         if send_initial is None:
