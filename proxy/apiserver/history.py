@@ -23,10 +23,10 @@ from typing import Any
 from ..wire.jsonenc import go_json
 from .changes import GONE, Change, Changes, Key
 
-
 # etcd's progress notification on an idle watch (etcdserver/api/v3rpc progressReportInterval): how often a
 # quiet resource's watch cache learns the cluster's resourceVersion.
 ETCD_PROGRESS_NOTIFY = 600.0
+
 
 @dataclass
 class ResourceTimeline:
