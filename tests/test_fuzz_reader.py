@@ -365,3 +365,100 @@ def test_reader_does_not_leak_file_descriptors_on_bad_input(tmp_path: Path) -> N
         _, err = read_bytes(tmp_path, bytes([0x80 | (i % 16)]) + b"\xc1" * i)
         errors.append(err)
     assert len(os.listdir("/proc/self/fd")) == before
+
+
+# --- what the readers of a recording make of it: inspect, export, emulate ------------------------------------------
+
+_POD = b'{"type":"ADDED","object":{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a","namespace":"default",' \
+       b'"resourceVersion":"%s"}}}\n'
+
+
+def _shaped(shape: str, size: int) -> tuple[Header, list[Record]]:
+    """A small watch recording with one of the shapes that once crashed inspect, export or emulate."""
+    header = HEADER
+    frames = [_POD % b"5"]
+    if shape == "deep-frame":
+        frames.append(b"[" * size + b"\n")
+    elif shape == "deep-object":
+        frames.append(b'{"type":"ADDED","object":' + b'{"a":' * size + b"1" + b"}" * size + b"}\n")
+    elif shape == "huge-rv":
+        frames.append(_POD % str(2**63 + size).encode())
+    elif shape == "bookmark-without-metadata":
+        frames.append(b'{"type":"BOOKMARK","object":{"kind":"Pod","apiVersion":"v1","metadatb":{"resourceVersion":"9"}}}\n')
+    elif shape == "deep-meta":
+        nested: Any = 1
+        for _ in range(size):
+            nested = {"k": nested}
+        header = Header(started_at=HEADER.started_at, meta={"deep": nested})
+    records: list[Record] = [
+        Request(1, 0.0, "GET", "/api/v1/namespaces/default/pods", "watch=true", (("Accept", "application/json"),)),
+        Response(1, 0.01, 200, "OK", (("Content-Type", "application/json"),)),
+        *[Frame(1, 0.1 * (i + 1), f) for i, f in enumerate(frames)],
+        End(1, 3.0, EndHow.SERVER_CLOSED)]
+    return header, records
+
+
+def _write_shaped(tmp_path: Path, shape: str, size: int) -> Path:
+    header, records = _shaped(shape, size)
+    path = tmp_path / f"{shape}.msgpack"
+    if shape == "deep-meta":  # msgpack's packer refuses such nesting itself: splice it in as bytes
+        w = RecordingWriter(path, Header(started_at=HEADER.started_at, meta={"deep": "\x00deep\x00"}))
+        w.write(*records)
+        w.close()
+        data = path.read_bytes().replace(msgpack.packb("\x00deep\x00"), b"\x81\xa1k" * size + b"\x01")
+        path.write_bytes(data)
+        return path
+    w = RecordingWriter(path, header)
+    w.write(*records)
+    w.close()
+    return path
+
+
+def _every_reader(path: Path, capsys: pytest.CaptureFixture[str]) -> list[tuple[str, int, str]]:
+    """Run inspect (summary, events, JSON), export and an emulate replay on `path`; (what, exit, stderr)."""
+    from watchproxy.cli import main
+    from watchproxy.server.sessions import ReplaySession
+
+    out = []
+    for argv in (["inspect", str(path)], ["inspect", str(path), "--events"], ["inspect", str(path), "--json"],
+                 ["export", str(path), "--jsonl"]):
+        with watchdog(READ_SECONDS):
+            code = main(argv)
+        out.append((" ".join(argv[:1] + argv[2:]), code, capsys.readouterr().err))
+    try:
+        with watchdog(READ_SECONDS):
+            session = ReplaySession(path)
+        session.loaded.close()
+        out.append(("emulate", 0, ""))
+    except RecordingError as exc:
+        out.append(("emulate", 2, str(exc)))
+    return out
+
+
+@pytest.mark.parametrize(("shape", "size"), [("deep-frame", 5000), ("deep-object", 3000), ("huge-rv", 5),
+                                             ("bookmark-without-metadata", 0), ("deep-meta", 1000)])
+def test_shapes_that_crashed_readers_get_one_line_with_the_record_and_offset(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str, size: int) -> None:
+    path = _write_shaped(tmp_path, shape, size)
+    results = _every_reader(path, capsys)
+    for what, code, err in results:
+        assert code in (0, 2) and "Traceback" not in err, (what, err[-500:])
+        if code:
+            assert len(err.strip().splitlines()) == 1 and "byte" in err, (what, err)
+    emulate = dict((w, e) for w, _, e in results)["emulate"]
+    if shape == "deep-meta":
+        assert all(code == 2 for _, code, _ in results)  # the header itself is refused
+    else:
+        assert "record 4 at byte" in emulate, emulate  # the second frame
+
+
+_SHAPES = ("deep-frame", "deep-object", "huge-rv", "bookmark-without-metadata", "deep-meta")
+
+
+@FUZZ
+@given(shape=st.sampled_from(_SHAPES), size=st.integers(0, 6000))
+def test_shapes_of_any_size_never_escape(tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str,
+                                         size: int) -> None:
+    path = _write_shaped(tmp_path, shape, size if shape != "huge-rv" else size * 10**15)
+    for what, code, err in _every_reader(path, capsys):
+        assert code in (0, 2) and "Traceback" not in err, (what, err[-500:])

@@ -207,6 +207,24 @@ def record_from_wire(m: Any) -> Record:
     raise _Invalid(f"unknown record kind {_describe(kind)}")
 
 
+MAX_META_DEPTH = 32  # watchproxy writes two levels; far deeper is a corrupt file, and breaks json.dumps
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and maps nest in `value`, without recursion (a hostile file nests thousands)."""
+    deepest, todo = 0, [(value, 1)]
+    while todo:
+        v, d = todo.pop()
+        if isinstance(v, dict):
+            v = list(v.values())
+        if isinstance(v, list | tuple):
+            if d > MAX_META_DEPTH:
+                return d
+            deepest = max(deepest, d)
+            todo.extend((x, d + 1) for x in v)
+    return deepest
+
+
 def header_from_wire(m: Any) -> Header:
     if not isinstance(m, dict) or m.get("format") != FORMAT or m.get("kind") != "header":
         raise _Invalid("not a watchproxy recording (no watchproxy header at the start)")
@@ -215,6 +233,8 @@ def header_from_wire(m: Any) -> Header:
         raise _Invalid("header field 'upstream' is not a map")
     redactions = _get(m, "redactions", list, [])
     meta = _get(m, "meta", dict, {})
+    if _depth(meta) > MAX_META_DEPTH:
+        raise _Invalid(f"header field 'meta' is nested more than {MAX_META_DEPTH} levels deep")
     return Header(
         started_at=_get(m, "started_at", str, ""),
         upstream=_scalar_str("upstream.server", up.get("server") or ""),

@@ -40,7 +40,7 @@ def decode_bytes(data: bytes, *, json_key: str, text_key: str, b64_key: str) -> 
     if data.lstrip()[:1] in (b"{", b"["):
         try:
             return {json_key: json.loads(data, parse_constant=_no_constants)}
-        except ValueError:
+        except (ValueError, RecursionError):  # nested too deeply to parse: kept as text
             pass
     try:
         return {text_key: data.decode("utf-8")}
@@ -80,12 +80,24 @@ def record_json(rec: Record) -> dict[str, Any]:
     raise TypeError(f"not a record: {type(rec).__name__}")
 
 
+def _line(rec: Record) -> str:
+    try:
+        return json.dumps(record_json(rec), ensure_ascii=False)
+    except RecursionError:  # parsed, but nested too deeply to write again: the bytes as text instead
+        d = rec.to_wire()
+        for key in ("data", "body"):
+            if isinstance(d.get(key), bytes):
+                raw = d.pop(key)
+                d[f"{key}_b64"] = base64.b64encode(raw).decode("ascii")
+        return json.dumps(d, ensure_ascii=False)
+
+
 def export_jsonl(path: str | os.PathLike[str], out_stream: TextIO) -> ExportStats:
     """Write the header and every record of `path` as JSON Lines to `out_stream`, streaming."""
     n = 0
     with RecordingReader(path) as reader:
         out_stream.write(json.dumps(header_json(reader.header), ensure_ascii=False) + "\n")
         for rec in reader.records():
-            out_stream.write(json.dumps(record_json(rec), ensure_ascii=False) + "\n")
+            out_stream.write(_line(rec) + "\n")
             n += 1
         return ExportStats(n, reader.torn_tail_message())

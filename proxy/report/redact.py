@@ -370,10 +370,13 @@ class _Rewriter:
             return _NOT_JSON_VALUE
         try:
             doc = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return _NOT_JSON_VALUE
         self.changed = False
-        new = self.value(doc, "", ns_ctx)
+        try:
+            new = self.value(doc, "", ns_ctx)
+        except RecursionError:  # parsed, but nested too deeply to walk: left as it is
+            return _NOT_JSON_VALUE
         if not self.changed:
             return None
         # Compact, one line: a watch frame stays exactly one JSON line; "type" stays the first key.

@@ -192,7 +192,7 @@ def _json_doc(data: bytes, encoding: str) -> Any:
         return None
     try:
         return json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply for Python's parser: not a document here
         return None
 
 
@@ -239,7 +239,7 @@ def _event_row(t: float, ex: int, data: bytes, resource: str) -> EventRow:
     typ = event_type(data)
     try:
         doc = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply for Python's parser: not a document here
         return EventRow(t, ex, typ, resource, "", "", "", f"{len(data)} bytes, not JSON")
     obj = doc.get("object") if isinstance(doc, dict) else None
     if not isinstance(obj, dict):

@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..clock import Clock, ManualClock, ScaledClock
+from ..engines import diagnose
 from ..engines.base import Engine
 from ..engines.exact import ExactPlayer, Misses
 from ..engines.faults import FaultError, FaultInjector
@@ -118,9 +119,14 @@ class ReplaySession(_Session):
         if self.mode == "emulate":
             from ..engines.emulate.engine import Emulator
 
-            return Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
-                            min_request_timeout=self.min_request_timeout, history=self.history,
-                            announce=self._announce, read_only=self.read_only)
+            try:
+                return Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
+                                min_request_timeout=self.min_request_timeout, history=self.history,
+                                announce=self._announce, read_only=self.read_only)
+            except (RecursionError, OverflowError, LookupError, TypeError, ValueError, AttributeError) as exc:
+                if isinstance(exc, RecordingError):
+                    raise
+                raise diagnose.unusable(self.loaded.path, exc) from None
         raise ValueError(f"unknown replay mode {self.mode!r} (emulate or exact)")
 
     def _status(self) -> dict[str, Any]:
