@@ -1,7 +1,9 @@
 """Turn a scenario into the records of a recording, as if `watchproxy record` had watched that cluster.
 
-Every exchange is answered from one `History`, and ends the way the apiserver ends it: lists complete,
-watches close at `min_request_timeout * (1 + U)` with U drawn from `random.Random(seed)` in the order the
+Every list and watch is answered by the apiserver model (proxy/apiserver/) from the scenario's history:
+a watch steps the very state machine emulate serves watches with, on planned time, so the two write the
+same bytes for the same history. Exchanges end the way the apiserver ends them: lists complete, watches
+close at `min_request_timeout * (1 + U)` with U drawn from `random.Random(seed)` in the order the
 watches were opened (or at `timeoutSeconds`). Records are written in time order, exchange ids in order of
 their requests, so a synthesized file cannot be told from a recorded one by its shape; only the header
 says `synthesized: true`. The same scenario always gives the same bytes.
@@ -14,17 +16,22 @@ import os
 import random
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import quote
 
 from ..apiserver import encode
-from ..apiserver.watchstream import bookmark_times, watch_list_defaults
+from ..apiserver.history import WatchCache
+from ..apiserver.watchstream import WatchSpec as StreamSpec
+from ..apiserver.watchstream import WatchStream, watch_list_by_default
 from ..recording.records import End, EndHow, Frame, Header, Record, Request, Response
 from ..recording.writer import RecordingWriter
 from ..wire import discovery
 from ..wire.kinds import ResourceType, builtin_by_kind
-from ..wire.params import ListOptions, parse_list_options, query_pairs
+from ..wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
+from ..wire.selectors import matcher
 from .encoding import go_json, hex_for, http_date, rfc3339, rng_for, seconds, uid_for
-from .history import Event, History, Version
+from .history import History
+from .model import collection_path, watch_cache
 from .scenario import ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
 from .schema import Headers
 
@@ -68,38 +75,30 @@ class BuildResult:
 # --- lists --------------------------------------------------------------------------------------------
 
 
-def _matches(v: Version, r: ResourceSpec) -> bool:
-    return v.rt == r.type and (not r.namespace or v.namespace == r.namespace)
-
-
-def _check_rv(opts: ListOptions, history: History, t: float, where: str) -> None:
-    current = history.rv_at(t)
+def _check_rv(opts: ListOptions, cache: WatchCache, t: float, where: str) -> None:
+    current = cache.current_rv(t)
     if opts.rv_int is not None and opts.rv_int > current:
         raise ScenarioError(where, f"resourceVersion {opts.rv_int} is newer than the cluster's at {t:g}s "
                                    f"({current}); the apiserver would wait and then answer 504")
 
 
-def _plan_list(r: ResourceSpec, spec: ListSpec, history: History, seq: int) -> Planned:
+def _plan_list(r: ResourceSpec, spec: ListSpec, cache: WatchCache, seq: int) -> Planned:
     opts = parse_list_options(spec.query)
-    _check_rv(opts, history, spec.at, f"{spec.where}.query")
-    state = history.state_at(spec.at)
-    items = [state[k] for k in sorted(state) if _matches(state[k], r)]
+    _check_rv(opts, cache, spec.at, f"{spec.where}.query")
+    state = cache.state(collection_path(r.type), spec.at)
+    items = [state[k] for k in sorted(state) if not r.namespace or k[0] == r.namespace]
     if opts.limit and len(items) > opts.limit:
         raise ScenarioError(f"{spec.where}.query", f"limit={opts.limit} is less than the {len(items)} items; "
                                                    "synth records single-page lists only")
     head = go_json({"kind": r.type.list_kind, "apiVersion": r.type.api_version,
-                    "metadata": {"resourceVersion": str(history.rv_at(spec.at))}})
-    body = head[:-1] + b',"items":[' + b",".join(v.item for v in items) + b"]}\n"
+                    "metadata": {"resourceVersion": str(cache.current_rv(spec.at))}})
+    body = head[:-1] + b',"items":[' + b",".join(encode.list_item(ch) for ch in items) + b"]}\n"
     resp_t = seconds(spec.at + LATENCY + 0.00002 * len(items))
     return Planned(spec.at, seq, "list", r.path, spec.query, spec.headers, resp_t, [(resp_t, body)],
                    resp_t, EndHow.COMPLETE)
 
 
 # --- watches ------------------------------------------------------------------------------------------
-
-
-def _bookmark_frame(rt: ResourceType, rv: int, *, initial_events_end: bool = False) -> bytes:
-    return encode.bookmark_line(rt.kind, rt.api_version, rv, initial_events_end)
 
 
 @dataclass(slots=True)
@@ -110,19 +109,16 @@ class _WatchRun:
     last_rv: int
     failed: bool = False
 
-    def send(self, t: float, data: bytes, rv: int, event: bool = True) -> None:
-        self.plan.frames.append((seconds(max(t, self.plan.response_t)), data))
-        self.last_rv = max(self.last_rv, rv)
-        self.plan.events += int(event)
-
 
 class _WatchPlanner:
-    """Plans watches in the order they open, drawing each one's close time from the scenario's seed."""
+    """Plans watches in the order they open, drawing each one's close time from the scenario's seed, and
+    steps each through the apiserver model's watch stream on planned time."""
 
-    def __init__(self, scenario: Scenario, history: History) -> None:
+    def __init__(self, scenario: Scenario, cache: WatchCache) -> None:
         self.s = scenario
-        self.h = history
+        self.cache = cache
         self.rng = random.Random(scenario.seed)
+        self.watch_list = watch_list_by_default(scenario.server_version)
 
     def deadline(self, t: float, opts: ListOptions) -> float:
         u = self.rng.random()  # drawn even with timeoutSeconds, so one watch's query never shifts another's
@@ -133,57 +129,36 @@ class _WatchPlanner:
     def plan(self, r: ResourceSpec, w: WatchSpec, t: float, query: str, seq: int) -> _WatchRun:
         opts = parse_list_options(query)
         where = f"{w.where}.query"
-        _check_rv(opts, self.h, t, where)
+        _check_rv(opts, self.cache, t, where)
         resp_t = seconds(t + LATENCY)
         plan = Planned(t, seq, "watch", r.path, query, w.headers, resp_t, streaming=True,
                        how=EndHow.SERVER_CLOSED)
-        run = _WatchRun(plan, opts.rv_int or 0)
         plan.end_t = self.deadline(t, opts)
-        if not self._start(run, r, opts, t):
+        try:
+            match = matcher(opts.label_selector, opts.field_selector, r.type.plural)
+        except InvalidParams as exc:
+            raise ScenarioError(where, str(exc)) from None
+        spec = StreamSpec(collection_path(r.type), self.cache.timelines[collection_path(r.type)], opts,
+                          r.namespace, match, bool(opts.label_selector or opts.field_selector), False,
+                          plan.end_t, lambda v: self.s.start_time + timedelta(seconds=v))
+        stream = WatchStream(self.cache, spec, t, watch_list=self.watch_list)
+        now = t
+        while True:
+            while lines := stream.due(now):
+                for line in lines:
+                    plan.frames.append((seconds(max(now, resp_t)), line))
+                    plan.events += not line.startswith(_BOOKMARK)
+            if stream.ended:
+                break
+            now = stream.next_wakeup()
+        run = _WatchRun(plan, stream.last_rv)
+        if stream.ended == "expired":
             plan.end_t = resp_t
             run.failed = True
-            return run
-        self._live(run, r, opts, t)
         return run
 
-    def _start(self, run: _WatchRun, r: ResourceSpec, opts: ListOptions, t: float) -> bool:
-        """Initial events or the backlog after the requested resourceVersion; False after a 410."""
-        rv = opts.rv_int
-        opts = watch_list_defaults(opts)
-        initial = opts.send_initial_events if opts.send_initial_events is not None else not rv
-        if initial:
-            state = self.h.state_at(t)
-            for key in sorted(state):
-                if _matches(state[key], r):
-                    run.send(t, encode.event_line("ADDED", state[key].json), state[key].rv)
-            if opts.send_initial_events and opts.allow_watch_bookmarks:
-                now = self.h.rv_at(t)
-                run.send(t, _bookmark_frame(r.type, now, initial_events_end=True), now, event=False)
-            return True
-        if rv is None or rv == 0:
-            return True
-        oldest = self.s.start_resource_version
-        if rv < oldest:
-            run.send(t, encode.expired_line(encode.expired_message(rv, oldest)), run.last_rv)
-            return False
-        for e in self.h.events_since(rv, t):
-            if _matches(e.version, r):
-                run.send(t, encode.event_line(e.type, e.version.json), e.rv)
-        return True
 
-    def _live(self, run: _WatchRun, r: ResourceSpec, opts: ListOptions, t: float) -> None:
-        end = run.plan.end_t
-        due: list[tuple[float, int, Event | None]] = [(e.at, 0, e) for e in self.h.events_in(t, end)
-                                                      if _matches(e.version, r)]
-        if opts.allow_watch_bookmarks:
-            due += [(seconds(b), 1, None) for b in bookmark_times(t, end)]
-        for at, _, event in sorted(due, key=lambda d: (d[0], d[1])):
-            if event is not None:
-                run.send(at, encode.event_line(event.type, event.version.json), event.rv)
-                continue
-            rv = self.h.rv_at(at, after_changes_at_t=True)
-            if rv > run.last_rv:
-                run.send(at, _bookmark_frame(r.type, rv), rv, event=False)
+_BOOKMARK = b'{"type":"BOOKMARK"'
 
 
 def _with_rv(query: str, rv: int) -> str:
@@ -192,9 +167,9 @@ def _with_rv(query: str, rv: int) -> str:
     return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in sorted(pairs, key=lambda p: p[0]))
 
 
-def _plan_watches(s: Scenario, h: History, first_seq: int) -> list[Planned]:
+def _plan_watches(s: Scenario, cache: WatchCache, first_seq: int) -> list[Planned]:
     """Open watches in time order (reconnects included) so each draws its close time in turn."""
-    planner = _WatchPlanner(s, h)
+    planner = _WatchPlanner(s, cache)
     queue: list[tuple[float, int, int, int, str]] = []
     seq = first_seq
     for ri, r in enumerate(s.resources):
@@ -269,12 +244,15 @@ def _records(s: Scenario, p: Planned, ex: int) -> list[Record]:
 
 
 def plan(s: Scenario) -> list[Planned]:
-    """Every exchange of the recording, in the order of their requests."""
-    history = History(s)
+    """Every exchange of the recording, in the order of their requests, each answered by the apiserver
+    model from the scenario's history."""
+    until = max([s.duration or 0.0, *(w.at for r in s.resources for w in r.watches)]) \
+        + 2 * s.min_request_timeout + 3600
+    cache = watch_cache(History(s), tuple(r.type for r in s.resources), until)
     planned = _plan_discovery(s, 0) if s.discovery else []
     for r in s.resources:
-        planned += [_plan_list(r, spec, history, len(planned) + i) for i, spec in enumerate(r.lists)]
-    planned += _plan_watches(s, history, len(planned))
+        planned += [_plan_list(r, spec, cache, len(planned) + i) for i, spec in enumerate(r.lists)]
+    planned += _plan_watches(s, cache, len(planned))
     return sorted(planned, key=lambda p: (p.t, p.seq))
 
 

@@ -1,9 +1,10 @@
 """The cluster's history a scenario describes: every object version, in resourceVersion order.
 
-Lists and watches are all answered from this one history, the way the apiserver answers them from its
-watch cache, so a list's resourceVersion, a watch's events and a re-watch from a resourceVersion always
-agree with each other. Changes that make no sense (modify what does not exist, add twice) are refused
-here with the YAML path of the change.
+This decides what each object looks like and which resourceVersion each change gets; model.py files it
+into the apiserver model's store, which answers every list and watch (as emulate's does), so a list's
+resourceVersion, a watch's events and a re-watch from a resourceVersion always agree with each other.
+Changes that make no sense (modify what does not exist, add twice) are refused here with the YAML path of
+the change.
 """
 
 from __future__ import annotations
@@ -91,24 +92,6 @@ class History:
         """The cluster's resourceVersion at time t (what a list or a bookmark reports)."""
         n = (bisect.bisect_right if after_changes_at_t else bisect.bisect_left)(self._times, t)
         return self.scenario.start_resource_version + n + self.churn(t)
-
-    def state_at(self, t: float) -> dict[Key, Version]:
-        """The objects a request made at t sees: changes at the same instant come after it."""
-        state = dict(self.initial)
-        for event in self.events[: bisect.bisect_left(self._times, t)]:
-            if event.type == "DELETED":
-                state.pop(event.version.key, None)
-            else:
-                state[event.version.key] = event.version
-        return state
-
-    def events_in(self, start: float, end: float) -> list[Event]:
-        """Changes at start <= at < end."""
-        return self.events[bisect.bisect_left(self._times, start): bisect.bisect_left(self._times, end)]
-
-    def events_since(self, rv: int, before: float) -> list[Event]:
-        """Changes with a resourceVersion after rv that happened before `before`: a re-watch's backlog."""
-        return [e for e in self.events[: bisect.bisect_left(self._times, before)] if e.rv > rv]
 
 
 class _Builder:
