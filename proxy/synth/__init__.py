@@ -1,7 +1,8 @@
 """Layer 4: synthesized recordings. A YAML scenario becomes a recording that replays like a real one.
 
-Only proxy.recording (the file format) and proxy.wire (Kubernetes wire knowledge) are used, so a
-synthesized file is exactly what the recorder would have written for the same cluster history.
+Lists and watches are answered by proxy.apiserver (the one apiserver model, which emulate drives too) and
+written with proxy.recording (the file format), so a synthesized file is what the recorder would have
+written for the same cluster history, and what emulate serves back from it.
 """
 
 from .build import BuildResult, build_records, write_recording
