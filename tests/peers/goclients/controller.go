@@ -8,7 +8,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/rest"
-	toolscache "k8s.io/client-go/tools/cache"
 	"k8s.io/klog/v2"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
@@ -47,9 +46,14 @@ func runController(ctx context.Context, cfg *rest.Config, o options) ([]cached, 
 		return nil, err
 	}
 	quiet()
-	var objs []any
-	if sii, ok := informer.(toolscache.SharedIndexInformer); ok {
-		objs = sii.GetStore().List()
+	// The cache's indexer outlives the manager: what the controller last knew.
+	var pods corev1.PodList
+	if err := mgr.GetCache().List(context.Background(), &pods, client.InNamespace(o.namespace)); err != nil {
+		return nil, err
+	}
+	objs := make([]any, 0, len(pods.Items))
+	for i := range pods.Items {
+		objs = append(objs, &pods.Items[i])
 	}
 	return snapshot(objs), nil
 }

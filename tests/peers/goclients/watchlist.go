@@ -37,7 +37,7 @@ func runWatchList(ctx context.Context, cfg *rest.Config, o options) ([]cached, e
 				}
 				return nil, err
 			}
-			return watch.Filter(w, showBookmark), nil
+			return watch.Filter(w, func(e watch.Event) (watch.Event, bool) { return show(ctx, e) }), nil
 		},
 	}
 	store := &printingStore{Store: cache.NewStore(cache.MetaNamespaceKeyFunc)}
@@ -47,10 +47,11 @@ func runWatchList(ctx context.Context, cfg *rest.Config, o options) ([]cached, e
 	return snapshot(store.List()), nil
 }
 
-// showBookmark prints bookmarks as they pass to the reflector, which consumes them silently, and the
-// ERROR events it turns into a relist or a re-watch (a bare Reflector has no error handler to set).
-func showBookmark(e watch.Event) (watch.Event, bool) {
-	if e.Type == watch.Error {
+// show prints bookmarks as they pass to the reflector, which consumes them silently, and the ERROR
+// events it turns into a relist or a re-watch (a bare Reflector has no error handler to set); not the
+// one a stream cut by our own stop turns into.
+func show(ctx context.Context, e watch.Event) (watch.Event, bool) {
+	if e.Type == watch.Error && ctx.Err() == nil {
 		say("ERROR : %s", oneLine(apierrors.FromObject(e.Object)))
 	}
 	if e.Type == watch.Bookmark {

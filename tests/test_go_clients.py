@@ -1,0 +1,314 @@
+"""The real Go clients (tests/peers/goclients: client-go, controller-runtime) through watchproxy.
+
+Each peer is recorded once against the real kube-apiserver while a workload changes pods in a namespace of
+its own; then the recording is replayed exactly (the peer prints what it printed while recording), and in
+emulate mode on a manual clock with frequent closes (the peer's cache ends equal to the emulated server's
+state, which equals the real server's final state), and with one fault (an ERROR 410 in the stream: the
+peer relists).
+
+Go clients alone do not give emulate a watch cache to rebuild (see README, "Go clients"): their watches
+are WatchList streams the real apiserver gzips, and controller-runtime and the metadata client ask for
+protobuf first. So each recording also holds a plain JSON watch (the Python client's), as a session with
+kubectl or any other client beside the operator would; `test_emulate_rebuilds_from_go_clients_alone` keeps
+the gap in view.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from watchproxy.engines.store import load
+from watchproxy.server.kubeconfig import write_kubeconfig
+from watchproxy.server.sessions import RecordSession, ReplaySession
+from watchproxy.testing import Replay
+
+from tests.procs import ROOT, ClientProcess, python_client
+from tests.realkube import RealKube
+from tests.workload import Workload
+
+SOURCE = ROOT / "tests" / "peers" / "goclients"
+BINARY = ROOT / ".cache" / "peers" / "goclients"
+# subcommand -> its flags: the informer takes the classic LIST + WATCH path, the others client-go's
+# default since 0.35, WatchList (sendInitialEvents and the initial-events-end bookmark).
+PEERS = {"informer": ("--watch-list=false",), "controller": (), "metadata": (), "watchlist": ()}
+EVENT_HEADS = ("ADDED", "MODIFIED", "DELETED")
+ANNOTATION = "watchproxy.test/reconciled"
+QUIET_START = 1.0  # seconds from the first watch to the first change, in the recordings
+
+
+@pytest.fixture(scope="session")
+def goclients() -> Path:
+    """The peer binary, built as `make peers-go` builds it (a no-op when it is up to date)."""
+    done = subprocess.run(["go", "build", "-o", str(BINARY), "."], cwd=SOURCE, capture_output=True, text=True,
+                          timeout=1800, check=False)
+    assert done.returncode == 0, f"building {SOURCE} failed:\n{done.stderr[-3000:]}"
+    return BINARY
+
+
+def kubeconfig_for(url: str, path: Path) -> Path:
+    write_kubeconfig(path, url)
+    return path
+
+
+def go_client(binary: Path, peer: str, kubeconfig: str | Path, namespace: str) -> ClientProcess:
+    return ClientProcess([str(binary), peer, "--kubeconfig", str(kubeconfig), "--namespace", namespace,
+                          *PEERS[peer]])
+
+
+def events(lines: list[str]) -> list[str]:
+    return [ln for ln in lines if ln.split(" : ")[0] in EVENT_HEADS]
+
+
+def finals(lines: list[str]) -> dict[str, str]:
+    return {ln.split(" : ")[1].split()[0]: ln.split()[-1] for ln in lines if ln.startswith("FINAL : ")}
+
+
+def with_head(lines: list[str], head: str) -> list[str]:
+    return [ln for ln in lines if ln.startswith(f"{head} : ")]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    peer: str
+    namespace: str
+    path: Path
+    lines: list[str]
+    server: dict[str, str]  # the real server's pods at the end: name -> resourceVersion
+
+    @property
+    def collection(self) -> str:
+        return f"/api/v1/namespaces/{self.namespace}/pods"
+
+
+def _workload(w: Workload, client: ClientProcess, peer: str) -> None:
+    """Two pods created, taken through Pending to Running, one labelled, the other deleted.
+
+    The controller patches each new pod; the workload's status updates are read-modify-write, so they
+    wait for that patch rather than race it into a 409."""
+    def settle(name: str) -> None:
+        if peer == "controller":
+            client.wait_line(f"PATCHED : {name}")
+
+    for name in ("web-0", "web-1"):
+        w.create_pod(name)
+        settle(name)
+    for phase in ("Pending", "Running"):
+        for name in ("web-0", "web-1"):
+            w.post_pod_status(name, phase)
+    w.label_pod("web-0", "tier", "front")
+    w.delete_pod("web-1")
+
+
+async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str) -> Recorded:
+    ns = f"go-{peer}"
+    w = Workload(kube.admin_kubeconfig, namespace=ns)
+    try:
+        w.ensure_namespace()
+        w.create_pod("before")  # there before the client starts: its initial list
+        out = tmp / f"{peer}.msgpack"
+        async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig)) as s:
+            kc = str(kubeconfig_for(s.url, tmp / "proxy.kubeconfig"))
+            json_watch = python_client("py_watch.py", kc, "--namespace", ns)  # see the module doc
+            client = go_client(binary, peer, kc, ns)
+            try:
+                await asyncio.to_thread(json_watch.wait_line, "ADDED : before")
+                await asyncio.to_thread(client.wait_line, "ADDED : before")
+                if peer == "controller":
+                    await asyncio.to_thread(client.wait_line, "PATCHED : before")
+                # Shapes the recording, synchronises nothing: the first change comes a second after the
+                # peer's first watch (Python's start-up is most of it), as after an operator's start, so
+                # an emulated WatchList has its initial-events-end bookmark out before it (see _drive).
+                started = min(e.wall for e in s.log.entries if e.verb == "watch")
+                await asyncio.sleep(max(0.0, started + QUIET_START - time.time()))
+                await asyncio.to_thread(_workload, w, client, peer)
+                await asyncio.to_thread(client.wait_line, "DELETED : web-1")
+                await asyncio.to_thread(json_watch.wait_line, "DELETED : web-1")
+                assert await asyncio.to_thread(client.terminate) == 0, client.stderr[-20:]
+            finally:
+                client.kill()
+                json_watch.kill()
+        pods = w.core.list_namespaced_pod(ns).items
+        if peer == "controller":
+            assert all((p.metadata.annotations or {}).get(ANNOTATION) == "true" for p in pods)
+        return Recorded(peer, ns, out, client.lines, {p.metadata.name: p.metadata.resource_version for p in pods})
+    finally:
+        w.close()
+
+
+@pytest.fixture(scope="module", params=list(PEERS))
+def recorded(request: pytest.FixtureRequest, realkube: RealKube, goclients: Path,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
+    peer = str(request.param)
+    yield asyncio.run(_record(realkube, tmp_path_factory.mktemp(f"go-{peer}"), goclients, peer))
+
+
+def test_record_from_the_real_apiserver(recorded: Recorded) -> None:
+    """What the peer saw through the proxy, and its cache at exit, are the real server's."""
+    seen = events(recorded.lines)
+    assert seen[0] == "ADDED : before"
+    assert {"ADDED : web-0", "ADDED : web-1", "DELETED : web-1"} <= set(seen)
+    assert seen.count("MODIFIED : web-0") >= 3  # Pending, Running, the label (and the controller's patch)
+    assert finals(recorded.lines) == recorded.server
+    assert not with_head(recorded.lines, "ERROR")
+    if recorded.peer == "controller":
+        assert sorted(with_head(recorded.lines, "PATCHED")) == ["PATCHED : before", "PATCHED : web-0",
+                                                                 "PATCHED : web-1"]
+    if recorded.peer == "watchlist":
+        assert with_head(recorded.lines, "INITIAL-EVENTS-END")  # the k8s.io/initial-events-end bookmark
+    ua = f"watchproxy-goclients/{recorded.peer}"
+    watches = [e for e in load(recorded.path).exchanges.values()
+               if e.info.verb == "watch" and e.request.header("User-Agent") == ua]
+    assert watches
+    if recorded.peer == "informer":
+        assert all("sendInitialEvents" not in e.request.query for e in watches)
+    else:
+        assert "sendInitialEvents=true" in watches[0].request.query
+
+
+def _run_exact(rec: Recorded, binary: Path) -> list[str]:
+    async def run() -> list[str]:
+        async with ReplaySession(rec.path, mode="exact", speed=4.0) as s:
+            kc = kubeconfig_for(s.url, rec.path.with_suffix(".exact.kubeconfig"))
+            client = go_client(binary, rec.peer, kc, rec.namespace)
+            try:
+                want = len(events(rec.lines))
+                await asyncio.to_thread(client.wait_for, lambda ls: len(events(ls)) >= want, 60.0,
+                                        f"{want} events")
+                assert await asyncio.to_thread(client.terminate) == 0
+            finally:
+                client.kill()
+            return client.lines
+    return asyncio.run(run())
+
+
+def test_exact_replay_prints_what_recording_printed(recorded: Recorded, goclients: Path) -> None:
+    lines = _run_exact(recorded, goclients)
+    keep = [ln for ln in lines if not ln.startswith(("PATCHED : ", "FINAL : ")) and ln != "done"]
+    want = [ln for ln in recorded.lines if not ln.startswith(("PATCHED : ", "FINAL : ")) and ln != "done"]
+    assert keep == want
+    assert finals(lines) == recorded.server
+    # The reconciler's writes are not a transcript: the recorded stream carries each patch's own MODIFIED
+    # event at its recorded time, and a reconciler that runs after it finds the annotation already there
+    # and writes nothing. What it does write is a recorded write (exact replay answers it as recorded).
+    assert set(with_head(lines, "PATCHED")) <= set(with_head(recorded.lines, "PATCHED"))
+
+
+def _server_pods(replay: Replay, rec: Recorded) -> dict[str, str]:
+    return {k.split("/", 1)[1]: rv for k, rv in replay.objects("/api/v1/pods").items()
+            if k.startswith(f"{rec.namespace}/")}
+
+
+def _open_watch(replay: Replay, rec: Recorded) -> None:
+    replay.wait_for(lambda r: bool(r.watches(rec.collection)) and r.watches(rec.collection)[-1].end == "open",
+                    what="an open watch of the peer")
+
+
+def _drive(replay: Replay, rec: Recorded, seed: int) -> None:
+    """Move the manual clock through the recording change by change, closing the peer's open watch at
+    seeded random moments, then to that watch's own deadline (its timeoutSeconds: client-go always sends
+    one, so the server's randomized close never applies to it).
+
+    A watch is closed only once it has sent a live event: client-go backs off, in wall time, after a
+    watch that ended within a second with none, and after a WatchList that ended before its
+    initial-events-end bookmark (which emulate sends one cacher tick, half a second, after the initial
+    events), either of which a manual clock would provoke on every close."""
+    rng = random.Random(seed)
+    loaded = load(rec.path)
+    changes = sorted({t for ex in loaded.exchanges.values() if ex.info.verb == "watch"
+                      for _, t, _ in ex.frames.timed()})
+    initial: dict[int, int] = {}  # watch id -> events it had sent once its initial events were out
+    for t in changes:
+        _open_watch(replay, rec)
+        w = replay.watches(rec.collection)[-1]
+        if w.id not in initial:
+            if w.params.get("sendInitialEvents") == "true":
+                replay.advance_to(w.at + 0.6)  # its initial-events-end bookmark, before QUIET_START
+            initial[w.id] = replay.watches(rec.collection)[-1].events
+        if replay.now < t:
+            replay.advance_to(t + 0.001)
+        w = replay.watches(rec.collection)[-1]
+        if w.end == "open" and w.events > initial[w.id] and rng.random() < 0.7:
+            replay.fault("close", verb="watch")
+    _open_watch(replay, rec)
+    deadline = replay.watches(rec.collection)[-1].deadline
+    assert deadline is not None
+    replay.advance_to(deadline)
+    _open_watch(replay, rec)
+
+
+def test_emulate_with_frequent_closes_ends_with_the_servers_state(recorded: Recorded, goclients: Path) -> None:
+    if recorded.peer == "metadata":
+        pytest.xfail("emulate answers a PartialObjectMetadata watch with whole Pods, which client-go's "
+                     "metadata client cannot decode (README, Go clients)")
+    with Replay(recorded.path, seed=7, min_request_timeout=2) as replay:
+        kc = kubeconfig_for(replay.url, recorded.path.with_suffix(".closes.kubeconfig"))
+        client = go_client(goclients, recorded.peer, kc, recorded.namespace)
+        try:
+            _drive(replay, recorded, seed=3)
+            client.wait_for(lambda ls: "DELETED : web-1" in ls, what="the whole history")
+            state = _server_pods(replay, recorded)
+            assert client.terminate() == 0
+        finally:
+            client.kill()
+        watches = replay.watches(recorded.collection)
+    assert sum(w.end == "fault-close" for w in watches) >= 3
+    assert any(w.end == "timeout" for w in watches)
+    assert finals(client.lines) == state
+    if recorded.peer == "controller":
+        # Its patches are writes to emulate, which makes new versions of the pods it had not annotated
+        # yet at that virtual time; the pods are the same.
+        assert state.keys() == recorded.server.keys()
+    else:
+        assert state == recorded.server  # emulate rebuilt the real server's final state
+    assert no_errors_but_patches(client.lines)
+
+
+def test_emulate_relists_after_a_410_in_the_stream(recorded: Recorded, goclients: Path) -> None:
+    if recorded.peer == "metadata":
+        pytest.xfail("emulate answers a PartialObjectMetadata watch with whole Pods (README, Go clients)")
+    with Replay(recorded.path, seed=5) as replay:
+        kc = kubeconfig_for(replay.url, recorded.path.with_suffix(".fault.kubeconfig"))
+        client = go_client(goclients, recorded.peer, kc, recorded.namespace)
+        try:
+            replay.wait_for_watches(1, open_=True)
+            client.wait_line("ADDED : before")
+            replay.advance(1.0)
+            assert replay.fault("expire", verb="watch") == 1
+            replay.wait_for(lambda r: _relisted(r, recorded) and r.watches()[-1].end == "open",
+                            what="a relist and a new watch")
+            replay.advance(120.0)
+            client.wait_for(lambda ls: "DELETED : web-1" in ls, what="the whole history")
+            state = _server_pods(replay, recorded)
+            assert client.terminate() == 0
+        finally:
+            client.kill()
+    if recorded.peer == "watchlist":  # the bare reflector's watch wrapper prints the ERROR event itself
+        assert any("Expired" in ln or "too old" in ln for ln in with_head(client.lines, "ERROR")), client.lines
+    else:
+        assert no_errors_but_patches(client.lines)
+    assert finals(client.lines) == state
+    assert state.keys() == recorded.server.keys()
+    if recorded.peer != "controller":  # (its patches are writes: new versions in emulate)
+        assert state == recorded.server
+
+
+def no_errors_but_patches(lines: list[str]) -> bool:
+    """No ERROR line but the controller's refused patches (emulate is read-only). client-go tells nobody
+    of a 410 in the stream, either: its watch error handler sees only failed requests; it just relists."""
+    return all(ln.startswith("ERROR : patch ") for ln in with_head(lines, "ERROR"))
+
+
+def _relisted(replay: Replay, rec: Recorded) -> bool:
+    """A list after the 410 (LIST + WATCH clients), or a new WatchList: a watch with sendInitialEvents."""
+    reqs = [r for r in replay.requests() if r.path == rec.collection]
+    hit = next((i for i, r in enumerate(reqs) if r.end == "fault-expire"), None)
+    if hit is None:
+        return False
+    return any(r.verb == "list" or r.params.get("sendInitialEvents") == "true" for r in reqs[hit + 1:])
