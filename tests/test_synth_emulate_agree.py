@@ -63,3 +63,17 @@ async def test_emulate_serves_the_events_synth_recorded(name: str) -> None:
 async def test_emulate_serves_the_bookmarks_synth_recorded(name: str) -> None:
     for query, served, recorded in await _both(RECORDINGS[name]):
         assert served == recorded, query
+
+
+@pytest.mark.parametrize("name", sorted(RECORDINGS))
+async def test_emulate_answers_each_list_synth_recorded_with_its_bytes(name: str) -> None:
+    loaded = load(RECORDINGS[name])
+    recorded = [ex for ex in loaded.exchanges.values() if ex.info.verb == "list" and ex.info.is_resource]
+    assert recorded
+    for ex in recorded:
+        clock = ManualClock(ex.request.t)
+        out = MemoryResponder(clock)
+        req = Incoming("GET", ex.request.path, ex.request.query, (("Accept", "application/json"),))
+        entry = RequestLog(clock.now).open("GET", req.path, req.query, "list", req.info.resource, "")
+        await Emulator(loaded, clock).serve(req, out, entry)
+        assert (out.status, out.body) == (200, ex.body)

@@ -15,11 +15,13 @@ import heapq
 import os
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 from urllib.parse import quote
 
-from ..apiserver import encode
+from ..apiserver import lists
 from ..apiserver.history import WatchCache
 from ..apiserver.watchstream import WatchSpec as StreamSpec
 from ..apiserver.watchstream import WatchStream, watch_list_by_default
@@ -29,7 +31,7 @@ from ..wire import discovery
 from ..wire.kinds import ResourceType, builtin_by_kind
 from ..wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
 from ..wire.selectors import matcher
-from .encoding import go_json, hex_for, http_date, rfc3339, rng_for, seconds, uid_for
+from .encoding import hex_for, http_date, rfc3339, rng_for, seconds, uid_for
 from .history import History
 from .model import collection_path, watch_cache
 from .scenario import ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
@@ -83,19 +85,27 @@ def _check_rv(opts: ListOptions, cache: WatchCache, t: float, where: str) -> Non
 
 
 def _plan_list(r: ResourceSpec, spec: ListSpec, cache: WatchCache, seq: int) -> Planned:
+    where = f"{spec.where}.query"
     opts = parse_list_options(spec.query)
-    _check_rv(opts, cache, spec.at, f"{spec.where}.query")
-    state = cache.state(collection_path(r.type), spec.at)
-    items = [state[k] for k in sorted(state) if not r.namespace or k[0] == r.namespace]
-    if opts.limit and len(items) > opts.limit:
-        raise ScenarioError(f"{spec.where}.query", f"limit={opts.limit} is less than the {len(items)} items; "
-                                                   "synth records single-page lists only")
-    head = go_json({"kind": r.type.list_kind, "apiVersion": r.type.api_version,
-                    "metadata": {"resourceVersion": str(cache.current_rv(spec.at))}})
-    body = head[:-1] + b',"items":[' + b",".join(encode.list_item(ch) for ch in items) + b"]}\n"
-    resp_t = seconds(spec.at + LATENCY + 0.00002 * len(items))
-    return Planned(spec.at, seq, "list", r.path, spec.query, spec.headers, resp_t, [(resp_t, body)],
+    _check_rv(opts, cache, spec.at, where)
+    path = collection_path(r.type)
+    got = lists.answer(cache, cache.timelines[path], path, r.namespace, opts, _matcher(opts, r, where), spec.at)
+    if got.code != 200:
+        raise ScenarioError(where, f"the apiserver would answer {got.code}: {got.detail}")
+    if got.more:
+        total = sum(1 for ns, _ in cache.state(path, spec.at) if not r.namespace or ns == r.namespace)
+        raise ScenarioError(where, f"limit={opts.limit} is less than the {total} items; synth records "
+                                   "single-page lists only")
+    resp_t = seconds(spec.at + LATENCY + 0.00002 * got.items)
+    return Planned(spec.at, seq, "list", r.path, spec.query, spec.headers, resp_t, [(resp_t, got.body)],
                    resp_t, EndHow.COMPLETE)
+
+
+def _matcher(opts: ListOptions, r: ResourceSpec, where: str) -> Callable[[dict[str, Any]], bool]:
+    try:
+        return matcher(opts.label_selector, opts.field_selector, r.type.plural)
+    except InvalidParams as exc:
+        raise ScenarioError(where, str(exc)) from None
 
 
 # --- watches ------------------------------------------------------------------------------------------
@@ -134,10 +144,7 @@ class _WatchPlanner:
         plan = Planned(t, seq, "watch", r.path, query, w.headers, resp_t, streaming=True,
                        how=EndHow.SERVER_CLOSED)
         plan.end_t = self.deadline(t, opts)
-        try:
-            match = matcher(opts.label_selector, opts.field_selector, r.type.plural)
-        except InvalidParams as exc:
-            raise ScenarioError(where, str(exc)) from None
+        match = _matcher(opts, r, where)
         spec = StreamSpec(collection_path(r.type), self.cache.timelines[collection_path(r.type)], opts,
                           r.namespace, match, bool(opts.label_selector or opts.field_selector), False,
                           plan.end_t, lambda v: self.s.start_time + timedelta(seconds=v))

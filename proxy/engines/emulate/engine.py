@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from ...apiserver import encode as events
+from ...apiserver import lists
 from ...apiserver.changes import Change
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, scale_of
 from ...clock import Clock
-from ...wire.kinds import is_custom_group
 from ...wire.match import accepts_json, match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options
 from ...wire.request import RequestInfo
@@ -34,9 +34,6 @@ from .watch import OpenWatch, WatchServer
 
 DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
 _ALWAYS_THERE = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
-_TOO_LARGE: dict[str, object] = {
-    "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
-    "retryAfterSeconds": 1}
 _TEMPLATE_SKIP = frozenset({"audit-id", "date", "content-length", "transfer-encoding", "connection",
                             "content-type", "cache-control", "keep-alive", "content-encoding"})
 
@@ -57,24 +54,6 @@ def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[s
         if columns:
             out[(info.group, info.resource)] = columns
     return out
-
-
-def _start_key(key: tuple[str, str], namespace: str) -> str:
-    """An object's storage key relative to the listed collection, as continue tokens carry it: `/name` in
-    a namespace's list, `/namespace/name` in a cluster-wide one (storage.EncodeContinue via the cacher)."""
-    ns, name = key
-    return f"/{name}" if namespace or not ns else f"/{ns}/{name}"
-
-
-def _custom_list_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int) -> bytes:
-    """A custom resource's list as the apiserver's unstructured encoder writes it: keys sorted, items whole
-    (with their kind and apiVersion), and `continue` present even when empty."""
-    meta: dict[str, Any] = {"continue": cont, "resourceVersion": str(rv)}
-    if cont:
-        meta["remainingItemCount"] = remaining
-    head = events.dumps({"apiVersion": tl.api_version, "items": [], "kind": tl.list_kind, "metadata": meta})
-    body = b",".join(c.raw for c in items)
-    return head.replace(b'"items":[]', b'"items":[' + body + b"]", 1)
 
 
 class Emulator:
@@ -220,7 +199,7 @@ class Emulator:
         if info.subresource == "scale":
             body = events.dumps(scale_of(writes.target(info, tl), ch.obj))
         elif wants_table(req.header("Accept")):
-            body = self._list_body(tl, [ch], ch.rv, "", 0, True, self.clock.now())
+            body = self._table(tl, [ch], ch.rv, "", self.clock.now())
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
         await out.start(200, "OK", headers, content_length=len(body))
         await out.send(body)
@@ -271,77 +250,25 @@ class Emulator:
     async def _list(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
                     match: Any, out: Responder, entry: LogEntry) -> None:
         now = self.clock.now()
-        path = info.collection_path
-        current = self.cache.current_rv(now)
-        start_key = ""
-        try:
-            if opts.continue_token:
-                try:
-                    rv, start_key = events.parse_continue(opts.continue_token)
-                except ValueError as exc:
-                    raise ValueError(f"invalid continue token: {exc}") from None
-                if rv < self.cache.oldest_rv(path, now):
-                    await send_status(out, 410, "The provided continue parameter is too old to display a "
-                                      "consistent list result. You can start a new list without the continue "
-                                      "parameter.", entry)
-                    entry.ended("expired")
-                    return
-                state = self.cache.state_upto(path, self.cache.index_after_rv(path, rv))
-            elif opts.resource_version_match == "Exact":
-                rv = int(opts.resource_version)
-                if rv < self.cache.oldest_rv(path, now):
-                    await send_status(out, 410, "The resourceVersion for the provided list is too old.", entry)
-                    entry.ended("expired")
-                    return
-                state = self.cache.state_upto(path, self.cache.index_after_rv(path, rv))
-            else:
-                rv = current
-                if opts.rv_int is not None and opts.rv_int > current:
-                    # The watch cache waits 3 s for the RV, then gives up like this.
-                    await send_status(out, 504, f"Timeout: Too large resource version: {opts.rv_int}, "
-                                      f"current: {current}", entry, _TOO_LARGE, (("Retry-After", "1"),))
-                    entry.ended("refused", "too large resource version")
-                    return
-                state = self.cache.state(path, now)
-        except ValueError as exc:
-            await send_status(out, 400, str(exc), entry)
-            entry.ended("refused", str(exc))
-            return
-        filtered = bool(opts.label_selector or opts.field_selector)
-        items = [ch for key, ch in sorted(state.items())
-                 if (not info.namespace or key[0] == info.namespace) and (not filtered or match(ch.obj))
-                 and _start_key(key, info.namespace) > start_key]
-        cont = ""
-        remaining = 0
-        if opts.limit and len(items) > opts.limit:
-            remaining = len(items) - opts.limit
-            items = items[: opts.limit]
-            cont = events.continue_token(rv, _start_key(items[-1].key, info.namespace) + "\x00")
-        body = self._list_body(tl, items, rv, cont, remaining, wants_table(req.header("Accept")), now)
-        entry.status = 200
-        headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
-        await out.start(200, "OK", headers, content_length=len(body))
-        await out.send(body)
+        table = None
+        if wants_table(req.header("Accept")):
+            def table(items: list[Change], rv: int, cont: str) -> bytes:
+                return self._table(tl, items, rv, cont, now)
+        got = lists.answer(self.cache, tl, info.collection_path, info.namespace, opts, match, now, table)
+        entry.status = got.code
+        headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) \
+            if got.code == 200 else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
+        await out.start(got.code, "", headers + got.headers, content_length=len(got.body))
+        await out.send(got.body)
         await out.finish()
-        entry.ended("complete")
+        entry.ended(got.end, got.detail)
 
-    def _list_body(self, tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int,
-                   as_table: bool, now: float) -> bytes:
-        if as_table:
-            from ...wire.table import table
+    def _table(self, tl: ResourceTimeline, items: list[Change], rv: int, cont: str, now: float) -> bytes:
+        from ...wire.table import table
 
-            return events.dumps(table(tl.resource, [c.obj for c in items], self.wall(now),
-                                      resource_version=str(rv), continue_token=cont,
-                                      learned=self.table_columns.get((tl.group, tl.resource))))
-        if is_custom_group(tl.group):
-            return _custom_list_body(tl, items, rv, cont, remaining)
-        meta: dict[str, Any] = {"resourceVersion": str(rv)}
-        if cont:
-            meta["continue"] = cont
-            meta["remainingItemCount"] = remaining
-        head = events.dumps({"kind": tl.list_kind, "apiVersion": tl.api_version, "metadata": meta})
-        body = b",".join(events.list_item(c) for c in items)
-        return head[:-1] + b',"items":[' + body + b"]}"
+        return events.dumps(table(tl.resource, [c.obj for c in items], self.wall(now),
+                                  resource_version=str(rv), continue_token=cont,
+                                  learned=self.table_columns.get((tl.group, tl.resource))))
 
     async def _watch(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
                      match: Any, out: Responder, entry: LogEntry) -> None:

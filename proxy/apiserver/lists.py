@@ -1,0 +1,113 @@
+"""List answers, as the apiserver's watch cache gives them: which state (now, an exact resourceVersion,
+a continue token's), which items (namespace, selectors, `limit`), the errors (410, 504, 400), the body.
+
+Pure: the caller says when (`now`) and how to render a Table; the answer is a status and the bytes.
+Emulate sends it; synth records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..wire.kinds import is_custom_group
+from ..wire.params import ListOptions
+from ..wire.status import status_bytes
+from . import encode
+from .changes import Change, Key
+from .history import ResourceTimeline, WatchCache
+
+# the watch cache's answer to a list at a resourceVersion it has not reached (after waiting 3 s)
+_TOO_LARGE: dict[str, Any] = {
+    "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+    "retryAfterSeconds": 1}
+
+TableRenderer = Callable[[list[Change], int, str], bytes]  # (items, resourceVersion, continue) -> Table JSON
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    code: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+    end: str = "complete"  # how the request log says it ended
+    detail: str = ""
+    items: int = 0
+    more: bool = False  # a page: `continue` says where the rest starts
+
+
+def _refused(code: int, message: str, end: str, details: dict[str, Any] | None = None,
+             headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+    return Answer(code, status_bytes(code, message, details=details), headers, end, message)
+
+
+def start_key(key: Key, namespace: str) -> str:
+    """An object's storage key relative to the listed collection, as continue tokens carry it: `/name` in
+    a namespace's list, `/namespace/name` in a cluster-wide one (storage.EncodeContinue via the cacher)."""
+    ns, name = key
+    return f"/{name}" if namespace or not ns else f"/{ns}/{name}"
+
+
+def body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str = "", remaining: int = 0) -> bytes:
+    """A JSON list body, with the newline Go's encoder ends it with."""
+    if is_custom_group(tl.group):
+        return _custom_body(tl, items, rv, cont, remaining)
+    meta: dict[str, Any] = {"resourceVersion": str(rv)}
+    if cont:
+        meta["continue"] = cont
+        meta["remainingItemCount"] = remaining
+    head = encode.dumps({"kind": tl.list_kind, "apiVersion": tl.api_version, "metadata": meta})
+    return head[:-1] + b',"items":[' + b",".join(encode.list_item(c) for c in items) + b"]}\n"
+
+
+def _custom_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int) -> bytes:
+    """A custom resource's list as the apiserver's unstructured encoder writes it: keys sorted, items whole
+    (with their kind and apiVersion), and `continue` present even when empty."""
+    meta: dict[str, Any] = {"continue": cont, "resourceVersion": str(rv)}
+    if cont:
+        meta["remainingItemCount"] = remaining
+    head = encode.dumps({"apiVersion": tl.api_version, "items": [], "kind": tl.list_kind, "metadata": meta})
+    return head.replace(b'"items":[]', b'"items":[' + b",".join(c.raw for c in items) + b"]", 1) + b"\n"
+
+
+def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, opts: ListOptions,
+           match: Callable[[dict[str, Any]], bool], now: float, table: TableRenderer | None = None) -> Answer:
+    """The list `opts` asks for at `now`; `table` renders a Table when the client asked for one."""
+    current = cache.current_rv(now)
+    begin = ""
+    if opts.continue_token:
+        try:
+            rv, begin = encode.parse_continue(opts.continue_token)
+        except ValueError as exc:
+            return _refused(400, f"invalid continue token: {exc}", "refused")
+        if rv < cache.oldest_rv(path, now):
+            return _refused(410, "The provided continue parameter is too old to display a consistent list "
+                                 "result. You can start a new list without the continue parameter.", "expired")
+        state = cache.state_upto(path, cache.index_after_rv(path, rv))
+    elif opts.resource_version_match == "Exact":
+        try:
+            rv = int(opts.resource_version)
+        except ValueError as exc:
+            return _refused(400, str(exc), "refused")
+        if rv < cache.oldest_rv(path, now):
+            return _refused(410, "The resourceVersion for the provided list is too old.", "expired")
+        state = cache.state_upto(path, cache.index_after_rv(path, rv))
+    else:
+        rv = current
+        if opts.rv_int is not None and opts.rv_int > current:
+            return _refused(504, f"Timeout: Too large resource version: {opts.rv_int}, current: {current}",
+                            "refused", _TOO_LARGE, (("Retry-After", "1"),))
+        state = cache.state(path, now)
+    filtered = bool(opts.label_selector or opts.field_selector)
+    items = [ch for key, ch in sorted(state.items())
+             if (not namespace or key[0] == namespace) and (not filtered or match(ch.obj))
+             and start_key(key, namespace) > begin]
+    cont = ""
+    remaining = 0
+    if opts.limit and len(items) > opts.limit:
+        remaining = len(items) - opts.limit
+        items = items[: opts.limit]
+        cont = encode.continue_token(rv, start_key(items[-1].key, namespace) + "\x00")
+    data = table(items, rv, cont) if table is not None else body(tl, items, rv, cont, remaining)
+    return Answer(200, data, items=len(items), more=bool(cont))
