@@ -10,7 +10,7 @@ KUBECTL := $(VENV)/bin/kubectl
 # cargo's own caches make every build after the first quick.
 PEERS := .cache/peers
 
-.PHONY: all venv clients demo test lint bench report soak clean realkube peers peers-go peers-java peers-rust
+.PHONY: all venv clients demo test lint bench report soak clean realkube peers fidelity peers-go peers-java peers-rust
 
 all: test
 
@@ -66,6 +66,10 @@ soak: clients
 
 bench: $(STAMP) $(KUBECTL)
 	$(PY) -m bench
+
+# Emulate against the real apiserver: writes docs/fidelity.md (tests/test_fidelity.py runs the same catalogue).
+fidelity: $(STAMP) realkube
+	$(PY) -m tests.fidelity
 
 report: clients
 	$(PY) tests/clients/make_report.py

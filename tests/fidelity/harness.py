@@ -28,9 +28,9 @@ from tests.workload import Workload
 
 CASE_HEADER = "X-Fidelity-Case"
 STEP = 0.1  # the manual clock's step on the emulate side
-HISTORY = ["/api/v1/namespaces/{ns}/pods", "/api/v1/namespaces/{ns}/configmaps", "/api/v1/namespaces/{ns}/secrets",
-           "/api/v1/namespaces/{ns}/services", "/api/v1/namespaces/{ns}/events",
-           "/apis/apps/v1/namespaces/{ns}/deployments", "/apis/example.watchproxy.dev/v1/namespaces/{ns}/widgets"]
+# Cluster-wide, so cluster-wide cases find in the recording whatever else the server holds.
+HISTORY = ["/api/v1/pods", "/api/v1/configmaps", "/api/v1/secrets", "/api/v1/services", "/api/v1/events",
+           "/apis/apps/v1/deployments", "/apis/example.watchproxy.dev/v1/widgets"]
 
 
 @dataclass
@@ -107,7 +107,7 @@ async def record_side(kube: RealKube, out: Path, ns: str) -> dict[str, Transcrip
             aiohttp.ClientSession(skip_auto_headers=("Accept-Encoding", "User-Agent"),
                                   timeout=aiohttp.ClientTimeout(total=60)) as http:
         stop = asyncio.Event()
-        history = [asyncio.ensure_future(_history(http, s.url + p.format(ns=ns), stop)) for p in HISTORY]
+        history = [asyncio.ensure_future(_history(http, s.url + p, stop)) for p in HISTORY]
         start = loop.time()
         running: list[Awaitable[None]] = []
         for phase, changes in enumerate(steps):
@@ -202,7 +202,8 @@ async def run(kube: RealKube, workdir: Path, ns: str, min_request_timeout: float
     results = []
     for case in CASES:
         r, e = real.get(case.name, Transcript(end="not sent")), emulated.get(case.name, Transcript(end="not sent"))
-        results.append(Result(case, r, e, differences(r, e, unbounded=case.unbounded(ctx))))
+        results.append(Result(case, r, e, differences(r, e, unbounded=case.unbounded(ctx),
+                                                      min_request_timeout=min_request_timeout)))
     return results
 
 

@@ -1,0 +1,54 @@
+"""The differences between the real apiserver and emulate that are accepted, each with its reason.
+
+An entry names a case (or "*" for any case) and a pattern every difference line it accepts must match, so
+an accepted case still fails on any other difference. Anything not listed fails tests/test_fidelity.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Accepted:
+    case: str
+    pattern: str
+    why: str
+
+    def covers(self, case: str, difference: str) -> bool:
+        return self.case in ("*", case) and re.search(self.pattern, difference) is not None
+
+
+ACCEPTED = [
+    Accepted("list secrets", r"\.data\.", "Secret values are redacted in the recording (README, Security), so "
+             "emulate serves the redacted value; a client that needs real values records with "
+             "`--keep-secret-data`."),
+    Accepted("watch secrets", r"\.data\.", "as for `list secrets`: redacted in the recording."),
+    Accepted("*", r"^body: \.metadata\.resourceVersion: ", "a list's resourceVersion: the real server answers "
+             "etcd's current revision, which moves with writes to resources nobody recorded (the apiserver's "
+             "own leases and events); emulate answers the newest revision the recording shows. Object "
+             "resourceVersions agree."),
+    Accepted("watch pods, RV too old", r".", "a watch from a resourceVersion older than the recording: the real "
+             "server serves etcd's history until etcd compacts it (every 5 minutes by default), emulate cannot "
+             "know what happened before the recording began and answers the apiserver's `410 Expired` ERROR "
+             "event, which every client handles by relisting."),
+    Accepted("list pods, invalid continue", r"^body: \.message: \"invalid continue token: continue key is not "
+             r"valid", "the text after `continue key is not valid:` is Go's JSON decoder's own error for the "
+             "undecodable token; the status, reason and the rest of the message agree."),
+    Accepted("invalid labelSelector", r"^body: \.message: \"unable to parse requirement: ", "the words of the "
+             "label selector parser's syntax error (`found '', expected: …`) are not reproduced; status 400, "
+             "reason BadRequest and the message's start agree."),
+]
+
+
+def accepted_why(case: str, differences: list[str]) -> str | None:
+    """The reasons that cover every difference of a case, or None when one is not covered."""
+    reasons: list[str] = []
+    for d in differences:
+        entry = next((a for a in ACCEPTED if a.covers(case, d)), None)
+        if entry is None:
+            return None
+        if entry.why not in reasons:
+            reasons.append(entry.why)
+    return " ".join(reasons)
