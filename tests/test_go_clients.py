@@ -106,14 +106,14 @@ def _workload(w: Workload, client: ClientProcess, peer: str) -> None:
     w.delete_pod("web-1")
 
 
-async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str) -> Recorded:
-    ns = f"go-{peer}"
+async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str, keep_protobuf: bool = False) -> Recorded:
+    ns = f"go-{peer}" + ("-pb" if keep_protobuf else "")
     w = Workload(kube.admin_kubeconfig, namespace=ns)
     try:
         w.ensure_namespace()
         w.create_pod("before")  # there before the client starts: its initial list
         out = tmp / f"{peer}.msgpack"
-        async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig)) as s:
+        async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig), keep_protobuf=keep_protobuf) as s:
             kc = str(kubeconfig_for(s.url, tmp / "proxy.kubeconfig"))
             json_watch = python_client("py_watch.py", kc, "--namespace", ns)  # see the module doc
             client = go_client(binary, peer, kc, ns)
@@ -147,6 +147,12 @@ def recorded(request: pytest.FixtureRequest, realkube: RealKube, goclients: Path
              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Recorded]:
     peer = str(request.param)
     yield asyncio.run(_record(realkube, tmp_path_factory.mktemp(f"go-{peer}"), goclients, peer))
+
+
+@pytest.fixture(scope="module")
+def recorded_protobuf(realkube: RealKube, goclients: Path, tmp_path_factory: pytest.TempPathFactory) -> Recorded:
+    """The controller recorded with --keep-protobuf: it gets (and the recording holds) protobuf."""
+    return asyncio.run(_record(realkube, tmp_path_factory.mktemp("go-pb"), goclients, "controller", True))
 
 
 def test_record_from_the_real_apiserver(recorded: Recorded) -> None:
@@ -262,8 +268,9 @@ def test_emulate_with_frequent_closes_ends_with_the_servers_state(recorded: Reco
     assert any(w.end == "timeout" for w in watches)
     assert finals(client.lines) == state
     if recorded.peer == "controller":
-        # Its patches are writes to emulate, which makes new versions of the pods it had not annotated
-        # yet at that virtual time; the pods are the same.
+        # Its patches are writes to emulate, which makes new versions of a pod it reaches before the
+        # recorded annotated version does (on a manual clock that version is usually there first, and
+        # it writes nothing); the pods are the same.
         assert state.keys() == recorded.server.keys()
     else:
         assert state == recorded.server  # emulate rebuilt the real server's final state
@@ -312,3 +319,79 @@ def _relisted(replay: Replay, rec: Recorded) -> bool:
     if hit is None:
         return False
     return any(r.verb == "list" or r.params.get("sendInitialEvents") == "true" for r in reqs[hit + 1:])
+
+
+# --- protobuf (controller-runtime asks for it for every built-in kind) ----------------------------------
+
+def _controller_exchanges(rec: Recorded) -> list[tuple[str, str, str, str]]:
+    """(verb, the Accept the client sent, the response's Content-Type, its Content-Encoding) of each of
+    the controller's requests for pods."""
+    return [(e.info.verb, e.request.header("Accept"), e.response.header("Content-Type"),
+             e.response.header("Content-Encoding"))
+            for e in load(rec.path).exchanges.values()
+            if e.request.header("User-Agent") == "watchproxy-goclients/controller"
+            and e.info.resource == "pods" and e.response is not None]
+
+
+@pytest.mark.parametrize("recorded", ["controller"], indirect=True)
+def test_protobuf_is_recorded_as_json_unless_kept(recorded: Recorded, recorded_protobuf: Recorded) -> None:
+    pb_json = "application/vnd.kubernetes.protobuf, */*"  # client-go's Accept when ContentType is protobuf
+    default = _controller_exchanges(recorded)
+    assert {(v, a) for v, a, _, _ in default} == {("watch", pb_json), ("patch", pb_json)}
+    assert {(v, t, enc) for v, _, t, enc in default} == {("watch", "application/json", "gzip"),
+                                                         ("patch", "application/json", "")}
+    kept = _controller_exchanges(recorded_protobuf)
+    assert {(v, a) for v, a, _, _ in kept} == {("watch", pb_json), ("patch", pb_json)}
+    assert {(v, t) for v, _, t, _ in kept} == {("watch", "application/vnd.kubernetes.protobuf;stream=watch"),
+                                               ("patch", "application/vnd.kubernetes.protobuf")}
+
+
+def test_protobuf_recording_replays_exactly(recorded_protobuf: Recorded, goclients: Path) -> None:
+    """Exact replay hands the controller the recorded protobuf, which it decodes as it did live."""
+    lines = _run_exact(recorded_protobuf, goclients)
+    assert events(lines) == events(recorded_protobuf.lines)
+    assert finals(lines) == recorded_protobuf.server
+
+
+def test_protobuf_recording_in_emulate_serves_json(recorded_protobuf: Recorded, goclients: Path) -> None:
+    """Emulate cannot read the protobuf bodies, so its pods come from the JSON watch beside them; the
+    controller, which accepts */* after protobuf, takes that JSON."""
+    with Replay(recorded_protobuf.path, seed=2) as replay:
+        kc = kubeconfig_for(replay.url, recorded_protobuf.path.with_suffix(".emulate.kubeconfig"))
+        client = go_client(goclients, "controller", kc, recorded_protobuf.namespace)
+        try:
+            replay.wait_for_watches(1, open_=True)
+            replay.advance(120.0)
+            client.wait_for(lambda ls: "DELETED : web-1" in ls, what="the whole history")
+            state = _server_pods(replay, recorded_protobuf)
+            assert client.terminate() == 0
+        finally:
+            client.kill()
+    assert finals(client.lines) == state and state.keys() == recorded_protobuf.server.keys()
+
+
+@pytest.mark.parametrize("recorded", ["controller"], indirect=True)
+def test_emulate_refuses_protobuf_only_with_a_406_status(recorded: Recorded) -> None:
+    """A client that takes nothing but protobuf (client-go only sends that when told to, with
+    AcceptContentTypes) gets a 406 Status from emulate, which can only write JSON: never JSON it did not
+    ask for, nor garbage. With */* or JSON after protobuf, as client-go sends by default, it gets JSON."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    def get(replay: Replay, query: str, accept: str) -> tuple[int, str, dict[str, object]]:
+        req = urllib.request.Request(f"{replay.url}{recorded.collection}{query}", headers={"Accept": accept})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                body = resp.read().split(b"\n")[0]
+                return resp.status, resp.headers["Content-Type"], json.loads(body)
+        except urllib.error.HTTPError as err:
+            return err.code, err.headers["Content-Type"], json.loads(err.read())
+
+    with Replay(recorded.path) as replay:
+        for query in ("", "?watch=1&timeoutSeconds=1"):
+            code, ctype, body = get(replay, query, "application/vnd.kubernetes.protobuf")
+            assert (code, ctype, body["kind"], body["code"]) == (406, "application/json", "Status", 406)
+            assert "application/json" in str(body["message"])
+        code, ctype, body = get(replay, "", "application/vnd.kubernetes.protobuf, */*")
+        assert (code, ctype, body["kind"]) == (200, "application/json", "PodList")
