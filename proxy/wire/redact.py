@@ -56,7 +56,6 @@ def may_hold_secrets(info: RequestInfo) -> bool:
 
 
 PROTOBUF = "application/vnd.kubernetes.protobuf"
-JSON_PATCH = "application/json-patch+json"
 _YAML = frozenset({"application/yaml", "application/apply-patch+yaml", "text/yaml", "application/x-yaml"})
 # JSON patch paths into a Secret whose values are kept: everything else (data, stringData, the
 # last-applied annotation, whole-object or whole-metadata values) is redacted.
@@ -66,17 +65,40 @@ _JSON_PATCH_KEPT = ("/metadata/labels", "/metadata/name", "/metadata/namespace",
 _LAST_APPLIED_POINTER = "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration"
 
 
-def _redact_secret(obj: dict[str, Any]) -> bool:
+def _redact_secret(obj: dict[str, Any], *, strict: bool = False) -> bool:
+    """Redact a Secret's values in place. `strict` (a body sent to a Secret path): whatever the shape of
+    `data`, `stringData` or the last-applied annotation, its value goes."""
     changed = False
     for key, repl in (("data", REDACTED_B64), ("stringData", REDACTED)):
         values = obj.get(key)
         if isinstance(values, dict) and values:
             obj[key] = {k: repl for k in values}
             changed = True
-    ann = (obj.get("metadata") or {}).get("annotations")
+        elif strict and values not in (None, {}, [], ""):
+            obj[key] = repl
+            changed = True
+    meta = obj.get("metadata")
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
     if isinstance(ann, dict) and _LAST_APPLIED in ann:
         ann[_LAST_APPLIED] = REDACTED
         changed = True
+    return changed
+
+
+def _redact_everywhere(node: Any) -> bool:
+    """Every map in a body sent to a Secret path is treated as (part of) the Secret, and every JSON patch
+    operation in it as one on the Secret: whatever a client sends there, no value of it is kept."""
+    changed = False
+    if isinstance(node, list):
+        for x in node:
+            changed |= _redact_everywhere(x)
+    elif isinstance(node, dict):
+        if "op" in node and "value" in node:
+            changed |= _redact_json_patch([node])
+        changed |= _redact_secret(node, strict=True)
+        for k, v in node.items():
+            if k not in ("data", "stringData") and isinstance(v, dict | list):
+                changed |= _redact_everywhere(v)
     return changed
 
 
@@ -150,13 +172,12 @@ def _redact_json_patch(ops: list[Any]) -> bool:
     return changed
 
 
-def _redact_doc(doc: Any, *, secret_context: bool, whole_secret: bool, json_patch: bool) -> bool:
-    if json_patch and whole_secret and isinstance(doc, list):
-        return _redact_json_patch(doc)
-    changed = False
-    if whole_secret and isinstance(doc, dict) and doc.get("kind") in (None, "Secret"):
-        changed = _redact_secret(doc)
-    return _walk(doc, secret_context) or changed
+def _redact_doc(doc: Any, *, secret_context: bool, whole_secret: bool) -> bool:
+    if whole_secret:
+        if not isinstance(doc, dict | list):  # a bare value sent to a Secret: nothing to keep of it
+            raise ValueError("not a document")
+        return _redact_everywhere(doc)
+    return _walk(doc, secret_context)
 
 
 def redact_body(data: bytes, content_type: str, *, secret_context: bool, whole_secret: bool = False,
@@ -182,8 +203,7 @@ def redact_body(data: bytes, content_type: str, *, secret_context: bool, whole_s
     trailing = data.endswith(b"\n")
     try:
         doc = yaml.safe_load(data) if is_yaml else json.loads(data)
-        changed = _redact_doc(doc, secret_context=secret_context, whole_secret=whole_secret,
-                              json_patch=mtype == JSON_PATCH)
+        changed = _redact_doc(doc, secret_context=secret_context, whole_secret=whole_secret)
     except (ValueError, yaml.YAMLError, RecursionError, UnicodeDecodeError):
         return None if (secret_context or whole_secret) else data
     if not changed:
