@@ -106,8 +106,10 @@ def _workload(w: Workload, client: ClientProcess, peer: str) -> None:
     w.delete_pod("web-1")
 
 
-async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str, keep_protobuf: bool = False) -> Recorded:
-    ns = f"go-{peer}" + ("-pb" if keep_protobuf else "")
+async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str, keep_protobuf: bool = False,
+                  alone: bool = False) -> Recorded:
+    """`alone`: without the JSON watch beside the peer."""
+    ns = f"go-{peer}" + ("-pb" if keep_protobuf else "") + ("-alone" if alone else "")
     w = Workload(kube.admin_kubeconfig, namespace=ns)
     try:
         w.ensure_namespace()
@@ -115,10 +117,11 @@ async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str, keep_proto
         out = tmp / f"{peer}.msgpack"
         async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig), keep_protobuf=keep_protobuf) as s:
             kc = str(kubeconfig_for(s.url, tmp / "proxy.kubeconfig"))
-            json_watch = python_client("py_watch.py", kc, "--namespace", ns)  # see the module doc
+            json_watch = python_client("py_watch.py", kc, "--namespace", ns if not alone else "none")
             client = go_client(binary, peer, kc, ns)
             try:
-                await asyncio.to_thread(json_watch.wait_line, "ADDED : before")
+                if not alone:
+                    await asyncio.to_thread(json_watch.wait_line, "ADDED : before")
                 await asyncio.to_thread(client.wait_line, "ADDED : before")
                 if peer == "controller":
                     await asyncio.to_thread(client.wait_line, "PATCHED : before")
@@ -129,7 +132,8 @@ async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str, keep_proto
                 await asyncio.sleep(max(0.0, started + QUIET_START - time.time()))
                 await asyncio.to_thread(_workload, w, client, peer)
                 await asyncio.to_thread(client.wait_line, "DELETED : web-1")
-                await asyncio.to_thread(json_watch.wait_line, "DELETED : web-1")
+                if not alone:
+                    await asyncio.to_thread(json_watch.wait_line, "DELETED : web-1")
                 assert await asyncio.to_thread(client.terminate) == 0, client.stderr[-20:]
             finally:
                 client.kill()
@@ -176,6 +180,11 @@ def test_record_from_the_real_apiserver(recorded: Recorded) -> None:
         assert all("sendInitialEvents" not in e.request.query for e in watches)
     else:
         assert "sendInitialEvents=true" in watches[0].request.query
+    # Only the informer is told to speak JSON: client-go 0.37 prefers protobuf for built-in kinds, in its
+    # typed clients (watchlist) as in controller-runtime and the metadata client.
+    accept = watches[0].request.header("Accept")
+    assert accept.startswith("application/json" if recorded.peer == "informer" else
+                             "application/vnd.kubernetes.protobuf"), accept
 
 
 def _run_exact(rec: Recorded, binary: Path) -> list[str]:
@@ -395,3 +404,12 @@ def test_emulate_refuses_protobuf_only_with_a_406_status(recorded: Recorded) -> 
             assert "application/json" in str(body["message"])
         code, ctype, body = get(replay, "", "application/vnd.kubernetes.protobuf, */*")
         assert (code, ctype, body["kind"]) == (200, "application/json", "PodList")
+
+
+@pytest.mark.xfail(strict=True, reason="emulate rebuilds only from exchanges whose client asked for JSON first, and "
+                   "not from gzip WatchList streams: a recording of client-go's defaults alone gives it no "
+                   "pods (README)")
+def test_emulate_rebuilds_from_go_clients_alone(realkube: RealKube, goclients: Path, tmp_path: Path) -> None:
+    rec = asyncio.run(_record(realkube, tmp_path, goclients, "watchlist", alone=True))
+    with Replay(rec.path) as replay:
+        assert _server_pods(replay, rec) == rec.server

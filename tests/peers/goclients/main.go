@@ -2,12 +2,12 @@
 //
 // One binary with four subcommands, because every Kubernetes binary costs minutes to link:
 //
-//	goclients informer   [flags]  client-go SharedInformer on pods over the typed clientset (JSON)
+//	goclients informer   [flags]  client-go SharedInformer on pods over the typed clientset, in JSON
 //	goclients controller [flags]  controller-runtime manager: cache informer on pods (protobuf) and a
 //	                              reconciler that patches an annotation onto every pod it sees
 //	goclients metadata   [flags]  metadata informer on pods (protobuf PartialObjectMetadata)
 //	goclients watchlist  [flags]  a bare Reflector with WatchListClient on: sendInitialEvents and the
-//	                              k8s.io/initial-events-end bookmark
+//	                              k8s.io/initial-events-end bookmark (typed client as is: protobuf first)
 //
 // Every subcommand prints, one whole line at a time (the conventions of tests/clients/README.md, which
 // `watchproxy check` parses): `ADDED|MODIFIED|DELETED : name` per event its handlers see, `ERROR : text`
