@@ -17,7 +17,8 @@ from .commands.inspect_extra import add_inspect_options, inspect
 from .engines.upstream import UpstreamError
 from .recording import bundled
 from .recording.errors import RecordingError
-from .server.run import until_signalled
+from .report.words import plural
+from .server.run import StopSignals, stop_signals
 
 DEFAULT_LISTEN = "127.0.0.1:8001"
 _MODULE_COMMANDS = ("synth", "export", "redact", "check")  # proxy/commands/NAME.py: register(subparsers), run(args)
@@ -139,6 +140,11 @@ async def _progress(line: Callable[[], str], every: float = 0.5) -> None:
 
 
 async def _record(a: argparse.Namespace) -> int:
+    async with stop_signals() as signals:  # a second Ctrl-C, during the shutdown, is quiet
+        return await _record_until_stopped(a, signals)
+
+
+async def _record_until_stopped(a: argparse.Namespace, signals: StopSignals) -> int:
     from .server.sessions import RecordSession
 
     async with RecordSession(a.out, kubeconfig=a.kubeconfig, context=a.context, listen=a.listen,
@@ -151,7 +157,7 @@ async def _record(a: argparse.Namespace) -> int:
               flush=True)
         ticker = asyncio.ensure_future(_progress(s.progress)) if sys.stderr.isatty() else None
         try:
-            await until_signalled()
+            await signals.stop.wait()
         finally:
             if ticker is not None:
                 ticker.cancel()
@@ -222,6 +228,11 @@ def _rebuild_note(path: str) -> Callable[[int], None] | None:
 
 
 async def _replay(a: argparse.Namespace) -> int:
+    async with stop_signals() as signals:  # a second Ctrl-C, during the shutdown, is quiet and means now
+        return await _replay_until_stopped(a, signals)
+
+
+async def _replay_until_stopped(a: argparse.Namespace, signals: StopSignals) -> int:
     from .engines.store import load
     from .server.sessions import ReplaySession
 
@@ -238,9 +249,11 @@ async def _replay(a: argparse.Namespace) -> int:
         print(f"watchproxy replay: listening on {s.url}, serving {a.recording} ({a.mode} mode, {timing}, "
               f"seed {a.seed})" + (f"; kubeconfig: {a.write_kubeconfig}" if a.write_kubeconfig else ""),
               flush=True)
-        await until_signalled()
-    print(f"watchproxy replay: served {len(s.log.entries) + s.log.dropped} requests, "
-          f"{s.misses.count} misses", flush=True)
+        signals.now = s.cut_streams
+        await signals.stop.wait()
+    served = len(s.log.entries) + s.log.dropped
+    print(f"watchproxy replay: served {plural(served, 'request')}, {plural(s.misses.count, 'miss', 'misses')}",
+          flush=True)
     return 0
 
 

@@ -341,7 +341,7 @@ async def test_recorder_ctrl_c_prints_a_summary_and_finishes_the_file(tmp_path: 
             stdout, stderr = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, stderr
     summary = stdout.decode().strip().splitlines()[-1]
-    assert summary.startswith("watchproxy record: recorded 1 exchanges (1 watches, 1 events)")
+    assert summary.startswith("watchproxy record: recorded 1 exchange (1 watch, 1 event)")
     watch = next(iter(load(out).exchanges.values()))
     assert watch.end is not None and watch.end.how == EndHow.CLIENT_CLOSED and json.loads(watch.frames[0].data)
 

@@ -7,7 +7,7 @@ in the request log and in its output. Virtual time stands still while the client
 happens behind its back: a correct client loses and duplicates nothing, whatever the fault. Each returns
 one row: what the server did, what the client did, a verdict.
 
-Numbers in brackets refer to docs/failure-scenarios.md (../shared/docs in the project's checkout).
+A scenario's `refs` are entries of the failure catalogue, whose public bug reports are in catalogue.py.
 """
 
 from __future__ import annotations

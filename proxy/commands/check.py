@@ -1,10 +1,10 @@
 """`watchproxy check [options] -- CMD ARG...`: how a watch client copes with the failure catalogue.
 
 Runs the client command against a battery of replays (see proxy/check) and prints one row per scenario:
-what the server did, what the client did, ok / BUG / n/a. A client's bugs are the findings the command
-exists for, so they do not make it fail; only a check that could not run does (exit 2, one line): the
-command does not start, never watches, or the options are wrong. With --markdown the client's section of
-a shared report is written or replaced, so running it once per client builds one report.
+what the server did, what the client did, ok / BUG / n/a. Exit status: 1 when a row has a verdict listed
+in --fail-on (default: BUG), so that a CI job fails on a client bug; 2 (one line) when the check could not
+run: the command does not start, never watches, or the options are wrong. With --markdown the client's
+section of a shared report is written or replaced, so running it once per client builds one report.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ..check.observe import BUG, NA, OK
 from ..check.report import shown_command, table, update_markdown
 from ..check.runner import DEFAULT_WALL_TIMEOUT, CheckError, Options, Row, run_battery
 from ..check.scenarios import SCENARIOS
+
+VERDICTS = (BUG, NA, OK)
 
 
 def _seconds(text: str) -> float:
@@ -37,10 +40,23 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
                    help="a client that makes no request for this long after a fault is hung "
                         f"(default {DEFAULT_WALL_TIMEOUT:g})")
     p.add_argument("--name", metavar="LABEL", help="the client's name in the report (default: the command)")
+    p.add_argument("--fail-on", type=_verdicts, default=(BUG,), metavar="VERDICT,...",
+                   help=f"exit 1 when a scenario's verdict is one of these ({', '.join(VERDICTS)}, or none; "
+                        f"default {BUG})")
     # dest "client", not "command": the CLI dispatches on args.command (the sub-command's name)
     p.add_argument("client", nargs=argparse.REMAINDER, metavar="-- CMD ARG...",
                    help="the client: it reads KUBECONFIG (and $HOME/.kube/config) and watches pods in `default`, "
                         "ideally printing `TYPE : name` per event")
+
+
+def _verdicts(text: str) -> tuple[str, ...]:
+    chosen = tuple(v.strip() for v in text.split(",") if v.strip())
+    if chosen == ("none",):
+        return ()
+    wrong = [v for v in chosen if v not in VERDICTS]
+    if wrong or not chosen:
+        raise argparse.ArgumentTypeError(f"{text!r}: choose from {', '.join(VERDICTS)}, or none")
+    return chosen
 
 
 def register(subparsers: Any) -> None:
@@ -72,7 +88,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"watchproxy check: internal error in {r.scenario.name}:\n{r.error}", file=sys.stderr)
     if args.markdown:
         update_markdown(args.markdown, args.name or shown_command(argv), argv, rows)
-    return 1 if failed else 0
+    failing = [r.scenario.name for r in rows if r.outcome.verdict in args.fail_on]
+    if failing:
+        print(f"watchproxy check: {len(failing)} of {len(rows)} scenarios ended {' or '.join(args.fail_on)}: "
+              f"{', '.join(failing)}", file=sys.stderr)
+    return 1 if failed or failing else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -337,6 +337,17 @@ class FaultInjector:
                 hit += 1
         return hit
 
+    def cut_all(self) -> int:
+        """Abort every open stream now (the proxy is told to stop at once). Not a fault."""
+        hit = 0
+        for o in list(self.open):
+            if o.action is None or o.action[0].id == 0:
+                o.entry.ended("proxy-stopped")
+                o.action = (Fault(0, "reset"), b"")
+                o.interrupt.set()
+                hit += 1
+        return hit
+
     def _interrupt(self, o: _Open, f: Fault, label: str) -> None:
         o.action = (f, b"")
         f.fired.append({"request": o.entry.id, "at": self.clock.now()})

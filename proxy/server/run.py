@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import signal
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from aiohttp import web
@@ -133,16 +133,19 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 @contextlib.asynccontextmanager
-async def running(app: web.Application, host: str, port: int,
-                  sock: socket.socket | None = None) -> AsyncIterator[str]:
+async def running(app: web.Application, host: str, port: int, sock: socket.socket | None = None,
+                  shutdown_timeout: float = 2.0) -> AsyncIterator[str]:
     """Serve `app` while the block runs; yields the URL (with the real port when port was 0). With `sock`
-    (from `bind`), serve on that socket instead of binding `host:port`."""
+    (from `bind`), serve on that socket instead of binding `host:port`.
+
+    Stopping: the listener closes first, then the app's `on_shutdown` callbacks run (replay ends its open
+    watches there), then requests still running get `shutdown_timeout` seconds before they are cut."""
     limits = limits_for(app[STATE].mode, raise_fd_limit())
     loop = asyncio.get_running_loop()
     previous = loop.get_exception_handler()
     loop.set_exception_handler(AcceptErrors(previous))
     runner = _Runner(app, handler_cancellation=True, access_log=None, keepalive_timeout=limits.idle_timeout,
-                     shutdown_timeout=2.0)
+                     shutdown_timeout=shutdown_timeout)
     runner.limits = limits
     if sock is None and host == "::":
         sock = bind(host, port)  # asyncio would bind IPv6 only
@@ -163,13 +166,30 @@ async def running(app: web.Application, host: str, port: int,
         loop.set_exception_handler(previous)
 
 
-async def until_signalled() -> None:
-    stop = asyncio.Event()
+class StopSignals:
+    """Ctrl-C and SIGTERM while serving: the first asks for a clean stop (`stop` is set); each later one
+    calls `now` (stop without waiting any longer), quietly: a second Ctrl-C never prints a traceback."""
+
+    def __init__(self) -> None:
+        self.stop = asyncio.Event()
+        self.now: Callable[[], object] | None = None
+
+    def _signalled(self) -> None:
+        if not self.stop.is_set():
+            self.stop.set()
+        elif self.now is not None:
+            self.now()
+
+
+@contextlib.asynccontextmanager
+async def stop_signals() -> AsyncIterator[StopSignals]:
+    """Handle SIGINT and SIGTERM for the whole block, including the shutdown that follows the first."""
+    signals = StopSignals()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        loop.add_signal_handler(sig, signals._signalled)
     try:
-        await stop.wait()
+        yield signals
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)

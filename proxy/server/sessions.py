@@ -25,6 +25,7 @@ from ..recording import bundled
 from ..recording.errors import RecordingError
 from ..recording.records import Header
 from ..recording.writer import RecordingWriter
+from ..report.words import plural
 from . import control
 from .app import LOOPBACK_NAMES, ProxyState, build_app
 from .kubeconfig import write_kubeconfig
@@ -52,12 +53,20 @@ class _Session:
         self._accept = accept_hosts
         self._stack = contextlib.AsyncExitStack()
 
+    # Seconds the requests still running when the proxy stops get before they are cut.
+    shutdown_timeout = 2.0
+
     async def _serve(self, state: ProxyState, sock: socket.socket | None = None) -> None:
         self.state = state
-        self.url = await self._stack.enter_async_context(running(build_app(state), self._host, self._port,
-                                                                 sock))
+        app = build_app(state)
+        app.on_shutdown.append(self._stopping)
+        self.url = await self._stack.enter_async_context(running(app, self._host, self._port, sock,
+                                                                 self.shutdown_timeout))
         if self.kubeconfig:
             write_kubeconfig(self.kubeconfig, self.url)
+
+    async def _stopping(self, app: object) -> None:
+        """The listener is closed; requests still running are about to get `shutdown_timeout` seconds."""
 
     @property
     def log(self) -> RequestLog:
@@ -70,6 +79,8 @@ class _Session:
 
 class ReplaySession(_Session):
     """Serve a recording. `mode` is "emulate" (a watch cache rebuilt from it) or "exact"."""
+
+    shutdown_timeout = 0.5  # open watches are ended cleanly first; what is left is stalled on purpose
 
     def __init__(self, recording: str | os.PathLike[str] | Loaded, *, mode: str = "emulate",
                  clock: Clock | str = "scaled", speed: float = 1.0, seed: int = 0,
@@ -146,6 +157,15 @@ class ReplaySession(_Session):
     def end_watches(self, why: str = "the replay is stopping") -> int:
         """End every open watch with its terminating chunk; returns how many."""
         return self.faults.end_watches(why)
+
+    async def _stopping(self, app: object) -> None:
+        """As an apiserver does when it stops: every open watch ends with its terminating chunk, so
+        clients see a clean close rather than a cut connection."""
+        self.end_watches()
+
+    def cut_streams(self) -> int:
+        """Stop now: abort every stream still open (a second Ctrl-C)."""
+        return self.faults.cut_all()
 
     def arm(self, spec: dict[str, Any] | str) -> int:
         """Arm a fault (see proxy.engines.faults); returns how many open streams it hit at once."""
@@ -232,5 +252,6 @@ class RecordSession(_Session):
         assert self.recorder is not None and self.writer is not None
         s = self.recorder.stats
         size = Path(self.out).stat().st_size if Path(self.out).exists() else 0
-        return (f"recorded {s.exchanges} exchanges ({s.watches} watches, {s.events} events) to {self.out} "
-                f"({size:,} bytes)" + (f"; {s.errors} errors" if s.errors else ""))
+        return (f"recorded {plural(s.exchanges, 'exchange')} ({plural(s.watches, 'watch', 'watches')}, "
+                f"{plural(s.events, 'event')}) to {self.out} ({size:,} bytes)"
+                + (f"; {plural(s.errors, 'error')}" if s.errors else ""))
