@@ -124,6 +124,12 @@ def _json_response(ex: Exchange) -> bool:
     return media_type(ex.response.header("Content-Type")).startswith("application/json")
 
 
+def _table_response(ex: Exchange) -> bool:
+    return (ex.response is not None and ex.response.status == 200
+            and representation(ex.request.header("Accept")) == "table"
+            and media_type(ex.response.header("Content-Type")).startswith("application/json"))
+
+
 def encode_object(obj: dict[str, Any], kind: str, api_version: str) -> dict[str, Any]:
     """The object with kind and apiVersion first, as the apiserver's encoder writes them."""
     rest = {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
@@ -139,10 +145,20 @@ def _list_rv(doc: Any) -> int | None:
 
 def _collect(loaded: Loaded, raws: Raws, marks: list[tuple[float, int]]) -> dict[str, _Collector]:
     cols: dict[str, _Collector] = {}
+    table_lists: dict[str, tuple[float, int]] = {}
     for ex in sorted(loaded.exchanges.values(), key=lambda e: e.request.t):
         info = ex.info
-        if not info.is_resource or info.subresource or info.verb not in ("list", "watch") \
-                or not _json_response(ex):
+        if not info.is_resource or info.subresource or info.verb not in ("list", "watch"):
+            continue
+        if info.verb == "list" and _table_response(ex):
+            # kubectl's list: its rows hold no whole objects, but its resourceVersion says where the cluster
+            # was (and where the kubectl that asked then watches from)
+            rv = _list_rv(_decode_body(ex))
+            if rv is not None and ex.response is not None:
+                marks.append((ex.response.t, rv))
+                table_lists.setdefault(info.collection_path, (ex.response.t, rv))
+            continue
+        if not _json_response(ex):
             continue
         assert ex.response is not None
         col = cols.setdefault(info.collection_path, _Collector(info, raws))
@@ -155,6 +171,10 @@ def _collect(loaded: Loaded, raws: Raws, marks: list[tuple[float, int]]) -> dict
             _collect_list(col, ex, info, doc, rv)
         else:
             _collect_watch(col, ex, marks)
+    for path, (t, rv) in table_lists.items():  # the first list of a collection rebuilt from other exchanges
+        rebuilt = cols.get(path)
+        if rebuilt is not None and (rebuilt.first_list is None or t < rebuilt.first_list[0]):
+            rebuilt.first_list = (t, rv)
     return cols
 
 
