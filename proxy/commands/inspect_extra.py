@@ -52,10 +52,31 @@ def add_inspect_options(parser: argparse.ArgumentParser) -> None:
                         help="only up to this many seconds after the recording started")
 
 
+TIMELINE_SUFFIXES = (".svg", ".html", ".htm")
+
+
+def check_timeline_path(path: str) -> None:
+    """Refuse a --timeline file that cannot be written, or would hold something other than its name says,
+    before anything is printed (not after the whole summary)."""
+    if not path.lower().endswith(TIMELINE_SUFFIXES):
+        raise ValueError(f"--timeline {path}: the timeline is drawn as SVG, or an HTML page holding it; "
+                         "name the file .svg or .html")
+    parent = os.path.dirname(path) or "."
+    if os.path.isdir(path):
+        raise ValueError(f"--timeline {path}: is a directory")
+    if not os.path.isdir(parent):
+        raise ValueError(f"--timeline {path}: no such directory {parent}")
+    if not os.access(parent, os.W_OK) or (os.path.exists(path) and not os.access(path, os.W_OK)):
+        raise ValueError(f"--timeline {path}: not writable")
+
+
 def _timeline(args: Any, summary: Summary, flt: Filter, note: Any) -> None:
     from ..report.timeline import render_timeline
 
-    st = render_timeline(args.recording, args.timeline, summary=summary, flt=flt)
+    try:
+        st = render_timeline(args.recording, args.timeline, summary=summary, flt=flt)
+    except OSError as exc:
+        raise ValueError(f"--timeline {args.timeline}: cannot write: {exc.strerror or exc}") from None
     print(f"timeline: wrote {args.timeline} ({st.lanes} lanes, {st.ticks:,} marks for {st.events:,} frames, "
           f"{st.requests:,} requests, {st.bytes:,} bytes)", file=note)
 
@@ -90,6 +111,8 @@ def _json(args: Any, summary: Summary, flt: Filter, known: list[ResourceStats] |
 def inspect(args: Any) -> None:
     """`watchproxy inspect`: one pass over the file when nothing is filtered, two otherwise (a time filter
     needs the summary's duration before it can decide about open exchanges)."""
+    if getattr(args, "timeline", None):
+        check_timeline_path(args.timeline)  # before reading a long recording
     flt = Filter.from_args(args)
     if flt.active or getattr(args, "events", False):
         run_inspect_extra(args, summarize(args.recording))
@@ -104,6 +127,8 @@ def run_inspect_extra(args: Any, summary: Summary, resources: list[ResourceStats
     flt = Filter.from_args(args)
     if flt.since is not None and flt.until is not None and flt.until < flt.since:
         raise ValueError("--until is before --since")
+    if getattr(args, "timeline", None):
+        check_timeline_path(args.timeline)
     try:
         _print(args, summary, flt, resources)
         sys.stdout.flush()

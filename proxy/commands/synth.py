@@ -7,11 +7,13 @@ YAML path of the problem, so the CLI can print them as one line.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from ..recording import bundled
 from ..synth import load_scenario, write_recording
 from ..synth.build import BuildResult
+from ..synth.scenario import ScenarioError
 
 
 def register(subparsers: Any) -> None:
@@ -40,8 +42,28 @@ def summary(result: BuildResult) -> str:
             f"{kinds}; {result.events} watch events{tail})")
 
 
+def unseen_warning(source: str, result: BuildResult) -> str | None:
+    """One line naming the scenario's changes that no client of the recording sees (so it lacks them)."""
+    if not result.unseen:
+        return None
+    shown = ", ".join(f"{c.where} at {_minutes(c.at)}" for c in result.unseen[:5])
+    more = f" and {len(result.unseen) - 5} more" if len(result.unseen) > 5 else ""
+    n = len(result.unseen)
+    return (f"watchproxy synth: warning: {source}: {n} change{'s' if n != 1 else ''} ({shown}{more}) "
+            f"{'come' if n != 1 else 'comes'} after every list and watch of {'their' if n != 1 else 'its'} "
+            f"resource has ended: no client sees {'them' if n != 1 else 'it'}, so the recording does not hold "
+            f"{'them' if n != 1 else 'it'}")
+
+
 def run(args: argparse.Namespace) -> int:
-    scenario = load_scenario(bundled.resolve(args.scenario, ".yaml"))
-    result = write_recording(scenario, args.out)
+    source = bundled.resolve(args.scenario, ".yaml")
+    scenario = load_scenario(source)
+    try:
+        result = write_recording(scenario, args.out)
+    except ScenarioError as exc:  # found while building: say which file, as the loader's errors do
+        raise (exc if exc.source else exc.in_file(args.scenario)) from None
     print(summary(result), flush=True)
+    warning = unseen_warning(args.scenario, result)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     return 0

@@ -34,7 +34,7 @@ from ..wire.selectors import matcher
 from .encoding import hex_for, http_date, rfc3339, rng_for, seconds, uid_for
 from .history import History
 from .model import collection_path, watch_cache
-from .scenario import ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
+from .scenario import Change, ListSpec, ResourceSpec, Scenario, ScenarioError, WatchSpec
 from .schema import Headers
 
 GENERATOR = "watchproxy synth"
@@ -72,6 +72,7 @@ class BuildResult:
     exchanges: dict[str, int]
     events: int
     watch_ends: tuple[float, ...]
+    unseen: tuple[Change, ...] = ()  # changes no exchange of the recording shows (see unseen_changes)
 
 
 # --- lists --------------------------------------------------------------------------------------------
@@ -263,6 +264,21 @@ def plan(s: Scenario) -> list[Planned]:
     return sorted(planned, key=lambda p: (p.t, p.seq))
 
 
+def unseen_changes(s: Scenario, planned: list[Planned]) -> list[Change]:
+    """Changes that come after every list and watch of their resource has ended: no client asks for
+    anything that would show them, so the recording cannot hold them (synth says so, not silently)."""
+    last: dict[tuple[ResourceType, str], float] = {}
+    for r in s.resources:
+        ends = [max(p.t, p.end_t) for p in planned if p.kind in ("list", "watch") and p.path == r.path]
+        if ends:
+            last[(r.type, r.namespace)] = max([*ends, last.get((r.type, r.namespace), 0.0)])
+
+    def shown(c: Change) -> bool:
+        return any(t >= c.at for (typ, ns), t in last.items() if typ == c.type and ns in ("", c.namespace))
+
+    return [c for c in s.changes if not shown(c)]
+
+
 def header(s: Scenario) -> Header:
     mrt = s.min_request_timeout
     return Header(started_at=rfc3339(s.start_time), upstream_version=s.server_version, synthesized=True,
@@ -294,4 +310,4 @@ def write_recording(s: Scenario, out: str | os.PathLike[str]) -> BuildResult:
         kinds[p.kind] = kinds.get(p.kind, 0) + 1
     return BuildResult(str(out), writer.records_written, writer.bytes_written, kinds,
                        sum(p.events for p in planned if p.kind == "watch"),
-                       tuple(p.end_t for p in planned if p.kind == "watch"))
+                       tuple(p.end_t for p in planned if p.kind == "watch"), tuple(unseen_changes(s, planned)))
