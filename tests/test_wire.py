@@ -915,3 +915,27 @@ def test_json_lines_fed_as_pieces_split_as_when_fed_whole(lines: list[bytes], cu
         frames += splitter.feed_pieces(pieces[i:i + k])
         i += k
     assert frames == lines and splitter.pending() == b""
+
+
+@pytest.mark.parametrize(("selector", "message"), [
+    # the real 1.37 apiserver's words (apimachinery labels/selector.go), checked in docs/fidelity.md
+    ("app in (a", "unable to parse requirement: found '', expected: ',' or ')'"),
+    ("a,,b", "found ',', expected: identifier after ','"),
+    ("app=web=x", "found '=', expected: ',' or 'end of string'"),
+    ("app in prod", "unable to parse requirement: found 'prod' expected: '('"),
+    ("=x", "found '=', expected: !, identifier, or 'end of string'"),
+    ("a b", "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"),
+    ("a<x", "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"),
+])
+def test_label_selector_syntax_errors_in_the_apiservers_words(selector: str, message: str) -> None:
+    with pytest.raises(InvalidParams) as info:
+        selectors.parse_label_selector(selector)
+    assert str(info.value) == message
+
+
+def test_label_selector_set_and_numeric_forms() -> None:
+    R = selectors.Requirement
+    assert selectors.parse_label_selector("x in (foo,,baz),y,z notin ()") == (
+        R("x", "in", ("", "baz", "foo")), R("y", "exists"), R("z", "notin", ("",)))
+    assert selectors.matcher("replicas>2,replicas<10", "", "pods")({"metadata": {"labels": {"replicas": "3"}}})
+    assert not selectors.matcher("replicas>2", "", "pods")({"metadata": {"labels": {"replicas": "two"}}})

@@ -17,7 +17,7 @@ _VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
 @dataclass(frozen=True, slots=True)
 class Requirement:
     key: str
-    op: str  # = != in notin exists !exists
+    op: str  # = != in notin exists !exists gt lt
     values: tuple[str, ...] = ()
 
     def matches(self, labels: dict[str, str]) -> bool:
@@ -28,26 +28,13 @@ class Requirement:
             return not has
         if self.op in ("=", "in"):
             return has and labels[self.key] in self.values
+        if self.op in ("gt", "lt"):
+            try:
+                have, want = int(labels[self.key]), int(self.values[0])
+            except (KeyError, ValueError):
+                return False
+            return have > want if self.op == "gt" else have < want
         return not has or labels[self.key] not in self.values  # != and notin
-
-
-def _split_top(text: str) -> list[str]:
-    """Split on commas outside parentheses."""
-    parts: list[str] = []
-    cur: list[str] = []
-    depth = 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        if ch == "," and depth == 0:
-            parts.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    parts.append("".join(cur))
-    return parts
 
 
 def _check(key: str, values: tuple[str, ...], text: str) -> None:
@@ -58,30 +45,163 @@ def _check(key: str, values: tuple[str, ...], text: str) -> None:
             raise InvalidParams(f'unable to parse requirement: invalid label value: "{v}" in "{text}"')
 
 
-_SET = re.compile(r"^\s*(\S+)\s+(in|notin)\s*\(([^()]*)\)\s*$")
-_EQ = re.compile(r"^\s*([^!=\s]+)\s*(==|=|!=)\s*(\S*)\s*$")
+# The label selector grammar, lexed and parsed as k8s.io/apimachinery/pkg/labels/selector.go does, so that
+# a malformed selector gets the apiserver's own words ("found ')', expected: identifier").
+_SPECIAL = frozenset("=!(),><")
+_SYMBOLS = {")": ")", ",": ",", "!": "!", "==": "==", "=": "=", ">": ">", "<": "<", "!=": "!=", "(": "("}
+_WORDS = {"in": "in", "notin": "notin"}
+_ID, _END, _ERROR = "id", "end", "error"
+_BINARY = "in, notin, =, ==, !=, gt, lt"
+
+
+def _lex(text: str) -> list[tuple[str, str]]:
+    """(token, literal) pairs; a keyword is its own token, anything else an identifier."""
+    out: list[tuple[str, str]] = []
+    i, n = 0, len(text)
+    while True:
+        while i < n and text[i] in " \t\r\n":
+            i += 1
+        if i >= n or text[i] == "\0":
+            out.append((_END, ""))
+            return out
+        if text[i] in _SPECIAL:
+            j, last = i, None
+            while j < n and text[j] in _SPECIAL:
+                j += 1
+                if text[i:j] in _SYMBOLS:
+                    last = j
+                elif last is not None:
+                    break
+            if last is None:
+                out.append((_ERROR, f"error expected: keyword found '{text[i:j]}'"))
+                i = j
+            else:
+                out.append((_SYMBOLS[text[i:last]], text[i:last]))
+                i = last
+        else:
+            j = i
+            while j < n and text[j] not in _SPECIAL and text[j] not in " \t\r\n\0":
+                j += 1
+            word = text[i:j]
+            out.append((_WORDS.get(word, _ID), word))
+            i = j
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.items = _lex(text)
+        self.pos = 0
+
+    def peek(self, values: bool = True) -> tuple[str, str]:
+        tok, lit = self.items[self.pos]
+        return (_ID if values and tok in ("in", "notin") else tok), lit
+
+    def take(self, values: bool = True) -> tuple[str, str]:
+        item = self.peek(values)
+        self.pos += 1
+        return item
+
+    def parse(self) -> list[Requirement]:
+        reqs: list[Requirement] = []
+        while True:
+            tok, lit = self.peek()
+            if tok == _END:
+                return reqs
+            if tok not in (_ID, "!"):
+                raise ValueError(f"found '{lit}', expected: !, identifier, or 'end of string'")
+            try:
+                reqs.append(self.requirement())
+            except ValueError as exc:
+                raise ValueError(f"unable to parse requirement: {exc}") from None
+            tok, lit = self.take()
+            if tok == _END:
+                return reqs
+            if tok != ",":
+                raise ValueError(f"found '{lit}', expected: ',' or 'end of string'")
+            tok2, lit2 = self.peek()
+            if tok2 not in (_ID, "!"):
+                raise ValueError(f"found '{lit2}', expected: identifier after ','")
+
+    def requirement(self) -> Requirement:
+        negated = False
+        tok, key = self.take()
+        if tok == "!":
+            negated = True
+            tok, key = self.take()
+        if tok != _ID:
+            raise ValueError(f"found '{key}', expected: identifier")
+        if self.peek()[0] in (_END, ","):
+            return Requirement(key, "!exists" if negated else "exists")
+        if negated:  # "!key" followed by anything but the end or a comma
+            return Requirement(key, "!exists")
+        tok, lit = self.take(values=False)
+        ops = {"in": "in", "notin": "notin", "=": "=", "==": "=", "!=": "!=", ">": "gt", "<": "lt"}
+        if tok not in ops:
+            raise ValueError(f"found '{lit}', expected: {_BINARY}")
+        op = ops[tok]
+        if op in ("in", "notin"):
+            return Requirement(key, op, self.set_values())
+        return Requirement(key, op, (self.exact_value(),))
+
+    def set_values(self) -> tuple[str, ...]:
+        tok, lit = self.take()
+        if tok != "(":
+            raise ValueError(f"found '{lit}' expected: '('")
+        tok, lit = self.peek()
+        if tok == ")":
+            self.take()
+            return ("",)
+        if tok not in (_ID, ","):
+            raise ValueError(f"found '{lit}', expected: ',', ')' or identifier")
+        values: set[str] = set()
+        while True:
+            tok, lit = self.take()
+            if tok == _ID:
+                values.add(lit)
+                tok2, lit2 = self.peek()
+                if tok2 == ",":
+                    continue
+                if tok2 == ")":
+                    break
+                raise ValueError(f"found '{lit2}', expected: ',' or ')'")
+            if tok == ",":
+                if not values:
+                    values.add("")
+                tok2, _ = self.peek()
+                if tok2 == ")":
+                    values.add("")
+                    break
+                if tok2 == ",":
+                    values.add("")
+                continue
+            raise ValueError(f"found '{lit}', expected: ',', or identifier")
+        if self.take()[0] != ")":
+            raise ValueError(f"found '{lit}', expected: ')'")
+        return tuple(sorted(values))
+
+    def exact_value(self) -> str:
+        tok, _ = self.peek()
+        if tok in (_END, ","):
+            return ""
+        tok, lit = self.take()
+        if tok == _ID:
+            return lit
+        raise ValueError(f"found '{lit}', expected: identifier")
 
 
 def parse_label_selector(text: str) -> tuple[Requirement, ...]:
-    if not text.strip():
-        return ()
-    reqs = []
-    for part in _split_top(text):
-        if not part.strip():
-            raise InvalidParams(f"unable to parse requirement: found '', expected: identifier in {text!r}")
-        if m := _SET.match(part):
-            values = tuple(sorted(v.strip() for v in m.group(3).split(",") if v.strip()))
-            reqs.append(Requirement(m.group(1), m.group(2), values))
-        elif m := _EQ.match(part):
-            op = "!=" if m.group(2) == "!=" else "="
-            reqs.append(Requirement(m.group(1), op, (m.group(3),)))
-        elif re.match(r"^\s*!\s*\S+\s*$", part):
-            reqs.append(Requirement(part.strip()[1:].strip(), "!exists"))
-        elif re.match(r"^\s*\S+\s*$", part):
-            reqs.append(Requirement(part.strip(), "exists"))
-        else:
-            raise InvalidParams(f"unable to parse requirement: {part.strip()!r}")
-        _check(reqs[-1].key, reqs[-1].values, text)
+    try:
+        reqs = _Parser(text).parse()
+    except ValueError as exc:
+        raise InvalidParams(str(exc)) from None
+    for r in reqs:
+        _check(r.key, () if r.op in ("gt", "lt") else r.values, text)
+        if r.op in ("notin", "in") and not r.values:
+            raise InvalidParams("unable to parse requirement: for 'in', 'notin' operators, values set can't be "
+                                "empty")
+        if r.op in ("gt", "lt") and not re.fullmatch(r"-?\d+", r.values[0]):
+            raise InvalidParams("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an "
+                                "integer")
     return tuple(reqs)
 
 

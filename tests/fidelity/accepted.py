@@ -36,9 +36,6 @@ ACCEPTED = [
     Accepted("list pods, invalid continue", r"^body: \.message: \"invalid continue token: continue key is not "
              r"valid", "the text after `continue key is not valid:` is Go's JSON decoder's own error for the "
              "undecodable token; the status, reason and the rest of the message agree."),
-    Accepted("invalid labelSelector", r"^body: \.message: \"unable to parse requirement: ", "the words of the "
-             "label selector parser's syntax error (`found '', expected: …`) are not reproduced; status 400, "
-             "reason BadRequest and the message's start agree."),
 ]
 
 
