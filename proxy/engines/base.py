@@ -18,6 +18,7 @@ class Incoming:
     headers: Headers = ()
     body: bytes = b""
     remote: str = ""
+    conn: int = 0  # which client connection it came on (numbered as they open); 0: not known
     info: RequestInfo = field(init=False)
 
     def __post_init__(self) -> None:

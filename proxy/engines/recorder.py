@@ -79,7 +79,7 @@ class Recorder:
             headers = (*headers, (NOT_RECORDED_HEADER,
                                   f"{len(req.body)} bytes ({kind}) that may hold Secret data cannot be redacted"))
             body = b""
-        return Request(ex, self._now(), req.method, req.path, req.query, headers, body)
+        return Request(ex, self._now(), req.method, req.path, req.query, headers, body, req.conn)
 
     def _redacted(self, frames: list[bytes], content_type: str, secret: bool, encoded: bool) -> list[bytes]:
         """The frames as they may be written: redacted, and without those that cannot be."""

@@ -61,10 +61,14 @@ class Request:
     query: str  # the raw query string, without '?'
     headers: Headers = ()
     body: bytes = b""
+    conn: int = 0  # the client connection it came on (1, 2, … in the order they opened); 0: not known
 
     def to_wire(self) -> dict[str, Any]:
-        return {"kind": "request", "ex": self.ex, "t": self.t, "method": self.method, "path": self.path,
-                "query": self.query, "headers": [list(h) for h in self.headers], "body": self.body}
+        m = {"kind": "request", "ex": self.ex, "t": self.t, "method": self.method, "path": self.path,
+             "query": self.query, "headers": [list(h) for h in self.headers], "body": self.body}
+        if self.conn:
+            m["conn"] = self.conn
+        return m
 
     def header(self, name: str, default: str = "") -> str:
         return header_value(self.headers, name, default)
@@ -190,8 +194,11 @@ def record_from_wire(m: Any) -> Record:
             return Frame(ex, t, data)  # the shape of nearly every record: checked without the general path
         return Frame(_ex(m), _time(m), _get(m, "data", bytes))
     if kind == "request":
+        conn = _get(m, "conn", int, 0)
+        if conn < 0:
+            raise _Invalid(f"request record has a negative connection {conn}")
         return Request(_ex(m), _time(m), _get(m, "method", str), _get(m, "path", str),
-                       _get(m, "query", str, ""), _headers(m), _get(m, "body", bytes, b""))
+                       _get(m, "query", str, ""), _headers(m), _get(m, "body", bytes, b""), conn)
     if kind == "response":
         status = _get(m, "status", int)
         if not 100 <= status <= 999:

@@ -58,6 +58,13 @@ class ExchangeSummary:
     end_error: str = ""
     end_t: float | None = None
     last_t: float = 0.0
+    conn: int = 0  # the client connection (0: the recording does not say)
+    agent: str = ""  # the client's User-Agent
+
+    @property
+    def client(self) -> str:
+        """Who asked: the connection when the recording numbers them, else the User-Agent."""
+        return f"connection {self.conn}" if self.conn else self.agent
 
     @property
     def duration(self) -> float:
@@ -121,7 +128,7 @@ def _summarize_one(rec: Record, exchanges: dict[int, ExchangeSummary]) -> None:
         exchanges[rec.ex] = ExchangeSummary(
             rec.ex, rec.method, rec.path, rec.query, kind_of(rec.method, rec.path, rec.query),
             classify(rec.method, rec.path, rec.query).gvr, representation(rec.header("Accept")),
-            rec.t, last_t=rec.t)
+            rec.t, last_t=rec.t, conn=rec.conn, agent=rec.header("User-Agent"))
     elif isinstance(rec, Response):
         if rec.ex in exchanges:
             exchanges[rec.ex].status = rec.status

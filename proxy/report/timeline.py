@@ -6,9 +6,10 @@ events and hundreds of exchanges, so:
 
 - ticks are bucketed: at most one mark per (lane, pixel column, event type), with the count in a tooltip;
   the file grows with lanes x width, not with events, and a burst of 500 initial ADDED events is one mark;
-- successive watches with the same request (a client re-watching after each server close) share a lane, so
-  the reconnect pattern reads left to right and the gap between an end marker and the next segment is the
-  client's reconnect delay;
+- successive watches with the same request from the same client (a client re-watching after each server
+  close) share a lane, so the reconnect pattern reads left to right and the gap between an end marker and
+  the next segment is the client's reconnect delay; another client's identical request gets a lane of its
+  own (clients are told apart by their connection, which the recorder numbers, else by User-Agent);
 - short non-watch exchanges (lists, gets, discovery) are small marks in one "requests" lane, and lanes
   beyond `max_lanes` merge into one overflow lane;
 - the recording is streamed: the summary gives the lanes, then one pass fills the buckets. Memory is per
@@ -74,7 +75,7 @@ _SAMPLES = 3  # request labels kept per requests-lane bucket, for its tooltip
 
 @dataclass
 class _Lane:
-    key: tuple[str, str, str]
+    key: tuple[str, str, str, str]  # client, method, path, query
     label: str
     exchanges: list[ExchangeSummary] = field(default_factory=list)
     busy_until: float = -1.0
@@ -184,7 +185,7 @@ def _layout(s: Summary, flt: Filter, width: int, max_lanes: int) -> _Layout:
     own_min = max(10.0, 4 * scale.spp)  # a non-watch exchange this long gets a lane of its own
     requests = _RequestsLane()
     lanes: list[_Lane] = []
-    by_key: dict[tuple[str, str, str], list[_Lane]] = {}
+    by_key: dict[tuple[str, str, str, str], list[_Lane]] = {}
     chosen = sorted((e for e in s.exchanges.values() if flt.exchange_ok(e, s.duration)),
                     key=lambda e: (e.start, e.id))
     for e in chosen:
@@ -199,17 +200,18 @@ def _layout(s: Summary, flt: Filter, width: int, max_lanes: int) -> _Layout:
             if label in samples or len(samples) < _SAMPLES:
                 samples[label] += 1
             continue
-        key = (e.method, e.path, normalized_query(e.query))
+        key = (e.client, e.method, e.path, normalized_query(e.query))  # another client's request: its own lane
         lane = next((ln for ln in by_key.get(key, []) if ln.busy_until <= e.start), None)
         if lane is None:
-            lane = _Lane(key, f"{e.method} {e.path}" + (f"?{key[2]}" if key[2] else ""))
+            who = e.agent.split(" ", 1)[0]
+            lane = _Lane(key, f"{e.method} {e.path}" + (f"?{key[3]}" if key[3] else "") + (f" ({who})" if who else ""))
             lanes.append(lane)
             by_key.setdefault(key, []).append(lane)
         lane.exchanges.append(e)
         lane.busy_until = max(lane.busy_until, end)
     if len(lanes) > max_lanes:
         kept, rest = lanes[: max_lanes - 1], lanes[max_lanes - 1:]
-        over = _Lane(("", "", ""), "", merged_lanes=len(rest))
+        over = _Lane(("", "", "", ""), "", merged_lanes=len(rest))
         for ln in rest:
             over.exchanges.extend(ln.exchanges)
         over.exchanges.sort(key=lambda e: (e.start, e.id))

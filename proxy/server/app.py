@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import itertools
 import logging
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +44,19 @@ class ProxyState:
     control: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
     status_extra: Callable[[], dict[str, Any]] = field(default=lambda: {})
     stopping: bool = False
+    # Client connections numbered as they open (the handler aiohttp keeps per connection is the key), so a
+    # recording can tell two clients' identical requests apart.
+    connections: weakref.WeakKeyDictionary[object, int] = field(default_factory=weakref.WeakKeyDictionary)
+    opened: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def connection_number(self, handler: object) -> int:
+        try:
+            number = self.connections.get(handler)
+            if number is None:
+                number = self.connections[handler] = next(self.opened)
+        except TypeError:  # a handler that cannot be weakly referenced: not numbered
+            return 0
+        return number
 
 
 STATE = web.AppKey("watchproxy_state", ProxyState)
@@ -143,7 +158,7 @@ async def _proxy(request: web.Request) -> web.StreamResponse:
     if decoded:
         headers = tuple((k, v) for k, v in headers if k.lower() not in _REWRITTEN_WHEN_DECODED)
     inc = Incoming(request.method, url.raw_path, url.raw_query_string, headers, body,
-                   request.remote or "")
+                   request.remote or "", st.connection_number(request.protocol))
     info = inc.info
     if info.verb == "watch" and request.headers.get("Upgrade", "").strip().lower() == "websocket":
         return _no_websocket_watch(inc.target)
