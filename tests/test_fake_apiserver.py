@@ -295,6 +295,7 @@ async def test_periodic_bookmark_carries_the_new_resource_version() -> None:
         )
         await api.wait_for_watches(1)
         rv = api.advance_resource_version(3)
+        api.progress_notify()  # the pods cache learns the cluster's RV, as from etcd every 10 minutes
         first = await resp.next_chunk()
         api.close_watches()
         assert await resp.chunks_until_end() == [b""]
@@ -315,6 +316,7 @@ async def test_bookmark_before_deadline_only_when_resource_version_advanced() ->
         active = await raw_get(api, target + str(api.resource_version))
         await api.wait_for_watches(1)
         rv = api.advance_resource_version()
+        api.progress_notify()
         quiet = await raw_get(api, target + str(rv))  # starts at the newest RV: nothing new to bookmark
         session, _ = await api.wait_for_watches(2)
         bookmark = await active.next_chunk()

@@ -451,6 +451,8 @@ class WatchSession:
     label_selector: LabelSelector
     field_selector: FieldSelector
     last_rv: int = 0
+    start_rv: int = 0  # the RV its cacheWatcher started from: bookmarks go out once the cache is past it
+    watch_list: bool = False
     events_sent: int = 0
     headers_sent: bool = False
     stalled: bool = False
@@ -536,6 +538,7 @@ class FakeApiserver:
         token: str | None = None,
         bookmark_frequency: float = 60.0,
         bookmark_before_deadline: float = 2.0,
+        bookmark_tick: float = 0.5,
         history_limit: int | None = None,
         initial_resource_version: int = 1000,
         default_namespaces: bool = True,
@@ -554,6 +557,7 @@ class FakeApiserver:
         self.token = token
         self.bookmark_frequency = bookmark_frequency
         self.bookmark_before_deadline = bookmark_before_deadline
+        self.bookmark_tick = bookmark_tick
         self.watch_list_defaults = watch_list_defaults
         self.too_large_rv_wait = too_large_rv_wait
         self.git_version = git_version
@@ -721,10 +725,15 @@ class FakeApiserver:
         return self.store.objects(resource, namespace)
 
     def advance_resource_version(self, count: int = 1) -> int:
-        """Move the global RV on as writes to unwatched resources do (bookmarks then have news)."""
+        """Move the global RV on as writes to unwatched resources do; watches' bookmarks carry it only
+        after progress_notify(), as a real apiserver's watch cache learns it from etcd."""
         rv = self.store.advance(count)
         self._notify()
         return rv
+
+    def progress_notify(self) -> int:
+        """etcd's progress notification: every watch cache learns the cluster's resourceVersion."""
+        return self.store.progress_notify()
 
     def compact(self, rv: int | None = None) -> int:
         """Drop history up to ``rv`` (default: now): older watch RVs then get ERROR 410."""
@@ -1338,10 +1347,16 @@ class FakeApiserver:
             items, snapshot_rv = self.store.list_at(rt, namespace)
             initial = [("ADDED", o) for o in items if session.wants(o)]
             session.last_rv = snapshot_rv
+            # An unset RV (and a watch-list) is a consistent read: the cache is synced to the cluster's RV
+            # first; "0" takes the resource's cache as it is.
+            session.start_rv = snapshot_rv if opts.send_initial_events or not opts.resource_version else \
+                max([self.store.cache_rv(rt)] + [int(o["metadata"]["resourceVersion"]) for _, o in initial])
+            session.watch_list = bool(opts.send_initial_events)
             if opts.send_initial_events and opts.allow_watch_bookmarks:
                 initial.append(("BOOKMARK", bookmark_object(rt, snapshot_rv, initial_events_end=True)))
         elif rv == 0:
             session.last_rv = self.store.resource_version
+            session.start_rv = self.store.cache_rv(rt)
         else:
             session.last_rv = rv
             try:
@@ -1350,6 +1365,7 @@ class FakeApiserver:
                     if converted is not None:
                         initial.append(converted)
                         session.last_rv = revision.rv
+                session.start_rv = session.last_rv
             except Expired as err:
                 expired = err
         if self._stall_next > 0:
@@ -1404,9 +1420,12 @@ class FakeApiserver:
             session.last_rv = max(session.last_rv, int(rv_text))
         self._notify()
 
-    def _next_bookmark(self, session: WatchSession, now: float) -> float:
-        """cacheWatcher.nextBookmarkTime: every ``bookmark_frequency`` and once ``bookmark_before_deadline``
-        before the deadline; nothing once that point has passed, nor for a watch without a deadline."""
+    def _next_bookmark(self, session: WatchSession, now: float, first: bool = False) -> float:
+        """cacheWatcher.nextBookmarkTime: a watch-list's at once (sent at the cacher's next tick), then every
+        ``bookmark_frequency`` and once ``bookmark_before_deadline`` before the deadline; nothing once that
+        point has passed, nor for a watch without a deadline."""
+        if first and session.allow_bookmarks and session.watch_list:
+            return now + self.bookmark_tick
         heartbeat = session.deadline - self.bookmark_before_deadline
         if not session.allow_bookmarks or session.deadline == float("inf") or heartbeat < now:
             return float("inf")
@@ -1417,17 +1436,17 @@ class FakeApiserver:
     ) -> str:
         """Deliver live events, bookmarks and control items until the deadline or a control item ends it."""
         loop = asyncio.get_running_loop()
-        next_bookmark = self._next_bookmark(session, loop.time())
+        next_bookmark = self._next_bookmark(session, loop.time(), first=True)
         while True:
             now = loop.time()
             if now >= session.deadline:
                 return "deadline"
             if now >= next_bookmark:
-                # Only news is worth a bookmark: its RV must be newer than anything sent on this watch.
-                if self.store.resource_version > session.last_rv:
-                    await self._send(
-                        session, response, "BOOKMARK", bookmark_object(rt, self.store.resource_version)
-                    )
+                # The resource's cache RV, once past the RV the watch started from (cache_watcher.go
+                # `process`): the same one again each period if nothing moved since.
+                cache_rv = self.store.cache_rv(rt)
+                if cache_rv > session.start_rv:
+                    await self._send(session, response, "BOOKMARK", bookmark_object(rt, cache_rv))
                 next_bookmark = self._next_bookmark(session, max(loop.time(), next_bookmark + 1e-6))
                 continue
             wake = min(session.deadline, next_bookmark)

@@ -81,6 +81,10 @@ class Store:
         rng: random.Random | None = None,
     ) -> None:
         self.resource_version = initial_resource_version
+        # Each resource's watch cache RV: its own newest change, or the cluster's at etcd's last progress
+        # notification (progress_notify); what that resource's bookmarks carry, as on a real apiserver.
+        self._cache_rv: dict[ResourceType, int] = {}
+        self._progress_rv = initial_resource_version
         # Watches may start from any RV >= compacted; events with rv <= compacted are gone.
         self.compacted = initial_resource_version
         self.history_limit = history_limit
@@ -205,7 +209,8 @@ class Store:
         return copy.deepcopy(last)
 
     def advance(self, count: int = 1) -> int:
-        """Move the global RV on without touching watched objects, as writes to other resources do."""
+        """Move the global RV on without touching watched objects, as writes to other resources do (watch
+        caches learn it at the next progress_notify)."""
         for _ in range(count):
             self._next_rv()
         self._wake_rv_waiters()
@@ -219,7 +224,18 @@ class Store:
             self._log.popleft()
         return self.compacted
 
+    def cache_rv(self, rt: ResourceType) -> int:
+        """The resourceVersion of `rt`'s watch cache: what its bookmarks carry."""
+        return max(self._cache_rv.get(rt, 0), self._progress_rv)
+
+    def progress_notify(self) -> int:
+        """etcd's progress notification (every 10 minutes on a real cluster): every resource's watch cache
+        learns the cluster's resourceVersion, so bookmarks of quiet resources then have news."""
+        self._progress_rv = self.resource_version
+        return self._progress_rv
+
     def _record(self, revision: Revision) -> None:
+        self._cache_rv[revision.resource] = revision.rv
         self._log.append(revision)
         if self.history_limit is not None:
             while len(self._log) > self.history_limit:
