@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import shutil
 import subprocess
 import time
 from collections.abc import Iterator
@@ -46,6 +47,7 @@ QUIET_START = 1.0  # seconds from the first watch to the first change, in the re
 @pytest.fixture(scope="session")
 def goclients() -> Path:
     """The peer binary, built as `make peers-go` builds it (a no-op when it is up to date)."""
+    assert shutil.which("go"), "the Go toolchain (go 1.26) is needed to build the Go peers: not on PATH"
     done = subprocess.run(["go", "build", "-o", str(BINARY), "."], cwd=SOURCE, capture_output=True, text=True,
                           timeout=1800, check=False)
     assert done.returncode == 0, f"building {SOURCE} failed:\n{done.stderr[-3000:]}"
