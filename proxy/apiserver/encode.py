@@ -99,9 +99,10 @@ def expired_line(message: str) -> bytes:
     return error_line(status(410, message, "Expired"))
 
 
-def table_event(typ: str, tl: ResourceTimeline, ch: Change, now: dt.datetime, first: bool) -> bytes:
-    t = tables.table(tl.resource, [ch.obj], now, with_columns=first,
-                     resource_version=str(ch.rv))
+def table_event(typ: str, tl: ResourceTimeline, ch: Change, now: dt.datetime, first: bool,
+                columns: list[dict[str, Any]] | None = None) -> bytes:
+    t = tables.table(tl.resource, [ch.obj], now, with_columns=first, resource_version=str(ch.rv),
+                     learned=columns)
     return event_line(typ, dumps(t))
 
 

@@ -70,6 +70,7 @@ class WatchSpec:
     deadline: float
     wall: Callable[[float], dt.datetime]  # the cluster's wall clock at a virtual time, for Tables
     suppress_initial_end: bool = False
+    columns: list[dict[str, Any]] | None = None  # a Table's columns as a recorded Table had them (wire.table)
 
 
 def event_for(ch: Change, spec: WatchSpec) -> str | None:
@@ -154,7 +155,7 @@ class WatchStream:
     def _encode(self, typ: str, ch: Change, now: float) -> bytes:
         spec = self.spec
         if spec.table:
-            line = encode.table_event(typ, spec.tl, ch, spec.wall(now), self._first_table)
+            line = encode.table_event(typ, spec.tl, ch, spec.wall(now), self._first_table, spec.columns)
             self._first_table = False
             return line
         return encode.event_line(typ, ch.raw)

@@ -152,6 +152,9 @@ CASES: list[Case] = [
     Case("table widgets", 7, WIDGETS, accept=TABLE),
     Case("get widget", 7, f"{WIDGETS}/w1"),
     Case("watch widgets, RV 0", 7, WIDGETS, _w(2, resourceVersion="0")),
+    Case("watch widgets, Table", 7, WIDGETS, _w(2, resourceVersion="0"), accept=TABLE),
+    Case("watch configmaps, Table", 4, "/api/v1/namespaces/{ns}/configmaps", _w(3, resourceVersion="0"),
+         accept=TABLE),
     # --- phase 9: after the deletes --------------------------------------------------------------------------
     Case("list pods, after a delete", 9, PODS),
     Case("list configmaps, after a delete", 9, "/api/v1/namespaces/{ns}/configmaps"),

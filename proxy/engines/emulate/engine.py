@@ -279,7 +279,7 @@ class Emulator:
         entry.deadline = deadline
         spec = WatchSpec(path, tl, opts, info.namespace, match,
                          bool(opts.label_selector or opts.field_selector), wants_table(req.header("Accept")),
-                         deadline, self.wall)
+                         deadline, self.wall, columns=self.table_columns.get((tl.group, tl.resource)))
         stream = WatchStream(self.cache, spec, now, watch_list=self.watch_list_defaults)
         w = OpenWatch(entry, stream)
         self.open.add(w)
