@@ -187,6 +187,9 @@ def _parse_compact(text: str) -> dict[str, Any]:
     return out
 
 
+_INITIAL_END = encode.INITIAL_EVENTS_END.encode()
+
+
 def count_events(data: bytes) -> int:
     return data.count(b"\n")
 
@@ -227,8 +230,8 @@ class FaultyResponder:
     async def send(self, data: bytes) -> None:
         if self.pending_action is not None:
             raise ClientGone("fault pending")
-        if self.drop_initial_end and b"k8s.io/initial-events-end" in data:
-            lines = [ln for ln in data.splitlines(keepends=True) if b"k8s.io/initial-events-end" not in ln]
+        if self.drop_initial_end and _INITIAL_END in data:
+            lines = [ln for ln in data.splitlines(keepends=True) if _INITIAL_END not in ln]
             self.entry.note("fault no-initial-events-end: dropped the initial-events-end bookmark")
             data = b"".join(lines)
             if not data:
