@@ -146,7 +146,7 @@ async def test_no_key_material_on_disk_while_running_or_after_a_kill(tmp_path: P
                 assert resp.status == 200  # the client certificate was loaded, and works
             assert list(tmp.iterdir()) == [], "key material on disk while the proxy runs"
             proc.kill()
-            await proc.wait()
+            await proc.communicate()
             assert list(tmp.iterdir()) == [], "key material left behind by a killed proxy"
 
 
@@ -278,6 +278,34 @@ async def test_idle_and_slow_connections_are_closed_and_the_rest_refused_clearly
     assert b"Traceback" not in stderr and stderr.count(b"\n") < 10, stderr[-2000:]
 
 
+async def test_over_the_cap_in_record_mode_every_watch_is_served_or_refused_with_a_429(tmp_path: Path) -> None:
+    """Record mode needs two descriptors a connection: at 200, 300 watches at once get 200 or 429, each."""
+    async with FakeApiserver() as api:
+        proc, url, _ = await start("record", "--out", str(tmp_path / "r.msgpack"), "--kubeconfig",
+                                   str(api.write_kubeconfig(tmp_path / "k")), nofile=200)
+        watches = []
+
+        async def watch() -> bytes:
+            """As a client does: a refused one hangs up once it has read the answer."""
+            reader, writer = await connect(url)
+            watches.append(writer)
+            writer.write(f"GET {PODS}?watch=1 HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+            head = await asyncio.wait_for(reader.readline(), 60)
+            if not head.startswith(b"HTTP/1.1 200"):
+                writer.close()
+            return head
+
+        heads = await asyncio.gather(*(watch() for _ in range(300)))
+        codes = {h[9:12] for h in heads}
+        # 200, or 429 over the cap; a 503 Status if the connection to the apiserver found no descriptor left
+        # (refused clients that have not yet closed still hold theirs)
+        assert {b"200", b"429"} <= codes <= {b"200", b"429", b"503"}, {h[:30] for h in heads}
+        for writer in watches:
+            writer.close()
+        _, stderr = await stop(proc)
+    assert b"Traceback" not in stderr and stderr.count(b"\n") < 10, stderr[-2000:]
+
+
 async def test_an_open_watch_is_never_timed_out(tmp_path: Path) -> None:
     proc, url, _ = await start("replay", str(NGINX), env={"WATCHPROXY_HEADER_TIMEOUT": "1",
                                                            "WATCHPROXY_IDLE_TIMEOUT": "1"})
@@ -337,6 +365,9 @@ def test_failing_accepts_are_one_log_line_every_few_seconds(caplog: pytest.LogCa
         handler(None, {"message": "socket.accept() out of system resource", "exception": error})
         now[0] += 0.002
     handler(None, {"message": "something else"})
+    # asyncio's retry of a failed accept, fired after the listening socket was closed
+    handler(None, {"message": "Exception in callback", "exception": ValueError("Invalid file descriptor: -1"),
+                   "handle": "<TimerHandle BaseSelectorEventLoop._start_serving(...)>"})
     assert handler.failed == 6000 and passed == [{"message": "something else"}]
     assert caplog.text.count("cannot accept connections") == 2  # at 0 s and at 10 s
     assert "Traceback" not in caplog.text

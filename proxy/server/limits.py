@@ -30,6 +30,8 @@ HEADER_TIMEOUT = 32.0
 IDLE_TIMEOUT = 90.0
 RESERVED_FDS = 64  # the listening socket, the recording, the replay's file and cache, logs, the upstream pool
 ACCEPT_LOG_EVERY = 10.0  # seconds between two log lines about failing accepts
+REFUSAL_LINGER = 2.0  # seconds a refused connection is kept for its client to read the 429
+MAX_LINGERING = 16  # refused connections always allowed to linger; more only while descriptors are spare
 _FD_CEILING = 1 << 20  # never ask for more than this, even when the hard limit is unlimited
 
 
@@ -38,6 +40,14 @@ class Limits:
     header_timeout: float
     idle_timeout: float
     max_connections: int
+    fd_limit: int = 1024
+    per_connection: int = 1  # descriptors a served connection costs
+
+    def may_linger(self, connections: int, lingering: int) -> bool:
+        """Whether one more refused connection may stay open for its client to read the 429: while the
+        descriptors that leaves free cover half the reserve, and a few at least."""
+        spare = self.fd_limit - RESERVED_FDS // 2 - self.per_connection * connections - lingering
+        return lingering < MAX_LINGERING or spare > 0
 
 
 def _env_number(name: str, default: float) -> float:
@@ -70,7 +80,8 @@ def limits_for(mode: str, fd_limit: int) -> Limits:
     cap = max(8, (fd_limit - RESERVED_FDS) // per_connection)
     return Limits(header_timeout=_env_number("WATCHPROXY_HEADER_TIMEOUT", HEADER_TIMEOUT),
                   idle_timeout=_env_number("WATCHPROXY_IDLE_TIMEOUT", IDLE_TIMEOUT),
-                  max_connections=int(_env_number("WATCHPROXY_MAX_CONNECTIONS", cap)))
+                  max_connections=int(_env_number("WATCHPROXY_MAX_CONNECTIONS", cap)),
+                  fd_limit=fd_limit, per_connection=per_connection)
 
 
 def refusal(max_connections: int) -> bytes:
@@ -96,6 +107,10 @@ class AcceptErrors:
 
     def __call__(self, loop: Any, context: dict[str, Any]) -> None:
         exc = context.get("exception")
+        if "_start_serving" in repr(context.get("handle")) and isinstance(exc, ValueError | OSError):
+            # asyncio retries a failed accept a second later, once per failure, even once the listening
+            # socket is closed: nothing to report
+            return
         if "socket.accept()" in str(context.get("message", "")) and isinstance(exc, OSError):
             self.failed += 1
             self._unlogged += 1

@@ -16,7 +16,7 @@ from aiohttp.web_server import Server
 
 from ..wire.status import status_bytes
 from .app import STATE, log
-from .limits import AcceptErrors, Limits, limits_for, raise_fd_limit, refusal
+from .limits import REFUSAL_LINGER, AcceptErrors, Limits, limits_for, raise_fd_limit, refusal
 from .responder import QuietResponse
 
 
@@ -29,20 +29,37 @@ class _StatusHandler(RequestHandler):
 
     limits: Limits | None = None
     _header_timer: asyncio.TimerHandle | None = None
+    _refused: asyncio.Transport | None = None  # a connection over the cap, answered and about to close
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)
         limits, manager = self.limits, self._manager
-        if limits is None:
-            return
-        if manager is not None and len(manager.connections) > limits.max_connections:
+        if limits is not None and manager is not None and len(manager.connections) >= limits.max_connections:
+            # Answered without aiohttp: the 429, then our side closed; what the client sends meanwhile is
+            # read and dropped (closing with it unread would reset the connection, and lose the answer).
             assert isinstance(transport, asyncio.Transport)
+            self._refused = transport
             transport.write(refusal(limits.max_connections))
-            self.force_close()
+            if isinstance(manager, _StatusServer) and transport.can_write_eof() \
+                    and limits.may_linger(len(manager.connections), manager.lingering):
+                manager.lingering += 1  # each holds a descriptor: only a few at a time
+                transport.write_eof()
+                self._loop.call_later(REFUSAL_LINGER, transport.close)
+            else:
+                transport.close()
             return
-        self._header_timer = self._loop.call_later(limits.header_timeout, self._headers_late, 0)
+        super().connection_made(transport)
+        if limits is not None:
+            self._header_timer = self._loop.call_later(limits.header_timeout, self._headers_late, 0)
+
+    def eof_received(self) -> None:
+        if self._refused is not None:
+            self._refused.close()
+            return
+        super().eof_received()
 
     def data_received(self, data: bytes) -> None:
+        if self._refused is not None:
+            return
         if self._header_timer is None and self.limits is not None and self._current_request is None:
             self._header_timer = self._loop.call_later(self.limits.header_timeout, self._headers_late,
                                                        self._request_count)
@@ -56,6 +73,10 @@ class _StatusHandler(RequestHandler):
             self.force_close()
 
     def connection_lost(self, exc: BaseException | None) -> None:
+        if self._refused is not None:
+            if isinstance(self._manager, _StatusServer) and self._refused.can_write_eof():
+                self._manager.lingering = max(0, self._manager.lingering - 1)
+            return
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
@@ -85,6 +106,7 @@ class _StatusHandler(RequestHandler):
 
 class _StatusServer(Server):
     limits: Limits | None = None
+    lingering = 0  # refused connections kept open for their clients to read the 429
 
     def __call__(self) -> RequestHandler:
         handler = _StatusHandler(self, loop=self._loop, **self._kwargs)
@@ -143,7 +165,8 @@ async def running(app: web.Application, host: str, port: int, sock: socket.socke
     limits = limits_for(app[STATE].mode, raise_fd_limit())
     loop = asyncio.get_running_loop()
     previous = loop.get_exception_handler()
-    loop.set_exception_handler(AcceptErrors(previous))
+    accept_errors = AcceptErrors(previous)
+    loop.set_exception_handler(accept_errors)
     runner = _Runner(app, handler_cancellation=True, access_log=None, keepalive_timeout=limits.idle_timeout,
                      shutdown_timeout=shutdown_timeout)
     runner.limits = limits
@@ -163,7 +186,8 @@ async def running(app: web.Application, host: str, port: int, sock: socket.socke
     finally:
         app[STATE].stopping = True
         await runner.cleanup()
-        loop.set_exception_handler(previous)
+        if not accept_errors.failed:  # else asyncio's accept retries may still fire, on a closed socket
+            loop.set_exception_handler(previous)
 
 
 class StopSignals:
@@ -193,3 +217,4 @@ async def stop_signals() -> AsyncIterator[StopSignals]:
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
+
