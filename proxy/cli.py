@@ -38,7 +38,7 @@ def _positive(text: str) -> float:
     return v
 
 
-def _listen_check(listen: str, allow_remote: bool, accept_hosts: Sequence[str] = ()) -> None:
+def _listen_check(listen: str, allow_remote: bool, accept_hosts: Sequence[str] = (), command: str = "record") -> None:
     from .server.app import is_loopback
     from .server.run import parse_listen
 
@@ -47,13 +47,15 @@ def _listen_check(listen: str, allow_remote: bool, accept_hosts: Sequence[str] =
     except ValueError as exc:
         raise CliError(str(exc)) from None
     if not (is_loopback(host) or host == "localhost"):
+        exposed = "use your cluster credentials" if command == "record" else \
+            "read the recording and be served by the replay"
         if not allow_remote:
             raise CliError(f"--listen {listen}: refusing to listen beyond loopback without --allow-remote "
-                           "(anyone who reaches the port can use your cluster credentials)")
+                           f"(anyone who reaches the port can {exposed})")
         where = "every IPv6 and IPv4 address" if host == "::" else "every IPv4 address" if host == "0.0.0.0" \
             else host
-        print(f"watchproxy: WARNING: listening on {where}: other machines can reach this proxy and use your "
-              "cluster credentials", file=sys.stderr)
+        print(f"watchproxy: WARNING: listening on {where}: other machines can reach this proxy and {exposed}",
+              file=sys.stderr)
         if host in ("::", "0.0.0.0") and not accept_hosts:
             print("watchproxy: note: remote clients are still refused (403) unless the Host they connect to is "
                   "named with --accept-host NAME (this machine's name or address as they use it)", file=sys.stderr)
@@ -77,7 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log every request")
     sub = p.add_subparsers(dest="command", required=True)
 
-    r = sub.add_parser("record", help="forward to a cluster and record everything")
+    r = sub.add_parser("record", help="forward to a cluster and record everything",
+                       description="Serve a proxy that forwards every request to the cluster of a kubeconfig and "
+                                   "records every exchange, with each watch event's arrival time, to --out. "
+                                   "Ctrl-C finishes the file and prints a one-line summary.")
     r.add_argument("--out", required=True, metavar="FILE.msgpack",
                    help="the recording to write (an existing file is refused unless --force)")
     r.add_argument("--force", action="store_true", help="overwrite --out if it exists")
@@ -94,6 +99,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_server_options(r)
 
     rp = sub.add_parser("replay", help="serve a recording with no cluster",
+                        description="Serve a recording (a file, or a bundled one by name) as an apiserver would, "
+                                    "with no cluster: emulate mode rebuilds a watch cache from it, exact mode "
+                                    "plays the recorded answers. Ctrl-C ends open watches cleanly and prints a "
+                                    "summary.",
                         epilog="Recordings of 16 MiB or more: what replay derives from them is saved in "
                                "$WATCHPROXY_CACHE_DIR (default ~/.cache/watchproxy; empty: off), so the next "
                                "replay of the same file starts at once.")
@@ -115,15 +124,21 @@ def _parser() -> argparse.ArgumentParser:
                     help="emulate: keep this much event history; older resourceVersions get 410")
     rp.add_argument("--fault", action="append", default=[], metavar="SPEC",
                     help="arm a fault from the start: ACTION[:key=value,...] or JSON (see README, Faults)")
-    rp.add_argument("--on-miss", choices=("fail",), default="fail",
-                    help="what a request nothing recorded can answer gets: a 404 Status (fail)")
+    # A request nothing recorded can answer always gets a 404 Status naming the nearest recorded ones;
+    # `--on-miss fail`, its only value, is still accepted from older scripts.
+    rp.add_argument("--on-miss", choices=("fail",), default="fail", help=argparse.SUPPRESS)
     _add_server_options(rp)
 
     sub.add_parser("recordings", help="list the recordings bundled with watchproxy",
                    description="List the recordings installed with watchproxy. Replay, inspect, export and "
                                "the pytest fixture take these names in place of a path.")
 
-    i = sub.add_parser("inspect", help="summarise a recording")
+    i = sub.add_parser("inspect", help="summarise a recording",
+                       description="Summarise a recording (a file, or a bundled one by name): upstream, duration, "
+                                   "exchanges, resources and watches; with options, its events, a filter, JSON, "
+                                   "or a timeline drawing.")
+    i.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="log what is done (as before the sub-command)")
     i.add_argument("recording", help="a recording file, or the name of a bundled one")
     i.add_argument("--json", action="store_true", help="machine-readable output")
     add_inspect_options(i)
@@ -283,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "recordings":
             return _recordings()
         if args.command in ("record", "replay"):
-            _listen_check(args.listen, args.allow_remote, args.accept_host)
+            _listen_check(args.listen, args.allow_remote, args.accept_host, args.command)
             if args.command == "replay":
                 return asyncio.run(_replay(args))
             recorded = asyncio.run(_record(args))

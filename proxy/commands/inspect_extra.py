@@ -25,6 +25,7 @@ from ..report.tables import (
     render_watches,
     scan,
 )
+from ..report.words import plural
 
 
 def _seconds(text: str) -> float:
@@ -77,8 +78,8 @@ def _timeline(args: Any, summary: Summary, flt: Filter, note: Any) -> None:
         st = render_timeline(args.recording, args.timeline, summary=summary, flt=flt)
     except OSError as exc:
         raise ValueError(f"--timeline {args.timeline}: cannot write: {exc.strerror or exc}") from None
-    print(f"timeline: wrote {args.timeline} ({st.lanes} lanes, {st.ticks:,} marks for {st.events:,} frames, "
-          f"{st.requests:,} requests, {st.bytes:,} bytes)", file=note)
+    print(f"timeline: wrote {args.timeline} ({plural(st.lanes, 'lane')}, {plural(st.ticks, 'mark')} for "
+          f"{plural(st.events, 'frame')}, {plural(st.requests, 'request')}, {st.bytes:,} bytes)", file=note)
 
 
 def _json(args: Any, summary: Summary, flt: Filter, known: list[ResourceStats] | None) -> None:

@@ -14,6 +14,7 @@ from ..recording.reader import RecordingReader
 from ..recording.records import End, Frame, Header, Record, Request, Response
 from ..wire.match import representation
 from ..wire.request import classify
+from .words import plural
 
 _TYPE = re.compile(rb'^\{"type":"([A-Z]+)"')
 _RV = re.compile(rb'"resourceVersion":"(\d+)"')
@@ -171,7 +172,7 @@ def render_text(s: Summary) -> str:
         origin += f" ({h.upstream_version})"
     lines.append(f"  format v{h.version}, {origin}, started {h.started_at or '?'}")
     kinds = s.by_kind()
-    lines.append(f"  duration {human_duration(s.duration)}, {len(s.exchanges)} exchanges ("
+    lines.append(f"  duration {human_duration(s.duration)}, {plural(len(s.exchanges), 'exchange')} ("
                  + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) + f"), {s.size:,} bytes")
     total = sum((e.events for e in s.watches), Counter())
     if total:

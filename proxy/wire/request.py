@@ -30,7 +30,10 @@ class RequestInfo:
 
     @property
     def gvr(self) -> str:
-        """`pods`, `apps/v1 deployments`: how the resource type is named in messages and indexes."""
+        """`pods`, `apps/v1 deployments`: how the resource type is named in messages and indexes; "" for a
+        path that names none (/version, discovery)."""
+        if not self.resource:
+            return ""
         gv = f"{self.group}/{self.version}" if self.group else self.version
         return f"{gv} {self.resource}" if gv != "v1" else self.resource
 
