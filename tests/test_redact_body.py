@@ -51,15 +51,23 @@ def test_json_patch_values_are_redacted_except_plain_metadata() -> None:
     ("application/json", True, b"\x1f\x8b\x08\x00compressed"),
     ("application/json", False, b'{"data": {"password": "' + B.encode() + b'"'),  # torn
     ("application/octet-stream", False, V.encode()),
+    ("application/cbor", False, b"\xd9\xd9\xf7\xa4dkindfSecret" + V.encode()),
+    ("text/plain", False, V.encode()),
 ])
 def test_a_secret_body_that_cannot_be_redacted_is_not_recorded(ctype: str, encoded: bool, secret_bytes: bytes) -> None:
     assert _redact(secret_bytes, ctype, encoded=encoded) is None
 
 
-def test_protobuf_elsewhere_is_kept_unless_it_may_be_a_secret() -> None:
+@pytest.mark.parametrize("ctype", ["application/vnd.kubernetes.protobuf", "application/cbor", "application/x-new"])
+def test_binary_bodies_elsewhere_are_kept_unless_they_may_be_a_secret(ctype: str) -> None:
     pod = b"k8s\x00\n\x0b\n\x02v1\x12\x03Pod"
-    assert _redact(pod, "application/vnd.kubernetes.protobuf", secret=False, whole=False) is pod
-    assert _redact(pod + b"Secret", "application/vnd.kubernetes.protobuf", secret=False, whole=False) is None
+    assert _redact(pod, ctype, secret=False, whole=False) is pod
+    assert _redact(pod + b"Secret", ctype, secret=False, whole=False) is None
+
+
+def test_text_elsewhere_is_kept_as_it_is() -> None:
+    log_line = b"2025-03-01 connected to Secret store\n"
+    assert _redact(log_line, "text/plain; charset=utf-8", secret=False, whole=False) is log_line
 
 
 def test_yaml_answers_are_redacted() -> None:

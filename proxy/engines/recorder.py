@@ -30,7 +30,7 @@ _UPGRADE_SUBRESOURCES = ("exec", "attach", "portforward", "proxy")
 NOT_RECORDED_HEADER = "X-Watchproxy-Body-Not-Recorded"
 # Bodies that are whole documents: where a Secret may be, they are recorded (and forwarded) once whole,
 # since only a whole document can be redacted. Text (pods/log -f) is never held back.
-_DOCUMENT_TYPES = frozenset({"", "application/json", redact.PROTOBUF, "application/yaml"})
+_DOCUMENT_TYPES = frozenset({"", "application/json", redact.PROTOBUF, "application/cbor", "application/yaml"})
 _JSON = (("Content-Type", "application/json"),)
 _RESPONSE_HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 
@@ -133,8 +133,10 @@ class Recorder:
     async def _exchange(self, ex: int, req: Incoming, out: Responder, entry: LogEntry,
                         secret: bool) -> None:
         headers = req.headers
-        if not self.keep_secret_data and (secret or redact.may_hold_secrets(req.info)):
-            # a compressed body could not be redacted: ask for it plain
+        # Asked for plain: a compressed body could not be redacted, and a compressed watch (a 1.37
+        # apiserver gzips WatchList streams) is pieces of a gzip stream, where events and their times
+        # cannot be told apart for emulate to rebuild from.
+        if req.info.verb == "watch" or (not self.keep_secret_data and (secret or redact.may_hold_secrets(req.info))):
             headers = tuple((k, v) for k, v in headers if k.lower() != "accept-encoding")
         # JSON, when the client takes it too: emulate mode can read it, and a Secret in JSON can be
         # redacted (one in protobuf cannot, so --keep-protobuf does not apply to Secrets).

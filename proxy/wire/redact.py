@@ -193,13 +193,14 @@ def redact_body(data: bytes, content_type: str, *, secret_context: bool, whole_s
     mtype = media_type(content_type).split(";")[0]
     if encoded:
         return None if secret_context or whole_secret else data
-    if mtype == PROTOBUF:
-        return None if secret_context or whole_secret or b"Secret" in data else data
     is_yaml = mtype in _YAML
+    if not (is_yaml or _is_json(mtype)):  # protobuf, CBOR, text, a type not understood here
+        if secret_context or whole_secret:
+            return None
+        # text (a pod's log) holds no Secret object; a binary encoding names its kind in plain bytes
+        return data if mtype.startswith("text/") or b"Secret" not in data else None
     if not (secret_context or whole_secret or (b"Secret" in data if is_yaml else b'"Secret' in data)):
         return data
-    if not (is_yaml or _is_json(mtype)):  # text, or a type not understood here
-        return None if whole_secret else data
     trailing = data.endswith(b"\n")
     try:
         doc = yaml.safe_load(data) if is_yaml else json.loads(data)
