@@ -22,11 +22,12 @@ from watchproxy.check.runner import Row
 from watchproxy.check.scenarios import BY_NAME
 from watchproxy.commands import check as check_command
 
+from tests.procs import KUBECTL
+
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "tests" / "clients"
 NODE_DIR = ROOT / "examples" / "node"
-KUBECTL = Path(sys.executable).parent / "kubectl"
-needs_node = pytest.mark.skipif(not (NODE_DIR / "node_modules").is_dir(), reason="`make clients` installs node_modules")
+needs_node = pytest.mark.clients("node")
 
 
 def battery(argv: list[str], *only: str) -> dict[str, Outcome]:
@@ -80,7 +81,7 @@ def test_python_informer_relists_after_an_http_410() -> None:
     assert out.data["requests"][:2] == ["watch rv=104 → HTTP 410", "list"]
 
 
-@pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
+@pytest.mark.clients("kubectl")
 def test_kubectl_exits_0_at_the_close_and_prints_the_410_status_as_a_row() -> None:
     out = battery([str(KUBECTL), "get", "pods", "-w"], "timeout-close", "repeated-410")
     assert out["timeout-close"].data["reaction"] == "exited" and out["timeout-close"].data["exit_code"] == 0

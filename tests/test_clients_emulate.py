@@ -104,6 +104,7 @@ def test_python_watch_resumes_from_last_rv_after_the_timeout_close(watchproxy: S
     assert replay.reconnect_gaps()[0] == 0.0
 
 
+@pytest.mark.clients("node")
 def test_seed_script_prints_done_at_the_drawn_deadline(watchproxy: Start, recording: Path,
                                                        tmp_path: Path) -> None:
     replay = watchproxy(recording, seed=3, min_request_timeout=1800)
@@ -126,6 +127,7 @@ def test_seed_script_prints_done_at_the_drawn_deadline(watchproxy: Start, record
         f"{t} : {o['metadata']['name']}" for _, t, o in history()] + ["done"]
 
 
+@pytest.mark.clients("node")
 def test_client_node_listwatch_relists_after_410(watchproxy: Start, recording: Path) -> None:
     replay = watchproxy(recording, seed=2)
     client = node_client("listwatch.js", replay.kubeconfig)
@@ -144,7 +146,7 @@ def test_client_node_listwatch_relists_after_410(watchproxy: Start, recording: P
     assert replay.watches()[-1].resource_version == "101"  # the relist's resourceVersion at t=30
 
 
-@pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
+@pytest.mark.clients("kubectl")
 def test_kubectl_get_pods_watch_prints_rows_and_updates(watchproxy: Start, recording: Path) -> None:
     replay = watchproxy(recording, seed=4)
     client = ClientProcess([str(KUBECTL), "--kubeconfig", replay.kubeconfig, "get", "pods", "-w",

@@ -145,6 +145,7 @@ def test_restart_expires_old_resource_versions(informed: Informer) -> None:
     assert informed.cache() == ["web-a", "web-c"]
 
 
+@pytest.mark.clients("node")
 def test_stall_leaves_client_node_watch_hanging(watchproxy: Start, recording: Path, tmp_path: Path) -> None:
     r = watchproxy(recording, seed=3)
     home = tmp_path / "home"

@@ -88,6 +88,7 @@ async def test_python_watch_transcript_is_the_same_in_replay(cluster: Cluster) -
     assert await replay_lines(rec, start, "emulate") == recorded
 
 
+@pytest.mark.clients("node")
 async def test_seed_script_transcript_is_the_same_in_replay(cluster: Cluster) -> None:
     def start(kc: str) -> ClientProcess:
         home = Path(kc).parent / f"home-{Path(kc).stem}"
@@ -104,7 +105,7 @@ async def test_seed_script_transcript_is_the_same_in_replay(cluster: Cluster) ->
     assert watch.end is not None and 2.0 <= watch.end.t - watch.request.t < 4.5  # the randomized close
 
 
-@pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
+@pytest.mark.clients("kubectl")
 async def test_kubectl_get_pods_watch_transcript_is_the_same_in_replay(cluster: Cluster) -> None:
     def start(kc: str) -> ClientProcess:
         cache = Path(kc).parent / f"cache-{Path(kc).stem}"
