@@ -2,23 +2,34 @@
 installed normally (tests/installed.py).
 
 Run here: the pytest example (20 times in a row: a CI job must pass every time, not print `1 passed` and
-then abort at exit), the scenario, bundled-recordings and inspect commands. Not run here: `record` (needs
-a cluster: tests/test_record_*.py), the Replay section's `kubectl get pods -w` on the fixed port 8001 and
-the curl lines (tests/test_faults.py, tests/test_clients_emulate.py), `check` (tests/test_check.py) and
-the `make` targets.
+then abort at exit); the scenario, bundled-recordings and inspect commands; a bundled replay with the
+Faults section's curl lines against it (with `-sS --fail-with-body`, so
+that an HTTP error fails the test); the Record and Replay sections with kubectl (against the stand-in
+apiserver; `python my_controller.py` stands for any client and is left out). Not run here: `check`
+(tests/test_check.py) and the `make` targets (the suite itself).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
+import shlex
 import signal
+import socket
 import subprocess
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
+
+from tests.fake_apiserver import FakeApiserver, make_pod
 from tests.installed import ROOT, Installed
+from tests.tools import kubectl
 
 RUNS = 20
+DEFAULT_PORT = 8001  # what the README's commands listen on
 
 
 def blocks(lang: str) -> dict[str, str]:
@@ -35,6 +46,14 @@ def blocks(lang: str) -> dict[str, str]:
 
 def commands(block: str) -> list[str]:
     return [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _default_port_free() -> None:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", DEFAULT_PORT))
+        except OSError:
+            pytest.skip(f"port {DEFAULT_PORT}, which the README's commands use, is taken on this machine")
 
 
 def test_the_pytest_example_passes_every_time(installed: Installed, tmp_path: Path) -> None:
@@ -60,27 +79,89 @@ def test_the_scenario_bundled_and_inspect_examples(installed: Installed, tmp_pat
     assert len(lines) == 9
     for line in lines:
         if line.startswith("watchproxy replay "):
-            _replay_until_ctrl_c(installed, line, tmp_path)
-            continue
+            continue  # a server: test_the_bundled_replay_and_the_fault_curl_lines
         done = installed.run(["bash", "-c", line], tmp_path)
         assert done.returncode == 0, f"{line}: exit {done.returncode}\n{done.stdout}\n{done.stderr}"
         assert done.stdout and not done.stderr, f"{line}:\n{done.stdout}\n{done.stderr}"
     assert {p.name for p in tmp_path.iterdir()} >= {"nginx-deploy.msgpack", "session.svg", "shared.msgpack"}
 
 
-def _replay_until_ctrl_c(installed: Installed, line: str, cwd: Path) -> None:
-    proc = subprocess.Popen(["bash", "-c", f"exec {line}"], cwd=cwd, env=installed.env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+@contextlib.asynccontextmanager
+async def _started(installed: Installed, line: str, cwd: Path,
+                   env: dict[str, str] | None = None) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A README line that runs until Ctrl-C, started as written; yields once it says it is listening."""
+    proc = await asyncio.create_subprocess_exec("bash", "-c", f"exec {line}", cwd=cwd, env={**installed.env,
+                                                                                          **(env or {})},
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     try:
         assert proc.stdout is not None
-        first = proc.stdout.readline()
-        assert "listening on http://127.0.0.1:" in first and "nginx-deploy" in first, first + proc.stderr.read()
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        first = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+        assert f"listening on http://127.0.0.1:{DEFAULT_PORT}" in first, first
+        yield proc
     finally:
-        if proc.poll() is None:
+        if proc.returncode is None:
             proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, err
-    assert out.strip().startswith("watchproxy replay: served 0 requests"), out
-    assert err == "", err
+            await proc.wait()
+
+
+async def _ctrl_c(proc: asyncio.subprocess.Process) -> str:
+    """Ctrl-C, then its summary line (it must exit 0 and print nothing on stderr)."""
+    proc.send_signal(signal.SIGINT)
+    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0 and err == b"", err.decode()
+    return out.decode().strip().splitlines()[-1]
+
+
+async def test_the_bundled_replay_and_the_fault_curl_lines(installed: Installed, tmp_path: Path) -> None:
+    _default_port_free()
+    replay = next(c for c in commands(blocks("sh")["Bundled recordings"]) if c.startswith("watchproxy replay"))
+    async with _started(installed, replay, tmp_path) as proc:
+        outputs = []
+        for line in commands(blocks("sh")["Faults"]):
+            done = await asyncio.to_thread(installed.run, ["bash", "-c", f"curl -sS --fail-with-body {line[5:]}"],
+                                           tmp_path)
+            assert line.startswith("curl ") and done.returncode == 0, f"{line}: {done.stdout} {done.stderr}"
+            outputs.append(done.stdout)
+        assert '"expire"' in outputs[0] and '"virtual_time"' in outputs[1] and '"requests"' in outputs[2]
+        # control requests are not among those served
+        assert await _ctrl_c(proc) == "watchproxy replay: served 0 requests, 0 misses"
+
+
+async def _kubectl_until_a_row(line: str, cwd: Path, env: dict[str, str]) -> list[str]:
+    """`KUBECONFIG=… kubectl get pods -w` as written, until it has printed the header and a pod's row."""
+    assignment, rest = line.split(" ", 1)
+    key, value = assignment.split("=", 1)
+    argv = shlex.split(rest)
+    assert argv[0] == "kubectl"
+    proc = await asyncio.create_subprocess_exec(kubectl(), *argv[1:], cwd=cwd, env={**env, key: value},
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    lines: list[str] = []
+    try:
+        assert proc.stdout is not None
+        while len(lines) < 2:
+            got = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+            assert got, f"kubectl ended: {lines} {(await proc.stderr.read()).decode() if proc.stderr else ''}"
+            lines.append(got.rstrip("\n"))
+    finally:
+        proc.kill()
+        await proc.wait()
+    return lines
+
+
+@pytest.mark.clients("kubectl")
+async def test_the_record_and_replay_sections(installed: Installed, tmp_path: Path) -> None:
+    _default_port_free()
+    record = commands(blocks("sh")["Record"])
+    replay = commands(blocks("sh")["Replay"])
+    clients = [c for c in record[1:] if "kubectl" in c]  # `python my_controller.py` stands for any client
+    async with FakeApiserver() as api:
+        api.create(make_pod("web-0", phase="Running"))
+        cluster = {"KUBECONFIG": str(api.write_kubeconfig(tmp_path / "cluster.kubeconfig"))}
+        async with _started(installed, record[0], tmp_path, cluster) as recorder:
+            rows = await _kubectl_until_a_row(clients[0], tmp_path, installed.env)
+            summary = await _ctrl_c(recorder)
+    assert rows[0].split()[:3] == ["NAME", "READY", "STATUS"] and rows[1].startswith("web-0")
+    assert summary.startswith("watchproxy record: recorded ") and "recordings/mysession.msgpack" in summary
+    async with _started(installed, replay[0], tmp_path) as replayer:  # no cluster now
+        assert await _kubectl_until_a_row(replay[1], tmp_path, installed.env) == rows
+        assert (await _ctrl_c(replayer)).startswith("watchproxy replay: served ")
