@@ -22,6 +22,7 @@ Key = tuple[str, str]  # (namespace, name)
 # SKIPPED: a recorded deletion of an object a client's write had already deleted (history.py), no event
 TYPES = ("ADDED", "MODIFIED", "DELETED", "SKIPPED")
 TYPE_CODE = {t: i for i, t in enumerate(TYPES[:3])}  # the types a recording holds
+SKIPPED = TYPES.index("SKIPPED")
 GONE = frozenset({"DELETED", "SKIPPED"})  # after such a change the object is not there
 # (recorded change removes the object, the client's change before it removed it) -> recorded change's type
 _FITTED = {(True, True): "SKIPPED", (True, False): "DELETED", (False, True): "ADDED", (False, False): "MODIFIED"}
@@ -90,6 +91,14 @@ class Changes(Sequence["Change"]):
             return len(self)
         k = bisect_left(at, i)
         return at[k] if k < len(at) else len(self)
+
+    def raw_at(self, i: int) -> bytes:
+        """The bytes of row `i`'s object (with its current resourceVersion)."""
+        data = self.raws.get(self.refs[i], self.sizes[i])
+        stamped = self.stamped
+        if stamped is not None and stamped[i] != self.rvs[i]:  # renumbered after a client's write
+            data = data.replace(b'"resourceVersion":"%d"' % stamped[i], b'"resourceVersion":"%d"' % self.rvs[i], 1)
+        return data
 
     def key_id(self, key: Key) -> int:
         if self._key_ids is None:
@@ -186,11 +195,7 @@ class Change:
 
     @property
     def raw(self) -> bytes:
-        c, i = self._c, self.i
-        data = c.raws.get(c.refs[i], c.sizes[i])
-        if c.stamped is not None and c.stamped[i] != c.rvs[i]:  # renumbered after a client's write
-            data = data.replace(b'"resourceVersion":"%d"' % c.stamped[i], b'"resourceVersion":"%d"' % c.rvs[i], 1)
-        return data
+        return self._c.raw_at(self.i)
 
     @property
     def prev(self) -> Change | None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from ..wire.params import ListOptions
 from . import encode
-from .changes import GONE, Change
+from .changes import GONE, SKIPPED, TYPES, Change, Changes
 from .history import ResourceTimeline, WatchCache
 
 BOOKMARK_EVERY = 60.0  # the watch cache's bookmark frequency (defaultBookmarkFrequency)
@@ -54,6 +54,34 @@ def watch_list_by_default(server_version: str) -> bool:
         return (int(major), int("".join(ch for ch in minor if ch.isdigit()))) >= (1, 34)
     except ValueError:
         return True
+
+
+_EVENT_HEAD = tuple(b'{"type":"' + t.encode() + b'","object":' for t in TYPES)
+
+
+def shared_lines(changes: Changes, start: int, now: float, namespace: str,
+                 limit: float = _INF) -> tuple[list[bytes], int, int, int]:
+    """The event lines of the changes from `start` due by `now`, as every unfiltered JSON watch of the
+    namespace scope sees them (read from the columns: the hot path of a busy replay), stopping once about
+    `limit` bytes are out. Returns (lines, bytes, newest resourceVersion or 0, index of the next change)."""
+    times, types, rvs, keys, key_ids = changes.times, changes.types, changes.rvs, changes.keys, changes.key_ids
+    raw_at = changes.raw_at
+    n = len(times)
+    lines: list[bytes] = []
+    size = top = 0
+    i = start
+    while i < n and times[i] <= now:
+        code = types[i]
+        if code != SKIPPED and (not namespace or keys[key_ids[i]][0] == namespace):
+            line = _EVENT_HEAD[code] + raw_at(i) + b"}\n"
+            lines.append(line)
+            size += len(line)
+            if rvs[i] > top:
+                top = rvs[i]
+            if size >= limit:
+                return lines, size, top, i + 1
+        i += 1
+    return lines, size, top, i
 
 
 @dataclass
@@ -179,6 +207,21 @@ class WatchStream:
             return []
         spec = self.spec
         changes = spec.tl.changes
+        if self.shared:
+            out, _, top, self.i = shared_lines(changes, self.i, now, spec.namespace,
+                                               _INF if limit is None else limit)
+            if top > self.last_rv:
+                self.last_rv = top
+        else:
+            out = self._due_each(changes, now, limit)
+        if out:
+            self.events += len(out)
+            return out
+        return self._timers(now)
+
+    def _due_each(self, changes: Changes, now: float, limit: int | None) -> list[bytes]:
+        """Due changes one by one: selectors decide per object, Tables render per event."""
+        spec = self.spec
         times = changes.times
         out: list[bytes] = []
         size = 0
@@ -196,9 +239,12 @@ class WatchStream:
                 if limit is not None and size >= limit:  # a long backlog goes out in bounded writes
                     break
         self.i = i
-        if out:
-            self.events += len(out)
-            return out
+        return out
+
+    def _timers(self, now: float) -> list[bytes]:
+        """Once every due change is out: the end at the deadline, else a bookmark if one is due."""
+        spec = self.spec
+        out: list[bytes] = []
         if now >= spec.deadline:
             self.ended = "timeout"
             self.end_detail = f"server closed the watch at its deadline ({spec.deadline:.3f}s)"

@@ -17,9 +17,8 @@ import itertools
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ...apiserver import encode as events
 from ...apiserver.history import ResourceTimeline
-from ...apiserver.watchstream import WatchStream
+from ...apiserver.watchstream import WatchStream, shared_lines
 from ...clock import Clock
 from ..base import Responder
 from ..requestlog import LogEntry
@@ -41,27 +40,12 @@ class Write(NamedTuple):
 
 
 def shared_write(tl: ResourceTimeline, start: int, now: float, namespace: str) -> Write | None:
-    """One write, as the watch loop makes it, for an unfiltered JSON watch's changes from `start` that are
-    due by `now`; None if that is more than FANOUT_MAX bytes."""
-    changes = tl.changes
-    n = len(changes)
-    lines: list[bytes] = []
-    size = top = 0
-    i = start
-    while i < n:
-        ch = changes[i]
-        if ch.t > now:
-            break
-        i += 1
-        if (namespace and ch.key[0] != namespace) or ch.type == "SKIPPED":
-            continue
-        line = events.event_line(ch.type, ch.raw)
-        size += len(line)
-        if size > FANOUT_MAX:
-            return None
-        lines.append(line)
-        top = max(top, ch.rv)
-    return Write(b"".join(lines), len(lines), top, i)
+    """One write, as the watch stream makes it, for an unfiltered JSON watch's changes from `start` that
+    are due by `now`; None if that is more than FANOUT_MAX bytes."""
+    lines, size, top, end = shared_lines(tl.changes, start, now, namespace, FANOUT_MAX + 1)
+    if size > FANOUT_MAX:
+        return None
+    return Write(b"".join(lines), len(lines), top, end)
 
 
 @dataclass(eq=False, slots=True)
