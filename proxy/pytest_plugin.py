@@ -1,16 +1,17 @@
 """pytest plugin (installed with the package): the `watchproxy` fixture.
 
     def test_resumes(watchproxy):
-        replay = watchproxy("recordings/nginx-deploy.msgpack", seed=3)
+        replay = watchproxy("nginx-deploy", seed=3)      # a bundled recording's name, or a path
         os.environ["KUBECONFIG"] = replay.kubeconfig   # or pass replay.kubeconfig to your client
         ...start the client...
         replay.wait_for_watches(1)
         replay.advance(3600)                             # past the randomized timeout close
         replay.wait_for_watches(2)
         assert replay.watches()[1].resource_version == ...
+        replay.stop_client(client.stop)                  # its threads end before the test does
 
-Every replay started through the fixture is stopped at the end of the test, and the test fails if the
-replay leaked a task.
+Every replay started through the fixture is stopped at the end of the test: its open watches end with
+their terminating chunk, and the test fails if the replay leaked a task.
 """
 
 from __future__ import annotations
