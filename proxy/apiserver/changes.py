@@ -118,9 +118,8 @@ class Changes(Sequence["Change"]):
             self.stamped = array("q", self.rvs)
         kid = self.key_id(key)
         prevs = self.prevs
-        for j in range(k, len(prevs)):
-            if prevs[j] >= k:
-                prevs[j] += 1
+        if k < len(prevs):  # rows from k on move one down, and so do the versions they point back to
+            prevs[k:] = array("i", [p + 1 if p >= k else p for p in prevs[k:]])
         self.rvs.insert(k, rv)
         self.stamped.insert(k, rv)
         self.times.insert(k, t)

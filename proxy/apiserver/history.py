@@ -15,6 +15,7 @@ resourceVersion precondition would); its event type is made to fit what the clie
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 from array import array
 from dataclasses import dataclass, field
@@ -26,6 +27,9 @@ from .changes import GONE, Change, Changes, Key
 # etcd's progress notification on an idle watch (etcdserver/api/v3rpc progressReportInterval): how often a
 # quiet resource's watch cache learns the cluster's resourceVersion.
 ETCD_PROGRESS_NOTIFY = 600.0
+
+
+_NEXT = (1).__add__
 
 
 @dataclass
@@ -157,19 +161,25 @@ class WatchCache:
         """The first client write: number the recorded changes still to come after every recorded
         resourceVersion, in time order across resources. Returns the newest resourceVersion so far."""
         top = max(self._base_rv, self._marks_top, self.compacted_rv)
-        pending: list[tuple[float, int, Changes, int]] = []
+        tails: list[tuple[Changes, int]] = []
         for tl in self.timelines.values():
             c = tl.changes
             if len(c):
                 top = max(top, c.rvs[-1])
             if c.stamped is None:
                 c.stamped = array("q", c.rvs)
-            pending.extend((c.times[i], c.rvs[i], c, i) for i in range(bisect.bisect_right(c.times, now), len(c)))
-        pending.sort(key=lambda p: (p[0], p[1]))
-        for n, (_, _, c, i) in enumerate(pending, start=top + 1):
-            c.rvs[i] = n
+            k = bisect.bisect_right(c.times, now)
+            if k < len(c):
+                tails.append((c, k))
+        if len(tails) == 1:  # one resource still has recorded changes to come: they are in order already
+            c, k = tails[0]
+            c.rvs[k:] = array("q", range(top + 1, top + 1 + len(c) - k))
+            return top
+        merged = heapq.merge(*(((c.times[i], c.rvs[i], n, i) for i in range(k, len(c)))
+                               for n, (c, k) in enumerate(tails)))
+        for rv, (_, _, n, i) in enumerate(merged, start=top + 1):
+            tails[n][0].rvs[i] = rv
         return top
-
     def commit(self, path: str, key: Key, typ: str, obj: dict[str, Any], now: float) -> int:
         """Store a client's change at `now` as the newest resourceVersion; `obj` gets that resourceVersion
         (in place, so an answer holding it carries it). Returns the resourceVersion."""
@@ -181,9 +191,9 @@ class WatchCache:
         rv = top + 1
         for tl in self.timelines.values():  # every change still to come moves one version on
             c = tl.changes
-            rvs = c.rvs
-            for i in range(bisect.bisect_right(c.times, now), len(c)):
-                rvs[i] += 1
+            k = bisect.bisect_right(c.times, now)
+            if k < len(c):
+                c.rvs[k:] = array("q", map(_NEXT, c.rvs[k:]))
         self._top = rv
         self.writes += 1
         meta = obj.setdefault("metadata", {})
