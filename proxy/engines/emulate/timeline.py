@@ -32,7 +32,7 @@ from ...recording.index import Frames
 from ...wire.events import APISERVER_EVENT, identity
 from ...wire.framing import media_type
 from ...wire.jsonenc import go_json
-from ...wire.match import representation
+from ...wire.match import prefer_json, representation
 from ...wire.request import RequestInfo
 from ..store import Exchange, Loaded
 
@@ -117,9 +117,12 @@ def _decode_body(ex: Exchange) -> Any:
 
 
 def _json_response(ex: Exchange) -> bool:
+    """Whole objects in JSON: the answer to what record asked the apiserver for, which is JSON also for a
+    client that put protobuf first (as client-go does), not a Table nor PartialObjectMetadata."""
     if ex.response is None or ex.response.status != 200:
         return False
-    if representation(ex.request.header("Accept")) not in ("json",):
+    asked = prefer_json(ex.request.header("Accept"))
+    if representation(asked) != "json" or "as=" in asked.split(",")[0].replace(" ", "").lower():
         return False
     return media_type(ex.response.header("Content-Type")).startswith("application/json")
 
