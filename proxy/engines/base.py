@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from ..recording.records import Headers, header_value
 from ..wire.request import RequestInfo, classify
@@ -73,3 +73,20 @@ class Responder(Protocol):
 
 class Engine(Protocol):
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None: ...
+
+
+class EmulatedApiserver(Protocol):
+    """What faults and the control API may ask of an engine that emulates an apiserver (emulate mode),
+    typed, rather than looked up by name on whatever engine runs."""
+
+    def restart(self) -> None:
+        """History before now is compacted (older resourceVersions get 410), as after a restart."""
+        ...
+
+    def current_rv(self) -> int: ...
+
+    def delivered_rv(self, request_id: int) -> int | None:
+        """The last resourceVersion an open watch sent its client."""
+        ...
+
+    def status(self) -> dict[str, Any]: ...

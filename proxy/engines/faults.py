@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import itertools
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +22,7 @@ from ..apiserver import encode
 from ..clock import Clock
 from ..recording.records import Headers
 from ..wire.params import query_pairs
-from .base import ClientGone, Engine, Incoming, Responder
+from .base import ClientGone, EmulatedApiserver, Engine, Incoming, Responder
 from .playback import send_status
 from .requestlog import LogEntry
 
@@ -278,16 +277,14 @@ class _Open:
 
 
 class FaultInjector:
-    def __init__(self, clock: Clock, on_restart: Callable[[], Any] | None = None,
-                 current_rv: Callable[[], int] | None = None,
-                 delivered_rv: Callable[[int], int | None] | None = None) -> None:
+    def __init__(self, clock: Clock, apiserver: EmulatedApiserver | None = None) -> None:
+        """`apiserver`: the emulated apiserver, which `restart` compacts and `expire` asks for
+        resourceVersions (None in exact mode: a restart only ends the watches)."""
         self.clock = clock
-        self.current_rv = current_rv
-        self.delivered_rv = delivered_rv  # request id -> the last resourceVersion its stream carried
+        self.apiserver = apiserver
         self.faults: dict[int, Fault] = {}
         self._ids = itertools.count(1)
         self.open: set[_Open] = set()
-        self.on_restart = on_restart
 
     def arm(self, spec: dict[str, Any] | str, default_when: str | None = None) -> tuple[Fault, int]:
         """Arm a fault; a "now" fault acts at once. Returns it and how many open streams it hit."""
@@ -306,8 +303,8 @@ class FaultInjector:
 
     def _restart(self, f: Fault) -> int:
         """The apiserver restarts: history is compacted and every open watch ends."""
-        if self.on_restart is not None:
-            self.on_restart()
+        if self.apiserver is not None:
+            self.apiserver.restart()
         hit = 0
         for o in list(self.open):
             if o.entry.verb == "watch" and o.action is None:
@@ -421,12 +418,12 @@ class FaultInjector:
     def _expired(self, req: Incoming, entry: LogEntry) -> bytes:
         """The apiserver's own words: the stream's resourceVersion (what it delivered last, else what the
         client asked for) and the (newer) oldest one."""
-        delivered = self.delivered_rv(entry.id) if self.delivered_rv else None
+        delivered = self.apiserver.delivered_rv(entry.id) if self.apiserver else None
         try:
             asked = delivered or int(dict(query_pairs(req.query)).get("resourceVersion") or 0)
         except ValueError:
             asked = 0
-        current = self.current_rv() if self.current_rv else 0
+        current = self.apiserver.current_rv() if self.apiserver else 0
         return encode.expired_line(encode.expired_message(asked, max(current, asked + 1)))
 
     async def _perform(self, f: Fault, partial: bytes, out: Responder, entry: LogEntry,

@@ -14,7 +14,7 @@ from typing import Any
 from .. import __version__
 from ..clock import Clock, ManualClock, ScaledClock
 from ..engines import diagnose
-from ..engines.base import Engine
+from ..engines.base import EmulatedApiserver, Engine
 from ..engines.exact import ExactPlayer, Misses
 from ..engines.faults import FaultError, FaultInjector
 from ..engines.recorder import Recorder
@@ -102,10 +102,9 @@ class ReplaySession(_Session):
         self.history = history
         self.read_only = read_only
         self.misses = Misses()
+        self.emulated: EmulatedApiserver | None = None
         self.engine: Engine = self._engine()
-        self.faults = FaultInjector(self.clock, on_restart=getattr(self.engine, "restart", None),
-                                    current_rv=getattr(self.engine, "current_rv", None),
-                                    delivered_rv=getattr(self.engine, "delivered_rv", None))
+        self.faults = FaultInjector(self.clock, self.emulated)
         for spec in faults:  # armed before any request: each waits for the requests it matches
             f, _ = self.faults.arm(spec, default_when="next")
             if f.when == "now":
@@ -131,9 +130,10 @@ class ReplaySession(_Session):
             from ..engines.emulate.engine import Emulator
 
             try:
-                return Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
-                                min_request_timeout=self.min_request_timeout, history=self.history,
-                                announce=self._announce, read_only=self.read_only)
+                self.emulated = Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
+                                         min_request_timeout=self.min_request_timeout, history=self.history,
+                                         announce=self._announce, read_only=self.read_only)
+                return self.emulated
             except (RecursionError, OverflowError, LookupError, TypeError, ValueError, AttributeError) as exc:
                 if isinstance(exc, RecordingError):
                     raise
@@ -141,10 +141,9 @@ class ReplaySession(_Session):
         raise ValueError(f"unknown replay mode {self.mode!r} (emulate or exact)")
 
     def _status(self) -> dict[str, Any]:
-        extra = getattr(self.engine, "status", None)
         return {"recording": self.loaded.path, "misses": {"count": self.misses.count,
                                                           "items": self.misses.items},
-                "seed": self.seed, **(extra() if callable(extra) else {})}
+                "seed": self.seed, **(self.emulated.status() if self.emulated is not None else {})}
 
     async def __aenter__(self) -> ReplaySession:
         state = ProxyState(engine=self.engine, log=RequestLog(self.clock.now), mode=self.mode,
