@@ -1,6 +1,11 @@
 """Run every benchmark and print the table (figure, watchproxy, baseline, ratio, target, met?).
 
-    python -m bench [--only record,replay,fidelity,idle,large] [--window SECONDS] [--json FILE]
+    python -m bench [--only record,shapes,replay,fidelity,idle,large] [--window SECONDS] [--json FILE]
+                    [--shapes event,2048,32ev,8k] [--sizes 300,1024,8192] [--streams 1,200] [--rounds N]
+
+`shapes` is record throughput in every chunk shape, event size and stream count (bench/shaped.py): direct,
+watchproxy record and kubectl proxy back to back in each; `--shapes`, `--sizes` and `--streams` pick a
+subset of its cells, `--rounds` measures each that many times and reports medians.
 
 Each measurement runs the proxy as its own process (`python -m proxy record|replay --listen 127.0.0.1:0`),
 the bench upstream (bench/upstream.py) as another, and the client here, so no two share an event loop.
@@ -17,21 +22,40 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import idle, large, machine, procs, record, replay, table
+from bench import idle, large, machine, procs, record, replay, shaped, shapes, table
 from bench.table import Row
 
-GROUPS = ("record", "replay", "fidelity", "idle", "large")
+GROUPS = ("record", "shapes", "replay", "fidelity", "idle", "large")
 
 
-def _steps(window: float) -> dict[str, Callable[[Path], list[Row]]]:
+def _steps(window: float, a: argparse.Namespace) -> dict[str, Callable[[Path], list[Row]]]:
     return {
         "record": lambda tmp: record.run(tmp, window),
+        "shapes": lambda tmp: shaped.run(tmp, a.shape_window, shape_names=a.shapes, sizes=a.sizes,
+                                         stream_counts=a.streams, rounds=a.rounds),
         "replay": replay.full_speed,
         "fidelity": lambda tmp: [replay.fidelity_exact(tmp), replay.fidelity_emulate(tmp, at_once=False),
                                  replay.fidelity_emulate(tmp, at_once=True)],
         "idle": idle.run,
         "large": large.run,
     }
+
+
+def _ints(text: str) -> list[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of numbers: {text!r}") from None
+
+
+def _names(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
+    def parse(text: str) -> list[str]:
+        got = [x.strip() for x in text.split(",") if x.strip()]
+        bad = [x for x in got if x not in choices]
+        if bad:
+            raise argparse.ArgumentTypeError(f"unknown {', '.join(bad)}; choose from {', '.join(choices)}")
+        return got
+    return parse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +65,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--window", type=float, default=3.0, help="seconds each throughput is counted over")
     p.add_argument("--json", metavar="FILE", help="also write the rows and the machine as JSON")
     p.add_argument("--tmp", metavar="DIR", help="where recordings go (about 2.2 GB at the peak)")
+    p.add_argument("--shapes", default=",".join(shapes.SHAPES), type=_names(tuple(shapes.SHAPES)),
+                   help="chunk shapes of the shapes group (default: all)")
+    p.add_argument("--sizes", default=",".join(map(str, shapes.SIZES)), type=_ints,
+                   help="event sizes in bytes of the shapes group (default: 300,1024,8192)")
+    p.add_argument("--streams", default=",".join(map(str, shaped.STREAMS)), type=_ints,
+                   help="stream counts of the shapes group (default: 1,200)")
+    p.add_argument("--rounds", type=int, default=1, help="rounds per cell of the shapes group (medians)")
+    p.add_argument("--shape-window", type=float, default=1.5,
+                   help="seconds each throughput of the shapes group is counted over")
     a = p.parse_args(argv)
+    if not 1 <= a.rounds <= 20 or any(not 300 <= z <= 1 << 20 for z in a.sizes) \
+            or any(not 1 <= n <= 2000 for n in a.streams):
+        p.error("--rounds is 1-20, --sizes 300-1048576 bytes, --streams 1-2000")
     chosen = [g.strip() for g in a.only.split(",") if g.strip()]
     unknown = [g for g in chosen if g not in GROUPS]
     if unknown:
@@ -51,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     print("watchproxy benchmarks — " + "; ".join(f"{k} {v}" for k, v in info.items()), flush=True)
     print(f"open-file limit {soft} (hard {hard})", flush=True)
     rows: list[Row] = []
-    steps = _steps(a.window)
+    steps = _steps(a.window, a)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="watchproxy-bench-", dir=a.tmp) as d:
         for name in chosen:

@@ -15,6 +15,9 @@ _PREFIX = (b'{"type":"%s","object":{"kind":"ConfigMap","apiVersion":"v1","metada
            b'"namespace":"%s","uid":"6f1c3f4e-2b7a-4c55-9d8e-%012d","resourceVersion":"%d",'
            b'"creationTimestamp":"2024-05-01T00:00:00Z","labels":{"app":"watchproxy-bench"},'
            b'"annotations":{"bench.watchproxy.io/sent":"%s"}},"data":{"payload":"')
+_SMALL_PREFIX = (b'{"type":"%s","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"bench-%05d",'
+                 b'"namespace":"%s","uid":"6f1c3f4e-2b7a-4c55-9d8e-%012d","resourceVersion":"%d",'
+                 b'"creationTimestamp":"2024-05-01T00:00:00Z"},"data":{"payload":"')  # for events under 400 B
 _SUFFIX = b'"}}}\n'
 _NO_STAMP = b"0" * STAMP_WIDTH
 
@@ -23,7 +26,10 @@ def event(rv: int, obj: int = 0, typ: str = "MODIFIED", *, stamp: float | None =
           namespace: str = NAMESPACE, size: int = EVENT_SIZE) -> bytes:
     """One JSON watch event line of exactly `size` bytes (if `size` leaves room for the metadata)."""
     sent = b"%017.6f" % stamp if stamp is not None else _NO_STAMP
-    head = _PREFIX % (typ.encode(), obj, namespace.encode(), obj, rv, sent)
+    if stamp is None and size < 400:
+        head = _SMALL_PREFIX % (typ.encode(), obj, namespace.encode(), obj, rv)
+    else:
+        head = _PREFIX % (typ.encode(), obj, namespace.encode(), obj, rv, sent)
     pad = max(0, size - len(head) - len(_SUFFIX))
     return head + b"x" * pad + _SUFFIX
 

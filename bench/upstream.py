@@ -6,10 +6,12 @@ prints `listening on http://HOST:PORT`, then serves HTTP/1.1 (keep-alive) on raw
 
 - `GET /version`: a small JSON body (the recorder asks for it at start-up);
 - any `GET ...?watch=1...`: a chunked watch stream of pre-encoded 1 KB JSON events, one HTTP chunk per event
-  as the apiserver writes them, many chunks per socket write. Query parameters (forwarded untouched by
+  as an idle apiserver writes them, many chunks per socket write. Query parameters (forwarded untouched by
   the proxies) choose the stream: `rate=R` events per second (default 0: as fast as the socket takes
   them), `n=N` events at most, `secs=S` seconds at most (every stream is bounded), `stamp=1` to put the
-  send time (time.monotonic()) in each event;
+  send time (time.monotonic()) in each event; at full speed, `shape=` one of bench/shapes.py's chunk
+  shapes (`event`, `2048`, `32ev`, `8k`) and `size=` the event size in bytes (300, 1024, 8192, …): the
+  shape's pre-encoded block is written whole, again and again (`n` is then rounded up to whole blocks);
 - anything else: an empty ConfigMapList.
 """
 
@@ -22,7 +24,7 @@ import json
 import time
 from urllib.parse import parse_qs
 
-from bench import events
+from bench import events, shapes
 
 BLOCK_EVENTS = 64  # events per socket write at full speed (64 KB)
 MAX_EVENTS = 100_000_000
@@ -51,6 +53,16 @@ async def _full_speed(writer: asyncio.StreamWriter, n: int, secs: float) -> None
         sent += k
 
 
+async def _shaped(writer: asyncio.StreamWriter, n: int, secs: float, shape: str, size: int) -> None:
+    blk = shapes.block(shape, size)
+    deadline = time.monotonic() + secs
+    sent = 0
+    while sent < n and time.monotonic() < deadline:
+        writer.write(blk.data)
+        await writer.drain()
+        sent += blk.events
+
+
 async def _paced(writer: asyncio.StreamWriter, n: int, secs: float, rate: float, stamp: bool) -> None:
     loop = asyncio.get_running_loop()
     start = loop.time()
@@ -75,8 +87,15 @@ async def _watch(writer: asyncio.StreamWriter, query: dict[str, list[str]]) -> N
     secs = min(param("secs", MAX_SECONDS), MAX_SECONDS)
     rate = param("rate", 0.0)
     writer.write(_WATCH_HEAD)
+    shape = query.get("shape", [""])[0]
+    size = int(param("size", events.EVENT_SIZE))
+    if shape and (shape not in shapes.SHAPES or not 300 <= size <= 1 << 20):
+        writer.write(b"0\r\n\r\n")  # an empty stream: the client sees no events and says so
+        return
     if rate > 0:
         await _paced(writer, n, secs, rate, query.get("stamp", ["0"])[0] == "1")
+    elif shape:
+        await _shaped(writer, n, secs, shape, size)
     else:
         await _full_speed(writer, n, secs)
     writer.write(b"0\r\n\r\n")
