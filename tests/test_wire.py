@@ -264,6 +264,33 @@ def test_json_lines_any_chunking_gives_the_same_frames(cuts: list[int], tail: in
     assert s.pending() == partial
 
 
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(cuts=st.lists(st.integers(0, 10_000), max_size=60), reads=st.lists(st.integers(1, 30), max_size=12),
+       tail=st.integers(0, 60))
+def test_json_lines_pieces_of_reads_give_the_same_frames(cuts: list[int], reads: list[int], tail: int) -> None:
+    """The recorder hands over each read's chunks at once: few (each looked at alone) or many (joined and
+    cut at newlines); any grouping gives the events in order, a '\\r' inside a line staying in its frame."""
+    events = [*EVENTS, b'{"type":"ADDED","object":{"note":"a raw \r in a line"}}\n'] * 3
+    partial = events[0][: tail % len(events[0])]
+    chunks = _chunks(b"".join(events) + partial, cuts)
+    s = framing.JsonLines()
+    out: list[bytes] = []
+    i = 0
+    for n in [*reads, len(chunks)]:
+        out += s.feed_pieces(chunks[i:i + n])
+        i += n
+    assert out == events
+    assert s.pending() == partial
+
+
+def test_json_lines_without_newlines_are_passed_on_past_the_frame_limit() -> None:
+    s = framing.JsonLines()
+    big = b"x" * (1 << 20)
+    out = [f for _ in range(65) for f in s.feed_pieces([big[:1000], big[1000:]])]
+    assert out and all(b"\n" not in f for f in out)
+    assert sum(map(len, out)) + len(s.pending()) == 65 * len(big)
+
+
 def test_json_lines_cases() -> None:
     s = framing.JsonLines()
     assert s.feed(EVENTS[0]) == [EVENTS[0]]  # one event per chunk
