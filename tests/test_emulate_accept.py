@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 from watchproxy.clock import ManualClock
+from watchproxy.engines.base import Incoming
 from watchproxy.engines.emulate.engine import Emulator
 from watchproxy.engines.store import load
 from watchproxy.recording import Request
+from watchproxy.wire.match import partial_metadata
 
-from tests.memory import RecordingBuilder, pod
+from tests.memory import MemoryResponder, RecordingBuilder, entry, pod
+
+PODS = "/api/v1/namespaces/default/pods"
 
 METADATA = ("application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,"
             "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json")
@@ -42,3 +47,68 @@ def test_emulate_rebuilds_from_answers_holding_whole_objects(tmp_path: Path, acc
     asyncio.run(clock.advance(5.0))
     expected = {"default/web-a": "90", "default/web-b": "101"} if rebuilt else {}
     assert emu.objects("/api/v1/pods") == expected
+
+
+METADATA_LIST = METADATA.replace("PartialObjectMetadata;", "PartialObjectMetadataList;")
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    (METADATA, ("PartialObjectMetadata", "v1")),
+    (METADATA_LIST, ("PartialObjectMetadataList", "v1")),
+    ("application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1", ("PartialObjectMetadata", "v1beta1")),
+    ("application/json, application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1", None),  # whole first
+    ("application/json;as=Table;v=v1;g=meta.k8s.io", None),
+    ("application/vnd.kubernetes.protobuf, */*", None),
+    ("", None),
+])
+def test_partial_metadata_is_the_first_range_json_can_answer(accept: str, expected: object) -> None:
+    assert partial_metadata(accept) == expected
+
+
+async def _serve(emu: Emulator, clock: ManualClock, query: str, accept: str, path: str = PODS,
+                 advance: float = 0.0) -> MemoryResponder:
+    out = MemoryResponder(clock)
+    req = Incoming("GET", path, query, (("Accept", accept),))
+    task = asyncio.ensure_future(emu.serve(req, out, entry(verb=req.info.verb)))
+    await asyncio.sleep(0)
+    if advance:
+        await clock.advance(advance)
+    await task
+    return out
+
+
+def _metadata(name: str, rv: int) -> dict[str, object]:
+    meta = pod(name, rv)["metadata"]
+    return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta}
+
+
+async def test_emulate_answers_a_metadata_client_with_partial_object_metadata(tmp_path: Path) -> None:
+    """As a 1.37 apiserver does (checked against tests/peers/realkube): lists as PartialObjectMetadataList,
+    watch events and bookmarks (the initial-events-end one too) as PartialObjectMetadata, a get likewise;
+    a list asked for as PartialObjectMetadata (not …List) is a 406."""
+    b = RecordingBuilder(tmp_path / "r.msgpack")
+    b.list(0.0, 100, [pod("web-a", 90)])
+    b.watch(0.0, [(1.0, "ADDED", pod("web-b", 101))], end=10.0, query="resourceVersion=100&watch=true")
+    clock = ManualClock()
+    emu = Emulator(load(b.write()), clock)
+    await clock.advance(5.0)
+
+    listed = json.loads((await _serve(emu, clock, "", METADATA_LIST)).body)
+    assert listed == {"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/v1",
+                      "metadata": {"resourceVersion": "101"},
+                      "items": [_metadata("web-a", 90), _metadata("web-b", 101)]}
+
+    watched = await _serve(emu, clock, "watch=1&sendInitialEvents=true&allowWatchBookmarks=true&"
+                           "resourceVersionMatch=NotOlderThan&timeoutSeconds=2", METADATA, advance=3.0)
+    assert watched.events() == [
+        {"type": "ADDED", "object": _metadata("web-a", 90)}, {"type": "ADDED", "object": _metadata("web-b", 101)},
+        {"type": "BOOKMARK", "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": {
+            "resourceVersion": "101", "annotations": {"k8s.io/initial-events-end": "true"}}}}]
+
+    got = await _serve(emu, clock, "", METADATA, path=f"{PODS}/web-b")
+    assert (got.status, json.loads(got.body)) == (200, _metadata("web-b", 101))
+
+    refused = await _serve(emu, clock, "", METADATA)
+    status = json.loads(refused.body)
+    assert (refused.status, status["reason"], status["message"]) == (
+        406, "NotAcceptable", "you requested PartialObjectMetadata, but the requested object is a list (*core.PodList)")

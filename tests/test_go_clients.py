@@ -7,8 +7,9 @@ state, which equals the real server's final state), and with one fault (an ERROR
 peer relists).
 
 Emulate rebuilds its watch cache from each recording: from the Go client's own requests, which record
-asked the apiserver for in JSON and uncompressed (README, "Go clients"), except under --keep-protobuf,
-whose recording holds a plain JSON watch beside the controller for emulate to read.
+asked the apiserver for in JSON and uncompressed (README, "Go clients"). Two recordings hold no whole
+objects of their own, and so a plain JSON watch beside the peer for emulate to read: the metadata client's
+(PartialObjectMetadata) and the controller's under --keep-protobuf.
 """
 
 from __future__ import annotations
@@ -115,8 +116,10 @@ async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str, keep_proto
         out = tmp / f"{peer}.msgpack"
         async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig), keep_protobuf=keep_protobuf) as s:
             kc = str(kubeconfig_for(s.url, tmp / "proxy.kubeconfig"))
-            # Under --keep-protobuf, a JSON watch beside the controller: emulate cannot read protobuf.
-            beside = [python_client("py_watch.py", kc, "--namespace", ns)] if keep_protobuf else []
+            # A JSON watch beside a client whose recorded answers hold no whole objects for emulate to
+            # rebuild from: protobuf (--keep-protobuf), PartialObjectMetadata (the metadata client).
+            beside = [python_client("py_watch.py", kc, "--namespace", ns)] if keep_protobuf or peer == "metadata" \
+                else []
             client = go_client(binary, peer, kc, ns)
             try:
                 for c in (*beside, client):
@@ -256,9 +259,6 @@ def _drive(replay: Replay, rec: Recorded, seed: int) -> None:
 
 
 def test_emulate_with_frequent_closes_ends_with_the_servers_state(recorded: Recorded, goclients: Path) -> None:
-    if recorded.peer == "metadata":
-        pytest.xfail("emulate answers a PartialObjectMetadata watch with whole Pods, which client-go's "
-                     "metadata client cannot decode (README, Go clients)")
     with Replay(recorded.path, seed=7, min_request_timeout=2) as replay:
         kc = kubeconfig_for(replay.url, recorded.path.with_suffix(".closes.kubeconfig"))
         client = go_client(goclients, recorded.peer, kc, recorded.namespace)
@@ -284,8 +284,6 @@ def test_emulate_with_frequent_closes_ends_with_the_servers_state(recorded: Reco
 
 
 def test_emulate_relists_after_a_410_in_the_stream(recorded: Recorded, goclients: Path) -> None:
-    if recorded.peer == "metadata":
-        pytest.xfail("emulate answers a PartialObjectMetadata watch with whole Pods (README, Go clients)")
     with Replay(recorded.path, seed=5) as replay:
         kc = kubeconfig_for(replay.url, recorded.path.with_suffix(".fault.kubeconfig"))
         client = go_client(goclients, recorded.peer, kc, recorded.namespace)

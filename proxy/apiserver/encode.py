@@ -85,6 +85,12 @@ def bookmark_object(tl: ResourceTimeline, rv: int, initial_events_end: bool = Fa
     return dumps(bookmark(tl.kind, tl.api_version, rv, initial_events_end))
 
 
+def as_metadata(obj: dict[str, Any], version: str) -> dict[str, Any]:
+    """The object as a metadata client gets it: PartialObjectMetadata, its metadata alone (bookmarks too)."""
+    return {"kind": "PartialObjectMetadata", "apiVersion": f"meta.k8s.io/{version}",
+            "metadata": obj.get("metadata") or {}}
+
+
 def error_line(obj: dict[str, Any]) -> bytes:
     """An ERROR event: a `Status` in the 200 stream (never turned into a Table)."""
     return event_line("ERROR", dumps(obj))

@@ -61,6 +61,16 @@ def body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str = "", rem
     return head[:-1] + b',"items":[' + b",".join(encode.list_item(c) for c in items) + b"]}\n"
 
 
+def metadata_body(items: list[Change], rv: int, cont: str, remaining: int, version: str) -> bytes:
+    """A metadata client's list: PartialObjectMetadataList, each item PartialObjectMetadata."""
+    meta: dict[str, Any] = {"resourceVersion": str(rv)}
+    if cont:
+        meta["continue"] = cont
+        meta["remainingItemCount"] = remaining
+    return encode.dumps({"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
+                         "metadata": meta, "items": [encode.as_metadata(c.obj, version) for c in items]}) + b"\n"
+
+
 def _custom_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int) -> bytes:
     """A custom resource's list as the apiserver's unstructured encoder writes it: keys sorted, items whole
     (with their kind and apiVersion), and `continue` present even when empty."""
@@ -72,8 +82,10 @@ def _custom_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, 
 
 
 def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, opts: ListOptions,
-           match: Callable[[dict[str, Any]], bool], now: float, table: TableRenderer | None = None) -> Answer:
-    """The list `opts` asks for at `now`; `table` renders a Table when the client asked for one."""
+           match: Callable[[dict[str, Any]], bool], now: float, table: TableRenderer | None = None,
+           metadata: str = "") -> Answer:
+    """The list `opts` asks for at `now`; `table` renders a Table when the client asked for one, and
+    `metadata` (a meta.k8s.io version) makes it a PartialObjectMetadataList."""
     current = cache.current_rv(now)
     begin = ""
     if opts.continue_token:
@@ -109,5 +121,6 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
         remaining = len(items) - opts.limit
         items = items[: opts.limit]
         cont = encode.continue_token(rv, start_key(items[-1].key, namespace) + "\x00")
-    data = table(items, rv, cont) if table is not None else body(tl, items, rv, cont, remaining)
+    data = table(items, rv, cont) if table is not None else \
+        metadata_body(items, rv, cont, remaining, metadata) if metadata else body(tl, items, rv, cont, remaining)
     return Answer(200, data, items=len(items), more=bool(cont))

@@ -99,6 +99,7 @@ class WatchSpec:
     wall: Callable[[float], dt.datetime]  # the cluster's wall clock at a virtual time, for Tables
     suppress_initial_end: bool = False
     columns: list[dict[str, Any]] | None = None  # a Table's columns as a recorded Table had them (wire.table)
+    metadata: str = ""  # the meta.k8s.io version of PartialObjectMetadata a metadata client asked for
 
 
 def event_for(ch: Change, spec: WatchSpec) -> str | None:
@@ -161,7 +162,7 @@ class WatchStream:
                 self.floor_rv = max(self.floor_rv, self.last_rv)
             if opts.send_initial_events and opts.allow_watch_bookmarks and not spec.suppress_initial_end:
                 top = max(cache.current_rv(now), self.last_rv)
-                lines.append(encode.event_line("BOOKMARK", encode.bookmark_object(spec.tl, top, True)))
+                lines.append(encode.event_line("BOOKMARK", self._bookmark(top, True)))
                 self.last_rv = top
             self._opening = lines
         elif rv not in (None, 0):
@@ -178,10 +179,19 @@ class WatchStream:
     @property
     def shared(self) -> bool:
         """Unfiltered JSON: its event lines are every such watch's in the same namespace scope."""
-        return not self.spec.filtered and not self.spec.table
+        return not self.spec.filtered and not self.spec.table and not self.spec.metadata
+
+    def _bookmark(self, rv: int, initial_events_end: bool = False) -> bytes:
+        spec = self.spec
+        if spec.metadata:
+            obj = encode.bookmark(spec.tl.kind, spec.tl.api_version, rv, initial_events_end)
+            return encode.dumps(encode.as_metadata(obj, spec.metadata))
+        return encode.bookmark_object(spec.tl, rv, initial_events_end)
 
     def _encode(self, typ: str, ch: Change, now: float) -> bytes:
         spec = self.spec
+        if spec.metadata:
+            return encode.event_line(typ, encode.dumps(encode.as_metadata(ch.obj, spec.metadata)))
         if spec.table:
             line = encode.table_event(typ, spec.tl, ch, spec.wall(now), self._first_table, spec.columns)
             self._first_table = False
@@ -252,7 +262,7 @@ class WatchStream:
         if spec.opts.allow_watch_bookmarks and (now >= self.next_bookmark or now >= self.final_bookmark):
             rv = self.cache.resource_rv(spec.path, now)
             if rv > self.floor_rv:
-                out.append(encode.event_line("BOOKMARK", encode.bookmark_object(spec.tl, rv)))
+                out.append(encode.event_line("BOOKMARK", self._bookmark(rv)))
                 self.events += 1
                 self.last_rv = max(self.last_rv, rv)
             if self.next_bookmark <= now:

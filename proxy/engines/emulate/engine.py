@@ -17,7 +17,7 @@ from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, scale_of
 from ...clock import Clock
-from ...wire.match import accepts_json, match_key, wants_table
+from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
@@ -196,8 +196,11 @@ class Emulator:
             return
         entry.status = 200
         body = ch.raw
+        metadata = partial_metadata(req.header("Accept"))
         if info.subresource == "scale":
             body = events.dumps(scale_of(writes.target(info, tl), ch.obj))
+        elif metadata is not None:
+            body = events.dumps(events.as_metadata(ch.obj, metadata[1]))
         elif wants_table(req.header("Accept")):
             body = self._table(tl, [ch], ch.rv, "", self.clock.now())
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
@@ -242,6 +245,13 @@ class Emulator:
             entry.ended("refused", str(exc))
             return
         entry.answered_by = f"emulated {tl.resource}"
+        metadata = partial_metadata(accept)
+        if metadata is not None and metadata[0] == "PartialObjectMetadata" and not opts.watch:
+            group = tl.group.split(".")[0] if tl.group else "core"  # the apiserver names its internal type
+            await send_status(out, 406, f"you requested PartialObjectMetadata, but the requested object is a "
+                              f"list (*{group}.{tl.kind}List)", entry)
+            entry.ended("refused", "not acceptable")
+            return
         if opts.watch:
             await self._watch(req, info, tl, opts, match, out, entry)
         else:
@@ -254,7 +264,9 @@ class Emulator:
         if wants_table(req.header("Accept")):
             def table(items: list[Change], rv: int, cont: str) -> bytes:
                 return self._table(tl, items, rv, cont, now)
-        got = lists.answer(self.cache, tl, info.collection_path, info.namespace, opts, match, now, table)
+        metadata = partial_metadata(req.header("Accept"))
+        got = lists.answer(self.cache, tl, info.collection_path, info.namespace, opts, match, now, table,
+                           metadata[1] if metadata else "")
         entry.status = got.code
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) \
             if got.code == 200 else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
@@ -279,7 +291,8 @@ class Emulator:
         entry.deadline = deadline
         spec = WatchSpec(path, tl, opts, info.namespace, match,
                          bool(opts.label_selector or opts.field_selector), wants_table(req.header("Accept")),
-                         deadline, self.wall, columns=self.table_columns.get((tl.group, tl.resource)))
+                         deadline, self.wall, columns=self.table_columns.get((tl.group, tl.resource)),
+                         metadata=(partial_metadata(req.header("Accept")) or ("", ""))[1])
         stream = WatchStream(self.cache, spec, now, watch_list=self.watch_list_defaults)
         w = OpenWatch(entry, stream)
         self.open.add(w)
