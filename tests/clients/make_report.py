@@ -34,13 +34,112 @@ NOTES = """
 
 - Regenerate this file with `.venv/bin/python tests/clients/make_report.py` (`make report`); it runs
   `watchproxy check` once per client, one after the other, each battery in about 50 s (the quiet-stream
-  scenario alone waits 45 s).
+  scenario alone waits 45 s). `--clients WORD,...` rechecks only the clients whose names contain a word.
 - Every client runs through a small driver that prints one `TYPE : name` line per event (kubectl prints
-  its table): `tests/clients/*.py` (see the README there) and `examples/node/*.js`. The drivers add no
-  retry logic of their own, except `listwatch.js`, which restarts the informer 5 s after an error
-  (`LISTWATCH_RESTART_MS`), as client-node's informer example does: the 5 s waits in its rows are that.
+  its table): `tests/clients/*.py` (see the README there), `examples/node/*.js`, and the peers of other
+  languages in `tests/peers/` (built by `make peers`). The drivers add no retry logic of their own, except
+  `listwatch.js`, which restarts the informer 5 s after an error (`LISTWATCH_RESTART_MS`), as
+  client-node's informer example does: the 5 s waits in its rows are that.
 - `py_watch.py` calls `Watch.stream` without `timeout_seconds`, so it reconnects by itself; `lightkube`
-  uses its default `on_error` (raise); `kr8s_watch.py` is `kr8s.watch("pods")`.
+  uses its default `on_error` (raise); `kr8s_watch.py` is `kr8s.watch("pods")`; `aio_watch.py` is
+  `kubernetes_asyncio`'s `Watch().stream(list_namespaced_pod, "default")`.
+- fabric8 (`tests/peers/java`, JDK HTTP client): `inform` is `runnableInformer(0)` + handler + `run()`,
+  what `inform()` does; `watch` is a plain `watch(Watcher)`. fabric8 asks for each watch over a WebSocket
+  first; watchproxy answers that with an empty 200, on which fabric8 falls back to an HTTP watch at once
+  (BaseOperation.submitWatch), so every row here is about its HTTP watch.
+- kube-rs (`tests/peers/rust`): `watcher(api, Config::default()).default_backoff()` through a reflector;
+  the watcher reports Apply/Delete and InitApply/InitDone, so the peer names each event from its own view
+  (a new name is ADDED, a known one with a new resourceVersion MODIFIED, a delete or a name a relist no
+  longer has DELETED).
+- kopf (`tests/clients/kopf_operator.py --no-writes`): one `@kopf.on.event` handler, standalone,
+  namespaced to `default`; the tests also run it with an `@kopf.on.create` handler, whose annotation
+  PATCH and Event POST emulate mode applies. That variant is left out here because the check compares
+  what a client prints with the recorded events only: a client's own writes show up as extra MODIFIED
+  events and as resourceVersions "it was never sent". The same skews the controller-runtime row, whose
+  reconciler patches an annotation onto every pod (tests/peers/goclients).
+- kopf on `watchproxy replay --read-only`: its annotation PATCH gets the 405, kopf logs `Throttling for
+  1 seconds due to an unexpected error` and throttles that pod's handling with growing delays
+  (`settings.queueing`'s error delays), so its handlers see fewer, merged events for that pod; the
+  final state is still the newest one.
+- client-go rows (tests/peers/goclients): with client-go 0.37's default `WatchListClient`, a relist is a
+  watch with `sendInitialEvents=true` and no (or a NotOlderThan) resourceVersion, not a LIST. The check
+  reads such a request as "re-watched with no resourceVersion, never relisted" and its initial events as
+  duplicates, so most BUG cells of the WatchList row are the check's misreading, not client-go's: the
+  same binary with `--watch-list=false` (the LIST+WATCH row) is ok in each of them.
+- Cold build of the peers on this 2-core machine, empty caches: fabric8 jar 13 s with Maven (44 MB of
+  artifacts downloaded); kube-rs 2 min 2 s with cargo (debug profile without debug info; a release build
+  is not used, it would only add optimisation time); after that `make peers` is a no-op for both.
+
+## The BUG verdicts, checked against each client's source
+
+Each BUG cell above is what the client did; here is the code that does it (paths inside the installed
+package, the Maven artifact or the cargo/Go module of the version named in the section title) and,
+where one is known, the public report. "Recovers after N" means the client has an inactivity guard,
+only longer than the check's 8 s wall timeout (`--wall-timeout`).
+
+- **half-open-stall** (every client): no client here times out a silent watch within seconds.
+  Python `kubernetes` (`watch/watch.py` `Watch.stream`, no `_request_timeout`) and `SharedInformer`,
+  lightkube (`core/generic_client.py`: `self._watch_timeout.read = None`), kr8s (`_api.py`
+  `async_watch`, `timeout=None`), kubernetes_asyncio (`client/rest.py` `RESTClientObject.request`:
+  `aiohttp.ClientTimeout()` without limits), client-node (`dist/watch.js` `Watch.watch`: the 30 s
+  `AbortSignal.timeout` is built and then overwritten by `requestInit.signal = controller.signal`),
+  kubectl and client-go over HTTP/1.1 (no read deadline on a watch body; HTTP/2 health checks need h2):
+  wait forever — kubernetes-client/python#1402, kubernetes/client-go#374, kubernetes/kubernetes#65012.
+  kopf recovers after 70 s (`_cogs/clients/watching.py` `watch_objs`: `asyncio.timeout(settings.watching
+  .inactivity_timeout)`); kube-rs after 295 s (`kube-runtime` `src/watcher.rs` `next_with_idle_timeout`:
+  the watch's 290 s plus a 5 s margin); the fabric8 informer after 5–10 min (`Reflector.startWatcher`
+  arms a client-side close between `MIN_TIMEOUT`, 5 min, and twice that; fabric8io/kubernetes-client#4781,
+  #5189); a plain fabric8 `watch()` asks for no timeoutSeconds and has no Reflector, so it waits as long as
+  the connection looks open (fabric8io/kubernetes-client#6071).
+- **Python `kubernetes` Watch.stream** — `watch/watch.py` `Watch.stream`: an ERROR 410 is retried once with
+  the same resourceVersion (`retry_after_410`), the next raises `ApiException(410)`; an HTTP 410 or 503
+  on the request raises from the list call; a torn chunk raises urllib3's `ProtocolError` — the stream
+  never relists (that is the informer's job) and the driver exits (apache/airflow#23521, #30425;
+  kubernetes-client/python#728).
+- **Python `kubernetes` SharedInformer** — `informer/informer.py` `SharedInformer._run_loop`: after any
+  watch exception the loop re-watches (or, after a 410, relists) at once; only a failed list waits 5 s.
+  Hence the hot loop under repeated 410s and the storm under 503s (kubernetes-client/javascript#1933 is
+  the same failure in another client).
+- **lightkube** — `core/generic_client.py` `GenericSyncClient.watch`: with the default
+  `on_error_raise` every `httpx.HTTPError` (410, 503, a reset) is raised to the caller.
+- **kr8s** — `_api.py` `Api.async_watch`: the generator returns at a clean end of stream (no re-watch), and
+  on an ERROR 410 restarts at the same `since` resourceVersion, so a 410 that persists loops
+  (kr8s-org/kr8s#476, #478).
+- **client-node Watch** — `dist/watch.js` `Watch.watch`: the ERROR event goes to the callback like any
+  other (its object is the Status, so the seed script prints `ERROR : undefined`), a clean end or an
+  error calls `done` once; reconnecting is the caller's job. **ListWatch** — `dist/cache.js`
+  `ListWatch.doneHandler`: a 410 clears the resourceVersion and relists at once, with no backoff.
+- **kubectl get -w** — `k8s.io/kubectl` `pkg/cmd/get/get.go` `GetOptions.watch` (read at v0.37.2):
+  `watchtools.UntilWithoutRetry`, so the command ends with the stream, and prints an ERROR's Status as a
+  row. By design for a command, a BUG only by the catalogue's yardstick.
+- **fabric8 watch()** — `AbstractWatchManager.onStatus` (kubernetes-client 8.0.0): a Status with code 410
+  closes the watch with a `WatcherException` (`isHttpGone()`) passed to `Watcher.onClose`; a plain watch
+  never relists (`Reflector.ReflectorWatcher.onClose` is where the informer does). The fabric8 contract
+  leaves the relist to the caller, as the Python Watch does; the row shows what that costs a program
+  that uses the plain watch.
+- **kube-rs http-410** — `kube-runtime` `src/watcher.rs` `step_trampolined`: an error *starting* a watch
+  (`State::InitListed` → `Error::WatchStartFailed`) keeps the same resourceVersion, so an HTTP 410 status
+  is retried with the expired RV (with the backoff) instead of relisting; an in-stream ERROR 410 resets to
+  `State::Empty` and relists. Reported as kube-rs/kube#1042 (closed: a real apiserver sends the 410 in
+  the stream, which kube-rs handles); it matters behind anything that answers 410 as a status.
+- **kubernetes_asyncio** — `watch/watch.py` `Watch.next`: the same once-only 410 retry as the Python
+  client (an HTTP 410 body is read as a line and takes the same path), then `ApiException(410)`; only
+  `asyncio.TimeoutError` is caught, so aiohttp's `ClientPayloadError` on a torn chunk and the
+  `ApiException(503)` of a failed re-watch reach the caller (tomplus/kubernetes_asyncio#327).
+- **kopf** — `_cogs/clients/watching.py`: `continuous_watch` returns on an ERROR 410 and `infinite_watch`
+  relists after `settings.watching.reconnect_backoff` (0.1 s), so it does relist, but a 410 that
+  persists makes 8 relist+watch pairs a second for as long as it lasts; an HTTP 410 status on the watch
+  request raises `APIClientError` (`errors.check_response`), which `infinite_watch` does not catch (only
+  `APITooManyRequestsError`): the watcher task fails and the operator exits (the same family as
+  nolar/kopf#787). kopf keeps no cache: after a relist it does not report objects deleted meanwhile.
+- **client-go, WatchList row** — besides the misreadings above, two findings are real code paths:
+  `tools/cache/reflector.go` `Reflector.watchList` retries at once, without backoff, when a watch fails
+  as expired (`isErrorRetriableWithSideEffectsFn`: `setIsLastSyncResourceVersionUnavailable(true)`,
+  `continue`), so a server that answers every watch with 410 gets about 100 watches a second (a real
+  apiserver does not answer 410 to a sendInitialEvents watch without a resourceVersion); and a stream
+  that never sends the initial-events-end bookmark is waited on until the watch's own timeoutSeconds
+  (5–10 min) ends it, `initialEventsEndBookmarkTicker` only logging a warning every 10 s
+  (kubernetes/kubernetes#122805, #129408). controller-runtime's cache is this reflector.
 """
 
 
