@@ -252,13 +252,13 @@ def test_update_and_delete_rules() -> None:
                "spec": {"replicas": 1}, "status": {"replicas": 1}}
     same_spec = json.loads(json.dumps(current))
     same_spec["metadata"]["labels"] = {"x": "y"}
-    assert writes.update(T, current, same_spec, STAMP, writes.Options()).body["metadata"]["generation"] == 3
+    assert writes.update(T, current, same_spec, writes.Options()).body["metadata"]["generation"] == 3
     more = json.loads(json.dumps(current))
     more["spec"]["replicas"] = 2
-    assert writes.update(T, current, more, STAMP, writes.Options()).body["metadata"]["generation"] == 4
+    assert writes.update(T, current, more, writes.Options()).body["metadata"]["generation"] == 4
     more["metadata"]["resourceVersion"] = "4"
-    assert writes.update(T, current, more, STAMP, writes.Options()).code == 409
-    unchanged = writes.update(T, current, json.loads(json.dumps(current)), STAMP, writes.Options())
+    assert writes.update(T, current, more, writes.Options()).code == 409
+    unchanged = writes.update(T, current, json.loads(json.dumps(current)), writes.Options())
     assert unchanged.code == 200 and not unchanged.commits  # nothing changed: no event
     out = writes.delete(T, current, STAMP, writes.Options())
     assert out.code == 200 and out.commits[0].type == "MODIFIED"  # not 202: the real apiserver says 200
@@ -267,6 +267,6 @@ def test_update_and_delete_rules() -> None:
     gone["metadata"]["finalizers"] = []
     gone["metadata"]["resourceVersion"] = "5"
     assert writes.update(T, out.body | {"metadata": {**out.body["metadata"], "resourceVersion": "5"}}, gone,
-                         STAMP, writes.Options()).commits[0].type == "DELETED"
+                         writes.Options()).commits[0].type == "DELETED"
     assert writes.delete(T, current, STAMP, writes.Options(dry_run=True)).commits == []
     assert writes.delete(T, None, STAMP, writes.Options()).code == 404

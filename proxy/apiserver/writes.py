@@ -191,7 +191,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
     return None
 
 
-def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Any,
+def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], bool],
            namespace_exists: bool = True) -> Outcome:
     """POST to a collection. `exists(name)` says whether an object of that name is stored."""
     bad = _check_body(t, body, "")
@@ -255,8 +255,7 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
     return any(old.get(k) != new.get(k) for k in keys)
 
 
-def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], stamp: Stamp,
-                  opts: Options) -> Outcome:
+def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options) -> Outcome:
     """An update's result, given the whole new object: the apiserver's rules for what a client may change."""
     name = t.name
     new = _typed(t, new)
@@ -300,7 +299,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], stamp
     return _commit(200, Commit("MODIFIED", t.key(), new), opts)
 
 
-def update(t: Target, current: dict[str, Any] | None, body: Any, stamp: Stamp, opts: Options) -> Outcome:
+def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options) -> Outcome:
     """PUT of an object or its status."""
     bad = _check_body(t, body, t.name)
     if bad is not None:
@@ -308,11 +307,11 @@ def update(t: Target, current: dict[str, Any] | None, body: Any, stamp: Stamp, o
     if current is None:
         return _not_found(t, t.name)
     if t.subresource == "scale":
-        return _scale_write(t, current, body, stamp, opts)
-    return _store_update(t, current, copy.deepcopy(body), stamp, opts)
+        return _scale_write(t, current, body, opts)
+    return _store_update(t, current, copy.deepcopy(body), opts)
 
 
-def patched(t: Target, current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
+def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
     """The object after the patch (raises PatchError)."""
     if content_type == JSON_PATCH:
         out = json_patch(current, patch)
@@ -357,12 +356,12 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         return _not_found(t, t.name)
     if t.subresource == "scale":
         try:
-            new_scale = patched(t, scale_of(t, current), content_type, doc)
+            new_scale = patched(scale_of(t, current), content_type, doc)
         except PatchError as exc:
             return fail(422, str(exc))
-        return _scale_write(t, current, new_scale, stamp, opts)
+        return _scale_write(t, current, new_scale, opts)
     try:
-        new = patched(t, current, content_type, doc)
+        new = patched(current, content_type, doc)
     except PatchError as exc:
         return fail(422, str(exc))
     bad = _check_body(t, new, t.name)
@@ -373,7 +372,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    return _store_update(t, current, new, stamp, opts)
+    return _store_update(t, current, new, opts)
 
 
 def scale_of(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
@@ -396,7 +395,7 @@ def _selector_string(spec: dict[str, Any]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) if isinstance(labels, dict) else ""
 
 
-def _scale_write(t: Target, current: dict[str, Any], scale: Any, stamp: Stamp, opts: Options) -> Outcome:
+def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) -> Outcome:
     if t.kind not in SCALABLE:
         return _not_found(t, t.name)
     if not isinstance(scale, dict):
@@ -410,7 +409,7 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, stamp: Stamp, o
     new["spec"] = {**(new.get("spec") or {}), "replicas": replicas}
     _meta(new)["resourceVersion"] = rv or current.get("metadata", {}).get("resourceVersion", "")
     main = Target(t.group, t.version, t.resource, t.kind, t.namespaced, t.namespace, t.name)
-    out = _store_update(main, current, new, stamp, opts)
+    out = _store_update(main, current, new, opts)
     if out.code >= 400:
         return out
     return Outcome(out.code, out.body, out.commits, view=lambda obj: scale_of(t, obj))

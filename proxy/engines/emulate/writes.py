@@ -117,7 +117,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         outcome = writes.create(t, body, stamp, opts, exists=lambda name: t.key(name) in state,
                                 namespace_exists=emu.namespace_exists(info.namespace))
     elif info.verb == "update":
-        outcome = writes.update(t, obj, body, stamp, opts)
+        outcome = writes.update(t, obj, body, opts)
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_exists=emu.namespace_exists(info.namespace))
