@@ -5,7 +5,8 @@
 
 `shapes` is record throughput in every chunk shape, event size and stream count (bench/shaped.py): direct,
 watchproxy record and kubectl proxy back to back in each; `--shapes`, `--sizes` and `--streams` pick a
-subset of its cells, `--rounds` measures each that many times and reports medians.
+subset of its cells, `--rounds` measures each that many times and reports medians, `--compare-with DIR`
+adds watchproxy from another source tree (before and after a change in the same run).
 
 Each measurement runs the proxy as its own process (`python -m proxy record|replay --listen 127.0.0.1:0`),
 the bench upstream (bench/upstream.py) as another, and the client here, so no two share an event loop.
@@ -32,7 +33,8 @@ def _steps(window: float, a: argparse.Namespace) -> dict[str, Callable[[Path], l
     return {
         "record": lambda tmp: record.run(tmp, window),
         "shapes": lambda tmp: shaped.run(tmp, a.shape_window, shape_names=a.shapes, sizes=a.sizes,
-                                         stream_counts=a.streams, rounds=a.rounds),
+                                         stream_counts=a.streams, rounds=a.rounds,
+                                         compare_with=a.compare_with),
         "replay": replay.full_speed,
         "fidelity": lambda tmp: [replay.fidelity_exact(tmp), replay.fidelity_emulate(tmp, at_once=False),
                                  replay.fidelity_emulate(tmp, at_once=True)],
@@ -72,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--streams", default=",".join(map(str, shaped.STREAMS)), type=_ints,
                    help="stream counts of the shapes group (default: 1,200)")
     p.add_argument("--rounds", type=int, default=1, help="rounds per cell of the shapes group (medians)")
+    p.add_argument("--compare-with", metavar="DIR", default="",
+                   help="shapes group: also measure watchproxy from this source tree (its proxy/ folder), e.g. "
+                   "`git archive COMMIT proxy | tar -x -C DIR`, for before and after in one run")
     p.add_argument("--shape-window", type=float, default=1.5,
                    help="seconds each throughput of the shapes group is counted over")
     a = p.parse_args(argv)

@@ -4,11 +4,15 @@ watchproxy record and through `kubectl proxy`, measured back to back in each cel
 One upstream and one kubectl proxy serve every cell; watchproxy is started afresh for each measurement
 (its recording is deleted after it, so the temporary directory never holds more than one). With
 `rounds` > 1 every path is measured that many times per cell, the order rotating, and the medians are
-reported; the CPU notes are those of the round with the median watchproxy rate.
+reported; the CPU notes are those of the round with the median rate of each path. Each note ends with the
+path's CPU-bound ceiling (`ceiling`), which a shared machine does not move as much as the rates. In
+1-stream cells a bare asyncio relay (bench/copyloop.py) is measured too: the floor of any Python proxy.
 """
 
 from __future__ import annotations
 
+import math
+import os
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +24,10 @@ from bench.table import Row
 WATCH = "/api/v1/namespaces/bench/configmaps?watch=1"
 STREAMS = (1, 200)
 PATHS = ("direct", "watchproxy", "kubectl proxy")
+COPY_LOOP = "python copy loop"  # bench/copyloop.py: the floor of any asyncio proxy (1-stream cells only)
+# watchproxy from another source tree (`--compare-with DIR`, e.g. `git archive` of an older commit)
+_FROM_SOURCE = ("import runpy, sys; d = sys.argv.pop(1); sys.path.insert(0, d); sys.argv[0] = 'watchproxy'; "
+                "runpy.run_module('proxy', run_name='__main__', alter_sys=True)")
 TARGET_DIRECT = 0.9
 TARGET_KUBECTL = 1.0
 
@@ -42,30 +50,37 @@ class Cell:
 
 
 def _measure(path: str, urls: list[str], up: procs.Server, kubectl: procs.KubectlProxy | None, tmp: Path,
-             window: float) -> client.Rate | None:
+             window: float, copy: procs.Server) -> client.Rate | None:
     pids = {"upstream": up.pid}
     if path == "direct":
         return client.measure(client.rate(urls, window=window, pids=pids))
+    if path == COPY_LOOP:
+        return client.measure(client.rate([u.replace(up.url, copy.url) for u in urls], window=window,
+                                          pids={**pids, "copy loop": copy.pid}))
     if path == "kubectl proxy":
         if kubectl is None:
             return None
         return client.measure(client.rate([u.replace(up.url, kubectl.url) for u in urls], window=window,
                                           pids={**pids, "kubectl proxy": kubectl.proc.pid}))
     out = tmp / "shaped.msgpack"
+    source = path.partition(" from ")[2]
+    argv = ([procs.PY, "-c", _FROM_SOURCE, source] if source else procs.proxy_argv()) + [
+        "record", "--out", str(out), "--kubeconfig", str(tmp / "shaped.kubeconfig"), "--listen", "127.0.0.1:0"]
+    px = procs.Server(argv)
     try:
-        with procs.Server(procs.proxy_argv("record", "--out", str(out), "--kubeconfig", str(tmp / "shaped.kubeconfig"),
-                                           "--listen", "127.0.0.1:0")) as px:
-            return client.measure(client.rate([u.replace(up.url, px.url) for u in urls], window=window,
-                                              pids={**pids, "watchproxy": px.pid}))
+        return client.measure(client.rate([u.replace(up.url, px.url) for u in urls], window=window,
+                                          pids={**pids, "watchproxy": px.pid}))
     finally:
+        px.kill()  # the recording is thrown away: no need to wait while it prepares its index
         out.unlink(missing_ok=True)
 
 
 def measure(tmp: Path, window: float, *, shape_names: Sequence[str], sizes: Sequence[int],
-            stream_counts: Sequence[int], rounds: int) -> tuple[list[Cell], str]:
+            stream_counts: Sequence[int], rounds: int, compare_with: str = "") -> tuple[list[Cell], str]:
     """Every cell measured; returns the cells and a note on the kubectl proxy baseline (empty if it ran)."""
     cells: list[Cell] = []
     note = ""
+    paths = PATHS + ((f"watchproxy from {compare_with}",) if compare_with else ())
     with procs.Server([procs.PY, "-m", "bench.upstream"]) as up:
         procs.write_kubeconfig(tmp / "shaped.kubeconfig", up.url)
         binary = procs.kubectl()
@@ -77,25 +92,41 @@ def measure(tmp: Path, window: float, *, shape_names: Sequence[str], sizes: Sequ
                 kubectl = procs.KubectlProxy(binary, tmp / "shaped.kubeconfig")
             except (RuntimeError, OSError) as exc:
                 note = f"kubectl proxy could not run ({exc}): baseline skipped"
+        copy = procs.Server([procs.PY, "-m", "bench.copyloop", "--upstream", up.url])
         try:
             turn = 0
             for streams in stream_counts:
                 for shape in shape_names:
                     for size in sizes:
                         urls = [f"{up.url}{WATCH}&shape={shape}&size={size}&stream={i}" for i in range(streams)]
-                        cell = Cell(shape, size, streams, {p: [] for p in PATHS})
+                        here = paths + ((COPY_LOOP,) if streams == 1 else ())
+                        cell = Cell(shape, size, streams, {p: [] for p in here})
                         for _ in range(rounds):
-                            order = PATHS[turn % 3:] + PATHS[:turn % 3]
+                            k = turn % len(here)
+                            order = here[k:] + here[:k]
                             turn += 1
                             for path in order:
-                                got = _measure(path, urls, up, kubectl, tmp, window)
+                                got = _measure(path, urls, up, kubectl, tmp, window, copy)
                                 if got is not None:
                                     cell.rates[path].append(got)
                         cells.append(cell)
         finally:
+            copy.stop()
             if kubectl is not None:
                 kubectl.stop()
     return cells, note
+
+
+def ceiling(r: client.Rate, cpus: int | None = None) -> float:
+    """The rate this path's processes could reach on this machine's cores if they had them to themselves,
+    from the CPU each spent per event: no process can go faster than one core allows it, nor all of
+    them together faster than all cores allow. Steadier than the rate on a shared machine."""
+    cpus = cpus or os.cpu_count() or 1
+    per = [r.cpu_per_event(who) * 1e-6 for who in r.cpu]
+    per = [x for x in per if x > 0 and not math.isnan(x)]
+    if not per:
+        return float("nan")
+    return min(1 / max(per), cpus / sum(per))
 
 
 def rows(cells: list[Cell], kubectl_note: str) -> list[Row]:
@@ -105,10 +136,14 @@ def rows(cells: list[Cell], kubectl_note: str) -> list[Row]:
         have_k = bool(c.rates["kubectl proxy"])
         met = wp >= TARGET_DIRECT * d and (wp >= TARGET_KUBECTL * k if have_k else True)
         notes = []
-        for path in PATHS:
+        for path in [p for p in c.rates if p not in PATHS]:  # the same figures for another source tree
+            notes.append(f"{path}: {table.rate(c.median(path))} ({table.ratio(c.median(path), d)} direct, "
+                         f"{table.ratio(c.median(path), k)} kubectl proxy)")
+        for path in c.rates:
             r = c.typical(path)
             if r is not None:
-                notes.append(f"{path}: {r.cpu_note()}" + (f"; errors: {r.errors[:2]}" if r.errors else ""))
+                notes.append(f"{path}: {r.cpu_note()}, ceiling {table.rate(ceiling(r))}"
+                             + (f"; errors: {r.errors[:2]}" if r.errors else ""))
         rounds = len(c.rates["watchproxy"])
         out.append(Row(
             f"record: {shapes.DESCRIBE[c.shape]}, {c.size:,} B events, {c.streams} stream{'s' * (c.streams > 1)}",
@@ -122,7 +157,8 @@ def rows(cells: list[Cell], kubectl_note: str) -> list[Row]:
 
 
 def run(tmp: Path, window: float, *, shape_names: Sequence[str] = tuple(shapes.SHAPES),
-        sizes: Sequence[int] = shapes.SIZES, stream_counts: Sequence[int] = STREAMS, rounds: int = 1) -> list[Row]:
+        sizes: Sequence[int] = shapes.SIZES, stream_counts: Sequence[int] = STREAMS, rounds: int = 1,
+        compare_with: str = "") -> list[Row]:
     cells, note = measure(tmp, window, shape_names=shape_names, sizes=sizes, stream_counts=stream_counts,
-                          rounds=rounds)
+                          rounds=rounds, compare_with=compare_with)
     return rows(cells, note)
