@@ -35,7 +35,9 @@ REDACTION_POLICY = (
     "credential headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie, any *token*, *secret*, "
     "*password*, *credential*, *api-key* header)",
 )
-SECRET_POLICY = "Secret data, stringData and last-applied-configuration values"
+SECRET_POLICY = ("Secret data, stringData and last-applied-configuration values, in answers and in bodies sent "
+                 "to Secret paths; bodies that may hold a Secret but cannot be redacted (protobuf, compressed, "
+                 "unparseable) are not recorded")
 
 
 def accepted_hosts(listen_host: str, extra: tuple[str, ...]) -> frozenset[str]:
