@@ -46,7 +46,12 @@ NOTES = """
 - fabric8 (`tests/peers/java`, JDK HTTP client): `inform` is `runnableInformer(0)` + handler + `run()`,
   what `inform()` does; `watch` is a plain `watch(Watcher)`. fabric8 asks for each watch over a WebSocket
   first; watchproxy answers that with an empty 200, on which fabric8 falls back to an HTTP watch at once
-  (BaseOperation.submitWatch), so every row here is about its HTTP watch.
+  (BaseOperation.submitWatch), so every row here is about its HTTP watch. fabric8 8.0 also takes a
+  resumed watch that ends cleanly within 2 s (wall clock) without a single message for a rejected
+  resourceVersion and reports a 410 the server never sent (`AbstractWatchManager.watchEnded`, added for
+  GKE's silent rejections: fabric8io/kubernetes-client#7896, #7898): a plain `watch()` then ends with a
+  `WatcherException` 410, an informer relists. A test that drives fabric8 with a manual clock must keep
+  each watch open 2 s of wall time before moving time to its deadline (tests/test_peers.py does).
 - kube-rs (`tests/peers/rust`): `watcher(api, Config::default()).default_backoff()` through a reflector;
   the watcher reports Apply/Delete and InitApply/InitDone, so the peer names each event from its own view
   (a new name is ADDED, a known one with a new resourceVersion MODIFIED, a delete or a name a relist no
