@@ -4,7 +4,7 @@ start per phase):
 
 1. record: the peer runs through `watchproxy record` against the real kube-apiserver while pods are
    created, progress to Running and one is deleted; on SIGTERM it prints its cache;
-2. exact replay: it prints the same transcript, its final cache included;
+2. exact replay: it prints the same transcript, its final cache included (kopf: the same per object);
 3. emulate replay of that recording on a manual clock, its watch closed every 2–4 virtual seconds: it ends
    with the cache the emulated server holds; then one fault, an ERROR 410 in its open stream, and the
    reaction the table below says this client has (checked against its source, docs/client-report.md).
