@@ -208,6 +208,12 @@ async def test_gzip_request_bodies_are_decoded_and_relabelled_and_bad_ones_get_a
                 f"POST {PODS} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 f"Content-Encoding: gzip\r\nContent-Length: 11\r\nConnection: close\r\n\r\n").encode() + b"not gzip!!!")
             assert code == 400 and json.loads(body)["kind"] == "Status", (url, body)
+        bomb = gzip.compress(b"\0" * (20 << 20))  # 20 MiB once decoded: over the apiserver's 3 MiB
+        for url in (rec, rep):
+            code, _, body = await raw_request(url, (
+                f"POST {PODS} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                f"Content-Encoding: gzip\r\nContent-Length: {len(bomb)}\r\nConnection: close\r\n\r\n").encode() + bomb)
+            assert code == 413 and json.loads(body)["kind"] == "Status", (url, body)
         code, _, body = await raw_request(rec, (
             f"POST {PODS} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
             f"Content-Encoding: gzip\r\nContent-Length: {len(packed)}\r\nConnection: close\r\n\r\n").encode() + packed)
