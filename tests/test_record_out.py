@@ -78,3 +78,15 @@ def test_the_writer_refuses_an_existing_file_unless_told_to_overwrite(tmp_path: 
     with pytest.raises(RecordingError, match="already exists"):
         RecordingWriter(path, Header(started_at="2026-01-01T00:00:00Z"), overwrite=False)
     assert path.read_bytes() == OLD
+
+
+async def test_an_unwritable_out_is_one_line_with_nothing_left_open(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a directory")
+    async with FakeApiserver() as api:
+        kc = api.write_kubeconfig(tmp_path / "k")
+        code, _, stderr = await _record("--out", str(tmp_path / "file" / "r.msgpack"), "--kubeconfig", str(kc),
+                                        "--listen", "127.0.0.1:0")
+    assert code == 2
+    parent = tmp_path / "file"
+    assert stderr.splitlines() == [  # and no `Unclosed connector` after it
+        f"watchproxy: error: {parent / 'r.msgpack'}: cannot write: {parent} is not a directory"]

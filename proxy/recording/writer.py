@@ -72,6 +72,9 @@ class RecordingWriter:
             if not overwrite and exc.errno == errno.EEXIST and os.path.lexists(self.path):
                 raise RecordingError("already exists; choose another file or overwrite it with --force",
                                      path=self.path) from None
+            parent = Path(self.path).parent
+            if parent.exists() and not parent.is_dir():
+                raise RecordingError(f"cannot write: {parent} is not a directory", path=self.path) from None
             raise RecordingError(f"cannot write: {exc.strerror or exc}", path=self.path) from None
         try:
             self._write(self._packer.pack(header.to_wire()))
