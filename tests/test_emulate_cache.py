@@ -266,7 +266,8 @@ async def test_get_serves_the_object_as_it_is_now(recording: Path) -> None:
     gone = await h.get("", path=f"{PODS}/a")
     assert gone.status == 404
     assert json.loads(gone.body)["message"] == 'pods "a" not found'
-    assert json.loads(gone.body)["details"] == {"name": "a", "kind": "pods"}  # no empty group: the real apiserver omits it
+    # no empty group: the real apiserver omits it
+    assert json.loads(gone.body)["details"] == {"name": "a", "kind": "pods"}
 
 
 async def test_legacy_watch_paths_for_a_collection_and_for_one_object(recording: Path) -> None:
