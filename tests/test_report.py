@@ -606,4 +606,4 @@ def test_event_rows_read_fast_equal_rows_read_by_decoding() -> None:
                     slow = tables._event_row(rec.t, rec.ex, b" " + rec.data, "pods")  # defeats the fast path
                     assert fast == slow
                     checked += 1
-    assert checked > 500
+    assert checked > 300  # every event of the bundled recordings (hundreds), so the comparison is not vacuous
