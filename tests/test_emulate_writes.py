@@ -255,3 +255,17 @@ async def test_scale_subresource(tmp_path: Path) -> None:
     assert scale["metadata"]["resourceVersion"] == "51"
     code, got = await h.call("GET", f"{path}/web")
     assert got["spec"]["replicas"] == 3 and got["metadata"]["generation"] == 2
+
+
+async def test_a_write_leaves_no_feed_sleeping_for_watches_that_left(recording: Path) -> None:
+    """A write wakes every parked watch of its resource; one whose client left meanwhile ends without
+    parking again, and the feed's sleeper must not outlive it (a replay that stops checks for leaks)."""
+    h = Harness(recording)
+    watch, task = h.start("GET", PODS, "watch=1&resourceVersion=100")
+    await h.clock.advance(1)  # parked until the recorded change at 10 s
+    assert any("Feed._run" in repr(t.get_coro()) for t in asyncio.all_tasks())
+    watch.leave()
+    await h.call("POST", PODS, body=new_pod("c"))
+    await task
+    await asyncio.sleep(0)
+    assert not any("Feed._run" in repr(t.get_coro()) for t in asyncio.all_tasks())

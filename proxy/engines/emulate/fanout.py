@@ -122,6 +122,9 @@ class Feed:
         under may have moved, so every parked reader's task runs, sends what is due and parks anew."""
         for r in [r for group in self._at.values() for r in group]:
             self._wake(r)
+        if self._sleeper is not None:  # nobody is parked now: each woken task arms it again as it parks
+            self._sleeper.cancel()
+            self._sleeper = None
 
     def _park(self, r: Reader, i: int) -> None:
         group = self._at.get(i)
