@@ -192,7 +192,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
 
 
 def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], bool],
-           namespace_exists: bool = True) -> Outcome:
+           namespace_phase: str = "Active") -> Outcome:
     """POST to a collection. `exists(name)` says whether an object of that name is stored."""
     bad = _check_body(t, body, "")
     if bad is not None:
@@ -205,9 +205,15 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         if not prefix:
             return _invalid(t, "", "metadata.name", "Required value: name or generateName is required")
         name = prefix + stamp.suffix
-    if t.namespaced and not namespace_exists:
+    if t.namespaced and not namespace_phase:
         return fail(404, f'namespaces "{t.namespace}" not found',
                     details={"name": t.namespace, "kind": "namespaces"})
+    if t.namespaced and namespace_phase == "Terminating":
+        why = f"unable to create new content in namespace {t.namespace} because it is being terminated"
+        return fail(403, f'{t.qualified} "{name}" is forbidden: {why}', "Forbidden",
+                    {"name": name, "group": t.group, "kind": t.resource,
+                     "causes": [{"reason": "NamespaceTerminating", "field": "metadata.namespace",
+                                 "message": f"namespace {t.namespace} is being terminated"}]})
     if exists(name):
         return fail(409, f'{t.qualified} "{name}" already exists', "AlreadyExists",
                     {"name": name, "group": t.group, "kind": t.resource})
@@ -227,6 +233,11 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
     obj["metadata"] = _ordered_meta(meta)
     if "status" not in obj and (zero := zero_status(t.kind)) is not None:
         obj["status"] = zero  # a status struct encodes even when nobody set it
+    if _is_namespace(t):  # the namespace strategy: the controller's finalizer, and active from the start
+        spec = obj.setdefault("spec", {})
+        if isinstance(spec, dict) and not spec.get("finalizers"):
+            spec["finalizers"] = ["kubernetes"]
+        obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
 
 
@@ -327,7 +338,7 @@ def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str,
 
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
-          opts: Options, *, namespace_exists: bool = True) -> Outcome:
+          opts: Options, *, namespace_phase: str = "Active") -> Outcome:
     """PATCH in any of the four types. Apply creates a missing object; the others need one."""
     if content_type not in PATCH_TYPES:
         return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
@@ -351,7 +362,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             bad = _check_body(t, body, t.name)
             if bad is not None:
                 return bad
-            return create(t, body, stamp, opts, exists=lambda _n: False, namespace_exists=namespace_exists)
+            return create(t, body, stamp, opts, exists=lambda _n: False, namespace_phase=namespace_phase)
     if current is None:
         return _not_found(t, t.name)
     if t.subresource == "scale":
@@ -438,6 +449,16 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
     if finalizers:
         new_meta["finalizers"] = finalizers
     unchanged = Outcome(200, {**obj, "metadata": {**new_meta, "resourceVersion": meta.get("resourceVersion", "")}})
+    if _is_namespace(t):
+        # the namespace strategy: Terminating until the namespace controller has emptied it and removed its
+        # finalizer (none runs here, so the namespace stays, as on an apiserver without a controller-manager)
+        if meta.get("deletionTimestamp"):
+            return unchanged
+        new_meta["deletionTimestamp"] = stamp.timestamp
+        obj["metadata"] = _ordered_meta(new_meta)
+        obj["status"] = {**(obj.get("status") or {}), "phase": "Terminating"}
+        gone = not (obj.get("spec") or {}).get("finalizers") and not finalizers
+        return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED" if gone else "MODIFIED", t.key(), obj)])
     if _graceful(t):
         # rest.BeforeDelete with the pod strategy's grace period: the deletion is stamped on the object
         # (a new deletion may only shorten it), then the object waits for its kubelet, or goes at once
@@ -466,6 +487,10 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
         "details": {"name": t.name, "group": t.group, "kind": t.resource, "uid": meta.get("uid", "")}}
     return Outcome(200, body, [] if opts.dry_run else [Commit("DELETED", t.key(), obj)])
+
+
+def _is_namespace(t: Target) -> bool:
+    return t.kind == "Namespace" and not t.group
 
 
 def _graceful(t: Target) -> bool:

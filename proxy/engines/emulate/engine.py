@@ -118,12 +118,18 @@ class Emulator:
         state = self.cache.state(collection_path, self.clock.now())
         return {f"{ns}/{name}": str(ch.rv) for (ns, name), ch in state.items()}
 
-    def namespace_exists(self, namespace: str) -> bool:
-        """Whether a namespace is there to create objects in: the recording's namespaces say so when it
-        saw them; otherwise every namespace is taken to exist."""
-        if not namespace or namespace in _ALWAYS_THERE or "/api/v1/namespaces" not in self._recorded_paths:
-            return True
-        return ("", namespace) in self.cache.state("/api/v1/namespaces", self.clock.now())
+    def namespace_phase(self, namespace: str) -> str:
+        """The phase of a namespace to create objects in ("Active", "Terminating"), "" if there is none:
+        the emulated namespaces say so when the recording saw them (or a client made one); otherwise every
+        namespace is taken to exist."""
+        if not namespace or namespace in _ALWAYS_THERE:
+            return "Active"
+        tl = self.timelines.get("/api/v1/namespaces")
+        ch = self.cache.state("/api/v1/namespaces", self.clock.now()).get(("", namespace)) if tl else None
+        if ch is None:
+            return "" if "/api/v1/namespaces" in self._recorded_paths else "Active"
+        obj = ch.obj
+        return "Terminating" if (obj.get("metadata") or {}).get("deletionTimestamp") else "Active"
 
     def commit(self, path: str, change: Commit, now: float) -> int:
         """Store a client's change; every watch of the resource sees it at once."""

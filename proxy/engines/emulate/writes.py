@@ -38,7 +38,7 @@ class Store(Protocol):
     read_only: bool
 
     def wall(self, virtual: float) -> dt.datetime: ...
-    def namespace_exists(self, namespace: str) -> bool: ...
+    def namespace_phase(self, namespace: str) -> str: ...
     def commit(self, path: str, change: writes.Commit, now: float) -> int: ...
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
@@ -115,12 +115,12 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     obj = current.obj if current is not None else None
     if info.verb == "create":
         outcome = writes.create(t, body, stamp, opts, exists=lambda name: t.key(name) in state,
-                                namespace_exists=emu.namespace_exists(info.namespace))
+                                namespace_phase=emu.namespace_phase(info.namespace))
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts)
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
-                               namespace_exists=emu.namespace_exists(info.namespace))
+                               namespace_phase=emu.namespace_phase(info.namespace))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
