@@ -163,5 +163,6 @@ async def test_the_record_and_replay_sections(installed: Installed, tmp_path: Pa
     assert rows[0].split()[:3] == ["NAME", "READY", "STATUS"] and rows[1].startswith("web-0")
     assert summary.startswith("watchproxy record: recorded ") and "recordings/mysession.msgpack" in summary
     async with _started(installed, replay[0], tmp_path) as replayer:  # no cluster now
-        assert await _kubectl_until_a_row(replay[1], tmp_path, installed.env) == rows
+        replayed = await _kubectl_until_a_row(replay[1], tmp_path, installed.env)
+        assert [r.split()[:4] for r in replayed] == [r.split()[:4] for r in rows]  # AGE moves on
         assert (await _ctrl_c(replayer)).startswith("watchproxy replay: served ")
