@@ -1,12 +1,13 @@
 """Run every benchmark and print the table (figure, watchproxy, baseline, ratio, target, met?).
 
-    python -m bench [--only record,shapes,replay,fidelity,idle,large] [--window SECONDS] [--json FILE]
+    python -m bench [--only record,shapes,realkube,replay,fidelity,idle,large] [--window SECONDS] [--json FILE]
                     [--shapes event,2048,32ev,8k] [--sizes 300,1024,8192] [--streams 1,200] [--rounds N]
 
 `shapes` is record throughput in every chunk shape, event size and stream count (bench/shaped.py): direct,
 watchproxy record and kubectl proxy back to back in each; `--shapes`, `--sizes` and `--streams` pick a
 subset of its cells, `--rounds` measures each that many times and reports medians, `--compare-with DIR`
-adds watchproxy from another source tree (before and after a change in the same run).
+adds watchproxy from another source tree (before and after a change in the same run). `realkube` is record
+in front of the real kube-apiserver on a busy watch (bench/realburst.py; skipped until `make realkube`).
 
 Each measurement runs the proxy as its own process (`python -m proxy record|replay --listen 127.0.0.1:0`),
 the bench upstream (bench/upstream.py) as another, and the client here, so no two share an event loop.
@@ -23,10 +24,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import idle, large, machine, procs, record, replay, shaped, shapes, table
+from bench import idle, large, machine, procs, realburst, record, replay, shaped, shapes, table
 from bench.table import Row
 
-GROUPS = ("record", "shapes", "replay", "fidelity", "idle", "large")
+GROUPS = ("record", "shapes", "realkube", "replay", "fidelity", "idle", "large")
 
 
 def _steps(window: float, a: argparse.Namespace) -> dict[str, Callable[[Path], list[Row]]]:
@@ -35,6 +36,7 @@ def _steps(window: float, a: argparse.Namespace) -> dict[str, Callable[[Path], l
         "shapes": lambda tmp: shaped.run(tmp, a.shape_window, shape_names=a.shapes, sizes=a.sizes,
                                          stream_counts=a.streams, rounds=a.rounds,
                                          compare_with=a.compare_with),
+        "realkube": realburst.run,
         "replay": replay.full_speed,
         "fidelity": lambda tmp: [replay.fidelity_exact(tmp), replay.fidelity_emulate(tmp, at_once=False),
                                  replay.fidelity_emulate(tmp, at_once=True)],
