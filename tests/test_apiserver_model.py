@@ -270,3 +270,15 @@ def test_update_and_delete_rules() -> None:
                          writes.Options()).commits[0].type == "DELETED"
     assert writes.delete(T, current, STAMP, writes.Options(dry_run=True)).commits == []
     assert writes.delete(T, None, STAMP, writes.Options()).code == 404
+
+
+def test_apply_removes_what_the_same_manager_stops_naming() -> None:
+    cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
+    first = {"metadata": {"name": "c"}, "data": {"a": "1", "b": "2"}}
+    made = writes.patch(cm, None, writes.APPLY_PATCH, first, STAMP, writes.Options(field_manager="m"))
+    assert made.code == 201 and made.applied == {("data", "a"), ("data", "b")}
+    current = {**made.body, "metadata": {**made.body["metadata"], "resourceVersion": "5"}}
+    current["data"]["x"] = "someone else's"
+    again = writes.patch(cm, current, writes.APPLY_PATCH, {"metadata": {"name": "c"}, "data": {"a": "1"}}, STAMP,
+                         writes.Options(field_manager="m"), applied_before=made.applied)
+    assert again.body["data"] == {"a": "1", "x": "someone else's"} and again.applied == {("data", "a")}

@@ -9,7 +9,8 @@ What is modelled (docs in README, "Writes in emulate"): metadata the apiserver o
 creationTimestamp, generation on spec changes, resourceVersion), `generateName`, 409 AlreadyExists and
 Conflict, the `status` and `scale` subresources, finalizers and `deletionTimestamp`, graceful deletion of
 pods bound to a node, `dryRun=All`. Not modelled: defaulting and validation of fields, admission,
-managedFields and field ownership (server-side apply is a merge), owner-reference garbage collection.
+managedFields and ownership between managers (server-side apply is a merge that also drops what the same
+manager applied before and no longer names), owner-reference garbage collection.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .encode import zero_status
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 
 Key = tuple[str, str]
+FieldPath = tuple[str, ...]
 
 MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
@@ -109,6 +111,7 @@ class Outcome:
     body: dict[str, Any]
     commits: list[Commit] = field(default_factory=list)
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
+    applied: frozenset[FieldPath] | None = None  # an apply's fields, which its manager now owns
 
     def answer(self) -> dict[str, Any]:
         """The body to send, after the store has committed (a scale write answers with the Scale of the
@@ -337,9 +340,38 @@ def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str,
     return out
 
 
+_NOT_OWNED = frozenset({("kind",), ("apiVersion",), ("metadata", "name"), ("metadata", "namespace")})
+
+
+def applied_fields(doc: dict[str, Any], at: FieldPath = ()) -> frozenset[FieldPath]:
+    """The fields an apply sets (paths to its leaves; a list counts as one field), which its manager owns."""
+    out: set[FieldPath] = set()
+    for k, v in doc.items():
+        path = (*at, k)
+        if isinstance(v, dict) and v:
+            out |= applied_fields(v, path)
+        elif path not in _NOT_OWNED:
+            out.add(path)
+    return frozenset(out)
+
+
+def _without(obj: dict[str, Any], path: FieldPath) -> None:
+    """Remove the field at `path`, if it is there."""
+    node: Any = obj
+    for k in path[:-1]:
+        node = node.get(k) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
+
+
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
-          opts: Options, *, namespace_phase: str = "Active") -> Outcome:
-    """PATCH in any of the four types. Apply creates a missing object; the others need one."""
+          opts: Options, *, namespace_phase: str = "Active",
+          applied_before: frozenset[FieldPath] = frozenset()) -> Outcome:
+    """PATCH in any of the four types. Apply creates a missing object; the others need one.
+
+    Apply is a merge that also removes the fields the same manager applied last time (`applied_before`)
+    and no longer names, as field ownership has it for one manager; what other managers own is not
+    tracked, so there are no conflicts."""
     if content_type not in PATCH_TYPES:
         return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
                          f"{', '.join(PATCH_TYPES)}")
@@ -362,7 +394,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             bad = _check_body(t, body, t.name)
             if bad is not None:
                 return bad
-            return create(t, body, stamp, opts, exists=lambda _n: False, namespace_phase=namespace_phase)
+            out = create(t, body, stamp, opts, exists=lambda _n: False, namespace_phase=namespace_phase)
+            out.applied = applied_fields(doc) if out.code < 400 else None
+            return out
     if current is None:
         return _not_found(t, t.name)
     if t.subresource == "scale":
@@ -375,6 +409,11 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         new = patched(current, content_type, doc)
     except PatchError as exc:
         return fail(422, str(exc))
+    applied = applied_fields(doc) if content_type == APPLY_PATCH else None
+    if applied is not None:
+        for gone in applied_before - applied:
+            if not any(gone[:len(a)] == a or a[:len(gone)] == gone for a in applied):
+                _without(new, gone)
     bad = _check_body(t, new, t.name)
     if bad is not None:
         return bad
@@ -383,7 +422,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    return _store_update(t, current, new, opts)
+    out = _store_update(t, current, new, opts)
+    out.applied = applied if out.code < 400 else None
+    return out
 
 
 def scale_of(t: Target, obj: dict[str, Any]) -> dict[str, Any]:

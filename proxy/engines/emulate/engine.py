@@ -15,7 +15,7 @@ from ...apiserver import lists
 from ...apiserver.changes import Change
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
-from ...apiserver.writes import Commit, scale_of
+from ...apiserver.writes import Commit, FieldPath, Key, scale_of
 from ...clock import Clock
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options
@@ -75,6 +75,7 @@ class Emulator:
         rebuilt = rebuild(loaded, announce)
         self.timelines = rebuilt.timelines
         self.read_only = read_only
+        self.applied: dict[tuple[str, Key, str], frozenset[FieldPath]] = {}  # server-side apply's fields
         self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.
