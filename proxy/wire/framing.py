@@ -56,20 +56,23 @@ class JsonLines:
         return out
 
     def feed_pieces(self, pieces: list[bytes]) -> list[bytes]:
-        if len(pieces) > _FEW_PIECES:
-            # Many chunks in one read (a busy apiserver's 2048-byte chunks cut through events, or small
-            # events one per chunk): joined (one memcpy) and cut at each newline.
-            out: list[bytes] = []
-            self._lines(b"".join(pieces), out)
-            return out
-        # A few large chunks: one holding exactly one event (an idle apiserver sends one per chunk) is a
-        # frame as it is, with one search for a newline before its last byte.
-        out = []
-        for p in pieces:
+        # A chunk holding exactly one event (an idle apiserver sends one per chunk) is a frame as it is,
+        # with one search for a newline before its last byte. From the second chunk in a row that is not,
+        # the rest of the read (a busy apiserver's 2048-byte chunks cut through events) is joined (one
+        # memcpy) and cut at each newline, unless it is a few large chunks, cut one by one instead of copied.
+        # (A single such chunk is usually the end of one that the previous read cut.)
+        out: list[bytes] = []
+        missed = False
+        for i, p in enumerate(pieces):
             if not self._buf and p[-1:] == b"\n" and p.find(b"\n", 0, -1) < 0:
                 out.append(p)
+                missed = False
+            elif missed and len(pieces) - i > _FEW_PIECES:
+                self._lines(b"".join(pieces[i:]), out)
+                break
             else:
                 self._lines(p, out)
+                missed = True
         return out
 
     def _lines(self, data: bytes, out: list[bytes]) -> None:
