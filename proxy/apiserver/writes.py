@@ -9,8 +9,8 @@ What is modelled (docs in README, "Writes in emulate"): metadata the apiserver o
 creationTimestamp, generation on spec changes, resourceVersion), `generateName`, 409 AlreadyExists and
 Conflict, the `status` and `scale` subresources, finalizers and `deletionTimestamp`, graceful deletion of
 pods bound to a node, `dryRun=All`. Not modelled: defaulting and validation of fields, admission,
-managedFields and ownership between managers (server-side apply is a merge that also drops what the same
-manager applied before and no longer names), owner-reference garbage collection.
+managedFields, ownership of fields set by plain updates (server-side apply tracks only what appliers
+applied), owner-reference garbage collection.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ class Outcome:
     body: dict[str, Any]
     commits: list[Commit] = field(default_factory=list)
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
-    applied: frozenset[FieldPath] | None = None  # an apply's fields, which its manager now owns
+    owners: dict[str, frozenset[FieldPath]] | None = None  # after an apply: who owns which fields
 
     def answer(self) -> dict[str, Any]:
         """The body to send, after the store has committed (a scale write answers with the Scale of the
@@ -348,11 +348,45 @@ def applied_fields(doc: dict[str, Any], at: FieldPath = ()) -> frozenset[FieldPa
     out: set[FieldPath] = set()
     for k, v in doc.items():
         path = (*at, k)
-        if isinstance(v, dict) and v:
+        if isinstance(v, dict):  # an empty map sets no field of its own
             out |= applied_fields(v, path)
         elif path not in _NOT_OWNED:
             out.add(path)
     return frozenset(out)
+
+
+def _overlap(a: FieldPath, b: FieldPath) -> bool:
+    return a[:len(b)] == b or b[:len(a)] == a
+
+
+def _value(obj: Any, path: FieldPath) -> Any:
+    for k in path:
+        obj = obj.get(k) if isinstance(obj, dict) else None
+    return obj
+
+
+def _conflicts(current: dict[str, Any], doc: dict[str, Any], applied: frozenset[FieldPath],
+               others: dict[str, frozenset[FieldPath]]) -> list[tuple[str, FieldPath]]:
+    """Fields this apply sets to another value than a manager that applied them before."""
+    return sorted((manager, f) for manager, owned in others.items() for f in applied
+                  if any(_overlap(f, o) for o in owned) and _value(current, f) != _value(doc, f))
+
+
+def _conflict_error(conflicts: list[tuple[str, FieldPath]]) -> Outcome:
+    """The apiserver's words for an apply conflict (structured-merge-diff's Conflicts.Error)."""
+    if len(conflicts) == 1:
+        manager, f = conflicts[0]
+        text = f'conflict with "{manager}": .{".".join(f)}'
+    else:
+        lines: list[str] = []
+        for manager in sorted({m for m, _ in conflicts}):
+            lines.append(f'conflicts with "{manager}":')
+            lines += [f"- .{'.'.join(f)}" for m, f in conflicts if m == manager]
+        text = "\n".join(lines)
+    n = len(conflicts)
+    return fail(409, f"Apply failed with {n} conflict{'s' if n != 1 else ''}: {text}", "Conflict",
+                {"causes": [{"reason": "FieldManagerConflict", "message": f'conflict with "{m}"',
+                             "field": "." + ".".join(f)} for m, f in conflicts]})
 
 
 def _without(obj: dict[str, Any], path: FieldPath) -> None:
@@ -366,12 +400,13 @@ def _without(obj: dict[str, Any], path: FieldPath) -> None:
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
-          applied_before: frozenset[FieldPath] = frozenset()) -> Outcome:
+          owners: dict[str, frozenset[FieldPath]] | None = None) -> Outcome:
     """PATCH in any of the four types. Apply creates a missing object; the others need one.
 
-    Apply is a merge that also removes the fields the same manager applied last time (`applied_before`)
-    and no longer names, as field ownership has it for one manager; what other managers own is not
-    tracked, so there are no conflicts."""
+    Apply is a merge with field ownership among appliers (`owners`: manager -> the fields its last apply
+    set): setting a field another manager applied to another value is a 409 conflict unless `force`
+    (which takes the field over), and a field the same manager applied before and no longer names is
+    removed unless another manager still owns it. Fields set by plain updates and patches have no owner."""
     if content_type not in PATCH_TYPES:
         return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
                          f"{', '.join(PATCH_TYPES)}")
@@ -395,7 +430,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if bad is not None:
                 return bad
             out = create(t, body, stamp, opts, exists=lambda _n: False, namespace_phase=namespace_phase)
-            out.applied = applied_fields(doc) if out.code < 400 else None
+            out.owners = {opts.field_manager: applied_fields(doc)} if out.code < 400 else None
             return out
     if current is None:
         return _not_found(t, t.name)
@@ -409,11 +444,22 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         new = patched(current, content_type, doc)
     except PatchError as exc:
         return fail(422, str(exc))
-    applied = applied_fields(doc) if content_type == APPLY_PATCH else None
-    if applied is not None:
-        for gone in applied_before - applied:
-            if not any(gone[:len(a)] == a or a[:len(gone)] == gone for a in applied):
+    after: dict[str, frozenset[FieldPath]] | None = None
+    if content_type == APPLY_PATCH:
+        assert isinstance(doc, dict)
+        me = opts.field_manager
+        applied = applied_fields(doc)
+        others = {m: f for m, f in (owners or {}).items() if m != me}
+        conflicts = _conflicts(current, doc, applied, others)
+        if conflicts and not opts.force:
+            return _conflict_error(conflicts)
+        taken = {f for _, f in conflicts}
+        others = {m: frozenset(o for o in f if not any(_overlap(o, x) for x in taken)) for m, f in others.items()}
+        still_owned = [o for f in others.values() for o in f]
+        for gone in (owners or {}).get(me, frozenset()) - applied:
+            if not any(_overlap(gone, a) for a in (*applied, *still_owned)):
                 _without(new, gone)
+        after = {**{m: f for m, f in others.items() if f}, me: applied}
     bad = _check_body(t, new, t.name)
     if bad is not None:
         return bad
@@ -423,7 +469,13 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         # a patch is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
     out = _store_update(t, current, new, opts)
-    out.applied = applied if out.code < 400 else None
+    if out.code >= 400:
+        return out
+    out.owners = after
+    if after is not None and not out.commits and after != (owners or {}) and not opts.dry_run:
+        # the object's managedFields changed, so it is a new version although no other field did
+        out.body["metadata"].pop("resourceVersion", None)
+        out.commits.append(Commit("MODIFIED", t.key(), out.body))
     return out
 
 

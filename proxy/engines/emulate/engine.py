@@ -75,7 +75,7 @@ class Emulator:
         rebuilt = rebuild(loaded, announce)
         self.timelines = rebuilt.timelines
         self.read_only = read_only
-        self.applied: dict[tuple[str, Key, str], frozenset[FieldPath]] = {}  # server-side apply's fields
+        self.applied: dict[tuple[str, Key], dict[str, frozenset[FieldPath]]] = {}  # who applied which fields
         self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.

@@ -36,7 +36,7 @@ class Store(Protocol):
     cache: WatchCache
     seed: int
     read_only: bool
-    applied: dict[tuple[str, writes.Key, str], frozenset[writes.FieldPath]]  # (path, key, manager) -> fields
+    applied: dict[tuple[str, writes.Key], dict[str, frozenset[writes.FieldPath]]]  # apply's field owners
 
     def wall(self, virtual: float) -> dt.datetime: ...
     def namespace_phase(self, namespace: str) -> str: ...
@@ -120,12 +120,11 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts)
     elif info.verb == "patch":
-        owner = (path, t.key(), opts.field_manager)
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
-                               applied_before=emu.applied.get(owner, frozenset()))
-        if outcome.applied is not None and not opts.dry_run:
-            emu.applied[owner] = outcome.applied
+                               owners=emu.applied.get((path, t.key())))
+        if outcome.owners is not None and not opts.dry_run:
+            emu.applied[(path, t.key())] = outcome.owners
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
@@ -141,8 +140,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     for c in outcome.commits:
         emu.commit(path, c, now)
         if c.type == "DELETED":  # a new object of the name starts with no fields applied
-            for owner in [o for o in emu.applied if o[:2] == (path, c.key)]:
-                del emu.applied[owner]
+            emu.applied.pop((path, c.key), None)
     body_bytes = go_json(outcome.answer())
     entry.status = outcome.code
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")
