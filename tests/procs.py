@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from watchproxy.server.sessions import RecordSession, ReplaySession
 
 from tests.tools import kubectl, missing
 
@@ -129,3 +130,16 @@ async def start_proxy(*args: str) -> tuple[asyncio.subprocess.Process, str]:
     line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
     assert "listening on" in line, line
     return proc, line.split("listening on ", 1)[1].split(",", 1)[0]
+
+
+async def until_logged(session: RecordSession | ReplaySession, check: Callable[[], bool], within: float = 60.0) -> None:
+    """Until `check()` holds, re-checked whenever the proxy's request log changes (a request starts or ends)."""
+    changed = asyncio.Event()
+    session.log.listeners.append(changed.set)
+    try:
+        async with asyncio.timeout(within):
+            while not check():
+                await changed.wait()
+                changed.clear()
+    finally:
+        session.log.listeners.remove(changed.set)

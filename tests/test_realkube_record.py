@@ -20,7 +20,7 @@ from watchproxy.engines.store import load
 from watchproxy.server.sessions import RecordSession, ReplaySession
 
 from tests.conftest import REALKUBE_MIN_REQUEST_TIMEOUT
-from tests.procs import KUBECTL, ClientProcess, node_client, python_client
+from tests.procs import KUBECTL, ClientProcess, node_client, python_client, until_logged
 from tests.realkube import RealKube, kubeconfig_with_user
 from tests.test_record_replay import credentials_absent
 from tests.workload import CRD_PLURAL, Workload
@@ -38,19 +38,6 @@ def clean_default(realkube: RealKube) -> Workload:
     w = Workload(realkube.admin_kubeconfig)
     w.reset()
     return w
-
-
-async def until(session: RecordSession, check: Callable[[], bool], within: float = 60.0) -> None:
-    """Until `check()` holds, re-checked whenever the proxy's request log changes (a request starts or ends)."""
-    changed = asyncio.Event()
-    session.log.listeners.append(changed.set)
-    try:
-        async with asyncio.timeout(within):
-            while not check():
-                await changed.wait()
-                changed.clear()
-    finally:
-        session.log.listeners.remove(changed.set)
 
 
 def open_watches(session: RecordSession, path: str) -> int:
@@ -79,7 +66,7 @@ async def record_client(kube: RealKube, tmp: Path, name: str, start: Callable[[s
         assert s.kubeconfig is not None
         kc = s.kubeconfig
         task = asyncio.ensure_future(run_client(lambda: start(kc), done))
-        await until(s, lambda: open_watches(s, watch_path) > 0)
+        await until_logged(s, lambda: open_watches(s, watch_path) > 0)
         await workload()
         lines = await task
     return out, lines

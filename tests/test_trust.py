@@ -14,7 +14,7 @@ import os
 import resource
 import signal
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -27,7 +27,7 @@ from watchproxy.server.limits import AcceptErrors
 from watchproxy.server.sessions import RecordSession, ReplaySession
 
 from tests.fake_apiserver import FakeApiserver
-from tests.procs import STARTED
+from tests.procs import STARTED, until_logged
 
 PODS = "/api/v1/namespaces/default/pods"
 NGINX = Path(__file__).resolve().parent.parent / "recordings" / "nginx-deploy.msgpack"
@@ -423,14 +423,3 @@ async def test_a_client_leaving_is_not_recorded_as_the_proxy_stopping(tmp_path: 
     assert stopped.end is not None and stopped.end.error == "watchproxy stopped"
 
 
-async def until_logged(session: RecordSession, check: Callable[[], bool], within: float = 10.0) -> None:
-    """Until `check()` holds, re-checked whenever the proxy's request log changes."""
-    changed = asyncio.Event()
-    session.log.listeners.append(changed.set)
-    try:
-        async with asyncio.timeout(within):
-            while not check():
-                await changed.wait()
-                changed.clear()
-    finally:
-        session.log.listeners.remove(changed.set)
