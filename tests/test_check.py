@@ -16,13 +16,13 @@ import pytest
 from watchproxy.check import CheckError, Options, run_battery
 from watchproxy.check.client import parse_output
 from watchproxy.check.cluster import PODS_PATH, Cluster
-from watchproxy.check.observe import Outcome
+from watchproxy.check.observe import OK, Outcome
 from watchproxy.check.report import update_markdown
 from watchproxy.check.runner import Row
 from watchproxy.check.scenarios import BY_NAME
 from watchproxy.commands import check as check_command
 
-from tests.procs import KUBECTL
+from tests.procs import GOCLIENTS, KUBECTL
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = ROOT / "tests" / "clients"
@@ -156,3 +156,13 @@ def test_the_scripted_cluster_is_what_the_emulator_serves(tmp_path: Path) -> Non
         assert {k[1]: c.rv for k, c in state.items()} == {
             n: int(o["metadata"]["resourceVersion"]) for n, o in cluster.state_at(t).items()}, t
         assert em.cache.current_rv(t) == cluster.rv_at(t), t
+
+
+def test_a_watch_list_is_read_as_a_relist() -> None:
+    """client-go's default WatchListClient relists with a sendInitialEvents watch and no LIST: after an
+    ERROR 410 that is its relist, and the state it streams again is no duplicate."""
+    if not GOCLIENTS.exists():
+        pytest.fail(f"{GOCLIENTS} is missing: `make peers` builds it")
+    out = battery([str(GOCLIENTS), "informer"], "expire-in-stream")["expire-in-stream"]
+    assert out.data["relisted"] and out.data["resumed"] == "relist", out.client
+    assert out.verdict == OK, out.client

@@ -57,6 +57,17 @@ class Seen:
         return self.req.resource_version
 
     @property
+    def watch_list(self) -> bool:
+        """A watch with sendInitialEvents=true: it streams the whole state first, so it is a relist too
+        (client-go's WatchListClient relists this way, with no LIST at all)."""
+        return self.verb == "watch" and self.req.params.get("sendInitialEvents", "").lower() in ("true", "1")
+
+    @property
+    def relist(self) -> bool:
+        """A LIST, or a watch that streams the whole state first (watch_list)."""
+        return self.verb == "list" or self.watch_list
+
+    @property
     def open(self) -> bool:
         return self.req.end == "open"
 
@@ -68,7 +79,7 @@ class Seen:
 
     def short(self) -> str:
         rv = f" rv={self.rv}" if self.rv is not None else ""
-        return f"{self.verb}{rv}"
+        return f"{'watch-list' if self.watch_list else self.verb}{rv}"
 
 
 class CheckReplay(Replay):
@@ -111,7 +122,8 @@ class Reaction:
 
     @property
     def lists(self) -> list[Seen]:
-        return [r for r in self.requests if r.verb == "list"]
+        """Its relists: LISTs, and watches that stream the whole state first."""
+        return [r for r in self.requests if r.relist]
 
     @property
     def watches(self) -> list[Seen]:

@@ -94,6 +94,8 @@ def resume_point(run: Run, w: Seen, *, at: float, lists: list[Seen], bookmarks: 
     resourceVersion it had been sent by then (a bookmark's if it asked for bookmarks), or from a relist's."""
     c: Cluster = run.cluster
     rv = w.rv
+    if w.watch_list:
+        return "a watch-list (sendInitialEvents: the whole state, then events)", "relist"
     if rv in (None, ""):
         return "with no resourceVersion (the whole state again)", "none"
     if rv == "0":
@@ -110,7 +112,7 @@ def resume_point(run: Run, w: Seen, *, at: float, lists: list[Seen], bookmarks: 
         return f"the last event's RV {n}", "last"
     if bookmarks and last < n <= c.rv_at(at):
         return f"a bookmark's RV {n}", "bookmark"
-    first_list = next((x for x in run.pods() if x.verb == "list"), None)
+    first_list = next((x for x in run.pods() if x.relist), None)
     if n < last and first_list is not None and n == c.rv_at(first_list.req.at):
         return f"its first list's RV {n}, older than the last event's {last}", "stale"
     if n == LIST_RV:

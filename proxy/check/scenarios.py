@@ -123,10 +123,13 @@ def _recovered(f: Findings, run: Run, r: Reaction, *, at: float, bookmarks: bool
     record(f, r)
     f.data.update(resumed=kind, resume_rv=r.watch.rv, relisted=relisted)
     verb = "relisted, then re-watched" if relisted else "re-watched"
-    if len(r.requests) > 1 + relisted:
-        f.fact(f"{verb} from {words} after {attempts(r.requests)}")
+    said = f"{verb} from {words}"
+    if r.watch.watch_list:  # the relist and the watch are one request
+        said, relisted = f"relisted by {words}", True
+    if len(r.requests) > 1 + (relisted and not r.watch.watch_list):
+        f.fact(f"{said} after {attempts(r.requests)}")
     else:
-        f.fact(f"{verb} from {words}")
+        f.fact(said)
     if kind == "stale":
         f.bug("resumed from an older resourceVersion than it had been sent (replays events, or gets 410)")
     elif kind == "other":
@@ -245,7 +248,7 @@ def repeated_410(ctx: Context) -> Outcome:
                   "lists answered normally")
         f = Findings()
         status_objects(f, run, m.wall)
-        lists = [r for r in reqs if r.verb == "list"]
+        lists = [r for r in reqs if r.relist]
         longest, rv = _same_rv_run(reqs)
         r = Reaction(m, reqs, "exited" if run.proc.finished else "retrying", run.proc.exit_code, None, span)
         record(f, r)
