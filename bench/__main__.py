@@ -1,7 +1,7 @@
 """Run every benchmark and print the table (figure, watchproxy, baseline, ratio, target, met?).
 
     python -m bench [--only record,shapes,realkube,replay,fidelity,idle,large] [--window SECONDS] [--json FILE]
-                    [--shapes event,2048,32ev,8k] [--sizes 300,1024,8192] [--streams 1,200] [--rounds N]
+                    [--shapes event,2048,32ev,8k] [--sizes 300,1000,8000] [--streams 1,200] [--rounds N]
 
 `shapes` is record throughput in every chunk shape, event size and stream count (bench/shaped.py): direct,
 watchproxy record and kubectl proxy back to back in each; `--shapes`, `--sizes` and `--streams` pick a
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--shapes", default=",".join(shapes.SHAPES), type=_names(tuple(shapes.SHAPES)),
                    help="chunk shapes of the shapes group (default: all)")
     p.add_argument("--sizes", default=",".join(map(str, shapes.SIZES)), type=_ints,
-                   help="event sizes in bytes of the shapes group (default: 300,1024,8192)")
+                   help="event sizes in bytes of the shapes group (default: 300,1000,8000)")
     p.add_argument("--streams", default=",".join(map(str, shaped.STREAMS)), type=_ints,
                    help="stream counts of the shapes group (default: 1,200)")
     p.add_argument("--rounds", type=int, default=1, help="rounds per cell of the shapes group (medians)")

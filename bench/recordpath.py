@@ -89,15 +89,15 @@ def measure(shape: str, size: int, rounds: int = 3) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench.recordpath", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--profile", metavar="SHAPE:SIZE", help="profile one cell (e.g. 2048:1024) instead")
+    p.add_argument("--profile", metavar="SHAPE:SIZE", help="profile one cell (e.g. 2048:1000) instead")
     p.add_argument("--rounds", type=int, default=5, help="rounds per cell (the median is printed)")
     a = p.parse_args(argv)
     if a.profile:
         shape, _, size = a.profile.partition(":")
-        got, events = reads(shape, int(size or 1024))
+        got, events = reads(shape, int(size or 1000))
         with tempfile.TemporaryDirectory() as d:
             prof = cProfile.Profile()
-            prof.runcall(run_path, got, _times(events, int(size or 1024)), Path(d) / "out.msgpack")
+            prof.runcall(run_path, got, _times(events, int(size or 1000)), Path(d) / "out.msgpack")
         pstats.Stats(prof).sort_stats("tottime").print_stats(15)
         return 0
     print("CPU per event: user (the record path's Python and C) + kernel (the file writes)")
