@@ -71,7 +71,7 @@ bench: $(STAMP) $(KUBECTL)
 fidelity: $(STAMP) realkube
 	$(PY) -m tests.fidelity
 
-report: clients
+report: clients peers-go peers-java peers-rust
 	$(PY) tests/clients/make_report.py
 
 clean:
