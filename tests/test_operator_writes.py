@@ -19,6 +19,7 @@ from tests.procs import python_client
 
 Start = Callable[..., Replay]
 PODS = "/api/v1/namespaces/default/pods"
+HANDLED = "kopf.zalando.org/last-handled-configuration"
 
 
 @pytest.fixture
@@ -36,24 +37,30 @@ def _labels(api: client.CoreV1Api) -> dict[str, Any]:
     return {p.metadata.name: (p.metadata.labels or {}).get("reconciled") for p in pods}
 
 
+def _handled(api: client.CoreV1Api) -> set[str]:
+    """The pods kopf has finished with: its last write is the annotation that says so."""
+    return {p.metadata.name for p in api.list_namespaced_pod("default").items
+            if HANDLED in (p.metadata.annotations or {})}
+
+
 def test_kopf_operator_converges_on_a_replay(watchproxy: Start, recording: Path) -> None:
     replay = watchproxy(recording)
     api = client.CoreV1Api(config.new_client_from_config(config_file=replay.kubeconfig))
     op = python_client("kopf_labeler.py", replay.kubeconfig)
     try:
         op.wait_for(lambda lines: {"RECONCILED : a", "RECONCILED : b"} <= set(lines), 120, "a and b handled")
-        replay.wait_for(lambda r: _labels(api) == {"a": "yes", "b": "yes"}, what="the labels")
-        replay.advance(25)  # the recorded MODIFIED of a: another actor's write, without the label
+        replay.wait_for(lambda r: _labels(api) == {"a": "yes", "b": "yes"} and _handled(api) == {"a", "b"},
+                        what="the labels and kopf's bookkeeping")
+        replay.advance(25)  # the recorded MODIFIED of a: another actor's write, without label or annotation
         op.wait_for(lambda lines: lines.count("RECONCILED : a") == 2, 120, "a handled again")
         replay.advance(10)  # the recorded ADDED of c
         op.wait_for(lambda lines: "RECONCILED : c" in lines, 120, "c handled")
-        replay.wait_for(lambda r: _labels(api) == {"a": "yes", "b": "yes", "c": "yes"}, what="every label")
+        replay.wait_for(lambda r: _labels(api) == {"a": "yes", "b": "yes", "c": "yes"}
+                        and _handled(api) == {"a", "b", "c"}, what="every label and kopf's bookkeeping")
         assert op.terminate() == 0
     finally:
         op.kill()
     assert set(replay.objects("/api/v1/configmaps")) == {"default/a-config", "default/b-config", "default/c-config"}
-    handled = api.read_namespaced_pod("c", "default").metadata.annotations or {}
-    assert "kopf.zalando.org/last-handled-configuration" in handled
     rvs = [int(v) for v in replay.objects("/api/v1/pods").values()]
     assert min(rvs) > 102  # every pod was last written by the operator, after every recorded change
     writes = [r for r in replay.requests() if r.method in ("POST", "PATCH")]
