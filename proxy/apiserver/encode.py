@@ -91,6 +91,12 @@ def as_metadata(obj: dict[str, Any], version: str) -> dict[str, Any]:
             "metadata": obj.get("metadata") or {}}
 
 
+def not_found(group: str, resource: str, name: str) -> dict[str, Any]:
+    """The 404 `Status` for an object that is not there (a get, an update, a patch or a delete of it)."""
+    qualified = f"{resource}.{group}" if group else resource
+    return status(404, f'{qualified} "{name}" not found', details={"name": name, "group": group, "kind": resource})
+
+
 def error_line(obj: dict[str, Any]) -> bytes:
     """An ERROR event: a `Status` in the 200 stream (never turned into a Table)."""
     return event_line("ERROR", dumps(obj))

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.status import status
-from .encode import zero_status
+from .encode import not_found, zero_status
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 
 Key = tuple[str, str]
@@ -146,8 +146,7 @@ def fail(code: int, message: str, reason: str | None = None, details: dict[str, 
 
 
 def _not_found(t: Target, name: str) -> Outcome:
-    return fail(404, f'{t.qualified} "{name}" not found', details={"name": name, "group": t.group,
-                                                                      "kind": t.resource})
+    return Outcome(404, not_found(t.group, t.resource, name))
 
 
 def _conflict(t: Target, name: str) -> Outcome:

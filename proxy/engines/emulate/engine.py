@@ -196,9 +196,12 @@ class Emulator:
         ch = self.cache.state(info.collection_path, self.clock.now()).get((info.namespace, info.name))
         entry.answered_by = f"emulated {tl.resource}"
         if ch is None:
-            group = f".{tl.group}" if tl.group else ""
-            await send_status(out, 404, f'{tl.resource}{group} "{info.name}" not found', entry,
-                              details={"name": info.name, "group": tl.group, "kind": tl.resource})
+            missing = events.dumps(events.not_found(tl.group, tl.resource, info.name))
+            entry.status = 404
+            await out.start(404, "", (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json")),
+                            content_length=len(missing))
+            await out.send(missing)
+            await out.finish()
             entry.ended("complete", "not found")
             return
         entry.status = 200
