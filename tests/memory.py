@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from watchproxy.clock import Clock
 from watchproxy.engines.base import ClientGone
 from watchproxy.engines.requestlog import LogEntry, RequestLog
+from watchproxy.engines.stream import BodyError
+from watchproxy.engines.upstream import UpstreamError
 from watchproxy.recording import End, EndHow, Frame, Header, RecordingWriter, Request, Response
 
 
@@ -130,3 +133,52 @@ class RecordingBuilder:
         w.write(*sorted(self._records, key=lambda r: r.t))
         w.close()
         return self.path
+
+
+@dataclass
+class ScriptedResponse:
+    """An apiserver answer for MemoryUpstream: the body arrives as the given reads (each a list of pieces,
+    as proxy.engines.stream hands them over), then ends, or breaks off with BodyError(`error`)."""
+
+    status: int = 200
+    reason: str = "OK"
+    headers: tuple[tuple[str, str], ...] = (("Content-Type", "application/json"),)
+    reads: list[list[bytes]] = field(default_factory=list)
+    error: str = ""
+    closed: bool = False
+
+    def header(self, name: str) -> str:
+        return next((v for k, v in self.headers if k.lower() == name.lower()), "")
+
+    @property
+    def content_length(self) -> int | None:
+        length = self.header("Content-Length")
+        return int(length) if length else None
+
+    async def pieces(self) -> AsyncIterator[list[bytes]]:
+        for read in self.reads:
+            yield read
+        if self.error:
+            raise BodyError(self.error)
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+@dataclass
+class MemoryUpstream:
+    """The apiserver as the recorder sees it (proxy.engines.upstream.ApiserverConnection), answering from a
+    script: `answers[(method, path)]` in order; `refuse` makes every request fail as an unreachable one would.
+    `asked` keeps what the recorder sent, headers included, for asserting on."""
+
+    answers: dict[tuple[str, str], list[ScriptedResponse]] = field(default_factory=dict)
+    refuse: str = ""
+    asked: list[tuple[str, str, str, tuple[tuple[str, str], ...], bytes, bool]] = field(default_factory=list)
+    server: str = "https://memory.invalid"
+
+    async def request(self, method: str, path: str, query: str, headers: tuple[tuple[str, str], ...],
+                      body: bytes, *, stream: bool = False) -> ScriptedResponse:
+        self.asked.append((method, path, query, headers, body, stream))
+        if self.refuse:
+            raise UpstreamError(self.refuse)
+        return self.answers[(method, path)].pop(0)

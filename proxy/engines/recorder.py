@@ -24,7 +24,7 @@ from ..wire.status import status_bytes
 from .base import ClientGone, Incoming, Responder
 from .requestlog import LogEntry
 from .stream import BodyError
-from .upstream import Upstream, UpstreamError, UpstreamResponse
+from .upstream import ApiserverConnection, UpstreamError, UpstreamResponse
 
 _UPGRADE_SUBRESOURCES = ("exec", "attach", "portforward", "proxy")
 NOT_RECORDED_HEADER = "X-Watchproxy-Body-Not-Recorded"
@@ -47,7 +47,7 @@ class RecorderStats:
 
 
 class Recorder:
-    def __init__(self, upstream: Upstream, writer: RecordingWriter, *, keep_secret_data: bool = False,
+    def __init__(self, upstream: ApiserverConnection, writer: RecordingWriter, *, keep_secret_data: bool = False,
                  allow_exec: bool = False, keep_protobuf: bool = False,
                  now: Callable[[], float] | None = None) -> None:
         self.upstream = upstream

@@ -64,6 +64,19 @@ class UpstreamResponse(Protocol):
     async def close(self) -> None: ...
 
 
+class ApiserverConnection(Protocol):
+    """What the recorder needs of the apiserver: `Upstream` over the network, or an in-memory one, so the
+    recorder's behaviour is tested without sockets (tests/memory.py MemoryUpstream)."""
+
+    @property
+    def server(self) -> str:
+        """The apiserver's URL, without credentials, for what the proxy tells its user."""
+        ...
+
+    async def request(self, method: str, path: str, query: str, headers: Headers, body: bytes, *,
+                      stream: bool = False) -> UpstreamResponse: ...
+
+
 class _ClientResponse:
     """An aiohttp response seen through UpstreamResponse."""
 
