@@ -31,7 +31,7 @@ def record(tmp: Path, upstream: MemoryUpstream, req: Incoming) -> tuple[MemoryRe
     asyncio.run(recorder.serve(req, out, entry(verb=req.info.verb)))
     writer.close()
     with RecordingReader(path) as reader:
-        return out, list(reader.records())[1:]
+        return out, list(reader.records())
 
 
 def frames(records: list[object]) -> list[bytes]:
