@@ -70,8 +70,9 @@ NOTES = """
   watch with `sendInitialEvents=true` (no LIST); the check counts such a watch as a relist and shows it
   as `watch-list` in the cells. The LIST+WATCH row is the same binary with `--watch-list=false`.
 - Cold build of the peers on this 2-core machine, empty caches: fabric8 jar 13 s with Maven (44 MB of
-  artifacts downloaded); kube-rs 2 min 2 s with cargo (debug profile without debug info; a release build
-  is not used, it would only add optimisation time); after that `make peers` is a no-op for both.
+  artifacts downloaded); kube-rs 2 min 2 s with cargo (debug profile without debug info; from a fresh
+  clone with the crates already downloaded, on a busier machine, 3 min 17 s; a release build took 4 min
+  21 s, so the peer is not built with `--release`); after that `make peers` is a no-op for both.
 
 ## The BUG verdicts, checked against each client's source
 
