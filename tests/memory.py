@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,9 @@ class MemoryResponder:
         if self.gone:
             raise ClientGone("gone")
         self.writes.append((self.clock.now(), data))
+
+    async def send_frames(self, frames: Sequence[bytes]) -> None:
+        await self.send(b"".join(frames))
 
     def send_now(self, data: bytes) -> bool:
         if self.gone or not self.immediate:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -48,6 +49,11 @@ class Responder(Protocol):
         ...
 
     async def send(self, data: bytes) -> None: ...
+
+    async def send_frames(self, frames: Sequence[bytes]) -> None:
+        """Whole watch events (JSON lines or protobuf frames), written as one piece. Faults count, cut and
+        slow a stream by these frames, whatever their encoding, instead of parsing the bytes again."""
+        ...
 
     def send_now(self, data: bytes) -> bool:
         """Write `data` as `send` would, if that needs no waiting; False if nothing was written.

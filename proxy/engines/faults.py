@@ -6,6 +6,9 @@ fault wraps the engine's Responder (after N events: `close`, `reset` optionally 
 fault interrupts streams that are already open. `restart` closes every open watch and, in emulate mode,
 compacts history so the old resourceVersions expire, as after an apiserver restart.
 
+Stream faults count and cut the frames the engines hand over (`Responder.send_frames`: whole JSON lines or
+protobuf frames, as recorded or emulated), so they act on events whatever their encoding.
+
 Every firing is written to the request log of the request it hit.
 """
 
@@ -15,6 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,10 +193,6 @@ def _parse_compact(text: str) -> dict[str, Any]:
 _INITIAL_END = encode.INITIAL_EVENTS_END.encode()
 
 
-def count_events(data: bytes) -> int:
-    return data.count(b"\n")
-
-
 class FaultyResponder:
     """A Responder that breaks the stream after a number of events, or slows it, as a fault says."""
 
@@ -227,38 +227,46 @@ class FaultyResponder:
         raise ClientGone(f"fault {f.action}")
 
     async def send(self, data: bytes) -> None:
+        """A piece of a body that is not a watch's events (a list, a get): one frame."""
+        await self.send_frames([data])
+
+    async def send_frames(self, frames: Sequence[bytes]) -> None:
         if self.pending_action is not None:
             raise ClientGone("fault pending")
-        if self.drop_initial_end and _INITIAL_END in data:
-            lines = [ln for ln in data.splitlines(keepends=True) if _INITIAL_END not in ln]
-            self.entry.note("fault no-initial-events-end: dropped the initial-events-end bookmark")
-            data = b"".join(lines)
-            if not data:
+        if self.drop_initial_end:
+            kept = [f for f in frames if _INITIAL_END not in f]
+            if len(kept) != len(frames):
+                self.entry.note("fault no-initial-events-end: dropped the initial-events-end bookmark")
+                frames = kept
+            if not frames:
                 return
         for f in self.stream_faults:
-            if f.after_seconds is None and self.events + count_events(data) >= f.after_events:
-                lines = data.splitlines(keepends=True)
-                keep = b"".join(lines[: max(0, f.after_events - self.events)])
-                rest = lines[max(0, f.after_events - self.events):]
-                if keep:
-                    await self._send(keep)
-                self._trigger(f, rest[0] if rest and f.mid_event else b"")
-        await self._send(data)
+            # mid_event cuts into the frame after the N-th, so it waits for one to come
+            if f.after_seconds is None and self.events + len(frames) >= f.after_events + f.mid_event:
+                n = max(0, f.after_events - self.events)
+                if n:
+                    await self._send(frames[:n])
+                self._trigger(f, frames[n] if n < len(frames) and f.mid_event else b"")
+        await self._send(frames)
 
     def send_now(self, data: bytes) -> bool:
         """Never: the faults count, cut and slow down every write in `send`."""
         return False
 
-    async def _send(self, data: bytes) -> None:
+    async def _send(self, frames: Sequence[bytes]) -> None:
         if self.slow is not None:
             if self.slow.delay:
-                await self.clock.sleep_until(self.clock.now() + self.slow.delay * max(1, count_events(data)))
+                await self.clock.sleep_until(self.clock.now() + self.slow.delay * max(1, len(frames)))
             if self.slow.bytes_per_second:
-                await self.clock.sleep_until(self.clock.now() + len(data) / self.slow.bytes_per_second)
-        await self.inner.send(data)
-        self.events += count_events(data)
+                size = sum(map(len, frames))
+                await self.clock.sleep_until(self.clock.now() + size / self.slow.bytes_per_second)
+        await self.inner.send_frames(frames)
+        self.events += len(frames)
 
     async def finish(self) -> None:
+        for f in self.stream_faults:  # a mid_event cut whose next frame never came: cut into a made-up one
+            if f.after_seconds is None and f.mid_event and self.events >= f.after_events:
+                self._trigger(f, b"")
         await self.inner.finish()
 
     async def abort(self) -> None:

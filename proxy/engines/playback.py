@@ -71,7 +71,10 @@ async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> N
             while j < n and size < MAX_WRITE and t0 + times[j] - base <= now:  # what is due, batched
                 size += frames.size(j)
                 j += 1
-            await out.send(frames.joined(i, j))
+            if watch:  # whole events: a fault counts and cuts them as such
+                await out.send_frames(frames.read(i, j))
+            else:
+                await out.send(frames.joined(i, j))
             if watch:
                 entry.events += j - i
             i = j

@@ -8,6 +8,7 @@ import logging
 import re
 import socket
 import struct
+from collections.abc import Sequence
 
 from aiohttp import hdrs, web
 from aiohttp.http import HttpVersion11, StreamWriter
@@ -140,6 +141,9 @@ class AiohttpResponder:
             await self.response.write(data)
         except (ConnectionResetError, RuntimeError, OSError) as exc:
             raise ClientGone(str(exc)) from None
+
+    async def send_frames(self, frames: Sequence[bytes]) -> None:
+        await self.send(frames[0] if len(frames) == 1 else b"".join(frames))
 
     async def finish(self) -> None:
         self._writer = self._transport = None

@@ -58,7 +58,7 @@ class WatchServer:
             while True:
                 now = self.clock.now()
                 while batch := stream.due(now, MAX_WRITE):
-                    await out.send(b"".join(batch))
+                    await out.send_frames(batch)
                     entry.events += len(batch)
                 if stream.ended:
                     break
