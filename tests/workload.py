@@ -102,8 +102,9 @@ class Workload:
         return pod  # type: ignore[no-any-return]
 
     def post_pod_status(self, name: str, phase: str) -> None:
-        """What a kubelet posts: Pending (ContainerCreating) or Running (ready, with a start time)."""
-        pod = self.core.read_namespaced_pod(name, self.namespace)
+        """What a kubelet posts: Pending (ContainerCreating) or Running (ready, with a start time), as a
+        patch of the status subresource (as a kubelet's status manager sends it), so a controller writing
+        the same pod meanwhile causes no conflict."""
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         running = phase == "Running"
         state = {"running": {"startedAt": now}} if running else \
@@ -114,9 +115,7 @@ class Workload:
                   "startTime": now, "conditions": conds, "qosClass": "BestEffort",
                   "containerStatuses": [{"name": "nginx", "image": "nginx:1.27", "imageID": "", "ready": running,
                                          "restartCount": 0, "started": running, "state": state}]}
-        body = self.api.sanitize_for_serialization(pod)
-        body["status"] = status
-        self.core.replace_namespaced_pod_status(name, self.namespace, body)
+        self.core.patch_namespaced_pod_status(name, self.namespace, {"status": status})
         self._did(f"pod {name} status {phase}")
 
     def delete_pod(self, name: str) -> None:
