@@ -1,5 +1,6 @@
-"""List answers, as the apiserver's watch cache gives them: which state (now, an exact resourceVersion,
-a continue token's), which items (namespace, selectors, `limit`), the errors (410, 504, 400), the body.
+"""List and get answers, as the apiserver's watch cache gives them: which state (now, an exact
+resourceVersion, a continue token's), which items (namespace, selectors, `limit`), the errors (410, 504,
+400, 404), the body.
 
 Pure: the caller says when (`now`) and how to render a Table; the answer is a status and the bytes.
 Emulate sends it; synth records it.
@@ -124,3 +125,14 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
     data = table(items, rv, cont) if table is not None else \
         metadata_body(items, rv, cont, remaining, metadata) if metadata else body(tl, items, rv, cont, remaining)
     return Answer(200, data, items=len(items), more=bool(cont))
+
+
+def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, name: str, now: float,
+               render: Callable[[Change], bytes] | None = None) -> Answer:
+    """One object as the cluster holds it at `now` (not as some recorded get once saw it), ended with the
+    newline Go's encoder writes; `render` gives another view of it (a Table, its metadata, its scale)."""
+    ch = cache.state(path, now).get((namespace, name))
+    if ch is None:
+        return Answer(404, encode.dumps(encode.not_found(tl.group, tl.resource, name)), end="complete",
+                      detail="not found")
+    return Answer(200, render(ch) if render is not None else ch.raw + b"\n", items=1)

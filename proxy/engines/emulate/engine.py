@@ -192,32 +192,28 @@ class Emulator:
 
     async def _get(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, out: Responder,
                    entry: LogEntry) -> None:
-        """One object, as the cluster holds it now (not as some recorded get once saw it)."""
-        ch = self.cache.state(info.collection_path, self.clock.now()).get((info.namespace, info.name))
-        entry.answered_by = f"emulated {tl.resource}"
-        if ch is None:
-            missing = events.dumps(events.not_found(tl.group, tl.resource, info.name))
-            entry.status = 404
-            await out.start(404, "", (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json")),
-                            content_length=len(missing))
-            await out.send(missing)
-            await out.finish()
-            entry.ended("complete", "not found")
-            return
-        entry.status = 200
-        body = ch.raw
-        metadata = partial_metadata(req.header("Accept"))
+        now = self.clock.now()
+        accept = req.header("Accept")
+        metadata = partial_metadata(accept)
+        render: Callable[[Change], bytes] | None = None
         if info.subresource == "scale":
-            body = events.dumps(scale_of(writes.target(info, tl), ch.obj))
+            def render(ch: Change) -> bytes:
+                return events.dumps(scale_of(writes.target(info, tl), ch.obj))
         elif metadata is not None:
-            body = events.dumps(events.as_metadata(ch.obj, metadata[1]))
-        elif wants_table(req.header("Accept")):
-            body = self._table(tl, [ch], ch.rv, "", self.clock.now())
-        headers = self._headers("list", self.draw.identity(req.method, req.path, req.query))
-        await out.start(200, "OK", headers, content_length=len(body))
-        await out.send(body)
+            def render(ch: Change) -> bytes:
+                return events.dumps(events.as_metadata(ch.obj, metadata[1]))
+        elif wants_table(accept):
+            def render(ch: Change) -> bytes:
+                return self._table(tl, [ch], ch.rv, "", now)
+        got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render)
+        entry.answered_by = f"emulated {tl.resource}"
+        entry.status = got.code
+        headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) if got.code == 200 \
+            else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
+        await out.start(got.code, "OK" if got.code == 200 else "", headers, content_length=len(got.body))
+        await out.send(got.body)
         await out.finish()
-        entry.ended("complete")
+        entry.ended(got.end, got.detail)
 
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         info = req.info
