@@ -51,6 +51,12 @@ class _BinHeads(dict[int, bytes]):
 
 
 _BIN_HEADS = _BinHeads()
+# The constant parts of a Frame record's map, packed once (a read of a watch at full speed writes a record
+# head per read, and these were five pack calls of each).
+_PACK = msgpack.Packer(use_bin_type=True).pack
+_FRAME_HEAD = b"\x84" + _PACK("kind") + _PACK("frame") + _PACK("ex")
+_FRAME_T = _PACK("t")
+_FRAME_DATA = _PACK("data")
 
 
 class RecordingWriter:
@@ -119,8 +125,7 @@ class RecordingWriter:
         `write(*(Frame(ex, t, f) for f in frames))` writes, without building a map per frame: the record's
         head is the same for every frame of the call, and only the length before the bytes differs."""
         pack = self._packer.pack
-        head = b"\x84" + pack("kind") + pack("frame") + pack("ex") + pack(ex) + pack("t") + pack(float(t)) \
-            + pack("data")
+        head = _FRAME_HEAD + pack(ex) + _FRAME_T + pack(float(t)) + _FRAME_DATA
         if len(frames) == 1:
             self._write(head + _BIN_HEADS[len(frames[0])] + frames[0])
         else:
