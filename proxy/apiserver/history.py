@@ -76,6 +76,19 @@ class WatchCache:
         self._marks_top = self._mark_rv[-1] if self._mark_rv else 0
         self._top: int | None = None  # the newest resourceVersion given out, once a client has written
         self.writes = 0
+        # per resource: when a consistent read synced its watch cache to the cluster's RV (times, running max)
+        self._synced: dict[str, tuple[list[float], list[int]]] = {}
+
+    def synced(self, path: str, t: float, rv: int) -> None:
+        """A consistent read of this resource at `t` (a list or a watch with no resourceVersion): the apiserver
+        first brings its watch cache to the cluster's RV `rv` (etcd's progress notification on request), so
+        its bookmarks carry that from then on (seen on 1.37: a bookmark newer than any event of its resource)."""
+        times, rvs = self._synced.setdefault(path, ([], []))
+        i = bisect.bisect_right(times, t)
+        times.insert(i, t)
+        rvs.insert(i, rv)
+        for k in range(max(1, i), len(rvs)):  # keep the running maximum
+            rvs[k] = max(rvs[k], rvs[k - 1])
 
     def add(self, path: str, tl: ResourceTimeline) -> ResourceTimeline:
         """Serve a resource type the recording has no history for (an empty one)."""
@@ -106,6 +119,11 @@ class WatchCache:
             return self._base_rv
         j = bisect.bisect_right(tl.changes.times, now)
         own = tl.changes.rvs[j - 1] if j else max(self._base_rv, tl.baseline_rv)
+        if path in self._synced:
+            times, rvs = self._synced[path]
+            k = bisect.bisect_right(times, now)
+            if k:
+                own = max(own, rvs[k - 1])
         progress = (now // ETCD_PROGRESS_NOTIFY) * ETCD_PROGRESS_NOTIFY
         return max(own, self.current_rv(progress)) if progress > 0 else own
 

@@ -108,6 +108,8 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
         state = cache.state_upto(path, cache.index_after_rv(path, rv))
     else:
         rv = current
+        if not opts.resource_version:  # a consistent read: the resource's cache is synced to `current` first
+            cache.synced(path, now, current)
         if opts.rv_int is not None and opts.rv_int > current:
             return _refused(504, f"Timeout: Too large resource version: {opts.rv_int}, current: {current}",
                             "refused", _TOO_LARGE, (("Retry-After", "1"),))

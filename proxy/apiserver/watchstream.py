@@ -162,6 +162,8 @@ class WatchStream:
                 self.floor_rv = max(self.floor_rv, self.last_rv)
             if opts.send_initial_events and opts.allow_watch_bookmarks and not spec.suppress_initial_end:
                 top = max(cache.current_rv(now), self.last_rv)
+                if not opts.resource_version:  # a consistent read: the resource's cache is synced first
+                    cache.synced(path, now, top)
                 lines.append(encode.event_line("BOOKMARK", self._bookmark(top, True)))
                 self.last_rv = top
             self._opening = lines

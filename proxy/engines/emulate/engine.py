@@ -18,7 +18,7 @@ from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_defau
 from ...apiserver.writes import Commit, FieldPath, Key, scale_of
 from ...clock import Clock
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
-from ...wire.params import InvalidParams, ListOptions, parse_list_options
+from ...wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
 from ...wire.table import learned_columns
@@ -36,6 +36,23 @@ DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
 _ALWAYS_THERE = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 _TEMPLATE_SKIP = frozenset({"audit-id", "date", "content-length", "transfer-encoding", "connection",
                             "content-type", "cache-control", "keep-alive", "content-encoding"})
+
+
+def _consistent_lists(loaded: Loaded) -> list[tuple[str, float, int]]:
+    """(collection, time, resourceVersion) of the recorded lists that asked for no resourceVersion: each
+    synced its resource's watch cache to the cluster's RV then, which that resource's bookmarks carry."""
+    out: list[tuple[str, float, int]] = []
+    for ex in loaded.exchanges.values():
+        info, resp = ex.info, ex.response
+        if info.verb != "list" or not info.is_resource or resp is None or resp.status != 200 \
+                or dict(query_pairs(ex.request.query)).get("resourceVersion"):
+            continue
+        try:
+            rv = int(json.loads(ex.body)["metadata"]["resourceVersion"])
+        except (ValueError, KeyError, TypeError):
+            continue
+        out.append((info.collection_path, resp.t, rv))
+    return out
 
 
 def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[str, Any]]]:
@@ -83,6 +100,8 @@ class Emulator:
                                if e.info.is_resource and e.info.verb in ("list", "watch")} - set(self.timelines)
         self.table_columns = _recorded_table_columns(loaded)
         self.cache = WatchCache(self.timelines, rebuilt.marks, history)
+        for path, t, rv in _consistent_lists(loaded):
+            self.cache.synced(path, t, rv)
         self.watches = WatchServer(self.cache, clock)
         self.open: set[OpenWatch] = set()
         self._templates = self._header_templates()
