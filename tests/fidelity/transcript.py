@@ -127,7 +127,7 @@ def _ages_within_a_second(difference: str) -> bool:
 
 
 def _event_differences(real: Transcript, emulated: Transcript, unbounded: bool) -> list[str]:
-    a, b = real.events, emulated.events
+    a, b = _fold_bookmarks(real.events), _fold_bookmarks(emulated.events)
     if unbounded and real.ended_after is not None and emulated.ended_after is not None:
         cut = min(real.ended_after, emulated.ended_after) - 0.5
         a = [e for e in _without_final_bookmark(a, real.ended_after) if e[0] < cut]
@@ -137,7 +137,6 @@ def _event_differences(real: Transcript, emulated: Transcript, unbounded: bool) 
             longer, n = (a, len(b)) if len(a) > len(b) else (b, len(a))
             if all(t >= cut - 1.0 for t, _ in longer[n:]):
                 a, b = a[:n], b[:n]
-    a, b = _fold_bookmarks(a), _fold_bookmarks(b)
     out: list[str] = []
     for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x[1] != y[1]:
