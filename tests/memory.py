@@ -185,3 +185,16 @@ class MemoryUpstream:
         if self.refuse:
             raise UpstreamError(self.refuse)
         return self.answers[(method, path)].pop(0)
+
+
+def two_pods(path: Path) -> Path:
+    """The engine tests' usual recording: a list at RV 100, then pod a modified and deleted and pod b added
+    and modified over 100 s, in a watch the server closes at 2500 s."""
+    b = RecordingBuilder(path, meta={"min_request_timeout": 1800})
+    b.list(0.0, 100, [pod("a", 90)])
+    b.watch(0.0, [(0.01, "ADDED", pod("a", 90)),
+                  (10.0, "MODIFIED", pod("a", 101, "Running")),
+                  (20.0, "ADDED", pod("b", 102)),
+                  (30.0, "DELETED", pod("a", 103, "Running")),
+                  (100.0, "MODIFIED", pod("b", 104, "Running"))], end=2500.0)
+    return b.write()

@@ -16,21 +16,14 @@ from watchproxy.engines.emulate.timeout import TimeoutDraw
 from watchproxy.engines.requestlog import RequestLog
 from watchproxy.engines.store import load
 
-from tests.memory import MemoryResponder, RecordingBuilder, pod
+from tests.memory import MemoryResponder, RecordingBuilder, pod, two_pods
 
 PODS = "/api/v1/namespaces/default/pods"
 
 
 @pytest.fixture
 def recording(tmp_path: Path) -> Path:
-    b = RecordingBuilder(tmp_path / "r.msgpack", meta={"min_request_timeout": 1800})
-    b.list(0.0, 100, [pod("a", 90)])
-    b.watch(0.0, [(0.01, "ADDED", pod("a", 90)),
-                  (10.0, "MODIFIED", pod("a", 101, "Running")),
-                  (20.0, "ADDED", pod("b", 102)),
-                  (30.0, "DELETED", pod("a", 103, "Running")),
-                  (100.0, "MODIFIED", pod("b", 104, "Running"))], end=2500.0)
-    return b.write()
+    return two_pods(tmp_path / "r.msgpack")
 
 
 class Harness:

@@ -25,7 +25,7 @@ from watchproxy.engines.store import load
 from watchproxy.server.sessions import RecordSession, ReplaySession
 from watchproxy.testing import Replay
 
-from tests.procs import FABRIC8_JAR, KUBE_RS, ClientProcess, peer_client
+from tests.procs import FABRIC8_JAR, KUBE_RS, ClientProcess, peer_client, until_logged
 from tests.realkube import RealKube
 from tests.workload import Workload
 
@@ -111,19 +111,6 @@ def rollout(w: Workload) -> None:
     w.delete_pod(D5)
 
 
-async def until(session: RecordSession, check: Callable[[], bool], within: float = 60.0) -> None:
-    """Until `check()` holds, re-checked whenever the proxy's request log changes."""
-    changed = asyncio.Event()
-    session.log.listeners.append(changed.set)
-    try:
-        async with asyncio.timeout(within):
-            while not check():
-                await changed.wait()
-                changed.clear()
-    finally:
-        session.log.listeners.remove(changed.set)
-
-
 async def stop(client: ClientProcess, expect_exit: int = 0) -> list[str]:
     """SIGTERM: the peer prints its cache and `done`."""
     assert await asyncio.to_thread(client.terminate) == expect_exit, client.stderr[-20:]
@@ -137,11 +124,13 @@ async def record(kube: RealKube, workload: Workload, tmp: Path, peer: Peer) -> t
         assert s.kubeconfig is not None
         client = peer_client(peer.name, s.kubeconfig)
         try:
-            await until(s, lambda: any(e.verb == "watch" and not e.end and e.path == PODS for e in s.log.entries))
+            await until_logged(s, lambda: any(e.verb == "watch" and not e.end and e.path == PODS
+                                              for e in s.log.entries))
             await asyncio.to_thread(rollout, workload)
             await asyncio.to_thread(client.wait_for, saw_workload, 60, "the workload's events")
             if peer.name == "kopf":  # its own writes: one annotation PATCH per created pod, answered
-                await until(s, lambda: sum(e.method == "PATCH" and bool(e.end) for e in s.log.entries) >= 2)
+                await until_logged(s, lambda: sum(e.method == "PATCH" and bool(e.end)
+                                                  for e in s.log.entries) >= 2)
             return out, await stop(client)
         finally:
             client.kill()
