@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.fidelity.accepted import accepted_why
-from tests.fidelity.cases import PHASE
+from tests.fidelity.cases import PHASE, Context
 from tests.fidelity.harness import Result
 from tests.fidelity.transcript import COMPARED_HEADERS, NORMALIZED
 
@@ -46,8 +46,6 @@ def markdown(results: list[Result], server_version: str) -> str:
         "| --- | --- | --- | --- |",
     ]
     for r in results:
-        from tests.fidelity.cases import Context
-
         params = r.case.params(Context())
         query = "&".join(f"{k}={v}" for k, v in params.items() if v)
         request = f"`{r.case.path.replace('{ns}', 'NS')}{'?' + query if query else ''}`"
