@@ -135,6 +135,6 @@ def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: st
     newline Go's encoder writes; `render` gives another view of it (a Table, its metadata, its scale)."""
     ch = cache.state(path, now).get((namespace, name))
     if ch is None:
-        return Answer(404, encode.dumps(encode.not_found(tl.group, tl.resource, name)), end="complete",
+        return Answer(404, encode.dumps(encode.not_found(tl.group, tl.resource, name)) + b"\n", end="complete",
                       detail="not found")
     return Answer(200, render(ch) if render is not None else ch.raw + b"\n", items=1)

@@ -33,4 +33,5 @@ def status(code: int, message: str, reason: str | None = None,
 
 def status_bytes(code: int, message: str, reason: str | None = None,
                  details: dict[str, Any] | None = None) -> bytes:
-    return json.dumps(status(code, message, reason, details), separators=(",", ":")).encode()
+    """The body as the apiserver's JSON encoder writes it: compact, ending with a newline."""
+    return json.dumps(status(code, message, reason, details), separators=(",", ":")).encode() + b"\n"
