@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,7 +109,7 @@ async def record_side(kube: RealKube, out: Path, ns: str) -> dict[str, Transcrip
         stop = asyncio.Event()
         history = [asyncio.ensure_future(_history(http, s.url + p, stop)) for p in HISTORY]
         start = loop.time()
-        running: list[Awaitable[None]] = []
+        running: list[asyncio.Task[None]] = []
         for phase, changes in enumerate(steps):
             await _sleep_until(loop, start + phase * PHASE)
             for change in changes:
@@ -132,7 +132,7 @@ async def _sleep_until(loop: asyncio.AbstractEventLoop, t: float) -> None:
 
 
 async def _launch(http: aiohttp.ClientSession, base: str, ns: str, case: Case, ctx: Context,
-                  results: dict[str, Transcript], now: Callable[[], float]) -> Awaitable[None]:
+                  results: dict[str, Transcript], now: Callable[[], float]) -> asyncio.Task[None]:
     """Send one case; return once its response has begun (a list: once it is whole, so later cases can use
     its answer), leaving a watch to be read to its end by the awaitable returned."""
     opened = asyncio.Event()
@@ -174,12 +174,12 @@ async def emulate_side(recording: Path, ns: str, min_request_timeout: float) -> 
     try:
         async with aiohttp.ClientSession(skip_auto_headers=("Accept-Encoding", "User-Agent"),
                                          timeout=aiohttp.ClientTimeout(total=60)) as http:
-            running: list[Awaitable[None]] = []
+            running: list[asyncio.Task[None]] = []
             for case in sorted((c for c in CASES if c.name in times), key=lambda c: times[c.name]):
                 await _advance_to(replay, times[case.name])
                 running.append(await _launch(http, replay.url, ns, case, ctx, results, lambda: replay.now))
             end = max(times.values()) + 2 * min_request_timeout + 3
-            while replay.now < end and not all(t.done() for t in map(asyncio.ensure_future, running)):
+            while replay.now < end and not all(t.done() for t in running):
                 await replay.aadvance(STEP)
             await asyncio.wait_for(asyncio.gather(*running), 30)
     finally:

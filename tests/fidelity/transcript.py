@@ -7,7 +7,6 @@ normalization in NORMALIZED — a short list, each entry with its reason, printe
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Callable
@@ -221,15 +220,3 @@ def _short(v: Any) -> str:
     text = v if isinstance(v, _Missing) else json.dumps(v, sort_keys=True)
     text = str(text)
     return text if len(text) <= 120 else text[:117] + "…"
-
-
-def without(value: Any, *paths: tuple[str, ...]) -> Any:
-    """A copy of a JSON value with the fields at `paths` removed (for normalizing)."""
-    out = copy.deepcopy(value)
-    for path in paths:
-        node = out
-        for key in path[:-1]:
-            node = node.get(key) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(path[-1], None)
-    return out
