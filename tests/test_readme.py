@@ -19,7 +19,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -127,8 +127,10 @@ async def test_the_bundled_replay_and_the_fault_curl_lines(installed: Installed,
         assert await _ctrl_c(proc) == "watchproxy replay: served 0 requests, 0 misses"
 
 
-async def _kubectl_until_a_row(line: str, cwd: Path, env: dict[str, str]) -> list[str]:
-    """`KUBECONFIG=… kubectl get pods -w` as written, until it has printed the header and a pod's row."""
+async def _kubectl_until_a_row(line: str, cwd: Path, env: dict[str, str],
+                               then: Callable[[], Awaitable[object]] | None = None) -> list[str]:
+    """`KUBECONFIG=… kubectl get pods -w` as written, until it has printed the header and a pod's row (and
+    `then()` has returned: e.g. until its watch is open, not only its list answered)."""
     assignment, rest = line.split(" ", 1)
     key, value = assignment.split("=", 1)
     argv = shlex.split(rest)
@@ -142,6 +144,8 @@ async def _kubectl_until_a_row(line: str, cwd: Path, env: dict[str, str]) -> lis
             got = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
             assert got, f"kubectl ended: {lines} {(await proc.stderr.read()).decode() if proc.stderr else ''}"
             lines.append(got.rstrip("\n"))
+        if then is not None:
+            await then()
     finally:
         proc.kill()
         await proc.wait()
@@ -158,7 +162,9 @@ async def test_the_record_and_replay_sections(installed: Installed, tmp_path: Pa
         api.create(make_pod("web-0", phase="Running"))
         cluster = {"KUBECONFIG": str(api.write_kubeconfig(tmp_path / "cluster.kubeconfig"))}
         async with _started(installed, record[0], tmp_path, cluster) as recorder:
-            rows = await _kubectl_until_a_row(clients[0], tmp_path, installed.env)
+            # until kubectl's watch is open too: the replay below asks for it
+            rows = await _kubectl_until_a_row(clients[0], tmp_path, installed.env,
+                                              lambda: api.wait_for_watches(1, within=60))
             summary = await _ctrl_c(recorder)
     assert rows[0].split()[:3] == ["NAME", "READY", "STATUS"] and rows[1].startswith("web-0")
     assert summary.startswith("watchproxy record: recorded ") and "recordings/mysession.msgpack" in summary
