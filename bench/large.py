@@ -1,14 +1,18 @@
 """A large recording (2 million 1 KB events over two hours, a list then four successive watches): `inspect`
-time and peak RSS, and how long a replay takes from process start to its "listening on" line."""
+time and peak RSS, and how long a replay takes from process start to its "listening on" line: for the file
+as generated (a foreign file: the first replay reads it all) and for the same session recorded through
+`watchproxy record` (which writes what a replay needs into the file when it stops)."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import signal
 import subprocess
 import time
 from pathlib import Path
 
-from bench import procs, recordings, table
+from bench import client, procs, recordings, table
 from bench.table import Row
 
 EVENTS = 2_000_000
@@ -16,6 +20,7 @@ SMALL_EVENTS = 200_000  # emulate is also measured at a tenth of the size, to sh
 INSPECT_TIMEOUT = 120.0
 READY_TIMEOUT = 60.0
 RSS_CAP = 8_000_000_000  # a replay still loading past this is stopped (and reported) to spare the machine
+RECORD_TIMEOUT = 600.0  # for recording the session again and the recorder's preparing when it stops
 
 
 # Run by a fresh interpreter: a child's ru_maxrss also counts the memory of the process it was forked from
@@ -87,6 +92,7 @@ def run(tmp: Path) -> list[Row]:
     rows.append(Row(f"recording size vs raw JSON ({EVENTS / 1e6:g} M generated 1 KB events)",
                     f"{rec.size:,} B", f"raw JSON {rec.raw_bytes:,} B", table.ratio(rec.size, rec.raw_bytes),
                     "≤ 1.1×", rec.size <= 1.1 * rec.raw_bytes))
+    rows += recorded_again(tmp, rec.path)
     rec.path.unlink()
     small = recordings.large(tmp / "small.msgpack", SMALL_EVENTS)
     secs, rss, why = ready(small.path, "emulate", cache)
@@ -94,4 +100,55 @@ def run(tmp: Path) -> list[Row]:
                     table.secs(secs) if secs is not None else f"> {READY_TIMEOUT:.0f} s", target="—",
                     note=f"RSS when ready {table.mb(rss)}" if secs is not None else why))
     small.path.unlink()
+    return rows
+
+
+async def _session(base: str, events: int) -> int:
+    """The generated session's requests (the list, then each watch to its end) against `base`; events read."""
+    n = 0
+    async with client.session() as http:
+        async with http.get(base + recordings.COLLECTION) as resp:
+            await resp.read()
+        for w in range(recordings.LARGE_WATCHES):
+            query = f"watch=1&resourceVersion={recordings.BASE_RV + w * (events // recordings.LARGE_WATCHES)}"
+            async with http.get(f"{base}{recordings.COLLECTION}?{query}") as resp:
+                async for data in resp.content.iter_any():
+                    n += data.count(b"\n")
+    return n
+
+
+def recorded_again(tmp: Path, source: Path, n: int = EVENTS) -> list[Row]:
+    """The generated session recorded through `watchproxy record`: an exact replay of the generated file at
+    full speed is its upstream, a client asks what the session asked, and the recorder is stopped as a user
+    stops it (SIGINT), which prepares the file for replay. Then its first replays with an empty cache."""
+    recorded = tmp / "recorded.msgpack"
+    kc = tmp / "replay-upstream.kubeconfig"
+    prep_cache = tmp / "cache-recorder"  # the recorder's own: the replays below start with an empty one
+    name = f"large recording made by watchproxy record ({n / 1e6:g} M events)"
+    with procs.Server(procs.proxy_argv("replay", str(source), "--mode", "exact", "--speed", "1000000",
+                                       "--listen", "127.0.0.1:0"), env={"WATCHPROXY_CACHE_DIR": str(tmp / "cache")}) as up:
+        procs.write_kubeconfig(kc, up.url)
+        px = procs.Server(procs.proxy_argv("record", "--out", str(recorded), "--kubeconfig", str(kc),
+                                           "--listen", "127.0.0.1:0"), env={"WATCHPROXY_CACHE_DIR": str(prep_cache)})
+        try:
+            t0 = time.monotonic()
+            events = asyncio.run(_session(px.url, n))
+            took = time.monotonic() - t0
+            t1 = time.monotonic()
+            px.proc.send_signal(signal.SIGINT)
+            px.proc.wait(RECORD_TIMEOUT)
+            prepared = time.monotonic() - t1
+        finally:
+            px.stop()
+    size = recorded.stat().st_size
+    rows = [Row(f"{name}: recorder stopped (SIGINT) until it exits, preparing the file", table.secs(prepared),
+                target="—", note=f"{events:,} events recorded in {took:.1f} s; file {table.mb(size)}")]
+    for mode in ("exact", "emulate"):
+        empty = tmp / f"cache-empty-{mode}"
+        secs, rss, why = ready(recorded, mode, empty)
+        rows.append(Row(f"{name}: replay {mode} ready to serve, first replay, empty cache",
+                        table.secs(secs) if secs is not None else f"> {READY_TIMEOUT:.0f} s",
+                        target="≤ 2 s", met=secs is not None and secs <= 2,
+                        note=(f"RSS when ready {table.mb(rss)}" if secs is not None else why)))
+    recorded.unlink()
     return rows

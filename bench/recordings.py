@@ -19,6 +19,7 @@ WATCH_HEADERS = (("Audit-Id", "00000000-0000-0000-0000-000000000000"), ("Cache-C
 BASE_RV = 1000
 COLLECTION = "/api/v1/namespaces/bench/configmaps"
 BATCH = 20_000  # records per write
+LARGE_WATCHES = 4  # in `large`: successive watches, each resuming where the previous one ended
 
 
 @dataclass
@@ -143,7 +144,7 @@ def many_watches(path: Path, watches: int, per_watch: int, first: float, period:
     return out.close()
 
 
-def large(path: Path, n: int, watches: int = 4, span: float = 7200.0) -> Written:
+def large(path: Path, n: int, watches: int = LARGE_WATCHES, span: float = 7200.0) -> Written:
     """A long session: a list, then `watches` successive watches (each resuming where the previous one
     ended, as a reconnecting informer does) that together see `n` changes over `span` seconds."""
     out = _Out(path)
