@@ -125,8 +125,9 @@ def recorded_again(tmp: Path, source: Path, n: int = EVENTS) -> list[Row]:
     kc = tmp / "replay-upstream.kubeconfig"
     prep_cache = tmp / "cache-recorder"  # the recorder's own: the replays below start with an empty one
     name = f"large recording made by watchproxy record ({n / 1e6:g} M events)"
-    with procs.Server(procs.proxy_argv("replay", str(source), "--mode", "exact", "--speed", "1000000",
-                                       "--listen", "127.0.0.1:0"), env={"WATCHPROXY_CACHE_DIR": str(tmp / "cache")}) as up:
+    upstream = procs.proxy_argv("replay", str(source), "--mode", "exact", "--speed", "1000000",
+                                "--listen", "127.0.0.1:0")
+    with procs.Server(upstream, env={"WATCHPROXY_CACHE_DIR": str(tmp / "cache")}) as up:
         procs.write_kubeconfig(kc, up.url)
         px = procs.Server(procs.proxy_argv("record", "--out", str(recorded), "--kubeconfig", str(kc),
                                            "--listen", "127.0.0.1:0"), env={"WATCHPROXY_CACHE_DIR": str(prep_cache)})
