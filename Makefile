@@ -64,7 +64,7 @@ demo: $(STAMP) $(NODE_STAMP)
 soak: clients
 	WATCHPROXY_SOAK_SECONDS=180 $(PY) -m pytest -q -p no:cacheprovider tests/test_soak.py
 
-bench: $(STAMP) $(KUBECTL)
+bench: $(STAMP) $(KUBECTL) realkube
 	$(PY) -m bench
 
 # Emulate against the real apiserver: writes docs/fidelity.md (tests/test_fidelity.py runs the same catalogue).

@@ -3,7 +3,8 @@
 Starts the real apiserver of tests/peers/realkube, reads watches over a raw TLS socket (so nothing re-chunks
 them) and prints, per situation, how many chunks, their sizes and how many cut through an event. The
 benchmark's upstream shapes (bench/upstream.py) are checked against this; docs/benchmarks.md keeps the
-figures.
+figures. `--save FILE` also writes every chunk's and every event's size of the busy watch and the initial
+burst: bench/captured_chunks.json, which the upstream's `captured` shape sends again (bench/shapes.py).
 """
 
 from __future__ import annotations
@@ -28,13 +29,19 @@ from tests.realkube import RealKube, realkube  # noqa: E402
 from tests.workload import Workload  # noqa: E402
 
 NS = "chunks"
+BUSY = "busy: 400 changes from 8 writers"
+BURST = "initial ADDED burst of 420 objects (RV 0)"
 
 
 @dataclass
 class Chunks:
     sizes: list[int] = field(default_factory=list)
-    events: int = 0
+    event_sizes: list[int] = field(default_factory=list)
     cut: int = 0  # chunks that end inside an event
+
+    @property
+    def events(self) -> int:
+        return len(self.event_sizes)
 
     def summary(self) -> dict[str, object]:
         s = self.sizes
@@ -74,8 +81,9 @@ def read_watch(kube: RealKube, path: str, stop_after_idle: float, ready: threadi
                 data, buf = buf[:size], buf[size + 2:]
                 out.sizes.append(size)
                 pending += data
-                out.events += pending.count(b"\n")
-                pending = pending.rsplit(b"\n", 1)[1] if b"\n" in pending else pending
+                while (end := pending.find(b"\n")) >= 0:
+                    out.event_sizes.append(end + 1)
+                    pending = pending[end + 1:]
                 out.cut += bool(pending)
         except TimeoutError:
             pass
@@ -93,7 +101,9 @@ def measure(kube: RealKube, path: str, action: Callable[[], None], idle: float =
     return result[0]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    save = Path(args[args.index("--save") + 1]) if "--save" in args else None
     with tempfile.TemporaryDirectory(prefix="watchproxy-chunks-") as tmp, \
             realkube(Path(tmp) / "kube", 1800) as kube:
         w = Workload(kube.admin_kubeconfig, namespace=NS)
@@ -115,13 +125,16 @@ def main() -> int:
         watch = f"/api/v1/namespaces/{NS}/configmaps?watch=1"
         rows = {
             "idle: one change every 0.2 s": measure(kube, watch, lambda: create("idle", 20, threads=1, pause=0.2)),
-            "busy: 400 changes from 8 writers": measure(kube, watch, lambda: create("busy", 400)),
-            "initial ADDED burst of 420 objects (RV 0)": measure(
-                kube, watch + "&resourceVersion=0", lambda: None, idle=2.0),
+            BUSY: measure(kube, watch, lambda: create("busy", 400)),
+            BURST: measure(kube, watch + "&resourceVersion=0", lambda: None, idle=2.0),
         }
         w.close()
     report = {name: c.summary() for name, c in rows.items()}
     print(json.dumps(report, indent=2))
+    if save is not None:
+        captured = {name: {"chunks": rows[name].sizes, "events": rows[name].event_sizes} for name in (BUSY, BURST)}
+        save.write_text(json.dumps({"apiserver": "kube-apiserver v1.37.2 (tests/peers/realkube)",
+                                    "captured": time.strftime("%Y-%m-%d"), "watches": captured}) + "\n")
     return 0
 
 

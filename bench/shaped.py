@@ -97,7 +97,7 @@ def measure(tmp: Path, window: float, *, shape_names: Sequence[str], sizes: Sequ
             turn = 0
             for streams in stream_counts:
                 for shape in shape_names:
-                    for size in sizes:
+                    for size in sizes[:1] if shape == "captured" else sizes:  # it has its own sizes
                         urls = [f"{up.url}{WATCH}&shape={shape}&size={size}&stream={i}" for i in range(streams)]
                         here = paths + ((COPY_LOOP,) if streams == 1 else ())
                         cell = Cell(shape, size, streams, {p: [] for p in here})
@@ -145,8 +145,9 @@ def rows(cells: list[Cell], kubectl_note: str) -> list[Row]:
                 notes.append(f"{path}: {r.cpu_note()}, ceiling {table.rate(ceiling(r))}"
                              + (f"; errors: {r.errors[:2]}" if r.errors else ""))
         rounds = len(c.rates["watchproxy"])
+        events = shapes.captured_description() if c.shape == "captured" else f"{c.size:,} B events"
         out.append(Row(
-            f"record: {shapes.DESCRIBE[c.shape]}, {c.size:,} B events, {c.streams} stream{'s' * (c.streams > 1)}",
+            f"record: {shapes.DESCRIBE[c.shape]}, {events}, {c.streams} stream{'s' * (c.streams > 1)}",
             table.rate(wp),
             f"direct {table.rate(d)}; kubectl proxy {table.rate(k) if have_k else 'skipped'}",
             f"{table.ratio(wp, d)} / {table.ratio(wp, k) if have_k else 'n/a'}",

@@ -10,7 +10,7 @@ prints `listening on http://HOST:PORT`, then serves HTTP/1.1 (keep-alive) on raw
   the proxies) choose the stream: `rate=R` events per second (default 0: as fast as the socket takes
   them), `n=N` events at most, `secs=S` seconds at most (every stream is bounded), `stamp=1` to put the
   send time (time.monotonic()) in each event; at full speed, `shape=` one of bench/shapes.py's chunk
-  shapes (`event`, `2048`, `32ev`, `8k`) and `size=` the event size in bytes (300, 1024, 8192, …): the
+  shapes (`event`, `2048`, `32ev`, `8k`, `captured`) and `size=` the event size in bytes (300, 1024, 8192, …): the
   shape's pre-encoded block is written whole, again and again (`n` is then rounded up to whole blocks);
 - anything else: an empty ConfigMapList.
 """
