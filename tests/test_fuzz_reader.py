@@ -452,6 +452,26 @@ def test_shapes_that_crashed_readers_get_one_line_with_the_record_and_offset(
         assert "record 4 at byte" in emulate, emulate  # the second frame
 
 
+@pytest.mark.parametrize(("shape", "size"), [("deep-frame", 5000), ("huge-rv", 5), ("bookmark-without-metadata", 0)])
+def test_a_bad_event_in_a_frames_record_is_named_by_its_record_and_its_own_bytes(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str, size: int) -> None:
+    """Both events arrived in one read: one `frames` record, and the offset is where the bad event starts."""
+    header, records = _shaped(shape, size)
+    frames = [r.data for r in records if isinstance(r, Frame)]
+    path = tmp_path / "batch.msgpack"
+    w = RecordingWriter(path, header)
+    w.write(*records[:2])
+    w.write_frames(1, 0.1, frames)
+    w.write(records[-1])
+    w.close()
+    results = _every_reader(path, capsys)
+    for what, code, err in results:
+        assert code in (0, 2) and "Traceback" not in err, (what, err[-500:])
+    emulate = dict((w, e) for w, _, e in results)["emulate"]
+    at = path.read_bytes().index(frames[1])
+    assert f"record 3 at byte {at}:" in emulate, emulate
+
+
 _SHAPES = ("deep-frame", "deep-object", "huge-rv", "bookmark-without-metadata", "deep-meta")
 
 

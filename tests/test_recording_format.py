@@ -361,8 +361,9 @@ def test_newer_version_is_refused_with_upgrade_advice(tmp_path: Path) -> None:
 
 
 def test_newer_version_with_a_different_header_shape_still_says_upgrade(tmp_path: Path) -> None:
-    future = {"kind": "header", "format": FORMAT, "version": 2, "upstream": "https://x", "redactions": {"a": 1}}
-    path = tmp_path / "v2.msgpack"
+    future = {"kind": "header", "format": FORMAT, "version": VERSION + 1, "upstream": "https://x",
+              "redactions": {"a": 1}}
+    path = tmp_path / "next.msgpack"
     path.write_bytes(_with_header(future))
     with pytest.raises(UnsupportedVersion, match="upgrade"):
         read_records(path)
@@ -558,6 +559,7 @@ def test_closed_writer_refuses(tmp_path: Path) -> None:
 
 
 def test_write_frames_writes_exactly_what_write_does(tmp_path: Path) -> None:
+    """With an empty frame among them (no `frames` record holds one): a Frame record each."""
     from watchproxy.recording import Frame, Header, RecordingWriter
 
     frames = [b"", b"x", b"y" * 255, b"z" * 256, b"w" * 65535, b"v" * 65536, b'{"type":"ADDED"}\n']
@@ -573,3 +575,134 @@ def test_write_frames_writes_exactly_what_write_does(tmp_path: Path) -> None:
                 w.write_frames(7, 1.25, [f])
         w.close()
     assert a.read_bytes() == b.read_bytes() == c.read_bytes()
+
+
+# --- format version 2: `frames` records --------------------------------------------------------------------------
+
+V1_FILE = Path(__file__).parent / "data" / "recording-v1.msgpack"  # written by watchproxy at c0d5480 (version 1)
+EVENTS = [b'{"type":"ADDED","object":{"kind":"Pod","apiVersion":"v1","metadata":{"name":"web-%d",'
+          b'"resourceVersion":"%d"}}}\n' % (i, 100 + i) for i in range(5)]
+V1_RECORDS: list[Record] = [
+    Request(1, 0.0, "GET", "/api/v1/namespaces/default/pods", "watch=true", (("Accept", "application/json"),),
+            b"", 1),
+    Response(1, 0.002, 200, "OK", (("Content-Type", "application/json"), ("Transfer-Encoding", "chunked"))),
+    *(Frame(1, 0.5, e) for e in EVENTS[:3]),
+    Frame(1, 0.75, EVENTS[3]),
+    Request(2, 1.0, "GET", "/version", "", (), b"", 2),
+    Response(2, 1.001, 200, "OK", (("Content-Type", "application/json"),)),
+    Frame(2, 1.002, b'{"major":"1",'),
+    Frame(2, 1.002, b'"minor":"37"}'),
+    End(2, 1.003, EndHow.COMPLETE),
+    Frame(1, 2.0, EVENTS[4]),
+    End(1, 3.0, EndHow.SERVER_CLOSED),
+]
+
+
+def _maps(path: Path) -> list[dict[str, Any]]:
+    unpacker = msgpack.Unpacker(raw=False)
+    unpacker.feed(path.read_bytes())
+    return list(unpacker)
+
+
+def test_a_version_1_file_written_by_the_old_writer_reads_as_before() -> None:
+    header, records, torn = read_records(V1_FILE)
+    assert VERSION == 2 and header.version == 1 and header.generator == "watchproxy (format version 1)"
+    assert records == V1_RECORDS and torn is None
+    assert all(m["kind"] != "frames" for m in _maps(V1_FILE))
+
+
+def test_a_version_3_file_is_refused_with_the_upgrade_message(tmp_path: Path) -> None:
+    path = tmp_path / "v3.msgpack"
+    path.write_bytes(_with_header({**HEADER.to_wire(), "version": 3}, FRAME))
+    with pytest.raises(UnsupportedVersion) as info:
+        read_records(path)
+    assert str(info.value) == (f"{path}: recording format version 3 is newer than this watchproxy reads (up to 2); "
+                               "upgrade watchproxy to read it")
+
+
+def test_new_files_are_version_2(tmp_path: Path) -> None:
+    _write(tmp_path / "r.msgpack")
+    assert _maps(tmp_path / "r.msgpack")[0]["version"] == 2
+
+
+def test_write_frames_writes_one_frames_record_for_several_frames(tmp_path: Path) -> None:
+    path = tmp_path / "f.msgpack"
+    w = RecordingWriter(path, HEADER)
+    w.write_frames(7, 1.25, EVENTS[:3])
+    w.write_frames(7, 1.5, EVENTS[3:4])
+    w.write_joined(7, 2, memoryview(b"".join(EVENTS) + b"tail")[:-4], [len(e) for e in EVENTS])
+    assert w.records_written == 9
+    w.close()
+    maps = _maps(path)[1:]
+    assert [list(m) for m in maps] == [["kind", "ex", "t", "sizes", "data"], ["kind", "ex", "t", "data"],
+                                       ["kind", "ex", "t", "sizes", "data"]]  # data last: see the index
+    assert maps[0] == {"kind": "frames", "ex": 7, "t": 1.25, "sizes": [len(e) for e in EVENTS[:3]],
+                       "data": b"".join(EVENTS[:3])}
+    assert maps[1] == Frame(7, 1.5, EVENTS[3]).to_wire()
+    assert maps[2]["t"] == 2.0 and type(maps[2]["t"]) is float
+    assert read_records(path)[1] == [*(Frame(7, 1.25, e) for e in EVENTS[:3]), Frame(7, 1.5, EVENTS[3]),
+                                     *(Frame(7, 2.0, e) for e in EVENTS)]
+
+
+def test_a_read_of_more_frames_than_a_record_holds_is_cut_into_records(tmp_path: Path) -> None:
+    path = tmp_path / "many.msgpack"
+    frames = [b"%d\n" % i for i in range(2 * writer_module.MAX_BATCH + 1)]
+    w = RecordingWriter(path, HEADER)
+    w.write_joined(3, 0.5, b"".join(frames), list(map(len, frames)))
+    w.close()
+    maps = _maps(path)[1:]
+    assert [m["kind"] for m in maps] == ["frames", "frames", "frame"]  # a lone last frame is a `frame` record
+    assert read_records(path)[1] == [Frame(3, 0.5, f) for f in frames]
+
+
+def test_an_empty_frame_among_several_is_written_as_frame_records(tmp_path: Path) -> None:
+    path = tmp_path / "empty.msgpack"
+    w = RecordingWriter(path, HEADER)
+    w.write_frames(1, 0.5, [b"a", b"", b"b"])
+    w.close()
+    assert [m["kind"] for m in _maps(path)[1:]] == ["frame"] * 3
+    assert read_records(path)[1] == [Frame(1, 0.5, b"a"), Frame(1, 0.5, b""), Frame(1, 0.5, b"b")]
+
+
+def test_a_torn_frames_record_at_the_end_is_a_torn_tail(tmp_path: Path) -> None:
+    path = tmp_path / "torn.msgpack"
+    w = RecordingWriter(path, HEADER)
+    w.write(RECORDS[2])
+    w.write_frames(2, 1.0, EVENTS)
+    w.close()
+    data = path.read_bytes()
+    start = _boundaries(data)[-1][0]
+    for cut in range(start + 1, len(data), 7):
+        path.write_bytes(data[:cut])
+        _, records, torn = read_records(path)
+        assert records == [RECORDS[2]] and torn is not None and f"at byte {start}" in torn
+
+
+FRAMES_REC = {"kind": "frames", "ex": 7, "t": 1.5, "sizes": [3, 2], "data": b"{}\n{}"}
+
+
+@pytest.mark.parametrize(("record", "why"), [
+    ({**FRAMES_REC, "sizes": [3, 3]}, "corrupt data: a frames record whose sizes add up to 6 bytes, its data holds 5"),
+    ({**FRAMES_REC, "sizes": [5, 0]}, "corrupt data: a frames record with a size of 0"),
+    ({**FRAMES_REC, "sizes": [6, -1]}, "corrupt data: a frames record with a size of -1"),
+    ({**FRAMES_REC, "sizes": []}, "corrupt data: a frames record with no sizes"),
+    ({**FRAMES_REC, "sizes": [3, "2"]}, "corrupt data: a frames record with a size of type str"),
+    ({**FRAMES_REC, "sizes": [3, 2.0]}, "corrupt data: a frames record with a size of type float"),
+    ({**FRAMES_REC, "sizes": [True, 4]}, "corrupt data: a frames record with a size of type bool"),
+    ({**FRAMES_REC, "sizes": [3, [2]]}, "corrupt data: a frames record with a size of type list"),
+    ({**FRAMES_REC, "sizes": 5}, "'sizes' has type int"),
+    ({k: v for k, v in FRAMES_REC.items() if k != "sizes"}, "lacks 'sizes'"),
+    ({**FRAMES_REC, "data": "{}\n{}"}, "'data' has type str"),
+    ({k: v for k, v in FRAMES_REC.items() if k != "data"}, "lacks 'data'"),
+    ({**FRAMES_REC, "t": -1.0}, "impossible time"),
+    ({**FRAMES_REC, "ex": "7"}, "'ex' has type str"),
+])
+def test_malformed_frames_records(tmp_path: Path, record: dict[str, Any], why: str) -> None:
+    path = tmp_path / "bad.msgpack"
+    path.write_bytes(_with_header(HEADER.to_wire(), FRAME, record, END))
+    got, err = _read_until_error(path)
+    assert got == [Frame(7, 1.0, b"{}\n")]
+    assert why in str(err)
+    assert err.index == 2
+    assert f"record 2 at byte {err.offset}" in str(err) and err.offset == _boundaries(path.read_bytes())[2][0]
+    _assert_one_clean_line(err, path)

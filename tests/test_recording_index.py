@@ -80,6 +80,43 @@ def test_a_frame_written_with_its_bytes_first_is_kept_in_memory(tmp_path: Path) 
     assert frames.joined(0, 2) == b"first\nsecond\n"
 
 
+def test_frames_records_are_indexed_frame_by_frame_where_their_bytes_lie(tmp_path: Path) -> None:
+    """Reads of several events (`frames` records, some of more events than one record holds) mixed with
+    single frames, interleaved across watches: every frame's place in the file, noted without copying it."""
+    path = tmp_path / "batches.msgpack"
+    w = RecordingWriter(path, Header(started_at="2026-01-01T00:00:00Z"))
+    for ex in (1, 2):
+        w.write(Request(ex, 0.0, "GET", "/api/v1/pods", "watch=1"), Response(ex, 0.0, 200, "OK"))
+    for i in range(60):
+        for ex in (1, 2):
+            n = (1, 5, 300, 4097)[(i + ex) % 4] if i % 10 == 0 else 1 + i % 7
+            events = [b'{"type":"ADDED","i":%d,"k":%d,"pad":"%s"}\n' % (i, k, b"x" * (k * 37 % 900))
+                      for k in range(n)]
+            w.write_frames(ex, 0.01 * i, events)
+    w.close()
+    kinds = msgpack.Unpacker(raw=False)
+    kinds.feed(path.read_bytes())
+    assert {m["kind"] for m in kinds} >= {"frame", "frames"}
+    want = _recorded_frames(path)
+    idx = scan(str(path))
+    for ex, frames in want.items():
+        got = idx.exchanges[ex].frames
+        assert not got.inline and list(got) == frames
+        assert got.joined(2, len(frames) - 2) == b"".join(f.data for f in frames[2:-2])
+
+
+def test_a_frames_record_with_its_bytes_first_is_kept_in_memory(tmp_path: Path) -> None:
+    path = tmp_path / "foreign.msgpack"
+    pack = msgpack.Packer(use_bin_type=True).pack
+    head = Header(started_at="2026-01-01T00:00:00Z").to_wire()
+    path.write_bytes(pack(head) + pack(Request(1, 0.0, "GET", "/api/v1/pods", "watch=1").to_wire())
+                     + pack({"data": b"a\nbc\n", "sizes": [2, 3], "t": 0.5, "ex": 1, "kind": "frames"})
+                     + pack({"kind": "frames", "ex": 1, "t": 0.6, "sizes": [2, 1], "data": b"d\ne"}))
+    frames = scan(str(path)).exchanges[1].frames
+    assert list(frames) == [Frame(1, 0.5, b"a\n"), Frame(1, 0.5, b"bc\n"), Frame(1, 0.6, b"d\n"), Frame(1, 0.6, b"e")]
+    assert sorted(frames.inline) == [0, 1]
+
+
 def test_the_index_of_a_large_recording_is_saved_and_used_next_time(tmp_path: Path, cache_dir: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     path = _recording(tmp_path / "r.msgpack")

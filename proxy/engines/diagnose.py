@@ -10,11 +10,12 @@ never a traceback.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ..recording.errors import RecordingError
 from ..recording.reader import RecordingReader
-from ..recording.records import End, Frame, Request, Response
+from ..recording.records import End, Frame, FrameBatch, Record, Request, Response
 from ..wire.request import classify
 
 MAX_RESOURCE_VERSION = 2**63 - 1  # etcd revisions are int64; the apiserver parses them as such
@@ -71,14 +72,32 @@ def body_problem(data: bytes) -> str | None:
     return problem
 
 
+def _expanded(reader: RecordingReader) -> Iterator[tuple[int, Record, int]]:
+    """(record number, record, where it starts) of each record in the file; the frames of a
+    `frames` record one by one, each numbered as that record and placed where its own bytes lie (where the
+    record starts when a foreign writer put them before other fields)."""
+    start = reader.offset
+    for rec, end, data_last in reader.located():
+        if not isinstance(rec, FrameBatch):
+            yield reader.records_read, rec, start
+        elif data_last:
+            at = end - len(rec.data)
+            for f in rec.frames():
+                yield reader.records_read, f, at
+                at += len(f.data)
+        else:
+            for f in rec.frames():
+                yield reader.records_read, f, start
+        start = end
+
+
 def first_problem(path: str) -> RecordingError | None:
     """The first record emulate mode cannot use, as an error naming its record number and byte offset."""
     watches: set[int] = set()
     bodies: dict[int, tuple[list[bytes], int, int]] = {}  # ex -> (frames, first record, its offset)
     try:
         with RecordingReader(path) as reader:
-            start = reader.offset
-            for index, (rec, end, _) in enumerate(reader.located(), start=1):
+            for index, rec, start in _expanded(reader):
                 problem, at = None, (index, start)
                 if isinstance(rec, Request):
                     if classify(rec.method, rec.path, rec.query).verb == "watch":
@@ -96,7 +115,6 @@ def first_problem(path: str) -> RecordingError | None:
                 if problem:
                     return RecordingError(f"{problem}; emulate mode cannot use it (--mode exact replays it as "
                                           "recorded)", path=path, index=at[0], offset=at[1])
-                start = end
     except RecordingError as exc:
         return exc
     return None

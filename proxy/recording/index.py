@@ -15,12 +15,13 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from typing import Any, overload
 
 from . import cache
 from .errors import RecordingError
 from .reader import RecordingReader
-from .records import End, Frame, Header, Request, Response, header_from_wire, record_from_wire
+from .records import End, Frame, FrameBatch, Header, Request, Response, header_from_wire, record_from_wire
 
 _SPAN = 1024 * 1024  # frames close together in the file are read with one system call, up to this span
 _CACHE_KIND = "index"
@@ -224,6 +225,18 @@ def scan(path: str, progress: Callable[[int, int], None] | None = None) -> Recor
                     frames.lengths.append(n)
                 else:
                     frames.append(t, -1, rec.data)
+            elif isinstance(rec, FrameBatch):  # the events of one read: their places noted in C, not copied
+                ex = exchanges.get(rec.ex)
+                if ex is None:
+                    continue
+                frames, sizes = ex.frames, rec.sizes
+                if data_last:
+                    frames.times.extend(repeat(t, len(sizes)))
+                    frames.offsets.extend(accumulate(sizes[:-1], initial=end - len(rec.data)))
+                    frames.lengths.extend(sizes)
+                else:
+                    for f in rec.frames():
+                        frames.append(t, -1, f.data)
             elif isinstance(rec, Request):
                 exchanges[rec.ex] = IndexedExchange(rec, Frames(rec.ex, source))
             elif (ex := exchanges.get(rec.ex)) is not None:

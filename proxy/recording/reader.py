@@ -17,7 +17,7 @@ import msgpack
 
 from . import compat
 from .errors import RecordingError
-from .records import FORMAT, Header, Record, header_from_wire, record_from_wire
+from .records import FORMAT, FrameBatch, Header, Record, header_from_wire, record_from_wire
 
 _CHUNK = 256 * 1024
 # Limits keep a hostile or corrupt file from making the reader allocate gigabytes from a length prefix.
@@ -136,14 +136,20 @@ class RecordingReader:
         return header
 
     def records(self) -> Iterator[Record]:
-        """Yield every whole record after the header, in file order."""
+        """Yield every whole record after the header, in file order; a `frames` record as its Frames."""
         decode = self._decode
         for obj, start in self._objects():
-            yield decode(obj, start)
+            rec = decode(obj, start)
+            if isinstance(rec, FrameBatch):
+                yield from rec.frames()
+            else:
+                yield rec
 
-    def located(self) -> Iterator[tuple[Record, int, bool]]:
-        """Like `records`, with where each record ends in the file and whether it is a frame whose bytes
-        are its last field (as watchproxy writes them), so they lie just before that end."""
+    def located(self) -> Iterator[tuple[Record | FrameBatch, int, bool]]:
+        """Like `records`, with where each record ends in the file and whether its bytes are its last field
+        (as watchproxy writes `frame` and `frames` records), so they lie just before that end. A `frames`
+        record comes as it is, a FrameBatch, so that a pass over the file can note where each of its frames
+        lies without copying them out (`FrameBatch.frames()` when the copies are wanted)."""
         decode, unpacker = self._decode, self._unpacker
         for obj, start in self._objects():
             rec = decode(obj, start)
@@ -157,16 +163,21 @@ class RecordingReader:
             # What is buffered is iterated in place: with millions of records every call per record counts.
             start = unpacker.tell()
             try:
-                for obj in unpacker:
-                    yield upgrade(obj), start
-                    start = unpacker.tell()
+                if upgrade is None:
+                    for obj in unpacker:
+                        yield obj, start
+                        start = unpacker.tell()
+                else:
+                    for obj in unpacker:
+                        yield upgrade(obj), start
+                        start = unpacker.tell()
             except Exception as exc:  # msgpack raises several types for corrupt input
                 raise self._corrupt(exc, start) from None
             if not self._fill():
                 self._note_torn_tail(start)
                 return
 
-    def _decode(self, obj: object, start: int) -> Record:
+    def _decode(self, obj: object, start: int) -> Record | FrameBatch:
         try:
             rec = record_from_wire(obj)
         except ValueError as exc:

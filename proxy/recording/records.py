@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FORMAT = "watchproxy-recording"
-VERSION = 1
+VERSION = 2  # 2: `frames` records (several frames of one read in one record); see recordings/README.md
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -116,6 +116,28 @@ class End:
         return d
 
 
+@dataclass(frozen=True, slots=True)
+class FrameBatch:
+    """Several frames of one exchange that arrived in one socket read, as one `frames` record (version 2):
+    one record and one msgpack call per read instead of one per event. Means exactly what one Frame per
+    piece of `data` (cut at `sizes`), all at time `t`, means; readers hand those Frames on."""
+
+    ex: int
+    t: float
+    sizes: list[int]  # each > 0, summing to len(data)
+    data: bytes
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"kind": "frames", "ex": self.ex, "t": self.t, "sizes": self.sizes, "data": self.data}
+
+    def frames(self) -> list[Frame]:
+        ex, t, data, out, pos = self.ex, self.t, self.data, [], 0
+        for n in self.sizes:
+            out.append(Frame(ex, t, data[pos:pos + n]))
+            pos += n
+        return out
+
+
 Record = Request | Response | Frame | End
 
 
@@ -183,8 +205,34 @@ def _ex(m: dict[str, Any]) -> int:
     return ex
 
 
-def record_from_wire(m: Any) -> Record:
-    """Decode one record map; raises ValueError with a readable reason for anything malformed."""
+def _sizes(m: dict[str, Any], data: bytes) -> list[int]:
+    sizes: list[int] = _get(m, "sizes", list)
+    if not sizes:
+        raise _Invalid("corrupt data: a frames record with no sizes")
+    if set(map(type, sizes)) != {int}:  # in C: no bool, float or other value among them
+        bad = next(s for s in sizes if type(s) is not int)
+        raise _Invalid(f"corrupt data: a frames record with a size of type {type(bad).__name__}")
+    if min(sizes) <= 0:
+        raise _Invalid(f"corrupt data: a frames record with a size of {min(sizes)} (a frame has at least one byte)")
+    if sum(sizes) != len(data):
+        raise _Invalid(f"corrupt data: a frames record whose sizes add up to {sum(sizes)} bytes, "
+                      f"its data holds {len(data)}")
+    return sizes
+
+
+def _frame_batch(m: dict[str, Any]) -> FrameBatch:
+    ex, t, sizes, data = m.get("ex"), m.get("t"), m.get("sizes"), m.get("data")
+    if type(ex) is int and ex >= 0 and type(t) is float and 0.0 <= t < 1e12 and type(data) is bytes \
+            and type(sizes) is list and sizes and set(map(type, sizes)) == {int} and min(sizes) > 0 \
+            and sum(sizes) == len(data):
+        return FrameBatch(ex, t, sizes, data)  # as watchproxy writes them: checked in a few C calls
+    data = _get(m, "data", bytes)
+    return FrameBatch(_ex(m), _time(m), _sizes(m, data), data)
+
+
+def record_from_wire(m: Any) -> Record | FrameBatch:
+    """Decode one record map; raises ValueError with a readable reason for anything malformed. A `frames`
+    record comes back as a FrameBatch, which readers expand (see RecordingReader.records)."""
     if not isinstance(m, dict):
         raise _Invalid(f"expected a map, found {type(m).__name__}")
     kind = m.get("kind")
@@ -193,6 +241,8 @@ def record_from_wire(m: Any) -> Record:
         if type(ex) is int and ex >= 0 and type(t) is float and 0.0 <= t < 1e12 and type(data) is bytes:
             return Frame(ex, t, data)  # the shape of nearly every record: checked without the general path
         return Frame(_ex(m), _time(m), _get(m, "data", bytes))
+    if kind == "frames":
+        return _frame_batch(m)
     if kind == "request":
         conn = _get(m, "conn", int, 0)
         if conn < 0:

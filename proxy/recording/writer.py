@@ -57,6 +57,11 @@ _PACK = msgpack.Packer(use_bin_type=True).pack
 _FRAME_HEAD = b"\x84" + _PACK("kind") + _PACK("frame") + _PACK("ex")
 _FRAME_T = _PACK("t")
 _FRAME_DATA = _PACK("data")
+_FRAMES_HEAD = b"\x85" + _PACK("kind") + _PACK("frames") + _PACK("ex")
+_FRAMES_SIZES = _PACK("sizes")
+# Frames per `frames` record at most: readers refuse longer arrays (proxy/recording/reader.py _LIMITS), and a
+# socket read holds more only when its events are under 64 bytes.
+MAX_BATCH = 4096
 
 
 class RecordingWriter:
@@ -121,9 +126,13 @@ class RecordingWriter:
         self.records_written += len(records)
 
     def write_frames(self, ex: int, t: float, frames: list[bytes]) -> None:
-        """Append Frame records (exchange `ex`, time `t`) with a single write; the bytes are exactly what
-        `write(*(Frame(ex, t, f) for f in frames))` writes, without building a map per frame: the record's
-        head is the same for every frame of the call, and only the length before the bytes differs."""
+        """Append frames of exchange `ex` that arrived at time `t` with a single write: one `frames` record
+        when there are several (see `write_joined`), a `frame` record when there is one."""
+        if len(frames) > 1 and all(frames):
+            self.write_joined(ex, t, b"".join(frames), list(map(len, frames)))
+            return
+        # One frame, or an empty one among them (a `frames` record's pieces have a byte at least): a Frame
+        # record each, exactly what `write(*(Frame(ex, t, f) for f in frames))` writes, without a map each.
         pack = self._packer.pack
         head = _FRAME_HEAD + pack(ex) + _FRAME_T + pack(float(t)) + _FRAME_DATA
         if len(frames) == 1:
@@ -132,6 +141,31 @@ class RecordingWriter:
             self._write(b"".join(chain.from_iterable(zip(repeat(head), map(_BIN_HEADS.__getitem__,
                                                                              map(len, frames)), frames))))
         self.records_written += len(frames)
+
+    def write_joined(self, ex: int, t: float, data: bytes | memoryview, sizes: list[int]) -> None:
+        """Append the frames of one read that are already one piece, `data`, cut at `sizes` (each > 0,
+        summing to len(data)), with a single write: one `frames` record (format version 2), so the caller
+        never splits a read into a list to have it joined again, and the file gets one record head per read
+        instead of one per event. The bytes come last, so an index notes where each frame lies without
+        copying it (proxy/recording/index.py)."""
+        if len(sizes) == 1:
+            self.write_frames(ex, t, [bytes(data)])
+            return
+        pack = self._packer.pack
+        if len(sizes) <= MAX_BATCH:
+            self._write(_FRAMES_HEAD + pack(ex) + _FRAME_T + pack(float(t)) + _FRAMES_SIZES + pack(sizes)
+                        + _FRAME_DATA + _BIN_HEADS[len(data)] + data)
+        else:  # a read of thousands of tiny events: several records, still one write
+            view, parts, pos = memoryview(data), [], 0
+            for i in range(0, len(sizes), MAX_BATCH):
+                some = sizes[i:i + MAX_BATCH]
+                n = sum(some)
+                head = [_FRAMES_HEAD, pack(ex), _FRAME_T, pack(float(t)), _FRAMES_SIZES, pack(some)] \
+                    if len(some) > 1 else [_FRAME_HEAD, pack(ex), _FRAME_T, pack(float(t))]
+                parts += [*head, _FRAME_DATA, _BIN_HEADS[n], view[pos:pos + n]]
+                pos += n
+            self._write(b"".join(parts))
+        self.records_written += len(sizes)
 
     def close(self) -> None:
         if self._fd is not None:
