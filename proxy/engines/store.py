@@ -68,12 +68,13 @@ def load(path: str | os.PathLike[str], progress: Callable[[int, int], None] | No
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _loaded(open_indexed(str(path), progress))
+        return from_index(open_indexed(str(path), progress))
     finally:
         if collecting:
             gc.enable()
 
 
-def _loaded(idx: RecordingIndex) -> Loaded:
+def from_index(idx: RecordingIndex) -> Loaded:
+    """A recording opened for replay from an index its caller made (a scan, to prepare the file)."""
     exchanges = {ex_id: Exchange(ex_id, e.request, e.response, e.frames, e.end) for ex_id, e in idx.exchanges.items()}
     return Loaded(idx.path, idx.header, exchanges, idx.torn_tail, idx.duration, idx.source)

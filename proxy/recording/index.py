@@ -2,8 +2,10 @@
 frame its time and where its bytes lie in the file, read when the frame is played.
 
 Holding every event's bytes would cost the file's size in memory (gigabytes for a long session) and building
-a record object per event most of the load time. The columns kept here cost 20 bytes a frame, and the index
-is saved in the cache (see `proxy.recording.cache`), so opening the same recording again reads no events.
+a record object per event most of the load time. The columns kept here cost 20 bytes a frame. The index is
+prepared at the end of a recording that `watchproxy record` or `watchproxy prepare` wrote (see
+`proxy.recording.prepared`), else saved in the per-user cache (`proxy.recording.cache`), so opening the same
+recording again reads no events.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from typing import Any, overload
 
-from . import cache
+from . import cache, prepared
 from .errors import RecordingError
 from .reader import RecordingReader
 from .records import End, Frame, FrameBatch, Header, Request, Response, header_from_wire, record_from_wire
@@ -201,6 +203,7 @@ class RecordingIndex:
     exchanges: dict[int, IndexedExchange] = field(default_factory=dict)
     torn_tail: str | None = None
     duration: float = 0.0  # the last record's time
+    session_end: int = 0  # after a scan: where the session's last whole record ends (prepared data follows)
 
 
 def scan(path: str, progress: Callable[[int, int], None] | None = None) -> RecordingIndex:
@@ -245,11 +248,12 @@ def scan(path: str, progress: Callable[[int, int], None] | None = None) -> Recor
                 else:
                     ex.end = rec
         idx.torn_tail = reader.torn_tail_message()
+        idx.session_end = reader.session_end
         idx.duration = last_t
     return idx
 
 
-def _to_cache(idx: RecordingIndex) -> dict[str, Any]:
+def to_saved(idx: RecordingIndex) -> dict[str, Any]:
     def columns(f: Frames) -> dict[str, Any]:
         return {"t": f.times.tobytes(), "off": f.offsets.tobytes(), "len": f.lengths.tobytes(),
                 "inline": [[k, v] for k, v in f.inline.items()]}
@@ -260,7 +264,7 @@ def _to_cache(idx: RecordingIndex) -> dict[str, Any]:
                            e.end.to_wire() if e.end else None, columns(e.frames)] for e in idx.exchanges.values()]}
 
 
-def _from_cache(path: str, doc: dict[str, Any]) -> RecordingIndex:
+def from_saved(path: str, doc: dict[str, Any]) -> RecordingIndex:
     """Raises (anything) on a malformed entry; the caller then reads the recording itself."""
     if doc["byteorder"] != sys.byteorder:
         raise ValueError("written on a machine of the other byte order")
@@ -286,16 +290,26 @@ def _from_cache(path: str, doc: dict[str, Any]) -> RecordingIndex:
 
 def open_indexed(path: str, progress: Callable[[int, int], None] | None = None,
                  min_cache_bytes: int | None = None) -> RecordingIndex:
-    """The recording's index: from the cache when it holds one for this very file, else by a full read
-    (saved to the cache for next time when the file is large)."""
+    """The recording's index: prepared at its end, else from the cache when it holds one for this very file,
+    else by a full read (saved to the cache for next time when the file is large)."""
+    idx = _from_saved(path, prepared.read(path, _CACHE_KIND))
+    if idx is not None:
+        return idx
     saved, ident = cache.load(path, _CACHE_KIND, min_cache_bytes)
-    if saved is not None:
-        try:
-            return _from_cache(path, saved)
-        except RecordingError:
-            raise
-        except Exception:  # an entry that does not make sense is rebuilt
-            pass
+    idx = _from_saved(path, saved)
+    if idx is not None:
+        return idx
     idx = scan(path, progress)
-    cache.save(path, _CACHE_KIND, ident, _to_cache(idx), min_cache_bytes)
+    cache.save(path, _CACHE_KIND, ident, to_saved(idx), min_cache_bytes)
     return idx
+
+
+def _from_saved(path: str, doc: dict[str, Any] | None) -> RecordingIndex | None:
+    if doc is None:
+        return None
+    try:
+        return from_saved(path, doc)
+    except RecordingError:
+        raise
+    except Exception:  # saved data that does not make sense is rebuilt
+        return None

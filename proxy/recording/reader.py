@@ -15,7 +15,7 @@ from typing import BinaryIO
 
 import msgpack
 
-from . import compat
+from . import compat, prepared
 from .errors import RecordingError
 from .records import FORMAT, FrameBatch, Header, Record, header_from_wire, record_from_wire
 
@@ -33,6 +33,10 @@ _LIMITS = {
 }
 
 
+class _SessionEnd(Exception):
+    """A record of prepared data was read: the session's records are all before it."""
+
+
 class RecordingReader:
     """Opens a recording, checks its header, then yields decoded records one at a time."""
 
@@ -42,6 +46,7 @@ class RecordingReader:
         self.path = str(path)
         self.progress = progress
         self.torn_tail: tuple[int, int] | None = None  # (offset, bytes) of a partial final record
+        self.trailer_at: int | None = None  # where prepared data follows the session (see `session_end`)
         self.records_read = 0
         self.size = 0
         try:
@@ -49,6 +54,11 @@ class RecordingReader:
             self.size = os.fstat(self._file.fileno()).st_size
         except OSError as exc:
             raise RecordingError(exc.strerror or str(exc), path=self.path) from None
+        # A prepared file's session ends where its footer says: the prepared data is never read as records.
+        # (Where a footer points at something else, the session still ends there if that does not decode.)
+        self._footer_at = prepared.footer_at(self._file.fileno(), self.size)
+        self.trailer_at = self._footer_at if self._starts_trailer(self._footer_at) else None
+        self._end = self.size if self.trailer_at is None else self.trailer_at
         self._unpacker = msgpack.Unpacker(raw=False, strict_map_key=True, **_LIMITS)
         self._fed = 0
         self._eof = False
@@ -73,8 +83,14 @@ class RecordingReader:
         """Bytes consumed so far: where the next record starts."""
         return int(self._unpacker.tell())
 
+    @property
+    def session_end(self) -> int:
+        """Once every record is read: where the session's last whole record ends (where prepared data
+        starts, if there is some, whole or torn)."""
+        return self.offset if self.trailer_at is None else self.trailer_at
+
     def _fill(self) -> bool:
-        data = self._file.read(_CHUNK)
+        data = self._file.read(min(_CHUNK, self._end - self._fed))
         if not data:
             self._eof = True
             return False
@@ -85,7 +101,7 @@ class RecordingReader:
                                  path=self.path, offset=self.offset) from None
         self._fed += len(data)
         if self.progress is not None:
-            self.progress(self._fed, self.size)
+            self.progress(self._fed, self._end)
         return True
 
     def _next_object(self, index: int) -> object | None:
@@ -105,7 +121,23 @@ class RecordingReader:
 
     def _note_torn_tail(self, start: int) -> None:
         if self._fed > start:
-            self.torn_tail = (start, self._fed - start)
+            if self._is_trailer(start):  # prepared data cut short: the session itself is whole
+                self.trailer_at = start
+            else:
+                self.torn_tail = (start, self._fed - start)
+
+    def _starts_trailer(self, start: int | None) -> bool:
+        if start is None:
+            return False
+        try:
+            return prepared.starts_trailer(os.pread(self._file.fileno(), prepared.HEAD_BYTES, start))
+        except OSError:
+            return False
+
+    def _is_trailer(self, start: int) -> bool:
+        """Whether what starts at `start`, which is not a record, is prepared data (torn, or damaged where the
+        footer points)."""
+        return start == self._footer_at or self._starts_trailer(start)
 
     def _corrupt(self, exc: Exception, start: int, index: int | None = None) -> RecordingError:
         why = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
@@ -139,7 +171,10 @@ class RecordingReader:
         """Yield every whole record after the header, in file order; a `frames` record as its Frames."""
         decode = self._decode
         for obj, start in self._objects():
-            rec = decode(obj, start)
+            try:
+                rec = decode(obj, start)
+            except _SessionEnd:
+                return
             if isinstance(rec, FrameBatch):
                 yield from rec.frames()
             else:
@@ -152,16 +187,21 @@ class RecordingReader:
         lies without copying them out (`FrameBatch.frames()` when the copies are wanted)."""
         decode, unpacker = self._decode, self._unpacker
         for obj, start in self._objects():
-            rec = decode(obj, start)
+            try:
+                rec = decode(obj, start)
+            except _SessionEnd:
+                return
             yield rec, unpacker.tell(), isinstance(obj, dict) and next(reversed(obj)) == "data"
 
     def _objects(self) -> Iterator[tuple[object, int]]:
         """Each whole object after the header, upgraded to the current version, with where it starts."""
         upgrade = compat.upgrader(self.header.version)
         unpacker = self._unpacker
+        # Where the next record starts; not unpacker.tell() after a read that ended inside a record, which is
+        # how far msgpack got into it.
+        start = unpacker.tell()
         while True:
             # What is buffered is iterated in place: with millions of records every call per record counts.
-            start = unpacker.tell()
             try:
                 if upgrade is None:
                     for obj in unpacker:
@@ -172,6 +212,9 @@ class RecordingReader:
                         yield upgrade(obj), start
                         start = unpacker.tell()
             except Exception as exc:  # msgpack raises several types for corrupt input
+                if self._is_trailer(start):  # prepared data beyond the reader's limits, or damaged
+                    self.trailer_at = start
+                    return
                 raise self._corrupt(exc, start) from None
             if not self._fill():
                 self._note_torn_tail(start)
@@ -181,6 +224,9 @@ class RecordingReader:
         try:
             rec = record_from_wire(obj)
         except ValueError as exc:
+            if (isinstance(obj, dict) and obj.get("kind") in prepared.KINDS) or start == self._footer_at:
+                self.trailer_at = start
+                raise _SessionEnd from None
             raise RecordingError(str(exc), path=self.path, offset=start, index=self.records_read + 1) from None
         self.records_read += 1
         return rec

@@ -27,7 +27,7 @@ from typing import Any
 
 from ...apiserver.changes import TYPE_CODE, Changes, Key, Raws
 from ...apiserver.history import ResourceTimeline
-from ...recording import cache
+from ...recording import cache, prepared
 from ...recording.index import Frames
 from ...wire.events import APISERVER_EVENT, identity
 from ...wire.framing import media_type
@@ -422,14 +422,27 @@ def from_saved(loaded: Loaded, doc: dict[str, Any]) -> Rebuilt:
 
 
 def rebuild(loaded: Loaded, announce: Callable[[int], None] | None = None) -> Rebuilt:
-    """The rebuilt history, from the cache when it was saved for this very recording. `announce(frames)`
-    is called before a rebuild, which takes a while for millions of events: someone may be waiting."""
+    """The rebuilt history: prepared at the end of the recording, else from the cache when it was saved for
+    this very recording. `announce(frames)` is called before a rebuild, which takes a while for millions of
+    events: someone may be waiting."""
+    r = _from_saved(loaded, prepared.read(loaded.path, "timeline"))
+    if r is not None:
+        return r
     saved, ident = cache.load(loaded.path, "timeline")
-    if saved is not None:
-        with contextlib.suppress(Exception):  # an entry that does not make sense is rebuilt
-            return from_saved(loaded, saved)
+    r = _from_saved(loaded, saved)
+    if r is not None:
+        return r
     if announce is not None:
         announce(sum(len(e.frames) for e in loaded.exchanges.values()))
     r = build(loaded)
     cache.save(loaded.path, "timeline", ident, to_saved(r))
     return r
+
+
+def _from_saved(loaded: Loaded, doc: dict[str, Any] | None) -> Rebuilt | None:
+    if doc is None:
+        return None
+    try:
+        return from_saved(loaded, doc)
+    except Exception:  # saved data that does not make sense is rebuilt
+        return None
