@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .commands.inspect_extra import add_inspect_options, inspect
+from .commands.progress import ReadProgress, rebuild_note
 from .engines.upstream import UpstreamError
 from .recording import bundled
 from .recording.errors import RecordingError
@@ -21,7 +22,8 @@ from .report.words import plural
 from .server.run import StopSignals, stop_signals
 
 DEFAULT_LISTEN = "127.0.0.1:8001"
-_MODULE_COMMANDS = ("synth", "export", "redact", "check")  # proxy/commands/NAME.py: register(subparsers), run(args)
+# proxy/commands/NAME.py: register(subparsers), run(args)
+_MODULE_COMMANDS = ("synth", "export", "redact", "prepare", "check")
 
 
 class CliError(Exception):
@@ -96,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--allow-exec", action="store_true",
                    help="forward exec/attach/portforward/proxy requests as plain HTTP (recorded like the "
                         "rest; interactive SPDY/WebSocket upgrades are not tunnelled)")
+    r.add_argument("--prepare", choices=("auto", "always", "never"), default="auto", metavar="WHEN",
+                   help="when stopped, store in the recording what its replay needs (see watchproxy prepare): "
+                        "auto (default) for 16 MiB or more, always, or never")
     _add_server_options(r)
 
     rp = sub.add_parser("replay", help="serve a recording with no cluster",
@@ -103,9 +108,11 @@ def _parser() -> argparse.ArgumentParser:
                                     "with no cluster: emulate mode rebuilds a watch cache from it, exact mode "
                                     "plays the recorded answers. Ctrl-C ends open watches cleanly and prints a "
                                     "summary.",
-                        epilog="Recordings of 16 MiB or more: what replay derives from them is saved in "
-                               "$WATCHPROXY_CACHE_DIR (default ~/.cache/watchproxy; empty: off), so the next "
-                               "replay of the same file starts at once.")
+                        epilog="What replay derives from a recording is read from the recording itself when "
+                               "it is prepared (watchproxy record and watchproxy prepare do it); otherwise it "
+                               "is derived, and for recordings of 16 MiB or more saved in $WATCHPROXY_CACHE_DIR "
+                               "(default ~/.cache/watchproxy; empty: off), so the next replay of the same file "
+                               "starts at once.")
     rp.add_argument("recording", help="a recording file, or the name of a bundled one (watchproxy recordings)")
     rp.add_argument("--mode", choices=("emulate", "exact"), default="emulate",
                     help="emulate (default): an apiserver watch cache rebuilt from the recording; "
@@ -181,65 +188,41 @@ async def _record_until_stopped(a: argparse.Namespace, signals: StopSignals) -> 
     return 0
 
 
-def _prepare_replay(path: str) -> None:
-    """Save a large recording's replay index and rebuilt history now, while the user expects the recorder
-    to take a moment, so that its first replay starts at once too. Ctrl-C skips it: replay would do it."""
-    from .engines.emulate.timeline import rebuild
-    from .engines.store import load
-    from .recording import cache
+def _prepare_replay(path: str, when: str = "auto") -> None:
+    """Store what a replay of the recording needs in the recording itself now, while the user expects the
+    recorder to take a moment, so that its first replay anywhere starts at once. Ctrl-C skips it: replay
+    would derive it. Small recordings are left as they are: reading them whole is as quick."""
+    from .commands.prepare import prepare, wanted
 
     try:
         size = os.path.getsize(path)
     except OSError:
         return
-    if size < cache.MIN_BYTES or cache.directory() is None:
+    if not wanted(size, when):
         return
     t0 = time.monotonic()
     print(f"watchproxy record: preparing {path} for replay ({size / 1e6:,.0f} MB; Ctrl-C skips)",
           file=sys.stderr, flush=True)
     try:
-        loaded = load(path, _load_progress(path))
-        try:
-            rebuild(loaded, _rebuild_note(path))
-        finally:
-            loaded.close()
+        out = prepare(path, ReadProgress("watchproxy record", path), rebuild_note("watchproxy record", path))
     except KeyboardInterrupt:
         print("watchproxy record: skipped; the first replay will read the whole recording", file=sys.stderr)
         return
     except RecordingError as exc:
-        print(f"watchproxy record: warning: {exc}", file=sys.stderr)
+        print(f"watchproxy record: warning: not prepared for replay: {exc}", file=sys.stderr)
         return
-    print(f"watchproxy record: ready for replay in {time.monotonic() - t0:.1f} s", file=sys.stderr, flush=True)
+    print(f"watchproxy record: ready for replay in {time.monotonic() - t0:.1f} s ({out.added / 1e6:,.1f} MB "
+          "of replay data added)", file=sys.stderr, flush=True)
 
 
-def _load_progress(path: str) -> Callable[[int, int], None] | None:
-    """A progress line while a large recording loads, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-    shown = [-1]
-
-    def show(done: int, size: int) -> None:
-        pct = 100 * done // max(size, 1)
-        if pct != shown[0] and size > 8 * 1024 * 1024:
-            shown[0] = pct
-            end = "\n" if done >= size else ""
-            print(f"\r\033[Kwatchproxy: loading {path}: {pct}% of {size / 1e6:.0f} MB", end=end, file=sys.stderr,
-                  flush=True)
-
-    return show
+def _load_progress(path: str) -> ReadProgress:
+    """A progress line while replay reads a recording nobody prepared (large ones only)."""
+    return ReadProgress("watchproxy", path, intro=f"{path} is not prepared for replay: reading it whole once "
+                        f"(`watchproxy prepare {path}` stores what replay needs in it)")
 
 
-def _rebuild_note(path: str) -> Callable[[int], None] | None:
-    """A line before emulate rebuilds the history of a large recording, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-
-    def note(frames: int) -> None:
-        if frames >= 100_000:
-            print(f"watchproxy: rebuilding the watch cache from {frames:,} events of {path} "
-                  "(saved for the next replay)", file=sys.stderr, flush=True)
-
-    return note
+def _rebuild_note(path: str) -> Callable[[int], None]:
+    return rebuild_note("watchproxy", path, " (saved for the next replay on this machine)")
 
 
 async def _replay(a: argparse.Namespace) -> int:
@@ -302,7 +285,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "replay":
                 return asyncio.run(_replay(args))
             recorded = asyncio.run(_record(args))
-            _prepare_replay(args.out)
+            _prepare_replay(args.out, args.prepare)
             return recorded
         if args.command == "inspect":
             return _inspect(args)

@@ -67,14 +67,20 @@ def test_a_saved_history_that_does_not_fit_is_rebuilt(big: Path) -> None:
 def test_the_recorder_prepares_a_large_recording_for_its_first_replay(big: Path, monkeypatch: pytest.MonkeyPatch,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     from watchproxy.cli import _prepare_replay
+    from watchproxy.commands import prepare
+    from watchproxy.recording import prepared
 
+    monkeypatch.setattr(prepare, "MIN_BYTES", big.stat().st_size + 1)  # a small recording: nothing to prepare
     _prepare_replay(str(big))
-    assert {p.suffix for p in (big.parent / "cache").iterdir()} == {".index", ".timeline"}
+    assert prepared.read(str(big), "timeline") is None and capsys.readouterr().err == ""
+    monkeypatch.setattr(prepare, "MIN_BYTES", big.stat().st_size)
+    _prepare_replay(str(big))
     assert "ready for replay" in capsys.readouterr().err
-    monkeypatch.setattr(cache, "MIN_BYTES", big.stat().st_size + 1)  # a small recording: nothing to prepare
-    shutil.rmtree(big.parent / "cache")
-    _prepare_replay(str(big))
-    assert not (big.parent / "cache").exists() and capsys.readouterr().err == ""
+    assert prepared.read(str(big), "timeline") is not None  # in the file itself: the cache is not needed
+    assert not (big.parent / "cache").exists()
+    first = _answers(big)
+    monkeypatch.setattr(timeline, "build", lambda *a: pytest.fail("rebuilt the history"))
+    assert _answers(big) == first
 
 
 def test_events_in_any_json_layout_rebuild_the_same_history(tmp_path: Path) -> None:

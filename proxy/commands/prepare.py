@@ -1,0 +1,115 @@
+"""`watchproxy prepare RECORDING`: write what a replay derives from a recording (its index and emulate's
+rebuilt history) at the end of the recording itself, so that its first replay on any machine, a fresh CI
+runner included, reads no events. `watchproxy record` does this when it stops; this command is for a file it
+did not write (synthesized, redacted, recorded by an older watchproxy) or that it left unprepared.
+
+A version-1 file is upgraded to version 2 in place: the header's version is rewritten (one byte) and
+nothing else of the session changes. A version-1 reader refuses the file with "upgrade watchproxy" instead
+of stumbling on the trailer, and this version reads it as before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gc
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ..engines.emulate import timeline
+from ..engines.store import from_index
+from ..recording import index, prepared
+from ..recording.errors import RecordingError
+from ..recording.records import VERSION
+from .progress import ReadProgress, rebuild_note
+
+MIN_BYTES = 16 * 1024 * 1024  # `record` prepares recordings this large; smaller ones are read whole as fast
+WHEN = ("auto", "always", "never")
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    already: bool  # it was prepared (for these very bytes, by these rules) already: nothing was written
+    session: int = 0  # bytes of the session the prepared data describes
+    added: int = 0  # bytes of prepared data written after it
+    upgraded_from: int | None = None  # the header's version before it was rewritten, if it was
+
+
+def wanted(size: int, when: str) -> bool:
+    """Whether `record` prepares a recording of `size` bytes when it stops (`--prepare WHEN`)."""
+    return when == "always" or (when == "auto" and size >= MIN_BYTES)
+
+
+def is_prepared(path: str) -> bool:
+    """Whether the prepared data at the end of the file is there, for its bytes, and loads as a replay would."""
+    saved_index = prepared.read(path, "index")
+    saved_timeline = prepared.read(path, "timeline") if saved_index is not None else None
+    if saved_index is None or saved_timeline is None:
+        return False
+    try:
+        loaded = from_index(index.from_saved(path, saved_index))
+    except Exception:  # what does not load is prepared again
+        return False
+    try:
+        timeline.from_saved(loaded, saved_timeline)
+        return True
+    except Exception:
+        return False
+    finally:
+        loaded.close()
+
+
+def prepare(path: str, progress: Callable[[int, int], None] | None = None,
+            announce: Callable[[int], None] | None = None) -> Outcome:
+    """Read the recording whole, rebuild its history, and put both after its session (replacing prepared
+    data that no longer loads). Refuses a file whose last record is truncated: data appended after it would
+    bury that record mid-file, where readers must refuse it."""
+    if is_prepared(path):
+        return Outcome(already=True)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of short-lived records and drafts: collections would only rescan them
+    try:
+        idx = index.scan(path, progress)
+        try:
+            if idx.torn_tail:
+                raise RecordingError(f"cannot prepare it: {idx.torn_tail.removeprefix(path + ': ')}", path=path)
+            old = idx.header.version
+            idx.header = dataclasses.replace(idx.header, version=max(old, VERSION))
+            loaded = from_index(idx)
+            if announce is not None:
+                announce(sum(len(e.frames) for e in loaded.exchanges.values()))
+            built = timeline.to_saved(timeline.build(loaded))
+            added = prepared.write(path, idx.session_end, index.to_saved(idx), built,
+                                   version=VERSION if old < VERSION else None)
+        finally:
+            idx.source.close()
+    finally:
+        if collecting:
+            gc.enable()
+    return Outcome(False, idx.session_end, added, old if old < VERSION else None)
+
+
+def register(subparsers: Any) -> None:
+    """Add the `prepare` sub-command to the CLI's sub-parsers."""
+    p = subparsers.add_parser("prepare", help="store in a recording what its replay needs, for a fast first replay",
+                              description="Read a recording whole once and write what replay derives from it "
+                                          "(the index of its events and emulate's watch cache) at its end, so "
+                                          "that its first replay on any machine starts at once. watchproxy "
+                                          "record does this when it stops; use this for other recordings "
+                                          "(synthesized, redacted, older). A version-1 file becomes version 2.")
+    p.add_argument("file", metavar="RECORDING", help="the recording file to prepare (changed in place)")
+
+
+def run(args: argparse.Namespace) -> int:
+    path = args.file
+    t0 = time.monotonic()
+    out = prepare(path, ReadProgress("watchproxy prepare", path),
+                  rebuild_note("watchproxy prepare", path))
+    if out.already:
+        print(f"watchproxy prepare: {path} is prepared already", flush=True)
+        return 0
+    upgraded = f"; format version {out.upgraded_from} → {VERSION}" if out.upgraded_from is not None else ""
+    print(f"watchproxy prepare: {path} prepared in {time.monotonic() - t0:.1f} s: {out.added / 1e6:,.1f} MB of "
+          f"replay data after its {out.session / 1e6:,.1f} MB of records{upgraded}", flush=True)
+    return 0
