@@ -76,7 +76,7 @@ def test_the_scenario_bundled_and_inspect_examples(installed: Installed, tmp_pat
     sh = blocks("sh")
     lines = [*commands(sh["Scenarios without a cluster"]), *commands(sh["Bundled recordings"]),
              *commands(sh["Inspect"])]
-    assert len(lines) == 9
+    assert len(lines) == 10
     for line in lines:
         if line.startswith("watchproxy replay "):
             continue  # a server: test_the_bundled_replay_and_the_fault_curl_lines
