@@ -1,12 +1,12 @@
 """`python -m bench.recordpath [--profile SHAPE:SIZE]`: the record path's own work per event, in isolation.
 
 Feeds the pre-encoded blocks of every chunk shape (bench/shapes.py), cut into socket reads of 64 KiB, through
-what the recorder does with each read — de-chunk (proxy/wire/http1.py), split into events
-(proxy/wire/framing.py), write the frames to a recording (proxy/recording/writer.py, into a temporary
-file) and build the bytes to forward — with no sockets and no event loop, and prints the CPU time of this
-process per event, in user space and in the kernel. Unlike the end-to-end rates, this is steady on a busy
-machine: it is what changes to those modules are measured with (docs/benchmarks.md). `--profile` runs one
-cell under cProfile.
+what the recorder does with each read of a JSON watch — de-chunk (proxy/wire/http1.py), find the events and
+join them into the bytes to forward (proxy/wire/framing.py `JsonLines.feed_read`), write them as one
+`frames` record (proxy/recording/writer.py, into a temporary file) — with no sockets and no event loop,
+and prints the CPU time of this process per event, in user space and in the kernel. Unlike the end-to-end
+rates, this is steady on a busy machine: it is what changes to those modules are measured with
+(docs/benchmarks.md). `--profile` runs one cell under cProfile.
 """
 
 from __future__ import annotations
@@ -52,13 +52,11 @@ def run_path(got: list[bytes], times: int, out: Path) -> int:
                 pieces = decoder.feed(data)
                 if not pieces:
                     continue
-                frames = splitter.feed_pieces(pieces)
-                if not frames:
+                payload, sizes = splitter.feed_read(pieces)  # the whole events, joined: what is forwarded
+                if not sizes:
                     continue
-                payload = b"".join(frames) if len(frames) > 1 else frames[0]
-                writer.write_frames(1, 0.5, frames)
-                n += len(frames)
-                del payload
+                writer.write_joined(1, 0.5, payload, sizes)
+                n += len(sizes)
     finally:
         writer.close()
     return n

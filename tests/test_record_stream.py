@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
+import msgpack
 import pytest
 import yaml
 from watchproxy.engines.store import load
@@ -191,3 +192,46 @@ async def test_header_bytes_that_are_not_ascii_reach_the_upstream_as_the_client_
             writer.close()
     assert answer.startswith(b"HTTP/1.1 200") and EVENTS[0] in answer
     assert "X-Note: café ☃\r\n".encode() in up.heads[0]
+
+
+async def test_a_read_of_events_is_one_frames_record_and_secrets_are_still_redacted(tmp_path: Path) -> None:
+    """The bulk lane: the whole events of a read are written as one `frames` record and forwarded in one
+    write; a watch that may hold Secrets (a custom resource) still has them redacted in the file only."""
+    widgets = "/apis/example.com/v1/namespaces/default/widgets?watch=true"
+    secret = json.dumps({"type": "ADDED", "object": {"kind": "Secret", "apiVersion": "v1", "metadata": {
+        "name": "s", "resourceVersion": "20"}, "data": {"password": "aHVudGVyMg=="}}},
+        separators=(",", ":")).encode() + b"\n"
+    body = b"".join(EVENTS[:3])
+    first = chunk(body[:50]) + chunk(body[50:]) + chunk(EVENTS[3][:9])  # one write: 3 events and a start
+    second = chunk(EVENTS[3][9:] + secret + EVENTS[4]) + chunk(EVENTS[5]) + b"0\r\n\r\n"
+    sent = asyncio.Event()
+
+    async def script(writer: asyncio.StreamWriter) -> None:
+        writer.write(HEAD + first)
+        await writer.drain()
+        await sent.wait()  # the client has the first read's events: the second read is another
+        writer.write(second)
+
+    out = tmp_path / "bulk.msgpack"
+    async with RawUpstream(script) as up:
+        kc = up.kubeconfig(tmp_path / "k")
+        async with RecordSession(out, kubeconfig=str(kc)) as s, aiohttp.ClientSession() as http, \
+                http.get(s.url + widgets) as resp:
+            got = bytearray()
+            async for data in resp.content.iter_any():
+                got += data
+                if got.count(b"\n") == 3:
+                    sent.set()
+    assert bytes(got) == body + EVENTS[3] + secret + EVENTS[4] + EVENTS[5]  # the client's bytes as sent
+    data = out.read_bytes()
+    assert b"aHVudGVyMg==" not in data
+    unpacker = msgpack.Unpacker(raw=False)
+    unpacker.feed(data)
+    frames = [m for m in unpacker if m["kind"] in ("frame", "frames")]
+    assert frames[0]["kind"] == "frames" and frames[0]["sizes"] == [len(e) for e in EVENTS[:3]]
+    assert frames[0]["data"] == body
+    watch = next(iter(load(out).exchanges.values()))
+    recorded = [f.data for f in watch.frames]
+    assert recorded[:4] + recorded[5:] == EVENTS
+    assert b'"kind":"Secret"' in recorded[4] and b'"password":"PHJlZGFjdGVkPg=="' in recorded[4]
+    assert len({f.t for f in watch.frames[:3]}) == 1  # events of one read share its time

@@ -283,6 +283,45 @@ def test_json_lines_pieces_of_reads_give_the_same_frames(cuts: list[int], reads:
     assert s.pending() == partial
 
 
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(cuts=st.lists(st.integers(0, 10_000), max_size=60), reads=st.lists(st.integers(0, 30), max_size=12),
+       tail=st.integers(0, 60))
+def test_json_lines_whole_reads_give_the_same_frames(cuts: list[int], reads: list[int], tail: int) -> None:
+    """The recorder's watch path: each read's whole events as one piece and their sizes (what it writes as
+    one `frames` record and forwards in one write); cut at the sizes, any grouping gives the events."""
+    events = [*EVENTS, b'{"type":"ADDED","object":{"note":"a raw \r in a line"}}\n'] * 3
+    partial = events[0][: tail % len(events[0])]
+    chunks = _chunks(b"".join(events) + partial, cuts)
+    s = framing.JsonLines()
+    out: list[bytes] = []
+    i = 0
+    for n in [*reads, len(chunks)]:
+        data, sizes = s.feed_read(chunks[i:i + n])
+        assert sum(sizes) == len(data) and all(n > 0 for n in sizes) and data[-1:] in (b"\n", b"")
+        out += [data[a:b] for a, b in itertools.pairwise(itertools.accumulate(sizes, initial=0))]
+        i += n
+    assert out == events
+    assert s.pending() == partial
+
+
+def test_json_lines_whole_reads_mixed_with_feeds() -> None:
+    s = framing.JsonLines()
+    assert s.feed(EVENTS[0] + EVENTS[1][:5]) == [EVENTS[0]]
+    assert s.feed_read([EVENTS[1][5:9], EVENTS[1][9:] + EVENTS[2], EVENTS[3][:1]]) \
+        == (EVENTS[1] + EVENTS[2], [len(EVENTS[1]), len(EVENTS[2])])
+    assert s.feed_read([EVENTS[3][1:4]]) == (b"", []) and s.pending() == EVENTS[3][:4]
+    assert s.feed_pieces([EVENTS[3][4:]]) == [EVENTS[3]]
+    assert s.feed_read([EVENTS[4]]) == (EVENTS[4], [len(EVENTS[4])]) and s.pending() == b""
+
+
+def test_json_lines_whole_reads_without_newlines_are_passed_on_past_the_frame_limit() -> None:
+    s = framing.JsonLines()
+    big = b"x" * (1 << 20)
+    got = [s.feed_read([big[:1000], big[1000:]]) for _ in range(65)]
+    assert [sizes for _, sizes in got] == [[]] * 64 + [[65 << 20]]
+    assert got[-1][0] == big * 65 and s.pending() == b""
+
+
 def test_json_lines_without_newlines_are_passed_on_past_the_frame_limit() -> None:
     s = framing.JsonLines()
     big = b"x" * (1 << 20)

@@ -18,7 +18,7 @@ from ..recording.errors import RecordingError
 from ..recording.records import End, EndHow, Frame, Request, Response
 from ..recording.writer import RecordingWriter
 from ..wire import redact
-from ..wire.framing import FrameSplitter, Whole, media_type, splitter_for
+from ..wire.framing import FrameSplitter, JsonLines, Whole, media_type, splitter_for
 from ..wire.match import prefer_json
 from ..wire.status import status_bytes
 from .base import ClientGone, Incoming, Responder
@@ -89,6 +89,35 @@ class Recorder:
             if r is not None:
                 out.append(r)
         return out
+
+    async def _relay_reads(self, ex: int, resp: UpstreamResponse, out: Responder, entry: LogEntry,
+                           splitter: JsonLines, search: bool, content_type: str) -> int:
+        """A JSON watch, read by read: the whole events of each read joined once (the start of one still
+        arriving kept for the next), written as one `frames` record, then forwarded in one write. A read
+        that may hold a Secret (it has `"Secret`) is cut into its events to redact them. Returns the bytes
+        not recorded because they could not be redacted."""
+        unrecorded = 0
+        stats, writer, now = self.stats, self.writer, self._now
+        async for pieces in resp.pieces():
+            stats.bytes += sum(map(len, pieces))
+            data, sizes = splitter.feed_read(pieces)
+            if not sizes:
+                continue
+            t = now()
+            if search and b'"Secret' in data:
+                frames = [data[a:b] for a, b in itertools.pairwise(itertools.accumulate(sizes, initial=0))]
+                kept = self._redacted(frames, content_type, False, False)
+                unrecorded += len(data) - sum(map(len, kept))
+                if kept:
+                    writer.write_frames(ex, t, kept)
+                n = len(kept)
+            else:
+                writer.write_joined(ex, t, data, sizes)
+                n = len(sizes)
+            entry.events += n
+            stats.events += n
+            await out.send(data)
+        return unrecorded
 
     async def _refuse(self, out: Responder, code: int, message: str, entry: LogEntry) -> None:
         body = status_bytes(code, message)
@@ -182,23 +211,26 @@ class Recorder:
         await out.start(resp.status, resp.reason, forward_headers,
                         content_length=resp.content_length if not streaming else None)
         try:
-            async for pieces in resp.pieces():
-                frames = splitter.feed_pieces(pieces)
-                if not frames:
-                    continue
-                t = self._now()
-                payload = b"".join(frames) if len(frames) > 1 else frames[0]
-                if search and (look_at_all or b'"Secret' in payload):
-                    kept = self._redacted(frames, content_type, secret, encoded)
-                    unrecorded += sum(map(len, frames)) - sum(map(len, kept))
-                    frames = kept
-                if frames:
-                    self.writer.write_frames(ex, t, frames)
-                if streaming:
-                    entry.events += len(frames)
-                    self.stats.events += len(frames)
-                self.stats.bytes += sum(map(len, pieces))
-                await out.send(payload)
+            if isinstance(splitter, JsonLines) and not (search and look_at_all):
+                unrecorded = await self._relay_reads(ex, resp, out, entry, splitter, search, content_type)
+            else:
+                async for pieces in resp.pieces():
+                    frames = splitter.feed_pieces(pieces)
+                    if not frames:
+                        continue
+                    t = self._now()
+                    payload = b"".join(frames) if len(frames) > 1 else frames[0]
+                    if search and (look_at_all or b'"Secret' in payload):
+                        kept = self._redacted(frames, content_type, secret, encoded)
+                        unrecorded += sum(map(len, frames)) - sum(map(len, kept))
+                        frames = kept
+                    if frames:
+                        self.writer.write_frames(ex, t, frames)
+                    if streaming:
+                        entry.events += len(frames)
+                        self.stats.events += len(frames)
+                    self.stats.bytes += sum(map(len, pieces))
+                    await out.send(payload)
         except ClientGone:
             self._write(End(ex, self._now(), EndHow.CLIENT_CLOSED))
             entry.ended("client-closed")

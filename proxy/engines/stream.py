@@ -108,7 +108,9 @@ class StreamResponse:
             if self._head.chunked:
                 decoder = ChunkedDecoder()
                 while got:
-                    out = decoder.feed(got[0]) if len(got) == 1 else [p for d in got for p in decoder.feed(d)]
+                    # Several socket reads since the last look are decoded as one (one memcpy): one pass, and
+                    # no chunk cut in two at a read boundary to be joined again by the splitter.
+                    out = decoder.feed(got[0] if len(got) == 1 else b"".join(got))
                     if out:
                         yield out
                     if decoder.done:

@@ -44,8 +44,8 @@ class _Framer:
         last = cls.last
         if last[0] is data:
             return last[1]
-        # Exactly what StreamWriter._write_chunked_payload puts on the wire for one write.
-        framed = f"{len(data):x}\r\n".encode("ascii") + data + b"\r\n"
+        # Exactly what StreamWriter._write_chunked_payload puts on the wire for one write, copied once.
+        framed = b"".join((f"{len(data):x}\r\n".encode("ascii"), data, b"\r\n"))
         cls.last = (data, framed)
         return framed
 
@@ -121,23 +121,31 @@ class AiohttpResponder:
         """StreamResponse.write without its coroutine layers, for a body with no length to clip to and
         nothing to compress: the same bytes and framing, the same byte counts. Only while nothing is queued
         for the client, so that the write cannot pause the transport and aiohttp's drain would not wait."""
+        return len(data) <= self._now_max and self._write_now(data)
+
+    def _write_now(self, data: bytes) -> bool:
         writer, transport = self._writer, self._transport
-        if writer is None or transport is None or not data or len(data) > self._now_max \
-                or transport.is_closing() or transport.get_write_buffer_size():
+        if writer is None or transport is None or not data or transport.is_closing() \
+                or transport.get_write_buffer_size():
             return False
         out = _Framer.frame(data) if writer.chunked else data
         writer.output_size += len(out)
         writer.buffer_size += len(out)
         if writer.buffer_size > _DRAIN_EVERY:
-            writer.buffer_size = 0  # as StreamWriter.write does before a drain that would not wait here
+            writer.buffer_size = 0  # as StreamWriter.write does before its drain
         transport.write(out)
         return True
 
     async def send(self, data: bytes) -> None:
+        """A recorder forwards a whole socket read at a time (often more than the transport's high-water
+        mark): while nothing is queued for the client it is written here, framed once, and aiohttp's drain
+        awaited only if the client did not take it all, which is when StreamResponse.write would wait."""
         assert self.response is not None
-        if self.send_now(data):
-            return
         try:
+            if self._write_now(data):
+                if self._transport is not None and self._transport.get_write_buffer_size() and self._writer:
+                    await self._writer.drain()
+                return
             await self.response.write(data)
         except (ConnectionResetError, RuntimeError, OSError) as exc:
             raise ClientGone(str(exc)) from None

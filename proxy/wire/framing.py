@@ -75,6 +75,48 @@ class JsonLines:
                 missed = True
         return out
 
+    def feed_read(self, pieces: list[bytes]) -> tuple[bytes, list[int]]:
+        """The whole events one read completes, as one piece (what was buffered and the read's pieces up to
+        their last newline, joined once) and the size of each event in it; the start of an event still
+        arriving is kept for the next read. One memrchr finds where the whole events end and one memchr per
+        event where each ends: the recorder writes them as one `frames` record and forwards them in one
+        write, with no Python object per event."""
+        buf = self._buf
+        last = len(pieces) - 1
+        while last >= 0 and (cut := pieces[last].rfind(b"\n")) < 0:
+            last -= 1
+        if last < 0:  # no event ends in this read
+            for p in pieces:
+                buf += p
+            if len(buf) > _MAX_FRAME:  # not JSON lines after all: pass it on rather than hoard it
+                data = bytes(buf)
+                buf.clear()
+                return data, [len(data)]
+            return b"", []
+        cut += 1
+        if not buf and last == len(pieces) - 1 and cut == len(pieces[last]):  # the read ends with an event
+            data = pieces[0] if last == 0 else b"".join(pieces)
+        else:
+            end = memoryview(pieces[last])
+            data = b"".join((buf, *pieces[:last], end[:cut]))
+            buf.clear()
+            buf += end[cut:]
+            for p in pieces[last + 1:]:
+                buf += p
+        return data, self._sizes(data)
+
+    @staticmethod
+    def _sizes(data: bytes) -> list[int]:
+        """The length of each line of `data`, which ends with a newline."""
+        sizes: list[int] = []
+        append, find = sizes.append, data.find
+        pos, end = 0, len(data)
+        while pos < end:
+            i = find(b"\n", pos) + 1
+            append(i - pos)
+            pos = i
+        return sizes
+
     def _lines(self, data: bytes, out: list[bytes]) -> None:
         """Append each line that `data` completes (the first with what was buffered before it)."""
         find = data.find
