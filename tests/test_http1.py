@@ -83,6 +83,18 @@ def test_malformed_chunking_is_an_error_not_a_guess(bad: bytes) -> None:
         decode([bad])
 
 
+def test_runs_of_chunks_of_one_size_are_checked_chunk_by_chunk() -> None:
+    """The size line of a chunk like the previous one is compared in place: a longer line that starts the
+    same, a line with extensions, or a later chunk without its CRLF is still told apart."""
+    same = [bytes([65 + i]) * 16 for i in range(6)]
+    body = b"".join(chunk(p) for p in same) + chunk(b"x" * 256) + chunk(b"y" * 16, ";e=1") + chunk(same[0])
+    out, dec = decode([body + b"0\r\n\r\n"])
+    assert out == [*same, b"x" * 256, b"y" * 16, same[0]] and dec.done
+    broken = b"".join(chunk(p) for p in same[:3]) + b"10\r\n" + same[3] + b"\rX" + chunk(same[4])
+    with pytest.raises(FramingError):
+        decode([broken])
+
+
 def test_malformed_crlf_after_data_is_found_across_reads() -> None:
     with pytest.raises(FramingError):
         decode([b"3\r\nabc\r", b"X"])

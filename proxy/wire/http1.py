@@ -159,21 +159,30 @@ class ChunkedDecoder:
 
 def _whole_chunks(data: bytes, pos: int, out: list[bytes]) -> int:
     """Append the data of each whole, non-empty chunk from `pos` on; returns where the first other thing
-    (a partial or last chunk, extensions, bad framing) starts. One find, one int and one slice a chunk."""
-    find = data.find
+    (a partial or last chunk, extensions, bad framing) starts. A chunk whose size line is the previous
+    one's (a busy apiserver's 2048-byte chunks, events of one size) is recognised by comparing that line
+    in place (no slice, no int); any other costs one find, one int and one slice."""
+    find, startswith = data.find, data.startswith
     append = out.append
     end = len(data)
+    line, n, size = b"\x00", 0, 0  # the last size line with its CRLF, its length, its size
     while True:
-        i = find(b"\r\n", pos, pos + 20)
-        if i < 0:
-            return pos
-        try:
-            size = int(data[pos:i], 16)
-        except ValueError:
-            return pos
-        start = i + 2
+        if startswith(line, pos):
+            start = pos + n
+        else:
+            i = find(b"\r\n", pos, pos + 20)
+            if i < 0:
+                return pos
+            try:
+                size = int(data[pos:i], 16)
+            except ValueError:
+                return pos
+            if size <= 0:
+                return pos
+            start = i + 2
+            line, n = data[pos:start], start - pos
         stop = start + size
-        if size <= 0 or stop + 2 > end or data[stop] != 13 or data[stop + 1] != 10:
+        if stop + 2 > end or not startswith(b"\r\n", stop):
             return pos
         append(data[start:stop])
         pos = stop + 2
