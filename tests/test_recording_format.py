@@ -4,6 +4,7 @@ versions, malformed records, and write failures (unwritable path, disk full)."""
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
 import random
@@ -706,3 +707,51 @@ def test_malformed_frames_records(tmp_path: Path, record: dict[str, Any], why: s
     assert err.index == 2
     assert f"record 2 at byte {err.offset}" in str(err) and err.offset == _boundaries(path.read_bytes())[2][0]
     _assert_one_clean_line(err, path)
+
+
+def _readme_python() -> str:
+    """recordings/README.md's Python reader, with the `session_end` it uses from *Prepared data*."""
+    text = (Path(__file__).parent.parent / "recordings" / "README.md").read_text()
+    blocks = {}
+    for section in ("### Prepared data", "### Reading a recording in Python"):
+        body = text[text.index(section):]
+        blocks[section] = body[body.index("```python\n") + 10:body.index("\n```", body.index("```python\n"))]
+    return "import os\n" + blocks["### Prepared data"] + "\n\n" + blocks["### Reading a recording in Python"]
+
+
+def test_the_format_docs_python_reader_reads_version_1_and_2_files(tmp_path: Path) -> None:
+    import subprocess
+
+    from watchproxy.cli import main
+
+    script = tmp_path / "read.py"
+    script.write_text(_readme_python())
+    v2 = tmp_path / "v2.msgpack"
+    w = RecordingWriter(v2, HEADER)
+    for _, group in itertools.groupby(V1_RECORDS, lambda r: (r.ex, r.t) if isinstance(r, Frame) else r):
+        recs = list(group)  # the same session, written by this writer: frames that came together as one record
+        if isinstance(recs[0], Frame):
+            w.write_frames(recs[0].ex, recs[0].t, [r.data for r in recs if isinstance(r, Frame)])
+        else:
+            w.write(*recs)
+    w.close()
+    assert "frames" in [m["kind"] for m in _maps(v2)]
+    prepared = tmp_path / "prepared.msgpack"
+    prepared.write_bytes(v2.read_bytes())
+    assert main(["prepare", str(prepared)]) == 0
+    assert prepared.stat().st_size > v2.stat().st_size
+    torn = tmp_path / "torn.msgpack"
+    torn.write_bytes(v2.read_bytes() + msgpack.packb(FRAMES_REC)[:-2])
+
+    def run(path: Path) -> tuple[list[str], str]:
+        done = subprocess.run([sys.executable, str(script), str(path)], capture_output=True, text=True,
+                              timeout=60, check=True)
+        return done.stdout.splitlines(), done.stderr
+
+    names = [line.split()[-1] for line in run(V1_FILE)[0] if "ADDED" in line]
+    assert names == [f"web-{i}" for i in range(5)]
+    for path in (v2, prepared, torn):
+        lines, err = run(path)
+        assert [line.split()[-1] for line in lines if "ADDED" in line] == names, path
+        assert lines[-1].split()[1:5] == ["exchange", "1", "ended:", "server-closed"]
+        assert err == ("" if path != torn else f"torn last record at byte {v2.stat().st_size} ignored\n")
