@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from . import __version__
 from .commands.inspect_extra import add_inspect_options, inspect
-from .commands.progress import ReadProgress, rebuild_note
+from .commands.progress import Progress, reading, rebuilding
 from .engines.upstream import UpstreamError
 from .recording import bundled
 from .recording.errors import RecordingError
@@ -204,7 +204,7 @@ def _prepare_replay(path: str, when: str = "auto") -> None:
     print(f"watchproxy record: preparing {path} for replay ({size / 1e6:,.0f} MB; Ctrl-C skips)",
           file=sys.stderr, flush=True)
     try:
-        out = prepare(path, ReadProgress("watchproxy record", path), rebuild_note("watchproxy record", path))
+        out = prepare(path, reading("watchproxy record", path), rebuilding("watchproxy record", path))
     except KeyboardInterrupt:
         print("watchproxy record: skipped; the first replay will read the whole recording", file=sys.stderr)
         return
@@ -215,14 +215,15 @@ def _prepare_replay(path: str, when: str = "auto") -> None:
           "of replay data added)", file=sys.stderr, flush=True)
 
 
-def _load_progress(path: str) -> ReadProgress:
+def _load_progress(path: str) -> Progress:
     """A progress line while replay reads a recording nobody prepared (large ones only)."""
-    return ReadProgress("watchproxy", path, intro=f"{path} is not prepared for replay: reading it whole once "
-                        f"(`watchproxy prepare {path}` stores what replay needs in it)")
+    return reading("watchproxy", path, intro=f"{path} is not prepared for replay: reading it whole once "
+                   f"(`watchproxy prepare {path}` stores what replay needs in it)")
 
 
-def _rebuild_note(path: str) -> Callable[[int], None]:
-    return rebuild_note("watchproxy", path, " (saved for the next replay on this machine)")
+def _rebuild_note(path: str) -> Progress:
+    return rebuilding("watchproxy", path, intro="emulate's watch cache is rebuilt from every event, once: it is "
+                      "saved for the next replay on this machine")
 
 
 async def _replay(a: argparse.Namespace) -> int:

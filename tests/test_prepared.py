@@ -21,7 +21,7 @@ import pytest
 from watchproxy.cli import main
 from watchproxy.clock import ManualClock
 from watchproxy.commands import prepare as prepare_cmd
-from watchproxy.commands.progress import LOG_EVERY, MIN_SIZE, TTY_EVERY, ReadProgress
+from watchproxy.commands.progress import LOG_EVERY, READ_MIN, REBUILD_MIN, TTY_EVERY, reading, rebuilding
 from watchproxy.engines.diagnose import first_problem
 from watchproxy.engines.emulate import timeline
 from watchproxy.engines.emulate.engine import Emulator
@@ -321,33 +321,41 @@ class _Tty(io.StringIO):
         return True
 
 
-def _progress(stream: io.StringIO, calls: list[tuple[float, int]], size: int = 100 * MIN_SIZE) -> list[str]:
+def _lines(stream: io.StringIO, calls: list[tuple[float, int]], total: int, make: Any = reading) -> list[str]:
     now = [0.0]
-    p = ReadProgress("watchproxy", "r.msgpack", intro="not prepared", stream=stream, clock=lambda: now[0])
+    p = make("watchproxy", "r.msgpack", intro="not prepared", stream=stream, clock=lambda: now[0])
     for t, done in calls:
         now[0] = t
-        p(done, size)
+        p(done, total)
     return stream.getvalue().replace("\r\033[K", "|").splitlines()
 
 
 def test_progress_in_a_log_is_a_line_now_and_then() -> None:
-    size = 100 * MIN_SIZE
-    lines = _progress(io.StringIO(), [(0.0, 0), (1.0, size // 10), (LOG_EVERY + 0.1, size // 2),
-                                      (LOG_EVERY + 0.2, size // 2 + 1), (LOG_EVERY + 0.3, size), (99.0, size)])
+    size = 100 * READ_MIN
+    lines = _lines(io.StringIO(), [(0.0, 0), (1.0, size // 10), (LOG_EVERY + 0.1, size // 2),
+                                   (LOG_EVERY + 0.2, size // 2 + 1), (LOG_EVERY + 0.3, size), (99.0, size)], size)
     assert lines == ["watchproxy: not prepared", "watchproxy: reading r.msgpack: 0% of 839 MB",
                      "watchproxy: reading r.msgpack: 50% of 839 MB", "watchproxy: reading r.msgpack: 100% of 839 MB"]
 
 
 def test_progress_on_a_terminal_is_one_line_rewritten() -> None:
-    size = 100 * MIN_SIZE
-    lines = _progress(_Tty(), [(0.0, 0), (TTY_EVERY / 2, 1), (TTY_EVERY + 0.01, size // 4), (1.0, size)])
+    size = 100 * READ_MIN
+    lines = _lines(_Tty(), [(0.0, 0), (TTY_EVERY / 2, 1), (TTY_EVERY + 0.01, size // 4), (1.0, size)], size)
     assert lines == ["watchproxy: not prepared",
                      "|watchproxy: reading r.msgpack: 0% of 839 MB|watchproxy: reading r.msgpack: 25% of 839 MB"
                      "|watchproxy: reading r.msgpack: 100% of 839 MB"]
 
 
-def test_no_progress_for_a_small_file() -> None:
-    assert _progress(io.StringIO(), [(0.0, 0), (100.0, MIN_SIZE - 1)], size=MIN_SIZE - 1) == []
+def test_progress_of_a_rebuild_counts_events() -> None:
+    lines = _lines(io.StringIO(), [(0.0, 0), (LOG_EVERY, 1_500_000), (LOG_EVERY + 1, 2_000_000)], 2_000_000,
+                   rebuilding)
+    assert lines[1:] == [f"watchproxy: rebuilding the watch cache of r.msgpack: {p}% of 2,000,000 events"
+                         for p in (0, 75, 100)]
+
+
+def test_no_progress_for_a_small_file_or_a_short_rebuild() -> None:
+    assert _lines(io.StringIO(), [(0.0, 0), (100.0, READ_MIN - 1)], READ_MIN - 1) == []
+    assert _lines(io.StringIO(), [(0.0, 0), (100.0, REBUILD_MIN - 1)], REBUILD_MIN - 1, rebuilding) == []
 
 
 async def _record(tmp_path: Path, *args: str) -> tuple[Path, str]:

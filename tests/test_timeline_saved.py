@@ -121,9 +121,11 @@ def test_events_in_any_json_layout_rebuild_the_same_history(tmp_path: Path) -> N
 def test_a_rebuild_is_announced_and_a_saved_history_is_not(big: Path) -> None:
     from watchproxy.engines.emulate.timeline import rebuild
 
-    heard: list[int] = []
+    heard: list[tuple[int, int]] = []
     loaded = load(big)
-    rebuild(loaded, heard.append)
-    assert heard == [sum(len(e.frames) for e in loaded.exchanges.values())] and heard[0] > 0
-    rebuild(load(big), heard.append)
-    assert len(heard) == 1
+    rebuild(loaded, lambda done, total: heard.append((done, total)))
+    total = sum(len(e.frames) for e in loaded.exchanges.values())
+    assert total > 0 and heard[0] == (0, total) and heard[-1] == (total, total)
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard) and len(heard) > 2  # forwards, in steps
+    rebuild(load(big), lambda done, total: heard.append((done, total)))
+    assert heard[-1] == (total, total) and heard.count((total, total)) == 1

@@ -22,7 +22,7 @@ from ..engines.store import from_index
 from ..recording import index, prepared
 from ..recording.errors import RecordingError
 from ..recording.records import VERSION
-from .progress import ReadProgress, rebuild_note
+from .progress import reading, rebuilding
 
 MIN_BYTES = 16 * 1024 * 1024  # `record` prepares recordings this large; smaller ones are read whole as fast
 WHEN = ("auto", "always", "never")
@@ -61,7 +61,7 @@ def is_prepared(path: str) -> bool:
 
 
 def prepare(path: str, progress: Callable[[int, int], None] | None = None,
-            announce: Callable[[int], None] | None = None) -> Outcome:
+            rebuilt: Callable[[int, int], None] | None = None) -> Outcome:
     """Read the recording whole, rebuild its history, and put both after its session (replacing prepared
     data that no longer loads). Refuses a file whose last record is truncated: data appended after it would
     bury that record mid-file, where readers must refuse it."""
@@ -77,9 +77,7 @@ def prepare(path: str, progress: Callable[[int, int], None] | None = None,
             old = idx.header.version
             idx.header = dataclasses.replace(idx.header, version=max(old, VERSION))
             loaded = from_index(idx)
-            if announce is not None:
-                announce(sum(len(e.frames) for e in loaded.exchanges.values()))
-            built = timeline.to_saved(timeline.build(loaded))
+            built = timeline.to_saved(timeline.build(loaded, rebuilt))
             added = prepared.write(path, idx.session_end, index.to_saved(idx), built,
                                    version=VERSION if old < VERSION else None)
         finally:
@@ -104,8 +102,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     path = args.file
     t0 = time.monotonic()
-    out = prepare(path, ReadProgress("watchproxy prepare", path),
-                  rebuild_note("watchproxy prepare", path))
+    out = prepare(path, reading("watchproxy prepare", path), rebuilding("watchproxy prepare", path))
     if out.already:
         print(f"watchproxy prepare: {path} is prepared already", flush=True)
         return 0

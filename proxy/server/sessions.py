@@ -89,9 +89,10 @@ class ReplaySession(_Session):
                  min_request_timeout: float | None = None, history: float | None = None,
                  listen: str = "127.0.0.1:0", write_kubeconfig: str | os.PathLike[str] | None = None,
                  accept_hosts: tuple[str, ...] = (), faults: tuple[str, ...] = (),
-                 announce: Callable[[int], None] | None = None, read_only: bool = False) -> None:
-        """`announce(frames)`: emulate is about to rebuild its history from that many frames (it was not
-        saved), which takes a while for millions of them. `read_only`: emulate refuses clients' writes."""
+                 announce: Callable[[int, int], None] | None = None, read_only: bool = False) -> None:
+        """`announce(done, frames)`: how far emulate's rebuild of its history from that many frames is (it
+        was not prepared nor saved), which takes a while for millions of them. `read_only`: emulate refuses
+        clients' writes."""
         super().__init__(listen, write_kubeconfig, accept_hosts)
         self._announce = announce
         self.loaded = recording if isinstance(recording, Loaded) else load(bundled.resolve(recording))

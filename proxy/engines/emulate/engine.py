@@ -76,8 +76,9 @@ def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[s
 class Emulator:
     def __init__(self, loaded: Loaded, clock: Clock, *, seed: int = 0, misses: Misses | None = None,
                  min_request_timeout: float | None = None, history: float | None = None,
-                 announce: Callable[[int], None] | None = None, read_only: bool = False) -> None:
-        """`announce(frames)`: called before the history is rebuilt from the recording (not when saved).
+                 announce: Callable[[int, int], None] | None = None, read_only: bool = False) -> None:
+        """`announce(done, frames)`: how far a rebuild of the history from the recording's frames is, from
+        (0, frames) to (frames, frames); not called when the history was prepared or saved.
         `read_only`: refuse clients' writes (405) instead of applying them."""
         self.loaded = loaded
         self.clock = clock
