@@ -192,7 +192,7 @@ def _prepare_replay(path: str, when: str = "auto") -> None:
     """Store what a replay of the recording needs in the recording itself now, while the user expects the
     recorder to take a moment, so that its first replay anywhere starts at once. Ctrl-C skips it: replay
     would derive it. Small recordings are left as they are: reading them whole is as quick."""
-    from .commands.prepare import prepare, wanted
+    from .commands.prepare import prepare, size_text, wanted
 
     try:
         size = os.path.getsize(path)
@@ -211,8 +211,8 @@ def _prepare_replay(path: str, when: str = "auto") -> None:
     except RecordingError as exc:
         print(f"watchproxy record: warning: not prepared for replay: {exc}", file=sys.stderr)
         return
-    print(f"watchproxy record: ready for replay in {time.monotonic() - t0:.1f} s ({out.added / 1e6:,.1f} MB "
-          "of replay data added)", file=sys.stderr, flush=True)
+    print(f"watchproxy record: ready for replay in {time.monotonic() - t0:.1f} s ({size_text(out.added)} of replay "
+          "data added)", file=sys.stderr, flush=True)
 
 
 def _load_progress(path: str) -> Progress:

@@ -296,7 +296,7 @@ def test_an_interrupted_preparation_leaves_the_session_as_it_was(original: Path,
 def test_the_prepare_command(ready: Path, original: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["prepare", str(original)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith(f"watchproxy prepare: {original} prepared in ") and "MB of replay data" in out
+    assert out.startswith(f"watchproxy prepare: {original} prepared in ") and "B of replay data after its " in out
     assert original.read_bytes() == ready.read_bytes()
     assert main(["prepare", str(original)]) == 0
     assert capsys.readouterr().out == f"watchproxy prepare: {original} is prepared already\n"

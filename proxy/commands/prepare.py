@@ -88,6 +88,10 @@ def prepare(path: str, progress: Callable[[int, int], None] | None = None,
     return Outcome(False, idx.session_end, added, old if old < VERSION else None)
 
 
+def size_text(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB" if n >= 1e6 else f"{n / 1e3:,.1f} kB"
+
+
 def register(subparsers: Any) -> None:
     """Add the `prepare` sub-command to the CLI's sub-parsers."""
     p = subparsers.add_parser("prepare", help="store in a recording what its replay needs, for a fast first replay",
@@ -107,6 +111,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"watchproxy prepare: {path} is prepared already", flush=True)
         return 0
     upgraded = f"; format version {out.upgraded_from} → {VERSION}" if out.upgraded_from is not None else ""
-    print(f"watchproxy prepare: {path} prepared in {time.monotonic() - t0:.1f} s: {out.added / 1e6:,.1f} MB of "
-          f"replay data after its {out.session / 1e6:,.1f} MB of records{upgraded}", flush=True)
+    print(f"watchproxy prepare: {path} prepared in {time.monotonic() - t0:.1f} s: {size_text(out.added)} of replay "
+          f"data after its {size_text(out.session)} of records{upgraded}", flush=True)
     return 0
