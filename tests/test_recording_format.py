@@ -498,6 +498,9 @@ class _FullDisk:
             return os.write(fd, bytes(data[: self.partial]))
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
+    def writev(self, fd: int, parts: Any) -> int:
+        return self.write(fd, b"".join(parts))
+
 
 def test_disk_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "full.msgpack"
@@ -538,6 +541,46 @@ def test_disk_full_after_a_partial_write_leaves_only_a_torn_tail(tmp_path: Path,
     with RecordingReader(path) as reader:
         assert list(reader.records()) == RECORDS[:3]
         assert reader.torn_tail == (good_size, 5)
+
+
+@pytest.mark.parametrize("partial", [0, 5, 60, 300])
+def test_disk_full_inside_a_frames_record_leaves_only_a_torn_tail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  partial: int) -> None:
+    """A read's frames go out as their record head and their bytes in one writev: cut anywhere, it is
+    the last record that is torn, and nothing is appended after it."""
+    path = tmp_path / "partial.msgpack"
+    w = RecordingWriter(path, HEADER)
+    w.write(*RECORDS[:3])
+    good_size = path.stat().st_size
+    monkeypatch.setattr(writer_module, "os", _FullDisk(partial=partial))
+    with pytest.raises(RecordingError, match="No space left"):
+        w.write_joined(2, 1.5, b"".join(EVENTS), [len(e) for e in EVENTS])
+    monkeypatch.undo()
+    with pytest.raises(RecordingError):
+        w.write_frames(2, 1.6, EVENTS[:2])
+    w.close()
+    assert path.stat().st_size == good_size + partial
+    with RecordingReader(path) as reader:
+        assert list(reader.records()) == RECORDS[:3]
+        assert reader.torn_tail == ((good_size, partial) if partial else None)
+
+
+def test_a_short_writev_is_finished_with_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    class ShortWritev:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(os, name)
+
+        def writev(self, fd: int, parts: Any) -> int:
+            return os.write(fd, b"".join(parts)[:70])  # as a signal or a full pipe may cut it
+
+    path = tmp_path / "short.msgpack"
+    w = RecordingWriter(path, HEADER)
+    monkeypatch.setattr(writer_module, "os", ShortWritev())
+    w.write_joined(2, 1.5, b"".join(EVENTS), [len(e) for e in EVENTS])
+    monkeypatch.undo()
+    assert w.bytes_written == path.stat().st_size
+    w.close()
+    assert read_records(path)[1] == [Frame(2, 1.5, e) for e in EVENTS]
 
 
 @needs_proc
