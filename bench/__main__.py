@@ -1,6 +1,7 @@
 """Run every benchmark and print the table (figure, watchproxy, baseline, ratio, target, met?).
 
     python -m bench [--only record,shapes,realkube,replay,fidelity,idle,large] [--window SECONDS] [--json FILE]
+    python -m bench --only fanout   # only the emulate row with each change due in every watch at once
                     [--shapes event,2048,32ev,8k] [--sizes 300,1000,8000] [--streams 1,200] [--rounds N]
 
 `shapes` is record throughput in every chunk shape, event size and stream count (bench/shaped.py): direct,
@@ -28,6 +29,7 @@ from bench import idle, large, machine, procs, realburst, record, replay, shaped
 from bench.table import Row
 
 GROUPS = ("record", "shapes", "realkube", "replay", "fidelity", "idle", "large")
+EXTRA = ("fanout",)  # part of a group above, selectable alone (not in the default run)
 
 
 def _steps(window: float, a: argparse.Namespace) -> dict[str, Callable[[Path], list[Row]]]:
@@ -42,6 +44,7 @@ def _steps(window: float, a: argparse.Namespace) -> dict[str, Callable[[Path], l
                                  replay.fidelity_emulate(tmp, at_once=True)],
         "idle": idle.run,
         "large": large.run,
+        "fanout": lambda tmp: [replay.fidelity_emulate(tmp, at_once=True)],
     }
 
 
@@ -65,7 +68,8 @@ def _names(choices: tuple[str, ...]) -> Callable[[str], list[str]]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--only", default=",".join(GROUPS), help=f"comma-separated subset of {', '.join(GROUPS)}")
+    p.add_argument("--only", default=",".join(GROUPS),
+                   help=f"comma-separated subset of {', '.join(GROUPS + EXTRA)}")
     p.add_argument("--window", type=float, default=3.0, help="seconds each throughput is counted over")
     p.add_argument("--json", metavar="FILE", help="also write the rows and the machine as JSON")
     p.add_argument("--tmp", metavar="DIR", help="where recordings go (about 2.2 GB at the peak)")
@@ -86,9 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             or any(not 1 <= n <= 2000 for n in a.streams):
         p.error("--rounds is 1-20, --sizes 300-1048576 bytes, --streams 1-2000")
     chosen = [g.strip() for g in a.only.split(",") if g.strip()]
-    unknown = [g for g in chosen if g not in GROUPS]
+    unknown = [g for g in chosen if g not in GROUPS + EXTRA]
     if unknown:
-        p.error(f"unknown group(s) {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
+        p.error(f"unknown group(s) {', '.join(unknown)}; choose from {', '.join(GROUPS + EXTRA)}")
     soft, hard = procs.raise_nofile()
     info = machine.describe()
     print("watchproxy benchmarks — " + "; ".join(f"{k} {v}" for k, v in info.items()), flush=True)

@@ -10,7 +10,13 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import time
 from typing import Protocol
+
+# How early the loop's timer is asked to wake for a wait that must end on time (`Clock.lead`): epoll counts
+# in whole milliseconds, rounded up, and a busy VM adds a millisecond or two more.
+PUNCTUAL_LEAD = 0.002
+_FINAL_WAIT = 0.2  # seconds: more than that slack's cap
 
 
 class Clock(Protocol):
@@ -27,6 +33,17 @@ class Clock(Protocol):
         """Return once virtual time has reached `t` (at once if it already has)."""
         ...
 
+    @property
+    def lead(self) -> float:
+        """Virtual seconds before `t` to `sleep_until` for something that must happen at `t` sharp: time to
+        prepare it, then `hold_until(t)`. 0 where waits are exact (a manual clock)."""
+        ...
+
+    def hold_until(self, t: float) -> None:
+        """Block, without yielding to the event loop, until virtual time `t`, at most `lead` away: the
+        last stretch of a punctual wait, which the loop's millisecond timer cannot do."""
+        ...
+
 
 class ScaledClock:
     """Real (event loop) time multiplied by `speed`: 60 plays an hour in a minute."""
@@ -38,6 +55,7 @@ class ScaledClock:
             raise ValueError("speed must be a positive, finite number")
         self.speed = speed
         self.start = start
+        self.lead = PUNCTUAL_LEAD * speed
         self._origin: float | None = None
 
     def _loop_time(self) -> float:
@@ -52,8 +70,17 @@ class ScaledClock:
 
     async def sleep_until(self, t: float) -> None:
         delay = (t - self.now()) / self.speed
+        if delay > _FINAL_WAIT:
+            # Linux lets a poll's timeout run late by 0.1% of it (up to 100 ms): 4 ms on a 4 s wait. A long
+            # wait ends with a short one, whose slack is a fraction of a millisecond.
+            await asyncio.sleep(delay - _FINAL_WAIT)
+            delay = (t - self.now()) / self.speed
         if delay > 0:
             await asyncio.sleep(delay)
+
+    def hold_until(self, t: float) -> None:
+        while (delay := (t - self.now()) / self.speed) > 0:
+            time.sleep(delay)  # clock_nanosleep on the loop's clock: tens of microseconds late, not a millisecond
 
 
 class ManualClock:
@@ -63,6 +90,7 @@ class ManualClock:
     # before the next one runs. A task woken here needs a few turns to reach its next wait.
     _SETTLE_TURNS = 8
     running = False
+    lead = 0.0
 
     def __init__(self, start: float = 0.0) -> None:
         self._now = start
@@ -72,6 +100,9 @@ class ManualClock:
 
     def now(self) -> float:
         return self._now
+
+    def hold_until(self, t: float) -> None:
+        """Nothing to wait for: with no lead, a wait ends at or after its time."""
 
     @property
     def next_deadline(self) -> float | None:

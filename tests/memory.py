@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from watchproxy.recording import End, EndHow, Frame, Header, RecordingWriter, Re
 
 class MemoryResponder:
     """Records what an engine sent, with the virtual time of every write. `immediate=False` refuses
-    `send_now`, as a responder whose client is not keeping up does, so every write goes through `send`."""
+    `prepare_send`, as a responder whose client is not keeping up does, so every write goes through `send`."""
 
     def __init__(self, clock: Clock, immediate: bool = True) -> None:
         self.clock = clock
@@ -49,11 +49,10 @@ class MemoryResponder:
     async def send_frames(self, frames: Sequence[bytes]) -> None:
         await self.send(b"".join(frames))
 
-    def send_now(self, data: bytes) -> bool:
+    def prepare_send(self, data: bytes) -> Callable[[], None] | None:
         if self.gone or not self.immediate:
-            return False
-        self.writes.append((self.clock.now(), data))
-        return True
+            return None
+        return lambda: self.writes.append((self.clock.now(), data))
 
     async def finish(self) -> None:
         self.finished = True

@@ -4,6 +4,7 @@ sends for a watch must be what the watch's own task would have sent, at the same
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,8 @@ def recording(tmp_path: Path) -> Path:
 
 
 class Harness:
-    def __init__(self, path: Path) -> None:
-        self.clock = ManualClock()
+    def __init__(self, path: Path, clock: ManualClock | None = None) -> None:
+        self.clock = clock or ManualClock()
         self.emu = Emulator(load(path), self.clock)
         self.log = RequestLog(self.clock.now)
 
@@ -65,10 +66,11 @@ class Harness:
         return {w["request"]: w["last_rv"] for w in self.emu.status()["open_watches"]}
 
 
-async def transcripts(recording: Path, immediate: bool, copies: int = 3) -> list[Any]:
+async def transcripts(recording: Path, immediate: bool, copies: int = 3, clock: ManualClock | None = None
+                      ) -> list[Any]:
     """Every watch of QUERIES `copies` times over, advanced step by step: what each was sent, when, and
     what its entry and OpenWatch said along the way."""
-    h = Harness(recording)
+    h = Harness(recording, clock)
     started = [h.start(path, query, immediate) for _ in range(copies) for path, query in QUERIES]
     seen: list[Any] = []
     for step in (5.0, 10.0, 0.0, 15.0, 30.0, 60.0, 200.0):
@@ -91,6 +93,30 @@ async def test_the_feed_sends_what_each_watch_would_have_sent_itself(recording: 
     assert writes[0][0] == writes[len(QUERIES)][0]  # copies of one watch got the same bytes
 
 
+class LeadingClock(ManualClock):
+    """A manual clock with a lead, as a running clock has: a round for many watches is prepared `lead`
+    early, and holding the clock until the round's time (a blocking wait on a running clock) moves it."""
+
+    lead = 2.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holds: list[tuple[float, float]] = []  # (time when held, time held until)
+
+    def hold_until(self, t: float) -> None:
+        self.holds.append((self._now, t))
+        self._now = max(self._now, t)
+
+
+async def test_a_round_prepared_ahead_is_sent_at_its_time_as_the_watches_would_have_sent_it(recording: Path) -> None:
+    copies = 1 + fanout.PUNCTUAL_ROUND // 4  # the four unfiltered cluster-wide watches: a round big enough
+    clock = LeadingClock()
+    ahead = await transcripts(recording, immediate=True, copies=copies, clock=clock)
+    assert ahead == await transcripts(recording, immediate=False, copies=copies)
+    ahead_of = {t for held, t in clock.holds if held < t}  # prepared early, sent at the time
+    assert ahead_of == {10.0, 20.0, 30.0, 40.0, 50.0, 60.0}
+
+
 async def test_many_watches_all_get_a_change_when_the_clock_jumps_past_it(recording: Path) -> None:
     h = Harness(recording)
     started = [h.start(PODS, "watch=true&resourceVersion=100&timeoutSeconds=300") for _ in range(200)]
@@ -111,11 +137,11 @@ class Canceller(MemoryResponder):
 
     victim: asyncio.Task[None] | None = None
 
-    def send_now(self, data: bytes) -> bool:
+    def prepare_send(self, data: bytes) -> Callable[[], None] | None:
         if self.victim is not None:
             self.victim.cancel()
             self.victim = None
-        return super().send_now(data)
+        return super().prepare_send(data)
 
 
 async def test_a_watch_cancelled_mid_fan_out_gets_nothing_more_and_the_others_everything(recording: Path) -> None:
@@ -217,7 +243,7 @@ async def test_writes_past_aiohttp_put_the_same_bytes_and_chunks_on_the_wire(mon
     paths = ["/api/v1/pods", "/api/v1/namespaces/default/pods", "/api/v1/pods"]
     async with ReplaySession(NGINX, clock="manual") as s:
         direct = await raw_watch(s.url, paths, s)
-    monkeypatch.setattr(responder.AiohttpResponder, "send_now", lambda self, data: False)
+    monkeypatch.setattr(responder.AiohttpResponder, "prepare_send", lambda self, data: None)
     async with ReplaySession(NGINX, clock="manual") as s:
         through_aiohttp = await raw_watch(s.url, paths, s)
     assert direct == through_aiohttp

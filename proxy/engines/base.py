@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -55,12 +55,16 @@ class Responder(Protocol):
         slow a stream by these frames, whatever their encoding, instead of parsing the bytes again."""
         ...
 
-    def send_now(self, data: bytes) -> bool:
-        """Write `data` as `send` would, if that needs no waiting; False if nothing was written.
+    def prepare_send(self, data: bytes) -> Callable[[], None] | None:
+        """Get `data` ready to go as `send` would send it, if that needs no waiting, and return the write
+        itself; None if it cannot go that way.
 
         One emulated change is due in a thousand watches at once; this lets one task write it to all of
-        them instead of waking a thousand. False (the client is not keeping up, it has left, a fault is
-        in the way) means the caller must use `send`, which waits, raises ClientGone, or applies the fault.
+        them instead of waking a thousand, and get all thousand writes ready before the change is due, so
+        that they go out back to back at its time. The caller makes the write exactly once, before the
+        event loop runs anything else (nothing may write to or close the connection in between). None
+        (the client is not keeping up, it has left, a fault is in the way) means the caller must use
+        `send`, which waits, raises ClientGone, or applies the fault.
         """
         ...
 

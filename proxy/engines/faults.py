@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,9 +249,9 @@ class FaultyResponder:
                 self._trigger(f, frames[n] if n < len(frames) and f.mid_event else b"")
         await self._send(frames)
 
-    def send_now(self, data: bytes) -> bool:
+    def prepare_send(self, data: bytes) -> Callable[[], None] | None:
         """Never: the faults count, cut and slow down every write in `send`."""
-        return False
+        return None
 
     async def _send(self, frames: Sequence[bytes]) -> None:
         if self.slow is not None:

@@ -105,6 +105,7 @@ class _Instant:
     virtual time moves only by hand."""
 
     running = False
+    lead = 0.0
 
     def __init__(self, t: float) -> None:
         self._t = t
@@ -113,4 +114,7 @@ class _Instant:
         return self._t
 
     async def sleep_until(self, t: float) -> None:
+        return None
+
+    def hold_until(self, t: float) -> None:
         return None

@@ -8,7 +8,8 @@ import logging
 import re
 import socket
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from aiohttp import hdrs, web
 from aiohttp.http import HttpVersion11, StreamWriter
@@ -117,23 +118,36 @@ class AiohttpResponder:
             self._transport = transport  # the connection's for good; closing once the client has gone
             self._now_max = transport.get_write_buffer_limits()[1] - _FRAMING_MAX
 
-    def send_now(self, data: bytes) -> bool:
+    def prepare_send(self, data: bytes) -> Callable[[], None] | None:
         """StreamResponse.write without its coroutine layers, for a body with no length to clip to and
         nothing to compress: the same bytes and framing, the same byte counts. Only while nothing is queued
-        for the client, so that the write cannot pause the transport and aiohttp's drain would not wait."""
-        return len(data) <= self._now_max and self._write_now(data)
+        for the client, so that the write cannot pause the transport and aiohttp's drain would not wait.
+        The write is the transport's own: a partial send or a client gone is its to handle (the rest is
+        queued before anything written later; the connection is closed)."""
+        if len(data) > self._now_max:
+            return None
+        transport, out = self._transport, self._claim(data)
+        return None if transport is None or out is None else partial(transport.write, out)
 
-    def _write_now(self, data: bytes) -> bool:
+    def _claim(self, data: bytes) -> bytes | None:
+        """The bytes to hand the transport for `data` if it can take them with nothing queued, counted as
+        aiohttp counts a write; None if not."""
         writer, transport = self._writer, self._transport
         if writer is None or transport is None or not data or transport.is_closing() \
                 or transport.get_write_buffer_size():
-            return False
+            return None
         out = _Framer.frame(data) if writer.chunked else data
         writer.output_size += len(out)
         writer.buffer_size += len(out)
         if writer.buffer_size > _DRAIN_EVERY:
             writer.buffer_size = 0  # as StreamWriter.write does before its drain
-        transport.write(out)
+        return out
+
+    def _write_now(self, data: bytes) -> bool:
+        out = self._claim(data)
+        if out is None or self._transport is None:
+            return False
+        self._transport.write(out)
         return True
 
     async def send(self, data: bytes) -> None:
