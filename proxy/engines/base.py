@@ -81,6 +81,11 @@ class Responder(Protocol):
         ...
 
 
+# Makes a round of writes that `Responder.prepare_send` made ready, all before returning, as it can (on more
+# than one thread: they are different connections); returns the exceptions of those that failed, by index.
+SendAll = Callable[[Sequence[Callable[[], None]]], dict[int, Exception]]
+
+
 class Engine(Protocol):
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None: ...
 

@@ -9,13 +9,13 @@ import re
 import socket
 import struct
 from collections.abc import Callable, Sequence
-from functools import partial
 
 from aiohttp import hdrs, web
 from aiohttp.http import HttpVersion11, StreamWriter
 
 from ..engines.base import ClientGone
 from ..recording.records import Headers
+from .sendround import SocketWrite
 
 # Framing is aiohttp's job: recorded values of these would contradict what is actually sent.
 _FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "keep-alive"})
@@ -72,7 +72,7 @@ class QuietResponse(web.Response):
 
 
 class AiohttpResponder:
-    __slots__ = ("_now_max", "_transport", "_writer", "aborted", "request", "response")
+    __slots__ = ("_fd", "_now_max", "_transport", "_writer", "aborted", "request", "response")
 
     def __init__(self, request: web.Request) -> None:
         self.request = request
@@ -81,6 +81,7 @@ class AiohttpResponder:
         self._writer: StreamWriter | None = None  # set while writes may bypass StreamResponse.write
         self._transport: asyncio.Transport | None = None
         self._now_max = 0  # the largest body that cannot pause the transport when nothing is queued
+        self._fd = -1  # the connection's socket, if its transport is the loop's plain one (no TLS)
 
     @property
     def started(self) -> bool:
@@ -117,6 +118,10 @@ class AiohttpResponder:
             self._writer = writer
             self._transport = transport  # the connection's for good; closing once the client has gone
             self._now_max = transport.get_write_buffer_limits()[1] - _FRAMING_MAX
+            sock = transport.get_extra_info("socket")
+            if sock is not None and transport.get_extra_info("sslcontext") is None \
+                    and type(transport).__module__ == "asyncio.selector_events":
+                self._fd = sock.fileno()
 
     def prepare_send(self, data: bytes) -> Callable[[], None] | None:
         """StreamResponse.write without its coroutine layers, for a body with no length to clip to and
@@ -127,7 +132,7 @@ class AiohttpResponder:
         if len(data) > self._now_max:
             return None
         transport, out = self._transport, self._claim(data)
-        return None if transport is None or out is None else partial(transport.write, out)
+        return None if transport is None or out is None else SocketWrite(transport, out, self._fd)
 
     def _claim(self, data: bytes) -> bytes | None:
         """The bytes to hand the transport for `data` if it can take them with nothing queued, counted as

@@ -30,6 +30,7 @@ from . import control
 from .app import LOOPBACK_NAMES, ProxyState, build_app
 from .kubeconfig import write_kubeconfig
 from .run import bind, parse_listen, running
+from .sendround import send_round
 
 REDACTION_POLICY = (
     "credential headers (Authorization, Proxy-Authorization, Cookie, Set-Cookie, any *token*, *secret*, "
@@ -135,7 +136,8 @@ class ReplaySession(_Session):
             try:
                 self.emulated = Emulator(self.loaded, self.clock, seed=self.seed, misses=self.misses,
                                          min_request_timeout=self.min_request_timeout, history=self.history,
-                                         announce=self._announce, read_only=self.read_only)
+                                         announce=self._announce, read_only=self.read_only,
+                                         send_all=send_round)
                 return self.emulated
             except (RecursionError, OverflowError, LookupError, TypeError, ValueError, AttributeError) as exc:
                 if isinstance(exc, RecordingError):

@@ -22,12 +22,13 @@ from ...wire.params import InvalidParams, ListOptions, parse_list_options, query
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
 from ...wire.table import learned_columns
-from ..base import Incoming, Responder
+from ..base import Incoming, Responder, SendAll
 from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
 from ..store import Loaded
 from . import discovery, writes
+from .fanout import send_each
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -76,10 +77,12 @@ def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[s
 class Emulator:
     def __init__(self, loaded: Loaded, clock: Clock, *, seed: int = 0, misses: Misses | None = None,
                  min_request_timeout: float | None = None, history: float | None = None,
-                 announce: Callable[[int, int], None] | None = None, read_only: bool = False) -> None:
+                 announce: Callable[[int, int], None] | None = None, read_only: bool = False,
+                 send_all: SendAll | None = None) -> None:
         """`announce(done, frames)`: how far a rebuild of the history from the recording's frames is, from
         (0, frames) to (frames, frames); not called when the history was prepared or saved.
-        `read_only`: refuse clients' writes (405) instead of applying them."""
+        `read_only`: refuse clients' writes (405) instead of applying them. `send_all`: how a change due
+        in many watches is written to them (the server's way; by default one write after another)."""
         self.loaded = loaded
         self.clock = clock
         self.misses = misses or Misses()
@@ -103,7 +106,7 @@ class Emulator:
         self.cache = WatchCache(self.timelines, rebuilt.marks, history)
         for path, t, rv in _consistent_lists(loaded):
             self.cache.synced(path, t, rv)
-        self.watches = WatchServer(self.cache, clock)
+        self.watches = WatchServer(self.cache, clock, send_all or send_each)
         self.open: set[OpenWatch] = set()
         self._templates = self._header_templates()
         try:

@@ -15,14 +15,14 @@ import asyncio
 import gc
 import heapq
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from ...apiserver.history import ResourceTimeline
 from ...apiserver.watchstream import WatchStream, shared_lines
 from ...clock import Clock
-from ..base import Responder
+from ..base import Responder, SendAll
 from ..requestlog import LogEntry
 
 # Due changes beyond this go out through each watch's own task, in the watch loop's bounded writes and
@@ -54,6 +54,17 @@ def shared_write(tl: ResourceTimeline, start: int, now: float, namespace: str) -
     return Write(b"".join(lines), len(lines), top, end)
 
 
+def send_each(writes: Sequence[Callable[[], None]]) -> dict[int, Exception]:
+    """A round's writes one after the other (what `Feed` does unless the server has a better way)."""
+    failed: dict[int, Exception] = {}
+    for i, write in enumerate(writes):
+        try:
+            write()
+        except Exception as exc:  # a bug costs the watch it hit, not the round
+            failed[i] = exc
+    return failed
+
+
 @dataclass(eq=False, slots=True)
 class Reader:
     """A parked watch: its stream (the apiserver model's state of it), where its lines go, and its place
@@ -79,9 +90,10 @@ class Feed:
     costs the work for the watches it concerns, not for every watch of the resource.
     """
 
-    def __init__(self, tl: ResourceTimeline, clock: Clock) -> None:
+    def __init__(self, tl: ResourceTimeline, clock: Clock, send_all: SendAll = send_each) -> None:
         self.tl = tl
         self.clock = clock
+        self._send_all = send_all
         self._at: dict[int, dict[Reader, None]] = {}  # parked readers by next change index, in park order
         self._keys: list[int] = []  # heap of the indices in _at (and of some no longer there)
         self._alarms: list[tuple[float, int, Reader]] = []  # heap; entries of readers since moved on are skipped
@@ -200,11 +212,19 @@ class Feed:
         gc.disable()  # a full collection (10-20 ms with 1,000 connections open) would hold up the round
         try:
             ready = self._ready(now)
+            sends = [k for k, (_, _, write) in enumerate(ready) if write is not None]
+            writes = [w for _, _, w in ready if w is not None]
             self.clock.hold_until(now)  # no task woken here runs before `now` either
-            failed = self._write(ready)
+            errors = self._send_all(writes)  # back to back: nothing else between them
         finally:
             if collecting:
                 gc.enable()  # a collection due runs now, after the writes
+        failed: set[Reader] = set()
+        for j, exc in errors.items():
+            r = ready[sends[j]][0]
+            failed.add(r)
+            if r.wake is not None and not r.wake.done():
+                r.wake.set_exception(exc)
         for r, got, _ in ready:
             if r in failed:
                 continue
@@ -263,20 +283,6 @@ class Feed:
         if seen >= PUNCTUAL_ROUND:
             self._prep_each = max((self.clock.now() - began) / seen, self._prep_each * 0.9)
         return ready
-
-    @staticmethod
-    def _write(ready: list[tuple[Reader, Write, Callable[[], None] | None]]) -> set[Reader]:
-        """Make the writes back to back: nothing else between them. Returns the readers whose write failed."""
-        failed: set[Reader] = set()
-        for r, _, write in ready:
-            if write is not None:
-                try:
-                    write()
-                except Exception as exc:  # a bug costs the watch it hit, not the round
-                    failed.add(r)
-                    if r.wake is not None and not r.wake.done():
-                        r.wake.set_exception(exc)
-        return failed
 
     def _wake(self, r: Reader, exc: Exception | None = None) -> None:
         self._unpark(r)

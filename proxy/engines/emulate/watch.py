@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from ...apiserver.history import WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream
 from ...clock import Clock
-from ..base import ClientGone, Responder
+from ..base import ClientGone, Responder, SendAll
 from ..requestlog import LogEntry
-from .fanout import Feed, Reader
+from .fanout import Feed, Reader, send_each
 
 MAX_WRITE = 256 * 1024
 
@@ -34,15 +34,16 @@ class OpenWatch:
 
 
 class WatchServer:
-    def __init__(self, cache: WatchCache, clock: Clock) -> None:
+    def __init__(self, cache: WatchCache, clock: Clock, send_all: SendAll = send_each) -> None:
         self.cache = cache
         self.clock = clock
+        self.send_all = send_all
         self._feeds: dict[str, Feed] = {}
 
     def _feed(self, spec: WatchSpec) -> Feed:
         feed = self._feeds.get(spec.path)
         if feed is None or feed.tl is not spec.tl:
-            feed = self._feeds[spec.path] = Feed(spec.tl, self.clock)
+            feed = self._feeds[spec.path] = Feed(spec.tl, self.clock, self.send_all)
         return feed
 
     def changed(self, path: str) -> None:
