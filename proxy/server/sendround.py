@@ -30,6 +30,8 @@ class SocketWrite:
         self.transport = transport
         self.data = data
         self.fd = fd
+        if _helper is None and fd >= 0:
+            get_helper()
 
     def __call__(self) -> None:
         self.transport.write(self.data)
@@ -82,12 +84,15 @@ _helper: _Helper | None = None
 _helper_made = threading.Lock()
 
 
-def _get_helper() -> _Helper:
+def get_helper() -> _Helper:
+    """The helper thread, started on first use: by the first write made ready, ahead of the round's time
+    (a thread takes a while to start: not while a round is due)."""
     global _helper
-    with _helper_made:
-        if _helper is None:
-            _helper = _Helper()
-        return _helper
+    if _helper is None:
+        with _helper_made:
+            if _helper is None:
+                _helper = _Helper()
+    return _helper
 
 
 def send_round(writes: Sequence[Callable[[], None]]) -> dict[int, Exception]:
@@ -101,7 +106,7 @@ def send_round(writes: Sequence[Callable[[], None]]) -> dict[int, Exception]:
                 w()
             except Exception as exc:
                 failed[i] = exc
-    helper = _get_helper() if len(direct) >= MIN_SPLIT else None
+    helper = get_helper() if len(direct) >= MIN_SPLIT else None
     if helper is not None and helper.busy.acquire(blocking=False):
         try:
             half = len(direct) // 2

@@ -32,7 +32,7 @@ FANOUT_MAX = 64 * 1024
 # A change due in at least this many parked watches of one index is prepared ahead of its time (see
 # Feed._run): fewer are not worth keeping the loop from anything else for the last millisecond or two.
 PUNCTUAL_ROUND = 32
-PREP_GUESS = 1 / 400
+PREP_GUESS = 1 / 100
 _INF = float("inf")
 
 
@@ -102,8 +102,10 @@ class Feed:
         self._sleeper: asyncio.Task[None] | None = None
         self._target = _INF  # when the sleeper wakes
         # Virtual seconds it takes to get one parked watch's write ready (the slowest of late), so that a
-        # round is prepared early enough to start on time; until measured, a guess: 5 us of a 2 ms lead.
+        # round is prepared early enough to start on time. Until measured, a generous guess (20 us of a 2 ms
+        # lead, where 2-5 us is usual): the first round, with everything cold, takes 2-4 times as long.
         self._prep_each = clock.lead * PREP_GUESS
+        self._wake_at = _INF  # when the sleeper means to wake (before `_target`, by `_wake_for`)
 
     def _due(self, i: int) -> float:
         times = self.tl.changes.times
@@ -128,6 +130,8 @@ class Feed:
             heapq.heappush(self._alarms, (alarm, next(self._seq), r))
         if self._sleeper is None or t < self._target:
             self._arm(t)
+        elif self._wake_for(self._target) < self._wake_at - self.clock.lead:  # a round grown too big to
+            self._arm(self._target)  # be made ready in time from the moment the sleeper means to wake
         try:
             await fut
         finally:
@@ -175,7 +179,8 @@ class Feed:
     async def _run(self) -> None:
         while self._at and self._target < _INF:
             target = self._target
-            await self.clock.sleep_until(target - self.clock.lead - self._parked * self._prep_each)
+            self._wake_at = self._wake_for(target)
+            await self.clock.sleep_until(self._wake_at)
             punctual = self._fan_out_at(target)  # decided now: the watches park while the sleeper sleeps
             if not punctual:
                 await self.clock.sleep_until(target)
@@ -187,6 +192,11 @@ class Feed:
                     self._wake(r, exc)
         if self._sleeper is asyncio.current_task():
             self._sleeper = None
+
+    def _wake_for(self, t: float) -> float:
+        """When to wake to have what is due at `t` ready by then: the clock's lead, and the time it takes
+        to make every parked watch's write ready (all of them may be due at `t`)."""
+        return t - self.clock.lead - self._parked * self._prep_each
 
     def _fan_out_at(self, t: float) -> bool:
         """Whether what is due at `t` is a change for many watches: a round worth preparing ahead, so that
@@ -281,7 +291,7 @@ class Feed:
                     if not fut.done():
                         fut.set_exception(exc)
         if seen >= PUNCTUAL_ROUND:
-            self._prep_each = max((self.clock.now() - began) / seen, self._prep_each * 0.9)
+            self._prep_each = max((self.clock.now() - began) / seen, self._prep_each * 0.5)
         return ready
 
     def _wake(self, r: Reader, exc: Exception | None = None) -> None:
