@@ -136,6 +136,13 @@ def test_preparing_keeps_every_record_readable_as_before(original: Path, ready: 
         assert reader.session_end == original.stat().st_size and reader.torn_tail is None
 
 
+def test_redact_writes_the_same_copy(original: Path, ready: Path, tmp_path: Path) -> None:
+    copies = [tmp_path / "a.msgpack", tmp_path / "b.msgpack"]
+    for src, dst in zip((original, ready), copies, strict=True):
+        assert main(["redact", str(src), str(dst), "--name", "web-.*"]) == 0
+    assert copies[0].read_bytes() == copies[1].read_bytes()
+
+
 def test_inspect_ignores_the_trailer(original: Path, ready: Path, capsys: pytest.CaptureFixture[str]) -> None:
     docs = []
     for path in (original, ready):
