@@ -7,6 +7,13 @@ anything is due, encodes each change once for every watch that sees it alike (un
 namespace scope) and writes it to each of them directly. A watch's own task runs only when it has
 something of its own to do: its deadline or a bookmark, a selector or Table encoding, or a client the
 responder cannot write to at once (slow, gone, or behind a fault).
+
+A change due in many watches is made ready ahead of its time: the sleeper wakes early by the clock's lead
+and by what making every parked watch's write ready takes (measured as rounds go), makes them ready
+(`Responder.prepare_send`), holds the clock to the due instant and only then makes the writes, back to back
+and with no garbage collection in between, through the server's `send_all` (two threads there); what each
+watch was sent is noted afterwards. Woken by the loop's timer, a round started 0.5-3 ms late and its
+bookkeeping stretched it between the writes.
 """
 
 from __future__ import annotations
