@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from bench import client, procs, recordings, table
+from bench import events as bench_events
 from bench.table import Row
 
 EVENTS = 2_000_000
@@ -142,8 +143,11 @@ def recorded_again(tmp: Path, source: Path, n: int = EVENTS) -> list[Row]:
         finally:
             px.stop()
     size = recorded.stat().st_size
+    raw = events * bench_events.EVENT_SIZE  # every event of the generated session is that size
     rows = [Row(f"{name}: recorder stopped (SIGINT) until it exits, preparing the file", table.secs(prepared),
-                target="—", note=f"{events:,} events recorded in {took:.1f} s; file {table.mb(size)}")]
+                target="—", note=f"{events:,} events recorded in {took:.1f} s"),
+            Row(f"{name}: recording size, prepared data included, vs raw JSON", f"{size:,} B", f"raw JSON {raw:,} B",
+                table.ratio(size, raw), "≤ 1.1×", size <= 1.1 * raw)]
     for mode in ("exact", "emulate"):
         empty = tmp / f"cache-empty-{mode}"
         secs, rss, why = ready(recorded, mode, empty)

@@ -5,7 +5,7 @@ events.
 After the session's last record come two records (recordings/README.md, "Prepared data"):
 
     {"kind": "prepared", "covers": C, "digest": D, "crc32": {"index": I, "timeline": T},
-     "index": {...}, "timeline": {...}}
+     "index": zlib(msgpack({...})), "timeline": zlib(msgpack({...}))}
     {"kind": "prepared-at", "at": C}       # the footer: always FOOTER_SIZE bytes, `at` packed as uint64
 
 `covers` is where the prepared record starts, which is the size of the session it describes. `digest` names
@@ -43,6 +43,10 @@ _KIND_FIRST = tuple(_PACK("kind") + _PACK(k) for k in (KIND, FOOTER_KIND))
 _MAP_HEAD_LEN = {0xDE: 3, 0xDF: 5} | {b: 1 for b in range(0x80, 0x90)}
 HEAD_BYTES = 5 + max(map(len, _KIND_FIRST))  # enough of a record's start for `starts_trailer`
 _READ = 1024 * 1024
+# Each part is its msgpack map compressed with zlib at level 1: the index's and the history's columns (a time,
+# an offset and a length per event) shrink to about a quarter, which keeps a prepared recording of small
+# events within 1.1 times their JSON; decompressing 2 M events' worth costs a few tenths of a second.
+_LEVEL = 1
 
 
 def footer(at: int) -> bytes:
@@ -106,12 +110,13 @@ def read(path: str, part: str) -> dict[str, Any] | None:
                 if key == part:
                     extent = (start, unpacker.tell())
             found, crcs = fields.get(part), fields.get("crc32")
-            if fields.get("kind") != KIND or fields.get("covers") != at or not isinstance(found, dict) \
+            if fields.get("kind") != KIND or fields.get("covers") != at or not isinstance(found, bytes) \
                     or not isinstance(crcs, dict) or unpacker.tell() != length \
                     or fields.get("digest") != edge_digest(fd, at) \
                     or crcs.get(part) != zlib.crc32(os.pread(fd, extent[1] - extent[0], at + extent[0])):
                 return None
-            return found
+            doc = msgpack.unpackb(zlib.decompress(found), raw=False, strict_map_key=True)
+            return doc if isinstance(doc, dict) else None
     except Exception:  # whatever msgpack or the file makes of it, the file is not prepared
         return None
 
@@ -138,7 +143,7 @@ def write(path: str, at: int, index: dict[str, Any], timeline: dict[str, Any], v
             fd = f.fileno()
             if version is not None:
                 _set_version(fd, version, path)
-            parts = [(_PACK(name), msgpack.packb(doc, use_bin_type=True))
+            parts = [(_PACK(name), _PACK(zlib.compress(msgpack.packb(doc, use_bin_type=True), _LEVEL)))
                      for name, doc in zip(PARTS, (index, timeline), strict=True)]
             head = {"kind": KIND, "covers": at, "digest": edge_digest(fd, at),
                     "crc32": {name: zlib.crc32(doc) for name, doc in zip(PARTS, (p for _, p in parts), strict=True)}}
