@@ -173,14 +173,14 @@ def _whole_chunks(data: bytes, pos: int, out: list[bytes]) -> int:
             i = find(b"\r\n", pos, pos + 20)
             if i < 0:
                 return pos
+            start = i + 2
+            line, n = data[pos:start], start - pos
             try:
-                size = int(data[pos:i], 16)
+                size = int(line, 16)  # the CRLF is whitespace to int()
             except ValueError:
                 return pos
             if size <= 0:
                 return pos
-            start = i + 2
-            line, n = data[pos:start], start - pos
         stop = start + size
         if stop + 2 > end or not startswith(b"\r\n", stop):
             return pos
