@@ -30,25 +30,29 @@ class SocketWrite:
         self.transport = transport
         self.data = data
         self.fd = fd
-        if _helper is None and fd >= 0:
-            get_helper()
 
     def __call__(self) -> None:
         self.transport.write(self.data)
 
 
-def _send(writes: Sequence[tuple[int, SocketWrite]]) -> list[tuple[int, int]]:
-    """`send()` each write's bytes; returns (index, bytes taken) of those not taken whole."""
-    short = []
+def _send(writes: Sequence[Callable[[], None]], lo: int, hi: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """`send()` the bytes of each socket write in writes[lo:hi]; returns (index, bytes taken) of those not
+    taken whole, and the indices of the writes that are not a socket's (for the loop's thread to make)."""
+    short: list[tuple[int, int]] = []
+    others: list[int] = []
     write = os.write
-    for i, w in writes:
+    for i in range(lo, hi):
+        w = writes[i]
+        if type(w) is not SocketWrite or w.fd < 0:
+            others.append(i)
+            continue
         try:
             taken = write(w.fd, w.data)
         except OSError:  # full, or the connection is gone: its transport tries again and sees which
             taken = 0
         if taken < len(w.data):
             short.append((i, taken))
-    return short
+    return short, others
 
 
 class _Helper:
@@ -58,26 +62,26 @@ class _Helper:
         self.busy = threading.Lock()  # a round at a time (replays on loops in other threads share it)
         self._go = threading.Semaphore(0)
         self._done = threading.Semaphore(0)
-        self._job: Sequence[tuple[int, SocketWrite]] = ()
-        self._short: list[tuple[int, int]] = []
+        self._job: tuple[Sequence[Callable[[], None]], int, int] = ((), 0, 0)
+        self._out: tuple[list[tuple[int, int]], list[int]] = ([], [])
         threading.Thread(target=self._run, name="watchproxy-fanout", daemon=True).start()
 
     def _run(self) -> None:
         while True:
             self._go.acquire()
             try:
-                self._short = _send(self._job)
+                self._out = _send(*self._job)
             finally:
                 self._done.release()
 
-    def start(self, job: Sequence[tuple[int, SocketWrite]]) -> None:
-        self._job = job
+    def start(self, writes: Sequence[Callable[[], None]], lo: int, hi: int) -> None:
+        self._job = (writes, lo, hi)
         self._go.release()
 
-    def finish(self) -> list[tuple[int, int]]:
+    def finish(self) -> tuple[list[tuple[int, int]], list[int]]:
         self._done.acquire()
-        short, self._short, self._job = self._short, [], ()
-        return short
+        out, self._out, self._job = self._out, ([], []), ((), 0, 0)
+        return out
 
 
 _helper: _Helper | None = None
@@ -85,8 +89,8 @@ _helper_made = threading.Lock()
 
 
 def get_helper() -> _Helper:
-    """The helper thread, started on first use: by the first write made ready, ahead of the round's time
-    (a thread takes a while to start: not while a round is due)."""
+    """The helper thread, started on first use (a replay that emulates starts it when it starts: a thread
+    takes a while to start, which a round about to be due cannot spare)."""
     global _helper
     if _helper is None:
         with _helper_made:
@@ -96,29 +100,31 @@ def get_helper() -> _Helper:
 
 
 def send_round(writes: Sequence[Callable[[], None]]) -> dict[int, Exception]:
-    """Make a round's writes, half of the bare sends on the helper thread; returns what failed, by index.
-    Returns only once every write is made (or handed to its transport)."""
-    direct = [(i, w) for i, w in enumerate(writes) if isinstance(w, SocketWrite) and w.fd >= 0]
-    failed: dict[int, Exception] = {}
-    for i, w in enumerate(writes):
-        if not (isinstance(w, SocketWrite) and w.fd >= 0):
-            try:
-                w()
-            except Exception as exc:
-                failed[i] = exc
-    helper = get_helper() if len(direct) >= MIN_SPLIT else None
+    """Make a round's writes, the bare sends of the second half on the helper thread; returns what failed,
+    by index. Returns only once every write is made (or handed to its transport). Nothing is looked at
+    before the first send: each thread sorts its own half as it goes."""
+    n = len(writes)
+    helper = get_helper() if n >= MIN_SPLIT else None
     if helper is not None and helper.busy.acquire(blocking=False):
         try:
-            half = len(direct) // 2
-            helper.start(direct[half:])
+            half = n // 2
+            helper.start(writes, half, n)
             try:
-                short = _send(direct[:half])
+                short, others = _send(writes, 0, half)
             finally:
-                short += helper.finish()
+                more_short, more_others = helper.finish()
+            short += more_short
+            others += more_others
         finally:
             helper.busy.release()
     else:
-        short = _send(direct)
+        short, others = _send(writes, 0, n)
+    failed: dict[int, Exception] = {}
+    for i in others:
+        try:
+            writes[i]()
+        except Exception as exc:
+            failed[i] = exc
     for i, taken in short:
         w = writes[i]
         assert isinstance(w, SocketWrite)

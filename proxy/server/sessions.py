@@ -26,7 +26,7 @@ from ..recording.errors import RecordingError
 from ..recording.records import Header
 from ..recording.writer import RecordingWriter
 from ..report.words import plural
-from . import control
+from . import control, sendround
 from .app import LOOPBACK_NAMES, ProxyState, build_app
 from .kubeconfig import write_kubeconfig
 from .run import bind, parse_listen, running
@@ -138,6 +138,7 @@ class ReplaySession(_Session):
                                          min_request_timeout=self.min_request_timeout, history=self.history,
                                          announce=self._announce, read_only=self.read_only,
                                          send_all=send_round)
+                sendround.get_helper()  # its thread started now, not while a change is about to be due
                 return self.emulated
             except (RecursionError, OverflowError, LookupError, TypeError, ValueError, AttributeError) as exc:
                 if isinstance(exc, RecordingError):
