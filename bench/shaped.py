@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import client, procs, shapes, table
+from bench import client, procs, recordpath, shapes, table
 from bench.table import Row
 
 WATCH = "/api/v1/namespaces/bench/configmaps?watch=1"
@@ -38,6 +38,7 @@ class Cell:
     size: int
     streams: int
     rates: dict[str, list[client.Rate]]
+    file_write: float = float("nan")  # µs of kernel CPU per event to write the events to a file (recordpath)
 
     def median(self, path: str) -> float:
         got = [r.events_per_s for r in self.rates.get(path, [])]
@@ -109,6 +110,8 @@ def measure(tmp: Path, window: float, *, shape_names: Sequence[str], sizes: Sequ
                                 got = _measure(path, urls, up, kubectl, tmp, window, copy)
                                 if got is not None:
                                     cell.rates[path].append(got)
+                        if streams == 1:  # what writing these events to a file costs the kernel, for the floor
+                            cell.file_write = recordpath.measure(shape, size, rounds=1)[1]
                         cells.append(cell)
         finally:
             copy.stop()
@@ -129,6 +132,32 @@ def ceiling(r: client.Rate, cpus: int | None = None) -> float:
     return min(1 / max(per), cpus / sum(per))
 
 
+def reach(target: float, through: client.Rate, floor: float, cpus: int | None = None) -> str:
+    """Whether a Python recorder can reach `target` events/s on this machine, from the same run: at that
+    rate a proxy may spend 1/target per event on one core, and what the cores leave beside the client and
+    the upstream (their CPU per event through the proxy) in all; `floor` is the least a Python recorder
+    spends (the bare copy loop's CPU plus the kernel's file write)."""
+    cpus = cpus or os.cpu_count() or 1
+    one = 1e6 / target
+    beside = cpus * 1e6 / target - through.cpu_per_event("client") - through.cpu_per_event("upstream")
+    verdict = ("out of reach for any Python recorder here" if floor > beside else
+               "out of reach on one core (a recorder on several threads might)" if floor > one else "within reach")
+    return (f"at {table.rate(target)} a proxy may spend {one:.2f} µs per event on one core, {beside:.2f} µs "
+            f"on all {cpus} beside the client and the upstream; floor {floor:.2f} µs: {verdict}")
+
+
+def _reach_note(c: Cell, d: float, k: float) -> str:
+    """The reach of both targets in a 1-stream cell (where the copy loop and the file write were measured)."""
+    wp, copy = c.typical("watchproxy"), c.typical(COPY_LOOP)
+    if wp is None or copy is None or math.isnan(c.file_write):
+        return ""
+    floor = copy.cpu_per_event("copy loop") + c.file_write
+    out = [f"{TARGET_DIRECT}× direct: {reach(TARGET_DIRECT * d, wp, floor)}"]
+    if c.rates["kubectl proxy"]:
+        out.append(f"{TARGET_KUBECTL}× kubectl proxy: {reach(TARGET_KUBECTL * k, wp, floor)}")
+    return f"reach (floor = copy loop + file write {c.file_write:.2f} µs): " + "; ".join(out)
+
+
 def rows(cells: list[Cell], kubectl_note: str) -> list[Row]:
     out = []
     for c in cells:
@@ -144,6 +173,8 @@ def rows(cells: list[Cell], kubectl_note: str) -> list[Row]:
             if r is not None:
                 notes.append(f"{path}: {r.cpu_note()}, ceiling {table.rate(ceiling(r))}"
                              + (f"; errors: {r.errors[:2]}" if r.errors else ""))
+        if (why := _reach_note(c, d, k)):
+            notes.append(why)
         rounds = len(c.rates["watchproxy"])
         events = shapes.captured_description() if c.shape == "captured" else f"{c.size:,} B events"
         out.append(Row(
