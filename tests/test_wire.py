@@ -264,15 +264,20 @@ def test_json_lines_any_chunking_gives_the_same_frames(cuts: list[int], tail: in
     assert s.pending() == partial
 
 
+def _events_cut(cuts: list[int], tail: int) -> tuple[list[bytes], bytes, list[bytes]]:
+    """Events (one with a raw '\\r' inside its line), the start of one more, and their bytes cut at `cuts`."""
+    events = [*EVENTS, b'{"type":"ADDED","object":{"note":"a raw \r in a line"}}\n'] * 3
+    partial = events[0][: tail % len(events[0])]
+    return events, partial, _chunks(b"".join(events) + partial, cuts)
+
+
 @settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(cuts=st.lists(st.integers(0, 10_000), max_size=60), reads=st.lists(st.integers(1, 30), max_size=12),
        tail=st.integers(0, 60))
 def test_json_lines_pieces_of_reads_give_the_same_frames(cuts: list[int], reads: list[int], tail: int) -> None:
     """The recorder hands over each read's chunks at once: few (each looked at alone) or many (joined and
     cut at newlines); any grouping gives the events in order, a '\\r' inside a line staying in its frame."""
-    events = [*EVENTS, b'{"type":"ADDED","object":{"note":"a raw \r in a line"}}\n'] * 3
-    partial = events[0][: tail % len(events[0])]
-    chunks = _chunks(b"".join(events) + partial, cuts)
+    events, partial, chunks = _events_cut(cuts, tail)
     s = framing.JsonLines()
     out: list[bytes] = []
     i = 0
@@ -289,9 +294,7 @@ def test_json_lines_pieces_of_reads_give_the_same_frames(cuts: list[int], reads:
 def test_json_lines_whole_reads_give_the_same_frames(cuts: list[int], reads: list[int], tail: int) -> None:
     """The recorder's watch path: each read's whole events as one piece and their sizes (what it writes as
     one `frames` record and forwards in one write); cut at the sizes, any grouping gives the events."""
-    events = [*EVENTS, b'{"type":"ADDED","object":{"note":"a raw \r in a line"}}\n'] * 3
-    partial = events[0][: tail % len(events[0])]
-    chunks = _chunks(b"".join(events) + partial, cuts)
+    events, partial, chunks = _events_cut(cuts, tail)
     s = framing.JsonLines()
     out: list[bytes] = []
     i = 0
