@@ -1,14 +1,15 @@
 """Run every benchmark and print the table (figure, watchproxy, baseline, ratio, target, met?).
 
     python -m bench [--only record,shapes,realkube,replay,fidelity,idle,large] [--window SECONDS] [--json FILE]
+                    [--shapes event,2048,32ev,8k,captured] [--sizes 300,1000,8000] [--streams 1,200] [--rounds N]
     python -m bench --only fanout   # only the emulate row with each change due in every watch at once
-                    [--shapes event,2048,32ev,8k] [--sizes 300,1000,8000] [--streams 1,200] [--rounds N]
 
 `shapes` is record throughput in every chunk shape, event size and stream count (bench/shaped.py): direct,
 watchproxy record and kubectl proxy back to back in each; `--shapes`, `--sizes` and `--streams` pick a
 subset of its cells, `--rounds` measures each that many times and reports medians, `--compare-with DIR`
 adds watchproxy from another source tree (before and after a change in the same run). `realkube` is record
-in front of the real kube-apiserver on a busy watch (bench/realburst.py; skipped until `make realkube`).
+in front of the real kube-apiserver on a busy watch (bench/realburst.py; `make bench` builds that first,
+`python -m bench` skips the row until `make realkube` has).
 
 Each measurement runs the proxy as its own process (`python -m proxy record|replay --listen 127.0.0.1:0`),
 the bench upstream (bench/upstream.py) as another, and the client here, so no two share an event loop.
