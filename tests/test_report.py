@@ -22,6 +22,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import msgpack
 import pytest
 from watchproxy.commands import export as export_cmd
 from watchproxy.commands import inspect_extra
@@ -502,6 +503,32 @@ def test_redact_replaces_names_everywhere(tmp_path: Path) -> None:
         pseudonym("storefront-7d9c5b-x2", "name")
     assert f'"cells":["{name}","Running"]'.encode() in blob
     assert b'{"kind":"APIVersions","versions":["v1"]}' in blob  # discovery untouched
+
+
+def test_redact_keeps_the_events_of_one_read_in_one_record(tmp_path: Path) -> None:
+    """A recorder writes the events of one socket read as one `frames` record; the redacted copy does too,
+    so it is not larger than the original, and the events are the same, redacted."""
+    src, dst = tmp_path / "in.msgpack", tmp_path / "out.msgpack"
+    w = RecordingWriter(src, Header(started_at="2026-01-01T00:00:00Z"))
+    path = "/api/v1/namespaces/acme-prod/pods"
+    w.write(Request(1, 0.0, "GET", path, "watch=true"),
+            Response(1, 0.01, 200, "OK", (("Content-Type", "application/json"),)))
+    events = [json.dumps({"type": "ADDED", "object": {"kind": "Pod", "metadata": {
+        "name": f"web-{i}", "namespace": "acme-prod"}}}, separators=(",", ":")).encode() + b"\n" for i in range(5)]
+    w.write_frames(1, 0.5, events[:3])
+    w.write_frames(1, 0.7, events[3:])
+    w.write(End(1, 1.0, EndHow.SERVER_CLOSED))
+    w.close()
+    redact_recording(src, dst, namespaces=["acme-.*"])
+    with open(dst, "rb") as f:
+        kinds = [(m["kind"], len(m.get("sizes", ()))) for m in msgpack.Unpacker(f, raw=False)]  # as in the file
+    assert kinds == [("header", 0), ("request", 0), ("response", 0), ("frames", 3), ("frames", 2), ("end", 0)]
+    frames = [r for r in read_records(dst)[1] if isinstance(r, Frame)]
+    assert [f.t for f in frames] == [0.5] * 3 + [0.7] * 2
+    ns = pseudonym("acme-prod", "namespace")
+    assert [json.loads(f.data)["object"]["metadata"] for f in frames] == [
+        {"name": f"web-{i}", "namespace": ns} for i in range(5)]
+    assert dst.stat().st_size <= src.stat().st_size + 64 * 6  # the header's redaction notes, no record head per event
 
 
 def test_redact_is_stable_and_checks_its_input(tmp_path: Path) -> None:

@@ -437,13 +437,28 @@ class _Pass:
         self.rw = rw
         self.writer = writer
         self.live: dict[int, _Ex] = {}
+        # Frames of one exchange and time in a row, written together: one `frames` record, as the recorder
+        # wrote the events of one read, so the copy is not larger than the original.
+        self._frames: list[Frame] = []
 
     def emit(self, original: Record | None, *recs: Record) -> None:
         if self.writer is None:
             return
         if original is not None and (len(recs) != 1 or recs[0] != original):
             self.rw.stats.rewritten += 1
-        self.writer.write(*recs)
+        for rec in recs:
+            held = self._frames
+            if held and not (isinstance(rec, Frame) and rec.ex == held[0].ex and rec.t == held[0].t):
+                self._write_frames()
+            if isinstance(rec, Frame):
+                self._frames.append(rec)
+            else:
+                self.writer.write(rec)
+
+    def _write_frames(self) -> None:
+        held, self._frames = self._frames, []
+        if held and self.writer is not None:
+            self.writer.write_frames(held[0].ex, held[0].t, [f.data for f in held])
 
     def flush(self, st: _Ex) -> None:
         rw = self.rw
@@ -527,6 +542,7 @@ class _Pass:
         for st in list(self.live.values()):  # exchanges the file cut off (a crash): keep what arrived
             self.flush(st)
         self.live.clear()
+        self._write_frames()
 
 
 def _describe(what: str, option: str, patterns: tuple[re.Pattern[str], ...], tail: str) -> str:
