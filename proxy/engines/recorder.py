@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..recording.errors import RecordingError
-from ..recording.records import End, EndHow, Frame, Request, Response
+from ..recording.records import End, EndHow, Frame, Request, Response, cut
 from ..recording.writer import RecordingWriter
 from ..wire import redact
 from ..wire.framing import FrameSplitter, JsonLines, Whole, media_type, splitter_for
@@ -105,8 +105,7 @@ class Recorder:
                 continue
             t = now()
             if search and b'"Secret' in data:
-                frames = [data[a:b] for a, b in itertools.pairwise(itertools.accumulate(sizes, initial=0))]
-                kept = self._redacted(frames, content_type, False, False)
+                kept = self._redacted(cut(data, sizes), content_type, False, False)
                 unrecorded += len(data) - sum(map(len, kept))
                 if kept:
                     writer.write_frames(ex, t, kept)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from itertools import accumulate, pairwise
 from typing import Any
 
 FORMAT = "watchproxy-recording"
@@ -131,11 +132,13 @@ class FrameBatch:
         return {"kind": "frames", "ex": self.ex, "t": self.t, "sizes": self.sizes, "data": self.data}
 
     def frames(self) -> list[Frame]:
-        ex, t, data, out, pos = self.ex, self.t, self.data, [], 0
-        for n in self.sizes:
-            out.append(Frame(ex, t, data[pos:pos + n]))
-            pos += n
-        return out
+        ex, t = self.ex, self.t
+        return [Frame(ex, t, piece) for piece in cut(self.data, self.sizes)]
+
+
+def cut(data: bytes, sizes: list[int]) -> list[bytes]:
+    """`data` cut into pieces of `sizes` (a `frames` record's frames)."""
+    return [data[a:b] for a, b in pairwise(accumulate(sizes, initial=0))]
 
 
 Record = Request | Response | Frame | End
