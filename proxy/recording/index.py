@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from typing import Any, overload
 
-from . import cache, prepared
+from . import prepared
 from .errors import RecordingError
 from .reader import RecordingReader
 from .records import End, Frame, FrameBatch, Header, Request, Response, header_from_wire, record_from_wire
 
 _SPAN = 1024 * 1024  # frames close together in the file are read with one system call, up to this span
-_CACHE_KIND = "index"
+_PART = "index"  # its name in the prepared data and the cache
 
 
 class Source:
@@ -295,24 +295,5 @@ def open_indexed(path: str, progress: Callable[[int, int], None] | None = None,
                  min_cache_bytes: int | None = None) -> RecordingIndex:
     """The recording's index: prepared at its end, else from the cache when it holds one for this very file,
     else by a full read (saved to the cache for next time when the file is large)."""
-    idx = _from_saved(path, prepared.read(path, _CACHE_KIND))
-    if idx is not None:
-        return idx
-    saved, ident = cache.load(path, _CACHE_KIND, min_cache_bytes)
-    idx = _from_saved(path, saved)
-    if idx is not None:
-        return idx
-    idx = scan(path, progress)
-    cache.save(path, _CACHE_KIND, ident, to_saved(idx), min_cache_bytes)
-    return idx
-
-
-def _from_saved(path: str, doc: dict[str, Any] | None) -> RecordingIndex | None:
-    if doc is None:
-        return None
-    try:
-        return from_saved(path, doc)
-    except RecordingError:
-        raise
-    except Exception:  # saved data that does not make sense is rebuilt
-        return None
+    return prepared.derived(path, _PART, lambda doc: from_saved(path, doc), lambda: scan(path, progress),
+                            to_saved, min_cache_bytes)

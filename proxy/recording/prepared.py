@@ -23,12 +23,14 @@ import contextlib
 import os
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import msgpack
 
-from .cache import edge_digest
+from . import cache
 from .errors import RecordingError
+
+T = TypeVar("T")
 
 KIND = "prepared"
 FOOTER_KIND = "prepared-at"
@@ -112,12 +114,41 @@ def read(path: str, part: str) -> dict[str, Any] | None:
             found, crcs = fields.get(part), fields.get("crc32")
             if fields.get("kind") != KIND or fields.get("covers") != at or not isinstance(found, bytes) \
                     or not isinstance(crcs, dict) or unpacker.tell() != length \
-                    or fields.get("digest") != edge_digest(fd, at) \
+                    or fields.get("digest") != cache.edge_digest(fd, at) \
                     or crcs.get(part) != zlib.crc32(os.pread(fd, extent[1] - extent[0], at + extent[0])):
                 return None
             doc = msgpack.unpackb(zlib.decompress(found), raw=False, strict_map_key=True)
             return doc if isinstance(doc, dict) else None
     except Exception:  # whatever msgpack or the file makes of it, the file is not prepared
+        return None
+
+
+def derived(path: str, part: str, decode: Callable[[dict[str, Any]], T], build: Callable[[], T],
+            encode: Callable[[T], dict[str, Any]], min_cache_bytes: int | None = None) -> T:
+    """What replay derives from the recording at `path` (`part`: "index" or "timeline"): prepared at its end,
+    else saved in the per-user cache for this very file, else built (and saved there for next time when the
+    file is large). Saved data that does not decode is built again; a RecordingError from decoding (a
+    recording this version cannot read) is the caller's."""
+    got = _decoded(read(path, part), decode)
+    if got is not None:
+        return got
+    saved, ident = cache.load(path, part, min_cache_bytes)
+    got = _decoded(saved, decode)
+    if got is not None:
+        return got
+    value = build()
+    cache.save(path, part, ident, encode(value), min_cache_bytes)
+    return value
+
+
+def _decoded(doc: dict[str, Any] | None, decode: Callable[[dict[str, Any]], T]) -> T | None:
+    if doc is None:
+        return None
+    try:
+        return decode(doc)
+    except RecordingError:
+        raise
+    except Exception:  # saved data that does not make sense is built again
         return None
 
 
@@ -145,7 +176,7 @@ def write(path: str, at: int, index: dict[str, Any], timeline: dict[str, Any], v
                 _set_version(fd, version, path)
             parts = [(_PACK(name), _PACK(zlib.compress(msgpack.packb(doc, use_bin_type=True), _LEVEL)))
                      for name, doc in zip(PARTS, (index, timeline), strict=True)]
-            head = {"kind": KIND, "covers": at, "digest": edge_digest(fd, at),
+            head = {"kind": KIND, "covers": at, "digest": cache.edge_digest(fd, at),
                     "crc32": {name: zlib.crc32(doc) for name, doc in zip(PARTS, (p for _, p in parts), strict=True)}}
             entries = bytes((0x80 + len(head) + len(parts),))  # a fixmap's head: up to 15 entries
             pieces = [entries + b"".join(_PACK(k) + _PACK(v) for k, v in head.items()),

@@ -27,7 +27,7 @@ from typing import Any
 
 from ...apiserver.changes import TYPE_CODE, Changes, Key, Raws
 from ...apiserver.history import ResourceTimeline
-from ...recording import cache, prepared
+from ...recording import prepared
 from ...recording.index import Frames
 from ...wire.events import APISERVER_EVENT, identity
 from ...wire.framing import media_type
@@ -441,22 +441,5 @@ def rebuild(loaded: Loaded, progress: Callable[[int, int], None] | None = None) 
     """The rebuilt history: prepared at the end of the recording, else from the cache when it was saved for
     this very recording, else rebuilt, which takes a while for millions of events: someone may be waiting,
     `progress` tells (see `build`)."""
-    r = _from_saved(loaded, prepared.read(loaded.path, "timeline"))
-    if r is not None:
-        return r
-    saved, ident = cache.load(loaded.path, "timeline")
-    r = _from_saved(loaded, saved)
-    if r is not None:
-        return r
-    r = build(loaded, progress)
-    cache.save(loaded.path, "timeline", ident, to_saved(r))
-    return r
-
-
-def _from_saved(loaded: Loaded, doc: dict[str, Any] | None) -> Rebuilt | None:
-    if doc is None:
-        return None
-    try:
-        return from_saved(loaded, doc)
-    except Exception:  # saved data that does not make sense is rebuilt
-        return None
+    return prepared.derived(loaded.path, "timeline", lambda doc: from_saved(loaded, doc),
+                            lambda: build(loaded, progress), to_saved)
