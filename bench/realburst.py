@@ -18,7 +18,6 @@ import os
 import ssl
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -69,23 +68,10 @@ def _create(kubeconfig: Path) -> float:
     w.ensure_namespace()
     payload = {"k": "x" * 700}
     t0 = time.monotonic()
-    errors: list[BaseException] = []
-
-    def work(k: int) -> None:
-        try:
-            for i in range(k, OBJECTS, WRITERS):
-                w.configmap(f"burst-{i:05d}", payload)
-        except BaseException as exc:  # reported below, after the writers stop
-            errors.append(exc)
-
-    pool = [threading.Thread(target=work, args=(k,)) for k in range(WRITERS)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    w.close()
-    if errors:
-        raise errors[0]
+    try:
+        w.configmaps([f"burst-{i:05d}" for i in range(OBJECTS)], payload, writers=WRITERS)
+    finally:
+        w.close()
     return time.monotonic() - t0
 
 

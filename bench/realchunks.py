@@ -111,16 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         payload = {"k": "x" * 700}  # ConfigMaps of about 1 KB on the wire, like the benchmark's events
 
         def create(prefix: str, n: int, threads: int = 8, pause: float = 0.0) -> None:
-            def work(k: int) -> None:
-                for i in range(k, n, threads):
-                    w.configmap(f"{prefix}-{i}", payload)
-                    if pause:
-                        time.sleep(pause)
-            pool = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
-            for t in pool:
-                t.start()
-            for t in pool:
-                t.join()
+            w.configmaps([f"{prefix}-{i}" for i in range(n)], payload, writers=threads, pause=pause)
 
         watch = f"/api/v1/namespaces/{NS}/configmaps?watch=1"
         rows = {

@@ -9,8 +9,9 @@ Every call goes through the official Python client, so what the apiserver receiv
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -139,6 +140,29 @@ class Workload:
                 raise
             self.core.patch_namespaced_config_map(name, self.namespace, {"data": data})
             self._did(f"update configmap {name}")
+
+    def configmaps(self, names: Sequence[str], data: dict[str, str], writers: int = 8, pause: float = 0.0) -> None:
+        """Create (or update) many ConfigMaps from `writers` threads at once, as busy controllers write, each
+        writer pausing `pause` seconds between its writes (a pace, not a wait for anything); the first error
+        of any writer is raised once all of them have stopped."""
+        errors: list[BaseException] = []
+
+        def work(k: int) -> None:
+            try:
+                for name in names[k::writers]:
+                    self.configmap(name, data)
+                    if pause:
+                        time.sleep(pause)
+            except BaseException as exc:  # raised below, after the other writers stop
+                errors.append(exc)
+
+        pool = [threading.Thread(target=work, args=(k,)) for k in range(writers)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        if errors:
+            raise errors[0]
 
     def delete_configmap(self, name: str) -> None:
         self.core.delete_namespaced_config_map(name, self.namespace)
