@@ -86,6 +86,18 @@ class Responder(Protocol):
 SendAll = Callable[[Sequence[Callable[[], None]]], dict[int, Exception]]
 
 
+def send_each(writes: Sequence[Callable[[], None]]) -> dict[int, Exception]:
+    """A round's writes one after the other: the plain SendAll (emulate's feed uses it unless the server
+    has a better way), and the server's for the writes it cannot split."""
+    failed: dict[int, Exception] = {}
+    for i, write in enumerate(writes):
+        try:
+            write()
+        except Exception as exc:  # a bug costs the watch it hit, not the round
+            failed[i] = exc
+    return failed
+
+
 class Engine(Protocol):
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None: ...
 

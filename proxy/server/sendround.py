@@ -16,6 +16,8 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 
+from ..engines.base import send_each
+
 # Fewer writes than this are made on the loop's thread alone: handing half of them over costs more.
 MIN_SPLIT = 64
 
@@ -119,12 +121,7 @@ def send_round(writes: Sequence[Callable[[], None]]) -> dict[int, Exception]:
             helper.busy.release()
     else:
         short, others = _send(writes, 0, n)
-    failed: dict[int, Exception] = {}
-    for i in others:
-        try:
-            writes[i]()
-        except Exception as exc:
-            failed[i] = exc
+    failed = {others[j]: exc for j, exc in send_each([writes[i] for i in others]).items()}
     for i, taken in short:
         w = writes[i]
         assert isinstance(w, SocketWrite)

@@ -22,13 +22,12 @@ from ...wire.params import InvalidParams, ListOptions, parse_list_options, query
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
 from ...wire.table import learned_columns
-from ..base import Incoming, Responder, SendAll
+from ..base import Incoming, Responder, SendAll, send_each
 from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
 from ..store import Loaded
 from . import discovery, writes
-from .fanout import send_each
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer

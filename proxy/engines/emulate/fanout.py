@@ -22,14 +22,14 @@ import asyncio
 import gc
 import heapq
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from ...apiserver.history import ResourceTimeline
 from ...apiserver.watchstream import WatchStream, shared_lines
 from ...clock import Clock
-from ..base import Responder, SendAll
+from ..base import Responder, SendAll, send_each
 from ..requestlog import LogEntry
 
 # Due changes beyond this go out through each watch's own task, in the watch loop's bounded writes and
@@ -59,17 +59,6 @@ def shared_write(tl: ResourceTimeline, start: int, now: float, namespace: str) -
     if size > FANOUT_MAX:
         return None
     return Write(b"".join(lines), len(lines), top, end)
-
-
-def send_each(writes: Sequence[Callable[[], None]]) -> dict[int, Exception]:
-    """A round's writes one after the other (what `Feed` does unless the server has a better way)."""
-    failed: dict[int, Exception] = {}
-    for i, write in enumerate(writes):
-        try:
-            write()
-        except Exception as exc:  # a bug costs the watch it hit, not the round
-            failed[i] = exc
-    return failed
 
 
 @dataclass(eq=False, slots=True)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from ...apiserver.history import WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream
 from ...clock import Clock
-from ..base import ClientGone, Responder, SendAll
+from ..base import ClientGone, Responder, SendAll, send_each
 from ..requestlog import LogEntry
-from .fanout import Feed, Reader, send_each
+from .fanout import Feed, Reader
 
 MAX_WRITE = 256 * 1024
 
