@@ -19,6 +19,7 @@ from .engines.upstream import UpstreamError
 from .recording import bundled
 from .recording.errors import RecordingError
 from .report.words import plural
+from .server.heap import keep_freed_reads
 from .server.run import StopSignals, stop_signals
 
 DEFAULT_LISTEN = "127.0.0.1:8001"
@@ -162,6 +163,7 @@ async def _progress(line: Callable[[], str], every: float = 0.5) -> None:
 
 
 async def _record(a: argparse.Namespace) -> int:
+    keep_freed_reads()
     async with stop_signals() as signals:  # a second Ctrl-C, during the shutdown, is quiet
         return await _record_until_stopped(a, signals)
 
@@ -227,6 +229,7 @@ def _rebuild_note(path: str) -> Progress:
 
 
 async def _replay(a: argparse.Namespace) -> int:
+    keep_freed_reads()
     async with stop_signals() as signals:  # a second Ctrl-C, during the shutdown, is quiet and means now
         return await _replay_until_stopped(a, signals)
 
