@@ -49,13 +49,13 @@ def run_path(got: list[bytes], times: int, out: Path) -> int:
     try:
         for _ in range(times):
             for data in got:
-                pieces = decoder.feed(data)
+                pieces = decoder.feed_views(data)
                 if not pieces:
                     continue
-                payload, sizes = splitter.feed_read(pieces)  # the whole events, joined: what is forwarded
+                joined, end, sizes = splitter.feed_read(pieces)  # the whole events, joined: what is forwarded
                 if not sizes:
                     continue
-                writer.write_joined(1, 0.5, payload, sizes)
+                writer.write_joined(1, 0.5, joined if end == len(joined) else memoryview(joined)[:end], sizes)
                 n += len(sizes)
     finally:
         writer.close()

@@ -41,10 +41,10 @@ class MemoryResponder:
                     content_length: int | None = None) -> None:
         self.status, self.headers, self.content_length = status, headers, content_length
 
-    async def send(self, data: bytes) -> None:
+    async def send(self, data: bytes | memoryview) -> None:
         if self.gone:
             raise ClientGone("gone")
-        self.writes.append((self.clock.now(), data))
+        self.writes.append((self.clock.now(), bytes(data)))
 
     async def send_frames(self, frames: Sequence[bytes]) -> None:
         await self.send(b"".join(frames))
@@ -160,6 +160,13 @@ class ScriptedResponse:
     async def pieces(self) -> AsyncIterator[list[bytes]]:
         for read in self.reads:
             yield read
+        if self.error:
+            raise BodyError(self.error)
+
+    async def views(self) -> AsyncIterator[Sequence[bytes | memoryview]]:
+        """As a socket's reads come: memoryviews of them."""
+        for read in self.reads:
+            yield [memoryview(p) for p in read]
         if self.error:
             raise BodyError(self.error)
 

@@ -50,6 +50,21 @@ def test_any_cut_of_the_reads_gives_the_same_bytes(most: int) -> None:
         assert frames == EVENTS and splitter.pending() == b""
 
 
+@pytest.mark.parametrize("most", [1, 2, 3, 7, 100, 5000])
+def test_views_are_the_same_pieces_as_copies(most: int) -> None:
+    """The recorder's pieces are memoryviews of each read (no copy): the same bytes, cut the same way."""
+    rng = random.Random(most)
+    body = chunk(EVENTS[0] + EVENTS[1]) + chunk(EVENTS[2][:10]) + chunk(EVENTS[2][10:], ";x=1") + BODY
+    for _ in range(20):
+        reads = cut(body, rng, most)
+        copies, views = ChunkedDecoder(), ChunkedDecoder()
+        for r in reads:
+            got = views.feed_views(r)
+            assert all(type(v) is memoryview for v in got)
+            assert [bytes(v) for v in got] == copies.feed(r)
+        assert views.done and copies.done
+
+
 def test_several_events_in_one_chunk_and_one_event_over_several_chunks() -> None:
     body = chunk(EVENTS[0] + EVENTS[1]) + chunk(EVENTS[2][:10]) + chunk(EVENTS[2][10:]) + b"0\r\n\r\n"
     out, dec = decode([body])

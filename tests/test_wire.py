@@ -292,15 +292,16 @@ def test_json_lines_pieces_of_reads_give_the_same_frames(cuts: list[int], reads:
 @given(cuts=st.lists(st.integers(0, 10_000), max_size=60), reads=st.lists(st.integers(0, 30), max_size=12),
        tail=st.integers(0, 60))
 def test_json_lines_whole_reads_give_the_same_frames(cuts: list[int], reads: list[int], tail: int) -> None:
-    """The recorder's watch path: each read's whole events as one piece and their sizes (what it writes as
-    one `frames` record and forwards in one write); cut at the sizes, any grouping gives the events."""
+    """The recorder's watch path: each read's whole events joined once, where they end and their sizes
+    (what it writes as one `frames` record and forwards in one write); the pieces are memoryviews of the
+    reads, as the recorder gets them; cut at the sizes, any grouping gives the events."""
     events, partial, chunks = _events_cut(cuts, tail)
     s = framing.JsonLines()
     out: list[bytes] = []
     i = 0
     for n in [*reads, len(chunks)]:
-        data, sizes = s.feed_read(chunks[i:i + n])
-        assert sum(sizes) == len(data) and all(n > 0 for n in sizes) and data[-1:] in (b"\n", b"")
+        data, end, sizes = s.feed_read([memoryview(c) for c in chunks[i:i + n]])
+        assert sum(sizes) == end and all(n > 0 for n in sizes) and data[end - 1:end] in (b"\n", b"")
         out += [data[a:b] for a, b in itertools.pairwise(itertools.accumulate(sizes, initial=0))]
         i += n
     assert out == events
@@ -310,18 +311,30 @@ def test_json_lines_whole_reads_give_the_same_frames(cuts: list[int], reads: lis
 def test_json_lines_whole_reads_mixed_with_feeds() -> None:
     s = framing.JsonLines()
     assert s.feed(EVENTS[0] + EVENTS[1][:5]) == [EVENTS[0]]
-    assert s.feed_read([EVENTS[1][5:9], EVENTS[1][9:] + EVENTS[2], EVENTS[3][:1]]) \
-        == (EVENTS[1] + EVENTS[2], [len(EVENTS[1]), len(EVENTS[2])])
-    assert s.feed_read([EVENTS[3][1:4]]) == (b"", []) and s.pending() == EVENTS[3][:4]
+    data, end, sizes = s.feed_read([EVENTS[1][5:9], EVENTS[1][9:] + EVENTS[2], EVENTS[3][:1]])
+    assert data[:end] == EVENTS[1] + EVENTS[2] and sizes == [len(EVENTS[1]), len(EVENTS[2])]
+    assert s.feed_read([EVENTS[3][1:4]]) == (b"", 0, []) and s.pending() == EVENTS[3][:4]
     assert s.feed_pieces([EVENTS[3][4:]]) == [EVENTS[3]]
-    assert s.feed_read([EVENTS[4]]) == (EVENTS[4], [len(EVENTS[4])]) and s.pending() == b""
+    assert s.feed_read([EVENTS[4]]) == (EVENTS[4], len(EVENTS[4]), [len(EVENTS[4])]) and s.pending() == b""
+
+
+def test_json_lines_a_long_event_is_gathered_once() -> None:
+    """An event of several megabytes over many reads: kept as it comes (not joined again at each read),
+    whole once its newline arrives, and the next event's start kept after it."""
+    s = framing.JsonLines()
+    event = b'{"type":"ADDED","object":{"data":"' + b"x" * (5 << 20) + b'"}}\n'
+    reads = [event[i:i + 65536] for i in range(0, len(event), 65536)]
+    got = [s.feed_read([memoryview(r[:100]), memoryview(r[100:])]) for r in reads[:-1]]
+    assert all(sizes == [] for *_, sizes in got)
+    data, end, sizes = s.feed_read([memoryview(reads[-1] + EVENTS[0][:3])])
+    assert data[:end] == event and sizes == [len(event)] and s.pending() == EVENTS[0][:3]
 
 
 def test_json_lines_whole_reads_without_newlines_are_passed_on_past_the_frame_limit() -> None:
     s = framing.JsonLines()
     big = b"x" * (1 << 20)
     got = [s.feed_read([big[:1000], big[1000:]]) for _ in range(65)]
-    assert [sizes for _, sizes in got] == [[]] * 64 + [[65 << 20]]
+    assert [sizes for *_, sizes in got] == [[]] * 64 + [[65 << 20]]
     assert got[-1][0] == big * 65 and s.pending() == b""
 
 

@@ -226,9 +226,9 @@ class FaultyResponder:
         self.stop.set()
         raise ClientGone(f"fault {f.action}")
 
-    async def send(self, data: bytes) -> None:
+    async def send(self, data: bytes | memoryview) -> None:
         """A piece of a body that is not a watch's events (a list, a get): one frame."""
-        await self.send_frames([data])
+        await self.send_frames([bytes(data)])
 
     async def send_frames(self, frames: Sequence[bytes]) -> None:
         if self.pending_action is not None:

@@ -98,24 +98,25 @@ class Recorder:
         not recorded because they could not be redacted."""
         unrecorded = 0
         stats, writer, now = self.stats, self.writer, self._now
-        async for pieces in resp.pieces():
+        async for pieces in resp.views():
             stats.bytes += sum(map(len, pieces))
-            data, sizes = splitter.feed_read(pieces)
+            data, end, sizes = splitter.feed_read(pieces)
             if not sizes:
                 continue
             t = now()
-            if search and b'"Secret' in data:
+            events = data if end == len(data) else memoryview(data)[:end]
+            if search and data.find(b'"Secret', 0, end) >= 0:
                 kept = self._redacted(cut(data, sizes), content_type, False, False)
-                unrecorded += len(data) - sum(map(len, kept))
+                unrecorded += end - sum(map(len, kept))
                 if kept:
                     writer.write_frames(ex, t, kept)
                 n = len(kept)
             else:
-                writer.write_joined(ex, t, data, sizes)
+                writer.write_joined(ex, t, events, sizes)
                 n = len(sizes)
             entry.events += n
             stats.events += n
-            await out.send(data)
+            await out.send(events)
         return unrecorded
 
     async def _refuse(self, out: Responder, code: int, message: str, entry: LogEntry) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
+from typing import cast
 
 from yarl import URL
 
@@ -98,8 +99,14 @@ class StreamResponse:
     def content_length(self) -> int | None:
         return self._length
 
-    async def pieces(self) -> AsyncIterator[list[bytes]]:
+    def pieces(self) -> AsyncIterator[list[bytes]]:
         """The body, decoded, one list of pieces per wake-up; BodyError if it ends early or is malformed."""
+        return cast(AsyncIterator[list[bytes]], self._body(False))  # without views: bytes only
+
+    def views(self) -> AsyncIterator[Sequence[bytes | memoryview]]:
+        return self._body(True)
+
+    async def _body(self, views: bool) -> AsyncIterator[list[bytes] | list[memoryview]]:
         if self._length == 0:
             return
         take = self._receiver.take
@@ -108,9 +115,13 @@ class StreamResponse:
             if self._head.chunked:
                 decoder = ChunkedDecoder()
                 while got:
-                    # Several socket reads since the last look are decoded as one (one memcpy): one pass, and
-                    # no chunk cut in two at a read boundary to be joined again by the splitter.
-                    out = decoder.feed(got[0] if len(got) == 1 else b"".join(got))
+                    # Several socket reads since the last look are decoded as one: one pass, and no chunk cut
+                    # in two at a read boundary to be joined again by the splitter (one memcpy; with views
+                    # each read is decoded in turn, as the caller joins the pieces anyway).
+                    if views:
+                        out: list[bytes] | list[memoryview] = [v for data in got for v in decoder.feed_views(data)]
+                    else:
+                        out = decoder.feed(got[0] if len(got) == 1 else b"".join(got))
                     if out:
                         yield out
                     if decoder.done:

@@ -23,7 +23,7 @@ import shutil
 import ssl
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -59,6 +59,11 @@ class UpstreamResponse(Protocol):
 
     def pieces(self) -> AsyncIterator[list[bytes]]:
         """The body as it arrives; BodyError if it breaks off."""
+        ...
+
+    def views(self) -> AsyncIterator[Sequence[bytes | memoryview]]:
+        """`pieces`, each perhaps a memoryview of a socket read rather than a copy, for a caller that joins
+        them and keeps none (the recorder's JSON watches: JsonLines.feed_read)."""
         ...
 
     async def close(self) -> None: ...
@@ -99,6 +104,9 @@ class _ClientResponse:
                 yield [chunk]
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise BodyError(describe(exc)) from None
+
+    def views(self) -> AsyncIterator[Sequence[bytes | memoryview]]:
+        return self.pieces()
 
     async def close(self) -> None:
         self._resp.release()  # back to the pool if the body was read to its end, else closed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import socket
 import struct
@@ -38,15 +39,19 @@ class _Framer:
     bytes object, framed once instead of a thousand times. One tuple, replaced whole, so that replays on
     loops in other threads never see one body with another's framing."""
 
-    last: tuple[bytes, bytes] = (b"", b"")
+    last: tuple[bytes | memoryview, bytes] = (b"", b"")
+
+    @staticmethod
+    def pieces(data: bytes | memoryview) -> tuple[bytes, bytes | memoryview, bytes]:
+        """Exactly what StreamWriter._write_chunked_payload puts on the wire for one write."""
+        return b"%x\r\n" % len(data), data, b"\r\n"
 
     @classmethod
-    def frame(cls, data: bytes) -> bytes:
+    def frame(cls, data: bytes | memoryview) -> bytes:
         last = cls.last
         if last[0] is data:
             return last[1]
-        # Exactly what StreamWriter._write_chunked_payload puts on the wire for one write, copied once.
-        framed = b"".join((f"{len(data):x}\r\n".encode("ascii"), data, b"\r\n"))
+        framed = b"".join(cls.pieces(data))  # copied once
         cls.last = (data, framed)
         return framed
 
@@ -134,28 +139,58 @@ class AiohttpResponder:
         transport, out = self._transport, self._claim(data)
         return None if transport is None or out is None else SocketWrite(transport, out, self._fd)
 
-    def _claim(self, data: bytes) -> bytes | None:
-        """The bytes to hand the transport for `data` if it can take them with nothing queued, counted as
-        aiohttp counts a write; None if not."""
+    def _room(self, data: bytes | memoryview) -> tuple[StreamWriter, asyncio.Transport] | None:
+        """The connection's writer and transport if `data` may be written past aiohttp's layers now: a body
+        with nothing queued for the client."""
         writer, transport = self._writer, self._transport
         if writer is None or transport is None or not data or transport.is_closing() \
                 or transport.get_write_buffer_size():
             return None
-        out = _Framer.frame(data) if writer.chunked else data
-        writer.output_size += len(out)
-        writer.buffer_size += len(out)
+        return writer, transport
+
+    @staticmethod
+    def _count(writer: StreamWriter, size: int) -> None:
+        """A write of `size` bytes, counted as aiohttp counts one."""
+        writer.output_size += size
+        writer.buffer_size += size
         if writer.buffer_size > _DRAIN_EVERY:
             writer.buffer_size = 0  # as StreamWriter.write does before its drain
+
+    def _claim(self, data: bytes) -> bytes | None:
+        """The bytes to hand the transport for `data` if it can take them with nothing queued, counted;
+        None if not."""
+        room = self._room(data)
+        if room is None:
+            return None
+        out = _Framer.frame(data) if room[0].chunked else data
+        self._count(room[0], len(out))
         return out
 
-    def _write_now(self, data: bytes) -> bool:
-        out = self._claim(data)
-        if out is None or self._transport is None:
+    def _write_now(self, data: bytes | memoryview) -> bool:
+        """`data` written at once if nothing is queued for the client: on a plain socket with one writev of
+        the chunk framing around it (the recorder forwards a view of a read: no copy of it is made), else
+        framed once and handed to the transport. The transport queues what the socket did not take."""
+        room = self._room(data)
+        if room is None:
             return False
-        self._transport.write(out)
+        writer, transport = room
+        if self._fd < 0:
+            out = _Framer.frame(data) if writer.chunked else data
+            self._count(writer, len(out))
+            transport.write(out)
+            return True
+        pieces = _Framer.pieces(data) if writer.chunked else (data,)
+        size = sum(map(len, pieces))
+        self._count(writer, size)
+        try:
+            taken = os.writev(self._fd, pieces)
+        except OSError:  # full, or the connection is gone: the transport tries again and sees which
+            taken = 0
+        if taken < size:
+            transport.write(b"".join(pieces)[taken:])
         return True
 
-    async def send(self, data: bytes) -> None:
+    async def send(self, data: bytes | memoryview) -> None:
         """A recorder forwards a whole socket read at a time (often more than the transport's high-water
         mark): while nothing is queued for the client it is written here, framed once, and aiohttp's drain
         awaited only if the client did not take it all, which is when StreamResponse.write would wait."""

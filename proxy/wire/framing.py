@@ -6,10 +6,14 @@ chunks. A recording stores whole events (so replay can time each one); these spl
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Protocol
 
 PROTOBUF_WATCH = "application/vnd.kubernetes.protobuf;stream=watch"
 _MAX_FRAME = 64 * 1024 * 1024
+_LONG = 1 << 20  # an event this long still arriving is gathered in place (feed_read)
+_NEWLINE = re.compile(b"\n")  # searches a memoryview, which has no find
 _FEW_PIECES = 8  # up to this many chunks in a read, each is looked at on its own (no copy of large events)
 
 
@@ -75,42 +79,40 @@ class JsonLines:
                 missed = True
         return out
 
-    def feed_read(self, pieces: list[bytes]) -> tuple[bytes, list[int]]:
-        """The whole events one read completes, as one piece (what was buffered and the read's pieces up to
-        their last newline, joined once) and the size of each event in it; the start of an event still
-        arriving is kept for the next read. One memrchr finds where the whole events end and one memchr per
-        event where each ends: the recorder writes them as one `frames` record and forwards them in one
-        write, with no Python object per event."""
+    def feed_read(self, pieces: Sequence[bytes | memoryview]) -> tuple[bytes, int, list[int]]:
+        """The whole events one read completes: `(data, end, sizes)`, the events being `data[:end]` and
+        `sizes` each one's length; the start of an event still arriving is kept for the next read. The
+        pieces (memoryviews of the socket's read: ChunkedDecoder.feed_views) are joined once, behind what was
+        kept; one memrchr finds where the whole events end and one memchr per event where each ends: the
+        recorder writes them as one `frames` record and forwards them in one write, with no Python object
+        per event and no other copy of their bytes. A long event still arriving (a megabyte and more) is
+        gathered without copying it again at each read."""
         buf = self._buf
-        last = len(pieces) - 1
-        while last >= 0 and (cut := pieces[last].rfind(b"\n")) < 0:
-            last -= 1
-        if last < 0:  # no event ends in this read
+        if len(buf) > _LONG and not any(map(_NEWLINE.search, pieces)):
             for p in pieces:
                 buf += p
             if len(buf) > _MAX_FRAME:  # not JSON lines after all: pass it on rather than hoard it
                 data = bytes(buf)
                 buf.clear()
-                return data, [len(data)]
-            return b"", []
-        cut += 1
-        if not buf and last == len(pieces) - 1 and cut == len(pieces[last]):  # the read ends with an event
-            data = pieces[0] if last == 0 else b"".join(pieces)
-        else:
-            end = memoryview(pieces[last])
-            data = b"".join((buf, *pieces[:last], end[:cut]))
+                return data, len(data), [len(data)]
+            return b"", 0, []
+        data = b"".join((buf, *pieces)) if buf or len(pieces) != 1 else bytes(pieces[0])
+        end = data.rfind(b"\n") + 1
+        if end < len(data):
             buf.clear()
-            buf += end[cut:]
-            for p in pieces[last + 1:]:
-                buf += p
-        return data, self._sizes(data)
+            buf += memoryview(data)[end:]
+            if not end:  # no event ends in this read
+                return b"", 0, []
+        elif buf:
+            buf.clear()
+        return data, end, self._sizes(data, end)
 
     @staticmethod
-    def _sizes(data: bytes) -> list[int]:
-        """The length of each line of `data`, which ends with a newline."""
+    def _sizes(data: bytes, end: int) -> list[int]:
+        """The length of each line of `data[:end]`, which ends with a newline."""
         sizes: list[int] = []
         append, find = sizes.append, data.find
-        pos, end = 0, len(data)
+        pos = 0
         while pos < end:
             i = find(b"\n", pos) + 1
             append(i - pos)
