@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from watchproxy.wire.framing import JsonLines
 from watchproxy.wire.http1 import ChunkedDecoder, FramingError, parse_head
 
@@ -63,6 +65,30 @@ def test_views_are_the_same_pieces_as_copies(most: int) -> None:
             assert all(type(v) is memoryview for v in got)
             assert [bytes(v) for v in got] == copies.feed(r)
         assert views.done and copies.done
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(sizes=st.lists(st.sampled_from([1, 2, 7, 16, 2048]), min_size=1, max_size=40),
+       cuts=st.lists(st.integers(1, 20_000), max_size=10))
+def test_runs_of_chunks_of_one_size_decode_as_any_chunks(sizes: list[int], cuts: list[int]) -> None:
+    """Chunks of a size the one before had are matched as a run (one regular expression): the same bytes,
+    one piece per chunk in a whole read, whatever the cuts between reads."""
+    datas = [bytes([33 + i % 90]) * n for i, n in enumerate(sizes)]
+    body = b"".join(map(chunk, datas)) + b"0\r\n\r\n"
+    whole, dec = decode([body])
+    assert whole == datas and dec.done
+    marks = sorted({c % len(body) for c in cuts} - {0})
+    reads = [body[a:b] for a, b in zip([0, *marks], [*marks, len(body)], strict=True)]
+    out, dec = decode(reads)
+    assert b"".join(out) == b"".join(datas) and dec.done
+
+
+def test_a_broken_chunk_in_a_run_is_a_framing_error() -> None:
+    good = chunk(b"x" * 2048)
+    dec = ChunkedDecoder()
+    assert dec.feed(good * 3) == [b"x" * 2048] * 3
+    with pytest.raises(FramingError, match="not followed by CRLF"):
+        dec.feed(good + b"800\r\n" + b"y" * 2048 + b"!!" + good)
 
 
 def test_several_events_in_one_chunk_and_one_event_over_several_chunks() -> None:

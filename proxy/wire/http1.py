@@ -8,6 +8,7 @@ exactly one event comes out as that event's bytes, ready to record.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -173,15 +174,23 @@ def _whole_chunks(data: bytes, src: P, pos: int, out: list[P]) -> int:
     """Append the data of each whole, non-empty chunk from `pos` on (a slice of `src`: `data` itself, or a
     memoryview of it); returns where the first other thing (a partial or last chunk, extensions, bad
     framing) starts. A chunk whose size line is the previous one's (a busy apiserver's 2048-byte chunks,
-    events of one size) is recognised by comparing that line in place (no slice, no int); any other costs
-    one find, one int and one slice."""
+    events of one size) starts a run of such chunks, matched by one regular expression in C (`_run`):
+    then each costs only its slice, a third of the one find, one int and one slice any other costs."""
     find, startswith = data.find, data.startswith
     append = out.append
     end = len(data)
     line, n, size = b"\x00", 0, 0  # the last size line with its CRLF, its length, its size
     while True:
         if startswith(line, pos):
-            start = pos + n
+            if size > _RUN_MAX:
+                start = pos + n
+            else:
+                m = _run(line, size).match(data, pos)
+                if m is None:
+                    return pos
+                out.extend([src[p:p + size] for p in range(pos + n, m.end(), n + size + 2)])
+                pos = m.end()
+                continue
         else:
             i = find(b"\r\n", pos, pos + 20)
             if i < 0:
@@ -199,6 +208,21 @@ def _whole_chunks(data: bytes, src: P, pos: int, out: list[P]) -> int:
             return pos
         append(src[start:stop])
         pos = stop + 2
+
+
+_RUN_MAX = 1 << 20  # larger chunks are few in a read: one at a time
+_RUNS: dict[bytes, re.Pattern[bytes]] = {}
+
+
+def _run(line: bytes, size: int) -> re.Pattern[bytes]:
+    """Whole chunks of `size` bytes one after another, each behind the size line `line` (with its CRLF) and
+    followed by CRLF: `.{size}` under DOTALL is a pointer moved in C, not a loop over the bytes."""
+    rx = _RUNS.get(line)
+    if rx is None:
+        if len(_RUNS) >= 64:  # sizes change all the time: keep the last ones
+            _RUNS.clear()
+        rx = _RUNS[line] = re.compile(b"(?:%s(?s:.{%d})\r\n)+" % (re.escape(line), size))
+    return rx
 
 
 def _size(line: bytes) -> int:
