@@ -156,7 +156,7 @@ class AiohttpResponder:
         if writer.buffer_size > _DRAIN_EVERY:
             writer.buffer_size = 0  # as StreamWriter.write does before its drain
 
-    def _claim(self, data: bytes) -> bytes | None:
+    def _claim(self, data: bytes | memoryview) -> bytes | memoryview | None:
         """The bytes to hand the transport for `data` if it can take them with nothing queued, counted;
         None if not."""
         room = self._room(data)
@@ -170,15 +170,16 @@ class AiohttpResponder:
         """`data` written at once if nothing is queued for the client: on a plain socket with one writev of
         the chunk framing around it (the recorder forwards a view of a read: no copy of it is made), else
         framed once and handed to the transport. The transport queues what the socket did not take."""
+        if self._fd < 0:
+            out = self._claim(data)
+            if out is None or self._transport is None:
+                return False
+            self._transport.write(out)
+            return True
         room = self._room(data)
         if room is None:
             return False
         writer, transport = room
-        if self._fd < 0:
-            out = _Framer.frame(data) if writer.chunked else data
-            self._count(writer, len(out))
-            transport.write(out)
-            return True
         pieces = _Framer.pieces(data) if writer.chunked else (data,)
         size = sum(map(len, pieces))
         self._count(writer, size)

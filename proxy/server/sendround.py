@@ -28,7 +28,7 @@ class SocketWrite:
 
     __slots__ = ("data", "fd", "transport")
 
-    def __init__(self, transport: asyncio.Transport, data: bytes, fd: int) -> None:
+    def __init__(self, transport: asyncio.Transport, data: bytes | memoryview, fd: int) -> None:
         self.transport = transport
         self.data = data
         self.fd = fd
