@@ -164,11 +164,9 @@ class ScriptedResponse:
             raise BodyError(self.error)
 
     async def views(self) -> AsyncIterator[Sequence[bytes | memoryview]]:
-        """As a socket's reads come: memoryviews of them."""
-        for read in self.reads:
+        """`pieces` as a socket's reads come: memoryviews of them."""
+        async for read in self.pieces():
             yield [memoryview(p) for p in read]
-        if self.error:
-            raise BodyError(self.error)
 
     async def close(self) -> None:
         self.closed = True
