@@ -40,4 +40,7 @@ def test_informer_resumes_after_timeout_and_relists_after_410(watchproxy: Callab
     assert sorted((p.metadata.name, p.status.phase) for p in informer.cache.list()) == [
         ("nginx-deploy-679dc9c764-54d5d", "Running"), ("nginx-deploy-679dc9c764-r9ds5", "Running")]
     assert [w.end for w in replay.watches()[:3]] == ["timeout", "fault-expire", "fault-expire"]
-    assert replay.watches()[-1].end == "server-closed"  # ended cleanly, not cut
+    # The last watch is over, either way it can end: stop_client ended it with its terminating chunk, or the
+    # client's stop got there first (kubernetes >= 37: Watch.stop shuts its own socket down; the informer
+    # then logs "Response ended prematurely"). Never still open, cut by the proxy or ended by an error.
+    assert replay.watches()[-1].end in ("server-closed", "client-closed")
