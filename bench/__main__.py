@@ -80,7 +80,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="event sizes in bytes of the shapes group (default: 300,1000,8000)")
     p.add_argument("--streams", default=",".join(map(str, shaped.STREAMS)), type=_ints,
                    help="stream counts of the shapes group (default: 1,200)")
-    p.add_argument("--rounds", type=int, default=1, help="rounds per cell of the shapes group (medians)")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="rounds per cell of the shapes group, paths taking turns (the medians are reported)")
     p.add_argument("--compare-with", metavar="DIR", default="",
                    help="shapes group: also measure watchproxy from this source tree (its proxy/ folder), e.g. "
                    "`git archive COMMIT proxy | tar -x -C DIR`, for before and after in one run")

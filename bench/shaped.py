@@ -111,7 +111,7 @@ def measure(tmp: Path, window: float, *, shape_names: Sequence[str], sizes: Sequ
                                 if got is not None:
                                     cell.rates[path].append(got)
                         if streams == 1:  # what writing these events to a file costs the kernel, for the floor
-                            cell.file_write = recordpath.measure(shape, size, rounds=1)[1]
+                            cell.file_write = recordpath.measure(shape, size, rounds=rounds)[1]
                         cells.append(cell)
         finally:
             copy.stop()
