@@ -5,8 +5,8 @@ One upstream and one kubectl proxy serve every cell; watchproxy is started afres
 (its recording is deleted after it, so the temporary directory never holds more than one). With
 `rounds` > 1 every path is measured that many times per cell, the order rotating, and the medians are
 reported; the CPU notes are those of the round with the median rate of each path. Each note ends with the
-path's CPU-bound ceiling (`ceiling`), which a shared machine does not move as much as the rates. In
-1-stream cells a bare asyncio relay (bench/copyloop.py) is measured too: the floor of any Python proxy.
+path's CPU-bound ceiling (`ceiling`), which a shared machine does not move as much as the rates. In every
+cell a bare asyncio relay (bench/copyloop.py) is measured too: the floor of any Python proxy.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from bench.table import Row
 WATCH = "/api/v1/namespaces/bench/configmaps?watch=1"
 STREAMS = (1, 200)
 PATHS = ("direct", "watchproxy", "kubectl proxy")
-COPY_LOOP = "python copy loop"  # bench/copyloop.py: the floor of any asyncio proxy (1-stream cells only)
+COPY_LOOP = "python copy loop"  # bench/copyloop.py: the floor of any asyncio proxy
 # watchproxy from another source tree (`--compare-with DIR`, e.g. `git archive` of an older commit)
 _FROM_SOURCE = ("import runpy, sys; d = sys.argv.pop(1); sys.path.insert(0, d); sys.argv[0] = 'watchproxy'; "
                 "runpy.run_module('proxy', run_name='__main__', alter_sys=True)")
@@ -96,11 +96,12 @@ def measure(tmp: Path, window: float, *, shape_names: Sequence[str], sizes: Sequ
         copy = procs.Server([procs.PY, "-m", "bench.copyloop", "--upstream", up.url])
         try:
             turn = 0
+            file_write: dict[tuple[str, int], float] = {}  # the same for any number of streams
             for streams in stream_counts:
                 for shape in shape_names:
                     for size in sizes[:1] if shape == "captured" else sizes:  # it has its own sizes
                         urls = [f"{up.url}{WATCH}&shape={shape}&size={size}&stream={i}" for i in range(streams)]
-                        here = paths + ((COPY_LOOP,) if streams == 1 else ())
+                        here = (*paths, COPY_LOOP)
                         cell = Cell(shape, size, streams, {p: [] for p in here})
                         for _ in range(rounds):
                             k = turn % len(here)
@@ -110,8 +111,9 @@ def measure(tmp: Path, window: float, *, shape_names: Sequence[str], sizes: Sequ
                                 got = _measure(path, urls, up, kubectl, tmp, window, copy)
                                 if got is not None:
                                     cell.rates[path].append(got)
-                        if streams == 1:  # what writing these events to a file costs the kernel, for the floor
-                            cell.file_write = recordpath.measure(shape, size, rounds=rounds)[1]
+                        if (shape, size) not in file_write:  # what writing them to a file costs the kernel
+                            file_write[shape, size] = recordpath.measure(shape, size, rounds=rounds)[1]
+                        cell.file_write = file_write[shape, size]
                         cells.append(cell)
         finally:
             copy.stop()
@@ -147,7 +149,7 @@ def reach(target: float, through: client.Rate, floor: float, cpus: int | None = 
 
 
 def _reach_note(c: Cell, d: float, k: float) -> str:
-    """The reach of both targets in a 1-stream cell (where the copy loop and the file write were measured)."""
+    """The reach of both targets in a cell, from the copy loop and the file write measured with it."""
     wp, copy = c.typical("watchproxy"), c.typical(COPY_LOOP)
     if wp is None or copy is None or math.isnan(c.file_write):
         return ""
