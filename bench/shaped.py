@@ -6,7 +6,9 @@ One upstream and one kubectl proxy serve every cell; watchproxy is started afres
 `rounds` > 1 every path is measured that many times per cell, the order rotating, and the medians are
 reported; the CPU notes are those of the round with the median rate of each path. Each note ends with the
 path's CPU-bound ceiling (`ceiling`), which a shared machine does not move as much as the rates. In every
-cell a bare asyncio relay (bench/copyloop.py) is measured too: the floor of any Python proxy.
+cell a bare asyncio relay (bench/copyloop.py) is measured too: the floor of a Python proxy that relays
+each read as it comes (watchproxy, which writes what one upstream read brought at once, beats it where
+the reads are small: one event per chunk).
 """
 
 from __future__ import annotations
