@@ -26,7 +26,7 @@ from bench.table import Row
 WATCH = "/api/v1/namespaces/bench/configmaps?watch=1"
 STREAMS = (1, 200)
 PATHS = ("direct", "watchproxy", "kubectl proxy")
-COPY_LOOP = "python copy loop"  # bench/copyloop.py: the floor of any asyncio proxy
+COPY_LOOP = "python copy loop"  # bench/copyloop.py: a bare asyncio relay (what it is a floor of: above)
 # watchproxy from another source tree (`--compare-with DIR`, e.g. `git archive` of an older commit)
 _FROM_SOURCE = ("import runpy, sys; d = sys.argv.pop(1); sys.path.insert(0, d); sys.argv[0] = 'watchproxy'; "
                 "runpy.run_module('proxy', run_name='__main__', alter_sys=True)")
