@@ -1,27 +1,54 @@
-"""`python -m bench.copyloop --upstream URL`: the floor of a proxy written in Python with asyncio.
+"""`python -m bench.copyloop --upstream URL [--write file|process --out PATH]`: the floor of a proxy written in
+Python with asyncio, and of a recorder written so.
 
 A bare TCP relay: each connection accepted is joined to a new connection to the upstream, and whatever
 either side sends is written to the other as it is, in the read's own bytes object, from the event loop's
 callbacks (no parsing, no recording, no copies of its own). What it costs per event is what any asyncio
 proxy pays before it looks at a single byte: the system calls, the kernel's socket copies and one loop turn
 per read. Prints `listening on http://HOST:PORT` like the other servers of bench/.
+
+With `--write` it is the least a recorder can do: each read from the upstream is written to a recording
+(one `frame` record, with watchproxy's own writer, which keeps the page cache small as in `record`) before
+it is forwarded; nothing is parsed. `file` writes from the loop's thread. `process` writes from a second
+process, so that the file writes run beside the relay on another core, which is what a recorder spreading
+its work over threads or processes could gain at best: the read is copied into memory shared with that
+process, a pipe tells it where, and the read is forwarded once the writer has said on another pipe that
+it is written (one byte per read). It prints `writer pid N` before it listens.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import contextlib
+import mmap
+import os
+import struct
+import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
+
+from proxy.recording import Header, RecordingWriter
+
+WRITES = ("file", "process")
+_RING = 64 << 20  # shared memory for reads on their way to the writer process
+# Bytes handed to the writer and not yet written: a stream that brings more pauses. Each of 200 streams may
+# bring one read (256 KiB at most) past it, and the ring still never wraps onto bytes not yet written.
+_HELD = 4 << 20
+_WHERE = struct.Struct("<II")  # where a read lies in the ring: offset, length
+
+Sink = Callable[[bytes, asyncio.Transport], None]  # write a read to the file, then to the peer
 
 
 class _Half(asyncio.Protocol):
     """One side of a relayed connection; `peer` is the transport of the other side."""
 
-    def __init__(self) -> None:
+    def __init__(self, sink: Sink | None = None) -> None:
         self.transport: asyncio.Transport | None = None
         self.peer: asyncio.Transport | None = None
         self.early: list[bytes] = []  # what arrived before the other side was connected
+        self.sink = sink
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -30,6 +57,8 @@ class _Half(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.peer is None:
             self.early.append(data)
+        elif self.sink is not None:
+            self.sink(data, self.peer)
         else:
             self.peer.write(data)
 
@@ -38,10 +67,108 @@ class _Half(asyncio.Protocol):
             self.peer.close()
 
 
-async def main(listen: str, upstream: str) -> None:
+def _writer(path: str) -> RecordingWriter:
+    return RecordingWriter(path, Header(started_at="2026-01-01T00:00:00Z", generator="bench.copyloop"))
+
+
+def file_sink(path: str) -> Sink:
+    """Each read written from this thread, then forwarded."""
+    writer, start = _writer(path), time.monotonic()
+
+    def sink(data: bytes, peer: asyncio.Transport) -> None:
+        writer.write_frames(1, time.monotonic() - start, [data])
+        peer.write(data)
+    return sink
+
+
+def _write_in_child(ring: mmap.mmap, where: int, done: int, path: str) -> None:
+    """The writer process: each read the pipe points at, written; one byte back per read. Ends when the relay
+    does (its pipe closes)."""
+    writer, view, start, got = _writer(path), memoryview(ring), time.monotonic(), b""
+    while more := os.read(where, 64 * 1024):
+        got += more
+        n = len(got) // _WHERE.size
+        for i in range(n):
+            off, size = _WHERE.unpack_from(got, i * _WHERE.size)
+            writer.write_frames(1, time.monotonic() - start, [bytes(view[off:off + size])])
+        got = got[n * _WHERE.size:]
+        os.write(done, b"\x01" * n)
+    writer.close()
+
+
+class ProcessSink:
+    """Reads handed to a writer process (forked before the loop starts) and forwarded once written, in order."""
+
+    def __init__(self, path: str) -> None:
+        self.ring = mmap.mmap(-1, _RING)  # shared and anonymous: the child sees what is put here
+        where_r, self._where = os.pipe()
+        self._done, done_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self._where)
+            os.close(self._done)
+            try:
+                _write_in_child(self.ring, where_r, done_w, path)
+            finally:
+                os._exit(0)
+        os.close(where_r)
+        os.close(done_w)
+        self._pos = 0
+        self._held = 0
+        self._waiting: collections.deque[tuple[bytes, asyncio.Transport]] = collections.deque()
+        self._paused: set[asyncio.Transport] = set()
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        loop.add_reader(self._done, self._written)
+
+    def close(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Stop handing reads over; the writer process ends once it has written those it has (then wait for
+        `pid`)."""
+        loop.remove_reader(self._done)
+        os.close(self._where)
+        os.close(self._done)
+
+    def __call__(self, data: bytes, peer: asyncio.Transport, source: asyncio.Transport | None = None) -> None:
+        n = len(data)
+        if self._pos + n > _RING:  # what is at the start is written already (_HELD, above)
+            self._pos = 0
+        self.ring[self._pos:self._pos + n] = data
+        os.write(self._where, _WHERE.pack(self._pos, n))
+        self._pos += n
+        self._held += n
+        self._waiting.append((data, peer))
+        if self._held > _HELD and source is not None:
+            source.pause_reading()
+            self._paused.add(source)
+
+    def _written(self) -> None:
+        for _ in os.read(self._done, 64 * 1024):
+            data, peer = self._waiting.popleft()
+            self._held -= len(data)
+            peer.write(data)
+        if self._held <= _HELD and self._paused:
+            for t in self._paused:
+                if not t.is_closing():
+                    t.resume_reading()
+            self._paused.clear()
+
+
+class _Upstream(_Half):
+    """The upstream side when reads are written: the sink may pause this side's reading."""
+
+    def data_received(self, data: bytes) -> None:
+        if isinstance(self.sink, ProcessSink) and self.peer is not None:
+            self.sink(data, self.peer, self.transport)
+        else:
+            super().data_received(data)
+
+
+async def main(listen: str, upstream: str, sink: Sink | None) -> None:
     up = urlsplit(upstream)
     up_host, up_port = up.hostname or "127.0.0.1", up.port or 80
     loop = asyncio.get_running_loop()
+    if isinstance(sink, ProcessSink):
+        sink.start(loop)
     joining: set[asyncio.Task[None]] = set()
 
     def accepted() -> asyncio.Protocol:
@@ -49,7 +176,7 @@ async def main(listen: str, upstream: str) -> None:
 
         async def join() -> None:
             try:
-                transport, server = await loop.create_connection(_Half, up_host, up_port)
+                transport, server = await loop.create_connection(lambda: _Upstream(sink), up_host, up_port)
             except OSError:
                 if client.transport is not None:
                     client.transport.close()
@@ -74,9 +201,19 @@ async def main(listen: str, upstream: str) -> None:
 
 
 if __name__ == "__main__":
-    p = argparse.ArgumentParser(description=__doc__)
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--listen", default="127.0.0.1:0")
     p.add_argument("--upstream", required=True)
+    p.add_argument("--write", choices=WRITES, help="write each read from the upstream to --out before forwarding")
+    p.add_argument("--out", help="the recording --write writes")
     a = p.parse_args()
+    if a.write and not a.out:
+        p.error("--write needs --out")
+    chosen: Sink | None = None
+    if a.write == "file":
+        chosen = file_sink(a.out)
+    elif a.write == "process":
+        chosen = ProcessSink(a.out)  # forked before any event loop exists
+        print(f"writer pid {chosen.pid}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main(a.listen, a.upstream))
+        asyncio.run(main(a.listen, a.upstream, chosen))

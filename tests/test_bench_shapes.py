@@ -4,10 +4,16 @@ events) or a re-chunking proxy does, so the record figures of docs/benchmarks.md
 
 from __future__ import annotations
 
+import asyncio
+import os
+from pathlib import Path
+
 import pytest
+from watchproxy.recording import RecordingReader
+from watchproxy.recording.records import Frame
 from watchproxy.wire.http1 import ChunkedDecoder
 
-from bench import shapes
+from bench import client, copyloop, shaped, shapes
 
 
 def _chunks(data: bytes) -> list[bytes]:
@@ -52,3 +58,83 @@ def test_the_captured_shape_is_the_real_apiservers_chunks_and_event_sizes() -> N
     assert [len(line) + 1 for line in body.split(b"\n")[:-1]] == event_sizes == [len(e) for e in body.splitlines(True)]
     assert blk.events == len(event_sizes) and body.endswith(b"\n")
     assert 2048 in chunk_sizes and any(not c.endswith(b"\n") for c in chunks)  # a busy apiserver's cut chunks
+
+
+@pytest.mark.parametrize(("watchproxy", "cpu", "second_process", "expected"), [
+    (100.0, shaped.ANY_RECORDER, 0.0, "met"),  # met is met, whatever the budget says
+    (99.0, shaped.ANY_RECORDER, 200.0, "out of reach"),  # more CPU than the cores leave: no recorder does it
+    (99.0, shaped.ONE_CORE, 99.0, "out of reach"),  # more than one core, and spreading the writes fell short
+    (99.0, shaped.ONE_CORE, 100.0, "within reach, missed"),  # the second process got there: so could we
+    (99.0, shaped.WITHIN, 50.0, "within reach, missed"),  # one core is enough: no excuse from any relay
+    (99.0, "", 50.0, "within reach, missed"),  # no budget measured: never excused
+])
+def test_a_miss_is_excused_only_when_the_cpu_and_the_relays_say_so(watchproxy: float, cpu: str,
+                                                                   second_process: float, expected: str) -> None:
+    assert shaped.verdict(100.0, watchproxy, cpu, second_process) == expected
+
+
+@pytest.mark.parametrize(("floor", "expected"), [(1.9, shaped.WITHIN), (2.2, shaped.ONE_CORE),
+                                                 (2.6, shaped.ANY_RECORDER)])
+def test_the_cpu_budget_is_one_core_and_what_two_leave_beside_client_and_upstream(floor: float,
+                                                                                   expected: str) -> None:
+    # 500,000 events/s: 2 µs per event on one core; 4 µs on two, less the client's 1 and the upstream's 0.5
+    through = client.Rate(500_000.0, 1_000_000, 2.0, 1, [], {"client": 1.0, "upstream": 0.5})
+    said, text = shaped.budget(500_000.0, through, floor, cpus=2)
+    assert said == expected
+    assert "2.00 µs per event on one core, 2.50 µs on all 2" in text
+
+
+class _Peer:
+    """What a relay forwards to, and what its file held at each forward."""
+
+    def __init__(self, path: Path, expect: int) -> None:
+        self.path = path
+        self.got: list[tuple[bytes, int]] = []
+        self.expect = expect
+        self.all_in = asyncio.Event()
+
+    def write(self, data: bytes) -> None:
+        self.got.append((data, self.path.stat().st_size if self.path.exists() else 0))
+        if len(self.got) >= self.expect:
+            self.all_in.set()
+
+
+def _written_before_forwarded(peer: _Peer, reads: list[bytes]) -> None:
+    """When each read was forwarded, the file held it and every read before it (and their record heads)."""
+    for i, (_, size_then) in enumerate(peer.got):
+        assert size_then > sum(map(len, reads[:i + 1]))
+
+
+def _frames(path: Path) -> list[bytes]:
+    return [f.data for f in RecordingReader(str(path)).records() if isinstance(f, Frame)]
+
+
+def test_the_relay_writing_from_its_thread_writes_each_read_before_forwarding_it(tmp_path: Path) -> None:
+    out = tmp_path / "relay.msgpack"
+    reads = [b"a" * 10, b"b" * 70_000, b"c"]
+    sink, peer = copyloop.file_sink(str(out)), _Peer(out, len(reads))
+    for r in reads:
+        sink(r, peer)  # type: ignore[arg-type]
+    assert [d for d, _ in peer.got] == reads
+    _written_before_forwarded(peer, reads)
+    assert _frames(out) == reads
+
+
+async def test_the_relay_writing_from_a_second_process_forwards_each_read_once_written_in_order(
+        tmp_path: Path) -> None:
+    out = tmp_path / "relay.msgpack"
+    sink = copyloop.ProcessSink(str(out))
+    loop = asyncio.get_running_loop()
+    sink.start(loop)
+    reads = [bytes([65 + i % 26]) * (1 + i * 997) for i in range(60)]
+    peer = _Peer(out, len(reads))
+    try:
+        for r in reads:
+            sink(r, peer)  # type: ignore[arg-type]
+        await asyncio.wait_for(peer.all_in.wait(), 30)
+    finally:
+        sink.close(loop)
+        await asyncio.to_thread(os.waitpid, sink.pid, 0)
+    assert [d for d, _ in peer.got] == reads
+    _written_before_forwarded(peer, reads)
+    assert _frames(out) == reads
