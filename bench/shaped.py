@@ -13,9 +13,10 @@ forwarding it, once from its own thread and once from a second process: the simp
 core and spread over two.
 
 Each target of a cell is then met, out of reach, or within reach and missed (`verdict`). Out of reach: the
-CPU a Python recorder spends per event at the least (the copy loop's, plus the kernel's file write) is more
-than the two cores leave beside the client and the upstream at the target's rate; or more than one core
-has, and the relay that spreads its writes over a second process was measured short of the target too.
+CPU a Python recorder spends per event at the least is more than the two cores leave beside the client and
+the upstream at the target's rate; or more than one core has, and the relay that spreads its writes over a
+second process was measured short of the target too. That least is the copy loop's CPU plus the kernel's
+file write, or what watchproxy or a writing relay spent where that was less (`_floors`).
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ PATHS = ("direct", "watchproxy", "kubectl proxy")
 COPY_LOOP = "python copy loop"  # bench/copyloop.py: a bare asyncio relay (what it is a floor of: above)
 # The same relay writing each read to a file before forwarding it (bench/copyloop.py --write): from its
 # own thread, and from a second process
+ONE_THREAD = "python copy loop writing each read"
 SECOND_PROCESS = "python copy loop writing each read in a second process"
-WRITING = {"python copy loop writing each read": "file", SECOND_PROCESS: "process"}
+WRITING = {ONE_THREAD: "file", SECOND_PROCESS: "process"}
 RELAYS = (COPY_LOOP, *WRITING)
 # watchproxy from another source tree (`--compare-with DIR`, e.g. `git archive` of an older commit)
 _FROM_SOURCE = ("import runpy, sys; d = sys.argv.pop(1); sys.path.insert(0, d); sys.argv[0] = 'watchproxy'; "
@@ -169,7 +171,7 @@ def budget(target: float, through: client.Rate, floor: float, cpus: int | None =
     """Whether a Python recorder's CPU allows `target` events/s on this machine, from the same run, and the
     figures that say so: at that rate a proxy may spend 1/target per event on one core, and what the cores
     leave beside the client and the upstream (their CPU per event through the proxy) in all; `floor` is the
-    least a Python recorder spends (the bare copy loop's CPU plus the kernel's file write)."""
+    least a Python recorder spends (`_floors`)."""
     cpus = cpus or os.cpu_count() or 1
     one = 1e6 / target
     beside = cpus * 1e6 / target - through.cpu_per_event("client") - through.cpu_per_event("upstream")
@@ -197,13 +199,31 @@ def _targets(c: Cell) -> dict[str, float]:
     return out
 
 
+def _floors(c: Cell) -> dict[str, float]:
+    """CPU per event of each Python recorder measured in the cell (µs): the copy loop plus the file write
+    (what one costs at the least, estimated), watchproxy, and the relays that write each read (both of
+    the second-process relay's processes). Where a measured one spends less than the estimate, the estimate
+    is no floor there: the least of them is."""
+    out: dict[str, float] = {}
+    copy = c.typical(COPY_LOOP)
+    if copy is not None and not math.isnan(c.file_write):
+        out["copy loop + file write"] = copy.cpu_per_event("copy loop") + c.file_write
+    if (wp := c.typical("watchproxy")) is not None:
+        out["watchproxy"] = wp.cpu_per_event("watchproxy")
+    for path, how in zip(WRITING, ("relay writing from its thread", "relay writing from a second process"),
+                         strict=True):
+        if (r := c.typical(path)) is not None:
+            out[how] = r.cpu_per_event("copy loop") + (r.cpu_per_event("writer") if "writer" in r.cpu else 0.0)
+    return {k: v for k, v in out.items() if not math.isnan(v)}
+
+
 def _budgets(c: Cell) -> dict[str, tuple[str, str]]:
-    """The CPU budget of each target ("" where the copy loop or the file write was not measured)."""
-    wp, copy = c.typical("watchproxy"), c.typical(COPY_LOOP)
-    if wp is None or copy is None or math.isnan(c.file_write):
+    """The CPU budget of each target, against the least CPU per event of a Python recorder measured here
+    (none where nothing was)."""
+    wp, floors = c.typical("watchproxy"), _floors(c)
+    if wp is None or not floors:
         return {}
-    floor = copy.cpu_per_event("copy loop") + c.file_write
-    return {name: budget(t, wp, floor) for name, t in _targets(c).items()}
+    return {name: budget(t, wp, min(floors.values())) for name, t in _targets(c).items()}
 
 
 def verdicts(c: Cell) -> dict[str, str]:
@@ -219,8 +239,10 @@ def _reach_note(c: Cell) -> str:
     cpu = _budgets(c)
     out = [f"{name}: {said[name]}" for name in said]
     if cpu:
-        out.append(f"CPU budget (floor = copy loop + file write {c.file_write:.2f} µs): "
-                   + "; ".join(f"{name}: {text}" for name, (_, text) in cpu.items()))
+        floors = ", ".join(f"{k} {v:.2f}" for k, v in _floors(c).items())
+        budgets = "; ".join(f"{n}: {text}" for n, (_, text) in cpu.items())
+        out.append(f"CPU budget (floor: the least CPU per event of a Python recorder here, µs: {floors}; the "
+                   f"file write alone {c.file_write:.2f}): {budgets}")
     return "targets: " + "; ".join(out)
 
 

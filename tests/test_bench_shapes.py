@@ -138,3 +138,29 @@ async def test_the_relay_writing_from_a_second_process_forwards_each_read_once_w
     assert [d for d, _ in peer.got] == reads
     _written_before_forwarded(peer, reads)
     assert _frames(out) == reads
+
+
+def _rate(events_per_s: float, **cpu: float) -> client.Rate:
+    """A measurement of 1,000,000 events: `cpu` in µs per event of each process."""
+    return client.Rate(events_per_s, 1_000_000, 1.0, 1, [], {k.replace("_", " "): v for k, v in cpu.items()})
+
+
+def test_the_floor_is_the_least_a_measured_recorder_spent_not_only_the_estimate() -> None:
+    # 400,000 events/s through watchproxy, 2.5 µs per event of its own; the copy loop and the file write
+    # say 3.5 at the least, but watchproxy did it with less: 2.5 is the floor, under the one-core 2.78 µs
+    # of the 0.9× direct target (360,000 events/s), which is then within reach, missed
+    cell = shaped.Cell("2048", 1000, 1, {
+        "direct": [_rate(400_000, client=1.0, upstream=0.5)],
+        "watchproxy": [_rate(300_000, client=1.0, upstream=0.5, watchproxy=2.5)],
+        "kubectl proxy": [],
+        shaped.COPY_LOOP: [_rate(350_000, client=1.0, upstream=0.5, copy_loop=2.5)],
+        shaped.ONE_THREAD: [_rate(250_000, client=1.0, upstream=0.5, copy_loop=3.8)],
+        shaped.SECOND_PROCESS: [_rate(250_000, client=1.0, upstream=0.5, copy_loop=2.0, writer=1.8)],
+    }, file_write=1.0)
+    floors = shaped._floors(cell)
+    assert floors == {"copy loop + file write": 3.5, "watchproxy": 2.5, "relay writing from its thread": 3.8,
+                      "relay writing from a second process": 3.8}
+    assert shaped.verdicts(cell) == {"0.9× direct": "within reach, missed"}
+    # with the estimate as the floor it would have been out of reach on one core, and the relays short of it
+    cell.rates["watchproxy"] = [_rate(300_000, client=1.0, upstream=0.5, watchproxy=4.0)]
+    assert shaped.verdicts(cell) == {"0.9× direct": "out of reach"}
