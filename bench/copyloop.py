@@ -7,13 +7,13 @@ callbacks (no parsing, no recording, no copies of its own). What it costs per ev
 proxy pays before it looks at a single byte: the system calls, the kernel's socket copies and one loop turn
 per read. Prints `listening on http://HOST:PORT` like the other servers of bench/.
 
-With `--write` it is the least a recorder can do: each read from the upstream is written to a recording
-(one `frame` record, with watchproxy's own writer, which keeps the page cache small as in `record`) before
-it is forwarded; nothing is parsed. `file` writes from the loop's thread. `process` writes from a second
-process, so that the file writes run beside the relay on another core, which is what a recorder spreading
-its work over threads or processes could gain at best: the read is copied into memory shared with that
-process, a pipe tells it where, and the read is forwarded once the writer has said on another pipe that
-it is written (one byte per read). It prints `writer pid N` before it listens.
+With `--write` it is the simplest recorder: each read from the upstream is written to a recording (one
+`frame` record, with watchproxy's own writer, which keeps the page cache small as in `record`) before it is
+forwarded; nothing is parsed. `file` writes from the loop's thread. `process` writes from a second process,
+the simplest way to put the file writes on another core beside the relay (no GIL between them): the read is
+copied into memory shared with that process, a pipe tells it where, and the read is forwarded once the
+writer has said on another pipe that it is written (one byte per read). It prints `writer pid N` before it
+listens, and exits if the writer process ends.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import contextlib
 import mmap
 import os
 import struct
+import sys
 import time
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -38,7 +39,8 @@ _RING = 64 << 20  # shared memory for reads on their way to the writer process
 _HELD = 4 << 20
 _WHERE = struct.Struct("<II")  # where a read lies in the ring: offset, length
 
-Sink = Callable[[bytes, asyncio.Transport], None]  # write a read to the file, then to the peer
+# Write a read to the file, then to the peer; the read's own transport, whose reading it may pause.
+Sink = Callable[[bytes, asyncio.Transport, asyncio.Transport], None]
 
 
 class _Half(asyncio.Protocol):
@@ -57,8 +59,8 @@ class _Half(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.peer is None:
             self.early.append(data)
-        elif self.sink is not None:
-            self.sink(data, self.peer)
+        elif self.sink is not None and self.transport is not None:
+            self.sink(data, self.peer, self.transport)
         else:
             self.peer.write(data)
 
@@ -75,7 +77,7 @@ def file_sink(path: str) -> Sink:
     """Each read written from this thread, then forwarded."""
     writer, start = _writer(path), time.monotonic()
 
-    def sink(data: bytes, peer: asyncio.Transport) -> None:
+    def sink(data: bytes, peer: asyncio.Transport, source: asyncio.Transport) -> None:
         writer.write_frames(1, time.monotonic() - start, [data])
         peer.write(data)
     return sink
@@ -128,7 +130,7 @@ class ProcessSink:
         os.close(self._where)
         os.close(self._done)
 
-    def __call__(self, data: bytes, peer: asyncio.Transport, source: asyncio.Transport | None = None) -> None:
+    def __call__(self, data: bytes, peer: asyncio.Transport, source: asyncio.Transport) -> None:
         n = len(data)
         if self._pos + n > _RING:  # what is at the start is written already (_HELD, above)
             self._pos = 0
@@ -137,12 +139,16 @@ class ProcessSink:
         self._pos += n
         self._held += n
         self._waiting.append((data, peer))
-        if self._held > _HELD and source is not None:
+        if self._held > _HELD:
             source.pause_reading()
             self._paused.add(source)
 
     def _written(self) -> None:
-        for _ in os.read(self._done, 64 * 1024):
+        got = os.read(self._done, 64 * 1024)
+        if not got:  # the writer process is gone: nothing more can be recorded, so nothing more is forwarded
+            print("bench.copyloop: the writer process ended", file=sys.stderr, flush=True)
+            os._exit(1)
+        for _ in got:
             data, peer = self._waiting.popleft()
             self._held -= len(data)
             peer.write(data)
@@ -151,16 +157,6 @@ class ProcessSink:
                 if not t.is_closing():
                     t.resume_reading()
             self._paused.clear()
-
-
-class _Upstream(_Half):
-    """The upstream side when reads are written: the sink may pause this side's reading."""
-
-    def data_received(self, data: bytes) -> None:
-        if isinstance(self.sink, ProcessSink) and self.peer is not None:
-            self.sink(data, self.peer, self.transport)
-        else:
-            super().data_received(data)
 
 
 async def main(listen: str, upstream: str, sink: Sink | None) -> None:
@@ -176,7 +172,7 @@ async def main(listen: str, upstream: str, sink: Sink | None) -> None:
 
         async def join() -> None:
             try:
-                transport, server = await loop.create_connection(lambda: _Upstream(sink), up_host, up_port)
+                transport, server = await loop.create_connection(lambda: _Half(sink), up_host, up_port)
             except OSError:
                 if client.transport is not None:
                     client.transport.close()

@@ -99,6 +99,16 @@ class _Peer:
             self.all_in.set()
 
 
+class _Source:
+    """A transport reads come from, which is not paused here (the reads are fewer than the sink holds)."""
+
+    def pause_reading(self) -> None:
+        raise AssertionError("paused")
+
+
+_SOURCE = _Source()
+
+
 def _written_before_forwarded(peer: _Peer, reads: list[bytes]) -> None:
     """When each read was forwarded, the file held it and every read before it (and their record heads)."""
     for i, (_, size_then) in enumerate(peer.got):
@@ -114,7 +124,7 @@ def test_the_relay_writing_from_its_thread_writes_each_read_before_forwarding_it
     reads = [b"a" * 10, b"b" * 70_000, b"c"]
     sink, peer = copyloop.file_sink(str(out)), _Peer(out, len(reads))
     for r in reads:
-        sink(r, peer)  # type: ignore[arg-type]
+        sink(r, peer, _SOURCE)  # type: ignore[arg-type]
     assert [d for d, _ in peer.got] == reads
     _written_before_forwarded(peer, reads)
     assert _frames(out) == reads
@@ -130,7 +140,7 @@ async def test_the_relay_writing_from_a_second_process_forwards_each_read_once_w
     peer = _Peer(out, len(reads))
     try:
         for r in reads:
-            sink(r, peer)  # type: ignore[arg-type]
+            sink(r, peer, _SOURCE)  # type: ignore[arg-type]
         await asyncio.wait_for(peer.all_in.wait(), 30)
     finally:
         sink.close(loop)
