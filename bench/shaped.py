@@ -210,24 +210,24 @@ def _floors(c: Cell) -> dict[str, float]:
         out["copy loop + file write"] = copy.cpu_per_event("copy loop") + c.file_write
     if (wp := c.typical("watchproxy")) is not None:
         out["watchproxy"] = wp.cpu_per_event("watchproxy")
-    for path, how in zip(WRITING, ("relay writing from its thread", "relay writing from a second process"),
-                         strict=True):
+    for path in WRITING:
         if (r := c.typical(path)) is not None:
-            out[how] = r.cpu_per_event("copy loop") + (r.cpu_per_event("writer") if "writer" in r.cpu else 0.0)
+            out[path] = r.cpu_per_event("copy loop") + (r.cpu_per_event("writer") if "writer" in r.cpu else 0.0)
     return {k: v for k, v in out.items() if not math.isnan(v)}
 
 
-def _budgets(c: Cell) -> dict[str, tuple[str, str]]:
-    """The CPU budget of each target, against the least CPU per event of a Python recorder measured here
-    (none where nothing was)."""
-    wp, floors = c.typical("watchproxy"), _floors(c)
+def _budgets(c: Cell, floors: dict[str, float]) -> dict[str, tuple[str, str]]:
+    """The CPU budget of each target, against the least of `floors` (`_floors`; none where nothing was
+    measured)."""
+    wp = c.typical("watchproxy")
     if wp is None or not floors:
         return {}
     return {name: budget(t, wp, min(floors.values())) for name, t in _targets(c).items()}
 
 
-def verdicts(c: Cell) -> dict[str, str]:
-    cpu = _budgets(c)
+def verdicts(c: Cell, cpu: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
+    """Each target's verdict; `cpu` is the cell's `_budgets` when the caller has them already."""
+    cpu = _budgets(c, _floors(c)) if cpu is None else cpu
     second = c.median(SECOND_PROCESS)
     return {name: verdict(t, c.median("watchproxy"), cpu.get(name, ("", ""))[0], second)
             for name, t in _targets(c).items()}
@@ -235,13 +235,14 @@ def verdicts(c: Cell) -> dict[str, str]:
 
 def _reach_note(c: Cell) -> str:
     """Where both targets of a cell stand, and the figures that say why."""
-    said = verdicts(c)
-    cpu = _budgets(c)
+    floors = _floors(c)
+    cpu = _budgets(c, floors)
+    said = verdicts(c, cpu)
     out = [f"{name}: {said[name]}" for name in said]
     if cpu:
-        floors = ", ".join(f"{k} {v:.2f}" for k, v in _floors(c).items())
+        least = ", ".join(f"{k} {v:.2f}" for k, v in floors.items())
         budgets = "; ".join(f"{n}: {text}" for n, (_, text) in cpu.items())
-        out.append(f"CPU budget (floor: the least CPU per event of a Python recorder here, µs: {floors}; the "
+        out.append(f"CPU budget (floor: the least CPU per event of a Python recorder here, µs: {least}; the "
                    f"file write alone {c.file_write:.2f}): {budgets}")
     return "targets: " + "; ".join(out)
 
@@ -270,7 +271,7 @@ def rows(cells: list[Cell], kubectl_note: str) -> list[Row]:
         have_k = bool(c.rates["kubectl proxy"])
         met = wp >= TARGET_DIRECT * d and (wp >= TARGET_KUBECTL * k if have_k else True)
         notes = []
-        for path in [p for p in c.rates if p not in PATHS]:  # the same figures for another source tree
+        for path in [p for p in c.rates if p not in PATHS]:  # the relays, and watchproxy from another tree
             notes.append(f"{path}: {table.rate(c.median(path))} ({table.ratio(c.median(path), d)} direct, "
                          f"{table.ratio(c.median(path), k)} kubectl proxy)")
         for path in c.rates:

@@ -168,8 +168,8 @@ def test_the_floor_is_the_least_a_measured_recorder_spent_not_only_the_estimate(
         shaped.SECOND_PROCESS: [_rate(250_000, client=1.0, upstream=0.5, copy_loop=2.0, writer=1.8)],
     }, file_write=1.0)
     floors = shaped._floors(cell)
-    assert floors == {"copy loop + file write": 3.5, "watchproxy": 2.5, "relay writing from its thread": 3.8,
-                      "relay writing from a second process": 3.8}
+    assert floors == {"copy loop + file write": 3.5, "watchproxy": 2.5, shaped.ONE_THREAD: 3.8,
+                      shaped.SECOND_PROCESS: 3.8}
     assert shaped.verdicts(cell) == {"0.9× direct": "within reach, missed"}
     # with the estimate as the floor it would have been out of reach on one core, and the relays short of it
     cell.rates["watchproxy"] = [_rate(300_000, client=1.0, upstream=0.5, watchproxy=4.0)]
