@@ -7,12 +7,11 @@ import asyncio
 import gc
 import importlib
 import logging
-import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 
 from . import __version__
+from .commands import prepare
 from .commands.inspect_extra import add_inspect_options, inspect
 from .commands.progress import Progress, reading, rebuilding
 from .engines.upstream import UpstreamError
@@ -99,9 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--allow-exec", action="store_true",
                    help="forward exec/attach/portforward/proxy requests as plain HTTP (recorded like the "
                         "rest; interactive SPDY/WebSocket upgrades are not tunnelled)")
-    r.add_argument("--prepare", choices=("auto", "always", "never"), default="auto", metavar="WHEN",
-                   help="when stopped, store in the recording what its replay needs (see watchproxy prepare): "
-                        "auto (default) for 16 MiB or more, always, or never")
+    prepare.add_option(r, "when stopped")
     _add_server_options(r)
 
     rp = sub.add_parser("replay", help="serve a recording with no cluster",
@@ -194,33 +191,6 @@ async def _record_until_stopped(a: argparse.Namespace, signals: StopSignals) -> 
     return 0
 
 
-def _prepare_replay(path: str, when: str = "auto") -> None:
-    """Store what a replay of the recording needs in the recording itself now, while the user expects the
-    recorder to take a moment, so that its first replay anywhere starts at once. Ctrl-C skips it: replay
-    would derive it. Small recordings are left as they are: reading them whole is as quick."""
-    from .commands.prepare import prepare, size_text, wanted
-
-    try:
-        size = os.path.getsize(path)
-    except OSError:
-        return
-    if not wanted(size, when):
-        return
-    t0 = time.monotonic()
-    print(f"watchproxy record: preparing {path} for replay ({size / 1e6:,.0f} MB; Ctrl-C skips)",
-          file=sys.stderr, flush=True)
-    try:
-        out = prepare(path, reading("watchproxy record", path), rebuilding("watchproxy record", path))
-    except KeyboardInterrupt:
-        print("watchproxy record: skipped; the first replay will read the whole recording", file=sys.stderr)
-        return
-    except RecordingError as exc:
-        print(f"watchproxy record: warning: not prepared for replay: {exc}", file=sys.stderr)
-        return
-    print(f"watchproxy record: ready for replay in {time.monotonic() - t0:.1f} s ({size_text(out.added)} of replay "
-          "data added)", file=sys.stderr, flush=True)
-
-
 def _load_progress(path: str) -> Progress:
     """A progress line while replay reads a recording nobody prepared (large ones only)."""
     return reading("watchproxy", path, intro=f"{path} is not prepared for replay: reading it whole once "
@@ -293,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "replay":
                 return asyncio.run(_replay(args))
             recorded = asyncio.run(_record(args))
-            _prepare_replay(args.out, args.prepare)
+            prepare.after_writing("watchproxy record", args.out, args.prepare)
             return recorded
         if args.command == "inspect":
             return _inspect(args)

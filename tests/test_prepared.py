@@ -1,7 +1,7 @@
 """Prepared data at the end of a recording (recordings/README.md, "Prepared data"): a prepared file replays
 without reading its events, with no per-user cache; any damage to the trailer only means "not prepared"
-(built again, same replay); every reader of records ignores the trailer; `watchproxy record` prepares what it
-wrote, `watchproxy prepare` any other file."""
+(built again, same replay); every reader of records ignores the trailer; `watchproxy record`, `synth` and
+`redact` prepare what they wrote, `watchproxy prepare` any other file."""
 
 from __future__ import annotations
 
@@ -321,6 +321,30 @@ def test_the_prepare_command_never_touches_a_bundled_recording_by_name(tmp_path:
     (10 * prepare_cmd.MIN_BYTES, "never", False)])
 def test_which_recordings_the_recorder_prepares(size: int, when: str, want: bool) -> None:
     assert prepare_cmd.wanted(size, when) is want
+
+
+@pytest.mark.parametrize("command", ["synth", "redact"])
+def test_synth_and_redact_prepare_what_they_write_as_the_recorder_does(command: str, original: Path, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out.msgpack"
+    argv = {"synth": ["synth", "nginx-deploy", "--out", str(out)],
+            "redact": ["redact", str(original), str(out), "--name", "web-.*"]}[command]
+    assert main(argv) == 0  # a small recording: left as written
+    assert "preparing" not in capsys.readouterr().err and not prepare_cmd.is_prepared(str(out))
+    written = out.read_bytes()
+    monkeypatch.setattr(prepare_cmd, "MIN_BYTES", len(written))  # as large as `auto` prepares
+    assert main(argv) == 0
+    err = capsys.readouterr().err
+    assert f"watchproxy {command}: preparing {out} for replay (" in err
+    assert f"watchproxy {command}: ready for replay in " in err
+    assert prepare_cmd.is_prepared(str(out))
+    assert out.read_bytes().startswith(written)  # the same session, its prepared data after it
+    assert main([*argv, "--prepare", "never"]) == 0
+    assert out.read_bytes() == written
+    monkeypatch.setattr(prepare_cmd, "MIN_BYTES", len(written) + 1)
+    assert main([*argv, "--prepare", "always"]) == 0
+    assert prepare_cmd.is_prepared(str(out))
 
 
 class _Tty(io.StringIO):

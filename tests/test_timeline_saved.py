@@ -66,15 +66,14 @@ def test_a_saved_history_that_does_not_fit_is_rebuilt(big: Path) -> None:
 
 def test_the_recorder_prepares_a_large_recording_for_its_first_replay(big: Path, monkeypatch: pytest.MonkeyPatch,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    from watchproxy.cli import _prepare_replay
     from watchproxy.commands import prepare
     from watchproxy.recording import prepared
 
     monkeypatch.setattr(prepare, "MIN_BYTES", big.stat().st_size + 1)  # a small recording: nothing to prepare
-    _prepare_replay(str(big))
+    prepare.after_writing("watchproxy record", str(big))
     assert prepared.read(str(big), "timeline") is None and capsys.readouterr().err == ""
     monkeypatch.setattr(prepare, "MIN_BYTES", big.stat().st_size)
-    _prepare_replay(str(big))
+    prepare.after_writing("watchproxy record", str(big))
     assert "ready for replay" in capsys.readouterr().err
     assert prepared.read(str(big), "timeline") is not None  # in the file itself: the cache is not needed
     assert not (big.parent / "cache").exists()

@@ -1,7 +1,7 @@
 """`watchproxy prepare RECORDING`: write what a replay derives from a recording (its index and emulate's
 rebuilt history) at the end of the recording itself, so that its first replay on any machine, a fresh CI
-runner included, reads no events. `watchproxy record` does this when it stops; this command is for a file it
-did not write (synthesized, redacted, recorded by an older watchproxy) or that it left unprepared.
+runner included, reads no events. The commands that write recordings (record, synth, redact) do this for
+large ones (`after_writing`); this command is for any other file (smaller, older, foreign, left unprepared).
 
 A version-1 file is upgraded to version 2 in place: the header's version is rewritten (one byte) and
 nothing else of the session changes. A version-1 reader refuses the file with "upgrade watchproxy" instead
@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -24,7 +26,7 @@ from ..recording.errors import RecordingError
 from ..recording.records import VERSION
 from .progress import reading, rebuilding
 
-MIN_BYTES = 16 * 1024 * 1024  # `record` prepares recordings this large; smaller ones are read whole as fast
+MIN_BYTES = 16 * 1024 * 1024  # recordings this large are prepared when written; smaller ones are read whole as fast
 WHEN = ("auto", "always", "never")
 
 
@@ -37,8 +39,39 @@ class Outcome:
 
 
 def wanted(size: int, when: str) -> bool:
-    """Whether `record` prepares a recording of `size` bytes when it stops (`--prepare WHEN`)."""
+    """Whether a recording of `size` bytes that watchproxy just wrote is prepared (`--prepare WHEN`)."""
     return when == "always" or (when == "auto" and size >= MIN_BYTES)
+
+
+def add_option(parser: argparse.ArgumentParser, when: str) -> None:
+    """The `--prepare WHEN` option of every command that writes a recording (record, synth, redact)."""
+    parser.add_argument("--prepare", choices=WHEN, default="auto", metavar="WHEN",
+                        help=f"{when}, store in the recording what its replay needs (see watchproxy prepare): "
+                             f"auto (default) for {MIN_BYTES >> 20} MiB or more, always, or never")
+
+
+def after_writing(command: str, path: str, when: str = "auto") -> None:
+    """Prepare a recording `command` has just written, while its user expects it to take a moment, so that
+    its first replay anywhere starts at once. Ctrl-C skips it (replay would derive the data), and so does a
+    file that cannot be prepared: the recording is written either way, so a warning is all it gets."""
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return
+    if not wanted(size, when):
+        return
+    t0 = time.monotonic()
+    print(f"{command}: preparing {path} for replay ({size / 1e6:,.0f} MB; Ctrl-C skips)", file=sys.stderr, flush=True)
+    try:
+        out = prepare(path, reading(command, path), rebuilding(command, path))
+    except KeyboardInterrupt:
+        print(f"{command}: skipped; the first replay will read the whole recording", file=sys.stderr)
+        return
+    except RecordingError as exc:
+        print(f"{command}: warning: not prepared for replay: {exc}", file=sys.stderr)
+        return
+    print(f"{command}: ready for replay in {time.monotonic() - t0:.1f} s ({size_text(out.added)} of replay "
+          "data added)", file=sys.stderr, flush=True)
 
 
 def is_prepared(path: str) -> bool:
@@ -98,8 +131,9 @@ def register(subparsers: Any) -> None:
                               description="Read a recording whole once and write what replay derives from it "
                                           "(the index of its events and emulate's watch cache) at its end, so "
                                           "that its first replay on any machine starts at once. watchproxy "
-                                          "record does this when it stops; use this for other recordings "
-                                          "(synthesized, redacted, older). A version-1 file becomes version 2.")
+                                          "record, synth and redact do this for recordings of "
+                                          f"{MIN_BYTES >> 20} MiB or more; use this for others. A version-1 "
+                                          "file becomes version 2.")
     p.add_argument("file", metavar="RECORDING", help="the recording file to prepare (changed in place)")
 
 

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from ..report.redact import redact_recording
+from . import prepare
 
 
 def register(subparsers: Any) -> None:
@@ -27,6 +28,7 @@ def register(subparsers: Any) -> None:
                    help="annotation keys to remove")
     p.add_argument("--label", action="append", default=[], metavar="REGEX",
                    help="label keys to remove (selectors on them will no longer match in replay)")
+    prepare.add_option(p, "once written")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,4 +43,5 @@ def run(args: argparse.Namespace) -> int:
               "and were copied unchanged: names in them are NOT redacted", file=sys.stderr)
     if st.torn_tail:
         print(f"watchproxy: warning: {st.torn_tail}", file=sys.stderr)
+    prepare.after_writing("watchproxy redact", args.output, args.prepare)
     return 0

@@ -14,6 +14,7 @@ from ..recording import bundled
 from ..synth import load_scenario, write_recording
 from ..synth.build import BuildResult
 from ..synth.scenario import ScenarioError
+from . import prepare
 
 
 def register(subparsers: Any) -> None:
@@ -25,6 +26,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("scenario", metavar="SCENARIO.yaml",
                    help="the scenario file, or the name of a bundled recording (its scenario)")
     p.add_argument("--out", required=True, metavar="FILE.msgpack", help="the recording to write")
+    prepare.add_option(p, "once written")
 
 
 def _minutes(t: float) -> str:
@@ -66,4 +68,5 @@ def run(args: argparse.Namespace) -> int:
     warning = unseen_warning(args.scenario, result)
     if warning:
         print(warning, file=sys.stderr, flush=True)
+    prepare.after_writing("watchproxy synth", args.out, args.prepare)
     return 0
