@@ -13,11 +13,11 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..recording.reader import RecordingReader
 from ..recording.records import End, Frame, Record, Request, Response
-from ..wire.events import identity
+from ..wire.events import APISERVER_EVENT
 from ..wire.match import normalized_query
 from ..wire.params import query_pairs
 from .summary import ExchangeSummary, Summary, event_type, human_duration, render_text
@@ -167,8 +167,12 @@ class ResourceStats:
             rv = int(value)
         except (TypeError, ValueError):
             return
-        self.rv_min = rv if self.rv_min is None else min(self.rv_min, rv)
-        self.rv_max = rv if self.rv_max is None else max(self.rv_max, rv)
+        if self.rv_min is None or self.rv_max is None:
+            self.rv_min = self.rv_max = rv
+        elif rv > self.rv_max:
+            self.rv_max = rv
+        elif rv < self.rv_min:
+            self.rv_min = rv
 
     def see(self, obj: Any) -> None:
         meta = obj.get("metadata") if isinstance(obj, dict) else None
@@ -207,8 +211,10 @@ def _list_objects(doc: Any) -> list[Any]:
     return []
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
+class EventRow(NamedTuple):
+    """One watch event as `inspect` lists it. A tuple, not a dataclass: one is made per event of a
+    recording of millions, and a frozen dataclass takes several times as long to build."""
+
     t: float
     ex: int
     type: str
@@ -232,10 +238,12 @@ class EventRow:
 
 
 def _event_row(t: float, ex: int, data: bytes, resource: str) -> EventRow:
-    ident = identity(data)
-    if ident is not None and ident.kind != "Status":
-        return EventRow(t, ex, ident.type, ident.kind or resource, ident.namespace, ident.name,
-                        ident.resource_version)
+    m = APISERVER_EVENT.match(data)  # the apiserver's own layout, read without decoding the object
+    if m is not None:
+        typ_b, kind_b, name_b, ns_b, rv_b = m.groups(b"")
+        if kind_b != b"Status":
+            return EventRow(t, ex, typ_b.decode(), kind_b.decode() or resource, ns_b.decode(), name_b.decode(),
+                            rv_b.decode())
     typ = event_type(data)
     try:
         doc = json.loads(data)
@@ -259,6 +267,7 @@ class _ExState:
     streaming: bool = False
     encoding: str = ""
     body: list[bytes] | None = None  # pieces of a list response, kept until it ends
+    stats: ResourceStats | None = None  # its resource's, once it has had an event
 
 
 class Scanner:
@@ -295,10 +304,27 @@ class Scanner:
 
     def feed(self, rec: Record, exchanges: dict[int, ExchangeSummary] | None = None) -> EventRow | None:
         """Take one record; returns the event row of a matching watch event."""
-        flt = self.flt
+        if type(rec) is Frame:  # nearly every record of a long recording: looked at first
+            st = self.live.get(rec.ex)
+            if st is None:
+                return None
+            if st.body is not None:
+                st.body.append(rec.data)
+                return None
+            if not st.streaming or not self.flt.time_ok(rec.t):
+                return None
+            row = _event_row(rec.t, rec.ex, rec.data, st.info.resource)
+            rs = st.stats or self._stats(st.info.resource)
+            st.stats = rs
+            rs.events[row.type] += 1
+            if row.rv:
+                rs.rv(row.rv)
+            if row.name and row.type != "BOOKMARK" and row.type != "ERROR":
+                rs.objects.add(f"{row.namespace}/{row.name}")
+            return row
         if isinstance(rec, Request):
             info = (exchanges if exchanges is not None else self.exchanges).get(rec.ex)
-            if info is not None and info.resource.strip() and flt.exchange_ok(info, self.duration):
+            if info is not None and info.resource.strip() and self.flt.exchange_ok(info, self.duration):
                 self.live[rec.ex] = _ExState(info)
                 if info.kind in ("list", "watch"):
                     self._stats(info.resource)  # a row even if nothing came back (a denied watch)
@@ -309,19 +335,8 @@ class Scanner:
         if isinstance(rec, Response):
             st.encoding = rec.header("Content-Encoding").strip().lower()
             st.streaming = st.info.kind == "watch" and rec.status == 200
-            if st.info.kind == "list" and rec.status == 200 and flt.time_ok(rec.t):
+            if st.info.kind == "list" and rec.status == 200 and self.flt.time_ok(rec.t):
                 st.body = []
-        elif isinstance(rec, Frame):
-            if st.body is not None:
-                st.body.append(rec.data)
-            elif st.streaming and flt.time_ok(rec.t):
-                row = _event_row(rec.t, rec.ex, rec.data, st.info.resource)
-                rs = self._stats(st.info.resource)
-                rs.events[row.type] += 1
-                rs.rv(row.rv)
-                if row.type not in ("BOOKMARK", "ERROR") and row.name:
-                    rs.objects.add(f"{row.namespace}/{row.name}")
-                return row
         elif isinstance(rec, End):
             self._finish(st)
             del self.live[rec.ex]
