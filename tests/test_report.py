@@ -591,6 +591,28 @@ def test_inspect_tables_text(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert [r.resource for r in rows] == ["apps/v1 deployments"]
 
 
+def test_inspect_reads_events_in_any_layout_alike(tmp_path: Path) -> None:
+    """The summary and the resource table read the apiserver's layout without decoding it (the regex of
+    proxy/wire/events.py, parsed once for both); any other layout is decoded, with the same results."""
+    reordered = json.dumps({"object": pod("web-2", "shop", 12), "type": "ADDED"}).encode() + b"\n"
+    no_rv = event("MODIFIED", {**pod("web-1", "shop", 0), "metadata": {"name": "web-1", "namespace": "shop",
+                                                                      "resourceVersion": ""}})
+    status = event("ERROR", {"kind": "Status", "apiVersion": "v1", "metadata": {}, "code": 410})
+    lines = [event("ADDED", pod("web-1", "shop", 11)), reordered, no_rv, bookmark(13),
+             event("DELETED", pod("web-1", "shop", 14)), status]
+    b = Builder()
+    b.watch(1.0, "/api/v1/namespaces/shop/pods", "watch=true", [(2.0 + i, line) for i, line in enumerate(lines)],
+            20.0, EndHow.SERVER_CLOSED)
+    rec = b.write(tmp_path / "layouts.msgpack")
+    s = summarize(rec)
+    (w,) = s.watches
+    assert w.events == Counter({"ADDED": 2, "MODIFIED": 1, "BOOKMARK": 1, "DELETED": 1, "ERROR": 1})
+    assert (w.first_rv, w.last_rv) == (11, 14)
+    (pods,) = resource_stats(str(rec), s, Filter())
+    assert pods.events == w.events and (pods.rv_min, pods.rv_max) == (11, 14)
+    assert pods.objects == {"shop/web-1", "shop/web-2"}
+
+
 def test_inspect_events_filters_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rec = build_realistic(tmp_path / "hour.msgpack")
     s = summarize(rec)

@@ -3,6 +3,7 @@ exchange (never per event), so a recording of millions of events summarises quic
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
@@ -12,6 +13,7 @@ from typing import Any
 
 from ..recording.reader import RecordingReader
 from ..recording.records import End, Frame, Header, Record, Request, Response
+from ..wire.events import apiserver_event
 from ..wire.match import representation
 from ..wire.request import classify
 from .words import plural
@@ -21,12 +23,23 @@ _RV = re.compile(rb'"resourceVersion":"(\d+)"')
 
 
 def event_type(data: bytes) -> str:
-    """The event type of a JSON watch frame (it leads the line in the apiserver's encoding)."""
+    """The event type of a JSON watch frame (it leads the line in the apiserver's encoding; another
+    encoder's line is decoded); "FRAME" for anything else (protobuf, a piece of a body)."""
     m = _TYPE.match(data)
     if m:
         return m.group(1).decode()
     m2 = re.search(rb'"type"\s*:\s*"([A-Z]+)"', data[:200])
-    return m2.group(1).decode() if m2 else "FRAME"
+    if m2:
+        return m2.group(1).decode()
+    if data.lstrip()[:1] == b"{":
+        try:
+            doc = json.loads(data)
+        except (ValueError, RecursionError):
+            return "FRAME"
+        typ = doc.get("type") if isinstance(doc, dict) else None
+        if isinstance(typ, str) and typ:
+            return typ
+    return "FRAME"
 
 
 def kind_of(method: str, path: str, query: str) -> str:
@@ -119,10 +132,15 @@ def _summarize_one(rec: Record, exchanges: dict[int, ExchangeSummary]) -> None:
         ex.bytes += len(rec.data)
         ex.last_t = rec.t
         if ex.kind == "watch" and ex.status == 200:
-            ex.events[event_type(rec.data)] += 1
-            m = _RV.search(rec.data)
-            if m:
-                rv = int(m.group(1))
+            m = apiserver_event(rec.data)
+            if m is not None and m[5]:
+                typ, rv_text = m[1].decode(), m[5]
+            else:
+                found = _RV.search(rec.data)
+                typ, rv_text = event_type(rec.data), (found[1] if found else b"")
+            ex.events[typ] += 1
+            if rv_text:
+                rv = int(rv_text)
                 ex.first_rv = rv if ex.first_rv is None else ex.first_rv
                 ex.last_rv = rv
     elif isinstance(rec, Request):

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 from ..recording.reader import RecordingReader
 from ..recording.records import End, Frame, Record, Request, Response
-from ..wire.events import APISERVER_EVENT
+from ..wire.events import apiserver_event
 from ..wire.match import normalized_query
 from ..wire.params import query_pairs
 from .summary import ExchangeSummary, Summary, event_type, human_duration, render_text
@@ -238,7 +238,7 @@ class EventRow(NamedTuple):
 
 
 def _event_row(t: float, ex: int, data: bytes, resource: str) -> EventRow:
-    m = APISERVER_EVENT.match(data)  # the apiserver's own layout, read without decoding the object
+    m = apiserver_event(data)  # the apiserver's own layout, read without decoding the object
     if m is not None:
         typ_b, kind_b, name_b, ns_b, rv_b = m.groups(b"")
         if kind_b != b"Status":

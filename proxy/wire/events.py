@@ -20,6 +20,21 @@ APISERVER_EVENT = re.compile(
 
 # Its groups: type, kind, name, namespace, resourceVersion (bytes); its match ends where the object starts.
 
+_last: tuple[bytes, re.Match[bytes] | None] = (b"", None)
+
+
+def apiserver_event(line: bytes) -> re.Match[bytes] | None:
+    """`APISERVER_EVENT.match(line)`, remembered for the last line asked about: `inspect` looks at every
+    event twice in its one pass (the summary, then the resource table), and so parses it once. One tuple,
+    replaced whole: a thread asking about another line never gets this one's match."""
+    global _last
+    last = _last
+    if last[0] is line:
+        return last[1]
+    m = APISERVER_EVENT.match(line)
+    _last = (line, m)
+    return m
+
 
 class EventIdentity(NamedTuple):
     type: str
