@@ -25,21 +25,30 @@ _RV = re.compile(rb'"resourceVersion":"(\d+)"')
 def event_type(data: bytes) -> str:
     """The event type of a JSON watch frame (it leads the line in the apiserver's encoding; another
     encoder's line is decoded); "FRAME" for anything else (protobuf, a piece of a body)."""
+    typ = line_type(data)
+    if typ is not None:
+        return typ
+    if data.lstrip()[:1] == b"{":
+        try:
+            return doc_type(json.loads(data))
+        except (ValueError, RecursionError):
+            pass
+    return "FRAME"
+
+
+def line_type(data: bytes) -> str | None:
+    """The event type where encoders of watch events put it, at the start of the line; None if not there."""
     m = _TYPE.match(data)
     if m:
         return m.group(1).decode()
     m2 = re.search(rb'"type"\s*:\s*"([A-Z]+)"', data[:200])
-    if m2:
-        return m2.group(1).decode()
-    if data.lstrip()[:1] == b"{":
-        try:
-            doc = json.loads(data)
-        except (ValueError, RecursionError):
-            return "FRAME"
-        typ = doc.get("type") if isinstance(doc, dict) else None
-        if isinstance(typ, str) and typ:
-            return typ
-    return "FRAME"
+    return m2.group(1).decode() if m2 else None
+
+
+def doc_type(doc: Any) -> str:
+    """The event type of a decoded watch event, "FRAME" if it has none."""
+    typ = doc.get("type") if isinstance(doc, dict) else None
+    return typ if isinstance(typ, str) and typ else "FRAME"
 
 
 def kind_of(method: str, path: str, query: str) -> str:

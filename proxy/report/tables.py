@@ -20,7 +20,7 @@ from ..recording.records import End, Frame, Record, Request, Response
 from ..wire.events import apiserver_event
 from ..wire.match import normalized_query
 from ..wire.params import query_pairs
-from .summary import ExchangeSummary, Summary, event_type, human_duration, render_text
+from .summary import ExchangeSummary, Summary, doc_type, human_duration, line_type, render_text
 
 EVENT_TYPES = ("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR")
 _ABBREV = {"ADDED": "A", "MODIFIED": "M", "DELETED": "D", "BOOKMARK": "B", "ERROR": "E"}
@@ -244,11 +244,12 @@ def _event_row(t: float, ex: int, data: bytes, resource: str) -> EventRow:
         if kind_b != b"Status":
             return EventRow(t, ex, typ_b.decode(), kind_b.decode() or resource, ns_b.decode(), name_b.decode(),
                             rv_b.decode())
-    typ = event_type(data)
+    typ = line_type(data)
     try:
         doc = json.loads(data)
     except (ValueError, RecursionError):  # nested too deeply for Python's parser: not a document here
-        return EventRow(t, ex, typ, resource, "", "", "", f"{len(data)} bytes, not JSON")
+        return EventRow(t, ex, typ or "FRAME", resource, "", "", "", f"{len(data)} bytes, not JSON")
+    typ = typ or doc_type(doc)  # decoded once, here, for a line in another encoder's layout
     obj = doc.get("object") if isinstance(doc, dict) else None
     if not isinstance(obj, dict):
         return EventRow(t, ex, typ, resource, "", "", "")
