@@ -1,4 +1,4 @@
-"""`python -m bench.copyloop --upstream URL [--write file|process --out PATH]`: the floor of a proxy written in
+"""`python -m bench.copyloop --upstream URL [--write file|process|splice --out PATH]`: the floor of a proxy written in
 Python with asyncio, and of a recorder written so.
 
 A bare TCP relay: each connection accepted is joined to a new connection to the upstream, and whatever
@@ -13,7 +13,10 @@ forwarded; nothing is parsed. `file` writes from the loop's thread. `process` wr
 the simplest way to put the file writes on another core beside the relay (no GIL between them): the read is
 copied into memory shared with that process, a pipe tells it where, and the read is forwarded once the
 writer has said on another pipe that it is written (one byte per read). It prints `writer pid N` before it
-listens, and exits if the writer process ends.
+listens, and exits if the writer process ends. `splice` makes no copy of its own in user space: each read is
+moved from the upstream's socket into a pipe, spliced into the recording behind its record head, and sent
+to the client from the file's pages (`SpliceRelay`): the least a recorder written in Python can ask of the
+kernel.
 """
 
 from __future__ import annotations
@@ -22,8 +25,10 @@ import argparse
 import asyncio
 import collections
 import contextlib
+import fcntl
 import mmap
 import os
+import socket
 import struct
 import sys
 import time
@@ -31,13 +36,16 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from proxy.recording import Header, RecordingWriter
+from proxy.recording.writer import _BIN_HEADS, _FRAME_DATA, _FRAME_HEAD, _FRAME_T, _RELEASE_EVERY, KEEP_CACHED
 
-WRITES = ("file", "process")
+WRITES = ("file", "process", "splice")
 _RING = 64 << 20  # shared memory for reads on their way to the writer process
 # Bytes handed to the writer and not yet written: a stream that brings more pauses. Each of 200 streams may
 # bring one read (256 KiB at most) past it, and the ring still never wraps onto bytes not yet written.
 _HELD = 4 << 20
 _WHERE = struct.Struct("<II")  # where a read lies in the ring: offset, length
+_SPLICE_READ = 256 * 1024  # what one splice takes from the upstream at most: asyncio's read size
+_RECYCLE = KEEP_CACHED + _RELEASE_EVERY  # bytes written past the last release: release again (the writer's rule)
 
 # Write a read to the file, then to the peer; the read's own transport, whose reading it may pause.
 Sink = Callable[[bytes, asyncio.Transport, asyncio.Transport], None]
@@ -159,6 +167,119 @@ class ProcessSink:
             self._paused.clear()
 
 
+class SpliceRelay:
+    """One connection relayed with no copy in user space: a read of the upstream is spliced into a pipe (the
+    bytes stay in the kernel), its `frame` record head written to the recording and the pipe spliced into
+    the file behind it, then sent to the client from the file's pages with sendfile (Python has no tee(2) to
+    send from the pipe as well). The sockets are the loop's readiness callbacks', not transports, which
+    would read into a bytes object. The record is what `file_sink` writes for the same read."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, client: socket.socket, up: socket.socket,
+                 writer: RecordingWriter, read_fd: int, start: float) -> None:
+        self.loop, self.client, self.up, self.writer, self.read_fd, self.start = \
+            loop, client, up, writer, read_fd, start
+        self.pipe_r, self.pipe_w = os.pipe()
+        with contextlib.suppress(OSError):  # the default (64 KiB) works too, in more reads
+            fcntl.fcntl(self.pipe_w, fcntl.F_SETPIPE_SZ, _SPLICE_READ)
+        self.unsent = (0, 0)  # where in the file the bytes the client has not taken yet lie
+        self.closed = False
+        loop.add_reader(client.fileno(), self._from_client)
+        loop.add_reader(up.fileno(), self._from_upstream)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        for s in (self.client, self.up):
+            self.loop.remove_reader(s.fileno())
+            self.loop.remove_writer(s.fileno())
+            s.close()
+        os.close(self.pipe_r)
+        os.close(self.pipe_w)
+
+    def _from_client(self) -> None:
+        try:
+            data = self.client.recv(64 * 1024)
+            self.up.sendall(data)  # a request: a few hundred bytes the upstream's socket always takes at once
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self.close()
+
+    def _from_upstream(self) -> None:
+        try:
+            n = os.splice(self.up.fileno(), self.pipe_w, _SPLICE_READ, flags=os.SPLICE_F_MOVE | os.SPLICE_F_NONBLOCK)
+        except BlockingIOError:
+            return
+        except OSError:
+            n = 0
+        if not n:
+            self.close()
+            return
+        w = self.writer
+        pack = w._packer.pack  # this relay writes past the writer, in its format and to its file
+        head = _FRAME_HEAD + pack(1) + _FRAME_T + pack(time.monotonic() - self.start) + _FRAME_DATA + _BIN_HEADS[n]
+        assert w._fd is not None
+        os.write(w._fd, head)
+        left = n
+        while left:
+            left -= os.splice(self.pipe_r, w._fd, left, flags=os.SPLICE_F_MOVE)
+        w.bytes_written += len(head) + n
+        if w.bytes_written - w._released >= _RECYCLE:
+            w._release_cache()  # the pages the writer recycles, as for its own writes
+        self.unsent = (w.bytes_written - n, n)
+        self._send()
+
+    def _send(self) -> None:
+        offset, left = self.unsent
+        while left:
+            try:
+                sent = os.sendfile(self.client.fileno(), self.read_fd, offset, left)
+            except BlockingIOError:  # the client is behind: read no more until it has taken this
+                self.unsent = (offset, left)
+                self.loop.remove_reader(self.up.fileno())
+                self.loop.add_writer(self.client.fileno(), self._writable)
+                return
+            except OSError:
+                self.close()
+                return
+            offset, left = offset + sent, left - sent
+        self.unsent = (offset, 0)
+
+    def _writable(self) -> None:
+        self.loop.remove_writer(self.client.fileno())
+        self._send()
+        if not self.unsent[1] and not self.closed:
+            self.loop.add_reader(self.up.fileno(), self._from_upstream)
+
+
+async def splice_main(listen: str, upstream: str, path: str) -> None:
+    up = urlsplit(upstream)
+    loop = asyncio.get_running_loop()
+    writer, start = _writer(path), time.monotonic()
+    read_fd = os.open(path, os.O_RDONLY)  # sendfile reads the recording through this one
+    host, _, port = listen.rpartition(":")
+    with socket.create_server((host or "127.0.0.1", int(port)), backlog=1024) as server:
+        server.setblocking(False)
+        bound = server.getsockname()
+        print(f"listening on http://{bound[0]}:{bound[1]}", flush=True)
+        while True:
+            client, _ = await loop.sock_accept(server)
+            upstream_sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            for s in (client, upstream_sock):
+                s.setblocking(False)
+                s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as asyncio's transports have it
+            try:
+                await loop.sock_connect(upstream_sock, (up.hostname or "127.0.0.1", up.port or 80))
+            except OSError:
+                client.close()
+                upstream_sock.close()
+                continue
+            SpliceRelay(loop, client, upstream_sock, writer, read_fd, start)
+
+
 async def main(listen: str, upstream: str, sink: Sink | None) -> None:
     up = urlsplit(upstream)
     up_host, up_port = up.hostname or "127.0.0.1", up.port or 80
@@ -212,4 +333,5 @@ if __name__ == "__main__":
         chosen = ProcessSink(a.out)  # forked before any event loop exists
         print(f"writer pid {chosen.pid}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main(a.listen, a.upstream, chosen))
+        asyncio.run(splice_main(a.listen, a.upstream, a.out) if a.write == "splice" else
+                    main(a.listen, a.upstream, chosen))

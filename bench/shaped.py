@@ -10,13 +10,17 @@ cell a bare asyncio relay (bench/copyloop.py) is measured too: the floor of a Py
 each read as it comes (watchproxy, which writes what one upstream read brought at once, beats it where
 the reads are small: one event per chunk); and the same relay writing each read to a recording before
 forwarding it, once from its own thread and once from a second process: the simplest recorders, on one
-core and spread over two.
+core and spread over two; and once with no copy of its own in user space (each read spliced into the file
+and sent to the client from the file's pages): the least a Python recorder can ask of the kernel on a
+plain-HTTP upstream, though it never sees the bytes it records (it could not cut them into events or
+redact a Secret without reading them) and could not read a TLS upstream (a real apiserver's) this way.
 
 Each target of a cell is then met, out of reach, or within reach and missed (`verdict`). Out of reach: the
 CPU a Python recorder spends per event at the least is more than the two cores leave beside the client and
 the upstream at the target's rate; or more than one core has, and the relay that spreads its writes over a
 second process was measured short of the target too. That least is the copy loop's CPU plus the kernel's
-file write, or what watchproxy or a writing relay spent where that was less (`_floors`).
+file write, or what watchproxy or a writing relay (the splicing one included) spent where that was less
+(`_floors`).
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ COPY_LOOP = "python copy loop"  # bench/copyloop.py: a bare asyncio relay (what 
 # own thread, and from a second process
 ONE_THREAD = "python copy loop writing each read"
 SECOND_PROCESS = "python copy loop writing each read in a second process"
-WRITING = {ONE_THREAD: "file", SECOND_PROCESS: "process"}
+# and a relay that copies nothing in user space: each read spliced into the file, sent from its pages
+SPLICED = "python relay splicing each read into a file"
+WRITING = {ONE_THREAD: "file", SECOND_PROCESS: "process", SPLICED: "splice"}
 RELAYS = (COPY_LOOP, *WRITING)
 # watchproxy from another source tree (`--compare-with DIR`, e.g. `git archive` of an older commit)
 _FROM_SOURCE = ("import runpy, sys; d = sys.argv.pop(1); sys.path.insert(0, d); sys.argv[0] = 'watchproxy'; "
