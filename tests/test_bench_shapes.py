@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -148,6 +150,39 @@ async def test_the_relay_writing_from_a_second_process_forwards_each_read_once_w
     assert [d for d, _ in peer.got] == reads
     _written_before_forwarded(peer, reads)
     assert _frames(out) == reads
+
+
+async def test_the_splicing_relay_records_each_read_and_forwards_it_from_the_file(tmp_path: Path) -> None:
+    """More than the client's socket holds, so the relay also waits for a client that is behind."""
+    out = tmp_path / "relay.msgpack"
+    writer = copyloop._writer(str(out))
+    read_fd = os.open(out, os.O_RDONLY)
+    client_end, client_side = socket.socketpair()
+    up_side, up_end = socket.socketpair()
+    for s in (client_end, client_side, up_side, up_end):
+        s.setblocking(False)
+    loop = asyncio.get_running_loop()
+    relay = copyloop.SpliceRelay(loop, client_side, up_side, writer, read_fd, time.monotonic())
+    body = b"".join(bytes([65 + i % 26]) * 997 for i in range(3000))
+    try:
+        await loop.sock_sendall(client_end, b"GET / HTTP/1.1\r\n\r\n")
+        assert await loop.sock_recv(up_end, 100) == b"GET / HTTP/1.1\r\n\r\n"
+        sending = asyncio.ensure_future(loop.sock_sendall(up_end, body))
+        got = bytearray()
+        while len(got) < len(body):
+            got += await asyncio.wait_for(loop.sock_recv(client_end, 1 << 16), 30)
+        await sending
+        up_end.close()  # the upstream ends: so does the relayed connection
+        assert await asyncio.wait_for(loop.sock_recv(client_end, 1), 30) == b""
+    finally:
+        relay.close()
+        writer.close()
+        os.close(read_fd)
+        client_end.close()
+        up_end.close()
+    assert bytes(got) == body
+    frames = _frames(out)
+    assert len(frames) > 1 and b"".join(frames) == body  # each read a frame record, all of it recorded
 
 
 def _rate(events_per_s: float, **cpu: float) -> client.Rate:
