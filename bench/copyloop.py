@@ -36,7 +36,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from proxy.recording import Header, RecordingWriter
-from proxy.recording.writer import _BIN_HEADS, _FRAME_DATA, _FRAME_HEAD, _FRAME_T, _RELEASE_EVERY, KEEP_CACHED
+from proxy.recording.writer import _BIN_HEADS, _FRAME_DATA, _FRAME_HEAD, _FRAME_T
 
 WRITES = ("file", "process", "splice")
 _RING = 64 << 20  # shared memory for reads on their way to the writer process
@@ -45,7 +45,6 @@ _RING = 64 << 20  # shared memory for reads on their way to the writer process
 _HELD = 4 << 20
 _WHERE = struct.Struct("<II")  # where a read lies in the ring: offset, length
 _SPLICE_READ = 256 * 1024  # what one splice takes from the upstream at most: asyncio's read size
-_RECYCLE = KEEP_CACHED + _RELEASE_EVERY  # bytes written past the last release: release again (the writer's rule)
 
 # Write a read to the file, then to the peer; the read's own transport, whose reading it may pause.
 Sink = Callable[[bytes, asyncio.Transport, asyncio.Transport], None]
@@ -226,9 +225,7 @@ class SpliceRelay:
         left = n
         while left:
             left -= os.splice(self.pipe_r, w._fd, left, flags=os.SPLICE_F_MOVE)
-        w.bytes_written += len(head) + n
-        if w.bytes_written - w._released >= _RECYCLE:
-            w._release_cache()  # the pages the writer recycles, as for its own writes
+        w.appended(len(head) + n)  # counted, and the page cache recycled, as for the writer's own writes
         self.unsent = (w.bytes_written - n, n)
         self._send()
 

@@ -113,6 +113,12 @@ class RecordingWriter:
         except OSError as exc:
             self.failed = f"cannot write: {exc.strerror or exc}"
             raise RecordingError(self.failed, path=self.path) from None
+        self.appended(size)
+
+    def appended(self, size: int) -> None:
+        """`size` more bytes are in the file: counted, and the page cache released behind them as it grows.
+        Called for each write, and by whoever appends to the file without copying through this writer
+        (bench/copyloop.py splices reads into it)."""
         self.bytes_written += size
         if self.bytes_written - self._released >= KEEP_CACHED + _RELEASE_EVERY:
             self._release_cache()

@@ -315,8 +315,9 @@ class Scanner:
             if not st.streaming or not self.flt.time_ok(rec.t):
                 return None
             row = _event_row(rec.t, rec.ex, rec.data, st.info.resource)
-            rs = st.stats or self._stats(st.info.resource)
-            st.stats = rs
+            if st.stats is None:
+                st.stats = self._stats(st.info.resource)
+            rs = st.stats
             rs.events[row.type] += 1
             if row.rv:
                 rs.rv(row.rv)
