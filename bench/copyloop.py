@@ -36,7 +36,6 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from proxy.recording import Header, RecordingWriter
-from proxy.recording.writer import _BIN_HEADS, _FRAME_DATA, _FRAME_HEAD, _FRAME_T
 
 WRITES = ("file", "process", "splice")
 _RING = 64 << 20  # shared memory for reads on their way to the writer process
@@ -217,14 +216,12 @@ class SpliceRelay:
         if not n:
             self.close()
             return
-        w = self.writer
-        pack = w._packer.pack  # this relay writes past the writer, in its format and to its file
-        head = _FRAME_HEAD + pack(1) + _FRAME_T + pack(time.monotonic() - self.start) + _FRAME_DATA + _BIN_HEADS[n]
-        assert w._fd is not None
-        os.write(w._fd, head)
+        w = self.writer  # this relay writes past the writer, in its format and to its file
+        head, fd = w.frame_head(1, time.monotonic() - self.start, n), w.fileno()
+        os.write(fd, head)
         left = n
         while left:
-            left -= os.splice(self.pipe_r, w._fd, left, flags=os.SPLICE_F_MOVE)
+            left -= os.splice(self.pipe_r, fd, left, flags=os.SPLICE_F_MOVE)
         w.appended(len(head) + n)  # counted, and the page cache recycled, as for the writer's own writes
         self.unsent = (w.bytes_written - n, n)
         self._send()

@@ -138,6 +138,23 @@ class RecordingWriter:
         self._write(b"".join(pack(r.to_wire()) for r in records))
         self.records_written += len(records)
 
+    def _frame_start(self, ex: int, t: float) -> bytes:
+        """A `frame` record up to its data's bin header: what every frame written on its own starts with."""
+        pack = self._packer.pack
+        head: bytes = _FRAME_HEAD + pack(ex) + _FRAME_T + pack(float(t)) + _FRAME_DATA
+        return head
+
+    def frame_head(self, ex: int, t: float, size: int) -> bytes:
+        """The bytes of a `frame` record before its data of `size` bytes: for whoever appends the data
+        without copying it through this writer (then calls `appended`)."""
+        return self._frame_start(ex, t) + _BIN_HEADS[size]
+
+    def fileno(self) -> int:
+        """The recording's descriptor, to append to it without a copy in user space (see `frame_head`)."""
+        if self._fd is None or self.failed:
+            raise RecordingError(self.failed or "writer is closed", path=self.path)
+        return self._fd
+
     def write_frames(self, ex: int, t: float, frames: list[bytes]) -> None:
         """Append frames of exchange `ex` that arrived at time `t` with a single write: one `frames` record
         when there are several (see `write_joined`), a `frame` record when there is one."""
@@ -146,8 +163,7 @@ class RecordingWriter:
             return
         # One frame, or an empty one among them (a `frames` record's pieces have a byte at least): a Frame
         # record each, exactly what `write(*(Frame(ex, t, f) for f in frames))` writes, without a map each.
-        pack = self._packer.pack
-        head = _FRAME_HEAD + pack(ex) + _FRAME_T + pack(float(t)) + _FRAME_DATA
+        head = self._frame_start(ex, t)
         if len(frames) == 1:
             self._write(head + _BIN_HEADS[len(frames[0])] + frames[0])
         else:
@@ -173,9 +189,9 @@ class RecordingWriter:
             for i in range(0, len(sizes), MAX_BATCH):
                 some = sizes[i:i + MAX_BATCH]
                 n = sum(some)
-                head = [_FRAMES_HEAD, pack(ex), _FRAME_T, pack(float(t)), _FRAMES_SIZES, pack(some)] \
-                    if len(some) > 1 else [_FRAME_HEAD, pack(ex), _FRAME_T, pack(float(t))]
-                parts += [*head, _FRAME_DATA, _BIN_HEADS[n], view[pos:pos + n]]
+                head = _FRAMES_HEAD + pack(ex) + _FRAME_T + pack(float(t)) + _FRAMES_SIZES + pack(some) \
+                    + _FRAME_DATA if len(some) > 1 else self._frame_start(ex, t)
+                parts += [head, _BIN_HEADS[n], view[pos:pos + n]]
                 pos += n
             self._write(b"".join(parts))
         self.records_written += len(sizes)
