@@ -133,7 +133,8 @@ async def start_proxy(*args: str) -> tuple[asyncio.subprocess.Process, str]:
 
 
 async def until_logged(session: RecordSession | ReplaySession, check: Callable[[], bool], within: float = 60.0) -> None:
-    """Until `check()` holds, re-checked whenever the proxy's request log changes (a request starts or ends)."""
+    """Until `check()` holds, re-checked whenever the proxy's request log changes (a request starts, is answered
+    or ends)."""
     changed = asyncio.Event()
     session.log.listeners.append(changed.set)
     try:

@@ -41,7 +41,10 @@ def clean_default(realkube: RealKube) -> Workload:
 
 
 def open_watches(session: RecordSession, path: str) -> int:
-    return sum(1 for e in session.log.entries if e.verb == "watch" and not e.end and e.path.startswith(path))
+    """Watches the apiserver has answered (so registered: what it does from then on is sent as events, not
+    folded into an RV-less watch's initial ADDED burst, which comes in name order) and that are still open."""
+    return sum(1 for e in session.log.entries
+               if e.verb == "watch" and e.status == 200 and not e.end and e.path.startswith(path))
 
 
 async def run_client(start: Callable[[], ClientProcess], done: Callable[[list[str]], bool] | None) -> list[str]:

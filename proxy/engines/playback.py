@@ -28,7 +28,7 @@ async def send_status(out: Responder, code: int, message: str, entry: LogEntry,
                       extra_headers: tuple[tuple[str, str], ...] = ()) -> None:
     """A complete Status answer (what every client prints), for errors the proxy itself decides on."""
     body = status_bytes(code, message, details=details)
-    entry.status = code
+    entry.answered(code)
     await out.start(code, "", _STATUS_HEADERS + extra_headers, content_length=len(body))
     await out.send(body)
     await out.finish()
@@ -58,7 +58,7 @@ async def play(ex: Exchange, out: Responder, entry: LogEntry, clock: Clock) -> N
     how = ex.how
     recorded_length = resp.header("Content-Length")
     length = frames.size(0, len(frames)) if recorded_length and how == EndHow.COMPLETE else None
-    entry.status = resp.status
+    entry.answered(resp.status)
     await out.start(resp.status, resp.reason, resp.headers, content_length=length)
     watch = ex.is_watch_stream
     i, n = 0, len(frames)

@@ -121,7 +121,7 @@ class Recorder:
 
     async def _refuse(self, out: Responder, code: int, message: str, entry: LogEntry) -> None:
         body = status_bytes(code, message)
-        entry.status = code
+        entry.answered(code)
         await out.start(code, "", _JSON, content_length=len(body))
         await out.send(body)
         await out.finish()
@@ -206,7 +206,7 @@ class Recorder:
         # Protobuf, YAML and compressed bodies cannot be searched for `"Secret` first: each is looked at.
         look_at_all = secret or encoded or not (mtype == "" or mtype.endswith("json"))
         unrecorded = 0
-        entry.status = resp.status
+        entry.answered(resp.status)
         forward_headers = tuple((k, v) for k, v in resp.headers if k.lower() not in _RESPONSE_HOP_BY_HOP)
         await out.start(resp.status, resp.reason, forward_headers,
                         content_length=resp.content_length if not streaming else None)

@@ -37,6 +37,13 @@ class LogEntry:
     _now: Callable[[], float] | None = None
     _changed: Callable[[], None] | None = None
 
+    def answered(self, status: int) -> None:
+        """The status line is on its way: a watch the upstream has answered is registered there, and a test
+        waiting for that (rather than for the request to reach the proxy) is told."""
+        self.status = status
+        if self._changed:
+            self._changed()
+
     def ended(self, how: str, detail: str = "") -> None:
         if self.end:
             return
@@ -68,7 +75,7 @@ class LogEntry:
 class RequestLog:
     def __init__(self, now: Callable[[], float], limit: int = 100_000) -> None:
         self._now = now
-        self.listeners: list[Callable[[], None]] = []  # told of every new and every ended request
+        self.listeners: list[Callable[[], None]] = []  # told of every new, answered and ended request
         self._ids = itertools.count(1)
         self.entries: deque[LogEntry] = deque(maxlen=limit)
         self.dropped = 0

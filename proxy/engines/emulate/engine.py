@@ -205,7 +205,7 @@ class Emulator:
             await self.exact.miss(req, key, why, out, entry)
             return
         entry.answered_by = "emulated discovery"
-        entry.status = 200
+        entry.answered(200)
         await out.start(200, "OK", (("Cache-Control", "no-cache, private"),
                                     ("Content-Type", "application/json")), content_length=len(body))
         await out.send(body)
@@ -229,7 +229,7 @@ class Emulator:
                 return self._table(tl, [ch], ch.rv, "", now)
         got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render)
         entry.answered_by = f"emulated {tl.resource}"
-        entry.status = got.code
+        entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) if got.code == 200 \
             else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
         await out.start(got.code, "OK" if got.code == 200 else "", headers, content_length=len(got.body))
@@ -295,7 +295,7 @@ class Emulator:
         metadata = partial_metadata(req.header("Accept"))
         got = lists.answer(self.cache, tl, info.collection_path, info.namespace, opts, match, now, table,
                            metadata[1] if metadata else "")
-        entry.status = got.code
+        entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) \
             if got.code == 200 else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
         await out.start(got.code, "", headers + got.headers, content_length=len(got.body))
@@ -324,7 +324,7 @@ class Emulator:
         stream = WatchStream(self.cache, spec, now, watch_list=self.watch_list_defaults)
         w = OpenWatch(entry, stream)
         self.open.add(w)
-        entry.status = 200
+        entry.answered(200)
         try:
             await out.start(200, "OK", self._headers("watch", identity))
             await self.watches.serve(w, out)

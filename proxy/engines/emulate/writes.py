@@ -142,7 +142,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         if c.type == "DELETED":  # a new object of the name starts with no fields applied
             emu.applied.pop((path, c.key), None)
     body_bytes = go_json(outcome.answer())
-    entry.status = outcome.code
+    entry.answered(outcome.code)
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")
     await out.start(outcome.code, "", _JSON, content_length=len(body_bytes))
     await out.send(body_bytes)
