@@ -15,7 +15,7 @@ from watchproxy.engines.emulate.engine import Emulator
 from watchproxy.engines.requestlog import RequestLog
 from watchproxy.engines.store import load
 
-from tests.memory import MemoryResponder, RecordingBuilder, two_pods
+from tests.memory import MemoryResponder, RecordingBuilder, pod, two_pods
 
 PODS = "/api/v1/namespaces/default/pods"
 
@@ -262,3 +262,40 @@ async def test_a_write_leaves_no_feed_sleeping_for_watches_that_left(recording: 
     await task
     await asyncio.sleep(0)
     assert not any("Feed._run" in repr(t.get_coro()) for t in asyncio.all_tasks())
+
+
+async def test_a_recording_without_namespaces_is_served_those_it_implies(tmp_path: Path) -> None:
+    """As a real apiserver has them: the ones it makes when it starts and every one a recorded object is in,
+    there before anything the recording saw; a watch from a recorded resourceVersion gets none of them."""
+    b = RecordingBuilder(tmp_path / "r.msgpack")
+    b.list(0.0, 100, [pod("a", 90), pod("b", 95, ns="team-a")], path="/api/v1/pods")
+    h = Harness(b.write())
+    code, listed = await h.call("GET", "/api/v1/namespaces")
+    assert code == 200 and listed["kind"] == "NamespaceList"
+    names = [(i["metadata"]["name"], i["metadata"]["resourceVersion"]) for i in listed["items"]]
+    assert names == [("default", "85"), ("kube-node-lease", "86"), ("kube-public", "87"), ("kube-system", "88"),
+                     ("team-a", "89")]
+    code, default = await h.call("GET", "/api/v1/namespaces/default")
+    assert code == 200
+    assert default["metadata"]["labels"] == {"kubernetes.io/metadata.name": "default"}
+    assert (default["spec"], default["status"]) == ({"finalizers": ["kubernetes"]}, {"phase": "Active"})
+    code, picked = await h.call("GET", "/api/v1/namespaces", "labelSelector=kubernetes.io%2Fmetadata.name%3Dteam-a")
+    assert [i["metadata"]["name"] for i in picked["items"]] == ["team-a"]
+    code, missing = await h.call("GET", "/api/v1/namespaces/team-b")
+    assert (code, missing["reason"]) == (404, "NotFound")
+    watch, task = h.start("GET", "/api/v1/namespaces", "watch=1&resourceVersion=100")
+    code, made = await h.call("POST", "/api/v1/namespaces", body={"metadata": {"name": "team-b"}})
+    assert code == 201 and made["metadata"]["labels"] == {"kubernetes.io/metadata.name": "team-b"}
+    await h.clock.advance(1)
+    assert seen(watch) == [("ADDED", "team-b", made["metadata"]["resourceVersion"])]
+    task.cancel()
+
+
+async def test_a_recording_with_namespaces_is_served_those_it_saw(tmp_path: Path) -> None:
+    b = RecordingBuilder(tmp_path / "r.msgpack")
+    ns = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "only", "resourceVersion": "7"},
+          "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+    b.list(0.0, 100, [ns], path="/api/v1/namespaces", kind="NamespaceList")
+    h = Harness(b.write())
+    _, listed = await h.call("GET", "/api/v1/namespaces")
+    assert [i["metadata"]["name"] for i in listed["items"]] == ["only"]

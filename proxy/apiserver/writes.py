@@ -48,6 +48,7 @@ SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationCon
 _NOT_SPEC = frozenset({"metadata", "status", "kind", "apiVersion"})
 # generateName's suffix alphabet (k8s.io/apimachinery/pkg/util/rand: no vowels, no confusable digits)
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+NAME_LABEL = "kubernetes.io/metadata.name"  # on every namespace, its name (the namespace strategy's Canonicalize)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,15 +233,33 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         meta["generation"] = 1
     else:
         meta.pop("generation", None)
+    if _is_namespace(t):
+        _name_label(meta)
     obj["metadata"] = _ordered_meta(meta)
     if "status" not in obj and (zero := zero_status(t.kind)) is not None:
         obj["status"] = zero  # a status struct encodes even when nobody set it
     if _is_namespace(t):  # the namespace strategy: the controller's finalizer, and active from the start
-        spec = obj.setdefault("spec", {})
+        spec = obj.pop("spec", None) or {}
         if isinstance(spec, dict) and not spec.get("finalizers"):
             spec["finalizers"] = ["kubernetes"]
-        obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
+        obj["spec"] = spec  # before status, as Namespace's Go struct has them
+        obj["status"] = {**(obj.pop("status", None) or {}), "phase": "Active"}
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
+
+
+def _name_label(meta: dict[str, Any]) -> None:
+    """A namespace carries its name as a label, set on create and on every update whatever the client sent
+    (so a label selector can pick namespaces by name); labels as Go encodes a map, keys sorted."""
+    labels = meta.get("labels")
+    meta["labels"] = dict(sorted({**(labels if isinstance(labels, dict) else {}), NAME_LABEL: meta["name"]}.items()))
+
+
+def bootstrap_namespace(name: str, rv: int, stamp: Stamp) -> dict[str, Any]:
+    """A namespace the apiserver makes when it starts (default, kube-system...), as it lists it."""
+    t = Target("", "v1", "namespaces", "Namespace", False, "", "", "")
+    obj = create(t, {"metadata": {"name": name}}, stamp, Options(), exists=lambda _: False).body
+    obj["metadata"] = _ordered_meta({**obj["metadata"], "resourceVersion": str(rv)})
+    return obj
 
 
 def _has_generation(t: Target) -> bool:
@@ -303,6 +322,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         if _has_generation(t) and _spec_changed(current, new):
             meta["generation"] = int(old_meta.get("generation") or 0) + 1
     meta.pop("resourceVersion", None)
+    if _is_namespace(t):
+        _name_label(meta)
     new["metadata"] = _ordered_meta(meta)
     if old_meta.get("deletionTimestamp") and not meta.get("finalizers"):
         return _commit(200, Commit("DELETED", t.key(), new), opts)  # the last finalizer went: the object goes

@@ -27,13 +27,12 @@ from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
 from ..store import Loaded
-from . import discovery, writes
+from . import discovery, namespaces, writes
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
 
 DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
-_ALWAYS_THERE = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
 _TEMPLATE_SKIP = frozenset({"audit-id", "date", "content-length", "transfer-encoding", "connection",
                             "content-type", "cache-control", "keep-alive", "content-encoding"})
 
@@ -102,16 +101,19 @@ class Emulator:
         self._recorded_only = {e.info.collection_path for e in loaded.exchanges.values()
                                if e.info.is_resource and e.info.verb in ("list", "watch")} - set(self.timelines)
         self.table_columns = _recorded_table_columns(loaded)
+        try:
+            self._wall0 = dt.datetime.fromisoformat(loaded.header.started_at.replace("Z", "+00:00"))
+        except ValueError:
+            self._wall0 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        if namespaces.PATH not in self.timelines and namespaces.PATH not in self._recorded_only:
+            self.timelines[namespaces.PATH] = namespaces.bootstrapped(
+                self.timelines, (rv for _, rv in rebuilt.marks), self.wall(0), seed)
         self.cache = WatchCache(self.timelines, rebuilt.marks, history)
         for path, t, rv in _consistent_lists(loaded):
             self.cache.synced(path, t, rv)
         self.watches = WatchServer(self.cache, clock, send_all or send_each)
         self.open: set[OpenWatch] = set()
         self._templates = self._header_templates()
-        try:
-            self._wall0 = dt.datetime.fromisoformat(loaded.header.started_at.replace("Z", "+00:00"))
-        except ValueError:
-            self._wall0 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
     def wall(self, virtual: float) -> dt.datetime:
         """The cluster's wall clock at a virtual time: the recording's start plus virtual seconds."""
@@ -143,14 +145,15 @@ class Emulator:
 
     def namespace_phase(self, namespace: str) -> str:
         """The phase of a namespace to create objects in ("Active", "Terminating"), "" if there is none:
-        the emulated namespaces say so when the recording saw them (or a client made one); otherwise every
-        namespace is taken to exist."""
-        if not namespace or namespace in _ALWAYS_THERE:
+        the emulated namespaces say so when the recording saw them. A recording that saw none is served
+        the namespaces it implies (namespaces.py), and a write into any other is let through all the same:
+        the recorded cluster may well have had it."""
+        if not namespace or namespace in namespaces.SYSTEM:
             return "Active"
-        tl = self.timelines.get("/api/v1/namespaces")
-        ch = self.cache.state("/api/v1/namespaces", self.clock.now()).get(("", namespace)) if tl else None
+        tl = self.timelines.get(namespaces.PATH)
+        ch = self.cache.state(namespaces.PATH, self.clock.now()).get(("", namespace)) if tl else None
         if ch is None:
-            return "" if "/api/v1/namespaces" in self._recorded_paths else "Active"
+            return "" if namespaces.PATH in self._recorded_paths else "Active"
         obj = ch.obj
         return "Terminating" if (obj.get("metadata") or {}).get("deletionTimestamp") else "Active"
 
