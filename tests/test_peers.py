@@ -124,8 +124,8 @@ async def record(kube: RealKube, workload: Workload, tmp: Path, peer: Peer) -> t
         assert s.kubeconfig is not None
         client = peer_client(peer.name, s.kubeconfig)
         try:
-            await until_logged(s, lambda: any(e.verb == "watch" and not e.end and e.path == PODS
-                                              for e in s.log.entries))
+            await until_logged(s, lambda: any(e.verb == "watch" and e.status == 200 and not e.end and e.path == PODS
+                                              for e in s.log.entries))  # answered: registered upstream
             await asyncio.to_thread(rollout, workload)
             await asyncio.to_thread(client.wait_for, saw_workload, 60, "the workload's events")
             if peer.name == "kopf":  # its own writes: one annotation PATCH per created pod, answered
