@@ -299,3 +299,18 @@ async def test_a_recording_with_namespaces_is_served_those_it_saw(tmp_path: Path
     h = Harness(b.write())
     _, listed = await h.call("GET", "/api/v1/namespaces")
     assert [i["metadata"]["name"] for i in listed["items"]] == ["only"]
+
+
+async def test_written_objects_come_in_the_apiservers_key_order(recording: Path) -> None:
+    """As Go encodes them (checked against the real apiserver's answer to the same create): ObjectMeta's
+    fields in struct order with resourceVersion after uid, and maps (labels, a ConfigMap's data) sorted."""
+    h = Harness(recording)
+    body = {"metadata": {"labels": {"z": "1", "a": "2"}, "name": "ord"}, "data": {"y": "1", "b": "2"}}
+    out, task = h.start("POST", "/api/v1/namespaces/default/configmaps", body=body)
+    await task
+    created = json.loads(out.body)
+    assert list(created) == ["kind", "apiVersion", "metadata", "data"]
+    assert list(created["metadata"]) == ["name", "namespace", "uid", "resourceVersion", "creationTimestamp", "labels"]
+    assert (list(created["metadata"]["labels"]), list(created["data"])) == (["a", "z"], ["b", "y"])
+    _, got = await h.call("GET", "/api/v1/namespaces/default/configmaps/ord")
+    assert json.dumps(got) == json.dumps(created)

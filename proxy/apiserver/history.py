@@ -23,6 +23,7 @@ from typing import Any
 
 from ..wire.jsonenc import go_json
 from .changes import GONE, Change, Changes, Key
+from .goorder import normalize
 
 # etcd's progress notification on an idle watch (etcdserver/api/v3rpc progressReportInterval): how often a
 # quiet resource's watch cache learns the cluster's resourceVersion.
@@ -214,8 +215,10 @@ class WatchCache:
                 c.rvs[k:] = array("q", map(_NEXT, c.rvs[k:]))
         self._top = rv
         self.writes += 1
-        meta = obj.setdefault("metadata", {})
-        meta["resourceVersion"] = str(rv)
+        obj.setdefault("metadata", {})["resourceVersion"] = str(rv)
+        in_order = normalize(obj, obj.get("kind", ""), obj.get("apiVersion", ""))  # as the apiserver encodes it
+        obj.clear()
+        obj.update(in_order)
         tl = self.timelines[path]
         k = bisect.bisect_right(tl.changes.times, now)
         before = self.state(path, now).get(key)

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..wire.status import status
 from .encode import not_found, zero_status
+from .goorder import normalize, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 
 Key = tuple[str, str]
@@ -235,15 +236,14 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         meta.pop("generation", None)
     if _is_namespace(t):
         _name_label(meta)
-    obj["metadata"] = _ordered_meta(meta)
+    obj["metadata"] = ordered_meta(meta)
     if "status" not in obj and (zero := zero_status(t.kind)) is not None:
         obj["status"] = zero  # a status struct encodes even when nobody set it
     if _is_namespace(t):  # the namespace strategy: the controller's finalizer, and active from the start
-        spec = obj.pop("spec", None) or {}
+        spec = obj.setdefault("spec", {})
         if isinstance(spec, dict) and not spec.get("finalizers"):
             spec["finalizers"] = ["kubernetes"]
-        obj["spec"] = spec  # before status, as Namespace's Go struct has them
-        obj["status"] = {**(obj.pop("status", None) or {}), "phase": "Active"}
+        obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
 
 
@@ -258,24 +258,11 @@ def bootstrap_namespace(name: str, rv: int, stamp: Stamp) -> dict[str, Any]:
     """A namespace the apiserver makes when it starts (default, kube-system...), as it lists it."""
     t = Target("", "v1", "namespaces", "Namespace", False, "", "", "")
     obj = create(t, {"metadata": {"name": name}}, stamp, Options(), exists=lambda _: False).body
-    obj["metadata"] = _ordered_meta({**obj["metadata"], "resourceVersion": str(rv)})
-    return obj
+    return normalize({**obj, "metadata": {**obj["metadata"], "resourceVersion": str(rv)}}, t.kind, t.api_version)
 
 
 def _has_generation(t: Target) -> bool:
     return t.kind in _GENERATION_KINDS or not t.builtin
-
-
-META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-               "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-               "ownerReferences", "finalizers", "managedFields")
-
-
-def _ordered_meta(meta: dict[str, Any]) -> dict[str, Any]:
-    """ObjectMeta's fields in the order of its Go struct, as the apiserver encodes them."""
-    out = {k: meta[k] for k in META_ORDER if k in meta}
-    out.update((k, v) for k, v in meta.items() if k not in out)
-    return out
 
 
 def _commit(code: int, c: Commit, opts: Options) -> Outcome:
@@ -324,7 +311,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     meta.pop("resourceVersion", None)
     if _is_namespace(t):
         _name_label(meta)
-    new["metadata"] = _ordered_meta(meta)
+    new["metadata"] = ordered_meta(meta)
     if old_meta.get("deletionTimestamp") and not meta.get("finalizers"):
         return _commit(200, Commit("DELETED", t.key(), new), opts)  # the last finalizer went: the object goes
     if new == {**current, "metadata": {k: v for k, v in old_meta.items() if k != "resourceVersion"}}:
@@ -568,7 +555,7 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         if meta.get("deletionTimestamp"):
             return unchanged
         new_meta["deletionTimestamp"] = stamp.timestamp
-        obj["metadata"] = _ordered_meta(new_meta)
+        obj["metadata"] = ordered_meta(new_meta)
         obj["status"] = {**(obj.get("status") or {}), "phase": "Terminating"}
         gone = not (obj.get("spec") or {}).get("finalizers") and not finalizers
         return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED" if gone else "MODIFIED", t.key(), obj)])
@@ -583,7 +570,7 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
             new_meta["generation"] = int(new_meta["generation"]) + 1
         new_meta["deletionTimestamp"] = stamp.after(grace)
         new_meta["deletionGracePeriodSeconds"] = grace
-        obj["metadata"] = _ordered_meta(new_meta)
+        obj["metadata"] = ordered_meta(new_meta)
         gone = grace == 0 and not finalizers
         return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED" if gone else "MODIFIED", t.key(), obj)])
     if finalizers:
@@ -593,7 +580,7 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         new_meta["deletionGracePeriodSeconds"] = 0
         if new_meta.get("generation"):  # marking an object for deletion is a new generation of it
             new_meta["generation"] = int(new_meta["generation"]) + 1
-        obj["metadata"] = _ordered_meta(new_meta)
+        obj["metadata"] = ordered_meta(new_meta)
         # 200 even so: the apiserver answers 202 only to a DeleteOptions with orphanDependents: false
         return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
     body: dict[str, Any] = {

@@ -15,57 +15,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..apiserver import goorder
 from ..apiserver.patch import merge_patch
-from ..apiserver.writes import META_ORDER
 from ..wire.kinds import ResourceType
 from .encoding import hex_for, rfc3339, rng_for, suffix_for, uid_for
 from .scenario import ObjectSpec, ScenarioError
 from .schema import POD_PHASES
 
 Obj = dict[str, Any]
-_TOP_ORDER: dict[str, tuple[str, ...]] = {
-    "Pod": ("spec", "status"),
-    "ConfigMap": ("immutable", "data", "binaryData"),
-    "Secret": ("immutable", "data", "stringData", "type"),
-}
-_SORTED_MAPS = {"ConfigMap": ("data", "binaryData"), "Secret": ("data", "stringData")}
-_POD_SPEC_ORDER = (
-    "volumes", "initContainers", "containers", "ephemeralContainers", "restartPolicy",
-    "terminationGracePeriodSeconds", "activeDeadlineSeconds", "dnsPolicy", "nodeSelector",
-    "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "nodeName", "hostNetwork",
-    "hostPID", "hostIPC", "shareProcessNamespace", "securityContext", "imagePullSecrets", "hostname",
-    "subdomain", "affinity", "schedulerName", "tolerations", "hostAliases", "priorityClassName", "priority",
-    "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks", "preemptionPolicy")
 _SA_MOUNT = "/var/run/secrets/kubernetes.io/serviceaccount"
 _IDENTITY = (("kind",), ("apiVersion",), ("metadata", "name"), ("metadata", "namespace"),
              ("metadata", "uid"), ("metadata", "resourceVersion"))
 
 
-def _ordered(mapping: Obj, order: tuple[str, ...]) -> Obj:
-    out = {k: mapping[k] for k in order if k in mapping}
-    out.update((k, v) for k, v in mapping.items() if k not in out)
-    return out
-
-
 def normalize(obj: Obj, rt: ResourceType) -> Obj:
-    """kind and apiVersion first, metadata and known fields in Go struct order, Go-sorted maps sorted.
-
-    Go writes struct fields in declaration order and map keys sorted; hand-written and patched objects
-    would otherwise come out in YAML order, and the bytes would not look like an apiserver's.
-    """
-    meta = dict(obj.get("metadata") or {})
-    for key in ("labels", "annotations"):
-        if isinstance(meta.get(key), dict):
-            meta[key] = dict(sorted(meta[key].items()))
-    out: Obj = {"kind": rt.kind, "apiVersion": rt.api_version, "metadata": _ordered(meta, META_ORDER)}
-    rest = {k: v for k, v in obj.items() if k not in ("kind", "apiVersion", "metadata")}
-    for key in _SORTED_MAPS.get(rt.kind, ()):
-        if isinstance(rest.get(key), dict):
-            rest[key] = dict(sorted(rest[key].items()))
-    if rt.kind == "Pod" and isinstance(rest.get("spec"), dict):
-        rest["spec"] = _ordered(rest["spec"], _POD_SPEC_ORDER)
-    out.update(_ordered(rest, _TOP_ORDER.get(rt.kind, ())))
-    return out
+    """In the apiserver's key order (apiserver/goorder.py): hand-written and patched objects would otherwise
+    come out in YAML order, and the bytes would not look like an apiserver's."""
+    return goorder.normalize(obj, rt.kind, rt.api_version)
 
 
 # --- pods ---------------------------------------------------------------------------------------------
