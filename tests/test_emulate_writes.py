@@ -32,16 +32,18 @@ class Harness:
         self.log = RequestLog(self.clock.now)
 
     def start(self, method: str, path: str, query: str = "", body: Any = None,
-              content_type: str = "application/json") -> tuple[MemoryResponder, asyncio.Task[None]]:
+              content_type: str = "application/json", accept: str = "application/json"
+              ) -> tuple[MemoryResponder, asyncio.Task[None]]:
         out = MemoryResponder(self.clock)
         data = b"" if body is None else body if isinstance(body, bytes) else json.dumps(body).encode()
-        req = Incoming(method, path, query, (("Accept", "application/json"), ("Content-Type", content_type)), data)
+        req = Incoming(method, path, query, (("Accept", accept), ("Content-Type", content_type)), data)
         self.entry = self.log.open(method, path, query, req.info.verb, req.info.resource, req.info.namespace)
         return out, asyncio.ensure_future(self.emu.serve(req, out, self.entry))
 
     async def call(self, method: str, path: str, query: str = "", body: Any = None,
-                   content_type: str = "application/json") -> tuple[int, dict[str, Any]]:
-        out, task = self.start(method, path, query, body, content_type)
+                   content_type: str = "application/json", accept: str = "application/json"
+                   ) -> tuple[int, dict[str, Any]]:
+        out, task = self.start(method, path, query, body, content_type, accept)
         await task
         assert out.status is not None
         return out.status, json.loads(out.body)
@@ -281,6 +283,9 @@ async def test_a_recording_without_namespaces_is_served_those_it_implies(tmp_pat
     assert (default["spec"], default["status"]) == ({"finalizers": ["kubernetes"]}, {"phase": "Active"})
     code, picked = await h.call("GET", "/api/v1/namespaces", "labelSelector=kubernetes.io%2Fmetadata.name%3Dteam-a")
     assert [i["metadata"]["name"] for i in picked["items"]] == ["team-a"]
+    _, table = await h.call("GET", "/api/v1/namespaces", accept="application/json;as=Table;v=v1;g=meta.k8s.io")
+    assert [c["name"] for c in table["columnDefinitions"]] == ["Name", "Status", "Age"]  # as the real one prints
+    assert [r["cells"][:2] for r in table["rows"]][-1] == ["team-a", "Active"]
     code, missing = await h.call("GET", "/api/v1/namespaces/team-b")
     assert (code, missing["reason"]) == (404, "NotFound")
     watch, task = h.start("GET", "/api/v1/namespaces", "watch=1&resourceVersion=100")

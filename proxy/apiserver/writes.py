@@ -244,21 +244,22 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         if isinstance(spec, dict) and not spec.get("finalizers"):
             spec["finalizers"] = ["kubernetes"]
         obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
-    return _commit(201, Commit("ADDED", t.key(name), obj), opts)
+    return _commit(201, Commit("ADDED", t.key(name), normalize(obj, t.kind, t.api_version)), opts)
 
 
 def _name_label(meta: dict[str, Any]) -> None:
     """A namespace carries its name as a label, set on create and on every update whatever the client sent
-    (so a label selector can pick namespaces by name); labels as Go encodes a map, keys sorted."""
+    (so a label selector can pick namespaces by name)."""
     labels = meta.get("labels")
-    meta["labels"] = dict(sorted({**(labels if isinstance(labels, dict) else {}), NAME_LABEL: meta["name"]}.items()))
+    meta["labels"] = {**(labels if isinstance(labels, dict) else {}), NAME_LABEL: meta["name"]}
 
 
 def bootstrap_namespace(name: str, rv: int, stamp: Stamp) -> dict[str, Any]:
     """A namespace the apiserver makes when it starts (default, kube-system...), as it lists it."""
     t = Target("", "v1", "namespaces", "Namespace", False, "", "", "")
     obj = create(t, {"metadata": {"name": name}}, stamp, Options(), exists=lambda _: False).body
-    return normalize({**obj, "metadata": {**obj["metadata"], "resourceVersion": str(rv)}}, t.kind, t.api_version)
+    obj["metadata"] = ordered_meta({**obj["metadata"], "resourceVersion": str(rv)})
+    return obj
 
 
 def _has_generation(t: Target) -> bool:

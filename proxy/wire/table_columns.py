@@ -66,6 +66,11 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Selector', ('Label selector for pods. Existing ReplicaSets whose pods are selected by this will be '
                     "the ones affected by this deployment. It must match the pod template's labels."), priority=1),
     ],
+    "namespaces": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Status', 'The status of the namespace'),
+        _col('Age', AGE_DOC),
+    ],
     "configmaps": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Data', ('Data contains the configuration data. Each key must consist of alphanumeric characters, '
