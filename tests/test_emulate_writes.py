@@ -178,8 +178,16 @@ async def test_dry_run_changes_nothing(recording: Path) -> None:
     h = Harness(recording)
     code, body = await h.call("POST", PODS, "dryRun=All", new_pod("c"))
     assert code == 201 and body["metadata"]["name"] == "c"
+    assert "resourceVersion" not in body["metadata"]  # as the real apiserver answers: it was never stored
     code, _ = await h.call("GET", f"{PODS}/c")
     assert code == 404
+    _, a = await h.call("GET", f"{PODS}/a")
+    relabelled = {**a, "metadata": {**a["metadata"], "labels": {"x": "1"}}}
+    code, body = await h.call("PUT", f"{PODS}/a", "dryRun=All", relabelled)
+    assert (code, body["metadata"]["labels"]) == (200, {"x": "1"})
+    assert body["metadata"]["resourceVersion"] == a["metadata"]["resourceVersion"]  # the stored one, as the real one
+    _, again = await h.call("GET", f"{PODS}/a")
+    assert again == a
     code, _ = await h.call("DELETE", f"{PODS}/a", "dryRun=All")
     assert code == 200
     code, _ = await h.call("GET", f"{PODS}/a")

@@ -315,9 +315,11 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     new["metadata"] = ordered_meta(meta)
     if old_meta.get("deletionTimestamp") and not meta.get("finalizers"):
         return _commit(200, Commit("DELETED", t.key(), new), opts)  # the last finalizer went: the object goes
-    if new == {**current, "metadata": {k: v for k, v in old_meta.items() if k != "resourceVersion"}}:
-        new["metadata"]["resourceVersion"] = old_meta.get("resourceVersion", "")
-        return Outcome(200, new)  # nothing changed: no new resourceVersion, no event
+    unchanged = new == {**current, "metadata": {k: v for k, v in old_meta.items() if k != "resourceVersion"}}
+    if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
+        new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
+    if unchanged:
+        return Outcome(200, new)  # nothing changed: no event
     return _commit(200, Commit("MODIFIED", t.key(), new), opts)
 
 
