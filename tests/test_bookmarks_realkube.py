@@ -14,7 +14,12 @@ KINDS = [("/apis/apps/v1/deployments", "Deployment"), ("/apis/apps/v1/replicaset
          ("/apis/apps/v1/statefulsets", "StatefulSet"), ("/apis/apps/v1/daemonsets", "DaemonSet"),
          ("/apis/batch/v1/jobs", "Job"), ("/api/v1/pods", "Pod"), ("/api/v1/services", "Service"),
          ("/api/v1/namespaces", "Namespace"), ("/api/v1/nodes", "Node"), ("/api/v1/configmaps", "ConfigMap"),
-         ("/api/v1/secrets", "Secret")]
+         ("/api/v1/secrets", "Secret"), ("/apis/batch/v1/cronjobs", "CronJob"),
+         ("/apis/apps/v1/controllerrevisions", "ControllerRevision"), ("/apis/coordination.k8s.io/v1/leases", "Lease"),
+         ("/api/v1/endpoints", "Endpoints"), ("/apis/discovery.k8s.io/v1/endpointslices", "EndpointSlice"),
+         ("/api/v1/persistentvolumeclaims", "PersistentVolumeClaim"),
+         ("/apis/networking.k8s.io/v1/ingresses", "Ingress"),
+         ("/apis/policy/v1/poddisruptionbudgets", "PodDisruptionBudget")]
 
 
 @pytest.mark.parametrize(("path", "kind"), KINDS, ids=[k for _, k in KINDS])

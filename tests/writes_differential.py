@@ -50,6 +50,7 @@ def steps(ns: str) -> tuple[Step, ...]:
     controller-manager, so each run takes a new one)."""
     cms, deploys = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/apps/v1/namespaces/{ns}/deployments"
     pods = f"/api/v1/namespaces/{ns}/pods"
+    leases = f"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases"
     return (
         Step("create", "POST", cms, _cm("one"), fields=(*META, "data")),
         Step("create an existing name", "POST", cms, _cm("one"), fields=("reason", "message", "code", "details")),
@@ -142,6 +143,23 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("update a missing object", "PUT", f"{cms}/nope", _cm("nope"), fields=("code", "reason", "message")),
         Step("update with another name than the URL's", "PUT", f"{cms}/applied", _cm("other"),
              fields=("code", "reason")),
+        Step("take the leader-election lease", "POST", leases,
+             {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "leader"},
+              "spec": {"holderIdentity": "a", "leaseDurationSeconds": 15}}, fields=(*META, "spec", "status", "code")),
+        Step("renew it without a resourceVersion", "PUT", f"{leases}/leader",
+             {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "leader"},
+              "spec": {"holderIdentity": "b", "leaseDurationSeconds": 15, "leaseTransitions": 1}},
+             fields=("code", "reason", "message", "details")),
+        Step("take it over with a patch", "PATCH", f"{leases}/leader",
+             {"spec": {"holderIdentity": "b", "leaseTransitions": 1}}, MERGE, fields=("code", "spec")),
+        Step("get the lease", "GET", f"{leases}/leader", fields=("code", "kind", "spec")),
+        Step("create an endpoint slice", "POST", f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices",
+             {"metadata": {"name": "web-1"}, "addressType": "IPv4", "endpoints": [{"addresses": ["10.0.0.1"]}]},
+             fields=(*META, "addressType", "code")),  # not endpoints: defaulting adds their conditions
+        Step("create a job", "POST", f"/apis/batch/v1/namespaces/{ns}/jobs",
+             {"metadata": {"name": "once"}, "spec": {"template": {"spec": {
+                 "restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}},
+             fields=("code", "kind", "apiVersion", "metadata.generation", "status")),
         Step("get the default namespace", "GET", "/api/v1/namespaces/default",
              fields=("code", "kind", "metadata.name", "metadata.labels", "spec", "status")),
         Step("find a system namespace by its name label", "GET", "/api/v1/namespaces",

@@ -51,6 +51,16 @@ _EMPTY: dict[str, dict[str, Any]] = {
         "containerRuntimeVersion": "", "kubeletVersion": "", "kubeProxyVersion": "", "operatingSystem": "",
         "architecture": ""}}},
     "Service": {"spec": {}, "status": {"loadBalancer": {}}},
+    "CronJob": {"spec": {"schedule": "", "jobTemplate": {"metadata": {}, "spec": {"template": _TEMPLATE}}},
+                "status": {}},
+    "ControllerRevision": {"data": None, "revision": 0},
+    "Lease": {"spec": {}},
+    "Endpoints": {},
+    "EndpointSlice": {"addressType": "", "endpoints": None, "ports": None},
+    "PersistentVolumeClaim": {"spec": {"resources": {}}, "status": {}},
+    "Ingress": {"spec": {}, "status": {"loadBalancer": {}}},
+    "PodDisruptionBudget": {"spec": {}, "status": {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0,
+                                                   "expectedPods": 0}},
 }
 
 

@@ -42,7 +42,11 @@ _GENERATION_KINDS = frozenset({
     "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController",
     "PodDisruptionBudget", "NetworkPolicy", "Ingress", "HorizontalPodAutoscaler", "CustomResourceDefinition",
     "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy", "MutatingAdmissionPolicy",
+    "EndpointSlice",
 })
+# Kinds whose strategy refuses an update without a resourceVersion (AllowUnconditionalUpdate false), as the
+# real apiserver answered a PUT without one; a patch is never refused so, it applies to the stored version.
+_CONDITIONAL_UPDATE_KINDS = frozenset({"Lease", "PodDisruptionBudget"})
 # Kinds that own a scale subresource (autoscaling/v1 Scale)
 SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
 # Fields that are neither spec nor status: a change to them is not a spec change
@@ -332,6 +336,11 @@ def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options) 
         return _not_found(t, t.name)
     if t.subresource == "scale":
         return _scale_write(t, current, body, opts)
+    if t.kind in _CONDITIONAL_UPDATE_KINDS and t.builtin and not _meta(body).get("resourceVersion"):
+        why = "Invalid value: 0: must be specified for an update"
+        return fail(422, f'{t.qualified} "{t.name}" is invalid: metadata.resourceVersion: {why}', "Invalid",
+                    {"name": t.name, "group": t.group, "kind": t.resource,
+                     "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
     return _store_update(t, current, copy.deepcopy(body), opts)
 
 

@@ -85,6 +85,30 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("apps", "v1", "daemonsets", "DaemonSet", singular="daemonset", short_names=("ds",),
                  categories=("all",), storage_version_hash="dd7pWHUlMKQ=",
                  subresources=(("status", "DaemonSet", _STATUS),)),
+    ResourceType("apps", "v1", "controllerrevisions", "ControllerRevision", singular="controllerrevision",
+                 storage_version_hash="85nkx63pcBU="),
+    # What controllers write besides their own objects: the lease of leader election, events of the newer
+    # API, and the objects of the workloads and services they manage.
+    ResourceType("coordination.k8s.io", "v1", "leases", "Lease", singular="lease",
+                 storage_version_hash="gqkMMb/YqFM="),
+    ResourceType("events.k8s.io", "v1", "events", "Event", singular="event", short_names=("ev",),
+                 storage_version_hash="r2yiGXH7wu8="),
+    ResourceType("batch", "v1", "jobs", "Job", singular="job", categories=("all",), storage_version_hash="mudhfqk/qZY=",
+                 subresources=(("status", "Job", _STATUS),)),
+    ResourceType("batch", "v1", "cronjobs", "CronJob", singular="cronjob", short_names=("cj",), categories=("all",),
+                 storage_version_hash="sd5LIXh4Fjs=", subresources=(("status", "CronJob", _STATUS),)),
+    ResourceType("", "v1", "endpoints", "Endpoints", singular="endpoints", short_names=("ep",),
+                 storage_version_hash="fWeeMqaN/OA="),
+    ResourceType("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", singular="endpointslice",
+                 storage_version_hash="qgS0xkrxYAI="),
+    ResourceType("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", singular="persistentvolumeclaim",
+                 short_names=("pvc",), storage_version_hash="QWTyNDq0dC4=",
+                 subresources=(("status", "PersistentVolumeClaim", _STATUS),)),
+    ResourceType("networking.k8s.io", "v1", "ingresses", "Ingress", singular="ingress", short_names=("ing",),
+                 storage_version_hash="39NQlfNR+bo=", subresources=(("status", "Ingress", _STATUS),)),
+    ResourceType("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", singular="poddisruptionbudget",
+                 short_names=("pdb",), storage_version_hash="EVWiDmWqyJw=",
+                 subresources=(("status", "PodDisruptionBudget", _STATUS),)),
 )
 
 # The core resources /api/v1 always lists, so clients that look for them during discovery find them.
