@@ -327,3 +327,11 @@ async def test_written_objects_come_in_the_apiservers_key_order(recording: Path)
     assert (list(created["metadata"]["labels"]), list(created["data"])) == (["a", "z"], ["b", "y"])
     _, got = await h.call("GET", "/api/v1/namespaces/default/configmaps/ord")
     assert json.dumps(got) == json.dumps(created)
+
+
+async def test_health_checks_are_answered_healthy_in_plain_text(recording: Path) -> None:
+    h = Harness(recording)
+    out, task = h.start("GET", "/readyz")
+    await task
+    assert (out.status, out.body, dict(out.headers)["Content-Type"]) == (200, b"ok", "text/plain; charset=utf-8")
+    assert h.entry.answered_by == "emulated health check"

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from watchproxy.wire import framing, match, redact, selectors, status, table
+from watchproxy.wire import framing, health, match, redact, selectors, status, table
 from watchproxy.wire.params import InvalidParams, ListOptions, parse_bool, parse_list_options
 from watchproxy.wire.request import classify
 
@@ -1021,3 +1021,21 @@ def test_label_selector_set_and_numeric_forms() -> None:
         R("x", "in", ("", "baz", "foo")), R("y", "exists"), R("z", "notin", ("",)))
     assert selectors.matcher("replicas>2,replicas<10", "", "pods")({"metadata": {"labels": {"replicas": "3"}}})
     assert not selectors.matcher("replicas>2", "", "pods")({"metadata": {"labels": {"replicas": "two"}}})
+
+
+@pytest.mark.parametrize(("path", "query", "want"), [
+    ("/healthz", "", (200, b"ok")),
+    ("/livez", "", (200, b"ok")),
+    ("/readyz/", "", (200, b"ok")),
+    ("/livez/ping", "", (200, b"ok")),
+    ("/healthz/etcd", "", (200, b"ok")),
+    ("/livez/nope", "", (404, b"404 page not found\n")),
+    ("/readyz", "verbose", (200, b"[+]ping ok\n[+]log ok\n[+]etcd ok\nreadyz check passed\n")),
+    ("/livez", "exclude=etcd", (200, b"ok")),
+    ("/healthzz", "", None),
+    ("/api/v1", "", None),
+    ("/livez/ping/more", "", None),
+])
+def test_health_answers_as_the_real_apiserver(path: str, query: str, want: tuple[int, bytes] | None) -> None:
+    """Word for word what a 1.37 apiserver answered to the same paths (its verbose list is longer)."""
+    assert health.answer(path, query) == want

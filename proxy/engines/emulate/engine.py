@@ -17,6 +17,7 @@ from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, FieldPath, Key, scale_of
 from ...clock import Clock
+from ...wire import health
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
 from ...wire.request import RequestInfo
@@ -195,7 +196,8 @@ class Emulator:
         return tl
 
     async def _other(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
-        """Recorded exchanges first; discovery the recording lacks is made up from what it holds."""
+        """Recorded exchanges first; discovery the recording lacks is made up from what it holds, and health
+        checks are answered healthy."""
         key = match_key(req.method, req.path, req.query, req.header("Accept"))
         ex, why = self.exact.take(key)
         if ex is not None:
@@ -204,13 +206,16 @@ class Emulator:
             return
         body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version) \
             if req.method == "GET" else None
+        code, content_type, answered_by = 200, "application/json", "emulated discovery"
+        if body is None and req.method == "GET" and (got := health.answer(req.path, req.query)) is not None:
+            (code, body), content_type, answered_by = got, health.CONTENT_TYPE, "emulated health check"
         if body is None:
             await self.exact.miss(req, key, why, out, entry)
             return
-        entry.answered_by = "emulated discovery"
-        entry.answered(200)
-        await out.start(200, "OK", (("Cache-Control", "no-cache, private"),
-                                    ("Content-Type", "application/json")), content_length=len(body))
+        entry.answered_by = answered_by
+        entry.answered(code)
+        await out.start(code, "OK" if code == 200 else "", (("Cache-Control", "no-cache, private"),
+                                                           ("Content-Type", content_type)), content_length=len(body))
         await out.send(body)
         await out.finish()
         entry.ended("complete")
