@@ -400,3 +400,22 @@ def test_emulate_refuses_protobuf_only_with_a_406_status(recorded: Recorded) -> 
             assert "application/json" in str(body["message"])
         code, ctype, body = get(replay, "", "application/vnd.kubernetes.protobuf, */*")
         assert (code, ctype, body["kind"]) == (200, "application/json", "PodList")
+
+
+def test_a_leader_elected_controller_leads_and_reconciles_in_emulate(goclients: Path) -> None:
+    """controller-runtime's leader election creates its Lease in protobuf, then renews it, before it starts
+    any controller: emulate reads that Lease (proxy/wire/protobuf.py), so the operator leads and its reconciler
+    patches the recorded pods. (Emulate answered the Lease with a 404, then a 400, before.)"""
+    with Replay(ROOT / "recordings" / "nginx-deploy.msgpack") as replay:
+        client = ClientProcess([str(goclients), "controller", "--kubeconfig", replay.kubeconfig,
+                                "--namespace", "default", "--leader-elect"])
+        try:
+            replay.advance(120.0)  # past the recorded rollout: both pods exist
+            client.wait_for(lambda ls: len(with_head(ls, "PATCHED")) >= 2, what="the reconciler's patches")
+            lease = replay.requests("create", "/apis/coordination.k8s.io/v1/namespaces/default/leases")
+            assert [(r.method, r.status) for r in lease] == [("POST", 201)]
+            assert list(replay.objects("/apis/coordination.k8s.io/v1/leases")) == ["default/watchproxy-goclients"]
+            assert client.terminate() == 0
+        finally:
+            client.kill()
+    assert not with_head(client.lines, "ERROR")

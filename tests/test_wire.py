@@ -7,13 +7,14 @@ import base64
 import datetime as dt
 import itertools
 import json
+import re
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from watchproxy.wire import framing, health, match, redact, selectors, status, table
+from watchproxy.wire import framing, health, match, protobuf, redact, selectors, status, table
 from watchproxy.wire.params import InvalidParams, ListOptions, parse_bool, parse_list_options
 from watchproxy.wire.request import classify
 
@@ -1039,3 +1040,46 @@ def test_label_selector_set_and_numeric_forms() -> None:
 def test_health_answers_as_the_real_apiserver(path: str, query: str, want: tuple[int, bytes] | None) -> None:
     """Word for word what a 1.37 apiserver answered to the same paths (its verbose list is longer)."""
     assert health.answer(path, query) == want
+
+
+def _pb(number: int, value: int | bytes) -> bytes:
+    """One protobuf field: a varint, or length-delimited bytes."""
+    def varint(n: int) -> bytes:
+        out = b""
+        while True:
+            out += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+            n >>= 7
+            if not n:
+                return out
+    if isinstance(value, int):
+        return varint(number << 3) + varint(value)
+    return varint(number << 3 | 2) + varint(len(value)) + value
+
+
+def _lease_body(api_version: bytes = b"coordination.k8s.io/v1", kind: bytes = b"Lease") -> bytes:
+    """A Lease as client-go writes it: gogo-protobuf also writes the empty fields that are not pointers."""
+    meta = (_pb(1, b"leader") + _pb(2, b"") + _pb(3, b"default") + _pb(6, b"41") + _pb(7, 0) + _pb(8, b"")
+            + _pb(11, _pb(1, b"team") + _pb(2, b"a")) + _pb(14, b"x/y"))
+    spec = (_pb(1, b"me") + _pb(2, 15) + _pb(4, _pb(1, 1_790_000_000) + _pb(2, 123_456_000)) + _pb(5, 0)
+            + _pb(99, b"a field newer than the schema"))
+    raw = _pb(1, meta) + _pb(2, spec)
+    return protobuf.MAGIC + _pb(1, _pb(1, api_version) + _pb(2, kind)) + _pb(2, raw) + _pb(3, b"") + _pb(4, b"")
+
+
+def test_protobuf_lease_reads_as_its_json() -> None:
+    assert protobuf.decode(_lease_body()) == {
+        "kind": "Lease", "apiVersion": "coordination.k8s.io/v1",
+        "metadata": {"name": "leader", "namespace": "default", "resourceVersion": "41", "labels": {"team": "a"},
+                     "finalizers": ["x/y"]},
+        "spec": {"holderIdentity": "me", "leaseDurationSeconds": 15, "renewTime": "2026-09-21T14:13:20.123456Z",
+                 "leaseTransitions": 0}}
+
+
+@pytest.mark.parametrize(("body", "error"), [
+    (_lease_body(b"v1", b"Pod"), "a Pod (v1) in protobuf, which watchproxy reads only for Lease"),
+    (_lease_body()[:-9], "truncated protobuf"),
+    (b'{"kind": "Lease"}', "not a Kubernetes protobuf body"),
+])
+def test_protobuf_that_cannot_be_read_says_why(body: bytes, error: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(error)):
+        protobuf.decode(body)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from . import protobuf
 from .framing import media_type
 from .kinds import builtin_by_path
 from .request import RequestInfo
@@ -55,7 +56,7 @@ def may_hold_secrets(info: RequestInfo) -> bool:
     return rt is None or rt.kind == "Secret"
 
 
-PROTOBUF = "application/vnd.kubernetes.protobuf"
+PROTOBUF = protobuf.MEDIA_TYPE
 _YAML = frozenset({"application/yaml", "application/apply-patch+yaml", "text/yaml", "application/x-yaml"})
 # JSON patch paths into a Secret whose values are kept: everything else (data, stringData, the
 # last-applied annotation, whole-object or whole-metadata values) is redacted.

@@ -19,6 +19,7 @@ import yaml
 from ...apiserver import writes
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
+from ...wire import protobuf
 from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path
 from ...wire.params import parse_bool, query_pairs
@@ -85,6 +86,8 @@ def _decode(req: Incoming, content_type: str) -> Any:
         return None
     if content_type == writes.APPLY_PATCH:
         return yaml.safe_load(req.body)  # JSON is YAML too
+    if content_type == protobuf.MEDIA_TYPE:
+        return protobuf.decode(req.body)
     return json.loads(req.body)
 
 
@@ -100,7 +103,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     try:
         body = _decode(req, content_type)
     except (ValueError, yaml.YAMLError) as exc:
-        await send_status(out, 400, f"the body of the request could not be decoded: {exc}", entry)
+        code = 415 if isinstance(exc, protobuf.Unsupported) else 400
+        await send_status(out, code, f"the body of the request could not be decoded: {exc}", entry)
         entry.ended("refused", "undecodable body")
         return
     now = emu.clock.now()

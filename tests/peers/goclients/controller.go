@@ -27,6 +27,10 @@ func runController(ctx context.Context, cfg *rest.Config, o options) ([]cached, 
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Cache:   cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}},
 		Metrics: metricsserver.Options{BindAddress: "0"}, // no listening port of its own
+		// client-go's leader election: a Lease created, then renewed every few seconds
+		LeaderElection:          o.leaderElect,
+		LeaderElectionID:        "watchproxy-goclients",
+		LeaderElectionNamespace: o.namespace,
 	})
 	if err != nil {
 		return nil, err

@@ -31,10 +31,11 @@ import (
 
 // options are the flags every subcommand shares.
 type options struct {
-	kubeconfig string
-	namespace  string
-	deadline   time.Duration
-	watchList  bool
+	kubeconfig  string
+	namespace   string
+	deadline    time.Duration
+	watchList   bool
+	leaderElect bool
 }
 
 type peer func(ctx context.Context, cfg *rest.Config, o options) ([]cached, error)
@@ -49,7 +50,7 @@ var peers = map[string]peer{
 func main() {
 	if len(os.Args) < 2 || peers[os.Args[1]] == nil {
 		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist [--kubeconfig PATH] "+
-			"[--namespace NS] [--deadline DURATION] [--watch-list=false]")
+			"[--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect]")
 		os.Exit(2)
 	}
 	name := os.Args[1]
@@ -60,6 +61,8 @@ func main() {
 	fs.DurationVar(&o.deadline, "deadline", 0, "stop after this long, as on SIGTERM (0: only on a signal)")
 	fs.BoolVar(&o.watchList, "watch-list", true,
 		"client-go's WatchListClient gate (on by default since 0.35); off: LIST then WATCH")
+	fs.BoolVar(&o.leaderElect, "leader-elect", false,
+		"controller: reconcile only once elected leader (a Lease in --namespace, as most operators deploy)")
 	_ = fs.Parse(os.Args[2:])
 	if err := run(name, o); err != nil {
 		fmt.Fprintf(os.Stderr, "goclients %s: %v\n", name, err)
