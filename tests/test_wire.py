@@ -1076,10 +1076,22 @@ def test_protobuf_lease_reads_as_its_json() -> None:
 
 
 @pytest.mark.parametrize(("body", "error"), [
-    (_lease_body(b"v1", b"Pod"), "a Pod (v1) in protobuf, which watchproxy reads only for Lease"),
+    (_lease_body(b"v1", b"Pod"), "a Pod (v1) in protobuf, which watchproxy reads only for Lease, ConfigMap, Secret"),
     (_lease_body()[:-9], "truncated protobuf"),
     (b'{"kind": "Lease"}', "not a Kubernetes protobuf body"),
 ])
 def test_protobuf_that_cannot_be_read_says_why(body: bytes, error: str) -> None:
     with pytest.raises(ValueError, match=re.escape(error)):
         protobuf.decode(body)
+
+
+def test_protobuf_configmap_and_secret_read_as_their_json() -> None:
+    def body(kind: bytes, raw: bytes) -> bytes:
+        return protobuf.MAGIC + _pb(1, _pb(1, b"v1") + _pb(2, kind)) + _pb(2, raw)
+    meta = _pb(1, _pb(1, b"settings") + _pb(3, b"default"))
+    cm = meta + _pb(2, _pb(1, b"a") + _pb(2, b"1")) + _pb(3, _pb(1, b"b") + _pb(2, b"\x00\xff"))
+    assert protobuf.decode(body(b"ConfigMap", cm)) == {
+        "kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "settings", "namespace": "default"},
+        "data": {"a": "1"}, "binaryData": {"b": "AP8="}}
+    secret = meta + _pb(2, _pb(1, b"password") + _pb(2, b"hunter2")) + _pb(3, b"Opaque")
+    assert protobuf.decode(body(b"Secret", secret))["data"] == {"password": "aHVudGVyMg=="}

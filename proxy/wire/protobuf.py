@@ -1,14 +1,16 @@
 """Kubernetes protobuf bodies of the few kinds clients write in protobuf before they can be told otherwise.
 
-controller-runtime's leader election creates and renews its Lease in protobuf (every typed client-go client
-built from a config that asks for protobuf does), and a Go operator does that before anything else: an
-emulated apiserver that cannot read it never lets the operator lead. Reading protobuf in general needs every
-type's schema; the schemas here are those of the kinds clients write so, taken from k8s.io/api's and
-k8s.io/apimachinery's generated.proto (field numbers, types). Anything else gets a ValueError that says so.
+client-go's typed clients and controller-runtime's client write every built-in kind in protobuf unless their
+rest.Config says otherwise, and a Go operator with leader election creates and renews its Lease so before
+anything else: an emulated apiserver that cannot read it never lets the operator lead. Reading protobuf in
+general needs every type's schema; the schemas here are those of the Lease and of the simplest kinds an
+operator writes (ConfigMap, Secret), taken from k8s.io/api's and k8s.io/apimachinery's generated.proto
+(field numbers, types). Anything else gets an Unsupported error that says how to send JSON instead.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -16,10 +18,11 @@ from typing import Any
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 MAGIC = b"k8s\x00"  # before every protobuf body: the runtime.Unknown envelope follows
 
-# A schema maps field numbers to (JSON name, type). A type is a scalar's name, "map" (string to string), a
-# nested schema, or a 1-tuple of either for a repeated field. gogo-protobuf writes a Go field that is not a
-# pointer even when it is empty, where JSON's omitempty leaves it out: a name ending in 0 ("str0", "int0",
-# "time0") is such a field, dropped when empty; the others are pointers (or required), written only when set.
+# A schema maps field numbers to (JSON name, type). A type is a scalar's name, "map" (string to string),
+# "bytesmap" (string to bytes, which JSON writes in base64), a nested schema, or a 1-tuple of either for a
+# repeated field. gogo-protobuf writes a Go field that is not a pointer even when it is empty, where JSON's
+# omitempty leaves it out: a name ending in 0 ("str0", "int0", "time0") is such a field, dropped when empty;
+# the others are pointers (or required), written only when set.
 Schema = dict[int, tuple[str, Any]]
 _TYPE_META: Schema = {1: ("apiVersion", "str0"), 2: ("kind", "str0")}
 _UNKNOWN: Schema = {1: ("typeMeta", _TYPE_META), 2: ("raw", "bytes"), 3: ("contentEncoding", "str0"),
@@ -38,6 +41,10 @@ _LEASE_SPEC: Schema = {1: ("holderIdentity", "str"), 2: ("leaseDurationSeconds",
                        6: ("strategy", "str"), 7: ("preferredHolder", "str")}
 KINDS: dict[tuple[str, str], Schema] = {
     ("coordination.k8s.io/v1", "Lease"): {1: ("metadata", _OBJECT_META), 2: ("spec", _LEASE_SPEC)},
+    ("v1", "ConfigMap"): {1: ("metadata", _OBJECT_META), 4: ("immutable", "bool"), 2: ("data", "map"),
+                          3: ("binaryData", "bytesmap")},
+    ("v1", "Secret"): {1: ("metadata", _OBJECT_META), 5: ("immutable", "bool"), 2: ("data", "bytesmap"),
+                       4: ("stringData", "map"), 3: ("type", "str0")},
 }
 
 
@@ -132,9 +139,11 @@ def _message(buf: bytes, schema: Schema) -> dict[str, Any]:
         item_kind = kind[0] if repeated else kind
         if item_kind == "skip":
             continue
-        if item_kind == "map":
+        if item_kind in ("map", "bytesmap"):
             entry = dict(_fields(_bytes(value)))
-            out.setdefault(name, {})[_bytes(entry.get(1, b"")).decode()] = _bytes(entry.get(2, b"")).decode()
+            val = _bytes(entry.get(2, b""))
+            out.setdefault(name, {})[_bytes(entry.get(1, b"")).decode()] = \
+                base64.b64encode(val).decode() if item_kind == "bytesmap" else val.decode()
             continue
         if isinstance(item_kind, dict):
             item: Any = _message(_bytes(value), item_kind)
@@ -161,7 +170,8 @@ def decode(body: bytes) -> dict[str, Any]:
         if schema is None:
             readable = ", ".join(k for _, k in KINDS)
             raise Unsupported(f"a {kind or 'body'} ({api_version or 'no apiVersion'}) in protobuf, which watchproxy "
-                             f"reads only for {readable}: send it as JSON (Content-Type: application/json)")
+                              f"reads only for {readable}: send it as JSON (Content-Type: application/json; in Go, "
+                              'set rest.Config.ContentType = "application/json" before making the client or manager)')
         return {"kind": kind, "apiVersion": api_version, **_message(_bytes(envelope.get("raw", b"")), schema)}
     except (UnicodeDecodeError, OverflowError, OSError) as exc:
         raise ValueError(f"malformed protobuf body: {exc}") from None
