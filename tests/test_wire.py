@@ -4,6 +4,7 @@ redaction, selectors, Status bodies and Table rows."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -1095,3 +1096,13 @@ def test_protobuf_configmap_and_secret_read_as_their_json() -> None:
         "data": {"a": "1"}, "binaryData": {"b": "AP8="}}
     secret = meta + _pb(2, _pb(1, b"password") + _pb(2, b"hunter2")) + _pb(3, b"Opaque")
     assert protobuf.decode(body(b"Secret", secret))["data"] == {"password": "aHVudGVyMg=="}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200), st.sampled_from([b"", b"coordination.k8s.io/v1", b"v1"]),
+       st.sampled_from([b"Lease", b"ConfigMap", b"Secret"]))
+def test_protobuf_garbage_is_a_value_error_never_a_crash(raw: bytes, api_version: bytes, kind: bytes) -> None:
+    body = protobuf.MAGIC + _pb(1, _pb(1, api_version) + _pb(2, kind)) + _pb(2, raw)
+    for data in (body, protobuf.MAGIC + raw):
+        with contextlib.suppress(ValueError):
+            protobuf.decode(data)
