@@ -1106,3 +1106,19 @@ def test_protobuf_garbage_is_a_value_error_never_a_crash(raw: bytes, api_version
     for data in (body, protobuf.MAGIC + raw):
         with contextlib.suppress(ValueError):
             protobuf.decode(data)
+
+
+@pytest.mark.parametrize(("resource", "obj", "cells"), [
+    ("leases", {"metadata": {"name": "op", "creationTimestamp": "2026-01-01T00:00:00Z"},
+                "spec": {"holderIdentity": "op-7f9_1a2b"}}, ["op", "op-7f9_1a2b", "0s"]),
+    ("leases", {"metadata": {"name": "nobody", "creationTimestamp": "2026-01-01T00:00:00Z"}}, ["nobody", "", "0s"]),
+    ("namespaces", {"metadata": {"name": "team-a", "creationTimestamp": "2026-01-01T00:00:00Z"},
+                    "status": {"phase": "Terminating"}}, ["team-a", "Terminating", "0s"]),
+])
+def test_lease_and_namespace_rows_as_the_real_apiserver_prints_them(resource: str, obj: dict[str, Any],
+                                                                      cells: list[Any]) -> None:
+    """Columns and cells as a 1.37 apiserver printed a Lease (with and without a holder) and a Namespace."""
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert table.row(resource, obj, now)["cells"] == cells
+    names = {"leases": ["Name", "Holder", "Age"], "namespaces": ["Name", "Status", "Age"]}[resource]
+    assert [c["name"] for c in table.columns_for(resource)] == names

@@ -1,7 +1,7 @@
 """Server-side printing: objects as `meta.k8s.io/v1` Tables, which is what kubectl asks for.
 
 Cells follow the apiserver's printers (pkg/printers/internalversion/printers.go) for pods, deployments,
-services, configmaps, secrets, events and namespaces, with the column definitions a 1.37 apiserver sends
+services, configmaps, secrets, events, namespaces and leases, with the column definitions a 1.37 apiserver sends
 (table_columns.py). Other types get columns learned from a Table the recording holds for them (a custom
 resource's printer columns, cells from their JSONPath), else the default Name/Age convertor. The Age cell
 is relative to the time the table is made, which in replay is the recording's wall clock plus virtual time.
@@ -165,9 +165,14 @@ def _namespace_cells(ns: dict[str, Any], now: dt.datetime) -> list[Any]:
     return [(ns.get("metadata") or {}).get("name", ""), (ns.get("status") or {}).get("phase", ""), _age(ns, now)]
 
 
+def _lease_cells(lease: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [(lease.get("metadata") or {}).get("name", ""), (lease.get("spec") or {}).get("holderIdentity") or "",
+            _age(lease, now)]
+
+
 _PRINTERS = {"pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
-             "namespaces": _namespace_cells}
+             "namespaces": _namespace_cells, "leases": _lease_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:

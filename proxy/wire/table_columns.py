@@ -66,6 +66,13 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Selector', ('Label selector for pods. Existing ReplicaSets whose pods are selected by this will be '
                     "the ones affected by this deployment. It must match the pod template's labels."), priority=1),
     ],
+    "leases": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Holder', ('holderIdentity contains the identity of the holder of a current lease. If Coordinated '
+                        'Leader Election is used, the holder identity must be equal to the elected '
+                        'LeaseCandidate.metadata.name field.')),
+        _col('Age', AGE_DOC),
+    ],
     "namespaces": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Status', 'The status of the namespace'),
