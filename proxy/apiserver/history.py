@@ -23,7 +23,7 @@ from typing import Any
 
 from ..wire.jsonenc import go_json
 from .changes import GONE, Change, Changes, Key
-from .goorder import normalize
+from .goorder import ordered_meta
 
 # etcd's progress notification on an idle watch (etcdserver/api/v3rpc progressReportInterval): how often a
 # quiet resource's watch cache learns the cluster's resourceVersion.
@@ -215,10 +215,10 @@ class WatchCache:
                 c.rvs[k:] = array("q", map(_NEXT, c.rvs[k:]))
         self._top = rv
         self.writes += 1
-        obj.setdefault("metadata", {})["resourceVersion"] = str(rv)
-        in_order = normalize(obj, obj.get("kind", ""), obj.get("apiVersion", ""))  # as the apiserver encodes it
-        obj.clear()
-        obj.update(in_order)
+        meta = obj.setdefault("metadata", {})
+        in_order = ordered_meta({**meta, "resourceVersion": str(rv)})  # after uid, as the apiserver encodes it
+        meta.clear()
+        meta.update(in_order)
         tl = self.timelines[path]
         k = bisect.bisect_right(tl.changes.times, now)
         before = self.state(path, now).get(key)

@@ -248,7 +248,7 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         if isinstance(spec, dict) and not spec.get("finalizers"):
             spec["finalizers"] = ["kubernetes"]
         obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
-    return _commit(201, Commit("ADDED", t.key(name), normalize(obj, t.kind, t.api_version)), opts)
+    return _commit(201, Commit("ADDED", t.key(name), obj), opts)
 
 
 def _name_label(meta: dict[str, Any]) -> None:
@@ -271,6 +271,9 @@ def _has_generation(t: Target) -> bool:
 
 
 def _commit(code: int, c: Commit, opts: Options) -> Outcome:
+    """The answer and the change of a create or an update, the object in the apiserver's key order (the store
+    then only puts the resourceVersion in its place)."""
+    c.obj = normalize(c.obj, c.obj.get("kind", ""), c.obj.get("apiVersion", ""))
     return Outcome(code, c.obj, [] if opts.dry_run else [c])
 
 
