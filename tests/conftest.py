@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.installed import installed  # noqa: F401  (a session fixture: the package installed normally)
-from tests.procs import STARTED
+from tests.procs import ROOT, STARTED
 from tests.realkube import RealKube
 from tests.realkube import realkube as start_realkube
 from tests.tools import missing
@@ -55,3 +58,15 @@ def realkube(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealKube]:
     if it cannot be built or started, the tests that use it fail with its log."""
     with start_realkube(tmp_path_factory.mktemp("realkube") / "kube", REALKUBE_MIN_REQUEST_TIMEOUT) as kube:
         yield kube
+
+
+@pytest.fixture(scope="session")
+def goclients() -> Path:
+    """The Go peer binary (tests/peers/goclients), built as `make peers-go` builds it (a no-op when it is up
+    to date)."""
+    assert shutil.which("go"), "the Go toolchain (go 1.26) is needed to build the Go peers: not on PATH"
+    source, binary = ROOT / "tests" / "peers" / "goclients", ROOT / ".cache" / "peers" / "goclients"
+    done = subprocess.run(["go", "build", "-o", str(binary), "."], cwd=source, capture_output=True, text=True,
+                          timeout=1800, check=False)
+    assert done.returncode == 0, f"building {source} failed:\n{done.stderr[-3000:]}"
+    return binary

@@ -339,8 +339,8 @@ async def test_health_checks_are_answered_healthy_in_plain_text(recording: Path)
 
 async def test_a_protobuf_body_emulate_has_no_schema_for_is_a_415_that_says_to_send_json(recording: Path) -> None:
     h = Harness(recording)
-    pod = b"k8s\x00\x0a\x09\x0a\x02v1\x12\x03Pod"  # the envelope of a Pod, as client-go writes one
-    code, body = await h.call("POST", PODS, body=pod, content_type="application/vnd.kubernetes.protobuf")
+    widget = b"k8s\x00\x0a\x18\x0a\x0eexample.com/v1\x12\x06Widget"  # a custom kind: never protobuf really
+    code, body = await h.call("POST", PODS, body=widget, content_type="application/vnd.kubernetes.protobuf")
     assert (code, body["kind"]) == (415, "Status")
     assert 'rest.Config.ContentType = "application/json"' in body["message"]
     assert h.emu.objects("/api/v1/pods") == {"default/a": "90"}

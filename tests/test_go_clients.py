@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,24 +31,12 @@ from tests.procs import ROOT, ClientProcess, python_client
 from tests.realkube import RealKube
 from tests.workload import Workload
 
-SOURCE = ROOT / "tests" / "peers" / "goclients"
-BINARY = ROOT / ".cache" / "peers" / "goclients"
 # subcommand -> its flags: the informer takes the classic LIST + WATCH path, the others client-go's
 # default since 0.35, WatchList (sendInitialEvents and the initial-events-end bookmark).
 PEERS = {"informer": ("--watch-list=false",), "controller": (), "metadata": (), "watchlist": ()}
 EVENT_HEADS = ("ADDED", "MODIFIED", "DELETED")
 ANNOTATION = "watchproxy.test/reconciled"
 QUIET_START = 1.0  # seconds from the first request to the first change, in the recordings
-
-
-@pytest.fixture(scope="session")
-def goclients() -> Path:
-    """The peer binary, built as `make peers-go` builds it (a no-op when it is up to date)."""
-    assert shutil.which("go"), "the Go toolchain (go 1.26) is needed to build the Go peers: not on PATH"
-    done = subprocess.run(["go", "build", "-o", str(BINARY), "."], cwd=SOURCE, capture_output=True, text=True,
-                          timeout=1800, check=False)
-    assert done.returncode == 0, f"building {SOURCE} failed:\n{done.stderr[-3000:]}"
-    return BINARY
 
 
 def kubeconfig_for(url: str, path: Path) -> Path:

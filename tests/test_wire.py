@@ -1077,7 +1077,8 @@ def test_protobuf_lease_reads_as_its_json() -> None:
 
 
 @pytest.mark.parametrize(("body", "error"), [
-    (_lease_body(b"v1", b"Pod"), "a Pod (v1) in protobuf, which watchproxy reads only for Lease, ConfigMap, Secret"),
+    (_lease_body(b"example.com/v1", b"Widget"), "a Widget (example.com/v1) in protobuf, a kind watchproxy has no "
+                                                 "protobuf schema for: send it as JSON"),
     (_lease_body()[:-9], "truncated protobuf"),
     (b'{"kind": "Lease"}', "not a Kubernetes protobuf body"),
 ])
@@ -1096,6 +1097,14 @@ def test_protobuf_configmap_and_secret_read_as_their_json() -> None:
         "data": {"a": "1"}, "binaryData": {"b": "AP8="}}
     secret = meta + _pb(2, _pb(1, b"password") + _pb(2, b"hunter2")) + _pb(3, b"Opaque")
     assert protobuf.decode(body(b"Secret", secret))["data"] == {"password": "aHVudGVyMg=="}
+
+
+@pytest.mark.parametrize(("ns", "text"), [
+    (0, "0s"), (1, "1ns"), (1500, "1.5µs"), (1_500_000, "1.5ms"), (1_000_000_000, "1s"), (90_000_000_000, "1m30s"),
+    (3_600_000_000_000, "1h0m0s"), (-2_500_000_000, "-2.5s"), (26 * 3_600_000_000_000 + 1, "26h0m0.000000001s"),
+])
+def test_protobuf_durations_read_as_go_writes_them(ns: int, text: str) -> None:
+    assert protobuf._go_duration(ns) == text
 
 
 @settings(max_examples=300, deadline=None)

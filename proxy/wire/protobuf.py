@@ -1,55 +1,57 @@
-"""Kubernetes protobuf bodies of the few kinds clients write in protobuf before they can be told otherwise.
+"""Kubernetes protobuf bodies, read as the JSON the real apiserver would make of them.
 
 client-go's typed clients and controller-runtime's client write every built-in kind in protobuf unless their
-rest.Config says otherwise, and a Go operator with leader election creates and renews its Lease so before
-anything else: an emulated apiserver that cannot read it never lets the operator lead. Reading protobuf in
-general needs every type's schema; the schemas here are those of the Lease and of the simplest kinds an
-operator writes (ConfigMap, Secret), taken from k8s.io/api's and k8s.io/apimachinery's generated.proto
-(field numbers, types). Anything else gets an Unsupported error that says how to send JSON instead.
+rest.Config says otherwise: a Go operator's creates, updates, deletes (DeleteOptions) and leader-election
+Lease all arrive so. An emulated apiserver that cannot read them cannot host the operator.
+
+The schemas are in protobuf_schemas.json, made by `goclients protoschema` (tests/peers/goclients) from the
+Go types of k8s.io/api and apimachinery themselves: per struct field its protobuf number, JSON name, type and
+the JSON options (omitempty, omitzero, inline) that decide what Go's encoding/json writes. Decoding follows
+what the apiserver does: unmarshal into the Go struct, then marshal it as JSON. So a field gogo-protobuf
+wrote empty and JSON omits is omitted, a nil slice without omitempty is null, and the keys come out in the
+Go struct's order. The differential test compares this with the real Go round trip of random objects.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Iterator
+import functools
+import json
+import struct
+from collections.abc import Callable
+from importlib import resources
 from typing import Any
 
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 MAGIC = b"k8s\x00"  # before every protobuf body: the runtime.Unknown envelope follows
 
-# A schema maps field numbers to (JSON name, type). A type is a scalar's name, "map" (string to string),
-# "bytesmap" (string to bytes, which JSON writes in base64), a nested schema, or a 1-tuple of either for a
-# repeated field. gogo-protobuf writes a Go field that is not a pointer even when it is empty, where JSON's
-# omitempty leaves it out: a name ending in 0 ("str0", "int0", "time0") is such a field, dropped when empty;
-# the others are pointers (or required), written only when set.
-Schema = dict[int, tuple[str, Any]]
-_TYPE_META: Schema = {1: ("apiVersion", "str0"), 2: ("kind", "str0")}
-_UNKNOWN: Schema = {1: ("typeMeta", _TYPE_META), 2: ("raw", "bytes"), 3: ("contentEncoding", "str0"),
-                    4: ("contentType", "str0")}
-_OWNER_REFERENCE: Schema = {5: ("apiVersion", "str"), 1: ("kind", "str"), 3: ("name", "str"), 4: ("uid", "str"),
-                            6: ("controller", "bool"), 7: ("blockOwnerDeletion", "bool")}
-_OBJECT_META: Schema = {
-    1: ("name", "str0"), 2: ("generateName", "str0"), 3: ("namespace", "str0"), 4: ("selfLink", "str0"),
-    5: ("uid", "str0"), 6: ("resourceVersion", "str0"), 7: ("generation", "int0"),
-    8: ("creationTimestamp", "time0"), 9: ("deletionTimestamp", "time"), 10: ("deletionGracePeriodSeconds", "int"),
-    11: ("labels", "map"), 12: ("annotations", "map"), 13: ("ownerReferences", (_OWNER_REFERENCE,)),
-    14: ("finalizers", ("str",)), 17: ("managedFields", "skip"),
-}
-_LEASE_SPEC: Schema = {1: ("holderIdentity", "str"), 2: ("leaseDurationSeconds", "int"),
-                       3: ("acquireTime", "microtime"), 4: ("renewTime", "microtime"), 5: ("leaseTransitions", "int"),
-                       6: ("strategy", "str"), 7: ("preferredHolder", "str")}
-KINDS: dict[tuple[str, str], Schema] = {
-    ("coordination.k8s.io/v1", "Lease"): {1: ("metadata", _OBJECT_META), 2: ("spec", _LEASE_SPEC)},
-    ("v1", "ConfigMap"): {1: ("metadata", _OBJECT_META), 4: ("immutable", "bool"), 2: ("data", "map"),
-                          3: ("binaryData", "bytesmap")},
-    ("v1", "Secret"): {1: ("metadata", _OBJECT_META), 5: ("immutable", "bool"), 2: ("data", "bytesmap"),
-                       4: ("stringData", "map"), 3: ("type", "str0")},
-}
+# A field: [number, JSON name, type, flags]. A type is a scalar ("string", "int", "uint", "bool", "double",
+# "float", "bytes"), a special type whose message and JSON differ ("time", "microtime", "duration",
+# "quantity", "intorstr", "raw"), ".message", ["map", key, value] or ["list", item] (a named slice, such as
+# Verbs or a map's ExtraValue, which gogo wraps in a message of one repeated field). Flags: p pointer,
+# r repeated, o omitempty, z omitzero, i inline.
+_MISSING: Any = object()
 
 
 class Unsupported(ValueError):
-    """A protobuf body of a kind whose schema is not here."""
+    """A protobuf body of a kind with no schema here (a custom resource: those are never protobuf)."""
+
+
+@functools.cache
+def _schemas() -> tuple[dict[str, str], dict[str, list[list[Any]]]]:
+    doc = json.loads(resources.files(__package__).joinpath("protobuf_schemas.json").read_text())
+    return doc["kinds"], doc["messages"]
+
+
+@functools.cache
+def _message_of_kind(api_version: str, kind: str) -> str | None:
+    """The message of a kind; options (DeleteOptions) are the same message in every group, under any name."""
+    kinds, _ = _schemas()
+    if f"{api_version}/{kind}" in kinds:
+        return kinds[f"{api_version}/{kind}"]
+    same = {m for k, m in kinds.items() if k.rsplit("/", 1)[1] == kind}
+    return same.pop() if len(same) == 1 else None
 
 
 def _varint(buf: bytes, i: int) -> tuple[int, int]:
@@ -67,27 +69,30 @@ def _varint(buf: bytes, i: int) -> tuple[int, int]:
             raise ValueError("malformed protobuf varint")
 
 
-def _fields(buf: bytes) -> Iterator[tuple[int, int | bytes]]:
-    """(field number, value) in order: an integer for varints and fixed widths, bytes for the rest."""
+def _fields(buf: bytes) -> dict[int, list[int | bytes]]:
+    """Every field's values in order: an integer for varints and fixed widths, bytes for the rest."""
+    out: dict[int, list[int | bytes]] = {}
     i = 0
     while i < len(buf):
         key, i = _varint(buf, i)
         number, wire = key >> 3, key & 7
+        value: int | bytes
         if wire == 0:
             value, i = _varint(buf, i)
-            yield number, value
         elif wire == 2:
             size, i = _varint(buf, i)
             if i + size > len(buf):
                 raise ValueError("truncated protobuf")
-            yield number, buf[i:i + size]
-            i += size
+            value, i = buf[i:i + size], i + size
         elif wire in (1, 5):
             width = 8 if wire == 1 else 4
-            yield number, int.from_bytes(buf[i:i + width], "little")
-            i += width
+            if i + width > len(buf):
+                raise ValueError("truncated protobuf")
+            value, i = int.from_bytes(buf[i:i + width], "little"), i + width
         else:
             raise ValueError(f"unsupported protobuf wire type {wire}")
+        out.setdefault(number, []).append(value)
+    return out
 
 
 def _bytes(value: int | bytes) -> bytes:
@@ -102,76 +107,203 @@ def _int(value: int | bytes) -> int:
     return value
 
 
-def _time(value: bytes, micro: bool) -> str | None:
-    """RFC 3339, as metav1.Time (seconds) and MicroTime (microseconds) marshal; None for the zero time."""
-    parts = dict(_fields(value))
-    seconds, nanos = _signed(_int(parts.get(1, 0))), _int(parts.get(2, 0))
-    if not seconds and not nanos:
-        return None
-    at = dt.datetime.fromtimestamp(seconds, dt.UTC)
-    return at.strftime("%Y-%m-%dT%H:%M:%S") + (f".{nanos // 1000:06d}Z" if micro else "Z")
-
-
 def _signed(v: int) -> int:
     return v - (1 << 64) if v >= 1 << 63 else v
 
 
+def _last(fields: dict[int, list[int | bytes]], number: int, default: int | bytes) -> int | bytes:
+    values = fields.get(number)
+    return values[-1] if values else default
+
+
+def _time(buf: bytes, micro: bool) -> str | None:
+    """metav1.Time keeps whole seconds (its Unmarshal drops the nanoseconds), MicroTime microseconds; an
+    empty message is Go's zero time, which JSON writes as null."""
+    if not buf:
+        return None
+    f = _fields(buf)
+    seconds, nanos = _signed(_int(_last(f, 1, 0))), _int(_last(f, 2, 0))
+    try:
+        at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+    except OverflowError:
+        raise ValueError("malformed protobuf: a time out of range") from None
+    text = at.strftime("%Y-%m-%dT%H:%M:%S")
+    if len(text) != 19:  # strftime does not pad years below 1000 everywhere; Go writes four digits
+        text = f"{at.year:04d}" + text[text.index("-"):]
+    return text + (f".{nanos // 1000 % 1_000_000:06d}Z" if micro else "Z")
+
+
+def _go_duration(ns: int) -> str:
+    """time.Duration.String(), which metav1.Duration writes."""
+    if ns == 0:
+        return "0s"
+    sign, u = ("-" if ns < 0 else ""), abs(ns)
+    if u < 1_000_000_000:
+        for unit, digits in (("ns", 0), ("µs", 3), ("ms", 6)):
+            if u < 10 ** (digits + 3):
+                whole, frac = divmod(u, 10 ** digits) if digits else (u, 0)
+                return sign + str(whole) + (f".{frac:0{digits}d}".rstrip("0") if frac else "") + unit
+    secs, frac = divmod(u, 1_000_000_000)
+    text = f"{secs % 60}" + (f".{frac:09d}".rstrip("0") if frac else "") + "s"
+    if secs >= 60:
+        text = f"{secs // 60 % 60}m" + text
+        if secs >= 3600:
+            text = f"{secs // 3600}h" + text
+    return sign + text
+
+
+def _raw(buf: bytes) -> Any:
+    """RawExtension and FieldsV1 hold their JSON as bytes; nil is null."""
+    f = _fields(buf)
+    if 1 not in f:
+        return None
+    try:
+        return json.loads(_bytes(f[1][-1]))
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("malformed protobuf: an embedded object that is not JSON") from None
+
+
+def _int_or_string(buf: bytes) -> int | str:
+    f = _fields(buf)
+    if _int(_last(f, 1, 0)) == 1:
+        return _bytes(_last(f, 3, b"")).decode("utf-8", "replace")
+    return _signed(_int(_last(f, 2, 0)))
+
+
+_SPECIAL: dict[str, Callable[[bytes], Any]] = {
+    "time": lambda b: _time(b, False),
+    "microtime": lambda b: _time(b, True),
+    "duration": lambda b: _go_duration(_signed(_int(_last(_fields(b), 1, 0)))),
+    "quantity": lambda b: _bytes(_last(_fields(b), 1, b"")).decode("utf-8", "replace") or "0",
+    "intorstr": _int_or_string,
+    "raw": _raw,
+}
+
+
 def _scalar(kind: str, value: int | bytes) -> Any:
-    base = kind.removesuffix("0")
-    if base == "str":
-        return _bytes(value).decode()
-    if base == "int":
+    if kind == "string":
+        return _bytes(value).decode("utf-8", "replace")  # Go's JSON writes invalid UTF-8 as U+FFFD
+    if kind == "bytes":
+        return base64.b64encode(_bytes(value)).decode()
+    if kind == "int":
         return _signed(_int(value))
-    if base == "bool":
+    if kind == "uint":
+        return _int(value)
+    if kind == "bool":
         return bool(_int(value))
-    if base in ("time", "microtime"):
-        return _time(_bytes(value), base == "microtime")
+    if kind in ("double", "float"):
+        v = _int(value)
+        return struct.unpack("<d", v.to_bytes(8, "little"))[0] if kind == "double" \
+            else struct.unpack("<f", v.to_bytes(4, "little"))[0]
+    raise ValueError(f"no protobuf decoding for {kind}")
+
+
+def _value(kind: Any, value: int | bytes) -> Any:
+    """One value of a field's type, as JSON holds it."""
+    if isinstance(kind, list):
+        if kind[0] == "list":
+            return [_value(kind[1], v) for v in _fields(_bytes(value)).get(1, [])]
+        raise ValueError(f"no protobuf decoding for {kind}")
+    if kind.startswith("."):
+        return _message(_bytes(value), kind[1:])
+    special = _SPECIAL.get(kind)
+    if special is not None:
+        return special(_bytes(value))
+    return _scalar(kind, value)
+
+
+def _unpacked(kind: Any, values: list[int | bytes]) -> list[int | bytes]:
+    """Repeated numbers may come packed into one length-delimited value."""
+    if kind not in ("int", "uint", "bool", "double", "float"):
+        return values
+    out: list[int | bytes] = []
+    for v in values:
+        if isinstance(v, int):
+            out.append(v)
+            continue
+        i = 0
+        while i < len(v):
+            if kind in ("double", "float"):
+                width = 8 if kind == "double" else 4
+                out.append(int.from_bytes(v[i:i + width], "little"))
+                i += width
+            else:
+                n, i = _varint(v, i)
+                out.append(n)
+    return out
+
+
+_ZERO: dict[str, Any] = {"string": "", "int": 0, "uint": 0, "bool": False, "double": 0.0, "float": 0.0,
+                         "quantity": "0", "intorstr": 0, "duration": "0s"}
+
+
+def _field(kind: Any, flags: str, values: list[int | bytes] | None) -> Any:
+    """The field's JSON value, or _MISSING where encoding/json leaves it out."""
+    omitempty, omitzero = "o" in flags, "z" in flags
+    if isinstance(kind, list) and kind[0] == "map":
+        if not values:
+            return _MISSING if omitempty or omitzero else None  # a nil map
+        entries = {}
+        for v in values:
+            entry = _fields(_bytes(v))
+            key = _value(kind[1], _last(entry, 1, b"" if kind[1] == "string" else 0))
+            raw = entry.get(2)
+            entries[str(key).lower() if isinstance(key, bool) else str(key)] = \
+                _value(kind[2], raw[-1]) if raw else _ZERO[kind[2]] if kind[2] in _ZERO else _value(kind[2], b"")
+        return {k: entries[k] for k in sorted(entries)}  # Go writes a map's keys sorted
+    if "r" in flags:
+        items = [_value(kind, v) for v in _unpacked(kind, values or [])]
+        if not items:
+            return _MISSING if omitempty or omitzero else None  # a nil slice
+        return items
+    if not values:
+        if "p" in flags or isinstance(kind, list) or kind in ("bytes", "raw"):
+            return _MISSING if omitempty or omitzero else None  # a nil pointer or slice
+        value = _message(b"", kind[1:]) if kind.startswith(".") else \
+            None if kind in ("time", "microtime") else _ZERO[kind]
+    else:
+        value = _value(kind, values[-1])
+    if "p" in flags:
+        return value
+    if omitempty and kind in _ZERO and not kind.startswith(".") and kind not in _SPECIAL and value == _ZERO[kind]:
+        return _MISSING
+    if omitempty and kind == "bytes" and value == "":
+        return _MISSING
+    if omitzero and (value is None or value == (_message(b"", kind[1:]) if kind.startswith(".") else _ZERO.get(kind))):
+        return _MISSING
     return value
 
 
-def _message(buf: bytes, schema: Schema) -> dict[str, Any]:
+def _message(buf: bytes, name: str) -> dict[str, Any]:
+    _, messages = _schemas()
+    present = _fields(buf)
     out: dict[str, Any] = {}
-    for number, value in _fields(buf):
-        if number not in schema:
-            continue  # a field newer than these schemas: left out, as an older apiserver drops it
-        name, kind = schema[number]
-        repeated = isinstance(kind, tuple)
-        item_kind = kind[0] if repeated else kind
-        if item_kind == "skip":
+    for number, json_name, kind, flags in messages[name]:
+        value = _field(kind, flags, present.get(number))
+        if value is _MISSING:
             continue
-        if item_kind in ("map", "bytesmap"):
-            entry = dict(_fields(_bytes(value)))
-            val = _bytes(entry.get(2, b""))
-            out.setdefault(name, {})[_bytes(entry.get(1, b"")).decode()] = \
-                base64.b64encode(val).decode() if item_kind == "bytesmap" else val.decode()
-            continue
-        if isinstance(item_kind, dict):
-            item: Any = _message(_bytes(value), item_kind)
+        if "i" in flags:
+            out.update(value or {})
         else:
-            item = _scalar(item_kind, value)
-            if item is None or (item_kind.endswith("0") and not item):
-                continue  # empty: what JSON's omitempty leaves out
-        if repeated:
-            out.setdefault(name, []).append(item)
-        else:
-            out[name] = item
+            out[json_name] = value
     return out
 
 
 def decode(body: bytes) -> dict[str, Any]:
-    """The object a protobuf body holds, as its JSON would be; ValueError for what cannot be read here."""
+    """The object a protobuf body holds, as the apiserver's JSON of it; ValueError for what cannot be read."""
     if not body.startswith(MAGIC):
         raise ValueError("not a Kubernetes protobuf body (no k8s\\0 prefix)")
     try:
-        envelope = _message(body[len(MAGIC):], _UNKNOWN)
-        type_meta = envelope.get("typeMeta") or {}
-        api_version, kind = type_meta.get("apiVersion", ""), type_meta.get("kind", "")
-        schema = KINDS.get((api_version, kind))
-        if schema is None:
-            readable = ", ".join(k for _, k in KINDS)
-            raise Unsupported(f"a {kind or 'body'} ({api_version or 'no apiVersion'}) in protobuf, which watchproxy "
-                              f"reads only for {readable}: send it as JSON (Content-Type: application/json; in Go, "
+        envelope = _fields(body[len(MAGIC):])
+        type_meta = _fields(_bytes(_last(envelope, 1, b"")))
+        api_version = _bytes(_last(type_meta, 1, b"")).decode()
+        kind = _bytes(_last(type_meta, 2, b"")).decode()
+        name = _message_of_kind(api_version, kind)
+        if name is None:
+            raise Unsupported(f"a {kind or 'body'} ({api_version or 'no apiVersion'}) in protobuf, a kind watchproxy "
+                              "has no protobuf schema for: send it as JSON (Content-Type: application/json; in Go, "
                               'set rest.Config.ContentType = "application/json" before making the client or manager)')
-        return {"kind": kind, "apiVersion": api_version, **_message(_bytes(envelope.get("raw", b"")), schema)}
-    except (UnicodeDecodeError, OverflowError, OSError) as exc:
+        obj = _message(_bytes(_last(envelope, 2, b"")), name)
+        return {"kind": kind, "apiVersion": api_version, **obj}
+    except (UnicodeDecodeError, OverflowError, RecursionError, struct.error) as exc:
         raise ValueError(f"malformed protobuf body: {exc}") from None

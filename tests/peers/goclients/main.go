@@ -1,6 +1,6 @@
 // Command goclients runs one real Go Kubernetes client against a kubeconfig, for watchproxy's tests.
 //
-// One binary with four subcommands, because every Kubernetes binary costs minutes to link:
+// One binary for every subcommand, because every Kubernetes binary costs minutes to link:
 //
 //	goclients informer   [flags]  client-go SharedInformer on pods over the typed clientset, in JSON
 //	goclients controller [flags]  controller-runtime manager: cache informer on pods (protobuf) and a
@@ -8,6 +8,8 @@
 //	goclients metadata   [flags]  metadata informer on pods (protobuf PartialObjectMetadata)
 //	goclients watchlist  [flags]  a bare Reflector with WatchListClient on: sendInitialEvents and the
 //	                              k8s.io/initial-events-end bookmark (typed client as is: protobuf first)
+//	goclients protoschema         the protobuf schema of every built-in kind, as watchproxy decodes it
+//	goclients protosamples [...]  random objects of every kind in protobuf and as the apiserver's JSON
 //
 // Every subcommand prints, one whole line at a time (the conventions of tests/clients/README.md, which
 // `watchproxy check` parses): `ADDED|MODIFIED|DELETED : name` per event its handlers see, `ERROR : text`
@@ -36,6 +38,7 @@ type options struct {
 	deadline    time.Duration
 	watchList   bool
 	leaderElect bool
+	children    bool
 }
 
 type peer func(ctx context.Context, cfg *rest.Config, o options) ([]cached, error)
@@ -47,10 +50,23 @@ var peers = map[string]peer{
 	"watchlist":  runWatchList,
 }
 
+// tools are the subcommands that talk to no cluster (protoschema.go).
+var tools = map[string]func(args []string) error{
+	"protoschema":  runProtoSchema,
+	"protosamples": runProtoSamples,
+}
+
 func main() {
+	if len(os.Args) >= 2 && tools[os.Args[1]] != nil {
+		if err := tools[os.Args[1]](os.Args[2:]); err != nil {
+			fmt.Fprintf(os.Stderr, "goclients %s: %v\n", os.Args[1], err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) < 2 || peers[os.Args[1]] == nil {
 		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist [--kubeconfig PATH] "+
-			"[--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect]")
+			"[--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect] [--children]")
 		os.Exit(2)
 	}
 	name := os.Args[1]
@@ -63,6 +79,8 @@ func main() {
 		"client-go's WatchListClient gate (on by default since 0.35); off: LIST then WATCH")
 	fs.BoolVar(&o.leaderElect, "leader-elect", false,
 		"controller: reconcile only once elected leader (a Lease in --namespace, as most operators deploy)")
+	fs.BoolVar(&o.children, "children", false,
+		"controller: after each patch, create, update and delete a Deployment owned by the pod (protobuf bodies)")
 	_ = fs.Parse(os.Args[2:])
 	if err := run(name, o); err != nil {
 		fmt.Fprintf(os.Stderr, "goclients %s: %v\n", name, err)

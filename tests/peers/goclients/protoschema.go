@@ -1,0 +1,279 @@
+package main
+
+// The protobuf schemas watchproxy reads write bodies with, taken from the Go types themselves: every kind
+// client-go's scheme knows, each struct field's protobuf number, JSON name and options, in Go's field
+// order. `goclients protoschema` prints them (proxy/wire/protobuf_schemas.json is its output), and
+// `goclients protosamples` prints random objects of every kind as protobuf and as the JSON a real
+// apiserver would make of them, for the differential test of watchproxy's decoder.
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand"
+	"os"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/randfill"
+
+	"k8s.io/apimachinery/pkg/api/apitesting/fuzzer"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metafuzzer "k8s.io/apimachinery/pkg/apis/meta/fuzzer"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/runtime/serializer/protobuf"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/client-go/kubernetes/scheme"
+)
+
+// Types whose protobuf message and JSON differ in shape: the decoder knows each by this name.
+var special = map[reflect.Type]string{
+	reflect.TypeFor[metav1.Time]():          "time",
+	reflect.TypeFor[metav1.MicroTime]():     "microtime",
+	reflect.TypeFor[metav1.Duration]():      "duration",
+	reflect.TypeFor[resource.Quantity]():    "quantity",
+	reflect.TypeFor[intstr.IntOrString]():   "intorstr",
+	reflect.TypeFor[runtime.RawExtension](): "raw",
+	reflect.TypeFor[metav1.FieldsV1]():      "raw",
+}
+
+var jsonMarshaler = reflect.TypeFor[json.Marshaler]()
+
+type protoMarshaler interface{ Marshal() ([]byte, error) }
+
+// isMessage says whether gogo-protobuf marshals the type as a message of its own.
+func isMessage(t reflect.Type) bool {
+	m := reflect.TypeFor[protoMarshaler]()
+	return t.Implements(m) || reflect.PointerTo(t).Implements(m)
+}
+
+type schemaWalk struct {
+	messages map[string][][]any
+}
+
+func messageName(t reflect.Type) string {
+	path := strings.TrimPrefix(strings.TrimPrefix(t.PkgPath(), "k8s.io/api/"), "k8s.io/apimachinery/pkg/")
+	return path + "." + t.Name()
+}
+
+// typeOf names a field type as protobuf_schemas.json does: a scalar, a special type, ".message", or a
+// list ["map", key, value] / ["list", item] (a repeated field, or a named slice gogo wraps in a message).
+func (w *schemaWalk) typeOf(t reflect.Type) (any, error) {
+	if s, ok := special[t]; ok {
+		return s, nil
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "string", nil
+	case reflect.Bool:
+		return "bool", nil
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "int", nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "uint", nil
+	case reflect.Float64:
+		return "double", nil
+	case reflect.Float32:
+		return "float", nil
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
+			return "bytes", nil
+		}
+		item, err := w.typeOf(t.Elem())
+		return []any{"list", item}, err
+	case reflect.Map:
+		key, err := w.typeOf(t.Key())
+		if err != nil {
+			return nil, err
+		}
+		value, err := w.typeOf(t.Elem())
+		return []any{"map", key, value}, err
+	case reflect.Pointer:
+		return w.typeOf(t.Elem())
+	case reflect.Struct:
+		if t.Implements(jsonMarshaler) || reflect.PointerTo(t).Implements(jsonMarshaler) {
+			return nil, fmt.Errorf("%s marshals its own JSON: teach the decoder its shape", t)
+		}
+		name := messageName(t)
+		if _, seen := w.messages[name]; !seen {
+			w.messages[name] = nil // a placeholder against recursion
+			fields, err := w.fields(t)
+			if err != nil {
+				return nil, err
+			}
+			w.messages[name] = fields
+		}
+		return "." + name, nil
+	}
+	return nil, fmt.Errorf("%s: no protobuf shape for %s", t, t.Kind())
+}
+
+// fields lists a struct's protobuf fields in Go's order as [number, JSON name, type, flags]; flags hold
+// p (a pointer), r (repeated), o (omitempty), z (omitzero), i (inline: its fields are the parent's in JSON).
+// A WatchEvent is never a body (and has no envelope of its own), so it is left out.
+func (w *schemaWalk) fields(t reflect.Type) ([][]any, error) {
+	out := [][]any{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, ok := f.Tag.Lookup("protobuf")
+		if !ok {
+			continue // TypeMeta: the envelope's, not the message's
+		}
+		number, err := strconv.Atoi(strings.Split(tag, ",")[1])
+		if err != nil {
+			return nil, fmt.Errorf("%s.%s: protobuf tag %q", t, f.Name, tag)
+		}
+		jsonTag := strings.Split(f.Tag.Get("json"), ",")
+		if jsonTag[0] == "-" {
+			continue
+		}
+		flags := ""
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			flags += "p"
+		}
+		kind, err := w.typeOf(ft)
+		if err != nil {
+			return nil, err
+		}
+		if list, ok := kind.([]any); ok && list[0] == "list" && !isMessage(ft) {
+			flags += "r" // else a named slice (Verbs) that gogo wraps in a message, as a map's values are
+			kind = list[1]
+		}
+		for _, opt := range jsonTag[1:] {
+			switch opt {
+			case "omitempty":
+				flags += "o"
+			case "omitzero":
+				flags += "z"
+			}
+		}
+		name := jsonTag[0]
+		if name == "" && f.Anonymous {
+			flags += "i" // encoding/json flattens an embedded struct without a name of its own
+		} else if name == "" {
+			name = f.Name
+		}
+		out = append(out, []any{number, name, kind, flags})
+	}
+	return out, nil
+}
+
+// kindsOfScheme maps "apiVersion/kind" to the message of every kind the scheme registers with a protobuf
+// form (lists and options included: a DeleteOptions is a DELETE's body).
+func kindsOfScheme(w *schemaWalk) (map[string]string, error) {
+	kinds := map[string]string{}
+	for gvk, t := range scheme.Scheme.AllKnownTypes() {
+		if gvk.Version == runtime.APIVersionInternal || gvk.Kind == "WatchEvent" || t.Kind() != reflect.Struct {
+			continue
+		}
+		if !isMessage(t) {
+			continue
+		}
+		name, err := w.typeOf(t)
+		if err != nil {
+			return nil, err
+		}
+		kinds[gvk.GroupVersion().String()+"/"+gvk.Kind] = strings.TrimPrefix(name.(string), ".")
+	}
+	return kinds, nil
+}
+
+func runProtoSchema(_ []string) error {
+	w := &schemaWalk{messages: map[string][][]any{}}
+	kinds, err := kindsOfScheme(w)
+	if err != nil {
+		return err
+	}
+	// One line per kind and per message, sorted, so that a regenerated file diffs by type.
+	fmt.Println("{\"kinds\": {")
+	printSorted(kinds)
+	fmt.Println("}, \"messages\": {")
+	printSorted(w.messages)
+	fmt.Println("}}")
+	return nil
+}
+
+func printSorted[V any](m map[string]V) {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		line, _ := json.Marshal(map[string]V{k: m[k]})
+		sep := ","
+		if i == len(keys)-1 {
+			sep = ""
+		}
+		fmt.Printf("%s%s\n", strings.Trim(string(line), "{}"), sep)
+	}
+}
+
+// runProtoSamples prints, per kind the scheme knows (or --kind, repeatable as "apiVersion/Kind"), --count
+// random objects as JSON lines {"apiVersion", "kind", "protobuf": base64 of the body a client sends,
+// "json": the object the apiserver decodes from it, as its JSON}.
+func runProtoSamples(args []string) error {
+	fs := flag.NewFlagSet("protosamples", flag.ExitOnError)
+	seed := fs.Int64("seed", 1, "random seed")
+	count := fs.Int("count", 2, "objects per kind")
+	only := fs.String("kinds", "", "comma-separated apiVersion/Kind to sample (default: every kind)")
+	_ = fs.Parse(args)
+	filler := fuzzer.FuzzerFor(metafuzzer.Funcs, rand.NewSource(*seed), scheme.Codecs).NilChance(0.2).
+		NumElements(0, 2).MaxDepth(8)
+	codec := protobuf.NewSerializer(scheme.Scheme, scheme.Scheme)
+	wanted := map[string]bool{}
+	for _, k := range strings.Split(*only, ",") {
+		if k != "" {
+			wanted[k] = true
+		}
+	}
+	var gvks []schema.GroupVersionKind
+	for gvk, t := range scheme.Scheme.AllKnownTypes() {
+		key := gvk.GroupVersion().String() + "/" + gvk.Kind
+		if gvk.Version == runtime.APIVersionInternal || gvk.Kind == "WatchEvent" || (len(wanted) > 0 && !wanted[key]) {
+			continue
+		}
+		if isMessage(t) {
+			gvks = append(gvks, gvk)
+		}
+	}
+	sort.Slice(gvks, func(i, j int) bool { return gvks[i].String() < gvks[j].String() })
+	out := json.NewEncoder(os.Stdout)
+	for _, gvk := range gvks {
+		for range *count {
+			if err := sample(out, filler, codec, gvk); err != nil {
+				return fmt.Errorf("%s: %w", gvk, err)
+			}
+		}
+	}
+	return nil
+}
+
+func sample(out *json.Encoder, filler *randfill.Filler, codec *protobuf.Serializer, gvk schema.GroupVersionKind) error {
+	obj, err := scheme.Scheme.New(gvk)
+	if err != nil {
+		return err
+	}
+	filler.Fill(obj)
+	obj.GetObjectKind().SetGroupVersionKind(gvk)
+	var body strings.Builder
+	if err := codec.Encode(obj, &body); err != nil {
+		return err
+	}
+	decoded, _, err := codec.Decode([]byte(body.String()), &gvk, nil)
+	if err != nil {
+		return err
+	}
+	doc, err := json.Marshal(decoded)
+	if err != nil {
+		return err
+	}
+	return out.Encode(map[string]any{"apiVersion": gvk.GroupVersion().String(), "kind": gvk.Kind,
+		"protobuf": base64.StdEncoding.EncodeToString([]byte(body.String())), "json": json.RawMessage(doc)})
+}
