@@ -14,6 +14,8 @@ from watchproxy.testing import Replay
 from watchproxy.wire import protobuf
 
 from tests.procs import ROOT, ClientProcess
+from tests.realkube import RealKube
+from tests.workload import Workload
 
 SCHEMAS = ROOT / "proxy" / "wire" / "protobuf_schemas.json"
 
@@ -46,16 +48,34 @@ def test_every_kind_reads_as_the_json_the_apiserver_makes_of_it(goclients: Path,
     assert len(kinds) > 600
 
 
+def _operator(goclients: Path, kubeconfig: str | Path, namespace: str) -> ClientProcess:
+    return ClientProcess([str(goclients), "controller", "--kubeconfig", str(kubeconfig), "--namespace", namespace,
+                          "--children"])
+
+
+def _children_done(lines: list[str]) -> bool:
+    return sum(ln.startswith("CHILD : ") and ln.endswith(" deleted") for ln in lines) >= 2
+
+
+def _assert_each_pod_got_its_child(lines: list[str]) -> None:
+    children = [ln for ln in lines if ln.startswith("CHILD : ")]
+    pods = {ln.split(" : ")[1] for ln in lines if ln.startswith("PATCHED : ")}
+    assert len(pods) >= 2
+    for pod in pods:
+        assert [f"CHILD : {pod}-child {s}" for s in ("created", "updated", "deleted")] == \
+            [ln for ln in children if ln.startswith(f"CHILD : {pod}-child ")]
+    assert not [ln for ln in lines if ln.startswith("ERROR : ")]
+
+
 def test_a_controller_runtime_operator_creates_updates_and_deletes_its_children_in_emulate(goclients: Path) -> None:
     """controller-runtime writes built-in kinds in protobuf: each reconciled pod gets a Deployment created
     (a pointer's zero replicas, an IntOrString, Quantities), updated and deleted with a protobuf
     DeleteOptions. Emulate answered each with a 415 before it read every kind."""
     with Replay(ROOT / "recordings" / "nginx-deploy.msgpack") as replay:
-        client = ClientProcess([str(goclients), "controller", "--kubeconfig", replay.kubeconfig,
-                                "--namespace", "default", "--children"])
+        client = _operator(goclients, replay.kubeconfig, "default")
         try:
             replay.advance(120.0)  # past the recorded rollout: both pods exist
-            client.wait_for(lambda ls: sum(ln.endswith(" deleted") for ln in ls) >= 2, what="both children")
+            client.wait_for(_children_done, what="both children")
             writes = [(r.method, r.status) for r in replay.requests(path="/apis/apps/v1/namespaces/default/deployments")
                       if r.method != "GET"]
             assert sorted(set(writes)) == [("DELETE", 200), ("POST", 201), ("PUT", 200)]
@@ -63,8 +83,23 @@ def test_a_controller_runtime_operator_creates_updates_and_deletes_its_children_
             assert client.terminate() == 0
         finally:
             client.kill()
-    children = [ln for ln in client.lines if ln.startswith("CHILD : ")]
-    for pod in {ln.split(" : ")[1] for ln in client.lines if ln.startswith("PATCHED : ")}:
-        assert [f"CHILD : {pod}-child {s}" for s in ("created", "updated", "deleted")] == \
-            [ln for ln in children if ln.startswith(f"CHILD : {pod}-child ")]
-    assert not [ln for ln in client.lines if ln.startswith("ERROR : ")]
+    _assert_each_pod_got_its_child(client.lines)
+
+
+def test_the_same_operator_against_the_real_apiserver_sees_the_same(realkube: RealKube, goclients: Path) -> None:
+    """The reference for the test above: the real kube-apiserver takes the same protobuf bodies."""
+    w = Workload(realkube.admin_kubeconfig, namespace="go-children")
+    try:
+        w.ensure_namespace()
+        client = _operator(goclients, realkube.admin_kubeconfig, w.namespace)
+        try:
+            for name in ("web-0", "web-1"):
+                w.create_pod(name)
+            client.wait_for(_children_done, what="both children")
+            assert client.terminate() == 0
+        finally:
+            client.kill()
+        assert w.apps.list_namespaced_deployment(w.namespace).items == []
+    finally:
+        w.close()
+    _assert_each_pod_got_its_child(client.lines)
