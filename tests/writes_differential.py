@@ -38,6 +38,14 @@ _DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name
                                      "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
 _POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
         "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+def _pod(name: str, **spec: Any) -> dict[str, Any]:
+    return {**_POD, "metadata": {"name": name, "labels": {"app": name}}, "spec": {**_POD["spec"], **spec}}
+
+
+def _eviction(name: str) -> dict[str, Any]:
+    return {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": name}}
+
+
 # Server-side apply by one manager: a field it stops naming goes (ownership between managers is not modelled)
 APPLY_DROPS = "apply drops a field its manager no longer names"
 NOT_MODELLED: frozenset[str] = frozenset()  # steps whose answers differ, by design: none at present
@@ -133,6 +141,24 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("delete it with no grace", "DELETE", f"{pods}/p", {"gracePeriodSeconds": 0},
              fields=(*META, "metadata.deletionGracePeriodSeconds")),
         Step("now it is gone", "GET", f"{pods}/p", fields=("code", "reason")),
+        Step("evict a pod that does not exist", "POST", f"{pods}/nope/eviction", _eviction("nope"),
+             fields=("code", "reason", "message")),
+        Step("an eviction that names another pod", "POST", f"{pods}/p/eviction", _eviction("q"),
+             fields=("code", "reason", "message")),
+        Step("create a pod to evict", "POST", pods, _pod("ev"), fields=META),
+        Step("evict it: Pending, so no budget is asked", "POST", f"{pods}/ev/eviction", _eviction("ev"),
+             fields=("kind", "status", "code")),
+        Step("it is gone", "GET", f"{pods}/ev", fields=("code", "reason")),
+        Step("create a running pod", "POST", pods, _pod("guarded", nodeName="n1"), fields=META),
+        Step("it runs", "PATCH", f"{pods}/guarded/status", {"status": {"phase": "Running"}}, MERGE,
+             fields=("status.phase",)),
+        Step("a budget guards it", "POST", f"/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets",
+             {"metadata": {"name": "keep-one"},
+              "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "guarded"}}}},
+             fields=META),
+        Step("evicting it waits for the disruption controller", "POST", f"{pods}/guarded/eviction",
+             _eviction("guarded"), fields=("code", "reason", "message", "details")),
+        Step("it is still there, untouched", "GET", f"{pods}/guarded", fields=(*META, "status.conditions")),
         Step("create a deployment with a finalizer", "POST", deploys,
              {**_DEPLOYMENT, "metadata": {"name": "held", "finalizers": ["example.com/hold"]}}, fields=META),
         Step("delete it", "DELETE", f"{deploys}/held", fields=(*META, "metadata.deletionGracePeriodSeconds")),

@@ -185,13 +185,14 @@ class Emulator:
                 ("Content-Type", "application/json"), *self._templates.get(verb, ()))
 
     def _timeline(self, info: RequestInfo) -> ResourceTimeline | None:
+        return self.timeline_of(info.collection_path) if info.is_resource else None
+
+    def timeline_of(self, collection_path: str) -> ResourceTimeline | None:
         """The resource's history; a well-known type the recording never saw is simply empty."""
-        if not info.is_resource:
-            return None
-        tl = self.timelines.get(info.collection_path)
-        if tl is None and info.collection_path not in self._recorded_only \
-                and (known := discovery.well_known(info.collection_path)) is not None:
-            tl = self.cache.add(info.collection_path, ResourceTimeline(
+        tl = self.timelines.get(collection_path)
+        if tl is None and collection_path not in self._recorded_only \
+                and (known := discovery.well_known(collection_path)) is not None:
+            tl = self.cache.add(collection_path, ResourceTimeline(
                 known.group, known.version, known.plural, known.kind, known.namespaced))
         return tl
 
@@ -248,7 +249,7 @@ class Emulator:
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         info = req.info
         if info.verb in writes.WRITE_VERBS and (tl := self._timeline(info)) is not None \
-                and info.subresource in ("", "status", "scale"):
+                and info.subresource in ("", "status", "scale", "eviction"):
             await writes.serve(self, req, tl, out, entry)
             return
         if info.verb == "get" and info.subresource in ("status", "scale") and req.method == "GET" \

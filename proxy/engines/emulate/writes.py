@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import writes
+from ...apiserver import eviction, writes
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire import protobuf
@@ -42,6 +42,7 @@ class Store(Protocol):
     def wall(self, virtual: float) -> dt.datetime: ...
     def namespace_phase(self, namespace: str) -> str: ...
     def commit(self, path: str, change: writes.Commit, now: float) -> int: ...
+    def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 _JSON = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
@@ -56,13 +57,16 @@ def target(info: RequestInfo, tl: ResourceTimeline) -> writes.Target:
 
 
 def options(req: Incoming, body: Any) -> writes.Options:
-    """What the query (and a DELETE's DeleteOptions body) asks of the write."""
+    """What the query (and a DELETE's DeleteOptions body, or an Eviction's) asks of the write."""
     q = dict(query_pairs(req.query))
     dry = q.get("dryRun") == "All"
     grace = q.get("gracePeriodSeconds")
     propagation = q.get("propagationPolicy", "")
     uid = rv = ""
-    if req.info.verb in ("delete", "deletecollection") and isinstance(body, dict):
+    if req.info.subresource == "eviction" and isinstance(body, dict):
+        body = body.get("deleteOptions") or {}
+    evicting = req.info.subresource == "eviction"
+    if (req.info.verb in ("delete", "deletecollection") or evicting) and isinstance(body, dict):
         dry = dry or body.get("dryRun") == ["All"]
         grace = body.get("gracePeriodSeconds", grace)
         propagation = body.get("propagationPolicy") or propagation
@@ -89,6 +93,13 @@ def _decode(req: Incoming, content_type: str) -> Any:
     if content_type == protobuf.MEDIA_TYPE:
         return protobuf.decode(req.body)
     return json.loads(req.body)
+
+
+def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
+    """The PodDisruptionBudgets of a namespace, for an eviction."""
+    if emu.timeline_of(eviction.PDB_PATH) is None:
+        return []
+    return [ch.obj for (ns, _), ch in sorted(emu.cache.state(eviction.PDB_PATH, now).items()) if ns == namespace]
 
 
 async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder, entry: LogEntry) -> None:
@@ -118,7 +129,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     state = emu.cache.state(path, now)
     current = state.get(t.key())
     obj = current.obj if current is not None else None
-    if info.verb == "create":
+    if info.verb == "create" and info.subresource != "eviction":
         outcome = writes.create(t, body, stamp, opts, exists=lambda name: t.key(name) in state,
                                 namespace_phase=emu.namespace_phase(info.namespace))
     elif info.verb == "update":
@@ -129,6 +140,9 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                owners=emu.applied.get((path, t.key())))
         if outcome.owners is not None and not opts.dry_run:
             emu.applied[(path, t.key())] = outcome.owners
+    elif info.verb == "create":  # the eviction subresource
+        outcome = eviction.evict(t, obj, body, stamp, opts, _budgets(emu, info.namespace, now),
+                                 lambda c: emu.commit(eviction.PDB_PATH, c, now))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:

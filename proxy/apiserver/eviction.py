@@ -1,0 +1,151 @@
+"""The pods/eviction subresource: `kubectl drain` and node-draining operators evict rather than delete.
+
+As pkg/registry/core/pod/storage/eviction.go decides it: a pod that is Pending, finished or already being
+deleted goes at once; otherwise the one PodDisruptionBudget that selects it must allow a disruption (a
+429 TooManyRequests, with the budget's reason as a cause, when it does not; a 500 when two select it). An
+allowed eviction decrements the budget's `disruptionsAllowed` and notes the pod in `disruptedPods`, marks
+the pod with the DisruptionTarget condition, then deletes it as a DELETE with the eviction's
+deleteOptions would (a bound pod waits for its kubelet). The answer is a Status Success, 201.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..wire.status import status
+from .writes import Commit, Options, Outcome, Stamp, Target, delete, fail
+
+PDB_PATH = "/apis/policy/v1/poddisruptionbudgets"
+_DISRUPTION_TARGET = {"type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
+                      "message": "Eviction API: evicting"}
+_BLOCKED = "Cannot evict pod as it would violate the pod's disruption budget."
+
+
+def selects(selector: Any, labels: dict[str, str]) -> bool:
+    """metav1.LabelSelectorAsSelector: no selector selects nothing, an empty one everything."""
+    if not isinstance(selector, dict):
+        return False
+    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key", ""), expr.get("operator", ""), expr.get("values") or []
+        ok = {"In": key in labels and labels[key] in values, "NotIn": labels.get(key) not in values,
+              "Exists": key in labels, "DoesNotExist": key not in labels}.get(op)
+        if not ok:
+            return False  # an unknown operator is an invalid selector, which selects nothing
+    return True
+
+
+def _too_many(message: str, retry_after: int) -> Outcome:
+    details: dict[str, Any] = {"retryAfterSeconds": retry_after} if retry_after else {}
+    details["causes"] = [{"reason": "DisruptionBudget", "message": message}]
+    return Outcome(429, status(429, _BLOCKED, "TooManyRequests", details))
+
+
+def _ready(pod: dict[str, Any]) -> bool:
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (pod.get("status") or {}).get("conditions") or [])
+
+
+def _check_budget(pdb: dict[str, Any]) -> Outcome | None:
+    """checkAndDecrement's refusals, or None when the budget allows one more disruption."""
+    name, st = pdb["metadata"]["name"], pdb.get("status") or {}
+    if int(st.get("observedGeneration") or 0) < int(pdb["metadata"].get("generation") or 0):
+        return _too_many(f"The disruption budget {name} is still being processed by the server.", 10)
+    allowed = int(st.get("disruptionsAllowed") or 0)
+    if allowed < 0:
+        return fail(403, f'poddisruptionbudgets.policy "{name}" is forbidden: pdb disruptions allowed is negative',
+                    "Forbidden", {"name": name, "group": "policy", "kind": "poddisruptionbudgets",
+                                  "causes": [{"reason": "DisruptionBudget", "message": f"The disruption budget {name} "
+                                              "does not allow evicting pods currently: pdb disruptions allowed is "
+                                              "negative"}]})
+    if allowed == 0:
+        healthy, desired = int(st.get("currentHealthy") or 0), int(st.get("desiredHealthy") or 0)
+        if healthy <= desired:
+            return _too_many(f"The disruption budget {name} needs {desired} healthy pods and has {healthy} "
+                             "currently", 0)
+        return _too_many(f"The disruption budget {name} does not allow evicting pods currently", 0)
+    return None
+
+
+def _decremented(pdb: dict[str, Any], pod_name: str, stamp: Stamp) -> dict[str, Any]:
+    out = copy.deepcopy(pdb)
+    st = out.setdefault("status", {})
+    st["disruptionsAllowed"] = int(st.get("disruptionsAllowed") or 0) - 1
+    st["disruptedPods"] = {**(st.get("disruptedPods") or {}), pod_name: stamp.timestamp}
+    if st["disruptionsAllowed"] == 0:  # pdbhelper.UpdateDisruptionAllowedCondition
+        conds = [c for c in st.get("conditions") or [] if c.get("type") != "DisruptionAllowed"]
+        st["conditions"] = [*conds, {"type": "DisruptionAllowed", "status": "False", "reason": "InsufficientPods",
+                                     "message": "", "observedGeneration": st.get("observedGeneration", 0),
+                                     "lastTransitionTime": stamp.timestamp}]
+    return out
+
+
+def _precondition_failed(name: str, meta: dict[str, Any], opts: Options) -> Outcome | None:
+    """The eviction checks the deleteOptions' preconditions itself, before it marks the pod."""
+    for what, wanted, held in (("UID", opts.precondition_uid, meta.get("uid", "")),
+                               ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion", ""))):
+        if wanted and wanted != held:
+            changed = "deleted and then recreated" if what == "UID" else "modified"
+            return fail(409, f'Operation cannot be fulfilled on Pod "{name}": the {what} in the precondition '
+                             f"({wanted}) does not match the {what} in record ({held}). The object might have been "
+                             f"{changed}", "Conflict", {"name": name, "kind": "Pod"})
+    return None
+
+
+def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: Options,
+          pdbs: Sequence[dict[str, Any]], commit_pdb: Callable[[Commit], object]) -> Outcome:
+    """POST pods/NAME/eviction. `pdbs`: the namespace's budgets; `commit_pdb` stores a budget's change."""
+    if not isinstance(body, dict) or body.get("kind", "Eviction") != "Eviction":
+        return fail(400, "the body of an eviction must be an Eviction (policy/v1)", "BadRequest")
+    if (body.get("metadata") or {}).get("name", "") != t.name:
+        return fail(400, "name in URL does not match name in Eviction object", "BadRequest")
+    if pod is None:
+        return delete(t, None, stamp, opts)  # its 404
+    st, meta = pod.get("status") or {}, pod.get("metadata") or {}
+    # emulate does not default a created pod's phase: none is the Pending the apiserver would have set
+    ignorable = st.get("phase", "Pending") in ("Pending", "Succeeded", "Failed") or bool(meta.get("deletionTimestamp"))
+    budget: dict[str, Any] | None = None
+    if not ignorable:
+        labels = meta.get("labels") or {}
+        matching = [p for p in pdbs if selects((p.get("spec") or {}).get("selector"), labels)]
+        if len(matching) > 1:
+            return fail(500, "This pod has more than one PodDisruptionBudget, which the eviction subresource does "
+                             "not support.")
+        if matching:
+            pdb = matching[0]
+            spec_policy = (pdb.get("spec") or {}).get("unhealthyPodEvictionPolicy")
+            pst = pdb.get("status") or {}
+            unready_ok = not _ready(pod) and (
+                spec_policy == "AlwaysAllow" or
+                0 < int(pst.get("desiredHealthy") or 0) <= int(pst.get("currentHealthy") or 0))
+            if not unready_ok:
+                refused = _check_budget(pdb)
+                if refused is not None:
+                    return refused
+                budget = pdb
+    refused = _precondition_failed(t.name, meta, opts)
+    if refused is not None:
+        return refused
+    if budget is not None and not opts.dry_run:
+        commit_pdb(Commit("MODIFIED", (budget["metadata"].get("namespace", ""), budget["metadata"]["name"]),
+                          _decremented(budget, t.name, stamp)))
+    commits: list[Commit] = []
+    current = pod
+    if not opts.dry_run:
+        marked = copy.deepcopy(pod)
+        conds = [c for c in (marked.setdefault("status", {}).get("conditions") or [])
+                 if c.get("type") != "DisruptionTarget"]
+        marked["status"]["conditions"] = [*conds, {**_DISRUPTION_TARGET, "lastProbeTime": None,
+                                                   "lastTransitionTime": stamp.timestamp}]
+        marked["metadata"] = {k: v for k, v in marked["metadata"].items() if k != "resourceVersion"}
+        commits.append(Commit("MODIFIED", t.key(), marked))
+        current = marked
+    deleted = delete(t, current, stamp, dataclasses.replace(opts, precondition_rv=""))  # checked above
+    if deleted.code >= 400:
+        return deleted
+    success = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+    return Outcome(201, success, [*commits, *deleted.commits])
