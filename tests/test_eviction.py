@@ -46,7 +46,6 @@ def _evict(pod: dict[str, Any] | None, pdbs: list[dict[str, Any]], body: Any = E
     ([_pdb(allowed=0, healthy=3, desired=1)], 429, "The disruption budget keep does not allow evicting pods currently"),
     ([_pdb(allowed=-1)], 403, "The disruption budget keep does not allow evicting pods currently: pdb disruptions "
                               "allowed is negative"),
-    ([_pdb(), _pdb("second")], 500, None),
 ])
 def test_a_running_pod_is_evicted_only_as_its_budget_allows(pdbs: list[dict[str, Any]], code: int,
                                                              cause: str | None) -> None:
@@ -56,6 +55,12 @@ def test_a_running_pod_is_evicted_only_as_its_budget_allows(pdbs: list[dict[str,
         assert outcome.body["details"]["causes"] == [{"reason": "DisruptionBudget", "message": cause}]
     if code != 201:
         assert (outcome.commits, budget_changes) == ([], [])
+
+
+def test_two_budgets_are_a_failure_status_without_a_reason() -> None:
+    outcome, budget_changes = _evict(_pod(), [_pdb(), _pdb("second")])
+    assert (outcome.code, outcome.body["status"], "reason" in outcome.body, outcome.commits, budget_changes) == \
+        (500, "Failure", False, [], [])
 
 
 def test_an_allowed_eviction_spends_the_budget_marks_the_pod_and_deletes_it_gracefully() -> None:

@@ -2,7 +2,8 @@
 
 As pkg/registry/core/pod/storage/eviction.go decides it: a pod that is Pending, finished or already being
 deleted goes at once; otherwise the one PodDisruptionBudget that selects it must allow a disruption (a
-429 TooManyRequests, with the budget's reason as a cause, when it does not; a 500 when two select it). An
+429 TooManyRequests, with the budget's reason as a cause, when it does not; when two select it, a
+500 Status without a reason). An
 allowed eviction decrements the budget's `disruptionsAllowed` and notes the pod in `disruptedPods`, marks
 the pod with the DisruptionTarget condition, then deletes it as a DELETE with the eviction's
 deleteOptions would (a bound pod waits for its kubelet). The answer is a Status Success, 201.
@@ -112,9 +113,10 @@ def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: 
     if not ignorable:
         labels = meta.get("labels") or {}
         matching = [p for p in pdbs if selects((p.get("spec") or {}).get("selector"), labels)]
-        if len(matching) > 1:
-            return fail(500, "This pod has more than one PodDisruptionBudget, which the eviction subresource does "
-                             "not support.")
+        if len(matching) > 1:  # returned as the create's result, not as an error, which the answer's code follows
+            return Outcome(500, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                                 "message": "This pod has more than one PodDisruptionBudget, which the eviction "
+                                            "subresource does not support.", "code": 500})
         if matching:
             pdb = matching[0]
             spec_policy = (pdb.get("spec") or {}).get("unhealthyPodEvictionPolicy")
