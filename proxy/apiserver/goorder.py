@@ -1,31 +1,19 @@
 """The order the apiserver's Go encoder writes an object's keys in: struct fields in declaration order, map
 keys sorted. Objects written by hand, patched or decoded from YAML come in another order; put in this one,
-their bytes read like an apiserver's (what people compare recordings by, and what byte-level clients see)."""
+their bytes read like an apiserver's (what people compare recordings by, and what byte-level clients see).
+The struct order of every built-in kind is the Go types' own (wire/gotypes.py); a custom resource's
+fields keep the order they came in, but its metadata is ObjectMeta all the same."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..wire import gotypes
+
 Obj = dict[str, Any]
 
-META_ORDER = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-              "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-              "ownerReferences", "finalizers", "managedFields")
-_META_MAPS = ("labels", "annotations")
-_TOP_ORDER: dict[str, tuple[str, ...]] = {
-    "Pod": ("spec", "status"),
-    "Namespace": ("spec", "status"),
-    "ConfigMap": ("immutable", "data", "binaryData"),
-    "Secret": ("immutable", "data", "stringData", "type"),
-}
-_SORTED_MAPS = {"ConfigMap": ("data", "binaryData"), "Secret": ("data", "stringData")}
-_POD_SPEC_ORDER = (
-    "volumes", "initContainers", "containers", "ephemeralContainers", "restartPolicy",
-    "terminationGracePeriodSeconds", "activeDeadlineSeconds", "dnsPolicy", "nodeSelector",
-    "serviceAccountName", "serviceAccount", "automountServiceAccountToken", "nodeName", "hostNetwork",
-    "hostPID", "hostIPC", "shareProcessNamespace", "securityContext", "imagePullSecrets", "hostname",
-    "subdomain", "affinity", "schedulerName", "tolerations", "hostAliases", "priorityClassName", "priority",
-    "dnsConfig", "readinessGates", "runtimeClassName", "enableServiceLinks", "preemptionPolicy")
+_OBJECT_META = "apis/meta/v1.ObjectMeta"
+META_ORDER = tuple(name for name, _, _ in gotypes.json_fields(_OBJECT_META))
 
 
 def ordered(mapping: Obj, order: tuple[str, ...]) -> Obj:
@@ -35,24 +23,44 @@ def ordered(mapping: Obj, order: tuple[str, ...]) -> Obj:
     return out
 
 
-def _sorted_maps(mapping: Obj, keys: tuple[str, ...]) -> Obj:
-    return {k: dict(sorted(v.items())) if k in keys and isinstance(v, dict) else v for k, v in mapping.items()}
-
-
 def ordered_meta(meta: Obj) -> Obj:
     """ObjectMeta: its struct's fields in order, labels and annotations (maps) sorted."""
-    return ordered(_sorted_maps(meta, _META_MAPS), META_ORDER)
+    return _message(meta, _OBJECT_META)
+
+
+def _value(value: Any, kind: Any, flags: str = "") -> Any:
+    """A JSON value of a Go field's type, its keys in Go's order."""
+    if "r" in flags:
+        return [_value(v, kind) for v in value] if isinstance(value, list) else value
+    if isinstance(kind, list):
+        if kind[0] == "map" and isinstance(value, dict):
+            return {k: _value(value[k], kind[2]) for k in sorted(value)}
+        if kind[0] == "list" and isinstance(value, list):
+            return [_value(v, kind[1]) for v in value]
+        return value
+    if kind.startswith(".") and isinstance(value, dict):
+        return _message(value, kind[1:])
+    return value  # a scalar, or embedded JSON (RawExtension) whose order is its own
+
+
+def _message(obj: Obj, message: str) -> Obj:
+    out: Obj = {}
+    for name, kind, flags in gotypes.json_fields(message):
+        if name in obj and name not in out:
+            out[name] = _value(obj[name], kind, flags)
+    out.update((k, v) for k, v in obj.items() if k not in out)  # fields newer than the types known here
+    return out
 
 
 def normalize(obj: Obj, kind: str, api_version: str) -> Obj:
-    """kind and apiVersion first (those given), metadata and the fields known here in struct order, known maps
-    sorted."""
-    rest = _sorted_maps({k: v for k, v in obj.items() if k not in ("kind", "apiVersion", "metadata")},
-                        _SORTED_MAPS.get(kind, ()))
-    if kind == "Pod" and isinstance(rest.get("spec"), dict):
-        rest["spec"] = ordered(rest["spec"], _POD_SPEC_ORDER)
+    """kind and apiVersion first (those given), then the kind's struct fields in order, maps sorted."""
     out: Obj = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
-    if "metadata" in obj:
-        out["metadata"] = ordered_meta(dict(obj["metadata"] or {}))
-    out.update(ordered(rest, _TOP_ORDER.get(kind, ())))
+    rest = {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
+    message = gotypes.message_of_kind(api_version, kind) if kind else None
+    if message is not None:
+        out.update(_message(rest, message))
+        return out
+    if isinstance(rest.get("metadata"), dict):
+        rest["metadata"] = ordered_meta(rest["metadata"])
+    out.update(ordered(rest, ("metadata",)))
     return out

@@ -4,9 +4,8 @@ client-go's typed clients and controller-runtime's client write every built-in k
 rest.Config says otherwise: a Go operator's creates, updates, deletes (DeleteOptions) and leader-election
 Lease all arrive so. An emulated apiserver that cannot read them cannot host the operator.
 
-The schemas are in protobuf_schemas.json, made by `goclients protoschema` (tests/peers/goclients) from the
-Go types of k8s.io/api and apimachinery themselves: per struct field its protobuf number, JSON name, type and
-the JSON options (omitempty, omitzero, inline) that decide what Go's encoding/json writes. Decoding follows
+The schemas are the Go types' (gotypes.py): per struct field its protobuf number, JSON name, type and the
+JSON options (omitempty, omitzero, inline) that decide what Go's encoding/json writes. Decoding follows
 what the apiserver does: unmarshal into the Go struct, then marshal it as JSON. So a field gogo-protobuf
 wrote empty and JSON omits is omitted, a nil slice without omitempty is null, and the keys come out in the
 Go struct's order. The differential test compares this with the real Go round trip of random objects.
@@ -16,42 +15,21 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import json
 import struct
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
+
+from . import gotypes
 
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 MAGIC = b"k8s\x00"  # before every protobuf body: the runtime.Unknown envelope follows
 
-# A field: [number, JSON name, type, flags]. A type is a scalar ("string", "int", "uint", "bool", "double",
-# "float", "bytes"), a special type whose message and JSON differ ("time", "microtime", "duration",
-# "quantity", "intorstr", "raw"), ".message", ["map", key, value] or ["list", item] (a named slice, such as
-# Verbs or a map's ExtraValue, which gogo wraps in a message of one repeated field). Flags: p pointer,
-# r repeated, o omitempty, z omitzero, i inline.
 _MISSING: Any = object()
 
 
 class Unsupported(ValueError):
     """A protobuf body of a kind with no schema here (a custom resource: those are never protobuf)."""
-
-
-@functools.cache
-def _schemas() -> tuple[dict[str, str], dict[str, list[list[Any]]]]:
-    doc = json.loads(resources.files(__package__).joinpath("protobuf_schemas.json").read_text())
-    return doc["kinds"], doc["messages"]
-
-
-@functools.cache
-def _message_of_kind(api_version: str, kind: str) -> str | None:
-    """The message of a kind; options (DeleteOptions) are the same message in every group, under any name."""
-    kinds, _ = _schemas()
-    if f"{api_version}/{kind}" in kinds:
-        return kinds[f"{api_version}/{kind}"]
-    same = {m for k, m in kinds.items() if k.rsplit("/", 1)[1] == kind}
-    return same.pop() if len(same) == 1 else None
 
 
 def _varint(buf: bytes, i: int) -> tuple[int, int]:
@@ -275,10 +253,9 @@ def _field(kind: Any, flags: str, values: list[int | bytes] | None) -> Any:
 
 
 def _message(buf: bytes, name: str) -> dict[str, Any]:
-    _, messages = _schemas()
     present = _fields(buf)
     out: dict[str, Any] = {}
-    for number, json_name, kind, flags in messages[name]:
+    for number, json_name, kind, flags in gotypes.fields(name):
         value = _field(kind, flags, present.get(number))
         if value is _MISSING:
             continue
@@ -298,7 +275,7 @@ def decode(body: bytes) -> dict[str, Any]:
         type_meta = _fields(_bytes(_last(envelope, 1, b"")))
         api_version = _bytes(_last(type_meta, 1, b"")).decode()
         kind = _bytes(_last(type_meta, 2, b"")).decode()
-        name = _message_of_kind(api_version, kind)
+        name = gotypes.message_of_kind(api_version, kind)
         if name is None:
             raise Unsupported(f"a {kind or 'body'} ({api_version or 'no apiVersion'}) in protobuf, a kind watchproxy "
                               "has no protobuf schema for: send it as JSON (Content-Type: application/json; in Go, "
