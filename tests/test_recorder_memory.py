@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from watchproxy.clock import ManualClock
-from watchproxy.engines.base import Incoming
+from watchproxy.engines.base import ClientGone, Incoming
 from watchproxy.engines.recorder import Recorder
 from watchproxy.recording import End, EndHow, Frame, Header, RecordingReader, RecordingWriter, Request, Response
 
@@ -93,3 +93,24 @@ def test_an_unreachable_apiserver_gets_the_client_a_status_and_the_recording_an_
     assert out.status == 503 and json.loads(out.body)["kind"] == "Status"
     assert not any(isinstance(r, Response) for r in records)
     assert isinstance(records[-1], End) and records[-1].how is EndHow.UPSTREAM_ERROR
+
+
+def test_a_client_gone_before_its_headers_went_out_ends_the_exchange_and_raises_nothing(tmp_path: Path) -> None:
+    """As when the proxy stops while a list is on its way: aiohttp refuses the headers of a closing
+    transport. The exchange is ended as the client's, never left open or reported as an internal error."""
+    class GoneBeforeHeaders(MemoryResponder):
+        async def start(self, status: int, reason: str, headers: tuple[tuple[str, str], ...], *,
+                        content_length: int | None = None) -> None:
+            raise ClientGone("Cannot write to closing transport")
+
+    upstream = MemoryUpstream({("GET", PODS): [ScriptedResponse(reads=[[b'{"kind":"PodList","items":[]}']])]})
+    path = tmp_path / "r.msgpack"
+    writer = RecordingWriter(path, Header(started_at="2026-01-01T00:00:00Z"))
+    log_entry = entry(verb="list")
+    asyncio.run(Recorder(upstream, writer, now=lambda: 1.0).serve(
+        Incoming("GET", PODS, ""), GoneBeforeHeaders(ManualClock()), log_entry))
+    writer.close()
+    with RecordingReader(path) as reader:
+        records = list(reader.records())
+    assert isinstance(records[-1], End) and records[-1].how is EndHow.CLIENT_CLOSED
+    assert log_entry.end == "client-closed"

@@ -208,9 +208,10 @@ class Recorder:
         unrecorded = 0
         entry.answered(resp.status)
         forward_headers = tuple((k, v) for k, v in resp.headers if k.lower() not in _RESPONSE_HOP_BY_HOP)
-        await out.start(resp.status, resp.reason, forward_headers,
-                        content_length=resp.content_length if not streaming else None)
         try:
+            # inside: a client gone before its headers went out (a proxy stopping) still ends the exchange
+            await out.start(resp.status, resp.reason, forward_headers,
+                            content_length=resp.content_length if not streaming else None)
             if isinstance(splitter, JsonLines) and not (search and look_at_all):
                 unrecorded = await self._relay_reads(ex, resp, out, entry, splitter, search, content_type)
             else:

@@ -20,7 +20,7 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 
 from ..clock import Clock
-from ..engines.base import Engine, Incoming
+from ..engines.base import ClientGone, Engine, Incoming
 from ..engines.faults import FaultInjector
 from ..engines.requestlog import RequestLog
 from ..wire.request import unclassifiable
@@ -172,6 +172,8 @@ async def _proxy(request: web.Request) -> web.StreamResponse:
     except asyncio.CancelledError:
         entry.ended("proxy-stopped" if st.stopping else "client-closed")
         raise
+    except ClientGone:  # the client left while an engine still had something to send: not an error of ours
+        entry.ended("proxy-stopped" if st.stopping else "client-closed")
     except Exception as exc:  # a bug must cost one request, never the proxy
         log.error("internal error serving %s %s: %s: %s", inc.method, inc.path, type(exc).__name__, exc)
         entry.ended("error", f"{type(exc).__name__}: {exc}")
