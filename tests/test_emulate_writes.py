@@ -99,7 +99,8 @@ async def test_update_conflict_generation_and_status_subresource(recording: Path
     code, updated = await h.call("PUT", f"{PODS}/c", body=created)
     assert code == 200
     assert updated["metadata"]["generation"] == 1  # a metadata change is not a spec change
-    assert updated["status"] == {}  # the zero status the object was created with, not the body's
+    # the status the pod was created with (the pod strategy's), not the body's
+    assert updated["status"] == {"phase": "Pending", "qosClass": "BestEffort"}
     stale["spec"]["containers"][0]["image"] = "nginx:2"
     code, body = await h.call("PUT", f"{PODS}/c", body=stale)
     assert (code, body["reason"]) == (409, "Conflict")
@@ -134,7 +135,10 @@ async def test_strategic_merge_merges_containers_by_name(recording: Path) -> Non
     patch = {"spec": {"containers": [{"name": "c", "image": "nginx:2"}, {"name": "side", "image": "envoy"}]}}
     code, body = await h.call("PATCH", f"{PODS}/c", "", patch, "application/strategic-merge-patch+json")
     assert code == 200
-    assert body["spec"]["containers"] == [{"name": "c", "image": "nginx:2"}, {"name": "side", "image": "envoy"}]
+    named = [{k: c[k] for k in ("name", "image", "imagePullPolicy")} for c in body["spec"]["containers"]]
+    # the merged list, each container defaulted (the first kept its pull policy from when it was nginx:latest)
+    assert named == [{"name": "c", "image": "nginx:2", "imagePullPolicy": "Always"},
+                     {"name": "side", "image": "envoy", "imagePullPolicy": "Always"}]
     delete_side = {"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}
     code, body = await h.call("PATCH", f"{PODS}/c", "", delete_side, "application/strategic-merge-patch+json")
     assert [c["name"] for c in body["spec"]["containers"]] == ["c"]

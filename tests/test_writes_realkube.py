@@ -1,6 +1,7 @@
 """Writes in emulate against the reference: the same write sequence (tests/writes_differential.py) to the
 real kube-apiserver and to a replay gets the same answers and the same watch events, modulo uids, times,
-resourceVersion values, managedFields and container defaulting (which emulate does not model)."""
+resourceVersion values, managedFields and the IP and port a Service is given. One create per kind compares whole
+answers: defaulting, strategies and admission included."""
 
 from __future__ import annotations
 

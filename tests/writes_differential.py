@@ -4,6 +4,7 @@ watch events reduced to what must agree: no uids, times or resourceVersion value
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,73 @@ _DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name
                                      "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
 _POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
         "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+# Every field of the answer: what defaulting, the strategies and admission add to an object on create.
+WHOLE = ("kind", "apiVersion", "metadata", "spec", "status", "data", "type", "subsets", "endpoints", "ports",
+         "addressType", "rules")
+_C = [{"name": "c", "image": "nginx"}]
+_TPL = {"metadata": {"labels": {"app": "x"}}, "spec": {"containers": _C}}
+_SEL = {"matchLabels": {"app": "x"}}
+
+
+def _defaulted(ns: str) -> tuple[Step, ...]:
+    """One create per kind, with as little as the kind needs, each answer compared whole."""
+    core, apps = f"/api/v1/namespaces/{ns}", f"/apis/apps/v1/namespaces/{ns}"
+    rich_pod = {"metadata": {"name": "rich"}, "spec": {
+        "containers": [{"name": "c", "image": "nginx:1.2", "ports": [{"containerPort": 80}],
+                        "resources": {"limits": {"cpu": "1"}}, "livenessProbe": {"httpGet": {"port": 80}},
+                        "readinessProbe": {"exec": {"command": ["true"]}},
+                        "env": [{"name": "X", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]}],
+        "initContainers": [{"name": "i", "image": "busybox@sha256:" + "0" * 64}],
+        "volumes": [{"name": "v"}, {"name": "s", "secret": {"secretName": "s"}},
+                    {"name": "cm", "configMap": {"name": "c"}},
+                    {"name": "d", "downwardAPI": {"items": [{"path": "n",
+                                                             "fieldRef": {"fieldPath": "metadata.name"}}]}}],
+        "tolerations": [{"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute"}]}}
+    workload = {"selector": _SEL, "template": _TPL}
+    made = [
+        ("pods", f"{core}/pods", rich_pod),
+        ("guaranteed pods", f"{core}/pods", {"metadata": {"name": "g"}, "spec": {"containers": [
+            {"name": "c", "image": "nginx", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]}}),
+        ("deployments", f"{apps}/deployments", {"metadata": {"name": "d"}, "spec": workload}),
+        ("replicasets", f"{apps}/replicasets", {"metadata": {"name": "r"}, "spec": workload}),
+        ("statefulsets", f"{apps}/statefulsets", {"metadata": {"name": "s"}, "spec": {
+            "selector": _SEL, "template": _TPL, "serviceName": "s", "volumeClaimTemplates": [
+                {"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                         "resources": {"requests": {"storage": "1Gi"}}}}]}}),
+        ("daemonsets", f"{apps}/daemonsets", {"metadata": {"name": "ds"}, "spec": workload}),
+        ("jobs", f"/apis/batch/v1/namespaces/{ns}/jobs", {"metadata": {"name": "j"}, "spec": {
+            "template": {"spec": {"containers": _C, "restartPolicy": "Never"}}}}),
+        ("cronjobs", f"/apis/batch/v1/namespaces/{ns}/cronjobs", {"metadata": {"name": "cj"}, "spec": {
+            "schedule": "*/5 * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+                "containers": _C, "restartPolicy": "OnFailure"}}}}}}),
+        ("services", f"{core}/services", {"metadata": {"name": "svc"}, "spec": {
+            "selector": {"app": "x"}, "ports": [{"port": 80}]}}),
+        ("node port services", f"{core}/services", {"metadata": {"name": "np"}, "spec": {
+            "type": "NodePort", "selector": {"app": "x"}, "ports": [{"port": 80, "targetPort": "http"}]}}),
+        ("persistentvolumeclaims", f"{core}/persistentvolumeclaims", {"metadata": {"name": "pvc"}, "spec": {
+            "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}),
+        ("secrets", f"{core}/secrets", {"metadata": {"name": "sec"}, "data": {"a": "Yg=="}}),
+        ("serviceaccounts", f"{core}/serviceaccounts", {"metadata": {"name": "sa"}}),
+        ("endpoints", f"{core}/endpoints", {"metadata": {"name": "ep"}, "subsets": [
+            {"addresses": [{"ip": "10.1.1.1"}], "ports": [{"port": 80}]}]}),
+        ("endpointslices", f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices", {
+            "metadata": {"name": "eps"}, "addressType": "IPv4", "endpoints": [{"addresses": ["10.1.1.1"]}],
+            "ports": [{"port": 80}]}),
+        ("ingresses", f"/apis/networking.k8s.io/v1/namespaces/{ns}/ingresses", {"metadata": {"name": "i"}, "spec": {
+            "rules": [{"http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": {
+                "service": {"name": "svc", "port": {"number": 80}}}}]}}]}}),
+        ("networkpolicies", f"/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies", {
+            "metadata": {"name": "np"}, "spec": {"podSelector": {}, "ingress": [{"ports": [{"port": 80}]}]}}),
+        ("horizontalpodautoscalers", f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers", {
+            "metadata": {"name": "h"}, "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                                                   "name": "d"}, "maxReplicas": 3}}),
+        ("roles", f"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles", {"metadata": {"name": "r"}, "rules": [
+            {"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}),
+    ]
+    return tuple(Step(f"create {what} with only what they need: the whole answer", "POST", path, body, fields=WHOLE)
+                 for what, path, body in made)
+
+
 def _pod(name: str, **spec: Any) -> dict[str, Any]:
     return {**_POD, "metadata": {"name": name, "labels": {"app": name}}, "spec": {**_POD["spec"], **spec}}
 
@@ -131,6 +199,7 @@ def steps(ns: str) -> tuple[Step, ...]:
                                                                                  "spec.replicas")),
         Step("status on the main resource is ignored", "PATCH", f"{deploys}/web", {"status": {"replicas": 9}}, MERGE,
              fields=("metadata.generation", "status")),
+        *_defaulted(ns),
         Step("create an unscheduled pod", "POST", pods, _POD, fields=META),
         Step("delete it: gone at once", "DELETE", f"{pods}/p", fields=(*META, "metadata.deletionGracePeriodSeconds")),
         Step("create a pod bound to a node", "POST", pods, {**_POD, "spec": {**_POD["spec"], "nodeName": "n1"}},
@@ -226,10 +295,11 @@ def _pick(doc: Any, dotted: str) -> Any:
     return doc
 
 
-# What may differ run to run (uids, times, resourceVersions), and what emulate does not model: managedFields
-# (field ownership) and the fields defaulting adds to a container.
+# What may differ run to run (uids, times, resourceVersions, the IP and port a Service is given), and what
+# emulate does not model: managedFields (field ownership).
 _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "resourceVersion", "managedFields", "time",
-                      "resources", "terminationMessagePath", "terminationMessagePolicy", "imagePullPolicy"})
+                      "clusterIP", "clusterIPs", "nodePort", "lastTransitionTime"})
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def _reduce(doc: Any) -> Any:
@@ -237,7 +307,7 @@ def _reduce(doc: Any) -> Any:
         return {k: _reduce(v) for k, v in doc.items() if k not in _IGNORED}
     if isinstance(doc, list):
         return [_reduce(v) for v in doc]
-    return doc
+    return "<uid>" if isinstance(doc, str) and _UUID.match(doc) else doc  # a Job's selector holds its uid
 
 
 def run(kubeconfig: str, ns: str) -> Result:

@@ -4,12 +4,12 @@ the apiserver encodes them (compact JSON). Emulate, synth and faults all write t
 from __future__ import annotations
 
 import base64
-import copy
 import datetime as dt
 import json
 import re
 from typing import Any
 
+from ..wire import gotypes
 from ..wire import table as tables
 from ..wire.jsonenc import go_json
 from ..wire.status import status
@@ -28,50 +28,27 @@ def event_line(typ: str, raw_object: bytes) -> bytes:
     return b'{"type":"' + typ.encode() + b'","object":' + raw_object + b"}\n"
 
 
-# What an empty object of a kind encodes to, as bookmarks carry it: word for word what a v1.37 apiserver
-# sent (a sendInitialEvents watch of each kind, tests/test_writes_realkube.py keeps checking the table).
-# Since 1.34 metadata has no `creationTimestamp: null`.
-_TEMPLATE = {"metadata": {}, "spec": {"containers": None}}
-_EMPTY: dict[str, dict[str, Any]] = {
-    "Pod": {"spec": {"containers": None}, "status": {}},
-    "Deployment": {"spec": {"replicas": 0, "selector": None, "template": _TEMPLATE, "strategy": {}},
-                   "status": {}},
-    "ReplicaSet": {"spec": {"replicas": 0, "selector": None, "template": _TEMPLATE}, "status": {"replicas": 0}},
-    "StatefulSet": {"spec": {"replicas": 0, "selector": None, "template": _TEMPLATE, "serviceName": "",
-                             "updateStrategy": {}}, "status": {"replicas": 0, "availableReplicas": 0}},
-    "DaemonSet": {"spec": {"selector": None, "template": _TEMPLATE, "updateStrategy": {}},
-                  "status": {"currentNumberScheduled": 0, "numberMisscheduled": 0, "desiredNumberScheduled": 0,
-                             "numberReady": 0}},
-    "Job": {"spec": {"template": _TEMPLATE}, "status": {}},
-    "ConfigMap": {},
-    "Secret": {},
-    "Namespace": {"spec": {}, "status": {}},
-    "Node": {"spec": {}, "status": {"daemonEndpoints": {"kubeletEndpoint": {"Port": 0}}, "nodeInfo": {
-        "machineID": "", "systemUUID": "", "bootID": "", "kernelVersion": "", "osImage": "",
-        "containerRuntimeVersion": "", "kubeletVersion": "", "kubeProxyVersion": "", "operatingSystem": "",
-        "architecture": ""}}},
-    "Service": {"spec": {}, "status": {"loadBalancer": {}}},
-    "CronJob": {"spec": {"schedule": "", "jobTemplate": {"metadata": {}, "spec": {"template": _TEMPLATE}}},
-                "status": {}},
-    "ControllerRevision": {"data": None, "revision": 0},
-    "Lease": {"spec": {}},
-    "Endpoints": {},
-    "EndpointSlice": {"addressType": "", "endpoints": None, "ports": None},
-    "PersistentVolumeClaim": {"spec": {"resources": {}}, "status": {}},
-    "Ingress": {"spec": {}, "status": {"loadBalancer": {}}},
-    "PodDisruptionBudget": {"spec": {}, "status": {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0,
-                                                   "expectedPods": 0}},
-}
+# The internal types of the scalable kinds hold replicas as a number, not a pointer: converted to v1, even an
+# empty object has `replicas: 0`.
+_REPLICAS_0 = frozenset({"Deployment", "ReplicaSet", "StatefulSet"})
+
+
+def _empty(kind: str, api_version: str) -> dict[str, Any]:
+    """What an empty object of a kind encodes to, as bookmarks carry it: Go's JSON of the zero v1 struct
+    (wire/gotypes.py), word for word what a v1.37 apiserver sends (tests/test_bookmarks_realkube.py checks
+    every built-in kind). Since 1.34 metadata has no `creationTimestamp: null`."""
+    message = gotypes.message_of_kind(api_version, kind)
+    if message is None:
+        return {}
+    out = gotypes.zero_message(message)
+    out.pop("metadata", None)
+    if kind in _REPLICAS_0 and isinstance(out.get("spec"), dict):
+        out["spec"] = {"replicas": 0, **out["spec"]}
+    return out
 
 
 # Annotations the apiserver's defaulting gives even an empty object of the kind (and so its bookmarks)
 _ANNOTATIONS: dict[str, dict[str, str]] = {"DaemonSet": {"deprecated.daemonset.template.generation": "0"}}
-
-
-def zero_status(kind: str) -> dict[str, Any] | None:
-    """The `status` an object of the kind encodes with before anyone writes one (None: it has none)."""
-    st = _EMPTY.get(kind, {}).get("status")
-    return copy.deepcopy(st) if isinstance(st, dict) else None
 
 
 def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = False) -> dict[str, Any]:
@@ -83,7 +60,7 @@ def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = Fa
     if annotations:
         meta["annotations"] = dict(sorted(annotations.items()))  # Go writes a map's keys in order
     obj: dict[str, Any] = {"kind": kind, "apiVersion": api_version, "metadata": meta}
-    obj.update(_EMPTY.get(kind, {}))
+    obj.update(_empty(kind, api_version))
     return obj
 
 

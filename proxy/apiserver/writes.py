@@ -8,7 +8,8 @@ into the very dicts the body holds, so an answer carries the version the watches
 What is modelled (docs in README, "Writes in emulate"): metadata the apiserver owns (uid,
 creationTimestamp, generation on spec changes, resourceVersion), `generateName`, 409 AlreadyExists and
 Conflict, the `status` and `scale` subresources, finalizers and `deletionTimestamp`, graceful deletion of
-pods bound to a node, `dryRun=All`. Not modelled: defaulting and validation of fields, admission,
+pods bound to a node, `dryRun=All`; every written object is decoded, defaulted (defaults.py) and encoded
+as the apiserver's Go types do (goorder.encoded). Not modelled: validation of fields, most admission,
 managedFields, ownership of fields set by plain updates (server-side apply tracks only what appliers
 applied), owner-reference garbage collection.
 """
@@ -22,8 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.status import status
-from .encode import not_found, zero_status
-from .goorder import normalize, ordered_meta
+from . import defaults
+from .encode import not_found
+from .goorder import encoded, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 
 Key = tuple[str, str]
@@ -241,14 +243,20 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
     if _is_namespace(t):
         _name_label(meta)
     obj["metadata"] = ordered_meta(meta)
-    if "status" not in obj and (zero := zero_status(t.kind)) is not None:
-        obj["status"] = zero  # a status struct encodes even when nobody set it
     if _is_namespace(t):  # the namespace strategy: the controller's finalizer, and active from the start
         spec = obj.setdefault("spec", {})
         if isinstance(spec, dict) and not spec.get("finalizers"):
             spec["finalizers"] = ["kubernetes"]
         obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
+    obj = _defaulted(obj, creating=True, uid=stamp.uid)
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
+
+
+def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "") -> dict[str, Any]:
+    """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
+    in _commit, encoded again."""
+    kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
+    return defaults.apply(encoded(obj, kind, api_version), kind, api_version, creating=creating, uid=uid)
 
 
 def _name_label(meta: dict[str, Any]) -> None:
@@ -271,9 +279,9 @@ def _has_generation(t: Target) -> bool:
 
 
 def _commit(code: int, c: Commit, opts: Options) -> Outcome:
-    """The answer and the change of a create or an update, the object in the apiserver's key order (the store
-    then only puts the resourceVersion in its place)."""
-    c.obj = normalize(c.obj, c.obj.get("kind", ""), c.obj.get("apiVersion", ""))
+    """The answer and the change of a create or an update, the object as the apiserver's Go types store it
+    (goorder.encoded; the store then only puts the resourceVersion in its place)."""
+    c.obj = encoded(c.obj, c.obj.get("kind", ""), c.obj.get("apiVersion", ""))
     return Outcome(code, c.obj, [] if opts.dry_run else [c])
 
 
@@ -285,7 +293,8 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options) -> Outcome:
     """An update's result, given the whole new object: the apiserver's rules for what a client may change."""
     name = t.name
-    new = _typed(t, new)
+    new = _defaulted(_typed(t, new), creating=False)
+    current = _defaulted(current, creating=False)  # as read from storage: decoding defaults it too
     meta, old_meta = _meta(new), current.get("metadata", {})
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):

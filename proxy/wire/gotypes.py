@@ -12,6 +12,7 @@ into its parent's). protobuf.py reads bodies with it; apiserver/goorder.py order
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
 from importlib import resources
@@ -53,3 +54,54 @@ def json_fields(message: str) -> tuple[tuple[str, Any, str], ...]:
         else:
             out.append((name, kind, flags))
     return tuple(out)
+
+
+# What encoding/json writes for a field, by Go's rules: a nil pointer, slice or map is null (or nothing
+# under omitempty/omitzero); omitempty leaves out a zero scalar and an empty slice or map but never a
+# struct (Time's MarshalJSON writes its zero as null); omitzero leaves out any zero value.
+MISSING: Any = object()
+ZERO: dict[str, Any] = {"string": "", "int": 0, "uint": 0, "bool": False, "double": 0.0, "float": 0.0,
+                        "quantity": "0", "intorstr": 0, "duration": "0s"}
+_STRUCTS = frozenset({"time", "microtime", "quantity", "intorstr", "duration", "raw"})  # JSON of their own
+
+
+def zero(kind: Any, flags: str) -> Any:
+    """What Go writes for a field that holds its zero value; MISSING when it writes nothing."""
+    omit = "o" in flags or "z" in flags
+    if "p" in flags or "r" in flags or isinstance(kind, list) or kind == "bytes":
+        return MISSING if omit else None
+    if "z" in flags:
+        return MISSING
+    if kind in ("time", "microtime", "raw"):
+        return None
+    if kind.startswith("."):
+        return zero_message(kind[1:])
+    return ZERO[kind] if kind in _STRUCTS or "o" not in flags else MISSING
+
+
+def zero_message(message: str) -> dict[str, Any]:
+    """The JSON of a message's zero value (a new copy: callers change it)."""
+    return copy.deepcopy(_zero_message(message))
+
+
+@functools.cache
+def _zero_message(message: str) -> dict[str, Any]:
+    out = {}
+    for name, kind, flags in json_fields(message):
+        value = zero(kind, flags)
+        if value is not MISSING:
+            out[name] = value
+    return out
+
+
+def emitted(value: Any, kind: Any, flags: str) -> Any:
+    """A field's decoded value as Go writes it: the value, or MISSING where omitempty/omitzero drop it."""
+    if "p" in flags or not ("o" in flags or "z" in flags):
+        return value
+    if "r" in flags or isinstance(kind, list) or kind == "bytes":
+        return MISSING if ("o" in flags and not value) or value is None else value
+    if kind in _STRUCTS or kind.startswith("."):
+        if "z" not in flags:
+            return value  # omitempty never leaves out a struct
+        return MISSING if value == zero(kind, flags.replace("z", "").replace("o", "")) else value
+    return MISSING if value == ZERO[kind] else value

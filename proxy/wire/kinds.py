@@ -109,6 +109,20 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", singular="poddisruptionbudget",
                  short_names=("pdb",), storage_version_hash="EVWiDmWqyJw=",
                  subresources=(("status", "PodDisruptionBudget", _STATUS),)),
+    ResourceType("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", singular="networkpolicy",
+                 short_names=("netpol",), storage_version_hash="YpfwF18m1G8="),
+    ResourceType("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler",
+                 singular="horizontalpodautoscaler", short_names=("hpa",), categories=("all",),
+                 storage_version_hash="qwQve8ut294=", subresources=(("status", "HorizontalPodAutoscaler", _STATUS),)),
+    # what an operator's own RBAC consists of, which Helm charts and operators create beside it
+    ResourceType("rbac.authorization.k8s.io", "v1", "roles", "Role", singular="role",
+                 storage_version_hash="7FuwZcIIItM="),
+    ResourceType("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", singular="rolebinding",
+                 storage_version_hash="eGsCzGH6b1g="),
+    ResourceType("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", namespaced=False,
+                 singular="clusterrole", storage_version_hash="bYE5ZWDrJ44="),
+    ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", namespaced=False,
+                 singular="clusterrolebinding", storage_version_hash="48tpQ8gZHFc="),
 )
 
 # The core resources /api/v1 always lists, so clients that look for them during discovery find them.

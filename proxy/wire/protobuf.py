@@ -25,7 +25,6 @@ from . import gotypes
 MEDIA_TYPE = "application/vnd.kubernetes.protobuf"
 MAGIC = b"k8s\x00"  # before every protobuf body: the runtime.Unknown envelope follows
 
-_MISSING: Any = object()
 
 
 class Unsupported(ValueError):
@@ -211,45 +210,23 @@ def _unpacked(kind: Any, values: list[int | bytes]) -> list[int | bytes]:
     return out
 
 
-_ZERO: dict[str, Any] = {"string": "", "int": 0, "uint": 0, "bool": False, "double": 0.0, "float": 0.0,
-                         "quantity": "0", "intorstr": 0, "duration": "0s"}
-
-
 def _field(kind: Any, flags: str, values: list[int | bytes] | None) -> Any:
-    """The field's JSON value, or _MISSING where encoding/json leaves it out."""
-    omitempty, omitzero = "o" in flags, "z" in flags
+    """The field's JSON value, or gotypes.MISSING where encoding/json leaves it out."""
+    if not values:
+        return gotypes.zero(kind, flags)
     if isinstance(kind, list) and kind[0] == "map":
-        if not values:
-            return _MISSING if omitempty or omitzero else None  # a nil map
         entries = {}
         for v in values:
             entry = _fields(_bytes(v))
             key = _value(kind[1], _last(entry, 1, b"" if kind[1] == "string" else 0))
             raw = entry.get(2)
-            entries[str(key).lower() if isinstance(key, bool) else str(key)] = \
-                _value(kind[2], raw[-1]) if raw else _ZERO[kind[2]] if kind[2] in _ZERO else _value(kind[2], b"")
-        return {k: entries[k] for k in sorted(entries)}  # Go writes a map's keys sorted
+            entries[str(key)] = _value(kind[2], raw[-1]) if raw else \
+                gotypes.ZERO[kind[2]] if kind[2] in gotypes.ZERO else _value(kind[2], b"")
+        return gotypes.emitted({k: entries[k] for k in sorted(entries)}, kind, flags)  # Go sorts a map's keys
     if "r" in flags:
-        items = [_value(kind, v) for v in _unpacked(kind, values or [])]
-        if not items:
-            return _MISSING if omitempty or omitzero else None  # a nil slice
-        return items
-    if not values:
-        if "p" in flags or isinstance(kind, list) or kind in ("bytes", "raw"):
-            return _MISSING if omitempty or omitzero else None  # a nil pointer or slice
-        value = _message(b"", kind[1:]) if kind.startswith(".") else \
-            None if kind in ("time", "microtime") else _ZERO[kind]
-    else:
-        value = _value(kind, values[-1])
-    if "p" in flags:
-        return value
-    if omitempty and kind in _ZERO and not kind.startswith(".") and kind not in _SPECIAL and value == _ZERO[kind]:
-        return _MISSING
-    if omitempty and kind == "bytes" and value == "":
-        return _MISSING
-    if omitzero and (value is None or value == (_message(b"", kind[1:]) if kind.startswith(".") else _ZERO.get(kind))):
-        return _MISSING
-    return value
+        items = [_value(kind, v) for v in _unpacked(kind, values)]
+        return gotypes.emitted(items, kind, flags) if items else gotypes.zero(kind, flags)
+    return gotypes.emitted(_value(kind, values[-1]), kind, flags)
 
 
 def _message(buf: bytes, name: str) -> dict[str, Any]:
@@ -257,7 +234,7 @@ def _message(buf: bytes, name: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for number, json_name, kind, flags in gotypes.fields(name):
         value = _field(kind, flags, present.get(number))
-        if value is _MISSING:
+        if value is gotypes.MISSING:
             continue
         if "i" in flags:
             out.update(value or {})

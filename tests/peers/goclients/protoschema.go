@@ -113,7 +113,8 @@ func (w *schemaWalk) typeOf(t reflect.Type) (any, error) {
 	return nil, fmt.Errorf("%s: no protobuf shape for %s", t, t.Kind())
 }
 
-// fields lists a struct's protobuf fields in Go's order as [number, JSON name, type, flags]; flags hold
+// fields lists a struct's protobuf fields in Go's order as [number, JSON name, type, flags] (number 0: an
+// embedded TypeMeta's kind and apiVersion, which have none); flags hold
 // p (a pointer), r (repeated), o (omitempty), z (omitzero), i (inline: its fields are the parent's in JSON).
 // A WatchEvent is never a body (and has no envelope of its own), so it is left out.
 func (w *schemaWalk) fields(t reflect.Type) ([][]any, error) {
@@ -122,7 +123,11 @@ func (w *schemaWalk) fields(t reflect.Type) ([][]any, error) {
 		f := t.Field(i)
 		tag, ok := f.Tag.Lookup("protobuf")
 		if !ok {
-			continue // TypeMeta: the envelope's, not the message's
+			if f.Anonymous && f.Type == reflect.TypeFor[metav1.TypeMeta]() {
+				// in protobuf the envelope's; in JSON the object's own, also where it is nested
+				out = append(out, []any{0, "kind", "string", "o"}, []any{0, "apiVersion", "string", "o"})
+			}
+			continue
 		}
 		number, err := strconv.Atoi(strings.Split(tag, ",")[1])
 		if err != nil {

@@ -1,0 +1,395 @@
+"""The defaults a kube-apiserver fills in on every object it decodes, and the strategy and admission steps
+that add fields on create: what a controller reads back after it writes.
+
+From k8s.io/kubernetes pkg/apis/{core,apps,batch,...}/v1/defaults.go and the declarative `+default`
+markers (SetObjectDefaults_*), the pod, job and service strategies' PrepareForCreate, and the default
+admission plugins of a 1.37 apiserver (Priority, DefaultTolerationSeconds, StorageObjectInUseProtection).
+Checked against the real kube-apiserver by tests/writes_differential.py, which compares whole objects.
+
+Not modelled: the ServiceAccount admission plugin (off in the test apiserver, on in real clusters: a pod
+there also gets `serviceAccountName: default` and a projected token volume), LimitRanger and webhooks,
+Quantity canonicalization ("1000m" stays as written), and the IP and port a Service gets are drawn from
+the write's uid, not from an allocator that knows the cluster's ranges.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+Obj = dict[str, Any]
+
+_TOLERATIONS: list[Obj] = [{"key": f"node.kubernetes.io/{k}", "operator": "Exists", "effect": "NoExecute",
+                 "tolerationSeconds": 300} for k in ("not-ready", "unreachable")]
+_PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
+_MODE_420 = ("secret", "configMap", "downwardAPI", "projected")  # 0644, as the volume sources default
+
+
+def _d(obj: Obj, key: str, value: Any) -> Any:
+    """Set a field the client left empty (absent, null, "" or 0: Go cannot tell them apart for a value
+    field; pointer fields are set only when absent or null, through _p)."""
+    if obj.get(key) in (None, "", 0, [], {}) and obj.get(key) is not False:
+        obj[key] = copy.deepcopy(value)
+    return obj[key]
+
+
+def _p(obj: Obj, key: str, value: Any) -> Any:
+    if obj.get(key) is None:
+        obj[key] = copy.deepcopy(value)
+    return obj[key]
+
+
+def _dicts(value: Any) -> list[Obj]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _sub(obj: Obj, key: str) -> Obj | None:
+    value = obj.get(key)
+    return value if isinstance(value, dict) else None
+
+
+def _pull_policy(image: str) -> str:
+    """IfNotPresent, or Always for an image tagged latest or not tagged (docker's reference parser)."""
+    name = image.split("@", 1)[0]
+    if "@" in image:
+        return "IfNotPresent"
+    last = name.rsplit("/", 1)[-1]
+    tag = last.split(":", 1)[1] if ":" in last else "latest"
+    return "Always" if tag == "latest" else "IfNotPresent"
+
+
+def _probe(probe: Obj) -> None:
+    for key, value in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
+                       ("failureThreshold", 3)):
+        _d(probe, key, value)
+    if (get := _sub(probe, "httpGet")) is not None:
+        _d(get, "path", "/")
+        _d(get, "scheme", "HTTP")
+    if (grpc := _sub(probe, "grpc")) is not None:
+        _p(grpc, "service", "")
+
+
+def _field_ref(holder: Obj | None) -> None:
+    if holder is not None and (ref := _sub(holder, "fieldRef")) is not None:
+        _d(ref, "apiVersion", "v1")
+
+
+def _container(c: Obj) -> None:
+    if isinstance(c.get("image"), str):
+        _d(c, "imagePullPolicy", _pull_policy(c["image"]))
+    _d(c, "terminationMessagePath", "/dev/termination-log")
+    _d(c, "terminationMessagePolicy", "File")
+    for port in _dicts(c.get("ports")):
+        _d(port, "protocol", "TCP")
+    for key in _PROBES:
+        if (probe := _sub(c, key)) is not None:
+            _probe(probe)
+    for env in _dicts(c.get("env")):
+        _field_ref(_sub(env, "valueFrom"))
+
+
+def _volume(v: Obj) -> None:
+    if not any(isinstance(val, dict) for k, val in v.items() if k != "name"):
+        v["emptyDir"] = {}
+    for key in _MODE_420:
+        if (source := _sub(v, key)) is not None:
+            _p(source, "defaultMode", 420)
+    if (downward := _sub(v, "downwardAPI")) is not None:
+        for item in _dicts(downward.get("items")):
+            _field_ref(item)
+    for projection in _dicts((_sub(v, "projected") or {}).get("sources")):
+        if (token := _sub(projection, "serviceAccountToken")) is not None:
+            _p(token, "expirationSeconds", 3600)
+        for item in _dicts((_sub(projection, "downwardAPI") or {}).get("items")):
+            _field_ref(item)
+
+
+def pod_spec(spec: Obj) -> None:
+    """SetDefaults_PodSpec and what it reaches: every PodSpec, in a Pod or a template."""
+    if spec.get("serviceAccountName") or spec.get("serviceAccount"):
+        spec["serviceAccountName"] = spec.get("serviceAccountName") or spec["serviceAccount"]
+        spec["serviceAccount"] = spec["serviceAccountName"]
+    _d(spec, "dnsPolicy", "ClusterFirst")
+    _d(spec, "restartPolicy", "Always")
+    _p(spec, "securityContext", {})
+    _p(spec, "terminationGracePeriodSeconds", 30)
+    _d(spec, "schedulerName", "default-scheduler")
+    for key in _CONTAINER_LISTS:
+        for c in _dicts(spec.get(key)):
+            _container(c)
+    for v in _dicts(spec.get("volumes")):
+        _volume(v)
+
+
+def _template(holder: Obj | None) -> None:
+    if holder is not None and (template := _sub(holder, "template")) is not None \
+            and (spec := _sub(template, "spec")) is not None:
+        pod_spec(spec)
+
+
+def _qos(spec: Obj) -> str:
+    """The pod's QoS class, from its containers' cpu and memory requests and limits."""
+    containers = [*_dicts(spec.get("initContainers")), *_dicts(spec.get("containers"))]
+    requests = [(c.get("resources") or {}).get("requests") or {} for c in containers]
+    limits = [(c.get("resources") or {}).get("limits") or {} for c in containers]
+    named = [{k: v for k, v in m.items() if k in ("cpu", "memory")} for m in (*requests, *limits)]
+    if not any(named):
+        return "BestEffort"
+    guaranteed = all(set(lim) >= {"cpu", "memory"} and all(req.get(k, lim[k]) == lim[k] for k in ("cpu", "memory"))
+                     for req, lim in zip(requests, limits, strict=True))
+    return "Guaranteed" if guaranteed else "Burstable"
+
+
+def _tolerates(t: Obj, key: str) -> bool:
+    """Whether a toleration already covers the NoExecute taint of that key (DefaultTolerationSeconds)."""
+    key_matches = t.get("key") == key or (not t.get("key") and t.get("operator") == "Exists")
+    return key_matches and t.get("effect") in (None, "", "NoExecute")
+
+
+def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    if not isinstance(spec, dict):
+        return
+    if isinstance(spec.get("terminationGracePeriodSeconds"), int) and spec["terminationGracePeriodSeconds"] < 0:
+        spec["terminationGracePeriodSeconds"] = 1
+    for key in ("containers", "initContainers"):
+        for c in _dicts(spec.get(key)):
+            resources = _sub(c, "resources")
+            if resources is not None and isinstance(resources.get("limits"), dict):
+                requests = _p(resources, "requests", {})
+                for name, value in resources["limits"].items():
+                    requests.setdefault(name, value)
+    pod_spec(spec)
+    _p(spec, "enableServiceLinks", True)
+    if not creating:
+        return
+    # admission: Priority (no class, no global default), DefaultTolerationSeconds
+    if not spec.get("priorityClassName"):
+        _p(spec, "priority", 0)
+    _p(spec, "preemptionPolicy", "PreemptLowerPriority")
+    tolerations: list[Any] = list(spec["tolerations"]) if isinstance(spec.get("tolerations"), list) else []
+    for wanted in _TOLERATIONS:
+        if not any(_tolerates(t, wanted["key"]) for t in _dicts(tolerations)):
+            tolerations.append(copy.deepcopy(wanted))
+    spec["tolerations"] = tolerations
+    # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
+    obj["status"] = {"phase": "Pending", "qosClass": _qos(spec)}
+
+
+def _deployment(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    _p(spec, "replicas", 1)
+    strategy = _p(spec, "strategy", {})
+    _d(strategy, "type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = _p(strategy, "rollingUpdate", {})
+        _p(rolling, "maxUnavailable", "25%")
+        _p(rolling, "maxSurge", "25%")
+    _p(spec, "revisionHistoryLimit", 10)
+    _p(spec, "progressDeadlineSeconds", 600)
+    _template(spec)
+
+
+def _replica_set(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    _p(spec, "replicas", 1)
+    _template(spec)
+
+
+def _pvc_spec(spec: Obj) -> None:
+    _p(spec, "volumeMode", "Filesystem")
+
+
+def _stateful_set(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    _p(spec, "replicas", 1)
+    _d(spec, "podManagementPolicy", "OrderedReady")
+    strategy = _p(spec, "updateStrategy", {})
+    if not strategy.get("type"):
+        strategy["type"] = "RollingUpdate"
+        _p(strategy, "rollingUpdate", {})
+    if strategy["type"] == "RollingUpdate" and (rolling := _sub(strategy, "rollingUpdate")) is not None:
+        _p(rolling, "partition", 0)
+        _p(rolling, "maxUnavailable", 1)
+    retention = _p(spec, "persistentVolumeClaimRetentionPolicy", {})
+    _d(retention, "whenDeleted", "Retain")
+    _d(retention, "whenScaled", "Retain")
+    _p(spec, "revisionHistoryLimit", 10)
+    _template(spec)
+    for claim in _dicts(spec.get("volumeClaimTemplates")):
+        # the template is a whole PersistentVolumeClaim, defaulted as one
+        _d(claim, "kind", "PersistentVolumeClaim")
+        _d(claim, "apiVersion", "v1")
+        _pvc(claim, False)
+
+
+def _daemon_set(obj: Obj, creating: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    strategy = _p(spec, "updateStrategy", {})
+    _d(strategy, "type", "RollingUpdate")
+    if strategy["type"] == "RollingUpdate":
+        rolling = _p(strategy, "rollingUpdate", {})
+        _p(rolling, "maxUnavailable", 1)
+        _p(rolling, "maxSurge", 0)
+    _p(spec, "revisionHistoryLimit", 10)
+    _template(spec)
+    if creating:  # the strategy's template generation, kept in an annotation for old clients
+        meta = obj.setdefault("metadata", {})
+        meta["annotations"] = {**(meta.get("annotations") or {}), "deprecated.daemonset.template.generation": "1"}
+
+
+def _job(obj: Obj, creating: bool, uid: str) -> None:
+    spec = obj.setdefault("spec", {})
+    if spec.get("completions") is None and spec.get("parallelism") is None:
+        spec["completions"] = 1
+    _p(spec, "parallelism", 1)
+    _p(spec, "backoffLimit", 2147483647 if spec.get("backoffLimitPerIndex") is not None else 6)
+    _p(spec, "completionMode", "NonIndexed")
+    _p(spec, "suspend", False)
+    _p(spec, "podReplacementPolicy", "Failed" if spec.get("podFailurePolicy") is not None else "TerminatingOrFailed")
+    _p(spec, "manualSelector", False)
+    template = _p(spec, "template", {})
+    if creating and uid and not spec["manualSelector"]:
+        # the job strategy's generated selector: the job's uid, and its name, on every pod it makes
+        labels = {"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name":
+                  obj.get("metadata", {}).get("name", ""), "controller-uid": uid,
+                  "job-name": obj.get("metadata", {}).get("name", "")}
+        tmeta = _p(template, "metadata", {})
+        tmeta["labels"] = {**(tmeta.get("labels") or {}), **labels}
+        spec["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+    tlabels = (template.get("metadata") or {}).get("labels") if isinstance(template, dict) else None
+    meta = obj.setdefault("metadata", {})
+    if tlabels and not meta.get("labels"):
+        meta["labels"] = dict(tlabels)
+    _template(spec)
+
+
+def _cron_job(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    _d(spec, "concurrencyPolicy", "Allow")
+    _p(spec, "suspend", False)
+    _p(spec, "successfulJobsHistoryLimit", 3)
+    _p(spec, "failedJobsHistoryLimit", 1)
+    _template(_sub(_sub(spec, "jobTemplate") or {}, "spec"))
+
+
+def _pvc(obj: Obj, creating: bool, _uid: str = "") -> None:
+    if (spec := _sub(obj, "spec")) is not None:
+        _pvc_spec(spec)
+    status = _p(obj, "status", {})
+    _d(status, "phase", "Pending")
+    if creating:  # admission: StorageObjectInUseProtection
+        meta = obj.setdefault("metadata", {})
+        finalizers = list(meta.get("finalizers") or [])
+        if "kubernetes.io/pvc-protection" not in finalizers:
+            meta["finalizers"] = [*finalizers, "kubernetes.io/pvc-protection"]
+
+
+def _secret(obj: Obj, _: bool, _uid: str = "") -> None:
+    _d(obj, "type", "Opaque")
+
+
+def _endpoints(obj: Obj, _: bool, _uid: str = "") -> None:
+    for subset in _dicts(obj.get("subsets")):
+        for port in _dicts(subset.get("ports")):
+            _d(port, "protocol", "TCP")
+
+
+def _endpoint_slice(obj: Obj, _: bool, _uid: str = "") -> None:
+    for port in _dicts(obj.get("ports")):
+        _p(port, "name", "")
+        _p(port, "protocol", "TCP")
+
+
+def _network_policy(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    for rule in (*_dicts(spec.get("ingress")), *_dicts(spec.get("egress"))):
+        for port in _dicts(rule.get("ports")):
+            _p(port, "protocol", "TCP")
+    if not spec.get("policyTypes"):
+        spec["policyTypes"] = ["Ingress", *(["Egress"] if spec.get("egress") else [])]
+
+
+def _hpa(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    _p(spec, "minReplicas", 1)
+    if not spec.get("metrics"):
+        spec["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
+            "type": "Utilization", "averageUtilization": 80}}}]
+
+
+def _service(obj: Obj, creating: bool, uid: str) -> None:
+    spec = obj.setdefault("spec", {})
+    _d(spec, "sessionAffinity", "None")
+    if spec["sessionAffinity"] == "None":
+        spec.pop("sessionAffinityConfig", None)
+    elif spec["sessionAffinity"] == "ClientIP":
+        client_ip = _p(_p(spec, "sessionAffinityConfig", {}), "clientIP", {})
+        _p(client_ip, "timeoutSeconds", 10800)
+    _d(spec, "type", "ClusterIP")
+    typ = spec["type"]
+    draw = _drawer(uid)
+    for port in _dicts(spec.get("ports")):
+        _d(port, "protocol", "TCP")
+        if port.get("targetPort") in (None, 0, "") and isinstance(port.get("port"), int):
+            port["targetPort"] = port["port"]
+        if creating and typ in ("NodePort", "LoadBalancer") and not port.get("nodePort"):
+            port["nodePort"] = 30000 + draw() % 2768
+    if typ in ("NodePort", "LoadBalancer"):
+        _d(spec, "externalTrafficPolicy", "Cluster")
+    if typ in ("ClusterIP", "NodePort", "LoadBalancer"):
+        _p(spec, "internalTrafficPolicy", "Cluster")
+    if typ == "LoadBalancer":
+        _p(spec, "allocateLoadBalancerNodePorts", True)
+    if creating and typ != "ExternalName":  # the service strategy and its IP allocator
+        if not spec.get("clusterIP"):
+            n = draw()
+            spec["clusterIP"] = f"10.96.{n >> 8 & 0xFF}.{max(n & 0xFF, 1)}"
+        _p(spec, "clusterIPs", [spec["clusterIP"]])
+        _p(spec, "ipFamilies", ["IPv4"])
+        _p(spec, "ipFamilyPolicy", "SingleStack")
+
+
+def _drawer(uid: str) -> Callable[[], int]:
+    """Numbers drawn from the write's uid (itself drawn from the replay's seed): reproducible allocations."""
+    count = [0]
+
+    def draw() -> int:
+        count[0] += 1
+        return int.from_bytes(hashlib.sha256(f"{uid}|{count[0]}".encode()).digest()[:4], "big")
+    return draw
+
+
+def _pod_template(obj: Obj, _: bool, _uid: str = "") -> None:
+    _template(obj)
+
+
+_BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
+    ("v1", "Pod"): _pod,
+    ("v1", "PodTemplate"): _pod_template,
+    ("v1", "ReplicationController"): _replica_set,
+    ("v1", "PersistentVolumeClaim"): _pvc,
+    ("v1", "Secret"): _secret,
+    ("v1", "Service"): _service,
+    ("v1", "Endpoints"): _endpoints,
+    ("apps/v1", "Deployment"): _deployment,
+    ("apps/v1", "ReplicaSet"): _replica_set,
+    ("apps/v1", "StatefulSet"): _stateful_set,
+    ("apps/v1", "DaemonSet"): _daemon_set,
+    ("batch/v1", "Job"): _job,
+    ("batch/v1", "CronJob"): _cron_job,
+    ("discovery.k8s.io/v1", "EndpointSlice"): _endpoint_slice,
+    ("networking.k8s.io/v1", "NetworkPolicy"): _network_policy,
+    ("autoscaling/v2", "HorizontalPodAutoscaler"): _hpa,
+}
+
+
+def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "") -> Obj:
+    """The object with the apiserver's defaults filled in (in place; returned for convenience). `creating`:
+    a create, where strategies and admission add what they add once; `uid`: the new object's."""
+    if (fill := _BY_KIND.get((api_version, kind))) is not None:
+        fill(obj, creating, uid)
+    return obj

@@ -1,0 +1,66 @@
+"""The defaulting model (apiserver/defaults.py) in the cases the differential against the real apiserver
+(writes_differential.py) does not create: it compares one object per kind."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from watchproxy.apiserver import defaults
+
+
+@pytest.mark.parametrize(("image", "policy"), [
+    ("nginx", "Always"), ("nginx:latest", "Always"), ("nginx:1.27", "IfNotPresent"),
+    ("registry:5000/team/app", "Always"), ("registry:5000/team/app:v2", "IfNotPresent"),
+    ("app@sha256:" + "a" * 64, "IfNotPresent"),
+])
+def test_a_containers_pull_policy_follows_its_tag(image: str, policy: str) -> None:
+    spec: dict[str, Any] = {"containers": [{"name": "c", "image": image}]}
+    defaults.pod_spec(spec)
+    assert spec["containers"][0]["imagePullPolicy"] == policy
+
+
+def _pod(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"spec": {"containers": [{"name": f"c{i}", "image": "x", "resources": r}
+                                    for i, r in enumerate(resources)]}}
+
+
+@pytest.mark.parametrize(("pod", "qos"), [
+    (_pod({}), "BestEffort"),
+    (_pod({"limits": {"cpu": "1", "memory": "1Gi"}}), "Guaranteed"),
+    (_pod({"limits": {"cpu": "1", "memory": "1Gi"}}, {"requests": {"cpu": "1"}}), "Burstable"),
+    (_pod({"requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "2", "memory": "1Gi"}}), "Burstable"),
+])
+def test_a_new_pod_gets_its_qos_class(pod: dict[str, Any], qos: str) -> None:
+    defaults.apply(pod, "Pod", "v1", creating=True)
+    assert pod["status"] == {"phase": "Pending", "qosClass": qos}
+
+
+def test_tolerations_already_there_are_not_added_twice_and_updates_add_none() -> None:
+    everything = {"operator": "Exists"}
+    pod = {"spec": {"containers": [], "tolerations": [everything]}}
+    defaults.apply(pod, "Pod", "v1", creating=True)
+    assert pod["spec"]["tolerations"] == [everything]
+    updated: dict[str, Any] = {"spec": {"containers": []}}
+    defaults.apply(updated, "Pod", "v1", creating=False)
+    assert "tolerations" not in updated["spec"] and "status" not in updated
+
+
+def test_what_the_client_set_is_kept() -> None:
+    d = {"spec": {"replicas": 0, "strategy": {"type": "Recreate"}, "template": {"spec": {
+        "containers": [{"name": "c", "image": "x", "imagePullPolicy": "Never"}], "restartPolicy": "Never"}}}}
+    defaults.apply(d, "Deployment", "apps/v1", creating=True)
+    assert d["spec"]["replicas"] == 0 and d["spec"]["strategy"] == {"type": "Recreate"}
+    assert d["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] == "Never"
+    assert d["spec"]["template"]["spec"]["restartPolicy"] == "Never"
+
+
+def test_a_services_ip_and_node_port_are_drawn_from_its_uid() -> None:
+    def made(uid: str) -> dict[str, Any]:
+        svc = {"spec": {"type": "NodePort", "ports": [{"port": 80}]}}
+        return defaults.apply(svc, "Service", "v1", creating=True, uid=uid)
+    assert made("a") == made("a") != made("b")
+    spec = made("a")["spec"]
+    assert 30000 <= spec["ports"][0]["nodePort"] < 32768 and spec["clusterIPs"] == [spec["clusterIP"]]
+    headless = defaults.apply({"spec": {"clusterIP": "None"}}, "Service", "v1", creating=True, uid="a")
+    assert headless["spec"]["clusterIPs"] == ["None"]
