@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import goorder
+from watchproxy.apiserver import goorder, quantity
 from watchproxy.testing import Replay
 from watchproxy.wire import gotypes, protobuf
 
@@ -48,6 +49,25 @@ def test_every_kind_reads_as_the_json_the_apiserver_makes_of_it(goclients: Path,
         assert json.dumps(got) == json.dumps(sample["json"]), (sample["apiVersion"], sample["kind"])
     assert {("apps/v1", "Deployment"), ("v1", "Pod"), ("v1", "DeleteOptions"), ("batch/v1", "Job")} <= kinds
     assert len(kinds) > 600
+
+
+def test_quantities_read_back_as_the_apiserver_writes_them(goclients: Path) -> None:
+    """apiserver/quantity.py against resource.ParseQuantity + String(), on the spellings people write and
+    on random ones: signs, leading zeros, fractions finer than a nano-unit, every suffix, exponents."""
+    rnd = random.Random(7)
+    suffixes = ["", "m", "k", "M", "G", "T", "P", "E", "n", "u", "Ki", "Mi", "Gi", "Ti", "Ei", "e3", "e-2", "E6", "x"]
+    cases = ["0", "01", "+1", "0.5", ".5", "1.", ".", "1000m", "1500m", "1024Mi", "1.5Gi", "0.5Gi", "1023",
+             "0.0000000001", "123456789012345678901", "-9223372036854775808Ki", "1e21", "00k", "k", "1 ", "0x10"]
+    for _ in range(3000):
+        digits = "".join(rnd.choice("0123456789") for _ in range(rnd.choice([0, 1, 3, 8, 17, 19, 22])))
+        fraction = "." + "".join(rnd.choice("0123456789") for _ in range(rnd.choice([0, 1, 3, 10])))
+        cases.append(rnd.choice(["", "-", "+"]) + digits + (fraction if rnd.random() < 0.4 else "")
+                     + rnd.choice(suffixes))
+    done = subprocess.run([str(goclients), "quantities"], input="\n".join(cases) + "\n", capture_output=True,
+                          text=True, timeout=60, check=True)
+    go = done.stdout.splitlines()
+    assert [quantity.canonical(c) or "ERROR" for c in cases] == go
+    assert go[:3] == ["0", "01", "+1"] and "500m" in go and "1Gi" in go
 
 
 def _reversed(value: Any) -> Any:

@@ -52,7 +52,8 @@ def _defaulted(ns: str) -> tuple[Step, ...]:
     core, apps = f"/api/v1/namespaces/{ns}", f"/apis/apps/v1/namespaces/{ns}"
     rich_pod = {"metadata": {"name": "rich"}, "spec": {
         "containers": [{"name": "c", "image": "nginx:1.2", "ports": [{"containerPort": 80}],
-                        "resources": {"limits": {"cpu": "1"}}, "livenessProbe": {"httpGet": {"port": 80}},
+                        "resources": {"limits": {"cpu": "1"}, "requests": {"cpu": 0.5, "memory": "0.5Gi"}},
+                        "livenessProbe": {"httpGet": {"port": 80}},
                         "readinessProbe": {"exec": {"command": ["true"]}},
                         "env": [{"name": "X", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]}],
         "initContainers": [{"name": "i", "image": "busybox@sha256:" + "0" * 64}],
@@ -65,7 +66,7 @@ def _defaulted(ns: str) -> tuple[Step, ...]:
     made = [
         ("pods", f"{core}/pods", rich_pod),
         ("guaranteed pods", f"{core}/pods", {"metadata": {"name": "g"}, "spec": {"containers": [
-            {"name": "c", "image": "nginx", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}]}}),
+            {"name": "c", "image": "nginx", "resources": {"limits": {"cpu": "1000m", "memory": "1024Mi"}}}]}}),
         ("deployments", f"{apps}/deployments", {"metadata": {"name": "d"}, "spec": workload}),
         ("replicasets", f"{apps}/replicasets", {"metadata": {"name": "r"}, "spec": workload}),
         ("statefulsets", f"{apps}/statefulsets", {"metadata": {"name": "s"}, "spec": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire import gotypes
+from . import quantity
 
 Obj = dict[str, Any]
 
@@ -84,6 +85,8 @@ def _item(value: Any, kind: Any) -> Any:
         return value
     if kind.startswith(".") and isinstance(value, dict):
         return _stored(value, kind[1:])
+    if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return quantity.canonical(value if isinstance(value, str) else repr(value)) or value
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 
@@ -100,7 +103,8 @@ def _stored(obj: Obj, message: str) -> Obj:
 
 def encoded(obj: Obj, kind: str, api_version: str) -> Obj:
     """A built-in object as the apiserver stores and answers it: decoded into its Go type and encoded again
-    (unknown fields dropped, empty ones left out or written as Go writes them, keys in struct order). A
+    (unknown fields dropped, empty ones left out or written as Go writes them, keys in struct order,
+    quantities in their canonical form). A
     custom resource is only normalized: its schema is not known here."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     if message is None:

@@ -10,6 +10,7 @@
 //	                              k8s.io/initial-events-end bookmark (typed client as is: protobuf first)
 //	goclients protoschema         the protobuf schema of every built-in kind, as watchproxy decodes it
 //	goclients protosamples [...]  random objects of every kind in protobuf and as the apiserver's JSON
+//	goclients quantities          each quantity on stdin as the apiserver writes it back (or ERROR)
 //
 // Every subcommand prints, one whole line at a time (the conventions of tests/clients/README.md, which
 // `watchproxy check` parses): `ADDED|MODIFIED|DELETED : name` per event its handlers see, `ERROR : text`
@@ -54,6 +55,7 @@ var peers = map[string]peer{
 var tools = map[string]func(args []string) error{
 	"protoschema":  runProtoSchema,
 	"protosamples": runProtoSamples,
+	"quantities":   runQuantities,
 }
 
 func main() {

@@ -1,0 +1,106 @@
+"""resource.Quantity as the apiserver writes it back: ParseQuantity, then String().
+
+A controller that writes `cpu: 0.5` or `memory: 1024Mi` reads back `500m` and `1Gi` from a real apiserver;
+one that compares what it wrote with what it reads (as many do, by string) would loop forever against an
+emulation that kept its spelling. Ported from k8s.io/apimachinery pkg/api/resource/quantity.go, its
+quirks included: a string the parser finds already canonical is kept as written (`01`, `+1`), and
+amounts finer than a nano-unit are rounded up to one. tests/test_protobuf_go.py compares it with Go's.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+_DEC = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+_BIN = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
+_DEC_SUFFIX = {e: s for s, e in _DEC.items()}
+_BIN_SUFFIX = {0: "", **{e // 10: s for s, e in _BIN.items()}}
+_INT64 = (1 << 63) - 1
+_NANO = Fraction(1, 10**9)
+# sign, leading zeros, numerator, fraction, suffix (a letter run, then an optionally signed exponent)
+_SHAPE = re.compile(r"([+-]?)(0*)([0-9]*)(?:\.([0-9]*))?((?:[eEinumkKMGTP]*)(?:[+-]?[0-9]*))")
+DECIMAL_SI, BINARY_SI, DECIMAL_EXPONENT = "DecimalSI", "BinarySI", "DecimalExponent"
+
+
+def _interpret(suffix: str) -> tuple[int, int, str] | None:
+    if suffix in _DEC:
+        return 10, _DEC[suffix], DECIMAL_SI
+    if suffix in _BIN:
+        return 2, _BIN[suffix], BINARY_SI
+    if len(suffix) > 1 and suffix[0] in "eE" and re.fullmatch(r"[+-]?[0-9]+", suffix[1:]):
+        exponent = int(suffix[1:])
+        return (10, exponent, DECIMAL_EXPONENT) if abs(exponent) < 1 << 63 else None
+    return None
+
+
+def canonical(text: str) -> str | None:
+    """The string the apiserver answers for a quantity; None for one it refuses (a 400 there)."""
+    if text == "0":
+        return "0"
+    m = _SHAPE.fullmatch(text)
+    if not text or m is None:
+        return None
+    sign, _, num, denom, suffix = m.groups()
+    num, denom = num or "0", denom or ""  # no digits at all reads as 0, as in Go
+    found = _interpret(suffix)
+    if found is None:
+        return None
+    base, exponent, fmt = found
+    positive = sign != "-"
+    precision, scale, mantissa = -1, 0, 1
+    if fmt in (DECIMAL_SI, DECIMAL_EXPONENT):
+        scale, precision = exponent, 18 - (len(num) + len(denom))
+    elif exponent >= 0 and not denom:
+        mantissa = 1 << exponent
+        precision = 15 - len(num) - int(exponent * 3 / 10) - 1
+    if precision >= 0:
+        scale -= len(denom)
+        if scale >= -9:
+            shifted = num + denom
+            result = int(shifted) * mantissa
+            if abs(result) <= _INT64:
+                if fmt == BINARY_SI and exponent % 10 == 0 and int(shifted) & 0x07:
+                    return text
+                if fmt != BINARY_SI and scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0":
+                    return text
+                amount = Fraction(result if positive else -result) * Fraction(10) ** scale
+                return _string(amount, fmt)
+    try:
+        amount = Fraction(Decimal(text[:m.start(5)]))
+    except InvalidOperation:
+        return None
+    amount *= Fraction(base) ** exponent
+    if amount:  # rounded away from zero to a nano-unit: who asks for some of a resource gets some
+        units = abs(amount) / _NANO
+        amount = (1 if amount > 0 else -1) * _NANO * (units.numerator // units.denominator + (units.denominator != 1))
+    if fmt == BINARY_SI:
+        amount = max(min(amount, Fraction(_INT64)), -Fraction(_INT64))
+        if 0 < amount < 1:
+            fmt = DECIMAL_SI
+    return _string(amount, fmt)
+
+
+def _string(amount: Fraction, fmt: str) -> str:
+    """CanonicalizeBytes: the largest suffix that keeps the number whole."""
+    if amount == 0:
+        return "0"
+    if fmt == BINARY_SI and (-1024 < amount < 1024 or amount.denominator != 1):
+        fmt = DECIMAL_SI
+    if fmt == BINARY_SI:
+        value, power = amount.numerator, 0
+        while value % 1024 == 0:
+            value, power = value // 1024, power + 1
+        return f"{value}{_BIN_SUFFIX.get(power, '')}"
+    exponent = 0
+    while amount.denominator != 1:
+        amount, exponent = amount * 10, exponent - 1
+    value = amount.numerator
+    while value % 10 == 0:
+        value, exponent = value // 10, exponent + 1
+    while exponent % 3:
+        value, exponent = value * 10, exponent - 1
+    if fmt == DECIMAL_EXPONENT:
+        return f"{value}" + (f"e{exponent}" if exponent else "")
+    return f"{value}{_DEC_SUFFIX.get(exponent, '')}"
