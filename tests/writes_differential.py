@@ -39,6 +39,29 @@ _DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name
                                      "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}}
 _POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
         "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+INVALID = ("code", "reason", "message", "details")
+
+
+def _invalid_metadata(ns: str) -> tuple[Step, ...]:
+    """Names, labels and annotations the apiserver refuses, and the 422 it words for each."""
+    cms, deploys = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/apps/v1/namespaces/{ns}/deployments"
+    return (
+        Step("a name with capitals and an underscore", "POST", cms, _cm("Foo_Bar"), fields=INVALID),
+        Step("a name too long", "POST", cms, _cm("a" * 254), fields=INVALID),
+        Step("a deployment's name: the kind is qualified by its group", "POST", deploys,
+             {**_DEPLOYMENT, "metadata": {"name": "Web"}}, fields=INVALID),
+        Step("a label key with a space", "POST", cms, _cm("l1", labels={"bad key!": "v"}), fields=INVALID),
+        Step("a label value too long", "POST", cms, _cm("l2", labels={"k": "x" * 64}), fields=INVALID),
+        Step("a label key with a bad prefix", "POST", cms, _cm("l3", labels={"Example.com/x": "v"}),
+             fields=INVALID),
+        Step("a bad label value and a bad annotation key", "POST", cms,
+             _cm("l4", labels={"k": "-v"}, annotations={"Bad Key": "v"}), fields=INVALID),
+        Step("a name that is fine, prefixed labels that are fine", "POST", cms,
+             _cm("l5", labels={"example.com/ok": "", "a.b_c-d": "E.f_g-H"}), fields=("code", "metadata.labels")),
+        Step("an update that adds a bad label", "PUT", f"{cms}/l5", _cm("l5", labels={"k": "v!"}), fields=INVALID),
+    )
+
+
 # Every field of the answer: what defaulting, the strategies and admission add to an object on create.
 WHOLE = ("kind", "apiVersion", "metadata", "spec", "status", "data", "type", "subsets", "endpoints", "ports",
          "addressType", "rules")
@@ -131,7 +154,8 @@ def steps(ns: str) -> tuple[Step, ...]:
     return (
         Step("create", "POST", cms, _cm("one"), fields=(*META, "data")),
         Step("create an existing name", "POST", cms, _cm("one"), fields=("reason", "message", "code", "details")),
-        Step("create without a name", "POST", cms, {"metadata": {}}, fields=("reason", "code")),
+        Step("create without a name", "POST", cms, {"metadata": {}}, fields=INVALID),
+        *_invalid_metadata(ns),
         Step("create with generateName", "POST", cms, _cm("", generateName="gen-"),
              fields=("metadata.generateName",)),
         Step("create in another namespace than the path", "POST", cms,

@@ -9,7 +9,8 @@ What is modelled (docs in README, "Writes in emulate"): metadata the apiserver o
 creationTimestamp, generation on spec changes, resourceVersion), `generateName`, 409 AlreadyExists and
 Conflict, the `status` and `scale` subresources, finalizers and `deletionTimestamp`, graceful deletion of
 pods bound to a node, `dryRun=All`; every written object is decoded, defaulted (defaults.py) and encoded
-as the apiserver's Go types do (goorder.encoded). Not modelled: validation of fields, most admission,
+as the apiserver's Go types do (goorder.encoded); metadata is validated (validation.py). Not modelled:
+validation of other fields, most admission,
 managedFields, ownership of fields set by plain updates (server-side apply tracks only what appliers
 applied), owner-reference garbage collection.
 """
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.status import status
-from . import defaults
+from . import defaults, validation
 from .encode import not_found
 from .goorder import encoded, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
@@ -164,9 +165,18 @@ def _conflict(t: Target, name: str) -> Outcome:
 
 
 def _invalid(t: Target, name: str, field_path: str, message: str) -> Outcome:
-    return fail(422, f'{t.kind} "{name}" is invalid: {field_path}: {message}', "Invalid",
+    reason = "FieldValueRequired" if message.startswith("Required value") else "FieldValueInvalid"
+    return _refused(t, name, [(field_path, reason, message)])
+
+
+def _refused(t: Target, name: str, causes: list[validation.Cause]) -> Outcome:
+    """The 422 of an object that fails validation: every cause, as the apiserver aggregates them."""
+    errors = [f"{field_path}: {message}" for field_path, _, message in causes]
+    kind = f"{t.kind}.{t.group}" if t.group else t.kind
+    text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
+    return fail(422, f'{kind} "{name}" is invalid: {text}', "Invalid",
                 {"name": name, "group": t.group, "kind": t.kind,
-                 "causes": [{"reason": "FieldValueInvalid", "message": message, "field": field_path}]})
+                 "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
 
 
 def _meta(obj: dict[str, Any]) -> dict[str, Any]:
@@ -215,6 +225,8 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         if not prefix:
             return _invalid(t, "", "metadata.name", "Required value: name or generateName is required")
         name = prefix + stamp.suffix
+    if causes := validation.object_meta(t.kind, {**meta, "name": name}):
+        return _refused(t, name, causes)
     if t.namespaced and not namespace_phase:
         return fail(404, f'namespaces "{t.namespace}" not found',
                     details={"name": t.namespace, "kind": "namespaces"})
@@ -299,6 +311,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):
         return _conflict(t, name)
+    if causes := validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}):
+        return _refused(t, name, causes)
     if t.subresource == "status":  # only status changes on /status
         body_status = new.get("status")
         new = copy.deepcopy(current)
