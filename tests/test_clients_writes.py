@@ -111,6 +111,34 @@ def test_python_client_create_replace_patch_delete_and_a_watch_sees_them(watchpr
     assert replay.objects("/api/v1/configmaps") == {}
 
 
+def test_python_client_evicts_a_pod_unless_a_budget_forbids_it(watchproxy: Start, recording: Path) -> None:
+    """The eviction subresource through the official client, as drain tools call it: a running pod under a
+    budget that allows no disruption gets the 429 (which such tools retry), and goes once the budget allows."""
+    replay = watchproxy(recording)
+    api_client = config.new_client_from_config(config_file=replay.kubeconfig)
+    core, policy = client.CoreV1Api(api_client), client.PolicyV1Api(api_client)
+    running = {"metadata": {"name": "run", "labels": {"app": "web"}},
+               "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    core.create_namespaced_pod("default", running)
+    core.patch_namespaced_pod_status("run", "default", {"status": {"phase": "Running", "conditions": [
+        {"type": "Ready", "status": "True"}]}})
+    pdb = policy.create_namespaced_pod_disruption_budget("default", {
+        "metadata": {"name": "keep"}, "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "web"}}}})
+    eviction = {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "run", "namespace": "default"}}
+    with pytest.raises(ApiException) as exc:
+        core.create_namespaced_pod_eviction("run", "default", eviction)
+    assert exc.value.status == 429 and "still being processed" in exc.value.body
+    pdb.status = {"observedGeneration": 1, "disruptionsAllowed": 1, "currentHealthy": 2, "desiredHealthy": 1,
+                  "expectedPods": 2}
+    policy.replace_namespaced_pod_disruption_budget_status("keep", "default", pdb)
+    core.create_namespaced_pod_eviction("run", "default", eviction)
+    with pytest.raises(ApiException) as exc:  # bound to no node: no kubelet to wait for, gone at once
+        core.read_namespaced_pod("run", "default")
+    assert exc.value.status == 404
+    spent = policy.read_namespaced_pod_disruption_budget("keep", "default").status
+    assert (spent.disruptions_allowed, list(spent.disrupted_pods)) == (0, ["run"])
+
+
 def test_read_only_replay_refuses_writes(watchproxy: Start, recording: Path) -> None:
     replay = watchproxy(recording, read_only=True)
     api = client.CoreV1Api(config.new_client_from_config(config_file=replay.kubeconfig))
