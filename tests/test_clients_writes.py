@@ -111,6 +111,21 @@ def test_python_client_create_replace_patch_delete_and_a_watch_sees_them(watchpr
     assert replay.objects("/api/v1/configmaps") == {}
 
 
+@pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
+def test_kubectl_drain_cordons_the_node_and_evicts_its_pods(watchproxy: Start, recording: Path) -> None:
+    """kubectl drain evicts only when discovery says pods/eviction is policy/v1's (it deletes otherwise)."""
+    replay = watchproxy(recording)
+    kubectl(replay, "create", "-f", "-", stdin='{"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1"}}')
+    on_node = POD.replace("name: x", "name: on-n1") + "  nodeName: n1\n"
+    kubectl(replay, "create", "-f", "-", stdin=on_node)
+    out = kubectl(replay, "drain", "n1", "--ignore-daemonsets", "--force", "--grace-period=0", "--timeout=60s")
+    assert "pod/on-n1 evicted" in out and "node/n1 drained" in out
+    assert [(r.method, r.status) for r in replay.requests(path="/api/v1/namespaces/default/pods/on-n1")
+            if r.method != "GET"] == [("POST", 201)]
+    assert json.loads(kubectl(replay, "get", "node", "n1", "-o", "json"))["spec"] == {"unschedulable": True}
+    assert "on-n1" not in kubectl(replay, "get", "pods", "-o", "name")
+
+
 def test_python_client_evicts_a_pod_unless_a_budget_forbids_it(watchproxy: Start, recording: Path) -> None:
     """The eviction subresource through the official client, as drain tools call it: a running pod under a
     budget that allows no disruption gets the 429 (which such tools retry), and goes once the budget allows."""

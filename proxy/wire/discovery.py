@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .jsonenc import go_json, go_json_indent
-from .kinds import BUILTIN, CORE_DISCOVERY, ResourceType
+from .kinds import BUILTIN, ResourceType
 
 _SERVER_ADDRESS = "192.168.49.2:8443"
 
@@ -37,9 +37,10 @@ def api_versions_body() -> bytes:
 
 
 def group_versions(types: tuple[ResourceType, ...]) -> list[tuple[str, str]]:
-    """The (group, version) pairs beyond core that the scenario uses, in first-use order."""
+    """The (group, version) pairs beyond core: the built-in ones a cluster always serves (emulate serves
+    them all), then the scenario's own, in first-use order."""
     out: list[tuple[str, str]] = []
-    for rt in types:
+    for rt in (*BUILTIN, *types):
         if rt.group and (rt.group, rt.version) not in out:
             out.append((rt.group, rt.version))
     return out
@@ -62,16 +63,22 @@ def _entries(rt: ResourceType) -> list[dict[str, Any]]:
         main["categories"] = list(rt.categories)
     if rt.storage_version_hash:
         main["storageVersionHash"] = rt.storage_version_hash
-    subs = [{"name": f"{rt.plural}/{sub}", "singularName": "", "namespaced": rt.namespaced, "kind": kind,
-             "verbs": list(verbs)} for sub, kind, verbs in rt.subresources]
+    subs = [{"name": f"{rt.plural}/{sub}", "singularName": "", "namespaced": rt.namespaced,
+             **_OTHER_GROUP.get(kind, {}), "kind": kind, "verbs": list(verbs)} for sub, kind, verbs in rt.subresources]
     return [main, *subs]
 
 
+# Subresources whose kind lives in another group say so (kubectl drain evicts only when pods/eviction does)
+_OTHER_GROUP = {"Eviction": {"group": "policy", "version": "v1"}, "Scale": {"group": "autoscaling", "version": "v1"},
+                "TokenRequest": {"group": "authentication.k8s.io", "version": "v1"}}
+
+
 def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]) -> bytes:
-    """APIResourceList of one group version: the built-ins a cluster always has, plus the scenario's."""
+    """APIResourceList of one group version: every built-in of it (a cluster always has them, and emulate
+    serves them all), plus the scenario's."""
     chosen: dict[str, ResourceType] = {}
     for rt in BUILTIN:
-        if (rt.group, rt.version) == (group, version) and (group or rt.plural in CORE_DISCOVERY):
+        if (rt.group, rt.version) == (group, version):
             chosen[rt.plural] = rt
     for rt in types:
         if (rt.group, rt.version) == (group, version):

@@ -125,9 +125,6 @@ BUILTIN: tuple[ResourceType, ...] = (
                  singular="clusterrolebinding", storage_version_hash="48tpQ8gZHFc="),
 )
 
-# The core resources /api/v1 always lists, so clients that look for them during discovery find them.
-CORE_DISCOVERY = ("pods", "namespaces", "configmaps", "secrets", "events", "services")
-
 
 @dataclass(frozen=True, slots=True)
 class CollectionPath:
