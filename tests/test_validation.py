@@ -30,3 +30,7 @@ def test_label_keys_and_values(labels: dict[str, str], wrong: list[str]) -> None
 ])
 def test_names_by_kind(kind: str, meta: dict[str, object], fields: list[str]) -> None:
     assert [c[0] for c in validation.object_meta(kind, meta)] == fields
+
+
+def test_a_custom_resources_name_is_a_dns_subdomain() -> None:
+    assert validation.object_meta("Service", {"name": "Big"}, custom=True)[0][0] == "metadata.name"

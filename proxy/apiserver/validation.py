@@ -79,11 +79,12 @@ def _invalid(field: str, value: str, messages: list[str]) -> list[Cause]:
     return [(field, "FieldValueInvalid", f"Invalid value: {_quoted(value)}: {m}") for m in messages]
 
 
-def object_meta(kind: str, meta: dict[str, Any]) -> list[Cause]:
+def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False) -> list[Cause]:
     """What ValidateObjectMeta finds wrong, in its order (labels and annotations in key order: Go's map order
-    is random, so the apiserver's own order of several label errors is not fixed)."""
+    is random, so the apiserver's own order of several label errors is not fixed). `custom`: a custom
+    resource, whose name is a DNS subdomain whatever its kind."""
     causes: list[Cause] = []
-    check_name = kind in SUBDOMAIN_NAMED
+    check_name = custom or kind in SUBDOMAIN_NAMED
     generate = meta.get("generateName")
     if check_name and isinstance(generate, str) and generate:
         masked = generate[:-1] + "a" if generate.endswith("-") else generate  # a prefix may end in '-'

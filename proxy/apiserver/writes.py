@@ -225,7 +225,7 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         if not prefix:
             return _invalid(t, "", "metadata.name", "Required value: name or generateName is required")
         name = prefix + stamp.suffix
-    if causes := validation.object_meta(t.kind, {**meta, "name": name}):
+    if causes := validation.object_meta(t.kind, {**meta, "name": name}, custom=not t.builtin):
         return _refused(t, name, causes)
     if t.namespaced and not namespace_phase:
         return fail(404, f'namespaces "{t.namespace}" not found',
@@ -311,7 +311,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):
         return _conflict(t, name)
-    if causes := validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}):
+    if causes := validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin):
         return _refused(t, name, causes)
     if t.subresource == "status":  # only status changes on /status
         body_status = new.get("status")
