@@ -348,3 +348,13 @@ async def test_a_protobuf_body_emulate_has_no_schema_for_is_a_415_that_says_to_s
     assert (code, body["kind"]) == (415, "Status")
     assert 'rest.Config.ContentType = "application/json"' in body["message"]
     assert h.emu.objects("/api/v1/pods") == {"default/a": "90"}
+
+
+async def test_a_patch_applies_to_the_object_as_read_defaults_included(recording: Path) -> None:
+    """A recorded pod written without defaults (a synthesized recording) is patched as the apiserver would
+    patch it: decoded, so defaulted, first; a JSON patch may test a defaulted field."""
+    h = Harness(recording)
+    ops = [{"op": "test", "path": "/spec/restartPolicy", "value": "Always"},
+           {"op": "add", "path": "/metadata/labels/checked", "value": "yes"}]
+    code, body = await h.call("PATCH", f"{PODS}/a", "", ops, "application/json-patch+json")
+    assert (code, body["metadata"]["labels"]["checked"], body["spec"]["dnsPolicy"]) == (200, "yes", "ClusterFirst")

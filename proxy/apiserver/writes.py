@@ -479,6 +479,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             return out
     if current is None:
         return _not_found(t, t.name)
+    current = _defaulted(current, creating=False)  # the patch applies to the object as read: defaulted
     if t.subresource == "scale":
         try:
             new_scale = patched(scale_of(t, current), content_type, doc)
