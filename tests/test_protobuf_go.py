@@ -66,7 +66,12 @@ def test_quantities_read_back_as_the_apiserver_writes_them(goclients: Path) -> N
     done = subprocess.run([str(goclients), "quantities"], input="\n".join(cases) + "\n", capture_output=True,
                           text=True, timeout=60, check=True)
     go = done.stdout.splitlines()
-    assert [quantity.canonical(c) or "ERROR" for c in cases] == go
+    def ours(text: str) -> str:
+        try:
+            return quantity.canonical(text)
+        except quantity.QuantityError:
+            return "ERROR"
+    assert [ours(c) for c in cases] == go
     assert go[:3] == ["0", "01", "+1"] and "500m" in go and "1Gi" in go
 
 

@@ -126,8 +126,12 @@ def _defaulted(ns: str) -> tuple[Step, ...]:
         ("roles", f"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles", {"metadata": {"name": "r"}, "rules": [
             {"apiGroups": [""], "resources": ["pods"], "verbs": ["get"]}]}),
     ]
-    return tuple(Step(f"create {what} with only what they need: the whole answer", "POST", path, body, fields=WHOLE)
-                 for what, path, body in made)
+    made_steps = tuple(Step(f"create {what} with only what they need: the whole answer", "POST", path, body,
+                            fields=WHOLE) for what, path, body in made)
+    return (*made_steps, *(
+        Step(f"a quantity the apiserver cannot read: {q}", "POST", f"{core}/pods", {"metadata": {"name": "q"}, "spec": {
+            "containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": q}}}]}},
+             fields=("code", "reason", "message")) for q in ("1.2.3", "1kk")))
 
 
 def _pod(name: str, **spec: Any) -> dict[str, Any]:

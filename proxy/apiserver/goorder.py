@@ -86,7 +86,7 @@ def _item(value: Any, kind: Any) -> Any:
     if kind.startswith(".") and isinstance(value, dict):
         return _stored(value, kind[1:])
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return quantity.canonical(value if isinstance(value, str) else repr(value)) or value
+        return quantity.canonical(value if isinstance(value, str) else repr(value))  # QuantityError: a 400
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 

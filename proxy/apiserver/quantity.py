@@ -35,18 +35,25 @@ def _interpret(suffix: str) -> tuple[int, int, str] | None:
     return None
 
 
-def canonical(text: str) -> str | None:
-    """The string the apiserver answers for a quantity; None for one it refuses (a 400 there)."""
+class QuantityError(ValueError):
+    """A quantity the apiserver cannot decode (its message is Go's)."""
+
+
+_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+
+
+def canonical(text: str) -> str:
+    """The string the apiserver answers for a quantity; QuantityError for one it refuses (a 400 there)."""
     if text == "0":
         return "0"
     m = _SHAPE.fullmatch(text)
     if not text or m is None:
-        return None
+        raise QuantityError(_FORMAT)
     sign, _, num, denom, suffix = m.groups()
     num, denom = num or "0", denom or ""  # no digits at all reads as 0, as in Go
     found = _interpret(suffix)
     if found is None:
-        return None
+        raise QuantityError("unable to parse quantity's suffix")
     base, exponent, fmt = found
     positive = sign != "-"
     precision, scale, mantissa = -1, 0, 1
@@ -70,7 +77,7 @@ def canonical(text: str) -> str | None:
     try:
         amount = Fraction(Decimal(text[:m.start(5)]))
     except InvalidOperation:
-        return None
+        raise QuantityError("unable to parse numeric part of quantity") from None
     amount *= Fraction(base) ** exponent
     if amount:  # rounded away from zero to a nano-unit: who asks for some of a resource gets some
         units = abs(amount) / _NANO

@@ -28,6 +28,7 @@ from . import defaults, validation
 from .encode import not_found
 from .goorder import encoded, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
+from .quantity import QuantityError
 
 Key = tuple[str, str]
 FieldPath = tuple[str, ...]
@@ -260,8 +261,16 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         if isinstance(spec, dict) and not spec.get("finalizers"):
             spec["finalizers"] = ["kubernetes"]
         obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
-    obj = _defaulted(obj, creating=True, uid=stamp.uid)
+    try:
+        obj = _defaulted(obj, creating=True, uid=stamp.uid)
+    except QuantityError as exc:
+        return _undecodable(t, exc)
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
+
+
+def _undecodable(t: Target, exc: Exception) -> Outcome:
+    """A body the apiserver cannot decode into the kind's Go type (a quantity it cannot parse)."""
+    return fail(400, f'{t.kind} in version "{t.version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
 
 
 def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "") -> dict[str, Any]:
@@ -305,7 +314,10 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options) -> Outcome:
     """An update's result, given the whole new object: the apiserver's rules for what a client may change."""
     name = t.name
-    new = _defaulted(_typed(t, new), creating=False)
+    try:
+        new = _defaulted(_typed(t, new), creating=False)
+    except QuantityError as exc:
+        return _undecodable(t, exc)
     current = _defaulted(current, creating=False)  # as read from storage: decoding defaults it too
     meta, old_meta = _meta(new), current.get("metadata", {})
     rv = str(meta.get("resourceVersion") or "")
