@@ -7,9 +7,9 @@ admission plugins of a 1.37 apiserver (Priority, DefaultTolerationSeconds, Stora
 Checked against the real kube-apiserver by tests/writes_differential.py, which compares whole objects.
 
 Not modelled: the ServiceAccount admission plugin (off in the test apiserver, on in real clusters: a pod
-there also gets `serviceAccountName: default` and a projected token volume), LimitRanger and webhooks,
-Quantity canonicalization ("1000m" stays as written), and the IP and port a Service gets are drawn from
-the write's uid, not from an allocator that knows the cluster's ranges.
+there also gets `serviceAccountName: default` and a projected token volume), LimitRanger and webhooks;
+the IP and port a Service gets are drawn from the write's uid, not from an allocator that knows the
+cluster's ranges. Quantities are canonicalized when the object is encoded (goorder.encoded).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 Obj = dict[str, Any]
 
 _TOLERATIONS: list[Obj] = [{"key": f"node.kubernetes.io/{k}", "operator": "Exists", "effect": "NoExecute",
-                 "tolerationSeconds": 300} for k in ("not-ready", "unreachable")]
+                            "tolerationSeconds": 300} for k in ("not-ready", "unreachable")]
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 _MODE_420 = ("secret", "configMap", "downwardAPI", "projected")  # 0644, as the volume sources default
@@ -53,10 +53,9 @@ def _sub(obj: Obj, key: str) -> Obj | None:
 
 def _pull_policy(image: str) -> str:
     """IfNotPresent, or Always for an image tagged latest or not tagged (docker's reference parser)."""
-    name = image.split("@", 1)[0]
-    if "@" in image:
+    if "@" in image:  # a digest
         return "IfNotPresent"
-    last = name.rsplit("/", 1)[-1]
+    last = image.rsplit("/", 1)[-1]
     tag = last.split(":", 1)[1] if ":" in last else "latest"
     return "Always" if tag == "latest" else "IfNotPresent"
 
