@@ -2,11 +2,11 @@
 
 As pkg/registry/core/pod/storage/eviction.go decides it: a pod that is Pending, finished or already being
 deleted goes at once; otherwise the one PodDisruptionBudget that selects it must allow a disruption (a
-429 TooManyRequests, with the budget's reason as a cause, when it does not; when two select it, a
-500 Status without a reason). An
-allowed eviction decrements the budget's `disruptionsAllowed` and notes the pod in `disruptedPods`, marks
-the pod with the DisruptionTarget condition, then deletes it as a DELETE with the eviction's
-deleteOptions would (a bound pod waits for its kubelet). The answer is a Status Success, 201.
+429 TooManyRequests, with the budget's reason as a cause, when it does not; when two select it, a 500
+Status without a reason). An allowed eviction decrements the budget's `disruptionsAllowed` and notes the
+pod in `disruptedPods`, marks the pod with the DisruptionTarget condition, then deletes it as a DELETE
+with the eviction's deleteOptions would (a bound pod waits for its kubelet). The answer is a Status
+Success, 201.
 """
 
 from __future__ import annotations
@@ -107,7 +107,7 @@ def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: 
     if pod is None:
         return delete(t, None, stamp, opts)  # its 404
     st, meta = pod.get("status") or {}, pod.get("metadata") or {}
-    # emulate does not default a created pod's phase: none is the Pending the apiserver would have set
+    # a pod without a phase (a hand-written recording) is the Pending the apiserver would have made it
     ignorable = st.get("phase", "Pending") in ("Pending", "Succeeded", "Failed") or bool(meta.get("deletionTimestamp"))
     budget: dict[str, Any] | None = None
     if not ignorable:
