@@ -915,6 +915,48 @@ def test_default_and_deployment_rows() -> None:
     ("events", {"metadata": {"name": "e"}, "type": "Warning", "reason": "R", "reportingComponent": "ctl",
                 "involvedObject": {"kind": "Service"}, "eventTime": _ago(3)},
      ["3s", "Warning", "R", "service", "", "ctl", "", "3s", 1, "e"]),
+    # the workload printers, rows as the real apiserver printed them for these objects (statuses patched in)
+    ("replicasets", {"metadata": {"name": "rs", "creationTimestamp": _ago(1)}, "spec": {
+        "replicas": 3, "selector": {"matchLabels": {"app": "x"}, "matchExpressions": [
+            {"key": "tier", "operator": "In", "values": ["t", "s"]}, {"key": "gone", "operator": "DoesNotExist"}]},
+        "template": {"spec": {"containers": [{"name": "a", "image": "nginx"}, {"name": "b", "image": "busybox:1"}]}}},
+        "status": {"replicas": 2, "readyReplicas": 1}},
+     ["rs", 3, 2, 1, "1s", "a,b", "nginx,busybox:1", "app=x,!gone,tier in (s,t)"]),
+    ("statefulsets", {"metadata": {"name": "ss"}, "spec": {"replicas": 2, "template": {"spec": {"containers": [
+        {"name": "a", "image": "nginx"}]}}}, "status": {"replicas": 2, "readyReplicas": 1}},
+     ["ss", "1/2", "<unknown>", "a", "nginx"]),
+    ("daemonsets", {"metadata": {"name": "ds"}, "spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {
+        "spec": {"nodeSelector": {"zone": "a", "disk": "ssd"}, "containers": [{"name": "a", "image": "nginx"}]}}},
+        "status": {"desiredNumberScheduled": 3, "currentNumberScheduled": 2, "numberReady": 1,
+                   "updatedNumberScheduled": 2, "numberAvailable": 1}},
+     ["ds", 3, 2, 1, 2, 1, "disk=ssd,zone=a", "<unknown>", "a", "nginx", "app=x"]),
+    ("jobs", {"metadata": {"name": "j1"}, "spec": {"completions": 1, "template": {"spec": {"containers": []}}},
+              "status": {"startTime": _ago(200), "completionTime": _ago(10), "succeeded": 1, "conditions": [
+                  {"type": "SuccessCriteriaMet", "status": "True"}, {"type": "Complete", "status": "True"}]}},
+     ["j1", "Complete", "1/1", "3m10s", "<unknown>", "", "", "<none>"]),
+    ("jobs", {"metadata": {"name": "j2"}, "spec": {"parallelism": 3}, "status": {"startTime": _ago(5)}},
+     ["j2", "Running", "0/1 of 3", "5s", "<unknown>", "", "", "<none>"]),
+    ("jobs", {"metadata": {"name": "j3"}, "spec": {"completions": 1}, "status": {"conditions": [
+        {"type": "Suspended", "status": "True"}]}}, ["j3", "Suspended", "0/1", "", "<unknown>", "", "", "<none>"]),
+    ("cronjobs", {"metadata": {"name": "cj"}, "spec": {
+        "schedule": "0 * * * *", "timeZone": "Etc/UTC", "suspend": True,
+        "jobTemplate": {"spec": {"selector": {"matchLabels": {"a": "b"}}}}},
+                  "status": {"active": [{"name": "x"}], "lastScheduleTime": _ago(60)}},
+     ["cj", "0 * * * *", "Etc/UTC", "True", 1, "60s", "<unknown>", "", "", "a=b"]),
+    ("persistentvolumeclaims", {"metadata": {"name": "bound"}, "spec": {
+        "volumeName": "pv1", "storageClassName": "fast", "volumeMode": "Filesystem"}, "status": {
+        "phase": "Bound", "accessModes": ["ReadOnlyMany", "ReadWriteOnce"], "capacity": {"storage": "2Gi"}}},
+     ["bound", "Bound", "pv1", "2Gi", "RWO,ROX", "fast", "<unset>", "<unknown>", "Filesystem"]),
+    ("persistentvolumeclaims", {"metadata": {"name": "annot", "annotations": {
+        "volume.beta.kubernetes.io/storage-class": "old"}}, "spec": {"volumeMode": "Block"},
+        "status": {"phase": "Pending"}}, ["annot", "Pending", "", "", "", "old", "<unset>", "<unknown>", "Block"]),
+    ("ingresses", {"metadata": {"name": "ing"}, "spec": {"ingressClassName": "nginx", "tls": [{}], "rules": [
+        {"host": f"h{i}.example.com"} for i in range(6)]}, "status": {"loadBalancer": {"ingress": [
+            {"ip": "10.0.0.12"}, {"hostname": "lb.example.com"}, {"ip": "10.0.0.2"}]}}},
+     ["ing", "nginx", "h0.example.com,h1.example.com,h2.example.com + 3 more...", "10.0.0.12,10.0.0.2,lb.example.com",
+      "80, 443", "<unknown>"]),
+    ("poddisruptionbudgets", {"metadata": {"name": "pdb"}, "spec": {"maxUnavailable": "25%"},
+                              "status": {"disruptionsAllowed": 0}}, ["pdb", "N/A", "25%", 0, "<unknown>"]),
 ])
 def test_rows_of_the_other_printers(resource: str, obj: dict[str, Any], cells: list[Any]) -> None:
     assert table.row(resource, obj, NOW)["cells"] == cells

@@ -1,7 +1,8 @@
 """Server-side printing: objects as `meta.k8s.io/v1` Tables, which is what kubectl asks for.
 
 Cells follow the apiserver's printers (pkg/printers/internalversion/printers.go) for pods, deployments,
-services, configmaps, secrets, events, namespaces and leases, with the column definitions a 1.37 apiserver sends
+replica sets, stateful sets, daemon sets, jobs, cron jobs, services, PVCs, ingresses, PDBs, configmaps,
+secrets, events, namespaces and leases, with the column definitions a 1.37 apiserver sends
 (table_columns.py). Other types get columns learned from a Table the recording holds for them (a custom
 resource's printer columns, cells from their JSONPath), else the default Name/Age convertor. The Age cell
 is relative to the time the table is made, which in replay is the recording's wall clock plus virtual time.
@@ -170,9 +171,133 @@ def _lease_cells(lease: dict[str, Any], now: dt.datetime) -> list[Any]:
             _age(lease, now)]
 
 
+def _name(obj: dict[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("name", ""))
+
+
+def _selector(sel: Any) -> str:
+    """metav1.FormatLabelSelector: requirements sorted by key; no selector selects nothing."""
+    if not isinstance(sel, dict):
+        return "<none>"
+    reqs = [(k, f"{k}={v}") for k, v in (sel.get("matchLabels") or {}).items()]
+    for e in sel.get("matchExpressions") or []:
+        key, op, values = e.get("key", ""), e.get("operator", ""), ",".join(sorted(e.get("values") or []))
+        reqs.append((key, {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})", "Exists": key,
+                           "DoesNotExist": f"!{key}"}.get(op, key)))
+    return ",".join(r for _, r in sorted(reqs)) or "<none>"
+
+
+def _map(labels: Any) -> str:
+    """labels.FormatLabels."""
+    return ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items())) or "<none>"
+
+
+def _template_containers(holder: dict[str, Any]) -> list[str]:
+    """layoutContainerCells of a pod template: names, images."""
+    containers = ((holder.get("template") or {}).get("spec") or {}).get("containers") or []
+    return [",".join(c.get("name", "") for c in containers), ",".join(c.get("image", "") for c in containers)]
+
+
+def _replica_set_cells(rs: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = rs.get("spec") or {}, rs.get("status") or {}
+    return [_name(rs), spec.get("replicas", 0), st.get("replicas", 0), st.get("readyReplicas", 0), _age(rs, now),
+            *_template_containers(spec), _selector(spec.get("selector"))]
+
+
+def _stateful_set_cells(ss: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = ss.get("spec") or {}, ss.get("status") or {}
+    return [_name(ss), f"{st.get('readyReplicas', 0)}/{spec.get('replicas', 0)}", _age(ss, now),
+            *_template_containers(spec)]
+
+
+def _daemon_set_cells(ds: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = ds.get("spec") or {}, ds.get("status") or {}
+    node_selector = (((spec.get("template") or {}).get("spec") or {}).get("nodeSelector"))
+    return [_name(ds), st.get("desiredNumberScheduled", 0), st.get("currentNumberScheduled", 0),
+            st.get("numberReady", 0), st.get("updatedNumberScheduled", 0), st.get("numberAvailable", 0),
+            _map(node_selector), _age(ds, now), *_template_containers(spec), _selector(spec.get("selector"))]
+
+
+_JOB_STATES = (("Complete", "Complete"), ("Failed", "Failed"), ("", "Terminating"), ("Suspended", "Suspended"),
+               ("FailureTarget", "FailureTarget"), ("SuccessCriteriaMet", "SuccessCriteriaMet"))
+
+
+def _job_cells(job: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = job.get("spec") or {}, job.get("status") or {}
+    succeeded = st.get("succeeded", 0)
+    if spec.get("completions") is not None:
+        completions = f"{succeeded}/{spec['completions']}"
+    else:
+        parallelism = spec.get("parallelism") or 0
+        completions = f"{succeeded}/1 of {parallelism}" if parallelism > 1 else f"{succeeded}/1"
+    started, ended = _parse_time(st.get("startTime")), _parse_time(st.get("completionTime"))
+    duration = "" if started is None else human_age(((ended or now) - started).total_seconds())
+    true = {c.get("type") for c in st.get("conditions") or [] if c.get("status") == "True"}
+    deleting = bool((job.get("metadata") or {}).get("deletionTimestamp"))
+    status = next((shown for cond, shown in _JOB_STATES if (cond in true if cond else deleting)), "Running")
+    return [_name(job), status, completions, duration, _age(job, now), *_template_containers(spec),
+            _selector(spec.get("selector"))]
+
+
+def _cron_job_cells(cj: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = cj.get("spec") or {}, cj.get("status") or {}
+    last = _parse_time(st.get("lastScheduleTime"))
+    suspend = spec.get("suspend")
+    job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
+    return [_name(cj), spec.get("schedule", ""), spec.get("timeZone") or "<none>",
+            "<unset>" if suspend is None else str(bool(suspend)), len(st.get("active") or []),
+            "<none>" if last is None else human_age((now - last).total_seconds()), _age(cj, now),
+            *_template_containers(job_spec), _selector(job_spec.get("selector"))]
+
+
+_ACCESS_MODES = (("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
+                 ("ReadWriteOncePod", "RWOP"))
+
+
+def _pvc_cells(pvc: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = pvc.get("spec") or {}, pvc.get("status") or {}
+    meta = pvc.get("metadata") or {}
+    bound = bool(spec.get("volumeName"))
+    modes = set(st.get("accessModes") or [])
+    storage_class = spec.get("storageClassName")
+    if storage_class is None:  # GetPersistentVolumeClaimClass: the beta annotation before the field
+        storage_class = (meta.get("annotations") or {}).get("volume.beta.kubernetes.io/storage-class", "")
+    return [_name(pvc), "Terminating" if meta.get("deletionTimestamp") else st.get("phase", ""),
+            spec.get("volumeName", ""), ((st.get("capacity") or {}).get("storage", "")) if bound else "",
+            ",".join(short for mode, short in _ACCESS_MODES if mode in modes) if bound else "", storage_class,
+            spec.get("volumeAttributesClassName") or "<unset>", _age(pvc, now), spec.get("volumeMode") or "<unset>"]
+
+
+def _ingress_cells(ing: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = ing.get("spec") or {}, ing.get("status") or {}
+    rules = spec.get("rules") or []
+    hosts: list[str] = []
+    more = False
+    for rule in rules:  # formatHosts: three hosts, then how many rules more
+        more = more or len(hosts) == 3
+        if not more and rule.get("host"):
+            hosts.append(rule["host"])
+    shown = ",".join(hosts) + (f" + {len(rules) - 3} more..." if more else "") if hosts else "*"
+    points = sorted({i.get("ip") or i.get("hostname") for i in (st.get("loadBalancer") or {}).get("ingress") or []
+                     if i.get("ip") or i.get("hostname")})
+    address = ",".join(points)  # the server prints wide: never clipped
+    return [_name(ing), spec.get("ingressClassName") or "<none>", shown, address,
+            "80, 443" if spec.get("tls") else "80", _age(ing, now)]
+
+
+def _pdb_cells(pdb: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = pdb.get("spec") or {}, pdb.get("status") or {}
+    return [_name(pdb), str(spec["minAvailable"]) if spec.get("minAvailable") is not None else "N/A",
+            str(spec["maxUnavailable"]) if spec.get("maxUnavailable") is not None else "N/A",
+            st.get("disruptionsAllowed", 0), _age(pdb, now)]
+
+
 _PRINTERS = {"pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
-             "namespaces": _namespace_cells, "leases": _lease_cells}
+             "namespaces": _namespace_cells, "leases": _lease_cells, "replicasets": _replica_set_cells,
+             "statefulsets": _stateful_set_cells, "daemonsets": _daemon_set_cells, "jobs": _job_cells,
+             "cronjobs": _cron_job_cells, "persistentvolumeclaims": _pvc_cells, "ingresses": _ingress_cells,
+             "poddisruptionbudgets": _pdb_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:

@@ -66,6 +66,133 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Selector', ('Label selector for pods. Existing ReplicaSets whose pods are selected by this will be '
                     "the ones affected by this deployment. It must match the pod template's labels."), priority=1),
     ],
+    "replicasets": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Desired', (
+            'Replicas is the number of desired pods. This is a pointer to distinguish between explicit zero and '
+            'unspecified. Defaults to 1. More info: '
+            'https://kubernetes.io/docs/concepts/workloads/controllers/replicaset'), kind='integer'),
+        _col('Current', (
+            'Replicas is the most recently observed number of non-terminating pods. More info: '
+            'https://kubernetes.io/docs/concepts/workloads/controllers/replicaset'), kind='integer'),
+        _col('Ready', (
+            'The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.'), kind='integer'),
+        _col('Age', AGE_DOC),
+        _col('Containers', 'Names of each container in the template.', priority=1),
+        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        _col('Selector', (
+            'Selector is a label query over pods that should match the replica count. Label keys and values that '
+            "must match in order to be controlled by this replica set. It must match the pod template's labels. "
+            'More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'),
+                priority=1),
+    ],
+    "statefulsets": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Ready', 'Number of the pod with ready state'),
+        _col('Age', AGE_DOC),
+        _col('Containers', 'Names of each container in the template.', priority=1),
+        _col('Images', 'Images referenced by each container in the template.', priority=1),
+    ],
+    "daemonsets": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Desired', (
+            'The total number of nodes that should be running the daemon pod (including nodes correctly running '
+            'the daemon pod). More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/'),
+                kind='integer'),
+        _col('Current', (
+            'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod. '
+            'More info: https://kubernetes.io/docs/concepts/workloads/controllers/daemonset/'), kind='integer'),
+        _col('Ready', (
+            'numberReady is the number of nodes that should be running the daemon pod and have one or more of the'
+            ' daemon pod running with a Ready Condition.'), kind='integer'),
+        _col('Up-to-date', 'The total number of nodes that are running updated daemon pod', kind='integer'),
+        _col('Available', (
+            'The number of nodes that should be running the daemon pod and have one or more of the daemon pod '
+            'running and available (ready for at least spec.minReadySeconds)'), kind='integer'),
+        _col('Node Selector', (
+            'NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must '
+            "match a node's labels for the pod to be scheduled on that node. More info: "
+            'https://kubernetes.io/docs/concepts/configuration/assign-pod-node/')),
+        _col('Age', AGE_DOC),
+        _col('Containers', 'Names of each container in the template.', priority=1),
+        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        _col('Selector', (
+            'A label query over pods that are managed by the daemon set. Must match in order to be controlled. It'
+            " must match the pod template's labels. More info: "
+            'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'), priority=1),
+    ],
+    "jobs": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Status', 'Status of the job.'),
+        _col('Completions', (
+            'The number of pods which reached phase Succeeded. The value increases monotonically for a given '
+            'spec. However, it may decrease in reaction to scale down of elastic indexed jobs.')),
+        _col('Duration', 'Time required to complete the job.'),
+        _col('Age', AGE_DOC),
+        _col('Containers', 'Names of each container in the template.', priority=1),
+        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        _col('Selector', (
+            'A label query over pods that should match the pod count. Normally, the system sets this field for '
+            'you. More info: '
+            'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'), priority=1),
+    ],
+    "cronjobs": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Schedule', 'The schedule in Cron format, see https://en.wikipedia.org/wiki/Cron.'),
+        _col('Timezone', (
+            'The time zone name for the given schedule, see '
+            'https://en.wikipedia.org/wiki/List_of_tz_database_time_zones. If not specified, this will default to'
+            ' the time zone of the kube-controller-manager process. The set of valid time zone names and the time'
+            ' zone offset is loaded from the system-wide time zone database by the API server during CronJob '
+            'validation and the controller manager during execution. If no system-wide time zone database can be '
+            'found a bundled version of the database is used instead. If the time zone name becomes invalid '
+            'during the lifetime of a CronJob or due to a change in host configuration, the controller will stop '
+            'creating new new Jobs and will create a system event with the reason UnknownTimeZone. More '
+            'information can be found in '
+            'https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/#time-zones')),
+        _col('Suspend', (
+            'This flag tells the controller to suspend subsequent executions, it does not apply to already '
+            'started executions.  Defaults to false.'), kind='boolean'),
+        _col('Active', 'A list of pointers to currently running jobs.', kind='integer'),
+        _col('Last Schedule', 'Information when was the last time the job was successfully scheduled.'),
+        _col('Age', AGE_DOC),
+        _col('Containers', 'Names of each container in the template.', priority=1),
+        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        _col('Selector', (
+            'A label query over pods that should match the pod count. Normally, the system sets this field for '
+            'you. More info: '
+            'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'), priority=1),
+    ],
+    "persistentvolumeclaims": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Status', 'phase represents the current phase of PersistentVolumeClaim.'),
+        _col('Volume', 'volumeName is the binding reference to the PersistentVolume backing this claim.'),
+        _col('Capacity', 'capacity represents the actual resources of the underlying volume.'),
+        _col('Access Modes', (
+            'accessModes contains the actual access modes the volume backing the PVC has. More info: '
+            'https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1')),
+        _col('StorageClass', 'StorageClass of the pvc'),
+        _col('VolumeAttributesClass', 'VolumeAttributesClass of the pvc'),
+        _col('Age', AGE_DOC),
+        _col('VolumeMode', (
+            'volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when'
+            ' not included in claim spec.'), priority=1),
+    ],
+    "ingresses": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Class', 'The name of the IngressClass resource that should be used for additional configuration'),
+        _col('Hosts', 'Hosts that incoming requests are matched against before the ingress rule'),
+        _col('Address', 'Address is a list containing ingress points for the load-balancer'),
+        _col('Ports', 'Ports of TLS configurations that open'),
+        _col('Age', AGE_DOC),
+    ],
+    "poddisruptionbudgets": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Min Available', 'The minimum number of pods that must be available.'),
+        _col('Max Unavailable', 'The maximum number of pods that may be unavailable.'),
+        _col('Allowed Disruptions', 'Calculated number of pods that may be disrupted at this time.', kind='integer'),
+        _col('Age', AGE_DOC),
+    ],
     "leases": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Holder', ('holderIdentity contains the identity of the holder of a current lease. If Coordinated '
