@@ -102,15 +102,38 @@ def _pod_cells(pod: dict[str, Any], now: dt.datetime) -> list[Any]:
             st.get("nominatedNodeName") or "<none>", f"{gates_true}/{len(gates)}" if gates else "<none>"]
 
 
+def _name(obj: dict[str, Any]) -> str:
+    return str((obj.get("metadata") or {}).get("name", ""))
+
+
+def _selector(sel: Any) -> str:
+    """metav1.FormatLabelSelector: requirements sorted by key; no selector selects nothing."""
+    if not isinstance(sel, dict):
+        return "<none>"
+    reqs = [(k, f"{k}={v}") for k, v in (sel.get("matchLabels") or {}).items()]
+    for e in sel.get("matchExpressions") or []:
+        key, op, values = e.get("key", ""), e.get("operator", ""), ",".join(sorted(e.get("values") or []))
+        reqs.append((key, {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})", "Exists": key,
+                           "DoesNotExist": f"!{key}"}.get(op, key)))
+    return ",".join(r for _, r in sorted(reqs)) or "<none>"
+
+
+def _map(labels: Any) -> str:
+    """labels.FormatLabels."""
+    return ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items())) or "<none>"
+
+
+def _template_containers(holder: dict[str, Any]) -> list[str]:
+    """layoutContainerCells of a pod template: names, images."""
+    containers = ((holder.get("template") or {}).get("spec") or {}).get("containers") or []
+    return [",".join(c.get("name", "") for c in containers), ",".join(c.get("image", "") for c in containers)]
+
+
 def _deployment_cells(d: dict[str, Any], now: dt.datetime) -> list[Any]:
     spec, st = d.get("spec") or {}, d.get("status") or {}
-    containers = ((spec.get("template") or {}).get("spec") or {}).get("containers") or []
-    sel = (spec.get("selector") or {}).get("matchLabels") or {}
-    return [(d.get("metadata") or {}).get("name", ""),
-            f"{st.get('readyReplicas', 0)}/{spec.get('replicas', 1)}", st.get("updatedReplicas", 0),
-            st.get("availableReplicas", 0), _age(d, now), ",".join(c.get("name", "") for c in containers),
-            ",".join(c.get("image", "") for c in containers),
-            ",".join(f"{k}={v}" for k, v in sorted(sel.items())) or "<none>"]
+    return [_name(d), f"{st.get('readyReplicas', 0)}/{spec.get('replicas', 1)}", st.get("updatedReplicas", 0),
+            st.get("availableReplicas", 0), _age(d, now), *_template_containers(spec),
+            _selector(spec.get("selector"))]
 
 
 def _service_cells(svc: dict[str, Any], now: dt.datetime) -> list[Any]:
@@ -124,10 +147,8 @@ def _service_cells(svc: dict[str, Any], now: dt.datetime) -> list[Any]:
         external = [spec.get("externalName") or ""]
     ports = [f"{p.get('port')}" + (f":{p['nodePort']}" if p.get("nodePort") else "") + f"/{p.get('protocol', 'TCP')}"
              for p in spec.get("ports") or []]
-    sel = spec.get("selector") or {}
-    return [(svc.get("metadata") or {}).get("name", ""), kind, spec.get("clusterIP") or "<none>",
-            ",".join(external) or "<none>", ",".join(ports) or "<none>", _age(svc, now),
-            ",".join(f"{k}={v}" for k, v in sorted(sel.items())) or "<none>"]
+    return [_name(svc), kind, spec.get("clusterIP") or "<none>", ",".join(external) or "<none>",
+            ",".join(ports) or "<none>", _age(svc, now), _map(spec.get("selector"))]
 
 
 def _event_cells(ev: dict[str, Any], now: dt.datetime) -> list[Any]:
@@ -169,33 +190,6 @@ def _namespace_cells(ns: dict[str, Any], now: dt.datetime) -> list[Any]:
 def _lease_cells(lease: dict[str, Any], now: dt.datetime) -> list[Any]:
     return [(lease.get("metadata") or {}).get("name", ""), (lease.get("spec") or {}).get("holderIdentity") or "",
             _age(lease, now)]
-
-
-def _name(obj: dict[str, Any]) -> str:
-    return str((obj.get("metadata") or {}).get("name", ""))
-
-
-def _selector(sel: Any) -> str:
-    """metav1.FormatLabelSelector: requirements sorted by key; no selector selects nothing."""
-    if not isinstance(sel, dict):
-        return "<none>"
-    reqs = [(k, f"{k}={v}") for k, v in (sel.get("matchLabels") or {}).items()]
-    for e in sel.get("matchExpressions") or []:
-        key, op, values = e.get("key", ""), e.get("operator", ""), ",".join(sorted(e.get("values") or []))
-        reqs.append((key, {"In": f"{key} in ({values})", "NotIn": f"{key} notin ({values})", "Exists": key,
-                           "DoesNotExist": f"!{key}"}.get(op, key)))
-    return ",".join(r for _, r in sorted(reqs)) or "<none>"
-
-
-def _map(labels: Any) -> str:
-    """labels.FormatLabels."""
-    return ",".join(f"{k}={v}" for k, v in sorted((labels or {}).items())) or "<none>"
-
-
-def _template_containers(holder: dict[str, Any]) -> list[str]:
-    """layoutContainerCells of a pod template: names, images."""
-    containers = ((holder.get("template") or {}).get("spec") or {}).get("containers") or []
-    return [",".join(c.get("name", "") for c in containers), ",".join(c.get("image", "") for c in containers)]
 
 
 def _replica_set_cells(rs: dict[str, Any], now: dt.datetime) -> list[Any]:
