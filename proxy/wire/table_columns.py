@@ -24,6 +24,14 @@ def _col(name: str, doc: str, priority: int = 0, fmt: str = "", kind: str = "str
     return {"name": name, "type": kind, "format": fmt, "description": doc, "priority": priority}
 
 
+# the wide columns of every printer of a kind with a pod template, and of both job kinds' selector
+CONTAINERS = _col('Containers', 'Names of each container in the template.', priority=1)
+IMAGES = _col('Images', 'Images referenced by each container in the template.', priority=1)
+JOB_SELECTOR = _col('Selector', (
+    'A label query over pods that should match the pod count. Normally, the system sets this field for you. More '
+    'info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'), priority=1)
+
+
 COLUMNS: dict[str, list[dict[str, Any]]] = {
     "pods": [
         _col('Name', NAME_DOC, fmt='name'),
@@ -61,8 +69,7 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Available', ('Total number of available non-terminating pods (ready for at least minReadySeconds) '
                     'targeted by this deployment.')),
         _col('Age', AGE_DOC),
-        _col('Containers', 'Names of each container in the template.', priority=1),
-        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        CONTAINERS, IMAGES,
         _col('Selector', ('Label selector for pods. Existing ReplicaSets whose pods are selected by this will be '
                     "the ones affected by this deployment. It must match the pod template's labels."), priority=1),
     ],
@@ -78,8 +85,7 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Ready', (
             'The number of non-terminating pods targeted by this ReplicaSet with a Ready Condition.'), kind='integer'),
         _col('Age', AGE_DOC),
-        _col('Containers', 'Names of each container in the template.', priority=1),
-        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        CONTAINERS, IMAGES,
         _col('Selector', (
             'Selector is a label query over pods that should match the replica count. Label keys and values that '
             "must match in order to be controlled by this replica set. It must match the pod template's labels. "
@@ -90,8 +96,7 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Name', NAME_DOC, fmt='name'),
         _col('Ready', 'Number of the pod with ready state'),
         _col('Age', AGE_DOC),
-        _col('Containers', 'Names of each container in the template.', priority=1),
-        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        CONTAINERS, IMAGES,
     ],
     "daemonsets": [
         _col('Name', NAME_DOC, fmt='name'),
@@ -114,8 +119,7 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
             "match a node's labels for the pod to be scheduled on that node. More info: "
             'https://kubernetes.io/docs/concepts/configuration/assign-pod-node/')),
         _col('Age', AGE_DOC),
-        _col('Containers', 'Names of each container in the template.', priority=1),
-        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        CONTAINERS, IMAGES,
         _col('Selector', (
             'A label query over pods that are managed by the daemon set. Must match in order to be controlled. It'
             " must match the pod template's labels. More info: "
@@ -129,12 +133,8 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
             'spec. However, it may decrease in reaction to scale down of elastic indexed jobs.')),
         _col('Duration', 'Time required to complete the job.'),
         _col('Age', AGE_DOC),
-        _col('Containers', 'Names of each container in the template.', priority=1),
-        _col('Images', 'Images referenced by each container in the template.', priority=1),
-        _col('Selector', (
-            'A label query over pods that should match the pod count. Normally, the system sets this field for '
-            'you. More info: '
-            'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'), priority=1),
+        CONTAINERS, IMAGES,
+        JOB_SELECTOR,
     ],
     "cronjobs": [
         _col('Name', NAME_DOC, fmt='name'),
@@ -156,12 +156,8 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Active', 'A list of pointers to currently running jobs.', kind='integer'),
         _col('Last Schedule', 'Information when was the last time the job was successfully scheduled.'),
         _col('Age', AGE_DOC),
-        _col('Containers', 'Names of each container in the template.', priority=1),
-        _col('Images', 'Images referenced by each container in the template.', priority=1),
-        _col('Selector', (
-            'A label query over pods that should match the pod count. Normally, the system sets this field for '
-            'you. More info: '
-            'https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'), priority=1),
+        CONTAINERS, IMAGES,
+        JOB_SELECTOR,
     ],
     "persistentvolumeclaims": [
         _col('Name', NAME_DOC, fmt='name'),
