@@ -957,6 +957,31 @@ def test_default_and_deployment_rows() -> None:
       "80, 443", "<unknown>"]),
     ("poddisruptionbudgets", {"metadata": {"name": "pdb"}, "spec": {"maxUnavailable": "25%"},
                               "status": {"disruptionsAllowed": 0}}, ["pdb", "N/A", "25%", 0, "<unknown>"]),
+    ("roles", {"metadata": {"name": "r", "creationTimestamp": "2026-12-03T02:21:06Z"}},
+     ["r", "2026-12-03T02:21:06Z"]),
+    ("rolebindings", {"metadata": {"name": "rb"}, "roleRef": {"kind": "Role", "name": "r"}, "subjects": [
+        {"kind": "User", "name": "alice"}, {"kind": "User", "name": "bob"}, {"kind": "Group", "name": "devs"},
+        {"kind": "ServiceAccount", "name": "sa", "namespace": "t5"}]},
+     ["rb", "Role/r", "<unknown>", "alice, bob", "devs", "t5/sa"]),
+    ("networkpolicies", {"metadata": {"name": "all"}, "spec": {"podSelector": {}}}, ["all", "<none>", "<unknown>"]),
+    ("endpoints", {"metadata": {"name": "ep"}, "subsets": [{
+        "addresses": [{"ip": f"10.1.1.{i}"} for i in range(1, 4)], "ports": [{"port": 80}, {"port": 443}]}]},
+     ["ep", "10.1.1.1:80,10.1.1.2:80,10.1.1.3:80 + 3 more...", "<unknown>"]),
+    ("endpoints", {"metadata": {"name": "headless"}, "subsets": [{
+        "addresses": [{"ip": "10.2.0.1"}, {"ip": "10.2.0.2"}]}]},
+     ["headless", "10.2.0.1,10.2.0.2", "<unknown>"]),
+    ("nodes", {"metadata": {"name": "n1", "labels": {
+        "node-role.kubernetes.io/control-plane": "", "kubernetes.io/role": "edge",
+        "node-role.kubernetes.io/worker": "yes"}},
+               "spec": {"unschedulable": True}, "status": {
+                   "conditions": [{"type": "Ready", "status": "False"}], "addresses": [
+                       {"type": "Hostname", "address": "n1"}, {"type": "InternalIP", "address": "192.168.1.5"}],
+                   "nodeInfo": {"kubeletVersion": "v1.37.2", "osImage": "Debian", "kernelVersion": "6.1",
+                                "containerRuntimeVersion": "containerd://2.0", "architecture": "amd64"}}},
+     ["n1", "NotReady,SchedulingDisabled", "control-plane,edge,worker", "<unknown>", "v1.37.2", "192.168.1.5",
+      "<none>", "Debian", "6.1 (amd64)", "containerd://2.0"]),
+    ("nodes", {"metadata": {"name": "n2"}},
+     ["n2", "Unknown", "<none>", "<unknown>", "", "<none>", "<none>", "<unknown>", "<unknown>", "<unknown>"]),
 ])
 def test_rows_of_the_other_printers(resource: str, obj: dict[str, Any], cells: list[Any]) -> None:
     assert table.row(resource, obj, NOW)["cells"] == cells

@@ -1,8 +1,9 @@
 """Server-side printing: objects as `meta.k8s.io/v1` Tables, which is what kubectl asks for.
 
 Cells follow the apiserver's printers (pkg/printers/internalversion/printers.go) for pods, deployments,
-replica sets, stateful sets, daemon sets, jobs, cron jobs, services, PVCs, ingresses, PDBs, configmaps,
-secrets, events, namespaces and leases, with the column definitions a 1.37 apiserver sends
+replica sets, stateful sets, daemon sets, jobs, cron jobs, services, endpoints, PVCs, ingresses, network
+policies, PDBs, RBAC roles and bindings, nodes, configmaps, secrets, events, namespaces and leases, with the
+column definitions a 1.37 apiserver sends
 (table_columns.py). Other types get columns learned from a Table the recording holds for them (a custom
 resource's printer columns, cells from their JSONPath), else the default Name/Age convertor. The Age cell
 is relative to the time the table is made, which in replay is the recording's wall clock plus virtual time.
@@ -286,12 +287,73 @@ def _pdb_cells(pdb: dict[str, Any], now: dt.datetime) -> list[Any]:
             st.get("disruptionsAllowed", 0), _age(pdb, now)]
 
 
+def _role_cells(role: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """rbac's convertor: the creation time itself, not an age."""
+    return [_name(role), (role.get("metadata") or {}).get("creationTimestamp") or "0001-01-01T00:00:00Z"]
+
+
+def _role_binding_cells(rb: dict[str, Any], now: dt.datetime) -> list[Any]:
+    ref, subjects = rb.get("roleRef") or {}, rb.get("subjects") or []
+
+    def named(kind: str) -> str:  # rbac.SubjectsStrings
+        return ", ".join(f"{s.get('namespace', '')}/{s.get('name', '')}" if kind == "ServiceAccount"
+                         else s.get("name", "") for s in subjects if s.get("kind") == kind)
+    return [_name(rb), f"{ref.get('kind', '')}/{ref.get('name', '')}", _age(rb, now), named("User"), named("Group"),
+            named("ServiceAccount")]
+
+
+def _network_policy_cells(np: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(np), _selector((np.get("spec") or {}).get("podSelector") or {}), _age(np, now)]
+
+
+def _endpoints_cells(ep: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """formatEndpoints: three addresses (with each port), then how many more."""
+    subsets = ep.get("subsets") or []
+    shown: list[str] = []
+    count, more = 0, False
+    for ss in subsets:
+        addresses = [a.get("ip", "") for a in ss.get("addresses") or []]
+        for port in ss.get("ports") or [None]:
+            count += len(addresses)
+            for ip in addresses:
+                if len(shown) == 3:
+                    more = True
+                    break
+                shown.append(ip if port is None else (f"[{ip}]" if ":" in ip else ip) + f":{port.get('port', 0)}")
+    if not subsets:
+        return [_name(ep), "<none>", _age(ep, now)]
+    return [_name(ep), ",".join(shown) + (f" + {count - 3} more..." if more else ""), _age(ep, now)]
+
+
+def _node_cells(node: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = node.get("spec") or {}, node.get("status") or {}
+    ready = [c for c in st.get("conditions") or [] if c.get("type") == "Ready"]
+    status = ["Ready" if ready[-1].get("status") == "True" else "NotReady"] if ready else ["Unknown"]
+    if spec.get("unschedulable"):
+        status.append("SchedulingDisabled")
+    labels = (node.get("metadata") or {}).get("labels") or {}
+    roles = sorted({k.removeprefix("node-role.kubernetes.io/") for k in labels  # findNodeRoles
+                    if k.startswith("node-role.kubernetes.io/") and k != "node-role.kubernetes.io/"}
+                   | {v for k, v in labels.items() if k == "kubernetes.io/role" and v})
+    info = st.get("nodeInfo") or {}
+    kernel = info.get("kernelVersion") or "<unknown>"
+    kernel += f" ({info['architecture']})" if info.get("architecture") else ""
+
+    def address(kind: str) -> str:
+        return next((a.get("address", "") for a in st.get("addresses") or [] if a.get("type") == kind), "<none>")
+    return [_name(node), ",".join(status), ",".join(roles) or "<none>", _age(node, now), info.get("kubeletVersion", ""),
+            address("InternalIP"), address("ExternalIP"), info.get("osImage") or "<unknown>", kernel,
+            info.get("containerRuntimeVersion") or "<unknown>"]
+
+
 _PRINTERS = {"pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
              "namespaces": _namespace_cells, "leases": _lease_cells, "replicasets": _replica_set_cells,
              "statefulsets": _stateful_set_cells, "daemonsets": _daemon_set_cells, "jobs": _job_cells,
              "cronjobs": _cron_job_cells, "persistentvolumeclaims": _pvc_cells, "ingresses": _ingress_cells,
-             "poddisruptionbudgets": _pdb_cells}
+             "poddisruptionbudgets": _pdb_cells, "roles": _role_cells, "clusterroles": _role_cells,
+             "rolebindings": _role_binding_cells, "clusterrolebindings": _role_binding_cells,
+             "networkpolicies": _network_policy_cells, "endpoints": _endpoints_cells, "nodes": _node_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:

@@ -189,6 +189,84 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Allowed Disruptions', 'Calculated number of pods that may be disrupted at this time.', kind='integer'),
         _col('Age', AGE_DOC),
     ],
+    "roles": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Created At', AGE_DOC, kind='date'),
+    ],
+    "rolebindings": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Role', (
+            'roleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If '
+            'the RoleRef cannot be resolved, the Authorizer must return an error.')),
+        _col('Age', AGE_DOC),
+        _col('Users', 'Users in the roleBinding', priority=1),
+        _col('Groups', 'Groups in the roleBinding', priority=1),
+        _col('ServiceAccounts', 'ServiceAccounts in the roleBinding', priority=1),
+    ],
+    "clusterroles": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Created At', AGE_DOC, kind='date'),
+    ],
+    "clusterrolebindings": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Role', (
+            'roleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved,'
+            ' the Authorizer must return an error.')),
+        _col('Age', AGE_DOC),
+        _col('Users', 'Users in the clusterRoleBinding', priority=1),
+        _col('Groups', 'Groups in the clusterRoleBinding', priority=1),
+        _col('ServiceAccounts', 'ServiceAccounts in the clusterRoleBinding', priority=1),
+    ],
+    "networkpolicies": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Pod-Selector', (
+            'podSelector selects the pods to which this NetworkPolicy object applies. The array of rules is '
+            "applied to any pods selected by this field. An empty selector matches all pods in the policy's "
+            'namespace. Multiple network policies can select the same set of pods. In this case, the ingress '
+            'rules for each are combined additively. This field is optional. If it is not specified, it defaults '
+            'to an empty selector.')),
+        _col('Age', AGE_DOC),
+    ],
+    "endpoints": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Endpoints', (
+            'The set of all endpoints is the union of all subsets. Addresses are placed into subsets according to'
+            ' the IPs they share. A single address with multiple ports, some of which are ready and some of which'
+            ' are not (because they come from different containers) will result in the address being displayed in'
+            ' different subsets for the different ports. No address will appear in both Addresses and '
+            'NotReadyAddresses in the same subset. Sets of addresses and ports that comprise a service.')),
+        _col('Age', AGE_DOC),
+    ],
+    "nodes": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Status', 'The status of the node'),
+        _col('Roles', 'The roles of the node'),
+        _col('Age', AGE_DOC),
+        _col('Version', 'Kubelet Version reported by the node.'),
+        _col('Internal-IP', (
+            'List of addresses reachable to the node. Queried from cloud provider, if available. More info: '
+            'https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as '
+            'mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is '
+            'merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an '
+            'example. Consumers should assume that addresses can change during the lifetime of a Node. However, '
+            "there are some exceptions where this may not be possible, such as Pods that inherit a Node's address"
+            ' in its own status or consumers of the downward API (status.hostIP).'), priority=1),
+        _col('External-IP', (
+            'List of addresses reachable to the node. Queried from cloud provider, if available. More info: '
+            'https://kubernetes.io/docs/reference/node/node-status/#addresses Note: This field is declared as '
+            'mergeable, but the merge key is not sufficiently unique, which can cause data corruption when it is '
+            'merged. Callers should instead use a full-replacement patch. See https://pr.k8s.io/79391 for an '
+            'example. Consumers should assume that addresses can change during the lifetime of a Node. However, '
+            "there are some exceptions where this may not be possible, such as Pods that inherit a Node's address"
+            ' in its own status or consumers of the downward API (status.hostIP).'), priority=1),
+        _col('OS-Image', (
+            'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).'), priority=1),
+        _col('Kernel-Version', (
+            "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64)."), priority=1),
+        _col('Container-Runtime', (
+            'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).'),
+            priority=1),
+    ],
     "leases": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Holder', ('holderIdentity contains the identity of the holder of a current lease. If Coordinated '
