@@ -29,6 +29,11 @@ ACCEPTED = [
              "etcd's current revision, which moves with writes to resources nobody recorded (the apiserver's "
              "own leases and events); emulate answers the newest revision the recording shows. Object "
              "resourceVersions agree."),
+    Accepted("*", r"^initial-events-end bookmark \d+: \.object\.metadata\.resourceVersion: ", "the bookmark that "
+             "ends a sendInitialEvents watch's initial events carries the watch cache's current revision, which "
+             "moves with writes to resources nobody recorded (the apiserver's own leases, every 10 s) between the "
+             "last recorded change and the watch; emulate carries the newest revision the recording shows, as "
+             "for a list's resourceVersion. The events before it agree."),
     Accepted("watch pods, RV too old", r".", "a watch from a resourceVersion older than the recording: the real "
              "server serves etcd's history until etcd compacts it (every 5 minutes by default), emulate cannot "
              "know what happened before the recording began and answers the apiserver's `410 Expired` ERROR "

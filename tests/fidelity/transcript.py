@@ -139,7 +139,8 @@ def _event_differences(real: Transcript, emulated: Transcript, unbounded: bool) 
     out: list[str] = []
     for i, (x, y) in enumerate(zip(a, b, strict=False)):
         if x[1] != y[1]:
-            out += [f"event {i}: {d}" for d in _json_diff(x[1], y[1])]
+            what = "event" if not _is_bookmark(x[1]) or _is_tick_bookmark(x[1]) else "initial-events-end bookmark"
+            out += [f"{what} {i}: {d}" for d in _json_diff(x[1], y[1])]
         elif abs(x[0] - y[0]) > (1.25 if _is_tick_bookmark(x[1]) else 0.5):
             out.append(f"event {i} ({_label(x[1])}): at {x[0]:.1f} s ≠ {y[0]:.1f} s")
     if len(a) != len(b):
@@ -149,6 +150,10 @@ def _event_differences(real: Transcript, emulated: Transcript, unbounded: bool) 
             and abs(real.ended_after - emulated.ended_after) > 0.6:
         out.append(f"ended after {real.ended_after:.1f} s ≠ {emulated.ended_after:.1f} s")
     return out
+
+
+def _is_bookmark(event: Any) -> bool:
+    return isinstance(event, dict) and event.get("type") == "BOOKMARK"
 
 
 def _is_tick_bookmark(event: Any) -> bool:
