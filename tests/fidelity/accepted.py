@@ -34,6 +34,10 @@ ACCEPTED = [
              "moves with writes to resources nobody recorded (the apiserver's own leases, every 10 s) between the "
              "last recorded change and the watch; emulate carries the newest revision the recording shows, as "
              "for a list's resourceVersion. The events before it agree."),
+    Accepted("*", r"^\d+ events ≠ \d+: real \[(.*), 'BOOKMARK \d+'\] / emulated \[\1\]$", "one more bookmark at "
+             "the end from the real server, everything before it the same: its cacher sends one before the deadline "
+             "when its revision moved, and the apiserver's own unrecorded lease writes move it; emulate's revision "
+             "moves only with what the recording shows."),
     Accepted("watch pods, RV too old", r".", "a watch from a resourceVersion older than the recording: the real "
              "server serves etcd's history until etcd compacts it (every 5 minutes by default), emulate cannot "
              "know what happened before the recording began and answers the apiserver's `410 Expired` ERROR "
