@@ -32,6 +32,15 @@ JOB_SELECTOR = _col('Selector', (
     'info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'), priority=1)
 
 
+# RBAC's own convertor: a role's creation time as a date; a binding's role and subjects, named per kind
+_ROLE = [_col('Name', NAME_DOC, fmt='name'), _col('Created At', AGE_DOC, kind='date')]
+
+
+def _binding(kind: str, role_doc: str) -> list[dict[str, Any]]:
+    return [_col('Name', NAME_DOC, fmt='name'), _col('Role', role_doc), _col('Age', AGE_DOC),
+            *(_col(who, f'{who} in the {kind}', priority=1) for who in ('Users', 'Groups', 'ServiceAccounts'))]
+
+
 COLUMNS: dict[str, list[dict[str, Any]]] = {
     "pods": [
         _col('Name', NAME_DOC, fmt='name'),
@@ -189,34 +198,14 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Allowed Disruptions', 'Calculated number of pods that may be disrupted at this time.', kind='integer'),
         _col('Age', AGE_DOC),
     ],
-    "roles": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('Created At', AGE_DOC, kind='date'),
-    ],
-    "rolebindings": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('Role', (
-            'roleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If '
-            'the RoleRef cannot be resolved, the Authorizer must return an error.')),
-        _col('Age', AGE_DOC),
-        _col('Users', 'Users in the roleBinding', priority=1),
-        _col('Groups', 'Groups in the roleBinding', priority=1),
-        _col('ServiceAccounts', 'ServiceAccounts in the roleBinding', priority=1),
-    ],
-    "clusterroles": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('Created At', AGE_DOC, kind='date'),
-    ],
-    "clusterrolebindings": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('Role', (
-            'roleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved,'
-            ' the Authorizer must return an error.')),
-        _col('Age', AGE_DOC),
-        _col('Users', 'Users in the clusterRoleBinding', priority=1),
-        _col('Groups', 'Groups in the clusterRoleBinding', priority=1),
-        _col('ServiceAccounts', 'ServiceAccounts in the clusterRoleBinding', priority=1),
-    ],
+    "roles": _ROLE,
+    "rolebindings": _binding('roleBinding', (
+        'roleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the '
+        'RoleRef cannot be resolved, the Authorizer must return an error.')),
+    "clusterroles": _ROLE,
+    "clusterrolebindings": _binding('clusterRoleBinding', (
+        'roleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the '
+        'Authorizer must return an error.')),
     "networkpolicies": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Pod-Selector', (
