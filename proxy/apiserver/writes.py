@@ -312,13 +312,13 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options) -> Outcome:
-    """An update's result, given the whole new object: the apiserver's rules for what a client may change."""
+    """An update's result, given the stored object as read (defaulted) and the whole new object: the
+    apiserver's rules for what a client may change."""
     name = t.name
     try:
         new = _defaulted(_typed(t, new), creating=False)
     except QuantityError as exc:
         return _undecodable(t, exc)
-    current = _defaulted(current, creating=False)  # as read from storage: decoding defaults it too
     meta, old_meta = _meta(new), current.get("metadata", {})
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):
@@ -372,6 +372,7 @@ def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options) 
         return bad
     if current is None:
         return _not_found(t, t.name)
+    current = _defaulted(current, creating=False)  # as read from storage: decoding defaults it too
     if t.subresource == "scale":
         return _scale_write(t, current, body, opts)
     if t.kind in _CONDITIONAL_UPDATE_KINDS and t.builtin and not _meta(body).get("resourceVersion"):
