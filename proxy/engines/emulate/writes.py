@@ -63,9 +63,9 @@ def options(req: Incoming, body: Any) -> writes.Options:
     grace = q.get("gracePeriodSeconds")
     propagation = q.get("propagationPolicy", "")
     uid = rv = ""
-    if req.info.subresource == "eviction" and isinstance(body, dict):
-        body = body.get("deleteOptions") or {}
     evicting = req.info.subresource == "eviction"
+    if evicting and isinstance(body, dict):
+        body = body.get("deleteOptions") or {}
     if (req.info.verb in ("delete", "deletecollection") or evicting) and isinstance(body, dict):
         dry = dry or body.get("dryRun") == ["All"]
         grace = body.get("gracePeriodSeconds", grace)
@@ -129,7 +129,10 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     state = emu.cache.state(path, now)
     current = state.get(t.key())
     obj = current.obj if current is not None else None
-    if info.verb == "create" and info.subresource != "eviction":
+    if info.subresource == "eviction":  # a create, of the pod's eviction
+        outcome = eviction.evict(t, obj, body, stamp, opts, _budgets(emu, info.namespace, now),
+                                 lambda c: emu.commit(eviction.PDB_PATH, c, now))
+    elif info.verb == "create":
         outcome = writes.create(t, body, stamp, opts, exists=lambda name: t.key(name) in state,
                                 namespace_phase=emu.namespace_phase(info.namespace))
     elif info.verb == "update":
@@ -140,9 +143,6 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                owners=emu.applied.get((path, t.key())))
         if outcome.owners is not None and not opts.dry_run:
             emu.applied[(path, t.key())] = outcome.owners
-    elif info.verb == "create":  # the eviction subresource
-        outcome = eviction.evict(t, obj, body, stamp, opts, _budgets(emu, info.namespace, now),
-                                 lambda c: emu.commit(eviction.PDB_PATH, c, now))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
