@@ -14,8 +14,10 @@ cluster's ranges. Quantities are canonicalized when the object is encoded (goord
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -51,9 +53,17 @@ def _sub(obj: Obj, key: str) -> Obj | None:
     return value if isinstance(value, dict) else None
 
 
-def _pull_policy(image: str) -> str:
-    """IfNotPresent, or Always for an image tagged latest or not tagged (docker's reference parser)."""
-    if "@" in image:  # a digest
+_PATH_PART = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_DOMAIN_PART = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DIGEST = r"@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}"
+_IMAGE = re.compile(rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*(?::[0-9]+)?/)?{_PATH_PART}(?:/{_PATH_PART})*"
+                    rf"(?::\w[\w.-]{{0,127}})?(?:{_DIGEST})?", re.ASCII)
+
+
+def _pull_policy(image: Any) -> str:
+    """IfNotPresent, or Always for an image tagged latest or not tagged (docker's reference parser). An image
+    the parser refuses (none, or one with capitals) has no tag, so IfNotPresent: validation speaks of it."""
+    if not isinstance(image, str) or not _IMAGE.fullmatch(image) or "@" in image:
         return "IfNotPresent"
     last = image.rsplit("/", 1)[-1]
     tag = last.split(":", 1)[1] if ":" in last else "latest"
@@ -77,8 +87,7 @@ def _field_ref(holder: Obj | None) -> None:
 
 
 def _container(c: Obj) -> None:
-    if isinstance(c.get("image"), str):
-        _d(c, "imagePullPolicy", _pull_policy(c["image"]))
+    _d(c, "imagePullPolicy", _pull_policy(c.get("image")))
     _d(c, "terminationMessagePath", "/dev/termination-log")
     _d(c, "terminationMessagePolicy", "File")
     for port in _dicts(c.get("ports")):
@@ -289,6 +298,12 @@ def _pvc(obj: Obj, creating: bool, _uid: str = "") -> None:
 
 def _secret(obj: Obj, _: bool, _uid: str = "") -> None:
     _d(obj, "type", "Opaque")
+    # Not a default but the v1 → internal conversion: stringData overwrites data's keys and is not stored.
+    text = obj.pop("stringData", None)
+    if isinstance(text, dict) and text:
+        data = obj.get("data")
+        encoded = {k: base64.b64encode(str(v).encode()).decode() for k, v in text.items()}
+        obj["data"] = {**(data if isinstance(data, dict) else {}), **encoded}
 
 
 def _endpoints(obj: Obj, _: bool, _uid: str = "") -> None:
