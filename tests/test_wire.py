@@ -970,6 +970,12 @@ def test_default_and_deployment_rows() -> None:
     ("endpoints", {"metadata": {"name": "headless"}, "subsets": [{
         "addresses": [{"ip": "10.2.0.1"}, {"ip": "10.2.0.2"}]}]},
      ["headless", "10.2.0.1,10.2.0.2", "<unknown>"]),
+    ("endpointslices", {"metadata": {"name": "eps"}, "addressType": "IPv4", "ports": [
+        {"port": 80}, {"name": "named"}, {}, {"port": 8080}], "endpoints": [
+        {"addresses": ["10.1.1.1", "10.1.1.2"]}, {"addresses": ["10.1.1.3"]}, {"addresses": ["10.1.1.4"]}]},
+     ["eps", "IPv4", "80,named,* + 1 more...", "10.1.1.1,10.1.1.2,10.1.1.3 + 1 more...", "<unknown>"]),
+    ("endpointslices", {"metadata": {"name": "none"}, "addressType": "FQDN"},
+     ["none", "FQDN", "<unset>", "<unset>", "<unknown>"]),
     ("nodes", {"metadata": {"name": "n1", "labels": {
         "node-role.kubernetes.io/control-plane": "", "kubernetes.io/role": "edge",
         "node-role.kubernetes.io/worker": "yes"}},

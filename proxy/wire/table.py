@@ -1,11 +1,11 @@
 """Server-side printing: objects as `meta.k8s.io/v1` Tables, which is what kubectl asks for.
 
 Cells follow the apiserver's printers (pkg/printers/internalversion/printers.go) for pods, deployments,
-replica sets, stateful sets, daemon sets, jobs, cron jobs, services, endpoints, PVCs, ingresses, network
-policies, PDBs, RBAC roles and bindings, nodes, configmaps, secrets, events, namespaces and leases, with the
-column definitions a 1.37 apiserver sends
-(table_columns.py). Other types get columns learned from a Table the recording holds for them (a custom
-resource's printer columns, cells from their JSONPath), else the default Name/Age convertor. The Age cell
+replica sets, stateful sets, daemon sets, jobs, cron jobs, services, endpoints, endpoint slices, PVCs,
+ingresses, network policies, PDBs, RBAC roles and bindings, nodes, configmaps, secrets, events, namespaces
+and leases, with the column definitions a 1.37 apiserver sends (table_columns.py). Other types get columns
+learned from a Table the recording holds for them (a custom resource's printer columns, cells from their
+JSONPath), else the default Name/Age convertor. The Age cell
 is relative to the time the table is made, which in replay is the recording's wall clock plus virtual time.
 """
 
@@ -325,6 +325,20 @@ def _endpoints_cells(ep: dict[str, Any], now: dt.datetime) -> list[Any]:
     return [_name(ep), ",".join(shown) + (f" + {count - 3} more..." if more else ""), _age(ep, now)]
 
 
+def _three_and_more(items: list[str]) -> str:
+    """listWithMoreString: the first three, then how many more; `<unset>` for none."""
+    return ",".join(items[:3]) + f" + {len(items) - 3} more..." if len(items) > 3 else ",".join(items) or "<unset>"
+
+
+def _endpoint_slice_cells(eps: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """formatDiscoveryPorts (a port's number, else its name, else `*`) and formatDiscoveryEndpoints."""
+    ports = [str(p["port"]) if p.get("port") is not None else p.get("name") if p.get("name") is not None else "*"
+             for p in eps.get("ports") or []]
+    addresses = [a for e in eps.get("endpoints") or [] for a in e.get("addresses") or []]
+    return [_name(eps), eps.get("addressType", ""), _three_and_more(ports), _three_and_more(addresses),
+            _age(eps, now)]
+
+
 def _node_cells(node: dict[str, Any], now: dt.datetime) -> list[Any]:
     spec, st = node.get("spec") or {}, node.get("status") or {}
     ready = [c for c in st.get("conditions") or [] if c.get("type") == "Ready"]
@@ -353,7 +367,8 @@ _PRINTERS = {"pods": _pod_cells, "deployments": _deployment_cells, "services": _
              "cronjobs": _cron_job_cells, "persistentvolumeclaims": _pvc_cells, "ingresses": _ingress_cells,
              "poddisruptionbudgets": _pdb_cells, "roles": _role_cells, "clusterroles": _role_cells,
              "rolebindings": _role_binding_cells, "clusterrolebindings": _role_binding_cells,
-             "networkpolicies": _network_policy_cells, "endpoints": _endpoints_cells, "nodes": _node_cells}
+             "networkpolicies": _network_policy_cells, "endpoints": _endpoints_cells, "nodes": _node_cells,
+             "endpointslices": _endpoint_slice_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:
