@@ -224,11 +224,14 @@ def test_strategic_merge_uses_merge_keys_and_directives() -> None:
 
 T = writes.Target("apps", "v1", "deployments", "Deployment", True, "default", "web")
 STAMP = writes.Stamp(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "uid-1", "bcdfg")
+SPEC = {"replicas": 1, "selector": {"matchLabels": {"app": "web"}}, "template": {
+    "metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}}
 
 
 @pytest.mark.parametrize(("body", "code", "reason"), [
-    ({"metadata": {"name": "web"}, "spec": {}}, 201, None),
-    ({"metadata": {"generateName": "web-"}}, 201, None),
+    ({"metadata": {"name": "web"}, "spec": SPEC}, 201, None),
+    ({"metadata": {"generateName": "web-"}, "spec": SPEC}, 201, None),
+    ({"metadata": {"name": "web"}, "spec": {}}, 422, "Invalid"),  # no selector, no containers
     ({"metadata": {}}, 422, "Invalid"),
     ({"kind": "Pod", "metadata": {"name": "x"}}, 400, "BadRequest"),
     ({"metadata": {"name": "x", "namespace": "other"}}, 400, "BadRequest"),
@@ -249,7 +252,7 @@ def test_update_and_delete_rules() -> None:
     current = {"kind": "Deployment", "apiVersion": "apps/v1",
                "metadata": {"name": "web", "namespace": "default", "uid": "u", "resourceVersion": "5",
                             "generation": 3, "finalizers": ["f"]},
-               "spec": {"replicas": 1}, "status": {"replicas": 1}}
+               "spec": json.loads(json.dumps(SPEC)), "status": {"replicas": 1}}
     same_spec = json.loads(json.dumps(current))
     same_spec["metadata"]["labels"] = {"x": "y"}
     assert writes.update(T, current, same_spec, writes.Options()).body["metadata"]["generation"] == 3

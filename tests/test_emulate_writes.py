@@ -82,8 +82,11 @@ async def test_create_conflicts_and_generate_name(recording: Path) -> None:
     h = Harness(recording)
     code, body = await h.call("POST", PODS, body=new_pod("a"))
     assert (code, body["reason"]) == (409, "AlreadyExists")
-    code, body = await h.call("POST", PODS, body={"metadata": {"generateName": "web-"}, "spec": {}})
+    code, body = await h.call("POST", PODS, body={"metadata": {"generateName": "web-"}, "spec": new_pod("")["spec"]})
     assert code == 201 and body["metadata"]["name"].startswith("web-") and len(body["metadata"]["name"]) == 9
+    code, body = await h.call("POST", PODS, body={"metadata": {"generateName": "web-"}, "spec": {}})
+    assert (code, body["message"]) == (422, f'Pod "{body["details"]["name"]}" is invalid: spec.containers: '
+                                             "Required value")
     code, body = await h.call("POST", PODS, body={"metadata": {}, "spec": {}})
     assert (code, body["reason"]) == (422, "Invalid")
     code, body = await h.call("POST", PODS, body={"metadata": {"name": "x", "namespace": "other"}})
@@ -253,7 +256,8 @@ async def test_scale_subresource(tmp_path: Path) -> None:
     path = "/apis/apps/v1/namespaces/default/deployments"
     dep = {"kind": "Deployment", "apiVersion": "apps/v1",
            "metadata": {"name": "web", "namespace": "default", "resourceVersion": "50", "generation": 1},
-           "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}}}, "status": {"replicas": 1}}
+           "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web"}}, "template": {
+               "metadata": {"labels": {"app": "web"}}, "spec": new_pod("")["spec"]}}, "status": {"replicas": 1}}
     b.list(0.0, 50, [dep], path=path, kind="DeploymentList")
     h = Harness(b.write())
     code, scale = await h.call("PATCH", f"{path}/web/scale", "", {"spec": {"replicas": 3}},

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from watchproxy.apiserver import eviction, writes
+from watchproxy.wire.selectors import selector_matches
 
 POD = writes.Target("", "v1", "pods", "Pod", True, "default", "web-0", "eviction")
 STAMP = writes.Stamp(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "uid-1", "bcdfg")
@@ -103,6 +104,6 @@ def test_dry_run_and_a_stale_precondition_change_nothing() -> None:
 
 
 def test_an_empty_selector_selects_every_pod_and_none_selects_nothing() -> None:
-    assert eviction.selects({}, {"app": "web"}) and not eviction.selects(None, {"app": "web"})
+    assert selector_matches({}, {"app": "web"}) and not selector_matches(None, {"app": "web"})
     expr = {"matchExpressions": [{"key": "app", "operator": "In", "values": ["web", "api"]}]}
-    assert eviction.selects(expr, {"app": "api"}) and not eviction.selects(expr, {"app": "db"})
+    assert selector_matches(expr, {"app": "api"}) and not selector_matches(expr, {"app": "db"})

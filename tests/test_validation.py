@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from watchproxy.apiserver import validation
+from watchproxy.apiserver import fielderrors, specvalidation, validation
 
 
 @pytest.mark.parametrize(("labels", "wrong"), [
@@ -25,7 +25,9 @@ def test_label_keys_and_values(labels: dict[str, str], wrong: list[str]) -> None
 @pytest.mark.parametrize(("kind", "meta", "fields"), [
     ("ConfigMap", {"generateName": "web-"}, []),  # a prefix may end in '-'
     ("ConfigMap", {"generateName": "Web-"}, ["metadata.generateName"]),
-    ("Service", {"name": "Not_A_Subdomain"}, []),  # its rule is another one, not checked here
+    ("Role", {"name": "Not_A_Subdomain"}, []),  # its rule is another one, not checked here
+    ("Service", {"name": "web.v1"}, ["metadata.name"]),  # a DNS label: no dots
+    ("StatefulSet", {"generateName": "db-"}, []),
     ("ConfigMap", {"name": "ok", "annotations": {"Example.com/Key": "v"}}, []),  # annotation keys: any case
 ])
 def test_names_by_kind(kind: str, meta: dict[str, object], fields: list[str]) -> None:
@@ -34,3 +36,62 @@ def test_names_by_kind(kind: str, meta: dict[str, object], fields: list[str]) ->
 
 def test_a_custom_resources_name_is_a_dns_subdomain() -> None:
     assert validation.object_meta("Service", {"name": "Big"}, custom=True)[0][0] == "metadata.name"
+
+
+# Spec validation (apiserver/specvalidation.py) in cases the differential does not send: each a field path and
+# the start of its message, on objects as the apiserver validates them (decoded and defaulted).
+_CTR = {"name": "c", "image": "nginx", "imagePullPolicy": "Always", "terminationMessagePolicy": "File"}
+_POD_SPEC = {"containers": [_CTR], "restartPolicy": "Always", "dnsPolicy": "ClusterFirst"}
+
+
+def _pod(**spec: object) -> dict[str, object]:
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {**_POD_SPEC, **spec}}
+
+
+@pytest.mark.parametrize(("obj", "wrong"), [
+    (_pod(), []),
+    (_pod(volumes=[{"name": "v"}]), [("spec.volumes[0]", "Required value: must specify a volume type")]),
+    (_pod(containers=[{**_CTR, "name": "a" * 64}]), [("spec.containers[0].name", "Invalid value")]),
+    (_pod(containers=[{**_CTR, "ports": [{"containerPort": 80, "name": "-web", "protocol": "TCP"}]}]),
+     [("spec.containers[0].ports[0].name", 'Invalid value: "-web": must not begin or end with a hyphen')]),
+    (_pod(subdomain="Sub"), [("spec.subdomain", 'Invalid value: "Sub": a lowercase RFC 1123 label')]),
+    (_pod(nodeName="node_1"), [("spec.nodeName", 'Invalid value: "node_1"')]),
+    ({"apiVersion": "v1", "kind": "ConfigMap", "data": {".": "x", "ok": "y"}},
+     [("data[.]", "Invalid value: \".\": must not be '.'")]),
+    ({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/dockerconfigjson", "data": {}},
+     [("data[.dockerconfigjson]", "Required value")]),
+    ({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/basic-auth", "data": {"password": ""}}, []),
+    ({"apiVersion": "v1", "kind": "Service", "spec": {"clusterIP": "None", "type": "ClusterIP",
+                                                      "sessionAffinity": "None"}}, []),  # headless: no ports
+    ({"apiVersion": "v1", "kind": "StatefulSet", "spec": {}}, []),  # not validated here
+])
+def test_spec_causes(obj: dict[str, object], wrong: list[tuple[str, str]]) -> None:
+    causes = specvalidation.spec_causes(obj)
+    assert len(causes) == len(wrong), causes
+    for (field, _, message), (want_field, start) in zip(causes, wrong, strict=True):
+        assert field == want_field and message.startswith(start), message
+
+
+def test_an_update_may_not_change_a_replica_sets_selector_and_the_error_comes_last() -> None:
+    tpl = {"metadata": {"labels": {"app": "a", "v": "2"}}, "spec": _POD_SPEC}
+    old = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
+           "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "a"}}, "template": tpl}}
+    new = {**old, "spec": {**old["spec"], "replicas": -1, "selector": {"matchLabels": {"app": "a", "v": "2"}}}}
+    assert [c[0] for c in specvalidation.spec_causes(new, old)] == ["spec.replicas", "spec.selector"]
+    assert specvalidation.spec_causes(old, old) == []
+
+
+def test_an_immutable_secret_keeps_its_data_but_a_mutable_one_may_become_immutable() -> None:
+    old = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque", "data": {"a": "YQ=="}, "immutable": True}
+    changed = {**old, "data": {"a": "Yg=="}}
+    assert [(c[0], c[2]) for c in specvalidation.spec_causes(changed, old)] == [
+        ("data", "Forbidden: field is immutable when `immutable` is set")]
+    assert specvalidation.spec_causes(old, {**old, "immutable": False}) == []
+
+
+@pytest.mark.parametrize(("value", "printed"), [
+    (True, "true"), (-1, "-1"), (1.5, "1.5"), ("a\"b\n", '"a\\"b\\n"'), ("é", '"é"'),
+    ({"b": "<x>", "a": None}, '{"b":"\\u003cx\\u003e","a":null}'), (None, "null"), ([1, "x"], '[1,"x"]'),
+])
+def test_a_bad_value_is_printed_as_go_prints_it(value: object, printed: str) -> None:
+    assert fielderrors.go_value(value) == printed

@@ -62,6 +62,134 @@ def _invalid_metadata(ns: str) -> tuple[Step, ...]:
     )
 
 
+def _deploy(name: str, **spec: Any) -> dict[str, Any]:
+    return {**_DEPLOYMENT, "metadata": {"name": name}, "spec": {**_DEPLOYMENT["spec"], **spec}}
+
+
+def _invalid_specs(ns: str) -> tuple[Step, ...]:
+    """Specs the apiserver refuses, the mistakes a controller under development makes, and the 422 of each;
+    and the rules of immutable fields on update."""
+    core, deploys = f"/api/v1/namespaces/{ns}", f"/apis/apps/v1/namespaces/{ns}/deployments"
+    jobs, daemons = f"/apis/batch/v1/namespaces/{ns}/jobs", f"/apis/apps/v1/namespaces/{ns}/daemonsets"
+    tpl = _DEPLOYMENT["spec"]["template"]
+    c = {"name": "c", "image": "nginx"}
+    job_tpl = {"spec": {"containers": [c]}}
+    steps = [
+        ("a deployment without a selector", deploys, _deploy("s1", selector=None)),
+        ("a deployment whose selector does not select its template", deploys,
+         _deploy("s2", selector={"matchLabels": {"app": "other"}})),
+        ("a deployment with an empty selector", deploys, _deploy("s3", selector={})),
+        ("a deployment with an invalid selector expression", deploys, _deploy("s4", selector={
+            "matchExpressions": [{"key": "app", "operator": "In"}, {"key": "x", "operator": "Near"}]})),
+        ("a deployment whose pods do not restart", deploys, _deploy("s5", template={
+            **tpl, "spec": {**tpl["spec"], "restartPolicy": "Never"}})),
+        ("a deployment with an unknown strategy", deploys, _deploy("s6", strategy={"type": "Canary"})),
+        ("a rolling update that can make no progress", deploys, _deploy("s7", strategy={
+            "type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": "0%"}})),
+        ("negative replicas, a percent over 100 and a deadline below minReadySeconds", deploys,
+         _deploy("s8", replicas=-1, minReadySeconds=30, progressDeadlineSeconds=10,
+                 strategy={"rollingUpdate": {"maxUnavailable": "150%"}})),
+        ("a deployment without containers", deploys, _deploy("s9", template={**tpl, "spec": {"containers": []}})),
+        ("a daemon set without a selector, its pods with a deadline", daemons, {
+            "metadata": {"name": "d1"}, "spec": {"template": {**tpl, "spec": {
+                **tpl["spec"], "restartPolicy": "OnFailure", "activeDeadlineSeconds": 5}}}}),
+        ("a daemon set with an empty selector, surge and unavailability both set", daemons, {
+            "metadata": {"name": "d2"}, "spec": {"selector": {}, "template": tpl, "updateStrategy": {
+                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": "200%"}}}}),
+        ("a daemon set with an unknown update strategy", daemons, {"metadata": {"name": "d3"}, "spec": {
+            "selector": _DEPLOYMENT["spec"]["selector"], "template": tpl, "updateStrategy": {"type": "Never"}}}),
+        ("a pod without containers", f"{core}/pods", {**_POD, "metadata": {"name": "p1"}, "spec": {}}),
+        ("containers without image, with bad and duplicate names", f"{core}/pods",
+         {**_POD, "metadata": {"name": "p2"}, "spec": {"containers": [
+             {"name": "C_1"}, {"name": "ok", "image": "x"}, {"name": "ok", "image": "y"}, {"image": "z"}]}}),
+        ("ports out of range, with bad names and protocols", f"{core}/pods",
+         {**_POD, "metadata": {"name": "p3"}, "spec": {"containers": [{**c, "ports": [
+             {"containerPort": 70000, "name": "http"}, {"containerPort": 80, "name": "http"},
+             {"containerPort": 81, "name": "Web--1"}, {"containerPort": 82, "protocol": "XTCP"},
+             {"name": "123"}, {"containerPort": 83, "hostPort": -1}]}]}}),
+        ("mounts of a volume that is not there, volumes without names", f"{core}/pods",
+         {**_POD, "metadata": {"name": "p4"}, "spec": {
+             "containers": [{**c, "volumeMounts": [{"name": "data", "mountPath": "/d"}, {"name": "v1"},
+                                                   {"name": "v1", "mountPath": "/d"}]}],
+             "volumes": [{"name": "v1", "emptyDir": {}}, {"name": "v1", "emptyDir": {}}, {"emptyDir": {}},
+                         {"name": "Bad.Name", "emptyDir": {}}]}}),
+        ("unknown policies, a bad node selector and names", f"{core}/pods",
+         {**_POD, "metadata": {"name": "p5"}, "spec": {
+             "containers": [{**c, "imagePullPolicy": "Sometimes", "terminationMessagePolicy": "Never",
+                             "env": [{"name": ""}, {"name": "OK", "value": "1"}]}],
+             "restartPolicy": "Sometimes", "dnsPolicy": "Google", "nodeSelector": {"bad key!": "v"},
+             "serviceAccountName": "Not_A_Name", "hostname": "a.b", "terminationGracePeriodSeconds": -5}}),
+        ("a job whose pods restart for ever", jobs, {"metadata": {"name": "j1"}, "spec": {"template": job_tpl}}),
+        ("a job with an unknown restart policy", jobs, {"metadata": {"name": "j2"}, "spec": {
+            "template": {"spec": {**job_tpl["spec"], "restartPolicy": "Sometimes"}}, "backoffLimit": -1}}),
+        ("a job with a pod failure policy and OnFailure", jobs, {"metadata": {"name": "j3"}, "spec": {
+            "template": {"spec": {**job_tpl["spec"], "restartPolicy": "OnFailure"}}, "podFailurePolicy": {
+                "rules": [{"action": "FailJob", "onExitCodes": {"operator": "In", "values": [1]}}]}}}),
+        # one bad key per map: the apiserver walks a map in Go's random order
+        ("config map keys the apiserver refuses", f"{core}/configmaps", {"metadata": {"name": "k1"},
+         "data": {"a b": "1", "fine": "2"}, "binaryData": {"é": "AA=="}}),
+        ("a key in both data and binaryData", f"{core}/configmaps", {"metadata": {"name": "k1"},
+         "data": {"ok": "1"}, "binaryData": {"ok": "AA=="}}),
+        ("a key of two dots", f"{core}/configmaps", {"metadata": {"name": "k1"}, "data": {"..x": "1"}}),
+        ("a TLS secret without its keys, a bad key", f"{core}/secrets", {"metadata": {"name": "k2"},
+         "type": "kubernetes.io/tls", "data": {"bad/key": "AA=="}}),
+        ("a basic-auth secret without either key", f"{core}/secrets", {"metadata": {"name": "k3"},
+         "type": "kubernetes.io/basic-auth"}),
+        ("a service account token secret without its account", f"{core}/secrets", {"metadata": {"name": "k4"},
+         "type": "kubernetes.io/service-account-token"}),
+    ]
+    svc, port = f"{core}/services", {"port": 80}
+    steps += [
+        ("a service without ports", svc, {"metadata": {"name": "v1"}, "spec": {"selector": {"app": "x"}}}),
+        ("two ports without names, one out of range, a bad target port name", svc, {"metadata": {"name": "v2"},
+         "spec": {"ports": [port, {"port": 70000, "targetPort": "Http_1"}]}}),
+        ("an ExternalName service without its name", svc, {"metadata": {"name": "v3"},
+         "spec": {"type": "ExternalName"}}),
+        ("an unknown service type and session affinity", svc, {"metadata": {"name": "v4"},
+         "spec": {"type": "Internal", "sessionAffinity": "Sticky", "ports": [port]}}),
+        ("a node port on a ClusterIP service, duplicate port names", svc, {"metadata": {"name": "v5"}, "spec": {
+            "ports": [{**port, "name": "a", "nodePort": 30001}, {"port": 81, "name": "a"}]}}),
+    ]
+    steps += [
+        ("a service named with a dot", svc, {"metadata": {"name": "web.v1"}, "spec": {"ports": [port]}}),
+        ("a stateful set named with a dot, without a selector, an unknown pod management policy",
+         f"/apis/apps/v1/namespaces/{ns}/statefulsets", {"metadata": {"name": "db.v1"}, "spec": {
+             "serviceName": "db_svc", "podManagementPolicy": "Random", "template": tpl}}),
+        ("a stateful set whose claim templates are mounted, with a hostname and a bad strategy",
+         f"/apis/apps/v1/namespaces/{ns}/statefulsets", {"metadata": {"name": "db"}, "spec": {
+             "selector": _DEPLOYMENT["spec"]["selector"], "updateStrategy": {"type": "Recreate"},
+             "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {
+                 "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}],
+             "template": {**tpl, "spec": {"hostname": "Not.A.Label", "containers": [{**c, "volumeMounts": [
+                 {"name": "data", "mountPath": "/d"}, {"name": "gone", "mountPath": "/g"}]}]}}}}),
+        ("a stateful set whose template has a bad label: checked twice, said once",
+         f"/apis/apps/v1/namespaces/{ns}/statefulsets", {"metadata": {"name": "db2"}, "spec": {
+             "selector": _DEPLOYMENT["spec"]["selector"],
+             "template": {**tpl, "metadata": {"labels": {"app": "web", "tier": "v!"}}}}}),
+        ("a namespace named with capitals", "/api/v1/namespaces", {"metadata": {"name": "Team-A"}}),
+    ]
+    cm = {"metadata": {"name": "frozen"}, "data": {"a": "1"}, "immutable": True}
+    secret = {"metadata": {"name": "words"}, "data": {"a": "YQ=="}, "stringData": {"a": "over", "b": "two"}}
+    return (*(Step(what, "POST", path, body, fields=INVALID) for what, path, body in steps),
+            Step("an immutable config map", "POST", f"{core}/configmaps", cm, fields=("code", "immutable", "data")),
+            Step("its data may not change", "PUT", f"{core}/configmaps/frozen", {**cm, "data": {"a": "2"}},
+                 fields=INVALID),
+            Step("nor may it become mutable", "PUT", f"{core}/configmaps/frozen", {**cm, "immutable": False},
+                 fields=INVALID),
+            Step("a secret written with stringData: stored as data", "POST", f"{core}/secrets", secret,
+                 fields=("code", "data", "stringData", "type")),
+            Step("a secret's type may not change", "PUT", f"{core}/secrets/words",
+                 {"metadata": {"name": "words"}, "type": "kubernetes.io/basic-auth", "data": {"username": "dQ=="}},
+                 fields=INVALID),
+            Step("a deployment to change", "POST", deploys, _deploy("fixed"), fields=("code",)),
+            Step("its selector may not change", "PUT", f"{deploys}/fixed", _deploy(
+                "fixed", selector={"matchLabels": {"app": "web", "tier": "x"}},
+                template={**tpl, "metadata": {"labels": {"app": "web", "tier": "x"}}}), fields=INVALID),
+            Step("a patch that breaks its template", "PATCH", f"{deploys}/fixed",
+                 {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": ""}]}}}},
+                 content_type=MERGE, fields=INVALID))
+
+
 # Every field of the answer: what defaulting, the strategies and admission add to an object on create.
 WHOLE = ("kind", "apiVersion", "metadata", "spec", "status", "data", "type", "subsets", "endpoints", "ports",
          "addressType", "rules")
@@ -160,6 +288,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("create an existing name", "POST", cms, _cm("one"), fields=("reason", "message", "code", "details")),
         Step("create without a name", "POST", cms, {"metadata": {}}, fields=INVALID),
         *_invalid_metadata(ns),
+        *_invalid_specs(ns),
         Step("create with generateName", "POST", cms, _cm("", generateName="gen-"),
              fields=("metadata.generateName",)),
         Step("create in another namespace than the path", "POST", cms,

@@ -16,6 +16,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..wire.selectors import selector_matches
 from ..wire.status import status
 from .writes import Commit, Options, Outcome, Stamp, Target, delete, fail
 
@@ -23,21 +24,6 @@ PDB_PATH = "/apis/policy/v1/poddisruptionbudgets"
 _DISRUPTION_TARGET = {"type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
                       "message": "Eviction API: evicting"}
 _BLOCKED = "Cannot evict pod as it would violate the pod's disruption budget."
-
-
-def selects(selector: Any, labels: dict[str, str]) -> bool:
-    """metav1.LabelSelectorAsSelector: no selector selects nothing, an empty one everything."""
-    if not isinstance(selector, dict):
-        return False
-    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
-        return False
-    for expr in selector.get("matchExpressions") or []:
-        key, op, values = expr.get("key", ""), expr.get("operator", ""), expr.get("values") or []
-        ok = {"In": key in labels and labels[key] in values, "NotIn": labels.get(key) not in values,
-              "Exists": key in labels, "DoesNotExist": key not in labels}.get(op)
-        if not ok:
-            return False  # an unknown operator is an invalid selector, which selects nothing
-    return True
 
 
 def _too_many(message: str, retry_after: int) -> Outcome:
@@ -112,7 +98,7 @@ def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: 
     budget: dict[str, Any] | None = None
     if not ignorable:
         labels = meta.get("labels") or {}
-        matching = [p for p in pdbs if selects((p.get("spec") or {}).get("selector"), labels)]
+        matching = [p for p in pdbs if selector_matches((p.get("spec") or {}).get("selector"), labels)]
         if len(matching) > 1:  # returned as the create's result, not as an error, which the answer's code follows
             return Outcome(500, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                                  "message": "This pod has more than one PodDisruptionBudget, which the eviction "

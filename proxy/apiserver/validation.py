@@ -3,15 +3,17 @@ a label or an annotation the apiserver refuses, worded as the apiserver words it
 
 From k8s.io/apimachinery (pkg/api/validation/objectmeta.go, pkg/util/validation, pkg/api/validate/content)
 and the name rules of k8s.io/kubernetes pkg/apis/*/validation. Names are checked for the kinds whose rule
-is a DNS-1123 subdomain (most of them); a Service's, a Namespace's, a StatefulSet's or an RBAC object's
-name is not checked here, and nor is any field outside metadata. tests/writes_differential.py compares
-the answers with the real kube-apiserver's.
+is a DNS-1123 subdomain (most of them) or label (Services, StatefulSets, Namespaces); an RBAC object's or an
+Event's name is not checked here. Fields outside metadata: specvalidation.py. tests/writes_differential.py
+compares the answers with the real kube-apiserver's.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from .fielderrors import Cause, invalid_each
 
 _SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
@@ -31,22 +33,30 @@ SUBDOMAIN_NAMED = frozenset({
     "LimitRange", "ResourceQuota", "Deployment", "ReplicaSet", "DaemonSet", "ControllerRevision", "Job", "CronJob",
     "HorizontalPodAutoscaler", "Lease", "EndpointSlice", "Ingress", "IngressClass", "PodDisruptionBudget",
     "NetworkPolicy", "PriorityClass"})
-Cause = tuple[str, str, str]  # field, reason, message
+# the kinds whose names are DNS-1123 labels (NameIsDNSLabel; a Service's since RelaxedServiceNameValidation)
+LABEL_NAMED = frozenset({"Service", "StatefulSet", "Namespace"})
+_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_LABEL_MSG = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
+              "and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+              "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
 
 
-def _quoted(value: str) -> str:
-    """Go's %q of a string, for the ASCII that names and labels are made of."""
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _subdomain(value: str, chars: str = "characters") -> list[str]:
+def subdomain(value: str, chars: str = "characters") -> list[str]:
     errs = [f"must be no more than 253 {chars}"] if len(value) > 253 else []
     if not _SUBDOMAIN.fullmatch(value):
         errs.append(_SUBDOMAIN_MSG)
     return errs
 
 
-def _qualified_name(value: str) -> list[str]:
+def dns_label(value: str) -> list[str]:
+    """IsDNS1123Label: a container's, a volume's or a port's name."""
+    errs = ["must be no more than 63 characters"] if len(value) > 63 else []
+    if not _LABEL.fullmatch(value):
+        errs.append("must not contain dots" if _SUBDOMAIN.fullmatch(value) else _LABEL_MSG)
+    return errs
+
+
+def qualified_name(value: str) -> list[str]:
     """content.IsLabelKey: an optional DNS subdomain prefix and '/', then a name part."""
     parts = value.split("/")
     errs: list[str] = []
@@ -57,7 +67,7 @@ def _qualified_name(value: str) -> list[str]:
         if not parts[0]:
             errs.append("prefix part must be non-empty")
         else:
-            errs.extend("prefix part " + m for m in _subdomain(parts[0], "bytes"))
+            errs.extend("prefix part " + m for m in subdomain(parts[0], "bytes"))
     name = parts[-1]
     if not name:
         errs.append("name part must be non-empty")
@@ -68,15 +78,21 @@ def _qualified_name(value: str) -> list[str]:
     return errs
 
 
-def _label_value(value: str) -> list[str]:
+def label_value(value: str) -> list[str]:
     errs = ["must be no more than 63 bytes"] if len(value.encode()) > 63 else []
     if not _VALUE.fullmatch(value):
         errs.append(_VALUE_MSG)
     return errs
 
 
-def _invalid(field: str, value: str, messages: list[str]) -> list[Cause]:
-    return [(field, "FieldValueInvalid", f"Invalid value: {_quoted(value)}: {m}") for m in messages]
+def labels(path: str, mapping: Any) -> list[Cause]:
+    """ValidateLabels at `path`, keys in order (Go's map order is random)."""
+    causes: list[Cause] = []
+    for key, value in sorted(mapping.items()) if isinstance(mapping, dict) else []:
+        causes += invalid_each(path, key, qualified_name(key))
+        if isinstance(value, str):
+            causes += invalid_each(path, value, label_value(value))
+    return causes
 
 
 def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False) -> list[Cause]:
@@ -84,20 +100,16 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False) -> lis
     is random, so the apiserver's own order of several label errors is not fixed). `custom`: a custom
     resource, whose name is a DNS subdomain whatever its kind."""
     causes: list[Cause] = []
-    check_name = custom or kind in SUBDOMAIN_NAMED
+    rule = subdomain if custom or kind in SUBDOMAIN_NAMED else dns_label if kind in LABEL_NAMED else None
     generate = meta.get("generateName")
-    if check_name and isinstance(generate, str) and generate:
+    if rule is not None and isinstance(generate, str) and generate:
         masked = generate[:-1] + "a" if generate.endswith("-") else generate  # a prefix may end in '-'
-        causes += _invalid("metadata.generateName", generate, _subdomain(masked))
+        causes += invalid_each("metadata.generateName", generate, rule(masked))
     name = meta.get("name")
-    if check_name and isinstance(name, str) and name:
-        causes += _invalid("metadata.name", name, _subdomain(name))
-    labels = meta.get("labels")
-    for key, value in sorted(labels.items()) if isinstance(labels, dict) else []:
-        causes += _invalid("metadata.labels", key, _qualified_name(key))
-        if isinstance(value, str):
-            causes += _invalid("metadata.labels", value, _label_value(value))
+    if rule is not None and isinstance(name, str) and name:
+        causes += invalid_each("metadata.name", name, rule(name))
+    causes += labels("metadata.labels", meta.get("labels"))
     annotations = meta.get("annotations")
     for key in sorted(annotations) if isinstance(annotations, dict) else []:
-        causes += _invalid("metadata.annotations", key, _qualified_name(key.lower()))
+        causes += invalid_each("metadata.annotations", key, qualified_name(key.lower()))
     return causes

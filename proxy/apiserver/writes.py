@@ -9,10 +9,11 @@ What is modelled (docs in README, "Writes in emulate"): metadata the apiserver o
 creationTimestamp, generation on spec changes, resourceVersion), `generateName`, 409 AlreadyExists and
 Conflict, the `status` and `scale` subresources, finalizers and `deletionTimestamp`, graceful deletion of
 pods bound to a node, `dryRun=All`; every written object is decoded, defaulted (defaults.py) and encoded
-as the apiserver's Go types do (goorder.encoded); metadata is validated (validation.py). Not modelled:
-validation of other fields, most admission,
-managedFields, ownership of fields set by plain updates (server-side apply tracks only what appliers
-applied), owner-reference garbage collection.
+as the apiserver's Go types do (goorder.encoded); metadata is validated (validation.py), and so are pod
+specs and templates, the selectors of Deployments, ReplicaSets, DaemonSets and Jobs, ConfigMap and Secret
+keys and immutable fields (specvalidation.py, a subset of each rule). Not modelled: validation of other
+fields and kinds, most admission, managedFields, ownership of fields set by plain updates (server-side apply
+tracks only what appliers applied), owner-reference garbage collection.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.status import status
-from . import defaults, validation
+from . import defaults, specvalidation, validation
 from .encode import not_found
+from .fielderrors import Cause
 from .goorder import encoded, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 from .quantity import QuantityError
@@ -170,8 +172,10 @@ def _invalid(t: Target, name: str, field_path: str, message: str) -> Outcome:
     return _refused(t, name, [(field_path, reason, message)])
 
 
-def _refused(t: Target, name: str, causes: list[validation.Cause]) -> Outcome:
-    """The 422 of an object that fails validation: every cause, as the apiserver aggregates them."""
+def _refused(t: Target, name: str, causes: list[Cause]) -> Outcome:
+    """The 422 of an object that fails validation: each different cause once (a template's labels are
+    checked twice for a StatefulSet and reported once), as the apiserver aggregates them."""
+    causes = list(dict.fromkeys(causes))
     errors = [f"{field_path}: {message}" for field_path, _, message in causes]
     kind = f"{t.kind}.{t.group}" if t.group else t.kind
     text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
@@ -226,8 +230,6 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         if not prefix:
             return _invalid(t, "", "metadata.name", "Required value: name or generateName is required")
         name = prefix + stamp.suffix
-    if causes := validation.object_meta(t.kind, {**meta, "name": name}, custom=not t.builtin):
-        return _refused(t, name, causes)
     if t.namespaced and not namespace_phase:
         return fail(404, f'namespaces "{t.namespace}" not found',
                     details={"name": t.namespace, "kind": "namespaces"})
@@ -237,9 +239,6 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
                     {"name": name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "NamespaceTerminating", "field": "metadata.namespace",
                                  "message": f"namespace {t.namespace} is being terminated"}]})
-    if exists(name):
-        return fail(409, f'{t.qualified} "{name}" already exists', "AlreadyExists",
-                    {"name": name, "group": t.group, "kind": t.resource})
     meta["name"] = name
     if t.namespaced:
         meta["namespace"] = t.namespace
@@ -265,6 +264,12 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         obj = _defaulted(obj, creating=True, uid=stamp.uid)
     except QuantityError as exc:
         return _undecodable(t, exc)
+    # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
+    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + specvalidation.spec_causes(obj):
+        return _refused(t, name, causes)
+    if exists(name):
+        return fail(409, f'{t.qualified} "{name}" already exists', "AlreadyExists",
+                    {"name": name, "group": t.group, "kind": t.resource})
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
 
 
@@ -323,7 +328,10 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):
         return _conflict(t, name)
-    if causes := validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin):
+    causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin)
+    if t.subresource != "status":
+        causes += specvalidation.spec_causes(new, current)
+    if causes:
         return _refused(t, name, causes)
     if t.subresource == "status":  # only status changes on /status
         body_status = new.get("status")

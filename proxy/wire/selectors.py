@@ -280,3 +280,18 @@ def matcher(label_selector: str, field_selector: str, resource: str) -> Callable
         return all((_field_value(obj, f.field) == f.value) == f.equal for f in fields)
 
     return match
+
+
+def selector_matches(selector: Any, labels: dict[str, str]) -> bool:
+    """metav1.LabelSelectorAsSelector: no selector selects nothing, an empty one everything."""
+    if not isinstance(selector, dict):
+        return False
+    if any(labels.get(k) != v for k, v in (selector.get("matchLabels") or {}).items()):
+        return False
+    for expr in selector.get("matchExpressions") or []:
+        key, op, values = expr.get("key", ""), expr.get("operator", ""), expr.get("values") or []
+        ok = {"In": key in labels and labels[key] in values, "NotIn": labels.get(key) not in values,
+              "Exists": key in labels, "DoesNotExist": key not in labels}.get(op)
+        if not ok:
+            return False  # an unknown operator is an invalid selector, which selects nothing
+    return True

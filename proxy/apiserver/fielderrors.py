@@ -1,0 +1,92 @@
+"""field.Error of k8s.io/apimachinery (pkg/util/validation/field/errors.go): one home for how a 422's causes are
+worded, so each validation rule below only says which error it finds and where.
+
+A cause is (field, reason, message), the three keys of a Status cause. The message is `ErrorBody()`: the
+error type's words, the bad value as Go prints it (numbers and bools with %v, strings with %q, anything else
+as Go's encoding/json writes it) and the detail.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+Cause = tuple[str, str, str]  # field, reason, message
+
+
+def quoted(value: str) -> str:
+    """Go's %q of a string (strconv.Quote): printable characters as they are, the rest escaped."""
+    out = ['"']
+    for ch in value:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch.isprintable():
+            out.append(ch)
+        elif ch in "\n\t\r":
+            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
+        else:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def go_json(value: Any) -> str:
+    """encoding/json's Marshal of a value already in Go's key order (maps sorted, structs in field order, as
+    goorder.encoded leaves a stored object): compact, with <, > and & escaped as Go escapes them."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def go_value(value: Any) -> str:
+    """A BadValue as ErrorBody prints it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return quoted(value)
+    return go_json(value)
+
+
+def _with(body: str, detail: str) -> str:
+    return f"{body}: {detail}" if detail else body
+
+
+def required(path: str, detail: str = "") -> Cause:
+    return path, "FieldValueRequired", _with("Required value", detail)
+
+
+def invalid(path: str, value: Any, detail: str) -> Cause:
+    return path, "FieldValueInvalid", _with(f"Invalid value: {go_value(value)}", detail)
+
+
+def invalid_each(path: str, value: Any, details: Iterable[str]) -> list[Cause]:
+    """One Invalid per message of a check that returns a list of them (IsDNS1123Label and the like)."""
+    return [invalid(path, value, d) for d in details]
+
+
+def not_supported(path: str, value: Any, supported: Iterable[str]) -> Cause:
+    allowed = ", ".join(quoted(s) for s in supported)
+    return path, "FieldValueNotSupported", f"Unsupported value: {go_value(value)}: supported values: {allowed}"
+
+
+def duplicate(path: str, value: Any) -> Cause:
+    return path, "FieldValueDuplicate", f"Duplicate value: {go_value(value)}"
+
+
+def not_found(path: str, value: Any) -> Cause:
+    return path, "FieldValueNotFound", f"Not found: {go_value(value)}"
+
+
+def forbidden(path: str, detail: str) -> Cause:
+    return path, "FieldValueForbidden", _with("Forbidden", detail)
+
+
+def key(path: str, name: str) -> str:
+    """field.Path.Key: `data[name]`."""
+    return f"{path}[{name}]"

@@ -1,0 +1,584 @@
+"""The apiserver's validation of the fields outside metadata that a controller under development gets wrong
+most often: pod specs and templates, the workloads' selectors, a Job's restart policy, Service ports,
+ConfigMap and Secret keys, immutable ConfigMaps and Secrets. Without it a replay stores what a cluster refuses, and the
+controller's bug shows only against the cluster.
+
+Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
+ValidateVolumes, validateService, ValidateConfigMap, ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec,
+ValidateReplicaSetSpec, ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet) and
+pkg/apis/batch/validation (ValidateJobSpec), in their order, on the object as the apiserver validates it:
+decoded and defaulted. Each rule here is a subset of the apiserver's (what is checked is listed in each
+function); an object these rules pass may still be one the apiserver refuses. Several errors over a map come
+in key order, where Go's is random. tests/writes_differential.py compares the answers with the real
+kube-apiserver's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..wire.selectors import selector_matches
+from . import validation
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, key, not_found, not_supported, required
+
+Obj = dict[str, Any]
+_RESTART_POLICIES = ("Always", "OnFailure", "Never")
+_DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+_PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+_PROTOCOLS = ("SCTP", "TCP", "UDP")
+_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+_CONFIG_KEY_MSG = ("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
+                   "or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')")
+_PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+")
+_PORT_NAME_LETTER = re.compile(r".*[a-z]")
+_IMMUTABLE = "field is immutable"
+_IMMUTABLE_SET = "field is immutable when `immutable` is set"
+
+
+def _dict(value: Any) -> Obj:
+    return value if isinstance(value, dict) else {}
+
+
+def _dicts(value: Any) -> list[Obj]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _nonnegative(path: str, value: Any) -> list[Cause]:
+    """ValidateNonnegativeField, where the field is set."""
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return [invalid(path, value, "must be greater than or equal to 0")]
+    return []
+
+
+def _one_of(path: str, value: Any, allowed: tuple[str, ...]) -> list[Cause]:
+    """The switch every enum field gets: empty is Required (defaulting fills the usual ones), unknown is
+    Unsupported."""
+    if not value:
+        return [required(path)]
+    return [] if value in allowed else [not_supported(path, value, allowed)]
+
+
+def _port_name(name: str) -> list[str]:
+    """IsValidPortName (an IANA service name)."""
+    errs = ["must be no more than 15 characters"] if len(name) > 15 else []
+    if not _PORT_NAME_CHARS.fullmatch(name):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _PORT_NAME_LETTER.match(name):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in name:
+        errs.append("must not contain consecutive hyphens")
+    if name.startswith("-") or name.endswith("-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def _port_number(path: str, value: Any) -> list[Cause]:
+    if isinstance(value, int) and not 1 <= value <= 65535:
+        return [invalid(path, value, "must be between 1 and 65535, inclusive")]
+    return []
+
+
+def _container_ports(ports: Any, path: str) -> list[Cause]:
+    causes: list[Cause] = []
+    names: set[str] = set()
+    for i, port in enumerate(_dicts(ports)):
+        at = f"{path}[{i}]"
+        name = port.get("name") or ""
+        if name:
+            if errs := _port_name(name):
+                causes += invalid_each(f"{at}.name", name, errs)
+            elif name in names:
+                causes.append(duplicate(f"{at}.name", name))
+            names.add(name)
+        number = port.get("containerPort") or 0
+        causes += [required(f"{at}.containerPort")] if not number else _port_number(f"{at}.containerPort", number)
+        causes += _port_number(f"{at}.hostPort", port.get("hostPort") or 0) if port.get("hostPort") else []
+        causes += _one_of(f"{at}.protocol", port.get("protocol"), _PROTOCOLS)
+    return causes
+
+
+def _volume_mounts(mounts: Any, volumes: set[str], path: str) -> list[Cause]:
+    causes: list[Cause] = []
+    seen: set[str] = set()
+    for i, mount in enumerate(_dicts(mounts)):
+        at, name, where = f"{path}[{i}]", mount.get("name") or "", mount.get("mountPath") or ""
+        if not name:
+            causes.append(required(f"{at}.name"))
+        if name not in volumes:
+            causes.append(not_found(f"{at}.name", name))
+        if not where:
+            causes.append(required(f"{at}.mountPath"))
+        if where in seen:
+            causes.append(invalid(f"{at}.mountPath", where, "must be unique"))
+        seen.add(where)
+    return causes
+
+
+def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
+    """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts and
+    pull policy (not resources, probes, lifecycle or security context)."""
+    name = ctr.get("name") or ""
+    causes = [required(f"{path}.name")] if not name else invalid_each(f"{path}.name", name, validation.dns_label(name))
+    if not ctr.get("image"):
+        causes.append(required(f"{path}.image"))
+    causes += _one_of(f"{path}.terminationMessagePolicy", ctr.get("terminationMessagePolicy"),
+                      ("File", "FallbackToLogsOnError"))
+    causes += _container_ports(ctr.get("ports"), f"{path}.ports")
+    causes += [required(f"{path}.env[{i}].name") for i, var in enumerate(_dicts(ctr.get("env"))) if not var.get("name")]
+    causes += _volume_mounts(ctr.get("volumeMounts"), volumes, f"{path}.volumeMounts")
+    causes += _one_of(f"{path}.imagePullPolicy", ctr.get("imagePullPolicy"), _PULL_POLICIES)
+    return causes
+
+
+def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
+    """ValidateVolumes: each volume's name and that it has a source (not the sources' own fields). The names
+    of the valid ones, which mounts may name."""
+    names: set[str] = set()
+    causes: list[Cause] = []
+    for i, vol in enumerate(_dicts(spec.get("volumes"))):
+        at, name = f"{path}[{i}]", vol.get("name") or ""
+        found = [] if any(k != "name" for k in vol) else [required(at, "must specify a volume type")]
+        found += [required(f"{at}.name")] if not name else invalid_each(f"{at}.name", name, validation.dns_label(name))
+        if name in names:
+            found.append(duplicate(f"{at}.name", name))
+        if found:
+            causes += found
+        else:
+            names.add(name)
+    return names, causes
+
+
+def pod_spec(spec: Any, path: str) -> list[Cause]:
+    """ValidatePodSpec: volumes, containers (their names unique), restart and DNS policies, the node
+    selector's labels, and the names it holds (service account, node, hostname, subdomain)."""
+    spec = _dict(spec)
+    volumes, causes = _volumes(spec, f"{path}.volumes")
+    containers = _dicts(spec.get("containers"))
+    if not containers:
+        causes.append(required(f"{path}.containers"))
+    names: set[str] = set()
+    for i, ctr in enumerate(containers):
+        at = f"{path}.containers[{i}]"
+        causes += _container(ctr, volumes, at)
+        if (name := ctr.get("name") or "") in names:
+            causes.append(duplicate(f"{at}.name", name))
+        names.add(name)
+    causes += _one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
+    causes += _one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
+    causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))
+    for field, check in (("serviceAccountName", validation.subdomain), ("nodeName", validation.subdomain)):
+        if value := spec.get(field):
+            causes += invalid_each(f"{path}.{field}", value, check(value))
+    for field in ("hostname", "subdomain"):
+        if value := spec.get(field):
+            causes += invalid_each(f"{path}.{field}", value, validation.dns_label(value))
+    return causes
+
+
+def pod_template(template: Any, path: str) -> list[Cause]:
+    """ValidatePodTemplateSpec: the template's labels and its pod spec."""
+    template = _dict(template)
+    meta = _dict(template.get("metadata"))
+    return validation.labels(f"{path}.labels", meta.get("labels")) + pod_spec(template.get("spec"), f"{path}.spec")
+
+
+def _selector(selector: Any, path: str) -> list[Cause]:
+    """ValidateLabelSelector, strictly (no invalid label values)."""
+    causes = validation.labels(f"{path}.matchLabels", selector.get("matchLabels"))
+    for i, expr in enumerate(_dicts(selector.get("matchExpressions"))):
+        at, op, values = f"{path}.matchExpressions[{i}]", expr.get("operator") or "", expr.get("values") or []
+        if op in ("In", "NotIn") and not values:
+            causes.append(required(f"{at}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
+        elif op in ("Exists", "DoesNotExist") and values:
+            why = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
+            causes.append(forbidden(f"{at}.values", why))
+        elif op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            causes.append(invalid(f"{at}.operator", op, "not a valid selector operator"))
+        causes += invalid_each(f"{at}.key", expr.get("key") or "", validation.qualified_name(expr.get("key") or ""))
+        for j, value in enumerate(values):
+            causes += invalid_each(f"{at}.values[{j}]", value, validation.label_value(value))
+    return causes
+
+
+def _template_labels(template: Any) -> Any:
+    meta = template.get("metadata") if isinstance(template, dict) else None
+    return meta.get("labels") if isinstance(meta, dict) else None
+
+
+def _selected_template(spec: Obj, *, empty_is_invalid: bool) -> list[Cause]:
+    """A controller's selector (required, valid, not empty) and its template's labels, which it must select:
+    the checks of ValidateReplicaSetSpec and ValidateJobSpec, whose order the callers keep."""
+    selector, labels = spec.get("selector"), _template_labels(spec.get("template"))
+    if not isinstance(selector, dict):
+        return [required("spec.selector"),
+                invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")]
+    causes = _selector(selector, "spec.selector")
+    if empty_is_invalid and not selector.get("matchLabels") and not selector.get("matchExpressions"):
+        causes.append(invalid("spec.selector", selector, "empty selector is invalid for deployment"))
+    if causes and any(c[0].startswith("spec.selector.") for c in causes):
+        return [*causes, invalid("spec.selector", selector, "invalid label selector")]
+    empty = not selector.get("matchLabels") and not selector.get("matchExpressions")
+    if not empty and not selector_matches(selector, _dict(labels)):
+        causes.append(invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"))
+    return causes
+
+
+def _replicated_template(spec: Obj, owner: str = "ReplicaSet") -> list[Cause]:
+    """ValidatePodTemplateSpecForReplicaSet, after the selector: a pod that runs for ever."""
+    template = _dict(spec.get("template"))
+    pod = _dict(template.get("spec"))
+    causes = pod_template(template, "spec.template")
+    if (policy := pod.get("restartPolicy")) != "Always":
+        causes.append(not_supported("spec.template.spec.restartPolicy", policy or "", ("Always",)))
+    if pod.get("activeDeadlineSeconds") is not None:
+        causes.append(forbidden("spec.template.spec.activeDeadlineSeconds",
+                                f"activeDeadlineSeconds in {owner} is not Supported"))
+    return causes
+
+
+def _selector_and_template(spec: Obj) -> list[Cause]:
+    causes = _selected_template(spec, empty_is_invalid=True)
+    if any(c[2].endswith("invalid label selector") for c in causes):
+        return causes  # LabelSelectorAsSelector failed: the template is not looked at
+    return causes + _replicated_template(spec)
+
+
+def _rolling_value(path: str, value: Any) -> list[Cause]:
+    """ValidatePositiveIntOrPercent."""
+    if isinstance(value, str):
+        return [] if re.fullmatch(r"[0-9]+%", value) else [
+            invalid(path, value, "a valid percent string must be a numeric string followed by an ending '%' "
+                                 "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")]
+    return _nonnegative(path, value)
+
+
+def _amount(value: Any) -> int:
+    if isinstance(value, str):
+        return int(value[:-1]) if re.fullmatch(r"[0-9]+%", value) else 0
+    return value if isinstance(value, int) else 0
+
+
+def _deployment_strategy(strategy: Any) -> list[Cause]:
+    strategy = _dict(strategy)
+    kind, rolling = strategy.get("type"), strategy.get("rollingUpdate")
+    path = "spec.strategy.rollingUpdate"
+    if kind == "Recreate":
+        return [forbidden(path, "may not be specified when strategy `type` is 'Recreate'")] if rolling else []
+    if kind != "RollingUpdate":  # the value printed is the internal Go struct, which has no JSON tags
+        bad = {"Type": kind or "", "RollingUpdate": None}
+        return [not_supported("spec.strategy", bad, ("Recreate", "RollingUpdate"))]
+    if not isinstance(rolling, dict):
+        return [required(path, "this should be defaulted and never be nil")]
+    unavailable, surge = rolling.get("maxUnavailable", 0), rolling.get("maxSurge", 0)
+    causes = _rolling_value(f"{path}.maxUnavailable", unavailable) + _rolling_value(f"{path}.maxSurge", surge)
+    if _amount(unavailable) == 0 and _amount(surge) == 0:
+        causes.append(invalid(f"{path}.maxUnavailable", unavailable, "may not be 0 when `maxSurge` is 0"))
+    if isinstance(unavailable, str) and _amount(unavailable) > 100:
+        causes.append(invalid(f"{path}.maxUnavailable", unavailable, "must not be greater than 100%"))
+    return causes
+
+
+def _deployment(obj: Obj) -> list[Cause]:
+    spec = _dict(obj.get("spec"))
+    causes = _nonnegative("spec.replicas", spec.get("replicas")) + _selector_and_template(spec)
+    causes += _deployment_strategy(spec.get("strategy"))
+    causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
+    causes += _nonnegative("spec.revisionHistoryLimit", spec.get("revisionHistoryLimit"))
+    deadline = spec.get("progressDeadlineSeconds")
+    if isinstance(deadline, int):
+        causes += _nonnegative("spec.progressDeadlineSeconds", deadline)
+        if deadline <= (spec.get("minReadySeconds") or 0):
+            causes.append(invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"))
+    return causes
+
+
+def _replica_set(obj: Obj) -> list[Cause]:
+    spec = _dict(obj.get("spec"))
+    causes = _nonnegative("spec.replicas", spec.get("replicas"))
+    causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
+    return causes + _selector_and_template(spec)
+
+
+def _stateful_set(obj: Obj) -> list[Cause]:
+    """ValidateStatefulSetSpec: policies, counts, the service's name, the selector and the template, whose
+    hostname and subdomain the controller sets and whose volumes include one per claim template (not the
+    claim templates themselves, nor the retention policy)."""
+    spec = _dict(obj.get("spec"))
+    policy = spec.get("podManagementPolicy") or ""
+    causes = [required("spec.podManagementPolicy")] if not policy else [] if policy in ("OrderedReady", "Parallel") \
+        else [invalid("spec.podManagementPolicy", policy, "must be 'OrderedReady' or 'Parallel'")]
+    strategy = _dict(spec.get("updateStrategy"))
+    kind, rolling = strategy.get("type") or "", strategy.get("rollingUpdate")
+    if not kind:
+        causes.append(required("spec.updateStrategy"))
+    elif kind == "RollingUpdate" and isinstance(rolling, dict):
+        path = "spec.updateStrategy.rollingUpdate"
+        causes += _nonnegative(f"{path}.partition", rolling.get("partition"))
+        if (most := rolling.get("maxUnavailable")) is not None:
+            causes += _rolling_value(f"{path}.maxUnavailable", most)
+            causes += [invalid(f"{path}.maxUnavailable", most, "cannot be 0")] if _amount(most) == 0 else []
+            if isinstance(most, str) and _amount(most) > 100:
+                causes.append(invalid(f"{path}.maxUnavailable", most, "must not be greater than 100%"))
+    elif kind not in ("RollingUpdate", "OnDelete"):  # the internal Go struct, as for a Deployment's strategy
+        causes.append(invalid("spec.updateStrategy", {"Type": kind, "RollingUpdate": None},
+                              "must be 'RollingUpdate' or 'OnDelete'"))
+    causes += _nonnegative("spec.replicas", spec.get("replicas"))
+    causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
+    if isinstance(spec.get("ordinals"), dict):
+        causes += _nonnegative("spec.ordinals.start", spec["ordinals"].get("start"))
+    if service := spec.get("serviceName"):
+        causes += invalid_each("spec.serviceName", service, validation.dns_label(service))
+    selector = spec.get("selector")
+    if not isinstance(selector, dict):
+        causes.append(required("spec.selector"))
+    else:
+        causes += _selector(selector, "spec.selector")
+        if not selector.get("matchLabels") and not selector.get("matchExpressions"):
+            causes.append(invalid("spec.selector", selector, "empty selector is invalid for statefulset"))
+    if any(c[0].startswith("spec.selector.") for c in causes):
+        causes.append(invalid("spec.selector", selector, ""))
+    else:
+        causes += _stateful_template(spec, selector)
+    template = _dict(spec.get("template"))
+    pod = _dict(template.get("spec"))
+    if (restart := pod.get("restartPolicy")) != "Always":
+        causes.append(not_supported("spec.template.spec.restartPolicy", restart or "", ("Always",)))
+    if pod.get("activeDeadlineSeconds") is not None:
+        causes.append(forbidden("spec.template.spec.activeDeadlineSeconds",
+                                "activeDeadlineSeconds in StatefulSet is not Supported"))
+    return causes
+
+
+def _stateful_template(spec: Obj, selector: Any) -> list[Cause]:
+    """ValidatePodTemplateSpecForStatefulSet, on the template as the controller will fill it in."""
+    template = dict(_dict(spec.get("template")))
+    pod = dict(_dict(template.get("spec")))
+    claims = [c.get("metadata", {}).get("name", "") for c in _dicts(spec.get("volumeClaimTemplates"))]
+    pod.pop("hostname", None)
+    pod.pop("subdomain", None)
+    if claims:
+        made = [{"name": n, "persistentVolumeClaim": {"claimName": n}} for n in claims]
+        pod["volumes"] = made + [v for v in _dicts(pod.get("volumes")) if v.get("name") not in claims]
+    template["spec"] = pod
+    labels = _template_labels(template)
+    empty = isinstance(selector, dict) and not selector.get("matchLabels") and not selector.get("matchExpressions")
+    causes = []
+    if not empty and not selector_matches(selector, _dict(labels)):
+        causes.append(invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"))
+    return causes + pod_template(template, "spec.template") + validation.labels("spec.template.labels", labels)
+
+
+def _daemon_set(obj: Obj) -> list[Cause]:
+    """ValidateDaemonSetSpec: a missing selector is not itself an error here, only that it selects nothing."""
+    spec = _dict(obj.get("spec"))
+    selector, labels = spec.get("selector"), _template_labels(spec.get("template"))
+    causes = _selector(selector, "spec.selector") if isinstance(selector, dict) else []
+    if not causes and not selector_matches(selector, _dict(labels)):
+        causes.append(invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"))
+    if isinstance(selector, dict) and not selector.get("matchLabels") and not selector.get("matchExpressions"):
+        causes.append(invalid("spec.selector", selector, "empty selector is invalid for daemonset"))
+    causes += _replicated_template(spec, "DaemonSet")
+    causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
+    causes += _nonnegative("spec.templateGeneration", spec.get("templateGeneration"))
+    causes += _daemon_set_strategy(spec.get("updateStrategy"))
+    return causes + _nonnegative("spec.revisionHistoryLimit", spec.get("revisionHistoryLimit"))
+
+
+def _daemon_set_strategy(strategy: Any) -> list[Cause]:
+    strategy = _dict(strategy)
+    kind, rolling, path = strategy.get("type"), strategy.get("rollingUpdate"), "spec.updateStrategy.rollingUpdate"
+    if kind == "OnDelete":
+        return []
+    if kind != "RollingUpdate":  # the internal Go struct, as for a Deployment's strategy
+        bad = {"Type": kind or "", "RollingUpdate": None}
+        return [not_supported("spec.updateStrategy", bad, ("RollingUpdate", "OnDelete"))]
+    if not isinstance(rolling, dict):
+        return [required(path)]
+    unavailable, surge = rolling.get("maxUnavailable", 0), rolling.get("maxSurge", 0)
+    causes = _rolling_value(f"{path}.maxUnavailable", unavailable) + _rolling_value(f"{path}.maxSurge", surge)
+    for field, value in (("maxUnavailable", unavailable), ("maxSurge", surge)):
+        if isinstance(value, str) and _amount(value) > 100:
+            causes.append(invalid(f"{path}.{field}", value, "must not be greater than 100%"))
+    if _amount(unavailable) and _amount(surge):
+        causes.append(invalid(f"{path}.maxSurge", surge, "may not be set when maxUnavailable is non-zero"))
+    elif not _amount(unavailable) and not _amount(surge):
+        causes.append(required(f"{path}.maxUnavailable", "cannot be 0 when maxSurge is 0"))
+    return causes
+
+
+def _job(obj: Obj) -> list[Cause]:
+    """validateJobSpec then ValidateJobSpec's selector: counts, the template, a restart policy a Job can use."""
+    spec = _dict(obj.get("spec"))
+    causes: list[Cause] = []
+    for field in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit"):
+        causes += _nonnegative(f"spec.{field}", spec.get(field))
+    causes += pod_template(spec.get("template"), "spec.template")
+    template = _dict(spec.get("template"))
+    pod = _dict(template.get("spec"))
+    policy, path = pod.get("restartPolicy") or "", "spec.template.spec.restartPolicy"
+    if policy in ("Always", ""):
+        causes.append(required(path, 'valid values: "OnFailure", "Never"'))
+    elif policy not in ("OnFailure", "Never"):
+        causes.append(not_supported(path, policy, ("OnFailure", "Never")))
+    elif spec.get("podFailurePolicy") is not None and policy != "Never":
+        causes.append(invalid(path, policy, 'only "Never" is supported when podFailurePolicy is specified'))
+    return causes + [c for c in _selected_template(spec, empty_is_invalid=False)
+                     if not c[2].endswith("invalid label selector")]
+
+
+def _pod(obj: Obj) -> list[Cause]:
+    spec = _dict(obj.get("spec"))
+    return pod_spec(spec, "spec") + _nonnegative("spec.terminationGracePeriodSeconds",
+                                                 spec.get("terminationGracePeriodSeconds"))
+
+
+def _port_or_name(path: str, value: Any) -> list[Cause]:
+    """ValidatePortNumOrName (an IntOrString)."""
+    if isinstance(value, str):
+        return invalid_each(path, value, _port_name(value))
+    return _port_number(path, value) if isinstance(value, int) else []
+
+
+_SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
+
+
+def _service(obj: Obj) -> list[Cause]:
+    """validateService: ports (required unless headless or ExternalName), the ExternalName's name, each port,
+    the selector's labels, session affinity and type (not cluster IPs, families or traffic policies)."""
+    spec = _dict(obj.get("spec"))
+    kind, ports = spec.get("type") or "", _dicts(spec.get("ports"))
+    causes: list[Cause] = []
+    if not ports and spec.get("clusterIP") != "None" and kind != "ExternalName":
+        causes.append(required("spec.ports"))
+    if kind == "ExternalName":
+        cname = str(spec.get("externalName") or "").removesuffix(".")
+        causes += invalid_each("spec.externalName", cname, validation.subdomain(cname)) if cname else \
+            [required("spec.externalName")]
+    names: set[str] = set()
+    for i, port in enumerate(ports):
+        at, name = f"spec.ports[{i}]", port.get("name") or ""
+        if len(ports) > 1 and not name:
+            causes.append(required(f"{at}.name"))
+        elif name:
+            causes += invalid_each(f"{at}.name", name, validation.dns_label(name))
+            if name in names:
+                causes.append(duplicate(f"{at}.name", name))
+            names.add(name)
+        causes += [invalid(f"{at}.port", port.get("port") or 0, "must be between 1 and 65535, inclusive")] \
+            if not 1 <= (port.get("port") or 0) <= 65535 else []
+        causes += _one_of(f"{at}.protocol", port.get("protocol"), _PROTOCOLS)
+        causes += _port_or_name(f"{at}.targetPort", port.get("targetPort", 0))
+    causes += validation.labels("spec.selector", spec.get("selector"))
+    causes += _one_of("spec.sessionAffinity", spec.get("sessionAffinity"), ("ClientIP", "None"))
+    causes += _one_of("spec.type", kind, _SERVICE_TYPES)
+    if kind == "ClusterIP":
+        causes += [forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
+                   for i, port in enumerate(ports) if port.get("nodePort")]
+    return causes
+
+
+def _config_keys(path: str, keys: Any) -> list[Cause]:
+    causes: list[Cause] = []
+    for name in sorted(keys) if isinstance(keys, dict) else []:
+        errs = ["must be no more than 253 characters"] if len(name) > 253 else []
+        if not _CONFIG_KEY.fullmatch(name):
+            errs.append(_CONFIG_KEY_MSG)
+        errs += ["must not be '.'"] if name == "." else ["must not be '..'"] if name == ".." else \
+            ["must not start with '..'"] if name.startswith("..") else []
+        causes += invalid_each(key(path, name), name, errs)
+    return causes
+
+
+def _config_map(obj: Obj) -> list[Cause]:
+    data, binary = _dict(obj.get("data")), _dict(obj.get("binaryData"))
+    causes = _config_keys("data", data)
+    for name in sorted(data):
+        if name in binary:
+            causes.append(invalid(key("data", name), name, "duplicate of key present in binaryData"))
+    return causes + _config_keys("binaryData", binary)
+
+
+_SECRET_KEYS = {"kubernetes.io/tls": ("tls.crt", "tls.key"), "kubernetes.io/dockerconfigjson": (".dockerconfigjson",),
+                "kubernetes.io/dockercfg": (".dockercfg",)}
+
+
+def _secret(obj: Obj) -> list[Cause]:
+    """ValidateSecret: data keys, and the keys each built-in type needs (not the contents of docker configs)."""
+    data = _dict(obj.get("data"))
+    causes = _config_keys("data", data)
+    kind = obj.get("type")
+    if kind == "kubernetes.io/service-account-token":
+        meta = _dict(obj.get("metadata"))
+        if not (meta.get("annotations") or {}).get("kubernetes.io/service-account.name"):
+            causes.append(required(key("metadata.annotations", "kubernetes.io/service-account.name")))
+    elif kind == "kubernetes.io/basic-auth" and "username" not in data and "password" not in data:
+        causes += [required(key("data", "username")), required(key("data", "password"))]
+    elif kind == "kubernetes.io/ssh-auth" and not data.get("ssh-privatekey"):
+        causes.append(required(key("data", "ssh-privatekey")))
+    else:
+        causes += [required(key("data", n)) for n in _SECRET_KEYS.get(str(kind), ()) if n not in data]
+    return causes
+
+
+def _immutable_data(new: Obj, old: Obj, fields: tuple[str, ...]) -> list[Cause]:
+    """An immutable ConfigMap or Secret: it stays so, and its data does not change."""
+    if old.get("immutable") is not True:
+        return []
+    causes = [forbidden("immutable", _IMMUTABLE_SET)] if new.get("immutable") is not True else []
+    return causes + [forbidden(f, _IMMUTABLE_SET) for f in fields if new.get(f) != old.get(f)]
+
+
+def _selector_immutable(new: Obj, old: Obj) -> list[Cause]:
+    selector = (new.get("spec") or {}).get("selector")
+    if selector != (old.get("spec") or {}).get("selector"):
+        return [invalid("spec.selector", selector, _IMMUTABLE)]
+    return []
+
+
+_ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
+    ("v1", "Pod"): _pod,
+    ("v1", "ConfigMap"): _config_map,
+    ("v1", "Secret"): _secret,
+    ("v1", "Service"): _service,
+    ("apps/v1", "Deployment"): _deployment,
+    ("apps/v1", "ReplicaSet"): _replica_set,
+    ("apps/v1", "DaemonSet"): _daemon_set,
+    ("apps/v1", "StatefulSet"): _stateful_set,
+    ("batch/v1", "Job"): _job,
+}
+
+
+def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
+    """The checks only an update has, which the apiserver makes before the object's own."""
+    if kind == "ConfigMap" and api_version == "v1":
+        return _immutable_data(new, old, ("data", "binaryData"))
+    if kind == "Secret" and api_version == "v1":
+        causes = [] if new.get("type") == old.get("type") else [invalid("type", new.get("type") or "", _IMMUTABLE)]
+        return causes + _immutable_data(new, old, ("data",))
+    if kind == "DaemonSet" and api_version == "apps/v1":
+        return _selector_immutable(new, old)
+    return []
+
+
+def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
+    """The checks only an update has, which the apiserver makes after the object's own."""
+    if api_version == "apps/v1" and kind in ("Deployment", "ReplicaSet"):
+        return _selector_immutable(new, old)
+    if api_version == "apps/v1" and kind == "StatefulSet":
+        spec, before = new.get("spec") or {}, old.get("spec") or {}
+        return _selector_immutable(new, old) + [
+            invalid(f"spec.{f}", spec.get(f) or "", _IMMUTABLE) for f in ("serviceName", "podManagementPolicy")
+            if spec.get(f) != before.get(f)]
+    return []
+
+
+def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
+    """What the apiserver's validation of `obj` (decoded and defaulted) finds wrong outside metadata; `old`:
+    the stored object an update replaces."""
+    api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
+    causes = _on_update(api_version, kind, obj, old) if old is not None else []
+    if (check := _ON_WRITE.get((api_version, kind))) is not None:
+        causes += check(obj)
+    return causes + (_after_update(api_version, kind, obj, old) if old is not None else [])
