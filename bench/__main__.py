@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -104,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="watchproxy-bench-", dir=a.tmp) as d:
         for name in chosen:
+            # What the previous group wrote (gigabytes of recordings) goes to disk now, not as the kernel's
+            # writeback in the middle of this group's timed part.
+            os.sync()
             t0 = time.monotonic()
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
             try:
