@@ -898,6 +898,13 @@ def test_default_and_deployment_rows() -> None:
 
 
 # Rows as the real 1.37 apiserver printed them for the fidelity workload's objects (docs/fidelity.md).
+_REF = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"}
+
+
+def _cpu(target: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Resource", "resource": {"name": "cpu", "target": target}}
+
+
 @pytest.mark.parametrize(("resource", "obj", "cells"), [
     ("secrets", {"metadata": {"name": "db", "creationTimestamp": _ago(1)}, "type": "Opaque",
                  "data": {"password": "eA=="}}, ["db", "Opaque", 1, "1s"]),
@@ -976,6 +983,29 @@ def test_default_and_deployment_rows() -> None:
      ["eps", "IPv4", "80,named,* + 1 more...", "10.1.1.1,10.1.1.2,10.1.1.3 + 1 more...", "<unknown>"]),
     ("endpointslices", {"metadata": {"name": "none"}, "addressType": "FQDN"},
      ["none", "FQDN", "<unset>", "<unset>", "<unknown>"]),
+    # HPAs: the rows the real kube-apiserver printed for these objects (statuses patched in)
+    ("horizontalpodautoscalers", {"metadata": {"name": "none"}, "spec": {
+        "scaleTargetRef": _REF, "minReplicas": 1, "maxReplicas": 3, "metrics": [_cpu({"averageUtilization": 80})]}},
+     ["none", "Deployment/web", "cpu: <unknown>/80%", "1", 3, 0, "<unknown>"]),
+    ("horizontalpodautoscalers", {"metadata": {"name": "many"}, "spec": {"scaleTargetRef": _REF, "maxReplicas": 9,
+        "metrics": [{"type": "Resource", "resource": {"name": "memory", "target": {"averageValue": "512Mi"}}},
+                    {"type": "Pods", "pods": {"target": {"averageValue": "10"}}}, {"type": "External"}]},
+        "status": {"currentReplicas": 4, "currentMetrics": [
+            {"type": "Resource", "resource": {"name": "memory", "current": {"averageValue": "300Mi"}}},
+            {"type": "Pods", "pods": {"current": {"averageValue": "7"}}}]}},
+     ["many", "Deployment/web", "memory: 300Mi/512Mi, 7/10 + 1 more...", "<unset>", 9, 4, "<unknown>"]),
+    ("horizontalpodautoscalers", {"metadata": {"name": "ext"}, "spec": {"scaleTargetRef": _REF, "maxReplicas": 2,
+        "metrics": [{"type": "External", "external": {"target": {"value": "30"}}},
+                    {"type": "Object", "object": {"target": {"averageValue": "3"}}}]},
+        "status": {"currentMetrics": [{"type": "External", "external": {"current": {"value": "12"}}},
+                                      {"type": "Object", "object": {"current": {"value": "1"}}}]}},
+     ["ext", "Deployment/web", "12/30, <unknown>/3 (avg)", "<unset>", 2, 0, "<unknown>"]),
+    ("horizontalpodautoscalers", {"metadata": {"name": "cr"}, "spec": {"scaleTargetRef": _REF, "maxReplicas": 2,
+        "metrics": [{"type": "ContainerResource", "containerResource": {"name": "memory", "target": {
+            "averageUtilization": 70}}}, {"type": "Pods", "pods": {"target": {"averageValue": "1k"}}}]},
+        "status": {"currentMetrics": [{"type": "ContainerResource", "containerResource": {
+            "name": "memory", "current": {"averageUtilization": 55}}}]}},
+     ["cr", "Deployment/web", "memory: 55%/70%, <unknown>/1k", "<unset>", 2, 0, "<unknown>"]),
     ("nodes", {"metadata": {"name": "n1", "labels": {
         "node-role.kubernetes.io/control-plane": "", "kubernetes.io/role": "edge",
         "node-role.kubernetes.io/worker": "yes"}},

@@ -2,7 +2,7 @@
 
 Cells follow the apiserver's printers (pkg/printers/internalversion/printers.go) for pods, deployments,
 replica sets, stateful sets, daemon sets, jobs, cron jobs, services, endpoints, endpoint slices, PVCs,
-ingresses, network policies, PDBs, RBAC roles and bindings, nodes, configmaps, secrets, events, namespaces
+ingresses, network policies, HPAs, PDBs, RBAC roles and bindings, nodes, configmaps, secrets, events, namespaces
 and leases, with the column definitions a 1.37 apiserver sends (table_columns.py). Other types get columns
 learned from a Table the recording holds for them (a custom resource's printer columns, cells from their
 JSONPath), else the default Name/Age convertor. The Age cell
@@ -339,6 +339,50 @@ def _endpoint_slice_cells(eps: dict[str, Any], now: dt.datetime) -> list[Any]:
             _age(eps, now)]
 
 
+_SOURCES = {"External": "external", "Pods": "pods", "Object": "object", "Resource": "resource",
+            "ContainerResource": "containerResource"}
+
+
+def _hpa_metric(spec: dict[str, Any], status: dict[str, Any] | None) -> str:
+    """One metric of formatHPAMetrics: current/target, `<unknown>` where the autoscaler has not measured it;
+    a quantity left out prints as Go prints a nil *Quantity, `<nil>`."""
+    kind = spec.get("type", "")
+    if kind not in _SOURCES:
+        return "<unknown type>"
+    source = spec.get(_SOURCES[kind]) or {}
+    target = source.get("target") or {}
+    measured = (status or {}).get(_SOURCES[kind])  # the status of this metric, if it has one
+    current = (measured.get("current") or {}) if isinstance(measured, dict) else None
+
+    def quantity(holder: dict[str, Any], key: str) -> str:
+        return str(holder[key]) if holder.get(key) is not None else "<nil>"
+
+    def now(key: str) -> str:
+        return "<unknown>" if current is None else quantity(current, key)
+    prefix = f"{source.get('name', '')}: " if kind in ("Resource", "ContainerResource") else ""
+    if kind in ("External", "Object"):
+        if target.get("averageValue") is None:
+            return f"{now('value')}/{quantity(target, 'value')}"
+        average = current.get("averageValue") if current is not None else None
+        return f"{'<unknown>' if average is None else average}/{target['averageValue']} (avg)"
+    if kind == "Pods" or target.get("averageValue") is not None:
+        return f"{prefix}{now('averageValue')}/{quantity(target, 'averageValue')}"
+    used, goal = (current or {}).get("averageUtilization"), target.get("averageUtilization")
+    return f"{prefix}{'<unknown>' if used is None else f'{used}%'}/{'<auto>' if goal is None else f'{goal}%'}"
+
+
+def _hpa_cells(hpa: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = hpa.get("spec") or {}, hpa.get("status") or {}
+    ref = spec.get("scaleTargetRef") or {}
+    metrics, statuses = spec.get("metrics") or [], st.get("currentMetrics") or []
+    shown = [_hpa_metric(m, statuses[i] if i < len(statuses) else None) for i, m in enumerate(metrics)]
+    targets = ", ".join(shown[:2]) + (f" + {len(shown) - 2} more..." if len(shown) > 2 else "") or "<none>"
+    low = spec.get("minReplicas")
+    return [_name(hpa), f"{ref.get('kind', '')}/{ref.get('name', '')}", targets,
+            "<unset>" if low is None else str(low), spec.get("maxReplicas", 0), st.get("currentReplicas", 0),
+            _age(hpa, now)]
+
+
 def _node_cells(node: dict[str, Any], now: dt.datetime) -> list[Any]:
     spec, st = node.get("spec") or {}, node.get("status") or {}
     ready = [c for c in st.get("conditions") or [] if c.get("type") == "Ready"]
@@ -368,7 +412,7 @@ _PRINTERS = {"pods": _pod_cells, "deployments": _deployment_cells, "services": _
              "poddisruptionbudgets": _pdb_cells, "roles": _role_cells, "clusterroles": _role_cells,
              "rolebindings": _role_binding_cells, "clusterrolebindings": _role_binding_cells,
              "networkpolicies": _network_policy_cells, "endpoints": _endpoints_cells, "nodes": _node_cells,
-             "endpointslices": _endpoint_slice_cells}
+             "endpointslices": _endpoint_slice_cells, "horizontalpodautoscalers": _hpa_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:
