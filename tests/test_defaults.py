@@ -36,14 +36,16 @@ def test_a_new_pod_gets_its_qos_class(pod: dict[str, Any], qos: str) -> None:
     assert pod["status"] == {"phase": "Pending", "qosClass": qos}
 
 
-def test_tolerations_already_there_are_not_added_twice_and_updates_add_none() -> None:
+def test_tolerations_already_there_are_not_added_twice_and_updates_get_them_but_no_status() -> None:
     everything = {"operator": "Exists"}
     pod = {"spec": {"containers": [], "tolerations": [everything]}}
     defaults.apply(pod, "Pod", "v1", creating=True)
     assert pod["spec"]["tolerations"] == [everything]
     updated: dict[str, Any] = {"spec": {"containers": []}}
-    defaults.apply(updated, "Pod", "v1", creating=False)
-    assert "tolerations" not in updated["spec"] and "status" not in updated
+    defaults.apply(updated, "Pod", "v1", creating=False)  # DefaultTolerationSeconds admits updates too
+    assert [t["key"] for t in updated["spec"]["tolerations"]] == ["node.kubernetes.io/not-ready",
+                                                                   "node.kubernetes.io/unreachable"]
+    assert "status" not in updated and "priority" not in updated["spec"]
 
 
 def test_what_the_client_set_is_kept() -> None:

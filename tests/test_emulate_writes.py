@@ -134,20 +134,30 @@ async def test_patch_types(recording: Path, content_type: str, patch: Any, want:
 
 async def test_strategic_merge_merges_containers_by_name(recording: Path) -> None:
     h = Harness(recording)
-    await h.call("POST", PODS, body=new_pod("c", initContainers=[{"name": "i", "image": "busybox"}]))
-    patch = {"spec": {"containers": [{"name": "c", "image": "nginx:2"}, {"name": "side", "image": "envoy"}]}}
-    code, body = await h.call("PATCH", f"{PODS}/c", "", patch, "application/strategic-merge-patch+json")
+    deploys = "/apis/apps/v1/namespaces/default/deployments"
+    pod = new_pod("c", initContainers=[{"name": "i", "image": "busybox"}])
+    await h.call("POST", deploys, body={"metadata": {"name": "c"}, "spec": {
+        "selector": {"matchLabels": {"app": "x"}}, "template": {"metadata": pod["metadata"], "spec": pod["spec"]}}})
+    smp = "application/strategic-merge-patch+json"
+    patch = {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "nginx:2"},
+                                                           {"name": "side", "image": "envoy"}]}}}}
+    code, body = await h.call("PATCH", f"{deploys}/c", "", patch, smp)
     assert code == 200
-    named = [{k: c[k] for k in ("name", "image", "imagePullPolicy")} for c in body["spec"]["containers"]]
+    containers = body["spec"]["template"]["spec"]["containers"]
+    named = [{k: c[k] for k in ("name", "image", "imagePullPolicy")} for c in containers]
     # the merged list, each container defaulted (the first kept its pull policy from when it was nginx:latest)
     assert named == [{"name": "c", "image": "nginx:2", "imagePullPolicy": "Always"},
                      {"name": "side", "image": "envoy", "imagePullPolicy": "Always"}]
-    delete_side = {"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}
-    code, body = await h.call("PATCH", f"{PODS}/c", "", delete_side, "application/strategic-merge-patch+json")
-    assert [c["name"] for c in body["spec"]["containers"]] == ["c"]
-    code, body = await h.call("PATCH", f"{PODS}/c", "", [{"op": "test", "path": "/metadata/name", "value": "no"}],
+    delete_side = {"spec": {"template": {"spec": {"containers": [{"name": "side", "$patch": "delete"}]}}}}
+    code, body = await h.call("PATCH", f"{deploys}/c", "", delete_side, smp)
+    assert [c["name"] for c in body["spec"]["template"]["spec"]["containers"]] == ["c"]
+    code, body = await h.call("PATCH", f"{deploys}/c", "", [{"op": "test", "path": "/metadata/name", "value": "no"}],
                               "application/json-patch+json")
     assert code == 422
+    # the same merge on a pod: its containers are fixed once it is made
+    await h.call("POST", PODS, body=pod)
+    code, body = await h.call("PATCH", f"{PODS}/c", "", patch["spec"]["template"], smp)
+    assert (code, body["details"]["causes"][0]["field"]) == (422, "spec.containers")
 
 
 async def test_apply_creates_a_missing_object_and_needs_a_field_manager(recording: Path) -> None:

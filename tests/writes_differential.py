@@ -168,9 +168,29 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
              "template": {**tpl, "metadata": {"labels": {"app": "web", "tier": "v!"}}}}}),
         ("a namespace named with capitals", "/api/v1/namespaces", {"metadata": {"name": "Team-A"}}),
     ]
+    pod = {**_POD, "metadata": {"name": "fixed-pod"}, "spec": {
+        "containers": [c], "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoExecute",
+                                            "tolerationSeconds": 60}]}}
+    pod_steps = (
+        Step("a pod whose spec will not change", "POST", f"{core}/pods", pod, fields=("code",)),
+        Step("its image may change, its toleration's seconds too", "PATCH", f"{core}/pods/fixed-pod", {"spec": {
+            "containers": [{"name": "c", "image": "nginx:2"}], "tolerations": [
+                {"key": "k", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 30}]}},
+             content_type=SMP, fields=("code", "spec.containers", "spec.tolerations")),
+        Step("no container may be added", "PATCH", f"{core}/pods/fixed-pod", {"spec": {"containers": [
+            {"name": "c", "image": "nginx:2"}, {"name": "d", "image": "busybox"}]}}, content_type=MERGE,
+             fields=INVALID),
+        Step("a toleration may not change but for its seconds", "PATCH", f"{core}/pods/fixed-pod", {"spec": {
+            "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoSchedule"}]}}, content_type=MERGE,
+             fields=INVALID),
+        # the message ends with go-cmp's diff of the internal Go types, which is not reproduced: compared
+        # without it
+        Step("nor may anything else", "PATCH", f"{core}/pods/fixed-pod", {"spec": {"dnsPolicy": "Default"}},
+             content_type=MERGE, fields=("code", "reason", "details.name", "details.kind")),
+    )
     cm = {"metadata": {"name": "frozen"}, "data": {"a": "1"}, "immutable": True}
     secret = {"metadata": {"name": "words"}, "data": {"a": "YQ=="}, "stringData": {"a": "over", "b": "two"}}
-    return (*(Step(what, "POST", path, body, fields=INVALID) for what, path, body in steps),
+    return (*(Step(what, "POST", path, body, fields=INVALID) for what, path, body in steps), *pod_steps,
             Step("an immutable config map", "POST", f"{core}/configmaps", cm, fields=("code", "immutable", "data")),
             Step("its data may not change", "PUT", f"{core}/configmaps/frozen", {**cm, "data": {"a": "2"}},
                  fields=INVALID),

@@ -172,17 +172,18 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
                     requests.setdefault(name, value)
     pod_spec(spec)
     _p(spec, "enableServiceLinks", True)
-    if not creating:
-        return
-    # admission: Priority (no class, no global default), DefaultTolerationSeconds
-    if not spec.get("priorityClassName"):
-        _p(spec, "priority", 0)
-    _p(spec, "preemptionPolicy", "PreemptLowerPriority")
+    # admission: DefaultTolerationSeconds, on updates too (so an update that drops them gets them back)
     tolerations: list[Any] = list(spec["tolerations"]) if isinstance(spec.get("tolerations"), list) else []
     for wanted in _TOLERATIONS:
         if not any(_tolerates(t, wanted["key"]) for t in _dicts(tolerations)):
             tolerations.append(copy.deepcopy(wanted))
     spec["tolerations"] = tolerations
+    if not creating:
+        return
+    # admission: Priority (no class, no global default)
+    if not spec.get("priorityClassName"):
+        _p(spec, "priority", 0)
+    _p(spec, "preemptionPolicy", "PreemptLowerPriority")
     # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
     obj["status"] = {"phase": "Pending", "qosClass": _qos(spec)}
 

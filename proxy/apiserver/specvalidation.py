@@ -21,7 +21,18 @@ from typing import Any
 
 from ..wire.selectors import selector_matches
 from . import validation
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, key, not_found, not_supported, required
+from .fielderrors import (
+    Cause,
+    duplicate,
+    forbidden,
+    go_json,
+    invalid,
+    invalid_each,
+    key,
+    not_found,
+    not_supported,
+    required,
+)
 
 Obj = dict[str, Any]
 _RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -562,8 +573,74 @@ def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     return []
 
 
+_UPDATABLE_POD_FIELDS = ",".join((
+    "`spec.containers[*].image`", "`spec.initContainers[*].image`", "`spec.activeDeadlineSeconds`",
+    "`spec.tolerations` (only additions to existing tolerations)",
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"))
+
+
+def _pod_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidatePodUpdate after the pod's own checks: a pod's spec is fixed once it is made, but for its
+    images, a shorter deadline, added tolerations and removed scheduling gates. The refusal's message ends with
+    a diff of the two specs that the apiserver writes with go-cmp over its internal Go types; here it is a
+    simpler diff of the fields that changed, so only that message differs from the apiserver's."""
+    spec, before = _dict(new.get("spec")), _dict(old.get("spec"))
+    causes: list[Cause] = []
+    for field in ("containers", "initContainers"):
+        now, was = _dicts(spec.get(field)), _dicts(before.get(field))
+        if len(now) != len(was):
+            return [*causes, forbidden(f"spec.{field}", "pod updates may not add or remove containers")]
+        for i, ctr in enumerate(now):
+            image = ctr.get("image") or ""
+            causes += [required(f"spec.{field}[{i}].image")] if not image else [
+                invalid(f"spec.{field}[{i}].image", image, "must not have leading or trailing whitespace")
+            ] if image.strip() != image else []
+    deadline, was_deadline = spec.get("activeDeadlineSeconds"), before.get("activeDeadlineSeconds")
+    if deadline is not None:
+        path = "spec.activeDeadlineSeconds"
+        if not 0 <= deadline <= 2**31 - 1:
+            return [*causes, invalid(path, deadline, "must be between 0 and 2147483647, inclusive")]
+        if was_deadline is not None and was_deadline < deadline:
+            return [*causes, invalid(path, deadline, "must be less than or equal to previous value")]
+    elif was_deadline is not None:
+        why = "must not update from a positive integer to nil value"
+        causes.append(invalid("spec.activeDeadlineSeconds", None, why))
+
+    def kept(t: Obj) -> Obj:
+        return {k: v for k, v in t.items() if k != "tolerationSeconds"}
+    tolerations = [kept(t) for t in _dicts(spec.get("tolerations"))]
+    if any(kept(t) not in tolerations for t in _dicts(before.get("tolerations"))):
+        why = "existing toleration can not be modified except its tolerationSeconds"
+        causes.append(forbidden("spec.tolerations", why))
+    gates = {g.get("name") for g in _dicts(before.get("schedulingGates"))}
+    causes += [forbidden(f"spec.schedulingGates[{i}].name", f"only deletion is allowed, but found new scheduling gate "
+                                                           f"'{g.get('name', '')}'")
+               for i, g in enumerate(_dicts(spec.get("schedulingGates"))) if g.get("name") not in gates]
+    munged = dict(spec)
+    for field in ("containers", "initContainers"):
+        if field in spec:
+            munged[field] = [{**{k: v for k, v in c.items() if k != "image"}, **{k: w[k] for k in ("image",) if k in w}}
+                             for c, w in zip(_dicts(spec[field]), _dicts(before.get(field)), strict=False)]
+    for field in ("activeDeadlineSeconds", "schedulingGates", "tolerations"):
+        munged.pop(field, None)
+        if field in before:
+            munged[field] = before[field]
+    grace = munged.get("terminationGracePeriodSeconds")
+    if (before.get("terminationGracePeriodSeconds") or 0) < 0 and grace == 1:
+        munged["terminationGracePeriodSeconds"] = before["terminationGracePeriodSeconds"]
+    changed = sorted(k for k in set(munged) | set(before) if munged.get(k) != before.get(k))
+    if changed:
+        lines = [f"- \t{k}: {go_json(before.get(k))},\n+ \t{k}: {go_json(munged.get(k))}," for k in changed]
+        diff = "  core.PodSpec{\n" + "\n".join(lines) + "\n  }\n"
+        causes.append(forbidden("spec", f"pod updates may not change fields other than {_UPDATABLE_POD_FIELDS}\n"
+                                        f"{diff}"))
+    return causes
+
+
 def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     """The checks only an update has, which the apiserver makes after the object's own."""
+    if api_version == "v1" and kind == "Pod":
+        return _pod_update(new, old)
     if api_version == "apps/v1" and kind in ("Deployment", "ReplicaSet"):
         return _selector_immutable(new, old)
     if api_version == "apps/v1" and kind == "StatefulSet":
