@@ -1,16 +1,16 @@
 """The apiserver's validation of the fields outside metadata that a controller under development gets wrong
 most often: pod specs and templates, the workloads' selectors, a Job's restart policy, Service ports,
-ConfigMap and Secret keys, immutable ConfigMaps and Secrets. Without it a replay stores what a cluster refuses, and the
+ConfigMap and Secret keys, immutable fields. Without it a replay stores what a cluster refuses, and the
 controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
-ValidateVolumes, validateService, ValidateConfigMap, ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec,
-ValidateReplicaSetSpec, ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet) and
-pkg/apis/batch/validation (ValidateJobSpec), in their order, on the object as the apiserver validates it:
-decoded and defaulted. Each rule here is a subset of the apiserver's (what is checked is listed in each
-function); an object these rules pass may still be one the apiserver refuses. Several errors over a map come
-in key order, where Go's is random. tests/writes_differential.py compares the answers with the real
-kube-apiserver's.
+ValidateVolumes, ValidatePodUpdate, validateService, ValidateConfigMap, ValidateSecret),
+pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateDaemonSetSpec,
+ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet) and pkg/apis/batch/validation
+(ValidateJobSpec), in their order, on the object as the apiserver validates it: decoded and defaulted. Each
+rule here is a subset of the apiserver's (what is checked is listed in each function); an object these rules
+pass may still be one the apiserver refuses. Several errors over a map come in key order, where Go's is
+random. tests/writes_differential.py compares the answers with the real kube-apiserver's.
 """
 
 from __future__ import annotations
@@ -179,9 +179,9 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     causes += _one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
     causes += _one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
     causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))
-    for field, check in (("serviceAccountName", validation.subdomain), ("nodeName", validation.subdomain)):
+    for field in ("serviceAccountName", "nodeName"):
         if value := spec.get(field):
-            causes += invalid_each(f"{path}.{field}", value, check(value))
+            causes += invalid_each(f"{path}.{field}", value, validation.subdomain(value))
     for field in ("hostname", "subdomain"):
         if value := spec.get(field):
             causes += invalid_each(f"{path}.{field}", value, validation.dns_label(value))
@@ -213,6 +213,25 @@ def _selector(selector: Any, path: str) -> list[Cause]:
     return causes
 
 
+def _empty(selector: Any) -> bool:
+    return isinstance(selector, dict) and not selector.get("matchLabels") and not selector.get("matchExpressions")
+
+
+def _unselected(labels: Any) -> Cause:
+    return invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")
+
+
+def _internal_strategy(kind: Any) -> dict[str, Any]:
+    """A strategy as its refusal prints it: the internal Go struct, which has no JSON tags."""
+    return {"Type": kind or "", "RollingUpdate": None}
+
+
+def _over_100(path: str, value: Any) -> list[Cause]:
+    """IsNotMoreThan100Percent."""
+    return [invalid(path, value, "must not be greater than 100%")] if isinstance(value, str) and _amount(value) > 100 \
+        else []
+
+
 def _template_labels(template: Any) -> Any:
     meta = template.get("metadata") if isinstance(template, dict) else None
     return meta.get("labels") if isinstance(meta, dict) else None
@@ -223,24 +242,26 @@ def _selected_template(spec: Obj, *, empty_is_invalid: bool) -> list[Cause]:
     the checks of ValidateReplicaSetSpec and ValidateJobSpec, whose order the callers keep."""
     selector, labels = spec.get("selector"), _template_labels(spec.get("template"))
     if not isinstance(selector, dict):
-        return [required("spec.selector"),
-                invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")]
+        return [required("spec.selector"), _unselected(labels)]
     causes = _selector(selector, "spec.selector")
-    if empty_is_invalid and not selector.get("matchLabels") and not selector.get("matchExpressions"):
+    if empty_is_invalid and _empty(selector):
         causes.append(invalid("spec.selector", selector, "empty selector is invalid for deployment"))
     if causes and any(c[0].startswith("spec.selector.") for c in causes):
         return [*causes, invalid("spec.selector", selector, "invalid label selector")]
-    empty = not selector.get("matchLabels") and not selector.get("matchExpressions")
-    if not empty and not selector_matches(selector, _dict(labels)):
-        causes.append(invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"))
+    if not _empty(selector) and not selector_matches(selector, _dict(labels)):
+        causes.append(_unselected(labels))
     return causes
 
 
 def _replicated_template(spec: Obj, owner: str = "ReplicaSet") -> list[Cause]:
-    """ValidatePodTemplateSpecForReplicaSet, after the selector: a pod that runs for ever."""
-    template = _dict(spec.get("template"))
-    pod = _dict(template.get("spec"))
-    causes = pod_template(template, "spec.template")
+    """ValidatePodTemplateSpecForReplicaSet, after the selector: a valid template of pods that run for ever."""
+    return pod_template(spec.get("template"), "spec.template") + _runs_for_ever(spec, owner)
+
+
+def _runs_for_ever(spec: Obj, owner: str) -> list[Cause]:
+    """A controller that keeps its pods running: they restart Always and have no deadline."""
+    pod = _dict(_dict(spec.get("template")).get("spec"))
+    causes = []
     if (policy := pod.get("restartPolicy")) != "Always":
         causes.append(not_supported("spec.template.spec.restartPolicy", policy or "", ("Always",)))
     if pod.get("activeDeadlineSeconds") is not None:
@@ -277,18 +298,15 @@ def _deployment_strategy(strategy: Any) -> list[Cause]:
     path = "spec.strategy.rollingUpdate"
     if kind == "Recreate":
         return [forbidden(path, "may not be specified when strategy `type` is 'Recreate'")] if rolling else []
-    if kind != "RollingUpdate":  # the value printed is the internal Go struct, which has no JSON tags
-        bad = {"Type": kind or "", "RollingUpdate": None}
-        return [not_supported("spec.strategy", bad, ("Recreate", "RollingUpdate"))]
+    if kind != "RollingUpdate":
+        return [not_supported("spec.strategy", _internal_strategy(kind), ("Recreate", "RollingUpdate"))]
     if not isinstance(rolling, dict):
         return [required(path, "this should be defaulted and never be nil")]
     unavailable, surge = rolling.get("maxUnavailable", 0), rolling.get("maxSurge", 0)
     causes = _rolling_value(f"{path}.maxUnavailable", unavailable) + _rolling_value(f"{path}.maxSurge", surge)
     if _amount(unavailable) == 0 and _amount(surge) == 0:
         causes.append(invalid(f"{path}.maxUnavailable", unavailable, "may not be 0 when `maxSurge` is 0"))
-    if isinstance(unavailable, str) and _amount(unavailable) > 100:
-        causes.append(invalid(f"{path}.maxUnavailable", unavailable, "must not be greater than 100%"))
-    return causes
+    return causes + _over_100(f"{path}.maxUnavailable", unavailable)
 
 
 def _deployment(obj: Obj) -> list[Cause]:
@@ -330,11 +348,9 @@ def _stateful_set(obj: Obj) -> list[Cause]:
         if (most := rolling.get("maxUnavailable")) is not None:
             causes += _rolling_value(f"{path}.maxUnavailable", most)
             causes += [invalid(f"{path}.maxUnavailable", most, "cannot be 0")] if _amount(most) == 0 else []
-            if isinstance(most, str) and _amount(most) > 100:
-                causes.append(invalid(f"{path}.maxUnavailable", most, "must not be greater than 100%"))
-    elif kind not in ("RollingUpdate", "OnDelete"):  # the internal Go struct, as for a Deployment's strategy
-        causes.append(invalid("spec.updateStrategy", {"Type": kind, "RollingUpdate": None},
-                              "must be 'RollingUpdate' or 'OnDelete'"))
+            causes += _over_100(f"{path}.maxUnavailable", most)
+    elif kind not in ("RollingUpdate", "OnDelete"):
+        causes.append(invalid("spec.updateStrategy", _internal_strategy(kind), "must be 'RollingUpdate' or 'OnDelete'"))
     causes += _nonnegative("spec.replicas", spec.get("replicas"))
     causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
     if isinstance(spec.get("ordinals"), dict):
@@ -346,20 +362,13 @@ def _stateful_set(obj: Obj) -> list[Cause]:
         causes.append(required("spec.selector"))
     else:
         causes += _selector(selector, "spec.selector")
-        if not selector.get("matchLabels") and not selector.get("matchExpressions"):
+        if _empty(selector):
             causes.append(invalid("spec.selector", selector, "empty selector is invalid for statefulset"))
     if any(c[0].startswith("spec.selector.") for c in causes):
         causes.append(invalid("spec.selector", selector, ""))
     else:
         causes += _stateful_template(spec, selector)
-    template = _dict(spec.get("template"))
-    pod = _dict(template.get("spec"))
-    if (restart := pod.get("restartPolicy")) != "Always":
-        causes.append(not_supported("spec.template.spec.restartPolicy", restart or "", ("Always",)))
-    if pod.get("activeDeadlineSeconds") is not None:
-        causes.append(forbidden("spec.template.spec.activeDeadlineSeconds",
-                                "activeDeadlineSeconds in StatefulSet is not Supported"))
-    return causes
+    return causes + _runs_for_ever(spec, "StatefulSet")
 
 
 def _stateful_template(spec: Obj, selector: Any) -> list[Cause]:
@@ -374,10 +383,7 @@ def _stateful_template(spec: Obj, selector: Any) -> list[Cause]:
         pod["volumes"] = made + [v for v in _dicts(pod.get("volumes")) if v.get("name") not in claims]
     template["spec"] = pod
     labels = _template_labels(template)
-    empty = isinstance(selector, dict) and not selector.get("matchLabels") and not selector.get("matchExpressions")
-    causes = []
-    if not empty and not selector_matches(selector, _dict(labels)):
-        causes.append(invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"))
+    causes = [] if _empty(selector) or selector_matches(selector, _dict(labels)) else [_unselected(labels)]
     return causes + pod_template(template, "spec.template") + validation.labels("spec.template.labels", labels)
 
 
@@ -387,8 +393,8 @@ def _daemon_set(obj: Obj) -> list[Cause]:
     selector, labels = spec.get("selector"), _template_labels(spec.get("template"))
     causes = _selector(selector, "spec.selector") if isinstance(selector, dict) else []
     if not causes and not selector_matches(selector, _dict(labels)):
-        causes.append(invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`"))
-    if isinstance(selector, dict) and not selector.get("matchLabels") and not selector.get("matchExpressions"):
+        causes.append(_unselected(labels))
+    if _empty(selector):
         causes.append(invalid("spec.selector", selector, "empty selector is invalid for daemonset"))
     causes += _replicated_template(spec, "DaemonSet")
     causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
@@ -402,16 +408,13 @@ def _daemon_set_strategy(strategy: Any) -> list[Cause]:
     kind, rolling, path = strategy.get("type"), strategy.get("rollingUpdate"), "spec.updateStrategy.rollingUpdate"
     if kind == "OnDelete":
         return []
-    if kind != "RollingUpdate":  # the internal Go struct, as for a Deployment's strategy
-        bad = {"Type": kind or "", "RollingUpdate": None}
-        return [not_supported("spec.updateStrategy", bad, ("RollingUpdate", "OnDelete"))]
+    if kind != "RollingUpdate":
+        return [not_supported("spec.updateStrategy", _internal_strategy(kind), ("RollingUpdate", "OnDelete"))]
     if not isinstance(rolling, dict):
         return [required(path)]
     unavailable, surge = rolling.get("maxUnavailable", 0), rolling.get("maxSurge", 0)
     causes = _rolling_value(f"{path}.maxUnavailable", unavailable) + _rolling_value(f"{path}.maxSurge", surge)
-    for field, value in (("maxUnavailable", unavailable), ("maxSurge", surge)):
-        if isinstance(value, str) and _amount(value) > 100:
-            causes.append(invalid(f"{path}.{field}", value, "must not be greater than 100%"))
+    causes += _over_100(f"{path}.maxUnavailable", unavailable) + _over_100(f"{path}.maxSurge", surge)
     if _amount(unavailable) and _amount(surge):
         causes.append(invalid(f"{path}.maxSurge", surge, "may not be set when maxUnavailable is non-zero"))
     elif not _amount(unavailable) and not _amount(surge):
