@@ -1,10 +1,12 @@
-"""ObjectMeta validation (apiserver/validation.py) in cases the differential against the real apiserver
-(writes_differential.py) does not send."""
+"""Validation of metadata (apiserver/validation.py) and specs (apiserver/specvalidation.py) in cases the
+differential against the real apiserver (writes_differential.py) does not send."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
-from watchproxy.apiserver import fielderrors, specvalidation, validation
+from watchproxy.apiserver import fielderrors, quantity, specvalidation, validation
 
 
 @pytest.mark.parametrize(("labels", "wrong"), [
@@ -95,3 +97,16 @@ def test_an_immutable_secret_keeps_its_data_but_a_mutable_one_may_become_immutab
 ])
 def test_a_bad_value_is_printed_as_go_prints_it(value: object, printed: str) -> None:
     assert fielderrors.go_value(value) == printed
+
+
+@pytest.mark.parametrize(("text", "amount"), [
+    ("1500m", Fraction(3, 2)), ("1Gi", Fraction(2**30)), ("2e3", Fraction(2000)), ("-1", Fraction(-1)),
+    ("0.5", Fraction(1, 2)), ("100n", Fraction(1, 10**7)),
+])
+def test_the_amount_a_quantity_stands_for(text: str, amount: Fraction) -> None:
+    assert quantity.value(text) == amount
+
+
+def test_a_quantity_that_is_no_quantity_has_no_amount() -> None:
+    with pytest.raises(quantity.QuantityError):
+        quantity.value("1kk")

@@ -119,6 +119,19 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
                              "env": [{"name": ""}, {"name": "OK", "value": "1"}]}],
              "restartPolicy": "Sometimes", "dnsPolicy": "Google", "nodeSelector": {"bad key!": "v"},
              "serviceAccountName": "Not_A_Name", "hostname": "a.b", "terminationGracePeriodSeconds": -5}}),
+        # one wrong amount per map: the apiserver walks limits and requests in Go's random order
+        ("a request above its limit", f"{core}/pods", {**_POD, "metadata": {"name": "r1"}, "spec": {"containers": [
+            {**c, "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1500m",
+                                                                                     "memory": "1Gi"}}}]}}),
+        ("half a device", f"{core}/pods", {**_POD, "metadata": {"name": "r2"}, "spec": {"containers": [
+            {**c, "resources": {"limits": {"example.com/dev": "0.5"}}}]}}),
+        ("a device without a limit", f"{core}/pods", {**_POD, "metadata": {"name": "r2"}, "spec": {"containers": [
+            {**c, "resources": {"requests": {"example.com/gpu": "1"}}}]}}),
+        ("a negative amount", f"{core}/pods", {**_POD, "metadata": {"name": "r2"}, "spec": {"containers": [
+            {**c, "resources": {"limits": {"cpu": "-1"}}}]}}),
+        ("huge pages requested below their limit", f"{core}/pods", {**_POD, "metadata": {"name": "r3"}, "spec": {
+            "containers": [{**c, "resources": {"limits": {"hugepages-2Mi": "4Mi", "memory": "1Gi"},
+                                               "requests": {"hugepages-2Mi": "2Mi", "memory": "1Gi"}}}]}}),
         ("a job whose pods restart for ever", jobs, {"metadata": {"name": "j1"}, "spec": {"template": job_tpl}}),
         ("a job with an unknown restart policy", jobs, {"metadata": {"name": "j2"}, "spec": {
             "template": {"spec": {**job_tpl["spec"], "restartPolicy": "Sometimes"}}, "backoffLimit": -1}}),

@@ -89,6 +89,20 @@ def canonical(text: str) -> str:
     return _string(amount, fmt)
 
 
+def value(text: str) -> Fraction:
+    """The amount a quantity stands for (Quantity.Cmp compares these); QuantityError for one the apiserver
+    refuses."""
+    m = _SHAPE.fullmatch(text)
+    found = _interpret(m.group(5)) if m is not None and text else None
+    if m is None or found is None:
+        raise QuantityError(_FORMAT)
+    base, exponent, _ = found
+    try:
+        return Fraction(Decimal(text[:m.start(5)] or "0")) * Fraction(base) ** exponent
+    except InvalidOperation:
+        raise QuantityError("unable to parse numeric part of quantity") from None
+
+
 def _string(amount: Fraction, fmt: str) -> str:
     """CanonicalizeBytes: the largest suffix that keeps the number whole."""
     if amount == 0:

@@ -15,12 +15,13 @@ random. tests/writes_differential.py compares the answers with the real kube-api
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Any
 
 from ..wire.selectors import selector_matches
-from . import validation
+from . import quantity, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -33,6 +34,7 @@ from .fielderrors import (
     not_supported,
     required,
 )
+from .quantity import QuantityError
 
 Obj = dict[str, Any]
 _RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -127,9 +129,51 @@ def _volume_mounts(mounts: Any, volumes: set[str], path: str) -> list[Cause]:
     return causes
 
 
+def _native(resource: str) -> bool:
+    return "/" not in resource or "kubernetes.io/" in resource
+
+
+def _quantity(resource: str, amount: Any, path: str) -> list[Cause]:
+    """ValidateResourceQuantityValue: not negative, and a whole number of an extended resource (a GPU)."""
+    try:
+        number = quantity.value(str(amount))
+    except QuantityError:
+        return []  # the apiserver would not have decoded it: the 400 came before
+    causes = [invalid(path, str(amount), "must be greater than or equal to 0")] if number < 0 else []
+    extended = not _native(resource) and not resource.startswith("requests.")
+    if extended and math.ceil(number * 1000) % 1000:  # MilliValue, rounded up
+        causes.append(invalid(path, str(amount), "must be an integer"))
+    return causes
+
+
+def _resources(resources: Any, path: str) -> list[Cause]:
+    """validateResourceRequirements of a container: amounts, and requests within their limits (equal to them
+    for a resource that cannot be overcommitted: an extended one or huge pages). Not the resources' names."""
+    limits, requests = _dict(_dict(resources).get("limits")), _dict(_dict(resources).get("requests"))
+    causes = [c for name in sorted(limits) for c in _quantity(name, limits[name], key(f"{path}.limits", name))]
+    for name in sorted(requests):
+        asked = requests[name]
+        causes += _quantity(name, asked, key(f"{path}.requests", name))
+        overcommit = _native(name) and not name.startswith("hugepages-")
+        if name not in limits:
+            if not overcommit:
+                causes.append(required(f"{path}.limits", "Limit must be set for non overcommitable resources"))
+            continue
+        try:
+            over = quantity.value(str(asked)) - quantity.value(str(limits[name]))
+        except QuantityError:
+            continue
+        if over and not overcommit:
+            causes.append(invalid(f"{path}.requests", str(asked), f"must be equal to {name} limit of {limits[name]}"))
+        elif over > 0:
+            causes.append(invalid(f"{path}.requests", str(asked),
+                                  f"must be less than or equal to {name} limit of {limits[name]}"))
+    return causes
+
+
 def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
-    """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts and
-    pull policy (not resources, probes, lifecycle or security context)."""
+    """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts,
+    pull policy and resources (not probes, lifecycle or security context)."""
     name = ctr.get("name") or ""
     causes = [required(f"{path}.name")] if not name else invalid_each(f"{path}.name", name, validation.dns_label(name))
     if not ctr.get("image"):
@@ -140,7 +184,7 @@ def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
     causes += [required(f"{path}.env[{i}].name") for i, var in enumerate(_dicts(ctr.get("env"))) if not var.get("name")]
     causes += _volume_mounts(ctr.get("volumeMounts"), volumes, f"{path}.volumeMounts")
     causes += _one_of(f"{path}.imagePullPolicy", ctr.get("imagePullPolicy"), _PULL_POLICIES)
-    return causes
+    return causes + _resources(ctr.get("resources"), f"{path}.resources")
 
 
 def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
