@@ -132,6 +132,12 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
         ("huge pages requested below their limit", f"{core}/pods", {**_POD, "metadata": {"name": "r3"}, "spec": {
             "containers": [{**c, "resources": {"limits": {"hugepages-2Mi": "4Mi", "memory": "1Gi"},
                                                "requests": {"hugepages-2Mi": "2Mi", "memory": "1Gi"}}}]}}),
+        ("a claim without access modes or storage", f"{core}/persistentvolumeclaims", {"metadata": {"name": "c1"},
+         "spec": {"storageClassName": "Fast_Disks", "volumeMode": "Tape"}}),
+        ("a claim for no storage, with a mode that must be alone and one that is none",
+         f"{core}/persistentvolumeclaims", {"metadata": {"name": "c2"}, "spec": {
+             "accessModes": ["ReadWriteOncePod", "ReadWriteOnce", "WriteOnly"],
+             "resources": {"requests": {"storage": "0"}}}}),
         ("a job whose pods restart for ever", jobs, {"metadata": {"name": "j1"}, "spec": {"template": job_tpl}}),
         ("a job with an unknown restart policy", jobs, {"metadata": {"name": "j2"}, "spec": {
             "template": {"spec": {**job_tpl["spec"], "restartPolicy": "Sometimes"}}, "backoffLimit": -1}}),

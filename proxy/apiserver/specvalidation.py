@@ -1,10 +1,11 @@
 """The apiserver's validation of the fields outside metadata that a controller under development gets wrong
 most often: pod specs and templates, the workloads' selectors, a Job's restart policy, Service ports,
-ConfigMap and Secret keys, immutable fields. Without it a replay stores what a cluster refuses, and the
+PVCs, ConfigMap and Secret keys, immutable fields. Without it a replay stores what a cluster refuses, and the
 controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
-ValidateVolumes, ValidatePodUpdate, validateService, ValidateConfigMap, ValidateSecret),
+ValidateVolumes, ValidatePodUpdate, validateService, ValidatePersistentVolumeClaimSpec, ValidateConfigMap,
+ValidateSecret),
 pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateDaemonSetSpec,
 ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet) and pkg/apis/batch/validation
 (ValidateJobSpec), in their order, on the object as the apiserver validates it: decoded and defaulted. Each
@@ -537,6 +538,37 @@ def _service(obj: Obj) -> list[Cause]:
     return causes
 
 
+_ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
+
+
+def _pvc(obj: Obj) -> list[Cause]:
+    """ValidatePersistentVolumeClaimSpec: access modes, the storage asked for, the selector, the class name and
+    the volume mode (not data sources)."""
+    spec = _dict(obj.get("spec"))
+    modes = [m for m in spec.get("accessModes") or [] if isinstance(m, str)]
+    causes = [] if modes else [required("spec.accessModes", "at least 1 access mode is required")]
+    if isinstance(spec.get("selector"), dict):
+        causes += _selector(spec["selector"], "spec.selector")
+    causes += [not_supported("spec.accessModes", m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES]
+    if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in _ACCESS_MODES for m in modes):
+        causes.append(forbidden("spec.accessModes", "may not use ReadWriteOncePod with other access modes"))
+    storage, at = _dict(_dict(spec.get("resources")).get("requests")).get("storage"), key("spec.resources", "storage")
+    if storage is None:
+        causes.append(required(at))
+    else:
+        try:
+            positive = quantity.value(str(storage)) > 0
+        except QuantityError:
+            positive = True  # not decoded: the 400 came before
+        causes += _quantity("storage", storage, at) if positive else [
+            invalid(at, str(storage), "must be greater than zero")]
+    if name := spec.get("storageClassName"):
+        causes += invalid_each("spec.storageClassName", name, validation.subdomain(name))
+    if (mode := spec.get("volumeMode")) is not None and mode not in ("Block", "Filesystem"):
+        causes.append(not_supported("spec.volumeMode", mode, ("Block", "Filesystem")))
+    return causes
+
+
 def _config_keys(path: str, keys: Any) -> list[Cause]:
     causes: list[Cause] = []
     for name in sorted(keys) if isinstance(keys, dict) else []:
@@ -600,6 +632,7 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "ConfigMap"): _config_map,
     ("v1", "Secret"): _secret,
     ("v1", "Service"): _service,
+    ("v1", "PersistentVolumeClaim"): _pvc,
     ("apps/v1", "Deployment"): _deployment,
     ("apps/v1", "ReplicaSet"): _replica_set,
     ("apps/v1", "DaemonSet"): _daemon_set,
