@@ -71,6 +71,7 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
     and the rules of immutable fields on update."""
     core, deploys = f"/api/v1/namespaces/{ns}", f"/apis/apps/v1/namespaces/{ns}/deployments"
     jobs, daemons = f"/apis/batch/v1/namespaces/{ns}/jobs", f"/apis/apps/v1/namespaces/{ns}/daemonsets"
+    ingresses = f"/apis/networking.k8s.io/v1/namespaces/{ns}/ingresses"
     tpl = _DEPLOYMENT["spec"]["template"]
     c = {"name": "c", "image": "nginx"}
     job_tpl = {"spec": {"containers": [c]}}
@@ -138,6 +139,19 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
          f"{core}/persistentvolumeclaims", {"metadata": {"name": "c2"}, "spec": {
              "accessModes": ["ReadWriteOncePod", "ReadWriteOnce", "WriteOnly"],
              "resources": {"requests": {"storage": "0"}}}}),
+        ("an ingress with neither rules nor a default backend", ingresses, {"metadata": {"name": "i1"}, "spec": {}}),
+        ("ingress rules with an IP, a bad wildcard, paths without a type or not absolute", ingresses, {
+            "metadata": {"name": "i2"}, "spec": {"ingressClassName": "Nginx_Class", "rules": [
+                {"host": "10.0.0.1", "http": {"paths": [{"path": "/", "backend": {"service": {"name": "web"}}}]}},
+                {"host": "a.*.example.com", "http": {"paths": []}},
+                {"host": "*.example.com", "http": {"paths": [
+                    {"path": "api", "pathType": "Prefix", "backend": {"service": {
+                        "name": "Web.v1", "port": {"number": 70000}}}},
+                    {"path": "/a//b/.", "pathType": "Exact", "backend": {"service": {"name": "web", "port": {
+                        "name": "http", "number": 80}}}},
+                    {"path": "x", "pathType": "Regex", "backend": {}}]}}]}}),
+        ("an ingress whose default backend names no port", ingresses, {"metadata": {"name": "i3"}, "spec": {
+            "defaultBackend": {"service": {"name": "web"}}}}),
         ("a job whose pods restart for ever", jobs, {"metadata": {"name": "j1"}, "spec": {"template": job_tpl}}),
         ("a job with an unknown restart policy", jobs, {"metadata": {"name": "j2"}, "spec": {
             "template": {"spec": {**job_tpl["spec"], "restartPolicy": "Sometimes"}}, "backoffLimit": -1}}),

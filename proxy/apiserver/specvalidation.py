@@ -1,21 +1,22 @@
 """The apiserver's validation of the fields outside metadata that a controller under development gets wrong
-most often: pod specs and templates, the workloads' selectors, a Job's restart policy, Service ports,
-PVCs, ConfigMap and Secret keys, immutable fields. Without it a replay stores what a cluster refuses, and the
-controller's bug shows only against the cluster.
+most often: pod specs and templates, the workloads' selectors, a Job's restart policy, Service ports, PVCs,
+Ingresses, ConfigMap and Secret keys, immutable fields. Without it a replay stores what a cluster refuses,
+and the controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
 ValidateVolumes, ValidatePodUpdate, validateService, ValidatePersistentVolumeClaimSpec, ValidateConfigMap,
-ValidateSecret),
-pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec, ValidateDaemonSetSpec,
-ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet) and pkg/apis/batch/validation
-(ValidateJobSpec), in their order, on the object as the apiserver validates it: decoded and defaulted. Each
-rule here is a subset of the apiserver's (what is checked is listed in each function); an object these rules
-pass may still be one the apiserver refuses. Several errors over a map come in key order, where Go's is
-random. tests/writes_differential.py compares the answers with the real kube-apiserver's.
+ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
+ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet),
+pkg/apis/batch/validation (ValidateJobSpec) and pkg/apis/networking/validation (ValidateIngressSpec), in
+their order, on the object as the apiserver validates it: decoded and defaulted. Each rule here is a subset
+of the apiserver's (what is checked is listed in each function); an object these rules pass may still be one
+the apiserver refuses. Several errors over a map come in key order, where Go's is random.
+tests/writes_differential.py compares the answers with the real kube-apiserver's.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import re
 from collections.abc import Callable
@@ -538,6 +539,93 @@ def _service(obj: Obj) -> list[Cause]:
     return causes
 
 
+_WILDCARD = re.compile(r"\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_WILDCARD_MSG = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must "
+                 "consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character "
+                 "(e.g. '*.example.com', regex used for validation is "
+                 "'\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+
+
+def _is_ip(text: str) -> bool:
+    """netutils.ParseIPSloppy: IPv4 with leading zeros allowed, or IPv6."""
+    parts = text.split(".")
+    if len(parts) == 4 and all(p.isascii() and p.isdigit() and int(p) < 256 for p in parts):
+        return True
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _backend(backend: Obj, path: str) -> list[Cause]:
+    """validateIngressBackend: a Service (its name a DNS label, one port by name or number) or a resource."""
+    service, resource = backend.get("service"), backend.get("resource")
+    if service is not None and resource is not None:
+        return [invalid(path, "", "cannot set both resource and service backends")]
+    if resource is not None:
+        return []  # a typed reference: not checked here
+    if not isinstance(service, dict):
+        return [invalid(path, "", "resource or service backend is required")]
+    name = service.get("name") or ""
+    causes = invalid_each(f"{path}.service.name", name, validation.dns_label(name)) if name else \
+        [required(f"{path}.service.name")]
+    port = _dict(service.get("port"))
+    named, number = port.get("name") or "", port.get("number") or 0
+    if named and number:
+        return [*causes, invalid(path, "", "cannot set both port name & port number")]
+    if named:
+        return causes + invalid_each(f"{path}.service.port.name", named, _port_name(named))
+    if number:
+        return causes + _port_number(f"{path}.service.port.number", number)
+    return [*causes, required(path, "port name or number is required")]
+
+
+def _ingress_path(rule_path: Obj, path: str) -> list[Cause]:
+    kind, text = rule_path.get("pathType"), rule_path.get("path") or ""
+    if kind is None:
+        return [required(f"{path}.pathType", "pathType must be specified")]
+    causes: list[Cause] = []
+    if kind in ("Exact", "Prefix"):
+        causes += [] if text.startswith("/") else [invalid(f"{path}.path", text, "must be an absolute path")]
+        causes += [invalid(f"{path}.path", text, f"must not contain '{bad}'")
+                   for bad in ("//", "/./", "/../", "%2f", "%2F") if bad in text]
+        causes += [invalid(f"{path}.path", text, f"cannot end with '{bad}'")
+                   for bad in ("/..", "/.") if text.endswith(bad)]
+    elif kind == "ImplementationSpecific" and text and not text.startswith("/"):
+        causes.append(invalid(f"{path}.path", text, "must be an absolute path"))
+    elif kind != "ImplementationSpecific":
+        causes.append(not_supported(f"{path}.pathType", kind, ("Exact", "ImplementationSpecific", "Prefix")))
+    return causes + _backend(_dict(rule_path.get("backend")), f"{path}.backend")
+
+
+def _ingress(obj: Obj) -> list[Cause]:
+    """ValidateIngressSpec: rules or a default backend, hosts, paths and their types, backends and the class
+    name (not TLS)."""
+    spec = _dict(obj.get("spec"))
+    rules, default = _dicts(spec.get("rules")), spec.get("defaultBackend")
+    causes = [] if rules or default is not None else [
+        invalid("spec", spec.get("rules"), "either `defaultBackend` or `rules` must be specified")]
+    if isinstance(default, dict):
+        causes += _backend(default, "spec.defaultBackend")
+    for i, rule in enumerate(rules):
+        at, host = f"spec.rules[{i}]", rule.get("host") or ""
+        if host and _is_ip(host):
+            causes.append(invalid(f"{at}.host", host, "must be a DNS name, not an IP address"))
+        if "*" in host:
+            causes += [invalid(f"{at}.host", host, _WILDCARD_MSG)] if not _WILDCARD.fullmatch(host) else []
+        elif host:
+            causes += invalid_each(f"{at}.host", host, validation.subdomain(host))
+        if isinstance(http := rule.get("http"), dict):
+            paths = _dicts(http.get("paths"))
+            causes += [] if paths else [required(f"{at}.http.paths")]
+            for j, rule_path in enumerate(paths):
+                causes += _ingress_path(rule_path, f"{at}.http.paths[{j}]")
+    if name := spec.get("ingressClassName"):
+        causes += invalid_each("spec.ingressClassName", name, validation.subdomain(name))
+    return causes
+
+
 _ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
 
 
@@ -633,6 +721,7 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "Secret"): _secret,
     ("v1", "Service"): _service,
     ("v1", "PersistentVolumeClaim"): _pvc,
+    ("networking.k8s.io/v1", "Ingress"): _ingress,
     ("apps/v1", "Deployment"): _deployment,
     ("apps/v1", "ReplicaSet"): _replica_set,
     ("apps/v1", "DaemonSet"): _daemon_set,
