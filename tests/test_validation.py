@@ -50,6 +50,10 @@ def _pod(**spec: object) -> dict[str, object]:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {**_POD_SPEC, **spec}}
 
 
+def _ingress(host: str) -> dict[str, object]:
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "spec": {"rules": [{"host": host}]}}
+
+
 @pytest.mark.parametrize(("obj", "wrong"), [
     (_pod(), []),
     (_pod(volumes=[{"name": "v"}]), [("spec.volumes[0]", "Required value: must specify a volume type")]),
@@ -66,6 +70,11 @@ def _pod(**spec: object) -> dict[str, object]:
     ({"apiVersion": "v1", "kind": "Service", "spec": {"clusterIP": "None", "type": "ClusterIP",
                                                       "sessionAffinity": "None"}}, []),  # headless: no ports
     ({"apiVersion": "v1", "kind": "StatefulSet", "spec": {}}, []),  # not validated here
+    # ParseIPSloppy: leading zeros still make an IP, three numbers do not
+    (_ingress("010.0.0.1"), [("spec.rules[0].host", "Invalid value: \"010.0.0.1\": must be a DNS name, not an IP")]),
+    (_ingress("1.2.3"), []),
+    (_ingress("::1"), [("spec.rules[0].host", 'Invalid value: "::1": must be a DNS name, not an IP address'),
+                       ("spec.rules[0].host", 'Invalid value: "::1": a lowercase RFC 1123 subdomain')]),
 ])
 def test_spec_causes(obj: dict[str, object], wrong: list[tuple[str, str]]) -> None:
     causes = specvalidation.spec_causes(obj)
