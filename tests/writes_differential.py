@@ -114,6 +114,12 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
                                                    {"name": "v1", "mountPath": "/d"}]}],
              "volumes": [{"name": "v1", "emptyDir": {}}, {"name": "v1", "emptyDir": {}}, {"emptyDir": {}},
                          {"name": "Bad.Name", "emptyDir": {}}]}}),
+        ("init containers: one without an image, one named as a container, one with a probe", f"{core}/pods",
+         {**_POD, "metadata": {"name": "p6"}, "spec": {"containers": [c], "initContainers": [
+             {"name": "i1"}, {"name": "c", "image": "busybox"},
+             {"name": "i3", "image": "busybox", "readinessProbe": {"exec": {"command": ["true"]}}},
+             {"name": "side", "image": "envoy", "restartPolicy": "Always",
+              "readinessProbe": {"exec": {"command": ["true"]}}}]}}),
         ("unknown policies, a bad node selector and names", f"{core}/pods",
          {**_POD, "metadata": {"name": "p5"}, "spec": {
              "containers": [{**c, "imagePullPolicy": "Sometimes", "terminationMessagePolicy": "Never",

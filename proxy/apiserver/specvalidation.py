@@ -208,8 +208,9 @@ def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
 
 
 def pod_spec(spec: Any, path: str) -> list[Cause]:
-    """ValidatePodSpec: volumes, containers (their names unique), restart and DNS policies, the node
-    selector's labels, and the names it holds (service account, node, hostname, subdomain)."""
+    """ValidatePodSpec: volumes, containers and init containers (their names unique), restart and DNS
+    policies, the node selector's labels, and the names it holds (service account, node, hostname,
+    subdomain)."""
     spec = _dict(spec)
     volumes, causes = _volumes(spec, f"{path}.volumes")
     containers = _dicts(spec.get("containers"))
@@ -222,6 +223,17 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
         if (name := ctr.get("name") or "") in names:
             causes.append(duplicate(f"{at}.name", name))
         names.add(name)
+    for i, ctr in enumerate(_dicts(spec.get("initContainers"))):  # validateInitContainers
+        at = f"{path}.initContainers[{i}]"
+        causes += _container(ctr, volumes, at)
+        if (name := ctr.get("name") or "") in names:  # unique among init and regular containers
+            causes.append(duplicate(f"{at}.name", name))
+        elif name:
+            names.add(name)
+        if ctr.get("restartPolicy") != "Always":  # a sidecar may have them, a plain init container not
+            causes += [forbidden(f"{at}.{hook}", "may not be set for init containers without restartPolicy=Always")
+                       for hook in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")
+                       if ctr.get(hook) is not None]
     causes += _one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
     causes += _one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
     causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))
