@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from watchproxy.apiserver import fielderrors, quantity, specvalidation, validation
+from watchproxy.apiserver import cron, fielderrors, quantity, specvalidation, validation
 
 
 @pytest.mark.parametrize(("labels", "wrong"), [
@@ -119,3 +119,22 @@ def test_the_amount_a_quantity_stands_for(text: str, amount: Fraction) -> None:
 def test_a_quantity_that_is_no_quantity_has_no_amount() -> None:
     with pytest.raises(quantity.QuantityError):
         quantity.value("1kk")
+
+
+@pytest.mark.parametrize("schedule", ["*/5 * * * *", "@hourly", "@every 1h30m", "@every 1.5s", "0 9-17/2 * * mon-fri",
+                                      "0 0 1,15 * *", "? * * * SUN", "CRON_TZ=UTC 0 * * * *", "0 0 29 feb *"])
+def test_schedules_robfigs_parser_takes(schedule: str) -> None:
+    assert cron.error(schedule) is None
+
+
+@pytest.mark.parametrize(("schedule", "why"), [
+    ("", "empty spec string"),
+    ("0 0 * *  * *", "expected exactly 5 fields, found 6: [0 0 * * * *]"),
+    ("60 * * * *", "end of range (60) above maximum (59): 60"),
+    ("0 0 0 * *", "beginning of range (0) below minimum (1): 0"),
+    ("-1 * * * *", 'failed to parse int from : strconv.Atoi: parsing "": invalid syntax'),
+    ("@every", "unrecognized descriptor: @every"),
+    ("TZ=UTC", "invalid schedule format: runtime error: slice bounds out of range [:-1]"),
+])
+def test_schedules_it_refuses_and_why(schedule: str, why: str) -> None:
+    assert cron.error(schedule) == why

@@ -72,6 +72,7 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
     core, deploys = f"/api/v1/namespaces/{ns}", f"/apis/apps/v1/namespaces/{ns}/deployments"
     jobs, daemons = f"/apis/batch/v1/namespaces/{ns}/jobs", f"/apis/apps/v1/namespaces/{ns}/daemonsets"
     ingresses = f"/apis/networking.k8s.io/v1/namespaces/{ns}/ingresses"
+    cronjobs = f"/apis/batch/v1/namespaces/{ns}/cronjobs"
     tpl = _DEPLOYMENT["spec"]["template"]
     c = {"name": "c", "image": "nginx"}
     job_tpl = {"spec": {"containers": [c]}}
@@ -158,6 +159,23 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
                     {"path": "x", "pathType": "Regex", "backend": {}}]}}]}}),
         ("an ingress whose default backend names no port", ingresses, {"metadata": {"name": "i3"}, "spec": {
             "defaultBackend": {"service": {"name": "web"}}}}),
+        ("a cron job with four fields and pods that restart for ever", cronjobs, {"metadata": {"name": "cj1"},
+         "spec": {"schedule": "*/5 * * *", "jobTemplate": {"spec": {"template": job_tpl}}}}),
+        ("a cron job out of range, an unknown concurrency policy, a selector it may not set", cronjobs, {
+            "metadata": {"name": "cj2"}, "spec": {"schedule": "0 25 * * *", "concurrencyPolicy": "Sometimes",
+                                                  "jobTemplate": {"spec": {
+                                                      "selector": {"matchLabels": {"a": "b"}},
+                                                      "template": {"spec": {**job_tpl["spec"],
+                                                                            "restartPolicy": "Never"}}}}}}),
+        ("a cron job with a time zone in its schedule and a long name", cronjobs, {"metadata": {"name": "c" * 53},
+         "spec": {"schedule": "CRON_TZ=UTC 0 * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+             **job_tpl["spec"], "restartPolicy": "OnFailure"}}}}}}),
+        *((f"a cron job scheduled {when!r}", cronjobs, {"metadata": {"name": "cj3"}, "spec": {
+            "schedule": when, "jobTemplate": {"spec": {"template": {"spec": {
+                **job_tpl["spec"], "restartPolicy": "Never"}}}}}})
+          for when in ("@fortnightly", "@every 5", "@every 5x", "1-2-3 * * * *", "*/0 * * * *", "5-1 * * * *",
+                       "x * * * *", "* * * * mon-fri/2/3", "0 0 * jan,Feb,13 *", "-1 * * * *", "TZ=UTC",
+                       "0 0 0 * *")),
         ("a job whose pods restart for ever", jobs, {"metadata": {"name": "j1"}, "spec": {"template": job_tpl}}),
         ("a job with an unknown restart policy", jobs, {"metadata": {"name": "j2"}, "spec": {
             "template": {"spec": {**job_tpl["spec"], "restartPolicy": "Sometimes"}}, "backoffLimit": -1}}),

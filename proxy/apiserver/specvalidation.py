@@ -1,13 +1,13 @@
 """The apiserver's validation of the fields outside metadata that a controller under development gets wrong
-most often: pod specs and templates, the workloads' selectors, a Job's restart policy, Service ports, PVCs,
-Ingresses, ConfigMap and Secret keys, immutable fields. Without it a replay stores what a cluster refuses,
+most often: pod specs and templates, the workloads' selectors, a Job's restart policy, a CronJob's schedule,
+Service ports, PVCs, Ingresses, ConfigMap and Secret keys, immutable fields. Without it a replay stores what a cluster refuses,
 and the controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
 ValidateVolumes, ValidatePodUpdate, validateService, ValidatePersistentVolumeClaimSpec, ValidateConfigMap,
 ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
 ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet),
-pkg/apis/batch/validation (ValidateJobSpec) and pkg/apis/networking/validation (ValidateIngressSpec), in
+pkg/apis/batch/validation (ValidateJobSpec, validateCronJobSpec) and pkg/apis/networking/validation (ValidateIngressSpec), in
 their order, on the object as the apiserver validates it: decoded and defaulted. Each rule here is a subset
 of the apiserver's (what is checked is listed in each function); an object these rules pass may still be one
 the apiserver refuses. Several errors over a map come in key order, where Go's is random.
@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire.selectors import selector_matches
-from . import quantity, validation
+from . import cron, quantity, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -480,24 +480,52 @@ def _daemon_set_strategy(strategy: Any) -> list[Cause]:
     return causes
 
 
-def _job(obj: Obj) -> list[Cause]:
-    """validateJobSpec then ValidateJobSpec's selector: counts, the template, a restart policy a Job can use."""
-    spec = _dict(obj.get("spec"))
+def _job_spec(spec: Obj, path: str) -> list[Cause]:
+    """validateJobSpec: counts, the template, a restart policy a Job can use (a CronJob's job template too)."""
     causes: list[Cause] = []
     for field in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit"):
-        causes += _nonnegative(f"spec.{field}", spec.get(field))
-    causes += pod_template(spec.get("template"), "spec.template")
-    template = _dict(spec.get("template"))
-    pod = _dict(template.get("spec"))
-    policy, path = pod.get("restartPolicy") or "", "spec.template.spec.restartPolicy"
+        causes += _nonnegative(f"{path}.{field}", spec.get(field))
+    causes += pod_template(spec.get("template"), f"{path}.template")
+    pod = _dict(_dict(spec.get("template")).get("spec"))
+    policy, at = pod.get("restartPolicy") or "", f"{path}.template.spec.restartPolicy"
     if policy in ("Always", ""):
-        causes.append(required(path, 'valid values: "OnFailure", "Never"'))
+        causes.append(required(at, 'valid values: "OnFailure", "Never"'))
     elif policy not in ("OnFailure", "Never"):
-        causes.append(not_supported(path, policy, ("OnFailure", "Never")))
+        causes.append(not_supported(at, policy, ("OnFailure", "Never")))
     elif spec.get("podFailurePolicy") is not None and policy != "Never":
-        causes.append(invalid(path, policy, 'only "Never" is supported when podFailurePolicy is specified'))
-    return causes + [c for c in _selected_template(spec, empty_is_invalid=False)
-                     if not c[2].endswith("invalid label selector")]
+        causes.append(invalid(at, policy, 'only "Never" is supported when podFailurePolicy is specified'))
+    return causes
+
+
+def _job(obj: Obj) -> list[Cause]:
+    """ValidateJobSpec: the job's own checks, then its selector, which must select the template."""
+    spec = _dict(obj.get("spec"))
+    return _job_spec(spec, "spec") + [c for c in _selected_template(spec, empty_is_invalid=False)
+                                      if not c[2].endswith("invalid label selector")]
+
+
+def _cron_job(obj: Obj) -> list[Cause]:
+    """validateCronJobSpec: the schedule (robfig's parser, cron.py), counts, the concurrency policy and the job
+    template, whose selector the controller makes (not the time zone)."""
+    spec = _dict(obj.get("spec"))
+    schedule = spec.get("schedule") or ""
+    causes = [] if schedule else [required("spec.schedule")]
+    if schedule and (why := cron.error(schedule)) is not None:
+        causes.append(invalid("spec.schedule", schedule, why))
+    if "TZ" in schedule:
+        causes.append(invalid("spec.schedule", schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field "
+                                                          "instead"))
+    causes += _nonnegative("spec.startingDeadlineSeconds", spec.get("startingDeadlineSeconds"))
+    causes += _one_of("spec.concurrencyPolicy", spec.get("concurrencyPolicy"), ("Allow", "Forbid", "Replace"))
+    job = _dict(_dict(spec.get("jobTemplate")).get("spec"))
+    causes += _job_spec(job, "spec.jobTemplate.spec")
+    if job.get("selector") is not None:
+        causes.append(invalid("spec.jobTemplate.spec.selector", job["selector"], "`selector` will be auto-generated"))
+    if job.get("manualSelector") is True:
+        causes.append(not_supported("spec.jobTemplate.spec.manualSelector", True, ("nil", "false")))
+    for field in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
+        causes += _nonnegative(f"spec.{field}", spec.get(field))
+    return causes
 
 
 def _pod(obj: Obj) -> list[Cause]:
@@ -739,6 +767,7 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("apps/v1", "DaemonSet"): _daemon_set,
     ("apps/v1", "StatefulSet"): _stateful_set,
     ("batch/v1", "Job"): _job,
+    ("batch/v1", "CronJob"): _cron_job,
 }
 
 
@@ -818,6 +847,14 @@ def _pod_update(new: Obj, old: Obj) -> list[Cause]:
     return causes
 
 
+def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
+    """The checks only a create has, after the object's own."""
+    name = str(_dict(obj.get("metadata")).get("name") or "")
+    if (api_version, kind) == ("batch/v1", "CronJob") and len(name) > 52:  # its jobs' names add 11 characters
+        return [invalid("metadata.name", name, "must be no more than 52 characters")]
+    return []
+
+
 def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     """The checks only an update has, which the apiserver makes after the object's own."""
     if api_version == "v1" and kind == "Pod":
@@ -839,4 +876,5 @@ def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     causes = _on_update(api_version, kind, obj, old) if old is not None else []
     if (check := _ON_WRITE.get((api_version, kind))) is not None:
         causes += check(obj)
-    return causes + (_after_update(api_version, kind, obj, old) if old is not None else [])
+    return causes + (_after_update(api_version, kind, obj, old) if old is not None else
+                     _after_create(api_version, kind, obj))
