@@ -1,7 +1,7 @@
 """The apiserver's validation of the fields outside metadata that a controller under development gets wrong
 most often: pod specs and templates, the workloads' selectors, a Job's restart policy, a CronJob's schedule,
-Service ports, PVCs, Ingresses, ConfigMap and Secret keys, immutable fields. Without it a replay stores what a cluster refuses,
-and the controller's bug shows only against the cluster.
+Service ports, PVCs, Ingresses, ConfigMap and Secret keys, immutable fields. Without it a replay stores
+what a cluster refuses, and the controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
 ValidateVolumes, ValidatePodUpdate, validateService, ValidatePersistentVolumeClaimSpec, ValidateConfigMap,
