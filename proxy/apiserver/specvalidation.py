@@ -7,11 +7,11 @@ Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validat
 ValidateVolumes, ValidatePodUpdate, validateService, ValidatePersistentVolumeClaimSpec, ValidateConfigMap,
 ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
 ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet),
-pkg/apis/batch/validation (ValidateJobSpec, validateCronJobSpec) and pkg/apis/networking/validation (ValidateIngressSpec), in
-their order, on the object as the apiserver validates it: decoded and defaulted. Each rule here is a subset
-of the apiserver's (what is checked is listed in each function); an object these rules pass may still be one
-the apiserver refuses. Several errors over a map come in key order, where Go's is random.
-tests/writes_differential.py compares the answers with the real kube-apiserver's.
+pkg/apis/batch/validation (ValidateJobSpec, validateCronJobSpec) and pkg/apis/networking/validation
+(ValidateIngressSpec), in their order, on the object as the apiserver validates it: decoded and defaulted.
+Each rule here is a subset of the apiserver's (what is checked is listed in each function); an object these
+rules pass may still be one the apiserver refuses. Several errors over a map come in key order, where Go's
+is random. tests/writes_differential.py compares the answers with the real kube-apiserver's.
 """
 
 from __future__ import annotations
