@@ -223,6 +223,11 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
          f"/apis/apps/v1/namespaces/{ns}/statefulsets", {"metadata": {"name": "db2"}, "spec": {
              "selector": _DEPLOYMENT["spec"]["selector"],
              "template": {**tpl, "metadata": {"labels": {"app": "web", "tier": "v!"}}}}}),
+        ("a stateful set whose claim template asks for nothing, with an unknown retention policy",
+         f"/apis/apps/v1/namespaces/{ns}/statefulsets", {"metadata": {"name": "db3"}, "spec": {
+             "selector": _DEPLOYMENT["spec"]["selector"], "template": tpl,
+             "persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Archive"},
+             "volumeClaimTemplates": [{"metadata": {"name": "data"}, "spec": {}}]}}),
         ("a namespace named with capitals", "/api/v1/namespaces", {"metadata": {"name": "Team-A"}}),
     ]
     pod = {**_POD, "metadata": {"name": "fixed-pod"}, "spec": {

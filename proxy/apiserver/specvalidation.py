@@ -389,9 +389,9 @@ def _replica_set(obj: Obj) -> list[Cause]:
 
 
 def _stateful_set(obj: Obj) -> list[Cause]:
-    """ValidateStatefulSetSpec: policies, counts, the service's name, the selector and the template, whose
-    hostname and subdomain the controller sets and whose volumes include one per claim template (not the
-    claim templates themselves, nor the retention policy)."""
+    """ValidateStatefulSetSpec: policies, claim templates, counts, the service's name, the selector and the
+    template, whose hostname and subdomain the controller sets and whose volumes include one per claim
+    template."""
     spec = _dict(obj.get("spec"))
     policy = spec.get("podManagementPolicy") or ""
     causes = [required("spec.podManagementPolicy")] if not policy else [] if policy in ("OrderedReady", "Parallel") \
@@ -409,6 +409,13 @@ def _stateful_set(obj: Obj) -> list[Cause]:
             causes += _over_100(f"{path}.maxUnavailable", most)
     elif kind not in ("RollingUpdate", "OnDelete"):
         causes.append(invalid("spec.updateStrategy", _internal_strategy(kind), "must be 'RollingUpdate' or 'OnDelete'"))
+    retention = _dict(spec.get("persistentVolumeClaimRetentionPolicy"))
+    for when in ("whenDeleted", "whenScaled"):
+        if when in retention and retention[when] not in ("Retain", "Delete"):
+            at = f"spec.persistentVolumeClaimRetentionPolicy.{when}"
+            causes.append(not_supported(at, retention[when], ("Retain", "Delete")))
+    for i, claim in enumerate(_dicts(spec.get("volumeClaimTemplates"))):
+        causes += _pvc_spec(_dict(claim.get("spec")), f"spec.volumeClaimTemplates[{i}].spec")
     causes += _nonnegative("spec.replicas", spec.get("replicas"))
     causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
     if isinstance(spec.get("ordinals"), dict):
@@ -669,18 +676,18 @@ def _ingress(obj: Obj) -> list[Cause]:
 _ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
 
 
-def _pvc(obj: Obj) -> list[Cause]:
+def _pvc_spec(spec: Obj, path: str) -> list[Cause]:
     """ValidatePersistentVolumeClaimSpec: access modes, the storage asked for, the selector, the class name and
     the volume mode (not data sources)."""
-    spec = _dict(obj.get("spec"))
     modes = [m for m in spec.get("accessModes") or [] if isinstance(m, str)]
-    causes = [] if modes else [required("spec.accessModes", "at least 1 access mode is required")]
+    causes = [] if modes else [required(f"{path}.accessModes", "at least 1 access mode is required")]
     if isinstance(spec.get("selector"), dict):
-        causes += _selector(spec["selector"], "spec.selector")
-    causes += [not_supported("spec.accessModes", m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES]
+        causes += _selector(spec["selector"], f"{path}.selector")
+    causes += [not_supported(f"{path}.accessModes", m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES]
     if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in _ACCESS_MODES for m in modes):
-        causes.append(forbidden("spec.accessModes", "may not use ReadWriteOncePod with other access modes"))
-    storage, at = _dict(_dict(spec.get("resources")).get("requests")).get("storage"), key("spec.resources", "storage")
+        causes.append(forbidden(f"{path}.accessModes", "may not use ReadWriteOncePod with other access modes"))
+    storage = _dict(_dict(spec.get("resources")).get("requests")).get("storage")
+    at = key(f"{path}.resources", "storage")
     if storage is None:
         causes.append(required(at))
     else:
@@ -691,10 +698,14 @@ def _pvc(obj: Obj) -> list[Cause]:
         causes += _quantity("storage", storage, at) if positive else [
             invalid(at, str(storage), "must be greater than zero")]
     if name := spec.get("storageClassName"):
-        causes += invalid_each("spec.storageClassName", name, validation.subdomain(name))
+        causes += invalid_each(f"{path}.storageClassName", name, validation.subdomain(name))
     if (mode := spec.get("volumeMode")) is not None and mode not in ("Block", "Filesystem"):
-        causes.append(not_supported("spec.volumeMode", mode, ("Block", "Filesystem")))
+        causes.append(not_supported(f"{path}.volumeMode", mode, ("Block", "Filesystem")))
     return causes
+
+
+def _pvc(obj: Obj) -> list[Cause]:
+    return _pvc_spec(_dict(obj.get("spec")), "spec")
 
 
 def _config_keys(path: str, keys: Any) -> list[Cause]:
