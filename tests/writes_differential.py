@@ -73,6 +73,7 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
     jobs, daemons = f"/apis/batch/v1/namespaces/{ns}/jobs", f"/apis/apps/v1/namespaces/{ns}/daemonsets"
     ingresses = f"/apis/networking.k8s.io/v1/namespaces/{ns}/ingresses"
     cronjobs = f"/apis/batch/v1/namespaces/{ns}/cronjobs"
+    hpas = f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers"
     tpl = _DEPLOYMENT["spec"]["template"]
     c = {"name": "c", "image": "nginx"}
     job_tpl = {"spec": {"containers": [c]}}
@@ -176,6 +177,16 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
           for when in ("@fortnightly", "@every 5", "@every 5x", "1-2-3 * * * *", "*/0 * * * *", "5-1 * * * *",
                        "x * * * *", "* * * * mon-fri/2/3", "0 0 * jan,Feb,13 *", "-1 * * * *", "TZ=UTC",
                        "0 0 0 * *")),
+        ("an autoscaler with no room and no target", hpas, {"metadata": {"name": "h1"}, "spec": {
+            "minReplicas": 0, "maxReplicas": -2, "scaleTargetRef": {"kind": "Deployment", "name": "a/b"}}}),
+        ("an autoscaler whose most is below its least", hpas, {"metadata": {"name": "h2"}, "spec": {
+            "minReplicas": 3, "maxReplicas": 2, "scaleTargetRef": {}}}),
+        ("an autoscaler below zero with no most, its target's group wrong", hpas, {"metadata": {"name": "h3"},
+         "spec": {"minReplicas": -1, "scaleTargetRef": {"apiVersion": "a/b/c", "kind": ".", "name": "x%"}}}),
+        ("a budget with both bounds, one over 100%, and an unknown policy",
+         f"/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets", {"metadata": {"name": "b1"}, "spec": {
+             "minAvailable": 1, "maxUnavailable": "150%", "selector": {"matchLabels": {"app": "web"}},
+             "unhealthyPodEvictionPolicy": "Never"}}),
         ("a job whose pods restart for ever", jobs, {"metadata": {"name": "j1"}, "spec": {"template": job_tpl}}),
         ("a job with an unknown restart policy", jobs, {"metadata": {"name": "j2"}, "spec": {
             "template": {"spec": {**job_tpl["spec"], "restartPolicy": "Sometimes"}}, "backoffLimit": -1}}),

@@ -1,17 +1,18 @@
 """The apiserver's validation of the fields outside metadata that a controller under development gets wrong
 most often: pod specs and templates, the workloads' selectors, a Job's restart policy, a CronJob's schedule,
-Service ports, PVCs, Ingresses, ConfigMap and Secret keys, immutable fields. Without it a replay stores
-what a cluster refuses, and the controller's bug shows only against the cluster.
+Service ports, PVCs, Ingresses, HPAs, PDBs, ConfigMap and Secret keys, immutable fields. Without it a replay
+stores what a cluster refuses, and the controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
 ValidateVolumes, ValidatePodUpdate, validateService, ValidatePersistentVolumeClaimSpec, ValidateConfigMap,
 ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
 ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet),
-pkg/apis/batch/validation (ValidateJobSpec, validateCronJobSpec) and pkg/apis/networking/validation
-(ValidateIngressSpec), in their order, on the object as the apiserver validates it: decoded and defaulted.
-Each rule here is a subset of the apiserver's (what is checked is listed in each function); an object these
-rules pass may still be one the apiserver refuses. Several errors over a map come in key order, where Go's
-is random. tests/writes_differential.py compares the answers with the real kube-apiserver's.
+pkg/apis/batch/validation (ValidateJobSpec, validateCronJobSpec), pkg/apis/networking/validation
+(ValidateIngressSpec), pkg/apis/autoscaling/validation and pkg/apis/policy/validation, in their order, on
+the object as the apiserver validates it: decoded and defaulted. Each rule here is a subset of the
+apiserver's (what is checked is listed in each function); an object these rules pass may still be one the
+apiserver refuses. Several errors over a map come in key order, where Go's is random.
+tests/writes_differential.py compares the answers with the real kube-apiserver's.
 """
 
 from __future__ import annotations
@@ -673,6 +674,64 @@ def _ingress(obj: Obj) -> list[Cause]:
     return causes
 
 
+def _path_segment(name: str) -> list[str]:
+    """IsPathSegmentName: a name that can stand in a URL path."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in name]
+
+
+def _hpa(obj: Obj) -> list[Cause]:
+    """validateHorizontalPodAutoscalerSpec: replica bounds, the target (kind, name, an API group), scaling to
+    zero only on Object or External metrics (not the metrics' own fields or the behavior). The bounds'
+    own checks are declarative in 1.37, and the apiserver reports those after the rest."""
+    spec = _dict(obj.get("spec"))
+    low, high = spec.get("minReplicas"), spec.get("maxReplicas") or 0
+    causes = [invalid("spec.maxReplicas", high, "must be greater than or equal to `minReplicas`")] \
+        if isinstance(low, int) and high < low else []
+    ref = _dict(spec.get("scaleTargetRef"))
+    for field in ("kind", "name"):
+        value = ref.get(field) or ""
+        causes += invalid_each(f"spec.scaleTargetRef.{field}", value, _path_segment(value)) if value else \
+            [required(f"spec.scaleTargetRef.{field}")]
+    version = str(ref.get("apiVersion") or "")
+    if version.count("/") > 1:
+        causes.append(invalid("spec.scaleTargetRef.apiVersion", version, f"unexpected GroupVersion string: {version}"))
+    elif "/" not in version:
+        causes.append(invalid("spec.scaleTargetRef.apiVersion", version, "apiVersion must specify API group"))
+    kinds = {m.get("type") for m in _dicts(spec.get("metrics"))}
+    if low == 0 and not kinds & {"Object", "External"}:
+        causes.append(forbidden("spec.metrics", "must specify at least one Object or External metric to support "
+                                                "scaling to zero replicas"))
+    if isinstance(low, int) and low < 0:  # HPAScaleToZero: 0 is a lower bound the apiserver takes
+        causes.append(invalid("spec.minReplicas", low, "must be greater than or equal to 0"))
+    if high <= 0:
+        causes.append(required("spec.maxReplicas") if not high else
+                      invalid("spec.maxReplicas", high, "must be greater than or equal to 1"))
+    return causes
+
+
+def _pdb(obj: Obj) -> list[Cause]:
+    """ValidatePodDisruptionBudgetSpec: one of minAvailable and maxUnavailable, each a count or a percentage
+    up to 100%, the selector and the unhealthy-pod policy."""
+    spec = _dict(obj.get("spec"))
+    least, most = spec.get("minAvailable"), spec.get("maxUnavailable")
+    causes: list[Cause] = []
+    if least is not None and most is not None:  # the internal Go struct, printed without JSON tags
+        internal = {"MinAvailable": least, "Selector": spec.get("selector"), "MaxUnavailable": most,
+                    "UnhealthyPodEvictionPolicy": spec.get("unhealthyPodEvictionPolicy")}
+        causes.append(invalid("spec", internal, "minAvailable and maxUnavailable cannot be both set"))
+    for field, value in (("minAvailable", least), ("maxUnavailable", most)):
+        if value is not None:
+            causes += _rolling_value(f"spec.{field}", value) + _over_100(f"spec.{field}", value)
+    if isinstance(spec.get("selector"), dict):
+        causes += _selector(spec["selector"], "spec.selector")
+    if (policy := spec.get("unhealthyPodEvictionPolicy")) is not None and policy not in ("AlwaysAllow",
+                                                                                        "IfHealthyBudget"):
+        causes.append(not_supported("spec.unhealthyPodEvictionPolicy", policy, ("AlwaysAllow", "IfHealthyBudget")))
+    return causes
+
+
 _ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
 
 
@@ -773,6 +832,8 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "Service"): _service,
     ("v1", "PersistentVolumeClaim"): _pvc,
     ("networking.k8s.io/v1", "Ingress"): _ingress,
+    ("autoscaling/v2", "HorizontalPodAutoscaler"): _hpa,
+    ("policy/v1", "PodDisruptionBudget"): _pdb,
     ("apps/v1", "Deployment"): _deployment,
     ("apps/v1", "ReplicaSet"): _replica_set,
     ("apps/v1", "DaemonSet"): _daemon_set,
