@@ -122,6 +122,12 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
              {"name": "i3", "image": "busybox", "readinessProbe": {"exec": {"command": ["true"]}}},
              {"name": "side", "image": "envoy", "restartPolicy": "Always",
               "readinessProbe": {"exec": {"command": ["true"]}}}]}}),
+        ("probes without a handler, with two, with bad counts", f"{core}/pods", {
+            **_POD, "metadata": {"name": "p7"}, "spec": {"containers": [{
+                **c, "livenessProbe": {"successThreshold": 2, "periodSeconds": -1},
+                "readinessProbe": {"exec": {"command": []}, "tcpSocket": {"port": 0},
+                                   "terminationGracePeriodSeconds": 5},
+                "startupProbe": {"httpGet": {"port": "Web_Port", "scheme": "FTP"}, "timeoutSeconds": -3}}]}}),
         ("unknown policies, a bad node selector and names", f"{core}/pods",
          {**_POD, "metadata": {"name": "p5"}, "spec": {
              "containers": [{**c, "imagePullPolicy": "Sometimes", "terminationMessagePolicy": "Never",

@@ -176,7 +176,7 @@ def _resources(resources: Any, path: str) -> list[Cause]:
 
 def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
     """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts,
-    pull policy and resources (not probes, lifecycle or security context)."""
+    pull policy and resources (not lifecycle or security context; probes: _probes)."""
     name = ctr.get("name") or ""
     causes = [required(f"{path}.name")] if not name else invalid_each(f"{path}.name", name, validation.dns_label(name))
     if not ctr.get("image"):
@@ -188,6 +188,43 @@ def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
     causes += _volume_mounts(ctr.get("volumeMounts"), volumes, f"{path}.volumeMounts")
     causes += _one_of(f"{path}.imagePullPolicy", ctr.get("imagePullPolicy"), _PULL_POLICIES)
     return causes + _resources(ctr.get("resources"), f"{path}.resources")
+
+
+def _probe(probe: Any, path: str, kind: str) -> list[Cause]:
+    """validateLivenessProbe, validateReadinessProbe, validateStartupProbe: one handler and its required
+    fields, counts, and what each kind of probe may have."""
+    if not isinstance(probe, dict):
+        return []
+    causes: list[Cause] = []
+    handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h) is not None]
+    if not handlers:
+        causes.append(required(path, "must specify a handler type"))
+    elif (handler := handlers[0]) == "exec":
+        causes += [] if _dict(probe["exec"]).get("command") else [required(f"{path}.exec.command")]
+    elif handler == "httpGet":
+        get = _dict(probe["httpGet"])
+        causes += [] if get.get("path") else [required(f"{path}.httpGet.path")]
+        causes += _port_or_name(f"{path}.httpGet.port", get.get("port", 0))
+        if get.get("scheme") not in ("HTTP", "HTTPS"):
+            causes.append(not_supported(f"{path}.httpGet.scheme", get.get("scheme") or "", ("HTTP", "HTTPS")))
+    else:
+        causes += _port_or_name(f"{path}.{handler}.port", _dict(probe[handler]).get("port", 0))
+    causes += [forbidden(f"{path}.{extra}", "may not specify more than 1 handler type") for extra in handlers[1:]]
+    for field in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
+        causes += _nonnegative(f"{path}.{field}", probe.get(field))
+    grace = probe.get("terminationGracePeriodSeconds")
+    if isinstance(grace, int) and grace <= 0:
+        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", grace, "must be greater than 0"))
+    if kind != "readinessProbe" and probe.get("successThreshold", 1) != 1:
+        causes.append(invalid(f"{path}.successThreshold", probe.get("successThreshold"), "must be 1"))
+    if kind == "readinessProbe" and grace is not None:
+        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", grace, "must not be set for readinessProbes"))
+    return causes
+
+
+def _probes(ctr: Obj, path: str) -> list[Cause]:
+    return [c for kind in ("livenessProbe", "readinessProbe", "startupProbe")
+            for c in _probe(ctr.get(kind), f"{path}.{kind}", kind)]
 
 
 def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
@@ -224,6 +261,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
         if (name := ctr.get("name") or "") in names:
             causes.append(duplicate(f"{at}.name", name))
         names.add(name)
+        causes += _probes(ctr, at)
     for i, ctr in enumerate(_dicts(spec.get("initContainers"))):  # validateInitContainers
         at = f"{path}.initContainers[{i}]"
         causes += _container(ctr, volumes, at)
@@ -231,7 +269,9 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
             causes.append(duplicate(f"{at}.name", name))
         elif name:
             names.add(name)
-        if ctr.get("restartPolicy") != "Always":  # a sidecar may have them, a plain init container not
+        if ctr.get("restartPolicy") == "Always":  # a sidecar: its probes are checked as a container's
+            causes += _probes(ctr, at)
+        else:
             causes += [forbidden(f"{at}.{hook}", "may not be set for init containers without restartPolicy=Always")
                        for hook in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")
                        if ctr.get(hook) is not None]
