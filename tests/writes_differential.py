@@ -74,6 +74,8 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
     ingresses = f"/apis/networking.k8s.io/v1/namespaces/{ns}/ingresses"
     cronjobs = f"/apis/batch/v1/namespaces/{ns}/cronjobs"
     hpas = f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers"
+    roles = f"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/roles"
+    bindings = f"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings"
     tpl = _DEPLOYMENT["spec"]["template"]
     c = {"name": "c", "image": "nginx"}
     job_tpl = {"spec": {"containers": [c]}}
@@ -193,6 +195,13 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
          f"/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets", {"metadata": {"name": "b1"}, "spec": {
              "minAvailable": 1, "maxUnavailable": "150%", "selector": {"matchLabels": {"app": "web"}},
              "unhealthyPodEvictionPolicy": "Never"}}),
+        ("a role's rules without verbs, groups or resources, and with URLs", roles, {"metadata": {"name": "r1"},
+         "rules": [{"resources": ["pods"]}, {"verbs": ["get"], "nonResourceURLs": ["/healthz"], "apiGroups": [""]}]}),
+        ("a binding to a role of another group, subjects of unknown kinds", bindings, {"metadata": {"name": "b1"},
+         "roleRef": {"apiGroup": "example.com", "kind": "Policy", "name": "a/b"}, "subjects": [
+             {"kind": "Robot", "name": "r2"}, {"kind": "User", "name": "alice"},
+             {"kind": "ServiceAccount", "name": "Bad_SA", "apiGroup": "x"}]}),
+        ("a role named with a slash", roles, {"metadata": {"name": "a/b"}, "rules": []}),
         ("a job whose pods restart for ever", jobs, {"metadata": {"name": "j1"}, "spec": {"template": job_tpl}}),
         ("a job with an unknown restart policy", jobs, {"metadata": {"name": "j2"}, "spec": {
             "template": {"spec": {**job_tpl["spec"], "restartPolicy": "Sometimes"}}, "backoffLimit": -1}}),
@@ -280,6 +289,10 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
             Step("a secret's type may not change", "PUT", f"{core}/secrets/words",
                  {"metadata": {"name": "words"}, "type": "kubernetes.io/basic-auth", "data": {"username": "dQ=="}},
                  fields=INVALID),
+            Step("a role binding to change", "POST", bindings, {"metadata": {"name": "fixed"}, "roleRef": {
+                "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"}}, fields=("code",)),
+            Step("its role may not change", "PUT", f"{bindings}/fixed", {"metadata": {"name": "fixed"}, "roleRef": {
+                "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "writer"}}, fields=INVALID),
             Step("a deployment to change", "POST", deploys, _deploy("fixed"), fields=("code",)),
             Step("its selector may not change", "PUT", f"{deploys}/fixed", _deploy(
                 "fixed", selector={"matchLabels": {"app": "web", "tier": "x"}},

@@ -382,6 +382,15 @@ def _pod_template(obj: Obj, _: bool, _uid: str = "") -> None:
     _template(obj)
 
 
+def _role_binding(obj: Obj, _: bool, _uid: str = "") -> None:
+    ref = obj.get("roleRef")
+    if isinstance(ref, dict):
+        _d(ref, "apiGroup", "rbac.authorization.k8s.io")
+    for subject in _dicts(obj.get("subjects")):  # a user's or a group's is RBAC's; a service account's none
+        if subject.get("kind") in ("User", "Group"):
+            _d(subject, "apiGroup", "rbac.authorization.k8s.io")
+
+
 _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("v1", "Pod"): _pod,
     ("v1", "PodTemplate"): _pod_template,
@@ -399,6 +408,8 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): _endpoint_slice,
     ("networking.k8s.io/v1", "NetworkPolicy"): _network_policy,
     ("autoscaling/v2", "HorizontalPodAutoscaler"): _hpa,
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"): _role_binding,
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): _role_binding,
 }
 
 

@@ -1,6 +1,6 @@
 """The apiserver's validation of the fields outside metadata that a controller under development gets wrong
 most often: pod specs and templates, the workloads' selectors, a Job's restart policy, a CronJob's schedule,
-Service ports, PVCs, Ingresses, HPAs, PDBs, ConfigMap and Secret keys, immutable fields. Without it a replay
+Service ports, PVCs, Ingresses, HPAs, PDBs, RBAC, ConfigMap and Secret keys, immutable fields. Without it a replay
 stores what a cluster refuses, and the controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
@@ -8,7 +8,7 @@ ValidateVolumes, ValidatePodUpdate, validateService, ValidatePersistentVolumeCla
 ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
 ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet),
 pkg/apis/batch/validation (ValidateJobSpec, validateCronJobSpec), pkg/apis/networking/validation
-(ValidateIngressSpec), pkg/apis/autoscaling/validation and pkg/apis/policy/validation, in their order, on
+(ValidateIngressSpec), pkg/apis/{autoscaling,policy,rbac}/validation, in their order, on
 the object as the apiserver validates it: decoded and defaulted. Each rule here is a subset of the
 apiserver's (what is checked is listed in each function); an object these rules pass may still be one the
 apiserver refuses. Several errors over a map come in key order, where Go's is random.
@@ -714,13 +714,6 @@ def _ingress(obj: Obj) -> list[Cause]:
     return causes
 
 
-def _path_segment(name: str) -> list[str]:
-    """IsPathSegmentName: a name that can stand in a URL path."""
-    if name in (".", ".."):
-        return [f"may not be '{name}'"]
-    return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in name]
-
-
 def _hpa(obj: Obj) -> list[Cause]:
     """validateHorizontalPodAutoscalerSpec: replica bounds, the target (kind, name, an API group), scaling to
     zero only on Object or External metrics (not the metrics' own fields or the behavior). The bounds'
@@ -732,7 +725,7 @@ def _hpa(obj: Obj) -> list[Cause]:
     ref = _dict(spec.get("scaleTargetRef"))
     for field in ("kind", "name"):
         value = ref.get(field) or ""
-        causes += invalid_each(f"spec.scaleTargetRef.{field}", value, _path_segment(value)) if value else \
+        causes += invalid_each(f"spec.scaleTargetRef.{field}", value, validation.path_segment(value)) if value else \
             [required(f"spec.scaleTargetRef.{field}")]
     version = str(ref.get("apiVersion") or "")
     if version.count("/") > 1:
@@ -769,6 +762,60 @@ def _pdb(obj: Obj) -> list[Cause]:
     if (policy := spec.get("unhealthyPodEvictionPolicy")) is not None and policy not in ("AlwaysAllow",
                                                                                         "IfHealthyBudget"):
         causes.append(not_supported("spec.unhealthyPodEvictionPolicy", policy, ("AlwaysAllow", "IfHealthyBudget")))
+    return causes
+
+
+_RBAC = "rbac.authorization.k8s.io"
+
+
+def _rules(obj: Obj) -> list[Cause]:
+    """ValidatePolicyRule for each rule of a Role or ClusterRole (not a ClusterRole's aggregation rule)."""
+    namespaced = obj.get("kind") == "Role"
+    causes: list[Cause] = []
+    for i, rule in enumerate(_dicts(obj.get("rules"))):
+        at = f"rules[{i}]"
+        urls = rule.get("nonResourceURLs")
+        if urls:
+            if namespaced:
+                why = "namespaced rules cannot apply to non-resource URLs"
+                causes.append(invalid(f"{at}.nonResourceURLs", urls, why))
+            if rule.get("apiGroups") or rule.get("resources") or rule.get("resourceNames"):
+                causes.append(invalid(f"{at}.nonResourceURLs", urls,
+                                      "rules cannot apply to both regular resources and non-resource URLs"))
+            continue
+        if not rule.get("apiGroups"):
+            causes.append(required(f"{at}.apiGroups", "resource rules must supply at least one api group"))
+        if not rule.get("resources"):
+            causes.append(required(f"{at}.resources", "resource rules must supply at least one resource"))
+    # declarative in 1.37: reported after the rest, and without the imperative check's words
+    return causes + [required(f"rules[{i}].verbs") for i, rule in enumerate(_dicts(obj.get("rules")))
+                     if not rule.get("verbs")]
+
+
+def _binding(obj: Obj) -> list[Cause]:
+    """ValidateRoleBinding and ValidateClusterRoleBinding: the role it names, and each subject."""
+    namespaced = obj.get("kind") == "RoleBinding"
+    ref = _dict(obj.get("roleRef"))
+    causes = [] if ref.get("apiGroup") == _RBAC else [not_supported("roleRef.apiGroup", ref.get("apiGroup") or "",
+                                                                      (_RBAC,))]
+    allowed = ("Role", "ClusterRole") if namespaced else ("ClusterRole",)
+    if ref.get("kind") not in allowed:
+        causes.append(not_supported("roleRef.kind", ref.get("kind") or "", allowed))
+    name = ref.get("name") or ""
+    causes += invalid_each("roleRef.name", name, validation.path_segment(name)) if name else [required("roleRef.name")]
+    for i, subject in enumerate(_dicts(obj.get("subjects"))):
+        at, who, kind = f"subjects[{i}]", subject.get("name") or "", subject.get("kind") or ""
+        causes += [] if who else [required(f"{at}.name")]
+        group = subject.get("apiGroup") or ""
+        if kind == "ServiceAccount":
+            causes += invalid_each(f"{at}.name", who, validation.subdomain(who)) if who else []
+            causes += [not_supported(f"{at}.apiGroup", group, ("",))] if group else []
+            if not namespaced and not subject.get("namespace"):
+                causes.append(required(f"{at}.namespace"))
+        elif kind in ("User", "Group"):
+            causes += [] if group == _RBAC else [not_supported(f"{at}.apiGroup", group, (_RBAC,))]
+        else:
+            causes.append(not_supported(f"{at}.kind", kind, ("ServiceAccount", "User", "Group")))
     return causes
 
 
@@ -874,6 +921,10 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "Ingress"): _ingress,
     ("autoscaling/v2", "HorizontalPodAutoscaler"): _hpa,
     ("policy/v1", "PodDisruptionBudget"): _pdb,
+    ("rbac.authorization.k8s.io/v1", "Role"): _rules,
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"): _rules,
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"): _binding,
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): _binding,
     ("apps/v1", "Deployment"): _deployment,
     ("apps/v1", "ReplicaSet"): _replica_set,
     ("apps/v1", "DaemonSet"): _daemon_set,
@@ -973,6 +1024,10 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
         return _pod_update(new, old)
     if api_version == "apps/v1" and kind in ("Deployment", "ReplicaSet"):
         return _selector_immutable(new, old)
+    if kind in ("RoleBinding", "ClusterRoleBinding") and new.get("roleRef") != old.get("roleRef"):
+        ref = _dict(new.get("roleRef"))  # the internal Go struct, printed without JSON tags
+        internal = {"APIGroup": ref.get("apiGroup", ""), "Kind": ref.get("kind", ""), "Name": ref.get("name", "")}
+        return [invalid("roleRef", internal, _IMMUTABLE)]
     if api_version == "apps/v1" and kind == "StatefulSet":
         spec, before = new.get("spec") or {}, old.get("spec") or {}
         return _selector_immutable(new, old) + [

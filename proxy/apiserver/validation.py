@@ -3,8 +3,8 @@ a label or an annotation the apiserver refuses, worded as the apiserver words it
 
 From k8s.io/apimachinery (pkg/api/validation/objectmeta.go, pkg/util/validation, pkg/api/validate/content)
 and the name rules of k8s.io/kubernetes pkg/apis/*/validation. Names are checked for the kinds whose rule
-is a DNS-1123 subdomain (most of them) or label (Services, StatefulSets, Namespaces); an RBAC object's or an
-Event's name is not checked here. Fields outside metadata: specvalidation.py. tests/writes_differential.py
+is a DNS-1123 subdomain (most of them), a label (Services, StatefulSets, Namespaces) or a path segment (RBAC
+objects); an Event's name is not checked here. Fields outside metadata: specvalidation.py. tests/writes_differential.py
 compares the answers with the real kube-apiserver's.
 """
 
@@ -35,6 +35,7 @@ SUBDOMAIN_NAMED = frozenset({
     "NetworkPolicy", "PriorityClass"})
 # the kinds whose names are DNS-1123 labels (NameIsDNSLabel; a Service's since RelaxedServiceNameValidation)
 LABEL_NAMED = frozenset({"Service", "StatefulSet", "Namespace"})
+PATH_NAMED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})  # ValidateRBACName
 _LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _LABEL_MSG = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
               "and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
@@ -85,6 +86,13 @@ def label_value(value: str) -> list[str]:
     return errs
 
 
+def path_segment(name: str) -> list[str]:
+    """IsPathSegmentName: a name that can stand in a URL path (an RBAC object's, an HPA's target's)."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in name]
+
+
 def labels(path: str, mapping: Any) -> list[Cause]:
     """ValidateLabels at `path`, keys in order (Go's map order is random)."""
     causes: list[Cause] = []
@@ -100,7 +108,8 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False) -> lis
     is random, so the apiserver's own order of several label errors is not fixed). `custom`: a custom
     resource, whose name is a DNS subdomain whatever its kind."""
     causes: list[Cause] = []
-    rule = subdomain if custom or kind in SUBDOMAIN_NAMED else dns_label if kind in LABEL_NAMED else None
+    rule = subdomain if custom or kind in SUBDOMAIN_NAMED else dns_label if kind in LABEL_NAMED else \
+        path_segment if kind in PATH_NAMED else None
     generate = meta.get("generateName")
     if rule is not None and isinstance(generate, str) and generate:
         masked = generate[:-1] + "a" if generate.endswith("-") else generate  # a prefix may end in '-'
