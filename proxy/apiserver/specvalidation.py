@@ -1,303 +1,58 @@
 """The apiserver's validation of the fields outside metadata that a controller under development gets wrong
-most often: pod specs and templates, the workloads' selectors, a Job's restart policy, a CronJob's schedule,
-Service ports, PVCs, Ingresses, HPAs, PDBs, RBAC, ConfigMap and Secret keys, immutable fields. Without it a replay
-stores what a cluster refuses, and the controller's bug shows only against the cluster.
+most often, kind by kind: the workloads' selectors and templates, Jobs and CronJob schedules, Services,
+PVCs, Ingresses, HPAs, PDBs, RBAC, ConfigMap and Secret keys, and the fields an update may not change. Without
+it a replay stores what a cluster refuses, and the controller's bug shows only against the cluster. Pod specs
+and templates: podvalidation.py.
 
-Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainerCommon,
-ValidateVolumes, ValidatePodUpdate, validateService, ValidatePersistentVolumeClaimSpec, ValidateConfigMap,
-ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
+Ported from k8s.io/kubernetes pkg/apis/core/validation (validateService, ValidatePersistentVolumeClaimSpec,
+ValidateConfigMap, ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
 ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet),
 pkg/apis/batch/validation (ValidateJobSpec, validateCronJobSpec), pkg/apis/networking/validation
-(ValidateIngressSpec), pkg/apis/{autoscaling,policy,rbac}/validation, in their order, on
-the object as the apiserver validates it: decoded and defaulted. Each rule here is a subset of the
-apiserver's (what is checked is listed in each function); an object these rules pass may still be one the
-apiserver refuses. Several errors over a map come in key order, where Go's is random.
-tests/writes_differential.py compares the answers with the real kube-apiserver's.
+(ValidateIngressSpec) and pkg/apis/{autoscaling,policy,rbac}/validation, in their order, on the object as the
+apiserver validates it: decoded and defaulted. Each rule here is a subset of the apiserver's (what is checked
+is listed in each function); an object these rules pass may still be one the apiserver refuses. Several
+errors over a map come in key order, where Go's is random. tests/writes_differential.py compares the answers
+with the real kube-apiserver's.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import math
 import re
 from collections.abc import Callable
 from typing import Any
 
 from ..wire.selectors import selector_matches
 from . import cron, quantity, validation
-from .fielderrors import (
-    Cause,
-    duplicate,
-    forbidden,
-    go_json,
-    invalid,
-    invalid_each,
-    key,
-    not_found,
-    not_supported,
-    required,
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, key, not_supported, required
+from .podvalidation import (
+    PROTOCOLS,
+    amount_causes,
+    as_dict,
+    dicts,
+    nonnegative,
+    one_of,
+    pod,
+    pod_template,
+    pod_update,
+    port_name,
+    port_number,
+    port_or_name,
 )
 from .quantity import QuantityError
 
 Obj = dict[str, Any]
-_RESTART_POLICIES = ("Always", "OnFailure", "Never")
-_DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
-_PULL_POLICIES = ("Always", "IfNotPresent", "Never")
-_PROTOCOLS = ("SCTP", "TCP", "UDP")
 _CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
 _CONFIG_KEY_MSG = ("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
                    "or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')")
-_PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+")
-_PORT_NAME_LETTER = re.compile(r".*[a-z]")
 _IMMUTABLE = "field is immutable"
 _IMMUTABLE_SET = "field is immutable when `immutable` is set"
-
-
-def _dict(value: Any) -> Obj:
-    return value if isinstance(value, dict) else {}
-
-
-def _dicts(value: Any) -> list[Obj]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _nonnegative(path: str, value: Any) -> list[Cause]:
-    """ValidateNonnegativeField, where the field is set."""
-    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-        return [invalid(path, value, "must be greater than or equal to 0")]
-    return []
-
-
-def _one_of(path: str, value: Any, allowed: tuple[str, ...]) -> list[Cause]:
-    """The switch every enum field gets: empty is Required (defaulting fills the usual ones), unknown is
-    Unsupported."""
-    if not value:
-        return [required(path)]
-    return [] if value in allowed else [not_supported(path, value, allowed)]
-
-
-def _port_name(name: str) -> list[str]:
-    """IsValidPortName (an IANA service name)."""
-    errs = ["must be no more than 15 characters"] if len(name) > 15 else []
-    if not _PORT_NAME_CHARS.fullmatch(name):
-        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
-    if not _PORT_NAME_LETTER.match(name):
-        errs.append("must contain at least one letter (a-z)")
-    if "--" in name:
-        errs.append("must not contain consecutive hyphens")
-    if name.startswith("-") or name.endswith("-"):
-        errs.append("must not begin or end with a hyphen")
-    return errs
-
-
-def _port_number(path: str, value: Any) -> list[Cause]:
-    if isinstance(value, int) and not 1 <= value <= 65535:
-        return [invalid(path, value, "must be between 1 and 65535, inclusive")]
-    return []
-
-
-def _container_ports(ports: Any, path: str) -> list[Cause]:
-    causes: list[Cause] = []
-    names: set[str] = set()
-    for i, port in enumerate(_dicts(ports)):
-        at = f"{path}[{i}]"
-        name = port.get("name") or ""
-        if name:
-            if errs := _port_name(name):
-                causes += invalid_each(f"{at}.name", name, errs)
-            elif name in names:
-                causes.append(duplicate(f"{at}.name", name))
-            names.add(name)
-        number = port.get("containerPort") or 0
-        causes += [required(f"{at}.containerPort")] if not number else _port_number(f"{at}.containerPort", number)
-        causes += _port_number(f"{at}.hostPort", port.get("hostPort") or 0) if port.get("hostPort") else []
-        causes += _one_of(f"{at}.protocol", port.get("protocol"), _PROTOCOLS)
-    return causes
-
-
-def _volume_mounts(mounts: Any, volumes: set[str], path: str) -> list[Cause]:
-    causes: list[Cause] = []
-    seen: set[str] = set()
-    for i, mount in enumerate(_dicts(mounts)):
-        at, name, where = f"{path}[{i}]", mount.get("name") or "", mount.get("mountPath") or ""
-        if not name:
-            causes.append(required(f"{at}.name"))
-        if name not in volumes:
-            causes.append(not_found(f"{at}.name", name))
-        if not where:
-            causes.append(required(f"{at}.mountPath"))
-        if where in seen:
-            causes.append(invalid(f"{at}.mountPath", where, "must be unique"))
-        seen.add(where)
-    return causes
-
-
-def _native(resource: str) -> bool:
-    return "/" not in resource or "kubernetes.io/" in resource
-
-
-def _quantity(resource: str, amount: Any, path: str) -> list[Cause]:
-    """ValidateResourceQuantityValue: not negative, and a whole number of an extended resource (a GPU)."""
-    try:
-        number = quantity.value(str(amount))
-    except QuantityError:
-        return []  # the apiserver would not have decoded it: the 400 came before
-    causes = [invalid(path, str(amount), "must be greater than or equal to 0")] if number < 0 else []
-    extended = not _native(resource) and not resource.startswith("requests.")
-    if extended and math.ceil(number * 1000) % 1000:  # MilliValue, rounded up
-        causes.append(invalid(path, str(amount), "must be an integer"))
-    return causes
-
-
-def _resources(resources: Any, path: str) -> list[Cause]:
-    """validateResourceRequirements of a container: amounts, and requests within their limits (equal to them
-    for a resource that cannot be overcommitted: an extended one or huge pages). Not the resources' names."""
-    limits, requests = _dict(_dict(resources).get("limits")), _dict(_dict(resources).get("requests"))
-    causes = [c for name in sorted(limits) for c in _quantity(name, limits[name], key(f"{path}.limits", name))]
-    for name in sorted(requests):
-        asked = requests[name]
-        causes += _quantity(name, asked, key(f"{path}.requests", name))
-        overcommit = _native(name) and not name.startswith("hugepages-")
-        if name not in limits:
-            if not overcommit:
-                causes.append(required(f"{path}.limits", "Limit must be set for non overcommitable resources"))
-            continue
-        try:
-            over = quantity.value(str(asked)) - quantity.value(str(limits[name]))
-        except QuantityError:
-            continue
-        if over and not overcommit:
-            causes.append(invalid(f"{path}.requests", str(asked), f"must be equal to {name} limit of {limits[name]}"))
-        elif over > 0:
-            causes.append(invalid(f"{path}.requests", str(asked),
-                                  f"must be less than or equal to {name} limit of {limits[name]}"))
-    return causes
-
-
-def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
-    """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts,
-    pull policy and resources (not lifecycle or security context; probes: _probes)."""
-    name = ctr.get("name") or ""
-    causes = [required(f"{path}.name")] if not name else invalid_each(f"{path}.name", name, validation.dns_label(name))
-    if not ctr.get("image"):
-        causes.append(required(f"{path}.image"))
-    causes += _one_of(f"{path}.terminationMessagePolicy", ctr.get("terminationMessagePolicy"),
-                      ("File", "FallbackToLogsOnError"))
-    causes += _container_ports(ctr.get("ports"), f"{path}.ports")
-    causes += [required(f"{path}.env[{i}].name") for i, var in enumerate(_dicts(ctr.get("env"))) if not var.get("name")]
-    causes += _volume_mounts(ctr.get("volumeMounts"), volumes, f"{path}.volumeMounts")
-    causes += _one_of(f"{path}.imagePullPolicy", ctr.get("imagePullPolicy"), _PULL_POLICIES)
-    return causes + _resources(ctr.get("resources"), f"{path}.resources")
-
-
-def _probe(probe: Any, path: str, kind: str) -> list[Cause]:
-    """validateLivenessProbe, validateReadinessProbe, validateStartupProbe: one handler and its required
-    fields, counts, and what each kind of probe may have."""
-    if not isinstance(probe, dict):
-        return []
-    causes: list[Cause] = []
-    handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h) is not None]
-    if not handlers:
-        causes.append(required(path, "must specify a handler type"))
-    elif (handler := handlers[0]) == "exec":
-        causes += [] if _dict(probe["exec"]).get("command") else [required(f"{path}.exec.command")]
-    elif handler == "httpGet":
-        get = _dict(probe["httpGet"])
-        causes += [] if get.get("path") else [required(f"{path}.httpGet.path")]
-        causes += _port_or_name(f"{path}.httpGet.port", get.get("port", 0))
-        if get.get("scheme") not in ("HTTP", "HTTPS"):
-            causes.append(not_supported(f"{path}.httpGet.scheme", get.get("scheme") or "", ("HTTP", "HTTPS")))
-    else:
-        causes += _port_or_name(f"{path}.{handler}.port", _dict(probe[handler]).get("port", 0))
-    causes += [forbidden(f"{path}.{extra}", "may not specify more than 1 handler type") for extra in handlers[1:]]
-    for field in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
-        causes += _nonnegative(f"{path}.{field}", probe.get(field))
-    grace = probe.get("terminationGracePeriodSeconds")
-    if isinstance(grace, int) and grace <= 0:
-        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", grace, "must be greater than 0"))
-    if kind != "readinessProbe" and probe.get("successThreshold", 1) != 1:
-        causes.append(invalid(f"{path}.successThreshold", probe.get("successThreshold"), "must be 1"))
-    if kind == "readinessProbe" and grace is not None:
-        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", grace, "must not be set for readinessProbes"))
-    return causes
-
-
-def _probes(ctr: Obj, path: str) -> list[Cause]:
-    return [c for kind in ("livenessProbe", "readinessProbe", "startupProbe")
-            for c in _probe(ctr.get(kind), f"{path}.{kind}", kind)]
-
-
-def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
-    """ValidateVolumes: each volume's name and that it has a source (not the sources' own fields). The names
-    of the valid ones, which mounts may name."""
-    names: set[str] = set()
-    causes: list[Cause] = []
-    for i, vol in enumerate(_dicts(spec.get("volumes"))):
-        at, name = f"{path}[{i}]", vol.get("name") or ""
-        found = [] if any(k != "name" for k in vol) else [required(at, "must specify a volume type")]
-        found += [required(f"{at}.name")] if not name else invalid_each(f"{at}.name", name, validation.dns_label(name))
-        if name in names:
-            found.append(duplicate(f"{at}.name", name))
-        if found:
-            causes += found
-        else:
-            names.add(name)
-    return names, causes
-
-
-def pod_spec(spec: Any, path: str) -> list[Cause]:
-    """ValidatePodSpec: volumes, containers and init containers (their names unique), restart and DNS
-    policies, the node selector's labels, and the names it holds (service account, node, hostname,
-    subdomain)."""
-    spec = _dict(spec)
-    volumes, causes = _volumes(spec, f"{path}.volumes")
-    containers = _dicts(spec.get("containers"))
-    if not containers:
-        causes.append(required(f"{path}.containers"))
-    names: set[str] = set()
-    for i, ctr in enumerate(containers):
-        at = f"{path}.containers[{i}]"
-        causes += _container(ctr, volumes, at)
-        if (name := ctr.get("name") or "") in names:
-            causes.append(duplicate(f"{at}.name", name))
-        names.add(name)
-        causes += _probes(ctr, at)
-    for i, ctr in enumerate(_dicts(spec.get("initContainers"))):  # validateInitContainers
-        at = f"{path}.initContainers[{i}]"
-        causes += _container(ctr, volumes, at)
-        if (name := ctr.get("name") or "") in names:  # unique among init and regular containers
-            causes.append(duplicate(f"{at}.name", name))
-        elif name:
-            names.add(name)
-        if ctr.get("restartPolicy") == "Always":  # a sidecar: its probes are checked as a container's
-            causes += _probes(ctr, at)
-        else:
-            causes += [forbidden(f"{at}.{hook}", "may not be set for init containers without restartPolicy=Always")
-                       for hook in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")
-                       if ctr.get(hook) is not None]
-    causes += _one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
-    causes += _one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
-    causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))
-    for field in ("serviceAccountName", "nodeName"):
-        if value := spec.get(field):
-            causes += invalid_each(f"{path}.{field}", value, validation.subdomain(value))
-    for field in ("hostname", "subdomain"):
-        if value := spec.get(field):
-            causes += invalid_each(f"{path}.{field}", value, validation.dns_label(value))
-    return causes
-
-
-def pod_template(template: Any, path: str) -> list[Cause]:
-    """ValidatePodTemplateSpec: the template's labels and its pod spec."""
-    template = _dict(template)
-    meta = _dict(template.get("metadata"))
-    return validation.labels(f"{path}.labels", meta.get("labels")) + pod_spec(template.get("spec"), f"{path}.spec")
 
 
 def _selector(selector: Any, path: str) -> list[Cause]:
     """ValidateLabelSelector, strictly (no invalid label values)."""
     causes = validation.labels(f"{path}.matchLabels", selector.get("matchLabels"))
-    for i, expr in enumerate(_dicts(selector.get("matchExpressions"))):
+    for i, expr in enumerate(dicts(selector.get("matchExpressions"))):
         at, op, values = f"{path}.matchExpressions[{i}]", expr.get("operator") or "", expr.get("values") or []
         if op in ("In", "NotIn") and not values:
             causes.append(required(f"{at}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
@@ -347,7 +102,7 @@ def _selected_template(spec: Obj, *, empty_is_invalid: bool) -> list[Cause]:
         causes.append(invalid("spec.selector", selector, "empty selector is invalid for deployment"))
     if causes and any(c[0].startswith("spec.selector.") for c in causes):
         return [*causes, invalid("spec.selector", selector, "invalid label selector")]
-    if not _empty(selector) and not selector_matches(selector, _dict(labels)):
+    if not _empty(selector) and not selector_matches(selector, as_dict(labels)):
         causes.append(_unselected(labels))
     return causes
 
@@ -359,7 +114,7 @@ def _replicated_template(spec: Obj, owner: str = "ReplicaSet") -> list[Cause]:
 
 def _runs_for_ever(spec: Obj, owner: str) -> list[Cause]:
     """A controller that keeps its pods running: they restart Always and have no deadline."""
-    pod = _dict(_dict(spec.get("template")).get("spec"))
+    pod = as_dict(as_dict(spec.get("template")).get("spec"))
     causes = []
     if (policy := pod.get("restartPolicy")) != "Always":
         causes.append(not_supported("spec.template.spec.restartPolicy", policy or "", ("Always",)))
@@ -382,7 +137,7 @@ def _rolling_value(path: str, value: Any) -> list[Cause]:
         return [] if re.fullmatch(r"[0-9]+%", value) else [
             invalid(path, value, "a valid percent string must be a numeric string followed by an ending '%' "
                                  "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")]
-    return _nonnegative(path, value)
+    return nonnegative(path, value)
 
 
 def _amount(value: Any) -> int:
@@ -392,7 +147,7 @@ def _amount(value: Any) -> int:
 
 
 def _deployment_strategy(strategy: Any) -> list[Cause]:
-    strategy = _dict(strategy)
+    strategy = as_dict(strategy)
     kind, rolling = strategy.get("type"), strategy.get("rollingUpdate")
     path = "spec.strategy.rollingUpdate"
     if kind == "Recreate":
@@ -409,23 +164,23 @@ def _deployment_strategy(strategy: Any) -> list[Cause]:
 
 
 def _deployment(obj: Obj) -> list[Cause]:
-    spec = _dict(obj.get("spec"))
-    causes = _nonnegative("spec.replicas", spec.get("replicas")) + _selector_and_template(spec)
+    spec = as_dict(obj.get("spec"))
+    causes = nonnegative("spec.replicas", spec.get("replicas")) + _selector_and_template(spec)
     causes += _deployment_strategy(spec.get("strategy"))
-    causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
-    causes += _nonnegative("spec.revisionHistoryLimit", spec.get("revisionHistoryLimit"))
+    causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
+    causes += nonnegative("spec.revisionHistoryLimit", spec.get("revisionHistoryLimit"))
     deadline = spec.get("progressDeadlineSeconds")
     if isinstance(deadline, int):
-        causes += _nonnegative("spec.progressDeadlineSeconds", deadline)
+        causes += nonnegative("spec.progressDeadlineSeconds", deadline)
         if deadline <= (spec.get("minReadySeconds") or 0):
             causes.append(invalid("spec.progressDeadlineSeconds", deadline, "must be greater than minReadySeconds"))
     return causes
 
 
 def _replica_set(obj: Obj) -> list[Cause]:
-    spec = _dict(obj.get("spec"))
-    causes = _nonnegative("spec.replicas", spec.get("replicas"))
-    causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
+    spec = as_dict(obj.get("spec"))
+    causes = nonnegative("spec.replicas", spec.get("replicas"))
+    causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
     return causes + _selector_and_template(spec)
 
 
@@ -433,34 +188,34 @@ def _stateful_set(obj: Obj) -> list[Cause]:
     """ValidateStatefulSetSpec: policies, claim templates, counts, the service's name, the selector and the
     template, whose hostname and subdomain the controller sets and whose volumes include one per claim
     template."""
-    spec = _dict(obj.get("spec"))
+    spec = as_dict(obj.get("spec"))
     policy = spec.get("podManagementPolicy") or ""
     causes = [required("spec.podManagementPolicy")] if not policy else [] if policy in ("OrderedReady", "Parallel") \
         else [invalid("spec.podManagementPolicy", policy, "must be 'OrderedReady' or 'Parallel'")]
-    strategy = _dict(spec.get("updateStrategy"))
+    strategy = as_dict(spec.get("updateStrategy"))
     kind, rolling = strategy.get("type") or "", strategy.get("rollingUpdate")
     if not kind:
         causes.append(required("spec.updateStrategy"))
     elif kind == "RollingUpdate" and isinstance(rolling, dict):
         path = "spec.updateStrategy.rollingUpdate"
-        causes += _nonnegative(f"{path}.partition", rolling.get("partition"))
+        causes += nonnegative(f"{path}.partition", rolling.get("partition"))
         if (most := rolling.get("maxUnavailable")) is not None:
             causes += _rolling_value(f"{path}.maxUnavailable", most)
             causes += [invalid(f"{path}.maxUnavailable", most, "cannot be 0")] if _amount(most) == 0 else []
             causes += _over_100(f"{path}.maxUnavailable", most)
     elif kind not in ("RollingUpdate", "OnDelete"):
         causes.append(invalid("spec.updateStrategy", _internal_strategy(kind), "must be 'RollingUpdate' or 'OnDelete'"))
-    retention = _dict(spec.get("persistentVolumeClaimRetentionPolicy"))
+    retention = as_dict(spec.get("persistentVolumeClaimRetentionPolicy"))
     for when in ("whenDeleted", "whenScaled"):
         if when in retention and retention[when] not in ("Retain", "Delete"):
             at = f"spec.persistentVolumeClaimRetentionPolicy.{when}"
             causes.append(not_supported(at, retention[when], ("Retain", "Delete")))
-    for i, claim in enumerate(_dicts(spec.get("volumeClaimTemplates"))):
-        causes += _pvc_spec(_dict(claim.get("spec")), f"spec.volumeClaimTemplates[{i}].spec")
-    causes += _nonnegative("spec.replicas", spec.get("replicas"))
-    causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
+    for i, claim in enumerate(dicts(spec.get("volumeClaimTemplates"))):
+        causes += _pvc_spec(as_dict(claim.get("spec")), f"spec.volumeClaimTemplates[{i}].spec")
+    causes += nonnegative("spec.replicas", spec.get("replicas"))
+    causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
     if isinstance(spec.get("ordinals"), dict):
-        causes += _nonnegative("spec.ordinals.start", spec["ordinals"].get("start"))
+        causes += nonnegative("spec.ordinals.start", spec["ordinals"].get("start"))
     if service := spec.get("serviceName"):
         causes += invalid_each("spec.serviceName", service, validation.dns_label(service))
     selector = spec.get("selector")
@@ -479,38 +234,38 @@ def _stateful_set(obj: Obj) -> list[Cause]:
 
 def _stateful_template(spec: Obj, selector: Any) -> list[Cause]:
     """ValidatePodTemplateSpecForStatefulSet, on the template as the controller will fill it in."""
-    template = dict(_dict(spec.get("template")))
-    pod = dict(_dict(template.get("spec")))
-    claims = [c.get("metadata", {}).get("name", "") for c in _dicts(spec.get("volumeClaimTemplates"))]
+    template = dict(as_dict(spec.get("template")))
+    pod = dict(as_dict(template.get("spec")))
+    claims = [c.get("metadata", {}).get("name", "") for c in dicts(spec.get("volumeClaimTemplates"))]
     pod.pop("hostname", None)
     pod.pop("subdomain", None)
     if claims:
         made = [{"name": n, "persistentVolumeClaim": {"claimName": n}} for n in claims]
-        pod["volumes"] = made + [v for v in _dicts(pod.get("volumes")) if v.get("name") not in claims]
+        pod["volumes"] = made + [v for v in dicts(pod.get("volumes")) if v.get("name") not in claims]
     template["spec"] = pod
     labels = _template_labels(template)
-    causes = [] if _empty(selector) or selector_matches(selector, _dict(labels)) else [_unselected(labels)]
+    causes = [] if _empty(selector) or selector_matches(selector, as_dict(labels)) else [_unselected(labels)]
     return causes + pod_template(template, "spec.template") + validation.labels("spec.template.labels", labels)
 
 
 def _daemon_set(obj: Obj) -> list[Cause]:
     """ValidateDaemonSetSpec: a missing selector is not itself an error here, only that it selects nothing."""
-    spec = _dict(obj.get("spec"))
+    spec = as_dict(obj.get("spec"))
     selector, labels = spec.get("selector"), _template_labels(spec.get("template"))
     causes = _selector(selector, "spec.selector") if isinstance(selector, dict) else []
-    if not causes and not selector_matches(selector, _dict(labels)):
+    if not causes and not selector_matches(selector, as_dict(labels)):
         causes.append(_unselected(labels))
     if _empty(selector):
         causes.append(invalid("spec.selector", selector, "empty selector is invalid for daemonset"))
     causes += _replicated_template(spec, "DaemonSet")
-    causes += _nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
-    causes += _nonnegative("spec.templateGeneration", spec.get("templateGeneration"))
+    causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
+    causes += nonnegative("spec.templateGeneration", spec.get("templateGeneration"))
     causes += _daemon_set_strategy(spec.get("updateStrategy"))
-    return causes + _nonnegative("spec.revisionHistoryLimit", spec.get("revisionHistoryLimit"))
+    return causes + nonnegative("spec.revisionHistoryLimit", spec.get("revisionHistoryLimit"))
 
 
 def _daemon_set_strategy(strategy: Any) -> list[Cause]:
-    strategy = _dict(strategy)
+    strategy = as_dict(strategy)
     kind, rolling, path = strategy.get("type"), strategy.get("rollingUpdate"), "spec.updateStrategy.rollingUpdate"
     if kind == "OnDelete":
         return []
@@ -532,9 +287,9 @@ def _job_spec(spec: Obj, path: str) -> list[Cause]:
     """validateJobSpec: counts, the template, a restart policy a Job can use (a CronJob's job template too)."""
     causes: list[Cause] = []
     for field in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit"):
-        causes += _nonnegative(f"{path}.{field}", spec.get(field))
+        causes += nonnegative(f"{path}.{field}", spec.get(field))
     causes += pod_template(spec.get("template"), f"{path}.template")
-    pod = _dict(_dict(spec.get("template")).get("spec"))
+    pod = as_dict(as_dict(spec.get("template")).get("spec"))
     policy, at = pod.get("restartPolicy") or "", f"{path}.template.spec.restartPolicy"
     if policy in ("Always", ""):
         causes.append(required(at, 'valid values: "OnFailure", "Never"'))
@@ -547,7 +302,7 @@ def _job_spec(spec: Obj, path: str) -> list[Cause]:
 
 def _job(obj: Obj) -> list[Cause]:
     """ValidateJobSpec: the job's own checks, then its selector, which must select the template."""
-    spec = _dict(obj.get("spec"))
+    spec = as_dict(obj.get("spec"))
     return _job_spec(spec, "spec") + [c for c in _selected_template(spec, empty_is_invalid=False)
                                       if not c[2].endswith("invalid label selector")]
 
@@ -555,7 +310,7 @@ def _job(obj: Obj) -> list[Cause]:
 def _cron_job(obj: Obj) -> list[Cause]:
     """validateCronJobSpec: the schedule (robfig's parser, cron.py), counts, the concurrency policy and the job
     template, whose selector the controller makes (not the time zone)."""
-    spec = _dict(obj.get("spec"))
+    spec = as_dict(obj.get("spec"))
     schedule = spec.get("schedule") or ""
     causes = [] if schedule else [required("spec.schedule")]
     if schedule and (why := cron.error(schedule)) is not None:
@@ -563,30 +318,17 @@ def _cron_job(obj: Obj) -> list[Cause]:
     if "TZ" in schedule:
         causes.append(invalid("spec.schedule", schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field "
                                                           "instead"))
-    causes += _nonnegative("spec.startingDeadlineSeconds", spec.get("startingDeadlineSeconds"))
-    causes += _one_of("spec.concurrencyPolicy", spec.get("concurrencyPolicy"), ("Allow", "Forbid", "Replace"))
-    job = _dict(_dict(spec.get("jobTemplate")).get("spec"))
+    causes += nonnegative("spec.startingDeadlineSeconds", spec.get("startingDeadlineSeconds"))
+    causes += one_of("spec.concurrencyPolicy", spec.get("concurrencyPolicy"), ("Allow", "Forbid", "Replace"))
+    job = as_dict(as_dict(spec.get("jobTemplate")).get("spec"))
     causes += _job_spec(job, "spec.jobTemplate.spec")
     if job.get("selector") is not None:
         causes.append(invalid("spec.jobTemplate.spec.selector", job["selector"], "`selector` will be auto-generated"))
     if job.get("manualSelector") is True:
         causes.append(not_supported("spec.jobTemplate.spec.manualSelector", True, ("nil", "false")))
     for field in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
-        causes += _nonnegative(f"spec.{field}", spec.get(field))
+        causes += nonnegative(f"spec.{field}", spec.get(field))
     return causes
-
-
-def _pod(obj: Obj) -> list[Cause]:
-    spec = _dict(obj.get("spec"))
-    return pod_spec(spec, "spec") + _nonnegative("spec.terminationGracePeriodSeconds",
-                                                 spec.get("terminationGracePeriodSeconds"))
-
-
-def _port_or_name(path: str, value: Any) -> list[Cause]:
-    """ValidatePortNumOrName (an IntOrString)."""
-    if isinstance(value, str):
-        return invalid_each(path, value, _port_name(value))
-    return _port_number(path, value) if isinstance(value, int) else []
 
 
 _SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
@@ -595,8 +337,8 @@ _SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 def _service(obj: Obj) -> list[Cause]:
     """validateService: ports (required unless headless or ExternalName), the ExternalName's name, each port,
     the selector's labels, session affinity and type (not cluster IPs, families or traffic policies)."""
-    spec = _dict(obj.get("spec"))
-    kind, ports = spec.get("type") or "", _dicts(spec.get("ports"))
+    spec = as_dict(obj.get("spec"))
+    kind, ports = spec.get("type") or "", dicts(spec.get("ports"))
     causes: list[Cause] = []
     if not ports and spec.get("clusterIP") != "None" and kind != "ExternalName":
         causes.append(required("spec.ports"))
@@ -614,13 +356,12 @@ def _service(obj: Obj) -> list[Cause]:
             if name in names:
                 causes.append(duplicate(f"{at}.name", name))
             names.add(name)
-        causes += [invalid(f"{at}.port", port.get("port") or 0, "must be between 1 and 65535, inclusive")] \
-            if not 1 <= (port.get("port") or 0) <= 65535 else []
-        causes += _one_of(f"{at}.protocol", port.get("protocol"), _PROTOCOLS)
-        causes += _port_or_name(f"{at}.targetPort", port.get("targetPort", 0))
+        causes += port_number(f"{at}.port", port.get("port") or 0)
+        causes += one_of(f"{at}.protocol", port.get("protocol"), PROTOCOLS)
+        causes += port_or_name(f"{at}.targetPort", port.get("targetPort", 0))
     causes += validation.labels("spec.selector", spec.get("selector"))
-    causes += _one_of("spec.sessionAffinity", spec.get("sessionAffinity"), ("ClientIP", "None"))
-    causes += _one_of("spec.type", kind, _SERVICE_TYPES)
+    causes += one_of("spec.sessionAffinity", spec.get("sessionAffinity"), ("ClientIP", "None"))
+    causes += one_of("spec.type", kind, _SERVICE_TYPES)
     if kind == "ClusterIP":
         causes += [forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
                    for i, port in enumerate(ports) if port.get("nodePort")]
@@ -658,14 +399,14 @@ def _backend(backend: Obj, path: str) -> list[Cause]:
     name = service.get("name") or ""
     causes = invalid_each(f"{path}.service.name", name, validation.dns_label(name)) if name else \
         [required(f"{path}.service.name")]
-    port = _dict(service.get("port"))
+    port = as_dict(service.get("port"))
     named, number = port.get("name") or "", port.get("number") or 0
     if named and number:
         return [*causes, invalid(path, "", "cannot set both port name & port number")]
     if named:
-        return causes + invalid_each(f"{path}.service.port.name", named, _port_name(named))
+        return causes + invalid_each(f"{path}.service.port.name", named, port_name(named))
     if number:
-        return causes + _port_number(f"{path}.service.port.number", number)
+        return causes + port_number(f"{path}.service.port.number", number)
     return [*causes, required(path, "port name or number is required")]
 
 
@@ -684,14 +425,14 @@ def _ingress_path(rule_path: Obj, path: str) -> list[Cause]:
         causes.append(invalid(f"{path}.path", text, "must be an absolute path"))
     elif kind != "ImplementationSpecific":
         causes.append(not_supported(f"{path}.pathType", kind, ("Exact", "ImplementationSpecific", "Prefix")))
-    return causes + _backend(_dict(rule_path.get("backend")), f"{path}.backend")
+    return causes + _backend(as_dict(rule_path.get("backend")), f"{path}.backend")
 
 
 def _ingress(obj: Obj) -> list[Cause]:
     """ValidateIngressSpec: rules or a default backend, hosts, paths and their types, backends and the class
     name (not TLS)."""
-    spec = _dict(obj.get("spec"))
-    rules, default = _dicts(spec.get("rules")), spec.get("defaultBackend")
+    spec = as_dict(obj.get("spec"))
+    rules, default = dicts(spec.get("rules")), spec.get("defaultBackend")
     causes = [] if rules or default is not None else [
         invalid("spec", spec.get("rules"), "either `defaultBackend` or `rules` must be specified")]
     if isinstance(default, dict):
@@ -705,7 +446,7 @@ def _ingress(obj: Obj) -> list[Cause]:
         elif host:
             causes += invalid_each(f"{at}.host", host, validation.subdomain(host))
         if isinstance(http := rule.get("http"), dict):
-            paths = _dicts(http.get("paths"))
+            paths = dicts(http.get("paths"))
             causes += [] if paths else [required(f"{at}.http.paths")]
             for j, rule_path in enumerate(paths):
                 causes += _ingress_path(rule_path, f"{at}.http.paths[{j}]")
@@ -718,11 +459,11 @@ def _hpa(obj: Obj) -> list[Cause]:
     """validateHorizontalPodAutoscalerSpec: replica bounds, the target (kind, name, an API group), scaling to
     zero only on Object or External metrics (not the metrics' own fields or the behavior). The bounds'
     own checks are declarative in 1.37, and the apiserver reports those after the rest."""
-    spec = _dict(obj.get("spec"))
+    spec = as_dict(obj.get("spec"))
     low, high = spec.get("minReplicas"), spec.get("maxReplicas") or 0
     causes = [invalid("spec.maxReplicas", high, "must be greater than or equal to `minReplicas`")] \
         if isinstance(low, int) and high < low else []
-    ref = _dict(spec.get("scaleTargetRef"))
+    ref = as_dict(spec.get("scaleTargetRef"))
     for field in ("kind", "name"):
         value = ref.get(field) or ""
         causes += invalid_each(f"spec.scaleTargetRef.{field}", value, validation.path_segment(value)) if value else \
@@ -732,7 +473,7 @@ def _hpa(obj: Obj) -> list[Cause]:
         causes.append(invalid("spec.scaleTargetRef.apiVersion", version, f"unexpected GroupVersion string: {version}"))
     elif "/" not in version:
         causes.append(invalid("spec.scaleTargetRef.apiVersion", version, "apiVersion must specify API group"))
-    kinds = {m.get("type") for m in _dicts(spec.get("metrics"))}
+    kinds = {m.get("type") for m in dicts(spec.get("metrics"))}
     if low == 0 and not kinds & {"Object", "External"}:
         causes.append(forbidden("spec.metrics", "must specify at least one Object or External metric to support "
                                                 "scaling to zero replicas"))
@@ -747,7 +488,7 @@ def _hpa(obj: Obj) -> list[Cause]:
 def _pdb(obj: Obj) -> list[Cause]:
     """ValidatePodDisruptionBudgetSpec: one of minAvailable and maxUnavailable, each a count or a percentage
     up to 100%, the selector and the unhealthy-pod policy."""
-    spec = _dict(obj.get("spec"))
+    spec = as_dict(obj.get("spec"))
     least, most = spec.get("minAvailable"), spec.get("maxUnavailable")
     causes: list[Cause] = []
     if least is not None and most is not None:  # the internal Go struct, printed without JSON tags
@@ -772,7 +513,7 @@ def _rules(obj: Obj) -> list[Cause]:
     """ValidatePolicyRule for each rule of a Role or ClusterRole (not a ClusterRole's aggregation rule)."""
     namespaced = obj.get("kind") == "Role"
     causes: list[Cause] = []
-    for i, rule in enumerate(_dicts(obj.get("rules"))):
+    for i, rule in enumerate(dicts(obj.get("rules"))):
         at = f"rules[{i}]"
         urls = rule.get("nonResourceURLs")
         if urls:
@@ -788,14 +529,14 @@ def _rules(obj: Obj) -> list[Cause]:
         if not rule.get("resources"):
             causes.append(required(f"{at}.resources", "resource rules must supply at least one resource"))
     # declarative in 1.37: reported after the rest, and without the imperative check's words
-    return causes + [required(f"rules[{i}].verbs") for i, rule in enumerate(_dicts(obj.get("rules")))
+    return causes + [required(f"rules[{i}].verbs") for i, rule in enumerate(dicts(obj.get("rules")))
                      if not rule.get("verbs")]
 
 
 def _binding(obj: Obj) -> list[Cause]:
     """ValidateRoleBinding and ValidateClusterRoleBinding: the role it names, and each subject."""
     namespaced = obj.get("kind") == "RoleBinding"
-    ref = _dict(obj.get("roleRef"))
+    ref = as_dict(obj.get("roleRef"))
     causes = [] if ref.get("apiGroup") == _RBAC else [not_supported("roleRef.apiGroup", ref.get("apiGroup") or "",
                                                                       (_RBAC,))]
     allowed = ("Role", "ClusterRole") if namespaced else ("ClusterRole",)
@@ -803,7 +544,7 @@ def _binding(obj: Obj) -> list[Cause]:
         causes.append(not_supported("roleRef.kind", ref.get("kind") or "", allowed))
     name = ref.get("name") or ""
     causes += invalid_each("roleRef.name", name, validation.path_segment(name)) if name else [required("roleRef.name")]
-    for i, subject in enumerate(_dicts(obj.get("subjects"))):
+    for i, subject in enumerate(dicts(obj.get("subjects"))):
         at, who, kind = f"subjects[{i}]", subject.get("name") or "", subject.get("kind") or ""
         causes += [] if who else [required(f"{at}.name")]
         group = subject.get("apiGroup") or ""
@@ -832,7 +573,7 @@ def _pvc_spec(spec: Obj, path: str) -> list[Cause]:
     causes += [not_supported(f"{path}.accessModes", m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES]
     if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in _ACCESS_MODES for m in modes):
         causes.append(forbidden(f"{path}.accessModes", "may not use ReadWriteOncePod with other access modes"))
-    storage = _dict(_dict(spec.get("resources")).get("requests")).get("storage")
+    storage = as_dict(as_dict(spec.get("resources")).get("requests")).get("storage")
     at = key(f"{path}.resources", "storage")
     if storage is None:
         causes.append(required(at))
@@ -841,7 +582,7 @@ def _pvc_spec(spec: Obj, path: str) -> list[Cause]:
             positive = quantity.value(str(storage)) > 0
         except QuantityError:
             positive = True  # not decoded: the 400 came before
-        causes += _quantity("storage", storage, at) if positive else [
+        causes += amount_causes("storage", storage, at) if positive else [
             invalid(at, str(storage), "must be greater than zero")]
     if name := spec.get("storageClassName"):
         causes += invalid_each(f"{path}.storageClassName", name, validation.subdomain(name))
@@ -851,7 +592,7 @@ def _pvc_spec(spec: Obj, path: str) -> list[Cause]:
 
 
 def _pvc(obj: Obj) -> list[Cause]:
-    return _pvc_spec(_dict(obj.get("spec")), "spec")
+    return _pvc_spec(as_dict(obj.get("spec")), "spec")
 
 
 def _config_keys(path: str, keys: Any) -> list[Cause]:
@@ -867,7 +608,7 @@ def _config_keys(path: str, keys: Any) -> list[Cause]:
 
 
 def _config_map(obj: Obj) -> list[Cause]:
-    data, binary = _dict(obj.get("data")), _dict(obj.get("binaryData"))
+    data, binary = as_dict(obj.get("data")), as_dict(obj.get("binaryData"))
     causes = _config_keys("data", data)
     for name in sorted(data):
         if name in binary:
@@ -881,11 +622,11 @@ _SECRET_KEYS = {"kubernetes.io/tls": ("tls.crt", "tls.key"), "kubernetes.io/dock
 
 def _secret(obj: Obj) -> list[Cause]:
     """ValidateSecret: data keys, and the keys each built-in type needs (not the contents of docker configs)."""
-    data = _dict(obj.get("data"))
+    data = as_dict(obj.get("data"))
     causes = _config_keys("data", data)
     kind = obj.get("type")
     if kind == "kubernetes.io/service-account-token":
-        meta = _dict(obj.get("metadata"))
+        meta = as_dict(obj.get("metadata"))
         if not (meta.get("annotations") or {}).get("kubernetes.io/service-account.name"):
             causes.append(required(key("metadata.annotations", "kubernetes.io/service-account.name")))
     elif kind == "kubernetes.io/basic-auth" and "username" not in data and "password" not in data:
@@ -913,7 +654,7 @@ def _selector_immutable(new: Obj, old: Obj) -> list[Cause]:
 
 
 _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
-    ("v1", "Pod"): _pod,
+    ("v1", "Pod"): pod,
     ("v1", "ConfigMap"): _config_map,
     ("v1", "Secret"): _secret,
     ("v1", "Service"): _service,
@@ -946,73 +687,9 @@ def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     return []
 
 
-_UPDATABLE_POD_FIELDS = ",".join((
-    "`spec.containers[*].image`", "`spec.initContainers[*].image`", "`spec.activeDeadlineSeconds`",
-    "`spec.tolerations` (only additions to existing tolerations)",
-    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"))
-
-
-def _pod_update(new: Obj, old: Obj) -> list[Cause]:
-    """ValidatePodUpdate after the pod's own checks: a pod's spec is fixed once it is made, but for its
-    images, a shorter deadline, added tolerations and removed scheduling gates. The refusal's message ends with
-    a diff of the two specs that the apiserver writes with go-cmp over its internal Go types; here it is a
-    simpler diff of the fields that changed, so only that message differs from the apiserver's."""
-    spec, before = _dict(new.get("spec")), _dict(old.get("spec"))
-    causes: list[Cause] = []
-    for field in ("containers", "initContainers"):
-        now, was = _dicts(spec.get(field)), _dicts(before.get(field))
-        if len(now) != len(was):
-            return [*causes, forbidden(f"spec.{field}", "pod updates may not add or remove containers")]
-        for i, ctr in enumerate(now):
-            image = ctr.get("image") or ""
-            causes += [required(f"spec.{field}[{i}].image")] if not image else [
-                invalid(f"spec.{field}[{i}].image", image, "must not have leading or trailing whitespace")
-            ] if image.strip() != image else []
-    deadline, was_deadline = spec.get("activeDeadlineSeconds"), before.get("activeDeadlineSeconds")
-    if deadline is not None:
-        path = "spec.activeDeadlineSeconds"
-        if not 0 <= deadline <= 2**31 - 1:
-            return [*causes, invalid(path, deadline, "must be between 0 and 2147483647, inclusive")]
-        if was_deadline is not None and was_deadline < deadline:
-            return [*causes, invalid(path, deadline, "must be less than or equal to previous value")]
-    elif was_deadline is not None:
-        why = "must not update from a positive integer to nil value"
-        causes.append(invalid("spec.activeDeadlineSeconds", None, why))
-
-    def kept(t: Obj) -> Obj:
-        return {k: v for k, v in t.items() if k != "tolerationSeconds"}
-    tolerations = [kept(t) for t in _dicts(spec.get("tolerations"))]
-    if any(kept(t) not in tolerations for t in _dicts(before.get("tolerations"))):
-        why = "existing toleration can not be modified except its tolerationSeconds"
-        causes.append(forbidden("spec.tolerations", why))
-    gates = {g.get("name") for g in _dicts(before.get("schedulingGates"))}
-    causes += [forbidden(f"spec.schedulingGates[{i}].name", f"only deletion is allowed, but found new scheduling gate "
-                                                           f"'{g.get('name', '')}'")
-               for i, g in enumerate(_dicts(spec.get("schedulingGates"))) if g.get("name") not in gates]
-    munged = dict(spec)
-    for field in ("containers", "initContainers"):
-        if field in spec:
-            munged[field] = [{**{k: v for k, v in c.items() if k != "image"}, **{k: w[k] for k in ("image",) if k in w}}
-                             for c, w in zip(_dicts(spec[field]), _dicts(before.get(field)), strict=False)]
-    for field in ("activeDeadlineSeconds", "schedulingGates", "tolerations"):
-        munged.pop(field, None)
-        if field in before:
-            munged[field] = before[field]
-    grace = munged.get("terminationGracePeriodSeconds")
-    if (before.get("terminationGracePeriodSeconds") or 0) < 0 and grace == 1:
-        munged["terminationGracePeriodSeconds"] = before["terminationGracePeriodSeconds"]
-    changed = sorted(k for k in set(munged) | set(before) if munged.get(k) != before.get(k))
-    if changed:
-        lines = [f"- \t{k}: {go_json(before.get(k))},\n+ \t{k}: {go_json(munged.get(k))}," for k in changed]
-        diff = "  core.PodSpec{\n" + "\n".join(lines) + "\n  }\n"
-        causes.append(forbidden("spec", f"pod updates may not change fields other than {_UPDATABLE_POD_FIELDS}\n"
-                                        f"{diff}"))
-    return causes
-
-
 def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
     """The checks only a create has, after the object's own."""
-    name = str(_dict(obj.get("metadata")).get("name") or "")
+    name = str(as_dict(obj.get("metadata")).get("name") or "")
     if (api_version, kind) == ("batch/v1", "CronJob") and len(name) > 52:  # its jobs' names add 11 characters
         return [invalid("metadata.name", name, "must be no more than 52 characters")]
     return []
@@ -1021,11 +698,11 @@ def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
 def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     """The checks only an update has, which the apiserver makes after the object's own."""
     if api_version == "v1" and kind == "Pod":
-        return _pod_update(new, old)
+        return pod_update(new, old)
     if api_version == "apps/v1" and kind in ("Deployment", "ReplicaSet"):
         return _selector_immutable(new, old)
     if kind in ("RoleBinding", "ClusterRoleBinding") and new.get("roleRef") != old.get("roleRef"):
-        ref = _dict(new.get("roleRef"))  # the internal Go struct, printed without JSON tags
+        ref = as_dict(new.get("roleRef"))  # the internal Go struct, printed without JSON tags
         internal = {"APIGroup": ref.get("apiGroup", ""), "Kind": ref.get("kind", ""), "Name": ref.get("name", "")}
         return [invalid("roleRef", internal, _IMMUTABLE)]
     if api_version == "apps/v1" and kind == "StatefulSet":

@@ -11,8 +11,8 @@ Conflict, the `status` and `scale` subresources, finalizers and `deletionTimesta
 pods bound to a node, `dryRun=All`; every written object is decoded, defaulted (defaults.py) and encoded
 as the apiserver's Go types do (goorder.encoded); metadata is validated (validation.py), and so are pod
 specs and templates, the workloads' and Jobs' selectors, CronJob schedules, Services, PVCs, Ingresses,
-ConfigMap and Secret keys and immutable fields, a pod's spec among them (specvalidation.py, a subset of each
-rule). Not modelled: validation of other
+ConfigMap and Secret keys and immutable fields, a pod's spec among them (specvalidation.py and
+podvalidation.py, a subset of each rule). Not modelled: validation of other
 fields and kinds, most admission, managedFields, ownership of fields set by plain updates (server-side apply
 tracks only what appliers applied), owner-reference garbage collection.
 """

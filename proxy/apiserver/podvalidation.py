@@ -1,0 +1,358 @@
+"""The apiserver's validation of pods: a pod spec as every pod and template has it (containers and init
+containers, their ports, probes, resources and mounts, volumes, policies and names), a pod's own checks, and
+what an update may change in a pod that exists. Shared by specvalidation.py, which validates the kinds that
+hold pod templates, together with the small checks every kind's validation uses.
+
+Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePodSpec, validateContainers,
+validateInitContainers, validateContainerCommon, validateResourceRequirements, validateProbe, ValidateVolumes,
+ValidatePodUpdate), in their order, on the object as the apiserver validates it: decoded and defaulted. What
+is not checked is listed in each function.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from . import quantity, validation
+from .fielderrors import (
+    Cause,
+    duplicate,
+    forbidden,
+    go_json,
+    invalid,
+    invalid_each,
+    key,
+    not_found,
+    not_supported,
+    required,
+)
+from .quantity import QuantityError
+
+Obj = dict[str, Any]
+_RESTART_POLICIES = ("Always", "OnFailure", "Never")
+_DNS_POLICIES = ("ClusterFirstWithHostNet", "ClusterFirst", "Default", "None")
+_PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+PROTOCOLS = ("SCTP", "TCP", "UDP")
+_PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+")
+_PORT_NAME_LETTER = re.compile(r".*[a-z]")
+
+
+def as_dict(value: Any) -> Obj:
+    return value if isinstance(value, dict) else {}
+
+
+def dicts(value: Any) -> list[Obj]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def nonnegative(path: str, value: Any) -> list[Cause]:
+    """ValidateNonnegativeField, where the field is set."""
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return [invalid(path, value, "must be greater than or equal to 0")]
+    return []
+
+
+def one_of(path: str, value: Any, allowed: tuple[str, ...]) -> list[Cause]:
+    """The switch every enum field gets: empty is Required (defaulting fills the usual ones), unknown is
+    Unsupported."""
+    if not value:
+        return [required(path)]
+    return [] if value in allowed else [not_supported(path, value, allowed)]
+
+
+def port_name(name: str) -> list[str]:
+    """IsValidPortName (an IANA service name)."""
+    errs = ["must be no more than 15 characters"] if len(name) > 15 else []
+    if not _PORT_NAME_CHARS.fullmatch(name):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _PORT_NAME_LETTER.match(name):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in name:
+        errs.append("must not contain consecutive hyphens")
+    if name.startswith("-") or name.endswith("-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs
+
+
+def port_number(path: str, value: Any) -> list[Cause]:
+    if isinstance(value, int) and not 1 <= value <= 65535:
+        return [invalid(path, value, "must be between 1 and 65535, inclusive")]
+    return []
+
+
+def _container_ports(ports: Any, path: str) -> list[Cause]:
+    causes: list[Cause] = []
+    names: set[str] = set()
+    for i, port in enumerate(dicts(ports)):
+        at = f"{path}[{i}]"
+        name = port.get("name") or ""
+        if name:
+            if errs := port_name(name):
+                causes += invalid_each(f"{at}.name", name, errs)
+            elif name in names:
+                causes.append(duplicate(f"{at}.name", name))
+            names.add(name)
+        number = port.get("containerPort") or 0
+        causes += [required(f"{at}.containerPort")] if not number else port_number(f"{at}.containerPort", number)
+        causes += port_number(f"{at}.hostPort", port.get("hostPort") or 0) if port.get("hostPort") else []
+        causes += one_of(f"{at}.protocol", port.get("protocol"), PROTOCOLS)
+    return causes
+
+
+def _volume_mounts(mounts: Any, volumes: set[str], path: str) -> list[Cause]:
+    causes: list[Cause] = []
+    seen: set[str] = set()
+    for i, mount in enumerate(dicts(mounts)):
+        at, name, where = f"{path}[{i}]", mount.get("name") or "", mount.get("mountPath") or ""
+        if not name:
+            causes.append(required(f"{at}.name"))
+        if name not in volumes:
+            causes.append(not_found(f"{at}.name", name))
+        if not where:
+            causes.append(required(f"{at}.mountPath"))
+        if where in seen:
+            causes.append(invalid(f"{at}.mountPath", where, "must be unique"))
+        seen.add(where)
+    return causes
+
+
+def _native(resource: str) -> bool:
+    return "/" not in resource or "kubernetes.io/" in resource
+
+
+def amount_causes(resource: str, amount: Any, path: str) -> list[Cause]:
+    """ValidateResourceQuantityValue: not negative, and a whole number of an extended resource (a GPU)."""
+    try:
+        number = quantity.value(str(amount))
+    except QuantityError:
+        return []  # the apiserver would not have decoded it: the 400 came before
+    causes = [invalid(path, str(amount), "must be greater than or equal to 0")] if number < 0 else []
+    extended = not _native(resource) and not resource.startswith("requests.")
+    if extended and math.ceil(number * 1000) % 1000:  # MilliValue, rounded up
+        causes.append(invalid(path, str(amount), "must be an integer"))
+    return causes
+
+
+def _resources(resources: Any, path: str) -> list[Cause]:
+    """validateResourceRequirements of a container: amounts, and requests within their limits (equal to them
+    for a resource that cannot be overcommitted: an extended one or huge pages). Not the resources' names."""
+    limits, requests = as_dict(as_dict(resources).get("limits")), as_dict(as_dict(resources).get("requests"))
+    causes = [c for name in sorted(limits) for c in amount_causes(name, limits[name], key(f"{path}.limits", name))]
+    for name in sorted(requests):
+        asked = requests[name]
+        causes += amount_causes(name, asked, key(f"{path}.requests", name))
+        overcommit = _native(name) and not name.startswith("hugepages-")
+        if name not in limits:
+            if not overcommit:
+                causes.append(required(f"{path}.limits", "Limit must be set for non overcommitable resources"))
+            continue
+        try:
+            over = quantity.value(str(asked)) - quantity.value(str(limits[name]))
+        except QuantityError:
+            continue
+        if over and not overcommit:
+            causes.append(invalid(f"{path}.requests", str(asked), f"must be equal to {name} limit of {limits[name]}"))
+        elif over > 0:
+            causes.append(invalid(f"{path}.requests", str(asked),
+                                  f"must be less than or equal to {name} limit of {limits[name]}"))
+    return causes
+
+
+def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
+    """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts,
+    pull policy and resources (not lifecycle or security context; probes: _probes)."""
+    name = ctr.get("name") or ""
+    causes = [required(f"{path}.name")] if not name else invalid_each(f"{path}.name", name, validation.dns_label(name))
+    if not ctr.get("image"):
+        causes.append(required(f"{path}.image"))
+    causes += one_of(f"{path}.terminationMessagePolicy", ctr.get("terminationMessagePolicy"),
+                      ("File", "FallbackToLogsOnError"))
+    causes += _container_ports(ctr.get("ports"), f"{path}.ports")
+    causes += [required(f"{path}.env[{i}].name") for i, var in enumerate(dicts(ctr.get("env"))) if not var.get("name")]
+    causes += _volume_mounts(ctr.get("volumeMounts"), volumes, f"{path}.volumeMounts")
+    causes += one_of(f"{path}.imagePullPolicy", ctr.get("imagePullPolicy"), _PULL_POLICIES)
+    return causes + _resources(ctr.get("resources"), f"{path}.resources")
+
+
+def _probe(probe: Any, path: str, kind: str) -> list[Cause]:
+    """validateLivenessProbe, validateReadinessProbe, validateStartupProbe: one handler and its required
+    fields, counts, and what each kind of probe may have."""
+    if not isinstance(probe, dict):
+        return []
+    causes: list[Cause] = []
+    handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h) is not None]
+    if not handlers:
+        causes.append(required(path, "must specify a handler type"))
+    elif (handler := handlers[0]) == "exec":
+        causes += [] if as_dict(probe["exec"]).get("command") else [required(f"{path}.exec.command")]
+    elif handler == "httpGet":
+        get = as_dict(probe["httpGet"])
+        causes += [] if get.get("path") else [required(f"{path}.httpGet.path")]
+        causes += port_or_name(f"{path}.httpGet.port", get.get("port", 0))
+        if get.get("scheme") not in ("HTTP", "HTTPS"):
+            causes.append(not_supported(f"{path}.httpGet.scheme", get.get("scheme") or "", ("HTTP", "HTTPS")))
+    else:
+        causes += port_or_name(f"{path}.{handler}.port", as_dict(probe[handler]).get("port", 0))
+    causes += [forbidden(f"{path}.{extra}", "may not specify more than 1 handler type") for extra in handlers[1:]]
+    for field in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
+        causes += nonnegative(f"{path}.{field}", probe.get(field))
+    grace = probe.get("terminationGracePeriodSeconds")
+    if isinstance(grace, int) and grace <= 0:
+        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", grace, "must be greater than 0"))
+    if kind != "readinessProbe" and probe.get("successThreshold", 1) != 1:
+        causes.append(invalid(f"{path}.successThreshold", probe.get("successThreshold"), "must be 1"))
+    if kind == "readinessProbe" and grace is not None:
+        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", grace, "must not be set for readinessProbes"))
+    return causes
+
+
+def _probes(ctr: Obj, path: str) -> list[Cause]:
+    return [c for kind in ("livenessProbe", "readinessProbe", "startupProbe")
+            for c in _probe(ctr.get(kind), f"{path}.{kind}", kind)]
+
+
+def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
+    """ValidateVolumes: each volume's name and that it has a source (not the sources' own fields). The names
+    of the valid ones, which mounts may name."""
+    names: set[str] = set()
+    causes: list[Cause] = []
+    for i, vol in enumerate(dicts(spec.get("volumes"))):
+        at, name = f"{path}[{i}]", vol.get("name") or ""
+        found = [] if any(k != "name" for k in vol) else [required(at, "must specify a volume type")]
+        found += [required(f"{at}.name")] if not name else invalid_each(f"{at}.name", name, validation.dns_label(name))
+        if name in names:
+            found.append(duplicate(f"{at}.name", name))
+        if found:
+            causes += found
+        else:
+            names.add(name)
+    return names, causes
+
+
+def pod_spec(spec: Any, path: str) -> list[Cause]:
+    """ValidatePodSpec: volumes, containers and init containers (their names unique), restart and DNS
+    policies, the node selector's labels, and the names it holds (service account, node, hostname,
+    subdomain)."""
+    spec = as_dict(spec)
+    volumes, causes = _volumes(spec, f"{path}.volumes")
+    containers = dicts(spec.get("containers"))
+    if not containers:
+        causes.append(required(f"{path}.containers"))
+    names: set[str] = set()
+    for i, ctr in enumerate(containers):
+        at = f"{path}.containers[{i}]"
+        causes += _container(ctr, volumes, at)
+        if (name := ctr.get("name") or "") in names:
+            causes.append(duplicate(f"{at}.name", name))
+        names.add(name)
+        causes += _probes(ctr, at)
+    for i, ctr in enumerate(dicts(spec.get("initContainers"))):  # validateInitContainers
+        at = f"{path}.initContainers[{i}]"
+        causes += _container(ctr, volumes, at)
+        if (name := ctr.get("name") or "") in names:  # unique among init and regular containers
+            causes.append(duplicate(f"{at}.name", name))
+        elif name:
+            names.add(name)
+        if ctr.get("restartPolicy") == "Always":  # a sidecar: its probes are checked as a container's
+            causes += _probes(ctr, at)
+        else:
+            causes += [forbidden(f"{at}.{hook}", "may not be set for init containers without restartPolicy=Always")
+                       for hook in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")
+                       if ctr.get(hook) is not None]
+    causes += one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
+    causes += one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
+    causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))
+    for field in ("serviceAccountName", "nodeName"):
+        if value := spec.get(field):
+            causes += invalid_each(f"{path}.{field}", value, validation.subdomain(value))
+    for field in ("hostname", "subdomain"):
+        if value := spec.get(field):
+            causes += invalid_each(f"{path}.{field}", value, validation.dns_label(value))
+    return causes
+
+
+def pod_template(template: Any, path: str) -> list[Cause]:
+    """ValidatePodTemplateSpec: the template's labels and its pod spec."""
+    template = as_dict(template)
+    meta = as_dict(template.get("metadata"))
+    return validation.labels(f"{path}.labels", meta.get("labels")) + pod_spec(template.get("spec"), f"{path}.spec")
+
+
+def pod(obj: Obj) -> list[Cause]:
+    """validatePodMetadataAndSpec past metadata: the spec, and a grace period that is not negative."""
+    spec = as_dict(obj.get("spec"))
+    return pod_spec(spec, "spec") + nonnegative("spec.terminationGracePeriodSeconds",
+                                                 spec.get("terminationGracePeriodSeconds"))
+
+
+def port_or_name(path: str, value: Any) -> list[Cause]:
+    """ValidatePortNumOrName (an IntOrString)."""
+    if isinstance(value, str):
+        return invalid_each(path, value, port_name(value))
+    return port_number(path, value) if isinstance(value, int) else []
+
+
+_UPDATABLE_POD_FIELDS = ",".join((
+    "`spec.containers[*].image`", "`spec.initContainers[*].image`", "`spec.activeDeadlineSeconds`",
+    "`spec.tolerations` (only additions to existing tolerations)",
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"))
+
+
+def pod_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidatePodUpdate after the pod's own checks: a pod's spec is fixed once it is made, but for its
+    images, a shorter deadline, added tolerations and removed scheduling gates. The refusal's message ends with
+    a diff of the two specs that the apiserver writes with go-cmp over its internal Go types; here it is a
+    simpler diff of the fields that changed, so only that message differs from the apiserver's."""
+    spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
+    causes: list[Cause] = []
+    for field in ("containers", "initContainers"):
+        now, was = dicts(spec.get(field)), dicts(before.get(field))
+        if len(now) != len(was):
+            return [*causes, forbidden(f"spec.{field}", "pod updates may not add or remove containers")]
+        for i, ctr in enumerate(now):
+            image = ctr.get("image") or ""
+            causes += [required(f"spec.{field}[{i}].image")] if not image else [
+                invalid(f"spec.{field}[{i}].image", image, "must not have leading or trailing whitespace")
+            ] if image.strip() != image else []
+    deadline, was_deadline = spec.get("activeDeadlineSeconds"), before.get("activeDeadlineSeconds")
+    if deadline is not None:
+        path = "spec.activeDeadlineSeconds"
+        if not 0 <= deadline <= 2**31 - 1:
+            return [*causes, invalid(path, deadline, "must be between 0 and 2147483647, inclusive")]
+        if was_deadline is not None and was_deadline < deadline:
+            return [*causes, invalid(path, deadline, "must be less than or equal to previous value")]
+    elif was_deadline is not None:
+        why = "must not update from a positive integer to nil value"
+        causes.append(invalid("spec.activeDeadlineSeconds", None, why))
+
+    def kept(t: Obj) -> Obj:
+        return {k: v for k, v in t.items() if k != "tolerationSeconds"}
+    tolerations = [kept(t) for t in dicts(spec.get("tolerations"))]
+    if any(kept(t) not in tolerations for t in dicts(before.get("tolerations"))):
+        why = "existing toleration can not be modified except its tolerationSeconds"
+        causes.append(forbidden("spec.tolerations", why))
+    gates = {g.get("name") for g in dicts(before.get("schedulingGates"))}
+    causes += [forbidden(f"spec.schedulingGates[{i}].name", f"only deletion is allowed, but found new scheduling gate "
+                                                           f"'{g.get('name', '')}'")
+               for i, g in enumerate(dicts(spec.get("schedulingGates"))) if g.get("name") not in gates]
+    munged = dict(spec)
+    for field in ("containers", "initContainers"):
+        if field in spec:
+            munged[field] = [{**{k: v for k, v in c.items() if k != "image"}, **{k: w[k] for k in ("image",) if k in w}}
+                             for c, w in zip(dicts(spec[field]), dicts(before.get(field)), strict=False)]
+    for field in ("activeDeadlineSeconds", "schedulingGates", "tolerations"):
+        munged.pop(field, None)
+        if field in before:
+            munged[field] = before[field]
+    grace = munged.get("terminationGracePeriodSeconds")
+    if (before.get("terminationGracePeriodSeconds") or 0) < 0 and grace == 1:
+        munged["terminationGracePeriodSeconds"] = before["terminationGracePeriodSeconds"]
+    changed = sorted(k for k in set(munged) | set(before) if munged.get(k) != before.get(k))
+    if changed:
+        lines = [f"- \t{k}: {go_json(before.get(k))},\n+ \t{k}: {go_json(munged.get(k))}," for k in changed]
+        diff = "  core.PodSpec{\n" + "\n".join(lines) + "\n  }\n"
+        causes.append(forbidden("spec", f"pod updates may not change fields other than {_UPDATABLE_POD_FIELDS}\n"
+                                        f"{diff}"))
+    return causes
