@@ -138,3 +138,14 @@ def test_schedules_robfigs_parser_takes(schedule: str) -> None:
 ])
 def test_schedules_it_refuses_and_why(schedule: str, why: str) -> None:
     assert cron.error(schedule) == why
+
+
+def test_an_update_is_refused_only_for_what_it_breaks() -> None:
+    """A synthesized Service without ports can still be labelled; a port out of range added to it cannot."""
+    stored = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+              "spec": {"type": "ClusterIP", "sessionAffinity": "None"}}
+    assert [c[0] for c in specvalidation.spec_causes(stored)] == ["spec.ports"]
+    labelled = {**stored, "metadata": {"name": "web", "labels": {"app": "web"}}}
+    assert specvalidation.spec_causes(labelled, stored) == []
+    broken = {**stored, "spec": {**stored["spec"], "ports": [{"port": 0, "protocol": "TCP", "targetPort": 80}]}}
+    assert [c[0] for c in specvalidation.spec_causes(broken, stored)] == ["spec.ports[0].port"]

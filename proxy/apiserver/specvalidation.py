@@ -715,10 +715,16 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
 
 def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     """What the apiserver's validation of `obj` (decoded and defaulted) finds wrong outside metadata; `old`:
-    the stored object an update replaces."""
+    the stored object an update replaces.
+
+    An update is refused only for what it breaks: a fault the stored object already had is not reported
+    again. A real apiserver never stores such an object, so against a recording of one nothing changes;
+    but a synthesized recording may hold a compact Service without ports or a Job without a template, and a
+    controller must still be able to label it."""
     api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
     causes = _on_update(api_version, kind, obj, old) if old is not None else []
     if (check := _ON_WRITE.get((api_version, kind))) is not None:
-        causes += check(obj)
+        already = set(check(old)) if old is not None else set()
+        causes += [c for c in check(obj) if c not in already]
     return causes + (_after_update(api_version, kind, obj, old) if old is not None else
                      _after_create(api_version, kind, obj))
