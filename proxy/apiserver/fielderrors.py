@@ -8,9 +8,10 @@ as Go's encoding/json writes it) and the detail.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import Any
+
+from ..wire import jsonenc
 
 Cause = tuple[str, str, str]  # field, reason, message
 
@@ -34,12 +35,8 @@ def quoted(value: str) -> str:
 
 def go_json(value: Any) -> str:
     """encoding/json's Marshal of a value already in Go's key order (maps sorted, structs in field order, as
-    goorder.encoded leaves a stored object): compact, with <, > and & escaped as Go escapes them."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    for raw, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                         ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(raw, escaped)
-    return text
+    goorder.encoded leaves a stored object)."""
+    return jsonenc.go_json(value).decode()
 
 
 def go_value(value: Any) -> str:
