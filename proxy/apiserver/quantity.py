@@ -54,7 +54,7 @@ def canonical(text: str) -> str:
     found = _interpret(suffix)
     if found is None:
         raise QuantityError("unable to parse quantity's suffix")
-    base, exponent, fmt = found
+    _, exponent, fmt = found
     positive = sign != "-"
     precision, scale, mantissa = -1, 0, 1
     if fmt in (DECIMAL_SI, DECIMAL_EXPONENT):
@@ -74,11 +74,7 @@ def canonical(text: str) -> str:
                     return text
                 amount = Fraction(result if positive else -result) * Fraction(10) ** scale
                 return _string(amount, fmt)
-    try:
-        amount = Fraction(Decimal(text[:m.start(5)]))
-    except InvalidOperation:
-        raise QuantityError("unable to parse numeric part of quantity") from None
-    amount *= Fraction(base) ** exponent
+    amount = value(text)
     if amount:  # rounded away from zero to a nano-unit: who asks for some of a resource gets some
         units = abs(amount) / _NANO
         amount = (1 if amount > 0 else -1) * _NANO * (units.numerator // units.denominator + (units.denominator != 1))
@@ -90,15 +86,17 @@ def canonical(text: str) -> str:
 
 
 def value(text: str) -> Fraction:
-    """The amount a quantity stands for (Quantity.Cmp compares these); QuantityError for one the apiserver
-    refuses."""
+    """The amount a quantity stands for, exactly (Quantity.Cmp compares these; canonical rounds it when it
+    must); QuantityError for one the apiserver refuses."""
     m = _SHAPE.fullmatch(text)
-    found = _interpret(m.group(5)) if m is not None and text else None
-    if m is None or found is None:
+    if not text or m is None:
         raise QuantityError(_FORMAT)
+    found = _interpret(m.group(5))
+    if found is None:
+        raise QuantityError("unable to parse quantity's suffix")
     base, exponent, _ = found
     try:
-        return Fraction(Decimal(text[:m.start(5)] or "0")) * Fraction(base) ** exponent
+        return Fraction(Decimal(text[:m.start(5)])) * Fraction(base) ** exponent
     except InvalidOperation:
         raise QuantityError("unable to parse numeric part of quantity") from None
 
