@@ -983,6 +983,8 @@ def _cpu(target: dict[str, Any]) -> dict[str, Any]:
      ["eps", "IPv4", "80,named,* + 1 more...", "10.1.1.1,10.1.1.2,10.1.1.3 + 1 more...", "<unknown>"]),
     ("endpointslices", {"metadata": {"name": "none"}, "addressType": "FQDN"},
      ["none", "FQDN", "<unset>", "<unset>", "<unknown>"]),
+    ("endpointslices", {"metadata": {"name": "empty-name"}, "addressType": "IPv4", "ports": [{"name": ""}]},
+     ["empty-name", "IPv4", "<unset>", "<unset>", "<unknown>"]),  # listWithMoreString: an empty join is unset
     # HPAs: the rows the real kube-apiserver printed for these objects (statuses patched in)
     ("horizontalpodautoscalers", {"metadata": {"name": "none"}, "spec": {
         "scaleTargetRef": _REF, "minReplicas": 1, "maxReplicas": 3, "metrics": [_cpu({"averageUtilization": 80})]}},

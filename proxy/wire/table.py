@@ -325,9 +325,10 @@ def _endpoints_cells(ep: dict[str, Any], now: dt.datetime) -> list[Any]:
     return [_name(ep), ",".join(shown) + (f" + {count - 3} more..." if more else ""), _age(ep, now)]
 
 
-def _three_and_more(items: list[str]) -> str:
-    """listWithMoreString: the first three, then how many more; `<unset>` for none."""
-    return ",".join(items[:3]) + f" + {len(items) - 3} more..." if len(items) > 3 else ",".join(items) or "<unset>"
+def _first_and_more(items: list[str], shown: int = 3, sep: str = ",", none: str = "<unset>") -> str:
+    """listWithMoreString and formatHPAMetrics: the first few, then how many more; `none` for none."""
+    text = sep.join(items[:shown])
+    return text + f" + {len(items) - shown} more..." if len(items) > shown else text or none
 
 
 def _endpoint_slice_cells(eps: dict[str, Any], now: dt.datetime) -> list[Any]:
@@ -335,7 +336,7 @@ def _endpoint_slice_cells(eps: dict[str, Any], now: dt.datetime) -> list[Any]:
     ports = [str(p["port"]) if p.get("port") is not None else p.get("name") if p.get("name") is not None else "*"
              for p in eps.get("ports") or []]
     addresses = [a for e in eps.get("endpoints") or [] for a in e.get("addresses") or []]
-    return [_name(eps), eps.get("addressType", ""), _three_and_more(ports), _three_and_more(addresses),
+    return [_name(eps), eps.get("addressType", ""), _first_and_more(ports), _first_and_more(addresses),
             _age(eps, now)]
 
 
@@ -376,7 +377,7 @@ def _hpa_cells(hpa: dict[str, Any], now: dt.datetime) -> list[Any]:
     ref = spec.get("scaleTargetRef") or {}
     metrics, statuses = spec.get("metrics") or [], st.get("currentMetrics") or []
     shown = [_hpa_metric(m, statuses[i] if i < len(statuses) else None) for i, m in enumerate(metrics)]
-    targets = ", ".join(shown[:2]) + (f" + {len(shown) - 2} more..." if len(shown) > 2 else "") or "<none>"
+    targets = _first_and_more(shown, 2, ", ", "<none>")
     low = spec.get("minReplicas")
     return [_name(hpa), f"{ref.get('kind', '')}/{ref.get('name', '')}", targets,
             "<unset>" if low is None else str(low), spec.get("maxReplicas", 0), st.get("currentReplicas", 0),
