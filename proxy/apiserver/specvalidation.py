@@ -368,11 +368,11 @@ def _service(obj: Obj) -> list[Cause]:
     return causes
 
 
-_WILDCARD = re.compile(r"\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_WILDCARD_FMT = r"\*\." + validation.SUBDOMAIN_FMT  # wildcardDNS1123SubdomainFmt
+_WILDCARD = re.compile(_WILDCARD_FMT)
 _WILDCARD_MSG = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must "
                  "consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character "
-                 "(e.g. '*.example.com', regex used for validation is "
-                 "'\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+                 f"(e.g. '*.example.com', regex used for validation is '{_WILDCARD_FMT}')")
 
 
 def _is_ip(text: str) -> bool:

@@ -15,10 +15,12 @@ from typing import Any
 
 from .fielderrors import Cause, invalid_each
 
-_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+_LABEL_FMT = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"  # dns1123LabelFmt
+SUBDOMAIN_FMT = _LABEL_FMT + r"(\." + _LABEL_FMT + ")*"  # dns1123SubdomainFmt, which a wildcard's also uses
+_SUBDOMAIN = re.compile(SUBDOMAIN_FMT)
 _SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
                   "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
-                  r"validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')")
+                  f"validation is '{SUBDOMAIN_FMT}')")
 _KEY_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]"
 _KEY = re.compile(_KEY_FMT)
 _KEY_MSG = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric "
@@ -36,10 +38,10 @@ SUBDOMAIN_NAMED = frozenset({
 # the kinds whose names are DNS-1123 labels (NameIsDNSLabel; a Service's since RelaxedServiceNameValidation)
 LABEL_NAMED = frozenset({"Service", "StatefulSet", "Namespace"})
 PATH_NAMED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})  # ValidateRBACName
-_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_LABEL = re.compile(_LABEL_FMT)
 _LABEL_MSG = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
               "and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
-              "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')")
+              f"'{_LABEL_FMT}')")
 
 
 def subdomain(value: str, chars: str = "characters") -> list[str]:
