@@ -60,7 +60,7 @@ _IMAGE = re.compile(rf"(?:{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*(?::[0-9]+)?/)?{_PA
                     rf"(?::\w[\w.-]{{0,127}})?(?:{_DIGEST})?", re.ASCII)
 
 
-def _pull_policy(image: Any) -> str:
+def pull_policy(image: Any) -> str:
     """IfNotPresent, or Always for an image tagged latest or not tagged (docker's reference parser). An image
     the parser refuses (none, or one with capitals) has no tag, so IfNotPresent: validation speaks of it."""
     if not isinstance(image, str) or not _IMAGE.fullmatch(image) or "@" in image:
@@ -87,7 +87,7 @@ def _field_ref(holder: Obj | None) -> None:
 
 
 def _container(c: Obj) -> None:
-    _d(c, "imagePullPolicy", _pull_policy(c.get("image")))
+    _d(c, "imagePullPolicy", pull_policy(c.get("image")))
     _d(c, "terminationMessagePath", "/dev/termination-log")
     _d(c, "terminationMessagePolicy", "File")
     for port in _dicts(c.get("ports")):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..apiserver import goorder
+from ..apiserver.defaults import pull_policy
 from ..apiserver.patch import merge_patch
 from ..wire.kinds import ResourceType
 from .encoding import hex_for, rfc3339, rng_for, suffix_for, uid_for
@@ -47,11 +48,6 @@ def _image_ref(image: str) -> str:
     elif "." not in first and ":" not in first and first != "localhost":
         repo = f"docker.io/{repo}"
     return f"{repo}:{tag}"
-
-
-def _pull_policy(image: str) -> str:
-    last = image.split("/")[-1]
-    return "Always" if ":" not in last or last.endswith(":latest") else "IfNotPresent"
 
 
 @dataclass(slots=True)
@@ -134,7 +130,7 @@ def _pod_spec(pm: PodModel) -> Obj:
     container.update(
         resources={}, volumeMounts=[{"name": pm.sa_volume, "readOnly": True, "mountPath": _SA_MOUNT}],
         terminationMessagePath="/dev/termination-log", terminationMessagePolicy="File",
-        imagePullPolicy=_pull_policy(pm.image))
+        imagePullPolicy=pull_policy(pm.image))
     projected = {"sources": [
         {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
         {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
@@ -318,7 +314,7 @@ def _deployment(seed: int, spec: ObjectSpec, created: datetime, incarnation: int
                  "annotations": {"deployment.kubernetes.io/revision": "1", **(f.get("annotations") or {})}}
     container = {"name": image.split("/")[-1].split(":")[0], "image": image, "resources": {},
                  "terminationMessagePath": "/dev/termination-log", "terminationMessagePolicy": "File",
-                 "imagePullPolicy": _pull_policy(image)}
+                 "imagePullPolicy": pull_policy(image)}
     return {"metadata": meta, "spec": {
         "replicas": replicas, "selector": {"matchLabels": labels},
         "template": {"metadata": {"labels": labels}, "spec": {
