@@ -91,20 +91,24 @@ def _template_labels(template: Any) -> Any:
     return meta.get("labels") if isinstance(meta, dict) else None
 
 
-def _selected_template(spec: Obj, *, empty_is_invalid: bool) -> list[Cause]:
-    """A controller's selector (required, valid, not empty) and its template's labels, which it must select:
-    the checks of ValidateReplicaSetSpec and ValidateJobSpec, whose order the callers keep."""
-    selector, labels = spec.get("selector"), _template_labels(spec.get("template"))
+def _checked_selector(spec: Obj, empty_for: str = "", *, required_: bool = True) -> tuple[list[Cause], bool]:
+    """A controller's spec.selector: required (but for a DaemonSet's), valid, and not empty for the kinds that
+    say so; and whether LabelSelectorAsSelector reads it, which fails on what ValidateLabelSelector finds."""
+    selector = spec.get("selector")
     if not isinstance(selector, dict):
-        return [required("spec.selector"), _unselected(labels)]
+        return [required("spec.selector")] if required_ else [], True
     causes = _selector(selector, "spec.selector")
-    if empty_is_invalid and _empty(selector):
-        causes.append(invalid("spec.selector", selector, "empty selector is invalid for deployment"))
-    if causes and any(c[0].startswith("spec.selector.") for c in causes):
-        return [*causes, invalid("spec.selector", selector, "invalid label selector")]
-    if not _empty(selector) and not selector_matches(selector, as_dict(labels)):
-        causes.append(_unselected(labels))
-    return causes
+    parses = not causes
+    if empty_for and _empty(selector):
+        causes.append(invalid("spec.selector", selector, f"empty selector is invalid for {empty_for}"))
+    return causes, parses
+
+
+def _template_unselected(spec: Obj) -> list[Cause]:
+    """The template's labels, which the selector must select (a missing selector selects nothing, an empty
+    one everything)."""
+    labels = _template_labels(spec.get("template"))
+    return [] if selector_matches(spec.get("selector"), as_dict(labels)) else [_unselected(labels)]
 
 
 def _replicated_template(spec: Obj, owner: str = "ReplicaSet") -> list[Cause]:
@@ -125,10 +129,11 @@ def _runs_for_ever(spec: Obj, owner: str) -> list[Cause]:
 
 
 def _selector_and_template(spec: Obj) -> list[Cause]:
-    causes = _selected_template(spec, empty_is_invalid=True)
-    if any(c[2].endswith("invalid label selector") for c in causes):
-        return causes  # LabelSelectorAsSelector failed: the template is not looked at
-    return causes + _replicated_template(spec)
+    """ValidateReplicaSetSpec's and ValidateDeploymentSpec's selector and template."""
+    causes, parses = _checked_selector(spec, "deployment")
+    if not parses:  # the template is not looked at
+        return [*causes, invalid("spec.selector", spec.get("selector"), "invalid label selector")]
+    return causes + _template_unselected(spec) + _replicated_template(spec)
 
 
 def _rolling_value(path: str, value: Any) -> list[Cause]:
@@ -218,21 +223,13 @@ def _stateful_set(obj: Obj) -> list[Cause]:
         causes += nonnegative("spec.ordinals.start", spec["ordinals"].get("start"))
     if service := spec.get("serviceName"):
         causes += invalid_each("spec.serviceName", service, validation.dns_label(service))
-    selector = spec.get("selector")
-    if not isinstance(selector, dict):
-        causes.append(required("spec.selector"))
-    else:
-        causes += _selector(selector, "spec.selector")
-        if _empty(selector):
-            causes.append(invalid("spec.selector", selector, "empty selector is invalid for statefulset"))
-    if any(c[0].startswith("spec.selector.") for c in causes):
-        causes.append(invalid("spec.selector", selector, ""))
-    else:
-        causes += _stateful_template(spec, selector)
+    selected, parses = _checked_selector(spec, "statefulset")
+    causes += selected
+    causes += _stateful_template(spec) if parses else [invalid("spec.selector", spec.get("selector"), "")]
     return causes + _runs_for_ever(spec, "StatefulSet")
 
 
-def _stateful_template(spec: Obj, selector: Any) -> list[Cause]:
+def _stateful_template(spec: Obj) -> list[Cause]:
     """ValidatePodTemplateSpecForStatefulSet, on the template as the controller will fill it in."""
     template = dict(as_dict(spec.get("template")))
     pod = dict(as_dict(template.get("spec")))
@@ -243,20 +240,17 @@ def _stateful_template(spec: Obj, selector: Any) -> list[Cause]:
         made = [{"name": n, "persistentVolumeClaim": {"claimName": n}} for n in claims]
         pod["volumes"] = made + [v for v in dicts(pod.get("volumes")) if v.get("name") not in claims]
     template["spec"] = pod
-    labels = _template_labels(template)
-    causes = [] if _empty(selector) or selector_matches(selector, as_dict(labels)) else [_unselected(labels)]
-    return causes + pod_template(template, "spec.template") + validation.labels("spec.template.labels", labels)
+    return _template_unselected(spec) + pod_template(template, "spec.template") + validation.labels(
+        "spec.template.labels", _template_labels(template))
 
 
 def _daemon_set(obj: Obj) -> list[Cause]:
     """ValidateDaemonSetSpec: a missing selector is not itself an error here, only that it selects nothing."""
     spec = as_dict(obj.get("spec"))
-    selector, labels = spec.get("selector"), _template_labels(spec.get("template"))
-    causes = _selector(selector, "spec.selector") if isinstance(selector, dict) else []
-    if not causes and not selector_matches(selector, as_dict(labels)):
-        causes.append(_unselected(labels))
-    if _empty(selector):
-        causes.append(invalid("spec.selector", selector, "empty selector is invalid for daemonset"))
+    causes, parses = _checked_selector(spec, required_=False)
+    causes += _template_unselected(spec) if parses else []
+    if _empty(spec.get("selector")):  # said after the template's labels, for a DaemonSet
+        causes.append(invalid("spec.selector", spec.get("selector"), "empty selector is invalid for daemonset"))
     causes += _replicated_template(spec, "DaemonSet")
     causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
     causes += nonnegative("spec.templateGeneration", spec.get("templateGeneration"))
@@ -303,8 +297,8 @@ def _job_spec(spec: Obj, path: str) -> list[Cause]:
 def _job(obj: Obj) -> list[Cause]:
     """ValidateJobSpec: the job's own checks, then its selector, which must select the template."""
     spec = as_dict(obj.get("spec"))
-    return _job_spec(spec, "spec") + [c for c in _selected_template(spec, empty_is_invalid=False)
-                                      if not c[2].endswith("invalid label selector")]
+    causes, parses = _checked_selector(spec)
+    return _job_spec(spec, "spec") + causes + (_template_unselected(spec) if parses else [])
 
 
 def _cron_job(obj: Obj) -> list[Cause]:
