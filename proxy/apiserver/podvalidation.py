@@ -164,7 +164,7 @@ def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
     """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts,
     pull policy and resources (not lifecycle or security context; probes: _probes)."""
     name = ctr.get("name") or ""
-    causes = [required(f"{path}.name")] if not name else invalid_each(f"{path}.name", name, validation.dns_label(name))
+    causes = validation.required_name(f"{path}.name", name, validation.dns_label)
     if not ctr.get("image"):
         causes.append(required(f"{path}.image"))
     causes += one_of(f"{path}.terminationMessagePolicy", ctr.get("terminationMessagePolicy"),
@@ -221,7 +221,7 @@ def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
     for i, vol in enumerate(dicts(spec.get("volumes"))):
         at, name = f"{path}[{i}]", vol.get("name") or ""
         found = [] if any(k != "name" for k in vol) else [required(at, "must specify a volume type")]
-        found += [required(f"{at}.name")] if not name else invalid_each(f"{at}.name", name, validation.dns_label(name))
+        found += validation.required_name(f"{at}.name", name, validation.dns_label)
         if name in names:
             found.append(duplicate(f"{at}.name", name))
         if found:

@@ -338,8 +338,7 @@ def _service(obj: Obj) -> list[Cause]:
         causes.append(required("spec.ports"))
     if kind == "ExternalName":
         cname = str(spec.get("externalName") or "").removesuffix(".")
-        causes += invalid_each("spec.externalName", cname, validation.subdomain(cname)) if cname else \
-            [required("spec.externalName")]
+        causes += validation.required_name("spec.externalName", cname, validation.subdomain)
     names: set[str] = set()
     for i, port in enumerate(ports):
         at, name = f"spec.ports[{i}]", port.get("name") or ""
@@ -391,8 +390,7 @@ def _backend(backend: Obj, path: str) -> list[Cause]:
     if not isinstance(service, dict):
         return [invalid(path, "", "resource or service backend is required")]
     name = service.get("name") or ""
-    causes = invalid_each(f"{path}.service.name", name, validation.dns_label(name)) if name else \
-        [required(f"{path}.service.name")]
+    causes = validation.required_name(f"{path}.service.name", name, validation.dns_label)
     port = as_dict(service.get("port"))
     named, number = port.get("name") or "", port.get("number") or 0
     if named and number:
@@ -460,8 +458,7 @@ def _hpa(obj: Obj) -> list[Cause]:
     ref = as_dict(spec.get("scaleTargetRef"))
     for field in ("kind", "name"):
         value = ref.get(field) or ""
-        causes += invalid_each(f"spec.scaleTargetRef.{field}", value, validation.path_segment(value)) if value else \
-            [required(f"spec.scaleTargetRef.{field}")]
+        causes += validation.required_name(f"spec.scaleTargetRef.{field}", value, validation.path_segment)
     version = str(ref.get("apiVersion") or "")
     if version.count("/") > 1:
         causes.append(invalid("spec.scaleTargetRef.apiVersion", version, f"unexpected GroupVersion string: {version}"))
@@ -537,7 +534,7 @@ def _binding(obj: Obj) -> list[Cause]:
     if ref.get("kind") not in allowed:
         causes.append(not_supported("roleRef.kind", ref.get("kind") or "", allowed))
     name = ref.get("name") or ""
-    causes += invalid_each("roleRef.name", name, validation.path_segment(name)) if name else [required("roleRef.name")]
+    causes += validation.required_name("roleRef.name", name, validation.path_segment)
     for i, subject in enumerate(dicts(obj.get("subjects"))):
         at, who, kind = f"subjects[{i}]", subject.get("name") or "", subject.get("kind") or ""
         causes += [] if who else [required(f"{at}.name")]

@@ -11,9 +11,10 @@ compares the answers with the real kube-apiserver's.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-from .fielderrors import Cause, invalid_each
+from .fielderrors import Cause, invalid_each, required
 
 _LABEL_FMT = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"  # dns1123LabelFmt
 SUBDOMAIN_FMT = _LABEL_FMT + r"(\." + _LABEL_FMT + ")*"  # dns1123SubdomainFmt, which a wildcard's also uses
@@ -93,6 +94,11 @@ def path_segment(name: str) -> list[str]:
     if name in (".", ".."):
         return [f"may not be '{name}'"]
     return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in name]
+
+
+def required_name(path: str, value: str, rule: Callable[[str], list[str]]) -> list[Cause]:
+    """A name a field must have, as `rule` (subdomain, dns_label, path_segment...) wants it."""
+    return invalid_each(path, value, rule(value)) if value else [required(path)]
 
 
 def labels(path: str, mapping: Any) -> list[Cause]:
