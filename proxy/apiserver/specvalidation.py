@@ -45,6 +45,7 @@ Obj = dict[str, Any]
 _CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
 _CONFIG_KEY_MSG = ("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
                    "or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')")
+_PERCENT = re.compile(r"[0-9]+%")  # IsValidPercent
 _IMMUTABLE = "field is immutable"
 _IMMUTABLE_SET = "field is immutable when `immutable` is set"
 
@@ -139,7 +140,7 @@ def _selector_and_template(spec: Obj) -> list[Cause]:
 def _rolling_value(path: str, value: Any) -> list[Cause]:
     """ValidatePositiveIntOrPercent."""
     if isinstance(value, str):
-        return [] if re.fullmatch(r"[0-9]+%", value) else [
+        return [] if _PERCENT.fullmatch(value) else [
             invalid(path, value, "a valid percent string must be a numeric string followed by an ending '%' "
                                  "(e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')")]
     return nonnegative(path, value)
@@ -147,7 +148,7 @@ def _rolling_value(path: str, value: Any) -> list[Cause]:
 
 def _amount(value: Any) -> int:
     if isinstance(value, str):
-        return int(value[:-1]) if re.fullmatch(r"[0-9]+%", value) else 0
+        return int(value[:-1]) if _PERCENT.fullmatch(value) else 0
     return value if isinstance(value, int) else 0
 
 
