@@ -27,6 +27,7 @@ class Step:
     content_type: str = "application/json"
     query: str = ""
     fields: tuple[str, ...] = ()
+    accept: str = "application/json"
 
 
 def _cm(name: str, **extra: Any) -> dict[str, Any]:
@@ -600,7 +601,7 @@ def run(kubeconfig: str, ns: str) -> Result:
 
 def _call(api: client.ApiClient, step: Step, body: Any) -> tuple[int, Any]:
     url = api.configuration.host + step.path + (f"?{step.query}" if step.query else "")
-    headers = {"Content-Type": step.content_type, "Accept": "application/json"}
+    headers = {"Content-Type": step.content_type, "Accept": step.accept}
     resp = api.rest_client.request(step.method, url, headers=headers, body=body)
     try:
         return resp.status, json.loads(resp.read())

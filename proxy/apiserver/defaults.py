@@ -21,6 +21,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from . import crds
+
 Obj = dict[str, Any]
 
 _TOLERATIONS: list[Obj] = [{"key": f"node.kubernetes.io/{k}", "operator": "Exists", "effect": "NoExecute",
@@ -410,6 +412,7 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("autoscaling/v2", "HorizontalPodAutoscaler"): _hpa,
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): _role_binding,
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): _role_binding,
+    (f"{crds.GROUP}/v1", crds.KIND): crds.defaulted,
 }
 
 

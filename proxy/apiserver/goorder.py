@@ -1,14 +1,15 @@
 """The order the apiserver's Go encoder writes an object's keys in: struct fields in declaration order, map
 keys sorted. Objects written by hand, patched or decoded from YAML come in another order; put in this one,
 their bytes read like an apiserver's (what people compare recordings by, and what byte-level clients see).
-The struct order of every built-in kind is the Go types' own (wire/gotypes.py); a custom resource's
-fields keep the order they came in, but its metadata is ObjectMeta all the same."""
+The struct order of every built-in kind is the Go types' own (wire/gotypes.py); a custom resource's keys
+are all sorted, as Go writes a map."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..wire import gotypes
+from ..wire.kinds import is_custom_group
 from . import quantity
 
 Obj = dict[str, Any]
@@ -53,9 +54,29 @@ def _message(obj: Obj, message: str) -> Obj:
     return out
 
 
+def _custom(api_version: str) -> bool:
+    return "/" in api_version and is_custom_group(api_version.split("/")[0])
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    return [_sorted(v) for v in value] if isinstance(value, list) else value
+
+
+def meta_in_order(meta: Obj, api_version: str) -> Obj:
+    """An object's metadata in the order the apiserver writes it: ObjectMeta's, or sorted for a custom
+    resource (ordered_meta, _sorted)."""
+    return {k: _sorted(meta[k]) for k in sorted(meta)} if _custom(api_version) else ordered_meta(meta)
+
+
 def normalize(obj: Obj, kind: str, api_version: str) -> Obj:
-    """kind and apiVersion first (those given), then the kind's struct fields in order, maps sorted."""
+    """kind and apiVersion first (those given), then the kind's struct fields in order, maps sorted. A custom
+    resource is a map all the way down for the apiserver (unstructured), written with every key sorted."""
     out: Obj = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
+    if _custom(api_version):
+        whole = {**obj, **out}
+        return {k: _sorted(whole[k]) for k in sorted(whole)}
     rest = {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     if message is not None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..wire.jsonenc import go_json
 from .changes import GONE, Change, Changes, Key
-from .goorder import ordered_meta
+from .goorder import meta_in_order
 
 # etcd's progress notification on an idle watch (etcdserver/api/v3rpc progressReportInterval): how often a
 # quiet resource's watch cache learns the cluster's resourceVersion.
@@ -216,7 +216,7 @@ class WatchCache:
         self._top = rv
         self.writes += 1
         meta = obj.setdefault("metadata", {})
-        in_order = ordered_meta({**meta, "resourceVersion": str(rv)})  # after uid, as the apiserver encodes it
+        in_order = meta_in_order({**meta, "resourceVersion": str(rv)}, str(obj.get("apiVersion", "")))
         meta.clear()
         meta.update(in_order)
         tl = self.timelines[path]

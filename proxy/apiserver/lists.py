@@ -129,12 +129,17 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
     return Answer(200, data, items=len(items), more=bool(cont))
 
 
+def not_found_answer(tl: ResourceTimeline, name: str) -> Answer:
+    """The 404 of an object (or a subresource) that is not there."""
+    return Answer(404, encode.dumps(encode.not_found(tl.group, tl.resource, name)) + b"\n", end="complete",
+                  detail="not found")
+
+
 def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, name: str, now: float,
                render: Callable[[Change], bytes] | None = None) -> Answer:
     """One object as the cluster holds it at `now` (not as some recorded get once saw it), ended with the
     newline Go's encoder writes; `render` gives another view of it (a Table, its metadata, its scale)."""
     ch = cache.state(path, now).get((namespace, name))
     if ch is None:
-        return Answer(404, encode.dumps(encode.not_found(tl.group, tl.resource, name)) + b"\n", end="complete",
-                      detail="not found")
+        return not_found_answer(tl, name)
     return Answer(200, render(ch) if render is not None else ch.raw + b"\n", items=1)

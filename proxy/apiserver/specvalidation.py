@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire.selectors import selector_matches
-from . import cron, quantity, validation
+from . import crds, cron, quantity, validation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, key, not_supported, required
 from .podvalidation import (
     PROTOCOLS,
@@ -664,6 +664,7 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("apps/v1", "StatefulSet"): _stateful_set,
     ("batch/v1", "Job"): _job,
     ("batch/v1", "CronJob"): _cron_job,
+    (f"{crds.GROUP}/v1", crds.KIND): crds.causes,
 }
 
 

@@ -35,7 +35,7 @@ SUBDOMAIN_NAMED = frozenset({
     "Pod", "ConfigMap", "Secret", "Endpoints", "PersistentVolumeClaim", "PersistentVolume", "Node", "ServiceAccount",
     "LimitRange", "ResourceQuota", "Deployment", "ReplicaSet", "DaemonSet", "ControllerRevision", "Job", "CronJob",
     "HorizontalPodAutoscaler", "Lease", "EndpointSlice", "Ingress", "IngressClass", "PodDisruptionBudget",
-    "NetworkPolicy", "PriorityClass"})
+    "NetworkPolicy", "PriorityClass", "CustomResourceDefinition"})
 # the kinds whose names are DNS-1123 labels (NameIsDNSLabel; a Service's since RelaxedServiceNameValidation)
 LABEL_NAMED = frozenset({"Service", "StatefulSet", "Namespace"})
 PATH_NAMED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})  # ValidateRBACName
@@ -43,12 +43,25 @@ _LABEL = re.compile(_LABEL_FMT)
 _LABEL_MSG = ("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
               "and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
               f"'{_LABEL_FMT}')")
+_DNS1035_FMT = "[a-z]([-a-z0-9]*[a-z0-9])?"
+_DNS1035 = re.compile(_DNS1035_FMT)
+_DNS1035_MSG = ("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+                "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for "
+                f"validation is '{_DNS1035_FMT}')")
 
 
 def subdomain(value: str, chars: str = "characters") -> list[str]:
     errs = [f"must be no more than 253 {chars}"] if len(value) > 253 else []
     if not _SUBDOMAIN.fullmatch(value):
         errs.append(_SUBDOMAIN_MSG)
+    return errs
+
+
+def dns1035_label(value: str) -> list[str]:
+    """IsDNS1035Label: a CustomResourceDefinition's plural, singular and version names."""
+    errs = ["must be no more than 63 characters"] if len(value) > 63 else []
+    if not _DNS1035.fullmatch(value):
+        errs.append(_DNS1035_MSG)
     return errs
 
 

@@ -20,15 +20,17 @@ tracks only what appliers applied), owner-reference garbage collection.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.status import status
-from . import defaults, specvalidation, validation
+from . import crds, defaults, schema, specvalidation, validation
+from .crds import CustomType
 from .encode import not_found
-from .fielderrors import Cause
+from .fielderrors import Cause, invalid
 from .goorder import encoded, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 from .quantity import QuantityError
@@ -52,7 +54,8 @@ _GENERATION_KINDS = frozenset({
     "EndpointSlice",
 })
 # Kinds whose strategy refuses an update without a resourceVersion (AllowUnconditionalUpdate false), as the
-# real apiserver answered a PUT without one; a patch is never refused so, it applies to the stored version.
+# real apiserver answered a PUT without one, and so does every custom resource's; a patch is never refused
+# so, it applies to the stored version.
 _CONDITIONAL_UPDATE_KINDS = frozenset({"Lease", "PodDisruptionBudget"})
 # Kinds that own a scale subresource (autoscaling/v1 Scale)
 SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
@@ -75,6 +78,7 @@ class Target:
     namespace: str = ""
     name: str = ""
     subresource: str = ""
+    custom: CustomType | None = None  # the served version of a custom resource, from its definition
 
     @property
     def api_version(self) -> str:
@@ -202,11 +206,19 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
     if not isinstance(obj, dict):
         return fail(400, "the body of the request was not a JSON object")
     kind = obj.get("kind")
-    if kind not in (None, "", t.kind):
-        return fail(400, f"the kind of the provided object ({kind}) does not match the resource ({t.kind})")
     meta = obj.get("metadata", {})
     if not isinstance(meta, dict):
         return fail(400, "metadata must be an object")
+    if t.subresource == "scale":  # an autoscaling/v1 Scale, checked by _scale_write
+        pass
+    elif t.custom is not None:  # decoded as unstructured: a kind or version of another type fails validation
+        wrong = [invalid(k, v, f"must be {want}") for k, v, want in (("apiVersion", obj.get("apiVersion"),
+                 t.api_version), ("kind", kind, t.kind)) if v not in (None, "", want)]
+        if wrong:  # the 422 names the kind the object claims
+            claimed = dataclasses.replace(t, kind=kind) if isinstance(kind, str) and kind else t
+            return _refused(claimed, str(meta.get("name") or name_from_path), wrong)
+    elif kind not in (None, "", t.kind):
+        return fail(400, f"the kind of the provided object ({kind}) does not match the resource ({t.kind})")
     ns = meta.get("namespace") or ""
     if t.namespaced and ns and ns != t.namespace:
         return fail(400, "the namespace of the provided object does not match the namespace sent on the request")
@@ -261,12 +273,15 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
         if isinstance(spec, dict) and not spec.get("finalizers"):
             spec["finalizers"] = ["kubernetes"]
         obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
+    if t.custom is not None and t.custom.status:  # the custom resource strategy's PrepareForCreate
+        obj.pop("status", None)
     try:
-        obj = _defaulted(obj, creating=True, uid=stamp.uid)
+        obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom)
     except QuantityError as exc:
         return _undecodable(t, exc)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
-    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + specvalidation.spec_causes(obj):
+    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + specvalidation.spec_causes(obj) \
+            + _schema_causes(t, obj, None):
         return _refused(t, name, causes)
     if exists(name):
         return fail(409, f'{t.qualified} "{name}" already exists', "AlreadyExists",
@@ -279,11 +294,26 @@ def _undecodable(t: Target, exc: Exception) -> Outcome:
     return fail(400, f'{t.kind} in version "{t.version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
 
 
-def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "") -> dict[str, Any]:
+def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: CustomType | None = None
+               ) -> dict[str, Any]:
     """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
-    in _commit, encoded again."""
+    in _commit, encoded again. A custom resource is pruned and defaulted by its definition's schema."""
     kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
+    if custom is not None and custom.schema:
+        return schema.default(schema.prune(obj, custom.schema), custom.schema)
     return defaults.apply(encoded(obj, kind, api_version), kind, api_version, creating=creating, uid=uid)
+
+
+def _schema_causes(t: Target, obj: dict[str, Any], old: dict[str, Any] | None) -> list[Cause]:
+    """A custom resource's schema validation; on update only what the stored object did not break already
+    (the apiserver ratchets unchanged values)."""
+    if t.custom is None:
+        return []
+    found = schema.validate(obj, t.custom.schema) if t.custom.schema else []
+    if old is not None and found:
+        already = set(schema.validate(old, t.custom.schema))
+        found = [c for c in found if c not in already]
+    return found + crds.scale_causes(t.custom, obj)
 
 
 def _name_label(meta: dict[str, Any]) -> None:
@@ -301,6 +331,14 @@ def bootstrap_namespace(name: str, rv: int, stamp: Stamp) -> dict[str, Any]:
     return obj
 
 
+def serves_subresource(t: Target) -> bool:
+    """Whether the subresource a write names is served: a custom resource has /status and /scale only where
+    its definition declares them."""
+    if t.custom is None or not t.subresource:
+        return True
+    return t.custom.status if t.subresource == "status" else t.subresource == "scale" and t.custom.scale is not None
+
+
 def _has_generation(t: Target) -> bool:
     return t.kind in _GENERATION_KINDS or not t.builtin
 
@@ -312,9 +350,16 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     return Outcome(code, c.obj, [] if opts.dry_run else [c])
 
 
-def _spec_changed(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    keys = (set(old) | set(new)) - _NOT_SPEC
+def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = False) -> bool:
+    """Whether the fields a new generation counts changed: all but metadata and status, and status too for
+    a custom resource without a status subresource."""
+    keys = (set(old) | set(new)) - (_NOT_SPEC - {"status"} if with_status else _NOT_SPEC)
     return any(old.get(k) != new.get(k) for k in keys)
+
+
+def _status_apart(t: Target) -> bool:
+    """Whether status is written only through /status (for a custom resource, where its definition says)."""
+    return t.custom.status if t.custom is not None else True
 
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options) -> Outcome:
@@ -322,7 +367,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     apiserver's rules for what a client may change."""
     name = t.name
     try:
-        new = _defaulted(_typed(t, new), creating=False)
+        new = _defaulted(_typed(t, new), creating=False, custom=t.custom)
     except QuantityError as exc:
         return _undecodable(t, exc)
     meta, old_meta = _meta(new), current.get("metadata", {})
@@ -332,6 +377,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin)
     if t.subresource != "status":
         causes += specvalidation.spec_causes(new, current)
+    causes += _schema_causes(t, new, current)
     if causes:
         return _refused(t, name, causes)
     if t.subresource == "status":  # only status changes on /status
@@ -343,7 +389,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             new["status"] = body_status
         meta = _meta(new)
     else:
-        if "status" in current or "status" in new:  # status is kept on the main resource
+        if _status_apart(t) and ("status" in current or "status" in new):  # kept on the main resource
             if "status" in current:
                 new["status"] = copy.deepcopy(current["status"])
             else:
@@ -358,7 +404,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
                                                      for f in meta.get("finalizers") or []):
             return fail(422, f'{t.kind} "{name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can '
                              "be added if the object is being deleted", "Invalid")
-        if _has_generation(t) and _spec_changed(current, new):
+        if _has_generation(t) and _spec_changed(current, new, not _status_apart(t)):
             meta["generation"] = int(old_meta.get("generation") or 0) + 1
     meta.pop("resourceVersion", None)
     if _is_namespace(t):
@@ -379,12 +425,12 @@ def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options) 
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
-    if current is None:
+    if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
-    current = _defaulted(current, creating=False)  # as read from storage: decoding defaults it too
+    current = _defaulted(current, creating=False, custom=t.custom)  # as read from storage: decoding defaults
     if t.subresource == "scale":
         return _scale_write(t, current, body, opts)
-    if t.kind in _CONDITIONAL_UPDATE_KINDS and t.builtin and not _meta(body).get("resourceVersion"):
+    if (not t.builtin or t.kind in _CONDITIONAL_UPDATE_KINDS) and not _meta(body).get("resourceVersion"):
         why = "Invalid value: 0: must be specified for an update"
         return fail(422, f'{t.qualified} "{t.name}" is invalid: metadata.resourceVersion: {why}', "Invalid",
                     {"name": t.name, "group": t.group, "kind": t.resource,
@@ -499,9 +545,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             out = create(t, body, stamp, opts, exists=lambda _n: False, namespace_phase=namespace_phase)
             out.owners = {opts.field_manager: applied_fields(doc)} if out.code < 400 else None
             return out
-    if current is None:
+    if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
-    current = _defaulted(current, creating=False)  # the patch applies to the object as read: defaulted
+    current = _defaulted(current, creating=False, custom=t.custom)  # the patch applies to it as read
     if t.subresource == "scale":
         try:
             new_scale = patched(scale_of(t, current), content_type, doc)
@@ -547,12 +593,34 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     return out
 
 
+def _at(obj: Any, json_path: str) -> Any:
+    """The value at a definition's simple JSON path (`.spec.replicas`), None where there is none."""
+    for part in json_path.strip(".").split("."):
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
+
+
+def _custom_scale(t: Target, obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(spec, status) of a custom resource as its scale subresource's paths find them."""
+    paths = (t.custom.scale if t.custom is not None else None) or {}
+    replicas = _at(obj, paths.get("specReplicasPath", ""))
+    status: dict[str, Any] = {"replicas": _at(obj, paths.get("statusReplicasPath", "")) or 0}
+    selector = _at(obj, paths["labelSelectorPath"]) if paths.get("labelSelectorPath") else None
+    if isinstance(selector, str) and selector:
+        status["selector"] = selector
+    return {"replicas": replicas} if replicas else {}, status
+
+
 def scale_of(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
-    """The autoscaling/v1 Scale of a Deployment, ReplicaSet or StatefulSet."""
+    """The autoscaling/v1 Scale of a Deployment, ReplicaSet, StatefulSet or custom resource."""
     meta = obj.get("metadata", {})
-    spec, st = obj.get("spec") or {}, obj.get("status") or {}
     out_meta = {k: meta[k] for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
                 if k in meta}
+    if t.custom is not None:
+        custom_spec, custom_status = _custom_scale(t, obj)
+        return {"kind": "Scale", "apiVersion": "autoscaling/v1", "metadata": out_meta, "spec": custom_spec,
+                "status": custom_status}
+    spec, st = obj.get("spec") or {}, obj.get("status") or {}
     selector = st.get("selector") if isinstance(st.get("selector"), str) else _selector_string(spec)
     status_part: dict[str, Any] = {"replicas": st.get("replicas", 0)}
     if selector:
@@ -568,7 +636,7 @@ def _selector_string(spec: dict[str, Any]) -> str:
 
 
 def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) -> Outcome:
-    if t.kind not in SCALABLE:
+    if t.kind not in SCALABLE and (t.custom is None or t.custom.scale is None):
         return _not_found(t, t.name)
     if not isinstance(scale, dict):
         return fail(400, "the body of the request was not a JSON object")
@@ -578,9 +646,14 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
                                                     "equal to 0")
     rv = str((scale.get("metadata") or {}).get("resourceVersion") or "")
     new = copy.deepcopy(current)
-    new["spec"] = {**(new.get("spec") or {}), "replicas": replicas}
+    path = t.custom.scale.get("specReplicasPath", "") if t.custom is not None and t.custom.scale else ".spec.replicas"
+    *parents, last = path.strip(".").split(".")
+    node = new
+    for part in parents:
+        node = node.setdefault(part, {}) if isinstance(node.get(part), dict) or part not in node else {}
+    node[last] = replicas
     _meta(new)["resourceVersion"] = rv or current.get("metadata", {}).get("resourceVersion", "")
-    main = Target(t.group, t.version, t.resource, t.kind, t.namespaced, t.namespace, t.name)
+    main = dataclasses.replace(t, subresource="")
     out = _store_update(main, current, new, opts)
     if out.code >= 400:
         return out
@@ -620,6 +693,15 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         obj["status"] = {**(obj.get("status") or {}), "phase": "Terminating"}
         gone = not (obj.get("spec") or {}).get("finalizers") and not finalizers
         return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED" if gone else "MODIFIED", t.key(), obj)])
+    if t.kind == crds.KIND and t.group == crds.GROUP:
+        # the definition's strategy: its finalizer removes the custom resources first (the emulator does that
+        # and then deletes the definition: proxy/engines/emulate/customresources.py)
+        if meta.get("deletionTimestamp"):
+            return unchanged
+        new_meta["deletionTimestamp"] = stamp.timestamp
+        new_meta["finalizers"] = [*finalizers, crds.CLEANUP_FINALIZER]
+        obj = crds.terminating({**obj, "metadata": ordered_meta(new_meta)}, stamp.timestamp, in_progress=False)
+        return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
     if _graceful(t):
         # rest.BeforeDelete with the pod strategy's grace period: the deletion is stamped on the object
         # (a new deletion may only shorten it), then the object waits for its kubelet, or goes at once

@@ -83,7 +83,9 @@ def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]
     for rt in types:
         if (rt.group, rt.version) == (group, version):
             chosen.setdefault(rt.plural, rt)
-    entries = sorted((e for rt in chosen.values() for e in _entries(rt)), key=lambda e: str(e["name"]))
+    # by resource, each followed by its subresources in their type's order (a custom resource's status
+    # comes before its scale; the built-in types list theirs by name)
+    entries = [e for rt in sorted(chosen.values(), key=lambda rt: rt.plural) for e in _entries(rt)]
     doc: dict[str, Any] = {"kind": "APIResourceList"}
     if group:
         doc["apiVersion"] = "v1"

@@ -123,6 +123,11 @@ BUILTIN: tuple[ResourceType, ...] = (
                  singular="clusterrole", storage_version_hash="bYE5ZWDrJ44="),
     ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", namespaced=False,
                  singular="clusterrolebinding", storage_version_hash="48tpQ8gZHFc="),
+    # what an operator's developer installs first: its custom resources are served from each definition
+    ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
+                 namespaced=False, singular="customresourcedefinition", short_names=("crd", "crds"),
+                 categories=("api-extensions",), storage_version_hash="jfWCUB31mvA=",
+                 subresources=(("status", "CustomResourceDefinition", _STATUS),)),
 )
 
 

@@ -12,6 +12,7 @@ is relative to the time the table is made, which in replay is the recording's wa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from .table_columns import COLUMNS, DEFAULT
@@ -191,6 +192,19 @@ def _namespace_cells(ns: dict[str, Any], now: dt.datetime) -> list[Any]:
 def _lease_cells(lease: dict[str, Any], now: dt.datetime) -> list[Any]:
     return [(lease.get("metadata") or {}).get("name", ""), (lease.get("spec") or {}).get("holderIdentity") or "",
             _age(lease, now)]
+
+
+def _crd_cells(crd: dict[str, Any], _now: dt.datetime) -> list[Any]:
+    """The definition's convertor (apiextensions-apiserver tableconvertor.go): served versions sorted, the
+    storage one marked, and the creation time as RFC 3339 rather than an age."""
+    spec, names = crd.get("spec") or {}, (crd.get("spec") or {}).get("names") or {}
+    versions = sorted(str(v.get("name", "")) + ("(storage)" if v.get("storage") else "")
+                      for v in spec.get("versions") or () if isinstance(v, dict) and v.get("served"))
+    established = any(c.get("type") == "Established" and c.get("status") == "True"
+                      for c in (crd.get("status") or {}).get("conditions") or () if isinstance(c, dict))
+    return [_name(crd), spec.get("scope", ""), ",".join(versions),
+            (crd.get("metadata") or {}).get("creationTimestamp", ""), spec.get("group", ""), names.get("kind", ""),
+            ",".join(names.get("shortNames") or ()), established]
 
 
 def _replica_set_cells(rs: dict[str, Any], now: dt.datetime) -> list[Any]:
@@ -405,7 +419,8 @@ def _node_cells(node: dict[str, Any], now: dt.datetime) -> list[Any]:
             info.get("containerRuntimeVersion") or "<unknown>"]
 
 
-_PRINTERS = {"pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
+_PRINTERS = {"customresourcedefinitions": _crd_cells,
+             "pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
              "namespaces": _namespace_cells, "leases": _lease_cells, "replicasets": _replica_set_cells,
              "statefulsets": _stateful_set_cells, "daemonsets": _daemon_set_cells, "jobs": _job_cells,
@@ -459,6 +474,16 @@ def learned_columns(body: Any) -> list[dict[str, Any]] | None:
                                              or str(c.get("description", "")).startswith(_CRD_COLUMN))
                     for c in cols)
     return cols if cols and printable else None
+
+
+def printer_columns(defined: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The column definitions of a custom resource whose definition names additionalPrinterColumns (the
+    default Name and Age when it names none), as the apiserver's table convertor for it makes them."""
+    if not defined:  # its Age column is a date, where the built-in printers' is a string
+        return [DEFAULT[0], {**DEFAULT[1], "type": "date"}]
+    return [DEFAULT[0], *({"name": c.get("name", ""), "type": c.get("type", ""), "format": c.get("format", ""),
+                           "description": _CRD_COLUMN + str(c.get("jsonPath", "")),
+                           "priority": c.get("priority", 0)} for c in defined)]
 
 
 def _partial(obj: dict[str, Any]) -> dict[str, Any]:

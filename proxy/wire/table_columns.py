@@ -206,6 +206,16 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
     "clusterrolebindings": _binding('clusterRoleBinding', (
         'roleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the '
         'Authorizer must return an error.')),
+    "customresourcedefinitions": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Scope', 'Cluster/Namespaced'),
+        _col('Versions', 'Served versions'),
+        _col('Created At', AGE_DOC, kind='date'),
+        _col('Group', 'API group', priority=1),
+        _col('Kind', 'CustomResource kind', priority=1),
+        _col('ShortNames', 'Short names', priority=1),
+        _col('Established', 'Established status', priority=1, kind='boolean'),
+    ],
     "networkpolicies": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Pod-Selector', (

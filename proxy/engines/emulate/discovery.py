@@ -22,16 +22,20 @@ def well_known(collection_path: str) -> ResourceType | None:
     return None
 
 
-def _types(timelines: dict[str, ResourceTimeline]) -> tuple[ResourceType, ...]:
+def _types(timelines: dict[str, ResourceTimeline], defined: tuple[ResourceType, ...]) -> tuple[ResourceType, ...]:
+    served = {(rt.group, rt.version, rt.plural) for rt in defined}
     recorded = tuple(ResourceType(tl.group, tl.version, tl.resource, tl.kind or tl.resource.capitalize(),
-                                  tl.namespaced) for tl in timelines.values())
-    return BUILTIN + recorded
+                                  tl.namespaced) for tl in timelines.values()
+                     if (tl.group, tl.version, tl.resource) not in served)
+    return BUILTIN + defined + recorded
 
 
-def answer(path: str, timelines: dict[str, ResourceTimeline], git_version: str) -> bytes | None:
-    """The discovery document for `path` (trailing slash or not), or None if it is not one."""
+def answer(path: str, timelines: dict[str, ResourceTimeline], git_version: str,
+           defined: tuple[ResourceType, ...] = ()) -> bytes | None:
+    """The discovery document for `path` (trailing slash or not), or None if it is not one; `defined`: the
+    custom resources the definitions held serve."""
     wanted = path.rstrip("/") or "/"
-    types = _types(timelines)
+    types = _types(timelines, defined)
     documents = openapi.documents(types) if wanted.startswith("/openapi/") else \
         discovery.documents(git_version or "v1.36.0", types)
     for doc_path, body in documents:

@@ -13,22 +13,23 @@ from typing import Any
 from ...apiserver import encode as events
 from ...apiserver import lists
 from ...apiserver.changes import Change
+from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
-from ...apiserver.writes import Commit, FieldPath, Key, scale_of
+from ...apiserver.writes import Commit, FieldPath, Key, scale_of, serves_subresource
 from ...clock import Clock
 from ...wire import health
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
-from ...wire.table import learned_columns
+from ...wire.table import learned_columns, printer_columns
 from ..base import Incoming, Responder, SendAll, send_each
 from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
 from ..store import Loaded
-from . import discovery, namespaces, writes
+from . import customresources, discovery, namespaces, writes
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -112,6 +113,7 @@ class Emulator:
         self.cache = WatchCache(self.timelines, rebuilt.marks, history)
         for path, t, rv in _consistent_lists(loaded):
             self.cache.synced(path, t, rv)
+        self.definitions = customresources.Definitions(self.cache)
         self.watches = WatchServer(self.cache, clock, send_all or send_each)
         self.open: set[OpenWatch] = set()
         self._templates = self._header_templates()
@@ -188,13 +190,32 @@ class Emulator:
         return self.timeline_of(info.collection_path) if info.is_resource else None
 
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None:
-        """The resource's history; a well-known type the recording never saw is simply empty."""
+        """The resource's history; a well-known type the recording never saw is simply empty, and so is a
+        custom resource a definition serves. One whose definition is gone is not found."""
         tl = self.timelines.get(collection_path)
-        if tl is None and collection_path not in self._recorded_only \
-                and (known := discovery.well_known(collection_path)) is not None:
-            tl = self.cache.add(collection_path, ResourceTimeline(
-                known.group, known.version, known.plural, known.kind, known.namespaced))
-        return tl
+        custom = self.custom_type(collection_path)
+        if tl is not None:
+            return None if custom is None and collection_path in self.definitions.defined else tl
+        if collection_path in self._recorded_only:
+            return None
+        known = discovery.well_known(collection_path)
+        if known is not None:
+            tl = ResourceTimeline(known.group, known.version, known.plural, known.kind, known.namespaced)
+        elif custom is not None:
+            tl = ResourceTimeline(custom.group, custom.version, custom.plural, custom.kind, custom.namespaced)
+        return self.cache.add(collection_path, tl) if tl is not None else None
+
+    def custom_type(self, collection_path: str) -> CustomType | None:
+        """The served custom resource type of a collection, from the definitions held now."""
+        return self.definitions.served(self.clock.now()).get(collection_path)
+
+    def _columns(self, tl: ResourceTimeline) -> list[dict[str, Any]] | None:
+        """How a type without a printer of its own is printed: by its definition's columns, else as a
+        recorded Table printed it."""
+        custom = self.custom_type(f"/apis/{tl.group}/{tl.version}/{tl.resource}") if tl.group else None
+        if custom is not None:
+            return printer_columns(custom.columns)
+        return self.table_columns.get((tl.group, tl.resource))
 
     async def _other(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         """Recorded exchanges first; discovery the recording lacks is made up from what it holds, and health
@@ -205,8 +226,8 @@ class Emulator:
             entry.answered_by = f"exchange {ex.id}"
             await play(ex, out, entry, self.clock)
             return
-        body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version) \
-            if req.method == "GET" else None
+        body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version,
+                                self.definitions.resource_types(self.clock.now())) if req.method == "GET" else None
         code, content_type, answered_by = 200, "application/json", "emulated discovery"
         if body is None and req.method == "GET" and (got := health.answer(req.path, req.query)) is not None:
             (code, body), content_type, answered_by = got, health.CONTENT_TYPE, "emulated health check"
@@ -236,7 +257,10 @@ class Emulator:
         elif wants_table(accept):
             def render(ch: Change) -> bytes:
                 return self._table(tl, [ch], ch.rv, "", now)
-        got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render)
+        if info.subresource and not serves_subresource(writes.target(info, tl, self.custom_type(info.collection_path))):
+            got = lists.not_found_answer(tl, info.name)
+        else:
+            got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render)
         entry.answered_by = f"emulated {tl.resource}"
         entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) if got.code == 200 \
@@ -317,7 +341,7 @@ class Emulator:
 
         return events.dumps(table(tl.resource, [c.obj for c in items], self.wall(now),
                                   resource_version=str(rv), continue_token=cont,
-                                  learned=self.table_columns.get((tl.group, tl.resource))))
+                                  learned=self._columns(tl)))
 
     async def _watch(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
                      match: Any, out: Responder, entry: LogEntry) -> None:
@@ -328,7 +352,7 @@ class Emulator:
         entry.deadline = deadline
         spec = WatchSpec(path, tl, opts, info.namespace, match,
                          bool(opts.label_selector or opts.field_selector), wants_table(req.header("Accept")),
-                         deadline, self.wall, columns=self.table_columns.get((tl.group, tl.resource)),
+                         deadline, self.wall, columns=self._columns(tl),
                          metadata=(partial_metadata(req.header("Accept")) or ("", ""))[1])
         stream = WatchStream(self.cache, spec, now, watch_list=self.watch_list_defaults)
         w = OpenWatch(entry, stream)

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import yaml
 
 from ...apiserver import eviction, writes
+from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire import protobuf
@@ -28,6 +29,7 @@ from ...wire.selectors import matcher
 from ..base import Incoming, Responder
 from ..playback import send_status
 from ..requestlog import LogEntry
+from . import customresources
 
 
 class Store(Protocol):
@@ -43,17 +45,18 @@ class Store(Protocol):
     def namespace_phase(self, namespace: str) -> str: ...
     def commit(self, path: str, change: writes.Commit, now: float) -> int: ...
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
+    def custom_type(self, collection_path: str) -> CustomType | None: ...
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 _JSON = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 
 
-def target(info: RequestInfo, tl: ResourceTimeline) -> writes.Target:
+def target(info: RequestInfo, tl: ResourceTimeline, custom: CustomType | None = None) -> writes.Target:
     kind = tl.kind
     if not kind and (known := builtin_by_path(info.group, info.version, info.resource)) is not None:
         kind = known.kind
     return writes.Target(info.group, info.version, info.resource, kind, tl.namespaced, info.namespace,
-                         info.name, info.subresource)
+                         info.name, info.subresource, custom)
 
 
 def options(req: Incoming, body: Any) -> writes.Options:
@@ -119,8 +122,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         entry.ended("refused", "undecodable body")
         return
     now = emu.clock.now()
-    t = target(info, tl)
     path = info.collection_path
+    t = target(info, tl, emu.custom_type(path))
     opts = options(req, body)
     n = emu.cache.writes
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
@@ -159,6 +162,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         emu.commit(path, c, now)
         if c.type == "DELETED":  # a new object of the name starts with no fields applied
             emu.applied.pop((path, c.key), None)
+    customresources.after_write(emu, path, outcome.commits, now, stamp.timestamp)
     body_bytes = go_json(outcome.answer())
     entry.answered(outcome.code)
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")

@@ -1,0 +1,260 @@
+"""A custom resource's structural schema (the openAPIV3Schema of its CustomResourceDefinition's version), as
+the apiextensions-apiserver applies it to every object written: nulls and unknown fields pruned, defaults
+filled in, then the object validated.
+
+Ported from k8s.io/apiextensions-apiserver/pkg/apiserver/schema (pruning/algorithm.go,
+defaulting/algorithm.go) and the kube-openapi validators its validation uses, with their words. Pure: each
+function takes a decoded object and a schema (a dict), and works on JSON values only.
+
+Left out: CEL rules (x-kubernetes-validations), formats, allOf/anyOf/oneOf/not, x-kubernetes-list-type
+uniqueness, and the metadata of embedded resources (kept whole, not checked as ObjectMeta). Where Go walks a
+map (an object's properties) and reports several errors, its order is random; here they come in the
+schema's property order.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from typing import Any
+
+from .fielderrors import Cause, go_value, invalid, not_supported, required
+
+Schema = dict[str, Any]
+
+# What a custom resource keeps at its root whatever its schema says: ObjectMeta is Go-typed.
+_ROOT = ("apiVersion", "kind", "metadata")
+_PRESERVE = "x-kubernetes-preserve-unknown-fields"
+_EMBEDDED = "x-kubernetes-embedded-resource"
+_INT_OR_STRING = "x-kubernetes-int-or-string"
+
+
+def _properties(s: Schema) -> dict[str, Schema]:
+    props = s.get("properties")
+    return props if isinstance(props, dict) else {}
+
+
+def _additional(s: Schema) -> Schema | None:
+    extra = s.get("additionalProperties")
+    return extra if isinstance(extra, dict) else None
+
+
+def _items(s: Schema) -> Schema | None:
+    items = s.get("items")
+    return items if isinstance(items, dict) else None
+
+
+def prune(obj: dict[str, Any], s: Schema) -> dict[str, Any]:
+    """The object with the fields its schema does not name dropped (pruning.Prune), and with nulls the schema
+    does not allow dropped where no default will replace them (PruneNonNullableNullsWithoutDefaults); the
+    root's apiVersion, kind and metadata are kept."""
+    out = _pruned(obj, s, root=True)
+    assert isinstance(out, dict)
+    return out
+
+
+def _pruned(value: Any, s: Schema | None, *, root: bool = False) -> Any:
+    if s is None:
+        return value
+    if isinstance(value, list):
+        items = _items(s)
+        return [_pruned(v, items) for v in value] if items is not None else value
+    if not isinstance(value, dict):
+        return value
+    props, extra = _properties(s), _additional(s)
+    keep = _ROOT if root or s.get(_EMBEDDED) else ()
+    out: dict[str, Any] = {}
+    for k, v in value.items():
+        child = props.get(k, extra)
+        if v is None and child is not None and not child.get("nullable") and "default" not in child:
+            continue
+        if k in keep and k not in props:
+            out[k] = v
+        elif child is not None:
+            out[k] = _pruned(v, child)
+        elif s.get(_PRESERVE):
+            out[k] = v
+    return out
+
+
+def default(obj: dict[str, Any], s: Schema) -> dict[str, Any]:
+    """The object with its schema's defaults filled in where a field is missing, or null and not nullable
+    (defaulting.Default): top down, so a default's own fields are defaulted too."""
+    _default(obj, s)
+    return obj
+
+
+def _default(value: Any, s: Schema | None) -> None:
+    if s is None:
+        return
+    if isinstance(value, list):
+        items = _items(s)
+        for v in value:
+            _default(v, items)
+        return
+    if not isinstance(value, dict):
+        return
+    for k, child in _properties(s).items():
+        if not isinstance(child, dict):
+            continue
+        if "default" in child and (k not in value or (value[k] is None and not child.get("nullable"))):
+            value[k] = copy.deepcopy(child["default"])
+        if k in value:
+            _default(value[k], child)
+    extra = _additional(s)
+    if extra is not None:
+        for k, v in value.items():
+            if k not in _properties(s):
+                _default(v, extra)
+
+
+def _type_name(value: Any) -> str:
+    """The JSON type of a value as kube-openapi names it in its messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and not math.isinf(value)):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _wanted(s: Schema) -> str:
+    return "integer,string" if s.get(_INT_OR_STRING) else str(s.get("type"))
+
+
+def _type_ok(value: Any, s: Schema) -> bool:
+    want = s.get("type")
+    if s.get(_INT_OR_STRING):
+        return isinstance(value, str) or _type_name(value) == "integer"
+    if not want or (value is None and s.get("nullable")):
+        return True
+    got = _type_name(value)
+    return got == want or (want == "number" and got == "integer")
+
+
+def validate(obj: dict[str, Any], s: Schema) -> list[Cause]:
+    """The causes of a 422 for an object that breaks its schema (the root's metadata is checked elsewhere)."""
+    return _validate({k: v for k, v in obj.items() if k not in _ROOT}, {**s, "required": [
+        r for r in s.get("required") or [] if r not in _ROOT]}, "")
+
+
+def _in_body(path: str) -> str:
+    return path or "body"
+
+
+def _number(value: Any, s: Schema, path: str) -> list[Cause]:
+    """The number validator's checks, each reported (it does not stop at the first)."""
+    out: list[Cause] = []
+    where = f"{_in_body(path)} in body"
+    if s.get("type") == "integer" and isinstance(value, float):  # the integer format's own check, as Go words it
+        out.append(("<nil>", "FieldValueInvalid",
+                    f'Invalid value: "": Checked value must be of type integer (default format) in {path}'))
+    factor = s.get("multipleOf")
+    if isinstance(factor, int | float) and not isinstance(factor, bool):
+        if isinstance(value, int):  # MultipleOfInt, with the factor truncated to an integer
+            factor = int(factor)
+        if factor <= 0:
+            out.append(invalid(path, value, f"factor MultipleOf declared for {path} must be positive: "
+                                            f"{go_value(factor)}"))
+        elif not _multiple(value, factor):
+            out.append(invalid(path, value, f"{where} should be a multiple of {go_value(factor)}"))
+    top = s.get("maximum")
+    if isinstance(top, int | float) and (value >= top if s.get("exclusiveMaximum") else value > top):
+        words = "less than" if s.get("exclusiveMaximum") else "less than or equal to"
+        out.append(invalid(path, value, f"{where} should be {words} {go_value(top)}"))
+    low = s.get("minimum")
+    if isinstance(low, int | float) and (value <= low if s.get("exclusiveMinimum") else value < low):
+        words = "greater than" if s.get("exclusiveMinimum") else "greater than or equal to"
+        out.append(invalid(path, value, f"{where} should be {words} {go_value(low)}"))
+    return out
+
+
+def _multiple(value: float, factor: float) -> bool:
+    if isinstance(value, int) and isinstance(factor, int):
+        return value % factor == 0
+    q = (1 / factor * value) if factor < 1 else value / factor
+    return float(q).is_integer()
+
+
+def _string(value: str, s: Schema, path: str) -> list[Cause]:
+    """The string validator: the first of its checks that fails (it stops there)."""
+    longest, shortest, pattern = s.get("maxLength"), s.get("minLength"), s.get("pattern")
+    if isinstance(longest, int) and len(value) > longest:
+        return [(path, "FieldValueTooLong", f"Too long: may not be more than {longest} bytes")]
+    if isinstance(shortest, int) and len(value) < shortest:
+        return [invalid(path, value, f"{_in_body(path)} in body should be at least {shortest} chars long")]
+    if isinstance(pattern, str):
+        try:
+            matched = re.search(pattern, value) is not None
+        except re.error:
+            matched = True  # a pattern Python cannot compile: Go's RE2 syntax differs, so nothing is claimed
+        if not matched:
+            return [invalid(path, value, f"{_in_body(path)} in body should match '{pattern}'")]
+    return []
+
+
+def _too_many(path: str, n: int, most: int) -> Cause:
+    return path, "FieldValueTooMany", f"Too many: {n}: must have at most {most} item{'s' if most != 1 else ''}"
+
+
+def _array(value: list[Any], s: Schema, path: str) -> list[Cause]:
+    out: list[Cause] = []
+    fewest, most = s.get("minItems"), s.get("maxItems")
+    if isinstance(fewest, int) and len(value) < fewest:
+        out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} items"))
+    if isinstance(most, int) and len(value) > most:
+        out.append(_too_many(path, len(value), most))
+    items = _items(s)
+    if items is not None:
+        for i, v in enumerate(value):
+            out += _validate(v, items, f"{path}[{i}]")
+    return out
+
+
+def _object(value: dict[str, Any], s: Schema, path: str) -> list[Cause]:
+    out: list[Cause] = []
+    most, fewest = s.get("maxProperties"), s.get("minProperties")
+    if isinstance(most, int) and len(value) > most:
+        out.append(_too_many(path, len(value), most))
+    if isinstance(fewest, int) and len(value) < fewest:
+        out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} properties"))
+    props, extra = _properties(s), _additional(s)
+    for k, v in value.items():
+        child = props.get(k, extra)
+        if isinstance(child, dict):
+            out += _validate(v, child, f"{path}.{k}" if path else k)
+    out += [required(f"{path}.{r}" if path else r) for r in s.get("required") or []
+            if isinstance(r, str) and r not in value]
+    return out
+
+
+def _validate(value: Any, s: Schema, path: str) -> list[Cause]:
+    """Every validator that applies to the value as it is: a wrong type is reported, and the checks of the
+    value's own type still run (a float where an integer belongs is also checked as a number)."""
+    out: list[Cause] = []
+    if not _type_ok(value, s):
+        got = _type_name(value)
+        out.append((path, "FieldValueTypeInvalid",
+                    f'Invalid value: "{got}": {_in_body(path)} in body must be of type {_wanted(s)}: "{got}"'))
+        if not isinstance(value, int | float) or isinstance(value, bool) or s.get("type") not in ("integer", "number"):
+            return out
+    if value is None:
+        return out
+    enum = s.get("enum")
+    if isinstance(enum, list) and value not in enum:
+        out.append(not_supported(path, value, [v if isinstance(v, str) else go_value(v) for v in enum]))
+    if isinstance(value, bool):
+        return out
+    if isinstance(value, int | float):
+        return out + _number(value, s, path)
+    if isinstance(value, str):
+        return out + _string(value, s, path)
+    if isinstance(value, list):
+        return out + _array(value, s, path)
+    return out + _object(value, s, path)

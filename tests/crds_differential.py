@@ -1,0 +1,231 @@
+"""An operator's first steps, run against any apiserver: install CustomResourceDefinitions, wait for them to be
+established, then write custom resources (pruned, defaulted, validated by the schema; status and scale
+subresources only where declared), print them, and delete the definitions. Answers are reduced as in
+tests/writes_differential.py."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubernetes import client, config
+
+from tests.writes_differential import APPLY, INVALID, JSONP, MERGE, SMP, Step, _call, _pick, _reduce
+
+CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+# the cells of these columns hold times, which differ between any two servers
+_TIME_COLUMNS = frozenset({"Age", "Created At"})
+
+_SPEC_SCHEMA: dict[str, Any] = {
+    "type": "object", "required": ["color"],
+    "properties": {
+        "replicas": {"type": "integer", "minimum": 0, "maximum": 10},
+        "color": {"type": "string", "enum": ["red", "blue"]},
+        "size": {"type": "integer", "default": 3, "multipleOf": 1},
+        "ratio": {"type": "number", "exclusiveMinimum": True, "minimum": 0, "multipleOf": 0.5},
+        "name": {"type": "string", "pattern": "^[a-z]+$", "minLength": 2, "maxLength": 5},
+        "tags": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "string"}},
+        "labels": {"type": "object", "maxProperties": 2, "additionalProperties": {"type": "string"}},
+        "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+        "note": {"type": "string", "nullable": True},
+        "level": {"type": "string"},
+        "port": {"x-kubernetes-int-or-string": True},
+        "nested": {"type": "object", "default": {}, "properties": {
+            "mode": {"type": "string", "default": "auto"}, "count": {"type": "integer"}}},
+    },
+}
+
+
+def _crd(group: str, plural: str, kind: str, *, scope: str = "Namespaced", status: bool = True,
+         columns: bool = True) -> dict[str, Any]:
+    status_schema = {"type": "object", "properties": {"replicas": {"type": "integer"}, "ready": {"type": "boolean"}}}
+    version: dict[str, Any] = {"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
+        "type": "object", "properties": {"spec": copy.deepcopy(_SPEC_SCHEMA), "status": status_schema}}}}
+    if status:
+        version["subresources"] = {"status": {}, "scale": {"specReplicasPath": ".spec.replicas",
+                                                          "statusReplicasPath": ".status.replicas"}}
+    if columns:
+        version["additionalPrinterColumns"] = [
+            {"name": "Color", "type": "string", "jsonPath": ".spec.color"},
+            {"name": "Replicas", "type": "integer", "jsonPath": ".spec.replicas"},
+            {"name": "Age", "type": "date", "jsonPath": ".metadata.creationTimestamp"}]
+    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": f"{plural}.{group}"},
+            "spec": {"group": group, "scope": scope, "versions": [version],
+                     "names": {"kind": kind, "plural": plural, "shortNames": [plural[:3]]}}}
+
+
+def _bad_crd(group: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    crd = _crd(group, "bolts", "Bolt")
+    change(crd)
+    return crd
+
+
+def _widget(group: str, object_name: str, **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"name": object_name},
+            "spec": {"color": "red", **spec}}
+
+
+WHOLE = ("code", "apiVersion", "kind", "metadata", "spec", "status")
+CAUSES = ("code", "reason", "details.name", "details.group", "details.kind", "details.causes")  # as a set
+
+
+def steps(group: str, ns: str) -> tuple[Step, ...]:
+    crd_path, widgets = f"{CRDS}/widgets.{group}", f"/apis/{group}/v1/namespaces/{ns}/widgets"
+    gizmos = f"/apis/{group}/v1/gizmos"
+    spec_sets: list[tuple[str, dict[str, Any]]] = [
+        ("a string where an integer belongs", {"replicas": "two"}),
+        ("a value outside the enum", {"color": "green"}),
+        ("above the maximum", {"replicas": 11}),
+        ("below the minimum", {"replicas": -1}),
+        ("not above an exclusive minimum", {"ratio": 0}),
+        ("not a multiple", {"ratio": 0.7}),
+        ("too long", {"name": "abcdefg"}),
+        ("too short", {"name": "a"}),
+        ("not matching the pattern", {"name": "AB"}),
+        ("too many items", {"tags": ["a", "b", "c"]}),
+        ("too few items", {"tags": []}),
+        ("an item of the wrong type", {"tags": ["a", 5]}),
+        ("too many properties", {"labels": {"a": "1", "b": "2", "c": "3"}}),
+        ("a map value of the wrong type", {"labels": {"a": 1}}),
+        ("a float where an integer belongs", {"size": 1.5}),
+        ("an object where a string belongs", {"level": {"x": 1}}),
+        ("a bool for an int-or-string", {"port": True}),
+    ]
+    out: list[Step] = [
+        Step("install the definition", "POST", CRDS, _crd(group, "widgets", "Widget"), fields=WHOLE),
+        Step("install one without subresources or columns, cluster-scoped", "POST", CRDS,
+             _crd(group, "gizmos", "Gizmo", scope="Cluster", status=False, columns=False), fields=WHOLE),
+        Step("the definition once established", "GET", crd_path, fields=WHOLE),
+        Step("discovery of the group version", "GET", f"/apis/{group}/v1", fields=("code", "resources")),
+        Step("create: unknown fields and status dropped, nulls dropped unless nullable, defaults filled in",
+             "POST", widgets, {**_widget(group, "w1", replicas=2, bogus=1, level=None, note=None,
+                                         free={"any": {"thing": [1]}}, port="http"),
+                               "status": {"replicas": 5}, "extra": True}, fields=WHOLE),
+        Step("create: a missing required field", "POST", widgets,
+             {**_widget(group, "w2"), "spec": {"replicas": 1}}, fields=INVALID),
+        *(Step(f"create: {what}", "POST", widgets, _widget(group, f"bad{i}", **spec), fields=INVALID)
+          for i, (what, spec) in enumerate(spec_sets)),
+        Step("create: several faults at once", "POST", widgets, {**_widget(group, "w3", replicas=20, name="X"),
+                                                                   "spec": {"replicas": 20, "name": "X"}},
+             fields=CAUSES),
+        Step("create: the wrong kind", "POST", widgets, {**_widget(group, "w4"), "kind": "Gadget"}, fields=INVALID),
+        Step("create: a spec that is not an object", "POST", widgets, {**_widget(group, "w5"), "spec": 7},
+             fields=INVALID),
+        Step("update without a resourceVersion", "PUT", f"{widgets}/w1", _widget(group, "w1", replicas=4),
+             fields=INVALID),
+        Step("update: spec and status, status kept", "PUT", f"{widgets}/w1",
+             {**_widget(group, "w1", replicas=4), "status": {"replicas": 9}}, fields=WHOLE),
+        Step("update status: spec kept", "PUT", f"{widgets}/w1/status",
+             {**_widget(group, "w1", replicas=7), "status": {"replicas": 2, "ready": True, "junk": 1}},
+             fields=WHOLE),
+        Step("read the scale", "GET", f"{widgets}/w1/scale", fields=("code", "kind", "spec", "status")),
+        Step("write the scale", "PUT", f"{widgets}/w1/scale", {"apiVersion": "autoscaling/v1", "kind": "Scale",
+                                                              "metadata": {"name": "w1"}, "spec": {"replicas": 6}},
+             fields=("code", "kind", "spec", "status")),
+        Step("merge patch: an unknown field is dropped", "PATCH", f"{widgets}/w1",
+             {"spec": {"color": "blue", "unknown": 1}}, MERGE, fields=WHOLE),
+        Step("JSON patch", "PATCH", f"{widgets}/w1", [{"op": "replace", "path": "/spec/replicas", "value": 1}],
+             JSONP, fields=WHOLE),
+        Step("a strategic merge patch is refused", "PATCH", f"{widgets}/w1", {"spec": {"replicas": 2}}, SMP,
+             fields=("code", "reason", "message")),
+        Step("apply", "PATCH", f"{widgets}/w2", {**_widget(group, "w2", replicas=3)}, APPLY,
+             query="fieldManager=op", fields=WHOLE),
+        Step("an invalid update", "PUT", f"{widgets}/w2", _widget(group, "w2", replicas=99), fields=INVALID),
+        Step("a Table of widgets", "GET", widgets, accept=TABLE, fields=("code", "columnDefinitions", "rows")),
+        Step("a cluster-scoped create keeps status", "POST", gizmos,
+             {"apiVersion": f"{group}/v1", "kind": "Gizmo", "metadata": {"name": "g1"},
+              "spec": {"color": "blue"}, "status": {"ready": True}}, fields=WHOLE),
+        Step("without the subresource, status is written with the object", "PUT", f"{gizmos}/g1",
+             {"apiVersion": f"{group}/v1", "kind": "Gizmo", "metadata": {"name": "g1"},
+              "spec": {"color": "blue"}, "status": {"ready": False}}, fields=WHOLE),
+        Step("without the subresource, /status is not found", "PUT", f"{gizmos}/g1/status",
+             {"apiVersion": f"{group}/v1", "kind": "Gizmo", "metadata": {"name": "g1"}}, fields=INVALID),
+        Step("without the subresource, /scale is not found", "GET", f"{gizmos}/g1/scale", fields=INVALID),
+        Step("a Table of gizmos", "GET", gizmos, accept=TABLE, fields=("code", "columnDefinitions", "rows")),
+        Step("a Table of definitions", "GET", CRDS, query=f"fieldSelector=metadata.name%3Dwidgets.{group}",
+             accept=TABLE, fields=("code", "columnDefinitions", "rows")),
+        Step("delete a widget", "DELETE", f"{widgets}/w1", fields=("code", "kind", "status", "details")),
+        Step("delete the definition", "DELETE", crd_path, fields=WHOLE),
+    ]
+    bad: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+        ("a group without a dot", lambda c: (c["spec"].update(group="nodot"),
+                                             c["metadata"].update(name="bolts.nodot"))),
+        ("an unknown scope", lambda c: c["spec"].update(scope="Global")),
+        ("a version without a schema", lambda c: c["spec"]["versions"][0].pop("schema")),
+        ("no kind", lambda c: c["spec"]["names"].pop("kind")),
+        ("a bad version name", lambda c: c["spec"]["versions"][0].update(name="V_1")),
+        ("a name that is not plural.group", lambda c: c["metadata"].update(name=f"nuts.{group}")),
+        ("no storage version", lambda c: c["spec"]["versions"][0].update(storage=False)),
+        ("a field without a type", lambda c: c["spec"]["versions"][0]["schema"]["openAPIV3Schema"][
+            "properties"]["spec"]["properties"]["name"].pop("type")),
+        ("a kind equal to its list kind", lambda c: c["spec"]["names"].update(listKind="Bolt")),
+    ]
+    out += [Step(f"a definition with {what}", "POST", CRDS, _bad_crd(group, change), fields=INVALID)
+            for what, change in bad]
+    return tuple(out)
+
+
+@dataclass
+class Result:
+    answers: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _without_times(doc: Any, columns: list[Any]) -> Any:
+    """A Table's rows without the cells of time columns."""
+    drop = {i for i, c in enumerate(columns) if isinstance(c, dict) and c.get("name") in _TIME_COLUMNS}
+    return [{**r, "cells": [c for i, c in enumerate(r.get("cells") or []) if i not in drop]} for r in doc or []]
+
+
+def _established(api: client.ApiClient, path: str, deadline: float = 30.0) -> None:
+    """Wait for a definition to be established (at once in emulate; some milliseconds on a real server)."""
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        _, doc = _call(api, Step("", "GET", path), None)
+        if any(c.get("type") == "Established" and c.get("status") == "True"
+               for c in ((doc or {}).get("status") or {}).get("conditions") or []):
+            return
+        time.sleep(0.05)  # polling the server under test: nothing here to wait on but its answer
+    raise AssertionError(f"{path} was not established in {deadline} s")
+
+
+def run(kubeconfig: str, group: str, ns: str) -> Result:
+    api = config.new_client_from_config(config_file=kubeconfig)
+    out = Result()
+    for step in steps(group, ns):
+        body = step.body
+        if step.method == "PUT" and "without a resourceVersion" not in step.what:  # as read just before
+            _, current = _call(api, Step("", "GET", step.path.removesuffix("/status").removesuffix("/scale")), None)
+            rv = _pick(current, "metadata.resourceVersion")
+            body = {**body, "metadata": {**body.get("metadata", {}), "resourceVersion": rv}}
+        code, doc = _call(api, step, body)
+        answer: dict[str, Any] = {"step": step.what, "code": code}
+        for f in step.fields:
+            if f == "code":
+                continue
+            value = _pick(doc, f)
+            if f == "rows":
+                value = _without_times(value, _pick(doc, "columnDefinitions") or [])
+            if f == "resources" and isinstance(value, list):  # Go lists a group's custom resources in no set order
+                value = sorted(value, key=lambda r: str(r.get("name")).split("/")[0])
+            if f == "details.causes" and isinstance(value, list):
+                value = sorted(value, key=lambda c: json.dumps(c, sort_keys=True))
+            answer[f] = _reduce(value)
+        out.answers.append(answer)
+        if step.what.startswith("install") and code == 201:
+            _established(api, f"{CRDS}/{step.body['metadata']['name']}")
+    return out
+
+
+def crd_events(kubeconfig: str, name: str, resource_version: str, timeout: int) -> list[str]:
+    """The types of the events of one definition after `resource_version`, for `timeout` s."""
+    api = config.new_client_from_config(config_file=kubeconfig)
+    resp = api.rest_client.request("GET", f"{api.configuration.host}{CRDS}?watch=1&resourceVersion={resource_version}"
+                                          f"&timeoutSeconds={timeout}&fieldSelector=metadata.name%3D{name}",
+                                   headers={"Accept": "application/json"})
+    return [json.loads(line)["type"] for line in resp.read().splitlines()]
