@@ -29,6 +29,9 @@ CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
 _SCOPES = ("Cluster", "Namespaced")
 _NAMES_ORDER = ("plural", "singular", "shortNames", "kind", "listKind", "categories")
 Obj = dict[str, Any]
+# Go's JSON of the zero v1 CustomResourceDefinition, past its metadata (what its bookmarks carry)
+ZERO: Obj = {"spec": {"group": "", "names": {"plural": "", "kind": ""}, "scope": "", "versions": None},
+             "status": {"conditions": None, "acceptedNames": {"plural": "", "kind": ""}, "storedVersions": None}}
 
 
 @dataclass(frozen=True)

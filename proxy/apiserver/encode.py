@@ -4,6 +4,7 @@ the apiserver encodes them (compact JSON). Emulate, synth and faults all write t
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import json
 import re
@@ -13,6 +14,7 @@ from ..wire import gotypes
 from ..wire import table as tables
 from ..wire.jsonenc import go_json
 from ..wire.status import status
+from . import crds
 from .changes import Change
 from .history import ResourceTimeline
 
@@ -38,8 +40,8 @@ def _empty(kind: str, api_version: str) -> dict[str, Any]:
     (wire/gotypes.py), word for word what a v1.37 apiserver sends (tests/test_bookmarks_realkube.py checks
     every built-in kind). Since 1.34 metadata has no `creationTimestamp: null`."""
     message = gotypes.message_of_kind(api_version, kind)
-    if message is None:
-        return {}
+    if message is None:  # a kind of the apiextensions-apiserver, which client-go's types do not hold
+        return copy.deepcopy(crds.ZERO) if (api_version, kind) == (f"{crds.GROUP}/v1", crds.KIND) else {}
     out = gotypes.zero_message(message)
     out.pop("metadata", None)
     if kind in _REPLICAS_0 and isinstance(out.get("spec"), dict):
