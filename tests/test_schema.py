@@ -1,0 +1,58 @@
+"""A custom resource's structural schema, as tables: what pruning keeps, what defaulting fills in, and the
+causes validation finds (the words are compared with the real apiserver by tests/test_crds_realkube.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from watchproxy.apiserver import schema
+
+SCHEMA: dict[str, Any] = {"type": "object", "properties": {"spec": {"type": "object", "properties": {
+    "n": {"type": "integer", "default": 1},
+    "s": {"type": "string", "nullable": True},
+    "m": {"type": "object", "additionalProperties": {"type": "object", "properties": {"k": {"type": "string"}}}},
+    "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+    "e": {"type": "object", "x-kubernetes-embedded-resource": True, "properties": {}},
+    "d": {"type": "object", "default": {}, "properties": {"x": {"type": "string", "default": "y"}}},
+}}}}
+
+
+@pytest.mark.parametrize(("spec", "stored"), [
+    ({}, {"n": 1, "d": {"x": "y"}}),
+    ({"n": None, "s": None, "t": None}, {"n": 1, "s": None, "d": {"x": "y"}}),
+    ({"unknown": 1, "free": {"a": {"b": 1}}}, {"free": {"a": {"b": 1}}, "n": 1, "d": {"x": "y"}}),
+    ({"m": {"one": {"k": "v", "gone": 1}}}, {"m": {"one": {"k": "v"}}, "n": 1, "d": {"x": "y"}}),
+    ({"e": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {}}},
+     {"e": {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}, "n": 1, "d": {"x": "y"}}),
+    ({"d": {"x": "z"}, "n": 5}, {"d": {"x": "z"}, "n": 5}),
+])
+def test_pruned_then_defaulted(spec: dict[str, Any], stored: dict[str, Any]) -> None:
+    obj = {"apiVersion": "a.example.com/v1", "kind": "A", "metadata": {"name": "a"}, "spec": spec, "junk": 1}
+    out = schema.default(schema.prune(obj, SCHEMA), SCHEMA)
+    assert out == {"apiVersion": "a.example.com/v1", "kind": "A", "metadata": {"name": "a"}, "spec": stored}
+
+
+@pytest.mark.parametrize(("props", "value", "causes"), [
+    ({"type": "integer", "maximum": 3}, 4,
+     [("x", "FieldValueInvalid", "Invalid value: 4: x in body should be less than or equal to 3")]),
+    ({"type": "integer", "maximum": 3, "exclusiveMaximum": True}, 3,
+     [("x", "FieldValueInvalid", "Invalid value: 3: x in body should be less than 3")]),
+    ({"type": "string", "maxLength": 2, "pattern": "^a"}, "bcd",
+     [("x", "FieldValueTooLong", "Too long: may not be more than 2 bytes")]),  # the first string check only
+    ({"type": "string", "enum": ["a", "b"]}, "c",
+     [("x", "FieldValueNotSupported", 'Unsupported value: "c": supported values: "a", "b"')]),
+    ({"type": "array", "maxItems": 1}, [1, 2],
+     [("x", "FieldValueTooMany", "Too many: 2: must have at most 1 item")]),
+    ({"type": "integer", "multipleOf": 0.5}, 3,  # an integer is checked against the factor truncated: 0
+     [("x", "FieldValueInvalid", "Invalid value: 3: factor MultipleOf declared for x must be positive: 0")]),
+    ({"type": "number", "multipleOf": 0.5}, 1.5, []),
+    ({"x-kubernetes-int-or-string": True}, "80%", []),
+    ({"type": "boolean"}, "yes",
+     [("x", "FieldValueTypeInvalid", 'Invalid value: "string": x in body must be of type boolean: "string"')]),
+    ({"type": "object", "required": ["k"], "properties": {"k": {"type": "string"}}}, {},
+     [("x.k", "FieldValueRequired", "Required value")]),
+])
+def test_validation_causes(props: dict[str, Any], value: Any, causes: list[tuple[str, str, str]]) -> None:
+    s = {"type": "object", "properties": {"x": props}}
+    assert schema.validate({"metadata": {"name": "a"}, "x": value}, s) == causes
