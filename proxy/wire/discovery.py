@@ -7,6 +7,7 @@ recorded are announced, so a client following the announcements never asks for a
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from .jsonenc import go_json, go_json_indent
@@ -101,3 +102,62 @@ def documents(server_version: str, types: tuple[ResourceType, ...], git_commit: 
     for group, version in group_versions(types):
         docs.append((f"/apis/{group}/{version}", resource_list_body(group, version, types)))
     return docs
+
+
+def _aggregated_resource(rt: ResourceType) -> dict[str, Any]:
+    """A custom resource's entry in aggregated discovery (apidiscovery.k8s.io/v2)."""
+    gvk = {"group": rt.group, "version": rt.version, "kind": rt.kind}
+    out: dict[str, Any] = {"resource": rt.plural, "responseKind": gvk,
+                           "scope": "Namespaced" if rt.namespaced else "Cluster",
+                           "singularResource": rt.singular or rt.kind.lower(), "verbs": list(rt.verbs)}
+    if rt.short_names:
+        out["shortNames"] = list(rt.short_names)
+    if rt.categories:
+        out["categories"] = list(rt.categories)
+    if rt.subresources:
+        out["subresources"] = [{"subresource": sub, "responseKind": {
+            **({"group": rt.group, "version": rt.version} if kind == rt.kind else
+               {k: v for k, v in _OTHER_GROUP.get(kind, {}).items()}), "kind": kind}, "verbs": list(verbs)}
+            for sub, kind, verbs in rt.subresources]
+    return out
+
+
+def with_types(body: bytes, types: tuple[ResourceType, ...]) -> bytes | None:
+    """A recorded `/apis` (APIGroupList, or aggregated APIGroupDiscoveryList, in JSON) with the group versions
+    and resources of `types` it lacks added, as the apiserver lists custom resources a definition made;
+    None when it lacks none or is neither (then it is served as recorded)."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return None
+    changed = False
+    if isinstance(doc, dict) and doc.get("kind") == "APIGroupList" and isinstance(doc.get("groups"), list):
+        for rt in types:
+            gv = {"groupVersion": f"{rt.group}/{rt.version}", "version": rt.version}
+            group = next((g for g in doc["groups"] if isinstance(g, dict) and g.get("name") == rt.group), None)
+            if group is None:
+                doc["groups"].append({"name": rt.group, "versions": [gv], "preferredVersion": gv})
+            elif gv not in (group.get("versions") or []):
+                group.setdefault("versions", []).append(gv)
+            else:
+                continue
+            changed = True
+    elif isinstance(doc, dict) and doc.get("kind") == "APIGroupDiscoveryList" and isinstance(doc.get("items"), list):
+        for rt in types:
+            item = next((i for i in doc["items"] if isinstance(i, dict)
+                         and (i.get("metadata") or {}).get("name") == rt.group), None)
+            if item is None:
+                item = {"metadata": {"name": rt.group}, "versions": []}
+                doc["items"].append(item)
+            version = next((v for v in item.get("versions") or [] if v.get("version") == rt.version), None)
+            if version is None:
+                version = {"version": rt.version, "resources": [], "freshness": "Current"}
+                item.setdefault("versions", []).append(version)
+            if any(r.get("resource") == rt.plural for r in version.get("resources") or []):
+                continue
+            version.setdefault("resources", []).append(_aggregated_resource(rt))
+            changed = True
+    if not changed:
+        return None
+    return go_json(doc) + (b"\n" if body.endswith(b"\n") else b"")
+

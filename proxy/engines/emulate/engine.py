@@ -18,6 +18,7 @@ from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, FieldPath, Key, scale_of, serves_subresource
 from ...clock import Clock
+from ...wire import discovery as discovery_docs
 from ...wire import health
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
@@ -28,13 +29,14 @@ from ..base import Incoming, Responder, SendAll, send_each
 from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
-from ..store import Loaded
+from ..store import Exchange, Loaded
 from . import customresources, discovery, namespaces, writes
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
 
 DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
+_LENGTH_HEADERS = frozenset({"content-length", "transfer-encoding"})
 _TEMPLATE_SKIP = frozenset({"audit-id", "date", "content-length", "transfer-encoding", "connection",
                             "content-type", "cache-control", "keep-alive", "content-encoding"})
 
@@ -218,13 +220,19 @@ class Emulator:
         return self.table_columns.get((tl.group, tl.resource))
 
     async def _other(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
-        """Recorded exchanges first; discovery the recording lacks is made up from what it holds, and health
-        checks are answered healthy."""
+        """Recorded exchanges first (a recorded `/apis` with the custom resources definitions made since
+        added); discovery the recording lacks is made up from what it holds, and health checks are answered
+        healthy."""
         key = match_key(req.method, req.path, req.query, req.header("Accept"))
         ex, why = self.exact.take(key)
         if ex is not None:
             entry.answered_by = f"exchange {ex.id}"
-            await play(ex, out, entry, self.clock)
+            merged = self._with_definitions(req, ex)
+            if merged is None or ex.response is None:
+                await play(ex, out, entry, self.clock)
+                return
+            headers = tuple((k, v) for k, v in ex.response.headers if k.lower() not in _LENGTH_HEADERS)
+            await self._send(out, entry, 200, headers, merged)
             return
         body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version,
                                 self.definitions.resource_types(self.clock.now())) if req.method == "GET" else None
@@ -235,12 +243,25 @@ class Emulator:
             await self.exact.miss(req, key, why, out, entry)
             return
         entry.answered_by = answered_by
+        await self._send(out, entry, code, (("Cache-Control", "no-cache, private"), ("Content-Type", content_type)),
+                         body)
+
+    @staticmethod
+    async def _send(out: Responder, entry: LogEntry, code: int, headers: tuple[tuple[str, str], ...],
+                    body: bytes) -> None:
         entry.answered(code)
-        await out.start(code, "OK" if code == 200 else "", (("Cache-Control", "no-cache, private"),
-                                                           ("Content-Type", content_type)), content_length=len(body))
+        await out.start(code, "OK" if code == 200 else "", headers, content_length=len(body))
         await out.send(body)
         await out.finish()
         entry.ended("complete")
+
+    def _with_definitions(self, req: Incoming, ex: Exchange) -> bytes | None:
+        """A recorded `/apis` with the group versions of the custom resources served now that it lacks."""
+        if req.method != "GET" or req.path.rstrip("/") != "/apis" or ex.response is None \
+                or ex.response.status != 200:
+            return None
+        defined = self.definitions.resource_types(self.clock.now())
+        return discovery_docs.with_types(ex.body, defined) if defined else None
 
     async def _get(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, out: Responder,
                    entry: LogEntry) -> None:
