@@ -8,6 +8,8 @@
 //	goclients metadata   [flags]  metadata informer on pods (protobuf PartialObjectMetadata)
 //	goclients watchlist  [flags]  a bare Reflector with WatchListClient on: sendInitialEvents and the
 //	                              k8s.io/initial-events-end bookmark (typed client as is: protobuf first)
+//	goclients operator   [flags]  controller-runtime, unstructured: installs a CRD, waits for it, creates
+//	                              custom resources and sets their status through the status subresource
 //	goclients protoschema         the protobuf schema of every built-in kind, as watchproxy decodes it
 //	goclients protosamples [...]  random objects of every kind in protobuf and as the apiserver's JSON
 //	goclients quantities          each quantity on stdin as the apiserver writes it back (or ERROR)
@@ -40,6 +42,7 @@ type options struct {
 	watchList   bool
 	leaderElect bool
 	children    bool
+	group       string
 }
 
 type peer func(ctx context.Context, cfg *rest.Config, o options) ([]cached, error)
@@ -49,6 +52,7 @@ var peers = map[string]peer{
 	"controller": runController,
 	"metadata":   runMetadata,
 	"watchlist":  runWatchList,
+	"operator":   runOperator,
 }
 
 // tools are the subcommands that talk to no cluster (protoschema.go).
@@ -67,8 +71,8 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || peers[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist [--kubeconfig PATH] "+
-			"[--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect] [--children]")
+		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist|operator [--kubeconfig PATH] "+
+			"[--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect] [--children] [--group G]")
 		os.Exit(2)
 	}
 	name := os.Args[1]
@@ -83,6 +87,7 @@ func main() {
 		"controller: reconcile only once elected leader (a Lease in --namespace, as most operators deploy)")
 	fs.BoolVar(&o.children, "children", false,
 		"controller: after each patch, create, update and delete a Deployment owned by the pod (protobuf bodies)")
+	fs.StringVar(&o.group, "group", "operator.example.com", "operator: the API group of its custom resource")
 	_ = fs.Parse(os.Args[2:])
 	if err := run(name, o); err != nil {
 		fmt.Fprintf(os.Stderr, "goclients %s: %v\n", name, err)
