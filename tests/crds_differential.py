@@ -114,6 +114,12 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         Step("create: several faults at once", "POST", widgets, {**_widget(group, "w3", replicas=20, name="X"),
                                                                    "spec": {"replicas": 20, "name": "X"}},
              fields=CAUSES),
+        Step("create: a name that is a number", "POST", widgets, {**_widget(group, "x"), "metadata": {"name": 5}},
+             fields=("code", "reason", "message")),
+        Step("create: labels that are a list", "POST", widgets,
+             {**_widget(group, "x"), "metadata": {"name": "x", "labels": ["a"]}}, fields=("code", "reason", "message")),
+        Step("a configmap whose finalizers hold a number", "POST", f"/api/v1/namespaces/{ns}/configmaps",
+             {"metadata": {"name": "x", "finalizers": ["a", 1]}}, fields=("code", "reason", "message")),
         Step("create: the wrong kind", "POST", widgets, {**_widget(group, "w4"), "kind": "Gadget"}, fields=INVALID),
         Step("create: a spec that is not an object", "POST", widgets, {**_widget(group, "w5"), "spec": 7},
              fields=INVALID),
@@ -166,6 +172,13 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
             "properties"]["spec"]["properties"]["name"].pop("type")),
         ("a kind equal to its list kind", lambda c: c["spec"]["names"].update(listKind="Bolt")),
     ]
+    undecodable: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
+        ("a version served as a string", lambda c: c["spec"]["versions"][0].update(served="yes")),
+        ("short names as a string", lambda c: c["spec"]["names"].update(shortNames="b")),
+        ("versions as an object", lambda c: c["spec"].update(versions={"v1": {}})),
+    ]
+    out += [Step(f"a definition with {what}", "POST", CRDS, _bad_crd(group, change), fields=("code", "message"))
+            for what, change in undecodable]
     out += [Step(f"a definition with {what}", "POST", CRDS, _bad_crd(group, change), fields=INVALID)
             for what, change in bad]
     return tuple(out)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.status import status
-from . import crds, defaults, schema, specvalidation, validation
+from . import crds, decoding, defaults, schema, specvalidation, validation
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, invalid
@@ -209,6 +209,8 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
     meta = obj.get("metadata", {})
     if not isinstance(meta, dict):
         return fail(400, "metadata must be an object")
+    if (error := decoding.type_error(obj, t.kind, typed=t.builtin)) is not None:
+        return _undecodable(t, error)
     if t.subresource == "scale":  # an autoscaling/v1 Scale, checked by _scale_write
         pass
     elif t.custom is not None:  # decoded as unstructured: a kind or version of another type fails validation
@@ -289,7 +291,7 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
 
 
-def _undecodable(t: Target, exc: Exception) -> Outcome:
+def _undecodable(t: Target, exc: Exception | str) -> Outcome:
     """A body the apiserver cannot decode into the kind's Go type (a quantity it cannot parse)."""
     return fail(400, f'{t.kind} in version "{t.version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
 
