@@ -265,6 +265,24 @@ def served(crd: Obj) -> list[CustomType]:
     return out
 
 
+def value_at(obj: Any, json_path: str) -> Any:
+    """The value at a definition's simple JSON path (`.spec.replicas`), None where there is none."""
+    for part in json_path.lstrip(".").split("."):
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
+
+
+def set_at(obj: Obj, json_path: str, value: Any) -> None:
+    """Set the value at a simple JSON path, making the maps on the way (one that is not a map is replaced)."""
+    *parents, last = json_path.lstrip(".").split(".")
+    node = obj
+    for part in parents:
+        if not isinstance(node.get(part), dict):
+            node[part] = {}
+        node = node[part]
+    node[last] = value
+
+
 def _go_type(value: Any) -> str:
     """%T of a decoded JSON value, as unstructured holds it."""
     if isinstance(value, bool):

@@ -12,9 +12,10 @@ pods bound to a node, `dryRun=All`; every written object is decoded, defaulted (
 as the apiserver's Go types do (goorder.encoded); metadata is validated (validation.py), and so are pod
 specs and templates, the workloads' and Jobs' selectors, CronJob schedules, Services, PVCs, Ingresses,
 ConfigMap and Secret keys and immutable fields, a pod's spec among them (specvalidation.py and
-podvalidation.py, a subset of each rule). Not modelled: validation of other
-fields and kinds, most admission, managedFields, ownership of fields set by plain updates (server-side apply
-tracks only what appliers applied), owner-reference garbage collection.
+podvalidation.py, a subset of each rule); a custom resource is pruned, defaulted and validated by its
+definition's schema (crds.py, schema.py). Not modelled: validation of other fields and kinds, most
+admission, managedFields, ownership of fields set by plain updates (server-side apply tracks only what
+appliers applied), owner-reference garbage collection.
 """
 
 from __future__ import annotations
@@ -595,19 +596,12 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     return out
 
 
-def _at(obj: Any, json_path: str) -> Any:
-    """The value at a definition's simple JSON path (`.spec.replicas`), None where there is none."""
-    for part in json_path.strip(".").split("."):
-        obj = obj.get(part) if isinstance(obj, dict) else None
-    return obj
-
-
 def _custom_scale(t: Target, obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """(spec, status) of a custom resource as its scale subresource's paths find them."""
     paths = (t.custom.scale if t.custom is not None else None) or {}
-    replicas = _at(obj, paths.get("specReplicasPath", ""))
-    status: dict[str, Any] = {"replicas": _at(obj, paths.get("statusReplicasPath", "")) or 0}
-    selector = _at(obj, paths["labelSelectorPath"]) if paths.get("labelSelectorPath") else None
+    replicas = crds.value_at(obj, paths.get("specReplicasPath", ""))
+    status: dict[str, Any] = {"replicas": crds.value_at(obj, paths.get("statusReplicasPath", "")) or 0}
+    selector = crds.value_at(obj, paths["labelSelectorPath"]) if paths.get("labelSelectorPath") else None
     if isinstance(selector, str) and selector:
         status["selector"] = selector
     return {"replicas": replicas} if replicas else {}, status
@@ -649,11 +643,7 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
     rv = str((scale.get("metadata") or {}).get("resourceVersion") or "")
     new = copy.deepcopy(current)
     path = t.custom.scale.get("specReplicasPath", "") if t.custom is not None and t.custom.scale else ".spec.replicas"
-    *parents, last = path.strip(".").split(".")
-    node = new
-    for part in parents:
-        node = node.setdefault(part, {}) if isinstance(node.get(part), dict) or part not in node else {}
-    node[last] = replicas
+    crds.set_at(new, path, replicas)
     _meta(new)["resourceVersion"] = rv or current.get("metadata", {}).get("resourceVersion", "")
     main = dataclasses.replace(t, subresource="")
     out = _store_update(main, current, new, opts)
