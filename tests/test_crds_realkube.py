@@ -4,7 +4,6 @@ definition's own events (created, accepted, established, terminating, gone) come
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -15,17 +14,11 @@ from watchproxy.testing import Replay
 from tests import crds_differential as cd
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
+from tests.writes_differential import watched
 
 
 def _crd_events(kubeconfig: str, name: str, rv: str, advance: Callable[[], None] | None = None) -> list[str]:
-    got: list[list[str]] = []
-    reader = threading.Thread(target=lambda: got.append(cd.crd_events(kubeconfig, name, rv, 1)))
-    reader.start()
-    if advance is not None:
-        advance()
-    reader.join(60)
-    assert got, "the watch did not end"
-    return got[0]
+    return watched(lambda: cd.crd_events(kubeconfig, name, rv, 1), advance)
 
 
 def test_operator_steps_get_the_real_apiservers_answers(realkube: RealKube, watchproxy: Callable[..., Replay],

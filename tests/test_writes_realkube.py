@@ -6,7 +6,6 @@ answers: defaulting, strategies and admission included."""
 from __future__ import annotations
 
 import itertools
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,14 +23,7 @@ _runs = itertools.count()
 def _events(kubeconfig: str, ns: str, rv: str, advance: Callable[[], None] | None = None
             ) -> list[tuple[str, str, int]]:
     """The configmap events after `rv`: a one-second watch, on the replay ended by moving its clock."""
-    got: list[list[tuple[str, str, int]]] = []
-    reader = threading.Thread(target=lambda: got.append(wd.watch_events(kubeconfig, ns, rv, 1)))
-    reader.start()
-    if advance is not None:
-        advance()
-    reader.join(60)
-    assert got, "the watch did not end"
-    return got[0]
+    return wd.watched(lambda: wd.watch_events(kubeconfig, ns, rv, 1), advance)
 
 
 def test_the_write_sequence_gets_the_real_apiservers_answers_and_events(

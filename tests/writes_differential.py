@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from kubernetes import client, config
 
+T = TypeVar("T")
 MERGE = "application/merge-patch+json"
 JSONP = "application/json-patch+json"
 SMP = "application/strategic-merge-patch+json"
@@ -616,3 +619,17 @@ def watch_events(kubeconfig: str, ns: str, resource_version: str, timeout: int) 
                                           timeout_seconds=timeout, _preload_content=False)
     return [(e["type"], e["object"]["metadata"]["name"], int(e["object"]["metadata"]["resourceVersion"]))
             for e in map(json.loads, resp.read().splitlines())]
+
+
+def watched(read: Callable[[], T], advance: Callable[[], None] | None = None) -> T:
+    """What a short watch `read()` returns, read in a thread; on a replay `advance` ends it by moving the
+    clock once the watch is open."""
+    got: list[T] = []
+    reader = threading.Thread(target=lambda: got.append(read()))
+    reader.start()
+    if advance is not None:
+        advance()
+    reader.join(60)
+    assert got, "the watch did not end"
+    return got[0]
+

@@ -60,11 +60,7 @@ func runController(ctx context.Context, cfg *rest.Config, o options) ([]cached, 
 	if err := mgr.GetCache().List(context.Background(), &pods, client.InNamespace(o.namespace)); err != nil {
 		return nil, err
 	}
-	objs := make([]any, 0, len(pods.Items))
-	for i := range pods.Items {
-		objs = append(objs, &pods.Items[i])
-	}
-	return snapshot(objs), nil
+	return snapshot(pointers(pods.Items)), nil
 }
 
 type annotator struct {

@@ -96,11 +96,7 @@ func runOperator(ctx context.Context, cfg *rest.Config, o options) ([]cached, er
 	if err := mgr.GetCache().List(context.Background(), list, client.InNamespace(o.namespace)); err != nil {
 		return nil, err
 	}
-	objs := make([]any, 0, len(list.Items))
-	for i := range list.Items {
-		objs = append(objs, &list.Items[i])
-	}
-	return snapshot(objs), nil
+	return snapshot(pointers(list.Items)), nil
 }
 
 type statusSetter struct {

@@ -61,6 +61,15 @@ func nameOf(obj any) string {
 	return m.GetName()
 }
 
+// pointers are a list's items as the objects a cache holds (what meta.Accessor reads).
+func pointers[T any](items []T) []any {
+	out := make([]any, 0, len(items))
+	for i := range items {
+		out = append(out, &items[i])
+	}
+	return out
+}
+
 func snapshot(objs []any) []cached {
 	out := make([]cached, 0, len(objs))
 	for _, obj := range objs {
