@@ -14,7 +14,7 @@ from typing import Any
 
 from kubernetes import client, config
 
-from tests.writes_differential import APPLY, INVALID, JSONP, MERGE, SMP, Step, _call, _pick, _reduce
+from tests.writes_differential import APPLY, INVALID, JSONP, MERGE, SMP, Step, _call, _pick, _reduce, call_warned
 
 CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
@@ -75,6 +75,38 @@ WHOLE = ("code", "apiVersion", "kind", "metadata", "spec", "status")
 CAUSES = ("code", "reason", "details.name", "details.group", "details.kind", "details.causes")  # as a set
 
 
+def _field_validation(group: str, ns: str, widgets: str) -> tuple[Step, ...]:
+    """Fields a type does not have, under each fieldValidation (kubectl sends Strict, other clients get
+    Warn): a 400 or 422, or the write with a Warning header per field."""
+    cms, deploys = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/apps/v1/namespaces/{ns}/deployments"
+    cm = {"metadata": {"name": "fv", "zeta": 1}, "zdata": 1, "data": {"a": "1"}, "adata": {"x": 1}}
+    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "fv"}, "spec": {
+        "replicas": 1, "selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}},
+        "spec": {"containers": [{"name": "c", "image": "nginx", "imagePullPolicyy": "Always",
+                                 "ports": [{"containerPort": 80, "protocl": "TCP"}]}], "bogus": True}}}}
+    gadget = {**_widget(group, "fv", bogus=1, abc={"x": 1}), "zed": 1}
+    gadget["metadata"]["zz"] = 1
+    text = ("code", "reason", "message")
+    return (
+        Step("a configmap with unknown fields, Strict", "POST", cms, cm, query="fieldValidation=Strict", fields=text),
+        Step("a deployment with unknown fields deep down, Strict", "POST", deploys, deployment,
+             query="fieldValidation=Strict", fields=text),
+        Step("a widget with unknown fields, Strict", "POST", widgets, gadget, query="fieldValidation=Strict",
+             fields=text),
+        Step("an unknown fieldValidation", "POST", cms, cm, query="fieldValidation=Loose", fields=INVALID),
+        Step("a configmap with unknown fields, Ignore", "POST", cms, cm, query="fieldValidation=Ignore",
+             fields=("code", "data")),
+        Step("a merge patch adding an unknown field, Strict", "PATCH", f"{cms}/fv", {"datta": {"b": "2"}}, MERGE,
+             query="fieldValidation=Strict", fields=("code", "reason")),
+        Step("a deployment with unknown fields, no fieldValidation: Warn", "POST", deploys, deployment,
+             fields=("code",)),
+        Step("a widget with unknown fields, Warn", "POST", widgets, gadget, query="fieldValidation=Warn",
+             fields=("code", "spec")),
+        Step("a merge patch adding an unknown field: Warn", "PATCH", f"{cms}/fv", {"datta": {"b": "2"}}, MERGE,
+             fields=("code", "data")),
+    )
+
+
 def steps(group: str, ns: str) -> tuple[Step, ...]:
     crd_path, widgets = f"{CRDS}/widgets.{group}", f"/apis/{group}/v1/namespaces/{ns}/widgets"
     gizmos = f"/apis/{group}/v1/gizmos"
@@ -120,6 +152,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
              {**_widget(group, "x"), "metadata": {"name": "x", "labels": ["a"]}}, fields=("code", "reason", "message")),
         Step("a configmap whose finalizers hold a number", "POST", f"/api/v1/namespaces/{ns}/configmaps",
              {"metadata": {"name": "x", "finalizers": ["a", 1]}}, fields=("code", "reason", "message")),
+        *_field_validation(group, ns, widgets),
         Step("create: the wrong kind", "POST", widgets, {**_widget(group, "w4"), "kind": "Gadget"}, fields=INVALID),
         Step("create: a spec that is not an object", "POST", widgets, {**_widget(group, "w5"), "spec": 7},
              fields=INVALID),
@@ -228,8 +261,8 @@ def run(kubeconfig: str, group: str, ns: str) -> Result:
             _, current = _call(api, Step("", "GET", step.path.removesuffix("/status").removesuffix("/scale")), None)
             rv = _pick(current, "metadata.resourceVersion")
             body = {**body, "metadata": {**body.get("metadata", {}), "resourceVersion": rv}}
-        code, doc = _call(api, step, body)
-        answer: dict[str, Any] = {"step": step.what, "code": code}
+        code, doc, warnings = call_warned(api, step, body)
+        answer: dict[str, Any] = {"step": step.what, "code": code, "warnings": warnings}
         for f in step.fields:
             if f == "code":
                 continue

@@ -1,5 +1,6 @@
 """An operator's development loop against a replay, with the real kubectl: install the CRDs, wait for them,
-apply a custom resource, read and print it, delete the definition. Once on a synthesized recording
+apply a custom resource (refused for a field its schema lacks, as kubectl validates strictly by default;
+pruned with --validate=false), read and print it, delete the definition. Once on a synthesized recording
 (discovery made up by emulate) and once on a session kubectl recorded through watchproxy from the real
 kube-apiserver, whose own discovery documents (aggregated, as kubectl asks) must then list the new type."""
 
@@ -37,7 +38,9 @@ def _loop(kubeconfig: str) -> None:
     kubectl(kubeconfig, "wait", "--for", "condition=established", f"crd/widgets.{GROUP}", "--timeout=30s")
     widget = {**cd._widget(GROUP, "w1", replicas=2, unknown="dropped"), "status": {"replicas": 9}}
     widget["metadata"]["namespace"] = "default"
-    assert kubectl(kubeconfig, "apply", "-f", "-", stdin=json.dumps(widget)).stdout.strip() == \
+    strict = kubectl(kubeconfig, "apply", "-f", "-", stdin=json.dumps(widget), ok=False)  # kubectl's default
+    assert strict.returncode != 0 and 'strict decoding error: unknown field "spec.unknown"' in strict.stderr
+    assert kubectl(kubeconfig, "apply", "--validate=false", "-f", "-", stdin=json.dumps(widget)).stdout.strip() == \
         f"widget.{GROUP}/w1 created"
     got = json.loads(kubectl(kubeconfig, "get", "widgets", "w1", "-o", "json").stdout)
     assert got["spec"] == {"color": "red", "nested": {"mode": "auto"}, "replicas": 2, "size": 3}

@@ -23,9 +23,11 @@ def _crd_events(kubeconfig: str, name: str, rv: str, advance: Callable[[], None]
 
 def test_operator_steps_get_the_real_apiservers_answers(realkube: RealKube, watchproxy: Callable[..., Replay],
                                                        tmp_path: Path) -> None:
-    group, ns = f"t{uuid.uuid4().hex[:8]}.example.com", "default"
-    real_api = client.ApiextensionsV1Api(config.new_client_from_config(config_file=str(realkube.admin_kubeconfig)))
-    rv0 = real_api.list_custom_resource_definition().metadata.resource_version
+    tag = uuid.uuid4().hex[:8]
+    group, ns = f"t{tag}.example.com", f"crds-{tag}"
+    api = config.new_client_from_config(config_file=str(realkube.admin_kubeconfig))
+    client.CoreV1Api(api).create_namespace({"metadata": {"name": ns}})
+    rv0 = client.ApiextensionsV1Api(api).list_custom_resource_definition().metadata.resource_version
     real = cd.run(str(realkube.admin_kubeconfig), group, ns)
     real_events = _crd_events(str(realkube.admin_kubeconfig), f"widgets.{group}", rv0)
 

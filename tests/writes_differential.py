@@ -603,13 +603,20 @@ def run(kubeconfig: str, ns: str) -> Result:
 
 
 def _call(api: client.ApiClient, step: Step, body: Any) -> tuple[int, Any]:
+    code, doc, _ = call_warned(api, step, body)
+    return code, doc
+
+
+def call_warned(api: client.ApiClient, step: Step, body: Any) -> tuple[int, Any, list[str]]:
+    """The answer's code, decoded body and Warning headers."""
     url = api.configuration.host + step.path + (f"?{step.query}" if step.query else "")
     headers = {"Content-Type": step.content_type, "Accept": step.accept}
     resp = api.rest_client.request(step.method, url, headers=headers, body=body)
+    warnings = resp.response.headers.getlist("Warning")
     try:
-        return resp.status, json.loads(resp.read())
+        return resp.status, json.loads(resp.read()), warnings
     except ValueError:
-        return resp.status, None
+        return resp.status, None, warnings
 
 
 def watch_events(kubeconfig: str, ns: str, resource_version: str, timeout: int) -> list[tuple[str, str, int]]:

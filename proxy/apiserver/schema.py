@@ -78,6 +78,36 @@ def _pruned(value: Any, s: Schema | None, *, root: bool = False) -> Any:
     return out
 
 
+def unknown_fields(obj: dict[str, Any], s: Schema) -> list[str]:
+    """The paths of the fields pruning drops because the schema does not name them (not nulls), as the
+    apiserver reports them to a write's fieldValidation: sorted. The root's metadata is not looked at."""
+    out: list[str] = []
+    _unknown(obj, s, "", out, root=True)
+    return sorted(out)
+
+
+def _unknown(value: Any, s: Schema | None, path: str, out: list[str], *, root: bool = False) -> None:
+    if s is None:
+        return
+    if isinstance(value, list):
+        for i, v in enumerate(value):
+            _unknown(v, _items(s), f"{path}[{i}]", out)
+        return
+    if not isinstance(value, dict):
+        return
+    props, extra = _properties(s), _additional(s)
+    keep = _ROOT if root or s.get(_EMBEDDED) else ()
+    for k, v in value.items():
+        if k in keep and k not in props:
+            continue
+        child = props.get(k, extra)
+        where = f"{path}.{k}" if path else k
+        if child is not None:
+            _unknown(v, child, where, out)
+        elif not s.get(_PRESERVE):
+            out.append(where)
+
+
 def default(obj: dict[str, Any], s: Schema) -> dict[str, Any]:
     """The object with its schema's defaults filled in where a field is missing, or null and not nullable
     (defaulting.Default): top down, so a default's own fields are defaulted too."""

@@ -23,16 +23,17 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.status import status
-from . import crds, decoding, defaults, schema, specvalidation, validation
+from . import crds, decoding, defaults, fieldvalidation, schema, specvalidation, validation
 from .crds import CustomType
 from .encode import not_found
-from .fielderrors import Cause, invalid
-from .goorder import encoded, ordered_meta
+from .fielderrors import Cause, invalid, quoted
+from .goorder import META_ORDER, encoded, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 from .quantity import QuantityError
 
@@ -130,6 +131,7 @@ class Outcome:
     commits: list[Commit] = field(default_factory=list)
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
     owners: dict[str, frozenset[FieldPath]] | None = None  # after an apply: who owns which fields
+    warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
 
     def answer(self) -> dict[str, Any]:
         """The body to send, after the store has committed (a scale write answers with the Scale of the
@@ -157,6 +159,7 @@ class Options:
     propagation: str = ""
     precondition_uid: str = ""
     precondition_rv: str = ""
+    field_validation: str = ""  # Ignore, Warn (also when empty) or Strict
 
 
 def fail(code: int, message: str, reason: str | None = None, details: dict[str, Any] | None = None) -> Outcome:
@@ -235,6 +238,14 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
 def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], bool],
            namespace_phase: str = "Active") -> Outcome:
     """POST to a collection. `exists(name)` says whether an object of that name is stored."""
+    refused, warnings = _field_check("create", t, opts, body)
+    if refused is not None:
+        return refused
+    return _warned(_create(t, body, stamp, opts, exists=exists, namespace_phase=namespace_phase), warnings)
+
+
+def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], bool],
+            namespace_phase: str) -> Outcome:
     bad = _check_body(t, body, "")
     if bad is not None:
         return bad
@@ -302,6 +313,8 @@ def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: Cu
     """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
     in _commit, encoded again. A custom resource is pruned and defaulted by its definition's schema."""
     kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
+    if custom is not None and isinstance(obj.get("metadata"), dict):  # ObjectMeta, whatever else it holds
+        obj["metadata"] = {k: v for k, v in obj["metadata"].items() if k in META_ORDER}
     if custom is not None and custom.schema:
         return schema.default(schema.prune(obj, custom.schema), custom.schema)
     return defaults.apply(encoded(obj, kind, api_version), kind, api_version, creating=creating, uid=uid)
@@ -317,6 +330,37 @@ def _schema_causes(t: Target, obj: dict[str, Any], old: dict[str, Any] | None) -
         already = set(schema.validate(old, t.custom.schema))
         found = [c for c in found if c not in already]
     return found + crds.scale_causes(t.custom, obj)
+
+
+def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
+    """The fields of a written object its type does not have (fieldvalidation.py): a built-in kind's by its
+    Go type, a custom resource's by its schema; none where neither is known."""
+    if t.custom is not None:
+        if not t.custom.schema:
+            return []
+        return sorted(fieldvalidation.meta_unknown_fields(obj.get("metadata"))
+                      + schema.unknown_fields(obj, t.custom.schema))
+    return fieldvalidation.unknown_fields(obj, t.kind, t.api_version) or []
+
+
+def _field_check(verb: str, t: Target, opts: Options, obj: Any) -> tuple[Outcome | None, list[str]]:
+    """A write under its fieldValidation: the refusal (an unknown directive; Strict and fields its type does
+    not have), else the Warning headers its answer gets (Warn, the default)."""
+    if (bad := fieldvalidation.invalid_directive(opts.field_validation, verb)) is not None:
+        return fail(422, bad[0], "Invalid", bad[1]), []
+    unknown = _unknown_fields(t, obj) if isinstance(obj, dict) and opts.field_validation != "Ignore" else []
+    if unknown and opts.field_validation == "Strict":
+        if verb == "patch":  # the apiserver prints the patched object as Go holds it; here as JSON
+            return fail(422, f'"" is invalid: patch: Invalid value: {quoted(json.dumps(obj))}: '
+                             f"{fieldvalidation.refusal(unknown)}", "Invalid"), []
+        return _undecodable(t, fieldvalidation.refusal(unknown)), []
+    return None, fieldvalidation.warnings(unknown)
+
+
+def _warned(out: Outcome, warnings: list[str]) -> Outcome:
+    """The answer with its Warning headers (a refused write gets them too)."""
+    out.warnings = warnings
+    return out
 
 
 def _name_label(meta: dict[str, Any]) -> None:
@@ -425,6 +469,13 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
 
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options) -> Outcome:
     """PUT of an object or its status."""
+    refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
+    if refused is not None:
+        return refused
+    return _warned(_update(t, current, body, opts), warnings)
+
+
+def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options) -> Outcome:
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
@@ -545,7 +596,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             bad = _check_body(t, body, t.name)
             if bad is not None:
                 return bad
-            out = create(t, body, stamp, opts, exists=lambda _n: False, namespace_phase=namespace_phase)
+            out = _create(t, body, stamp, opts, exists=lambda _n: False, namespace_phase=namespace_phase)
             out.owners = {opts.field_manager: applied_fields(doc)} if out.code < 400 else None
             return out
     if current is None or not serves_subresource(t):
@@ -561,6 +612,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         new = patched(current, content_type, doc)
     except PatchError as exc:
         return fail(422, str(exc))
+    refused, warnings = _field_check("patch", t, opts, new) if content_type != APPLY_PATCH else (None, [])
+    if refused is not None:
+        return refused
     after: dict[str, frozenset[FieldPath]] | None = None
     if content_type == APPLY_PATCH:
         assert isinstance(doc, dict)
@@ -585,7 +639,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    out = _store_update(t, current, new, opts)
+    out = _warned(_store_update(t, current, new, opts), warnings)
     if out.code >= 400:
         return out
     out.owners = after

@@ -83,6 +83,7 @@ def options(req: Incoming, body: Any) -> writes.Options:
     except (TypeError, ValueError):
         grace_int = None
     return writes.Options(dry_run=dry, field_manager=q.get("fieldManager", ""),
+                          field_validation=q.get("fieldValidation", ""),
                           force=parse_bool(q.get("force", "false")), grace_period=grace_int,
                           propagation=str(propagation), precondition_uid=uid, precondition_rv=rv)
 
@@ -166,7 +167,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     body_bytes = go_json(outcome.answer())
     entry.answered(outcome.code)
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")
-    await out.start(outcome.code, "", _JSON, content_length=len(body_bytes))
+    headers = _JSON + tuple(("Warning", w) for w in outcome.warnings)
+    await out.start(outcome.code, "", headers, content_length=len(body_bytes))
     await out.send(body_bytes)
     await out.finish()
     entry.ended("complete", outcome.summary)

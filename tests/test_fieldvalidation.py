@@ -1,0 +1,33 @@
+"""fieldValidation as tables: which fields a built-in kind's Go type lacks, in the body's order, and the
+words of a Strict refusal and of Warn's headers (compared with the real apiserver by
+tests/test_crds_realkube.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from watchproxy.apiserver import fieldvalidation
+
+
+@pytest.mark.parametrize(("kind", "api_version", "obj", "unknown"), [
+    ("ConfigMap", "v1", {"metadata": {"name": "a", "zeta": 1}, "zdata": 1, "data": {"k": "v"}},
+     ["metadata.zeta", "zdata"]),
+    ("Deployment", "apps/v1", {"spec": {"template": {"spec": {"containers": [
+        {"name": "c", "ports": [{"containerPort": 1}, {"protocl": "TCP"}]}], "bogus": 1}}}},
+     ["spec.template.spec.containers[0].ports[1].protocl", "spec.template.spec.bogus"]),
+    ("Pod", "v1", {"spec": {"nodeSelector": {"a": "b"}, "overhead": {"cpu": "1"}}}, []),
+    ("Widget", "example.com/v1", {"anything": 1}, None),  # no Go type: not known here
+])
+def test_unknown_fields(kind: str, api_version: str, obj: dict[str, Any], unknown: list[str] | None) -> None:
+    assert fieldvalidation.unknown_fields(obj, kind, api_version) == unknown
+
+
+def test_words() -> None:
+    assert fieldvalidation.refusal(["a", "b.c"]) == 'strict decoding error: unknown field "a", unknown field "b.c"'
+    assert fieldvalidation.warnings(['x"y']) == ['299 - "unknown field \\"x\\\\\\"y\\""']
+    assert fieldvalidation.invalid_directive("Strict", "create") is None
+    message, details = fieldvalidation.invalid_directive("strict", "update") or ("", {})
+    assert message == ('UpdateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": '
+                       'supported values: "", "Ignore", "Strict", "Warn"')
+    assert details["kind"] == "UpdateOptions"
