@@ -86,6 +86,8 @@ def _field_validation(group: str, ns: str, widgets: str) -> tuple[Step, ...]:
                                  "ports": [{"containerPort": 80, "protocl": "TCP"}]}], "bogus": True}}}}
     gadget = {**_widget(group, "fv", bogus=1, abc={"x": 1}), "zed": 1}
     gadget["metadata"]["zz"] = 1
+    # one unknown field an object: the apiserver names one of each object's, picked at random
+    applied = {**_widget(group, "fv", bogus=1), "zed": 1, "metadata": {"name": "fv", "zz": 1}}
     text = ("code", "reason", "message")
     return (
         Step("a configmap with unknown fields, Strict", "POST", cms, cm, query="fieldValidation=Strict", fields=text),
@@ -102,6 +104,11 @@ def _field_validation(group: str, ns: str, widgets: str) -> tuple[Step, ...]:
              fields=("code",)),
         Step("a widget with unknown fields, Warn", "POST", widgets, gadget, query="fieldValidation=Warn",
              fields=("code", "spec")),
+        Step("server-side apply of a field the schema lacks", "PATCH", f"{widgets}/fv", applied, APPLY,
+             query="fieldManager=op", fields=("code", "reason", "message")),
+        Step("server-side apply of a field the Go type lacks", "PATCH", f"{cms}/fv",
+             {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fv"}, "datta": 1}, APPLY,
+             query="fieldManager=op&fieldValidation=Ignore", fields=("code", "reason", "message")),
         Step("a merge patch adding an unknown field: Warn", "PATCH", f"{cms}/fv", {"datta": {"b": "2"}}, MERGE,
              fields=("code", "data")),
     )

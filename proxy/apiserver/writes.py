@@ -357,6 +357,23 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any) -> tuple[Outcome
     return None, fieldvalidation.warnings(unknown)
 
 
+def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
+    """Server-side apply of fields the type does not declare: structured-merge-diff cannot type the patch,
+    and the apiserver answers a 500 without a reason, whatever fieldValidation says. It names one such field
+    per object (the first its map iteration meets, so which one varies from run to run; here the first
+    by name)."""
+    meta = doc.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    first: dict[str, str] = {}
+    for f in sorted(unknown):
+        first.setdefault(f.rpartition(".")[0], f)
+    named = [f".{f}: field not declared in schema" for f in sorted(first.values())]
+    where = f"{meta.get('namespace') or ''}/{meta.get('name') or t.name}"
+    message = (f"failed to create typed patch object ({where}; {t.group}/{t.version}, Kind={t.kind}): "
+               + (named[0] if len(named) == 1 else "errors:\n" + "\n".join(f"  {n}" for n in named)))
+    return Outcome(500, {k: v for k, v in status(500, message).items() if k != "reason"})
+
+
 def _warned(out: Outcome, warnings: list[str]) -> Outcome:
     """The answer with its Warning headers (a refused write gets them too)."""
     out.warnings = warnings
@@ -586,6 +603,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                              "for apply patch", "Invalid")
         if not isinstance(doc, dict):
             return fail(400, "the body of the apply patch is not a YAML or JSON object")
+        if unknown := sorted(_unknown_fields(t, doc)):
+            return _undeclared(t, doc, unknown)
         if current is None:
             if t.subresource:
                 return _not_found(t, t.name)
