@@ -51,6 +51,7 @@ class CustomType:
     status: bool = False  # has a status subresource
     scale: dict[str, str] | None = field(default=None, hash=False)  # the scale subresource's JSON paths
     columns: tuple[dict[str, Any], ...] = ()  # additionalPrinterColumns
+    terminating: bool = False  # its definition is being deleted: no new objects, the rest still served
 
     @property
     def api_version(self) -> str:
@@ -240,8 +241,9 @@ def is_established(crd: Obj) -> bool:
 
 
 def served(crd: Obj) -> list[CustomType]:
-    """The custom resource types an established definition serves, one per served version."""
-    if not is_established(crd) or (crd.get("metadata") or {}).get("deletionTimestamp"):
+    """The custom resource types an established definition serves, one per served version (also while it
+    is being deleted, until its last custom resource is gone)."""
+    if not is_established(crd):
         return []
     spec, names = _spec(crd), _names(crd)
     storage = next((str(v.get("name", "")) for v in _versions(crd) if v.get("storage")), "")
@@ -261,7 +263,7 @@ def served(crd: Obj) -> list[CustomType]:
             status=isinstance(subresources.get("status"), dict),
             scale=scale if isinstance(scale, dict) else None,
             columns=tuple(c for c in v.get("additionalPrinterColumns") or () if isinstance(c, dict)),
-            storage_version=storage))
+            storage_version=storage, terminating=bool((crd.get("metadata") or {}).get("deletionTimestamp"))))
     return out
 
 

@@ -252,6 +252,9 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     obj = _typed(t, copy.deepcopy(body))
     meta = _meta(obj)
     name = meta.get("name") or ""
+    if t.custom is not None and t.custom.terminating:
+        return fail(403, f'{t.qualified} "{name}" is forbidden: create not allowed while custom resource '
+                         "definition is terminating", "Forbidden", {"name": name, "group": t.group, "kind": t.resource})
     if not name:
         prefix = meta.get("generateName") or ""
         if not prefix:
@@ -359,9 +362,10 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any) -> tuple[Outcome
 
 def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
     """Server-side apply of fields the type does not declare: structured-merge-diff cannot type the patch,
-    and the apiserver answers a 500 without a reason, whatever fieldValidation says. It names one such field
-    per object (the first its map iteration meets, so which one varies from run to run; here the first
-    by name)."""
+    and the apiserver answers a 500 without a reason, whatever fieldValidation says. Its walk stops at the
+    first such field it meets in each object, in Go's random map order, so which ones it names varies from
+    one request to the next (seen: one, two or all three of a body's); here the first of each object by
+    name."""
     meta = doc.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
     first: dict[str, str] = {}

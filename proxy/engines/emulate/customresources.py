@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from typing import Protocol
 
-from ...apiserver import crds
+from ...apiserver import crds, writes
 from ...apiserver.crds import CustomType
 from ...apiserver.history import WatchCache
 from ...apiserver.writes import Commit
@@ -27,6 +27,7 @@ class Committer(Protocol):
     cache: WatchCache
 
     def commit(self, path: str, change: Commit, now: float) -> int: ...
+    def custom_type(self, collection_path: str) -> CustomType | None: ...
 
 
 def path_of(ct: CustomType) -> str:
@@ -66,36 +67,56 @@ class Definitions:
         return tuple(out)
 
 
-def after_write(emu: Committer, path: str, commits: list[Commit], now: float, when: str) -> None:
-    """The apiextensions controllers' work after a definition's create or delete, committed at once."""
+def after_write(emu: Committer, path: str, commits: list[Commit], now: float, stamp: writes.Stamp) -> None:
+    """The apiextensions controllers' work after a write, committed at once: a new definition accepted and
+    established; a deleted one's custom resources deleted, then the definition, once the last of them is
+    gone (one its finalizers hold goes when a later write removes them)."""
     if path != crds.PATH:
+        ct = emu.custom_type(path)
+        if ct is not None and ct.terminating and commits and not emu.cache.state(path, now):
+            _finish(emu, f"{ct.plural}.{ct.group}", now)
         return
     for c in commits:
         if c.type == "ADDED":
-            accepted = crds.names_accepted(copy.deepcopy(c.obj), when)
+            accepted = crds.names_accepted(copy.deepcopy(c.obj), stamp.timestamp)
             emu.commit(path, Commit("MODIFIED", c.key, accepted), now)
-            emu.commit(path, Commit("MODIFIED", c.key, crds.established(copy.deepcopy(accepted), when)), now)
+            emu.commit(path, Commit("MODIFIED", c.key, crds.established(copy.deepcopy(accepted), stamp.timestamp)), now)
         elif c.type == "MODIFIED" and crds.CLEANUP_FINALIZER in (c.obj.get("metadata") or {}).get("finalizers", ()) \
-                and (c.obj.get("metadata") or {}).get("deletionTimestamp"):
-            _clean_up(emu, c, now, when)
+                and (c.obj.get("metadata") or {}).get("deletionTimestamp") \
+                and not any(x.get("type") == "Terminating" and x.get("reason") == "InstanceDeletionInProgress"
+                            for x in (c.obj.get("status") or {}).get("conditions") or ()):
+            _clean_up(emu, c, now, stamp)
 
 
-def _clean_up(emu: Committer, c: Commit, now: float, when: str) -> None:
-    """The finalizer's work: every custom resource of the definition deleted, then the definition."""
-    progress = crds.terminating(copy.deepcopy(c.obj), when, in_progress=True)
+def _clean_up(emu: Committer, c: Commit, now: float, stamp: writes.Stamp) -> None:
+    """The finalizer's work: every custom resource of the definition deleted as a DELETE would (one with
+    finalizers of its own only marked), then the definition if none is left."""
+    progress = crds.terminating(copy.deepcopy(c.obj), stamp.timestamp, in_progress=True)
     emu.commit(crds.PATH, Commit("MODIFIED", c.key, progress), now)
-    spec = c.obj.get("spec") or {}
-    plural = (spec.get("names") or {}).get("plural", "")
-    for v in spec.get("versions") or ():
-        path = f"/apis/{spec.get('group', '')}/{v.get('name', '')}/{plural}"
-        if path in emu.cache.timelines:
-            for key, ch in sorted(emu.cache.state(path, now).items()):
-                emu.commit(path, Commit("DELETED", key, ch.obj), now)
-    gone = copy.deepcopy(progress)
-    meta = gone["metadata"]
+    left = False
+    for ct in crds.served(progress):
+        path = path_of(ct)
+        if path not in emu.cache.timelines:
+            continue
+        for (ns, name), ch in sorted(emu.cache.state(path, now).items()):
+            t = writes.Target(ct.group, ct.version, ct.plural, ct.kind, ct.namespaced, ns, name, custom=ct)
+            for gone in writes.delete(t, ch.obj, stamp, writes.Options()).commits:
+                emu.commit(path, gone, now)
+        left = left or bool(emu.cache.state(path, now))
+    if not left:
+        _finish(emu, c.key[1], now)
+
+
+def _finish(emu: Committer, name: str, now: float) -> None:
+    """The definition's finalizer removed: it goes."""
+    ch = emu.cache.state(crds.PATH, now).get(("", name))
+    if ch is None:
+        return
+    gone = ch.obj
+    meta = gone.setdefault("metadata", {})
     meta["finalizers"] = [f for f in meta.get("finalizers") or () if f != crds.CLEANUP_FINALIZER]
-    if not meta["finalizers"]:
-        del meta["finalizers"]
-        emu.commit(crds.PATH, Commit("DELETED", c.key, gone), now)
+    if meta["finalizers"]:
+        emu.commit(crds.PATH, Commit("MODIFIED", ("", name), gone), now)
     else:
-        emu.commit(crds.PATH, Commit("MODIFIED", c.key, gone), now)
+        del meta["finalizers"]
+        emu.commit(crds.PATH, Commit("DELETED", ("", name), gone), now)

@@ -163,7 +163,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         emu.commit(path, c, now)
         if c.type == "DELETED":  # a new object of the name starts with no fields applied
             emu.applied.pop((path, c.key), None)
-    customresources.after_write(emu, path, outcome.commits, now, stamp.timestamp)
+    customresources.after_write(emu, path, outcome.commits, now, stamp)
     body_bytes = go_json(outcome.answer())
     entry.answered(outcome.code)
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")
