@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import os
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Coroutine
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +28,11 @@ from .engines.requestlog import LogEntry
 from .server.sessions import ReplaySession
 
 T = TypeVar("T")
+Manifest = str | os.PathLike[str] | dict[str, Any]
+
+
+class ApplyError(Exception):
+    """A document `Replay.apply` could not write: the apiserver's answer, or what is wrong with it."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +216,57 @@ class Replay:
             return engine.objects(collection_path)
         return self._call(snapshot())
 
+    def apply(self, *manifests: Manifest) -> list[dict[str, Any]]:
+        """Write objects into an emulated replay as a client would, before (or while) the client under test
+        runs: each document of each manifest (a YAML or JSON file, several documents to a file, or a dict)
+        is created, or replaces the object of that name. A CustomResourceDefinition is established at once,
+        so a manifest may hold definitions and their custom resources. Fields a type does not have are
+        refused, as kubectl refuses them. Returns the objects as stored; raises ApplyError with the
+        apiserver's message for a document it refuses. The writes are in the request log like any client's."""
+        return [self._apply_one(doc) for doc in _documents(manifests)]
+
+    def _apply_one(self, doc: dict[str, Any]) -> dict[str, Any]:
+        api_version, kind = str(doc.get("apiVersion") or ""), str(doc.get("kind") or "")
+        given = doc.get("metadata")
+        meta: dict[str, Any] = given if isinstance(given, dict) else {}
+        name = str(meta.get("name") or "")
+        if not api_version or not kind or not name:
+            raise ApplyError(f"a document needs apiVersion, kind and metadata.name: {json.dumps(doc)[:200]}")
+        base = f"/apis/{api_version}" if "/" in api_version else f"/api/{api_version}"
+        _, listing = self._http("GET", base)
+        entry = next((r for r in (listing or {}).get("resources", []) if r.get("kind") == kind
+                      and "/" not in str(r.get("name"))), None)
+        if entry is None:
+            raise ApplyError(f"the replay serves no {kind} in {api_version}")
+        namespace = str(meta.get("namespace") or "default") if entry.get("namespaced") else ""
+        collection = f"{base}/namespaces/{namespace}/{entry['name']}" if namespace else f"{base}/{entry['name']}"
+        code, stored = self._http("POST", collection, doc)
+        if code == 409:
+            _, current = self._http("GET", f"{collection}/{name}")
+            rv = ((current or {}).get("metadata") or {}).get("resourceVersion", "")
+            code, stored = self._http("PUT", f"{collection}/{name}",
+                                      {**doc, "metadata": {**meta, "resourceVersion": rv}})
+        if code >= 300 or not isinstance(stored, dict):
+            message = stored.get("message", "") if isinstance(stored, dict) else ""
+            raise ApplyError(f"{kind} {name}: {code} {message}")
+        return stored
+
+    def _http(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+        """One request to the replay as a client makes it (kubectl's Strict field validation on writes)."""
+        query = "?fieldValidation=Strict" if body is not None else ""
+        req = urllib.request.Request(self.url + path + query, method=method,
+                                     data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json", "Accept": "application/json",
+                                              "User-Agent": "watchproxy-testing/apply"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            try:
+                return exc.code, json.loads(exc.read() or b"null")
+            except ValueError:
+                return exc.code, None
+
     def reconnect_gaps(self, path: str | None = None) -> list[float]:
         """Virtual seconds between each watch's end and the next watch: how fast the client came back."""
         ws = self.watches(path)
@@ -241,3 +300,20 @@ class Replay:
             return len(ws) >= n and (open_ is None or (ws[n - 1].end == "open") == open_)
         self.wait_for(ok, timeout, f"{n} watch requests")
         return self.watches()
+
+
+def _documents(manifests: tuple[Manifest, ...]) -> Iterator[dict[str, Any]]:
+    """The objects of manifests: dicts as they are, files read as YAML (JSON is YAML too), empty documents
+    skipped; a `List` is its items."""
+    import yaml
+
+    for m in manifests:
+        docs = [m] if isinstance(m, dict) else list(yaml.safe_load_all(Path(m).read_text()))
+        for doc in docs:
+            if isinstance(doc, dict) and doc.get("kind") == "List" and isinstance(doc.get("items"), list):
+                yield from (d for d in doc["items"] if isinstance(d, dict))
+            elif isinstance(doc, dict):
+                yield doc
+            elif doc is not None:
+                raise ApplyError(f"{m}: a document is not an object")
+
