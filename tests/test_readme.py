@@ -5,7 +5,8 @@ Run here: the pytest example (20 times in a row: a CI job must pass every time, 
 then abort at exit); the scenario, bundled-recordings and inspect commands; a bundled replay with the
 Faults section's curl lines against it (with `-sS --fail-with-body`, so
 that an HTTP error fails the test); the Record and Replay sections with kubectl (against the stand-in
-apiserver; `python my_controller.py` stands for any client and is left out). Not run here: `check`
+apiserver; `python my_controller.py` stands for any client and is left out); the operator example of
+*Writes in emulate* with kubectl (`go run` stands for the controller and is left out). Not run here: `check`
 (tests/test_check.py) and the `make` targets (the suite itself).
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import shlex
 import signal
@@ -24,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import crds_differential as cd
 from tests.fake_apiserver import FakeApiserver, make_pod
 from tests.installed import ROOT, Installed
 from tests.tools import kubectl
@@ -171,4 +174,34 @@ async def test_the_record_and_replay_sections(installed: Installed, tmp_path: Pa
     async with _started(installed, replay[0], tmp_path) as replayer:  # no cluster now
         replayed = await _kubectl_until_a_row(replay[1], tmp_path, installed.env)
         assert [r.split()[:4] for r in replayed] == [r.split()[:4] for r in rows]  # AGE moves on
+        assert (await _ctrl_c(replayer)).startswith("watchproxy replay: served ")
+
+
+async def test_the_operator_example(installed: Installed, tmp_path: Path) -> None:
+    """The *Writes in emulate* block, with a CRD and a sample where an operator project keeps them (`go run`
+    stands for the controller and is left out)."""
+    _default_port_free()
+    lines = commands(blocks("sh")["Writes in emulate"])
+    crds, samples = tmp_path / "config" / "crd" / "bases", tmp_path / "config" / "samples"
+    crds.mkdir(parents=True)
+    samples.mkdir(parents=True)
+    (crds / "widgets.yaml").write_text(json.dumps(cd._crd("readme.example.com", "widgets", "Widget")))
+    (samples / "widget.yaml").write_text(json.dumps({**cd._widget("readme.example.com", "w1", replicas=2),
+                                                     "metadata": {"name": "w1", "namespace": "default"}}))
+    env: dict[str, str] = {}
+    async with _started(installed, lines[0].split(" &")[0], tmp_path) as replayer:
+        outputs = []
+        for line in lines[1:]:
+            if line.startswith("export "):
+                key, value = line.removeprefix("export ").split("=", 1)
+                env[key] = value
+                continue
+            if line.startswith("go run"):
+                continue
+            done = await asyncio.to_thread(installed.run, ["bash", "-c", line], tmp_path, 120.0, env)
+            assert done.returncode == 0, f"{line}: {done.stdout} {done.stderr}"
+            outputs.append(done.stdout)
+        assert outputs == ["customresourcedefinition.apiextensions.k8s.io/widgets.readme.example.com created\n",
+                           "customresourcedefinition.apiextensions.k8s.io/widgets.readme.example.com condition met\n",
+                           "widget.readme.example.com/w1 created\n"]
         assert (await _ctrl_c(replayer)).startswith("watchproxy replay: served ")
