@@ -60,6 +60,35 @@ def _crd(group: str, plural: str, kind: str, *, scope: str = "Namespaced", statu
                      "names": {"kind": kind, "plural": plural, "shortNames": [plural[:3]]}}}
 
 
+def _two_versions(group: str) -> dict[str, Any]:
+    """A definition serving v1beta1 and v1 (storage) of one resource, with no conversion webhook."""
+    crd = _crd(group, "doohickeys", "Doohickey", columns=False)
+    v1 = crd["spec"]["versions"][0]
+    crd["spec"]["versions"] = [{**copy.deepcopy(v1), "name": "v1beta1", "storage": False}, v1]
+    return crd
+
+
+def _doohickey(group: str, version: str, name: str, **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": f"{group}/{version}", "kind": "Doohickey", "metadata": {"name": name},
+            "spec": {"color": "red", **spec}}
+
+
+def _versions(group: str, ns: str) -> tuple[Step, ...]:
+    """One object, seen and written through both versions of its definition."""
+    beta, v1 = (f"/apis/{group}/{v}/namespaces/{ns}/doohickeys" for v in ("v1beta1", "v1"))
+    return (
+        Step("install one serving two versions", "POST", CRDS, _two_versions(group), fields=WHOLE),
+        Step("create through v1beta1", "POST", beta, _doohickey(group, "v1beta1", "d1", replicas=1), fields=WHOLE),
+        Step("read it through v1", "GET", f"{v1}/d1", fields=WHOLE),
+        Step("update it through v1", "PUT", f"{v1}/d1", _doohickey(group, "v1", "d1", replicas=2), fields=WHOLE),
+        Step("list through v1beta1", "GET", beta, fields=("code", "kind", "apiVersion", "items")),
+        Step("status through v1beta1", "PUT", f"{beta}/d1/status",
+             {**_doohickey(group, "v1beta1", "d1"), "status": {"ready": True}}, fields=WHOLE),
+        Step("delete it through v1beta1", "DELETE", f"{beta}/d1", fields=("code", "kind", "details")),
+        Step("gone through v1", "GET", f"{v1}/d1", fields=("code", "reason")),
+    )
+
+
 def _bad_crd(group: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     crd = _crd(group, "bolts", "Bolt")
     change(crd)
@@ -221,6 +250,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         Step("release the held gizmo", "PATCH", f"{gizmos}/g2", {"metadata": {"finalizers": None}}, MERGE,
              fields=("code", "kind")),
         Step("wait until gone: the gizmos' definition", "GET", f"{CRDS}/gizmos.{group}", fields=("code",)),
+        *_versions(group, ns),
         Step("delete a widget", "DELETE", f"{widgets}/w1", fields=("code", "kind", "status", "details")),
         Step("delete the definition", "DELETE", crd_path, fields=WHOLE),
     ]
@@ -308,7 +338,7 @@ def run(kubeconfig: str, group: str, ns: str) -> Result:
                 value = sorted(value, key=lambda c: json.dumps(c, sort_keys=True))
             answer[f] = _reduce(value)
         out.answers.append(answer)
-        if step.what.startswith("install") and code == 201:
+        if step.what.startswith("install") and code == 201 and isinstance(body, dict):
             _established(api, f"{CRDS}/{step.body['metadata']['name']}")
     return out
 

@@ -199,9 +199,12 @@ class WatchCache:
         for rv, (_, _, n, i) in enumerate(merged, start=top + 1):
             tails[n][0].rvs[i] = rv
         return top
-    def commit(self, path: str, key: Key, typ: str, obj: dict[str, Any], now: float) -> int:
+    def commit(self, path: str, key: Key, typ: str, obj: dict[str, Any], now: float,
+               mirrors: tuple[tuple[str, dict[str, Any]], ...] = ()) -> int:
         """Store a client's change at `now` as the newest resourceVersion; `obj` gets that resourceVersion
-        (in place, so an answer holding it carries it). Returns the resourceVersion."""
+        (in place, so an answer holding it carries it). Returns the resourceVersion. `mirrors`: the same
+        change as other collections show it (a custom resource's other served versions), at the same
+        resourceVersion: one object, several views."""
         top = self._diverge(now) if self._top is None else self._top
         for tl in self.timelines.values():
             j = bisect.bisect_right(tl.changes.times, now)
@@ -215,12 +218,13 @@ class WatchCache:
                 c.rvs[k:] = array("q", map(_NEXT, c.rvs[k:]))
         self._top = rv
         self.writes += 1
-        meta = obj.setdefault("metadata", {})
-        in_order = meta_in_order({**meta, "resourceVersion": str(rv)}, str(obj.get("apiVersion", "")))
-        meta.clear()
-        meta.update(in_order)
-        tl = self.timelines[path]
-        k = bisect.bisect_right(tl.changes.times, now)
-        before = self.state(path, now).get(key)
-        tl.changes.insert(k, rv, now, typ, key, before.i if before is not None else -1, go_json(obj))
+        for where, view in ((path, obj), *mirrors):
+            meta = view.setdefault("metadata", {})
+            in_order = meta_in_order({**meta, "resourceVersion": str(rv)}, str(view.get("apiVersion", "")))
+            meta.clear()
+            meta.update(in_order)
+            tl = self.timelines[where]
+            k = bisect.bisect_right(tl.changes.times, now)
+            before = self.state(where, now).get(key)
+            tl.changes.insert(k, rv, now, typ, key, before.i if before is not None else -1, go_json(view))
         return rv

@@ -3,14 +3,15 @@ client), and what the apiextensions controllers do after a definition is written
 
 A definition created here is accepted and established at once (two MODIFIED events, as the real
 server's naming and establishing controllers write them a few milliseconds later); a deleted one first
-loses its custom resources, then goes. Each served version is its own collection here: objects written
-through one version are not converted to the others (no conversion is modelled).
+loses its custom resources, then goes. A resource served in several versions is one set of objects,
+each version's collection a view of it with its own apiVersion (a definition's `conversion: None`; a
+webhook's conversion is not modelled).
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Protocol
+from typing import Any, Protocol
 
 from ...apiserver import crds, writes
 from ...apiserver.crds import CustomType
@@ -34,6 +35,14 @@ def path_of(ct: CustomType) -> str:
     return f"/apis/{ct.group}/{ct.version}/{ct.plural}"
 
 
+def as_version(obj: dict[str, Any], ct: CustomType) -> dict[str, Any]:
+    """A custom resource as another served version shows it: the same fields, its own apiVersion (the
+    definitions' conversion is None; a webhook's is not modelled)."""
+    view = copy.deepcopy(obj)
+    view["apiVersion"] = ct.api_version
+    return view
+
+
 class Definitions:
     """The custom resource types served now, by collection path, worked out again only when a definition
     may have changed (a write, or the clock passing a recorded change)."""
@@ -54,6 +63,15 @@ class Definitions:
             self.defined |= set(self._types)
             self._seen = seen
         return self._types
+
+    def siblings(self, path: str, now: float) -> list[tuple[str, CustomType]]:
+        """The other served versions of the custom resource a collection holds: (their path, their type)."""
+        served = self.served(now)
+        ct = served.get(path)
+        if ct is None:
+            return []
+        return [(p, other) for p, other in served.items()
+                if p != path and (other.group, other.plural) == (ct.group, ct.plural)]
 
     def resource_types(self, now: float) -> tuple[ResourceType, ...]:
         """Discovery's view of the served custom resources."""

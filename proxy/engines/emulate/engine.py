@@ -163,9 +163,14 @@ class Emulator:
         return "Terminating" if (obj.get("metadata") or {}).get("deletionTimestamp") else "Active"
 
     def commit(self, path: str, change: Commit, now: float) -> int:
-        """Store a client's change; every watch of the resource sees it at once."""
-        rv = self.cache.commit(path, change.key, change.type, change.obj, now)
-        self.watches.changed(path)
+        """Store a client's change; every watch of the resource sees it at once, through each version a
+        definition serves it in (no conversion: only the apiVersion differs)."""
+        siblings = self.definitions.siblings(path, now)
+        mirrors = tuple((p, customresources.as_version(change.obj, ct)) for p, ct in siblings
+                        if self.timeline_of(p) is not None)
+        rv = self.cache.commit(path, change.key, change.type, change.obj, now, mirrors)
+        for p in (path, *(p for p, _ in mirrors)):
+            self.watches.changed(p)
         return rv
 
     def delivered_rv(self, request_id: int) -> int | None:
