@@ -144,6 +144,34 @@ def _field_validation(group: str, ns: str, widgets: str) -> tuple[Step, ...]:
     )
 
 
+def _type_errors(ns: str) -> tuple[Step, ...]:
+    """Values of the wrong JSON type anywhere in a built-in kind: encoding/json's 400, naming the Go struct,
+    the field's path and its Go type."""
+    deploys = f"/apis/apps/v1/namespaces/{ns}/deployments"
+    tpl = {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+
+    def deployment(**spec: Any) -> dict[str, Any]:
+        return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "te"},
+                "spec": {"replicas": 1, "selector": {"matchLabels": {"a": "b"}}, "template": tpl, **spec}}
+
+    text = ("code", "reason", "message")
+    return (
+        Step("a spec that is a list", "POST", deploys, {**deployment(), "spec": [1]}, fields=text),
+        Step("a fraction of a replica", "POST", deploys, deployment(replicas=1.5), fields=text),
+        Step("replicas as a string", "POST", deploys, deployment(replicas="2"), fields=text),
+        Step("containers as an object", "POST", deploys, deployment(template={**tpl, "spec": {"containers": {}}}),
+             fields=text),
+        Step("a 64-bit field as a string", "POST", deploys, deployment(template={
+            **tpl, "spec": {**tpl["spec"], "terminationGracePeriodSeconds": "30"}}), fields=text),
+        Step("a port as a string", "POST", deploys, deployment(template={**tpl, "spec": {"containers": [
+            {"name": "c", "image": "nginx", "ports": [{"containerPort": "80"}]}]}}), fields=text),
+        Step("a selector that is a list", "POST", f"/api/v1/namespaces/{ns}/services",
+             {"metadata": {"name": "te"}, "spec": {"selector": ["a"], "ports": [{"port": 80}]}}, fields=text),
+        Step("secret data that is a number", "POST", f"/api/v1/namespaces/{ns}/secrets",
+             {"metadata": {"name": "te"}, "data": {"a": 5}}, fields=text),
+    )
+
+
 def steps(group: str, ns: str) -> tuple[Step, ...]:
     crd_path, widgets = f"{CRDS}/widgets.{group}", f"/apis/{group}/v1/namespaces/{ns}/widgets"
     gizmos = f"/apis/{group}/v1/gizmos"
@@ -190,6 +218,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         Step("a configmap whose finalizers hold a number", "POST", f"/api/v1/namespaces/{ns}/configmaps",
              {"metadata": {"name": "x", "finalizers": ["a", 1]}}, fields=("code", "reason", "message")),
         *_field_validation(group, ns, widgets),
+        *_type_errors(ns),
         Step("create: the wrong kind", "POST", widgets, {**_widget(group, "w4"), "kind": "Gadget"}, fields=INVALID),
         Step("create: a spec that is not an object", "POST", widgets, {**_widget(group, "w5"), "spec": 7},
              fields=INVALID),

@@ -1,16 +1,20 @@
-"""Bodies the apiserver cannot decode into their Go types: a value of the wrong JSON type where ObjectMeta
-(every kind's metadata) or a CustomResourceDefinition's spec wants another, and the 400 encoding/json's
-UnmarshalTypeError makes of it (`json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name
-of type string`). Without this a name that is a number reached the store as one.
+"""Bodies the apiserver cannot decode into their Go types: a value of the wrong JSON type anywhere in a
+built-in kind (its Go type from wire/gotypes.py), in a custom resource's metadata (ObjectMeta) or in a
+CustomResourceDefinition's spec, and the 400 encoding/json's UnmarshalTypeError makes of it (`json: cannot
+unmarshal number into Go struct field ObjectMeta.metadata.name of type string`). Without this a name that
+is a number reached the store as one, and a spec that is a list crashed the defaulting.
 
-A typed kind's error names the field's whole path; a custom resource's metadata is decoded on its own, so
-its path starts inside ObjectMeta. Go reports the first error in the body's key order, as here.
+A typed kind's error names the field's whole path (without list indices, as Go's does); a custom resource's
+metadata is decoded on its own, so its path starts inside ObjectMeta. Go reports the first error in the
+body's key order, as here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+
+from ..wire import gotypes
 
 # Go types of the ObjectMeta fields a client writes (ownerReferences, managedFields and times are not checked)
 _META: dict[str, str] = {
@@ -86,9 +90,81 @@ def _crd(obj: dict[str, Any]) -> Iterator[str]:
                    "spec.versions of type v1.CustomResourceDefinitionVersion")
 
 
-def type_error(obj: dict[str, Any], kind: str, *, typed: bool) -> str | None:
-    """The first `json: cannot unmarshal …` a body makes, or None. `typed`: a built-in kind (its metadata's
-    path starts at the object), else a custom resource (at ObjectMeta)."""
+_SCALARS: dict[str, tuple[str, type | tuple[type, ...]]] = {
+    "string": ("string", str), "bytes": ("[]uint8", str), "bool": ("bool", bool), "int": ("int32", int),
+    "uint": ("uint32", int), "double": ("float64", (int, float)), "float": ("float32", (int, float)),
+    "time": ("v1.Time", str), "microtime": ("v1.MicroTime", str), "duration": ("v1.Duration", str),
+}
+
+
+def _go_name(kind: Any, flags: str = "") -> str:
+    """The Go type of a field as an UnmarshalTypeError names it (`w`: a 64-bit integer)."""
+    if "r" in flags:
+        return "[]" + _go_name(kind, flags.replace("r", ""))
+    if kind in ("int", "uint") and "w" in flags:
+        return f"{kind}64"
+    if isinstance(kind, list):
+        return f"map[string]{_go_name(kind[2])}" if kind[0] == "map" else "[]" + _go_name(kind[1])
+    name = str(kind)
+    if name.startswith("."):
+        return "v1." + name.rsplit(".", 1)[1]
+    return _SCALARS[name][0] if name in _SCALARS else name
+
+
+def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
+    """What encoding/json says of `value` for a field of this kind, None when it decodes."""
+    if value is None:
+        return None
+    if "r" in flags or (isinstance(kind, list) and kind[0] == "list"):
+        ok = isinstance(value, list)
+    elif isinstance(kind, list) or kind.startswith("."):
+        ok = isinstance(value, dict)
+    elif kind in ("quantity", "intorstr", "raw"):
+        return None  # their own decoders, with errors of their own (a bad quantity is found later)
+    elif kind in ("int", "uint"):
+        if isinstance(value, float) and not isinstance(value, bool) and not value.is_integer():
+            return f"number {value!r}"
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    else:
+        want = _SCALARS.get(kind, ("", object))[1]
+        ok = isinstance(value, want) and (want is bool or not isinstance(value, bool))
+    return None if ok else _json_type(value)
+
+
+def _typed(value: Any, kind: Any, flags: str, struct: str, path: str) -> Iterator[str]:
+    """Each type error of a field's value, depth first in the body's order."""
+    if (got := _fits_kind(value, kind, flags)) is not None:
+        yield f"cannot unmarshal {got} into Go struct field {struct}.{path} of type {_go_name(kind, flags)}"
+        return
+    if value is None:
+        return
+    if "r" in flags:
+        for item in value:
+            yield from _typed(item, kind, "", struct, path)
+    elif isinstance(kind, list):
+        items = value.values() if kind[0] == "map" else value
+        for item in items:
+            yield from _typed(item, kind[2] if kind[0] == "map" else kind[1], "", struct, path)
+    elif isinstance(kind, str) and kind.startswith("."):
+        yield from _struct(value, kind[1:], f"{path}.")
+
+
+def _struct(obj: dict[str, Any], message: str, prefix: str) -> Iterator[str]:
+    known = {name: (kind, flags) for name, kind, flags in gotypes.json_fields(message)}
+    name = message.rsplit(".", 1)[1]
+    for key, value in obj.items():
+        if key in known:
+            yield from _typed(value, *known[key], name, prefix + key)
+
+
+def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str = "") -> str | None:
+    """The first `json: cannot unmarshal …` a body makes, or None. `typed`: a built-in kind (checked whole
+    against its Go type where known; its metadata's path starts at the object), else a custom resource
+    (its metadata only, from ObjectMeta)."""
+    message = gotypes.message_of_kind(api_version, kind) if typed and api_version else None
+    if message is not None:
+        first = next(_struct(obj, message, ""), None)
+        return f"json: {first}" if first is not None else None
     meta = obj.get("metadata")
     errors = _fields(meta, _META, "ObjectMeta", "metadata." if typed else "") if isinstance(meta, dict) else iter(())
     first = next(errors, None)

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..wire.selectors import selector_matches
 from ..wire.status import status
+from . import decoding
 from .writes import Commit, Options, Outcome, Stamp, Target, delete, fail
 
 PDB_PATH = "/apis/policy/v1/poddisruptionbudgets"
@@ -88,6 +89,8 @@ def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: 
     """POST pods/NAME/eviction. `pdbs`: the namespace's budgets; `commit_pdb` stores a budget's change."""
     if not isinstance(body, dict) or body.get("kind", "Eviction") != "Eviction":
         return fail(400, "the body of an eviction must be an Eviction (policy/v1)", "BadRequest")
+    if (error := decoding.type_error(body, "Eviction", typed=True, api_version="policy/v1")) is not None:
+        return fail(400, f'Eviction in version "v1" cannot be handled as a Eviction: {error}', "BadRequest")
     if (body.get("metadata") or {}).get("name", "") != t.name:
         return fail(400, "name in URL does not match name in Eviction object", "BadRequest")
     if pod is None:

@@ -191,6 +191,8 @@ def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[An
     if any(isinstance(e, dict) and e.get(_DIRECTIVE) == "replace" for e in patch):
         return [copy.deepcopy(e) for e in patch if not (isinstance(e, dict) and _DIRECTIVE in e)]
     if merges_primitives(path):
+        if not all(isinstance(x, str | int | float | bool) or x is None for x in patch):
+            raise PatchError(f"unable to merge a list of primitives with an element that is not one: {patch!r}")
         return _in_order([x for x in current if x not in patch], list(dict.fromkeys(patch)), current,
                          lambda x: x)
     key = merge_key(path, patch)
@@ -201,6 +203,8 @@ def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[An
     for e in patch:
         if not isinstance(e, dict) or key not in e:
             raise PatchError(f"map: {e!r} does not contain declared merge key: {key}")
+        if isinstance(e[key], dict | list):
+            raise PatchError(f"map: the merge key {key} of {e!r} is not a scalar")
         if e.get(_DIRECTIVE) == "delete":
             deleted.add(e[key])
             continue

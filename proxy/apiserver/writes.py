@@ -213,7 +213,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
     meta = obj.get("metadata", {})
     if not isinstance(meta, dict):
         return fail(400, "metadata must be an object")
-    if (error := decoding.type_error(obj, t.kind, typed=t.builtin)) is not None:
+    if (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return _undecodable(t, error)
     if t.subresource == "scale":  # an autoscaling/v1 Scale, checked by _scale_write
         pass

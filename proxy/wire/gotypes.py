@@ -7,7 +7,8 @@ as [protobuf number, JSON name, type, flags]. A type is a scalar ("string", "int
 "duration", "quantity", "intorstr", "raw"), ".message", ["map", key, value] or ["list", item] (a named
 slice, such as Verbs or a map's ExtraValue, which gogo wraps in a message of one repeated field). Flags:
 p pointer, r repeated, o omitempty, z omitzero, i inline (an embedded struct whose fields JSON flattens
-into its parent's). protobuf.py reads bodies with it; apiserver/goorder.py orders keys by it.
+into its parent's), w an integer of 64 bits. protobuf.py reads bodies with it; apiserver/goorder.py orders
+keys by it; apiserver/decoding.py words type errors with it.
 """
 
 from __future__ import annotations

@@ -115,7 +115,8 @@ func (w *schemaWalk) typeOf(t reflect.Type) (any, error) {
 
 // fields lists a struct's protobuf fields in Go's order as [number, JSON name, type, flags] (number 0: an
 // embedded TypeMeta's kind and apiVersion, which have none); flags hold
-// p (a pointer), r (repeated), o (omitempty), z (omitzero), i (inline: its fields are the parent's in JSON).
+// p (a pointer), r (repeated), o (omitempty), z (omitzero), i (inline: its fields are the parent's in JSON),
+// w (an integer of 64 bits).
 // A WatchEvent is never a body (and has no envelope of its own), so it is left out.
 func (w *schemaWalk) fields(t reflect.Type) ([][]any, error) {
 	out := [][]any{}
@@ -157,6 +158,9 @@ func (w *schemaWalk) fields(t reflect.Type) ([][]any, error) {
 			case "omitzero":
 				flags += "z"
 			}
+		}
+		if base := elemOf(ft); base.Kind() == reflect.Int64 || base.Kind() == reflect.Uint64 {
+			flags += "w" // 64 bits wide: encoding/json's errors name int64 where most integers are int32
 		}
 		name := jsonTag[0]
 		if name == "" && f.Anonymous {
@@ -281,4 +285,12 @@ func sample(out *json.Encoder, filler *randfill.Filler, codec *protobuf.Serializ
 	}
 	return out.Encode(map[string]any{"apiVersion": gvk.GroupVersion().String(), "kind": gvk.Kind,
 		"protobuf": base64.StdEncoding.EncodeToString([]byte(body.String())), "json": json.RawMessage(doc)})
+}
+
+// elemOf is a field's type past pointers and slices: the integer a *int64 or []int64 holds.
+func elemOf(t reflect.Type) reflect.Type {
+	for t.Kind() == reflect.Pointer || (t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8) {
+		t = t.Elem()
+	}
+	return t
 }
