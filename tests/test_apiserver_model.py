@@ -277,15 +277,17 @@ def test_update_and_delete_rules() -> None:
 
 def test_apply_removes_what_the_same_manager_stops_naming() -> None:
     cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
-    first = {"metadata": {"name": "c"}, "data": {"a": "1", "b": "2"}}
+    typed = {"apiVersion": "v1", "kind": "ConfigMap"}  # an applied configuration names its type
+    first = {**typed, "metadata": {"name": "c"}, "data": {"a": "1", "b": "2"}}
     made = writes.patch(cm, None, writes.APPLY_PATCH, first, STAMP, writes.Options(field_manager="m"))
     assert made.code == 201 and made.owners == {"m": {("data", "a"), ("data", "b")}}
     current = {**made.body, "metadata": {**made.body["metadata"], "resourceVersion": "5"}}
     current["data"]["x"] = "someone else's"
-    again = writes.patch(cm, current, writes.APPLY_PATCH, {"metadata": {"name": "c"}, "data": {"a": "1"}}, STAMP,
-                         writes.Options(field_manager="m"), owners=made.owners)
+    second = {**typed, "metadata": {"name": "c"}, "data": {"a": "1"}}
+    again = writes.patch(cm, current, writes.APPLY_PATCH, second, STAMP, writes.Options(field_manager="m"),
+                         owners=made.owners)
     assert again.body["data"] == {"a": "1", "x": "someone else's"} and again.owners == {"m": {("data", "a")}}
-    doc = {"metadata": {"name": "c"}, "data": {"a": "2"}}
+    doc = {**typed, "metadata": {"name": "c"}, "data": {"a": "2"}}
     clash = writes.patch(cm, current, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="n"),
                          owners=again.owners)
     assert (clash.code, clash.body["message"]) == (409, 'Apply failed with 1 conflict: conflict with "m": .data.a')

@@ -122,7 +122,8 @@ async def test_update_conflict_generation_and_status_subresource(recording: Path
     ("application/json-patch+json", [{"op": "add", "path": "/metadata/labels/b", "value": "2"}],
      {"app": "x", "b": "2"}),
     ("application/strategic-merge-patch+json", {"metadata": {"labels": {"b": "2"}}}, {"app": "x", "b": "2"}),
-    ("application/apply-patch+yaml", b"metadata:\n  labels:\n    b: '2'\n", {"app": "x", "b": "2"}),
+    ("application/apply-patch+yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    b: '2'\n",
+     {"app": "x", "b": "2"}),
 ])
 async def test_patch_types(recording: Path, content_type: str, patch: Any, want: dict[str, str]) -> None:
     h = Harness(recording)

@@ -360,22 +360,27 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any) -> tuple[Outcome
     return None, fieldvalidation.warnings(unknown)
 
 
-def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
-    """Server-side apply of fields the type does not declare: structured-merge-diff cannot type the patch,
-    and the apiserver answers a 500 without a reason, whatever fieldValidation says. Its walk stops at the
-    first such field it meets in each object, in Go's random map order, so which ones it names varies from
-    one request to the next (seen: one, two or all three of a body's); here the first of each object by
-    name."""
+def _untyped_patch(t: Target, doc: dict[str, Any], problem: str, name: str = "") -> Outcome:
+    """An applied configuration structured-merge-diff cannot type: the apiserver's 500 without a reason
+    (after the colon its words are its own, `.data: expected map, got &{5}`; here encoding/json's)."""
     meta = doc.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
+    where = f"{meta.get('namespace') or ''}/{meta.get('name') or name}"
+    message = f"failed to create typed patch object ({where}; {t.group}/{t.version}, Kind={t.kind}): {problem}"
+    return Outcome(500, {k: v for k, v in status(500, message).items() if k != "reason"})
+
+
+def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
+    """Server-side apply of fields the type does not declare, whatever fieldValidation says. Its walk stops
+    at the first such field it meets in each object, in Go's random map order, so which ones it names
+    varies from one request to the next (seen: one, two or all three of a body's); here the first of each
+    object by name."""
     first: dict[str, str] = {}
     for f in sorted(unknown):
         first.setdefault(f.rpartition(".")[0], f)
     named = [f".{f}: field not declared in schema" for f in sorted(first.values())]
-    where = f"{meta.get('namespace') or ''}/{meta.get('name') or t.name}"
-    message = (f"failed to create typed patch object ({where}; {t.group}/{t.version}, Kind={t.kind}): "
-               + (named[0] if len(named) == 1 else "errors:\n" + "\n".join(f"  {n}" for n in named)))
-    return Outcome(500, {k: v for k, v in status(500, message).items() if k != "reason"})
+    problem = named[0] if len(named) == 1 else "errors:\n" + "\n".join(f"  {n}" for n in named)
+    return _untyped_patch(t, doc, problem, t.name)
 
 
 def _warned(out: Outcome, warnings: list[str]) -> Outcome:
@@ -607,6 +612,12 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                              "for apply patch", "Invalid")
         if not isinstance(doc, dict):
             return fail(400, "the body of the apply patch is not a YAML or JSON object")
+        if not doc.get("apiVersion") or not doc.get("kind"):  # an applied configuration names its type
+            gv = str(doc.get("apiVersion") or "")
+            return fail(400, f"invalid object type: {gv if '/' in gv else '/' + gv}, Kind={doc.get('kind') or ''}",
+                        "BadRequest")
+        if (error := decoding.type_error(doc, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
+            return _untyped_patch(t, doc, error.removeprefix("json: "))
         if unknown := sorted(_unknown_fields(t, doc)):
             return _undeclared(t, doc, unknown)
         if current is None:

@@ -1,0 +1,90 @@
+"""Writes whose bodies are valid ones bent out of shape (a value replaced by one of another JSON type,
+a field dropped, deep inside), of every kind the write differentials cover, custom resources and their
+definitions included: emulate answers each with the apiserver's refusal or applies it, never with an
+internal error. (Found by this: a spec that was a list, a name that was a dict, a merge key that was an
+object, each a 500 before.)"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from kubernetes import config
+from watchproxy.testing import Replay
+
+from tests import crds_differential as cd
+from tests import writes_differential as wd
+from tests.memory import RecordingBuilder
+
+FUZZ = settings(max_examples=300, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+JUNK: list[Any] = [None, 1, "x", [], {}, [1, "a"], {"a": None}, True, 1.5, -1, "", {"b": [1]}, [{}], "1Gi", 2**40]
+GROUP = "fuzz.example.com"
+TYPES = (("POST", "application/json"), ("PUT", "application/json"), ("PATCH", wd.MERGE), ("PATCH", wd.SMP),
+         ("PATCH", wd.APPLY))
+
+
+def _mutate(doc: Any, rnd: random.Random) -> None:
+    if isinstance(doc, dict) and doc and rnd.random() < 0.8:
+        key = rnd.choice(list(doc))
+        r = rnd.random()
+        if r < 0.3:
+            doc[key] = rnd.choice(JUNK)
+        elif r < 0.4:
+            del doc[key]
+        else:
+            _mutate(doc[key], rnd)
+    elif isinstance(doc, list) and doc:
+        i = rnd.randrange(len(doc))
+        if rnd.random() < 0.3:
+            doc[i] = rnd.choice(JUNK)
+        else:
+            _mutate(doc[i], rnd)
+
+
+def _seeds(ns: str) -> list[wd.Step]:
+    every = (*wd.steps(ns), *cd.steps(GROUP, ns))
+    return [s for s in every if s.method in ("POST", "PUT") and isinstance(s.body, dict) and "/status" not in s.path]
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Replay]:
+    b = RecordingBuilder(tmp_path_factory.mktemp("fuzz") / "empty.msgpack")
+    b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
+    with Replay(b.write(), mode="emulate") as r:
+        api = config.new_client_from_config(config_file=r.kubeconfig)
+        wd._call(api, wd.Step("", "POST", cd.CRDS), cd._crd(GROUP, "widgets", "Widget"))  # its resources too
+        yield r
+
+
+@FUZZ
+@given(st.integers(min_value=0, max_value=10_000), st.randoms(use_true_random=False))
+def test_bent_bodies_never_make_an_internal_error(replay: Replay, pick: int, rnd: random.Random) -> None:
+    api = config.new_client_from_config(config_file=replay.kubeconfig)
+    seeds = _seeds("default")
+    seed = seeds[pick % len(seeds)]
+    body = copy.deepcopy(seed.body)
+    for _ in range(rnd.randint(1, 4)):
+        _mutate(body, rnd)
+    method, content_type = rnd.choice(TYPES)
+    name = (seed.body.get("metadata") or {}).get("name")
+    path = seed.path if method == "POST" or seed.method == "PUT" else f"{seed.path}/{name}"
+    if method != "POST" and seed.method == "POST" and not name:
+        return
+    wd._call(api, wd.Step("", "POST" if seed.method == "POST" else "PUT", seed.path), seed.body)  # it exists
+    code, doc = wd._call(api, wd.Step("", method, path, content_type=content_type,
+                                      query="fieldManager=fuzz" if content_type == wd.APPLY else ""), body)
+    assert code < 500 or (code == 500 and "failed to create typed patch object" in json.dumps(doc)), \
+        f"{method} {path} ({content_type}): {code} {doc}\n{json.dumps(body)[:600]}"
+
+
+def test_the_seeds_cover_builtin_and_custom_kinds() -> None:
+    paths = {s.path.split("/namespaces/")[0] for s in _seeds("default")}
+    wanted = {"/api/v1", "/apis/apps/v1", f"/apis/{GROUP}/v1", cd.CRDS}
+    assert wanted <= paths | {p.rsplit("/", 1)[0] for p in paths}
