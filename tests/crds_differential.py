@@ -89,6 +89,50 @@ def _versions(group: str, ns: str) -> tuple[Step, ...]:
     )
 
 
+def _with_rules(group: str) -> dict[str, Any]:
+    """A definition with CEL rules (x-kubernetes-validations) as kubebuilder's XValidation markers write them:
+    bounds across fields, optional fields, immutability (a transition rule), list items, a reason and a field
+    path of its own."""
+    crd = _crd(group, "sprockets", "Sprocket", columns=False)
+    spec = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
+    spec["x-kubernetes-validations"] = [
+        {"rule": "self.replicas <= 5", "message": "at most five"},
+        {"rule": "!has(self.name) || self.name.startsWith('a')"},
+        {"rule": "self.color == oldSelf.color", "message": "color is immutable"},
+        {"rule": "!has(self.tags) || self.tags.all(t, t != 'x') && self.tags.exists_one(t, t == 'y')",
+         "message": "one y and no x"},
+        {"rule": "self.size > 0 ? true : false", "reason": "FieldValueForbidden", "fieldPath": ".size",
+         "message": "size must be positive"},
+    ]
+    spec["properties"]["tags"]["items"]["maxLength"] = 10
+    spec["properties"]["tags"]["x-kubernetes-validations"] = [{"rule": "self.all(t, size(t) <= 3)"}]
+    return crd
+
+
+def _rules(group: str, ns: str) -> tuple[Step, ...]:
+    sprockets = f"/apis/{group}/v1/namespaces/{ns}/sprockets"
+
+    def sprocket(object_name: str, **spec: Any) -> dict[str, Any]:
+        return {"apiVersion": f"{group}/v1", "kind": "Sprocket", "metadata": {"name": object_name},
+                "spec": {"color": "red", "replicas": 1, **spec}}
+
+    return (
+        Step("install one with CEL rules", "POST", CRDS, _with_rules(group), fields=("code", "spec")),
+        Step("a sprocket every rule passes", "POST", sprockets, sprocket("s1", tags=["y"]), fields=WHOLE),
+        Step("a bound across fields broken", "POST", sprockets, sprocket("s2", replicas=7), fields=INVALID),
+        Step("an optional field, wrong", "POST", sprockets, sprocket("s3", name="bc"), fields=INVALID),
+        Step("a missing field the rule reads", "POST", sprockets,
+             {**sprocket("s4"), "spec": {"color": "red"}}, fields=INVALID),
+        Step("list items against a macro", "POST", sprockets, sprocket("s5", tags=["x", "y"]), fields=INVALID),
+        Step("a rule on the list's items", "POST", sprockets, sprocket("s6", tags=["abcd", "y"]), fields=INVALID),
+        Step("a rule with its own reason and path", "POST", sprockets, sprocket("s7", size=-1), fields=INVALID),
+        Step("a transition rule: an immutable field changed", "PUT", f"{sprockets}/s1",
+             sprocket("s1", tags=["y"], color="blue"), fields=INVALID),
+        Step("a transition rule kept", "PUT", f"{sprockets}/s1", sprocket("s1", tags=["y"], replicas=2),
+             fields=WHOLE),
+    )
+
+
 def _bad_crd(group: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     crd = _crd(group, "bolts", "Bolt")
     change(crd)
@@ -280,6 +324,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
              fields=("code", "kind")),
         Step("wait until gone: the gizmos' definition", "GET", f"{CRDS}/gizmos.{group}", fields=("code",)),
         *_versions(group, ns),
+        *_rules(group, ns),
         Step("delete a widget", "DELETE", f"{widgets}/w1", fields=("code", "kind", "status", "details")),
         Step("delete the definition", "DELETE", crd_path, fields=WHOLE),
     ]

@@ -3,10 +3,11 @@ the apiextensions-apiserver applies it to every object written: nulls and unknow
 filled in, then the object validated.
 
 Ported from k8s.io/apiextensions-apiserver/pkg/apiserver/schema (pruning/algorithm.go,
-defaulting/algorithm.go) and the kube-openapi validators its validation uses, with their words. Pure: each
-function takes a decoded object and a schema (a dict), and works on JSON values only.
+defaulting/algorithm.go) and the kube-openapi validators its validation uses, with their words; its CEL
+rules (x-kubernetes-validations) through cel.py, the subset that file names. Pure: each function takes a
+decoded object and a schema (a dict), and works on JSON values only.
 
-Left out: CEL rules (x-kubernetes-validations), formats, allOf/anyOf/oneOf/not, x-kubernetes-list-type
+Left out: formats, allOf/anyOf/oneOf/not, x-kubernetes-list-type
 uniqueness, and the metadata of embedded resources (kept whole, not checked as ObjectMeta). Where Go walks a
 map (an object's properties) and reports several errors, its order is random; here they come in the
 schema's property order.
@@ -17,8 +18,10 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
+from . import cel
 from .fielderrors import Cause, go_value, invalid, not_supported, required
 
 Schema = dict[str, Any]
@@ -168,10 +171,71 @@ def _type_ok(value: Any, s: Schema) -> bool:
     return got == want or (want == "number" and got == "integer")
 
 
-def validate(obj: dict[str, Any], s: Schema) -> list[Cause]:
-    """The causes of a 422 for an object that breaks its schema (the root's metadata is checked elsewhere)."""
-    return _validate({k: v for k, v in obj.items() if k not in _ROOT}, {**s, "required": [
-        r for r in s.get("required") or [] if r not in _ROOT]}, "")
+def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None) -> list[Cause]:
+    """The causes of a 422 for an object that breaks its schema (the root's metadata is checked elsewhere):
+    its OpenAPI keywords, then its CEL rules (cel.py; `old`: the stored object of an update, for the
+    rules that name oldSelf)."""
+    root = {**s, "required": [r for r in s.get("required") or [] if r not in _ROOT]}
+    body = {k: v for k, v in obj.items() if k not in _ROOT}
+    return _validate(body, root, "") + list(_rules(body, root, "", old, old is not None))
+
+
+_REASONS = {"FieldValueInvalid": "Invalid value", "FieldValueForbidden": "Forbidden",
+            "FieldValueRequired": "Required value", "FieldValueDuplicate": "Duplicate value"}
+
+
+def _rules(value: Any, s: Schema | None, path: str, old: Any, has_old: bool) -> Iterator[Cause]:
+    """The causes of the x-kubernetes-validations rules that fail, a node's before its children's."""
+    if s is None or value is None:
+        return
+    for rule in s.get("x-kubernetes-validations") or ():
+        if isinstance(rule, dict) and isinstance(rule.get("rule"), str):
+            yield from _rule(rule, value, s, path, old, has_old)
+    if isinstance(value, list):
+        items = _items(s)
+        for i, v in enumerate(value):
+            yield from _rules(v, items, f"{path}[{i}]", None, False)  # list items are not matched to the old
+    elif isinstance(value, dict):
+        props, extra = _properties(s), _additional(s)
+        for k, v in value.items():
+            child = props.get(k, extra)
+            key_path = f"{path}[{k}]" if k not in props else (f"{path}.{k}" if path else k)
+            has = has_old and isinstance(old, dict) and k in old
+            yield from _rules(v, child, key_path, old.get(k) if has else None, has)
+
+
+def _rule(rule: dict[str, Any], value: Any, s: Schema, path: str, old: Any, has_old: bool) -> Iterator[Cause]:
+    text = rule["rule"]
+    try:
+        tree = cel.parse(text)
+        if "oldSelf" in set(cel.names(tree)) and not has_old:
+            return  # a transition rule: only on an update, where the old value is there
+        env = {"self": value, **({"oldSelf": old} if has_old else {})}
+        ok = cel.evaluate(tree, env)
+    except cel.Unsupported:
+        return  # not claimed: emulate does not refuse what it cannot read
+    except cel.CelError as exc:
+        why = rule.get("message") or text
+        yield path, "FieldValueInvalid", f'Invalid value: "{_type_of(s, value)}": {exc} evaluating rule: {why}'
+        return
+    if ok is True:
+        return
+    message = rule.get("message") if isinstance(rule.get("message"), str) and rule.get("message") else \
+        f"failed rule: {text}"
+    if isinstance(rule.get("messageExpression"), str):
+        try:
+            said = cel.evaluate(cel.parse(rule["messageExpression"]), env)
+            message = said if isinstance(said, str) and said.strip() else message
+        except (cel.Unsupported, cel.CelError):
+            pass
+    reason = str(rule.get("reason")) if rule.get("reason") in _REASONS else "FieldValueInvalid"
+    field_path = rule.get("fieldPath")
+    where = path + field_path if isinstance(field_path, str) and field_path.startswith(".") and path else path
+    yield where, reason, f"{_REASONS[reason]}: {message}"
+
+
+def _type_of(s: Schema, value: Any) -> str:
+    return str(s.get("type") or _type_name(value))
 
 
 def _in_body(path: str) -> str:

@@ -328,7 +328,7 @@ def _schema_causes(t: Target, obj: dict[str, Any], old: dict[str, Any] | None) -
     (the apiserver ratchets unchanged values)."""
     if t.custom is None:
         return []
-    found = schema.validate(obj, t.custom.schema) if t.custom.schema else []
+    found = schema.validate(obj, t.custom.schema, old) if t.custom.schema else []
     if old is not None and found:
         already = set(schema.validate(old, t.custom.schema))
         found = [c for c in found if c not in already]

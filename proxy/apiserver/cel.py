@@ -1,0 +1,347 @@
+"""The part of CEL a CustomResourceDefinition's validation rules (`x-kubernetes-validations`) use most,
+evaluated as the apiserver evaluates them: `self` is the value at the rule's place in the object,
+`oldSelf` the stored one on an update (a rule that names it is a transition rule, skipped on create).
+
+Covered: literals, `self`/`oldSelf` and field access (a missing field is the error `no such key: NAME`),
+indexing, `has()`, `size()`, arithmetic, comparison (numbers of both kinds compare), `in`, `!`, `&&` and
+`||` (an error on one side is absorbed when the other decides), `?:`, the string functions `startsWith`,
+`endsWith`, `contains`, `matches`, `lowerAscii`, `upperAscii`, the conversions `int`, `double`, `string`,
+and the macros `all`, `exists`, `exists_one`, `map` and `filter`. Anything else (the Kubernetes
+libraries: quantity, url, ip, optionals…) is `Unsupported`, and the caller then skips the rule rather than
+guess: a rule emulate cannot read never refuses a write. The apiserver's cost limits are not modelled.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+Node = tuple[Any, ...]
+
+
+class Unsupported(Exception):
+    """A rule this subset cannot read or evaluate."""
+
+
+class CelError(Exception):
+    """An evaluation error, in CEL's words (`no such key: replicas`)."""
+
+
+_TOKEN = re.compile(r"""\s*(?:(?P<num>\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|0x[0-9a-fA-F]+u?|\d+u?)
+    |(?P<str>[rR]?(?:'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))
+    |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
+    |(?P<op>\|\||&&|==|!=|<=|>=|[-+*/%<>!?:.,()\[\]{}]))""", re.X)
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "`": "`", "?": "?", "a": "\a",
+            "b": "\b", "f": "\f", "v": "\v"}
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise Unsupported(f"cannot read {text[pos:pos + 10]!r}")
+        kind = m.lastgroup or ""
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    return out
+
+
+def _string(token: str) -> str:
+    if token[0] in "rR":
+        return token[2:-1]
+    body, out, i = token[1:-1], [], 0
+    while i < len(body):
+        if body[i] == "\\":
+            if i + 1 >= len(body) or body[i + 1] not in _ESCAPES:
+                raise Unsupported("an escape this subset does not read")
+            out.append(_ESCAPES[body[i + 1]])
+            i += 2
+        else:
+            out.append(body[i])
+            i += 1
+    return "".join(out)
+
+
+class _Parser:
+    """Precedence climbing over CEL's grammar: ?:, ||, &&, relations (and in), + -, * / %, unary, member."""
+
+    def __init__(self, text: str) -> None:
+        self.toks = _tokens(text)
+        self.i = 0
+
+    def peek(self) -> str:
+        return self.toks[self.i][1] if self.i < len(self.toks) else ""
+
+    def take(self, want: str | None = None) -> tuple[str, str]:
+        if self.i >= len(self.toks) or (want is not None and self.toks[self.i][1] != want):
+            raise Unsupported(f"expected {want or 'more'} at {self.peek()!r}")
+        self.i += 1
+        return self.toks[self.i - 1]
+
+    def parse(self) -> Node:
+        node = self.ternary()
+        if self.i != len(self.toks):
+            raise Unsupported(f"unexpected {self.peek()!r}")
+        return node
+
+    def ternary(self) -> Node:
+        cond = self.binary(0)
+        if self.peek() == "?":
+            self.take()
+            yes = self.ternary()
+            self.take(":")
+            return ("?", cond, yes, self.ternary())
+        return cond
+
+    _LEVELS = (("||",), ("&&",), ("==", "!=", "<", "<=", ">", ">=", "in"), ("+", "-"), ("*", "/", "%"))
+
+    def binary(self, level: int) -> Node:
+        if level == len(self._LEVELS):
+            return self.unary()
+        node = self.binary(level + 1)
+        while self.peek() in self._LEVELS[level]:
+            op = self.take()[1]
+            node = (op, node, self.binary(level + 1))
+        return node
+
+    def unary(self) -> Node:
+        if self.peek() in ("!", "-"):
+            op = self.take()[1]
+            return ("neg" if op == "-" else "!", self.unary())
+        return self.member()
+
+    def member(self) -> Node:
+        node = self.primary()
+        while self.peek() in (".", "["):
+            if self.take()[1] == ".":
+                kind, name = self.take()
+                if kind != "name":
+                    raise Unsupported("a field name after '.'")
+                node = ("call", name, node, self.args()) if self.peek() == "(" else ("field", node, name)
+            else:
+                node = ("index", node, self.ternary())
+                self.take("]")
+        return node
+
+    def args(self) -> list[Node]:
+        self.take("(")
+        out: list[Node] = []
+        while self.peek() != ")":
+            out.append(self.ternary())
+            if self.peek() == ",":
+                self.take()
+        self.take(")")
+        return out
+
+    def primary(self) -> Node:
+        kind, tok = self.take()
+        if kind == "num":
+            if tok.endswith("u"):
+                raise Unsupported("unsigned integers")
+            return ("lit", int(tok, 0) if re.fullmatch(r"0x[0-9a-fA-F]+|\d+", tok) else float(tok))
+        if kind == "str":
+            return ("lit", _string(tok))
+        if kind == "name":
+            if tok in ("true", "false", "null"):
+                return ("lit", {"true": True, "false": False, "null": None}[tok])
+            if self.peek() == "(":
+                return ("call", tok, None, self.args())
+            return ("var", tok)
+        if tok == "(":
+            node = self.ternary()
+            self.take(")")
+            return node
+        if tok == "[":
+            items: list[Node] = []
+            while self.peek() != "]":
+                items.append(self.ternary())
+                if self.peek() == ",":
+                    self.take()
+            self.take("]")
+            return ("list", items)
+        raise Unsupported(f"unexpected {tok!r}")
+
+
+def parse(rule: str) -> Node:
+    return _Parser(rule).parse()
+
+
+def names(node: Any) -> Iterator[str]:
+    """Every variable a rule names (to tell a transition rule, which names oldSelf)."""
+    if isinstance(node, tuple) and node:
+        if node[0] == "var":
+            yield node[1]
+        for part in node[1:]:
+            if isinstance(part, tuple):
+                yield from names(part)
+            elif isinstance(part, list):
+                for p in part:
+                    yield from names(p)
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _same_kind(a: Any, b: Any) -> bool:
+    return (_number(a) and _number(b)) or type(a) is type(b)
+
+
+def _bool(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise CelError("no matching overload")
+    return v
+
+
+def evaluate(node: Node, env: dict[str, Any]) -> Any:
+    op = node[0]
+    if op == "lit":
+        return node[1]
+    if op == "var":
+        if node[1] not in env:
+            raise Unsupported(f"the variable {node[1]}")
+        return env[node[1]]
+    if op == "field":
+        target = evaluate(node[1], env)
+        if not isinstance(target, dict):
+            raise CelError("no such overload")
+        if node[2] not in target:
+            raise CelError(f"no such key: {node[2]}")
+        return target[node[2]]
+    if op == "index":
+        target, key = evaluate(node[1], env), evaluate(node[2], env)
+        if isinstance(target, list) and isinstance(key, int) and not isinstance(key, bool):
+            if not 0 <= key < len(target):
+                raise CelError(f"index out of bounds: {key}")
+            return target[key]
+        if isinstance(target, dict) and key in target:
+            return target[key]
+        raise CelError(f"no such key: {key}")
+    if op in ("||", "&&"):
+        decides = op == "||"
+        errors: list[CelError] = []
+        for side in node[1:]:
+            try:
+                if _bool(evaluate(side, env)) == decides:
+                    return decides
+            except CelError as exc:
+                errors.append(exc)
+        if errors:
+            raise errors[0]
+        return not decides
+    if op == "!":
+        return not _bool(evaluate(node[1], env))
+    if op == "neg":
+        v = evaluate(node[1], env)
+        if not _number(v):
+            raise CelError("no matching overload")
+        return -v
+    if op == "?":
+        return evaluate(node[2] if _bool(evaluate(node[1], env)) else node[3], env)
+    if op == "list":
+        return [evaluate(n, env) for n in node[1]]
+    if op == "call":
+        return _call(node[1], node[2], node[3], env)
+    a, b = evaluate(node[1], env), evaluate(node[2], env)
+    return _binary(op, a, b)
+
+
+def _binary(op: str, a: Any, b: Any) -> Any:
+    if op == "==":
+        return a == b and _same_kind(a, b) if not (a is None or b is None) else a is b
+    if op == "!=":
+        return not _binary("==", a, b)
+    if op == "in":
+        if isinstance(b, list):
+            return any(_binary("==", a, x) for x in b)
+        if isinstance(b, dict):
+            return a in b
+        raise CelError("no matching overload")
+    if op in ("<", "<=", ">", ">="):
+        if not (_number(a) and _number(b)) and not (isinstance(a, str) and isinstance(b, str)):
+            raise CelError("no matching overload")
+        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    if op == "+":
+        if (_number(a) and _number(b)) or (isinstance(a, str) and isinstance(b, str)) \
+                or (isinstance(a, list) and isinstance(b, list)):
+            return a + b
+        raise CelError("no matching overload")
+    if not (_number(a) and _number(b)):
+        raise CelError("no matching overload")
+    if op in ("/", "%") and b == 0:
+        raise CelError("division by zero" if op == "/" else "modulus by zero")
+    if op == "*":
+        return a * b
+    if op == "-":
+        return a - b
+    if isinstance(a, int) and isinstance(b, int):
+        q = abs(a) // abs(b) * (1 if (a >= 0) == (b >= 0) else -1)  # Go truncates toward zero
+        return q if op == "/" else a - q * b
+    return a / b if op == "/" else a % b
+
+
+_MACROS = ("all", "exists", "exists_one", "map", "filter")
+_STRINGS: dict[str, Callable[[str, list[Any]], Any]] = {
+    "startsWith": lambda s, a: s.startswith(a[0]), "endsWith": lambda s, a: s.endswith(a[0]),
+    "contains": lambda s, a: a[0] in s, "lowerAscii": lambda s, a: s.lower(), "upperAscii": lambda s, a: s.upper(),
+    "matches": lambda s, a: re.search(a[0], s) is not None,
+}
+
+
+def _size(v: Any) -> int:
+    if isinstance(v, str | list | dict):
+        return len(v)
+    raise CelError("no matching overload")
+
+
+def _call(name: str, target: Node | None, args: list[Node], env: dict[str, Any]) -> Any:
+    if name == "has" and target is None:
+        if len(args) != 1 or args[0][0] != "field":
+            raise Unsupported("has() of something other than a field")
+        holder = evaluate(args[0][1], env)
+        return isinstance(holder, dict) and args[0][2] in holder
+    if name in _MACROS and target is not None:
+        return _macro(name, evaluate(target, env), args, env)
+    values = [evaluate(a, env) for a in args]
+    if target is None:
+        if name == "size" and len(values) == 1:
+            return _size(values[0])
+        if name == "int" and len(values) == 1 and (_number(values[0]) or isinstance(values[0], str)):
+            try:
+                return int(values[0])
+            except ValueError:
+                raise CelError(f"cannot convert {values[0]!r} to int") from None
+        if name == "double" and len(values) == 1 and _number(values[0]):
+            return float(values[0])
+        if name == "string" and len(values) == 1 and (isinstance(values[0], str) or _number(values[0])):
+            return values[0] if isinstance(values[0], str) else repr(values[0])
+        raise Unsupported(f"the function {name}")
+    receiver = evaluate(target, env)
+    if name == "size" and not values:
+        return _size(receiver)
+    if name in _STRINGS and isinstance(receiver, str) and all(isinstance(v, str) for v in values):
+        try:
+            return _STRINGS[name](receiver, values)
+        except (IndexError, re.error):
+            raise Unsupported(f"{name} as called here") from None
+    raise Unsupported(f"the method {name}")
+
+
+def _macro(name: str, target: Any, args: list[Node], env: dict[str, Any]) -> Any:
+    if len(args) != 2 or args[0][0] != "var":
+        raise Unsupported(f"{name} with {len(args)} arguments")
+    var = args[0][1]
+    items = list(target) if isinstance(target, list | dict) else None
+    if items is None:
+        raise CelError("no matching overload")
+    results = [evaluate(args[1], {**env, var: item}) for item in items]
+    if name == "map":
+        return results
+    if name == "filter":
+        return [item for item, keep in zip(items, results, strict=True) if _bool(keep)]
+    truth = [_bool(r) for r in results]
+    return all(truth) if name == "all" else any(truth) if name == "exists" else truth.count(True) == 1
