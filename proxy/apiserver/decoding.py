@@ -150,7 +150,7 @@ def _typed(value: Any, kind: Any, flags: str, struct: str, path: str) -> Iterato
 
 
 def _struct(obj: dict[str, Any], message: str, prefix: str) -> Iterator[str]:
-    known = {name: (kind, flags) for name, kind, flags in gotypes.json_fields(message)}
+    known = gotypes.json_field_map(message)
     name = message.rsplit(".", 1)[1]
     for key, value in obj.items():
         if key in known:

@@ -50,7 +50,7 @@ def _walk(value: Any, kind: Any, flags: str, path: str) -> Iterator[str]:
 
 
 def _message(obj: dict[str, Any], message: str, path: str) -> Iterator[str]:
-    known = {name: (kind, flags) for name, kind, flags in gotypes.json_fields(message)}
+    known = gotypes.json_field_map(message)
     for key, value in obj.items():
         where = f"{path}.{key}" if path else key
         if key not in known:

@@ -57,6 +57,12 @@ def json_fields(message: str) -> tuple[tuple[str, Any, str], ...]:
     return tuple(out)
 
 
+@functools.cache
+def json_field_map(message: str) -> dict[str, tuple[Any, str]]:
+    """json_fields by JSON name: (type, flags), for walking a decoded object against its Go type."""
+    return {name: (kind, flags) for name, kind, flags in json_fields(message)}
+
+
 # What encoding/json writes for a field, by Go's rules: a nil pointer, slice or map is null (or nothing
 # under omitempty/omitzero); omitempty leaves out a zero scalar and an empty slice or map but never a
 # struct (Time's MarshalJSON writes its zero as null); omitzero leaves out any zero value.
