@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import validation
+from .decoding import json_kind
 from .fielderrors import Cause, invalid, not_supported, required
 
 GROUP = "apiextensions.k8s.io"
@@ -285,17 +286,13 @@ def set_at(obj: Obj, json_path: str, value: Any) -> None:
     node[last] = value
 
 
+_GO_TYPES = {"null": "<nil>", "bool": "bool", "int": "int64", "float": "float64", "string": "string",
+             "list": "[]interface {}", "map": "map[string]interface {}"}
+
+
 def _go_type(value: Any) -> str:
     """%T of a decoded JSON value, as unstructured holds it."""
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int64"
-    if isinstance(value, float):
-        return "float64"
-    if isinstance(value, str):
-        return "string"
-    return "[]interface {}" if isinstance(value, list) else "map[string]interface {}"
+    return _GO_TYPES[json_kind(value)]
 
 
 def _replicas_cause(obj: Obj, json_path: str) -> list[Cause]:

@@ -32,14 +32,29 @@ _CRD_VERSION: dict[str, str] = {"name": "string", "served": "bool", "storage": "
                                 "deprecationWarning": "string"}
 
 
-def _json_type(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """What a decoded JSON value is: null, bool, int, float, string, list or map. Go's packages name these
+    each in their own words (encoding/json's below, kube-openapi's in schema.py, %T's in crds.py)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "bool"
-    if isinstance(value, int | float):
-        return "number"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
     if isinstance(value, str):
         return "string"
-    return "array" if isinstance(value, list) else "object"
+    return "list" if isinstance(value, list) else "map"
+
+
+_JSON_WORDS = {"null": "null", "bool": "bool", "int": "number", "float": "number", "string": "string",
+               "list": "array", "map": "object"}
+
+
+def _json_type(value: Any) -> str:
+    """encoding/json's word for a value in an UnmarshalTypeError."""
+    return _JSON_WORDS[json_kind(value)]
 
 
 def _fits(value: Any, go: str) -> bool:

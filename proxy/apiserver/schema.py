@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import cel
+from .decoding import json_kind
 from .fielderrors import Cause, go_value, invalid, not_supported, required
 
 Schema = dict[str, Any]
@@ -142,19 +143,17 @@ def _default(value: Any, s: Schema | None) -> None:
                 _default(v, extra)
 
 
+_OPENAPI_TYPES = {"null": "null", "bool": "boolean", "int": "integer", "float": "number", "string": "string",
+                  "list": "array", "map": "object"}
+
+
 def _type_name(value: Any) -> str:
-    """The JSON type of a value as kube-openapi names it in its messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and not math.isinf(value)):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
+    """The JSON type of a value as kube-openapi names it in its messages (a float with no fraction is an
+    integer to it)."""
+    kind = json_kind(value)
+    if kind == "float" and value.is_integer() and not math.isinf(value):
+        kind = "int"
+    return _OPENAPI_TYPES[kind]
 
 
 def _wanted(s: Schema) -> str:
