@@ -35,7 +35,7 @@ def _mutate(doc: Any, rnd: random.Random) -> None:
         key = rnd.choice(list(doc))
         r = rnd.random()
         if r < 0.3:
-            doc[key] = rnd.choice(JUNK)
+            doc[key] = copy.deepcopy(rnd.choice(JUNK))
         elif r < 0.4:
             del doc[key]
         else:
@@ -43,7 +43,7 @@ def _mutate(doc: Any, rnd: random.Random) -> None:
     elif isinstance(doc, list) and doc:
         i = rnd.randrange(len(doc))
         if rnd.random() < 0.3:
-            doc[i] = rnd.choice(JUNK)
+            doc[i] = copy.deepcopy(rnd.choice(JUNK))
         else:
             _mutate(doc[i], rnd)
 
@@ -88,3 +88,36 @@ def test_the_seeds_cover_builtin_and_custom_kinds() -> None:
     paths = {s.path.split("/namespaces/")[0] for s in _seeds("default")}
     wanted = {"/api/v1", "/apis/apps/v1", f"/apis/{GROUP}/v1", cd.CRDS}
     assert wanted <= paths | {p.rsplit("/", 1)[0] for p in paths}
+
+
+_POINTERS = ("/spec", "/spec/replicas", "/metadata/labels/a", "/status", "/metadata/finalizers/-", "/data/a",
+             "/spec/template/spec/containers/0/image", "/x/y", "", "/metadata/name", "/spec/ports/5")
+
+
+@FUZZ
+@given(st.integers(min_value=0, max_value=10_000), st.randoms(use_true_random=False))
+def test_patches_of_objects_and_subresources_never_make_an_internal_error(replay: Replay, pick: int,
+                                                                           rnd: random.Random) -> None:
+    """JSON patches of every operation, and merge and strategic merge patches of odd shapes, to objects and
+    to their status and scale subresources."""
+    api = config.new_client_from_config(config_file=replay.kubeconfig)
+    seeds = [s for s in _seeds("default") if s.method == "POST" and (s.body.get("metadata") or {}).get("name")]
+    seed = seeds[pick % len(seeds)]
+    wd._call(api, wd.Step("", "POST", seed.path), seed.body)
+    target = f"{seed.path}/{seed.body['metadata']['name']}{rnd.choice(['', '', '/status', '/scale'])}"
+    if rnd.random() < 0.5:
+        ops: list[Any] = []
+        for _ in range(rnd.randint(1, 3)):
+            op: Any = {"op": rnd.choice(["add", "replace", "remove", "test", "move", "copy", "bogus"]),
+                       "path": rnd.choice(_POINTERS), "value": copy.deepcopy(rnd.choice(JUNK)),
+                       "from": rnd.choice(["/spec", "/metadata/labels", "/nope"])}
+            ops.append(op if rnd.random() < 0.9 else copy.deepcopy(rnd.choice(JUNK)))
+        body: Any = ops
+        content_type = wd.JSONP
+    else:
+        body = copy.deepcopy(rnd.choice([rnd.choice(JUNK), {"spec": rnd.choice(JUNK)}, {"status": rnd.choice(JUNK)},
+                                         {"metadata": {"labels": rnd.choice(JUNK)}},
+                                         {"spec": {"replicas": rnd.choice(JUNK)}}]))
+        content_type = rnd.choice([wd.MERGE, wd.SMP])
+    code, doc = wd._call(api, wd.Step("", "PATCH", target, content_type=content_type), body)
+    assert code < 500, f"PATCH {target} ({content_type}): {code} {doc}\n{json.dumps(body)[:600]}"

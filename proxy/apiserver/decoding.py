@@ -87,6 +87,10 @@ def _fields(obj: dict[str, Any], types: dict[str, str], struct: str, path: str) 
 
 
 def _crd(obj: dict[str, Any]) -> Iterator[str]:
+    status = obj.get("status")
+    if status is not None and not isinstance(status, dict):
+        yield (f"cannot unmarshal {_json_type(status)} into Go struct field CustomResourceDefinition.status of type "
+               "v1.CustomResourceDefinitionStatus")
     spec = obj.get("spec")
     if spec is None:
         return

@@ -23,7 +23,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +31,7 @@ from ..wire.status import status
 from . import crds, decoding, defaults, fieldvalidation, schema, specvalidation, validation
 from .crds import CustomType
 from .encode import not_found
-from .fielderrors import Cause, invalid, quoted
+from .fielderrors import Cause, go_json, invalid, quoted
 from .goorder import META_ORDER, encoded, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 from .quantity import QuantityError
@@ -213,10 +212,11 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
     meta = obj.get("metadata", {})
     if not isinstance(meta, dict):
         return fail(400, "metadata must be an object")
-    if (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
+    if t.subresource == "scale":  # an autoscaling/v1 Scale
+        if (error := decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
+            return fail(400, f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
+    elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return _undecodable(t, error)
-    if t.subresource == "scale":  # an autoscaling/v1 Scale, checked by _scale_write
-        pass
     elif t.custom is not None:  # decoded as unstructured: a kind or version of another type fails validation
         wrong = [invalid(k, v, f"must be {want}") for k, v, want in (("apiVersion", obj.get("apiVersion"),
                  t.api_version), ("kind", kind, t.kind)) if v not in (None, "", want)]
@@ -353,9 +353,8 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any) -> tuple[Outcome
         return fail(422, bad[0], "Invalid", bad[1]), []
     unknown = _unknown_fields(t, obj) if isinstance(obj, dict) and opts.field_validation != "Ignore" else []
     if unknown and opts.field_validation == "Strict":
-        if verb == "patch":  # the apiserver prints the patched object as Go holds it; here as JSON
-            return fail(422, f'"" is invalid: patch: Invalid value: {quoted(json.dumps(obj))}: '
-                             f"{fieldvalidation.refusal(unknown)}", "Invalid"), []
+        if verb == "patch":
+            return _unpatchable(obj, fieldvalidation.refusal(unknown)), []
         return _undecodable(t, fieldvalidation.refusal(unknown)), []
     return None, fieldvalidation.warnings(unknown)
 
@@ -381,6 +380,12 @@ def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
     named = [f".{f}: field not declared in schema" for f in sorted(first.values())]
     problem = named[0] if len(named) == 1 else "errors:\n" + "\n".join(f"  {n}" for n in named)
     return _untyped_patch(t, doc, problem, t.name)
+
+
+def _unpatchable(new: dict[str, Any], problem: str) -> Outcome:
+    """A patch whose result cannot be decoded (or is refused by strict field validation): the apiserver's
+    422 quotes the patched object, as Go encodes its struct; here as JSON."""
+    return fail(422, f'"" is invalid: patch: Invalid value: {quoted(go_json(new))}: {problem}', "Invalid")
 
 
 def _warned(out: Outcome, warnings: list[str]) -> Outcome:
@@ -641,11 +646,16 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             new_scale = patched(scale_of(t, current), content_type, doc)
         except PatchError as exc:
             return fail(422, str(exc))
+        if (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
+            return _unpatchable(new_scale, error)
         return _scale_write(t, current, new_scale, opts)
     try:
         new = patched(current, content_type, doc)
     except PatchError as exc:
         return fail(422, str(exc))
+    if content_type != APPLY_PATCH and (error := decoding.type_error(new, t.kind, typed=t.builtin,
+                                                                     api_version=t.api_version)) is not None:
+        return _unpatchable(new, error)
     refused, warnings = _field_check("patch", t, opts, new) if content_type != APPLY_PATCH else (None, [])
     if refused is not None:
         return refused
