@@ -45,6 +45,8 @@ def _loop(kubeconfig: str) -> None:
     got = json.loads(kubectl(kubeconfig, "get", "widgets", "w1", "-o", "json").stdout)
     assert got["spec"] == {"color": "red", "nested": {"mode": "auto"}, "replicas": 2, "size": 3}
     assert "status" not in got  # a status subresource: not written by a create
+    explained = kubectl(kubeconfig, "explain", "widgets.spec").stdout  # the schema, from the OpenAPI document
+    assert "color\t<string> -required-" in explained and "enum: red, blue" in explained
     printed = kubectl(kubeconfig, "get", "wid").stdout.splitlines()  # by its short name
     assert printed[0].split() == ["NAME", "COLOR", "REPLICAS", "AGE"] and printed[1].split()[:3] == ["w1", "red", "2"]
     assert kubectl(kubeconfig, "get", "crd", f"widgets.{GROUP}").stdout.split()[:7] == \

@@ -4,13 +4,14 @@ kubectl create/apply/replace first asks `/openapi/v3` whether the server validat
 operation of the kind with a `fieldValidation` query parameter, k8s.io/cli-runtime
 query_param_verifier_v3.go); if it cannot tell it validates on the client with the full schema and fails
 without one. These documents say "yes" for every served kind and hold nothing else: enough for writes,
-not for `kubectl explain`.
+and a custom resource's document holds its schema, for `kubectl explain`; a built-in kind's does not.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from typing import Any
 
 from .jsonenc import go_json
 from .kinds import ResourceType
@@ -20,7 +21,25 @@ def _gv_path(group: str, version: str) -> str:
     return f"apis/{group}/{version}" if group else f"api/{version}"
 
 
-def _group_doc(types: list[ResourceType]) -> bytes:
+Schema = dict[str, Any]
+
+
+def component_name(group: str, version: str, kind: str) -> str:
+    """How the apiserver names a custom resource's schema: its group reversed (com.example.v1.Widget)."""
+    return ".".join([*reversed(group.split(".")), version, kind])
+
+
+def _component(rt: ResourceType, schema: Schema) -> Schema:
+    """A custom resource's schema as its definition gives it, with the fields every object has (what
+    `kubectl explain` reads)."""
+    given = schema.get("properties")
+    props: Schema = given if isinstance(given, dict) else {}
+    return {**schema, "type": "object", "properties": {
+        "apiVersion": {"type": "string"}, "kind": {"type": "string"}, "metadata": {"type": "object"}, **props},
+        "x-kubernetes-group-version-kind": [{"group": rt.group, "kind": rt.kind, "version": rt.version}]}
+
+
+def _group_doc(types: list[ResourceType], schemas: dict[tuple[str, str, str], Schema]) -> bytes:
     paths = {}
     for rt in types:
         base = f"/{_gv_path(rt.group, rt.version)}"
@@ -30,16 +49,23 @@ def _group_doc(types: list[ResourceType]) -> bytes:
             "x-kubernetes-group-version-kind": {"group": rt.group, "version": rt.version, "kind": rt.kind},
             "parameters": [{"name": "fieldValidation", "in": "query", "schema": {"type": "string"}},
                            {"name": "fieldManager", "in": "query", "schema": {"type": "string"}}]}}
-    return go_json({"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "unversioned"},
-                    "paths": paths})
+    doc: dict[str, Any] = {"openapi": "3.0.0", "info": {"title": "Kubernetes", "version": "unversioned"},
+                           "paths": paths}
+    components = {component_name(rt.group, rt.version, rt.kind): _component(rt, schemas[key])
+                  for rt in types if (key := (rt.group, rt.version, rt.kind)) in schemas}
+    if components:
+        doc["components"] = {"schemas": components}
+    return go_json(doc)
 
 
-def documents(types: tuple[ResourceType, ...]) -> Iterator[tuple[str, bytes]]:
-    """(path, body) of `/openapi/v3` and of each group-version's document."""
+def documents(types: tuple[ResourceType, ...], schemas: dict[tuple[str, str, str], Schema] | None = None
+              ) -> Iterator[tuple[str, bytes]]:
+    """(path, body) of `/openapi/v3` and of each group-version's document; `schemas`: the custom resources'
+    by (group, version, kind), which their document holds as components."""
     by_gv: dict[tuple[str, str], list[ResourceType]] = {}
     for rt in types:
         by_gv.setdefault((rt.group, rt.version), []).append(rt)
-    docs = {_gv_path(g, v): _group_doc(rts) for (g, v), rts in by_gv.items()}
+    docs = {_gv_path(g, v): _group_doc(rts, schemas or {}) for (g, v), rts in by_gv.items()}
     index = {"paths": {p: {"serverRelativeURL": f"/openapi/v3/{p}?hash="
                                                 + hashlib.sha512(body).hexdigest()[:64].upper()}
                        for p, body in docs.items()}}

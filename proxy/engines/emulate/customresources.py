@@ -73,6 +73,10 @@ class Definitions:
         return [(p, other) for p, other in served.items()
                 if p != path and (other.group, other.plural) == (ct.group, ct.plural)]
 
+    def schemas(self, now: float) -> dict[tuple[str, str, str], dict[str, Any]]:
+        """Each served custom resource's schema, by (group, version, kind), for the OpenAPI documents."""
+        return {(ct.group, ct.version, ct.kind): ct.schema for ct in self.served(now).values() if ct.schema}
+
     def resource_types(self, now: float) -> tuple[ResourceType, ...]:
         """Discovery's view of the served custom resources."""
         out = []

@@ -31,12 +31,13 @@ def _types(timelines: dict[str, ResourceTimeline], defined: tuple[ResourceType, 
 
 
 def answer(path: str, timelines: dict[str, ResourceTimeline], git_version: str,
-           defined: tuple[ResourceType, ...] = ()) -> bytes | None:
+           defined: tuple[ResourceType, ...] = (), schemas: dict[tuple[str, str, str], openapi.Schema] | None = None
+           ) -> bytes | None:
     """The discovery document for `path` (trailing slash or not), or None if it is not one; `defined`: the
-    custom resources the definitions held serve."""
+    custom resources the definitions held serve, `schemas` theirs."""
     wanted = path.rstrip("/") or "/"
     types = _types(timelines, defined)
-    documents = openapi.documents(types) if wanted.startswith("/openapi/") else \
+    documents = openapi.documents(types, schemas) if wanted.startswith("/openapi/") else \
         discovery.documents(git_version or "v1.36.0", types)
     for doc_path, body in documents:
         if doc_path == wanted:

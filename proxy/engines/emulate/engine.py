@@ -239,8 +239,10 @@ class Emulator:
             headers = tuple((k, v) for k, v in ex.response.headers if k.lower() not in _LENGTH_HEADERS)
             await self._send(out, entry, 200, headers, merged)
             return
+        now = self.clock.now()
         body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version,
-                                self.definitions.resource_types(self.clock.now())) if req.method == "GET" else None
+                                self.definitions.resource_types(now), self.definitions.schemas(now)) \
+            if req.method == "GET" else None
         code, content_type, answered_by = 200, "application/json", "emulated discovery"
         if body is None and req.method == "GET" and (got := health.answer(req.path, req.query)) is not None:
             (code, body), content_type, answered_by = got, health.CONTENT_TYPE, "emulated health check"
