@@ -129,12 +129,16 @@ class _Parser:
 
     def args(self) -> list[Node]:
         self.take("(")
+        return self.listed(")")
+
+    def listed(self, closer: str) -> list[Node]:
+        """Expressions separated by commas, up to `closer` (taken): a call's arguments, a list's items."""
         out: list[Node] = []
-        while self.peek() != ")":
+        while self.peek() != closer:
             out.append(self.ternary())
             if self.peek() == ",":
                 self.take()
-        self.take(")")
+        self.take(closer)
         return out
 
     def primary(self) -> Node:
@@ -156,13 +160,7 @@ class _Parser:
             self.take(")")
             return node
         if tok == "[":
-            items: list[Node] = []
-            while self.peek() != "]":
-                items.append(self.ternary())
-                if self.peek() == ",":
-                    self.take()
-            self.take("]")
-            return ("list", items)
+            return ("list", self.listed("]"))
         raise Unsupported(f"unexpected {tok!r}")
 
 

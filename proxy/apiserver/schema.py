@@ -53,17 +53,27 @@ def prune(obj: dict[str, Any], s: Schema) -> dict[str, Any]:
     """The object with the fields its schema does not name dropped (pruning.Prune), and with nulls the schema
     does not allow dropped where no default will replace them (PruneNonNullableNullsWithoutDefaults); the
     root's apiVersion, kind and metadata are kept."""
-    out = _pruned(obj, s, root=True)
+    out = _pruned(obj, s, "", None, root=True)
     assert isinstance(out, dict)
     return out
 
 
-def _pruned(value: Any, s: Schema | None, *, root: bool = False) -> Any:
+def unknown_fields(obj: dict[str, Any], s: Schema) -> list[str]:
+    """The paths of the fields pruning drops because the schema does not name them (not nulls), as the
+    apiserver reports them to a write's fieldValidation: sorted. The root's metadata is not looked at."""
+    dropped: list[str] = []
+    _pruned(obj, s, "", dropped, root=True)
+    return sorted(dropped)
+
+
+def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, *, root: bool = False) -> Any:
+    """`value` pruned by `s`; the paths of the unknown fields it drops go to `dropped`, when given."""
     if s is None:
         return value
     if isinstance(value, list):
         items = _items(s)
-        return [_pruned(v, items) for v in value] if items is not None else value
+        return [_pruned(v, items, f"{path}[{i}]", dropped) for i, v in enumerate(value)] if items is not None \
+            else value
     if not isinstance(value, dict):
         return value
     props, extra = _properties(s), _additional(s)
@@ -76,40 +86,12 @@ def _pruned(value: Any, s: Schema | None, *, root: bool = False) -> Any:
         if k in keep and k not in props:
             out[k] = v
         elif child is not None:
-            out[k] = _pruned(v, child)
+            out[k] = _pruned(v, child, f"{path}.{k}" if path else k, dropped)
         elif s.get(_PRESERVE):
             out[k] = v
+        elif dropped is not None:
+            dropped.append(f"{path}.{k}" if path else k)
     return out
-
-
-def unknown_fields(obj: dict[str, Any], s: Schema) -> list[str]:
-    """The paths of the fields pruning drops because the schema does not name them (not nulls), as the
-    apiserver reports them to a write's fieldValidation: sorted. The root's metadata is not looked at."""
-    out: list[str] = []
-    _unknown(obj, s, "", out, root=True)
-    return sorted(out)
-
-
-def _unknown(value: Any, s: Schema | None, path: str, out: list[str], *, root: bool = False) -> None:
-    if s is None:
-        return
-    if isinstance(value, list):
-        for i, v in enumerate(value):
-            _unknown(v, _items(s), f"{path}[{i}]", out)
-        return
-    if not isinstance(value, dict):
-        return
-    props, extra = _properties(s), _additional(s)
-    keep = _ROOT if root or s.get(_EMBEDDED) else ()
-    for k, v in value.items():
-        if k in keep and k not in props:
-            continue
-        child = props.get(k, extra)
-        where = f"{path}.{k}" if path else k
-        if child is not None:
-            _unknown(v, child, where, out)
-        elif not s.get(_PRESERVE):
-            out.append(where)
 
 
 def default(obj: dict[str, Any], s: Schema) -> dict[str, Any]:
