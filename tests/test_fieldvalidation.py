@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import fieldvalidation
+from watchproxy.apiserver import fieldvalidation, gojson
 
 
 @pytest.mark.parametrize(("kind", "api_version", "obj", "unknown"), [
@@ -23,9 +23,24 @@ def test_unknown_fields(kind: str, api_version: str, obj: dict[str, Any], unknow
     assert fieldvalidation.unknown_fields(obj, kind, api_version) == unknown
 
 
+def test_repeated_keys_are_reported_among_the_unknown_fields_in_the_bodys_order() -> None:
+    # as the real apiserver answered this body with fieldValidation=Strict
+    got = gojson.loads(b'{"apiVersion":"v1","kind":"ConfigMap","zz":1,"metadata":{"name":"d","labels":{"a":"1",'
+                       b'"a":"2"},"qq":2},"data":{"a":"1","a":"2"},"binaryData":{},"zz":3}')
+    assert fieldvalidation.strict_errors(got.value, "ConfigMap", "v1", got.duplicates) == [
+        'unknown field "zz"', 'duplicate field "metadata.labels.a"', 'unknown field "metadata.qq"',
+        'duplicate field "data.a"']
+    pod = gojson.loads(b'{"spec":{"containers":[{"name":"c","image":"x","image":"y"}]}}')
+    assert fieldvalidation.strict_errors(pod.value, "Pod", "v1", pod.duplicates) == [
+        'duplicate field "spec.containers[0].image"']
+    assert fieldvalidation.duplicates(pod.value, pod.duplicates) == ['duplicate field "spec.containers[0].image"']
+    assert fieldvalidation.duplicates(pod.value, {}) == []
+
+
 def test_words() -> None:
-    assert fieldvalidation.refusal(["a", "b.c"]) == 'strict decoding error: unknown field "a", unknown field "b.c"'
-    assert fieldvalidation.warnings(['x"y']) == ['299 - "unknown field \\"x\\\\\\"y\\""']
+    assert fieldvalidation.refusal(fieldvalidation.unknown(["a", "b.c"])) == \
+        'strict decoding error: unknown field "a", unknown field "b.c"'
+    assert fieldvalidation.warnings(fieldvalidation.unknown(['x"y'])) == ['299 - "unknown field \\"x\\\\\\"y\\""']
     assert fieldvalidation.invalid_directive("Strict", "create") is None
     message, details = fieldvalidation.invalid_directive("strict", "update") or ("", {})
     assert message == ('UpdateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": '

@@ -52,7 +52,7 @@ _JSON_WORDS = {"null": "null", "bool": "bool", "int": "number", "float": "number
                "list": "array", "map": "object"}
 
 
-def _json_type(value: Any) -> str:
+def json_word(value: Any) -> str:
     """encoding/json's word for a value in an UnmarshalTypeError."""
     return _JSON_WORDS[json_kind(value)]
 
@@ -79,23 +79,23 @@ def _fields(obj: dict[str, Any], types: dict[str, str], struct: str, path: str) 
             continue
         where = f"{struct}.{path}{key}"
         if not _fits(value, go):
-            yield f"cannot unmarshal {_json_type(value)} into Go struct field {where} of type {go}"
+            yield f"cannot unmarshal {json_word(value)} into Go struct field {where} of type {go}"
         elif go in ("map[string]string", "[]string") and value:
             items = value.values() if isinstance(value, dict) else value
-            yield from (f"cannot unmarshal {_json_type(v)} into Go struct field {where} of type string"
+            yield from (f"cannot unmarshal {json_word(v)} into Go struct field {where} of type string"
                         for v in items if not isinstance(v, str) and v is not None)
 
 
 def _crd(obj: dict[str, Any]) -> Iterator[str]:
     status = obj.get("status")
     if status is not None and not isinstance(status, dict):
-        yield (f"cannot unmarshal {_json_type(status)} into Go struct field CustomResourceDefinition.status of type "
+        yield (f"cannot unmarshal {json_word(status)} into Go struct field CustomResourceDefinition.status of type "
                "v1.CustomResourceDefinitionStatus")
     spec = obj.get("spec")
     if spec is None:
         return
     if not isinstance(spec, dict):
-        yield (f"cannot unmarshal {_json_type(spec)} into Go struct field CustomResourceDefinition.spec of type "
+        yield (f"cannot unmarshal {json_word(spec)} into Go struct field CustomResourceDefinition.spec of type "
                "v1.CustomResourceDefinitionSpec")
         return
     yield from _fields(spec, _CRD_SPEC, "CustomResourceDefinitionSpec", "spec.")
@@ -105,7 +105,7 @@ def _crd(obj: dict[str, Any]) -> Iterator[str]:
         if isinstance(version, dict):
             yield from _fields(version, _CRD_VERSION, "CustomResourceDefinitionVersion", "spec.versions.")
         elif version is not None:
-            yield (f"cannot unmarshal {_json_type(version)} into Go struct field CustomResourceDefinitionSpec."
+            yield (f"cannot unmarshal {json_word(version)} into Go struct field CustomResourceDefinitionSpec."
                    "spec.versions of type v1.CustomResourceDefinitionVersion")
 
 
@@ -147,7 +147,7 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
     else:
         want = _SCALARS.get(kind, ("", object))[1]
         ok = isinstance(value, want) and (want is bool or not isinstance(value, bool))
-    return None if ok else _json_type(value)
+    return None if ok else json_word(value)
 
 
 def _typed(value: Any, kind: Any, flags: str, struct: str, path: str) -> Iterator[str]:

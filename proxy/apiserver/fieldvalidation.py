@@ -4,8 +4,9 @@
 default, which controller-runtime and client-go get) applies it and answers one `Warning` header per
 unknown field, `Ignore` drops them silently. A built-in kind's unknown fields are found against its Go type
 (wire/gotypes.py), in the body's order, as encoding/json meets them; a custom resource's are the ones its
-schema prunes, sorted (schema.unknown_fields). Duplicate JSON keys, which the apiserver also reports, are
-not: the body is decoded before this sees it.
+schema prunes, sorted (schema.unknown_fields). Keys a JSON object repeats (gojson lists them) are reported
+too, among a built-in kind's unknown fields where Go's decoder meets them (at the key's first place here,
+its second in Go), before a custom resource's.
 """
 
 from __future__ import annotations
@@ -32,54 +33,97 @@ def invalid_directive(value: str, verb: str) -> tuple[str, dict[str, Any]] | Non
              "causes": [{"reason": "FieldValueNotSupported", "message": cause, "field": "fieldValidation"}]})
 
 
-def _walk(value: Any, kind: Any, flags: str, path: str) -> Iterator[str]:
+Duplicates = dict[int, list[str]]  # id of a decoded JSON object -> the keys it repeated (gojson.Decoded)
+_NONE: Duplicates = {}
+
+
+Problem = tuple[str, str]  # ("unknown" or "duplicate", the field's path)
+
+
+def _walk(value: Any, kind: Any, flags: str, path: str, dups: Duplicates) -> Iterator[Problem]:
+    """Each unknown or repeated field in `value` of Go type `kind`."""
     if "r" in flags and isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _walk(item, kind, "", f"{path}[{i}]")
+            yield from _walk(item, kind, "", f"{path}[{i}]", dups)
         return
     if isinstance(kind, list):
         if kind[0] == "map" and isinstance(value, dict):
+            yield from (("duplicate", f"{path}.{key}") for key in dups.get(id(value), ()))
             for key, item in value.items():
-                yield from _walk(item, kind[2], "", f"{path}[{key}]")
+                yield from _walk(item, kind[2], "", f"{path}[{key}]", dups)
         elif kind[0] == "list" and isinstance(value, list):
             for i, item in enumerate(value):
-                yield from _walk(item, kind[1], "", f"{path}[{i}]")
+                yield from _walk(item, kind[1], "", f"{path}[{i}]", dups)
         return
     if isinstance(kind, str) and kind.startswith(".") and isinstance(value, dict):
-        yield from _message(value, kind[1:], path)
+        yield from _message(value, kind[1:], path, dups)
 
 
-def _message(obj: dict[str, Any], message: str, path: str) -> Iterator[str]:
+def _message(obj: dict[str, Any], message: str, path: str, dups: Duplicates) -> Iterator[Problem]:
     known = gotypes.json_field_map(message)
+    repeated = dups.get(id(obj), ())
     for key, value in obj.items():
         where = f"{path}.{key}" if path else key
         if key not in known:
-            yield where
+            yield "unknown", where  # a repeated unknown field is reported once, as Go does
         else:
-            yield from _walk(value, *known[key], where)
+            if key in repeated:
+                yield "duplicate", where
+            yield from _walk(value, *known[key], where, dups)
+
+
+def strict_errors(obj: dict[str, Any], kind: str, api_version: str, dups: Duplicates = _NONE) -> list[str] | None:
+    """A built-in kind's unknown and repeated fields, each as the apiserver words it, in the body's order;
+    None for a kind whose type is not known here."""
+    message = gotypes.message_of_kind(api_version, kind) if kind else None
+    return None if message is None else [_words(*p) for p in _message(obj, message, "", dups)]
 
 
 def unknown_fields(obj: dict[str, Any], kind: str, api_version: str) -> list[str] | None:
-    """The paths of the fields a built-in kind's Go type does not have, in the body's order; None for a
-    kind whose type is not known here."""
+    """The paths (quoted) of the fields a built-in kind's Go type does not have, in the body's order; None
+    for a kind whose type is not known here."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
-    return None if message is None else list(_message(obj, message, ""))
+    return None if message is None else [path for _, path in _message(obj, message, "", _NONE)]
 
 
 def meta_unknown_fields(meta: Any) -> list[str]:
     """The fields ObjectMeta does not have, for a custom resource's metadata (decoded as ObjectMeta)."""
-    return list(_message(meta, "apis/meta/v1.ObjectMeta", "metadata")) if isinstance(meta, dict) else []
+    return [] if not isinstance(meta, dict) else \
+        [path for _, path in _message(meta, "apis/meta/v1.ObjectMeta", "metadata", _NONE)]
 
 
-def _words(path: str) -> str:
-    return f"unknown field {quoted(path)}"
+def duplicates(value: Any, dups: Duplicates) -> list[str]:
+    """Every repeated key in a document decoded untyped (a custom resource, a patch), worded, in its order."""
+    return [_words("duplicate", path) for path in _repeated(value, dups, "")] if dups else []
 
 
-def refusal(unknown: list[str]) -> str:
+def _repeated(value: Any, dups: Duplicates, path: str) -> Iterator[str]:
+    if isinstance(value, dict):
+        repeated = dups.get(id(value), ())
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else key
+            if key in repeated:
+                yield where
+            yield from _repeated(item, dups, where)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _repeated(item, dups, f"{path}[{i}]")
+
+
+def _words(what: str, path: str) -> str:
+    return f"{what} field {quoted(path)}"
+
+
+def unknown(paths: list[str]) -> list[str]:
+    """Unknown field paths as the apiserver words each."""
+    return [_words("unknown", p) for p in paths]
+
+
+def refusal(problems: list[str]) -> str:
     """The end of a Strict refusal's message (after "cannot be handled as a KIND: ")."""
-    return "strict decoding error: " + ", ".join(map(_words, unknown))
+    return "strict decoding error: " + ", ".join(problems)
 
 
-def warnings(unknown: list[str]) -> list[str]:
-    """The Warning headers of a Warn write, one per field: warn-code 299, agent "-", the text quoted."""
-    return ['299 - "' + _words(f).replace("\\", "\\\\").replace('"', '\\"') + '"' for f in unknown]
+def warnings(problems: list[str]) -> list[str]:
+    """The Warning headers of a Warn write, one per problem: warn-code 299, agent "-", the text quoted."""
+    return ['299 - "' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in problems]

@@ -159,6 +159,8 @@ class Options:
     precondition_uid: str = ""
     precondition_rv: str = ""
     field_validation: str = ""  # Ignore, Warn (also when empty) or Strict
+    # the keys the body's JSON objects repeat (gojson.Decoded.duplicates), which fieldValidation reports
+    duplicates: fieldvalidation.Duplicates = field(default_factory=dict)
 
 
 def fail(code: int, message: str, reason: str | None = None, details: dict[str, Any] | None = None) -> Outcome:
@@ -229,6 +231,9 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
     if t.namespaced and ns and ns != t.namespace:
         return fail(400, "the namespace of the provided object does not match the namespace sent on the request")
     name = meta.get("name") or ""
+    if name_from_path and not name:
+        return fail(400, f"the name of the object ({name_from_path} based on URL) was undeterminable: "
+                         "name must be provided")
     if name_from_path and name and name != name_from_path:
         return fail(400, "the name of the object "
                          f"({name}) does not match the name on the URL ({name_from_path})")
@@ -346,17 +351,27 @@ def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
     return fieldvalidation.unknown_fields(obj, t.kind, t.api_version) or []
 
 
-def _field_check(verb: str, t: Target, opts: Options, obj: Any) -> tuple[Outcome | None, list[str]]:
+def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any = None
+                 ) -> tuple[Outcome | None, list[str]]:
     """A write under its fieldValidation: the refusal (an unknown directive; Strict and fields its type does
-    not have), else the Warning headers its answer gets (Warn, the default)."""
+    not have or its body repeats), else the Warning headers its answer gets (Warn, the default). A patch's
+    repeated keys are its document's (`patch_doc`), its unknown fields the patched object's."""
     if (bad := fieldvalidation.invalid_directive(opts.field_validation, verb)) is not None:
         return fail(422, bad[0], "Invalid", bad[1]), []
-    unknown = _unknown_fields(t, obj) if isinstance(obj, dict) and opts.field_validation != "Ignore" else []
-    if unknown and opts.field_validation == "Strict":
+    problems: list[str] = []
+    if isinstance(obj, dict) and opts.field_validation != "Ignore":
+        dups = opts.duplicates
+        typed = None if verb == "patch" or t.custom is not None else \
+            fieldvalidation.strict_errors(obj, t.kind, t.api_version, dups)
+        if typed is None:  # untyped, or a patch: the document's repeated keys, then the object's unknown fields
+            repeated = fieldvalidation.duplicates(patch_doc if verb == "patch" else obj, dups)
+            typed = repeated + fieldvalidation.unknown(_unknown_fields(t, obj))
+        problems = typed
+    if problems and opts.field_validation == "Strict":
         if verb == "patch":
-            return _unpatchable(obj, fieldvalidation.refusal(unknown)), []
-        return _undecodable(t, fieldvalidation.refusal(unknown)), []
-    return None, fieldvalidation.warnings(unknown)
+            return _unpatchable(obj, fieldvalidation.refusal(problems)), []
+        return _undecodable(t, fieldvalidation.refusal(problems)), []
+    return None, fieldvalidation.warnings(problems)
 
 
 def _untyped_patch(t: Target, doc: dict[str, Any], problem: str, name: str = "") -> Outcome:
@@ -656,7 +671,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if content_type != APPLY_PATCH and (error := decoding.type_error(new, t.kind, typed=t.builtin,
                                                                      api_version=t.api_version)) is not None:
         return _unpatchable(new, error)
-    refused, warnings = _field_check("patch", t, opts, new) if content_type != APPLY_PATCH else (None, [])
+    refused, warnings = _field_check("patch", t, opts, new, doc) if content_type != APPLY_PATCH else (None, [])
     if refused is not None:
         return refused
     after: dict[str, frozenset[FieldPath]] | None = None
@@ -677,7 +692,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         after = {**{m: f for m, f in others.items() if f}, me: applied}
     bad = _check_body(t, new, t.name)
     if bad is not None:
-        return bad
+        return _warned(bad, warnings)
     meta = _meta(new)
     if content_type == APPLY_PATCH or not isinstance(doc, dict) or \
             "resourceVersion" not in (doc.get("metadata") or {}):

@@ -13,6 +13,7 @@
 //	goclients protoschema         the protobuf schema of every built-in kind, as watchproxy decodes it
 //	goclients protosamples [...]  random objects of every kind in protobuf and as the apiserver's JSON
 //	goclients quantities          each quantity on stdin as the apiserver writes it back (or ERROR)
+//	goclients jsonerrors          each base64 body on stdin as encoding/json judges it: ok, or its error
 //
 // Every subcommand prints, one whole line at a time (the conventions of tests/clients/README.md, which
 // `watchproxy check` parses): `ADDED|MODIFIED|DELETED : name` per event its handlers see, `ERROR : text`
@@ -60,6 +61,7 @@ var tools = map[string]func(args []string) error{
 	"protoschema":  runProtoSchema,
 	"protosamples": runProtoSamples,
 	"quantities":   runQuantities,
+	"jsonerrors":   runJSONErrors,
 }
 
 func main() {

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+// runJSONErrors reads one base64 body per line and prints what encoding/json says of it as the apiserver
+// decodes a body (json.Unmarshal into interface{}): `ok`, or the error's text. The reference for
+// proxy/apiserver/gojson.py.
+func runJSONErrors(_ []string) error {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 64<<20)
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	for in.Scan() {
+		body, err := base64.StdEncoding.DecodeString(in.Text())
+		if err != nil {
+			return err
+		}
+		var v interface{}
+		if err := json.Unmarshal(body, &v); err != nil {
+			fmt.Fprintln(out, err.Error())
+			continue
+		}
+		fmt.Fprintln(out, "ok")
+	}
+	return in.Err()
+}
