@@ -8,15 +8,15 @@ import base64
 import json
 import random
 import subprocess
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from watchproxy.apiserver import bodies, gojson
 from watchproxy.testing import Replay
+from watchproxy.wire.gostrings import quote_byte
 
+from tests import rawhttp
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
@@ -81,8 +81,8 @@ def test_what_go_takes_and_python_would_not_is_taken_as_go_takes_it() -> None:
     assert sorted(got.duplicates.values()) == [["b"], ["d", "d"]]
     with pytest.raises(gojson.TooDeep):  # valid for Go (up to 10,000 levels), beyond Python's recursion
         gojson.loads(b"[" * 5000 + b"]" * 5000)
-    assert gojson.quote_char(0xEF) == "'ï'" and gojson.quote_char(0) == "'\\x00'"
-    assert gojson.quote_char(ord("\n")) == "'\\n'" and gojson.quote_char(0x85) == "'\\u0085'"
+    assert quote_byte(0xEF) == "'ï'" and quote_byte(0) == "'\\x00'" and quote_byte(0x27) == "'\\''"
+    assert quote_byte(ord("\n")) == "'\\n'" and quote_byte(0x85) == "'\\u0085'" and quote_byte(0x0B) == "'\\v'"
 
 
 @pytest.mark.parametrize(("data", "message"), [
@@ -130,36 +130,18 @@ _WRITES = [("POST", "", "application/json"), ("PUT", "/x", "application/json"),
 
 def _answers(base: str, token: str, ns: str) -> list[tuple[str, str, int, str, list[str]]]:
     """(body, write, code, message, Warning headers) of every body and write, against a ConfigMap `x`."""
-    def call(method: str, path: str, data: bytes, content_type: str) -> tuple[int, Any, list[str]]:
-        headers = {"Content-Type": content_type, "Accept": "application/json",
-                   **({"Authorization": f"Bearer {token}"} if token else {})}
-        req = urllib.request.Request(f"{base}/api/v1/namespaces/{ns}/configmaps{path}", data=data, method=method,
-                                     headers=headers)
-        try:
-            with urllib.request.urlopen(req, context=_insecure()) as resp:
-                return resp.status, json.loads(resp.read()), resp.headers.get_all("Warning") or []
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read()), exc.headers.get_all("Warning") or []
-
+    cms = f"/api/v1/namespaces/{ns}/configmaps"
     x = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x"}, "data": {"a": "1"}}
-    assert call("POST", "", json.dumps(x).encode(), "application/json")[0] == 201
+    assert rawhttp.call(base, token, "POST", cms, json.dumps(x).encode())[0] == 201
     out = []
     for what, data in _BODIES.items():
         for method, path, content_type in _WRITES:
-            code, doc, warnings = call(method, path, data, content_type)
+            code, doc, warnings = rawhttp.call(base, token, method, cms + path, data, content_type)
             message = doc.get("message", "") if doc.get("kind") == "Status" else doc["metadata"]["name"]
             out.append((what, f"{method} {content_type}", code, message, warnings))
             if code == 201:
-                call("DELETE", f"/{doc['metadata']['name']}", b"", "application/json")
+                rawhttp.call(base, token, "DELETE", f"{cms}/{doc['metadata']['name']}")
     return out
-
-
-def _insecure() -> Any:
-    import ssl
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
 
 
 # Where a replay differs, and why: a refused patch quotes the patched object as JSON where Go prints its
@@ -173,11 +155,8 @@ def test_bad_bodies_get_the_real_apiservers_answers(realkube: RealKube, watchpro
                                                      tmp_path: Path) -> None:
     ns = "bodies"
     token = realkube.token_file.read_text().strip()
-    create = urllib.request.Request(f"{realkube.url}/api/v1/namespaces", method="POST",
-                                    data=json.dumps({"metadata": {"name": ns}}).encode(),
-                                    headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    with urllib.request.urlopen(create, context=_insecure()) as resp:
-        assert resp.status == 201
+    assert rawhttp.call(realkube.url, token, "POST", "/api/v1/namespaces",
+                        json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
     real = _answers(realkube.url, token, ns)
     b = RecordingBuilder(tmp_path / "empty.msgpack")
     b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from watchproxy.apiserver import encode
 from watchproxy.wire import framing, health, match, protobuf, redact, selectors, status, table
 from watchproxy.wire.params import InvalidParams, ListOptions, parse_bool, parse_list_options
 from watchproxy.wire.request import classify
@@ -149,12 +150,55 @@ def test_resource_version_match_accepted_for_lists(query: str) -> None:
     assert parse_list_options(query).resource_version_match in ("Exact", "NotOlderThan")
 
 
+@pytest.mark.parametrize(("query", "code", "message"), [
+    # kube-apiserver v1.37.2: a list refuses the version with a 400, a watch lets the error through as a 500
+    ("resourceVersion=abc", 400, 'invalid resource version: resourceVersion: Invalid value: "abc": '
+                                 'strconv.ParseUint: parsing "abc": invalid syntax'),
+    ("resourceVersion=99999999999999999999999", 400, 'invalid resource version: resourceVersion: Invalid value: '
+     '"99999999999999999999999": strconv.ParseUint: parsing "99999999999999999999999": value out of range'),
+    ("watch=1&resourceVersion=abc", 500, 'resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing '
+                                         '"abc": invalid syntax'),
+])
+def test_an_invalid_resource_version(query: str, code: int, message: str) -> None:
+    with pytest.raises(InvalidParams) as info:
+        parse_list_options(query)
+    assert (info.value.code, str(info.value)) == (code, message)
+    body = status.status(info.value.code, str(info.value), info.value.reason)
+    assert ("reason" in body) is (code != 500)  # the apiserver's 500 here has none
+
+
+def _raw64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(("token", "message"), [
+    # storage.DecodeContinue's words, the first two as kube-apiserver v1.37.2 answered them
+    ("garbage", "invalid character '\\u0081' looking for beginning of value"),
+    ("abc", "invalid character 'i' looking for beginning of value"),
+    ("abcde", "illegal base64 data at input byte 4"),
+    ("ab=c", "illegal base64 data at input byte 2"),
+    (encode.continue_token(0, "default/x"), "incorrect encoded start resourceVersion (version meta.k8s.io/v1)"),
+    (encode.continue_token(3, ""), "encoded start key empty (version meta.k8s.io/v1)"),
+    (encode.continue_token(3, "a/../../b"), "a/../../b"),
+    (_raw64(b'{"v":"x","rv":1,"start":"a"}'), "server does not recognize this encoded version x"),
+    (_raw64(b'{"v":"meta.k8s.io/v1","rv":"1"}'), "json: cannot unmarshal string into Go struct field "
+                                                 "continueToken.rv of type int64"),
+    (_raw64(b"[1]"), "json: cannot unmarshal array into Go value of type storage.continueToken"),
+    (_raw64(b"[1]") + "==", "illegal base64 data at input byte 4"),  # no padding in the raw encoding
+])
+def test_a_continue_token_is_refused_in_the_apiservers_words(token: str, message: str) -> None:
+    with pytest.raises(ValueError) as info:
+        encode.parse_continue(token)
+    assert str(info.value) == f"continue key is not valid: {message}"
+    assert encode.parse_continue(encode.continue_token(7, "default/x")) == (7, "default/x")
+
+
 def test_continue() -> None:
     assert parse_list_options("watch=1&continue=abc").continue_token == ""  # a watch ignores continue
     assert parse_list_options("limit=5&continue=abc").continue_token == "abc"
     assert parse_list_options("limit=5&continue=abc&resourceVersion=0").continue_token == "abc"
-    with pytest.raises(InvalidParams, match="not allowed when using continue"):
-        parse_list_options("limit=5&continue=abc&resourceVersion=12")
+    # with a resourceVersion too, the list refuses it once it has read the token (tests/test_params_realkube.py)
+    assert parse_list_options("limit=5&continue=abc&resourceVersion=12").continue_token == "abc"
 
 
 # === request classification ====================================================================================
@@ -712,11 +756,27 @@ def test_field_selectors(selector: str, matches: bool) -> None:
     ("spec.x=y", "widgets", "field label not supported: spec.x"),
     ("metadata.name", "pods", "invalid selector"),
     ("metadata.name~web", "pods", "invalid selector"),
+    # fields.ParseSelector, as kube-apiserver v1.37.2 answered each: nothing trimmed, terms in sorted order,
+    # values unescaped
+    ("metadata.name = x", "configmaps", '^"metadata.name " is not a known field selector'),
+    ("metadata.name===x", "configmaps", "^invalid field selector: unescaped character in value: 61$"),
+    ("metadata.name=a\\x", "configmaps", "^invalid field selector: invalid escape sequence: \\\\x$"),
+    ("metadata.name=a\\", "configmaps", "^invalid field selector: invalid escape sequence: \\\\$"),
+    ("zzz=1,aaa=2", "configmaps", '^"aaa" is not a known field selector'),
+    ("metadata.name=x\\,y,zzz=1", "configmaps", '^"zzz" is not a known field selector'),
+    ("=x", "configmaps", '^"" is not a known field selector'),
 ])
 def test_invalid_field_selectors(selector: str, resource: str, message: str) -> None:
     with pytest.raises(InvalidParams, match=message) as info:
         selectors.matcher("", selector, resource)
     assert info.value.code == 400
+
+
+def test_field_selector_values_are_unescaped_and_empty_terms_skipped() -> None:
+    assert selectors.parse_field_selector("metadata.name=a\\,b\\=c\\\\,", "configmaps") == (
+        selectors.FieldRequirement("metadata.name", True, "a,b=c\\"),)
+    assert selectors.parse_field_selector(",metadata.name!=x,", "pods") == (
+        selectors.FieldRequirement("metadata.name", False, "x"),)
 
 
 def test_label_and_field_selectors_combine() -> None:
@@ -1106,15 +1166,38 @@ def test_json_lines_fed_as_pieces_split_as_when_fed_whole(lines: list[bytes], cu
     assert frames == lines and splitter.pending() == b""
 
 
+_LABEL_VALUE = ("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and "
+                "must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex "
+                "used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')")
+_LABEL_KEY = ("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric "
+              "character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+              "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')")
+
+
 @pytest.mark.parametrize(("selector", "message"), [
-    # the real 1.37 apiserver's words (apimachinery labels/selector.go), checked in docs/fidelity.md
+    # the real 1.37 apiserver's words (apimachinery labels/selector.go), each seen from kube-apiserver v1.37.2
     ("app in (a", "unable to parse requirement: found '', expected: ',' or ')'"),
     ("a,,b", "found ',', expected: identifier after ','"),
     ("app=web=x", "found '=', expected: ',' or 'end of string'"),
     ("app in prod", "unable to parse requirement: found 'prod' expected: '('"),
     ("=x", "found '=', expected: !, identifier, or 'end of string'"),
     ("a b", "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"),
-    ("a<x", "unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer"),
+    ("a<x", "unable to parse requirement: values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value must "
+            "be an integer"),
+    ("a<99999999999999999999", "unable to parse requirement: values[0]: Invalid value: \"99999999999999999999\": "
+                               "for 'Gt', 'Lt' operators, the value must be an integer"),
+    ("a>+5", "unable to parse requirement: values[0][a]: Invalid value: \"+5\": " + _LABEL_VALUE),
+    ("a in (x,-y)", "unable to parse requirement: values[0][a]: Invalid value: \"-y\": " + _LABEL_VALUE),
+    ("a=" + "b" * 64, f"unable to parse requirement: values[0][a]: Invalid value: \"{'b' * 64}\": must be no more "
+                      "than 63 bytes"),
+    ("a" * 70 + "=b", f"unable to parse requirement: <nil>: Invalid value: \"{'a' * 70}\": name part must be no "
+                      "more than 63 bytes"),
+    ("/a=b", 'unable to parse requirement: <nil>: Invalid value: "/a": prefix part must be non-empty'),
+    # a key is checked as it is read, before its operator: one error, where the values would add another
+    ("-x<x", "unable to parse requirement: <nil>: Invalid value: \"-x\": name part " + _LABEL_KEY),
+    ("a<x,b", "unable to parse requirement: values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value "
+              "must be an integer"),
+    ("a>-5,=", "unable to parse requirement: values[0][a]: Invalid value: \"-5\": " + _LABEL_VALUE),
 ])
 def test_label_selector_syntax_errors_in_the_apiservers_words(selector: str, message: str) -> None:
     with pytest.raises(InvalidParams) as info:

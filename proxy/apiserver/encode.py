@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as dt
-import json
+import posixpath
 import re
 from typing import Any
 
@@ -14,8 +14,9 @@ from ..wire import gotypes
 from ..wire import table as tables
 from ..wire.jsonenc import go_json
 from ..wire.status import status
-from . import crds
+from . import crds, gojson
 from .changes import Change
+from .decoding import json_word
 from .history import ResourceTimeline
 
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
@@ -125,9 +126,52 @@ def continue_token(rv: int, start_key: str) -> str:
 
 
 def parse_continue(token: str) -> tuple[int, str]:
-    pad = "=" * (-len(token) % 4)
+    """The resourceVersion and start key of a continue token (storage.DecodeContinue); ValueError in its
+    words (`continue key is not valid: illegal base64 data at input byte 4`)."""
+    invalid = "continue key is not valid"
     try:
-        doc = json.loads(base64.urlsafe_b64decode(token + pad))
-        return int(doc["rv"]), str(doc["start"])
-    except (ValueError, KeyError, TypeError):
-        raise ValueError("continue key is not valid") from None
+        data = _raw_url_base64(token)
+        doc = gojson.loads(data).value
+    except ValueError as exc:
+        raise ValueError(f"{invalid}: {exc}") from None
+    if not isinstance(doc, dict):
+        if doc is None:
+            doc = {}
+        else:
+            raise ValueError(f"{invalid}: json: cannot unmarshal {json_word(doc)} into Go value of type "
+                             "storage.continueToken")
+    for key, go in (("v", "string"), ("rv", "int64"), ("start", "string")):
+        value = doc.get(key)
+        fits = value is None or (isinstance(value, str) if go == "string" else
+                                 isinstance(value, int) and not isinstance(value, bool) and -1 << 63 <= value < 1 << 63)
+        if not fits:
+            number = f" {value}" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+            raise ValueError(f"{invalid}: json: cannot unmarshal {json_word(value)}{number} into Go struct field "
+                             f"continueToken.{key} of type {go}")
+    version, rv, start = doc.get("v") or "", doc.get("rv") or 0, doc.get("start") or ""
+    if version != "meta.k8s.io/v1":
+        raise ValueError(f"{invalid}: server does not recognize this encoded version {version}")
+    if rv == 0:
+        raise ValueError(f"{invalid}: incorrect encoded start resourceVersion (version meta.k8s.io/v1)")
+    if not start:
+        raise ValueError(f"{invalid}: encoded start key empty (version meta.k8s.io/v1)")
+    key = start if start.startswith("/") else "/" + start
+    if posixpath.normpath(key) != key or key.startswith("//"):  # path.Clean would change it
+        raise ValueError(f"{invalid}: {start}")
+    return int(rv), start
+
+
+_BASE64_URL = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _raw_url_base64(token: str) -> bytes:
+    """base64.RawURLEncoding.DecodeString: no padding, line breaks skipped, its CorruptInputError's words
+    (positions in the token as given)."""
+    kept = [(i, c) for i, c in enumerate(token.encode()) if c not in b"\r\n"]
+    for i, c in kept:
+        if c not in _BASE64_URL:
+            raise ValueError(f"illegal base64 data at input byte {i}")
+    if len(kept) % 4 == 1:
+        raise ValueError(f"illegal base64 data at input byte {kept[-1][0]}")
+    data = bytes(c for _, c in kept)
+    return base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))

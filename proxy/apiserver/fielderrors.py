@@ -12,25 +12,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..wire import jsonenc
+from ..wire.gostrings import quote
 
 Cause = tuple[str, str, str]  # field, reason, message
-
-
-def quoted(value: str) -> str:
-    """Go's %q of a string (strconv.Quote): printable characters as they are, the rest escaped."""
-    out = ['"']
-    for ch in value:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif ch.isprintable():
-            out.append(ch)
-        elif ch in "\n\t\r":
-            out.append({"\n": "\\n", "\t": "\\t", "\r": "\\r"}[ch])
-        else:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    out.append('"')
-    return "".join(out)
 
 
 def go_json(value: Any) -> str:
@@ -46,7 +30,7 @@ def go_value(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     if isinstance(value, str):
-        return quoted(value)
+        return quote(value)
     return go_json(value)
 
 
@@ -68,7 +52,7 @@ def invalid_each(path: str, value: Any, details: Iterable[str]) -> list[Cause]:
 
 
 def not_supported(path: str, value: Any, supported: Iterable[str]) -> Cause:
-    allowed = ", ".join(quoted(s) for s in supported)
+    allowed = ", ".join(quote(s) for s in supported)
     return path, "FieldValueNotSupported", f"Unsupported value: {go_value(value)}: supported values: {allowed}"
 
 

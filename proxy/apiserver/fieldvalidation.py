@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..wire import gotypes
-from .fielderrors import quoted
+from ..wire.gostrings import quote
 
 DIRECTIVES = ("", "Ignore", "Strict", "Warn")
 
@@ -80,7 +80,7 @@ def strict_errors(obj: dict[str, Any], kind: str, api_version: str, dups: Duplic
 
 
 def unknown_fields(obj: dict[str, Any], kind: str, api_version: str) -> list[str] | None:
-    """The paths (quoted) of the fields a built-in kind's Go type does not have, in the body's order; None
+    """The paths of the fields a built-in kind's Go type does not have, in the body's order; None
     for a kind whose type is not known here."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     return None if message is None else [path for _, path in _message(obj, message, "", _NONE)]
@@ -111,7 +111,7 @@ def _repeated(value: Any, dups: Duplicates, path: str) -> Iterator[str]:
 
 
 def _words(what: str, path: str) -> str:
-    return f"{what} field {quoted(path)}"
+    return f"{what} field {quote(path)}"
 
 
 def unknown(paths: list[str]) -> list[str]:

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..wire.gostrings import quote_byte
+
 MAX_DEPTH = 10000  # encoding/json's maxNestingDepth
 
 
@@ -97,24 +99,6 @@ def _without_surrogates(value: Any) -> Any:
     return value
 
 
-def quote_char(c: int) -> str:
-    """encoding/json's quoteChar: the byte as a Go rune literal (strconv.Quote of the rune U+00XX)."""
-    if c == 0x27:
-        return "'\\''"
-    if c == 0x22:
-        return "'\"'"
-    ch = chr(c)
-    if ch == "\\":
-        return "'\\\\'"
-    if ch.isprintable():
-        return f"'{ch}'"
-    escaped = _SHORT_ESCAPES.get(c) or (f"\\x{c:02x}" if c < 0x80 else f"\\u{c:04x}")
-    return f"'{escaped}'"
-
-
-_SHORT_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
-
-
 # Runs the scanner may skip in one step: plain string content, and whitespace.
 _STRING_RUN = re.compile(rb'[^"\\\x00-\x1f]+')
 _SPACE_RUN = re.compile(rb"[ \t\r\n]+")
@@ -131,7 +115,7 @@ def syntax_error(data: bytes) -> str | None:
     i, n = 0, len(data)
 
     def bad(at: int, context: str) -> str:
-        return f"invalid character {quote_char(data[at])} {context}"
+        return f"invalid character {quote_byte(data[at])} {context}"
 
     def space(at: int) -> int:
         m = _SPACE_RUN.match(data, at)
@@ -238,7 +222,7 @@ def _string(data: bytes, i: int) -> tuple[int, str]:
         if c == ord('"'):
             return i + 1, ""
         if c < 0x20:
-            return i, f"invalid character {quote_char(c)} in string literal"
+            return i, f"invalid character {quote_byte(c)} in string literal"
         # a backslash
         i += 1
         if i < n and data[i] == ord("u"):
@@ -292,11 +276,11 @@ def _number(data: bytes, i: int) -> tuple[int, str]:
 def _literal(data: bytes, i: int, word: bytes) -> tuple[int, str]:
     for k in range(i + 1, i + len(word)):
         if k >= len(data) or data[k] != word[k - i]:
-            return k, _invalid(data, k, f"in literal {word.decode()} (expecting {quote_char(word[k - i])})")
+            return k, _invalid(data, k, f"in literal {word.decode()} (expecting {quote_byte(word[k - i])})")
     return i + len(word), ""
 
 
 def _invalid(data: bytes, at: int, context: str) -> str:
     """Go's words for the byte at `at`; at the end of the body, for the space its eof() steps in its place
     (a literal, number or escape cut short is refused for that space, not as the end of the input)."""
-    return f"invalid character {quote_char(data[at] if at < len(data) else 0x20)} {context}"
+    return f"invalid character {quote_byte(data[at] if at < len(data) else 0x20)} {context}"

@@ -94,6 +94,8 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
             rv, begin = encode.parse_continue(opts.continue_token)
         except ValueError as exc:
             return _refused(400, f"invalid continue token: {exc}", "refused")
+        if opts.resource_version not in ("", "0"):  # checked once the token is read, as the apiserver does
+            return _refused(400, "specifying resource version is not allowed when using continue", "refused")
         if rv < cache.oldest_rv(path, now):
             return _refused(410, "The provided continue parameter is too old to display a consistent list "
                                  "result. You can start a new list without the continue parameter.", "expired")

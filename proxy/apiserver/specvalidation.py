@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..wire import names
 from ..wire.selectors import selector_matches
 from . import crds, cron, quantity, validation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, key, not_supported, required
@@ -362,7 +363,7 @@ def _service(obj: Obj) -> list[Cause]:
     return causes
 
 
-_WILDCARD_FMT = r"\*\." + validation.SUBDOMAIN_FMT  # wildcardDNS1123SubdomainFmt
+_WILDCARD_FMT = r"\*\." + names.SUBDOMAIN_FMT  # wildcardDNS1123SubdomainFmt
 _WILDCARD = re.compile(_WILDCARD_FMT)
 _WILDCARD_MSG = ("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must "
                  "consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character "

@@ -27,11 +27,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..wire.gostrings import quote
 from ..wire.status import status
 from . import crds, decoding, defaults, fieldvalidation, schema, specvalidation, validation
 from .crds import CustomType
 from .encode import not_found
-from .fielderrors import Cause, go_json, invalid, quoted
+from .fielderrors import Cause, go_json, invalid
 from .goorder import META_ORDER, encoded, ordered_meta
 from .patch import PatchError, json_patch, merge_patch, strategic_merge
 from .quantity import QuantityError
@@ -381,7 +382,7 @@ def _untyped_patch(t: Target, doc: dict[str, Any], problem: str, name: str = "")
     meta = meta if isinstance(meta, dict) else {}
     where = f"{meta.get('namespace') or ''}/{meta.get('name') or name}"
     message = f"failed to create typed patch object ({where}; {t.group}/{t.version}, Kind={t.kind}): {problem}"
-    return Outcome(500, {k: v for k, v in status(500, message).items() if k != "reason"})
+    return Outcome(500, status(500, message, ""))
 
 
 def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
@@ -400,7 +401,7 @@ def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
 def _unpatchable(new: dict[str, Any], problem: str) -> Outcome:
     """A patch whose result cannot be decoded (or is refused by strict field validation): the apiserver's
     422 quotes the patched object, as Go encodes its struct; here as JSON."""
-    return fail(422, f'"" is invalid: patch: Invalid value: {quoted(go_json(new))}: {problem}', "Invalid")
+    return fail(422, f'"" is invalid: patch: Invalid value: {quote(go_json(new))}: {problem}', "Invalid")
 
 
 def _warned(out: Outcome, warnings: list[str]) -> Outcome:

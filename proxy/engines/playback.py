@@ -25,9 +25,9 @@ MAX_WRITE = 256 * 1024
 
 async def send_status(out: Responder, code: int, message: str, entry: LogEntry,
                       details: dict[str, object] | None = None,
-                      extra_headers: tuple[tuple[str, str], ...] = ()) -> None:
+                      extra_headers: tuple[tuple[str, str], ...] = (), reason: str | None = None) -> None:
     """A complete Status answer (what every client prints), for errors the proxy itself decides on."""
-    body = status_bytes(code, message, details=details)
+    body = status_bytes(code, message, reason, details)
     entry.answered(code)
     await out.start(code, "", _STATUS_HEADERS + extra_headers, content_length=len(body))
     await out.send(body)

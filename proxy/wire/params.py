@@ -21,9 +21,11 @@ class InvalidParams(ValueError):
     each other fail ValidateListOptions, a 422 Invalid wrapped as `ListOptions.meta.k8s.io "" is invalid`.
     """
 
-    def __init__(self, message: str, *, invalid: bool = False, causes: list[dict[str, str]] | None = None) -> None:
+    def __init__(self, message: str, *, invalid: bool = False, causes: list[dict[str, str]] | None = None,
+                 code: int = 0) -> None:
         super().__init__(message)
-        self.code = 422 if invalid else 400
+        self.code = code or (422 if invalid else 400)
+        self.reason = "" if code == 500 else None  # the apiserver's 500s here carry no reason
         self.causes = causes or []
 
     @property
@@ -76,7 +78,7 @@ def query_pairs(query: str) -> list[tuple[str, str]]:
     return parse_qsl(query, keep_blank_values=True)
 
 
-def _go_int(value: str, *, signed: bool) -> int | None:
+def go_int(value: str, *, signed: bool) -> int | None:
     """strconv.ParseInt/ParseUint(value, 10, 64), or None where Go returns an error."""
     if not (_INT64 if signed else _UINT64).fullmatch(value) or len(value.lstrip("+-").lstrip("0")) > 20:
         return None  # (the length check also keeps int() below its 4300-digit limit)
@@ -87,7 +89,7 @@ def _go_int(value: str, *, signed: bool) -> int | None:
 
 def _int(name: str, value: str) -> int:
     """strconv.ParseInt's failure, which the apiserver passes through as the 400 message."""
-    n = _go_int(value, signed=True)
+    n = go_int(value, signed=True)
     if n is None:
         why = "value out of range" if _INT64.fullmatch(value) else "invalid syntax"
         raise InvalidParams(f'strconv.ParseInt: parsing "{value}": {why}')
@@ -101,10 +103,12 @@ def parse_list_options(query: str, *, watch_path: bool = False) -> ListOptions:
         q.setdefault(k, v)  # the first value wins, as with url.Values.Get
     watch = watch_path or ("watch" in q and parse_bool(q["watch"]))
     rv = q.get("resourceVersion", "")
-    if rv and _go_int(rv, signed=False) is None:
-        # The apiserver answers this with a 500 today (kubernetes#113939); the pending fix makes it a 400.
-        raise InvalidParams(f'invalid resource version: resourceVersion: Invalid value: "{rv}": '
-                            f'strconv.ParseUint: parsing "{rv}": invalid syntax')
+    if rv and go_int(rv, signed=False) is None:
+        why = "value out of range" if _UINT64.fullmatch(rv) else "invalid syntax"
+        invalid = f'resourceVersion: Invalid value: "{rv}": strconv.ParseUint: parsing "{rv}": {why}'
+        if watch:  # the watch handler lets the error through as a 500 without a reason (kubernetes#113939)
+            raise InvalidParams(invalid, code=500)
+        raise InvalidParams(f"invalid resource version: {invalid}")
     timeout = None
     if q.get("timeoutSeconds", "") != "":
         timeout = _int("timeoutSeconds", q["timeoutSeconds"])
@@ -122,8 +126,6 @@ def parse_list_options(query: str, *, watch_path: bool = False) -> ListOptions:
         field_selector=q.get("fieldSelector", ""), limit=limit,
         continue_token="" if watch else q.get("continue", ""))  # a watch ignores continue
     _validate(opts)
-    if opts.continue_token and rv not in ("", "0"):
-        raise InvalidParams("specifying resource version is not allowed when using continue")
     return opts
 
 

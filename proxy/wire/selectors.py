@@ -7,11 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import names
+from .gostrings import quote
 from .kinds import BUILTIN
-from .params import InvalidParams
-
-_KEY = re.compile(r"^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$")
-_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+from .params import InvalidParams, go_int
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +36,23 @@ class Requirement:
         return not has or labels[self.key] not in self.values  # != and notin
 
 
-def _check(key: str, values: tuple[str, ...], text: str) -> None:
-    if not _KEY.match(key) or len(key.split("/")[-1]) > 63:
-        raise InvalidParams(f'unable to parse requirement: invalid label key "{key}"')
-    for v in values:
-        if len(v) > 63 or not _VALUE.match(v):
-            raise InvalidParams(f'unable to parse requirement: invalid label value: "{v}" in "{text}"')
+def _key_error(key: str) -> str:
+    """The parser's check of a key as it reads it (before its operator): "" if it is a label key."""
+    errs = names.qualified_name(key)  # the path is nil: the apiserver's parser passes none
+    return f"<nil>: Invalid value: {quote(key)}: {'; '.join(errs)}" if errs else ""
+
+
+def _value_errors(r: Requirement) -> str:
+    """labels.NewRequirement's refusal of a requirement's values, aggregated as Go's field.ErrorList does
+    ("" if none): a Gt or Lt value as an integer, then each value as a label value."""
+    errors = []
+    if r.op in ("gt", "lt"):
+        errors += [f"values[{i}]: Invalid value: {quote(v)}: for 'Gt', 'Lt' operators, the value must be an integer"
+                   for i, v in enumerate(r.values) if go_int(v, signed=True) is None]
+    for i, v in enumerate(r.values):
+        if errs := names.label_value(v):
+            errors.append(f"values[{i}][{r.key}]: Invalid value: {quote(v)}: {'; '.join(errs)}")
+    return errors[0] if len(errors) == 1 else f"[{', '.join(errors)}]" if errors else ""
 
 
 # The label selector grammar, lexed and parsed as k8s.io/apimachinery/pkg/labels/selector.go does, so that
@@ -130,6 +140,8 @@ class _Parser:
             tok, key = self.take()
         if tok != _ID:
             raise ValueError(f"found '{key}', expected: identifier")
+        if error := _key_error(key):
+            raise ValueError(error)
         if self.peek()[0] in (_END, ","):
             return Requirement(key, "!exists" if negated else "exists")
         if negated:  # "!key" followed by anything but the end or a comma
@@ -139,9 +151,10 @@ class _Parser:
         if tok not in ops:
             raise ValueError(f"found '{lit}', expected: {_BINARY}")
         op = ops[tok]
-        if op in ("in", "notin"):
-            return Requirement(key, op, self.set_values())
-        return Requirement(key, op, (self.exact_value(),))
+        r = Requirement(key, op, self.set_values() if op in ("in", "notin") else (self.exact_value(),))
+        if error := _value_errors(r):
+            raise ValueError(error)
+        return r
 
     def set_values(self) -> tuple[str, ...]:
         tok, lit = self.take()
@@ -194,14 +207,6 @@ def parse_label_selector(text: str) -> tuple[Requirement, ...]:
         reqs = _Parser(text).parse()
     except ValueError as exc:
         raise InvalidParams(str(exc)) from None
-    for r in reqs:
-        _check(r.key, () if r.op in ("gt", "lt") else r.values, text)
-        if r.op in ("notin", "in") and not r.values:
-            raise InvalidParams("unable to parse requirement: for 'in', 'notin' operators, values set can't be "
-                                "empty")
-        if r.op in ("gt", "lt") and not re.fullmatch(r"-?\d+", r.values[0]):
-            raise InvalidParams("unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an "
-                                "integer")
     return tuple(reqs)
 
 
@@ -250,19 +255,60 @@ class FieldRequirement:
 
 
 def parse_field_selector(text: str, resource: str) -> tuple[FieldRequirement, ...]:
-    if not text.strip():
-        return ()
+    """fields.ParseSelector, then the field label conversion of `resource`: terms split at unescaped commas
+    and taken in sorted order, each at its first operator with nothing trimmed (`a = b` is the field "a "),
+    values unescaped (`\\,`, `\\=`, `\\\\`; a bare `,` or `=` in one is refused)."""
+    terms = []
+    for part in sorted(_split_terms(text)):
+        if not part:
+            continue
+        m = re.match(r"(.*?)(!=|==|=)(.*)", part, re.DOTALL)
+        if not m:
+            raise InvalidParams(f"invalid selector: '{text}'; can't understand '{part}'")
+        terms.append((m.group(1), m.group(2) != "!=", _unescaped(m.group(3))))
     allowed = _FIELDS.get(resource, _META)
     out = []
-    for part in text.split(","):
-        m = re.match(r"^\s*([^!=\s]+)\s*(==|=|!=)\s*(.*?)\s*$", part)
-        if not m:
-            raise InvalidParams(f'invalid selector: \'{text}\'; can\'t understand \'{part}\'')
-        if m.group(1) not in allowed:
-            raise InvalidParams(_unknown_field(resource, m.group(1)))
-        name = _ALIASES.get((resource, m.group(1)), m.group(1))
-        out.append(FieldRequirement(name, m.group(2) != "!=", m.group(3)))
+    for label, equal, value in terms:
+        if label not in allowed:
+            raise InvalidParams(_unknown_field(resource, label))
+        out.append(FieldRequirement(_ALIASES.get((resource, label), label), equal, value))
     return tuple(out)
+
+
+def _split_terms(text: str) -> list[str]:
+    """fields.splitTerms: at each comma not escaped by a backslash."""
+    if not text:
+        return []
+    terms, start, escaped = [], 0, False
+    for i, c in enumerate(text):
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c == ",":
+            terms.append(text[start:i])
+            start = i + 1
+    return [*terms, text[start:]]
+
+
+def _unescaped(value: str) -> str:
+    """fields.UnescapeValue, its errors in its words (a rune is printed as its number: Go's %v of a rune)."""
+    out, escaped = [], False
+    for c in value:
+        if escaped:
+            if c not in "\\,=":
+                raise InvalidParams(f"invalid field selector: invalid escape sequence: \\{c}")
+            out.append(c)
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c in ",=":
+            raise InvalidParams(f"invalid field selector: unescaped character in value: {ord(c)}")
+        else:
+            out.append(c)
+    if escaped:
+        raise InvalidParams("invalid field selector: invalid escape sequence: \\")
+    return "".join(out)
 
 
 def matcher(label_selector: str, field_selector: str, resource: str) -> Callable[[dict[str, Any]], bool]:

@@ -21,8 +21,10 @@ def status(code: int, message: str, reason: str | None = None,
            details: dict[str, Any] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-        "message": message, "reason": reason or reason_for(code),
+        "message": message, "reason": reason_for(code) if reason is None else reason,
     }
+    if not body["reason"]:  # reason "" leaves it out, as some of the apiserver's 500s do
+        del body["reason"]
     # StatusDetails' fields are all omitempty: a core-group kind has no "group" at all, not "".
     details = {k: v for k, v in (details or {}).items() if v not in ("", None, [], 0)}
     if details:

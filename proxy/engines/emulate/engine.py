@@ -330,7 +330,7 @@ class Emulator:
                 opts = dataclasses.replace(opts, field_selector=fields)
             match = matcher(opts.label_selector, opts.field_selector, info.resource)
         except InvalidParams as exc:
-            await send_status(out, exc.code, str(exc), entry, details=exc.details)
+            await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason)
             entry.ended("refused", str(exc))
             return
         entry.answered_by = f"emulated {tl.resource}"

@@ -1,0 +1,62 @@
+"""Lists and watches the apiserver refuses for their query (selectors, versions, continue tokens, limits,
+timeouts) get the same answer from a replay as from the real kube-apiserver: code, message, and whether
+the Status has a reason (a watch's bad resourceVersion is a 500 without one)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from watchproxy.testing import Replay
+
+from tests import rawhttp
+from tests.memory import RecordingBuilder
+from tests.realkube import RealKube
+
+
+def _raw64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+_LABELS = ["a" * 70 + "=b", "example.com/" + "a" * 64 + "=b", "-a=b", "a=" + "b" * 64, "a=-b", "a in (x,-y)",
+           "Ab_c.d/e=f", "a/b/c=d", "/a=b", "a/=b", "a<x", "a>-5", "-x<x", "a<99999999999999999999", "a in (",
+           "a,,b", "app=web=x", "a<x,b", "a>-5,=", "a<x,="]
+_FIELDS = ["metadata.name = x", " metadata.name=x", "metadata.name===x", "metadata.name=a\\x", "metadata.name=a\\",
+           "zzz=1,metadata.name=x", "metadata.name=x,zzz=1", "aaa=1,bbb=2", "metadata.name", "=x",
+           "metadata.name=a=b", "metadata.name!==x", "metadata.name=x\\,y,zzz=1", "spec.x=1"]
+_QUERIES = [
+    *(f"labelSelector={quote(s)}" for s in _LABELS),
+    *(f"fieldSelector={quote(s)}" for s in _FIELDS),
+    *(f"watch=1&timeoutSeconds=1&fieldSelector={quote(s)}" for s in _FIELDS[:4]),
+    "continue=garbage", "limit=1&continue=abc", "limit=1&continue=abcde", f"limit=1&continue={_raw64(b'[1]')}",
+    f"limit=1&continue={_raw64(b'{}')}", "resourceVersion=abc", "resourceVersion=99999999999999999999999",
+    "resourceVersion=%2B5", "watch=1&resourceVersion=abc&timeoutSeconds=1", "limit=abc", "limit=1.5",
+    "timeoutSeconds=abc", "watch=1&timeoutSeconds=-5x", "resourceVersionMatch=Bogus&resourceVersion=1",
+    "resourceVersionMatch=NotOlderThan", "sendInitialEvents=true", "limit=1&continue=abc&resourceVersion=5",
+    "limit=1&resourceVersion=5&continue=" + _raw64(b'{"v":"meta.k8s.io/v1","rv":5,"start":"params/a"}'),
+]
+
+
+def _answers(base: str, token: str, ns: str) -> list[tuple[str, int, str, bool]]:
+    out = []
+    for q in _QUERIES:
+        code, doc, _ = rawhttp.call(base, token, "GET", f"/api/v1/namespaces/{ns}/configmaps?{q}")
+        assert doc.get("kind") == "Status", (q, code, doc)  # every query here is refused
+        out.append((q, code, doc.get("message", ""), "reason" in doc))
+    return out
+
+
+def test_refused_queries_get_the_real_apiservers_answers(realkube: RealKube, watchproxy: Callable[..., Replay],
+                                                         tmp_path: Path) -> None:
+    ns = "params"
+    token = realkube.token_file.read_text().strip()
+    assert rawhttp.call(realkube.url, token, "POST", "/api/v1/namespaces", b'{"metadata":{"name":"params"}}')[0] == 201
+    real = _answers(realkube.url, token, ns)
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+    replay = watchproxy(b.write())
+    emulated = _answers(replay.url, "", ns)
+    assert [r for r, e in zip(real, emulated, strict=True) if r != e] == []
+    assert {code for _, code, _, _ in real} == {400, 422, 500}
