@@ -9,6 +9,12 @@ its patcher (into a map, or a list of operations) and fails in that one's words.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import yaml
+
+from ..wire.gostrings import quote
 from . import gojson
 from .decoding import json_word
 from .writes import JSON_PATCH, MERGE_PATCH
@@ -18,7 +24,53 @@ _FIND_KIND = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind
 
 
 class BadBody(ValueError):
-    """The apiserver's 400 for a body (its message is the Status's)."""
+    """The apiserver's refusal of a body: a 400 (or the 415 of a media type it does not decode), its message
+    the Status's."""
+
+    def __init__(self, message: str, code: int = 400) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# What a create or update may be sent as (a custom resource too: protobuf is then refused further on).
+OBJECT_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """YAML as sigs.k8s.io/yaml reads it into JSON: a timestamp stays the string it was written as (a date in
+    an annotation is text, not a datetime no JSON encoder takes), and each key a mapping repeats is noted in
+    go-yaml's words (`line 9: key "a" already set in map`; the last value is kept)."""
+
+    repeated: list[str]
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                shown = quote(key) if isinstance(key, str) else str(key)
+                self.repeated.append(f"line {key_node.start_mark.line + 1}: key {shown} already set in map")
+            elif isinstance(key, str | int | float | bool):
+                seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+def load_yaml(data: bytes, repeated: list[str] | None = None) -> Any:
+    """A YAML (or JSON) document as the apiserver converts it to JSON; yaml.YAMLError if it is not one. The
+    keys it repeats are added to `repeated`."""
+    loader = _YamlLoader(data)
+    loader.repeated = []
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+        if repeated is not None:  # in the document's order (mappings inside are built after their parents)
+            repeated += sorted(loader.repeated, key=lambda r: int(r.split(":")[0].removeprefix("line ")))
 
 
 def summary(data: bytes, limit: int = 30) -> str:
@@ -34,31 +86,47 @@ def _unrecognized(kind: str, error: str, data: bytes) -> BadBody:
     return BadBody(f"the object provided is unrecognized (must be of type {kind}): {error} ({summary(data)})")
 
 
-def read_object(data: bytes, kind: str, version: str, *, custom: bool) -> gojson.Decoded:
-    """A create's or update's body (`kind` is the type the resource holds); BadBody if the apiserver would
-    not decode it. A `null` body is an empty object to a built-in kind's decoder."""
+def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_type: str = "application/json"
+                ) -> gojson.Decoded:
+    """A create's or update's JSON or YAML body (`kind` is the type the resource holds); BadBody if the
+    apiserver would not decode it. A `null` body is an empty object to a built-in kind's decoder."""
+    if media_type not in OBJECT_TYPES:
+        raise BadBody("the body of the request was in an unknown format - accepted media types include: "
+                      + ", ".join(OBJECT_TYPES), 415)
+    original = data
+    repeated: list[str] = []
+    if media_type == "application/yaml":
+        try:
+            data = json.dumps(load_yaml(data, repeated), allow_nan=False).encode()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}: " if mark is not None else ""
+            raise _unrecognized(kind, f"yaml: {where}{getattr(exc, 'problem', None) or exc}", data) from None
+        except (ValueError, TypeError) as exc:  # NaN, Infinity or binary: JSON has no words for them
+            raise _unrecognized(kind, f"yaml: {exc}", data) from None
     try:
         got = gojson.loads(data)
     except gojson.GoSyntaxError as exc:
-        raise _unrecognized(kind, f"couldn't get version/kind; json parse error: {exc}", data) from None
+        raise _unrecognized(kind, f"couldn't get version/kind; json parse error: {exc}", original) from None
     except gojson.TooDeep as exc:
         raise BadBody(str(exc)) from None
     doc = got.value
     if doc is None:
         if custom:  # unstructured: the body must name its kind
-            raise _unrecognized(kind, "Object 'Kind' is missing in 'null'", data)
+            raise _unrecognized(kind, "Object 'Kind' is missing in 'null'", original)
         got.value = {}
         return got
     if not isinstance(doc, dict):
         raise _unrecognized(kind, f"couldn't get version/kind; json parse error: json: cannot unmarshal "
-                                  f"{json_word(doc)} into Go value of type {_FIND_KIND}", data)
+                                  f"{json_word(doc)} into Go value of type {_FIND_KIND}", original)
     for key, value in doc.items():
         if key in ("apiVersion", "kind") and value is not None and not isinstance(value, str):
             raise _unrecognized(kind, f"couldn't get version/kind; json parse error: json: cannot unmarshal "
-                                      f"{json_word(value)} into Go struct field .{key} of type string", data)
+                                      f"{json_word(value)} into Go struct field .{key} of type string", original)
     if custom and got.overflow:  # unstructured numbers are float64 or int64
         raise BadBody(f'{kind} in version "{version}" cannot be handled as a {kind}: json: cannot unmarshal '
                       f"number {got.overflow} into Go value of type float64")
+    got.yaml_repeated = repeated
     return got
 
 

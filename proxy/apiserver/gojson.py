@@ -38,6 +38,7 @@ class Decoded:
     value: Any
     overflow: str = ""  # the first number literal beyond float64, as written
     duplicates: dict[int, list[str]] = field(default_factory=dict)  # id of an object -> its repeated keys
+    yaml_repeated: list[str] = field(default_factory=list)  # keys a YAML body repeated (bodies.load_yaml), worded
 
 
 class _Refused(Exception):

@@ -162,6 +162,7 @@ class Options:
     field_validation: str = ""  # Ignore, Warn (also when empty) or Strict
     # the keys the body's JSON objects repeat (gojson.Decoded.duplicates), which fieldValidation reports
     duplicates: fieldvalidation.Duplicates = field(default_factory=dict)
+    yaml_repeated: tuple[str, ...] = ()  # the keys a YAML body repeated, as go-yaml words each
 
 
 def fail(code: int, message: str, reason: str | None = None, details: dict[str, Any] | None = None) -> Outcome:
@@ -368,6 +369,11 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
             repeated = fieldvalidation.duplicates(patch_doc if verb == "patch" else obj, dups)
             typed = repeated + fieldvalidation.unknown(_unknown_fields(t, obj))
         problems = typed
+    if opts.yaml_repeated and opts.field_validation != "Ignore":  # go-yaml's, before the JSON decoder's
+        if opts.field_validation == "Strict":
+            problems.insert(0, "yaml: unmarshal errors:\n" + "\n".join(f"  {r}" for r in opts.yaml_repeated))
+        else:
+            problems[:0] = opts.yaml_repeated
     if problems and opts.field_validation == "Strict":
         if verb == "patch":
             return _unpatchable(obj, fieldvalidation.refusal(problems)), []

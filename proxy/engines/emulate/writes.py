@@ -93,12 +93,13 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     JSON it would not decode, ValueError for other bodies that are not documents."""
     verb = req.info.verb
     if content_type == writes.APPLY_PATCH:
-        return gojson.Decoded(yaml.safe_load(req.body) if req.body else None)  # JSON is YAML too
+        return gojson.Decoded(bodies.load_yaml(req.body) if req.body else None)  # JSON is YAML too
     if content_type == protobuf.MEDIA_TYPE:
         return gojson.Decoded(protobuf.decode(req.body) if req.body else None)
     if verb in ("create", "update"):
         kind = {"eviction": "Eviction", "scale": "Scale"}.get(t.subresource, t.kind)
-        return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind)
+        return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
+                                  media_type=content_type)
     if verb == "patch" and content_type in writes.PATCH_TYPES:
         # the patcher decodes the patch once it holds the object, and a strategic one is refused for a custom
         # resource before that: those answers come first
@@ -136,7 +137,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     try:
         decoded = _decode(req, content_type, t, obj is not None)
     except bodies.BadBody as exc:
-        await send_status(out, 400, str(exc), entry)
+        await send_status(out, exc.code, str(exc), entry)
         entry.ended("refused", "undecodable body")
         return
     except (ValueError, yaml.YAMLError) as exc:
@@ -145,7 +146,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         entry.ended("refused", "undecodable body")
         return
     body = decoded.value
-    opts = dataclasses.replace(options(req, body), duplicates=decoded.duplicates)
+    opts = dataclasses.replace(options(req, body), duplicates=decoded.duplicates,
+                               yaml_repeated=tuple(decoded.yaml_repeated))
     n = emu.cache.writes
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
