@@ -8,7 +8,14 @@ import json
 import ssl
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from watchproxy.testing import Replay
+
+from tests.memory import RecordingBuilder
+from tests.realkube import RealKube
 
 
 def _unverified() -> ssl.SSLContext:
@@ -28,3 +35,19 @@ def call(base: str, token: str, method: str, path: str, data: bytes | None = Non
             return resp.status, json.loads(resp.read()), resp.headers.get_all("Warning") or []
     except urllib.error.HTTPError as exc:
         return exc.code, json.loads(exc.read()), exc.headers.get_all("Warning") or []
+
+
+Server = tuple[str, str]  # base URL, bearer token ("" for a replay)
+
+
+def real_and_replay(realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path,
+                    ns: str) -> tuple[Server, Server]:
+    """The real kube-apiserver with namespace `ns` created, and a replay of a recording that lists the
+    namespace's (no) ConfigMaps: the two servers a differential sends the same requests to."""
+    token = realkube.token_file.read_text().strip()
+    namespace = json.dumps({"metadata": {"name": ns}}).encode()
+    code, doc, _ = call(realkube.url, token, "POST", "/api/v1/namespaces", namespace)
+    assert code == 201, doc
+    b = RecordingBuilder(tmp_path / f"{ns}.msgpack")
+    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+    return (realkube.url, token), (watchproxy(b.write()).url, "")

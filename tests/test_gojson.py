@@ -17,7 +17,6 @@ from watchproxy.testing import Replay
 from watchproxy.wire.gostrings import quote_byte
 
 from tests import rawhttp
-from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
 _DOC = (b'{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","labels":{"x":"y"}},'
@@ -153,15 +152,8 @@ _APART = {("a kind that is a number", "PATCH application/merge-patch+json"),
 
 def test_bad_bodies_get_the_real_apiservers_answers(realkube: RealKube, watchproxy: Callable[..., Replay],
                                                      tmp_path: Path) -> None:
-    ns = "bodies"
-    token = realkube.token_file.read_text().strip()
-    assert rawhttp.call(realkube.url, token, "POST", "/api/v1/namespaces",
-                        json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
-    real = _answers(realkube.url, token, ns)
-    b = RecordingBuilder(tmp_path / "empty.msgpack")
-    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-    replay = watchproxy(b.write())
-    emulated = _answers(replay.url, "", ns)
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "bodies")
+    real, emulated = _answers(*real_server, "bodies"), _answers(*replay, "bodies")
     differ = [(r, e) for r, e in zip(real, emulated, strict=True) if r != e and r[:2] not in _APART]
     assert not differ, differ
     assert {r[:2] for r, e in zip(real, emulated, strict=True) if r != e} == _APART  # each still shows
@@ -199,13 +191,8 @@ def _media_answers(base: str, token: str, ns: str) -> list[tuple[str, str, int, 
 
 def test_yaml_bodies_and_other_media_types_get_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
-    ns = "media"
-    token = realkube.token_file.read_text().strip()
-    assert rawhttp.call(realkube.url, token, "POST", "/api/v1/namespaces", b'{"metadata":{"name":"media"}}')[0] == 201
-    real = _media_answers(realkube.url, token, ns)
-    b = RecordingBuilder(tmp_path / "empty.msgpack")
-    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-    emulated = _media_answers(watchproxy(b.write()).url, "", ns)
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "media")
+    real, emulated = _media_answers(*real_server, "media"), _media_answers(*replay, "media")
     assert emulated == real
     assert real[-1][2:4] == (201, '{"since": "2024-01-01"}')
     assert real[0][4][:2] == ['299 - "line 6: key \\"b\\" already set in map"',

@@ -12,7 +12,6 @@ from urllib.parse import quote
 from watchproxy.testing import Replay
 
 from tests import rawhttp
-from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
 
@@ -50,13 +49,7 @@ def _answers(base: str, token: str, ns: str) -> list[tuple[str, int, str, bool]]
 
 def test_refused_queries_get_the_real_apiservers_answers(realkube: RealKube, watchproxy: Callable[..., Replay],
                                                          tmp_path: Path) -> None:
-    ns = "params"
-    token = realkube.token_file.read_text().strip()
-    assert rawhttp.call(realkube.url, token, "POST", "/api/v1/namespaces", b'{"metadata":{"name":"params"}}')[0] == 201
-    real = _answers(realkube.url, token, ns)
-    b = RecordingBuilder(tmp_path / "empty.msgpack")
-    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-    replay = watchproxy(b.write())
-    emulated = _answers(replay.url, "", ns)
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "params")
+    real, emulated = _answers(*real_server, "params"), _answers(*replay, "params")
     assert [r for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert {code for _, code, _, _ in real} == {400, 422, 500}

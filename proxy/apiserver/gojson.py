@@ -107,7 +107,8 @@ _HEX = frozenset(b"0123456789abcdefABCDEF")
 _DIGITS = frozenset(b"0123456789")
 _ESCAPES = frozenset(b'bfnrt\\/"')
 _LITERALS = {ord("t"): b"true", ord("f"): b"false", ord("n"): b"null"}
-_OBJECT_KEY, _OBJECT_VALUE, _ARRAY_VALUE = range(3)
+_OBJECT, _ARRAY = range(2)
+_END = "unexpected end of JSON input"
 
 
 def syntax_error(data: bytes) -> str | None:
@@ -122,39 +123,41 @@ def syntax_error(data: bytes) -> str | None:
         m = _SPACE_RUN.match(data, at)
         return m.end() if m else at
 
+    def key(at: int) -> tuple[int, str]:
+        """An object's key and its colon, spaces first: the index after the colon, or Go's error."""
+        at = space(at)
+        if at >= n:
+            return at, _END
+        if data[at] != ord('"'):
+            return at, bad(at, "looking for beginning of object key string")
+        at, error = _string(data, at)
+        at = space(at)
+        if error or at >= n:
+            return at, error or _END
+        if data[at] != ord(":"):
+            return at, bad(at, "after object key")
+        return at + 1, ""
+
     while True:
-        # a value begins (after "[", ":" or "," or at the top)
+        # a value begins (at the top, or after "[", ":" or ",")
         i = space(i)
         if i >= n:
-            return "unexpected end of JSON input"
+            return _END
         c = data[i]
         if c == ord("{") or c == ord("["):
-            stack.append(_OBJECT_KEY if c == ord("{") else _ARRAY_VALUE)
+            stack.append(_OBJECT if c == ord("{") else _ARRAY)
             if len(stack) > MAX_DEPTH:
                 return bad(i, "exceeded max depth")
             i = space(i + 1)
             if i >= n:
-                return "unexpected end of JSON input"
-            closer = ord("}") if c == ord("{") else ord("]")
-            if data[i] == closer:
-                stack[-1] = _OBJECT_VALUE if c == ord("{") else _ARRAY_VALUE
-                # falls to the end of a value with the closer next
-            elif c == ord("{"):
-                if data[i] != ord('"'):
-                    return bad(i, "looking for beginning of object key string")
-                i, error = _string(data, i)
-                if error:
-                    return error
-                i = space(i)
-                if i >= n:
-                    return "unexpected end of JSON input"
-                if data[i] != ord(":"):
-                    return bad(i, "after object key")
-                stack[-1] = _OBJECT_VALUE
-                i += 1
-                continue
-            else:
-                continue
+                return _END
+            if data[i] != (ord("}") if c == ord("{") else ord("]")):
+                if c == ord("{"):
+                    i, error = key(i)
+                    if error:
+                        return error
+                continue  # its first value
+            # empty: it ends at the closer, below
         elif c == ord('"'):
             i, error = _string(data, i)
             if error:
@@ -175,38 +178,20 @@ def syntax_error(data: bytes) -> str | None:
             if not stack:
                 return None if i >= n else bad(i, "after top-level value")
             if i >= n:
-                return "unexpected end of JSON input"
-            c, state = data[i], stack[-1]
-            if state == _ARRAY_VALUE:
-                if c == ord(","):
-                    i += 1
-                    break
-                if c == ord("]"):
-                    stack.pop()
-                    i += 1
-                    continue
-                return bad(i, "after array element")
-            if c == ord(","):
-                i = space(i + 1)
-                if i >= n:
-                    return "unexpected end of JSON input"
-                if data[i] != ord('"'):
-                    return bad(i, "looking for beginning of object key string")
-                i, error = _string(data, i)
-                if error:
-                    return error
-                i = space(i)
-                if i >= n:
-                    return "unexpected end of JSON input"
-                if data[i] != ord(":"):
-                    return bad(i, "after object key")
-                i += 1
-                break
-            if c == ord("}"):
+                return _END
+            c, closer = data[i], ord("]") if stack[-1] == _ARRAY else ord("}")
+            if c == closer:
                 stack.pop()
                 i += 1
                 continue
-            return bad(i, "after object key:value pair")
+            if c != ord(","):
+                return bad(i, "after array element" if stack[-1] == _ARRAY else "after object key:value pair")
+            i += 1
+            if stack[-1] == _OBJECT:
+                i, error = key(i)
+                if error:
+                    return error
+            break
 
 
 def _string(data: bytes, i: int) -> tuple[int, str]:
@@ -218,7 +203,7 @@ def _string(data: bytes, i: int) -> tuple[int, str]:
         if m:
             i = m.end()
         if i >= n:
-            return i, "unexpected end of JSON input"
+            return i, _END
         c = data[i]
         if c == ord('"'):
             return i + 1, ""
