@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import fieldvalidation, gojson
+from watchproxy.apiserver import fieldvalidation, gojson, options
+from watchproxy.wire.params import query_pairs
 
 
 @pytest.mark.parametrize(("kind", "api_version", "obj", "unknown"), [
@@ -41,8 +42,23 @@ def test_words() -> None:
     assert fieldvalidation.refusal(fieldvalidation.unknown(["a", "b.c"])) == \
         'strict decoding error: unknown field "a", unknown field "b.c"'
     assert fieldvalidation.warnings(fieldvalidation.unknown(['x"y'])) == ['299 - "unknown field \\"x\\\\\\"y\\""']
-    assert fieldvalidation.invalid_directive("Strict", "create") is None
-    message, details = fieldvalidation.invalid_directive("strict", "update") or ("", {})
-    assert message == ('UpdateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported value: "strict": '
-                       'supported values: "", "Ignore", "Strict", "Warn"')
-    assert details["kind"] == "UpdateOptions"
+
+
+
+@pytest.mark.parametrize(("verb", "query", "message"), [
+    # as kube-apiserver v1.37.2 answered each (tests/test_write_options_realkube.py compares them all)
+    ("update", "fieldValidation=strict", 'UpdateOptions.meta.k8s.io "" is invalid: fieldValidation: Unsupported '
+                                         'value: "strict": supported values: "", "Ignore", "Strict", "Warn"'),
+    ("create", "dryRun=All&dryRun=Bogus", 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: '
+                                          '["All","Bogus"]: supported values: "All"'),
+    ("patch", "fieldManager=a%0Ab", 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Invalid value: "a\\nb": '
+                                    "invalid character U+000A (at position 1)"),
+    ("create", "fieldManager=" + "m" * 129 + "&dryRun=x", 'CreateOptions.meta.k8s.io "" is invalid: [fieldManager: '
+     'Too long: may not be more than 128 bytes, dryRun: Unsupported value: ["x"]: supported values: "All"]'),
+])
+def test_write_options_are_refused_in_the_apiservers_words(verb: str, query: str, message: str) -> None:
+    with pytest.raises(options.OptionsError) as info:
+        options.write_options(verb, query_pairs(query))
+    assert (info.value.code, str(info.value)) == (422, message)
+    assert options.write_options("create", query_pairs("dryRun=All&fieldManager=kubectl&fieldValidation=Strict")) \
+        == (True, "kubectl", "Strict")

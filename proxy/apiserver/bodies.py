@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from ..wire.gostrings import quote
-from . import gojson
+from . import decoding, gojson
 from .decoding import json_word
 from .writes import JSON_PATCH, MERGE_PATCH
 
@@ -86,6 +86,41 @@ def _unrecognized(kind: str, error: str, data: bytes) -> BadBody:
     return BadBody(f"the object provided is unrecognized (must be of type {kind}): {error} ({summary(data)})")
 
 
+def _kind_error(doc: Any) -> str | None:
+    """What the json serializer's Interpret says of a decoded body whose apiVersion and kind it cannot read
+    (it is not an object, or one of them is not a string), None if it can."""
+    if not isinstance(doc, dict):
+        return f"couldn't get version/kind; json parse error: json: cannot unmarshal {json_word(doc)} into Go " \
+               f"value of type {_FIND_KIND}"
+    for key, value in doc.items():
+        if key in ("apiVersion", "kind") and value is not None and not isinstance(value, str):
+            return f"couldn't get version/kind; json parse error: json: cannot unmarshal {json_word(value)} into " \
+                   f"Go struct field .{key} of type string"
+    return None
+
+
+def read_delete_options(data: bytes) -> dict[str, Any]:
+    """A DELETE's body, decoded as the delete handler decodes DeleteOptions (its errors without a summary of
+    the body); BadBody in its words."""
+    try:
+        doc = gojson.loads(data).value
+    except gojson.GoSyntaxError as exc:
+        raise BadBody(f"couldn't get version/kind; json parse error: {exc}") from None
+    except gojson.TooDeep as exc:
+        raise BadBody(str(exc)) from None
+    if doc is None:
+        return {}
+    if (error := _kind_error(doc)) is not None:
+        raise BadBody(error)
+    kind = doc.get("kind") or "DeleteOptions"
+    if kind != "DeleteOptions":
+        version = doc.get("apiVersion") or "meta.k8s.io/v1"
+        raise BadBody(f'no kind "{kind}" is registered for version "{version}" in scheme "pkg/runtime/scheme.go:111"')
+    if (error := decoding.type_error(doc, "DeleteOptions", typed=True, api_version="meta.k8s.io/v1")) is not None:
+        raise BadBody(error)
+    return dict(doc)
+
+
 def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_type: str = "application/json"
                 ) -> gojson.Decoded:
     """A create's or update's JSON or YAML body (`kind` is the type the resource holds); BadBody if the
@@ -116,13 +151,8 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
             raise _unrecognized(kind, "Object 'Kind' is missing in 'null'", original)
         got.value = {}
         return got
-    if not isinstance(doc, dict):
-        raise _unrecognized(kind, f"couldn't get version/kind; json parse error: json: cannot unmarshal "
-                                  f"{json_word(doc)} into Go value of type {_FIND_KIND}", original)
-    for key, value in doc.items():
-        if key in ("apiVersion", "kind") and value is not None and not isinstance(value, str):
-            raise _unrecognized(kind, f"couldn't get version/kind; json parse error: json: cannot unmarshal "
-                                      f"{json_word(value)} into Go struct field .{key} of type string", original)
+    if (error := _kind_error(doc)) is not None:
+        raise _unrecognized(kind, error, original)
     if custom and got.overflow:  # unstructured numbers are float64 or int64
         raise BadBody(f'{kind} in version "{version}" cannot be handled as a {kind}: json: cannot unmarshal '
                       f"number {got.overflow} into Go value of type float64")

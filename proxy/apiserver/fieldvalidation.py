@@ -17,22 +17,6 @@ from typing import Any
 from ..wire import gotypes
 from ..wire.gostrings import quote
 
-DIRECTIVES = ("", "Ignore", "Strict", "Warn")
-
-
-def invalid_directive(value: str, verb: str) -> tuple[str, dict[str, Any]] | None:
-    """The 422 message and details of a fieldValidation the apiserver does not know, None for a known one.
-    `verb`: create, update or patch (their options types name the error)."""
-    if value in DIRECTIVES:
-        return None
-    options = {"create": "CreateOptions", "update": "UpdateOptions"}.get(verb, "PatchOptions")
-    cause = (f'Unsupported value: "{value}": supported values: '
-             + ", ".join(f'"{d}"' for d in DIRECTIVES))
-    return (f'{options}.meta.k8s.io "" is invalid: fieldValidation: {cause}',
-            {"group": "meta.k8s.io", "kind": options,
-             "causes": [{"reason": "FieldValueNotSupported", "message": cause, "field": "fieldValidation"}]})
-
-
 Duplicates = dict[int, list[str]]  # id of a decoded JSON object -> the keys it repeated (gojson.Decoded)
 _NONE: Duplicates = {}
 

@@ -355,11 +355,10 @@ def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
 
 def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any = None
                  ) -> tuple[Outcome | None, list[str]]:
-    """A write under its fieldValidation: the refusal (an unknown directive; Strict and fields its type does
-    not have or its body repeats), else the Warning headers its answer gets (Warn, the default). A patch's
+    """A write under its fieldValidation (options.py has refused a directive it does not know): the refusal
+    (Strict, and fields its type does not have or its body repeats), else the Warning headers its answer
+    gets (Warn, the default). A patch's
     repeated keys are its document's (`patch_doc`), its unknown fields the patched object's."""
-    if (bad := fieldvalidation.invalid_directive(opts.field_validation, verb)) is not None:
-        return fail(422, bad[0], "Invalid", bad[1]), []
     problems: list[str] = []
     if isinstance(obj, dict) and opts.field_validation != "Ignore":
         dups = opts.duplicates
@@ -778,12 +777,15 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
     if current is None:
         return _not_found(t, t.name)
     meta = current.get("metadata", {})
-    if opts.precondition_uid and opts.precondition_uid != meta.get("uid"):
-        return fail(409, f"Precondition failed: UID in precondition: {opts.precondition_uid}, UID in object meta: "
-                         f"{meta.get('uid', '')}", "Conflict")
-    if opts.precondition_rv and opts.precondition_rv != meta.get("resourceVersion"):
-        return fail(409, f"Precondition failed: ResourceVersion in precondition: {opts.precondition_rv}, "
-                         f"ResourceVersion in object meta: {meta.get('resourceVersion', '')}", "Conflict")
+    for field_name, want, have, hint in (("UID", opts.precondition_uid, meta.get("uid"), "deleted and then recreated"),
+                                         ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion"),
+                                          "modified")):
+        if want and want != have:  # the storage's precondition check, as a Conflict on the kind
+            kind = f"{t.kind}.{t.group}" if t.group else t.kind
+            return fail(409, f'Operation cannot be fulfilled on {kind} "{t.name}": the {field_name} in the '
+                             f"precondition ({want}) does not match the {field_name} in record ({have or ''}). The "
+                             f"object might have been {hint}", "Conflict",
+                        {"name": t.name, "group": t.group, "kind": t.kind})
     obj = copy.deepcopy(current)
     new_meta = _meta(obj)
     new_meta.pop("resourceVersion", None)
@@ -868,17 +870,24 @@ def _pod_grace(current: dict[str, Any], opts: Options) -> int:
 
 
 def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts: Options) -> Outcome:
-    """DELETE of a collection: each selected object as a single delete; the answer is their list."""
+    """DELETE of a collection: each selected object as a single delete; the answer is their list, or the
+    first refusal among them (a precondition not met), the others deleted all the same."""
     commits: list[Commit] = []
     out_items: list[dict[str, Any]] = []
+    refused: Outcome | None = None
     for obj in items:
         name = str(obj.get("metadata", {}).get("name", ""))
         one = delete(Target(t.group, t.version, t.resource, t.kind, t.namespaced,
                             str(obj.get("metadata", {}).get("namespace") or t.namespace), name),
                      obj, stamp, opts)
+        if one.code >= 400:
+            refused = refused or one
+            continue
         commits.extend(one.commits)
         out_items.append(one.commits[0].obj if one.commits else one.body if one.body.get("kind") != "Status"
                          else obj)
+    if refused is not None:
+        return Outcome(refused.code, refused.body, commits)
     return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version, "metadata": {},
                          "items": out_items}, commits)
 

@@ -87,8 +87,9 @@ def go_int(value: str, *, signed: bool) -> int | None:
     return n if lo <= n < hi else None
 
 
-def _int(name: str, value: str) -> int:
-    """strconv.ParseInt's failure, which the apiserver passes through as the 400 message."""
+def parse_int(value: str) -> int:
+    """strconv.ParseInt(value, 10, 64); InvalidParams with its failure, which the apiserver passes through as
+    the 400 message."""
     n = go_int(value, signed=True)
     if n is None:
         why = "value out of range" if _INT64.fullmatch(value) else "invalid syntax"
@@ -111,10 +112,10 @@ def parse_list_options(query: str, *, watch_path: bool = False) -> ListOptions:
         raise InvalidParams(f"invalid resource version: {invalid}")
     timeout = None
     if q.get("timeoutSeconds", "") != "":
-        timeout = _int("timeoutSeconds", q["timeoutSeconds"])
+        timeout = parse_int(q["timeoutSeconds"])
     limit = 0
     if q.get("limit", "") != "":
-        limit = max(0, _int("limit", q["limit"]))
+        limit = max(0, parse_int(q["limit"]))
     sie: bool | None = None
     if "sendInitialEvents" in q:
         sie = parse_bool(q["sendInitialEvents"])

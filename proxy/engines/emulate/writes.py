@@ -8,7 +8,6 @@ sees the change, and the answer. `--read-only` refuses writes with a 405 that na
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import uuid
@@ -16,7 +15,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import bodies, eviction, gojson, writes
+from ...apiserver import bodies, eviction, gojson, options, writes
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
@@ -59,33 +58,26 @@ def target(info: RequestInfo, tl: ResourceTimeline, custom: CustomType | None = 
                          info.name, info.subresource, custom)
 
 
-def options(req: Incoming, body: Any) -> writes.Options:
-    """What the query (and a DELETE's DeleteOptions body, or an Eviction's) asks of the write."""
-    q = dict(query_pairs(req.query))
-    dry = q.get("dryRun") == "All"
-    grace = q.get("gracePeriodSeconds")
-    propagation = q.get("propagationPolicy", "")
-    uid = rv = ""
-    evicting = req.info.subresource == "eviction"
-    if evicting and isinstance(body, dict):
-        body = body.get("deleteOptions") or {}
-    if (req.info.verb in ("delete", "deletecollection") or evicting) and isinstance(body, dict):
-        dry = dry or body.get("dryRun") == ["All"]
-        grace = body.get("gracePeriodSeconds", grace)
-        propagation = body.get("propagationPolicy") or propagation
-        if body.get("orphanDependents") is True:
-            propagation = propagation or "Orphan"
-        pre = body.get("preconditions") or {}
-        if isinstance(pre, dict):
-            uid, rv = str(pre.get("uid") or ""), str(pre.get("resourceVersion") or "")
-    try:
-        grace_int = int(grace) if grace is not None else None
-    except (TypeError, ValueError):
-        grace_int = None
-    return writes.Options(dry_run=dry, field_manager=q.get("fieldManager", ""),
-                          field_validation=q.get("fieldValidation", ""),
-                          force=parse_bool(q.get("force", "false")), grace_period=grace_int,
-                          propagation=str(propagation), precondition_uid=uid, precondition_rv=rv)
+def _options(req: Incoming, decoded: gojson.Decoded, written: tuple[bool, str, str] | None,
+             pairs: list[tuple[str, str]]) -> writes.Options:
+    """What a write asks: a create's, update's or patch's query options (`written`: options.write_options),
+    a delete's DeleteOptions (its body's, or else its query's), an eviction's (in the Eviction); with the
+    keys the body repeated. OptionsError where the apiserver refuses a delete's."""
+    body = decoded.value
+    if written is None:  # delete, deletecollection
+        d = options.delete_options(body if req.body else None, pairs)
+        dry, manager, validation, force = d.dry_run, "", "", False
+    else:
+        dry, manager, validation = written
+        force = parse_bool(dict(reversed(pairs)).get("force", "false"))
+        evicting = req.info.subresource == "eviction" and isinstance(body, dict)
+        deleting = body.get("deleteOptions") if evicting else None  # an Eviction's DeleteOptions
+        d = options.delete_options(deleting if isinstance(deleting, dict) else {}, [])
+        dry = dry or d.dry_run
+    return writes.Options(dry_run=dry, field_manager=manager, field_validation=validation, force=force,
+                          grace_period=d.grace_period, propagation=d.propagation,
+                          precondition_uid=d.precondition_uid, precondition_rv=d.precondition_rv,
+                          duplicates=decoded.duplicates, yaml_repeated=tuple(decoded.yaml_repeated))
 
 
 def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) -> gojson.Decoded:
@@ -100,6 +92,8 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
         kind = {"eviction": "Eviction", "scale": "Scale"}.get(t.subresource, t.kind)
         return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
                                   media_type=content_type)
+    if verb in ("delete", "deletecollection") and req.body:
+        return gojson.Decoded(bodies.read_delete_options(req.body))
     if verb == "patch" and content_type in writes.PATCH_TYPES:
         # the patcher decodes the patch once it holds the object, and a strategic one is refused for a custom
         # resource before that: those answers come first
@@ -134,8 +128,16 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     state = emu.cache.state(path, now)
     current = state.get(t.key())
     obj = current.obj if current is not None else None
+    pairs = query_pairs(req.query)
     try:
+        # a create's, update's or patch's options are refused before its body is read
+        written = options.write_options(info.verb, pairs) if info.verb in ("create", "update", "patch") else None
         decoded = _decode(req, content_type, t, obj is not None)
+        opts = _options(req, decoded, written, pairs)
+    except options.OptionsError as exc:
+        await send_status(out, exc.code, str(exc), entry, details=exc.details)
+        entry.ended("refused", "invalid options")
+        return
     except bodies.BadBody as exc:
         await send_status(out, exc.code, str(exc), entry)
         entry.ended("refused", "undecodable body")
@@ -146,8 +148,6 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         entry.ended("refused", "undecodable body")
         return
     body = decoded.value
-    opts = dataclasses.replace(options(req, body), duplicates=decoded.duplicates,
-                               yaml_repeated=tuple(decoded.yaml_repeated))
     n = emu.cache.writes
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
