@@ -32,9 +32,17 @@ def call(base: str, token: str, method: str, path: str, data: bytes | None = Non
     req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, context=_unverified(), timeout=30) as resp:
-            return resp.status, json.loads(resp.read()), resp.headers.get_all("Warning") or []
+            return resp.status, _document(resp.read()), resp.headers.get_all("Warning") or []
     except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read()), exc.headers.get_all("Warning") or []
+        return exc.code, _document(exc.read()), exc.headers.get_all("Warning") or []
+
+
+def _document(body: bytes) -> Any:
+    """The answer decoded; one that is not JSON (the apiserver's `404 page not found`) as {"text": …}."""
+    try:
+        return json.loads(body)
+    except ValueError:
+        return {"text": body.decode(errors="replace").strip()}
 
 
 Server = tuple[str, str]  # base URL, bearer token ("" for a replay)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..wire.kinds import is_custom_group
-from ..wire.params import ListOptions
+from ..wire.params import ListOptions, invalid_resource_version
 from ..wire.status import status_bytes
 from . import encode
 from .changes import Change, Key
@@ -138,9 +138,17 @@ def not_found_answer(tl: ResourceTimeline, name: str) -> Answer:
 
 
 def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, name: str, now: float,
-               render: Callable[[Change], bytes] | None = None) -> Answer:
+               render: Callable[[Change], bytes] | None = None, resource_version: str = "") -> Answer:
     """One object as the cluster holds it at `now` (not as some recorded get once saw it), ended with the
-    newline Go's encoder writes; `render` gives another view of it (a Table, its metadata, its scale)."""
+    newline Go's encoder writes; `render` gives another view of it (a Table, its metadata, its scale). A
+    `resource_version` asks for a state not older than it: one the cache has not reached is the watch
+    cache's 504, one that does not parse the storage's 500."""
+    if invalid := invalid_resource_version(resource_version):
+        return Answer(500, status_bytes(500, invalid, ""), end="refused", detail=invalid)
+    current = cache.current_rv(now)
+    if resource_version and int(resource_version) > current:
+        return _refused(504, f"Timeout: Too large resource version: {resource_version}, current: {current}",
+                        "refused", _TOO_LARGE, (("Retry-After", "1"),))
     ch = cache.state(path, now).get((namespace, name))
     if ch is None:
         return not_found_answer(tl, name)

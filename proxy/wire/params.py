@@ -97,6 +97,15 @@ def parse_int(value: str) -> int:
     return n
 
 
+def invalid_resource_version(rv: str) -> str:
+    """The storage's refusal of a resourceVersion it cannot parse (strconv.ParseUint), "" for one it can
+    (or none). A list words it as a 400; a watch and a get let it through as a 500 without a reason."""
+    if not rv or go_int(rv, signed=False) is not None:
+        return ""
+    why = "value out of range" if _UINT64.fullmatch(rv) else "invalid syntax"
+    return f'resourceVersion: Invalid value: "{rv}": strconv.ParseUint: parsing "{rv}": {why}'
+
+
 def parse_list_options(query: str, *, watch_path: bool = False) -> ListOptions:
     """Parse and validate list/watch options; raises InvalidParams as the apiserver would answer 400/422."""
     q: dict[str, str] = {}
@@ -104,9 +113,7 @@ def parse_list_options(query: str, *, watch_path: bool = False) -> ListOptions:
         q.setdefault(k, v)  # the first value wins, as with url.Values.Get
     watch = watch_path or ("watch" in q and parse_bool(q["watch"]))
     rv = q.get("resourceVersion", "")
-    if rv and go_int(rv, signed=False) is None:
-        why = "value out of range" if _UINT64.fullmatch(rv) else "invalid syntax"
-        invalid = f'resourceVersion: Invalid value: "{rv}": strconv.ParseUint: parsing "{rv}": {why}'
+    if invalid := invalid_resource_version(rv):
         if watch:  # the watch handler lets the error through as a 500 without a reason (kubernetes#113939)
             raise InvalidParams(invalid, code=500)
         raise InvalidParams(f"invalid resource version: {invalid}")

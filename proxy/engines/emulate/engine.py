@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...apiserver import encode as events
-from ...apiserver import lists
+from ...apiserver import lists, routes
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
@@ -20,6 +20,7 @@ from ...apiserver.writes import Commit, FieldPath, Key, scale_of, serves_subreso
 from ...clock import Clock
 from ...wire import discovery as discovery_docs
 from ...wire import health
+from ...wire.kinds import builtin_by_path
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
 from ...wire.request import RequestInfo
@@ -288,18 +289,39 @@ class Emulator:
         if info.subresource and not serves_subresource(writes.target(info, tl, self.custom_type(info.collection_path))):
             got = lists.not_found_answer(tl, info.name)
         else:
-            got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render)
+            rv = next((v for k, v in query_pairs(req.query) if k == "resourceVersion"), "")
+            got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
         entry.answered_by = f"emulated {tl.resource}"
         entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) if got.code == 200 \
-            else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
+            else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"), *got.headers)
         await out.start(got.code, "OK" if got.code == 200 else "", headers, content_length=len(got.body))
         await out.send(got.body)
         await out.finish()
         entry.ended(got.end, got.detail)
 
+    async def _unroutable(self, req: Incoming, out: Responder, entry: LogEntry) -> bool:
+        """Answer a request the apiserver has no handler for, or one deleting a namespace it keeps: True
+        if answered."""
+        info = req.info
+        # a built-in type's routes; a custom resource's handler takes every path under its type itself (a POST
+        # to an object is a create there)
+        rt = builtin_by_path(info.group, info.version, info.resource) if info.is_resource else None
+        refused = routes.refusal(req.method, info, rt) if rt is not None else None
+        if refused is not None:
+            await send_status(out, refused[0], refused[1], entry)
+            entry.ended("refused", refused[1])
+            return True
+        if (kept := routes.undeletable(info)) is not None:
+            await send_status(out, 403, kept, entry, details={"name": info.name, "kind": "namespaces"})
+            entry.ended("refused", kept)
+            return True
+        return False
+
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         info = req.info
+        if await self._unroutable(req, out, entry):
+            return
         if info.verb in writes.WRITE_VERBS and (tl := self._timeline(info)) is not None \
                 and info.subresource in ("", "status", "scale", "eviction"):
             await writes.serve(self, req, tl, out, entry)

@@ -1,0 +1,58 @@
+"""Which requests the apiserver routes to a built-in resource's handlers at all (k8s.io/apiserver
+endpoints/installer.go; a custom resource's handler takes every path under its type and decides itself),
+and its answer to those it does not: a path nothing is installed at is the 404 `the server could not find the
+requested resource` (a cluster-scoped resource under a namespace, an object of a namespaced one without
+it, a subresource the kind does not have), a method not installed at a path is the 405 `the server does not
+allow this method on the requested resource` (a POST to an object, a PUT to a collection, a create across
+all namespaces, a GET of an eviction). Without this a controller's wrong URL was served as if it were right.
+
+Also here: the namespaces the apiserver never deletes (the NamespaceLifecycle admission plugin).
+"""
+
+from __future__ import annotations
+
+from ..wire.kinds import ResourceType
+from ..wire.request import RequestInfo
+
+NOT_FOUND = "the server could not find the requested resource"
+NOT_ALLOWED = "the server does not allow this method on the requested resource"
+IMMORTAL_NAMESPACES = frozenset({"default", "kube-system", "kube-public"})
+_METHODS = {"get": "GET", "list": "GET", "watch": "GET", "create": "POST", "update": "PUT", "patch": "PATCH",
+            "delete": "DELETE", "deletecollection": "DELETE"}
+
+
+def _allowed(verbs: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_METHODS[v] for v in verbs if v in _METHODS)
+
+
+def refusal(method: str, info: RequestInfo, rt: ResourceType) -> tuple[int, str] | None:
+    """The apiserver's (code, message) for a request to resource type `rt` that no handler of it takes; None
+    for one it routes (which may still fail there)."""
+    if info.namespace and not rt.namespaced:
+        return 404, NOT_FOUND
+    if info.name and rt.namespaced and not info.namespace:
+        return 404, NOT_FOUND
+    if info.subresource:
+        verbs = next((v for name, _, v in rt.subresources if name == info.subresource.split("/")[0]), None)
+        if verbs is None:
+            return 404, NOT_FOUND
+        allowed = _allowed(verbs) if info.subresource.split("/")[0] != "proxy" else frozenset(_METHODS.values())
+    elif info.name:
+        allowed = _allowed(tuple(v for v in rt.verbs if v in ("get", "update", "patch", "delete")))
+    elif rt.namespaced and not info.namespace:  # across namespaces: lists and watches only
+        allowed = _allowed(tuple(v for v in rt.verbs if v in ("list", "watch")))
+    else:
+        allowed = _allowed(tuple(v for v in rt.verbs if v in ("list", "watch", "create", "deletecollection")))
+    if info.legacy_watch_path:
+        allowed = allowed & {"GET"}
+    if method not in allowed:
+        return 405, NOT_ALLOWED
+    return None
+
+
+def undeletable(info: RequestInfo) -> str | None:
+    """The 403 message for deleting a namespace the apiserver keeps, None for any other request."""
+    if info.verb == "delete" and not info.group and info.resource == "namespaces" and not info.subresource \
+            and info.name in IMMORTAL_NAMESPACES:
+        return f'namespaces "{info.name}" is forbidden: this namespace may not be deleted'
+    return None

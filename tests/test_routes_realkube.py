@@ -1,0 +1,81 @@
+"""Requests no handler of the apiserver takes (proxy/apiserver/routes.py): a table of the route model, and a
+matrix of wrong URLs and methods sent to the real kube-apiserver and to a replay, which must answer alike."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from watchproxy.apiserver import routes
+from watchproxy.testing import Replay
+from watchproxy.wire.kinds import builtin_by_path
+from watchproxy.wire.request import classify
+
+from tests import rawhttp
+from tests.realkube import RealKube
+
+
+@pytest.mark.parametrize(("method", "path", "code"), [
+    ("POST", "/api/v1/namespaces/default/configmaps/x", 405),  # create is installed on the collection only
+    ("PUT", "/api/v1/namespaces/default/configmaps", 405),
+    ("POST", "/api/v1/configmaps", 405),  # across namespaces: lists and watches only
+    ("DELETE", "/api/v1/configmaps", 405),
+    ("GET", "/api/v1/configmaps", None),
+    ("DELETE", "/api/v1/namespaces", 405),  # namespaces have no deletecollection
+    ("DELETE", "/api/v1/nodes", None),
+    ("GET", "/api/v1/namespaces/default/nodes", 404),  # cluster-scoped
+    ("GET", "/api/v1/namespaces/default/configmaps/x/status", 404),  # ConfigMaps have no status
+    ("PATCH", "/apis/apps/v1/namespaces/default/deployments/x/status", None),
+    ("GET", "/api/v1/namespaces/default/pods/x/eviction", 405),
+    ("POST", "/api/v1/namespaces/default/pods/x/eviction", None),
+    ("PUT", "/api/v1/namespaces/default/finalize", None),
+    ("OPTIONS", "/api/v1/namespaces/default/configmaps", 405),
+    ("POST", "/api/v1/watch/namespaces/default/configmaps", 405),
+])
+def test_the_route_model(method: str, path: str, code: int | None) -> None:
+    info = classify(method, path, "")
+    rt = builtin_by_path(info.group, info.version, info.resource)
+    assert rt is not None
+    got = routes.refusal(method, info, rt)
+    assert (got[0] if got else None) == code
+
+
+_CM = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "r1"}}).encode()
+_REQUESTS: list[tuple[str, str, bytes | None]] = [
+    ("POST", "/api/v1/namespaces/{ns}/configmaps/r1", _CM), ("PUT", "/api/v1/namespaces/{ns}/configmaps", _CM),
+    ("PATCH", "/api/v1/namespaces/{ns}/configmaps", b"{}"), ("POST", "/api/v1/configmaps", _CM),
+    ("DELETE", "/api/v1/configmaps", None), ("PUT", "/api/v1/nodes", b"{}"), ("POST", "/api/v1/nodes/n1", b"{}"),
+    ("GET", "/api/v1/namespaces/{ns}/nodes", None), ("GET", "/api/v1/namespaces/{ns}/namespaces", None),
+    ("GET", "/api/v1/namespaces/{ns}/configmaps/r1/status", None),
+    ("PUT", "/api/v1/namespaces/{ns}/configmaps/r1/status", _CM),
+    ("GET", "/api/v1/namespaces/{ns}/secrets/x/status", None),
+    ("GET", "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/clusterroles", None),
+    ("GET", "/api/v1/namespaces/{ns}/pods/x/eviction", None), ("PUT", "/api/v1/namespaces/{ns}/pods/x/eviction", b"{}"),
+    ("POST", "/api/v1/namespaces/{ns}/pods/x/log", b"{}"),
+    ("POST", "/api/v1/namespaces/{ns}/configmaps/r1/bogus", b"{}"),
+    ("OPTIONS", "/api/v1/namespaces/{ns}/configmaps", None), ("DELETE", "/api/v1/namespaces/default", None),
+    ("DELETE", "/api/v1/namespaces/kube-system", None), ("DELETE", "/api/v1/namespaces", None),
+    ("GET", "/api/v1/namespaces/{ns}/configmaps/r1?resourceVersion=-1", None),
+    ("GET", "/api/v1/namespaces/{ns}/configmaps/r1?resourceVersion=99999999", None),
+    ("GET", "/api/v1/watch/namespaces/{ns}/configmaps/r1/status", None),
+]
+
+
+def _answers(base: str, token: str, ns: str) -> list[tuple[str, str, int, str]]:
+    rawhttp.call(base, token, "POST", f"/api/v1/namespaces/{ns}/configmaps", _CM)
+    out = []
+    for method, path, data in _REQUESTS:
+        code, doc, _ = rawhttp.call(base, token, method, path.format(ns=ns), data)
+        message = doc.get("message", "") if doc.get("kind") == "Status" else doc.get("kind", "")
+        out.append((method, path, code, message.split(", current: ")[0]))  # the current version differs
+    return out
+
+
+def test_wrong_urls_and_methods_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "routes")
+    real, emulated = _answers(*real_server, "routes"), _answers(*replay, "routes")
+    assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
+    assert {code for _, _, code, _ in real} == {403, 404, 405, 500, 504}
