@@ -4,10 +4,10 @@ Warning headers."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import ssl
-import urllib.error
-import urllib.request
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,24 +17,43 @@ from watchproxy.testing import Replay
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
+_CONNECTIONS: dict[str, http.client.HTTPConnection] = {}  # one kept-alive connection per server
 
-def _unverified() -> ssl.SSLContext:
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE  # the test apiserver's own CA; what is compared is the answer
-    return ctx
+
+def _connection(base: str) -> http.client.HTTPConnection:
+    if base not in _CONNECTIONS:
+        url = urllib.parse.urlsplit(base)
+        if url.scheme == "https":
+            ctx = ssl.create_default_context()
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE  # the test apiserver's own CA; what is compared is the answer
+            _CONNECTIONS[base] = http.client.HTTPSConnection(url.netloc, timeout=30, context=ctx)
+        else:
+            _CONNECTIONS[base] = http.client.HTTPConnection(url.netloc, timeout=30)
+    return _CONNECTIONS[base]
 
 
 def call(base: str, token: str, method: str, path: str, data: bytes | None = None,
          content_type: str = "application/json") -> tuple[int, Any, list[str]]:
     headers = {"Content-Type": content_type, "Accept": "application/json",
                **({"Authorization": f"Bearer {token}"} if token else {})}
-    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(req, context=_unverified(), timeout=30) as resp:
-            return resp.status, _document(resp.read()), resp.headers.get_all("Warning") or []
-    except urllib.error.HTTPError as exc:
-        return exc.code, _document(exc.read()), exc.headers.get_all("Warning") or []
+    for attempt in (1, 2):  # a kept connection the server has closed meanwhile is opened again once
+        conn = _connection(base)
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            resp = conn.getresponse()
+            body = resp.read()
+        except (http.client.HTTPException, ConnectionError):
+            conn.close()
+            del _CONNECTIONS[base]
+            if attempt == 2:
+                raise
+            continue
+        if resp.getheader("Connection", "").lower() == "close":
+            conn.close()
+            del _CONNECTIONS[base]
+        return resp.status, _document(body), resp.headers.get_all("Warning") or []
+    raise AssertionError("unreachable")
 
 
 def _document(body: bytes) -> Any:

@@ -55,7 +55,7 @@ async def test_malformed_http_gets_a_400_status(url: str, request_bytes: bytes) 
 
 @pytest.mark.parametrize("query", [
     "watch=true&timeoutSeconds=1e30", "watch=true&timeoutSeconds=99999999999999999999999",
-    "watch=true&resourceVersion=-1", "resourceVersion=%00", "limit=ten", "labelSelector=%25%25%25((",
+    "resourceVersion=-1", "resourceVersion=%00", "limit=ten", "labelSelector=%25%25%25((",
     "fieldSelector=((", "fieldSelector=spec.nodeName%3Dx,status.bogus%3Dy", "continue=!!!!&limit=1",
     "watch=true&sendInitialEvents=true", "resourceVersionMatch=Exact", "resourceVersion=1&resourceVersionMatch=Nope",
     "labelSelector=" + "a" * 5000 + "%3Db",
@@ -65,6 +65,13 @@ async def test_absurd_query_values_get_a_4xx_status(url: str, query: str) -> Non
                               .encode())
     assert code in (400, 422), body
     assert status_of(body)["code"] == code
+
+
+async def test_a_watch_from_an_unparsable_version_is_the_apiservers_500(url: str) -> None:
+    """As kube-apiserver v1.37.2 answers it (tests/test_params_realkube.py): a Status, without a reason."""
+    code, _, body = await raw(url, f"GET {PODS}?watch=true&resourceVersion=-1 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                   "Connection: close\r\n\r\n".encode())
+    assert code == 500 and status_of(body)["code"] == 500 and "reason" not in status_of(body)
 
 
 async def test_body_over_the_apiserver_limit_is_refused(url: str) -> None:
