@@ -8,10 +8,10 @@ import json
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import encode, writes
+from watchproxy.apiserver import encode, jsonpatch, writes
 from watchproxy.apiserver.changes import Changes, Raws
 from watchproxy.apiserver.history import ResourceTimeline, WatchCache
-from watchproxy.apiserver.patch import PatchError, json_patch, merge_patch, strategic_merge
+from watchproxy.apiserver.patch import PatchError, merge_patch, strategic_merge
 from watchproxy.apiserver.watchstream import WatchSpec, WatchStream, watch_list_defaults
 from watchproxy.wire.params import parse_list_options
 from watchproxy.wire.selectors import matcher
@@ -178,19 +178,29 @@ def test_merge_patch(target: Any, patch: Any, expected: Any) -> None:
     ([{"op": "move", "from": "/m/k", "path": "/m/j"}], {"m": {"j": "v"}, "l": [1, 2]}),
     ([{"op": "copy", "from": "/l", "path": "/c"}], {"m": {"k": "v"}, "l": [1, 2], "c": [1, 2]}),
     ([{"op": "add", "path": "/m/a~1b", "value": 1}], {"m": {"k": "v", "a/b": 1}, "l": [1, 2]}),
+    # evanphx/json-patch v4's readings, which the apiserver applies (each seen from kube-apiserver v1.37.2)
+    ([{"op": "replace", "path": "/missing", "value": 1}], {"m": {"k": "v"}, "l": [1, 2], "missing": 1}),
+    ([{"op": "add", "path": "/m/n"}], {"m": {"k": "v", "n": None}, "l": [1, 2]}),
+    ([{"op": "add", "path": "m/n", "value": 1}], {"m": {"k": "v"}, "l": [1, 2], "n": 1}),
+    ([{"op": "remove", "path": "/l/-1"}, {"op": "add", "path": "/l/+0", "value": 0}], {"m": {"k": "v"}, "l": [0, 1]}),
+    ([{"op": "replace", "path": "/l/01", "value": 7}], {"m": {"k": "v"}, "l": [1, 7]}),
+    ([{"op": "replace", "path": "", "value": {"x": 1}}], {"x": 1}),
+    ([{"op": "test", "path": "/nothing"}], {"m": {"k": "v"}, "l": [1, 2]}),
 ])
 def test_json_patch(ops: list[dict[str, Any]], expected: Any) -> None:
-    assert json_patch({"m": {"k": "v"}, "l": [1, 2]}, ops) == expected
+    assert jsonpatch.apply({"m": {"k": "v"}, "l": [1, 2]}, ops) == expected
 
 
 @pytest.mark.parametrize("ops", [
-    [{"op": "remove", "path": "/missing"}], [{"op": "replace", "path": "/missing", "value": 1}],
-    [{"op": "test", "path": "/m/k", "value": "w"}], [{"op": "add", "path": "/l/5", "value": 1}],
-    [{"op": "jump", "path": "/m"}], {"op": "add"},
+    [{"op": "remove", "path": "/missing"}], [{"op": "test", "path": "/m/k", "value": "w"}],
+    [{"op": "add", "path": "/l/5", "value": 1}], [{"op": "jump", "path": "/m"}], [{"path": "/m"}],
+    [{"op": "test", "path": "/l/0", "value": 1.0}], [{"op": "add", "path": "", "value": 1}],
+    [{"op": "add", "path": "/m/k/deeper", "value": 1}], [{"op": "replace", "path": "/l/2", "value": 1}],
+    [{"op": "remove", "path": "/l/-3"}], [{"op": "move", "from": "/m/missing", "path": "/m/x"}], [{"op": "add"}],
 ])
 def test_json_patch_failures(ops: Any) -> None:
     with pytest.raises(PatchError):
-        json_patch({"m": {"k": "v"}, "l": [1, 2]}, ops)
+        jsonpatch.apply({"m": {"k": "v"}, "l": [1, 2]}, ops)
 
 
 def test_strategic_merge_uses_merge_keys_and_directives() -> None:

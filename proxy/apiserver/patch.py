@@ -1,6 +1,6 @@
-"""The four patch types a kube-apiserver accepts, applied to decoded objects.
+"""The patch types a kube-apiserver accepts, applied to decoded objects (JSON patch: jsonpatch.py).
 
-JSON merge patch (RFC 7386) and JSON patch (RFC 6902) are exact. Strategic merge patch follows
+JSON merge patch (RFC 7386) is exact. Strategic merge patch follows
 k8s.io/apimachinery/pkg/util/strategicpatch for what clients send: maps merge, `null` deletes, lists named
 in `mergekeys.py` merge element by element on their key, `$patch: delete|replace|merge`,
 `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>` and `$retainKeys`; every other list is
@@ -31,118 +31,6 @@ def merge_patch(target: Any, patch: Any) -> Any:
         else:
             out[k] = merge_patch(out.get(k), v)
     return out
-
-
-def _pointer(path: str) -> list[str]:
-    if path == "":
-        return []
-    if not path.startswith("/"):
-        raise PatchError(f"invalid JSON pointer {path!r}")
-    return [p.replace("~1", "/").replace("~0", "~") for p in path[1:].split("/")]
-
-
-def _index(container: list[Any], token: str, adding: bool) -> int:
-    if token == "-" and adding:
-        return len(container)
-    if not token.isdigit() or (len(token) > 1 and token[0] == "0"):
-        raise PatchError(f"invalid array index {token!r}")
-    i = int(token)
-    if i > len(container) or (i == len(container) and not adding):
-        raise PatchError(f"array index {i} out of bounds")
-    return i
-
-
-def _parent(doc: Any, tokens: list[str]) -> Any:
-    node = doc
-    for t in tokens[:-1]:
-        if isinstance(node, dict):
-            if t not in node:
-                raise PatchError(f"doc is missing path: /{'/'.join(tokens)}")
-            node = node[t]
-        elif isinstance(node, list):
-            node = node[_index(node, t, False)]
-        else:
-            raise PatchError(f"doc is missing path: /{'/'.join(tokens)}")
-    return node
-
-
-def _get(doc: Any, path: str) -> Any:
-    tokens = _pointer(path)
-    if not tokens:
-        return doc
-    parent, last = _parent(doc, tokens), tokens[-1]
-    if isinstance(parent, dict):
-        if last not in parent:
-            raise PatchError(f"doc is missing path: {path}")
-        return parent[last]
-    if isinstance(parent, list):
-        return parent[_index(parent, last, False)]
-    raise PatchError(f"doc is missing path: {path}")
-
-
-def _remove(doc: Any, path: str) -> Any:
-    tokens = _pointer(path)
-    if not tokens:
-        raise PatchError("cannot remove the whole document")
-    parent, last = _parent(doc, tokens), tokens[-1]
-    if isinstance(parent, dict):
-        if last not in parent:
-            raise PatchError(f"Unable to remove nonexistent key: {last}: missing value")
-        return parent.pop(last)
-    if isinstance(parent, list):
-        return parent.pop(_index(parent, last, False))
-    raise PatchError(f"doc is missing path: {path}")
-
-
-def _add(doc: Any, path: str, value: Any, replace: bool = False) -> Any:
-    tokens = _pointer(path)
-    if not tokens:
-        return value
-    parent, last = _parent(doc, tokens), tokens[-1]
-    if isinstance(parent, dict):
-        if replace and last not in parent:
-            raise PatchError(f"replace operation does not apply: doc is missing key: {path}")
-        parent[last] = value
-    elif isinstance(parent, list):
-        i = _index(parent, last, not replace)
-        if replace:
-            parent[i] = value
-        else:
-            parent.insert(i, value)
-    else:
-        raise PatchError(f"doc is missing path: {path}")
-    return doc
-
-
-def json_patch(target: Any, ops: Any) -> Any:
-    """RFC 6902: add, remove, replace, move, copy, test, in order; any failure fails the whole patch."""
-    if not isinstance(ops, list):
-        raise PatchError("a JSON patch is a list of operations")
-    doc = copy.deepcopy(target)
-    for op in ops:
-        if not isinstance(op, dict) or not isinstance(op.get("op"), str) or not isinstance(op.get("path"), str):
-            raise PatchError(f"invalid operation {op!r}")
-        kind, path = op["op"], op["path"]
-        if kind in ("add", "replace", "test") and "value" not in op:
-            raise PatchError(f"{kind} operation at {path} has no value")
-        if kind == "add":
-            doc = _add(doc, path, copy.deepcopy(op["value"]))
-        elif kind == "remove":
-            _remove(doc, path)
-        elif kind == "replace":
-            doc = _add(doc, path, copy.deepcopy(op["value"]), replace=True)
-        elif kind in ("move", "copy"):
-            src = op.get("from")
-            if not isinstance(src, str):
-                raise PatchError(f"{kind} operation at {path} has no from")
-            value = _remove(doc, src) if kind == "move" else copy.deepcopy(_get(doc, src))
-            doc = _add(doc, path, value)
-        elif kind == "test":
-            if _get(doc, path) != op["value"]:
-                raise PatchError(f"testing value {path} failed")
-        else:
-            raise PatchError(f"Unexpected kind: {kind}")
-    return doc
 
 
 _DIRECTIVE = "$patch"

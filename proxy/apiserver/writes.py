@@ -29,12 +29,12 @@ from typing import Any
 
 from ..wire.gostrings import quote
 from ..wire.status import status
-from . import crds, decoding, defaults, fieldvalidation, schema, specvalidation, validation
+from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, specvalidation, validation
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, go_json, invalid
 from .goorder import META_ORDER, encoded, ordered_meta
-from .patch import PatchError, json_patch, merge_patch, strategic_merge
+from .patch import PatchError, merge_patch, strategic_merge
 from .quantity import QuantityError
 
 Key = tuple[str, str]
@@ -132,6 +132,7 @@ class Outcome:
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
     owners: dict[str, frozenset[FieldPath]] | None = None  # after an apply: who owns which fields
     warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
+    why: str = ""  # for the request log, what the answer does not say
 
     def answer(self) -> dict[str, Any]:
         """The body to send, after the store has committed (a scale write answers with the Scale of the
@@ -142,7 +143,8 @@ class Outcome:
     def summary(self) -> str:
         """One line for the request log: what the write did."""
         if self.code >= 400:
-            return f"{self.code} {self.body.get('reason', '')}: {self.body.get('message', '')}"
+            why = f" ({self.why})" if self.why else ""
+            return f"{self.code} {self.body.get('reason', '')}: {self.body.get('message', '')}{why}"
         if not self.commits:
             return f"{self.code} no change"
         return f"{self.code} " + ", ".join(f"{c.type} {'/'.join(filter(None, c.key))}" for c in self.commits)
@@ -403,6 +405,16 @@ def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
     return _untyped_patch(t, doc, problem, t.name)
 
 
+def _unapplicable(content_type: str, exc: PatchError) -> Outcome:
+    """A patch that does not apply: the 422 of its words, but a JSON patch's, which the apiserver answers
+    with a generic 422 that drops the library's reason (the request log keeps it)."""
+    if content_type != JSON_PATCH:
+        return fail(422, str(exc))
+    out = fail(422, "the server rejected our request due to an error in our request", "Invalid")
+    out.why = str(exc)
+    return out
+
+
 def _unpatchable(new: dict[str, Any], problem: str) -> Outcome:
     """A patch whose result cannot be decoded (or is refused by strict field validation): the apiserver's
     422 quotes the patched object, as Go encodes its struct; here as JSON."""
@@ -547,7 +559,9 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options)
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
     """The object after the patch (raises PatchError)."""
     if content_type == JSON_PATCH:
-        out = json_patch(current, patch)
+        if not isinstance(patch, list) or not all(isinstance(op, dict) for op in patch):
+            raise PatchError("a JSON patch is a list of operations")
+        out = jsonpatch.apply(current, patch)
     elif content_type == MERGE_PATCH:
         out = merge_patch(current, patch)
     else:  # strategic merge, and apply approximated by it
@@ -666,14 +680,14 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         try:
             new_scale = patched(scale_of(t, current), content_type, doc)
         except PatchError as exc:
-            return fail(422, str(exc))
+            return _unapplicable(content_type, exc)
         if (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return _unpatchable(new_scale, error)
         return _scale_write(t, current, new_scale, opts)
     try:
         new = patched(current, content_type, doc)
     except PatchError as exc:
-        return fail(422, str(exc))
+        return _unapplicable(content_type, exc)
     if content_type != APPLY_PATCH and (error := decoding.type_error(new, t.kind, typed=t.builtin,
                                                                      api_version=t.api_version)) is not None:
         return _unpatchable(new, error)
