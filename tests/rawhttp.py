@@ -43,7 +43,7 @@ def call(base: str, token: str, method: str, path: str, data: bytes | None = Non
             conn.request(method, path, body=data, headers=headers)
             resp = conn.getresponse()
             body = resp.read()
-        except (http.client.HTTPException, ConnectionError):
+        except (http.client.HTTPException, OSError):  # the server closed it (idle), or TLS says so
             conn.close()
             del _CONNECTIONS[base]
             if attempt == 2:
