@@ -1,10 +1,11 @@
-"""A write's JSON body as the apiserver's handlers decode it before anything else looks at it, and the 400
-each answers when it cannot (measured against kube-apiserver v1.37.2; the decoding is gojson's).
+"""A write's body as the apiserver's handlers decode it before anything else looks at it, and the answer
+each gives when it cannot (measured against kube-apiserver v1.37.2; JSON is read by gojson).
 
-A create or update first finds the body's apiVersion and kind (the json serializer's Interpret, which
-unmarshals into an anonymous struct): a body that is not JSON, or not an object, or whose kind is not a
-string, fails there, and transformDecodeError words it with a summary of the body. A patch is decoded by
-its patcher (into a map, or a list of operations) and fails in that one's words.
+A create or update is JSON or YAML (YAML converted to JSON first); it first has its apiVersion and kind found
+(the json serializer's Interpret, which unmarshals into an anonymous struct): a body that is not JSON, or not
+an object, or whose kind is not a string, fails there, and transformDecodeError words it with a summary of
+the body. A patch is decoded by its patcher (into a map, or a list of operations) and fails in that one's
+words; a delete's DeleteOptions by the delete handler, in the decoder's words alone.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class _YamlLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<`: merged keys are not repeats
+                continue
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, str | int | float | bool) and key in seen:
                 shown = quote(key) if isinstance(key, str) else str(key)

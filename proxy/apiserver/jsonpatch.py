@@ -1,5 +1,5 @@
 """JSON patch as the apiserver applies it: gopkg.in/evanphx/json-patch.v4's Apply, which reads RFC 6902 its own
-way (measured against kube-apiserver v1.37.2, tests/test_write_options_realkube.py):
+way (measured against kube-apiserver v1.37.2; tests/writes_differential.py compares them):
 
 - a path's first segment is dropped whatever it says (`data/k` means `/k`), and "" names no location but
   for `replace` and `test`, where it is the whole document;
