@@ -5,6 +5,8 @@ the Status has a reason (a watch's bad resourceVersion is a 500 without one)."""
 from __future__ import annotations
 
 import base64
+import json
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
@@ -12,6 +14,7 @@ from urllib.parse import quote
 from watchproxy.testing import Replay
 
 from tests import rawhttp
+from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
 
@@ -53,3 +56,35 @@ def test_refused_queries_get_the_real_apiservers_answers(realkube: RealKube, wat
     real, emulated = _answers(*real_server, "params"), _answers(*replay, "params")
     assert [r for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert {code for _, code, _, _ in real} == {400, 422, 500}
+
+
+def _listed_in_order(base: str, token: str, ns: str) -> list[str]:
+    """The configmaps labelled `order` across namespaces ns, ns-a and ns-b, listed whole and in pages."""
+    for namespace in (ns, f"{ns}-a", f"{ns}-b"):
+        rawhttp.call(base, token, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": namespace}}).encode())
+        for name in ("x", "x-1"):
+            cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "labels": {"order": ns}}}
+            assert rawhttp.call(base, token, "POST", f"/api/v1/namespaces/{namespace}/configmaps",
+                                json.dumps(cm).encode())[0] == 201
+    names = []
+    for query in (f"labelSelector=order%3D{ns}", f"labelSelector=order%3D{ns}&limit=2"):
+        cont = ""
+        while True:
+            _, doc, _ = rawhttp.call(base, token, "GET", f"/api/v1/configmaps?{query}{cont}")
+            names += [f"{i['metadata']['namespace']}/{i['metadata']['name']}" for i in doc["items"]]
+            if not doc["metadata"].get("continue"):
+                break
+            cont = f"&continue={doc['metadata']['continue']}"
+    return names
+
+
+def test_a_cluster_wide_list_is_in_storage_key_order(realkube: RealKube, watchproxy: Callable[..., Replay],
+                                                     tmp_path: Path) -> None:
+    """By storage key: a namespace another extends sorts after it ("-" comes before "/")."""
+    ns = f"order{uuid.uuid4().hex[:6]}"
+    real = _listed_in_order(realkube.url, realkube.token_file.read_text().strip(), ns)
+    b = RecordingBuilder(tmp_path / "cluster.msgpack")  # a session that listed configmaps and namespaces
+    b.list(0.0, 100, [], path="/api/v1/configmaps", kind="ConfigMapList")
+    b.list(0.0, 100, [], path="/api/v1/namespaces", kind="NamespaceList")
+    assert real[:6] == [f"{ns}-a/x", f"{ns}-a/x-1", f"{ns}-b/x", f"{ns}-b/x-1", f"{ns}/x", f"{ns}/x-1"]
+    assert _listed_in_order(watchproxy(b.write()).url, "", ns) == real == real[:6] * 2

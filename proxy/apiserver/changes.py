@@ -11,12 +11,20 @@ from __future__ import annotations
 import json
 from array import array
 from bisect import bisect_left
-from collections.abc import Sequence
-from typing import Any, overload
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar, overload
 
 from ..recording.index import Source
 
 Key = tuple[str, str]  # (namespace, name)
+T = TypeVar("T")
+
+
+def in_key_order(state: Mapping[Key, T]) -> list[tuple[Key, T]]:
+    """Objects in the order the apiserver lists them: by storage key, `namespace/name` as one string, so a
+    namespace that another one extends sorts after it (`team-a/x` before `team/x`, "-" being before "/"),
+    where sorting (namespace, name) pairs would put it first."""
+    return sorted(state.items(), key=lambda item: f"{item[0][0]}/{item[0][1]}")
 
 
 # SKIPPED: a recorded deletion of an object a client's write had already deleted (history.py), no event

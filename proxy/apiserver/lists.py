@@ -16,7 +16,7 @@ from ..wire.kinds import is_custom_group
 from ..wire.params import ListOptions, invalid_resource_version
 from ..wire.status import status_bytes
 from . import encode
-from .changes import Change, Key
+from .changes import Change, Key, in_key_order
 from .history import ResourceTimeline, WatchCache
 
 # the watch cache's answer to a list at a resourceVersion it has not reached (after waiting 3 s)
@@ -117,7 +117,7 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
                             "refused", _TOO_LARGE, (("Retry-After", "1"),))
         state = cache.state(path, now)
     filtered = bool(opts.label_selector or opts.field_selector)
-    items = [ch for key, ch in sorted(state.items())
+    items = [ch for key, ch in in_key_order(state)
              if (not namespace or key[0] == namespace) and (not filtered or match(ch.obj))
              and start_key(key, namespace) > begin]
     cont = ""

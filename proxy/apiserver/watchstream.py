@@ -24,7 +24,7 @@ from typing import Any
 
 from ..wire.params import ListOptions
 from . import encode
-from .changes import GONE, SKIPPED, TYPES, Change, Changes
+from .changes import GONE, SKIPPED, TYPES, Change, Changes, in_key_order
 from .history import ResourceTimeline, WatchCache
 
 BOOKMARK_EVERY = 60.0  # the watch cache's bookmark frequency (defaultBookmarkFrequency)
@@ -153,7 +153,7 @@ class WatchStream:
         self.floor_rv = rv if rv else cache.current_rv(now) if rv is None else cache.resource_rv(path, now)
         if send_initial:
             state = cache.state(path, now)
-            initial = [ch for key, ch in sorted(state.items())
+            initial = [ch for key, ch in in_key_order(state)
                        if (not spec.namespace or key[0] == spec.namespace) and (not spec.filtered
                                                                                or spec.match(ch.obj))]
             lines = [self._encode("ADDED", ch, now) for ch in initial]

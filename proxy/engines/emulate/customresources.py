@@ -14,6 +14,7 @@ import copy
 from typing import Any, Protocol
 
 from ...apiserver import crds, writes
+from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.history import WatchCache
 from ...apiserver.writes import Commit
@@ -120,7 +121,7 @@ def _clean_up(emu: Committer, c: Commit, now: float, stamp: writes.Stamp) -> Non
         path = path_of(ct)
         if path not in emu.cache.timelines:
             continue
-        for (ns, name), ch in sorted(emu.cache.state(path, now).items()):
+        for (ns, name), ch in in_key_order(emu.cache.state(path, now)):
             t = writes.Target(ct.group, ct.version, ct.plural, ct.kind, ct.namespaced, ns, name, custom=ct)
             for gone in writes.delete(t, ch.obj, stamp, writes.Options()).commits:
                 emu.commit(path, gone, now)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 import yaml
 
 from ...apiserver import bodies, eviction, gojson, options, writes
+from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
@@ -51,10 +52,12 @@ _JSON = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/j
 
 
 def target(info: RequestInfo, tl: ResourceTimeline, custom: CustomType | None = None) -> writes.Target:
-    kind = tl.kind
-    if not kind and (known := builtin_by_path(info.group, info.version, info.resource)) is not None:
-        kind = known.kind
-    return writes.Target(info.group, info.version, info.resource, kind, tl.namespaced, info.namespace,
+    """A write's target. A built-in kind's scope is its own: the recording's evidence of it (a namespace in
+    a path or an item) is missing when a session only listed an empty collection across namespaces."""
+    known = builtin_by_path(info.group, info.version, info.resource)
+    kind = tl.kind or (known.kind if known is not None else "")
+    namespaced = known.namespaced if known is not None else tl.namespaced
+    return writes.Target(info.group, info.version, info.resource, kind, namespaced, info.namespace,
                          info.name, info.subresource, custom)
 
 
@@ -176,7 +179,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             await send_status(out, 400, str(exc), entry)
             entry.ended("refused", str(exc))
             return
-        items = [ch.obj for key, ch in sorted(state.items()) if not info.namespace or key[0] == info.namespace]
+        items = [ch.obj for key, ch in in_key_order(state) if not info.namespace or key[0] == info.namespace]
         outcome = writes.delete_collection(t, [o for o in items if match(o)], stamp, opts)
     for c in outcome.commits:
         emu.commit(path, c, now)
