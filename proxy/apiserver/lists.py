@@ -19,7 +19,6 @@ from . import encode
 from .changes import Change, Key, in_key_order
 from .history import ResourceTimeline, WatchCache
 
-# the watch cache's answer to a list at a resourceVersion it has not reached (after waiting 3 s)
 _TOO_LARGE: dict[str, Any] = {
     "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
     "retryAfterSeconds": 1}
@@ -41,6 +40,12 @@ class Answer:
 def _refused(code: int, message: str, end: str, details: dict[str, Any] | None = None,
              headers: tuple[tuple[str, str], ...] = ()) -> Answer:
     return Answer(code, status_bytes(code, message, details=details), headers, end, message)
+
+
+def _too_large(rv: int, current: int) -> Answer:
+    """The watch cache's answer to a read at a resourceVersion it has not reached (after waiting 3 s)."""
+    return _refused(504, f"Timeout: Too large resource version: {rv}, current: {current}", "refused", _TOO_LARGE,
+                    (("Retry-After", "1"),))
 
 
 def start_key(key: Key, namespace: str) -> str:
@@ -113,8 +118,7 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
         if not opts.resource_version:  # a consistent read: the resource's cache is synced to `current` first
             cache.synced(path, now, current)
         if opts.rv_int is not None and opts.rv_int > current:
-            return _refused(504, f"Timeout: Too large resource version: {opts.rv_int}, current: {current}",
-                            "refused", _TOO_LARGE, (("Retry-After", "1"),))
+            return _too_large(opts.rv_int, current)
         state = cache.state(path, now)
     filtered = bool(opts.label_selector or opts.field_selector)
     items = [ch for key, ch in in_key_order(state)
@@ -147,8 +151,7 @@ def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: st
         return Answer(500, status_bytes(500, invalid, ""), end="refused", detail=invalid)
     current = cache.current_rv(now)
     if resource_version and int(resource_version) > current:
-        return _refused(504, f"Timeout: Too large resource version: {resource_version}, current: {current}",
-                        "refused", _TOO_LARGE, (("Retry-After", "1"),))
+        return _too_large(int(resource_version), current)
     ch = cache.state(path, now).get((namespace, name))
     if ch is None:
         return not_found_answer(tl, name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..wire.params import InvalidParams, parse_bool, parse_int
+from ..wire.params import InvalidParams, first_values, parse_bool, parse_int
 from .fielderrors import Cause, invalid, not_supported
 
 KINDS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions",
@@ -67,16 +67,12 @@ def _field_manager(name: str) -> list[Cause]:
     return causes
 
 
-def _first(pairs: list[tuple[str, str]], name: str) -> str:
-    """A single-valued parameter as Go converts it: the first value."""
-    return next((v for k, v in pairs if k == name), "")
-
-
 def write_options(verb: str, pairs: list[tuple[str, str]]) -> tuple[bool, str, str]:
     """A create's, update's or patch's (dry run, field manager, field validation); OptionsError if the
     apiserver refuses them."""
     dry = [v for k, v in pairs if k == "dryRun"]
-    manager, validation = _first(pairs, "fieldManager"), _first(pairs, "fieldValidation")
+    values = first_values(pairs)
+    manager, validation = values.get("fieldManager", ""), values.get("fieldValidation", "")
     causes = _field_manager(manager) + _dry_run(dry)
     if validation not in FIELD_VALIDATION:
         causes.append(not_supported("fieldValidation", validation, FIELD_VALIDATION))
@@ -96,7 +92,7 @@ def delete_options(body: dict[str, Any] | None, pairs: list[tuple[str, str]]) ->
         pre = body.get("preconditions") or {}
     else:
         dry = [v for k, v in pairs if k == "dryRun"]
-        values = dict(reversed(pairs))  # the first of each
+        values = first_values(pairs)
         try:
             grace = parse_int(values["gracePeriodSeconds"]) if "gracePeriodSeconds" in values else None
         except InvalidParams as exc:

@@ -33,10 +33,11 @@ def refusal(method: str, info: RequestInfo, rt: ResourceType) -> tuple[int, str]
     if info.name and rt.namespaced and not info.namespace:
         return 404, NOT_FOUND
     if info.subresource:
-        verbs = next((v for name, _, v in rt.subresources if name == info.subresource.split("/")[0]), None)
+        sub = info.subresource.split("/")[0]  # proxy/PATH
+        verbs = next((v for name, _, v in rt.subresources if name == sub), None)
         if verbs is None:
             return 404, NOT_FOUND
-        allowed = _allowed(verbs) if info.subresource.split("/")[0] != "proxy" else frozenset(_METHODS.values())
+        allowed = _allowed(verbs) if sub != "proxy" else frozenset(_METHODS.values())
     elif info.name:
         allowed = _allowed(tuple(v for v in rt.verbs if v in ("get", "update", "patch", "delete")))
     elif rt.namespaced and not info.namespace:  # across namespaces: lists and watches only

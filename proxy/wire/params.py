@@ -106,11 +106,15 @@ def invalid_resource_version(rv: str) -> str:
     return f'resourceVersion: Invalid value: "{rv}": strconv.ParseUint: parsing "{rv}": {why}'
 
 
+def first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """Each parameter's first value, which is the one the apiserver reads (url.Values.Get; a list-valued
+    option such as dryRun takes them all)."""
+    return dict(reversed(pairs))
+
+
 def parse_list_options(query: str, *, watch_path: bool = False) -> ListOptions:
     """Parse and validate list/watch options; raises InvalidParams as the apiserver would answer 400/422."""
-    q: dict[str, str] = {}
-    for k, v in query_pairs(query):
-        q.setdefault(k, v)  # the first value wins, as with url.Values.Get
+    q = first_values(query_pairs(query))
     watch = watch_path or ("watch" in q and parse_bool(q["watch"]))
     rv = q.get("resourceVersion", "")
     if invalid := invalid_resource_version(rv):

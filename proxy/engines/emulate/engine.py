@@ -22,7 +22,7 @@ from ...wire import discovery as discovery_docs
 from ...wire import health
 from ...wire.kinds import builtin_by_path
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
-from ...wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
+from ...wire.params import InvalidParams, ListOptions, first_values, parse_list_options, query_pairs
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
 from ...wire.table import learned_columns, printer_columns
@@ -289,7 +289,7 @@ class Emulator:
         if info.subresource and not serves_subresource(writes.target(info, tl, self.custom_type(info.collection_path))):
             got = lists.not_found_answer(tl, info.name)
         else:
-            rv = next((v for k, v in query_pairs(req.query) if k == "resourceVersion"), "")
+            rv = first_values(query_pairs(req.query)).get("resourceVersion", "")
             got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
         entry.answered_by = f"emulated {tl.resource}"
         entry.answered(got.code)

@@ -23,7 +23,7 @@ from ...clock import Clock
 from ...wire import protobuf
 from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path
-from ...wire.params import parse_bool, query_pairs
+from ...wire.params import first_values, parse_bool, query_pairs
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
 from ..base import Incoming, Responder
@@ -72,7 +72,7 @@ def _options(req: Incoming, decoded: gojson.Decoded, written: tuple[bool, str, s
         dry, manager, validation, force = d.dry_run, "", "", False
     else:
         dry, manager, validation = written
-        force = parse_bool(dict(reversed(pairs)).get("force", "false"))
+        force = parse_bool(first_values(pairs).get("force", "false"))
         evicting = req.info.subresource == "eviction" and isinstance(body, dict)
         deleting = body.get("deleteOptions") if evicting else None  # an Eviction's DeleteOptions
         d = options.delete_options(deleting if isinstance(deleting, dict) else {}, [])
