@@ -25,7 +25,7 @@ from typing import Any
 from ..apiserver import encode
 from ..clock import Clock
 from ..recording.records import Headers
-from ..wire.params import query_pairs
+from ..wire.params import first_values, query_pairs
 from .base import ClientGone, EmulatedApiserver, Engine, Incoming, Responder
 from .playback import send_status
 from .requestlog import LogEntry
@@ -428,7 +428,7 @@ class FaultInjector:
         client asked for) and the (newer) oldest one."""
         delivered = self.apiserver.delivered_rv(entry.id) if self.apiserver else None
         try:
-            asked = delivered or int(dict(query_pairs(req.query)).get("resourceVersion") or 0)
+            asked = delivered or int(first_values(query_pairs(req.query)).get("resourceVersion") or 0)
         except ValueError:
             asked = 0
         current = self.apiserver.current_rv() if self.apiserver else 0

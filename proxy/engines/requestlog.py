@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..wire.params import query_pairs
+from ..wire.params import first_values, query_pairs
 
 
 @dataclass(slots=True)
@@ -58,7 +58,7 @@ class LogEntry:
 
     @property
     def params(self) -> dict[str, str]:
-        return dict(query_pairs(self.query))
+        return first_values(query_pairs(self.query))
 
     def to_json(self) -> dict[str, Any]:
         return {

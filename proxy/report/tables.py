@@ -19,7 +19,7 @@ from ..recording.reader import RecordingReader
 from ..recording.records import End, Frame, Record, Request, Response
 from ..wire.events import apiserver_event
 from ..wire.match import normalized_query
-from ..wire.params import query_pairs
+from ..wire.params import first_values, query_pairs
 from .summary import ExchangeSummary, Summary, doc_type, human_duration, line_type, render_text
 
 EVENT_TYPES = ("ADDED", "MODIFIED", "DELETED", "BOOKMARK", "ERROR")
@@ -141,7 +141,7 @@ def render_watches(s: Summary, flt: Filter) -> list[str]:
     rows = []
     for w in ws:
         ending = w.end + (f" ({w.end_error})" if w.end_error else "")
-        asked = dict(query_pairs(w.query)).get("resourceVersion", "-") or '""'
+        asked = first_values(query_pairs(w.query)).get("resourceVersion", "-") or '""'
         label = request_label(w.method, w.path, normalized_query(w.query))
         rows.append((f"#{w.id}", human_duration(w.start), label, asked,
                      str(w.status if w.status is not None else "-"), _events_cell(w.events),

@@ -25,10 +25,11 @@ def status(code: int, message: str, reason: str | None = None,
     }
     if not body["reason"]:  # reason "" leaves it out, as some of the apiserver's 500s do
         del body["reason"]
-    # StatusDetails' fields are all omitempty: a core-group kind has no "group" at all, not "".
-    details = {k: v for k, v in (details or {}).items() if v not in ("", None, [], 0)}
-    if details:
-        body["details"] = details
+    # StatusDetails' fields are all omitempty: a core-group kind has no "group" at all, not "". The details
+    # themselves are a pointer: every StatusError the apiserver makes with NewNotFound, NewMethodNotSupported
+    # and the like has them, if only as `{}`; None leaves them out (NewBadRequest's errors have none).
+    if details is not None:
+        body["details"] = {k: v for k, v in details.items() if v not in ("", None, [], 0)}
     body["code"] = code
     return body
 

@@ -49,7 +49,7 @@ def _consistent_lists(loaded: Loaded) -> list[tuple[str, float, int]]:
     for ex in loaded.exchanges.values():
         info, resp = ex.info, ex.response
         if info.verb != "list" or not info.is_resource or resp is None or resp.status != 200 \
-                or dict(query_pairs(ex.request.query)).get("resourceVersion"):
+                or first_values(query_pairs(ex.request.query)).get("resourceVersion"):
             continue
         try:
             rv = int(json.loads(ex.body)["metadata"]["resourceVersion"])
@@ -309,7 +309,7 @@ class Emulator:
         rt = builtin_by_path(info.group, info.version, info.resource) if info.is_resource else None
         refused = routes.refusal(req.method, info, rt) if rt is not None else None
         if refused is not None:
-            await send_status(out, refused[0], refused[1], entry)
+            await send_status(out, refused[0], refused[1], entry, details={})
             entry.ended("refused", refused[1])
             return True
         if (kept := routes.undeletable(info)) is not None:
