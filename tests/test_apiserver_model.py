@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import encode, jsonpatch, writes
+from watchproxy.apiserver import encode, jsonpatch, lists, writes
 from watchproxy.apiserver.changes import Changes, Raws
 from watchproxy.apiserver.history import ResourceTimeline, WatchCache
 from watchproxy.apiserver.patch import PatchError, merge_patch, strategic_merge
@@ -19,19 +19,21 @@ from watchproxy.wire.selectors import matcher
 PODS = "/api/v1/pods"
 
 
-def pod(name: str, rv: int, app: str = "web") -> bytes:
-    return json.dumps({"kind": "Pod", "apiVersion": "v1", "metadata": {
+def pod(name: str, rv: int, app: str = "web", kind: str = "Pod") -> bytes:
+    return json.dumps({"kind": kind, "apiVersion": "v1", "metadata": {
         "name": name, "namespace": "default", "resourceVersion": str(rv), "labels": {"app": app}}},
         separators=(",", ":")).encode()
 
 
-def history(rows: list[tuple[float, int, str, str, str]], baseline: int = 100) -> WatchCache:
-    """rows: (time, rv, type, name, app label)."""
+def history(rows: list[tuple[float, int, str, str, str]], baseline: int = 100,
+            resource: str = "pods") -> WatchCache:
+    """rows: (time, rv, type, name, app label): a history of pods (or of another core resource)."""
+    kind = {"pods": "Pod", "events": "Event"}[resource]
     raws = Raws(None)
     c = Changes(raws)
     latest: dict[str, int] = {}
     for i, (t, rv, typ, name, app) in enumerate(rows):
-        data = pod(name, rv, app)
+        data = pod(name, rv, app, kind)
         c.rvs.append(rv)
         c.times.append(t)
         c.types.append(("ADDED", "MODIFIED", "DELETED").index(typ))
@@ -40,8 +42,8 @@ def history(rows: list[tuple[float, int, str, str, str]], baseline: int = 100) -
         c.refs.append(raws.keep(data))
         c.sizes.append(len(data))
         latest[name] = i
-    tl = ResourceTimeline("", "v1", "pods", "Pod", True, c, baseline)
-    return WatchCache({PODS: tl}, [])
+    tl = ResourceTimeline("", "v1", resource, kind, True, c, baseline)
+    return WatchCache({f"/api/v1/{resource}": tl}, [])
 
 
 ROWS = [(0.0, 100, "ADDED", "a", "web"), (10.0, 101, "MODIFIED", "a", "db"), (20.0, 102, "ADDED", "b", "web"),
@@ -117,6 +119,50 @@ def test_watch_list_defaults_only_for_new_servers() -> None:
         .send_initial_events is None
     s = stream(history(ROWS), "watch=1&allowWatchBookmarks=true", watch_list=False)
     assert [f[1] for f in step(s, [5])] == ["ADDED"]
+
+
+THREE = [(0.0, 100, "ADDED", "a", "web"), (0.0, 101, "ADDED", "b", "web"), (0.0, 102, "ADDED", "c", "web"),
+         (10.0, 103, "DELETED", "a", "web")]
+
+
+@pytest.mark.parametrize(("resource", "query", "code", "names", "start"), [
+    # the watch cache gives all of its state at resourceVersion "0", whatever the limit; etcd (events) pages
+    ("pods", "resourceVersion=0&limit=1", 200, ["b", "c"], None),
+    ("events", "resourceVersion=0&limit=1", 200, ["b"], "default/b\x00"),
+    ("pods", "resourceVersion=0&resourceVersionMatch=NotOlderThan&limit=1", 200, ["b", "c"], None),
+    ("pods", "limit=1", 200, ["b"], "/default/b\x00"),
+    # a limit with a resourceVersion and no match is an exact read (a is still there at 102)
+    ("pods", "resourceVersion=102&limit=5", 200, ["a", "b", "c"], None),
+    ("events", "resourceVersion=102&limit=5", 200, ["a", "b", "c"], None),
+    ("pods", "resourceVersion=102&resourceVersionMatch=NotOlderThan&limit=5", 200, ["b", "c"], None),
+    # a resourceVersion not reached: the watch cache's 504 with a retry, etcd's without
+    ("pods", "resourceVersion=999", 504, [], None),
+    ("pods", "resourceVersion=999&resourceVersionMatch=Exact", 504, [], None),
+    ("events", "resourceVersion=999&limit=1", 504, [], None),
+])
+def test_list_answers(resource: str, query: str, code: int, names: list[str], start: str | None) -> None:
+    cache = history(THREE, resource=resource)
+    path = f"/api/v1/{resource}"
+    opts = parse_list_options(query)
+    got = lists.answer(cache, cache.timelines[path], path, "", opts, lambda o: True, 20.0)
+    doc = json.loads(got.body)
+    assert got.code == code, doc
+    if code == 504:
+        retry = {"pods": 1, "events": None}[resource]
+        assert doc["details"].get("retryAfterSeconds") == retry
+        assert (("Retry-After", "1") in got.headers) == (retry is not None)
+        return
+    assert [i["metadata"]["name"] for i in doc["items"]] == names
+    token = doc["metadata"].get("continue")
+    assert (encode.parse_continue(token)[1] if token else None) == start
+
+
+def test_a_get_at_a_resource_version_not_reached() -> None:
+    for resource, retry in (("pods", 1), ("events", None)):
+        cache = history(THREE, resource=resource)
+        path = f"/api/v1/{resource}"
+        got = lists.get_answer(cache, cache.timelines[path], path, "default", "b", 20.0, resource_version="999")
+        assert got.code == 504 and json.loads(got.body)["details"].get("retryAfterSeconds") == retry
 
 
 @pytest.mark.parametrize(("kind", "api_version", "expected"), [

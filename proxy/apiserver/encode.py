@@ -67,10 +67,6 @@ def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = Fa
     return obj
 
 
-def bookmark_line(kind: str, api_version: str, rv: int, initial_events_end: bool = False) -> bytes:
-    return event_line("BOOKMARK", dumps(bookmark(kind, api_version, rv, initial_events_end)))
-
-
 def bookmark_object(tl: ResourceTimeline, rv: int, initial_events_end: bool = False) -> bytes:
     return dumps(bookmark(tl.kind, tl.api_version, rv, initial_events_end))
 
@@ -101,11 +97,15 @@ def expired_line(message: str) -> bytes:
     return error_line(status(410, message, "Expired"))
 
 
+def object_table(tl: ResourceTimeline, obj: dict[str, Any], rv: int, now: dt.datetime, first: bool,
+                 columns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One watched object as a Table watch sends it (column definitions with the first event only)."""
+    return tables.table(tl.resource, [obj], now, with_columns=first, resource_version=str(rv), learned=columns)
+
+
 def table_event(typ: str, tl: ResourceTimeline, ch: Change, now: dt.datetime, first: bool,
                 columns: list[dict[str, Any]] | None = None) -> bytes:
-    t = tables.table(tl.resource, [ch.obj], now, with_columns=first, resource_version=str(ch.rv),
-                     learned=columns)
-    return event_line(typ, dumps(t))
+    return event_line(typ, dumps(object_table(tl, ch.obj, ch.rv, now, first, columns)))
 
 
 _TYPE_META = re.compile(rb'^\{"kind":"[^"\\]*","apiVersion":"[^"\\]*",')

@@ -1,6 +1,9 @@
 """List and get answers, as the apiserver's watch cache gives them: which state (now, an exact
 resourceVersion, a continue token's), which items (namespace, selectors, `limit`), the errors (410, 504,
-400, 404), the body.
+400, 404), the body. Events are the exception: kube-apiserver keeps no watch cache for them
+(DefaultWatchCacheSizes), so their reads are etcd's, which honours `limit` at resourceVersion "0", answers a
+resourceVersion it has not reached at once and without a retry, and writes continue keys without the
+leading slash.
 
 Pure: the caller says when (`now`) and how to render a Table; the answer is a status and the bytes.
 Emulate sends it; synth records it.
@@ -42,17 +45,30 @@ def _refused(code: int, message: str, end: str, details: dict[str, Any] | None =
     return Answer(code, status_bytes(code, message, details=details), headers, end, message)
 
 
-def _too_large(rv: int, current: int) -> Answer:
-    """The watch cache's answer to a read at a resourceVersion it has not reached (after waiting 3 s)."""
-    return _refused(504, f"Timeout: Too large resource version: {rv}, current: {current}", "refused", _TOO_LARGE,
-                    (("Retry-After", "1"),))
+_UNCACHED = frozenset({("", "events"), ("events.k8s.io", "events")})
 
 
-def start_key(key: Key, namespace: str) -> str:
+def watch_cached(tl: ResourceTimeline) -> bool:
+    """Whether kube-apiserver serves this resource's reads from a watch cache (every one but events)."""
+    return (tl.group, tl.resource) not in _UNCACHED
+
+
+def _too_large(tl: ResourceTimeline, rv: int, current: int) -> Answer:
+    """The answer to a read at a resourceVersion not reached: the watch cache's after waiting 3 s, with a
+    retry in a second; etcd's at once, without one."""
+    message = f"Timeout: Too large resource version: {rv}, current: {current}"
+    if not watch_cached(tl):
+        return _refused(504, message, "refused", {"causes": _TOO_LARGE["causes"]})
+    return _refused(504, message, "refused", _TOO_LARGE, (("Retry-After", "1"),))
+
+
+def start_key(key: Key, namespace: str, cached: bool = True) -> str:
     """An object's storage key relative to the listed collection, as continue tokens carry it: `/name` in
-    a namespace's list, `/namespace/name` in a cluster-wide one (storage.EncodeContinue via the cacher)."""
+    a namespace's list, `/namespace/name` in a cluster-wide one (storage.EncodeContinue via the cacher);
+    etcd's own lists (events) leave out the leading slash."""
     ns, name = key
-    return f"/{name}" if namespace or not ns else f"/{ns}/{name}"
+    relative = name if namespace or not ns else f"{ns}/{name}"
+    return "/" + relative if cached else relative
 
 
 def body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str = "", remaining: int = 0) -> bytes:
@@ -105,11 +121,15 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
             return _refused(410, "The provided continue parameter is too old to display a consistent list "
                                  "result. You can start a new list without the continue parameter.", "expired")
         state = cache.state_upto(path, cache.index_after_rv(path, rv))
-    elif opts.resource_version_match == "Exact":
+    elif opts.resource_version_match == "Exact" or (
+            not opts.resource_version_match and opts.limit and opts.resource_version not in ("", "0")):
+        # a limit with a resourceVersion and no match is the legacy exact read (delegator.ShouldDelegateList)
         try:
             rv = int(opts.resource_version)
         except ValueError as exc:
             return _refused(400, str(exc), "refused")
+        if rv > current:
+            return _too_large(tl, rv, current)
         if rv < cache.oldest_rv(path, now):
             return _refused(410, "The resourceVersion for the provided list is too old.", "expired")
         state = cache.state_upto(path, cache.index_after_rv(path, rv))
@@ -118,18 +138,21 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
         if not opts.resource_version:  # a consistent read: the resource's cache is synced to `current` first
             cache.synced(path, now, current)
         if opts.rv_int is not None and opts.rv_int > current:
-            return _too_large(opts.rv_int, current)
+            return _too_large(tl, opts.rv_int, current)
         state = cache.state(path, now)
+    cached = watch_cached(tl)
     filtered = bool(opts.label_selector or opts.field_selector)
     items = [ch for key, ch in in_key_order(state)
              if (not namespace or key[0] == namespace) and (not filtered or match(ch.obj))
-             and start_key(key, namespace) > begin]
+             and start_key(key, namespace, cached) > begin]
     cont = ""
     remaining = 0
-    if opts.limit and len(items) > opts.limit:
-        remaining = len(items) - opts.limit
-        items = items[: opts.limit]
-        cont = encode.continue_token(rv, start_key(items[-1].key, namespace) + "\x00")
+    # the watch cache gives all of its state at resourceVersion "0", whatever the limit (computeListLimit)
+    limit = 0 if cached and opts.resource_version == "0" else opts.limit
+    if limit and len(items) > limit:
+        remaining = len(items) - limit
+        items = items[:limit]
+        cont = encode.continue_token(rv, start_key(items[-1].key, namespace, cached) + "\x00")
     data = table(items, rv, cont) if table is not None else \
         metadata_body(items, rv, cont, remaining, metadata) if metadata else body(tl, items, rv, cont, remaining)
     return Answer(200, data, items=len(items), more=bool(cont))
@@ -151,7 +174,7 @@ def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: st
         return Answer(500, status_bytes(500, invalid, ""), end="refused", detail=invalid)
     current = cache.current_rv(now)
     if resource_version and int(resource_version) > current:
-        return _too_large(int(resource_version), current)
+        return _too_large(tl, int(resource_version), current)
     ch = cache.state(path, now).get((namespace, name))
     if ch is None:
         return not_found_answer(tl, name)

@@ -164,8 +164,9 @@ class WatchStream:
                 top = max(cache.current_rv(now), self.last_rv)
                 if not opts.resource_version:  # a consistent read: the resource's cache is synced first
                     cache.synced(path, now, top)
-                lines.append(encode.event_line("BOOKMARK", self._bookmark(top, True)))
-                self.last_rv = top
+                lines.append(encode.event_line("BOOKMARK", self._bookmark(top, now, True)))
+                # the watcher has now told the client `top`: a later bookmark only once the cache is past it
+                self.last_rv = self.floor_rv = top
             self._opening = lines
         elif rv not in (None, 0):
             assert rv is not None
@@ -183,8 +184,15 @@ class WatchStream:
         """Unfiltered JSON: its event lines are every such watch's in the same namespace scope."""
         return not self.spec.filtered and not self.spec.table and not self.spec.metadata
 
-    def _bookmark(self, rv: int, initial_events_end: bool = False) -> bytes:
+    def _bookmark(self, rv: int, now: float, initial_events_end: bool = False) -> bytes:
+        """A bookmark's object, encoded as the watch encodes every object: a Table watch's is a Table whose
+        one row prints the empty object (handlers/response.go asTable), with the column definitions if it
+        is the first event."""
         spec = self.spec
+        if spec.table:
+            obj = encode.bookmark(spec.tl.kind, spec.tl.api_version, rv, initial_events_end)
+            first, self._first_table = self._first_table, False
+            return encode.dumps(encode.object_table(spec.tl, obj, rv, spec.wall(now), first, spec.columns))
         if spec.metadata:
             obj = encode.bookmark(spec.tl.kind, spec.tl.api_version, rv, initial_events_end)
             return encode.dumps(encode.as_metadata(obj, spec.metadata))
@@ -264,7 +272,7 @@ class WatchStream:
         if spec.opts.allow_watch_bookmarks and (now >= self.next_bookmark or now >= self.final_bookmark):
             rv = self.cache.resource_rv(spec.path, now)
             if rv > self.floor_rv:
-                out.append(encode.event_line("BOOKMARK", self._bookmark(rv)))
+                out.append(encode.event_line("BOOKMARK", self._bookmark(rv, now)))
                 self.events += 1
                 self.last_rv = max(self.last_rv, rv)
             if self.next_bookmark <= now:

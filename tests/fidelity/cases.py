@@ -18,6 +18,7 @@ TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;
 POD0, POD1, POD2 = (f"nginx-deploy-679dc9c764-{s}" for s in ("r9ds5", "54d5d", "x7k2p"))
 WIDGETS = "/apis/example.watchproxy.dev/v1/namespaces/{ns}/widgets"
 PODS = "/api/v1/namespaces/{ns}/pods"
+EVENTS = "/api/v1/namespaces/{ns}/events"
 
 
 @dataclass
@@ -122,6 +123,21 @@ CASES: list[Case] = [
     Case("watch configmaps, sendInitialEvents without bookmarks", 0, "/api/v1/namespaces/{ns}/configmaps",
          _w(3, sendInitialEvents="true", resourceVersionMatch="NotOlderThan")),
     Case("watch secrets", 0, "/api/v1/namespaces/{ns}/secrets", _w(2, resourceVersion="0")),
+    # events have no watch cache: their reads are etcd's
+    Case("list events, RV 0 and limit 1", 0, EVENTS, {"resourceVersion": "0", "limit": "1"},
+         what="etcd honours the limit at RV 0"),
+    Case("list events, limit 1, continue", 0, EVENTS,
+         lambda c: {"limit": "1", "continue": c.continue_token("list events, RV 0 and limit 1")}),
+    Case("list events cluster-wide, limit 1", 0, "/api/v1/events", {"limit": "1"}),
+    Case("get event, RV not reached", 0, f"{EVENTS}/pulled", {"resourceVersion": "99999999"},
+         what="etcd answers at once, without a retry"),
+    Case("list events, RV not reached", 0, EVENTS, {"resourceVersion": "99999999"}),
+    Case("watch events, Table, sendInitialEvents", 0, EVENTS,
+         _w(3, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true"),
+         accept=TABLE, what="the bookmark is a Table too"),
+    Case("watch configmaps, Table, sendInitialEvents", 0, "/api/v1/namespaces/{ns}/configmaps",
+         _w(3, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true"),
+         accept=TABLE),
     # --- phase 4: three pods exist ---------------------------------------------------------------------------
     Case("list pods", 4, PODS),
     Case("list pods, RV 0", 4, PODS, {"resourceVersion": "0"}),
@@ -138,7 +154,17 @@ CASES: list[Case] = [
          lambda c: {"resourceVersion": c.list_rv("list pods"), "resourceVersionMatch": "Exact"}),
     Case("list pods, RV not older than", 4, PODS,
          lambda c: {"resourceVersion": c.list_rv("list pods"), "resourceVersionMatch": "NotOlderThan"}),
+    Case("list pods, RV 0 and limit 1", 4, PODS, {"resourceVersion": "0", "limit": "1"},
+         what="the watch cache ignores the limit at RV 0"),
     Case("list deployments", 4, "/apis/apps/v1/namespaces/{ns}/deployments"),
+    Case("watch pods, Table, sendInitialEvents", 4, PODS,
+         _w(3, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true"),
+         accept=TABLE),
+    Case("watch deployments, sendInitialEvents from RV 1, none selected", 4,
+         "/apis/apps/v1/namespaces/{ns}/deployments",
+         _w(2, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true",
+            resourceVersion="1", labelSelector="app!=nginx"),
+         what="no bookmark may go back behind the initial-events-end one"),
     Case("get pod", 4, f"{PODS}/{POD1}"),
     Case("table pods", 4, PODS, accept=TABLE),
     Case("table deployments", 4, "/apis/apps/v1/namespaces/{ns}/deployments", accept=TABLE),
@@ -151,6 +177,9 @@ CASES: list[Case] = [
     Case("list widgets", 7, WIDGETS),
     Case("table widgets", 7, WIDGETS, accept=TABLE),
     Case("get widget", 7, f"{WIDGETS}/w1"),
+    Case("watch widgets, Table, sendInitialEvents", 7, WIDGETS,
+         _w(2, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true"),
+         accept=TABLE),
     Case("watch widgets, RV 0", 7, WIDGETS, _w(2, resourceVersion="0")),
     Case("watch widgets, Table", 7, WIDGETS, _w(2, resourceVersion="0"), accept=TABLE),
     Case("watch configmaps, Table", 4, "/api/v1/namespaces/{ns}/configmaps", _w(3, resourceVersion="0"),
@@ -161,4 +190,9 @@ CASES: list[Case] = [
     Case("watch pods, from an old list's RV", 9, PODS, lambda c: _w(2, resourceVersion=c.list_rv("list pods"))),
     Case("list pods, an old continue token", 9, PODS,
          lambda c: {"limit": "2", "continue": c.continue_token("list pods, limit 2")}),
+    Case("list pods, an old RV with a limit", 9, PODS,
+         lambda c: {"resourceVersion": c.list_rv("list pods"), "limit": "5"},
+         what="a limit with an RV and no match is an exact read: the pod deleted since is listed"),
+    # last: the watch cache waits 3 s before it refuses
+    Case("get pod, RV not reached", 9, f"{PODS}/{POD0}", {"resourceVersion": "99999999"}),
 ]

@@ -49,6 +49,7 @@ def setup(w: Workload) -> None:
     w.secret("db", {"password": "hunter2-fidelity"})
     w.service("web")
     w.event("pulled", about=POD0)
+    w.event("scheduled", about=POD0)
 
 
 def phases(w: Workload) -> list[list[Callable[[], object]]]:
