@@ -295,3 +295,44 @@ async def test_a_watch_list_gets_a_bookmark_at_the_first_tick_and_before_its_dea
     assert [(t, e["type"], e["object"]["metadata"]["resourceVersion"]) for t, e in out.timed_events()] == [
         (0.0, "ADDED", "90"), (0.0, "BOOKMARK", "100"), (0.3, "ADDED", "101"), (0.5, "BOOKMARK", "101"),
         (10.0, "ADDED", "102"), (28.5, "BOOKMARK", "102")]
+
+
+@pytest.mark.parametrize("filtered_first", [True, False])
+@pytest.mark.parametrize(("query", "deleted"), [
+    ("watch=true&labelSelector=tier%21%3Dfront", False),  # a label selector: the pod can leave it
+    ("watch=true&fieldSelector=status.phase%3DPending", False),
+    ("watch=true&fieldSelector=metadata.name%3Da", True),  # a name never changes: a DELETED is a deletion
+])
+async def test_a_deleted_from_a_selector_watch_is_a_deletion_only_if_no_other_watch_saw_that_version(
+        tmp_path: Path, filtered_first: bool, query: str, deleted: bool) -> None:
+    """The apiserver sends an object that stops matching a watch's selector as a DELETED with its previous
+    content at the new resourceVersion, exactly as it sends a deletion. Another watch's MODIFIED of the same
+    version says it was a change (recorded in either order), so the pod stays, with its new content."""
+    b = RecordingBuilder(tmp_path / "r.msgpack", meta={"min_request_timeout": 1800})
+    b.list(0.0, 100, [pod("a", 90)])
+    changed = pod("a", 101, "Running", labels={"app": "web", "tier": "front"})
+    streams = {
+        "filtered": lambda: b.watch(0.0, [(5.0, "DELETED", pod("a", 101))], end=2500.0, query=query),
+        "all": lambda: b.watch(0.0, [(5.0 if deleted else 5.01, "DELETED" if deleted else "MODIFIED",
+                                      pod("a", 101) if deleted else changed)], end=2500.0,
+                               query="watch=true&resourceVersion=100"),
+    }
+    for name in (("filtered", "all") if filtered_first else ("all", "filtered")):
+        streams[name]()
+    h = Harness(b.write())
+    await h.clock.advance(10)
+    items = json.loads((await h.get("")).body)["items"]
+    if deleted:
+        assert items == []
+    else:
+        assert [(i["metadata"]["resourceVersion"], i["metadata"]["labels"], i["status"]["phase"]) for i in items] \
+            == [("101", {"app": "web", "tier": "front"}, "Running")]
+
+
+async def test_a_deleted_only_a_selector_watch_saw_is_taken_for_a_deletion(tmp_path: Path) -> None:
+    b = RecordingBuilder(tmp_path / "r.msgpack", meta={"min_request_timeout": 1800})
+    b.list(0.0, 100, [pod("a", 90)])
+    b.watch(0.0, [(5.0, "DELETED", pod("a", 101))], end=2500.0, query="watch=true&labelSelector=app%3Dweb")
+    h = Harness(b.write())
+    await h.clock.advance(10)
+    assert json.loads((await h.get("")).body)["items"] == []

@@ -5,6 +5,10 @@ ADDED burst of an RV-less watch, snapshots too). Several clients may have seen t
 are merged on (resourceVersion, namespace/name). Types are then derived from each object's own sequence
 of versions, so the merged history reads as one apiserver's would.
 
+A DELETED from a watch with a selector an object can leave is weaker evidence: the apiserver sends the
+same DELETED (the previous content, the new resourceVersion) when an object is deleted and when it only stops
+matching (cache_watcher.go convertToWatchEvent), so any other sight of that version says which it was.
+
 Times: a change happened no later than the first time anyone saw it, and changes happen in
 resourceVersion order, so each change's time is the smallest observation time among it and all later
 changes (a suffix minimum). Everything at or below the baseline (the first snapshot) exists from t=0.
@@ -33,14 +37,18 @@ from ...wire.events import APISERVER_EVENT, identity
 from ...wire.framing import media_type
 from ...wire.jsonenc import go_json
 from ...wire.match import prefer_json, representation
+from ...wire.params import InvalidParams, first_values, query_pairs
 from ...wire.request import RequestInfo
+from ...wire.selectors import parse_field_selector
 from ..store import Exchange, Loaded
+
+LEFT = "LEFT"  # a DELETED seen only by a watch that an object can leave without being deleted
 
 
 @dataclass(slots=True)
 class _Draft:
-    """A version seen in the recording (type "" until the history is put in order, or "DELETED"), then a
-    change of the rebuilt history."""
+    """A version seen in the recording (type "" until the history is put in order, "DELETED", or LEFT),
+    then a change of the rebuilt history."""
 
     rv: int
     t: float
@@ -65,9 +73,10 @@ class _Collector:
     namespaced: bool = False
     keys: dict[tuple[bytes, bytes], Key] = field(default_factory=dict)  # one tuple per object, not per event
 
-    def observe(self, obj: Any, t: float, deleted: bool = False, raw: tuple[int, int] | None = None) -> int | None:
-        """Note a version seen at `t` in decoded form (a list item, or an event in an unusual encoding);
-        `raw` is (ref, size) of its bytes when the wire had the apiserver's encoding of it."""
+    def observe(self, obj: Any, t: float, typ: str = "", raw: tuple[int, int] | None = None) -> int | None:
+        """Note a version seen at `t` in decoded form (a list item, or an event in an unusual encoding) as
+        `typ` ("", "DELETED" or LEFT); `raw` is (ref, size) of its bytes when the wire had the apiserver's
+        encoding of it."""
         if not isinstance(obj, dict):
             return None
         meta = obj.get("metadata")
@@ -81,26 +90,47 @@ class _Collector:
             self.kind = obj["kind"]
         key = (str(meta.get("namespace") or ""), str(meta.get("name", "")))
         if raw is not None:
-            self.seen(rv, key, t, deleted, *raw)
-        elif (rv, key) not in self.observations:
+            self.seen(rv, key, t, typ, *raw)
+        elif (o := self.observations.get((rv, key))) is None or (o.type == LEFT and typ != LEFT):
             info = self.info
             api_version = f"{info.group}/{info.version}" if info.group else info.version
             data = go_json(encode_object(obj, self.kind, api_version))
-            self.seen(rv, key, t, deleted, self.raws.keep(data), len(data))
+            self.seen(rv, key, t, typ, self.raws.keep(data), len(data))
         else:
-            self.seen(rv, key, t, deleted, 0, 0)
+            self.seen(rv, key, t, typ, 0, 0)
         return rv
 
-    def seen(self, rv: int, key: Key, t: float, deleted: bool, ref: int, size: int) -> None:
-        """Note a version seen at `t` whose bytes are at `ref` (unused when it was seen before)."""
+    def seen(self, rv: int, key: Key, t: float, typ: str, ref: int, size: int) -> None:
+        """Note a version seen at `t` as `typ` whose bytes are at `ref` (unused when it was seen before)."""
         self.namespaced |= bool(key[0])
         o = self.observations.get((rv, key))
         if o is None:
-            self.observations[(rv, key)] = _Draft(rv, t, "DELETED" if deleted else "", key, ref, size)
+            self.observations[(rv, key)] = _Draft(rv, t, typ, key, ref, size)
         else:
-            o.t = min(o.t, t)
-            if deleted:
-                o.type = "DELETED"
+            _merge(o, t, typ, ref, size)
+
+
+def _merge(o: _Draft, t: float, typ: str, ref: int, size: int) -> None:
+    """Another sight of a version: the earliest time; a deletion wins over a change, and any sight of a
+    version over a LEFT (whose bytes are the content before it)."""
+    o.t = min(o.t, t)
+    if o.type == LEFT and typ != LEFT:
+        o.type, o.ref, o.size = typ, ref, size
+    elif typ == "DELETED":
+        o.type = "DELETED"
+
+
+def may_leave(query: str, resource: str) -> bool:
+    """Whether an object can leave a watch's selection without being deleted: a label selector, or a field
+    selector on anything but its name and namespace (which never change)."""
+    q = first_values(query_pairs(query))
+    if q.get("labelSelector"):
+        return True
+    try:
+        terms = parse_field_selector(q.get("fieldSelector", ""), resource)
+    except InvalidParams:
+        return True
+    return any(r.field not in ("metadata.name", "metadata.namespace") for r in terms)
 
 
 def _decode_body(ex: Exchange) -> Any:
@@ -237,6 +267,7 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
     """
     assert ex.response is not None
     rv_less = "resourceVersion=" not in ex.request.query or "resourceVersion=0" in ex.request.query
+    gone = LEFT if may_leave(ex.request.query, ex.info.resource) else "DELETED"
     in_burst = rv_less and col.first_watch_t is None
     last_t, last_key = ex.response.t, ("", "")
     frames = ex.frames
@@ -254,19 +285,16 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
                 col.namespaced |= bool(ns)
             if not col.kind and m[2]:
                 col.kind = m[2].decode()
-            deleted = typ == b"DELETED"
+            at = m.end()
             o = observations.get((rv, key))
             if o is None:
-                at = m.end()
-                observations[rv, key] = _Draft(rv, t, "DELETED" if deleted else "", key, offsets[k] + at,
+                observations[rv, key] = _Draft(rv, t, gone if typ == b"DELETED" else "", key, offsets[k] + at,
                                                lengths[k] - at - 2)
             else:
-                o.t = min(o.t, t)
-                if deleted:
-                    o.type = "DELETED"
+                _merge(o, t, gone if typ == b"DELETED" else "", offsets[k] + at, lengths[k] - at - 2)
             added: int | None = rv if typ == b"ADDED" else None
         else:
-            seen = _observe_event(col, frames, k, data, t, marks)
+            seen = _observe_event(col, frames, k, data, t, marks, gone)
             if seen is None:
                 continue
             added = seen[1] if seen[0] == "ADDED" else None
@@ -281,8 +309,9 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
 
 
 def _observe_event(col: _Collector, frames: Frames, k: int, data: bytes, t: float,
-                   marks: list[tuple[float, int]]) -> tuple[str, int | None, Key] | None:
-    """Note event line k; (type, resourceVersion, key) for a change, None for anything else."""
+                   marks: list[tuple[float, int]], gone: str) -> tuple[str, int | None, Key] | None:
+    """Note event line k (a DELETED as `gone`); (type, resourceVersion, key) for a change, None for
+    anything else."""
     ident = identity(data) if data.endswith(b"}\n") else None
     if ident is not None and ident.kind != "Status" and ident.resource_version:
         if ident.type == "BOOKMARK":
@@ -293,7 +322,8 @@ def _observe_event(col: _Collector, frames: Frames, k: int, data: bytes, t: floa
         rv, key = int(ident.resource_version), (ident.namespace, ident.name)
         if ident.kind and not col.kind:
             col.kind = ident.kind
-        col.seen(rv, key, t, ident.type == "DELETED", *_object_ref(col.raws, frames, k, ident.object_at))
+        seen_as = gone if ident.type == "DELETED" else ""
+        col.seen(rv, key, t, seen_as, *_object_ref(col.raws, frames, k, ident.object_at))
         return ident.type, rv, key
     try:  # another encoding: decode it
         ev = json.loads(data)
@@ -310,7 +340,7 @@ def _observe_event(col: _Collector, frames: Frames, k: int, data: bytes, t: floa
         return None
     m = _OBJECT_AT.match(data)
     raw = _object_ref(col.raws, frames, k, m.end()) if m is not None and data.endswith(b"}\n") else None
-    observed = col.observe(obj, t, deleted=typ == "DELETED", raw=raw)
+    observed = col.observe(obj, t, gone if typ == "DELETED" else "", raw)
     meta = (obj.get("metadata") if isinstance(obj, dict) else None) or {}
     return str(typ), observed, (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
 
@@ -346,7 +376,9 @@ def _changes(col: _Collector) -> Changes:
     def add(ch: _Draft) -> None:
         prev = latest.get(ch.key)
         ch.prev = prev
-        if ch.type != "DELETED":
+        if ch.type == LEFT:  # nothing else saw it: a deletion, the likelier of the two
+            ch.type = "DELETED"
+        elif ch.type != "DELETED":
             ch.type = "MODIFIED" if prev is not None and prev.type != "DELETED" else "ADDED"
         latest[ch.key] = ch
         drafts.append(ch)
@@ -414,7 +446,7 @@ def build(loaded: Loaded, progress: Callable[[int, int], None] | None = None) ->
     return Rebuilt(out, sorted(marks), raws)
 
 
-_SAVED_VERSION = 1  # of the rebuilding rules: a saved timeline from other rules is rebuilt
+_SAVED_VERSION = 2  # of the rebuilding rules: a saved timeline from other rules is rebuilt
 
 
 def to_saved(r: Rebuilt) -> dict[str, Any]:
