@@ -139,12 +139,20 @@ THREE = [(0.0, 100, "ADDED", "a", "web"), (0.0, 101, "ADDED", "b", "web"), (0.0,
     ("pods", "resourceVersion=999", 504, [], None),
     ("pods", "resourceVersion=999&resourceVersionMatch=Exact", 504, [], None),
     ("events", "resourceVersion=999&limit=1", 504, [], None),
+    # a selector: the page ends at the limit-th match, with more if anything is left to look at
+    ("pods", "labelSelector=app%3Dweb&limit=1", 200, ["b"], "/default/b\x00"),
+    ("pods", "labelSelector=app%3Dweb&limit=2", 200, ["b", "c"], None),
+    ("pods", "labelSelector=app%3Ddb&limit=1", 200, [], None),
+    # one namespace by field selector: the list reads it alone, its keys relative to it; one name, one key
+    ("pods", "fieldSelector=metadata.namespace%3Ddefault&limit=1", 200, ["b"], "/b\x00"),
+    ("pods", "fieldSelector=metadata.namespace%3Ddefault,metadata.name%3Db&limit=1", 200, ["b"], None),
 ])
 def test_list_answers(resource: str, query: str, code: int, names: list[str], start: str | None) -> None:
     cache = history(THREE, resource=resource)
     path = f"/api/v1/{resource}"
     opts = parse_list_options(query)
-    got = lists.answer(cache, cache.timelines[path], path, "", opts, lambda o: True, 20.0)
+    match = matcher(opts.label_selector, opts.field_selector, resource)
+    got = lists.answer(cache, cache.timelines[path], path, "", opts, match, 20.0)
     doc = json.loads(got.body)
     assert got.code == code, doc
     if code == 504:
@@ -155,6 +163,8 @@ def test_list_answers(resource: str, query: str, code: int, names: list[str], st
     assert [i["metadata"]["name"] for i in doc["items"]] == names
     token = doc["metadata"].get("continue")
     assert (encode.parse_continue(token)[1] if token else None) == start
+    # a page's remaining count only when nothing is filtered (a selector's pages cannot know it)
+    assert ("remainingItemCount" in doc["metadata"]) == bool(token and "Selector" not in query)
 
 
 def test_a_get_at_a_resource_version_not_reached() -> None:

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..wire.kinds import is_custom_group
-from ..wire.params import ListOptions, invalid_resource_version
+from ..wire.names import dns_label
+from ..wire.params import InvalidParams, ListOptions, invalid_resource_version
+from ..wire.selectors import parse_field_selector
 from ..wire.status import status_bytes
 from . import encode
 from .changes import Change, Key, in_key_order
@@ -71,34 +73,40 @@ def start_key(key: Key, namespace: str, cached: bool = True) -> str:
     return "/" + relative if cached else relative
 
 
-def body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str = "", remaining: int = 0) -> bytes:
+def _remaining(meta: dict[str, Any], remaining: int | None) -> None:
+    """A page's count of the items after it: only known when nothing was filtered (PrepareContinueToken)."""
+    if remaining is not None:
+        meta["remainingItemCount"] = remaining
+
+
+def body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str = "", remaining: int | None = 0) -> bytes:
     """A JSON list body, with the newline Go's encoder ends it with."""
     if is_custom_group(tl.group):
         return _custom_body(tl, items, rv, cont, remaining)
     meta: dict[str, Any] = {"resourceVersion": str(rv)}
     if cont:
         meta["continue"] = cont
-        meta["remainingItemCount"] = remaining
+        _remaining(meta, remaining)
     head = encode.dumps({"kind": tl.list_kind, "apiVersion": tl.api_version, "metadata": meta})
     return head[:-1] + b',"items":[' + b",".join(encode.list_item(c) for c in items) + b"]}\n"
 
 
-def metadata_body(items: list[Change], rv: int, cont: str, remaining: int, version: str) -> bytes:
+def metadata_body(items: list[Change], rv: int, cont: str, remaining: int | None, version: str) -> bytes:
     """A metadata client's list: PartialObjectMetadataList, each item PartialObjectMetadata."""
     meta: dict[str, Any] = {"resourceVersion": str(rv)}
     if cont:
         meta["continue"] = cont
-        meta["remainingItemCount"] = remaining
+        _remaining(meta, remaining)
     return encode.dumps({"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
                          "metadata": meta, "items": [encode.as_metadata(c.obj, version) for c in items]}) + b"\n"
 
 
-def _custom_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int) -> bytes:
+def _custom_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int | None) -> bytes:
     """A custom resource's list as the apiserver's unstructured encoder writes it: keys sorted, items whole
     (with their kind and apiVersion), and `continue` present even when empty."""
     meta: dict[str, Any] = {"continue": cont, "resourceVersion": str(rv)}
     if cont:
-        meta["remainingItemCount"] = remaining
+        _remaining(meta, remaining)
     head = encode.dumps({"apiVersion": tl.api_version, "items": [], "kind": tl.list_kind, "metadata": meta})
     return head.replace(b'"items":[]', b'"items":[' + b",".join(c.raw for c in items) + b"]", 1) + b"\n"
 
@@ -141,21 +149,51 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
             return _too_large(tl, opts.rv_int, current)
         state = cache.state(path, now)
     cached = watch_cached(tl)
-    filtered = bool(opts.label_selector or opts.field_selector)
-    items = [ch for key, ch in in_key_order(state)
-             if (not namespace or key[0] == namespace) and (not filtered or match(ch.obj))
-             and start_key(key, namespace, cached) > begin]
-    cont = ""
-    remaining = 0
+    namespace, single = _scope(tl, namespace, opts)
+    scanned = [(key, ch) for key, ch in in_key_order(state)
+               if (not namespace or key[0] == namespace) and (single is None or key[1] == single)
+               and start_key(key, namespace, cached) > begin]
     # the watch cache gives all of its state at resourceVersion "0", whatever the limit (computeListLimit)
     limit = 0 if cached and opts.resource_version == "0" else opts.limit
-    if limit and len(items) > limit:
-        remaining = len(items) - limit
+    cont = ""
+    remaining: int | None = None
+    if not (opts.label_selector or opts.field_selector):
+        items = [ch for _, ch in scanned]
+        more = bool(limit) and len(items) > limit
+        remaining = len(items) - limit if more else 0
+    else:
+        # filtered as they are scanned, up to the limit-th match: more if anything at all is left to scan,
+        # and no count of it
+        items, more = [], False
+        for j, (_, ch) in enumerate(scanned):
+            if match(ch.obj):
+                items.append(ch)
+            if limit and len(items) >= limit:
+                more = j < len(scanned) - 1
+                break
+    if more:
         items = items[:limit]
         cont = encode.continue_token(rv, start_key(items[-1].key, namespace, cached) + "\x00")
     data = table(items, rv, cont) if table is not None else \
         metadata_body(items, rv, cont, remaining, metadata) if metadata else body(tl, items, rv, cont, remaining)
     return Answer(200, data, items=len(items), more=bool(cont))
+
+
+def _scope(tl: ResourceTimeline, namespace: str, opts: ListOptions) -> tuple[str, str | None]:
+    """The namespace a list reads and the one name it reads, if any (registry Store.ListPredicate): a field
+    selector naming one namespace narrows a cluster-wide list to it, and one naming one object (where its
+    key is known) reads that key alone; neither with a continue token."""
+    if opts.continue_token or not opts.field_selector:
+        return namespace, None
+    try:
+        terms = parse_field_selector(opts.field_selector, tl.resource)
+    except InvalidParams:
+        return namespace, None
+    exact = {r.field: r.value for r in reversed(terms) if r.equal}
+    if not namespace and tl.namespaced and (selected := exact.get("metadata.namespace")) and not dns_label(selected):
+        namespace = selected
+    name = exact.get("metadata.name")
+    return namespace, name if name is not None and (namespace or not tl.namespaced) else None
 
 
 def not_found_answer(tl: ResourceTimeline, name: str) -> Answer:

@@ -26,6 +26,7 @@ class Context:
     """Values one server gave, by case name: what later cases of the same run ask with."""
 
     answers: dict[str, Any] = field(default_factory=dict)
+    namespace: str = "NS"  # the run's (NS where a query is only shown)
 
     def list_rv(self, case: str) -> str:
         body = self.answers.get(case)
@@ -173,6 +174,16 @@ CASES: list[Case] = [
          _w(3, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true")),
     Case("watch pods, RV newer than the cache", 4, PODS,
          lambda c: _w(5, resourceVersion=str(int(c.list_rv("list pods") or 0) + 1000))),
+    # --- phase 5: one pod has the label tier ----------------------------------------------------------------
+    Case("list pods cluster-wide, a label selector and limit 1", 5, "/api/v1/pods",
+         {"labelSelector": "tier", "limit": "1"}, what="more if anything is left to look at, and no count"),
+    Case("list pods cluster-wide, a label selector, continue", 5, "/api/v1/pods",
+         lambda c: {"labelSelector": "tier", "limit": "1",
+                    "continue": c.continue_token("list pods cluster-wide, a label selector and limit 1")}),
+    Case("list pods cluster-wide, one namespace by fieldSelector, limit 1", 5, "/api/v1/pods",
+         lambda c: {"fieldSelector": f"metadata.namespace={c.namespace}", "limit": "1"},
+         what="the namespace's keys, relative to it"),
+    Case("list pods, one by name, limit 1", 5, PODS, {"fieldSelector": f"metadata.name={POD1}", "limit": "1"}),
     # --- phase 7: widgets exist ------------------------------------------------------------------------------
     Case("list widgets", 7, WIDGETS),
     Case("table widgets", 7, WIDGETS, accept=TABLE),

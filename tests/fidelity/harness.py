@@ -101,7 +101,7 @@ async def record_side(kube: RealKube, out: Path, ns: str) -> dict[str, Transcrip
     w = Workload(kube.admin_kubeconfig, namespace=ns)
     await asyncio.to_thread(setup, w)
     steps = phases(w)
-    ctx = Context()
+    ctx = Context(namespace=ns)
     results: dict[str, Transcript] = {}
     loop = asyncio.get_running_loop()
     async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig)) as s, \
@@ -169,7 +169,7 @@ def case_times(recording: Path) -> dict[str, float]:
 
 async def emulate_side(recording: Path, ns: str, min_request_timeout: float) -> dict[str, Transcript]:
     times = case_times(recording)
-    ctx = Context()
+    ctx = Context(namespace=ns)
     results: dict[str, Transcript] = {}
     replay = Replay(recording, mode="emulate", seed=0, min_request_timeout=min_request_timeout).start()
     try:
@@ -199,7 +199,7 @@ async def run(kube: RealKube, workdir: Path, ns: str, min_request_timeout: float
     out = workdir / "fidelity.msgpack"
     real = await record_side(kube, out, ns)
     emulated = await emulate_side(out, ns, min_request_timeout)
-    ctx = Context()
+    ctx = Context(namespace=ns)
     results = []
     for case in CASES:
         r, e = real.get(case.name, Transcript(end="not sent")), emulated.get(case.name, Transcript(end="not sent"))
