@@ -570,6 +570,10 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("get it after", "GET", f"/api/v1/namespaces/{ns}-child", fields=("code", "spec", "status")),
         Step("create in the terminating namespace", "POST", f"/api/v1/namespaces/{ns}-child/configmaps",
              _cm("late"), fields=("code", "reason", "message", "details")),
+        Step("create one to delete by label", "POST", cms, _cm("bylabel1", labels={"y": "2"}), fields=("code",)),
+        Step("and one held by a finalizer", "POST", cms,
+             _cm("bylabel2", labels={"y": "2"}, finalizers=["example.com/f"]), fields=("code",)),
+        # the answer is the list as it was before the deletes (items without kind and apiVersion)
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
         Step("list", "GET", cms, fields=("kind",)),

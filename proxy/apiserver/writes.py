@@ -410,7 +410,7 @@ def _unapplicable(content_type: str, exc: PatchError) -> Outcome:
     with a generic 422 that drops the library's reason (the request log keeps it)."""
     if content_type != JSON_PATCH:
         return fail(422, str(exc))
-    out = fail(422, "the server rejected our request due to an error in our request", "Invalid")
+    out = fail(422, "the server rejected our request due to an error in our request", "Invalid", {})
     out.why = str(exc)
     return out
 
@@ -854,9 +854,10 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         obj["metadata"] = ordered_meta(new_meta)
         # 200 even so: the apiserver answers 202 only to a DeleteOptions with orphanDependents: false
         return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
+    details = {"name": t.name, "group": t.group, "kind": t.resource, "uid": meta.get("uid", "")}
     body: dict[str, Any] = {
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
-        "details": {"name": t.name, "group": t.group, "kind": t.resource, "uid": meta.get("uid", "")}}
+        "details": {k: v for k, v in details.items() if v}}  # omitempty: a core kind has no group
     return Outcome(200, body, [] if opts.dry_run else [Commit("DELETED", t.key(), obj)])
 
 
@@ -883,9 +884,10 @@ def _pod_grace(current: dict[str, Any], opts: Options) -> int:
     return 1 if grace < 0 else grace
 
 
-def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts: Options) -> Outcome:
-    """DELETE of a collection: each selected object as a single delete; the answer is their list, or the
-    first refusal among them (a precondition not met), the others deleted all the same."""
+def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts: Options, list_rv: int) -> Outcome:
+    """DELETE of a collection: each selected object as a single delete; the answer is their list as it was
+    listed before the deletes (registry Store.DeleteCollection), or the first refusal among them (a
+    precondition not met), the others deleted all the same."""
     commits: list[Commit] = []
     out_items: list[dict[str, Any]] = []
     refused: Outcome | None = None
@@ -898,12 +900,13 @@ def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts
             refused = refused or one
             continue
         commits.extend(one.commits)
-        out_items.append(one.commits[0].obj if one.commits else one.body if one.body.get("kind") != "Status"
-                         else obj)
+        # a built-in kind's list items have no kind and apiVersion; a custom resource's (unstructured) do
+        out_items.append(obj if t.custom is not None else {k: v for k, v in obj.items()
+                                                            if k not in ("kind", "apiVersion")})
     if refused is not None:
         return Outcome(refused.code, refused.body, commits)
-    return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version, "metadata": {},
-                         "items": out_items}, commits)
+    return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version,
+                         "metadata": {"resourceVersion": str(list_rv)}, "items": out_items}, commits)
 
 
 def generated_suffix(n: int) -> str:

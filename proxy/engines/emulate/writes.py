@@ -172,7 +172,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
-        q = dict(query_pairs(req.query))
+        q = first_values(query_pairs(req.query))
         try:
             match = matcher(q.get("labelSelector", ""), q.get("fieldSelector", ""), info.resource)
         except ValueError as exc:
@@ -180,7 +180,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             entry.ended("refused", str(exc))
             return
         items = [ch.obj for key, ch in in_key_order(state) if not info.namespace or key[0] == info.namespace]
-        outcome = writes.delete_collection(t, [o for o in items if match(o)], stamp, opts)
+        outcome = writes.delete_collection(t, [o for o in items if match(o)], stamp, opts,
+                                           emu.cache.current_rv(now))
     for c in outcome.commits:
         emu.commit(path, c, now)
         if c.type == "DELETED":  # a new object of the name starts with no fields applied
