@@ -3,6 +3,7 @@ times it is stepped at, and the frames it must give (in the style of mitmproxy's
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -101,6 +102,22 @@ def test_watch_stream_ends_at_its_deadline_and_says_when_it_wakes() -> None:
         step(s, [t])
     assert wakeups[-1] == 100.0 and wakeups == sorted(wakeups) and len(wakeups) < 10
     assert s.ended == "timeout" and s.next_wakeup() == float("inf")
+
+
+def test_an_event_watch_is_etcds_no_bookmark_but_the_initial_events_end_one_and_its_own_410() -> None:
+    cache = history(ROWS, resource="events")
+    path = "/api/v1/events"
+    opts = parse_list_options("watch=1&allowWatchBookmarks=true&sendInitialEvents=true"
+                              "&resourceVersionMatch=NotOlderThan")
+    spec = WatchSpec(path, cache.timelines[path], opts, "", matcher("", "", "events"), False, False, 100.0,
+                     lambda t: dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    s = WatchStream(cache, spec, 5.0)
+    assert [f[1] for f in step(s, [5, 15, 60, 99, 100])] == ["ADDED", "BOOKMARK", "MODIFIED", "ADDED", "DELETED"]
+    assert s.alarm() == float("inf") and s.ended == "timeout"
+    opts = parse_list_options("watch=1&resourceVersion=1")
+    spec = dataclasses.replace(spec, opts=opts)
+    assert json.loads(WatchStream(cache, spec, 5.0).due(5.0)[0])["object"]["message"] == \
+        "The resourceVersion for the provided watch is too old."
 
 
 def test_the_410_is_the_apiservers_bytes() -> None:

@@ -55,6 +55,15 @@ class ResourceTimeline:
     def list_kind(self) -> str:
         return f"{self.kind}List" if self.kind else "List"
 
+    @property
+    def watch_cached(self) -> bool:
+        """Whether kube-apiserver serves this resource from a watch cache: every one but events
+        (DefaultWatchCacheSizes), whose lists and watches are etcd's own."""
+        return (self.group, self.resource) not in _UNCACHED
+
+
+_UNCACHED = frozenset({("", "events"), ("events.k8s.io", "events")})
+
 
 @dataclass
 class _Cursor:

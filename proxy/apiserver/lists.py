@@ -47,19 +47,11 @@ def _refused(code: int, message: str, end: str, details: dict[str, Any] | None =
     return Answer(code, status_bytes(code, message, details=details), headers, end, message)
 
 
-_UNCACHED = frozenset({("", "events"), ("events.k8s.io", "events")})
-
-
-def watch_cached(tl: ResourceTimeline) -> bool:
-    """Whether kube-apiserver serves this resource's reads from a watch cache (every one but events)."""
-    return (tl.group, tl.resource) not in _UNCACHED
-
-
 def _too_large(tl: ResourceTimeline, rv: int, current: int) -> Answer:
     """The answer to a read at a resourceVersion not reached: the watch cache's after waiting 3 s, with a
     retry in a second; etcd's at once, without one."""
     message = f"Timeout: Too large resource version: {rv}, current: {current}"
-    if not watch_cached(tl):
+    if not tl.watch_cached:
         return _refused(504, message, "refused", {"causes": _TOO_LARGE["causes"]})
     return _refused(504, message, "refused", _TOO_LARGE, (("Retry-After", "1"),))
 
@@ -148,7 +140,7 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
         if opts.rv_int is not None and opts.rv_int > current:
             return _too_large(tl, opts.rv_int, current)
         state = cache.state(path, now)
-    cached = watch_cached(tl)
+    cached = tl.watch_cached
     namespace, single = _scope(tl, namespace, opts)
     scanned = [(key, ch) for key, ch in in_key_order(state)
                if (not namespace or key[0] == namespace) and (single is None or key[1] == single)

@@ -11,7 +11,9 @@ that ends them, changes after the starting resourceVersion in order, label/field
 transitions they imply (an object leaving the selection is a DELETED), Tables (column definitions only
 with the first), bookmarks at the first cacher tick of a watch-list, about every minute and about two
 seconds before the deadline (carrying the resource's own cache RV, and only once that is past the RV the
-watch started from), and at the deadline simply the end of the body.
+watch started from), and at the deadline simply the end of the body. Events have no watch cache: their
+watches are etcd's, with no bookmark but the initial-events-end one, and etcd's 410 for a compacted
+resourceVersion.
 """
 
 from __future__ import annotations
@@ -172,7 +174,9 @@ class WatchStream:
             assert rv is not None
             oldest = cache.oldest_rv(path, now)
             if rv < oldest:
-                message = encode.expired_message(rv, oldest)
+                # etcd's words where there is no watch cache: it knows only that the revision was compacted
+                message = encode.expired_message(rv, oldest) if spec.tl.watch_cached else \
+                    "The resourceVersion for the provided watch is too old."
                 self._opening = [encode.expired_line(message)]
                 self.ended, self.end_detail = "expired", f"too old resource version {rv} (oldest {oldest})"
             else:
@@ -183,6 +187,12 @@ class WatchStream:
     def shared(self) -> bool:
         """Unfiltered JSON: its event lines are every such watch's in the same namespace scope."""
         return not self.spec.filtered and not self.spec.table and not self.spec.metadata
+
+    @property
+    def _ticks(self) -> bool:
+        """Whether bookmarks come after the initial events: a watch cache's, when asked for (etcd's watch,
+        for a resource without one, sends only the initial-events-end one)."""
+        return self.spec.opts.allow_watch_bookmarks and self.spec.tl.watch_cached
 
     def _bookmark(self, rv: int, now: float, initial_events_end: bool = False) -> bytes:
         """A bookmark's object, encoded as the watch encodes every object: a Table watch's is a Table whose
@@ -269,7 +279,7 @@ class WatchStream:
             self.ended = "timeout"
             self.end_detail = f"server closed the watch at its deadline ({spec.deadline:.3f}s)"
             return out
-        if spec.opts.allow_watch_bookmarks and (now >= self.next_bookmark or now >= self.final_bookmark):
+        if self._ticks and (now >= self.next_bookmark or now >= self.final_bookmark):
             rv = self.cache.resource_rv(spec.path, now)
             if rv > self.floor_rv:
                 out.append(encode.event_line("BOOKMARK", self._bookmark(rv, now)))
@@ -287,7 +297,7 @@ class WatchStream:
             return -_INF
         if self.ended:
             return _INF
-        if self.spec.opts.allow_watch_bookmarks:
+        if self._ticks:
             return min(self.spec.deadline, self.next_bookmark, self.final_bookmark)
         return self.spec.deadline
 
