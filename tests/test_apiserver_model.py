@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import encode, jsonpatch, lists, writes
+from watchproxy.apiserver import encode, jsonpatch, lists, ownership, writes
 from watchproxy.apiserver.changes import Changes, Raws
 from watchproxy.apiserver.history import ResourceTimeline, WatchCache
 from watchproxy.apiserver.patch import PatchError, merge_patch, strategic_merge
@@ -321,7 +321,7 @@ SPEC = {"replicas": 1, "selector": {"matchLabels": {"app": "web"}}, "template": 
     (["not", "an", "object"], 400, "BadRequest"),
 ])
 def test_create(body: Any, code: int, reason: str | None) -> None:
-    out = writes.create(T, body, STAMP, writes.Options(), exists=lambda _n: False)
+    out = writes.create(T, body, STAMP, writes.Options(), exists=lambda _n: None)
     assert out.code == code
     if reason:
         assert out.body["reason"] == reason and not out.commits
@@ -363,17 +363,65 @@ def test_apply_removes_what_the_same_manager_stops_naming() -> None:
     typed = {"apiVersion": "v1", "kind": "ConfigMap"}  # an applied configuration names its type
     first = {**typed, "metadata": {"name": "c"}, "data": {"a": "1", "b": "2"}}
     made = writes.patch(cm, None, writes.APPLY_PATCH, first, STAMP, writes.Options(field_manager="m"))
-    assert made.code == 201 and made.owners == {"m": {("data", "a"), ("data", "b")}}
+    assert made.code == 201 and made.owners == {("m", ""): {("data", "a"), ("data", "b")}}
     current = {**made.body, "metadata": {**made.body["metadata"], "resourceVersion": "5"}}
     current["data"]["x"] = "someone else's"
     second = {**typed, "metadata": {"name": "c"}, "data": {"a": "1"}}
     again = writes.patch(cm, current, writes.APPLY_PATCH, second, STAMP, writes.Options(field_manager="m"),
                          owners=made.owners)
-    assert again.body["data"] == {"a": "1", "x": "someone else's"} and again.owners == {"m": {("data", "a")}}
+    assert again.body["data"] == {"a": "1", "x": "someone else's"} and again.owners == {("m", ""): {("data", "a")}}
     doc = {**typed, "metadata": {"name": "c"}, "data": {"a": "2"}}
     clash = writes.patch(cm, current, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="n"),
                          owners=again.owners)
     assert (clash.code, clash.body["message"]) == (409, 'Apply failed with 1 conflict: conflict with "m": .data.a')
     forced = writes.patch(cm, current, writes.APPLY_PATCH, doc, STAMP,
                           writes.Options(field_manager="n", force=True), owners=again.owners)
-    assert forced.code == 200 and forced.owners == {"n": {("data", "a")}}
+    assert forced.code == 200 and forced.owners == {("n", ""): {("data", "a")}}
+
+
+def test_an_apply_conflicts_with_the_updater_that_set_a_field() -> None:
+    cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
+    made = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c", "resourceVersion": "5"},
+            "data": {"a": "1", "b": "2"}}
+    owners = ownership.after_create(("kubectl", "v1"), made)
+    assert owners == {("kubectl", "v1"): {("data", "a"), ("data", "b")}}
+    doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "9", "b": "2"}}
+    clash = writes.patch(cm, made, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"), owners=owners)
+    assert (clash.code, clash.body["message"]) == \
+        (409, 'Apply failed with 1 conflict: conflict with "kubectl" using v1: .data.a')  # b: the same value
+    # an update that removes a field frees it; one that changes a field takes it
+    removed = {**made, "data": {"b": "3"}}
+    after = ownership.after_update(owners, made, removed, ("unknown", "v1"))
+    assert after == {("unknown", "v1"): {("data", "b")}}
+    ok = writes.patch(cm, removed, writes.APPLY_PATCH, {**doc, "data": {"a": "9"}}, STAMP,
+                      writes.Options(field_manager="ap"), owners=after)
+    assert ok.code == 200 and ok.owners == {("unknown", "v1"): {("data", "b")}, ("ap", ""): {("data", "a")}}
+
+
+@pytest.mark.parametrize(("fields_v1", "owned"), [
+    ({"f:data": {".": {}, "f:a": {}}, "f:metadata": {"f:labels": {".": {}, "f:app": {}}}},
+     {("data", "a"), ("metadata", "labels", "app")}),
+    ({"f:spec": {"f:template": {"f:spec": {"f:containers": {'k:{"name":"c"}': {".": {}, "f:image": {}}}}}}},
+     {("spec", "template", "spec", "containers")}),  # a list is one field
+    ({"f:metadata": {"f:finalizers": {".": {}, 'v:"a/f"': {}}}, "f:data": {".": {}}},
+     {("metadata", "finalizers")}),  # a map owned only as itself owns no leaf
+])
+def test_recorded_managed_fields(fields_v1: dict[str, Any], owned: set[tuple[str, ...]]) -> None:
+    obj = {"metadata": {"managedFields": [
+        {"manager": "kubectl", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
+         "fieldsV1": fields_v1},
+        {"manager": "kcm", "operation": "Update", "apiVersion": "apps/v1", "subresource": "status",
+         "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:replicas": {}}}},
+        {"manager": "ap", "operation": "Apply", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
+         "fieldsV1": {"f:spec": {"f:replicas": {}}}}]}}
+    assert ownership.recorded(obj) == {("kubectl", "apps/v1"): owned, ("ap", ""): {("spec", "replicas")}}
+
+
+@pytest.mark.parametrize(("field_manager", "user_agent", "name"), [
+    ("m", "kubectl/v1.37.0 (linux/amd64)", "m"),
+    ("", "kubectl/v1.37.0 (linux/amd64)", "kubectl"),
+    ("", "", "unknown"),
+    ("", "a\tb/1", "ab"),
+])
+def test_manager_name(field_manager: str, user_agent: str, name: str) -> None:
+    assert ownership.manager_name(field_manager, user_agent) == name

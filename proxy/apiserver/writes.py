@@ -13,9 +13,9 @@ as the apiserver's Go types do (goorder.encoded); metadata is validated (validat
 specs and templates, the workloads' and Jobs' selectors, CronJob schedules, Services, PVCs, Ingresses,
 ConfigMap and Secret keys and immutable fields, a pod's spec among them (specvalidation.py and
 podvalidation.py, a subset of each rule); a custom resource is pruned, defaulted and validated by its
-definition's schema (crds.py, schema.py). Not modelled: validation of other fields and kinds, most
-admission, managedFields, ownership of fields set by plain updates (server-side apply tracks only what
-appliers applied), owner-reference garbage collection.
+definition's schema (crds.py, schema.py); server-side apply's field ownership (ownership.py). Not
+modelled: validation of other fields and kinds, most admission, managedFields in what is written (the
+ownership is kept apart), owner-reference garbage collection.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, go_json, invalid
 from .goorder import META_ORDER, encoded, ordered_meta
+from .ownership import FieldPath, Manager, Owners, display, fields, overlap, value
 from .patch import PatchError, merge_patch, strategic_merge
 from .quantity import QuantityError
 
 Key = tuple[str, str]
-FieldPath = tuple[str, ...]
 
 MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
@@ -130,7 +130,7 @@ class Outcome:
     body: dict[str, Any]
     commits: list[Commit] = field(default_factory=list)
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
-    owners: dict[str, frozenset[FieldPath]] | None = None  # after an apply: who owns which fields
+    owners: Owners | None = None  # after an apply: who owns which fields
     warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
     why: str = ""  # for the request log, what the answer does not say
 
@@ -244,16 +244,16 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
     return None
 
 
-def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], bool],
+def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
            namespace_phase: str = "Active") -> Outcome:
-    """POST to a collection. `exists(name)` says whether an object of that name is stored."""
+    """POST to a collection. `exists(name)` is the object of that name stored, if any."""
     refused, warnings = _field_check("create", t, opts, body)
     if refused is not None:
         return refused
     return _warned(_create(t, body, stamp, opts, exists=exists, namespace_phase=namespace_phase), warnings)
 
 
-def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], bool],
+def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
             namespace_phase: str) -> Outcome:
     bad = _check_body(t, body, "")
     if bad is not None:
@@ -309,8 +309,9 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + specvalidation.spec_causes(obj) \
             + _schema_causes(t, obj, None):
         return _refused(t, name, causes)
-    if exists(name):
-        return fail(409, f'{t.qualified} "{name}" already exists', "AlreadyExists",
+    if (there := exists(name)) is not None:
+        being = "object is being deleted: " if _meta(there).get("deletionTimestamp") else ""
+        return fail(409, f'{being}{t.qualified} "{name}" already exists', "AlreadyExists",
                     {"name": name, "group": t.group, "kind": t.resource})
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
 
@@ -437,7 +438,7 @@ def _name_label(meta: dict[str, Any]) -> None:
 def bootstrap_namespace(name: str, rv: int, stamp: Stamp) -> dict[str, Any]:
     """A namespace the apiserver makes when it starts (default, kube-system...), as it lists it."""
     t = Target("", "v1", "namespaces", "Namespace", False, "", "", "")
-    obj = create(t, {"metadata": {"name": name}}, stamp, Options(), exists=lambda _: False).body
+    obj = create(t, {"metadata": {"name": name}}, stamp, Options(), exists=lambda _: None).body
     obj["metadata"] = ordered_meta({**obj["metadata"], "resourceVersion": str(rv)})
     return obj
 
@@ -521,8 +522,10 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if _is_namespace(t):
         _name_label(meta)
     new["metadata"] = ordered_meta(meta)
-    if old_meta.get("deletionTimestamp") and not meta.get("finalizers"):
-        return _commit(200, Commit("DELETED", t.key(), new), opts)  # the last finalizer went: the object goes
+    if old_meta.get("deletionTimestamp") and not meta.get("finalizers"):  # the last finalizer went: it goes
+        if opts.dry_run:
+            new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
+        return _commit(200, Commit("DELETED", t.key(), new), opts)
     unchanged = new == {**current, "metadata": {k: v for k, v in old_meta.items() if k != "resourceVersion"}}
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
@@ -573,52 +576,27 @@ def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str,
     return out
 
 
-_NOT_OWNED = frozenset({("kind",), ("apiVersion",), ("metadata", "name"), ("metadata", "namespace")})
-
-
-def applied_fields(doc: dict[str, Any], at: FieldPath = ()) -> frozenset[FieldPath]:
-    """The fields an apply sets (paths to its leaves; a list counts as one field), which its manager owns."""
-    out: set[FieldPath] = set()
-    for k, v in doc.items():
-        path = (*at, k)
-        if isinstance(v, dict):  # an empty map sets no field of its own
-            out |= applied_fields(v, path)
-        elif path not in _NOT_OWNED:
-            out.add(path)
-    return frozenset(out)
-
-
-def _overlap(a: FieldPath, b: FieldPath) -> bool:
-    return a[:len(b)] == b or b[:len(a)] == a
-
-
-def _value(obj: Any, path: FieldPath) -> Any:
-    for k in path:
-        obj = obj.get(k) if isinstance(obj, dict) else None
-    return obj
-
-
 def _conflicts(current: dict[str, Any], doc: dict[str, Any], applied: frozenset[FieldPath],
-               others: dict[str, frozenset[FieldPath]]) -> list[tuple[str, FieldPath]]:
-    """Fields this apply sets to another value than a manager that applied them before."""
+               others: Owners) -> list[tuple[Manager, FieldPath]]:
+    """Fields this apply sets to another value than the manager that set them (applied or updated)."""
     return sorted((manager, f) for manager, owned in others.items() for f in applied
-                  if any(_overlap(f, o) for o in owned) and _value(current, f) != _value(doc, f))
+                  if any(overlap(f, o) for o in owned) and value(current, f) != value(doc, f))
 
 
-def _conflict_error(conflicts: list[tuple[str, FieldPath]]) -> Outcome:
+def _conflict_error(conflicts: list[tuple[Manager, FieldPath]]) -> Outcome:
     """The apiserver's words for an apply conflict (structured-merge-diff's Conflicts.Error)."""
     if len(conflicts) == 1:
         manager, f = conflicts[0]
-        text = f'conflict with "{manager}": .{".".join(f)}'
+        text = f'conflict with {display(manager)}: .{".".join(f)}'
     else:
         lines: list[str] = []
         for manager in sorted({m for m, _ in conflicts}):
-            lines.append(f'conflicts with "{manager}":')
+            lines.append(f"conflicts with {display(manager)}:")
             lines += [f"- .{'.'.join(f)}" for m, f in conflicts if m == manager]
         text = "\n".join(lines)
     n = len(conflicts)
     return fail(409, f"Apply failed with {n} conflict{'s' if n != 1 else ''}: {text}", "Conflict",
-                {"causes": [{"reason": "FieldManagerConflict", "message": f'conflict with "{m}"',
+                {"causes": [{"reason": "FieldManagerConflict", "message": f"conflict with {display(m)}",
                              "field": "." + ".".join(f)} for m, f in conflicts]})
 
 
@@ -633,13 +611,12 @@ def _without(obj: dict[str, Any], path: FieldPath) -> None:
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
-          owners: dict[str, frozenset[FieldPath]] | None = None) -> Outcome:
+          owners: Owners | None = None) -> Outcome:
     """PATCH in any of the four types. Apply creates a missing object; the others need one.
 
-    Apply is a merge with field ownership among appliers (`owners`: manager -> the fields its last apply
-    set): setting a field another manager applied to another value is a 409 conflict unless `force`
-    (which takes the field over), and a field the same manager applied before and no longer names is
-    removed unless another manager still owns it. Fields set by plain updates and patches have no owner."""
+    Apply is a merge with field ownership (`owners`, ownership.py): setting a field another manager set
+    to another value is a 409 conflict unless `force` (which takes the field over), and a field the same
+    manager applied before and no longer names is removed unless another manager still owns it."""
     if content_type not in PATCH_TYPES:
         return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
                          f"{', '.join(PATCH_TYPES)}")
@@ -670,8 +647,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             bad = _check_body(t, body, t.name)
             if bad is not None:
                 return bad
-            out = _create(t, body, stamp, opts, exists=lambda _n: False, namespace_phase=namespace_phase)
-            out.owners = {opts.field_manager: applied_fields(doc)} if out.code < 400 else None
+            out = _create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase)
+            out.owners = {(opts.field_manager, ""): fields(doc)} if out.code < 400 else None
             return out
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
@@ -694,20 +671,20 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     refused, warnings = _field_check("patch", t, opts, new, doc) if content_type != APPLY_PATCH else (None, [])
     if refused is not None:
         return refused
-    after: dict[str, frozenset[FieldPath]] | None = None
+    after: Owners | None = None
     if content_type == APPLY_PATCH:
         assert isinstance(doc, dict)
-        me = opts.field_manager
-        applied = applied_fields(doc)
+        me = (opts.field_manager, "")
+        applied = fields(doc)
         others = {m: f for m, f in (owners or {}).items() if m != me}
         conflicts = _conflicts(current, doc, applied, others)
         if conflicts and not opts.force:
             return _conflict_error(conflicts)
         taken = {f for _, f in conflicts}
-        others = {m: frozenset(o for o in f if not any(_overlap(o, x) for x in taken)) for m, f in others.items()}
+        others = {m: frozenset(o for o in f if not any(overlap(o, x) for x in taken)) for m, f in others.items()}
         still_owned = [o for f in others.values() for o in f]
         for gone in (owners or {}).get(me, frozenset()) - applied:
-            if not any(_overlap(gone, a) for a in (*applied, *still_owned)):
+            if not any(overlap(gone, a) for a in (*applied, *still_owned)):
                 _without(new, gone)
         after = {**{m: f for m, f in others.items() if f}, me: applied}
     bad = _check_body(t, new, t.name)

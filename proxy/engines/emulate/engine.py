@@ -15,8 +15,9 @@ from ...apiserver import lists, routes
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
+from ...apiserver.ownership import Owners
 from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
-from ...apiserver.writes import Commit, FieldPath, Key, scale_of, serves_subresource
+from ...apiserver.writes import Commit, Key, scale_of, serves_subresource
 from ...clock import Clock
 from ...wire import discovery as discovery_docs
 from ...wire import health
@@ -99,7 +100,7 @@ class Emulator:
         rebuilt = rebuild(loaded, announce)
         self.timelines = rebuilt.timelines
         self.read_only = read_only
-        self.applied: dict[tuple[str, Key], dict[str, frozenset[FieldPath]]] = {}  # who applied which fields
+        self.owners: dict[tuple[str, Key], Owners] = {}  # who set which fields of each object written
         self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.

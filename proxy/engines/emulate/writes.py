@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import bodies, eviction, gojson, options, writes
+from ...apiserver import bodies, eviction, gojson, options, ownership, writes
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
@@ -39,7 +39,7 @@ class Store(Protocol):
     cache: WatchCache
     seed: int
     read_only: bool
-    applied: dict[tuple[str, writes.Key], dict[str, frozenset[writes.FieldPath]]]  # apply's field owners
+    owners: dict[tuple[str, writes.Key], ownership.Owners]  # who set which fields of each object written
 
     def wall(self, virtual: float) -> dt.datetime: ...
     def namespace_phase(self, namespace: str) -> str: ...
@@ -109,6 +109,25 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     return gojson.loads(req.body) if req.body else gojson.Decoded(None)
 
 
+def _own(emu: Store, path: str, t: writes.Target, verb: str, old: dict[str, Any] | None, outcome: writes.Outcome,
+         owners: ownership.Owners, name: str) -> None:
+    """Who owns which fields after a write: an apply's owners as it worked them out, a create's or an
+    update's by what it set or changed (ownership.py); a delete moves none and an object gone has none."""
+    manager = (name, t.api_version)
+    for c in outcome.commits:
+        key = (path, c.key)
+        if c.type == "DELETED":  # a new object of the name starts with no owners
+            emu.owners.pop(key, None)
+        elif verb in ("delete", "deletecollection") or t.subresource == "eviction":
+            continue
+        elif outcome.owners is not None:
+            emu.owners[key] = outcome.owners
+        elif old is not None and c.key == t.key():
+            emu.owners[key] = ownership.after_update(owners, old, c.obj, manager, t.subresource)
+        elif c.type == "ADDED":
+            emu.owners[key] = ownership.after_create(manager, c.obj)
+
+
 def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
     """The PodDisruptionBudgets of a namespace, for an eviction."""
     if emu.timeline_of(eviction.PDB_PATH) is None:
@@ -151,6 +170,9 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         entry.ended("refused", "undecodable body")
         return
     body = decoded.value
+    owners = emu.owners.get((path, t.key()))
+    if owners is None:
+        owners = ownership.recorded(obj)
     n = emu.cache.writes
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
@@ -159,16 +181,17 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         outcome = eviction.evict(t, obj, body, stamp, opts, _budgets(emu, info.namespace, now),
                                  lambda c: emu.commit(eviction.PDB_PATH, c, now))
     elif info.verb == "create":
-        outcome = writes.create(t, body, stamp, opts, exists=lambda name: t.key(name) in state,
+        def stored(name: str) -> dict[str, Any] | None:
+            there = state.get(t.key(name))
+            return there.obj if there is not None else None
+
+        outcome = writes.create(t, body, stamp, opts, exists=stored,
                                 namespace_phase=emu.namespace_phase(info.namespace))
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts)
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
-                               namespace_phase=emu.namespace_phase(info.namespace),
-                               owners=emu.applied.get((path, t.key())))
-        if outcome.owners is not None and not opts.dry_run:
-            emu.applied[(path, t.key())] = outcome.owners
+                               namespace_phase=emu.namespace_phase(info.namespace), owners=owners)
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
@@ -182,10 +205,11 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         items = [ch.obj for key, ch in in_key_order(state) if not info.namespace or key[0] == info.namespace]
         outcome = writes.delete_collection(t, [o for o in items if match(o)], stamp, opts,
                                            emu.cache.current_rv(now))
+    if not opts.dry_run and outcome.code < 400:
+        _own(emu, path, t, info.verb, obj, outcome, owners,
+             ownership.manager_name(opts.field_manager, req.header("User-Agent")))
     for c in outcome.commits:
         emu.commit(path, c, now)
-        if c.type == "DELETED":  # a new object of the name starts with no fields applied
-            emu.applied.pop((path, c.key), None)
     customresources.after_write(emu, path, outcome.commits, now, stamp)
     body_bytes = go_json(outcome.answer())
     entry.answered(outcome.code)

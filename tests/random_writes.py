@@ -1,0 +1,156 @@
+"""Seeded random write sequences on ConfigMaps: creates (named, generated, with finalizers, immutable),
+updates with the last, a stale or no resourceVersion, the four patch types, server-side apply by two
+managers (forced or not), deletes with DeleteOptions and preconditions, collection deletes by selector,
+dry runs, and reads between them. The same sequence goes to the real kube-apiserver and to a replay; the
+answers are compared once reduced to what does not differ by nature (uids, times, managedFields, the
+numbers of resourceVersions and generated names)."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from tests import rawhttp
+
+MERGE, SMP = "application/merge-patch+json", "application/strategic-merge-patch+json"
+JSONP, APPLY = "application/json-patch+json", "application/apply-patch+yaml"
+_NAMES = ("a", "b", "c")
+_LABELS: tuple[dict[str, str], ...] = ({}, {"x": "1"}, {"x": "2"}, {"x": "1", "y": "z"})
+_DATA: tuple[dict[str, str] | None, ...] = (None, {"k": "0"}, {"k": "1", "j": "2"}, {})
+
+
+@dataclass(frozen=True)
+class Op:
+    method: str
+    path: str  # under the namespace: /configmaps or /configmaps/NAME[/status]
+    query: str = ""
+    body: Any = None  # JSON, or the YAML text of an apply
+    content_type: str = "application/json"
+    rv: str = ""  # a PUT's or a patch's resourceVersion: "last" (as this server last answered), "stale", ""
+
+    @property
+    def name(self) -> str:
+        parts = self.path.split("/")
+        return parts[2] if len(parts) > 2 else ""
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}?{self.query} {self.content_type} {json.dumps(self.body)[:100]}"
+
+
+def ops(seed: int, n: int) -> list[Op]:
+    r = random.Random(seed)
+    out = []
+    for _ in range(n):
+        name = r.choice(_NAMES)
+        kind = r.choice(("create", "create", "update", "update", "merge", "smp", "jsonpatch", "apply", "delete",
+                         "get", "list", "deletecollection", "status"))
+        query = ["dryRun=All"] if r.random() < 0.15 else []
+        if kind in ("create", "update", "merge", "smp", "jsonpatch") and r.random() < 0.2:
+            query.append("fieldManager=" + r.choice(("m1", "m2")))
+        data, labels = r.choice(_DATA), r.choice(_LABELS)
+        rv = r.choice(("last", "last", "", "stale"))
+        path = f"/configmaps/{name}"
+        if kind == "create":
+            meta: dict[str, Any] = {"name": name, "labels": labels} if r.random() < 0.85 else {"generateName": "g-"}
+            if r.random() < 0.2:
+                meta["finalizers"] = ["example.com/f"]
+            body: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta}
+            if data is not None:
+                body["data"] = data
+            if r.random() < 0.1:
+                body["immutable"] = True
+            out.append(Op("POST", "/configmaps", "&".join(query), body))
+        elif kind == "update":
+            body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "labels": labels}}
+            if data is not None:
+                body["data"] = data
+            if r.random() < 0.1:
+                body["metadata"]["finalizers"] = []
+            out.append(Op("PUT", path, "&".join(query), body, rv=rv))
+        elif kind == "merge":
+            body = {"metadata": {"labels": r.choice(({"x": None}, {"x": "3"}, {"y": "w"}))},
+                    "data": r.choice(({"k": None}, {"n": "v"}, None))}
+            if r.random() < 0.2:
+                body["metadata"]["finalizers"] = None
+            out.append(Op("PATCH", path, "&".join(query), body, MERGE, r.choice(("", "", "last", "stale"))))
+        elif kind == "smp":
+            body = {"metadata": {"labels": {"x": r.choice(("1", "4", None))}}, "data": {"s": "1"}}
+            out.append(Op("PATCH", path, "&".join(query), body, SMP))
+        elif kind == "jsonpatch":
+            patch = r.choice(([{"op": "add", "path": "/data/z", "value": "1"}], [{"op": "remove", "path": "/data/k"}],
+                              [{"op": "replace", "path": "/metadata/labels", "value": {"p": "q"}}],
+                              [{"op": "test", "path": "/data/k", "value": "1"},
+                               {"op": "add", "path": "/data/t", "value": "y"}]))
+            out.append(Op("PATCH", path, "&".join(query), patch, JSONP))
+        elif kind == "apply":
+            query = [*(q for q in query if not q.startswith("fieldManager")),
+                     "fieldManager=" + r.choice(("ap1", "ap2"))]
+            if r.random() < 0.3:
+                query.append("force=true")
+            applied = r.choice(({"k": "a"}, {"k": "b"}, {"o": "1"}))
+            text = f"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n" + \
+                "".join(f'  {k}: "{v}"\n' for k, v in applied.items())
+            out.append(Op("PATCH", path, "&".join(query), text, APPLY))
+        elif kind == "delete":
+            options: dict[str, Any] | None = None
+            if r.random() < 0.4:
+                options = {"kind": "DeleteOptions", "apiVersion": "v1"}
+                if r.random() < 0.5:
+                    options["preconditions"] = {"resourceVersion": "last"}
+                if r.random() < 0.3:
+                    options["propagationPolicy"] = r.choice(("Foreground", "Background", "Orphan"))
+                if r.random() < 0.2:
+                    options["gracePeriodSeconds"] = 0
+            out.append(Op("DELETE", path, "&".join(query), options, rv=rv))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        elif kind == "list":
+            out.append(Op("GET", "/configmaps", r.choice(("", "labelSelector=x%3D1", "labelSelector=y",
+                                                          "fieldSelector=metadata.name%3Da"))))
+        elif kind == "deletecollection":
+            selector = r.choice(("labelSelector=x%3D2", "labelSelector=y", "fieldSelector=metadata.name%3Db"))
+            out.append(Op("DELETE", "/configmaps", "&".join([*query, selector])))
+        else:
+            out.append(Op("GET", f"{path}/status"))
+    return [*out, Op("GET", "/configmaps")]
+
+
+_IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time"})
+
+
+def reduce(doc: Any) -> Any:
+    """What must agree: uids, times and managedFields left out, numbers of 3 digits and more (resourceVersions)
+    and generated names' suffixes made alike, a list's items in a canonical order (generated names sort apart)."""
+    if isinstance(doc, dict):
+        if isinstance(doc.get("items"), list):
+            doc = {**doc, "items": sorted(doc["items"], key=lambda i: json.dumps(reduce(i), sort_keys=True))}
+        return {k: reduce(v) for k, v in doc.items() if k not in _IGNORED}
+    if isinstance(doc, list):
+        return [reduce(v) for v in doc]
+    if isinstance(doc, str):
+        return re.sub(r"\b\d{3,}\b", "N", re.sub(r"\bg-[a-z0-9]{5}\b", "g-XXXXX", doc))
+    return doc
+
+
+def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:
+    """Each op's (description, code, reduced answer, reduced warnings), in order."""
+    base, token = server
+    last: dict[str, str] = {}  # the resourceVersion this server last answered for each name
+    out = []
+    for op in sequence:
+        body = json.loads(json.dumps(op.body)) if isinstance(op.body, (dict, list)) else op.body
+        known = last.get(op.name, "1")
+        if isinstance(body, dict) and op.rv and op.method in ("PUT", "PATCH"):
+            body.setdefault("metadata", {})["resourceVersion"] = known if op.rv == "last" else "1"
+        if isinstance(body, dict) and "preconditions" in body:
+            body["preconditions"] = {"resourceVersion": known if op.rv != "stale" else "1"}
+        data = None if body is None else body.encode() if isinstance(body, str) else json.dumps(body).encode()
+        path = f"/api/v1/namespaces/{ns}{op.path}" + (f"?{op.query}" if op.query else "")
+        code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
+        if isinstance(doc, dict) and doc.get("kind") == "ConfigMap" and op.name:
+            last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
+        out.append((str(op), code, reduce(doc), [reduce(w) for w in warnings]))
+    return out
