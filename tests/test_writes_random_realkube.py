@@ -5,6 +5,7 @@ a create over an object being deleted, a dry-run update that lets an object go."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from watchproxy.testing import Replay
 
 from tests import random_writes, rawhttp
+from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
 
@@ -26,3 +28,25 @@ def test_a_random_write_sequence_gets_the_real_apiservers_answers(
     assert differences == []
     codes = {code for _, code, _, _ in real}
     assert {200, 201, 404, 409} <= codes  # the sequence met refusals as well as writes that went through
+
+
+def test_an_apply_to_a_recorded_object_conflicts_with_the_managers_its_managed_fields_name(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A replay takes a recorded object's owners from its managedFields: the apply that conflicts on the
+    cluster conflicts in the replay too, in the same words."""
+    ns, token = "recorded-owners", realkube.token_file.read_text().strip()
+    rawhttp.call(realkube.url, token, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
+    cms = f"/api/v1/namespaces/{ns}/configmaps"
+    made = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"mode": "a", "keep": "k"}}
+    code, created, _ = rawhttp.call(realkube.url, token, "POST", f"{cms}?fieldManager=creator",
+                                    json.dumps(made).encode())
+    assert code == 201 and created["metadata"]["managedFields"][0]["manager"] == "creator"
+    b = RecordingBuilder(tmp_path / "recorded.msgpack")
+    b.list(0.0, int(created["metadata"]["resourceVersion"]), [created], path=cms, kind="ConfigMapList")
+    replay = watchproxy(b.write())
+    applied = b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  mode: b\n  keep: k\n"
+    answers = [rawhttp.call(base, tok, "PATCH", f"{cms}/c?fieldManager=me", applied, random_writes.APPLY)[:2]
+               for base, tok in ((realkube.url, token), (replay.url, ""))]
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 409 and answers[0][1]["message"] == \
+        'Apply failed with 1 conflict: conflict with "creator" using v1: .data.mode'
