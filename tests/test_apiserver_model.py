@@ -104,6 +104,18 @@ def test_watch_stream_ends_at_its_deadline_and_says_when_it_wakes() -> None:
     assert s.ended == "timeout" and s.next_wakeup() == float("inf")
 
 
+@pytest.mark.parametrize(("rv", "bookmark"), [("", "500"), ("0", "101"), ("100", "101"), ("300", "500")])
+def test_a_watch_lists_initial_events_end_with_the_caches_resource_version_once_it_is_at_least_the_one_asked(
+        rv: str, bookmark: str) -> None:
+    """Another resource's writes moved the cluster to 500; this resource's cache is at 101 (at t=15): a watch
+    from "0" or from 100 ends its initial events there, one with no RV or from 300 waits for the cache to
+    sync to the cluster's."""
+    cache = WatchCache(history(ROWS).timelines, [(0.0, 500)])
+    query = "watch=1&allowWatchBookmarks=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+    frames = step(stream(cache, query + (f"&resourceVersion={rv}" if rv else ""), now=15.0), [15])
+    assert frames[-1][1:] == ("BOOKMARK", "", bookmark)
+
+
 def test_an_event_watch_is_etcds_no_bookmark_but_the_initial_events_end_one_and_its_own_410() -> None:
     cache = history(ROWS, resource="events")
     path = "/api/v1/events"

@@ -163,9 +163,14 @@ class WatchStream:
                 self.last_rv = max(ch.rv for ch in initial)
                 self.floor_rv = max(self.floor_rv, self.last_rv)
             if opts.send_initial_events and opts.allow_watch_bookmarks and not spec.suppress_initial_end:
-                top = max(cache.current_rv(now), self.last_rv)
-                if not opts.resource_version:  # a consistent read: the resource's cache is synced first
+                # The bookmark carries the resource's cache RV once it is at least the one the watch waits
+                # for (cacher.go getBookmarkAfterResourceVersionLockedFunc): with no RV the cluster's (a
+                # consistent read syncs the cache first), with "0" the cache's as it is, with N at least N.
+                top = cache.resource_rv(path, now)
+                if not opts.resource_version or (rv or 0) > top:
+                    top = cache.current_rv(now)
                     cache.synced(path, now, top)
+                top = max(top, self.last_rv)
                 lines.append(encode.event_line("BOOKMARK", self._bookmark(top, now, True)))
                 # the watcher has now told the client `top`: a later bookmark only once the cache is past it
                 self.last_rv = self.floor_rv = top
