@@ -154,3 +154,13 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, reduce(doc), [reduce(w) for w in warnings]))
     return out
+
+
+def watch_events(server: rawhttp.Server, ns: str, resource_version: str) -> list[tuple[str, Any]]:
+    """(type, reduced object) of every ConfigMap event after `resource_version`: a one-second watch."""
+    base, token = server
+    path = f"/api/v1/namespaces/{ns}/configmaps?watch=1&timeoutSeconds=1&resourceVersion={resource_version}"
+    code, doc, _ = rawhttp.call(base, token, "GET", path)
+    assert code == 200, doc
+    text = doc["text"] if isinstance(doc, dict) and "text" in doc else json.dumps(doc)
+    return [(e["type"], reduce(e["object"])) for e in map(json.loads, filter(None, text.splitlines()))]

@@ -13,21 +13,36 @@ import pytest
 from watchproxy.testing import Replay
 
 from tests import random_writes, rawhttp
+from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
 
 @pytest.mark.parametrize("seed", [10, 19, 20, 24])
-def test_a_random_write_sequence_gets_the_real_apiservers_answers(
+def test_a_random_write_sequence_gets_the_real_apiservers_answers_and_events(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, seed: int) -> None:
     ns = f"random-writes-{seed}"
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    real_server = (realkube.url, realkube.token_file.read_text().strip())
+    rawhttp.call(*real_server, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
+    start = rawhttp.call(*real_server, "GET", f"/api/v1/namespaces/{ns}/configmaps")[1]["metadata"]["resourceVersion"]
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+    replay = watchproxy(b.write())
     sequence = random_writes.ops(seed, 60)
-    real, emulated = random_writes.run(real_server, ns, sequence), random_writes.run(replay, ns, sequence)
+    real, emulated = random_writes.run(real_server, ns, sequence), random_writes.run((replay.url, ""), ns, sequence)
     differences = [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
     assert differences == []
     codes = {code for _, code, _, _ in real}
     assert {200, 201, 404, 409} <= codes  # the sequence met refusals as well as writes that went through
+
+    def end_the_watch() -> None:
+        replay.wait_for(lambda r: any(w.end == "open" for w in r.watches()), what="the watch")
+        replay.advance(2)
+
+    real_events = random_writes.watch_events(real_server, ns, start)
+    emulated_events = wd.watched(lambda: random_writes.watch_events((replay.url, ""), ns, "100"), end_the_watch)
+    assert emulated_events == real_events
+    assert {"ADDED", "MODIFIED", "DELETED"} <= {t for t, _ in real_events}
 
 
 def test_an_apply_to_a_recorded_object_conflicts_with_the_managers_its_managed_fields_name(
