@@ -116,6 +116,19 @@ def test_a_watch_lists_initial_events_end_with_the_caches_resource_version_once_
     assert frames[-1][1:] == ("BOOKMARK", "", bookmark)
 
 
+def test_a_watch_list_from_a_resource_version_not_reached_is_one_error_after_the_caches_wait() -> None:
+    s = stream(history(ROWS), "watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+                              "&allowWatchBookmarks=true&resourceVersion=999&timeoutSeconds=1", deadline=6.0)
+    assert s.due(5.0) == [] and s.alarm() == 8.0  # 3 s after it began, past its own deadline
+    (line,) = s.due(8.0)
+    assert json.loads(line) == {"type": "ERROR", "object": {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+        "message": "Timeout: Too large resource version: 999, current: 100", "reason": "Timeout",
+        "details": {"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+                    "retryAfterSeconds": 1}, "code": 504}}
+    assert s.ended == "error" and s.due(9.0) == []
+
+
 def test_an_event_watch_is_etcds_no_bookmark_but_the_initial_events_end_one_and_its_own_410() -> None:
     cache = history(ROWS, resource="events")
     path = "/api/v1/events"

@@ -83,6 +83,16 @@ def not_found(group: str, resource: str, name: str) -> dict[str, Any]:
     return status(404, f'{qualified} "{name}" not found', details={"name": name, "group": group, "kind": resource})
 
 
+def too_large(rv: int, current: int, retry: bool) -> dict[str, Any]:
+    """The 504 for a read at a resourceVersion not reached (storage.NewTooLargeResourceVersionError): the
+    watch cache's asks for a retry in a second, etcd's does not."""
+    cause = {"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}
+    details: dict[str, Any] = {"causes": [cause]}
+    if retry:
+        details["retryAfterSeconds"] = 1
+    return status(504, f"Timeout: Too large resource version: {rv}, current: {current}", "Timeout", details)
+
+
 def error_line(obj: dict[str, Any]) -> bytes:
     """An ERROR event: a `Status` in the 200 stream (never turned into a Table)."""
     return event_line("ERROR", dumps(obj))

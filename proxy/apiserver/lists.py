@@ -24,10 +24,6 @@ from . import encode
 from .changes import Change, Key, in_key_order
 from .history import ResourceTimeline, WatchCache
 
-_TOO_LARGE: dict[str, Any] = {
-    "causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
-    "retryAfterSeconds": 1}
-
 TableRenderer = Callable[[list[Change], int, str], bytes]  # (items, resourceVersion, continue) -> Table JSON
 
 
@@ -50,10 +46,9 @@ def _refused(code: int, message: str, end: str, details: dict[str, Any] | None =
 def _too_large(tl: ResourceTimeline, rv: int, current: int) -> Answer:
     """The answer to a read at a resourceVersion not reached: the watch cache's after waiting 3 s, with a
     retry in a second; etcd's at once, without one."""
-    message = f"Timeout: Too large resource version: {rv}, current: {current}"
-    if not tl.watch_cached:
-        return _refused(504, message, "refused", {"causes": _TOO_LARGE["causes"]})
-    return _refused(504, message, "refused", _TOO_LARGE, (("Retry-After", "1"),))
+    doc = encode.too_large(rv, current, tl.watch_cached)
+    return Answer(504, encode.dumps(doc) + b"\n", (("Retry-After", "1"),) if tl.watch_cached else (), "refused",
+                  doc["message"])
 
 
 def start_key(key: Key, namespace: str, cached: bool = True) -> str:

@@ -35,6 +35,7 @@ BOOKMARK_BEFORE_DEADLINE = 2.0  # the last bookmark is due this long before the 
 # a bookmark goes out at the first tick after it is due: here half a tick later, the mean of that wait
 # (1.37 measured 0.2–0.8 s after the pre-deadline time; docs/fidelity.md).
 BOOKMARK_TICK_WAIT = 0.5
+TOO_LARGE_WAIT = 3.0  # how long the watch cache waits to reach a resourceVersion (blockTimeout)
 _INF = float("inf")
 
 
@@ -132,10 +133,12 @@ class WatchStream:
         self.started = now
         self.last_rv = 0
         self.events = 0
-        self.ended = ""  # "" while open; "timeout" or "expired"
+        self.ended = ""  # "" while open; "timeout", "expired" (410) or "error" (another ERROR)
         self.end_detail = ""
         self._first_table = True
         self._opening: list[bytes] | None = None
+        self._refused_at = _INF  # when a watch-list from a resourceVersion not reached gives up
+        self._refusal = b""
         self.next_bookmark = now + BOOKMARK_EVERY
         self.final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE + BOOKMARK_TICK_WAIT
         opts, path = spec.opts, spec.path
@@ -148,6 +151,12 @@ class WatchStream:
         if send_initial is None:
             send_initial = rv in (None, 0)
         self.i = cache.index_at(path, now)
+        if opts.send_initial_events and rv and rv > (current := cache.current_rv(now)):
+            # The cache waits 3 s to reach it, then the watch is one ERROR (cacher.go
+            # waitUntilWatchCacheFreshAndForceAllEvents), whatever its timeout.
+            self._refused_at = now + TOO_LARGE_WAIT
+            self._refusal = encode.error_line(encode.too_large(rv, current, spec.tl.watch_cached))
+            return
         # The RV the apiserver's cacheWatcher starts from: a bookmark goes out only when its resource's
         # cache has moved past it (cache_watcher.go `process`), the same RV again each period if need be.
         # An RV-unset watch is a consistent read (the cache is synced to the cluster's RV first); "0" takes
@@ -240,6 +249,12 @@ class WatchStream:
             return opening
         if self.ended:
             return []
+        if self._refused_at < _INF:
+            if now < self._refused_at:
+                return []
+            self.ended, self.end_detail = "error", "ERROR 504: too large resource version"
+            self.events += 1
+            return [self._refusal]
         spec = self.spec
         changes = spec.tl.changes
         if self.shared:
@@ -302,6 +317,8 @@ class WatchStream:
             return -_INF
         if self.ended:
             return _INF
+        if self._refused_at < _INF:
+            return self._refused_at
         if self._ticks:
             return min(self.spec.deadline, self.next_bookmark, self.final_bookmark)
         return self.spec.deadline

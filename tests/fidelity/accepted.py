@@ -29,10 +29,12 @@ ACCEPTED = [
              "etcd's current revision, which moves with writes to resources nobody recorded (the apiserver's "
              "own leases and events); emulate answers the newest revision the recording shows. Object "
              "resourceVersions agree."),
-    Accepted("*", r"^body: \.message: \"Timeout: Too large resource version: \d+, current: \d+\"", "the "
+    Accepted("*", r"^(body: |event 0: \.object)\.message: \"Timeout: Too large resource version: \d+, current: \d+\"",
+             "the "
              "current revision in the 504 for a resourceVersion not reached: etcd's, which moves with writes to "
              "resources nobody recorded, as for a list's resourceVersion."),
-    Accepted("*", r"^initial-events-end bookmark \d+: \.object\.metadata\.resourceVersion: ", "the bookmark that "
+    Accepted("*", r"^initial-events-end bookmark \d+: \.object\.(rows\[0\]\.object\.)?metadata\.resourceVersion: ",
+             "the bookmark that "
              "ends a sendInitialEvents watch's initial events carries the watch cache's current revision, which "
              "moves with writes to resources nobody recorded (the apiserver's own leases, every 10 s) between the "
              "last recorded change and the watch; emulate carries the newest revision the recording shows, as "

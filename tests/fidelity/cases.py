@@ -208,5 +208,8 @@ CASES: list[Case] = [
          lambda c: {"resourceVersion": c.list_rv("list pods"), "limit": "5"},
          what="a limit with an RV and no match is an exact read: the pod deleted since is listed"),
     # last: the watch cache waits 3 s before it refuses
+    Case("watch pods, sendInitialEvents from an RV not reached", 9, PODS,
+         _w(2, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true",
+            resourceVersion="99999999"), what="the cache waits 3 s for it, then one ERROR, whatever the timeout"),
     Case("get pod, RV not reached", 9, f"{PODS}/{POD0}", {"resourceVersion": "99999999"}),
 ]

@@ -179,7 +179,10 @@ def _is_tick_bookmark(event: Any) -> bool:
     """A bookmark sent at a cacher tick (not the initial-events-end one, which comes with the initial events)."""
     if not isinstance(event, dict) or event.get("type") != "BOOKMARK":
         return False
-    meta = (event.get("object") or {}).get("metadata") or {}
+    obj = event.get("object") or {}
+    if obj.get("kind") == "Table" and obj.get("rows"):  # a Table watch's bookmark is a Table of one row
+        obj = obj["rows"][0].get("object") or {}
+    meta = obj.get("metadata") or {}
     return "k8s.io/initial-events-end" not in (meta.get("annotations") or {})
 
 
