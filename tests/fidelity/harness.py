@@ -97,7 +97,7 @@ async def _history(http: aiohttp.ClientSession, url: str, stop: asyncio.Event) -
                 rv = event["object"]["metadata"]["resourceVersion"]
 
 
-async def record_side(kube: RealKube, out: Path, ns: str) -> dict[str, Transcript]:
+async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> dict[str, Transcript]:
     w = Workload(kube.admin_kubeconfig, namespace=ns)
     await asyncio.to_thread(setup, w)
     steps = phases(w)
@@ -116,7 +116,7 @@ async def record_side(kube: RealKube, out: Path, ns: str) -> dict[str, Transcrip
             for change in changes:
                 await asyncio.to_thread(change)
             await _sleep_until(loop, start + (phase + 0.5) * PHASE)
-            for case in (c for c in CASES if c.phase == phase):
+            for case in (c for c in cases if c.phase == phase):
                 running.append(await _launch(http, s.url, ns, case, ctx, results, loop.time))
         await asyncio.gather(*running)
         stop.set()
@@ -167,7 +167,8 @@ def case_times(recording: Path) -> dict[str, float]:
     return times
 
 
-async def emulate_side(recording: Path, ns: str, min_request_timeout: float) -> dict[str, Transcript]:
+async def emulate_side(recording: Path, ns: str, min_request_timeout: float,
+                       cases: list[Case]) -> dict[str, Transcript]:
     times = case_times(recording)
     ctx = Context(namespace=ns)
     results: dict[str, Transcript] = {}
@@ -176,7 +177,7 @@ async def emulate_side(recording: Path, ns: str, min_request_timeout: float) -> 
         async with aiohttp.ClientSession(skip_auto_headers=("Accept-Encoding", "User-Agent"),
                                          timeout=aiohttp.ClientTimeout(total=60)) as http:
             running: list[asyncio.Task[None]] = []
-            for case in sorted((c for c in CASES if c.name in times), key=lambda c: times[c.name]):
+            for case in sorted((c for c in cases if c.name in times), key=lambda c: times[c.name]):
                 await _advance_to(replay, times[case.name])
                 running.append(await _launch(http, replay.url, ns, case, ctx, results, lambda: replay.now))
             end = max(times.values()) + 2 * min_request_timeout + 3
@@ -195,13 +196,14 @@ async def _advance_to(replay: Replay, t: float) -> None:
         await replay.aadvance(t - replay.now)
 
 
-async def run(kube: RealKube, workdir: Path, ns: str, min_request_timeout: float) -> list[Result]:
+async def run(kube: RealKube, workdir: Path, ns: str, min_request_timeout: float,
+              cases: list[Case] = CASES) -> list[Result]:
     out = workdir / "fidelity.msgpack"
-    real = await record_side(kube, out, ns)
-    emulated = await emulate_side(out, ns, min_request_timeout)
+    real = await record_side(kube, out, ns, cases)
+    emulated = await emulate_side(out, ns, min_request_timeout, cases)
     ctx = Context(namespace=ns)
     results = []
-    for case in CASES:
+    for case in cases:
         r, e = real.get(case.name, Transcript(end="not sent")), emulated.get(case.name, Transcript(end="not sent"))
         results.append(Result(case, r, e, differences(r, e, unbounded=case.unbounded(ctx),
                                                       min_request_timeout=min_request_timeout)))
