@@ -211,5 +211,4 @@ CASES: list[Case] = [
     Case("watch pods, sendInitialEvents from an RV not reached", 9, PODS,
          _w(2, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true",
             resourceVersion="99999999"), what="the cache waits 3 s for it, then one ERROR, whatever the timeout"),
-    Case("get pod, RV not reached", 9, f"{PODS}/{POD0}", {"resourceVersion": "99999999"}),
 ]
