@@ -388,46 +388,46 @@ def test_apply_removes_what_the_same_manager_stops_naming() -> None:
     typed = {"apiVersion": "v1", "kind": "ConfigMap"}  # an applied configuration names its type
     first = {**typed, "metadata": {"name": "c"}, "data": {"a": "1", "b": "2"}}
     made = writes.patch(cm, None, writes.APPLY_PATCH, first, STAMP, writes.Options(field_manager="m"))
-    assert made.code == 201 and made.owners == {("m", ""): {("data", "a"), ("data", "b")}}
+    assert made.code == 201 and made.owners == {("m", "", ""): {("data", "a"), ("data", "b")}}
     current = {**made.body, "metadata": {**made.body["metadata"], "resourceVersion": "5"}}
     current["data"]["x"] = "someone else's"
     second = {**typed, "metadata": {"name": "c"}, "data": {"a": "1"}}
     again = writes.patch(cm, current, writes.APPLY_PATCH, second, STAMP, writes.Options(field_manager="m"),
                          owners=made.owners)
-    assert again.body["data"] == {"a": "1", "x": "someone else's"} and again.owners == {("m", ""): {("data", "a")}}
+    assert again.body["data"] == {"a": "1", "x": "someone else's"} and again.owners == {("m", "", ""): {("data", "a")}}
     doc = {**typed, "metadata": {"name": "c"}, "data": {"a": "2"}}
     clash = writes.patch(cm, current, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="n"),
                          owners=again.owners)
     assert (clash.code, clash.body["message"]) == (409, 'Apply failed with 1 conflict: conflict with "m": .data.a')
     forced = writes.patch(cm, current, writes.APPLY_PATCH, doc, STAMP,
                           writes.Options(field_manager="n", force=True), owners=again.owners)
-    assert forced.code == 200 and forced.owners == {("n", ""): {("data", "a")}}
+    assert forced.code == 200 and forced.owners == {("n", "", ""): {("data", "a")}}
 
 
 def test_an_apply_conflicts_with_the_updater_that_set_a_field() -> None:
     cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
     made = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c", "resourceVersion": "5"},
             "data": {"a": "1", "b": "2"}}
-    owners = ownership.after_create(("kubectl", "v1"), made)
-    assert owners == {("kubectl", "v1"): {("data", "a"), ("data", "b")}}
+    owners = ownership.after_create(("kubectl", "v1", ""), made)
+    assert owners == {("kubectl", "v1", ""): {("data", "a"), ("data", "b")}}
     doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "9", "b": "2"}}
     clash = writes.patch(cm, made, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"), owners=owners)
     assert (clash.code, clash.body["message"]) == \
         (409, 'Apply failed with 1 conflict: conflict with "kubectl" using v1: .data.a')  # b: the same value
     # an update that removes a field frees it; one that changes a field takes it
     removed = {**made, "data": {"b": "3"}}
-    after = ownership.after_update(owners, made, removed, ("unknown", "v1"))
-    assert after == {("unknown", "v1"): {("data", "b")}}
+    after = ownership.after_update(owners, made, removed, ("unknown", "v1", ""))
+    assert after == {("unknown", "v1", ""): {("data", "b")}}
     ok = writes.patch(cm, removed, writes.APPLY_PATCH, {**doc, "data": {"a": "9"}}, STAMP,
                       writes.Options(field_manager="ap"), owners=after)
-    assert ok.code == 200 and ok.owners == {("unknown", "v1"): {("data", "b")}, ("ap", ""): {("data", "a")}}
+    assert ok.code == 200 and ok.owners == {("unknown", "v1", ""): {("data", "b")}, ("ap", "", ""): {("data", "a")}}
 
 
 @pytest.mark.parametrize(("fields_v1", "owned"), [
     ({"f:data": {".": {}, "f:a": {}}, "f:metadata": {"f:labels": {".": {}, "f:app": {}}}},
      {("data", "a"), ("metadata", "labels", "app")}),
     ({"f:spec": {"f:template": {"f:spec": {"f:containers": {'k:{"name":"c"}': {".": {}, "f:image": {}}}}}}},
-     {("spec", "template", "spec", "containers")}),  # a list is one field
+     {("spec", "template", "spec", "containers", '[name="c"]', "image")}),  # an item of a keyed list
     ({"f:metadata": {"f:finalizers": {".": {}, 'v:"a/f"': {}}}, "f:data": {".": {}}},
      {("metadata", "finalizers")}),  # a map owned only as itself owns no leaf
 ])
@@ -439,7 +439,23 @@ def test_recorded_managed_fields(fields_v1: dict[str, Any], owned: set[tuple[str
          "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:replicas": {}}}},
         {"manager": "ap", "operation": "Apply", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
          "fieldsV1": {"f:spec": {"f:replicas": {}}}}]}}
-    assert ownership.recorded(obj) == {("kubectl", "apps/v1"): owned, ("ap", ""): {("spec", "replicas")}}
+    assert ownership.recorded(obj) == {("kubectl", "apps/v1", ""): owned, ("ap", "", ""): {("spec", "replicas")}}
+
+
+def test_keyed_list_items_are_fields_of_their_own() -> None:
+    spec = {"containers": [{"name": "c", "image": "a", "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                            "args": ["x"]}]}
+    got = ownership.fields({"spec": spec})
+    c = ("spec", "containers", '[name="c"]')
+    assert got == {(*c, "name"), (*c, "image"), (*c, "args"),  # an unkeyed list is one field
+                   (*c, "ports", '[containerPort=80,protocol="TCP"]', "containerPort"),
+                   (*c, "ports", '[containerPort=80,protocol="TCP"]', "protocol")}
+    assert ownership.value({"spec": spec}, (*c, "image")) == "a"
+    assert ownership.dotted((*c, "image")) == '.spec.containers[name="c"].image'
+    gone = {"spec": {"containers": [{"name": "c"}, {"name": "d"}]}}
+    ownership.without(gone, ("spec", "containers", '[name="d"]', "name"))
+    assert gone == {"spec": {"containers": [{"name": "c"}]}}  # an item left empty goes
+    assert ownership.display(("kubectl", "apps/v1", "scale")) == '"kubectl" with subresource "scale" using apps/v1'
 
 
 @pytest.mark.parametrize(("field_manager", "user_agent", "name"), [

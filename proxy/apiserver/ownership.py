@@ -1,9 +1,11 @@
 """Field ownership, as structured-merge-diff keeps it in managedFields for server-side apply: which manager
 set which fields of an object, so that an apply changing a field another manager set is a 409 conflict.
 
-A manager is (name, apiVersion): an applier's apiVersion is "" (its conflicts name it alone), an updater's is
-the version it wrote (`conflict with "kubectl" using apps/v1`). A field is a path to a leaf; a list is one
-field (structured-merge-diff owns an associative list's items one by one). Owners start from the recorded
+A manager is (name, apiVersion, subresource): an applier's apiVersion is "" (its conflicts name it alone), an
+updater's is the version it wrote, and one that wrote through /scale says so (`conflict with "kubectl" with
+subresource "scale" using apps/v1`). A field is a path to a leaf; an item of a list the apiserver merges by key
+(containers by name, a container's ports by port and protocol: mergekeys.py) is a path segment of its own,
+`[name="c"]`, and any other list is one field. Owners start from the recorded
 object's managedFields and every write moves them: a create owns everything it sets, an update or a patch the
 fields it changes (taking them from whoever had them), and a field that goes away is nobody's. A write to the
 main resource owns no status field and one to /status only status fields (the strategies' reset fields).
@@ -11,10 +13,14 @@ main resource owns no status field and one to /status only status fields (the st
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from ..wire.jsonenc import go_json
+from .mergekeys import merge_key
+
 FieldPath = tuple[str, ...]
-Manager = tuple[str, str]  # (name, apiVersion written; "" for an applier)
+Manager = tuple[str, str, str]  # (name, apiVersion written ("" for an applier), subresource written through)
 Owners = dict[Manager, frozenset[FieldPath]]
 
 # Fields the apiserver sets itself or that identify the object: nobody owns them.
@@ -24,13 +30,33 @@ _NOT_OWNED = frozenset({("kind",), ("apiVersion",), *(("metadata", f) for f in (
 MAX_MANAGER = 128  # validation.FieldManagerMaxLength
 
 
+def _item_keys(path: FieldPath, items: list[Any]) -> tuple[str, ...] | None:
+    """The keys that tell the items of the list at `path` apart, for a list merged by key whose items all
+    have them; None for a list owned whole."""
+    names = tuple(k for k in path if not k.startswith("["))
+    key = merge_key(names, items)
+    if key is None or not items or not all(isinstance(i, dict) and key in i for i in items):
+        return None
+    # structured-merge-diff's list-map keys add the protocol to a port (a container's and a Service's)
+    return (key, "protocol") if names[-1] == "ports" and all("protocol" in i for i in items) else (key,)
+
+
+def item(keys: tuple[str, ...], element: dict[str, Any]) -> str:
+    """A list item as a path segment, as structured-merge-diff prints it: `[containerPort=80,protocol="TCP"]`."""
+    return "[" + ",".join(f"{k}={go_json(element[k]).decode()}" for k in keys) + "]"
+
+
 def fields(doc: dict[str, Any], at: FieldPath = ()) -> frozenset[FieldPath]:
-    """The fields a document sets: paths to its leaves (a list counts as one field; an empty map as none)."""
+    """The fields a document sets: paths to its leaves (an empty map sets none; a list merged by key, its
+    items' fields; any other list is one field)."""
     out: set[FieldPath] = set()
     for k, v in doc.items():
         path = (*at, k)
         if isinstance(v, dict):
             out |= fields(v, path)
+        elif isinstance(v, list) and (keys := _item_keys(path, v)) is not None:
+            for element in v:
+                out |= fields(element, (*path, item(keys, element)))
         elif path not in _NOT_OWNED:
             out.add(path)
     return frozenset(out)
@@ -41,14 +67,62 @@ def overlap(a: FieldPath, b: FieldPath) -> bool:
 
 
 def value(obj: Any, path: FieldPath) -> Any:
+    """The value at `path` (None where there is none); an item segment finds the list's item by its keys."""
+    at: FieldPath = ()
     for k in path:
-        obj = obj.get(k) if isinstance(obj, dict) else None
+        if k.startswith("[") and isinstance(obj, list):
+            keys = _item_keys(at, obj)
+            obj = next((e for e in obj if keys is not None and item(keys, e) == k), None)
+        else:
+            obj = obj.get(k) if isinstance(obj, dict) else None
+        at = (*at, k)
     return obj
+
+
+def without(obj: dict[str, Any], path: FieldPath) -> None:
+    """Remove the field at `path`, if it is there, as structured-merge-diff removes what an applier no longer
+    names: a list item whose key goes, goes whole, and a map or an item this leaves empty goes with it."""
+    nodes: list[Any] = [obj]  # the containers along the path, from the root
+    at: FieldPath = ()
+    for k in path[:-1]:
+        node = nodes[-1]
+        if k.startswith("[") and isinstance(node, list):
+            keys = _item_keys(at, node)
+            nodes.append(next((e for e in node if keys is not None and item(keys, e) == k), None))
+        else:
+            nodes.append(node.get(k) if isinstance(node, dict) else None)
+        at = (*at, k)
+    if not isinstance(nodes[-1], dict) or path[-1] not in nodes[-1]:
+        return
+    if len(path) > 1 and path[-2].startswith("[") and path[-2].startswith(f"[{path[-1]}="):
+        nodes[-1].clear()  # the item's key: the item goes
+    else:
+        del nodes[-1][path[-1]]
+    for depth in range(len(nodes) - 1, 0, -1):  # containers left empty, innermost first
+        node, parent = nodes[depth], nodes[depth - 1]
+        if node:
+            break
+        if isinstance(parent, list):
+            parent.remove(node)
+        elif isinstance(parent, dict):
+            parent.pop(path[depth - 1], None)
+
+
+def dotted(path: FieldPath) -> str:
+    """A field as a conflict prints it: `.spec.template.spec.containers[name="c"].image`."""
+    return "".join(k if k.startswith("[") else "." + k for k in path)
+
+
+def identifier(m: Manager) -> str:
+    """A manager as structured-merge-diff identifies it (BuildManagerIdentifier), which orders conflicts."""
+    entry = {"manager": m[0], "operation": "Update" if m[1] else "Apply", "apiVersion": m[1], "subresource": m[2]}
+    return json.dumps({k: v for k, v in entry.items() if v}, separators=(",", ":"))
 
 
 def display(m: Manager) -> str:
     """A manager as a conflict names it."""
-    return f'"{m[0]}" using {m[1]}' if m[1] else f'"{m[0]}"'
+    sub = f' with subresource "{m[2]}"' if m[2] else ""
+    return f'"{m[0]}"{sub} using {m[1]}' if m[1] else f'"{m[0]}"{sub}'
 
 
 def manager_name(field_manager: str, user_agent: str) -> str:
@@ -67,6 +141,7 @@ def manager_name(field_manager: str, user_agent: str) -> str:
 
 
 def _in_scope(path: FieldPath, subresource: str) -> bool:
+    """A write to /status owns only status fields; one to the main resource or /scale none of them."""
     return (path[:1] == ("status",)) == (subresource == "status")
 
 
@@ -98,15 +173,17 @@ def after_update(owners: Owners, old: dict[str, Any], new: dict[str, Any], manag
 
 
 def recorded(obj: dict[str, Any] | None) -> Owners:
-    """The owners an object's managedFields name (FieldsV1), for the main resource: entries of a
-    subresource own only its fields, which a write to the main resource never sets."""
+    """The owners an object's managedFields name (FieldsV1), for writes to the main resource."""
     out: Owners = {}
     meta = (obj or {}).get("metadata")
     entries = meta.get("managedFields") if isinstance(meta, dict) else None
     for e in entries if isinstance(entries, list) else []:
-        if not isinstance(e, dict) or e.get("subresource") or not isinstance(e.get("fieldsV1"), dict):
+        if not isinstance(e, dict) or not isinstance(e.get("fieldsV1"), dict):
             continue
-        m = (str(e.get("manager", "")), "" if e.get("operation") == "Apply" else str(e.get("apiVersion", "")))
+        if e.get("subresource") not in (None, "", "scale"):
+            continue  # a /status writer's fields are never written through the main resource
+        m = (str(e.get("manager", "")), "" if e.get("operation") == "Apply" else str(e.get("apiVersion", "")),
+             str(e.get("subresource") or ""))
         owned = frozenset(_paths(e["fieldsV1"], ()))
         if owned:
             out[m] = out.get(m, frozenset()) | owned
@@ -114,18 +191,27 @@ def recorded(obj: dict[str, Any] | None) -> Owners:
 
 
 def _paths(node: dict[str, Any], at: FieldPath) -> set[FieldPath]:
-    """FieldsV1's `f:` keys as paths; a field holding list items (`k:`, `v:`, `i:`) is the list, one field;
-    a map with only `.` (itself) owns no leaf."""
+    """FieldsV1's `f:` keys as paths, its `k:{"name":"c"}` items as item segments; a list of `v:` or `i:`
+    items is one field; a map or an item with only `.` (itself) owns no leaf."""
     out: set[FieldPath] = set()
     for k, v in node.items():
-        if not k.startswith("f:"):
+        if k.startswith("f:"):
+            path = (*at, k[2:])
+        elif k.startswith("k:"):
+            try:
+                keys = json.loads(k[2:])
+            except ValueError:
+                continue
+            if not isinstance(keys, dict):
+                continue
+            path = (*at, "[" + ",".join(f"{n}={go_json(keys[n]).decode()}" for n in keys) + "]")
+        else:
             continue
-        path = (*at, k[2:])
         children = [c for c in v if c != "."] if isinstance(v, dict) else []
         if not children:
             if not (isinstance(v, dict) and "." in v):
                 out.add(path)
-        elif any(c.startswith(("k:", "v:", "i:")) for c in children):
+        elif any(c.startswith(("v:", "i:")) for c in children):
             out.add(path)
         else:
             out |= _paths(v, path)

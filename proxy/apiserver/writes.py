@@ -34,7 +34,7 @@ from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, go_json, invalid
 from .goorder import META_ORDER, encoded, ordered_meta
-from .ownership import FieldPath, Manager, Owners, display, fields, overlap, value
+from .ownership import FieldPath, Manager, Owners, display, dotted, fields, identifier, overlap, value, without
 from .patch import PatchError, merge_patch, strategic_merge
 from .quantity import QuantityError
 
@@ -579,34 +579,26 @@ def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str,
 def _conflicts(current: dict[str, Any], doc: dict[str, Any], applied: frozenset[FieldPath],
                others: Owners) -> list[tuple[Manager, FieldPath]]:
     """Fields this apply sets to another value than the manager that set them (applied or updated)."""
-    return sorted((manager, f) for manager, owned in others.items() for f in applied
-                  if any(overlap(f, o) for o in owned) and value(current, f) != value(doc, f))
+    return sorted(((manager, f) for manager, owned in others.items() for f in applied
+                   if any(overlap(f, o) for o in owned) and value(current, f) != value(doc, f)),
+                  key=lambda c: (dotted(c[1]), identifier(c[0])))
 
 
 def _conflict_error(conflicts: list[tuple[Manager, FieldPath]]) -> Outcome:
     """The apiserver's words for an apply conflict (structured-merge-diff's Conflicts.Error)."""
     if len(conflicts) == 1:
         manager, f = conflicts[0]
-        text = f'conflict with {display(manager)}: .{".".join(f)}'
+        text = f"conflict with {display(manager)}: {dotted(f)}"
     else:
         lines: list[str] = []
-        for manager in sorted({m for m, _ in conflicts}):
+        for manager in sorted({m for m, _ in conflicts}, key=identifier):  # grouped as the message sorts them
             lines.append(f"conflicts with {display(manager)}:")
-            lines += [f"- .{'.'.join(f)}" for m, f in conflicts if m == manager]
+            lines += [f"- {dotted(f)}" for m, f in conflicts if m == manager]
         text = "\n".join(lines)
     n = len(conflicts)
     return fail(409, f"Apply failed with {n} conflict{'s' if n != 1 else ''}: {text}", "Conflict",
                 {"causes": [{"reason": "FieldManagerConflict", "message": f"conflict with {display(m)}",
-                             "field": "." + ".".join(f)} for m, f in conflicts]})
-
-
-def _without(obj: dict[str, Any], path: FieldPath) -> None:
-    """Remove the field at `path`, if it is there."""
-    node: Any = obj
-    for k in path[:-1]:
-        node = node.get(k) if isinstance(node, dict) else None
-    if isinstance(node, dict):
-        node.pop(path[-1], None)
+                             "field": dotted(f)} for m, f in conflicts]})
 
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
@@ -648,7 +640,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if bad is not None:
                 return bad
             out = _create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase)
-            out.owners = {(opts.field_manager, ""): fields(doc)} if out.code < 400 else None
+            out.owners = {(opts.field_manager, "", ""): fields(doc)} if out.code < 400 else None
             return out
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
@@ -674,7 +666,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     after: Owners | None = None
     if content_type == APPLY_PATCH:
         assert isinstance(doc, dict)
-        me = (opts.field_manager, "")
+        me = (opts.field_manager, "", "")
         applied = fields(doc)
         others = {m: f for m, f in (owners or {}).items() if m != me}
         conflicts = _conflicts(current, doc, applied, others)
@@ -685,7 +677,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         still_owned = [o for f in others.values() for o in f]
         for gone in (owners or {}).get(me, frozenset()) - applied:
             if not any(overlap(gone, a) for a in (*applied, *still_owned)):
-                _without(new, gone)
+                without(new, gone)
         after = {**{m: f for m, f in others.items() if f}, me: applied}
     bad = _check_body(t, new, t.name)
     if bad is not None:
