@@ -1,9 +1,10 @@
 """Seeded random write sequences on ConfigMaps: creates (named, generated, with finalizers, immutable),
 updates with the last, a stale or no resourceVersion, the four patch types, server-side apply by two
 managers (forced or not), deletes with DeleteOptions and preconditions, collection deletes by selector,
-dry runs, and reads between them. The same sequence goes to the real kube-apiserver and to a replay; the
-answers are compared once reduced to what does not differ by nature (uids, times, managedFields, the
-numbers of resourceVersions and generated names)."""
+dry runs, and reads between them; and on Deployments: the same kinds of writes on a spec with defaults and
+a keyed list (containers), through /scale and /status too. The same sequence goes to the real
+kube-apiserver and to a replay; the answers are compared once reduced to what does not differ by nature
+(uids, times, managedFields, the numbers of resourceVersions and generated names)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ class Op:
     def name(self) -> str:
         parts = self.path.split("/")
         return parts[2] if len(parts) > 2 else ""
+
+    @property
+    def collection(self) -> str:
+        return self.path.split("/")[1]
 
     def __str__(self) -> str:
         return f"{self.method} {self.path}?{self.query} {self.content_type} {json.dumps(self.body)[:100]}"
@@ -135,6 +140,66 @@ def reduce(doc: Any) -> Any:
     return doc
 
 
+def _deployment(name: str, replicas: int | None = None, image: str = "nginx:1.27", **spec: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "selector": {"matchLabels": {"app": name}},
+        "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": image}]}},
+        **spec}
+    if replicas is not None:
+        body["replicas"] = replicas
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}, "spec": body}
+
+
+def deployment_ops(seed: int, n: int) -> list[Op]:
+    r = random.Random(seed)
+    out = []
+    for _ in range(n):
+        name = r.choice(("d1", "d2"))
+        path = f"/deployments/{name}"
+        query = "dryRun=All" if r.random() < 0.1 else ""
+        kind = r.choice(("create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "scale", "get", "delete"))
+        if kind == "create":
+            extra = r.choice(({}, {"strategy": {"type": "Recreate"}}, {"minReadySeconds": 5}))
+            out.append(Op("POST", "/deployments", query,
+                          _deployment(name, r.choice((None, 1, 3)), r.choice(("nginx:1.27", "nginx:1.28")), **extra)))
+        elif kind == "update":
+            out.append(Op("PUT", path, query, _deployment(name, r.choice((None, 2, 4)), r.choice(("a", "b"))),
+                          rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"replicas": r.randint(0, 5)}}, {"metadata": {"labels": {"m": "1"}}},
+                {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}}})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"template": {"spec": {"containers": [{"name": "side", "image": "x"}]}}}},
+                {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "y"}]}}}},
+                {"spec": {"paused": True}})), SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/replicas", "value": r.randint(0, 3)}],
+                          JSONP))
+        elif kind == "apply":
+            spec = r.choice(({"replicas": r.randint(1, 4)}, _deployment(name, None, r.choice(("a", "b")))["spec"],
+                             _deployment(name, 2)["spec"]))
+            doc = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}, "spec": spec}
+            options = [query, "fieldManager=" + r.choice(("ap1", "ap2")), "force=true" if r.random() < 0.3 else ""]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+        elif kind == "scale":
+            out.append(r.choice((
+                Op("PUT", f"{path}/scale", query, {"apiVersion": "autoscaling/v1", "kind": "Scale",
+                                                   "metadata": {"name": name}, "spec": {"replicas": r.randint(0, 6)}},
+                   rv=r.choice(("last", ""))),
+                Op("PATCH", f"{path}/scale", query, {"spec": {"replicas": r.randint(0, 6)}}, MERGE),
+                Op("PATCH", f"{path}/status", query, {"status": {"replicas": r.randint(0, 3)}}, MERGE))))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/deployments")]
+
+
+_PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}"}
+
+
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:
     """Each op's (description, code, reduced answer, reduced warnings), in order."""
     base, token = server
@@ -148,9 +213,9 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
         if isinstance(body, dict) and "preconditions" in body:
             body["preconditions"] = {"resourceVersion": known if op.rv != "stale" else "1"}
         data = None if body is None else body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        path = f"/api/v1/namespaces/{ns}{op.path}" + (f"?{op.query}" if op.query else "")
+        path = _PREFIXES[op.collection].format(ns=ns) + op.path + (f"?{op.query}" if op.query else "")
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
-        if isinstance(doc, dict) and doc.get("kind") == "ConfigMap" and op.name:
+        if isinstance(doc, dict) and doc.get("kind") in ("ConfigMap", "Deployment") and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, reduce(doc), [reduce(w) for w in warnings]))
     return out
