@@ -153,7 +153,7 @@ class WatchStream:
         self.i = cache.index_at(path, now)
         if opts.send_initial_events and rv and rv > (current := cache.current_rv(now)):
             # The cache waits 3 s to reach it, then the watch is one ERROR (cacher.go
-            # waitUntilWatchCacheFreshAndForceAllEvents), whatever its timeout.
+            # waitUntilWatchCacheFreshAndForceAllEvents); with a timeout under 3 s the real one races the two.
             self._refused_at = now + TOO_LARGE_WAIT
             self._refusal = encode.error_line(encode.too_large(rv, current, spec.tl.watch_cached))
             return
