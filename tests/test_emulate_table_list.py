@@ -75,3 +75,26 @@ async def test_a_recording_of_tables_only_is_served_as_recorded(tmp_path: Path) 
     emu = Emulator(load(tmp_path / "only.msgpack"), clock)
     doc = await _list(emu, clock, TABLE)
     assert (doc["kind"], doc["metadata"]["resourceVersion"]) == ("Table", "1000")  # type: ignore[index]
+
+
+def test_a_custom_resources_columns_are_learned_from_a_recorded_table_get_or_watch_too(tmp_path: Path) -> None:
+    """A custom resource's printer columns (its definition was made before the recording) are known from
+    any Table the recording holds of it: a list's, a get's or a watch's first event's."""
+    from watchproxy.engines.emulate.engine import _recorded_table_columns
+
+    columns = [{"name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0},
+               {"name": "Size", "type": "integer", "format": "", "priority": 0,
+                "description": "Custom resource definition column (in JSONPath format): .spec.size"}]
+    table = {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": "5"},
+             "columnDefinitions": columns, "rows": []}
+    widgets = "/apis/example.com/v1/namespaces/default/widgets"
+    for i, (path, query, body) in enumerate([
+            (f"{widgets}/w1", "", json.dumps(table).encode()),
+            (widgets, "watch=1", json.dumps({"type": "ADDED", "object": table}).encode() + b"\n")]):
+        w = RecordingWriter(tmp_path / f"r{i}.msgpack", Header(started_at="2026-01-01T00:00:00Z",
+                                                               upstream="https://test"))
+        w.write(Request(1, 0.0, "GET", path, query, (("Accept", TABLE),)),
+                Response(1, 0.001, 200, "OK", (("Content-Type", "application/json"),)),
+                Frame(1, 0.001, body), End(1, 0.002, EndHow.COMPLETE if not query else EndHow.SERVER_CLOSED))
+        w.close()
+        assert _recorded_table_columns(load(tmp_path / f"r{i}.msgpack")) == {("example.com", "widgets"): columns}

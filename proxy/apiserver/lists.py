@@ -24,7 +24,8 @@ from . import encode
 from .changes import Change, Key, in_key_order
 from .history import ResourceTimeline, WatchCache
 
-TableRenderer = Callable[[list[Change], int, str], bytes]  # (items, resourceVersion, continue) -> Table JSON
+# (items, resourceVersion, continue, remainingItemCount) -> Table JSON
+TableRenderer = Callable[[list[Change], int, str, int | None], bytes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
     if not (opts.label_selector or opts.field_selector):
         items = [ch for _, ch in scanned]
         more = bool(limit) and len(items) > limit
-        remaining = len(items) - limit if more else 0
+        remaining = len(items) - limit if more else None
     else:
         # filtered as they are scanned, up to the limit-th match: more if anything at all is left to scan,
         # and no count of it
@@ -161,7 +162,7 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
     if more:
         items = items[:limit]
         cont = encode.continue_token(rv, start_key(items[-1].key, namespace, cached) + "\x00")
-    data = table(items, rv, cont) if table is not None else \
+    data = table(items, rv, cont, remaining) if table is not None else \
         metadata_body(items, rv, cont, remaining, metadata) if metadata else body(tl, items, rv, cont, remaining)
     return Answer(200, data, items=len(items), more=bool(cont))
 

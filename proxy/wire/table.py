@@ -511,11 +511,14 @@ def row(resource: str, obj: dict[str, Any], now: dt.datetime, include_object: st
 
 def table(resource: str, objects: list[dict[str, Any]], now: dt.datetime, *, with_columns: bool = True,
           resource_version: str = "", include_object: str = "Metadata",
-          continue_token: str = "", learned: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+          continue_token: str = "", learned: list[dict[str, Any]] | None = None,
+          remaining: int | None = None) -> dict[str, Any]:
     """A Table. Watches send column definitions with the first event only (`null` afterwards)."""
     meta: dict[str, Any] = {"resourceVersion": resource_version} if resource_version else {}
     if continue_token:
         meta["continue"] = continue_token
+    if remaining is not None:
+        meta["remainingItemCount"] = remaining
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
             "columnDefinitions": columns_for(resource, learned) if with_columns else None,
             "rows": [row(resource, o, now, include_object, learned) for o in objects]}

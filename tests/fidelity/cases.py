@@ -171,6 +171,7 @@ CASES: list[Case] = [
          what="no bookmark may go back behind the initial-events-end one"),
     Case("get pod", 4, f"{PODS}/{POD1}"),
     Case("table pods", 4, PODS, accept=TABLE),
+    Case("table pods, limit 2", 4, PODS, {"limit": "2"}, accept=TABLE, what="a page of a Table counts what is left"),
     Case("table deployments", 4, "/apis/apps/v1/namespaces/{ns}/deployments", accept=TABLE),
     Case("watch pods, from a list's RV", 4, PODS, lambda c: _w(3, resourceVersion=c.list_rv("list pods"))),
     Case("watch pods, sendInitialEvents", 4, PODS,

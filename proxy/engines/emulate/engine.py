@@ -61,16 +61,21 @@ def _consistent_lists(loaded: Loaded) -> list[tuple[str, float, int]]:
 
 
 def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[str, Any]]]:
-    """Column definitions of the Tables the recording holds, by (group, resource): how the real server
-    printed a type emulate has no printer of its own for (a custom resource's printer columns)."""
+    """Column definitions of the Tables the recording holds (lists, gets and a watch's first event), by
+    (group, resource): how the real server printed a type emulate has no printer of its own for (a custom
+    resource's printer columns)."""
     out: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for ex in loaded.exchanges.values():
         info = ex.info
-        if not info.is_resource or info.verb != "list" or ex.response is None or ex.response.status != 200 \
-                or not wants_table(ex.request.header("Accept")):
+        if not info.is_resource or info.subresource or info.verb not in ("list", "get", "watch") \
+                or ex.response is None or ex.response.status != 200 or not wants_table(ex.request.header("Accept")):
             continue
         try:
-            columns = learned_columns(json.loads(ex.body))
+            if info.verb == "watch":
+                first = json.loads(ex.frames.data(0)) if len(ex.frames) else None
+                columns = learned_columns(first.get("object") if isinstance(first, dict) else None)
+            else:
+                columns = learned_columns(json.loads(ex.body))
         except ValueError:
             continue
         if columns:
@@ -374,8 +379,8 @@ class Emulator:
         now = self.clock.now()
         table = None
         if wants_table(req.header("Accept")):
-            def table(items: list[Change], rv: int, cont: str) -> bytes:
-                return self._table(tl, items, rv, cont, now)
+            def table(items: list[Change], rv: int, cont: str, remaining: int | None) -> bytes:
+                return self._table(tl, items, rv, cont, now, remaining)
         metadata = partial_metadata(req.header("Accept"))
         got = lists.answer(self.cache, tl, info.collection_path, info.namespace, opts, match, now, table,
                            metadata[1] if metadata else "")
@@ -387,11 +392,12 @@ class Emulator:
         await out.finish()
         entry.ended(got.end, got.detail)
 
-    def _table(self, tl: ResourceTimeline, items: list[Change], rv: int, cont: str, now: float) -> bytes:
+    def _table(self, tl: ResourceTimeline, items: list[Change], rv: int, cont: str, now: float,
+               remaining: int | None = None) -> bytes:
         from ...wire.table import table
 
         return events.dumps(table(tl.resource, [c.obj for c in items], self.wall(now),
-                                  resource_version=str(rv), continue_token=cont,
+                                  resource_version=str(rv), continue_token=cont, remaining=remaining,
                                   learned=self._columns(tl)))
 
     async def _watch(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
