@@ -89,6 +89,21 @@ def test_watch_stream_frames(query: str, times: list[float], frames: list[tuple[
     assert step(stream(history(ROWS), query), times) == frames
 
 
+def test_an_object_leaving_the_selection_is_deleted_with_its_previous_content_at_the_new_version() -> None:
+    s = stream(history(ROWS), "watch=1&resourceVersion=100&labelSelector=app%3Dweb")
+    (line,) = s.due(15.0)
+    assert json.loads(line)["object"]["metadata"] | {"namespace": ""} == \
+        {"name": "a", "namespace": "", "resourceVersion": "101", "labels": {"app": "web"}}
+
+
+@pytest.mark.parametrize(("timeout", "bookmarks"), [(2.0, 0), (3.0, 1)])
+def test_no_bookmark_before_a_deadline_two_seconds_away_or_less(timeout: float, bookmarks: int) -> None:
+    s = stream(history(ROWS), "watch=1&resourceVersion=100&allowWatchBookmarks=true", now=9.5,
+               deadline=9.5 + timeout)
+    frames = step(s, [9.5, 10.0, 11.0, 9.5 + timeout])  # the change at 10 moves the cache past the start
+    assert [f for f in frames if f[1] == "BOOKMARK"] == [(11.0, "BOOKMARK", "", "101")] * bookmarks
+
+
 def test_watch_stream_ends_at_its_deadline_and_says_when_it_wakes() -> None:
     s = stream(history(ROWS), "watch=1&resourceVersion=100&allowWatchBookmarks=true", deadline=100.0)
     step(s, [5])

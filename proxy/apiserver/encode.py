@@ -113,11 +113,6 @@ def object_table(tl: ResourceTimeline, obj: dict[str, Any], rv: int, now: dt.dat
     return tables.table(tl.resource, [obj], now, with_columns=first, resource_version=str(rv), learned=columns)
 
 
-def table_event(typ: str, tl: ResourceTimeline, ch: Change, now: dt.datetime, first: bool,
-                columns: list[dict[str, Any]] | None = None) -> bytes:
-    return event_line(typ, dumps(object_table(tl, ch.obj, ch.rv, now, first, columns)))
-
-
 _TYPE_META = re.compile(rb'^\{"kind":"[^"\\]*","apiVersion":"[^"\\]*",')
 
 

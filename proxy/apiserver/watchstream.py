@@ -18,6 +18,7 @@ resourceVersion.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
@@ -140,7 +141,9 @@ class WatchStream:
         self._refused_at = _INF  # when a watch-list from a resourceVersion not reached gives up
         self._refusal = b""
         self.next_bookmark = now + BOOKMARK_EVERY
-        self.final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE + BOOKMARK_TICK_WAIT
+        # none before the deadline when that is 2 s away or less (cache_watcher.go nextBookmarkTime)
+        self.final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE + BOOKMARK_TICK_WAIT \
+            if spec.deadline - BOOKMARK_BEFORE_DEADLINE > now else _INF
         opts, path = spec.opts, spec.path
         if opts.send_initial_events:
             # A watch-list's bookmark is due at once after its initial events (cache_watcher.go
@@ -224,13 +227,19 @@ class WatchStream:
 
     def _encode(self, typ: str, ch: Change, now: float) -> bytes:
         spec = self.spec
+        left: dict[str, Any] | None = None
+        if typ == "DELETED" and ch.type != "DELETED" and ch.prev is not None:
+            # an object leaving the selection: its previous content at the change's resourceVersion
+            # (cache_watcher.go convertToWatchEvent)
+            left = copy.deepcopy(ch.prev.obj)
+            left.setdefault("metadata", {})["resourceVersion"] = str(ch.rv)
         if spec.metadata:
-            return encode.event_line(typ, encode.dumps(encode.as_metadata(ch.obj, spec.metadata)))
+            return encode.event_line(typ, encode.dumps(encode.as_metadata(left or ch.obj, spec.metadata)))
         if spec.table:
-            line = encode.table_event(typ, spec.tl, ch, spec.wall(now), self._first_table, spec.columns)
-            self._first_table = False
-            return line
-        return encode.event_line(typ, ch.raw)
+            first, self._first_table = self._first_table, False
+            table = encode.object_table(spec.tl, left or ch.obj, ch.rv, spec.wall(now), first, spec.columns)
+            return encode.event_line(typ, encode.dumps(table))
+        return encode.event_line(typ, ch.raw if left is None else encode.dumps(left))
 
     def sent(self, end: int, events: int, top_rv: int) -> None:
         """A driver sent this stream's changes up to index `end` itself (`events` lines, the newest

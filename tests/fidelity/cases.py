@@ -139,6 +139,8 @@ CASES: list[Case] = [
     Case("watch configmaps, Table, sendInitialEvents", 0, "/api/v1/namespaces/{ns}/configmaps",
          _w(3, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true"),
          accept=TABLE),
+    Case("watch pods, a field selector they leave", 2, PODS, _w(3, fieldSelector="status.phase!=Running"),
+         what="each pod leaves as a DELETED with its previous content, at the new resourceVersion"),
     # --- phase 4: three pods exist ---------------------------------------------------------------------------
     Case("list pods", 4, PODS),
     Case("list pods, RV 0", 4, PODS, {"resourceVersion": "0"}),
@@ -184,6 +186,9 @@ CASES: list[Case] = [
     Case("list pods cluster-wide, a label selector, continue", 5, "/api/v1/pods",
          lambda c: {"labelSelector": "tier", "limit": "1",
                     "continue": c.continue_token("list pods cluster-wide, a label selector and limit 1")}),
+    Case("watch pods, bookmarks, timeout 2", 5, PODS,
+         lambda c: _w(2, resourceVersion=c.list_rv("list pods"), allowWatchBookmarks="true"),
+         what="no bookmark before a deadline 2 s away or less"),
     Case("list pods cluster-wide, one namespace by fieldSelector, limit 1", 5, "/api/v1/pods",
          lambda c: {"fieldSelector": f"metadata.namespace={c.namespace}", "limit": "1"},
          what="the namespace's keys, relative to it"),
