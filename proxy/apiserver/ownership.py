@@ -5,10 +5,10 @@ A manager is (name, apiVersion, subresource): an applier's apiVersion is "" (its
 updater's is the version it wrote, and one that wrote through /scale says so (`conflict with "kubectl" with
 subresource "scale" using apps/v1`). A field is a path to a leaf; an item of a list the apiserver merges by key
 (containers by name, a container's ports by port and protocol: mergekeys.py) is a path segment of its own,
-`[name="c"]`, and any other list is one field. Owners start from the recorded
-object's managedFields and every write moves them: a create owns everything it sets, an update or a patch the
-fields it changes (taking them from whoever had them), and a field that goes away is nobody's. A write to the
-main resource owns no status field and one to /status only status fields (the strategies' reset fields).
+`[name="c"]`, and any other list is one field. Owners start from the recorded object's managedFields and
+every write moves them: a create owns everything it sets, an update or a patch the fields it changes (taking
+them from whoever had them), and a field that goes away is nobody's. A write to the main resource owns no
+status field and one to /status only status fields (the strategies' reset fields).
 """
 
 from __future__ import annotations
@@ -204,7 +204,7 @@ def _paths(node: dict[str, Any], at: FieldPath) -> set[FieldPath]:
                 continue
             if not isinstance(keys, dict):
                 continue
-            path = (*at, "[" + ",".join(f"{n}={go_json(keys[n]).decode()}" for n in keys) + "]")
+            path = (*at, item(tuple(keys), keys))
         else:
             continue
         children = [c for c in v if c != "."] if isinstance(v, dict) else []
