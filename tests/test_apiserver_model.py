@@ -144,6 +144,18 @@ def test_a_watch_list_from_a_resource_version_not_reached_is_one_error_after_the
     assert s.ended == "error" and s.due(9.0) == []
 
 
+def test_a_sync_after_a_watch_list_began_makes_no_second_bookmark_a_change_does() -> None:
+    query = "watch=1&allowWatchBookmarks=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+    cache = history(ROWS)
+    s = stream(cache, query, now=5.0)
+    assert [f[1] for f in step(s, [5.0])] == ["ADDED", "BOOKMARK"]
+    cache.synced(PODS, 5.2, 500)  # another client's consistent list: the real cache's bookmark moves, once
+    assert step(s, [5.6]) == []
+    s = stream(history(ROWS), query, now=9.8)
+    step(s, [9.8])
+    assert step(s, [10.0, 10.4]) == [(10.0, "MODIFIED", "a", "101"), (10.4, "BOOKMARK", "", "101")]
+
+
 def test_an_event_watch_is_etcds_no_bookmark_but_the_initial_events_end_one_and_its_own_410() -> None:
     cache = history(ROWS, resource="events")
     path = "/api/v1/events"

@@ -140,6 +140,7 @@ class WatchStream:
         self._opening: list[bytes] | None = None
         self._refused_at = _INF  # when a watch-list from a resourceVersion not reached gives up
         self._refusal = b""
+        self._confirming = False  # the watch-list's first tick is still to come
         self.next_bookmark = now + BOOKMARK_EVERY
         # none before the deadline when that is 2 s away or less (cache_watcher.go nextBookmarkTime)
         self.final_bookmark = spec.deadline - BOOKMARK_BEFORE_DEADLINE + BOOKMARK_TICK_WAIT \
@@ -147,8 +148,11 @@ class WatchStream:
         opts, path = spec.opts, spec.path
         if opts.send_initial_events:
             # A watch-list's bookmark is due at once after its initial events (cache_watcher.go
-            # nextBookmarkTime), so a change that came meanwhile is confirmed at the next tick.
+            # nextBookmarkTime), so a change that came meanwhile is confirmed at the next tick. Only a change:
+            # a consistent read syncing the cache meanwhile moves the real one's initial-events-end bookmark
+            # (sent at that tick), which here went out already, and must not make a second one.
             self.next_bookmark = now + BOOKMARK_TICK_WAIT
+            self._confirming = True
         rv = opts.rv_int
         send_initial = opts.send_initial_events
         if send_initial is None:
@@ -309,7 +313,12 @@ class WatchStream:
             self.end_detail = f"server closed the watch at its deadline ({spec.deadline:.3f}s)"
             return out
         if self._ticks and (now >= self.next_bookmark or now >= self.final_bookmark):
-            rv = self.cache.resource_rv(spec.path, now)
+            if self._confirming:
+                self._confirming = False
+                changed = self.cache.index_at(spec.path, now)
+                rv = spec.tl.changes.rvs[changed - 1] if changed else 0
+            else:
+                rv = self.cache.resource_rv(spec.path, now)
             if rv > self.floor_rv:
                 out.append(encode.event_line("BOOKMARK", self._bookmark(rv, now)))
                 self.events += 1
