@@ -67,10 +67,6 @@ def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = Fa
     return obj
 
 
-def bookmark_object(tl: ResourceTimeline, rv: int, initial_events_end: bool = False) -> bytes:
-    return dumps(bookmark(tl.kind, tl.api_version, rv, initial_events_end))
-
-
 def as_metadata(obj: dict[str, Any], version: str) -> dict[str, Any]:
     """The object as a metadata client gets it: PartialObjectMetadata, its metadata alone (bookmarks too)."""
     return {"kind": "PartialObjectMetadata", "apiVersion": f"meta.k8s.io/{version}",

@@ -66,35 +66,32 @@ def overlap(a: FieldPath, b: FieldPath) -> bool:
     return a[:len(b)] == b or b[:len(a)] == a
 
 
-def value(obj: Any, path: FieldPath) -> Any:
-    """The value at `path` (None where there is none); an item segment finds the list's item by its keys."""
-    at: FieldPath = ()
-    for k in path:
-        if k.startswith("[") and isinstance(obj, list):
-            keys = _item_keys(at, obj)
-            obj = next((e for e in obj if keys is not None and item(keys, e) == k), None)
+def _along(obj: Any, path: FieldPath) -> list[Any]:
+    """The values along `path`, from `obj` itself to the one at its end (None past a missing field); an item
+    segment finds the list's item by its keys."""
+    nodes = [obj]
+    for depth, k in enumerate(path):
+        node = nodes[-1]
+        if k.startswith("[") and isinstance(node, list):
+            keys = _item_keys(path[:depth], node)
+            nodes.append(next((e for e in node if keys is not None and item(keys, e) == k), None))
         else:
-            obj = obj.get(k) if isinstance(obj, dict) else None
-        at = (*at, k)
-    return obj
+            nodes.append(node.get(k) if isinstance(node, dict) else None)
+    return nodes
+
+
+def value(obj: Any, path: FieldPath) -> Any:
+    """The value at `path` (None where there is none)."""
+    return _along(obj, path)[-1]
 
 
 def without(obj: dict[str, Any], path: FieldPath) -> None:
     """Remove the field at `path`, if it is there, as structured-merge-diff removes what an applier no longer
     names: a list item whose key goes, goes whole, and a map or an item this leaves empty goes with it."""
-    nodes: list[Any] = [obj]  # the containers along the path, from the root
-    at: FieldPath = ()
-    for k in path[:-1]:
-        node = nodes[-1]
-        if k.startswith("[") and isinstance(node, list):
-            keys = _item_keys(at, node)
-            nodes.append(next((e for e in node if keys is not None and item(keys, e) == k), None))
-        else:
-            nodes.append(node.get(k) if isinstance(node, dict) else None)
-        at = (*at, k)
+    nodes = _along(obj, path[:-1])  # the containers along the path, from the root
     if not isinstance(nodes[-1], dict) or path[-1] not in nodes[-1]:
         return
-    if len(path) > 1 and path[-2].startswith("[") and path[-2].startswith(f"[{path[-1]}="):
+    if len(path) > 1 and path[-2].startswith(f"[{path[-1]}="):
         nodes[-1].clear()  # the item's key: the item goes
     else:
         del nodes[-1][path[-1]]

@@ -220,14 +220,13 @@ class WatchStream:
         one row prints the empty object (handlers/response.go asTable), with the column definitions if it
         is the first event."""
         spec = self.spec
+        obj = encode.bookmark(spec.tl.kind, spec.tl.api_version, rv, initial_events_end)
         if spec.table:
-            obj = encode.bookmark(spec.tl.kind, spec.tl.api_version, rv, initial_events_end)
             first, self._first_table = self._first_table, False
             return encode.dumps(encode.object_table(spec.tl, obj, rv, spec.wall(now), first, spec.columns))
         if spec.metadata:
-            obj = encode.bookmark(spec.tl.kind, spec.tl.api_version, rv, initial_events_end)
             return encode.dumps(encode.as_metadata(obj, spec.metadata))
-        return encode.bookmark_object(spec.tl, rv, initial_events_end)
+        return encode.dumps(obj)
 
     def _encode(self, typ: str, ch: Change, now: float) -> bytes:
         spec = self.spec

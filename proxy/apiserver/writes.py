@@ -522,13 +522,13 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if _is_namespace(t):
         _name_label(meta)
     new["metadata"] = ordered_meta(meta)
-    if old_meta.get("deletionTimestamp") and not meta.get("finalizers"):  # the last finalizer went: it goes
-        if opts.dry_run:
-            new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
-        return _commit(200, Commit("DELETED", t.key(), new), opts)
-    unchanged = new == {**current, "metadata": {k: v for k, v in old_meta.items() if k != "resourceVersion"}}
+    gone = old_meta.get("deletionTimestamp") and not meta.get("finalizers")  # the last finalizer went
+    unchanged = not gone and new == {**current, "metadata": {k: v for k, v in old_meta.items()
+                                                             if k != "resourceVersion"}}
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
+    if gone:
+        return _commit(200, Commit("DELETED", t.key(), new), opts)
     if unchanged:
         return Outcome(200, new)  # nothing changed: no event
     return _commit(200, Commit("MODIFIED", t.key(), new), opts)

@@ -286,12 +286,12 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
             if not col.kind and m[2]:
                 col.kind = m[2].decode()
             at = m.end()
+            seen_as = gone if typ == b"DELETED" else ""
             o = observations.get((rv, key))
             if o is None:
-                observations[rv, key] = _Draft(rv, t, gone if typ == b"DELETED" else "", key, offsets[k] + at,
-                                               lengths[k] - at - 2)
+                observations[rv, key] = _Draft(rv, t, seen_as, key, offsets[k] + at, lengths[k] - at - 2)
             else:
-                _merge(o, t, gone if typ == b"DELETED" else "", offsets[k] + at, lengths[k] - at - 2)
+                _merge(o, t, seen_as, offsets[k] + at, lengths[k] - at - 2)
             added: int | None = rv if typ == b"ADDED" else None
         else:
             seen = _observe_event(col, frames, k, data, t, marks, gone)
