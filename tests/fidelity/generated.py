@@ -30,6 +30,11 @@ _FIELDS = ("metadata.name=settings", "metadata.name!=settings", "metadata.namesp
 _PHASES = (0, 2, 4, 5, 7, 9)
 
 
+def _quoted(q: dict[str, str], ctx: Context) -> dict[str, str]:
+    """A query's values with the run's namespace in, escaped for the URL (selectors keep their operators)."""
+    return {k: quote(v.replace("{ns}", ctx.namespace), safe="=,!()") for k, v in q.items()}
+
+
 def _query(fixed: dict[str, str], rv: str, earlier: str) -> Callable[[Context], dict[str, str]]:
     """The case's query, made when it is sent: resourceVersions taken from what that server answered."""
     def make(ctx: Context) -> dict[str, str]:
@@ -40,7 +45,7 @@ def _query(fixed: dict[str, str], rv: str, earlier: str) -> Callable[[Context], 
             q["resourceVersion"] = ctx.list_rv(earlier)
         elif rv == "ahead" and earlier:
             q["resourceVersion"] = str(int(ctx.list_rv(earlier) or 0) + 1000)
-        return {k: quote(v.replace("{ns}", ctx.namespace), safe="=,!()") for k, v in q.items()}
+        return _quoted(q, ctx)
     return make
 
 
@@ -90,6 +95,5 @@ def cases(seed: int, n: int) -> list[Case]:
 
 def _continued(fixed: dict[str, str], listed: str) -> Callable[[Context], dict[str, str]]:
     def make(ctx: Context) -> dict[str, str]:
-        q = {k: quote(v.replace("{ns}", ctx.namespace), safe="=,!()") for k, v in fixed.items()}
-        return {**q, "continue": ctx.continue_token(listed)}
+        return {**_quoted(fixed, ctx), "continue": ctx.continue_token(listed)}
     return make
