@@ -450,6 +450,35 @@ def test_an_apply_conflicts_with_the_updater_that_set_a_field() -> None:
     assert ok.code == 200 and ok.owners == {("unknown", "v1", ""): {("data", "b")}, ("ap", "", ""): {("data", "a")}}
 
 
+def _deployment(replicas: int, image: str = "a") -> dict[str, Any]:
+    return {"metadata": {"name": "d"}, "spec": {"replicas": replicas, "template": {"spec": {
+        "containers": [{"name": "c", "image": image}]}}}}
+
+
+APPLIER = ("ap", "", "")
+IMAGE = ("spec", "template", "spec", "containers", '[name="c"]', "image")
+SCALER = ("kubectl", "apps/v1", "scale")
+UPDATER = ("kubectl", "apps/v1", "")
+
+
+@pytest.mark.parametrize(("owners", "old", "new", "manager", "after"), [
+    # nobody owns anything: the update is not tracked, and the object stays unowned
+    ({}, _deployment(1), _deployment(2), UPDATER, {}),
+    ({APPLIER: {IMAGE}}, _deployment(1), _deployment(2, "b"), UPDATER, {UPDATER: {("spec", "replicas"), IMAGE}}),
+    # a /scale write sees only the owners of replicas: none, so it takes nothing
+    ({APPLIER: {IMAGE}}, _deployment(1), _deployment(2), SCALER, {APPLIER: {IMAGE}}),
+    # someone owned replicas: the scale writer takes it
+    ({APPLIER: {IMAGE, ("spec", "replicas")}}, _deployment(1), _deployment(2), SCALER,
+     {APPLIER: {IMAGE}, SCALER: {("spec", "replicas")}}),
+    # the same number: nothing moves
+    ({APPLIER: {("spec", "replicas")}}, _deployment(2), _deployment(2), SCALER, {APPLIER: {("spec", "replicas")}}),
+])
+def test_who_an_update_makes_an_owner(owners: ownership.Owners, old: dict[str, Any], new: dict[str, Any],
+                                      manager: ownership.Manager, after: ownership.Owners) -> None:
+    subresource = manager[2]
+    assert ownership.after_update(owners, old, new, manager, subresource) == after
+
+
 @pytest.mark.parametrize(("fields_v1", "owned"), [
     ({"f:data": {".": {}, "f:a": {}}, "f:metadata": {"f:labels": {".": {}, "f:app": {}}}},
      {("data", "a"), ("metadata", "labels", "app")}),

@@ -83,3 +83,26 @@ def test_an_apply_to_a_recorded_object_conflicts_with_the_managers_its_managed_f
     assert answers[0] == answers[1]
     assert answers[0][0] == 409 and answers[0][1]["message"] == \
         'Apply failed with 1 conflict: conflict with "creator" using v1: .data.mode'
+
+
+def test_a_scale_write_takes_replicas_only_from_an_owner(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Replicas nobody set (the default) stay nobody's after a /scale write: the scale subresource's field
+    manager sees only the owners of replicas, and with none it tracks nothing. Once an applier owns them,
+    the next /scale write takes them, and the applier's next apply of another number conflicts."""
+    ns = "scale-owners"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    path = "/deployments/d"
+    template = {"selector": {"matchLabels": {"app": "d"}}, "template": {"metadata": {"labels": {"app": "d"}},
+                "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}}
+
+    def apply(manager: str, spec: dict[str, Any]) -> random_writes.Op:
+        body = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": spec}
+        return random_writes.Op("PATCH", path, f"fieldManager={manager}", json.dumps(body), random_writes.APPLY)
+
+    scale = random_writes.Op("PATCH", f"{path}/scale", "", {"spec": {"replicas": 2}}, random_writes.MERGE)
+    sequence = [apply("ap2", template), scale, apply("ap1", {"replicas": 4}), scale,
+                apply("ap1", {"replicas": 5})]
+    real = random_writes.run(real_server, ns, sequence)
+    assert [code for _, code, _, _ in real] == [201, 200, 200, 200, 409]
+    assert random_writes.run(replay, ns, sequence) == real

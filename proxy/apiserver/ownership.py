@@ -7,7 +7,8 @@ subresource "scale" using apps/v1`). A field is a path to a leaf; an item of a l
 (containers by name, a container's ports by port and protocol: mergekeys.py) is a path segment of its own,
 `[name="c"]`, and any other list is one field. Owners start from the recorded object's managedFields and
 every write moves them: a create owns everything it sets, an update or a patch the fields it changes (taking
-them from whoever had them), and a field that goes away is nobody's. A write to the main resource owns no
+them from whoever had them), and a field that goes away is nobody's; an update of an object that nobody owns
+anything of (or a /scale write to replicas nobody owns) is not tracked. A write to the main resource owns no
 status field and one to /status only status fields (the strategies' reset fields).
 """
 
@@ -153,9 +154,17 @@ def after_create(manager: Manager, obj: dict[str, Any]) -> Owners:
 def after_update(owners: Owners, old: dict[str, Any], new: dict[str, Any], manager: Manager,
                  subresource: str = "") -> Owners:
     """Owners after `manager` wrote `new` over `old` (through `subresource`): it takes the fields whose
-    value it changed, and the fields no longer there leave every manager."""
+    value it changed, and the fields no longer there leave every manager.
+
+    An update of an object nobody owns anything of is not tracked at all (the field manager's
+    ProbabilisticSkipNonAppliedManager): it stays unowned. A /scale write sees only the managers of the
+    replicas field (ScaleHandler.ToSubresource), so one that nobody owned before stays unowned too."""
     before, after = _scoped(old, subresource), _scoped(new, subresource)
     changed = {f for f in after if f not in before or value(old, f) != value(new, f)}
+    seen = [owned for owned in owners.values()
+            if subresource != "scale" or any(overlap(f, c) for f in owned for c in changed)]
+    if not seen:
+        return owners
     kept = fields(new)
     out: Owners = {}
     for m, owned in owners.items():
