@@ -206,6 +206,47 @@ async def test_lists_state_paging_and_exact_rv(recording: Path) -> None:
     assert old.status == 410
 
 
+@pytest.mark.parametrize(("path", "query"), [
+    (PODS, "resourceVersion=101"),
+    (PODS, "resourceVersion=101&resourceVersionMatch=Exact"),
+    (PODS, "resourceVersion=101&limit=1"),
+    (f"{PODS}/a", "resourceVersion=101"),
+])
+async def test_a_read_at_a_resource_version_not_reached_waits_for_it_up_to_3_s(recording: Path, path: str,
+                                                                                query: str) -> None:
+    """The watch cache blocks a read until it reaches the resourceVersion asked for (pod a's change at 10 s
+    here), and answers 504 after 3 s of waiting in vain."""
+    h = Harness(recording)
+    await h.clock.advance(8)
+    out, task = h.start(query, path)
+    await h.clock.advance(1.9)
+    assert not out.started
+    await h.clock.advance(0.2)
+    await task
+    assert out.status == 200 and b'"resourceVersion":"101"' in out.body
+    never, task = h.start("resourceVersion=999", path)
+    await h.clock.advance(2.9)
+    assert not never.started
+    await h.clock.advance(0.2)
+    await task
+    assert never.status == 504 and b"Too large resource version: 999" in never.body
+
+
+async def test_a_clients_write_ends_a_reads_wait_for_its_resource_version(recording: Path) -> None:
+    h = Harness(recording)
+    await h.clock.advance(50)  # the recording is at 103 until 100 s
+    out, task = h.start("resourceVersion=105")
+    await h.clock.advance(1)
+    assert not out.started
+    body = json.dumps({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "c"},
+                       "spec": {"containers": [{"name": "c", "image": "x"}]}}).encode()
+    req = Incoming("POST", PODS, "", (("Content-Type", "application/json"),), body)
+    await h.emu.serve(req, MemoryResponder(h.clock), h.log.open("POST", PODS, "", "create", "pods", "default"))
+    await h.clock.advance(0)  # the write is 105 (after every recorded version): the read goes on now
+    assert task.done() and out.status == 200 and h.clock.now() == 51
+    assert [i["metadata"]["name"] for i in json.loads(out.body)["items"]] == ["b", "c"]
+
+
 @pytest.mark.parametrize(("query", "code"), [
     ("watch=true&resourceVersion=abc", 500),  # as the apiserver answers (tests/test_params_realkube.py)
     ("watch=true&timeoutSeconds=99999999999999999999", 400),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from watchproxy.apiserver import routes
@@ -14,6 +15,8 @@ from watchproxy.wire.kinds import builtin_by_path
 from watchproxy.wire.request import classify
 
 from tests import rawhttp
+from tests import writes_differential as wd
+from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
 
@@ -63,12 +66,16 @@ _REQUESTS: list[tuple[str, str, bytes | None]] = [
 ]
 
 
-def _answers(base: str, token: str, ns: str) -> list[tuple[str, str, int, str, object]]:
-    """Each request's code and Status (the message without the current resourceVersion, which differs)."""
+def _answers(base: str, token: str, ns: str, waited: Callable[[], None] | None = None
+             ) -> list[tuple[str, str, int, str, object]]:
+    """Each request's code and Status (the message without the current resourceVersion, which differs).
+    A read at a resourceVersion not reached waits 3 s for it: on a replay `waited` moves the clock on."""
     rawhttp.call(base, token, "POST", f"/api/v1/namespaces/{ns}/configmaps", _CM)
     out = []
     for method, path, data in _REQUESTS:
-        code, doc, _ = rawhttp.call(base, token, method, path.format(ns=ns), data)
+        def call(method: str = method, path: str = path, data: bytes | None = data) -> tuple[int, Any, list[str]]:
+            return rawhttp.call(base, token, method, path.format(ns=ns), data)
+        code, doc, _ = wd.watched(call, waited) if "resourceVersion=99999999" in path else call()
         if doc.get("kind") == "Status":
             message, rest = doc.get("message", ""), {k: v for k, v in doc.items() if k != "message"}
         else:
@@ -79,7 +86,16 @@ def _answers(base: str, token: str, ns: str) -> list[tuple[str, str, int, str, o
 
 def test_wrong_urls_and_methods_get_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "routes")
-    real, emulated = _answers(*real_server, "routes"), _answers(*replay, "routes")
+    real_server = (realkube.url, realkube.token_file.read_text().strip())
+    rawhttp.call(*real_server, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": "routes"}}).encode())
+    b = RecordingBuilder(tmp_path / "routes.msgpack")
+    b.list(0.0, 100, [], path="/api/v1/namespaces/routes/configmaps", kind="ConfigMapList")
+    replay = watchproxy(b.write())
+
+    def waited() -> None:
+        replay.wait_for(lambda r: any(q.end == "open" for q in r.requests("get")), what="the read to wait")
+        replay.advance(3)
+
+    real, emulated = _answers(*real_server, "routes"), _answers(replay.url, "", "routes", waited)
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert {code for _, _, code, _, _ in real} == {403, 404, 405, 500, 504}

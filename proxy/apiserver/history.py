@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import math
 from array import array
 from dataclasses import dataclass, field
 from typing import Any
@@ -117,6 +118,19 @@ class WatchCache:
             j = bisect.bisect_right(tl.changes.times, now)
             if j:
                 best = max(best, tl.changes.rvs[j - 1])
+        return best
+
+    def reaching(self, rv: int) -> float:
+        """When the cluster reaches `rv` as recorded (infinity if it never does); a client's write may bring
+        it sooner."""
+        best = math.inf
+        i = bisect.bisect_left(self._mark_rv, rv)
+        if i < len(self._mark_rv):
+            best = self._mark_t[i]
+        for tl in self.timelines.values():
+            j = bisect.bisect_left(tl.changes.rvs, rv)
+            if j < len(tl.changes):
+                best = min(best, tl.changes.times[j])
         return best
 
     def resource_rv(self, path: str, now: float) -> int:

@@ -52,6 +52,24 @@ def _too_large(tl: ResourceTimeline, rv: int, current: int) -> Answer:
                   doc["message"])
 
 
+def awaited_rv(tl: ResourceTimeline, opts: ListOptions | None = None, resource_version: str = "") -> int | None:
+    """The resourceVersion a list (`opts`) or a get (`resource_version`) waits for: the watch cache blocks
+    up to 3 s until it has reached the one asked for, a continue token's included, before answering
+    (waitUntilFreshLocked). A consistent read, resourceVersion "0", etcd's reads (events) and one that
+    does not parse wait for nothing."""
+    if not tl.watch_cached:
+        return None
+    wanted = resource_version
+    if opts is not None:
+        wanted = opts.resource_version
+        if opts.continue_token:
+            try:
+                return encode.parse_continue(opts.continue_token)[0]
+            except ValueError:
+                return None
+    return int(wanted) if wanted.isdigit() and wanted.strip("0") else None
+
+
 def start_key(key: Key, namespace: str, cached: bool = True) -> str:
     """An object's storage key relative to the listed collection, as continue tokens carry it: `/name` in
     a namespace's list, `/namespace/name` in a cluster-wide one (storage.EncodeContinue via the cacher);

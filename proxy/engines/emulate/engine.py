@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import hashlib
@@ -16,7 +17,7 @@ from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.ownership import Owners
-from ...apiserver.watchstream import WatchSpec, WatchStream, watch_list_by_default
+from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, Key, scale_of, serves_subresource
 from ...clock import Clock
 from ...wire import discovery as discovery_docs
@@ -106,6 +107,7 @@ class Emulator:
         self.timelines = rebuilt.timelines
         self.read_only = read_only
         self.owners: dict[tuple[str, Key], Owners] = {}  # who set which fields of each object written
+        self._written: asyncio.Future[None] | None = None  # a client's next write: reads waiting for an RV
         self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.
@@ -178,6 +180,8 @@ class Emulator:
         rv = self.cache.commit(path, change.key, change.type, change.obj, now, mirrors)
         for p in (path, *(p for p, _ in mirrors)):
             self.watches.changed(p)
+        if self._written is not None and not self._written.done():
+            self._written.set_result(None)
         return rv
 
     def delivered_rv(self, request_id: int) -> int | None:
@@ -277,9 +281,26 @@ class Emulator:
         defined = self.definitions.resource_types(self.clock.now())
         return discovery_docs.with_types(ex.body, defined) if defined else None
 
+    async def _fresh(self, rv: int | None) -> float:
+        """Now, once the cluster has reached `rv` (by the recording's changes or a client's write), or after
+        the watch cache's 3 s of waiting for it (then the read is a 504)."""
+        now = self.clock.now()
+        deadline = now + TOO_LARGE_WAIT
+        while rv is not None and rv > self.cache.current_rv(now) and now < deadline:
+            if self._written is None or self._written.done():
+                self._written = asyncio.get_running_loop().create_future()
+            sleep = asyncio.ensure_future(self.clock.sleep_until(min(deadline, self.cache.reaching(rv))))
+            try:
+                await asyncio.wait((sleep, self._written), return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                sleep.cancel()
+            now = self.clock.now()
+        return now
+
     async def _get(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, out: Responder,
                    entry: LogEntry) -> None:
-        now = self.clock.now()
+        rv = first_values(query_pairs(req.query)).get("resourceVersion", "")
+        now = await self._fresh(lists.awaited_rv(tl, resource_version=rv))
         accept = req.header("Accept")
         metadata = partial_metadata(accept)
         render: Callable[[Change], bytes] | None = None
@@ -295,7 +316,6 @@ class Emulator:
         if info.subresource and not serves_subresource(writes.target(info, tl, self.custom_type(info.collection_path))):
             got = lists.not_found_answer(tl, info.name)
         else:
-            rv = first_values(query_pairs(req.query)).get("resourceVersion", "")
             got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
         entry.answered_by = f"emulated {tl.resource}"
         entry.answered(got.code)
@@ -376,7 +396,7 @@ class Emulator:
 
     async def _list(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
                     match: Any, out: Responder, entry: LogEntry) -> None:
-        now = self.clock.now()
+        now = await self._fresh(lists.awaited_rv(tl, opts))
         table = None
         if wants_table(req.header("Accept")):
             def table(items: list[Change], rv: int, cont: str, remaining: int | None) -> bytes:
