@@ -2,7 +2,8 @@
 updates with the last, a stale or no resourceVersion, the four patch types, server-side apply by two
 managers (forced or not), deletes with DeleteOptions and preconditions, collection deletes by selector,
 dry runs, and reads between them; and on Deployments: the same kinds of writes on a spec with defaults and
-a keyed list (containers), through /scale and /status too. The same sequence goes to the real
+a keyed list (containers), through /scale and /status too; and on Pods: graceful deletion, evictions and the
+few fields a pod's update may change. The same sequence goes to the real
 kube-apiserver and to a replay; the answers are compared once reduced to what does not differ by nature
 (uids, times, managedFields, the numbers of resourceVersions and generated names)."""
 
@@ -123,7 +124,7 @@ def ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/configmaps")]
 
 
-_IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time"})
+_IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time", "lastTransitionTime"})
 
 
 def reduce(doc: Any) -> Any:
@@ -197,7 +198,74 @@ def deployment_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/deployments")]
 
 
-_PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}"}
+def _pod(name: str, image: str = "nginx:1.27", node: str = "", env: str = "", labels: dict[str, str] | None = None,
+         finalizer: bool = False) -> dict[str, Any]:
+    container: dict[str, Any] = {"name": "c", "image": image, **({"env": [{"name": "A", "value": env}]} if env else {})}
+    meta: dict[str, Any] = {"name": name, **({"labels": labels} if labels else {}),
+                            **({"finalizers": ["x.io/f"]} if finalizer else {})}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+            "spec": {"containers": [container], **({"nodeName": node} if node else {})}}
+
+
+def pod_ops(seed: int, n: int) -> list[Op]:
+    """Pods: bound to a node or not (graceful deletion waits for a kubelet that never comes), finalizers,
+    the few spec fields an update may change, status and its conditions, evictions without a budget."""
+    r = random.Random(seed)
+    out = []
+    for _ in range(n):
+        name = r.choice(("p1", "p2"))
+        path = f"/pods/{name}"
+        query = "dryRun=All" if r.random() < 0.1 else ""
+        kind = r.choice(("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "get",
+                         "delete", "evict", "finalizers"))
+        if kind == "create":
+            out.append(Op("POST", "/pods", query, _pod(name, r.choice(("nginx:1.27", "busybox")), r.choice(("", "n1")),
+                                                      r.choice(("", "1")), r.choice((None, {"t": "a"})),
+                                                      r.random() < 0.3)))
+        elif kind == "update":
+            out.append(Op("PUT", path, query, _pod(name, r.choice(("nginx:1.27", "nginx:1.29")), r.choice(("", "n1")),
+                                                   labels=r.choice((None, {"t": "b"}))), rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"metadata": {"labels": {"m": "1"}}}, {"spec": {"activeDeadlineSeconds": r.randint(1, 100)}},
+                {"spec": {"containers": [{"name": "c", "image": "busybox"}]}})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"containers": [{"name": "c", "image": "y"}]}},
+                {"spec": {"containers": [{"name": "c", "env": [{"name": "B", "value": "2"}]}]}},
+                {"spec": {"tolerations": [{"key": "k", "operator": "Exists"}]}},
+                {"metadata": {"annotations": {"a": "b"}}})), SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [r.choice((
+                {"op": "replace", "path": "/spec/containers/0/image", "value": "z"},
+                {"op": "add", "path": "/metadata/labels", "value": {"j": "p"}},
+                {"op": "remove", "path": "/metadata/finalizers"}))], JSONP))
+        elif kind == "apply":
+            manager = r.choice(("ap1", "ap2"))
+            doc = _pod(name, r.choice(("a", "b")), env=r.choice(("", "1", "2")),
+                       labels=r.choice((None, {"ap": manager})))
+            options = [query, f"fieldManager={manager}", "force=true" if r.random() < 0.3 else ""]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, r.choice((
+                {"status": {"phase": r.choice(("Running", "Succeeded", "Failed"))}},
+                {"status": {"conditions": [{"type": "Ready", "status": r.choice(("True", "False"))}]}})),
+                r.choice((MERGE, SMP))))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        elif kind == "delete":
+            grace = r.choice(("", "gracePeriodSeconds=0", "gracePeriodSeconds=30"))
+            out.append(Op("DELETE", path, "&".join(filter(None, (query, grace)))))
+        elif kind == "evict":
+            out.append(Op("POST", f"{path}/eviction", query,
+                          {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": name}}))
+        else:
+            out.append(Op("PATCH", path, query, {"metadata": {"finalizers": None}}, MERGE))
+    return [*out, Op("GET", "/pods")]
+
+
+_PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
+             "pods": "/api/v1/namespaces/{ns}"}
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:
@@ -215,7 +283,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
         data = None if body is None else body.encode() if isinstance(body, str) else json.dumps(body).encode()
         path = _PREFIXES[op.collection].format(ns=ns) + op.path + (f"?{op.query}" if op.query else "")
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
-        if isinstance(doc, dict) and doc.get("kind") in ("ConfigMap", "Deployment") and op.name:
+        if isinstance(doc, dict) and doc.get("kind") in ("ConfigMap", "Deployment", "Pod") and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, reduce(doc), [reduce(w) for w in warnings]))
     return out

@@ -470,6 +470,8 @@ UPDATER = ("kubectl", "apps/v1", "")
     # someone owned replicas: the scale writer takes it
     ({APPLIER: {IMAGE, ("spec", "replicas")}}, _deployment(1), _deployment(2), SCALER,
      {APPLIER: {IMAGE}, SCALER: {("spec", "replicas")}}),
+    # 0, which a Scale leaves out: replicas leave their owner and nobody takes them
+    ({APPLIER: {IMAGE, ("spec", "replicas")}}, _deployment(1), _deployment(0), SCALER, {APPLIER: {IMAGE}}),
     # the same number: nothing moves
     ({APPLIER: {("spec", "replicas")}}, _deployment(2), _deployment(2), SCALER, {APPLIER: {("spec", "replicas")}}),
 ])
@@ -522,3 +524,56 @@ def test_keyed_list_items_are_fields_of_their_own() -> None:
 ])
 def test_manager_name(field_manager: str, user_agent: str, name: str) -> None:
     assert ownership.manager_name(field_manager, user_agent) == name
+
+
+POD_T = writes.Target("", "v1", "pods", "Pod", True, "default", "p")
+
+
+def _stored_pod(node: str = "n1", phase: str = "Running", deleting: int | None = None) -> dict[str, Any]:
+    """A pod as the store holds it (defaulted), bound to `node`; `deleting`: its deletion's grace period."""
+    meta: dict[str, Any] = {"name": "p", "namespace": "default", "uid": "u", "resourceVersion": "7",
+                            "creationTimestamp": "2026-01-01T00:00:00Z", "generation": 1}
+    if deleting is not None:
+        meta |= {"deletionTimestamp": STAMP.after(deleting), "deletionGracePeriodSeconds": deleting, "generation": 2}
+    body = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c", "image": "x"}], "nodeName": node}}
+    created = writes.create(POD_T, body, STAMP, writes.Options(), exists=lambda _: None).body
+    return {**created, "metadata": meta, "status": {**created["status"], "phase": phase}}
+
+
+@pytest.mark.parametrize(("pod", "query", "grace", "gone"), [
+    (_stored_pod(), {}, 30, False),  # the first deletion: the pod's own 30 s, waiting for its kubelet
+    (_stored_pod(node=""), {}, 0, True),  # no node runs it: at once
+    (_stored_pod(phase="Failed"), {}, 0, True),  # finished: at once
+    (_stored_pod(deleting=30), {}, 30, False),  # pending: nothing changes
+    (_stored_pod(phase="Failed", deleting=30), {}, 30, False),  # the strategy is not asked again
+    (_stored_pod(deleting=30), {"grace_period": 40}, 30, False),  # only shorter
+    (_stored_pod(deleting=30), {"grace_period": 5}, 5, False),
+    (_stored_pod(deleting=30), {"grace_period": 0}, 0, True),
+])
+def test_a_pods_deletion_and_its_grace_period(pod: dict[str, Any], query: dict[str, Any], grace: int,
+                                              gone: bool) -> None:
+    out = writes.delete(POD_T, pod, STAMP, writes.Options(**query))
+    assert out.code == 200 and out.body["metadata"]["deletionGracePeriodSeconds"] == grace
+    assert [c.type for c in out.commits] == (["DELETED"] if gone else ["MODIFIED"] if out.commits else [])
+    dry = writes.delete(POD_T, pod, STAMP, writes.Options(dry_run=True, **query))
+    assert dry.commits == [] and dry.body["metadata"]["resourceVersion"] == "7"  # a dry run keeps it
+
+
+def test_an_update_neither_ends_a_pods_grace_period_nor_drops_its_priority() -> None:
+    pod = _stored_pod(deleting=30)
+    pod["spec"] |= {"priority": 0, "preemptionPolicy": "PreemptLowerPriority"}
+    body = json.loads(json.dumps(pod))
+    body["metadata"]["labels"] = {"a": "b"}
+    del body["spec"]["priority"], body["spec"]["preemptionPolicy"]  # as a client that never read them
+    out = writes.update(POD_T, pod, body, writes.Options())
+    assert out.code == 200 and [c.type for c in out.commits] == ["MODIFIED"]  # still waiting for its kubelet
+    assert (out.body["spec"]["priority"], out.body["spec"]["preemptionPolicy"]) == (0, "PreemptLowerPriority")
+
+
+def test_the_conflicts_of_one_manager_come_in_structured_merge_diffs_set_order() -> None:
+    image = ("spec", "containers", '[name="c"]', "image")
+    env = ("spec", "containers", '[name="c"]', "env", '[name="A"]', "value")
+    ports = [("spec", "ports", f'[port={n},protocol="TCP"]', "name") for n in (10, 9)]
+    assert sorted([env, image, *ports, ("metadata", "labels", "x")], key=ownership.set_order) == \
+        [("metadata", "labels", "x"), image, env, ports[1], ports[0]]  # leaves before subtrees; numbers as numbers

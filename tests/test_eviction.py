@@ -4,6 +4,7 @@ writes_differential.py covers the rest against it)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -107,3 +108,16 @@ def test_an_empty_selector_selects_every_pod_and_none_selects_nothing() -> None:
     assert selector_matches({}, {"app": "web"}) and not selector_matches(None, {"app": "web"})
     expr = {"matchExpressions": [{"key": "app", "operator": "In", "values": ["web", "api"]}]}
     assert selector_matches(expr, {"app": "api"}) and not selector_matches(expr, {"app": "db"})
+
+
+def test_a_pod_evicted_again_is_not_marked_again() -> None:
+    """podutil.UpdatePodCondition: the DisruptionTarget condition already there, with the same status, keeps
+    its transition time, so the pod is not written again (no new resourceVersion, no event); its deletion is
+    already pending."""
+    first, _ = _evict(_pod(), [])
+    marked, deleting = first.commits
+    pod = {**deleting.obj, "metadata": {**deleting.obj["metadata"], "resourceVersion": "9"}}
+    later = dataclasses.replace(STAMP, wall=STAMP.wall + dt.timedelta(seconds=5))
+    again = eviction.evict(POD, pod, EVICTION, later, NO_OPTIONS, [], lambda _: None)
+    assert (again.code, again.commits) == (201, [])
+    assert marked.obj["status"]["conditions"][-1]["lastTransitionTime"] == "2026-01-01T00:00:00Z"

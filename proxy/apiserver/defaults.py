@@ -416,6 +416,18 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
 }
 
 
+def kept_on_update(new: Obj, old: Obj) -> None:
+    """Admission's Priority on a pod's update: a priority and a preemption policy the new pod leaves out are
+    the old pod's (validation would refuse their removal otherwise)."""
+    if new.get("kind") != "Pod" or new.get("apiVersion") != "v1":
+        return
+    spec, old_spec = new.get("spec"), old.get("spec")
+    if isinstance(spec, dict) and isinstance(old_spec, dict):
+        for key in ("priority", "preemptionPolicy"):
+            if spec.get(key) is None and old_spec.get(key) is not None:
+                spec[key] = old_spec[key]
+
+
 def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "") -> Obj:
     """The object with the apiserver's defaults filled in (in place; returned for convenience). `creating`:
     a create, where strategies and admission add what they add once; `uid`: the new object's."""

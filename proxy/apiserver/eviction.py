@@ -59,6 +59,23 @@ def _check_budget(pdb: dict[str, Any]) -> Outcome | None:
     return None
 
 
+def _marked(pod: dict[str, Any], stamp: Stamp) -> dict[str, Any]:
+    """The pod with the DisruptionTarget condition, as podutil.UpdatePodCondition sets it: appended, or in
+    place of the one there, keeping its transition time if its status is the same."""
+    out = copy.deepcopy(pod)
+    conds = list(out.setdefault("status", {}).get("conditions") or [])
+    cond = {**_DISRUPTION_TARGET, "lastProbeTime": None, "lastTransitionTime": stamp.timestamp}
+    i = next((k for k, c in enumerate(conds) if isinstance(c, dict) and c.get("type") == "DisruptionTarget"), None)
+    if i is None:
+        conds.append(cond)
+    else:
+        if conds[i].get("status") == cond["status"]:
+            cond["lastTransitionTime"] = conds[i].get("lastTransitionTime")
+        conds[i] = cond
+    out["status"]["conditions"] = conds
+    return out
+
+
 def _decremented(pdb: dict[str, Any], pod_name: str, stamp: Stamp) -> dict[str, Any]:
     out = copy.deepcopy(pdb)
     st = out.setdefault("status", {})
@@ -127,14 +144,11 @@ def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: 
     commits: list[Commit] = []
     current = pod
     if not opts.dry_run:
-        marked = copy.deepcopy(pod)
-        conds = [c for c in (marked.setdefault("status", {}).get("conditions") or [])
-                 if c.get("type") != "DisruptionTarget"]
-        marked["status"]["conditions"] = [*conds, {**_DISRUPTION_TARGET, "lastProbeTime": None,
-                                                   "lastTransitionTime": stamp.timestamp}]
-        marked["metadata"] = {k: v for k, v in marked["metadata"].items() if k != "resourceVersion"}
-        commits.append(Commit("MODIFIED", t.key(), marked))
-        current = marked
+        marked = _marked(pod, stamp)
+        if marked != pod:  # an unchanged pod is not written again
+            marked["metadata"] = {k: v for k, v in marked["metadata"].items() if k != "resourceVersion"}
+            commits.append(Commit("MODIFIED", t.key(), marked))
+            current = marked
     deleted = delete(t, current, stamp, dataclasses.replace(opts, precondition_rv=""))  # checked above
     if deleted.code >= 400:
         return deleted

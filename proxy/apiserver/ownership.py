@@ -8,13 +8,15 @@ subresource "scale" using apps/v1`). A field is a path to a leaf; an item of a l
 `[name="c"]`, and any other list is one field. Owners start from the recorded object's managedFields and
 every write moves them: a create owns everything it sets, an update or a patch the fields it changes (taking
 them from whoever had them), and a field that goes away is nobody's; an update of an object that nobody owns
-anything of (or a /scale write to replicas nobody owns) is not tracked. A write to the main resource owns no
-status field and one to /status only status fields (the strategies' reset fields).
+anything of (or a /scale write to replicas nobody owns) is not tracked, and replicas scaled to 0 are nobody's.
+A write to the main resource owns no status field and one to /status only status fields (the strategies'
+reset fields).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..wire.jsonenc import go_json
@@ -111,6 +113,25 @@ def dotted(path: FieldPath) -> str:
     return "".join(k if k.startswith("[") else "." + k for k in path)
 
 
+_KEY_VALUE = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|[^,\]]*)')
+
+
+def _element_order(segment: str) -> tuple[Any, ...]:
+    """A path element's place among its siblings (PathElement.Compare): field names first, by name, then
+    list items, by their keys' values (numbers before strings)."""
+    if not segment.startswith("["):
+        return (0, segment)
+    values = [json.loads(v) if v else "" for _, v in _KEY_VALUE.findall(segment)]
+    return (1, tuple((0, v, "") if isinstance(v, int | float) else (1, 0, str(v)) for v in values))
+
+
+def set_order(path: FieldPath) -> tuple[Any, ...]:
+    """A field's place in structured-merge-diff's iteration of a set, which orders the conflicts of one
+    manager: at each level the leaves come first, then the subtrees, each in element order
+    (`.image` before `.env[name="A"].value`)."""
+    return tuple((0 if depth == len(path) - 1 else 1, _element_order(k)) for depth, k in enumerate(path))
+
+
 def identifier(m: Manager) -> str:
     """A manager as structured-merge-diff identifies it (BuildManagerIdentifier), which orders conflicts."""
     entry = {"manager": m[0], "operation": "Update" if m[1] else "Apply", "apiVersion": m[1], "subresource": m[2]}
@@ -154,17 +175,15 @@ def after_create(manager: Manager, obj: dict[str, Any]) -> Owners:
 def after_update(owners: Owners, old: dict[str, Any], new: dict[str, Any], manager: Manager,
                  subresource: str = "") -> Owners:
     """Owners after `manager` wrote `new` over `old` (through `subresource`): it takes the fields whose
-    value it changed, and the fields no longer there leave every manager.
-
-    An update of an object nobody owns anything of is not tracked at all (the field manager's
-    ProbabilisticSkipNonAppliedManager): it stays unowned. A /scale write sees only the managers of the
-    replicas field (ScaleHandler.ToSubresource), so one that nobody owned before stays unowned too."""
+    value it changed, and the fields no longer there leave every manager. An update of an object nobody
+    owns anything of is not tracked at all (the field manager's ProbabilisticSkipNonAppliedManager): it
+    stays unowned."""
+    if not owners:
+        return owners
+    if subresource == "scale":
+        return _after_scale(owners, old, new, manager)
     before, after = _scoped(old, subresource), _scoped(new, subresource)
     changed = {f for f in after if f not in before or value(old, f) != value(new, f)}
-    seen = [owned for owned in owners.values()
-            if subresource != "scale" or any(overlap(f, c) for f in owned for c in changed)]
-    if not seen:
-        return owners
     kept = fields(new)
     out: Owners = {}
     for m, owned in owners.items():
@@ -175,6 +194,19 @@ def after_update(owners: Owners, old: dict[str, Any], new: dict[str, Any], manag
     mine = out.get(manager, frozenset()) | changed
     if mine:
         out[manager] = frozenset(mine)
+    return out
+
+
+def _after_scale(owners: Owners, old: dict[str, Any], new: dict[str, Any], manager: Manager) -> Owners:
+    """A /scale write is tracked on the Scale (ScaleHandler): only the owners of the replicas field take
+    part, so with none it is not tracked; its owners lose it; and the writer takes it unless it set 0,
+    which a Scale leaves out (omitempty), so that the field is removed there and nobody's."""
+    written = {f for f in _scoped(old, "scale") | _scoped(new, "scale") if value(old, f) != value(new, f)}
+    if not written or not any(owned & written for owned in owners.values()):
+        return owners
+    out = {m: rest for m, owned in owners.items() if (rest := owned - written)}
+    if all(value(new, f) for f in written):
+        out[manager] = out.get(manager, frozenset()) | written
     return out
 
 

@@ -34,7 +34,19 @@ from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, go_json, invalid
 from .goorder import META_ORDER, encoded, ordered_meta
-from .ownership import FieldPath, Manager, Owners, display, dotted, fields, identifier, overlap, value, without
+from .ownership import (
+    FieldPath,
+    Manager,
+    Owners,
+    display,
+    dotted,
+    fields,
+    identifier,
+    overlap,
+    set_order,
+    value,
+    without,
+)
 from .patch import PatchError, merge_patch, strategic_merge
 from .quantity import QuantityError
 
@@ -482,6 +494,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         new = _defaulted(_typed(t, new), creating=False, custom=t.custom)
     except QuantityError as exc:
         return _undecodable(t, exc)
+    if not t.subresource:
+        defaults.kept_on_update(new, current)
     meta, old_meta = _meta(new), current.get("metadata", {})
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):
@@ -522,7 +536,11 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if _is_namespace(t):
         _name_label(meta)
     new["metadata"] = ordered_meta(meta)
-    gone = old_meta.get("deletionTimestamp") and not meta.get("finalizers")  # the last finalizer went
+    # the last finalizer went from an object being deleted at once (ShouldDeleteDuringUpdate): one still in
+    # its grace period (a pod waiting for its kubelet) stays, and a namespace keeps its spec's finalizers
+    gone = old_meta.get("deletionTimestamp") and not meta.get("finalizers") \
+        and not old_meta.get("deletionGracePeriodSeconds") \
+        and not (_is_namespace(t) and (new.get("spec") or {}).get("finalizers"))
     unchanged = not gone and new == {**current, "metadata": {k: v for k, v in old_meta.items()
                                                              if k != "resourceVersion"}}
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
@@ -581,7 +599,7 @@ def _conflicts(current: dict[str, Any], doc: dict[str, Any], applied: frozenset[
     """Fields this apply sets to another value than the manager that set them (applied or updated)."""
     return sorted(((manager, f) for manager, owned in others.items() for f in applied
                    if any(overlap(f, o) for o in owned) and value(current, f) != value(doc, f)),
-                  key=lambda c: (dotted(c[1]), identifier(c[0])))
+                  key=lambda c: (identifier(c[0]), set_order(c[1])))
 
 
 def _conflict_error(conflicts: list[tuple[Manager, FieldPath]]) -> Outcome:
@@ -771,7 +789,8 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
                         {"name": t.name, "group": t.group, "kind": t.kind})
     obj = copy.deepcopy(current)
     new_meta = _meta(obj)
-    new_meta.pop("resourceVersion", None)
+    if not opts.dry_run:  # the commit gives the new one; a dry run answers with the stored one
+        new_meta.pop("resourceVersion", None)
     finalizers = list(meta.get("finalizers") or [])
     if opts.propagation == "Foreground" and "foregroundDeletion" not in finalizers:
         finalizers.append("foregroundDeletion")
@@ -799,16 +818,27 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         new_meta["finalizers"] = [*finalizers, crds.CLEANUP_FINALIZER]
         obj = crds.terminating({**obj, "metadata": ordered_meta(new_meta)}, stamp.timestamp, in_progress=False)
         return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
-    if _graceful(t):
-        # rest.BeforeDelete with the pod strategy's grace period: the deletion is stamped on the object
-        # (a new deletion may only shorten it), then the object waits for its kubelet, or goes at once
-        grace = _pod_grace(current, opts)
-        if meta.get("deletionTimestamp"):
-            if grace >= int(meta.get("deletionGracePeriodSeconds") or 0):
+    pending = int(meta.get("deletionGracePeriodSeconds") or 0) if meta.get("deletionTimestamp") else None
+    if _graceful(t) and pending != 0:
+        # rest.BeforeDelete: the first deletion stamps the pod strategy's grace period on the object, then
+        # it waits for its kubelet, or goes at once; a later one may only shorten it, and only by asking
+        # for a shorter gracePeriodSeconds (the strategy is not asked again)
+        if pending is None:
+            grace = _pod_grace(current, opts)
+            if new_meta.get("generation"):
+                new_meta["generation"] = int(new_meta["generation"]) + 1
+            new_meta["deletionTimestamp"] = stamp.after(grace)
+        else:
+            if opts.grace_period is None:
                 return unchanged
-        elif new_meta.get("generation"):
-            new_meta["generation"] = int(new_meta["generation"]) + 1
-        new_meta["deletionTimestamp"] = stamp.after(grace)
+            grace = 1 if opts.grace_period < 0 else opts.grace_period
+            if grace >= pending:
+                return unchanged
+            now = stamp.wall if stamp.wall.tzinfo else stamp.wall.replace(tzinfo=dt.UTC)
+            due = _parsed_time(meta["deletionTimestamp"]) + dt.timedelta(seconds=grace - pending)
+            if due < now.replace(microsecond=0):  # never in the past: now, and at most 1 s of grace
+                due, grace = now, min(grace, 1)
+            new_meta["deletionTimestamp"] = due.strftime("%Y-%m-%dT%H:%M:%SZ")
         new_meta["deletionGracePeriodSeconds"] = grace
         obj["metadata"] = ordered_meta(new_meta)
         gone = grace == 0 and not finalizers
@@ -832,6 +862,13 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
 
 def _is_namespace(t: Target) -> bool:
     return t.kind == "Namespace" and not t.group
+
+
+def _parsed_time(value: str) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return dt.datetime.fromtimestamp(0, dt.UTC)
 
 
 def _graceful(t: Target) -> bool:
