@@ -577,3 +577,67 @@ def test_the_conflicts_of_one_manager_come_in_structured_merge_diffs_set_order()
     ports = [("spec", "ports", f'[port={n},protocol="TCP"]', "name") for n in (10, 9)]
     assert sorted([env, image, *ports, ("metadata", "labels", "x")], key=ownership.set_order) == \
         [("metadata", "labels", "x"), image, env, ports[1], ports[0]]  # leaves before subtrees; numbers as numbers
+
+
+SVC_T = writes.Target("", "v1", "services", "Service", True, "default", "s")
+
+
+def _service(**spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [{"port": 80}], **spec}}
+
+
+def _stored_service(**spec: Any) -> dict[str, Any]:
+    made = writes.create(SVC_T, _service(**spec), STAMP, writes.Options(), exists=lambda _: None).body
+    return {**made, "metadata": {**made["metadata"], "resourceVersion": "7"}}
+
+
+def test_a_put_creates_a_missing_service_but_not_a_missing_configmap() -> None:
+    made = writes.update(SVC_T, None, {**_service(), "metadata": {"name": "s", "resourceVersion": "5"}},
+                         writes.Options(), STAMP)
+    assert made.code == 201 and [c.type for c in made.commits] == ["ADDED"] and made.body["spec"]["clusterIP"]
+    cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
+    body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
+    assert writes.update(cm, None, body, writes.Options(), STAMP).code == 404
+
+
+def test_a_service_is_answered_whole_when_deleted() -> None:
+    stored = _stored_service()
+    gone = writes.delete(SVC_T, stored, STAMP, writes.Options())
+    assert (gone.code, gone.body["kind"], [c.type for c in gone.commits]) == (200, "Service", ["DELETED"])
+    dry = writes.delete(SVC_T, stored, STAMP, writes.Options(dry_run=True))
+    assert (dry.body["kind"], dry.body["metadata"]["resourceVersion"], dry.commits) == ("Service", "7", [])
+
+
+def test_a_services_update_keeps_what_its_allocators_gave_it() -> None:
+    stored = _stored_service(type="NodePort")
+    ip, node_port = stored["spec"]["clusterIP"], stored["spec"]["ports"][0]["nodePort"]
+    out = writes.update(SVC_T, stored, _service(type="NodePort", selector={"app": "x"}), writes.Options())
+    spec = out.body["spec"]
+    assert (out.code, spec["clusterIP"], spec["ipFamilies"], spec["ports"][0]["nodePort"]) == \
+        (200, ip, ["IPv4"], node_port)
+    back = writes.update(SVC_T, stored, {**stored, "spec": {**stored["spec"], "type": "ClusterIP"}}, writes.Options())
+    assert back.code == 200 and "nodePort" not in back.body["spec"]["ports"][0]  # unchanged, so dropped
+    assert "externalTrafficPolicy" not in back.body["spec"]
+    cluster_ip = _stored_service()
+    to_node_port = writes.update(SVC_T, cluster_ip, {**cluster_ip, "spec": {**cluster_ip["spec"], "type": "NodePort"}},
+                                 writes.Options())
+    assert 30000 <= to_node_port.body["spec"]["ports"][0]["nodePort"] < 32768  # allocated
+
+
+def test_only_a_load_balancer_has_a_load_balancer_status() -> None:
+    status_t = dataclasses.replace(SVC_T, subresource="status")
+    body = {**_stored_service(), "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}}
+    out = writes.update(status_t, _stored_service(), body, writes.Options())
+    assert (out.code, out.body["message"]) == (422, 'Service "s" is invalid: status.loadBalancer.ingress: Forbidden: '
+                                                    "may only be used when `spec.type` is 'LoadBalancer'")
+    assert writes.update(status_t, _stored_service(type="LoadBalancer"),
+                         {**body, "spec": {"type": "LoadBalancer"}}, writes.Options()).code == 200
+
+
+def test_atomic_maps_and_structs_are_one_field() -> None:
+    svc = {"apiVersion": "v1", "kind": "Service", "spec": {"selector": {"app": "a", "tier": "b"}}}
+    assert ownership.fields(svc) == {("spec", "selector")}
+    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"selector": {"matchLabels": {"a": "b"}}}}
+    assert ownership.fields(deployment) == {("spec", "selector")}
+    custom = {"apiVersion": "example.com/v1", "kind": "Widget", "spec": {"selector": {"a": "b"}}}
+    assert ownership.fields(custom) == {("spec", "selector", "a")}  # a custom resource's schema says otherwise

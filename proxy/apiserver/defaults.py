@@ -417,15 +417,58 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
 
 
 def kept_on_update(new: Obj, old: Obj) -> None:
-    """Admission's Priority on a pod's update: a priority and a preemption policy the new pod leaves out are
-    the old pod's (validation would refuse their removal otherwise)."""
-    if new.get("kind") != "Pod" or new.get("apiVersion") != "v1":
-        return
+    """What an update keeps of the stored object where the new one leaves it out: a pod's priority and
+    preemption policy (admission's Priority: validation would refuse their removal otherwise), and what a
+    Service's allocators gave it."""
     spec, old_spec = new.get("spec"), old.get("spec")
-    if isinstance(spec, dict) and isinstance(old_spec, dict):
+    if new.get("apiVersion") != "v1" or not isinstance(spec, dict) or not isinstance(old_spec, dict):
+        return
+    if new.get("kind") == "Pod":
         for key in ("priority", "preemptionPolicy"):
             if spec.get(key) is None and old_spec.get(key) is not None:
                 spec[key] = old_spec[key]
+    elif new.get("kind") == "Service":
+        meta = old.get("metadata") or {}
+        _service_update(spec, old_spec, f"{meta.get('uid')}|{meta.get('resourceVersion')}")
+
+
+def _needs_node_ports(spec: Obj) -> bool:
+    return spec.get("type") == "NodePort" or (spec.get("type") == "LoadBalancer"
+                                              and spec.get("allocateLoadBalancerNodePorts") is not False)
+
+
+def _service_update(spec: Obj, old: Obj, seed: str) -> None:
+    """The Service REST's update (pkg/registry/core/service/storage): the cluster IPs and IP families and the
+    node ports the old Service had are patched into a new one that leaves them out (patchAllocatedValues);
+    node ports and the external traffic policy a type change makes pointless go when unchanged
+    (dropTypeDependentFields); a type that needs node ports gets them allocated."""
+    ports, old_ports = _dicts(spec.get("ports")), _dicts(old.get("ports"))
+    if spec.get("type") != "ExternalName" and old.get("type") != "ExternalName":
+        if not spec.get("clusterIP") and old.get("clusterIP"):
+            spec["clusterIP"] = old["clusterIP"]
+        for key in ("clusterIPs", "ipFamilies"):
+            if not spec.get(key) and old.get(key):
+                spec[key] = old[key]
+        if not spec.get("ipFamilyPolicy") and old.get("ipFamilyPolicy"):
+            spec["ipFamilyPolicy"] = old["ipFamilyPolicy"]
+    if _needs_node_ports(old) and _needs_node_ports(spec):
+        used = {p.get("nodePort") for p in old_ports} & {p.get("nodePort") for p in ports}
+        by_name = {p.get("name", ""): p.get("nodePort") for p in old_ports}
+        for p in ports:
+            if not p.get("nodePort") and by_name.get(p.get("name", "")) not in used:
+                p["nodePort"] = by_name.get(p.get("name", ""))
+    if _needs_node_ports(old) and not _needs_node_ports(spec) \
+            and [p.get("nodePort") for p in ports] == [p.get("nodePort") for p in old_ports]:
+        for p in ports:
+            p.pop("nodePort", None)
+    if old.get("type") in ("NodePort", "LoadBalancer") and spec.get("type") not in ("NodePort", "LoadBalancer") \
+            and spec.get("externalTrafficPolicy") == old.get("externalTrafficPolicy"):
+        spec.pop("externalTrafficPolicy", None)
+    if _needs_node_ports(spec):
+        draw = _drawer(seed)
+        for p in ports:
+            if not p.get("nodePort"):
+                p["nodePort"] = 30000 + draw() % 2768
 
 
 def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "") -> Obj:

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from ..wire.jsonenc import go_json
+from ..wire.kinds import is_custom_group
 from .mergekeys import merge_key
 
 FieldPath = tuple[str, ...]
@@ -49,17 +50,28 @@ def item(keys: tuple[str, ...], element: dict[str, Any]) -> str:
     return "[" + ",".join(f"{k}={go_json(element[k]).decode()}" for k in keys) + "]"
 
 
-def fields(doc: dict[str, Any], at: FieldPath = ()) -> frozenset[FieldPath]:
-    """The fields a document sets: paths to its leaves (an empty map sets none; a list merged by key, its
-    items' fields; any other list is one field)."""
+# Maps and structs of the built-in types that structured-merge-diff keeps whole (`+mapType=atomic`,
+# `+structType=atomic` in k8s.io/api): a Service's and a pod's selectors, every LabelSelector, the
+# references an env var's value comes from, an event's or an endpoint's object reference.
+_ATOMIC = frozenset({"selector", "nodeSelector", "podSelector", "namespaceSelector", "labelSelector",
+                     "configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef", "involvedObject", "targetRef"})
+_ATOMIC_ITEMS = frozenset({"ownerReferences"})  # keyed lists whose items are kept whole
+
+
+def fields(doc: dict[str, Any], at: FieldPath = (), atomic: frozenset[str] | None = None) -> frozenset[FieldPath]:
+    """The fields a document sets: paths to its leaves (an empty map sets none; an atomic map or struct of a
+    built-in type is one field; a list merged by key, its items' fields; any other list is one field)."""
+    if atomic is None:
+        atomic = frozenset() if is_custom_group(str(doc.get("apiVersion", "")).rpartition("/")[0]) else _ATOMIC
     out: set[FieldPath] = set()
     for k, v in doc.items():
         path = (*at, k)
-        if isinstance(v, dict):
-            out |= fields(v, path)
+        if isinstance(v, dict) and k not in atomic:
+            out |= fields(v, path, atomic)
         elif isinstance(v, list) and (keys := _item_keys(path, v)) is not None:
             for element in v:
-                out |= fields(element, (*path, item(keys, element)))
+                segment = (*path, item(keys, element))
+                out |= {segment} if k in _ATOMIC_ITEMS and atomic else fields(element, segment, atomic)
         elif path not in _NOT_OWNED:
             out.add(path)
     return frozenset(out)

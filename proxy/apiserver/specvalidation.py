@@ -707,6 +707,20 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
     return []
 
 
+def status_causes(obj: Obj, old: Obj) -> list[Cause]:
+    """What the validation of a /status write finds wrong in the new status (a fault the stored one had
+    already is not reported again): a Service's load balancer status only for a LoadBalancer
+    (ValidateServiceStatusUpdate)."""
+    if (obj.get("apiVersion"), obj.get("kind")) != ("v1", "Service"):
+        return []
+
+    def ingress(o: Obj) -> Any:
+        return as_dict(as_dict(o.get("status")).get("loadBalancer")).get("ingress")
+    if ingress(obj) and as_dict(obj.get("spec")).get("type") != "LoadBalancer" and ingress(obj) != ingress(old):
+        return [forbidden("status.loadBalancer.ingress", "may only be used when `spec.type` is 'LoadBalancer'")]
+    return []
+
+
 def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     """What the apiserver's validation of `obj` (decoded and defaulted) finds wrong outside metadata; `old`:
     the stored object an update replaces.

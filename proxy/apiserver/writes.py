@@ -71,6 +71,15 @@ _GENERATION_KINDS = frozenset({
 # real apiserver answered a PUT without one, and so does every custom resource's; a patch is never refused
 # so, it applies to the stored version.
 _CONDITIONAL_UPDATE_KINDS = frozenset({"Lease", "PodDisruptionBudget"})
+# Kinds whose store answers a delete with the deleted object rather than a Status (ReturnDeletedObject)
+RETURNS_DELETED = frozenset({"Service", "Pod", "Namespace", "PersistentVolumeClaim", "PersistentVolume",
+                             "ServiceAccount", "ResourceQuota", "PodTemplate", "StorageClass", "CSIDriver", "CSINode",
+                             "VolumeAttachment", "VolumeAttributesClass", "DeviceClass", "ResourceClaim",
+                             "ResourceClaimTemplate", "ResourceSlice"})
+# Kinds whose strategy allows a PUT to create (AllowCreateOnUpdate)
+CREATED_BY_UPDATE = frozenset({"Service", "Endpoints", "Event", "LimitRange", "Lease", "LeaseCandidate", "Role",
+                               "RoleBinding", "ClusterRole", "ClusterRoleBinding", "RuntimeClass",
+                               "PodDisruptionBudget"})
 # Kinds that own a scale subresource (autoscaling/v1 Scale)
 SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
 # Fields that are neither spec nor status: a change to them is not a spec change
@@ -513,6 +522,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             new.pop("status", None)
         else:
             new["status"] = body_status
+        if status_causes := specvalidation.status_causes(new, current):
+            return _refused(t, name, status_causes)
         meta = _meta(new)
     else:
         if _status_apart(t) and ("status" in current or "status" in new):  # kept on the main resource
@@ -552,18 +563,25 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     return _commit(200, Commit("MODIFIED", t.key(), new), opts)
 
 
-def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options) -> Outcome:
-    """PUT of an object or its status."""
+def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,
+           namespace_phase: str = "Active") -> Outcome:
+    """PUT of an object or its status; of a missing object of a kind that may be created so (`stamp`: what a
+    create needs), a create."""
     refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts), warnings)
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase), warnings)
 
 
-def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options) -> Outcome:
+def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
+            namespace_phase: str) -> Outcome:
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
+    if current is None and stamp is not None and not t.subresource and t.builtin and t.kind in CREATED_BY_UPDATE:
+        # the strategy's AllowCreateOnUpdate: created as by a POST, whatever resourceVersion the body holds
+        created = {**body, "metadata": {k: v for k, v in _meta(body).items() if k != "resourceVersion"}}
+        return _create(t, created, stamp, opts, exists=lambda _: None, namespace_phase=namespace_phase)
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
     current = _defaulted(current, creating=False, custom=t.custom)  # as read from storage: decoding defaults
@@ -853,6 +871,9 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         obj["metadata"] = ordered_meta(new_meta)
         # 200 even so: the apiserver answers 202 only to a DeleteOptions with orphanDependents: false
         return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
+    if t.builtin and t.kind in RETURNS_DELETED:  # the store's ReturnDeletedObject: the object, not a Status
+        obj["metadata"] = ordered_meta(new_meta)
+        return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED", t.key(), obj)])
     details = {"name": t.name, "group": t.group, "kind": t.resource, "uid": meta.get("uid", "")}
     body: dict[str, Any] = {
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",

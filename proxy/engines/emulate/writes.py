@@ -188,7 +188,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         outcome = writes.create(t, body, stamp, opts, exists=stored,
                                 namespace_phase=emu.namespace_phase(info.namespace))
     elif info.verb == "update":
-        outcome = writes.update(t, obj, body, opts)
+        outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace))
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace), owners=owners)
