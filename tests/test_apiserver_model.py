@@ -641,3 +641,15 @@ def test_atomic_maps_and_structs_are_one_field() -> None:
     assert ownership.fields(deployment) == {("spec", "selector")}
     custom = {"apiVersion": "example.com/v1", "kind": "Widget", "spec": {"selector": {"a": "b"}}}
     assert ownership.fields(custom) == {("spec", "selector", "a")}  # a custom resource's schema says otherwise
+
+
+def test_an_apply_replaces_an_atomic_map_whole() -> None:
+    stored = _stored_service(selector={"app": "a", "tier": "x"})
+    doc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"selector": {"app": "b"}}}
+    owners = ownership.after_create(("kubectl", "v1", ""), stored)
+    clash = writes.patch(SVC_T, stored, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"),
+                         owners=owners)
+    assert clash.body["message"] == 'Apply failed with 1 conflict: conflict with "kubectl" using v1: .spec.selector'
+    forced = writes.patch(SVC_T, stored, writes.APPLY_PATCH, doc, STAMP,
+                          writes.Options(field_manager="ap", force=True), owners=owners)
+    assert forced.code == 200 and forced.body["spec"]["selector"] == {"app": "b"}  # not merged with tier: x

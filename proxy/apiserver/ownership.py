@@ -100,6 +100,13 @@ def value(obj: Any, path: FieldPath) -> Any:
     return _along(obj, path)[-1]
 
 
+def put(obj: dict[str, Any], path: FieldPath, v: Any) -> None:
+    """Set the field at `path` to `v`, where the map that holds it is there."""
+    holder = _along(obj, path[:-1])[-1]
+    if isinstance(holder, dict):
+        holder[path[-1]] = v
+
+
 def without(obj: dict[str, Any], path: FieldPath) -> None:
     """Remove the field at `path`, if it is there, as structured-merge-diff removes what an applier no longer
     names: a list item whose key goes, goes whole, and a map or an item this leaves empty goes with it."""

@@ -43,6 +43,7 @@ from .ownership import (
     fields,
     identifier,
     overlap,
+    put,
     set_order,
     value,
     without,
@@ -708,6 +709,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         conflicts = _conflicts(current, doc, applied, others)
         if conflicts and not opts.force:
             return _conflict_error(conflicts)
+        for f in applied:  # an atomic map or struct is replaced whole, not merged key by key
+            if isinstance(v := value(doc, f), dict):
+                put(new, f, copy.deepcopy(v))
         taken = {f for _, f in conflicts}
         others = {m: frozenset(o for o in f if not any(overlap(o, x) for x in taken)) for m, f in others.items()}
         still_owned = [o for f in others.values() for o in f]
