@@ -653,3 +653,20 @@ def test_an_apply_replaces_an_atomic_map_whole() -> None:
     forced = writes.patch(SVC_T, stored, writes.APPLY_PATCH, doc, STAMP,
                           writes.Options(field_manager="ap", force=True), owners=owners)
     assert forced.code == 200 and forced.body["spec"]["selector"] == {"app": "b"}  # not merged with tier: x
+
+
+def test_an_apply_merges_ports_on_number_and_protocol_and_removes_those_it_stops_naming() -> None:
+    stored = _stored_service(ports=[{"port": 80, "name": "a"}, {"port": 443, "name": "b"}])
+    owners = ownership.after_create(("kubectl", "v1", ""), stored)
+    dns = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [
+        {"port": 53, "protocol": "UDP", "name": "dns"}, {"port": 53, "protocol": "TCP", "name": "dnst"}]}}
+    first = writes.patch(SVC_T, stored, writes.APPLY_PATCH, dns, STAMP, writes.Options(field_manager="ap"),
+                         owners=owners)
+    # two items on port 53, after the live ones (structured-merge-diff's order), not one merged by port
+    assert [(p["port"], p["protocol"]) for p in first.body["spec"]["ports"]] == \
+        [(80, "TCP"), (443, "TCP"), (53, "UDP"), (53, "TCP")]
+    live = {**first.body, "metadata": {**first.body["metadata"], "resourceVersion": "8"}}
+    again = {**dns, "spec": {"ports": [{"port": 80}]}}  # TCP, as a missing protocol is
+    second = writes.patch(SVC_T, live, writes.APPLY_PATCH, again, STAMP, writes.Options(field_manager="ap"),
+                          owners=first.owners)
+    assert second.code == 200 and [p["name"] for p in second.body["spec"]["ports"]] == ["a", "b"]

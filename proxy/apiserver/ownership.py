@@ -20,8 +20,7 @@ import re
 from typing import Any
 
 from ..wire.jsonenc import go_json
-from ..wire.kinds import is_custom_group
-from .mergekeys import merge_key
+from .mergekeys import ATOMIC_ITEMS, atomic_fields, key_value, list_map_keys
 
 FieldPath = tuple[str, ...]
 Manager = tuple[str, str, str]  # (name, apiVersion written ("" for an applier), subresource written through)
@@ -35,34 +34,25 @@ MAX_MANAGER = 128  # validation.FieldManagerMaxLength
 
 
 def _item_keys(path: FieldPath, items: list[Any]) -> tuple[str, ...] | None:
-    """The keys that tell the items of the list at `path` apart, for a list merged by key whose items all
-    have them; None for a list owned whole."""
+    """The keys that tell the items of the list at `path` apart, for a list-map whose items all have its
+    first key; None for a list owned whole."""
     names = tuple(k for k in path if not k.startswith("["))
-    key = merge_key(names, items)
-    if key is None or not items or not all(isinstance(i, dict) and key in i for i in items):
+    keys = list_map_keys(names, items)
+    if keys is None or not items or not all(isinstance(i, dict) and keys[0] in i for i in items):
         return None
-    # structured-merge-diff's list-map keys add the protocol to a port (a container's and a Service's)
-    return (key, "protocol") if names[-1] == "ports" and all("protocol" in i for i in items) else (key,)
+    return keys
 
 
 def item(keys: tuple[str, ...], element: dict[str, Any]) -> str:
     """A list item as a path segment, as structured-merge-diff prints it: `[containerPort=80,protocol="TCP"]`."""
-    return "[" + ",".join(f"{k}={go_json(element[k]).decode()}" for k in keys) + "]"
-
-
-# Maps and structs of the built-in types that structured-merge-diff keeps whole (`+mapType=atomic`,
-# `+structType=atomic` in k8s.io/api): a Service's and a pod's selectors, every LabelSelector, the
-# references an env var's value comes from, an event's or an endpoint's object reference.
-_ATOMIC = frozenset({"selector", "nodeSelector", "podSelector", "namespaceSelector", "labelSelector",
-                     "configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef", "involvedObject", "targetRef"})
-_ATOMIC_ITEMS = frozenset({"ownerReferences"})  # keyed lists whose items are kept whole
+    return "[" + ",".join(f"{k}={go_json(key_value(element, k)).decode()}" for k in keys) + "]"
 
 
 def fields(doc: dict[str, Any], at: FieldPath = (), atomic: frozenset[str] | None = None) -> frozenset[FieldPath]:
     """The fields a document sets: paths to its leaves (an empty map sets none; an atomic map or struct of a
     built-in type is one field; a list merged by key, its items' fields; any other list is one field)."""
     if atomic is None:
-        atomic = frozenset() if is_custom_group(str(doc.get("apiVersion", "")).rpartition("/")[0]) else _ATOMIC
+        atomic = atomic_fields(doc)
     out: set[FieldPath] = set()
     for k, v in doc.items():
         path = (*at, k)
@@ -71,7 +61,7 @@ def fields(doc: dict[str, Any], at: FieldPath = (), atomic: frozenset[str] | Non
         elif isinstance(v, list) and (keys := _item_keys(path, v)) is not None:
             for element in v:
                 segment = (*path, item(keys, element))
-                out |= {segment} if k in _ATOMIC_ITEMS and atomic else fields(element, segment, atomic)
+                out |= {segment} if k in ATOMIC_ITEMS and atomic else fields(element, segment, atomic)
         elif path not in _NOT_OWNED:
             out.add(path)
     return frozenset(out)
@@ -100,11 +90,9 @@ def value(obj: Any, path: FieldPath) -> Any:
     return _along(obj, path)[-1]
 
 
-def put(obj: dict[str, Any], path: FieldPath, v: Any) -> None:
-    """Set the field at `path` to `v`, where the map that holds it is there."""
-    holder = _along(obj, path[:-1])[-1]
-    if isinstance(holder, dict):
-        holder[path[-1]] = v
+def is_key(path: FieldPath) -> bool:
+    """Whether the field is the (first) key of a list item: `[name="c"]`'s `name`."""
+    return len(path) > 1 and path[-2].startswith(f"[{path[-1]}=")
 
 
 def without(obj: dict[str, Any], path: FieldPath) -> None:
@@ -113,7 +101,7 @@ def without(obj: dict[str, Any], path: FieldPath) -> None:
     nodes = _along(obj, path[:-1])  # the containers along the path, from the root
     if not isinstance(nodes[-1], dict) or path[-1] not in nodes[-1]:
         return
-    if len(path) > 1 and path[-2].startswith(f"[{path[-1]}="):
+    if is_key(path):
         nodes[-1].clear()  # the item's key: the item goes
     else:
         del nodes[-1][path[-1]]

@@ -42,13 +42,13 @@ from .ownership import (
     dotted,
     fields,
     identifier,
+    is_key,
     overlap,
-    put,
     set_order,
     value,
     without,
 )
-from .patch import PatchError, merge_patch, strategic_merge
+from .patch import PatchError, apply_merge, merge_patch, strategic_merge
 from .quantity import QuantityError
 
 Key = tuple[str, str]
@@ -604,7 +604,9 @@ def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str,
         out = jsonpatch.apply(current, patch)
     elif content_type == MERGE_PATCH:
         out = merge_patch(current, patch)
-    else:  # strategic merge, and apply approximated by it
+    elif content_type == APPLY_PATCH:
+        out = apply_merge(current, patch)
+    else:
         if not isinstance(patch, dict):
             raise PatchError("a strategic merge patch is a JSON object")
         out = strategic_merge(current, patch)
@@ -709,13 +711,12 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         conflicts = _conflicts(current, doc, applied, others)
         if conflicts and not opts.force:
             return _conflict_error(conflicts)
-        for f in applied:  # an atomic map or struct is replaced whole, not merged key by key
-            if isinstance(v := value(doc, f), dict):
-                put(new, f, copy.deepcopy(v))
         taken = {f for _, f in conflicts}
         others = {m: frozenset(o for o in f if not any(overlap(o, x) for x in taken)) for m, f in others.items()}
         still_owned = [o for f in others.values() for o in f]
-        for gone in (owners or {}).get(me, frozenset()) - applied:
+        # an item's key first, which takes the item whole: removing another of its keys first (a port's
+        # protocol) would make it another item
+        for gone in sorted((owners or {}).get(me, frozenset()) - applied, key=lambda f: (not is_key(f), f)):
             if not any(overlap(gone, a) for a in (*applied, *still_owned)):
                 without(new, gone)
         after = {**{m: f for m, f in others.items() if f}, me: applied}
