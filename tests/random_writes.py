@@ -2,10 +2,11 @@
 updates with the last, a stale or no resourceVersion, the four patch types, server-side apply by two
 managers (forced or not), deletes with DeleteOptions and preconditions, collection deletes by selector,
 dry runs, and reads between them; and on Deployments: the same kinds of writes on a spec with defaults and
-a keyed list (containers), through /scale and /status too; and on Pods: graceful deletion, evictions and the
-few fields a pod's update may change. The same sequence goes to the real
-kube-apiserver and to a replay; the answers are compared once reduced to what does not differ by nature
-(uids, times, managedFields, the numbers of resourceVersions and generated names)."""
+a keyed list (containers), through /scale and /status too; on Pods: graceful deletion, evictions and the
+few fields a pod's update may change; on Services: allocations, type changes and ports under apply. The
+same sequence goes to the real kube-apiserver and to a replay; the answers are compared once reduced to what
+does not differ by nature (uids, times, allocated IPs and ports, managedFields, the numbers of
+resourceVersions and generated names)."""
 
 from __future__ import annotations
 
@@ -124,12 +125,15 @@ def ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/configmaps")]
 
 
-_IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time", "lastTransitionTime"})
+# uids, times and what allocators draw (a Service's cluster IPs and node ports)
+_IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time", "lastTransitionTime",
+                      "clusterIP", "clusterIPs", "nodePort"})
 
 
 def reduce(doc: Any) -> Any:
-    """What must agree: uids, times and managedFields left out, numbers of 3 digits and more (resourceVersions)
-    and generated names' suffixes made alike, a list's items in a canonical order (generated names sort apart)."""
+    """What must agree: uids, times, allocated addresses and ports and managedFields left out, numbers of 3
+    digits and more (resourceVersions) and generated names' suffixes made alike, a list's items in a canonical
+    order (generated names sort apart)."""
     if isinstance(doc, dict):
         if isinstance(doc.get("items"), list):
             doc = {**doc, "items": sorted(doc["items"], key=lambda i: json.dumps(reduce(i), sort_keys=True))}
@@ -264,8 +268,68 @@ def pod_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/pods")]
 
 
+def _service(name: str, ports: list[dict[str, Any]], **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": {"ports": ports, **spec}}
+
+
+_SERVICE_PORTS: tuple[list[dict[str, Any]], ...] = (
+    [{"port": 80}], [{"port": 80, "targetPort": 8080, "name": "http"}],
+    [{"port": 80, "name": "a"}, {"port": 443, "name": "b"}],
+    [{"port": 53, "protocol": "UDP", "name": "dns"}, {"port": 53, "protocol": "TCP", "name": "dnst"}], [])
+
+
+def service_ops(seed: int, n: int) -> list[Op]:
+    """Services: allocated cluster IPs and node ports kept across updates and type changes, a PUT that
+    creates, ports told apart by number and protocol under server-side apply, an atomic selector, the load
+    balancer status."""
+    r = random.Random(seed)
+    out = []
+    for _ in range(n):
+        name = r.choice(("s1", "s2"))
+        path = f"/services/{name}"
+        query = "dryRun=All" if r.random() < 0.1 else ""
+        kind = r.choice(("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "get",
+                         "delete"))
+        if kind == "create":
+            extra = {k: v for k, v in (("type", r.choice((None, "NodePort", "ClusterIP"))),
+                                       ("selector", r.choice((None, {"app": "x"})))) if v}
+            out.append(Op("POST", "/services", query, _service(name, r.choice(_SERVICE_PORTS), **extra)))
+        elif kind == "update":
+            extra = {k: v for k, v in (("type", r.choice((None, "ClusterIP"))),
+                                       ("selector", r.choice((None, {"app": "y"})))) if v}
+            out.append(Op("PUT", path, query, _service(name, r.choice(_SERVICE_PORTS), **extra),
+                          rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"metadata": {"labels": {"m": "1"}}}, {"spec": {"selector": {"app": "z"}}},
+                {"spec": {"ports": [{"port": 8080}]}}, {"spec": {"type": "NodePort"}})), MERGE))
+        elif kind == "smp":
+            ports = r.choice(([{"port": 81, "name": "c"}], [{"port": 80, "targetPort": 9090}], None))
+            spec = {"ports": ports} if ports else {"sessionAffinity": "ClientIP"}
+            out.append(Op("PATCH", path, query, {"spec": spec}, SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [r.choice((
+                {"op": "replace", "path": "/spec/ports/0/port", "value": 90},
+                {"op": "add", "path": "/metadata/labels", "value": {"j": "p"}},
+                {"op": "remove", "path": "/spec/selector"}))], JSONP))
+        elif kind == "apply":
+            manager = r.choice(("ap1", "ap2"))
+            extra = {"selector": {"app": manager}} if r.random() < 0.5 else {}
+            doc = _service(name, r.choice(_SERVICE_PORTS[:4]), **extra)
+            options = [query, f"fieldManager={manager}", "force=true" if r.random() < 0.3 else ""]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+        elif kind == "status":
+            balanced = {"status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}}
+            out.append(Op("PATCH", f"{path}/status", query, balanced, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/services")]
+
+
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
-             "pods": "/api/v1/namespaces/{ns}"}
+             "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}"}
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:
@@ -283,7 +347,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
         data = None if body is None else body.encode() if isinstance(body, str) else json.dumps(body).encode()
         path = _PREFIXES[op.collection].format(ns=ns) + op.path + (f"?{op.query}" if op.query else "")
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
-        if isinstance(doc, dict) and doc.get("kind") in ("ConfigMap", "Deployment", "Pod") and op.name:
+        if isinstance(doc, dict) and doc.get("kind") in ("ConfigMap", "Deployment", "Pod", "Service") and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, reduce(doc), [reduce(w) for w in warnings]))
     return out
