@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,14 +156,21 @@ def _deployment(name: str, replicas: int | None = None, image: str = "nginx:1.27
     return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}, "spec": body}
 
 
-def deployment_ops(seed: int, n: int) -> list[Op]:
+def _steps(seed: int, n: int, collection: str, names: tuple[str, ...], kinds: tuple[str, ...]
+           ) -> Iterator[tuple[random.Random, str, str, str, str]]:
+    """Each step's random source, object name and path, query (a dry run one time in ten) and kind of write."""
     r = random.Random(seed)
-    out = []
     for _ in range(n):
-        name = r.choice(("d1", "d2"))
-        path = f"/deployments/{name}"
+        name = r.choice(names)
+        path = f"/{collection}/{name}"
         query = "dryRun=All" if r.random() < 0.1 else ""
-        kind = r.choice(("create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "scale", "get", "delete"))
+        yield r, name, path, query, r.choice(kinds)
+
+
+def deployment_ops(seed: int, n: int) -> list[Op]:
+    out = []
+    kinds = ("create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "scale", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "deployments", ("d1", "d2"), kinds):
         if kind == "create":
             extra = r.choice(({}, {"strategy": {"type": "Recreate"}}, {"minReadySeconds": 5}))
             out.append(Op("POST", "/deployments", query,
@@ -214,14 +222,10 @@ def _pod(name: str, image: str = "nginx:1.27", node: str = "", env: str = "", la
 def pod_ops(seed: int, n: int) -> list[Op]:
     """Pods: bound to a node or not (graceful deletion waits for a kubelet that never comes), finalizers,
     the few spec fields an update may change, status and its conditions, evictions without a budget."""
-    r = random.Random(seed)
     out = []
-    for _ in range(n):
-        name = r.choice(("p1", "p2"))
-        path = f"/pods/{name}"
-        query = "dryRun=All" if r.random() < 0.1 else ""
-        kind = r.choice(("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "get",
-                         "delete", "evict", "finalizers"))
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "get", "delete",
+             "evict", "finalizers")
+    for r, name, path, query, kind in _steps(seed, n, "pods", ("p1", "p2"), kinds):
         if kind == "create":
             out.append(Op("POST", "/pods", query, _pod(name, r.choice(("nginx:1.27", "busybox")), r.choice(("", "n1")),
                                                       r.choice(("", "1")), r.choice((None, {"t": "a"})),
@@ -282,14 +286,9 @@ def service_ops(seed: int, n: int) -> list[Op]:
     """Services: allocated cluster IPs and node ports kept across updates and type changes, a PUT that
     creates, ports told apart by number and protocol under server-side apply, an atomic selector, the load
     balancer status."""
-    r = random.Random(seed)
     out = []
-    for _ in range(n):
-        name = r.choice(("s1", "s2"))
-        path = f"/services/{name}"
-        query = "dryRun=All" if r.random() < 0.1 else ""
-        kind = r.choice(("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "get",
-                         "delete"))
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "services", ("s1", "s2"), kinds):
         if kind == "create":
             extra = {k: v for k, v in (("type", r.choice((None, "NodePort", "ClusterIP"))),
                                        ("selector", r.choice((None, {"app": "x"})))) if v}

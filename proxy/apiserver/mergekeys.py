@@ -1,4 +1,5 @@
-"""Which lists of built-in kinds a strategic merge patch merges, and on which key.
+"""Which lists of built-in kinds a strategic merge patch merges, and on which key; and what server-side
+apply keeps whole or tells apart on more than one key (at the end).
 
 The apiserver reads these from the Go types' `patchStrategy:"merge" patchMergeKey:"…"` tags. Neither the
 `kubernetes` Python package nor lightkube's models carry those tags, so they are written out here, from

@@ -4,7 +4,8 @@ JSON merge patch (RFC 7386) is exact. Strategic merge patch follows
 k8s.io/apimachinery/pkg/util/strategicpatch for what clients send: maps merge, `null` deletes, lists named
 in `mergekeys.py` merge element by element on their key, `$patch: delete|replace|merge`,
 `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>` and `$retainKeys`; every other list is
-replaced, as the apiserver does for lists without a patch strategy.
+replaced, as the apiserver does for lists without a patch strategy. A server-side apply's configuration is
+merged as structured-merge-diff merges it instead (`apply_merge`), on the list and map markers of the types.
 """
 
 from __future__ import annotations
