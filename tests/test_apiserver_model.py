@@ -670,3 +670,32 @@ def test_an_apply_merges_ports_on_number_and_protocol_and_removes_those_it_stops
     second = writes.patch(SVC_T, live, writes.APPLY_PATCH, again, STAMP, writes.Options(field_manager="ap"),
                           owners=first.owners)
     assert second.code == 200 and [p["name"] for p in second.body["spec"]["ports"]] == ["a", "b"]
+
+
+LEASE_T = writes.Target("coordination.k8s.io", "v1", "leases", "Lease", True, "default", "l")
+
+
+def _lease(**spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "l"}, "spec": spec}
+
+
+def test_what_the_decoder_and_the_strategies_refuse_or_warn_of() -> None:
+    def create(t: writes.Target, body: dict[str, Any]) -> writes.Outcome:
+        return writes.create(t, body, STAMP, writes.Options(), exists=lambda _: None)
+    assert create(LEASE_T, _lease(leaseDurationSeconds=-1)).body["message"] == \
+        'Lease.coordination.k8s.io "l" is invalid: spec.leaseDurationSeconds: Invalid value: -1: must be greater than 0'
+    assert create(LEASE_T, _lease(acquireTime="bad")).body["message"] == \
+        'Lease in version "v1" cannot be handled as a Lease: parsing time "bad" as ' \
+        '"2006-01-02T15:04:05.000000Z07:00": cannot parse "bad" as "2006"'
+    secret_t = writes.Target("", "v1", "secrets", "Secret", True, "default", "s")
+    secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}
+    assert create(secret_t, {**secret, "data": {"a": "not base64!"}}).body["message"] == \
+        'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3'
+    tls = create(secret_t, {**secret, "type": "kubernetes.io/tls", "data": {"tls.crt": "YQ==", "tls.key": "Yg=="}})
+    assert (tls.code, tls.warnings) == (201, ['299 - "tls: failed to find any PEM data in certificate input"'])
+    stored = {**create(LEASE_T, _lease()).body, "metadata": {"name": "l", "resourceVersion": "3"}}
+    patched = writes.patch(LEASE_T, stored, writes.MERGE_PATCH, {"spec": {"acquireTime": "bad"}}, STAMP,
+                           writes.Options())
+    assert patched.code == 422 and patched.body["message"].startswith(' "" is invalid: patch: Invalid value: "{')
+    assert patched.body["message"].endswith(': parsing time "bad" as "2006-01-02T15:04:05.000000Z07:00": cannot '
+                                            'parse "bad" as "2006"')

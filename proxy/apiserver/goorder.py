@@ -10,7 +10,7 @@ from typing import Any
 
 from ..wire import gotypes
 from ..wire.kinds import is_custom_group
-from . import quantity
+from . import gotime, quantity
 
 Obj = dict[str, Any]
 
@@ -96,6 +96,46 @@ def _decoded(value: Any, kind: Any, flags: str) -> Any:
     return gotypes.emitted([_item(v, kind) for v in value] if repeated else _item(value, kind), kind, flags)
 
 
+class Undecodable(ValueError):
+    """A value json.Unmarshal refuses for its Go type (its message is Go's): a quantity, base64 bytes, a time."""
+
+
+_BASE64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def base64_error(text: str) -> int | None:
+    """Where base64.StdEncoding refuses `text` (CorruptInputError's offset: decodeQuantum), or None: newlines
+    are skipped, padding must be whole and last."""
+    src = text.encode()
+    si = 0
+    while si < len(src):
+        j = 0
+        while j < 4:
+            if si == len(src):
+                return si - j if j else None  # padding missing
+            c = src[si]
+            si += 1
+            if c in _BASE64:
+                j += 1
+                continue
+            if c in b"\r\n":
+                continue
+            if c != ord("=") or j < 2:
+                return si - 1
+            if j == 2:  # "==" expected
+                while si < len(src) and src[si] in b"\r\n":
+                    si += 1
+                if si == len(src):
+                    return len(src)
+                if src[si] != ord("="):
+                    return si - 1
+                si += 1
+            while si < len(src) and src[si] in b"\r\n":
+                si += 1
+            return si if si < len(src) else None
+    return None
+
+
 def _item(value: Any, kind: Any) -> Any:
     if isinstance(kind, list):
         if kind[0] == "map" and isinstance(value, dict):
@@ -107,7 +147,15 @@ def _item(value: Any, kind: Any) -> Any:
     if kind.startswith(".") and isinstance(value, dict):
         return _stored(value, kind[1:])
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return quantity.canonical(value if isinstance(value, str) else repr(value))  # QuantityError: a 400
+        try:
+            return quantity.canonical(value if isinstance(value, str) else repr(value))
+        except quantity.QuantityError as exc:
+            raise Undecodable(str(exc)) from None
+    if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:
+        raise Undecodable(f"illegal base64 data at input byte {at}")
+    if kind in ("time", "microtime") and isinstance(value, str) and \
+            (problem := gotime.parse_error(value, gotime.RFC3339 if kind == "time" else gotime.RFC3339_MICRO)):
+        raise Undecodable(problem)
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 

@@ -17,6 +17,7 @@ with the real kube-apiserver's.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import re
 from collections.abc import Callable
@@ -646,7 +647,20 @@ def _selector_immutable(new: Obj, old: Obj) -> list[Cause]:
     return []
 
 
+def _lease(obj: Obj) -> list[Cause]:
+    """ValidateLeaseSpec: a positive duration and no negative transitions (not the coordinated strategy)."""
+    spec = as_dict(obj.get("spec"))
+    causes: list[Cause] = []
+    duration, transitions = spec.get("leaseDurationSeconds"), spec.get("leaseTransitions")
+    if isinstance(duration, int) and duration <= 0:
+        causes.append(invalid("spec.leaseDurationSeconds", duration, "must be greater than 0"))
+    if isinstance(transitions, int) and transitions < 0:
+        causes.append(invalid("spec.leaseTransitions", transitions, "must be greater than or equal to 0"))
+    return causes
+
+
 _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
+    ("coordination.k8s.io/v1", "Lease"): _lease,
     ("v1", "Pod"): pod,
     ("v1", "ConfigMap"): _config_map,
     ("v1", "Secret"): _secret,
@@ -719,6 +733,26 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     if ingress(obj) and as_dict(obj.get("spec")).get("type") != "LoadBalancer" and ingress(obj) != ingress(old):
         return [forbidden("status.loadBalancer.ingress", "may only be used when `spec.type` is 'LoadBalancer'")]
     return []
+
+
+_PEM = re.compile(rb"-----BEGIN [^\n]*-----")
+
+
+def write_warnings(obj: Obj) -> list[str]:
+    """What the strategies warn of in a write's answer (WarningsOnCreate/Update): a TLS Secret whose pair
+    tls.X509KeyPair cannot read. Only the pair without any PEM data is modelled."""
+    if (obj.get("apiVersion"), obj.get("kind"), obj.get("type")) != ("v1", "Secret", "kubernetes.io/tls"):
+        return []
+    data = as_dict(obj.get("data"))
+
+    def pem(key: str) -> bool:
+        try:
+            return _PEM.search(base64.b64decode(str(data.get(key) or ""))) is not None
+        except ValueError:
+            return False
+    if not pem("tls.crt"):
+        return ["tls: failed to find any PEM data in certificate input"]
+    return [] if pem("tls.key") else ["tls: failed to find any PEM data in key input"]
 
 
 def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:

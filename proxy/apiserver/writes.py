@@ -33,7 +33,7 @@ from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, spec
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, go_json, invalid
-from .goorder import META_ORDER, encoded, ordered_meta
+from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
 from .ownership import (
     FieldPath,
     Manager,
@@ -49,7 +49,6 @@ from .ownership import (
     without,
 )
 from .patch import PatchError, apply_merge, merge_patch, strategic_merge
-from .quantity import QuantityError
 
 Key = tuple[str, str]
 
@@ -325,7 +324,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         obj.pop("status", None)
     try:
         obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom)
-    except QuantityError as exc:
+    except Undecodable as exc:
         return _undecodable(t, exc)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
     if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + specvalidation.spec_causes(obj) \
@@ -339,7 +338,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
 
 
 def _undecodable(t: Target, exc: Exception | str) -> Outcome:
-    """A body the apiserver cannot decode into the kind's Go type (a quantity it cannot parse)."""
+    """A body the apiserver cannot decode into the kind's Go type (a quantity, base64 bytes)."""
     return fail(400, f'{t.kind} in version "{t.version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
 
 
@@ -438,15 +437,29 @@ def _unapplicable(content_type: str, exc: PatchError) -> Outcome:
     return out
 
 
+def _decoding_error(t: Target, obj: dict[str, Any]) -> str | None:
+    """Why the apiserver's decoder refuses a patched object: a field of the wrong JSON type, or a value its
+    Go type cannot read (a quantity, base64 bytes, a time)."""
+    if (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
+        return error
+    try:
+        if t.builtin:
+            encoded(obj, t.kind, t.api_version)
+    except Undecodable as exc:
+        return str(exc)
+    return None
+
+
 def _unpatchable(new: dict[str, Any], problem: str) -> Outcome:
     """A patch whose result cannot be decoded (or is refused by strict field validation): the apiserver's
     422 quotes the patched object, as Go encodes its struct; here as JSON."""
-    return fail(422, f'"" is invalid: patch: Invalid value: {quote(go_json(new))}: {problem}', "Invalid")
+    return fail(422, f' "" is invalid: patch: Invalid value: {quote(go_json(new))}: {problem}', "Invalid")
 
 
 def _warned(out: Outcome, warnings: list[str]) -> Outcome:
-    """The answer with its Warning headers (a refused write gets them too)."""
-    out.warnings = warnings
+    """The answer with its Warning headers (a refused write gets the decoder's too), the strategies' after."""
+    written = fieldvalidation.warnings(specvalidation.write_warnings(out.body)) if out.code < 300 else []
+    out.warnings = warnings + written
     return out
 
 
@@ -502,7 +515,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     name = t.name
     try:
         new = _defaulted(_typed(t, new), creating=False, custom=t.custom)
-    except QuantityError as exc:
+    except Undecodable as exc:
         return _undecodable(t, exc)
     if not t.subresource:
         defaults.kept_on_update(new, current)
@@ -678,7 +691,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             bad = _check_body(t, body, t.name)
             if bad is not None:
                 return bad
-            out = _create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase)
+            out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase), [])
             out.owners = {(opts.field_manager, "", ""): fields(doc)} if out.code < 400 else None
             return out
     if current is None or not serves_subresource(t):
@@ -696,8 +709,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         new = patched(current, content_type, doc)
     except PatchError as exc:
         return _unapplicable(content_type, exc)
-    if content_type != APPLY_PATCH and (error := decoding.type_error(new, t.kind, typed=t.builtin,
-                                                                     api_version=t.api_version)) is not None:
+    if content_type != APPLY_PATCH and (error := _decoding_error(t, new)) is not None:
         return _unpatchable(new, error)
     refused, warnings = _field_check("patch", t, opts, new, doc) if content_type != APPLY_PATCH else (None, [])
     if refused is not None:
