@@ -61,7 +61,8 @@ def fields(doc: dict[str, Any], at: FieldPath = (), atomic: frozenset[str] | Non
         elif isinstance(v, list) and (keys := _item_keys(path, v)) is not None:
             for element in v:
                 segment = (*path, item(keys, element))
-                out |= {segment} if k in ATOMIC_ITEMS and atomic else fields(element, segment, atomic)
+                kept_whole = k in ATOMIC_ITEMS and bool(atomic)  # (a custom resource keeps nothing whole)
+                out |= {segment} if kept_whole else fields(element, segment, atomic)
         elif path not in _NOT_OWNED:
             out.add(path)
     return frozenset(out)

@@ -338,7 +338,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
 
 
 def _undecodable(t: Target, exc: Exception | str) -> Outcome:
-    """A body the apiserver cannot decode into the kind's Go type (a quantity, base64 bytes)."""
+    """A body the apiserver cannot decode into the kind's Go type (a quantity, base64 bytes, a time)."""
     return fail(400, f'{t.kind} in version "{t.version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
 
 
