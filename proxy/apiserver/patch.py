@@ -155,7 +155,7 @@ def apply_merge(live: Any, applied: Any, path: tuple[str, ...] = (), atomic: fro
 
 def _apply_list(live: list[Any], applied: list[Any], path: tuple[str, ...], atomic: frozenset[str]) -> list[Any]:
     if merges_primitives(path):
-        return _merged_in_order(live, applied, lambda x: x, lambda a, b: b)
+        return _merged_in_order(live, applied, _hashable, lambda a, b: b)
     keys = list_map_keys(path, applied)
     if keys is None or not all(isinstance(e, dict) for e in (*live, *applied)):
         return copy.deepcopy(applied)
