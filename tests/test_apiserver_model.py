@@ -595,6 +595,10 @@ def test_a_put_creates_a_missing_service_but_not_a_missing_configmap() -> None:
     made = writes.update(SVC_T, None, {**_service(), "metadata": {"name": "s", "resourceVersion": "5"}},
                          writes.Options(), STAMP)
     assert made.code == 201 and [c.type for c in made.commits] == ["ADDED"] and made.body["spec"]["clusterIP"]
+    status_t = dataclasses.replace(SVC_T, subresource="status")
+    through_status = writes.update(status_t, None, {**_service(), "status": {"loadBalancer": {"ingress": [{}]}}},
+                                   writes.Options(), STAMP)
+    assert (through_status.code, through_status.body["status"]) == (201, {"loadBalancer": {}})  # a create's status
     cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
     body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}}
     assert writes.update(cm, None, body, writes.Options(), STAMP).code == 404
@@ -699,3 +703,23 @@ def test_what_the_decoder_and_the_strategies_refuse_or_warn_of() -> None:
     assert patched.code == 422 and patched.body["message"].startswith(' "" is invalid: patch: Invalid value: "{')
     assert patched.body["message"].endswith(': parsing time "bad" as "2006-01-02T15:04:05.000000Z07:00": cannot '
                                             'parse "bad" as "2006"')
+
+
+@pytest.mark.parametrize(("kind", "spec", "status"), [
+    (("apps", "deployments", "Deployment"), {"selector": {"matchLabels": {"a": "b"}}, "template": {
+        "metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "x"}]}}}, {}),
+    (("policy", "poddisruptionbudgets", "PodDisruptionBudget"), {"minAvailable": 1},
+     {"disruptionsAllowed": 0, "currentHealthy": 0, "desiredHealthy": 0, "expectedPods": 0}),
+    (("", "services", "Service"), {"ports": [{"port": 80}]}, {"loadBalancer": {}}),
+    (("", "persistentvolumeclaims", "PersistentVolumeClaim"),
+     {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}, {"phase": "Pending"}),
+])
+def test_a_created_object_starts_with_the_status_its_strategy_gives(kind: tuple[str, str, str], spec: dict[str, Any],
+                                                                    status: dict[str, Any]) -> None:
+    """As kube-apiserver v1.37 answered these creates, whatever status the client sent."""
+    group, resource, name = kind
+    t = writes.Target(group, "v1", resource, name, True, "default", "x")
+    body = {"apiVersion": f"{group}/v1" if group else "v1", "kind": name, "metadata": {"name": "x"}, "spec": spec,
+            "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}, "replicas": 5, "phase": "Bound"}}
+    made = writes.create(t, body, STAMP, writes.Options(), exists=lambda _: None)
+    assert (made.code, made.body["status"]) == (201, status)

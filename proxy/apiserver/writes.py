@@ -76,6 +76,11 @@ RETURNS_DELETED = frozenset({"Service", "Pod", "Namespace", "PersistentVolumeCla
                              "ServiceAccount", "ResourceQuota", "PodTemplate", "StorageClass", "CSIDriver", "CSINode",
                              "VolumeAttachment", "VolumeAttributesClass", "DeviceClass", "ResourceClaim",
                              "ResourceClaimTemplate", "ResourceSlice"})
+# Kinds whose strategy starts a created object with an empty status, whatever the client sent (PrepareForCreate;
+# a pod's and a namespace's first phase are set apart, a PVC's comes from defaulting)
+STATUS_RESET_ON_CREATE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
+                                    "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Ingress",
+                                    "ReplicationController", "ResourceQuota", "PersistentVolumeClaim"})
 # Kinds whose strategy allows a PUT to create (AllowCreateOnUpdate)
 CREATED_BY_UPDATE = frozenset({"Service", "Endpoints", "Event", "LimitRange", "Lease", "LeaseCandidate", "Role",
                                "RoleBinding", "ClusterRole", "ClusterRoleBinding", "RuntimeClass",
@@ -322,6 +327,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
     if t.custom is not None and t.custom.status:  # the custom resource strategy's PrepareForCreate
         obj.pop("status", None)
+    elif t.builtin and t.kind in STATUS_RESET_ON_CREATE:  # the strategies' PrepareForCreate: a new status
+        obj["status"] = {}
     try:
         obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom)
     except Undecodable as exc:
@@ -592,10 +599,13 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
-    if current is None and stamp is not None and not t.subresource and t.builtin and t.kind in CREATED_BY_UPDATE:
-        # the strategy's AllowCreateOnUpdate: created as by a POST, whatever resourceVersion the body holds
+    if current is None and stamp is not None and t.subresource in ("", "status") and t.builtin \
+            and t.kind in CREATED_BY_UPDATE:
+        # the strategy's AllowCreateOnUpdate (a status strategy's too): created as by a POST, whatever
+        # resourceVersion the body holds
         created = {**body, "metadata": {k: v for k, v in _meta(body).items() if k != "resourceVersion"}}
-        return _create(t, created, stamp, opts, exists=lambda _: None, namespace_phase=namespace_phase)
+        return _create(dataclasses.replace(t, subresource=""), created, stamp, opts, exists=lambda _: None,
+                       namespace_phase=namespace_phase)
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
     current = _defaulted(current, creating=False, custom=t.custom)  # as read from storage: decoding defaults
