@@ -26,8 +26,11 @@ GROUP = "loop.example.com"
 
 
 def kubectl(kubeconfig: str, *args: str, stdin: str = "", ok: bool = True) -> subprocess.CompletedProcess[str]:
-    p = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, *args], input=stdin, capture_output=True,
-                       text=True, timeout=120)
+    # a discovery cache of its own: kubectl's default one, keyed by host and port, may hold another replay's
+    # discovery from an earlier run on the same port, and kubectl would not ask this one's
+    cache = str(Path(kubeconfig).parent / "kubectl-cache")
+    p = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "--cache-dir", cache, *args], input=stdin,
+                       capture_output=True, text=True, timeout=120)
     assert not ok or p.returncode == 0, p.stderr
     return p
 
