@@ -36,7 +36,8 @@ def recording(tmp_path: Path) -> Path:
 
 
 def kubectl(replay: Replay, *args: str, stdin: str = "") -> str:
-    p = subprocess.run([str(KUBECTL), "--kubeconfig", replay.kubeconfig, *args], input=stdin,
+    cache = str(Path(replay.kubeconfig).parent / "kubectl-cache")  # not another replay's on the same port
+    p = subprocess.run([str(KUBECTL), "--kubeconfig", replay.kubeconfig, "--cache-dir", cache, *args], input=stdin,
                        capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     return p.stdout.strip()
