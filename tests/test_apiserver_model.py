@@ -529,6 +529,11 @@ def test_manager_name(field_manager: str, user_agent: str, name: str) -> None:
 POD_T = writes.Target("", "v1", "pods", "Pod", True, "default", "p")
 
 
+def _created(t: writes.Target, body: dict[str, Any]) -> writes.Outcome:
+    """A create of `body` where no object of its name is."""
+    return writes.create(t, body, STAMP, writes.Options(), exists=lambda _: None)
+
+
 def _stored_pod(node: str = "n1", phase: str = "Running", deleting: int | None = None) -> dict[str, Any]:
     """A pod as the store holds it (defaulted), bound to `node`; `deleting`: its deletion's grace period."""
     meta: dict[str, Any] = {"name": "p", "namespace": "default", "uid": "u", "resourceVersion": "7",
@@ -537,7 +542,7 @@ def _stored_pod(node: str = "n1", phase: str = "Running", deleting: int | None =
         meta |= {"deletionTimestamp": STAMP.after(deleting), "deletionGracePeriodSeconds": deleting, "generation": 2}
     body = {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "p"},
             "spec": {"containers": [{"name": "c", "image": "x"}], "nodeName": node}}
-    created = writes.create(POD_T, body, STAMP, writes.Options(), exists=lambda _: None).body
+    created = _created(POD_T, body).body
     return {**created, "metadata": meta, "status": {**created["status"], "phase": phase}}
 
 
@@ -587,7 +592,7 @@ def _service(**spec: Any) -> dict[str, Any]:
 
 
 def _stored_service(**spec: Any) -> dict[str, Any]:
-    made = writes.create(SVC_T, _service(**spec), STAMP, writes.Options(), exists=lambda _: None).body
+    made = _created(SVC_T, _service(**spec)).body
     return {**made, "metadata": {**made["metadata"], "resourceVersion": "7"}}
 
 
@@ -684,20 +689,18 @@ def _lease(**spec: Any) -> dict[str, Any]:
 
 
 def test_what_the_decoder_and_the_strategies_refuse_or_warn_of() -> None:
-    def create(t: writes.Target, body: dict[str, Any]) -> writes.Outcome:
-        return writes.create(t, body, STAMP, writes.Options(), exists=lambda _: None)
-    assert create(LEASE_T, _lease(leaseDurationSeconds=-1)).body["message"] == \
+    assert _created(LEASE_T, _lease(leaseDurationSeconds=-1)).body["message"] == \
         'Lease.coordination.k8s.io "l" is invalid: spec.leaseDurationSeconds: Invalid value: -1: must be greater than 0'
-    assert create(LEASE_T, _lease(acquireTime="bad")).body["message"] == \
+    assert _created(LEASE_T, _lease(acquireTime="bad")).body["message"] == \
         'Lease in version "v1" cannot be handled as a Lease: parsing time "bad" as ' \
         '"2006-01-02T15:04:05.000000Z07:00": cannot parse "bad" as "2006"'
     secret_t = writes.Target("", "v1", "secrets", "Secret", True, "default", "s")
     secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}
-    assert create(secret_t, {**secret, "data": {"a": "not base64!"}}).body["message"] == \
+    assert _created(secret_t, {**secret, "data": {"a": "not base64!"}}).body["message"] == \
         'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 3'
-    tls = create(secret_t, {**secret, "type": "kubernetes.io/tls", "data": {"tls.crt": "YQ==", "tls.key": "Yg=="}})
+    tls = _created(secret_t, {**secret, "type": "kubernetes.io/tls", "data": {"tls.crt": "YQ==", "tls.key": "Yg=="}})
     assert (tls.code, tls.warnings) == (201, ['299 - "tls: failed to find any PEM data in certificate input"'])
-    stored = {**create(LEASE_T, _lease()).body, "metadata": {"name": "l", "resourceVersion": "3"}}
+    stored = {**_created(LEASE_T, _lease()).body, "metadata": {"name": "l", "resourceVersion": "3"}}
     patched = writes.patch(LEASE_T, stored, writes.MERGE_PATCH, {"spec": {"acquireTime": "bad"}}, STAMP,
                            writes.Options())
     assert patched.code == 422 and patched.body["message"].startswith(' "" is invalid: patch: Invalid value: "{')
@@ -721,5 +724,5 @@ def test_a_created_object_starts_with_the_status_its_strategy_gives(kind: tuple[
     t = writes.Target(group, "v1", resource, name, True, "default", "x")
     body = {"apiVersion": f"{group}/v1" if group else "v1", "kind": name, "metadata": {"name": "x"}, "spec": spec,
             "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}, "replicas": 5, "phase": "Bound"}}
-    made = writes.create(t, body, STAMP, writes.Options(), exists=lambda _: None)
+    made = _created(t, body)
     assert (made.code, made.body["status"]) == (201, status)

@@ -354,7 +354,7 @@ def _service(obj: Obj, creating: bool, uid: str) -> None:
         if port.get("targetPort") in (None, 0, "") and isinstance(port.get("port"), int):
             port["targetPort"] = port["port"]
         if creating and typ in ("NodePort", "LoadBalancer") and not port.get("nodePort"):
-            port["nodePort"] = 30000 + draw() % 2768
+            port["nodePort"] = _node_port(draw)
     if typ in ("NodePort", "LoadBalancer"):
         _d(spec, "externalTrafficPolicy", "Cluster")
     if typ in ("ClusterIP", "NodePort", "LoadBalancer"):
@@ -368,6 +368,11 @@ def _service(obj: Obj, creating: bool, uid: str) -> None:
         _p(spec, "clusterIPs", [spec["clusterIP"]])
         _p(spec, "ipFamilies", ["IPv4"])
         _p(spec, "ipFamilyPolicy", "SingleStack")
+
+
+def _node_port(draw: Callable[[], int]) -> int:
+    """A node port from the default range (30000–32767), drawn."""
+    return 30000 + draw() % 2768
 
 
 def _drawer(uid: str) -> Callable[[], int]:
@@ -443,6 +448,7 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
     node ports and the external traffic policy a type change makes pointless go when unchanged
     (dropTypeDependentFields); a type that needs node ports gets them allocated."""
     ports, old_ports = _dicts(spec.get("ports")), _dicts(old.get("ports"))
+    needed, needs = _needs_node_ports(old), _needs_node_ports(spec)
     if spec.get("type") != "ExternalName" and old.get("type") != "ExternalName":
         if not spec.get("clusterIP") and old.get("clusterIP"):
             spec["clusterIP"] = old["clusterIP"]
@@ -451,24 +457,23 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
                 spec[key] = old[key]
         if not spec.get("ipFamilyPolicy") and old.get("ipFamilyPolicy"):
             spec["ipFamilyPolicy"] = old["ipFamilyPolicy"]
-    if _needs_node_ports(old) and _needs_node_ports(spec):
+    if needed and needs:
         used = {p.get("nodePort") for p in old_ports} & {p.get("nodePort") for p in ports}
         by_name = {p.get("name", ""): p.get("nodePort") for p in old_ports}
         for p in ports:
             if not p.get("nodePort") and by_name.get(p.get("name", "")) not in used:
                 p["nodePort"] = by_name.get(p.get("name", ""))
-    if _needs_node_ports(old) and not _needs_node_ports(spec) \
-            and [p.get("nodePort") for p in ports] == [p.get("nodePort") for p in old_ports]:
+    if needed and not needs and [p.get("nodePort") for p in ports] == [p.get("nodePort") for p in old_ports]:
         for p in ports:
             p.pop("nodePort", None)
     if old.get("type") in ("NodePort", "LoadBalancer") and spec.get("type") not in ("NodePort", "LoadBalancer") \
             and spec.get("externalTrafficPolicy") == old.get("externalTrafficPolicy"):
         spec.pop("externalTrafficPolicy", None)
-    if _needs_node_ports(spec):
+    if needs:
         draw = _drawer(seed)
         for p in ports:
             if not p.get("nodePort"):
-                p["nodePort"] = 30000 + draw() % 2768
+                p["nodePort"] = _node_port(draw)
 
 
 def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "") -> Obj:

@@ -54,14 +54,11 @@ def parse_error(value: str, layout: str) -> str | None:
             if got is None:
                 return cannot(element)
             rest = rest[got.end():]
-            if element == ".000000" and int(got.group()[1:]) < 0:
+            n = fields[element] = int(got.group().lstrip(".,"))
+            if element == ".000000" and n < 0:
                 return f"parsing time {_quote(value)}: fractional second out of range"
-            if element in ("01", "02"):
-                fields[element] = int(got.group())
-            if bounds is not None:
-                n = int(got.group())
-                if not bounds[0] <= n <= bounds[1]:
-                    return f"parsing time {_quote(value)}: {_NAMES[element]} out of range"
+            if bounds is not None and not bounds[0] <= n <= bounds[1]:
+                return f"parsing time {_quote(value)}: {_NAMES[element]} out of range"
             if element == "05" and layout == RFC3339 and (frac := re.match(r"[.,]\d+", rest)):
                 rest = rest[frac.end():]  # fractional seconds are read after the seconds unless the layout has them
         elif rest.startswith(element):
@@ -70,7 +67,7 @@ def parse_error(value: str, layout: str) -> str | None:
             return cannot(element)
     if rest:
         return f"parsing time {_quote(value)}: extra text: {_quote(rest)}"
-    month, day, year = fields.get("01", 1), fields.get("02", 1), int(value[:4])
+    month, day, year = fields["01"], fields["02"], fields["2006"]  # both layouts have all three
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     if day < 1 or day > _DAYS[month - 1] or (month == 2 and day == 29 and not leap):
         return f"parsing time {_quote(value)}: day out of range"

@@ -126,6 +126,9 @@ class Target:
         return (self.namespace if self.namespaced else "", self.name if name is None else name)
 
 
+TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # metadata times: RFC 3339 in whole seconds, UTC
+
+
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """What the store decides for a write: the cluster's wall time, a uid and a generateName suffix."""
@@ -140,7 +143,7 @@ class Stamp:
         return self.after(0)
 
     def after(self, seconds: int) -> str:
-        return (self.wall + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (self.wall + dt.timedelta(seconds=seconds)).strftime(TIMESTAMP)
 
 
 @dataclass(slots=True)
@@ -883,7 +886,7 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
             due = _parsed_time(meta["deletionTimestamp"]) + dt.timedelta(seconds=grace - pending)
             if due < now.replace(microsecond=0):  # never in the past: now, and at most 1 s of grace
                 due, grace = now, min(grace, 1)
-            new_meta["deletionTimestamp"] = due.strftime("%Y-%m-%dT%H:%M:%SZ")
+            new_meta["deletionTimestamp"] = due.strftime(TIMESTAMP)
         new_meta["deletionGracePeriodSeconds"] = grace
         obj["metadata"] = ordered_meta(new_meta)
         gone = grace == 0 and not finalizers
@@ -914,7 +917,7 @@ def _is_namespace(t: Target) -> bool:
 
 def _parsed_time(value: str) -> dt.datetime:
     try:
-        return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+        return dt.datetime.strptime(value, TIMESTAMP).replace(tzinfo=dt.UTC)
     except ValueError:
         return dt.datetime.fromtimestamp(0, dt.UTC)
 
