@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
@@ -54,7 +55,7 @@ REALKUBE_MIN_REQUEST_TIMEOUT = 4
 
 @pytest.fixture(scope="session")
 def realkube(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealKube]:
-    """The real kube-apiserver + etcd (tests/peers/realkube), one per session. Never replaced by a stand-in:
+    """The real kube-apiserver + etcd (tests/peers/realkube), one per test worker. Never replaced by a stand-in:
     if it cannot be built or started, the tests that use it fail with its log."""
     with start_realkube(tmp_path_factory.mktemp("realkube") / "kube", REALKUBE_MIN_REQUEST_TIMEOUT) as kube:
         yield kube
@@ -66,7 +67,11 @@ def goclients() -> Path:
     to date)."""
     assert shutil.which("go"), "the Go toolchain (go 1.26) is needed to build the Go peers: not on PATH"
     source, binary = ROOT / "tests" / "peers" / "goclients", ROOT / ".cache" / "peers" / "goclients"
-    done = subprocess.run(["go", "build", "-o", str(binary), "."], cwd=source, capture_output=True, text=True,
-                          timeout=1800, check=False)
+    binary.parent.mkdir(parents=True, exist_ok=True)
+    # one build at a time: two test workers building at once would both write the binary
+    with (binary.parent / "goclients.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = subprocess.run(["go", "build", "-o", str(binary), "."], cwd=source, capture_output=True,
+                              text=True, timeout=1800, check=False)
     assert done.returncode == 0, f"building {source} failed:\n{done.stderr[-3000:]}"
     return binary
