@@ -131,6 +131,9 @@ _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedF
                       "clusterIP", "clusterIPs", "nodePort"})
 
 
+_UID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # in a Job's selector
+
+
 def reduce(doc: Any) -> Any:
     """What must agree: uids, times, allocated addresses and ports and managedFields left out, numbers of 3
     digits and more (resourceVersions) and generated names' suffixes made alike, a list's items in a canonical
@@ -142,7 +145,7 @@ def reduce(doc: Any) -> Any:
     if isinstance(doc, list):
         return [reduce(v) for v in doc]
     if isinstance(doc, str):
-        return re.sub(r"\b\d{3,}\b", "N", re.sub(r"\bg-[a-z0-9]{5}\b", "g-XXXXX", doc))
+        return re.sub(r"\b\d{3,}\b", "N", re.sub(r"\bg-[a-z0-9]{5}\b", "g-XXXXX", _UID.sub("UID", doc)))
     return doc
 
 
@@ -208,6 +211,79 @@ def deployment_ops(seed: int, n: int) -> list[Op]:
         else:
             out.append(Op("DELETE", path, query))
     return [*out, Op("GET", "/deployments")]
+
+
+def _stateful_set(name: str, replicas: int | None = None, image: str = "nginx:1.27", **spec: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "serviceName": "svc", "selector": {"matchLabels": {"app": name}},
+        "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": image}]}},
+        **spec}
+    if replicas is not None:
+        body["replicas"] = replicas
+    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name}, "spec": body}
+
+
+_CLAIMS: list[dict[str, Any]] = [{"metadata": {"name": "data"}, "spec": {
+    "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}]
+_OTHER_CLAIMS: list[dict[str, Any]] = [{"metadata": {"name": "data", "labels": {"l": "v"}}, "spec": {
+    "accessModes": ["ReadWriteOnce"], "storageClassName": "fast",
+    "dataSource": {"kind": "PersistentVolumeClaim", "name": "src"}, "resources": {"requests": {"storage": "2Gi"}}}}]
+
+
+def stateful_set_ops(seed: int, n: int) -> list[Op]:
+    """StatefulSets: the fields an update may not change (claim templates among them, printed as Go's internal
+    struct), an update strategy patched to OnDelete under a rolling update's parameters, status counts."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "scale", "status", "get",
+             "delete")
+    for r, name, path, query, kind in _steps(seed, n, "statefulsets", ("s1", "s2"), kinds):
+        if kind == "create":
+            extra = r.choice(({}, {"podManagementPolicy": "Parallel"}, {"volumeClaimTemplates": _CLAIMS},
+                              {"updateStrategy": {"type": "OnDelete"}}, {"minReadySeconds": 3}))
+            out.append(Op("POST", "/statefulsets", query,
+                          _stateful_set(name, r.choice((None, 1, 3)), r.choice(("nginx:1.27", "b")), **extra)))
+        elif kind == "update":
+            extra = r.choice(({}, {"serviceName": "other"}, {"podManagementPolicy": "Parallel"},
+                              {"minReadySeconds": 1}, {"volumeClaimTemplates": _OTHER_CLAIMS},
+                              {"volumeClaimTemplates": _CLAIMS}))
+            body = _stateful_set(name, r.choice((None, 2)), r.choice(("a", "b")), **extra)
+            out.append(Op("PUT", path, query, body, rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"replicas": r.randint(0, 5)}}, {"metadata": {"labels": {"m": "1"}}},
+                {"spec": {"serviceName": "x"}}, {"spec": {"updateStrategy": {"type": "OnDelete"}}},
+                {"spec": {"persistentVolumeClaimRetentionPolicy": {"whenDeleted": "Delete"}}},
+                {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}}})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"template": {"spec": {"containers": [{"name": "side", "image": "x"}]}}}},
+                {"spec": {"updateStrategy": {"rollingUpdate": {"partition": 1}}}},
+                {"spec": {"ordinals": {"start": 2}}})), SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [r.choice((
+                {"op": "replace", "path": "/spec/replicas", "value": r.randint(0, 3)},
+                {"op": "replace", "path": "/spec/selector/matchLabels/app", "value": "zz"}))], JSONP))
+        elif kind == "apply":
+            spec = r.choice(({"replicas": r.randint(1, 4)}, _stateful_set(name, None, r.choice(("a", "b")))["spec"],
+                             _stateful_set(name, 2)["spec"]))
+            doc = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name}, "spec": spec}
+            options = [query, "fieldManager=" + r.choice(("ap1", "ap2")), "force=true" if r.random() < 0.3 else ""]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+        elif kind == "scale":
+            out.append(r.choice((
+                Op("PUT", f"{path}/scale", query, {"apiVersion": "autoscaling/v1", "kind": "Scale",
+                                                   "metadata": {"name": name}, "spec": {"replicas": r.randint(0, 6)}},
+                   rv=r.choice(("last", ""))),
+                Op("PATCH", f"{path}/scale", query, {"spec": {"replicas": r.randint(0, 6)}}, MERGE))))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, r.choice((
+                {"status": {"replicas": r.randint(0, 3), "readyReplicas": r.randint(0, 3)}},
+                {"status": {"currentRevision": "s-1", "observedGeneration": 1}})), MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/statefulsets")]
 
 
 def _pod(name: str, image: str = "nginx:1.27", node: str = "", env: str = "", labels: dict[str, str] | None = None,
@@ -328,7 +404,11 @@ def service_ops(seed: int, n: int) -> list[Op]:
 
 
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
+             "statefulsets": "/apis/apps/v1/namespaces/{ns}",
              "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}"}
+
+
+_KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job"})  # whose answers are objects
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:
@@ -346,7 +426,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
         data = None if body is None else body.encode() if isinstance(body, str) else json.dumps(body).encode()
         path = _PREFIXES[op.collection].format(ns=ns) + op.path + (f"?{op.query}" if op.query else "")
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
-        if isinstance(doc, dict) and doc.get("kind") in ("ConfigMap", "Deployment", "Pod", "Service") and op.name:
+        if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, reduce(doc), [reduce(w) for w in warnings]))
     return out

@@ -100,6 +100,56 @@ def test_an_immutable_secret_keeps_its_data_but_a_mutable_one_may_become_immutab
     assert specvalidation.spec_causes(old, {**old, "immutable": False}) == []
 
 
+def _workload(kind: str, **status: object) -> dict[str, object]:
+    return {"apiVersion": "apps/v1", "kind": kind, "status": status}
+
+
+@pytest.mark.parametrize(("obj", "old_status", "wrong"), [
+    (_workload("StatefulSet", replicas=2, readyReplicas=2, availableReplicas=1), {}, []),
+    (_workload("StatefulSet", replicas=1, readyReplicas=3, availableReplicas=3), {},
+     [("status.readyReplicas", "Invalid value: 3: cannot be greater than status.replicas"),
+      ("status.availableReplicas", "Invalid value: 3: cannot be greater than status.replicas")]),
+    (_workload("StatefulSet", replicas=2, readyReplicas=1, availableReplicas=2), {},
+     [("status.availableReplicas", "Invalid value: 2: cannot be greater than status.readyReplicas")]),
+    (_workload("Deployment", replicas=2, readyReplicas=1, availableReplicas=2), {},  # named without `status.`
+     [("status.availableReplicas", "Invalid value: 2: cannot be greater than readyReplicas")]),
+    (_workload("ReplicaSet", replicas=2, fullyLabeledReplicas=3),
+     {}, [("status.fullyLabeledReplicas", "Invalid value: 3: cannot be greater than status.replicas")]),
+    (_workload("ReplicaSet", replicas=-1), {},  # and then every count is above it
+     [("status.replicas", "Invalid value: -1: must be greater than or equal to 0"),
+      *((f"status.{f}", "Invalid value: 0: cannot be greater than status.replicas")
+        for f in ("fullyLabeledReplicas", "readyReplicas", "availableReplicas"))]),
+    (_workload("DaemonSet", numberReady=-2, collisionCount=1), {"collisionCount": 3},
+     [("status.numberReady", "Invalid value: -2"),
+      ("status.collisionCount", "Invalid value: 1: cannot be decremented")]),
+    (_workload("Deployment"), {"collisionCount": 1},
+     [("status.collisionCount", "Invalid value: 0: cannot be decremented")]),
+])
+def test_a_workloads_status_is_validated_on_its_status_writes(
+        obj: dict[str, object], old_status: dict[str, object], wrong: list[tuple[str, str]]) -> None:
+    causes = specvalidation.status_causes(obj, {"status": old_status})
+    assert len(causes) == len(wrong), causes
+    assert [(c[0], c[2][:len(w[1])]) for c, w in zip(causes, wrong, strict=True)] == wrong
+
+
+def test_an_update_may_not_change_a_stateful_sets_claim_templates_printed_as_gos_internal_struct() -> None:
+    claim = {"metadata": {"name": "data", "labels": {"l": "v"}}, "spec": {
+        "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}, "volumeMode": "Filesystem",
+        "dataSource": {"kind": "PersistentVolumeClaim", "name": "src"}}, "status": {"phase": "Pending"}}
+    old = {"apiVersion": "apps/v1", "kind": "StatefulSet", "spec": {"serviceName": "s", "volumeClaimTemplates": []}}
+    new = {**old, "spec": {"serviceName": "s", "volumeClaimTemplates": [claim]}}
+    message = next(c[2] for c in specvalidation.spec_causes(new, old) if c[0] == "spec.volumeClaimTemplates")
+    assert message == (
+        'Invalid value: [{"name":"data","labels":{"l":"v"},"Spec":{"AccessModes":["ReadWriteOnce"],"Selector":null,'
+        '"Resources":{"Limits":null,"Requests":{"storage":"1Gi"}},"VolumeName":"","StorageClassName":null,'
+        '"VolumeMode":"Filesystem","DataSource":{"APIGroup":null,"Kind":"PersistentVolumeClaim","Name":"src"},'
+        '"DataSourceRef":null,"VolumeAttributesClassName":null},"Status":{"Phase":"Pending","AccessModes":null,'
+        '"Capacity":null,"Conditions":null,"AllocatedResources":null,"AllocatedResourceStatuses":null,'
+        '"CurrentVolumeAttributesClassName":null,"ModifyVolumeStatus":null,"HealthStatus":null}}]: field is immutable')
+    assert not [c for c in specvalidation.spec_causes({**old, "spec": {"serviceName": "s"}}, old)
+                if c[0] == "spec.volumeClaimTemplates"]  # none and empty are the same to Go's semantic equality
+
+
 @pytest.mark.parametrize(("value", "printed"), [
     (True, "true"), (-1, "-1"), (1.5, "1.5"), ("a\"b\n", '"a\\"b\\n"'), ("é", '"é"'),
     ({"b": "<x>", "a": None}, '{"b":"\\u003cx\\u003e","a":null}'), (None, "null"), ([1, "x"], '[1,"x"]'),

@@ -204,6 +204,10 @@ def _stateful_set(obj: Obj) -> list[Cause]:
     kind, rolling = strategy.get("type") or "", strategy.get("rollingUpdate")
     if not kind:
         causes.append(required("spec.updateStrategy"))
+    elif kind == "OnDelete" and isinstance(rolling, dict):  # e.g. left behind by a patch of the type alone
+        internal = {"Partition": rolling.get("partition") or 0, "MaxUnavailable": rolling.get("maxUnavailable")}
+        causes.append(invalid("spec.updateStrategy.rollingUpdate", internal,
+                              "only allowed for updateStrategy 'RollingUpdate'"))
     elif kind == "RollingUpdate" and isinstance(rolling, dict):
         path = "spec.updateStrategy.rollingUpdate"
         causes += nonnegative(f"{path}.partition", rolling.get("partition"))
@@ -715,16 +719,94 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
         return [invalid("roleRef", internal, _IMMUTABLE)]
     if api_version == "apps/v1" and kind == "StatefulSet":
         spec, before = new.get("spec") or {}, old.get("spec") or {}
-        return _selector_immutable(new, old) + [
-            invalid(f"spec.{f}", spec.get(f) or "", _IMMUTABLE) for f in ("serviceName", "podManagementPolicy")
-            if spec.get(f) != before.get(f)]
+        claims = spec.get("volumeClaimTemplates") or []
+        causes = _selector_immutable(new, old)
+        if claims != (before.get("volumeClaimTemplates") or []):  # Semantic.DeepEqual: nil is empty
+            causes.append(invalid("spec.volumeClaimTemplates", [_internal_claim(c) for c in dicts(claims)]
+                                  if "volumeClaimTemplates" in spec else None, _IMMUTABLE))
+        return causes + [invalid(f"spec.{f}", spec.get(f) or "", _IMMUTABLE)
+                         for f in ("serviceName", "podManagementPolicy") if spec.get(f) != before.get(f)]
     return []
 
 
+_OBJECT_META = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
+                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
+                "ownerReferences", "finalizers", "managedFields")  # metav1.ObjectMeta's fields in Go's order
+
+
+def _internal_claim(claim: Obj) -> Obj:
+    """A claim template as an immutable-field refusal prints it: the internal Go PersistentVolumeClaim,
+    whose metadata is inlined with its JSON names (kind and apiVersion are not set there), and whose spec and
+    status have no JSON tags."""
+    spec, status = as_dict(claim.get("spec")), as_dict(claim.get("status"))
+    resources = as_dict(spec.get("resources"))
+
+    def ref(r: Any, *more: str) -> Any:
+        if not isinstance(r, dict):
+            return None
+        return {"APIGroup": r.get("apiGroup"), "Kind": r.get("kind") or "", "Name": r.get("name") or "",
+                **{m: r.get(m.lower()) for m in more}}
+    given = as_dict(claim.get("metadata"))
+    meta = {k: given[k] for k in _OBJECT_META if k in given and k != "creationTimestamp"}  # a zero time: omitted
+    return {**meta, "Spec": {
+        "AccessModes": spec.get("accessModes"), "Selector": spec.get("selector"),
+        "Resources": {"Limits": resources.get("limits"), "Requests": resources.get("requests")},
+        "VolumeName": spec.get("volumeName") or "", "StorageClassName": spec.get("storageClassName"),
+        "VolumeMode": spec.get("volumeMode"), "DataSource": ref(spec.get("dataSource")),
+        "DataSourceRef": ref(spec.get("dataSourceRef"), "Namespace"),
+        "VolumeAttributesClassName": spec.get("volumeAttributesClassName")}, "Status": {
+        "Phase": status.get("phase") or "", "AccessModes": status.get("accessModes"),
+        "Capacity": status.get("capacity"), "Conditions": status.get("conditions"),
+        "AllocatedResources": status.get("allocatedResources"),
+        "AllocatedResourceStatuses": status.get("allocatedResourceStatuses"),
+        "CurrentVolumeAttributesClassName": status.get("currentVolumeAttributesClassName"),
+        "ModifyVolumeStatus": status.get("modifyVolumeStatus"), "HealthStatus": status.get("healthStatus")}}
+
+
+# The workloads' status checks (ValidateDeploymentStatus, ValidateReplicaSetStatus, ValidateStatefulSetStatus,
+# validateDaemonSetStatus): the counts that may not be negative, in order; those that may not exceed
+# status.replicas; and how the check of availableReplicas against readyReplicas names the latter.
+_WORKLOAD_STATUS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    "Deployment": (("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
+                    "unavailableReplicas", "terminatingReplicas", "collisionCount"),
+                   ("updatedReplicas", "readyReplicas", "availableReplicas"), "readyReplicas"),
+    "ReplicaSet": (("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration",
+                    "terminatingReplicas"), ("fullyLabeledReplicas", "readyReplicas", "availableReplicas"),
+                   "readyReplicas"),
+    "StatefulSet": (("replicas", "readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas",
+                     "observedGeneration", "collisionCount"),
+                    ("readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas"),
+                    "status.readyReplicas"),
+    "DaemonSet": (("currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady",
+                   "observedGeneration", "updatedNumberScheduled", "numberAvailable", "numberUnavailable",
+                   "collisionCount"), (), ""),
+}
+
+
+def _workload_status(kind: str, status: Obj, old_status: Obj) -> list[Cause]:
+    counts, bounded, ready = _WORKLOAD_STATUS[kind]
+    causes = [c for f in counts for c in nonnegative(f"status.{f}", status.get(f))]
+
+    def count(f: str) -> int:
+        v = status.get(f)
+        return v if isinstance(v, int) else 0
+    causes += [invalid(f"status.{f}", count(f), "cannot be greater than status.replicas") for f in bounded
+               if count(f) > count("replicas")]
+    if bounded and count("availableReplicas") > count("readyReplicas"):
+        available = count("availableReplicas")
+        causes.append(invalid("status.availableReplicas", available, f"cannot be greater than {ready}"))
+    was = old_status.get("collisionCount")
+    if isinstance(was, int) and (not isinstance(status.get("collisionCount"), int) or count("collisionCount") < was):
+        causes.append(invalid("status.collisionCount", count("collisionCount"), "cannot be decremented"))
+    return causes
+
+
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
-    """What the validation of a /status write finds wrong in the new status (a fault the stored one had
-    already is not reported again): a Service's load balancer status only for a LoadBalancer
-    (ValidateServiceStatusUpdate)."""
+    """What the validation of a /status write finds wrong in the new status: the workloads' counts, and a
+    Service's load balancer status only for a LoadBalancer (ValidateServiceStatusUpdate; a fault the stored
+    one had already is not reported again)."""
+    if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
+        return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) != ("v1", "Service"):
         return []
 
