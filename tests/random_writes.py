@@ -3,7 +3,8 @@ updates with the last, a stale or no resourceVersion, the four patch types, serv
 managers (forced or not), deletes with DeleteOptions and preconditions, collection deletes by selector,
 dry runs, and reads between them; and on Deployments: the same kinds of writes on a spec with defaults and
 a keyed list (containers), through /scale and /status too; on Pods: graceful deletion, evictions and the
-few fields a pod's update may change; on Services: allocations, type changes and ports under apply. The
+few fields a pod's update may change; on Services: allocations, type changes and ports under apply; on
+StatefulSets and Jobs: the fields an update may not change, deletes and the status rules. The
 same sequence goes to the real kube-apiserver and to a replay; the answers are compared once reduced to what
 does not differ by nature (uids, times, allocated IPs and ports, managedFields, the numbers of
 resourceVersions and generated names)."""
@@ -286,6 +287,78 @@ def stateful_set_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/statefulsets")]
 
 
+def _job(name: str, image: str = "busybox", restart: str = "Never", **spec: Any) -> dict[str, Any]:
+    pod = {"restartPolicy": restart, "containers": [{"name": "c", "image": image}]}
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+            "spec": {"template": {"spec": pod}, **spec}}
+
+
+_DONE = "2026-01-01T00:05:00Z"
+_STARTED = "2026-01-01T00:00:00Z"
+_JOB_STATUSES: tuple[dict[str, Any], ...] = (
+    {"active": 2}, {"active": 1, "ready": 2}, {"startTime": _STARTED}, {"startTime": "2026-01-01T00:01:00Z"},
+    {"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]},
+    {"succeeded": 1, "startTime": _STARTED, "completionTime": _DONE, "conditions": [
+        {"type": "SuccessCriteriaMet", "status": "True"}, {"type": "Complete", "status": "True"}]},
+    {"startTime": _DONE, "completionTime": _STARTED, "conditions": [
+        {"type": "SuccessCriteriaMet", "status": "True"}, {"type": "Complete", "status": "True"}]},
+    {"failed": 1, "conditions": [{"type": "Failed", "status": "True"}]},
+    {"failed": 1, "startTime": _STARTED, "conditions": [
+        {"type": "FailureTarget", "status": "True"}, {"type": "Failed", "status": "True"}]},
+    {"succeeded": 0, "failed": 0, "conditions": []}, {"completedIndexes": "0"},
+)
+
+
+def job_ops(seed: int, n: int) -> list[Op]:
+    """Jobs: the pod template a Job keeps (but for a suspended Job that never ran: its scheduling directives and
+    resources), completions, deletes that orphan the pods by default (with the warning), the status rules of
+    finished Jobs."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "status", "get",
+             "delete", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "jobs", ("j1", "j2"), kinds):
+        if kind == "create":
+            extra = r.choice(({}, {"completions": 3, "parallelism": 2}, {"backoffLimit": 2}, {"suspend": True},
+                              {"completionMode": "Indexed", "completions": 2}, {"ttlSecondsAfterFinished": 10},
+                              {"activeDeadlineSeconds": 30}))
+            out.append(Op("POST", "/jobs", query, _job(name, r.choice(("busybox", "alpine")),
+                                                       r.choice(("Never", "OnFailure", "Always")), **extra)))
+        elif kind == "update":
+            out.append(Op("PUT", path, query, _job(name, r.choice(("busybox", "alpine")),
+                                                   **r.choice(({}, {"parallelism": 4}, {"suspend": False}))),
+                          rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"parallelism": r.randint(0, 5)}}, {"spec": {"suspend": r.choice((True, False))}},
+                {"spec": {"completions": 5}}, {"metadata": {"labels": {"m": "1"}}},
+                {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "x"}]}}}})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"activeDeadlineSeconds": r.randint(1, 60)}},
+                {"spec": {"backoffLimit": r.randint(0, 9)}},
+                {"spec": {"template": {"metadata": {"labels": {"extra": "1"}}}}},
+                {"spec": {"template": {"spec": {"nodeSelector": {"disk": "ssd"}}}}},
+                {"spec": {"template": {"spec": {"containers": [
+                    {"name": "c", "resources": {"requests": {"cpu": "100m"}}}]}}}})), SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [r.choice((
+                {"op": "replace", "path": "/spec/parallelism", "value": r.randint(0, 3)},
+                {"op": "remove", "path": "/spec/selector"},
+                {"op": "add", "path": "/spec/manualSelector", "value": True}))], JSONP))
+        elif kind == "apply":
+            doc = _job(name, r.choice(("busybox", "alpine")), **r.choice(({}, {"parallelism": 3})))
+            options = [query, "fieldManager=" + r.choice(("ap1", "ap2")), "force=true" if r.random() < 0.3 else ""]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice(_JOB_STATUSES)}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            policy = r.choice(("", "propagationPolicy=Background", "propagationPolicy=Orphan"))
+            out.append(Op("DELETE", path, "&".join(filter(None, (query, policy)))))
+    return [*out, Op("GET", "/jobs")]
+
+
 def _pod(name: str, image: str = "nginx:1.27", node: str = "", env: str = "", labels: dict[str, str] | None = None,
          finalizer: bool = False) -> dict[str, Any]:
     container: dict[str, Any] = {"name": "c", "image": image, **({"env": [{"name": "A", "value": env}]} if env else {})}
@@ -404,7 +477,7 @@ def service_ops(seed: int, n: int) -> list[Op]:
 
 
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
-             "statefulsets": "/apis/apps/v1/namespaces/{ns}",
+             "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
              "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}"}
 
 

@@ -726,3 +726,39 @@ def test_a_created_object_starts_with_the_status_its_strategy_gives(kind: tuple[
             "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}, "replicas": 5, "phase": "Bound"}}
     made = _created(t, body)
     assert (made.code, made.body["status"]) == (201, status)
+
+
+@pytest.mark.parametrize(("finalizers", "propagation", "orphan_by_default", "left"), [
+    ([], "", False, []),
+    ([], "", True, ["orphan"]),  # a batch/v1 Job
+    (["a"], "Foreground", False, ["a", "foregroundDeletion"]),
+    (["orphan", "a"], "", False, ["orphan", "a"]),  # asked before: kept, in its place
+    (["foregroundDeletion"], "", True, ["foregroundDeletion"]),  # what the object asked beats the default
+    (["orphan", "a"], "Background", True, ["a"]),
+    (["foregroundDeletion"], "Orphan", False, ["orphan"]),
+])
+def test_a_delete_leaves_the_garbage_collectors_finalizers_its_policy_asks(
+        finalizers: list[str], propagation: str, orphan_by_default: bool, left: list[str]) -> None:
+    assert writes.gc_finalizers(finalizers, propagation, orphan_by_default) == left
+
+
+JOB_T = writes.Target("batch", "v1", "jobs", "Job", True, "default", "j")
+
+
+def test_a_job_deleted_without_a_policy_orphans_its_pods_and_the_answer_warns() -> None:
+    body = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j"}, "spec": {"template": {"spec": {
+        "restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}}
+    stored = {**_created(JOB_T, body).body}
+    stored["metadata"] = {**stored["metadata"], "resourceVersion": "7"}
+    warning = ['299 - "child pods are preserved by default when jobs are deleted; set propagationPolicy=Background to '
+               'remove them or set propagationPolicy=Orphan to suppress this warning"']
+    out = writes.delete(JOB_T, stored, STAMP, writes.Options())
+    assert (out.code, out.body["metadata"]["finalizers"], out.warnings) == (200, ["orphan"], warning)
+    assert writes.delete(JOB_T, None, STAMP, writes.Options()).warnings == warning  # warned before the lookup
+    deleting = {**out.body, "metadata": {**out.body["metadata"], "resourceVersion": "8"}}
+    assert writes.delete(JOB_T, deleting, STAMP, writes.Options()).commits == []  # nothing changes
+    gone = writes.delete(JOB_T, deleting, STAMP, writes.Options(propagation="Background"))
+    assert (gone.body["kind"], [c.type for c in gone.commits], gone.warnings) == ("Status", ["DELETED"], [])
+    dry = writes.delete(JOB_T, deleting, STAMP, writes.Options(propagation="Background", dry_run=True))
+    assert dry.body == {"kind": "Job", "apiVersion": "batch/v1", "metadata": {}, "spec": {  # the store's quirk
+        "template": {"metadata": {}, "spec": {"containers": None}}}, "status": {}}

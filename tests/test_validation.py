@@ -3,10 +3,15 @@ differential against the real apiserver (writes_differential.py) does not send."
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from fractions import Fraction
 
 import pytest
 from watchproxy.apiserver import cron, fielderrors, quantity, specvalidation, validation
+from watchproxy.apiserver.internal import as_internal
+
+from tests.procs import ROOT
 
 
 @pytest.mark.parametrize(("labels", "wrong"), [
@@ -148,6 +153,28 @@ def test_an_update_may_not_change_a_stateful_sets_claim_templates_printed_as_gos
         '"CurrentVolumeAttributesClassName":null,"ModifyVolumeStatus":null,"HealthStatus":null}}]: field is immutable')
     assert not [c for c in specvalidation.spec_causes({**old, "spec": {"serviceName": "s"}}, old)
                 if c[0] == "spec.volumeClaimTemplates"]  # none and empty are the same to Go's semantic equality
+
+
+def test_the_committed_internal_types_are_what_the_pinned_go_types_say() -> None:
+    """Regenerate with `go run ./internaltypes > ../../../proxy/apiserver/internal_types.json` in
+    tests/peers/realkube after moving it to a newer k8s.io/kubernetes."""
+    assert shutil.which("go"), "the Go toolchain is needed: not on PATH"
+    done = subprocess.run(["go", "run", "./internaltypes"], cwd=ROOT / "tests" / "peers" / "realkube",
+                          capture_output=True, text=True, timeout=1800, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout == (ROOT / "proxy" / "apiserver" / "internal_types.json").read_text()
+
+
+def test_a_jobs_template_is_printed_as_gos_internal_pod_template() -> None:
+    template = {"metadata": {"labels": {"job-name": "j"}}, "spec": {
+        "containers": [{"name": "c", "image": "busybox", "resources": {"limits": {"cpu": "1"}}}],
+        "restartPolicy": "Never", "securityContext": {}, "nodeSelector": {"b": "2", "a": "1"}}}
+    printed = fielderrors.go_value(as_internal("PodTemplateSpec", template))
+    assert printed.startswith('{"labels":{"job-name":"j"},"Spec":{"Volumes":null,"InitContainers":null,"Containers":'
+                              '[{"Name":"c","Image":"busybox","Command":null,')
+    assert '"Resources":{"Limits":{"cpu":"1"},"Requests":null,"Claims":null}' in printed
+    assert '"NodeSelector":{"a":"1","b":"2"}' in printed  # a map's keys sorted, as encoding/json writes them
+    assert '"SecurityContext":{"SELinuxOptions":null,' in printed and '"TTY":false' in printed
 
 
 @pytest.mark.parametrize(("value", "printed"), [

@@ -46,6 +46,11 @@ def invalid(path: str, value: Any, detail: str) -> Cause:
     return path, "FieldValueInvalid", _with(f"Invalid value: {go_value(value)}", detail)
 
 
+def invalid_omitted(path: str, detail: str) -> Cause:
+    """An Invalid whose value is left out (field.OmitValueType): a rule about several fields at once."""
+    return path, "FieldValueInvalid", _with("Invalid value", detail)
+
+
 def invalid_each(path: str, value: Any, details: Iterable[str]) -> list[Cause]:
     """One Invalid per message of a check that returns a list of them (IsDNS1123Label and the like)."""
     return [invalid(path, value, d) for d in details]

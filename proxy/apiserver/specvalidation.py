@@ -6,8 +6,9 @@ and templates: podvalidation.py.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (validateService, ValidatePersistentVolumeClaimSpec,
 ValidateConfigMap, ValidateSecret), pkg/apis/apps/validation (ValidateDeploymentSpec, ValidateReplicaSetSpec,
-ValidateDaemonSetSpec, ValidateStatefulSetSpec, ValidatePodTemplateSpecForReplicaSet),
-pkg/apis/batch/validation (ValidateJobSpec, validateCronJobSpec), pkg/apis/networking/validation
+ValidateDaemonSetSpec, ValidateStatefulSetSpec and its update, ValidatePodTemplateSpecForReplicaSet, the
+workloads' status checks), pkg/apis/batch/validation (ValidateJobSpec, ValidateJobSpecUpdate,
+ValidateJobStatusUpdate, validateCronJobSpec), pkg/apis/networking/validation
 (ValidateIngressSpec) and pkg/apis/{autoscaling,policy,rbac}/validation, in their order, on the object as the
 apiserver validates it: decoded and defaulted. Each rule here is a subset of the apiserver's (what is checked
 is listed in each function); an object these rules pass may still be one the apiserver refuses. Several
@@ -18,6 +19,7 @@ with the real kube-apiserver's.
 from __future__ import annotations
 
 import base64
+import copy
 import ipaddress
 import re
 from collections.abc import Callable
@@ -26,7 +28,18 @@ from typing import Any
 from ..wire import names
 from ..wire.selectors import selector_matches
 from . import crds, cron, quantity, validation
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, key, not_supported, required
+from .fielderrors import (
+    Cause,
+    duplicate,
+    forbidden,
+    invalid,
+    invalid_each,
+    invalid_omitted,
+    key,
+    not_supported,
+    required,
+)
+from .internal import as_internal
 from .podvalidation import (
     PROTOCOLS,
     amount_causes,
@@ -717,50 +730,89 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
         ref = as_dict(new.get("roleRef"))  # the internal Go struct, printed without JSON tags
         internal = {"APIGroup": ref.get("apiGroup", ""), "Kind": ref.get("kind", ""), "Name": ref.get("name", "")}
         return [invalid("roleRef", internal, _IMMUTABLE)]
+    if api_version == "batch/v1" and kind == "Job":
+        return _job_update(as_dict(new.get("spec")), as_dict(old.get("spec")), as_dict(old.get("status")))
     if api_version == "apps/v1" and kind == "StatefulSet":
         spec, before = new.get("spec") or {}, old.get("spec") or {}
         claims = spec.get("volumeClaimTemplates") or []
         causes = _selector_immutable(new, old)
         if claims != (before.get("volumeClaimTemplates") or []):  # Semantic.DeepEqual: nil is empty
-            causes.append(invalid("spec.volumeClaimTemplates", [_internal_claim(c) for c in dicts(claims)]
+            causes.append(invalid("spec.volumeClaimTemplates", [as_internal("PersistentVolumeClaim", c) for c in claims]
                                   if "volumeClaimTemplates" in spec else None, _IMMUTABLE))
         return causes + [invalid(f"spec.{f}", spec.get(f) or "", _IMMUTABLE)
                          for f in ("serviceName", "podManagementPolicy") if spec.get(f) != before.get(f)]
     return []
 
 
-_OBJECT_META = ("name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation",
-                "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations",
-                "ownerReferences", "finalizers", "managedFields")  # metav1.ObjectMeta's fields in Go's order
+def _semantic(value: Any) -> Any:
+    """A value as Semantic.DeepEqual compares it: an empty list or map is the same as none."""
+    if isinstance(value, dict):
+        return {k: _semantic(v) for k, v in value.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [_semantic(v) for v in value]
+    return value
 
 
-def _internal_claim(claim: Obj) -> Obj:
-    """A claim template as an immutable-field refusal prints it: the internal Go PersistentVolumeClaim,
-    whose metadata is inlined with its JSON names (kind and apiVersion are not set there), and whose spec and
-    status have no JSON tags."""
-    spec, status = as_dict(claim.get("spec")), as_dict(claim.get("status"))
-    resources = as_dict(spec.get("resources"))
+def _job_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
+    """ValidateJobSpecUpdate after the spec's own checks: completions (but an Indexed Job's, in tandem with
+    parallelism), the selector, the pod template (validatePodTemplateUpdate) and the other fields a Job
+    keeps. Each value is printed as Go prints the internal field."""
+    causes: list[Cause] = []
+    completions = spec.get("completions")
+    if completions != before.get("completions"):
+        if spec.get("completionMode") != "Indexed":
+            causes.append(invalid("spec.completions", completions, _IMMUTABLE))
+        elif completions is not None and completions != spec.get("parallelism"):
+            causes.append(invalid("spec.completions", completions,
+                                  "can only be modified in tandem with spec.parallelism"))
+    if _semantic(spec.get("selector")) != _semantic(before.get("selector")):
+        causes.append(invalid("spec.selector", spec.get("selector"), _IMMUTABLE))
+    causes += _job_template_update(spec, before, status)
+    for f, internal_type in (("completionMode", ""), ("podFailurePolicy", "PodFailurePolicy"),
+                             ("backoffLimitPerIndex", ""), ("managedBy", ""), ("successPolicy", "SuccessPolicy")):
+        if _semantic(spec.get(f)) != _semantic(before.get(f)):
+            value = spec.get(f)
+            causes.append(invalid(f"spec.{f}", as_internal(internal_type, value) if internal_type and value
+                                  else value, _IMMUTABLE))
+    return causes
 
-    def ref(r: Any, *more: str) -> Any:
-        if not isinstance(r, dict):
-            return None
-        return {"APIGroup": r.get("apiGroup"), "Kind": r.get("kind") or "", "Name": r.get("name") or "",
-                **{m: r.get(m.lower()) for m in more}}
-    given = as_dict(claim.get("metadata"))
-    meta = {k: given[k] for k in _OBJECT_META if k in given and k != "creationTimestamp"}  # a zero time: omitted
-    return {**meta, "Spec": {
-        "AccessModes": spec.get("accessModes"), "Selector": spec.get("selector"),
-        "Resources": {"Limits": resources.get("limits"), "Requests": resources.get("requests")},
-        "VolumeName": spec.get("volumeName") or "", "StorageClassName": spec.get("storageClassName"),
-        "VolumeMode": spec.get("volumeMode"), "DataSource": ref(spec.get("dataSource")),
-        "DataSourceRef": ref(spec.get("dataSourceRef"), "Namespace"),
-        "VolumeAttributesClassName": spec.get("volumeAttributesClassName")}, "Status": {
-        "Phase": status.get("phase") or "", "AccessModes": status.get("accessModes"),
-        "Capacity": status.get("capacity"), "Conditions": status.get("conditions"),
-        "AllocatedResources": status.get("allocatedResources"),
-        "AllocatedResourceStatuses": status.get("allocatedResourceStatuses"),
-        "CurrentVolumeAttributesClassName": status.get("currentVolumeAttributesClassName"),
-        "ModifyVolumeStatus": status.get("modifyVolumeStatus"), "HealthStatus": status.get("healthStatus")}}
+
+def _job_template_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
+    """validatePodTemplateUpdate, with the strategy's options of 1.37 (MutablePodResourcesForSuspendedJobs
+    and MutableSchedulingDirectivesForSuspendedJobs on): a Job's template may not change, but a suspended
+    Job that never started (or is suspended again) with no active pods may change its scheduling directives
+    (node affinity, node selector, tolerations, labels, annotations, scheduling gates) and its containers'
+    resources."""
+    template, old = as_dict(spec.get("template")), copy.deepcopy(as_dict(before.get("template")))
+    suspended = before.get("suspend") is True
+    again = any(c.get("type") == "Suspended" and c.get("status") == "True" for c in dicts(status.get("conditions")))
+    mutable = suspended and (status.get("startTime") is None or again) and not status.get("active")
+    if mutable:
+        pod, old_pod = as_dict(template.get("spec")), old.setdefault("spec", {})
+        affinity, old_affinity = pod.get("affinity"), old_pod.get("affinity")
+        if affinity is None and isinstance(old_affinity, dict):
+            old_affinity.pop("nodeAffinity", None)
+            if not old_affinity:
+                old_pod.pop("affinity")
+        elif isinstance(affinity, dict):
+            old_pod["affinity"] = {**as_dict(old_affinity), "nodeAffinity": affinity.get("nodeAffinity")}
+        for f in ("nodeSelector", "tolerations", "schedulingGates"):
+            old_pod[f] = pod.get(f)
+        for f in ("annotations", "labels"):
+            old.setdefault("metadata", {})[f] = as_dict(template.get("metadata")).get(f)
+    if not mutable:  # (the pod resources' rule needs the same options: without them, immutable whole)
+        if _semantic(template) != _semantic(old):
+            return [invalid("spec.template", as_internal("PodTemplateSpec", template), _IMMUTABLE)]
+        return []
+    pod, old_pod = as_dict(template.get("spec")), as_dict(old.get("spec"))
+    for f in ("containers", "initContainers"):  # validatePodResourceUpdatesOnly
+        new_list, old_list = dicts(pod.get(f)), dicts(old_pod.get(f))
+        if len(new_list) == len(old_list):
+            old_pod[f] = [{**o, "resources": n.get("resources")} if o.get("name") == n.get("name") else o
+                          for n, o in zip(new_list, old_list, strict=True)]
+    if _semantic(pod) != _semantic(old_pod):
+        return [invalid("spec.template.spec", as_internal("PodSpec", pod), _IMMUTABLE)]
+    return []
 
 
 # The workloads' status checks (ValidateDeploymentStatus, ValidateReplicaSetStatus, ValidateStatefulSetStatus,
@@ -801,12 +853,120 @@ def _workload_status(kind: str, status: Obj, old_status: Obj) -> list[Cause]:
     return causes
 
 
+def _true(job: Obj, kind: str, status: str = "True") -> bool:
+    """IsConditionTrue (and IsConditionFalse) of a Job's condition."""
+    return any(c.get("type") == kind and c.get("status") == status
+               for c in dicts(as_dict(job.get("status")).get("conditions")))
+
+
+def _job_status(job: Obj, old: Obj) -> list[Cause]:
+    """ValidateJobStatusUpdate with the options the Job strategy of 1.37 gives (JobManagedBy on): most rules
+    apply only when a field they read changed, so that a status written before them is not refused again.
+    Not modelled: the format of completedIndexes and failedIndexes."""
+    status, before = as_dict(job.get("status")), as_dict(old.get("status"))
+    spec = as_dict(job.get("spec"))
+
+    def changed(f: str) -> bool:
+        return status.get(f) != before.get(f)
+
+    def count(f: str, of: Obj = status) -> int:
+        v = of.get(f)
+        return v if isinstance(v, int) else 0
+    complete, failed, target, met = (_true(job, k) for k in ("Complete", "Failed", "FailureTarget",
+                                                            "SuccessCriteriaMet"))
+    was_complete, was_failed = _true(old, "Complete"), _true(old, "Failed")
+    finished, was_finished = complete or failed, was_complete or was_failed
+    complete_changed, finished_changed = complete != was_complete, finished != was_finished
+    causes = [c for f in ("active", "succeeded", "failed", "ready", "terminating")
+              for c in nonnegative(f"status.{f}", status.get(f))]
+    uncounted = as_dict(status.get("uncountedTerminatedPods"))
+    seen: set[str] = set()
+    for side in ("succeeded", "failed"):
+        for i, uid in enumerate(uncounted.get(side) or []):
+            at = f"status.uncountedTerminatedPods.{side}[{i}]"
+            causes += [invalid(at, uid, "must not be empty")] if uid == "" else [duplicate(at, uid)] if uid in seen \
+                else []
+            seen.add(uid)
+    conditions = "status.conditions"
+    if (complete_changed or failed != was_failed) and complete and failed:
+        causes.append(invalid_omitted(conditions, "cannot set Complete=True and Failed=true conditions"))
+    if (complete_changed or target != _true(old, "FailureTarget")) and complete and target:
+        causes.append(invalid_omitted(conditions, "cannot set Complete=True and FailureTarget=true conditions"))
+    completion, start = status.get("completionTime"), status.get("startTime")
+    if (complete_changed or changed("completionTime")) and completion is not None and not complete:
+        causes.append(invalid("status.completionTime", completion,
+                              "cannot set completionTime when there is no Complete=True condition"))
+    if (complete_changed or changed("completionTime")) and completion is None and complete:
+        causes.append(required("status.completionTime", "completionTime is required for Complete jobs"))
+    if (changed("startTime") or changed("completionTime")) and isinstance(start, str) and \
+            isinstance(completion, str) and completion < start:  # (RFC 3339 in UTC sorts as time does)
+        causes.append(invalid("status.completionTime", completion, "must be equal to or after `startTime`"))
+    if (failed != was_failed or changed("failedIndexes")) and failed and not target:
+        causes.append(invalid_omitted(conditions, "cannot set Failed=True condition without the FailureTarget=true "
+                                                  "condition"))
+    if (complete_changed or met != _true(old, "SuccessCriteriaMet")) and complete and not met:
+        causes.append(invalid_omitted(conditions, "cannot set Complete=True condition without the SuccessCriteriaMet="
+                                                  "true condition"))
+    if (finished_changed or changed("active")) and count("active") > 0 and finished:
+        causes.append(invalid("status.active", count("active"), "active>0 is invalid for finished job"))
+    zero_suspended = spec.get("suspend") is True and spec.get("completions") == 0
+    if (finished_changed or changed("startTime")) and not zero_suspended and start is None and finished:
+        causes.append(required("status.startTime", "startTime is required for finished job"))
+    if (finished_changed or changed("uncountedTerminatedPods")) and finished and \
+            (uncounted.get("succeeded") or uncounted.get("failed")):
+        internal = {"Succeeded": uncounted.get("succeeded"), "Failed": uncounted.get("failed")}
+        causes.append(invalid("status.uncountedTerminatedPods", internal, "must be empty for finished job"))
+    if changed("completedIndexes") and status.get("completedIndexes") and spec.get("completionMode") != "Indexed":
+        causes.append(invalid("status.completedIndexes", status["completedIndexes"],
+                              "cannot set non-empty completedIndexes when non-indexed completion mode"))
+    if changed("failedIndexes") and spec.get("backoffLimitPerIndex") is None and \
+            status.get("failedIndexes") is not None:
+        causes.append(invalid("status.failedIndexes", status["failedIndexes"],
+                              "cannot set non-null failedIndexes when backoffLimitPerIndex is null"))
+    if (finished_changed or changed("terminating")) and count("terminating") > 0 and finished:
+        causes.append(invalid("status.terminating", count("terminating"), "terminating>0 is invalid for finished job"))
+    if (changed("ready") or changed("active")) and status.get("ready") is not None and \
+            count("ready") > count("active"):
+        causes.append(invalid("status.ready", count("ready"), "cannot set more ready pods than active"))
+    if met and failed:
+        causes.append(invalid_omitted(conditions, "cannot set SuccessCriteriaMet=True and Failed=true conditions"))
+    if met and target:
+        causes.append(invalid_omitted(conditions, "cannot set SuccessCriteriaMet=True and FailureTarget=true "
+                                                  "conditions"))
+    if spec.get("successPolicy") is not None and not met and complete:
+        causes.append(invalid_omitted(conditions, "cannot set Complete=True for Job with SuccessPolicy unless "
+                                                  "SuccessCriteriaMet=True"))
+    # the transitions (ValidateJobStatusUpdate)
+    for kind in ("Failed", "Complete", "FailureTarget"):
+        if _true(old, kind) and not _true(job, kind):
+            causes.append(invalid_omitted(conditions, f"cannot disable the terminal {kind}=True condition"))
+    if count("failed") < count("failed", before):
+        causes.append(invalid("status.failed", count("failed"), "cannot decrease the failed counter"))
+    indexed_scalable = spec.get("completionMode") == "Indexed" and spec.get("completions") == spec.get("parallelism")
+    if not indexed_scalable and count("succeeded") < count("succeeded", before):
+        causes.append(invalid("status.succeeded", count("succeeded"), "cannot decrease the succeeded counter"))
+    if completion is not None and before.get("completionTime") is not None and changed("completionTime"):
+        causes.append(invalid("status.completionTime", completion, "field is immutable"))
+    resuming = _true(old, "Suspended") and _true(job, "Suspended", "False")
+    if changed("startTime") and before.get("startTime") is not None and not resuming and \
+            spec.get("suspend") is not True:
+        causes.append(invalid("status.startTime", start, "field is immutable for unsuspended job once set"))
+    if _true(old, "SuccessCriteriaMet") and not met:
+        causes.append(invalid_omitted(conditions, "cannot disable the SuccessCriteriaMet=True condition"))
+    if was_complete and not _true(old, "SuccessCriteriaMet") and met:
+        causes.append(invalid_omitted(conditions, "cannot set SuccessCriteriaMet=True for Job already has "
+                                                  "Complete=true conditions"))
+    return causes
+
+
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     """What the validation of a /status write finds wrong in the new status: the workloads' counts, and a
     Service's load balancer status only for a LoadBalancer (ValidateServiceStatusUpdate; a fault the stored
     one had already is not reported again)."""
     if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
+    if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
+        return _job_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) != ("v1", "Service"):
         return []
 

@@ -820,9 +820,38 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
     return Outcome(out.code, out.body, out.commits, view=lambda obj: scale_of(t, obj))
 
 
+# The Job strategy's DefaultGarbageCollectionPolicy: through batch/v1, a delete that names no propagation
+# policy orphans the Job's pods, kept for compatibility, and the Job's storage warns of it.
+_ORPHANING = ("batch", "v1", "Job")
+_ORPHANING_WARNING = ("child pods are preserved by default when jobs are deleted; set propagationPolicy=Background "
+                      "to remove them or set propagationPolicy=Orphan to suppress this warning")
+
+
+def _propagation_warnings(t: Target, opts: Options) -> list[str]:
+    if (t.group, t.version, t.kind) == _ORPHANING and not opts.propagation:
+        return fieldvalidation.warnings([_ORPHANING_WARNING])
+    return []
+
+
+def gc_finalizers(finalizers: list[str], propagation: str, orphan_by_default: bool) -> list[str]:
+    """The finalizers a delete leaves for the garbage collector (deletionFinalizersForGarbageCollection):
+    its own two replaced by what the request's policy asks, else by what the object already asked, else by
+    the kind's default; the list as it was when that changes nothing."""
+    asked = [f for f in finalizers if f in ("orphan", "foregroundDeletion")]
+    orphan = propagation == "Orphan" if propagation else asked[0] == "orphan" if asked else orphan_by_default
+    foreground = propagation == "Foreground" if propagation else bool(asked) and asked[0] == "foregroundDeletion"
+    out = [f for f in finalizers if f not in ("orphan", "foregroundDeletion")]
+    out += ["orphan"] * orphan + ["foregroundDeletion"] * foreground
+    return finalizers if set(out) == set(finalizers) else out
+
+
 def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Options) -> Outcome:
     """DELETE of one object: gone at once, or marked with deletionTimestamp while finalizers (or a
     kubelet, for a pod bound to a node) still have work to do."""
+    return _warned(_delete(t, current, stamp, opts), _propagation_warnings(t, opts))  # (before the lookup)
+
+
+def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Options) -> Outcome:
     if current is None:
         return _not_found(t, t.name)
     meta = current.get("metadata", {})
@@ -839,14 +868,12 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
     new_meta = _meta(obj)
     if not opts.dry_run:  # the commit gives the new one; a dry run answers with the stored one
         new_meta.pop("resourceVersion", None)
-    finalizers = list(meta.get("finalizers") or [])
-    if opts.propagation == "Foreground" and "foregroundDeletion" not in finalizers:
-        finalizers.append("foregroundDeletion")
-    elif opts.propagation == "Orphan" and "orphan" not in finalizers:
-        finalizers.append("orphan")
+    before = list(meta.get("finalizers") or [])
+    finalizers = gc_finalizers(before, opts.propagation, (t.group, t.version, t.kind) == _ORPHANING)
     if finalizers:
         new_meta["finalizers"] = finalizers
-    unchanged = Outcome(200, {**obj, "metadata": {**new_meta, "resourceVersion": meta.get("resourceVersion", "")}})
+    unchanged = Outcome(200, {**obj, "metadata": ordered_meta({**new_meta,
+                                                               "resourceVersion": meta.get("resourceVersion", "")})})
     if _is_namespace(t):
         # the namespace strategy: Terminating until the namespace controller has emptied it and removed its
         # finalizer (none runs here, so the namespace stays, as on an apiserver without a controller-manager)
@@ -892,8 +919,11 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         gone = grace == 0 and not finalizers
         return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED" if gone else "MODIFIED", t.key(), obj)])
     if finalizers:
-        if meta.get("deletionTimestamp"):
-            return unchanged  # already being deleted: nothing changes
+        if meta.get("deletionTimestamp"):  # already being deleted: only the policy's finalizers may change
+            if finalizers == before:
+                return unchanged
+            obj["metadata"] = ordered_meta(new_meta)
+            return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
         new_meta["deletionTimestamp"] = stamp.timestamp
         new_meta["deletionGracePeriodSeconds"] = 0
         if new_meta.get("generation"):  # marking an object for deletion is a new generation of it
@@ -901,6 +931,10 @@ def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Option
         obj["metadata"] = ordered_meta(new_meta)
         # 200 even so: the apiserver answers 202 only to a DeleteOptions with orphanDependents: false
         return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
+    if opts.dry_run and before and t.custom is None:
+        # the finalizers it had are gone with the policy, so the store's update said "delete now" before filling
+        # in its answer, and a dry run returns that answer as it is: the kind's empty object (Store.Delete)
+        return Outcome(200, encoded({"apiVersion": t.api_version, "kind": t.kind}, t.kind, t.api_version))
     if t.builtin and t.kind in RETURNS_DELETED:  # the store's ReturnDeletedObject: the object, not a Status
         obj["metadata"] = ordered_meta(new_meta)
         return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED", t.key(), obj)])
@@ -945,12 +979,13 @@ def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts
     """DELETE of a collection: each selected object as a single delete; the answer is their list as it was
     listed before the deletes (registry Store.DeleteCollection), or the first refusal among them (a
     precondition not met), the others deleted all the same."""
+    warnings = _propagation_warnings(t, opts)
     commits: list[Commit] = []
     out_items: list[dict[str, Any]] = []
     refused: Outcome | None = None
     for obj in items:
         name = str(obj.get("metadata", {}).get("name", ""))
-        one = delete(Target(t.group, t.version, t.resource, t.kind, t.namespaced,
+        one = _delete(Target(t.group, t.version, t.resource, t.kind, t.namespaced,
                             str(obj.get("metadata", {}).get("namespace") or t.namespace), name),
                      obj, stamp, opts)
         if one.code >= 400:
@@ -961,9 +996,9 @@ def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts
         out_items.append(obj if t.custom is not None else {k: v for k, v in obj.items()
                                                             if k not in ("kind", "apiVersion")})
     if refused is not None:
-        return Outcome(refused.code, refused.body, commits)
+        return Outcome(refused.code, refused.body, commits, warnings=warnings)
     return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version,
-                         "metadata": {"resourceVersion": str(list_rv)}, "items": out_items}, commits)
+                         "metadata": {"resourceVersion": str(list_rv)}, "items": out_items}, commits, warnings=warnings)
 
 
 def generated_suffix(n: int) -> str:

@@ -1,0 +1,64 @@
+"""Values as the apiserver's refusals print them when a field it made immutable changed: Go's encoding of
+its *internal* type, a struct without JSON tags, so keyed by Go's field names, every field written (a
+Job's template: `{"labels":{…},"Spec":{"Volumes":null,"InitContainers":null,"Containers":[{"Name":"c",…`).
+
+internal_types.json is made by tests/peers/realkube/internaltypes from k8s.io/kubernetes' internal types
+and k8s.io/api's versioned ones by reflection (the format is described there); the value comes from the
+stored (versioned, defaulted) object, field by field.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+_Field = tuple[str, str, Any, str]
+
+
+@functools.cache
+def _types() -> dict[str, list[_Field]]:
+    doc = json.loads(resources.files(__package__).joinpath("internal_types.json").read_text())
+    return {name: [(f[0], f[1], f[2], f[3]) for f in fields] for name, fields in doc.items()}
+
+
+def as_internal(type_name: str, versioned: Any) -> Any:
+    """`versioned` (a dict as the apiserver stores it) as Go encodes the internal struct `type_name`."""
+    return _struct(type_name, versioned if isinstance(versioned, dict) else {})
+
+
+def _struct(name: str, v: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, versioned_key, kind, flags in _types()[name]:
+        if "i" in flags:  # embedded: its fields written in its place (TypeMeta of a nested object is empty)
+            if kind == "meta":
+                out.update(v.get(versioned_key) or {} if versioned_key else {})
+            else:
+                out.update(_struct(kind[1:], v))
+            continue
+        value = _value(kind, v.get(versioned_key) if versioned_key else None, "p" in flags)
+        if "o" not in flags or value not in (None, "", 0, False, [], {}):
+            out[key] = value
+    return out
+
+
+_ZERO: dict[str, Any] = {"string": "", "int": 0, "float": 0, "bool": False, "quantity": "0", "intorstr": 0}
+
+
+def _value(kind: Any, value: Any, pointer: bool) -> Any:
+    if value is None:
+        if pointer or isinstance(kind, list) or kind in ("bytes", "time"):
+            return None  # nil, and a zero time is written as null
+        if isinstance(kind, str) and kind.startswith("."):
+            return _struct(kind[1:], {})
+        return _ZERO.get(kind, {})
+    if isinstance(kind, list):
+        if kind[0] == "map" and isinstance(value, dict):
+            return {k: _value(kind[1], value[k], False) for k in sorted(value)}  # Go sorts a map's keys
+        if kind[0] == "list" and isinstance(value, list):
+            return [_value(kind[1], item, False) for item in value]
+        return value
+    if kind.startswith(".") and isinstance(value, dict):
+        return _struct(kind[1:], value)
+    return value  # a scalar, or a type whose JSON is the same in both forms
