@@ -4,7 +4,7 @@ managers (forced or not), deletes with DeleteOptions and preconditions, collecti
 dry runs, and reads between them; and on Deployments: the same kinds of writes on a spec with defaults and
 a keyed list (containers), through /scale and /status too; on Pods: graceful deletion, evictions and the
 few fields a pod's update may change; on Services: allocations, type changes and ports under apply; on
-StatefulSets and Jobs: the fields an update may not change, deletes and the status rules. The
+StatefulSets, Jobs, DaemonSets and CronJobs: the fields an update may not change, deletes and the status rules. The
 same sequence goes to the real kube-apiserver and to a replay; the answers are compared once reduced to what
 does not differ by nature (uids, times, allocated IPs and ports, managedFields, the numbers of
 resourceVersions and generated names)."""
@@ -359,6 +359,104 @@ def job_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/jobs")]
 
 
+def _daemon_set(name: str, image: str = "nginx", **spec: Any) -> dict[str, Any]:
+    template = {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": image}]}}
+    return {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": name},
+            "spec": {"selector": {"matchLabels": {"app": name}}, "template": template, **spec}}
+
+
+def daemon_set_ops(seed: int, n: int) -> list[Op]:
+    """DaemonSets: the template generation an update keeps (one more when the template changes), an update
+    strategy's parameters, a selector an update may not change, status counts."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "status", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "daemonsets", ("d1", "d2"), kinds):
+        if kind == "create":
+            image = r.choice(("a", "b"))
+            extra = r.choice(({}, {"minReadySeconds": 2}, {"updateStrategy": {"type": "OnDelete"}}))
+            out.append(Op("POST", "/daemonsets", query, _daemon_set(name, image, **extra)))
+        elif kind == "update":
+            image = r.choice(("a", "c"))
+            extra = r.choice(({}, {"selector": {"matchLabels": {"app": name, "x": "y"}}}, {"revisionHistoryLimit": 3}))
+            out.append(Op("PUT", path, query, _daemon_set(name, image, **extra), rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"updateStrategy": {"type": "OnDelete"}}},
+                {"spec": {"updateStrategy": {"rollingUpdate": {"maxUnavailable": 0}}}},
+                {"spec": {"updateStrategy": {"rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}}},
+                {"metadata": {"labels": {"m": "1"}}},
+                {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "z"}]}}}})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"minReadySeconds": -1}},
+                {"spec": {"template": {"spec": {"tolerations": [{"operator": "Exists"}]}}}})), SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/selector/matchLabels/app",
+                                                  "value": "q"}], JSONP))
+        elif kind == "apply":
+            doc = json.dumps(_daemon_set(name, r.choice(("a", "b"))))
+            options = [query, "fieldManager=" + r.choice(("ap1", "ap2"))]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), doc, APPLY))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice((
+                {"numberReady": -1}, {"desiredNumberScheduled": 2, "numberReady": 1}, {"collisionCount": 2},
+                {"collisionCount": 1}))}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/daemonsets")]
+
+
+def _cron_job(name: str, schedule: str = "*/5 * * * *", **spec: Any) -> dict[str, Any]:
+    pod = {"restartPolicy": "OnFailure", "containers": [{"name": "c", "image": "busybox"}]}
+    return {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": name},
+            "spec": {"schedule": schedule, "jobTemplate": {"spec": {"template": {"spec": pod}}}, **spec}}
+
+
+_ZONES = ({}, {"suspend": True}, {"concurrencyPolicy": "Forbid"}, {"timeZone": "Etc/UTC"}, {"timeZone": "Mars/Base"},
+          {"timeZone": "local"}, {"timeZone": "Europe/../x"}, {"timeZone": ""})
+
+
+def cron_job_ops(seed: int, n: int) -> list[Op]:
+    """CronJobs: schedules robfig's parser refuses, time zones the zone database does not know, the job
+    template and the concurrency policy."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "status", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "cronjobs", ("c1", "c2"), kinds):
+        if kind == "create":
+            schedule = r.choice(("*/5 * * * *", "@hourly", "bad", "0 0 * * *"))
+            out.append(Op("POST", "/cronjobs", query, _cron_job(name, schedule, **r.choice(_ZONES))))
+        elif kind == "update":
+            schedule = r.choice(("@daily", "* * * * *"))
+            extra = r.choice(({}, {"successfulJobsHistoryLimit": 1}, {"startingDeadlineSeconds": 5}))
+            out.append(Op("PUT", path, query, _cron_job(name, schedule, **extra), rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"suspend": True}}, {"spec": {"schedule": "61 * * * *"}},
+                {"spec": {"jobTemplate": {"spec": {"completions": 2}}}}, {"spec": {"concurrencyPolicy": "Sometimes"}})),
+                MERGE))
+        elif kind == "smp":
+            template = {"spec": {"containers": [{"name": "c", "image": "alpine"}]}}
+            out.append(Op("PATCH", path, query, {"spec": {"jobTemplate": {"spec": {"template": template}}}}, SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/schedule",
+                                                  "value": r.choice(("@weekly", "x y"))}], JSONP))
+        elif kind == "apply":
+            doc = json.dumps(_cron_job(name, r.choice(("@hourly", "*/2 * * * *"))))
+            options = [query, "fieldManager=" + r.choice(("ap1", "ap2"))]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), doc, APPLY))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice((
+                {"lastScheduleTime": "2026-01-01T00:00:00Z"}, {"active": [{"name": "j", "kind": "Job"}]},
+                {"lastSuccessfulTime": "2026-01-01T00:01:00Z"}))}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/cronjobs")]
+
+
 def _pod(name: str, image: str = "nginx:1.27", node: str = "", env: str = "", labels: dict[str, str] | None = None,
          finalizer: bool = False) -> dict[str, Any]:
     container: dict[str, Any] = {"name": "c", "image": image, **({"env": [{"name": "A", "value": env}]} if env else {})}
@@ -478,10 +576,12 @@ def service_ops(seed: int, n: int) -> list[Op]:
 
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
              "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
+             "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
              "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}"}
 
 
-_KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job"})  # whose answers are objects
+# the kinds whose answers are objects
+_KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job", "DaemonSet", "CronJob"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:

@@ -762,3 +762,21 @@ def test_a_job_deleted_without_a_policy_orphans_its_pods_and_the_answer_warns() 
     dry = writes.delete(JOB_T, deleting, STAMP, writes.Options(propagation="Background", dry_run=True))
     assert dry.body == {"kind": "Job", "apiVersion": "batch/v1", "metadata": {}, "spec": {  # the store's quirk
         "template": {"metadata": {}, "spec": {"containers": None}}}, "status": {}}
+
+
+def test_a_daemon_set_keeps_its_template_generation_and_counts_a_new_template() -> None:
+    ds_t = writes.Target("apps", "v1", "daemonsets", "DaemonSet", True, "default", "d")
+    template = {"metadata": {"labels": {"app": "d"}}, "spec": {"containers": [{"name": "c", "image": "a"}]}}
+    body = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "d"},
+            "spec": {"selector": {"matchLabels": {"app": "d"}}, "template": template}}
+    stored = _created(ds_t, body).body
+    stored["metadata"] |= {"resourceVersion": "3"}
+    key = "deprecated.daemonset.template.generation"
+    assert stored["metadata"]["annotations"] == {key: "1"}
+    relabelled = writes.update(ds_t, stored, {**body, "metadata": {"name": "d", "labels": {"x": "y"}}},
+                               writes.Options()).body
+    assert relabelled["metadata"]["annotations"] == {key: "1"}  # kept, though the update left it out
+    changed = json.loads(json.dumps(body))
+    changed["spec"]["template"]["spec"]["containers"][0]["image"] = "b"
+    changed["metadata"]["annotations"] = {key: "9"}  # a client cannot set it
+    assert writes.update(ds_t, stored, changed, writes.Options()).body["metadata"]["annotations"] == {key: "2"}

@@ -55,6 +55,12 @@ def _pod(**spec: object) -> dict[str, object]:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {**_POD_SPEC, **spec}}
 
 
+def _cron_job(zone: str) -> dict[str, object]:
+    template = {"spec": {"template": {"spec": {**_POD_SPEC, "restartPolicy": "OnFailure"}}}}
+    return {"apiVersion": "batch/v1", "kind": "CronJob", "spec": {
+        "schedule": "@hourly", "timeZone": zone, "concurrencyPolicy": "Allow", "jobTemplate": template}}
+
+
 def _ingress(host: str) -> dict[str, object]:
     return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "spec": {"rules": [{"host": host}]}}
 
@@ -75,6 +81,10 @@ def _ingress(host: str) -> dict[str, object]:
     ({"apiVersion": "v1", "kind": "Service", "spec": {"clusterIP": "None", "type": "ClusterIP",
                                                       "sessionAffinity": "None"}}, []),  # headless: no ports
     ({"apiVersion": "v1", "kind": "StatefulSet", "spec": {}}, []),  # not validated here
+    (_cron_job("Europe/Paris"), []), (_cron_job("UTC"), []), (_cron_job("Local"), [
+        ("spec.timeZone", 'Invalid value: "Local": timeZone must be an explicit time zone')]),
+    (_cron_job("Mars/Base"), [("spec.timeZone", 'Invalid value: "Mars/Base": unknown time zone Mars/Base')]),
+    (_cron_job("a/../b"), [("spec.timeZone", 'Invalid value: "a/../b": unknown time zone a/../b')]),
     # ParseIPSloppy: leading zeros still make an IP, three numbers do not
     (_ingress("010.0.0.1"), [("spec.rules[0].host", "Invalid value: \"010.0.0.1\": must be a DNS name, not an IP")]),
     (_ingress("1.2.3"), []),

@@ -48,7 +48,8 @@ def test_a_random_write_sequence_gets_the_real_apiservers_answers_and_events(
 
 SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.pod_ops,
              "services": random_writes.service_ops, "statefulsets": random_writes.stateful_set_ops,
-             "jobs": random_writes.job_ops}
+             "jobs": random_writes.job_ops, "daemonsets": random_writes.daemon_set_ops,
+             "cronjobs": random_writes.cron_job_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -66,6 +67,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # deletes that orphan by default (warned), finished Jobs' status rules (each seed differed in 13 to 26
     # answers before Jobs were modelled so)
     ("jobs", 9), ("jobs", 11), ("jobs", 15),
+    # a DaemonSet's template generation (16 and 6 answers differed before), a CronJob's time zone
+    ("daemonsets", 4), ("daemonsets", 7), ("cronjobs", 1), ("cronjobs", 9),
 ])
 def test_a_random_write_sequence_on_a_workload_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

@@ -245,11 +245,14 @@ def _daemon_set(obj: Obj, creating: bool, _uid: str = "") -> None:
         rolling = _p(strategy, "rollingUpdate", {})
         _p(rolling, "maxUnavailable", 1)
         _p(rolling, "maxSurge", 0)
+    if isinstance(strategy.get("rollingUpdate"), dict):  # the internal type's two are not pointers: 0 when unset
+        for f in ("maxUnavailable", "maxSurge"):
+            _p(strategy["rollingUpdate"], f, 0)
     _p(spec, "revisionHistoryLimit", 10)
     _template(spec)
     if creating:  # the strategy's template generation, kept in an annotation for old clients
         meta = obj.setdefault("metadata", {})
-        meta["annotations"] = {**(meta.get("annotations") or {}), "deprecated.daemonset.template.generation": "1"}
+        meta["annotations"] = {**(meta.get("annotations") or {}), TEMPLATE_GENERATION: "1"}
 
 
 def _job(obj: Obj, creating: bool, uid: str) -> None:
@@ -421,12 +424,28 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
 }
 
 
+TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"  # the internal spec.templateGeneration
+
+
 def kept_on_update(new: Obj, old: Obj) -> None:
     """What an update keeps of the stored object where the new one leaves it out: a pod's priority and
-    preemption policy (admission's Priority: validation would refuse their removal otherwise), and what a
-    Service's allocators gave it."""
+    preemption policy (admission's Priority: validation would refuse their removal otherwise), what a
+    Service's allocators gave it, and a DaemonSet's template generation (whatever the client sends), one more
+    when its template changes."""
     spec, old_spec = new.get("spec"), old.get("spec")
-    if new.get("apiVersion") != "v1" or not isinstance(spec, dict) or not isinstance(old_spec, dict):
+    if not isinstance(spec, dict) or not isinstance(old_spec, dict):
+        return
+    if (new.get("apiVersion"), new.get("kind")) == ("apps/v1", "DaemonSet"):
+        try:
+            generation = int((old.get("metadata", {}).get("annotations") or {}).get(TEMPLATE_GENERATION, 0))
+        except ValueError:
+            generation = 0
+        generation += spec.get("template") != old_spec.get("template")
+        meta = new.setdefault("metadata", {})
+        meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}),
+                                           TEMPLATE_GENERATION: str(generation)}.items()))
+        return
+    if new.get("apiVersion") != "v1":
         return
     if new.get("kind") == "Pod":
         for key in ("priority", "preemptionPolicy"):

@@ -17,6 +17,7 @@ from ..wire.status import status
 from . import crds, gojson
 from .changes import Change
 from .decoding import json_word
+from .defaults import TEMPLATE_GENERATION
 from .history import ResourceTimeline
 
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
@@ -51,7 +52,7 @@ def _empty(kind: str, api_version: str) -> dict[str, Any]:
 
 
 # Annotations the apiserver's defaulting gives even an empty object of the kind (and so its bookmarks)
-_ANNOTATIONS: dict[str, dict[str, str]] = {"DaemonSet": {"deprecated.daemonset.template.generation": "0"}}
+_ANNOTATIONS: dict[str, dict[str, str]] = {"DaemonSet": {TEMPLATE_GENERATION: "0"}}
 
 
 def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = False) -> dict[str, Any]:

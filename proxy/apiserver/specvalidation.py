@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import ipaddress
 import re
+import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
@@ -321,9 +323,36 @@ def _job(obj: Obj) -> list[Cause]:
     return _job_spec(spec, "spec") + causes + (_template_unselected(spec) if parses else [])
 
 
+_TIME_ZONE_PART = re.compile(r"[A-Za-z.\-_0-9+]{1,14}")
+
+
+@functools.cache
+def _known_zone(name: str) -> bool:
+    """Whether time.LoadLocation finds the zone, asked of this machine's time zone database (Go reads the
+    same IANA files); a machine without one knows nothing, and then every zone is taken."""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return not zoneinfo.available_timezones()
+    return True
+
+
+def _time_zone(zone: str) -> list[Cause]:
+    """validateTimeZone."""
+    if not zone:
+        return [invalid("spec.timeZone", zone, "timeZone must be nil or non-empty string")]
+    if any(p in (".", "..") or p.startswith("-") or not _TIME_ZONE_PART.fullmatch(p) for p in zone.split("/")):
+        return [invalid("spec.timeZone", zone, f"unknown time zone {zone}")]
+    causes = [invalid("spec.timeZone", zone, "timeZone must be an explicit time zone as defined in "
+                                             "https://www.iana.org/time-zones")] if zone.lower() == "local" else []
+    if zone not in ("UTC", "Local") and not _known_zone(zone):
+        causes.append(invalid("spec.timeZone", zone, f"unknown time zone {zone}"))
+    return causes
+
+
 def _cron_job(obj: Obj) -> list[Cause]:
-    """validateCronJobSpec: the schedule (robfig's parser, cron.py), counts, the concurrency policy and the job
-    template, whose selector the controller makes (not the time zone)."""
+    """validateCronJobSpec: the schedule (robfig's parser, cron.py), counts, the time zone, the concurrency
+    policy and the job template, whose selector the controller makes."""
     spec = as_dict(obj.get("spec"))
     schedule = spec.get("schedule") or ""
     causes = [] if schedule else [required("spec.schedule")]
@@ -333,6 +362,8 @@ def _cron_job(obj: Obj) -> list[Cause]:
         causes.append(invalid("spec.schedule", schedule, "cannot use TZ or CRON_TZ in schedule, use timeZone field "
                                                           "instead"))
     causes += nonnegative("spec.startingDeadlineSeconds", spec.get("startingDeadlineSeconds"))
+    if isinstance(zone := spec.get("timeZone"), str):
+        causes += _time_zone(zone)
     causes += one_of("spec.concurrencyPolicy", spec.get("concurrencyPolicy"), ("Allow", "Forbid", "Replace"))
     job = as_dict(as_dict(spec.get("jobTemplate")).get("spec"))
     causes += _job_spec(job, "spec.jobTemplate.spec")
