@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +171,24 @@ def _steps(seed: int, n: int, collection: str, names: tuple[str, ...], kinds: tu
         yield r, name, path, query, r.choice(kinds)
 
 
+def _replicated_apply(r: random.Random, name: str, path: str, query: str,
+                      make: Callable[..., dict[str, Any]]) -> Op:
+    """An apply of a Deployment's or StatefulSet's replicas alone, or of a whole spec, by one of two managers."""
+    spec = r.choice(({"replicas": r.randint(1, 4)}, make(name, None, r.choice(("a", "b")))["spec"],
+                     make(name, 2)["spec"]))
+    doc = {**make(name), "spec": spec}
+    options = [query, "fieldManager=" + r.choice(("ap1", "ap2")), "force=true" if r.random() < 0.3 else ""]
+    return Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY)
+
+
+def _scale_writes(r: random.Random, name: str, path: str, query: str) -> tuple[Op, Op]:
+    """A PUT of a Scale and a merge patch of one."""
+    scale = {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": name},
+             "spec": {"replicas": r.randint(0, 6)}}
+    return (Op("PUT", f"{path}/scale", query, scale, rv=r.choice(("last", ""))),
+            Op("PATCH", f"{path}/scale", query, {"spec": {"replicas": r.randint(0, 6)}}, MERGE))
+
+
 def deployment_ops(seed: int, n: int) -> list[Op]:
     out = []
     kinds = ("create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "scale", "get", "delete")
@@ -195,18 +213,11 @@ def deployment_ops(seed: int, n: int) -> list[Op]:
             out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/replicas", "value": r.randint(0, 3)}],
                           JSONP))
         elif kind == "apply":
-            spec = r.choice(({"replicas": r.randint(1, 4)}, _deployment(name, None, r.choice(("a", "b")))["spec"],
-                             _deployment(name, 2)["spec"]))
-            doc = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}, "spec": spec}
-            options = [query, "fieldManager=" + r.choice(("ap1", "ap2")), "force=true" if r.random() < 0.3 else ""]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+            out.append(_replicated_apply(r, name, path, query, _deployment))
         elif kind == "scale":
-            out.append(r.choice((
-                Op("PUT", f"{path}/scale", query, {"apiVersion": "autoscaling/v1", "kind": "Scale",
-                                                   "metadata": {"name": name}, "spec": {"replicas": r.randint(0, 6)}},
-                   rv=r.choice(("last", ""))),
-                Op("PATCH", f"{path}/scale", query, {"spec": {"replicas": r.randint(0, 6)}}, MERGE),
-                Op("PATCH", f"{path}/status", query, {"status": {"replicas": r.randint(0, 3)}}, MERGE))))
+            scale = _scale_writes(r, name, path, query)
+            status = Op("PATCH", f"{path}/status", query, {"status": {"replicas": r.randint(0, 3)}}, MERGE)
+            out.append(r.choice((*scale, status)))
         elif kind == "get":
             out.append(Op("GET", path))
         else:
@@ -265,17 +276,9 @@ def stateful_set_ops(seed: int, n: int) -> list[Op]:
                 {"op": "replace", "path": "/spec/replicas", "value": r.randint(0, 3)},
                 {"op": "replace", "path": "/spec/selector/matchLabels/app", "value": "zz"}))], JSONP))
         elif kind == "apply":
-            spec = r.choice(({"replicas": r.randint(1, 4)}, _stateful_set(name, None, r.choice(("a", "b")))["spec"],
-                             _stateful_set(name, 2)["spec"]))
-            doc = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name}, "spec": spec}
-            options = [query, "fieldManager=" + r.choice(("ap1", "ap2")), "force=true" if r.random() < 0.3 else ""]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+            out.append(_replicated_apply(r, name, path, query, _stateful_set))
         elif kind == "scale":
-            out.append(r.choice((
-                Op("PUT", f"{path}/scale", query, {"apiVersion": "autoscaling/v1", "kind": "Scale",
-                                                   "metadata": {"name": name}, "spec": {"replicas": r.randint(0, 6)}},
-                   rv=r.choice(("last", ""))),
-                Op("PATCH", f"{path}/scale", query, {"spec": {"replicas": r.randint(0, 6)}}, MERGE))))
+            out.append(r.choice(_scale_writes(r, name, path, query)))
         elif kind == "status":
             out.append(Op("PATCH", f"{path}/status", query, r.choice((
                 {"status": {"replicas": r.randint(0, 3), "readyReplicas": r.randint(0, 3)}},
