@@ -986,8 +986,8 @@ def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts
     for obj in items:
         name = str(obj.get("metadata", {}).get("name", ""))
         one = _delete(Target(t.group, t.version, t.resource, t.kind, t.namespaced,
-                            str(obj.get("metadata", {}).get("namespace") or t.namespace), name),
-                     obj, stamp, opts)
+                             str(obj.get("metadata", {}).get("namespace") or t.namespace), name),
+                      obj, stamp, opts)
         if one.code >= 400:
             refused = refused or one
             continue
