@@ -4,7 +4,8 @@ managers (forced or not), deletes with DeleteOptions and preconditions, collecti
 dry runs, and reads between them; and on Deployments: the same kinds of writes on a spec with defaults and
 a keyed list (containers), through /scale and /status too; on Pods: graceful deletion, evictions and the
 few fields a pod's update may change; on Services: allocations, type changes and ports under apply; on
-StatefulSets, Jobs, DaemonSets and CronJobs: the fields an update may not change, deletes and the status rules. The
+StatefulSets, Jobs, DaemonSets, CronJobs and PVCs: the fields an update may not change, deletes and the status
+rules. The
 same sequence goes to the real kube-apiserver and to a replay; the answers are compared once reduced to what
 does not differ by nature (uids, times, allocated IPs and ports, managedFields, the numbers of
 resourceVersions and generated names)."""
@@ -460,6 +461,50 @@ def cron_job_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/cronjobs")]
 
 
+def _claim(name: str, size: str = "1Gi", **spec: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": name},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size}}, **spec}}
+
+
+def claim_ops(seed: int, n: int) -> list[Op]:
+    """PersistentVolumeClaims: a spec an update may not change (but its volume's name once, a storage class
+    where there was none, a bound claim's requested storage), printed as Go's diff of the internal specs."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "status", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "persistentvolumeclaims", ("v1", "v2"), kinds):
+        if kind == "create":
+            size = r.choice(("1Gi", "500Mi", "0"))
+            extra = r.choice(({}, {"storageClassName": "fast"}, {"volumeMode": "Block"},
+                              {"accessModes": ["ReadWriteMany", "ReadOnlyMany"]}, {"volumeName": "pv1"}))
+            out.append(Op("POST", "/persistentvolumeclaims", query, _claim(name, size, **extra)))
+        elif kind == "update":
+            size = r.choice(("1Gi", "2Gi", "100Mi"))
+            extra = r.choice(({}, {"storageClassName": "slow"}, {"volumeMode": "Filesystem"}))
+            out.append(Op("PUT", path, query, _claim(name, size, **extra), rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"resources": {"requests": {"storage": "3Gi"}}}}, {"spec": {"accessModes": ["ReadWriteMany"]}},
+                {"metadata": {"labels": {"m": "1"}}}, {"spec": {"volumeName": "pv2"}})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, {"spec": {"resources": {"limits": {"storage": "5Gi"}}}}, SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/storageClassName", "value": "x"}],
+                          JSONP))
+        elif kind == "apply":
+            doc = json.dumps(_claim(name, r.choice(("1Gi", "4Gi"))))
+            options = [query, "fieldManager=" + r.choice(("ap1", "ap2"))]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), doc, APPLY))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice((
+                {"phase": "Bound", "capacity": {"storage": "1Gi"}}, {"phase": "Lost"},
+                {"accessModes": ["ReadWriteOnce"]}))}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/persistentvolumeclaims")]
+
+
 def _pod(name: str, image: str = "nginx:1.27", node: str = "", env: str = "", labels: dict[str, str] | None = None,
          finalizer: bool = False) -> dict[str, Any]:
     container: dict[str, Any] = {"name": "c", "image": image, **({"env": [{"name": "A", "value": env}]} if env else {})}
@@ -580,11 +625,13 @@ def service_ops(seed: int, n: int) -> list[Op]:
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
              "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
              "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
+             "persistentvolumeclaims": "/api/v1/namespaces/{ns}",
              "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects
-_KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job", "DaemonSet", "CronJob"})
+_KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job", "DaemonSet", "CronJob",
+                    "PersistentVolumeClaim"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:

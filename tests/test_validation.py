@@ -187,6 +187,21 @@ def test_a_jobs_template_is_printed_as_gos_internal_pod_template() -> None:
     assert '"SecurityContext":{"SELinuxOptions":null,' in printed and '"TTY":false' in printed
 
 
+def test_a_claims_spec_is_kept_and_the_refusal_shows_gos_diff_of_it() -> None:
+    """As kube-apiserver v1.37.2 answered a merge patch of a pending claim's storage from 500Mi to 3Gi."""
+    def claim(storage: str) -> dict[str, object]:
+        spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": storage}},
+                "volumeMode": "Filesystem"}
+        return {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "spec": spec, "status": {"phase": "Pending"}}
+    causes = specvalidation.spec_causes(claim("3Gi"), claim("500Mi"))
+    assert causes == [("spec", "FieldValueForbidden", (
+        "Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for "
+        'bound claims\n@@ -6,7 +6,7 @@\n  "Resources": {\n   "Limits": null,\n   "Requests": {\n-   "storage": '
+        '"500Mi"\n+   "storage": "3Gi"\n   }\n  },\n  "VolumeName": "",\n'))]
+    bound = {**claim("500Mi"), "status": {"phase": "Bound", "capacity": {"storage": "500Mi"}}}
+    assert specvalidation.spec_causes({**claim("3Gi"), "status": bound["status"]}, bound) == []  # may grow
+
+
 @pytest.mark.parametrize(("value", "printed"), [
     (True, "true"), (-1, "-1"), (1.5, "1.5"), ("a\"b\n", '"a\\"b\\n"'), ("é", '"é"'),
     ({"b": "<x>", "a": None}, '{"b":"\\u003cx\\u003e","a":null}'), (None, "null"), ([1, "x"], '[1,"x"]'),

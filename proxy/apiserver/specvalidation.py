@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import base64
 import copy
+import difflib
 import functools
 import ipaddress
+import json
 import re
 import zoneinfo
 from collections.abc import Callable
+from fractions import Fraction
 from typing import Any
 
 from ..wire import names
@@ -761,6 +764,8 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
         ref = as_dict(new.get("roleRef"))  # the internal Go struct, printed without JSON tags
         internal = {"APIGroup": ref.get("apiGroup", ""), "Kind": ref.get("kind", ""), "Name": ref.get("name", "")}
         return [invalid("roleRef", internal, _IMMUTABLE)]
+    if api_version == "v1" and kind == "PersistentVolumeClaim":
+        return _pvc_update(new, old)
     if api_version == "batch/v1" and kind == "Job":
         return _job_update(as_dict(new.get("spec")), as_dict(old.get("spec")), as_dict(old.get("status")))
     if api_version == "apps/v1" and kind == "StatefulSet":
@@ -773,6 +778,66 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
         return causes + [invalid(f"spec.{f}", spec.get(f) or "", _IMMUTABLE)
                          for f in ("serviceName", "podManagementPolicy") if spec.get(f) != before.get(f)]
     return []
+
+
+_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
+
+
+def go_diff(a: Any, b: Any) -> str:
+    """diff.Diff of k8s.io/apimachinery: a unified diff (three lines of context, no file names) of the two
+    values as json.MarshalIndent writes them with a one-space indent, made by go-difflib, a port of the
+    difflib used here."""
+    def lines(value: Any) -> list[str]:
+        text = json.dumps(value, indent=1, ensure_ascii=False)
+        for ch, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                            ("\u2029", "\\u2029")):  # as encoding/json escapes them in strings
+            text = text.replace(ch, escaped)
+        return [ln + "\n" for ln in text.split("\n")]
+    return "".join(list(difflib.unified_diff(lines(a), lines(b), n=3))[2:])
+
+
+def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidatePersistentVolumeClaimUpdate after the claim's own checks: a claim's spec is immutable but for
+    its volume's name (set once), a storage class set where there was none, and a bound claim's requested
+    storage; the refusal shows Go's diff of the internal specs. Storage asked for may shrink only to above
+    what the status says was given (RecoverVolumeExpansionFailure). Not modelled: the beta storage class
+    annotation's upgrade path, volume attributes classes, and the PersistentVolumeClaimResize admission that
+    then refuses to grow a bound claim whose storage class does not allow expansion (it reads StorageClasses)."""
+    spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
+    new_spec, old_spec = copy.deepcopy(spec), copy.deepcopy(before)
+    if not old_spec.get("volumeName"):
+        old_spec["volumeName"] = new_spec.get("volumeName")
+    beta = as_dict(as_dict(old.get("metadata")).get("annotations")).get(_BETA_STORAGE_CLASS)
+    if new_spec.get("storageClassName") is not None and old_spec.get("storageClassName") is None and \
+            (beta is None or new_spec["storageClassName"] == beta):
+        new_spec["storageClassName"] = None
+    bound = as_dict(old.get("status")).get("phase") == "Bound"  # (an update's status is the stored one)
+    if bound and isinstance(requests := as_dict(new_spec.get("resources")).get("requests"), dict):
+        requests["storage"] = as_dict(as_dict(old_spec.get("resources")).get("requests")).get("storage")
+    if bound:
+        new_spec["volumeAttributesClassName"] = old_spec.get("volumeAttributesClassName")
+    causes = []
+    if _semantic(new_spec) != _semantic(old_spec):
+        causes.append(forbidden("spec", "spec is immutable after creation except resources.requests and "
+                                        "volumeAttributesClassName for bound claims\n" +
+                                go_diff(as_internal("PersistentVolumeClaimSpec", old_spec),
+                                        as_internal("PersistentVolumeClaimSpec", new_spec))))
+
+    def storage(claim: Obj, *path: str) -> Fraction:
+        node: Any = claim
+        for k in path:
+            node = as_dict(node).get(k)
+        try:
+            return quantity.value(str(node)) if node is not None else Fraction(0)
+        except QuantityError:
+            return Fraction(0)
+    asked = storage(spec, "resources", "requests", "storage")
+    if asked < storage(before, "resources", "requests", "storage") and \
+            asked <= storage(as_dict(old.get("status")), "capacity", "storage"):
+        causes.append(forbidden("spec.resources.requests.storage", "field can not be less than status.capacity"))
+    if spec.get("volumeMode") != before.get("volumeMode"):
+        causes.append(invalid("volumeMode", spec.get("volumeMode"), _IMMUTABLE))
+    return causes
 
 
 def _semantic(value: Any) -> Any:
