@@ -9,6 +9,7 @@ stored (versioned, defaulted) object, field by field.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import json
 from importlib import resources
@@ -62,3 +63,16 @@ def _value(kind: Any, value: Any, pointer: bool) -> Any:
     if kind.startswith(".") and isinstance(value, dict):
         return _struct(kind[1:], value)
     return value  # a scalar, or a type whose JSON is the same in both forms
+
+
+def go_diff(a: Any, b: Any) -> str:
+    """diff.Diff of k8s.io/apimachinery: a unified diff (three lines of context, no file names) of the two
+    values as json.MarshalIndent writes them with a one-space indent, made by go-difflib, a port of the
+    difflib used here."""
+    def lines(value: Any) -> list[str]:
+        text = json.dumps(value, indent=1, ensure_ascii=False)
+        for ch, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                            ("\u2029", "\\u2029")):  # as encoding/json escapes them in strings
+            text = text.replace(ch, escaped)
+        return [ln + "\n" for ln in text.split("\n")]
+    return "".join(list(difflib.unified_diff(lines(a), lines(b), n=3))[2:])

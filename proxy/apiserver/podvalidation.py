@@ -20,7 +20,6 @@ from .fielderrors import (
     Cause,
     duplicate,
     forbidden,
-    go_json,
     invalid,
     invalid_each,
     key,
@@ -28,6 +27,7 @@ from .fielderrors import (
     not_supported,
     required,
 )
+from .internal import as_internal, go_diff
 from .quantity import QuantityError
 
 Obj = dict[str, Any]
@@ -303,8 +303,7 @@ _UPDATABLE_POD_FIELDS = ",".join((
 def pod_update(new: Obj, old: Obj) -> list[Cause]:
     """ValidatePodUpdate after the pod's own checks: a pod's spec is fixed once it is made, but for its
     images, a shorter deadline, added tolerations and removed scheduling gates. The refusal's message ends with
-    a diff of the two specs that the apiserver writes with go-cmp over its internal Go types; here it is a
-    simpler diff of the fields that changed, so only that message differs from the apiserver's."""
+    the apiserver's diff of the two internal specs (internal.go_diff)."""
     spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
     causes: list[Cause] = []
     for field in ("containers", "initContainers"):
@@ -349,10 +348,8 @@ def pod_update(new: Obj, old: Obj) -> list[Cause]:
     grace = munged.get("terminationGracePeriodSeconds")
     if (before.get("terminationGracePeriodSeconds") or 0) < 0 and grace == 1:
         munged["terminationGracePeriodSeconds"] = before["terminationGracePeriodSeconds"]
-    changed = sorted(k for k in set(munged) | set(before) if munged.get(k) != before.get(k))
-    if changed:
-        lines = [f"- \t{k}: {go_json(before.get(k))},\n+ \t{k}: {go_json(munged.get(k))}," for k in changed]
-        diff = "  core.PodSpec{\n" + "\n".join(lines) + "\n  }\n"
+    if any(munged.get(k) != before.get(k) for k in set(munged) | set(before)):
+        diff = go_diff(as_internal("PodSpec", before), as_internal("PodSpec", munged))
         causes.append(forbidden("spec", f"pod updates may not change fields other than {_UPDATABLE_POD_FIELDS}\n"
                                         f"{diff}"))
     return causes

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import base64
 import copy
-import difflib
 import functools
 import ipaddress
-import json
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -44,7 +42,7 @@ from .fielderrors import (
     not_supported,
     required,
 )
-from .internal import as_internal
+from .internal import as_internal, go_diff
 from .podvalidation import (
     PROTOCOLS,
     amount_causes,
@@ -781,19 +779,6 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
 
 
 _BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
-
-
-def go_diff(a: Any, b: Any) -> str:
-    """diff.Diff of k8s.io/apimachinery: a unified diff (three lines of context, no file names) of the two
-    values as json.MarshalIndent writes them with a one-space indent, made by go-difflib, a port of the
-    difflib used here."""
-    def lines(value: Any) -> list[str]:
-        text = json.dumps(value, indent=1, ensure_ascii=False)
-        for ch, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                            ("\u2029", "\\u2029")):  # as encoding/json escapes them in strings
-            text = text.replace(ch, escaped)
-        return [ln + "\n" for ln in text.split("\n")]
-    return "".join(list(difflib.unified_diff(lines(a), lines(b), n=3))[2:])
 
 
 def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
