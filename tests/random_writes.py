@@ -4,11 +4,10 @@ managers (forced or not), deletes with DeleteOptions and preconditions, collecti
 dry runs, and reads between them; and on Deployments: the same kinds of writes on a spec with defaults and
 a keyed list (containers), through /scale and /status too; on Pods: graceful deletion, evictions and the
 few fields a pod's update may change; on Services: allocations, type changes and ports under apply; on
-StatefulSets, Jobs, DaemonSets, CronJobs and PVCs: the fields an update may not change, deletes and the status
-rules. The
-same sequence goes to the real kube-apiserver and to a replay; the answers are compared once reduced to what
-does not differ by nature (uids, times, allocated IPs and ports, managedFields, the numbers of
-resourceVersions and generated names)."""
+StatefulSets, Jobs, DaemonSets, CronJobs, PVCs and Ingresses: the fields an update may not change, deletes
+and the status rules. The same sequence goes to the real kube-apiserver and to a replay; the answers are
+compared once reduced to what does not differ by nature (uids, times, allocated IPs and ports, managedFields,
+the numbers of resourceVersions and generated names)."""
 
 from __future__ import annotations
 
@@ -505,6 +504,58 @@ def claim_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/persistentvolumeclaims")]
 
 
+def _ingress(name: str, host: str = "a.example.com", **spec: Any) -> dict[str, Any]:
+    backend = {"service": {"name": "s", "port": {"number": 80}}}
+    rule = {"host": host, "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": backend}]}}
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": name},
+            "spec": {"rules": [rule], **spec}}
+
+
+_INGRESS_ADDRESSES: tuple[dict[str, str], ...] = (
+    {"ip": "1.2.3.4"}, {"hostname": "lb.example.com"}, {"ip": "bad"}, {"ip": "010.1.2.3"}, {"ip": "::ffff:1.2.3.4"},
+    {"hostname": "1.2.3.4"}, {"hostname": "Bad_Name"})
+
+
+def ingress_ops(seed: int, n: int) -> list[Op]:
+    """Ingresses: hosts, TLS, class and path types, and the addresses a load balancer status may hold."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "status", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "ingresses", ("i1", "i2"), kinds):
+        if kind == "create":
+            host = r.choice(("a.example.com", "*.example.com", "Bad_Host", "1.2.3.4"))
+            extra = r.choice(({}, {"ingressClassName": "nginx"},
+                              {"tls": [{"hosts": ["a.example.com"], "secretName": "t"}]},
+                              {"defaultBackend": {"service": {"name": "d", "port": {"name": "http"}}}}))
+            out.append(Op("POST", "/ingresses", query, _ingress(name, host, **extra)))
+        elif kind == "update":
+            host = r.choice(("b.example.com", "a.example.com"))
+            out.append(Op("PUT", path, query, _ingress(name, host, **r.choice(({}, {"ingressClassName": "other"}))),
+                          rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"ingressClassName": "x"}}, {"metadata": {"annotations": {"a": "b"}}},
+                {"spec": {"tls": [{"secretName": "s2"}]}})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, {"spec": {"rules": [{"host": "c.example.com"}]}}, SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/rules/0/http/paths/0/pathType",
+                                                  "value": r.choice(("Exact", "Bogus", "ImplementationSpecific"))}],
+                          JSONP))
+        elif kind == "apply":
+            doc = json.dumps(_ingress(name, r.choice(("a.example.com", "d.example.com"))))
+            options = [query, "fieldManager=" + r.choice(("ap1", "ap2"))]
+            out.append(Op("PATCH", path, "&".join(filter(None, options)), doc, APPLY))
+        elif kind == "status":
+            address = r.choice(_INGRESS_ADDRESSES)
+            out.append(Op("PATCH", f"{path}/status", query, {"status": {"loadBalancer": {"ingress": [address]}}},
+                          MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/ingresses")]
+
+
 def _pod(name: str, image: str = "nginx:1.27", node: str = "", env: str = "", labels: dict[str, str] | None = None,
          finalizer: bool = False) -> dict[str, Any]:
     container: dict[str, Any] = {"name": "c", "image": image, **({"env": [{"name": "A", "value": env}]} if env else {})}
@@ -626,12 +677,13 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
              "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
              "persistentvolumeclaims": "/api/v1/namespaces/{ns}",
+             "ingresses": "/apis/networking.k8s.io/v1/namespaces/{ns}",
              "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects
 _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job", "DaemonSet", "CronJob",
-                    "PersistentVolumeClaim"})
+                    "PersistentVolumeClaim", "Ingress"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:

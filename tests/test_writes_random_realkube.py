@@ -49,7 +49,8 @@ def test_a_random_write_sequence_gets_the_real_apiservers_answers_and_events(
 SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.pod_ops,
              "services": random_writes.service_ops, "statefulsets": random_writes.stateful_set_ops,
              "jobs": random_writes.job_ops, "daemonsets": random_writes.daemon_set_ops,
-             "cronjobs": random_writes.cron_job_ops, "persistentvolumeclaims": random_writes.claim_ops}
+             "cronjobs": random_writes.cron_job_ops, "persistentvolumeclaims": random_writes.claim_ops,
+             "ingresses": random_writes.ingress_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -71,6 +72,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     ("daemonsets", 4), ("daemonsets", 7), ("cronjobs", 1), ("cronjobs", 9),
     # a claim's spec kept, printed as Go's diff (every seed differed in 7 to 33 answers before)
     ("persistentvolumeclaims", 2), ("persistentvolumeclaims", 9),
+    # the addresses of an Ingress's load balancer status (leading zeros, IPv4-mapped, IPs as host names)
+    ("ingresses", 2), ("ingresses", 7),
 ])
 def test_a_random_write_sequence_on_a_workload_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

@@ -421,7 +421,9 @@ _WILDCARD_MSG = ("a wildcard DNS-1123 subdomain must start with '*.', followed b
 
 
 def _is_ip(text: str) -> bool:
-    """netutils.ParseIPSloppy: IPv4 with leading zeros allowed, or IPv6."""
+    """netutils.ParseIPSloppy: IPv4 with leading zeros allowed, or IPv6 (without a zone)."""
+    if "%" in text:
+        return False
     parts = text.split(".")
     if len(parts) == 4 and all(p.isascii() and p.isdigit() and int(p) < 256 for p in parts):
         return True
@@ -430,6 +432,38 @@ def _is_ip(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
+    """IsValidIPForLegacyField, strict (StrictIPCIDRValidation, on in 1.37): an IP the object already had
+    stays valid."""
+    if value in old:
+        return []
+    if not _is_ip(value):
+        return [invalid(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
+    causes = []
+    if "." in value and ":" not in value and any(len(p) > 1 and p.startswith("0") for p in value.split(".")):
+        causes.append(invalid(path, value, "must not have leading 0s"))
+    if ":" in value and ipaddress.IPv6Address(value).ipv4_mapped is not None:
+        causes.append(invalid(path, value, "must not be an IPv4-mapped IPv6 address"))
+    return causes
+
+
+def _ingress_status(obj: Obj, old: Obj) -> list[Cause]:
+    """ValidateIngressLoadBalancerStatus: each address an IP (as the legacy fields take them) or a DNS name."""
+    def ingress(o: Obj) -> list[Obj]:
+        return dicts(as_dict(as_dict(o.get("status")).get("loadBalancer")).get("ingress"))
+    had = [str(i["ip"]) for i in ingress(old) if i.get("ip")]
+    causes: list[Cause] = []
+    for n, address in enumerate(ingress(obj)):
+        at = f"status.loadBalancer.ingress[{n}]"
+        if ip := address.get("ip"):
+            causes += _legacy_ip(f"{at}.ip", str(ip), had)
+        if host := address.get("hostname"):
+            causes += invalid_each(f"{at}.hostname", host, validation.subdomain(str(host)))
+            if _is_ip(str(host)):
+                causes.append(invalid(f"{at}.hostname", host, "must be a DNS name, not an IP address"))
+    return causes
 
 
 def _backend(backend: Obj, path: str) -> list[Cause]:
@@ -1048,6 +1082,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
         return _job_status(obj, old)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("networking.k8s.io/v1", "Ingress"):
+        return _ingress_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) != ("v1", "Service"):
         return []
 
