@@ -142,3 +142,24 @@ def test_a_scale_write_takes_replicas_only_from_an_owner(
     real = random_writes.run(real_server, ns, sequence)
     assert [code for _, code, _, _ in real] == [201, 200, 200, 200, 409]
     assert random_writes.run(replay, ns, sequence) == real
+
+
+def test_a_load_balancers_status_gets_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Its addresses: an IP (defaulted to ipMode VIP; no leading zeros, no IPv4-mapped IPv6), an IP mode only with
+    an IP, a host name that is a DNS name and not an IP."""
+    ns = "load-balancer-status"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "lb"},
+               "spec": {"type": "LoadBalancer", "ports": [{"port": 80}]}}
+    sequence = [random_writes.Op("POST", "/services", "", service)]
+    for ingress in ([{"ip": "1.2.3.4"}], [{"ip": "bad"}], [{"ip": "1.2.3.4", "ipMode": "Proxy"}],
+                    [{"hostname": "h.example.com", "ipMode": "VIP"}], [{"ip": "1.2.3.4", "ipMode": "Weird"}],
+                    [{"ip": "010.1.2.3"}], [{"hostname": "1.2.3.4"}], [{"hostname": "Bad_H"}],
+                    [{"ip": "::ffff:1.2.3.4"}], []):
+        sequence += [random_writes.Op("PATCH", "/services/lb/status", "",
+                                      {"status": {"loadBalancer": {"ingress": ingress}}}, random_writes.MERGE),
+                     random_writes.Op("GET", "/services/lb/status")]
+    real = random_writes.run(real_server, ns, sequence)
+    assert [code for _, code, _, _ in real].count(422) == 7
+    assert random_writes.run(replay, ns, sequence) == real

@@ -342,6 +342,10 @@ def _hpa(obj: Obj, _: bool, _uid: str = "") -> None:
 
 
 def _service(obj: Obj, creating: bool, uid: str) -> None:
+    balancer = _sub(_sub(obj, "status") or {}, "loadBalancer") or {}
+    for address in _dicts(balancer.get("ingress")):
+        if address.get("ip") and address.get("ipMode") is None:  # SetDefaults_LoadBalancerIngress
+            address["ipMode"] = "VIP"
     spec = obj.setdefault("spec", {})
     _d(spec, "sessionAffinity", "None")
     if spec["sessionAffinity"] == "None":

@@ -449,17 +449,27 @@ def _legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
     return causes
 
 
-def _ingress_status(obj: Obj, old: Obj) -> list[Cause]:
-    """ValidateIngressLoadBalancerStatus: each address an IP (as the legacy fields take them) or a DNS name."""
-    def ingress(o: Obj) -> list[Obj]:
-        return dicts(as_dict(as_dict(o.get("status")).get("loadBalancer")).get("ingress"))
-    had = [str(i["ip"]) for i in ingress(old) if i.get("ip")]
+def _balancer(o: Obj) -> list[Obj]:
+    return dicts(as_dict(as_dict(o.get("status")).get("loadBalancer")).get("ingress"))
+
+
+def _balancer_addresses(obj: Obj, old: Obj, ip_mode: bool) -> list[Cause]:
+    """ValidateIngressLoadBalancerStatus and ValidateLoadBalancerStatus: each address an IP (as the legacy fields
+    take them: an old one stays valid) or a DNS name; a Service's IP mode only with an IP, and a known one."""
+    had = [str(i["ip"]) for i in _balancer(old) if i.get("ip")]
     causes: list[Cause] = []
-    for n, address in enumerate(ingress(obj)):
+    for n, address in enumerate(_balancer(obj)):
         at = f"status.loadBalancer.ingress[{n}]"
-        if ip := address.get("ip"):
+        ip, mode, host = address.get("ip"), address.get("ipMode"), address.get("hostname")
+        if ip:
             causes += _legacy_ip(f"{at}.ip", str(ip), had)
-        if host := address.get("hostname"):
+        if ip_mode and mode is None and ip:
+            causes.append(required(f"{at}.ipMode", "must be specified when `ip` is set"))
+        elif ip_mode and mode is not None and not ip:
+            causes.append(forbidden(f"{at}.ipMode", "may not be specified when `ip` is not set"))
+        elif ip_mode and mode is not None and mode not in ("Proxy", "VIP"):
+            causes.append(not_supported(f"{at}.ipMode", mode, ("Proxy", "VIP")))
+        if host:
             causes += invalid_each(f"{at}.hostname", host, validation.subdomain(str(host)))
             if _is_ip(str(host)):
                 causes.append(invalid(f"{at}.hostname", host, "must be a DNS name, not an IP address"))
@@ -1075,23 +1085,22 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
 
 
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
-    """What the validation of a /status write finds wrong in the new status: the workloads' counts, and a
-    Service's load balancer status only for a LoadBalancer (ValidateServiceStatusUpdate; a fault the stored
-    one had already is not reported again)."""
+    """What the validation of a /status write finds wrong in the new status: the workloads' counts, a Job's
+    rules, the addresses of an Ingress's or a Service's load balancer, and a Service's load balancer status only
+    for a LoadBalancer (ValidateServiceStatusUpdate; a fault the stored one had already is not reported again)."""
     if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
         return _job_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("networking.k8s.io/v1", "Ingress"):
-        return _ingress_status(obj, old)
+        return _balancer_addresses(obj, old, ip_mode=False)
     if (obj.get("apiVersion"), obj.get("kind")) != ("v1", "Service"):
         return []
-
-    def ingress(o: Obj) -> Any:
-        return as_dict(as_dict(o.get("status")).get("loadBalancer")).get("ingress")
-    if ingress(obj) and as_dict(obj.get("spec")).get("type") != "LoadBalancer" and ingress(obj) != ingress(old):
-        return [forbidden("status.loadBalancer.ingress", "may only be used when `spec.type` is 'LoadBalancer'")]
-    return []
+    if as_dict(obj.get("spec")).get("type") != "LoadBalancer":
+        if _balancer(obj) and _balancer(obj) != _balancer(old):
+            return [forbidden("status.loadBalancer.ingress", "may only be used when `spec.type` is 'LoadBalancer'")]
+        return []
+    return _balancer_addresses(obj, old, ip_mode=True)
 
 
 _PEM = re.compile(rb"-----BEGIN [^\n]*-----")
