@@ -678,6 +678,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
              "persistentvolumeclaims": "/api/v1/namespaces/{ns}",
              "ingresses": "/apis/networking.k8s.io/v1/namespaces/{ns}",
+             "poddisruptionbudgets": "/apis/policy/v1/namespaces/{ns}",
+             "rolebindings": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}",
              "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}"}
 
 

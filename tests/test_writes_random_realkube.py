@@ -163,3 +163,39 @@ def test_a_load_balancers_status_gets_the_real_apiservers_answers(
     real = random_writes.run(real_server, ns, sequence)
     assert [code for _, code, _, _ in real].count(422) == 7
     assert random_writes.run(replay, ns, sequence) == real
+
+
+def test_refusals_print_the_apiservers_internal_types(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """An invalid strategy, both budgets of a PDB, a changed role reference: each refusal prints the value as
+    Go's internal struct (proxy/apiserver/internal.py), a rolling update the client sent included."""
+    ns = "internal-types"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def workload(kind: str, name: str, **spec: Any) -> dict[str, Any]:
+        template = {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": "x"}]}}
+        return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name},
+                "spec": {"selector": {"matchLabels": {"app": name}}, "template": template, **spec}}
+    binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "rb"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"},
+               "subjects": [{"kind": "User", "name": "u"}]}
+    op = random_writes.Op
+    sequence = [
+        op("POST", "/deployments", "", workload("Deployment", "d", strategy={"type": "Foo", "rollingUpdate": {
+            "maxSurge": 2}})),
+        op("POST", "/statefulsets", "", workload("StatefulSet", "s", serviceName="x", updateStrategy={
+            "type": "Foo", "rollingUpdate": {"partition": 2}})),
+        op("POST", "/statefulsets", "", workload("StatefulSet", "s2", serviceName="x", updateStrategy={
+            "type": "OnDelete", "rollingUpdate": {"maxUnavailable": "50%"}})),
+        op("POST", "/daemonsets", "", workload("DaemonSet", "ds", updateStrategy={"type": "Foo", "rollingUpdate": {
+            "maxSurge": 1}})),
+        op("POST", "/poddisruptionbudgets", "", {
+            "apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "p"},
+            "spec": {"minAvailable": 1, "maxUnavailable": "50%", "selector": {"matchLabels": {"app": "a"}}}}),
+        op("POST", "/rolebindings", "", binding),
+        op("PUT", "/rolebindings/rb", "", {**binding, "roleRef": {**binding["roleRef"], "kind": "ClusterRole"}}),
+    ]
+    real = random_writes.run(real_server, ns, sequence)
+    assert [code for _, code, _, _ in real] == [422, 422, 422, 422, 422, 201, 422]
+    assert '{"Type":"Foo","RollingUpdate":{"MaxUnavailable":0,"MaxSurge":2}}' in real[0][2]["message"]
+    assert random_writes.run(replay, ns, sequence) == real

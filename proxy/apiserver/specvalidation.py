@@ -94,11 +94,6 @@ def _unselected(labels: Any) -> Cause:
     return invalid("spec.template.metadata.labels", labels, "`selector` does not match template `labels`")
 
 
-def _internal_strategy(kind: Any) -> dict[str, Any]:
-    """A strategy as its refusal prints it: the internal Go struct, which has no JSON tags."""
-    return {"Type": kind or "", "RollingUpdate": None}
-
-
 def _over_100(path: str, value: Any) -> list[Cause]:
     """IsNotMoreThan100Percent."""
     return [invalid(path, value, "must not be greater than 100%")] if isinstance(value, str) and _amount(value) > 100 \
@@ -177,7 +172,8 @@ def _deployment_strategy(strategy: Any) -> list[Cause]:
     if kind == "Recreate":
         return [forbidden(path, "may not be specified when strategy `type` is 'Recreate'")] if rolling else []
     if kind != "RollingUpdate":
-        return [not_supported("spec.strategy", _internal_strategy(kind), ("Recreate", "RollingUpdate"))]
+        return [not_supported("spec.strategy", as_internal("DeploymentStrategy", strategy),
+                              ("Recreate", "RollingUpdate"))]
     if not isinstance(rolling, dict):
         return [required(path, "this should be defaulted and never be nil")]
     unavailable, surge = rolling.get("maxUnavailable", 0), rolling.get("maxSurge", 0)
@@ -221,8 +217,8 @@ def _stateful_set(obj: Obj) -> list[Cause]:
     if not kind:
         causes.append(required("spec.updateStrategy"))
     elif kind == "OnDelete" and isinstance(rolling, dict):  # e.g. left behind by a patch of the type alone
-        internal = {"Partition": rolling.get("partition") or 0, "MaxUnavailable": rolling.get("maxUnavailable")}
-        causes.append(invalid("spec.updateStrategy.rollingUpdate", internal,
+        causes.append(invalid("spec.updateStrategy.rollingUpdate",
+                              as_internal("RollingUpdateStatefulSetStrategy", rolling),
                               "only allowed for updateStrategy 'RollingUpdate'"))
     elif kind == "RollingUpdate" and isinstance(rolling, dict):
         path = "spec.updateStrategy.rollingUpdate"
@@ -232,7 +228,8 @@ def _stateful_set(obj: Obj) -> list[Cause]:
             causes += [invalid(f"{path}.maxUnavailable", most, "cannot be 0")] if _amount(most) == 0 else []
             causes += _over_100(f"{path}.maxUnavailable", most)
     elif kind not in ("RollingUpdate", "OnDelete"):
-        causes.append(invalid("spec.updateStrategy", _internal_strategy(kind), "must be 'RollingUpdate' or 'OnDelete'"))
+        causes.append(invalid("spec.updateStrategy", as_internal("StatefulSetUpdateStrategy", strategy),
+                              "must be 'RollingUpdate' or 'OnDelete'"))
     retention = as_dict(spec.get("persistentVolumeClaimRetentionPolicy"))
     for when in ("whenDeleted", "whenScaled"):
         if when in retention and retention[when] not in ("Retain", "Delete"):
@@ -287,7 +284,8 @@ def _daemon_set_strategy(strategy: Any) -> list[Cause]:
     if kind == "OnDelete":
         return []
     if kind != "RollingUpdate":
-        return [not_supported("spec.updateStrategy", _internal_strategy(kind), ("RollingUpdate", "OnDelete"))]
+        return [not_supported("spec.updateStrategy", as_internal("DaemonSetUpdateStrategy", strategy),
+                              ("RollingUpdate", "OnDelete"))]
     if not isinstance(rolling, dict):
         return [required(path)]
     unavailable, surge = rolling.get("maxUnavailable", 0), rolling.get("maxSurge", 0)
@@ -578,10 +576,9 @@ def _pdb(obj: Obj) -> list[Cause]:
     spec = as_dict(obj.get("spec"))
     least, most = spec.get("minAvailable"), spec.get("maxUnavailable")
     causes: list[Cause] = []
-    if least is not None and most is not None:  # the internal Go struct, printed without JSON tags
-        internal = {"MinAvailable": least, "Selector": spec.get("selector"), "MaxUnavailable": most,
-                    "UnhealthyPodEvictionPolicy": spec.get("unhealthyPodEvictionPolicy")}
-        causes.append(invalid("spec", internal, "minAvailable and maxUnavailable cannot be both set"))
+    if least is not None and most is not None:
+        causes.append(invalid("spec", as_internal("PodDisruptionBudgetSpec", spec),
+                              "minAvailable and maxUnavailable cannot be both set"))
     for field, value in (("minAvailable", least), ("maxUnavailable", most)):
         if value is not None:
             causes += _rolling_value(f"spec.{field}", value) + _over_100(f"spec.{field}", value)
@@ -803,9 +800,7 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
     if api_version == "apps/v1" and kind in ("Deployment", "ReplicaSet"):
         return _selector_immutable(new, old)
     if kind in ("RoleBinding", "ClusterRoleBinding") and new.get("roleRef") != old.get("roleRef"):
-        ref = as_dict(new.get("roleRef"))  # the internal Go struct, printed without JSON tags
-        internal = {"APIGroup": ref.get("apiGroup", ""), "Kind": ref.get("kind", ""), "Name": ref.get("name", "")}
-        return [invalid("roleRef", internal, _IMMUTABLE)]
+        return [invalid("roleRef", as_internal("RoleRef", new.get("roleRef")), _IMMUTABLE)]
     if api_version == "v1" and kind == "PersistentVolumeClaim":
         return _pvc_update(new, old)
     if api_version == "batch/v1" and kind == "Job":

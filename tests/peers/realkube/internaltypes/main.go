@@ -4,7 +4,8 @@
 //
 // Usage (from tests/peers/realkube): go run ./internaltypes > ../../../proxy/apiserver/internal_types.json
 //
-// For each struct reachable from the roots, its fields in declaration order, each as
+// The roots are the types whose values refusals print (immutable fields, invalid strategies); for each struct
+// reachable from them, its fields in declaration order, each as
 // [key Go writes, key of the same field in the versioned (v1) JSON ("" where v1 has none, or inlines it),
 // type, flags]. A type is a scalar
 // ("string", "int", "bool", "float", "bytes"), one with its own JSON ("quantity", "time", "intorstr"), a
@@ -19,13 +20,19 @@ import (
 	"sort"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/kubernetes/pkg/apis/apps"
 	"k8s.io/kubernetes/pkg/apis/batch"
 	"k8s.io/kubernetes/pkg/apis/core"
+	"k8s.io/kubernetes/pkg/apis/policy"
+	"k8s.io/kubernetes/pkg/apis/rbac"
 )
 
 type field [4]any
@@ -150,6 +157,14 @@ func main() {
 		"PersistentVolumeClaim": {reflect.TypeOf(core.PersistentVolumeClaim{}), reflect.TypeOf(corev1.PersistentVolumeClaim{})},
 		"PodFailurePolicy":      {reflect.TypeOf(batch.PodFailurePolicy{}), reflect.TypeOf(batchv1.PodFailurePolicy{})},
 		"SuccessPolicy":         {reflect.TypeOf(batch.SuccessPolicy{}), reflect.TypeOf(batchv1.SuccessPolicy{})},
+		"DeploymentStrategy":    {reflect.TypeOf(apps.DeploymentStrategy{}), reflect.TypeOf(appsv1.DeploymentStrategy{})},
+		"StatefulSetUpdateStrategy": {reflect.TypeOf(apps.StatefulSetUpdateStrategy{}),
+			reflect.TypeOf(appsv1.StatefulSetUpdateStrategy{})},
+		"DaemonSetUpdateStrategy": {reflect.TypeOf(apps.DaemonSetUpdateStrategy{}),
+			reflect.TypeOf(appsv1.DaemonSetUpdateStrategy{})},
+		"PodDisruptionBudgetSpec": {reflect.TypeOf(policy.PodDisruptionBudgetSpec{}),
+			reflect.TypeOf(policyv1.PodDisruptionBudgetSpec{})},
+		"RoleRef": {reflect.TypeOf(rbac.RoleRef{}), reflect.TypeOf(rbacv1.RoleRef{})},
 	}
 	names := make([]string, 0, len(roots))
 	for n := range roots {
