@@ -171,14 +171,21 @@ def _steps(seed: int, n: int, collection: str, names: tuple[str, ...], kinds: tu
         yield r, name, path, query, r.choice(kinds)
 
 
+def _applied(r: random.Random, path: str, query: str, doc: dict[str, Any], *, force: bool = False,
+             manager: str = "") -> Op:
+    """A server-side apply of `doc` by one of two managers (drawn here unless given), forced three times in ten
+    when `force`."""
+    manager = manager or r.choice(("ap1", "ap2"))
+    options = [query, f"fieldManager={manager}", "force=true" if force and r.random() < 0.3 else ""]
+    return Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY)
+
+
 def _replicated_apply(r: random.Random, name: str, path: str, query: str,
                       make: Callable[..., dict[str, Any]]) -> Op:
     """An apply of a Deployment's or StatefulSet's replicas alone, or of a whole spec, by one of two managers."""
     spec = r.choice(({"replicas": r.randint(1, 4)}, make(name, None, r.choice(("a", "b")))["spec"],
                      make(name, 2)["spec"]))
-    doc = {**make(name), "spec": spec}
-    options = [query, "fieldManager=" + r.choice(("ap1", "ap2")), "force=true" if r.random() < 0.3 else ""]
-    return Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY)
+    return _applied(r, path, query, {**make(name), "spec": spec}, force=True)
 
 
 def _scale_writes(r: random.Random, name: str, path: str, query: str) -> tuple[Op, Op]:
@@ -350,8 +357,7 @@ def job_ops(seed: int, n: int) -> list[Op]:
                 {"op": "add", "path": "/spec/manualSelector", "value": True}))], JSONP))
         elif kind == "apply":
             doc = _job(name, r.choice(("busybox", "alpine")), **r.choice(({}, {"parallelism": 3})))
-            options = [query, "fieldManager=" + r.choice(("ap1", "ap2")), "force=true" if r.random() < 0.3 else ""]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+            out.append(_applied(r, path, query, doc, force=True))
         elif kind == "status":
             out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice(_JOB_STATUSES)}, MERGE))
         elif kind == "get":
@@ -397,9 +403,7 @@ def daemon_set_ops(seed: int, n: int) -> list[Op]:
             out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/selector/matchLabels/app",
                                                   "value": "q"}], JSONP))
         elif kind == "apply":
-            doc = json.dumps(_daemon_set(name, r.choice(("a", "b"))))
-            options = [query, "fieldManager=" + r.choice(("ap1", "ap2"))]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), doc, APPLY))
+            out.append(_applied(r, path, query, _daemon_set(name, r.choice(("a", "b")))))
         elif kind == "status":
             out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice((
                 {"numberReady": -1}, {"desiredNumberScheduled": 2, "numberReady": 1}, {"collisionCount": 2},
@@ -446,9 +450,7 @@ def cron_job_ops(seed: int, n: int) -> list[Op]:
             out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/schedule",
                                                   "value": r.choice(("@weekly", "x y"))}], JSONP))
         elif kind == "apply":
-            doc = json.dumps(_cron_job(name, r.choice(("@hourly", "*/2 * * * *"))))
-            options = [query, "fieldManager=" + r.choice(("ap1", "ap2"))]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), doc, APPLY))
+            out.append(_applied(r, path, query, _cron_job(name, r.choice(("@hourly", "*/2 * * * *")))))
         elif kind == "status":
             out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice((
                 {"lastScheduleTime": "2026-01-01T00:00:00Z"}, {"active": [{"name": "j", "kind": "Job"}]},
@@ -490,9 +492,7 @@ def claim_ops(seed: int, n: int) -> list[Op]:
             out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/storageClassName", "value": "x"}],
                           JSONP))
         elif kind == "apply":
-            doc = json.dumps(_claim(name, r.choice(("1Gi", "4Gi"))))
-            options = [query, "fieldManager=" + r.choice(("ap1", "ap2"))]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), doc, APPLY))
+            out.append(_applied(r, path, query, _claim(name, r.choice(("1Gi", "4Gi")))))
         elif kind == "status":
             out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice((
                 {"phase": "Bound", "capacity": {"storage": "1Gi"}}, {"phase": "Lost"},
@@ -542,9 +542,7 @@ def ingress_ops(seed: int, n: int) -> list[Op]:
                                                   "value": r.choice(("Exact", "Bogus", "ImplementationSpecific"))}],
                           JSONP))
         elif kind == "apply":
-            doc = json.dumps(_ingress(name, r.choice(("a.example.com", "d.example.com"))))
-            options = [query, "fieldManager=" + r.choice(("ap1", "ap2"))]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), doc, APPLY))
+            out.append(_applied(r, path, query, _ingress(name, r.choice(("a.example.com", "d.example.com")))))
         elif kind == "status":
             address = r.choice(_INGRESS_ADDRESSES)
             out.append(Op("PATCH", f"{path}/status", query, {"status": {"loadBalancer": {"ingress": [address]}}},
@@ -598,8 +596,7 @@ def pod_ops(seed: int, n: int) -> list[Op]:
             manager = r.choice(("ap1", "ap2"))
             doc = _pod(name, r.choice(("a", "b")), env=r.choice(("", "1", "2")),
                        labels=r.choice((None, {"ap": manager})))
-            options = [query, f"fieldManager={manager}", "force=true" if r.random() < 0.3 else ""]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+            out.append(_applied(r, path, query, doc, force=True, manager=manager))
         elif kind == "status":
             out.append(Op("PATCH", f"{path}/status", query, r.choice((
                 {"status": {"phase": r.choice(("Running", "Succeeded", "Failed"))}},
@@ -661,8 +658,7 @@ def service_ops(seed: int, n: int) -> list[Op]:
             manager = r.choice(("ap1", "ap2"))
             extra = {"selector": {"app": manager}} if r.random() < 0.5 else {}
             doc = _service(name, r.choice(_SERVICE_PORTS[:4]), **extra)
-            options = [query, f"fieldManager={manager}", "force=true" if r.random() < 0.3 else ""]
-            out.append(Op("PATCH", path, "&".join(filter(None, options)), json.dumps(doc), APPLY))
+            out.append(_applied(r, path, query, doc, force=True, manager=manager))
         elif kind == "status":
             balanced = {"status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4"}]}}}
             out.append(Op("PATCH", f"{path}/status", query, balanced, MERGE))

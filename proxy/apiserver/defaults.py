@@ -446,8 +446,7 @@ def kept_on_update(new: Obj, old: Obj) -> None:
             generation = 0
         generation += spec.get("template") != old_spec.get("template")
         meta = new.setdefault("metadata", {})
-        meta["annotations"] = dict(sorted({**(meta.get("annotations") or {}),
-                                           TEMPLATE_GENERATION: str(generation)}.items()))
+        meta["annotations"] = {**(meta.get("annotations") or {}), TEMPLATE_GENERATION: str(generation)}
         return
     if new.get("apiVersion") != "v1":
         return

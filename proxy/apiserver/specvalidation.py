@@ -461,12 +461,13 @@ def _balancer_addresses(obj: Obj, old: Obj, ip_mode: bool) -> list[Cause]:
         ip, mode, host = address.get("ip"), address.get("ipMode"), address.get("hostname")
         if ip:
             causes += _legacy_ip(f"{at}.ip", str(ip), had)
-        if ip_mode and mode is None and ip:
-            causes.append(required(f"{at}.ipMode", "must be specified when `ip` is set"))
-        elif ip_mode and mode is not None and not ip:
-            causes.append(forbidden(f"{at}.ipMode", "may not be specified when `ip` is not set"))
-        elif ip_mode and mode is not None and mode not in ("Proxy", "VIP"):
-            causes.append(not_supported(f"{at}.ipMode", mode, ("Proxy", "VIP")))
+        if ip_mode:
+            if mode is None and ip:
+                causes.append(required(f"{at}.ipMode", "must be specified when `ip` is set"))
+            elif mode is not None and not ip:
+                causes.append(forbidden(f"{at}.ipMode", "may not be specified when `ip` is not set"))
+            elif mode is not None and mode not in ("Proxy", "VIP"):
+                causes.append(not_supported(f"{at}.ipMode", mode, ("Proxy", "VIP")))
         if host:
             causes += invalid_each(f"{at}.hostname", host, validation.subdomain(str(host)))
             if _is_ip(str(host)):
@@ -837,7 +838,7 @@ def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
         new_spec["storageClassName"] = None
     bound = as_dict(old.get("status")).get("phase") == "Bound"  # (an update's status is the stored one)
     if bound and isinstance(requests := as_dict(new_spec.get("resources")).get("requests"), dict):
-        requests["storage"] = as_dict(as_dict(old_spec.get("resources")).get("requests")).get("storage")
+        requests["storage"] = crds.value_at(old_spec, ".resources.requests.storage")
     if bound:
         new_spec["volumeAttributesClassName"] = old_spec.get("volumeAttributesClassName")
     causes = []
@@ -847,17 +848,15 @@ def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
                                 go_diff(as_internal("PersistentVolumeClaimSpec", old_spec),
                                         as_internal("PersistentVolumeClaimSpec", new_spec))))
 
-    def storage(claim: Obj, *path: str) -> Fraction:
-        node: Any = claim
-        for k in path:
-            node = as_dict(node).get(k)
+    def storage(claim: Obj, json_path: str) -> Fraction:
+        amount = crds.value_at(claim, json_path)
         try:
-            return quantity.value(str(node)) if node is not None else Fraction(0)
+            return quantity.value(str(amount)) if amount is not None else Fraction(0)
         except QuantityError:
             return Fraction(0)
-    asked = storage(spec, "resources", "requests", "storage")
-    if asked < storage(before, "resources", "requests", "storage") and \
-            asked <= storage(as_dict(old.get("status")), "capacity", "storage"):
+    asked = storage(spec, ".resources.requests.storage")
+    if asked < storage(before, ".resources.requests.storage") and \
+            asked <= storage(as_dict(old.get("status")), ".capacity.storage"):
         causes.append(forbidden("spec.resources.requests.storage", "field can not be less than status.capacity"))
     if spec.get("volumeMode") != before.get("volumeMode"):
         causes.append(invalid("volumeMode", spec.get("volumeMode"), _IMMUTABLE))
@@ -955,13 +954,18 @@ _WORKLOAD_STATUS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 }
 
 
+def _count(of: Obj, f: str) -> int:
+    """A status counter as Go reads it: 0 where it is not set."""
+    v = of.get(f)
+    return v if isinstance(v, int) else 0
+
+
 def _workload_status(kind: str, status: Obj, old_status: Obj) -> list[Cause]:
     counts, bounded, ready = _WORKLOAD_STATUS[kind]
     causes = [c for f in counts for c in nonnegative(f"status.{f}", status.get(f))]
 
     def count(f: str) -> int:
-        v = status.get(f)
-        return v if isinstance(v, int) else 0
+        return _count(status, f)
     causes += [invalid(f"status.{f}", count(f), "cannot be greater than status.replicas") for f in bounded
                if count(f) > count("replicas")]
     if bounded and count("availableReplicas") > count("readyReplicas"):
@@ -990,8 +994,7 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
         return status.get(f) != before.get(f)
 
     def count(f: str, of: Obj = status) -> int:
-        v = of.get(f)
-        return v if isinstance(v, int) else 0
+        return _count(of, f)
     complete, failed, target, met = (_true(job, k) for k in ("Complete", "Failed", "FailureTarget",
                                                             "SuccessCriteriaMet"))
     was_complete, was_failed = _true(old, "Complete"), _true(old, "Failed")
@@ -1034,8 +1037,8 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
         causes.append(required("status.startTime", "startTime is required for finished job"))
     if (finished_changed or changed("uncountedTerminatedPods")) and finished and \
             (uncounted.get("succeeded") or uncounted.get("failed")):
-        internal = {"Succeeded": uncounted.get("succeeded"), "Failed": uncounted.get("failed")}
-        causes.append(invalid("status.uncountedTerminatedPods", internal, "must be empty for finished job"))
+        causes.append(invalid("status.uncountedTerminatedPods", as_internal("UncountedTerminatedPods", uncounted),
+                              "must be empty for finished job"))
     if changed("completedIndexes") and status.get("completedIndexes") and spec.get("completionMode") != "Indexed":
         causes.append(invalid("status.completedIndexes", status["completedIndexes"],
                               "cannot set non-empty completedIndexes when non-indexed completion mode"))
