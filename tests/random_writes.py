@@ -150,14 +150,17 @@ def reduce(doc: Any) -> Any:
     return doc
 
 
-def _deployment(name: str, replicas: int | None = None, image: str = "nginx:1.27", **spec: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "selector": {"matchLabels": {"app": name}},
-        "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": image}]}},
-        **spec}
+def workload(kind: str, name: str, image: str, replicas: int | None = None, **spec: Any) -> dict[str, Any]:
+    """An apps/v1 workload whose selector selects its one-container template."""
+    template = {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": image}]}}
+    body: dict[str, Any] = {"selector": {"matchLabels": {"app": name}}, "template": template, **spec}
     if replicas is not None:
         body["replicas"] = replicas
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}, "spec": body}
+    return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name}, "spec": body}
+
+
+def _deployment(name: str, replicas: int | None = None, image: str = "nginx:1.27", **spec: Any) -> dict[str, Any]:
+    return workload("Deployment", name, image, replicas, **spec)
 
 
 def _steps(seed: int, n: int, collection: str, names: tuple[str, ...], kinds: tuple[str, ...]
@@ -233,13 +236,7 @@ def deployment_ops(seed: int, n: int) -> list[Op]:
 
 
 def _stateful_set(name: str, replicas: int | None = None, image: str = "nginx:1.27", **spec: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "serviceName": "svc", "selector": {"matchLabels": {"app": name}},
-        "template": {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": image}]}},
-        **spec}
-    if replicas is not None:
-        body["replicas"] = replicas
-    return {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": name}, "spec": body}
+    return workload("StatefulSet", name, image, replicas, **{"serviceName": "svc", **spec})
 
 
 _CLAIMS: list[dict[str, Any]] = [{"metadata": {"name": "data"}, "spec": {
@@ -369,9 +366,7 @@ def job_ops(seed: int, n: int) -> list[Op]:
 
 
 def _daemon_set(name: str, image: str = "nginx", **spec: Any) -> dict[str, Any]:
-    template = {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": image}]}}
-    return {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": name},
-            "spec": {"selector": {"matchLabels": {"app": name}}, "template": template, **spec}}
+    return workload("DaemonSet", name, image, **spec)
 
 
 def daemon_set_ops(seed: int, n: int) -> list[Op]:

@@ -173,9 +173,7 @@ def test_refusals_print_the_apiservers_internal_types(
     real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
 
     def workload(kind: str, name: str, **spec: Any) -> dict[str, Any]:
-        template = {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": "x"}]}}
-        return {"apiVersion": "apps/v1", "kind": kind, "metadata": {"name": name},
-                "spec": {"selector": {"matchLabels": {"app": name}}, "template": template, **spec}}
+        return random_writes.workload(kind, name, "x", **spec)
     binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "rb"},
                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"},
                "subjects": [{"kind": "User", "name": "u"}]}
