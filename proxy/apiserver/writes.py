@@ -827,8 +827,12 @@ _ORPHANING_WARNING = ("child pods are preserved by default when jobs are deleted
                       "to remove them or set propagationPolicy=Orphan to suppress this warning")
 
 
+def _orphans_by_default(t: Target) -> bool:
+    return (t.group, t.version, t.kind) == _ORPHANING
+
+
 def _propagation_warnings(t: Target, opts: Options) -> list[str]:
-    if (t.group, t.version, t.kind) == _ORPHANING and not opts.propagation:
+    if _orphans_by_default(t) and not opts.propagation:
         return fieldvalidation.warnings([_ORPHANING_WARNING])
     return []
 
@@ -869,7 +873,7 @@ def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Optio
     if not opts.dry_run:  # the commit gives the new one; a dry run answers with the stored one
         new_meta.pop("resourceVersion", None)
     before = list(meta.get("finalizers") or [])
-    finalizers = gc_finalizers(before, opts.propagation, (t.group, t.version, t.kind) == _ORPHANING)
+    finalizers = gc_finalizers(before, opts.propagation, _orphans_by_default(t))
     if finalizers:
         new_meta["finalizers"] = finalizers
     unchanged = Outcome(200, {**obj, "metadata": ordered_meta({**new_meta,
