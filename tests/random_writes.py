@@ -664,6 +664,206 @@ def service_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/services")]
 
 
+_TIMES = ("2026-12-03T10:00:00.123456Z", "2026-12-03T10:00:01.000000Z", "2026-12-03T10:00:02Z",
+          "2026-12-03T10:00:03.5Z", "bad")
+
+
+def _lease(name: str, holder: str | None = "h1", duration: int | None = 15, **spec: Any) -> dict[str, Any]:
+    fields = {"holderIdentity": holder, "leaseDurationSeconds": duration, **spec}
+    return {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": name},
+            "spec": {k: v for k, v in fields.items() if v is not None}}
+
+
+def lease_ops(seed: int, n: int) -> list[Op]:
+    """Leases as leader election writes them: taken, renewed with and without a resourceVersion, handed over,
+    with times of every precision (a MicroTime), and the durations and counts validation refuses."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "update", "merge", "smp", "jsonpatch", "apply", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "leases", ("l1", "l2"), kinds):
+        if kind == "create":
+            out.append(Op("POST", "/leases", query, _lease(name, r.choice(("h1", None)), r.choice((15, 0, None)),
+                                                          acquireTime=r.choice((None, *_TIMES)),
+                                                          leaseTransitions=r.choice((None, 0, 2, -1)))))
+        elif kind == "update":
+            out.append(Op("PUT", path, query, _lease(name, r.choice(("h1", "h2")), r.choice((15, 30, -5)),
+                                                     renewTime=r.choice(_TIMES),
+                                                     leaseTransitions=r.choice((None, 1, 3))),
+                          rv=r.choice(("last", "last", "", "stale"))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"spec": {"holderIdentity": "h3", "leaseTransitions": 4}}, {"spec": {"renewTime": r.choice(_TIMES)}},
+                {"spec": {"leaseDurationSeconds": None}}, {"spec": {"strategy": "OldestEmulationVersion"}},
+                {"spec": {"preferredHolder": "h9"}})), MERGE, rv=r.choice(("", "last", "stale"))))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, {"spec": {"renewTime": r.choice(_TIMES)}}, SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [{"op": "replace", "path": "/spec/holderIdentity",
+                                                  "value": r.choice(("h4", ""))}], JSONP))
+        elif kind == "apply":
+            out.append(_applied(r, path, query, _lease(name, r.choice(("ap", "h1")), 20,
+                                                       renewTime=r.choice(_TIMES[:2])), force=True))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/leases")]
+
+
+def event(name: str, involved_ns: str | None = None, **fields: Any) -> dict[str, Any]:
+    involved = {"kind": "Pod", "name": "p", "apiVersion": "v1", **({"namespace": involved_ns} if involved_ns else {})}
+    body = {"involvedObject": involved, "reason": "Started", "message": "started", "type": "Normal",
+            "source": {"component": "ctl"}, "count": 1, "firstTimestamp": "2026-12-03T10:00:00Z",
+            "lastTimestamp": "2026-12-03T10:00:00Z", **fields}
+    return {"apiVersion": "v1", "kind": "Event", "metadata": {"name": name},
+            **{k: v for k, v in body.items() if v is not None}}
+
+
+def event_ops(seed: int, n: int) -> list[Op]:
+    """Core v1 Events as client-go's recorder writes them: created, their count and last time patched, and the
+    fields validation looks at (the involved object's namespace, the type, reporting controller and time)."""
+    out: list[Op] = []
+    kinds = ("create", "create", "create", "update", "merge", "smp", "smp", "apply", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "events", ("p.1", "p.2"), kinds):
+        if kind == "create":
+            extra = r.choice(({}, {"type": "Weird"}, {"type": None}, {"reason": None}, {"eventTime": _TIMES[0]},
+                              {"eventTime": _TIMES[0], "reportingComponent": "ctl", "reportingInstance": "i1",
+                               "action": "Start"}, {"involvedObject": {"kind": "Node", "name": "n1"}},
+                              {"firstTimestamp": None, "lastTimestamp": None}))
+            ns = r.choice((None, "{ns}", "other"))
+            out.append(Op("POST", "/events", query, event(name, ns, **extra)))
+        elif kind == "update":
+            out.append(Op("PUT", path, query, event(name, None, count=r.randint(1, 4), message=r.choice(("a", "b"))),
+                          rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice(({"message": "m"}, {"involvedObject": {"name": "q"}},
+                                                          {"reportingComponent": "x"})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, {"count": r.randint(2, 9), "lastTimestamp": "2026-12-03T10:05:00Z",
+                                                 "message": r.choice(("again", "started"))}, SMP))
+        elif kind == "apply":
+            out.append(_applied(r, path, query, event(name, None, message=r.choice(("x", "y")))))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/events")]
+
+
+def new_event(name: str, **fields: Any) -> dict[str, Any]:
+    body = {"eventTime": _TIMES[0], "reportingController": "example.com/ctl", "reportingInstance": "ctl-1",
+            "action": "Sync", "reason": "Synced", "type": "Normal", "note": "synced",
+            "regarding": {"kind": "Pod", "name": "p", "namespace": "{ns}", "apiVersion": "v1"}, **fields}
+    return {"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": name},
+            **{k: v for k, v in body.items() if v is not None}}
+
+
+def new_event_ops(seed: int, n: int) -> list[Op]:
+    """events.k8s.io/v1 Events as client-go's new recorder writes them: created with an eventTime, then a series
+    patched in; and what validation refuses (no eventTime, no action, a bad type, a series without its time)."""
+    out: list[Op] = []
+    kinds = ("create", "create", "create", "update", "merge", "smp", "apply", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "newevents", ("e.1", "e.2"), kinds):
+        if kind == "create":
+            extra = r.choice(({}, {"eventTime": None}, {"action": None}, {"type": "Odd"}, {"reportingController": None},
+                              {"reportingInstance": None}, {"note": "x" * 1100}, {"eventTime": "bad"},
+                              {"series": {"count": 2, "lastObservedTime": _TIMES[1]}}, {"series": {"count": 1}},
+                              {"regarding": {"kind": "Node", "name": "n1"}}, {"deprecatedCount": 3}))
+            out.append(Op("POST", "/newevents", query, new_event(name, **extra)))
+        elif kind == "update":
+            body = new_event(name, note=r.choice(("a", "b")), action=r.choice(("Sync", "X")))
+            out.append(Op("PUT", path, query, body, rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"series": {"count": r.randint(1, 4), "lastObservedTime": _TIMES[r.randint(0, 4)]}},
+                {"note": "n"}, {"eventTime": _TIMES[1]}, {"reason": None})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, {"series": {"count": 3, "lastObservedTime": _TIMES[0]}}, SMP))
+        elif kind == "apply":
+            out.append(_applied(r, path, query, new_event(name, note=r.choice(("x", "y")))))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/newevents")]
+
+
+def _secret(name: str, type_: str | None = None, **fields: Any) -> dict[str, Any]:
+    return {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": name},
+            **({"type": type_} if type_ else {}), **fields}
+
+
+_SECRET_BODIES: tuple[tuple[str | None, dict[str, Any]], ...] = (
+    (None, {"data": {"k": "dmFsdWU="}}), (None, {"stringData": {"k": "v", "j": "w"}, "data": {"k": "eA=="}}),
+    ("kubernetes.io/tls", {"data": {"tls.crt": "eA==", "tls.key": "eA=="}}), ("kubernetes.io/tls", {"data": {}}),
+    ("kubernetes.io/basic-auth", {"stringData": {"username": "u"}}), ("kubernetes.io/ssh-auth", {"data": {}}),
+    ("kubernetes.io/dockerconfigjson", {"stringData": {".dockerconfigjson": "{}"}}),
+    ("kubernetes.io/dockerconfigjson", {"stringData": {".dockerconfigjson": "nope"}}),
+    ("kubernetes.io/service-account-token", {}), ("example.com/x", {"data": {"bad key": "eA=="}}),
+    (None, {"data": {"k": "not base64"}}), (None, {"immutable": True, "data": {"k": "eA=="}}))
+
+
+def secret_ops(seed: int, n: int) -> list[Op]:
+    """Secrets: the keys each type needs, stringData stored as data, immutable ones, a type that cannot change."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "secrets", ("s1", "s2"), kinds):
+        if kind == "create":
+            type_, fields = r.choice(_SECRET_BODIES)
+            out.append(Op("POST", "/secrets", query, _secret(name, type_, **fields)))
+        elif kind == "update":
+            type_, fields = r.choice(_SECRET_BODIES[:3])
+            out.append(Op("PUT", path, query, _secret(name, type_, **fields), rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, r.choice((
+                {"data": {"k": "eQ=="}}, {"stringData": {"n": "v"}}, {"type": "Opaque"}, {"immutable": False},
+                {"metadata": {"labels": {"m": "1"}}})), MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, {"data": {"z": "eg=="}}, SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [{"op": "remove", "path": "/data"}], JSONP))
+        elif kind == "apply":
+            out.append(_applied(r, path, query, _secret(name, None, data={"a": r.choice(("eA==", "eQ=="))})))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/secrets")]
+
+
+_RULES: tuple[list[dict[str, Any]], ...] = (
+    [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}],
+    [{"apiGroups": ["apps"], "resources": ["deployments", "deployments/scale"], "verbs": ["*"]}],
+    [{"resources": ["pods"], "verbs": ["get"]}], [{"apiGroups": [""], "resources": ["pods"]}],
+    [{"nonResourceURLs": ["/healthz"], "verbs": ["get"]}], [{"apiGroups": [""], "verbs": ["get"]}],
+    [{"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["x"], "verbs": ["update"]}], [])
+
+
+def role_ops(seed: int, n: int) -> list[Op]:
+    """Roles: the rules validation refuses (no verbs, no API groups, non-resource URLs in a namespace)."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "roles", ("r1", "r2"), kinds):
+        role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": name},
+                "rules": r.choice(_RULES)}
+        if kind == "create":
+            out.append(Op("POST", "/roles", query, role))
+        elif kind == "update":
+            out.append(Op("PUT", path, query, role, rv=r.choice(("last", ""))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, {"rules": r.choice(_RULES)}, MERGE))
+        elif kind == "smp":
+            out.append(Op("PATCH", path, query, {"rules": r.choice(_RULES[:2])}, SMP))
+        elif kind == "jsonpatch":
+            out.append(Op("PATCH", path, query, [{"op": "add", "path": "/rules/0/verbs/-", "value": "delete"}], JSONP))
+        elif kind == "apply":
+            out.append(_applied(r, path, query, {**role, "rules": r.choice(_RULES[:2])}))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/roles")]
+
+
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
              "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
              "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
@@ -671,12 +871,15 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "ingresses": "/apis/networking.k8s.io/v1/namespaces/{ns}",
              "poddisruptionbudgets": "/apis/policy/v1/namespaces/{ns}",
              "rolebindings": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}",
-             "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}"}
+             "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}",
+             "leases": "/apis/coordination.k8s.io/v1/namespaces/{ns}", "events": "/api/v1/namespaces/{ns}",
+             "newevents": "/apis/events.k8s.io/v1/namespaces/{ns}", "secrets": "/api/v1/namespaces/{ns}",
+             "roles": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects
 _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job", "DaemonSet", "CronJob",
-                    "PersistentVolumeClaim", "Ingress"})
+                    "PersistentVolumeClaim", "Ingress", "Lease", "Event", "Secret", "Role"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:
@@ -691,8 +894,10 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
             body.setdefault("metadata", {})["resourceVersion"] = known if op.rv == "last" else "1"
         if isinstance(body, dict) and "preconditions" in body:
             body["preconditions"] = {"resourceVersion": known if op.rv != "stale" else "1"}
-        data = None if body is None else body.encode() if isinstance(body, str) else json.dumps(body).encode()
-        path = _PREFIXES[op.collection].format(ns=ns) + op.path + (f"?{op.query}" if op.query else "")
+        data = None if body is None else (body if isinstance(body, str) else json.dumps(body)).replace(
+            "{ns}", ns).encode()
+        resource = op.path.replace("/newevents", "/events", 1)  # events.k8s.io's, apart from the core ones
+        path = _PREFIXES[op.collection].format(ns=ns) + resource + (f"?{op.query}" if op.query else "")
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
         if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))

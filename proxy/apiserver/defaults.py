@@ -405,7 +405,19 @@ def _role_binding(obj: Obj, _: bool, _uid: str = "") -> None:
             _d(subject, "apiGroup", "rbac.authorization.k8s.io")
 
 
+# a Lease's fields of the CoordinatedLeaderElection feature, off by default in 1.37: the strategy drops them
+_LEASE_GATED = ("strategy", "preferredHolder")
+
+
+def _lease(obj: Obj, creating: bool, _uid: str = "") -> None:
+    spec = obj.get("spec")
+    if creating and isinstance(spec, dict):
+        for f in _LEASE_GATED:
+            spec.pop(f, None)
+
+
 _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
+    ("coordination.k8s.io/v1", "Lease"): _lease,
     ("v1", "Pod"): _pod,
     ("v1", "PodTemplate"): _pod_template,
     ("v1", "ReplicationController"): _replica_set,
@@ -435,9 +447,14 @@ def kept_on_update(new: Obj, old: Obj) -> None:
     """What an update keeps of the stored object where the new one leaves it out: a pod's priority and
     preemption policy (admission's Priority: validation would refuse their removal otherwise), what a
     Service's allocators gave it, and a DaemonSet's template generation (whatever the client sends), one more
-    when its template changes."""
+    when its template changes; and what it drops: a Lease's gated fields the stored one does not have."""
     spec, old_spec = new.get("spec"), old.get("spec")
     if not isinstance(spec, dict) or not isinstance(old_spec, dict):
+        return
+    if (new.get("apiVersion"), new.get("kind")) == ("coordination.k8s.io/v1", "Lease"):
+        for f in _LEASE_GATED:  # kept only where the stored Lease has them already
+            if old_spec.get(f) is None:
+                spec.pop(f, None)
         return
     if (new.get("apiVersion"), new.get("kind")) == ("apps/v1", "DaemonSet"):
         try:

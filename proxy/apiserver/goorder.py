@@ -88,12 +88,16 @@ def normalize(obj: Obj, kind: str, api_version: str) -> Obj:
     return out
 
 
-def _decoded(value: Any, kind: Any, flags: str) -> Any:
-    """A field's JSON value after json.Unmarshal into its Go type and json.Marshal back."""
-    if value is None:  # null leaves a Go field at its zero value
-        return gotypes.zero(kind, flags)
-    repeated = "r" in flags and isinstance(value, list)
-    return gotypes.emitted([_item(v, kind) for v in value] if repeated else _item(value, kind), kind, flags)
+def _decoded(value: Any, kind: Any, flags: str, stored: bool) -> Any:
+    """A field's JSON value after json.Unmarshal into its Go type and json.Marshal back; `stored`: read back
+    from storage between the two (protobuf, where an empty list, map or byte string is no different from
+    none: `rules: []` is read back as `rules: null`)."""
+    if value is None or (stored and not value and value in ([], {}, "") and "p" not in flags
+                         and ("r" in flags or isinstance(kind, list) or kind == "bytes")):
+        return gotypes.zero(kind, flags)  # (null leaves a Go field at its zero value)
+    if "r" in flags and isinstance(value, list):
+        return gotypes.emitted([_item(v, kind, stored) for v in value], kind, flags)
+    return gotypes.emitted(_item(value, kind, stored), kind, flags)
 
 
 class Undecodable(ValueError):
@@ -136,16 +140,16 @@ def base64_error(text: str) -> int | None:
     return None
 
 
-def _item(value: Any, kind: Any) -> Any:
+def _item(value: Any, kind: Any, stored: bool = False) -> Any:
     if isinstance(kind, list):
         if kind[0] == "map" and isinstance(value, dict):
-            return {k: _item(value[k], kind[2]) if value[k] is not None else gotypes.zero(kind[2], "")
+            return {k: _item(value[k], kind[2], stored) if value[k] is not None else gotypes.zero(kind[2], "")
                     for k in sorted(value)}
         if kind[0] == "list" and isinstance(value, list):
-            return [_item(v, kind[1]) for v in value]
+            return [_item(v, kind[1], stored) for v in value]
         return value
     if kind.startswith(".") and isinstance(value, dict):
-        return _stored(value, kind[1:])
+        return _stored(value, kind[1:], stored)
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         try:
             return quantity.canonical(value if isinstance(value, str) else repr(value))
@@ -159,25 +163,25 @@ def _item(value: Any, kind: Any) -> Any:
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 
-def _stored(obj: Obj, message: str) -> Obj:
+def _stored(obj: Obj, message: str, stored: bool) -> Obj:
     out: Obj = {}
     for name, kind, flags in gotypes.json_fields(message):
         if name in out:
             continue
-        value = _decoded(obj[name], kind, flags) if name in obj else gotypes.zero(kind, flags)
+        value = _decoded(obj[name], kind, flags, stored) if name in obj else gotypes.zero(kind, flags)
         if value is not gotypes.MISSING:
             out[name] = value
     return out  # a field the Go type does not have is dropped, as the apiserver's decoder drops it
 
 
-def encoded(obj: Obj, kind: str, api_version: str) -> Obj:
-    """A built-in object as the apiserver stores and answers it: decoded into its Go type and encoded again
+def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False) -> Obj:
+    """A built-in object as the apiserver decodes and answers it: decoded into its Go type and encoded again
     (unknown fields dropped, empty ones left out or written as Go writes them, keys in struct order,
-    quantities in their canonical form). A
-    custom resource is only normalized: its schema is not known here."""
+    quantities in their canonical form); `stored`: as it reads it back from storage. A custom resource is
+    only normalized: its schema is not known here."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     if message is None:
         return normalize(obj, kind, api_version)
     out: Obj = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
-    out.update(_stored({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}, message))
+    out.update(_stored({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}, message, stored))
     return out

@@ -192,7 +192,7 @@ def _scope(tl: ResourceTimeline, namespace: str, opts: ListOptions) -> tuple[str
     if opts.continue_token or not opts.field_selector:
         return namespace, None
     try:
-        terms = parse_field_selector(opts.field_selector, tl.resource)
+        terms = parse_field_selector(opts.field_selector, tl.resource, tl.group)
     except InvalidParams:
         return namespace, None
     exact = {r.field: r.value for r in reversed(terms) if r.equal}

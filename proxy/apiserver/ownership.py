@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from ..wire.jsonenc import go_json
+from .goorder import encoded
 from .mergekeys import ATOMIC_ITEMS, atomic_fields, key_value, list_map_keys
 
 FieldPath = tuple[str, ...]
@@ -177,7 +178,12 @@ def _scoped(doc: dict[str, Any], subresource: str) -> frozenset[FieldPath]:
 
 
 def after_create(manager: Manager, obj: dict[str, Any]) -> Owners:
-    return {manager: _scoped(obj, "")}
+    """A create owns what it set: the fields whose value is not the one the type's empty object has (the field
+    manager compares with a new object of the type, so an Event's `firstTimestamp: null` or `source: {}`, which
+    Go writes for every Event, are nobody's)."""
+    kind, api_version = str(obj.get("kind", "")), str(obj.get("apiVersion", ""))
+    empty = encoded({"kind": kind, "apiVersion": api_version}, kind, api_version)
+    return {manager: frozenset(f for f in _scoped(obj, "") if value(obj, f) != value(empty, f))}
 
 
 def after_update(owners: Owners, old: dict[str, Any], new: dict[str, Any], manager: Manager,

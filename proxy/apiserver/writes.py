@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..wire.gostrings import quote
+from ..wire.gostrings import quote, sprint_v
 from ..wire.status import status
 from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, specvalidation, validation
 from .crds import CustomType
@@ -113,6 +113,12 @@ class Target:
         return f"{self.group}/{self.version}" if self.group else self.version
 
     @property
+    def kind_group(self) -> str:
+        """The group of the kind a 422 names, the internal type's: its own, but events.k8s.io's Events are
+        core Events (one object, two APIs: eventviews.py)."""
+        return "" if (self.group, self.resource) == ("events.k8s.io", "events") else self.group
+
+    @property
     def qualified(self) -> str:
         """`pods`, `deployments.apps`: how the apiserver names a resource in its messages."""
         return f"{self.resource}.{self.group}" if self.group else self.resource
@@ -151,6 +157,7 @@ class Commit:
     type: str  # ADDED | MODIFIED | DELETED
     key: Key
     obj: dict[str, Any]  # the store sets metadata.resourceVersion in this dict
+    written: dict[str, Any] | None = None  # the object before storage, as the field manager compared it
 
 
 @dataclass(slots=True)
@@ -220,10 +227,10 @@ def _refused(t: Target, name: str, causes: list[Cause]) -> Outcome:
     checked twice for a StatefulSet and reported once), as the apiserver aggregates them."""
     causes = list(dict.fromkeys(causes))
     errors = [f"{field_path}: {message}" for field_path, _, message in causes]
-    kind = f"{t.kind}.{t.group}" if t.group else t.kind
+    kind = f"{t.kind}.{t.kind_group}" if t.kind_group else t.kind
     text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
     return fail(422, f'{kind} "{name}" is invalid: {text}', "Invalid",
-                {"name": name, "group": t.group, "kind": t.kind,
+                {"name": name, "group": t.kind_group, "kind": t.kind,
                  "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
 
 
@@ -342,8 +349,10 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         return _refused(t, name, causes)
     if (there := exists(name)) is not None:
         being = "object is being deleted: " if _meta(there).get("deletionTimestamp") else ""
-        return fail(409, f'{being}{t.qualified} "{name}" already exists', "AlreadyExists",
-                    {"name": name, "group": t.group, "kind": t.resource})
+        out = fail(409, f'{being}{t.qualified} "{name}" already exists', "AlreadyExists",
+                   {"name": name, "group": t.group, "kind": t.resource})
+        out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
+        return out
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
 
 
@@ -460,16 +469,21 @@ def _decoding_error(t: Target, obj: dict[str, Any]) -> str | None:
     return None
 
 
-def _unpatchable(new: dict[str, Any], problem: str) -> Outcome:
+def _unpatchable(new: dict[str, Any], problem: str, patch: Any = None) -> Outcome:
     """A patch whose result cannot be decoded (or is refused by strict field validation): the apiserver's
-    422 quotes the patched object, as Go encodes its struct; here as JSON."""
-    return fail(422, f' "" is invalid: patch: Invalid value: {quote(go_json(new))}: {problem}', "Invalid")
+    422 quotes the patched object, as Go encodes its struct (here as JSON); a strategic merge patch's quotes
+    the `patch` itself, as %+v prints the map it decoded it into."""
+    shown = quote(go_json(new) if patch is None else sprint_v(patch))
+    why = f"Invalid value: {shown}: {problem}"
+    return fail(422, f' "" is invalid: patch: {why}', "Invalid",
+                {"causes": [{"reason": "FieldValueInvalid", "message": why, "field": "patch"}]})
 
 
 def _warned(out: Outcome, warnings: list[str]) -> Outcome:
-    """The answer with its Warning headers (a refused write gets the decoder's too), the strategies' after."""
-    written = fieldvalidation.warnings(specvalidation.write_warnings(out.body)) if out.code < 300 else []
-    out.warnings = warnings + written
+    """The answer with its Warning headers (a refused write gets the decoder's too), the strategies' after
+    (of the object written, or those a write refused by storage already had)."""
+    strategies = specvalidation.write_warnings(out.body) if out.code < 300 else out.warnings
+    out.warnings = warnings + fieldvalidation.warnings(strategies)
     return out
 
 
@@ -503,7 +517,8 @@ def _has_generation(t: Target) -> bool:
 def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     """The answer and the change of a create or an update, the object as the apiserver's Go types store it
     (goorder.encoded; the store then only puts the resourceVersion in its place)."""
-    c.obj = encoded(c.obj, c.obj.get("kind", ""), c.obj.get("apiVersion", ""))
+    c.written = c.obj
+    c.obj = encoded(c.obj, c.obj.get("kind", ""), c.obj.get("apiVersion", ""), stored=True)
     return Outcome(code, c.obj, [] if opts.dry_run else [c])
 
 
@@ -530,6 +545,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if not t.subresource:
         defaults.kept_on_update(new, current)
     meta, old_meta = _meta(new), current.get("metadata", {})
+    if t.namespaced and t.namespace:  # the request's (EnsureObjectNamespaceMatchesRequestNamespace), validated so
+        meta["namespace"] = t.namespace
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):
         return _conflict(t, name)
@@ -576,14 +593,15 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     gone = old_meta.get("deletionTimestamp") and not meta.get("finalizers") \
         and not old_meta.get("deletionGracePeriodSeconds") \
         and not (_is_namespace(t) and (new.get("spec") or {}).get("finalizers"))
-    unchanged = not gone and new == {**current, "metadata": {k: v for k, v in old_meta.items()
-                                                             if k != "resourceVersion"}}
+    # (compared as storage holds them, as `current` is: a write that changes nothing there is no new version)
+    unchanged = not gone and encoded(new, t.kind, t.api_version, stored=True) == {
+        **current, "metadata": {k: v for k, v in old_meta.items() if k != "resourceVersion"}}
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
     if gone:
         return _commit(200, Commit("DELETED", t.key(), new), opts)
-    if unchanged:
-        return Outcome(200, new)  # nothing changed: no event
+    if unchanged:  # nothing changed: no event, and the answer is the stored object
+        return Outcome(200, encoded(new, t.kind, t.api_version, stored=True))
     return _commit(200, Commit("MODIFIED", t.key(), new), opts)
 
 
@@ -605,16 +623,24 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
     if current is None and stamp is not None and t.subresource in ("", "status") and t.builtin \
             and t.kind in CREATED_BY_UPDATE:
         # the strategy's AllowCreateOnUpdate (a status strategy's too): created as by a POST, whatever
-        # resourceVersion the body holds
+        # resourceVersion the body holds; a dry run, which stores nothing, answers with that one
+        rv = _meta(body).get("resourceVersion")
         created = {**body, "metadata": {k: v for k, v in _meta(body).items() if k != "resourceVersion"}}
-        return _create(dataclasses.replace(t, subresource=""), created, stamp, opts, exists=lambda _: None,
-                       namespace_phase=namespace_phase)
+        outcome = _create(dataclasses.replace(t, subresource=""), created, stamp, opts, exists=lambda _: None,
+                          namespace_phase=namespace_phase)
+        if opts.dry_run and rv and outcome.code == 201:
+            outcome.body["metadata"] = ordered_meta({**_meta(outcome.body), "resourceVersion": rv})
+        return outcome
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
     current = _defaulted(current, creating=False, custom=t.custom)  # as read from storage: decoding defaults
     if t.subresource == "scale":
         return _scale_write(t, current, body, opts)
     if (not t.builtin or t.kind in _CONDITIONAL_UPDATE_KINDS) and not _meta(body).get("resourceVersion"):
+        try:  # the handler decoded the body before the store looks for a precondition
+            _defaulted(_typed(t, copy.deepcopy(body)), creating=False, custom=t.custom)
+        except Undecodable as exc:
+            return _undecodable(t, exc)
         why = "Invalid value: 0: must be specified for an update"
         return fail(422, f'{t.qualified} "{t.name}" is invalid: metadata.resourceVersion: {why}', "Invalid",
                     {"name": t.name, "group": t.group, "kind": t.resource,
@@ -723,7 +749,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     except PatchError as exc:
         return _unapplicable(content_type, exc)
     if content_type != APPLY_PATCH and (error := _decoding_error(t, new)) is not None:
-        return _unpatchable(new, error)
+        return _unpatchable(new, error, doc if content_type == STRATEGIC_PATCH else None)
     refused, warnings = _field_check("patch", t, opts, new, doc) if content_type != APPLY_PATCH else (None, [])
     if refused is not None:
         return refused

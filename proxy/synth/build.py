@@ -104,7 +104,7 @@ def _plan_list(r: ResourceSpec, spec: ListSpec, cache: WatchCache, seq: int) -> 
 
 def _matcher(opts: ListOptions, r: ResourceSpec, where: str) -> Callable[[dict[str, Any]], bool]:
     try:
-        return matcher(opts.label_selector, opts.field_selector, r.type.plural)
+        return matcher(opts.label_selector, opts.field_selector, r.type.plural, r.type.group)
     except InvalidParams as exc:
         raise ScenarioError(where, str(exc)) from None
 

@@ -210,30 +210,47 @@ def parse_label_selector(text: str) -> tuple[Requirement, ...]:
     return tuple(reqs)
 
 
-# Fields the apiserver accepts per resource, for the kinds that register a field label conversion
-# (pkg/apis/core/v1/conversion.go, 1.37); an unknown field there is "field label not supported".
-_FIELDS: dict[str, tuple[str, ...]] = {
-    "pods": ("metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
-             "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs",
-             "status.nominatedNodeName", "spec.host"),
-    "nodes": ("metadata.name", "spec.unschedulable"),
-    "replicationcontrollers": ("metadata.name", "metadata.namespace", "status.replicas"),
-    "events": ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-               "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-               "reason", "reportingComponent", "source", "type", "metadata.namespace", "metadata.name"),
-    "namespaces": ("status.phase", "metadata.name"),
-    "secrets": ("type", "metadata.namespace", "metadata.name"),
-    "services": ("metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type"),
+# Fields the apiserver accepts per (group, resource), for the kinds that register a field label conversion
+# (pkg/apis/core/v1/conversion.go, pkg/apis/events/v1/conversion.go, 1.37); an unknown field there is "field
+# label not supported".
+_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("", "pods"): ("metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
+                   "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs",
+                   "status.nominatedNodeName", "spec.host"),
+    ("", "nodes"): ("metadata.name", "spec.unschedulable"),
+    ("", "replicationcontrollers"): ("metadata.name", "metadata.namespace", "status.replicas"),
+    ("", "events"): ("involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+                     "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+                     "reason", "reportingComponent", "source", "type", "metadata.namespace", "metadata.name"),
+    ("events.k8s.io", "events"): ("reason", "regarding.kind", "regarding.namespace", "regarding.name",
+                                  "regarding.uid", "regarding.apiVersion", "regarding.resourceVersion",
+                                  "regarding.fieldPath", "reportingController", "type", "metadata.namespace",
+                                  "metadata.name"),
+    ("", "namespaces"): ("status.phase", "metadata.name"),
+    ("", "secrets"): ("type", "metadata.namespace", "metadata.name"),
+    ("", "services"): ("metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type"),
 }
 _META = ("metadata.name", "metadata.namespace")
 # Renamed on the way in, as the apiserver's conversion does ("for old v1 clients").
-_ALIASES = {("pods", "spec.host"): "spec.nodeName"}
+_ALIASES = {("", "pods", "spec.host"): "spec.nodeName"}
 
 
-def _unknown_field(resource: str, label: str) -> str:
+def _event_source(obj: dict[str, Any]) -> str:
+    """An Event's `source` field (event.ToSelectableFields): its source's component, else its reporting
+    controller."""
+    source = obj.get("source")
+    component = source.get("component") if isinstance(source, dict) else None
+    return str(component or obj.get("reportingComponent") or "")
+
+
+# Fields whose value is worked out rather than read at their path, by the field as a selector names it.
+_COMPUTED: dict[str, Callable[[dict[str, Any]], str]] = {"source": _event_source}
+
+
+def _unknown_field(group: str, resource: str, label: str) -> str:
     """The apiserver's words: a kind with its own conversion (and every custom resource) says "not supported";
     other built-in kinds get the default conversion's message (apimachinery runtime/conversion.go)."""
-    if resource in _FIELDS or not any(r.plural == resource for r in BUILTIN):
+    if (group, resource) in _FIELDS or not any(r.plural == resource and r.group == group for r in BUILTIN):
         return f"field label not supported: {label}"
     return f'"{label}" is not a known field selector: only "metadata.name", "metadata.namespace"'
 
@@ -254,7 +271,7 @@ class FieldRequirement:
     value: str
 
 
-def parse_field_selector(text: str, resource: str) -> tuple[FieldRequirement, ...]:
+def parse_field_selector(text: str, resource: str, group: str = "") -> tuple[FieldRequirement, ...]:
     """fields.ParseSelector, then the field label conversion of `resource`: terms split at unescaped commas
     and taken in sorted order, each at its first operator with nothing trimmed (`a = b` is the field "a "),
     values unescaped (`\\,`, `\\=`, `\\\\`; a bare `,` or `=` in one is refused)."""
@@ -266,12 +283,12 @@ def parse_field_selector(text: str, resource: str) -> tuple[FieldRequirement, ..
         if not m:
             raise InvalidParams(f"invalid selector: '{text}'; can't understand '{part}'")
         terms.append((m.group(1), m.group(2) != "!=", _unescaped(m.group(3))))
-    allowed = _FIELDS.get(resource, _META)
+    allowed = _FIELDS.get((group, resource), _META)
     out = []
     for label, equal, value in terms:
         if label not in allowed:
-            raise InvalidParams(_unknown_field(resource, label))
-        out.append(FieldRequirement(_ALIASES.get((resource, label), label), equal, value))
+            raise InvalidParams(_unknown_field(group, resource, label))
+        out.append(FieldRequirement(_ALIASES.get((group, resource, label), label), equal, value))
     return tuple(out)
 
 
@@ -311,10 +328,13 @@ def _unescaped(value: str) -> str:
     return "".join(out)
 
 
-def matcher(label_selector: str, field_selector: str, resource: str) -> Callable[[dict[str, Any]], bool]:
-    """A predicate over objects; raises InvalidParams (400) for selectors the apiserver would refuse."""
+def matcher(label_selector: str, field_selector: str, resource: str, group: str = ""
+            ) -> Callable[[dict[str, Any]], bool]:
+    """A predicate over objects of `resource` in `group`; raises InvalidParams (400) for selectors the apiserver
+    would refuse."""
     labels = parse_label_selector(label_selector)
-    fields = parse_field_selector(field_selector, resource)
+    fields = parse_field_selector(field_selector, resource, group)
+    computed = _COMPUTED if (group, resource) == ("", "events") else {}
     if not labels and not fields:
         return lambda obj: True
 
@@ -323,7 +343,8 @@ def matcher(label_selector: str, field_selector: str, resource: str) -> Callable
         lab = meta.get("labels") or {}
         if not all(r.matches(lab) for r in labels):
             return False
-        return all((_field_value(obj, f.field) == f.value) == f.equal for f in fields)
+        return all(((computed[f.field](obj) if f.field in computed else _field_value(obj, f.field)) == f.value)
+                   == f.equal for f in fields)
 
     return match
 

@@ -120,14 +120,14 @@ def _merge(o: _Draft, t: float, typ: str, ref: int, size: int) -> None:
         o.type = "DELETED"
 
 
-def may_leave(query: str, resource: str) -> bool:
+def may_leave(query: str, resource: str, group: str = "") -> bool:
     """Whether an object can leave a watch's selection without being deleted: a label selector, or a field
     selector on anything but its name and namespace (which never change)."""
     q = first_values(query_pairs(query))
     if q.get("labelSelector"):
         return True
     try:
-        terms = parse_field_selector(q.get("fieldSelector", ""), resource)
+        terms = parse_field_selector(q.get("fieldSelector", ""), resource, group)
     except InvalidParams:
         return True
     return any(r.field not in ("metadata.name", "metadata.namespace") for r in terms)
@@ -267,7 +267,7 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
     """
     assert ex.response is not None
     rv_less = "resourceVersion=" not in ex.request.query or "resourceVersion=0" in ex.request.query
-    gone = LEFT if may_leave(ex.request.query, ex.info.resource) else "DELETED"
+    gone = LEFT if may_leave(ex.request.query, ex.info.resource, ex.info.group) else "DELETED"
     in_burst = rv_less and col.first_watch_t is None
     last_t, last_key = ex.response.t, ("", "")
     frames = ex.frames

@@ -123,9 +123,9 @@ def _own(emu: Store, path: str, t: writes.Target, verb: str, old: dict[str, Any]
         elif outcome.owners is not None:
             emu.owners[key] = outcome.owners
         elif old is not None and c.key == t.key():
-            emu.owners[key] = ownership.after_update(owners, old, c.obj, manager, t.subresource)
+            emu.owners[key] = ownership.after_update(owners, old, c.written or c.obj, manager, t.subresource)
         elif c.type == "ADDED":
-            emu.owners[key] = ownership.after_create(manager, c.obj)
+            emu.owners[key] = ownership.after_create(manager, c.written or c.obj)
 
 
 def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
@@ -197,7 +197,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     else:
         q = first_values(query_pairs(req.query))
         try:
-            match = matcher(q.get("labelSelector", ""), q.get("fieldSelector", ""), info.resource)
+            match = matcher(q.get("labelSelector", ""), q.get("fieldSelector", ""), info.resource, info.group)
         except ValueError as exc:
             await send_status(out, 400, str(exc), entry)
             entry.ended("refused", str(exc))

@@ -167,6 +167,8 @@ func main() {
 		"PodDisruptionBudgetSpec": {reflect.TypeOf(policy.PodDisruptionBudgetSpec{}),
 			reflect.TypeOf(policyv1.PodDisruptionBudgetSpec{})},
 		"RoleRef": {reflect.TypeOf(rbac.RoleRef{}), reflect.TypeOf(rbacv1.RoleRef{})},
+		"ObjectReference": {reflect.TypeOf(core.ObjectReference{}), reflect.TypeOf(corev1.ObjectReference{})},
+		"EventSource":     {reflect.TypeOf(core.EventSource{}), reflect.TypeOf(corev1.EventSource{})},
 	}
 	names := make([]string, 0, len(roots))
 	for n := range roots {
