@@ -83,11 +83,11 @@ class Workload:
         except ApiException as e:
             if e.status != 409:
                 raise
-        _until(lambda: any(c.type == "Established" and c.status == "True"
+        until(lambda: any(c.type == "Established" and c.status == "True"
                            for c in (self.ext.read_custom_resource_definition(CRD_NAME).status.conditions or [])),
                timeout, f"CRD {CRD_NAME} established")
         # The apiserver serves a new CRD's resource a moment after Established; a list proves it does.
-        _until(lambda: _lists(lambda: self.custom.list_namespaced_custom_object(
+        until(lambda: _lists(lambda: self.custom.list_namespaced_custom_object(
             CRD_GROUP, "v1", self.namespace, CRD_PLURAL)), timeout, f"{CRD_PLURAL} served")
 
     # -- pods, the way a kubelet and a ReplicaSet make them -----------------------------------------------
@@ -286,7 +286,7 @@ class Workload:
         self.delete_configmap("settings")
 
 
-def _until(check: Callable[[], bool], timeout: float, what: str) -> None:
+def until(check: Callable[[], bool], timeout: float, what: str) -> None:
     """Polls the apiserver (an external process with no event to wait on) until `check` holds."""
     give_up = time.monotonic() + timeout
     while not check():

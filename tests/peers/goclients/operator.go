@@ -15,6 +15,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/cache"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"sigs.k8s.io/controller-runtime/pkg/recorder"
 )
 
 // runOperator is an operator's first run, as `make install run` does it: it installs its
@@ -23,7 +24,8 @@ import (
 // status is set from its spec through the status subresource. Everything goes through
 // controller-runtime's client and cache as unstructured objects, the way an operator without generated
 // types talks to its own API. It prints `CRD : name established`, `CREATED : name`, `ERROR : create name:
-// code Reason`, the cache's `ADDED|MODIFIED|DELETED : name` and `STATUS : name ready replicas=N size=N`.
+// code Reason`, the cache's `ADDED|MODIFIED|DELETED : name` and `STATUS : name ready replicas=N size=N`; each
+// status set is also recorded as an Event (Ready, through events.k8s.io/v1), which `kubectl describe` shows.
 func runOperator(ctx context.Context, cfg *rest.Config, o options) ([]cached, error) {
 	ctrl.SetLogger(klog.Background())
 	c, err := client.New(cfg, client.Options{})
@@ -69,7 +71,7 @@ func runOperator(ctx context.Context, cfg *rest.Config, o options) ([]cached, er
 	if _, err := informer.AddEventHandler(printingHandlers()); err != nil {
 		return nil, err
 	}
-	if err := ctrl.NewControllerManagedBy(mgr).For(widget(gvk, "", "")).Complete(&statusSetter{mgr.GetClient(), gvk}); err != nil {
+	if err := ctrl.NewControllerManagedBy(mgr).For(widget(gvk, "", "")).Complete(&statusSetter{mgr.GetClient(), gvk, mgr.GetEventRecorder("widget-operator")}); err != nil {
 		return nil, err
 	}
 	for _, w := range []struct {
@@ -101,7 +103,8 @@ func runOperator(ctx context.Context, cfg *rest.Config, o options) ([]cached, er
 
 type statusSetter struct {
 	client.Client
-	gvk schema.GroupVersionKind
+	gvk    schema.GroupVersionKind
+	events recorder.EventRecorder // events.k8s.io/v1, as controller-runtime records them
 }
 
 func (s *statusSetter) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
@@ -123,6 +126,7 @@ func (s *statusSetter) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Re
 	}
 	_, unknown := w.Object["spec"].(map[string]any)["unknown"]
 	say("STATUS : %s ready replicas=%d size=%d unknown=%t", req.Name, replicas, size, unknown)
+	s.events.Eventf(w, nil, "Normal", "Ready", "SetStatus", "replicas=%d", replicas)
 	return ctrl.Result{}, nil
 }
 
