@@ -864,6 +864,114 @@ def role_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/roles")]
 
 
+def _simple_ops(seed: int, n: int, collection: str, names: tuple[str, ...], make: Callable[[str, random.Random], Any],
+                patches: tuple[Any, ...], status: tuple[Any, ...] = ()) -> list[Op]:
+    """Creates, updates, the three patch types, applies, reads and deletes of one kind whose bodies `make` draws
+    (named, from the step's random source), its merge and strategic patches drawn from `patches`, `status` (if
+    any) merge-patched into /status."""
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "apply", "get", "delete") + (("status",) if status else ())
+    for r, name, path, query, kind in _steps(seed, n, collection, names, kinds):
+        if kind == "create":
+            out.append(Op("POST", f"/{collection}", query, make(name, r)))
+        elif kind == "update":
+            out.append(Op("PUT", path, query, make(name, r), rv=r.choice(("last", ""))))
+        elif kind in ("merge", "smp"):
+            out.append(Op("PATCH", path, query, r.choice(patches), MERGE if kind == "merge" else SMP))
+        elif kind == "apply":
+            out.append(_applied(r, path, query, make(name, r)))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice(status)}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", f"/{collection}")]
+
+
+def pdb_ops(seed: int, n: int) -> list[Op]:
+    """PodDisruptionBudgets: one of two bounds, counts and percentages, the selector, the eviction policy."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec = r.choice(({"minAvailable": 1}, {"maxUnavailable": "50%"}, {"minAvailable": "150%"},
+                         {"minAvailable": 1, "maxUnavailable": 1}, {"maxUnavailable": -1}, {},
+                         {"minAvailable": 2, "unhealthyPodEvictionPolicy": r.choice(("AlwaysAllow", "Sometimes"))}))
+        selector = r.choice(({"matchLabels": {"app": "a"}}, {}, None, {"matchLabels": {"bad key!": "x"}}))
+        return {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": name},
+                "spec": {**spec, **({"selector": selector} if selector is not None else {})}}
+    return _simple_ops(seed, n, "poddisruptionbudgets", ("b1", "b2"), make,
+                       ({"spec": {"minAvailable": 3}}, {"spec": {"maxUnavailable": "10%", "minAvailable": None}},
+                        {"spec": {"selector": {"matchLabels": {"app": "b"}}}}, {"metadata": {"labels": {"m": "1"}}}),
+                       ({"currentHealthy": 1, "desiredHealthy": 2, "expectedPods": 3, "disruptionsAllowed": 0},
+                        {"disruptionsAllowed": -1}, {"observedGeneration": 1}))
+
+
+def hpa_ops(seed: int, n: int) -> list[Op]:
+    """HorizontalPodAutoscalers (autoscaling/v2): replica bounds, the target, metrics."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        target = r.choice(({"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"},
+                           {"apiVersion": "v1", "kind": "Deployment", "name": "d"}, {"kind": "Deployment", "name": ""}))
+        spec: dict[str, Any] = {"scaleTargetRef": target, "maxReplicas": r.choice((5, 0, -1)),
+                                "minReplicas": r.choice((1, 2, 0, None, 9))}
+        if r.random() < 0.5:
+            spec["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                "type": "Utilization", "averageUtilization": r.choice((50, 0, -5))}}}]
+        return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": name},
+                "spec": {k: v for k, v in spec.items() if v is not None}}
+    return _simple_ops(seed, n, "horizontalpodautoscalers", ("h1", "h2"), make,
+                       ({"spec": {"maxReplicas": 10}}, {"spec": {"minReplicas": 7, "maxReplicas": 3}},
+                        {"spec": {"behavior": {"scaleDown": {"stabilizationWindowSeconds": 60}}}}),
+                       ({"currentReplicas": 2, "desiredReplicas": 3}, {"currentReplicas": -1},
+                        {"conditions": [{"type": "AbleToScale", "status": "True"}]}))
+
+
+def role_binding_ops(seed: int, n: int) -> list[Op]:
+    """RoleBindings: the role reference (immutable) and each kind of subject."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        ref = r.choice(({"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"},
+                        {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+                        {"kind": "Role", "name": "r"}, {"apiGroup": "rbac.authorization.k8s.io", "kind": "Pod",
+                                                        "name": "x"}))
+        subjects = r.choice(([{"kind": "User", "name": "alice"}], [{"kind": "ServiceAccount", "name": "sa"}],
+                             [{"kind": "Group", "name": "g", "apiGroup": "rbac.authorization.k8s.io"}],
+                             [{"kind": "ServiceAccount", "name": "Bad_SA"}], [{"kind": "Robot", "name": "r"}], None))
+        return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": name},
+                "roleRef": ref, **({"subjects": subjects} if subjects is not None else {})}
+    return _simple_ops(seed, n, "rolebindings", ("rb1", "rb2"), make,
+                       ({"subjects": [{"kind": "User", "name": "bob"}]}, {"roleRef": {"name": "other"}},
+                        {"subjects": None}, {"metadata": {"annotations": {"a": "b"}}}))
+
+
+def service_account_ops(seed: int, n: int) -> list[Op]:
+    """ServiceAccounts: secrets and image pull secrets by name, automounting."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        fields = r.choice(({}, {"automountServiceAccountToken": False}, {"secrets": [{"name": "s"}]},
+                           {"imagePullSecrets": [{"name": "p"}, {"name": ""}]}, {"secrets": []}))
+        return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}, **fields}
+    return _simple_ops(seed, n, "serviceaccounts", ("sa1", "sa2"), make,
+                       ({"automountServiceAccountToken": True}, {"imagePullSecrets": [{"name": "q"}]},
+                        {"secrets": None}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def network_policy_ops(seed: int, n: int) -> list[Op]:
+    """NetworkPolicies: selectors, ports (numbers, names, ranges), peers, policy types."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        port = r.choice(({"port": 80}, {"port": "http"}, {"port": 80, "endPort": 90}, {"port": 90, "endPort": 80},
+                         {"protocol": "ICMP", "port": 1}, {"port": "bad name!"}, {"endPort": 5}))
+        peer = r.choice(({"podSelector": {"matchLabels": {"a": "b"}}}, {"ipBlock": {"cidr": "10.0.0.0/8"}},
+                         {"ipBlock": {"cidr": "10.0.0.1/8"}},
+                         {"ipBlock": {"cidr": "10.0.0.0/8", "except": ["11.0.0.0/16"]}}, {}))
+        spec: dict[str, Any] = {"podSelector": r.choice(({}, {"matchLabels": {"app": "a"}})),
+                                "ingress": [{"ports": [port], "from": [peer]}]}
+        if r.random() < 0.4:
+            spec["policyTypes"] = r.choice((["Ingress"], ["Egress"], ["Ingress", "Sideways"]))
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": name},
+                "spec": spec}
+    return _simple_ops(seed, n, "networkpolicies", ("np1", "np2"), make,
+                       ({"spec": {"policyTypes": ["Egress"]}},
+                        {"spec": {"egress": [{"to": [{"ipBlock": {"cidr": "x"}}]}]}},
+                        {"spec": {"podSelector": {"matchExpressions": [{"key": "k", "operator": "Maybe"}]}}}))
+
+
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
              "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
              "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
@@ -874,12 +982,16 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "pods": "/api/v1/namespaces/{ns}", "services": "/api/v1/namespaces/{ns}",
              "leases": "/apis/coordination.k8s.io/v1/namespaces/{ns}", "events": "/api/v1/namespaces/{ns}",
              "newevents": "/apis/events.k8s.io/v1/namespaces/{ns}", "secrets": "/api/v1/namespaces/{ns}",
-             "roles": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}"}
+             "roles": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}",
+             "horizontalpodautoscalers": "/apis/autoscaling/v2/namespaces/{ns}",
+             "serviceaccounts": "/api/v1/namespaces/{ns}",
+             "networkpolicies": "/apis/networking.k8s.io/v1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects
 _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job", "DaemonSet", "CronJob",
-                    "PersistentVolumeClaim", "Ingress", "Lease", "Event", "Secret", "Role"})
+                    "PersistentVolumeClaim", "Ingress", "Lease", "Event", "Secret", "Role", "PodDisruptionBudget",
+                    "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:

@@ -52,7 +52,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "cronjobs": random_writes.cron_job_ops, "persistentvolumeclaims": random_writes.claim_ops,
              "ingresses": random_writes.ingress_ops, "leases": random_writes.lease_ops,
              "events": random_writes.event_ops, "newevents": random_writes.new_event_ops,
-             "secrets": random_writes.secret_ops, "roles": random_writes.role_ops}
+             "secrets": random_writes.secret_ops, "roles": random_writes.role_ops,
+             "poddisruptionbudgets": random_writes.pdb_ops, "rolebindings": random_writes.role_binding_ops,
+             "serviceaccounts": random_writes.service_account_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -84,6 +86,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     ("events", 3), ("events", 7), ("newevents", 3), ("newevents", 5), ("newevents", 7),
     # a docker config Secret's JSON, a TLS warning on AlreadyExists; a Role's empty rules read back as null
     ("secrets", 1), ("secrets", 2), ("secrets", 10), ("roles", 1), ("roles", 12),
+    # a budget is not created by a PUT, its status counts not negative; a binding's role reference applied whole,
+    # a ServiceAccount's image pull secrets too, and an empty list applied owns nothing (each differed)
+    ("poddisruptionbudgets", 3), ("poddisruptionbudgets", 5), ("rolebindings", 2), ("rolebindings", 5),
+    ("serviceaccounts", 1), ("serviceaccounts", 3),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

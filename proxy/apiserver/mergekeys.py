@@ -38,6 +38,8 @@ def merge_key(path: tuple[str, ...], elements: list[Any]) -> str | None:
     """The merge key of the list at `path` (field names from the object's root), None to replace it."""
     name = path[-1] if path else ""
     parent = path[-2] if len(path) > 1 else ""
+    if name == "imagePullSecrets" and not parent:  # a ServiceAccount's, unlike a pod's, is replaced whole
+        return None
     if name == "ports":
         # containers[].ports merge on containerPort; a Service's spec.ports on port
         if parent == "spec" and not any(isinstance(e, dict) and "containerPort" in e for e in elements):
@@ -49,9 +51,11 @@ def merge_key(path: tuple[str, ...], elements: list[Any]) -> str | None:
 # Server-side apply (structured-merge-diff) reads the types' list and map markers instead of the patch tags:
 # maps and structs it keeps whole (`+mapType=atomic`, `+structType=atomic`: a Service's and a pod's
 # selectors, every LabelSelector, the references an env var's value comes from, an event's or an endpoint's
-# object reference), lists whose items it keeps whole, and list keys of more than one field.
+# object reference, a binding's role reference), lists whose items it keeps whole, and list keys of more than
+# one field.
 ATOMIC = frozenset({"selector", "nodeSelector", "podSelector", "namespaceSelector", "labelSelector",
-                    "configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef", "involvedObject", "targetRef"})
+                    "configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef", "involvedObject", "targetRef",
+                    "roleRef"})
 ATOMIC_ITEMS = frozenset({"ownerReferences"})
 _DEFAULT_PROTOCOL = "TCP"
 

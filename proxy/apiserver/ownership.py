@@ -36,10 +36,11 @@ MAX_MANAGER = 128  # validation.FieldManagerMaxLength
 
 def _item_keys(path: FieldPath, items: list[Any]) -> tuple[str, ...] | None:
     """The keys that tell the items of the list at `path` apart, for a list-map whose items all have its
-    first key; None for a list owned whole."""
+    first key (an empty one sets no field: structured-merge-diff owns items, not the list); None for a list
+    owned whole."""
     names = tuple(k for k in path if not k.startswith("["))
     keys = list_map_keys(names, items)
-    if keys is None or not items or not all(isinstance(i, dict) and keys[0] in i for i in items):
+    if keys is None or not all(isinstance(i, dict) and keys[0] in i for i in items):
         return None
     return keys
 

@@ -1180,15 +1180,19 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
 
 
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
-    """What the validation of a /status write finds wrong in the new status: the workloads' counts, a Job's
-    rules, the addresses of an Ingress's or a Service's load balancer, and a Service's load balancer status only
-    for a LoadBalancer (ValidateServiceStatusUpdate; a fault the stored one had already is not reported again)."""
+    """What the validation of a /status write finds wrong in the new status: the workloads' and a disruption
+    budget's counts, a Job's rules, the addresses of an Ingress's or a Service's load balancer, and a Service's
+    load balancer status only for a LoadBalancer (ValidateServiceStatusUpdate; a fault the stored one had
+    already is not reported again)."""
     if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
         return _job_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("networking.k8s.io/v1", "Ingress"):
         return _balancer_addresses(obj, old, ip_mode=False)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("policy/v1", "PodDisruptionBudget"):
+        status = as_dict(obj.get("status"))
+        return [c for f in _BUDGET_COUNTS for c in nonnegative(f"status.{f}", _count(status, f))]
     if (obj.get("apiVersion"), obj.get("kind")) != ("v1", "Service"):
         return []
     if as_dict(obj.get("spec")).get("type") != "LoadBalancer":
@@ -1198,6 +1202,7 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     return _balancer_addresses(obj, old, ip_mode=True)
 
 
+_BUDGET_COUNTS = ("disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods")
 _PEM = re.compile(rb"-----BEGIN [^\n]*-----")
 
 

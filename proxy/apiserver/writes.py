@@ -83,8 +83,7 @@ STATUS_RESET_ON_CREATE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "
                                     "ReplicationController", "ResourceQuota", "PersistentVolumeClaim"})
 # Kinds whose strategy allows a PUT to create (AllowCreateOnUpdate)
 CREATED_BY_UPDATE = frozenset({"Service", "Endpoints", "Event", "LimitRange", "Lease", "LeaseCandidate", "Role",
-                               "RoleBinding", "ClusterRole", "ClusterRoleBinding", "RuntimeClass",
-                               "PodDisruptionBudget"})
+                               "RoleBinding", "ClusterRole", "ClusterRoleBinding", "RuntimeClass"})
 # Kinds that own a scale subresource (autoscaling/v1 Scale)
 SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
 # Fields that are neither spec nor status: a change to them is not a spec change
