@@ -54,7 +54,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "events": random_writes.event_ops, "newevents": random_writes.new_event_ops,
              "secrets": random_writes.secret_ops, "roles": random_writes.role_ops,
              "poddisruptionbudgets": random_writes.pdb_ops, "rolebindings": random_writes.role_binding_ops,
-             "serviceaccounts": random_writes.service_account_ops}
+             "serviceaccounts": random_writes.service_account_ops, "networkpolicies": random_writes.network_policy_ops,
+             "horizontalpodautoscalers": random_writes.hpa_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -90,6 +91,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # a ServiceAccount's image pull secrets too, and an empty list applied owns nothing (each differed)
     ("poddisruptionbudgets", 3), ("poddisruptionbudgets", 5), ("rolebindings", 2), ("rolebindings", 5),
     ("serviceaccounts", 1), ("serviceaccounts", 3),
+    # a NetworkPolicy's ports, peers, IP blocks and policy types (every seed differed in 27 to 39 answers); an
+    # HPA's metrics and its scaling behavior's defaults
+    ("networkpolicies", 3), ("networkpolicies", 4), ("horizontalpodautoscalers", 5), ("horizontalpodautoscalers", 8),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

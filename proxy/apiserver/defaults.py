@@ -333,12 +333,25 @@ def _network_policy(obj: Obj, _: bool, _uid: str = "") -> None:
         spec["policyTypes"] = ["Ingress", *(["Egress"] if spec.get("egress") else [])]
 
 
+# SetDefaults_HorizontalPodAutoscalerBehavior: each direction's rules, where a behavior is given at all
+_SCALE_RULES: dict[str, Obj] = {
+    "scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max", "policies": [
+        {"type": "Pods", "value": 4, "periodSeconds": 15}, {"type": "Percent", "value": 100, "periodSeconds": 15}]},
+    "scaleDown": {"selectPolicy": "Max", "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}]}}
+
+
 def _hpa(obj: Obj, _: bool, _uid: str = "") -> None:
     spec = obj.setdefault("spec", {})
     _p(spec, "minReplicas", 1)
     if not spec.get("metrics"):
         spec["metrics"] = [{"type": "Resource", "resource": {"name": "cpu", "target": {
             "type": "Utilization", "averageUtilization": 80}}}]
+    behavior = spec.get("behavior")
+    if isinstance(behavior, dict):
+        for direction, rules in _SCALE_RULES.items():
+            given = behavior.get(direction)
+            kept = {k: v for k, v in given.items() if v is not None} if isinstance(given, dict) else {}
+            behavior[direction] = {**copy.deepcopy(rules), **kept}
 
 
 def _service(obj: Obj, creating: bool, uid: str) -> None:

@@ -447,6 +447,103 @@ def _legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
     return causes
 
 
+def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    """netutils.ParseCIDRSloppy: a network with host bits allowed (and an IPv4 part's leading zeros)."""
+    ip, slash, bits = text.partition("/")
+    if not slash or not bits.isascii() or not bits.isdigit() or not _is_ip(ip):
+        return None
+    if "." in ip and ":" not in ip:
+        ip = ".".join(str(int(p)) for p in ip.split("."))
+    try:
+        return ipaddress.ip_network(f"{ip}/{int(bits)}", strict=False)
+    except ValueError:
+        return None
+
+
+def _legacy_cidr(path: str, value: str) -> list[Cause]:
+    """IsValidCIDRForLegacyField, strict (StrictIPCIDRValidation, on in 1.37)."""
+    net = _cidr(value)
+    if net is None:
+        return [invalid(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")]
+    ip, _, bits = value.partition("/")
+    if (len(bits) > 1 and bits.startswith("0")) or ("." in ip and ":" not in ip and any(
+            len(p) > 1 and p.startswith("0") for p in ip.split("."))):
+        return [invalid(path, value, "must not have leading 0s in IP or prefix length")]
+    if ":" in ip and ipaddress.IPv6Address(ip).ipv4_mapped is not None:
+        return [invalid(path, value, "must not have an IPv4-mapped IPv6 address")]
+    if ipaddress.ip_address(ip if ":" in ip else ".".join(str(int(p)) for p in ip.split("."))) != net.network_address:
+        return [invalid(path, value, "must not have bits set beyond the prefix length")]
+    return []
+
+
+def _policy_port(port: Obj, path: str) -> list[Cause]:
+    """ValidateNetworkPolicyPort: a protocol, a port number or name, an end port only after a number."""
+    causes: list[Cause] = []
+    if (protocol := port.get("protocol")) is not None and protocol not in ("TCP", "UDP", "SCTP"):
+        causes.append(not_supported(f"{path}.protocol", protocol, ("TCP", "UDP", "SCTP")))
+    number, end = port.get("port"), port.get("endPort")
+    if number is None:
+        return causes + ([invalid(f"{path}.endPort", end, "may not be specified when `port` is not specified")]
+                         if end is not None else [])
+    if isinstance(number, str):
+        causes += [invalid(f"{path}.endPort", end, "may not be specified when `port` is non-numeric")] \
+            if end is not None else []
+        return causes + invalid_each(f"{path}.port", number, port_name(number))
+    causes += port_number(f"{path}.port", number)
+    if isinstance(end, int):
+        causes += [invalid(f"{path}.endPort", end, "must be greater than or equal to `port`")] if end < number else []
+        causes += port_number(f"{path}.endPort", end)
+    return causes
+
+
+def _policy_peer(peer: Obj, path: str) -> list[Cause]:
+    """ValidateNetworkPolicyPeer: one peer, its selectors, or an IP block with its exceptions inside it."""
+    causes: list[Cause] = []
+    for f in ("podSelector", "namespaceSelector"):
+        if isinstance(peer.get(f), dict):
+            causes += _selector(peer[f], f"{path}.{f}")
+    block = peer.get("ipBlock")
+    if isinstance(block, dict):
+        cidr = str(block.get("cidr") or "")
+        if not cidr:
+            causes.append(required(f"{path}.ipBlock.cidr"))
+        elif (net := _cidr(cidr)) is not None:
+            causes += _legacy_cidr(f"{path}.ipBlock.cidr", cidr)
+            for i, text in enumerate(block.get("except") or []):
+                at = f"{path}.ipBlock.except[{i}]"
+                causes += _legacy_cidr(at, str(text))
+                inner = _cidr(str(text))
+                if inner is not None and (inner.version != net.version or inner.network_address not in net
+                                          or net.prefixlen >= inner.prefixlen):
+                    causes.append(invalid(at, text, "must be a strict subset of `cidr`"))
+        else:
+            causes += _legacy_cidr(f"{path}.ipBlock.cidr", cidr)
+    kinds = sum(isinstance(peer.get(f), dict) for f in ("podSelector", "namespaceSelector", "ipBlock"))
+    if not kinds:
+        causes.append(required(path, "must specify a peer"))
+    elif kinds > 1 and isinstance(block, dict):
+        causes.append(forbidden(path, "may not specify both ipBlock and another peer"))
+    return causes
+
+
+def _network_policy(obj: Obj) -> list[Cause]:
+    """ValidateNetworkPolicySpec: the pod selector, each rule's ports and peers, the policy types."""
+    spec = as_dict(obj.get("spec"))
+    causes = _selector(as_dict(spec.get("podSelector")), "spec.podSelector")
+    for direction, peers in (("ingress", "from"), ("egress", "to")):
+        for i, rule in enumerate(dicts(spec.get(direction))):
+            at = f"spec.{direction}[{i}]"
+            for j, port in enumerate(dicts(rule.get("ports"))):
+                causes += _policy_port(port, f"{at}.ports[{j}]")
+            for j, peer in enumerate(dicts(rule.get(peers))):
+                causes += _policy_peer(peer, f"{at}.{peers}[{j}]")
+    types = spec.get("policyTypes") or []
+    if len(types) > 2:
+        return [*causes, invalid("spec.policyTypes", types, "may not specify more than two policyTypes")]
+    return causes + [not_supported(f"spec.policyTypes[{i}]", t, ("Ingress", "Egress"))
+                     for i, t in enumerate(types) if t not in ("Ingress", "Egress")]
+
+
 def _balancer(o: Obj) -> list[Obj]:
     return dicts(as_dict(as_dict(o.get("status")).get("loadBalancer")).get("ingress"))
 
@@ -542,6 +639,105 @@ def _ingress(obj: Obj) -> list[Cause]:
     return causes
 
 
+def _object_reference(ref: Obj, path: str) -> list[Cause]:
+    """ValidateCrossVersionObjectReference: a kind and a name, an apiVersion with its group."""
+    causes: list[Cause] = []
+    for field in ("kind", "name"):
+        causes += validation.required_name(f"{path}.{field}", ref.get(field) or "", validation.path_segment)
+    version = str(ref.get("apiVersion") or "")
+    if version.count("/") > 1:
+        causes.append(invalid(f"{path}.apiVersion", version, f"unexpected GroupVersion string: {version}"))
+    elif "/" not in version:
+        causes.append(invalid(f"{path}.apiVersion", version, "apiVersion must specify API group"))
+    return causes
+
+
+_METRIC_SOURCES = {"Object": "object", "Pods": "pods", "Resource": "resource", "External": "external",
+                   "ContainerResource": "containerResource"}
+
+
+def _positive(path: str, amount: Any) -> list[Cause]:
+    try:
+        if amount is None or quantity.value(str(amount)) > 0:
+            return []
+    except QuantityError:
+        return []
+    return [invalid(path, str(amount), "must be positive")]
+
+
+def _metric_target(target: Obj, path: str) -> list[Cause]:
+    """validateMetricTarget: its type, positive amounts, a utilization of at least 1."""
+    kind = target.get("type") or ""
+    causes = [required(f"{path}.type", "must specify a metric target type")] if not kind else []
+    if kind not in ("Utilization", "Value", "AverageValue"):
+        causes.append(invalid(f"{path}.type", kind, "must be either Utilization, Value, or AverageValue"))
+    causes += _positive(f"{path}.value", target.get("value")) + _positive(f"{path}.averageValue",
+                                                                           target.get("averageValue"))
+    utilization = target.get("averageUtilization")
+    if isinstance(utilization, int) and utilization < 1:
+        causes.append(invalid(f"{path}.averageUtilization", utilization, "must be greater than 0"))
+    return causes
+
+
+def _metric_name(metric: Obj, path: str) -> list[Cause]:
+    name = str(metric.get("name") or "")
+    return [required(f"{path}.name", "must specify a metric name")] if not name else \
+        invalid_each(f"{path}.name", name, validation.path_segment(name))
+
+
+def _metric_source(source: str, src: Obj, path: str) -> list[Cause]:
+    """The checks of one metric source (validateObjectSource, validatePodsSource...)."""
+    target = as_dict(src.get("target"))
+    at = f"{path}.target"
+    has = {k: target.get(k) is not None for k in ("value", "averageValue", "averageUtilization")}
+    if source in ("resource", "containerResource"):
+        causes = [] if src.get("name") else [required(f"{path}.name", "must specify a resource name")]
+        if source == "containerResource":
+            container = str(src.get("container") or "")
+            causes += invalid_each(f"{path}.container", container, validation.dns_label(container)) if container \
+                else [required(f"{path}.container", "must specify a container")]
+        causes += _metric_target(target, at)
+        if not has["averageUtilization"] and not has["averageValue"]:
+            causes.append(required(f"{at}.averageUtilization", "must set either a target raw value or a target "
+                                                               "utilization"))
+        if has["averageUtilization"] and has["averageValue"]:
+            causes.append(forbidden(f"{at}.averageValue", "may not set both a target raw value and a target "
+                                                          "utilization"))
+        return causes
+    causes = _object_reference(as_dict(src.get("describedObject")), f"{path}.describedObject") \
+        if source == "object" else []
+    causes += _metric_name(as_dict(src.get("metric")), f"{path}.metric") + _metric_target(target, at)
+    if source == "pods" and not has["averageValue"]:
+        causes.append(required(f"{at}.averageValue", "must specify a positive target averageValue"))
+    elif source != "pods" and not has["value"] and not has["averageValue"]:
+        why = "must set either a target value or averageValue" if source == "object" else \
+            "must set either a target value for metric or a per-pod target"
+        causes.append(required(f"{at}.averageValue", why))
+    if source == "external" and has["value"] and has["averageValue"]:
+        causes.append(forbidden(f"{at}.value", "may not set both a target value for metric and a per-pod target"))
+    return causes
+
+
+def _metric(metric: Obj, path: str) -> list[Cause]:
+    """validateMetricSpec: a known type, its one source filled in, and that source's checks."""
+    kind = str(metric.get("type") or "")
+    supported = sorted(_METRIC_SOURCES)
+    causes = [required(f"{path}.type", "must specify a metric source type")] if not kind else []
+    causes += [not_supported(f"{path}.type", kind, supported)] if kind not in _METRIC_SOURCES else []
+    present = [f for f in _METRIC_SOURCES.values() if isinstance(metric.get(f), dict)]
+    if present:
+        causes += _metric_source(present[0], metric[present[0]], f"{path}.{present[0]}")
+    expected = _METRIC_SOURCES.get(kind)
+    if expected is None:
+        causes.append(not_supported(f"{path}.type", kind, supported))
+    elif expected not in present:
+        causes.append(required(f"{path}.{expected}", "must populate information for the given metric source"))
+    if len(present) != 1:
+        causes += [forbidden(f"{path}.{f}", "must populate the given metric source only")
+                   for f in sorted(present) if f != expected]
+    return causes
+
+
 def _hpa(obj: Obj) -> list[Cause]:
     """validateHorizontalPodAutoscalerSpec: replica bounds, the target (kind, name, an API group), scaling to
     zero only on Object or External metrics (not the metrics' own fields or the behavior). The bounds'
@@ -550,15 +746,9 @@ def _hpa(obj: Obj) -> list[Cause]:
     low, high = spec.get("minReplicas"), spec.get("maxReplicas") or 0
     causes = [invalid("spec.maxReplicas", high, "must be greater than or equal to `minReplicas`")] \
         if isinstance(low, int) and high < low else []
-    ref = as_dict(spec.get("scaleTargetRef"))
-    for field in ("kind", "name"):
-        value = ref.get(field) or ""
-        causes += validation.required_name(f"spec.scaleTargetRef.{field}", value, validation.path_segment)
-    version = str(ref.get("apiVersion") or "")
-    if version.count("/") > 1:
-        causes.append(invalid("spec.scaleTargetRef.apiVersion", version, f"unexpected GroupVersion string: {version}"))
-    elif "/" not in version:
-        causes.append(invalid("spec.scaleTargetRef.apiVersion", version, "apiVersion must specify API group"))
+    causes += _object_reference(as_dict(spec.get("scaleTargetRef")), "spec.scaleTargetRef")
+    for i, metric in enumerate(dicts(spec.get("metrics"))):
+        causes += _metric(metric, f"spec.metrics[{i}]")
     kinds = {m.get("type") for m in dicts(spec.get("metrics"))}
     if low == 0 and not kinds & {"Object", "External"}:
         causes.append(forbidden("spec.metrics", "must specify at least one Object or External metric to support "
@@ -851,6 +1041,7 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "Service"): _service,
     ("v1", "PersistentVolumeClaim"): _pvc,
     ("networking.k8s.io/v1", "Ingress"): _ingress,
+    ("networking.k8s.io/v1", "NetworkPolicy"): _network_policy,
     ("autoscaling/v2", "HorizontalPodAutoscaler"): _hpa,
     ("policy/v1", "PodDisruptionBudget"): _pdb,
     ("rbac.authorization.k8s.io/v1", "Role"): _rules,
