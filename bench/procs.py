@@ -112,9 +112,10 @@ class Server:
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         if wait and not self.wait_ready(timeout):
+            self._terminate()
+            why = self.stderr()[-2000:]  # read before stop() closes it
             self.stop()
-            raise RuntimeError(f"{' '.join(self.argv[:4])} did not start within {timeout:.0f}s: "
-                               f"{self.stderr()[-2000:]}")
+            raise RuntimeError(f"{' '.join(self.argv[:4])} did not start within {timeout:.0f}s: {why}")
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
@@ -139,7 +140,7 @@ class Server:
         self._err.seek(0)
         return self._err.read().decode(errors="replace")
 
-    def stop(self, timeout: float = 15.0) -> int:
+    def _terminate(self, timeout: float = 15.0) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -147,6 +148,9 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
+
+    def stop(self, timeout: float = 15.0) -> int:
+        self._terminate(timeout)
         self._reader.join(5)
         self._err.close()
         return int(self.proc.returncode)

@@ -1,5 +1,5 @@
 """The Event kind through its two APIs, without sockets: core/v1 and events.k8s.io/v1 views of one object
-(apiserver/eventviews.py), each API's field selectors, and the apiserver's validation of events through
+(apiserver/eventapi.py), each API's field selectors, and the apiserver's validation of events through
 either (specvalidation.py). tests/test_writes_random_realkube.py compares the same with the real apiserver."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import eventviews, specvalidation
+from watchproxy.apiserver import eventapi, specvalidation
 from watchproxy.wire import selectors
 from watchproxy.wire.params import InvalidParams
 
@@ -22,22 +22,22 @@ OLD = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "p.2", "namespa
 
 
 def test_a_new_api_event_through_the_core_api() -> None:
-    core = eventviews.as_core(NEW)
+    core = eventapi.as_core(NEW)
     assert core == {"kind": "Event", "apiVersion": "v1", "metadata": NEW["metadata"],
                     "involvedObject": NEW["regarding"], "reason": "Synced", "message": "synced", "source": {},
                     "firstTimestamp": None, "lastTimestamp": None, "type": "Normal",
                     "eventTime": "2026-12-03T10:00:00.123456Z", "action": "Sync",
                     "reportingComponent": "example.com/ctl", "reportingInstance": "ctl-1"}
-    assert eventviews.as_events(core) == {**NEW, "deprecatedSource": {}, "deprecatedFirstTimestamp": None,
+    assert eventapi.as_events(core) == {**NEW, "deprecatedSource": {}, "deprecatedFirstTimestamp": None,
                                           "deprecatedLastTimestamp": None}
 
 
 def test_a_core_event_through_the_new_api() -> None:
-    new = eventviews.as_events(OLD)
+    new = eventapi.as_events(OLD)
     assert (new["regarding"], new["note"], new["deprecatedSource"], new["deprecatedCount"]) == (
         OLD["involvedObject"], "started", {"component": "kubelet"}, 2)
     assert new["deprecatedFirstTimestamp"] == "2026-12-03T10:00:00Z" and new["eventTime"] is None  # not omitempty
-    assert eventviews.OTHER_VIEW[eventviews.CORE_PATH][0] == eventviews.EVENTS_PATH
+    assert eventapi.OTHER_VIEW[eventapi.CORE_PATH][0] == eventapi.EVENTS_PATH
 
 
 @pytest.mark.parametrize(("group", "selector", "matched"), [
@@ -49,7 +49,7 @@ def test_a_core_event_through_the_new_api() -> None:
     ("events.k8s.io", "reportingController=example.com/ctl", ["p.1"]),
 ])
 def test_each_api_selects_events_by_its_own_fields(group: str, selector: str, matched: list[str]) -> None:
-    view = eventviews.as_events if group else eventviews.as_core
+    view = eventapi.as_events if group else eventapi.as_core
     match = selectors.matcher("", selector, "events", group)
     assert [e["metadata"]["name"] for e in map(view, (NEW, OLD)) if match(e)] == matched
 
@@ -82,7 +82,7 @@ def _causes(obj: dict[str, Any], old: dict[str, Any] | None = None) -> list[tupl
 def test_a_new_api_event_is_validated_by_the_internal_fields(changes: dict[str, Any],
                                                              wrong: list[tuple[str, str]]) -> None:
     obj = {k: v for k, v in {**NEW, **changes}.items() if v is not None}
-    got = _causes(eventviews.as_events(eventviews.as_core(obj)))
+    got = _causes(eventapi.as_events(eventapi.as_core(obj)))
     assert [c for c in got if not c[1].startswith("Invalid value: \"\": name part must consist")] == wrong
 
 
@@ -95,7 +95,7 @@ def test_an_old_api_event_is_checked_for_its_namespace_only_without_an_event_tim
 
 
 def test_a_new_api_event_may_change_its_series_only() -> None:
-    stored = eventviews.as_events(eventviews.as_core(NEW))
+    stored = eventapi.as_events(eventapi.as_core(NEW))
     series = {**stored, "series": {"count": 2, "lastObservedTime": "2026-12-03T10:01:00.000000Z"}}
     assert _causes(series, stored) == []
     changed = {**stored, "note": "other", "regarding": {**stored["regarding"], "name": "q"}, "deprecatedCount": 4}

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..wire import names
 from ..wire.selectors import selector_matches
-from . import crds, cron, eventviews, gojson, quantity, validation
+from . import crds, cron, eventapi, gojson, quantity, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -447,15 +447,18 @@ def _legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
     return causes
 
 
+def _sloppy_ip(ip: str) -> str:
+    """An IP that _is_ip takes, as Python's ipaddress reads it (an IPv4 part's leading zeros dropped)."""
+    return ".".join(str(int(p)) for p in ip.split(".")) if "." in ip and ":" not in ip else ip
+
+
 def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
     """netutils.ParseCIDRSloppy: a network with host bits allowed (and an IPv4 part's leading zeros)."""
     ip, slash, bits = text.partition("/")
     if not slash or not bits.isascii() or not bits.isdigit() or not _is_ip(ip):
         return None
-    if "." in ip and ":" not in ip:
-        ip = ".".join(str(int(p)) for p in ip.split("."))
     try:
-        return ipaddress.ip_network(f"{ip}/{int(bits)}", strict=False)
+        return ipaddress.ip_network(f"{_sloppy_ip(ip)}/{int(bits)}", strict=False)
     except ValueError:
         return None
 
@@ -471,7 +474,7 @@ def _legacy_cidr(path: str, value: str) -> list[Cause]:
         return [invalid(path, value, "must not have leading 0s in IP or prefix length")]
     if ":" in ip and ipaddress.IPv6Address(ip).ipv4_mapped is not None:
         return [invalid(path, value, "must not have an IPv4-mapped IPv6 address")]
-    if ipaddress.ip_address(ip if ":" in ip else ".".join(str(int(p)) for p in ip.split("."))) != net.network_address:
+    if ipaddress.ip_address(_sloppy_ip(ip)) != net.network_address:
         return [invalid(path, value, "must not have bits set beyond the prefix length")]
     return []
 
@@ -955,86 +958,10 @@ def _lease(obj: Obj) -> list[Cause]:
     return causes
 
 
-def _core_event(obj: Obj) -> Obj:
-    """An Event by the core type's field names, which the apiserver's messages use whichever API it came through."""
-    return eventviews.as_core(obj) if obj.get("apiVersion") == eventviews.EVENTS_API else obj
-
-
-def _at_most(path: str, value: str, limit: int) -> list[Cause]:
-    return [invalid(path, "", f"can have at most {limit} characters")] if len(value.encode()) > limit else []
-
-
-def _event(obj: Obj) -> list[Cause]:
-    """legacyValidateEvent, which both APIs share: the involved object in the event's namespace (but a
-    cluster-scoped one's events in default, or kube-system for the new API's); for an event with an eventTime
-    (the new API's), who reported it, what it did and why."""
-    ev = _core_event(obj)
-    namespace = str(as_dict(obj.get("metadata")).get("namespace") or "")
-    involved = str(as_dict(ev.get("involvedObject")).get("namespace") or "")
-    mismatch = invalid("involvedObject.namespace", involved, "does not match event.namespace")
-    if not ev.get("eventTime"):
-        return [mismatch] if (involved or namespace not in ("", "default")) and involved != namespace else []
-    causes = [mismatch] if not involved and namespace not in ("default", "kube-system") else []
-    controller = str(ev.get("reportingComponent") or "")
-    controller_path = "reportingComponent" if obj.get("apiVersion") == "v1" else "reportingController"
-    causes += [required(controller_path)] if not controller else []
-    causes += invalid_each(controller_path, controller, names.qualified_name(controller))
-    for f in ("reportingInstance", "action", "reason"):
-        value = str(ev.get(f) or "")
-        causes += ([required(f)] if not value else []) + _at_most(f, value, 128)
-    return causes + _at_most("message", str(ev.get("message") or ""), 1024)
-
-
-def _event_series(ev: Obj) -> list[Cause]:
-    series = ev.get("series")
-    if not isinstance(series, dict):
-        return []
-    causes = [invalid("series.count", "", "should be at least 2")] if (series.get("count") or 0) < 2 else []
-    return causes + ([required("series.lastObservedTime")] if not series.get("lastObservedTime") else [])
-
-
-def _new_event_created(obj: Obj) -> list[Cause]:
-    """What ValidateEventCreate adds for the new API: a series that counts, an eventTime, a known type, and
-    none of the old API's fields."""
-    ev = _core_event(obj)
-    causes = _event_series(ev) + ([required("eventTime")] if not ev.get("eventTime") else [])
-    if (kind := str(ev.get("type") or "")) not in ("Normal", "Warning"):
-        causes.append(invalid("type", "", f"has invalid value: {kind}"))
-    causes += [invalid(f, "", "needs to be unset") for f in ("firstTimestamp", "lastTimestamp", "count") if ev.get(f)]
-    source = as_dict(ev.get("source"))
-    return causes + ([invalid("source", "", "needs to be unset")] if source.get("component") or source.get("host")
-                     else [])
-
-
-# what an update of a new-API Event may not change, in ValidateEventUpdate's order (reason twice; eventTime, at
-# microsecond precision, between the two groups), and the internal type a refusal prints a struct as
-_EVENT_IMMUTABLE = ("involvedObject", "reason", "message", "source", "firstTimestamp", "lastTimestamp", "count",
-                    "reason", "type", "eventTime", "action", "related", "reportingComponent", "reportingInstance")
-_EVENT_STRUCTS = {"involvedObject": "ObjectReference", "related": "ObjectReference", "source": "EventSource"}
-
-
-def _event_value(f: str, value: Any) -> Any:
-    """An Event's field as ErrorBody prints it: a struct as its internal type, a missing number 0, a missing
-    string "" (a missing time or reference is null)."""
-    if f in _EVENT_STRUCTS:
-        return as_internal(_EVENT_STRUCTS[f], value) if value is not None else None
-    if f == "count":
-        return value or 0
-    return value if value is not None or f.endswith(("Timestamp", "Time")) else ""
-
-
-def _new_event_update(new: Obj, old: Obj) -> list[Cause]:
-    """What ValidateEventUpdate adds for the new API: a changed series validated, and the rest immutable."""
-    ev, before = _core_event(new), _core_event(old)
-    causes = _event_series(ev) if ev.get("series") != before.get("series") else []
-    return causes + [invalid("reportingController" if f == "reportingComponent" else f, _event_value(f, ev.get(f)),
-                             _IMMUTABLE) for f in _EVENT_IMMUTABLE if ev.get(f) != before.get(f)]
-
-
 _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("coordination.k8s.io/v1", "Lease"): _lease,
-    ("v1", "Event"): _event,
-    (eventviews.EVENTS_API, "Event"): _event,
+    ("v1", "Event"): eventapi.validated,
+    (eventapi.EVENTS_API, "Event"): eventapi.validated,
     ("v1", "Pod"): pod,
     ("v1", "ConfigMap"): _config_map,
     ("v1", "Secret"): _secret,
@@ -1073,8 +1000,8 @@ def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
 def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
     """The checks only a create has, after the object's own."""
     name = str(as_dict(obj.get("metadata")).get("name") or "")
-    if (api_version, kind) == (eventviews.EVENTS_API, "Event"):
-        return _new_event_created(obj)
+    if (api_version, kind) == (eventapi.EVENTS_API, "Event"):
+        return eventapi.created(obj)
     if (api_version, kind) == ("batch/v1", "CronJob") and len(name) > 52:  # its jobs' names add 11 characters
         return [invalid("metadata.name", name, "must be no more than 52 characters")]
     return []
@@ -1084,8 +1011,8 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
     """The checks only an update has, which the apiserver makes after the object's own."""
     if api_version == "v1" and kind == "Pod":
         return pod_update(new, old)
-    if api_version == eventviews.EVENTS_API and kind == "Event":
-        return _new_event_update(new, old)
+    if api_version == eventapi.EVENTS_API and kind == "Event":
+        return eventapi.updated(new, old)
     if api_version == "apps/v1" and kind in ("Deployment", "ReplicaSet"):
         return _selector_immutable(new, old)
     if kind in ("RoleBinding", "ClusterRoleBinding") and new.get("roleRef") != old.get("roleRef"):

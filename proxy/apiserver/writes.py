@@ -114,7 +114,7 @@ class Target:
     @property
     def kind_group(self) -> str:
         """The group of the kind a 422 names, the internal type's: its own, but events.k8s.io's Events are
-        core Events (one object, two APIs: eventviews.py)."""
+        core Events (one object, two APIs: eventapi.py)."""
         return "" if (self.group, self.resource) == ("events.k8s.io", "events") else self.group
 
     @property
@@ -593,14 +593,15 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         and not old_meta.get("deletionGracePeriodSeconds") \
         and not (_is_namespace(t) and (new.get("spec") or {}).get("finalizers"))
     # (compared as storage holds them, as `current` is: a write that changes nothing there is no new version)
-    unchanged = not gone and encoded(new, t.kind, t.api_version, stored=True) == {
-        **current, "metadata": {k: v for k, v in old_meta.items() if k != "resourceVersion"}}
+    stored = encoded(new, t.kind, t.api_version, stored=True)
+    unchanged = not gone and stored == {**current, "metadata": {k: v for k, v in old_meta.items()
+                                                                 if k != "resourceVersion"}}
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
     if gone:
         return _commit(200, Commit("DELETED", t.key(), new), opts)
     if unchanged:  # nothing changed: no event, and the answer is the stored object
-        return Outcome(200, encoded(new, t.kind, t.api_version, stored=True))
+        return Outcome(200, {**stored, "metadata": new["metadata"]})
     return _commit(200, Commit("MODIFIED", t.key(), new), opts)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...apiserver import encode as events
-from ...apiserver import eventviews, lists, routes
+from ...apiserver import eventapi, lists, routes
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
@@ -174,11 +174,11 @@ class Emulator:
     def commit(self, path: str, change: Commit, now: float) -> int:
         """Store a client's change; every watch of the resource sees it at once, through each version a
         definition serves it in (no conversion: only the apiVersion differs), and an Event through both of
-        its APIs (eventviews.py)."""
+        its APIs (eventapi.py)."""
         siblings = self.definitions.siblings(path, now)
         mirrors = tuple((p, customresources.as_version(change.obj, ct)) for p, ct in siblings
                         if self.timeline_of(p) is not None)
-        if (other := eventviews.OTHER_VIEW.get(path)) is not None and self.timeline_of(other[0]) is not None:
+        if (other := eventapi.OTHER_VIEW.get(path)) is not None and self.timeline_of(other[0]) is not None:
             mirrors += ((other[0], other[1](change.obj)),)
         rv = self.cache.commit(path, change.key, change.type, change.obj, now, mirrors)
         for p in (path, *(p for p, _ in mirrors)):

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import bodies, eviction, gojson, options, ownership, writes
+from ...apiserver import admission, bodies, eviction, gojson, options, ownership, writes
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache
@@ -128,6 +128,14 @@ def _own(emu: Store, path: str, t: writes.Target, verb: str, old: dict[str, Any]
             emu.owners[key] = ownership.after_create(manager, c.written or c.obj)
 
 
+def _storage_class(emu: Store, name: str, now: float) -> dict[str, Any] | None:
+    """A StorageClass as the cluster holds it now, for admission."""
+    if emu.timeline_of(admission.STORAGE_CLASSES) is None:
+        return None
+    found = emu.cache.state(admission.STORAGE_CLASSES, now).get(("", name))
+    return found.obj if found is not None else None
+
+
 def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
     """The PodDisruptionBudgets of a namespace, for an eviction."""
     if emu.timeline_of(eviction.PDB_PATH) is None:
@@ -205,6 +213,9 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         items = [ch.obj for key, ch in in_key_order(state) if not info.namespace or key[0] == info.namespace]
         outcome = writes.delete_collection(t, [o for o in items if match(o)], stamp, opts,
                                            emu.cache.current_rv(now))
+    if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
+        outcome = admission.claim_resize(t, obj, outcome.body, lambda name: _storage_class(emu, name, now)) \
+            or outcome
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
         _own(emu, path, t, info.verb, obj, outcome, owners,
              ownership.manager_name(opts.field_manager, req.header("User-Agent")))
