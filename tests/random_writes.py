@@ -1017,10 +1017,12 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
     return out
 
 
-def watch_events(server: rawhttp.Server, ns: str, resource_version: str) -> list[tuple[str, Any]]:
-    """(type, reduced object) of every ConfigMap event after `resource_version`: a one-second watch."""
+def watch_events(server: rawhttp.Server, ns: str, resource_version: str,
+                 collection: str = "/api/v1/namespaces/{ns}/configmaps") -> list[tuple[str, Any]]:
+    """(type, reduced object) of every event of a collection (ConfigMaps) after `resource_version`: a one-second
+    watch."""
     base, token = server
-    path = f"/api/v1/namespaces/{ns}/configmaps?watch=1&timeoutSeconds=1&resourceVersion={resource_version}"
+    path = f"{collection.format(ns=ns)}?watch=1&timeoutSeconds=1&resourceVersion={resource_version}"
     code, doc, _ = rawhttp.call(base, token, "GET", path)
     assert code == 200, doc
     text = doc["text"] if isinstance(doc, dict) and "text" in doc else json.dumps(doc)
