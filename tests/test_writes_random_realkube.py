@@ -264,3 +264,28 @@ def test_an_event_is_one_object_through_both_event_apis(
     assert [(t, e["metadata"]["name"]) for t, e in real_events] == [
         ("ADDED", "p.1"), ("ADDED", "p.2"), ("MODIFIED", "p.1"), ("DELETED", "p.1")]
     assert emulated_events == real_events
+
+
+def test_recorded_events_are_listed_through_the_other_event_api(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Events a recording holds through core/v1 only (`kubectl get events` was recorded) are listed and
+    watched through events.k8s.io/v1 in the replay (`kubectl events`, a controller's new-API informer) as the
+    real apiserver lists them; a write through either API then reaches both."""
+    ns, token = "recorded-events", realkube.token_file.read_text().strip()
+    real = (realkube.url, token)
+    rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
+    events = f"/api/v1/namespaces/{ns}/events"
+    code, made, _ = rawhttp.call(*real, "POST", events, json.dumps(random_writes.event("p.1", ns)).encode())
+    assert code == 201, made
+    b = RecordingBuilder(tmp_path / "recorded.msgpack")
+    b.list(0.0, int(made["metadata"]["resourceVersion"]), [made], path=events, kind="EventList")
+    replay = (watchproxy(b.write()).url, "")
+    op = random_writes.Op
+    sequence = [op("GET", "/newevents"), op("GET", "/newevents/p.1"),
+                op("GET", "/newevents", "fieldSelector=regarding.name%3Dp"),
+                op("POST", "/newevents", "", random_writes.new_event("p.2")), op("GET", "/events"),
+                op("DELETE", "/newevents/p.1"), op("GET", "/events")]
+    answers = random_writes.run(real, ns, sequence)
+    assert [code for _, code, _, _ in answers] == [200, 200, 200, 201, 200, 200, 200]
+    assert len(answers[0][2]["items"]) == 1 and answers[0][2]["items"][0]["note"] == "started"
+    assert random_writes.run(replay, ns, sequence) == answers

@@ -17,13 +17,15 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import json
 import math
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.jsonenc import go_json
-from .changes import GONE, Change, Changes, Key
+from .changes import GONE, TYPES, Change, Changes, Key
 from .goorder import meta_in_order
 
 # etcd's progress notification on an idle watch (etcdserver/api/v3rpc progressReportInterval): how often a
@@ -64,6 +66,18 @@ class ResourceTimeline:
 
 
 _UNCACHED = frozenset({("", "events"), ("events.k8s.io", "events")})
+
+
+def mirrored(tl: ResourceTimeline, source: ResourceTimeline,
+             view: Callable[[dict[str, Any]], dict[str, Any]]) -> ResourceTimeline:
+    """`tl` (new, empty) holding every change of `source` as another collection shows the same objects (an
+    Event through its other API): the same resourceVersions, times and event types."""
+    c = source.changes
+    for i in range(len(c)):
+        obj = view(json.loads(c.raw_at(i)))
+        tl.changes.insert(i, c.rvs[i], c.times[i], TYPES[c.types[i]], c.keys[c.key_ids[i]], c.prevs[i], go_json(obj))
+    tl.baseline_rv = source.baseline_rv
+    return tl
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ...apiserver import encode as events
 from ...apiserver import eventapi, lists, routes
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
-from ...apiserver.history import ResourceTimeline, WatchCache
+from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
 from ...apiserver.ownership import Owners
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, Key, scale_of, serves_subresource
@@ -211,8 +211,9 @@ class Emulator:
         return self.timeline_of(info.collection_path) if info.is_resource else None
 
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None:
-        """The resource's history; a well-known type the recording never saw is simply empty, and so is a
-        custom resource a definition serves. One whose definition is gone is not found."""
+        """The resource's history; a well-known type the recording never saw is simply empty (but the Events of
+        the other Event API, which are its own), and so is a custom resource a definition serves. One whose
+        definition is gone is not found."""
         tl = self.timelines.get(collection_path)
         custom = self.custom_type(collection_path)
         if tl is not None:
@@ -222,6 +223,9 @@ class Emulator:
         known = discovery.well_known(collection_path)
         if known is not None:
             tl = ResourceTimeline(known.group, known.version, known.plural, known.kind, known.namespaced)
+            other = eventapi.OTHER_VIEW.get(collection_path)
+            if other is not None and (source := self.timelines.get(other[0])) is not None:
+                tl = mirrored(tl, source, eventapi.OTHER_VIEW[other[0]][1])  # the recorded events, this API's view
         elif custom is not None:
             tl = ResourceTimeline(custom.group, custom.version, custom.plural, custom.kind, custom.namespaced)
         return self.cache.add(collection_path, tl) if tl is not None else None
