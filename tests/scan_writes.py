@@ -1,0 +1,47 @@
+"""Look for new differences between emulate's writes and the real kube-apiserver's: a random write sequence
+(tests/random_writes.py) per seed, sent to both, every answer that differs printed. What was found this way
+and fixed is pinned in tests/test_writes_random_realkube.py.
+
+    .venv/bin/python -m tests.scan_writes lease 1 20      # lease_ops, seeds 1 to 19 (make realkube first)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+
+from watchproxy.testing import Replay
+
+from tests import random_writes, rawhttp
+from tests.memory import RecordingBuilder
+from tests.realkube import realkube
+from tests.test_writes_random_realkube import _differences
+
+
+def main(kind: str, first: int, stop: int, shown: int = 2) -> int:
+    generate = getattr(random_writes, f"{kind}_ops")
+    with tempfile.TemporaryDirectory() as tmp, realkube(Path(tmp) / "kube", 60) as kube:
+        real = (kube.url, kube.token_file.read_text().strip())
+        differing = 0
+        for seed in range(first, stop):
+            ns = f"scan-{seed}-{uuid.uuid4().hex[:5]}"
+            rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
+            b = RecordingBuilder(Path(tmp) / f"{seed}.msgpack")
+            b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+            sequence = generate(seed, 40)
+            with Replay(b.write(), mode="emulate") as replay:
+                found = _differences(random_writes.run(real, ns, sequence),
+                                     random_writes.run((replay.url, ""), ns, sequence))
+            differing += bool(found)
+            print(f"seed {seed}: {len(found)} answers differ", flush=True)
+            for i, r, e in found[:shown]:
+                print(f"  {i} {r[0][:200]}\n    real: {r[1]} {json.dumps(r[2])[:1000]} {r[3]}\n"
+                      f"    emulated: {e[1]} {json.dumps(e[2])[:1000]} {e[3]}", flush=True)
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *map(int, sys.argv[4:5])))
