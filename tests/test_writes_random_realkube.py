@@ -289,3 +289,24 @@ def test_recorded_events_are_listed_through_the_other_event_api(
     assert [code for _, code, _, _ in answers] == [200, 200, 200, 201, 200, 200, 200]
     assert len(answers[0][2]["items"]) == 1 and answers[0][2]["items"][0]["note"] == "started"
     assert random_writes.run(replay, ns, sequence) == answers
+
+
+def test_a_refused_strategic_merge_patch_quotes_the_patch_as_go_prints_it(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """`kubectl apply` of an existing object sends a strategic merge patch under fieldValidation=Strict: a field
+    the type lacks, or a value it cannot decode, is a 422 quoting the patch as Go's %+v of the map it read it
+    into (keys sorted, numbers as Go prints them), with the cause's details."""
+    ns = "strategic-refusals"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    op, smp = random_writes.Op, random_writes.SMP
+    lease = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "l"},
+             "spec": {"holderIdentity": "h"}}
+    sequence = [
+        op("POST", "/configmaps", "", {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}),
+        op("PATCH", "/configmaps/a", "fieldValidation=Strict", {"data": {"k": "w"}, "bogus": [1, 2.5, None]}, smp),
+        op("POST", "/leases", "", lease),
+        op("PATCH", "/leases/l", "", {"spec": {"renewTime": "2026-12-03T10:00:02Z", "leaseTransitions": 1e6}}, smp)]
+    real = random_writes.run(real_server, ns, sequence)
+    assert [code for _, code, _, _ in real] == [201, 422, 201, 422]
+    assert "map[bogus:[1 2.5 <nil>] data:map[k:w]]" in real[1][2]["message"]
+    assert random_writes.run(replay, ns, sequence) == real

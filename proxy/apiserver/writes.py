@@ -395,12 +395,12 @@ def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
     return fieldvalidation.unknown_fields(obj, t.kind, t.api_version) or []
 
 
-def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any = None
+def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any = None, strategic: bool = False
                  ) -> tuple[Outcome | None, list[str]]:
     """A write under its fieldValidation (options.py has refused a directive it does not know): the refusal
     (Strict, and fields its type does not have or its body repeats), else the Warning headers its answer
-    gets (Warn, the default). A patch's
-    repeated keys are its document's (`patch_doc`), its unknown fields the patched object's."""
+    gets (Warn, the default). A patch's repeated keys are its document's (`patch_doc`), its unknown fields
+    the patched object's; a `strategic` merge patch's refusal quotes the patch, as for one it cannot decode."""
     problems: list[str] = []
     if isinstance(obj, dict) and opts.field_validation != "Ignore":
         dups = opts.duplicates
@@ -417,7 +417,7 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
             problems[:0] = opts.yaml_repeated
     if problems and opts.field_validation == "Strict":
         if verb == "patch":
-            return _unpatchable(obj, fieldvalidation.refusal(problems)), []
+            return _unpatchable(obj, fieldvalidation.refusal(problems), patch_doc if strategic else None), []
         return _undecodable(t, fieldvalidation.refusal(problems)), []
     return None, fieldvalidation.warnings(problems)
 
@@ -750,7 +750,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         return _unapplicable(content_type, exc)
     if content_type != APPLY_PATCH and (error := _decoding_error(t, new)) is not None:
         return _unpatchable(new, error, doc if content_type == STRATEGIC_PATCH else None)
-    refused, warnings = _field_check("patch", t, opts, new, doc) if content_type != APPLY_PATCH else (None, [])
+    refused, warnings = _field_check("patch", t, opts, new, doc, content_type == STRATEGIC_PATCH) \
+        if content_type != APPLY_PATCH else (None, [])
     if refused is not None:
         return refused
     after: Owners | None = None
