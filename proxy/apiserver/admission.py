@@ -9,27 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import quantity
 from .podvalidation import as_dict
+from .specvalidation import BETA_STORAGE_CLASS, storage_at
 from .writes import Outcome, Target, fail
 
 Obj = dict[str, Any]
 STORAGE_CLASSES = "/apis/storage.k8s.io/v1/storageclasses"
-_BETA_CLASS = "volume.beta.kubernetes.io/storage-class"  # read before spec.storageClassName
-
-
-def _size(claim: Obj) -> Any:
-    requests = as_dict(as_dict(as_dict(claim.get("spec")).get("resources")).get("requests"))
-    try:
-        return quantity.value(str(requests.get("storage") or "0"))
-    except quantity.QuantityError:
-        return 0
+_REQUESTED = ".spec.resources.requests.storage"
 
 
 def _class(claim: Obj) -> str:
     """GetPersistentVolumeClaimClass: the beta annotation, else the spec's class."""
     annotations = as_dict(as_dict(claim.get("metadata")).get("annotations"))
-    return str(annotations.get(_BETA_CLASS) or as_dict(claim.get("spec")).get("storageClassName") or "")
+    return str(annotations.get(BETA_STORAGE_CLASS) or as_dict(claim.get("spec")).get("storageClassName") or "")
 
 
 def claim_resize(t: Target, old: Obj | None, new: Obj, storage_class: Callable[[str], Obj | None]
@@ -37,7 +29,7 @@ def claim_resize(t: Target, old: Obj | None, new: Obj, storage_class: Callable[[
     """The 403 of a claim's update that grows its storage where the plugin does not allow it; None to go on."""
     if (t.group, t.resource, t.subresource) != ("", "persistentvolumeclaims", "") or old is None:
         return None
-    if _size(new) <= _size(old):
+    if storage_at(new, _REQUESTED) <= storage_at(old, _REQUESTED):
         return None
     if as_dict(old.get("status")).get("phase") != "Bound":
         why = "Only bound persistent volume claims can be expanded"

@@ -432,6 +432,15 @@ def _is_ip(text: str) -> bool:
     return True
 
 
+def _leading_zeros(ip: str) -> bool:
+    """An IPv4 address (as _is_ip takes it) with a part written with leading zeros (`010.1.2.3`)."""
+    return "." in ip and ":" not in ip and any(len(p) > 1 and p.startswith("0") for p in ip.split("."))
+
+
+def _ipv4_mapped(ip: str) -> bool:
+    return ":" in ip and ipaddress.IPv6Address(ip).ipv4_mapped is not None
+
+
 def _legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
     """IsValidIPForLegacyField, strict (StrictIPCIDRValidation, on in 1.37): an IP the object already had
     stays valid."""
@@ -439,12 +448,8 @@ def _legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
         return []
     if not _is_ip(value):
         return [invalid(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
-    causes = []
-    if "." in value and ":" not in value and any(len(p) > 1 and p.startswith("0") for p in value.split(".")):
-        causes.append(invalid(path, value, "must not have leading 0s"))
-    if ":" in value and ipaddress.IPv6Address(value).ipv4_mapped is not None:
-        causes.append(invalid(path, value, "must not be an IPv4-mapped IPv6 address"))
-    return causes
+    causes = [invalid(path, value, "must not have leading 0s")] if _leading_zeros(value) else []
+    return causes + ([invalid(path, value, "must not be an IPv4-mapped IPv6 address")] if _ipv4_mapped(value) else [])
 
 
 def _sloppy_ip(ip: str) -> str:
@@ -469,10 +474,9 @@ def _legacy_cidr(path: str, value: str) -> list[Cause]:
     if net is None:
         return [invalid(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")]
     ip, _, bits = value.partition("/")
-    if (len(bits) > 1 and bits.startswith("0")) or ("." in ip and ":" not in ip and any(
-            len(p) > 1 and p.startswith("0") for p in ip.split("."))):
+    if (len(bits) > 1 and bits.startswith("0")) or _leading_zeros(ip):
         return [invalid(path, value, "must not have leading 0s in IP or prefix length")]
-    if ":" in ip and ipaddress.IPv6Address(ip).ipv4_mapped is not None:
+    if _ipv4_mapped(ip):
         return [invalid(path, value, "must not have an IPv4-mapped IPv6 address")]
     if ipaddress.ip_address(_sloppy_ip(ip)) != net.network_address:
         return [invalid(path, value, "must not have bits set beyond the prefix length")]
@@ -508,10 +512,8 @@ def _policy_peer(peer: Obj, path: str) -> list[Cause]:
     block = peer.get("ipBlock")
     if isinstance(block, dict):
         cidr = str(block.get("cidr") or "")
-        if not cidr:
-            causes.append(required(f"{path}.ipBlock.cidr"))
-        elif (net := _cidr(cidr)) is not None:
-            causes += _legacy_cidr(f"{path}.ipBlock.cidr", cidr)
+        causes += _legacy_cidr(f"{path}.ipBlock.cidr", cidr) if cidr else [required(f"{path}.ipBlock.cidr")]
+        if (net := _cidr(cidr)) is not None:  # the exceptions are looked at only inside a CIDR read
             for i, text in enumerate(block.get("except") or []):
                 at = f"{path}.ipBlock.except[{i}]"
                 causes += _legacy_cidr(at, str(text))
@@ -519,8 +521,6 @@ def _policy_peer(peer: Obj, path: str) -> list[Cause]:
                 if inner is not None and (inner.version != net.version or inner.network_address not in net
                                           or net.prefixlen >= inner.prefixlen):
                     causes.append(invalid(at, text, "must be a strict subset of `cidr`"))
-        else:
-            causes += _legacy_cidr(f"{path}.ipBlock.cidr", cidr)
     kinds = sum(isinstance(peer.get(f), dict) for f in ("podSelector", "namespaceSelector", "ipBlock"))
     if not kinds:
         causes.append(required(path, "must specify a peer"))
@@ -1033,7 +1033,17 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
     return []
 
 
-_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
+BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"  # read before a claim's spec.storageClassName
+
+
+def storage_at(obj: Obj, json_path: str) -> Fraction:
+    """A storage quantity of a claim (`.spec.resources.requests.storage`, `.capacity.storage` of a status), as
+    Quantity.Cmp compares them: 0 where it is missing or cannot be read."""
+    amount = crds.value_at(obj, json_path)
+    try:
+        return quantity.value(str(amount)) if amount is not None else Fraction(0)
+    except QuantityError:
+        return Fraction(0)
 
 
 def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
@@ -1041,13 +1051,13 @@ def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
     its volume's name (set once), a storage class set where there was none, and a bound claim's requested
     storage; the refusal shows Go's diff of the internal specs. Storage asked for may shrink only to above
     what the status says was given (RecoverVolumeExpansionFailure). Not modelled: the beta storage class
-    annotation's upgrade path, volume attributes classes, and the PersistentVolumeClaimResize admission that
-    then refuses to grow a bound claim whose storage class does not allow expansion (it reads StorageClasses)."""
+    annotation's upgrade path, volume attributes classes. Growing a claim is then up to the
+    PersistentVolumeClaimResize admission (admission.py), which reads StorageClasses."""
     spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
     new_spec, old_spec = copy.deepcopy(spec), copy.deepcopy(before)
     if not old_spec.get("volumeName"):
         old_spec["volumeName"] = new_spec.get("volumeName")
-    beta = as_dict(as_dict(old.get("metadata")).get("annotations")).get(_BETA_STORAGE_CLASS)
+    beta = as_dict(as_dict(old.get("metadata")).get("annotations")).get(BETA_STORAGE_CLASS)
     if new_spec.get("storageClassName") is not None and old_spec.get("storageClassName") is None and \
             (beta is None or new_spec["storageClassName"] == beta):
         new_spec["storageClassName"] = None
@@ -1062,16 +1072,9 @@ def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
                                         "volumeAttributesClassName for bound claims\n" +
                                 go_diff(as_internal("PersistentVolumeClaimSpec", old_spec),
                                         as_internal("PersistentVolumeClaimSpec", new_spec))))
-
-    def storage(claim: Obj, json_path: str) -> Fraction:
-        amount = crds.value_at(claim, json_path)
-        try:
-            return quantity.value(str(amount)) if amount is not None else Fraction(0)
-        except QuantityError:
-            return Fraction(0)
-    asked = storage(spec, ".resources.requests.storage")
-    if asked < storage(before, ".resources.requests.storage") and \
-            asked <= storage(as_dict(old.get("status")), ".capacity.storage"):
+    asked = storage_at(spec, ".resources.requests.storage")
+    if asked < storage_at(before, ".resources.requests.storage") and \
+            asked <= storage_at(as_dict(old.get("status")), ".capacity.storage"):
         causes.append(forbidden("spec.resources.requests.storage", "field can not be less than status.capacity"))
     if spec.get("volumeMode") != before.get("volumeMode"):
         causes.append(invalid("volumeMode", spec.get("volumeMode"), _IMMUTABLE))
