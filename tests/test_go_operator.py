@@ -37,9 +37,13 @@ def _run(goclients: Path, kubeconfig: str, group: str, server: rawhttp.Server) -
     it (through events.k8s.io/v1) is listed through core/v1; then it is stopped."""
     op = ClientProcess([str(goclients), "operator", "--kubeconfig", kubeconfig, "--group", group])
     events: list[Any] = []
+
+    def listed() -> bool:
+        events[:] = _described(server)
+        return bool(events)
     try:
         op.wait_for(lambda lines: STATUS in lines and "MODIFIED : w1" in lines, what="the status written and seen")
-        until(lambda: bool(events.extend(_described(server)) or events), 30, "w1's event through core/v1")
+        until(listed, 30, "w1's event through core/v1")
     finally:
         assert op.terminate() == 0, op.stderr[-20:]
     return [ln if not ln.startswith("FINAL : ") else ln.rsplit(" ", 1)[0] for ln in op.lines], events
