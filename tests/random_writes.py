@@ -5,7 +5,8 @@ dry runs, and reads between them; and on Deployments: the same kinds of writes o
 a keyed list (containers), through /scale and /status too; on Pods: graceful deletion, evictions and the
 few fields a pod's update may change; on Services: allocations, type changes and ports under apply; on
 StatefulSets, Jobs, DaemonSets, CronJobs, PVCs and Ingresses: the fields an update may not change, deletes
-and the status rules. The same sequence goes to the real kube-apiserver and to a replay; the answers are
+and the status rules; and so on for the kinds below, cluster-scoped ones (ClusterRoles, ClusterRoleBindings,
+Namespaces) among them. The same sequence goes to the real kube-apiserver and to a replay; the answers are
 compared once reduced to what does not differ by nature (uids, times, allocated IPs and ports, managedFields,
 the numbers of resourceVersions and generated names)."""
 
@@ -865,14 +866,20 @@ def role_ops(seed: int, n: int) -> list[Op]:
 
 
 def _simple_ops(seed: int, n: int, collection: str, names: tuple[str, ...], make: Callable[[str, random.Random], Any],
-                patches: tuple[Any, ...], status: tuple[Any, ...] = ()) -> list[Op]:
+                patches: tuple[Any, ...], status: tuple[Any, ...] = (),
+                extra: Callable[[random.Random, str, str], Op] | None = None) -> list[Op]:
     """Creates, updates, the three patch types, applies, reads and deletes of one kind whose bodies `make` draws
     (named, from the step's random source), its merge and strategic patches drawn from `patches`, `status` (if
-    any) merge-patched into /status."""
+    any) merge-patched into /status, `extra` (if any) another write of the kind (from the source, name and path);
+    then a list, of the first name alone for a cluster-scoped kind (a real
+    cluster holds others of it)."""
     out: list[Op] = []
-    kinds = ("create", "create", "update", "merge", "smp", "apply", "get", "delete") + (("status",) if status else ())
+    kinds = ("create", "create", "update", "merge", "smp", "apply", "get", "delete") + (("status",) if status else ()) \
+        + (("extra",) if extra is not None else ())
     for r, name, path, query, kind in _steps(seed, n, collection, names, kinds):
-        if kind == "create":
+        if kind == "extra" and extra is not None:
+            out.append(extra(r, name, path))
+        elif kind == "create":
             out.append(Op("POST", f"/{collection}", query, make(name, r)))
         elif kind == "update":
             out.append(Op("PUT", path, query, make(name, r), rv=r.choice(("last", ""))))
@@ -886,7 +893,8 @@ def _simple_ops(seed: int, n: int, collection: str, names: tuple[str, ...], make
             out.append(Op("GET", path))
         else:
             out.append(Op("DELETE", path, query))
-    return [*out, Op("GET", f"/{collection}")]
+    listed = f"fieldSelector=metadata.name%3D{names[0]}" if "{ns}" in names[0] else ""
+    return [*out, Op("GET", f"/{collection}", listed)]
 
 
 def pdb_ops(seed: int, n: int) -> list[Op]:
@@ -972,6 +980,67 @@ def network_policy_ops(seed: int, n: int) -> list[Op]:
                         {"spec": {"podSelector": {"matchExpressions": [{"key": "k", "operator": "Maybe"}]}}}))
 
 
+# Cluster-scoped kinds: every name holds the namespace a scan gives each seed ("{ns}", filled in by `run`), so
+# that seeds do not meet on one real apiserver.
+def _cluster_names(*stems: str) -> tuple[str, ...]:
+    return tuple(f"{s}-{{ns}}" for s in stems)
+
+
+def cluster_role_ops(seed: int, n: int) -> list[Op]:
+    """ClusterRoles: rules (non-resource URLs allowed here), aggregation rules, labels."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        role: dict[str, Any] = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                                "metadata": {"name": name}, "rules": r.choice(_RULES)}
+        if r.random() < 0.3:
+            role["aggregationRule"] = r.choice((
+                {"clusterRoleSelectors": [{"matchLabels": {"agg": "x"}}]}, {"clusterRoleSelectors": []},
+                {"clusterRoleSelectors": [{"matchExpressions": [{"key": "k", "operator": "Bad"}]}]}))
+        return role
+    return _simple_ops(seed, n, "clusterroles", _cluster_names("cr1", "cr2"), make,
+                       ({"rules": _RULES[0]}, {"rules": None}, {"metadata": {"labels": {"agg": "x"}}},
+                        {"aggregationRule": {"clusterRoleSelectors": [{"matchLabels": {"a": "b"}}]}}))
+
+
+def cluster_role_binding_ops(seed: int, n: int) -> list[Op]:
+    """ClusterRoleBindings: the role reference (a ClusterRole only) and subjects (a namespace needed for a
+    ServiceAccount)."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        ref = r.choice(({"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+                        {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"}, {"name": "view"}))
+        subjects = r.choice(([{"kind": "User", "name": "alice", "apiGroup": "rbac.authorization.k8s.io"}],
+                             [{"kind": "ServiceAccount", "name": "sa", "namespace": "default"}],
+                             [{"kind": "ServiceAccount", "name": "sa"}], [{"kind": "Group", "name": ""}], None))
+        return {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                "metadata": {"name": name}, "roleRef": ref, **({"subjects": subjects} if subjects is not None else {})}
+    return _simple_ops(seed, n, "clusterrolebindings", _cluster_names("crb1", "crb2"), make,
+                       ({"subjects": [{"kind": "User", "name": "bob"}]}, {"roleRef": {"name": "edit"}},
+                        {"subjects": None}, {"metadata": {"annotations": {"a": "b"}}}))
+
+
+def namespace_ops(seed: int, n: int) -> list[Op]:
+    """Namespaces: labels (the name label the apiserver keeps), finalizers in the spec, deletion (Terminating:
+    the real apiserver runs no namespace controller here, so a deleted namespace stays), /status and
+    /finalize."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        meta: dict[str, Any] = {"name": name}
+        labels = r.choice(({}, {"team": "a"}, {"kubernetes.io/metadata.name": "other"}, None))
+        if labels is not None:
+            meta["labels"] = labels
+        body: dict[str, Any] = {"apiVersion": "v1", "kind": "Namespace", "metadata": meta}
+        if r.random() < 0.3:
+            body["spec"] = {"finalizers": r.choice((["kubernetes"], ["example.com/f"], [], ["bad finalizer!"]))}
+        return body
+    def finalize(r: random.Random, name: str, path: str) -> Op:
+        finalizers = r.choice(([], ["kubernetes"], ["example.com/f"], ["bad finalizer!"]))
+        return Op("PUT", f"{path}/finalize", "", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name},
+                                                   "spec": {"finalizers": finalizers}})
+    return _simple_ops(seed, n, "namespaces", _cluster_names("n1", "n2"), make,
+                       ({"metadata": {"labels": {"team": "b"}}}, {"metadata": {"labels": None}},
+                        {"spec": {"finalizers": None}}, {"metadata": {"annotations": {"a": "b"}}}),
+                       ({"phase": "Terminating"}, {"phase": "Active"},
+                        {"conditions": [{"type": "X", "status": "True"}]}), finalize)
+
+
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
              "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
              "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
@@ -985,13 +1054,16 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "roles": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}",
              "horizontalpodautoscalers": "/apis/autoscaling/v2/namespaces/{ns}",
              "serviceaccounts": "/api/v1/namespaces/{ns}",
-             "networkpolicies": "/apis/networking.k8s.io/v1/namespaces/{ns}"}
+             "networkpolicies": "/apis/networking.k8s.io/v1/namespaces/{ns}",
+             "clusterroles": "/apis/rbac.authorization.k8s.io/v1",
+             "clusterrolebindings": "/apis/rbac.authorization.k8s.io/v1", "namespaces": "/api/v1"}
 
 
 # the kinds whose answers are objects
 _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job", "DaemonSet", "CronJob",
                     "PersistentVolumeClaim", "Ingress", "Lease", "Event", "Secret", "Role", "PodDisruptionBudget",
-                    "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy"})
+                    "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy", "ClusterRole",
+                    "ClusterRoleBinding", "Namespace"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:
@@ -1009,7 +1081,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
         data = None if body is None else (body if isinstance(body, str) else json.dumps(body)).replace(
             "{ns}", ns).encode()
         resource = op.path.replace("/newevents", "/events", 1)  # events.k8s.io's, apart from the core ones
-        path = _PREFIXES[op.collection].format(ns=ns) + resource + (f"?{op.query}" if op.query else "")
+        path = (_PREFIXES[op.collection] + resource + (f"?{op.query}" if op.query else "")).replace("{ns}", ns)
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
         if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))

@@ -55,7 +55,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "secrets": random_writes.secret_ops, "roles": random_writes.role_ops,
              "poddisruptionbudgets": random_writes.pdb_ops, "rolebindings": random_writes.role_binding_ops,
              "serviceaccounts": random_writes.service_account_ops, "networkpolicies": random_writes.network_policy_ops,
-             "horizontalpodautoscalers": random_writes.hpa_ops}
+             "horizontalpodautoscalers": random_writes.hpa_ops, "clusterroles": random_writes.cluster_role_ops,
+             "clusterrolebindings": random_writes.cluster_role_binding_ops, "namespaces": random_writes.namespace_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -96,6 +97,12 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # a NetworkPolicy's ports, peers, IP blocks and policy types (every seed differed in 27 to 39 answers); an
     # HPA's metrics and its scaling behavior's defaults
     ("networkpolicies", 3), ("networkpolicies", 4), ("horizontalpodautoscalers", 5), ("horizontalpodautoscalers", 8),
+    # cluster-scoped kinds (names made unique by the namespace): a ClusterRole's aggregation rule, checks taken
+    # over by declarative validation reported last (a binding's role reference changed, a subject without a
+    # name); a namespace's lifecycle: the controller's finalizer added, finalizers and status kept by an update,
+    # deletion marking it Terminating (no namespace controller runs), /status phases, /finalize (each differed)
+    ("clusterroles", 1), ("clusterroles", 4), ("clusterrolebindings", 7),
+    ("namespaces", 1), ("namespaces", 2), ("namespaces", 5), ("namespaces", 10),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

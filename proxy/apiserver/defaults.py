@@ -460,7 +460,14 @@ def kept_on_update(new: Obj, old: Obj) -> None:
     """What an update keeps of the stored object where the new one leaves it out: a pod's priority and
     preemption policy (admission's Priority: validation would refuse their removal otherwise), what a
     Service's allocators gave it, and a DaemonSet's template generation (whatever the client sends), one more
-    when its template changes; and what it drops: a Lease's gated fields the stored one does not have."""
+    when its template changes; and what it drops: a Lease's gated fields the stored one does not have. A
+    namespace's finalizers are not the update's to change (only /finalize changes them)."""
+    if (new.get("apiVersion"), new.get("kind")) == ("v1", "Namespace"):
+        kept, sent = old.get("spec"), new.get("spec")
+        finalizers = kept.get("finalizers") if isinstance(kept, dict) else None
+        rest = {k: v for k, v in sent.items() if k != "finalizers"} if isinstance(sent, dict) else {}
+        new["spec"] = {**rest, **({"finalizers": finalizers} if finalizers is not None else {})}
+        return
     spec, old_spec = new.get("spec"), old.get("spec")
     if not isinstance(spec, dict) or not isinstance(old_spec, dict):
         return

@@ -233,7 +233,7 @@ def recorded(obj: dict[str, Any] | None) -> Owners:
     for e in entries if isinstance(entries, list) else []:
         if not isinstance(e, dict) or not isinstance(e.get("fieldsV1"), dict):
             continue
-        if e.get("subresource") not in (None, "", "scale"):
+        if e.get("subresource") not in (None, "", "scale", "finalize"):
             continue  # a /status writer's fields are never written through the main resource
         m = (str(e.get("manager", "")), "" if e.get("operation") == "Apply" else str(e.get("apiVersion", "")),
              str(e.get("subresource") or ""))

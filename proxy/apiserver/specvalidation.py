@@ -788,7 +788,8 @@ _RBAC = "rbac.authorization.k8s.io"
 
 
 def _rules(obj: Obj) -> list[Cause]:
-    """ValidatePolicyRule for each rule of a Role or ClusterRole (not a ClusterRole's aggregation rule)."""
+    """ValidateRole and ValidateClusterRole: ValidatePolicyRule for each rule, and a ClusterRole's aggregation
+    rule (at least one selector, each valid and readable)."""
     namespaced = obj.get("kind") == "Role"
     causes: list[Cause] = []
     for i, rule in enumerate(dicts(obj.get("rules"))):
@@ -806,9 +807,18 @@ def _rules(obj: Obj) -> list[Cause]:
             causes.append(required(f"{at}.apiGroups", "resource rules must supply at least one api group"))
         if not rule.get("resources"):
             causes.append(required(f"{at}.resources", "resource rules must supply at least one resource"))
-    # declarative in 1.37: reported after the rest, and without the imperative check's words
-    return causes + [required(f"rules[{i}].verbs") for i, rule in enumerate(dicts(obj.get("rules")))
-                     if not rule.get("verbs")]
+    aggregation = obj.get("aggregationRule")
+    if not namespaced and isinstance(aggregation, dict):
+        selectors = aggregation.get("clusterRoleSelectors")
+        if not selectors:
+            causes.append(required("aggregationRule.clusterRoleSelectors",
+                                   "at least one clusterRoleSelector required if aggregationRule is non-nil"))
+        for i, selector in enumerate(dicts(selectors)):
+            at = f"aggregationRule.clusterRoleSelectors[{i}]"
+            found = _selector(selector, at)
+            # LabelSelectorAsSelector fails on what ValidateLabelSelector finds, and the nil selector is quoted
+            causes += [*found, invalid(at, None, "invalid label selector.")] if found else []
+    return causes
 
 
 def _binding(obj: Obj) -> list[Cause]:
@@ -821,10 +831,9 @@ def _binding(obj: Obj) -> list[Cause]:
     if ref.get("kind") not in allowed:
         causes.append(not_supported("roleRef.kind", ref.get("kind") or "", allowed))
     name = ref.get("name") or ""
-    causes += validation.required_name("roleRef.name", name, validation.path_segment)
+    causes += invalid_each("roleRef.name", name, validation.path_segment(name)) if name else []
     for i, subject in enumerate(dicts(obj.get("subjects"))):
         at, who, kind = f"subjects[{i}]", subject.get("name") or "", subject.get("kind") or ""
-        causes += [] if who else [required(f"{at}.name")]
         group = subject.get("apiGroup") or ""
         if kind == "ServiceAccount":
             causes += invalid_each(f"{at}.name", who, validation.subdomain(who)) if who else []
@@ -958,12 +967,39 @@ def _lease(obj: Obj) -> list[Cause]:
     return causes
 
 
+def namespace_finalizers(obj: Obj, *, indexed: bool = False) -> list[Cause]:
+    """A namespace's spec.finalizers (ValidateNamespace; ValidateNamespaceFinalizeUpdate names each by its
+    index): qualified names, and one without a "/" must be a standard finalizer."""
+    causes: list[Cause] = []
+    for i, name in enumerate(as_dict(obj.get("spec")).get("finalizers") or []):
+        at = f"spec.finalizers[{i}]" if indexed else "spec.finalizers"
+        text = str(name)
+        causes += invalid_each(at, text, validation.qualified_name(text))
+        if "/" not in text and text not in _STANDARD_FINALIZERS:
+            causes.append(invalid(at, text, "name is neither a standard finalizer name nor is it fully qualified"))
+    return causes
+
+
+_STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
+
+
+def _namespace_phase(obj: Obj) -> list[Cause]:
+    """ValidateNamespaceStatusUpdate: the phase follows the deletion."""
+    phase = as_dict(obj.get("status")).get("phase") or ""
+    if not as_dict(obj.get("metadata")).get("deletionTimestamp"):
+        return [] if phase == "Active" else [invalid("status.Phase", phase,
+                                                     "may only be 'Active' if `deletionTimestamp` is empty")]
+    return [] if phase == "Terminating" else [invalid("status.Phase", phase,
+                                                      "may only be 'Terminating' if `deletionTimestamp` is not empty")]
+
+
 _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("coordination.k8s.io/v1", "Lease"): _lease,
     ("v1", "Event"): eventapi.validated,
     (eventapi.EVENTS_API, "Event"): eventapi.validated,
     ("v1", "Pod"): pod,
     ("v1", "ConfigMap"): _config_map,
+    ("v1", "Namespace"): namespace_finalizers,
     ("v1", "Secret"): _secret,
     ("v1", "Service"): _service,
     ("v1", "PersistentVolumeClaim"): _pvc,
@@ -1015,8 +1051,8 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
         return eventapi.updated(new, old)
     if api_version == "apps/v1" and kind in ("Deployment", "ReplicaSet"):
         return _selector_immutable(new, old)
-    if kind in ("RoleBinding", "ClusterRoleBinding") and new.get("roleRef") != old.get("roleRef"):
-        return [invalid("roleRef", as_internal("RoleRef", new.get("roleRef")), _IMMUTABLE)]
+    if kind == "RoleBinding" and new.get("roleRef") != old.get("roleRef"):  # (declarative only in alpha)
+        return [_role_ref_immutable(new)]
     if api_version == "v1" and kind == "PersistentVolumeClaim":
         return _pvc_update(new, old)
     if api_version == "batch/v1" and kind == "Job":
@@ -1302,15 +1338,17 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
 
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     """What the validation of a /status write finds wrong in the new status: the workloads' and a disruption
-    budget's counts, a Job's rules, the addresses of an Ingress's or a Service's load balancer, and a Service's
-    load balancer status only for a LoadBalancer (ValidateServiceStatusUpdate; a fault the stored one had
-    already is not reported again)."""
+    budget's counts, a namespace's phase, a Job's rules, the addresses of an Ingress's or a Service's load
+    balancer, and a Service's load balancer status only for a LoadBalancer (ValidateServiceStatusUpdate; a fault
+    the stored one had already is not reported again)."""
     if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
         return _job_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("networking.k8s.io/v1", "Ingress"):
         return _balancer_addresses(obj, old, ip_mode=False)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Namespace"):
+        return _namespace_phase(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("policy/v1", "PodDisruptionBudget"):
         status = as_dict(obj.get("status"))
         return [c for f in _BUDGET_COUNTS for c in nonnegative(f"status.{f}", _count(status, f))]
@@ -1357,5 +1395,27 @@ def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     if (check := _ON_WRITE.get((api_version, kind))) is not None:
         already = set(check(old)) if old is not None else set()
         causes += [c for c in check(obj) if c not in already]
-    return causes + (_after_update(api_version, kind, obj, old) if old is not None else
-                     _after_create(api_version, kind, obj))
+    causes += _after_update(api_version, kind, obj, old) if old is not None else _after_create(api_version, kind, obj)
+    already = set(_declared(kind, api_version, old, None)) if old is not None else set()
+    return causes + [c for c in _declared(kind, api_version, obj, old) if c not in already]
+
+
+def _role_ref_immutable(obj: Obj) -> Cause:
+    return invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE)
+
+
+def _declared(kind: str, api_version: str, obj: Obj, old: Obj | None) -> list[Cause]:
+    """The checks declarative validation has taken over in 1.37 (MarkCoveredByDeclarative, not alpha): the
+    apiserver reports them after all the others, in field order, without the imperative check's words."""
+    if api_version != f"{_RBAC}/v1":
+        return []
+    if kind in ("Role", "ClusterRole"):
+        rules = dicts(obj.get("rules"))
+        return [required(f"rules[{i}].verbs") for i, rule in enumerate(rules) if not rule.get("verbs")]
+    if kind not in ("RoleBinding", "ClusterRoleBinding"):
+        return []
+    changed = kind == "ClusterRoleBinding" and old is not None and obj.get("roleRef") != old.get("roleRef")
+    causes = [_role_ref_immutable(obj)] if changed else []
+    causes += [] if as_dict(obj.get("roleRef")).get("name") else [required("roleRef.name")]
+    return causes + [required(f"subjects[{i}].name") for i, subject in enumerate(dicts(obj.get("subjects")))
+                     if not subject.get("name")]

@@ -156,7 +156,9 @@ class Commit:
     type: str  # ADDED | MODIFIED | DELETED
     key: Key
     obj: dict[str, Any]  # the store sets metadata.resourceVersion in this dict
-    written: dict[str, Any] | None = None  # the object before storage, as the field manager compared it
+    # the object as the field manager compared it: decoded and defaulted, before the strategy restores what an
+    # update may not change (a namespace's finalizers, a Service's allocations...), and before storage
+    written: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -331,8 +333,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     obj["metadata"] = ordered_meta(meta)
     if _is_namespace(t):  # the namespace strategy: the controller's finalizer, and active from the start
         spec = obj.setdefault("spec", {})
-        if isinstance(spec, dict) and not spec.get("finalizers"):
-            spec["finalizers"] = ["kubernetes"]
+        if isinstance(spec, dict) and "kubernetes" not in (finalizers := spec.get("finalizers") or []):
+            spec["finalizers"] = [*finalizers, "kubernetes"]
         obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
     if t.custom is not None and t.custom.status:  # the custom resource strategy's PrepareForCreate
         obj.pop("status", None)
@@ -516,7 +518,7 @@ def _has_generation(t: Target) -> bool:
 def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     """The answer and the change of a create or an update, the object as the apiserver's Go types store it
     (goorder.encoded; the store then only puts the resourceVersion in its place)."""
-    c.written = c.obj
+    c.written = c.written or c.obj
     c.obj = encoded(c.obj, c.obj.get("kind", ""), c.obj.get("apiVersion", ""), stored=True)
     return Outcome(code, c.obj, [] if opts.dry_run else [c])
 
@@ -541,7 +543,11 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         new = _defaulted(_typed(t, new), creating=False, custom=t.custom)
     except Undecodable as exc:
         return _undecodable(t, exc)
+    as_sent = None
     if not t.subresource:
+        as_sent = copy.deepcopy(new)
+        if _is_namespace(t):  # (its name label is a default: SetDefaults_Namespace)
+            _name_label(_meta(as_sent))
         defaults.kept_on_update(new, current)
     meta, old_meta = _meta(new), current.get("metadata", {})
     if t.namespaced and t.namespace:  # the request's (EnsureObjectNamespaceMatchesRequestNamespace), validated so
@@ -550,7 +556,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if rv and rv != str(old_meta.get("resourceVersion", "")):
         return _conflict(t, name)
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin)
-    if t.subresource != "status":
+    if t.subresource == "finalize":  # a namespace's (ValidateNamespaceFinalizeUpdate)
+        causes += specvalidation.namespace_finalizers(new, indexed=True)
+    elif t.subresource != "status":
         causes += specvalidation.spec_causes(new, current)
     causes += _schema_causes(t, new, current)
     if causes:
@@ -602,7 +610,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         return _commit(200, Commit("DELETED", t.key(), new), opts)
     if unchanged:  # nothing changed: no event, and the answer is the stored object
         return Outcome(200, {**stored, "metadata": new["metadata"]})
-    return _commit(200, Commit("MODIFIED", t.key(), new), opts)
+    return _commit(200, Commit("MODIFIED", t.key(), new, as_sent), opts)
 
 
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,
@@ -905,16 +913,16 @@ def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Optio
         new_meta["finalizers"] = finalizers
     unchanged = Outcome(200, {**obj, "metadata": ordered_meta({**new_meta,
                                                                "resourceVersion": meta.get("resourceVersion", "")})})
-    if _is_namespace(t):
-        # the namespace strategy: Terminating until the namespace controller has emptied it and removed its
-        # finalizer (none runs here, so the namespace stays, as on an apiserver without a controller-manager)
-        if meta.get("deletionTimestamp"):
-            return unchanged
+    if _is_namespace(t) and not meta.get("deletionTimestamp"):
+        # the namespace's REST Delete: the first marks it Terminating, whatever its finalizers, for the namespace
+        # controller to empty and finalize (none runs here, as on an apiserver without a controller-manager)
         new_meta["deletionTimestamp"] = stamp.timestamp
         obj["metadata"] = ordered_meta(new_meta)
         obj["status"] = {**(obj.get("status") or {}), "phase": "Terminating"}
-        gone = not (obj.get("spec") or {}).get("finalizers") and not finalizers
-        return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED" if gone else "MODIFIED", t.key(), obj)])
+        return Outcome(200, obj, [] if opts.dry_run else [Commit("MODIFIED", t.key(), obj)])
+    if _is_namespace(t) and (obj.get("spec") or {}).get("finalizers"):
+        return Outcome(200, copy.deepcopy(current))  # a later one: as stored until its spec's finalizers are gone
+    # (a namespace being deleted whose spec has no finalizers left is deleted by the store, as any object)
     if t.kind == crds.KIND and t.group == crds.GROUP:
         # the definition's strategy: its finalizer removes the custom resources first (the emulator does that
         # and then deletes the definition: proxy/engines/emulate/customresources.py)

@@ -356,7 +356,7 @@ class Emulator:
         if await self._unroutable(req, out, entry):
             return
         if info.verb in writes.WRITE_VERBS and (tl := self._timeline(info)) is not None \
-                and info.subresource in ("", "status", "scale", "eviction"):
+                and info.subresource in ("", "status", "scale", "eviction", "finalize"):
             await writes.serve(self, req, tl, out, entry)
             return
         if info.verb == "get" and info.subresource in ("status", "scale") and req.method == "GET" \

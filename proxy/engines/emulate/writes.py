@@ -113,7 +113,7 @@ def _own(emu: Store, path: str, t: writes.Target, verb: str, old: dict[str, Any]
          owners: ownership.Owners, name: str) -> None:
     """Who owns which fields after a write: an apply's owners as it worked them out, a create's or an
     update's by what it set or changed (ownership.py); a delete moves none and an object gone has none."""
-    manager = (name, t.api_version, "scale" if t.subresource == "scale" else "")
+    manager = (name, t.api_version, t.subresource if t.subresource in ("scale", "finalize") else "")
     for c in outcome.commits:
         key = (path, c.key)
         if c.type == "DELETED":  # a new object of the name starts with no owners
