@@ -151,6 +151,19 @@ def reduce(doc: Any) -> Any:
     return doc
 
 
+def managed_fields(doc: Any) -> Any:
+    """The managedFields of an answer's object (or of each listed one), times left out (they follow each
+    server's clock) and entries in an order that does not depend on them."""
+    if not isinstance(doc, dict):
+        return None
+    out = []
+    for obj in doc["items"] if isinstance(doc.get("items"), list) else [doc]:
+        entries = (obj.get("metadata") or {}).get("managedFields") or []
+        out.append(sorted(({k: v for k, v in e.items() if k != "time"} for e in entries),
+                          key=lambda e: (e["operation"], e["manager"], e["apiVersion"], e.get("subresource", ""))))
+    return out
+
+
 def workload(kind: str, name: str, image: str, replicas: int | None = None, **spec: Any) -> dict[str, Any]:
     """An apps/v1 workload whose selector selects its one-container template."""
     template = {"metadata": {"labels": {"app": name}}, "spec": {"containers": [{"name": "c", "image": image}]}}
@@ -1066,8 +1079,9 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ClusterRoleBinding", "Namespace"})
 
 
-def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, int, Any, list[str]]]:
-    """Each op's (description, code, reduced answer, reduced warnings), in order."""
+def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
+        ) -> list[tuple[str, int, Any, list[str]]]:
+    """Each op's (description, code, reduced answer, reduced warnings), in order (`raw`: answers as they came)."""
     base, token = server
     last: dict[str, str] = {}  # the resourceVersion this server last answered for each name
     out = []
@@ -1085,7 +1099,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op]) -> list[tuple[str, 
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
         if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
-        out.append((str(op), code, reduce(doc), [reduce(w) for w in warnings]))
+        out.append((str(op), code, doc if raw else reduce(doc), [reduce(w) for w in warnings]))
     return out
 
 

@@ -342,7 +342,8 @@ async def test_written_objects_come_in_the_apiservers_key_order(recording: Path)
     await task
     created = json.loads(out.body)
     assert list(created) == ["kind", "apiVersion", "metadata", "data"]
-    assert list(created["metadata"]) == ["name", "namespace", "uid", "resourceVersion", "creationTimestamp", "labels"]
+    assert list(created["metadata"]) == ["name", "namespace", "uid", "resourceVersion", "creationTimestamp", "labels",
+                                         "managedFields"]
     assert (list(created["metadata"]["labels"]), list(created["data"])) == (["a", "z"], ["b", "y"])
     _, got = await h.call("GET", "/api/v1/namespaces/default/configmaps/ord")
     assert json.dumps(got) == json.dumps(created)

@@ -13,9 +13,9 @@ as the apiserver's Go types do (goorder.encoded); metadata is validated (validat
 specs and templates, the workloads' and Jobs' selectors, CronJob schedules, Services, PVCs, Ingresses,
 ConfigMap and Secret keys and immutable fields, a pod's spec among them (specvalidation.py and
 podvalidation.py, a subset of each rule); a custom resource is pruned, defaulted and validated by its
-definition's schema (crds.py, schema.py); server-side apply's field ownership (ownership.py). Not
-modelled: validation of other fields and kinds, most admission, managedFields in what is written (the
-ownership is kept apart), owner-reference garbage collection.
+definition's schema (crds.py, schema.py); server-side apply's field ownership (ownership.py; the
+managedFields written into the committed objects are managedfields.py's, from `Commit.written`). Not
+modelled: validation of other fields and kinds, most admission, owner-reference garbage collection.
 """
 
 from __future__ import annotations
@@ -169,6 +169,8 @@ class Outcome:
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
     owners: Owners | None = None  # after an apply: who owns which fields
     warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
+    # an update that changes nothing stored: the object as the field manager saw it (its managedFields may change)
+    unchanged: dict[str, Any] | None = None
     why: str = ""  # for the request log, what the answer does not say
 
     def answer(self) -> dict[str, Any]:
@@ -609,7 +611,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if gone:
         return _commit(200, Commit("DELETED", t.key(), new), opts)
     if unchanged:  # nothing changed: no event, and the answer is the stored object
-        return Outcome(200, {**stored, "metadata": new["metadata"]})
+        return Outcome(200, {**stored, "metadata": new["metadata"]}, unchanged=as_sent)
     return _commit(200, Commit("MODIFIED", t.key(), new, as_sent), opts)
 
 
@@ -834,6 +836,11 @@ def _selector_string(spec: dict[str, Any]) -> str:
     return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) if isinstance(labels, dict) else ""
 
 
+def replicas_path(t: Target) -> str:
+    """Where a /scale write puts its replicas in the object (a custom resource's definition says)."""
+    return t.custom.scale.get("specReplicasPath", "") if t.custom is not None and t.custom.scale else ".spec.replicas"
+
+
 def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) -> Outcome:
     if t.kind not in SCALABLE and (t.custom is None or t.custom.scale is None):
         return _not_found(t, t.name)
@@ -845,8 +852,7 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
                                                     "equal to 0")
     rv = str((scale.get("metadata") or {}).get("resourceVersion") or "")
     new = copy.deepcopy(current)
-    path = t.custom.scale.get("specReplicasPath", "") if t.custom is not None and t.custom.scale else ".spec.replicas"
-    crds.set_at(new, path, replicas)
+    crds.set_at(new, replicas_path(t), replicas)
     _meta(new)["resourceVersion"] = rv or current.get("metadata", {}).get("resourceVersion", "")
     main = dataclasses.replace(t, subresource="")
     out = _store_update(main, current, new, opts)

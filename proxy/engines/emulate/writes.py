@@ -15,9 +15,10 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import admission, bodies, eviction, gojson, options, ownership, writes
+from ...apiserver import admission, bodies, eviction, gojson, managedfields, options, ownership, writes
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
+from ...apiserver.goorder import encoded, ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire import protobuf
@@ -110,9 +111,10 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
 
 
 def _own(emu: Store, path: str, t: writes.Target, verb: str, old: dict[str, Any] | None, outcome: writes.Outcome,
-         owners: ownership.Owners, name: str) -> None:
+         owners: ownership.Owners, name: str, sent: Any, now: str) -> None:
     """Who owns which fields after a write: an apply's owners as it worked them out, a create's or an
-    update's by what it set or changed (ownership.py); a delete moves none and an object gone has none."""
+    update's by what it set or changed (ownership.py); a delete moves none and an object gone has none. And
+    the written object's managedFields (managedfields.py)."""
     manager = (name, t.api_version, t.subresource if t.subresource in ("scale", "finalize") else "")
     for c in outcome.commits:
         key = (path, c.key)
@@ -126,6 +128,45 @@ def _own(emu: Store, path: str, t: writes.Target, verb: str, old: dict[str, Any]
             emu.owners[key] = ownership.after_update(owners, old, c.written or c.obj, manager, t.subresource)
         elif c.type == "ADDED":
             emu.owners[key] = ownership.after_create(manager, c.written or c.obj)
+        if (c.key == t.key() or verb == "create") and verb in ("create", "update", "patch"):  # (even one it deletes)
+            _managed_fields(t, old, c, name, sent, outcome.owners is not None, now)
+
+
+def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Commit, name: str, sent: Any,
+                    outcome_of_apply: bool, now: str) -> None:
+    """The committed object's managedFields after the write (`sent`: the request's object, or an apply's
+    configuration)."""
+    written = c.written or c.obj
+    kind, api_version = str(written.get("kind", "")), str(written.get("apiVersion", ""))
+    empty = encoded({"kind": kind, "apiVersion": api_version}, kind, api_version) if t.builtin else \
+        {"apiVersion": api_version, "kind": kind}
+    known = builtin_by_path(t.group, t.version, t.resource)
+    has_status = t.custom.status if t.custom is not None else known is not None and any(
+        sub == "status" for sub, _, _ in known.subresources)
+    if t.subresource == "scale" and old is not None:
+        path = tuple(writes.replicas_path(t).strip(".").split("."))
+        entries = managedfields.after_scale(old, written, name, path, now)
+    elif outcome_of_apply:
+        entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now)
+    else:
+        written = managedfields.as_compared(kind, written, sent, old is None)
+        entries = managedfields.after_update(old, written, empty, name, t.subresource, has_status, now)
+    meta = {k: v for k, v in c.obj.get("metadata", {}).items() if k != "managedFields"}
+    c.obj["metadata"] = ordered_meta({**meta, **({"managedFields": entries} if entries else {})})
+
+
+def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome, name: str, now: str) -> None:
+    """An update that changes nothing stored but who manages it is still a new version of the object (the
+    timestamps alone do not count: IgnoreManagedFieldsTimestampsTransformer)."""
+    body = {**outcome.body, "metadata": {k: v for k, v in outcome.body["metadata"].items() if k != "resourceVersion"}}
+    c = writes.Commit("MODIFIED", t.key(), body, outcome.unchanged)
+    _managed_fields(t, old, c, name, None, False, now)
+
+    def timeless(o: dict[str, Any]) -> Any:
+        entries = o.get("metadata", {}).get("managedFields") or []
+        return [{k: v for k, v in e.items() if k != "time"} for e in entries]
+    if timeless(c.obj) != timeless(old):
+        outcome.body, outcome.commits = c.obj, [c]
 
 
 def _storage_class(emu: Store, name: str, now: float) -> dict[str, Any] | None:
@@ -181,6 +222,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     owners = emu.owners.get((path, t.key()))
     if owners is None:
         owners = ownership.recorded(obj)
+    manager = ownership.manager_name(opts.field_manager, req.header("User-Agent"))
     n = emu.cache.writes
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
@@ -216,9 +258,10 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: _storage_class(emu, name, now)) \
             or outcome
+    if outcome.unchanged is not None and obj is not None and not opts.dry_run:
+        _managed_only(t, obj, outcome, manager, stamp.timestamp)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
-        _own(emu, path, t, info.verb, obj, outcome, owners,
-             ownership.manager_name(opts.field_manager, req.header("User-Agent")))
+        _own(emu, path, t, info.verb, obj, outcome, owners, manager, body, stamp.timestamp)
     for c in outcome.commits:
         emu.commit(path, c, now)
     customresources.after_write(emu, path, outcome.commits, now, stamp)

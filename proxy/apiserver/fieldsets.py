@@ -1,0 +1,267 @@
+"""Field sets as structured-merge-diff computes them for managedFields: what an applied configuration sets
+(ToFieldSet), what an update added, changed and removed (Compare), and the FieldsV1 form they are written in.
+
+A set is a frozenset of paths; a path is a tuple of path elements as FieldsV1 spells them: `f:name` (a struct's
+field or a map's key), `k:{"name":"c"}` (an item of a keyed list, its keys sorted by name), `v:"x"` (an item
+of a set). A set holds a map, a struct or an item itself (`.` in FieldsV1) only where the walk inserts it:
+Compare inserts a node that appeared or went as a whole, ToFieldSet every list item and every map entry, and
+both treat an empty map or list as a leaf.
+
+The types come from smd_types.json (tests/peers/realkube/smdtypes.py writes it from the release's OpenAPI):
+a node is a type's name, "" for a scalar, "~" for a value that is its own schema (maps granular, lists
+atomic), or a map or list node. Nothing here does I/O but reading that file once.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+Path = tuple[str, ...]
+FieldSet = frozenset[Path]
+_MISSING: Any = object()  # a field that is not there (Go's nil value), unlike a null
+
+
+@cache
+def _types() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(resources.files(__package__).joinpath("smd_types.json").read_text())
+    return data
+
+
+def root(api_version: str, kind: str) -> Any:
+    """The type of a built-in kind's objects, None for a kind the release does not have (a custom resource)."""
+    return _types()["roots"].get(f"{api_version}/{kind}")
+
+
+_DEDUCED: dict[str, Any] = {"k": "~"}
+_SCALAR: dict[str, Any] = {"k": ""}
+
+
+def _resolve(node: Any) -> dict[str, Any]:
+    if isinstance(node, dict):
+        return node
+    if node == "":
+        return _SCALAR
+    if node == "~" or node is None:
+        return _DEDUCED
+    found = _types()["types"].get(node)
+    return found if isinstance(found, dict) else _DEDUCED
+
+
+def _shape(node: dict[str, Any], value: Any) -> str:
+    """"map", "list" or "scalar": the schema's, or the value's where the schema leaves it to the value."""
+    if node.get("k") in ("map", "list"):
+        return str(node["k"])
+    if node.get("k") == "~":
+        return "map" if isinstance(value, dict) else "list" if isinstance(value, list) else "scalar"
+    return "scalar"
+
+
+def _atomic(node: dict[str, Any], shape: str) -> bool:
+    if shape == "list":
+        return bool(node.get("r", "atomic") == "atomic")  # (a deduced list is atomic)
+    return bool(node.get("a"))
+
+
+def _child(node: dict[str, Any], key: str) -> tuple[Any, bool]:
+    """A map's or struct's entry `key`: its type, and whether it is a declared field of a struct."""
+    declared = node.get("f") or {}
+    if key in declared:
+        return declared[key], True
+    return node.get("e", "~" if node.get("k") == "~" else None), False
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def item_element(node: dict[str, Any], item: Any) -> str | None:
+    """The path element of a keyed list's or a set's item (keys sorted by name, missing ones defaulted)."""
+    keys = node.get("keys")
+    if keys:
+        if not isinstance(item, dict):
+            return None
+        defaults = node.get("d") or {}
+        fields = {k: item[k] if k in item else defaults[k] for k in keys if k in item or k in defaults}
+        return "k:" + _json(dict(sorted(fields.items()))) if fields else None
+    return None if isinstance(item, (dict, list)) or item is None else "v:" + _json(item)
+
+
+def _items(node: dict[str, Any], items: Any) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for item in items if isinstance(items, list) else []:
+        element = item_element(node, item)
+        if element is not None:
+            out.setdefault(element, []).append(item)
+    return out
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b) or isinstance(a, (dict, list)):
+        return _json(a) == _json(b)
+    return bool(a == b)
+
+
+class _Comparison:
+    def __init__(self) -> None:
+        self.added: set[Path] = set()
+        self.modified: set[Path] = set()
+        self.removed: set[Path] = set()
+
+    def walk(self, path: Path, lhs: Any, rhs: Any, node: Any) -> None:
+        """typed.compareWalker.compare: leaves are added, modified or removed; a node whose one side is
+        missing is added or removed itself after its contents."""
+        t = _resolve(node)
+        shape = _shape(t, rhs if rhs is not _MISSING else lhs)
+        leaf = True
+        if shape == "map":
+            leaf = self._map(path, lhs, rhs, t)
+        elif shape == "list":
+            leaf = self._list(path, lhs, rhs, t)
+        if leaf:
+            self._leaf(path, lhs, rhs)
+        elif lhs is _MISSING:
+            self.added.add(path)
+        elif rhs is _MISSING:
+            self.removed.add(path)
+
+    def _leaf(self, path: Path, lhs: Any, rhs: Any) -> None:
+        if lhs is _MISSING:
+            self.added.add(path)
+        elif rhs is _MISSING:
+            self.removed.add(path)
+        elif not _same(lhs, rhs):
+            self.modified.add(path)
+
+    def _map(self, path: Path, lhs: Any, rhs: Any, t: dict[str, Any]) -> bool:
+        left = lhs if isinstance(lhs, dict) else None
+        right = rhs if isinstance(rhs, dict) else None
+        if _atomic(t, "map") or (not left and not right):
+            return True
+        for key in dict.fromkeys([*(left or {}), *(right or {})]):
+            child, _ = _child(t, key)
+            self.walk((*path, f"f:{key}"), (left or {}).get(key, _MISSING), (right or {}).get(key, _MISSING), child)
+        return False
+
+    def _list(self, path: Path, lhs: Any, rhs: Any, t: dict[str, Any]) -> bool:
+        left = lhs if isinstance(lhs, list) else None
+        right = rhs if isinstance(rhs, list) else None
+        if _atomic(t, "list") or (not left and not right):
+            return True
+        lefts, rights = _items(t, left), _items(t, right)
+        for element in dict.fromkeys([*lefts, *rights]):
+            ls, rs = lefts.get(element, []), rights.get(element, [])
+            at = (*path, element)
+            if len(ls) <= 1 and len(rs) <= 1:
+                self.walk(at, ls[0] if ls else _MISSING, rs[0] if rs else _MISSING, t.get("e"))
+            elif len(ls) >= 2 and len(rs) >= 2:
+                if not _same(ls, rs):
+                    self.modified.add(at)
+            elif len(ls) >= 2:
+                if rs:
+                    self.walk(at, _MISSING, rs[0], t.get("e"))
+                self.removed.add(at)
+            else:
+                if ls:
+                    self.walk(at, ls[0], _MISSING, t.get("e"))
+                self.added.add(at)
+        return False
+
+
+def compare(old: Any, new: Any, node: Any) -> tuple[FieldSet, FieldSet, FieldSet]:
+    """(added, modified, removed) from `old` to `new`, objects of type `node` (TypedValue.Compare)."""
+    c = _Comparison()
+    c.walk((), old, new, node)
+    return frozenset(c.added), frozenset(c.modified), frozenset(c.removed)
+
+
+def to_field_set(value: Any, node: Any) -> FieldSet:
+    """The fields an applied configuration sets (TypedValue.ToFieldSet)."""
+    out: set[Path] = set()
+    _collect(out, (), value, node)
+    return frozenset(out)
+
+
+def _collect(out: set[Path], path: Path, value: Any, node: Any) -> None:
+    t = _resolve(node)
+    shape = _shape(t, value)
+    if shape == "scalar" or _atomic(t, shape):
+        out.add(path)
+    elif shape == "list" and isinstance(value, list):
+        for element, items in _items(t, value).items():
+            at = (*path, element)
+            if len(items) > 1:  # a duplicate: the item whole
+                out.add(at)
+                continue
+            _collect(out, at, items[0], t.get("e"))
+            out.add(at)
+    elif shape == "map" and isinstance(value, dict):
+        for key, v in value.items():
+            child, declared = _child(t, key)
+            at = (*path, f"f:{key}")
+            _collect(out, at, v, child)
+            if v is None or v == {} or not declared:
+                out.add(at)
+
+
+def recursive_difference(s: FieldSet, gone: FieldSet) -> FieldSet:
+    """`s` without the members of `gone` and what lies under them (Set.RecursiveDifference)."""
+    return frozenset(p for p in s if not any(p[:len(g)] == g for g in gone))
+
+
+def _element_order(element: str) -> tuple[Any, ...]:
+    """PathElement.Compare: field names, then keys, then values, then indexes."""
+    rank = "fkvi".index(element[0])
+    if rank in (1, 2):
+        decoded = json.loads(element[2:])
+        if rank == 1:
+            return (rank, tuple((k, _value_order(v)) for k, v in decoded.items()))
+        return (rank, _value_order(decoded))
+    return (rank, element[2:] if rank == 0 else int(element[2:]))
+
+
+def _value_order(v: Any) -> tuple[Any, ...]:
+    if isinstance(v, bool):
+        return (1, v)
+    if isinstance(v, (int, float)):
+        return (2, v)
+    if isinstance(v, str):
+        return (3, v)
+    return (0, "")
+
+
+def fields_v1(s: FieldSet) -> dict[str, Any]:
+    """The set in FieldsV1 form: nested objects, `.` first where a node is a member itself, then its
+    elements in structured-merge-diff's order."""
+    tree: dict[str, Any] = {}
+    for path in s:
+        node = tree
+        for element in path:
+            node = node.setdefault(element, {})
+        node["."] = {}
+    return _emit(tree, top=True)
+
+
+def _emit(node: dict[str, Any], top: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    children = [k for k in node if k != "."]
+    if "." in node and children and not top:
+        out["."] = {}
+    for k in sorted(children, key=_element_order):
+        out[k] = _emit(node[k])
+    return out
+
+
+def from_fields_v1(fields: Any, at: Path = ()) -> FieldSet:
+    """A FieldsV1 object as a set (a key mapping to an empty object, or holding `.`, is a member)."""
+    out: set[Path] = set()
+    for k, v in fields.items() if isinstance(fields, dict) else ():
+        if k == ".":
+            continue
+        path = (*at, k)
+        if not isinstance(v, dict) or not v or "." in v:
+            out.add(path)
+        out |= from_fields_v1(v, path)
+    return frozenset(out)

@@ -1,0 +1,304 @@
+"""metadata.managedFields as a kube-apiserver's field manager writes them (k8s.io/apimachinery's
+managedfields/internal over structured-merge-diff's Updater), for the objects emulate writes.
+
+An entry is one manager: its name, the operation (`Update` for a create, an update or a patch; `Apply` for a
+server-side apply), the API version it wrote (kept out of an applier's identity), the subresource it wrote
+through, when it last changed something, and its fields (fieldsets.py). What the chain of managers does:
+- the entries come from the request's object when it carries valid ones (a client may set them; one empty
+  entry resets them), else from the stored object; a write to a subresource always takes the stored ones;
+- an update of an existing object that has none is not tracked (skipNonApplied), and an apply to one first
+  gives everything it holds to `before-first-apply`;
+- the writer (under `current-operation`) gets what it added and changed; every other manager loses what it
+  changed (an update forces) and what went away; the writer's entry is the union with its earlier one, and
+  its time is now;
+- an applier's fields are those its configuration sets (ToFieldSet);
+- the strategy's reset fields (status through the main resource, spec through /status...) are nobody's, nor
+  are apiVersion, kind and the identifying metadata (stripMeta);
+- more than ten Update entries: the oldest merged into `ancient-changes`, one per API version;
+- entries sorted by operation, time (seconds), manager, API version, subresource.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
+
+Entry = dict[str, Any]
+_STRIPPED: FieldSet = frozenset({("f:apiVersion",), ("f:kind",), ("f:metadata",), *(("f:metadata", f"f:{f}") for f in (
+    "name", "namespace", "creationTimestamp", "selfLink", "uid", "clusterName", "generation", "managedFields",
+    "resourceVersion"))})
+_MAX_UPDATERS = 10  # DefaultMaxUpdateManagers
+_CURRENT = "current-operation"
+
+
+class _Managed:
+    """Managers by identity: (name, operation, apiVersion, subresource) -> fields; and their times."""
+
+    def __init__(self) -> None:
+        self.fields: dict[tuple[str, str, str, str], FieldSet] = {}
+        self.times: dict[tuple[str, str, str, str], str] = {}
+
+
+def _decoded(entries: Any) -> _Managed | None:
+    """The entries as managers, None where any is not one the field manager reads."""
+    out = _Managed()
+    if not isinstance(entries, list):
+        return out
+    for e in entries:
+        if not isinstance(e, dict) or e.get("operation") not in ("Apply", "Update") or not e.get("apiVersion") \
+                or e.get("fieldsType") != "FieldsV1":
+            return None
+        who = (str(e.get("manager") or ""), str(e["operation"]), str(e["apiVersion"]), str(e.get("subresource") or ""))
+        out.fields[who] = from_fields_v1(e.get("fieldsV1") or {})
+        if e.get("time"):
+            out.times[who] = str(e["time"])
+    return out
+
+
+def _reset(entries: Any) -> bool:
+    """One empty entry: a client's way of clearing managedFields (isResetManagedFields)."""
+    return isinstance(entries, list) and len(entries) == 1 and entries[0] == {}
+
+
+def reset_fields(kind: str, subresource: str, has_status: bool) -> FieldSet:
+    """What the strategy resets, so that no manager owns it through this subresource (GetResetFields)."""
+    if subresource == "status":
+        extra = {"Deployment": (("f:metadata", "f:labels"),),
+                 "Pod": (("f:metadata", "f:deletionTimestamp"), ("f:metadata", "f:ownerReferences"))}
+        return frozenset({("f:spec",), *extra.get(kind, ())})
+    if subresource == "finalize" or has_status:
+        return frozenset({("f:status",)})
+    return frozenset()
+
+
+# What mutating admission, the strategy or the REST storage sets on a create after the field manager has
+# compared, so that nobody owns it unless the request set it: the pod's Priority and DefaultTolerationSeconds
+# plugins', a Service's allocated addresses and ports, a Job's generated selector and labels, a namespace's
+# `kubernetes` finalizer; and items admission adds to a list (StorageObjectInUseProtection's finalizer).
+_JOB_LABELS = ("batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-name", "controller-uid", "job-name")
+_ADMITTED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Pod": (("spec", "tolerations"), ("spec", "priority"), ("spec", "preemptionPolicy")),
+    "Service": (("spec", "clusterIP"), ("spec", "clusterIPs"), ("spec", "ipFamilies"), ("spec", "ipFamilyPolicy"),
+                ("spec", "ports", "*", "nodePort")),
+    "Namespace": (("spec", "finalizers"),),
+    "Job": (("spec", "selector"), *(("spec", "template", "metadata", "labels", k) for k in _JOB_LABELS),
+            *(("metadata", "labels", k) for k in _JOB_LABELS)),
+}
+
+
+_ADMITTED_ITEMS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "PersistentVolumeClaim": ((("metadata", "finalizers"), "kubernetes.io/pvc-protection"),),
+}
+_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+
+
+def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -> dict[str, Any]:
+    """The object as the field manager saw it: on a create, without what admission added that `sent` (the
+    request's object) did not have; and a DaemonSet through its internal type, whose template generation
+    (the strategy's, later) is written back to its annotation as the request had it, else as 0."""
+    out: dict[str, Any] = json.loads(json.dumps(written))
+    if kind == "DaemonSet" and str(out.get("apiVersion")) == "apps/v1":
+        meta = out.setdefault("metadata", {})
+        given = _at(sent if creating else written, ("metadata", "annotations", _TEMPLATE_GENERATION))
+        meta["annotations"] = {**(meta.get("annotations") or {}), _TEMPLATE_GENERATION: given or "0"}
+    for path, item in _ADMITTED_ITEMS.get(kind, ()) if creating else ():
+        items, given = _at(out, path), _at(sent, path)
+        if isinstance(items, list) and item in items and not (isinstance(given, list) and item in given):
+            items.remove(item)
+            if not items and given is None:
+                out[path[0]].pop(path[1], None)
+    for path in _ADMITTED.get(kind, ()) if creating else ():
+        for concrete in _expanded(out, path):
+            # the field, and the maps that held only it where the request had none
+            while len(concrete) > 1 and _at(sent, concrete) is None and isinstance(_at(out, concrete[:-1]), dict):
+                parent = _at(out, concrete[:-1])
+                parent.pop(concrete[-1], None)
+                if parent:
+                    break
+                concrete = concrete[:-1]
+    return out
+
+
+def _expanded(obj: Any, path: tuple[str, ...]) -> list[tuple[str | int, ...]]:
+    """The paths `path` names in `obj`, each "*" an index of the list there."""
+    if "*" not in path:
+        return [path]
+    at = path.index("*")
+    items = _at(obj, path[:at])
+    return [(*path[:at], i, *path[at + 1:]) for i in range(len(items) if isinstance(items, list) else 0)]
+
+
+def _at(obj: Any, path: tuple[str | int, ...]) -> Any:
+    for k in path:
+        if isinstance(k, int):
+            obj = obj[k] if isinstance(obj, list) and k < len(obj) else None
+        else:
+            obj = obj.get(k) if isinstance(obj, dict) else None
+    return obj
+
+
+def _without_meta(obj: Any) -> Any:
+    if not isinstance(obj, dict) or not isinstance(obj.get("metadata"), dict):
+        return obj
+    return {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
+
+
+def _update(m: _Managed, old: Any, new: Any, node: Any, me: tuple[str, str, str, str], reset: FieldSet,
+            mine: FieldSet | None = None) -> None:
+    """Updater.update: the others lose what `me` changed and what went away; `me` gets `mine` (an applier's
+    set) or what it added and changed."""
+    added, modified, removed = compare(_without_meta(old), _without_meta(new), node)
+    added, modified, removed = (recursive_difference(s, reset) for s in (added, modified, removed))
+    for who in list(m.fields):
+        if who != me:
+            m.fields[who] = m.fields[who] - (modified | added) - removed
+    if mine is None:
+        mine = recursive_difference((m.fields.get(me, frozenset()) - removed) | modified | added, reset)
+    m.fields[me] = mine
+    for who in [w for w, f in m.fields.items() if not f]:
+        del m.fields[who]
+
+
+def _strip(m: _Managed, who: tuple[str, str, str, str]) -> None:
+    if who in m.fields:
+        m.fields[who] = m.fields[who] - _STRIPPED
+        if not m.fields[who]:
+            del m.fields[who]
+
+
+def _cap(m: _Managed) -> None:
+    """capManagersManager: the oldest Update entries beyond ten, merged per API version."""
+    updaters = sorted((w for w in m.fields if w[1] == "Update"), key=lambda w: (_seconds(m.times.get(w)), _id(w)))
+    first: dict[str, tuple[str, str, str, str]] = {}
+    length = len(updaters)
+    for who in updaters:
+        if length <= _MAX_UPDATERS:
+            break
+        bucket = ("ancient-changes", "Update", who[2], "")
+        if who[2] not in first:
+            first[who[2]] = who
+            continue
+        if bucket not in m.fields:
+            m.fields[bucket] = m.fields.pop(first[who[2]])
+        m.fields[bucket] = m.fields[bucket] | m.fields.pop(who)
+        if who in m.times:
+            m.times[bucket] = m.times[who]
+        length -= 1
+
+
+def _seconds(time: str | None) -> str:
+    return time or ""
+
+
+def _id(who: tuple[str, str, str, str]) -> str:
+    entry = {"manager": who[0], "operation": who[1], "apiVersion": who[2] if who[1] == "Update" else "",
+             "subresource": who[3]}
+    return json.dumps({k: v for k, v in entry.items() if v}, separators=(",", ":"))
+
+
+def _encoded(m: _Managed) -> list[Entry] | None:
+    entries = []
+    for who, fields in m.fields.items():
+        e: Entry = {"manager": who[0], "operation": who[1], "apiVersion": who[2]}
+        if who in m.times:
+            e["time"] = m.times[who]
+        e |= {"fieldsType": "FieldsV1", "fieldsV1": fields_v1(fields)}
+        if who[3]:
+            e["subresource"] = who[3]
+        entries.append(e)
+    entries.sort(key=lambda e: (e["operation"], e.get("time") or "", e["manager"], e["apiVersion"],
+                                e.get("subresource", "")))
+    return entries or None
+
+
+def _type(obj: dict[str, Any]) -> Any:
+    return root(str(obj.get("apiVersion", "")), str(obj.get("kind", ""))) or "~"
+
+
+def _entries(obj: Any) -> Any:
+    meta = obj.get("metadata") if isinstance(obj, dict) else None
+    return meta.get("managedFields") if isinstance(meta, dict) else None
+
+
+def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[str, Any], manager: str,
+                 subresource: str, has_status: bool, now: str) -> list[Entry] | None:
+    """The entries after a create (`old` None; `empty`: the type's empty object, which the field manager
+    compares with), an update or a patch by `manager`, `sent` the object as the field manager saw it."""
+    given = _entries(sent)
+    m = _Managed() if _reset(given) and not subresource else _decoded(given) if not subresource and given else None
+    if m is None or not (m.fields or _reset(given)):
+        m = _decoded(_entries(old)) or _Managed()
+    if old is not None and not m.fields:
+        return None  # an object nobody tracks stays untracked
+    version = str(sent.get("apiVersion", ""))
+    me = (manager or "unknown", "Update", version, subresource)
+    current = (_CURRENT, "Update", version, subresource)
+    _update(m, old if old is not None else empty, sent, _type(sent), current,
+            reset_fields(str(sent.get("kind", "")), subresource, has_status))
+    _strip(m, current)
+    if current in m.fields:
+        m.fields[me] = m.fields.pop(current) | m.fields.get(me, frozenset())
+        m.times[me] = now
+    _cap(m)
+    return _encoded(m)
+
+
+def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[str, Any], empty: dict[str, Any],
+                manager: str, has_status: bool, now: str) -> list[Entry] | None:
+    """The entries after a server-side apply of `applied` by `manager` made `new` of `old` (None: it created
+    the object)."""
+    m = _decoded(_entries(old)) or _Managed()
+    version = str(new.get("apiVersion", ""))
+    node = _type(new)
+    if old is not None and not m.fields:
+        _update(m, empty, old, node, ("before-first-apply", "Update", version, ""), reset_fields(
+            str(new.get("kind", "")), "", has_status))
+        _strip(m, ("before-first-apply", "Update", version, ""))
+    me = (manager, "Apply", version, "")
+    reset = reset_fields(str(new.get("kind", "")), "", has_status)
+    _update(m, old if old is not None else empty, new, node, me,
+            reset, recursive_difference(to_field_set(applied, node), reset))
+    _strip(m, me)
+    if _without_meta(old) != _without_meta(new):
+        m.times[me] = now
+    return _encoded(m)
+
+
+def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas: tuple[str, ...],
+                now: str) -> list[Entry] | None:
+    """The entries after a write through /scale (the ScaleHandler): only the managers of the replicas field
+    (at `replicas`) take part, as a Scale's managers of its spec.replicas; with none the write is not
+    tracked. Those the write took the field from lose it; the writer gets it under subresource `scale`."""
+    parent = _decoded(_entries(old)) or _Managed()
+    field = tuple(f"f:{k}" for k in replicas)
+    scale = _Managed()
+    for who, fields in parent.fields.items():
+        if field in fields:
+            scale.fields[who] = frozenset({("f:spec", "f:replicas")})
+    version = str(old.get("apiVersion", ""))
+    me, current = (manager or "unknown", "Update", version, "scale"), (_CURRENT, "Update", version, "scale")
+    if scale.fields:
+        def of(obj: dict[str, Any]) -> dict[str, Any]:
+            value: Any = obj
+            for k in replicas:
+                value = value.get(k) if isinstance(value, dict) else None
+            return {"spec": {"replicas": value}} if value else {"spec": {}}
+        _update(scale, of(old), of(new), root("autoscaling/v1", "Scale"), current, frozenset())
+        if current in scale.fields:
+            scale.fields[me] = scale.fields.pop(current) | scale.fields.get(me, frozenset())
+    out = _Managed()
+    for who, fields in parent.fields.items():
+        if field not in fields or who in scale.fields:
+            out.fields[who] = fields
+        elif rest := fields - {field}:
+            out.fields[who] = rest
+        else:
+            continue
+        if who in parent.times:
+            out.times[who] = parent.times[who]
+    for who, fields in scale.fields.items():
+        if who not in parent.fields and ("f:spec", "f:replicas") in fields:
+            out.fields[who] = frozenset({field})
+    return _encoded(out)

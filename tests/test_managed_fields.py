@@ -1,0 +1,102 @@
+"""managedFields as the field manager writes them (proxy/apiserver/managedfields.py, fieldsets.py), as tables
+without sockets. The expected FieldsV1 are what kube-apiserver v1.37.2 wrote for the same writes
+(tests/test_writes_random_realkube.py compares whole sequences with it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from watchproxy.apiserver import managedfields
+from watchproxy.apiserver.fieldsets import fields_v1, from_fields_v1, root, to_field_set
+
+NOW, LATER = "2026-12-04T10:00:00Z", "2026-12-04T10:00:05Z"
+CM_EMPTY = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"creationTimestamp": None}}
+
+
+def _cm(data: dict[str, str], labels: dict[str, str] | None = None, entries: Any = None) -> dict[str, Any]:
+    meta: dict[str, Any] = {"name": "c", "namespace": "ns", "uid": "u", "resourceVersion": "5"}
+    if labels:
+        meta["labels"] = labels
+    if entries is not None:
+        meta["managedFields"] = entries
+    return {"kind": "ConfigMap", "apiVersion": "v1", "metadata": meta, "data": data}
+
+
+def _entry(manager: str, fields: dict[str, Any], operation: str = "Update", time: str = NOW) -> dict[str, Any]:
+    return {"manager": manager, "operation": operation, "apiVersion": "v1", "time": time, "fieldsType": "FieldsV1",
+            "fieldsV1": fields}
+
+
+def test_a_create_owns_what_it_set_with_each_new_map_itself() -> None:
+    entries = managedfields.after_update(None, _cm({"k": "0"}, {"x": "1"}), CM_EMPTY, "", "", False, NOW)
+    assert entries == [_entry("unknown", {"f:data": {".": {}, "f:k": {}}, "f:metadata": {"f:labels": {
+        ".": {}, "f:x": {}}}})]
+
+
+def test_an_update_takes_what_it_changes_from_the_others_and_what_goes_leaves_everyone() -> None:
+    old = _cm({"k": "0", "j": "1"}, entries=[_entry("ap", {"f:data": {"f:k": {}}}, "Apply"),
+                                             _entry("maker", {"f:data": {".": {}, "f:j": {}, "f:k": {}}})])
+    entries = managedfields.after_update(old, _cm({"k": "9"}), CM_EMPTY, "m", "", False, LATER)
+    # (the map itself stays the maker's: it added it)
+    assert entries == [_entry("maker", {"f:data": {}}), _entry("m", {"f:data": {"f:k": {}}}, time=LATER)]
+
+
+def test_an_object_nobody_manages_stays_so_and_one_empty_entry_clears_them() -> None:
+    assert managedfields.after_update(_cm({"k": "0"}), _cm({"k": "1"}), CM_EMPTY, "m", "", False, NOW) is None
+    managed = _cm({"k": "0"}, entries=[_entry("maker", {"f:data": {".": {}, "f:k": {}}})])
+    assert managedfields.after_update(managed, _cm({"k": "1"}, entries=[{}]), CM_EMPTY, "m", "", False, NOW) is None
+
+
+def test_an_applied_configuration_owns_what_it_names_and_list_items_by_their_keys() -> None:
+    applied = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {
+        "selector": {"matchLabels": {"app": "d"}}, "template": {"metadata": {"labels": {"app": "d"}}, "spec": {
+            "containers": [{"name": "c", "ports": [{"containerPort": 80}]}]}}}}
+    node = root("apps/v1", "Deployment")
+    owned = to_field_set(applied, node) - {("f:apiVersion",), ("f:kind",), ("f:metadata",),
+                                            ("f:metadata", "f:name")}
+    # (an item is owned itself, with the key's default filled in; the list is not)
+    container = {".": {}, "f:name": {}, "f:ports": {'k:{"containerPort":80,"protocol":"TCP"}': {
+        ".": {}, "f:containerPort": {}}}}
+    assert fields_v1(owned) == {"f:spec": {"f:selector": {}, "f:template": {
+        "f:metadata": {"f:labels": {"f:app": {}}}, "f:spec": {"f:containers": {'k:{"name":"c"}': container}}}}}
+
+
+def test_fields_v1_reads_back_as_the_same_set() -> None:
+    fields = {"f:metadata": {"f:finalizers": {".": {}, 'v:"a.io/x"': {}}, "f:labels": {".": {}, "f:a": {}}},
+              "f:spec": {"f:ports": {'k:{"port":80,"protocol":"TCP"}': {".": {}, "f:port": {}}}}}
+    assert fields_v1(from_fields_v1(fields)) == fields
+
+
+def test_a_scale_write_moves_replicas_only_where_they_had_a_manager() -> None:
+    def deployment(replicas: int, entries: Any) -> dict[str, Any]:
+        return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "managedFields": entries},
+                "spec": {"replicas": replicas}}
+    owned = [{**_entry("maker", {"f:spec": {"f:replicas": {}, "f:paused": {}}}), "apiVersion": "apps/v1"}]
+    entries = managedfields.after_scale(deployment(1, owned), deployment(3, owned), "scaler", ("spec", "replicas"),
+                                        LATER)
+    assert entries == [
+        {"manager": "scaler", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
+         "fieldsV1": {"f:spec": {"f:replicas": {}}}, "subresource": "scale"},
+        {**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
+    unowned = [{**_entry("maker", {"f:spec": {"f:paused": {}}}), "apiVersion": "apps/v1"}]
+    assert managedfields.after_scale(deployment(1, unowned), deployment(3, unowned), "scaler", ("spec", "replicas"),
+                                     LATER) == unowned
+
+
+def test_more_than_ten_updaters_merge_the_oldest_into_ancient_changes() -> None:
+    entries = [_entry(f"m{i:02}", {"f:data": {f"f:k{i}": {}}}, time=f"2026-12-04T09:00:{i:02}Z") for i in range(10)]
+    data = {f"k{i}": "0" for i in range(10)}
+    entries = managedfields.after_update(_cm(data, entries=entries), _cm({**data, "new": "1"}), CM_EMPTY, "late",
+                                         "", False, LATER)
+    assert entries is not None and [e["manager"] for e in entries] == [
+        "ancient-changes", *(f"m{i:02}" for i in range(2, 10)), "late"]
+    assert entries[0]["fieldsV1"] == {"f:data": {"f:k0": {}, "f:k1": {}}}
+
+
+def test_admission_and_the_strategy_own_nothing_of_a_create() -> None:
+    sent = {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{"name": "c", "image": "i"}]}}
+    written = {**sent, "spec": {**sent["spec"], "priority": 0, "tolerations": [{"key": "k"}]}}
+    assert managedfields.as_compared("Pod", written, sent, True) == sent
+    claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {
+        "finalizers": ["kubernetes.io/pvc-protection"]}}
+    assert managedfields.as_compared("PersistentVolumeClaim", claim, {"metadata": {}}, True)["metadata"] == {}
