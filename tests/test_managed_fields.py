@@ -78,6 +78,11 @@ def test_a_scale_write_moves_replicas_only_where_they_had_a_manager() -> None:
         {"manager": "scaler", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
          "fieldsV1": {"f:spec": {"f:replicas": {}}}, "subresource": "scale"},
         {**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
+    # the same replicas: the maker keeps them under its Scale identity, an entry of its own without a time
+    # (what a horizontal pod autoscaler's unchanged PUT leaves on the real apiserver)
+    same = managedfields.after_scale(deployment(1, owned), deployment(1, owned), "scaler", ("spec", "replicas"), LATER)
+    assert same == [{k: v for k, v in owned[0].items() if k != "time"} | {"fieldsV1": {"f:spec": {"f:replicas": {}}}},
+                    {**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
     unowned = [{**_entry("maker", {"f:spec": {"f:paused": {}}}), "apiVersion": "apps/v1"}]
     assert managedfields.after_scale(deployment(1, unowned), deployment(3, unowned), "scaler", ("spec", "replicas"),
                                      LATER) == unowned

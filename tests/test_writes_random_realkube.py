@@ -116,7 +116,8 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
-    ("configmaps", 1), ("deployments", 1), ("deployments", 4), ("pods", 1), ("services", 1), ("daemonsets", 6),
+    ("configmaps", 1), ("deployments", 1), ("deployments", 4), ("deployments", 7), ("pods", 1), ("services", 1),
+    ("daemonsets", 6),
     ("jobs", 4), ("persistentvolumeclaims", 1), ("namespaces", 5), ("statefulsets", 2), ("clusterroles", 1),
 ])
 def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(

@@ -33,12 +33,25 @@ _MAX_UPDATERS = 10  # DefaultMaxUpdateManagers
 _CURRENT = "current-operation"
 
 
+Who = tuple[str, str, str, str]  # (name, operation, apiVersion ("" for an applier), subresource)
+
+
+def _who(name: str, operation: str, version: str, subresource: str = "") -> Who:
+    """A manager's identity (BuildManagerIdentifier): an applier's leaves its API version out."""
+    return (name, operation, version if operation == "Update" else "", subresource)
+
+
 class _Managed:
-    """Managers by identity: (name, operation, apiVersion, subresource) -> fields; and their times."""
+    """Managers by identity -> fields, the API version each wrote, and when it last changed something."""
 
     def __init__(self) -> None:
-        self.fields: dict[tuple[str, str, str, str], FieldSet] = {}
-        self.times: dict[tuple[str, str, str, str], str] = {}
+        self.fields: dict[Who, FieldSet] = {}
+        self.versions: dict[Who, str] = {}
+        self.times: dict[Who, str] = {}
+
+    def set(self, who: Who, fields: FieldSet, version: str) -> None:
+        self.fields[who] = fields
+        self.versions[who] = version
 
 
 def _decoded(entries: Any) -> _Managed | None:
@@ -50,8 +63,9 @@ def _decoded(entries: Any) -> _Managed | None:
         if not isinstance(e, dict) or e.get("operation") not in ("Apply", "Update") or not e.get("apiVersion") \
                 or e.get("fieldsType") != "FieldsV1":
             return None
-        who = (str(e.get("manager") or ""), str(e["operation"]), str(e["apiVersion"]), str(e.get("subresource") or ""))
-        out.fields[who] = from_fields_v1(e.get("fieldsV1") or {})
+        who = _who(str(e.get("manager") or ""), str(e["operation"]), str(e["apiVersion"]),
+                   str(e.get("subresource") or ""))
+        out.set(who, from_fields_v1(e.get("fieldsV1") or {}), str(e["apiVersion"]))
         if e.get("time"):
             out.times[who] = str(e["time"])
     return out
@@ -145,7 +159,7 @@ def _without_meta(obj: Any) -> Any:
     return {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
 
 
-def _update(m: _Managed, old: Any, new: Any, node: Any, me: tuple[str, str, str, str], reset: FieldSet,
+def _update(m: _Managed, old: Any, new: Any, node: Any, me: Who, version: str, reset: FieldSet,
             mine: FieldSet | None = None) -> None:
     """Updater.update: the others lose what `me` changed and what went away; `me` gets `mine` (an applier's
     set) or what it added and changed."""
@@ -156,12 +170,12 @@ def _update(m: _Managed, old: Any, new: Any, node: Any, me: tuple[str, str, str,
             m.fields[who] = m.fields[who] - (modified | added) - removed
     if mine is None:
         mine = recursive_difference((m.fields.get(me, frozenset()) - removed) | modified | added, reset)
-    m.fields[me] = mine
+    m.set(me, mine, version)
     for who in [w for w, f in m.fields.items() if not f]:
         del m.fields[who]
 
 
-def _strip(m: _Managed, who: tuple[str, str, str, str]) -> None:
+def _strip(m: _Managed, who: Who) -> None:
     if who in m.fields:
         m.fields[who] = m.fields[who] - _STRIPPED
         if not m.fields[who]:
@@ -171,18 +185,18 @@ def _strip(m: _Managed, who: tuple[str, str, str, str]) -> None:
 def _cap(m: _Managed) -> None:
     """capManagersManager: the oldest Update entries beyond ten, merged per API version."""
     updaters = sorted((w for w in m.fields if w[1] == "Update"), key=lambda w: (_seconds(m.times.get(w)), _id(w)))
-    first: dict[str, tuple[str, str, str, str]] = {}
+    first: dict[str, Who] = {}
     length = len(updaters)
     for who in updaters:
         if length <= _MAX_UPDATERS:
             break
-        bucket = ("ancient-changes", "Update", who[2], "")
+        bucket = _who("ancient-changes", "Update", who[2])
         if who[2] not in first:
             first[who[2]] = who
             continue
         if bucket not in m.fields:
-            m.fields[bucket] = m.fields.pop(first[who[2]])
-        m.fields[bucket] = m.fields[bucket] | m.fields.pop(who)
+            m.set(bucket, m.fields.pop(first[who[2]]), m.versions[first[who[2]]])
+        m.set(bucket, m.fields[bucket] | m.fields.pop(who), m.versions[who])
         if who in m.times:
             m.times[bucket] = m.times[who]
         length -= 1
@@ -192,16 +206,15 @@ def _seconds(time: str | None) -> str:
     return time or ""
 
 
-def _id(who: tuple[str, str, str, str]) -> str:
-    entry = {"manager": who[0], "operation": who[1], "apiVersion": who[2] if who[1] == "Update" else "",
-             "subresource": who[3]}
+def _id(who: Who) -> str:
+    entry = {"manager": who[0], "operation": who[1], "apiVersion": who[2], "subresource": who[3]}
     return json.dumps({k: v for k, v in entry.items() if v}, separators=(",", ":"))
 
 
 def _encoded(m: _Managed) -> list[Entry] | None:
     entries = []
     for who, fields in m.fields.items():
-        e: Entry = {"manager": who[0], "operation": who[1], "apiVersion": who[2]}
+        e: Entry = {"manager": who[0], "operation": who[1], "apiVersion": m.versions.get(who, who[2])}
         if who in m.times:
             e["time"] = m.times[who]
         e |= {"fieldsType": "FieldsV1", "fieldsV1": fields_v1(fields)}
@@ -233,13 +246,12 @@ def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[s
     if old is not None and not m.fields:
         return None  # an object nobody tracks stays untracked
     version = str(sent.get("apiVersion", ""))
-    me = (manager or "unknown", "Update", version, subresource)
-    current = (_CURRENT, "Update", version, subresource)
-    _update(m, old if old is not None else empty, sent, _type(sent), current,
+    me, current = _who(manager or "unknown", "Update", version, subresource), _who(_CURRENT, "Update", version)
+    _update(m, old if old is not None else empty, sent, _type(sent), current, version,
             reset_fields(str(sent.get("kind", "")), subresource, has_status))
     _strip(m, current)
     if current in m.fields:
-        m.fields[me] = m.fields.pop(current) | m.fields.get(me, frozenset())
+        m.set(me, m.fields.pop(current) | m.fields.get(me, frozenset()), version)
         m.times[me] = now
     _cap(m)
     return _encoded(m)
@@ -252,14 +264,14 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
     m = _decoded(_entries(old)) or _Managed()
     version = str(new.get("apiVersion", ""))
     node = _type(new)
-    if old is not None and not m.fields:
-        _update(m, empty, old, node, ("before-first-apply", "Update", version, ""), reset_fields(
-            str(new.get("kind", "")), "", has_status))
-        _strip(m, ("before-first-apply", "Update", version, ""))
-    me = (manager, "Apply", version, "")
     reset = reset_fields(str(new.get("kind", "")), "", has_status)
-    _update(m, old if old is not None else empty, new, node, me,
-            reset, recursive_difference(to_field_set(applied, node), reset))
+    if old is not None and not m.fields:
+        first = _who("before-first-apply", "Update", version)
+        _update(m, empty, old, node, first, version, reset)
+        _strip(m, first)
+    me = _who(manager, "Apply", version)
+    _update(m, old if old is not None else empty, new, node, me, version, reset,
+            recursive_difference(to_field_set(applied, node), reset))
     _strip(m, me)
     if _without_meta(old) != _without_meta(new):
         m.times[me] = now
@@ -269,36 +281,35 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
 def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas: tuple[str, ...],
                 now: str) -> list[Entry] | None:
     """The entries after a write through /scale (the ScaleHandler): only the managers of the replicas field
-    (at `replicas`) take part, as a Scale's managers of its spec.replicas; with none the write is not
-    tracked. Those the write took the field from lose it; the writer gets it under subresource `scale`."""
+    (at `replicas`) take part, as a Scale's managers of its spec.replicas, where an updater's identity names
+    autoscaling/v1; with none the write is not tracked. Back on the object, a manager of the replicas that is
+    not there under its own identity loses them, and those the Scale has (the writer, under subresource
+    `scale`, or an updater that kept them, under its Scale identity) hold them, with no time."""
     parent = _decoded(_entries(old)) or _Managed()
-    field = tuple(f"f:{k}" for k in replicas)
+    field, scale_version = tuple(f"f:{k}" for k in replicas), "autoscaling/v1"
     scale = _Managed()
     for who, fields in parent.fields.items():
         if field in fields:
-            scale.fields[who] = frozenset({("f:spec", "f:replicas")})
-    version = str(old.get("apiVersion", ""))
-    me, current = (manager or "unknown", "Update", version, "scale"), (_CURRENT, "Update", version, "scale")
+            scale.set(_who(who[0], who[1], scale_version, who[3]), frozenset({("f:spec", "f:replicas")}), scale_version)
     if scale.fields:
         def of(obj: dict[str, Any]) -> dict[str, Any]:
             value: Any = obj
             for k in replicas:
                 value = value.get(k) if isinstance(value, dict) else None
             return {"spec": {"replicas": value}} if value else {"spec": {}}
-        _update(scale, of(old), of(new), root("autoscaling/v1", "Scale"), current, frozenset())
+        me, current = _who(manager or "unknown", "Update", scale_version, "scale"), _who(_CURRENT, "Update", "")
+        _update(scale, of(old), of(new), root(scale_version, "Scale"), current, scale_version, frozenset())
         if current in scale.fields:
-            scale.fields[me] = scale.fields.pop(current) | scale.fields.get(me, frozenset())
+            scale.set(me, scale.fields.pop(current) | scale.fields.get(me, frozenset()), scale_version)
     out = _Managed()
     for who, fields in parent.fields.items():
-        if field not in fields or who in scale.fields:
-            out.fields[who] = fields
-        elif rest := fields - {field}:
-            out.fields[who] = rest
-        else:
-            continue
-        if who in parent.times:
-            out.times[who] = parent.times[who]
+        kept = fields if field not in fields or who in scale.fields else fields - {field}
+        if kept:
+            out.set(who, kept, parent.versions[who])
+            if who in parent.times:
+                out.times[who] = parent.times[who]
+    version = str(old.get("apiVersion", ""))
     for who, fields in scale.fields.items():
         if who not in parent.fields and ("f:spec", "f:replicas") in fields:
-            out.fields[who] = frozenset({field})
+            out.set(who, frozenset({field}), version)
     return _encoded(out)

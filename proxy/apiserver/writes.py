@@ -858,7 +858,7 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
     out = _store_update(main, current, new, opts)
     if out.code >= 400:
         return out
-    return Outcome(out.code, out.body, out.commits, view=lambda obj: scale_of(t, obj))
+    return Outcome(out.code, out.body, out.commits, view=lambda obj: scale_of(t, obj), unchanged=out.unchanged)
 
 
 # The Job strategy's DefaultGarbageCollectionPolicy: through batch/v1, a delete that names no propagation
