@@ -171,6 +171,7 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
     # an update that changes nothing stored: the object as the field manager saw it (its managedFields may change)
     unchanged: dict[str, Any] | None = None
+    would: Commit | None = None  # a dry run's commit, not made (its answer still gets managedFields)
     why: str = ""  # for the request log, what the answer does not say
 
     def answer(self) -> dict[str, Any]:
@@ -522,7 +523,7 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     (goorder.encoded; the store then only puts the resourceVersion in its place)."""
     c.written = c.written or c.obj
     c.obj = encoded(c.obj, c.obj.get("kind", ""), c.obj.get("apiVersion", ""), stored=True)
-    return Outcome(code, c.obj, [] if opts.dry_run else [c])
+    return Outcome(code, c.obj, [] if opts.dry_run else [c], would=c if opts.dry_run else None)
 
 
 def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = False) -> bool:
@@ -858,7 +859,8 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
     out = _store_update(main, current, new, opts)
     if out.code >= 400:
         return out
-    return Outcome(out.code, out.body, out.commits, view=lambda obj: scale_of(t, obj), unchanged=out.unchanged)
+    return Outcome(out.code, out.body, out.commits, view=lambda obj: scale_of(t, obj), unchanged=out.unchanged,
+                   would=out.would)
 
 
 # The Job strategy's DefaultGarbageCollectionPolicy: through batch/v1, a delete that names no propagation

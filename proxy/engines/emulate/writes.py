@@ -260,6 +260,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             or outcome
     if outcome.unchanged is not None and obj is not None and not opts.dry_run:
         _managed_only(t, obj, outcome, manager, stamp.timestamp)
+    if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
+        _managed_fields(t, obj, outcome.would, manager, body, outcome.owners is not None, stamp.timestamp)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
         _own(emu, path, t, info.verb, obj, outcome, owners, manager, body, stamp.timestamp)
     for c in outcome.commits:
