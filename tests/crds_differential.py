@@ -14,6 +14,7 @@ from typing import Any
 
 from kubernetes import client, config
 
+from tests.random_writes import managed_fields
 from tests.writes_differential import APPLY, INVALID, JSONP, MERGE, SMP, Step, _call, _pick, _reduce, call_warned
 
 CRDS = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
@@ -388,6 +389,12 @@ def _settled(api: client.ApiClient, step: Step, deadline: float = 60.0) -> tuple
         time.sleep(0.1)  # polling the server under test: nothing here to wait on but its answer
 
 
+# answers whose managedFields are not a custom resource's (a definition's are also the apiextensions
+# controllers', which emulate does not run)
+_NOT_CUSTOM = frozenset({"CustomResourceDefinition", "CustomResourceDefinitionList", "Status", "Table",
+                         "APIResourceList", "APIGroup", "APIGroupList"})
+
+
 def run(kubeconfig: str, group: str, ns: str) -> Result:
     api = config.new_client_from_config(config_file=kubeconfig)
     out = Result()
@@ -411,6 +418,8 @@ def run(kubeconfig: str, group: str, ns: str) -> Result:
             if f == "details.causes" and isinstance(value, list):
                 value = sorted(value, key=lambda c: json.dumps(c, sort_keys=True))
             answer[f] = _reduce(value)
+        if isinstance(doc, dict) and doc.get("kind") not in _NOT_CUSTOM and code < 300:
+            answer["managedFields"] = managed_fields(doc)  # a custom resource's, typed by its definition's schema
         out.answers.append(answer)
         if step.what.startswith("install") and code == 201 and isinstance(body, dict):
             _established(api, f"{CRDS}/{step.body['metadata']['name']}")

@@ -35,6 +35,42 @@ def root(api_version: str, kind: str) -> Any:
     return _types()["roots"].get(f"{api_version}/{kind}")
 
 
+def custom_root(schema: Any) -> Any:
+    """The type of a custom resource's objects, from its definition's structural schema as the apiextensions
+    apiserver builds it: the schema's markers (list types and keys, atomic maps), lists atomic and maps
+    granular where it names none, and `metadata` the built-in ObjectMeta."""
+    node = _from_schema(schema if isinstance(schema, dict) else {})
+    fields = dict(node.get("f") or {}) if isinstance(node, dict) else {}
+    return {"k": "map", "f": {**fields, "apiVersion": "", "kind": "", "metadata": "apis.meta.v1.ObjectMeta"}}
+
+
+def _from_schema(s: dict[str, Any]) -> Any:
+    if s.get("x-kubernetes-int-or-string"):
+        return ""
+    props, extra = s.get("properties"), s.get("additionalProperties")
+    if s.get("type") == "array":
+        given = s.get("items")
+        items: dict[str, Any] = given if isinstance(given, dict) else {}
+        node: dict[str, Any] = {"k": "list", "r": s.get("x-kubernetes-list-type") or "atomic", "e": _from_schema(items)}
+        if keys := s.get("x-kubernetes-list-map-keys"):
+            node["keys"] = list(keys)
+            defaults = {k: v["default"] for k, v in (items.get("properties") or {}).items()
+                        if k in keys and isinstance(v, dict) and "default" in v}
+            if defaults:
+                node["d"] = defaults
+        return node
+    if s.get("type") == "object" or props or extra:
+        if not props and not isinstance(extra, dict):
+            return "~" if s.get("x-kubernetes-preserve-unknown-fields") or extra is True else {"k": "map"}
+        node = {"k": "map", "f": {k: _from_schema(v) for k, v in (props or {}).items() if isinstance(v, dict)}}
+        if s.get("x-kubernetes-map-type") == "atomic":
+            node["a"] = True
+        if isinstance(extra, dict):
+            node["e"] = _from_schema(extra)
+        return node
+    return "~" if s.get("x-kubernetes-preserve-unknown-fields") else ""
+
+
 _DEDUCED: dict[str, Any] = {"k": "~"}
 _SCALAR: dict[str, Any] = {"k": ""}
 

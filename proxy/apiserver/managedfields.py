@@ -226,8 +226,8 @@ def _encoded(m: _Managed) -> list[Entry] | None:
     return entries or None
 
 
-def _type(obj: dict[str, Any]) -> Any:
-    return root(str(obj.get("apiVersion", "")), str(obj.get("kind", ""))) or "~"
+def _type(obj: dict[str, Any], node: Any) -> Any:
+    return node or root(str(obj.get("apiVersion", "")), str(obj.get("kind", ""))) or "~"
 
 
 def _entries(obj: Any) -> Any:
@@ -236,9 +236,10 @@ def _entries(obj: Any) -> Any:
 
 
 def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[str, Any], manager: str,
-                 subresource: str, has_status: bool, now: str) -> list[Entry] | None:
+                 subresource: str, has_status: bool, now: str, node: Any = None) -> list[Entry] | None:
     """The entries after a create (`old` None; `empty`: the type's empty object, which the field manager
-    compares with), an update or a patch by `manager`, `sent` the object as the field manager saw it."""
+    compares with), an update or a patch by `manager`, `sent` the object as the field manager saw it (`node`:
+    its type, where it is not a built-in's)."""
     given = _entries(sent)
     m = _Managed() if _reset(given) and not subresource else _decoded(given) if not subresource and given else None
     if m is None or not (m.fields or _reset(given)):
@@ -247,7 +248,7 @@ def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[s
         return None  # an object nobody tracks stays untracked
     version = str(sent.get("apiVersion", ""))
     me, current = _who(manager or "unknown", "Update", version, subresource), _who(_CURRENT, "Update", version)
-    _update(m, old if old is not None else empty, sent, _type(sent), current, version,
+    _update(m, old if old is not None else empty, sent, _type(sent, node), current, version,
             reset_fields(str(sent.get("kind", "")), subresource, has_status))
     _strip(m, current)
     if current in m.fields:
@@ -258,12 +259,12 @@ def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[s
 
 
 def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[str, Any], empty: dict[str, Any],
-                manager: str, has_status: bool, now: str) -> list[Entry] | None:
+                manager: str, has_status: bool, now: str, node: Any = None) -> list[Entry] | None:
     """The entries after a server-side apply of `applied` by `manager` made `new` of `old` (None: it created
     the object)."""
     m = _decoded(_entries(old)) or _Managed()
     version = str(new.get("apiVersion", ""))
-    node = _type(new)
+    node = _type(new, node)
     reset = reset_fields(str(new.get("kind", "")), "", has_status)
     if old is not None and not m.fields:
         first = _who("before-first-apply", "Update", version)

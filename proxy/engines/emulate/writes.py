@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import admission, bodies, eviction, gojson, managedfields, options, ownership, writes
+from ...apiserver import admission, bodies, eviction, fieldsets, gojson, managedfields, options, ownership, writes
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.goorder import encoded, ordered_meta
@@ -143,14 +143,15 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     known = builtin_by_path(t.group, t.version, t.resource)
     has_status = t.custom.status if t.custom is not None else known is not None and any(
         sub == "status" for sub, _, _ in known.subresources)
+    node = fieldsets.custom_root(t.custom.schema) if t.custom is not None else None
     if t.subresource == "scale" and old is not None:
         path = tuple(writes.replicas_path(t).strip(".").split("."))
         entries = managedfields.after_scale(old, written, name, path, now)
     elif outcome_of_apply:
-        entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now)
+        entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node)
     else:
         written = managedfields.as_compared(kind, written, sent, old is None)
-        entries = managedfields.after_update(old, written, empty, name, t.subresource, has_status, now)
+        entries = managedfields.after_update(old, written, empty, name, t.subresource, has_status, now, node)
     meta = {k: v for k, v in c.obj.get("metadata", {}).items() if k != "managedFields"}
     c.obj["metadata"] = ordered_meta({**meta, **({"managedFields": entries} if entries else {})})
 
