@@ -105,3 +105,9 @@ def test_admission_and_the_strategy_own_nothing_of_a_create() -> None:
     claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {
         "finalizers": ["kubernetes.io/pvc-protection"]}}
     assert managedfields.as_compared("PersistentVolumeClaim", claim, {"metadata": {}}, True)["metadata"] == {}
+
+
+def test_managed_fields_the_field_manager_cannot_read_leave_the_object_untracked() -> None:
+    for fields in ({"x:y": {}}, {'k:{"name"': {}}, {"k:5": {}}, {"i:one": {}}, "not fields"):
+        old = _cm({"k": "0"}, entries=[_entry("maker", fields)])  # type: ignore[arg-type]
+        assert managedfields.after_update(old, _cm({"k": "1"}), CM_EMPTY, "m", "", False, NOW) is None

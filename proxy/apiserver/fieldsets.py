@@ -291,11 +291,20 @@ def _emit(node: dict[str, Any], top: bool = False) -> dict[str, Any]:
 
 
 def from_fields_v1(fields: Any, at: Path = ()) -> FieldSet:
-    """A FieldsV1 object as a set (a key mapping to an empty object, or holding `.`, is a member)."""
+    """A FieldsV1 object as a set (a key mapping to an empty object, or holding `.`, is a member). ValueError
+    for what structured-merge-diff would not read."""
     out: set[Path] = set()
-    for k, v in fields.items() if isinstance(fields, dict) else ():
+    if not isinstance(fields, dict):
+        raise ValueError("FieldsV1 is not an object")
+    for k, v in fields.items():
         if k == ".":
             continue
+        if not isinstance(k, str) or k[:2] not in ("f:", "k:", "v:", "i:"):
+            raise ValueError(f"not a path element: {k!r}")
+        if k[0] in "kv" and (k[0] == "k") != isinstance(json.loads(k[2:]), dict):  # (ValueError: not JSON)
+            raise ValueError(f"not a key or a value: {k!r}")
+        elif k[0] == "i" and not k[2:].isdigit():
+            raise ValueError(f"not an index: {k!r}")
         path = (*at, k)
         if not isinstance(v, dict) or not v or "." in v:
             out.add(path)

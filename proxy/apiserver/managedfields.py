@@ -65,7 +65,10 @@ def _decoded(entries: Any) -> _Managed | None:
             return None
         who = _who(str(e.get("manager") or ""), str(e["operation"]), str(e["apiVersion"]),
                    str(e.get("subresource") or ""))
-        out.set(who, from_fields_v1(e.get("fieldsV1") or {}), str(e["apiVersion"]))
+        try:
+            out.set(who, from_fields_v1(e.get("fieldsV1") or {}), str(e["apiVersion"]))
+        except ValueError:
+            return None
         if e.get("time"):
             out.times[who] = str(e["time"])
     return out
