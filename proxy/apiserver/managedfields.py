@@ -124,8 +124,9 @@ def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -
         items, given = _at(out, path), _at(sent, path)
         if isinstance(items, list) and item in items and not (isinstance(given, list) and item in given):
             items.remove(item)
-            if not items and given is None:
-                out[path[0]].pop(path[1], None)
+            parent = _at(out, path[:-1])
+            if not items and given is None and isinstance(parent, dict):
+                parent.pop(path[-1], None)
     for path in _ADMITTED.get(kind, ()) if creating else ():
         for concrete in _expanded(out, path):
             # the field, and the maps that held only it where the request had none
@@ -187,7 +188,7 @@ def _strip(m: _Managed, who: Who) -> None:
 
 def _cap(m: _Managed) -> None:
     """capManagersManager: the oldest Update entries beyond ten, merged per API version."""
-    updaters = sorted((w for w in m.fields if w[1] == "Update"), key=lambda w: (_seconds(m.times.get(w)), _id(w)))
+    updaters = sorted((w for w in m.fields if w[1] == "Update"), key=lambda w: (m.times.get(w) or "", _id(w)))
     first: dict[str, Who] = {}
     length = len(updaters)
     for who in updaters:
@@ -203,10 +204,6 @@ def _cap(m: _Managed) -> None:
         if who in m.times:
             m.times[bucket] = m.times[who]
         length -= 1
-
-
-def _seconds(time: str | None) -> str:
-    return time or ""
 
 
 def _id(who: Who) -> str:
