@@ -488,6 +488,7 @@ def test_who_an_update_makes_an_owner(owners: ownership.Owners, old: dict[str, A
      {("spec", "template", "spec", "containers", '[name="c"]', "image")}),  # an item of a keyed list
     ({"f:metadata": {"f:finalizers": {".": {}, 'v:"a/f"': {}}}, "f:data": {".": {}}},
      {("metadata", "finalizers")}),  # a map owned only as itself owns no leaf
+    ({"f:secrets": {'k:{"name":"s"}': {}}}, {("secrets", '[name="s"]', "name")}),  # an item owned whole: its key
 ])
 def test_recorded_managed_fields(fields_v1: dict[str, Any], owned: set[tuple[str, ...]]) -> None:
     obj = {"metadata": {"managedFields": [

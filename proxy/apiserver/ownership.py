@@ -261,7 +261,9 @@ def _paths(node: dict[str, Any], at: FieldPath) -> set[FieldPath]:
         else:
             continue
         children = [c for c in v if c != "."] if isinstance(v, dict) else []
-        if not children:
+        if not children and k.startswith("k:") and not (isinstance(v, dict) and "." in v):
+            out |= {(*path, key) for key in keys}  # an item owned whole (atomic): its keys stand for it
+        elif not children:
             if not (isinstance(v, dict) and "." in v):
                 out.add(path)
         elif any(c.startswith(("v:", "i:")) for c in children):
