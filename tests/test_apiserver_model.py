@@ -9,8 +9,9 @@ import json
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import encode, jsonpatch, lists, ownership, writes
+from watchproxy.apiserver import encode, jsonpatch, lists, managedfields, ownership, writes
 from watchproxy.apiserver.changes import Changes, Raws
+from watchproxy.apiserver.goorder import encoded
 from watchproxy.apiserver.history import ResourceTimeline, WatchCache
 from watchproxy.apiserver.patch import PatchError, merge_patch, strategic_merge
 from watchproxy.apiserver.watchstream import WatchSpec, WatchStream, watch_list_defaults
@@ -431,54 +432,31 @@ def test_apply_removes_what_the_same_manager_stops_naming() -> None:
     assert forced.code == 200 and forced.owners == {("n", "", ""): {("data", "a")}}
 
 
+def _written(manager: str, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """`new` with the managedFields an update (a create where `old` is None) by `manager` gives it."""
+    kind, version = new["kind"], new["apiVersion"]
+    entries = managedfields.after_update(old, new, encoded({"kind": kind, "apiVersion": version}, kind, version),
+                                         manager, "", False, "2026-12-04T10:00:00Z")
+    return {**new, "metadata": {**new["metadata"], "managedFields": entries}}
+
+
 def test_an_apply_conflicts_with_the_updater_that_set_a_field() -> None:
     cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
-    made = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c", "resourceVersion": "5"},
-            "data": {"a": "1", "b": "2"}}
-    owners = ownership.after_create(("kubectl", "v1", ""), made)
+    made = _written("kubectl", None, {"kind": "ConfigMap", "apiVersion": "v1",
+                                      "metadata": {"name": "c", "resourceVersion": "5"}, "data": {"a": "1", "b": "2"}})
+    owners = ownership.recorded(made)
     assert owners == {("kubectl", "v1", ""): {("data", "a"), ("data", "b")}}
     doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "9", "b": "2"}}
     clash = writes.patch(cm, made, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"), owners=owners)
     assert (clash.code, clash.body["message"]) == \
         (409, 'Apply failed with 1 conflict: conflict with "kubectl" using v1: .data.a')  # b: the same value
     # an update that removes a field frees it; one that changes a field takes it
-    removed = {**made, "data": {"b": "3"}}
-    after = ownership.after_update(owners, made, removed, ("unknown", "v1", ""))
+    removed = _written("unknown", made, {**made, "data": {"b": "3"}})
+    after = ownership.recorded(removed)
     assert after == {("unknown", "v1", ""): {("data", "b")}}
     ok = writes.patch(cm, removed, writes.APPLY_PATCH, {**doc, "data": {"a": "9"}}, STAMP,
                       writes.Options(field_manager="ap"), owners=after)
     assert ok.code == 200 and ok.owners == {("unknown", "v1", ""): {("data", "b")}, ("ap", "", ""): {("data", "a")}}
-
-
-def _deployment(replicas: int, image: str = "a") -> dict[str, Any]:
-    return {"metadata": {"name": "d"}, "spec": {"replicas": replicas, "template": {"spec": {
-        "containers": [{"name": "c", "image": image}]}}}}
-
-
-APPLIER = ("ap", "", "")
-IMAGE = ("spec", "template", "spec", "containers", '[name="c"]', "image")
-SCALER = ("kubectl", "apps/v1", "scale")
-UPDATER = ("kubectl", "apps/v1", "")
-
-
-@pytest.mark.parametrize(("owners", "old", "new", "manager", "after"), [
-    # nobody owns anything: the update is not tracked, and the object stays unowned
-    ({}, _deployment(1), _deployment(2), UPDATER, {}),
-    ({APPLIER: {IMAGE}}, _deployment(1), _deployment(2, "b"), UPDATER, {UPDATER: {("spec", "replicas"), IMAGE}}),
-    # a /scale write sees only the owners of replicas: none, so it takes nothing
-    ({APPLIER: {IMAGE}}, _deployment(1), _deployment(2), SCALER, {APPLIER: {IMAGE}}),
-    # someone owned replicas: the scale writer takes it
-    ({APPLIER: {IMAGE, ("spec", "replicas")}}, _deployment(1), _deployment(2), SCALER,
-     {APPLIER: {IMAGE}, SCALER: {("spec", "replicas")}}),
-    # 0, which a Scale leaves out: replicas leave their owner and nobody takes them
-    ({APPLIER: {IMAGE, ("spec", "replicas")}}, _deployment(1), _deployment(0), SCALER, {APPLIER: {IMAGE}}),
-    # the same number: nothing moves
-    ({APPLIER: {("spec", "replicas")}}, _deployment(2), _deployment(2), SCALER, {APPLIER: {("spec", "replicas")}}),
-])
-def test_who_an_update_makes_an_owner(owners: ownership.Owners, old: dict[str, Any], new: dict[str, Any],
-                                      manager: ownership.Manager, after: ownership.Owners) -> None:
-    subresource = manager[2]
-    assert ownership.after_update(owners, old, new, manager, subresource) == after
 
 
 @pytest.mark.parametrize(("fields_v1", "owned"), [
@@ -656,7 +634,7 @@ def test_atomic_maps_and_structs_are_one_field() -> None:
 def test_an_apply_replaces_an_atomic_map_whole() -> None:
     stored = _stored_service(selector={"app": "a", "tier": "x"})
     doc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"selector": {"app": "b"}}}
-    owners = ownership.after_create(("kubectl", "v1", ""), stored)
+    owners = ownership.recorded(_written("kubectl", None, stored))
     clash = writes.patch(SVC_T, stored, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"),
                          owners=owners)
     assert clash.body["message"] == 'Apply failed with 1 conflict: conflict with "kubectl" using v1: .spec.selector'
@@ -667,7 +645,7 @@ def test_an_apply_replaces_an_atomic_map_whole() -> None:
 
 def test_an_apply_merges_ports_on_number_and_protocol_and_removes_those_it_stops_naming() -> None:
     stored = _stored_service(ports=[{"port": 80, "name": "a"}, {"port": 443, "name": "b"}])
-    owners = ownership.after_create(("kubectl", "v1", ""), stored)
+    owners = ownership.recorded(_written("kubectl", None, stored))
     dns = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [
         {"port": 53, "protocol": "UDP", "name": "dns"}, {"port": 53, "protocol": "TCP", "name": "dnst"}]}}
     first = writes.patch(SVC_T, stored, writes.APPLY_PATCH, dns, STAMP, writes.Options(field_manager="ap"),

@@ -83,6 +83,9 @@ def test_a_scale_write_moves_replicas_only_where_they_had_a_manager() -> None:
     same = managedfields.after_scale(deployment(1, owned), deployment(1, owned), "scaler", ("spec", "replicas"), LATER)
     assert same == [{k: v for k, v in owned[0].items() if k != "time"} | {"fieldsV1": {"f:spec": {"f:replicas": {}}}},
                     {**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
+    # scaled to 0, which a Scale leaves out: the replicas leave their manager and nobody takes them
+    assert managedfields.after_scale(deployment(1, owned), deployment(0, owned), "scaler", ("spec", "replicas"),
+                                     LATER) == [{**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
     unowned = [{**_entry("maker", {"f:spec": {"f:paused": {}}}), "apiVersion": "apps/v1"}]
     assert managedfields.after_scale(deployment(1, unowned), deployment(3, unowned), "scaler", ("spec", "replicas"),
                                      LATER) == unowned

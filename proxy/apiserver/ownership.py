@@ -1,16 +1,13 @@
-"""Field ownership, as structured-merge-diff keeps it in managedFields for server-side apply: which manager
-set which fields of an object, so that an apply changing a field another manager set is a 409 conflict.
+"""Field ownership as an apply's conflicts and pruning read it: which manager set which fields of an object,
+so that an apply changing a field another manager set is a 409 conflict, and a field the applier no longer
+names goes unless another manager still owns it.
 
-A manager is (name, apiVersion, subresource): an applier's apiVersion is "" (its conflicts name it alone), an
-updater's is the version it wrote, and one that wrote through /scale says so (`conflict with "kubectl" with
-subresource "scale" using apps/v1`). A field is a path to a leaf; an item of a list the apiserver merges by key
-(containers by name, a container's ports by port and protocol: mergekeys.py) is a path segment of its own,
-`[name="c"]`, and any other list is one field. Owners start from the recorded object's managedFields and
-every write moves them: a create owns everything it sets, an update or a patch the fields it changes (taking
-them from whoever had them), and a field that goes away is nobody's; an update of an object that nobody owns
-anything of (or a /scale write to replicas nobody owns) is not tracked, and replicas scaled to 0 are nobody's.
-A write to the main resource owns no status field and one to /status only status fields (the strategies'
-reset fields).
+The owners are read from the object's managedFields (`recorded`), which emulate writes as the field manager
+does (managedfields.py): here they are paths to leaves. A manager is (name, apiVersion, subresource): an
+applier's apiVersion is "" (its conflicts name it alone), an updater's is the version it wrote, and one that
+wrote through /scale says so (`conflict with "kubectl" with subresource "scale" using apps/v1`). An item of a
+list the apiserver merges by key (containers by name, a container's ports by port and protocol:
+mergekeys.py) is a path segment of its own, `[name="c"]`, and any other list is one field.
 """
 
 from __future__ import annotations
@@ -20,7 +17,6 @@ import re
 from typing import Any
 
 from ..wire.jsonenc import go_json
-from .goorder import encoded
 from .mergekeys import ATOMIC_ITEMS, atomic_fields, key_value, list_map_keys
 
 FieldPath = tuple[str, ...]
@@ -169,62 +165,6 @@ def manager_name(field_manager: str, user_agent: str) -> str:
     return out or "unknown"
 
 
-def _in_scope(path: FieldPath, subresource: str) -> bool:
-    """A write to /status owns only status fields; one to the main resource or /scale none of them."""
-    return (path[:1] == ("status",)) == (subresource == "status")
-
-
-def _scoped(doc: dict[str, Any], subresource: str) -> frozenset[FieldPath]:
-    return frozenset(f for f in fields(doc) if _in_scope(f, subresource))
-
-
-def after_create(manager: Manager, obj: dict[str, Any]) -> Owners:
-    """A create owns what it set: the fields whose value is not the one the type's empty object has (the field
-    manager compares with a new object of the type, so an Event's `firstTimestamp: null` or `source: {}`, which
-    Go writes for every Event, are nobody's)."""
-    kind, api_version = str(obj.get("kind", "")), str(obj.get("apiVersion", ""))
-    empty = encoded({"kind": kind, "apiVersion": api_version}, kind, api_version)
-    return {manager: frozenset(f for f in _scoped(obj, "") if value(obj, f) != value(empty, f))}
-
-
-def after_update(owners: Owners, old: dict[str, Any], new: dict[str, Any], manager: Manager,
-                 subresource: str = "") -> Owners:
-    """Owners after `manager` wrote `new` over `old` (through `subresource`): it takes the fields whose
-    value it changed, and the fields no longer there leave every manager. An update of an object nobody
-    owns anything of is not tracked at all (the field manager's ProbabilisticSkipNonAppliedManager): it
-    stays unowned."""
-    if not owners:
-        return owners
-    if subresource == "scale":
-        return _after_scale(owners, old, new, manager)
-    before, after = _scoped(old, subresource), _scoped(new, subresource)
-    changed = {f for f in after if f not in before or value(old, f) != value(new, f)}
-    kept = fields(new)
-    out: Owners = {}
-    for m, owned in owners.items():
-        rest = frozenset(f for f in owned if any(overlap(f, k) for k in kept)
-                         and not any(overlap(f, c) for c in changed))
-        if rest:
-            out[m] = rest
-    mine = out.get(manager, frozenset()) | changed
-    if mine:
-        out[manager] = frozenset(mine)
-    return out
-
-
-def _after_scale(owners: Owners, old: dict[str, Any], new: dict[str, Any], manager: Manager) -> Owners:
-    """A /scale write is tracked on the Scale (ScaleHandler): only the owners of the replicas field take
-    part, so with none it is not tracked; its owners lose it; and the writer takes it unless it set 0,
-    which a Scale leaves out (omitempty), so that the field is removed there and nobody's."""
-    written = {f for f in _scoped(old, "scale") | _scoped(new, "scale") if value(old, f) != value(new, f)}
-    if not written or not any(owned & written for owned in owners.values()):
-        return owners
-    out = {m: rest for m, owned in owners.items() if (rest := owned - written)}
-    if all(value(new, f) for f in written):
-        out[manager] = out.get(manager, frozenset()) | written
-    return out
-
-
 def recorded(obj: dict[str, Any] | None) -> Owners:
     """The owners an object's managedFields name (FieldsV1), for writes to the main resource."""
     out: Owners = {}
@@ -237,10 +177,17 @@ def recorded(obj: dict[str, Any] | None) -> Owners:
             continue  # a /status writer's fields are never written through the main resource
         m = (str(e.get("manager", "")), "" if e.get("operation") == "Apply" else str(e.get("apiVersion", "")),
              str(e.get("subresource") or ""))
-        owned = frozenset(_paths(e["fieldsV1"], ()))
+        atomic = atomic_fields(obj or {})
+        owned = frozenset(f for f in _paths(e["fieldsV1"], ()) if not _granular_map(obj, f, atomic))
         if owned:
             out[m] = out.get(m, frozenset()) | owned
     return out
+
+
+def _granular_map(obj: Any, path: FieldPath, atomic: frozenset[str]) -> bool:
+    """A map the object holds at `path` that is not kept whole: owned as itself (it added the map), it owns
+    none of its keys, as `fields` counts an applied one."""
+    return isinstance(value(obj, path), dict) and path[-1] not in atomic
 
 
 def _paths(node: dict[str, Any], at: FieldPath) -> set[FieldPath]:

@@ -794,11 +794,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     out = _warned(_store_update(t, current, new, opts), warnings)
     if out.code >= 400:
         return out
+    # (an apply that changes only who manages the object is still a new version of it: the emulate write path
+    # compares the managedFields it makes for `Outcome.unchanged`)
     out.owners = after
-    if after is not None and not out.commits and after != (owners or {}) and not opts.dry_run:
-        # the object's managedFields changed, so it is a new version although no other field did
-        out.body["metadata"].pop("resourceVersion", None)
-        out.commits.append(Commit("MODIFIED", t.key(), out.body))
     return out
 
 

@@ -16,9 +16,8 @@ from ...apiserver import eventapi, lists, routes
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
-from ...apiserver.ownership import Owners
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
-from ...apiserver.writes import Commit, Key, scale_of, serves_subresource
+from ...apiserver.writes import Commit, scale_of, serves_subresource
 from ...clock import Clock
 from ...wire import discovery as discovery_docs
 from ...wire import health
@@ -106,7 +105,6 @@ class Emulator:
         rebuilt = rebuild(loaded, announce)
         self.timelines = rebuilt.timelines
         self.read_only = read_only
-        self.owners: dict[tuple[str, Key], Owners] = {}  # who set which fields of each object written
         self._written: asyncio.Future[None] | None = None  # a client's next write: reads waiting for an RV
         self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,

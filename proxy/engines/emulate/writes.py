@@ -40,7 +40,6 @@ class Store(Protocol):
     cache: WatchCache
     seed: int
     read_only: bool
-    owners: dict[tuple[str, writes.Key], ownership.Owners]  # who set which fields of each object written
 
     def wall(self, virtual: float) -> dt.datetime: ...
     def namespace_phase(self, namespace: str) -> str: ...
@@ -110,25 +109,15 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     return gojson.loads(req.body) if req.body else gojson.Decoded(None)
 
 
-def _own(emu: Store, path: str, t: writes.Target, verb: str, old: dict[str, Any] | None, outcome: writes.Outcome,
-         owners: ownership.Owners, name: str, sent: Any, now: str) -> None:
-    """Who owns which fields after a write: an apply's owners as it worked them out, a create's or an
-    update's by what it set or changed (ownership.py); a delete moves none and an object gone has none. And
-    the written object's managedFields (managedfields.py)."""
-    manager = (name, t.api_version, t.subresource if t.subresource in ("scale", "finalize") else "")
+def _record_managers(t: writes.Target, verb: str, old: dict[str, Any] | None, outcome: writes.Outcome, name: str,
+                     sent: Any, now: str) -> None:
+    """The managedFields of what a create, update, patch or apply commits (even an object it deletes); a
+    delete (an eviction too) moves no field. They are the object's owners for the next apply's conflicts
+    (ownership.recorded)."""
+    if t.subresource == "eviction":
+        return
     for c in outcome.commits:
-        key = (path, c.key)
-        if c.type == "DELETED":  # a new object of the name starts with no owners
-            emu.owners.pop(key, None)
-        elif verb in ("delete", "deletecollection") or t.subresource == "eviction":
-            continue
-        elif outcome.owners is not None:
-            emu.owners[key] = outcome.owners
-        elif old is not None and c.key == t.key():
-            emu.owners[key] = ownership.after_update(owners, old, c.written or c.obj, manager, t.subresource)
-        elif c.type == "ADDED":
-            emu.owners[key] = ownership.after_create(manager, c.written or c.obj)
-        if (c.key == t.key() or verb == "create") and verb in ("create", "update", "patch"):  # (even one it deletes)
+        if (c.key == t.key() or verb == "create") and verb in ("create", "update", "patch"):
             _managed_fields(t, old, c, name, sent, outcome.owners is not None, now)
 
 
@@ -156,12 +145,13 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     c.obj["metadata"] = ordered_meta({**meta, **({"managedFields": entries} if entries else {})})
 
 
-def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome, name: str, now: str) -> None:
-    """An update that changes nothing stored but who manages it is still a new version of the object (the
-    timestamps alone do not count: IgnoreManagedFieldsTimestampsTransformer)."""
+def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome, name: str, sent: Any,
+                  now: str) -> None:
+    """A write that changes nothing stored but who manages it (an update's fields, an applier's set) is still
+    a new version of the object (the timestamps alone do not count: IgnoreManagedFieldsTimestampsTransformer)."""
     body = {**outcome.body, "metadata": {k: v for k, v in outcome.body["metadata"].items() if k != "resourceVersion"}}
     c = writes.Commit("MODIFIED", t.key(), body, outcome.unchanged)
-    _managed_fields(t, old, c, name, None, False, now)
+    _managed_fields(t, old, c, name, sent, outcome.owners is not None, now)
 
     def timeless(o: dict[str, Any]) -> Any:
         entries = o.get("metadata", {}).get("managedFields") or []
@@ -220,9 +210,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         entry.ended("refused", "undecodable body")
         return
     body = decoded.value
-    owners = emu.owners.get((path, t.key()))
-    if owners is None:
-        owners = ownership.recorded(obj)
+    owners = ownership.recorded(obj)
     manager = ownership.manager_name(opts.field_manager, req.header("User-Agent"))
     n = emu.cache.writes
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
@@ -260,11 +248,11 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: _storage_class(emu, name, now)) \
             or outcome
     if outcome.unchanged is not None and obj is not None and not opts.dry_run:
-        _managed_only(t, obj, outcome, manager, stamp.timestamp)
+        _managed_only(t, obj, outcome, manager, body, stamp.timestamp)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
         _managed_fields(t, obj, outcome.would, manager, body, outcome.owners is not None, stamp.timestamp)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
-        _own(emu, path, t, info.verb, obj, outcome, owners, manager, body, stamp.timestamp)
+        _record_managers(t, info.verb, obj, outcome, manager, body, stamp.timestamp)
     for c in outcome.commits:
         emu.commit(path, c, now)
     customresources.after_write(emu, path, outcome.commits, now, stamp)
