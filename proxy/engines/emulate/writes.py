@@ -146,9 +146,11 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
 
 
 def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome, name: str, sent: Any,
-                  now: str) -> None:
+                  now: str, dry_run: bool) -> None:
     """A write that changes nothing stored but who manages it (an update's fields, an applier's set) is still
-    a new version of the object (the timestamps alone do not count: IgnoreManagedFieldsTimestampsTransformer)."""
+    a new version of the object (the timestamps alone do not count: IgnoreManagedFieldsTimestampsTransformer);
+    a dry run answers with those managedFields and the stored version."""
+    rv = outcome.body["metadata"].get("resourceVersion")
     body = {**outcome.body, "metadata": {k: v for k, v in outcome.body["metadata"].items() if k != "resourceVersion"}}
     c = writes.Commit("MODIFIED", t.key(), body, outcome.unchanged)
     _managed_fields(t, old, c, name, sent, outcome.owners is not None, now)
@@ -156,7 +158,11 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
     def timeless(o: dict[str, Any]) -> Any:
         entries = o.get("metadata", {}).get("managedFields") or []
         return [{k: v for k, v in e.items() if k != "time"} for e in entries]
-    if timeless(c.obj) != timeless(old):
+    if timeless(c.obj) == timeless(old):
+        return
+    if dry_run:
+        outcome.body = {**c.obj, "metadata": ordered_meta({**c.obj["metadata"], "resourceVersion": rv})}
+    else:
         outcome.body, outcome.commits = c.obj, [c]
 
 
@@ -247,8 +253,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: _storage_class(emu, name, now)) \
             or outcome
-    if outcome.unchanged is not None and obj is not None and not opts.dry_run:
-        _managed_only(t, obj, outcome, manager, body, stamp.timestamp)
+    if outcome.unchanged is not None and obj is not None:
+        _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
         _managed_fields(t, obj, outcome.would, manager, body, outcome.owners is not None, stamp.timestamp)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
