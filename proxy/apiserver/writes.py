@@ -610,7 +610,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
     if gone:
-        return _commit(200, Commit("DELETED", t.key(), new), opts)
+        return _commit(200, Commit("DELETED", t.key(), new, as_sent), opts)
     if unchanged:  # nothing changed: no event, and the answer is the stored object
         return Outcome(200, {**stored, "metadata": new["metadata"]}, unchanged=as_sent)
     return _commit(200, Commit("MODIFIED", t.key(), new, as_sent), opts)
