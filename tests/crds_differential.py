@@ -145,6 +145,76 @@ def _widget(group: str, object_name: str, **spec: Any) -> dict[str, Any]:
             "spec": {"color": "red", **spec}}
 
 
+def _with_markers(group: str) -> dict[str, Any]:
+    """A definition whose schema says how server-side apply merges and owns its fields, under names a
+    built-in uses otherwise (a pod's containers are keyed by name, a Service's selector is atomic)."""
+    crd = _crd(group, "thingamajigs", "Thingamajig", status=False, columns=False)
+    item = {"type": "object", "properties": {"name": {"type": "string"}, "image": {"type": "string"}}}
+    spec: dict[str, Any] = {"type": "object", "properties": {
+        "entries": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["id", "proto"],
+                    "items": {"type": "object", "required": ["id"], "properties": {
+                        "id": {"type": "string"}, "proto": {"type": "string", "default": "tcp"},
+                        "v": {"type": "integer"}}}},
+        "containers": {"type": "array", "x-kubernetes-list-type": "atomic", "items": item},
+        "selector": {"type": "object", "x-kubernetes-map-type": "atomic",
+                     "additionalProperties": {"type": "string"}},
+        "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+        "tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
+        "limits": {"type": "object", "x-kubernetes-map-type": "atomic", "properties": {
+            "cpu": {"type": "integer"}, "memory": {"type": "integer"}}},
+        "conditions": {"type": "array", "items": {"type": "object", "properties": {
+            "type": {"type": "string"}, "status": {"type": "string"}}}},
+    }}
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = spec
+    return crd
+
+
+def _markers(group: str, ns: str) -> tuple[Step, ...]:
+    """Two appliers and an updater sharing one custom resource: merged, owned, conflicting and pruned as the
+    definition's list and map markers say, not as a built-in's fields of the same names."""
+    things = f"/apis/{group}/v1/namespaces/{ns}/thingamajigs"
+
+    def thing(**spec: Any) -> dict[str, Any]:
+        return {"apiVersion": f"{group}/v1", "kind": "Thingamajig", "metadata": {"name": "t1"}, "spec": spec}
+
+    def apply(what: str, manager: str, body: dict[str, Any], force: bool = False,
+              fields: tuple[str, ...] = WHOLE) -> Step:
+        query = f"fieldManager={manager}" + ("&force=true" if force else "")
+        return Step(what, "PATCH", f"{things}/t1", body, APPLY, query=query, fields=fields)
+
+    conflict = ("code", "reason", "message", "details.causes")
+    return (
+        Step("install one whose schema has list and map markers", "POST", CRDS, _with_markers(group),
+             fields=("code", "spec")),
+        apply("apply by a: a keyed list, an atomic list, an atomic map, a set, an atomic struct", "a",
+              thing(entries=[{"id": "x", "v": 1}, {"id": "x", "proto": "udp", "v": 2}],
+                    containers=[{"name": "c", "image": "i1"}], selector={"app": "a"}, labels={"k": "a"},
+                    tags=["p", "q"], limits={"cpu": 1}, conditions=[{"type": "Ready", "status": "True"}])),
+        apply("apply by b: its own items of the keyed list and the set, merged in", "b",
+              thing(entries=[{"id": "y", "v": 3}, {"id": "x", "v": 1}], tags=["r", "p"], labels={"j": "b"})),
+        apply("apply by b: an atomic list a set, conflicts whatever the item names", "b",
+              thing(containers=[{"name": "d", "image": "i2"}]), fields=conflict),
+        apply("apply by b: an atomic map a set, conflicts", "b", thing(selector={"other": "b"}), fields=conflict),
+        apply("apply by b: a field of an atomic struct a set, conflicts", "b", thing(limits={"memory": 2}),
+              fields=conflict),
+        apply("apply by b: a list without a type a set, conflicts", "b",
+              thing(conditions=[{"type": "Synced", "status": "True"}]), fields=conflict),
+        apply("apply by b, forced: takes the atomic map over", "b",
+              thing(entries=[{"id": "y", "v": 3}, {"id": "x", "v": 1}], tags=["r", "p"], labels={"j": "b"},
+                    selector={"other": "b"}), force=True),
+        Step("an update by c changes an item b applied", "PATCH", f"{things}/t1",
+             {"spec": {"labels": {"j": "c", "u": "c"}}}, MERGE, query="fieldManager=c", fields=WHOLE),
+        apply("apply by a again without the keyed list's items or the labels: what only it owned goes", "a",
+              thing(containers=[{"name": "c", "image": "i1"}], tags=["q"], limits={"cpu": 1},
+                    conditions=[{"type": "Ready", "status": "True"}])),
+        apply("apply by b with nothing but the set: its items and map keys go unless others own them", "b",
+              thing(tags=["r"])),
+        Step("read it", "GET", f"{things}/t1", fields=WHOLE),
+        Step("delete the definition with list and map markers", "DELETE", f"{CRDS}/thingamajigs.{group}",
+             fields=("code",)),
+    )
+
+
 WHOLE = ("code", "apiVersion", "kind", "metadata", "spec", "status")
 CAUSES = ("code", "reason", "details.name", "details.group", "details.kind", "details.causes")  # as a set
 
@@ -326,6 +396,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         Step("wait until gone: the gizmos' definition", "GET", f"{CRDS}/gizmos.{group}", fields=("code",)),
         *_versions(group, ns),
         *_rules(group, ns),
+        *_markers(group, ns),
         Step("delete a widget", "DELETE", f"{widgets}/w1", fields=("code", "kind", "status", "details")),
         Step("delete the definition", "DELETE", crd_path, fields=WHOLE),
     ]

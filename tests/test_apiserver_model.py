@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import encode, jsonpatch, lists, managedfields, ownership, writes
+from watchproxy.apiserver import encode, fieldsets, jsonpatch, lists, managedfields, writes
 from watchproxy.apiserver.changes import Changes, Raws
 from watchproxy.apiserver.goorder import encoded
 from watchproxy.apiserver.history import ResourceTimeline, WatchCache
@@ -411,88 +411,105 @@ def test_update_and_delete_rules() -> None:
     assert writes.delete(T, None, STAMP, writes.Options()).code == 404
 
 
+NOW = "2026-12-04T10:00:00Z"
+
+
+def _empty(obj: dict[str, Any]) -> dict[str, Any]:
+    kind, version = obj["kind"], obj["apiVersion"]
+    return encoded({"kind": kind, "apiVersion": version}, kind, version)
+
+
+def _written(manager: str, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """`new` with the managedFields an update (a create where `old` is None) by `manager` gives it."""
+    entries = managedfields.after_update(old, new, _empty(new), manager, "", False, NOW)
+    return {**new, "metadata": {**new["metadata"], "managedFields": entries}}
+
+
+def _applied(manager: str, old: dict[str, Any] | None, doc: dict[str, Any], out: writes.Outcome,
+             rv: str = "5") -> dict[str, Any]:
+    """The object an apply wrote, with the managedFields the field manager gives it (as emulate's engine
+    does) and a new resourceVersion."""
+    assert out.applied and out.code < 300, out.body
+    entries = managedfields.after_apply(old, doc, out.body, _empty(out.body), manager, False, NOW)
+    return {**out.body, "metadata": {**out.body["metadata"], "managedFields": entries, "resourceVersion": rv}}
+
+
+def _owners(obj: dict[str, Any]) -> managedfields.Ownership:
+    return managedfields.ownership(obj, _empty(obj), False)
+
+
+def _fields(obj: dict[str, Any]) -> dict[str, Any]:
+    """Manager name -> FieldsV1."""
+    return {e["manager"]: e["fieldsV1"] for e in obj["metadata"].get("managedFields") or []}
+
+
 def test_apply_removes_what_the_same_manager_stops_naming() -> None:
     cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
     typed = {"apiVersion": "v1", "kind": "ConfigMap"}  # an applied configuration names its type
     first = {**typed, "metadata": {"name": "c"}, "data": {"a": "1", "b": "2"}}
     made = writes.patch(cm, None, writes.APPLY_PATCH, first, STAMP, writes.Options(field_manager="m"))
-    assert made.code == 201 and made.owners == {("m", "", ""): {("data", "a"), ("data", "b")}}
-    current = {**made.body, "metadata": {**made.body["metadata"], "resourceVersion": "5"}}
-    current["data"]["x"] = "someone else's"
+    assert made.code == 201
+    current = _applied("m", None, first, made)
+    assert _fields(current) == {"m": {"f:data": {"f:a": {}, "f:b": {}}}}
+    current["data"]["x"] = "someone else's"  # (written without a manager: nobody's)
     second = {**typed, "metadata": {"name": "c"}, "data": {"a": "1"}}
     again = writes.patch(cm, current, writes.APPLY_PATCH, second, STAMP, writes.Options(field_manager="m"),
-                         owners=made.owners)
-    assert again.body["data"] == {"a": "1", "x": "someone else's"} and again.owners == {("m", "", ""): {("data", "a")}}
+                         ownership=_owners(current))
+    assert again.body["data"] == {"a": "1", "x": "someone else's"}
+    current = _applied("m", current, second, again, "6")
     doc = {**typed, "metadata": {"name": "c"}, "data": {"a": "2"}}
     clash = writes.patch(cm, current, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="n"),
-                         owners=again.owners)
+                         ownership=_owners(current))
     assert (clash.code, clash.body["message"]) == (409, 'Apply failed with 1 conflict: conflict with "m": .data.a')
     forced = writes.patch(cm, current, writes.APPLY_PATCH, doc, STAMP,
-                          writes.Options(field_manager="n", force=True), owners=again.owners)
-    assert forced.code == 200 and forced.owners == {("n", "", ""): {("data", "a")}}
-
-
-def _written(manager: str, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
-    """`new` with the managedFields an update (a create where `old` is None) by `manager` gives it."""
-    kind, version = new["kind"], new["apiVersion"]
-    entries = managedfields.after_update(old, new, encoded({"kind": kind, "apiVersion": version}, kind, version),
-                                         manager, "", False, "2026-12-04T10:00:00Z")
-    return {**new, "metadata": {**new["metadata"], "managedFields": entries}}
+                          writes.Options(field_manager="n", force=True), ownership=_owners(current))
+    assert forced.code == 200 and forced.body["data"]["a"] == "2"
+    assert _fields(_applied("n", current, doc, forced)) == {"n": {"f:data": {"f:a": {}}}}  # m lost its only field
 
 
 def test_an_apply_conflicts_with_the_updater_that_set_a_field() -> None:
     cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
     made = _written("kubectl", None, {"kind": "ConfigMap", "apiVersion": "v1",
                                       "metadata": {"name": "c", "resourceVersion": "5"}, "data": {"a": "1", "b": "2"}})
-    owners = ownership.recorded(made)
-    assert owners == {("kubectl", "v1", ""): {("data", "a"), ("data", "b")}}
     doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "9", "b": "2"}}
-    clash = writes.patch(cm, made, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"), owners=owners)
+    clash = writes.patch(cm, made, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"),
+                         ownership=_owners(made))
     assert (clash.code, clash.body["message"]) == \
         (409, 'Apply failed with 1 conflict: conflict with "kubectl" using v1: .data.a')  # b: the same value
     # an update that removes a field frees it; one that changes a field takes it
     removed = _written("unknown", made, {**made, "data": {"b": "3"}})
-    after = ownership.recorded(removed)
-    assert after == {("unknown", "v1", ""): {("data", "b")}}
+    assert _fields(removed) == {"kubectl": {"f:data": {}}, "unknown": {"f:data": {"f:b": {}}}}
     ok = writes.patch(cm, removed, writes.APPLY_PATCH, {**doc, "data": {"a": "9"}}, STAMP,
-                      writes.Options(field_manager="ap"), owners=after)
-    assert ok.code == 200 and ok.owners == {("unknown", "v1", ""): {("data", "b")}, ("ap", "", ""): {("data", "a")}}
+                      writes.Options(field_manager="ap"), ownership=_owners(removed))
+    assert ok.code == 200 and ok.body["data"] == {"a": "9", "b": "3"}
 
 
-@pytest.mark.parametrize(("fields_v1", "owned"), [
-    ({"f:data": {".": {}, "f:a": {}}, "f:metadata": {"f:labels": {".": {}, "f:app": {}}}},
-     {("data", "a"), ("metadata", "labels", "app")}),
-    ({"f:spec": {"f:template": {"f:spec": {"f:containers": {'k:{"name":"c"}': {".": {}, "f:image": {}}}}}}},
-     {("spec", "template", "spec", "containers", '[name="c"]', "image")}),  # an item of a keyed list
-    ({"f:metadata": {"f:finalizers": {".": {}, 'v:"a/f"': {}}}, "f:data": {".": {}}},
-     {("metadata", "finalizers")}),  # a map owned only as itself owns no leaf
-    ({"f:secrets": {'k:{"name":"s"}': {}}}, {("secrets", '[name="s"]', "name")}),  # an item owned whole: its key
-])
-def test_recorded_managed_fields(fields_v1: dict[str, Any], owned: set[tuple[str, ...]]) -> None:
-    obj = {"metadata": {"managedFields": [
-        {"manager": "kubectl", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
-         "fieldsV1": fields_v1},
-        {"manager": "kcm", "operation": "Update", "apiVersion": "apps/v1", "subresource": "status",
-         "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:replicas": {}}}},
-        {"manager": "ap", "operation": "Apply", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
-         "fieldsV1": {"f:spec": {"f:replicas": {}}}}]}}
-    assert ownership.recorded(obj) == {("kubectl", "apps/v1", ""): owned, ("ap", "", ""): {("spec", "replicas")}}
+@pytest.mark.parametrize("stored", [None, {"apiVersion": "x.example.com/v1", "kind": "Thing",
+                                            "metadata": {"name": "t", "resourceVersion": "5"}}])
+def test_an_applied_custom_resource_whose_metadata_is_no_map_cannot_be_typed(stored: dict[str, Any] | None) -> None:
+    t = writes.Target("x.example.com", "v1", "things", "Thing", True, "default", "t")
+    doc = {"apiVersion": "x.example.com/v1", "kind": "Thing", "metadata": 1}
+    out = writes.patch(t, stored, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="m"))
+    assert (out.code, out.body["message"]) == (500, "failed to create typed patch object (/; x.example.com/v1, "
+                                                    "Kind=Thing): .metadata: expected map, got &{1}")
 
 
-def test_keyed_list_items_are_fields_of_their_own() -> None:
-    spec = {"containers": [{"name": "c", "image": "a", "ports": [{"containerPort": 80, "protocol": "TCP"}],
-                            "args": ["x"]}]}
-    got = ownership.fields({"spec": spec})
-    c = ("spec", "containers", '[name="c"]')
-    assert got == {(*c, "name"), (*c, "image"), (*c, "args"),  # an unkeyed list is one field
-                   (*c, "ports", '[containerPort=80,protocol="TCP"]', "containerPort"),
-                   (*c, "ports", '[containerPort=80,protocol="TCP"]', "protocol")}
-    assert ownership.value({"spec": spec}, (*c, "image")) == "a"
-    assert ownership.dotted((*c, "image")) == '.spec.containers[name="c"].image'
-    gone = {"spec": {"containers": [{"name": "c"}, {"name": "d"}]}}
-    ownership.without(gone, ("spec", "containers", '[name="d"]', "name"))
-    assert gone == {"spec": {"containers": [{"name": "c"}]}}  # an item left empty goes
-    assert ownership.display(("kubectl", "apps/v1", "scale")) == '"kubectl" with subresource "scale" using apps/v1'
+def test_an_apply_to_an_object_nobody_manages_meets_before_first_apply() -> None:
+    """skipNonAppliedManager: what the object holds is first `before-first-apply`'s, so an apply that changes
+    it conflicts, and one that forces takes it."""
+    cm = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "c")
+    stored = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c", "resourceVersion": "5"},
+              "data": {"a": "1"}}
+    doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"a": "2", "b": "2"}}
+    clash = writes.patch(cm, stored, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"),
+                         ownership=_owners(stored))
+    assert clash.body["message"] == \
+        'Apply failed with 1 conflict: conflict with "before-first-apply" using v1: .data.a'
+    same = {**doc, "data": {"a": "1", "b": "2"}}
+    ok = writes.patch(cm, stored, writes.APPLY_PATCH, same, STAMP, writes.Options(field_manager="ap"),
+                      ownership=_owners(stored))
+    assert _fields(_applied("ap", stored, same, ok)) == {
+        "ap": {"f:data": {"f:a": {}, "f:b": {}}}, "before-first-apply": {"f:data": {".": {}, "f:a": {}}}}
 
 
 @pytest.mark.parametrize(("field_manager", "user_agent", "name"), [
@@ -502,7 +519,7 @@ def test_keyed_list_items_are_fields_of_their_own() -> None:
     ("", "a\tb/1", "ab"),
 ])
 def test_manager_name(field_manager: str, user_agent: str, name: str) -> None:
-    assert ownership.manager_name(field_manager, user_agent) == name
+    assert managedfields.manager_name(field_manager, user_agent) == name
 
 
 POD_T = writes.Target("", "v1", "pods", "Pod", True, "default", "p")
@@ -553,14 +570,6 @@ def test_an_update_neither_ends_a_pods_grace_period_nor_drops_its_priority() -> 
     out = writes.update(POD_T, pod, body, writes.Options())
     assert out.code == 200 and [c.type for c in out.commits] == ["MODIFIED"]  # still waiting for its kubelet
     assert (out.body["spec"]["priority"], out.body["spec"]["preemptionPolicy"]) == (0, "PreemptLowerPriority")
-
-
-def test_the_conflicts_of_one_manager_come_in_structured_merge_diffs_set_order() -> None:
-    image = ("spec", "containers", '[name="c"]', "image")
-    env = ("spec", "containers", '[name="c"]', "env", '[name="A"]', "value")
-    ports = [("spec", "ports", f'[port={n},protocol="TCP"]', "name") for n in (10, 9)]
-    assert sorted([env, image, *ports, ("metadata", "labels", "x")], key=ownership.set_order) == \
-        [("metadata", "labels", "x"), image, env, ports[1], ports[0]]  # leaves before subtrees; numbers as numbers
 
 
 SVC_T = writes.Target("", "v1", "services", "Service", True, "default", "s")
@@ -623,40 +632,42 @@ def test_only_a_load_balancer_has_a_load_balancer_status() -> None:
 
 
 def test_atomic_maps_and_structs_are_one_field() -> None:
-    svc = {"apiVersion": "v1", "kind": "Service", "spec": {"selector": {"app": "a", "tier": "b"}}}
-    assert ownership.fields(svc) == {("spec", "selector")}
-    deployment = {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {"selector": {"matchLabels": {"a": "b"}}}}
-    assert ownership.fields(deployment) == {("spec", "selector")}
-    custom = {"apiVersion": "example.com/v1", "kind": "Widget", "spec": {"selector": {"a": "b"}}}
-    assert ownership.fields(custom) == {("spec", "selector", "a")}  # a custom resource's schema says otherwise
+    svc = {"spec": {"selector": {"app": "a", "tier": "b"}}}
+    assert fieldsets.to_field_set(svc, fieldsets.root("v1", "Service")) == {("f:spec", "f:selector")}
+    deployment = {"spec": {"selector": {"matchLabels": {"a": "b"}}}}
+    assert fieldsets.to_field_set(deployment, fieldsets.root("apps/v1", "Deployment")) == {("f:spec", "f:selector")}
+    granular = {"type": "object", "properties": {"spec": {"type": "object", "properties": {"selector": {
+        "type": "object", "additionalProperties": {"type": "string"}}}}}}
+    custom = {"spec": {"selector": {"a": "b"}}}  # a custom resource's schema says
+    assert fieldsets.to_field_set(custom, fieldsets.custom_root(granular)) == {("f:spec", "f:selector", "f:a")}
+    granular["properties"]["spec"]["properties"]["selector"]["x-kubernetes-map-type"] = "atomic"
+    assert fieldsets.to_field_set(custom, fieldsets.custom_root(granular)) == {("f:spec", "f:selector")}
 
 
 def test_an_apply_replaces_an_atomic_map_whole() -> None:
-    stored = _stored_service(selector={"app": "a", "tier": "x"})
+    stored = _written("kubectl", None, _stored_service(selector={"app": "a", "tier": "x"}))
     doc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"selector": {"app": "b"}}}
-    owners = ownership.recorded(_written("kubectl", None, stored))
     clash = writes.patch(SVC_T, stored, writes.APPLY_PATCH, doc, STAMP, writes.Options(field_manager="ap"),
-                         owners=owners)
+                         ownership=_owners(stored))
     assert clash.body["message"] == 'Apply failed with 1 conflict: conflict with "kubectl" using v1: .spec.selector'
     forced = writes.patch(SVC_T, stored, writes.APPLY_PATCH, doc, STAMP,
-                          writes.Options(field_manager="ap", force=True), owners=owners)
+                          writes.Options(field_manager="ap", force=True), ownership=_owners(stored))
     assert forced.code == 200 and forced.body["spec"]["selector"] == {"app": "b"}  # not merged with tier: x
 
 
 def test_an_apply_merges_ports_on_number_and_protocol_and_removes_those_it_stops_naming() -> None:
-    stored = _stored_service(ports=[{"port": 80, "name": "a"}, {"port": 443, "name": "b"}])
-    owners = ownership.recorded(_written("kubectl", None, stored))
+    stored = _written("kubectl", None, _stored_service(ports=[{"port": 80, "name": "a"}, {"port": 443, "name": "b"}]))
     dns = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"ports": [
         {"port": 53, "protocol": "UDP", "name": "dns"}, {"port": 53, "protocol": "TCP", "name": "dnst"}]}}
     first = writes.patch(SVC_T, stored, writes.APPLY_PATCH, dns, STAMP, writes.Options(field_manager="ap"),
-                         owners=owners)
+                         ownership=_owners(stored))
     # two items on port 53, after the live ones (structured-merge-diff's order), not one merged by port
     assert [(p["port"], p["protocol"]) for p in first.body["spec"]["ports"]] == \
         [(80, "TCP"), (443, "TCP"), (53, "UDP"), (53, "TCP")]
-    live = {**first.body, "metadata": {**first.body["metadata"], "resourceVersion": "8"}}
+    live = _applied("ap", stored, dns, first, "8")
     again = {**dns, "spec": {"ports": [{"port": 80}]}}  # TCP, as a missing protocol is
     second = writes.patch(SVC_T, live, writes.APPLY_PATCH, again, STAMP, writes.Options(field_manager="ap"),
-                          owners=first.owners)
+                          ownership=_owners(live))
     assert second.code == 200 and [p["name"] for p in second.body["spec"]["ports"]] == ["a", "b"]
 
 

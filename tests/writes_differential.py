@@ -386,7 +386,7 @@ def _eviction(name: str) -> dict[str, Any]:
     return {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": name}}
 
 
-# Server-side apply by one manager: a field it stops naming goes (ownership between managers is not modelled)
+# Server-side apply by one manager: a field it stops naming goes
 APPLY_DROPS = "apply drops a field its manager no longer names"
 NOT_MODELLED: frozenset[str] = frozenset()  # steps whose answers differ, by design: none at present
 META = ("metadata.name", "metadata.namespace", "metadata.labels", "metadata.annotations",
@@ -595,8 +595,9 @@ def _pick(doc: Any, dotted: str) -> Any:
     return doc
 
 
-# What may differ run to run (uids, times, resourceVersions, the IP and port a Service is given), and what
-# emulate does not model: managedFields (field ownership).
+# What may differ run to run (uids, times, resourceVersions, the IP and port a Service is given), and
+# managedFields, which these steps leave to the tests that compare them without their times
+# (tests/test_writes_random_realkube.py, tests/test_crds_realkube.py).
 _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "resourceVersion", "managedFields", "time",
                       "clusterIP", "clusterIPs", "nodePort", "lastTransitionTime"})
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

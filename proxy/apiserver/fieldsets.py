@@ -21,7 +21,7 @@ from typing import Any
 
 Path = tuple[str, ...]
 FieldSet = frozenset[Path]
-_MISSING: Any = object()  # a field that is not there (Go's nil value), unlike a null
+MISSING: Any = object()  # a field that is not there (Go's nil value), unlike a null
 
 
 @cache
@@ -75,7 +75,7 @@ _DEDUCED: dict[str, Any] = {"k": "~"}
 _SCALAR: dict[str, Any] = {"k": ""}
 
 
-def _resolve(node: Any) -> dict[str, Any]:
+def resolve(node: Any) -> dict[str, Any]:
     if isinstance(node, dict):
         return node
     if node == "":
@@ -86,7 +86,7 @@ def _resolve(node: Any) -> dict[str, Any]:
     return found if isinstance(found, dict) else _DEDUCED
 
 
-def _shape(node: dict[str, Any], value: Any) -> str:
+def shape_of(node: dict[str, Any], value: Any) -> str:
     """"map", "list" or "scalar": the schema's, or the value's where the schema leaves it to the value."""
     if node.get("k") in ("map", "list"):
         return str(node["k"])
@@ -95,13 +95,13 @@ def _shape(node: dict[str, Any], value: Any) -> str:
     return "scalar"
 
 
-def _atomic(node: dict[str, Any], shape: str) -> bool:
+def atomic(node: dict[str, Any], shape: str) -> bool:
     if shape == "list":
         return bool(node.get("r", "atomic") == "atomic")  # (a deduced list is atomic)
     return bool(node.get("a"))
 
 
-def _child(node: dict[str, Any], key: str) -> tuple[Any, bool]:
+def field_type(node: dict[str, Any], key: str) -> tuple[Any, bool]:
     """A map's or struct's entry `key`: its type, and whether it is a declared field of a struct."""
     declared = node.get("f") or {}
     if key in declared:
@@ -135,9 +135,15 @@ def _items(node: dict[str, Any], items: Any) -> dict[str, list[Any]]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    if type(a) is not type(b) or isinstance(a, (dict, list)):
-        return _json(a) == _json(b)
-    return bool(a == b)
+    """value.Equals: maps whatever their keys' order, an integer equal to the same float, a bool no number."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(map(_same, a, b))
+    numbers = (int, float)
+    if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
+        return bool(a == b)
+    return type(a) is type(b) and bool(a == b)
 
 
 class _Comparison:
@@ -149,8 +155,8 @@ class _Comparison:
     def walk(self, path: Path, lhs: Any, rhs: Any, node: Any) -> None:
         """typed.compareWalker.compare: leaves are added, modified or removed; a node whose one side is
         missing is added or removed itself after its contents."""
-        t = _resolve(node)
-        shape = _shape(t, rhs if rhs is not _MISSING else lhs)
+        t = resolve(node)
+        shape = shape_of(t, rhs if rhs is not MISSING else lhs)
         leaf = True
         if shape == "map":
             leaf = self._map(path, lhs, rhs, t)
@@ -158,15 +164,15 @@ class _Comparison:
             leaf = self._list(path, lhs, rhs, t)
         if leaf:
             self._leaf(path, lhs, rhs)
-        elif lhs is _MISSING:
+        elif lhs is MISSING:
             self.added.add(path)
-        elif rhs is _MISSING:
+        elif rhs is MISSING:
             self.removed.add(path)
 
     def _leaf(self, path: Path, lhs: Any, rhs: Any) -> None:
-        if lhs is _MISSING:
+        if lhs is MISSING:
             self.added.add(path)
-        elif rhs is _MISSING:
+        elif rhs is MISSING:
             self.removed.add(path)
         elif not _same(lhs, rhs):
             self.modified.add(path)
@@ -174,34 +180,34 @@ class _Comparison:
     def _map(self, path: Path, lhs: Any, rhs: Any, t: dict[str, Any]) -> bool:
         left = lhs if isinstance(lhs, dict) else None
         right = rhs if isinstance(rhs, dict) else None
-        if _atomic(t, "map") or (not left and not right):
+        if atomic(t, "map") or (not left and not right):
             return True
         for key in dict.fromkeys([*(left or {}), *(right or {})]):
-            child, _ = _child(t, key)
-            self.walk((*path, f"f:{key}"), (left or {}).get(key, _MISSING), (right or {}).get(key, _MISSING), child)
+            sub, _ = field_type(t, key)
+            self.walk((*path, f"f:{key}"), (left or {}).get(key, MISSING), (right or {}).get(key, MISSING), sub)
         return False
 
     def _list(self, path: Path, lhs: Any, rhs: Any, t: dict[str, Any]) -> bool:
         left = lhs if isinstance(lhs, list) else None
         right = rhs if isinstance(rhs, list) else None
-        if _atomic(t, "list") or (not left and not right):
+        if atomic(t, "list") or (not left and not right):
             return True
         lefts, rights = _items(t, left), _items(t, right)
         for element in dict.fromkeys([*lefts, *rights]):
             ls, rs = lefts.get(element, []), rights.get(element, [])
             at = (*path, element)
             if len(ls) <= 1 and len(rs) <= 1:
-                self.walk(at, ls[0] if ls else _MISSING, rs[0] if rs else _MISSING, t.get("e"))
+                self.walk(at, ls[0] if ls else MISSING, rs[0] if rs else MISSING, t.get("e"))
             elif len(ls) >= 2 and len(rs) >= 2:
                 if not _same(ls, rs):
                     self.modified.add(at)
             elif len(ls) >= 2:
                 if rs:
-                    self.walk(at, _MISSING, rs[0], t.get("e"))
+                    self.walk(at, MISSING, rs[0], t.get("e"))
                 self.removed.add(at)
             else:
                 if ls:
-                    self.walk(at, ls[0], _MISSING, t.get("e"))
+                    self.walk(at, ls[0], MISSING, t.get("e"))
                 self.added.add(at)
         return False
 
@@ -221,9 +227,9 @@ def to_field_set(value: Any, node: Any) -> FieldSet:
 
 
 def _collect(out: set[Path], path: Path, value: Any, node: Any) -> None:
-    t = _resolve(node)
-    shape = _shape(t, value)
-    if shape == "scalar" or _atomic(t, shape):
+    t = resolve(node)
+    shape = shape_of(t, value)
+    if shape == "scalar" or atomic(t, shape):
         out.add(path)
     elif shape == "list" and isinstance(value, list):
         for element, items in _items(t, value).items():
@@ -235,9 +241,9 @@ def _collect(out: set[Path], path: Path, value: Any, node: Any) -> None:
             out.add(at)
     elif shape == "map" and isinstance(value, dict):
         for key, v in value.items():
-            child, declared = _child(t, key)
+            sub, declared = field_type(t, key)
             at = (*path, f"f:{key}")
-            _collect(out, at, v, child)
+            _collect(out, at, v, sub)
             if v is None or v == {} or not declared:
                 out.add(at)
 
@@ -247,7 +253,7 @@ def recursive_difference(s: FieldSet, gone: FieldSet) -> FieldSet:
     return frozenset(p for p in s if not any(p[:len(g)] == g for g in gone))
 
 
-def _element_order(element: str) -> tuple[Any, ...]:
+def element_order(element: str) -> tuple[Any, ...]:
     """PathElement.Compare: field names, then keys, then values, then indexes."""
     rank = "fkvi".index(element[0])
     if rank in (1, 2):
@@ -285,7 +291,7 @@ def _emit(node: dict[str, Any], top: bool = False) -> dict[str, Any]:
     children = [k for k in node if k != "."]
     if "." in node and children and not top:
         out["."] = {}
-    for k in sorted(children, key=_element_order):
+    for k in sorted(children, key=element_order):
         out[k] = _emit(node[k])
     return out
 

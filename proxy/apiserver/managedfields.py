@@ -21,6 +21,7 @@ through, when it last changed something, and its fields (fieldsets.py). What the
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
@@ -34,9 +35,28 @@ _CURRENT = "current-operation"
 
 
 Who = tuple[str, str, str, str]  # (name, operation, apiVersion ("" for an applier), subresource)
+Managers = dict[Who, FieldSet]
 
 
-def _who(name: str, operation: str, version: str, subresource: str = "") -> Who:
+_MAX_MANAGER = 128  # validation.FieldManagerMaxLength
+
+
+def manager_name(field_manager: str, user_agent: str) -> str:
+    """An updater's name: its fieldManager, else its User-Agent up to the first "/" (printable characters,
+    at most 128 bytes), else "unknown" (handlers/create.go prefixFromUserAgent, BuildManagerIdentifier)."""
+    if field_manager:
+        return field_manager
+    out = ""
+    for ch in user_agent.split("/")[0]:
+        if not ch.isprintable():
+            continue
+        if len((out + ch).encode()) > _MAX_MANAGER:
+            break
+        out += ch
+    return out or "unknown"
+
+
+def who_is(name: str, operation: str, version: str, subresource: str = "") -> Who:
     """A manager's identity (BuildManagerIdentifier): an applier's leaves its API version out."""
     return (name, operation, version if operation == "Update" else "", subresource)
 
@@ -63,7 +83,7 @@ def _decoded(entries: Any) -> _Managed | None:
         if not isinstance(e, dict) or e.get("operation") not in ("Apply", "Update") or not e.get("apiVersion") \
                 or e.get("fieldsType") != "FieldsV1":
             return None
-        who = _who(str(e.get("manager") or ""), str(e["operation"]), str(e["apiVersion"]),
+        who = who_is(str(e.get("manager") or ""), str(e["operation"]), str(e["apiVersion"]),
                    str(e.get("subresource") or ""))
         try:
             out.set(who, from_fields_v1(e.get("fieldsV1") or {}), str(e["apiVersion"]))
@@ -188,13 +208,13 @@ def _strip(m: _Managed, who: Who) -> None:
 
 def _cap(m: _Managed) -> None:
     """capManagersManager: the oldest Update entries beyond ten, merged per API version."""
-    updaters = sorted((w for w in m.fields if w[1] == "Update"), key=lambda w: (m.times.get(w) or "", _id(w)))
+    updaters = sorted((w for w in m.fields if w[1] == "Update"), key=lambda w: (m.times.get(w) or "", identifier(w)))
     first: dict[str, Who] = {}
     length = len(updaters)
     for who in updaters:
         if length <= _MAX_UPDATERS:
             break
-        bucket = _who("ancient-changes", "Update", who[2])
+        bucket = who_is("ancient-changes", "Update", who[2])
         if who[2] not in first:
             first[who[2]] = who
             continue
@@ -206,7 +226,7 @@ def _cap(m: _Managed) -> None:
         length -= 1
 
 
-def _id(who: Who) -> str:
+def identifier(who: Who) -> str:
     entry = {"manager": who[0], "operation": who[1], "apiVersion": who[2], "subresource": who[3]}
     return json.dumps({k: v for k, v in entry.items() if v}, separators=(",", ":"))
 
@@ -247,7 +267,7 @@ def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[s
     if old is not None and not m.fields:
         return None  # an object nobody tracks stays untracked
     version = str(sent.get("apiVersion", ""))
-    me, current = _who(manager or "unknown", "Update", version, subresource), _who(_CURRENT, "Update", version)
+    me, current = who_is(manager or "unknown", "Update", version, subresource), who_is(_CURRENT, "Update", version)
     _update(m, old if old is not None else empty, sent, _type(sent, node), current, version,
             reset_fields(str(sent.get("kind", "")), subresource, has_status))
     _strip(m, current)
@@ -258,19 +278,43 @@ def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[s
     return _encoded(m)
 
 
+def _before_apply(old: dict[str, Any] | None, empty: dict[str, Any], node: Any, reset: FieldSet) -> _Managed:
+    """The managers an apply meets: the object's, or, where nobody manages it yet, `before-first-apply` owning
+    all it holds (skipNonAppliedManager.Apply)."""
+    m = _decoded(_entries(old)) or _Managed()
+    if old is not None and not m.fields:
+        version = str(old.get("apiVersion", ""))
+        first = who_is("before-first-apply", "Update", version)
+        _update(m, empty, old, node, first, version, reset)
+        _strip(m, first)
+    return m
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """What an apply needs of the field manager: the object's type (None: a built-in's, from the release),
+    whether a status subresource resets its status, and who manages which of its fields now."""
+
+    node: Any
+    has_status: bool
+    managers: Managers
+
+
+def ownership(old: dict[str, Any], empty: dict[str, Any], has_status: bool, node: Any = None) -> Ownership:
+    """The managers of `old` as an apply to it meets them."""
+    reset = reset_fields(str(old.get("kind", "")), "", has_status)
+    return Ownership(node, has_status, dict(_before_apply(old, empty, _type(old, node), reset).fields))
+
+
 def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[str, Any], empty: dict[str, Any],
                 manager: str, has_status: bool, now: str, node: Any = None) -> list[Entry] | None:
     """The entries after a server-side apply of `applied` by `manager` made `new` of `old` (None: it created
     the object)."""
-    m = _decoded(_entries(old)) or _Managed()
     version = str(new.get("apiVersion", ""))
     node = _type(new, node)
     reset = reset_fields(str(new.get("kind", "")), "", has_status)
-    if old is not None and not m.fields:
-        first = _who("before-first-apply", "Update", version)
-        _update(m, empty, old, node, first, version, reset)
-        _strip(m, first)
-    me = _who(manager, "Apply", version)
+    m = _before_apply(old, empty, node, reset)
+    me = who_is(manager, "Apply", version)
     _update(m, old if old is not None else empty, new, node, me, version, reset,
             recursive_difference(to_field_set(applied, node), reset))
     _strip(m, me)
@@ -291,14 +335,15 @@ def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas
     scale = _Managed()
     for who, fields in parent.fields.items():
         if field in fields:
-            scale.set(_who(who[0], who[1], scale_version, who[3]), frozenset({("f:spec", "f:replicas")}), scale_version)
+            scaled = who_is(who[0], who[1], scale_version, who[3])
+            scale.set(scaled, frozenset({("f:spec", "f:replicas")}), scale_version)
     if scale.fields:
         def of(obj: dict[str, Any]) -> dict[str, Any]:
             value: Any = obj
             for k in replicas:
                 value = value.get(k) if isinstance(value, dict) else None
             return {"spec": {"replicas": value}} if value else {"spec": {}}
-        me, current = _who(manager or "unknown", "Update", scale_version, "scale"), _who(_CURRENT, "Update", "")
+        me, current = who_is(manager or "unknown", "Update", scale_version, "scale"), who_is(_CURRENT, "Update", "")
         _update(scale, of(old), of(new), root(scale_version, "Scale"), current, scale_version, frozenset())
         if current in scale.fields:
             scale.set(me, scale.fields.pop(current) | scale.fields.get(me, frozenset()), scale_version)

@@ -1,5 +1,5 @@
-"""Which lists of built-in kinds a strategic merge patch merges, and on which key; and what server-side
-apply keeps whole or tells apart on more than one key (at the end).
+"""Which lists of built-in kinds a strategic merge patch merges, and on which key (server-side apply reads
+the types' list and map markers instead: fieldsets.py, apply.py).
 
 The apiserver reads these from the Go types' `patchStrategy:"merge" patchMergeKey:"…"` tags. Neither the
 `kubernetes` Python package nor lightkube's models carry those tags, so they are written out here, from
@@ -12,8 +12,6 @@ lists without a strategy.
 from __future__ import annotations
 
 from typing import Any
-
-from ..wire.kinds import is_custom_group
 
 # field name -> merge key, whatever the field above it
 _BY_NAME: dict[str, str] = {
@@ -46,36 +44,3 @@ def merge_key(path: tuple[str, ...], elements: list[Any]) -> str | None:
             return _BY_PARENT[(parent, name)]
         return "containerPort"
     return _BY_NAME.get(name)
-
-
-# Server-side apply (structured-merge-diff) reads the types' list and map markers instead of the patch tags:
-# maps and structs it keeps whole (`+mapType=atomic`, `+structType=atomic`: a Service's and a pod's
-# selectors, every LabelSelector, the references an env var's value comes from, an event's or an endpoint's
-# object reference, a binding's role reference), lists whose items it keeps whole, and list keys of more than
-# one field.
-ATOMIC = frozenset({"selector", "nodeSelector", "podSelector", "namespaceSelector", "labelSelector",
-                    "configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef", "involvedObject", "targetRef",
-                    "roleRef"})
-ATOMIC_ITEMS = frozenset({"ownerReferences"})
-_DEFAULT_PROTOCOL = "TCP"
-
-
-def atomic_fields(obj: dict[str, Any]) -> frozenset[str]:
-    """The names of the fields kept whole in this object: none in a custom resource, whose schema (not
-    read here) says, every ATOMIC one in a built-in."""
-    return frozenset() if is_custom_group(str(obj.get("apiVersion", "")).rpartition("/")[0]) else ATOMIC
-
-
-def list_map_keys(path: tuple[str, ...], elements: list[Any]) -> tuple[str, ...] | None:
-    """The fields structured-merge-diff tells the items of the list at `path` apart by (`+listMapKey`), or
-    None for a list it keeps whole: a port (a container's, a Service's) by its number and protocol."""
-    key = merge_key(path, elements)
-    if key is None:
-        return None
-    return (key, "protocol") if path and path[-1] == "ports" else (key,)
-
-
-def key_value(element: dict[str, Any], key: str) -> Any:
-    """An item's value of a list key, with the default a missing protocol takes."""
-    return element.get(key, _DEFAULT_PROTOCOL if key == "protocol" else None)
-

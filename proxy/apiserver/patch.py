@@ -5,7 +5,7 @@ k8s.io/apimachinery/pkg/util/strategicpatch for what clients send: maps merge, `
 in `mergekeys.py` merge element by element on their key, `$patch: delete|replace|merge`,
 `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>` and `$retainKeys`; every other list is
 replaced, as the apiserver does for lists without a patch strategy. A server-side apply's configuration is
-merged as structured-merge-diff merges it instead (`apply_merge`), on the list and map markers of the types.
+merged by its type instead (apply.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
-from .mergekeys import atomic_fields, key_value, list_map_keys, merge_key, merges_primitives
+from .mergekeys import merge_key, merges_primitives
 
 
 class PatchError(ValueError):
@@ -129,85 +129,3 @@ def _in_order(server_only: list[Any], patched: list[Any], server: list[Any],
                 out.append(patched[j])
                 j += 1
     return out
-
-
-def apply_merge(live: Any, applied: Any, path: tuple[str, ...] = (), atomic: frozenset[str] | None = None) -> Any:
-    """A server-side apply's configuration merged into the live object, as structured-merge-diff merges
-    (typed.Merge): maps key by key, but the atomic ones and every list without list-map keys replaced whole;
-    list-maps item by item on their keys (ports on number and protocol), in structured-merge-diff's order;
-    sets (finalizers) as unions."""
-    if not isinstance(applied, dict) or not isinstance(live, dict):
-        return copy.deepcopy(applied)
-    if atomic is None:
-        atomic = atomic_fields(live)
-    out = copy.deepcopy(live)
-    for k, v in applied.items():
-        if v is None:
-            out.pop(k, None)
-        elif isinstance(v, dict) and k not in atomic:
-            out[k] = apply_merge(out.get(k), v, (*path, k), atomic)
-        elif isinstance(v, list) and isinstance(out.get(k), list):
-            out[k] = _apply_list(out[k], v, (*path, k), atomic)
-        else:
-            out[k] = copy.deepcopy(v)
-    return out
-
-
-def _apply_list(live: list[Any], applied: list[Any], path: tuple[str, ...], atomic: frozenset[str]) -> list[Any]:
-    if merges_primitives(path):
-        return _merged_in_order(live, applied, _hashable, lambda a, b: b)
-    keys = list_map_keys(path, applied)
-    if keys is None or not all(isinstance(e, dict) for e in (*live, *applied)):
-        return copy.deepcopy(applied)
-
-    def ident(e: dict[str, Any]) -> tuple[Any, ...]:
-        return tuple(_hashable(key_value(e, k)) for k in keys)
-    return _merged_in_order(live, applied, ident, lambda a, b: apply_merge(a, b, path, atomic))
-
-
-def _hashable(v: Any) -> Any:
-    return repr(v) if isinstance(v, dict | list) else v
-
-
-def _merged_in_order(lhs: list[Any], rhs: list[Any], ident: Callable[[Any], Any],
-                     merge: Callable[[Any, Any], Any]) -> list[Any]:
-    """structured-merge-diff's visitListItems: the live items (lhs) and the applied ones (rhs) walked
-    together; an item in both is merged where the applied list has it, in the applied order, and a live
-    item the applied list does not name stays where it was."""
-    r_ids = [ident(e) for e in rhs]
-    l_ids = [ident(e) for e in lhs]
-    in_rhs = dict(zip(r_ids, rhs, strict=True))
-    in_lhs = dict(zip(l_ids, lhs, strict=True))
-    shared = [i for i in r_ids if i in in_lhs]
-    next_shared = shared.pop(0) if shared else None
-    done: set[Any] = set()
-    out: list[Any] = []
-    li = ri = 0
-    while li < len(lhs) or ri < len(rhs):
-        if li < len(lhs) and ri < len(rhs):
-            if l_ids[li] == r_ids[ri]:
-                done.add(l_ids[li])
-                out.append(merge(in_lhs[l_ids[li]], in_rhs[r_ids[ri]]))
-                li += 1
-                ri += 1
-                next_shared = shared.pop(0) if shared else None
-                continue
-            if l_ids[li] in in_rhs and next_shared is not None and next_shared != l_ids[li]:
-                li += 1  # a shared item, but not the one due now
-                continue
-        if li < len(lhs):
-            if l_ids[li] not in in_rhs:
-                out.append(copy.deepcopy(lhs[li]))
-                li += 1
-                continue
-            if l_ids[li] in done:
-                li += 1
-        if ri < len(rhs):
-            rid = r_ids[ri]
-            done.add(rid)
-            out.append(merge(in_lhs[rid], in_rhs[rid]) if rid in in_lhs else copy.deepcopy(rhs[ri]))
-            ri += 1
-            if next_shared is not None and next_shared == rid:
-                next_shared = shared.pop(0) if shared else None
-    return out
-

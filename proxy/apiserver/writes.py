@@ -13,7 +13,7 @@ as the apiserver's Go types do (goorder.encoded); metadata is validated (validat
 specs and templates, the workloads' and Jobs' selectors, CronJob schedules, Services, PVCs, Ingresses,
 ConfigMap and Secret keys and immutable fields, a pod's spec among them (specvalidation.py and
 podvalidation.py, a subset of each rule); a custom resource is pruned, defaulted and validated by its
-definition's schema (crds.py, schema.py); server-side apply's field ownership (ownership.py; the
+definition's schema (crds.py, schema.py); server-side apply by the types (apply.py; the
 managedFields written into the committed objects are managedfields.py's, from `Commit.written`). Not
 modelled: validation of other fields and kinds, most admission, owner-reference garbage collection.
 """
@@ -30,25 +30,14 @@ from typing import Any
 from ..wire.gostrings import quote, sprint_v
 from ..wire.status import status
 from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, specvalidation, validation
+from .apply import Conflict, apply, display, dotted, merge
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, go_json, invalid
+from .fieldsets import root
 from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
-from .ownership import (
-    FieldPath,
-    Manager,
-    Owners,
-    display,
-    dotted,
-    fields,
-    identifier,
-    is_key,
-    overlap,
-    set_order,
-    value,
-    without,
-)
-from .patch import PatchError, apply_merge, merge_patch, strategic_merge
+from .managedfields import Ownership, identifier, reset_fields, who_is
+from .patch import PatchError, merge_patch, strategic_merge
 
 Key = tuple[str, str]
 
@@ -167,7 +156,7 @@ class Outcome:
     body: dict[str, Any]
     commits: list[Commit] = field(default_factory=list)
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
-    owners: Owners | None = None  # after an apply: who owns which fields
+    applied: bool = False  # an apply's (the field manager writes an Apply entry)
     warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
     # an update that changes nothing stored: the object as the field manager saw it (its managedFields may change)
     unchanged: dict[str, Any] | None = None
@@ -668,7 +657,7 @@ def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str,
     elif content_type == MERGE_PATCH:
         out = merge_patch(current, patch)
     elif content_type == APPLY_PATCH:
-        out = apply_merge(current, patch)
+        out = merge(current, patch, root(str(current.get("apiVersion", "")), str(current.get("kind", ""))) or "~")
     else:
         if not isinstance(patch, dict):
             raise PatchError("a strategic merge patch is a JSON object")
@@ -678,15 +667,7 @@ def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str,
     return out
 
 
-def _conflicts(current: dict[str, Any], doc: dict[str, Any], applied: frozenset[FieldPath],
-               others: Owners) -> list[tuple[Manager, FieldPath]]:
-    """Fields this apply sets to another value than the manager that set them (applied or updated)."""
-    return sorted(((manager, f) for manager, owned in others.items() for f in applied
-                   if any(overlap(f, o) for o in owned) and value(current, f) != value(doc, f)),
-                  key=lambda c: (identifier(c[0]), set_order(c[1])))
-
-
-def _conflict_error(conflicts: list[tuple[Manager, FieldPath]]) -> Outcome:
+def _conflict_error(conflicts: list[Conflict]) -> Outcome:
     """The apiserver's words for an apply conflict (structured-merge-diff's Conflicts.Error)."""
     if len(conflicts) == 1:
         manager, f = conflicts[0]
@@ -705,12 +686,12 @@ def _conflict_error(conflicts: list[tuple[Manager, FieldPath]]) -> Outcome:
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
-          owners: Owners | None = None) -> Outcome:
+          ownership: Ownership | None = None) -> Outcome:
     """PATCH in any of the four types. Apply creates a missing object; the others need one.
 
-    Apply is a merge with field ownership (`owners`, ownership.py): setting a field another manager set
-    to another value is a 409 conflict unless `force` (which takes the field over), and a field the same
-    manager applied before and no longer names is removed unless another manager still owns it."""
+    Apply merges by the object's type with field ownership (`ownership`, apply.py): setting a field another
+    manager set to another value is a 409 conflict unless `force` (which takes the field over), and a field
+    the same manager applied before and no longer names is removed unless another manager still owns it."""
     if content_type not in PATCH_TYPES:
         return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
                          f"{', '.join(PATCH_TYPES)}")
@@ -731,6 +712,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             return _untyped_patch(t, doc, error.removeprefix("json: "))
         if unknown := sorted(_unknown_fields(t, doc)):
             return _undeclared(t, doc, unknown)
+        if doc.get("metadata") is not None and not isinstance(doc["metadata"], dict):  # (a custom resource's)
+            return _untyped_patch(t, doc, f".metadata: expected map, got &{{{sprint_v(doc['metadata'])}}}")
         if current is None:
             if t.subresource:
                 return _not_found(t, t.name)
@@ -742,7 +725,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if bad is not None:
                 return bad
             out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase), [])
-            out.owners = {(opts.field_manager, "", ""): fields(doc)} if out.code < 400 else None
+            out.applied = out.code < 400
             return out
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
@@ -755,34 +738,28 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         if (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return _unpatchable(new_scale, error)
         return _scale_write(t, current, new_scale, opts)
-    try:
-        new = patched(current, content_type, doc)
-    except PatchError as exc:
-        return _unapplicable(content_type, exc)
-    if content_type != APPLY_PATCH and (error := _decoding_error(t, new)) is not None:
-        return _unpatchable(new, error, doc if content_type == STRATEGIC_PATCH else None)
-    refused, warnings = _field_check("patch", t, opts, new, doc, content_type == STRATEGIC_PATCH) \
-        if content_type != APPLY_PATCH else (None, [])
-    if refused is not None:
-        return refused
-    after: Owners | None = None
     if content_type == APPLY_PATCH:
         assert isinstance(doc, dict)
-        me = (opts.field_manager, "", "")
-        applied = fields(doc)
-        others = {m: f for m, f in (owners or {}).items() if m != me}
-        conflicts = _conflicts(current, doc, applied, others)
-        if conflicts and not opts.force:
-            return _conflict_error(conflicts)
-        taken = {f for _, f in conflicts}
-        others = {m: frozenset(o for o in f if not any(overlap(o, x) for x in taken)) for m, f in others.items()}
-        still_owned = [o for f in others.values() for o in f]
-        # an item's key first, which takes the item whole: removing another of its keys first (a port's
-        # protocol) would make it another item
-        for gone in sorted((owners or {}).get(me, frozenset()) - applied, key=lambda f: (not is_key(f), f)):
-            if not any(overlap(gone, a) for a in (*applied, *still_owned)):
-                without(new, gone)
-        after = {**{m: f for m, f in others.items() if f}, me: applied}
+        own = ownership or Ownership(None, False, {})
+        live = {**current, "metadata": {k: v for k, v in _meta(current).items() if k != "managedFields"}}
+        node = own.node or root(str(current.get("apiVersion", "")), str(current.get("kind", ""))) or "~"
+        done = apply(live, doc, node, own.managers, who_is(opts.field_manager, "Apply", ""),
+                     reset_fields(t.kind, t.subresource, own.has_status))
+        if done.conflicts and not opts.force:
+            return _conflict_error(done.conflicts)
+        new, warnings = done.obj, list[str]()
+        if "managedFields" in _meta(current):  # (as they were: the field manager writes the new ones)
+            _meta(new)["managedFields"] = _meta(current)["managedFields"]
+    else:
+        try:
+            new = patched(current, content_type, doc)
+        except PatchError as exc:
+            return _unapplicable(content_type, exc)
+        if (error := _decoding_error(t, new)) is not None:
+            return _unpatchable(new, error, doc if content_type == STRATEGIC_PATCH else None)
+        refused, warnings = _field_check("patch", t, opts, new, doc, content_type == STRATEGIC_PATCH)
+        if refused is not None:
+            return refused
     bad = _check_body(t, new, t.name)
     if bad is not None:
         return _warned(bad, warnings)
@@ -796,7 +773,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         return out
     # (an apply that changes only who manages the object is still a new version of it: the emulate write path
     # compares the managedFields it makes for `Outcome.unchanged`)
-    out.owners = after
+    out.applied = content_type == APPLY_PATCH
     return out
 
 

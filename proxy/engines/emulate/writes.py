@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import admission, bodies, eviction, fieldsets, gojson, managedfields, options, ownership, writes
+from ...apiserver import admission, bodies, eviction, fieldsets, gojson, managedfields, options, writes
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.goorder import encoded, ordered_meta
@@ -113,12 +113,24 @@ def _record_managers(t: writes.Target, verb: str, old: dict[str, Any] | None, ou
                      sent: Any, now: str) -> None:
     """The managedFields of what a create, update, patch or apply commits (even an object it deletes); a
     delete (an eviction too) moves no field. They are the object's owners for the next apply's conflicts
-    (ownership.recorded)."""
+    (managedfields.ownership)."""
     if t.subresource == "eviction":
         return
     for c in outcome.commits:
         if (c.key == t.key() or verb == "create") and verb in ("create", "update", "patch"):
-            _managed_fields(t, old, c, name, sent, outcome.owners is not None, now)
+            _managed_fields(t, old, c, name, sent, outcome.applied, now)
+
+
+def _typing(t: writes.Target, obj: dict[str, Any]) -> tuple[dict[str, Any], bool, Any]:
+    """What the field manager knows of the object's kind: its empty object, whether a status subresource
+    resets its status, and its type where it is not a built-in's (a custom resource's schema)."""
+    kind, api_version = str(obj.get("kind", "")), str(obj.get("apiVersion", ""))
+    empty = encoded({"kind": kind, "apiVersion": api_version}, kind, api_version) if t.builtin else \
+        {"apiVersion": api_version, "kind": kind}
+    known = builtin_by_path(t.group, t.version, t.resource)
+    has_status = t.custom.status if t.custom is not None else known is not None and any(
+        sub == "status" for sub, _, _ in known.subresources)
+    return empty, has_status, fieldsets.custom_root(t.custom.schema) if t.custom is not None else None
 
 
 def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Commit, name: str, sent: Any,
@@ -126,20 +138,14 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     """The committed object's managedFields after the write (`sent`: the request's object, or an apply's
     configuration)."""
     written = c.written or c.obj
-    kind, api_version = str(written.get("kind", "")), str(written.get("apiVersion", ""))
-    empty = encoded({"kind": kind, "apiVersion": api_version}, kind, api_version) if t.builtin else \
-        {"apiVersion": api_version, "kind": kind}
-    known = builtin_by_path(t.group, t.version, t.resource)
-    has_status = t.custom.status if t.custom is not None else known is not None and any(
-        sub == "status" for sub, _, _ in known.subresources)
-    node = fieldsets.custom_root(t.custom.schema) if t.custom is not None else None
+    empty, has_status, node = _typing(t, written)
     if t.subresource == "scale" and old is not None:
         path = tuple(writes.replicas_path(t).strip(".").split("."))
         entries = managedfields.after_scale(old, written, name, path, now)
     elif outcome_of_apply:
         entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node)
     else:
-        written = managedfields.as_compared(kind, written, sent, old is None)
+        written = managedfields.as_compared(str(written.get("kind", "")), written, sent, old is None)
         entries = managedfields.after_update(old, written, empty, name, t.subresource, has_status, now, node)
     meta = {k: v for k, v in c.obj.get("metadata", {}).items() if k != "managedFields"}
     c.obj["metadata"] = ordered_meta({**meta, **({"managedFields": entries} if entries else {})})
@@ -153,7 +159,7 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
     rv = outcome.body["metadata"].get("resourceVersion")
     body = {**outcome.body, "metadata": {k: v for k, v in outcome.body["metadata"].items() if k != "resourceVersion"}}
     c = writes.Commit("MODIFIED", t.key(), body, outcome.unchanged)
-    _managed_fields(t, old, c, name, sent, outcome.owners is not None, now)
+    _managed_fields(t, old, c, name, sent, outcome.applied, now)
 
     def timeless(o: dict[str, Any]) -> Any:
         entries = o.get("metadata", {}).get("managedFields") or []
@@ -216,8 +222,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         entry.ended("refused", "undecodable body")
         return
     body = decoded.value
-    owners = ownership.recorded(obj)
-    manager = ownership.manager_name(opts.field_manager, req.header("User-Agent"))
+    manager = managedfields.manager_name(opts.field_manager, req.header("User-Agent"))
     n = emu.cache.writes
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
@@ -236,7 +241,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace))
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
-                               namespace_phase=emu.namespace_phase(info.namespace), owners=owners)
+                               namespace_phase=emu.namespace_phase(info.namespace),
+                               ownership=managedfields.ownership(obj, *_typing(t, obj)) if obj is not None else None)
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
@@ -256,7 +262,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if outcome.unchanged is not None and obj is not None:
         _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
-        _managed_fields(t, obj, outcome.would, manager, body, outcome.owners is not None, stamp.timestamp)
+        _managed_fields(t, obj, outcome.would, manager, body, outcome.applied, stamp.timestamp)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
         _record_managers(t, info.verb, obj, outcome, manager, body, stamp.timestamp)
     for c in outcome.commits:

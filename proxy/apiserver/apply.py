@@ -1,0 +1,254 @@
+"""Server-side apply as structured-merge-diff's Updater.Apply does it, on the object's type (fieldsets.py: the
+release's types, or a custom resource's schema and its list and map markers): the configuration merged into
+the live object (typed.Merge), what its manager applied before and names no more pruned unless another
+manager owns it (prune, addBackOwnedItems, addBackDanglingItems), and the fields it would take from other
+managers, which are conflicts unless it forces.
+
+Why typed, and not by field names: a custom resource's `containers` may be an atomic list and its `selector`
+a granular map; what merges by key, what is kept whole and what conflicts is what the schema says.
+Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ..wire.gostrings import quote
+from .fieldsets import (
+    MISSING,
+    FieldSet,
+    Path,
+    atomic,
+    compare,
+    element_order,
+    field_type,
+    item_element,
+    recursive_difference,
+    resolve,
+    shape_of,
+    to_field_set,
+)
+from .managedfields import Managers, Who, identifier
+
+Conflict = tuple[Who, Path]
+
+
+@dataclass
+class Applied:
+    """The object the apply makes, and the fields it takes from other managers (ordered as the apiserver
+    lists them)."""
+
+    obj: Any
+    conflicts: list[Conflict]
+
+
+def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Managers, me: Who,
+          reset: FieldSet) -> Applied:
+    """`config` applied by `me` to `live` (managedFields apart), where `managers` own what they own and the
+    strategy resets `reset`."""
+    merged = merge(live, config, node)
+    mine = recursive_difference(to_field_set(config, node), reset)
+    last = managers.get(me, frozenset())
+    now = {**managers, me: mine}
+    new = _pruned(merged, node, now, last) if last else merged
+    added, modified, _ = compare(live, new, node)
+    changed = recursive_difference(added | modified, reset)
+    conflicts = [(who, p) for who, owned in managers.items() if who != me for p in owned & changed]
+    conflicts.sort(key=lambda c: (identifier(c[0]), set_order(c[1])))
+    return Applied(new, conflicts)
+
+
+def merge(lhs: Any, rhs: Any, node: Any) -> Any:
+    """typed.Merge with the right-hand side kept: maps key by key (a null in the configuration removes the
+    key), list-maps and sets item by item in structured-merge-diff's order, atomic ones and scalars replaced."""
+    if rhs is MISSING:
+        return copy.deepcopy(lhs)
+    if lhs is MISSING:
+        return copy.deepcopy(rhs)
+    t = resolve(node)
+    kind = shape_of(t, rhs)
+    if kind == "map" and isinstance(lhs, dict) and isinstance(rhs, dict) and not atomic(t, "map"):
+        out: dict[str, Any] = {}
+        for k in dict.fromkeys([*lhs, *rhs]):
+            if k in rhs and rhs[k] is None:
+                continue
+            out[k] = merge(lhs.get(k, MISSING), rhs.get(k, MISSING), field_type(t, k)[0])
+        return out
+    if kind == "list" and isinstance(lhs, list) and isinstance(rhs, list) and not atomic(t, "list") \
+            and (lhs or rhs):
+        elements = [item_element(t, e) for e in (*lhs, *rhs)]
+        if None not in elements:
+            return merged_in_order(lhs, rhs, lambda e: item_element(t, e),
+                                   lambda a, b: merge(a, b, t.get("e")))
+    return copy.deepcopy(rhs)
+
+
+def merged_in_order(lhs: list[Any], rhs: list[Any], ident: Callable[[Any], Any],
+                    merge_items: Callable[[Any, Any], Any]) -> list[Any]:
+    """structured-merge-diff's visitListItems: the live items (lhs) and the applied ones (rhs) walked
+    together; an item in both is merged where the applied list has it, in the applied order, and a live
+    item the applied list does not name stays where it was."""
+    r_ids = [ident(e) for e in rhs]
+    l_ids = [ident(e) for e in lhs]
+    in_rhs = dict(zip(r_ids, rhs, strict=True))
+    in_lhs = dict(zip(l_ids, lhs, strict=True))
+    shared = [i for i in r_ids if i in in_lhs]
+    next_shared = shared.pop(0) if shared else None
+    done: set[Any] = set()
+    out: list[Any] = []
+    li = ri = 0
+    while li < len(lhs) or ri < len(rhs):
+        if li < len(lhs) and ri < len(rhs):
+            if l_ids[li] == r_ids[ri]:
+                done.add(l_ids[li])
+                out.append(merge_items(in_lhs[l_ids[li]], in_rhs[r_ids[ri]]))
+                li += 1
+                ri += 1
+                next_shared = shared.pop(0) if shared else None
+                continue
+            if l_ids[li] in in_rhs and next_shared is not None and next_shared != l_ids[li]:
+                li += 1  # a shared item, but not the one due now
+                continue
+        if li < len(lhs):
+            if l_ids[li] not in in_rhs:
+                out.append(copy.deepcopy(lhs[li]))
+                li += 1
+                continue
+            if l_ids[li] in done:
+                li += 1
+        if ri < len(rhs):
+            rid = r_ids[ri]
+            done.add(rid)
+            out.append(merge_items(in_lhs[rid], in_rhs[rid]) if rid in in_lhs else copy.deepcopy(rhs[ri]))
+            ri += 1
+            if next_shared is not None and next_shared == rid:
+                next_shared = shared.pop(0) if shared else None
+    return out
+
+
+def _pruned(merged: Any, node: Any, managers: Managers, last: FieldSet) -> Any:
+    """Updater.prune: remove what `last` (the applier's set before) holds, put back what any manager owns
+    now (the applier's new set included), then remove only what was `last`'s and stayed out."""
+    last = named_members(last, node)
+    merged_set = named_members(to_field_set(merged, node), node)
+    pruned = remove_items(merged, last, node)
+    owned = named_members(frozenset().union(*managers.values()), node)
+    pruned = remove_items(merged, merged_set - (named_members(to_field_set(pruned, node), node) | owned), node)
+    dangling = merged_set - named_members(to_field_set(pruned, node), node)
+    return remove_items(merged, dangling & last, node)
+
+
+def named_members(s: FieldSet, node: Any) -> FieldSet:
+    """Set.EnsureNamedFieldsAreMembers: every struct field the set reaches into is a member too."""
+    out = set(s)
+    declared: dict[Path, bool] = {}
+    for p in s:
+        for depth in range(1, len(p)):
+            prefix = p[:depth]
+            if prefix not in declared:
+                declared[prefix] = _declared(prefix, node)
+            if declared[prefix]:
+                out.add(prefix)
+    return frozenset(out)
+
+
+def _declared(path: Path, node: Any) -> bool:
+    """Whether the path ends at a declared field of a struct."""
+    t, known = resolve(node), False
+    for element in path:
+        if element.startswith("f:"):
+            sub, known = field_type(t, element[2:])
+        else:
+            sub, known = t.get("e"), False
+        t = resolve(sub)
+    return known
+
+
+def remove_items(value: Any, s: FieldSet, node: Any) -> Any:
+    """typed.RemoveItems: `value` without the members of `s` (a container left empty goes too: the apiserver
+    drops the null it becomes)."""
+    return _remove(value, _trie(s), node)
+
+
+_MEMBER = "."  # (no path element is ".")
+
+
+def _trie(s: FieldSet) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for p in s:
+        at = root
+        for element in p:
+            at = at.setdefault(element, {})
+        at[_MEMBER] = {}
+    return root
+
+
+def _remove(value: Any, trie: dict[str, Any], node: Any) -> Any:
+    t = resolve(node)
+    kind = shape_of(t, value)
+    if kind == "list" and isinstance(value, list) and value and not atomic(t, "list"):
+        items = []
+        for item in value:
+            element = item_element(t, item)
+            below = trie.get(element) if element is not None else None
+            if below is None:
+                items.append(item)
+            elif _MEMBER not in below and (kept := _remove(item, below, t.get("e"))) is not None:
+                items.append(kept)
+        return items or None
+    if kind == "map" and isinstance(value, dict) and value and not atomic(t, "map"):
+        out = {}
+        for k, v in value.items():
+            below = trie.get(f"f:{k}")
+            if below is None:
+                out[k] = v
+            elif _MEMBER not in below and (kept := _remove(v, below, field_type(t, k)[0])) is not None:
+                out[k] = kept
+        return out or None
+    return None if kind != "scalar" else value
+
+
+def set_order(path: Path) -> tuple[Any, ...]:
+    """A field's place in structured-merge-diff's iteration of a set: at each level the members first, then
+    the subtrees, each in element order."""
+    return tuple((0 if depth == len(path) - 1 else 1, element_order(e)) for depth, e in enumerate(path))
+
+
+def dotted(path: Path) -> str:
+    """A field as a conflict prints it (Path.String): `.spec.containers[name="c"].image`, `.finalizers[="x"]`."""
+    out = ""
+    for element in path:
+        kind, text = element[0], element[2:]
+        if kind == "f":
+            out += "." + text
+        elif kind == "k":
+            keys = json.loads(text)
+            out += "[" + ",".join(f"{k}={_go_value(v)}" for k, v in keys.items()) + "]"
+        elif kind == "v":
+            out += f"[={_go_value(json.loads(text))}]"
+        else:
+            out += f"[{text}]"
+    return out
+
+
+def _go_value(v: Any) -> str:
+    """value.ToString: strings quoted as Go quotes them, the rest as %v prints it."""
+    if isinstance(v, str):
+        return quote(v)
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def display(who: Who) -> str:
+    """A manager as a conflict names it: an applier by name, an updater with the API version it wrote."""
+    name, _, version, subresource = who
+    sub = f' with subresource "{subresource}"' if subresource else ""
+    return f'"{name}"{sub} using {version}' if version else f'"{name}"{sub}'
+
