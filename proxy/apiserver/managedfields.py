@@ -300,21 +300,23 @@ class Ownership:
     managers: Managers
 
 
-def ownership(old: dict[str, Any], empty: dict[str, Any], has_status: bool, node: Any = None) -> Ownership:
-    """The managers of `old` as an apply to it meets them."""
-    reset = reset_fields(str(old.get("kind", "")), "", has_status)
+def ownership(old: dict[str, Any], empty: dict[str, Any], has_status: bool, node: Any = None,
+              subresource: str = "") -> Ownership:
+    """The managers of `old` as an apply to it (through `subresource`) meets them."""
+    reset = reset_fields(str(old.get("kind", "")), subresource, has_status)
     return Ownership(node, has_status, dict(_before_apply(old, empty, _type(old, node), reset).fields))
 
 
 def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[str, Any], empty: dict[str, Any],
-                manager: str, has_status: bool, now: str, node: Any = None) -> list[Entry] | None:
-    """The entries after a server-side apply of `applied` by `manager` made `new` of `old` (None: it created
-    the object)."""
+                manager: str, has_status: bool, now: str, node: Any = None,
+                subresource: str = "") -> list[Entry] | None:
+    """The entries after a server-side apply of `applied` by `manager` (through `subresource`) made `new` of
+    `old` (None: it created the object)."""
     version = str(new.get("apiVersion", ""))
     node = _type(new, node)
-    reset = reset_fields(str(new.get("kind", "")), "", has_status)
+    reset = reset_fields(str(new.get("kind", "")), subresource, has_status)
     m = _before_apply(old, empty, node, reset)
-    me = who_is(manager, "Apply", version)
+    me = who_is(manager, "Apply", version, subresource)
     _update(m, old if old is not None else empty, new, node, me, version, reset,
             recursive_difference(to_field_set(applied, node), reset))
     _strip(m, me)

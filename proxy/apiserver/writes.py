@@ -743,7 +743,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         own = ownership or Ownership(None, False, {})
         live = {**current, "metadata": {k: v for k, v in _meta(current).items() if k != "managedFields"}}
         node = own.node or root(str(current.get("apiVersion", "")), str(current.get("kind", ""))) or "~"
-        done = apply(live, doc, node, own.managers, who_is(opts.field_manager, "Apply", ""),
+        done = apply(live, doc, node, own.managers, who_is(opts.field_manager, "Apply", "", t.subresource),
                      reset_fields(t.kind, t.subresource, own.has_status))
         if done.conflicts and not opts.force:
             return _conflict_error(done.conflicts)

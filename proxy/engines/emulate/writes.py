@@ -143,7 +143,7 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
         path = tuple(writes.replicas_path(t).strip(".").split("."))
         entries = managedfields.after_scale(old, written, name, path, now)
     elif outcome_of_apply:
-        entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node)
+        entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node, t.subresource)
     else:
         written = managedfields.as_compared(str(written.get("kind", "")), written, sent, old is None)
         entries = managedfields.after_update(old, written, empty, name, t.subresource, has_status, now, node)
@@ -242,7 +242,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
-                               ownership=managedfields.ownership(obj, *_typing(t, obj)) if obj is not None else None)
+                               ownership=None if obj is None else
+                               managedfields.ownership(obj, *_typing(t, obj), t.subresource))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
