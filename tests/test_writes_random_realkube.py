@@ -173,6 +173,34 @@ def test_an_apply_to_a_recorded_object_conflicts_with_the_managers_its_managed_f
         'Apply failed with 1 conflict: conflict with "creator" using v1: .data.mode'
 
 
+def test_an_apply_to_an_object_nobody_manages_meets_before_first_apply(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """An object whose managedFields were cleared (one empty entry) is managed by nobody; the first apply to it
+    finds everything it holds owned by `before-first-apply`: a change conflicts, the same values are shared."""
+    ns = "before-first-apply"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def apply(manager: str, data: dict[str, str], force: bool = False) -> random_writes.Op:
+        body = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": data}
+        query = f"fieldManager={manager}" + ("&force=true" if force else "")
+        return random_writes.Op("PATCH", "/configmaps/c", query, json.dumps(body), random_writes.APPLY)
+
+    sequence = [random_writes.Op("POST", "/configmaps", "", {"metadata": {"name": "c"}, "data": {"a": "1", "b": "1"}}),
+                random_writes.Op("PATCH", "/configmaps/c", "", {"metadata": {"managedFields": [{}]}},
+                                 random_writes.MERGE),
+                apply("ap", {"a": "2"}), apply("ap", {"a": "1", "c": "3"}), apply("ap", {"c": "3"}),
+                apply("ap", {"b": "2"}, force=True), random_writes.Op("GET", "/configmaps/c")]
+    real, emulated = (random_writes.run(server, ns, sequence, raw=True) for server in (real_server, replay))
+    assert [code for _, code, _, _ in real] == [201, 200, 409, 200, 200, 200, 200]
+    assert "before-first-apply" in real[2][2]["message"] and not real[1][2]["metadata"].get("managedFields")
+    owners = [[e["manager"] for e in (random_writes.managed_fields(doc) or [[]])[0]] for _, _, doc, _ in real]
+    assert owners[3:] == [["ap", "before-first-apply"]] * 4  # a stays before-first-apply's, b is taken by force
+    assert real[-1][2]["data"] == {"a": "1", "b": "2"}  # c, which only ap applied, pruned
+    def compared(answers: list[tuple[str, int, Any, list[str]]]) -> list[Any]:
+        return [(w, c, random_writes.reduce(d), random_writes.managed_fields(d)) for w, c, d, _ in answers]
+    assert compared(emulated) == compared(real)
+
+
 def test_a_scale_write_takes_replicas_only_from_an_owner(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """Replicas nobody set (the default) stay nobody's after a /scale write: the scale subresource's field
