@@ -136,14 +136,18 @@ _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedF
 _UID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # in a Job's selector
 
 
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")  # each server's clock, quoted in a message
+
+
 def reduce(doc: Any) -> Any:
-    """What must agree: uids, times, allocated addresses and ports and managedFields left out, numbers of 3
-    digits and more (resourceVersions) and generated names' suffixes made alike, a list's items in a canonical
-    order (generated names sort apart)."""
+    """What must agree: uids, times (also where a message quotes an object), allocated addresses and ports and
+    managedFields left out, numbers of 3 digits and more (resourceVersions) and generated names' suffixes made
+    alike, a list's items in a canonical order (generated names sort apart)."""
     if isinstance(doc, dict):
         if isinstance(doc.get("items"), list):
             doc = {**doc, "items": sorted(doc["items"], key=lambda i: json.dumps(reduce(i), sort_keys=True))}
-        return {k: reduce(v) for k, v in doc.items() if k not in _IGNORED}
+        return {k: reduce(_TIME.sub("TIME", v) if k == "message" and isinstance(v, str) else v)
+                for k, v in doc.items() if k not in _IGNORED}
     if isinstance(doc, list):
         return [reduce(v) for v in doc]
     if isinstance(doc, str):

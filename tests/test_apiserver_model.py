@@ -329,6 +329,40 @@ def test_json_patch_failures(ops: Any) -> None:
         jsonpatch.apply({"m": {"k": "v"}, "l": [1, 2]}, ops)
 
 
+_CM = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c", "labels": {"z": "1", "a": "2"}},
+       "data": {"z": "1", "a": "2"}}
+
+
+def _order(doc: Any) -> Any:
+    """The keys' order at every level."""
+    if isinstance(doc, dict):
+        return [(k, _order(v)) for k, v in doc.items()]
+    return [_order(v) for v in doc] if isinstance(doc, list) else None
+
+
+@pytest.mark.parametrize(("patch", "expected"), [
+    ({"data": {"b": "5"}}, {"apiVersion": "v1", "data": {"a": "2", "b": "5", "z": "1"}, "kind": "ConfigMap",
+                            "metadata": {"name": "c", "labels": {"z": "1", "a": "2"}}}),  # metadata untouched
+    ({"metadata": {"labels": {"m": "1"}}, "x": {"b": [{"d": 1, "c": None}], "a": None}},
+     {"apiVersion": "v1", "data": {"z": "1", "a": "2"}, "kind": "ConfigMap",
+      "metadata": {"labels": {"a": "2", "m": "1", "z": "1"}, "name": "c"}, "x": {"b": [{"d": 1}]}}),
+    ({"data": [{"z": 1, "a": None}]}, {"apiVersion": "v1", "data": [{"z": 1, "a": None}], "kind": "ConfigMap",
+                                       "metadata": {"name": "c", "labels": {"z": "1", "a": "2"}}}),  # taken as sent
+])
+def test_a_merge_patch_orders_keys_as_the_apiservers_library_does(patch: Any, expected: Any) -> None:
+    """evanphx/json-patch v4 sorts the top object, every object it merged into and every one it took from the
+    patch (without its nulls), and keeps the rest as it read them: what a 422 quotes."""
+    out = merge_patch(_CM, patch)
+    assert out == expected and _order(out) == _order(expected)
+
+
+def test_a_json_patch_sorts_the_objects_its_paths_go_through() -> None:
+    out = jsonpatch.apply(_CM, [{"op": "add", "path": "/metadata/labels/q", "value": {"z": 1, "a": 2}}])
+    expected = {"apiVersion": "v1", "data": {"z": "1", "a": "2"}, "kind": "ConfigMap",
+                "metadata": {"labels": {"a": "2", "q": {"z": 1, "a": 2}, "z": "1"}, "name": "c"}}
+    assert out == expected and _order(out) == _order(expected)
+
+
 def test_strategic_merge_uses_merge_keys_and_directives() -> None:
     pod_obj = {"metadata": {"finalizers": ["a"]},
                "spec": {"containers": [{"name": "c", "image": "x", "ports": [{"containerPort": 80, "name": "h"}],

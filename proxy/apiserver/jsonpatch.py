@@ -5,7 +5,9 @@ way (measured against kube-apiserver v1.37.2; tests/writes_differential.py compa
   for `replace` and `test`, where it is the whole document;
 - a missing `value` is null; `replace` of a key an object lacks adds it;
 - array indices are strconv.Atoi's (`01` and `+1` are 1) and may count from the end (`-1`); `-` appends;
-- `test` compares scalars as their compact JSON text (`1` is not `1.0`).
+- `test` compares scalars as their compact JSON text (`1` is not `1.0`);
+- the document comes out with the keys of the top object and of every object an operation's path went
+  through sorted (the library decoded those into Go maps), the rest in the order it read them.
 
 Each failure raises PatchError in the library's words, for watchproxy's request log: the apiserver answers
 every one with the same 422 (writes.py).
@@ -26,15 +28,16 @@ Container = dict[str, Any] | list[Any]
 def apply(target: Any, ops: list[dict[str, Any]]) -> Any:
     """The document after every operation, in order; PatchError at the first that fails."""
     doc = copy.deepcopy(target)
+    touched: dict[int, Any] = {}  # the objects a path went through, by id (held, so that no id is reused)
     for op in ops:
         kind = op.get("op") if isinstance(op.get("op"), str) else "unknown"
         if kind == "add":
-            container, key = _find(doc, _path(op, "path", kind))
+            container, key = _find(doc, touched, _path(op, "path", kind))
             if container is None:
                 raise PatchError(f'add operation does not apply: doc is missing path: "{op["path"]}"')
             _add(container, key, _value(op))
         elif kind == "remove":
-            container, key = _find(doc, _path(op, "path", kind))
+            container, key = _find(doc, touched, _path(op, "path", kind))
             if container is None:
                 raise PatchError(f'remove operation does not apply: doc is missing path: "{op["path"]}"')
             _remove(container, key)
@@ -46,14 +49,14 @@ def apply(target: Any, ops: list[dict[str, Any]]) -> Any:
                     raise PatchError("replace operation value must be object or array")
                 doc = value
                 continue
-            container, key = _find(doc, path)
+            container, key = _find(doc, touched, path)
             if container is None:
                 raise PatchError(f"replace operation does not apply: doc is missing path: {path}")
             _get(container, key)  # an index out of range fails; a missing key does not
             _set(container, key, _value(op))
         elif kind in ("move", "copy"):
             source = _path(op, "from", kind)
-            container, key = _find(doc, source)
+            container, key = _find(doc, touched, source)
             if container is None:
                 raise PatchError(f"{kind} operation does not apply: doc is missing from path: {source}")
             value = _get(container, key)
@@ -61,15 +64,24 @@ def apply(target: Any, ops: list[dict[str, Any]]) -> Any:
                 _remove(container, key)
             else:
                 value = copy.deepcopy(value)
-            container, key = _find(doc, _path(op, "path", kind))
+            container, key = _find(doc, touched, _path(op, "path", kind))
             if container is None:
                 raise PatchError(f"{kind} operation does not apply: doc is missing destination path: {op['path']}")
             _add(container, key, None if value is _ABSENT else value)
         elif kind == "test":
-            _test(doc, _path(op, "path", kind), op.get("value", _ABSENT))
+            _test(doc, touched, _path(op, "path", kind), op.get("value", _ABSENT))
         else:
             raise PatchError(f"Unexpected kind: {kind}")
-    return doc
+    return _ordered(doc, touched, top=True)
+
+
+def _ordered(value: Any, touched: dict[int, Any], top: bool = False) -> Any:
+    if isinstance(value, dict):
+        items = [(k, _ordered(v, touched)) for k, v in value.items()]
+        return dict(sorted(items) if top or id(value) in touched else items)
+    if isinstance(value, list):
+        return [_ordered(v, touched) for v in value]
+    return value
 
 
 def _path(op: dict[str, Any], name: str, kind: str) -> str:
@@ -83,8 +95,9 @@ def _value(op: dict[str, Any]) -> Any:
     return copy.deepcopy(op.get("value"))  # absent: null
 
 
-def _find(doc: Any, path: str) -> tuple[Container | None, str]:
-    """findObject: the container holding the path's last segment, and that segment decoded."""
+def _find(doc: Any, touched: dict[int, Any], path: str) -> tuple[Container | None, str]:
+    """findObject: the container holding the path's last segment, and that segment decoded (the objects on
+    the way are `touched`)."""
     parts = path.split("/")
     if len(parts) < 2:
         return None, ""
@@ -96,6 +109,8 @@ def _find(doc: Any, path: str) -> tuple[Container | None, str]:
             node = _get(node, _decoded(part))
         except PatchError:
             return None, ""
+        if isinstance(node, dict):
+            touched[id(node)] = node
     if not isinstance(node, dict | list):
         return None, ""
     return node, _decoded(parts[-1])
@@ -156,11 +171,11 @@ def _remove(container: Container, key: str) -> None:
         del container[_index(container, key, len(container))]
 
 
-def _test(doc: Any, path: str, want: Any) -> None:
+def _test(doc: Any, touched: dict[int, Any], path: str, want: Any) -> None:
     if path == "":
         have = doc
     else:
-        container, key = _find(doc, path)
+        container, key = _find(doc, touched, path)
         if container is None:
             raise PatchError(f"test operation does not apply: is missing path: {path}")
         have = _get(container, key)

@@ -22,16 +22,34 @@ class PatchError(ValueError):
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
-    """RFC 7386: objects merge recursively, `null` removes, anything else replaces."""
+    """RFC 7386 as gopkg.in/evanphx/json-patch.v4's MergePatch applies it for the apiserver: objects merge
+    recursively, `null` removes, anything else replaces. Its keys' order is the library's, which a 422 quotes:
+    it decodes the objects it merges into, and those it takes from the patch, into Go maps (encoded with
+    sorted keys), and keeps the rest as the bytes it read."""
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
-    out = dict(target) if isinstance(target, dict) else {}
+    if not isinstance(target, dict):
+        return _pruned(patch)
+    out = dict(target)
     for k, v in patch.items():
         if v is None:
             out.pop(k, None)
+        elif out.get(k) is None or not isinstance(out[k], dict):
+            out[k] = _pruned(v)
+        elif isinstance(v, dict):
+            out[k] = merge_patch(out[k], v)
         else:
-            out[k] = merge_patch(out.get(k), v)
-    return out
+            out[k] = copy.deepcopy(v)  # (an object replaced by what is no object: taken as it came, nulls and all)
+    return dict(sorted(out.items()))
+
+
+def _pruned(v: Any) -> Any:
+    """pruneNulls: a patch's value without the nulls of its objects, which it re-encodes sorted."""
+    if isinstance(v, dict):
+        return {k: _pruned(x) for k, x in sorted(v.items()) if x is not None}
+    if isinstance(v, list):
+        return [_pruned(x) for x in v]
+    return v
 
 
 _DIRECTIVE = "$patch"
