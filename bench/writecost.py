@@ -1,8 +1,9 @@
-"""`python -m bench.writecost`: what emulate spends on one write, in isolation: the apiserver model's create or
-update of a Deployment (proxy/apiserver/writes.py: decode, default, validate, encode as stored) as the
-baseline, and the managedFields the emulate write path adds (proxy/apiserver/managedfields.py: the field
-manager's Compare over the whole object and its FieldsV1), measured in the same run, best of 7. No sockets
-and no event loop; the object is one a controller writes (a one-container Deployment with ports and env)."""
+"""`python -m bench.writecost`: what emulate spends on one write, in isolation: the apiserver model's create,
+update or server-side apply of a Deployment (proxy/apiserver/writes.py: decode, default, validate, encode as
+stored; for the apply, apply.py's typed merge, pruning and conflicts, forced) as the baseline, and the
+managedFields the emulate write path adds (proxy/apiserver/managedfields.py: the field manager's Compare over
+the whole object and its FieldsV1), measured in the same run, best of 7. No sockets and no event loop; the
+object is one a controller writes (a one-container Deployment with ports and env)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,12 @@ def main() -> int:
     written = updated.commits[0].written or updated.body
     with_fields = {**stored, "metadata": {**stored["metadata"], "managedFields": managedfields.after_update(
         None, created.commits[0].written or created.body, empty, "m", "", True, _NOW)}}
+    own = managedfields.ownership(with_fields, empty, True)
+    force = writes.Options(field_manager="ap", force=True)  # (the configuration takes replicas from "m")
+
+    def apply() -> writes.Outcome:
+        return writes.patch(t, with_fields, writes.APPLY_PATCH, copy.deepcopy(changed), stamp, force, ownership=own)
+    applied = apply().body
     rows = [
         ("create", _best(lambda: writes.create(collection, copy.deepcopy(_DEPLOYMENT), stamp,
                                                opts, exists=lambda _n: None)),
@@ -53,6 +60,8 @@ def main() -> int:
                                                   True, _NOW))),
         ("update", _best(lambda: writes.update(t, stored, copy.deepcopy(changed), opts, stamp)),
          _best(lambda: managedfields.after_update(with_fields, written, empty, "x", "", True, _NOW))),
+        ("apply", _best(apply),
+         _best(lambda: managedfields.after_apply(with_fields, changed, applied, empty, "ap", True, _NOW))),
     ]
     print(f"{'write':8} {'apiserver model':>16} {'+ managedFields':>16} {'ratio':>7}")
     for name, base, extra in rows:

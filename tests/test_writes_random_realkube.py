@@ -204,6 +204,56 @@ def test_an_apply_to_an_object_nobody_manages_meets_before_first_apply(
     assert compared(emulated) == compared(real)
 
 
+def test_an_apply_is_refused_and_owns_fields_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """What an applied configuration may not hold (managedFields, another type, another uid), a resourceVersion
+    as a precondition, and applies through /scale, whose managers are those of the replicas (a conflict with
+    the main resource's applier, a forced take-over, the scale applier conflicting with the next): codes,
+    answers and managedFields compared. So are a PUT naming another uid (the storage's precondition) and a merge
+    patch changing it (immutable)."""
+    ns = "apply-edges"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    uid = "00000000-0000-0000-0000-000000000000"
+
+    def cm(meta: dict[str, Any] | None = None, query: str = "fieldManager=m", **body: Any) -> random_writes.Op:
+        doc = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c1", **(meta or {})}, **body}
+        return random_writes.Op("PATCH", "/configmaps/c1", query, json.dumps(doc), random_writes.APPLY)
+
+    template = {"metadata": {"labels": {"app": "d"}}, "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    spec = {"replicas": 1, "selector": {"matchLabels": {"app": "d"}}, "template": template}
+
+    def deployment(query: str, **changes: Any) -> random_writes.Op:
+        doc = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+               "spec": {k: v for k, v in {**spec, **changes}.items() if v is not None}}
+        return random_writes.Op("PATCH", "/deployments/d", query, json.dumps(doc), random_writes.APPLY)
+
+    def scale(replicas: int, query: str) -> random_writes.Op:
+        doc = {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "d"},
+               "spec": {"replicas": replicas}}
+        return random_writes.Op("PATCH", "/deployments/d/scale", query, json.dumps(doc), random_writes.APPLY)
+
+    sequence = [
+        cm(data={"a": "1"}), cm({"managedFields": [{"manager": "x", "operation": "Apply"}]}, data={"a": "1"}),
+        cm(kind="Secret", data={"a": "1"}), cm({"resourceVersion": "1"}, data={"a": "2"}),
+        cm({"uid": uid}, data={"a": "1"}), cm(query="fieldManager=m&dryRun=All", data={"a": "5"}),
+        random_writes.Op("PATCH", "/configmaps/c1", "", {"metadata": {"uid": uid}}, random_writes.MERGE),
+        random_writes.Op("PUT", "/configmaps/c1", "", {"metadata": {"name": "c1", "uid": uid}, "data": {"a": "3"}},
+                         rv="last"),
+        random_writes.Op("PATCH", "/configmaps/c1", "", {"metadata": {"creationTimestamp": "2020-01-01T00:00:00Z"}},
+                         random_writes.MERGE),
+        deployment("fieldManager=m"), scale(3, "fieldManager=s"), scale(3, "fieldManager=s&force=true"),
+        random_writes.Op("GET", "/deployments/d"), scale(4, "fieldManager=s"), scale(1, "fieldManager=s2"),
+        deployment("fieldManager=m", replicas=2), deployment("fieldManager=m", replicas=None),
+        scale(6, "fieldManager=s3"), random_writes.Op("GET", "/deployments/d")]
+    real, emulated = (random_writes.run(server, ns, sequence, raw=True) for server in (real_server, replay))
+    assert [code for _, code, _, _ in real] == [201, 400, 400, 409, 422, 200, 422, 409, 200,
+                                                201, 409, 200, 200, 200, 409, 409, 200, 409, 200]
+
+    def compared(answers: list[tuple[str, int, Any, list[str]]]) -> list[Any]:
+        return [(w, c, random_writes.reduce(d), random_writes.managed_fields(d), warn) for w, c, d, warn in answers]
+    assert compared(emulated) == compared(real)
+
+
 def test_a_scale_write_takes_replicas_only_from_an_owner(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """Replicas nobody set (the default) stay nobody's after a /scale write: the scale subresource's field

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +32,7 @@ from .fieldsets import (
     shape_of,
     to_field_set,
 )
-from .managedfields import Managers, Who, identifier
+from .managedfields import Who, identifier
 
 Conflict = tuple[Who, Path]
 
@@ -46,7 +46,7 @@ class Applied:
     conflicts: list[Conflict]
 
 
-def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Managers, me: Who,
+def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Mapping[Who, FieldSet], me: Who,
           reset: FieldSet) -> Applied:
     """`config` applied by `me` to `live` (managedFields apart), where `managers` own what they own and the
     strategy resets `reset`."""
@@ -130,7 +130,7 @@ def merged_in_order(lhs: list[Any], rhs: list[Any], ident: Callable[[Any], Any],
     return out
 
 
-def _pruned(merged: Any, node: Any, managers: Managers, last: FieldSet) -> Any:
+def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: FieldSet) -> Any:
     """Updater.prune: remove what `last` (the applier's set before) holds, put back what any manager owns
     now (the applier's new set included), then remove only what was `last`'s and stayed out."""
     last = named_members(last, node)

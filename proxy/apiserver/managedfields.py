@@ -326,12 +326,14 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
 
 
 def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas: tuple[str, ...],
-                now: str) -> list[Entry] | None:
+                now: str, applied: dict[str, Any] | None = None) -> list[Entry] | None:
     """The entries after a write through /scale (the ScaleHandler): only the managers of the replicas field
     (at `replicas`) take part, as a Scale's managers of its spec.replicas, where an updater's identity names
     autoscaling/v1; with none the write is not tracked. Back on the object, a manager of the replicas that is
     not there under its own identity loses them, and those the Scale has (the writer, under subresource
-    `scale`, or an updater that kept them, under its Scale identity) hold them, with no time."""
+    `scale`, or an updater that kept them, under its Scale identity) hold them, with no time. An apply through
+    /scale (`applied`: its configuration) is tracked whoever held the replicas, and its manager's entry has a
+    time."""
     parent = _decoded(_entries(old)) or _Managed()
     field, scale_version = tuple(f"f:{k}" for k in replicas), "autoscaling/v1"
     scale = _Managed()
@@ -339,14 +341,19 @@ def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas
         if field in fields:
             scaled = who_is(who[0], who[1], scale_version, who[3])
             scale.set(scaled, frozenset({("f:spec", "f:replicas")}), scale_version)
-    if scale.fields:
-        def of(obj: dict[str, Any]) -> dict[str, Any]:
-            value: Any = obj
-            for k in replicas:
-                value = value.get(k) if isinstance(value, dict) else None
-            return {"spec": {"replicas": value}} if value else {"spec": {}}
+    def of(obj: dict[str, Any]) -> dict[str, Any]:
+        value: Any = obj
+        for k in replicas:
+            value = value.get(k) if isinstance(value, dict) else None
+        return {"spec": {"replicas": value}} if value else {"spec": {}}
+    node = root(scale_version, "Scale")
+    if applied is not None:  # an apply through /scale: its Scale configuration's fields
+        me = who_is(manager, "Apply", scale_version, "scale")
+        _update(scale, of(old), of(new), node, me, scale_version, frozenset(), to_field_set(applied, node))
+        _strip(scale, me)
+    elif scale.fields:
         me, current = who_is(manager or "unknown", "Update", scale_version, "scale"), who_is(_CURRENT, "Update", "")
-        _update(scale, of(old), of(new), root(scale_version, "Scale"), current, scale_version, frozenset())
+        _update(scale, of(old), of(new), node, current, scale_version, frozenset())
         if current in scale.fields:
             scale.set(me, scale.fields.pop(current) | scale.fields.get(me, frozenset()), scale_version)
     out = _Managed()
@@ -360,4 +367,6 @@ def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas
     for who, fields in scale.fields.items():
         if who not in parent.fields and ("f:spec", "f:replicas") in fields:
             out.set(who, frozenset({field}), version)
+        if applied is not None and who == me and who in out.fields:
+            out.times[who] = now
     return _encoded(out)

@@ -210,6 +210,25 @@ def _conflict(t: Target, name: str) -> Outcome:
                 "Conflict", {"name": name, "group": t.group, "kind": t.resource})
 
 
+# where etcd keeps a built-in resource when not under its own name (the registries' storage prefixes)
+_STORAGE_PREFIX = {"services": "services/specs", "endpoints": "services/endpoints", "nodes": "minions",
+                   "replicationcontrollers": "controllers", "ingresses": "ingress"}
+
+
+def _storage_key(t: Target, name: str) -> str:
+    prefix = _STORAGE_PREFIX.get(t.resource, t.resource) if t.builtin else f"{t.group}/{t.resource}"
+    return "/".join(("/registry", prefix, *((t.namespace,) if t.namespaced else ()), name))
+
+
+def _uid_mismatch(t: Target, name: str, want: str, have: str) -> Outcome:
+    """A PUT whose object names another uid than the stored one: the storage's precondition (the update's
+    object gives it: DefaultUpdatedObjectInfo.Preconditions), as a Conflict."""
+    return fail(409, f'Operation cannot be fulfilled on {t.qualified} "{name}": StorageError: invalid object, Code: 4, '
+                     f"Key: {_storage_key(t, name)}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: "
+                     f"UID in precondition: {want}, UID in object meta: {have}",
+                "Conflict", {"name": name, "group": t.group, "kind": t.resource})
+
+
 def _invalid(t: Target, name: str, field_path: str, message: str) -> Outcome:
     reason = "FieldValueRequired" if message.startswith("Required value") else "FieldValueInvalid"
     return _refused(t, name, [(field_path, reason, message)])
@@ -548,6 +567,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if rv and rv != str(old_meta.get("resourceVersion", "")):
         return _conflict(t, name)
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin)
+    if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
+        causes.insert(0, invalid("metadata.uid", meta["uid"], "field is immutable"))
     if t.subresource == "finalize":  # a namespace's (ValidateNamespaceFinalizeUpdate)
         causes += specvalidation.namespace_finalizers(new, indexed=True)
     elif t.subresource != "status":
@@ -636,6 +657,9 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
     current = _defaulted(current, creating=False, custom=t.custom)  # as read from storage: decoding defaults
     if t.subresource == "scale":
         return _scale_write(t, current, body, opts)
+    uid, stored_uid = _meta(body).get("uid"), str(current.get("metadata", {}).get("uid") or "")
+    if isinstance(uid, str) and uid and uid != stored_uid:
+        return _uid_mismatch(t, t.name, uid, stored_uid)
     if (not t.builtin or t.kind in _CONDITIONAL_UPDATE_KINDS) and not _meta(body).get("resourceVersion"):
         try:  # the handler decoded the body before the store looks for a precondition
             _defaulted(_typed(t, copy.deepcopy(body)), creating=False, custom=t.custom)
@@ -704,10 +728,13 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                              "for apply patch", "Invalid")
         if not isinstance(doc, dict):
             return fail(400, "the body of the apply patch is not a YAML or JSON object")
-        if not doc.get("apiVersion") or not doc.get("kind"):  # an applied configuration names its type
-            gv = str(doc.get("apiVersion") or "")
-            return fail(400, f"invalid object type: {gv if '/' in gv else '/' + gv}, Kind={doc.get('kind') or ''}",
-                        "BadRequest")
+        gv, kind = (v if isinstance(v, str) else "" for v in (doc.get("apiVersion"), doc.get("kind")))
+        if (gv, kind) != (("autoscaling/v1", "Scale") if t.subresource == "scale" else (t.api_version, t.kind)):
+            # an applied configuration names the type written (versionCheckManager)
+            return fail(400, f"invalid object type: {gv if '/' in gv else '/' + gv}, Kind={kind}", "BadRequest")
+        if isinstance(doc.get("metadata"), dict) and isinstance(doc["metadata"].get("managedFields"), list):
+            # (structuredMergeManager)
+            return fail(400, "metadata.managedFields must be nil", "BadRequest")
         if (error := decoding.type_error(doc, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
             return _untyped_patch(t, doc, error.removeprefix("json: "))
         if unknown := sorted(_unknown_fields(t, doc)):
@@ -731,13 +758,26 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         return _not_found(t, t.name)
     current = _defaulted(current, creating=False, custom=t.custom)  # the patch applies to it as read
     if t.subresource == "scale":
-        try:
-            new_scale = patched(scale_of(t, current), content_type, doc)
-        except PatchError as exc:
-            return _unapplicable(content_type, exc)
+        if content_type == APPLY_PATCH:  # the ScaleHandler: the managers of the replicas, as a Scale's
+            assert isinstance(doc, dict)
+            replicas = tuple(f"f:{k}" for k in replicas_path(t).strip(".").split("."))
+            owners = {w: frozenset({("f:spec", "f:replicas")})
+                      for w, owned in (ownership.managers if ownership else {}).items() if replicas in owned}
+            done = apply(scale_of(t, current), doc, root("autoscaling/v1", "Scale"), owners,
+                         who_is(opts.field_manager, "Apply", "", "scale"), frozenset())
+            if done.conflicts and not opts.force:
+                return _conflict_error(done.conflicts)
+            new_scale = done.obj
+        else:
+            try:
+                new_scale = patched(scale_of(t, current), content_type, doc)
+            except PatchError as exc:
+                return _unapplicable(content_type, exc)
         if (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return _unpatchable(new_scale, error)
-        return _scale_write(t, current, new_scale, opts)
+        out = _scale_write(t, current, new_scale, opts)
+        out.applied = content_type == APPLY_PATCH
+        return out
     if content_type == APPLY_PATCH:
         assert isinstance(doc, dict)
         own = ownership or Ownership(None, False, {})
@@ -764,9 +804,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if bad is not None:
         return _warned(bad, warnings)
     meta = _meta(new)
-    if content_type == APPLY_PATCH or not isinstance(doc, dict) or \
-            "resourceVersion" not in (doc.get("metadata") or {}):
-        # a patch is unconditional unless it names a resourceVersion itself
+    if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
+        # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
     out = _warned(_store_update(t, current, new, opts), warnings)
     if out.code >= 400:
