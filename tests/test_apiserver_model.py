@@ -528,6 +528,16 @@ def test_an_applied_custom_resource_whose_metadata_is_no_map_cannot_be_typed(sto
                                                     "Kind=Thing): .metadata: expected map, got &{1}")
 
 
+def test_a_long_generate_name_is_cut_before_its_suffix() -> None:
+    """SimpleNameGenerator keeps 58 characters of the prefix, so the name itself is a valid length; the prefix
+    is still refused, alone."""
+    cms = writes.Target("", "v1", "configmaps", "ConfigMap", True, "default", "")
+    out = writes.create(cms, {"metadata": {"generateName": "x" * 300}}, STAMP, writes.Options(),
+                        exists=lambda _n: None)
+    assert out.body["details"]["name"] == "x" * 58 + STAMP.suffix
+    assert [c["field"] for c in out.body["details"]["causes"]] == ["metadata.generateName"]
+
+
 def test_an_apply_to_an_object_nobody_manages_meets_before_first_apply() -> None:
     """skipNonAppliedManager: what the object holds is first `before-first-apply`'s, so an apply that changes
     it conflicts, and one that forces takes it."""

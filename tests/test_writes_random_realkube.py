@@ -254,6 +254,48 @@ def test_an_apply_is_refused_and_owns_fields_as_on_the_real_apiserver(
     assert compared(emulated) == compared(real)
 
 
+def test_what_a_client_sets_in_metadata_is_kept_checked_or_dropped_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """ObjectMeta a client writes itself: a resourceVersion on a create (the storage's 500), a uid, times and
+    a generation on a kind whose strategy leaves it (kept, and never changed by a write after), a selfLink
+    (dropped), owner references (their four names, one controller), annotations over 256 KiB, finalizers added
+    while the object is being deleted; the generation a deletion's mark bumps."""
+    ns = "client-metadata"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    owner = {"apiVersion": "v1", "kind": "ConfigMap", "name": "c1", "uid": "u1"}
+
+    def cm(name: str, **meta: Any) -> random_writes.Op:
+        return random_writes.Op("POST", "/configmaps", "", {"metadata": {"name": name, **meta}, "data": {"a": "1"}})
+
+    def patch(body: dict[str, Any], content_type: str = random_writes.MERGE) -> random_writes.Op:
+        return random_writes.Op("PATCH", "/configmaps/c3", "", body, content_type)
+
+    sequence = [
+        cm("c1", resourceVersion="5"), cm("c2", uid="00000000-0000-0000-0000-000000000000"),
+        cm("c3", creationTimestamp="2020-01-01T00:00:00Z", generation=5, selfLink="/x"),
+        cm("c4", deletionTimestamp="2020-01-01T00:00:00Z", deletionGracePeriodSeconds=3),
+        cm("c5", ownerReferences=[owner]),
+        cm("c6", ownerReferences=[{**owner, "controller": True},
+                                  {**owner, "name": "c2", "uid": "u2", "controller": True}]),
+        cm("c7", ownerReferences=[{"apiVersion": "v1", "kind": "ConfigMap", "name": "c1"}]),
+        cm("c8", ownerReferences=[{"apiVersion": "a/b/c", "kind": "", "name": "x", "uid": "u"}]),
+        cm("c9", ownerReferences=[{"apiVersion": "v1", "kind": "Event", "name": "e", "uid": "u"}]),
+        cm("c10", annotations={"a": "x" * 300_000}),
+        patch({"metadata": {"generation": 9, "selfLink": "/y"}}),
+        patch({"metadata": {"ownerReferences": [owner]}}, random_writes.SMP),
+        patch({"metadata": {"ownerReferences": [{"$patch": "delete", "uid": "u1"}]}}, random_writes.SMP),
+        patch({"metadata": {"finalizers": ["x/y"]}}), random_writes.Op("DELETE", "/configmaps/c3"),
+        patch({"metadata": {"finalizers": ["x/y", "x/z"]}}), patch({"metadata": {"deletionTimestamp": None}}),
+        patch({"metadata": {"finalizers": None}}), random_writes.Op("GET", "/configmaps/c3")]
+    real, emulated = (random_writes.run(server, ns, sequence, raw=True) for server in (real_server, replay))
+    assert [code for _, code, _, _ in real] == [500, 201, 201, 201, 201, 422, 422, 422, 422, 422,
+                                                200, 200, 200, 200, 200, 422, 200, 200, 404]
+
+    def compared(answers: list[tuple[str, int, Any, list[str]]]) -> list[Any]:
+        return [(w, c, random_writes.reduce(d), random_writes.managed_fields(d), warn) for w, c, d, warn in answers]
+    assert compared(emulated) == compared(real)
+
+
 def test_a_scale_write_takes_replicas_only_from_an_owner(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """Replicas nobody set (the default) stay nobody's after a /scale write: the scale subresource's field

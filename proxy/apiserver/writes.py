@@ -33,7 +33,7 @@ from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, spec
 from .apply import Conflict, apply, display, dotted, merge
 from .crds import CustomType
 from .encode import not_found
-from .fielderrors import Cause, go_json, invalid
+from .fielderrors import Cause, forbidden, go_json, invalid
 from .fieldsets import root
 from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
 from .managedfields import Ownership, identifier, reset_fields, who_is
@@ -77,6 +77,7 @@ CREATED_BY_UPDATE = frozenset({"Service", "Endpoints", "Event", "LimitRange", "L
 SCALABLE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "ReplicationController"})
 # Fields that are neither spec nor status: a change to them is not a spec change
 _NOT_SPEC = frozenset({"metadata", "status", "kind", "apiVersion"})
+_GENERATED_BASE_MAX = 63 - 5  # maxGeneratedNameLength: a label's length less the random suffix's
 # generateName's suffix alphabet (k8s.io/apimachinery/pkg/util/rand: no vowels, no confusable digits)
 NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 NAME_LABEL = "kubernetes.io/metadata.name"  # on every namespace, its name (the namespace strategy's Canonicalize)
@@ -316,7 +317,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         prefix = meta.get("generateName") or ""
         if not prefix:
             return _invalid(t, "", "metadata.name", "Required value: name or generateName is required")
-        name = prefix + stamp.suffix
+        name = prefix[:_GENERATED_BASE_MAX] + stamp.suffix  # (SimpleNameGenerator cuts a long prefix)
     if t.namespaced and not namespace_phase:
         return fail(404, f'namespaces "{t.namespace}" not found',
                     details={"name": t.namespace, "kind": "namespaces"})
@@ -331,14 +332,15 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         meta["namespace"] = t.namespace
     else:
         meta.pop("namespace", None)
+    sent_rv = meta.get("resourceVersion")
     for owned in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
         meta.pop(owned, None)
     meta["uid"] = stamp.uid
     meta["creationTimestamp"] = stamp.timestamp
     if _has_generation(t):
         meta["generation"] = 1
-    else:
-        meta.pop("generation", None)
+    elif not isinstance(meta.get("generation"), int) or isinstance(meta.get("generation"), bool):
+        meta.pop("generation", None)  # (a kind whose strategy leaves it keeps the client's)
     if _is_namespace(t):
         _name_label(meta)
     obj["metadata"] = ordered_meta(meta)
@@ -359,6 +361,9 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + specvalidation.spec_causes(obj) \
             + _schema_causes(t, obj, None):
         return _refused(t, name, causes)
+    if isinstance(sent_rv, str) and sent_rv.isdigit() and int(sent_rv) and not opts.dry_run:
+        # (the storage's error, as is: a 500 without a reason)
+        return Outcome(500, status(500, "resourceVersion should not be set on objects to be created", ""))
     if (there := exists(name)) is not None:
         being = "object is being deleted: " if _meta(there).get("deletionTimestamp") else ""
         out = fail(409, f'{being}{t.qualified} "{name}" already exists', "AlreadyExists",
@@ -598,13 +603,15 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
                 meta[owned] = old_meta[owned]
             else:
                 meta.pop(owned, None)
-        if old_meta.get("deletionTimestamp") and any(f not in (old_meta.get("finalizers") or [])
-                                                     for f in meta.get("finalizers") or []):
-            return fail(422, f'{t.kind} "{name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can '
-                             "be added if the object is being deleted", "Invalid")
+        added = [f for f in meta.get("finalizers") or [] if f not in (old_meta.get("finalizers") or [])]
+        if old_meta.get("deletionTimestamp") and added:  # (ValidateNoNewFinalizers)
+            found = "[]string{" + ", ".join(quote(str(f)) for f in added) + "}"
+            why = f"no new finalizers can be added if the object is being deleted, found new finalizers {found}"
+            return _refused(t, name, [forbidden("metadata.finalizers", why)])
         if _has_generation(t) and _spec_changed(current, new, not _status_apart(t)):
             meta["generation"] = int(old_meta.get("generation") or 0) + 1
     meta.pop("resourceVersion", None)
+    meta.pop("selfLink", None)  # (the storage clears it on every write: PrepareObjectForStorage)
     if _is_namespace(t):
         _name_label(meta)
     new["metadata"] = ordered_meta(meta)
