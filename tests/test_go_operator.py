@@ -1,6 +1,7 @@
 """A controller-runtime operator's first run (tests/peers/goclients `operator`): it installs its
 CustomResourceDefinition, waits for it to be established, creates its custom resources (one the schema
-refuses) and sets their status through the status subresource, all as unstructured objects. Against a
+refuses) and sets their status through the status subresource, then two controllers apply their conditions to
+it (server-side apply, merged by the definition's list-map keys), all as unstructured objects. Against a
 replay of an empty cluster it prints what it prints against the real kube-apiserver, and the event it records
 through events.k8s.io/v1 is listed through core/v1 as `kubectl describe` lists it."""
 
@@ -20,6 +21,8 @@ from tests.realkube import RealKube
 from tests.workload import until
 
 STATUS = "STATUS : w1 ready replicas=2 size=3 unknown=false"  # defaulted size, pruned field
+CONDITIONS = ("CONDITIONS : w1 Reconciled=True,Healthy=True owners=health-checker/Apply/status,"
+              "watchproxy-goclients/Update/,watchproxy-goclients/Update/status,widget-operator/Apply/status")
 
 
 def _described(server: rawhttp.Server) -> list[dict[str, Any]]:
@@ -42,7 +45,8 @@ def _run(goclients: Path, kubeconfig: str, group: str, server: rawhttp.Server) -
         events[:] = _described(server)
         return bool(events)
     try:
-        op.wait_for(lambda lines: STATUS in lines and "MODIFIED : w1" in lines, what="the status written and seen")
+        op.wait_for(lambda lines: STATUS in lines and any(ln.startswith("CONDITIONS : w1") for ln in lines)
+                    and lines.count("MODIFIED : w1") == 3, what="the status written, conditions applied, all seen")
         until(listed, 30, "w1's event through core/v1")
     finally:
         assert op.terminate() == 0, op.stderr[-20:]
@@ -60,6 +64,8 @@ def test_operator_first_run_as_against_the_real_apiserver(realkube: RealKube, go
     emulated, emulated_events = _run(goclients, replay.kubeconfig, group, (replay.url, ""))
 
     assert real[:3] == [f"CRD : widgets.{group} established", "CREATED : w1", "ERROR : create w2: 422 Invalid"]
+    # two controllers' conditions applied to the status, merged by type (the definition's list-map), each its owner's
+    assert CONDITIONS in real
     assert real[-2:] == ["FINAL : w1", "done"]
     assert sorted(emulated) == sorted(real)  # the cache's events and the reconciler's may interleave either way
     writes = [(r.method, r.path.rsplit("/", 1)[-1]) for r in replay.requests() if r.method in ("POST", "PUT")]

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -25,7 +27,8 @@ import (
 // controller-runtime's client and cache as unstructured objects, the way an operator without generated
 // types talks to its own API. It prints `CRD : name established`, `CREATED : name`, `ERROR : create name:
 // code Reason`, the cache's `ADDED|MODIFIED|DELETED : name` and `STATUS : name ready replicas=N size=N`; each
-// status set is also recorded as an Event (Ready, through events.k8s.io/v1), which `kubectl describe` shows.
+// status set is also recorded as an Event (Ready, through events.k8s.io/v1), which `kubectl describe` shows,
+// and followed by two controllers' conditions applied to the status (`CONDITIONS : ...`).
 func runOperator(ctx context.Context, cfg *rest.Config, o options) ([]cached, error) {
 	ctrl.SetLogger(klog.Background())
 	c, err := client.New(cfg, client.Options{})
@@ -127,7 +130,40 @@ func (s *statusSetter) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Re
 	_, unknown := w.Object["spec"].(map[string]any)["unknown"]
 	say("STATUS : %s ready replicas=%d size=%d unknown=%t", req.Name, replicas, size, unknown)
 	s.events.Eventf(w, nil, "Normal", "Ready", "SetStatus", "replicas=%d", replicas)
-	return ctrl.Result{}, nil
+	return ctrl.Result{}, s.applyConditions(ctx, req)
+}
+
+// applyConditions applies a condition to the status as this operator and another as a second controller,
+// each under its own field owner (server-side apply): the definition keys conditions by type, so the
+// apiserver merges the two lists. It prints `CONDITIONS : name type=status,... owners=manager/operation/
+// subresource,...` from the second apply's answer.
+func (s *statusSetter) applyConditions(ctx context.Context, req ctrl.Request) error {
+	var answer *unstructured.Unstructured
+	for _, c := range []struct{ owner, kind, reason string }{
+		{"widget-operator", "Reconciled", "Synced"}, {"health-checker", "Healthy", "Probed"},
+	} {
+		answer = widget(s.gvk, req.Namespace, req.Name)
+		answer.Object["status"] = map[string]any{"conditions": []any{
+			map[string]any{"type": c.kind, "status": "True", "reason": c.reason}}}
+		applied := client.ApplyConfigurationFromUnstructured(answer) // (the answer is decoded into it)
+		if err := s.Status().Apply(ctx, applied, client.FieldOwner(c.owner)); err != nil {
+			say("ERROR : apply %s: %s", req.Name, statusOf(err))
+			return err
+		}
+	}
+	conditions, _, _ := unstructured.NestedSlice(answer.Object, "status", "conditions")
+	var shown []string
+	for _, c := range conditions {
+		m, _ := c.(map[string]any)
+		shown = append(shown, fmt.Sprintf("%v=%v", m["type"], m["status"]))
+	}
+	var owners []string
+	for _, e := range answer.GetManagedFields() {
+		owners = append(owners, fmt.Sprintf("%s/%s/%s", e.Manager, e.Operation, e.Subresource))
+	}
+	sort.Strings(owners)
+	say("CONDITIONS : %s %s owners=%s", req.Name, strings.Join(shown, ","), strings.Join(owners, ","))
+	return nil
 }
 
 func widget(gvk schema.GroupVersionKind, namespace, name string) *unstructured.Unstructured {
@@ -159,6 +195,16 @@ func widgetDefinition(group string) *unstructured.Unstructured {
 						"status": map[string]any{"type": "object", "properties": map[string]any{
 							"ready":    map[string]any{"type": "boolean"},
 							"replicas": map[string]any{"type": "integer"},
+							"conditions": map[string]any{
+								"type": "array", "x-kubernetes-list-type": "map",
+								"x-kubernetes-list-map-keys": []any{"type"},
+								"items": map[string]any{"type": "object", "required": []any{"type"},
+									"properties": map[string]any{
+										"type":   map[string]any{"type": "string"},
+										"status": map[string]any{"type": "string"},
+										"reason": map[string]any{"type": "string"},
+									}},
+							},
 						}},
 					},
 				}},
