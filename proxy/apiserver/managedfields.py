@@ -300,9 +300,11 @@ class Ownership:
     managers: Managers
 
 
-def ownership(old: dict[str, Any], empty: dict[str, Any], has_status: bool, node: Any = None,
+def ownership(old: dict[str, Any] | None, empty: dict[str, Any], has_status: bool, node: Any = None,
               subresource: str = "") -> Ownership:
-    """The managers of `old` as an apply to it (through `subresource`) meets them."""
+    """The managers of `old` as an apply to it (through `subresource`) meets them (none: it creates it)."""
+    if old is None:
+        return Ownership(node, has_status, {})
     reset = reset_fields(str(old.get("kind", "")), subresource, has_status)
     return Ownership(node, has_status, dict(_before_apply(old, empty, _type(old, node), reset).fields))
 

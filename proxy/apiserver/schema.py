@@ -7,15 +7,15 @@ defaulting/algorithm.go) and the kube-openapi validators its validation uses, wi
 rules (x-kubernetes-validations) through cel.py, the subset that file names. Pure: each function takes a
 decoded object and a schema (a dict), and works on JSON values only.
 
-Left out: formats, allOf/anyOf/oneOf/not, x-kubernetes-list-type
-uniqueness, and the metadata of embedded resources (kept whole, not checked as ObjectMeta). Where Go walks a
-map (an object's properties) and reports several errors, its order is random; here they come in the
-schema's property order.
+Left out: formats, allOf/anyOf/oneOf/not, and the metadata of embedded resources (kept whole, not checked as
+ObjectMeta). Where Go walks a map (an object's properties) and reports several errors, its order is random;
+here they come in the schema's property order.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 import math
 import re
 from collections.abc import Iterator
@@ -23,7 +23,7 @@ from typing import Any
 
 from . import cel
 from .decoding import json_kind
-from .fielderrors import Cause, go_value, invalid, not_supported, required
+from .fielderrors import Cause, duplicate, go_value, invalid, not_supported, required
 
 Schema = dict[str, Any]
 
@@ -158,7 +158,53 @@ def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None) 
     rules that name oldSelf)."""
     root = {**s, "required": [r for r in s.get("required") or [] if r not in _ROOT]}
     body = {k: v for k, v in obj.items() if k not in _ROOT}
-    return _validate(body, root, "") + list(_rules(body, root, "", old, old is not None))
+    return _validate(body, root, "") + _list_types(body, root, "") + \
+        list(_rules(body, root, "", old, old is not None))
+
+
+def _list_types(value: Any, s: Schema, path: str) -> list[Cause]:
+    """ValidateListSetsAndMaps: an x-kubernetes-list-type set holds no value twice and a map no key twice (each
+    value's second place reported: its key fields alone for a map's item)."""
+    out: list[Cause] = []
+    if isinstance(value, dict):
+        props, extra = _properties(s), _additional(s)
+        if isinstance(extra, dict):
+            for k, v in value.items():
+                out += _list_types(v, extra, f"{path}[{k}]")
+        for k, v in value.items():
+            if isinstance(props.get(k), dict):
+                out += _list_types(v, props[k], f"{path}.{k}" if path else k)
+    elif isinstance(value, list):
+        kind = s.get("x-kubernetes-list-type")
+        if kind == "set":
+            out += [duplicate(f"{path}[{i}]", value[i]) for i in _repeated(value)]
+        elif kind == "map":
+            wrong = [(i, x) for i, x in enumerate(value) if x is not None and not isinstance(x, dict)]
+            if wrong:
+                out.append(invalid(f"{path}[{wrong[0][0]}]", wrong[0][1], "must be an object for an array of "
+                                                                          "list-type map"))
+            else:
+                names = [k for k in s.get("x-kubernetes-list-map-keys") or [] if isinstance(k, str)]
+                keys = [{k: x[k] for k in names if k in x} for x in (v or {} for v in value)]
+                out += [duplicate(f"{path}[{i}]", keys[i]) for i in _repeated(keys)]
+        items = _items(s)
+        if items is not None:
+            for i, v in enumerate(value):
+                out += _list_types(v, items, f"{path}[{i}]")
+    return out
+
+
+def _repeated(values: list[Any]) -> list[int]:
+    """validateListSet: where each value that repeats comes the second time (a scalar of another Go type is
+    another value: 1 is not 1.0)."""
+    seen: dict[Any, int] = {}
+    out = []
+    for i, x in enumerate(values):
+        key = json.dumps(x, sort_keys=True) if isinstance(x, dict | list) else (type(x).__name__, x)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] == 2:
+            out.append(i)
+    return out
 
 
 _REASONS = {"FieldValueInvalid": "Invalid value", "FieldValueForbidden": "Forbidden",

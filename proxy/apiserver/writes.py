@@ -30,7 +30,7 @@ from typing import Any
 from ..wire.gostrings import quote, sprint_v
 from ..wire.status import status
 from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, specvalidation, validation
-from .apply import Conflict, apply, display, dotted, merge
+from .apply import Conflict, apply, display, dotted, duplicated, merge
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, forbidden, go_json, invalid
@@ -748,6 +748,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             return _undeclared(t, doc, unknown)
         if doc.get("metadata") is not None and not isinstance(doc["metadata"], dict):  # (a custom resource's)
             return _untyped_patch(t, doc, f".metadata: expected map, got &{{{sprint_v(doc['metadata'])}}}")
+        typed = (ownership.node if ownership is not None else None) or root(gv, kind) or "~"
+        if why := duplicated(doc, typed):
+            return _untyped_patch(t, doc, why)
         if current is None:
             if t.subresource:
                 return _not_found(t, t.name)

@@ -242,8 +242,9 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
-                               ownership=None if obj is None else
-                               managedfields.ownership(obj, *_typing(t, obj), t.subresource))
+                               ownership=managedfields.ownership(
+                                   obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
+                                   t.subresource))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
