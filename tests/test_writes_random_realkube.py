@@ -106,6 +106,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # deletion marking it Terminating (no namespace controller runs), /status phases, /finalize (each differed)
     ("clusterroles", 1), ("clusterroles", 4), ("clusterrolebindings", 7),
     ("namespaces", 1), ("namespaces", 2), ("namespaces", 5), ("namespaces", 10),
+    # an empty list of finalizers a create sends is gone when decoded (omitempty): the controller's finalizer is
+    # nobody's, and a later apply of it conflicts with no one (11 answers differed)
+    ("namespaces", 14),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
@@ -121,7 +124,8 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
 @pytest.mark.parametrize(("kind", "seed"), [
     ("configmaps", 1), ("deployments", 1), ("deployments", 4), ("deployments", 7), ("pods", 1), ("services", 1),
     ("daemonsets", 6),
-    ("jobs", 4), ("persistentvolumeclaims", 1), ("namespaces", 5), ("statefulsets", 2), ("clusterroles", 1),
+    ("jobs", 4), ("persistentvolumeclaims", 1), ("namespaces", 5), ("namespaces", 10), ("statefulsets", 2),
+    ("clusterroles", 1),
 ])
 def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

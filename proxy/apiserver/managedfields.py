@@ -150,7 +150,8 @@ def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -
     for path in _ADMITTED.get(kind, ()) if creating else ():
         for concrete in _expanded(out, path):
             # the field, and the maps that held only it where the request had none
-            while len(concrete) > 1 and _at(sent, concrete) is None and isinstance(_at(out, concrete[:-1]), dict):
+            while len(concrete) > 1 and _at(sent, concrete) in (None, [], {}) \
+                    and isinstance(_at(out, concrete[:-1]), dict):  # (an empty one: omitempty, gone when decoded)
                 parent = _at(out, concrete[:-1])
                 parent.pop(concrete[-1], None)
                 if parent:
