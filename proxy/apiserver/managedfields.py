@@ -147,17 +147,24 @@ def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -
             parent = _at(out, path[:-1])
             if not items and given is None and isinstance(parent, dict):
                 parent.pop(path[-1], None)
+    decoded = _without_empty(sent)  # (an empty list or map the request sent: omitempty, gone when decoded)
     for path in _ADMITTED.get(kind, ()) if creating else ():
         for concrete in _expanded(out, path):
             # the field, and the maps that held only it where the request had none
-            while len(concrete) > 1 and _at(sent, concrete) in (None, [], {}) \
-                    and isinstance(_at(out, concrete[:-1]), dict):  # (an empty one: omitempty, gone when decoded)
+            while len(concrete) > 1 and _at(decoded, concrete) is None and isinstance(_at(out, concrete[:-1]), dict):
                 parent = _at(out, concrete[:-1])
                 parent.pop(concrete[-1], None)
                 if parent:
                     break
                 concrete = concrete[:-1]
     return out
+
+
+def _without_empty(value: Any) -> Any:
+    if isinstance(value, dict):
+        kept = {k: _without_empty(v) for k, v in value.items()}
+        return {k: v for k, v in kept.items() if v not in ({}, [])}
+    return value
 
 
 def _expanded(obj: Any, path: tuple[str, ...]) -> list[tuple[str | int, ...]]:
