@@ -216,9 +216,12 @@ def _markers(group: str, ns: str) -> tuple[Step, ...]:
         Step("apply a set naming a value twice", "PATCH", f"{things}/t2",
              {**thing(tags=["p", "p"]), "metadata": {"name": "t2"}}, APPLY, query="fieldManager=a",
              fields=("code", "message")),
-        Step("create with a key twice in a keyed list and a value twice in a set", "POST", things,
-             {**thing(entries=[{"id": "x"}, {"id": "y"}, {"id": "x", "v": 2}], tags=["p", "q", "p", "p"]),
-              "metadata": {"name": "t3"}}, fields=INVALID),
+        # (one list at a time: Go walks an object's fields in random order, so two lists' causes come either way)
+        Step("create with a key twice in a keyed list", "POST", things,
+             {**thing(entries=[{"id": "x"}, {"id": "y"}, {"id": "x", "v": 2}]), "metadata": {"name": "t3"}},
+             fields=INVALID),
+        Step("create with a value twice in a set, three times", "POST", things,
+             {**thing(tags=["p", "q", "p", "p"]), "metadata": {"name": "t3"}}, fields=INVALID),
         Step("delete the definition with list and map markers", "DELETE", f"{CRDS}/thingamajigs.{group}",
              fields=("code",)),
     )
