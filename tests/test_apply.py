@@ -91,3 +91,12 @@ def test_removing_items_by_type() -> None:
     assert gone == {"spec": {"containers": [{"name": "c", "image": "a"}], "nodeSelector": {"x": "y"}}}
     assert apply.named_members(frozenset({("f:spec", "f:nodeSelector", "f:x")}), node) == \
         {("f:spec",), ("f:spec", "f:nodeSelector"), ("f:spec", "f:nodeSelector", "f:x")}  # a map's key is no field
+
+
+def test_a_null_in_the_configuration_removes_a_built_ins_field_and_stays_in_a_custom_resource() -> None:
+    """A built-in's Go type decodes a null to nothing; a custom resource keeps it for its schema to judge (a
+    default replaces it, `nullable` keeps it, anything else is refused)."""
+    live = {"spec": {"labels": {"k": "a"}, "tags": ["p"]}}
+    config = {"spec": {"labels": None}}
+    assert apply.merge(live, config, NODE) == {"spec": {"tags": ["p"]}}
+    assert apply.merge(live, config, NODE, nulls=True) == {"spec": {"labels": None, "tags": ["p"]}}

@@ -47,10 +47,10 @@ class Applied:
 
 
 def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Mapping[Who, FieldSet], me: Who,
-          reset: FieldSet) -> Applied:
+          reset: FieldSet, *, nulls: bool = False) -> Applied:
     """`config` applied by `me` to `live` (managedFields apart), where `managers` own what they own and the
-    strategy resets `reset`."""
-    merged = merge(live, config, node)
+    strategy resets `reset` (`nulls`: keep the configuration's nulls, as a custom resource's object does)."""
+    merged = merge(live, config, node, nulls=nulls)
     mine = recursive_difference(to_field_set(config, node), reset)
     last = managers.get(me, frozenset())
     now = {**managers, me: mine}
@@ -85,9 +85,11 @@ def duplicated(config: Any, node: Any, at: Path = ()) -> str:
     return ""
 
 
-def merge(lhs: Any, rhs: Any, node: Any) -> Any:
-    """typed.Merge with the right-hand side kept: maps key by key (a null in the configuration removes the
-    key), list-maps and sets item by item in structured-merge-diff's order, atomic ones and scalars replaced."""
+def merge(lhs: Any, rhs: Any, node: Any, *, nulls: bool = False) -> Any:
+    """typed.Merge with the right-hand side kept: maps key by key, list-maps and sets item by item in
+    structured-merge-diff's order, atomic ones and scalars replaced. A null in the configuration is kept where
+    `nulls` (a custom resource: validation judges it), else it removes the key (a built-in's Go type
+    decodes it to nothing)."""
     if rhs is MISSING:
         return copy.deepcopy(lhs)
     if lhs is MISSING:
@@ -97,16 +99,16 @@ def merge(lhs: Any, rhs: Any, node: Any) -> Any:
     if kind == "map" and isinstance(lhs, dict) and isinstance(rhs, dict) and not atomic(t, "map"):
         out: dict[str, Any] = {}
         for k in dict.fromkeys([*lhs, *rhs]):
-            if k in rhs and rhs[k] is None:
+            if k in rhs and rhs[k] is None and not nulls:
                 continue
-            out[k] = merge(lhs.get(k, MISSING), rhs.get(k, MISSING), field_type(t, k)[0])
+            out[k] = merge(lhs.get(k, MISSING), rhs.get(k, MISSING), field_type(t, k)[0], nulls=nulls)
         return out
     if kind == "list" and isinstance(lhs, list) and isinstance(rhs, list) and not atomic(t, "list") \
             and (lhs or rhs):
         elements = [item_element(t, e) for e in (*lhs, *rhs)]
         if None not in elements:
             return merged_in_order(lhs, rhs, lambda e: item_element(t, e),
-                                   lambda a, b: merge(a, b, t.get("e")))
+                                   lambda a, b: merge(a, b, t.get("e"), nulls=nulls))
     return copy.deepcopy(rhs)
 
 

@@ -49,11 +49,12 @@ def _items(s: Schema) -> Schema | None:
     return items if isinstance(items, dict) else None
 
 
-def prune(obj: dict[str, Any], s: Schema) -> dict[str, Any]:
+def prune(obj: dict[str, Any], s: Schema, *, nulls: bool = True) -> dict[str, Any]:
     """The object with the fields its schema does not name dropped (pruning.Prune), and with nulls the schema
-    does not allow dropped where no default will replace them (PruneNonNullableNullsWithoutDefaults); the
-    root's apiVersion, kind and metadata are kept."""
-    out = _pruned(obj, s, "", None, root=True)
+    does not allow dropped where no default will replace them (PruneNonNullableNullsWithoutDefaults), which
+    the decoder of a request's body does: an apply's object is never decoded so (`nulls` False), and
+    validation refuses such a null. The root's apiVersion, kind and metadata are kept."""
+    out = _pruned(obj, s, "", None, root=True, nulls=nulls)
     assert isinstance(out, dict)
     return out
 
@@ -66,14 +67,15 @@ def unknown_fields(obj: dict[str, Any], s: Schema) -> list[str]:
     return sorted(dropped)
 
 
-def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, *, root: bool = False) -> Any:
+def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, *, root: bool = False,
+            nulls: bool = True) -> Any:
     """`value` pruned by `s`; the paths of the unknown fields it drops go to `dropped`, when given."""
     if s is None:
         return value
     if isinstance(value, list):
         items = _items(s)
-        return [_pruned(v, items, f"{path}[{i}]", dropped) for i, v in enumerate(value)] if items is not None \
-            else value
+        return [_pruned(v, items, f"{path}[{i}]", dropped, nulls=nulls) for i, v in enumerate(value)] \
+            if items is not None else value
     if not isinstance(value, dict):
         return value
     props, extra = _properties(s), _additional(s)
@@ -81,12 +83,12 @@ def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, 
     out: dict[str, Any] = {}
     for k, v in value.items():
         child = props.get(k, extra)
-        if v is None and child is not None and not child.get("nullable") and "default" not in child:
+        if nulls and v is None and child is not None and not child.get("nullable") and "default" not in child:
             continue
         if k in keep and k not in props:
             out[k] = v
         elif child is not None:
-            out[k] = _pruned(v, child, f"{path}.{k}" if path else k, dropped)
+            out[k] = _pruned(v, child, f"{path}.{k}" if path else k, dropped, nulls=nulls)
         elif s.get(_PRESERVE):
             out[k] = v
         elif dropped is not None:

@@ -303,7 +303,7 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
 
 
 def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
-            namespace_phase: str) -> Outcome:
+            namespace_phase: str, applied: bool = False) -> Outcome:
     bad = _check_body(t, body, "")
     if bad is not None:
         return bad
@@ -354,7 +354,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     elif t.builtin and t.kind in STATUS_RESET_ON_CREATE:  # the strategies' PrepareForCreate: a new status
         obj["status"] = {}
     try:
-        obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom)
+        obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied)
     except Undecodable as exc:
         return _undecodable(t, exc)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
@@ -378,15 +378,15 @@ def _undecodable(t: Target, exc: Exception | str) -> Outcome:
     return fail(400, f'{t.kind} in version "{t.version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
 
 
-def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: CustomType | None = None
-               ) -> dict[str, Any]:
+def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: CustomType | None = None,
+               applied: bool = False) -> dict[str, Any]:
     """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
     in _commit, encoded again. A custom resource is pruned and defaulted by its definition's schema."""
     kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
     if custom is not None and isinstance(obj.get("metadata"), dict):  # ObjectMeta, whatever else it holds
         obj["metadata"] = {k: v for k, v in obj["metadata"].items() if k in META_ORDER}
     if custom is not None and custom.schema:
-        return schema.default(schema.prune(obj, custom.schema), custom.schema)
+        return schema.default(schema.prune(obj, custom.schema, nulls=not applied), custom.schema)
     return defaults.apply(encoded(obj, kind, api_version), kind, api_version, creating=creating, uid=uid)
 
 
@@ -551,12 +551,13 @@ def _status_apart(t: Target) -> bool:
     return t.custom.status if t.custom is not None else True
 
 
-def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options) -> Outcome:
+def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
+                  applied: bool = False) -> Outcome:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change."""
     name = t.name
     try:
-        new = _defaulted(_typed(t, new), creating=False, custom=t.custom)
+        new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied)
     except Undecodable as exc:
         return _undecodable(t, exc)
     as_sent = None
@@ -761,7 +762,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             bad = _check_body(t, body, t.name)
             if bad is not None:
                 return bad
-            out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase), [])
+            out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase,
+                                  applied=True), [])
             out.applied = out.code < 400
             return out
     if current is None or not serves_subresource(t):
@@ -794,7 +796,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         live = {**current, "metadata": {k: v for k, v in _meta(current).items() if k != "managedFields"}}
         node = own.node or root(str(current.get("apiVersion", "")), str(current.get("kind", ""))) or "~"
         done = apply(live, doc, node, own.managers, who_is(opts.field_manager, "Apply", "", t.subresource),
-                     reset_fields(t.kind, t.subresource, own.has_status))
+                     reset_fields(t.kind, t.subresource, own.has_status), nulls=t.custom is not None)
         if done.conflicts and not opts.force:
             return _conflict_error(done.conflicts)
         new, warnings = done.obj, list[str]()
@@ -817,7 +819,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    out = _warned(_store_update(t, current, new, opts), warnings)
+    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH), warnings)
     if out.code >= 400:
         return out
     # (an apply that changes only who manages the object is still a new version of it: the emulate write path
