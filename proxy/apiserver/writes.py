@@ -30,7 +30,7 @@ from typing import Any
 from ..wire.gostrings import quote, sprint_v
 from ..wire.status import status
 from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, specvalidation, validation
-from .apply import Conflict, apply, display, dotted, duplicated, merge
+from .apply import Conflict, apply, display, dotted, duplicated
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, forbidden, go_json, invalid
@@ -381,7 +381,8 @@ def _undecodable(t: Target, exc: Exception | str) -> Outcome:
 def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: CustomType | None = None,
                applied: bool = False) -> dict[str, Any]:
     """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
-    in _commit, encoded again. A custom resource is pruned and defaulted by its definition's schema."""
+    in _commit, encoded again. A custom resource is pruned and defaulted by its definition's schema (an
+    `applied` one keeps its nulls: no decoder saw it)."""
     kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
     if custom is not None and isinstance(obj.get("metadata"), dict):  # ObjectMeta, whatever else it holds
         obj["metadata"] = {k: v for k, v in obj["metadata"].items() if k in META_ORDER}
@@ -681,15 +682,13 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
 
 
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
-    """The object after the patch (raises PatchError)."""
+    """The object after a JSON, merge or strategic merge patch (raises PatchError); an apply is apply.py's."""
     if content_type == JSON_PATCH:
         if not isinstance(patch, list) or not all(isinstance(op, dict) for op in patch):
             raise PatchError("a JSON patch is a list of operations")
         out = jsonpatch.apply(current, patch)
     elif content_type == MERGE_PATCH:
         out = merge_patch(current, patch)
-    elif content_type == APPLY_PATCH:
-        out = merge(current, patch, root(str(current.get("apiVersion", "")), str(current.get("kind", ""))) or "~")
     else:
         if not isinstance(patch, dict):
             raise PatchError("a strategic merge patch is a JSON object")
