@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..wire.gostrings import quote
+from ..wire.gostrings import quote, sprint_v
 from .fieldsets import (
     MISSING,
     FieldSet,
@@ -105,20 +105,17 @@ def merge(lhs: Any, rhs: Any, node: Any, *, nulls: bool = False) -> Any:
         return out
     if kind == "list" and isinstance(lhs, list) and isinstance(rhs, list) and not atomic(t, "list") \
             and (lhs or rhs):
-        elements = [item_element(t, e) for e in (*lhs, *rhs)]
-        if None not in elements:
-            return merged_in_order(lhs, rhs, lambda e: item_element(t, e),
-                                   lambda a, b: merge(a, b, t.get("e"), nulls=nulls))
+        l_ids, r_ids = [item_element(t, e) for e in lhs], [item_element(t, e) for e in rhs]
+        if None not in l_ids and None not in r_ids:
+            return merged_in_order(lhs, rhs, l_ids, r_ids, lambda a, b: merge(a, b, t.get("e"), nulls=nulls))
     return copy.deepcopy(rhs)
 
 
-def merged_in_order(lhs: list[Any], rhs: list[Any], ident: Callable[[Any], Any],
+def merged_in_order(lhs: list[Any], rhs: list[Any], l_ids: list[Any], r_ids: list[Any],
                     merge_items: Callable[[Any, Any], Any]) -> list[Any]:
-    """structured-merge-diff's visitListItems: the live items (lhs) and the applied ones (rhs) walked
-    together; an item in both is merged where the applied list has it, in the applied order, and a live
-    item the applied list does not name stays where it was."""
-    r_ids = [ident(e) for e in rhs]
-    l_ids = [ident(e) for e in lhs]
+    """structured-merge-diff's visitListItems: the live items (lhs) and the applied ones (rhs), told apart by
+    their ids, walked together; an item in both is merged where the applied list has it, in the applied
+    order, and a live item the applied list does not name stays where it was."""
     in_rhs = dict(zip(r_ids, rhs, strict=True))
     in_lhs = dict(zip(l_ids, lhs, strict=True))
     shared = [i for i in r_ids if i in in_lhs]
@@ -261,14 +258,8 @@ def dotted(path: Path) -> str:
 
 
 def _go_value(v: Any) -> str:
-    """value.ToString: strings quoted as Go quotes them, the rest as %v prints it."""
-    if isinstance(v, str):
-        return quote(v)
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    return str(v)
+    """value.ToString: strings quoted as Go quotes them, null as null, the rest as %v prints it."""
+    return quote(v) if isinstance(v, str) else "null" if v is None else sprint_v(v)
 
 
 def display(who: Who) -> str:

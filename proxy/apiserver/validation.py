@@ -20,6 +20,7 @@ from ..wire.names import path_segment as path_segment
 from ..wire.names import qualified_name as qualified_name
 from ..wire.names import subdomain as subdomain
 from .fielderrors import Cause, invalid, invalid_each, required
+from .goorder import ordered_meta
 
 # the kinds whose names are DNS-1123 subdomains (NameIsDNSSubdomain in their validation)
 SUBDOMAIN_NAMED = frozenset({
@@ -74,13 +75,13 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False) -> lis
 
 
 _ANNOTATIONS_MAX = 256 * (1 << 10)  # TotalAnnotationSizeLimitB
-_OWNER_FIELDS = ("apiVersion", "kind", "name", "uid", "controller", "blockOwnerDeletion")  # OwnerReference's order
 
 
 def owner_references(refs: list[Any]) -> list[Cause]:
     """ValidateOwnerReferences: each reference's four names, no core Event as an owner, one controller."""
     causes: list[Cause] = []
     controller = ""
+    shown = ordered_meta({"ownerReferences": refs})["ownerReferences"]  # (a 422 quotes them as Go encodes them)
     for i, ref in enumerate(r if isinstance(r, dict) else {} for r in refs):
         at = f"metadata.ownerReferences[{i}]"
         api_version = str(ref.get("apiVersion") or "")
@@ -91,17 +92,14 @@ def owner_references(refs: list[Any]) -> list[Cause]:
             causes.append(invalid(f"{at}.apiVersion", api_version, "must be <group>/<version> or <version>"))
         causes += [required(f"{at}.{k}", "must not be empty") for k in ("kind", "name", "uid") if not ref.get(k)]
         if (group, version, ref.get("kind")) == ("", "v1", "Event"):
-            causes.append(invalid(at, _ordered(ref), "/v1, Kind=Event is disallowed from being an owner"))
+            causes.append(invalid(at, shown[i], "/v1, Kind=Event is disallowed from being an owner"))
         if ref.get("controller") is True:
             current = f"{ref.get('kind') or ''}/{ref.get('name') or ''}"
             if controller:
-                causes.append(invalid("metadata.ownerReferences", [_ordered(r) for r in refs],
+                causes.append(invalid("metadata.ownerReferences", shown,
                                       f'Only one reference can have Controller set to true. Found "true" in '
                                       f"references for {controller} and {current}"))
             else:
                 controller = current
     return causes
 
-
-def _ordered(ref: Any) -> Any:
-    return {k: ref[k] for k in _OWNER_FIELDS if k in ref} if isinstance(ref, dict) else ref

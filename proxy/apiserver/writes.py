@@ -748,8 +748,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             return _undeclared(t, doc, unknown)
         if doc.get("metadata") is not None and not isinstance(doc["metadata"], dict):  # (a custom resource's)
             return _untyped_patch(t, doc, f".metadata: expected map, got &{{{sprint_v(doc['metadata'])}}}")
-        typed = (ownership.node if ownership is not None else None) or root(gv, kind) or "~"
-        if why := duplicated(doc, typed):
+        node = (ownership.node if ownership is not None else None) or root(gv, kind) or "~"
+        if why := duplicated(doc, node):
             return _untyped_patch(t, doc, why)
         if current is None:
             if t.subresource:
@@ -793,7 +793,6 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         assert isinstance(doc, dict)
         own = ownership or Ownership(None, False, {})
         live = {**current, "metadata": {k: v for k, v in _meta(current).items() if k != "managedFields"}}
-        node = own.node or root(str(current.get("apiVersion", "")), str(current.get("kind", ""))) or "~"
         done = apply(live, doc, node, own.managers, who_is(opts.field_manager, "Apply", "", t.subresource),
                      reset_fields(t.kind, t.subresource, own.has_status), nulls=t.custom is not None)
         if done.conflicts and not opts.force:

@@ -242,9 +242,9 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
-                               ownership=managedfields.ownership(
+                               ownership=None if content_type != writes.APPLY_PATCH else managedfields.ownership(
                                    obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
-                                   t.subresource))
+                                   t.subresource))  # (only an apply reads who manages what)
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
