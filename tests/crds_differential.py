@@ -216,6 +216,14 @@ def _markers(group: str, ns: str) -> tuple[Step, ...]:
         Step("apply a set naming a value twice", "PATCH", f"{things}/t2",
              {**thing(tags=["p", "p"]), "metadata": {"name": "t2"}}, APPLY, query="fieldManager=a",
              fields=("code", "message")),
+        *(Step(f"apply {what}: structured-merge-diff cannot type it", "PATCH", f"{things}/t2",
+               {**thing(**spec), "metadata": {"name": "t2"}}, APPLY, query="fieldManager=a", fields=("code", "message"))
+          for what, spec in (("a string for an integer in a keyed item", {"entries": [{"id": "x", "v": "s"}]}),
+                             ("a number for a string in a map", {"labels": {"k": 1}}),
+                             ("a string for a set", {"tags": "p"}), ("a map in a set", {"tags": [{"a": "b"}]}),
+                             ("a keyed item that is not an object", {"entries": ["x"]}),
+                             ("a list for a map", {"selector": ["x"]}),
+                             ("a field the schema does not have", {"limits": {"gpu": 1}}))),
         # (one list at a time: Go walks an object's fields in random order, so two lists' causes come either way)
         Step("create with a key twice in a keyed list", "POST", things,
              {**thing(entries=[{"id": "x"}, {"id": "y"}, {"id": "x", "v": 2}]), "metadata": {"name": "t3"}},

@@ -109,6 +109,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # an empty list of finalizers a create sends is gone when decoded (omitempty): the controller's finalizer is
     # nobody's, and a later apply of it conflicts with no one (11 answers differed)
     ("namespaces", 14),
+    # two ports of a Service on the same port and protocol (a JSON patch made them so)
+    ("services", 303),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
@@ -255,6 +257,64 @@ def test_an_apply_is_refused_and_owns_fields_as_on_the_real_apiserver(
 
     def compared(answers: list[tuple[str, int, Any, list[str]]]) -> list[Any]:
         return [(w, c, random_writes.reduce(d), random_writes.managed_fields(d), warn) for w, c, d, warn in answers]
+    assert compared(emulated) == compared(real)
+
+
+def test_an_applied_configuration_its_types_refuse_gets_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """An apply body that is no object; a configuration structured-merge-diff cannot type (its 500 words the
+    value as Go's %v and %#v print it); one the unstructured converter cannot turn into the Go type once
+    merged (a fraction for an integer, bad base64, a quantity, a time, an int-or-string); one without a name;
+    and the same values in a POST, where encoding/json refuses them naming the embedded struct they sit in."""
+    ns = "apply-typing"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def ap(path: str, doc: Any, query: str = "fieldManager=m") -> random_writes.Op:
+        return random_writes.Op("PATCH", path, query, doc if isinstance(doc, str) else json.dumps(doc),
+                                random_writes.APPLY)
+
+    def cm(**fields: Any) -> dict[str, Any]:
+        return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c1"}, **fields}
+
+    pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+           "spec": {"containers": [{"name": "c", "image": "i"}]}}
+
+    def ctr(**fields: Any) -> dict[str, Any]:
+        return {**pod, "spec": {"containers": [{"name": "c", "image": "i", **fields}]}}
+
+    port = {"httpGet": {"port": 1.5}}
+    sequence = [
+        *(random_writes.Op("POST", "/pods", "", body) for body in (
+            ctr(livenessProbe={"httpGet": {"path": 5}}), ctr(livenessProbe=port),
+            ctr(livenessProbe={"httpGet": {"port": True}}), ctr(resources={"limits": {"cpu": True}}),
+            {**pod, "spec": {**pod["spec"], "activeDeadlineSeconds": 0}})),
+        *(ap("/configmaps/c1", text) for text in ("", "5", '"x"', "- a\n")),
+        ap("/configmaps/c1", cm(), ""), ap("/configmaps/c1", {"apiVersion": "v1", "kind": "ConfigMap"}),
+        *(ap("/configmaps/c1", cm(**fields)) for fields in (
+            {"data": {"a": 1000000}}, {"data": {"a": {"b": [1, "x", None, True]}}}, {"data": ["x"]},
+            {"immutable": "yes"}, {"metadata": {"name": "c1", "labels": {"a": 1}}},
+            {"metadata": {"name": "c1", "finalizers": [None]}}, {"metadata": {"name": "c1", "finalizers": [{}]}},
+            *({"metadata": {"name": "c1", "creationTimestamp": t}} for t in ("x", 5)))),
+        ap("/secrets/s1", {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s1"}, "data": {"a": "!!!"}}),
+        *(ap("/pods/p", body) for body in (
+            ctr(resources={"limits": {"cpu": "abc"}}), ctr(resources={"limits": {"cpu": {"a": 1}}}),
+            ctr(ports=[None]), ctr(ports=["x"]), ctr(ports=[{"containerPort": 80}, {"containerPort": 80}]),
+            ctr(ports=[{"containerPort": 1.5}]), ctr(ports=[{"containerPort": "x"}]), ctr(livenessProbe=port),
+            ctr(livenessProbe={"httpGet": {"port": [1]}}), {**pod, "spec": "x"}, {**pod, "metadata": "x"},
+            {**pod, "spec": {**pod["spec"], "tolerations": [{"key": "k", "tolerationSeconds": 2.5}]}},
+            ctr(ports=[{"containerPort": 80.0}]))),
+        ap("/deployments/d", {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {
+            "selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}},
+                                                                  "spec": pod["spec"]}}}),
+        ap("/deployments/d/scale", {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "d"},
+                                    "spec": {"replicas": "x"}}),
+    ]
+    real, emulated = (random_writes.run(server, ns, sequence, raw=True) for server in (real_server, replay))
+    assert [code for _, code, _, _ in real] == [400] * 4 + [422] + [400] * 4 + [422, 400] + [500] * 22 \
+        + [201, 201, 500]
+
+    def compared(answers: list[tuple[str, int, Any, list[str]]]) -> list[Any]:
+        return [(w, c, random_writes.reduce(d)) for w, c, d, _ in answers]
     assert compared(emulated) == compared(real)
 
 

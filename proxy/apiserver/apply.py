@@ -62,29 +62,6 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     return Applied(new, conflicts)
 
 
-def duplicated(config: Any, node: Any, at: Path = ()) -> str:
-    """Why structured-merge-diff cannot type an applied configuration whose keyed list or set names an item
-    twice (`.spec.ports: duplicate entries for key [containerPort=80,protocol="TCP"]`), "" if it can."""
-    t = resolve(node)
-    kind = shape_of(t, config)
-    if kind == "map" and isinstance(config, dict) and not atomic(t, "map"):
-        for k, v in config.items():
-            if why := duplicated(v, field_type(t, k)[0], (*at, f"f:{k}")):
-                return why
-    elif kind == "list" and isinstance(config, list) and not atomic(t, "list"):
-        seen: set[str] = set()
-        for item in config:
-            element = item_element(t, item)
-            if element is None:
-                continue
-            if element in seen:
-                return f"{dotted(at)}: duplicate entries for key {dotted((element,))}"
-            seen.add(element)
-            if why := duplicated(item, t.get("e"), (*at, element)):
-                return why
-    return ""
-
-
 def merge(lhs: Any, rhs: Any, node: Any, *, nulls: bool = False) -> Any:
     """typed.Merge with the right-hand side kept: maps key by key, list-maps and sets item by item in
     structured-merge-diff's order, atomic ones and scalars replaced. A null in the configuration is kept where

@@ -11,6 +11,7 @@ body's key order, as here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,6 +56,13 @@ _JSON_WORDS = {"null": "null", "bool": "bool", "int": "number", "float": "number
 def json_word(value: Any) -> str:
     """encoding/json's word for a value in an UnmarshalTypeError."""
     return _JSON_WORDS[json_kind(value)]
+
+
+def json_number(value: int | float) -> str:
+    """A number as encoding/json writes a float64 (an int64 as itself): exponent form from 1e21."""
+    if isinstance(value, int) or (value.is_integer() and abs(value) < 1e21):
+        return str(int(value))
+    return repr(value).replace("e+0", "e+").replace("e-0", "e-")
 
 
 def _fits(value: Any, go: str) -> bool:
@@ -138,7 +146,12 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
         ok = isinstance(value, list)
     elif isinstance(kind, list) or kind.startswith("."):
         ok = isinstance(value, dict)
-    elif kind in ("quantity", "intorstr", "raw"):
+    elif kind == "intorstr":  # its UnmarshalJSON decodes anything but a string into an int32
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            whole = float(value).is_integer() and -2**31 <= value < 2**31
+            return None if whole else f"number {json_number(value)}"
+        ok = isinstance(value, str)
+    elif kind in ("quantity", "raw"):
         return None  # their own decoders, with errors of their own (a bad quantity is found later)
     elif kind in ("int", "uint"):
         if isinstance(value, float) and not isinstance(value, bool) and not value.is_integer():
@@ -153,7 +166,8 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
 def _typed(value: Any, kind: Any, flags: str, struct: str, path: str) -> Iterator[str]:
     """Each type error of a field's value, depth first in the body's order."""
     if (got := _fits_kind(value, kind, flags)) is not None:
-        yield f"cannot unmarshal {got} into Go struct field {struct}.{path} of type {_go_name(kind, flags)}"
+        go = "int32" if kind == "intorstr" and "r" not in flags else _go_name(kind, flags)
+        yield f"cannot unmarshal {got} into Go struct field {struct}.{path} of type {go}"
         return
     if value is None:
         return
@@ -168,12 +182,28 @@ def _typed(value: Any, kind: Any, flags: str, struct: str, path: str) -> Iterato
         yield from _struct(value, kind[1:], f"{path}.")
 
 
+@functools.cache
+def _promoted(message: str) -> dict[str, tuple[Any, str, str]]:
+    """json_field_map with, for a field promoted from an embedded (inline) struct, the embedded structs' Go
+    names, which the decoder's error path holds (`livenessProbe.ProbeHandler.httpGet`)."""
+    out: dict[str, tuple[Any, str, str]] = {}
+    for _, name, kind, flags in gotypes.fields(message):
+        if "i" in flags and isinstance(kind, str) and kind.startswith("."):
+            embedded = kind.rsplit(".", 1)[1]
+            for key, (k, f, via) in _promoted(kind[1:]).items():
+                out.setdefault(key, (k, f, f"{embedded}.{via}"))
+        else:
+            out.setdefault(name, (kind, flags, ""))
+    return out
+
+
 def _struct(obj: dict[str, Any], message: str, prefix: str) -> Iterator[str]:
-    known = gotypes.json_field_map(message)
+    known = _promoted(message)
     name = message.rsplit(".", 1)[1]
     for key, value in obj.items():
         if key in known:
-            yield from _typed(value, *known[key], name, prefix + key)
+            kind, flags, via = known[key]
+            yield from _typed(value, kind, flags, name, prefix + via + key)
 
 
 def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str = "") -> str | None:

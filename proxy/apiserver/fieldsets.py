@@ -8,8 +8,9 @@ Compare inserts a node that appeared or went as a whole, ToFieldSet every list i
 both treat an empty map or list as a leaf.
 
 The types come from smd_types.json (tests/peers/realkube/smdtypes.py writes it from the release's OpenAPI):
-a node is a type's name, "" for a scalar, "~" for a value that is its own schema (maps granular, lists
-atomic), or a map or list node. Nothing here does I/O but reading that file once.
+a node is a type's name, a scalar's kind ("s" string, "n" numeric, "b" boolean, "" untyped), "~" for a
+value that is its own schema (maps granular, lists atomic), or a map or list node. Nothing here does I/O
+but reading that file once.
 """
 
 from __future__ import annotations
@@ -41,12 +42,12 @@ def custom_root(schema: Any) -> Any:
     granular where it names none, and `metadata` the built-in ObjectMeta."""
     node = _from_schema(schema if isinstance(schema, dict) else {})
     fields = dict(node.get("f") or {}) if isinstance(node, dict) else {}
-    return {"k": "map", "f": {**fields, "apiVersion": "", "kind": "", "metadata": "apis.meta.v1.ObjectMeta"}}
+    return {"k": "map", "f": {**fields, "apiVersion": "s", "kind": "s", "metadata": "apis.meta.v1.ObjectMeta"}}
 
 
 def _from_schema(s: dict[str, Any]) -> Any:
     if s.get("x-kubernetes-int-or-string"):
-        return ""
+        return "~"  # no type: any value
     props, extra = s.get("properties"), s.get("additionalProperties")
     if s.get("type") == "array":
         given = s.get("items")
@@ -68,18 +69,33 @@ def _from_schema(s: dict[str, Any]) -> Any:
         if isinstance(extra, dict):
             node["e"] = _from_schema(extra)
         return node
-    return "~" if s.get("x-kubernetes-preserve-unknown-fields") else ""
+    return "~" if s.get("x-kubernetes-preserve-unknown-fields") else scalar_kind(s)
+
+
+def scalar_kind(s: dict[str, Any]) -> str:
+    """A scalar's kind as kube-openapi's schemaconv (convertPrimitive) reads an OpenAPI schema: "n" numeric,
+    "s" string (no format, or base64 bytes), "b" boolean, "" untyped (any other format: a time); "~" without
+    a type (an int-or-string, a Duration: any value, a list or a map too). Only the typing of an applied
+    configuration tells them apart (typedpatch.py)."""
+    kind, fmt = s.get("type"), s.get("format", "")
+    if not kind:
+        return "~"
+    if kind in ("integer", "number"):
+        return "n"
+    if kind == "string" and fmt in ("", "byte"):
+        return "s"
+    return "b" if kind == "boolean" else ""
 
 
 _DEDUCED: dict[str, Any] = {"k": "~"}
-_SCALAR: dict[str, Any] = {"k": ""}
+_SCALARS: dict[str, dict[str, Any]] = {s: {"k": "", "s": s} for s in ("", "s", "n", "b")}
 
 
 def resolve(node: Any) -> dict[str, Any]:
     if isinstance(node, dict):
         return node
-    if node == "":
-        return _SCALAR
+    if node in _SCALARS:
+        return _SCALARS[node]
     if node == "~" or node is None:
         return _DEDUCED
     found = _types()["types"].get(node)

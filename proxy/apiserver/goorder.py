@@ -10,7 +10,7 @@ from typing import Any
 
 from ..wire import gotypes
 from ..wire.kinds import is_custom_group
-from . import gotime, quantity
+from . import decoding, gotime, quantity
 
 Obj = dict[str, Any]
 
@@ -96,12 +96,44 @@ def _decoded(value: Any, kind: Any, flags: str, stored: bool) -> Any:
                          and ("r" in flags or isinstance(kind, list) or kind == "bytes")):
         return gotypes.zero(kind, flags)  # (null leaves a Go field at its zero value)
     if "r" in flags and isinstance(value, list):
+        for v in value:
+            _whole(v, kind, flags)
         return gotypes.emitted([_item(v, kind, stored) for v in value], kind, flags)
+    _whole(value, kind, flags)
     return gotypes.emitted(_item(value, kind, stored), kind, flags)
 
 
 class Undecodable(ValueError):
-    """A value json.Unmarshal refuses for its Go type (its message is Go's): a quantity, base64 bytes, a time."""
+    """A value json.Unmarshal refuses for its Go type (its message is Go's): a quantity, base64 bytes, a time,
+    an int-or-string. `unstructured`: the unstructured converter's words for it, where they differ (an
+    applied object is converted from unstructured, not decoded from JSON: typedpatch.py)."""
+
+    def __init__(self, message: str, unstructured: str = "") -> None:
+        super().__init__(message)
+        self.unstructured = unstructured or message
+
+
+def _own_decoder(value: Any, kind: str) -> None:
+    """The refusals of the types that decode themselves (UnmarshalJSON), beyond what _item checks."""
+    if kind == "quantity" and isinstance(value, bool | dict | list):
+        raise Undecodable(quantity.FORMAT_WRONG)
+    if kind == "intorstr" and not isinstance(value, str):  # json.Unmarshal into its int32
+        if isinstance(value, bool | dict | list):
+            raise Undecodable(f"json: cannot unmarshal {decoding.json_word(value)} into Go value of type int32")
+        if not float(value).is_integer() or not -2**31 <= value < 2**31:
+            raise Undecodable(f"json: cannot unmarshal number {decoding.json_number(value)} into Go value of "
+                              "type int32")
+    if kind in ("time", "microtime", "duration") and not isinstance(value, str):  # json.Unmarshal into a string
+        raise Undecodable(f"json: cannot unmarshal {decoding.json_word(value)} into Go value of type string")
+
+
+def _whole(value: Any, kind: Any, flags: str) -> None:
+    """An integer field given a fraction: encoding/json's UnmarshalTypeError finds it first (decoding.py),
+    the unstructured converter refuses it as a float64 it cannot convert."""
+    if kind in ("int", "uint") and isinstance(value, float) and not value.is_integer():
+        go = f"{kind}{64 if 'w' in flags else 32}"
+        raise Undecodable(f"json: cannot unmarshal number {decoding.json_number(value)} into Go value of type {go}",
+                          f"cannot convert float64 to {go}")
 
 
 _BASE64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
@@ -141,6 +173,8 @@ def base64_error(text: str) -> int | None:
 
 
 def _item(value: Any, kind: Any, stored: bool = False) -> Any:
+    if isinstance(kind, str) and value is not None:
+        _own_decoder(value, kind)
     if isinstance(kind, list):
         if kind[0] == "map" and isinstance(value, dict):
             return {k: _item(value[k], kind[2], stored) if value[k] is not None else gotypes.zero(kind[2], "")
@@ -156,7 +190,8 @@ def _item(value: Any, kind: Any, stored: bool = False) -> Any:
         except quantity.QuantityError as exc:
             raise Undecodable(str(exc)) from None
     if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:
-        raise Undecodable(f"illegal base64 data at input byte {at}")
+        raise Undecodable(f"illegal base64 data at input byte {at}",
+                          f"error decoding from json: illegal base64 data at input byte {at}")
     if kind in ("time", "microtime") and isinstance(value, str) and \
             (problem := gotime.parse_error(value, gotime.RFC3339 if kind == "time" else gotime.RFC3339_MICRO)):
         raise Undecodable(problem)

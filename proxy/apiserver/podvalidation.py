@@ -267,6 +267,8 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     for field in ("serviceAccountName", "nodeName"):
         if value := spec.get(field):
             causes += invalid_each(f"{path}.{field}", value, validation.subdomain(value))
+    if (deadline := spec.get("activeDeadlineSeconds")) is not None and not 1 <= deadline <= 2**31 - 1:
+        causes.append(invalid(f"{path}.activeDeadlineSeconds", deadline, "must be between 1 and 2147483647, inclusive"))
     for field in ("hostname", "subdomain"):
         if value := spec.get(field):
             causes += invalid_each(f"{path}.{field}", value, validation.dns_label(value))

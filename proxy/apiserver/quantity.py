@@ -39,7 +39,7 @@ class QuantityError(ValueError):
     """A quantity the apiserver cannot decode (its message is Go's)."""
 
 
-_FORMAT = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+FORMAT_WRONG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
 
 def canonical(text: str) -> str:
@@ -48,7 +48,7 @@ def canonical(text: str) -> str:
         return "0"
     m = _SHAPE.fullmatch(text)
     if not text or m is None:
-        raise QuantityError(_FORMAT)
+        raise QuantityError(FORMAT_WRONG)
     sign, _, num, denom, suffix = m.groups()
     num, denom = num or "0", denom or ""  # no digits at all reads as 0, as in Go
     found = _interpret(suffix)
@@ -90,7 +90,7 @@ def value(text: str) -> Fraction:
     must); QuantityError for one the apiserver refuses."""
     m = _SHAPE.fullmatch(text)
     if not text or m is None:
-        raise QuantityError(_FORMAT)
+        raise QuantityError(FORMAT_WRONG)
     found = _interpret(m.group(5))
     if found is None:
         raise QuantityError("unable to parse quantity's suffix")

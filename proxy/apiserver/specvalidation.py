@@ -408,6 +408,19 @@ def _service(obj: Obj) -> list[Cause]:
     if kind == "ClusterIP":
         causes += [forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
                    for i, port in enumerate(ports) if port.get("nodePort")]
+    node_ports: set[tuple[Any, Any]] = set()
+    for i, port in enumerate(ports):
+        if key := port.get("nodePort") or 0:
+            if (port.get("protocol"), key) in node_ports:
+                causes.append(duplicate(f"spec.ports[{i}].nodePort", key))
+            node_ports.add((port.get("protocol"), key))
+    seen: set[tuple[Any, Any]] = set()
+    for i, port in enumerate(ports):  # by (protocol, port); the value printed is the internal ServicePort key
+        if (port.get("protocol"), port.get("port") or 0) in seen:
+            causes.append(duplicate(f"spec.ports[{i}]", {"Name": "", "Protocol": port.get("protocol") or "",
+                                                         "AppProtocol": None, "Port": port.get("port") or 0,
+                                                         "TargetPort": 0, "NodePort": 0}))
+        seen.add((port.get("protocol"), port.get("port") or 0))
     return causes
 
 

@@ -29,8 +29,8 @@ from typing import Any
 
 from ..wire.gostrings import quote, sprint_v
 from ..wire.status import status
-from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, specvalidation, validation
-from .apply import Conflict, apply, display, dotted, duplicated
+from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, specvalidation, typedpatch, validation
+from .apply import Conflict, apply, display, dotted
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, forbidden, go_json, invalid
@@ -441,27 +441,41 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     return None, fieldvalidation.warnings(problems)
 
 
-def _untyped_patch(t: Target, doc: dict[str, Any], problem: str, name: str = "") -> Outcome:
-    """An applied configuration structured-merge-diff cannot type: the apiserver's 500 without a reason
-    (after the colon its words are its own, `.data: expected map, got &{5}`; here encoding/json's)."""
+# a type nothing is known of but that it is an object: its metadata is an ObjectMeta, the rest any value
+_UNKNOWN_TYPE = {"k": "map", "f": {"metadata": "apis.meta.v1.ObjectMeta"}, "e": "~"}
+
+
+def _untyped_patch(t: Target, doc: dict[str, Any], problem: str, api_version: str, kind: str) -> Outcome:
+    """An applied configuration structured-merge-diff cannot type (typedpatch.py): the apiserver's 500 without
+    a reason, naming the configuration and the type it was typed as (a Scale's, through /scale)."""
+    return Outcome(500, status(500, f"failed to create typed patch object ({_named(t, doc)}; "
+                                    f"{_gvk(api_version, kind)}): {problem}", ""))
+
+
+def _unconvertible(t: Target, doc: dict[str, Any], new: dict[str, Any], api_version: str = "",
+                   kind: str = "") -> Outcome | None:
+    """An applied object the unstructured converter cannot decode into its Go type (typedpatch.py): the 500
+    without a reason, or None. A custom resource stays unstructured."""
+    if not t.builtin:
+        return None
+    api_version, kind = api_version or t.api_version, kind or t.kind
+    if (why := typedpatch.conversion_error(new, kind, api_version)) is None:
+        return None
+    gvk = _gvk(api_version, kind)
+    return Outcome(500, status(500, f"failed to convert new object ({_named(t, doc)}; {gvk}) to proper version: "
+                                    f"unable to convert unstructured object to {gvk}: {why}", ""))
+
+
+def _named(t: Target, doc: dict[str, Any]) -> str:
+    """objectGVKNN's namespace/name: the configuration's own (a name not given is empty)."""
     meta = doc.get("metadata")
     meta = meta if isinstance(meta, dict) else {}
-    where = f"{meta.get('namespace') or ''}/{meta.get('name') or name}"
-    message = f"failed to create typed patch object ({where}; {t.group}/{t.version}, Kind={t.kind}): {problem}"
-    return Outcome(500, status(500, message, ""))
+    return f"{meta.get('namespace') or ''}/{meta.get('name') or ''}"
 
 
-def _undeclared(t: Target, doc: dict[str, Any], unknown: list[str]) -> Outcome:
-    """Server-side apply of fields the type does not declare, whatever fieldValidation says. Its walk stops
-    at the first such field it meets in each object, in Go's random map order, so which ones it names
-    varies from one request to the next (seen: one, two or all three of a body's); here the first of each
-    object by name."""
-    first: dict[str, str] = {}
-    for f in sorted(unknown):
-        first.setdefault(f.rpartition(".")[0], f)
-    named = [f".{f}: field not declared in schema" for f in sorted(first.values())]
-    problem = named[0] if len(named) == 1 else "errors:\n" + "\n".join(f"  {n}" for n in named)
-    return _untyped_patch(t, doc, problem, t.name)
+def _gvk(api_version: str, kind: str) -> str:
+    """schema.GroupVersionKind's String: `apps/v1, Kind=Deployment`, `/v1, Kind=Pod` for the core group."""
+    return f"{api_version if '/' in api_version else '/' + api_version}, Kind={kind}"
 
 
 def _unapplicable(content_type: str, exc: PatchError) -> Outcome:
@@ -731,33 +745,32 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                          f"{JSON_PATCH}, {MERGE_PATCH}, {APPLY_PATCH}")
     if content_type == APPLY_PATCH:
         if not opts.field_manager:
-            return fail(422, 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required '
-                             "for apply patch", "Invalid")
+            why = "Required value: is required for apply patch"
+            return fail(422, f'PatchOptions.meta.k8s.io "" is invalid: fieldManager: {why}', "Invalid",
+                        {"group": "meta.k8s.io", "kind": "PatchOptions",
+                         "causes": [{"reason": "FieldValueRequired", "message": why, "field": "fieldManager"}]})
+        doc = {} if doc is None else doc  # (null, or nothing: decoded into the empty object it started as)
         if not isinstance(doc, dict):
-            return fail(400, "the body of the apply patch is not a YAML or JSON object")
+            return fail(400, "error decoding patch: error unmarshaling JSON: while decoding JSON: json: cannot "
+                             f"unmarshal {decoding.json_word(doc)} into Go value of type map[string]interface {{}}",
+                        "BadRequest")
+        doc = typedpatch.decoded(doc)
         gv, kind = (v if isinstance(v, str) else "" for v in (doc.get("apiVersion"), doc.get("kind")))
         if (gv, kind) != (("autoscaling/v1", "Scale") if t.subresource == "scale" else (t.api_version, t.kind)):
             # an applied configuration names the type written (versionCheckManager)
-            return fail(400, f"invalid object type: {gv if '/' in gv else '/' + gv}, Kind={kind}", "BadRequest")
+            return fail(400, f"invalid object type: {_gvk(gv, kind)}", "BadRequest")
         if isinstance(doc.get("metadata"), dict) and isinstance(doc["metadata"].get("managedFields"), list):
             # (structuredMergeManager)
             return fail(400, "metadata.managedFields must be nil", "BadRequest")
-        if (error := decoding.type_error(doc, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
-            return _untyped_patch(t, doc, error.removeprefix("json: "))
-        if unknown := sorted(_unknown_fields(t, doc)):
-            return _undeclared(t, doc, unknown)
-        if doc.get("metadata") is not None and not isinstance(doc["metadata"], dict):  # (a custom resource's)
-            return _untyped_patch(t, doc, f".metadata: expected map, got &{{{sprint_v(doc['metadata'])}}}")
-        node = (ownership.node if ownership is not None else None) or root(gv, kind) or "~"
-        if why := duplicated(doc, node):
-            return _untyped_patch(t, doc, why)
+        node = (ownership.node if ownership is not None else None) or root(gv, kind) or _UNKNOWN_TYPE
+        if (untyped := typedpatch.typing_error(doc, node)) is not None:
+            return _untyped_patch(t, doc, untyped, gv, kind)
         if current is None:
             if t.subresource:
                 return _not_found(t, t.name)
-            body = dict(doc)
-            meta = dict(body.get("metadata") or {})
-            meta.setdefault("name", t.name)
-            body["metadata"] = meta
+            if (bad := _unconvertible(t, doc, doc)) is not None:
+                return bad
+            body = {**doc, "metadata": dict(doc.get("metadata") or {})}
             bad = _check_body(t, body, t.name)
             if bad is not None:
                 return bad
@@ -778,6 +791,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                          who_is(opts.field_manager, "Apply", "", "scale"), frozenset())
             if done.conflicts and not opts.force:
                 return _conflict_error(done.conflicts)
+            if (bad := _unconvertible(t, doc, done.obj, "autoscaling/v1", "Scale")) is not None:
+                return bad
             new_scale = done.obj
         else:
             try:
@@ -797,6 +812,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                      reset_fields(t.kind, t.subresource, own.has_status), nulls=t.custom is not None)
         if done.conflicts and not opts.force:
             return _conflict_error(done.conflicts)
+        if (bad := _unconvertible(t, doc, done.obj)) is not None:
+            return bad
         new, warnings = done.obj, list[str]()
         if "managedFields" in _meta(current):  # (as they were: the field manager writes the new ones)
             _meta(new)["managedFields"] = _meta(current)["managedFields"]

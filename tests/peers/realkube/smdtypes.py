@@ -15,9 +15,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from watchproxy.apiserver.fieldsets import scalar_kind
+
 RELEASE = "v1.37.2"
 OUT = Path(__file__).resolve().parents[3] / "proxy" / "apiserver" / "smd_types.json"
 _PREFIX = "#/components/schemas/"
+_QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
 
 
 def _short(name: str) -> str:
@@ -34,14 +37,16 @@ def _ref(prop: dict[str, Any]) -> str | None:
 
 
 def _node(prop: dict[str, Any], schemas: dict[str, Any]) -> Any:
-    """A field's or item's type: a type's short name, "" for a scalar, "~" for a value whose structure is its
-    own (preserve-unknown-fields, an object with neither properties nor additionalProperties), or a map or
-    list node."""
+    """A field's or item's type: a type's short name, a scalar's kind (fieldsets.scalar_kind), "~" for a
+    value whose structure is its own (preserve-unknown-fields, an object with neither properties nor
+    additionalProperties, a schema with no type), or a map or list node."""
     ref = _ref(prop)
     if ref is not None:
         target = schemas.get(ref, {})
+        if ref == _QUANTITY:  # schemaconv's special case: a scalar, untyped
+            return ""
         if not _is_object(target):
-            return "" if "x-kubernetes-preserve-unknown-fields" not in target else "~"
+            return scalar_kind(target) if "x-kubernetes-preserve-unknown-fields" not in target else "~"
         if prop.get("x-kubernetes-map-type") == "atomic":  # makeOpenAPIRef's override at the field
             return {"k": "map", "a": True}
         return _short(ref)
@@ -65,7 +70,7 @@ def _node(prop: dict[str, Any], schemas: dict[str, Any]) -> Any:
         return node
     if _is_object(prop):
         return _object(prop, schemas)
-    return "~" if "x-kubernetes-preserve-unknown-fields" in prop else ""
+    return "~" if "x-kubernetes-preserve-unknown-fields" in prop else scalar_kind(prop)
 
 
 def _is_object(s: dict[str, Any]) -> bool:
