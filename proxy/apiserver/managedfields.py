@@ -24,6 +24,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from . import lastapplied
 from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
 
 Entry = dict[str, Any]
@@ -322,6 +323,8 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
                 subresource: str = "") -> list[Entry] | None:
     """The entries after a server-side apply of `applied` by `manager` (through `subresource`) made `new` of
     `old` (None: it created the object)."""
+    if manager == lastapplied.MANAGER:
+        new = lastapplied.as_merged(new, old, applied)
     version = str(new.get("apiVersion", ""))
     node = _type(new, node)
     reset = reset_fields(str(new.get("kind", "")), subresource, has_status)

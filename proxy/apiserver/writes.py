@@ -29,7 +29,18 @@ from typing import Any
 
 from ..wire.gostrings import quote, sprint_v
 from ..wire.status import status
-from . import crds, decoding, defaults, fieldvalidation, jsonpatch, schema, specvalidation, typedpatch, validation
+from . import (
+    crds,
+    decoding,
+    defaults,
+    fieldvalidation,
+    jsonpatch,
+    lastapplied,
+    schema,
+    specvalidation,
+    typedpatch,
+    validation,
+)
 from .apply import Conflict, apply, display, dotted
 from .crds import CustomType
 from .encode import not_found
@@ -810,11 +821,17 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         live = {**current, "metadata": {k: v for k, v in _meta(current).items() if k != "managedFields"}}
         done = apply(live, doc, node, own.managers, who_is(opts.field_manager, "Apply", "", t.subresource),
                      reset_fields(t.kind, t.subresource, own.has_status), nulls=t.custom is not None)
-        if done.conflicts and not opts.force:
-            return _conflict_error(done.conflicts)
+        conflicts = done.conflicts if not opts.force else []
+        if conflicts and opts.field_manager == lastapplied.MANAGER:  # an upgrade from client-side apply
+            allowed = lastapplied.allowed_conflicts(current, node)
+            conflicts = [c for c in conflicts if c[1] not in allowed]
+        if conflicts:
+            return _conflict_error(conflicts)
         if (bad := _unconvertible(t, doc, done.obj)) is not None:
             return bad
         new, warnings = done.obj, list[str]()
+        if opts.field_manager == lastapplied.MANAGER:
+            new = lastapplied.synced(new, doc)
         if "managedFields" in _meta(current):  # (as they were: the field manager writes the new ones)
             _meta(new)["managedFields"] = _meta(current)["managedFields"]
     else:

@@ -1,0 +1,158 @@
+"""The real kubectl's everyday commands, the same script against the real kube-apiserver and against a replay
+in emulate mode: every command's exit code, output and error the same once what differs by nature is
+masked (uids, times, ages, resourceVersions, allocated IPs, kubectl's temporary file names). Creates of each
+kind kubectl has a generator for, labels and annotations, client-side apply with its three-way merge, a
+move to server-side apply (kubectl migrates the managed fields; the apiserver keeps the last-applied
+annotation in step and lets kubectl take over what it applied client-side without conflicts), conflicts
+and forced applies, `kubectl diff`, scale with a precondition, rollout restart/pause/resume, the three patch
+types, describe, jsonpath, deletes with each cascade, and the refusals among them."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from watchproxy.testing import Replay
+
+from tests import rawhttp
+from tests.memory import RecordingBuilder
+from tests.procs import KUBECTL
+from tests.realkube import RealKube
+
+pytestmark = pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
+
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+        ports: [{containerPort: 80}]
+"""
+SETTINGS = """apiVersion: v1
+kind: ConfigMap
+metadata: {name: settings}
+data: {a: "1", b: "2"}
+"""
+SETTINGS_2 = SETTINGS.replace('b: "2"', 'c: "3"')
+SERVICE = """apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+MANAGED = ["get", "cm", "settings", "-o", "yaml", "--show-managed-fields"]
+ENV_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","env":[{"name":"A","value":"1"}]}]}}}}'
+SCRIPT: list[tuple[list[str], str]] = [
+    (["create", "configmap", "c1", "--from-literal=a=b"], ""),
+    (["create", "configmap", "c1", "--from-literal=a=b"], ""),
+    (["get", "configmap", "c1", "-o", "yaml"], ""),
+    (["label", "configmap", "c1", "x=y"], ""), (["label", "configmap", "c1", "x=z"], ""),
+    (["label", "configmap", "c1", "x=z", "--overwrite"], ""), (["annotate", "configmap", "c1", "note=hi"], ""),
+    (["label", "configmap", "c1", "x-"], ""),
+    # client-side apply, then a move to server-side apply and back
+    (["apply", "-f", "-"], SETTINGS), (["apply", "-f", "-"], SETTINGS_2), (["get", "cm", "settings", "-o", "yaml"], ""),
+    (["apply", "--server-side", "-f", "-"], SETTINGS), (MANAGED, ""), (["diff", "-f", "-"], SETTINGS_2),
+    (["apply", "-f", "-"], SETTINGS_2), (MANAGED, ""),
+    (["apply", "--server-side", "-f", "-"], SETTINGS.replace('"1"', '"7"')), (MANAGED, ""),
+    (["patch", "cm", "settings", "--type=merge", "-p", '{"data":{"a":"x"}}'], ""),
+    (["apply", "--server-side", "-f", "-"], SETTINGS.replace('"1"', '"8"')), (MANAGED, ""),
+    (["apply", "--server-side", "--field-manager", "other", "-f", "-"], SETTINGS.replace('"1"', '"9"')),
+    (["apply", "--server-side", "--field-manager", "other", "--force-conflicts", "-f", "-"],
+     SETTINGS.replace('"1"', '"9"')),
+    (MANAGED, ""),
+    # a Deployment and a Service, and the commands that change them
+    (["apply", "-f", "-"], DEPLOYMENT), (["apply", "-f", "-"], SERVICE), (["get", "deploy,svc,cm"], ""),
+    (["apply", "--server-side", "-f", "-"], DEPLOYMENT.replace("replicas: 2", "replicas: 5")),
+    (["get", "deploy", "web", "-o", "yaml", "--show-managed-fields"], ""),
+    (["scale", "deployment", "web", "--replicas=3"], ""),
+    (["scale", "deployment", "web", "--replicas=3", "--current-replicas=2"], ""),
+    (["set", "image", "deployment/web", "nginx=nginx:1.26"], ""), (["rollout", "restart", "deployment/web"], ""),
+    (["rollout", "pause", "deployment/web"], ""), (["rollout", "pause", "deployment/web"], ""),
+    (["rollout", "resume", "deployment/web"], ""),
+    (["patch", "deployment", "web", "--type=merge", "-p", '{"spec":{"replicas":1}}'], ""),
+    (["patch", "deployment", "web", "--type=json", "-p", '[{"op":"replace","path":"/spec/replicas","value":4}]'],
+     ""),
+    (["patch", "deployment", "web", "-p", ENV_PATCH], ""), (["get", "deployment", "web", "-o", "yaml"], ""),
+    (["describe", "deployment", "web"], ""), (["describe", "service", "web"], ""),
+    (["describe", "configmap", "settings"], ""),
+    (["get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation} "
+      "{.spec.template.spec.containers[0].image}"], ""),
+    # kubectl's generators, one per kind, and a refused name
+    (["create", "secret", "generic", "s1", "--from-literal=pw=hunter2"], ""),
+    (["get", "secret", "s1", "-o", "jsonpath={.data.pw}"], ""), (["create", "configmap", "Bad_Name"], ""),
+    (["create", "deployment", "d2", "--image=nginx", "--replicas=2"], ""),
+    (["create", "service", "clusterip", "s2", "--tcp=80:8080"], ""), (["create", "job", "j1", "--image=busybox"], ""),
+    (["create", "cronjob", "cj1", "--image=busybox", "--schedule=*/5 * * * *"], ""),
+    (["create", "role", "r1", "--verb=get", "--resource=pods"], ""),
+    (["create", "rolebinding", "rb1", "--role=r1", "--user=alice"], ""), (["create", "serviceaccount", "sa1"], ""),
+    (["create", "poddisruptionbudget", "pdb1", "--selector=app=web", "--min-available=1"], ""),
+    (["create", "ingress", "ing1", "--rule=foo.com/bar=svc1:8080"], ""), (["get", "all"], ""),
+    (["get", "jobs,cronjobs,roles,rolebindings,sa,pdb,ingress"], ""),
+    (["autoscale", "deployment", "d2", "--min=1", "--max=3", "--cpu-percent=50"], ""), (["get", "hpa"], ""),
+    # deletes: twice, by a selector matching nothing, each cascade (no garbage collector runs beside either)
+    (["delete", "configmap", "c1"], ""), (["delete", "configmap", "c1"], ""),
+    (["delete", "deployment", "d2", "--cascade=orphan", "--wait=false"], ""),
+    (["delete", "configmaps", "-l", "nothing=here"], ""),
+    (["delete", "deployment", "web", "--wait=false", "--cascade=foreground"], ""),
+    (["get", "deployment", "web", "-o", "jsonpath={.metadata.finalizers} {.metadata.deletionTimestamp}"], ""),
+]
+_MASKS = [
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "UID"),
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"), "TIME"),
+    (re.compile(r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d [+-]\d{4}"), "DATE"),
+    (re.compile(r"/tmp/(LIVE|MERGED)-\d+/(\S+)\t\S+ \S+ \S+"), r"\1/\2"),  # kubectl diff's temporary files
+    (re.compile(r"/tmp/(LIVE|MERGED)-\d+/"), r"\1/"),
+    (re.compile(r'resourceVersion: "\d+"'), 'resourceVersion: "N"'),
+    (re.compile(r"\b\d+(s|m\d*s?|h)\b"), "AGE"),
+    (re.compile(r"\b10\.\d+\.\d+\.\d+\b"), "IP"),
+    (re.compile(r"  +"), " "),  # columns are as wide as their widest cell, an age or an IP among them
+]
+
+
+def _masked(text: str) -> str:
+    for pattern, replacement in _MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _run(kubeconfig: str, namespace: str, cache: Path) -> list[tuple[int, str, str]]:
+    out = []
+    for args, stdin in SCRIPT:
+        p = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "--cache-dir", str(cache), "-n", namespace,
+                            *args], input=stdin, capture_output=True, text=True, timeout=60)
+        out.append((p.returncode, _masked(p.stdout), _masked(p.stderr)))
+    return out
+
+
+def test_kubectls_everyday_commands_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    ns = "kubectl-script"
+    code, doc, _ = rawhttp.call(realkube.url, realkube.token_file.read_text().strip(), "POST", "/api/v1/namespaces",
+                                json.dumps({"metadata": {"name": ns}}).encode())
+    assert code == 201, doc
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+    real = _run(str(realkube.admin_kubeconfig), ns, tmp_path / "real-cache")
+    emulated = _run(watchproxy(b.write()).kubeconfig, ns, tmp_path / "replay-cache")
+    refused = [" ".join(SCRIPT[i][0][:2]) for i, (code, _, _) in enumerate(real) if code]
+    # a create of what exists, a label over another value, the diff it finds, kubectl's apply over a patch's
+    # value and another manager's over kubectl's, a stale --current-replicas, pausing a paused rollout, an
+    # invalid name, a delete of what is gone
+    assert refused == ["create configmap", "label configmap", "diff -f", "apply --server-side", "apply --server-side",
+                       "scale deployment", "rollout pause", "create configmap", "delete configmap"]
+    differing = [(SCRIPT[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
+    assert differing == []
