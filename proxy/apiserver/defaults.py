@@ -290,16 +290,95 @@ def _cron_job(obj: Obj, _: bool, _uid: str = "") -> None:
     _template(_sub(_sub(spec, "jobTemplate") or {}, "spec"))
 
 
+def _protected(obj: Obj, finalizer: str) -> None:
+    """Admission's StorageObjectInUseProtection on create: a finalizer its controller lifts once the storage
+    object is no longer in use."""
+    meta = obj.setdefault("metadata", {})
+    finalizers = list(meta.get("finalizers") or [])
+    if finalizer not in finalizers:
+        meta["finalizers"] = [*finalizers, finalizer]
+
+
 def _pvc(obj: Obj, creating: bool, _uid: str = "") -> None:
     if (spec := _sub(obj, "spec")) is not None:
         _pvc_spec(spec)
     status = _p(obj, "status", {})
     _d(status, "phase", "Pending")
-    if creating:  # admission: StorageObjectInUseProtection
+    if creating:
+        _protected(obj, "kubernetes.io/pvc-protection")
+
+
+def _pv(obj: Obj, creating: bool, _uid: str = "") -> None:
+    if (spec := _sub(obj, "spec")) is not None:
+        _d(spec, "persistentVolumeReclaimPolicy", "Retain")
+        _p(spec, "volumeMode", "Filesystem")
+        if (host := _sub(spec, "hostPath")) is not None:
+            _p(host, "type", "")
+    _d(_p(obj, "status", {}), "phase", "Pending")
+    if creating:
+        _protected(obj, "kubernetes.io/pv-protection")
+
+
+def _volume_attributes_class(obj: Obj, creating: bool, _uid: str = "") -> None:
+    if creating:
+        _protected(obj, "kubernetes.io/vac-protection")
+
+
+def _storage_class(obj: Obj, _: bool, _uid: str = "") -> None:
+    _p(obj, "reclaimPolicy", "Delete")
+    _p(obj, "volumeBindingMode", "Immediate")
+
+
+_CSI_DRIVER = {"attachRequired": True, "podInfoOnMount": False, "storageCapacity": False,
+               "fsGroupPolicy": "ReadWriteOnceWithFSType", "requiresRepublish": False,
+               "volumeLifecycleModes": ["Persistent"], "seLinuxMount": False, "preventPodSchedulingIfMissing": False}
+
+
+def _csi_driver(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = _p(obj, "spec", {})
+    for key, value in _CSI_DRIVER.items():
+        if key == "volumeLifecycleModes":
+            _d(spec, key, value)
+        else:
+            _p(spec, key, value)
+
+
+def _priority_class(obj: Obj, _: bool, _uid: str = "") -> None:
+    _p(obj, "preemptionPolicy", "PreemptLowerPriority")
+
+
+def _flow_schema(obj: Obj, _: bool, _uid: str = "") -> None:
+    if (spec := _sub(obj, "spec")) is not None:
+        _d(spec, "matchingPrecedence", 1000)
+
+
+def _limit_range(obj: Obj, _: bool, _uid: str = "") -> None:
+    """A container's default limits from its maximums, its default requests from its default limits, then
+    from its minimums."""
+    for item in _dicts((_sub(obj, "spec") or {}).get("limits")):
+        if item.get("type") != "Container":
+            continue
+        default, request = dict(item.get("default") or {}), dict(item.get("defaultRequest") or {})
+        for source, target in ((item.get("max"), default), (default, request), (item.get("min"), request)):
+            for k, v in (source or {}).items() if isinstance(source, dict) else ():
+                target.setdefault(k, v)
+        for key, value in (("default", default), ("defaultRequest", request)):
+            if value:
+                item[key] = value
+
+
+def _replication_controller(obj: Obj, creating: bool, _uid: str = "") -> None:
+    """A selector and labels from the template's labels where the controller has none."""
+    spec = obj.setdefault("spec", {})
+    template = _sub(spec, "template")
+    labels = (_sub(template, "metadata") or {}).get("labels") if template is not None else None
+    if isinstance(labels, dict) and labels:
+        if not spec.get("selector"):
+            spec["selector"] = dict(labels)
         meta = obj.setdefault("metadata", {})
-        finalizers = list(meta.get("finalizers") or [])
-        if "kubernetes.io/pvc-protection" not in finalizers:
-            meta["finalizers"] = [*finalizers, "kubernetes.io/pvc-protection"]
+        if not meta.get("labels"):
+            meta["labels"] = dict(labels)
+    _replica_set(obj, creating)
 
 
 def _secret(obj: Obj, _: bool, _uid: str = "") -> None:
@@ -433,8 +512,15 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("coordination.k8s.io/v1", "Lease"): _lease,
     ("v1", "Pod"): _pod,
     ("v1", "PodTemplate"): _pod_template,
-    ("v1", "ReplicationController"): _replica_set,
+    ("v1", "ReplicationController"): _replication_controller,
     ("v1", "PersistentVolumeClaim"): _pvc,
+    ("v1", "PersistentVolume"): _pv,
+    ("v1", "LimitRange"): _limit_range,
+    ("storage.k8s.io/v1", "StorageClass"): _storage_class,
+    ("storage.k8s.io/v1", "CSIDriver"): _csi_driver,
+    ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class,
+    ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
+    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): _flow_schema,
     ("v1", "Secret"): _secret,
     ("v1", "Service"): _service,
     ("v1", "Endpoints"): _endpoints,

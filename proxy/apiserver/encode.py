@@ -107,7 +107,8 @@ def expired_line(message: str) -> bytes:
 def object_table(tl: ResourceTimeline, obj: dict[str, Any], rv: int, now: dt.datetime, first: bool,
                  columns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One watched object as a Table watch sends it (column definitions with the first event only)."""
-    return tables.table(tl.resource, [obj], now, with_columns=first, resource_version=str(rv), learned=columns)
+    return tables.table(tl.resource, [obj], now, with_columns=first, resource_version=str(rv), learned=columns,
+                        as_list=False)
 
 
 _TYPE_META = re.compile(rb'^\{"kind":"[^"\\]*","apiVersion":"[^"\\]*",')

@@ -128,6 +128,8 @@ _ADMITTED: dict[str, tuple[tuple[str, ...], ...]] = {
 
 _ADMITTED_ITEMS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
     "PersistentVolumeClaim": ((("metadata", "finalizers"), "kubernetes.io/pvc-protection"),),
+    "PersistentVolume": ((("metadata", "finalizers"), "kubernetes.io/pv-protection"),),
+    "VolumeAttributesClass": ((("metadata", "finalizers"), "kubernetes.io/vac-protection"),),
 }
 _TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
 

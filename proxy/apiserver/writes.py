@@ -65,7 +65,9 @@ _GENERATION_KINDS = frozenset({
     "Pod", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicationController",
     "PodDisruptionBudget", "NetworkPolicy", "Ingress", "HorizontalPodAutoscaler", "CustomResourceDefinition",
     "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy", "MutatingAdmissionPolicy",
-    "EndpointSlice",
+    "EndpointSlice", "PodTemplate", "IngressClass", "PriorityClass", "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicyBinding",
+    "DeviceClass", "DeviceTaintRule", "ResourceSlice",
 })
 # Kinds whose strategy refuses an update without a resourceVersion (AllowUnconditionalUpdate false), as the
 # real apiserver answered a PUT without one, and so does every custom resource's; a patch is never refused
@@ -364,6 +366,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         obj.pop("status", None)
     elif t.builtin and t.kind in STATUS_RESET_ON_CREATE:  # the strategies' PrepareForCreate: a new status
         obj["status"] = {}
+    elif t.builtin and t.kind == "PersistentVolume":  # a new status too, pending since now
+        obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": stamp.timestamp}
     try:
         obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied)
     except Undecodable as exc:

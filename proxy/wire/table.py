@@ -419,6 +419,147 @@ def _node_cells(node: dict[str, Any], now: dt.datetime) -> list[Any]:
             info.get("containerRuntimeVersion") or "<unknown>"]
 
 
+def _pv_cells(pv: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st, meta = pv.get("spec") or {}, pv.get("status") or {}, pv.get("metadata") or {}
+    claim = spec.get("claimRef")
+    modes = set(spec.get("accessModes") or [])
+    storage_class = (meta.get("annotations") or {}).get("volume.beta.kubernetes.io/storage-class")
+    return [_name(pv), (spec.get("capacity") or {}).get("storage", "0"),
+            ",".join(short for mode, short in _ACCESS_MODES if mode in modes),
+            spec.get("persistentVolumeReclaimPolicy", ""),
+            "Terminating" if meta.get("deletionTimestamp") else st.get("phase", ""),
+            f"{claim.get('namespace', '')}/{claim.get('name', '')}" if isinstance(claim, dict) else "",
+            spec.get("storageClassName", "") if storage_class is None else storage_class,
+            spec.get("volumeAttributesClassName") or "<unset>", st.get("reason", ""), _age(pv, now),
+            spec.get("volumeMode") or "<unset>"]
+
+
+_DEFAULT_CLASS = ("storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class")
+
+
+def _storage_class_cells(sc: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(sc), sc.get("provisioner", ""), sc.get("reclaimPolicy") or "Delete",
+            sc.get("volumeBindingMode") or "Immediate", bool(sc.get("allowVolumeExpansion")), _age(sc, now)]
+
+
+def _effective_default_class(classes: list[dict[str, Any]]) -> str:
+    """getEffectiveDefaultStorageClass: of the classes annotated default, the newest; on a tie, the first
+    by name. Only a list marks it: a class printed alone is printed without."""
+    marked = [c for c in classes
+              if any(((c.get("metadata") or {}).get("annotations") or {}).get(a) == "true" for a in _DEFAULT_CLASS)]
+    newest = max(marked, key=lambda c: ((c.get("metadata") or {}).get("creationTimestamp") or "",
+                                        [-ord(ch) for ch in _name(c)]), default=None)
+    return _name(newest) if newest is not None else ""
+
+
+def _quota_cells(quota: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """Used/hard of each resource the status holds, by name; `limits.*` in a column of their own."""
+    st = quota.get("status") or {}
+    hard, used = st.get("hard") or {}, st.get("used") or {}
+    requests: list[str] = []
+    limits: list[str] = []
+    for name in sorted(hard):
+        (limits if name.split(".")[0] == "limits" and "." in name else requests).append(
+            f"{name}: {used.get(name, '0')}/{hard[name]}")
+    return [_name(quota), ", ".join(requests), ", ".join(limits), _age(quota, now)]
+
+
+def _replication_controller_cells(rc: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec, st = rc.get("spec") or {}, rc.get("status") or {}
+    return [_name(rc), spec.get("replicas") or 0, st.get("replicas") or 0, st.get("readyReplicas") or 0,
+            _age(rc, now), *_template_containers(spec), _map(spec.get("selector"))]
+
+
+def _pod_template_cells(pt: dict[str, Any], _now: dt.datetime) -> list[Any]:
+    labels = ((pt.get("template") or {}).get("metadata") or {}).get("labels")
+    return [_name(pt), *_template_containers(pt), _map(labels)]
+
+
+def _priority_class_cells(pc: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(pc), pc.get("value") or 0, bool(pc.get("globalDefault")), _age(pc, now),
+            pc.get("preemptionPolicy") or ""]
+
+
+def _ingress_class_cells(ic: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec = ic.get("spec") or {}
+    name = _name(ic)
+    annotations = (ic.get("metadata") or {}).get("annotations") or {}
+    if annotations.get("ingressclass.kubernetes.io/is-default-class") == "true":
+        name += " (default)"
+    params = spec.get("parameters")
+    shown = "<none>"
+    if isinstance(params, dict):
+        group = f".{params['apiGroup']}" if params.get("apiGroup") is not None else ""
+        shown = f"{params.get('kind', '')}{group}/{params.get('name', '')}"
+    return [name, spec.get("controller", ""), shown, _age(ic, now)]
+
+
+def _webhooks_cells(config: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(config), len(config.get("webhooks") or []), _age(config, now)]
+
+
+def _runtime_class_cells(rc: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(rc), rc.get("handler", ""), _age(rc, now)]
+
+
+def _csi_driver_cells(driver: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec = driver.get("spec") or {}
+    tokens = spec.get("tokenRequests")
+    return [_name(driver), spec.get("attachRequired", True) is not False, bool(spec.get("podInfoOnMount")),
+            bool(spec.get("storageCapacity")),
+            ",".join(t.get("audience", "") for t in tokens) if isinstance(tokens, list) else "<unset>",
+            bool(spec.get("requiresRepublish")), ",".join(spec.get("volumeLifecycleModes") or []) or "<none>",
+            _age(driver, now)]
+
+
+def _volume_attachment_cells(va: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec = va.get("spec") or {}
+    return [_name(va), spec.get("attacher", ""), (spec.get("source") or {}).get("persistentVolumeName") or "",
+            spec.get("nodeName", ""), bool((va.get("status") or {}).get("attached")), _age(va, now)]
+
+
+def _volume_attributes_class_cells(vac: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(vac), vac.get("driverName", ""), _age(vac, now)]
+
+
+def _policy_binding_cells(binding: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec = binding.get("spec") or {}
+    ref, param = spec.get("paramRef"), "<unset>"
+    if isinstance(ref, dict):
+        if ref.get("name"):
+            param = f"{ref.get('namespace') or '*'}/{ref['name']}"
+        elif ref.get("selector") is not None:
+            param = _selector(ref["selector"])
+    return [_name(binding), spec.get("policyName", ""), param, _age(binding, now)]
+
+
+def _resource_claim_cells(claim: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """resourceClaimState: deleted, pending, allocated, reserved."""
+    st, deleted = claim.get("status") or {}, bool((claim.get("metadata") or {}).get("deletionTimestamp"))
+    states = ["deleted"] if deleted else []
+    if st.get("allocation") is None:
+        states += [] if deleted else ["pending"]
+    else:
+        states += ["allocated", *(["reserved"] if st.get("reservedFor") else [])]
+    return [_name(claim), ",".join(states), _age(claim, now)]
+
+
+def _service_cidr_cells(cidr: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(cidr), ",".join((cidr.get("spec") or {}).get("cidrs") or []), _age(cidr, now)]
+
+
+def _migration_cells(svm: dict[str, Any], _now: dt.datetime) -> list[Any]:
+    """The resource (GroupResource's String: `deployments.apps`) and the true condition among Running,
+    Failed and Succeeded, else Unknown."""
+    res = (svm.get("spec") or {}).get("resource") or {}
+    state = "Unknown"
+    for c in (svm.get("status") or {}).get("conditions") or []:
+        if c.get("status") == "True" and c.get("type") in ("Running", "Failed", "Succeeded"):
+            state = c["type"]
+    group = res.get("group", "")
+    return [_name(svm), f"{res.get('resource', '')}.{group}" if group else res.get("resource", ""), state]
+
+
 _PRINTERS = {"customresourcedefinitions": _crd_cells,
              "pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
@@ -428,7 +569,17 @@ _PRINTERS = {"customresourcedefinitions": _crd_cells,
              "poddisruptionbudgets": _pdb_cells, "roles": _role_cells, "clusterroles": _role_cells,
              "rolebindings": _role_binding_cells, "clusterrolebindings": _role_binding_cells,
              "networkpolicies": _network_policy_cells, "endpoints": _endpoints_cells, "nodes": _node_cells,
-             "endpointslices": _endpoint_slice_cells, "horizontalpodautoscalers": _hpa_cells}
+             "endpointslices": _endpoint_slice_cells, "horizontalpodautoscalers": _hpa_cells,
+             "persistentvolumes": _pv_cells, "storageclasses": _storage_class_cells, "resourcequotas": _quota_cells,
+             "replicationcontrollers": _replication_controller_cells, "podtemplates": _pod_template_cells,
+             "priorityclasses": _priority_class_cells, "ingressclasses": _ingress_class_cells,
+             "validatingwebhookconfigurations": _webhooks_cells, "mutatingwebhookconfigurations": _webhooks_cells,
+             "runtimeclasses": _runtime_class_cells, "csidrivers": _csi_driver_cells,
+             "volumeattachments": _volume_attachment_cells, "volumeattributesclasses": _volume_attributes_class_cells,
+             "validatingadmissionpolicybindings": _policy_binding_cells,
+             "mutatingadmissionpolicybindings": _policy_binding_cells, "resourceclaims": _resource_claim_cells,
+             "servicecidrs": _service_cidr_cells, "storageversionmigrations": _migration_cells,
+             "limitranges": _role_cells, "csistoragecapacities": _role_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:
@@ -512,8 +663,9 @@ def row(resource: str, obj: dict[str, Any], now: dt.datetime, include_object: st
 def table(resource: str, objects: list[dict[str, Any]], now: dt.datetime, *, with_columns: bool = True,
           resource_version: str = "", include_object: str = "Metadata",
           continue_token: str = "", learned: list[dict[str, Any]] | None = None,
-          remaining: int | None = None) -> dict[str, Any]:
-    """A Table. Watches send column definitions with the first event only (`null` afterwards)."""
+          remaining: int | None = None, as_list: bool = True) -> dict[str, Any]:
+    """A Table: of a list, or (`as_list` False) of one object a watch event or a get holds. Watches send
+    column definitions with the first event only (`null` afterwards)."""
     meta: dict[str, Any] = {"resourceVersion": resource_version} if resource_version else {}
     if continue_token:
         meta["continue"] = continue_token
@@ -521,4 +673,15 @@ def table(resource: str, objects: list[dict[str, Any]], now: dt.datetime, *, wit
         meta["remainingItemCount"] = remaining
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": meta,
             "columnDefinitions": columns_for(resource, learned) if with_columns else None,
-            "rows": [row(resource, o, now, include_object, learned) for o in objects]}
+            "rows": _marked(resource, [row(resource, o, now, include_object, learned) for o in objects], objects,
+                            as_list)}
+
+
+def _marked(resource: str, rows: list[dict[str, Any]], objects: list[dict[str, Any]], as_list: bool
+            ) -> list[dict[str, Any]]:
+    """A list of storage classes names its effective default so."""
+    if as_list and resource == "storageclasses" and (default := _effective_default_class(objects)):
+        for r, obj in zip(rows, objects, strict=True):
+            if _name(obj) == default:
+                r["cells"][0] += " (default)"
+    return rows

@@ -405,5 +405,234 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Count', 'The number of times this event has occurred.', priority=1),
         _col('Name', NAME_DOC, priority=1, fmt='name'),
     ],
+    # the kinds a cluster stores beyond the everyday ones (pkg/printers/internalversion; a limit range and a
+    # storage capacity have no printer: the default convertor, as RBAC's)
+    "persistentvolumes": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Capacity', (
+            "capacity is the description of the persistent volume's resources and capacity. More info: "
+            'https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity')),
+        _col('Access Modes', (
+            'accessModes contains all ways the volume can be mounted. More info: '
+            'https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes')),
+        _col('Reclaim Policy', (
+            'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its '
+            'claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for '
+            'dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by '
+            'the volume plugin underlying this PersistentVolume. More info: '
+            'https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming')),
+        _col('Status', (
+            'phase indicates if a volume is available, bound to a claim, or released by a claim. More info: '
+            'https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase')),
+        _col('Claim', (
+            'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. '
+            'Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. '
+            'More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding')),
+        _col('StorageClass', 'StorageClass of the pv'),
+        _col('VolumeAttributesClass', 'VolumeAttributesClass of the pv'),
+        _col('Reason', (
+            'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and '
+            'tidy display in the CLI.')),
+        _col('Age', AGE_DOC),
+        _col('VolumeMode', (
+            'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw '
+            'block state. Value of Filesystem is implied when not included in spec.'), priority=1),
+    ],
+    "storageclasses": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Provisioner', 'provisioner indicates the type of the provisioner.'),
+        _col('ReclaimPolicy', (
+            'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this '
+            'storage class. Defaults to Delete.')),
+        _col('VolumeBindingMode', (
+            'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, '
+            'VolumeBindingImmediate is used. This field is only honored by servers that enable the '
+            'VolumeScheduling feature.')),
+        _col('AllowVolumeExpansion', 'allowVolumeExpansion shows whether the storage class allow volume expand.'),
+        _col('Age', AGE_DOC),
+    ],
+    "resourcequotas": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Request', 'Request represents a minimum amount of cpu/memory that a container may consume.'),
+        _col('Limit', (
+            'Limits control the maximum amount of cpu/memory that a container may use independent of contention on '
+            'the node.')),
+        _col('Age', AGE_DOC),
+    ],
+    "replicationcontrollers": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Desired', (
+            'Replicas is the number of desired replicas. This is a pointer to distinguish between explicit zero '
+            'and unspecified. Defaults to 1. More info: '
+            'https://kubernetes.io/docs/concepts/workloads/controllers/'
+            'replicationcontroller#what-is-a-replicationcontroller'),
+            kind='integer'),
+        _col('Current', (
+            'Replicas is the most recently observed number of replicas. More info: '
+            'https://kubernetes.io/docs/concepts/workloads/controllers/'
+            'replicationcontroller#what-is-a-replicationcontroller'),
+            kind='integer'),
+        _col('Ready', 'The number of ready replicas for this replication controller.', kind='integer'),
+        _col('Age', AGE_DOC),
+        _col('Containers', 'Names of each container in the template.', priority=1),
+        _col('Images', 'Images referenced by each container in the template.', priority=1),
+        _col('Selector', (
+            'Selector is a label query over pods that should match the Replicas count. If Selector is empty, it is '
+            'defaulted to the labels present on the Pod template. Label keys and values that must match in order '
+            'to be controlled by this replication controller, if empty defaulted to labels on Pod template. More '
+            'info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors'),
+            priority=1),
+    ],
+    "podtemplates": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Containers', 'Names of each container in the template.'),
+        _col('Images', 'Images referenced by each container in the template.'),
+        _col('Pod Labels', 'The labels for the pod template.'),
+    ],
+    "priorityclasses": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Value', (
+            'value represents the integer value of this priority class. This is the actual priority that pods '
+            'receive when they have the name of this class in their pod spec.'), kind='integer'),
+        _col('Global-Default', (
+            'globalDefault specifies whether this PriorityClass should be considered as the default priority for '
+            'pods that do not have any priority class. Only one PriorityClass can be marked as `globalDefault`. '
+            'However, if more than one PriorityClasses exists with their `globalDefault` field set to true, the '
+            'smallest value of such global default PriorityClasses will be used as the default priority.'),
+            kind='boolean'),
+        _col('Age', AGE_DOC),
+        _col('PreemptionPolicy', (
+            'preemptionPolicy is the Policy for preempting pods with lower priority. One of Never, '
+            'PreemptLowerPriority. Defaults to PreemptLowerPriority if unset.')),
+    ],
+    "ingressclasses": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Controller', 'Controller that is responsible for handling this class'),
+        _col('Parameters', 'A reference to a resource with additional parameters'),
+        _col('Age', AGE_DOC),
+    ],
+    "validatingwebhookconfigurations": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Webhooks', 'Webhooks indicates the number of webhooks registered in this configuration', kind='integer'),
+        _col('Age', AGE_DOC),
+    ],
+    "mutatingwebhookconfigurations": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Webhooks', 'Webhooks indicates the number of webhooks registered in this configuration', kind='integer'),
+        _col('Age', AGE_DOC),
+    ],
+    "runtimeclasses": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Handler', ''),
+        _col('Age', AGE_DOC),
+    ],
+    "csidrivers": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('AttachRequired', (
+            'attachRequired indicates this CSI volume driver requires an attach operation (because it implements '
+            'the CSI ControllerPublishVolume() method), and that the Kubernetes attach detach controller should '
+            'call the attach volume interface which checks the volumeattachment status and waits until the volume '
+            'is attached before proceeding to mounting. The CSI external-attacher coordinates with CSI volume '
+            'driver and updates the volumeattachment status when the attach operation is complete. If the value is '
+            'specified to false, the attach operation will be skipped. Otherwise the attach operation will be '
+            'called.\n\nThis field is immutable.'), kind='boolean'),
+        _col('PodInfoOnMount', (
+            'podInfoOnMount indicates this CSI volume driver requires additional pod information (like podName, '
+            'podUID, etc.) during mount operations, if set to true. If set to false, pod information will not be '
+            'passed on mount. Default is false.\n\nThe CSI driver specifies podInfoOnMount as part of driver '
+            'deployment. If true, Kubelet will pass pod information as VolumeContext in the CSI '
+            'NodePublishVolume() calls. The CSI driver is responsible for parsing and validating the information '
+            'passed in as VolumeContext.\n\nThe following VolumeContext will be passed if podInfoOnMount is set to '
+            'true. This list might grow, but the prefix will be used. "csi.storage.k8s.io/pod.name": pod.Name '
+            '"csi.storage.k8s.io/pod.namespace": pod.Namespace "csi.storage.k8s.io/pod.uid": string(pod.UID) '
+            '"csi.storage.k8s.io/ephemeral": "true" if the volume is an ephemeral inline volume\n                  '
+            'defined by a CSIVolumeSource, otherwise "false"\n\n"csi.storage.k8s.io/ephemeral" is a new feature in '
+            'Kubernetes 1.16. It is only required for drivers which support both the "Persistent" and "Ephemeral" '
+            'VolumeLifecycleMode. Other drivers can leave pod info disabled and/or ignore this field. As '
+            "Kubernetes 1.15 doesn't support this field, drivers can only support one mode when deployed on such a "
+            'cluster and the deployment determines which mode that is, for example via a command line parameter of '
+            'the driver.\n\nThis field was immutable in Kubernetes < 1.29 and now is mutable.'), kind='boolean'),
+        _col('StorageCapacity', (
+            'storageCapacity indicates that the CSI volume driver wants pod scheduling to consider the storage '
+            'capacity that the driver deployment will report by creating CSIStorageCapacity objects with capacity '
+            'information, if set to true.\n\nThe check can be enabled immediately when deploying a driver. In that '
+            'case, provisioning new volumes with late binding will pause until the driver deployment has published '
+            'some suitable CSIStorageCapacity object.\n\nAlternatively, the driver can be deployed with the field '
+            'unset or false and it can be flipped later when storage capacity information has been '
+            'published.\n\nThis field was immutable in Kubernetes <= 1.22 and now is mutable.'), kind='boolean'),
+        _col('TokenRequests', (
+            "tokenRequests indicates the CSI driver needs pods' service account tokens it is mounting volume for "
+            'to do necessary authentication. Kubelet will pass the tokens in VolumeContext in the CSI '
+            'NodePublishVolume calls. The CSI driver should parse and validate the following VolumeContext: '
+            '"csi.storage.k8s.io/serviceAccount.tokens": {\n  "<audience>": {\n    "token": <token>,\n    '
+            '"expirationTimestamp": <expiration timestamp in RFC3339>,\n  },\n  ...\n}\n\nNote: Audience in each '
+            'TokenRequest should be different and at most one token is empty string. To receive a new token after '
+            'expiry, RequiresRepublish can be used to trigger NodePublishVolume periodically.')),
+        _col('RequiresRepublish', (
+            'requiresRepublish indicates the CSI driver wants `NodePublishVolume` being periodically called to '
+            'reflect any possible change in the mounted volume. This field defaults to false.\n\nNote: After a '
+            'successful initial NodePublishVolume call, subsequent calls to NodePublishVolume should only update '
+            'the contents of the volume. New mount points will not be seen by a running container.'), kind='boolean'),
+        _col('Modes', (
+            'volumeLifecycleModes defines what kind of volumes this CSI volume driver supports. The default if the '
+            'list is empty is "Persistent", which is the usage defined by the CSI specification and implemented in '
+            'Kubernetes via the usual PV/PVC mechanism.\n\nThe other mode is "Ephemeral". In this mode, volumes '
+            'are defined inline inside the pod spec with CSIVolumeSource and their lifecycle is tied to the '
+            'lifecycle of that pod. A driver has to be aware of this because it is only going to get a '
+            'NodePublishVolume call for such a volume.\n\nFor more information about implementing this mode, see '
+            'https://kubernetes-csi.github.io/docs/ephemeral-local-volumes.html A driver can support one or more '
+            'of these modes and more modes may be added in the future.\n\nThis field is beta. This field is '
+            'immutable.')),
+        _col('Age', AGE_DOC),
+    ],
+    "volumeattachments": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Attacher', (
+            'attacher indicates the name of the volume driver that MUST handle this request. This is the name '
+            'returned by GetPluginName().'), fmt='name'),
+        _col('PV', 'persistentVolumeName represents the name of the persistent volume to attach.'),
+        _col('Node', 'nodeName represents the node that the volume should be attached to.'),
+        _col('Attached', (
+            'attached indicates the volume is successfully attached. This field must only be set by the entity '
+            'completing the attach operation, i.e. the external-attacher.'), kind='boolean'),
+        _col('Age', AGE_DOC),
+    ],
+    "volumeattributesclasses": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('DriverName', 'driverName is the name of the CSI driver This field is immutable.'),
+        _col('Age', AGE_DOC),
+    ],
+    "validatingadmissionpolicybindings": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('PolicyName', 'PolicyName indicates the policy definition which the policy binding binded to'),
+        _col('ParamRef', 'ParamRef indicates the param resource which sets the configuration param'),
+        _col('Age', AGE_DOC),
+    ],
+    "mutatingadmissionpolicybindings": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('PolicyName', 'PolicyName indicates the policy definition which the policy binding binded to'),
+        _col('ParamRef', 'ParamRef indicates the param resource which sets the configuration param'),
+        _col('Age', AGE_DOC),
+    ],
+    "resourceclaims": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('State', 'A summary of the current state (allocated, pending, reserved, etc.).'),
+        _col('Age', AGE_DOC),
+    ],
+    "servicecidrs": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('CIDRs', (
+            'cidrs defines the IP blocks in CIDR notation (e.g. "192.168.0.0/24" or "2001:db8::/64") from which to '
+            'assign service cluster IPs. Max of two CIDRs is allowed, one of each IP family. This field is '
+            'immutable.')),
+        _col('Age', AGE_DOC),
+    ],
+    "storageversionmigrations": [
+        _col('Name', NAME_DOC),
+        _col('Resource', 'GroupResource to migrate'),
+        _col('Status', 'Status of the migration'),
+    ],
+    "limitranges": _ROLE,
+    "csistoragecapacities": _ROLE,
 }
 DEFAULT = [_col("Name", NAME_DOC, fmt="name"), _col("Age", AGE_DOC)]

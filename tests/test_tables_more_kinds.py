@@ -1,0 +1,70 @@
+"""The Table cells of the kinds a cluster stores beyond the everyday ones (proxy/wire/table.py), as the
+printers of pkg/printers/internalversion make them, for what a minimal object does not show: the same kinds'
+tables are compared with kube-apiserver's in tests/test_kubectl_realkube.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from watchproxy.wire import table
+
+NOW = dt.datetime(2026, 12, 4, 12, 0, tzinfo=dt.UTC)
+BORN = "2026-12-04T11:00:00Z"
+
+
+def _obj(name: str, **fields: Any) -> dict[str, Any]:
+    return {"metadata": {"name": name, "creationTimestamp": BORN, **fields.pop("meta", {})}, **fields}
+
+
+@pytest.mark.parametrize(("resource", "obj", "cells"), [
+    ("persistentvolumes", _obj("pv", spec={
+        "capacity": {"storage": "5Gi"}, "accessModes": ["ReadOnlyMany", "ReadWriteOnce", "ReadWriteOnce"],
+        "persistentVolumeReclaimPolicy": "Delete", "claimRef": {"namespace": "ns", "name": "data"},
+        "storageClassName": "fast", "volumeMode": "Block"}, status={"phase": "Bound"}),
+     ["pv", "5Gi", "RWO,ROX", "Delete", "Bound", "ns/data", "fast", "<unset>", "", "60m", "Block"]),
+    ("persistentvolumes", _obj("old", meta={"deletionTimestamp": BORN, "annotations": {
+        "volume.beta.kubernetes.io/storage-class": "beta"}}, spec={"storageClassName": "fast"},
+        status={"phase": "Released"}),
+     ["old", "0", "", "", "Terminating", "", "beta", "<unset>", "", "60m", "<unset>"]),
+    ("resourcequotas", _obj("q", status={"hard": {"pods": "10", "limits.cpu": "2", "requests.cpu": "1"},
+                                         "used": {"pods": "3"}}),
+     ["q", "pods: 3/10, requests.cpu: 0/1", "limits.cpu: 0/2", "60m"]),
+    ("ingressclasses", _obj("nginx", meta={"annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
+                            spec={"controller": "k8s.io/ingress-nginx", "parameters": {
+                                "apiGroup": "k8s.example.com", "kind": "Params", "name": "p"}}),
+     ["nginx (default)", "k8s.io/ingress-nginx", "Params.k8s.example.com/p", "60m"]),
+    ("validatingadmissionpolicybindings", _obj("b", spec={"policyName": "p", "paramRef": {"name": "x"}}),
+     ["b", "p", "*/x", "60m"]),
+    ("validatingadmissionpolicybindings", _obj("b", spec={"policyName": "p", "paramRef": {
+        "selector": {"matchLabels": {"a": "b"}}}}), ["b", "p", "a=b", "60m"]),
+    ("resourceclaims", _obj("c", status={"allocation": {}, "reservedFor": [{"name": "pod"}]}),
+     ["c", "allocated,reserved", "60m"]),
+    ("resourceclaims", _obj("c", meta={"deletionTimestamp": BORN}), ["c", "deleted", "60m"]),
+    ("storageversionmigrations", _obj("m", spec={"resource": {"group": "apps", "resource": "deployments"}},
+                                      status={"conditions": [{"type": "Running", "status": "False"},
+                                                             {"type": "Succeeded", "status": "True"}]}),
+     ["m", "deployments.apps", "Succeeded"]),
+    ("csidrivers", _obj("d", spec={"attachRequired": False, "tokenRequests": [{"audience": "a"}, {"audience": "b"}],
+                                   "volumeLifecycleModes": ["Persistent", "Ephemeral"]}),
+     ["d", False, False, False, "a,b", False, "Persistent,Ephemeral", "60m"]),
+    ("limitranges", _obj("lr"), ["lr", BORN]),
+])
+def test_a_kinds_cells(resource: str, obj: dict[str, Any], cells: list[Any]) -> None:
+    assert table.row(resource, obj, NOW)["cells"] == cells
+    assert len(table.columns_for(resource)) == len(cells)
+
+
+def test_a_list_of_storage_classes_names_the_newest_default_and_one_alone_is_not_marked() -> None:
+    default = {"storageclass.kubernetes.io/is-default-class": "true"}
+    classes = [_obj("a", meta={"annotations": default}, provisioner="p"),
+               _obj("b", meta={"annotations": default, "creationTimestamp": "2026-12-04T11:30:00Z"}, provisioner="p"),
+               _obj("c", provisioner="p", reclaimPolicy="Retain", volumeBindingMode="WaitForFirstConsumer",
+                    allowVolumeExpansion=True)]
+    rows = [r["cells"] for r in table.table("storageclasses", classes, NOW)["rows"]]
+    assert rows == [["a", "p", "Delete", "Immediate", False, "60m"],
+                    ["b (default)", "p", "Delete", "Immediate", False, "30m"],
+                    ["c", "p", "Retain", "WaitForFirstConsumer", True, "60m"]]
+    alone = table.table("storageclasses", classes[1:2], NOW, as_list=False)["rows"][0]["cells"]
+    assert alone[0] == "b"
