@@ -195,6 +195,16 @@ _MORE_KINDS: list[dict[str, Any]] = [
      "metadata": {"name": "mwc"}},
     {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
      "metadata": {"name": "vapb"}, "spec": {"policyName": "vap", "validationActions": ["Deny"]}},
+    {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy", "metadata": {"name": "vap"},
+     "spec": {"matchConstraints": {"resourceRules": [{"apiGroups": ["apps"], "apiVersions": ["v1"],
+                                                      "operations": ["CREATE"], "resources": ["deployments"]}]},
+              "validations": [{"expression": "object.spec.replicas <= 5"}]}},
+    {"apiVersion": "storage.k8s.io/v1", "kind": "CSINode", "metadata": {"name": "n1"},
+     "spec": {"drivers": [{"name": "csi.example.com", "nodeID": "n1"}]}},
+    {"apiVersion": "networking.k8s.io/v1", "kind": "IPAddress", "metadata": {"name": "10.96.0.50"},
+     "spec": {"parentRef": {"group": "", "resource": "services", "namespace": "more-kinds", "name": "web"}}},
+    {"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "PriorityLevelConfiguration", "metadata": {"name": "plc"},
+     "spec": {"type": "Limited", "limited": {"nominalConcurrencyShares": 5, "limitResponse": {"type": "Reject"}}}},
     {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"}, "value": 1000},
     {"apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": {"name": "rt"}, "handler": "runc"},
     {"apiVersion": "resource.k8s.io/v1", "kind": "DeviceClass", "metadata": {"name": "dc"}, "spec": {}},
@@ -217,7 +227,7 @@ def test_every_kind_a_cluster_stores_is_discovered_created_with_its_defaults_and
         script += [(["create", "-f", "-"], json.dumps(obj)), (["get", kind, name, "-o", "yaml"], ""),
                    (["get", kind, name], "")]
     real, emulated = _both(realkube, watchproxy, tmp_path, "more-kinds", script)
-    assert [code for code, _, _ in real] == [0] * len(script)
+    assert [code for code, _, _ in real] == [0] * len(script), real
     # (other tests' custom resources may be installed in the real apiserver meanwhile)
     builtin = "".join(line + "\n" for line in _UNSTORED.sub("", real[0][1]).splitlines()
                       if not any(is_custom_group(word.rpartition("/")[0]) for word in line.split()))

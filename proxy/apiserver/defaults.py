@@ -352,6 +352,32 @@ def _flow_schema(obj: Obj, _: bool, _uid: str = "") -> None:
         _d(spec, "matchingPrecedence", 1000)
 
 
+def _priority_level(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = _sub(obj, "spec") or {}
+    for level, shares in ((_sub(spec, "limited"), 30), (_sub(spec, "exempt"), 0)):
+        if level is not None:
+            _p(level, "nominalConcurrencyShares", shares)
+            _p(level, "lendablePercent", 0)
+    queuing = _sub(_sub(_sub(spec, "limited") or {}, "limitResponse") or {}, "queuing")
+    if queuing is not None:
+        for key, value in (("handSize", 8), ("queues", 64), ("queueLengthLimit", 50)):
+            _d(queuing, key, value)
+
+
+def _admission_policy(obj: Obj, _: bool, _uid: str = "") -> None:
+    """A policy fails closed and matches equivalent versions, any namespace and object, in any scope."""
+    spec = _sub(obj, "spec")
+    if spec is None:
+        return
+    _p(spec, "failurePolicy", "Fail")
+    if (match := _sub(spec, "matchConstraints")) is not None:
+        _p(match, "matchPolicy", "Equivalent")
+        _p(match, "namespaceSelector", {})
+        _p(match, "objectSelector", {})
+        for rule in (*_dicts(match.get("resourceRules")), *_dicts(match.get("excludeResourceRules"))):
+            _p(rule, "scope", "*")
+
+
 def _limit_range(obj: Obj, _: bool, _uid: str = "") -> None:
     """A container's default limits from its maximums, its default requests from its default limits, then
     from its minimums."""
@@ -521,6 +547,9 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): _flow_schema,
+    ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): _priority_level,
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): _admission_policy,
+    ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"): _admission_policy,
     ("v1", "Secret"): _secret,
     ("v1", "Service"): _service,
     ("v1", "Endpoints"): _endpoints,

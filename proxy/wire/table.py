@@ -560,6 +560,77 @@ def _migration_cells(svm: dict[str, Any], _now: dt.datetime) -> list[Any]:
     return [_name(svm), f"{res.get('resource', '')}.{group}" if group else res.get("resource", ""), state]
 
 
+def _admission_policy_cells(policy: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """The count of a validating policy's validations or a mutating one's mutations, and its parameters' kind."""
+    spec = policy.get("spec") or {}
+    rules = spec.get("validations" if policy.get("kind") != "MutatingAdmissionPolicy" else "mutations")
+    param = spec.get("paramKind")
+    shown = f"{param.get('apiVersion', '')}/{param.get('kind', '')}" if isinstance(param, dict) else "<unset>"
+    return [_name(policy), len(rules or []), shown, _age(policy, now)]
+
+
+def _csi_node_cells(node: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(node), len((node.get("spec") or {}).get("drivers") or []), _age(node, now)]
+
+
+def _trust_bundle_cells(bundle: dict[str, Any], _now: dt.datetime) -> list[Any]:
+    return [_name(bundle), (bundle.get("spec") or {}).get("signerName") or "<none>"]
+
+
+def _ip_address_cells(ip: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """The parent as `resource.group[/namespace]/name`, lower-cased (GroupResource's String)."""
+    ref = (ip.get("spec") or {}).get("parentRef")
+    parent = "<none>"
+    if isinstance(ref, dict):
+        group = ref.get("group", "")
+        parent = (f"{ref.get('resource', '')}.{group}" if group else ref.get("resource", "")).lower()
+        parent += f"/{ref['namespace']}" if ref.get("namespace") else ""
+        parent += f"/{ref.get('name', '')}"
+    return [_name(ip), parent, _age(ip, now)]
+
+
+def _resource_slice_cells(rs: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec = rs.get("spec") or {}
+    return [_name(rs), spec.get("nodeName") or "", spec.get("driver", ""), (spec.get("pool") or {}).get("name", ""),
+            _age(rs, now)]
+
+
+def _flow_schema_cells(fs: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """The priority level it names, and whether that is missing (its Dangling condition; `?` before the
+    apiserver's controller has looked)."""
+    spec = fs.get("spec") or {}
+    dangling = next((c.get("status", "") for c in (fs.get("status") or {}).get("conditions") or []
+                     if c.get("type") == "Dangling"), "?")
+    method = spec.get("distinguisherMethod")
+    return [_name(fs), (spec.get("priorityLevelConfiguration") or {}).get("name", ""),
+            spec.get("matchingPrecedence") or 0, method.get("type", "") if isinstance(method, dict) else "<none>",
+            _age(fs, now), dangling]
+
+
+def _priority_level_cells(plc: dict[str, Any], now: dt.datetime) -> list[Any]:
+    spec = plc.get("spec") or {}
+    limited = spec.get("limited")
+    shares: Any = "<none>"
+    queuing: list[Any] = ["<none>"] * 3
+    if isinstance(limited, dict):
+        shares = limited.get("nominalConcurrencyShares") or 0
+        q = (limited.get("limitResponse") or {}).get("queuing")
+        if isinstance(q, dict):
+            queuing = [q.get(k) or 0 for k in ("queues", "handSize", "queueLengthLimit")]
+    return [_name(plc), spec.get("type", ""), shares, *queuing, _age(plc, now)]
+
+
+def _csr_cells(csr: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """extractCSRStatus: Denied over Approved over Pending, then Failed and Issued."""
+    spec, st = csr.get("spec") or {}, csr.get("status") or {}
+    kinds = {c.get("type") for c in st.get("conditions") or []}
+    state = "Denied" if "Denied" in kinds else "Approved" if "Approved" in kinds else "Pending"
+    state += (",Failed" if "Failed" in kinds else "") + (",Issued" if st.get("certificate") else "")
+    seconds = spec.get("expirationSeconds")
+    return [_name(csr), _age(csr, now), spec.get("signerName") or "<none>", spec.get("username", ""),
+            human_age(seconds) if isinstance(seconds, int) else "<none>", state]
+
+
 _PRINTERS = {"customresourcedefinitions": _crd_cells,
              "pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
@@ -579,7 +650,12 @@ _PRINTERS = {"customresourcedefinitions": _crd_cells,
              "validatingadmissionpolicybindings": _policy_binding_cells,
              "mutatingadmissionpolicybindings": _policy_binding_cells, "resourceclaims": _resource_claim_cells,
              "servicecidrs": _service_cidr_cells, "storageversionmigrations": _migration_cells,
-             "limitranges": _role_cells, "csistoragecapacities": _role_cells}
+             "limitranges": _role_cells, "csistoragecapacities": _role_cells,
+             "validatingadmissionpolicies": _admission_policy_cells,
+             "mutatingadmissionpolicies": _admission_policy_cells, "csinodes": _csi_node_cells,
+             "clustertrustbundles": _trust_bundle_cells, "ipaddresses": _ip_address_cells,
+             "resourceslices": _resource_slice_cells, "flowschemas": _flow_schema_cells,
+             "prioritylevelconfigurations": _priority_level_cells, "certificatesigningrequests": _csr_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:

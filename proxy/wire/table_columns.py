@@ -634,5 +634,139 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
     ],
     "limitranges": _ROLE,
     "csistoragecapacities": _ROLE,
+    "validatingadmissionpolicies": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Validations', (
+            'Validations indicates the number of validation rules defined in this configuration'), kind='integer'),
+        _col('ParamKind', 'ParamKind specifies the kind of resources used to parameterize this policy'),
+        _col('Age', AGE_DOC),
+    ],
+    "mutatingadmissionpolicies": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Mutations', (
+            'Mutation indicates the number of mutations rules defined in this configuration'), kind='integer'),
+        _col('ParamKind', 'ParamKind specifies the kind of resources used to parameterize this policy'),
+        _col('Age', AGE_DOC),
+    ],
+    "csinodes": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Drivers', 'Drivers indicates the number of CSI drivers registered on the node', kind='integer'),
+        _col('Age', AGE_DOC),
+    ],
+    "clustertrustbundles": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('SignerName', (
+            'signerName indicates the associated signer, if any.\n\nIn order to create or update a '
+            'ClusterTrustBundle that sets signerName, you must have the following cluster-scoped permission: '
+            'group=certificates.k8s.io resource=signers resourceName=<the signer name> verb=attest.\n\nIf '
+            'signerName is not empty, then the ClusterTrustBundle object must be named with the signer name as a '
+            'prefix (translating slashes to colons). For example, for the signer name `example.com/foo`, valid '
+            'ClusterTrustBundle object names include `example.com:foo:abc` and `example.com:foo:v1`.\n\nIf '
+            "signerName is empty, then the ClusterTrustBundle object's name must not have such a "
+            'prefix.\n\nList/watch requests for ClusterTrustBundles can filter on this field using a '
+            '`spec.signerName=NAME` field selector.')),
+    ],
+    "ipaddresses": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('ParentRef', (
+            'parentRef references the resource that an IPAddress is attached to. An IPAddress must reference a '
+            'parent object.')),
+    ],
+    "resourceslices": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Node', (
+            'NodeName identifies the node which provides the resources in this pool. A field selector can be used '
+            'to list only ResourceSlice objects belonging to a certain node.\n\nThis field can be used to limit '
+            'access from nodes to ResourceSlices with the same node name. It also indicates to autoscalers that '
+            'adding new nodes of the same type as some old node might also make new resources '
+            'available.\n\nExactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be '
+            'set. This field is immutable.')),
+        _col('Driver', (
+            'Driver identifies the DRA driver providing the capacity information. A field selector can be used to '
+            'list only ResourceSlice objects with a certain driver name.\n\nMust be a DNS subdomain and should end '
+            'with a DNS domain owned by the vendor of the driver. It should use only lower case characters. This '
+            'field is immutable.')),
+        _col('Pool', (
+            'Name is used to identify the pool. For node-local devices, this is often the node name, but this is '
+            'not required. A field selector can be used to list only ResourceSlice objects belonging to a certain '
+            'pool.\n\nIt must not be longer than 253 characters and must consist of one or more DNS sub-domains '
+            'separated by slashes. This field is immutable.')),
+        _col('Age', AGE_DOC),
+    ],
+    "flowschemas": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('PriorityLevel', '`name` is the name of the priority level configuration being referenced Required.'),
+        _col('MatchingPrecedence', (
+            '`matchingPrecedence` is used to choose among the FlowSchemas that match a given request. The chosen '
+            'FlowSchema is among those with the numerically lowest (which we take to be logically highest) '
+            'MatchingPrecedence.  Each MatchingPrecedence value must be ranged in [1,10000]. Note that if the '
+            'precedence is not specified, it will be set to 1000 as default.')),
+        _col('DistinguisherMethod', (
+            '`distinguisherMethod` defines how to compute the flow distinguisher for requests that match this '
+            'schema. `nil` specifies that the distinguisher is disabled and thus will always be the empty string.')),
+        _col('Age', AGE_DOC),
+        _col('MissingPL', 'references a broken or non-existent PriorityLevelConfiguration'),
+    ],
+    "prioritylevelconfigurations": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Type', (
+            '`type` indicates whether this priority level is subject to limitation on request execution.  A value '
+            'of `"Exempt"` means that requests of this priority level are not subject to a limit (and thus are '
+            'never queued) and do not detract from the capacity made available to other priority levels.  A value '
+            'of `"Limited"` means that (a) requests of this priority level _are_ subject to limits and (b) some of '
+            "the server's limited capacity is made available exclusively to this priority level. Required.")),
+        _col('NominalConcurrencyShares', (
+            '`nominalConcurrencyShares` (NCS) contributes to the computation of the NominalConcurrencyLimit '
+            '(NominalCL) of this level. This is the number of execution seats available at this priority level. '
+            'This is used both for requests dispatched from this priority level as well as requests dispatched '
+            "from other priority levels borrowing seats from this level. The server's concurrency limit (ServerCL) "
+            'is divided among the Limited priority levels in proportion to their NCS values:\n\nNominalCL(i)  = '
+            'ceil( ServerCL * NCS(i) / sum_ncs ) sum_ncs = sum[priority level k] NCS(k)\n\nBigger numbers mean a '
+            'larger nominal concurrency limit, at the expense of every other priority level.\n\nIf not specified, '
+            'this field defaults to a value of 30.\n\nSetting this field to zero supports the construction of a '
+            '"jail" for this priority level that is used to hold some request(s)')),
+        _col('Queues', (
+            '`queues` is the number of queues for this priority level. The queues exist independently at each '
+            'apiserver. The value must be positive.  Setting it to 1 effectively precludes shufflesharding and '
+            'thus makes the distinguisher method of associated flow schemas irrelevant.  This field has a default '
+            'value of 64.')),
+        _col('HandSize', (
+            '`handSize` is a small positive number that configures the shuffle sharding of requests into queues.  '
+            "When enqueuing a request at this priority level the request's flow identifier (a string pair) is "
+            'hashed and the hash value is used to shuffle the list of queues and deal a hand of the size specified '
+            'here.  The request is put into one of the shortest queues in that hand. `handSize` must be no larger '
+            'than `queues`, and should be significantly smaller (so that a few heavy flows do not saturate most of '
+            'the queues).  See the user-facing documentation for more extensive guidance on setting this field.  '
+            'This field has a default value of 8.')),
+        _col('QueueLengthLimit', (
+            '`queueLengthLimit` is the maximum number of requests allowed to be waiting in a given queue of this '
+            'priority level at a time; excess requests are rejected.  This value must be positive.  If not '
+            'specified, it will be defaulted to 50.')),
+        _col('Age', AGE_DOC),
+    ],
+    "certificatesigningrequests": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Age', AGE_DOC),
+        _col('SignerName', (
+            'Requested signer for the request. It is a qualified name in the form: `scope-hostname.io/name`. If '
+            "empty, it will be defaulted:\n 1. If it's a kubelet client certificate, it is assigned\n    "
+            '"kubernetes.io/kube-apiserver-client-kubelet".\n 2. If it\'s a kubelet serving certificate, it is '
+            'assigned\n    "kubernetes.io/kubelet-serving".\n 3. Otherwise, it is assigned '
+            '"kubernetes.io/legacy-unknown".\nDistribution of trust for signers happens out of band. You can '
+            'select on this field using `spec.signerName`.')),
+        _col('Requestor', 'Base64-encoded PKCS#10 CSR data'),
+        _col('RequestedDuration', (
+            'expirationSeconds is the requested duration of validity of the issued certificate. The certificate '
+            'signer may issue a certificate with a different validity duration so a client must check the delta '
+            'between the notBefore and and notAfter fields in the issued certificate to determine the actual '
+            'duration.\n\nThe v1.22+ in-tree implementations of the well-known Kubernetes signers will honor this '
+            'field as long as the requested duration is not greater than the maximum duration they will honor per '
+            'the --cluster-signing-duration CLI flag to the Kubernetes controller manager.\n\nCertificate signers '
+            'may not honor this field for various reasons:\n\n  1. Old signer that is unaware of the field (such '
+            'as the in-tree\n     implementations prior to v1.22)\n  2. Signer whose configured maximum is shorter '
+            'than the requested duration\n  3. Signer whose configured minimum is longer than the requested '
+            'duration\n\nThe minimum valid value for expirationSeconds is 600, i.e. 10 minutes.')),
+        _col('Condition', 'Conditions applied to the request, such as approval or denial.'),
+    ],
 }
 DEFAULT = [_col("Name", NAME_DOC, fmt="name"), _col("Age", AGE_DOC)]
