@@ -41,6 +41,20 @@ def _binding(kind: str, role_doc: str) -> list[dict[str, Any]]:
             *(_col(who, f'{who} in the {kind}', priority=1) for who in ('Users', 'Groups', 'ServiceAccounts'))]
 
 
+# the validating and mutating kinds of admission control print alike
+_WEBHOOKS = [
+    _col('Name', NAME_DOC, fmt='name'),
+    _col('Webhooks', 'Webhooks indicates the number of webhooks registered in this configuration', kind='integer'),
+    _col('Age', AGE_DOC),
+]
+_POLICY_BINDINGS = [
+    _col('Name', NAME_DOC, fmt='name'),
+    _col('PolicyName', 'PolicyName indicates the policy definition which the policy binding binded to'),
+    _col('ParamRef', 'ParamRef indicates the param resource which sets the configuration param'),
+    _col('Age', AGE_DOC),
+]
+
+
 COLUMNS: dict[str, list[dict[str, Any]]] = {
     "pods": [
         _col('Name', NAME_DOC, fmt='name'),
@@ -511,16 +525,8 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Parameters', 'A reference to a resource with additional parameters'),
         _col('Age', AGE_DOC),
     ],
-    "validatingwebhookconfigurations": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('Webhooks', 'Webhooks indicates the number of webhooks registered in this configuration', kind='integer'),
-        _col('Age', AGE_DOC),
-    ],
-    "mutatingwebhookconfigurations": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('Webhooks', 'Webhooks indicates the number of webhooks registered in this configuration', kind='integer'),
-        _col('Age', AGE_DOC),
-    ],
+    "validatingwebhookconfigurations": _WEBHOOKS,
+    "mutatingwebhookconfigurations": _WEBHOOKS,
     "runtimeclasses": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Handler', ''),
@@ -602,18 +608,8 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('DriverName', 'driverName is the name of the CSI driver This field is immutable.'),
         _col('Age', AGE_DOC),
     ],
-    "validatingadmissionpolicybindings": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('PolicyName', 'PolicyName indicates the policy definition which the policy binding binded to'),
-        _col('ParamRef', 'ParamRef indicates the param resource which sets the configuration param'),
-        _col('Age', AGE_DOC),
-    ],
-    "mutatingadmissionpolicybindings": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('PolicyName', 'PolicyName indicates the policy definition which the policy binding binded to'),
-        _col('ParamRef', 'ParamRef indicates the param resource which sets the configuration param'),
-        _col('Age', AGE_DOC),
-    ],
+    "validatingadmissionpolicybindings": _POLICY_BINDINGS,
+    "mutatingadmissionpolicybindings": _POLICY_BINDINGS,
     "resourceclaims": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('State', 'A summary of the current state (allocated, pending, reserved, etc.).'),
