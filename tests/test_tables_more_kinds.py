@@ -37,8 +37,45 @@ def _obj(name: str, **fields: Any) -> dict[str, Any]:
      ["nginx (default)", "k8s.io/ingress-nginx", "Params.k8s.example.com/p", "60m"]),
     ("validatingadmissionpolicybindings", _obj("b", spec={"policyName": "p", "paramRef": {"name": "x"}}),
      ["b", "p", "*/x", "60m"]),
+    # a selector prints as the generated String() of the Go struct, not as kubectl formats selectors
     ("validatingadmissionpolicybindings", _obj("b", spec={"policyName": "p", "paramRef": {
-        "selector": {"matchLabels": {"a": "b"}}}}), ["b", "p", "a=b", "60m"]),
+        "selector": {"matchLabels": {"b": "c", "a": "x"}, "matchExpressions": [
+            {"key": "k", "operator": "In", "values": ["v2", "v1"]}, {"key": "e", "operator": "Exists"}]}}}),
+     ["b", "p", "&LabelSelector{MatchLabels:map[string]string{a: x,b: c,},MatchExpressions:[]LabelSelectorRequirement"
+                "{LabelSelectorRequirement{Key:k,Operator:In,Values:[v2 v1],},"
+                "LabelSelectorRequirement{Key:e,Operator:Exists,Values:[],},},}", "60m"]),
+    ("mutatingadmissionpolicybindings", _obj("b", spec={"policyName": "p", "paramRef": {"selector": {}}}),
+     ["b", "p", "&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}",
+      "60m"]),
+    ("mutatingadmissionpolicybindings", _obj("b", spec={"policyName": "p", "paramRef": {
+        "name": "x", "namespace": "n"}}),
+     ["b", "p", "n/x", "60m"]),
+    ("validatingadmissionpolicies", _obj("v", spec={"validations": [{}, {}, {}]}), ["v", 3, "<unset>", "60m"]),
+    # the last of Issued, Denied and Failed wins, whatever its status; the annotations print as labels do
+    ("podcertificaterequests", _obj("pcr", spec={
+        "podName": "p", "serviceAccountName": "sa", "nodeName": "n", "signerName": "example.com/s",
+        "unverifiedUserAnnotations": {"example.com/b": "2", "example.com/a": "1"}},
+        status={"conditions": [{"type": "Denied", "status": "True"}, {"type": "Issued", "status": "False"},
+                               {"type": "Other", "status": "True"}]}),
+     ["pcr", "p", "sa", "n", "example.com/s", "Issued", "example.com/a=1,example.com/b=2"]),
+    ("podcertificaterequests", _obj("pcr", spec={"podName": "p"}), ["pcr", "p", "", "", "", "Pending", "<none>"]),
+    ("devicetaintrules", _obj("t", spec={"taint": {"key": "example.com/k", "value": "v", "effect": "NoExecute",
+                                                   "timeAdded": "2026-12-04T11:55:00Z"}}),
+     ["t", "example.com/k", "v", "NoExecute", "5m", "60m"]),
+    ("devicetaintrules", _obj("t", spec={"taint": {"key": "k", "effect": "None"}}), ["t", "k", "", "None", "", "60m"]),
+    ("deviceclasses", _obj("dc", spec={"selectors": [{"cel": {"expression": "true"}}]}), ["dc", "60m"]),
+    ("resourceclaimtemplates", _obj("rct", spec={"spec": {}}), ["rct", "60m"]),
+    ("replicationcontrollers", _obj("rc", spec={"replicas": 3, "selector": {"b": "2", "a": "1"}, "template": {"spec": {
+        "containers": [{"name": "c", "image": "i"}, {"name": "d", "image": "j"}]}}},
+        status={"replicas": 2, "readyReplicas": 1}),
+     ["rc", 3, 2, 1, "60m", "c,d", "i,j", "a=1,b=2"]),
+    ("podtemplates", _obj("pt", template={"metadata": {"labels": {"app": "x"}}, "spec": {
+        "containers": [{"name": "c", "image": "i"}]}}), ["pt", "c", "i", "app=x"]),
+    ("priorityclasses", _obj("low", value=-5, globalDefault=True), ["low", -5, True, "60m", ""]),
+    ("volumeattachments", _obj("va", spec={"attacher": "csi.example.com", "nodeName": "n1", "source": {
+        "inlineVolumeSpec": {}}}, status={"attached": True}), ["va", "csi.example.com", "", "n1", True, "60m"]),
+    ("csistoragecapacities", _obj("cap", storageClassName="fast"), ["cap", BORN]),
+    ("servicecidrs", _obj("s", spec={"cidrs": ["10.0.0.0/24", "fd00::/108"]}), ["s", "10.0.0.0/24,fd00::/108", "60m"]),
     ("resourceclaims", _obj("c", status={"allocation": {}, "reservedFor": [{"name": "pod"}]}),
      ["c", "allocated,reserved", "60m"]),
     ("resourceclaims", _obj("c", meta={"deletionTimestamp": BORN}), ["c", "deleted", "60m"]),

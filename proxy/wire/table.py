@@ -2,8 +2,9 @@
 
 Cells follow the apiserver's printers (pkg/printers/internalversion/printers.go) for pods, deployments,
 replica sets, stateful sets, daemon sets, jobs, cron jobs, services, endpoints, endpoint slices, PVCs,
-ingresses, network policies, HPAs, PDBs, RBAC roles and bindings, nodes, configmaps, secrets, events, namespaces
-and leases, with the column definitions a 1.37 apiserver sends (table_columns.py). Other types get columns
+ingresses, network policies, HPAs, PDBs, RBAC roles and bindings, nodes, configmaps, secrets, events, namespaces,
+leases and every other kind a 1.37 apiserver stores (storage, admission, flow control, DRA, ...), with the
+column definitions a 1.37 apiserver sends (table_columns.py). Other types get columns
 learned from a Table the recording holds for them (a custom resource's printer columns, cells from their
 JSONPath), else the default Name/Age convertor. The Age cell
 is relative to the time the table is made, which in replay is the recording's wall clock plus virtual time.
@@ -522,6 +523,16 @@ def _volume_attributes_class_cells(vac: dict[str, Any], now: dt.datetime) -> lis
     return [_name(vac), vac.get("driverName", ""), _age(vac, now)]
 
 
+def _selector_struct(sel: dict[str, Any]) -> str:
+    """A LabelSelector as its generated String() (gogo's), which is what a binding's paramRef prints."""
+    labels = "".join(f"{k}: {v}," for k, v in sorted((sel.get("matchLabels") or {}).items()))
+    reqs = "".join(f"LabelSelectorRequirement{{Key:{e.get('key', '')},Operator:{e.get('operator', '')},"
+                   f"Values:[{' '.join(e.get('values') or [])}],}},"
+                   for e in sel.get("matchExpressions") or [])
+    return (f"&LabelSelector{{MatchLabels:map[string]string{{{labels}}},"
+            f"MatchExpressions:[]LabelSelectorRequirement{{{reqs}}},}}")
+
+
 def _policy_binding_cells(binding: dict[str, Any], now: dt.datetime) -> list[Any]:
     spec = binding.get("spec") or {}
     ref, param = spec.get("paramRef"), "<unset>"
@@ -529,7 +540,7 @@ def _policy_binding_cells(binding: dict[str, Any], now: dt.datetime) -> list[Any
         if ref.get("name"):
             param = f"{ref.get('namespace') or '*'}/{ref['name']}"
         elif ref.get("selector") is not None:
-            param = _selector(ref["selector"])
+            param = _selector_struct(ref["selector"])
     return [_name(binding), spec.get("policyName", ""), param, _age(binding, now)]
 
 
@@ -561,9 +572,10 @@ def _migration_cells(svm: dict[str, Any], _now: dt.datetime) -> list[Any]:
 
 
 def _admission_policy_cells(policy: dict[str, Any], now: dt.datetime) -> list[Any]:
-    """The count of a validating policy's validations or a mutating one's mutations, and its parameters' kind."""
+    """The count of a validating policy's validations or a mutating one's mutations (a spec has only its own
+    kind's, and an object stored may not name its kind), and its parameters' kind."""
     spec = policy.get("spec") or {}
-    rules = spec.get("validations" if policy.get("kind") != "MutatingAdmissionPolicy" else "mutations")
+    rules = spec.get("validations") or spec.get("mutations")
     param = spec.get("paramKind")
     shown = f"{param.get('apiVersion', '')}/{param.get('kind', '')}" if isinstance(param, dict) else "<unset>"
     return [_name(policy), len(rules or []), shown, _age(policy, now)]
@@ -631,6 +643,28 @@ def _csr_cells(csr: dict[str, Any], now: dt.datetime) -> list[Any]:
             human_age(seconds) if isinstance(seconds, int) else "<none>", state]
 
 
+def _pod_certificate_request_cells(pcr: dict[str, Any], _now: dt.datetime) -> list[Any]:
+    """The last of the Issued, Denied and Failed conditions, whatever its status, else Pending; the server
+    prints wide, so the annotations too."""
+    spec = pcr.get("spec") or {}
+    state = "Pending"
+    for c in (pcr.get("status") or {}).get("conditions") or []:
+        state = c["type"] if c.get("type") in ("Issued", "Denied", "Failed") else state
+    return [_name(pcr), spec.get("podName", ""), spec.get("serviceAccountName", ""), spec.get("nodeName", ""),
+            spec.get("signerName", ""), state, _map(spec.get("unverifiedUserAnnotations"))]
+
+
+def _device_taint_rule_cells(rule: dict[str, Any], now: dt.datetime) -> list[Any]:
+    taint = (rule.get("spec") or {}).get("taint") or {}
+    added = taint.get("timeAdded")
+    return [_name(rule), taint.get("key", ""), taint.get("value", ""), taint.get("effect", ""),
+            _age({"metadata": {"creationTimestamp": added}}, now) if added else "", _age(rule, now)]
+
+
+def _name_age_cells(obj: dict[str, Any], now: dt.datetime) -> list[Any]:
+    return [_name(obj), _age(obj, now)]
+
+
 _PRINTERS = {"customresourcedefinitions": _crd_cells,
              "pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
@@ -655,7 +689,9 @@ _PRINTERS = {"customresourcedefinitions": _crd_cells,
              "mutatingadmissionpolicies": _admission_policy_cells, "csinodes": _csi_node_cells,
              "clustertrustbundles": _trust_bundle_cells, "ipaddresses": _ip_address_cells,
              "resourceslices": _resource_slice_cells, "flowschemas": _flow_schema_cells,
-             "prioritylevelconfigurations": _priority_level_cells, "certificatesigningrequests": _csr_cells}
+             "prioritylevelconfigurations": _priority_level_cells, "certificatesigningrequests": _csr_cells,
+             "podcertificaterequests": _pod_certificate_request_cells, "devicetaintrules": _device_taint_rule_cells,
+             "deviceclasses": _name_age_cells, "resourceclaimtemplates": _name_age_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:

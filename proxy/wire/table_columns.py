@@ -41,6 +41,8 @@ def _binding(kind: str, role_doc: str) -> list[dict[str, Any]]:
             *(_col(who, f'{who} in the {kind}', priority=1) for who in ('Users', 'Groups', 'ServiceAccounts'))]
 
 
+# the default convertor's columns, which printers of a name and an age alone repeat
+DEFAULT = [_col("Name", NAME_DOC, fmt="name"), _col("Age", AGE_DOC)]
 # the validating and mutating kinds of admission control print alike
 _WEBHOOKS = [
     _col('Name', NAME_DOC, fmt='name'),
@@ -551,8 +553,9 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
             'passed in as VolumeContext.\n\nThe following VolumeContext will be passed if podInfoOnMount is set to '
             'true. This list might grow, but the prefix will be used. "csi.storage.k8s.io/pod.name": pod.Name '
             '"csi.storage.k8s.io/pod.namespace": pod.Namespace "csi.storage.k8s.io/pod.uid": string(pod.UID) '
-            '"csi.storage.k8s.io/ephemeral": "true" if the volume is an ephemeral inline volume\n                  '
-            'defined by a CSIVolumeSource, otherwise "false"\n\n"csi.storage.k8s.io/ephemeral" is a new feature in '
+            '"csi.storage.k8s.io/ephemeral": "true" if the volume is an ephemeral inline volume\n'
+            '                                defined by a CSIVolumeSource, otherwise "false"\n\n'
+            '"csi.storage.k8s.io/ephemeral" is a new feature in '
             'Kubernetes 1.16. It is only required for drivers which support both the "Persistent" and "Ephemeral" '
             'VolumeLifecycleMode. Other drivers can leave pod info disabled and/or ignore this field. As '
             "Kubernetes 1.15 doesn't support this field, drivers can only support one mode when deployed on such a "
@@ -628,6 +631,46 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Resource', 'GroupResource to migrate'),
         _col('Status', 'Status of the migration'),
     ],
+    "podcertificaterequests": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('PodName', 'podName is the name of the pod into which the certificate will be mounted.'),
+        _col('ServiceAccountName', 'serviceAccountName is the name of the service account the pod is running as.'),
+        _col('NodeName', 'nodeName is the name of the node the pod is assigned to.'),
+        _col('SignerName', (
+            'signerName indicates the requested signer.\n\nAll signer names beginning with `kubernetes.io` are '
+            'reserved for use by the Kubernetes project.  There is currently one well-known signer documented by '
+            'the Kubernetes project, `kubernetes.io/kube-apiserver-client-pod`, which will issue client '
+            'certificates understood by kube-apiserver.  It is currently unimplemented.')),
+        _col('State', 'Is the request Pending, Issued, Denied, or Failed?'),
+        _col('UnverifiedUserAnnotations', (
+            'unverifiedUserAnnotations allow pod authors to pass additional information to the signer '
+            'implementation.  Kubernetes does not restrict or validate this metadata in any way.\n\nEntries are '
+            'subject to the same validation as object metadata annotations, with the addition that all keys must '
+            'be domain-prefixed. No restrictions are placed on values, except an overall size limitation on the '
+            'entire field.\n\nSigners should document the keys and values they support.  Signers should deny '
+            'requests that contain keys they do not recognize.')),
+    ],
+    "devicetaintrules": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Key', 'The taint key to be applied to a device. Must be a label name.'),
+        _col('Value', 'The taint value corresponding to the taint key. Must be a label value.'),
+        _col('Effect', (
+            'The effect of the taint on claims that do not tolerate the taint and through such claims on the pods '
+            'using them.\n\nValid effects are None, NoSchedule and NoExecute. PreferNoSchedule as used for nodes '
+            'is not valid here. More effects may get added in the future. Consumers must treat unknown effects '
+            'like None.')),
+        _col('TimeAdded', (
+            'TimeAdded represents the time at which the taint was added or (only in a DeviceTaintRule) the effect '
+            'was modified. Added automatically during create or update if not set.\n\nIn addition, in a '
+            'DeviceTaintRule a value provided during an update gets replaced with the current time if the '
+            'provided value is the same as the old one and the new effect is different. Changing the key and/or '
+            'value while keeping the effect unchanged is possible and does not update the time stamp because the '
+            'eviction which uses it is either already started (NoExecute) or not started yet (NoEffect, '
+            'NoSchedule).')),
+        _col('Age', AGE_DOC),
+    ],
+    "deviceclasses": DEFAULT,
+    "resourceclaimtemplates": DEFAULT,
     "limitranges": _ROLE,
     "csistoragecapacities": _ROLE,
     "validatingadmissionpolicies": [
@@ -765,4 +808,3 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Condition', 'Conditions applied to the request, such as approval or denial.'),
     ],
 }
-DEFAULT = [_col("Name", NAME_DOC, fmt="name"), _col("Age", AGE_DOC)]
