@@ -192,7 +192,10 @@ _MORE_KINDS: list[dict[str, Any]] = [
     {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
      "metadata": {"name": "vwc"}},
     {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
-     "metadata": {"name": "mwc"}},
+     "metadata": {"name": "mwc"}, "webhooks": [{
+         "name": "check.example.com", "sideEffects": "None", "admissionReviewVersions": ["v1"],
+         "clientConfig": {"service": {"namespace": "more-kinds", "name": "hook"}},
+         "rules": [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"], "resources": ["pods"]}]}]},
     {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
      "metadata": {"name": "vapb"}, "spec": {"policyName": "vap", "validationActions": ["Deny"]}},
     {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy", "metadata": {"name": "vap"},

@@ -364,6 +364,21 @@ def _priority_level(obj: Obj, _: bool, _uid: str = "") -> None:
             _d(queuing, key, value)
 
 
+def _webhooks(obj: Obj, _: bool, _uid: str = "") -> None:
+    """Each webhook fails closed, matches equivalent versions, any namespace and object, waits 10 s, and a
+    mutating one is not called again; its rules apply in any scope, its service listens on 443."""
+    for hook in _dicts(obj.get("webhooks")):
+        for key, value in (("failurePolicy", "Fail"), ("matchPolicy", "Equivalent"), ("namespaceSelector", {}),
+                           ("objectSelector", {}), ("timeoutSeconds", 10)):
+            _p(hook, key, value)
+        if obj.get("kind") == "MutatingWebhookConfiguration":
+            _p(hook, "reinvocationPolicy", "Never")
+        for rule in _dicts(hook.get("rules")):
+            _p(rule, "scope", "*")
+        if (service := _sub(_sub(hook, "clientConfig") or {}, "service")) is not None:
+            _p(service, "port", 443)
+
+
 def _admission_policy(obj: Obj, _: bool, _uid: str = "") -> None:
     """A policy fails closed and matches equivalent versions, any namespace and object, in any scope."""
     spec = _sub(obj, "spec")
@@ -548,6 +563,8 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): _flow_schema,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): _priority_level,
+    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): _webhooks,
+    ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): _webhooks,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): _admission_policy,
     ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"): _admission_policy,
     ("v1", "Secret"): _secret,
