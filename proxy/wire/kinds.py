@@ -123,8 +123,8 @@ BUILTIN: tuple[ResourceType, ...] = (
                  singular="clusterrole", storage_version_hash="bYE5ZWDrJ44="),
     ResourceType("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", namespaced=False,
                  singular="clusterrolebinding", storage_version_hash="48tpQ8gZHFc="),
-    # the rest of what a v1.37 apiserver stores, as its discovery lists them (not its reviews, bindings,
-    # component statuses or aggregated API services, which it answers without storing)
+    # the rest of what a v1.37 apiserver stores, as its discovery lists them (not its bindings, component
+    # statuses, aggregated API services or the reviews below it answers for a client about itself)
     ResourceType("", "v1", "limitranges", "LimitRange", singular="limitrange", short_names=("limits",),
                  storage_version_hash="EBKMFVe6cwo="),
     ResourceType("", "v1", "persistentvolumes", "PersistentVolume", namespaced=False, singular="persistentvolume",
@@ -207,6 +207,11 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("storagemigration.k8s.io", "v1", "storageversionmigrations", "StorageVersionMigration",
                  namespaced=False, singular="storageversionmigration", storage_version_hash="pCjmmKOkLy4=",
                  subresources=(("status", "StorageVersionMigration", _STATUS),)),
+    # what a client may do, asked and answered without storing (apiserver/reviews.py)
+    ResourceType("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview",
+                 namespaced=False, singular="selfsubjectaccessreview", verbs=("create",)),
+    ResourceType("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview",
+                 namespaced=False, singular="selfsubjectrulesreview", verbs=("create",)),
     # what an operator's developer installs first: its custom resources are served from each definition
     ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
                  namespaced=False, singular="customresourcedefinition", short_names=("crd", "crds"),

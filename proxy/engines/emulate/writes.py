@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import admission, bodies, eviction, fieldsets, gojson, managedfields, options, writes
+from ...apiserver import admission, bodies, eviction, fieldsets, gojson, managedfields, options, reviews, writes
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.goorder import encoded, ordered_meta
@@ -190,7 +190,7 @@ def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
 async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder, entry: LogEntry) -> None:
     info = req.info
     entry.answered_by = f"emulated {tl.resource} {info.verb}"
-    if emu.read_only:
+    if emu.read_only and tl.kind not in reviews.KINDS:  # (a review writes nothing)
         await send_status(out, 405, f"{req.method} is not allowed: this replay was started with --read-only "
                                     "(restart it without that flag to apply writes)", entry)
         entry.ended("refused", "read-only replay")
@@ -227,7 +227,13 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
                          writes.generated_suffix(int.from_bytes(digest[16:24], "big")))
-    if info.subresource == "eviction":  # a create, of the pod's eviction
+    if t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
+        outcome = reviews.answer(t, body)
+        if outcome.code == 201 and t.kind == "SelfSubjectAccessReview":  # (its answer says who asked)
+            asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
+            _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
+                            stamp.timestamp)
+    elif info.subresource == "eviction":  # a create, of the pod's eviction
         outcome = eviction.evict(t, obj, body, stamp, opts, _budgets(emu, info.namespace, now),
                                  lambda c: emu.commit(eviction.PDB_PATH, c, now))
     elif info.verb == "create":
