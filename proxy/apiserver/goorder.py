@@ -58,16 +58,17 @@ def _custom(api_version: str) -> bool:
     return "/" in api_version and is_custom_group(api_version.split("/")[0])
 
 
-def _sorted(value: Any) -> Any:
+def sorted_keys(value: Any) -> Any:
+    """A value as Go writes a map[string]interface{}: every map's keys sorted, all the way down."""
     if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    return [_sorted(v) for v in value] if isinstance(value, list) else value
+        return {k: sorted_keys(value[k]) for k in sorted(value)}
+    return [sorted_keys(v) for v in value] if isinstance(value, list) else value
 
 
 def meta_in_order(meta: Obj, api_version: str) -> Obj:
     """An object's metadata in the order the apiserver writes it: ObjectMeta's, or sorted for a custom
-    resource (ordered_meta, _sorted)."""
-    return {k: _sorted(meta[k]) for k in sorted(meta)} if _custom(api_version) else ordered_meta(meta)
+    resource (ordered_meta, sorted_keys)."""
+    return {k: sorted_keys(meta[k]) for k in sorted(meta)} if _custom(api_version) else ordered_meta(meta)
 
 
 def normalize(obj: Obj, kind: str, api_version: str) -> Obj:
@@ -76,7 +77,7 @@ def normalize(obj: Obj, kind: str, api_version: str) -> Obj:
     out: Obj = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
     if _custom(api_version):
         whole = {**obj, **out}
-        return {k: _sorted(whole[k]) for k in sorted(whole)}
+        return {k: sorted_keys(whole[k]) for k in sorted(whole)}
     rest = {k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     if message is not None:

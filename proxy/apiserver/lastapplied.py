@@ -13,9 +13,10 @@ import json
 from typing import Any
 
 from ..wire.jsonenc import go_json
+from ..wire.redact import LAST_APPLIED as ANNOTATION
 from .fieldsets import FieldSet, compare, to_field_set
+from .goorder import sorted_keys
 
-ANNOTATION = "kubectl.kubernetes.io/last-applied-configuration"
 MANAGER = "kubectl"  # only kubectl's own server-side applies take part
 
 
@@ -50,7 +51,7 @@ def synced(new: dict[str, Any], applied: dict[str, Any]) -> dict[str, Any]:
     config["metadata"].pop("annotations", None)
     if rest:
         config["metadata"]["annotations"] = rest
-    text = go_json(_sorted(config)).decode() + "\n"
+    text = go_json(sorted_keys(config)).decode() + "\n"
     meta = dict(new["metadata"])
     meta["annotations"] = {**meta["annotations"], ANNOTATION: text}
     return {**new, "metadata": meta}
@@ -68,12 +69,3 @@ def as_merged(new: dict[str, Any], old: dict[str, Any] | None, applied: dict[str
     if value:
         meta["annotations"][ANNOTATION] = value
     return {**new, "metadata": meta}
-
-
-def _sorted(value: Any) -> Any:
-    """A map's keys in the order Go's encoder writes a map[string]interface{}: sorted."""
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted(v) for v in value]
-    return value

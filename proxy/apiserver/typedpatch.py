@@ -58,18 +58,22 @@ def _go_type(value: Any) -> str:
     return "int64" if isinstance(value, int) else "float64"
 
 
+def _boxed(value: Any) -> str:
+    """%v of the *valueUnstructured holding a value: `&{[x]}`."""
+    return f"&{{{sprint_v(value)}}}"
+
+
 def _scalar_error(kind: str, value: Any) -> str | None:
     """validateScalar: what a scalar of this kind ("s", "n", "b", "" untyped) says of `value`."""
-    boxed = f"&{{{sprint_v(value)}}}"  # %v of the *valueUnstructured holding it
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "n" and not number:
         return f"expected numeric (int or float), got {_go_type(value)}"
     if kind == "s" and not isinstance(value, str):
         return f"expected string, got &value.valueUnstructured{{Value:{_sharp(value)}}}"
     if kind == "b" and not isinstance(value, bool):
-        return f"expected boolean, got {boxed}"
+        return f"expected boolean, got {_boxed(value)}"
     if kind == "" and isinstance(value, dict | list):
-        return f"expected any scalar, got {boxed}"
+        return f"expected any scalar, got {_boxed(value)}"
     return None
 
 
@@ -108,7 +112,7 @@ def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str]) -> None:
             out.append(f"{where}: {why}" if where else why)
     elif kind == "map":
         if not isinstance(value, dict):
-            out.append(f"{where}: expected map, got &{{{sprint_v(value)}}}")
+            out.append(f"{where}: expected map, got {_boxed(value)}")
             return
         for key in sorted(value):  # (Go's map order is its own from one request to the next: one order here)
             sub, _ = field_type(t, key)
@@ -118,7 +122,7 @@ def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str]) -> None:
             _walk(value[key], sub, (*path, f"f:{key}"), out)
     elif kind == "list":
         if not isinstance(value, list):
-            out.append(f"{where}: expected list, got &{{{sprint_v(value)}}}")
+            out.append(f"{where}: expected list, got {_boxed(value)}")
             return
         seen: set[str] = set()
         for i, item in enumerate(value):

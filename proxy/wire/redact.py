@@ -26,7 +26,7 @@ REDACTED_B64 = "PHJlZGFjdGVkPg=="  # base64 of "<redacted>": still decodes for c
 REDACTED = "<redacted>"
 _CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "cookie", "set-cookie"}
 _CREDENTIAL_PATTERN = re.compile(r"token|secret|password|passwd|credential|api-?key|x-remote-extra", re.I)
-_LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 
 def is_credential_header(name: str) -> bool:
@@ -80,8 +80,8 @@ def _redact_secret(obj: dict[str, Any], *, strict: bool = False) -> bool:
             changed = True
     meta = obj.get("metadata")
     ann = meta.get("annotations") if isinstance(meta, dict) else None
-    if isinstance(ann, dict) and _LAST_APPLIED in ann:
-        ann[_LAST_APPLIED] = REDACTED
+    if isinstance(ann, dict) and LAST_APPLIED in ann:
+        ann[LAST_APPLIED] = REDACTED
         changed = True
     return changed
 

@@ -61,9 +61,14 @@ def human_age(seconds: float) -> str:
     return f"{d // 365}y"
 
 
+def _since(timestamp: str | None, now: dt.datetime) -> str:
+    """translateTimestampSince: how long ago a time was, `<unknown>` for none."""
+    then = _parse_time(timestamp)
+    return "<unknown>" if then is None else human_age((now - then).total_seconds())
+
+
 def _age(obj: dict[str, Any], now: dt.datetime) -> str:
-    created = _parse_time((obj.get("metadata") or {}).get("creationTimestamp"))
-    return "<unknown>" if created is None else human_age((now - created).total_seconds())
+    return _since((obj.get("metadata") or {}).get("creationTimestamp"), now)
 
 
 def _pod_cells(pod: dict[str, Any], now: dt.datetime) -> list[Any]:
@@ -658,7 +663,7 @@ def _device_taint_rule_cells(rule: dict[str, Any], now: dt.datetime) -> list[Any
     taint = (rule.get("spec") or {}).get("taint") or {}
     added = taint.get("timeAdded")
     return [_name(rule), taint.get("key", ""), taint.get("value", ""), taint.get("effect", ""),
-            _age({"metadata": {"creationTimestamp": added}}, now) if added else "", _age(rule, now)]
+            _since(added, now) if added else "", _age(rule, now)]
 
 
 def _name_age_cells(obj: dict[str, Any], now: dt.datetime) -> list[Any]:
