@@ -471,16 +471,22 @@ def _without_times(doc: Any, columns: list[Any]) -> Any:
     return [{**r, "cells": [c for i, c in enumerate(r.get("cells") or []) if i not in drop]} for r in doc or []]
 
 
-def _established(api: client.ApiClient, path: str, deadline: float = 30.0) -> None:
-    """Wait for a definition to be established (at once in emulate; some milliseconds on a real server)."""
+def _established(api: client.ApiClient, crd: dict[str, Any], deadline: float = 30.0) -> None:
+    """Wait for a definition to be established and listed in its group version's discovery (at once in emulate;
+    on a real server two controllers do it, each in its own time: a definition can be Established before the
+    discovery controller has added it)."""
     end = time.monotonic() + deadline
+    spec = crd["spec"]
+    discovery = f"/apis/{spec['group']}/{spec['versions'][0]['name']}"
     while time.monotonic() < end:
-        _, doc = _call(api, Step("", "GET", path), None)
+        _, doc = _call(api, Step("", "GET", f"{CRDS}/{crd['metadata']['name']}"), None)
+        _, listed = _call(api, Step("", "GET", discovery), None)
         if any(c.get("type") == "Established" and c.get("status") == "True"
-               for c in ((doc or {}).get("status") or {}).get("conditions") or []):
+               for c in ((doc or {}).get("status") or {}).get("conditions") or []) and any(
+                r.get("name") == spec["names"]["plural"] for r in (listed or {}).get("resources") or []):
             return
         time.sleep(0.05)  # polling the server under test: nothing here to wait on but its answer
-    raise AssertionError(f"{path} was not established in {deadline} s")
+    raise AssertionError(f"{crd['metadata']['name']} was not established and discovered in {deadline} s")
 
 
 def _settled(api: client.ApiClient, step: Step, deadline: float = 60.0) -> tuple[int, Any, list[str]]:
@@ -528,7 +534,7 @@ def run(kubeconfig: str, group: str, ns: str) -> Result:
             answer["managedFields"] = managed_fields(doc)  # a custom resource's, typed by its definition's schema
         out.answers.append(answer)
         if step.what.startswith("install") and code == 201 and isinstance(body, dict):
-            _established(api, f"{CRDS}/{step.body['metadata']['name']}")
+            _established(api, step.body)
     return out
 
 
