@@ -1073,14 +1073,19 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "serviceaccounts": "/api/v1/namespaces/{ns}",
              "networkpolicies": "/apis/networking.k8s.io/v1/namespaces/{ns}",
              "clusterroles": "/apis/rbac.authorization.k8s.io/v1",
-             "clusterrolebindings": "/apis/rbac.authorization.k8s.io/v1", "namespaces": "/api/v1"}
+             "clusterrolebindings": "/apis/rbac.authorization.k8s.io/v1", "namespaces": "/api/v1",
+             "resourcequotas": "/api/v1/namespaces/{ns}", "limitranges": "/api/v1/namespaces/{ns}",
+             "priorityclasses": "/apis/scheduling.k8s.io/v1", "storageclasses": "/apis/storage.k8s.io/v1",
+             "validatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
+             "persistentvolumes": "/api/v1", "ingressclasses": "/apis/networking.k8s.io/v1"}
 
 
 # the kinds whose answers are objects
 _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", "Job", "DaemonSet", "CronJob",
                     "PersistentVolumeClaim", "Ingress", "Lease", "Event", "Secret", "Role", "PodDisruptionBudget",
                     "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy", "ClusterRole",
-                    "ClusterRoleBinding", "Namespace"})
+                    "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
+                    "StorageClass", "ValidatingWebhookConfiguration", "PersistentVolume", "IngressClass"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
@@ -1117,3 +1122,160 @@ def watch_events(server: rawhttp.Server, ns: str, resource_version: str,
     assert code == 200, doc
     text = doc["text"] if isinstance(doc, dict) and "text" in doc else json.dumps(doc)
     return [(e["type"], reduce(e["object"])) for e in map(json.loads, filter(None, text.splitlines()))]
+
+
+def resource_quota_ops(seed: int, n: int) -> list[Op]:
+    """ResourceQuotas: hard limits by resource name and quantity, scopes and scope selectors, status."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        hard = r.choice(({"pods": "10"}, {"requests.cpu": "1", "limits.memory": "2Gi"}, {"bad resource!": "1"},
+                         {"pods": "-1"}, {"pods": "1.5"}, {"count/deployments.apps": "3"}, {}))
+        spec: dict[str, Any] = {"hard": hard}
+        if r.random() < 0.4:
+            spec.update(r.choice(({"scopes": ["BestEffort"]}, {"scopes": ["Terminating", "NotTerminating"]},
+                                  {"scopes": ["Sometimes"]}, {"scopeSelector": {"matchExpressions": [
+                                      {"scopeName": "PriorityClass", "operator": "In", "values": ["high"]}]}},
+                                  {"scopeSelector": {"matchExpressions": [
+                                      {"scopeName": "BestEffort", "operator": "In", "values": ["x"]}]}})))
+        return {"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "resourcequotas", ("q1", "q2"), make,
+                       ({"spec": {"hard": {"pods": "20"}}}, {"spec": {"hard": None}},
+                        {"spec": {"scopes": ["BestEffort"]}}, {"metadata": {"labels": {"m": "1"}}}),
+                       ({"hard": {"pods": "10"}, "used": {"pods": "1"}}, {"used": {"pods": "-1"}}, {"hard": None}))
+
+
+def limit_range_ops(seed: int, n: int) -> list[Op]:
+    """LimitRanges: each type of limit, defaults beside minimums and maximums, ratios."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        limit = r.choice(({"type": "Container", "default": {"cpu": "100m"}, "min": {"memory": "1Mi"}},
+                          {"type": "Container", "max": {"cpu": "1"}, "min": {"cpu": "2"}},
+                          {"type": "Container", "default": {"cpu": "3"}, "max": {"cpu": "1"}},
+                          {"type": "Pod", "max": {"memory": "1Gi"}, "default": {"memory": "1Mi"}},
+                          {"type": "PersistentVolumeClaim", "min": {"storage": "1Gi"}},
+                          {"type": "Container", "maxLimitRequestRatio": {"cpu": "0.5"}},
+                          {"type": "Container", "min": {"cpu": "100m"}, "max": {"cpu": "1"},
+                           "maxLimitRequestRatio": {"cpu": "30"}},
+                          {"type": "Container", "max": {"example.com/gpu": "2"},
+                           "defaultRequest": {"example.com/gpu": "1"}},
+                          {"type": "Sometimes", "max": {"cpu": "1"}}, {"max": {"cpu": "1"}}))
+        twice = r.random() < 0.2  # a second limit of the same type
+        return {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": name},
+                "spec": {"limits": [limit, limit] if twice else [limit]}}
+    return _simple_ops(seed, n, "limitranges", ("lr1", "lr2"), make,
+                       ({"spec": {"limits": [{"type": "Container", "max": {"cpu": "2"}}]}}, {"spec": {"limits": None}},
+                        {"metadata": {"annotations": {"a": "b"}}}))
+
+
+def priority_class_ops(seed: int, n: int) -> list[Op]:
+    """PriorityClasses: the value (immutable, bounded for user classes), a global default, the preemption
+    policy."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        body: dict[str, Any] = {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass",
+                                "metadata": {"name": name}, "value": r.choice((1000, 2000, 2000000000, -5))}
+        if r.random() < 0.3:
+            body["globalDefault"] = False
+        if r.random() < 0.4:
+            body["preemptionPolicy"] = r.choice(("Never", "PreemptLowerPriority", "Sometimes"))
+        if r.random() < 0.3:
+            body["description"] = "for tests"
+        return body
+    return _simple_ops(seed, n, "priorityclasses", _cluster_names("pc1", "pc2"), make,
+                       ({"value": 3000}, {"description": "changed"}, {"preemptionPolicy": "Never"},
+                        {"metadata": {"labels": {"m": "1"}}}))
+
+
+def storage_class_ops(seed: int, n: int) -> list[Op]:
+    """StorageClasses: the provisioner and parameters (immutable), reclaim policy, binding mode, expansion,
+    mount options, topologies."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        body: dict[str, Any] = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass", "metadata": {"name": name},
+                                "provisioner": r.choice(("example.com/p", "example.com/q", "bad provisioner!", ""))}
+        for field, choices in (("parameters", ({"type": "ssd"}, {"type": "hdd"}, {})),
+                               ("reclaimPolicy", ("Retain", "Delete", "Recycle", "Sometimes")),
+                               ("volumeBindingMode", ("WaitForFirstConsumer", "Immediate", "Later")),
+                               ("allowVolumeExpansion", (True, False)), ("mountOptions", (["ro"], [])),
+                               ("allowedTopologies", ([{"matchLabelExpressions": [
+                                   {"key": "zone", "values": ["a"]}]}], [{"matchLabelExpressions": [
+                                       {"key": "zone", "values": []}]}]))):
+            if r.random() < 0.35:
+                body[field] = r.choice(choices)
+        return body
+    return _simple_ops(seed, n, "storageclasses", _cluster_names("sc1", "sc2"), make,
+                       ({"allowVolumeExpansion": True}, {"parameters": {"type": "nvme"}}, {"reclaimPolicy": "Retain"},
+                        {"metadata": {"annotations": {"storageclass.kubernetes.io/is-default-class": "false"}}},
+                        {"mountOptions": ["rw"]}))
+
+
+def _webhook(r: random.Random) -> dict[str, Any]:
+    hook: dict[str, Any] = {"name": r.choice(("check.example.com", "check", "other.example.com")),
+                            "clientConfig": r.choice(({"url": "https://hook.example.com/check"},
+                                                      {"url": "http://hook.example.com/"},
+                                                      {"service": {"namespace": "{ns}", "name": "hook", "port": 8443}},
+                                                      {"service": {"namespace": "{ns}", "name": "hook"}}, {})),
+                            "rules": [{"operations": ["CREATE"], "apiGroups": ["example.com"], "apiVersions": ["v1"],
+                                       "resources": r.choice((["nothings"], ["nothings/*"], []))}]}
+    for field, choices in (("sideEffects", ("None", "NoneOnDryRun", "Some", "Unknown")),
+                           ("admissionReviewVersions", (["v1"], ["v1beta1", "v1"], [], ["v0"])),
+                           ("failurePolicy", ("Ignore", "Fail", "Sometimes")), ("timeoutSeconds", (5, 0, 31)),
+                           ("matchPolicy", ("Exact", "Equivalent", "Loose")),
+                           ("namespaceSelector", ({"matchLabels": {"a": "b"}},)),
+                           ("matchConditions", ([{"name": "c", "expression": "true"}],
+                                                [{"name": "c", "expression": "not cel"}]))):
+        if r.random() < (0.85 if field in ("sideEffects", "admissionReviewVersions") else 0.3):
+            hook[field] = r.choice(choices)
+    return hook
+
+
+def validating_webhook_ops(seed: int, n: int) -> list[Op]:
+    """ValidatingWebhookConfigurations: each webhook's name, client (URL or service), rules, side effects, review
+    versions, policies, timeout, match conditions; all of them match a resource nobody has, as the real
+    apiserver is shared."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
+                "metadata": {"name": name}, "webhooks": [_webhook(r) for _ in range(r.choice((0, 1, 1, 2)))]}
+    return _simple_ops(seed, n, "validatingwebhookconfigurations", _cluster_names("vw1", "vw2"), make,
+                       ({"webhooks": None}, {"metadata": {"labels": {"m": "1"}}},
+                        {"webhooks": [{"name": "x.example.com", "sideEffects": "None",
+                                       "admissionReviewVersions": ["v1"],
+                                       "clientConfig": {"url": "https://h.example.com"}}]}))
+
+
+def persistent_volume_ops(seed: int, n: int) -> list[Op]:
+    """PersistentVolumes: capacity, access modes, one volume source (immutable), reclaim policy, class, claim
+    reference, volume mode; status phases."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {
+            "capacity": r.choice(({"storage": "1Gi"}, {"storage": "2Gi"}, {}, {"storage": "-1Gi"})),
+            "accessModes": r.choice((["ReadWriteOnce"], ["ReadOnlyMany", "ReadWriteMany"], [], ["Sometimes"])),
+            **r.choice(({"hostPath": {"path": "/tmp/x"}}, {"nfs": {"server": "nfs.example.com", "path": "/x"}},
+                        {"csi": {"driver": "csi.example.com", "volumeHandle": "h1"}}, {},
+                        {"hostPath": {"path": "/tmp/x"}, "nfs": {"server": "s", "path": "/x"}}))}
+        for field, choices in (("persistentVolumeReclaimPolicy", ("Retain", "Delete", "Recycle", "Sometimes")),
+                               ("storageClassName", ("fast", "")), ("volumeMode", ("Block", "Filesystem", "Other")),
+                               ("claimRef", ({"namespace": "{ns}", "name": "c1"},)), ("mountOptions", (["ro"],))):
+            if r.random() < 0.3:
+                spec[field] = r.choice(choices)
+        return {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "persistentvolumes", _cluster_names("pv1", "pv2"), make,
+                       ({"spec": {"capacity": {"storage": "5Gi"}}}, {"spec": {"storageClassName": "slow"}},
+                        {"spec": {"hostPath": {"path": "/tmp/y"}}}, {"spec": {"claimRef": None}},
+                        {"metadata": {"labels": {"m": "1"}}}),
+                       ({"phase": "Available"}, {"phase": "Bound"}, {"phase": "Sometimes"}, {"message": "m"}))
+
+
+def ingress_class_ops(seed: int, n: int) -> list[Op]:
+    """IngressClasses: the controller (immutable) and the parameters' reference and scope."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {"controller": r.choice(("example.com/ingress", "example.com/other", "bad!", ""))}
+        if r.random() < 0.5:
+            spec["parameters"] = r.choice(({"apiGroup": "example.com", "kind": "Params", "name": "p"},
+                                           {"kind": "Params", "name": "p", "scope": "Namespace",
+                                            "namespace": "{ns}"},
+                                           {"kind": "Params", "name": "p", "scope": "Namespace"},
+                                           {"kind": "Params", "name": "p", "scope": "Cluster",
+                                            "namespace": "x"},
+                                           {"kind": "", "name": "p"},
+                                           {"kind": "Params", "name": "p", "scope": "Other"}))
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "ingressclasses", _cluster_names("ic1", "ic2"), make,
+                       ({"spec": {"controller": "example.com/x"}}, {"spec": {"parameters": None}},
+                        {"spec": {"parameters": {"kind": "K", "name": "n"}}}, {"metadata": {"labels": {"m": "1"}}}))

@@ -347,6 +347,11 @@ def _priority_class(obj: Obj, _: bool, _uid: str = "") -> None:
     _p(obj, "preemptionPolicy", "PreemptLowerPriority")
 
 
+def _ingress_class(obj: Obj, _: bool, _uid: str = "") -> None:
+    if (params := _sub(_sub(obj, "spec") or {}, "parameters")) is not None:
+        _p(params, "scope", "Cluster")
+
+
 def _flow_schema(obj: Obj, _: bool, _uid: str = "") -> None:
     if (spec := _sub(obj, "spec")) is not None:
         _d(spec, "matchingPrecedence", 1000)
@@ -561,6 +566,7 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("storage.k8s.io/v1", "CSIDriver"): _csi_driver,
     ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
+    ("networking.k8s.io/v1", "IngressClass"): _ingress_class,
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): _flow_schema,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): _priority_level,
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): _webhooks,

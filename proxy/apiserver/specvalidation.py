@@ -30,7 +30,7 @@ from typing import Any
 
 from ..wire import names
 from ..wire.selectors import selector_matches
-from . import crds, cron, eventapi, gojson, quantity, validation
+from . import clustervalidation, crds, cron, eventapi, gojson, quantity, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -1031,6 +1031,7 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("batch/v1", "Job"): _job,
     ("batch/v1", "CronJob"): _cron_job,
     (f"{crds.GROUP}/v1", crds.KIND): crds.causes,
+    **clustervalidation.ON_WRITE,
 }
 
 
@@ -1043,6 +1044,8 @@ def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
         return causes + _immutable_data(new, old, ("data",))
     if kind == "DaemonSet" and api_version == "apps/v1":
         return _selector_immutable(new, old)
+    if (check := clustervalidation.BEFORE_UPDATE.get((api_version, kind))) is not None:
+        return check(new, old)
     return []
 
 
@@ -1053,11 +1056,15 @@ def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
         return eventapi.created(obj)
     if (api_version, kind) == ("batch/v1", "CronJob") and len(name) > 52:  # its jobs' names add 11 characters
         return [invalid("metadata.name", name, "must be no more than 52 characters")]
+    if (check := clustervalidation.ON_CREATE.get((api_version, kind))) is not None:
+        return check(obj)
     return []
 
 
 def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     """The checks only an update has, which the apiserver makes after the object's own."""
+    if (check := clustervalidation.AFTER_UPDATE.get((api_version, kind))) is not None:
+        return check(new, old)
     if api_version == "v1" and kind == "Pod":
         return pod_update(new, old)
     if api_version == eventapi.EVENTS_API and kind == "Event":
@@ -1362,6 +1369,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return _balancer_addresses(obj, old, ip_mode=False)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Namespace"):
         return _namespace_phase(obj)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "ResourceQuota"):
+        return clustervalidation.quota_status(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("policy/v1", "PodDisruptionBudget"):
         status = as_dict(obj.get("status"))
         return [c for f in _BUDGET_COUNTS for c in nonnegative(f"status.{f}", _count(status, f))]
@@ -1420,6 +1429,8 @@ def _role_ref_immutable(obj: Obj) -> Cause:
 def _declared(kind: str, api_version: str, obj: Obj, old: Obj | None) -> list[Cause]:
     """The checks declarative validation has taken over in 1.37 (MarkCoveredByDeclarative, not alpha): the
     apiserver reports them after all the others, in field order, without the imperative check's words."""
+    if (check := clustervalidation.DECLARED.get((api_version, kind))) is not None:
+        return check(obj, old)
     if api_version != f"{_RBAC}/v1":
         return []
     if kind in ("Role", "ClusterRole"):

@@ -69,6 +69,8 @@ _GENERATION_KINDS = frozenset({
     "MutatingWebhookConfiguration", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicyBinding",
     "DeviceClass", "DeviceTaintRule", "ResourceSlice",
 })
+# ...of which these set it to 1 on create and never count a change (an empty PrepareForUpdate)
+_GENERATION_ONCE = frozenset({"PriorityClass"})
 # Kinds whose strategy refuses an update without a resourceVersion (AllowUnconditionalUpdate false), as the
 # real apiserver answered a PUT without one, and so does every custom resource's; a patch is never refused
 # so, it applies to the stored version.
@@ -639,7 +641,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             found = "[]string{" + ", ".join(quote(str(f)) for f in added) + "}"
             why = f"no new finalizers can be added if the object is being deleted, found new finalizers {found}"
             return _refused(t, name, [forbidden("metadata.finalizers", why)])
-        if _has_generation(t) and _spec_changed(current, new, not _status_apart(t)):
+        if _has_generation(t) and t.kind not in _GENERATION_ONCE and _spec_changed(current, new, not _status_apart(t)):
             meta["generation"] = int(old_meta.get("generation") or 0) + 1
     meta.pop("resourceVersion", None)
     meta.pop("selfLink", None)  # (the storage clears it on every write: PrepareObjectForStorage)

@@ -166,9 +166,10 @@ func main() {
 			reflect.TypeOf(appsv1.DaemonSetUpdateStrategy{})},
 		"PodDisruptionBudgetSpec": {reflect.TypeOf(policy.PodDisruptionBudgetSpec{}),
 			reflect.TypeOf(policyv1.PodDisruptionBudgetSpec{})},
-		"RoleRef": {reflect.TypeOf(rbac.RoleRef{}), reflect.TypeOf(rbacv1.RoleRef{})},
+		"RoleRef":         {reflect.TypeOf(rbac.RoleRef{}), reflect.TypeOf(rbacv1.RoleRef{})},
 		"ObjectReference": {reflect.TypeOf(core.ObjectReference{}), reflect.TypeOf(corev1.ObjectReference{})},
 		"EventSource":     {reflect.TypeOf(core.EventSource{}), reflect.TypeOf(corev1.EventSource{})},
+		"ScopeSelector":   {reflect.TypeOf(core.ScopeSelector{}), reflect.TypeOf(corev1.ScopeSelector{})},
 	}
 	names := make([]string, 0, len(roots))
 	for n := range roots {

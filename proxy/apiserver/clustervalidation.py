@@ -1,0 +1,419 @@
+"""The apiserver's validation of the kinds a cluster's administrators and platform operators write: resource
+quotas and limit ranges (a namespace provisioner's), priority classes, ingress classes and storage classes.
+Without it a replay stores what a cluster refuses (a quota on a resource it cannot count, a default above the
+maximum, a priority no user may have), and the controller's bug shows only against the cluster.
+
+Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidateResourceQuota and its update and status
+update, ValidateLimitRange), pkg/apis/scheduling/validation (ValidatePriorityClass and its update),
+pkg/apis/networking/validation (ValidateIngressClass) and pkg/apis/storage/validation (ValidateStorageClass),
+in their order, on the object decoded and defaulted. Several errors over a map come in key order, where Go's
+is random. tests/random_writes.py's sequences of these kinds compare every answer with the real
+kube-apiserver's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from ..wire import names
+from . import quantity
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
+from .internal import as_internal
+from .podvalidation import as_dict, dicts
+from .quantity import QuantityError
+
+Obj = dict[str, Any]
+_IMMUTABLE = "field is immutable"
+
+# pkg/apis/core/helper: the resources the quota system knows, those it counts in whole numbers, and which a
+# scope may limit
+_QUOTA_RESOURCES = frozenset({
+    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.storage",
+    "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods",
+    "resourcequotas", "services", "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps",
+    "services.nodeports", "services.loadbalancers"})
+_STANDARD_RESOURCES = (_QUOTA_RESOURCES - {"limits.cpu", "limits.memory", "limits.ephemeral-storage"}) | {
+    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "storage"}
+_INTEGER_RESOURCES = frozenset({"pods", "resourcequotas", "services", "replicationcontrollers", "secrets",
+                                "configmaps", "persistentvolumeclaims", "services.nodeports",
+                                "services.loadbalancers"})
+_SCOPES = ("Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass",
+           "VolumeAttributesClass", "CrossNamespacePodAffinity")
+_POD_COMPUTE = frozenset({"pods", "cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu", "requests.memory"})
+_EXISTS_ONLY = ("Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "CrossNamespacePodAffinity")
+_CONFLICTING = (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating"))
+_MAX_MILLI_VALUE = (2**63 - 1) // 1000  # resource.MaxMilliValue
+
+
+def _huge_pages(name: str) -> bool:
+    return name.startswith(("hugepages-", "requests.hugepages-"))  # IsQuotaHugePageResourceName
+
+
+def _native(name: str) -> bool:
+    return "/" not in name or "kubernetes.io/" in name
+
+
+def _extended(name: str) -> bool:
+    """IsExtendedResourceName: outside kubernetes.io, and a qualified name once quota's `requests.` is put
+    before it."""
+    return not _native(name) and not name.startswith("requests.") and not names.qualified_name(f"requests.{name}")
+
+
+def _resource_name(name: str, path: str) -> list[Cause]:
+    """validateResourceName: a qualified name; unqualified, one the system knows."""
+    if errs := names.qualified_name(name):
+        return invalid_each(path, name, errs)
+    if "/" not in name and name not in _STANDARD_RESOURCES and not _huge_pages(name):
+        return [invalid(path, name, "must be a standard resource type or fully qualified")]
+    return []
+
+
+def _container_resource_name(name: str, path: str) -> list[Cause]:
+    """ValidateContainerResourceName: also one a container may ask for, or an extended resource's."""
+    causes = _resource_name(name, path)
+    if "/" not in name:
+        if name not in ("cpu", "memory", "ephemeral-storage") and not name.startswith("hugepages-"):
+            return [*causes, invalid(path, name, "must be a standard resource for containers")]
+    elif not _native(name) and not _extended(name):
+        return [*causes, invalid(path, name, "doesn't follow extended resource name standard")]
+    return causes
+
+
+def _amount(text: Any) -> Fraction | None:
+    try:
+        return quantity.value(str(text))
+    except QuantityError:
+        return None  # (not decoded there: the 400 came first)
+
+
+def _quota_entries(resources: Any, path: str) -> list[Cause]:
+    """ValidateResourceQuotaResourceName and ValidateResourceQuantityValue of each entry of a quota's map."""
+    causes: list[Cause] = []
+    for name, amount in sorted(as_dict(resources).items()):
+        at = f"{path}[{name}]"
+        causes += _resource_name(name, at)
+        if "/" not in name and name not in _QUOTA_RESOURCES and not _huge_pages(name):
+            causes.append(invalid(at, name, "must be a standard resource for quota"))
+        number = _amount(amount)
+        if number is None:
+            continue
+        if number < 0:
+            causes.append(invalid(at, str(amount), "must be greater than or equal to 0"))
+        if (name in _INTEGER_RESOURCES or _extended(name)) and math.ceil(number * 1000) % 1000:
+            causes.append(invalid(at, str(amount), "must be an integer"))
+    return causes
+
+
+def _scope_fits(scope: str, resource: str) -> bool:
+    """IsResourceQuotaScopeValidForResource."""
+    if scope in ("Terminating", "NotTerminating", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity"):
+        return resource in _POD_COMPUTE
+    if scope == "BestEffort":
+        return resource == "pods"
+    if scope == "VolumeAttributesClass":
+        return resource in ("persistentvolumeclaims", "requests.storage")
+    return True
+
+
+def _standard_hard(spec: Obj) -> list[str]:
+    return [k for k in sorted(as_dict(spec.get("hard"))) if k in _QUOTA_RESOURCES or _huge_pages(k)]
+
+
+def _conflicts(scopes: list[str], path: str, value: Any) -> list[Cause]:
+    return [invalid(path, value, "conflicting scopes") for pair in _CONFLICTING if set(pair) <= set(scopes)]
+
+
+def _quota_spec(spec: Obj) -> list[Cause]:
+    """ValidateResourceQuotaSpec: the hard limits, the scopes (each known and able to limit every hard
+    resource; no two that contradict each other), the scope selector's expressions."""
+    causes = _quota_entries(spec.get("hard"), "spec.hard")
+    scopes = [str(s) for s in spec.get("scopes") or []]
+    for scope in scopes:
+        if scope not in _SCOPES:
+            causes.append(invalid("spec.scopes", scopes, "unsupported scope"))
+        causes += [invalid("spec.scopes", scopes, "unsupported scope applied to resource")
+                   for k in _standard_hard(spec) if not _scope_fits(scope, k)]
+    if scopes:
+        causes += _conflicts(scopes, "spec.scopes", scopes)
+    selector = spec.get("scopeSelector")
+    if not isinstance(selector, dict):
+        return causes
+    at, seen = "spec.scopeSelector.matchExpressions", []
+    for req in dicts(selector.get("matchExpressions")):
+        scope, operator, values = str(req.get("scopeName") or ""), str(req.get("operator") or ""), req.get("values")
+        if scope not in _SCOPES:
+            causes.append(invalid(f"{at}.scopeName", scope, "unsupported scope"))
+        causes += [invalid(at, as_internal("ScopeSelector", selector), "unsupported scope applied to resource")
+                   for k in _standard_hard(spec) if not _scope_fits(scope, k)]
+        if scope in _EXISTS_ONLY and operator != "Exists":
+            causes.append(invalid(f"{at}.operator", operator, "must be 'Exists' when scope is any of "
+                                  "ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, "
+                                  "ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
+                                  "ResourceQuotaScopeCrossNamespacePodAffinity"))
+        if operator in ("In", "NotIn") and not values:
+            causes.append(required(f"{at}.values", "must be at least one value when `operator` is 'In' or 'NotIn' "
+                                                   "for scope selector"))
+        elif operator in ("Exists", "DoesNotExist") and values:
+            causes.append(invalid(f"{at}.values", values, "must be no value when `operator` is 'Exist' or "
+                                                          "'DoesNotExist' for scope selector"))
+        elif operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            causes.append(invalid(f"{at}.operator", operator, "not a valid selector operator"))
+        seen.append(scope)
+    return causes + _conflicts(seen, at, spec.get("scopes"))
+
+
+def _resource_quota(obj: Obj) -> list[Cause]:
+    return _quota_spec(as_dict(obj.get("spec")))
+
+
+def _resource_quota_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidateResourceQuotaUpdate after the spec's checks: the scopes, as a set, may not change."""
+    scopes = as_dict(new.get("spec")).get("scopes")
+    if set(scopes or []) != set(as_dict(old.get("spec")).get("scopes") or []):
+        return [invalid("spec.scopes", scopes, _IMMUTABLE)]
+    return []
+
+
+def quota_status(obj: Obj) -> list[Cause]:
+    """ValidateResourceQuotaStatusUpdate: what a quota controller writes is checked as the spec's limits are."""
+    status = as_dict(obj.get("status"))
+    return _quota_entries(status.get("hard"), "status.hard") + _quota_entries(status.get("used"), "status.used")
+
+
+def _go_float(x: float) -> str:
+    """%f."""
+    return "NaN" if math.isnan(x) else ("+Inf" if x > 0 else "-Inf") if math.isinf(x) else f"{x:f}"
+
+
+def _limit_item(limit: Obj, at: str, seen: set[str]) -> list[Cause]:
+    kind = str(limit.get("type") or "")
+    causes = invalid_each(f"{at}.type", kind, names.qualified_name(kind))
+    if not causes and "/" not in kind and kind not in ("Pod", "Container", "PersistentVolumeClaim"):
+        causes.append(invalid(f"{at}.type", kind, "must be a standard limit type or fully qualified"))
+    if kind in seen:
+        causes.append(duplicate(f"{at}.type", kind))
+    seen.add(kind)
+    check: Callable[[str, str], list[Cause]] = \
+        _container_resource_name if kind in ("Pod", "Container") else _resource_name
+    maps: dict[str, dict[str, Any]] = {}
+    fields = ("max", "min") + (() if kind == "Pod" else ("default", "defaultRequest"))
+    for f in fields:
+        maps[f] = as_dict(limit.get(f))
+        causes += [c for k in sorted(maps[f]) for c in check(k, f"{at}.{f}[{k}]")]
+    if kind == "Pod":
+        causes += [forbidden(f"{at}.{f}", "may not be specified when `type` is 'Pod'")
+                   for f in ("default", "defaultRequest") if as_dict(limit.get(f))]
+    if kind == "PersistentVolumeClaim" and "storage" not in maps["min"] and "storage" not in maps["max"]:
+        causes.append(required(f"{at}.limits", "either minimum or maximum storage value is required, but neither "
+                                               "was provided"))
+    maps["ratio"] = as_dict(limit.get("maxLimitRequestRatio"))
+    causes += [c for k in sorted(maps["ratio"]) for c in check(k, f"{at}.maxLimitRequestRatio[{k}]")]
+    for k in sorted({k for m in maps.values() for k in m}):
+        causes += _limit_bounds(k, {f: m[k] for f, m in maps.items() if k in m}, at)
+    return causes
+
+
+def _limit_bounds(k: str, given: dict[str, Any], at: str) -> list[Cause]:
+    """The order of one resource's bounds in a limit (each as Quantity.String prints it)."""
+    v = {f: n for f, text in given.items() if (n := _amount(text)) is not None}
+    s = {f: str(text) for f, text in given.items()}
+    causes: list[Cause] = []
+    for lo, hi, where, shown, words in (
+            ("min", "max", "min", "min", "min value {min} is greater than max value {max}"),
+            ("min", "defaultRequest", "defaultRequest", "defaultRequest",
+             "min value {min} is greater than default request value {defaultRequest}"),
+            ("defaultRequest", "max", "defaultRequest", "defaultRequest",
+             "default request value {defaultRequest} is greater than max value {max}"),
+            ("defaultRequest", "default", "defaultRequest", "defaultRequest",
+             "default request value {defaultRequest} is greater than default limit value {default}"),
+            ("min", "default", "default", "min", "min value {min} is greater than default value {default}"),
+            ("default", "max", "default", "max", "default value {default} is greater than max value {max}")):
+        if lo in v and hi in v and v[lo] > v[hi]:
+            causes.append(invalid(f"{at}.{where}[{k}]", s[shown], words.format(**s)))
+    if "ratio" in v and v["ratio"] < 1:
+        causes.append(invalid(f"{at}.maxLimitRequestRatio[{k}]", s["ratio"], f"ratio {s['ratio']} is less than 1"))
+    if "ratio" in v and "min" in v and "max" in v:
+        ratio, low, high = (math.ceil(v[f]) for f in ("ratio", "min", "max"))  # Value()
+        ratio_value = float(ratio)
+        if max(ratio, low, high) < _MAX_MILLI_VALUE:
+            ratio_value = math.ceil(v["ratio"] * 1000) / 1000
+            low, high = math.ceil(v["min"] * 1000), math.ceil(v["max"] * 1000)
+        limit = high / low if low else math.nan if high == 0 else math.copysign(math.inf, high)
+        if ratio_value > limit:
+            causes.append(invalid(f"{at}.maxLimitRequestRatio[{k}]", s["ratio"],
+                                  f"ratio {s['ratio']} is greater than max/min = {_go_float(limit)}"))
+    overcommit = _native(k) and not k.startswith("hugepages-")  # IsOvercommitAllowed
+    if not overcommit and "default" in v and "defaultRequest" in v and v["default"] != v["defaultRequest"]:
+        causes.append(invalid(f"{at}.defaultRequest[{k}]", s["defaultRequest"],
+                              f"default value {s['default']} must equal to defaultRequest value "
+                              f"{s['defaultRequest']} in {k}"))
+    return causes
+
+
+def _limit_range(obj: Obj) -> list[Cause]:
+    """ValidateLimitRange: each limit's type (known, once), its resources' names, and the bounds of each
+    resource in the order the apiserver compares them."""
+    seen: set[str] = set()
+    return [c for i, limit in enumerate(dicts(as_dict(obj.get("spec")).get("limits")))
+            for c in _limit_item(limit, f"spec.limits[{i}]", seen)]
+
+
+_HIGHEST_USER_PRIORITY = 1_000_000_000
+_SYSTEM_CLASSES = {"system-node-critical": 2_000_001_000, "system-cluster-critical": 2_000_000_000}
+
+
+def _priority_class(obj: Obj) -> list[Cause]:
+    """ValidatePriorityClass (on create only: an update checks only what may not change): a user class's value
+    at most a billion, the system- prefix kept for the system's own two, the preemption policy."""
+    name, value = str(as_dict(obj.get("metadata")).get("name") or ""), obj.get("value")
+    causes: list[Cause] = []
+    if name.startswith("system-"):
+        known = _SYSTEM_CLASSES.get(name)
+        why = (f"{name} is not a known system priority class" if known is None else
+               f"value of {name} PriorityClass must be {known}" if value != known else
+               f"globalDefault of {name} PriorityClass must be false" if obj.get("globalDefault") else "")
+        if why:
+            causes.append(forbidden("metadata.name", "priority class names with 'system-' prefix are reserved for "
+                                                     f"system use only. error: {why}"))
+    elif isinstance(value, int) and value > _HIGHEST_USER_PRIORITY:
+        causes.append(forbidden("value", "maximum allowed value of a user defined priority is "
+                                         f"{_HIGHEST_USER_PRIORITY}"))
+    policy = obj.get("preemptionPolicy")
+    if policy == "":
+        causes.append(required("preemptionPolicy"))
+    elif policy is not None and policy not in ("Never", "PreemptLowerPriority"):
+        causes.append(not_supported("preemptionPolicy", policy, ("PreemptLowerPriority", "Never")))
+    return causes
+
+
+def _priority_class_update(new: Obj, old: Obj) -> list[Cause]:
+    causes = [] if new.get("value") == old.get("value") else [forbidden("value", "may not be changed in an update.")]
+    if new.get("preemptionPolicy") != old.get("preemptionPolicy"):
+        causes.append(invalid("preemptionPolicy", new.get("preemptionPolicy"), _IMMUTABLE))
+    return causes
+
+
+_HTTP_PATH_FMT = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH = re.compile(_HTTP_PATH_FMT)
+
+
+def _domain_prefixed_path(path: str, value: str) -> list[Cause]:
+    """IsDomainPrefixedPath: a DNS subdomain, '/', and an HTTP path (an ingress controller's name)."""
+    if not value:
+        return [required(path)]
+    host, _, rest = value.partition("/")
+    if not host or not rest:
+        return [invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')]
+    causes = invalid_each(path, host, names.subdomain(host))
+    if not _HTTP_PATH.fullmatch(rest):
+        causes.append(invalid(path, rest, f"Invalid path (regex used for validation is '{_HTTP_PATH_FMT}')"))
+    return causes
+
+
+def _ingress_class(obj: Obj) -> list[Cause]:
+    """ValidateIngressClass: the controller's name and the parameters' reference (its scope: a namespace
+    exactly when the scope is Namespace)."""
+    spec = as_dict(obj.get("spec"))
+    controller = str(spec.get("controller") or "")
+    causes = [("spec.controller", "FieldValueTooLong", "Too long: may not be more than 250 bytes")] \
+        if len(controller) > 250 else []
+    causes += _domain_prefixed_path("spec.controller", controller)
+    params, at = spec.get("parameters"), "spec.parameters"
+    if not isinstance(params, dict):
+        return causes
+    if (group := params.get("apiGroup")) is not None:
+        causes += invalid_each(f"{at}.apiGroup", group, names.subdomain(str(group)))
+    for f in ("kind", "name"):
+        value = str(params.get(f) or "")
+        causes += invalid_each(f"{at}.{f}", value, names.path_segment(value)) if value else [required(f"{at}.{f}")]
+    scope = params.get("scope")
+    if scope is None:
+        return [*causes, required(f"{at}.scope")]
+    namespace = params.get("namespace")
+    if scope not in ("Cluster", "Namespace"):
+        causes.append(not_supported(f"{at}.scope", scope, ("Cluster", "Namespace")))
+    elif scope == "Namespace" and namespace is None:
+        causes.append(required(f"{at}.namespace", "`parameters.scope` is set to 'Namespace'"))
+    elif scope == "Namespace":
+        causes += invalid_each(f"{at}.namespace", namespace, names.dns_label(str(namespace)))
+    elif namespace is not None:
+        causes.append(forbidden(f"{at}.namespace", "`parameters.scope` is set to 'Cluster'"))
+    return causes
+
+
+def _ingress_class_update(new: Obj, old: Obj) -> list[Cause]:
+    controller = as_dict(new.get("spec")).get("controller") or ""
+    if controller != (as_dict(old.get("spec")).get("controller") or ""):
+        return [invalid("spec.controller", controller, _IMMUTABLE)]
+    return []
+
+
+def _storage_class(obj: Obj) -> list[Cause]:
+    """ValidateStorageClass: the provisioner a qualified name, parameter keys not empty, the reclaim policy
+    and binding mode known, the allowed topologies' expressions (values, no key twice)."""
+    provisioner = str(obj.get("provisioner") or "")
+    causes = invalid_each("provisioner", provisioner, names.qualified_name(provisioner.lower())) if provisioner \
+        else []
+    causes += [invalid("parameters", "", "field can not be empty.") for k in as_dict(obj.get("parameters")) if not k]
+    policy = obj.get("reclaimPolicy")
+    if policy and policy not in ("Delete", "Retain"):
+        causes.append(not_supported("reclaimPolicy", policy, ("Delete", "Retain")))
+    mode = obj.get("volumeBindingMode")
+    if mode is None:
+        causes.append(required("volumeBindingMode"))
+    elif mode not in ("Immediate", "WaitForFirstConsumer"):
+        causes.append(not_supported("volumeBindingMode", mode, ("Immediate", "WaitForFirstConsumer")))
+    terms: list[dict[str, list[str]]] = []
+    for i, term in enumerate(dicts(obj.get("allowedTopologies"))):
+        at, keys = f"allowedTopologies[{i}]", {}
+        for j, req in enumerate(dicts(term.get("matchLabelExpressions"))):
+            where, values = f"{at}.matchLabelExpressions[{j}]", [str(v) for v in req.get("values") or []]
+            causes += [] if values else [required(f"{where}.values")]
+            causes += [duplicate(f"{where}.values[{n}]", v) for n, v in enumerate(values) if v in values[:n]]
+            label = str(req.get("key") or "")
+            causes += invalid_each(f"{where}.key", label, names.qualified_name(label))
+            if label in keys:
+                causes.append(duplicate(f"{where}.key", label))
+            keys[label] = sorted(set(values))
+        if keys in terms:
+            causes.append(duplicate(f"{at}.matchLabelExpressions", ""))
+        terms.append(keys)
+    return causes
+
+
+def _storage_class_declared(new: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation's share (beta in 1.37, reported after the rest): the provisioner required, and
+    on update the four fields that may not change, each worded without its value."""
+    causes = [] if new.get("provisioner") else [required("provisioner")]
+    if old is not None:
+        causes += [invalid(f, None, _IMMUTABLE) for f in ("provisioner", "parameters", "reclaimPolicy",
+                                                          "volumeBindingMode")
+                   if (new.get(f) or None) != (old.get(f) or None)]
+    return causes
+
+
+# the checks of a create and of an update's new object; of an update only, before those and after them; of a
+# create only; and declarative validation's, reported after all the others
+ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
+    ("v1", "ResourceQuota"): _resource_quota,
+    ("v1", "LimitRange"): _limit_range,
+    ("networking.k8s.io/v1", "IngressClass"): _ingress_class,
+    ("storage.k8s.io/v1", "StorageClass"): _storage_class,
+}
+BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
+    ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
+}
+AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
+    ("v1", "ResourceQuota"): _resource_quota_update,
+    ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class_update,
+}
+ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
+    ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
+}
+DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
+    ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,
+}
