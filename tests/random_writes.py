@@ -1077,6 +1077,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "resourcequotas": "/api/v1/namespaces/{ns}", "limitranges": "/api/v1/namespaces/{ns}",
              "priorityclasses": "/apis/scheduling.k8s.io/v1", "storageclasses": "/apis/storage.k8s.io/v1",
              "validatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
+             "mutatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
              "persistentvolumes": "/api/v1", "ingressclasses": "/apis/networking.k8s.io/v1"}
 
 
@@ -1085,7 +1086,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "PersistentVolumeClaim", "Ingress", "Lease", "Event", "Secret", "Role", "PodDisruptionBudget",
                     "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy", "ClusterRole",
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
-                    "StorageClass", "ValidatingWebhookConfiguration", "PersistentVolume", "IngressClass"})
+                    "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+                    "PersistentVolume", "IngressClass"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
@@ -1210,7 +1212,12 @@ def _webhook(r: random.Random) -> dict[str, Any]:
                             "clientConfig": r.choice(({"url": "https://hook.example.com/check"},
                                                       {"url": "http://hook.example.com/"},
                                                       {"service": {"namespace": "{ns}", "name": "hook", "port": 8443}},
-                                                      {"service": {"namespace": "{ns}", "name": "hook"}}, {})),
+                                                      {"service": {"namespace": "{ns}", "name": "hook"}}, {},
+                                                      {"service": {"namespace": "{ns}", "name": "hook",
+                                                                   "path": "a//b"}},
+                                                      {"service": {"namespace": "{ns}", "name": "hook",
+                                                                   "path": "/check/Bad_Seg/", "port": 0}},
+                                                      {"url": "https://u@h.example.com/x?q=1#f"})),
                             "rules": [{"operations": ["CREATE"], "apiGroups": ["example.com"], "apiVersions": ["v1"],
                                        "resources": r.choice((["nothings"], ["nothings/*"], []))}]}
     for field, choices in (("sideEffects", ("None", "NoneOnDryRun", "Some", "Unknown")),
@@ -1219,7 +1226,8 @@ def _webhook(r: random.Random) -> dict[str, Any]:
                            ("matchPolicy", ("Exact", "Equivalent", "Loose")),
                            ("namespaceSelector", ({"matchLabels": {"a": "b"}},)),
                            ("matchConditions", ([{"name": "c", "expression": "true"}],
-                                                [{"name": "c", "expression": "not cel"}]))):
+                                                [{"name": "c", "expression": " "}, {"name": "c", "expression": "true"}],
+                                                [{"name": "bad name!", "expression": "true"}]))):
         if r.random() < (0.85 if field in ("sideEffects", "admissionReviewVersions") else 0.3):
             hook[field] = r.choice(choices)
     return hook
@@ -1235,6 +1243,22 @@ def validating_webhook_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "validatingwebhookconfigurations", _cluster_names("vw1", "vw2"), make,
                        ({"webhooks": None}, {"metadata": {"labels": {"m": "1"}}},
                         {"webhooks": [{"name": "x.example.com", "sideEffects": "None",
+                                       "admissionReviewVersions": ["v1"],
+                                       "clientConfig": {"url": "https://h.example.com"}}]}))
+
+
+def mutating_webhook_ops(seed: int, n: int) -> list[Op]:
+    """MutatingWebhookConfigurations: the validating ones' fields and the reinvocation policy."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        hooks = [_webhook(r) for _ in range(r.choice((0, 1, 1, 2)))]
+        for hook in hooks:
+            if r.random() < 0.4:
+                hook["reinvocationPolicy"] = r.choice(("Never", "IfNeeded", "Always"))
+        return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingWebhookConfiguration",
+                "metadata": {"name": name}, "webhooks": hooks}
+    return _simple_ops(seed, n, "mutatingwebhookconfigurations", _cluster_names("mw1", "mw2"), make,
+                       ({"webhooks": None}, {"metadata": {"labels": {"m": "1"}}},
+                        {"webhooks": [{"name": "x.example.com", "sideEffects": "None", "reinvocationPolicy": "IfNeeded",
                                        "admissionReviewVersions": ["v1"],
                                        "clientConfig": {"url": "https://h.example.com"}}]}))
 

@@ -1,4 +1,5 @@
-"""The validation of quotas, limit ranges, priority, ingress and storage classes, as synchronous tables; every
+"""The validation of quotas, limit ranges, priority, ingress and storage classes and webhook configurations, as
+synchronous tables; every
 message here is one the real kube-apiserver v1.37.2 answered (tests/random_writes.py's sequences of these
 kinds, compared in tests/test_writes_random_realkube.py)."""
 
@@ -16,6 +17,11 @@ def _quota(**spec: Any) -> dict[str, Any]:
 
 def _limits(*limits: dict[str, Any]) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": "l"}, "spec": {"limits": list(limits)}}
+
+
+def _webhooks(*hooks: dict[str, Any]) -> dict[str, Any]:
+    return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration",
+            "metadata": {"name": "w"}, "webhooks": list(hooks)}
 
 
 _BAD_NAME = ("Invalid value: \"bad resource!\": name part must consist of alphanumeric characters, '-', '_' or '.', "
@@ -77,6 +83,30 @@ _EXISTS_ONLY = ("Invalid value: \"In\": must be 'Exists' when scope is any of Re
       ("volumeBindingMode", 'Unsupported value: "Later": supported values: "Immediate", "WaitForFirstConsumer"'),
       ("allowedTopologies[0].matchLabelExpressions[0].values", "Required value"),
       ("provisioner", "Required value")]),
+    (_webhooks({"name": "check", "failurePolicy": "Sometimes", "sideEffects": "Some", "timeoutSeconds": 0,
+                "clientConfig": {"url": "http://hook.example.com/"}, "admissionReviewVersions": ["v0"],
+                "rules": [{"operations": ["CREATE"], "apiGroups": ["example.com"], "apiVersions": ["v1"]}],
+                "matchConditions": [{"name": "c", "expression": " "}, {"name": "c", "expression": "true"}]}),
+     [("webhooks[0].name", 'Invalid value: "check": should be a domain with at least three segments separated by '
+                           "dots"),
+      ("webhooks[0].rules[0].resources", "Required value"),
+      ("webhooks[0].failurePolicy", 'Unsupported value: "Sometimes": supported values: "Fail", "Ignore"'),
+      ("webhooks[0].sideEffects", 'Unsupported value: "Some": supported values: "None", "NoneOnDryRun"'),
+      ("webhooks[0].timeoutSeconds", "Invalid value: 0: the timeout value must be between 1 and 30 seconds"),
+      ("webhooks[0].clientConfig.url", "Invalid value: \"http\": 'https' is the only allowed URL scheme; desired "
+                                       "format: https://host[/path]"),
+      ("webhooks[0].matchConditions[0].expression", "Required value"),
+      ("webhooks[0].matchConditions[1].name", 'Duplicate value: "c"'),
+      ("webhooks[0].admissionReviewVersions", 'Invalid value: ["v0"]: must include at least one of v1, v1beta1')]),
+    (_webhooks({"name": "a.example.com", "sideEffects": "None", "admissionReviewVersions": ["v1"],
+                "clientConfig": {}}, {"name": "a.example.com", "sideEffects": "None", "admissionReviewVersions": [],
+                                      "clientConfig": {"service": {"name": "h", "namespace": "n", "path": "a//b"}}}),
+     [("webhooks[0].clientConfig", "Required value: exactly one of url or service is required"),
+      ("webhooks[1].clientConfig.service.path", 'Invalid value: "a//b": must start with a \'/\''),
+      ("webhooks[1].clientConfig.service.path", 'Invalid value: "a//b": segment[0] may not be empty'),
+      ("webhooks[1].clientConfig.service.path", 'Invalid value: "a//b": segment[1] may not be empty'),
+      ("webhooks[1].admissionReviewVersions", "Required value: must specify one of v1, v1beta1"),
+      ("webhooks[1].name", 'Duplicate value: "a.example.com"')]),
 ])
 def test_what_a_create_is_refused_for(obj: dict[str, Any], wrong: list[tuple[str, str]]) -> None:
     assert [(c[0], c[2]) for c in spec_causes(obj)] == wrong

@@ -3,10 +3,10 @@ the types' list and map markers instead: fieldsets.py, apply.py).
 
 The apiserver reads these from the Go types' `patchStrategy:"merge" patchMergeKey:"…"` tags. Neither the
 `kubernetes` Python package nor lightkube's models carry those tags, so they are written out here, from
-k8s.io/api (core/v1, apps/v1, batch/v1, meta/v1) at v1.37. A list is looked up by its field name and the
-field above it, because one name can mean two lists (`ports` of a container merge on `containerPort`,
-`ports` of a Service on `port`). Lists not named here are replaced whole, as the apiserver replaces
-lists without a strategy.
+k8s.io/api (core/v1, apps/v1, batch/v1, meta/v1, admissionregistration/v1, storage/v1) at v1.37. A list is
+looked up by its field name and the field above it, because one name can mean two lists (`ports` of a
+container merge on `containerPort`, `ports` of a Service on `port`). Lists not named here are replaced whole,
+as the apiserver replaces lists without a strategy.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ _BY_NAME: dict[str, str] = {
     "env": "name", "volumeMounts": "mountPath", "volumeDevices": "devicePath", "imagePullSecrets": "name",
     "hostAliases": "ip", "conditions": "type", "ownerReferences": "uid", "podIPs": "ip", "hostIPs": "ip",
     "addresses": "type", "resourceClaims": "name", "schedulingGates": "name", "topologySpreadConstraints":
-    "topologyKey", "secrets": "name",
+    "topologyKey", "secrets": "name", "webhooks": "name", "matchConditions": "name", "variables": "name",
+    "drivers": "name", "storageHealth": "name",
 }
 # (field above, field name) -> merge key, where the name alone is ambiguous
 _BY_PARENT: dict[tuple[str, str], str] = {

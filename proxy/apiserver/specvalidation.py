@@ -68,24 +68,6 @@ _IMMUTABLE = "field is immutable"
 _IMMUTABLE_SET = "field is immutable when `immutable` is set"
 
 
-def _selector(selector: Any, path: str) -> list[Cause]:
-    """ValidateLabelSelector, strictly (no invalid label values)."""
-    causes = validation.labels(f"{path}.matchLabels", selector.get("matchLabels"))
-    for i, expr in enumerate(dicts(selector.get("matchExpressions"))):
-        at, op, values = f"{path}.matchExpressions[{i}]", expr.get("operator") or "", expr.get("values") or []
-        if op in ("In", "NotIn") and not values:
-            causes.append(required(f"{at}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
-        elif op in ("Exists", "DoesNotExist") and values:
-            why = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
-            causes.append(forbidden(f"{at}.values", why))
-        elif op not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            causes.append(invalid(f"{at}.operator", op, "not a valid selector operator"))
-        causes += invalid_each(f"{at}.key", expr.get("key") or "", validation.qualified_name(expr.get("key") or ""))
-        for j, value in enumerate(values):
-            causes += invalid_each(f"{at}.values[{j}]", value, validation.label_value(value))
-    return causes
-
-
 def _empty(selector: Any) -> bool:
     return isinstance(selector, dict) and not selector.get("matchLabels") and not selector.get("matchExpressions")
 
@@ -111,7 +93,7 @@ def _checked_selector(spec: Obj, empty_for: str = "", *, required_: bool = True)
     selector = spec.get("selector")
     if not isinstance(selector, dict):
         return [required("spec.selector")] if required_ else [], True
-    causes = _selector(selector, "spec.selector")
+    causes = validation.label_selector(selector, "spec.selector")
     parses = not causes
     if empty_for and _empty(selector):
         causes.append(invalid("spec.selector", selector, f"empty selector is invalid for {empty_for}"))
@@ -521,7 +503,7 @@ def _policy_peer(peer: Obj, path: str) -> list[Cause]:
     causes: list[Cause] = []
     for f in ("podSelector", "namespaceSelector"):
         if isinstance(peer.get(f), dict):
-            causes += _selector(peer[f], f"{path}.{f}")
+            causes += validation.label_selector(peer[f], f"{path}.{f}")
     block = peer.get("ipBlock")
     if isinstance(block, dict):
         cidr = str(block.get("cidr") or "")
@@ -545,7 +527,7 @@ def _policy_peer(peer: Obj, path: str) -> list[Cause]:
 def _network_policy(obj: Obj) -> list[Cause]:
     """ValidateNetworkPolicySpec: the pod selector, each rule's ports and peers, the policy types."""
     spec = as_dict(obj.get("spec"))
-    causes = _selector(as_dict(spec.get("podSelector")), "spec.podSelector")
+    causes = validation.label_selector(as_dict(spec.get("podSelector")), "spec.podSelector")
     for direction, peers in (("ingress", "from"), ("egress", "to")):
         for i, rule in enumerate(dicts(spec.get(direction))):
             at = f"spec.{direction}[{i}]"
@@ -790,7 +772,7 @@ def _pdb(obj: Obj) -> list[Cause]:
         if value is not None:
             causes += _rolling_value(f"spec.{field}", value) + _over_100(f"spec.{field}", value)
     if isinstance(spec.get("selector"), dict):
-        causes += _selector(spec["selector"], "spec.selector")
+        causes += validation.label_selector(spec["selector"], "spec.selector")
     if (policy := spec.get("unhealthyPodEvictionPolicy")) is not None and policy not in ("AlwaysAllow",
                                                                                         "IfHealthyBudget"):
         causes.append(not_supported("spec.unhealthyPodEvictionPolicy", policy, ("AlwaysAllow", "IfHealthyBudget")))
@@ -828,7 +810,7 @@ def _rules(obj: Obj) -> list[Cause]:
                                    "at least one clusterRoleSelector required if aggregationRule is non-nil"))
         for i, selector in enumerate(dicts(selectors)):
             at = f"aggregationRule.clusterRoleSelectors[{i}]"
-            found = _selector(selector, at)
+            found = validation.label_selector(selector, at)
             # LabelSelectorAsSelector fails on what ValidateLabelSelector finds, and the nil selector is quoted
             causes += [*found, invalid(at, None, "invalid label selector.")] if found else []
     return causes
@@ -869,7 +851,7 @@ def _pvc_spec(spec: Obj, path: str) -> list[Cause]:
     modes = [m for m in spec.get("accessModes") or [] if isinstance(m, str)]
     causes = [] if modes else [required(f"{path}.accessModes", "at least 1 access mode is required")]
     if isinstance(spec.get("selector"), dict):
-        causes += _selector(spec["selector"], f"{path}.selector")
+        causes += validation.label_selector(spec["selector"], f"{path}.selector")
     causes += [not_supported(f"{path}.accessModes", m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES]
     if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in _ACCESS_MODES for m in modes):
         causes.append(forbidden(f"{path}.accessModes", "may not use ReadWriteOncePod with other access modes"))

@@ -19,7 +19,7 @@ from ..wire.names import label_value as label_value
 from ..wire.names import path_segment as path_segment
 from ..wire.names import qualified_name as qualified_name
 from ..wire.names import subdomain as subdomain
-from .fielderrors import Cause, invalid, invalid_each, required
+from .fielderrors import Cause, forbidden, invalid, invalid_each, required
 from .goorder import ordered_meta
 
 # the kinds whose names are DNS-1123 subdomains (NameIsDNSSubdomain in their validation)
@@ -103,3 +103,20 @@ def owner_references(refs: list[Any]) -> list[Cause]:
                 controller = current
     return causes
 
+
+def label_selector(selector: Any, path: str) -> list[Cause]:
+    """ValidateLabelSelector, strictly (no invalid label values)."""
+    causes = labels(f"{path}.matchLabels", selector.get("matchLabels"))
+    for i, expr in enumerate(e for e in selector.get("matchExpressions") or [] if isinstance(e, dict)):
+        at, op, values = f"{path}.matchExpressions[{i}]", expr.get("operator") or "", expr.get("values") or []
+        if op in ("In", "NotIn") and not values:
+            causes.append(required(f"{at}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
+        elif op in ("Exists", "DoesNotExist") and values:
+            why = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
+            causes.append(forbidden(f"{at}.values", why))
+        elif op not in ("In", "NotIn", "Exists", "DoesNotExist"):
+            causes.append(invalid(f"{at}.operator", op, "not a valid selector operator"))
+        causes += invalid_each(f"{at}.key", expr.get("key") or "", qualified_name(expr.get("key") or ""))
+        for j, value in enumerate(values):
+            causes += invalid_each(f"{at}.values[{j}]", value, label_value(value))
+    return causes

@@ -71,10 +71,17 @@ _GENERATION_KINDS = frozenset({
 })
 # ...of which these set it to 1 on create and never count a change (an empty PrepareForUpdate)
 _GENERATION_ONCE = frozenset({"PriorityClass"})
+# ...and these count a change of their webhooks only, compared by reflect.DeepEqual: a list sent empty is not
+# the list that was stored empty (omitted, so decoded as none)
+_WEBHOOK_KINDS = frozenset({"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"})
 # Kinds whose strategy refuses an update without a resourceVersion (AllowUnconditionalUpdate false), as the
 # real apiserver answered a PUT without one, and so does every custom resource's; a patch is never refused
 # so, it applies to the stored version.
-_CONDITIONAL_UPDATE_KINDS = frozenset({"Lease", "PodDisruptionBudget"})
+_CONDITIONAL_UPDATE_KINDS = frozenset({
+    "Lease", "LeaseCandidate", "PodDisruptionBudget", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding", "ClusterTrustBundle", "PodCertificateRequest", "RuntimeClass", "CSIDriver",
+    "CSINode", "CSIStorageCapacity", "VolumeAttachment", "StorageVersionMigration"})
 # Kinds whose store answers a delete with the deleted object rather than a Status (ReturnDeletedObject)
 RETURNS_DELETED = frozenset({"Service", "Pod", "Namespace", "PersistentVolumeClaim", "PersistentVolume",
                              "ServiceAccount", "ResourceQuota", "PodTemplate", "StorageClass", "CSIDriver", "CSINode",
@@ -578,6 +585,26 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = 
     return any(old.get(k) != new.get(k) for k in keys)
 
 
+def _emptied(sent: Any, stored: Any) -> bool:
+    """Whether a value as sent holds an empty list or map where the stored one (which omits them, so decodes
+    as none) has nothing: reflect.DeepEqual tells those apart."""
+    if isinstance(sent, dict):
+        kept = stored if isinstance(stored, dict) else {}
+        return any((v in ([], {}) and kept.get(k) is None) or _emptied(v, kept.get(k)) for k, v in sent.items())
+    if isinstance(sent, list) and isinstance(stored, list) and len(sent) == len(stored):
+        return any(_emptied(v, w) for v, w in zip(sent, stored, strict=True))
+    return False
+
+
+def _without_nulls(value: Any) -> Any:
+    """A decoded value as Go holds it: a null is the field's zero value, as absent as a missing key."""
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
 def _status_apart(t: Target) -> bool:
     """Whether status is written only through /status (for a custom resource, where its definition says)."""
     return t.custom.status if t.custom is not None else True
@@ -588,6 +615,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change."""
     name = t.name
+    sent_webhooks = {"webhooks": _without_nulls(new.get("webhooks"))}  # (before decoding drops an empty list)
     try:
         new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied)
     except Undecodable as exc:
@@ -641,7 +669,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             found = "[]string{" + ", ".join(quote(str(f)) for f in added) + "}"
             why = f"no new finalizers can be added if the object is being deleted, found new finalizers {found}"
             return _refused(t, name, [forbidden("metadata.finalizers", why)])
-        if _has_generation(t) and t.kind not in _GENERATION_ONCE and _spec_changed(current, new, not _status_apart(t)):
+        changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent_webhooks, current) \
+            if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t))
+        if _has_generation(t) and t.kind not in _GENERATION_ONCE and changed:
             meta["generation"] = int(old_meta.get("generation") or 0) + 1
     meta.pop("resourceVersion", None)
     meta.pop("selfLink", None)  # (the storage clears it on every write: PrepareObjectForStorage)
