@@ -130,7 +130,7 @@ def ops(seed: int, n: int) -> list[Op]:
 
 # uids, times and what allocators draw (a Service's cluster IPs and node ports)
 _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time", "lastTransitionTime",
-                      "clusterIP", "clusterIPs", "nodePort"})
+                      "clusterIP", "clusterIPs", "nodePort", "lastPhaseTransitionTime"})
 
 
 _UID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # in a Job's selector
@@ -1268,21 +1268,33 @@ def persistent_volume_ops(seed: int, n: int) -> list[Op]:
     reference, volume mode; status phases."""
     def make(name: str, r: random.Random) -> dict[str, Any]:
         spec: dict[str, Any] = {
-            "capacity": r.choice(({"storage": "1Gi"}, {"storage": "2Gi"}, {}, {"storage": "-1Gi"})),
-            "accessModes": r.choice((["ReadWriteOnce"], ["ReadOnlyMany", "ReadWriteMany"], [], ["Sometimes"])),
+            "capacity": r.choice(({"storage": "1Gi"}, {"storage": "2Gi"}, None, {"storage": "-1Gi"},
+                                  {"storage": "1Gi", "cpu": "1"})),
+            "accessModes": r.choice((["ReadWriteOnce"], ["ReadOnlyMany", "ReadWriteMany"], [], ["Sometimes"],
+                                     ["ReadWriteOncePod", "ReadWriteOnce"])),
             **r.choice(({"hostPath": {"path": "/tmp/x"}}, {"nfs": {"server": "nfs.example.com", "path": "/x"}},
                         {"csi": {"driver": "csi.example.com", "volumeHandle": "h1"}}, {},
-                        {"hostPath": {"path": "/tmp/x"}, "nfs": {"server": "s", "path": "/x"}}))}
+                        {"hostPath": {"path": "/tmp/x"}, "nfs": {"server": "s", "path": "/x"}},
+                        {"hostPath": {"path": "/"}}, {"hostPath": {"path": "/a/../b", "type": "Weird"}},
+                        {"nfs": {"server": "", "path": "x"}}, {"csi": {"driver": "Bad Driver"}},
+                        {"local": {"path": "/mnt/disk"}}, {"cephfs": {"monitors": ["m"]}}))}
         for field, choices in (("persistentVolumeReclaimPolicy", ("Retain", "Delete", "Recycle", "Sometimes")),
-                               ("storageClassName", ("fast", "")), ("volumeMode", ("Block", "Filesystem", "Other")),
+                               ("storageClassName", ("fast", "", "Bad_Class")),
+                               ("volumeMode", ("Block", "Filesystem", "Other")),
                                ("claimRef", ({"namespace": "{ns}", "name": "c1"},)), ("mountOptions", (["ro"],))):
             if r.random() < 0.3:
                 spec[field] = r.choice(choices)
-        return {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": name}, "spec": spec}
+        if spec["capacity"] is None:  # (none at all: an empty map sent is worded otherwise there, not modelled)
+            del spec["capacity"]
+        meta: dict[str, Any] = {"name": name}
+        if r.random() < 0.15:
+            meta["annotations"] = {"volume.beta.kubernetes.io/mount-options": "ro"}
+        return {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": meta, "spec": spec}
     return _simple_ops(seed, n, "persistentvolumes", _cluster_names("pv1", "pv2"), make,
                        ({"spec": {"capacity": {"storage": "5Gi"}}}, {"spec": {"storageClassName": "slow"}},
                         {"spec": {"hostPath": {"path": "/tmp/y"}}}, {"spec": {"claimRef": None}},
-                        {"metadata": {"labels": {"m": "1"}}}),
+                        {"metadata": {"labels": {"m": "1"}}}, {"spec": {"volumeMode": "Block"}},
+                        {"spec": {"csi": {"driver": "csi.example.com", "volumeHandle": "h2"}}}),
                        ({"phase": "Available"}, {"phase": "Bound"}, {"phase": "Sometimes"}, {"message": "m"}))
 
 

@@ -1,5 +1,5 @@
-"""The validation of quotas, limit ranges, priority, ingress and storage classes and webhook configurations, as
-synchronous tables; every
+"""The validation of quotas, limit ranges, priority, ingress and storage classes, webhook configurations and
+persistent volumes, as synchronous tables; every
 message here is one the real kube-apiserver v1.37.2 answered (tests/random_writes.py's sequences of these
 kinds, compared in tests/test_writes_random_realkube.py)."""
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from watchproxy.apiserver.specvalidation import spec_causes, status_causes
+from watchproxy.apiserver.specvalidation import spec_causes, status_causes, write_warnings
 
 
 def _quota(**spec: Any) -> dict[str, Any]:
@@ -107,6 +107,24 @@ _EXISTS_ONLY = ("Invalid value: \"In\": must be 'Exists' when scope is any of Re
       ("webhooks[1].clientConfig.service.path", 'Invalid value: "a//b": segment[1] may not be empty'),
       ("webhooks[1].admissionReviewVersions", "Required value: must specify one of v1, v1beta1"),
       ("webhooks[1].name", 'Duplicate value: "a.example.com"')]),
+    ({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "v", "annotations": {
+        "volume.beta.kubernetes.io/mount-options": "ro"}}, "spec": {
+        "capacity": {"storage": "1Gi", "cpu": "1"}, "accessModes": ["ReadWriteOncePod", "ReadWriteOnce"],
+        "hostPath": {"path": "/a/../b", "type": "Weird"}, "nfs": {"server": "s", "path": "/x"}}},
+     [("spec.accessModes", "Forbidden: may not use ReadWriteOncePod with other access modes"),
+      ("spec.capacity", 'Unsupported value: {"cpu":"1","storage":"1Gi"}: supported values: "storage"'),
+      ("spec.hostPath.path", "Invalid value: \"/a/../b\": must not contain '..'"),
+      ("spec.hostPath.type", 'Unsupported value: "Weird": supported values: "", "BlockDevice", "CharDevice", '
+                             '"Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"'),
+      ("spec.nfs", "Forbidden: may not specify more than 1 volume type")]),  # (NFS mounts with options)
+    ({"apiVersion": "v1", "kind": "PersistentVolume", "spec": {
+        "capacity": {"storage": "-1Gi"}, "accessModes": ["ReadWriteOnce"], "local": {"path": "/mnt"}},
+      "metadata": {"name": "v", "annotations": {"volume.beta.kubernetes.io/mount-options": "ro"}}},
+     [("spec.capacity[storage]", "Invalid value: -1073741824: must be a valid resource quantity"),
+      ("spec.capacity[storage]", 'Invalid value: "-1Gi": must be greater than zero'),
+      ("spec.nodeAffinity", "Required value: Local volume requires node affinity"),
+      ("metadata.annotations.volume.beta.kubernetes.io/mount-options",
+       "Forbidden: may not specify mount options for this volume type")]),
 ])
 def test_what_a_create_is_refused_for(obj: dict[str, Any], wrong: list[tuple[str, str]]) -> None:
     assert [(c[0], c[2]) for c in spec_causes(obj)] == wrong
@@ -136,3 +154,21 @@ def test_a_quotas_status_is_checked_as_its_limits_are() -> None:
     quota = {**_quota(hard={"pods": "1"}), "status": {"hard": {"pods": "1"}, "used": {"pods": "-1"}}}
     assert [(c[0], c[2]) for c in status_causes(quota, quota)] == [
         ("status.used[pods]", 'Invalid value: "-1": must be greater than or equal to 0')]
+
+
+def test_a_volumes_source_may_not_change_and_the_refusal_shows_gos_diff() -> None:
+    pv = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "v"}, "spec": {
+        "capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/x", "type": ""}}}
+    moved = {**pv, "spec": {**pv["spec"], "hostPath": {"path": "/y", "type": ""}}}
+    [(path, reason, message)] = spec_causes(moved, pv)
+    assert (path, reason) == ("spec.persistentvolumesource", "FieldValueForbidden")
+    assert message.startswith("Forbidden: spec.persistentvolumesource is immutable after creation\n@@ ")
+    assert '-  "Path": "/x",\n+  "Path": "/y",\n' in message
+
+
+def test_a_volume_is_warned_of_what_is_deprecated() -> None:
+    pv = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "v"},
+          "spec": {"persistentVolumeReclaimPolicy": "Recycle", "cephfs": {"monitors": ["m"]}}}
+    assert write_warnings(pv) == [
+        "spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the recommended "
+        "approach is to use dynamic provisioning.", "spec.cephfs: deprecated in v1.28, non-functional in v1.31+"]

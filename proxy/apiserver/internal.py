@@ -76,3 +76,12 @@ def go_diff(a: Any, b: Any) -> str:
             text = text.replace(ch, escaped)
         return [ln + "\n" for ln in text.split("\n")]
     return "".join(list(difflib.unified_diff(lines(a), lines(b), n=3))[2:])
+
+
+def semantic(value: Any) -> Any:
+    """A value as Semantic.DeepEqual compares it: an empty list or map is the same as none."""
+    if isinstance(value, dict):
+        return {k: semantic(v) for k, v in value.items() if v not in (None, [], {})}
+    if isinstance(value, list):
+        return [semantic(v) for v in value]
+    return value

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Any
 
 _DEC = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
 _BIN = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
@@ -123,3 +124,12 @@ def _string(amount: Fraction, fmt: str) -> str:
     if fmt == DECIMAL_EXPONENT:
         return f"{value}" + (f"e{exponent}" if exponent else "")
     return f"{value}{_DEC_SUFFIX.get(exponent, '')}"
+
+
+def parsed(text: Any) -> Fraction | None:
+    """The amount of a quantity in a decoded object, None for one the apiserver would not have decoded (its
+    400 came before any validation)."""
+    try:
+        return value(str(text))
+    except QuantityError:
+        return None

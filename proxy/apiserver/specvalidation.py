@@ -30,7 +30,7 @@ from typing import Any
 
 from ..wire import names
 from ..wire.selectors import selector_matches
-from . import clustervalidation, crds, cron, eventapi, gojson, quantity, validation
+from . import clustervalidation, crds, cron, eventapi, gojson, quantity, validation, volumevalidation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -42,7 +42,7 @@ from .fielderrors import (
     not_supported,
     required,
 )
-from .internal import as_internal, go_diff
+from .internal import as_internal, go_diff, semantic
 from .podvalidation import (
     PROTOCOLS,
     amount_causes,
@@ -1105,7 +1105,7 @@ def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
     if bound:
         new_spec["volumeAttributesClassName"] = old_spec.get("volumeAttributesClassName")
     causes = []
-    if _semantic(new_spec) != _semantic(old_spec):
+    if semantic(new_spec) != semantic(old_spec):
         causes.append(forbidden("spec", "spec is immutable after creation except resources.requests and "
                                         "volumeAttributesClassName for bound claims\n" +
                                 go_diff(as_internal("PersistentVolumeClaimSpec", old_spec),
@@ -1117,15 +1117,6 @@ def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
     if spec.get("volumeMode") != before.get("volumeMode"):
         causes.append(invalid("volumeMode", spec.get("volumeMode"), _IMMUTABLE))
     return causes
-
-
-def _semantic(value: Any) -> Any:
-    """A value as Semantic.DeepEqual compares it: an empty list or map is the same as none."""
-    if isinstance(value, dict):
-        return {k: _semantic(v) for k, v in value.items() if v not in (None, [], {})}
-    if isinstance(value, list):
-        return [_semantic(v) for v in value]
-    return value
 
 
 def _job_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
@@ -1140,12 +1131,12 @@ def _job_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
         elif completions is not None and completions != spec.get("parallelism"):
             causes.append(invalid("spec.completions", completions,
                                   "can only be modified in tandem with spec.parallelism"))
-    if _semantic(spec.get("selector")) != _semantic(before.get("selector")):
+    if semantic(spec.get("selector")) != semantic(before.get("selector")):
         causes.append(invalid("spec.selector", spec.get("selector"), _IMMUTABLE))
     causes += _job_template_update(spec, before, status)
     for f, internal_type in (("completionMode", ""), ("podFailurePolicy", "PodFailurePolicy"),
                              ("backoffLimitPerIndex", ""), ("managedBy", ""), ("successPolicy", "SuccessPolicy")):
-        if _semantic(spec.get(f)) != _semantic(before.get(f)):
+        if semantic(spec.get(f)) != semantic(before.get(f)):
             value = spec.get(f)
             causes.append(invalid(f"spec.{f}", as_internal(internal_type, value) if internal_type and value
                                   else value, _IMMUTABLE))
@@ -1176,7 +1167,7 @@ def _job_template_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
         for f in ("annotations", "labels"):
             old.setdefault("metadata", {})[f] = as_dict(template.get("metadata")).get(f)
     if not mutable:  # (the pod resources' rule needs the same options: without them, immutable whole)
-        if _semantic(template) != _semantic(old):
+        if semantic(template) != semantic(old):
             return [invalid("spec.template", as_internal("PodTemplateSpec", template), _IMMUTABLE)]
         return []
     pod, old_pod = as_dict(template.get("spec")), as_dict(old.get("spec"))
@@ -1185,7 +1176,7 @@ def _job_template_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
         if len(new_list) == len(old_list):
             old_pod[f] = [{**o, "resources": n.get("resources")} if o.get("name") == n.get("name") else o
                           for n, o in zip(new_list, old_list, strict=True)]
-    if _semantic(pod) != _semantic(old_pod):
+    if semantic(pod) != semantic(old_pod):
         return [invalid("spec.template.spec", as_internal("PodSpec", pod), _IMMUTABLE)]
     return []
 
@@ -1371,7 +1362,10 @@ _PEM = re.compile(rb"-----BEGIN [^\n]*-----")
 
 def write_warnings(obj: Obj) -> list[str]:
     """What the strategies warn of in a write's answer (WarningsOnCreate/Update): a TLS Secret whose pair
-    tls.X509KeyPair cannot read. Only the pair without any PEM data is modelled."""
+    tls.X509KeyPair cannot read (only the pair without any PEM data is modelled); a persistent volume's
+    deprecations."""
+    if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "PersistentVolume"):
+        return volumevalidation.pv_warnings(obj)
     if (obj.get("apiVersion"), obj.get("kind"), obj.get("type")) != ("v1", "Secret", "kubernetes.io/tls"):
         return []
     data = as_dict(obj.get("data"))

@@ -535,10 +535,11 @@ def _unpatchable(new: dict[str, Any], problem: str, patch: Any = None) -> Outcom
                 {"causes": [{"reason": "FieldValueInvalid", "message": why, "field": "patch"}]})
 
 
-def _warned(out: Outcome, warnings: list[str]) -> Outcome:
+def _warned(out: Outcome, warnings: list[str], strategy: bool = True) -> Outcome:
     """The answer with its Warning headers (a refused write gets the decoder's too), the strategies' after
-    (of the object written, or those a write refused by storage already had)."""
-    strategies = specvalidation.write_warnings(out.body) if out.code < 300 else out.warnings
+    (of the object written, or those a write refused by storage already had), but for a delete and a
+    subresource's write (`strategy` False: their strategies warn of nothing)."""
+    strategies = (specvalidation.write_warnings(out.body) if strategy else []) if out.code < 300 else out.warnings
     out.warnings = warnings + fieldvalidation.warnings(strategies)
     return out
 
@@ -703,7 +704,7 @@ def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, 
     refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts, stamp, namespace_phase), warnings)
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase), warnings, not t.subresource)
 
 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
@@ -887,7 +888,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH), warnings)
+    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH), warnings, not t.subresource)
     if out.code >= 400:
         return out
     # (an apply that changes only who manages the object is still a new version of it: the emulate write path
@@ -989,7 +990,7 @@ def gc_finalizers(finalizers: list[str], propagation: str, orphan_by_default: bo
 def delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Options) -> Outcome:
     """DELETE of one object: gone at once, or marked with deletionTimestamp while finalizers (or a
     kubelet, for a pod bound to a node) still have work to do."""
-    return _warned(_delete(t, current, stamp, opts), _propagation_warnings(t, opts))  # (before the lookup)
+    return _warned(_delete(t, current, stamp, opts), _propagation_warnings(t, opts), False)  # (before the lookup)
 
 
 def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Options) -> Outcome:

@@ -49,6 +49,9 @@ def _node(prop: dict[str, Any], schemas: dict[str, Any]) -> Any:
             return scalar_kind(target) if "x-kubernetes-preserve-unknown-fields" not in target else "~"
         if prop.get("x-kubernetes-map-type") == "atomic":  # makeOpenAPIRef's override at the field
             return {"k": "map", "a": True}
+        if prop.get("x-kubernetes-map-type") == "granular":  # ...either way (a PV's claimRef)
+            node = _object(target, schemas)
+            return {k: v for k, v in node.items() if k != "a"} if isinstance(node, dict) else node
         return _short(ref)
     if prop.get("type") == "array":
         rel = prop.get("x-kubernetes-list-type")

@@ -170,6 +170,8 @@ func main() {
 		"ObjectReference": {reflect.TypeOf(core.ObjectReference{}), reflect.TypeOf(corev1.ObjectReference{})},
 		"EventSource":     {reflect.TypeOf(core.EventSource{}), reflect.TypeOf(corev1.EventSource{})},
 		"ScopeSelector":   {reflect.TypeOf(core.ScopeSelector{}), reflect.TypeOf(corev1.ScopeSelector{})},
+		"PersistentVolumeSource": {reflect.TypeOf(core.PersistentVolumeSource{}),
+			reflect.TypeOf(corev1.PersistentVolumeSource{})},
 	}
 	names := make([]string, 0, len(roots))
 	for n := range roots {

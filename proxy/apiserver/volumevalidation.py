@@ -1,0 +1,163 @@
+"""The apiserver's validation of persistent volumes, which a storage operator writes: access modes, capacity,
+one volume source and its fields, the class and mode, the source immutable; and what a write of one is warned
+of. Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidatePersistentVolume and its update),
+pkg/volume/validation (the mount options annotation) and pkg/api/persistentvolume (the warnings), in their
+order.
+"""
+
+from __future__ import annotations
+
+import math
+import posixpath
+from typing import Any
+
+from ..wire import names
+from . import quantity
+from .fielderrors import Cause, forbidden, invalid, invalid_each, not_supported, required
+from .internal import as_internal, go_diff, semantic
+from .podvalidation import as_dict
+
+Obj = dict[str, Any]
+_IMMUTABLE = "field is immutable"
+
+# a persistent volume's sources, in the order ValidatePersistentVolumeSpec looks at them, each with the name its
+# "more than 1 volume type" refusal gives it (cephfs is named cephFS there); a flex volume is never refused so
+_PV_SOURCES = (("hostPath", "hostPath"), ("gcePersistentDisk", "gcePersistentDisk"),
+               ("awsElasticBlockStore", "awsElasticBlockStore"), ("glusterfs", "glusterfs"), ("flocker", "flocker"),
+               ("nfs", "nfs"), ("rbd", "rbd"), ("quobyte", "quobyte"), ("cephfs", "cephFS"), ("iscsi", "iscsi"),
+               ("cinder", "cinder"), ("fc", "fc"), ("flexVolume", ""), ("azureFile", "azureFile"),
+               ("vsphereVolume", "vsphereVolume"), ("photonPersistentDisk", "photonPersistentDisk"),
+               ("portworxVolume", "portworxVolume"), ("azureDisk", "azureDisk"), ("scaleIO", "scaleIO"),
+               ("local", "local"), ("storageos", "storageos"), ("csi", "csi"))
+_MOUNT_OPTIONS = "volume.beta.kubernetes.io/mount-options"
+_MOUNTS_WITH_OPTIONS = ("gcePersistentDisk", "awsElasticBlockStore", "glusterfs", "nfs", "rbd", "quobyte", "iscsi",
+                        "cinder", "cephfs", "azureFile", "vsphereVolume", "azureDisk", "photonPersistentDisk")
+_ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
+_HOST_PATH_TYPES = ("", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate",
+                    "Socket")
+
+
+def _pv_source(key: str, source: Obj, at: str) -> list[Cause]:
+    """The checks of the sources a controller under development writes: a host path, NFS, CSI (and a local
+    volume's path); the others are only counted."""
+    if key in ("hostPath", "local"):
+        where = str(source.get("path") or "")
+        if not where:
+            return [required(f"{at}.path")]
+        causes = [invalid(f"{at}.path", where, "must not contain '..'")] if ".." in where.split("/") else []
+        kind = source.get("type")
+        if key == "hostPath" and kind is not None and kind not in _HOST_PATH_TYPES:
+            causes.append(not_supported(f"{at}.type", kind, _HOST_PATH_TYPES))
+        return causes
+    if key == "nfs":
+        causes = [required(f"{at}.{f}") for f in ("server", "path") if not source.get(f)]
+        if not str(source.get("path") or "").startswith("/"):
+            causes.append(invalid(f"{at}.path", source.get("path") or "", "must be an absolute path"))
+        return causes
+    if key != "csi":
+        return []
+    driver = str(source.get("driver") or "")
+    if not driver:
+        causes = [required(f"{at}.driver")]
+    else:
+        causes = [(f"{at}.driver", "FieldValueTooLong", "Too long: may not be more than 63 bytes")] \
+            if len(driver) > 63 else []
+        causes += invalid_each(f"{at}.driver", driver, names.subdomain(driver.lower()))
+    return causes + ([] if source.get("volumeHandle") else [required(f"{at}.volumeHandle")])
+
+
+def persistent_volume(obj: Obj) -> list[Cause]:
+    """ValidatePersistentVolumeSpec (not inline): access modes, capacity (storage only, positive), reclaim
+    policy, one volume source, the class, the volume mode. Not modelled: node affinity, the sources other than
+    a host path, NFS, CSI and local, volume attributes classes."""
+    spec = as_dict(obj.get("spec"))
+    modes = [str(m) for m in spec.get("accessModes") or []]
+    causes = [] if modes else [required("spec.accessModes")]
+    causes += [not_supported("spec.accessModes", m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES]
+    if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in _ACCESS_MODES for m in modes):
+        causes.append(forbidden("spec.accessModes", "may not use ReadWriteOncePod with other access modes"))
+    capacity = as_dict(spec.get("capacity"))
+    causes += [] if capacity else [required("spec.capacity")]
+    if "storage" not in capacity or len(capacity) > 1:  # (a map never sent is Go's nil: null)
+        shown = dict(sorted(capacity.items())) if "capacity" in spec else None
+        causes.append(not_supported("spec.capacity", shown, ("storage",)))
+    for name, amount in sorted(capacity.items()):
+        if (number := quantity.parsed(amount)) is None:
+            continue
+        if math.ceil(number) < 0:  # Value()
+            causes.append(invalid(f"spec.capacity[{name}]", math.ceil(number), "must be a valid resource quantity"))
+        if number <= 0:
+            causes.append(invalid(f"spec.capacity[{name}]", str(amount), "must be greater than zero"))
+    policy = spec.get("persistentVolumeReclaimPolicy")
+    if policy and policy not in ("Delete", "Recycle", "Retain"):
+        causes.append(not_supported("spec.persistentVolumeReclaimPolicy", policy, ("Delete", "Recycle", "Retain")))
+    found = 0
+    for key, named in _PV_SOURCES:
+        if not isinstance(source := spec.get(key), dict):
+            continue
+        if found and named:
+            causes.append(forbidden(f"spec.{named}", "may not specify more than 1 volume type"))
+            continue
+        found += 1
+        causes += _pv_source(key, source, f"spec.{'persistentDisk' if key == 'gcePersistentDisk' else key}")
+        if key == "local" and not isinstance(spec.get("nodeAffinity"), dict):
+            causes.append(required("spec.nodeAffinity", "Local volume requires node affinity"))
+    if not found:
+        causes.append(required("spec", "must specify a volume type"))
+    host = as_dict(spec.get("hostPath")).get("path")
+    if isinstance(host, str) and posixpath.normpath(host or ".") == "/" and policy == "Recycle":
+        causes.append(forbidden("spec.persistentVolumeReclaimPolicy", "may not be 'recycle' for a hostPath mount of "
+                                                                      "'/'"))
+    if klass := str(spec.get("storageClassName") or ""):
+        causes += invalid_each("spec.storageClassName", klass, names.subdomain(klass))
+    mode = spec.get("volumeMode")
+    if mode is not None and mode not in ("Block", "Filesystem"):
+        causes.append(not_supported("spec.volumeMode", mode, ("Block", "Filesystem")))
+    # pkg/volume/validation: the mount options annotation only where the volume type can mount with options
+    annotations = as_dict(as_dict(obj.get("metadata")).get("annotations"))
+    if _MOUNT_OPTIONS in annotations and not any(isinstance(spec.get(k), dict) for k in _MOUNTS_WITH_OPTIONS):
+        causes.append(forbidden(f"metadata.annotations.{_MOUNT_OPTIONS}",
+                                "may not specify mount options for this volume type"))
+    return causes
+
+
+def persistent_volume_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidatePersistentVolumeUpdate after the volume's own checks: its source may not change (the refusal
+    shows Go's diff of the internal sources), nor its volume mode."""
+    spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
+    source = {k: spec[k] for k, _ in _PV_SOURCES if k in spec}
+    old_source = {k: before[k] for k, _ in _PV_SOURCES if k in before}
+    csi, old_csi = source.get("csi"), old_source.get("csi")
+    if isinstance(csi, dict) and isinstance(old_csi, dict) and old_csi.get("controllerExpandSecretRef") is None:
+        source["csi"] = {k: v for k, v in csi.items() if k != "controllerExpandSecretRef"}  # may be set once
+    causes = []
+    if semantic(source) != semantic(old_source):
+        causes.append(forbidden("spec.persistentvolumesource", "spec.persistentvolumesource is immutable after "
+                                "creation\n" + go_diff(as_internal("PersistentVolumeSource", old_source),
+                                                       as_internal("PersistentVolumeSource", source))))
+    if spec.get("volumeMode") != before.get("volumeMode"):
+        causes.append(invalid("volumeMode", spec.get("volumeMode"), _IMMUTABLE))
+    return causes
+
+
+_DEPRECATED_PV_ANNOTATIONS = (
+    ("volume.beta.kubernetes.io/storage-class", 'deprecated since v1.8; use "storageClassName" attribute instead'),
+    (_MOUNT_OPTIONS, 'deprecated since v1.31; use "mountOptions" attribute instead'))
+_DEPRECATED_PV_SOURCES = (("cephfs", "cephfs", "v1.28", "v1.31"), ("photonPersistentDisk", "photonPersistentDisk",
+                                                                   "v1.11", "v1.16"),
+                          ("scaleIO", "scaleIO", "v1.16", "v1.22"), ("storageos", "storageOS", "v1.22", "v1.25"),
+                          ("glusterfs", "glusterfs", "v1.25", "v1.26"), ("rbd", "rbd", "v1.28", "v1.31"))
+
+
+def pv_warnings(obj: Obj) -> list[str]:
+    """GetWarningsForPersistentVolume, what a write of a volume is warned of: deprecated annotations, the
+    Recycle policy, sources whose plugins are gone. Not modelled: deprecated node labels in its node
+    affinity."""
+    annotations = as_dict(as_dict(obj.get("metadata")).get("annotations"))
+    spec = as_dict(obj.get("spec"))
+    out = [f"metadata.annotations[{k}]: {why}" for k, why in _DEPRECATED_PV_ANNOTATIONS if k in annotations]
+    if spec.get("persistentVolumeReclaimPolicy") == "Recycle":
+        out.append("spec.persistentVolumeReclaimPolicy: The Recycle reclaim policy is deprecated. Instead, the "
+                   "recommended approach is to use dynamic provisioning.")
+    return out + [f"spec.{named}: deprecated in {since}, non-functional in {gone}+"
+                  for key, named, since, gone in _DEPRECATED_PV_SOURCES if isinstance(spec.get(key), dict)]

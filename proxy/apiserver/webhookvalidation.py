@@ -1,0 +1,203 @@
+"""The apiserver's validation of admission webhook configurations, validating and mutating: every operator
+with a webhook writes one (and patches its CA bundle), and a replay must refuse the one a cluster refuses (a
+webhook with side effects, served over http, without review versions). Ported from k8s.io/kubernetes
+pkg/apis/admissionregistration/validation and k8s.io/apiserver pkg/util/webhook, as a create checks them (an
+update is refused only for what it breaks: specvalidation.spec_causes), in their order.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+from ..wire import names
+from . import validation
+from .fielderrors import Cause, duplicate, invalid, invalid_each, not_supported, required
+from .podvalidation import as_dict, dicts
+
+Obj = dict[str, Any]
+
+_OPERATIONS = ("*", "CONNECT", "CREATE", "DELETE", "UPDATE")
+_URL_FORM = "; desired format: https://host[/path]"
+
+
+def _fully_qualified(path: str, name: str) -> list[Cause]:
+    """IsFullyQualifiedName: a DNS subdomain of at least three labels (a webhook's name)."""
+    if not name:
+        return [required(path)]
+    if errs := names.subdomain(name):
+        return [invalid(path, name, ",".join(errs))]
+    if len(name.split(".")) < 3:
+        return [invalid(path, name, "should be a domain with at least three segments separated by dots")]
+    return []
+
+
+def _wildcard_mixed(values: list[Any]) -> bool:
+    return len(values) > 1 and "*" in values
+
+
+def _resources(resources: list[str], path: str) -> list[Cause]:
+    """validateResources: each named, and wildcards not beside what they already cover."""
+    causes = [] if resources else [required(path)]
+    whole_subs: set[str] = set()  # x/*
+    any_resource: set[str] = set()  # */x
+    plain = False
+    for i, item in enumerate(resources):
+        if item == "":
+            causes.append(required(f"{path}[{i}]"))
+            continue
+        res, slash, sub = item.partition("/")
+        if not slash:
+            plain = item != "*"
+            continue
+        if res in whole_subs:
+            causes.append(invalid(f"{path}[{i}]", item, f"if '{res}/*' is present, must not specify {item}"))
+        if sub in any_resource:
+            causes.append(invalid(f"{path}[{i}]", item, f"if '*/{sub}' is present, must not specify {item}"))
+        if sub == "*":
+            whole_subs.add(res)
+        if res == "*":
+            any_resource.add(sub)
+    if len(resources) > 1 and "*/*" in resources:
+        causes.append(invalid(path, resources, "if '*/*' is present, must not specify other resources"))
+    if "*" in resources and plain:
+        causes.append(invalid(path, resources, "if '*' is present, must not specify other resources without "
+                                               "subresources"))
+    return causes
+
+
+def _webhook_rule(rule: Obj, at: str) -> list[Cause]:
+    """validateRuleWithOperations: operations, then the rule's groups, versions, resources and scope."""
+    operations = list(rule.get("operations") or [])
+    causes = [] if operations else [required(f"{at}.operations")]
+    if _wildcard_mixed(operations):
+        causes.append(invalid(f"{at}.operations", operations, "if '*' is present, must not specify other operations"))
+    causes += [not_supported(f"{at}.operations[{i}]", op, _OPERATIONS) for i, op in enumerate(operations)
+               if op not in _OPERATIONS]
+    for f, what in (("apiGroups", "API groups"), ("apiVersions", "API versions")):
+        values = list(rule.get(f) or [])
+        causes += [] if values else [required(f"{at}.{f}")]
+        if _wildcard_mixed(values):
+            causes.append(invalid(f"{at}.{f}", values, f"if '*' is present, must not specify other {what}"))
+    causes += [required(f"{at}.apiVersions[{i}]") for i, v in enumerate(rule.get("apiVersions") or []) if v == ""]
+    causes += _resources([str(r) for r in rule.get("resources") or []], f"{at}.resources")
+    if (scope := rule.get("scope")) is not None and scope not in ("*", "Cluster", "Namespaced"):
+        causes.append(not_supported(f"{at}.scope", scope, ("*", "Cluster", "Namespaced")))
+    return causes
+
+
+def _webhook_url(url: str, path: str) -> list[Cause]:
+    """ValidateWebhookURL: https, a host, no user, fragment or query."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError as e:
+        return [required(path, f"url must be a valid URL: {e}{_URL_FORM}")]
+    causes = [] if parts.scheme == "https" else [invalid(path, parts.scheme, f"'https' is the only allowed URL "
+                                                                              f"scheme{_URL_FORM}")]
+    if not parts.netloc.rpartition("@")[2]:
+        causes.append(invalid(path, "", f"host must be specified{_URL_FORM}"))
+    if "@" in parts.netloc:
+        causes.append(invalid(path, parts.netloc.rpartition("@")[0], "user information is not permitted in the URL"))
+    if parts.fragment:
+        causes.append(invalid(path, parts.fragment, "fragments are not permitted in the URL"))
+    if parts.query:
+        causes.append(invalid(path, parts.query, "query parameters are not permitted in the URL"))
+    return causes
+
+
+def _webhook_service(service: Obj, path: str) -> list[Cause]:
+    """ValidateWebhookService: name, namespace, port, and a path of DNS-subdomain segments."""
+    causes = [required(f"{path}.{f}") for f in ("name", "namespace") if not service.get(f)]
+    port = service.get("port")
+    if isinstance(port, int) and not 1 <= port <= 65535:
+        causes.append(invalid(f"{path}.port", port, "port is not valid: must be between 1 and 65535, inclusive"))
+    url_path = service.get("path")
+    if url_path is None or url_path in ("", "/"):
+        return causes
+    if url_path == "//":
+        return [*causes, invalid(f"{path}.path", url_path, "segment[0] may not be empty")]
+    if not url_path.startswith("/"):
+        causes.append(invalid(f"{path}.path", url_path, "must start with a '/'"))
+    for i, step in enumerate(url_path[1:].removesuffix("/").split("/")):
+        if not step:
+            causes.append(invalid(f"{path}.path", url_path, f"segment[{i}] may not be empty"))
+            continue
+        causes += [invalid(f"{path}.path", url_path, f"segment[{i}]: {e}") for e in names.subdomain(step)]
+    return causes
+
+
+def _webhook(hook: Obj, at: str, mutating: bool) -> list[Cause]:
+    """validateValidatingWebhook / validateMutatingWebhook as a create checks them. Not modelled: the
+    compilation of match conditions' CEL."""
+    causes = _fully_qualified(f"{at}.name", str(hook.get("name") or ""))
+    causes += [c for i, rule in enumerate(dicts(hook.get("rules"))) for c in _webhook_rule(rule, f"{at}.rules[{i}]")]
+    for f, allowed in (("failurePolicy", ("Fail", "Ignore")), ("matchPolicy", ("Equivalent", "Exact"))):
+        if (value := hook.get(f)) is not None and value not in allowed:
+            causes.append(not_supported(f"{at}.{f}", value, allowed))
+    side_effects = hook.get("sideEffects")
+    if side_effects is None:
+        causes.append(required(f"{at}.sideEffects", "must specify one of None, NoneOnDryRun"))
+    elif side_effects not in ("None", "NoneOnDryRun"):
+        causes.append(not_supported(f"{at}.sideEffects", side_effects, ("None", "NoneOnDryRun")))
+    timeout = hook.get("timeoutSeconds")
+    if isinstance(timeout, int) and not 1 <= timeout <= 30:
+        causes.append(invalid(f"{at}.timeoutSeconds", timeout, "the timeout value must be between 1 and 30 seconds"))
+    for f in ("namespaceSelector", "objectSelector"):
+        if isinstance(selector := hook.get(f), dict):
+            causes += validation.label_selector(selector, f"{at}.{f}")
+    if mutating and (policy := hook.get("reinvocationPolicy")) is not None and policy not in ("IfNeeded", "Never"):
+        causes.append(not_supported(f"{at}.reinvocationPolicy", policy, ("IfNeeded", "Never")))
+    client = as_dict(hook.get("clientConfig"))
+    url, service = client.get("url"), client.get("service")
+    if (url is None) == (service is None):
+        causes.append(required(f"{at}.clientConfig", "exactly one of url or service is required"))
+    elif url is not None:
+        causes += _webhook_url(str(url), f"{at}.clientConfig.url")
+    else:
+        causes += _webhook_service(as_dict(service), f"{at}.clientConfig.service")
+    conditions = dicts(hook.get("matchConditions"))
+    if len(conditions) > 64:
+        causes.append((f"{at}.matchConditions", "FieldValueTooMany",
+                       f"Too many: {len(conditions)}: must have at most 64 items"))
+    seen: set[str] = set()
+    for i, cond in enumerate(conditions):
+        where, name = f"{at}.matchConditions[{i}]", str(cond.get("name") or "")
+        causes += [] if str(cond.get("expression") or "").strip() else [required(f"{where}.expression")]
+        causes += invalid_each(f"{where}.name", name, names.qualified_name(name)) if name else \
+            [required(f"{where}.name")]
+        if name in seen:
+            causes.append(duplicate(f"{where}.name", name))
+        seen.add(name)
+    return causes
+
+
+def webhook_configuration(obj: Obj) -> list[Cause]:
+    """validateValidatingWebhookConfiguration (and its mutating twin): each webhook, its review versions (one
+    this apiserver accepts, none twice), and webhook names unique."""
+    causes: list[Cause] = []
+    hook_names: set[str] = set()
+    mutating = obj.get("kind") == "MutatingWebhookConfiguration"
+    for i, hook in enumerate(dicts(obj.get("webhooks"))):
+        at = f"webhooks[{i}]"
+        causes += _webhook(hook, at, mutating)
+        causes += _review_versions([str(v) for v in hook.get("admissionReviewVersions") or []],
+                                   f"{at}.admissionReviewVersions")
+        if name := str(hook.get("name") or ""):
+            if name in hook_names:
+                causes.append(duplicate(f"{at}.name", name))
+            hook_names.add(name)
+    return causes
+
+
+def _review_versions(versions: list[str], path: str) -> list[Cause]:
+    if not versions:
+        return [required(path, "must specify one of v1, v1beta1")]
+    causes: list[Cause] = []
+    for i, v in enumerate(versions):
+        if v in versions[:i]:
+            causes.append(invalid(f"{path}[{i}]", v, "duplicate version"))
+            continue
+        causes += invalid_each(f"{path}[{i}]", v, names.dns1035_label(v))
+    if not {"v1", "v1beta1"} & set(versions):
+        causes.append(invalid(path, versions, "must include at least one of v1, v1beta1"))
+    return causes
