@@ -946,7 +946,9 @@ def hpa_ops(seed: int, n: int) -> list[Op]:
                        ({"spec": {"maxReplicas": 10}}, {"spec": {"minReplicas": 7, "maxReplicas": 3}},
                         {"spec": {"behavior": {"scaleDown": {"stabilizationWindowSeconds": 60}}}}),
                        ({"currentReplicas": 2, "desiredReplicas": 3}, {"currentReplicas": -1},
-                        {"conditions": [{"type": "AbleToScale", "status": "True"}]}))
+                        {"conditions": [{"type": "AbleToScale", "status": "True"}]},
+                        {"desiredReplicas": -2, "conditions": [{"type": "AbleToScale", "status": "True",
+                                                                "observedGeneration": -1}]}))
 
 
 def role_binding_ops(seed: int, n: int) -> list[Op]:

@@ -104,7 +104,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     ("poddisruptionbudgets", 3), ("poddisruptionbudgets", 5), ("rolebindings", 2), ("rolebindings", 5),
     ("serviceaccounts", 1), ("serviceaccounts", 3),
     # a NetworkPolicy's ports, peers, IP blocks and policy types (every seed differed in 27 to 39 answers); an
-    # HPA's metrics and its scaling behavior's defaults
+    # HPA's metrics, its scaling behavior's defaults and its status counts (a negative one differed)
     ("networkpolicies", 3), ("networkpolicies", 4), ("horizontalpodautoscalers", 5), ("horizontalpodautoscalers", 8),
     # cluster-scoped kinds (names made unique by the namespace): a ClusterRole's aggregation rule, checks taken
     # over by declarative validation reported last (a binding's role reference changed, a subject without a

@@ -1330,10 +1330,10 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
 
 
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
-    """What the validation of a /status write finds wrong in the new status: the workloads' and a disruption
-    budget's counts, a namespace's phase, a Job's rules, the addresses of an Ingress's or a Service's load
-    balancer, and a Service's load balancer status only for a LoadBalancer (ValidateServiceStatusUpdate; a fault
-    the stored one had already is not reported again)."""
+    """What the validation of a /status write finds wrong in the new status: the workloads', a disruption
+    budget's and an autoscaler's counts, a quota's amounts, a namespace's phase, a Job's rules, the addresses
+    of an Ingress's or a Service's load balancer, and a Service's load balancer status only for a LoadBalancer
+    (ValidateServiceStatusUpdate; a fault the stored one had already is not reported again)."""
     if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
@@ -1344,6 +1344,13 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return _namespace_phase(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "ResourceQuota"):
         return clustervalidation.quota_status(obj)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("autoscaling/v2", "HorizontalPodAutoscaler"):
+        status = as_dict(obj.get("status"))
+        conditions = enumerate(dicts(status.get("conditions")))
+        generations = [(f"status.conditions[{i}].observedGeneration", c["observedGeneration"])
+                       for i, c in conditions if c.get("observedGeneration") is not None]
+        counts = [(f"status.{f}", _count(status, f)) for f in ("currentReplicas", "desiredReplicas")]
+        return [c for path, value in generations + counts for c in nonnegative(path, value)]
     if (obj.get("apiVersion"), obj.get("kind")) == ("policy/v1", "PodDisruptionBudget"):
         status = as_dict(obj.get("status"))
         return [c for f in _BUDGET_COUNTS for c in nonnegative(f"status.{f}", _count(status, f))]
