@@ -1080,7 +1080,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "priorityclasses": "/apis/scheduling.k8s.io/v1", "storageclasses": "/apis/storage.k8s.io/v1",
              "validatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
              "mutatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
-             "persistentvolumes": "/api/v1", "ingressclasses": "/apis/networking.k8s.io/v1"}
+             "persistentvolumes": "/api/v1", "ingressclasses": "/apis/networking.k8s.io/v1",
+             "csidrivers": "/apis/storage.k8s.io/v1"}
 
 
 # the kinds whose answers are objects
@@ -1089,7 +1090,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy", "ClusterRole",
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-                    "PersistentVolume", "IngressClass"})
+                    "PersistentVolume", "IngressClass", "CSIDriver"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
@@ -1317,3 +1318,24 @@ def ingress_class_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "ingressclasses", _cluster_names("ic1", "ic2"), make,
                        ({"spec": {"controller": "example.com/x"}}, {"spec": {"parameters": None}},
                         {"spec": {"parameters": {"kind": "K", "name": "n"}}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def csi_driver_ops(seed: int, n: int) -> list[Op]:
+    """CSIDrivers: the driver's name, attach requirement (immutable), lifecycle modes, fsGroup policy, token
+    requests, the node allocatable period."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {}
+        for field, choices in (("attachRequired", (True, False)), ("podInfoOnMount", (True, False)),
+                               ("volumeLifecycleModes", (["Persistent"], ["Persistent", "Ephemeral"], ["Sometimes"])),
+                               ("fsGroupPolicy", ("File", "None", "ReadWriteOnceWithFSType", "Always")),
+                               ("tokenRequests", ([{"audience": "a"}], [{"audience": "a"}, {"audience": "a"}],
+                                                  [{"audience": "b", "expirationSeconds": 60}],
+                                                  [{"audience": "c", "expirationSeconds": 3600}])),
+                               ("nodeAllocatableUpdatePeriodSeconds", (60, 5)),
+                               ("serviceAccountTokenInSecrets", (True,))):
+            if r.random() < 0.35:
+                spec[field] = r.choice(choices)
+        return {"apiVersion": "storage.k8s.io/v1", "kind": "CSIDriver", "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "csidrivers", _cluster_names("csi1.example.com", "csi2.example.com"), make,
+                       ({"spec": {"attachRequired": False}}, {"spec": {"fsGroupPolicy": "File"}},
+                        {"spec": {"volumeLifecycleModes": ["Ephemeral"]}}, {"metadata": {"labels": {"m": "1"}}}))

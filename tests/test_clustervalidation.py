@@ -156,6 +156,27 @@ def test_a_quotas_status_is_checked_as_its_limits_are() -> None:
         ("status.used[pods]", 'Invalid value: "-1": must be greater than or equal to 0')]
 
 
+def test_a_csi_drivers_spec_and_what_may_not_change() -> None:
+    driver = {"apiVersion": "storage.k8s.io/v1", "kind": "CSIDriver", "metadata": {"name": "c.example.com"},
+              "spec": {"attachRequired": True, "volumeLifecycleModes": ["Persistent"]}}
+    bad = {**driver, "spec": {"attachRequired": False, "volumeLifecycleModes": ["Sometimes"], "fsGroupPolicy": "Always",
+                              "tokenRequests": [{"audience": "a", "expirationSeconds": 60}, {"audience": "a"}]}}
+    assert [(c[0], c[2]) for c in spec_causes(bad, driver)] == [
+        ("spec.fsGroupPolicy", 'Unsupported value: "Always": supported values: "File", "None", '
+                               '"ReadWriteOnceWithFSType"'),
+        ("spec.tokenRequests[0].expirationSeconds", "Invalid value: 60: may not specify a duration less than 10 "
+                                                    "minutes"),
+        ("spec.tokenRequests[1].audience", 'Duplicate value: "a"'),
+        ("spec.volumeLifecycleModes", 'Unsupported value: "Sometimes": supported values: "Persistent", "Ephemeral"'),
+        ("spec.attachedRequired", "Invalid value: false: field is immutable"),
+        ("spec.volumeLifecycleModes", 'Invalid value: ["Sometimes"]: field is immutable')]
+    with_tokens = {**driver, "spec": {**driver["spec"], "tokenRequests": [{"audience": "a"}]}}
+    assert write_warnings(with_tokens) == write_warnings(with_tokens, driver) == [
+        "spec.serviceAccountTokenInSecrets is unset; if supported by this CSI driver, set to true to prevent possible "
+        "logging of tokens in volume attributes"]
+    assert write_warnings(with_tokens, with_tokens) == []  # (only when the requests change)
+
+
 def test_a_volumes_source_may_not_change_and_the_refusal_shows_gos_diff() -> None:
     pv = {"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "v"}, "spec": {
         "capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/x", "type": ""}}}

@@ -62,7 +62,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "ingressclasses": random_writes.ingress_class_ops,
              "validatingwebhookconfigurations": random_writes.validating_webhook_ops,
              "mutatingwebhookconfigurations": random_writes.mutating_webhook_ops,
-             "persistentvolumes": random_writes.persistent_volume_ops}
+             "persistentvolumes": random_writes.persistent_volume_ops, "csidrivers": random_writes.csi_driver_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -134,6 +134,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # annotation, the source immutable (Go's diff of the internal sources), the deprecation warnings, a claim
     # reference owned field by field (every seed differed in 33 to 51 answers)
     ("persistentvolumes", 11), ("persistentvolumes", 16), ("persistentvolumes", 21),
+    # a CSI driver's spec, its two immutable fields, its generation (none until the first change), the warning
+    # of token requests without their secrets (2 to 16 answers differed)
+    ("csidrivers", 5), ("csidrivers", 8),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

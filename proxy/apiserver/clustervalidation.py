@@ -1,16 +1,16 @@
 """The apiserver's validation of the kinds a cluster's administrators and platform operators write: resource
-quotas and limit ranges (a namespace provisioner's), priority classes, ingress classes and storage classes;
-and where each kind's checks are found, these, webhook configurations' (webhookvalidation.py) and persistent
-volumes' (volumevalidation.py), for specvalidation.spec_causes. Without them a replay stores what a cluster
-refuses (a quota on a resource it cannot count, a default above the maximum, a priority no user may have),
-and the controller's bug shows only against the cluster.
+quotas and limit ranges (a namespace provisioner's), priority classes, ingress classes, storage classes and
+CSI drivers; and where each kind's checks are found, these, webhook configurations' (webhookvalidation.py)
+and persistent volumes' (volumevalidation.py), for specvalidation.spec_causes. Without them a replay stores
+what a cluster refuses (a quota on a resource it cannot count, a default above the maximum, a priority no
+user may have), and the controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidateResourceQuota and its update and status
 update, ValidateLimitRange), pkg/apis/scheduling/validation (ValidatePriorityClass and its update),
-pkg/apis/networking/validation (ValidateIngressClass) and pkg/apis/storage/validation (ValidateStorageClass),
-in their order, on the object decoded and defaulted. Several errors over a map come in key order, where Go's
-is random. tests/random_writes.py's sequences of these kinds compare every answer with the real
-kube-apiserver's.
+pkg/apis/networking/validation (ValidateIngressClass) and pkg/apis/storage/validation (ValidateStorageClass,
+ValidateCSIDriver and its update), in their order, on the object decoded and defaulted. Several errors over
+a map come in key order, where Go's is random. tests/random_writes.py's sequences of these kinds compare
+every answer with the real kube-apiserver's.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import Any
 from ..wire import names
 from . import quantity, volumevalidation, webhookvalidation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
-from .internal import as_internal
+from .internal import as_internal, semantic
 from .podvalidation import as_dict, dicts
 
 Obj = dict[str, Any]
@@ -389,6 +389,62 @@ def _storage_class_declared(new: Obj, old: Obj | None) -> list[Cause]:
     return causes
 
 
+def _csi_driver(obj: Obj) -> list[Cause]:
+    """validateCSIDriverSpec (the fields it requires are defaulted): the fsGroup policy, token requests (one per
+    audience, from 10 minutes to 2^32 seconds), lifecycle modes, the node allocatable period, tokens in secrets
+    only with token requests."""
+    spec = as_dict(obj.get("spec"))
+    causes: list[Cause] = []
+    policies = ("File", "None", "ReadWriteOnceWithFSType")
+    if (policy := spec.get("fsGroupPolicy")) is not None and policy not in policies:
+        causes.append(not_supported("spec.fsGroupPolicy", policy, policies))
+    audiences: set[str] = set()
+    for i, request in enumerate(dicts(spec.get("tokenRequests"))):
+        at, audience = f"spec.tokenRequests[{i}]", str(request.get("audience") or "")
+        if audience in audiences:
+            causes.append(duplicate(f"{at}.audience", audience))
+            continue
+        audiences.add(audience)
+        if isinstance(seconds := request.get("expirationSeconds"), int) and seconds < 600:
+            causes.append(invalid(f"{at}.expirationSeconds", seconds,
+                                  "may not specify a duration less than 10 minutes"))
+        if isinstance(seconds, int) and seconds > 1 << 32:
+            causes.append(invalid(f"{at}.expirationSeconds", seconds, "may not specify a duration larger than 2^32 "
+                                                                       "seconds"))
+    causes += [not_supported("spec.volumeLifecycleModes", mode, ("Persistent", "Ephemeral"))
+               for mode in spec.get("volumeLifecycleModes") or [] if mode not in ("Persistent", "Ephemeral")]
+    period = spec.get("nodeAllocatableUpdatePeriodSeconds")
+    if isinstance(period, int) and period < 10:
+        causes.append(invalid("spec.nodeAllocatableUpdatePeriodSeconds", period,
+                              "must be greater than or equal to 10 seconds"))
+    in_secrets = spec.get("serviceAccountTokenInSecrets")
+    if in_secrets is not None and not spec.get("tokenRequests"):
+        causes.append(invalid("spec.serviceAccountTokenInSecrets", in_secrets,
+                              "serviceAccountTokenInSecrets is set but no tokenRequests are specified"))
+    return causes
+
+
+def _csi_driver_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidateCSIDriverUpdate after the spec's checks: the attach requirement (named `attachedRequired`
+    there) and the lifecycle modes may not change."""
+    spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
+    causes = [] if spec.get("attachRequired") == before.get("attachRequired") else [
+        invalid("spec.attachedRequired", spec.get("attachRequired"), _IMMUTABLE)]
+    if spec.get("volumeLifecycleModes") != before.get("volumeLifecycleModes"):
+        causes.append(invalid("spec.volumeLifecycleModes", spec.get("volumeLifecycleModes"), _IMMUTABLE))
+    return causes
+
+
+def csi_driver_warnings(obj: Obj, old: Obj | None) -> list[str]:
+    """WarningsOnCreate/Update: token requests (new or changed) without serviceAccountTokenInSecrets set."""
+    requests = as_dict(obj.get("spec")).get("tokenRequests")
+    changed = old is None or semantic(requests) != semantic(as_dict(old.get("spec")).get("tokenRequests"))
+    if changed and requests and as_dict(obj.get("spec")).get("serviceAccountTokenInSecrets") is None:
+        return ["spec.serviceAccountTokenInSecrets is unset; if supported by this CSI driver, set to true to prevent "
+                "possible logging of tokens in volume attributes"]
+    return []
+
+
 # the checks of a create and of an update's new object; of an update only, before those and after them; of a
 # create only; and declarative validation's, reported after all the others
 ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
@@ -399,6 +455,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume,
+    ("storage.k8s.io/v1", "CSIDriver"): _csi_driver,
 }
 BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
@@ -407,6 +464,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("v1", "ResourceQuota"): _resource_quota_update,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class_update,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume_update,
+    ("storage.k8s.io/v1", "CSIDriver"): _csi_driver_update,
 }
 ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,

@@ -1367,12 +1367,14 @@ _BUDGET_COUNTS = ("disruptionsAllowed", "currentHealthy", "desiredHealthy", "exp
 _PEM = re.compile(rb"-----BEGIN [^\n]*-----")
 
 
-def write_warnings(obj: Obj) -> list[str]:
-    """What the strategies warn of in a write's answer (WarningsOnCreate/Update): a TLS Secret whose pair
-    tls.X509KeyPair cannot read (only the pair without any PEM data is modelled); a persistent volume's
-    deprecations."""
+def write_warnings(obj: Obj, old: Obj | None = None) -> list[str]:
+    """What the strategies warn of in a write's answer (WarningsOnCreate/Update, `old` the object an update
+    replaces): a TLS Secret whose pair tls.X509KeyPair cannot read (only the pair without any PEM data is
+    modelled); a persistent volume's deprecations; a CSI driver's token requests without their secrets."""
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "PersistentVolume"):
         return volumevalidation.pv_warnings(obj)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("storage.k8s.io/v1", "CSIDriver"):
+        return clustervalidation.csi_driver_warnings(obj, old)
     if (obj.get("apiVersion"), obj.get("kind"), obj.get("type")) != ("v1", "Secret", "kubernetes.io/tls"):
         return []
     data = as_dict(obj.get("data"))

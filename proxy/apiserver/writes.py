@@ -71,6 +71,8 @@ _GENERATION_KINDS = frozenset({
 })
 # ...of which these set it to 1 on create and never count a change (an empty PrepareForUpdate)
 _GENERATION_ONCE = frozenset({"PriorityClass"})
+# Kinds whose strategy counts a spec change but sets no generation on create: the first change makes it 1
+_GENERATION_FROM_ZERO = frozenset({"CSIDriver"})
 # ...and these count a change of their webhooks only, compared by reflect.DeepEqual: a list sent empty is not
 # the list that was stored empty (omitted, so decoded as none)
 _WEBHOOK_KINDS = frozenset({"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"})
@@ -535,11 +537,12 @@ def _unpatchable(new: dict[str, Any], problem: str, patch: Any = None) -> Outcom
                 {"causes": [{"reason": "FieldValueInvalid", "message": why, "field": "patch"}]})
 
 
-def _warned(out: Outcome, warnings: list[str], strategy: bool = True) -> Outcome:
+def _warned(out: Outcome, warnings: list[str], strategy: bool = True, old: dict[str, Any] | None = None) -> Outcome:
     """The answer with its Warning headers (a refused write gets the decoder's too), the strategies' after
-    (of the object written, or those a write refused by storage already had), but for a delete and a
-    subresource's write (`strategy` False: their strategies warn of nothing)."""
-    strategies = (specvalidation.write_warnings(out.body) if strategy else []) if out.code < 300 else out.warnings
+    (of the object written over `old`, or those a write refused by storage already had), but for a delete and
+    a subresource's write (`strategy` False: their strategies warn of nothing)."""
+    strategies = (specvalidation.write_warnings(out.body, old) if strategy else []) if out.code < 300 \
+        else out.warnings
     out.warnings = warnings + fieldvalidation.warnings(strategies)
     return out
 
@@ -672,7 +675,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             return _refused(t, name, [forbidden("metadata.finalizers", why)])
         changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent_webhooks, current) \
             if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t))
-        if _has_generation(t) and t.kind not in _GENERATION_ONCE and changed:
+        if (_has_generation(t) or t.kind in _GENERATION_FROM_ZERO) and t.kind not in _GENERATION_ONCE and changed:
             meta["generation"] = int(old_meta.get("generation") or 0) + 1
     meta.pop("resourceVersion", None)
     meta.pop("selfLink", None)  # (the storage clears it on every write: PrepareObjectForStorage)
@@ -704,7 +707,7 @@ def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, 
     refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts, stamp, namespace_phase), warnings, not t.subresource)
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase), warnings, not t.subresource, current)
 
 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
@@ -888,7 +891,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH), warnings, not t.subresource)
+    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH), warnings, not t.subresource,
+                  current)
     if out.code >= 400:
         return out
     # (an apply that changes only who manages the object is still a new version of it: the emulate write path
