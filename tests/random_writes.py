@@ -1081,7 +1081,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "validatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
              "mutatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
              "persistentvolumes": "/api/v1", "ingressclasses": "/apis/networking.k8s.io/v1",
-             "csidrivers": "/apis/storage.k8s.io/v1"}
+             "csidrivers": "/apis/storage.k8s.io/v1", "runtimeclasses": "/apis/node.k8s.io/v1"}
 
 
 # the kinds whose answers are objects
@@ -1090,7 +1090,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy", "ClusterRole",
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-                    "PersistentVolume", "IngressClass", "CSIDriver"})
+                    "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
@@ -1339,3 +1339,17 @@ def csi_driver_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "csidrivers", _cluster_names("csi1.example.com", "csi2.example.com"), make,
                        ({"spec": {"attachRequired": False}}, {"spec": {"fsGroupPolicy": "File"}},
                         {"spec": {"volumeLifecycleModes": ["Ephemeral"]}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def runtime_class_ops(seed: int, n: int) -> list[Op]:
+    """RuntimeClasses: the handler (a DNS label, immutable) and the pods' fixed overhead."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        body: dict[str, Any] = {"apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": {"name": name},
+                                "handler": r.choice(("runc", "kata", "Bad_Handler", ""))}
+        if r.random() < 0.4:
+            body["overhead"] = {"podFixed": r.choice(({"cpu": "250m", "memory": "64Mi"}, {"cpu": "-1"},
+                                                      {"example.com/gpu": "1"}, {"bad name!": "1"}))}
+        return body
+    return _simple_ops(seed, n, "runtimeclasses", _cluster_names("rc1", "rc2"), make,
+                       ({"handler": "other"}, {"overhead": {"podFixed": {"cpu": "1"}}}, {"overhead": None},
+                        {"metadata": {"labels": {"m": "1"}}}))

@@ -1,16 +1,18 @@
 """The apiserver's validation of the kinds a cluster's administrators and platform operators write: resource
-quotas and limit ranges (a namespace provisioner's), priority classes, ingress classes, storage classes and
-CSI drivers; and where each kind's checks are found, these, webhook configurations' (webhookvalidation.py)
-and persistent volumes' (volumevalidation.py), for specvalidation.spec_causes. Without them a replay stores
-what a cluster refuses (a quota on a resource it cannot count, a default above the maximum, a priority no
-user may have), and the controller's bug shows only against the cluster.
+quotas and limit ranges (a namespace provisioner's), priority classes, ingress classes, storage classes, CSI
+drivers and runtime classes; and where each kind's checks are found, these, webhook configurations'
+(webhookvalidation.py) and persistent volumes' (volumevalidation.py), for specvalidation.spec_causes.
+Without them a replay stores what a cluster refuses (a quota on a resource it cannot count, a default above
+the maximum, a priority no user may have), and the controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidateResourceQuota and its update and status
 update, ValidateLimitRange), pkg/apis/scheduling/validation (ValidatePriorityClass and its update),
-pkg/apis/networking/validation (ValidateIngressClass) and pkg/apis/storage/validation (ValidateStorageClass,
-ValidateCSIDriver and its update), in their order, on the object decoded and defaulted. Several errors over
-a map come in key order, where Go's is random. tests/random_writes.py's sequences of these kinds compare
-every answer with the real kube-apiserver's.
+pkg/apis/networking/validation (ValidateIngressClass), pkg/apis/storage/validation (ValidateStorageClass,
+ValidateCSIDriver and its update) and pkg/apis/node/validation (ValidateRuntimeClass), in their order, on
+the object decoded and defaulted; where declarative validation (beta in 1.37) has taken a check over, its
+error comes last and replaces the imperative one it matches (FilterCoveredHandwrittenErrors). Several errors
+over a map come in key order, where Go's is random. tests/random_writes.py's sequences of these kinds
+compare every answer with the real kube-apiserver's.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from ..wire import names
 from . import quantity, volumevalidation, webhookvalidation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
 from .internal import as_internal, semantic
-from .podvalidation import as_dict, dicts
+from .podvalidation import amount_causes, as_dict, dicts
 
 Obj = dict[str, Any]
 _IMMUTABLE = "field is immutable"
@@ -445,6 +447,32 @@ def csi_driver_warnings(obj: Obj, old: Obj | None) -> list[str]:
     return []
 
 
+def _runtime_class(obj: Obj) -> list[Cause]:
+    """ValidateRuntimeClass's imperative share: the pods' fixed overhead as a container's limits (names and
+    amounts). Not modelled: its scheduling's node selector and tolerations."""
+    fixed = as_dict(as_dict(obj.get("overhead")).get("podFixed"))
+    return [c for name in sorted(fixed) for c in (_container_resource_name(name, f"overhead.limits[{name}]")
+                                                   + amount_causes(name, fixed[name], f"overhead.limits[{name}]"))]
+
+
+def _runtime_class_handler(new: Obj, old: Obj) -> list[Cause]:
+    """The imperative check of a changed handler's format, which declarative validation does not cover then
+    (its immutability check stops it before the format), so it stays, first."""
+    handler = str(new.get("handler") or "")
+    return invalid_each("handler", handler, names.dns_label(handler)) \
+        if handler and handler != str(old.get("handler") or "") else []
+
+
+def _runtime_class_declared(new: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation's share (beta, reported last, replacing the imperative checks it matches): the
+    handler immutable and required, both before a short circuit; else a DNS label."""
+    handler = str(new.get("handler") or "")
+    missing = [] if handler else [required("handler")]
+    if old is not None and handler != str(old.get("handler") or ""):
+        return [invalid("handler", None, _IMMUTABLE), *missing]
+    return missing or invalid_each("handler", handler, names.dns_label(handler))
+
+
 # the checks of a create and of an update's new object; of an update only, before those and after them; of a
 # create only; and declarative validation's, reported after all the others
 ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
@@ -456,9 +484,11 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume,
     ("storage.k8s.io/v1", "CSIDriver"): _csi_driver,
+    ("node.k8s.io/v1", "RuntimeClass"): _runtime_class,
 }
 BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
+    ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_handler,
 }
 AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("v1", "ResourceQuota"): _resource_quota_update,
@@ -471,4 +501,5 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,
+    ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_declared,
 }
