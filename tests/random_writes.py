@@ -1081,7 +1081,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "validatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
              "mutatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
              "persistentvolumes": "/api/v1", "ingressclasses": "/apis/networking.k8s.io/v1",
-             "csidrivers": "/apis/storage.k8s.io/v1", "runtimeclasses": "/apis/node.k8s.io/v1"}
+             "csidrivers": "/apis/storage.k8s.io/v1", "runtimeclasses": "/apis/node.k8s.io/v1",
+             "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects
@@ -1090,7 +1091,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy", "ClusterRole",
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-                    "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass"})
+                    "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
@@ -1353,3 +1354,22 @@ def runtime_class_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "runtimeclasses", _cluster_names("rc1", "rc2"), make,
                        ({"handler": "other"}, {"overhead": {"podFixed": {"cpu": "1"}}}, {"overhead": None},
                         {"metadata": {"labels": {"m": "1"}}}))
+
+
+def storage_capacity_ops(seed: int, n: int) -> list[Op]:
+    """CSIStorageCapacities, which a CSI provisioner publishes: the class and topology (both immutable), the
+    capacity and the largest volume."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        body: dict[str, Any] = {"apiVersion": "storage.k8s.io/v1", "kind": "CSIStorageCapacity",
+                                "metadata": {"name": name}, "storageClassName": r.choice(("fast", "slow", "Bad_Class"))}
+        if r.random() < 0.6:
+            body["nodeTopology"] = r.choice(({"matchLabels": {"zone": "a"}}, {"matchLabels": {"zone": "b"}},
+                                             {"matchExpressions": [{"key": "zone", "operator": "Maybe"}]},
+                                             {"matchLabels": {"bad key!": "x"}}))
+        for field, choices in (("capacity", ("10Gi", "-1Gi", "0")), ("maximumVolumeSize", ("1Gi", "-5"))):
+            if r.random() < 0.5:
+                body[field] = r.choice(choices)
+        return body
+    return _simple_ops(seed, n, "csistoragecapacities", ("cap1", "cap2"), make,
+                       ({"capacity": "20Gi"}, {"storageClassName": "other"},
+                        {"nodeTopology": {"matchLabels": {"z": "c"}}}, {"metadata": {"labels": {"m": "1"}}}))

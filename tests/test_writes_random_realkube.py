@@ -63,7 +63,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "validatingwebhookconfigurations": random_writes.validating_webhook_ops,
              "mutatingwebhookconfigurations": random_writes.mutating_webhook_ops,
              "persistentvolumes": random_writes.persistent_volume_ops, "csidrivers": random_writes.csi_driver_ops,
-             "runtimeclasses": random_writes.runtime_class_ops}
+             "runtimeclasses": random_writes.runtime_class_ops,
+             "csistoragecapacities": random_writes.storage_capacity_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -142,6 +143,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # checks it matches: last, but a changed handler's format first, its immutability stopping the declarative
     # one (15 to 37 answers differed)
     ("runtimeclasses", 1), ("runtimeclasses", 3), ("runtimeclasses", 9),
+    # the storage capacities a CSI provisioner publishes: topology and class immutable (10 to 46 answers differed)
+    ("csistoragecapacities", 1), ("csistoragecapacities", 3),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

@@ -1,18 +1,19 @@
 """The apiserver's validation of the kinds a cluster's administrators and platform operators write: resource
 quotas and limit ranges (a namespace provisioner's), priority classes, ingress classes, storage classes, CSI
-drivers and runtime classes; and where each kind's checks are found, these, webhook configurations'
-(webhookvalidation.py) and persistent volumes' (volumevalidation.py), for specvalidation.spec_causes.
-Without them a replay stores what a cluster refuses (a quota on a resource it cannot count, a default above
-the maximum, a priority no user may have), and the controller's bug shows only against the cluster.
+drivers and the capacities they publish, runtime classes; and where each kind's checks are found, these,
+webhook configurations' (webhookvalidation.py) and persistent volumes' (volumevalidation.py), for
+specvalidation.spec_causes. Without them a replay stores what a cluster refuses (a quota on a resource it
+cannot count, a default above the maximum, a priority no user may have), and the controller's bug shows
+only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidateResourceQuota and its update and status
 update, ValidateLimitRange), pkg/apis/scheduling/validation (ValidatePriorityClass and its update),
 pkg/apis/networking/validation (ValidateIngressClass), pkg/apis/storage/validation (ValidateStorageClass,
-ValidateCSIDriver and its update) and pkg/apis/node/validation (ValidateRuntimeClass), in their order, on
-the object decoded and defaulted; where declarative validation (beta in 1.37) has taken a check over, its
-error comes last and replaces the imperative one it matches (FilterCoveredHandwrittenErrors). Several errors
-over a map come in key order, where Go's is random. tests/random_writes.py's sequences of these kinds
-compare every answer with the real kube-apiserver's.
+ValidateCSIDriver, ValidateCSIStorageCapacity and their updates) and pkg/apis/node/validation
+(ValidateRuntimeClass), in their order, on the object decoded and defaulted; where declarative validation
+(beta in 1.37) has taken a check over, its error comes last and replaces the imperative one it matches
+(FilterCoveredHandwrittenErrors). Several errors over a map come in key order, where Go's is random.
+tests/random_writes.py's sequences of these kinds compare every answer with the real kube-apiserver's.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import quantity, volumevalidation, webhookvalidation
+from . import quantity, validation, volumevalidation, webhookvalidation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
 from .internal import as_internal, semantic
 from .podvalidation import amount_causes, as_dict, dicts
@@ -473,6 +474,26 @@ def _runtime_class_declared(new: Obj, old: Obj | None) -> list[Cause]:
     return missing or invalid_each("handler", handler, names.dns_label(handler))
 
 
+def _storage_capacity(obj: Obj) -> list[Cause]:
+    """ValidateCSIStorageCapacity: the node topology a label selector, the class a DNS subdomain, the capacity
+    not negative (the largest volume's size is not checked)."""
+    causes = validation.label_selector(as_dict(obj.get("nodeTopology")), "nodeTopology")
+    klass = str(obj.get("storageClassName") or "")
+    causes += invalid_each("storageClassName", klass, names.subdomain(klass))
+    if (amount := quantity.parsed(obj.get("capacity"))) is not None and "capacity" in obj and amount < 0:
+        causes.append(invalid("capacity", str(obj["capacity"]), "must be greater than or equal to 0"))
+    return causes
+
+
+def _storage_capacity_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidateCSIStorageCapacityUpdate: the inputs of the driver's GetCapacity may not change."""
+    causes = [] if semantic(new.get("nodeTopology")) == semantic(old.get("nodeTopology")) else [
+        invalid("nodeTopology", new.get("nodeTopology"), _IMMUTABLE)]
+    if new.get("storageClassName") != old.get("storageClassName"):
+        causes.append(invalid("storageClassName", new.get("storageClassName") or "", _IMMUTABLE))
+    return causes
+
+
 # the checks of a create and of an update's new object; of an update only, before those and after them; of a
 # create only; and declarative validation's, reported after all the others
 ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
@@ -485,6 +506,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume,
     ("storage.k8s.io/v1", "CSIDriver"): _csi_driver,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class,
+    ("storage.k8s.io/v1", "CSIStorageCapacity"): _storage_capacity,
 }
 BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
@@ -495,6 +517,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class_update,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume_update,
     ("storage.k8s.io/v1", "CSIDriver"): _csi_driver_update,
+    ("storage.k8s.io/v1", "CSIStorageCapacity"): _storage_capacity_update,
 }
 ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
