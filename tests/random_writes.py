@@ -1082,7 +1082,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "mutatingwebhookconfigurations": "/apis/admissionregistration.k8s.io/v1",
              "persistentvolumes": "/api/v1", "ingressclasses": "/apis/networking.k8s.io/v1",
              "csidrivers": "/apis/storage.k8s.io/v1", "runtimeclasses": "/apis/node.k8s.io/v1",
-             "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}"}
+             "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}",
+             "volumeattachments": "/apis/storage.k8s.io/v1"}
 
 
 # the kinds whose answers are objects
@@ -1091,7 +1092,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "HorizontalPodAutoscaler", "RoleBinding", "ServiceAccount", "NetworkPolicy", "ClusterRole",
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
-                    "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity"})
+                    "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
+                    "VolumeAttachment"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
@@ -1373,3 +1375,21 @@ def storage_capacity_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "csistoragecapacities", ("cap1", "cap2"), make,
                        ({"capacity": "20Gi"}, {"storageClassName": "other"},
                         {"nodeTopology": {"matchLabels": {"z": "c"}}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def volume_attachment_ops(seed: int, n: int) -> list[Op]:
+    """VolumeAttachments, which the attach/detach controller writes and a CSI attacher updates: the attacher,
+    one source, the node (the spec immutable); the status's errors."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {"attacher": r.choice(("csi.example.com", "Bad Attacher", "", "x" * 70)),
+                                "nodeName": r.choice(("n1", "n2", "Bad_Node")),
+                                "source": r.choice(({"persistentVolumeName": "pv1"}, {"persistentVolumeName": "pv2"},
+                                                    {}, {"persistentVolumeName": ""},
+                                                    {"persistentVolumeName": "Bad_PV"}))}
+        return {"apiVersion": "storage.k8s.io/v1", "kind": "VolumeAttachment", "metadata": {"name": name},
+                "spec": spec}
+    return _simple_ops(seed, n, "volumeattachments", _cluster_names("va1", "va2"), make,
+                       ({"spec": {"nodeName": "n3"}}, {"metadata": {"labels": {"m": "1"}}},
+                        {"spec": {"attacher": "other.example.com"}}),
+                       ({"attached": True}, {"attachError": {"message": "m", "errorCode": -1}},
+                        {"detachError": {"message": "m", "errorCode": 5}}, {"attachmentMetadata": {"a": "b"}}))

@@ -64,7 +64,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "mutatingwebhookconfigurations": random_writes.mutating_webhook_ops,
              "persistentvolumes": random_writes.persistent_volume_ops, "csidrivers": random_writes.csi_driver_ops,
              "runtimeclasses": random_writes.runtime_class_ops,
-             "csistoragecapacities": random_writes.storage_capacity_ops}
+             "csistoragecapacities": random_writes.storage_capacity_ops,
+             "volumeattachments": random_writes.volume_attachment_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -145,6 +146,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     ("runtimeclasses", 1), ("runtimeclasses", 3), ("runtimeclasses", 9),
     # the storage capacities a CSI provisioner publishes: topology and class immutable (10 to 46 answers differed)
     ("csistoragecapacities", 1), ("csistoragecapacities", 3),
+    # volume attachments: one source, the node, the attacher in declarative validation's caseless words (or the
+    # imperative ones when the immutable spec changed), the status's error codes (23 to 36 answers differed)
+    ("volumeattachments", 1), ("volumeattachments", 10),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

@@ -1,19 +1,20 @@
 """The apiserver's validation of the kinds a cluster's administrators and platform operators write: resource
 quotas and limit ranges (a namespace provisioner's), priority classes, ingress classes, storage classes, CSI
-drivers and the capacities they publish, runtime classes; and where each kind's checks are found, these,
-webhook configurations' (webhookvalidation.py) and persistent volumes' (volumevalidation.py), for
-specvalidation.spec_causes. Without them a replay stores what a cluster refuses (a quota on a resource it
-cannot count, a default above the maximum, a priority no user may have), and the controller's bug shows
-only against the cluster.
+drivers, the capacities they publish and the volume attachments they serve, runtime classes; and where each
+kind's checks are found, these, webhook configurations' (webhookvalidation.py) and persistent volumes'
+(volumevalidation.py), for specvalidation.spec_causes. Without them a replay stores what a cluster refuses
+(a quota on a resource it cannot count, a default above the maximum, a priority no user may have), and the
+controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidateResourceQuota and its update and status
 update, ValidateLimitRange), pkg/apis/scheduling/validation (ValidatePriorityClass and its update),
 pkg/apis/networking/validation (ValidateIngressClass), pkg/apis/storage/validation (ValidateStorageClass,
-ValidateCSIDriver, ValidateCSIStorageCapacity and their updates) and pkg/apis/node/validation
-(ValidateRuntimeClass), in their order, on the object decoded and defaulted; where declarative validation
-(beta in 1.37) has taken a check over, its error comes last and replaces the imperative one it matches
-(FilterCoveredHandwrittenErrors). Several errors over a map come in key order, where Go's is random.
-tests/random_writes.py's sequences of these kinds compare every answer with the real kube-apiserver's.
+ValidateCSIDriver, ValidateCSIStorageCapacity, ValidateVolumeAttachment and their updates) and
+pkg/apis/node/validation (ValidateRuntimeClass), in their order, on the object decoded and defaulted; where
+declarative validation (beta in 1.37) has taken a check over, its error comes last and replaces the
+imperative one it matches (FilterCoveredHandwrittenErrors). Several errors over a map come in key order,
+where Go's is random. tests/random_writes.py's sequences of these kinds compare every answer with the real
+kube-apiserver's.
 """
 
 from __future__ import annotations
@@ -494,6 +495,67 @@ def _storage_capacity_update(new: Obj, old: Obj) -> list[Cause]:
     return causes
 
 
+def _volume_attachment(obj: Obj) -> list[Cause]:
+    """ValidateVolumeAttachment but the attacher (declarative validation's, below): exactly one source (an
+    inline volume spec's own fields are not checked), the node's name, the volume's name."""
+    spec = as_dict(obj.get("spec"))
+    source = as_dict(spec.get("source"))
+    inline, volume = source.get("inlineVolumeSpec"), source.get("persistentVolumeName")
+    why = "must specify exactly one of inlineVolumeSpec and persistentVolumeName"
+    causes = [required("spec.source", why)] if inline is None and volume is None else \
+        [forbidden("spec.source", why)] if inline is not None and volume is not None else \
+        [required("spec.source.persistentVolumeName", "must specify non empty persistentVolumeName")] \
+        if volume == "" else []
+    node = str(spec.get("nodeName") or "")
+    causes += invalid_each("spec.nodeName", node, names.subdomain(node))
+    if volume is not None:
+        causes += invalid_each("spec.source.persistentVolumeName", volume, names.subdomain(str(volume)))
+    return causes
+
+
+def _attacher(spec: Obj, caseless: bool) -> list[Cause]:
+    """A CSI attacher's name, as the imperative check (ValidateCSIDriverName) or the declarative one words it."""
+    attacher = str(spec.get("attacher") or "")
+    if not attacher:
+        return [required("spec.attacher")]
+    if caseless:
+        return invalid_each("spec.attacher", attacher, names.subdomain_caseless(attacher)) + (
+            [("spec.attacher", "FieldValueTooLong", "Too long: may not be more than 63 characters")]
+            if len(attacher) > 63 else [])
+    return ([("spec.attacher", "FieldValueTooLong", "Too long: may not be more than 63 bytes")]
+            if len(attacher) > 63 else []) + invalid_each("spec.attacher", attacher, names.subdomain(attacher.lower()))
+
+
+def _volume_attachment_changed(new: Obj, old: Obj) -> list[Cause]:
+    """An update of the spec (immutable): declarative validation stops at that, so the imperative attacher
+    checks stay, first."""
+    return _attacher(as_dict(new.get("spec")), caseless=False) \
+        if semantic(new.get("spec")) != semantic(old.get("spec")) else []
+
+
+def _volume_attachment_declared(new: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation's share (beta, last): the spec immutable, else the attacher."""
+    if old is not None and semantic(new.get("spec")) != semantic(old.get("spec")):
+        return [invalid("spec", None, _IMMUTABLE)]
+    return _attacher(as_dict(new.get("spec")), caseless=True)
+
+
+def attachment_status(obj: Obj) -> list[Cause]:
+    """validateVolumeAttachmentStatus, as a /status write is checked: the metadata's size, each error's message
+    length and code."""
+    status = as_dict(obj.get("status"))
+    metadata = as_dict(status.get("attachmentMetadata"))
+    causes = [("status.attachmentMetadata", "FieldValueTooLong", "Too long: may not be more than 262144 bytes")] \
+        if sum(len(k) + len(str(v)) for k, v in metadata.items()) > 256 * 1024 else []
+    for f in ("attachError", "detachError"):
+        error = as_dict(status.get(f))
+        if len(str(error.get("message") or "")) > 1024:
+            causes.append((f"status.{f}.message", "FieldValueTooLong", "Too long: may not be more than 1024 bytes"))
+        if isinstance(code := error.get("errorCode"), int) and code < 0:
+            causes.append(invalid(f"status.{f}.errorCode", code, "must be between 0 and 2147483647, inclusive"))
+    return causes
+
+
 # the checks of a create and of an update's new object; of an update only, before those and after them; of a
 # create only; and declarative validation's, reported after all the others
 ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
@@ -507,10 +569,12 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("storage.k8s.io/v1", "CSIDriver"): _csi_driver,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class,
     ("storage.k8s.io/v1", "CSIStorageCapacity"): _storage_capacity,
+    ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment,
 }
 BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_handler,
+    ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_changed,
 }
 AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("v1", "ResourceQuota"): _resource_quota_update,
@@ -525,4 +589,5 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_declared,
+    ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_declared,
 }

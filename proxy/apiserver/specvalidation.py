@@ -1344,6 +1344,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return _namespace_phase(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "ResourceQuota"):
         return clustervalidation.quota_status(obj)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("storage.k8s.io/v1", "VolumeAttachment"):
+        return clustervalidation.attachment_status(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("autoscaling/v2", "HorizontalPodAutoscaler"):
         status = as_dict(obj.get("status"))
         conditions = enumerate(dicts(status.get("conditions")))

@@ -39,6 +39,16 @@ def subdomain(value: str, chars: str = "characters") -> list[str]:
     return errs
 
 
+def subdomain_caseless(value: str) -> list[str]:
+    """IsDNS1123SubdomainCaseless: declarative validation's k8s-long-name-caseless (a CSI attacher's name)."""
+    errs = ["must be no more than 253 characters"] if len(value) > 253 else []
+    if not re.fullmatch(SUBDOMAIN_FMT, value, re.IGNORECASE):
+        errs.append("an RFC 1123 subdomain must consist of alphanumeric characters, '-' or '.', and must start and "
+                    f"end with an alphanumeric character (e.g. 'Example.com', regex used for validation is "
+                    f"'{SUBDOMAIN_FMT}')")
+    return errs
+
+
 def dns1035_label(value: str) -> list[str]:
     """IsDNS1035Label: a CustomResourceDefinition's plural, singular and version names."""
     errs = ["must be no more than 63 characters"] if len(value) > 63 else []
