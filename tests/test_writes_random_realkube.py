@@ -148,7 +148,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     ("csistoragecapacities", 1), ("csistoragecapacities", 3),
     # volume attachments: one source, the node, the attacher in declarative validation's caseless words (or the
     # imperative ones when the immutable spec changed), the status's error codes (23 to 36 answers differed)
-    ("volumeattachments", 1), ("volumeattachments", 10),
+    ("volumeattachments", 10), ("volumeattachments", 20),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
