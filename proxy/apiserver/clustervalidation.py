@@ -591,3 +591,12 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_declared,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_declared,
 }
+# the checks of a /status write, and what a write is warned of (given the object an update replaces)
+ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
+    ("v1", "ResourceQuota"): quota_status,
+    ("storage.k8s.io/v1", "VolumeAttachment"): attachment_status,
+}
+WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
+    ("v1", "PersistentVolume"): volumevalidation.pv_warnings,
+    ("storage.k8s.io/v1", "CSIDriver"): csi_driver_warnings,
+}

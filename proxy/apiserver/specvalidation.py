@@ -30,7 +30,7 @@ from typing import Any
 
 from ..wire import names
 from ..wire.selectors import selector_matches
-from . import clustervalidation, crds, cron, eventapi, gojson, quantity, validation, volumevalidation
+from . import clustervalidation, crds, cron, eventapi, gojson, quantity, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -1331,9 +1331,10 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
 
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     """What the validation of a /status write finds wrong in the new status: the workloads', a disruption
-    budget's and an autoscaler's counts, a quota's amounts, a namespace's phase, a Job's rules, the addresses
-    of an Ingress's or a Service's load balancer, and a Service's load balancer status only for a LoadBalancer
-    (ValidateServiceStatusUpdate; a fault the stored one had already is not reported again)."""
+    budget's and an autoscaler's counts, a namespace's phase, a Job's rules, the addresses of an Ingress's or a
+    Service's load balancer, and a Service's load balancer status only for a LoadBalancer
+    (ValidateServiceStatusUpdate; a fault the stored one had already is not reported again); a quota's and a
+    volume attachment's: clustervalidation.ON_STATUS."""
     if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
@@ -1342,10 +1343,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return _balancer_addresses(obj, old, ip_mode=False)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Namespace"):
         return _namespace_phase(obj)
-    if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "ResourceQuota"):
-        return clustervalidation.quota_status(obj)
-    if (obj.get("apiVersion"), obj.get("kind")) == ("storage.k8s.io/v1", "VolumeAttachment"):
-        return clustervalidation.attachment_status(obj)
+    if (check := clustervalidation.ON_STATUS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))) is not None:
+        return check(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("autoscaling/v2", "HorizontalPodAutoscaler"):
         status = as_dict(obj.get("status"))
         conditions = enumerate(dicts(status.get("conditions")))
@@ -1372,11 +1371,9 @@ _PEM = re.compile(rb"-----BEGIN [^\n]*-----")
 def write_warnings(obj: Obj, old: Obj | None = None) -> list[str]:
     """What the strategies warn of in a write's answer (WarningsOnCreate/Update, `old` the object an update
     replaces): a TLS Secret whose pair tls.X509KeyPair cannot read (only the pair without any PEM data is
-    modelled); a persistent volume's deprecations; a CSI driver's token requests without their secrets."""
-    if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "PersistentVolume"):
-        return volumevalidation.pv_warnings(obj)
-    if (obj.get("apiVersion"), obj.get("kind")) == ("storage.k8s.io/v1", "CSIDriver"):
-        return clustervalidation.csi_driver_warnings(obj, old)
+    modelled); the other kinds' warnings: clustervalidation.WARNINGS."""
+    if (warn := clustervalidation.WARNINGS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))) is not None:
+        return warn(obj, old)
     if (obj.get("apiVersion"), obj.get("kind"), obj.get("type")) != ("v1", "Secret", "kubernetes.io/tls"):
         return []
     data = as_dict(obj.get("data"))

@@ -149,7 +149,7 @@ _DEPRECATED_PV_SOURCES = (("cephfs", "cephfs", "v1.28", "v1.31"), ("photonPersis
                           ("glusterfs", "glusterfs", "v1.25", "v1.26"), ("rbd", "rbd", "v1.28", "v1.31"))
 
 
-def pv_warnings(obj: Obj) -> list[str]:
+def pv_warnings(obj: Obj, _old: Obj | None = None) -> list[str]:
     """GetWarningsForPersistentVolume, what a write of a volume is warned of: deprecated annotations, the
     Recycle policy, sources whose plugins are gone. Not modelled: deprecated node labels in its node
     affinity."""
