@@ -28,7 +28,14 @@ from ..wire import names
 from . import quantity, validation, volumevalidation, webhookvalidation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
 from .internal import as_internal, semantic
-from .podvalidation import amount_causes, as_dict, dicts
+from .podvalidation import (
+    amount_causes,
+    as_dict,
+    dicts,
+    native_resource,
+    overcommit_allowed,
+    quantity_value_causes,
+)
 
 Obj = dict[str, Any]
 _IMMUTABLE = "field is immutable"
@@ -40,8 +47,7 @@ _QUOTA_RESOURCES = frozenset({
     "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods",
     "resourcequotas", "services", "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps",
     "services.nodeports", "services.loadbalancers"})
-_STANDARD_RESOURCES = (_QUOTA_RESOURCES - {"limits.cpu", "limits.memory", "limits.ephemeral-storage"}) | {
-    "limits.cpu", "limits.memory", "limits.ephemeral-storage", "storage"}
+_STANDARD_RESOURCES = _QUOTA_RESOURCES | {"storage"}
 _INTEGER_RESOURCES = frozenset({"pods", "resourcequotas", "services", "replicationcontrollers", "secrets",
                                 "configmaps", "persistentvolumeclaims", "services.nodeports",
                                 "services.loadbalancers"})
@@ -57,14 +63,11 @@ def _huge_pages(name: str) -> bool:
     return name.startswith(("hugepages-", "requests.hugepages-"))  # IsQuotaHugePageResourceName
 
 
-def _native(name: str) -> bool:
-    return "/" not in name or "kubernetes.io/" in name
-
-
 def _extended(name: str) -> bool:
     """IsExtendedResourceName: outside kubernetes.io, and a qualified name once quota's `requests.` is put
     before it."""
-    return not _native(name) and not name.startswith("requests.") and not names.qualified_name(f"requests.{name}")
+    return not native_resource(name) and not name.startswith("requests.") \
+        and not names.qualified_name(f"requests.{name}")
 
 
 def _resource_name(name: str, path: str) -> list[Cause]:
@@ -82,7 +85,7 @@ def _container_resource_name(name: str, path: str) -> list[Cause]:
     if "/" not in name:
         if name not in ("cpu", "memory", "ephemeral-storage") and not name.startswith("hugepages-"):
             return [*causes, invalid(path, name, "must be a standard resource for containers")]
-    elif not _native(name) and not _extended(name):
+    elif not native_resource(name) and not _extended(name):
         return [*causes, invalid(path, name, "doesn't follow extended resource name standard")]
     return causes
 
@@ -95,13 +98,7 @@ def _quota_entries(resources: Any, path: str) -> list[Cause]:
         causes += _resource_name(name, at)
         if "/" not in name and name not in _QUOTA_RESOURCES and not _huge_pages(name):
             causes.append(invalid(at, name, "must be a standard resource for quota"))
-        number = quantity.parsed(amount)
-        if number is None:
-            continue
-        if number < 0:
-            causes.append(invalid(at, str(amount), "must be greater than or equal to 0"))
-        if (name in _INTEGER_RESOURCES or _extended(name)) and math.ceil(number * 1000) % 1000:
-            causes.append(invalid(at, str(amount), "must be an integer"))
+        causes += quantity_value_causes(amount, at, name in _INTEGER_RESOURCES or _extended(name))
     return causes
 
 
@@ -243,8 +240,7 @@ def _limit_bounds(k: str, given: dict[str, Any], at: str) -> list[Cause]:
         if ratio_value > limit:
             causes.append(invalid(f"{at}.maxLimitRequestRatio[{k}]", s["ratio"],
                                   f"ratio {s['ratio']} is greater than max/min = {_go_float(limit)}"))
-    overcommit = _native(k) and not k.startswith("hugepages-")  # IsOvercommitAllowed
-    if not overcommit and "default" in v and "defaultRequest" in v and v["default"] != v["defaultRequest"]:
+    if not overcommit_allowed(k) and "default" in v and "defaultRequest" in v and v["default"] != v["defaultRequest"]:
         causes.append(invalid(f"{at}.defaultRequest[{k}]", s["defaultRequest"],
                               f"default value {s['default']} must equal to defaultRequest value "
                               f"{s['defaultRequest']} in {k}"))

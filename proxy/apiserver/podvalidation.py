@@ -118,21 +118,31 @@ def _volume_mounts(mounts: Any, volumes: set[str], path: str) -> list[Cause]:
     return causes
 
 
-def _native(resource: str) -> bool:
+def native_resource(resource: str) -> bool:
+    """IsNativeResource: unqualified, or in kubernetes.io."""
     return "/" not in resource or "kubernetes.io/" in resource
 
 
-def amount_causes(resource: str, amount: Any, path: str) -> list[Cause]:
-    """ValidateResourceQuantityValue: not negative, and a whole number of an extended resource (a GPU)."""
-    try:
-        number = quantity.value(str(amount))
-    except QuantityError:
+def overcommit_allowed(resource: str) -> bool:
+    """IsOvercommitAllowed: a request may stay below its limit (not an extended resource, not huge pages)."""
+    return native_resource(resource) and not resource.startswith("hugepages-")
+
+
+def quantity_value_causes(amount: Any, path: str, whole: bool) -> list[Cause]:
+    """ValidateResourceQuantityValue's checks: not negative, and an integer where the resource is counted in
+    `whole` numbers."""
+    number = quantity.parsed(amount)
+    if number is None:
         return []  # the apiserver would not have decoded it: the 400 came before
     causes = [invalid(path, str(amount), "must be greater than or equal to 0")] if number < 0 else []
-    extended = not _native(resource) and not resource.startswith("requests.")
-    if extended and math.ceil(number * 1000) % 1000:  # MilliValue, rounded up
+    if whole and math.ceil(number * 1000) % 1000:  # MilliValue, rounded up
         causes.append(invalid(path, str(amount), "must be an integer"))
     return causes
+
+
+def amount_causes(resource: str, amount: Any, path: str) -> list[Cause]:
+    """ValidateResourceQuantityValue of a container's resource: whole numbers of an extended resource (a GPU)."""
+    return quantity_value_causes(amount, path, not native_resource(resource) and not resource.startswith("requests."))
 
 
 def _resources(resources: Any, path: str) -> list[Cause]:
@@ -143,7 +153,7 @@ def _resources(resources: Any, path: str) -> list[Cause]:
     for name in sorted(requests):
         asked = requests[name]
         causes += amount_causes(name, asked, key(f"{path}.requests", name))
-        overcommit = _native(name) and not name.startswith("hugepages-")
+        overcommit = overcommit_allowed(name)
         if name not in limits:
             if not overcommit:
                 causes.append(required(f"{path}.limits", "Limit must be set for non overcommitable resources"))

@@ -1078,10 +1078,8 @@ def storage_at(obj: Obj, json_path: str) -> Fraction:
     """A storage quantity of a claim (`.spec.resources.requests.storage`, `.capacity.storage` of a status), as
     Quantity.Cmp compares them: 0 where it is missing or cannot be read."""
     amount = crds.value_at(obj, json_path)
-    try:
-        return quantity.value(str(amount)) if amount is not None else Fraction(0)
-    except QuantityError:
-        return Fraction(0)
+    number = quantity.parsed(amount) if amount is not None else None
+    return number if number is not None else Fraction(0)
 
 
 def _pvc_update(new: Obj, old: Obj) -> list[Cause]:

@@ -591,22 +591,13 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = 
 
 def _emptied(sent: Any, stored: Any) -> bool:
     """Whether a value as sent holds an empty list or map where the stored one (which omits them, so decodes
-    as none) has nothing: reflect.DeepEqual tells those apart."""
+    as none) has nothing: reflect.DeepEqual tells those apart (a null sent is none on both sides)."""
     if isinstance(sent, dict):
         kept = stored if isinstance(stored, dict) else {}
         return any((v in ([], {}) and kept.get(k) is None) or _emptied(v, kept.get(k)) for k, v in sent.items())
     if isinstance(sent, list) and isinstance(stored, list) and len(sent) == len(stored):
         return any(_emptied(v, w) for v, w in zip(sent, stored, strict=True))
     return False
-
-
-def _without_nulls(value: Any) -> Any:
-    """A decoded value as Go holds it: a null is the field's zero value, as absent as a missing key."""
-    if isinstance(value, dict):
-        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_nulls(v) for v in value]
-    return value
 
 
 def _status_apart(t: Target) -> bool:
@@ -619,7 +610,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change."""
     name = t.name
-    sent_webhooks = {"webhooks": _without_nulls(new.get("webhooks"))}  # (before decoding drops an empty list)
+    sent = {"webhooks": new.get("webhooks")} if t.kind in _WEBHOOK_KINDS else {}  # (before decoding drops [])
     try:
         new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied)
     except Undecodable as exc:
@@ -673,7 +664,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             found = "[]string{" + ", ".join(quote(str(f)) for f in added) + "}"
             why = f"no new finalizers can be added if the object is being deleted, found new finalizers {found}"
             return _refused(t, name, [forbidden("metadata.finalizers", why)])
-        changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent_webhooks, current) \
+        changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent, current) \
             if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t))
         if (_has_generation(t) or t.kind in _GENERATION_FROM_ZERO) and t.kind not in _GENERATION_ONCE and changed:
             meta["generation"] = int(old_meta.get("generation") or 0) + 1

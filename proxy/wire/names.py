@@ -10,6 +10,7 @@ import re
 _LABEL_FMT = r"[a-z0-9]([-a-z0-9]*[a-z0-9])?"  # dns1123LabelFmt
 SUBDOMAIN_FMT = _LABEL_FMT + r"(\." + _LABEL_FMT + ")*"  # dns1123SubdomainFmt, which a wildcard's also uses
 _SUBDOMAIN = re.compile(SUBDOMAIN_FMT)
+_SUBDOMAIN_CASELESS = re.compile(SUBDOMAIN_FMT, re.IGNORECASE)
 _SUBDOMAIN_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
                   "and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
                   f"validation is '{SUBDOMAIN_FMT}')")
@@ -42,7 +43,7 @@ def subdomain(value: str, chars: str = "characters") -> list[str]:
 def subdomain_caseless(value: str) -> list[str]:
     """IsDNS1123SubdomainCaseless: declarative validation's k8s-long-name-caseless (a CSI attacher's name)."""
     errs = ["must be no more than 253 characters"] if len(value) > 253 else []
-    if not re.fullmatch(SUBDOMAIN_FMT, value, re.IGNORECASE):
+    if not _SUBDOMAIN_CASELESS.fullmatch(value):
         errs.append("an RFC 1123 subdomain must consist of alphanumeric characters, '-' or '.', and must start and "
                     f"end with an alphanumeric character (e.g. 'Example.com', regex used for validation is "
                     f"'{SUBDOMAIN_FMT}')")

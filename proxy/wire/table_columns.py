@@ -43,6 +43,14 @@ def _binding(kind: str, role_doc: str) -> list[dict[str, Any]]:
 
 # the default convertor's columns, which printers of a name and an age alone repeat
 DEFAULT = [_col("Name", NAME_DOC, fmt="name"), _col("Age", AGE_DOC)]
+
+
+def _admission_policy(count: str, count_doc: str) -> list[dict[str, Any]]:
+    """A validating or mutating admission policy's columns: how many rules it holds (each kind words it its own
+    way), its parameters' kind."""
+    return [_col('Name', NAME_DOC, fmt='name'), _col(count, count_doc, kind='integer'),
+            _col('ParamKind', 'ParamKind specifies the kind of resources used to parameterize this policy'),
+            _col('Age', AGE_DOC)]
 # the validating and mutating kinds of admission control print alike
 _WEBHOOKS = [
     _col('Name', NAME_DOC, fmt='name'),
@@ -673,20 +681,10 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
     "resourceclaimtemplates": DEFAULT,
     "limitranges": _ROLE,
     "csistoragecapacities": _ROLE,
-    "validatingadmissionpolicies": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('Validations', (
-            'Validations indicates the number of validation rules defined in this configuration'), kind='integer'),
-        _col('ParamKind', 'ParamKind specifies the kind of resources used to parameterize this policy'),
-        _col('Age', AGE_DOC),
-    ],
-    "mutatingadmissionpolicies": [
-        _col('Name', NAME_DOC, fmt='name'),
-        _col('Mutations', (
-            'Mutation indicates the number of mutations rules defined in this configuration'), kind='integer'),
-        _col('ParamKind', 'ParamKind specifies the kind of resources used to parameterize this policy'),
-        _col('Age', AGE_DOC),
-    ],
+    "validatingadmissionpolicies": _admission_policy(
+        'Validations', 'Validations indicates the number of validation rules defined in this configuration'),
+    "mutatingadmissionpolicies": _admission_policy(
+        'Mutations', 'Mutation indicates the number of mutations rules defined in this configuration'),
     "csinodes": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Drivers', 'Drivers indicates the number of CSI drivers registered on the node', kind='integer'),
