@@ -1083,7 +1083,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "persistentvolumes": "/api/v1", "ingressclasses": "/apis/networking.k8s.io/v1",
              "csidrivers": "/apis/storage.k8s.io/v1", "runtimeclasses": "/apis/node.k8s.io/v1",
              "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}",
-             "volumeattachments": "/apis/storage.k8s.io/v1"}
+             "volumeattachments": "/apis/storage.k8s.io/v1", "nodes": "/api/v1",
+             "bindings": "/api/v1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects
@@ -1093,7 +1094,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
                     "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
-                    "VolumeAttachment"})
+                    "VolumeAttachment", "Node"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
@@ -1105,7 +1106,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = Fals
     for op in sequence:
         body = json.loads(json.dumps(op.body)) if isinstance(op.body, (dict, list)) else op.body
         known = last.get(op.name, "1")
-        if isinstance(body, dict) and op.rv and op.method in ("PUT", "PATCH"):
+        if isinstance(body, dict) and op.rv and op.method in ("PUT", "PATCH", "POST"):
             body.setdefault("metadata", {})["resourceVersion"] = known if op.rv == "last" else "1"
         if isinstance(body, dict) and "preconditions" in body:
             body["preconditions"] = {"resourceVersion": known if op.rv != "stale" else "1"}
@@ -1393,3 +1394,47 @@ def volume_attachment_ops(seed: int, n: int) -> list[Op]:
                         {"spec": {"attacher": "other.example.com"}}),
                        ({"attached": True}, {"attachError": {"message": "m", "errorCode": -1}},
                         {"detachError": {"message": "m", "errorCode": 5}}, {"attachmentMetadata": {"a": "b"}}))
+
+
+def binding_ops(seed: int, n: int) -> list[Op]:
+    """Binding pods to nodes, as a scheduler does (pods/NAME/binding, and the legacy bindings collection): the
+    target's kind and name, the Binding's name and namespace, its annotations and labels, uid and
+    resourceVersion preconditions; pods bound already, gated, being deleted or missing; a node whose topology
+    labels the binding copies, the nominated node the binding clears."""
+    node = "{ns}-n1"
+    out = [Op("POST", "/nodes", "", {"apiVersion": "v1", "kind": "Node", "metadata": {"name": node, "labels": {
+        "topology.kubernetes.io/zone": "z1", "topology.kubernetes.io/region": "r1", "other": "x"}}})]
+    kinds = ("create", "create", "bind", "bind", "bind", "bind", "legacy", "ungate", "nominate", "get", "delete",
+             "finalizers")
+    for r, name, path, query, kind in _steps(seed, n, "pods", ("p1", "p2"), kinds):
+        if kind == "create":
+            pod = _pod(name, node=r.choice(("", "", "", node)), labels=r.choice((None, {"t": "a"})),
+                       finalizer=r.random() < 0.3)
+            if r.random() < 0.3:
+                pod["spec"]["schedulingGates"] = [{"name": "example.com/gate"}]
+            out.append(Op("POST", "/pods", query, pod))
+        elif kind in ("bind", "legacy"):
+            meta: dict[str, Any] = {"name": name if r.random() < 0.9 else "other"}
+            for key, choices in (("annotations", ({"a": "1"}, {"pod.beta.kubernetes.io/init-containers": "[]"})),
+                                 ("labels", ({"l": "1"}, {"t": "b", "topology.kubernetes.io/zone": "z9"})),
+                                 ("namespace", ("other", "{ns}")), ("uid", ("not-the-uid",))):
+                if r.random() < 0.2:
+                    meta[key] = r.choice(choices)
+            target: dict[str, Any] = {"name": r.choice((node, node, "n2", "", "Bad_Node"))}
+            if r.random() < 0.8:
+                target["kind"] = r.choice(("Node", "Node", "", "Pod"))
+            body = {"apiVersion": "v1", "kind": "Binding", "metadata": meta, "target": target}
+            rv = r.choice(("", "", "", "last", "stale"))
+            out.append(Op("POST", f"{path}/binding" if kind == "bind" else "/bindings", query, body,
+                          rv="" if kind == "legacy" and rv == "last" else rv))  # (the runner knows names by path)
+        elif kind == "ungate":
+            out.append(Op("PATCH", path, query, {"spec": {"schedulingGates": None}}, MERGE))
+        elif kind == "nominate":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": {"nominatedNodeName": "n3"}}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        elif kind == "delete":
+            out.append(Op("DELETE", path, "&".join(filter(None, (query, r.choice(("", "gracePeriodSeconds=0")))))))
+        else:
+            out.append(Op("PATCH", path, query, {"metadata": {"finalizers": None}}, MERGE))
+    return [*out, Op("GET", "/pods"), Op("DELETE", f"/nodes/{node}")]

@@ -65,7 +65,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "persistentvolumes": random_writes.persistent_volume_ops, "csidrivers": random_writes.csi_driver_ops,
              "runtimeclasses": random_writes.runtime_class_ops,
              "csistoragecapacities": random_writes.storage_capacity_ops,
-             "volumeattachments": random_writes.volume_attachment_ops}
+             "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -149,6 +149,11 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # volume attachments: one source, the node, the attacher in declarative validation's caseless words (or the
     # imperative ones when the immutable spec changed), the status's error codes (23 to 36 answers differed)
     ("volumeattachments", 10), ("volumeattachments", 20),
+    # a scheduler's bindings, through the subresource and the legacy collection: the node's topology labels copied,
+    # the Binding's refusals (a 500 for an invalid target), its preconditions (the legacy one's uid wiped, a dry
+    # run's key without etcd's prefix), pods bound already or gated; a gated pod's condition, a nominated node
+    # refused on a bound pod, a node's not-ready taint (nothing was served before: every binding was a 404)
+    ("bindings", 2), ("bindings", 7), ("bindings", 12),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
@@ -165,7 +170,7 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
     ("configmaps", 1), ("deployments", 1), ("deployments", 4), ("deployments", 7), ("pods", 1), ("services", 1),
     ("daemonsets", 6),
     ("jobs", 4), ("persistentvolumeclaims", 1), ("namespaces", 5), ("namespaces", 10), ("statefulsets", 2),
-    ("clusterroles", 1),
+    ("clusterroles", 1), ("bindings", 2),
 ])
 def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

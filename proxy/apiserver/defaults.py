@@ -27,6 +27,10 @@ Obj = dict[str, Any]
 
 _TOLERATIONS: list[Obj] = [{"key": f"node.kubernetes.io/{k}", "operator": "Exists", "effect": "NoExecute",
                             "tolerationSeconds": 300} for k in ("not-ready", "unreachable")]
+# admission's TaintNodesByCondition: a new node is not ready until its kubelet says so
+NOT_READY_TAINT: Obj = {"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}
+# admission's PodTopologyLabels: the node labels a pod bound to it gets (the plugin's default set)
+TOPOLOGY_LABELS = ("topology.kubernetes.io/zone", "topology.kubernetes.io/region")
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 _MODE_420 = ("secret", "configMap", "downwardAPI", "projected")  # 0644, as the volume sources default
@@ -188,6 +192,15 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
     _p(spec, "preemptionPolicy", "PreemptLowerPriority")
     # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
     obj["status"] = {"phase": "Pending", "qosClass": _qos(spec)}
+
+
+def _node(obj: Obj, creating: bool, _uid: str = "") -> None:
+    spec = obj.setdefault("spec", {})
+    if not creating or not isinstance(spec, dict):
+        return
+    taints = _dicts(spec.get("taints"))
+    if not any(t.get("key") == NOT_READY_TAINT["key"] and t.get("effect") == NOT_READY_TAINT["effect"] for t in taints):
+        spec["taints"] = [*(spec.get("taints") or []), dict(NOT_READY_TAINT)]
 
 
 def _deployment(obj: Obj, _: bool, _uid: str = "") -> None:
@@ -557,6 +570,7 @@ def _lease(obj: Obj, creating: bool, _uid: str = "") -> None:
 _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("coordination.k8s.io/v1", "Lease"): _lease,
     ("v1", "Pod"): _pod,
+    ("v1", "Node"): _node,
     ("v1", "PodTemplate"): _pod_template,
     ("v1", "ReplicationController"): _replication_controller,
     ("v1", "PersistentVolumeClaim"): _pvc,

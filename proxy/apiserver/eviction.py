@@ -19,7 +19,8 @@ from typing import Any
 from ..wire.selectors import selector_matches
 from ..wire.status import status
 from . import decoding
-from .writes import Commit, Options, Outcome, Stamp, Target, delete, fail
+from .podconditions import with_condition
+from .writes import Commit, Options, Outcome, Stamp, Target, delete, delete_precondition_failed, fail
 
 PDB_PATH = "/apis/policy/v1/poddisruptionbudgets"
 _DISRUPTION_TARGET = {"type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
@@ -60,19 +61,8 @@ def _check_budget(pdb: dict[str, Any]) -> Outcome | None:
 
 
 def _marked(pod: dict[str, Any], stamp: Stamp) -> dict[str, Any]:
-    """The pod with the DisruptionTarget condition, as podutil.UpdatePodCondition sets it: appended, or in
-    place of the one there, keeping its transition time if its status is the same."""
     out = copy.deepcopy(pod)
-    conds = list(out.setdefault("status", {}).get("conditions") or [])
-    cond = {**_DISRUPTION_TARGET, "lastProbeTime": None, "lastTransitionTime": stamp.timestamp}
-    i = next((k for k, c in enumerate(conds) if isinstance(c, dict) and c.get("type") == "DisruptionTarget"), None)
-    if i is None:
-        conds.append(cond)
-    else:
-        if conds[i].get("status") == cond["status"]:
-            cond["lastTransitionTime"] = conds[i].get("lastTransitionTime")
-        conds[i] = cond
-    out["status"]["conditions"] = conds
+    out["status"] = with_condition(out.get("status") or {}, _DISRUPTION_TARGET, stamp.timestamp)
     return out
 
 
@@ -89,15 +79,12 @@ def _decremented(pdb: dict[str, Any], pod_name: str, stamp: Stamp) -> dict[str, 
     return out
 
 
-def _precondition_failed(name: str, meta: dict[str, Any], opts: Options) -> Outcome | None:
+def _precondition_failed(t: Target, meta: dict[str, Any], opts: Options) -> Outcome | None:
     """The eviction checks the deleteOptions' preconditions itself, before it marks the pod."""
     for what, wanted, held in (("UID", opts.precondition_uid, meta.get("uid", "")),
                                ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion", ""))):
         if wanted and wanted != held:
-            changed = "deleted and then recreated" if what == "UID" else "modified"
-            return fail(409, f'Operation cannot be fulfilled on Pod "{name}": the {what} in the precondition '
-                             f"({wanted}) does not match the {what} in record ({held}). The object might have been "
-                             f"{changed}", "Conflict", {"name": name, "kind": "Pod"})
+            return delete_precondition_failed(t, what, wanted, held)
     return None
 
 
@@ -135,7 +122,7 @@ def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: 
                 if refused is not None:
                     return refused
                 budget = pdb
-    refused = _precondition_failed(t.name, meta, opts)
+    refused = _precondition_failed(t, meta, opts)
     if refused is not None:
         return refused
     if budget is not None and not opts.dry_run:

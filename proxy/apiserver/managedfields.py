@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import lastapplied
+from .defaults import NOT_READY_TAINT, TOPOLOGY_LABELS
 from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
 
 Entry = dict[str, Any]
@@ -117,7 +118,8 @@ def reset_fields(kind: str, subresource: str, has_status: bool) -> FieldSet:
 # `kubernetes` finalizer; and items admission adds to a list (StorageObjectInUseProtection's finalizer).
 _JOB_LABELS = ("batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-name", "controller-uid", "job-name")
 _ADMITTED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "Pod": (("spec", "tolerations"), ("spec", "priority"), ("spec", "preemptionPolicy")),
+    "Pod": (("spec", "tolerations"), ("spec", "priority"), ("spec", "preemptionPolicy"),
+            *(("metadata", "labels", k) for k in TOPOLOGY_LABELS)),
     "Service": (("spec", "clusterIP"), ("spec", "clusterIPs"), ("spec", "ipFamilies"), ("spec", "ipFamilyPolicy"),
                 ("spec", "ports", "*", "nodePort")),
     "Namespace": (("spec", "finalizers"),),
@@ -126,10 +128,11 @@ _ADMITTED: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 
-_ADMITTED_ITEMS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+_ADMITTED_ITEMS: dict[str, tuple[tuple[tuple[str, ...], Any], ...]] = {
     "PersistentVolumeClaim": ((("metadata", "finalizers"), "kubernetes.io/pvc-protection"),),
     "PersistentVolume": ((("metadata", "finalizers"), "kubernetes.io/pv-protection"),),
     "VolumeAttributesClass": ((("metadata", "finalizers"), "kubernetes.io/vac-protection"),),
+    "Node": ((("spec", "taints"), NOT_READY_TAINT),),
 }
 _TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
 

@@ -299,6 +299,29 @@ def pod(obj: Obj) -> list[Cause]:
                                                  spec.get("terminationGracePeriodSeconds"))
 
 
+def pod_create(obj: Obj) -> list[Cause]:
+    """ValidatePodCreate past the pod's own checks: no ephemeral containers yet (their subresource adds them),
+    and no node for a pod whose scheduling gates are not all cleared."""
+    spec = as_dict(obj.get("spec"))
+    causes = [forbidden("spec.ephemeralContainers", "cannot be set on create")] if spec.get("ephemeralContainers") \
+        else []
+    if spec.get("nodeName") and spec.get("schedulingGates"):
+        causes.append(forbidden("spec.nodeName", "cannot be set until all schedulingGates have been cleared"))
+    return causes
+
+
+def pod_status(obj: Obj, old: Obj) -> list[Cause]:
+    """ValidatePodStatusUpdate's rules of a nominated node: a node's name (ValidateNodeName), and none for a pod
+    bound already (ClearingNominatedNodeNameAfterBinding: a binding clears it)."""
+    nominated, was = (as_dict(o.get("status")).get("nominatedNodeName") for o in (obj, old))
+    if not isinstance(nominated, str) or not nominated or nominated == was:
+        return []
+    causes = invalid_each("status.nominatedNodeName", nominated, validation.subdomain(nominated))
+    if as_dict(old.get("spec")).get("nodeName"):
+        causes.append(forbidden("status.nominatedNodeName", "may not be set on pods that are already bound to a node"))
+    return causes
+
+
 def port_or_name(path: str, value: Any) -> list[Cause]:
     """ValidatePortNumOrName (an IntOrString)."""
     if isinstance(value, str):

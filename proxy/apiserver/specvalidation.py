@@ -51,6 +51,8 @@ from .podvalidation import (
     nonnegative,
     one_of,
     pod,
+    pod_create,
+    pod_status,
     pod_template,
     pod_update,
     port_name,
@@ -1038,6 +1040,8 @@ def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
         return eventapi.created(obj)
     if (api_version, kind) == ("batch/v1", "CronJob") and len(name) > 52:  # its jobs' names add 11 characters
         return [invalid("metadata.name", name, "must be no more than 52 characters")]
+    if (api_version, kind) == ("v1", "Pod"):
+        return pod_create(obj)
     if (check := clustervalidation.ON_CREATE.get((api_version, kind))) is not None:
         return check(obj)
     return []
@@ -1341,6 +1345,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return _balancer_addresses(obj, old, ip_mode=False)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Namespace"):
         return _namespace_phase(obj)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Pod"):
+        return pod_status(obj, old)
     if (check := clustervalidation.ON_STATUS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))) is not None:
         return check(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("autoscaling/v2", "HorizontalPodAutoscaler"):

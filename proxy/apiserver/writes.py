@@ -49,8 +49,12 @@ from .fieldsets import root
 from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
 from .managedfields import Ownership, identifier, reset_fields, who_is
 from .patch import PatchError, merge_patch, strategic_merge
+from .podconditions import with_condition
 
 Key = tuple[str, str]
+Admit = Callable[[dict[str, Any]], None]  # mutating admission that reads other objects, on a new object
+_SCHEDULING_GATED = {"type": "PodScheduled", "status": "False", "reason": "SchedulingGated",
+                     "message": "Scheduling is blocked due to non-empty scheduling gates"}
 
 MERGE_PATCH = "application/merge-patch+json"
 JSON_PATCH = "application/json-patch+json"
@@ -240,18 +244,28 @@ _STORAGE_PREFIX = {"services": "services/specs", "endpoints": "services/endpoint
                    "replicationcontrollers": "controllers", "ingresses": "ingress"}
 
 
-def _storage_key(t: Target, name: str) -> str:
+def _storage_key(t: Target, name: str, dry_run: bool = False) -> str:
+    """The object's key in etcd; a dry run's storage checks its preconditions itself, without etcd's prefix."""
     prefix = _STORAGE_PREFIX.get(t.resource, t.resource) if t.builtin else f"{t.group}/{t.resource}"
-    return "/".join(("/registry", prefix, *((t.namespace,) if t.namespaced else ()), name))
+    return "/".join(("" if dry_run else "/registry", prefix, *((t.namespace,) if t.namespaced else ()), name))
 
 
-def _uid_mismatch(t: Target, name: str, want: str, have: str) -> Outcome:
-    """A PUT whose object names another uid than the stored one: the storage's precondition (the update's
-    object gives it: DefaultUpdatedObjectInfo.Preconditions), as a Conflict."""
+def precondition_failed(t: Target, name: str, what: str, want: str, have: str, dry_run: bool) -> Outcome:
+    """The storage's precondition check (UID, then ResourceVersion) failed, as a Conflict: a PUT whose object
+    names another uid than the stored one (DefaultUpdatedObjectInfo.Preconditions), a Binding's."""
     return fail(409, f'Operation cannot be fulfilled on {t.qualified} "{name}": StorageError: invalid object, Code: 4, '
-                     f"Key: {_storage_key(t, name)}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: "
-                     f"UID in precondition: {want}, UID in object meta: {have}",
+                     f"Key: {_storage_key(t, name, dry_run)}, ResourceVersion: 0, AdditionalErrorMsg: Precondition "
+                     f"failed: {what} in precondition: {want}, {what} in object meta: {have}",
                 "Conflict", {"name": name, "group": t.group, "kind": t.resource})
+
+
+def delete_precondition_failed(t: Target, what: str, want: str, have: str) -> Outcome:
+    """A delete's precondition (UID or ResourceVersion) failed, as a Conflict on the kind (an eviction's too)."""
+    kind = f"{t.kind}.{t.group}" if t.group else t.kind
+    hint = "deleted and then recreated" if what == "UID" else "modified"
+    return fail(409, f'Operation cannot be fulfilled on {kind} "{t.name}": the {what} in the precondition ({want}) '
+                     f"does not match the {what} in record ({have}). The object might have been {hint}", "Conflict",
+                {"name": t.name, "group": t.group, "kind": t.kind})
 
 
 def _invalid(t: Target, name: str, field_path: str, message: str) -> Outcome:
@@ -318,16 +332,18 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
 
 
 def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
-           namespace_phase: str = "Active") -> Outcome:
-    """POST to a collection. `exists(name)` is the object of that name stored, if any."""
+           namespace_phase: str = "Active", admit: Admit | None = None) -> Outcome:
+    """POST to a collection. `exists(name)` is the object of that name stored, if any; `admit` the mutating
+    admission that looks at the cluster beyond the object (PodTopologyLabels)."""
     refused, warnings = _field_check("create", t, opts, body)
     if refused is not None:
         return refused
-    return _warned(_create(t, body, stamp, opts, exists=exists, namespace_phase=namespace_phase), warnings)
+    return _warned(_create(t, body, stamp, opts, exists=exists, namespace_phase=namespace_phase, admit=admit),
+                   warnings)
 
 
 def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
-            namespace_phase: str, applied: bool = False) -> Outcome:
+            namespace_phase: str, applied: bool = False, admit: Admit | None = None) -> Outcome:
     bad = _check_body(t, body, "")
     if bad is not None:
         return bad
@@ -383,6 +399,11 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied)
     except Undecodable as exc:
         return _undecodable(t, exc)
+    if admit is not None:
+        admit(obj)
+    if t.builtin and t.kind == "Pod" and isinstance(spec := obj.get("spec"), dict) and spec.get("schedulingGates"):
+        # the pod strategy's PrepareForCreate: a gated pod says why it waits
+        obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
     if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + specvalidation.spec_causes(obj) \
             + _schema_causes(t, obj, None):
@@ -724,7 +745,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
         return _scale_write(t, current, body, opts)
     uid, stored_uid = _meta(body).get("uid"), str(current.get("metadata", {}).get("uid") or "")
     if isinstance(uid, str) and uid and uid != stored_uid:
-        return _uid_mismatch(t, t.name, uid, stored_uid)
+        return precondition_failed(t, t.name, "UID", uid, stored_uid, opts.dry_run)
     if (not t.builtin or t.kind in _CONDITIONAL_UPDATE_KINDS) and not _meta(body).get("resourceVersion"):
         try:  # the handler decoded the body before the store looks for a precondition
             _defaulted(_typed(t, copy.deepcopy(body)), creating=False, custom=t.custom)
@@ -773,7 +794,7 @@ def _conflict_error(conflicts: list[Conflict]) -> Outcome:
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
-          ownership: Ownership | None = None) -> Outcome:
+          ownership: Ownership | None = None, admit: Admit | None = None) -> Outcome:
     """PATCH in any of the four types. Apply creates a missing object; the others need one.
 
     Apply merges by the object's type with field ownership (`ownership`, apply.py): setting a field another
@@ -817,7 +838,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if bad is not None:
                 return bad
             out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase,
-                                  applied=True), [])
+                                  applied=True, admit=admit), [])
             out.applied = out.code < 400
             return out
     if current is None or not serves_subresource(t):
@@ -992,15 +1013,10 @@ def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Optio
     if current is None:
         return _not_found(t, t.name)
     meta = current.get("metadata", {})
-    for field_name, want, have, hint in (("UID", opts.precondition_uid, meta.get("uid"), "deleted and then recreated"),
-                                         ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion"),
-                                          "modified")):
-        if want and want != have:  # the storage's precondition check, as a Conflict on the kind
-            kind = f"{t.kind}.{t.group}" if t.group else t.kind
-            return fail(409, f'Operation cannot be fulfilled on {kind} "{t.name}": the {field_name} in the '
-                             f"precondition ({want}) does not match the {field_name} in record ({have or ''}). The "
-                             f"object might have been {hint}", "Conflict",
-                        {"name": t.name, "group": t.group, "kind": t.kind})
+    for what, want, have in (("UID", opts.precondition_uid, meta.get("uid")),
+                             ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion"))):
+        if want and want != have:
+            return delete_precondition_failed(t, what, want, str(have or ""))
     obj = copy.deepcopy(current)
     new_meta = _meta(obj)
     if not opts.dry_run:  # the commit gives the new one; a dry run answers with the stored one

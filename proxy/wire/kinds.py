@@ -56,6 +56,7 @@ BUILTIN: tuple[ResourceType, ...] = (
                      ("proxy", "PodProxyOptions", _PROXY),
                      ("resize", "Pod", _STATUS),
                      ("status", "Pod", _STATUS))),
+    ResourceType("", "v1", "bindings", "Binding", singular="binding", verbs=("create",)),
     ResourceType("", "v1", "namespaces", "Namespace", namespaced=False, singular="namespace",
                  verbs=_NO_COLLECTION, short_names=("ns",), storage_version_hash="Q3oi5N2YM8M=",
                  subresources=(("finalize", "Namespace", ("update",)), ("status", "Namespace", _STATUS))),

@@ -353,9 +353,11 @@ class Emulator:
         info = req.info
         if await self._unroutable(req, out, entry):
             return
+        if info.verb == "create" and (info.group, info.resource) == ("", "bindings") and info.namespace:
+            info = dataclasses.replace(info, resource="pods", subresource="binding")  # the pod the Binding names
         if info.verb in writes.WRITE_VERBS and (tl := self._timeline(info)) is not None \
-                and info.subresource in ("", "status", "scale", "eviction", "finalize"):
-            await writes.serve(self, req, tl, out, entry)
+                and info.subresource in ("", "status", "scale", "eviction", "finalize", "binding"):
+            await writes.serve(self, req, tl, out, entry, info)
             return
         if info.verb == "get" and info.subresource in ("status", "scale") and req.method == "GET" \
                 and (tl := self._timeline(info)) is not None:

@@ -15,7 +15,18 @@ from typing import Any, Protocol
 
 import yaml
 
-from ...apiserver import admission, bodies, eviction, fieldsets, gojson, managedfields, options, reviews, writes
+from ...apiserver import (
+    admission,
+    binding,
+    bodies,
+    eviction,
+    fieldsets,
+    gojson,
+    managedfields,
+    options,
+    reviews,
+    writes,
+)
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.goorder import encoded, ordered_meta
@@ -92,7 +103,7 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     if content_type == protobuf.MEDIA_TYPE:
         return gojson.Decoded(protobuf.decode(req.body) if req.body else None)
     if verb in ("create", "update"):
-        kind = {"eviction": "Eviction", "scale": "Scale"}.get(t.subresource, t.kind)
+        kind = {"eviction": "Eviction", "scale": "Scale", "binding": "Binding"}.get(t.subresource, t.kind)
         return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
                                   media_type=content_type)
     if verb in ("delete", "deletecollection") and req.body:
@@ -112,9 +123,9 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
 def _record_managers(t: writes.Target, verb: str, old: dict[str, Any] | None, outcome: writes.Outcome, name: str,
                      sent: Any, now: str) -> None:
     """The managedFields of what a create, update, patch or apply commits (even an object it deletes); a
-    delete (an eviction too) moves no field. They are the object's owners for the next apply's conflicts
-    (managedfields.ownership)."""
-    if t.subresource == "eviction":
+    delete (an eviction too) moves no field, nor does a binding (written past the field manager). They are the
+    object's owners for the next apply's conflicts (managedfields.ownership)."""
+    if t.subresource in ("eviction", "binding"):
         return
     for c in outcome.commits:
         if (c.key == t.key() or verb == "create") and verb in ("create", "update", "patch"):
@@ -172,12 +183,19 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
         outcome.body, outcome.commits = c.obj, [c]
 
 
-def _storage_class(emu: Store, name: str, now: float) -> dict[str, Any] | None:
-    """A StorageClass as the cluster holds it now, for admission."""
-    if emu.timeline_of(admission.STORAGE_CLASSES) is None:
+def _stored(emu: Store, collection_path: str, namespace: str, name: str, now: float) -> dict[str, Any] | None:
+    """An object as the cluster holds it now (a node, a pod: what admission and a binding look up)."""
+    if emu.timeline_of(collection_path) is None:
         return None
-    found = emu.cache.state(admission.STORAGE_CLASSES, now).get(("", name))
+    found = emu.cache.state(collection_path, now).get((namespace, name))
     return found.obj if found is not None else None
+
+
+def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
+    """The mutating admission of a new object that reads the cluster: a pod's node's topology labels."""
+    if (t.group, t.resource, t.subresource) != ("", "pods", ""):
+        return None
+    return lambda pod: binding.admit_pod(pod, lambda name: _stored(emu, binding.NODES, "", name, now))
 
 
 def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
@@ -187,8 +205,10 @@ def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
     return [ch.obj for (ns, _), ch in sorted(emu.cache.state(eviction.PDB_PATH, now).items()) if ns == namespace]
 
 
-async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder, entry: LogEntry) -> None:
-    info = req.info
+async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder, entry: LogEntry,
+                info: RequestInfo | None = None) -> None:
+    """Answer a write (`info`: what it writes, where not what its path says: a legacy Binding's pod)."""
+    info = info or req.info
     entry.answered_by = f"emulated {tl.resource} {info.verb}"
     if emu.read_only and tl.kind not in reviews.KINDS:  # (a review writes nothing)
         await send_status(out, 405, f"{req.method} is not allowed: this replay was started with --read-only "
@@ -233,6 +253,9 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
                             stamp.timestamp)
+    elif t.subresource == "binding":  # a create, of the pod's binding
+        outcome = binding.bind(t, body, stamp, opts, lambda name: _stored(emu, path, info.namespace, name, now),
+                               lambda name: _stored(emu, binding.NODES, "", name, now))
     elif info.subresource == "eviction":  # a create, of the pod's eviction
         outcome = eviction.evict(t, obj, body, stamp, opts, _budgets(emu, info.namespace, now),
                                  lambda c: emu.commit(eviction.PDB_PATH, c, now))
@@ -242,7 +265,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             return there.obj if there is not None else None
 
         outcome = writes.create(t, body, stamp, opts, exists=stored,
-                                namespace_phase=emu.namespace_phase(info.namespace))
+                                namespace_phase=emu.namespace_phase(info.namespace), admit=_admission(emu, t, now))
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace))
     elif info.verb == "patch":
@@ -250,7 +273,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                namespace_phase=emu.namespace_phase(info.namespace),
                                ownership=None if content_type != writes.APPLY_PATCH else managedfields.ownership(
                                    obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
-                                   t.subresource))  # (only an apply reads who manages what)
+                                   t.subresource),  # (only an apply reads who manages what)
+                               admit=_admission(emu, t, now))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
@@ -265,7 +289,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         outcome = writes.delete_collection(t, [o for o in items if match(o)], stamp, opts,
                                            emu.cache.current_rv(now))
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
-        outcome = admission.claim_resize(t, obj, outcome.body, lambda name: _storage_class(emu, name, now)) \
+        classes = admission.STORAGE_CLASSES
+        outcome = admission.claim_resize(t, obj, outcome.body, lambda name: _stored(emu, classes, "", name, now)) \
             or outcome
     if outcome.unchanged is not None and obj is not None:
         _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)

@@ -10,6 +10,8 @@
 //	                              k8s.io/initial-events-end bookmark (typed client as is: protobuf first)
 //	goclients operator   [flags]  controller-runtime, unstructured: installs a CRD, waits for it, creates
 //	                              custom resources and sets their status through the status subresource
+//	goclients scheduler  [flags]  kube-scheduler's API calls: an informer on unassigned pods, a Binding
+//	                              (protobuf) of each to --node
 //	goclients protoschema         the protobuf schema of every built-in kind, as watchproxy decodes it
 //	goclients protosamples [...]  random objects of every kind in protobuf and as the apiserver's JSON
 //	goclients quantities          each quantity on stdin as the apiserver writes it back (or ERROR)
@@ -44,6 +46,7 @@ type options struct {
 	leaderElect bool
 	children    bool
 	group       string
+	node        string
 }
 
 type peer func(ctx context.Context, cfg *rest.Config, o options) ([]cached, error)
@@ -54,6 +57,7 @@ var peers = map[string]peer{
 	"metadata":   runMetadata,
 	"watchlist":  runWatchList,
 	"operator":   runOperator,
+	"scheduler":  runScheduler,
 }
 
 // tools are the subcommands that talk to no cluster (protoschema.go).
@@ -73,8 +77,9 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || peers[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist|operator [--kubeconfig PATH] "+
-			"[--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect] [--children] [--group G]")
+		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist|operator|scheduler "+
+			"[--kubeconfig PATH] [--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect] "+
+			"[--children] [--group G] [--node NAME]")
 		os.Exit(2)
 	}
 	name := os.Args[1]
@@ -90,6 +95,7 @@ func main() {
 	fs.BoolVar(&o.children, "children", false,
 		"controller: after each patch, create, update and delete a Deployment owned by the pod (protobuf bodies)")
 	fs.StringVar(&o.group, "group", "operator.example.com", "operator: the API group of its custom resource")
+	fs.StringVar(&o.node, "node", "node-1", "scheduler: the node every pod is bound to")
 	_ = fs.Parse(os.Args[2:])
 	if err := run(name, o); err != nil {
 		fmt.Fprintf(os.Stderr, "goclients %s: %v\n", name, err)
