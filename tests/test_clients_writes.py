@@ -123,7 +123,9 @@ def test_kubectl_drain_cordons_the_node_and_evicts_its_pods(watchproxy: Start, r
     assert "pod/on-n1 evicted" in out and "node/n1 drained" in out
     assert [(r.method, r.status) for r in replay.requests(path="/api/v1/namespaces/default/pods/on-n1")
             if r.method != "GET"] == [("POST", 201)]
-    assert json.loads(kubectl(replay, "get", "node", "n1", "-o", "json"))["spec"] == {"unschedulable": True}
+    # cordoned; still not ready, as the apiserver's admission made it and no kubelet came to say otherwise
+    assert json.loads(kubectl(replay, "get", "node", "n1", "-o", "json"))["spec"] == {
+        "taints": [{"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"}], "unschedulable": True}
     assert "on-n1" not in kubectl(replay, "get", "pods", "-o", "name")
 
 
