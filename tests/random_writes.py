@@ -1438,3 +1438,39 @@ def binding_ops(seed: int, n: int) -> list[Op]:
         else:
             out.append(Op("PATCH", path, query, {"metadata": {"finalizers": None}}, MERGE))
     return [*out, Op("GET", "/pods"), Op("DELETE", f"/nodes/{node}")]
+
+
+def status_metadata_ops(seed: int, n: int) -> list[Op]:
+    """Writes to /status that change metadata too (labels, annotations, finalizers, owners), merge patches and
+    PUTs, on kinds whose status strategies let different parts of it by: a Deployment keeps its labels, a pod its
+    owners, a VolumeAttachment all of its metadata, the others none."""
+    owner = {"apiVersion": "v1", "kind": "ConfigMap", "name": "o", "uid": "11111111-1111-1111-1111-111111111111"}
+    attachment = {"apiVersion": "storage.k8s.io/v1", "kind": "VolumeAttachment", "metadata": {"name": "{ns}-va"},
+                  "spec": {"attacher": "csi.example.com", "nodeName": "n1", "source": {"persistentVolumeName": "pv"}}}
+    objects = {"deployments": _deployment("d"), "pods": _pod("p"), "services": _service("s", [{"port": 80}]),
+               "persistentvolumeclaims": _claim("c"), "volumeattachments": attachment}
+    out = [Op("POST", f"/{coll}", "", obj) for coll, obj in objects.items()]
+    r = random.Random(seed)
+    for _ in range(n):
+        coll = r.choice(list(objects))
+        obj = objects[coll]
+        path = f"/{coll}/{obj['metadata']['name']}"
+        meta: dict[str, Any] = {}
+        for key, value in (("labels", {"l": r.choice(("1", "2"))}), ("annotations", {"a": r.choice(("1", None))}),
+                           ("finalizers", r.choice((["x.io/f"], None))), ("ownerReferences", [owner])):
+            if r.random() < 0.4:
+                meta[key] = value
+        query = "dryRun=All" if r.random() < 0.1 else ""
+        kind = r.choice(("merge", "merge", "put", "get", "main"))
+        if kind == "merge":
+            out.append(Op("PATCH", f"{path}/status", query, {"metadata": meta, "status": {}}, MERGE))
+        elif kind == "put":  # the object as sent, its metadata replaced by the drawn one
+            body = json.loads(json.dumps(obj))
+            body["metadata"] = {"name": obj["metadata"]["name"], **{k: v for k, v in meta.items() if v is not None}}
+            out.append(Op("PUT", f"{path}/status", query, body, rv="last"))
+        elif kind == "main":
+            out.append(Op("PATCH", path, query, {"metadata": {"finalizers": None}}, MERGE))
+        else:
+            out.append(Op("GET", path))
+    return [*out, *(Op("PATCH", f"/{coll}/{obj['metadata']['name']}", "", {"metadata": {"finalizers": None}}, MERGE)
+                    for coll, obj in objects.items())]

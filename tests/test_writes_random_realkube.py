@@ -570,3 +570,22 @@ def test_a_refused_strategic_merge_patch_quotes_the_patch_as_go_prints_it(
     assert [code for _, code, _, _ in real] == [201, 422, 201, 422]
     assert "map[bogus:[1 2.5 <nil>] data:map[k:w]]" in real[1][2]["message"]
     assert random_writes.run(replay, ns, sequence) == real
+
+
+@pytest.mark.parametrize("seed", [4, 9])
+def test_status_writes_change_the_metadata_their_kinds_strategy_lets_by(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, seed: int) -> None:
+    """A /status write carries metadata along on most built-in kinds (not a Deployment's labels, not a pod's
+    owners, nothing of a VolumeAttachment's); emulate once kept all of it, as a custom resource's status does.
+    Every answer compared, and the managedFields of each object (a status entry owns the metadata it changed)."""
+    ns = f"status-metadata-{seed}"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    sequence = random_writes.status_metadata_ops(seed, 40)
+    real, emulated = random_writes.run(real_server, ns, sequence, raw=True), \
+        random_writes.run(replay, ns, sequence, raw=True)
+    reduced = [[(w, c, random_writes.reduce(d), [random_writes.reduce(x) for x in ws]) for w, c, d, ws in answers]
+               for answers in (real, emulated)]
+    assert _differences(*reduced) == []
+    assert [random_writes.managed_fields(r[2]) for r in real if r[1] < 300] == \
+        [random_writes.managed_fields(e[2]) for e in emulated if e[1] < 300]
+    assert any("/status" in w and c == 200 and (d.get("metadata") or {}).get("labels") for w, c, d, _ in real)

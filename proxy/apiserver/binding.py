@@ -19,7 +19,7 @@ from typing import Any
 
 from ..wire.names import subdomain
 from ..wire.status import status
-from .defaults import TOPOLOGY_LABELS
+from .defaults import INIT_CONTAINER_ANNOTATIONS, TOPOLOGY_LABELS
 from .encode import not_found
 from .fielderrors import Cause, invalid_each, not_supported, required
 from .podconditions import with_condition
@@ -28,8 +28,6 @@ from .writes import Commit, Options, Outcome, Stamp, Target, fail, precondition_
 
 Obj = dict[str, Any]
 NODES = "/api/v1/nodes"
-INIT_CONTAINER_ANNOTATIONS = frozenset(f"pod.{stage}.kubernetes.io/init-container{s}" for stage in ("alpha", "beta")
-                                       for s in ("s", "-statuses"))  # podutil.DropInitContainerAnnotations
 _SCHEDULED = {"type": "PodScheduled", "status": "True"}
 
 

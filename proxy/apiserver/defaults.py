@@ -138,10 +138,27 @@ def pod_spec(spec: Obj) -> None:
         _volume(v)
 
 
+# the init containers' annotations of before 1.8, which the pod strategies drop (DropInitContainerAnnotations)
+INIT_CONTAINER_ANNOTATIONS = frozenset(f"pod.{stage}.kubernetes.io/init-container{s}" for stage in ("alpha", "beta")
+                                       for s in ("s", "-statuses"))
+
+
+def drop_init_container_annotations(meta: Obj | None) -> None:
+    annotations = _sub(meta, "annotations") if meta is not None else None
+    if meta is None or annotations is None or INIT_CONTAINER_ANNOTATIONS.isdisjoint(annotations):
+        return
+    kept = {k: v for k, v in annotations.items() if k not in INIT_CONTAINER_ANNOTATIONS}
+    if kept:
+        meta["annotations"] = kept
+    else:
+        del meta["annotations"]  # (an empty map is left out)
+
+
 def _template(holder: Obj | None) -> None:
-    if holder is not None and (template := _sub(holder, "template")) is not None \
-            and (spec := _sub(template, "spec")) is not None:
-        pod_spec(spec)
+    if holder is not None and (template := _sub(holder, "template")) is not None:
+        drop_init_container_annotations(_sub(template, "metadata"))
+        if (spec := _sub(template, "spec")) is not None:
+            pod_spec(spec)
 
 
 def _qos(spec: Obj) -> str:
@@ -164,6 +181,7 @@ def _tolerates(t: Obj, key: str) -> bool:
 
 
 def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
+    drop_init_container_annotations(_sub(obj, "metadata"))
     spec = obj.setdefault("spec", {})
     if not isinstance(spec, dict):
         return

@@ -50,9 +50,17 @@ from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
 from .managedfields import Ownership, identifier, reset_fields, who_is
 from .patch import PatchError, merge_patch, strategic_merge
 from .podconditions import with_condition
+from .podvalidation import as_dict
 
 Key = tuple[str, str]
 Admit = Callable[[dict[str, Any]], None]  # mutating admission that reads other objects, on a new object
+# The kinds whose status strategy keeps the stored metadata whole (ResetObjectMetaForStatus, or all of ObjectMeta);
+# on the other built-in kinds a /status write changes labels, annotations, finalizers and owners as well, but for
+# what their strategy keeps (a custom resource's status strategy keeps everything but its status)
+_STATUS_KEEPS_METADATA = frozenset({
+    "VolumeAttachment", "CSINode", "ServiceCIDR", "ResourceClaim", "DeviceTaintRule", "ValidatingAdmissionPolicy",
+    "PodCertificateRequest", "StorageVersionMigration", "FlowSchema", "PriorityLevelConfiguration"})
+_STATUS_KEEPS = {"Deployment": ("labels",), "Pod": ("ownerReferences",)}
 _SCHEDULING_GATED = {"type": "PodScheduled", "status": "False", "reason": "SchedulingGated",
                      "message": "Scheduling is blocked due to non-empty scheduling gates"}
 
@@ -658,33 +666,41 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     causes += _schema_causes(t, new, current)
     if causes:
         return _refused(t, name, causes)
-    if t.subresource == "status":  # only status changes on /status
+    if t.subresource == "status":  # on /status the status changes, and the metadata the status strategy lets by
         body_status = new.get("status")
+        sent_meta = meta
         new = copy.deepcopy(current)
         if body_status is None:
             new.pop("status", None)
         else:
             new["status"] = body_status
+        qos = as_dict(current.get("status")).get("qosClass")
+        if t.builtin and t.kind == "Pod" and qos and not as_dict(new.get("status")).get("qosClass"):
+            new["status"] = {**as_dict(new.get("status")), "qosClass": qos}  # (immutable, backfilled for old kubelets)
+        if t.builtin and t.kind not in _STATUS_KEEPS_METADATA:
+            kept = _STATUS_KEEPS.get(t.kind, ())
+            new["metadata"] = {**{k: v for k, v in sent_meta.items() if k not in kept},
+                               **{k: old_meta[k] for k in kept if k in old_meta}}
         if status_causes := specvalidation.status_causes(new, current):
             return _refused(t, name, status_causes)
         meta = _meta(new)
-    else:
-        if _status_apart(t) and ("status" in current or "status" in new):  # kept on the main resource
-            if "status" in current:
-                new["status"] = copy.deepcopy(current["status"])
-            else:
-                new.pop("status", None)
-        for owned in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
-                      "generation", "name", "namespace"):
-            if owned in old_meta:
-                meta[owned] = old_meta[owned]
-            else:
-                meta.pop(owned, None)
-        added = [f for f in meta.get("finalizers") or [] if f not in (old_meta.get("finalizers") or [])]
-        if old_meta.get("deletionTimestamp") and added:  # (ValidateNoNewFinalizers)
-            found = "[]string{" + ", ".join(quote(str(f)) for f in added) + "}"
-            why = f"no new finalizers can be added if the object is being deleted, found new finalizers {found}"
-            return _refused(t, name, [forbidden("metadata.finalizers", why)])
+    elif _status_apart(t) and ("status" in current or "status" in new):  # kept on the main resource
+        if "status" in current:
+            new["status"] = copy.deepcopy(current["status"])
+        else:
+            new.pop("status", None)
+    for owned in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                  "generation", "name", "namespace"):
+        if owned in old_meta:
+            meta[owned] = old_meta[owned]
+        else:
+            meta.pop(owned, None)
+    added = [f for f in meta.get("finalizers") or [] if f not in (old_meta.get("finalizers") or [])]
+    if old_meta.get("deletionTimestamp") and added:  # (ValidateNoNewFinalizers)
+        found = "[]string{" + ", ".join(quote(str(f)) for f in added) + "}"
+        why = f"no new finalizers can be added if the object is being deleted, found new finalizers {found}"
+        return _refused(t, name, [forbidden("metadata.finalizers", why)])
+    if t.subresource != "status":
         changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent, current) \
             if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t))
         if (_has_generation(t) or t.kind in _GENERATION_FROM_ZERO) and t.kind not in _GENERATION_ONCE and changed:
