@@ -113,7 +113,7 @@ async def test_update_conflict_generation_and_status_subresource(recording: Path
     body["spec"]["containers"][0]["image"] = "ignored"
     body["status"] = {"phase": "Running"}
     code, st = await h.call("PUT", f"{PODS}/c/status", body=body)
-    assert code == 200 and st["status"] == {"phase": "Running"}
+    assert code == 200 and st["status"] == {"phase": "Running", "qosClass": "BestEffort"}  # (qosClass backfilled)
     assert st["spec"]["containers"][0]["image"] == "nginx:2" and st["metadata"]["generation"] == 2
 
 
