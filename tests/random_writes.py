@@ -1474,3 +1474,57 @@ def status_metadata_ops(seed: int, n: int) -> list[Op]:
             out.append(Op("GET", path))
     return [*out, *(Op("PATCH", f"/{coll}/{obj['metadata']['name']}", "", {"metadata": {"finalizers": None}}, MERGE)
                     for coll, obj in objects.items())]
+
+
+def resize_ops(seed: int, n: int) -> list[Op]:
+    """Resizing pods in place (pods/NAME/resize), as a vertical autoscaler does: cpu and memory up and down,
+    requests or limits removed, another resource or a resize policy changed, the QoS class changed, containers
+    renamed or added, sidecar and plain init containers; fields outside the resources sent along (ignored), a
+    running container whose status reports no resources (a node without resize)."""
+    def resources(r: random.Random) -> dict[str, Any]:
+        return r.choice(({}, {"requests": {"cpu": "100m"}}, {"requests": {"cpu": "200m", "memory": "64Mi"}},
+                         {"requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"cpu": "100m", "memory": "64Mi"}},
+                         {"requests": {"cpu": "1", "memory": "128Mi"}, "limits": {"cpu": "1", "memory": "128Mi"}},
+                         {"requests": {"cpu": "100m", "ephemeral-storage": "1Gi"}}, {"limits": {"memory": "1Gi"}}))
+
+    def pod(name: str, r: random.Random) -> dict[str, Any]:
+        body = _pod(name)
+        body["spec"]["containers"][0]["resources"] = resources(r)
+        if r.random() < 0.3:
+            body["spec"]["containers"][0]["resizePolicy"] = [{"resourceName": "memory",
+                                                              "restartPolicy": "RestartContainer"}]
+        if r.random() < 0.3:
+            body["spec"]["initContainers"] = [{"name": "i", "image": "busybox", "resources": resources(r),
+                                               **({"restartPolicy": "Always"} if r.random() < 0.5 else {})}]
+        return body
+
+    out = []
+    kinds = ("create", "create", "create", "smp", "smp", "smp", "put", "init", "status", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "pods", ("p1", "p2"), kinds):
+        if kind == "create":
+            out.append(Op("POST", "/pods", query, pod(name, r)))
+        elif kind == "smp":
+            container: dict[str, Any] = {"name": r.choice(("c", "c", "c", "other")), "resources": resources(r)}
+            if r.random() < 0.2:
+                container["resizePolicy"] = [{"resourceName": "cpu", "restartPolicy": "RestartContainer"}]
+            out.append(Op("PATCH", f"{path}/resize", query, {"spec": {"containers": [container]}}, SMP))
+        elif kind == "put":  # a whole pod to /resize: its resources taken, its image and labels not
+            body = pod(name, r)
+            body["spec"]["containers"][0]["image"] = "nginx:1.29"
+            body["metadata"]["labels"] = {"resized": "yes"}
+            if r.random() < 0.2:
+                body["spec"]["containers"].append({"name": "extra", "image": "busybox"})
+            out.append(Op("PUT", f"{path}/resize", query, body, rv=r.choice(("last", ""))))
+        elif kind == "init":
+            out.append(Op("PATCH", f"{path}/resize", query,
+                          {"spec": {"initContainers": [{"name": "i", "resources": resources(r)}]}}, SMP))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": {"containerStatuses": [
+                {"name": "c", "image": "nginx:1.27", "imageID": "", "ready": True, "restartCount": 0,
+                 "state": {"running": {"startedAt": "2026-12-04T10:00:00Z"}},
+                 **({"resources": {"requests": {"cpu": "100m"}}} if r.random() < 0.5 else {})}]}}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", f"{path}/resize"))
+        else:
+            out.append(Op("DELETE", path, "gracePeriodSeconds=0"))
+    return [*out, Op("GET", "/pods")]

@@ -65,7 +65,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "persistentvolumes": random_writes.persistent_volume_ops, "csidrivers": random_writes.csi_driver_ops,
              "runtimeclasses": random_writes.runtime_class_ops,
              "csistoragecapacities": random_writes.storage_capacity_ops,
-             "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops}
+             "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops,
+             "resize": random_writes.resize_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -154,6 +155,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # run's key without etcd's prefix), pods bound already or gated; a gated pod's condition, a nominated node
     # refused on a bound pod, a node's not-ready taint (nothing was served before: every binding was a 404)
     ("bindings", 2), ("bindings", 7), ("bindings", 12),
+    # in-place pod resizes through pods/NAME/resize: resources and resize policies taken, the rest kept; QoS,
+    # resources other than cpu and memory, removed requests, container changes and nodes without resize refused
+    # (nothing was served before)
+    ("resize", 9), ("resize", 13),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
@@ -170,7 +175,7 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
     ("configmaps", 1), ("deployments", 1), ("deployments", 4), ("deployments", 7), ("pods", 1), ("services", 1),
     ("daemonsets", 6),
     ("jobs", 4), ("persistentvolumeclaims", 1), ("namespaces", 5), ("namespaces", 10), ("statefulsets", 2),
-    ("clusterroles", 1), ("bindings", 2),
+    ("clusterroles", 1), ("bindings", 2), ("resize", 11),  # (a resize's manager owns all it sent)
 ])
 def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

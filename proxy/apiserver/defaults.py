@@ -161,7 +161,7 @@ def _template(holder: Obj | None) -> None:
             pod_spec(spec)
 
 
-def _qos(spec: Obj) -> str:
+def qos_class(spec: Obj) -> str:
     """The pod's QoS class, from its containers' cpu and memory requests and limits."""
     containers = [*_dicts(spec.get("initContainers")), *_dicts(spec.get("containers"))]
     requests = [(c.get("resources") or {}).get("requests") or {} for c in containers]
@@ -209,7 +209,7 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
         _p(spec, "priority", 0)
     _p(spec, "preemptionPolicy", "PreemptLowerPriority")
     # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
-    obj["status"] = {"phase": "Pending", "qosClass": _qos(spec)}
+    obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 
 
 def _node(obj: Obj, creating: bool, _uid: str = "") -> None:

@@ -102,7 +102,10 @@ def _reset(entries: Any) -> bool:
 
 
 def reset_fields(kind: str, subresource: str, has_status: bool) -> FieldSet:
-    """What the strategy resets, so that no manager owns it through this subresource (GetResetFields)."""
+    """What the strategy resets, so that no manager owns it through this subresource (GetResetFields). A pod's
+    resize resets everything but its resources, yet its manager owns all it sent (what its filter includes)."""
+    if subresource == "resize":
+        return frozenset()
     if subresource == "status":
         extra = {"Deployment": (("f:metadata", "f:labels"),),
                  "Pod": (("f:metadata", "f:deletionTimestamp"), ("f:metadata", "f:ownerReferences"))}

@@ -36,6 +36,7 @@ from . import (
     fieldvalidation,
     jsonpatch,
     lastapplied,
+    podresize,
     schema,
     specvalidation,
     typedpatch,
@@ -650,6 +651,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         if _is_namespace(t):  # (its name label is a default: SetDefaults_Namespace)
             _name_label(_meta(as_sent))
         defaults.kept_on_update(new, current)
+    if t.subresource == "resize":  # a pod's resources as sent, the rest as stored (the field manager saw it all)
+        as_sent = copy.deepcopy(new)
+        new = podresize.resized(new, current)
     meta, old_meta = _meta(new), current.get("metadata", {})
     if t.namespaced and t.namespace:  # the request's (EnsureObjectNamespaceMatchesRequestNamespace), validated so
         meta["namespace"] = t.namespace
@@ -661,6 +665,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         causes.insert(0, invalid("metadata.uid", meta["uid"], "field is immutable"))
     if t.subresource == "finalize":  # a namespace's (ValidateNamespaceFinalizeUpdate)
         causes += specvalidation.namespace_finalizers(new, indexed=True)
+    elif t.subresource == "resize":
+        causes += podresize.causes(new, current)
     elif t.subresource != "status":
         causes += specvalidation.spec_causes(new, current)
     causes += _schema_causes(t, new, current)
