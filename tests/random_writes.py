@@ -1528,3 +1528,41 @@ def resize_ops(seed: int, n: int) -> list[Op]:
         else:
             out.append(Op("DELETE", path, "gracePeriodSeconds=0"))
     return [*out, Op("GET", "/pods")]
+
+
+def ephemeral_ops(seed: int, n: int) -> list[Op]:
+    """Debugging containers added to pods (pods/NAME/ephemeralcontainers), as `kubectl debug` adds them: a valid
+    one, a name taken, a target that is not there, fields an ephemeral container may not set, sub-paths; one
+    there already removed or changed; the pod's other fields sent along (ignored)."""
+    def debugger(r: random.Random) -> dict[str, Any]:
+        ctr: dict[str, Any] = {"name": r.choice(("debugger", "debugger", "dbg2", "c", "")), "image": "busybox",
+                               "stdin": True, "tty": True}
+        extra = r.choice(({}, {}, {"targetContainerName": r.choice(("c", "nope"))}, {"ports": [{"containerPort": 80}]},
+                          {"resources": {"requests": {"cpu": "100m"}}}, {"image": " busybox"},
+                          {"readinessProbe": {"exec": {"command": ["true"]}}}, {"restartPolicy": "Always"},
+                          {"volumeMounts": [{"name": "v", "mountPath": "/v", "subPath": "x"}]}))
+        return {**ctr, **extra}
+
+    out = []
+    kinds = ("create", "create", "add", "add", "add", "put", "remove", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "pods", ("p1", "p2"), kinds):
+        if kind == "create":
+            body = _pod(name)
+            body["spec"]["volumes"] = [{"name": "v", "emptyDir": {}}]
+            out.append(Op("POST", "/pods", query, body))
+        elif kind == "add":  # kubectl debug's strategic merge patch
+            out.append(Op("PATCH", f"{path}/ephemeralcontainers", query,
+                          {"spec": {"ephemeralContainers": [debugger(r)]}}, SMP))
+        elif kind == "put":
+            body = _pod(name, image="nginx:1.29", labels={"debugged": "yes"})
+            body["spec"]["ephemeralContainers"] = [debugger(r) for _ in range(r.randint(0, 2))]
+            out.append(Op("PUT", f"{path}/ephemeralcontainers", query, body, rv=r.choice(("last", ""))))
+        elif kind == "remove":  # the first one removed, or its image changed
+            out.append(Op("PATCH", f"{path}/ephemeralcontainers", query, [r.choice((
+                {"op": "remove", "path": "/spec/ephemeralContainers/0"},
+                {"op": "replace", "path": "/spec/ephemeralContainers/0/image", "value": "alpine"}))], JSONP))
+        elif kind == "get":
+            out.append(Op("GET", f"{path}/ephemeralcontainers"))
+        else:
+            out.append(Op("DELETE", path, "gracePeriodSeconds=0"))
+    return [*out, Op("GET", "/pods")]

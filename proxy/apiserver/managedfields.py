@@ -103,8 +103,9 @@ def _reset(entries: Any) -> bool:
 
 def reset_fields(kind: str, subresource: str, has_status: bool) -> FieldSet:
     """What the strategy resets, so that no manager owns it through this subresource (GetResetFields). A pod's
-    resize resets everything but its resources, yet its manager owns all it sent (what its filter includes)."""
-    if subresource == "resize":
+    resize (or ephemeralcontainers) resets everything but its resources (or ephemeral containers), yet its
+    manager owns all it sent (what its filter includes)."""
+    if subresource in ("resize", "ephemeralcontainers"):
         return frozenset()
     if subresource == "status":
         extra = {"Deployment": (("f:metadata", "f:labels"),),

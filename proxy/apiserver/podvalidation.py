@@ -241,6 +241,42 @@ def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
     return names, causes
 
 
+# EphemeralContainerCommon's fields in Go's order (their JSON names), and those an ephemeral container may set
+# (allowedEphemeralContainerFields: ports, resources, probes, lifecycle, restart and resize policies may not be)
+_EPHEMERAL_FIELDS = ("name", "image", "command", "args", "workingDir", "ports", "envFrom", "env", "resources",
+                     "resizePolicy", "restartPolicy", "restartPolicyRules", "volumeMounts", "volumeDevices",
+                     "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "terminationMessagePath",
+                     "terminationMessagePolicy", "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty")
+_EPHEMERAL_ALLOWED = frozenset({"name", "image", "command", "args", "workingDir", "envFrom", "env", "volumeMounts",
+                                "volumeDevices", "terminationMessagePath", "terminationMessagePolicy",
+                                "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty"})
+
+
+def _ephemeral_containers(containers: list[Obj], names: set[str], volumes: set[str], path: str) -> list[Cause]:
+    """validateEphemeralContainers: each as a container, its name unique among all, its target a container of
+    the pod, only the allowed fields set, no sub-paths."""
+    others = set(names)
+    causes: list[Cause] = []
+    for i, ctr in enumerate(containers):
+        at = f"{path}[{i}]"
+        causes += _container(ctr, volumes, at)
+        image = ctr.get("image") or ""
+        if image.strip() != image:
+            causes.append(invalid(f"{at}.image", image, "must not have leading or trailing whitespace"))
+        if (name := ctr.get("name") or "") in names:
+            causes.append(duplicate(f"{at}.name", name))
+        else:
+            names.add(name)
+        if (target := ctr.get("targetContainerName")) and target not in others:
+            causes.append(not_found(f"{at}.targetContainerName", target))
+        causes += [forbidden(f"{at}.{f}", "cannot be set for an Ephemeral Container") for f in _EPHEMERAL_FIELDS
+                   if f not in _EPHEMERAL_ALLOWED and ctr.get(f) not in (None, {}, [], "", False, 0)]
+        causes += [forbidden(f"{at}.volumeMounts[{j}].{f}", "cannot be set for an Ephemeral Container")
+                   for j, mount in enumerate(dicts(ctr.get("volumeMounts"))) for f in ("subPath", "subPathExpr")
+                   if mount.get(f)]
+    return causes
+
+
 def pod_spec(spec: Any, path: str) -> list[Cause]:
     """ValidatePodSpec: volumes, containers and init containers (their names unique), restart and DNS
     policies, the node selector's labels, and the names it holds (service account, node, hostname,
@@ -271,6 +307,8 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
             causes += [forbidden(f"{at}.{hook}", "may not be set for init containers without restartPolicy=Always")
                        for hook in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")
                        if ctr.get(hook) is not None]
+    causes += _ephemeral_containers(dicts(spec.get("ephemeralContainers")), names, volumes,
+                                    f"{path}.ephemeralContainers")
     causes += one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
     causes += one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
     causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))

@@ -36,7 +36,7 @@ from . import (
     fieldvalidation,
     jsonpatch,
     lastapplied,
-    podresize,
+    podsubresources,
     schema,
     specvalidation,
     typedpatch,
@@ -62,6 +62,10 @@ _STATUS_KEEPS_METADATA = frozenset({
     "VolumeAttachment", "CSINode", "ServiceCIDR", "ResourceClaim", "DeviceTaintRule", "ValidatingAdmissionPolicy",
     "PodCertificateRequest", "StorageVersionMigration", "FlowSchema", "PriorityLevelConfiguration"})
 _STATUS_KEEPS = {"Deployment": ("labels",), "Pod": ("ownerReferences",)}
+# the pod subresources that write a part of its spec: their strategy (the pod they leave) and their validation
+_POD_SPEC_PARTS = {"resize": (podsubresources.resized, podsubresources.resize_causes),
+                   "ephemeralcontainers": (podsubresources.with_ephemeral_containers,
+                                           podsubresources.ephemeral_causes)}
 _SCHEDULING_GATED = {"type": "PodScheduled", "status": "False", "reason": "SchedulingGated",
                      "message": "Scheduling is blocked due to non-empty scheduling gates"}
 
@@ -651,9 +655,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         if _is_namespace(t):  # (its name label is a default: SetDefaults_Namespace)
             _name_label(_meta(as_sent))
         defaults.kept_on_update(new, current)
-    if t.subresource == "resize":  # a pod's resources as sent, the rest as stored (the field manager saw it all)
-        as_sent = copy.deepcopy(new)
-        new = podresize.resized(new, current)
+    if t.subresource in _POD_SPEC_PARTS:  # a part of a pod's spec as sent, the rest as stored (the field manager
+        as_sent = copy.deepcopy(new)      # saw all that was sent)
+        new = _POD_SPEC_PARTS[t.subresource][0](new, current)
     meta, old_meta = _meta(new), current.get("metadata", {})
     if t.namespaced and t.namespace:  # the request's (EnsureObjectNamespaceMatchesRequestNamespace), validated so
         meta["namespace"] = t.namespace
@@ -665,8 +669,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         causes.insert(0, invalid("metadata.uid", meta["uid"], "field is immutable"))
     if t.subresource == "finalize":  # a namespace's (ValidateNamespaceFinalizeUpdate)
         causes += specvalidation.namespace_finalizers(new, indexed=True)
-    elif t.subresource == "resize":
-        causes += podresize.causes(new, current)
+    elif t.subresource in _POD_SPEC_PARTS:
+        causes += _POD_SPEC_PARTS[t.subresource][1](new, current)
     elif t.subresource != "status":
         causes += specvalidation.spec_causes(new, current)
     causes += _schema_causes(t, new, current)

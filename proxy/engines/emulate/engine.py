@@ -356,10 +356,11 @@ class Emulator:
         if info.verb == "create" and (info.group, info.resource) == ("", "bindings") and info.namespace:
             info = dataclasses.replace(info, resource="pods", subresource="binding")  # the pod the Binding names
         if info.verb in writes.WRITE_VERBS and (tl := self._timeline(info)) is not None \
-                and info.subresource in ("", "status", "scale", "eviction", "finalize", "binding", "resize"):
+                and info.subresource in writes.SUBRESOURCES:
             await writes.serve(self, req, tl, out, entry, info)
             return
-        if info.verb == "get" and info.subresource in ("status", "scale", "resize") and req.method == "GET" \
+        if info.verb == "get" and info.subresource in ("status", "scale", "resize", "ephemeralcontainers") \
+                and req.method == "GET" \
                 and (tl := self._timeline(info)) is not None:
             await self._get(req, info, tl, out, entry)
             return

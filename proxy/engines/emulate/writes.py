@@ -59,6 +59,8 @@ class Store(Protocol):
     def custom_type(self, collection_path: str) -> CustomType | None: ...
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
+# what a write may name after the object (a custom resource's handler serves only its status and scale)
+SUBRESOURCES = frozenset({"", "status", "scale", "eviction", "finalize", "binding", "resize", "ephemeralcontainers"})
 _JSON = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 
 

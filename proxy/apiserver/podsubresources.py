@@ -1,14 +1,18 @@
-"""The pods/resize subresource: how a vertical autoscaler changes a running pod's cpu and memory in place
-(GA since 1.35), and so what one under development does to a replay.
+"""The pod subresources that write part of a running pod's spec, past what a pod's update may change.
 
-As the pod registry's resize strategy and ValidatePodResize decide it in 1.37: the write keeps the
-containers' (and init containers') resources and resize policies and the pod-level resources it sends, and
-everything else as stored, metadata included (dropNonResizeUpdates; a write that adds, removes or renames
-containers is left whole for validation to refuse); a new generation when the spec changed. Refused: a
-change of QoS class, a pod whose running containers report no resources (a node without resize), containers
-added, removed, renamed or reordered, requests or limits removed, a resource other than cpu and memory
-changed, a non-sidecar init container with a RestartContainer policy. Not modelled: the checks of pod-level
-resources (validatePodLevelResourcesResize), mirror and Windows pods' refusals.
+pods/NAME/resize, how a vertical autoscaler changes a pod's cpu and memory in place (GA since 1.35), as the
+pod registry's resize strategy and ValidatePodResize decide it in 1.37: the write keeps the containers' (and
+init containers') resources and resize policies and the pod-level resources it sends, and everything else as
+stored, metadata included (dropNonResizeUpdates; a write that adds, removes or renames containers is left
+whole for validation to refuse); a new generation when the spec changed. Refused: a change of QoS class, a pod
+whose running containers report no resources (a node without resize), containers added, removed, renamed or
+reordered, requests or limits removed, a resource other than cpu and memory changed, a non-sidecar init
+container with a RestartContainer policy. Not modelled: the checks of pod-level resources
+(validatePodLevelResourcesResize), mirror and Windows pods' refusals.
+
+pods/NAME/ephemeralcontainers, how `kubectl debug` adds a debugging container: only the ephemeral containers
+are taken (dropNonEphemeralContainerUpdates), each validated as the pod's spec validates them
+(podvalidation), and those there already may be neither removed nor changed (Go's diff of the two).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 
 from .defaults import qos_class
 from .fielderrors import Cause, forbidden, invalid
+from .internal import as_internal, go_diff
 from .podvalidation import as_dict, dicts, pod
 
 Obj = dict[str, Any]
@@ -44,8 +49,7 @@ def resized(new: Obj, old: Obj) -> Obj:
     spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
     if any(len(dicts(spec.get(f))) != len(dicts(before.get(f))) for f in _LISTS):
         return new
-    out = copy.deepcopy(old)
-    out_spec = out.setdefault("spec", {})
+    out_spec = copy.deepcopy(before)
     for field in _LISTS:
         if not spec.get(field):  # (and none stored: the counts are the same)
             continue
@@ -53,10 +57,7 @@ def resized(new: Obj, old: Obj) -> Obj:
         out_spec[field] = merged if merged is not None else copy.deepcopy(spec[field])
     if spec.get("resources") is not None:
         out_spec["resources"] = copy.deepcopy(spec["resources"])
-    meta, kept = as_dict(new.get("metadata")), as_dict(old.get("metadata"))
-    # ResetObjectMetaForStatus: only what the client may not set anyway comes from the request
-    out["metadata"] = {**kept, **{k: v for k, v in meta.items() if k == "resourceVersion"}}
-    return out
+    return _kept_but(new, old, out_spec)
 
 
 def _cpu_memory_dropped(resources: Any, old: Any) -> Obj:
@@ -84,7 +85,7 @@ def _removed(now: Any, was: Any) -> bool:
     return len(was) > len(now) or any(k not in now for k in was)
 
 
-def causes(new: Obj, old: Obj) -> list[Cause]:
+def resize_causes(new: Obj, old: Obj) -> list[Cause]:
     """ValidatePodResize past the metadata: the new pod's own checks (not those the stored one fails too),
     then the resize's."""
     already = set(pod(old))
@@ -127,4 +128,43 @@ def causes(new: Obj, old: Obj) -> list[Cause]:
                                                                   for p in dicts(n.get("resizePolicy"))):
             found.append(forbidden(f"spec.initContainers[{i}]", "non-sidecar init containers with a resize policy "
                                                                 "of RestartContainer cannot be resized"))
+    return found
+
+
+def _kept_but(new: Obj, old: Obj, spec: Obj) -> Obj:
+    """The stored pod with `spec`, the request's resourceVersion and the stored metadata else
+    (ResetObjectMetaForStatus: only what the client may not set anyway comes from the request)."""
+    out = copy.deepcopy(old)
+    out["spec"] = spec
+    out["metadata"] = {**as_dict(old.get("metadata")),
+                       **{k: v for k, v in as_dict(new.get("metadata")).items() if k == "resourceVersion"}}
+    return out
+
+
+def with_ephemeral_containers(new: Obj, old: Obj) -> Obj:
+    """The pod an ephemeralcontainers write leaves: the stored one with the ephemeral containers sent."""
+    spec = copy.deepcopy(as_dict(old.get("spec")))
+    sent = as_dict(new.get("spec")).get("ephemeralContainers")
+    if sent:
+        spec["ephemeralContainers"] = copy.deepcopy(sent)
+    else:
+        spec.pop("ephemeralContainers", None)
+    return _kept_but(new, old, spec)
+
+
+def ephemeral_causes(new: Obj, old: Obj) -> list[Cause]:
+    """ValidatePodEphemeralContainersUpdate past the metadata: the pod's own checks (not those the stored one
+    fails too), then no ephemeral container removed or changed."""
+    already = set(pod(old))
+    found = [c for c in pod(new) if c not in already]
+    now = {c.get("name"): c for c in dicts(as_dict(new.get("spec")).get("ephemeralContainers"))}
+    for was in dicts(as_dict(old.get("spec")).get("ephemeralContainers")):
+        name = was.get("name", "")
+        if name not in now:
+            found.append(forbidden("spec.ephemeralContainers", f'existing ephemeral containers "{name}" may not be '
+                                                                "removed\n"))
+        elif now[name] != was:
+            diff = go_diff(as_internal("EphemeralContainer", was), as_internal("EphemeralContainer", now[name]))
+            found.append(forbidden("spec.ephemeralContainers",
+                                   f'existing ephemeral containers "{name}" may not be changed\n{diff}'))
     return found
