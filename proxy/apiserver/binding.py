@@ -18,10 +18,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire.names import subdomain
-from ..wire.status import status
+from ..wire.status import created_success, status
 from .defaults import INIT_CONTAINER_ANNOTATIONS, TOPOLOGY_LABELS
 from .encode import not_found
-from .fielderrors import Cause, invalid_each, not_supported, required
+from .fielderrors import Cause, error_text, invalid_each, not_supported, required
 from .podconditions import with_condition
 from .podvalidation import as_dict
 from .writes import Commit, Options, Outcome, Stamp, Target, fail, precondition_failed
@@ -82,8 +82,7 @@ def bind(t: Target, body: Obj, stamp: Stamp, opts: Options, pod_of: Callable[[st
     if t.name and name != t.name:
         return fail(400, "name in URL does not match name in Binding object", "BadRequest")
     if causes := _validation_errors(target):
-        errors = [f"{path}: {message}" for path, _, message in causes]
-        return Outcome(500, status(500, errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]", ""))
+        return Outcome(500, status(500, error_text(causes), ""))
     if not name:  # the storage's key function
         return fail(400, "Name parameter required.", "BadRequest")
     pod_target = Target("", "v1", "pods", "Pod", True, t.namespace, name)
@@ -103,7 +102,7 @@ def bind(t: Target, body: Obj, stamp: Stamp, opts: Options, pod_of: Callable[[st
         return _refused(name, f'pod {name} is already assigned to node "{spec["nodeName"]}"')
     if spec.get("schedulingGates"):
         return _refused(name, f"pod {name} has non-empty .spec.schedulingGates")
-    success = Outcome(201, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201})
+    success = Outcome(201, created_success())
     if opts.dry_run:
         return success
     bound = copy.deepcopy(pod)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..wire.selectors import selector_matches
-from ..wire.status import status
+from ..wire.status import created_success, status
 from . import decoding
 from .podconditions import with_condition
 from .writes import Commit, Options, Outcome, Stamp, Target, delete, delete_precondition_failed, fail
@@ -139,5 +139,4 @@ def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: 
     deleted = delete(t, current, stamp, dataclasses.replace(opts, precondition_rv=""))  # checked above
     if deleted.code >= 400:
         return deleted
-    success = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
-    return Outcome(201, success, [*commits, *deleted.commits])
+    return Outcome(201, created_success(), [*commits, *deleted.commits])

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..wire import jsonenc
-from ..wire.gostrings import quote
+from ..wire.gostrings import aggregate, quote
 
 Cause = tuple[str, str, str]  # field, reason, message
 
@@ -36,6 +36,11 @@ def go_value(value: Any) -> str:
 
 def _with(body: str, detail: str) -> str:
     return f"{body}: {detail}" if detail else body
+
+
+def error_text(causes: list[Cause]) -> str:
+    """A field.ErrorList as its aggregate prints it: `path: message`, several in brackets."""
+    return aggregate([f"{path}: {message}" for path, _, message in causes])
 
 
 def required(path: str, detail: str = "") -> Cause:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..wire.params import InvalidParams, first_values, parse_bool, parse_int
-from .fielderrors import Cause, invalid, not_supported
+from .fielderrors import Cause, error_text, invalid, not_supported
 
 KINDS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions",
          "delete": "DeleteOptions", "deletecollection": "DeleteOptions"}
@@ -41,9 +41,7 @@ class DeleteOptions:
 
 
 def _refusal(kind: str, causes: list[Cause]) -> OptionsError:
-    errors = [f"{path}: {message}" for path, _, message in causes]
-    text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
-    return OptionsError(422, f'{kind}.meta.k8s.io "" is invalid: {text}',
+    return OptionsError(422, f'{kind}.meta.k8s.io "" is invalid: {error_text(causes)}',
                         {"group": "meta.k8s.io", "kind": kind,
                          "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
 

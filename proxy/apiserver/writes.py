@@ -45,7 +45,7 @@ from . import (
 from .apply import Conflict, apply, display, dotted
 from .crds import CustomType
 from .encode import not_found
-from .fielderrors import Cause, forbidden, go_json, invalid
+from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import root
 from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
 from .managedfields import Ownership, identifier, reset_fields, who_is
@@ -290,10 +290,8 @@ def _refused(t: Target, name: str, causes: list[Cause]) -> Outcome:
     """The 422 of an object that fails validation: each different cause once (a template's labels are
     checked twice for a StatefulSet and reported once), as the apiserver aggregates them."""
     causes = list(dict.fromkeys(causes))
-    errors = [f"{field_path}: {message}" for field_path, _, message in causes]
     kind = f"{t.kind}.{t.kind_group}" if t.kind_group else t.kind
-    text = errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
-    return fail(422, f'{kind} "{name}" is invalid: {text}', "Invalid",
+    return fail(422, f'{kind} "{name}" is invalid: {error_text(causes)}', "Invalid",
                 {"name": name, "group": t.kind_group, "kind": t.kind,
                  "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
 

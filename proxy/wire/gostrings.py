@@ -1,6 +1,6 @@
 """Go's quoting of strings (strconv.Quote, the %q of fmt), which the apiserver's messages are full of:
-field errors quote values with it, encoding/json quotes a byte it refuses with it; and fmt's %v of a decoded
-JSON document, which a refused strategic merge patch is printed as."""
+field errors quote values with it, encoding/json quotes a byte it refuses with it; fmt's %v of a decoded
+JSON document, which a refused strategic merge patch is printed as; and an aggregate of errors."""
 
 from __future__ import annotations
 
@@ -24,6 +24,11 @@ def _escaped(ch: str, quote: str) -> str:
 def quote(value: str) -> str:
     """strconv.Quote: printable characters as they are, the rest escaped, in double quotes."""
     return '"' + "".join(_escaped(ch, '"') for ch in value) + '"'
+
+
+def aggregate(errors: list[str]) -> str:
+    """An error list as the apiserver prints it (utilerrors.Aggregate): one error as it is, several in brackets."""
+    return errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
 
 
 def quote_byte(c: int) -> str:

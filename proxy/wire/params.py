@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from .gostrings import aggregate
+
 _INT64 = re.compile(r"[+-]?[0-9]+")
 _UINT64 = re.compile(r"[0-9]+")
 
@@ -38,7 +40,7 @@ class InvalidParams(ValueError):
 def _invalid(errors: list[tuple[str, str, str]]) -> InvalidParams:
     """errors: (field, reason, "field: Type: detail") as field.ErrorList renders them."""
     texts = [e[2] for e in errors]
-    agg = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+    agg = aggregate(texts)
     causes = [{"reason": r, "message": t.split(": ", 1)[1], "field": f} for f, r, t in errors]
     return InvalidParams(f'ListOptions.meta.k8s.io "" is invalid: {agg}', invalid=True, causes=causes)
 

@@ -34,6 +34,11 @@ def status(code: int, message: str, reason: str | None = None,
     return body
 
 
+def created_success() -> dict[str, Any]:
+    """The Status Success a create that stores nothing of its own answers with (an eviction, a binding)."""
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201}
+
+
 def status_bytes(code: int, message: str, reason: str | None = None,
                  details: dict[str, Any] | None = None) -> bytes:
     """The body as the apiserver's JSON encoder writes it: compact, ending with a newline."""
