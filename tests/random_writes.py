@@ -128,9 +128,9 @@ def ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/configmaps")]
 
 
-# uids, times and what allocators draw (a Service's cluster IPs and node ports)
+# uids, times, what allocators draw (a Service's cluster IPs and node ports) and a service account's tokens
 _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time", "lastTransitionTime",
-                      "clusterIP", "clusterIPs", "nodePort", "lastPhaseTransitionTime"})
+                      "clusterIP", "clusterIPs", "nodePort", "lastPhaseTransitionTime", "token", "expirationTimestamp"})
 
 
 _UID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # in a Job's selector
@@ -1566,3 +1566,36 @@ def ephemeral_ops(seed: int, n: int) -> list[Op]:
         else:
             out.append(Op("DELETE", path, "gracePeriodSeconds=0"))
     return [*out, Op("GET", "/pods")]
+
+
+def token_ops(seed: int, n: int) -> list[Op]:
+    """Tokens of service accounts (serviceaccounts/NAME/token), as `kubectl create token` and operators ask for
+    them: audiences (always given: the apiserver's default differs by cluster), expirations in and out of range,
+    the request's name, namespace and uid, tokens bound to a pod of the account or of another, a secret or a
+    node, each there or not, with the right uid or not; accounts there or not. The tokens themselves and their
+    expiration times differ by nature and are not compared."""
+    node = "{ns}-tn"
+    out = [Op("POST", "/serviceaccounts", "", {"metadata": {"name": "sa1"}}),
+           Op("POST", "/nodes", "", {"metadata": {"name": node}}),
+           Op("POST", "/secrets", "", {"metadata": {"name": "s1"}, "stringData": {"k": "v"}}),
+           Op("POST", "/pods", "", {**_pod("p1"), "spec": {**_pod("p1")["spec"], "serviceAccountName": "sa1"}}),
+           Op("POST", "/pods", "", {**_pod("p2"), "spec": {**_pod("p2")["spec"], "serviceAccountName": "default"}})]
+    r = random.Random(seed)
+    for _ in range(n):
+        account = r.choice(("sa1", "sa1", "sa1", "sa2"))
+        spec: dict[str, Any] = {"audiences": r.choice((["api"], ["a", "b"]))}
+        if r.random() < 0.5:
+            spec["expirationSeconds"] = r.choice((10, 600, 3600, 7200, 1 << 33))
+        if r.random() < 0.4:
+            kind, name = r.choice((("Pod", "p1"), ("Pod", "p2"), ("Pod", "nope"), ("Secret", "s1"), ("Secret", "nope"),
+                                   ("Node", node), ("ConfigMap", "c")))
+            spec["boundObjectRef"] = {"kind": kind, "apiVersion": r.choice(("v1", "v1", "apps/v1")), "name": name,
+                                      **({"uid": "11111111-2222-3333-4444-555555555555"} if r.random() < 0.2 else {})}
+        meta: dict[str, Any] = {}
+        if r.random() < 0.15:
+            meta[r.choice(("name", "namespace", "uid"))] = r.choice(("other", "sa1"))
+        body = {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": spec,
+                **({"metadata": meta} if meta else {})}
+        query = "dryRun=All" if r.random() < 0.1 else ""
+        out.append(Op("POST", f"/serviceaccounts/{account}/token", query, body))
+    return [*out, Op("DELETE", f"/nodes/{node}")]

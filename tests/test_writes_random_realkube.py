@@ -66,7 +66,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "runtimeclasses": random_writes.runtime_class_ops,
              "csistoragecapacities": random_writes.storage_capacity_ops,
              "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops,
-             "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops}
+             "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
+             "tokens": random_writes.token_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -163,6 +164,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # (the fields it may not set, its name, its target, sub-paths), those there neither removed nor changed (Go's
     # diff); nothing was served before
     ("ephemeralcontainers", 4), ("ephemeralcontainers", 24),
+    # service account tokens (serviceaccounts/NAME/token): the request's name, namespace and uid, expirations,
+    # bound pods, secrets and nodes looked up and matched (the tokens themselves aside); nothing was served before
+    ("tokens", 2), ("tokens", 38),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
@@ -179,7 +183,7 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
     ("configmaps", 1), ("deployments", 1), ("deployments", 4), ("deployments", 7), ("pods", 1), ("services", 1),
     ("daemonsets", 6),
     ("jobs", 4), ("persistentvolumeclaims", 1), ("namespaces", 5), ("namespaces", 10), ("statefulsets", 2),
-    ("clusterroles", 1), ("bindings", 2), ("resize", 11), ("ephemeralcontainers", 23),
+    ("clusterroles", 1), ("bindings", 2), ("resize", 11), ("ephemeralcontainers", 23), ("tokens", 7),
 ])
 def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

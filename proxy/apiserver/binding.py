@@ -24,7 +24,7 @@ from .encode import not_found
 from .fielderrors import Cause, error_text, invalid_each, not_supported, required
 from .podconditions import with_condition
 from .podvalidation import as_dict
-from .writes import Commit, Options, Outcome, Stamp, Target, fail, precondition_failed
+from .writes import Commit, Options, Outcome, Stamp, Target, fail, foreign_namespace, precondition_failed
 
 Obj = dict[str, Any]
 NODES = "/api/v1/nodes"
@@ -71,9 +71,8 @@ def bind(t: Target, body: Obj, stamp: Stamp, opts: Options, pod_of: Callable[[st
     """POST pods/NAME/binding (`t.name` set) or bindings (the name is the Binding's). `pod_of` and `node_of`
     look a pod of the namespace and a node up."""
     meta = as_dict(body.get("metadata"))
-    if str(meta.get("namespace") or t.namespace) != t.namespace:
-        return fail(400, "the namespace of the provided object does not match the namespace sent on the request",
-                    "BadRequest")
+    if (refused := foreign_namespace(t, meta)) is not None:
+        return refused
     target = as_dict(body.get("target"))
     labels = _strings(meta.get("labels"))
     if target.get("kind") == "Node":  # admission: PodTopologyLabels (mutating, before the registry)

@@ -309,6 +309,15 @@ def _typed(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
     return {"kind": t.kind, "apiVersion": t.api_version, **rest}
 
 
+def foreign_namespace(t: Target, meta: dict[str, Any]) -> Outcome | None:
+    """The handler's EnsureObjectNamespaceMatchesRequestNamespace: an object naming another namespace than the
+    request's path (a subresource's body too: a Binding, a TokenRequest)."""
+    ns = meta.get("namespace") or ""
+    if t.namespaced and ns and ns != t.namespace:
+        return fail(400, "the namespace of the provided object does not match the namespace sent on the request")
+    return None
+
+
 def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
     if not isinstance(obj, dict):
         return fail(400, "the body of the request was not a JSON object")
@@ -329,9 +338,8 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
             return _refused(claimed, str(meta.get("name") or name_from_path), wrong)
     elif kind not in (None, "", t.kind):
         return fail(400, f"the kind of the provided object ({kind}) does not match the resource ({t.kind})")
-    ns = meta.get("namespace") or ""
-    if t.namespaced and ns and ns != t.namespace:
-        return fail(400, "the namespace of the provided object does not match the namespace sent on the request")
+    if (refused := foreign_namespace(t, meta)) is not None:
+        return refused
     name = meta.get("name") or ""
     if name_from_path and not name:
         return fail(400, f"the name of the object ({name_from_path} based on URL) was undeterminable: "

@@ -25,6 +25,7 @@ from ...apiserver import (
     managedfields,
     options,
     reviews,
+    tokens,
     writes,
 )
 from ...apiserver.changes import in_key_order
@@ -60,7 +61,8 @@ class Store(Protocol):
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 # what a write may name after the object (a custom resource's handler serves only its status and scale)
-SUBRESOURCES = frozenset({"", "status", "scale", "eviction", "finalize", "binding", "resize", "ephemeralcontainers"})
+SUBRESOURCES = frozenset({"", "status", "scale", "eviction", "finalize", "binding", "resize", "ephemeralcontainers",
+                          "token"})
 _JSON = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 
 
@@ -105,7 +107,8 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     if content_type == protobuf.MEDIA_TYPE:
         return gojson.Decoded(protobuf.decode(req.body) if req.body else None)
     if verb in ("create", "update"):
-        kind = {"eviction": "Eviction", "scale": "Scale", "binding": "Binding"}.get(t.subresource, t.kind)
+        kind = {"eviction": "Eviction", "scale": "Scale", "binding": "Binding", "token": "TokenRequest"}.get(
+            t.subresource, t.kind)
         return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
                                   media_type=content_type)
     if verb in ("delete", "deletecollection") and req.body:
@@ -254,6 +257,13 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         if outcome.code == 201 and t.kind == "SelfSubjectAccessReview":  # (its answer says who asked)
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
+                            stamp.timestamp)
+    elif t.subresource == "token":  # a create, of a token for the service account: nothing stored
+        outcome = tokens.request(t, obj, body, stamp, lambda resource, name: _stored(
+            emu, f"/api/v1/{resource}", "" if resource == "nodes" else info.namespace, name, now), emu.seed)
+        if outcome.code == 201:
+            seen = tokens.as_managed(outcome.body, body)
+            _managed_fields(t, None, writes.Commit("ADDED", t.key(), outcome.body, seen), manager, body, False,
                             stamp.timestamp)
     elif t.subresource == "binding":  # a create, of the pod's binding
         outcome = binding.bind(t, body, stamp, opts, lambda name: _stored(emu, path, info.namespace, name, now),

@@ -1,0 +1,128 @@
+"""The serviceaccounts/token subresource (TokenRequest): how `kubectl create token`, a kubelet and operators
+that hand tokens to other systems get a service account's token.
+
+As the service account registry's TokenREST decides it in 1.37: the request's name and namespace must be the
+service account's if given (422), the account must exist (404), a uid given must be its (409,
+TokenRequestServiceAccountUIDValidation); audiences default to the apiserver's, the expiration to an hour,
+and must lie between ten minutes and 2^32 seconds (422); attestations only for a webhook configuration (not
+modelled: such a request is refused here as a webhook binding with the gate off would be). A token may be
+bound to a pod of the account (400 for another account's pod), a secret or a node, each looked up (404) and
+its uid checked (409). The answer is the TokenRequest with the account's name, namespace and uid, the time,
+and a token.
+
+The token is a JWT with the claims a real one has (issuer, subject `system:serviceaccount:NS:NAME`,
+audiences, times, the kubernetes.io claims of the account and the bound object), signed by nobody who can be
+trusted: a replay has no key. A client that reads its claims sees what it would see; one that verifies it
+against a cluster's keys must not.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from .fielderrors import Cause, error_text, invalid
+from .podvalidation import as_dict
+from .writes import Outcome, Stamp, Target, fail, foreign_namespace
+
+Obj = dict[str, Any]
+ISSUER = "https://kubernetes.default.svc.cluster.local"  # kubeadm's, kind's and minikube's issuer and audience
+_GROUP, _KIND = "authentication.k8s.io", "TokenRequest"
+_BOUND = {"Pod": "pods", "Secret": "secrets", "Node": "nodes"}
+
+
+def _invalid(name: str, causes: list[Cause]) -> Outcome:
+    return fail(422, f'{_KIND}.{_GROUP} "{name}" is invalid: {error_text(causes)}', "Invalid",
+                {"name": name, "group": _GROUP, "kind": _KIND,
+                 "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
+
+
+def as_managed(answer: Obj, body: Obj) -> Obj:
+    """The TokenRequest as the field manager saw it: decoded and defaulted (its expiration), before the registry
+    filled in the audiences and the status."""
+    spec = {k: v for k, v in as_dict(answer.get("spec")).items()
+            if k != "audiences" or as_dict(body.get("spec")).get("audiences")}
+    return {**{k: v for k, v in answer.items() if k != "status"}, "spec": spec}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _jwt(claims: Obj, seed: str) -> str:
+    head = _b64(json.dumps({"alg": "ES256", "kid": "watchproxy-replay"}, separators=(",", ":")).encode())
+    body = _b64(json.dumps(claims, separators=(",", ":")).encode())
+    return f"{head}.{body}.{_b64(hashlib.sha512(f'{seed}|{head}.{body}'.encode()).digest())}"
+
+
+def request(t: Target, account: Obj | None, body: Obj, stamp: Stamp, lookup: Callable[[str, str], Obj | None],
+            seed: int) -> Outcome:
+    """POST serviceaccounts/NAME/token. `lookup(resource, name)` finds a pod, secret or node that a token is
+    bound to (pods and secrets in the request's namespace)."""
+    name, meta = t.name, as_dict(body.get("metadata"))
+    if (refused := foreign_namespace(t, meta)) is not None:
+        return refused
+    for key, want, words in (("name", name, "name"), ("namespace", t.namespace, "namespace")):
+        if meta.get(key) and meta[key] != want:
+            return _invalid(name, [invalid(f"metadata.{key}", meta[key], f"must match the service account {words} "
+                                                                          "if specified")])
+    if account is None:
+        return fail(404, f'serviceaccounts "{name}" not found', "NotFound", {"name": name, "kind": "serviceaccounts"})
+    held = as_dict(account.get("metadata"))
+    uid = str(held.get("uid") or "")
+    if meta.get("uid") and meta["uid"] != uid:
+        return fail(409, f'Operation cannot be fulfilled on {_KIND}.{_GROUP} "{name}": the UID in the token request '
+                         f"({meta['uid']}) does not match the UID of the service account ({uid})", "Conflict",
+                    {"name": name, "group": _GROUP, "kind": _KIND})
+    spec = as_dict(body.get("spec"))
+    seconds = spec.get("expirationSeconds")
+    seconds = 3600 if seconds is None else seconds
+    audiences = list(spec.get("audiences") or [ISSUER])
+    causes = []
+    if seconds < 600:
+        causes.append(invalid("spec.expirationSeconds", seconds, "may not specify a duration less than 10 minutes"))
+    if seconds > 1 << 32:
+        causes.append(invalid("spec.expirationSeconds", seconds, "may not specify a duration larger than 2^32 seconds"))
+    if spec.get("attestations"):
+        return _invalid("", [invalid("spec.attestations", spec["attestations"],
+                                     "attestations may only be specified with a webhook bound object reference")])
+    if causes:
+        return _invalid("", causes)
+    ref = spec.get("boundObjectRef")
+    bound: Obj = {}
+    if isinstance(ref, dict):
+        kind, group = str(ref.get("kind") or ""), str(ref.get("apiVersion") or "").rpartition("/")[0]
+        if group or kind not in _BOUND:
+            version = str(ref.get("apiVersion") or "")
+            return fail(400, f"cannot bind token to object of type {version}, Kind={kind}"
+                        if "/" in version else f"cannot bind token to object of type /{version}, Kind={kind}",
+                        "BadRequest")
+        ref_name = str(ref.get("name") or "")
+        target = lookup(_BOUND[kind], ref_name)
+        if target is None:
+            return fail(404, f'{_BOUND[kind]} "{ref_name}" not found', "NotFound",
+                        {"name": ref_name, "kind": _BOUND[kind]})
+        if kind == "Pod" and as_dict(target.get("spec")).get("serviceAccountName") != name:
+            return fail(400, f'cannot bind token for serviceaccount "{name}" to pod running with different '
+                             "serviceaccount name.", "BadRequest")
+        target_uid = str(as_dict(target.get("metadata")).get("uid") or "")
+        if ref.get("uid") and ref["uid"] != target_uid:
+            return fail(409, f'Operation cannot be fulfilled on {kind} "{ref_name}": the UID in the bound object '
+                             f"reference ({ref['uid']}) does not match the UID in record. The object might have been "
+                             "deleted and then recreated", "Conflict", {"name": ref_name, "kind": kind})
+        bound = {kind.lower(): {"name": ref_name, "uid": target_uid}}
+    now = int(stamp.wall.timestamp())
+    claims = {"aud": audiences, "exp": now + seconds, "iat": now, "iss": ISSUER, "jti": stamp.uid,
+              "kubernetes.io": {"namespace": t.namespace, **bound,
+                                "serviceaccount": {"name": name, "uid": uid}},
+              "nbf": now, "sub": f"system:serviceaccount:{t.namespace}:{name}"}
+    answer = {"kind": _KIND, "apiVersion": f"{_GROUP}/v1",
+              "metadata": {"name": name, "namespace": t.namespace, "uid": uid, "creationTimestamp": stamp.timestamp},
+              "spec": {"audiences": audiences, "expirationSeconds": seconds,
+                       "boundObjectRef": {k: ref[k] for k in ("kind", "apiVersion", "name", "uid") if ref.get(k)}
+                       if isinstance(ref, dict) else None},
+              "status": {"token": _jwt(claims, f"{seed}|{stamp.uid}"), "expirationTimestamp": stamp.after(seconds)}}
+    return Outcome(201, answer)
