@@ -224,9 +224,10 @@ _MORE_KINDS: list[dict[str, Any]] = [
     {"apiVersion": "storagemigration.k8s.io/v1", "kind": "StorageVersionMigration", "metadata": {"name": "svm"},
      "spec": {"resource": {"group": "apps", "resource": "deployments"}}},
 ]
-# what the apiserver answers without storing (component statuses, reviews but a client's own access and rules) or
+# what the apiserver answers without storing (component statuses, reviews but a client's own access, rules and
+# identity) or
 # serves for the API aggregator (APIServices): not modelled, so not discovered
-_UNSTORED = re.compile(r"^(apiservices|componentstatuses|(?!selfsubject(access|rules))\w*reviews) .*\n", re.M)
+_UNSTORED = re.compile(r"^(apiservices|componentstatuses|(?!selfsubject(access|rules)?reviews)\w*reviews) .*\n", re.M)
 
 
 def test_every_kind_a_cluster_stores_is_discovered_created_with_its_defaults_and_printed(
@@ -253,7 +254,8 @@ def test_every_kind_a_cluster_stores_is_discovered_created_with_its_defaults_and
 def test_a_clients_own_access_reviews_get_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """Answered, never stored: allowed (a replay authorizes nothing, as for system:masters), the rules a
-    cluster administrator has, a review that asks nothing refused, and no list of them."""
+    cluster administrator has, a review that asks nothing refused, and no list of them; who the client is
+    (`kubectl auth whoami`), a cluster administrator."""
     b = RecordingBuilder(tmp_path / "empty.msgpack")
     b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
     servers = [(realkube.url, realkube.token_file.read_text().strip()), (watchproxy(b.write()).url, "")]
@@ -261,11 +263,16 @@ def test_a_clients_own_access_reviews_get_the_real_apiservers_answers(
     asked = {"kind": "SelfSubjectAccessReview", "apiVersion": "authorization.k8s.io/v1",
              "spec": {"resourceAttributes": {"namespace": "default", "verb": "create", "resource": "pods"}}}
     requests = [("POST", access, asked), ("POST", f"{access}?dryRun=All", {"spec": {}}), ("GET", access, None),
-                ("POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", {"spec": {"namespace": "default"}})]
+                ("POST", "/apis/authorization.k8s.io/v1/selfsubjectrulesreviews", {"spec": {"namespace": "default"}}),
+                ("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                 {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"})]
     real, emulated = ([(code, random_writes.reduce(doc), random_writes.managed_fields(doc)) for code, doc, _ in (
         rawhttp.call(*server, method, path, json.dumps(doc).encode() if doc is not None else None)
         for method, path, doc in requests)] for server in servers)
-    assert [code for code, _, _ in real] == [201, 422, 405, 201] and real[0][1]["status"] == {"allowed": True}
+    assert [code for code, _, _ in real] == [201, 422, 405, 201, 201] and real[0][1]["status"] == {"allowed": True}
+    # who asked: the test's token user there, a replay's administrator here (it authenticates no one)
+    assert real[4][1]["status"]["userInfo"].pop("username") == "token-admin"
+    assert emulated[4][1]["status"]["userInfo"].pop("username") == "system:admin"
     for answers in (real, emulated):  # (the apiserver gathers the rules of several bindings in no fixed order)
         for rules in answers[3][1]["status"].values():
             if isinstance(rules, list):

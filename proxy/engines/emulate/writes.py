@@ -253,7 +253,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
                          writes.generated_suffix(int.from_bytes(digest[16:24], "big")))
     if t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
-        outcome = reviews.answer(t, body)
+        outcome = reviews.answer(t, body, stamp.timestamp)
         if outcome.code == 201 and t.kind == "SelfSubjectAccessReview":  # (its answer says who asked)
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
