@@ -252,6 +252,14 @@ async def test_read_only_refuses_writes_with_a_405_naming_the_flag(recording: Pa
     h = Harness(recording, read_only=True)
     code, body = await h.call("POST", PODS, body=new_pod("c"))
     assert code == 405 and "--read-only" in body["message"]
+    binding = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "c"}, "target": {"name": "n1"}}
+    code, body = await h.call("POST", f"{PODS}/c/binding", body=binding)
+    assert code == 405 and "--read-only" in body["message"]  # it writes the pod
+    # asked and answered, nothing written: a token request (here of an account there is not), who one is
+    code, body = await h.call("POST", "/api/v1/namespaces/default/serviceaccounts/nobody/token", body={})
+    assert (code, body["message"]) == (404, 'serviceaccounts "nobody" not found')
+    code, body = await h.call("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", body={})
+    assert code == 201 and body["status"]["userInfo"]["groups"] == ["system:masters", "system:authenticated"]
 
 
 async def test_the_request_log_shows_the_write_and_its_outcome(recording: Path) -> None:

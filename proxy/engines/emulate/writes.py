@@ -215,7 +215,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     """Answer a write (`info`: what it writes, where not what its path says: a legacy Binding's pod)."""
     info = info or req.info
     entry.answered_by = f"emulated {tl.resource} {info.verb}"
-    if emu.read_only and tl.kind not in reviews.KINDS:  # (a review writes nothing)
+    if emu.read_only and tl.kind not in reviews.KINDS and info.subresource != "token":  # (nor do these write)
         await send_status(out, 405, f"{req.method} is not allowed: this replay was started with --read-only "
                                     "(restart it without that flag to apply writes)", entry)
         entry.ended("refused", "read-only replay")
