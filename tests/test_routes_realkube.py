@@ -63,6 +63,16 @@ _REQUESTS: list[tuple[str, str, bytes | None]] = [
     ("GET", "/api/v1/namespaces/{ns}/configmaps/r1?resourceVersion=-1", None),
     ("GET", "/api/v1/namespaces/{ns}/configmaps/r1?resourceVersion=99999999", None),
     ("GET", "/api/v1/watch/namespaces/{ns}/configmaps/r1/status", None),
+    # the create-only resources and subresources: a binding, a token, a review; a pod's resize and debug parts
+    ("GET", "/api/v1/namespaces/{ns}/bindings", None), ("POST", "/api/v1/bindings", b"{}"),
+    ("GET", "/api/v1/namespaces/{ns}/pods/x/binding", None), ("PUT", "/api/v1/namespaces/{ns}/pods/x/binding", b"{}"),
+    ("POST", "/api/v1/namespaces/{ns}/pods/x/binding", b"{}"),
+    ("GET", "/api/v1/namespaces/{ns}/serviceaccounts/x/token", None),
+    ("POST", "/api/v1/namespaces/{ns}/serviceaccounts/x/token", b"{}"),
+    ("GET", "/apis/authentication.k8s.io/v1/selfsubjectreviews", None),
+    ("POST", "/api/v1/namespaces/{ns}/pods/x/resize", b"{}"), ("GET", "/api/v1/namespaces/{ns}/pods/x/resize", None),
+    ("PATCH", "/api/v1/namespaces/{ns}/pods/x/ephemeralcontainers", b"{}"),
+    ("GET", "/api/v1/namespaces/{ns}/configmaps/r1/resize", None),
 ]
 
 
@@ -98,4 +108,4 @@ def test_wrong_urls_and_methods_get_the_real_apiservers_answers(
 
     real, emulated = _answers(*real_server, "routes"), _answers(replay.url, "", "routes", waited)
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
-    assert {code for _, _, code, _, _ in real} == {403, 404, 405, 500, 504}
+    assert {code for _, _, code, _, _ in real} == {400, 403, 404, 405, 415, 500, 504}

@@ -1,10 +1,11 @@
 """Which requests the apiserver routes to a built-in resource's handlers at all (k8s.io/apiserver
 endpoints/installer.go; a custom resource's handler takes every path under its type and decides itself),
 and its answer to those it does not: a path nothing is installed at is the 404 `the server could not find the
-requested resource` (a cluster-scoped resource under a namespace, an object of a namespaced one without
-it, a subresource the kind does not have), a method not installed at a path is the 405 `the server does not
-allow this method on the requested resource` (a POST to an object, a PUT to a collection, a create across
-all namespaces, a GET of an eviction). Without this a controller's wrong URL was served as if it were right.
+requested resource` (a cluster-scoped resource under a namespace, an object of a namespaced one without it, a
+subresource the kind does not have, a create-only collection across namespaces), a method not installed at a
+path is the 405 `the server does not allow this method on the requested resource` (a POST to an object, a PUT
+to a collection, a create across all namespaces, a GET of an eviction). Without this a controller's wrong URL
+was served as if it were right.
 
 Also here: the namespaces the apiserver never deletes (the NamespaceLifecycle admission plugin).
 """
@@ -46,6 +47,8 @@ def refusal(method: str, info: RequestInfo, rt: ResourceType) -> tuple[int, str]
         allowed = _allowed(tuple(v for v in rt.verbs if v in ("list", "watch", "create", "deletecollection")))
     if info.legacy_watch_path:
         allowed = allowed & {"GET"}
+    if not allowed:  # nothing installed at the path (a binding across namespaces)
+        return 404, NOT_FOUND
     if method not in allowed:
         return 405, NOT_ALLOWED
     return None

@@ -832,10 +832,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     Apply merges by the object's type with field ownership (`ownership`, apply.py): setting a field another
     manager set to another value is a 409 conflict unless `force` (which takes the field over), and a field
     the same manager applied before and no longer names is removed unless another manager still owns it."""
-    if content_type not in PATCH_TYPES:
-        return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
-                         f"{', '.join(PATCH_TYPES)}")
-    if content_type == STRATEGIC_PATCH and not t.builtin:
+    if content_type not in PATCH_TYPES or (content_type == STRATEGIC_PATCH and not t.builtin):
+        if t.builtin:  # no route consumes it: the router's own 415 (the handler's list is for custom resources)
+            return fail(415, "415: Unsupported Media Type", "UnsupportedMediaType", {})
         return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
                          f"{JSON_PATCH}, {MERGE_PATCH}, {APPLY_PATCH}")
     if content_type == APPLY_PATCH:
