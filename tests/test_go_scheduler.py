@@ -47,10 +47,13 @@ def _schedule(goclients: Path, kubeconfig: str, server: rawhttp.Server, ns: str)
         scheduler = ClientProcess([str(goclients), "scheduler", "--kubeconfig", kubeconfig, "--namespace", ns,
                                    "--node", node])
         try:
-            scheduler.wait_for(lambda lines: {"DELETED : a", "DELETED : b"} <= set(lines), what="a and b bound")
+            # (its informer may see a pod leave before its binder has said so: both awaited)
+            scheduler.wait_for(lambda lines: {"DELETED : a", "DELETED : b", f"BOUND : a {node}", f"BOUND : b {node}"}
+                               <= set(lines), what="a and b bound")
             _call(server, "PATCH", f"/api/v1/namespaces/{ns}/pods/gated", b'{"spec":{"schedulingGates":null}}',
                   "application/merge-patch+json")
-            scheduler.wait_for(lambda lines: "DELETED : gated" in lines, what="the gated pod bound once lifted")
+            scheduler.wait_for(lambda lines: {"DELETED : gated", f"BOUND : gated {node}"} <= set(lines),
+                               what="the gated pod bound once lifted")
         finally:
             assert scheduler.terminate() == 0, scheduler.stderr[-20:]
         pods = [_call(server, "GET", f"/api/v1/namespaces/{ns}/pods/{name}") for name in ("a", "b", "gated")]
