@@ -19,6 +19,7 @@ from typing import Any
 
 from ..wire.names import subdomain
 from ..wire.status import created_success, status
+from . import decoding
 from .defaults import INIT_CONTAINER_ANNOTATIONS, TOPOLOGY_LABELS
 from .encode import not_found
 from .fielderrors import Cause, error_text, invalid_each, not_supported, required
@@ -70,6 +71,8 @@ def bind(t: Target, body: Obj, stamp: Stamp, opts: Options, pod_of: Callable[[st
          node_of: Callable[[str], Obj | None]) -> Outcome:
     """POST pods/NAME/binding (`t.name` set) or bindings (the name is the Binding's). `pod_of` and `node_of`
     look a pod of the namespace and a node up."""
+    if (error := decoding.type_error(body, "Binding", typed=True, api_version="v1")) is not None:
+        return fail(400, f'Binding in version "v1" cannot be handled as a Binding: {error}', "BadRequest")
     meta = as_dict(body.get("metadata"))
     if (refused := foreign_namespace(t, meta)) is not None:
         return refused

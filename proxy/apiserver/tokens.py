@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from . import decoding
 from .fielderrors import Cause, error_text, invalid
 from .podvalidation import as_dict
 from .writes import Outcome, Stamp, Target, fail, foreign_namespace
@@ -62,6 +63,8 @@ def request(t: Target, account: Obj | None, body: Obj, stamp: Stamp, lookup: Cal
             seed: int) -> Outcome:
     """POST serviceaccounts/NAME/token. `lookup(resource, name)` finds a pod, secret or node that a token is
     bound to (pods and secrets in the request's namespace)."""
+    if (error := decoding.type_error(body, _KIND, typed=True, api_version=f"{_GROUP}/v1")) is not None:
+        return fail(400, f'{_KIND} in version "v1" cannot be handled as a {_KIND}: {error}', "BadRequest")
     name, meta = t.name, as_dict(body.get("metadata"))
     if (refused := foreign_namespace(t, meta)) is not None:
         return refused
