@@ -121,3 +121,38 @@ def test_patches_of_objects_and_subresources_never_make_an_internal_error(replay
         content_type = rnd.choice([wd.MERGE, wd.SMP])
     code, doc = wd._call(api, wd.Step("", "PATCH", target, content_type=content_type), body)
     assert code < 500, f"PATCH {target} ({content_type}): {code} {doc}\n{json.dumps(body)[:600]}"
+
+
+_POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bent"},
+        "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": "100m"}}}]}}
+# the writes to a pod's and a service account's subresources: each a valid body, bent
+_SUBRESOURCE_WRITES: list[tuple[str, str, str, dict[str, Any]]] = [
+    ("POST", "pods/bent/binding", "application/json",
+     {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "bent"}, "target": {"kind": "Node", "name": "n1"}}),
+    ("POST", "serviceaccounts/bent/token", "application/json",
+     {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+      "spec": {"audiences": ["a"], "expirationSeconds": 600, "boundObjectRef": {"kind": "Pod", "name": "bent"}}}),
+    ("PUT", "pods/bent/resize", "application/json", _POD),
+    ("PATCH", "pods/bent/resize", wd.SMP, {"spec": {"containers": [{"name": "c", "resources": {"requests": {
+        "cpu": "200m"}}}]}}),
+    ("PATCH", "pods/bent/ephemeralcontainers", wd.SMP,
+     {"spec": {"ephemeralContainers": [{"name": "d", "image": "busybox", "targetContainerName": "c"}]}}),
+]
+
+
+@FUZZ
+@given(st.integers(min_value=0, max_value=10_000), st.randoms(use_true_random=False))
+def test_bent_subresource_writes_never_make_an_internal_error(replay: Replay, pick: int, rnd: random.Random) -> None:
+    """A binding, a token request, a resize and a debug container with bodies bent: refused or applied as the
+    apiserver would, never watchproxy's internal error (a binding's invalid target is the registry's own 500)."""
+    api = config.new_client_from_config(config_file=replay.kubeconfig)
+    wd._call(api, wd.Step("", "POST", "/api/v1/namespaces/default/pods"), _POD)  # (AlreadyExists after the first)
+    wd._call(api, wd.Step("", "POST", "/api/v1/namespaces/default/serviceaccounts"), {"metadata": {"name": "bent"}})
+    method, path, content_type, valid = _SUBRESOURCE_WRITES[pick % len(_SUBRESOURCE_WRITES)]
+    body = copy.deepcopy(valid)
+    for _ in range(rnd.randint(1, 4)):
+        _mutate(body, rnd)
+    code, doc = wd._call(api, wd.Step("", method, f"/api/v1/namespaces/default/{path}", content_type=content_type),
+                         body)
+    assert "internal error" not in json.dumps(doc) and (code < 500 or path.endswith("/binding")), \
+        f"{method} {path}: {code} {doc}\n{json.dumps(body)[:600]}"
