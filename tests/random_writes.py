@@ -1396,14 +1396,28 @@ def volume_attachment_ops(seed: int, n: int) -> list[Op]:
                         {"detachError": {"message": "m", "errorCode": 5}}, {"attachmentMetadata": {"a": "b"}}))
 
 
+_BINDING_NODE: dict[str, Any] = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "{ns}-n1", "labels": {
+    "topology.kubernetes.io/zone": "z1", "topology.kubernetes.io/region": "r1", "other": "x"}}}
+
+
+def binding_node_admitted(server: rawhttp.Server, ns: str) -> bool:
+    """Whether the node binding_ops binds to is there and the apiserver's admission sees it (PodTopologyLabels
+    reads nodes from an informer, a moment behind: a pod created on the node at once may miss its labels). It
+    creates the node (409 once there) and asks with a dry-run pod on it."""
+    node = json.dumps(_BINDING_NODE).replace("{ns}", ns).encode()
+    rawhttp.call(*server, "POST", "/api/v1/nodes", node)
+    probe = {**_pod("probe", node=f"{ns}-n1"), "metadata": {"name": "probe"}}
+    code, doc, _ = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/pods?dryRun=All", json.dumps(probe).encode())
+    return code == 201 and "topology.kubernetes.io/zone" in ((doc.get("metadata") or {}).get("labels") or {})
+
+
 def binding_ops(seed: int, n: int) -> list[Op]:
     """Binding pods to nodes, as a scheduler does (pods/NAME/binding, and the legacy bindings collection): the
     target's kind and name, the Binding's name and namespace, its annotations and labels, uid and
     resourceVersion preconditions; pods bound already, gated, being deleted or missing; a node whose topology
     labels the binding copies, the nominated node the binding clears."""
-    node = "{ns}-n1"
-    out = [Op("POST", "/nodes", "", {"apiVersion": "v1", "kind": "Node", "metadata": {"name": node, "labels": {
-        "topology.kubernetes.io/zone": "z1", "topology.kubernetes.io/region": "r1", "other": "x"}}})]
+    node = _BINDING_NODE["metadata"]["name"]
+    out = [Op("POST", "/nodes", "", _BINDING_NODE)]
     kinds = ("create", "create", "bind", "bind", "bind", "bind", "legacy", "ungate", "nominate", "get", "delete",
              "finalizers")
     for r, name, path, query, kind in _steps(seed, n, "pods", ("p1", "p2"), kinds):

@@ -56,13 +56,14 @@ def test_a_bound_pod_has_the_node_its_labels_and_the_scheduled_condition() -> No
         {"type": "PodScheduled", "status": "True", "lastProbeTime": None, "lastTransitionTime": STAMP.timestamp}]}
 
 
-@pytest.mark.parametrize(("target", "labels"), [
-    ({"name": "n1"}, {"app": "web"}),  # an empty kind is a node too, but admission copies only for "Node"
-    ({"kind": "Node", "name": "n2"}, {"app": "web"}),  # a node that does not exist: nothing to copy
+@pytest.mark.parametrize(("target", "t", "labels"), [
+    ({"name": "n1"}, SUBRESOURCE, {"app": "web"}),  # an empty kind is a node too, but admission copies only for "Node"
+    ({"kind": "Node", "name": "n2"}, SUBRESOURCE, {"app": "web"}),  # a node that does not exist: nothing to copy
+    ({"kind": "Node", "name": "n1"}, LEGACY, {"app": "web"}),  # the plugin admits pods/binding, not bindings
 ])
-def test_topology_labels_are_copied_only_from_a_node_named_as_one(target: dict[str, Any],
+def test_topology_labels_are_copied_only_from_a_node_named_as_one(target: dict[str, Any], t: writes.Target,
                                                                   labels: dict[str, str]) -> None:
-    [commit] = _bind(_binding(target), _pod()).commits
+    [commit] = _bind(_binding(target), _pod(), t).commits
     assert commit.obj["metadata"]["labels"] == labels
 
 

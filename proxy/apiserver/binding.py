@@ -2,13 +2,14 @@
 what a scheduler under development does to a replay.
 
 As pkg/registry/core/pod/storage/storage.go's BindingREST decides it, after the create handler's checks
-(the Binding's namespace) and the PodTopologyLabels admission plugin (a Binding to a Node gets the node's
-zone and region labels): the Binding's name must be the URL's; ValidatePodBinding's errors come back as a
-500 without a reason (an aggregate, not a Status); the pod is then updated in storage directly, past the
-pod strategy and the field manager: its uid and resourceVersion preconditions first, then a pod being
-deleted, one bound already or one with scheduling gates is a 409 on pods/binding. A bound pod has the
-node's name, no nominated node, the Binding's annotations (but the legacy init-container ones) and labels,
-and the PodScheduled condition. The answer is a Status Success, 201.
+(the Binding's namespace) and the PodTopologyLabels admission plugin (a Binding to a Node through
+pods/NAME/binding, not the legacy collection, gets the node's zone and region labels): the Binding's name
+must be the URL's; ValidatePodBinding's errors come back as a 500 without a reason (an aggregate, not a
+Status); the pod is then updated in storage directly, past the pod strategy and the field manager: its uid
+and resourceVersion preconditions first, then a pod being deleted, one bound already or one with scheduling
+gates is a 409 on pods/binding. A bound pod has the node's name, no nominated node, the Binding's annotations
+(but the legacy init-container ones) and labels, and the PodScheduled condition. The answer is a Status
+Success, 201.
 """
 
 from __future__ import annotations
@@ -78,7 +79,9 @@ def bind(t: Target, body: Obj, stamp: Stamp, opts: Options, pod_of: Callable[[st
         return refused
     target = as_dict(body.get("target"))
     labels = _strings(meta.get("labels"))
-    if target.get("kind") == "Node":  # admission: PodTopologyLabels (mutating, before the registry)
+    # admission: PodTopologyLabels (mutating, before the registry), which admits pods/binding only: a Binding to
+    # the legacy collection is of resource bindings, and keeps the labels it has
+    if target.get("kind") == "Node" and t.name:
         labels.update(topology_labels(node_of(str(target.get("name") or ""))))
     name = str(meta.get("name") or "")
     if t.name and name != t.name:
