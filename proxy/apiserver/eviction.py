@@ -20,7 +20,7 @@ from ..wire.selectors import selector_matches
 from ..wire.status import created_success, status
 from . import decoding
 from .podconditions import with_condition
-from .writes import Commit, Options, Outcome, Stamp, Target, delete, delete_precondition_failed, fail
+from .writes import Commit, Options, Outcome, Stamp, Target, delete, fail, unmet_delete_precondition
 
 PDB_PATH = "/apis/policy/v1/poddisruptionbudgets"
 _DISRUPTION_TARGET = {"type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
@@ -79,15 +79,6 @@ def _decremented(pdb: dict[str, Any], pod_name: str, stamp: Stamp) -> dict[str, 
     return out
 
 
-def _precondition_failed(t: Target, meta: dict[str, Any], opts: Options) -> Outcome | None:
-    """The eviction checks the deleteOptions' preconditions itself, before it marks the pod."""
-    for what, wanted, held in (("UID", opts.precondition_uid, meta.get("uid", "")),
-                               ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion", ""))):
-        if wanted and wanted != held:
-            return delete_precondition_failed(t, what, wanted, held)
-    return None
-
-
 def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: Options,
           pdbs: Sequence[dict[str, Any]], commit_pdb: Callable[[Commit], object]) -> Outcome:
     """POST pods/NAME/eviction. `pdbs`: the namespace's budgets; `commit_pdb` stores a budget's change."""
@@ -122,8 +113,8 @@ def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: 
                 if refused is not None:
                     return refused
                 budget = pdb
-    refused = _precondition_failed(t, meta, opts)
-    if refused is not None:
+    # (the eviction checks the deleteOptions' preconditions itself, before it marks the pod)
+    if (refused := unmet_delete_precondition(t, meta, opts)) is not None:
         return refused
     if budget is not None and not opts.dry_run:
         commit_pdb(Commit("MODIFIED", (budget["metadata"].get("namespace", ""), budget["metadata"]["name"]),

@@ -80,16 +80,20 @@ def _only_cpu_memory_changed(new: Obj, old: Obj) -> bool:
         {**old, "resources": as_dict(old.get("resources"))}
 
 
+def _new_faults(new: Obj, old: Obj) -> list[Cause]:
+    """validatePodMetadataAndSpec of the pod written, but for the faults the stored one has too."""
+    already = set(pod(old))
+    return [c for c in pod(new) if c not in already]
+
+
 def _removed(now: Any, was: Any) -> bool:
     now, was = as_dict(now), as_dict(was)
     return len(was) > len(now) or any(k not in now for k in was)
 
 
 def resize_causes(new: Obj, old: Obj) -> list[Cause]:
-    """ValidatePodResize past the metadata: the new pod's own checks (not those the stored one fails too),
-    then the resize's."""
-    already = set(pod(old))
-    found = [c for c in pod(new) if c not in already]
+    """ValidatePodResize past the metadata: the new pod's own checks, then the resize's."""
+    found = _new_faults(new, old)
     spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
     old_qos = as_dict(old.get("status")).get("qosClass") or qos_class(before)
     if old_qos != qos_class(spec):
@@ -153,10 +157,9 @@ def with_ephemeral_containers(new: Obj, old: Obj) -> Obj:
 
 
 def ephemeral_causes(new: Obj, old: Obj) -> list[Cause]:
-    """ValidatePodEphemeralContainersUpdate past the metadata: the pod's own checks (not those the stored one
-    fails too), then no ephemeral container removed or changed."""
-    already = set(pod(old))
-    found = [c for c in pod(new) if c not in already]
+    """ValidatePodEphemeralContainersUpdate past the metadata: the pod's own checks, then no ephemeral
+    container removed or changed."""
+    found = _new_faults(new, old)
     now = {c.get("name"): c for c in dicts(as_dict(new.get("spec")).get("ephemeralContainers"))}
     for was in dicts(as_dict(old.get("spec")).get("ephemeralContainers")):
         name = was.get("name", "")

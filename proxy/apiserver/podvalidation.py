@@ -252,6 +252,13 @@ _EPHEMERAL_ALLOWED = frozenset({"name", "image", "command", "args", "workingDir"
                                 "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty"})
 
 
+def _untrimmed_image(ctr: Obj, path: str) -> list[Cause]:
+    """validateContainerOnlyForPod: a pod's container image without whitespace around it."""
+    image = ctr.get("image") or ""
+    return [invalid(f"{path}.image", image, "must not have leading or trailing whitespace")] \
+        if image.strip() != image else []
+
+
 def _ephemeral_containers(containers: list[Obj], names: set[str], volumes: set[str], path: str) -> list[Cause]:
     """validateEphemeralContainers: each as a container, its name unique among all, its target a container of
     the pod, only the allowed fields set, no sub-paths."""
@@ -260,9 +267,7 @@ def _ephemeral_containers(containers: list[Obj], names: set[str], volumes: set[s
     for i, ctr in enumerate(containers):
         at = f"{path}[{i}]"
         causes += _container(ctr, volumes, at)
-        image = ctr.get("image") or ""
-        if image.strip() != image:
-            causes.append(invalid(f"{at}.image", image, "must not have leading or trailing whitespace"))
+        causes += _untrimmed_image(ctr, at)
         if (name := ctr.get("name") or "") in names:
             causes.append(duplicate(f"{at}.name", name))
         else:
@@ -384,10 +389,8 @@ def pod_update(new: Obj, old: Obj) -> list[Cause]:
         if len(now) != len(was):
             return [*causes, forbidden(f"spec.{field}", "pod updates may not add or remove containers")]
         for i, ctr in enumerate(now):
-            image = ctr.get("image") or ""
-            causes += [required(f"spec.{field}[{i}].image")] if not image else [
-                invalid(f"spec.{field}[{i}].image", image, "must not have leading or trailing whitespace")
-            ] if image.strip() != image else []
+            causes += [required(f"spec.{field}[{i}].image")] if not ctr.get("image") else \
+                _untrimmed_image(ctr, f"spec.{field}[{i}]")
     deadline, was_deadline = spec.get("activeDeadlineSeconds"), before.get("activeDeadlineSeconds")
     if deadline is not None:
         path = "spec.activeDeadlineSeconds"

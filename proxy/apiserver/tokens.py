@@ -25,20 +25,14 @@ from collections.abc import Callable
 from typing import Any
 
 from . import decoding
-from .fielderrors import Cause, error_text, invalid
+from .fielderrors import invalid
 from .podvalidation import as_dict
-from .writes import Outcome, Stamp, Target, fail, foreign_namespace
+from .writes import Outcome, Stamp, Target, fail, foreign_namespace, invalid_object
 
 Obj = dict[str, Any]
 ISSUER = "https://kubernetes.default.svc.cluster.local"  # kubeadm's, kind's and minikube's issuer and audience
 _GROUP, _KIND = "authentication.k8s.io", "TokenRequest"
 _BOUND = {"Pod": "pods", "Secret": "secrets", "Node": "nodes"}
-
-
-def _invalid(name: str, causes: list[Cause]) -> Outcome:
-    return fail(422, f'{_KIND}.{_GROUP} "{name}" is invalid: {error_text(causes)}', "Invalid",
-                {"name": name, "group": _GROUP, "kind": _KIND,
-                 "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
 
 
 def as_managed(answer: Obj, body: Obj) -> Obj:
@@ -68,10 +62,10 @@ def request(t: Target, account: Obj | None, body: Obj, stamp: Stamp, lookup: Cal
     name, meta = t.name, as_dict(body.get("metadata"))
     if (refused := foreign_namespace(t, meta)) is not None:
         return refused
-    for key, want, words in (("name", name, "name"), ("namespace", t.namespace, "namespace")):
+    for key, want in (("name", name), ("namespace", t.namespace)):
         if meta.get(key) and meta[key] != want:
-            return _invalid(name, [invalid(f"metadata.{key}", meta[key], f"must match the service account {words} "
-                                                                          "if specified")])
+            why = f"must match the service account {key} if specified"
+            return invalid_object(_GROUP, _KIND, name, [invalid(f"metadata.{key}", meta[key], why)])
     if account is None:
         return fail(404, f'serviceaccounts "{name}" not found', "NotFound", {"name": name, "kind": "serviceaccounts"})
     held = as_dict(account.get("metadata"))
@@ -90,10 +84,10 @@ def request(t: Target, account: Obj | None, body: Obj, stamp: Stamp, lookup: Cal
     if seconds > 1 << 32:
         causes.append(invalid("spec.expirationSeconds", seconds, "may not specify a duration larger than 2^32 seconds"))
     if spec.get("attestations"):
-        return _invalid("", [invalid("spec.attestations", spec["attestations"],
-                                     "attestations may only be specified with a webhook bound object reference")])
+        why = "attestations may only be specified with a webhook bound object reference"
+        return invalid_object(_GROUP, _KIND, "", [invalid("spec.attestations", spec["attestations"], why)])
     if causes:
-        return _invalid("", causes)
+        return invalid_object(_GROUP, _KIND, "", causes)
     ref = spec.get("boundObjectRef")
     bound: Obj = {}
     if isinstance(ref, dict):

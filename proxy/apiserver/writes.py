@@ -272,13 +272,18 @@ def precondition_failed(t: Target, name: str, what: str, want: str, have: str, d
                 "Conflict", {"name": name, "group": t.group, "kind": t.resource})
 
 
-def delete_precondition_failed(t: Target, what: str, want: str, have: str) -> Outcome:
-    """A delete's precondition (UID or ResourceVersion) failed, as a Conflict on the kind (an eviction's too)."""
+def unmet_delete_precondition(t: Target, meta: dict[str, Any], opts: Options) -> Outcome | None:
+    """The Conflict on the kind of a delete (an eviction's too) whose precondition, UID then ResourceVersion, the
+    stored object does not meet; None when it meets them."""
     kind = f"{t.kind}.{t.group}" if t.group else t.kind
-    hint = "deleted and then recreated" if what == "UID" else "modified"
-    return fail(409, f'Operation cannot be fulfilled on {kind} "{t.name}": the {what} in the precondition ({want}) '
-                     f"does not match the {what} in record ({have}). The object might have been {hint}", "Conflict",
-                {"name": t.name, "group": t.group, "kind": t.kind})
+    for what, want, have in (("UID", opts.precondition_uid, meta.get("uid")),
+                             ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion"))):
+        if want and want != have:
+            hint = "deleted and then recreated" if what == "UID" else "modified"
+            return fail(409, f'Operation cannot be fulfilled on {kind} "{t.name}": the {what} in the precondition '
+                             f"({want}) does not match the {what} in record ({have or ''}). The object might have "
+                             f"been {hint}", "Conflict", {"name": t.name, "group": t.group, "kind": t.kind})
+    return None
 
 
 def _invalid(t: Target, name: str, field_path: str, message: str) -> Outcome:
@@ -287,12 +292,16 @@ def _invalid(t: Target, name: str, field_path: str, message: str) -> Outcome:
 
 
 def _refused(t: Target, name: str, causes: list[Cause]) -> Outcome:
+    return invalid_object(t.kind_group, t.kind, name, causes)
+
+
+def invalid_object(group: str, kind: str, name: str, causes: list[Cause]) -> Outcome:
     """The 422 of an object that fails validation: each different cause once (a template's labels are
     checked twice for a StatefulSet and reported once), as the apiserver aggregates them."""
     causes = list(dict.fromkeys(causes))
-    kind = f"{t.kind}.{t.kind_group}" if t.kind_group else t.kind
-    return fail(422, f'{kind} "{name}" is invalid: {error_text(causes)}', "Invalid",
-                {"name": name, "group": t.kind_group, "kind": t.kind,
+    qualified = f"{kind}.{group}" if group else kind
+    return fail(422, f'{qualified} "{name}" is invalid: {error_text(causes)}', "Invalid",
+                {"name": name, "group": group, "kind": kind,
                  "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
 
 
@@ -1044,10 +1053,8 @@ def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Optio
     if current is None:
         return _not_found(t, t.name)
     meta = current.get("metadata", {})
-    for what, want, have in (("UID", opts.precondition_uid, meta.get("uid")),
-                             ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion"))):
-        if want and want != have:
-            return delete_precondition_failed(t, what, want, str(have or ""))
+    if (unmet := unmet_delete_precondition(t, meta, opts)) is not None:
+        return unmet
     obj = copy.deepcopy(current)
     new_meta = _meta(obj)
     if not opts.dry_run:  # the commit gives the new one; a dry run answers with the stored one

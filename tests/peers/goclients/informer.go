@@ -15,15 +15,20 @@ import (
 // `application/vnd.kubernetes.protobuf,application/json`: they prefer protobuf, as the watchlist peer
 // shows.) With --watch-list=false it does the classic LIST then WATCH.
 func runInformer(ctx context.Context, cfg *rest.Config, o options) ([]cached, error) {
-	cfg = rest.CopyConfig(cfg)
-	cfg.ContentType = runtime.ContentTypeJSON
-	clientset, err := kubernetes.NewForConfig(cfg)
+	clientset, err := typedClients(cfg, runtime.ContentTypeJSON)
 	if err != nil {
 		return nil, err
 	}
 	factory := informers.NewSharedInformerFactoryWithOptions(clientset, 0, informers.WithNamespace(o.namespace))
 	informer := factory.Core().V1().Pods().Informer()
 	return runSharedInformer(ctx, informer)
+}
+
+// typedClients is the typed clientset writing its bodies in contentType (and asking for it first).
+func typedClients(cfg *rest.Config, contentType string) (*kubernetes.Clientset, error) {
+	cfg = rest.CopyConfig(cfg)
+	cfg.ContentType = contentType
+	return kubernetes.NewForConfig(cfg)
 }
 
 // runSharedInformer prints an informer's events and watch errors until ctx ends, then returns its cache.

@@ -18,9 +18,7 @@ import (
 // kube-scheduler sends it. A bound pod leaves the informer's selector: a DELETED line. It prints
 // `BOUND : name node` after each binding, `ERROR : bind name: …` for one refused.
 func runScheduler(ctx context.Context, cfg *rest.Config, o options) ([]cached, error) {
-	cfg = rest.CopyConfig(cfg)
-	cfg.ContentType = runtime.ContentTypeProtobuf
-	clientset, err := kubernetes.NewForConfig(cfg)
+	clientset, err := typedClients(cfg, runtime.ContentTypeProtobuf)
 	if err != nil {
 		return nil, err
 	}
