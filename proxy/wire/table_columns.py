@@ -51,6 +51,8 @@ def _admission_policy(count: str, count_doc: str) -> list[dict[str, Any]]:
     return [_col('Name', NAME_DOC, fmt='name'), _col(count, count_doc, kind='integer'),
             _col('ParamKind', 'ParamKind specifies the kind of resources used to parameterize this policy'),
             _col('Age', AGE_DOC)]
+
+
 # the validating and mutating kinds of admission control print alike
 _WEBHOOKS = [
     _col('Name', NAME_DOC, fmt='name'),

@@ -229,6 +229,10 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     state = emu.cache.state(path, now)
     current = state.get(t.key())
     obj = current.obj if current is not None else None
+
+    def stored(name: str) -> dict[str, Any] | None:  # (another object of the collection written to)
+        there = state.get(t.key(name))
+        return there.obj if there is not None else None
     pairs = query_pairs(req.query)
     try:
         # a create's, update's or patch's options are refused before its body is read
@@ -268,16 +272,11 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             _managed_fields(t, None, writes.Commit("ADDED", t.key(), outcome.body, seen), manager, body, False,
                             stamp.timestamp)
     elif t.subresource == "binding":  # a create, of the pod's binding
-        outcome = binding.bind(t, body, stamp, opts, lambda name: _stored(emu, path, info.namespace, name, now),
-                               lambda name: _stored(emu, binding.NODES, "", name, now))
+        outcome = binding.bind(t, body, stamp, opts, stored, lambda name: _stored(emu, binding.NODES, "", name, now))
     elif info.subresource == "eviction":  # a create, of the pod's eviction
         outcome = eviction.evict(t, obj, body, stamp, opts, _budgets(emu, info.namespace, now),
                                  lambda c: emu.commit(eviction.PDB_PATH, c, now))
     elif info.verb == "create":
-        def stored(name: str) -> dict[str, Any] | None:
-            there = state.get(t.key(name))
-            return there.obj if there is not None else None
-
         outcome = writes.create(t, body, stamp, opts, exists=stored,
                                 namespace_phase=emu.namespace_phase(info.namespace), admit=_admission(emu, t, now))
     elif info.verb == "update":
