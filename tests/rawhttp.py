@@ -34,9 +34,10 @@ def _connection(base: str) -> http.client.HTTPConnection:
 
 
 def call(base: str, token: str, method: str, path: str, data: bytes | None = None,
-         content_type: str = "application/json") -> tuple[int, Any, list[str]]:
+         content_type: str = "application/json", headers: dict[str, str] | None = None
+         ) -> tuple[int, Any, list[str]]:
     headers = {"Content-Type": content_type, "Accept": "application/json",
-               **({"Authorization": f"Bearer {token}"} if token else {})}
+               **({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
     for attempt in (1, 2):  # a kept connection the server has closed meanwhile is opened again once
         conn = _connection(base)
         try:

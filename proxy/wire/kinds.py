@@ -213,6 +213,10 @@ BUILTIN: tuple[ResourceType, ...] = (
                  namespaced=False, singular="selfsubjectaccessreview", verbs=("create",)),
     ResourceType("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview",
                  namespaced=False, singular="selfsubjectrulesreview", verbs=("create",)),
+    ResourceType("authorization.k8s.io", "v1", "subjectaccessreviews", "SubjectAccessReview",
+                 namespaced=False, singular="subjectaccessreview", verbs=("create",)),
+    ResourceType("authorization.k8s.io", "v1", "localsubjectaccessreviews", "LocalSubjectAccessReview",
+                 namespaced=True, singular="localsubjectaccessreview", verbs=("create",)),
     ResourceType("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview",
                  namespaced=False, singular="selfsubjectreview", verbs=("create",)),
     # what an operator's developer installs first: its custom resources are served from each definition

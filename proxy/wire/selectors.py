@@ -292,6 +292,21 @@ def parse_field_selector(text: str, resource: str, group: str = "") -> tuple[Fie
     return tuple(out)
 
 
+def exact_match(text: str, field: str) -> str | None:
+    """The value a field selector requires `field` to equal (fields.Selector.RequiresExactMatch: its first
+    equality term of the field, in sorted order), None where it requires none or does not parse."""
+    for part in sorted(_split_terms(text)):
+        m = re.match(r"(.*?)(!=|==|=)(.*)", part, re.DOTALL)
+        if m is None and part:
+            return None
+        if m is not None and m.group(1) == field and m.group(2) != "!=":
+            try:
+                return _unescaped(m.group(3))
+            except InvalidParams:
+                return None
+    return None
+
+
 def _split_terms(text: str) -> list[str]:
     """fields.splitTerms: at each comma not escaped by a backslash."""
     if not text:

@@ -32,7 +32,7 @@ from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
 from ..store import Exchange, Loaded
-from . import customresources, discovery, namespaces, writes
+from . import access, customresources, discovery, namespaces, writes
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -351,7 +351,7 @@ class Emulator:
 
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         info = req.info
-        if await self._unroutable(req, out, entry):
+        if await access.refused(self, req, out, entry) or await self._unroutable(req, out, entry):
             return
         if info.verb == "create" and (info.group, info.resource) == ("", "bindings") and info.namespace:
             info = dataclasses.replace(info, resource="pods", subresource="binding")  # the pod the Binding names

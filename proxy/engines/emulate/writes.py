@@ -42,7 +42,7 @@ from ...wire.selectors import matcher
 from ..base import Incoming, Responder
 from ..playback import send_status
 from ..requestlog import LogEntry
-from . import customresources
+from . import access, customresources
 
 
 class Store(Protocol):
@@ -259,8 +259,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
                          writes.generated_suffix(int.from_bytes(digest[16:24], "big")))
     if t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
-        outcome = reviews.answer(t, body, stamp.timestamp)
-        if outcome.code == 201 and t.kind == "SelfSubjectAccessReview":  # (its answer says who asked)
+        outcome = reviews.answer(t, body, stamp.timestamp, access.user(req), lambda: access.policy(emu, now))
+        if outcome.code == 201 and t.kind.endswith("AccessReview"):  # (its answer says who asked)
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
                             stamp.timestamp)

@@ -1,0 +1,320 @@
+"""Who a client is when it impersonates someone, and what RBAC lets that someone do: kube-apiserver's
+impersonation filter, its RBAC authorizer (plugin/pkg/auth/authorizer/rbac) and the answers both give.
+
+A replay authenticates nobody: a client is the cluster's administrator (system:masters, whom the apiserver
+allows everything before RBAC is asked) until it sends `Impersonate-User`, as `kubectl --as` and a
+controller's kubeconfig with `as:` do. Then the replay authorizes each request as the apiserver would for
+that user, from the RBAC objects the replay holds and, where it holds none of a name, from the policy a new
+cluster of the release starts with (bootstrap_rbac.json, taken from the real apiserver): a controller can
+be run offline as its service account and meet the 403s its RBAC manifests would give it in a cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+from urllib.parse import unquote
+
+from ..wire.gostrings import aggregate, quote
+from ..wire.request import RequestInfo
+from ..wire.selectors import exact_match, selector_matches
+
+Obj = dict[str, Any]
+
+MASTERS = "system:masters"  # the apiserver's privileged group: allowed everything before RBAC is asked
+AUTHENTICATED, UNAUTHENTICATED, ANONYMOUS = "system:authenticated", "system:unauthenticated", "system:anonymous"
+_SA_PREFIX = "system:serviceaccount:"
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    groups: tuple[str, ...] = ()
+    uid: str = ""
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def info(self) -> Obj:
+        """The user as a review answers it (authentication/v1 UserInfo, in its field order)."""
+        out: Obj = {"username": self.name}
+        if self.uid:
+            out["uid"] = self.uid
+        if self.groups:
+            out["groups"] = list(self.groups)
+        if self.extra:
+            out["extra"] = {k: list(v) for k, v in self.extra}
+        return out
+
+
+ADMIN = User("system:admin", (MASTERS, AUTHENTICATED))  # every client of a replay that impersonates nobody
+
+
+class BadImpersonation(Exception):
+    """Impersonation headers the apiserver refuses with a 400 (groups, extras or a uid without a user)."""
+
+
+def service_account(username: str) -> tuple[str, str] | None:
+    """(namespace, name) of a service account's user name (serviceaccount.SplitUsername), else None."""
+    if not username.startswith(_SA_PREFIX):
+        return None
+    parts = username[len(_SA_PREFIX):].split(":")
+    if len(parts) != 2 or not _valid(_DNS_LABEL, parts[0], 63) or not _valid(_DNS_SUBDOMAIN, parts[1], 253):
+        return None
+    return parts[0], parts[1]
+
+
+def _valid(pattern: re.Pattern[str], value: str, most: int) -> bool:
+    return len(value) <= most and pattern.fullmatch(value) is not None
+
+
+def impersonated(headers: Iterable[tuple[str, str]]) -> User | None:
+    """The user a request impersonates, as the apiserver makes it from the `Impersonate-*` headers (a service
+    account's groups, then system:authenticated, or system:unauthenticated for system:anonymous); None when it
+    impersonates nobody."""
+    name = uid = ""
+    groups: list[str] = []
+    extra: dict[str, list[str]] = {}
+    for key, value in headers:
+        k = key.lower()
+        if k == "impersonate-user":
+            name = name or value
+        elif k == "impersonate-uid":
+            uid = uid or value
+        elif k == "impersonate-group":
+            groups.append(value)
+        elif k.startswith("impersonate-extra-"):
+            extra.setdefault(unquote(k[len("impersonate-extra-"):], errors="strict"), []).append(value)
+    if not name:
+        if uid or groups or extra:
+            raise BadImpersonation(f"requested {_go_user(uid, groups, extra)} without impersonating a user name")
+        return None
+    sa = service_account(name)
+    if sa is not None and not groups:
+        groups = ["system:serviceaccounts", f"system:serviceaccounts:{sa[0]}"]
+    if name == ANONYMOUS:
+        groups += [] if UNAUTHENTICATED in groups else [UNAUTHENTICATED]
+    elif AUTHENTICATED not in groups and UNAUTHENTICATED not in groups:
+        groups.append(AUTHENTICATED)
+    return User(name, tuple(groups), uid, tuple((k, tuple(v)) for k, v in sorted(extra.items())))
+
+
+def _go_user(uid: str, groups: list[str], extra: dict[str, list[str]]) -> str:
+    """The wanted user as Go's %#v prints a *user.DefaultInfo (map keys sorted)."""
+    def strings(values: list[str]) -> str:
+        return "[]string{" + ", ".join(quote(v) for v in values) + "}" if values else "[]string(nil)"
+    extras = ("map[string][]string{" + ", ".join(f"{quote(k)}:{strings(v)}" for k, v in sorted(extra.items()))
+              + "}") if extra else "map[string][]string(nil)"
+    return f'&user.DefaultInfo{{Name:"", UID:{quote(uid)}, Groups:{strings(groups)}, Extra:{extras}}}'
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """What is asked (authorizer.Attributes): a verb on a resource, or on a path that names none."""
+
+    user: User
+    verb: str
+    resource_request: bool
+    group: str = ""
+    resource: str = ""
+    subresource: str = ""
+    namespace: str = ""
+    name: str = ""
+    path: str = ""
+
+
+_NAME_SEGMENT = re.compile(r"[^/%]+")  # (path.IsValidPathSegmentName)
+
+
+def request_attributes(user: User, method: str, path: str, info: RequestInfo, field_selector: str) -> Attributes:
+    """A request's attributes as the apiserver's RequestInfoFactory makes them: a namespace's own requests are
+    in that namespace, a list or watch of one name (`metadata.name=` alone or among the requirements) names it."""
+    if not info.is_resource:
+        return Attributes(user, method.lower(), False, path=path)
+    namespace, name = info.namespace, info.name
+    if info.resource == "namespaces" and info.name and not namespace:
+        namespace = info.name
+    if info.verb in ("list", "watch") and not name:
+        named = exact_match(field_selector, "metadata.name")
+        if named is not None and named not in (".", "..") and _NAME_SEGMENT.fullmatch(named):
+            name = named
+    return Attributes(user, info.verb, True, info.group, info.resource, info.subresource, namespace, name)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The RBAC objects a cluster holds: ClusterRoles by name, ClusterRoleBindings, Roles by (namespace, name),
+    and a namespace's RoleBindings."""
+
+    cluster_roles: Mapping[str, Obj]
+    cluster_role_bindings: Sequence[Obj]
+    roles: Mapping[tuple[str, str], Obj]
+    role_bindings: Callable[[str], Sequence[Obj]] = field(default=lambda ns: ())
+
+
+@cache
+def bootstrap() -> Mapping[str, Sequence[Obj]]:
+    """The release's bootstrap policy, as a new cluster holds it."""
+    data: Mapping[str, Sequence[Obj]] = json.loads(
+        resources.files(__package__).joinpath("bootstrap_rbac.json").read_text())
+    return data
+
+
+def with_bootstrap(cluster_roles: Iterable[Obj], cluster_role_bindings: Iterable[Obj], roles: Iterable[Obj],
+                   role_bindings: Iterable[Obj]) -> Policy:
+    """The policy of a cluster holding these objects, and the release's bootstrap objects of every name it
+    does not hold (a recording seldom lists them, but the cluster it came from had them)."""
+    def named(items: Iterable[Obj], boot: str) -> dict[tuple[str, str], Obj]:
+        out = {_key(o): o for o in bootstrap()[boot]}
+        out.update((_key(o), o) for o in items)
+        return out
+    bindings = named(role_bindings, "rolebindings")
+    by_namespace: dict[str, list[Obj]] = {}
+    for (ns, _), b in sorted(bindings.items()):
+        by_namespace.setdefault(ns, []).append(b)
+    return Policy({name: o for (_, name), o in named(cluster_roles, "clusterroles").items()},
+                  [o for _, o in sorted(named(cluster_role_bindings, "clusterrolebindings").items())],
+                  named(roles, "roles"), lambda ns: by_namespace.get(ns, ()))
+
+
+def _key(o: Obj) -> tuple[str, str]:
+    meta = o.get("metadata") or {}
+    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
+
+
+def authorize(a: Attributes, policy: Policy) -> tuple[bool, str]:
+    """(allowed, reason), as the apiserver's authorizer chain decides: system:masters first, then RBAC, which
+    allows by the first rule that matches (ClusterRoleBindings, then the namespace's RoleBindings, each in
+    name order: the apiserver's are in its cache's order) or has no opinion, saying why only where a binding's
+    role is missing."""
+    if MASTERS in a.user.groups:
+        return True, ""
+    errors: list[str] = []
+    for source, rules, error in _visit(a.user, a.namespace, policy):
+        if error:
+            errors.append(error)
+        elif any(rule_allows(a, rule) for rule in rules):
+            return True, f"RBAC: allowed by {source}"
+    return False, f"rbac: RBAC: {aggregate(errors)}" if errors else ""
+
+
+def rules_for(user: User, namespace: str, policy: Policy) -> tuple[list[Obj], list[Obj], str]:
+    """A SelfSubjectRulesReview's resource rules, non-resource rules and evaluation error: every rule of every
+    role bound to the user in the namespace (and cluster-wide)."""
+    resource, non_resource, errors = [], [], []
+    for _, rules, error in _visit(user, namespace, policy):
+        if error:
+            errors.append(error)
+        for rule in rules:
+            if rule.get("resources"):
+                resource.append({k: rule[k] for k in ("verbs", "apiGroups", "resources", "resourceNames")
+                                 if k == "verbs" or rule.get(k)})
+            if rule.get("nonResourceURLs"):
+                non_resource.append({"verbs": rule.get("verbs") or [], "nonResourceURLs": rule["nonResourceURLs"]})
+    return resource, non_resource, aggregate(errors) if errors else ""
+
+
+def _visit(user: User, namespace: str, policy: Policy) -> Iterable[tuple[str, list[Obj], str]]:
+    """(source, rules, error) of each binding that applies to the user (DefaultRuleResolver.VisitRulesFor)."""
+    scopes: list[tuple[str, Iterable[Obj]]] = [("", policy.cluster_role_bindings)]
+    if namespace:
+        scopes.append((namespace, policy.role_bindings(namespace)))
+    for ns, bindings in scopes:
+        for binding in bindings:
+            subjects = [s for s in binding.get("subjects") or [] if isinstance(s, dict)]
+            subject = next((s for s in subjects if _applies(user, s, ns)), None)
+            if subject is None:
+                continue
+            ref = binding.get("roleRef") or {}
+            kind, role_name = str(ref.get("kind", "")), str(ref.get("name", ""))
+            role = policy.cluster_roles.get(role_name) if kind == "ClusterRole" else \
+                policy.roles.get((ns, role_name)) if kind == "Role" and ns else None
+            if role is None:
+                yield "", [], f'{kind.lower()}.rbac.authorization.k8s.io "{role_name}" not found'
+                continue
+            name = str((binding.get("metadata") or {}).get("name", ""))
+            what = f'ClusterRoleBinding "{name}"' if not ns else f'RoleBinding "{name}/{ns}"'
+            yield (f'{what} of {kind} "{role_name}" to {_describe(subject, ns)}',
+                   _rules(role, policy) if kind == "ClusterRole" else list(role.get("rules") or []), "")
+
+
+def _rules(role: Obj, policy: Policy) -> list[Obj]:
+    """A ClusterRole's rules; an aggregated one's are those of the ClusterRoles its selectors select, as the
+    controller manager's aggregation controller writes them into it (a replay has no controller manager)."""
+    aggregation = role.get("aggregationRule")
+    if not isinstance(aggregation, dict):
+        return list(role.get("rules") or [])
+    name = (role.get("metadata") or {}).get("name")
+    out: list[Obj] = []
+    for selector in aggregation.get("clusterRoleSelectors") or []:
+        for other_name, other in sorted(policy.cluster_roles.items()):
+            labels = (other.get("metadata") or {}).get("labels") or {}
+            if other_name != name and selector_matches(selector, labels):
+                out.extend(r for r in other.get("rules") or [] if r not in out)
+    return out
+
+
+def _applies(user: User, subject: Obj, namespace: str) -> bool:
+    kind, name = subject.get("kind"), subject.get("name")
+    if kind == "User":
+        return bool(user.name == name)
+    if kind == "Group":
+        return name in user.groups
+    if kind == "ServiceAccount":
+        ns = subject.get("namespace") or namespace
+        return bool(ns) and user.name == f"{_SA_PREFIX}{ns}:{name}"
+    return False
+
+
+def _describe(subject: Obj, namespace: str) -> str:
+    kind, name = str(subject.get("kind", "")), str(subject.get("name", ""))
+    if kind == "ServiceAccount":
+        return f'{kind} "{name}/{subject.get("namespace") or namespace}"'
+    return f'{kind} "{name}"'
+
+
+def rule_allows(a: Attributes, rule: Obj) -> bool:
+    """RuleAllows: the verb, and the group, resource (`*`, `pods/log`, `*/scale`) and name, or the path
+    (`/healthz`, `/apis/*`)."""
+    verbs = rule.get("verbs") or []
+    if "*" not in verbs and a.verb not in verbs:
+        return False
+    if not a.resource_request:
+        return any(u == "*" or u == a.path or (u.endswith("*") and a.path.startswith(u.rstrip("*")))
+                   for u in rule.get("nonResourceURLs") or [])
+    groups = rule.get("apiGroups") or []
+    if "*" not in groups and a.group not in groups:
+        return False
+    combined = f"{a.resource}/{a.subresource}" if a.subresource else a.resource
+    if not any(r in ("*", combined) or (a.subresource and r == f"*/{a.subresource}")
+               for r in rule.get("resources") or []):
+        return False
+    names = rule.get("resourceNames") or []
+    return not names or a.name in names
+
+
+def forbidden(a: Attributes, reason: str) -> tuple[str, Obj]:
+    """The 403's message and details (responsewriters.ForbiddenStatusError), `<`, `>` and `&` escaped as
+    there."""
+    if not a.resource_request:
+        what = f"User {quote(a.user.name)} cannot {a.verb} path {quote(a.path)}"
+    else:
+        resource = f"{a.resource}/{a.subresource}" if a.subresource else a.resource
+        where = f"in the namespace {quote(a.namespace)}" if a.namespace else "at the cluster scope"
+        what = (f"User {quote(a.user.name)} cannot {a.verb} resource {quote(resource)} in API group "
+                f"{quote(a.group)} {where}")
+    what = what.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    error = f"{what}: {reason}" if reason else what
+    if not a.resource_request:
+        return f"forbidden: {error}", {}
+    qualified = f"{a.resource}.{a.group}" if a.group else a.resource
+    details: Obj = {"name": a.name} if a.name else {}
+    details |= {"group": a.group} if a.group else {}
+    details["kind"] = a.resource
+    return (f"{qualified} {quote(a.name)} is forbidden: {error}" if a.name else f"{qualified} is forbidden: {error}",
+            details)
