@@ -140,7 +140,7 @@ class Recorder:
                                "(streaming upgrades are not recorded; see --allow-exec)", entry)
             return
         ex = next(self._ids)
-        secret = info.resource == "secrets"
+        secret = info.resource == "secrets" or redact.holds_credentials(info)
         headers, removed = redact.strip_credentials(list(req.headers))
         self.stats.redacted_headers.update(removed)
         self.stats.exchanges += 1

@@ -1,4 +1,5 @@
-"""What never reaches a recording: credentials in headers, and the values of Secrets.
+"""What never reaches a recording: credentials in headers, the values of Secrets, and the service account
+tokens a TokenRequest answers and a TokenReview asks about.
 
 The client still receives everything untouched; only the copy written to the file is redacted. Secrets
 are found by kind (Secret, SecretList items, Table rows with objects) and by the request's resource, since
@@ -43,6 +44,25 @@ def strip_credentials(headers: list[tuple[str, str]]) -> tuple[tuple[tuple[str, 
         else:
             kept.append((k, v))
     return tuple(kept), removed
+
+
+# the credential a kind holds where: a token a TokenRequest (`kubectl create token`) is answered, the token a
+# TokenReview (a webhook or an auth proxy checking its caller) asks about
+_TOKEN_HOLDERS = {"TokenRequest": "status", "TokenReview": "spec"}
+
+
+def holds_credentials(info: RequestInfo) -> bool:
+    """Whether a request's bodies carry a service account token (its request or its answer), so are treated
+    as a Secret's are: redacted where they can be read, not written where they cannot."""
+    return (info.resource, info.subresource) == ("serviceaccounts", "token") or \
+        (info.group, info.resource) == ("authentication.k8s.io", "tokenreviews")
+
+
+def _redact_token(node: Any) -> bool:
+    if isinstance(node, dict) and isinstance(node.get("token"), str) and node["token"] != REDACTED:
+        node["token"] = REDACTED
+        return True
+    return False
 
 
 def may_hold_secrets(info: RequestInfo) -> bool:
@@ -96,7 +116,7 @@ def _redact_everywhere(node: Any) -> bool:
     elif isinstance(node, dict):
         if "op" in node and "value" in node:
             changed |= _redact_json_patch([node])
-        changed |= _redact_secret(node, strict=True)
+        changed |= _redact_secret(node, strict=True) | _redact_token(node)
         for k, v in node.items():
             if k not in ("data", "stringData") and isinstance(v, dict | list):
                 changed |= _redact_everywhere(v)
@@ -115,6 +135,8 @@ def _walk(node: Any, secret_context: bool) -> bool:
     # as PartialObjectMetadata, whose last-applied annotation holds the whole Secret, data included.
     if kind == "Secret" or (secret_context and kind in (None, "PartialObjectMetadata") and "metadata" in node):
         changed = _redact_secret(node)
+    if isinstance(kind, str) and kind in _TOKEN_HOLDERS:
+        changed |= _redact_token(node.get(_TOKEN_HOLDERS[kind]))
     items_are_secrets = kind == "SecretList" or (secret_context and kind is None)
     for key, value in node.items():
         if key in ("data", "stringData"):
