@@ -158,3 +158,38 @@ def test_access_reviews_get_the_real_apiservers_answers(realkube: RealKube, watc
     differing = [(r, e) for r, e in zip(real, emulated, strict=True) if r != e]
     assert differing == [], json.dumps(differing, indent=1)
     assert {r[2]["status"]["allowed"] for r in real if r[1] == 201 and "allowed" in r[2]["status"]} == {True, False}
+
+
+def test_token_reviews_get_the_real_apiservers_answers(realkube: RealKube, watchproxy: Callable[..., Replay],
+                                                       tmp_path: Path) -> None:
+    """Who a token each server made is: its service account (and pod), for the audiences asked; and the tokens
+    that are no one (another's signature, other audiences, not a token), and a review without one."""
+    ns = f"tokens-{uuid.uuid4().hex[:6]}"
+    review = "/apis/authentication.k8s.io/v1/tokenreviews"
+    answers = []
+    for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
+        def post(path: str, body: dict[str, Any], server: rawhttp.Server = server) -> tuple[int, Any]:
+            code, doc, _ = rawhttp.call(*server, "POST", path, json.dumps(body).encode())
+            return code, doc
+        assert post(f"/api/v1/namespaces/{ns}/serviceaccounts", {"metadata": {"name": "ctl"}})[0] == 201
+        assert post(f"/api/v1/namespaces/{ns}/pods", {"metadata": {"name": "p"}, "spec": {
+            "serviceAccountName": "ctl", "containers": [{"name": "c", "image": "i"}]}})[0] == 201
+        made = [post(f"/api/v1/namespaces/{ns}/serviceaccounts/ctl/token", {"spec": spec})[1]["status"]["token"]
+                for spec in ({"audiences": ["a", "b"]},
+                             {"audiences": ["a"], "boundObjectRef": {"kind": "Pod", "apiVersion": "v1", "name": "p"}})]
+        asked = [({"token": made[0], "audiences": ["b"]}, {}), ({"token": made[0], "audiences": ["x", "y"]}, {}),
+                 ({"token": made[1], "audiences": ["a"]}, {"name": "named"}), ({"token": "abc"}, {}),
+                 ({"token": made[0][:-5] + "AAAAA", "audiences": ["a"]}, {}), ({}, {}), ({"token": ""}, {})]
+        got = []
+        for spec, meta in asked:
+            code, doc = post(review, {"kind": "TokenReview", "apiVersion": "authentication.k8s.io/v1",
+                                      "metadata": meta, "spec": spec})
+            if isinstance(doc.get("spec"), dict) and doc["spec"].get("token") in made:
+                doc["spec"]["token"] = f"made[{made.index(doc['spec']['token'])}]"  # (each server signs its own)
+            got.append((code, random_writes.reduce(doc), random_writes.managed_fields(doc)))
+        answers.append(got)
+    real, emulated = answers
+    assert [code for code, _, _ in real] == [201] * 5 + [400] * 2
+    assert [r[1]["status"].get("authenticated") for r in real[:5]] == [True, None, True, None, None]
+    differing = [(r, e) for r, e in zip(real, emulated, strict=True) if r != e]
+    assert differing == [], json.dumps(differing, indent=1)

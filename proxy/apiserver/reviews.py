@@ -16,8 +16,9 @@ from . import goorder, rbac
 from .fielderrors import Cause, error_text, invalid
 from .writes import Outcome, Target, fail
 
+# (and TokenReview, answered by tokens.py: who a token is)
 KINDS = frozenset({"SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview", "SubjectAccessReview",
-                   "LocalSubjectAccessReview"})
+                   "LocalSubjectAccessReview", "TokenReview"})
 _ABOUT_OTHERS = frozenset({"SubjectAccessReview", "LocalSubjectAccessReview"})
 _ONE_OF = "exactly one of nonResourceAttributes or resourceAttributes must be specified"
 

@@ -24,7 +24,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import decoding
+from ..wire.gostrings import quote
+from . import decoding, goorder
 from .fielderrors import invalid
 from .podvalidation import as_dict
 from .writes import Outcome, Stamp, Target, fail, foreign_namespace, invalid_object
@@ -47,10 +48,17 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+_KEY_ID = "watchproxy-replay"
+
+
+def _signature(signed: str, seed: str) -> str:
+    return _b64(hashlib.sha512(f"{seed}|{signed}".encode()).digest())
+
+
 def _jwt(claims: Obj, seed: str) -> str:
-    head = _b64(json.dumps({"alg": "ES256", "kid": "watchproxy-replay"}, separators=(",", ":")).encode())
+    head = _b64(json.dumps({"alg": "ES256", "kid": _KEY_ID}, separators=(",", ":")).encode())
     body = _b64(json.dumps(claims, separators=(",", ":")).encode())
-    return f"{head}.{body}.{_b64(hashlib.sha512(f'{seed}|{head}.{body}'.encode()).digest())}"
+    return f"{head}.{body}.{_signature(f'{head}.{body}', seed)}"
 
 
 def request(t: Target, account: Obj | None, body: Obj, stamp: Stamp, lookup: Callable[[str, str], Obj | None],
@@ -123,3 +131,83 @@ def request(t: Target, account: Obj | None, body: Obj, stamp: Stamp, lookup: Cal
                        if isinstance(ref, dict) else None},
               "status": {"token": _jwt(claims, f"{seed}|{stamp.uid}"), "expirationTimestamp": stamp.after(seconds)}}
     return Outcome(201, answer)
+
+
+def review(t: Target, body: Obj, lookup: Callable[[str, str, str], Obj | None], seed: int, now: float) -> Outcome:
+    """POST tokenreviews: who a token is, as the apiserver's service account authenticator decides for the tokens
+    this replay made (their signature, issuer, audiences and times, the account and bound object still there,
+    their uids unchanged); any other token is no one's. `lookup(resource, namespace, name)` finds an object,
+    `now` is the replay's wall clock in Unix seconds."""
+    if (error := decoding.type_error(body, "TokenReview", typed=True, api_version=f"{_GROUP}/v1")) is not None:
+        return fail(400, f'TokenReview in version "v1" cannot be handled as a TokenReview: {error}', "BadRequest")
+    spec = as_dict(body.get("spec"))
+    token = spec.get("token")
+    if not isinstance(token, str) or not token:
+        return fail(400, "token is required for TokenReview in authentication", "BadRequest")
+    asked = [str(a) for a in spec.get("audiences") or []] or [ISSUER]
+    user, audiences, why = _authenticated(token, asked, lookup, seed, now)
+    if user is None:
+        status: Obj = {"user": {}, "error": f"[invalid bearer token, {why}]" if why else "invalid bearer token"}
+    else:
+        status = {"authenticated": True, "user": user, "audiences": audiences}
+    return Outcome(201, goorder.encoded({**body, "status": status}, "TokenReview", f"{_GROUP}/v1"))
+
+
+_LEEWAY = 60  # go-jose's jwt.DefaultLeeway, in seconds
+_EXTRA = "authentication.kubernetes.io/"
+
+
+def _authenticated(token: str, asked: list[str], lookup: Callable[[str, str, str], Obj | None], seed: int,
+                   now: float) -> tuple[Obj | None, list[str], str]:
+    """(user info, audiences, "") of a token this replay made and still honours, else (None, [], why): why
+    empty where the token is not a service account token of this cluster at all (the authenticator passes)."""
+    parts = token.split(".")
+    try:
+        head, claims = (json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))) for p in parts[:2])
+    except (ValueError, TypeError):
+        return None, [], ""
+    if len(parts) != 3 or not isinstance(claims, dict) or not isinstance(head, dict) or claims.get("iss") != ISSUER:
+        return None, [], ""
+    if head.get("kid") not in ("", None, _KEY_ID):
+        return None, [], "invalid signature, no keys found"
+    if parts[2] != _signature(f"{parts[0]}.{parts[1]}", f"{seed}|{claims.get('jti')}"):
+        return None, [], "go-jose/go-jose: error in cryptographic primitive"
+    aud = claims.get("aud")
+    has = ([aud] if isinstance(aud, str) else [str(a) for a in aud or []]) or [ISSUER]
+    audiences = [a for a in has if a in asked]
+    if not audiences:
+        return None, [], f"token audiences {_go_strings(has)} is invalid for the target audiences {_go_strings(asked)}"
+    times = {c: v for c in ("nbf", "exp", "iat") if isinstance(v := claims.get(c), int | float)}
+    for claim, why in (("nbf", "is not valid yet"), ("exp", "has expired"), ("iat", "is issued in the future")):
+        if claim in times and (now - _LEEWAY > times[claim] if claim == "exp" else now + _LEEWAY < times[claim]):
+            return None, [], f"service account token {why}"
+    private = as_dict(claims.get("kubernetes.io"))
+    ns, account = str(private.get("namespace") or ""), as_dict(private.get("serviceaccount"))
+    name, uid = str(account.get("name") or ""), str(account.get("uid") or "")
+    held = lookup("serviceaccounts", ns, name)
+    if held is None:
+        return None, [], f'serviceaccount "{name}" not found'
+    if (held_uid := as_dict(held.get("metadata")).get("uid")) != uid:
+        return None, [], f"service account UID ({held_uid}) does not match claim ({uid})"
+    extra: dict[str, list[str]] = {f"{_EXTRA}credential-id": [f"JTI={claims.get('jti')}"]}
+    for kind, resource in (("secret", "secrets"), ("pod", "pods"), ("node", "nodes")):
+        ref = private.get(kind)
+        if not isinstance(ref, dict):
+            continue
+        bound = lookup(resource, "" if kind == "node" else ns, str(ref.get("name") or ""))
+        if bound is None:
+            return None, [], "service account token has been invalidated"
+        if (bound_uid := as_dict(bound.get("metadata")).get("uid")) != ref.get("uid"):
+            claim = "service account secret ref claim" if kind == "secret" else f"service account {kind} ref claim"
+            return None, [], f"{kind} UID ({bound_uid}) does not match {claim} ({ref.get('uid')})"
+        if kind != "secret":
+            extra |= {f"{_EXTRA}{kind}-name": [str(ref.get("name"))], f"{_EXTRA}{kind}-uid": [str(ref.get("uid"))]}
+    user = {"username": f"system:serviceaccount:{ns}:{name}", "uid": uid,
+            "groups": ["system:serviceaccounts", f"system:serviceaccounts:{ns}", "system:authenticated"],
+            "extra": dict(sorted(extra.items()))}
+    return user, audiences, ""
+
+
+def _go_strings(values: list[str]) -> str:
+    """A []string as Go's %q prints it: ["a" "b"]."""
+    return "[" + " ".join(quote(v) for v in values) + "]"

@@ -219,6 +219,8 @@ BUILTIN: tuple[ResourceType, ...] = (
                  namespaced=True, singular="localsubjectaccessreview", verbs=("create",)),
     ResourceType("authentication.k8s.io", "v1", "selfsubjectreviews", "SelfSubjectReview",
                  namespaced=False, singular="selfsubjectreview", verbs=("create",)),
+    ResourceType("authentication.k8s.io", "v1", "tokenreviews", "TokenReview",
+                 namespaced=False, singular="tokenreview", verbs=("create",)),
     # what an operator's developer installs first: its custom resources are served from each definition
     ResourceType("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition",
                  namespaced=False, singular="customresourcedefinition", short_names=("crd", "crds"),

@@ -259,8 +259,13 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
                          writes.generated_suffix(int.from_bytes(digest[16:24], "big")))
     if t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
-        outcome = reviews.answer(t, body, stamp.timestamp, access.user(req), lambda: access.policy(emu, now))
-        if outcome.code == 201 and t.kind.endswith("AccessReview"):  # (its answer says who asked)
+        if t.kind == "TokenReview":  # (who a token is: a token this replay made)
+            def held(resource: str, ns: str, name: str) -> dict[str, Any] | None:
+                return _stored(emu, f"/api/v1/{resource}", ns, name, now)
+            outcome = tokens.review(t, body, held, emu.seed, emu.wall(now).timestamp())
+        else:
+            outcome = reviews.answer(t, body, stamp.timestamp, access.user(req), lambda: access.policy(emu, now))
+        if outcome.code == 201 and t.kind.endswith(("AccessReview", "TokenReview")):  # (its answer says who asked)
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
                             stamp.timestamp)
