@@ -193,3 +193,33 @@ def test_token_reviews_get_the_real_apiservers_answers(realkube: RealKube, watch
     assert [r[1]["status"].get("authenticated") for r in real[:5]] == [True, None, True, None, None]
     differing = [(r, e) for r, e in zip(real, emulated, strict=True) if r != e]
     assert differing == [], json.dumps(differing, indent=1)
+
+
+def test_a_token_each_server_made_is_its_service_account(realkube: RealKube, watchproxy: Callable[..., Replay],
+                                                         tmp_path: Path) -> None:
+    """A client presenting a token `kubectl create token` got from the same server is that service account,
+    authorized as it (and refused impersonating others); a token for other audiences is a 401."""
+    ns = f"rbac-{uuid.uuid4().hex[:6]}"
+    cms = f"/api/v1/namespaces/{ns}/configmaps"
+    requests: list[tuple[str, str, dict[str, str]]] = [
+        ("GET", cms, {}), ("GET", f"/api/v1/namespaces/{ns}/secrets", {}), ("GET", "/apis", {}),
+        ("POST", cms, {}), ("GET", "/api/v1/nodes", {}), ("GET", cms, {"Impersonate-User": "alice"}),
+        ("GET", cms, {"Impersonate-User": f"system:serviceaccount:{ns}:other"})]
+    answers = []
+    for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
+        for method, path, body in _setup(ns):
+            assert rawhttp.call(*server, method, path, json.dumps(body).encode())[0] == 201
+        token_path = f"/api/v1/namespaces/{ns}/serviceaccounts/ctl/token"
+        made = [rawhttp.call(*server, "POST", token_path, json.dumps({"spec": spec}).encode())[1]["status"]["token"]
+                for spec in ({}, {"audiences": ["x"]})]
+        got = [(method, path, headers, _answer(*rawhttp.call(server[0], made[0], method, path, b"{}" if method ==
+                                                             "POST" else None, headers=headers)[:2]))
+               for method, path, headers in requests]
+        code, doc, _ = rawhttp.call(server[0], made[0], "POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                                    b"{}")
+        got.append(("whoami", "", {}, (code, random_writes.reduce(doc["status"]))))
+        got.append(("GET", cms, {}, _answer(*rawhttp.call(server[0], made[1], "GET", cms)[:2])))
+        answers.append(got)
+    real, emulated = answers
+    assert [a[3][0] for a in real] == [200, 403, 200, 403, 200, 403, 403, 201, 401]
+    assert [(r, e[3]) for r, e in zip(real, emulated, strict=True) if r != e] == []

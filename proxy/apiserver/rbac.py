@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -144,6 +144,30 @@ def request_attributes(user: User, method: str, path: str, info: RequestInfo, fi
         if named is not None and named not in (".", "..") and _NAME_SEGMENT.fullmatch(named):
             name = named
     return Attributes(user, info.verb, True, info.group, info.resource, info.subresource, namespace, name)
+
+
+def may_impersonate(requestor: User, who: User, policy: Policy) -> bool:
+    """Whether `requestor` may act as `who` (the impersonation filter's checks, one per thing impersonated: the
+    user or service account, each group asked for, the uid, each extra value)."""
+    sa = service_account(who.name)
+    asked = [Attributes(requestor, "impersonate", True, "", "serviceaccounts", "", sa[0], sa[1]) if sa else
+             Attributes(requestor, "impersonate", True, "", "users", name=who.name)]
+    defaulted = {AUTHENTICATED, UNAUTHENTICATED, *(("system:serviceaccounts", f"system:serviceaccounts:{sa[0]}")
+                                                   if sa else ())}
+    asked += [Attributes(requestor, "impersonate", True, "", "groups", name=g) for g in who.groups
+              if g not in defaulted]
+    asked += [Attributes(requestor, "impersonate", True, "authentication.k8s.io", "userextras", key, name=value)
+              for key, values in who.extra for value in values]
+    if who.uid:
+        asked.append(Attributes(requestor, "impersonate", True, "authentication.k8s.io", "uids", name=who.uid))
+    return all(authorize(a, policy)[0] for a in asked)
+
+
+def impersonating(asked: Attributes, who: User) -> Attributes:
+    """The request as the apiserver names it when its requestor may not impersonate: `impersonate-on:MODE:VERB`,
+    the constrained impersonation mode it tried last (`serviceaccount`, else `user-info`)."""
+    mode = "serviceaccount" if service_account(who.name) else "user-info"
+    return replace(asked, verb=f"impersonate-on:{mode}:{asked.verb}")
 
 
 @dataclass(frozen=True)

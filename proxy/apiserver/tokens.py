@@ -145,7 +145,7 @@ def review(t: Target, body: Obj, lookup: Callable[[str, str, str], Obj | None], 
     if not isinstance(token, str) or not token:
         return fail(400, "token is required for TokenReview in authentication", "BadRequest")
     asked = [str(a) for a in spec.get("audiences") or []] or [ISSUER]
-    user, audiences, why = _authenticated(token, asked, lookup, seed, now)
+    user, audiences, why = authenticated(token, asked, lookup, seed, now)
     if user is None:
         status: Obj = {"user": {}, "error": f"[invalid bearer token, {why}]" if why else "invalid bearer token"}
     else:
@@ -157,20 +157,40 @@ _LEEWAY = 60  # go-jose's jwt.DefaultLeeway, in seconds
 _EXTRA = "authentication.kubernetes.io/"
 
 
-def _authenticated(token: str, asked: list[str], lookup: Callable[[str, str, str], Obj | None], seed: int,
-                   now: float) -> tuple[Obj | None, list[str], str]:
-    """(user info, audiences, "") of a token this replay made and still honours, else (None, [], why): why
-    empty where the token is not a service account token of this cluster at all (the authenticator passes)."""
+def _parts(token: str) -> tuple[Obj, Obj, str] | None:
+    """A JWT's header, claims and signature, None if it is none (or its claims are not this cluster's issuer's:
+    the service account authenticator passes such a token by)."""
     parts = token.split(".")
     try:
         head, claims = (json.loads(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4))) for p in parts[:2])
     except (ValueError, TypeError):
-        return None, [], ""
+        return None
     if len(parts) != 3 or not isinstance(claims, dict) or not isinstance(head, dict) or claims.get("iss") != ISSUER:
+        return None
+    return head, claims, parts[2]
+
+
+def _signed(token: str, claims: Obj, signature: str, seed: int) -> bool:
+    return signature == _signature(token.rpartition(".")[0], f"{seed}|{claims.get('jti')}")
+
+
+def made_here(token: str, seed: int) -> bool:
+    """Whether a replay of `seed` made the token (so it, and only it, can say who the token is)."""
+    parsed = _parts(token)
+    return parsed is not None and _signed(token, parsed[1], parsed[2], seed)
+
+
+def authenticated(token: str, asked: list[str], lookup: Callable[[str, str, str], Obj | None], seed: int,
+                  now: float) -> tuple[Obj | None, list[str], str]:
+    """(user info, audiences, "") of a token this replay made and still honours, else (None, [], why): why
+    empty where the token is not a service account token of this cluster at all (the authenticator passes)."""
+    parsed = _parts(token)
+    if parsed is None:
         return None, [], ""
+    head, claims, signature = parsed
     if head.get("kid") not in ("", None, _KEY_ID):
         return None, [], "invalid signature, no keys found"
-    if parts[2] != _signature(f"{parts[0]}.{parts[1]}", f"{seed}|{claims.get('jti')}"):
+    if not _signed(token, claims, signature, seed):
         return None, [], "go-jose/go-jose: error in cryptographic primitive"
     aud = claims.get("aud")
     has = ([aud] if isinstance(aud, str) else [str(a) for a in aud or []]) or [ISSUER]

@@ -264,7 +264,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                 return _stored(emu, f"/api/v1/{resource}", ns, name, now)
             outcome = tokens.review(t, body, held, emu.seed, emu.wall(now).timestamp())
         else:
-            outcome = reviews.answer(t, body, stamp.timestamp, access.user(req), lambda: access.policy(emu, now))
+            outcome = reviews.answer(t, body, stamp.timestamp, access.user(emu, req), lambda: access.policy(emu, now))
         if outcome.code == 201 and t.kind.endswith(("AccessReview", "TokenReview")):  # (its answer says who asked)
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
