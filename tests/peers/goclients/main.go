@@ -17,6 +17,8 @@
 //	goclients quantities          each quantity on stdin as the apiserver writes it back (or ERROR)
 //	goclients jsonerrors          each base64 body on stdin as encoding/json judges it: ok, or its error
 //
+// Every subcommand that talks to a cluster takes --as USER, to run as someone else (rest.Config.Impersonate).
+//
 // Every subcommand prints, one whole line at a time (the conventions of tests/clients/README.md, which
 // `watchproxy check` parses): `ADDED|MODIFIED|DELETED : name` per event its handlers see, `ERROR : text`
 // for a watch error the reflector reports, and on SIGTERM, SIGINT or --deadline its cache as sorted
@@ -47,6 +49,7 @@ type options struct {
 	children    bool
 	group       string
 	node        string
+	as          string
 }
 
 type peer func(ctx context.Context, cfg *rest.Config, o options) ([]cached, error)
@@ -79,7 +82,7 @@ func main() {
 	if len(os.Args) < 2 || peers[os.Args[1]] == nil {
 		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist|operator|scheduler "+
 			"[--kubeconfig PATH] [--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect] "+
-			"[--children] [--group G] [--node NAME]")
+			"[--children] [--group G] [--node NAME] [--as USER]")
 		os.Exit(2)
 	}
 	name := os.Args[1]
@@ -96,6 +99,7 @@ func main() {
 		"controller: after each patch, create, update and delete a Deployment owned by the pod (protobuf bodies)")
 	fs.StringVar(&o.group, "group", "operator.example.com", "operator: the API group of its custom resource")
 	fs.StringVar(&o.node, "node", "node-1", "scheduler: the node every pod is bound to")
+	fs.StringVar(&o.as, "as", "", "the user to impersonate (rest.Config.Impersonate), as a kubeconfig's as: does")
 	_ = fs.Parse(os.Args[2:])
 	if err := run(name, o); err != nil {
 		fmt.Fprintf(os.Stderr, "goclients %s: %v\n", name, err)
@@ -118,6 +122,7 @@ func run(name string, o options) error {
 		return err
 	}
 	cfg.UserAgent = "watchproxy-goclients/" + name
+	cfg.Impersonate.UserName = o.as
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	if o.deadline > 0 {
