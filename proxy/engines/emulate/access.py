@@ -38,10 +38,12 @@ class Unauthorized(Exception):
     """A token this replay made and no longer honours (expired, its account or bound object gone)."""
 
 
-def _held(emu: Store, collection_path: str, namespace: str, name: str) -> rbac.Obj | None:
+def stored(emu: Store, collection_path: str, namespace: str, name: str, now: float) -> rbac.Obj | None:
+    """An object as the cluster holds it now (a node, a pod, a service account: what admission, a binding
+    and a token look up)."""
     if emu.timeline_of(collection_path) is None:
         return None
-    found = emu.cache.state(collection_path, emu.clock.now()).get((namespace, name))
+    found = emu.cache.state(collection_path, now).get((namespace, name))
     return found.obj if found is not None else None
 
 
@@ -62,8 +64,9 @@ def _token_user(emu: Store, req: Incoming) -> rbac.User | None:
     token = token.strip()
     if scheme.lower() != "bearer" or not tokens.made_here(token, emu.seed):
         return None
-    info, _, _ = tokens.authenticated(token, [tokens.ISSUER], lambda resource, ns, name: _held(
-        emu, f"/api/v1/{resource}", ns, name), emu.seed, emu.wall(emu.clock.now()).timestamp())
+    now = emu.clock.now()
+    info, _, _ = tokens.authenticated(token, [tokens.ISSUER], lambda resource, ns, name: stored(
+        emu, f"/api/v1/{resource}", ns, name, now), emu.seed, emu.wall(now).timestamp())
     if info is None:
         raise Unauthorized
     return rbac.User(info["username"], tuple(info["groups"]), info["uid"],

@@ -190,19 +190,11 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
         outcome.body, outcome.commits = c.obj, [c]
 
 
-def _stored(emu: Store, collection_path: str, namespace: str, name: str, now: float) -> dict[str, Any] | None:
-    """An object as the cluster holds it now (a node, a pod: what admission and a binding look up)."""
-    if emu.timeline_of(collection_path) is None:
-        return None
-    found = emu.cache.state(collection_path, now).get((namespace, name))
-    return found.obj if found is not None else None
-
-
 def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
     """The mutating admission of a new object that reads the cluster: a pod's node's topology labels."""
     if (t.group, t.resource, t.subresource) != ("", "pods", ""):
         return None
-    return lambda pod: binding.admit_pod(pod, lambda name: _stored(emu, binding.NODES, "", name, now))
+    return lambda pod: binding.admit_pod(pod, lambda name: access.stored(emu, binding.NODES, "", name, now))
 
 
 def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
@@ -258,11 +250,13 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     digest = hashlib.sha256(f"{emu.seed}|write|{n}|{req.method} {req.path}".encode()).digest()
     stamp = writes.Stamp(emu.wall(now), str(uuid.UUID(bytes=digest[:16], version=4)),
                          writes.generated_suffix(int.from_bytes(digest[16:24], "big")))
+
+    def held(path: str, ns: str, name: str) -> dict[str, Any] | None:  # (an object a write looks up)
+        return access.stored(emu, path, ns, name, now)
     if t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
         if t.kind == "TokenReview":  # (who a token is: a token this replay made)
-            def held(resource: str, ns: str, name: str) -> dict[str, Any] | None:
-                return _stored(emu, f"/api/v1/{resource}", ns, name, now)
-            outcome = tokens.review(t, body, held, emu.seed, emu.wall(now).timestamp())
+            outcome = tokens.review(t, body, lambda resource, ns, name: held(f"/api/v1/{resource}", ns, name),
+                                    emu.seed, emu.wall(now).timestamp())
         else:
             outcome = reviews.answer(t, body, stamp.timestamp, access.user(emu, req), lambda: access.policy(emu, now))
         if outcome.code == 201 and t.kind.endswith(("AccessReview", "TokenReview")):  # (its answer says who asked)
@@ -270,14 +264,14 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
                             stamp.timestamp)
     elif t.subresource == "token":  # a create, of a token for the service account: nothing stored
-        outcome = tokens.request(t, obj, body, stamp, lambda resource, name: _stored(
-            emu, f"/api/v1/{resource}", "" if resource == "nodes" else info.namespace, name, now), emu.seed)
+        outcome = tokens.request(t, obj, body, stamp, lambda resource, name: held(
+            f"/api/v1/{resource}", "" if resource == "nodes" else info.namespace, name), emu.seed)
         if outcome.code == 201:
             seen = tokens.as_managed(outcome.body, body)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(), outcome.body, seen), manager, body, False,
                             stamp.timestamp)
     elif t.subresource == "binding":  # a create, of the pod's binding
-        outcome = binding.bind(t, body, stamp, opts, stored, lambda name: _stored(emu, binding.NODES, "", name, now))
+        outcome = binding.bind(t, body, stamp, opts, stored, lambda name: held(binding.NODES, "", name))
     elif info.subresource == "eviction":  # a create, of the pod's eviction
         outcome = eviction.evict(t, obj, body, stamp, opts, _budgets(emu, info.namespace, now),
                                  lambda c: emu.commit(eviction.PDB_PATH, c, now))
@@ -308,8 +302,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                            emu.cache.current_rv(now))
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         classes = admission.STORAGE_CLASSES
-        outcome = admission.claim_resize(t, obj, outcome.body, lambda name: _stored(emu, classes, "", name, now)) \
-            or outcome
+        outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
     if outcome.unchanged is not None and obj is not None:
         _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
