@@ -151,8 +151,18 @@ def reduce(doc: Any) -> Any:
     if isinstance(doc, list):
         return [reduce(v) for v in doc]
     if isinstance(doc, str):
-        return re.sub(r"\b\d{3,}\b", "N", re.sub(r"\bg-[a-z0-9]{5}\b", "g-XXXXX", _UID.sub("UID", doc)))
+        return re.sub(r"\b\d{3,}\b", "N", re.sub(r"\bg-[a-z0-9]{5}\b", "g-XXXXX", _UID.sub("UID", _rbac_reason(doc))))
     return doc
+
+
+def _rbac_reason(text: str) -> str:
+    """An access review's reason without what the apiserver's cache order decides: which of the bindings that
+    allow it names, the order of the missing roles it lists."""
+    if text.startswith("RBAC: allowed by "):
+        return "RBAC: allowed by a binding"
+    if text.startswith("rbac: RBAC: [") and text.endswith("]"):
+        return "rbac: RBAC: [" + ", ".join(sorted(text[len("rbac: RBAC: ["):-1].split(", "))) + "]"
+    return text
 
 
 def managed_fields(doc: Any) -> Any:
@@ -1036,6 +1046,91 @@ def cluster_role_binding_ops(seed: int, n: int) -> list[Op]:
                         {"subjects": None}, {"metadata": {"annotations": {"a": "b"}}}))
 
 
+_RBAC_GROUP = "rbac.authorization.k8s.io"
+_VERBS = ("get", "list", "watch", "create", "update", "patch", "delete", "deletecollection")
+_RESOURCES = (("", "pods"), ("", "pods/log"), ("", "configmaps"), ("", "secrets"), ("apps", "deployments"),
+              ("apps", "deployments/scale"), ("apps", "*/scale"), ("", "*"), ("*", "*"), ("batch", "jobs"))
+
+
+def _rule(r: random.Random) -> dict[str, Any]:
+    """A valid rule: some verbs on some resources of some groups (names maybe), or on some paths."""
+    verbs = r.choice((["*"], r.sample(_VERBS, r.randint(1, 3))))
+    if r.random() < 0.15:
+        return {"verbs": verbs, "nonResourceURLs": r.choice((["/healthz"], ["/logs/*"], ["*"], ["/metrics"]))}
+    picked = r.sample(_RESOURCES, r.randint(1, 2))
+    rule: dict[str, Any] = {"verbs": verbs, "apiGroups": sorted({g for g, _ in picked}),
+                            "resources": sorted({res for _, res in picked})}
+    if r.random() < 0.2:
+        rule["resourceNames"] = r.sample(["a", "b", "web"], r.randint(1, 2))
+    return rule
+
+
+def _subject(r: random.Random) -> dict[str, Any]:
+    kind = r.choice(("User", "User", "Group", "ServiceAccount"))
+    if kind == "ServiceAccount":
+        return {"kind": kind, "name": r.choice(("ctl", "other")), **r.choice(({}, {"namespace": "{ns}"},
+                                                                              {"namespace": "elsewhere-{ns}"}))}
+    stem = r.choice(("u1", "u2") if kind == "User" else ("g1", "g2"))
+    return {"kind": kind, "apiGroup": _RBAC_GROUP, "name": stem + "-{ns}"}
+
+
+def access_ops(seed: int, n: int) -> list[Op]:
+    """RBAC and who may do what: Roles and ClusterRoles with random rules, bindings of users, groups and service
+    accounts to them (or to roles nobody made), some deleted again, and reviews of random attributes for random
+    users and groups, across the cluster and in the namespace (SubjectAccessReview, LocalSubjectAccessReview)."""
+    r = random.Random(seed)
+    out: list[Op] = []
+    roles, cluster_roles = ["r1", "r2"], ["cr1-{ns}", "cr2-{ns}"]
+    for i in range(n):
+        step = r.choice(("role", "clusterrole", "binding", "binding", "clusterbinding", "delete", "sar", "sar",
+                         "sar", "sar", "lsar"))
+        if step in ("role", "clusterrole"):
+            name = r.choice(roles if step == "role" else cluster_roles)
+            collection = "roles" if step == "role" else "clusterroles"
+            out.append(Op("PUT", f"/{collection}/{name}", body={
+                "apiVersion": f"{_RBAC_GROUP}/v1", "kind": "Role" if step == "role" else "ClusterRole",
+                "metadata": {"name": name}, "rules": [_rule(r) for _ in range(r.randint(1, 3))]}))
+        elif step in ("binding", "clusterbinding"):
+            ref_kind = "ClusterRole" if step == "clusterbinding" or r.random() < 0.5 else "Role"
+            ref = r.choice([*(cluster_roles if ref_kind == "ClusterRole" else roles), "missing-{ns}"])
+            collection = "clusterrolebindings" if step == "clusterbinding" else "rolebindings"
+            name = f"b{i}-{{ns}}" if step == "clusterbinding" else f"b{i}"
+            out.append(Op("POST", f"/{collection}", body={
+                "apiVersion": f"{_RBAC_GROUP}/v1", "kind": "ClusterRoleBinding" if step == "clusterbinding" else
+                "RoleBinding", "metadata": {"name": name}, "roleRef": {"apiGroup": _RBAC_GROUP, "kind": ref_kind,
+                                                                       "name": ref},
+                "subjects": [_subject(r) for _ in range(r.randint(1, 2))] if step != "clusterbinding" else
+                [s for s in (_subject(r) for _ in range(2)) if s.get("namespace") or s["kind"] != "ServiceAccount"]
+                or [{"kind": "Group", "apiGroup": _RBAC_GROUP, "name": "g1-{ns}"}]}))
+        elif step == "delete":
+            made = [op.path.split("/")[1] + "/" + op.body["metadata"]["name"] for op in out
+                    if op.method in ("PUT", "POST") and op.collection.endswith(("roles", "bindings"))]
+            if made:
+                out.append(Op("DELETE", "/" + r.choice(made)))
+        else:
+            user = r.choice(("u1-{ns}", "u2-{ns}", "system:serviceaccount:{ns}:ctl", "system:serviceaccount:{ns}:other",
+                             "nobody"))
+            groups = r.sample(["g1-{ns}", "g2-{ns}", "system:authenticated", "system:serviceaccounts"], r.randint(0, 2))
+            group, resource = r.choice((*_RESOURCES[:7], ("batch", "jobs"), ("", "nodes")))
+            resource, _, sub = resource.partition("/")
+            if resource == "*":
+                resource, sub = "deployments", "scale"
+            attrs: dict[str, Any] = {"verb": r.choice(_VERBS), "group": group, "resource": resource,
+                                     "subresource": sub, "name": r.choice(("", "", "a", "web"))}
+            namespace = "{ns}" if step == "lsar" else r.choice(("{ns}", "{ns}", "", "elsewhere-{ns}"))
+            spec: dict[str, Any] = {"user": user, "groups": groups}
+            if step == "sar" and r.random() < 0.2:
+                spec["nonResourceAttributes"] = {"verb": r.choice(("get", "post")),
+                                                 "path": r.choice(("/healthz", "/logs/x", "/metrics", "/api"))}
+            else:
+                spec["resourceAttributes"] = {**{k: v for k, v in attrs.items() if v}, "namespace": namespace}
+            collection = "localsubjectaccessreviews" if step == "lsar" else "subjectaccessreviews"
+            out.append(Op("POST", f"/{collection}", body={"apiVersion": "authorization.k8s.io/v1",
+                                                          "kind": "LocalSubjectAccessReview" if step == "lsar" else
+                                                          "SubjectAccessReview", "spec": spec}))
+    return out
+
+
 def namespace_ops(seed: int, n: int) -> list[Op]:
     """Namespaces: labels (the name label the apiserver keeps), finalizers in the spec, deletion (Terminating:
     the real apiserver runs no namespace controller here, so a deleted namespace stays), /status and
@@ -1084,7 +1179,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "csidrivers": "/apis/storage.k8s.io/v1", "runtimeclasses": "/apis/node.k8s.io/v1",
              "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}",
              "volumeattachments": "/apis/storage.k8s.io/v1", "nodes": "/api/v1",
-             "bindings": "/api/v1/namespaces/{ns}"}
+             "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
+             "localsubjectaccessreviews": "/apis/authorization.k8s.io/v1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects

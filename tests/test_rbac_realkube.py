@@ -150,7 +150,8 @@ def test_access_reviews_get_the_real_apiservers_answers(realkube: RealKube, watc
                 for rules in doc["status"].values():  # (the apiserver visits its bindings in no fixed order)
                     if isinstance(rules, list):
                         rules.sort(key=json.dumps)
-            got.append((path, code, random_writes.reduce(doc), random_writes.managed_fields(doc)))
+            reason = doc.get("status", {}).get("reason") if isinstance(doc.get("status"), dict) else None
+            got.append((path, code, random_writes.reduce(doc), random_writes.managed_fields(doc), reason))
         answers.append(got)
     real, emulated = answers
     # who asks without impersonating: the test's token user there, a replay's administrator here
