@@ -1081,27 +1081,31 @@ def access_ops(seed: int, n: int) -> list[Op]:
     r = random.Random(seed)
     out: list[Op] = []
     roles, cluster_roles = ["r1", "r2"], ["cr1-{ns}", "cr2-{ns}"]
+    written: dict[str, list[dict[str, Any]]] = {}  # each role's rules as last written
+    bindings: list[tuple[list[dict[str, Any]], str, bool]] = []  # subjects, role, cluster-wide
     for i in range(n):
-        step = r.choice(("role", "clusterrole", "binding", "binding", "clusterbinding", "delete", "sar", "sar",
-                         "sar", "sar", "lsar"))
+        writes = ("role", "clusterrole", "binding", "binding", "clusterbinding")  # (the first quarter: only these)
+        step = r.choice(writes if i < n // 4 else (*writes, "delete", "sar", "sar", "sar", "sar", "lsar"))
         if step in ("role", "clusterrole"):
             name = r.choice(roles if step == "role" else cluster_roles)
             collection = "roles" if step == "role" else "clusterroles"
+            written[name] = [_rule(r) for _ in range(r.randint(1, 3))]
             out.append(Op("PUT", f"/{collection}/{name}", body={
                 "apiVersion": f"{_RBAC_GROUP}/v1", "kind": "Role" if step == "role" else "ClusterRole",
-                "metadata": {"name": name}, "rules": [_rule(r) for _ in range(r.randint(1, 3))]}))
+                "metadata": {"name": name}, "rules": written[name]}))
         elif step in ("binding", "clusterbinding"):
             ref_kind = "ClusterRole" if step == "clusterbinding" or r.random() < 0.5 else "Role"
             ref = r.choice([*(cluster_roles if ref_kind == "ClusterRole" else roles), "missing-{ns}"])
             collection = "clusterrolebindings" if step == "clusterbinding" else "rolebindings"
-            name = f"b{i}-{{ns}}" if step == "clusterbinding" else f"b{i}"
+            name = f"b{r.randint(1, 4)}" + ("-{ns}" if step == "clusterbinding" else "")  # (made again: a 409)
+            bound = [_subject(r) for _ in range(r.randint(1, 2))] if step != "clusterbinding" else \
+                [s for s in (_subject(r) for _ in range(2)) if s.get("namespace") or s["kind"] != "ServiceAccount"] \
+                or [{"kind": "Group", "apiGroup": _RBAC_GROUP, "name": "g1-{ns}"}]
+            bindings.append((bound, ref, step == "clusterbinding"))
             out.append(Op("POST", f"/{collection}", body={
                 "apiVersion": f"{_RBAC_GROUP}/v1", "kind": "ClusterRoleBinding" if step == "clusterbinding" else
                 "RoleBinding", "metadata": {"name": name}, "roleRef": {"apiGroup": _RBAC_GROUP, "kind": ref_kind,
-                                                                       "name": ref},
-                "subjects": [_subject(r) for _ in range(r.randint(1, 2))] if step != "clusterbinding" else
-                [s for s in (_subject(r) for _ in range(2)) if s.get("namespace") or s["kind"] != "ServiceAccount"]
-                or [{"kind": "Group", "apiGroup": _RBAC_GROUP, "name": "g1-{ns}"}]}))
+                                                                       "name": ref}, "subjects": bound}))
         elif step == "delete":
             made = [op.path.split("/")[1] + "/" + op.body["metadata"]["name"] for op in out
                     if op.method in ("PUT", "POST") and op.collection.endswith(("roles", "bindings"))]
@@ -1117,7 +1121,27 @@ def access_ops(seed: int, n: int) -> list[Op]:
                 resource, sub = "deployments", "scale"
             attrs: dict[str, Any] = {"verb": r.choice(_VERBS), "group": group, "resource": resource,
                                      "subresource": sub, "name": r.choice(("", "", "a", "web"))}
-            namespace = "{ns}" if step == "lsar" else r.choice(("{ns}", "{ns}", "", "elsewhere-{ns}"))
+            subjects, role, cluster_wide = r.choice(bindings) if bindings else ([], "", False)
+            rules = written.get(role, [])
+            if rules and r.random() < 0.7:  # (about what a rule of a bound role names, for a subject bound to it)
+                rule = r.choice(rules)
+                if rule.get("resources"):
+                    group = r.choice(rule["apiGroups"])
+                    resource, _, sub = r.choice(rule["resources"]).partition("/")
+                    attrs = {"verb": r.choice([v for v in rule["verbs"] if v != "*"] or list(_VERBS)),
+                             "group": "apps" if group == "*" else group,
+                             "resource": "pods" if resource == "*" else resource,
+                             "subresource": sub.replace("*", "scale"),
+                             "name": r.choice([*rule.get("resourceNames", []), ""])}
+            if subjects and r.random() < 0.8:
+                subject = r.choice(subjects)
+                if subject["kind"] == "Group":
+                    groups = [subject["name"], *groups]
+                else:
+                    user = subject["name"] if subject["kind"] == "User" else \
+                        f"system:serviceaccount:{subject.get('namespace', '{ns}')}:{subject['name']}"
+            namespace = "{ns}" if step == "lsar" or (subjects and not cluster_wide and r.random() < 0.8) else \
+                r.choice(("{ns}", "{ns}", "", "elsewhere-{ns}"))
             spec: dict[str, Any] = {"user": user, "groups": groups}
             if step == "sar" and r.random() < 0.2:
                 spec["nonResourceAttributes"] = {"verb": r.choice(("get", "post")),

@@ -68,7 +68,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "csistoragecapacities": random_writes.storage_capacity_ops,
              "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
-             "tokens": random_writes.token_ops}
+             "tokens": random_writes.token_ops, "access": random_writes.access_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -168,6 +168,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # service account tokens (serviceaccounts/NAME/token): the request's name, namespace and uid, expirations,
     # bound pods, secrets and nodes looked up and matched (the tokens themselves aside); nothing was served before
     ("tokens", 2), ("tokens", 38),
+    # who may do what: roles and bindings of users, groups and service accounts (to roles missing too), and
+    # access reviews about them, allowed and not (SubjectAccessReview and LocalSubjectAccessReview were not
+    # served before, and nothing authorized anyone but the administrator)
+    ("access", 2), ("access", 8),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

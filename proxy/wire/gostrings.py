@@ -27,8 +27,10 @@ def quote(value: str) -> str:
 
 
 def aggregate(errors: list[str]) -> str:
-    """An error list as the apiserver prints it (utilerrors.Aggregate): one error as it is, several in brackets."""
-    return errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
+    """An error list as the apiserver prints it (utilerrors.Aggregate): each message once, one as it is, several
+    in brackets."""
+    seen = list(dict.fromkeys(errors))
+    return seen[0] if len(seen) == 1 else "[" + ", ".join(seen) + "]"
 
 
 def quote_byte(c: int) -> str:
