@@ -36,6 +36,7 @@ class Op:
     body: Any = None  # JSON, or the YAML text of an apply
     content_type: str = "application/json"
     rv: str = ""  # a PUT's or a patch's resourceVersion: "last" (as this server last answered), "stale", ""
+    as_user: str = ""  # the user the request impersonates (Impersonate-User), "" for none
 
     @property
     def name(self) -> str:
@@ -47,7 +48,8 @@ class Op:
         return self.path.split("/")[1]
 
     def __str__(self) -> str:
-        return f"{self.method} {self.path}?{self.query} {self.content_type} {json.dumps(self.body)[:100]}"
+        who = f" as {self.as_user}" if self.as_user else ""
+        return f"{self.method} {self.path}?{self.query}{who} {self.content_type} {json.dumps(self.body)[:100]}"
 
 
 def ops(seed: int, n: int) -> list[Op]:
@@ -156,12 +158,13 @@ def reduce(doc: Any) -> Any:
 
 
 def _rbac_reason(text: str) -> str:
-    """An access review's reason without what the apiserver's cache order decides: which of the bindings that
-    allow it names, the order of the missing roles it lists."""
+    """An access review's reason or a 403's message without what the apiserver's cache order decides: which of
+    the bindings that allow it names, the order of the missing roles it lists."""
     if text.startswith("RBAC: allowed by "):
         return "RBAC: allowed by a binding"
-    if text.startswith("rbac: RBAC: [") and text.endswith("]"):
-        return "rbac: RBAC: [" + ", ".join(sorted(text[len("rbac: RBAC: ["):-1].split(", "))) + "]"
+    head, found, missing = text.partition("rbac: RBAC: [")
+    if found and missing.endswith("]"):
+        return head + found + ", ".join(sorted(missing[:-1].split(", "))) + "]"
     return text
 
 
@@ -1074,6 +1077,17 @@ def _subject(r: random.Random) -> dict[str, Any]:
     return {"kind": kind, "apiGroup": _RBAC_GROUP, "name": stem + "-{ns}"}
 
 
+def _as_request(r: random.Random, user: str, attrs: dict[str, Any]) -> Op:
+    """A request as `user` for roughly what `attrs` name: a read, a create, a delete, a scale (in the namespace)."""
+    resource = attrs["resource"] if attrs["resource"] in ("pods", "configmaps", "secrets") else "configmaps"
+    name = attrs.get("name") or r.choice(("a", "web"))
+    method, path, body = r.choice((
+        ("GET", f"/{resource}", None), ("GET", f"/{resource}/{name}", None),
+        ("POST", "/configmaps", {"metadata": {"name": name}}), ("DELETE", f"/configmaps/{name}", None),
+        ("DELETE", "/configmaps", None), ("GET", f"/deployments/{name}/scale", None)))
+    return Op(method, path, body=body, as_user=user)
+
+
 def access_ops(seed: int, n: int) -> list[Op]:
     """RBAC and who may do what: Roles and ClusterRoles with random rules, bindings of users, groups and service
     accounts to them (or to roles nobody made), some deleted again, and reviews of random attributes for random
@@ -1085,7 +1099,7 @@ def access_ops(seed: int, n: int) -> list[Op]:
     bindings: list[tuple[list[dict[str, Any]], str, bool]] = []  # subjects, role, cluster-wide
     for i in range(n):
         writes = ("role", "clusterrole", "binding", "binding", "clusterbinding")  # (the first quarter: only these)
-        step = r.choice(writes if i < n // 4 else (*writes, "delete", "sar", "sar", "sar", "sar", "lsar"))
+        step = r.choice(writes if i < n // 4 else (*writes, "delete", "sar", "sar", "sar", "lsar", "as", "as"))
         if step in ("role", "clusterrole"):
             name = r.choice(roles if step == "role" else cluster_roles)
             collection = "roles" if step == "role" else "clusterroles"
@@ -1111,7 +1125,7 @@ def access_ops(seed: int, n: int) -> list[Op]:
                     if op.method in ("PUT", "POST") and op.collection.endswith(("roles", "bindings"))]
             if made:
                 out.append(Op("DELETE", "/" + r.choice(made)))
-        else:
+        else:  # a review, or a request as someone
             user = r.choice(("u1-{ns}", "u2-{ns}", "system:serviceaccount:{ns}:ctl", "system:serviceaccount:{ns}:other",
                              "nobody"))
             groups = r.sample(["g1-{ns}", "g2-{ns}", "system:authenticated", "system:serviceaccounts"], r.randint(0, 2))
@@ -1148,6 +1162,9 @@ def access_ops(seed: int, n: int) -> list[Op]:
                                                  "path": r.choice(("/healthz", "/logs/x", "/metrics", "/api"))}
             else:
                 spec["resourceAttributes"] = {**{k: v for k, v in attrs.items() if v}, "namespace": namespace}
+            if step == "as":  # the request itself, as the user (its groups those impersonation gives it)
+                out.append(_as_request(r, user, attrs))
+                continue
             collection = "localsubjectaccessreviews" if step == "lsar" else "subjectaccessreviews"
             out.append(Op("POST", f"/{collection}", body={"apiVersion": "authorization.k8s.io/v1",
                                                           "kind": "LocalSubjectAccessReview" if step == "lsar" else
@@ -1234,7 +1251,8 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = Fals
             "{ns}", ns).encode()
         resource = op.path.replace("/newevents", "/events", 1)  # events.k8s.io's, apart from the core ones
         path = (_PREFIXES[op.collection] + resource + (f"?{op.query}" if op.query else "")).replace("{ns}", ns)
-        code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type)
+        headers = {"Impersonate-User": op.as_user.replace("{ns}", ns)} if op.as_user else None
+        code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type, headers)
         if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, doc if raw else reduce(doc), [reduce(w) for w in warnings]))

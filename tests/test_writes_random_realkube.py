@@ -168,10 +168,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # service account tokens (serviceaccounts/NAME/token): the request's name, namespace and uid, expirations,
     # bound pods, secrets and nodes looked up and matched (the tokens themselves aside); nothing was served before
     ("tokens", 2), ("tokens", 38),
-    # who may do what: roles and bindings of users, groups and service accounts (to roles missing too), and
-    # access reviews about them, allowed and not (SubjectAccessReview and LocalSubjectAccessReview were not
-    # served before, and nothing authorized anyone but the administrator)
-    ("access", 2), ("access", 8),
+    # who may do what: roles and bindings of users, groups and service accounts (to roles missing too), access
+    # reviews about them, allowed and not, and requests made as them, allowed and refused (SubjectAccessReview and
+    # LocalSubjectAccessReview were not served before, and every client was the administrator)
+    ("access", 3), ("access", 4),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
