@@ -125,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
                     help="the apiserver's --min-request-timeout (default: the recording's, else 1800)")
     rp.add_argument("--read-only", action="store_true",
                     help="emulate: refuse clients' writes (405) instead of applying them to the replayed state")
+    rp.add_argument("--as", dest="as_user", default="", metavar="USER",
+                    help="emulate: the kubeconfig --write-kubeconfig writes impersonates USER (kubectl's --as), "
+                         "whom the replay authorizes by RBAC, e.g. system:serviceaccount:NS:NAME")
+    rp.add_argument("--as-group", action="append", default=[], metavar="GROUP",
+                    help="emulate: and this group (repeatable; needs --as)")
     rp.add_argument("--history", type=_positive, metavar="SECONDS",
                     help="emulate: keep this much event history; older resourceVersions get 410")
     rp.add_argument("--fault", action="append", default=[], metavar="SPEC",
@@ -217,6 +222,7 @@ async def _replay_until_stopped(a: argparse.Namespace, signals: StopSignals) -> 
     async with ReplaySession(loaded, mode=a.mode, clock=a.clock or "scaled", speed=a.speed, seed=a.seed,
                              min_request_timeout=a.min_request_timeout, history=a.history,
                              read_only=a.read_only, listen=a.listen, write_kubeconfig=a.write_kubeconfig,
+                             kubeconfig_as=(a.as_user, tuple(a.as_group)),
                              accept_hosts=tuple(a.accept_host), faults=tuple(a.fault),
                              announce=_rebuild_note(a.recording)) as s:
         if s.loaded.torn_tail:
@@ -261,6 +267,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("record", "replay"):
             _listen_check(args.listen, args.allow_remote, args.accept_host, args.command)
             if args.command == "replay":
+                if (args.as_user or args.as_group) and not args.write_kubeconfig:
+                    raise CliError("--as and --as-group say whom the written kubeconfig impersonates: "
+                                   "give --write-kubeconfig PATH too")
+                if args.as_group and not args.as_user:
+                    raise CliError("--as-group needs --as USER (the apiserver refuses groups without a user)")
                 return asyncio.run(_replay(args))
             recorded = asyncio.run(_record(args))
             prepare.after_writing("watchproxy record", args.out, args.prepare)

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 from .clock import ManualClock
 from .engines.emulate.engine import Emulator
 from .engines.requestlog import LogEntry
+from .server.kubeconfig import write_kubeconfig
 from .server.sessions import ReplaySession
 
 T = TypeVar("T")
@@ -73,6 +74,7 @@ class Replay:
         """`read_only`: emulate refuses clients' writes (405) instead of applying them."""
         self._tmp = tempfile.TemporaryDirectory(prefix="watchproxy-test-")
         self.kubeconfig = str(Path(self._tmp.name) / "kubeconfig")
+        self._kubeconfigs_as = itertools.count(1)
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="watchproxy-replay", daemon=True)
         self._changed = threading.Condition()
@@ -86,6 +88,14 @@ class Replay:
 
     def _call(self, coro: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
         return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def kubeconfig_as(self, user: str, *groups: str) -> str:
+        """The path of a kubeconfig for this replay whose clients impersonate `user` (and `groups`), as kubectl's
+        --as does: emulate authorizes them by RBAC, so a controller run with it meets its service account's
+        permissions (`system:serviceaccount:NS:NAME`)."""
+        path = Path(self._tmp.name) / f"kubeconfig-as-{next(self._kubeconfigs_as)}"
+        write_kubeconfig(path, self.url, "default", user, groups)
+        return str(path)
 
     def start(self) -> Replay:
         self._thread.start()

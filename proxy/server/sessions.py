@@ -50,9 +50,10 @@ class _Session:
     state: ProxyState
 
     def __init__(self, listen: str, write_kubeconfig: str | os.PathLike[str] | None,
-                 accept_hosts: tuple[str, ...]) -> None:
+                 accept_hosts: tuple[str, ...], kubeconfig_as: tuple[str, tuple[str, ...]] = ("", ())) -> None:
         self._host, self._port = parse_listen(listen)
         self.kubeconfig = str(write_kubeconfig) if write_kubeconfig else None
+        self._kubeconfig_as = kubeconfig_as
         self._accept = accept_hosts
         self._stack = contextlib.AsyncExitStack()
 
@@ -66,7 +67,7 @@ class _Session:
         self.url = await self._stack.enter_async_context(running(app, self._host, self._port, sock,
                                                                  self.shutdown_timeout))
         if self.kubeconfig:
-            write_kubeconfig(self.kubeconfig, self.url)
+            write_kubeconfig(self.kubeconfig, self.url, "default", *self._kubeconfig_as)
 
     async def _stopping(self, app: object) -> None:
         """The listener is closed; requests still running are about to get `shutdown_timeout` seconds."""
@@ -90,11 +91,12 @@ class ReplaySession(_Session):
                  min_request_timeout: float | None = None, history: float | None = None,
                  listen: str = "127.0.0.1:0", write_kubeconfig: str | os.PathLike[str] | None = None,
                  accept_hosts: tuple[str, ...] = (), faults: tuple[str, ...] = (),
-                 announce: Callable[[int, int], None] | None = None, read_only: bool = False) -> None:
+                 announce: Callable[[int, int], None] | None = None, read_only: bool = False,
+                 kubeconfig_as: tuple[str, tuple[str, ...]] = ("", ())) -> None:
         """`announce(done, frames)`: how far emulate's rebuild of its history from that many frames is (it
         was not prepared nor saved), which takes a while for millions of them. `read_only`: emulate refuses
-        clients' writes."""
-        super().__init__(listen, write_kubeconfig, accept_hosts)
+        clients' writes. `kubeconfig_as`: the user and groups the written kubeconfig impersonates."""
+        super().__init__(listen, write_kubeconfig, accept_hosts, kubeconfig_as)
         self._announce = announce
         self.loaded = recording if isinstance(recording, Loaded) else load(bundled.resolve(recording))
         if not isinstance(recording, Loaded):  # opened here, so closed here; a caller's stays open
