@@ -151,3 +151,15 @@ def test_request_attributes(method: str, path: str, query: str, expected: tuple[
 ])
 def test_forbidden(asked: rbac.Attributes, message: str, details: rbac.Obj) -> None:
     assert rbac.forbidden(asked, "") == (message, details)
+
+
+@pytest.mark.parametrize("headers", [
+    (("Impersonate-User", "ünï"), ("Impersonate-Extra-%ff%fe", "x")),
+    (("Impersonate-User", "a"), ("Impersonate-Extra-%zz", "")), (("Impersonate-User", "\x00"),),
+    (("Impersonate-User", "system:serviceaccount:" + "a" * 300 + ":b"),),
+])
+def test_odd_impersonation_headers_make_a_user_not_an_error(headers: tuple[tuple[str, str], ...]) -> None:
+    user = rbac.impersonated(headers)
+    assert user is not None and rbac.authorize(rbac.Attributes(user, "get", True, resource="pods"), _policy()) == \
+        (False, "")
+    assert rbac.forbidden(rbac.Attributes(user, "get", False, path="/x"), "")[0].startswith("forbidden: User ")

@@ -23,6 +23,7 @@ from urllib.parse import unquote
 from ..wire.gostrings import aggregate, quote
 from ..wire.request import RequestInfo
 from ..wire.selectors import exact_match, selector_matches
+from .podvalidation import as_dict, dicts
 
 Obj = dict[str, Any]
 
@@ -89,7 +90,7 @@ def impersonated(headers: Iterable[tuple[str, str]]) -> User | None:
         elif k == "impersonate-group":
             groups.append(value)
         elif k.startswith("impersonate-extra-"):
-            extra.setdefault(unquote(k[len("impersonate-extra-"):], errors="strict"), []).append(value)
+            extra.setdefault(unquote(k[len("impersonate-extra-"):], errors="replace"), []).append(value)
     if not name:
         if uid or groups or extra:
             raise BadImpersonation(f"requested {_go_user(uid, groups, extra)} without impersonating a user name")
@@ -250,11 +251,10 @@ def _visit(user: User, namespace: str, policy: Policy) -> Iterable[tuple[str, li
         scopes.append((namespace, policy.role_bindings(namespace)))
     for ns, bindings in scopes:
         for binding in bindings:
-            subjects = [s for s in binding.get("subjects") or [] if isinstance(s, dict)]
-            subject = next((s for s in subjects if _applies(user, s, ns)), None)
+            subject = next((s for s in dicts(binding.get("subjects")) if _applies(user, s, ns)), None)
             if subject is None:
                 continue
-            ref = binding.get("roleRef") or {}
+            ref = as_dict(binding.get("roleRef"))
             kind, role_name = str(ref.get("kind", "")), str(ref.get("name", ""))
             role = policy.cluster_roles.get(role_name) if kind == "ClusterRole" else \
                 policy.roles.get((ns, role_name)) if kind == "Role" and ns else None
@@ -264,7 +264,7 @@ def _visit(user: User, namespace: str, policy: Policy) -> Iterable[tuple[str, li
             name = str((binding.get("metadata") or {}).get("name", ""))
             what = f'ClusterRoleBinding "{name}"' if not ns else f'RoleBinding "{name}/{ns}"'
             yield (f'{what} of {kind} "{role_name}" to {_describe(subject, ns)}',
-                   _rules(role, policy) if kind == "ClusterRole" else list(role.get("rules") or []), "")
+                   _rules(role, policy) if kind == "ClusterRole" else dicts(role.get("rules")), "")
 
 
 def _rules(role: Obj, policy: Policy) -> list[Obj]:
@@ -272,14 +272,14 @@ def _rules(role: Obj, policy: Policy) -> list[Obj]:
     controller manager's aggregation controller writes them into it (a replay has no controller manager)."""
     aggregation = role.get("aggregationRule")
     if not isinstance(aggregation, dict):
-        return list(role.get("rules") or [])
-    name = (role.get("metadata") or {}).get("name")
+        return dicts(role.get("rules"))
+    name = as_dict(role.get("metadata")).get("name")
     out: list[Obj] = []
     for selector in aggregation.get("clusterRoleSelectors") or []:
         for other_name, other in sorted(policy.cluster_roles.items()):
-            labels = (other.get("metadata") or {}).get("labels") or {}
+            labels = as_dict(as_dict(other.get("metadata")).get("labels"))
             if other_name != name and selector_matches(selector, labels):
-                out.extend(r for r in other.get("rules") or [] if r not in out)
+                out.extend(r for r in dicts(other.get("rules")) if r not in out)
     return out
 
 
