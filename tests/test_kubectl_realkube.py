@@ -259,9 +259,9 @@ def test_every_kind_a_cluster_stores_is_discovered_created_with_its_defaults_and
 
 def test_a_clients_own_access_reviews_get_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
-    """Answered, never stored: allowed (a replay authorizes nothing, as for system:masters), the rules a
-    cluster administrator has, a review that asks nothing refused, and no list of them; who the client is
-    (`kubectl auth whoami`), a cluster administrator."""
+    """Answered, never stored: allowed (a client that impersonates no one is a replay's administrator, in
+    system:masters), the rules a cluster administrator has, a review that asks nothing refused, and no list of
+    them; who the client is (`kubectl auth whoami`), a cluster administrator."""
     b = RecordingBuilder(tmp_path / "empty.msgpack")
     b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
     servers = [(realkube.url, realkube.token_file.read_text().strip()), (watchproxy(b.write()).url, "")]
