@@ -162,9 +162,10 @@ def _rbac_reason(text: str) -> str:
     the bindings that allow it names, the order of the missing roles it lists."""
     if text.startswith("RBAC: allowed by "):
         return "RBAC: allowed by a binding"
-    head, found, missing = text.partition("rbac: RBAC: [")
-    if found and missing.endswith("]"):
-        return head + found + ", ".join(sorted(missing[:-1].split(", "))) + "]"
+    for opening, closing in (("rbac: RBAC: [", "]"), ("; resolution errors: [[", "]]")):
+        head, found, missing = text.partition(opening)
+        if found and missing.endswith(closing):
+            return head + found + ", ".join(sorted(missing[:-len(closing)].split(", "))) + closing
     return text
 
 
@@ -1058,6 +1059,9 @@ _RESOURCES = (("", "pods"), ("", "pods/log"), ("", "configmaps"), ("", "secrets"
 def _rule(r: random.Random) -> dict[str, Any]:
     """A valid rule: some verbs on some resources of some groups (names maybe), or on some paths."""
     verbs = r.choice((["*"], r.sample(_VERBS, r.randint(1, 3))))
+    if r.random() < 0.15:  # (what lets a user write roles and bindings, and meet RBAC's escalation check)
+        return {"verbs": ["create", "update", "get"], "apiGroups": [_RBAC_GROUP],
+                "resources": ["rolebindings", "roles"]}
     if r.random() < 0.15:
         return {"verbs": verbs, "nonResourceURLs": r.choice((["/healthz"], ["/logs/*"], ["*"], ["/metrics"]))}
     picked = r.sample(_RESOURCES, r.randint(1, 2))
@@ -1081,10 +1085,18 @@ def _as_request(r: random.Random, user: str, attrs: dict[str, Any]) -> Op:
     """A request as `user` for roughly what `attrs` name: a read, a create, a delete, a scale (in the namespace)."""
     resource = attrs["resource"] if attrs["resource"] in ("pods", "configmaps", "secrets") else "configmaps"
     name = attrs.get("name") or r.choice(("a", "web"))
+    ref = r.choice(({"kind": "Role", "name": r.choice(("r1", "r2"))}, {"kind": "ClusterRole", "name": "cr1-{ns}"}))
     method, path, body = r.choice((
         ("GET", f"/{resource}", None), ("GET", f"/{resource}/{name}", None),
         ("POST", "/configmaps", {"metadata": {"name": name}}), ("DELETE", f"/configmaps/{name}", None),
-        ("DELETE", "/configmaps", None), ("GET", f"/deployments/{name}/scale", None)))
+        ("DELETE", "/configmaps", None), ("GET", f"/deployments/{name}/scale", None),
+        # roles and bindings, granting no more than the user holds, or more (RBAC's escalation check)
+        ("POST", "/roles", {"metadata": {"name": f"by-{name}"}, "rules": [_rule(r)]}),
+        ("PUT", f"/roles/{r.choice(('r1', 'r2'))}", {"metadata": {}, "rules": [_rule(r)]}),
+        ("POST", "/rolebindings", {"metadata": {"name": f"by-{name}"}, "subjects": [_subject(r)],
+                                   "roleRef": {"apiGroup": _RBAC_GROUP, **ref}})))
+    if method == "PUT":
+        body = {**body, "metadata": {"name": path.rsplit("/", 1)[1]}}
     return Op(method, path, body=body, as_user=user)
 
 

@@ -163,3 +163,50 @@ def test_odd_impersonation_headers_make_a_user_not_an_error(headers: tuple[tuple
     assert user is not None and rbac.authorize(rbac.Attributes(user, "get", True, resource="pods"), _policy()) == \
         (False, "")
     assert rbac.forbidden(rbac.Attributes(user, "get", False, path="/x"), "")[0].startswith("forbidden: User ")
+
+
+def _role(name: str, rules: list[rbac.Obj], ns: str = "ns") -> rbac.Obj:
+    return {"metadata": {"name": name, "namespace": ns}, "rules": rules}
+
+
+def test_a_role_may_grant_only_what_its_writer_holds() -> None:
+    held = [{"verbs": ["get", "list"], "apiGroups": [""], "resources": ["configmaps"]},
+            {"verbs": ["*"], "apiGroups": ["apps"], "resources": ["*/scale"], "resourceNames": ["web"]},
+            {"verbs": ["get"], "nonResourceURLs": ["/logs/*"]}]
+    policy = _policy(roles=[_role("held", held)], bindings=[_binding(
+        "RoleBinding", "b", "Role", "held", [{"kind": "ServiceAccount", "name": "ctl"}], "ns")])
+    new = _role("new", [{"verbs": ["get"], "apiGroups": [""], "resources": ["configmaps"]},
+                        {"verbs": ["update"], "apiGroups": ["apps"], "resources": ["deployments/scale"],
+                         "resourceNames": ["web"]}, {"verbs": ["get"], "nonResourceURLs": ["/logs/a"]}])
+    assert rbac.write_refusal(SA, "roles", "ns", "", new, None, policy) is None
+    wider = _role("new", [{"verbs": ["get", "watch", "delete"], "apiGroups": [""], "resources": ["configmaps"]},
+                          {"verbs": ["update"], "apiGroups": ["apps"], "resources": ["deployments/scale"]}])
+    code, message, details = rbac.write_refusal(SA, "roles", "ns", "", wider, None, policy) or (0, "", {})
+    assert (code, details) == (403, {"name": "new", "group": "rbac.authorization.k8s.io", "kind": "roles"})
+    assert message == (
+        'roles.rbac.authorization.k8s.io "new" is forbidden: user "system:serviceaccount:ns:ctl" (groups=['
+        '"system:serviceaccounts" "system:serviceaccounts:ns" "system:authenticated"]) is attempting to grant RBAC '
+        'permissions not currently held:\n{APIGroups:[""], Resources:["configmaps"], Verbs:["watch" "delete"]}\n'
+        '{APIGroups:["apps"], Resources:["deployments/scale"], Verbs:["update"]}')
+    assert rbac.write_refusal(rbac.ADMIN, "roles", "ns", "", wider, None, policy) is None
+    # an update of what the garbage collector changes (owners, finalizers) is not checked
+    owned = {**wider, "metadata": {**wider["metadata"], "finalizers": ["x"], "resourceVersion": "9"}}
+    assert rbac.write_refusal(SA, "roles", "ns", "new", owned, wider, policy) is None
+
+
+def test_a_binding_may_bind_a_role_its_writer_could_grant_or_may_bind() -> None:
+    policy = _policy(roles=[_role("small", [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]}]),
+                            _role("writer", [{"verbs": ["get"], "apiGroups": [""], "resources": ["pods"]},
+                                             {"verbs": ["bind"], "apiGroups": ["rbac.authorization.k8s.io"],
+                                              "resources": ["clusterroles"], "resourceNames": ["cluster-admin"]}])],
+                     bindings=[_binding("RoleBinding", "w", "Role", "writer",
+                                        [{"kind": "ServiceAccount", "name": "ctl"}], "ns")])
+
+    def bound(kind: str, name: str) -> tuple[int, str, rbac.Obj] | None:
+        return rbac.write_refusal(SA, "rolebindings", "ns", "", _binding("RoleBinding", "x", kind, name, [], "ns"),
+                                  None, policy)
+    assert bound("Role", "small") is None
+    assert bound("ClusterRole", "cluster-admin") is None  # (bind on it)
+    assert (bound("ClusterRole", "edit") or (0,))[0] == 403  # (aggregated: the bootstrap roles' rules)
+    assert bound("Role", "gone") == (404, 'rolebindings.rbac.authorization.k8s.io "gone" not found',
+                                     {"name": "gone", "group": "rbac.authorization.k8s.io", "kind": "rolebindings"})

@@ -224,3 +224,68 @@ def test_a_token_each_server_made_is_its_service_account(realkube: RealKube, wat
     real, emulated = answers
     assert [a[3][0] for a in real] == [200, 403, 200, 403, 200, 403, 403, 201, 401]
     assert [(r, e[3]) for r, e in zip(real, emulated, strict=True) if r != e] == []
+
+
+def test_roles_and_bindings_grant_no_more_than_their_writer_holds(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """RBAC's escalation check, for a writer who is not the administrator: a role granting what the writer does
+    not hold is refused with what is missing (by verb, group, resource and name), a binding to such a role or to
+    one that is not there too; what it holds it may grant, and `escalate` and `bind` let it grant more."""
+    ns = f"esc-{uuid.uuid4().hex[:6]}"
+    ref = {"apiGroup": "rbac.authorization.k8s.io"}
+    cms = [{"verbs": ["get", "list"], "apiGroups": [""], "resources": ["configmaps"]}]
+    setup = [
+        ("POST", f"{_RBAC}/namespaces/{ns}/roles", {"metadata": {"name": "writer"}, "rules": [
+            {"verbs": ["create", "update", "get", "patch"], "apiGroups": ["rbac.authorization.k8s.io"],
+             "resources": ["roles", "rolebindings"]}, *cms,
+            {"verbs": ["escalate"], "apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles"],
+             "resourceNames": ["free"]},
+            {"verbs": ["bind"], "apiGroups": ["rbac.authorization.k8s.io"], "resources": ["roles"],
+             "resourceNames": ["big"]}]}),
+        ("POST", f"{_RBAC}/namespaces/{ns}/rolebindings", {
+            "metadata": {"name": "writer"}, "roleRef": {**ref, "kind": "Role", "name": "writer"},
+            "subjects": [{"kind": "ServiceAccount", "name": "op"}]}),
+        ("POST", f"{_RBAC}/namespaces/{ns}/roles", {"metadata": {"name": "big"}, "rules": [
+            {"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}]}),
+    ]
+    wide = [{"verbs": ["get", "delete", "watch"], "apiGroups": ["", "apps"],
+             "resources": ["configmaps", "deployments"]},
+            {"verbs": ["get"], "apiGroups": [""], "resources": ["pods"], "resourceNames": ["a", "b"]},
+            {"verbs": ["get"], "nonResourceURLs": ["/healthz"]}]
+    as_op: list[tuple[str, str, dict[str, Any]]] = [
+        ("POST", "roles", {"metadata": {"name": "ok"}, "rules": cms}),
+        ("POST", "roles", {"metadata": {"name": "wide"}, "rules": wide}),
+        ("POST", "roles", {"metadata": {"generateName": "g-"}, "rules": [{"verbs": ["*"], "apiGroups": [""],
+                                                                          "resources": ["secrets"]}]}),
+        ("POST", "roles", {"metadata": {"name": "free"}, "rules": wide[:1]}),  # (escalate on it: not for a create)
+        ("POST", "roles", {"metadata": {"name": "empty"}, "rules": [{"verbs": [], "apiGroups": [""],
+                                                                     "resources": ["pods"]}]}),  # (validation)
+        ("POST", "rolebindings", {"metadata": {"name": "b1"}, "roleRef": {**ref, "kind": "Role", "name": "ok"},
+                                  "subjects": [{"kind": "User", "name": "x"}]}),
+        ("POST", "rolebindings", {"metadata": {"name": "b2"}, "roleRef": {**ref, "kind": "Role", "name": "free"},
+                                  "subjects": [{"kind": "User", "name": "x"}]}),
+        ("POST", "rolebindings", {"metadata": {"name": "b3"}, "roleRef": {**ref, "kind": "Role", "name": "nope"},
+                                  "subjects": [{"kind": "User", "name": "x"}]}),
+        ("POST", "rolebindings", {"metadata": {"name": "b4"}, "roleRef": {**ref, "kind": "Role", "name": "big"},
+                                  "subjects": [{"kind": "User", "name": "x"}]}),  # (bind on it)
+        ("PUT", "roles/ok", {"metadata": {"name": "ok"}, "rules": [*cms, {"verbs": ["patch"], "apiGroups": [""],
+                                                                          "resources": ["configmaps"]}]}),
+        ("PUT", "roles/writer", {"metadata": {"name": "writer", "labels": {"a": "b"}},
+                                 "rules": setup[0][2]["rules"]}),
+        ("PATCH", "roles/ok", {"rules": [{"verbs": ["*"], "apiGroups": [""], "resources": ["configmaps"]}]}),
+        ("PUT", "roles/free", {"metadata": {"name": "free"}, "rules": wide[:1]}),  # (created by an update: its name)
+    ]
+    answers = []
+    for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
+        for method, path, body in setup:
+            assert rawhttp.call(*server, method, path, json.dumps(body).encode())[0] == 201
+        got = []
+        for method, path, body in as_op:
+            code, doc, _ = rawhttp.call(*server, method, f"{_RBAC}/namespaces/{ns}/{path}", json.dumps(body).encode(),
+                                        "application/merge-patch+json" if method == "PATCH" else "application/json",
+                                        headers={"Impersonate-User": f"system:serviceaccount:{ns}:op"})
+            got.append((method, path, code, random_writes.reduce(doc) if code >= 400 else doc.get("kind")))
+        answers.append(got)
+    real, emulated = answers
+    assert [a[2] for a in real] == [201, 403, 403, 403, 422, 201, 404, 404, 201, 403, 200, 403, 201]
+    assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []

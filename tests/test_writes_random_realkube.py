@@ -169,9 +169,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # bound pods, secrets and nodes looked up and matched (the tokens themselves aside); nothing was served before
     ("tokens", 2), ("tokens", 38),
     # who may do what: roles and bindings of users, groups and service accounts (to roles missing too), access
-    # reviews about them, allowed and not, and requests made as them, allowed and refused (SubjectAccessReview and
+    # reviews about them, allowed and not, and requests made as them, allowed and refused, roles and bindings
+    # among them granting more than they hold (RBAC's escalation check) (SubjectAccessReview and
     # LocalSubjectAccessReview were not served before, and every client was the administrator)
-    ("access", 3), ("access", 4),
+    ("access", 14), ("access", 20),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

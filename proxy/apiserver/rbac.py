@@ -20,7 +20,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import unquote
 
-from ..wire.gostrings import aggregate, quote
+from ..wire.gostrings import aggregate, quote, quote_list
 from ..wire.request import RequestInfo
 from ..wire.selectors import exact_match, selector_matches
 from .podvalidation import as_dict, dicts
@@ -244,8 +244,11 @@ def rules_for(user: User, namespace: str, policy: Policy) -> tuple[list[Obj], li
     return resource, non_resource, aggregate(errors) if errors else ""
 
 
-def _visit(user: User, namespace: str, policy: Policy) -> Iterable[tuple[str, list[Obj], str]]:
-    """(source, rules, error) of each binding that applies to the user (DefaultRuleResolver.VisitRulesFor)."""
+def _visit(user: User, namespace: str, policy: Policy,
+           named: str = "") -> Iterable[tuple[str, list[Obj], str]]:
+    """(source, rules, error) of each binding that applies to the user (DefaultRuleResolver.VisitRulesFor).
+    `named`: the resource a missing role's error names (the authorizer's informers name the role's; a role or
+    binding being written, whose storage looks roles up through the registry, names its own)."""
     scopes: list[tuple[str, Iterable[Obj]]] = [("", policy.cluster_role_bindings)]
     if namespace:
         scopes.append((namespace, policy.role_bindings(namespace)))
@@ -259,7 +262,7 @@ def _visit(user: User, namespace: str, policy: Policy) -> Iterable[tuple[str, li
             role = policy.cluster_roles.get(role_name) if kind == "ClusterRole" else \
                 policy.roles.get((ns, role_name)) if kind == "Role" and ns else None
             if role is None:
-                yield "", [], f'{kind.lower()}.rbac.authorization.k8s.io "{role_name}" not found'
+                yield "", [], f'{named or kind.lower()}.{RBAC_GROUP} "{role_name}" not found'
                 continue
             name = str((binding.get("metadata") or {}).get("name", ""))
             what = f'ClusterRoleBinding "{name}"' if not ns else f'RoleBinding "{name}/{ns}"'
@@ -342,3 +345,134 @@ def forbidden(a: Attributes, reason: str) -> tuple[str, Obj]:
     details["kind"] = a.resource
     return (f"{qualified} {quote(a.name)} is forbidden: {error}" if a.name else f"{qualified} is forbidden: {error}",
             details)
+
+
+# What a role or binding may grant without `escalate` or `bind` (pkg/registry/rbac/*/policybased): no more than
+# its writer holds, rule by rule, as component-helpers' Covers decides.
+RBAC_GROUP = "rbac.authorization.k8s.io"
+_FULL_AUTHORITY = [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}, {"verbs": ["*"], "nonResourceURLs": ["*"]}]
+_GC_FIELDS = ("ownerReferences", "finalizers", "resourceVersion", "managedFields")
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _breakdown(rule: Obj) -> list[Obj]:
+    """BreakdownRule: one rule per group, resource, verb and name; one per path and verb."""
+    verbs = _strings(rule.get("verbs"))
+    names: list[str | None] = [*_strings(rule.get("resourceNames"))] or [None]
+    out = [{"apiGroups": [g], "resources": [r], "verbs": [v], **({"resourceNames": [n]} if n is not None else {})}
+           for g in _strings(rule.get("apiGroups")) for r in _strings(rule.get("resources")) for v in verbs
+           for n in names]
+    return out + [{"nonResourceURLs": [u], "verbs": [v]} for u in _strings(rule.get("nonResourceURLs")) for v in verbs]
+
+
+def _rule_covers(owner: Obj, sub: Obj) -> bool:
+    """ruleCovers: every verb, group, resource (`*`, `*/sub`), name and path of `sub` is `owner`'s."""
+    def has_all(field: str, star: str | None) -> bool:
+        held = _strings(owner.get(field))
+        return (star is not None and star in held) or all(v in held for v in _strings(sub.get(field)))
+    resources = _strings(owner.get("resources"))
+    resource_ok = "*" in resources or all(r in resources or ("/" in r and f"*/{r.split('/', 1)[1]}" in resources)
+                                          for r in _strings(sub.get("resources")))
+    urls_ok = all(any(u == p or (u.endswith("*") and p.startswith(u.rstrip("*")))
+                      for u in _strings(owner.get("nonResourceURLs"))) for p in _strings(sub.get("nonResourceURLs")))
+    owner_names = _strings(owner.get("resourceNames"))
+    names_ok = not owner_names or (bool(sub.get("resourceNames")) and has_all("resourceNames", None))
+    return has_all("verbs", "*") and has_all("apiGroups", "*") and resource_ok and urls_ok and names_ok
+
+
+def _compact_string(rule: Obj) -> str:
+    """rbacv1helpers.CompactString: {APIGroups:["apps"], Resources:["deployments"], Verbs:["get"]}."""
+    parts = [f"{label}:{quote_list(_strings(rule.get(key)))}" for label, key in (
+        ("APIGroups", "apiGroups"), ("Resources", "resources"), ("NonResourceURLs", "nonResourceURLs"),
+        ("ResourceNames", "resourceNames"), ("Verbs", "verbs")) if _strings(rule.get(key))]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _compacted(rules: list[Obj]) -> list[Obj]:
+    """CompactRules: the one-group, one-resource, at most one-name rules of a resource joined, their verbs
+    together (the order does not matter: the descriptions are sorted)."""
+    joined: dict[tuple[str, str, tuple[str, ...]], Obj] = {}
+    out = []
+    for rule in rules:
+        if len(rule.get("apiGroups", [])) == 1 and len(rule.get("resources", [])) == 1 and \
+                len(rule.get("resourceNames", [])) <= 1 and not rule.get("nonResourceURLs"):
+            key = (rule["apiGroups"][0], rule["resources"][0], tuple(rule.get("resourceNames", [])))
+            if key in joined:
+                joined[key]["verbs"] = [*joined[key]["verbs"], *rule["verbs"]]
+            else:
+                joined[key] = {**rule, "verbs": list(rule["verbs"])}
+        else:
+            out.append(rule)
+    return out + list(joined.values())
+
+
+def escalation(user: User, resource: str, namespace: str, granted: list[Obj], policy: Policy) -> str | None:
+    """ConfirmNoEscalation: why `user` may not grant `granted` in `namespace` through a write of `resource`
+    (what it does not hold itself), or None when it may."""
+    held: list[Obj] = []
+    errors: list[str] = []
+    for _, rules, error in _visit(user, namespace, policy, resource):
+        held += rules
+        errors += [error] if error else []
+    missing = [sub for rule in granted for sub in _breakdown(rule) if not any(_rule_covers(o, sub) for o in held)]
+    if not missing:
+        return None
+    why = (f"user {quote(user.name)} (groups={quote_list(list(user.groups))}) is attempting to grant RBAC "
+           "permissions not currently held:\n" + "\n".join(sorted({_compact_string(r) for r in _compacted(missing)})))
+    return why + (f"; resolution errors: [{aggregate(errors)}]" if errors else "")
+
+
+def write_refusal(user: User, resource: str, namespace: str, request_name: str, new: Obj, old: Obj | None,
+                  policy: Policy) -> tuple[int, str, Obj] | None:
+    """(code, message, details) of a role or binding `user` may not write, as the RBAC storage refuses it: a
+    role granting what the user does not hold (without `escalate` on it), an aggregated ClusterRole (without
+    everything), a binding to a role granting so (without `bind` on that role), a binding to a role that is not
+    there (its 404); None when it may (always for system:masters, and for an update changing no more than the
+    garbage collector's fields). `request_name`: the name in the request's path (none for a create, so
+    `escalate` granted on some names lets only their updates through)."""
+    if MASTERS in user.groups or resource not in ("roles", "clusterroles", "rolebindings", "clusterrolebindings"):
+        return None
+    if old is not None and _only_gc_fields(new, old):
+        return None
+    name = str(as_dict(new.get("metadata")).get("name") or "")
+
+    def forbidden(why: str) -> tuple[int, str, Obj]:
+        head = f'{resource}.{RBAC_GROUP} "{name}"' if name else f"{resource}.{RBAC_GROUP}"
+        return 403, f"{head} is forbidden: {why}", {**({"name": name} if name else {}), "group": RBAC_GROUP,
+                                                    "kind": resource}
+    if resource.endswith("roles"):
+        if authorize(Attributes(user, "escalate", True, RBAC_GROUP, resource, "", namespace, request_name),
+                     policy)[0]:
+            return None
+        why = escalation(user, resource, namespace, dicts(new.get("rules")), policy)
+        if why is not None:
+            return forbidden(why)
+        if resource == "clusterroles" and isinstance(new.get("aggregationRule"), dict) and \
+                escalation(user, resource, namespace, _FULL_AUTHORITY, policy) is not None:
+            return forbidden("must have cluster-admin privileges to use the aggregationRule")
+        return None
+    ref = as_dict(new.get("roleRef"))
+    kind, role_name = str(ref.get("kind") or ""), str(ref.get("name") or "")
+    bound = {"ClusterRole": "clusterroles", "Role": "roles"}.get(kind)
+    if bound is None:
+        return None  # (validation refuses it)
+    if authorize(Attributes(user, "bind", True, str(ref.get("apiGroup") or ""), bound, "", namespace, role_name),
+                 policy)[0]:
+        return None
+    role = policy.cluster_roles.get(role_name) if kind == "ClusterRole" else policy.roles.get((namespace, role_name))
+    if role is None:  # (the apiserver names the binding's resource, with the role's name)
+        return 404, f'{resource}.{RBAC_GROUP} "{role_name}" not found', {
+            "name": role_name, "group": RBAC_GROUP, "kind": resource}
+    why = escalation(user, resource, namespace,
+                     _rules(role, policy) if kind == "ClusterRole" else dicts(role.get("rules")), policy)
+    return forbidden(why) if why is not None else None
+
+
+def _only_gc_fields(new: Obj, old: Obj) -> bool:
+    """IsOnlyMutatingGCFields: the update changes nothing but owner references and finalizers."""
+    def without(o: Obj) -> Obj:
+        return {**o, "metadata": {k: v for k, v in as_dict(o.get("metadata")).items() if k not in _GC_FIELDS}}
+    return without(new) == without(old)

@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..wire.gostrings import quote
+from ..wire.gostrings import quote_list
 from . import decoding, goorder
 from .fielderrors import invalid
 from .podvalidation import as_dict
@@ -196,7 +196,7 @@ def authenticated(token: str, asked: list[str], lookup: Callable[[str, str, str]
     has = ([aud] if isinstance(aud, str) else [str(a) for a in aud or []]) or [ISSUER]
     audiences = [a for a in has if a in asked]
     if not audiences:
-        return None, [], f"token audiences {_go_strings(has)} is invalid for the target audiences {_go_strings(asked)}"
+        return None, [], f"token audiences {quote_list(has)} is invalid for the target audiences {quote_list(asked)}"
     times = {c: v for c in ("nbf", "exp", "iat") if isinstance(v := claims.get(c), int | float)}
     for claim, why in (("nbf", "is not valid yet"), ("exp", "has expired"), ("iat", "is issued in the future")):
         if claim in times and (now - _LEEWAY > times[claim] if claim == "exp" else now + _LEEWAY < times[claim]):
@@ -226,8 +226,3 @@ def authenticated(token: str, asked: list[str], lookup: Callable[[str, str, str]
             "groups": ["system:serviceaccounts", f"system:serviceaccounts:{ns}", "system:authenticated"],
             "extra": dict(sorted(extra.items()))}
     return user, audiences, ""
-
-
-def _go_strings(values: list[str]) -> str:
-    """A []string as Go's %q prints it: ["a" "b"]."""
-    return "[" + " ".join(quote(v) for v in values) + "]"

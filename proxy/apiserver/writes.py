@@ -55,6 +55,8 @@ from .podvalidation import as_dict
 
 Key = tuple[str, str]
 Admit = Callable[[dict[str, Any]], None]  # mutating admission that reads other objects, on a new object
+# the storage's own check of who writes (RBAC's escalation check): (new object, stored one) -> a refusal, if any
+Guard = Callable[[dict[str, Any], dict[str, Any] | None], "Outcome | None"]
 # The kinds whose status strategy keeps the stored metadata whole (ResetObjectMetaForStatus, or all of ObjectMeta);
 # on the other built-in kinds a /status write changes labels, annotations, finalizers and owners as well, but for
 # what their strategy keeps (a custom resource's status strategy keeps everything but its status)
@@ -360,24 +362,26 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
 
 
 def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
-           namespace_phase: str = "Active", admit: Admit | None = None) -> Outcome:
+           namespace_phase: str = "Active", admit: Admit | None = None, guard: Guard | None = None) -> Outcome:
     """POST to a collection. `exists(name)` is the object of that name stored, if any; `admit` the mutating
-    admission that looks at the cluster beyond the object (PodTopologyLabels)."""
+    admission that looks at the cluster beyond the object (PodTopologyLabels); `guard` the storage's check of
+    the writer."""
     refused, warnings = _field_check("create", t, opts, body)
     if refused is not None:
         return refused
-    return _warned(_create(t, body, stamp, opts, exists=exists, namespace_phase=namespace_phase, admit=admit),
-                   warnings)
+    return _warned(_create(t, body, stamp, opts, exists=exists, namespace_phase=namespace_phase, admit=admit,
+                           guard=guard), warnings)
 
 
 def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
-            namespace_phase: str, applied: bool = False, admit: Admit | None = None) -> Outcome:
+            namespace_phase: str, applied: bool = False, admit: Admit | None = None,
+            guard: Guard | None = None) -> Outcome:
     bad = _check_body(t, body, "")
     if bad is not None:
         return bad
     obj = _typed(t, copy.deepcopy(body))
     meta = _meta(obj)
-    name = meta.get("name") or ""
+    name = given = meta.get("name") or ""
     if t.custom is not None and t.custom.terminating:
         return fail(403, f'{t.qualified} "{name}" is forbidden: create not allowed while custom resource '
                          "definition is terminating", "Forbidden", {"name": name, "group": t.group, "kind": t.resource})
@@ -395,6 +399,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
                     {"name": name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "NamespaceTerminating", "field": "metadata.namespace",
                                  "message": f"namespace {t.namespace} is being terminated"}]})
+    if guard is not None and (refused := guard({**obj, "metadata": {**meta, "name": given}}, None)) is not None:
+        return refused  # (the storage's, before it names, prepares and validates the object)
     meta["name"] = name
     if t.namespaced:
         meta["namespace"] = t.namespace
@@ -655,7 +661,7 @@ def _status_apart(t: Target) -> bool:
 
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
-                  applied: bool = False) -> Outcome:
+                  applied: bool = False, guard: Guard | None = None) -> Outcome:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change."""
     name = t.name
@@ -664,6 +670,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied)
     except Undecodable as exc:
         return _undecodable(t, exc)
+    if guard is not None and (refused := guard(new, current)) is not None:
+        return refused  # (the storage's, on the updated object, before its resourceVersion is compared)
     as_sent = None
     if not t.subresource:
         as_sent = copy.deepcopy(new)
@@ -754,17 +762,18 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
 
 
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,
-           namespace_phase: str = "Active") -> Outcome:
+           namespace_phase: str = "Active", guard: Guard | None = None) -> Outcome:
     """PUT of an object or its status; of a missing object of a kind that may be created so (`stamp`: what a
     create needs), a create."""
     refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts, stamp, namespace_phase), warnings, not t.subresource, current)
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard), warnings, not t.subresource,
+                   current)
 
 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
-            namespace_phase: str) -> Outcome:
+            namespace_phase: str, guard: Guard | None) -> Outcome:
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
@@ -775,7 +784,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
         rv = _meta(body).get("resourceVersion")
         created = {**body, "metadata": {k: v for k, v in _meta(body).items() if k != "resourceVersion"}}
         outcome = _create(dataclasses.replace(t, subresource=""), created, stamp, opts, exists=lambda _: None,
-                          namespace_phase=namespace_phase)
+                          namespace_phase=namespace_phase, guard=guard)
         if opts.dry_run and rv and outcome.code == 201:
             outcome.body["metadata"] = ordered_meta({**_meta(outcome.body), "resourceVersion": rv})
         return outcome
@@ -796,7 +805,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
         return fail(422, f'{t.qualified} "{t.name}" is invalid: metadata.resourceVersion: {why}', "Invalid",
                     {"name": t.name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
-    return _store_update(t, current, copy.deepcopy(body), opts)
+    return _store_update(t, current, copy.deepcopy(body), opts, guard=guard)
 
 
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
@@ -835,7 +844,7 @@ def _conflict_error(conflicts: list[Conflict]) -> Outcome:
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
-          ownership: Ownership | None = None, admit: Admit | None = None) -> Outcome:
+          ownership: Ownership | None = None, admit: Admit | None = None, guard: Guard | None = None) -> Outcome:
     """PATCH in any of the four types. Apply creates a missing object; the others need one.
 
     Apply merges by the object's type with field ownership (`ownership`, apply.py): setting a field another
@@ -878,7 +887,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if bad is not None:
                 return bad
             out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase,
-                                  applied=True, admit=admit), [])
+                                  applied=True, admit=admit, guard=guard), [])
             out.applied = out.code < 400
             return out
     if current is None or not serves_subresource(t):
@@ -943,7 +952,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH), warnings, not t.subresource,
+    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard), warnings, not t.subresource,
                   current)
     if out.code >= 400:
         return out

@@ -26,6 +26,11 @@ def quote(value: str) -> str:
     return '"' + "".join(_escaped(ch, '"') for ch in value) + '"'
 
 
+def quote_list(values: list[str]) -> str:
+    """A []string as Go's %q prints it: ["a" "b"]."""
+    return "[" + " ".join(quote(v) for v in values) + "]"
+
+
 def aggregate(errors: list[str]) -> str:
     """An error list as the apiserver prints it (utilerrors.Aggregate): each message once, one as it is, several
     in brackets."""

@@ -24,6 +24,7 @@ from ...apiserver import (
     gojson,
     managedfields,
     options,
+    rbac,
     reviews,
     tokens,
     writes,
@@ -197,6 +198,21 @@ def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
     return lambda pod: binding.admit_pod(pod, lambda name: access.stored(emu, binding.NODES, "", name, now))
 
 
+def _rbac_guard(emu: Store, req: Incoming, t: writes.Target, now: float) -> writes.Guard | None:
+    """The RBAC storage's escalation check of a role or binding, for a writer who is not the administrator."""
+    user = access.user(emu, req)
+    if t.group != rbac.RBAC_GROUP or t.subresource or user == rbac.ADMIN:
+        return None
+
+    def refusal(new: dict[str, Any], old: dict[str, Any] | None) -> writes.Outcome | None:
+        refused = rbac.write_refusal(user, t.resource, t.namespace, t.name, new, old, access.policy(emu, now))
+        if refused is None:
+            return None
+        code, message, details = refused
+        return writes.fail(code, message, "Forbidden" if code == 403 else "NotFound", details)
+    return refusal
+
+
 def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
     """The PodDisruptionBudgets of a namespace, for an eviction."""
     if emu.timeline_of(eviction.PDB_PATH) is None:
@@ -277,16 +293,18 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                  lambda c: emu.commit(eviction.PDB_PATH, c, now))
     elif info.verb == "create":
         outcome = writes.create(t, body, stamp, opts, exists=stored,
-                                namespace_phase=emu.namespace_phase(info.namespace), admit=_admission(emu, t, now))
+                                namespace_phase=emu.namespace_phase(info.namespace), admit=_admission(emu, t, now),
+                                guard=_rbac_guard(emu, req, t, now))
     elif info.verb == "update":
-        outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace))
+        outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace),
+                                _rbac_guard(emu, req, t, now))
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
                                ownership=None if content_type != writes.APPLY_PATCH else managedfields.ownership(
                                    obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
                                    t.subresource),  # (only an apply reads who manages what)
-                               admit=_admission(emu, t, now))
+                               admit=_admission(emu, t, now), guard=_rbac_guard(emu, req, t, now))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
