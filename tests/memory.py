@@ -129,6 +129,14 @@ class RecordingBuilder:
         self._records.append(End(ex, end, how))
         return ex
 
+    def exchange(self, t: float, path: str, body: bytes, content_type: str = "text/plain",
+                 status: int = 200) -> None:
+        """A plain GET and its whole answer (a pod's log, say)."""
+        self._ex += 1
+        self._records += [Request(self._ex, t, "GET", path, "", (("Accept", "*/*"),)),
+                          Response(self._ex, t, status, "OK", (("Content-Type", content_type),)),
+                          Frame(self._ex, t, body), End(self._ex, t, EndHow.COMPLETE)]
+
     def write(self) -> Path:
         w = RecordingWriter(self.path, Header(started_at="2026-01-01T00:00:00Z", upstream="https://test",
                                               upstream_version=self.upstream_version, meta=self.meta))

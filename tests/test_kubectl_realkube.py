@@ -102,6 +102,9 @@ SCRIPT: list[tuple[list[str], str]] = [
     (["create", "cronjob", "cj1", "--image=busybox", "--schedule=*/5 * * * *"], ""),
     (["create", "role", "r1", "--verb=get", "--resource=pods"], ""),
     (["create", "rolebinding", "rb1", "--role=r1", "--user=alice"], ""), (["create", "serviceaccount", "sa1"], ""),
+    # a pod no scheduler places (no kubelet beside either server): its logs
+    (["run", "p1", "--image=nginx", "--restart=Never"], ""), (["logs", "p1"], ""), (["logs", "p1", "-c", "zz"], ""),
+    (["logs", "nope"], ""), (["logs", "p1", "--tail=-5"], ""),
     # the same commands as someone else (impersonated): what RBAC lets them do
     (["auth", "can-i", "get", "pods", "--as=alice"], ""), (["auth", "can-i", "list", "pods", "--as=alice"], ""),
     (["get", "pods", "--as=alice"], ""), (["get", "pod", "p1", "--as=alice"], ""),
@@ -171,10 +174,11 @@ def test_kubectls_everyday_commands_get_the_real_apiservers_answers(
     refused = [" ".join(SCRIPT[i][0][:2]) for i, (code, _, _) in enumerate(real) if code]
     # a create of what exists, a label over another value, the diff it finds, kubectl's apply over a patch's
     # value and another manager's over kubectl's, a stale --current-replicas, pausing a paused rollout, an
-    # invalid name, what an impersonated user may not do (and a pod that is not there), a delete of what is gone
+    # invalid name, logs of a container or pod that is not there (or a bad --tail), what an impersonated user may
+    # not do, a delete of what is gone
     assert refused == ["create configmap", "label configmap", "diff -f", "apply --server-side", "apply --server-side",
-                       "scale deployment", "rollout pause", "create configmap", "auth can-i", "get pods", "get pod",
-                       "auth can-i", "create configmap", "delete configmap"]
+                       "scale deployment", "rollout pause", "create configmap", "logs p1", "logs nope", "logs p1",
+                       "auth can-i", "get pods", "auth can-i", "create configmap", "delete configmap"]
     differing = [(SCRIPT[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
     assert differing == []
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ...apiserver import encode as events
-from ...apiserver import eventapi, lists, routes
+from ...apiserver import eventapi, lists, podlogs, routes
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
@@ -24,7 +24,7 @@ from ...wire import health
 from ...wire.kinds import builtin_by_path
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, first_values, parse_list_options, query_pairs
-from ...wire.request import RequestInfo
+from ...wire.request import RequestInfo, classify
 from ...wire.selectors import matcher
 from ...wire.table import learned_columns, printer_columns
 from ..base import Incoming, Responder, SendAll, send_each
@@ -117,8 +117,11 @@ class Emulator:
         except ValueError:
             self._wall0 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
         if namespaces.PATH not in self.timelines and namespaces.PATH not in self._recorded_only:
+            asked = {info.namespace for ex in loaded.exchanges.values() if ex.response is not None
+                     and 200 <= ex.response.status < 300
+                     and (info := classify(ex.request.method, ex.request.path, ex.request.query)).namespace}
             self.timelines[namespaces.PATH] = namespaces.bootstrapped(
-                self.timelines, (rv for _, rv in rebuilt.marks), self.wall(0), seed)
+                self.timelines, (rv for _, rv in rebuilt.marks), self.wall(0), seed, asked)
         self.cache = WatchCache(self.timelines, rebuilt.marks, history)
         for path, t, rv in _consistent_lists(loaded):
             self.cache.synced(path, t, rv)
@@ -262,6 +265,19 @@ class Emulator:
         code, content_type, answered_by = 200, "application/json", "emulated discovery"
         if body is None and req.method == "GET" and (got := health.answer(req.path, req.query)) is not None:
             (code, body), content_type, answered_by = got, health.CONTENT_TYPE, "emulated health check"
+        info = req.info
+        if body is None and req.method == "GET" and (info.group, info.resource, info.subresource) == \
+                ("", "pods", "log") and info.name and info.namespace:
+            logs = podlogs.answer(access.stored(self, "/api/v1/pods", info.namespace, info.name, now), info.name,
+                                  req.query, lambda node: access.stored(self, "/api/v1/nodes", "", node, now))
+            entry.answered_by = "emulated pod log"
+            if logs.code == 204:  # (a pod not scheduled yet: no logs, and no body)
+                await self._send(out, entry, 204, (("Cache-Control", "no-cache, private"),), b"")
+            else:
+                await send_status(out, logs.code, logs.body["message"], entry, details=logs.body.get("details"),
+                                  reason=logs.body.get("reason", ""))
+                entry.ended("refused", logs.body["message"][:200])
+            return
         if body is None:
             await self.exact.miss(req, key, why, out, entry)
             return

@@ -32,11 +32,12 @@ def lowest_rv(timelines: Iterable[ResourceTimeline], mark_rvs: Iterable[int]) ->
 
 
 def bootstrapped(timelines: dict[str, ResourceTimeline], mark_rvs: Iterable[int], wall0: dt.datetime,
-                 seed: int) -> ResourceTimeline:
-    """A history of namespaces that all exist from the start: the system ones and every one a recorded
-    object is in. Their resourceVersions come just before the oldest the recording shows (they were made
-    before anything it saw), so a watch from any recorded resourceVersion gets no event of them."""
-    names = sorted(SYSTEM | {ns for tl in timelines.values() for ns, _ in tl.changes.keys if ns})
+                 seed: int, asked: Iterable[str] = ()) -> ResourceTimeline:
+    """A history of namespaces that all exist from the start: the system ones, every one a recorded object is
+    in, and every one `asked` (those a recorded request in them was answered in: a client works in namespaces
+    that exist). Their resourceVersions come just before the oldest the recording shows (they were made before
+    anything it saw), so a watch from any recorded resourceVersion gets no event of them."""
+    names = sorted(SYSTEM | {ns for tl in timelines.values() for ns, _ in tl.changes.keys if ns} | set(asked))
     first = max(1, lowest_rv(timelines.values(), mark_rvs) - len(names))
     changes = Changes()
     for i, name in enumerate(names):

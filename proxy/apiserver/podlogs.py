@@ -1,0 +1,90 @@
+"""GET pods/NAME/log (`kubectl logs`): the apiserver's part of it, which a replay can play, since the logs
+themselves come from the pod's kubelet and a replay has none.
+
+As the pod registry's LogREST answers it (pkg/registry/core/pod/rest/log.go, LogLocation): the options read
+from the query (a number Go cannot parse is its 400), validated (PodLogOptions' 422), the pod looked up (404),
+the container chosen (the only one, else named: the 400 that lists them, init and ephemeral containers
+included) and checked; a pod no scheduler has placed has no logs yet: `204 No Content`. For a pod on a node
+the apiserver would now ask that node's kubelet: its node must exist (the 404 names it, as `pods "NODE"`, as the
+apiserver's does) and have an address (else its 500); then, with no kubelet to ask, the replay answers a 500
+that says so. Logs recorded for the same request are served before any of this (engine.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl
+
+from ..wire.params import go_int
+from . import gotime
+from .fielderrors import Cause, error_text, forbidden, invalid
+from .podvalidation import as_dict, dicts
+from .writes import Outcome, fail
+
+Obj = dict[str, Any]
+_NUMBERS = ("sinceSeconds", "tailLines", "limitBytes")
+_PREFERRED = ("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP")  # --kubelet-preferred-address-types
+
+
+def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | None]) -> Outcome:
+    """The answer to `GET pods/NAME/log?QUERY` for the pod as stored (None: not there); `node(name)` looks a node
+    up. A 204's body is empty ({})."""
+    q = dict(reversed(parse_qsl(query, keep_blank_values=True)))  # (each parameter's first value)
+    numbers: dict[str, int] = {}
+    for key in _NUMBERS:
+        if q.get(key):
+            n = go_int(q[key], signed=True)
+            if n is None:
+                return fail(400, f'strconv.ParseInt: parsing "{q[key]}": invalid syntax', "BadRequest")
+            numbers[key] = n
+    if q.get("sinceTime") and q["sinceTime"] != "null" and \
+            (why := gotime.parse_error(q["sinceTime"], "2006-01-02T15:04:05Z07:00")) is not None:
+        return fail(400, why, "BadRequest")
+    if causes := _invalid(numbers, bool(q.get("sinceTime")) and q["sinceTime"] != "null", "stream" in q):
+        return fail(422, f'PodLogOptions "{name}" is invalid: {error_text(causes)}', "Invalid",
+                    {"name": name, "kind": "PodLogOptions",
+                     "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
+    if pod is None:
+        return fail(404, f'pods "{name}" not found', "NotFound", {"name": name, "kind": "pods"})
+    spec = as_dict(pod.get("spec"))
+    containers = [str(c.get("name") or "") for key in ("initContainers", "containers", "ephemeralContainers")
+                  for c in dicts(spec.get(key))]
+    container = q.get("container", "")
+    if not container:
+        regular = dicts(spec.get("containers"))
+        if len(regular) != 1:
+            choose = f", choose one of: [{' '.join(containers)}]" if regular else ""
+            return fail(400, f"a container name must be specified for pod {name}{choose}", "BadRequest")
+        container = str(regular[0].get("name") or "")
+    elif container not in containers:
+        return fail(400, f"container {container} is not valid for pod {name}", "BadRequest")
+    node_name = str(spec.get("nodeName") or "")
+    if not node_name:
+        return Outcome(204, {})
+    held = node(node_name)
+    if held is None:  # (the node's lookup error names the pods resource, as the apiserver's does)
+        return fail(404, f'pods "{node_name}" not found', "NotFound", {"name": node_name, "kind": "pods"})
+    addresses = dicts(as_dict(held.get("status")).get("addresses"))
+    if not any(a.get("type") in _PREFERRED for a in addresses):
+        known = " ".join(f"{{{a.get('type', '')} {a.get('address', '')}}}" for a in addresses)
+        return fail(500, f"no preferred addresses found; known addresses: [{known}]", "")
+    return fail(500, f"watchproxy replay: no kubelet to read the logs of container {container} of pod {name} "
+                     f"on node {node_name} from (a replay serves only the logs its recording holds)", "")
+
+
+def _invalid(numbers: dict[str, int], since_time: bool, stream: bool) -> list[Cause]:
+    """ValidatePodLogOptions (the split-streams gate is off in 1.37: no `stream`)."""
+    causes = []
+    if numbers.get("tailLines", 0) < 0:
+        causes.append(invalid("tailLines", numbers["tailLines"], "must be greater than or equal to 0"))
+    if "limitBytes" in numbers and numbers["limitBytes"] < 1:
+        causes.append(invalid("limitBytes", numbers["limitBytes"], "must be greater than 0"))
+    if "sinceSeconds" in numbers and since_time:
+        causes.append(forbidden("[]", "at most one of `sinceTime` or `sinceSeconds` may be specified"))
+    elif numbers.get("sinceSeconds", 1) < 1:
+        causes.append(invalid("sinceSeconds", numbers["sinceSeconds"], "must be greater than 0"))
+    if stream:
+        causes.append(forbidden("stream", "may not be specified"))
+    return causes
+
