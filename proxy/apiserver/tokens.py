@@ -193,7 +193,7 @@ def authenticated(token: str, asked: list[str], lookup: Callable[[str, str, str]
     if not _signed(token, claims, signature, seed):
         return None, [], "go-jose/go-jose: error in cryptographic primitive"
     aud = claims.get("aud")
-    has = ([aud] if isinstance(aud, str) else [str(a) for a in aud or []]) or [ISSUER]
+    has = ([aud] if isinstance(aud, str) else [str(a) for a in aud] if isinstance(aud, list) else []) or [ISSUER]
     audiences = [a for a in has if a in asked]
     if not audiences:
         return None, [], f"token audiences {quote_list(has)} is invalid for the target audiences {quote_list(asked)}"
@@ -218,8 +218,8 @@ def authenticated(token: str, asked: list[str], lookup: Callable[[str, str, str]
         if bound is None:
             return None, [], "service account token has been invalidated"
         if (bound_uid := as_dict(bound.get("metadata")).get("uid")) != ref.get("uid"):
-            claim = "service account secret ref claim" if kind == "secret" else f"service account {kind} ref claim"
-            return None, [], f"{kind} UID ({bound_uid}) does not match {claim} ({ref.get('uid')})"
+            why = f"does not match service account {kind} ref claim ({ref.get('uid')})"
+            return None, [], f"{kind} UID ({bound_uid}) {why}"
         if kind != "secret":
             extra |= {f"{_EXTRA}{kind}-name": [str(ref.get("name"))], f"{_EXTRA}{kind}-uid": [str(ref.get("uid"))]}
     user = {"username": f"system:serviceaccount:{ns}:{name}", "uid": uid,
