@@ -104,7 +104,8 @@ SCRIPT: list[tuple[list[str], str]] = [
     (["create", "rolebinding", "rb1", "--role=r1", "--user=alice"], ""), (["create", "serviceaccount", "sa1"], ""),
     # a pod no scheduler places (no kubelet beside either server): its logs
     (["run", "p1", "--image=nginx", "--restart=Never"], ""), (["logs", "p1"], ""), (["logs", "p1", "-c", "zz"], ""),
-    (["logs", "nope"], ""), (["logs", "p1", "--tail=-5"], ""),
+    (["logs", "nope"], ""), (["logs", "p1", "--tail=-5"], ""), (["exec", "p1", "--", "ls"], ""),
+    (["exec", "nope", "--", "ls"], ""),
     # the same commands as someone else (impersonated): what RBAC lets them do
     (["auth", "can-i", "get", "pods", "--as=alice"], ""), (["auth", "can-i", "list", "pods", "--as=alice"], ""),
     (["get", "pods", "--as=alice"], ""), (["get", "pod", "p1", "--as=alice"], ""),
@@ -174,10 +175,11 @@ def test_kubectls_everyday_commands_get_the_real_apiservers_answers(
     refused = [" ".join(SCRIPT[i][0][:2]) for i, (code, _, _) in enumerate(real) if code]
     # a create of what exists, a label over another value, the diff it finds, kubectl's apply over a patch's
     # value and another manager's over kubectl's, a stale --current-replicas, pausing a paused rollout, an
-    # invalid name, logs of a container or pod that is not there (or a bad --tail), what an impersonated user may
-    # not do, a delete of what is gone
+    # invalid name, logs of a container or pod that is not there (or a bad --tail), exec in a pod with no node or
+    # none at all, what an impersonated user may not do, a delete of what is gone
     assert refused == ["create configmap", "label configmap", "diff -f", "apply --server-side", "apply --server-side",
                        "scale deployment", "rollout pause", "create configmap", "logs p1", "logs nope", "logs p1",
+                       "exec p1", "exec nope",
                        "auth can-i", "get pods", "auth can-i", "create configmap", "delete configmap"]
     differing = [(SCRIPT[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
     assert differing == []

@@ -1,13 +1,16 @@
-"""GET pods/NAME/log (`kubectl logs`): the apiserver's part of it, which a replay can play, since the logs
-themselves come from the pod's kubelet and a replay has none.
+"""GET pods/NAME/log (`kubectl logs`), and exec, attach and portforward (`kubectl exec`, `attach`,
+`port-forward`): the apiserver's part of them, which a replay can play, since the rest is the pod's kubelet's
+and a replay has none.
 
-As the pod registry's LogREST answers it (pkg/registry/core/pod/rest/log.go, LogLocation): the options read
-from the query (a number Go cannot parse is its 400), validated (PodLogOptions' 422), the pod looked up (404),
-the container chosen (the only one, else named: the 400 that lists them, init and ephemeral containers
-included) and checked; a pod no scheduler has placed has no logs yet: `204 No Content`. For a pod on a node
-the apiserver would now ask that node's kubelet: its node must exist (the 404 names it, as `pods "NODE"`, as the
-apiserver's does) and have an address (else its 500); then, with no kubelet to ask, the replay answers a 500
-that says so. Logs recorded for the same request are served before any of this (engine.py).
+As the pod registry answers them (pkg/registry/core/pod/rest/log.go and subresources.go, LogLocation and
+streamLocation): a log's options read from the query (a number Go cannot parse is its 400) and validated
+(PodLogOptions' 422), the pod looked up (404), the container chosen (the only one, else named: the 400 that
+lists them, init and ephemeral containers included) and checked (portforward names none); a pod no scheduler
+has placed has no logs yet (`204 No Content`) and nothing to exec in (`400 pod a does not have a host
+assigned`). For a pod on a node the apiserver would now ask that node's kubelet: its node must exist (the 404
+names it, as `pods "NODE"`, as the apiserver's does) and have an address (else its 500); then, with no kubelet
+to ask, the replay answers a 500 that says so. Logs recorded for the same request are served before any of
+this (engine.py).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from .podvalidation import as_dict, dicts
 from .writes import Outcome, fail
 
 Obj = dict[str, Any]
+STREAMS = frozenset({"exec", "attach", "portforward"})  # the subresources a client upgrades to a stream
 _NUMBERS = ("sinceSeconds", "tailLines", "limitBytes")
 _PREFERRED = ("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalIP")  # --kubelet-preferred-address-types
 
@@ -45,13 +49,27 @@ def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | N
         return fail(422, f'PodLogOptions "{name}" is invalid: {error_text(causes)}', "Invalid",
                     {"name": name, "kind": "PodLogOptions",
                      "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
+    return _located(pod, name, "log", q.get("container", ""), node)
+
+
+def stream(subresource: str, pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | None]) -> Outcome:
+    """The answer to `GET|POST pods/NAME/exec|attach|portforward?QUERY` before its upgrade: always a refusal
+    here (the upgrade would reach the kubelet)."""
+    q = dict(reversed(parse_qsl(query, keep_blank_values=True)))
+    return _located(pod, name, subresource, q.get("container", ""), node)
+
+
+def _located(pod: Obj | None, name: str, subresource: str, container: str,
+             node: Callable[[str], Obj | None]) -> Outcome:
+    """The pod, its container and its node's kubelet, as LogLocation and streamLocation find them."""
     if pod is None:
         return fail(404, f'pods "{name}" not found', "NotFound", {"name": name, "kind": "pods"})
     spec = as_dict(pod.get("spec"))
     containers = [str(c.get("name") or "") for key in ("initContainers", "containers", "ephemeralContainers")
                   for c in dicts(spec.get(key))]
-    container = q.get("container", "")
-    if not container:
+    if subresource == "portforward":
+        pass  # (a port of the pod's, not a container's)
+    elif not container:
         regular = dicts(spec.get("containers"))
         if len(regular) != 1:
             choose = f", choose one of: [{' '.join(containers)}]" if regular else ""
@@ -61,7 +79,9 @@ def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | N
         return fail(400, f"container {container} is not valid for pod {name}", "BadRequest")
     node_name = str(spec.get("nodeName") or "")
     if not node_name:
-        return Outcome(204, {})
+        if subresource == "log":
+            return Outcome(204, {})
+        return fail(400, f"pod {name} does not have a host assigned", "BadRequest")
     held = node(node_name)
     if held is None:  # (the node's lookup error names the pods resource, as the apiserver's does)
         return fail(404, f'pods "{node_name}" not found', "NotFound", {"name": node_name, "kind": "pods"})
@@ -69,8 +89,10 @@ def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | N
     if not any(a.get("type") in _PREFERRED for a in addresses):
         known = " ".join(f"{{{a.get('type', '')} {a.get('address', '')}}}" for a in addresses)
         return fail(500, f"no preferred addresses found; known addresses: [{known}]", "")
-    return fail(500, f"watchproxy replay: no kubelet to read the logs of container {container} of pod {name} "
-                     f"on node {node_name} from (a replay serves only the logs its recording holds)", "")
+    what = {"log": f"read the logs of container {container} of", "exec": f"run a command in container {container} of",
+            "attach": f"attach to container {container} of", "portforward": "forward a port of"}[subresource]
+    return fail(500, f"watchproxy replay: no kubelet to {what} pod {name} on node {node_name} (a replay serves "
+                     "only the logs its recording holds)", "")
 
 
 def _invalid(numbers: dict[str, int], since_time: bool, stream: bool) -> list[Cause]:

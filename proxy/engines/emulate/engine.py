@@ -266,11 +266,16 @@ class Emulator:
         if body is None and req.method == "GET" and (got := health.answer(req.path, req.query)) is not None:
             (code, body), content_type, answered_by = got, health.CONTENT_TYPE, "emulated health check"
         info = req.info
-        if body is None and req.method == "GET" and (info.group, info.resource, info.subresource) == \
-                ("", "pods", "log") and info.name and info.namespace:
-            logs = podlogs.answer(access.stored(self, "/api/v1/pods", info.namespace, info.name, now), info.name,
-                                  req.query, lambda node: access.stored(self, "/api/v1/nodes", "", node, now))
-            entry.answered_by = "emulated pod log"
+        if body is None and (info.group, info.resource) == ("", "pods") and info.name and info.namespace and \
+                ((info.subresource == "log" and req.method == "GET") or
+                 (info.subresource in podlogs.STREAMS and req.method in ("GET", "POST"))):
+            pod = access.stored(self, "/api/v1/pods", info.namespace, info.name, now)
+
+            def node(name: str) -> dict[str, Any] | None:
+                return access.stored(self, "/api/v1/nodes", "", name, now)
+            logs = podlogs.answer(pod, info.name, req.query, node) if info.subresource == "log" else \
+                podlogs.stream(info.subresource, pod, info.name, req.query, node)
+            entry.answered_by = f"emulated pod {info.subresource}"
             if logs.code == 204:  # (a pod not scheduled yet: no logs, and no body)
                 await self._send(out, entry, 204, (("Cache-Control", "no-cache, private"),), b"")
             else:
