@@ -265,23 +265,7 @@ class Emulator:
         code, content_type, answered_by = 200, "application/json", "emulated discovery"
         if body is None and req.method == "GET" and (got := health.answer(req.path, req.query)) is not None:
             (code, body), content_type, answered_by = got, health.CONTENT_TYPE, "emulated health check"
-        info = req.info
-        if body is None and (info.group, info.resource) == ("", "pods") and info.name and info.namespace and \
-                ((info.subresource == "log" and req.method == "GET") or
-                 (info.subresource in podlogs.STREAMS and req.method in ("GET", "POST"))):
-            pod = access.stored(self, "/api/v1/pods", info.namespace, info.name, now)
-
-            def node(name: str) -> dict[str, Any] | None:
-                return access.stored(self, "/api/v1/nodes", "", name, now)
-            logs = podlogs.answer(pod, info.name, req.query, node) if info.subresource == "log" else \
-                podlogs.stream(info.subresource, pod, info.name, req.query, node)
-            entry.answered_by = f"emulated pod {info.subresource}"
-            if logs.code == 204:  # (a pod not scheduled yet: no logs, and no body)
-                await self._send(out, entry, 204, (("Cache-Control", "no-cache, private"),), b"")
-            else:
-                await send_status(out, logs.code, logs.body["message"], entry, details=logs.body.get("details"),
-                                  reason=logs.body.get("reason", ""))
-                entry.ended("refused", logs.body["message"][:200])
+        if body is None and await self._kubelets(req, out, entry, now):
             return
         if body is None:
             await self.exact.miss(req, key, why, out, entry)
@@ -289,6 +273,29 @@ class Emulator:
         entry.answered_by = answered_by
         await self._send(out, entry, code, (("Cache-Control", "no-cache, private"), ("Content-Type", content_type)),
                          body)
+
+    async def _kubelets(self, req: Incoming, out: Responder, entry: LogEntry, now: float) -> bool:
+        """Answer a pod's log, exec, attach or port-forward nothing recorded answers, as far as the apiserver
+        goes without a kubelet (podlogs.py): True if answered."""
+        info = req.info
+        if (info.group, info.resource) != ("", "pods") or not info.name or not info.namespace or not (
+                (info.subresource == "log" and req.method == "GET")
+                or (info.subresource in podlogs.STREAMS and req.method in ("GET", "POST"))):
+            return False
+        pod = access.stored(self, "/api/v1/pods", info.namespace, info.name, now)
+
+        def node(name: str) -> dict[str, Any] | None:
+            return access.stored(self, "/api/v1/nodes", "", name, now)
+        got = podlogs.answer(pod, info.name, req.query, node) if info.subresource == "log" else \
+            podlogs.stream(info.subresource, pod, info.name, req.query, node)
+        entry.answered_by = f"emulated pod {info.subresource}"
+        if got.code == 204:  # (a pod not scheduled yet: no logs, and no body)
+            await self._send(out, entry, 204, (("Cache-Control", "no-cache, private"),), b"")
+        else:
+            await send_status(out, got.code, got.body["message"], entry, details=got.body.get("details"),
+                              reason=got.body.get("reason", ""))
+            entry.ended("refused", got.body["message"][:200])
+        return True
 
     @staticmethod
     async def _send(out: Responder, entry: LogEntry, code: int, headers: tuple[tuple[str, str], ...],
