@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
-from ..wire.params import go_int
+from ..wire.params import first_values, go_int, query_pairs
 from . import gotime
 from .fielderrors import Cause, error_text, forbidden, invalid
 from .podvalidation import as_dict, dicts
@@ -34,7 +33,7 @@ _PREFERRED = ("Hostname", "InternalDNS", "InternalIP", "ExternalDNS", "ExternalI
 def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | None]) -> Outcome:
     """The answer to `GET pods/NAME/log?QUERY` for the pod as stored (None: not there); `node(name)` looks a node
     up. A 204's body is empty ({})."""
-    q = dict(reversed(parse_qsl(query, keep_blank_values=True)))  # (each parameter's first value)
+    q = first_values(query_pairs(query))
     numbers: dict[str, int] = {}
     for key in _NUMBERS:
         if q.get(key):
@@ -55,7 +54,7 @@ def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | N
 def stream(subresource: str, pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | None]) -> Outcome:
     """The answer to `GET|POST pods/NAME/exec|attach|portforward?QUERY` before its upgrade: always a refusal
     here (the upgrade would reach the kubelet)."""
-    q = dict(reversed(parse_qsl(query, keep_blank_values=True)))
+    q = first_values(query_pairs(query))
     return _located(pod, name, subresource, q.get("container", ""), node)
 
 

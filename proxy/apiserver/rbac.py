@@ -12,7 +12,6 @@ be run offline as its service account and meet the 403s its RBAC manifests would
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -20,6 +19,7 @@ from importlib import resources
 from typing import Any
 from urllib.parse import unquote
 
+from ..wire import names
 from ..wire.gostrings import aggregate, quote, quote_list
 from ..wire.request import RequestInfo
 from ..wire.selectors import exact_match, selector_matches
@@ -30,8 +30,7 @@ Obj = dict[str, Any]
 MASTERS = "system:masters"  # the apiserver's privileged group: allowed everything before RBAC is asked
 AUTHENTICATED, UNAUTHENTICATED, ANONYMOUS = "system:authenticated", "system:unauthenticated", "system:anonymous"
 _SA_PREFIX = "system:serviceaccount:"
-_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+RBAC_GROUP = "rbac.authorization.k8s.io"
 
 
 @dataclass(frozen=True)
@@ -65,13 +64,9 @@ def service_account(username: str) -> tuple[str, str] | None:
     if not username.startswith(_SA_PREFIX):
         return None
     parts = username[len(_SA_PREFIX):].split(":")
-    if len(parts) != 2 or not _valid(_DNS_LABEL, parts[0], 63) or not _valid(_DNS_SUBDOMAIN, parts[1], 253):
+    if len(parts) != 2 or names.dns_label(parts[0]) or names.subdomain(parts[1]):
         return None
     return parts[0], parts[1]
-
-
-def _valid(pattern: re.Pattern[str], value: str, most: int) -> bool:
-    return len(value) <= most and pattern.fullmatch(value) is not None
 
 
 def impersonated(headers: Iterable[tuple[str, str]]) -> User | None:
@@ -129,9 +124,6 @@ class Attributes:
     path: str = ""
 
 
-_NAME_SEGMENT = re.compile(r"[^/%]+")  # (path.IsValidPathSegmentName)
-
-
 def request_attributes(user: User, method: str, path: str, info: RequestInfo, field_selector: str) -> Attributes:
     """A request's attributes as the apiserver's RequestInfoFactory makes them: a namespace's own requests are
     in that namespace, a list or watch of one name (`metadata.name=` alone or among the requirements) names it."""
@@ -142,7 +134,7 @@ def request_attributes(user: User, method: str, path: str, info: RequestInfo, fi
         namespace = info.name
     if info.verb in ("list", "watch") and not name:
         named = exact_match(field_selector, "metadata.name")
-        if named is not None and named not in (".", "..") and _NAME_SEGMENT.fullmatch(named):
+        if named is not None and not names.path_segment(named):
             name = named
     return Attributes(user, info.verb, True, info.group, info.resource, info.subresource, namespace, name)
 
@@ -259,15 +251,23 @@ def _visit(user: User, namespace: str, policy: Policy,
                 continue
             ref = as_dict(binding.get("roleRef"))
             kind, role_name = str(ref.get("kind", "")), str(ref.get("name", ""))
-            role = policy.cluster_roles.get(role_name) if kind == "ClusterRole" else \
-                policy.roles.get((ns, role_name)) if kind == "Role" and ns else None
-            if role is None:
+            rules = _role_rules(kind, role_name, ns, policy)
+            if rules is None:
                 yield "", [], f'{named or kind.lower()}.{RBAC_GROUP} "{role_name}" not found'
                 continue
-            name = str((binding.get("metadata") or {}).get("name", ""))
+            name = str(as_dict(binding.get("metadata")).get("name", ""))
             what = f'ClusterRoleBinding "{name}"' if not ns else f'RoleBinding "{name}/{ns}"'
-            yield (f'{what} of {kind} "{role_name}" to {_describe(subject, ns)}',
-                   _rules(role, policy) if kind == "ClusterRole" else dicts(role.get("rules")), "")
+            yield f'{what} of {kind} "{role_name}" to {_describe(subject, ns)}', rules, ""
+
+
+def _role_rules(kind: str, name: str, namespace: str, policy: Policy) -> list[Obj] | None:
+    """The rules of the role a binding in `namespace` ("" for a ClusterRoleBinding) refers to, None if the
+    cluster holds no such role (GetRoleReferenceRules)."""
+    if kind == "ClusterRole":
+        role = policy.cluster_roles.get(name)
+        return _rules(role, policy) if role is not None else None
+    role = policy.roles.get((namespace, name)) if kind == "Role" and namespace else None
+    return dicts(role.get("rules")) if role is not None else None
 
 
 def _rules(role: Obj, policy: Policy) -> list[Obj]:
@@ -312,8 +312,7 @@ def rule_allows(a: Attributes, rule: Obj) -> bool:
     if "*" not in verbs and a.verb not in verbs:
         return False
     if not a.resource_request:
-        return any(u == "*" or u == a.path or (u.endswith("*") and a.path.startswith(u.rstrip("*")))
-                   for u in rule.get("nonResourceURLs") or [])
+        return any(_url_matches(u, a.path) for u in rule.get("nonResourceURLs") or [])
     groups = rule.get("apiGroups") or []
     if "*" not in groups and a.group not in groups:
         return False
@@ -323,6 +322,11 @@ def rule_allows(a: Attributes, rule: Obj) -> bool:
         return False
     names = rule.get("resourceNames") or []
     return not names or a.name in names
+
+
+def _url_matches(pattern: str, path: str) -> bool:
+    """A non-resource URL of a rule covers a path: itself, or all it prefixes when it ends in `*` (`*` all)."""
+    return pattern == path or (pattern.endswith("*") and path.startswith(pattern.rstrip("*")))
 
 
 def forbidden(a: Attributes, reason: str) -> tuple[str, Obj]:
@@ -349,7 +353,6 @@ def forbidden(a: Attributes, reason: str) -> tuple[str, Obj]:
 
 # What a role or binding may grant without `escalate` or `bind` (pkg/registry/rbac/*/policybased): no more than
 # its writer holds, rule by rule, as component-helpers' Covers decides.
-RBAC_GROUP = "rbac.authorization.k8s.io"
 _FULL_AUTHORITY = [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}, {"verbs": ["*"], "nonResourceURLs": ["*"]}]
 _GC_FIELDS = ("ownerReferences", "finalizers", "resourceVersion", "managedFields")
 
@@ -376,8 +379,8 @@ def _rule_covers(owner: Obj, sub: Obj) -> bool:
     resources = _strings(owner.get("resources"))
     resource_ok = "*" in resources or all(r in resources or ("/" in r and f"*/{r.split('/', 1)[1]}" in resources)
                                           for r in _strings(sub.get("resources")))
-    urls_ok = all(any(u == p or (u.endswith("*") and p.startswith(u.rstrip("*")))
-                      for u in _strings(owner.get("nonResourceURLs"))) for p in _strings(sub.get("nonResourceURLs")))
+    urls_ok = all(any(_url_matches(u, p) for u in _strings(owner.get("nonResourceURLs")))
+                  for p in _strings(sub.get("nonResourceURLs")))
     owner_names = _strings(owner.get("resourceNames"))
     names_ok = not owner_names or (bool(sub.get("resourceNames")) and has_all("resourceNames", None))
     return has_all("verbs", "*") and has_all("apiGroups", "*") and resource_ok and urls_ok and names_ok
@@ -439,7 +442,7 @@ def write_refusal(user: User, resource: str, namespace: str, request_name: str, 
         return None
     name = str(as_dict(new.get("metadata")).get("name") or "")
 
-    def forbidden(why: str) -> tuple[int, str, Obj]:
+    def refused(why: str) -> tuple[int, str, Obj]:
         head = f'{resource}.{RBAC_GROUP} "{name}"' if name else f"{resource}.{RBAC_GROUP}"
         return 403, f"{head} is forbidden: {why}", {**({"name": name} if name else {}), "group": RBAC_GROUP,
                                                     "kind": resource}
@@ -449,10 +452,10 @@ def write_refusal(user: User, resource: str, namespace: str, request_name: str, 
             return None
         why = escalation(user, resource, namespace, dicts(new.get("rules")), policy)
         if why is not None:
-            return forbidden(why)
+            return refused(why)
         if resource == "clusterroles" and isinstance(new.get("aggregationRule"), dict) and \
                 escalation(user, resource, namespace, _FULL_AUTHORITY, policy) is not None:
-            return forbidden("must have cluster-admin privileges to use the aggregationRule")
+            return refused("must have cluster-admin privileges to use the aggregationRule")
         return None
     ref = as_dict(new.get("roleRef"))
     kind, role_name = str(ref.get("kind") or ""), str(ref.get("name") or "")
@@ -462,13 +465,12 @@ def write_refusal(user: User, resource: str, namespace: str, request_name: str, 
     if authorize(Attributes(user, "bind", True, str(ref.get("apiGroup") or ""), bound, "", namespace, role_name),
                  policy)[0]:
         return None
-    role = policy.cluster_roles.get(role_name) if kind == "ClusterRole" else policy.roles.get((namespace, role_name))
-    if role is None:  # (the apiserver names the binding's resource, with the role's name)
+    rules = _role_rules(kind, role_name, namespace, policy)
+    if rules is None:  # (the apiserver names the binding's resource, with the role's name)
         return 404, f'{resource}.{RBAC_GROUP} "{role_name}" not found', {
             "name": role_name, "group": RBAC_GROUP, "kind": resource}
-    why = escalation(user, resource, namespace,
-                     _rules(role, policy) if kind == "ClusterRole" else dicts(role.get("rules")), policy)
-    return forbidden(why) if why is not None else None
+    why = escalation(user, resource, namespace, rules, policy)
+    return refused(why) if why is not None else None
 
 
 def _only_gc_fields(new: Obj, old: Obj) -> bool:

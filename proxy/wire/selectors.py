@@ -271,6 +271,9 @@ class FieldRequirement:
     value: str
 
 
+_FIELD_TERM = re.compile(r"(.*?)(!=|==|=)(.*)", re.DOTALL)  # a field selector's term, at its first operator
+
+
 def parse_field_selector(text: str, resource: str, group: str = "") -> tuple[FieldRequirement, ...]:
     """fields.ParseSelector, then the field label conversion of `resource`: terms split at unescaped commas
     and taken in sorted order, each at its first operator with nothing trimmed (`a = b` is the field "a "),
@@ -279,7 +282,7 @@ def parse_field_selector(text: str, resource: str, group: str = "") -> tuple[Fie
     for part in sorted(_split_terms(text)):
         if not part:
             continue
-        m = re.match(r"(.*?)(!=|==|=)(.*)", part, re.DOTALL)
+        m = _FIELD_TERM.match(part)
         if not m:
             raise InvalidParams(f"invalid selector: '{text}'; can't understand '{part}'")
         terms.append((m.group(1), m.group(2) != "!=", _unescaped(m.group(3))))
@@ -296,7 +299,7 @@ def exact_match(text: str, field: str) -> str | None:
     """The value a field selector requires `field` to equal (fields.Selector.RequiresExactMatch: its first
     equality term of the field, in sorted order), None where it requires none or does not parse."""
     for part in sorted(_split_terms(text)):
-        m = re.match(r"(.*?)(!=|==|=)(.*)", part, re.DOTALL)
+        m = _FIELD_TERM.match(part)
         if m is None and part:
             return None
         if m is not None and m.group(1) == field and m.group(2) != "!=":
