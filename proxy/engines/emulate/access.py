@@ -73,30 +73,22 @@ def _token_user(emu: Store, req: Incoming) -> rbac.User | None:
                      tuple((k, tuple(v)) for k, v in info["extra"].items()))
 
 
-def user(emu: Store, req: Incoming) -> rbac.User:
-    """The client's user (a request refused for its credentials never gets this far)."""
-    try:
-        return rbac.impersonated(req.headers) or _token_user(emu, req) or rbac.ADMIN
-    except (rbac.BadImpersonation, Unauthorized):
-        return rbac.ADMIN
-
-
-async def refused(emu: Store, req: Incoming, out: Responder, entry: LogEntry) -> bool:
-    """Answer a request its credentials, its impersonation headers or its user's RBAC refuse (401, 400, 403):
-    True if answered."""
+async def authorized(emu: Store, req: Incoming, out: Responder, entry: LogEntry) -> rbac.User | None:
+    """The client's user, once its credentials, its impersonation headers and its user's RBAC let the request
+    through; None when they refuse it (401, 400, 403), answered here."""
     try:
         requestor = _token_user(emu, req)
         who = rbac.impersonated(req.headers)
     except Unauthorized:
         await send_status(out, 401, "Unauthorized", entry, reason="Unauthorized")
         entry.ended("refused", "unauthorized")
-        return True
+        return None
     except rbac.BadImpersonation as exc:
         await send_status(out, 400, str(exc), entry, reason="BadRequest")
         entry.ended("refused", "bad impersonation")
-        return True
+        return None
     if who is None and requestor is None:
-        return False
+        return rbac.ADMIN
     fields = first_values(query_pairs(req.query)).get("fieldSelector", "")
     path = decoded_path(req.path) or req.path
     rules = policy(emu, emu.clock.now())
@@ -107,8 +99,8 @@ async def refused(emu: Store, req: Incoming, out: Responder, entry: LogEntry) ->
         asked = rbac.request_attributes(who or requestor or rbac.ADMIN, req.method, path, req.info, fields)
         allowed, reason = rbac.authorize(asked, rules)
         if allowed:
-            return False
+            return asked.user
         message, details = rbac.forbidden(asked, reason)
     await send_status(out, 403, message, entry, details=details, reason="Forbidden")
     entry.ended("refused", f"forbidden to {asked.user.name}")
-    return True
+    return None

@@ -379,13 +379,14 @@ class Emulator:
 
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         info = req.info
-        if await access.refused(self, req, out, entry) or await self._unroutable(req, out, entry):
+        user = await access.authorized(self, req, out, entry)
+        if user is None or await self._unroutable(req, out, entry):
             return
         if info.verb == "create" and (info.group, info.resource) == ("", "bindings") and info.namespace:
             info = dataclasses.replace(info, resource="pods", subresource="binding")  # the pod the Binding names
         if info.verb in writes.WRITE_VERBS and (tl := self._timeline(info)) is not None \
                 and info.subresource in writes.SUBRESOURCES:
-            await writes.serve(self, req, tl, out, entry, info)
+            await writes.serve(self, req, tl, out, entry, info, user)
             return
         if info.verb == "get" and info.subresource in ("status", "scale", "resize", "ephemeralcontainers") \
                 and req.method == "GET" \

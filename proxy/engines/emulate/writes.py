@@ -198,9 +198,8 @@ def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
     return lambda pod: binding.admit_pod(pod, lambda name: access.stored(emu, binding.NODES, "", name, now))
 
 
-def _rbac_guard(emu: Store, req: Incoming, t: writes.Target, now: float) -> writes.Guard | None:
+def _rbac_guard(emu: Store, user: rbac.User, t: writes.Target, now: float) -> writes.Guard | None:
     """The RBAC storage's escalation check of a role or binding, for a writer who is not the administrator."""
-    user = access.user(emu, req)
     if t.group != rbac.RBAC_GROUP or t.subresource or user == rbac.ADMIN:
         return None
 
@@ -221,8 +220,9 @@ def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
 
 
 async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder, entry: LogEntry,
-                info: RequestInfo | None = None) -> None:
-    """Answer a write (`info`: what it writes, where not what its path says: a legacy Binding's pod)."""
+                info: RequestInfo | None = None, user: rbac.User = rbac.ADMIN) -> None:
+    """Answer a write (`info`: what it writes, where not what its path says: a legacy Binding's pod) by `user`
+    (access.authorized's)."""
     info = info or req.info
     entry.answered_by = f"emulated {tl.resource} {info.verb}"
     if emu.read_only and tl.kind not in reviews.KINDS and info.subresource != "token":  # (nor do these write)
@@ -274,7 +274,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             outcome = tokens.review(t, body, lambda resource, ns, name: held(f"/api/v1/{resource}", ns, name),
                                     emu.seed, emu.wall(now).timestamp())
         else:
-            outcome = reviews.answer(t, body, stamp.timestamp, access.user(emu, req), lambda: access.policy(emu, now))
+            outcome = reviews.answer(t, body, stamp.timestamp, user, lambda: access.policy(emu, now))
         if outcome.code == 201 and t.kind.endswith(("AccessReview", "TokenReview")):  # (its answer says who asked)
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
@@ -294,17 +294,17 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "create":
         outcome = writes.create(t, body, stamp, opts, exists=stored,
                                 namespace_phase=emu.namespace_phase(info.namespace), admit=_admission(emu, t, now),
-                                guard=_rbac_guard(emu, req, t, now))
+                                guard=_rbac_guard(emu, user, t, now))
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace),
-                                _rbac_guard(emu, req, t, now))
+                                _rbac_guard(emu, user, t, now))
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
                                ownership=None if content_type != writes.APPLY_PATCH else managedfields.ownership(
                                    obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
                                    t.subresource),  # (only an apply reads who manages what)
-                               admit=_admission(emu, t, now), guard=_rbac_guard(emu, req, t, now))
+                               admit=_admission(emu, t, now), guard=_rbac_guard(emu, user, t, now))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
