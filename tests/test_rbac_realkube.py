@@ -44,6 +44,12 @@ def _setup(ns: str) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
+def _set_up(server: rawhttp.Server, ns: str) -> None:
+    for method, path, body in _setup(ns):
+        code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode())
+        assert code == 201, (server, path, doc)
+
+
 def _impersonated(ns: str) -> list[tuple[str, str, dict[str, str]]]:
     sa = {"Impersonate-User": f"system:serviceaccount:{ns}:ctl"}
     alice, carol = {"Impersonate-User": f"alice-{ns}"}, {"Impersonate-User": "carol", "Impersonate-Group": f"ops-{ns}"}
@@ -126,9 +132,7 @@ def test_impersonated_clients_are_authorized_as_the_real_apiserver_authorizes_th
     ns = f"rbac-{uuid.uuid4().hex[:6]}"
     servers = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
     for server in servers:
-        for method, path, body in _setup(ns):
-            code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode())
-            assert code == 201, (server, path, doc)
+        _set_up(server, ns)
     real, emulated = ([(method, path, headers, _answer(*rawhttp.call(*server, method, path, headers=headers)[:2]))
                        for method, path, headers in _impersonated(ns)] for server in servers)
     assert [(r, e[3]) for r, e in zip(real, emulated, strict=True) if r != e] == []
@@ -141,8 +145,7 @@ def test_access_reviews_get_the_real_apiservers_answers(realkube: RealKube, watc
     servers = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
     answers = []
     for server in servers:
-        for method, path, body in _setup(ns):
-            assert rawhttp.call(*server, method, path, json.dumps(body).encode())[0] == 201
+        _set_up(server, ns)
         got = []
         for method, path, body, headers in _reviews(ns):
             code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode(), headers=headers)
@@ -208,8 +211,7 @@ def test_a_token_each_server_made_is_its_service_account(realkube: RealKube, wat
         ("GET", cms, {"Impersonate-User": f"system:serviceaccount:{ns}:other"})]
     answers = []
     for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
-        for method, path, body in _setup(ns):
-            assert rawhttp.call(*server, method, path, json.dumps(body).encode())[0] == 201
+        _set_up(server, ns)
         token_path = f"/api/v1/namespaces/{ns}/serviceaccounts/ctl/token"
         made = [rawhttp.call(*server, "POST", token_path, json.dumps({"spec": spec}).encode())[1]["status"]["token"]
                 for spec in ({}, {"audiences": ["x"]})]
