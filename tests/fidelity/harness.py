@@ -3,7 +3,9 @@ emulate replay of that recording at the same virtual times; one verdict per case
 
 Record side: the workload runs in phases PHASE seconds apart (a schedule, not a synchronisation: it gives
 each server the same quiet moments to be asked in); informer-like history watches through the proxy give
-the recording every change, as a cluster's own clients would. Emulate side: a manual clock is moved to
+the recording every change, as a cluster's own clients would, and a phase's cases wait until those watches
+have delivered what the cluster holds (under load a watch event can lag its write by more than half a phase,
+and emulate knows of a change only from the moment the recording does). Emulate side: a manual clock is moved to
 each case's recorded arrival time, in 0.1 s steps, so every watch sees its events at their recorded times.
 """
 
@@ -15,12 +17,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from watchproxy.recording import RecordingReader, Request
 from watchproxy.server.sessions import RecordSession
 from watchproxy.testing import Replay
 
+from tests import rawhttp
 from tests.fidelity.cases import CASES, PHASE, POD0, POD1, POD2, Case, Context
 from tests.fidelity.transcript import Transcript, capture, differences
 from tests.realkube import RealKube
@@ -28,9 +32,11 @@ from tests.workload import Workload
 
 CASE_HEADER = "X-Fidelity-Case"
 STEP = 0.1  # the manual clock's step on the emulate side
+DELIVERY_TIMEOUT = 30.0  # seconds a phase's changes may take to reach the recording
 # Cluster-wide, so cluster-wide cases find in the recording whatever else the server holds.
-HISTORY = ["/api/v1/pods", "/api/v1/configmaps", "/api/v1/secrets", "/api/v1/services", "/api/v1/events",
-           "/apis/apps/v1/deployments", "/apis/example.watchproxy.dev/v1/widgets"]
+PODS, CONFIGMAPS = "/api/v1/pods", "/api/v1/configmaps"
+DEPLOYMENTS, WIDGETS = "/apis/apps/v1/deployments", "/apis/example.watchproxy.dev/v1/widgets"
+HISTORY = [PODS, CONFIGMAPS, "/api/v1/secrets", "/api/v1/services", "/api/v1/events", DEPLOYMENTS, WIDGETS]
 
 
 @dataclass
@@ -52,8 +58,14 @@ def setup(w: Workload) -> None:
     w.event("scheduled", about=POD0)
 
 
-def phases(w: Workload) -> list[list[Callable[[], object]]]:
-    """The workload's changes, one list per phase (index = phase number)."""
+@dataclass
+class Phase:
+    changes: list[Callable[[], object]]
+    touched: list[tuple[str, str]]  # (HISTORY path, name in the namespace) of each object the changes write
+
+
+def phases(w: Workload) -> list[Phase]:
+    """The workload's changes (index = phase number)."""
     def rollout() -> None:
         dep = w.deployment("nginx-deploy", 2)
         owner = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "nginx-deploy",
@@ -61,17 +73,20 @@ def phases(w: Workload) -> list[list[Callable[[], object]]]:
         for name in (POD0, POD1):
             w.create_pod(name, owner=owner)
 
+    both = [(PODS, POD0), (PODS, POD1)]
     return [
-        [],
-        [rollout],
-        [lambda: w.post_pod_status(POD0, "Pending"), lambda: w.post_pod_status(POD1, "Pending")],
-        [lambda: w.post_pod_status(POD0, "Running"), lambda: w.post_pod_status(POD1, "Running")],
-        [lambda: w.scale("nginx-deploy", 3), lambda: w.create_pod(POD2)],
-        [lambda: w.configmap("settings", {"mode": "b"}), lambda: w.label_pod(POD0, "tier", "front")],
-        [lambda: w.widget("w1", 1)],
-        [lambda: w.widget("w1", 2), lambda: w.widget("w2", 5)],
-        [lambda: w.delete_pod(POD1), lambda: w.delete_widget("w2")],
-        [lambda: w.delete_configmap("settings")],
+        Phase([], []),
+        Phase([rollout], [(DEPLOYMENTS, "nginx-deploy"), *both]),
+        Phase([lambda: w.post_pod_status(POD0, "Pending"), lambda: w.post_pod_status(POD1, "Pending")], both),
+        Phase([lambda: w.post_pod_status(POD0, "Running"), lambda: w.post_pod_status(POD1, "Running")], both),
+        Phase([lambda: w.scale("nginx-deploy", 3), lambda: w.create_pod(POD2)],
+              [(DEPLOYMENTS, "nginx-deploy"), (PODS, POD2)]),
+        Phase([lambda: w.configmap("settings", {"mode": "b"}), lambda: w.label_pod(POD0, "tier", "front")],
+              [(CONFIGMAPS, "settings"), (PODS, POD0)]),
+        Phase([lambda: w.widget("w1", 1)], [(WIDGETS, "w1")]),
+        Phase([lambda: w.widget("w1", 2), lambda: w.widget("w2", 5)], [(WIDGETS, "w1"), (WIDGETS, "w2")]),
+        Phase([lambda: w.delete_pod(POD1), lambda: w.delete_widget("w2")], [(PODS, POD1), (WIDGETS, "w2")]),
+        Phase([lambda: w.delete_configmap("settings")], [(CONFIGMAPS, "settings")]),
     ]
 
 
@@ -82,10 +97,60 @@ def _headers(case: Case) -> dict[str, str]:
     return h
 
 
-async def _history(http: aiohttp.ClientSession, url: str, stop: asyncio.Event) -> None:
+def _key(obj: dict[str, Any]) -> str:
+    meta = obj["metadata"]
+    return f"{meta.get('namespace', '')}/{meta['name']}"
+
+
+@dataclass
+class _Delivered:
+    """What the history watches have delivered through the proxy: each path's objects and their RVs."""
+
+    objects: dict[str, dict[str, int]] = field(default_factory=lambda: {p: {} for p in HISTORY})
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def note(self, path: str, kind: str, obj: dict[str, Any]) -> None:
+        if kind == "DELETED":
+            self.objects[path].pop(_key(obj), None)
+        else:
+            self.objects[path][_key(obj)] = int(obj["metadata"]["resourceVersion"])
+        self.changed.set()
+
+    async def wait(self, kube: RealKube, ns: str, touched: list[tuple[str, str]]) -> None:
+        """Until the recording holds each touched object as the real apiserver stores it now. Each is read
+        directly (not through the proxy, so the question is not recorded) with a GET without a
+        resourceVersion, which etcd answers: a read the watch cache answers could wait for the cache to be
+        fresh, ask etcd for progress and so move the revision of every resource's cache, which emulate,
+        knowing only the recording, could not follow."""
+        token = kube.token_file.read_text().strip()
+        wanted: dict[tuple[str, str], int | None] = {}
+        for path, name in touched:
+            prefix, plural = path.rsplit("/", 1)
+            status, body, _ = await asyncio.to_thread(rawhttp.call, kube.url, token, "GET",
+                                                      f"{prefix}/namespaces/{ns}/{plural}/{name}")
+            wanted[path, f"{ns}/{name}"] = int(body["metadata"]["resourceVersion"]) if status == 200 else None
+
+        def behind() -> list[str]:
+            return [f"{path} {key}" for (path, key), rv in wanted.items()
+                    if (key in self.objects[path] if rv is None else self.objects[path].get(key, -1) < rv)]
+
+        try:
+            async with asyncio.timeout(DELIVERY_TIMEOUT):
+                while behind():
+                    self.changed.clear()
+                    await self.changed.wait()
+        except TimeoutError:
+            raise AssertionError(f"the history watches did not deliver {behind()} in {DELIVERY_TIMEOUT} s") from None
+
+
+async def _history(http: aiohttp.ClientSession, url: str, path: str, delivered: _Delivered,
+                   stop: asyncio.Event) -> None:
     """List, then watch from the list's RV and resume from the last event after each close (an informer)."""
     async with http.get(url) as resp:
-        rv = (await resp.json())["metadata"]["resourceVersion"]
+        listed = await resp.json()
+    for obj in listed["items"]:
+        delivered.note(path, "ADDED", obj)
+    rv = listed["metadata"]["resourceVersion"]
     while not stop.is_set():
         async with http.get(url, params={"watch": "1", "resourceVersion": rv}) as resp:
             if resp.status != 200:
@@ -95,6 +160,8 @@ async def _history(http: aiohttp.ClientSession, url: str, stop: asyncio.Event) -
                 if event["type"] == "ERROR":
                     return
                 rv = event["object"]["metadata"]["resourceVersion"]
+                if event["type"] != "BOOKMARK":
+                    delivered.note(path, event["type"], event["object"])
 
 
 async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> dict[str, Transcript]:
@@ -108,13 +175,15 @@ async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> 
             aiohttp.ClientSession(skip_auto_headers=("Accept-Encoding", "User-Agent"),
                                   timeout=aiohttp.ClientTimeout(total=60)) as http:
         stop = asyncio.Event()
-        history = [asyncio.ensure_future(_history(http, s.url + p, stop)) for p in HISTORY]
+        delivered = _Delivered()
+        history = [asyncio.ensure_future(_history(http, s.url + p, p, delivered, stop)) for p in HISTORY]
         start = loop.time()
         running: list[asyncio.Task[None]] = []
-        for phase, changes in enumerate(steps):
+        for phase, step in enumerate(steps):
             await _sleep_until(loop, start + phase * PHASE)
-            for change in changes:
+            for change in step.changes:
                 await asyncio.to_thread(change)
+            await delivered.wait(kube, ns, step.touched)
             await _sleep_until(loop, start + (phase + 0.5) * PHASE)
             for case in (c for c in cases if c.phase == phase):
                 running.append(await _launch(http, s.url, ns, case, ctx, results, loop.time))
