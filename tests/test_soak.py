@@ -1,7 +1,8 @@
 """Soak: hundreds of concurrent watch clients and a steady stream of lists through record mode, then the
 result replayed to as many clients. Bounded in time and count, loopback only.
 
-WATCHPROXY_SOAK_SECONDS sets the recording phase (default 20 s in `make test`; `make soak` runs minutes).
+WATCHPROXY_SOAK_SECONDS sets the recording phase (default 20 s in `make test`; `make soak` runs minutes); it
+lasts at least MIN_EVENTS events however slow the machine, so the memory samples have a warm-up and an end.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from tests.procs import start_proxy
 CLIENTS = int(os.environ.get("WATCHPROXY_SOAK_CLIENTS", "500"))
 SECONDS = float(os.environ.get("WATCHPROXY_SOAK_SECONDS", "20"))
 PODS = "/api/v1/namespaces/default/pods"
+SAMPLE_EVERY = 25  # events
+MIN_EVENTS = 4 * SAMPLE_EVERY
 
 
 def rss_kib(pid: int) -> int:
@@ -66,14 +69,14 @@ async def test_soak_record_then_replay(tmp_path: Path) -> None:
         end = loop.time() + SECONDS
         async with aiohttp.ClientSession() as http:
             i = 0
-            while loop.time() < end and i < 100_000:
+            while (loop.time() < end or i < MIN_EVENTS) and i < 100_000:
                 api.create(make_pod(f"soak-{i:06d}")) if i % 3 == 0 else api.modify(make_pod(f"soak-{i - i % 3:06d}"))
                 async with http.get(f"{url}{PODS}?limit=50") as resp:
                     assert resp.status == 200
                     await resp.read()
                 lists += 1
                 i += 1
-                if i % 50 == 0:
+                if i % SAMPLE_EVERY == 0:
                     samples.append(rss_kib(proc.pid))
         api.close_watches()
         await asyncio.wait_for(watchers, 120)
