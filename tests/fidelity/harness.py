@@ -2,7 +2,7 @@
 emulate replay of that recording at the same virtual times; one verdict per case.
 
 Record side: the workload runs in phases PHASE seconds apart (a schedule, not a synchronisation: it gives
-each server the same quiet moments to be asked in); informer-like history watches through the proxy give
+each server the same quiet moments to be asked in; a step that overran moves the rest of it); informer-like history watches through the proxy give
 the recording every change, as a cluster's own clients would, and a phase's cases wait until those watches
 have delivered what the cluster holds (under load a watch event can lag its write by more than half a phase,
 and emulate knows of a change only from the moment the recording does). Emulate side: a manual clock is moved to
@@ -177,16 +177,17 @@ async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> 
         stop = asyncio.Event()
         delivered = _Delivered()
         history = [asyncio.ensure_future(_history(http, s.url + p, p, delivered, stop)) for p in HISTORY]
-        start = loop.time()
+        due = loop.time()
         running: list[asyncio.Task[None]] = []
         for phase, step in enumerate(steps):
-            await _sleep_until(loop, start + phase * PHASE)
+            due = await _at(loop, due)
             for change in step.changes:
                 await asyncio.to_thread(change)
             await delivered.wait(kube, ns, step.touched)
-            await _sleep_until(loop, start + (phase + 0.5) * PHASE)
+            due = await _at(loop, due + PHASE / 2)
             for case in (c for c in cases if c.phase == phase):
                 running.append(await _launch(http, s.url, ns, case, ctx, results, loop.time))
+            due += PHASE / 2
         await asyncio.gather(*running)
         stop.set()
         for task in history:
@@ -197,8 +198,12 @@ async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> 
     return results
 
 
-async def _sleep_until(loop: asyncio.AbstractEventLoop, t: float) -> None:
-    await asyncio.sleep(max(0.0, t - loop.time()))
+async def _at(loop: asyncio.AbstractEventLoop, due: float) -> float:
+    """Wait until `due`; return when the schedule now is. A step that overran (a slow machine) moves the rest
+    of the schedule with it, so every case stays half a phase away from the changes before and after it (a
+    watch's deadline is a whole number of seconds after it is sent: no change comes near one)."""
+    await asyncio.sleep(max(0.0, due - loop.time()))
+    return max(due, loop.time())
 
 
 async def _launch(http: aiohttp.ClientSession, base: str, ns: str, case: Case, ctx: Context,
