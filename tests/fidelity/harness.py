@@ -1,12 +1,13 @@
 """The differential run: the catalogue against the real apiserver through `watchproxy record`, then against
 emulate replay of that recording at the same virtual times; one verdict per case.
 
-Record side: the workload runs in phases PHASE seconds apart (a schedule, not a synchronisation: it gives
-each server the same quiet moments to be asked in; a step that overran moves the rest of it); informer-like history watches through the proxy give
-the recording every change, as a cluster's own clients would, and a phase's cases wait until those watches
-have delivered what the cluster holds (under load a watch event can lag its write by more than half a phase,
-and emulate knows of a change only from the moment the recording does). Emulate side: a manual clock is moved to
-each case's recorded arrival time, in 0.1 s steps, so every watch sees its events at their recorded times.
+Record side: the workload runs in phases PHASE seconds apart (a schedule, not a synchronisation: it gives each
+server the same quiet moments to be asked in; a step that overran moves the rest of it); informer-like history
+watches through the proxy give the recording every change, as a cluster's own clients would, and a phase's cases
+wait until those watches have delivered what the cluster holds (under load a watch event can lag its write by more
+than half a phase, and emulate knows of a change only from the moment the recording does). Emulate side: a manual
+clock is moved to each case's recorded arrival time, in 0.1 s steps, so every watch sees its events at their
+recorded times.
 """
 
 from __future__ import annotations
