@@ -18,16 +18,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .testing import Replay
+if TYPE_CHECKING:
+    # pytest loads this plugin in every run of every project where watchproxy is installed: the replay
+    # machinery (about a second of imports) is loaded only by a test that asks for the fixture.
+    from .testing import Replay
 
 
 @pytest.fixture
 def watchproxy() -> Iterator[Callable[..., Replay]]:
     """A factory: `watchproxy(recording, mode=, seed=, min_request_timeout=, history=, faults=)`."""
+    from .testing import Replay
+
     started: list[Replay] = []
 
     def start(recording: str | os.PathLike[str], **kwargs: Any) -> Replay:

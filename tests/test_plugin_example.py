@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,3 +46,10 @@ def test_informer_resumes_after_timeout_and_relists_after_410(watchproxy: Callab
     # client's stop got there first (kubernetes >= 37: Watch.stop shuts its own socket down; the informer
     # then logs "Response ended prematurely"). Never still open, cut by the proxy or ended by an error.
     assert replay.watches()[-1].end in ("server-closed", "client-closed")
+
+
+def test_the_plugin_loads_the_replay_machinery_only_for_a_test_that_asks_for_it() -> None:
+    # pytest loads the plugin in every run of every project where watchproxy is installed.
+    code = "import sys, watchproxy.pytest_plugin; print(sorted(m for m in sys.modules if m.startswith('watchproxy')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['watchproxy', 'watchproxy.pytest_plugin']"
