@@ -188,7 +188,7 @@ async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> 
             due = await _at(loop, due + PHASE / 2)
             for case in (c for c in cases if c.phase == phase):
                 running.append(await _launch(http, s.url, ns, case, ctx, results, loop.time))
-            due += PHASE / 2
+            due = max(due + PHASE / 2, loop.time() + PHASE / 4)
         await asyncio.gather(*running)
         stop.set()
         for task in history:
@@ -201,8 +201,10 @@ async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> 
 
 async def _at(loop: asyncio.AbstractEventLoop, due: float) -> float:
     """Wait until `due`; return when the schedule now is. A step that overran (a slow machine) moves the rest
-    of the schedule with it, so every case stays half a phase away from the changes before and after it (a
-    watch's deadline is a whole number of seconds after it is sent: no change comes near one)."""
+    of the schedule with it, so the cases stay away from the changes before and after them: a watch's deadline
+    is a whole number of seconds after it is sent, so no change comes near one, and the consistent reads of a
+    phase's cases (each may ask etcd for progress, which moves every watch cache's revision) are over a
+    quarter of a phase before the next changes begin."""
     await asyncio.sleep(max(0.0, due - loop.time()))
     return max(due, loop.time())
 
