@@ -46,8 +46,13 @@ $(PEERS)/java/fabric8-peer.jar: tests/peers/java/pom.xml $(wildcard tests/peers/
 	@command -v mvn >/dev/null || { echo "peers-java needs Maven 3 and a JDK 17 (Debian: apt-get install maven)"; exit 1; }
 	mvn -q -B -f tests/peers/java/pom.xml package
 
+# kube-rs is compiled once per machine, not once per checkout (84 s on 2 cores): cargo keeps no compiled crates
+# between target directories, so the target directory is the user's cache; the peer is copied out of it.
+RUST_TARGET ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/watchproxy/rust-target
+
 peers-rust:
-	CARGO_TARGET_DIR=$(PEERS)/rust-target cargo build -q --locked --manifest-path tests/peers/rust/Cargo.toml
+	CARGO_TARGET_DIR=$(RUST_TARGET) cargo build -q --locked --manifest-path tests/peers/rust/Cargo.toml
+	mkdir -p $(PEERS) && cp $(RUST_TARGET)/debug/kube-peer $(PEERS)/kube-peer
 
 peers: realkube peers-go peers-java peers-rust
 

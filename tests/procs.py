@@ -24,7 +24,7 @@ KUBECTL = Path(kubectl())  # the virtualenv's (`make clients`), else one on PATH
 # Client peers in other languages, built by `make peers` (tests/peers/<language>).
 PEERS = ROOT / ".cache" / "peers"
 FABRIC8_JAR = PEERS / "java" / "fabric8-peer.jar"
-KUBE_RS = PEERS / "rust-target" / "debug" / "kube-peer"
+KUBE_RS = PEERS / "kube-peer"
 GOCLIENTS = PEERS / "goclients"
 # A test peer starts faster and takes less of a shared machine with the client compiler and a small heap.
 JAVA = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"]
