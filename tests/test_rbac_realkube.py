@@ -44,8 +44,8 @@ def _setup(ns: str) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def _set_up(server: rawhttp.Server, ns: str) -> None:
-    for method, path, body in _setup(ns):
+def _set_up(server: rawhttp.Server, steps: list[tuple[str, str, dict[str, Any]]]) -> None:
+    for method, path, body in steps:
         code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode())
         assert code == 201, (server, path, doc)
 
@@ -132,7 +132,7 @@ def test_impersonated_clients_are_authorized_as_the_real_apiserver_authorizes_th
     ns = f"rbac-{uuid.uuid4().hex[:6]}"
     servers = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
     for server in servers:
-        _set_up(server, ns)
+        _set_up(server, _setup(ns))
     real, emulated = ([(method, path, headers, _answer(*rawhttp.call(*server, method, path, headers=headers)[:2]))
                        for method, path, headers in _impersonated(ns)] for server in servers)
     assert [(r, e[3]) for r, e in zip(real, emulated, strict=True) if r != e] == []
@@ -145,7 +145,7 @@ def test_access_reviews_get_the_real_apiservers_answers(realkube: RealKube, watc
     servers = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
     answers = []
     for server in servers:
-        _set_up(server, ns)
+        _set_up(server, _setup(ns))
         got = []
         for method, path, body, headers in _reviews(ns):
             code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode(), headers=headers)
@@ -211,7 +211,7 @@ def test_a_token_each_server_made_is_its_service_account(realkube: RealKube, wat
         ("GET", cms, {"Impersonate-User": f"system:serviceaccount:{ns}:other"})]
     answers = []
     for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
-        _set_up(server, ns)
+        _set_up(server, _setup(ns))
         token_path = f"/api/v1/namespaces/{ns}/serviceaccounts/ctl/token"
         made = [rawhttp.call(*server, "POST", token_path, json.dumps({"spec": spec}).encode())[1]["status"]["token"]
                 for spec in ({}, {"audiences": ["x"]})]
@@ -279,8 +279,7 @@ def test_roles_and_bindings_grant_no_more_than_their_writer_holds(
     ]
     answers = []
     for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
-        for method, path, body in setup:
-            assert rawhttp.call(*server, method, path, json.dumps(body).encode())[0] == 201
+        _set_up(server, setup)
         got = []
         for method, path, body in as_op:
             code, doc, _ = rawhttp.call(*server, method, f"{_RBAC}/namespaces/{ns}/{path}", json.dumps(body).encode(),

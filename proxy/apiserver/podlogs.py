@@ -108,4 +108,3 @@ def _invalid(numbers: dict[str, int], since_time: bool, stream: bool) -> list[Ca
     if stream:
         causes.append(forbidden("stream", "may not be specified"))
     return causes
-

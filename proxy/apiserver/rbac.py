@@ -320,8 +320,8 @@ def rule_allows(a: Attributes, rule: Obj) -> bool:
     if not any(r in ("*", combined) or (a.subresource and r == f"*/{a.subresource}")
                for r in rule.get("resources") or []):
         return False
-    names = rule.get("resourceNames") or []
-    return not names or a.name in names
+    resource_names = rule.get("resourceNames") or []
+    return not resource_names or a.name in resource_names
 
 
 def _url_matches(pattern: str, path: str) -> bool:
@@ -364,10 +364,10 @@ def _strings(value: Any) -> list[str]:
 def _breakdown(rule: Obj) -> list[Obj]:
     """BreakdownRule: one rule per group, resource, verb and name; one per path and verb."""
     verbs = _strings(rule.get("verbs"))
-    names: list[str | None] = [*_strings(rule.get("resourceNames"))] or [None]
+    resource_names: list[str | None] = [*_strings(rule.get("resourceNames"))] or [None]
     out = [{"apiGroups": [g], "resources": [r], "verbs": [v], **({"resourceNames": [n]} if n is not None else {})}
            for g in _strings(rule.get("apiGroups")) for r in _strings(rule.get("resources")) for v in verbs
-           for n in names]
+           for n in resource_names]
     return out + [{"nonResourceURLs": [u], "verbs": [v]} for u in _strings(rule.get("nonResourceURLs")) for v in verbs]
 
 
