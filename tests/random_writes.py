@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tests import rawhttp
+from tests import rawhttp, rbac_settle
 
 MERGE, SMP = "application/merge-patch+json", "application/strategic-merge-patch+json"
 JSONP, APPLY = "application/json-patch+json", "application/apply-patch+yaml"
@@ -1246,9 +1246,10 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "VolumeAttachment", "Node"})
 
 
-def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False
-        ) -> list[tuple[str, int, Any, list[str]]]:
-    """Each op's (description, code, reduced answer, reduced warnings), in order (`raw`: answers as they came)."""
+def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False,
+        probe: rbac_settle.AuthorizerProbe | None = None) -> list[tuple[str, int, Any, list[str]]]:
+    """Each op's (description, code, reduced answer, reduced warnings), in order (`raw`: answers as they came;
+    `probe`: the next op waits until the authorizer has seen each write to roles and bindings)."""
     base, token = server
     last: dict[str, str] = {}  # the resourceVersion this server last answered for each name
     out = []
@@ -1268,6 +1269,8 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = Fals
         if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, doc if raw else reduce(doc), [reduce(w) for w in warnings]))
+        if probe and op.collection in rbac_settle.COLLECTIONS and op.method != "GET":
+            probe.settle(op.collection)
     return out
 
 

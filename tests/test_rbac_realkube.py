@@ -13,6 +13,7 @@ from typing import Any
 from watchproxy.testing import Replay
 
 from tests import random_writes, rawhttp
+from tests.rbac_settle import AuthorizerProbe
 from tests.realkube import RealKube
 
 _RBAC = "/apis/rbac.authorization.k8s.io/v1"
@@ -44,10 +45,12 @@ def _setup(ns: str) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-def _set_up(server: rawhttp.Server, steps: list[tuple[str, str, dict[str, Any]]]) -> None:
+def _set_up(server: rawhttp.Server, ns: str, steps: list[tuple[str, str, dict[str, Any]]]) -> AuthorizerProbe:
+    """The steps written, and seen by the authorizer (the real one lags: tests/rbac_settle.py)."""
     for method, path, body in steps:
         code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode())
         assert code == 201, (server, path, doc)
+    return AuthorizerProbe(server, ns)
 
 
 def _impersonated(ns: str) -> list[tuple[str, str, dict[str, str]]]:
@@ -132,7 +135,7 @@ def test_impersonated_clients_are_authorized_as_the_real_apiserver_authorizes_th
     ns = f"rbac-{uuid.uuid4().hex[:6]}"
     servers = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
     for server in servers:
-        _set_up(server, _setup(ns))
+        _set_up(server, ns, _setup(ns))
     real, emulated = ([(method, path, headers, _answer(*rawhttp.call(*server, method, path, headers=headers)[:2]))
                        for method, path, headers in _impersonated(ns)] for server in servers)
     assert [(r, e[3]) for r, e in zip(real, emulated, strict=True) if r != e] == []
@@ -145,7 +148,7 @@ def test_access_reviews_get_the_real_apiservers_answers(realkube: RealKube, watc
     servers = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
     answers = []
     for server in servers:
-        _set_up(server, _setup(ns))
+        _set_up(server, ns, _setup(ns))
         got = []
         for method, path, body, headers in _reviews(ns):
             code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode(), headers=headers)
@@ -211,7 +214,7 @@ def test_a_token_each_server_made_is_its_service_account(realkube: RealKube, wat
         ("GET", cms, {"Impersonate-User": f"system:serviceaccount:{ns}:other"})]
     answers = []
     for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
-        _set_up(server, _setup(ns))
+        _set_up(server, ns, _setup(ns))
         token_path = f"/api/v1/namespaces/{ns}/serviceaccounts/ctl/token"
         made = [rawhttp.call(*server, "POST", token_path, json.dumps({"spec": spec}).encode())[1]["status"]["token"]
                 for spec in ({}, {"audiences": ["x"]})]
@@ -279,13 +282,14 @@ def test_roles_and_bindings_grant_no_more_than_their_writer_holds(
     ]
     answers = []
     for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
-        _set_up(server, setup)
+        probe = _set_up(server, ns, setup)
         got = []
         for method, path, body in as_op:
             code, doc, _ = rawhttp.call(*server, method, f"{_RBAC}/namespaces/{ns}/{path}", json.dumps(body).encode(),
                                         "application/merge-patch+json" if method == "PATCH" else "application/json",
                                         headers={"Impersonate-User": f"system:serviceaccount:{ns}:op"})
             got.append((method, path, code, random_writes.reduce(doc) if code >= 400 else doc.get("kind")))
+            probe.settle(path.split("/")[0])
         answers.append(got)
     real, emulated = answers
     assert [a[2] for a in real] == [201, 403, 403, 403, 422, 201, 404, 404, 201, 403, 200, 403, 201]
