@@ -61,9 +61,9 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 # Two workers: half the suite's time is spent waiting on real servers and clients, which a second worker
-# fills (each worker starts its own real apiserver when it first needs one). Three were faster on 2 cores (the
-# tests in 7 min instead of 9 min 40 s) but loaded the real apiservers so far that tests comparing their timing
-# and their RBAC caches' lag with emulate's failed now and then.
+# fills (each worker starts its own real apiserver when it first needs one). Three gain little on 2 cores (the
+# tests in 8 min 15 s against 8 min 50 s, once the tests that needed an idle machine waited on conditions instead)
+# and load the real apiservers more: not worth a rarer kind of failure.
 test: lint clients peers
 	$(PY) -m pytest -q -p no:cacheprovider -n 2 --dist worksteal
 
