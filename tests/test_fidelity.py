@@ -6,7 +6,10 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REALKUBE_MIN_REQUEST_TIMEOUT
+from tests.fidelity.accepted import accepted_why
 from tests.fidelity.cases import CASES
 from tests.fidelity.harness import run
 from tests.fidelity.report import verdict
@@ -29,3 +32,16 @@ def test_docs_fidelity_lists_every_case() -> None:
     text = DOC.read_text()
     missing = [c.name for c in CASES if f"| {c.name} |" not in text]
     assert not missing, f"docs/fidelity.md is stale (run `make fidelity`): {missing}"
+
+
+@pytest.mark.parametrize(("difference", "accepted"), [
+    ("1 events ≠ 0: real ['BOOKMARK 232'] / emulated []", True),  # (seen: a Services watch, their repair's list)
+    ("3 events ≠ 2: real ['ADDED a', 'MODIFIED a', 'BOOKMARK 5'] / emulated ['ADDED a', 'MODIFIED a']", True),
+    ("2 events ≠ 1: real ['ADDED a', 'BOOKMARK 5'] / emulated ['ADDED b']", False),
+    ("2 events ≠ 1: real ['ADDED a', 'BOOKMARK 5'] / emulated []", False),
+    ("1 events ≠ 0: real ['ADDED a'] / emulated []", False),
+    ("1 events ≠ 2: real ['BOOKMARK 5'] / emulated ['BOOKMARK 4', 'BOOKMARK 5']", False),
+])
+def test_one_more_bookmark_at_the_end_is_accepted_only_when_everything_before_it_agrees(
+        difference: str, accepted: bool) -> None:
+    assert (accepted_why("watch services", [difference]) is not None) is accepted
