@@ -30,7 +30,7 @@ def pod(name: str, rv: int, app: str = "web", kind: str = "Pod") -> bytes:
 def history(rows: list[tuple[float, int, str, str, str]], baseline: int = 100,
             resource: str = "pods") -> WatchCache:
     """rows: (time, rv, type, name, app label): a history of pods (or of another core resource)."""
-    kind = {"pods": "Pod", "events": "Event", "services": "Service"}[resource]
+    kind = {"pods": "Pod", "events": "Event"}[resource]
     raws = Raws(None)
     c = Changes(raws)
     latest: dict[str, int] = {}
@@ -118,18 +118,6 @@ def test_watch_stream_ends_at_its_deadline_and_says_when_it_wakes() -> None:
         step(s, [t])
     assert wakeups[-1] == 100.0 and wakeups == sorted(wakeups) and len(wakeups) < 10
     assert s.ended == "timeout" and s.next_wakeup() == float("inf")
-
-
-@pytest.mark.parametrize(("resource", "now", "rv"), [
-    ("pods", 150.0, 103), ("pods", 185.0, 103), ("pods", 605.0, 500),  # etcd's progress notification at 600
-    # the apiserver's node-port repair lists the Services every 3 minutes: a consistent read (from 180)
-    ("services", 150.0, 7), ("services", 185.0, 500), ("services", 605.0, 500),
-])
-def test_a_resources_watch_cache_learns_the_clusters_version_from_etcd_and_the_services_from_their_repair(
-        resource: str, now: float, rv: int) -> None:
-    """Another resource's writes moved the cluster to 500 (seen at t=100); what each cache's bookmarks carry."""
-    timelines = history(ROWS).timelines | history([(0.0, 7, "ADDED", "web", "")], 7, "services").timelines
-    assert WatchCache(timelines, [(100.0, 500)]).resource_rv(f"/api/v1/{resource}", now) == rv
 
 
 @pytest.mark.parametrize(("rv", "bookmark"), [("", "500"), ("0", "101"), ("100", "101"), ("300", "500")])

@@ -35,7 +35,7 @@ def test_docs_fidelity_lists_every_case() -> None:
 
 
 @pytest.mark.parametrize(("difference", "accepted"), [
-    ("1 events ≠ 0: real ['BOOKMARK 232'] / emulated []", True),  # (seen: a Services watch, their repair's list)
+    ("1 events ≠ 0: real ['BOOKMARK 232'] / emulated []", True),  # (seen: a quiet Services watch)
     ("3 events ≠ 2: real ['ADDED a', 'MODIFIED a', 'BOOKMARK 5'] / emulated ['ADDED a', 'MODIFIED a']", True),
     ("2 events ≠ 1: real ['ADDED a', 'BOOKMARK 5'] / emulated ['ADDED b']", False),
     ("2 events ≠ 1: real ['ADDED a', 'BOOKMARK 5'] / emulated []", False),

@@ -31,11 +31,6 @@ from .goorder import meta_in_order
 # etcd's progress notification on an idle watch (etcdserver/api/v3rpc progressReportInterval): how often a
 # quiet resource's watch cache learns the cluster's resourceVersion.
 ETCD_PROGRESS_NOTIFY = 600.0
-# The apiserver's node-port repair lists every Service with no resourceVersion (portallocator/controller
-# repair.go, every repairLoopInterval): a consistent read, which brings the Services' watch cache to the
-# cluster's resourceVersion as a client's would (WatchCache.synced).
-SERVICES = "/api/v1/services"
-SERVICE_REPAIR_EVERY = 180.0
 
 
 _NEXT = (1).__add__
@@ -154,10 +149,9 @@ class WatchCache:
 
     def resource_rv(self, path: str, now: float) -> int:
         """The resourceVersion of this resource's own watch cache, which its bookmarks carry: its newest
-        change by `now`, and the cluster's at etcd's last progress notification (every 10 minutes) or, for
-        Services, the apiserver's last repair (every 3 minutes), both counted from the recording's start: the
-        real phases are etcd's and the apiserver's and unknown. Other resources' writes move it only through
-        those."""
+        change by `now`, and the cluster's at etcd's last progress notification (every 10 minutes, counted
+        from the recording's start: the real phase is etcd's and unknown). Other resources' writes move it
+        only through those."""
         tl = self.timelines.get(path)
         if tl is None:
             return self._base_rv
@@ -168,8 +162,7 @@ class WatchCache:
             k = bisect.bisect_right(times, now)
             if k:
                 own = max(own, rvs[k - 1])
-        progress = max((now // every) * every for every in
-                       (ETCD_PROGRESS_NOTIFY, *((SERVICE_REPAIR_EVERY,) if path == SERVICES else ())))
+        progress = (now // ETCD_PROGRESS_NOTIFY) * ETCD_PROGRESS_NOTIFY
         return max(own, self.current_rv(progress)) if progress > 0 else own
 
     def index_at(self, path: str, now: float) -> int:
