@@ -43,10 +43,10 @@ ACCEPTED = [
              "one more bookmark at the end from the real server, everything before it the same (or nothing before "
              "it): its cacher sends one before the deadline when the resource's watch cache moved, and on a real "
              "apiserver a quiet resource's cache learns the cluster's revision at moments of its own (measured on "
-             "1.37: every 25 to 90 s, services, secrets, service accounts and replication controllers alike; "
-             "the node-port repair's list of every Service every 3 minutes is one cause, the rest not found); "
-             "emulate's moves only with what the recording shows, the reads made through it and etcd's "
-             "10-minute progress notification."),
+             "1.37: about once a minute from a minute after start, services, secrets, service accounts and "
+             "replication controllers alike: the object-count poll, `--etcd-count-metric-poll-period`, reads each "
+             "resource's keys consistently); emulate's moves only with what the recording shows, the reads made "
+             "through it and etcd's 10-minute progress notification."),
     Accepted("*", r"^\d+ events ≠ \d+: real \[(.*), 'BOOKMARK (\d+)'\] "
                   r"/ emulated \[\1, 'BOOKMARK \d+', 'BOOKMARK \2'\]$",
              "a revision the recording shows moving within a second of a sendInitialEvents watch's start: the "
