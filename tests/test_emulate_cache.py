@@ -131,9 +131,9 @@ async def test_same_seed_and_requests_give_identical_transcripts(recording: Path
 
 async def test_bookmarks_every_minute_and_before_the_deadline_once_past_the_start(tmp_path: Path) -> None:
     """Bookmarks carry the RV of the watched resource's own cache (as on a real 1.37 apiserver: other
-    resources' writes do not move it), so they matter to a filtered watch whose events are all filtered out.
-    Once that RV is past the one the watch started from, each period sends it, moved or not
-    (cache_watcher.go compares with the starting RV only)."""
+    resources' writes reach it only at its once-a-minute sync, the object-count poll's consistent read), so
+    they matter to a filtered watch whose events are all filtered out. Once that RV is past the one the watch
+    started from, each period sends it, moved or not (cache_watcher.go compares with the starting RV only)."""
     b = RecordingBuilder(tmp_path / "b.msgpack")
     b.list(0.0, 100, [pod("a", 90)])
     others = [(30.0 * i, "ADDED", {**pod(f"p{i}", 100 + i), "metadata": {
@@ -150,10 +150,11 @@ async def test_bookmarks_every_minute_and_before_the_deadline_once_past_the_star
     await h.clock.advance(200)
     await task
     marks = [(t, e["type"], e["object"]["metadata"]["resourceVersion"]) for t, e in out.timed_events()]
-    # pods' RV 102 at 60 s; 104 at 120 s, at 180 s and at the pre-deadline bookmark (2 s before the
-    # deadline, sent at the cacher's next tick: half a second later); the configmap's 150 is another resource's
-    assert marks == [(60.0, "BOOKMARK", "102"), (120.0, "BOOKMARK", "104"), (180.0, "BOOKMARK", "104"),
-                     (198.5, "BOOKMARK", "104")]
+    # pods' RV 102 at 60 s; 104 at 120 s; the configmap's 150 (another resource's, at 150 s) only from the
+    # sync at 180 s, then at the pre-deadline bookmark (2 s before the deadline, sent at the cacher's next
+    # tick: half a second later)
+    assert marks == [(60.0, "BOOKMARK", "102"), (120.0, "BOOKMARK", "104"), (180.0, "BOOKMARK", "150"),
+                     (198.5, "BOOKMARK", "150")]
     assert out.events()[0]["object"] == {"kind": "Pod", "apiVersion": "v1",
                                          "metadata": {"resourceVersion": "102"},
                                          "spec": {"containers": None}, "status": {}}

@@ -295,7 +295,7 @@ async def test_periodic_bookmark_carries_the_new_resource_version() -> None:
         )
         await api.wait_for_watches(1)
         rv = api.advance_resource_version(3)
-        api.progress_notify()  # the pods cache learns the cluster's RV, as from etcd every 10 minutes
+        api.progress_notify()  # the pods cache learns the cluster's RV, as at its once-a-minute sync
         first = await resp.next_chunk()
         api.close_watches()
         assert await resp.chunks_until_end() == [b""]

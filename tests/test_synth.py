@@ -360,7 +360,7 @@ def test_bookmarks_carry_advancing_resource_versions_across_reconnects() -> None
         assert f"resourceVersion={last}" in query or last == 0
         evs = events(watch)
         assert sum(e["type"] == "BOOKMARK" for e in evs) >= 20
-        for event in evs:  # a bookmark repeats its RV each minute until etcd's next progress notification
+        for event in evs:  # a bookmark repeats its RV each minute until its cache's next sync moves it
             assert rv(event) > last or (event["type"] == "BOOKMARK" and rv(event) == last)
             last = rv(event)
         assert end_of(watch).how is EndHow.SERVER_CLOSED

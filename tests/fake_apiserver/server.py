@@ -732,7 +732,8 @@ class FakeApiserver:
         return rv
 
     def progress_notify(self) -> int:
-        """etcd's progress notification: every watch cache learns the cluster's resourceVersion."""
+        """A sync of every watch cache (the object-count poll's consistent read, once a minute): each learns
+        the cluster's resourceVersion."""
         return self.store.progress_notify()
 
     def compact(self, rv: int | None = None) -> int:

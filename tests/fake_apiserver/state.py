@@ -81,8 +81,8 @@ class Store:
         rng: random.Random | None = None,
     ) -> None:
         self.resource_version = initial_resource_version
-        # Each resource's watch cache RV: its own newest change, or the cluster's at etcd's last progress
-        # notification (progress_notify); what that resource's bookmarks carry, as on a real apiserver.
+        # Each resource's watch cache RV: its own newest change, or the cluster's at the last sync
+        # (progress_notify); what that resource's bookmarks carry, as on a real apiserver.
         self._cache_rv: dict[ResourceType, int] = {}
         self._progress_rv = initial_resource_version
         # Watches may start from any RV >= compacted; events with rv <= compacted are gone.
@@ -229,8 +229,9 @@ class Store:
         return max(self._cache_rv.get(rt, 0), self._progress_rv)
 
     def progress_notify(self) -> int:
-        """etcd's progress notification (every 10 minutes on a real cluster): every resource's watch cache
-        learns the cluster's resourceVersion, so bookmarks of quiet resources then have news."""
+        """A sync of every watch cache to the cluster's resourceVersion (on a real 1.37 apiserver each resource's
+        about once a minute: the object-count poll's consistent read), so bookmarks of quiet resources then
+        have news."""
         self._progress_rv = self.resource_version
         return self._progress_rv
 

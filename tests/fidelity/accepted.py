@@ -45,8 +45,8 @@ ACCEPTED = [
              "apiserver a quiet resource's cache learns the cluster's revision at moments of its own (measured on "
              "1.37: about once a minute from a minute after start, services, secrets, service accounts and "
              "replication controllers alike: the object-count poll, `--etcd-count-metric-poll-period`, reads each "
-             "resource's keys consistently); emulate's moves only with what the recording shows, the reads made "
-             "through it and etcd's 10-minute progress notification."),
+             "resource's keys consistently); emulate syncs at the same period but from the recording's start, "
+             "and knows only the revisions the recording shows."),
     Accepted("*", r"^\d+ events ≠ \d+: real \[(.*), 'BOOKMARK (\d+)'\] "
                   r"/ emulated \[\1, 'BOOKMARK \d+', 'BOOKMARK \2'\]$",
              "a revision the recording shows moving within a second of a sendInitialEvents watch's start: the "
