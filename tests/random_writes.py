@@ -1249,7 +1249,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False,
         probe: rbac_settle.AuthorizerProbe | None = None) -> list[tuple[str, int, Any, list[str]]]:
     """Each op's (description, code, reduced answer, reduced warnings), in order (`raw`: answers as they came;
-    `probe`: the next op waits until the authorizer has seen each write to roles and bindings)."""
+    `probe`: the next op waits until the authorizer has seen each write to roles and bindings that went
+    through)."""
     base, token = server
     last: dict[str, str] = {}  # the resourceVersion this server last answered for each name
     out = []
@@ -1269,7 +1270,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = Fals
         if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, doc if raw else reduce(doc), [reduce(w) for w in warnings]))
-        if probe and op.collection in rbac_settle.COLLECTIONS and op.method != "GET":
+        if probe and op.collection in rbac_settle.COLLECTIONS and op.method != "GET" and code < 300:
             probe.settle(op.collection)
     return out
 

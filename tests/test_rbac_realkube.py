@@ -289,7 +289,8 @@ def test_roles_and_bindings_grant_no_more_than_their_writer_holds(
                                         "application/merge-patch+json" if method == "PATCH" else "application/json",
                                         headers={"Impersonate-User": f"system:serviceaccount:{ns}:op"})
             got.append((method, path, code, random_writes.reduce(doc) if code >= 400 else doc.get("kind")))
-            probe.settle(path.split("/")[0])
+            if code < 300:  # (a refused write changed nothing to wait for)
+                probe.settle(path.split("/")[0])
         answers.append(got)
     real, emulated = answers
     assert [a[2] for a in real] == [201, 403, 403, 403, 422, 201, 404, 404, 201, 403, 200, 403, 201]
