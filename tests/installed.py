@@ -7,6 +7,7 @@ test's own environment. That `import watchproxy` really loads the installed copy
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -40,12 +41,15 @@ class Installed:
         return self.run([sys.executable, *args], cwd, timeout)
 
 
-def install(target: Path) -> Installed:
+def install(target: Path, lock: Path) -> Installed:
     """`pip install --no-deps --target TARGET .` of this checkout: a wheel built and installed, as a user
-    gets it from an index."""
-    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile",
-                           "--disable-pip-version-check", "--target", str(target), str(ROOT)],
-                          capture_output=True, text=True, timeout=600, check=False)
+    gets it from an index. One build at a time (`lock`, a file every test worker shares): two builds in the same
+    source tree break each other (setuptools' build directory)."""
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-compile",
+                               "--disable-pip-version-check", "--target", str(target), str(ROOT)],
+                              capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         raise AssertionError(f"pip install failed:\n{done.stdout}\n{done.stderr}")
     return Installed(target)
@@ -53,7 +57,8 @@ def install(target: Path) -> Installed:
 
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
-    inst = install(tmp_path_factory.mktemp("installed"))
+    # (the base temporary directory's parent is the run's, which every xdist worker shares)
+    inst = install(tmp_path_factory.mktemp("installed"), tmp_path_factory.getbasetemp().parent / "install.lock")
     where = inst.python("-c", "import watchproxy; print(watchproxy.__file__)", cwd=inst.target.parent)
     assert where.stdout.strip() == str(inst.target / "watchproxy" / "__init__.py"), where
     return inst
