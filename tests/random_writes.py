@@ -896,6 +896,90 @@ def role_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/roles")]
 
 
+_HPA_METRICS: tuple[dict[str, Any], ...] = (
+    {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue", "averageValue": "100Mi"}}},
+    {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}},
+    {"type": "Pods", "pods": {"metric": {"name": "qps"}, "target": {"type": "AverageValue", "averageValue": "1k"}}},
+    {"type": "Object", "object": {"describedObject": {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
+                                                      "name": "main"}, "metric": {"name": "hits"},
+                                  "target": {"type": "Value", "value": "10k"}}},
+    {"type": "External", "external": {"metric": {"name": "queue", "selector": {"matchLabels": {"q": "jobs"}}},
+                                      "target": {"type": "AverageValue", "averageValue": "30"}}},
+    {"type": "ContainerResource", "containerResource": {"name": "cpu", "container": "app", "target": {
+        "type": "Utilization", "averageUtilization": 70}}})
+_HPA_NOTE = "autoscaling.alpha.kubernetes.io/"
+# what autoscaling/v1 carries in annotations: other metrics, a behavior (Go's field names, or in any case), and
+# what Go's decoder refuses (then ignored)
+_HPA_NOTES: tuple[dict[str, str], ...] = (
+    {_HPA_NOTE + "metrics": '[{"type":"Resource","resource":{"name":"memory","targetAverageValue":"200Mi"}},'
+                            '{"type":"Pods","pods":{"metricName":"qps","targetAverageValue":"2000m"}}]'},
+    {_HPA_NOTE + "metrics": '[{"type":"External","external":{"metricName":"q","targetValue":"5"}},'
+                            '{"type":"Object","object":{"target":{"kind":"Service","name":"s"},"metricName":"m",'
+                            '"targetValue":"1","averageValue":"2"}}]'},
+    {_HPA_NOTE + "behavior": '{"ScaleUp":{"StabilizationWindowSeconds":30,"SelectPolicy":"Min","Policies":'
+                             '[{"Type":"Pods","Value":2,"PeriodSeconds":60}]},"ScaleDown":null}'},
+    {_HPA_NOTE + "behavior": '{"scaleDown":{"stabilizationWindowSeconds":120}}', "team": "a"},
+    {_HPA_NOTE + "metrics": "not json", _HPA_NOTE + "behavior": '{"ScaleUp":{"Policies":"x"}}'},
+    {_HPA_NOTE + "conditions": '[{"type":"AbleToScale","status":"True","reason":"R"}]',
+     _HPA_NOTE + "current-metrics": '[{"type":"Resource","resource":{"name":"cpu","currentAverageUtilization":40,'
+                                    '"currentAverageValue":"120m"}}]'})
+
+
+def hpa_versions_ops(seed: int, n: int) -> list[Op]:
+    """One autoscaler through autoscaling/v2 and autoscaling/v1 (collection "hpav1"): v1's one CPU target, the
+    annotations that carry the rest both ways, v1's default target, writes, applies and status through either."""
+    def make_v2(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"},
+                                "maxReplicas": r.choice((5, 0)), "metrics": r.sample(_HPA_METRICS, r.randint(0, 3))}
+        if r.random() < 0.4:
+            spec["behavior"] = {"scaleDown": {"stabilizationWindowSeconds": 60}}
+        return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": name},
+                "spec": spec}
+
+    def make_v1(name: str, r: random.Random) -> dict[str, Any]:
+        spec = {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"},
+                "maxReplicas": r.choice((5, 0)), "minReplicas": r.choice((2, None)),
+                "targetCPUUtilizationPercentage": r.choice((50, None, 0))}
+        meta: dict[str, Any] = {"name": name}
+        if r.random() < 0.6:
+            meta["annotations"] = r.choice(_HPA_NOTES)
+        return {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": meta,
+                "spec": {k: v for k, v in spec.items() if v is not None}}
+
+    patches = {"horizontalpodautoscalers": ({"spec": {"maxReplicas": 10}}, {"spec": {"metrics": [_HPA_METRICS[0]]}},
+                                            {"metadata": {"annotations": _HPA_NOTES[0]}}),
+               "hpav1": ({"spec": {"targetCPUUtilizationPercentage": 70}},
+                         {"spec": {"targetCPUUtilizationPercentage": None}},
+                         {"metadata": {"annotations": {_HPA_NOTE + "metrics": None}}},
+                         {"metadata": {"annotations": _HPA_NOTES[2]}})}
+    status = {"horizontalpodautoscalers": {"currentReplicas": 2, "desiredReplicas": 3, "currentMetrics": [
+                  {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 40}}}],
+                  "conditions": [{"type": "AbleToScale", "status": "True"}]},
+              "hpav1": {"currentReplicas": 1, "desiredReplicas": 1, "currentCPUUtilizationPercentage": 30}}
+    out: list[Op] = []
+    kinds = ("create", "create", "update", "merge", "smp", "apply", "get", "get", "status", "delete")
+    r = random.Random(seed)
+    for _ in range(n):
+        name, query, kind = r.choice(("h1", "h2")), "dryRun=All" if r.random() < 0.1 else "", r.choice(kinds)
+        collection = r.choice(("horizontalpodautoscalers", "hpav1"))
+        make, path = make_v1 if collection == "hpav1" else make_v2, f"/{collection}/{name}"
+        if kind == "create":
+            out.append(Op("POST", f"/{collection}", query, make(name, r)))
+        elif kind == "update":
+            out.append(Op("PUT", path, query, make(name, r), rv=r.choice(("last", ""))))
+        elif kind in ("merge", "smp"):
+            out.append(Op("PATCH", path, query, r.choice(patches[collection]), MERGE if kind == "merge" else SMP))
+        elif kind == "apply":
+            out.append(_applied(r, path, query, make(name, r)))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": status[collection]}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/horizontalpodautoscalers"), Op("GET", "/hpav1")]
+
+
 def _simple_ops(seed: int, n: int, collection: str, names: tuple[str, ...], make: Callable[[str, random.Random], Any],
                 patches: tuple[Any, ...], status: tuple[Any, ...] = (),
                 extra: Callable[[random.Random, str, str], Op] | None = None) -> list[Op]:
@@ -1208,6 +1292,8 @@ def namespace_ops(seed: int, n: int) -> list[Op]:
                         {"conditions": [{"type": "X", "status": "True"}]}), finalize)
 
 
+# collections named apart from the ones they are: events.k8s.io's Events beside the core ones, v1's autoscalers
+_ALIASES = {"newevents": "events", "hpav1": "horizontalpodautoscalers"}
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
              "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
              "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
@@ -1220,6 +1306,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "newevents": "/apis/events.k8s.io/v1/namespaces/{ns}", "secrets": "/api/v1/namespaces/{ns}",
              "roles": "/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}",
              "horizontalpodautoscalers": "/apis/autoscaling/v2/namespaces/{ns}",
+             "hpav1": "/apis/autoscaling/v1/namespaces/{ns}",
              "serviceaccounts": "/api/v1/namespaces/{ns}",
              "networkpolicies": "/apis/networking.k8s.io/v1/namespaces/{ns}",
              "clusterroles": "/apis/rbac.authorization.k8s.io/v1",
@@ -1263,7 +1350,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = Fals
             body["preconditions"] = {"resourceVersion": known if op.rv != "stale" else "1"}
         data = None if body is None else (body if isinstance(body, str) else json.dumps(body)).replace(
             "{ns}", ns).encode()
-        resource = op.path.replace("/newevents", "/events", 1)  # events.k8s.io's, apart from the core ones
+        resource = "/" + _ALIASES.get(op.collection, op.collection) + op.path.removeprefix(f"/{op.collection}")
         path = (_PREFIXES[op.collection] + resource + (f"?{op.query}" if op.query else "")).replace("{ns}", ns)
         headers = {"Impersonate-User": op.as_user.replace("{ns}", ns)} if op.as_user else None
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type, headers)

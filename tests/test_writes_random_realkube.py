@@ -68,7 +68,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "csistoragecapacities": random_writes.storage_capacity_ops,
              "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
-             "tokens": random_writes.token_ops, "access": random_writes.access_ops}
+             "tokens": random_writes.token_ops, "access": random_writes.access_ops,
+             "hpaversions": random_writes.hpa_versions_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -173,6 +174,11 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # among them granting more than they hold (RBAC's escalation check) (SubjectAccessReview and
     # LocalSubjectAccessReview were not served before, and every client was the administrator)
     ("access", 14), ("access", 20),
+    # one autoscaler through autoscaling/v2 and autoscaling/v1: other metrics, behavior, current metrics and
+    # conditions carried in v1's annotations both ways, v1's default CPU target, a v1 write validated before v2's
+    # defaults, a metric's described object without an API group (v1 was not served before, and a behavior's
+    # rules were not validated)
+    ("hpaversions", 9), ("hpaversions", 11),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

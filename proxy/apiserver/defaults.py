@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import crds
+from . import autoscalingv1, crds
 
 Obj = dict[str, Any]
 
@@ -497,6 +497,8 @@ _SCALE_RULES: dict[str, Obj] = {
 
 
 def _hpa(obj: Obj, _: bool, _uid: str = "") -> None:
+    if isinstance(obj.get("metadata"), dict):  # (the conversion to the internal type drops v1's annotations)
+        obj["metadata"] = autoscalingv1.without_round_trip(obj["metadata"])
     spec = obj.setdefault("spec", {})
     _p(spec, "minReplicas", 1)
     if not spec.get("metrics"):
@@ -508,6 +510,26 @@ def _hpa(obj: Obj, _: bool, _uid: str = "") -> None:
             given = behavior.get(direction)
             kept = {k: v for k, v in given.items() if v is not None} if isinstance(given, dict) else {}
             behavior[direction] = {**copy.deepcopy(rules), **kept}
+
+
+def _hpa_v1(obj: Obj, _: bool, _uid: str = "") -> None:
+    """v1's one default (a minimum of one replica), then the object as the apiserver validates and stores it:
+    converted to the internal type (a CPU target of 80% where there is none, the annotations read). v2's
+    defaults come only when it is read back (read_back)."""
+    _p(obj.setdefault("spec", {}), "minReplicas", 1)
+    converted = autoscalingv1.as_v1(autoscalingv1.as_v2(obj))
+    obj.clear()
+    obj.update(converted)
+
+
+def read_back(obj: Obj) -> Obj:
+    """An object as storage's decoder reads it back, which defaults it as the storage version: what a v1
+    autoscaler was validated without (a behavior's policies from its annotation) it is answered and stored with."""
+    if (obj.get("apiVersion"), obj.get("kind")) != (autoscalingv1.V1, autoscalingv1.KIND):
+        return obj
+    stored = autoscalingv1.as_v2(obj)
+    _hpa(stored, False)
+    return autoscalingv1.as_v1(stored)
 
 
 def _service(obj: Obj, creating: bool, uid: str) -> None:
@@ -617,6 +639,7 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): _endpoint_slice,
     ("networking.k8s.io/v1", "NetworkPolicy"): _network_policy,
     ("autoscaling/v2", "HorizontalPodAutoscaler"): _hpa,
+    (autoscalingv1.V1, autoscalingv1.KIND): _hpa_v1,
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): _role_binding,
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): _role_binding,
     (f"{crds.GROUP}/v1", crds.KIND): crds.defaulted,

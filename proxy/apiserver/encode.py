@@ -14,7 +14,7 @@ from ..wire import gotypes
 from ..wire import table as tables
 from ..wire.jsonenc import go_json
 from ..wire.status import status
-from . import crds, gojson
+from . import autoscalingv1, crds, gojson
 from .changes import Change
 from .decoding import json_word
 from .defaults import TEMPLATE_GENERATION
@@ -107,8 +107,8 @@ def expired_line(message: str) -> bytes:
 def object_table(tl: ResourceTimeline, obj: dict[str, Any], rv: int, now: dt.datetime, first: bool,
                  columns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One watched object as a Table watch sends it (column definitions with the first event only)."""
-    return tables.table(tl.resource, [obj], now, with_columns=first, resource_version=str(rv), learned=columns,
-                        as_list=False)
+    return tables.table(tl.resource, [autoscalingv1.printed(obj)], now, with_columns=first, resource_version=str(rv),
+                        learned=columns, as_list=False)
 
 
 _TYPE_META = re.compile(rb'^\{"kind":"[^"\\]*","apiVersion":"[^"\\]*",')

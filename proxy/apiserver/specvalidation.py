@@ -30,7 +30,7 @@ from typing import Any
 
 from ..wire import names
 from ..wire.selectors import selector_matches
-from . import clustervalidation, crds, cron, eventapi, gojson, quantity, validation
+from . import autoscalingv1, clustervalidation, crds, cron, eventapi, gojson, quantity, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -639,15 +639,16 @@ def _ingress(obj: Obj) -> list[Cause]:
     return causes
 
 
-def _object_reference(ref: Obj, path: str) -> list[Cause]:
-    """ValidateCrossVersionObjectReference: a kind and a name, an apiVersion with its group."""
+def _object_reference(ref: Obj, path: str, empty_group: bool = False) -> list[Cause]:
+    """ValidateCrossVersionObjectReference: a kind and a name, an apiVersion with its group (`empty_group`: or
+    without, as a metric's described object and a ReplicationController may be)."""
     causes: list[Cause] = []
     for field in ("kind", "name"):
         causes += validation.required_name(f"{path}.{field}", ref.get(field) or "", validation.path_segment)
     version = str(ref.get("apiVersion") or "")
     if version.count("/") > 1:
         causes.append(invalid(f"{path}.apiVersion", version, f"unexpected GroupVersion string: {version}"))
-    elif "/" not in version:
+    elif "/" not in version and not empty_group:
         causes.append(invalid(f"{path}.apiVersion", version, "apiVersion must specify API group"))
     return causes
 
@@ -704,7 +705,7 @@ def _metric_source(source: str, src: Obj, path: str) -> list[Cause]:
             causes.append(forbidden(f"{at}.averageValue", "may not set both a target raw value and a target "
                                                           "utilization"))
         return causes
-    causes = _object_reference(as_dict(src.get("describedObject")), f"{path}.describedObject") \
+    causes = _object_reference(as_dict(src.get("describedObject")), f"{path}.describedObject", empty_group=True) \
         if source == "object" else []
     causes += _metric_name(as_dict(src.get("metric")), f"{path}.metric") + _metric_target(target, at)
     if source == "pods" and not has["averageValue"]:
@@ -738,21 +739,56 @@ def _metric(metric: Obj, path: str) -> list[Cause]:
     return causes
 
 
+def _scaling_rules(rules: Obj, path: str) -> list[Cause]:
+    """validateScalingRules: a stabilization window of at most an hour, a known policy selection, at least one
+    policy, each of a known type with a positive value and a period of at most half an hour; a tolerance not
+    negative. (Behaviors written through autoscaling/v2 have their policies defaulted before this.)"""
+    causes: list[Cause] = []
+    window = rules.get("stabilizationWindowSeconds")
+    if isinstance(window, int) and window < 0:
+        causes.append(invalid(f"{path}.stabilizationWindowSeconds", window, "must be greater than or equal to zero"))
+    if isinstance(window, int) and window > 3600:
+        causes.append(invalid(f"{path}.stabilizationWindowSeconds", window, "must be less than or equal to 3600"))
+    if (select := rules.get("selectPolicy")) is not None and select not in ("Disabled", "Max", "Min"):
+        causes.append(not_supported(f"{path}.selectPolicy", select, ("Disabled", "Max", "Min")))
+    policies = dicts(rules.get("policies"))
+    if not policies:
+        causes.append(required(f"{path}.policies", "must specify at least one Policy"))
+    for i, policy in enumerate(policies):
+        at, kind = f"{path}.policies[{i}]", policy.get("type") or ""
+        causes += [not_supported(f"{at}.type", kind, ("Percent", "Pods"))] if kind not in ("Percent", "Pods") else []
+        value, period = policy.get("value") or 0, policy.get("periodSeconds") or 0
+        wrong = [("value", value, "must be greater than zero", value <= 0),
+                 ("periodSeconds", period, "must be greater than zero", period <= 0),
+                 ("periodSeconds", period, "must be less than or equal to 1800", period > 1800)]
+        causes += [invalid(f"{at}.{f}", v, why) for f, v, why, bad in wrong if bad]
+    if (tolerance := rules.get("tolerance")) is not None and (amount := quantity.parsed(tolerance)) is not None \
+            and amount < 0:
+        causes.append(invalid(f"{path}.tolerance", tolerance, "must be greater than or equal to 0"))
+    return causes
+
+
 def _hpa(obj: Obj) -> list[Cause]:
-    """validateHorizontalPodAutoscalerSpec: replica bounds, the target (kind, name, an API group), scaling to
-    zero only on Object or External metrics (not the metrics' own fields or the behavior). The bounds'
-    own checks are declarative in 1.37, and the apiserver reports those after the rest."""
+    """validateHorizontalPodAutoscalerSpec: replica bounds, the target (kind, name, an API group), the metrics,
+    scaling to zero only on Object or External metrics, the behavior's rules. The bounds' own checks are
+    declarative in 1.37, and the apiserver reports those after the rest."""
     spec = as_dict(obj.get("spec"))
     low, high = spec.get("minReplicas"), spec.get("maxReplicas") or 0
     causes = [invalid("spec.maxReplicas", high, "must be greater than or equal to `minReplicas`")] \
         if isinstance(low, int) and high < low else []
-    causes += _object_reference(as_dict(spec.get("scaleTargetRef")), "spec.scaleTargetRef")
+    target = as_dict(spec.get("scaleTargetRef"))
+    causes += _object_reference(target, "spec.scaleTargetRef",
+                                empty_group=target.get("kind") == "ReplicationController")
     for i, metric in enumerate(dicts(spec.get("metrics"))):
         causes += _metric(metric, f"spec.metrics[{i}]")
     kinds = {m.get("type") for m in dicts(spec.get("metrics"))}
     if low == 0 and not kinds & {"Object", "External"}:
         causes.append(forbidden("spec.metrics", "must specify at least one Object or External metric to support "
                                                 "scaling to zero replicas"))
+    behavior = as_dict(spec.get("behavior"))
+    for direction in ("scaleUp", "scaleDown"):
+        if isinstance(rules := behavior.get(direction), dict):
+            causes += _scaling_rules(rules, f"spec.behavior.{direction}")
     if isinstance(low, int) and low < 0:  # HPAScaleToZero: 0 is a lower bound the apiserver takes
         causes.append(invalid("spec.minReplicas", low, "must be greater than or equal to 0"))
     if high <= 0:
@@ -1331,12 +1367,18 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
     return causes
 
 
+def _through_v1(obj: Obj) -> bool:
+    return (obj.get("apiVersion"), obj.get("kind")) == (autoscalingv1.V1, autoscalingv1.KIND)
+
+
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     """What the validation of a /status write finds wrong in the new status: the workloads', a disruption
     budget's and an autoscaler's counts, a namespace's phase, a Job's rules, the addresses of an Ingress's or a
     Service's load balancer, and a Service's load balancer status only for a LoadBalancer
     (ValidateServiceStatusUpdate; a fault the stored one had already is not reported again); a quota's and a
     volume attachment's: clustervalidation.ON_STATUS."""
+    if _through_v1(obj):
+        return status_causes(autoscalingv1.as_v2(obj), autoscalingv1.as_v2(old))
     if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
@@ -1400,6 +1442,8 @@ def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     again. A real apiserver never stores such an object, so against a recording of one nothing changes;
     but a synthesized recording may hold a compact Service without ports or a Job without a template, and a
     controller must still be able to label it."""
+    if _through_v1(obj):  # validated as the internal type, whose field paths the messages name
+        return spec_causes(autoscalingv1.as_v2(obj), autoscalingv1.as_v2(old) if old is not None else None)
     api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
     causes = _on_update(api_version, kind, obj, old) if old is not None else []
     if (check := _ON_WRITE.get((api_version, kind))) is not None:

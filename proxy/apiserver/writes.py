@@ -30,6 +30,7 @@ from typing import Any
 from ..wire.gostrings import quote, sprint_v
 from ..wire.status import status
 from . import (
+    autoscalingv1,
     crds,
     decoding,
     defaults,
@@ -633,13 +634,16 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     """The answer and the change of a create or an update, the object as the apiserver's Go types store it
     (goorder.encoded; the store then only puts the resourceVersion in its place)."""
     c.written = c.written or c.obj
-    c.obj = encoded(c.obj, c.obj.get("kind", ""), c.obj.get("apiVersion", ""), stored=True)
+    obj = c.obj if opts.dry_run else defaults.read_back(c.obj)  # (a dry run's answer is never read back)
+    c.obj = encoded(obj, obj.get("kind", ""), obj.get("apiVersion", ""), stored=True)
     return Outcome(code, c.obj, [] if opts.dry_run else [c], would=c if opts.dry_run else None)
 
 
 def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = False) -> bool:
     """Whether the fields a new generation counts changed: all but metadata and status, and status too for
     a custom resource without a status subresource."""
+    if (new.get("apiVersion"), new.get("kind")) == (autoscalingv1.V1, autoscalingv1.KIND):
+        old, new = autoscalingv1.as_v2(old), autoscalingv1.as_v2(new)  # (v1 carries spec in annotations)
     keys = (set(old) | set(new)) - (_NOT_SPEC - {"status"} if with_status else _NOT_SPEC)
     return any(old.get(k) != new.get(k) for k in keys)
 
@@ -749,7 +753,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         and not old_meta.get("deletionGracePeriodSeconds") \
         and not (_is_namespace(t) and (new.get("spec") or {}).get("finalizers"))
     # (compared as storage holds them, as `current` is: a write that changes nothing there is no new version)
-    stored = encoded(new, t.kind, t.api_version, stored=True)
+    stored = encoded(defaults.read_back(new), t.kind, t.api_version, stored=True)
     unchanged = not gone and stored == {**current, "metadata": {k: v for k, v in old_meta.items()
                                                                  if k != "resourceVersion"}}
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one

@@ -48,11 +48,12 @@ def group_versions(types: tuple[ResourceType, ...]) -> list[tuple[str, str]]:
 
 
 def api_group_list_body(types: tuple[ResourceType, ...]) -> bytes:
-    groups = []
+    """One entry per group, its versions in the order first met (the preferred one first)."""
+    groups: dict[str, dict[str, Any]] = {}
     for group, version in group_versions(types):
         gv = {"groupVersion": f"{group}/{version}", "version": version}
-        groups.append({"name": group, "versions": [gv], "preferredVersion": gv})
-    return go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}) + b"\n"
+        groups.setdefault(group, {"name": group, "versions": [], "preferredVersion": gv})["versions"].append(gv)
+    return go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": list(groups.values())}) + b"\n"
 
 
 def _entries(rt: ResourceType) -> list[dict[str, Any]]:

@@ -115,6 +115,10 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler",
                  singular="horizontalpodautoscaler", short_names=("hpa",), categories=("all",),
                  storage_version_hash="qwQve8ut294=", subresources=(("status", "HorizontalPodAutoscaler", _STATUS),)),
+    # the same objects through the older version (apiserver/autoscalingv1.py), after v2: the preferred one first
+    ResourceType("autoscaling", "v1", "horizontalpodautoscalers", "HorizontalPodAutoscaler",
+                 singular="horizontalpodautoscaler", short_names=("hpa",), categories=("all",),
+                 storage_version_hash="qwQve8ut294=", subresources=(("status", "HorizontalPodAutoscaler", _STATUS),)),
     # what an operator's own RBAC consists of, which Helm charts and operators create beside it
     ResourceType("rbac.authorization.k8s.io", "v1", "roles", "Role", singular="role",
                  storage_version_hash="7FuwZcIIItM="),

@@ -11,8 +11,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from ...apiserver import autoscalingv1, eventapi, lists, podlogs, routes
 from ...apiserver import encode as events
-from ...apiserver import eventapi, lists, podlogs, routes
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
@@ -39,6 +39,8 @@ from .watch import OpenWatch, WatchServer
 
 DEFAULT_MIN_REQUEST_TIMEOUT = 1800.0
 _LENGTH_HEADERS = frozenset({"content-length", "transfer-encoding"})
+# collections that are views of the same stored objects: the other view, and how an object looks there
+_OTHER_VIEW = {**eventapi.OTHER_VIEW, **autoscalingv1.OTHER_VIEW}
 _TEMPLATE_SKIP = frozenset({"audit-id", "date", "content-length", "transfer-encoding", "connection",
                             "content-type", "cache-control", "keep-alive", "content-encoding"})
 
@@ -174,12 +176,12 @@ class Emulator:
 
     def commit(self, path: str, change: Commit, now: float) -> int:
         """Store a client's change; every watch of the resource sees it at once, through each version a
-        definition serves it in (no conversion: only the apiVersion differs), and an Event through both of
-        its APIs (eventapi.py)."""
+        definition serves it in (no conversion: only the apiVersion differs), an Event through both of its
+        APIs (eventapi.py) and an autoscaler through both versions (autoscalingv1.py)."""
         siblings = self.definitions.siblings(path, now)
         mirrors = tuple((p, customresources.as_version(change.obj, ct)) for p, ct in siblings
                         if self.timeline_of(p) is not None)
-        if (other := eventapi.OTHER_VIEW.get(path)) is not None and self.timeline_of(other[0]) is not None:
+        if (other := _OTHER_VIEW.get(path)) is not None and self.timeline_of(other[0]) is not None:
             mirrors += ((other[0], other[1](change.obj)),)
         rv = self.cache.commit(path, change.key, change.type, change.obj, now, mirrors)
         for p in (path, *(p for p, _ in mirrors)):
@@ -224,9 +226,9 @@ class Emulator:
         known = discovery.well_known(collection_path)
         if known is not None:
             tl = ResourceTimeline(known.group, known.version, known.plural, known.kind, known.namespaced)
-            other = eventapi.OTHER_VIEW.get(collection_path)
+            other = _OTHER_VIEW.get(collection_path)
             if other is not None and (source := self.timelines.get(other[0])) is not None:
-                tl = mirrored(tl, source, eventapi.OTHER_VIEW[other[0]][1])  # the recorded events, this API's view
+                tl = mirrored(tl, source, _OTHER_VIEW[other[0]][1])  # the recorded changes, this view's
         elif custom is not None:
             tl = ResourceTimeline(custom.group, custom.version, custom.plural, custom.kind, custom.namespaced)
         return self.cache.add(collection_path, tl) if tl is not None else None
@@ -453,7 +455,7 @@ class Emulator:
                remaining: int | None = None) -> bytes:
         from ...wire.table import table
 
-        return events.dumps(table(tl.resource, [c.obj for c in items], self.wall(now),
+        return events.dumps(table(tl.resource, [autoscalingv1.printed(c.obj) for c in items], self.wall(now),
                                   resource_version=str(rv), continue_token=cont, remaining=remaining,
                                   learned=self._columns(tl)))
 

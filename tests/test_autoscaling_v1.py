@@ -1,0 +1,107 @@
+"""One HorizontalPodAutoscaler through autoscaling/v2 and autoscaling/v1, without sockets (apiserver/
+autoscalingv1.py): the annotations v1 carries the rest in, as the real kube-apiserver v1.37 wrote them for the
+same objects (captured), the default CPU target, annotations Go's decoder refuses, and what the apiserver
+validates a v1 write as. tests/test_writes_random_realkube.py sends sequences through both versions to the
+real apiserver."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from watchproxy.apiserver import autoscalingv1, defaults, specvalidation
+
+TARGET = {"kind": "Deployment", "name": "web", "apiVersion": "apps/v1"}
+NOTE = "autoscaling.alpha.kubernetes.io/"
+
+
+def v2(spec: dict[str, Any], status: dict[str, Any] | None = None, **meta: Any) -> dict[str, Any]:
+    return {"kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v2",
+            "metadata": {"name": "c", "namespace": "h", **meta}, "spec": {"scaleTargetRef": TARGET, **spec},
+            "status": status or {"desiredReplicas": 0}}
+
+
+def v1(spec: dict[str, Any], status: dict[str, Any] | None = None, **meta: Any) -> dict[str, Any]:
+    return {"kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v1",
+            "metadata": {"name": "c", "namespace": "h", **meta}, "spec": {"scaleTargetRef": TARGET, **spec},
+            "status": status or {"currentReplicas": 0, "desiredReplicas": 0}}
+
+
+MEMORY = {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue",
+                                                                          "averageValue": "100Mi"}}}
+CPU_60 = {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 60}}}
+QPS = {"type": "Pods", "pods": {"metric": {"name": "qps"}, "target": {"type": "AverageValue", "averageValue": "1k"}}}
+BEHAVIOR = {"scaleUp": {"stabilizationWindowSeconds": 0, "selectPolicy": "Max", "policies": [
+    {"type": "Pods", "value": 4, "periodSeconds": 15}, {"type": "Percent", "value": 100, "periodSeconds": 15}]},
+    "scaleDown": {"stabilizationWindowSeconds": 60, "selectPolicy": "Max", "policies": [
+        {"type": "Percent", "value": 100, "periodSeconds": 15}]}}
+
+
+def test_a_v2_autoscaler_through_v1_carries_the_rest_in_annotations_as_the_real_apiserver_writes_them() -> None:
+    got = autoscalingv1.as_v1(v2({"minReplicas": 1, "maxReplicas": 3, "metrics": [MEMORY, CPU_60, QPS],
+                                  "behavior": BEHAVIOR}, {"desiredReplicas": 0, "currentMetrics": None}))
+    # (the real kube-apiserver's answer to GET .../autoscaling/v1/.../horizontalpodautoscalers/c, byte for byte)
+    assert got["metadata"]["annotations"] == {
+        NOTE + "behavior": '{"ScaleUp":{"StabilizationWindowSeconds":0,"SelectPolicy":"Max","Policies":[{"Type":"Pods",'
+                           '"Value":4,"PeriodSeconds":15},{"Type":"Percent","Value":100,"PeriodSeconds":15}],'
+                           '"Tolerance":null},"ScaleDown":{"StabilizationWindowSeconds":60,"SelectPolicy":"Max",'
+                           '"Policies":[{"Type":"Percent","Value":100,"PeriodSeconds":15}],"Tolerance":null}}',
+        NOTE + "metrics": '[{"type":"Resource","resource":{"name":"memory","targetAverageValue":"100Mi"}},'
+                          '{"type":"Pods","pods":{"metricName":"qps","targetAverageValue":"1k"}}]'}
+    assert got["spec"] == {"scaleTargetRef": TARGET, "minReplicas": 1, "maxReplicas": 3,
+                           "targetCPUUtilizationPercentage": 60}
+    assert got["status"] == {"currentReplicas": 0, "desiredReplicas": 0}
+    back = autoscalingv1.as_v2(got)  # and back: nothing lost (the CPU target last, as v1's conversion puts it)
+    assert back["spec"]["metrics"] == [MEMORY, QPS, CPU_60] and back["spec"]["behavior"] == BEHAVIOR
+    assert "annotations" not in back["metadata"]
+
+
+def test_a_v1_autoscaler_without_a_target_gets_80_percent_cpu_as_the_real_apiserver_answers() -> None:
+    created = v1({"maxReplicas": 3})
+    defaults.apply(created, "HorizontalPodAutoscaler", "autoscaling/v1", creating=True)
+    assert created["spec"] == {"scaleTargetRef": TARGET, "minReplicas": 1, "maxReplicas": 3,
+                               "targetCPUUtilizationPercentage": 80}
+    assert autoscalingv1.as_v2(created) == {  # what GET through autoscaling/v2 answered
+        "kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v2", "metadata": created["metadata"],
+        "spec": {"scaleTargetRef": TARGET, "minReplicas": 1, "maxReplicas": 3, "metrics": [
+            {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization",
+                                                                         "averageUtilization": 80}}}]},
+        "status": {"desiredReplicas": 0, "currentMetrics": None}}
+
+
+@pytest.mark.parametrize(("notes", "metrics", "behavior"), [
+    ({NOTE + "metrics": "not json"}, [CPU_60], None),  # refused by Go's decoder: ignored
+    ({NOTE + "metrics": '[{"type":"Pods","pods":{"metricName":"qps","targetAverageValue":7}}]'},
+     [{"type": "Pods", "pods": {"metric": {"name": "qps"}, "target": {"type": "AverageValue", "averageValue": "7"}}},
+      CPU_60], None),  # a quantity as a number
+    ({NOTE + "metrics": '[{"type":"Pods","pods":{"metricName":"qps","targetAverageValue":"x"}}]'}, [CPU_60], None),
+    ({NOTE + "behavior": '{"scaleDown":{"stabilizationWindowSeconds":120}}'}, [CPU_60],
+     {"scaleDown": {"stabilizationWindowSeconds": 120}}),  # Go matches field names in any case
+    ({NOTE + "behavior": '{"ScaleUp":{"Policies":"x"}}'}, [CPU_60], None),
+    ({NOTE + "behavior": '{"ScaleUp":null}'}, [CPU_60], None),  # an empty behavior is none
+])
+def test_annotations_are_read_as_gos_decoder_reads_them_and_dropped(
+        notes: dict[str, str], metrics: list[Any], behavior: Any) -> None:
+    got = autoscalingv1.as_v2(v1({"maxReplicas": 3, "targetCPUUtilizationPercentage": 60}, None,
+                                 annotations={**notes, "team": "a"}))
+    assert got["spec"]["metrics"] == metrics and got["spec"].get("behavior") == behavior
+    assert got["metadata"]["annotations"] == {"team": "a"}
+
+
+def test_a_v1_write_is_validated_as_the_internal_type_whose_field_paths_the_real_apiserver_names() -> None:
+    sent = v1({"maxReplicas": 3, "targetCPUUtilizationPercentage": 0},
+              annotations={NOTE + "behavior": '{"scaleDown":{"stabilizationWindowSeconds":120}}'})
+    defaults.apply(sent, "HorizontalPodAutoscaler", "autoscaling/v1", creating=True)
+    assert [(path, message) for path, _, message in specvalidation.spec_causes(sent)] == [
+        ("spec.metrics[0].resource.target.averageUtilization", "Invalid value: 0: must be greater than 0"),
+        # (validated before v2's defaults, which would give the behavior its policies)
+        ("spec.behavior.scaleDown.policies", "Required value: must specify at least one Policy")]
+    stored = defaults.read_back(sent)  # then read back as storage decodes it: v2's defaults in the annotation
+    assert '"ScaleDown":{"StabilizationWindowSeconds":120,"SelectPolicy":"Max","Policies":[{"Type":"Percent"' \
+        in stored["metadata"]["annotations"][NOTE + "behavior"]
+
+
+def test_a_v2_write_drops_the_annotations_v1_owns() -> None:
+    sent = v2({"maxReplicas": 3}, None, annotations={NOTE + "metrics": "[]", NOTE + "conditions": "[]"})
+    defaults.apply(sent, "HorizontalPodAutoscaler", "autoscaling/v2", creating=True)
+    assert "annotations" not in sent["metadata"]
