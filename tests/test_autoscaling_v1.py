@@ -105,3 +105,18 @@ def test_a_v2_write_drops_the_annotations_v1_owns() -> None:
     sent = v2({"maxReplicas": 3}, None, annotations={NOTE + "metrics": "[]", NOTE + "conditions": "[]"})
     defaults.apply(sent, "HorizontalPodAutoscaler", "autoscaling/v2", creating=True)
     assert "annotations" not in sent["metadata"]
+
+
+def test_a_spec_write_through_v1_leaves_the_status_as_v2_held_it() -> None:
+    """v1's annotation cannot tell a missing current average value from a zero one: what a write through v1
+    leaves as it was stays as stored (the apiserver's strategy keeps the stored status under a spec write)."""
+    stored = v2({"minReplicas": 1, "maxReplicas": 3, "metrics": [CPU_60]}, {"desiredReplicas": 1, "currentMetrics": [
+        {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 40}}}]})
+    seen = autoscalingv1.as_v1(stored)
+    assert '"currentAverageValue":"0"' in seen["metadata"]["annotations"][NOTE + "current-metrics"]
+    written = {**seen, "spec": {**seen["spec"], "maxReplicas": 5}}
+    assert autoscalingv1.as_v2(written)["status"] != stored["status"]  # (read back whole: a zero appears)
+    kept = autoscalingv1.as_v2_over(written, stored)
+    assert kept["status"] == stored["status"] and kept["spec"]["maxReplicas"] == 5
+    rewritten = {**seen, "status": {**seen["status"], "desiredReplicas": 2}}  # a status write takes the status
+    assert autoscalingv1.as_v2_over(rewritten, stored)["status"]["desiredReplicas"] == 2

@@ -178,7 +178,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # conditions carried in v1's annotations both ways, v1's default CPU target, a v1 write validated before v2's
     # defaults, a metric's described object without an API group (v1 was not served before, and a behavior's
     # rules were not validated)
-    ("hpaversions", 9), ("hpaversions", 11),
+    ("hpaversions", 1), ("hpaversions", 9), ("hpaversions", 11),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

@@ -23,7 +23,6 @@ from .fieldsets import (
     FieldSet,
     Path,
     atomic,
-    compare,
     element_order,
     field_type,
     item_element,
@@ -32,7 +31,7 @@ from .fieldsets import (
     shape_of,
     to_field_set,
 )
-from .managedfields import Who, identifier
+from .managedfields import Differences, Who, identifier
 
 Conflict = tuple[Who, Path]
 
@@ -47,17 +46,21 @@ class Applied:
 
 
 def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Mapping[Who, FieldSet], me: Who,
-          reset: FieldSet, *, nulls: bool = False) -> Applied:
-    """`config` applied by `me` to `live` (managedFields apart), where `managers` own what they own and the
-    strategy resets `reset` (`nulls`: keep the configuration's nulls, as a custom resource's object does)."""
+          reset: FieldSet, *, nulls: bool = False, versions: Mapping[Who, str] | None = None) -> Applied:
+    """`config` applied by `me` to `live` (managedFields apart), where `managers` own what they own (each
+    compared in the API version it wrote, `versions`) and the strategy resets `reset` (`nulls`: keep the
+    configuration's nulls, as a custom resource's object does)."""
     merged = merge(live, config, node, nulls=nulls)
     mine = recursive_difference(to_field_set(config, node), reset)
     last = managers.get(me, frozenset())
     now = {**managers, me: mine}
     new = _pruned(merged, node, now, last) if last else merged
-    added, modified, _ = compare(live, new, node)
-    changed = recursive_difference(added | modified, reset)
-    conflicts = [(who, p) for who, owned in managers.items() if who != me for p in owned & changed]
+    differences = Differences(live, new, node, reset, str(config.get("apiVersion", "")))
+
+    def changed(who: Who) -> FieldSet:
+        added, modified, _ = differences((versions or {}).get(who, ""))
+        return added | modified
+    conflicts = [(who, p) for who, owned in managers.items() if who != me for p in owned & changed(who)]
     conflicts.sort(key=lambda c: (identifier(c[0]), set_order(c[1])))
     return Applied(new, conflicts)
 

@@ -365,6 +365,26 @@ def as_v2(obj: Obj) -> Obj:
     return encoded({"metadata": without_round_trip(meta), "spec": v2_spec, "status": v2_status}, KIND, V2)
 
 
+_SPEC_NOTES, _STATUS_NOTES = (METRICS, BEHAVIOR), (CURRENT_METRICS, CONDITIONS)
+
+
+def as_v2_over(obj: Obj, stored: Obj | None) -> Obj:
+    """A v1 autoscaler a client wrote, as v2 then holds it (`stored`: as v2 held it before). v1 cannot tell a
+    missing quantity from a zero one (a current metric's average value...), so read back whole an object would
+    change where the write did not: the spec or status the write left as v1 showed them stays as it was, as
+    the apiserver's strategy keeps the stored status under a spec write and the spec under a status write."""
+    new = as_v2(obj)
+    if stored is None:
+        return new
+    before = as_v1(stored)
+    notes, notes_before = _d(_d(obj.get("metadata")).get("annotations")), \
+        _d(_d(before.get("metadata")).get("annotations"))
+    for part, keys in (("spec", _SPEC_NOTES), ("status", _STATUS_NOTES)):
+        if before.get(part) == obj.get(part) and all(notes.get(k) == notes_before.get(k) for k in keys):
+            new[part] = stored.get(part)
+    return new
+
+
 # a collection of autoscalers -> the other version's collection of the same objects, and how an object looks there
 OTHER_VIEW: dict[str, tuple[str, Callable[[Obj], Obj]]] = {V2_PATH: (V1_PATH, as_v1), V1_PATH: (V2_PATH, as_v2)}
 

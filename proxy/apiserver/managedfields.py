@@ -21,10 +21,11 @@ through, when it last changed something, and its fields (fieldsets.py). What the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import lastapplied
+from . import autoscalingv1, eventapi, lastapplied
 from .defaults import NOT_READY_TAINT, TOPOLOGY_LABELS
 from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
 
@@ -201,15 +202,51 @@ def _without_meta(obj: Any) -> Any:
     return {**obj, "metadata": {k: v for k, v in obj["metadata"].items() if k != "managedFields"}}
 
 
+# a kind served in several versions of one stored object: how an object looks in each
+_IN_VERSION: dict[tuple[str, str], Callable[[Entry], Entry]] = {
+    (autoscalingv1.V1, autoscalingv1.KIND): autoscalingv1.as_v1,
+    (autoscalingv1.V2, autoscalingv1.KIND): autoscalingv1.as_v2,
+    ("v1", "Event"): eventapi.as_core, (eventapi.EVENTS_API, "Event"): eventapi.as_events}
+
+
+def in_version(obj: Entry, version: str) -> Entry:
+    """`obj` as `version` of its kind shows it (itself where that is its own version, or no other is served)."""
+    view = _IN_VERSION.get((version, str(obj.get("kind", "")))) if obj.get("apiVersion") != version else None
+    return view(obj) if view is not None else obj
+
+
+class Differences:
+    """What a write added, modified and removed, less what the strategy resets, compared in each API version a
+    manager wrote: the field manager converts the object before and after to a manager's own version to find
+    what of that manager's it changed (Updater.update)."""
+
+    def __init__(self, old: Entry, new: Entry, node: Any, reset: FieldSet, version: str = "") -> None:
+        self.old, self.new, self.node, self.reset = old, new, node, reset
+        self.version = version or str(new.get("apiVersion", ""))
+        self._by: dict[str, tuple[FieldSet, FieldSet, FieldSet]] = {}
+
+    def __call__(self, version: str = "") -> tuple[FieldSet, FieldSet, FieldSet]:
+        v = version or self.version
+        if v not in self._by:
+            same = v == self.version
+            old, new = (self.old, self.new) if same else (in_version(self.old, v), in_version(self.new, v))
+            node = self.node if same else root(v, str(self.new.get("kind", ""))) or self.node
+            found = compare(_without_meta(old), _without_meta(new), node)
+            self._by[v] = (recursive_difference(found[0], self.reset), recursive_difference(found[1], self.reset),
+                           recursive_difference(found[2], self.reset))
+        return self._by[v]
+
+
 def _update(m: _Managed, old: Any, new: Any, node: Any, me: Who, version: str, reset: FieldSet,
             mine: FieldSet | None = None) -> None:
-    """Updater.update: the others lose what `me` changed and what went away; `me` gets `mine` (an applier's
-    set) or what it added and changed."""
-    added, modified, removed = compare(_without_meta(old), _without_meta(new), node)
-    added, modified, removed = (recursive_difference(s, reset) for s in (added, modified, removed))
+    """Updater.update: the others lose what `me` changed and what went away (each in the version it wrote);
+    `me` gets `mine` (an applier's set) or what it added and changed."""
+    differences = Differences(old, new, node, reset, version)
+    added, modified, removed = differences()
     for who in list(m.fields):
         if who != me:
-            m.fields[who] = m.fields[who] - (modified | added) - removed
+            theirs_added, theirs_modified, theirs_removed = differences(m.versions.get(who) or who[2] or version)
+            m.fields[who] = m.fields[who] - (theirs_modified | theirs_added) - theirs_removed
     if mine is None:
         mine = recursive_difference((m.fields.get(me, frozenset()) - removed) | modified | added, reset)
     m.set(me, mine, version)
@@ -316,6 +353,7 @@ class Ownership:
     node: Any
     has_status: bool
     managers: Managers
+    versions: dict[Who, str] | None = None  # the API version each manager wrote
 
 
 def ownership(old: dict[str, Any] | None, empty: dict[str, Any], has_status: bool, node: Any = None,
@@ -324,7 +362,8 @@ def ownership(old: dict[str, Any] | None, empty: dict[str, Any], has_status: boo
     if old is None:
         return Ownership(node, has_status, {})
     reset = reset_fields(str(old.get("kind", "")), subresource, has_status)
-    return Ownership(node, has_status, dict(_before_apply(old, empty, _type(old, node), reset).fields))
+    m = _before_apply(old, empty, _type(old, node), reset)
+    return Ownership(node, has_status, dict(m.fields), dict(m.versions))
 
 
 def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[str, Any], empty: dict[str, Any],

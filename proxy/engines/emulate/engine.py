@@ -182,7 +182,11 @@ class Emulator:
         mirrors = tuple((p, customresources.as_version(change.obj, ct)) for p, ct in siblings
                         if self.timeline_of(p) is not None)
         if (other := _OTHER_VIEW.get(path)) is not None and self.timeline_of(other[0]) is not None:
-            mirrors += ((other[0], other[1](change.obj)),)
+            if path == autoscalingv1.V1_PATH:  # (v1 loses what v2 holds: what the write left stays as stored)
+                stored = self.cache.state(other[0], now).get(change.key)
+                mirrors += ((other[0], autoscalingv1.as_v2_over(change.obj, stored.obj if stored else None)),)
+            else:
+                mirrors += ((other[0], other[1](change.obj)),)
         rv = self.cache.commit(path, change.key, change.type, change.obj, now, mirrors)
         for p in (path, *(p for p, _ in mirrors)):
             self.watches.changed(p)
