@@ -290,3 +290,44 @@ def test_a_clients_own_access_reviews_get_the_real_apiservers_answers(
             if isinstance(rules, list):
                 rules.sort(key=json.dumps)
     assert emulated == real
+
+
+_OLD_HPA = {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "old"},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                     "maxReplicas": 4, "targetCPUUtilizationPercentage": 55}}
+_NEW_HPA = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "new"},
+            "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "web"},
+                     "maxReplicas": 4, "metrics": [
+                         {"type": "Resource", "resource": {"name": "memory", "target": {
+                             "type": "AverageValue", "averageValue": "100Mi"}}},
+                         {"type": "Resource", "resource": {"name": "cpu", "target": {
+                             "type": "Utilization", "averageUtilization": 60}}}]}}
+_V1 = "/apis/autoscaling/v1/namespaces/autoscalers/horizontalpodautoscalers"
+_RV = re.compile(r'(?<="resourceVersion":")\d+')
+_AGGREGATOR = re.compile(r"^apiregistration\.k8s\.io/v1\n", re.M)  # (APIServices: not modelled, see _UNSTORED)
+
+
+def test_autoscalers_through_both_versions_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """An old manifest's autoscaling/v1 autoscaler beside a v2 one: applied (kubectl's three-way merge in v1),
+    listed, printed and described, read through v1 (which shows v2's other metrics in its annotations), changed
+    through v1, and `kubectl autoscale`'s read through v1; the group's versions discovered. (kubectl reads
+    `hpa.v1.autoscaling` through the preferred version: v1's own reads are raw.)"""
+    script: list[tuple[list[str], str]] = [
+        (["api-versions"], ""), (["get", "--raw", "/apis/autoscaling"], ""),
+        (["apply", "-f", "-"], json.dumps(_OLD_HPA)), (["apply", "-f", "-"], json.dumps(_NEW_HPA)),
+        (["get", "hpa"], ""), (["get", "hpa.v1.autoscaling"], ""),
+        (["get", "--raw", f"{_V1}/new"], ""), (["get", "hpa", "old", "-o", "yaml"], ""),
+        (["describe", "hpa", "old"], ""),
+        (["apply", "-f", "-"], json.dumps(_OLD_HPA).replace("55", "65")),
+        (["get", "--raw", f"{_V1}/old"], ""),
+        (["create", "deployment", "web", "--image=nginx"], ""),
+        (["autoscale", "deployment", "web", "--max=3", "--name=auto"], ""),
+        (["get", "--raw", _V1], ""), (["delete", "hpa", "old"], ""), (["get", "hpa"], "")]
+    real, emulated = _both(realkube, watchproxy, tmp_path, "autoscalers", script)
+    assert [code for code, _, _ in real] == [0] * len(script), real
+    assert '"autoscaling.alpha.kubernetes.io/metrics"' in real[6][1]  # (v2's memory target, through v1)
+    real[0] = (0, _AGGREGATOR.sub("", real[0][1]), real[0][2])
+    real, emulated = ([(code, _RV.sub("N", out), err) for code, out, err in got] for got in (real, emulated))
+    differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
+    assert differing == []

@@ -47,13 +47,23 @@ def group_versions(types: tuple[ResourceType, ...]) -> list[tuple[str, str]]:
     return out
 
 
-def api_group_list_body(types: tuple[ResourceType, ...]) -> bytes:
-    """One entry per group, its versions in the order first met (the preferred one first)."""
+def _groups(types: tuple[ResourceType, ...]) -> dict[str, dict[str, Any]]:
+    """Each group's APIGroup: its versions in the order first met (the preferred one first)."""
     groups: dict[str, dict[str, Any]] = {}
     for group, version in group_versions(types):
         gv = {"groupVersion": f"{group}/{version}", "version": version}
         groups.setdefault(group, {"name": group, "versions": [], "preferredVersion": gv})["versions"].append(gv)
-    return go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": list(groups.values())}) + b"\n"
+    return groups
+
+
+def api_group_list_body(types: tuple[ResourceType, ...]) -> bytes:
+    return go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": list(_groups(types).values())}) + b"\n"
+
+
+def api_group_body(group: str, types: tuple[ResourceType, ...]) -> bytes | None:
+    """/apis/GROUP: the group's APIGroup (None for a group not served)."""
+    found = _groups(types).get(group)
+    return go_json({"kind": "APIGroup", "apiVersion": "v1", **found}) + b"\n" if found is not None else None
 
 
 def _entries(rt: ResourceType) -> list[dict[str, Any]]:

@@ -37,6 +37,8 @@ def answer(path: str, timelines: dict[str, ResourceTimeline], git_version: str,
     custom resources the definitions held serve, `schemas` theirs."""
     wanted = path.rstrip("/") or "/"
     types = _types(timelines, defined)
+    if wanted.startswith("/apis/") and wanted.count("/") == 2:  # one group's versions
+        return discovery.api_group_body(wanted.removeprefix("/apis/"), types)
     documents = openapi.documents(types, schemas) if wanted.startswith("/openapi/") else \
         discovery.documents(git_version or "v1.36.0", types)
     for doc_path, body in documents:
