@@ -619,3 +619,29 @@ def test_status_writes_change_the_metadata_their_kinds_strategy_lets_by(
     assert [random_writes.managed_fields(r[2]) for r in real if r[1] < 300] == \
         [random_writes.managed_fields(e[2]) for e in emulated if e[1] < 300]
     assert any("/status" in w and c == 200 and (d.get("metadata") or {}).get("labels") for w, c, d, _ in real)
+
+
+def test_autoscalers_written_through_both_versions_are_watched_through_both_as_the_real_apiserver_sends_them(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The events of autoscalers written through autoscaling/v1 and v2, watched through each version: every
+    change as that version shows it (v1's annotations, v2's metrics), in the same order."""
+    ns = "hpa-watches"
+    real_server = (realkube.url, realkube.token_file.read_text().strip())
+    rawhttp.call(*real_server, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
+    versions = [f"/apis/autoscaling/{v}/namespaces/{{ns}}/horizontalpodautoscalers" for v in ("v1", "v2")]
+    start = rawhttp.call(*real_server, "GET", versions[1].format(ns=ns))[1]["metadata"]["resourceVersion"]
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+    replay = watchproxy(b.write())
+    sequence = random_writes.hpa_versions_ops(9, 40)
+    random_writes.run(real_server, ns, sequence)
+    random_writes.run((replay.url, ""), ns, sequence)
+    for collection in versions:
+        def end_the_watch() -> None:
+            replay.wait_for(lambda r: any(w.end == "open" for w in r.watches()), what="the watch")
+            replay.advance(2)
+        real_events = random_writes.watch_events(real_server, ns, start, collection)
+        emulated_events = wd.watched(
+            lambda c=collection: random_writes.watch_events((replay.url, ""), ns, "100", c), end_the_watch)
+        assert emulated_events == real_events
+        assert {"ADDED", "MODIFIED", "DELETED"} <= {t for t, _ in real_events}
