@@ -6,10 +6,16 @@ real apiserver."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from watchproxy.apiserver import autoscalingv1, defaults, specvalidation
+from watchproxy.testing import Replay
+
+from tests import rawhttp
+from tests.memory import RecordingBuilder
 
 TARGET = {"kind": "Deployment", "name": "web", "apiVersion": "apps/v1"}
 NOTE = "autoscaling.alpha.kubernetes.io/"
@@ -120,3 +126,24 @@ def test_a_spec_write_through_v1_leaves_the_status_as_v2_held_it() -> None:
     assert kept["status"] == stored["status"] and kept["spec"]["maxReplicas"] == 5
     rewritten = {**seen, "status": {**seen["status"], "desiredReplicas": 2}}  # a status write takes the status
     assert autoscalingv1.as_v2_over(rewritten, stored)["status"]["desiredReplicas"] == 2
+
+
+def test_what_v1_carries_of_the_status_follows_the_status_through_writes(tmp_path: Path) -> None:
+    """A create starts with an empty status, its status annotations too; a spec write keeps the stored status
+    and the annotations that carry it (as the real apiserver does: tests/test_writes_random_realkube.py)."""
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path="/api/v1/namespaces/h/configmaps", kind="ConfigMapList")
+    conditions = '[{"type":"AbleToScale","status":"True","lastTransitionTime":null}]'
+    with Replay(b.write()) as replay:
+        server = (replay.url, "")
+        v1_path = "/apis/autoscaling/v1/namespaces/h/horizontalpodautoscalers"
+        created = rawhttp.call(*server, "POST", v1_path, json.dumps(
+            v1({"maxReplicas": 3}, annotations={NOTE + "conditions": conditions})).encode())[1]
+        assert "annotations" not in created["metadata"]
+        rawhttp.call(*server, "PATCH", v1_path.replace("v1", "v2") + "/c/status", json.dumps(
+            {"status": {"desiredReplicas": 2, "conditions": [{"type": "AbleToScale", "status": "True"}]}}).encode(),
+            "application/merge-patch+json")
+        sent = v1({"maxReplicas": 4})  # (without the annotations a read would have shown)
+        updated = rawhttp.call(*server, "PUT", f"{v1_path}/c", json.dumps(sent).encode())[1]
+        assert updated["metadata"]["annotations"] == {NOTE + "conditions": conditions}
+        assert updated["status"]["desiredReplicas"] == 2 and updated["spec"]["maxReplicas"] == 4

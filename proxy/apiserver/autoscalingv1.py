@@ -31,6 +31,7 @@ METRICS, CURRENT_METRICS, CONDITIONS, BEHAVIOR = (_PREFIX + s for s in ("metrics
 _ROUND_TRIP = (METRICS, BEHAVIOR, _PREFIX + "scale-down-tolerance", _PREFIX + "scale-up-tolerance", CURRENT_METRICS,
                CONDITIONS)
 DEFAULT_CPU_UTILIZATION = 80
+_SPEC_NOTES, _STATUS_NOTES = (METRICS, BEHAVIOR), (CURRENT_METRICS, CONDITIONS)  # which part each carries
 
 
 def _d(value: Any) -> Obj:
@@ -365,7 +366,23 @@ def as_v2(obj: Obj) -> Obj:
     return encoded({"metadata": without_round_trip(meta), "spec": v2_spec, "status": v2_status}, KIND, V2)
 
 
-_SPEC_NOTES, _STATUS_NOTES = (METRICS, BEHAVIOR), (CURRENT_METRICS, CONDITIONS)
+def take(obj: Obj, part: str, source: Obj | None) -> None:
+    """Where a write keeps `part` ("spec" or "status") of the stored object (`source`; None: an empty one, as a
+    create's status), a v1 autoscaler keeps the annotations that carry the rest of it too (in place; nothing
+    for any other object)."""
+    if (obj.get("apiVersion"), obj.get("kind")) != (V1, KIND):
+        return
+    keys = _SPEC_NOTES if part == "spec" else _STATUS_NOTES
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        meta = obj["metadata"] = {}
+    kept = _d(_d((source or {}).get("metadata")).get("annotations"))
+    notes = {k: v for k, v in _d(meta.get("annotations")).items() if k not in keys} | \
+        {k: v for k, v in kept.items() if k in keys}
+    if notes:
+        meta["annotations"] = notes
+    else:
+        meta.pop("annotations", None)
 
 
 def as_v2_over(obj: Obj, stored: Obj | None) -> Obj:

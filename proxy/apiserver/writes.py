@@ -428,6 +428,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         obj.pop("status", None)
     elif t.builtin and t.kind in STATUS_RESET_ON_CREATE:  # the strategies' PrepareForCreate: a new status
         obj["status"] = {}
+        autoscalingv1.take(obj, "status", None)
     elif t.builtin and t.kind == "PersistentVolume":  # a new status too, pending since now
         obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": stamp.timestamp}
     try:
@@ -634,7 +635,7 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     """The answer and the change of a create or an update, the object as the apiserver's Go types store it
     (goorder.encoded; the store then only puts the resourceVersion in its place)."""
     c.written = c.written or c.obj
-    obj = c.obj if opts.dry_run else defaults.read_back(c.obj)  # (a dry run's answer is never read back)
+    obj = defaults.read_back(c.obj)
     c.obj = encoded(obj, obj.get("kind", ""), obj.get("apiVersion", ""), stored=True)
     return Outcome(code, c.obj, [] if opts.dry_run else [c], would=c if opts.dry_run else None)
 
@@ -718,6 +719,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             kept = _STATUS_KEEPS.get(t.kind, ())
             new["metadata"] = {**{k: v for k, v in sent_meta.items() if k not in kept},
                                **{k: old_meta[k] for k in kept if k in old_meta}}
+        autoscalingv1.take(new, "spec", current)
         if status_causes := specvalidation.status_causes(new, current):
             return _refused(t, name, status_causes)
         meta = _meta(new)
@@ -726,6 +728,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             new["status"] = copy.deepcopy(current["status"])
         else:
             new.pop("status", None)
+        autoscalingv1.take(new, "status", current)
     for owned in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
                   "generation", "name", "namespace"):
         if owned in old_meta:
