@@ -147,3 +147,19 @@ def test_what_v1_carries_of_the_status_follows_the_status_through_writes(tmp_pat
         updated = rawhttp.call(*server, "PUT", f"{v1_path}/c", json.dumps(sent).encode())[1]
         assert updated["metadata"]["annotations"] == {NOTE + "conditions": conditions}
         assert updated["status"]["desiredReplicas"] == 2 and updated["spec"]["maxReplicas"] == 4
+
+
+def test_an_autoscaler_prints_the_same_row_through_either_version(tmp_path: Path) -> None:
+    """The apiserver's printer reads the internal type: `kubectl get` (a Table) shows v2's targets whichever
+    version it asks through."""
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path="/api/v1/namespaces/h/configmaps", kind="ConfigMapList")
+    table = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io"}
+    with Replay(b.write()) as replay:
+        server = (replay.url, "")
+        v2_path = "/apis/autoscaling/v2/namespaces/h/horizontalpodautoscalers"
+        rawhttp.call(*server, "POST", v2_path, json.dumps(v2({"maxReplicas": 3, "metrics": [MEMORY, CPU_60]})).encode())
+        rows = [rawhttp.call(*server, "GET", path, headers=table)[1]["rows"]
+                for path in (v2_path, v2_path.replace("v2", "v1"))]
+    assert rows[0][0]["cells"][2] == "memory: <unknown>/100Mi, cpu: <unknown>/60%"
+    assert [r["cells"] for r in rows[0]] == [r["cells"] for r in rows[1]]
