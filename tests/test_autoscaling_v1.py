@@ -15,6 +15,7 @@ from watchproxy.apiserver import autoscalingv1, defaults, specvalidation
 from watchproxy.testing import Replay
 
 from tests import rawhttp
+from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 
 TARGET = {"kind": "Deployment", "name": "web", "apiVersion": "apps/v1"}
@@ -163,3 +164,32 @@ def test_an_autoscaler_prints_the_same_row_through_either_version(tmp_path: Path
                 for path in (v2_path, v2_path.replace("v2", "v1"))]
     assert rows[0][0]["cells"][2] == "memory: <unknown>/100Mi, cpu: <unknown>/60%"
     assert [r["cells"] for r in rows[0]] == [r["cells"] for r in rows[1]]
+
+
+def test_a_recorded_v2_autoscaler_is_listed_and_watched_through_v1(tmp_path: Path) -> None:
+    """A recording made through v2 (what every current client and controller uses) replays through v1 too."""
+    recorded = {**v2({"minReplicas": 1, "maxReplicas": 3, "metrics": [MEMORY, CPU_60]}, resourceVersion="101"),
+                "apiVersion": "autoscaling/v2"}
+    changed = {**recorded, "metadata": {**recorded["metadata"], "resourceVersion": "102"},
+               "spec": {**recorded["spec"], "maxReplicas": 6}}
+    collection = "/apis/autoscaling/v2/namespaces/h/horizontalpodautoscalers"
+    b = RecordingBuilder(tmp_path / "hpa.msgpack")
+    b.list(0.0, 101, [recorded], path=collection, kind="HorizontalPodAutoscalerList")
+    b.watch(0.0, [(5.0, "MODIFIED", changed)], 60.0, path=collection, query="resourceVersion=101&watch=true")
+    with Replay(b.write()) as replay:
+        v1_path = collection.replace("v2", "v1")
+        listed = rawhttp.call(replay.url, "", "GET", v1_path)[1]
+        assert listed["apiVersion"] == "autoscaling/v1" and listed["metadata"]["resourceVersion"] == "101"
+        assert [(i["spec"]["targetCPUUtilizationPercentage"], i["metadata"]["annotations"][NOTE + "metrics"])
+                for i in listed["items"]] == [
+            (60, '[{"type":"Resource","resource":{"name":"memory","targetAverageValue":"100Mi"}}]')]
+
+        def moved() -> None:
+            replay.wait_for(lambda r: any(w.end == "open" for w in r.watches()), what="the watch")
+            replay.advance(10)
+            replay.end_watches()
+        events = wd.watched(lambda: rawhttp.call(replay.url, "", "GET", f"{v1_path}?watch=1&resourceVersion=101")[1],
+                            moved)
+    event = json.loads(events["text"].splitlines()[0]) if "text" in events else events  # (one line: one document)
+    assert (event["type"], event["object"]["apiVersion"], event["object"]["spec"]["maxReplicas"]) == (
+        "MODIFIED", "autoscaling/v1", 6)
