@@ -7,6 +7,7 @@ real apiserver."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +194,45 @@ def test_a_recorded_v2_autoscaler_is_listed_and_watched_through_v1(tmp_path: Pat
     event = json.loads(events["text"].splitlines()[0]) if "text" in events else events  # (one line: one document)
     assert (event["type"], event["object"]["apiVersion"], event["object"]["spec"]["maxReplicas"]) == (
         "MODIFIED", "autoscaling/v1", 6)
+
+
+def test_bent_v1_autoscalers_and_annotations_never_make_an_internal_error(tmp_path: Path) -> None:
+    """v1 bodies bent out of shape, the JSON in their annotations too (a value of another type, a field gone,
+    deep inside): refused as the apiserver refuses them or applied, never a 500."""
+    from tests.test_fuzz_writes import _mutate  # (the same bending as the other kinds')
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path="/api/v1/namespaces/h/configmaps", kind="ConfigMapList")
+    rnd = random.Random(13)
+    notes = [json.loads(text) for text in (
+        '[{"type":"Object","object":{"target":{"kind":"Service","name":"s"},"metricName":"m","targetValue":"1",'
+        '"averageValue":"2","selector":{"matchLabels":{"a":"b"}}}},{"type":"External","external":{"metricName":'
+        '"q","targetValue":"5"}},{"type":"ContainerResource","containerResource":{"name":"cpu","container":"c",'
+        '"targetAverageUtilization":5}}]',
+        '{"ScaleUp":{"StabilizationWindowSeconds":30,"SelectPolicy":"Min","Policies":[{"Type":"Pods","Value":2,'
+        '"PeriodSeconds":60}],"Tolerance":"1m"}}',
+        '[{"type":"Pods","pods":{"metricName":"qps","currentAverageValue":"2"}},{"type":"Resource","resource":'
+        '{"name":"cpu","currentAverageUtilization":40,"currentAverageValue":"1"}}]',
+        '[{"type":"AbleToScale","status":"True","lastTransitionTime":"2026-12-01T00:00:00Z","observedGeneration":1}]')]
+    keys = [NOTE + k for k in ("metrics", "behavior", "current-metrics", "conditions")]
+    codes = set()
+    with Replay(b.write()) as replay:
+        server = (replay.url, "")
+        path = "/apis/autoscaling/v1/namespaces/h/horizontalpodautoscalers"
+        for i in range(150):
+            body = v1({"maxReplicas": 3, "minReplicas": 1, "targetCPUUtilizationPercentage": 50},
+                      {"currentReplicas": 1, "desiredReplicas": 2, "currentCPUUtilizationPercentage": 30},
+                      annotations={k: json.dumps(n) for k, n in zip(keys, notes, strict=True)})
+            body["metadata"]["name"] = f"c{i % 5}"
+            bent = json.loads(body["metadata"]["annotations"][keys[i % 4]])
+            _mutate(bent, rnd)
+            body["metadata"]["annotations"][keys[i % 4]] = json.dumps(bent)
+            if i % 3:
+                _mutate(body, rnd)
+            named = f"{path}/c{i % 5}"
+            method, target = rnd.choice((("POST", path), ("PUT", named), ("PUT", f"{named}/status")))
+            code, doc, _ = rawhttp.call(*server, method, target, json.dumps(body).encode())
+            assert code != 500 and code < 600, (method, body, doc)
+            codes.add(code)
+            got = rawhttp.call(*server, "GET", f"{path.replace('v1', 'v2')}/c{i % 5}")[0]
+            assert got in (200, 404)
+    assert {200, 201, 400, 422} <= codes  # (written and refused alike)
