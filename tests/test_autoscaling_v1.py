@@ -65,8 +65,8 @@ def test_a_v2_autoscaler_through_v1_carries_the_rest_in_annotations_as_the_real_
 
 
 def test_a_v1_autoscaler_without_a_target_gets_80_percent_cpu_as_the_real_apiserver_answers() -> None:
-    created = v1({"maxReplicas": 3})
-    defaults.apply(created, "HorizontalPodAutoscaler", "autoscaling/v1", creating=True)
+    created = defaults.read_back(defaults.apply(v1({"maxReplicas": 3}), "HorizontalPodAutoscaler", "autoscaling/v1",
+                                                creating=True))  # (as the write's answer: stored and read back)
     assert created["spec"] == {"scaleTargetRef": TARGET, "minReplicas": 1, "maxReplicas": 3,
                                "targetCPUUtilizationPercentage": 80}
     assert autoscalingv1.as_v2(created) == {  # what GET through autoscaling/v2 answered
@@ -116,18 +116,20 @@ def test_a_v2_write_drops_the_annotations_v1_owns() -> None:
 
 
 def test_a_spec_write_through_v1_leaves_the_status_as_v2_held_it() -> None:
-    """v1's annotation cannot tell a missing current average value from a zero one: what a write through v1
-    leaves as it was stays as stored (the apiserver's strategy keeps the stored status under a spec write)."""
+    """v1's annotation cannot tell a missing current average value from a zero one: the part of the object a
+    write through v1 keeps (the status under a spec write) stays as v2 held it."""
     stored = v2({"minReplicas": 1, "maxReplicas": 3, "metrics": [CPU_60]}, {"desiredReplicas": 1, "currentMetrics": [
         {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 40}}}]})
     seen = autoscalingv1.as_v1(stored)
     assert '"currentAverageValue":"0"' in seen["metadata"]["annotations"][NOTE + "current-metrics"]
     written = {**seen, "spec": {**seen["spec"], "maxReplicas": 5}}
     assert autoscalingv1.as_v2(written)["status"] != stored["status"]  # (read back whole: a zero appears)
-    kept = autoscalingv1.as_v2_over(written, stored)
+    kept = autoscalingv1.as_v2_over(written, stored, autoscalingv1.as_v2(written), "status")
     assert kept["status"] == stored["status"] and kept["spec"]["maxReplicas"] == 5
-    rewritten = {**seen, "status": {**seen["status"], "desiredReplicas": 2}}  # a status write takes the status
-    assert autoscalingv1.as_v2_over(rewritten, stored)["status"]["desiredReplicas"] == 2
+    deleting = {**seen, "metadata": {**seen["metadata"], "deletionTimestamp": "2026-12-05T00:00:00Z"}}
+    marked = autoscalingv1.as_v2_over(deleting, stored, None, "")  # (a delete changes neither part)
+    assert (marked["spec"], marked["status"]) == (stored["spec"], stored["status"])
+
 
 
 def test_what_v1_carries_of_the_status_follows_the_status_through_writes(tmp_path: Path) -> None:

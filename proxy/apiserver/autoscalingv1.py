@@ -385,20 +385,15 @@ def take(obj: Obj, part: str, source: Obj | None) -> None:
         meta.pop("annotations", None)
 
 
-def as_v2_over(obj: Obj, stored: Obj | None) -> Obj:
-    """A v1 autoscaler a client wrote, as v2 then holds it (`stored`: as v2 held it before). v1 cannot tell a
-    missing quantity from a zero one (a current metric's average value...), so read back whole an object would
-    change where the write did not: the spec or status the write left as v1 showed them stays as it was, as
-    the apiserver's strategy keeps the stored status under a spec write and the spec under a status write."""
-    new = as_v2(obj)
-    if stored is None:
-        return new
-    before = as_v1(stored)
-    notes, notes_before = _d(_d(obj.get("metadata")).get("annotations")), \
-        _d(_d(before.get("metadata")).get("annotations"))
-    for part, keys in (("spec", _SPEC_NOTES), ("status", _STATUS_NOTES)):
-        if before.get(part) == obj.get(part) and all(notes.get(k) == notes_before.get(k) for k in keys):
-            new[part] = stored.get(part)
+def as_v2_over(obj: Obj, before: Obj | None, written: Obj | None, kept: str) -> Obj:
+    """A v1 autoscaler a write stored, as v2 holds it: `written`, the internal form the write made (None for a
+    write that changed neither spec nor status: a delete's), with the part the strategy kept (`kept`: the status
+    under a spec write, the spec under a status write) as v2 held it `before` — read back from v1's view, it
+    would change (v1 cannot tell a missing quantity from a zero one)."""
+    new = {**(written if written is not None else as_v2(obj)), "metadata": as_v2(obj)["metadata"]}
+    for part in (kept,) if written is not None else ("spec", "status"):
+        if before is not None and part in ("spec", "status"):
+            new[part] = before.get(part)
     return new
 
 

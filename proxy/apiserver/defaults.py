@@ -513,23 +513,26 @@ def _hpa(obj: Obj, _: bool, _uid: str = "") -> None:
 
 
 def _hpa_v1(obj: Obj, _: bool, _uid: str = "") -> None:
-    """v1's one default (a minimum of one replica), then the object as the apiserver validates and stores it:
-    converted to the internal type (a CPU target of 80% where there is none, the annotations read). v2's
-    defaults come only when it is read back (read_back)."""
+    """v1's one default, a minimum of one replica. The rest comes with the internal type the apiserver
+    converts the object to (a CPU target of 80% where there is none, the annotations read): stored_form."""
     _p(obj.setdefault("spec", {}), "minReplicas", 1)
-    converted = autoscalingv1.as_v1(autoscalingv1.as_v2(obj))
-    obj.clear()
-    obj.update(converted)
+
+
+def stored_form(obj: Obj) -> Obj | None:
+    """What storage holds of an object written through a version that is a lossy view of it (a v1
+    autoscaler): the internal type, as storage's decoder reads it back (defaulted as v2); None for any other."""
+    if (obj.get("apiVersion"), obj.get("kind")) != (autoscalingv1.V1, autoscalingv1.KIND):
+        return None
+    stored = autoscalingv1.as_v2(obj)
+    _hpa(stored, False)
+    return stored
 
 
 def read_back(obj: Obj) -> Obj:
     """An object as storage's decoder reads it back, which defaults it as the storage version: what a v1
     autoscaler was validated without (a behavior's policies from its annotation) it is answered and stored with."""
-    if (obj.get("apiVersion"), obj.get("kind")) != (autoscalingv1.V1, autoscalingv1.KIND):
-        return obj
-    stored = autoscalingv1.as_v2(obj)
-    _hpa(stored, False)
-    return autoscalingv1.as_v1(stored)
+    stored = stored_form(obj)
+    return autoscalingv1.as_v1(stored) if stored is not None else obj
 
 
 def _service(obj: Obj, creating: bool, uid: str) -> None:

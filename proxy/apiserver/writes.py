@@ -193,6 +193,10 @@ class Commit:
     # the object as the field manager compared it: decoded and defaulted, before the strategy restores what an
     # update may not change (a namespace's finalizers, a Service's allocations...), and before storage
     written: dict[str, Any] | None = None
+    # the object as the storage version holds it, where the version written is a lossy view of it (a v1
+    # autoscaler): what the other version's view is made from, but for the part the strategy kept as stored
+    stored: dict[str, Any] | None = None
+    kept: str = ""  # "status" (an update of the object) or "spec" (of its status)
 
 
 @dataclass(slots=True)
@@ -635,7 +639,9 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     """The answer and the change of a create or an update, the object as the apiserver's Go types store it
     (goorder.encoded; the store then only puts the resourceVersion in its place)."""
     c.written = c.written or c.obj
-    obj = defaults.read_back(c.obj)
+    if (stored := defaults.stored_form(c.obj)) is not None:
+        c.stored = encoded(stored, stored.get("kind", ""), stored.get("apiVersion", ""), stored=True)
+    obj = autoscalingv1.as_v1(stored) if stored is not None else c.obj
     c.obj = encoded(obj, obj.get("kind", ""), obj.get("apiVersion", ""), stored=True)
     return Outcome(code, c.obj, [] if opts.dry_run else [c], would=c if opts.dry_run else None)
 
@@ -759,13 +765,14 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     stored = encoded(defaults.read_back(new), t.kind, t.api_version, stored=True)
     unchanged = not gone and stored == {**current, "metadata": {k: v for k, v in old_meta.items()
                                                                  if k != "resourceVersion"}}
+    kept_part = "spec" if t.subresource == "status" else "status" if _status_apart(t) and not t.subresource else ""
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
     if gone:
-        return _commit(200, Commit("DELETED", t.key(), new, as_sent), opts)
+        return _commit(200, Commit("DELETED", t.key(), new, as_sent, kept=kept_part), opts)
     if unchanged:  # nothing changed: no event, and the answer is the stored object
         return Outcome(200, {**stored, "metadata": new["metadata"]}, unchanged=as_sent)
-    return _commit(200, Commit("MODIFIED", t.key(), new, as_sent), opts)
+    return _commit(200, Commit("MODIFIED", t.key(), new, as_sent, kept=kept_part), opts)
 
 
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,

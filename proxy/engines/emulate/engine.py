@@ -183,8 +183,9 @@ class Emulator:
                         if self.timeline_of(p) is not None)
         if (other := _OTHER_VIEW.get(path)) is not None and self.timeline_of(other[0]) is not None:
             if path == autoscalingv1.V1_PATH:  # (v1 loses what v2 holds: what the write left stays as stored)
-                stored = self.cache.state(other[0], now).get(change.key)
-                mirrors += ((other[0], autoscalingv1.as_v2_over(change.obj, stored.obj if stored else None)),)
+                before = self.cache.state(other[0], now).get(change.key)
+                mirrors += ((other[0], autoscalingv1.as_v2_over(change.obj, before.obj if before else None,
+                                                                change.stored, change.kept)),)
             else:
                 mirrors += ((other[0], other[1](change.obj)),)
         rv = self.cache.commit(path, change.key, change.type, change.obj, now, mirrors)
