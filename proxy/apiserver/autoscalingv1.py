@@ -390,7 +390,8 @@ def as_v2_over(obj: Obj, before: Obj | None, written: Obj | None, kept: str) -> 
     write that changed neither spec nor status: a delete's), with the part the strategy kept (`kept`: the status
     under a spec write, the spec under a status write) as v2 held it `before` — read back from v1's view, it
     would change (v1 cannot tell a missing quantity from a zero one)."""
-    new = {**(written if written is not None else as_v2(obj)), "metadata": as_v2(obj)["metadata"]}
+    view = as_v2(obj)
+    new = {**(written if written is not None else view), "metadata": view["metadata"]}
     for part in (kept,) if written is not None else ("spec", "status"):
         if before is not None and part in ("spec", "status"):
             new[part] = before.get(part)
