@@ -34,6 +34,11 @@ DEFAULT_CPU_UTILIZATION = 80
 _SPEC_NOTES, _STATUS_NOTES = (METRICS, BEHAVIOR), (CURRENT_METRICS, CONDITIONS)  # which part each carries
 
 
+def through_v1(obj: Obj) -> bool:
+    """Whether `obj` is an autoscaler as v1 shows it (the lossy view the rest of the apiserver converts)."""
+    return (obj.get("apiVersion"), obj.get("kind")) == (V1, KIND)
+
+
 def _d(value: Any) -> Obj:
     return value if isinstance(value, dict) else {}
 
@@ -370,7 +375,7 @@ def take(obj: Obj, part: str, source: Obj | None) -> None:
     """Where a write keeps `part` ("spec" or "status") of the stored object (`source`; None: an empty one, as a
     create's status), a v1 autoscaler keeps the annotations that carry the rest of it too (in place; nothing
     for any other object)."""
-    if (obj.get("apiVersion"), obj.get("kind")) != (V1, KIND):
+    if not through_v1(obj):
         return
     keys = _SPEC_NOTES if part == "spec" else _STATUS_NOTES
     meta = obj.get("metadata")
@@ -392,9 +397,9 @@ def as_v2_over(obj: Obj, before: Obj | None, written: Obj | None, kept: str) -> 
     would change (v1 cannot tell a missing quantity from a zero one)."""
     view = as_v2(obj)
     new = {**(written if written is not None else view), "metadata": view["metadata"]}
-    for part in (kept,) if written is not None else ("spec", "status"):
-        if before is not None and part in ("spec", "status"):
-            new[part] = before.get(part)
+    if before is not None:
+        new.update((part, before.get(part)) for part in ((kept,) if written is not None else ("spec", "status"))
+                   if part)
     return new
 
 
@@ -405,6 +410,6 @@ OTHER_VIEW: dict[str, tuple[str, Callable[[Obj], Obj]]] = {V2_PATH: (V1_PATH, as
 def printed(obj: Obj) -> Obj:
     """What the Table printer reads: the internal type, so v1 prints the same columns as v2 (with v1's own
     metadata, which the rows carry)."""
-    if (obj.get("apiVersion"), obj.get("kind")) != (V1, KIND):
+    if not through_v1(obj):
         return obj
     return {**as_v2(obj), "metadata": obj.get("metadata")}

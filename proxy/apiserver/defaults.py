@@ -521,7 +521,7 @@ def _hpa_v1(obj: Obj, _: bool, _uid: str = "") -> None:
 def stored_form(obj: Obj) -> Obj | None:
     """What storage holds of an object written through a version that is a lossy view of it (a v1
     autoscaler): the internal type, as storage's decoder reads it back (defaulted as v2); None for any other."""
-    if (obj.get("apiVersion"), obj.get("kind")) != (autoscalingv1.V1, autoscalingv1.KIND):
+    if not autoscalingv1.through_v1(obj):
         return None
     stored = autoscalingv1.as_v2(obj)
     _hpa(stored, False)

@@ -147,7 +147,7 @@ def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -
     request's object) did not have; a DaemonSet through its internal type, whose template generation (the
     strategy's, later) is written back to its annotation as the request had it, else as 0; and a v1 autoscaler
     through its internal type (the CPU target its conversion defaults, the annotations it writes)."""
-    if (written.get("apiVersion"), kind) == (autoscalingv1.V1, autoscalingv1.KIND):
+    if autoscalingv1.through_v1(written):
         written = autoscalingv1.as_v1(autoscalingv1.as_v2(written))
     out: dict[str, Any] = json.loads(json.dumps(written))
     if kind == "DaemonSet" and str(out.get("apiVersion")) == "apps/v1":

@@ -1367,17 +1367,13 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
     return causes
 
 
-def _through_v1(obj: Obj) -> bool:
-    return (obj.get("apiVersion"), obj.get("kind")) == (autoscalingv1.V1, autoscalingv1.KIND)
-
-
 def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     """What the validation of a /status write finds wrong in the new status: the workloads', a disruption
     budget's and an autoscaler's counts, a namespace's phase, a Job's rules, the addresses of an Ingress's or a
     Service's load balancer, and a Service's load balancer status only for a LoadBalancer
     (ValidateServiceStatusUpdate; a fault the stored one had already is not reported again); a quota's and a
     volume attachment's: clustervalidation.ON_STATUS."""
-    if _through_v1(obj):
+    if autoscalingv1.through_v1(obj):
         return status_causes(autoscalingv1.as_v2(obj), autoscalingv1.as_v2(old))
     if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
         return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
@@ -1442,7 +1438,7 @@ def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     again. A real apiserver never stores such an object, so against a recording of one nothing changes;
     but a synthesized recording may hold a compact Service without ports or a Job without a template, and a
     controller must still be able to label it."""
-    if _through_v1(obj):  # validated as the internal type, whose field paths the messages name
+    if autoscalingv1.through_v1(obj):  # validated as the internal type, whose field paths the messages name
         return spec_causes(autoscalingv1.as_v2(obj), autoscalingv1.as_v2(old) if old is not None else None)
     api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
     causes = _on_update(api_version, kind, obj, old) if old is not None else []

@@ -649,7 +649,7 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
 def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = False) -> bool:
     """Whether the fields a new generation counts changed: all but metadata and status, and status too for
     a custom resource without a status subresource."""
-    if (new.get("apiVersion"), new.get("kind")) == (autoscalingv1.V1, autoscalingv1.KIND):
+    if autoscalingv1.through_v1(new):
         old, new = autoscalingv1.as_v2(old), autoscalingv1.as_v2(new)  # (v1 carries spec in annotations)
     keys = (set(old) | set(new)) - (_NOT_SPEC - {"status"} if with_status else _NOT_SPEC)
     return any(old.get(k) != new.get(k) for k in keys)
