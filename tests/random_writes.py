@@ -956,28 +956,33 @@ def hpa_versions_ops(seed: int, n: int) -> list[Op]:
                   {"type": "Resource", "resource": {"name": "cpu", "current": {"averageUtilization": 40}}}],
                   "conditions": [{"type": "AbleToScale", "status": "True"}]},
               "hpav1": {"currentReplicas": 1, "desiredReplicas": 1, "currentCPUUtilizationPercentage": 30}}
-    out: list[Op] = []
     kinds = ("create", "create", "update", "merge", "smp", "apply", "get", "get", "status", "delete")
     r = random.Random(seed)
+    out = []
     for _ in range(n):
         name, query, kind = r.choice(("h1", "h2")), "dryRun=All" if r.random() < 0.1 else "", r.choice(kinds)
         collection = r.choice(("horizontalpodautoscalers", "hpav1"))
-        make, path = make_v1 if collection == "hpav1" else make_v2, f"/{collection}/{name}"
-        if kind == "create":
-            out.append(Op("POST", f"/{collection}", query, make(name, r)))
-        elif kind == "update":
-            out.append(Op("PUT", path, query, make(name, r), rv=r.choice(("last", ""))))
-        elif kind in ("merge", "smp"):
-            out.append(Op("PATCH", path, query, r.choice(patches[collection]), MERGE if kind == "merge" else SMP))
-        elif kind == "apply":
-            out.append(_applied(r, path, query, make(name, r)))
-        elif kind == "status":
-            out.append(Op("PATCH", f"{path}/status", query, {"status": status[collection]}, MERGE))
-        elif kind == "get":
-            out.append(Op("GET", path))
-        else:
-            out.append(Op("DELETE", path, query))
+        out.append(_simple_op(r, kind, collection, name, query, make_v1 if collection == "hpav1" else make_v2,
+                              patches[collection], (status[collection],)))
     return [*out, Op("GET", "/horizontalpodautoscalers"), Op("GET", "/hpav1")]
+
+
+def _simple_op(r: random.Random, kind: str, collection: str, name: str, query: str,
+               make: Callable[[str, random.Random], Any], patches: tuple[Any, ...], status: tuple[Any, ...]) -> Op:
+    """One step of a simple kind's sequence: a create, an update, a merge or strategic patch, an apply, a /status
+    patch, a read or a delete of `name`."""
+    path = f"/{collection}/{name}"
+    if kind == "create":
+        return Op("POST", f"/{collection}", query, make(name, r))
+    if kind == "update":
+        return Op("PUT", path, query, make(name, r), rv=r.choice(("last", "")))
+    if kind in ("merge", "smp"):
+        return Op("PATCH", path, query, r.choice(patches), MERGE if kind == "merge" else SMP)
+    if kind == "apply":
+        return _applied(r, path, query, make(name, r))
+    if kind == "status":
+        return Op("PATCH", f"{path}/status", query, {"status": r.choice(status)}, MERGE)
+    return Op("GET", path) if kind == "get" else Op("DELETE", path, query)
 
 
 def _simple_ops(seed: int, n: int, collection: str, names: tuple[str, ...], make: Callable[[str, random.Random], Any],
@@ -988,26 +993,11 @@ def _simple_ops(seed: int, n: int, collection: str, names: tuple[str, ...], make
     any) merge-patched into /status, `extra` (if any) another write of the kind (from the source, name and path);
     then a list, of the first name alone for a cluster-scoped kind (a real
     cluster holds others of it)."""
-    out: list[Op] = []
     kinds = ("create", "create", "update", "merge", "smp", "apply", "get", "delete") + (("status",) if status else ()) \
         + (("extra",) if extra is not None else ())
-    for r, name, path, query, kind in _steps(seed, n, collection, names, kinds):
-        if kind == "extra" and extra is not None:
-            out.append(extra(r, name, path))
-        elif kind == "create":
-            out.append(Op("POST", f"/{collection}", query, make(name, r)))
-        elif kind == "update":
-            out.append(Op("PUT", path, query, make(name, r), rv=r.choice(("last", ""))))
-        elif kind in ("merge", "smp"):
-            out.append(Op("PATCH", path, query, r.choice(patches), MERGE if kind == "merge" else SMP))
-        elif kind == "apply":
-            out.append(_applied(r, path, query, make(name, r)))
-        elif kind == "status":
-            out.append(Op("PATCH", f"{path}/status", query, {"status": r.choice(status)}, MERGE))
-        elif kind == "get":
-            out.append(Op("GET", path))
-        else:
-            out.append(Op("DELETE", path, query))
+    out = [extra(r, name, path) if kind == "extra" and extra is not None else
+           _simple_op(r, kind, collection, name, query, make, patches, status)
+           for r, name, path, query, kind in _steps(seed, n, collection, names, kinds)]
     listed = f"fieldSelector=metadata.name%3D{names[0]}" if "{ns}" in names[0] else ""
     return [*out, Op("GET", f"/{collection}", listed)]
 

@@ -179,7 +179,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # defaults (and a dry run's answer read back with them), the status's annotations kept by a spec write, a
     # metric's described object without an API group, managers compared in their own version (v1 was not served
     # before, and a behavior's rules were not validated)
-    ("hpaversions", 1), ("hpaversions", 9), ("hpaversions", 11), ("hpaversions", 19), ("hpaversions", 25),
+    ("hpaversions", 1), ("hpaversions", 9), ("hpaversions", 11), ("hpaversions", 23), ("hpaversions", 25),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
@@ -634,7 +634,7 @@ def test_autoscalers_written_through_both_versions_are_watched_through_both_as_t
     b = RecordingBuilder(tmp_path / "empty.msgpack")
     b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
     replay = watchproxy(b.write())
-    sequence = random_writes.hpa_versions_ops(9, 40)
+    sequence = random_writes.hpa_versions_ops(23, 40)
     random_writes.run(real_server, ns, sequence)
     random_writes.run((replay.url, ""), ns, sequence)
     for collection in versions:
