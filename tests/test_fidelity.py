@@ -10,8 +10,8 @@ import pytest
 
 from tests.conftest import REALKUBE_MIN_REQUEST_TIMEOUT
 from tests.fidelity.accepted import accepted_why
-from tests.fidelity.cases import CASES
-from tests.fidelity.harness import run
+from tests.fidelity.cases import CASES, Case
+from tests.fidelity.harness import _Deadlines, run
 from tests.fidelity.report import verdict
 from tests.realkube import RealKube
 
@@ -45,3 +45,32 @@ def test_docs_fidelity_lists_every_case() -> None:
 def test_one_more_bookmark_at_the_end_is_accepted_only_when_everything_before_it_agrees(
         difference: str, accepted: bool) -> None:
     assert (accepted_why("watch services", [difference]) is not None) is accepted
+
+
+def _deadlines(*sent: float, longest: float | None = None) -> _Deadlines:
+    d = _Deadlines(longest=longest)
+    for i, t in enumerate(sent):
+        q = {"watch": "1", "timeoutSeconds": "1"}
+        d.watch(Case(f"w{i}", 0, "/api/v1/pods", q), q, t, t + 0.05, lambda: False)
+    return d
+
+
+@pytest.mark.parametrize(("sent", "longest", "now", "changes_at"), [
+    ((), None, 5.0, 5.0),  # no watch running
+    ((2.0,), None, 5.0, 5.0),  # its deadline (3.0) is past
+    ((4.5,), None, 5.0, 5.65),  # deadline 5.5–5.55 within half a phase: after it
+    ((4.5,), 0.1, 5.0, 5.0),  # changes known to take 0.1 s are over 0.3 s before it
+    ((4.5, 4.6), None, 5.0, 5.75),  # two in a row: after both
+    ((4.5, 5.1), 0.25, 5.0, 6.25),  # the first moved it next to the second: after that too
+    ((4.05,), 0.1, 5.0, 5.2),  # just behind it
+])
+def test_a_phase_s_changes_wait_for_a_bounded_watch_s_deadline_they_would_come_near(
+        sent: tuple[float, ...], longest: float | None, now: float, changes_at: float) -> None:
+    assert _deadlines(*sent, longest=longest).clear_from(now) == pytest.approx(changes_at)
+
+
+def test_changes_that_came_near_a_deadline_anyway_are_said_to() -> None:
+    d = _deadlines(4.5, 7.0)
+    d.changed(5.0, 5.6)
+    assert list(d.near) == ["w0"] and "0.60 s" in d.near["w0"]
+    assert d.clear_from(9.0) == 9.0 and d.clear_from(7.0) == pytest.approx(8.15)  # twice the 0.6 s seen

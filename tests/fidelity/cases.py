@@ -75,9 +75,6 @@ def _w(timeout: int | None = None, **extra: str) -> dict[str, str]:
 
 CASES: list[Case] = [
     # --- phase 0: the state before the rollout; watches that will see it happen --------------------------
-    # First of its phase: each launch waits for its answer to begin, and under load a case far down the list
-    # leaves late enough for its 1 s window to end at the next phase's changes, where the real server's
-    # clock (started when it handles the request) and emulate's (the proxy's arrival) may disagree.
     Case("watch pods, timeoutSeconds 1", 0, PODS, _w(1)),
     Case("list configmaps", 0, "/api/v1/namespaces/{ns}/configmaps"),
     Case("list secrets", 0, "/api/v1/namespaces/{ns}/secrets"),

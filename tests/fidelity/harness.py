@@ -2,7 +2,8 @@
 emulate replay of that recording at the same virtual times; one verdict per case.
 
 Record side: the workload runs in phases PHASE seconds apart (a schedule, not a synchronisation: it gives each
-server the same quiet moments to be asked in; a step that overran moves the rest of it); informer-like history
+server the same quiet moments to be asked in; a step that overran moves the rest of it, and a phase's changes wait
+for any bounded watch whose deadline they would come near, see `_Deadlines`); informer-like history
 watches through the proxy give the recording every change, as a cluster's own clients would, and a phase's cases
 wait until those watches have delivered what the cluster holds (under load a watch event can lag its write by more
 than half a phase, and emulate knows of a change only from the moment the recording does). Emulate side: a manual
@@ -34,6 +35,7 @@ from tests.workload import Workload
 CASE_HEADER = "X-Fidelity-Case"
 STEP = 0.1  # the manual clock's step on the emulate side
 DELIVERY_TIMEOUT = 30.0  # seconds a phase's changes may take to reach the recording
+GUARD = PHASE / 10  # how near a watch's deadline no change may come
 # Cluster-wide, so cluster-wide cases find in the recording whatever else the server holds.
 PODS, CONFIGMAPS = "/api/v1/pods", "/api/v1/configmaps"
 DEPLOYMENTS, WIDGETS = "/apis/apps/v1/deployments", "/apis/example.watchproxy.dev/v1/widgets"
@@ -104,6 +106,49 @@ def _key(obj: dict[str, Any]) -> str:
 
 
 @dataclass
+class _Deadlines:
+    """When each running bounded watch will be closed by the real apiserver, so no change comes near it.
+
+    Both servers close such a watch `timeoutSeconds` after it began, but each starts the clock at its own moment
+    (the real one when it handles the request, emulate at its recorded arrival at the proxy), and emulate knows
+    a change from the moment the recording has it. A change made and delivered within GUARD of a deadline may
+    land inside one window and outside the other; under load a phase's changes and their delivery take longer
+    than the half phase that separates them from the deadlines of the previous phases' watches, so the changes
+    wait for those instead. A phase's changes are given twice the longest any took so far (half a phase before the
+    first); changes that came near a deadline anyway are reported as that case's difference, rather than as a
+    confusing list of events."""
+
+    windows: list[tuple[str, float, float, Callable[[], bool]]] = field(default_factory=list)  # name, deadline, ended
+    longest: float | None = None
+    near: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def span(self) -> float:
+        return PHASE / 2 if self.longest is None else 2 * self.longest
+
+    def watch(self, case: Case, params: dict[str, str], sent: float, begun: float, ended: Callable[[], bool]) -> None:
+        if case.watch and (seconds := params.get("timeoutSeconds", "")).isdigit():
+            self.windows.append((case.name, sent + int(seconds), begun + int(seconds), ended))
+
+    def clear_from(self, t: float) -> float:
+        """The first moment from `t` at which changes lasting `span` stay GUARD away from every deadline."""
+        moved = True
+        while moved:
+            moved = False
+            for _, first, last, ended in self.windows:
+                if not ended() and t < last + GUARD and t + self.span > first - GUARD:
+                    t, moved = last + GUARD, True
+        return t
+
+    def changed(self, start: float, end: float) -> None:
+        self.longest = max(self.longest or 0.0, end - start)
+        for name, first, last, _ in self.windows:
+            if start - GUARD < last and first < end + GUARD:
+                self.near[name] = f"the schedule: a phase's changes, made and delivered in {end - start:.2f} s, " \
+                                  f"came within {GUARD} s of this watch's deadline (the machine was too slow)"
+
+
+@dataclass
 class _Delivered:
     """What the history watches have delivered through the proxy: each path's objects and their RVs."""
 
@@ -165,7 +210,9 @@ async def _history(http: aiohttp.ClientSession, url: str, path: str, delivered: 
                     delivered.note(path, event["type"], event["object"])
 
 
-async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> dict[str, Transcript]:
+async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]
+                      ) -> tuple[dict[str, Transcript], dict[str, str]]:
+    """Each case's real answer, and the cases whose deadline the changes came near anyway (with why)."""
     w = Workload(kube.admin_kubeconfig, namespace=ns)
     await asyncio.to_thread(setup, w)
     steps = phases(w)
@@ -179,15 +226,20 @@ async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> 
         delivered = _Delivered()
         history = [asyncio.ensure_future(_history(http, s.url + p, p, delivered, stop)) for p in HISTORY]
         due = loop.time()
+        deadlines = _Deadlines()
         running: list[asyncio.Task[None]] = []
         for phase, step in enumerate(steps):
-            due = await _at(loop, due)
+            due = await _at(loop, deadlines.clear_from(due))
             for change in step.changes:
                 await asyncio.to_thread(change)
             await delivered.wait(kube, ns, step.touched)
+            if step.changes:
+                deadlines.changed(due, loop.time())
             due = await _at(loop, due + PHASE / 2)
             for case in (c for c in cases if c.phase == phase):
-                running.append(await _launch(http, s.url, ns, case, ctx, results, loop.time))
+                sent = loop.time()
+                running.append(task := await _launch(http, s.url, ns, case, ctx, results, loop.time))
+                deadlines.watch(case, case.params(ctx), sent, loop.time(), task.done)
             due = max(due + PHASE / 2, loop.time() + PHASE / 4)
         await asyncio.gather(*running)
         stop.set()
@@ -196,14 +248,13 @@ async def record_side(kube: RealKube, out: Path, ns: str, cases: list[Case]) -> 
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.gather(*history, return_exceptions=True)
     w.close()
-    return results
+    return results, deadlines.near
 
 
 async def _at(loop: asyncio.AbstractEventLoop, due: float) -> float:
     """Wait until `due`; return when the schedule now is. A step that overran (a slow machine) moves the rest
-    of the schedule with it, so the cases stay away from the changes before and after them: a watch's deadline
-    is a whole number of seconds after it is sent, so no change comes near one, and the consistent reads of a
-    phase's cases (each may ask etcd for progress, which moves every watch cache's revision) are over a
+    of the schedule with it, so the cases stay away from the changes before and after them: the consistent reads
+    of a phase's cases (each may ask etcd for progress, which moves every watch cache's revision) are over a
     quarter of a phase before the next changes begin."""
     await asyncio.sleep(max(0.0, due - loop.time()))
     return max(due, loop.time())
@@ -276,14 +327,14 @@ async def _advance_to(replay: Replay, t: float) -> None:
 async def run(kube: RealKube, workdir: Path, ns: str, min_request_timeout: float,
               cases: list[Case] = CASES) -> list[Result]:
     out = workdir / "fidelity.msgpack"
-    real = await record_side(kube, out, ns, cases)
+    real, near = await record_side(kube, out, ns, cases)
     emulated = await emulate_side(out, ns, min_request_timeout, cases)
     ctx = Context(namespace=ns)
     results = []
     for case in cases:
         r, e = real.get(case.name, Transcript(end="not sent")), emulated.get(case.name, Transcript(end="not sent"))
-        results.append(Result(case, r, e, differences(r, e, unbounded=case.unbounded(ctx),
-                                                      min_request_timeout=min_request_timeout)))
+        found = differences(r, e, unbounded=case.unbounded(ctx), min_request_timeout=min_request_timeout)
+        results.append(Result(case, r, e, [near[case.name], *found] if found and case.name in near else found))
     return results
 
 
