@@ -331,3 +331,21 @@ def test_autoscalers_through_both_versions_get_the_real_apiservers_answers(
     real, emulated = ([(code, _RV.sub("N", out), err) for code, out, err in got] for got in (real, emulated))
     differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
     assert differing == []
+
+
+def test_kubectl_explain_gets_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A built-in kind's schema, descriptions and enums included, from the OpenAPI v3 document of its
+    group-version (a replay serves the real one); a field or kind that is not there refused alike."""
+    script: list[tuple[list[str], str]] = [
+        (["explain", "deployment.spec.strategy"], ""), (["explain", "pods.spec.containers", "--recursive"], ""),
+        (["explain", "hpa", "--api-version=autoscaling/v1"], ""), (["explain", "hpa.spec.metrics"], ""),
+        (["explain", "cronjob.spec.concurrencyPolicy"], ""), (["explain", "ingress.spec.rules.http.paths"], ""),
+        (["explain", "tokenreviews"], ""), (["explain", "svc.spec.ports", "--output=plaintext"], ""),
+        (["explain", "deployment.spec.nope"], ""), (["explain", "nope"], ""),
+        (["get", "--raw", "/openapi/v3/apis/apps"], "")]
+    real, emulated = _both(realkube, watchproxy, tmp_path, "explain", script)
+    assert [code for code, _, _ in real] == [0] * 8 + [1, 1] + [0], real
+    assert "enum: Recreate, RollingUpdate" in real[0][1]
+    differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
+    assert differing == []

@@ -1,5 +1,6 @@
 """Discovery for emulate mode when the recording holds none, built from the recorded resource types and
-the built-in ones (proxy.wire.kinds), in the legacy form every client understands.
+the built-in ones (proxy.wire.kinds), in the legacy form every client understands (and their OpenAPI
+documents: proxy.wire.openapi).
 
 Clients differ in what they ask first (kr8s: /version/, /api/, /api/v1, /apis/; kubectl: /api and /apis),
 and a recording made with one client rarely holds another's discovery, so emulate mode answers it.
@@ -8,7 +9,7 @@ and a recording made with one client rarely holds another's discovery, so emulat
 from __future__ import annotations
 
 from ...apiserver.history import ResourceTimeline
-from ...wire import discovery, openapi
+from ...wire import discovery
 from ...wire.kinds import BUILTIN, ResourceType, builtin_by_path
 
 
@@ -22,7 +23,7 @@ def well_known(collection_path: str) -> ResourceType | None:
     return None
 
 
-def _types(timelines: dict[str, ResourceTimeline], defined: tuple[ResourceType, ...]) -> tuple[ResourceType, ...]:
+def served_types(timelines: dict[str, ResourceTimeline], defined: tuple[ResourceType, ...]) -> tuple[ResourceType, ...]:
     served = {(rt.group, rt.version, rt.plural) for rt in defined}
     recorded = tuple(ResourceType(tl.group, tl.version, tl.resource, tl.kind or tl.resource.capitalize(),
                                   tl.namespaced) for tl in timelines.values()
@@ -31,17 +32,14 @@ def _types(timelines: dict[str, ResourceTimeline], defined: tuple[ResourceType, 
 
 
 def answer(path: str, timelines: dict[str, ResourceTimeline], git_version: str,
-           defined: tuple[ResourceType, ...] = (), schemas: dict[tuple[str, str, str], openapi.Schema] | None = None
-           ) -> bytes | None:
+           defined: tuple[ResourceType, ...] = ()) -> bytes | None:
     """The discovery document for `path` (trailing slash or not), or None if it is not one; `defined`: the
-    custom resources the definitions held serve, `schemas` theirs."""
+    custom resources the definitions held serve."""
     wanted = path.rstrip("/") or "/"
-    types = _types(timelines, defined)
+    types = served_types(timelines, defined)
     if wanted.startswith("/apis/") and wanted.count("/") == 2:  # one group's versions
         return discovery.api_group_body(wanted.removeprefix("/apis/"), types)
-    documents = openapi.documents(types, schemas) if wanted.startswith("/openapi/") else \
-        discovery.documents(git_version or "v1.36.0", types)
-    for doc_path, body in documents:
+    for doc_path, body in discovery.documents(git_version or "v1.36.0", types):
         if doc_path == wanted:
             return body
     return None

@@ -20,7 +20,7 @@ from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, wat
 from ...apiserver.writes import Commit, scale_of, serves_subresource
 from ...clock import Clock
 from ...wire import discovery as discovery_docs
-from ...wire import health
+from ...wire import health, openapi
 from ...wire.kinds import builtin_by_path
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, first_values, parse_list_options, query_pairs
@@ -266,8 +266,14 @@ class Emulator:
             await self._send(out, entry, 200, headers, merged)
             return
         now = self.clock.now()
-        body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version,
-                                self.definitions.resource_types(now), self.definitions.schemas(now)) \
+        defined = self.definitions.resource_types(now)
+        if req.method == "GET" and (doc := openapi.answer(
+                req.path, first_values(query_pairs(req.query)), req.header("Accept"), self.wall(now),
+                discovery.served_types(self.timelines, defined), self.definitions.schemas(now))) is not None:
+            entry.answered_by = "emulated OpenAPI"
+            await self._send(out, entry, *doc)
+            return
+        body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version, defined) \
             if req.method == "GET" else None
         code, content_type, answered_by = 200, "application/json", "emulated discovery"
         if body is None and req.method == "GET" and (got := health.answer(req.path, req.query)) is not None:
