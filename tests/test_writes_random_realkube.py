@@ -202,6 +202,9 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
     ("daemonsets", 6),
     ("jobs", 4), ("persistentvolumeclaims", 1), ("namespaces", 5), ("namespaces", 10), ("statefulsets", 2),
     ("clusterroles", 1), ("bindings", 2), ("resize", 11), ("ephemeralcontainers", 23), ("tokens", 7),
+    # a /finalize PUT compared as sent, before the storage puts the deletionTimestamp back: its manager (here
+    # before-first-apply, from an apply to a Terminating namespace nobody managed) loses it (4 answers differed)
+    ("namespaces", 821),
 ])
 def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

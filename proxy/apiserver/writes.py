@@ -684,10 +684,11 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if guard is not None and (refused := guard(new, current)) is not None:
         return refused  # (the storage's, on the updated object, before its resourceVersion is compared)
     as_sent = None
-    if not t.subresource:
-        as_sent = copy.deepcopy(new)
+    if t.subresource in ("", "finalize"):  # the field manager compares what was sent: the storage puts back
+        as_sent = copy.deepcopy(new)       # what may not change (a deletionTimestamp) after it (BeforeUpdate)
         if _is_namespace(t):  # (its name label is a default: SetDefaults_Namespace)
             _name_label(_meta(as_sent))
+    if not t.subresource:
         defaults.kept_on_update(new, current)
     if t.subresource in _POD_SPEC_PARTS:  # a part of a pod's spec as sent, the rest as stored (the field manager
         as_sent = copy.deepcopy(new)      # saw all that was sent)
