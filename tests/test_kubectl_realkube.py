@@ -92,6 +92,7 @@ SCRIPT: list[tuple[list[str], str]] = [
     (["patch", "deployment", "web", "-p", ENV_PATCH], ""), (["get", "deployment", "web", "-o", "yaml"], ""),
     (["describe", "deployment", "web"], ""), (["describe", "service", "web"], ""),
     (["describe", "configmap", "settings"], ""),
+    (["annotate", "deployment", "web", "note=hi"], ""),  # (a Deployment's annotations count for its generation)
     (["get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation} "
       "{.spec.template.spec.containers[0].image}"], ""),
     # kubectl's generators, one per kind, and a refused name

@@ -750,6 +750,10 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if t.subresource != "status":
         changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent, current) \
             if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t))
+        # a Deployment's annotations count too: its controller copies them to its ReplicaSets (its strategy's
+        # PrepareForUpdate; nil and empty alike, as Semantic.DeepEqual has them)
+        changed = changed or (t.builtin and t.kind == "Deployment"
+                              and (meta.get("annotations") or {}) != (old_meta.get("annotations") or {}))
         if (_has_generation(t) or t.kind in _GENERATION_FROM_ZERO) and t.kind not in _GENERATION_ONCE and changed:
             meta["generation"] = int(old_meta.get("generation") or 0) + 1
     meta.pop("resourceVersion", None)
