@@ -56,6 +56,8 @@ spec:
   selector: {app: web}
   ports: [{port: 80, targetPort: 8080}]
 """
+SLICE = json.dumps({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": "web-1"},
+                    "addressType": "IPv4", "endpoints": [{"addresses": ["10.0.0.1"]}]})
 MANAGED = ["get", "cm", "settings", "-o", "yaml", "--show-managed-fields"]
 ENV_PATCH = '{"spec":{"template":{"spec":{"containers":[{"name":"nginx","env":[{"name":"A","value":"1"}]}]}}}}'
 SCRIPT: list[tuple[list[str], str]] = [
@@ -92,7 +94,9 @@ SCRIPT: list[tuple[list[str], str]] = [
     (["patch", "deployment", "web", "-p", ENV_PATCH], ""), (["get", "deployment", "web", "-o", "yaml"], ""),
     (["describe", "deployment", "web"], ""), (["describe", "service", "web"], ""),
     (["describe", "configmap", "settings"], ""),
-    (["annotate", "deployment", "web", "note=hi"], ""),  # (a Deployment's annotations count for its generation)
+    (["annotate", "deployment", "web", "note=hi"], ""),  # (a Deployment's annotations count for its generation,
+    (["create", "-f", "-"], SLICE), (["label", "endpointslice", "web-1", "x=y"], ""),  # an EndpointSlice's labels)
+    (["get", "endpointslice", "web-1", "-o", "jsonpath={.metadata.generation}"], ""),
     (["get", "deployment", "web", "-o", "jsonpath={.spec.replicas} {.metadata.generation} "
       "{.spec.template.spec.containers[0].image}"], ""),
     # kubectl's generators, one per kind, and a refused name

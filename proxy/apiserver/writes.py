@@ -646,6 +646,11 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     return Outcome(code, c.obj, [] if opts.dry_run else [c], would=c if opts.dry_run else None)
 
 
+# The metadata a kind's strategy counts for its generation besides the spec (PrepareForUpdate): a Deployment's
+# annotations, which its controller copies to its ReplicaSets; an EndpointSlice's labels.
+_GENERATION_META = {"Deployment": "annotations", "EndpointSlice": "labels"}
+
+
 def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = False) -> bool:
     """Whether the fields a new generation counts changed: all but metadata and status, and status too for
     a custom resource without a status subresource."""
@@ -750,10 +755,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if t.subresource != "status":
         changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent, current) \
             if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t))
-        # a Deployment's annotations count too: its controller copies them to its ReplicaSets (its strategy's
-        # PrepareForUpdate; nil and empty alike, as Semantic.DeepEqual has them)
-        changed = changed or (t.builtin and t.kind == "Deployment"
-                              and (meta.get("annotations") or {}) != (old_meta.get("annotations") or {}))
+        counted = _GENERATION_META.get(t.kind, "") if t.builtin else ""  # (nil and empty alike: Semantic.DeepEqual)
+        changed = changed or (bool(counted) and (meta.get(counted) or {}) != (old_meta.get(counted) or {}))
         if (_has_generation(t) or t.kind in _GENERATION_FROM_ZERO) and t.kind not in _GENERATION_ONCE and changed:
             meta["generation"] = int(old_meta.get("generation") or 0) + 1
     meta.pop("resourceVersion", None)
