@@ -338,19 +338,29 @@ def test_autoscalers_through_both_versions_get_the_real_apiservers_answers(
     assert differing == []
 
 
+_LIST = json.dumps({"apiVersion": "v1", "kind": "List", "items": [
+    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "l1"}, "data": {"k": "a"}},
+    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "l2"}}]})
+
+
 def test_kubectl_explain_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """A built-in kind's schema, descriptions and enums included, from the OpenAPI v3 document of its
-    group-version (a replay serves the real one); a field or kind that is not there refused alike."""
+    group-version (a replay serves the real one); a field or kind that is not there refused alike. kubectl
+    validates a `kind: List` on the client, with the v2 document: created and applied, a bad item refused."""
     script: list[tuple[list[str], str]] = [
         (["explain", "deployment.spec.strategy"], ""), (["explain", "pods.spec.containers", "--recursive"], ""),
         (["explain", "hpa", "--api-version=autoscaling/v1"], ""), (["explain", "hpa.spec.metrics"], ""),
         (["explain", "cronjob.spec.concurrencyPolicy"], ""), (["explain", "ingress.spec.rules.http.paths"], ""),
         (["explain", "tokenreviews"], ""), (["explain", "svc.spec.ports", "--output=plaintext"], ""),
         (["explain", "deployment.spec.nope"], ""), (["explain", "nope"], ""),
-        (["get", "--raw", "/openapi/v3/apis/apps"], "")]
+        (["get", "--raw", "/openapi/v3/apis/apps"], ""),
+        # from the OpenAPI v2 document: explain's old output, and the validation of a List's items
+        (["explain", "deployment.spec.paused", "--output=plaintext-openapiv2"], ""),
+        (["create", "-f", "-"], _LIST), (["apply", "-f", "-"], _LIST.replace('"a"', '"b"')),
+        (["create", "-f", "-"], _LIST.replace('"data"', '"dta"')), (["get", "cm", "-o", "name"], "")]
     real, emulated = _both(realkube, watchproxy, tmp_path, "explain", script)
-    assert [code for code, _, _ in real] == [0] * 8 + [1, 1] + [0], real
+    assert [code for code, _, _ in real] == [0] * 8 + [1, 1] + [0] * 4 + [1, 0], real
     assert "enum: Recreate, RollingUpdate" in real[0][1]
     differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
     assert differing == []

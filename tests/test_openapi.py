@@ -112,5 +112,35 @@ def test_a_hashed_document_expires_a_year_later(now: dt.datetime, expires: str) 
 
 
 def test_other_paths_are_not_openapi_s() -> None:
-    assert openapi.answer("/openapi/v2", {}, "", NOW, TYPES) is None
-    assert openapi.answer("/openapi/v3x", {}, "", NOW, TYPES) is None
+    for path in ("/openapi/v3x", "/openapi/v2/", "/openapi", "/api/v1"):
+        assert openapi.answer(path, {}, "", NOW, TYPES) is None
+
+
+PB = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+
+
+@pytest.mark.parametrize(("accept", "content_type"), [
+    ("application/com.github.proto-openapi.spec.v2@v1.0+protobuf", PB),  # client-go's OpenAPISchema
+    ("application/com.github.proto-openapi.spec.v2.v1.0+protobuf", PB),
+    ("application/json", "application/json"), ("", "application/json"), ("*/*", "application/json"),
+    ("application/*", "application/json"),
+    (f"application/json;q=0.5, {PB}", PB), (f"{PB};q=0.2, application/json", "application/json"),
+    (f"*/*, {PB}", PB),  # a named type before a wildcard of the same quality
+    ("application/yaml", None), ("text/html", None),
+])
+def test_the_v2_document_as_kube_openapi_s_handler_negotiates_it(accept: str, content_type: str | None) -> None:
+    got = openapi.answer("/openapi/v2", {}, accept, NOW, TYPES)
+    assert got is not None
+    code, headers, body = got[0], dict(got[1]), got[2]
+    if content_type is None:
+        assert (code, body) == (406, b"")
+        return
+    as_json = openapi.answer("/openapi/v2", {}, "application/json", NOW, TYPES)
+    assert as_json is not None
+    digest = hashlib.sha512(as_json[2]).hexdigest().upper()
+    assert code == 200 and headers["Content-Type"] == content_type and headers["Etag"] == f'"{digest}"'
+    if content_type == PB:
+        assert body.startswith(b"\n\x032.0")  # gnostic's Document: swagger = "2.0"
+    else:
+        doc = json.loads(body)
+        assert doc["swagger"] == "2.0" and "io.k8s.api.apps.v1.Deployment" in doc["definitions"]

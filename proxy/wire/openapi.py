@@ -11,7 +11,7 @@ validates on the client with the full schema and fails without one.
 
 Served as kube-openapi's handler3 serves them: JSON only (its protobuf form is not made: a client that takes
 nothing else gets its 406), an `Etag` of the hash, a URL with another hash redirected to the current one, and
-one with the right hash cacheable for a year.
+one with the right hash cacheable for a year. `/openapi/v2` is the release's document too, JSON or protobuf.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from typing import Any
 
 from .jsonenc import go_json
 from .kinds import ResourceType
-from .match import accepts_json
 
 BUILTIN_FILE = "openapi_builtin.json.gz"
+V2_JSON_FILE, V2_PROTOBUF_FILE = "openapi_v2.json.gz", "openapi_v2.pb.gz"
+V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
 PREFIX = "/openapi/v3"
 # The index is written without a content type and Go's sniffing names it so (measured: kube-apiserver v1.37.2).
 INDEX_CONTENT_TYPE = "text/plain; charset=utf-8"
@@ -146,10 +147,51 @@ def _documents(types: tuple[ResourceType, ...], schemas: dict[tuple[str, str, st
 Answer = tuple[int, tuple[tuple[str, str], ...], bytes]
 
 
+_JSON = ("application", "json", "application/json")
+# what kube-openapi's v2 handler offers, in its order: (type, subtype, the content type answered)
+_V2_OFFERS = (_JSON, ("application", "com.github.proto-openapi.spec.v2@v1.0+protobuf", V2_PROTOBUF),
+              ("application", "com.github.proto-openapi.spec.v2.v1.0+protobuf", V2_PROTOBUF))
+
+
+def _negotiated(accept: str, offers: tuple[tuple[str, str, str], ...]) -> str | None:
+    """The content type to answer `accept` with, as goautoneg and kube-openapi's handlers choose it: the ranges
+    by quality (a wildcard after a named type), the first offer each matches; None: 406."""
+    ranges = []
+    for i, part in enumerate((accept or "*/*").split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        kind, _, sub = media.partition("/")
+        q = next((p.partition("=")[2] for p in params if p.partition("=")[0].strip() == "q"), "1")
+        try:
+            quality = float(q)
+        except ValueError:
+            quality = 0.0
+        ranges.append((-quality, kind == "*", (sub or "*") == "*", i, kind, sub or "*"))
+    for *_, kind, sub in sorted(ranges):
+        for offered_kind, offered_sub, content_type in offers:
+            if kind in (offered_kind, "*") and sub in (offered_sub, "*"):
+                return content_type
+    return None
+
+
+@functools.cache
+def _v2(content_type: str) -> bytes:
+    name = V2_PROTOBUF_FILE if content_type == V2_PROTOBUF else V2_JSON_FILE
+    return gzip.decompress(resources.files(__package__).joinpath(name).read_bytes())
+
+
 def answer(path: str, query: dict[str, str], accept: str, now: dt.datetime, types: tuple[ResourceType, ...],
            schemas: dict[tuple[str, str, str], Schema] | None = None) -> Answer | None:
-    """(status, headers, body) for a GET of `path` under /openapi/v3 at wall time `now`, None for any other
-    path; `types`: every type served, `schemas` the custom resources' by (group, version, kind)."""
+    """(status, headers, body) for a GET of `path` under /openapi/v3 at wall time `now`, or of /openapi/v2;
+    None for any other path; `types`: every type served, `schemas` the custom resources' by (group, version,
+    kind). The v2 document is the release's for its built-in kinds (custom resources are not in it: kubectl,
+    which reads it to validate a `kind: List`, passes over a kind it does not find)."""
+    if path == "/openapi/v2":
+        content_type = _negotiated(accept, _V2_OFFERS)
+        if content_type is None:
+            return 406, (_NO_CACHE, ("Vary", "Accept-Encoding")), b""
+        digest = hashlib.sha512(_v2("application/json")).hexdigest().upper()  # (of the JSON, for both)
+        return 200, (_NO_CACHE, ("Content-Type", content_type), ("Etag", f'"{digest}"'),
+                     ("Vary", "Accept-Encoding")), _v2(content_type)
     if path != PREFIX and not path.startswith(PREFIX + "/"):
         return None
     docs = _documents(types, schemas or {})
@@ -160,7 +202,7 @@ def answer(path: str, query: dict[str, str], accept: str, now: dt.datetime, type
     name = path.removeprefix(PREFIX + "/")
     if name not in docs:
         return 404, (_NO_CACHE,), b""
-    if not accepts_json(accept):
+    if _negotiated(accept, (_JSON,)) is None:  # (its protobuf form is not made)
         return 406, (_NO_CACHE, ("Vary", "Accept")), b""
     body, digest = _body(name, docs[name]), _digest(name, docs[name])
     headers = (("Content-Type", "application/json"), ("Etag", f'"{digest}"'), ("Vary", "Accept"))

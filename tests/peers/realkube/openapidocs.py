@@ -1,6 +1,9 @@
 """Write proxy/wire/openapi_builtin.json.gz: the OpenAPI v3 documents the real kube-apiserver the tests run
 serves for the built-in kinds emulate serves (proxy.wire.kinds.BUILTIN), so a replay answers `kubectl
-explain deployment.spec` and every other reader of a kind's schema as a cluster of the release does.
+explain deployment.spec` and every other reader of a kind's schema as a cluster of the release does; and
+openapi_v2.json.gz, openapi_v2.pb.gz: its OpenAPI v2 document as JSON and as protobuf (what client-go's
+OpenAPISchema reads, e.g. for kubectl's validation of a `kind: List`), taken from a server holding no custom
+resource definitions.
 
 Taken from the served documents, not from the release's api/openapi-spec/v3 files, which differ from them
 (the served ones carry enums and this build's version). Each document's schemas are stored once for all
@@ -15,7 +18,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import ssl
 import tempfile
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +30,8 @@ from watchproxy.wire.kinds import BUILTIN
 from tests import rawhttp
 from tests.realkube import realkube
 
-OUT = Path(__file__).resolve().parents[3] / "proxy" / "wire" / openapi.BUILTIN_FILE
+WIRE = Path(__file__).resolve().parents[3] / "proxy" / "wire"
+OUT = WIRE / openapi.BUILTIN_FILE
 
 
 def _wanted() -> set[str]:
@@ -34,6 +40,16 @@ def _wanted() -> set[str]:
     for rt in BUILTIN:
         wanted |= {openapi.gv_path(rt.group, rt.version)} | ({f"apis/{rt.group}"} if rt.group else set())
     return wanted
+
+
+def _raw(base: str, token: str, path: str, accept: str) -> bytes:
+    """A body as it came (rawhttp decodes JSON), from the test apiserver (its own CA)."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}", "Accept": accept})
+    with urllib.request.urlopen(request, context=ctx, timeout=60) as response:
+        assert response.status == 200
+        return bytes(response.read())
 
 
 def main() -> None:
@@ -55,6 +71,11 @@ def main() -> None:
             if schemas:
                 doc["components"]["schemas"] = list(schemas)
             docs[path] = {"doc": doc, "hash": url.partition("?hash=")[2], **({"own": own} if own else {})}
+        v2 = ((openapi.V2_JSON_FILE, "application/json"), (openapi.V2_PROTOBUF_FILE, openapi.V2_PROTOBUF))
+        for name, accept in v2:
+            body = _raw(kube.url, server[1], "/openapi/v2", accept)
+            (WIRE / name).write_bytes(gzip.compress(body, 9, mtime=0))
+            print(f"{WIRE / name}: {len(body):,} bytes, {(WIRE / name).stat().st_size:,} compressed")
     data = json.dumps({"schemas": shared, "documents": docs}, separators=(",", ":")).encode()
     OUT.write_bytes(gzip.compress(data, 9, mtime=0))
     print(f"{OUT}: {len(docs)} documents, {len(shared)} schemas, {OUT.stat().st_size:,} bytes")
