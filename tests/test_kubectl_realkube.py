@@ -364,3 +364,23 @@ def test_kubectl_explain_gets_the_real_apiservers_answers(
     assert "enum: Recreate, RollingUpdate" in real[0][1]
     differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
     assert differing == []
+
+
+def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The objects the apiserver writes when it starts, which a replay serves where its recording holds none
+    of their kind: the RBAC policy, the system PriorityClasses, API Priority and Fairness's configuration (the
+    shared apiserver's other tests write none of these; other ClusterRoles they may)."""
+    script: list[tuple[list[str], str]] = [
+        (["get", "flowschemas"], ""), (["get", "prioritylevelconfigurations"], ""),
+        (["get", "flowschema", "exempt", "-o", "yaml"], ""),
+        (["get", "priorityclass", "system-node-critical", "-o", "yaml"], ""),
+        (["get", "clusterrole", "view", "-o", "yaml"], ""), (["get", "clusterrole", "admin", "-o", "yaml"], ""),
+        (["get", "clusterrolebinding", "system:discovery", "-o", "yaml"], ""),
+        (["get", "roles,rolebindings", "-n", "kube-system"], ""), (["get", "rolebindings", "-n", "kube-public"], ""),
+        (["describe", "clusterrole", "system:basic-user"], "")]
+    real, emulated = _both(realkube, watchproxy, tmp_path, "new-cluster", script)
+    assert [code for code, _, _ in real] == [0] * len(script), real
+    assert "system-node-critical" in real[3][1] and "exempt" in real[0][1]
+    differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
+    assert differing == []

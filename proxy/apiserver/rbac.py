@@ -5,17 +5,14 @@ A replay authenticates nobody: a client is the cluster's administrator (system:m
 allows everything before RBAC is asked) until it sends `Impersonate-User`, as `kubectl --as` and a
 controller's kubeconfig with `as:` do. Then the replay authorizes each request as the apiserver would for
 that user, from the RBAC objects the replay holds and, where it holds none of a name, from the policy a new
-cluster of the release starts with (bootstrap_rbac.json, taken from the real apiserver): a controller can
+cluster of the release starts with (bootstrap.py, taken from the real apiserver): a controller can
 be run offline as its service account and meet the 403s its RBAC manifests would give it in a cluster.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import unquote
 
@@ -23,6 +20,7 @@ from ..wire import names
 from ..wire.gostrings import aggregate, quote, quote_list
 from ..wire.request import RequestInfo
 from ..wire.selectors import exact_match, selector_matches
+from . import bootstrap
 from .podvalidation import as_dict, dicts
 
 Obj = dict[str, Any]
@@ -174,20 +172,12 @@ class Policy:
     role_bindings: Callable[[str], Sequence[Obj]] = field(default=lambda ns: ())
 
 
-@cache
-def bootstrap() -> Mapping[str, Sequence[Obj]]:
-    """The release's bootstrap policy, as a new cluster holds it."""
-    data: Mapping[str, Sequence[Obj]] = json.loads(
-        resources.files(__package__).joinpath("bootstrap_rbac.json").read_text())
-    return data
-
-
 def with_bootstrap(cluster_roles: Iterable[Obj], cluster_role_bindings: Iterable[Obj], roles: Iterable[Obj],
                    role_bindings: Iterable[Obj]) -> Policy:
     """The policy of a cluster holding these objects, and the release's bootstrap objects of every name it
     does not hold (a recording seldom lists them, but the cluster it came from had them)."""
     def named(items: Iterable[Obj], boot: str) -> dict[tuple[str, str], Obj]:
-        out = {_key(o): o for o in bootstrap()[boot]}
+        out = {_key(o): o for o in bootstrap.rbac(boot)}
         out.update((_key(o), o) for o in items)
         return out
     bindings = named(role_bindings, "rolebindings")

@@ -784,6 +784,8 @@ def table(resource: str, objects: list[dict[str, Any]], now: dt.datetime, *, wit
     """A Table: of a list, or (`as_list` False) of one object a watch event or a get holds. Watches send
     column definitions with the first event only (`null` afterwards)."""
     meta: dict[str, Any] = {"resourceVersion": resource_version} if resource_version else {}
+    if as_list and resource == "flowschemas":  # its printer sorts them (FlowSchemaSequence): as they are matched
+        objects = sorted(objects, key=lambda o: (int((o.get("spec") or {}).get("matchingPrecedence") or 0), _name(o)))
     if continue_token:
         meta["continue"] = continue_token
     if remaining is not None:

@@ -32,7 +32,7 @@ from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
 from ..requestlog import LogEntry
 from ..store import Exchange, Loaded
-from . import access, customresources, discovery, namespaces, writes
+from . import access, bootstrapped, customresources, discovery, namespaces, writes
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -118,12 +118,16 @@ class Emulator:
             self._wall0 = dt.datetime.fromisoformat(loaded.header.started_at.replace("Z", "+00:00"))
         except ValueError:
             self._wall0 = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+        seeded = bootstrapped.missing(self.timelines, self._recorded_only)
+        below = namespaces.lowest_rv(self.timelines.values(), (rv for _, rv in rebuilt.marks))
         if namespaces.PATH not in self.timelines and namespaces.PATH not in self._recorded_only:
             asked = {info.namespace for ex in loaded.exchanges.values() if ex.response is not None
                      and 200 <= ex.response.status < 300
                      and (info := classify(ex.request.method, ex.request.path, ex.request.query)).namespace}
             self.timelines[namespaces.PATH] = namespaces.bootstrapped(
                 self.timelines, (rv for _, rv in rebuilt.marks), self.wall(0), seed, asked)
+            below = self.timelines[namespaces.PATH].rvs[0]
+        self.timelines.update(bootstrapped.timelines(seeded, below, self.wall(0), seed))
         self.cache = WatchCache(self.timelines, rebuilt.marks, history)
         for path, t, rv in _consistent_lists(loaded):
             self.cache.synced(path, t, rv)

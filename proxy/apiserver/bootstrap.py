@@ -1,0 +1,53 @@
+"""The objects kube-apiserver writes when it starts, beside its namespaces: the RBAC policy, the system
+PriorityClasses, API Priority and Fairness's configuration (bootstrap_objects.json, taken from a new real
+apiserver of the release by tests/peers/realkube/bootstrapobjects.py).
+
+A cluster always has them: `kubectl get clusterroles` lists seventy, a pod may name `system-node-critical`,
+a binding to `view` grants what `view` holds. A replay serves them where its recording holds none of their kind
+(emulate/engine.py), and authorizes by the RBAC ones where it holds none of the name (rbac.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from .goorder import ordered_meta
+
+FILE = "bootstrap_objects.json"
+TIME = "<start>"  # where the file had a time: a replay's start
+_RBAC = "/apis/rbac.authorization.k8s.io/v1/"
+COLLECTIONS = (f"{_RBAC}clusterroles", f"{_RBAC}clusterrolebindings", f"{_RBAC}roles", f"{_RBAC}rolebindings",
+               "/apis/scheduling.k8s.io/v1/priorityclasses", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas",
+               "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations")
+
+Obj = dict[str, Any]
+
+
+@cache
+def objects() -> Mapping[str, Sequence[Obj]]:
+    """Each collection's objects as the apiserver lists them, without uid, resourceVersion and times."""
+    data: Mapping[str, Sequence[Obj]] = json.loads(resources.files(__package__).joinpath(FILE).read_text())
+    return data
+
+
+def rbac(resource: str) -> Sequence[Obj]:
+    """The bootstrap roles or bindings (`resource`: clusterroles, clusterrolebindings, roles, rolebindings)."""
+    return objects()[_RBAC + resource]
+
+
+def stamped(obj: Obj, uid: str, rv: int, timestamp: str) -> Obj:
+    """One of them as a cluster that started at `timestamp` holds it."""
+    def timed(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: timed(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [timed(v) for v in value]
+        return timestamp if value == TIME else value
+    out: Obj = timed(obj)
+    out["metadata"] = ordered_meta({**out["metadata"], "uid": uid, "resourceVersion": str(rv),
+                                    "creationTimestamp": timestamp})
+    return out

@@ -1,0 +1,63 @@
+"""Write proxy/apiserver/bootstrap_objects.json: the objects kube-apiserver writes when it starts, beside its
+namespaces (made in emulate/namespaces.py) — the RBAC policy (roles and bindings), the two system
+PriorityClasses, API Priority and Fairness's FlowSchemas and PriorityLevelConfigurations — taken from a new
+real apiserver of the release. A replay serves them where its recording holds none of their kind (a client
+seldom lists them, but the cluster it came from had them), and authorizes by the RBAC ones (rbac.py).
+
+What is each server's own is left out: uid, resourceVersion, creationTimestamp (a replay gives its own) and the
+times in managedFields and conditions (a replay's start); their manager is `kube-apiserver`, as in a cluster
+(the user agent of its own clients is its binary's name, which here is the peer's). Aggregated ClusterRoles
+are as that apiserver holds them: without rules (the controller manager's aggregation controller fills them;
+rbac.py aggregates itself).
+
+    .venv/bin/python tests/peers/realkube/bootstrapobjects.py     # (make realkube first)
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from watchproxy.apiserver.bootstrap import COLLECTIONS, FILE, TIME
+
+from tests import rawhttp
+from tests.realkube import realkube
+
+OUT = Path(__file__).resolve().parents[3] / "proxy" / "apiserver" / FILE
+
+
+def _timeless(value: Any, key: str = "") -> Any:
+    """The object without the times a replay gives it (TIME marks where one was)."""
+    if isinstance(value, dict):
+        return {k: _timeless(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_timeless(v) for v in value]
+    return TIME if key in ("time", "lastTransitionTime") and isinstance(value, str) else value
+
+
+def _kept(item: dict[str, Any]) -> dict[str, Any]:
+    meta = {k: v for k, v in item["metadata"].items() if k not in ("uid", "resourceVersion", "creationTimestamp")}
+    for entry in meta.get("managedFields") or []:  # (its clients' user agent is its binary's name, this peer's)
+        if entry.get("manager") == "realkube":
+            entry["manager"] = "kube-apiserver"
+    return _timeless({**item, "metadata": meta})
+
+
+def main() -> None:
+    objects: dict[str, list[dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory() as tmp, realkube(Path(tmp) / "kube", 60) as kube:
+        server = (kube.url, kube.token_file.read_text().strip())
+        for path in COLLECTIONS:
+            code, doc, _ = rawhttp.call(*server, "GET", path)
+            assert code == 200, doc
+            kind = doc["kind"].removesuffix("List")
+            # (the test apiserver's own namespace for its admin token holds nothing of these)
+            objects[path] = [_kept({"kind": kind, "apiVersion": doc["apiVersion"], **item}) for item in doc["items"]]
+    OUT.write_text(json.dumps(objects, separators=(",", ":")) + "\n")
+    print(f"{OUT}: " + ", ".join(f"{len(v)} {k.rsplit('/', 1)[1]}" for k, v in objects.items()))
+
+
+if __name__ == "__main__":
+    main()
