@@ -271,7 +271,7 @@ class Emulator:
             return
         now = self.clock.now()
         defined = self.definitions.resource_types(now)
-        if req.method == "GET" and (doc := openapi.answer(
+        if req.method == "GET" and req.path.startswith("/openapi/") and (doc := openapi.answer(
                 req.path, first_values(query_pairs(req.query)), req.header("Accept"), self.wall(now),
                 discovery.served_types(self.timelines, defined), self.definitions.schemas(now))) is not None:
             entry.answered_by = "emulated OpenAPI"
