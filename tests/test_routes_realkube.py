@@ -109,3 +109,18 @@ def test_wrong_urls_and_methods_get_the_real_apiservers_answers(
     real, emulated = _answers(*real_server, "routes"), _answers(replay.url, "", "routes", waited)
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert {code for _, _, code, _, _ in real} == {400, 403, 404, 405, 415, 500, 504}
+
+
+def test_health_checks_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Each check a new apiserver runs, listed when asked `?verbose` (its post-start hooks among them), one by
+    its path, those excluded and those that cannot be."""
+    b = RecordingBuilder(tmp_path / "health.msgpack")
+    b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
+    servers = [(realkube.url, realkube.token_file.read_text().strip()), (watchproxy(b.write()).url, "")]
+    paths = ["/healthz", "/livez?verbose", "/healthz?verbose", "/readyz?verbose&exclude=etcd&exclude=nope",
+             "/readyz/", "/livez/informer-sync", "/readyz/poststarthook/rbac/bootstrap-roles", "/healthz/etcd",
+             "/livez/nope", "/readyz?exclude=nope"]
+    real, emulated = ([rawhttp.call(*server, "GET", p)[:2] for p in paths] for server in servers)
+    assert "poststarthook/rbac/bootstrap-roles ok" in real[1][1]["text"]
+    assert [(p, r, e) for p, r, e in zip(paths, real, emulated, strict=True) if r != e] == []

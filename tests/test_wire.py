@@ -1213,22 +1213,36 @@ def test_label_selector_set_and_numeric_forms() -> None:
     assert not selectors.matcher("replicas>2", "", "pods")({"metadata": {"labels": {"replicas": "two"}}})
 
 
+_READY = health.checks()["readyz"]
+
+
 @pytest.mark.parametrize(("path", "query", "want"), [
     ("/healthz", "", (200, b"ok")),
     ("/livez", "", (200, b"ok")),
-    ("/readyz/", "", (200, b"ok")),
+    ("/readyz/", "", (404, b"404 page not found\n")),
     ("/livez/ping", "", (200, b"ok")),
     ("/healthz/etcd", "", (200, b"ok")),
+    ("/readyz/poststarthook/rbac/bootstrap-roles", "", (200, b"ok")),
+    ("/livez/informer-sync", "", (404, b"404 page not found\n")),  # (a readiness check only)
     ("/livez/nope", "", (404, b"404 page not found\n")),
-    ("/readyz", "verbose", (200, b"[+]ping ok\n[+]log ok\n[+]etcd ok\nreadyz check passed\n")),
+    ("/livez/ping/more", "", (404, b"404 page not found\n")),
+    ("/readyz", "verbose", (200, "".join(f"[+]{c} ok\n" for c in _READY).encode() + b"readyz check passed\n")),
+    ("/readyz", "verbose=false", (200, "".join(f"[+]{c} ok\n" for c in _READY).encode() + b"readyz check passed\n")),
+    ("/readyz", "verbose&exclude=etcd&exclude=nope&exclude=a", (200, "".join(
+        f"[+]{c} excluded: ok\n" if c == "etcd" else f"[+]{c} ok\n" for c in _READY).encode()
+        + b'warn: some health checks cannot be excluded: no matches for "a","nope"\nreadyz check passed\n')),
     ("/livez", "exclude=etcd", (200, b"ok")),
     ("/healthzz", "", None),
     ("/api/v1", "", None),
-    ("/livez/ping/more", "", None),
 ])
 def test_health_answers_as_the_real_apiserver(path: str, query: str, want: tuple[int, bytes] | None) -> None:
-    """Word for word what a 1.37 apiserver answered to the same paths (its verbose list is longer)."""
+    """Word for word what a 1.37 apiserver answered to the same paths."""
     assert health.answer(path, query) == want
+
+
+def test_the_checks_are_a_new_apiservers() -> None:
+    assert {"ping", "log", "etcd", "poststarthook/rbac/bootstrap-roles"} <= set(health.checks()["livez"])
+    assert {"etcd-readiness", "informer-sync", "shutdown"} <= set(_READY) - set(health.checks()["livez"])
 
 
 def _pb(number: int, value: int | bytes) -> bytes:

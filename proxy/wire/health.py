@@ -1,24 +1,44 @@
 """The apiserver's health endpoints (`/healthz`, `/livez`, `/readyz`), as a replay that has no recorded answer
 gives them: healthy. Tools and controllers ask before they start (`kubectl get --raw /readyz`, readiness
-gates in test harnesses), and a real apiserver always answers them, in plain text."""
+gates in test harnesses), and a real apiserver always answers them, in plain text, as k8s.io/apiserver's
+healthz handler words it: each check it runs (health_checks.json, taken from a new kube-apiserver of the
+release by tests/peers/realkube/bootstrapobjects.py, its post-start hooks among them) when asked `?verbose`,
+those `exclude`d said so, and one check by its path."""
 
 from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
 
 from .params import query_pairs
 
 ENDPOINTS = ("healthz", "livez", "readyz")
-# The checks every apiserver runs (a real one lists dozens of post-start hooks besides; verbose lists these)
-CHECKS = ("ping", "log", "etcd")
+CHECKS_FILE = "health_checks.json"
 CONTENT_TYPE = "text/plain; charset=utf-8"
+_NOT_FOUND = (404, b"404 page not found\n")
+
+
+@cache
+def checks() -> dict[str, tuple[str, ...]]:
+    """Each endpoint's checks, in the order it runs them."""
+    data = json.loads(resources.files(__package__).joinpath(CHECKS_FILE).read_text())
+    return {endpoint: tuple(names) for endpoint, names in data.items()}
 
 
 def answer(path: str, query: str) -> tuple[int, bytes] | None:
     """(status, body) for a health path, None for any other path."""
-    parts = path.strip("/").split("/")
-    if parts[0] not in ENDPOINTS or len(parts) > 2:
+    endpoint, slash, check = path.lstrip("/").partition("/")
+    if endpoint not in ENDPOINTS:
         return None
-    if len(parts) == 2:  # one check: /livez/ping
-        return (200, b"ok") if parts[1] in CHECKS else (404, b"404 page not found\n")
-    if "verbose" not in dict(query_pairs(query)):
+    if slash:  # one check (`/livez/ping`, `/readyz/poststarthook/rbac/bootstrap-roles`); `/readyz/` is none
+        return (200, b"ok") if check in checks()[endpoint] else _NOT_FOUND
+    pairs = query_pairs(query)
+    if "verbose" not in dict(pairs):
         return 200, b"ok"
-    return 200, b"".join(b"[+]%s ok\n" % c.encode() for c in CHECKS) + f"{parts[0]} check passed\n".encode()
+    excluded = {v for k, v in pairs if k == "exclude"}
+    lines = [f"[+]{c} excluded: ok" if c in excluded else f"[+]{c} ok" for c in checks()[endpoint]]
+    if unknown := sorted(excluded - set(checks()[endpoint])):
+        lines.append("warn: some health checks cannot be excluded: no matches for "
+                     + ",".join(json.dumps(name) for name in unknown))
+    return 200, "".join(f"{line}\n" for line in [*lines, f"{endpoint} check passed"]).encode()

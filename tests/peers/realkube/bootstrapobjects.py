@@ -10,6 +10,9 @@ times in managedFields and conditions (a replay's start); their manager is `kube
 are as that apiserver holds them: without rules (the controller manager's aggregation controller fills them;
 rbac.py aggregates itself).
 
+And proxy/wire/health_checks.json: the checks its `/healthz`, `/livez` and `/readyz` run (its post-start
+hooks among them), which a replay lists when asked `?verbose`.
+
     .venv/bin/python tests/peers/realkube/bootstrapobjects.py     # (make realkube first)
 """
 
@@ -21,11 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from watchproxy.apiserver.bootstrap import COLLECTIONS, FILE, TIME
+from watchproxy.wire import health
 
 from tests import rawhttp
 from tests.realkube import realkube
 
-OUT = Path(__file__).resolve().parents[3] / "proxy" / "apiserver" / FILE
+ROOT = Path(__file__).resolve().parents[3]
+OUT = ROOT / "proxy" / "apiserver" / FILE
+CHECKS_OUT = ROOT / "proxy" / "wire" / health.CHECKS_FILE
 
 
 def _timeless(value: Any, key: str = "") -> Any:
@@ -55,6 +61,14 @@ def main() -> None:
             kind = doc["kind"].removesuffix("List")
             # (the test apiserver's own namespace for its admin token holds nothing of these)
             objects[path] = [_kept({"kind": kind, "apiVersion": doc["apiVersion"], **item}) for item in doc["items"]]
+        checks = {}
+        for endpoint in health.ENDPOINTS:
+            code, doc, _ = rawhttp.call(*server, "GET", f"/{endpoint}?verbose")
+            assert code == 200, doc
+            checks[endpoint] = [line[3:].removesuffix(" ok") for line in doc["text"].splitlines()
+                                if line.startswith("[+]")]
+    CHECKS_OUT.write_text(json.dumps(checks, indent=1) + "\n")
+    print(f"{CHECKS_OUT}: " + ", ".join(f"{len(v)} {k}" for k, v in checks.items()))
     OUT.write_text(json.dumps(objects, separators=(",", ":")) + "\n")
     print(f"{OUT}: " + ", ".join(f"{len(v)} {k.rsplit('/', 1)[1]}" for k, v in objects.items()))
 
