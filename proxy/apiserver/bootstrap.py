@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..wire.jsonenc import go_json
 from .goorder import ordered_meta
 
 FILE = "bootstrap_objects.json"
@@ -39,15 +40,28 @@ def rbac(resource: str) -> Sequence[Obj]:
     return objects()[_RBAC + resource]
 
 
-def stamped(obj: Obj, uid: str, rv: int, timestamp: str) -> Obj:
-    """One of them as a cluster that started at `timestamp` holds it."""
-    def timed(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: timed(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [timed(v) for v in value]
-        return timestamp if value == TIME else value
-    out: Obj = timed(obj)
-    out["metadata"] = ordered_meta({**out["metadata"], "uid": uid, "resourceVersion": str(rv),
-                                    "creationTimestamp": timestamp})
-    return out
+Key = tuple[str, str]
+_UID, _RV = "<uid>", "<resourceVersion>"  # (markers, as TIME is, for what each replay gives)
+
+
+@cache
+def templates(path: str) -> tuple[tuple[Key, bytes], ...]:
+    """Each object of a collection: its (namespace, name) and its JSON as the apiserver encodes it, with markers
+    where a replay puts its uid, resourceVersion and start (encoded once: a replay starts often)."""
+    out = []
+    for obj in objects()[path]:
+        meta = obj["metadata"]
+        marked = ordered_meta({**meta, "uid": _UID, "resourceVersion": _RV, "creationTimestamp": TIME})
+        out.append(((str(meta.get("namespace", "")), str(meta["name"])), go_json({**obj, "metadata": marked})))
+    return tuple(out)
+
+
+_MARKED = tuple(go_json(marker)[1:-1] for marker in (_UID, _RV, TIME))  # (as JSON escapes them)
+
+
+def filled(template: bytes, uid: str, rv: int, timestamp: str) -> bytes:
+    """One of them as a cluster that started at `timestamp` holds it (a uuid, a number and an RFC 3339 time
+    need no escaping)."""
+    for marked, value in zip(_MARKED, (uid, str(rv), timestamp), strict=True):
+        template = template.replace(marked, value.encode())
+    return template

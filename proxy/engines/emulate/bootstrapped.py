@@ -18,7 +18,6 @@ from ...apiserver import bootstrap
 from ...apiserver.changes import Changes
 from ...apiserver.history import ResourceTimeline
 from ...apiserver.writes import Stamp
-from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path
 
 
@@ -48,12 +47,10 @@ def timelines(paths: list[str], below: int, wall0: dt.datetime, seed: int) -> di
         served = builtin_by_path(group, version, resource)
         assert served is not None, path  # (COLLECTIONS names built-in kinds only)
         changes = Changes()
-        for i, obj in enumerate(bootstrap.objects()[path]):
-            meta = obj["metadata"]
-            key = (str(meta.get("namespace", "")), str(meta["name"]))
+        for i, (key, template) in enumerate(bootstrap.templates(path)):
             digest = hashlib.sha256(f"{seed}|{path}|{key[0]}/{key[1]}".encode()).digest()
-            uid = str(uuid.UUID(bytes=digest[:16], version=4))
             rv = next(rvs)
-            changes.insert(i, rv, 0.0, "ADDED", key, -1, go_json(bootstrap.stamped(obj, uid, rv, timestamp)))
+            body = bootstrap.filled(template, str(uuid.UUID(bytes=digest[:16], version=4)), rv, timestamp)
+            changes.insert(i, rv, 0.0, "ADDED", key, -1, body)
         out[path] = ResourceTimeline(group, version, resource, served.kind, served.namespaced, changes)
     return out
