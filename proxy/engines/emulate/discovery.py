@@ -1,6 +1,6 @@
 """Discovery for emulate mode when the recording holds none, built from the recorded resource types and
-the built-in ones (proxy.wire.kinds), in the legacy form every client understands (and their OpenAPI
-documents: proxy.wire.openapi).
+the built-in ones (proxy.wire.kinds), in the legacy form every client understands; the same types are what
+the OpenAPI documents describe (`served_types`, for proxy.wire.openapi).
 
 Clients differ in what they ask first (kr8s: /version/, /api/, /api/v1, /apis/; kubectl: /api and /apis),
 and a recording made with one client rarely holds another's discovery, so emulate mode answers it.
