@@ -23,6 +23,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import hashlib
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,6 +168,11 @@ class Target:
 
 
 TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # metadata times: RFC 3339 in whole seconds, UTC
+
+
+def seeded_uid(seed: int, identity: str) -> str:
+    """A uid drawn from a replay's seed and what it is for (`identity`): the same seed gives the same uids."""
+    return str(uuid.UUID(bytes=hashlib.sha256(f"{seed}|{identity}".encode()).digest()[:16], version=4))
 
 
 @dataclass(frozen=True, slots=True)

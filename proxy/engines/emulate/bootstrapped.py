@@ -10,14 +10,12 @@ them, and a list returns them as a new cluster's.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import uuid
 from collections.abc import Collection, Mapping
 
 from ...apiserver import bootstrap
 from ...apiserver.changes import Changes
 from ...apiserver.history import ResourceTimeline
-from ...apiserver.writes import Stamp
+from ...apiserver.writes import Stamp, seeded_uid
 from ...wire.kinds import builtin_by_path
 
 
@@ -48,9 +46,8 @@ def timelines(paths: list[str], below: int, wall0: dt.datetime, seed: int) -> di
         assert served is not None, path  # (COLLECTIONS names built-in kinds only)
         changes = Changes()
         for i, (key, template) in enumerate(bootstrap.templates(path)):
-            digest = hashlib.sha256(f"{seed}|{path}|{key[0]}/{key[1]}".encode()).digest()
             rv = next(rvs)
-            body = bootstrap.filled(template, str(uuid.UUID(bytes=digest[:16], version=4)), rv, timestamp)
+            body = bootstrap.filled(template, seeded_uid(seed, f"{path}|{key[0]}/{key[1]}"), rv, timestamp)
             changes.insert(i, rv, 0.0, "ADDED", key, -1, body)
         out[path] = ResourceTimeline(group, version, resource, served.kind, served.namespaced, changes)
     return out

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import hashlib
 import json
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +15,7 @@ from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
-from ...apiserver.writes import Commit, scale_of, serves_subresource
+from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource
 from ...clock import Clock
 from ...wire import discovery as discovery_docs
 from ...wire import health, openapi
@@ -215,8 +213,7 @@ class Emulator:
         }
 
     def _headers(self, verb: str, identity: str) -> tuple[tuple[str, str], ...]:
-        audit = uuid.UUID(bytes=hashlib.sha256(f"{self.seed}|{identity}".encode()).digest()[:16], version=4)
-        return (("Audit-Id", str(audit)), ("Cache-Control", "no-cache, private"),
+        return (("Audit-Id", seeded_uid(self.seed, identity)), ("Cache-Control", "no-cache, private"),
                 ("Content-Type", "application/json"), *self._templates.get(verb, ()))
 
     def _timeline(self, info: RequestInfo) -> ResourceTimeline | None:

@@ -10,13 +10,11 @@ apiserver makes, and each namespace a recorded object lives in, as they were bef
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import uuid
 from collections.abc import Iterable
 
 from ...apiserver.changes import Changes
 from ...apiserver.history import ResourceTimeline
-from ...apiserver.writes import Stamp, bootstrap_namespace
+from ...apiserver.writes import Stamp, bootstrap_namespace, seeded_uid
 from ...wire.jsonenc import go_json
 
 PATH = "/api/v1/namespaces"
@@ -41,7 +39,6 @@ def bootstrapped(timelines: dict[str, ResourceTimeline], mark_rvs: Iterable[int]
     first = max(1, lowest_rv(timelines.values(), mark_rvs) - len(names))
     changes = Changes()
     for i, name in enumerate(names):
-        digest = hashlib.sha256(f"{seed}|namespace|{name}".encode()).digest()
-        obj = bootstrap_namespace(name, first + i, Stamp(wall0, str(uuid.UUID(bytes=digest[:16], version=4)), ""))
+        obj = bootstrap_namespace(name, first + i, Stamp(wall0, seeded_uid(seed, f"namespace|{name}"), ""))
         changes.insert(i, first + i, 0.0, "ADDED", ("", name), -1, go_json(obj))
     return ResourceTimeline("", "v1", "namespaces", "Namespace", False, changes)
