@@ -179,6 +179,12 @@ def _v2(content_type: str) -> bytes:
     return gzip.decompress(resources.files(__package__).joinpath(name).read_bytes())
 
 
+@functools.cache
+def _v2_digest() -> str:
+    """The v2 document's hash, of its JSON, for both forms (as kube-openapi's handler gives it)."""
+    return hashlib.sha512(_v2("application/json")).hexdigest().upper()
+
+
 def answer(path: str, query: dict[str, str], accept: str, now: dt.datetime, types: tuple[ResourceType, ...],
            schemas: dict[tuple[str, str, str], Schema] | None = None) -> Answer | None:
     """(status, headers, body) for a GET of `path` under /openapi/v3 at wall time `now`, or of /openapi/v2;
@@ -189,8 +195,7 @@ def answer(path: str, query: dict[str, str], accept: str, now: dt.datetime, type
         content_type = _negotiated(accept, _V2_OFFERS)
         if content_type is None:
             return 406, (_NO_CACHE, ("Vary", "Accept-Encoding")), b""
-        digest = hashlib.sha512(_v2("application/json")).hexdigest().upper()  # (of the JSON, for both)
-        return 200, (_NO_CACHE, ("Content-Type", content_type), ("Etag", f'"{digest}"'),
+        return 200, (_NO_CACHE, ("Content-Type", content_type), ("Etag", f'"{_v2_digest()}"'),
                      ("Vary", "Accept-Encoding")), _v2(content_type)
     if path != PREFIX and not path.startswith(PREFIX + "/"):
         return None
