@@ -161,6 +161,15 @@ def _run(kubeconfig: str, namespace: str, cache: Path, script: list[tuple[list[s
     return out
 
 
+Answer = tuple[int, str, str]  # a kubectl command's exit code, output and errors
+
+
+def _differing(script: list[tuple[list[str], str]], real: list[Answer], emulated: list[Answer]
+               ) -> list[tuple[list[str], Answer, Answer]]:
+    """Each command whose answer differs between the two servers, with both."""
+    return [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
+
+
 def _both(realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, ns: str,
           script: list[tuple[list[str], str]]) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
     """The script's results from the real apiserver (in a new namespace `ns`) and from a replay of a
@@ -186,8 +195,7 @@ def test_kubectls_everyday_commands_get_the_real_apiservers_answers(
                        "scale deployment", "rollout pause", "create configmap", "logs p1", "logs nope", "logs p1",
                        "exec p1", "exec nope",
                        "auth can-i", "get pods", "auth can-i", "create configmap", "delete configmap"]
-    differing = [(SCRIPT[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
-    assert differing == []
+    assert _differing(SCRIPT, real, emulated) == []
 
 
 # One of each kind a cluster stores beyond the everyday ones, valid as the real apiserver checks it; the admission
@@ -264,8 +272,7 @@ def test_every_kind_a_cluster_stores_is_discovered_created_with_its_defaults_and
                       if not any(is_custom_group(word.rpartition("/")[0]) for word in line.split()))
     real[0] = (real[0][0], builtin, real[0][2])
     assert "storageclasses sc storage.k8s.io/v1 false StorageClass" in real[0][1]
-    differing = [(script[i][0][:3], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
-    assert differing == []
+    assert _differing(script, real, emulated) == []
 
 
 def test_a_clients_own_access_reviews_get_the_real_apiservers_answers(
@@ -336,8 +343,7 @@ def test_autoscalers_through_both_versions_get_the_real_apiservers_answers(
     versions = [v for v in _AGGREGATOR.sub("", real[0][1]).splitlines() if not is_custom_group(v.rpartition("/")[0])]
     real[0] = (0, "".join(f"{v}\n" for v in versions), real[0][2])
     real, emulated = ([(code, _RV.sub("N", out), err) for code, out, err in got] for got in (real, emulated))
-    differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
-    assert differing == []
+    assert _differing(script, real, emulated) == []
 
 
 _LIST = json.dumps({"apiVersion": "v1", "kind": "List", "items": [
@@ -364,8 +370,7 @@ def test_kubectl_explain_gets_the_real_apiservers_answers(
     real, emulated = _both(realkube, watchproxy, tmp_path, "explain", script)
     assert [code for code, _, _ in real] == [0] * 8 + [1, 1] + [0] * 4 + [1, 0], real
     assert "enum: Recreate, RollingUpdate" in real[0][1]
-    differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
-    assert differing == []
+    assert _differing(script, real, emulated) == []
 
 
 def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
@@ -384,5 +389,4 @@ def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
     real, emulated = _both(realkube, watchproxy, tmp_path, "new-cluster", script)
     assert [code for code, _, _ in real] == [0] * len(script), real
     assert "system-node-critical" in real[3][1] and "exempt" in real[0][1]
-    differing = [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e]
-    assert differing == []
+    assert _differing(script, real, emulated) == []
