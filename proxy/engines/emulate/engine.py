@@ -122,8 +122,7 @@ class Emulator:
             asked = {info.namespace for ex in loaded.exchanges.values() if ex.response is not None
                      and 200 <= ex.response.status < 300
                      and (info := classify(ex.request.method, ex.request.path, ex.request.query)).namespace}
-            self.timelines[namespaces.PATH] = namespaces.bootstrapped(
-                self.timelines, (rv for _, rv in rebuilt.marks), self.wall(0), seed, asked)
+            self.timelines[namespaces.PATH] = namespaces.bootstrapped(self.timelines, below, self.wall(0), seed, asked)
             below = self.timelines[namespaces.PATH].rvs[0]
         self.timelines.update(bootstrapped.timelines(seeded, below, self.wall(0), seed))
         self.cache = WatchCache(self.timelines, rebuilt.marks, history)

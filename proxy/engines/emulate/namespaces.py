@@ -29,14 +29,14 @@ def lowest_rv(timelines: Iterable[ResourceTimeline], mark_rvs: Iterable[int]) ->
     return min(seen, default=0)
 
 
-def bootstrapped(timelines: dict[str, ResourceTimeline], mark_rvs: Iterable[int], wall0: dt.datetime,
-                 seed: int, asked: Iterable[str] = ()) -> ResourceTimeline:
+def bootstrapped(timelines: dict[str, ResourceTimeline], lowest: int, wall0: dt.datetime, seed: int,
+                 asked: Iterable[str] = ()) -> ResourceTimeline:
     """A history of namespaces that all exist from the start: the system ones, every one a recorded object is
     in, and every one `asked` (those a recorded request in them was answered in: a client works in namespaces
-    that exist). Their resourceVersions come just before the oldest the recording shows (they were made before
-    anything it saw), so a watch from any recorded resourceVersion gets no event of them."""
+    that exist). Their resourceVersions come just before `lowest`, the oldest the recording shows (lowest_rv: they
+    were made before anything it saw), so a watch from any recorded resourceVersion gets no event of them."""
     names = sorted(SYSTEM | {ns for tl in timelines.values() for ns, _ in tl.changes.keys if ns} | set(asked))
-    first = max(1, lowest_rv(timelines.values(), mark_rvs) - len(names))
+    first = max(1, lowest - len(names))
     changes = Changes()
     for i, name in enumerate(names):
         obj = bootstrap_namespace(name, first + i, Stamp(wall0, seeded_uid(seed, f"namespace|{name}"), ""))
