@@ -304,10 +304,14 @@ class Replay:
                     self._changed.wait(min(left, 0.05))
 
     def wait_for_watches(self, n: int, *, open_: bool | None = None, timeout: float = 30.0) -> list[Request]:
-        """Until the client has made `n` watch requests (with `open_=True`: and the n-th is still open)."""
+        """Until the client has made `n` watch requests (with `open_=True`: and the n-th is still open and
+        answered, so an emulated one has its deadline: a request is logged as it arrives, before the engine
+        takes it)."""
         def ok(r: Replay) -> bool:
             ws = r.watches()
-            return len(ws) >= n and (open_ is None or (ws[n - 1].end == "open") == open_)
+            if len(ws) < n or open_ is None:
+                return len(ws) >= n
+            return (ws[n - 1].end == "open" and ws[n - 1].status != 0) if open_ else ws[n - 1].end != "open"
         self.wait_for(ok, timeout, f"{n} watch requests")
         return self.watches()
 

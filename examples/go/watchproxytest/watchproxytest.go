@@ -50,6 +50,7 @@ type Request struct {
 	Params      map[string]string `json:"params"`
 	VirtualTime float64           `json:"virtual_time"`
 	Events      int               `json:"events"`
+	Status      int               `json:"status"`   // the HTTP status answered (0 until the answer begins)
 	End         string            `json:"end"`      // "open" while it runs; "timeout", "fault-expire", …
 	Deadline    *float64          `json:"deadline"` // emulate: when the server will close this watch
 }
@@ -165,13 +166,14 @@ func (r *Replay) WaitFor(what string, cond func() bool) {
 	}
 }
 
-// WaitForWatches waits until the client has made n watch requests and the n-th is open; returns them all.
+// WaitForWatches waits until the client has made n watch requests and the n-th is open and answered (so an
+// emulated one has its Deadline: a request is logged as it arrives, before the engine takes it); returns them all.
 func (r *Replay) WaitForWatches(n int) []Request {
 	r.t.Helper()
 	var ws []Request
 	r.WaitFor(fmt.Sprintf("%d open watch requests", n), func() bool {
 		ws = r.Requests("watch")
-		return len(ws) >= n && ws[n-1].End == "open"
+		return len(ws) >= n && ws[n-1].End == "open" && ws[n-1].Status != 0
 	})
 	return ws
 }
