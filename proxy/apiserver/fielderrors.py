@@ -74,6 +74,11 @@ def not_found(path: str, value: Any) -> Cause:
     return path, "FieldValueNotFound", f"Not found: {go_value(value)}"
 
 
+def too_long(path: str, most: int) -> Cause:
+    """field.TooLong of a string, in bytes."""
+    return path, "FieldValueTooLong", f"Too long: may not be more than {most} bytes"
+
+
 def forbidden(path: str, detail: str) -> Cause:
     return path, "FieldValueForbidden", _with("Forbidden", detail)
 

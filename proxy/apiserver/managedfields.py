@@ -108,6 +108,9 @@ def reset_fields(kind: str, subresource: str, has_status: bool) -> FieldSet:
     manager owns all it sent (what its filter includes)."""
     if subresource in ("resize", "ephemeralcontainers"):
         return frozenset()
+    if kind == "CertificateSigningRequest":  # the spec is the requestor's; the status parts the subresources'
+        part = {"status": ("f:status", "f:conditions"), "approval": ("f:status", "f:certificate")}
+        return frozenset({("f:spec",), part.get(subresource, ("f:status",))})
     if subresource == "status":
         extra = {"Deployment": (("f:metadata", "f:labels"),),
                  "Pod": (("f:metadata", "f:deletionTimestamp"), ("f:metadata", "f:ownerReferences"))}
@@ -336,13 +339,14 @@ def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[s
     return _encoded(m)
 
 
-def _before_apply(old: dict[str, Any] | None, empty: dict[str, Any], node: Any, reset: FieldSet) -> _Managed:
-    """The managers an apply meets: the object's, or, where nobody manages it yet, `before-first-apply` owning
-    all it holds (skipNonAppliedManager.Apply)."""
+def _before_apply(old: dict[str, Any] | None, empty: dict[str, Any], node: Any, reset: FieldSet,
+                  subresource: str) -> _Managed:
+    """The managers an apply (through `subresource`) meets: the object's, or, where nobody manages it yet,
+    `before-first-apply` owning all it holds, as of that subresource (skipNonAppliedManager.Apply)."""
     m = _decoded(_entries(old)) or _Managed()
     if old is not None and not m.fields:
         version = str(old.get("apiVersion", ""))
-        first = who_is("before-first-apply", "Update", version)
+        first = who_is("before-first-apply", "Update", version, subresource)
         _update(m, empty, old, node, first, version, reset)
         _strip(m, first)
     return m
@@ -365,7 +369,7 @@ def ownership(old: dict[str, Any] | None, empty: dict[str, Any], has_status: boo
     if old is None:
         return Ownership(node, has_status, {})
     reset = reset_fields(str(old.get("kind", "")), subresource, has_status)
-    m = _before_apply(old, empty, _type(old, node), reset)
+    m = _before_apply(old, empty, _type(old, node), reset, subresource)
     return Ownership(node, has_status, dict(m.fields), dict(m.versions))
 
 
@@ -379,7 +383,7 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
     version = str(new.get("apiVersion", ""))
     node = _type(new, node)
     reset = reset_fields(str(new.get("kind", "")), subresource, has_status)
-    m = _before_apply(old, empty, node, reset)
+    m = _before_apply(old, empty, node, reset, subresource)
     me = who_is(manager, "Apply", version, subresource)
     _update(m, old if old is not None else empty, new, node, me, version, reset,
             recursive_difference(to_field_set(applied, node), reset))

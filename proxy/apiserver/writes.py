@@ -34,6 +34,7 @@ from ..wire.status import status
 from . import (
     autoscalingv1,
     crds,
+    csr,
     decoding,
     defaults,
     fieldvalidation,
@@ -55,6 +56,7 @@ from .managedfields import Ownership, identifier, reset_fields, who_is
 from .patch import PatchError, merge_patch, strategic_merge
 from .podconditions import with_condition
 from .podvalidation import as_dict
+from .rbac import User
 
 Key = tuple[str, str]
 Admit = Callable[[dict[str, Any]], None]  # mutating admission that reads other objects, on a new object
@@ -67,6 +69,8 @@ _STATUS_KEEPS_METADATA = frozenset({
     "VolumeAttachment", "CSINode", "ServiceCIDR", "ResourceClaim", "DeviceTaintRule", "ValidatingAdmissionPolicy",
     "PodCertificateRequest", "StorageVersionMigration", "FlowSchema", "PriorityLevelConfiguration"})
 _STATUS_KEEPS = {"Deployment": ("labels",), "Pod": ("ownerReferences",)}
+# the subresources that write a part of the status, the rest kept as stored: a CSR's /approval its conditions
+_STATUS_PARTS = ("status", "approval")
 # the pod subresources that write a part of its spec: their strategy (the pod they leave) and their validation
 _POD_SPEC_PARTS = {"resize": (podsubresources.resized, podsubresources.resize_causes),
                    "ephemeralcontainers": (podsubresources.with_ephemeral_containers,
@@ -250,6 +254,7 @@ class Options:
     # the keys the body's JSON objects repeat (gojson.Decoded.duplicates), which fieldValidation reports
     duplicates: fieldvalidation.Duplicates = field(default_factory=dict)
     yaml_repeated: tuple[str, ...] = ()  # the keys a YAML body repeated, as go-yaml words each
+    requestor: User | None = None  # who asks, authenticated (a CertificateSigningRequest records it)
 
 
 def fail(code: int, message: str, reason: str | None = None, details: dict[str, Any] | None = None) -> Outcome:
@@ -442,6 +447,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         autoscalingv1.take(obj, "status", None)
     elif t.builtin and t.kind == "PersistentVolume":  # a new status too, pending since now
         obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": stamp.timestamp}
+    elif t.builtin and t.kind == csr.KIND:  # its requestor, as authenticated
+        csr.requested(obj, opts.requestor)
     try:
         obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied)
     except Undecodable as exc:
@@ -452,7 +459,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         # the pod strategy's PrepareForCreate: a gated pod says why it waits
         obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
-    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + specvalidation.spec_causes(obj) \
+    kind_causes = csr.causes(obj, None) if t.builtin and t.kind == csr.KIND else specvalidation.spec_causes(obj)
+    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + kind_causes \
             + _schema_causes(t, obj, None):
         return _refused(t, name, causes)
     if isinstance(sent_rv, str) and sent_rv.isdigit() and int(sent_rv) and not opts.dry_run:
@@ -684,7 +692,7 @@ def _status_apart(t: Target) -> bool:
 
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
-                  applied: bool = False, guard: Guard | None = None) -> Outcome:
+                  applied: bool = False, guard: Guard | None = None, now: str = "") -> Outcome:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change."""
     name = t.name
@@ -705,6 +713,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if t.subresource in _POD_SPEC_PARTS:  # a part of a pod's spec as sent, the rest as stored (the field manager
         as_sent = copy.deepcopy(new)      # saw all that was sent)
         new = _POD_SPEC_PARTS[t.subresource][0](new, current)
+    signing = t.builtin and t.kind == csr.KIND
+    if signing:
+        new = csr.prepared(t.subresource, new, current, now)
     meta, old_meta = _meta(new), current.get("metadata", {})
     if t.namespaced and t.namespace:  # the request's (EnsureObjectNamespaceMatchesRequestNamespace), validated so
         meta["namespace"] = t.namespace
@@ -714,16 +725,18 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin)
     if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
         causes.insert(0, invalid("metadata.uid", meta["uid"], "field is immutable"))
-    if t.subresource == "finalize":  # a namespace's (ValidateNamespaceFinalizeUpdate)
+    if signing:
+        causes += csr.causes(new, current, t.subresource)
+    elif t.subresource == "finalize":  # a namespace's (ValidateNamespaceFinalizeUpdate)
         causes += specvalidation.namespace_finalizers(new, indexed=True)
     elif t.subresource in _POD_SPEC_PARTS:
         causes += _POD_SPEC_PARTS[t.subresource][1](new, current)
-    elif t.subresource != "status":
+    elif t.subresource not in _STATUS_PARTS:
         causes += specvalidation.spec_causes(new, current)
     causes += _schema_causes(t, new, current)
     if causes:
         return _refused(t, name, causes)
-    if t.subresource == "status":  # on /status the status changes, and the metadata the status strategy lets by
+    if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
         body_status = new.get("status")
         sent_meta = meta
         new = copy.deepcopy(current)
@@ -759,7 +772,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         found = "[]string{" + ", ".join(quote(str(f)) for f in added) + "}"
         why = f"no new finalizers can be added if the object is being deleted, found new finalizers {found}"
         return _refused(t, name, [forbidden("metadata.finalizers", why)])
-    if t.subresource != "status":
+    if t.subresource not in _STATUS_PARTS:
         changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent, current) \
             if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t))
         counted = _GENERATION_META.get(t.kind, "") if t.builtin else ""  # (nil and empty alike: Semantic.DeepEqual)
@@ -780,7 +793,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     stored = encoded(defaults.read_back(new), t.kind, t.api_version, stored=True)
     unchanged = not gone and stored == {**current, "metadata": {k: v for k, v in old_meta.items()
                                                                  if k != "resourceVersion"}}
-    kept_part = "spec" if t.subresource == "status" else "status" if _status_apart(t) and not t.subresource else ""
+    kept_part = "spec" if t.subresource in _STATUS_PARTS else "status" if _status_apart(t) and not t.subresource else ""
     if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
     if gone:
@@ -834,7 +847,8 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
         return fail(422, f'{t.qualified} "{t.name}" is invalid: metadata.resourceVersion: {why}', "Invalid",
                     {"name": t.name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
-    return _store_update(t, current, copy.deepcopy(body), opts, guard=guard)
+    return _store_update(t, current, copy.deepcopy(body), opts, guard=guard,
+                         now=stamp.timestamp if stamp is not None else "")
 
 
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
@@ -982,8 +996,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard), warnings, not t.subresource,
-                  current)
+    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp),
+                  warnings, not t.subresource, current)
     if out.code >= 400:
         return out
     # (an apply that changes only who manages the object is still a new version of it: the emulate write path

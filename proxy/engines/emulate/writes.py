@@ -8,6 +8,7 @@ sees the change, and the answer. `--read-only` refuses writes with a 405 that na
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import uuid
@@ -63,7 +64,7 @@ class Store(Protocol):
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 # what a write may name after the object (a custom resource's handler serves only its status and scale)
 SUBRESOURCES = frozenset({"", "status", "scale", "eviction", "finalize", "binding", "resize", "ephemeralcontainers",
-                          "token"})
+                          "token", "approval"})
 _JSON = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 
 
@@ -246,7 +247,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         # a create's, update's or patch's options are refused before its body is read
         written = options.write_options(info.verb, pairs) if info.verb in ("create", "update", "patch") else None
         decoded = _decode(req, content_type, t, obj is not None)
-        opts = _options(req, decoded, written, pairs)
+        opts = dataclasses.replace(_options(req, decoded, written, pairs), requestor=user)
     except options.OptionsError as exc:
         await send_status(out, exc.code, str(exc), entry, details=exc.details)
         entry.ended("refused", "invalid options")

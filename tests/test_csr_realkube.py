@@ -1,0 +1,173 @@
+"""CertificateSigningRequests written to the real kube-apiserver and to a replay get the same answers: creates
+of requests of every key type and of damaged or invalid ones, then the writes an approver and a signer make
+(/approval, /status, the main resource, a merge patch, a server-side apply), and kubectl's `certificate
+approve|deny`. Each answer is compared whole but for what differs by nature (uids, resourceVersions, times).
+The client impersonates one user on both servers, so the requestor the spec records is the same."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from watchproxy.testing import Replay
+
+from tests import rawhttp
+from tests.memory import RecordingBuilder
+from tests.procs import KUBECTL
+from tests.realkube import RealKube
+from tests.test_csr import DATA, _armored, _der, _flipped, _pem
+
+PATH = "/apis/certificates.k8s.io/v1/certificatesigningrequests"
+AS = {"Impersonate-User": "alice", "Impersonate-Group": "system:masters", "User-Agent": "approver/1.0"}
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _csr(name: str, request: bytes | None, signer: str = "kubernetes.io/kube-apiserver-client",
+         usages: tuple[str, ...] = ("client auth",), **more: Any) -> bytes:
+    spec = {"signerName": signer, "usages": list(usages), **more}
+    if request is not None:
+        spec["request"] = _b64(request)
+    return json.dumps({"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+                       "metadata": {"name": name}, "spec": spec}).encode()
+
+
+def _creates() -> list[tuple[str, bytes]]:
+    rsa = _der("request-rsa")
+    return [
+        *((n, _csr(n, _pem(f"request-{n}"))) for n in ("rsa", "ec", "ed", "ec384", "p521", "p224", "pss", "sha1")),
+        ("weak", _csr("weak", _pem("request-rsa512"))), ("md5", _csr("md5", _pem("request-md5"))),
+        ("k1", _csr("k1", _pem("request-k1"))), ("empty", _csr("empty", b"")), ("none", _csr("none", None)),
+        ("certificate", _csr("certificate", (DATA / "certificate.pem").read_bytes())),
+        ("garbage", _csr("garbage", _armored(b"\x00\x01\x02"))), ("short", _csr("short", _armored(rsa[:50]))),
+        ("trailing", _csr("trailing", _armored(rsa + b"\x00"))),
+        ("sigflip", _csr("sigflip", _armored(_flipped(rsa, len(rsa) - 5)))),
+        ("subjectflip", _csr("subjectflip", _armored(_flipped(rsa, 30)))),
+        ("usages", _csr("usages", _pem("request-rsa"), usages=("client auth", "bogus", "client auth"))),
+        ("nousages", _csr("nousages", _pem("request-rsa"), usages=())),
+        ("legacy", _csr("legacy", _pem("request-rsa"), signer="kubernetes.io/legacy-unknown")),
+        ("signer1", _csr("signer1", _pem("request-rsa"), signer="Ex_ample/x/y")),
+        ("signer2", _csr("signer2", _pem("request-rsa"), signer="ex_ample.com/Bad_Name")),
+        ("expiry", _csr("expiry", _pem("request-rsa"), expirationSeconds=60)),
+        ("expiry-ok", _csr("expiry-ok", _pem("request-ec"), expirationSeconds=3600)),
+        ("Upper_Name", _csr("Upper_Name", _pem("request-rsa"))),
+        ("claims", json.dumps({  # who it claims to be and an approval it gives itself: both dropped
+            "apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+            "metadata": {"name": "claims", "labels": {"a": "b"}},
+            "spec": {"request": _b64(_pem("request-rsa")), "signerName": "example.com/x",
+                     "usages": ["digital signature"], "username": "mallory", "groups": ["g"], "extra": {"k": ["v"]}},
+            "status": {"conditions": [{"type": "Approved", "status": "True"}],
+                       "certificate": _b64((DATA / "certificate.pem").read_bytes())}}).encode()),
+    ]
+
+
+CERT = _b64((DATA / "certificate.pem").read_bytes())
+APPROVED = {"type": "Approved", "status": "True", "reason": "R"}
+# (subresource, the status sent, labels sent, spec changes sent), in order, to one request
+_UPDATES: list[tuple[str, dict[str, Any] | None, dict[str, str] | None, dict[str, Any] | None]] = [
+    ("", None, {"x": "y"}, {"usages": ["server auth"], "username": "eve"}),
+    ("/status", {"certificate": CERT}, None, None),
+    ("/approval", {"conditions": [APPROVED]}, {"x": "z"}, {"signerName": "a.b/c"}),
+    ("/status", {"certificate": CERT, "conditions": [APPROVED]}, None, None),
+    ("/status", {"certificate": _b64(b"junk")}, None, None),
+    ("/status", {"certificate": _b64(_armored(b"\x00", b"CERTIFICATE"))}, None, None),
+    ("/approval", {"conditions": [{"type": "Denied", "status": "True"}]}, None, None),
+    ("/approval", {"conditions": [{"type": "Approved", "status": "False"}, {"type": "Denied", "status": "True"},
+                                  {"type": "", "status": ""}, {"type": "X", "status": "Maybe"}]}, None, None),
+    ("", {"conditions": []}, None, None),
+    ("/status", {"conditions": [{"type": "Failed", "status": "True", "reason": "F"}]}, None, None),
+    ("/approval", {"conditions": [{**APPROVED, "reason": "R2"}, {"type": "Extra", "status": "Unknown"}]}, None, None),
+    ("/status", {"conditions": [{**APPROVED, "reason": "R3"}, {"type": "Extra", "status": "Unknown"},
+                                {"type": "Extra2", "status": "False"}]}, None, None),
+]
+
+
+def _summary(answer: tuple[int, Any, list[str]]) -> Any:
+    """An answer but for what differs by nature; the request itself left out (it is what was sent)."""
+    code, doc, warnings = answer
+    if not isinstance(doc, dict) or doc.get("kind") == "Status":
+        return code, doc.get("message") if isinstance(doc, dict) else doc, doc.get("details") if isinstance(
+            doc, dict) else None
+    meta = doc.get("metadata", {})
+    managers = [{k: v for k, v in m.items() if k != "time"} for m in meta.get("managedFields") or []]
+    status = json.loads(re.sub(r'"last(Update|Transition)Time": "[^"]*"', r'"last\1Time": "T"',
+                               json.dumps(doc.get("status"))))
+    return code, {k: v for k, v in (doc.get("spec") or {}).items() if k != "request"}, status, managers, \
+        meta.get("labels"), warnings
+
+
+def _updated(server: rawhttp.Server, subresource: str, status: dict[str, Any] | None, labels: dict[str, str] | None,
+             spec: dict[str, Any] | None) -> tuple[int, Any, list[str]]:
+    """A PUT of the stored request with these changes, unconditional (as a controller's retry sends it)."""
+    code, doc, _ = rawhttp.call(*server, "GET", f"{PATH}/signed", headers=AS)
+    assert code == 200, doc
+    if status is not None:
+        doc["status"] = status
+    doc["spec"].update(spec or {})
+    doc["metadata"].update({"labels": labels} if labels else {})
+    del doc["metadata"]["resourceVersion"]
+    return rawhttp.call(*server, "PUT", f"{PATH}/signed{subresource}", json.dumps(doc).encode(), headers=AS)
+
+
+def _answers(server: rawhttp.Server) -> list[Any]:
+    out = [_summary(rawhttp.call(*server, "POST", PATH, body, headers=AS)) for _, body in _creates()]
+    out.append(_summary(rawhttp.call(*server, "POST", PATH, _csr("signed", _pem("request-rsa")), headers=AS)))
+    out += [_summary(_updated(server, *update)) for update in _UPDATES]
+    patch = {"status": {"conditions": [{**APPROVED, "reason": "P"}]}}
+    out.append(_summary(rawhttp.call(*server, "PATCH", f"{PATH}/signed/approval", json.dumps(patch).encode(),
+                                     "application/merge-patch+json", headers=AS)))
+    applied = {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+               "metadata": {"name": "signed"},
+               "status": {"conditions": [{**APPROVED, "reason": "P"}, {"type": "Mine", "status": "True"}]}}
+    out.append(_summary(rawhttp.call(*server, "PATCH", f"{PATH}/signed/status?fieldManager=applier",
+                                     json.dumps(applied).encode(), "application/apply-patch+yaml", headers=AS)))
+    out.append(_summary(rawhttp.call(*server, "PUT", "/api/v1/namespaces/default/configmaps/x/approval", b"{}",
+                                     headers=AS)))
+    return out
+
+
+def test_certificate_signing_requests_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "csr")
+    real, emulated = _answers(real_server), _answers(replay)
+    steps = [name for name, _ in _creates()] + ["create signed"] + [f"PUT {u[0]} {u[1]}" for u in _UPDATES] + [
+        "merge patch /approval", "apply /status", "PUT a configmap's /approval"]
+    assert [(s, r, e) for s, r, e in zip(steps, real, emulated, strict=True) if r != e] == []
+    codes = [answer[0] for answer in real]
+    assert codes[:8] == [201] * 8 and codes.count(422) >= 20 and codes[-1] == 404, codes
+
+
+@pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
+def test_kubectl_certificate_approve_and_deny_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    empty = RecordingBuilder(tmp_path / "empty.msgpack")
+    empty.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
+    replay = watchproxy(empty.write())
+    manifest = "".join(f"---\n{json.dumps(json.loads(_csr(n, _pem(f'request-{n}'))))}\n" for n in ("ec384", "ed"))
+    renamed = manifest.replace('"ec384"', '"k-approved"').replace('"ed"', '"k-denied"')
+    script = [(["create", "-f", "-"], renamed), (["certificate", "approve", "k-approved"], ""),
+              (["certificate", "deny", "k-denied"], ""), (["certificate", "approve", "k-denied"], ""),
+              (["certificate", "approve", "k-approved"], ""), (["certificate", "deny", "nope"], ""),
+              (["get", "csr", "k-approved", "k-denied"], ""), (["describe", "csr", "k-approved"], ""),
+              (["get", "csr", "k-denied", "-o", "jsonpath={.spec.username} {.status.conditions[*].reason}"], "")]
+
+    def run(kubeconfig: str) -> list[tuple[int, str, str]]:
+        out = []
+        for args, stdin in script:
+            p = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "--as", "alice", "--as-group",
+                                "system:masters", *args], input=stdin, capture_output=True, text=True, timeout=60)
+            masked = [re.sub(r"\b\d+s\b", "AGE", re.sub(r"CreationTimestamp:.*", "", t)) for t in (p.stdout, p.stderr)]
+            out.append((p.returncode, *masked))
+        return out
+    real, emulated = run(str(realkube.admin_kubeconfig)), run(replay.kubeconfig)
+    assert [code for code, _, _ in real] == [0, 0, 0, 1, 0, 1, 0, 0, 0], real
+    assert "Approved" in real[6][1] and "Denied" in real[6][1]
+    assert [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
