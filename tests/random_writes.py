@@ -12,11 +12,14 @@ the numbers of resourceVersions and generated names)."""
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import json
 import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tests import rawhttp, rbac_settle
@@ -37,6 +40,7 @@ class Op:
     content_type: str = "application/json"
     rv: str = ""  # a PUT's or a patch's resourceVersion: "last" (as this server last answered), "stale", ""
     as_user: str = ""  # the user the request impersonates (Impersonate-User), "" for none
+    as_group: str = ""  # and a group (Impersonate-Group)
 
     @property
     def name(self) -> str:
@@ -132,7 +136,8 @@ def ops(seed: int, n: int) -> list[Op]:
 
 # uids, times, what allocators draw (a Service's cluster IPs and node ports) and a service account's tokens
 _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time", "lastTransitionTime",
-                      "clusterIP", "clusterIPs", "nodePort", "lastPhaseTransitionTime", "token", "expirationTimestamp"})
+                      "lastUpdateTime", "clusterIP", "clusterIPs", "nodePort", "lastPhaseTransitionTime", "token",
+                      "expirationTimestamp"})
 
 
 _UID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # in a Job's selector
@@ -1093,6 +1098,55 @@ def _cluster_names(*stems: str) -> tuple[str, ...]:
     return tuple(f"{s}-{{ns}}" for s in stems)
 
 
+_CSR_DATA = Path(__file__).parent / "data" / "csr"
+
+
+def _csr_b64(name: str) -> str:
+    return base64.b64encode((_CSR_DATA / f"{name}.pem").read_bytes()).decode()
+
+
+def csr_ops(seed: int, n: int) -> list[Op]:
+    """CertificateSigningRequests as a requestor, an approver and a signer write them: requests of each key
+    type and damaged ones, usages, signers, durations; merge patches of conditions into /approval, of
+    conditions and certificates into /status. Each by one impersonated administrator (a request records who
+    asked)."""
+    damaged = base64.b64encode(b"-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")
+    spoilt = {"request": ("", damaged.decode(), _csr_b64("certificate"), _csr_b64("request-md5")),
+              "signerName": ("kubernetes.io/legacy-unknown", "no-domain", ""),
+              "usages": ([], ["bogus"], ["client auth", "client auth"]), "expirationSeconds": (60,)}
+    approved, denied = {"type": "Approved", "status": "True", "reason": "A"}, {"type": "Denied", "status": "True"}
+
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {
+            "request": _csr_b64(r.choice(("request-rsa", "request-ec", "request-ed", "request-pss"))),
+            "signerName": r.choice(("example.com/signer", "kubernetes.io/kube-apiserver-client")),
+            "usages": r.choice((["client auth"], ["digital signature", "key encipherment"]))}
+        if r.random() < 0.3:
+            spec["expirationSeconds"] = r.choice((600, 3600))
+        if r.random() < 0.4:  # one field the apiserver refuses
+            field = r.choice(sorted(spoilt))
+            spec[field] = r.choice(spoilt[field])
+        body = {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+                "metadata": {"name": name}, "spec": spec}
+        if r.random() < 0.2:
+            body["status"] = {"conditions": [approved]}
+        return body
+
+    def approval(r: random.Random, name: str, path: str) -> Op:
+        conditions = r.choice(([approved], [denied], [approved, denied], [{**approved, "status": "False"}],
+                               [approved, {"type": "Extra", "status": "Unknown"}], []))
+        return Op("PATCH", f"{path}/approval", body={"status": {"conditions": conditions}}, content_type=MERGE)
+    certificate = _csr_b64("certificate")
+    ops = _simple_ops(seed, n, "certificatesigningrequests", _cluster_names("csr1", "csr2"), make,
+                      ({"spec": {"usages": ["server auth"]}}, {"metadata": {"labels": {"m": "1"}}},
+                       {"status": {"conditions": [approved]}}),
+                      ({"certificate": certificate}, {"certificate": base64.b64encode(b"junk").decode()},
+                       {"conditions": [{"type": "Failed", "status": "True", "reason": "F"}]},
+                       {"conditions": [approved]}, {"certificate": None}),
+                      approval)
+    return [dataclasses.replace(op, as_user="alice", as_group="system:masters") for op in ops]
+
+
 def cluster_role_ops(seed: int, n: int) -> list[Op]:
     """ClusterRoles: rules (non-resource URLs allowed here), aggregation rules, labels."""
     def make(name: str, r: random.Random) -> dict[str, Any]:
@@ -1309,6 +1363,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "csidrivers": "/apis/storage.k8s.io/v1", "runtimeclasses": "/apis/node.k8s.io/v1",
              "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}",
              "volumeattachments": "/apis/storage.k8s.io/v1", "nodes": "/api/v1",
+             "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
              "localsubjectaccessreviews": "/apis/authorization.k8s.io/v1/namespaces/{ns}"}
 
@@ -1320,7 +1375,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
                     "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
-                    "VolumeAttachment", "Node"})
+                    "VolumeAttachment", "Node", "CertificateSigningRequest"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False,
@@ -1342,7 +1397,8 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = Fals
             "{ns}", ns).encode()
         resource = "/" + _ALIASES.get(op.collection, op.collection) + op.path.removeprefix(f"/{op.collection}")
         path = (_PREFIXES[op.collection] + resource + (f"?{op.query}" if op.query else "")).replace("{ns}", ns)
-        headers = {"Impersonate-User": op.as_user.replace("{ns}", ns)} if op.as_user else None
+        headers = {"Impersonate-User": op.as_user.replace("{ns}", ns)} if op.as_user else {}
+        headers.update({"Impersonate-Group": op.as_group} if op.as_group else {})
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type, headers)
         if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))

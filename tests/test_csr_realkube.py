@@ -145,6 +145,31 @@ def test_certificate_signing_requests_get_the_real_apiservers_answers(
     assert codes[:8] == [201] * 8 and codes.count(422) >= 20 and codes[-1] == 404, codes
 
 
+def test_a_condition_sent_again_without_its_times_passes_them_to_its_writer(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The field manager compares the conditions as sent, before the strategy stamps them: times left out are
+    null there (a zero metav1.Time), so each approver who sends a condition again takes its times over from the
+    one before, who keeps the rest (measured: the managers differed from the third write on)."""
+    servers = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "csr-managers")
+    applied = {"apiVersion": "certificates.k8s.io/v1", "kind": "CertificateSigningRequest",
+               "metadata": {"name": "managed", "labels": {"m": "1"}}}  # (an apply: managers tracked from then on)
+    writes = [("POST", "", _csr("managed", _pem("request-ec")), "application/json", "creator"),
+              ("PATCH", "?fieldManager=applier", json.dumps(applied).encode(), "application/apply-patch+yaml", "x")]
+    for who, conditions in (("first", [APPROVED]), ("second", [APPROVED]),
+                            ("third", [APPROVED, {"type": "Extra", "status": "True"}]),
+                            ("fourth", [APPROVED, {"type": "Extra", "status": "True"}])):
+        writes.append(("PATCH", "/approval", json.dumps({"status": {"conditions": conditions}}).encode(),
+                       "application/merge-patch+json", who))
+    answers = [[_summary(rawhttp.call(*server, method, f"{PATH}{'/managed' if method == 'PATCH' else ''}{where}",
+                                      body, content_type, headers={**AS, "User-Agent": f"{who}/1.0"}))
+                for method, where, body, content_type, who in writes] for server in servers]
+    assert answers[0] == answers[1]
+    managers = {m["manager"]: m["fieldsV1"] for m in answers[0][-1][3]}
+    assert sorted(managers) == ["applier", "first", "fourth", "third"]
+    assert managers["first"]["f:status"]["f:conditions"]['k:{"type":"Approved"}'] == {
+        ".": {}, "f:reason": {}, "f:status": {}, "f:type": {}}
+
+
 @pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
 def test_kubectl_certificate_approve_and_deny_get_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:

@@ -69,7 +69,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
-             "hpaversions": random_writes.hpa_versions_ops}
+             "hpaversions": random_writes.hpa_versions_ops,
+             "certificatesigningrequests": random_writes.csr_ops}
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
@@ -153,6 +154,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # volume attachments: one source, the node, the attacher in declarative validation's caseless words (or the
     # imperative ones when the immutable spec changed), the status's error codes (23 to 36 answers differed)
     ("volumeattachments", 10), ("volumeattachments", 20),
+    # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
+    # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
+    # spec immutable (every create of a damaged request was stored, every /approval a 404, before)
+    ("certificatesigningrequests", 3), ("certificatesigningrequests", 12),
     # a scheduler's bindings, through the subresource and the legacy collection: the node's topology labels copied,
     # the Binding's refusals (a 500 for an invalid target), its preconditions (the legacy one's uid wiped, a dry
     # run's key without etcd's prefix), pods bound already or gated; a gated pod's condition, a nominated node

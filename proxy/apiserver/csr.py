@@ -43,14 +43,7 @@ def requested(obj: Obj, user: User | None) -> None:
     for key in ("username", "uid", "groups", "extra"):
         spec.pop(key, None)
     if user is not None:
-        if user.name:
-            spec["username"] = user.name
-        if user.uid:
-            spec["uid"] = user.uid
-        if user.groups:
-            spec["groups"] = list(user.groups)
-        if user.extra:
-            spec["extra"] = {k: list(v) for k, v in user.extra}
+        spec.update(user.info())
     obj["status"] = {}
 
 
@@ -101,6 +94,14 @@ def prepared(subresource: str, new: Obj, old: Obj, now: str) -> Obj:
     if out["status"] is None:
         out.pop("status")
     return out
+
+
+def as_compared(written: Obj, sent_status: Any) -> Obj:
+    """What the field manager compares of a /status or /approval write: the object written, but for the
+    conditions as sent, before the strategy stamped them; a time the body left out is there as null (a zero
+    metav1.Time encodes so), so the writer takes the times over from the condition's earlier writer."""
+    return {**written, "status": {**as_dict(written.get("status")),
+                                  "conditions": as_dict(sent_status).get("conditions")}}
 
 
 def _bytes(value: Any) -> bytes:

@@ -715,6 +715,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         new = _POD_SPEC_PARTS[t.subresource][0](new, current)
     signing = t.builtin and t.kind == csr.KIND
     if signing:
+        sent_status = new.get("status")
         new = csr.prepared(t.subresource, new, current, now)
     meta, old_meta = _meta(new), current.get("metadata", {})
     if t.namespaced and t.namespace:  # the request's (EnsureObjectNamespaceMatchesRequestNamespace), validated so
@@ -791,6 +792,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         and not (_is_namespace(t) and (new.get("spec") or {}).get("finalizers"))
     # (compared as storage holds them, as `current` is: a write that changes nothing there is no new version)
     stored = encoded(defaults.read_back(new), t.kind, t.api_version, stored=True)
+    if signing and t.subresource in _STATUS_PARTS:
+        as_sent = csr.as_compared(new, sent_status)
     unchanged = not gone and stored == {**current, "metadata": {k: v for k, v in old_meta.items()
                                                                  if k != "resourceVersion"}}
     kept_part = "spec" if t.subresource in _STATUS_PARTS else "status" if _status_apart(t) and not t.subresource else ""
