@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import quantity, validation, volumevalidation, webhookvalidation
+from . import quantity, trustbundles, validation, volumevalidation, webhookvalidation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
 from .internal import as_internal, semantic
 from .podvalidation import (
@@ -566,6 +566,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class,
     ("storage.k8s.io/v1", "CSIStorageCapacity"): _storage_capacity,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment,
+    ("certificates.k8s.io/v1", "ClusterTrustBundle"): trustbundles.trust_bundle,
 }
 BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
@@ -578,6 +579,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume_update,
     ("storage.k8s.io/v1", "CSIDriver"): _csi_driver_update,
     ("storage.k8s.io/v1", "CSIStorageCapacity"): _storage_capacity_update,
+    ("certificates.k8s.io/v1", "ClusterTrustBundle"): trustbundles.signer_kept,
 }
 ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,

@@ -113,7 +113,7 @@ def _bytes(value: Any) -> bytes:
         return b""
 
 
-def _signer_causes(signer: str) -> list[Cause]:
+def signer_causes(signer: str) -> list[Cause]:
     """ValidateSignerName: `example.com/name`, a domain of DNS labels and a path of subdomains."""
     path = "spec.signerName"
     if not signer:
@@ -171,7 +171,7 @@ def causes(obj: Obj, old: Obj | None, subresource: str = "") -> list[Cause]:
     if signer == LEGACY_SIGNER and old_spec.get("signerName") != LEGACY_SIGNER:
         found.append(invalid("spec.signerName", signer, "the legacy signerName is not allowed via this API version"))
     elif signer != LEGACY_SIGNER:
-        found += _signer_causes(signer)
+        found += signer_causes(signer)
     if isinstance(seconds := spec.get("expirationSeconds"), int) and seconds < 600:
         found.append(invalid("spec.expirationSeconds", seconds,
                              "may not specify a duration less than 600 seconds (10 minutes)"))

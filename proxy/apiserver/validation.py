@@ -48,13 +48,15 @@ def labels(path: str, mapping: Any) -> list[Cause]:
     return causes
 
 
-def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False) -> list[Cause]:
+def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
+                rule: Callable[[str], list[str]] | None = None) -> list[Cause]:
     """What ValidateObjectMeta finds wrong, in its order (labels and annotations in key order: Go's map order
     is random, so the apiserver's own order of several label errors is not fixed). `custom`: a custom
-    resource, whose name is a DNS subdomain whatever its kind."""
+    resource, whose name is a DNS subdomain whatever its kind; `rule`: the name's, where the object decides it
+    (a signer's trust bundle)."""
     causes: list[Cause] = []
-    rule = subdomain if custom or kind in SUBDOMAIN_NAMED else dns_label if kind in LABEL_NAMED else \
-        path_segment if kind in PATH_NAMED else None
+    rule = rule or (subdomain if custom or kind in SUBDOMAIN_NAMED else dns_label if kind in LABEL_NAMED else
+                    path_segment if kind in PATH_NAMED else None)
     generate = meta.get("generateName")
     if rule is not None and isinstance(generate, str) and generate:
         masked = generate[:-1] + "a" if generate.endswith("-") else generate  # a prefix may end in '-'

@@ -43,6 +43,7 @@ from . import (
     podsubresources,
     schema,
     specvalidation,
+    trustbundles,
     typedpatch,
     validation,
 )
@@ -460,7 +461,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
     kind_causes = csr.causes(obj, None) if t.builtin and t.kind == csr.KIND else specvalidation.spec_causes(obj)
-    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin) + kind_causes \
+    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) + kind_causes \
             + _schema_causes(t, obj, None):
         return _refused(t, name, causes)
     if isinstance(sent_rv, str) and sent_rv.isdigit() and int(sent_rv) and not opts.dry_run:
@@ -473,6 +474,12 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
         return out
     return _commit(201, Commit("ADDED", t.key(name), obj), opts)
+
+
+def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | None:
+    """The rule of a name that depends on the object: a signer's trust bundle's."""
+    return trustbundles.name_rule(trustbundles.signer_of(obj)) if t.builtin and t.kind == trustbundles.KIND \
+        else None
 
 
 def _undecodable(t: Target, exc: Exception | str) -> Outcome:
@@ -723,7 +730,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):
         return _conflict(t, name)
-    causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin)
+    causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin,
+                                    rule=_name_rule(t, new))
     if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
         causes.insert(0, invalid("metadata.uid", meta["uid"], "field is immutable"))
     if signing:

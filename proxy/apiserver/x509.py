@@ -1,9 +1,9 @@
-"""A CertificateSigningRequest's PEM, read as the apiserver's Go reads it: encoding/pem's Decode, encoding/asn1's
-DER rules for the request's structure, crypto/x509's key and signature-algorithm parsing and its signature
-check; and the certificate a signer writes into the status, checked for its framing (a certificate's inner
-fields are not parsed: a signer's output is taken as it comes). Errors are Go's texts, since the apiserver
-quotes them in its answer; the rarest (a `tags don't match` deep inside the request) are worded as Go words
-the same error at the top.
+"""Certificates and requests in PEM, read as the apiserver's Go reads them: encoding/pem's Decode, encoding/asn1's
+DER rules for a CertificateSigningRequest's structure, crypto/x509's key and signature-algorithm parsing and
+its signature check; a certificate (a signer's in a CSR's status, a CA in a ClusterTrustBundle) read as far as
+its framing and its basic constraints (its names, times and keys are taken as they come). Errors are Go's
+texts, since the apiserver quotes them in its answer; the rarest (a `tags don't match` deep inside a request)
+are worded as Go words the same error at the top.
 """
 
 from __future__ import annotations
@@ -468,29 +468,90 @@ def _signature_refusal(request: Request, key: RsaKey | EcKey | bytes | None) -> 
     return None
 
 
-def _certificates(der: bytes) -> Iterator[bytes]:
-    """x509.ParseCertificates as far as a certificate's framing: each one's SEQUENCE of a to-be-signed
-    SEQUENCE, an algorithm and a signature BIT STRING."""
+@dataclass(frozen=True)
+class Certificate:
+    der: bytes  # its whole encoding
+    is_ca: bool
+    basic_constraints: bool  # whether it has a basic constraints extension (BasicConstraintsValid)
+
+
+def _certificate(der: bytes) -> Certificate:
+    """The first certificate of `der`, read as far as its framing and its extensions: a SEQUENCE of a
+    to-be-signed SEQUENCE, an algorithm and a signature BIT STRING. Raises ValueError in x509's words."""
+    try:
+        cert, end = _read(der, 0, _SEQUENCE, "")
+    except (Asn1Error, IndexError):
+        raise ValueError("x509: malformed certificate") from None
+    try:
+        tbs, at = _read(cert.body, 0, _SEQUENCE, "")
+        extensions = _extensions(tbs.body)
+    except (Asn1Error, IndexError):
+        raise ValueError("x509: malformed tbs certificate") from None
+    try:
+        _, at = _algorithm(cert.body, at)
+    except (Asn1Error, IndexError):
+        raise ValueError("x509: malformed algorithm identifier") from None
+    try:
+        sig, at = _read(cert.body, at, _BIT_STRING, "")
+        _bit_string(sig.body)
+    except (Asn1Error, IndexError):
+        raise ValueError("x509: malformed signature") from None
+    constraints = extensions.get("2.5.29.19")
+    is_ca = False
+    if constraints is not None:
+        try:
+            seq, _ = _read(constraints, 0, _SEQUENCE, "")
+            if seq.body[:1] == b"\x01":
+                flag, _ = _read(seq.body, 0, (1, False), "")
+                if flag.body not in (b"\x00", b"\xff"):
+                    raise ValueError("x509: invalid basic constraints")
+                is_ca = flag.body == b"\xff"
+        except (Asn1Error, IndexError):
+            raise ValueError("x509: invalid basic constraints") from None
+    return Certificate(der[:end], is_ca, constraints is not None)
+
+
+def _extensions(tbs: bytes) -> dict[str, bytes]:
+    """A to-be-signed certificate's extensions (each value's contents by OID), past its version, serial number,
+    algorithm, issuer, validity, subject and key, and its optional unique identifiers."""
+    at = 0
+    if tbs[:1] == b"\xa0":  # [0] the version
+        _, _, _, length, inner = _tag_and_length(tbs, 0)
+        at = inner + length
+    _, at = _read(tbs, at, _INTEGER, "")
+    for _ in range(5):  # algorithm, issuer, validity, subject, subject public key
+        _, at = _read(tbs, at, _SEQUENCE, "")
+    found: dict[str, bytes] = {}
+    while at < len(tbs):
+        cls, tag, _, length, inner = _tag_and_length(tbs, at)
+        if length > len(tbs) - inner:
+            raise _syntax("data truncated")
+        if (cls, tag) == (2, 3):
+            seq, _ = _read(tbs[inner:inner + length], 0, _SEQUENCE, "")
+            for ext in _elements(seq.body, _SEQUENCE):
+                body = _read(ext, 0, _SEQUENCE, "")[0].body
+                oid, pos = _read(body, 0, _OID, "")
+                if body[pos:pos + 1] == b"\x01":  # critical
+                    _, pos = _read(body, pos, (1, False), "")
+                found[_oid(oid.body)] = _read(body, pos, (4, False), "")[0].body
+        at = inner + length
+    return found
+
+
+def _certificates(der: bytes) -> Iterator[Certificate]:
+    """x509.ParseCertificates: each certificate of a DER run."""
     while der:
-        try:
-            cert, end = _read(der, 0, _SEQUENCE, "")
-        except (Asn1Error, IndexError):
-            raise ValueError("x509: malformed certificate") from None
-        try:
-            _, at = _read(cert.body, 0, _SEQUENCE, "")
-        except (Asn1Error, IndexError):
-            raise ValueError("x509: malformed tbs certificate") from None
-        try:
-            _, at = _algorithm(cert.body, at)
-        except (Asn1Error, IndexError):
-            raise ValueError("x509: malformed algorithm identifier") from None
-        try:
-            sig, at = _read(cert.body, at, _BIT_STRING, "")
-            _bit_string(sig.body)
-        except (Asn1Error, IndexError):
-            raise ValueError("x509: malformed signature") from None
-        yield der[:end]
-        der = der[end:]
+        cert = _certificate(der)
+        yield cert
+        der = der[len(cert.der):]
+
+
+def trust_anchor(der: bytes) -> Certificate:
+    """x509.ParseCertificate: one certificate, nothing after it. Raises ValueError."""
+    cert = _certificate(der)
+    if len(cert.der) != len(der):
+        raise ValueError("x509: trailing data")
+    return cert
 
 
 def certificate_refusal(pem: bytes) -> str | None:

@@ -1,8 +1,10 @@
-"""CertificateSigningRequests written to the real kube-apiserver and to a replay get the same answers: creates
-of requests of every key type and of damaged or invalid ones, then the writes an approver and a signer make
-(/approval, /status, the main resource, a merge patch, a server-side apply), and kubectl's `certificate
-approve|deny`. Each answer is compared whole but for what differs by nature (uids, resourceVersions, times).
-The client impersonates one user on both servers, so the requestor the spec records is the same."""
+"""The certificates API written to the real kube-apiserver and to a replay gets the same answers.
+CertificateSigningRequests: creates of requests of every key type and of damaged or invalid ones, then the
+writes an approver and a signer make (/approval, /status, the main resource, a merge patch, a server-side
+apply), and kubectl's `certificate approve|deny`; each answer compared whole but for what differs by nature
+(uids, resourceVersions, times), the client impersonating one user on both servers, so the requestor the
+spec records is the same. ClusterTrustBundles: bundles of CA certificates, of others, of damaged PEM, named
+after their signer or not, and their updates."""
 
 from __future__ import annotations
 
@@ -196,3 +198,42 @@ def test_kubectl_certificate_approve_and_deny_get_the_real_apiservers_answers(
     assert [code for code, _, _ in real] == [0, 0, 0, 1, 0, 1, 0, 0, 0], real
     assert "Approved" in real[6][1] and "Denied" in real[6][1]
     assert [(script[i][0], r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
+
+
+def _bundle(name: str, bundle: str, signer: str | None = None, labels: dict[str, str] | None = None) -> bytes:
+    spec = {"trustBundle": bundle, **({"signerName": signer} if signer is not None else {})}
+    return json.dumps({"apiVersion": "certificates.k8s.io/v1", "kind": "ClusterTrustBundle",
+                       "metadata": {"name": name, **({"labels": labels} if labels else {})}, "spec": spec}).encode()
+
+
+def test_cluster_trust_bundles_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    ca, leaf, v1 = ((DATA / f"{n}.pem").read_text() for n in ("certificate", "certificate-leaf", "certificate-v1"))
+    bundles = "/apis/certificates.k8s.io/v1/clustertrustbundles"
+    creates = [
+        _bundle("tb-ca", ca), _bundle("tb-twice", ca + "\n" + ca), _bundle("tb-leaf", leaf), _bundle("tb-v1", v1),
+        _bundle("tb-mixed", ca + leaf + v1 + ca), _bundle("tb-junk", "junk"), _bundle("tb-empty", ""),
+        _bundle("tb-request", _pem("request-rsa").decode()),
+        _bundle("tb-headers", ca.replace("-----\n", "-----\nA: b\n\n", 1)),
+        _bundle("tb-der", "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"),
+        _bundle("example.com:tb:one", ca, "example.com/tb"), _bundle("tb-one", ca, "example.com/tb"),
+        _bundle("x:y:z", ca, "x/y"), _bundle("tb:colon", ca), _bundle("Tb-Upper", ca),
+        _bundle("example.com:tb:Bad_", ca, "example.com/tb"), _bundle("tb:label", ca, labels={"bad key!": "x"}),
+        _bundle("tb-big", "x" * ((1 << 20) + 1))]
+    updates = [lambda d: d["spec"].update(signerName="example.com/other"),
+               lambda d: d["spec"].update(trustBundle="junk"), lambda d: d["metadata"].update(labels={"a": "b"}),
+               lambda d: d["metadata"].pop("resourceVersion")]
+
+    def answers(server: rawhttp.Server) -> list[Any]:
+        out = [_summary(rawhttp.call(*server, "POST", bundles, body)) for body in creates]
+        for change in updates:
+            code, doc, _ = rawhttp.call(*server, "GET", f"{bundles}/example.com:tb:one")
+            assert code == 200, doc
+            change(doc)
+            put = rawhttp.call(*server, "PUT", f"{bundles}/example.com:tb:one", json.dumps(doc).encode())
+            out.append(_summary(put))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "bundles")
+    real, emulated = answers(real_server), answers(replay)
+    assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
+    assert [answer[0] for answer in real] == [201] + [422] * 9 + [201] + [422] * 7 + [422, 422, 200, 422]
