@@ -9,6 +9,7 @@ import json
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from watchproxy.testing import Replay
@@ -88,3 +89,54 @@ def test_a_cluster_wide_list_is_in_storage_key_order(realkube: RealKube, watchpr
     b.list(0.0, 100, [], path="/api/v1/namespaces", kind="NamespaceList")
     assert real[:6] == [f"{ns}-a/x", f"{ns}-a/x-1", f"{ns}-b/x", f"{ns}-b/x-1", f"{ns}/x", f"{ns}/x-1"]
     assert _listed_in_order(watchproxy(b.write()).url, "", ns) == real == real[:6] * 2
+
+
+_SELECTED = [  # (path under the API, query): lists by the fields each kind selects on, and refused fields
+    ("/apis/certificates.k8s.io/v1/certificatesigningrequests", "fieldSelector=spec.signerName%3Dexample.com/{ns}"),
+    ("/apis/certificates.k8s.io/v1/certificatesigningrequests",
+     "fieldSelector=spec.signerName!%3Dexample.com/{ns},metadata.name%3D{ns}-b"),
+    ("/apis/certificates.k8s.io/v1/certificatesigningrequests", "fieldSelector=metadata.namespace%3Dx"),
+    ("/apis/certificates.k8s.io/v1/certificatesigningrequests", "fieldSelector=spec.usages%3Dx"),
+    ("/apis/certificates.k8s.io/v1/clustertrustbundles", "fieldSelector=spec.signerName%3Dexample.com/{ns}"),
+    ("/apis/certificates.k8s.io/v1/namespaces/{ns}/podcertificaterequests", "fieldSelector=spec.podName%3Dp"),
+    ("/apis/batch/v1/namespaces/{ns}/jobs", "fieldSelector=status.successful%3D0"),
+    ("/apis/batch/v1/namespaces/{ns}/jobs", "fieldSelector=status.successful%3D1"),
+    ("/apis/batch/v1/namespaces/{ns}/jobs", "fieldSelector=status.succeeded%3D1"),
+    ("/apis/resource.k8s.io/v1/resourceslices", "fieldSelector=spec.pool.name%3D{ns},spec.nodeName%3D"),
+    ("/apis/resource.k8s.io/v1/resourceslices", "fieldSelector=spec.x%3Dn"),
+]
+
+
+def test_the_fields_each_kind_selects_on_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The field labels of certificate signing requests, trust bundles, pod certificate requests, Jobs and
+    resource slices (each kind's own conversion: the selectable fields, and its words for another)."""
+    ns = "selected"
+    request = base64.b64encode((Path(__file__).parent / "data" / "csr" / "request-ec.pem").read_bytes()).decode()
+    anchor = (Path(__file__).parent / "data" / "csr" / "certificate.pem").read_text()
+    made = [("/apis/certificates.k8s.io/v1/certificatesigningrequests",
+             {"kind": "CertificateSigningRequest", "metadata": {"name": f"{ns}-{n}"},
+              "spec": {"request": request, "signerName": signer, "usages": ["client auth"]}})
+            for n, signer in (("a", f"example.com/{ns}"), ("b", "example.com/other"))]
+    made.append(("/apis/certificates.k8s.io/v1/clustertrustbundles",
+                 {"kind": "ClusterTrustBundle", "metadata": {"name": f"example.com:{ns}:x"},
+                  "spec": {"signerName": f"example.com/{ns}", "trustBundle": anchor}}))
+    made.append((f"/apis/batch/v1/namespaces/{ns}/jobs", {"kind": "Job", "metadata": {"name": "j"}, "spec": {
+        "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}}))
+
+    def answers(server: rawhttp.Server) -> list[tuple[int, Any]]:
+        for path, obj in made:
+            version = "batch/v1" if obj["kind"] == "Job" else "certificates.k8s.io/v1"
+            code, doc, _ = rawhttp.call(*server, "POST", path, json.dumps({"apiVersion": version, **obj}).encode())
+            assert code == 201, doc
+        out = []
+        for path, query in _SELECTED:
+            code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{query}".format(ns=ns))
+            names = sorted(i["metadata"]["name"] for i in doc["items"]) if code < 400 else None
+            out.append((code, doc.get("message") if code >= 400 else names))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    real, emulated = answers(real_server), answers(replay)
+    assert [(q, r, e) for q, r, e in zip(_SELECTED, real, emulated, strict=True) if r != e] == []
+    assert [code for code, _ in real] == [200, 200, 400, 400, 200, 200, 200, 200, 400, 200, 400]
+    assert real[0][1] == [f"{ns}-a"] and real[6][1] == ["j"]

@@ -772,6 +772,34 @@ def test_invalid_field_selectors(selector: str, resource: str, message: str) -> 
     assert info.value.code == 400
 
 
+@pytest.mark.parametrize(("group", "resource", "obj", "selector", "matches"), [
+    ("certificates.k8s.io", "certificatesigningrequests", {"spec": {"signerName": "example.com/a"}},
+     "spec.signerName=example.com/a", True),
+    ("certificates.k8s.io", "clustertrustbundles", {"spec": {}}, "spec.signerName=", True),
+    ("certificates.k8s.io", "podcertificaterequests", {"spec": {"podName": "p", "nodeName": "n"}},
+     "spec.podName=p,spec.nodeName!=n", False),
+    ("batch", "jobs", {"status": {}}, "status.successful=0", True),  # (the count of succeeded pods)
+    ("batch", "jobs", {"status": {"succeeded": 2}}, "status.successful=2", True),
+    ("resource.k8s.io", "resourceslices", {"spec": {"pool": {"name": "p"}, "driver": "d"}},
+     "spec.pool.name=p,spec.driver=d,spec.nodeName=", True),
+])
+def test_the_fields_other_kinds_select_on(group: str, resource: str, obj: dict[str, Any], selector: str,
+                                           matches: bool) -> None:
+    assert selectors.matcher("", selector, resource, group)({"metadata": {"name": "x"}, **obj}) is matches
+
+
+@pytest.mark.parametrize(("group", "resource", "selector", "message"), [
+    ("certificates.k8s.io", "certificatesigningrequests", "metadata.namespace=x",
+     "^field label not supported: metadata.namespace$"),
+    ("batch", "jobs", "status.succeeded=1", '^field label "status.succeeded" not supported for Job$'),
+    ("resource.k8s.io", "resourceslices", "spec.x=1",
+     "^field label not supported for resource.k8s.io/v1, Kind=ResourceSlice: spec.x$"),
+])
+def test_other_kinds_refuse_a_field_in_their_words(group: str, resource: str, selector: str, message: str) -> None:
+    with pytest.raises(InvalidParams, match=message):
+        selectors.matcher("", selector, resource, group)
+
+
 def test_field_selector_values_are_unescaped_and_empty_terms_skipped() -> None:
     assert selectors.parse_field_selector("metadata.name=a\\,b\\=c\\\\,", "configmaps") == (
         selectors.FieldRequirement("metadata.name", True, "a,b=c\\"),)

@@ -229,6 +229,12 @@ _FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("", "namespaces"): ("status.phase", "metadata.name"),
     ("", "secrets"): ("type", "metadata.namespace", "metadata.name"),
     ("", "services"): ("metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type"),
+    ("batch", "jobs"): ("metadata.name", "metadata.namespace", "status.successful"),
+    ("certificates.k8s.io", "certificatesigningrequests"): ("metadata.name", "spec.signerName"),
+    ("certificates.k8s.io", "clustertrustbundles"): ("metadata.name", "spec.signerName"),
+    ("certificates.k8s.io", "podcertificaterequests"): ("metadata.name", "spec.signerName", "spec.podName",
+                                                        "spec.nodeName"),
+    ("resource.k8s.io", "resourceslices"): ("metadata.name", "spec.nodeName", "spec.driver", "spec.pool.name"),
 }
 _META = ("metadata.name", "metadata.namespace")
 # Renamed on the way in, as the apiserver's conversion does ("for old v1 clients").
@@ -243,13 +249,30 @@ def _event_source(obj: dict[str, Any]) -> str:
     return str(component or obj.get("reportingComponent") or "")
 
 
-# Fields whose value is worked out rather than read at their path, by the field as a selector names it.
-_COMPUTED: dict[str, Callable[[dict[str, Any]], str]] = {"source": _event_source}
+def _job_successes(obj: dict[str, Any]) -> str:
+    """A Job's `status.successful` (JobToSelectableFields): its count of succeeded pods, 0 when none."""
+    status = obj.get("status")
+    return str((status.get("succeeded") if isinstance(status, dict) else None) or 0)
+
+
+# Fields whose value is worked out rather than read at their path, by resource and the field as a selector
+# names it.
+_COMPUTED: dict[tuple[str, str], dict[str, Callable[[dict[str, Any]], str]]] = {
+    ("", "events"): {"source": _event_source}, ("batch", "jobs"): {"status.successful": _job_successes}}
+
+
+# The kinds whose field label conversion words its refusal its own way (a ResourceSlice's names its version:
+# the stable one's here).
+_UNKNOWN_FIELD = {("batch", "jobs"): 'field label "{}" not supported for Job',
+                  ("resource.k8s.io", "resourceslices"):
+                      "field label not supported for resource.k8s.io/v1, Kind=ResourceSlice: {}"}
 
 
 def _unknown_field(group: str, resource: str, label: str) -> str:
     """The apiserver's words: a kind with its own conversion (and every custom resource) says "not supported";
     other built-in kinds get the default conversion's message (apimachinery runtime/conversion.go)."""
+    if (group, resource) in _UNKNOWN_FIELD:
+        return _UNKNOWN_FIELD[(group, resource)].format(label)
     if (group, resource) in _FIELDS or not any(r.plural == resource and r.group == group for r in BUILTIN):
         return f"field label not supported: {label}"
     return f'"{label}" is not a known field selector: only "metadata.name", "metadata.namespace"'
@@ -352,7 +375,7 @@ def matcher(label_selector: str, field_selector: str, resource: str, group: str 
     would refuse."""
     labels = parse_label_selector(label_selector)
     fields = parse_field_selector(field_selector, resource, group)
-    computed = _COMPUTED if (group, resource) == ("", "events") else {}
+    computed = _COMPUTED.get((group, resource), {})
     if not labels and not fields:
         return lambda obj: True
 
