@@ -12,6 +12,8 @@
 //	                              custom resources and sets their status through the status subresource
 //	goclients scheduler  [flags]  kube-scheduler's API calls: an informer on unassigned pods, a Binding
 //	                              (protobuf) of each to --node
+//	goclients approver   [flags]  a CSR approver and signer: an informer on --signer's requests, an
+//	                              approval or denial of each, a certificate for each approved one
 //	goclients protoschema         the protobuf schema of every built-in kind, as watchproxy decodes it
 //	goclients protosamples [...]  random objects of every kind in protobuf and as the apiserver's JSON
 //	goclients quantities          each quantity on stdin as the apiserver writes it back (or ERROR)
@@ -49,6 +51,7 @@ type options struct {
 	children    bool
 	group       string
 	node        string
+	signer      string
 	as          string
 }
 
@@ -61,6 +64,7 @@ var peers = map[string]peer{
 	"watchlist":  runWatchList,
 	"operator":   runOperator,
 	"scheduler":  runScheduler,
+	"approver":   runApprover,
 }
 
 // tools are the subcommands that talk to no cluster (protoschema.go).
@@ -80,9 +84,9 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || peers[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist|operator|scheduler "+
+		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist|operator|scheduler|approver "+
 			"[--kubeconfig PATH] [--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect] "+
-			"[--children] [--group G] [--node NAME] [--as USER]")
+			"[--children] [--group G] [--node NAME] [--signer NAME] [--as USER]")
 		os.Exit(2)
 	}
 	name := os.Args[1]
@@ -99,6 +103,7 @@ func main() {
 		"controller: after each patch, create, update and delete a Deployment owned by the pod (protobuf bodies)")
 	fs.StringVar(&o.group, "group", "operator.example.com", "operator: the API group of its custom resource")
 	fs.StringVar(&o.node, "node", "node-1", "scheduler: the node every pod is bound to")
+	fs.StringVar(&o.signer, "signer", "example.com/watchproxy", "approver: the signer whose requests it decides")
 	fs.StringVar(&o.as, "as", "", "the user to impersonate (rest.Config.Impersonate), as a kubeconfig's as: does")
 	_ = fs.Parse(os.Args[2:])
 	if err := run(name, o); err != nil {
