@@ -19,13 +19,14 @@ from typing import Any
 import pytest
 from watchproxy.testing import Replay
 
-from tests import rawhttp
+from tests import rawhttp, rbac_settle
 from tests.memory import RecordingBuilder
 from tests.procs import KUBECTL
 from tests.realkube import RealKube
 from tests.test_csr import DATA, _armored, _der, _flipped, _pem
 
 PATH = "/apis/certificates.k8s.io/v1/certificatesigningrequests"
+API_CLIENT = "kubernetes.io/kube-apiserver-client"
 AS = {"Impersonate-User": "alice", "Impersonate-Group": "system:masters", "User-Agent": "approver/1.0"}
 
 
@@ -170,6 +171,68 @@ def test_a_condition_sent_again_without_its_times_passes_them_to_its_writer(
     assert sorted(managers) == ["applier", "first", "fourth", "third"]
     assert managers["first"]["f:status"]["f:conditions"]['k:{"type":"Approved"}'] == {
         ".": {}, "f:reason": {}, "f:status": {}, "f:type": {}}
+
+
+def test_the_certificate_admission_plugins_refuse_as_the_real_apiserver_does(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """CertificateSubjectRestriction (no request to the kube-apiserver's client signer in the name of
+    system:masters), CertificateApproval and CertificateSigning: a service account that may update requests and
+    their subresources but not `approve` or `sign` for their signer is refused each, then allowed by a role on
+    `signers` (the domain's wildcard for approve, the signer's own name for sign)."""
+    ns = "csr-admission"
+    rbac = "/apis/rbac.authorization.k8s.io/v1"
+    account = {**AS, "Impersonate-User": f"system:serviceaccount:{ns}:approver"}
+    account.pop("Impersonate-Group")
+    signer = f"example.com/{ns}"
+
+    def binding(name: str) -> bytes:
+        return json.dumps({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+                           "metadata": {"name": name}, "subjects": [
+                               {"kind": "ServiceAccount", "name": "approver", "namespace": ns}],
+                           "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole",
+                                       "name": name}}).encode()
+
+    def role(name: str, rules: list[dict[str, Any]]) -> bytes:
+        return json.dumps({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+                           "metadata": {"name": name}, "rules": rules}).encode()
+    writer = role(f"{ns}-writer", [{"apiGroups": ["certificates.k8s.io"], "verbs": ["get", "update", "patch"],
+                                    "resources": ["certificatesigningrequests", "certificatesigningrequests/approval",
+                                                  "certificatesigningrequests/status"]}])
+    signing = role(f"{ns}-signing", [
+        {"apiGroups": ["certificates.k8s.io"], "resources": ["signers"], "resourceNames": ["example.com/*"],
+         "verbs": ["approve"]},
+        {"apiGroups": ["certificates.k8s.io"], "resources": ["signers"], "resourceNames": [signer], "verbs": ["sign"]}])
+    approve = json.dumps({"status": {"conditions": [APPROVED]}}).encode()
+    sign = json.dumps({"status": {"certificate": CERT}}).encode()
+    label = json.dumps({"metadata": {"labels": {"a": "b"}}}).encode()
+    merge = "application/merge-patch+json"
+
+    def answers(server: rawhttp.Server, probe: rbac_settle.AuthorizerProbe | None) -> list[Any]:
+        def call(method: str, path: str, body: bytes, content_type: str = "application/json",
+                 headers: dict[str, str] | None = None) -> Any:
+            return _summary(rawhttp.call(*server, method, path, body, content_type, headers=headers or AS))
+        out = [call("POST", PATH, _csr(f"{ns}-m1", _pem("request-masters"), API_CLIENT)),
+               call("POST", f"{PATH}?dryRun=All", _csr(f"{ns}-m2", _pem("request-masters"), API_CLIENT)),
+               call("POST", PATH, _csr(f"{ns}-m3", _pem("request-masters"), signer)),
+               call("POST", PATH, _csr(f"{ns}-r", _pem("request-rsa"), signer)),
+               call("POST", f"{rbac}/clusterroles", writer), call("POST", f"{rbac}/clusterrolebindings",
+                                                                  binding(f"{ns}-writer"))]
+        if probe is not None:
+            probe.settle("clusterroles", "clusterrolebindings")
+        out += [call("PATCH", f"{PATH}/{ns}-r/approval", approve, merge, account),
+                call("PATCH", f"{PATH}/{ns}-r/status", sign, merge, account),
+                call("PATCH", f"{PATH}/{ns}-r/status", label, merge, account),
+                call("POST", f"{rbac}/clusterroles", signing),
+                call("POST", f"{rbac}/clusterrolebindings", binding(f"{ns}-signing"))]
+        if probe is not None:
+            probe.settle("clusterroles", "clusterrolebindings")
+        return [*out, call("PATCH", f"{PATH}/{ns}-r/approval", approve, merge, account),
+                call("PATCH", f"{PATH}/{ns}-r/status", sign, merge, account)]
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    real = answers(real_server, rbac_settle.AuthorizerProbe(real_server, ns))
+    emulated = answers(replay, None)
+    assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
+    assert [answer[0] for answer in real] == [403, 403, 201, 201, 201, 201, 403, 403, 200, 201, 201, 200, 200]
 
 
 @pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")

@@ -4,18 +4,20 @@ validation (apiserver/csr.py), as synchronous tables. The expected texts are the
 (tests/test_csr_realkube.py compares the two on the wire).
 
 tests/data/csr holds requests made with `openssl req -new` (keys: RSA 2048 signed with SHA-256, with RSA-PSS,
-with SHA-1 and with MD5; RSA 512; ECDSA P-224, P-256 (with DNS and IP alternative names), P-384 (SHA-384),
-P-521 (SHA-512) and secp256k1; Ed25519) and a self-signed certificate (`openssl req -x509`); no private key.
+with SHA-1 and with MD5; RSA 512; ECDSA P-224, P-256 (with DNS and IP alternative names; and one in the
+organizations system:masters and dev), P-384 (SHA-384), P-521 (SHA-512) and secp256k1; Ed25519) and a
+self-signed certificate (`openssl req -x509`); no private key.
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import csr, signatures, x509
+from watchproxy.apiserver import admission, csr, signatures, writes, x509
 from watchproxy.apiserver.rbac import User
 
 DATA = Path(__file__).parent / "data" / "csr"
@@ -224,3 +226,35 @@ def test_conditions_are_validated_by_subresource(subresource: str, old: list[dic
 def test_the_certificate_is_set_once_through_status(subresource: str, old: str, new: str,
                                                     causes: list[tuple[str, str, str]]) -> None:
     assert csr.causes(_stored([], new), _stored([], old), subresource) == causes
+
+
+def test_a_requests_organizations_are_read_from_its_subject() -> None:
+    assert x509.organizations(_pem("request-masters")) == ["system:masters", "dev"]
+    assert x509.organizations(_pem("request-ed")) == []
+    assert x509.organizations(_pem("certificate")) is None
+
+
+API_CLIENT = "kubernetes.io/kube-apiserver-client"
+TARGET = writes.Target("certificates.k8s.io", "v1", "certificatesigningrequests", "CertificateSigningRequest",
+                       False, "", "r")
+
+
+@pytest.mark.parametrize(("subresource", "verb", "old", "new", "granted", "refusal"), [
+    ("", "create", None, _request(signerName=API_CLIENT, request=base64.b64encode(_pem("request-masters")).decode()),
+     set(), "use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed"),
+    ("", "create", None, _request(request=base64.b64encode(_pem("request-masters")).decode()), set(), None),
+    ("approval", "update", _stored([]), _stored([APPROVED]), set(),
+     'user not permitted to approve requests with signerName "example.com/signer"'),
+    ("approval", "update", _stored([]), _stored([APPROVED]), {("approve", "example.com/signer")}, None),
+    ("status", "patch", _stored([]), _stored([], CERT), {("approve", "example.com/signer")},
+     'user not permitted to sign requests with signerName "example.com/signer"'),
+    ("status", "patch", _stored([]), _stored([]), set(), None),  # (nothing of the status changed)
+    ("status", "patch", _stored([]), _stored([], CERT), {("sign", "example.com/signer")}, None),
+])
+def test_the_certificate_admission_plugins(subresource: str, verb: str, old: dict[str, Any] | None,
+                                           new: dict[str, Any], granted: set[tuple[str, str]],
+                                           refusal: str | None) -> None:
+    t = dataclasses.replace(TARGET, subresource=subresource)
+    out = admission.csr_refusal(t, verb, old, new, lambda verb, signer: (verb, signer) in granted)
+    assert (out.body["message"].split(" is forbidden: ")[1] if out is not None else None) == refusal
+    assert out is None or (out.code, out.body["reason"]) == (403, "Forbidden")

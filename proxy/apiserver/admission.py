@@ -1,14 +1,20 @@
 """Validating admission of the default plugins that needs more of the cluster than the object written:
 PersistentVolumeClaimResize (plugin/pkg/admission/storage/persistentvolume/resize), which lets a claim grow
-only once it is bound, and only when the StorageClass it was provisioned by allows volume expansion. It runs
-after the object's validation, for dry runs too, and refuses with a 403.
+only once it is bound, and only when the StorageClass it was provisioned by allows volume expansion; and the
+certificate plugins (plugin/pkg/admission/certificates): no request for the kube-apiserver's client signer in
+the name of system:masters, an approval only by who may `approve` for the request's signer, a certificate or a
+condition through /status only by who may `sign` for it. They run after the object's validation, for dry runs
+too, and refuse with a 403.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
+from ..wire.gostrings import quote
+from . import x509
 from .podvalidation import as_dict
 from .specvalidation import BETA_STORAGE_CLASS, storage_at
 from .writes import Outcome, Target, fail
@@ -42,3 +48,34 @@ def claim_resize(t: Target, old: Obj | None, new: Obj, storage_class: Callable[[
                "support resize")
     return fail(403, f'{t.qualified} "{t.name}" is forbidden: {why}', "Forbidden",
                 {"name": t.name, "group": t.group, "kind": t.resource})
+
+
+CSR_GROUP_RESOURCE = ("certificates.k8s.io", "certificatesigningrequests")
+API_SERVER_CLIENT = "kubernetes.io/kube-apiserver-client"
+
+
+def csr_refusal(t: Target, verb: str, old: Obj | None, new: Obj, may: Callable[[str, str], bool]) -> Outcome | None:
+    """The 403 of the certificate plugins for a CSR write (`may(verb, signer)`: the writer's RBAC on the
+    `signers` resource, by the signer's name or its domain's `/*`); None to go on."""
+    if (t.group, t.resource) != CSR_GROUP_RESOURCE:
+        return None
+    signer = str(as_dict((old or new).get("spec")).get("signerName") or "")
+    why = ""
+    if verb == "create" and not t.subresource and signer == API_SERVER_CLIENT:  # CertificateSubjectRestriction
+        request = str(as_dict(new.get("spec")).get("request") or "")
+        found = x509.organizations(base64.b64decode(request)) if request else None
+        if found is None:
+            why = f"failed to parse CSR: {x509.check_request(base64.b64decode(request))}"
+        elif "system:masters" in found:
+            why = f"use of {API_SERVER_CLIENT} signer with system:masters group is not allowed"
+    elif t.subresource == "approval" and old is not None and not may("approve", signer):  # CertificateApproval
+        why = f"user not permitted to approve requests with signerName {quote(signer)}"
+    elif t.subresource == "status" and old is not None and not may("sign", signer) and (  # CertificateSigning
+            as_dict(old.get("status")).get("certificate") != as_dict(new.get("status")).get("certificate")
+            or as_dict(old.get("status")).get("conditions") != as_dict(new.get("status")).get("conditions")):
+        why = f"user not permitted to sign requests with signerName {quote(signer)}"
+    if not why:
+        return None
+    name = str(as_dict(new.get("metadata")).get("name") or t.name)
+    return fail(403, f'{t.qualified} "{name}" is forbidden: {why}', "Forbidden",
+                {"name": name, "group": t.group, "kind": t.resource})

@@ -393,17 +393,36 @@ def _elements(body: bytes, expect: tuple[int, bool]) -> Iterator[bytes]:
 _SET = (17, True)
 
 
-def _check_subject(subject: bytes) -> None:
-    """The subject as a pkix.RDNSequence: SETs of (OID, value) SEQUENCEs."""
+_STRINGS = frozenset({12, 19, 20, 22, 26, 30})  # the string types a name's value decodes to a Go string from
+
+
+def _check_subject(subject: bytes) -> list[tuple[str, str]]:
+    """The subject as a pkix.RDNSequence (SETs of (OID, value) SEQUENCEs): its (OID, value) pairs of string
+    values, in order."""
     rdns, end = _read(subject, 0, _SEQUENCE, "RDNSequence")
     if end != len(subject):
         raise ValueError("x509: trailing data after X.509 Subject")
+    found = []
     for rdn in _elements(rdns.body, _SET):
         for atv in _elements(_read(rdn, 0, _SET, "RelativeDistinguishedNameSET")[0].body, _SEQUENCE):
             body = _read(atv, 0, _SEQUENCE, "AttributeTypeAndValue")[0].body
             oid, at = _read(body, 0, _OID, "ObjectIdentifier")
-            _oid(oid.body)
-            _read(body, at, None, "")
+            value = _read(body, at, None, "")[0]
+            if value.raw[0] in _STRINGS:
+                text = value.body.decode("utf-16-be" if value.raw[0] == 30 else "utf-8", "replace")
+                found.append((_oid(oid.body), text))
+    return found
+
+
+def organizations(pem: bytes) -> list[str] | None:
+    """The Organization of a PEM certificate request's subject (pkix.Name), None for one that does not parse."""
+    block, _ = pem_decode(pem)
+    if block is None or block.type != "CERTIFICATE REQUEST":
+        return None
+    try:
+        return [v for oid, v in _check_subject(parse_request(block.data).subject) if oid == "2.5.4.10"]
+    except (ValueError, IndexError):
+        return None
 
 
 def check_request(pem: bytes) -> str | None:

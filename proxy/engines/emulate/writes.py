@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import yaml
@@ -199,6 +200,17 @@ def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
     return lambda pod: binding.admit_pod(pod, lambda name: access.stored(emu, binding.NODES, "", name, now))
 
 
+def _signer_access(emu: Store, user: rbac.User, now: float) -> Callable[[str, str], bool]:
+    """Whether `user` may do a verb for a signer (certauthorization.IsAuthorizedForSignerName): on the
+    `signers` resource named after it, or after its domain's `/*`."""
+    def may(verb: str, signer: str) -> bool:
+        policy = access.policy(emu, now) if user != rbac.ADMIN else None
+        return policy is None or any(rbac.authorize(rbac.Attributes(user, verb, True, "certificates.k8s.io", "signers",
+                                                                    name=name), policy)[0]
+                                     for name in (signer, signer.split("/")[0] + "/*"))
+    return may
+
+
 def _rbac_guard(emu: Store, user: rbac.User, t: writes.Target, now: float) -> writes.Guard | None:
     """The RBAC storage's escalation check of a role or binding, for a writer who is not the administrator."""
     if t.group != rbac.RBAC_GROUP or t.subresource or user == rbac.ADMIN:
@@ -322,6 +334,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         classes = admission.STORAGE_CLASSES
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
+    if info.verb in ("create", "update", "patch") and outcome.code < 300:
+        outcome = admission.csr_refusal(t, info.verb, obj, outcome.body, _signer_access(emu, user, now)) or outcome
     if outcome.unchanged is not None and obj is not None:
         _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
