@@ -26,6 +26,7 @@ from tests.realkube import RealKube
 from tests.test_csr import DATA, _armored, _der, _flipped, _pem
 
 PATH = "/apis/certificates.k8s.io/v1/certificatesigningrequests"
+BUNDLES = "/apis/certificates.k8s.io/v1/clustertrustbundles"
 API_CLIENT = "kubernetes.io/kube-apiserver-client"
 AS = {"Impersonate-User": "alice", "Impersonate-Group": "system:masters", "User-Agent": "approver/1.0"}
 
@@ -176,9 +177,10 @@ def test_a_condition_sent_again_without_its_times_passes_them_to_its_writer(
 def test_the_certificate_admission_plugins_refuse_as_the_real_apiserver_does(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """CertificateSubjectRestriction (no request to the kube-apiserver's client signer in the name of
-    system:masters), CertificateApproval and CertificateSigning: a service account that may update requests and
-    their subresources but not `approve` or `sign` for their signer is refused each, then allowed by a role on
-    `signers` (the domain's wildcard for approve, the signer's own name for sign)."""
+    system:masters), CertificateApproval, CertificateSigning and ClusterTrustBundleAttest: a service account
+    that may write requests, their subresources and trust bundles but not `approve`, `sign` or `attest` for
+    their signer is refused each, then allowed by a role on `signers` (the domain's wildcard for approve and
+    attest, the signer's own name for sign)."""
     ns = "csr-admission"
     rbac = "/apis/rbac.authorization.k8s.io/v1"
     account = {**AS, "Impersonate-User": f"system:serviceaccount:{ns}:approver"}
@@ -197,15 +199,21 @@ def test_the_certificate_admission_plugins_refuse_as_the_real_apiserver_does(
                            "metadata": {"name": name}, "rules": rules}).encode()
     writer = role(f"{ns}-writer", [{"apiGroups": ["certificates.k8s.io"], "verbs": ["get", "update", "patch"],
                                     "resources": ["certificatesigningrequests", "certificatesigningrequests/approval",
-                                                  "certificatesigningrequests/status"]}])
+                                                  "certificatesigningrequests/status"]},
+                                   {"apiGroups": ["certificates.k8s.io"], "verbs": ["create"],
+                                    "resources": ["clustertrustbundles"]}])
     signing = role(f"{ns}-signing", [
         {"apiGroups": ["certificates.k8s.io"], "resources": ["signers"], "resourceNames": ["example.com/*"],
-         "verbs": ["approve"]},
+         "verbs": ["approve", "attest"]},
         {"apiGroups": ["certificates.k8s.io"], "resources": ["signers"], "resourceNames": [signer], "verbs": ["sign"]}])
     approve = json.dumps({"status": {"conditions": [APPROVED]}}).encode()
     sign = json.dumps({"status": {"certificate": CERT}}).encode()
     label = json.dumps({"metadata": {"labels": {"a": "b"}}}).encode()
     merge = "application/merge-patch+json"
+    anchor = (DATA / "certificate.pem").read_text()
+
+    def bundle(name: str, signer: str | None) -> bytes:
+        return _bundle(name, anchor, signer)
 
     def answers(server: rawhttp.Server, probe: rbac_settle.AuthorizerProbe | None) -> list[Any]:
         def call(method: str, path: str, body: bytes, content_type: str = "application/json",
@@ -222,17 +230,21 @@ def test_the_certificate_admission_plugins_refuse_as_the_real_apiserver_does(
         out += [call("PATCH", f"{PATH}/{ns}-r/approval", approve, merge, account),
                 call("PATCH", f"{PATH}/{ns}-r/status", sign, merge, account),
                 call("PATCH", f"{PATH}/{ns}-r/status", label, merge, account),
+                call("POST", BUNDLES, bundle(f"example.com:{ns}:a", signer), headers=account),
+                call("POST", BUNDLES, bundle(f"{ns}-plain", None), headers=account),
                 call("POST", f"{rbac}/clusterroles", signing),
                 call("POST", f"{rbac}/clusterrolebindings", binding(f"{ns}-signing"))]
         if probe is not None:
             probe.settle("clusterroles", "clusterrolebindings")
         return [*out, call("PATCH", f"{PATH}/{ns}-r/approval", approve, merge, account),
-                call("PATCH", f"{PATH}/{ns}-r/status", sign, merge, account)]
+                call("PATCH", f"{PATH}/{ns}-r/status", sign, merge, account),
+                call("POST", BUNDLES, bundle(f"example.com:{ns}:a", signer), headers=account)]
     real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
     real = answers(real_server, rbac_settle.AuthorizerProbe(real_server, ns))
     emulated = answers(replay, None)
     assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
-    assert [answer[0] for answer in real] == [403, 403, 201, 201, 201, 201, 403, 403, 200, 201, 201, 200, 200]
+    assert [answer[0] for answer in real] == [403, 403, 201, 201, 201, 201, 403, 403, 200, 403, 201, 201, 201, 200,
+                                              200, 201]
 
 
 @pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
@@ -272,7 +284,6 @@ def _bundle(name: str, bundle: str, signer: str | None = None, labels: dict[str,
 def test_cluster_trust_bundles_get_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     ca, leaf, v1 = ((DATA / f"{n}.pem").read_text() for n in ("certificate", "certificate-leaf", "certificate-v1"))
-    bundles = "/apis/certificates.k8s.io/v1/clustertrustbundles"
     creates = [
         _bundle("tb-ca", ca), _bundle("tb-twice", ca + "\n" + ca), _bundle("tb-leaf", leaf), _bundle("tb-v1", v1),
         _bundle("tb-mixed", ca + leaf + v1 + ca), _bundle("tb-junk", "junk"), _bundle("tb-empty", ""),
@@ -288,12 +299,12 @@ def test_cluster_trust_bundles_get_the_real_apiservers_answers(
                lambda d: d["metadata"].pop("resourceVersion")]
 
     def answers(server: rawhttp.Server) -> list[Any]:
-        out = [_summary(rawhttp.call(*server, "POST", bundles, body)) for body in creates]
+        out = [_summary(rawhttp.call(*server, "POST", BUNDLES, body)) for body in creates]
         for change in updates:
-            code, doc, _ = rawhttp.call(*server, "GET", f"{bundles}/example.com:tb:one")
+            code, doc, _ = rawhttp.call(*server, "GET", f"{BUNDLES}/example.com:tb:one")
             assert code == 200, doc
             change(doc)
-            put = rawhttp.call(*server, "PUT", f"{bundles}/example.com:tb:one", json.dumps(doc).encode())
+            put = rawhttp.call(*server, "PUT", f"{BUNDLES}/example.com:tb:one", json.dumps(doc).encode())
             out.append(_summary(put))
         return out
     real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "bundles")

@@ -255,6 +255,6 @@ def test_the_certificate_admission_plugins(subresource: str, verb: str, old: dic
                                            new: dict[str, Any], granted: set[tuple[str, str]],
                                            refusal: str | None) -> None:
     t = dataclasses.replace(TARGET, subresource=subresource)
-    out = admission.csr_refusal(t, verb, old, new, lambda verb, signer: (verb, signer) in granted)
+    out = admission.certificates_refusal(t, verb, old, new, lambda verb, signer: (verb, signer) in granted)
     assert (out.body["message"].split(" is forbidden: ")[1] if out is not None else None) == refusal
     assert out is None or (out.code, out.body["reason"]) == (403, "Forbidden")

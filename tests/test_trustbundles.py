@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import trustbundles, x509
+from watchproxy.apiserver import admission, trustbundles, writes, x509
 
 from tests.test_csr import DATA
 
@@ -73,3 +73,23 @@ def test_the_signer_is_immutable() -> None:
     assert trustbundles.signer_kept(_bundle(CA, "example.com/a"), _bundle(CA, "example.com/a")) == []
     assert trustbundles.signer_kept(_bundle(CA, "example.com/b"), _bundle(CA, "example.com/a")) == [
         _invalid("field is immutable", "spec.signerName", '"example.com/b"')]
+
+
+BUNDLES = writes.Target("certificates.k8s.io", "v1", "clustertrustbundles", "ClusterTrustBundle", False, "", "b")
+
+
+@pytest.mark.parametrize(("old", "new", "granted", "refused"), [
+    (None, _bundle(CA, "example.com/s"), set(), True),
+    (None, _bundle(CA, "example.com/s"), {("attest", "example.com/s")}, False),
+    (None, _bundle(CA), set(), False),  # (a bundle of no signer needs no attest)
+    (_bundle(CA, "example.com/s"), {**_bundle(CA, "example.com/s"), "metadata": {"name": "b", "finalizers": ["x/y"]}},
+     set(), False),  # (only the garbage collector's fields)
+])
+def test_a_signers_bundle_is_written_only_by_who_may_attest_for_it(
+        old: dict[str, Any] | None, new: dict[str, Any], granted: set[tuple[str, str]], refused: bool) -> None:
+    out = admission.certificates_refusal(BUNDLES, "create" if old is None else "update", old, new,
+                                         lambda verb, signer: (verb, signer) in granted)
+    assert (out is not None) is refused
+    assert out is None or out.body["message"] == \
+        'clustertrustbundles.certificates.k8s.io "b" is forbidden: user not permitted to attest for signerName ' \
+        '"example.com/s"'

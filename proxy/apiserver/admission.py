@@ -3,8 +3,8 @@ PersistentVolumeClaimResize (plugin/pkg/admission/storage/persistentvolume/resiz
 only once it is bound, and only when the StorageClass it was provisioned by allows volume expansion; and the
 certificate plugins (plugin/pkg/admission/certificates): no request for the kube-apiserver's client signer in
 the name of system:masters, an approval only by who may `approve` for the request's signer, a certificate or a
-condition through /status only by who may `sign` for it. They run after the object's validation, for dry runs
-too, and refuse with a 403.
+condition through /status only by who may `sign` for it, a signer's trust bundle only by who may `attest`.
+They run after the object's validation, for dry runs too, and refuse with a 403.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 from ..wire.gostrings import quote
 from . import x509
 from .podvalidation import as_dict
+from .rbac import only_gc_fields
 from .specvalidation import BETA_STORAGE_CLASS, storage_at
 from .writes import Outcome, Target, fail
 
@@ -50,18 +51,22 @@ def claim_resize(t: Target, old: Obj | None, new: Obj, storage_class: Callable[[
                 {"name": t.name, "group": t.group, "kind": t.resource})
 
 
-CSR_GROUP_RESOURCE = ("certificates.k8s.io", "certificatesigningrequests")
 API_SERVER_CLIENT = "kubernetes.io/kube-apiserver-client"
 
 
-def csr_refusal(t: Target, verb: str, old: Obj | None, new: Obj, may: Callable[[str, str], bool]) -> Outcome | None:
-    """The 403 of the certificate plugins for a CSR write (`may(verb, signer)`: the writer's RBAC on the
-    `signers` resource, by the signer's name or its domain's `/*`); None to go on."""
-    if (t.group, t.resource) != CSR_GROUP_RESOURCE:
+def certificates_refusal(t: Target, verb: str, old: Obj | None, new: Obj, may: Callable[[str, str], bool]
+                         ) -> Outcome | None:
+    """The 403 of the certificate plugins for a write of a CSR or a ClusterTrustBundle (`may(verb, signer)`: the
+    writer's RBAC on the `signers` resource, by the signer's name or its domain's `/*`); None to go on."""
+    if t.group != "certificates.k8s.io" or t.resource not in ("certificatesigningrequests", "clustertrustbundles"):
         return None
-    signer = str(as_dict((old or new).get("spec")).get("signerName") or "")
+    signer = str(as_dict((old if t.resource == "certificatesigningrequests" and old else new).get("spec"))
+                 .get("signerName") or "")
     why = ""
-    if verb == "create" and not t.subresource and signer == API_SERVER_CLIENT:  # CertificateSubjectRestriction
+    if t.resource == "clustertrustbundles":  # ClusterTrustBundleAttest
+        if signer and not (old is not None and only_gc_fields(new, old)) and not may("attest", signer):
+            why = f"user not permitted to attest for signerName {quote(signer)}"
+    elif verb == "create" and not t.subresource and signer == API_SERVER_CLIENT:  # CertificateSubjectRestriction
         request = str(as_dict(new.get("spec")).get("request") or "")
         found = x509.organizations(base64.b64decode(request)) if request else None
         if found is None:

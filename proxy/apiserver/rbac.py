@@ -428,7 +428,7 @@ def write_refusal(user: User, resource: str, namespace: str, request_name: str, 
     `escalate` granted on some names lets only their updates through)."""
     if MASTERS in user.groups or resource not in ("roles", "clusterroles", "rolebindings", "clusterrolebindings"):
         return None
-    if old is not None and _only_gc_fields(new, old):
+    if old is not None and only_gc_fields(new, old):
         return None
     name = str(as_dict(new.get("metadata")).get("name") or "")
 
@@ -463,7 +463,7 @@ def write_refusal(user: User, resource: str, namespace: str, request_name: str, 
     return refused(why) if why is not None else None
 
 
-def _only_gc_fields(new: Obj, old: Obj) -> bool:
+def only_gc_fields(new: Obj, old: Obj) -> bool:
     """IsOnlyMutatingGCFields: the update changes nothing but owner references and finalizers."""
     def without(o: Obj) -> Obj:
         return {**o, "metadata": {k: v for k, v in as_dict(o.get("metadata")).items() if k not in _GC_FIELDS}}
