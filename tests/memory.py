@@ -100,6 +100,7 @@ class RecordingBuilder:
     path: Path
     meta: dict[str, Any] = field(default_factory=dict)
     upstream_version: str = ""
+    started_at: str = "2026-01-01T00:00:00Z"  # the replayed cluster's wall clock at virtual time 0
     _ex: int = 0
     _records: list[Any] = field(default_factory=list)
 
@@ -138,7 +139,7 @@ class RecordingBuilder:
                           Frame(self._ex, t, body), End(self._ex, t, EndHow.COMPLETE)]
 
     def write(self) -> Path:
-        w = RecordingWriter(self.path, Header(started_at="2026-01-01T00:00:00Z", upstream="https://test",
+        w = RecordingWriter(self.path, Header(started_at=self.started_at, upstream="https://test",
                                               upstream_version=self.upstream_version, meta=self.meta))
         w.write(*sorted(self._records, key=lambda r: r.t))
         w.close()

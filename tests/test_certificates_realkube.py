@@ -9,6 +9,7 @@ after their signer or not, and their updates."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import re
 import subprocess
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 from watchproxy.testing import Replay
 
-from tests import rawhttp, rbac_settle
+from tests import rawhttp, rbac_settle, test_podcertificates
 from tests.memory import RecordingBuilder
 from tests.procs import KUBECTL
 from tests.realkube import RealKube
@@ -311,3 +312,88 @@ def test_cluster_trust_bundles_get_the_real_apiservers_answers(
     real, emulated = answers(real_server), answers(replay)
     assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
     assert [answer[0] for answer in real] == [201] + [422] * 9 + [201] + [422] * 7 + [422, 422, 200, 422]
+
+
+def test_pod_certificate_requests_get_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Creates of every kind of stub request and field, an update of the spec, and a signer's /status writes:
+    bad conditions, a denial, an issue with each fault of its chain and times, the issue, a change after it, and
+    a service account that may write the status but not sign for the signer. The replay's clock is set to the
+    test's start, as the real apiserver's is now: an issue is checked against it."""
+    ns = "pcr"
+    pcrs = f"/apis/certificates.k8s.io/v1/namespaces/{ns}/podcertificaterequests"
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    key = test_podcertificates.stub_key()
+
+    def create(name: str, **spec: Any) -> tuple[str, str, bytes]:
+        body = test_podcertificates.request(**spec)
+        return "POST", pcrs, json.dumps({**body, "metadata": {"name": name}}).encode()
+
+    def issue(name: str, start: dt.datetime = now, hours: int = 24, refresh: int = 12 * 60, **more: Any
+              ) -> tuple[str, str, bytes]:
+        status = {"conditions": [{**test_podcertificates.ISSUED, "lastTransitionTime": f"{now:%Y-%m-%dT%H:%M:%SZ}"}],
+                  "certificateChain": test_podcertificates.leaf(key, start, start + dt.timedelta(hours=hours)),
+                  "notBefore": f"{start:%Y-%m-%dT%H:%M:%SZ}",
+                  "notAfter": f"{start + dt.timedelta(hours=hours):%Y-%m-%dT%H:%M:%SZ}",
+                  "beginRefreshAt": f"{start + dt.timedelta(minutes=refresh):%Y-%m-%dT%H:%M:%SZ}", **more}
+        return "PATCH", f"{pcrs}/{name}/status", json.dumps({"status": status}).encode()
+
+    der = base64.b64encode(_der("request-ec")).decode()
+    writes: list[tuple[str, str, bytes]] = [
+        create("ed"), create("ec", stubPKCS10Request=der), create("pem", stubPKCS10Request=_b64(_pem("request-ec"))),
+        create("rsa", stubPKCS10Request=base64.b64encode(_der("request-rsa")).decode()),
+        create("k1", stubPKCS10Request=base64.b64encode(_der("request-k1")).decode()),
+        create("none", stubPKCS10Request=None), create("nomax", maxExpirationSeconds=None),
+        create("Bad_Name", signerName="x", podName="Bad_", podUID="", serviceAccountName="", nodeUID="u" * 129),
+        create("kmax", signerName="kubernetes.io/x", maxExpirationSeconds=99999),
+        create("notes", unverifiedUserAnnotations={"a": "b"}),
+        ("PATCH", f"{pcrs}/ed", b'{"spec":{"podName":"q"}}'),
+        ("PATCH", f"{pcrs}/ed", b'{"metadata":{"labels":{"a":"b"}}}'),
+        ("PATCH", f"{pcrs}/ed/status", b'{"status":{"conditions":[{"type":"Other","status":"Maybe"}]}}'),
+        ("PATCH", f"{pcrs}/ec/status", json.dumps({"status": {"certificateChain": "x", "conditions": [
+            {**test_podcertificates.ISSUED, "type": "Denied"}]}}).encode()),
+        issue("ed", start=now - dt.timedelta(minutes=6)), issue("ed", hours=25), issue("ed", refresh=5),
+        issue("ed", notAfter=None), issue("ed", certificateChain="junk"), issue("ed"),
+        ("PATCH", f"{pcrs}/ed/status", b'{"status":{"conditions":[{"type":"Issued","status":"True","reason":"Again",'
+                                       b'"lastTransitionTime":"2026-12-05T00:00:00Z"}]}}'),
+        ("PATCH", f"{pcrs}/ec/status", json.dumps({"status": {"conditions": [
+            {**test_podcertificates.ISSUED, "type": "Denied"}]}}).encode()),
+    ]
+    account = {"Impersonate-User": f"system:serviceaccount:{ns}:signer"}
+    role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": f"{ns}-status"},
+            "rules": [{"apiGroups": ["certificates.k8s.io"], "verbs": ["patch"],
+                       "resources": ["podcertificaterequests/status"]}]}
+    binding = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+               "metadata": {"name": f"{ns}-status"}, "subjects": [
+                   {"kind": "ServiceAccount", "name": "signer", "namespace": ns}],
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": f"{ns}-status"}}
+
+    def answers(server: rawhttp.Server, probe: rbac_settle.AuthorizerProbe | None) -> list[Any]:
+        out = []
+        for method, path, body in writes:
+            content_type = "application/json" if method == "POST" else "application/merge-patch+json"
+            code, doc, _ = rawhttp.call(*server, method, path, body, content_type)
+            out.append((code, doc.get("message") if code >= 400 else doc.get("status")))
+        for path, body in (("clusterroles", role), ("clusterrolebindings", binding)):
+            rawhttp.call(*server, "POST", f"/apis/rbac.authorization.k8s.io/v1/{path}", json.dumps(body).encode())
+        if probe is not None:
+            probe.settle("clusterroles", "clusterrolebindings")
+        rawhttp.call(*server, *create("signed"))
+        code, doc, _ = rawhttp.call(*server, "PATCH", f"{pcrs}/signed/status", json.dumps({"status": {"conditions": [
+            {**test_podcertificates.ISSUED, "type": "Failed"}]}}).encode(), "application/merge-patch+json",
+            headers=account)
+        return [*out, (code, doc.get("message"))]
+    real_server = (realkube.url, realkube.token_file.read_text().strip())
+    code, doc, _ = rawhttp.call(*real_server, "POST", "/api/v1/namespaces",
+                                json.dumps({"metadata": {"name": ns}}).encode())
+    assert code == 201, doc
+    recording = RecordingBuilder(tmp_path / "now.msgpack", started_at=f"{now:%Y-%m-%dT%H:%M:%SZ}")
+    recording.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+    replay = watchproxy(recording.write())
+    real = answers(real_server, rbac_settle.AuthorizerProbe(real_server, ns))
+    emulated = answers((replay.url, ""), None)
+    assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
+    assert [code for code, _ in real] == [201, 201, 422, 422, 422, 422, 201, 422, 422, 422,  # creates
+                                          422, 200, 422, 422,  # the spec, a label, bad conditions, a denial with more
+                                          422, 422, 422, 422, 422, 200, 422,  # faulty issues, the issue, a change after
+                                          200, 422]  # a denial; a service account that may not sign

@@ -15,10 +15,11 @@ from typing import Any
 
 from ..wire.gostrings import quote
 from . import x509
+from .fielderrors import forbidden
 from .podvalidation import as_dict
 from .rbac import only_gc_fields
 from .specvalidation import BETA_STORAGE_CLASS, storage_at
-from .writes import Outcome, Target, fail
+from .writes import Outcome, Target, fail, invalid_object
 
 Obj = dict[str, Any]
 STORAGE_CLASSES = "/apis/storage.k8s.io/v1/storageclasses"
@@ -54,15 +55,22 @@ def claim_resize(t: Target, old: Obj | None, new: Obj, storage_class: Callable[[
 API_SERVER_CLIENT = "kubernetes.io/kube-apiserver-client"
 
 
-def certificates_refusal(t: Target, verb: str, old: Obj | None, new: Obj, may: Callable[[str, str], bool]
-                         ) -> Outcome | None:
-    """The 403 of the certificate plugins for a write of a CSR or a ClusterTrustBundle (`may(verb, signer)`: the
+def certificates_refusal(t: Target, verb: str, old: Obj | None, new: Obj, may: Callable[[str, str], bool],
+                         user: str = "") -> Outcome | None:
+    """The 403 of the certificate plugins for a write of a CSR or a ClusterTrustBundle, and the 422 of a
+    PodCertificateRequest's status written by `user` who may not sign for its signer (`may(verb, signer)`: the
     writer's RBAC on the `signers` resource, by the signer's name or its domain's `/*`); None to go on."""
-    if t.group != "certificates.k8s.io" or t.resource not in ("certificatesigningrequests", "clustertrustbundles"):
+    if t.group != "certificates.k8s.io" or t.resource not in ("certificatesigningrequests", "clustertrustbundles",
+                                                              "podcertificaterequests"):
         return None
     signer = str(as_dict((old if t.resource == "certificatesigningrequests" and old else new).get("spec"))
                  .get("signerName") or "")
     why = ""
+    if t.resource == "podcertificaterequests":  # (the status strategy's own check: a 422)
+        if t.subresource != "status" or old is None or old.get("status") == new.get("status") or may("sign", signer):
+            return None
+        why = f'User {quote(user)} is not permitted to "sign" for signer {quote(signer)}'
+        return invalid_object(t.kind_group, t.kind, t.name, [forbidden("spec.signerName", why)])
     if t.resource == "clustertrustbundles":  # ClusterTrustBundleAttest
         if signer and not (old is not None and only_gc_fields(new, old)) and not may("attest", signer):
             why = f"user not permitted to attest for signerName {quote(signer)}"

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import quantity, trustbundles, validation, volumevalidation, webhookvalidation
+from . import podcertificates, quantity, trustbundles, validation, volumevalidation, webhookvalidation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
 from .internal import as_internal, semantic
 from .podvalidation import (
@@ -580,9 +580,11 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("storage.k8s.io/v1", "CSIDriver"): _csi_driver_update,
     ("storage.k8s.io/v1", "CSIStorageCapacity"): _storage_capacity_update,
     ("certificates.k8s.io/v1", "ClusterTrustBundle"): trustbundles.signer_kept,
+    ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.update_causes,
 }
 ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
+    ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.causes,
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,

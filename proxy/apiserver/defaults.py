@@ -610,8 +610,15 @@ def _lease(obj: Obj, creating: bool, _uid: str = "") -> None:
             spec.pop(f, None)
 
 
+def _pod_certificate_request(obj: Obj, _: bool, _uid: str = "") -> None:
+    spec = obj.get("spec")
+    if isinstance(spec, dict) and spec.get("maxExpirationSeconds") is None:  # (+default=86400)
+        spec["maxExpirationSeconds"] = 86400
+
+
 _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("coordination.k8s.io/v1", "Lease"): _lease,
+    ("certificates.k8s.io/v1", "PodCertificateRequest"): _pod_certificate_request,
     ("v1", "Pod"): _pod,
     ("v1", "Node"): _node,
     ("v1", "PodTemplate"): _pod_template,

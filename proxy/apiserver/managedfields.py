@@ -108,6 +108,8 @@ def reset_fields(kind: str, subresource: str, has_status: bool) -> FieldSet:
     manager owns all it sent (what its filter includes)."""
     if subresource in ("resize", "ephemeralcontainers"):
         return frozenset()
+    if kind == "PodCertificateRequest" and subresource == "status":
+        return frozenset({("f:metadata",), ("f:spec",)})
     if kind == "CertificateSigningRequest":  # the spec is the requestor's; the status parts the subresources'
         part = {"status": ("f:status", "f:conditions"), "approval": ("f:status", "f:certificate")}
         return frozenset({("f:spec",), part.get(subresource, ("f:status",))})

@@ -27,7 +27,7 @@ SUBDOMAIN_NAMED = frozenset({
     "Pod", "ConfigMap", "Secret", "Endpoints", "PersistentVolumeClaim", "PersistentVolume", "Node", "ServiceAccount",
     "LimitRange", "ResourceQuota", "Deployment", "ReplicaSet", "DaemonSet", "ControllerRevision", "Job", "CronJob",
     "HorizontalPodAutoscaler", "Lease", "EndpointSlice", "Ingress", "IngressClass", "PodDisruptionBudget",
-    "NetworkPolicy", "PriorityClass", "CustomResourceDefinition"})
+    "NetworkPolicy", "PriorityClass", "CustomResourceDefinition", "PodCertificateRequest"})
 # the kinds whose names are DNS-1123 labels (NameIsDNSLabel; a Service's since RelaxedServiceNameValidation)
 LABEL_NAMED = frozenset({"Service", "StatefulSet", "Namespace"})
 PATH_NAMED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})  # ValidateRBACName

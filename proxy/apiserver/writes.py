@@ -40,6 +40,7 @@ from . import (
     fieldvalidation,
     jsonpatch,
     lastapplied,
+    podcertificates,
     podsubresources,
     schema,
     specvalidation,
@@ -120,7 +121,8 @@ RETURNS_DELETED = frozenset({"Service", "Pod", "Namespace", "PersistentVolumeCla
 # a pod's and a namespace's first phase are set apart, a PVC's comes from defaulting)
 STATUS_RESET_ON_CREATE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
                                     "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Ingress",
-                                    "ReplicationController", "ResourceQuota", "PersistentVolumeClaim"})
+                                    "ReplicationController", "ResourceQuota", "PersistentVolumeClaim",
+                                    "PodCertificateRequest"})
 # Kinds whose strategy allows a PUT to create (AllowCreateOnUpdate)
 CREATED_BY_UPDATE = frozenset({"Service", "Endpoints", "Event", "LimitRange", "Lease", "LeaseCandidate", "Role",
                                "RoleBinding", "ClusterRole", "ClusterRoleBinding", "RuntimeClass"})
@@ -761,7 +763,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             new["metadata"] = {**{k: v for k, v in sent_meta.items() if k not in kept},
                                **{k: old_meta[k] for k in kept if k in old_meta}}
         autoscalingv1.take(new, "spec", current)
-        if status_causes := specvalidation.status_causes(new, current):
+        status_causes = podcertificates.status_causes(new, current, now) if t.builtin and \
+            t.kind == podcertificates.KIND else specvalidation.status_causes(new, current)
+        if status_causes:
             return _refused(t, name, status_causes)
         meta = _meta(new)
     elif _status_apart(t) and ("status" in current or "status" in new):  # kept on the main resource

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -376,12 +377,13 @@ def _ecdsa_signature(sig: bytes) -> tuple[int, int] | None:
     return int.from_bytes(r.body, "big"), int.from_bytes(s.body, "big")
 
 
-def _elements(body: bytes, expect: tuple[int, bool]) -> Iterator[bytes]:
-    """parseSequenceOf: each element's whole encoding, all framed before any is read."""
+def _elements(body: bytes, expect: tuple[int, bool], any_tag: bool = False) -> Iterator[bytes]:
+    """parseSequenceOf: each element's whole encoding, all framed before any is read (`any_tag`: of whatever
+    type each is)."""
     found, at = [], 0
     while at < len(body):
         cls, tag, compound, length, inner = _tag_and_length(body, at)
-        if cls != 0 or compound != expect[1] or tag != expect[0]:
+        if not any_tag and (cls != 0 or compound != expect[1] or tag != expect[0]):
             raise _structure("sequence tag mismatch")
         if length > len(body) - inner:
             raise _syntax("truncated sequence")
@@ -425,6 +427,25 @@ def organizations(pem: bytes) -> list[str] | None:
         return None
 
 
+PublicKey = RsaKey | EcKey | bytes | None  # an Ed25519 key is its 32 bytes; None: a key of another algorithm
+
+
+def parsed_request(der: bytes) -> tuple[Request, PublicKey]:
+    """x509.ParseCertificateRequest: the request and its key. Raises ValueError in Go's words."""
+    try:
+        request = parse_request(der)
+        key = _public_key(request.key_algorithm, request.key)
+        _check_subject(request.subject)
+    except IndexError:
+        raise Asn1Error("asn1: syntax error: data truncated") from None
+    return request, key
+
+
+def signature_refusal(request: Request, key: PublicKey) -> str | None:
+    """CheckSignature: None where the request is signed by its own key, else Go's error."""
+    return _signature_refusal(request, key)
+
+
 def check_request(pem: bytes) -> str | None:
     """certificates.ParseCSR and the request's CheckSignature, in Go's order: None for a well-formed request
     signed by its own key, else the error the apiserver quotes."""
@@ -432,17 +453,12 @@ def check_request(pem: bytes) -> str | None:
     if block is None or block.type != "CERTIFICATE REQUEST":
         return PEM_BLOCK_TYPE_ERROR
     try:
-        request = parse_request(block.data)
-        key = _public_key(request.key_algorithm, request.key)
-        _check_subject(request.subject)
-        return _signature_refusal(request, key)
-    except (Asn1Error, ValueError) as exc:
+        return _signature_refusal(*parsed_request(block.data))
+    except ValueError as exc:
         return str(exc)
-    except IndexError:
-        return "asn1: syntax error: data truncated"
 
 
-def _public_key(key_alg: Algorithm, raw: bytes) -> RsaKey | EcKey | bytes | None:
+def _public_key(key_alg: Algorithm, raw: bytes) -> PublicKey:
     """parsePublicKey, for the key algorithms a signature can be checked with; None for others."""
     if key_alg.oid == _RSA:
         return _rsa_key(key_alg, raw)
@@ -457,7 +473,7 @@ def _public_key(key_alg: Algorithm, raw: bytes) -> RsaKey | EcKey | bytes | None
     return None
 
 
-def _signature_refusal(request: Request, key: RsaKey | EcKey | bytes | None) -> str | None:
+def _signature_refusal(request: Request, key: PublicKey) -> str | None:
     key_alg = request.key_algorithm
     sig_alg = request.signature_algorithm
     name, hash_name, wants = _SIGNATURE_ALGORITHMS.get(sig_alg.oid, ("", "", ""))
@@ -492,6 +508,11 @@ class Certificate:
     der: bytes  # its whole encoding
     is_ca: bool
     basic_constraints: bool  # whether it has a basic constraints extension (BasicConstraintsValid)
+    not_before: dt.datetime
+    not_after: dt.datetime
+    key: PublicKey
+    dns_names: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
 
 
 def _certificate(der: bytes) -> Certificate:
@@ -503,9 +524,17 @@ def _certificate(der: bytes) -> Certificate:
         raise ValueError("x509: malformed certificate") from None
     try:
         tbs, at = _read(cert.body, 0, _SEQUENCE, "")
-        extensions = _extensions(tbs.body)
-    except (Asn1Error, IndexError):
+        validity, spki, extensions = _tbs(tbs.body)
+        times = [_time(t) for t in _elements(_read(validity, 0, _SEQUENCE, "")[0].body, (0, False), any_tag=True)]
+        spki_body = _read(spki, 0, _SEQUENCE, "")[0].body
+        key_algorithm, key_at = _algorithm(spki_body, 0)
+        raw_key = _bit_string(_read(spki_body, key_at, _BIT_STRING, "")[0].body)
+    except (Asn1Error, IndexError, ValueError):
         raise ValueError("x509: malformed tbs certificate") from None
+    if len(times) != 2:
+        raise ValueError("x509: malformed validity")
+    key = _public_key(key_algorithm, raw_key)
+    names = _alternative_names(extensions.get("2.5.29.17", b""))
     try:
         _, at = _algorithm(cert.body, at)
     except (Asn1Error, IndexError):
@@ -527,19 +556,49 @@ def _certificate(der: bytes) -> Certificate:
                 is_ca = flag.body == b"\xff"
         except (Asn1Error, IndexError):
             raise ValueError("x509: invalid basic constraints") from None
-    return Certificate(der[:end], is_ca, constraints is not None)
+    return Certificate(der[:end], is_ca, constraints is not None, times[0], times[1], key,
+                       tuple(v for tag, v in names if tag == 2), tuple(v for tag, v in names if tag == 1))
 
 
-def _extensions(tbs: bytes) -> dict[str, bytes]:
-    """A to-be-signed certificate's extensions (each value's contents by OID), past its version, serial number,
-    algorithm, issuer, validity, subject and key, and its optional unique identifiers."""
+def _time(element: bytes) -> dt.datetime:
+    """A UTCTime (two-digit years: 1950–2049) or a GeneralizedTime, in whole seconds, UTC."""
+    tag, text = element[0], _read(element, 0, None, "")[0].body.decode("ascii")
+    if tag == 23 and len(text) == 13 and text.endswith("Z"):
+        year = int(text[:2])
+        text = f"{1900 + year if year >= 50 else 2000 + year}{text[2:]}"
+    elif tag != 24 or len(text) != 15 or not text.endswith("Z"):
+        raise ValueError("x509: malformed validity")
+    return dt.datetime.strptime(text, "%Y%m%d%H%M%SZ").replace(tzinfo=dt.UTC)
+
+
+def _alternative_names(extension: bytes) -> list[tuple[int, str]]:
+    """A subject alternative names extension's (tag, name) of its e-mail addresses ([1]) and DNS names ([2])."""
+    if not extension:
+        return []
+    names = []
+    body = _read(extension, 0, _SEQUENCE, "")[0].body
+    at = 0
+    while at < len(body):
+        cls, tag, _, length, inner = _tag_and_length(body, at)
+        if cls == 2 and tag in (1, 2):
+            names.append((tag, body[inner:inner + length].decode("ascii", "replace")))
+        at = inner + length
+    return names
+
+
+def _tbs(tbs: bytes) -> tuple[bytes, bytes, dict[str, bytes]]:
+    """A to-be-signed certificate's validity and subject public key info (each whole), and its extensions (each
+    value's contents by OID), past its version, serial number, algorithm, issuer and subject, and its optional
+    unique identifiers."""
     at = 0
     if tbs[:1] == b"\xa0":  # [0] the version
         _, _, _, length, inner = _tag_and_length(tbs, 0)
         at = inner + length
     _, at = _read(tbs, at, _INTEGER, "")
+    parts = []
     for _ in range(5):  # algorithm, issuer, validity, subject, subject public key
-        _, at = _read(tbs, at, _SEQUENCE, "")
+        part, at = _read(tbs, at, _SEQUENCE, "")
+        parts.append(part.raw)
     found: dict[str, bytes] = {}
     while at < len(tbs):
         cls, tag, _, length, inner = _tag_and_length(tbs, at)
@@ -554,7 +613,7 @@ def _extensions(tbs: bytes) -> dict[str, bytes]:
                     _, pos = _read(body, pos, (1, False), "")
                 found[_oid(oid.body)] = _read(body, pos, (4, False), "")[0].body
         at = inner + length
-    return found
+    return parts[2], parts[4], found
 
 
 def _certificates(der: bytes) -> Iterator[Certificate]:

@@ -335,8 +335,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         classes = admission.STORAGE_CLASSES
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
     if info.verb in ("create", "update", "patch") and outcome.code < 300:
-        outcome = admission.certificates_refusal(t, info.verb, obj, outcome.body, _signer_access(emu, user, now)) \
-            or outcome
+        outcome = admission.certificates_refusal(t, info.verb, obj, outcome.body, _signer_access(emu, user, now),
+                                                 user.name) or outcome
     if outcome.unchanged is not None and obj is not None:
         _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer

@@ -22,6 +22,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
+	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -30,6 +31,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/kubernetes/pkg/apis/apps"
 	"k8s.io/kubernetes/pkg/apis/batch"
+	"k8s.io/kubernetes/pkg/apis/certificates"
 	"k8s.io/kubernetes/pkg/apis/core"
 	"k8s.io/kubernetes/pkg/apis/policy"
 	"k8s.io/kubernetes/pkg/apis/rbac"
@@ -172,6 +174,8 @@ func main() {
 		"ScopeSelector":   {reflect.TypeOf(core.ScopeSelector{}), reflect.TypeOf(corev1.ScopeSelector{})},
 		"PersistentVolumeSource": {reflect.TypeOf(core.PersistentVolumeSource{}),
 			reflect.TypeOf(corev1.PersistentVolumeSource{})},
+		"PodCertificateRequestSpec": {reflect.TypeOf(certificates.PodCertificateRequestSpec{}),
+			reflect.TypeOf(certificatesv1.PodCertificateRequestSpec{})},
 	}
 	names := make([]string, 0, len(roots))
 	for n := range roots {
