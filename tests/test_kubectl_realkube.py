@@ -250,9 +250,8 @@ _MORE_KINDS: list[dict[str, Any]] = [
     {"apiVersion": "storagemigration.k8s.io/v1", "kind": "StorageVersionMigration", "metadata": {"name": "svm"},
      "spec": {"resource": {"group": "apps", "resource": "deployments"}}},
 ]
-# what the apiserver answers without storing (component statuses) or serves for the API aggregator
-# (APIServices): not modelled, so not discovered
-_UNSTORED = re.compile(r"^(apiservices|componentstatuses) .*\n", re.M)
+# what the apiserver answers without storing (component statuses): not modelled, so not discovered
+_UNSTORED = re.compile(r"^componentstatuses .*\n", re.M)
 
 
 def test_every_kind_a_cluster_stores_is_discovered_created_with_its_defaults_and_printed(
@@ -316,7 +315,6 @@ _NEW_HPA = {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "
                              "type": "Utilization", "averageUtilization": 60}}}]}}
 _V1 = "/apis/autoscaling/v1/namespaces/autoscalers/horizontalpodautoscalers"
 _RV = re.compile(r'(?<="resourceVersion":")\d+')
-_AGGREGATOR = re.compile(r"^apiregistration\.k8s\.io/v1\n", re.M)  # (APIServices: not modelled, see _UNSTORED)
 
 
 def test_autoscalers_through_both_versions_get_the_real_apiservers_answers(
@@ -340,7 +338,7 @@ def test_autoscalers_through_both_versions_get_the_real_apiservers_answers(
     assert [code for code, _, _ in real] == [0] * len(script), real
     assert '"autoscaling.alpha.kubernetes.io/metrics"' in real[6][1]  # (v2's memory target, through v1)
     # (custom resources other tests define on the shared apiserver come and go: not a replay's)
-    versions = [v for v in _AGGREGATOR.sub("", real[0][1]).splitlines() if not is_custom_group(v.rpartition("/")[0])]
+    versions = [v for v in real[0][1].splitlines() if not is_custom_group(v.rpartition("/")[0])]
     real[0] = (0, "".join(f"{v}\n" for v in versions), real[0][2])
     real, emulated = ([(code, _RV.sub("N", out), err) for code, out, err in got] for got in (real, emulated))
     assert _differing(script, real, emulated) == []
@@ -376,8 +374,9 @@ def test_kubectl_explain_gets_the_real_apiservers_answers(
 def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """The objects the apiserver writes when it starts, which a replay serves where its recording holds none
-    of their kind: the RBAC policy, the system PriorityClasses, API Priority and Fairness's configuration (the
-    shared apiserver's other tests write none of these; other ClusterRoles they may)."""
+    of their kind: the RBAC policy, the system PriorityClasses, API Priority and Fairness's configuration, the
+    aggregator's local APIServices (the shared apiserver's other tests write none of these; other ClusterRoles
+    they may)."""
     script: list[tuple[list[str], str]] = [
         (["get", "flowschemas"], ""), (["get", "prioritylevelconfigurations"], ""),
         (["get", "flowschema", "exempt", "-o", "yaml"], ""),
@@ -385,8 +384,9 @@ def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
         (["get", "clusterrole", "view", "-o", "yaml"], ""), (["get", "clusterrole", "admin", "-o", "yaml"], ""),
         (["get", "clusterrolebinding", "system:discovery", "-o", "yaml"], ""),
         (["get", "roles,rolebindings", "-n", "kube-system"], ""), (["get", "rolebindings", "-n", "kube-public"], ""),
-        (["describe", "clusterrole", "system:basic-user"], "")]
+        (["describe", "clusterrole", "system:basic-user"], ""), (["get", "apiservices"], ""),
+        (["get", "apiservice", "v1.apps", "-o", "yaml"], ""), (["explain", "apiservices.spec"], "")]
     real, emulated = _both(realkube, watchproxy, tmp_path, "new-cluster", script)
     assert [code for code, _, _ in real] == [0] * len(script), real
-    assert "system-node-critical" in real[3][1] and "exempt" in real[0][1]
+    assert "system-node-critical" in real[3][1] and "exempt" in real[0][1] and "v1.apps " in real[10][1]
     assert _differing(script, real, emulated) == []

@@ -1,6 +1,7 @@
 """The objects kube-apiserver writes when it starts, beside its namespaces: the RBAC policy, the system
-PriorityClasses, API Priority and Fairness's configuration (bootstrap_objects.json, taken from a new real
-apiserver of the release by tests/peers/realkube/bootstrapobjects.py).
+PriorityClasses, API Priority and Fairness's configuration, the aggregator's local APIServices
+(bootstrap_objects.json, taken from a new real apiserver of the release by
+tests/peers/realkube/bootstrapobjects.py).
 
 A cluster always has them: `kubectl get clusterroles` lists seventy, a pod may name `system-node-critical`,
 a binding to `view` grants what `view` holds. A replay serves them where its recording holds none of their kind
@@ -23,7 +24,8 @@ TIME = "<start>"  # where the file had a time: a replay's start
 _RBAC = "/apis/rbac.authorization.k8s.io/v1/"
 COLLECTIONS = (f"{_RBAC}clusterroles", f"{_RBAC}clusterrolebindings", f"{_RBAC}roles", f"{_RBAC}rolebindings",
                "/apis/scheduling.k8s.io/v1/priorityclasses", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas",
-               "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations")
+               "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations",
+               "/apis/apiregistration.k8s.io/v1/apiservices")
 
 Obj = dict[str, Any]
 

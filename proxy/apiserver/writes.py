@@ -122,7 +122,7 @@ RETURNS_DELETED = frozenset({"Service", "Pod", "Namespace", "PersistentVolumeCla
 STATUS_RESET_ON_CREATE = frozenset({"Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob",
                                     "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler", "Ingress",
                                     "ReplicationController", "ResourceQuota", "PersistentVolumeClaim",
-                                    "PodCertificateRequest"})
+                                    "PodCertificateRequest", "APIService"})
 # Kinds whose strategy allows a PUT to create (AllowCreateOnUpdate)
 CREATED_BY_UPDATE = frozenset({"Service", "Endpoints", "Event", "LimitRange", "Lease", "LeaseCandidate", "Role",
                                "RoleBinding", "ClusterRole", "ClusterRoleBinding", "RuntimeClass"})

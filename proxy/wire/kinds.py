@@ -230,6 +230,11 @@ BUILTIN: tuple[ResourceType, ...] = (
                  namespaced=False, singular="customresourcedefinition", short_names=("crd", "crds"),
                  categories=("api-extensions",), storage_version_hash="jfWCUB31mvA=",
                  subresources=(("status", "CustomResourceDefinition", _STATUS),)),
+    # the API versions it serves, as the aggregator registers them (a metrics server's, an extension
+    # apiserver's among them once installed)
+    ResourceType("apiregistration.k8s.io", "v1", "apiservices", "APIService", namespaced=False, singular="apiservice",
+                 categories=("api-extensions",), storage_version_hash="InPBPD7+PqM=",
+                 subresources=(("status", "APIService", _STATUS),)),
 )
 
 

@@ -666,6 +666,20 @@ def _device_taint_rule_cells(rule: dict[str, Any], now: dt.datetime) -> list[Any
             _since(added, now) if added else "", _age(rule, now)]
 
 
+def _api_service_cells(service: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """The aggregator's printer: `Local` or the service's namespace/name, and the Available condition's status
+    (with its reason where it is not True)."""
+    ref = (service.get("spec") or {}).get("service")
+    where = f"{ref.get('namespace', '')}/{ref.get('name', '')}" if isinstance(ref, dict) else "Local"
+    available = "Unknown"
+    for c in (service.get("status") or {}).get("conditions") or []:
+        if c.get("type") == "Available":
+            available = str(c.get("status") or "")
+            if available != "True" and c.get("reason"):
+                available = f"{available} ({c['reason']})"
+    return [_name(service), where, available, _age(service, now)]
+
+
 def _name_age_cells(obj: dict[str, Any], now: dt.datetime) -> list[Any]:
     return [_name(obj), _age(obj, now)]
 
@@ -696,7 +710,8 @@ _PRINTERS = {"customresourcedefinitions": _crd_cells,
              "resourceslices": _resource_slice_cells, "flowschemas": _flow_schema_cells,
              "prioritylevelconfigurations": _priority_level_cells, "certificatesigningrequests": _csr_cells,
              "podcertificaterequests": _pod_certificate_request_cells, "devicetaintrules": _device_taint_rule_cells,
-             "deviceclasses": _name_age_cells, "resourceclaimtemplates": _name_age_cells}
+             "deviceclasses": _name_age_cells, "resourceclaimtemplates": _name_age_cells,
+             "apiservices": _api_service_cells}
 
 
 def _json_path(obj: Any, path: str) -> Any:

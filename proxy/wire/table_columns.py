@@ -783,6 +783,12 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
             'specified, it will be defaulted to 50.')),
         _col('Age', AGE_DOC),
     ],
+    "apiservices": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Service', 'The reference to the service that hosts this API endpoint.'),
+        _col('Available', 'Whether this service is available.'),
+        _col('Age', AGE_DOC),
+    ],
     "certificatesigningrequests": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Age', AGE_DOC),

@@ -1,6 +1,7 @@
 """Write proxy/apiserver/bootstrap_objects.json: the objects kube-apiserver writes when it starts, beside its
 namespaces (made in emulate/namespaces.py) — the RBAC policy (roles and bindings), the two system
-PriorityClasses, API Priority and Fairness's FlowSchemas and PriorityLevelConfigurations — taken from a new
+PriorityClasses, API Priority and Fairness's FlowSchemas and PriorityLevelConfigurations, the aggregator's
+local APIServices — taken from a new
 real apiserver of the release. A replay serves them where its recording holds none of their kind (a client
 seldom lists them, but the cluster it came from had them), and authorizes by the RBAC ones (rbac.py).
 
