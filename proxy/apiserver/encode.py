@@ -37,13 +37,20 @@ def event_line(typ: str, raw_object: bytes) -> bytes:
 _REPLICAS_0 = frozenset({"Deployment", "ReplicaSet", "StatefulSet"})
 
 
+# the zero objects of the kinds client-go's types do not hold
+_ZERO_ELSEWHERE: dict[tuple[str, str], dict[str, Any]] = {
+    (f"{crds.GROUP}/v1", crds.KIND): crds.ZERO,
+    ("apiregistration.k8s.io/v1", "APIService"): {"spec": {"groupPriorityMinimum": 0, "versionPriority": 0},
+                                                  "status": {}}}
+
+
 def _empty(kind: str, api_version: str) -> dict[str, Any]:
     """What an empty object of a kind encodes to, as bookmarks carry it: Go's JSON of the zero v1 struct
     (wire/gotypes.py), word for word what a v1.37 apiserver sends (tests/test_bookmarks_realkube.py checks
     every built-in kind). Since 1.34 metadata has no `creationTimestamp: null`."""
     message = gotypes.message_of_kind(api_version, kind)
-    if message is None:  # a kind of the apiextensions-apiserver, which client-go's types do not hold
-        return copy.deepcopy(crds.ZERO) if (api_version, kind) == (f"{crds.GROUP}/v1", crds.KIND) else {}
+    if message is None:  # a kind of the apiextensions-apiserver or the aggregator, which client-go does not hold
+        return copy.deepcopy(_ZERO_ELSEWHERE.get((api_version, kind), {}))
     out = gotypes.zero_message(message)
     out.pop("metadata", None)
     if kind in _REPLICAS_0 and isinstance(out.get("spec"), dict):
