@@ -4,16 +4,21 @@ definition's own events (created, accepted, established, terminating, gone) come
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kubernetes import client, config
 from watchproxy.testing import Replay
 
 from tests import crds_differential as cd
+from tests import rawhttp
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
+from tests.workload import until
 from tests.writes_differential import watched
 
 
@@ -50,3 +55,51 @@ def test_operator_steps_get_the_real_apiservers_answers(realkube: RealKube, watc
     assert {200, 201, 404, 415, 422} <= set(codes)
     assert real_events[:3] == ["ADDED", "MODIFIED", "MODIFIED"] and real_events[-1] == "DELETED"
     assert emulated_events == real_events
+
+
+_APISERVICES = "/apis/apiregistration.k8s.io/v1/apiservices"
+_NATURE = re.compile(r'"(uid|resourceVersion|creationTimestamp|time|lastTransitionTime)": "[^"]*"')
+
+
+def test_a_definitions_served_versions_are_registered_as_apiservices(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The CRD registration controller: an APIService `VERSION.GROUP` for each version a definition serves
+    (automanaged, Local, available), added when a version is served and gone with the definition. The real
+    controller works a moment after the write (awaited); a replay's at once."""
+    group = f"r{uuid.uuid4().hex[:8]}.example.com"
+    definition = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                  "metadata": {"name": f"widgets.{group}"},
+                  "spec": {"group": group, "scope": "Namespaced",
+                           "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
+                           "versions": [{"name": v, "served": v == "v1", "storage": v == "v1", "schema": {
+                               "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}
+                               for v in ("v1", "v1beta1")]}}
+    crds = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions"
+    served = json.dumps({"spec": {"versions": [{**v, "served": True} for v in definition["spec"]["versions"]]}})
+
+    def registered(server: rawhttp.Server) -> list[Any]:
+        code, doc, _ = rawhttp.call(*server, "GET", f"{_APISERVICES}?labelSelector=kube-aggregator.kubernetes.io"
+                                                    "%2Fautomanaged%3Dtrue")
+        assert code == 200, doc
+        items = [i for i in doc["items"] if i["spec"].get("group") == group]
+        return json.loads(_NATURE.sub(r'"\1": "X"', json.dumps(items).replace("realkube", "kube-apiserver")))
+
+    def steps(server: rawhttp.Server) -> list[list[Any]]:
+        out = []
+        for method, path, body, count in (("POST", crds, json.dumps(definition), 1),
+                                          ("PATCH", f"{crds}/widgets.{group}", served, 2),
+                                          ("DELETE", f"{crds}/widgets.{group}", None, 0)):
+            code, doc, _ = rawhttp.call(*server, method, path, body.encode() if body else None,
+                                        "application/merge-patch+json" if method == "PATCH" else "application/json")
+            assert code < 300, doc
+            until(lambda count=count: len(registered(server)) == count, 30, f"{count} APIServices of {group}")
+            out.append(registered(server))
+        return out
+    real_server = (realkube.url, realkube.token_file.read_text().strip())
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
+    replay = watchproxy(b.write())
+    real, emulated = steps(real_server), steps((replay.url, ""))
+    assert emulated == real
+    assert [[i["metadata"]["name"] for i in step] for step in real] == [
+        [f"v1.{group}"], [f"v1.{group}", f"v1beta1.{group}"], []]

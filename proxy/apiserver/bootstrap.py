@@ -67,3 +67,21 @@ def filled(template: bytes, uid: str, rv: int, timestamp: str) -> bytes:
     for marked, value in zip(_MARKED, (uid, str(rv), timestamp), strict=True):
         template = template.replace(marked, value.encode())
     return template
+
+
+API_SERVICES = "/apis/apiregistration.k8s.io/v1/apiservices"
+AUTOMANAGED = "kube-aggregator.kubernetes.io/automanaged"
+
+
+def registered_api_service(group: str, version: str, uid: str, timestamp: str) -> Obj:
+    """The APIService the CRD registration controller makes for a version a definition serves: one of the
+    aggregator's own, as its local ones are (Local, always available), but labelled `automanaged: true` and at
+    the priorities every definition's versions get (crdregistration_controller.go)."""
+    template = next(o for o in objects()[API_SERVICES] if o["spec"].get("group"))  # (one of a named group)
+    obj: Obj = json.loads(go_json(template).decode().replace(TIME, timestamp))
+    meta = obj["metadata"]
+    meta.update(name=f"{version}.{group}", labels={AUTOMANAGED: "true"}, uid=uid, creationTimestamp=timestamp)
+    obj["metadata"] = ordered_meta(meta)
+    obj["spec"] = {"group": group, "version": version, "groupPriorityMinimum": 1000, "versionPriority": 100}
+    return obj
+

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Protocol
 
-from ...apiserver import crds, writes
+from ...apiserver import bootstrap, crds, writes
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.history import WatchCache
@@ -27,6 +27,7 @@ _SUBRESOURCE_VERBS = ("get", "patch", "update")
 
 class Committer(Protocol):
     cache: WatchCache
+    seed: int
 
     def commit(self, path: str, change: Commit, now: float) -> int: ...
     def custom_type(self, collection_path: str) -> CustomType | None: ...
@@ -93,11 +94,13 @@ class Definitions:
 def after_write(emu: Committer, path: str, commits: list[Commit], now: float, stamp: writes.Stamp) -> None:
     """The apiextensions controllers' work after a write, committed at once: a new definition accepted and
     established; a deleted one's custom resources deleted, then the definition, once the last of them is
-    gone (one its finalizers hold goes when a later write removes them)."""
+    gone (one its finalizers hold goes when a later write removes them); and the aggregator's APIServices
+    of the versions definitions serve."""
     if path != crds.PATH:
         ct = emu.custom_type(path)
         if ct is not None and ct.terminating and commits and not emu.cache.state(path, now):
             _finish(emu, f"{ct.plural}.{ct.group}", now)
+            _register(emu, now, stamp)
         return
     for c in commits:
         if c.type == "ADDED":
@@ -109,6 +112,27 @@ def after_write(emu: Committer, path: str, commits: list[Commit], now: float, st
                 and not any(x.get("type") == "Terminating" and x.get("reason") == "InstanceDeletionInProgress"
                             for x in (c.obj.get("status") or {}).get("conditions") or ()):
             _clean_up(emu, c, now, stamp)
+    if commits:
+        _register(emu, now, stamp)
+
+
+def _register(emu: Committer, now: float, stamp: writes.Stamp) -> None:
+    """The CRD registration controller's: an APIService `VERSION.GROUP` for each version a definition serves,
+    none (of its own, `automanaged: true`) for one no definition serves any more."""
+    if bootstrap.API_SERVICES not in emu.cache.timelines:
+        return
+    wanted = {f"{ct.version}.{ct.group}": ct for ch in emu.cache.state(crds.PATH, now).values()
+              for ct in crds.served(ch.obj)}
+    held = emu.cache.state(bootstrap.API_SERVICES, now)
+    for name, ct in sorted(wanted.items()):
+        if ("", name) not in held:
+            uid = writes.seeded_uid(emu.seed, f"apiservice|{name}|{stamp.timestamp}")
+            obj = bootstrap.registered_api_service(ct.group, ct.version, uid, stamp.timestamp)
+            emu.commit(bootstrap.API_SERVICES, Commit("ADDED", ("", name), obj), now)
+    for (_, name), ch in in_key_order(held):
+        labels = (ch.obj.get("metadata") or {}).get("labels") or {}
+        if labels.get(bootstrap.AUTOMANAGED) == "true" and name not in wanted:
+            emu.commit(bootstrap.API_SERVICES, Commit("DELETED", ("", name), copy.deepcopy(ch.obj)), now)
 
 
 def _clean_up(emu: Committer, c: Commit, now: float, stamp: writes.Stamp) -> None:
