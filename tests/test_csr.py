@@ -57,7 +57,7 @@ def test_every_curve_has_the_order_it_says() -> None:
     """A wrong constant would fail every signature on that curve; n·G is the identity only with the right ones."""
     for curve in signatures.CURVES.values():
         assert signatures.on_curve(curve, curve.gx, curve.gy)
-        assert signatures._mul(curve, curve.n, (curve.gx, curve.gy)) is None, curve.name
+        assert signatures._combined(curve, curve.n, 0, (curve.gx, curve.gy)) is None, curve.name
 
 
 def _tampered() -> list[tuple[str, bytes, str | None]]:

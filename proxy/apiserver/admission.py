@@ -9,7 +9,6 @@ They run after the object's validation, for dry runs too, and refuse with a 403.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from typing import Any
 
@@ -75,10 +74,10 @@ def certificates_refusal(t: Target, verb: str, old: Obj | None, new: Obj, may: C
         if signer and not (old is not None and only_gc_fields(new, old)) and not may("attest", signer):
             why = f"user not permitted to attest for signerName {quote(signer)}"
     elif verb == "create" and not t.subresource and signer == API_SERVER_CLIENT:  # CertificateSubjectRestriction
-        request = str(as_dict(new.get("spec")).get("request") or "")
-        found = x509.organizations(base64.b64decode(request)) if request else None
+        request = x509.field_bytes(as_dict(new.get("spec")).get("request"))
+        found = x509.organizations(request)
         if found is None:
-            why = f"failed to parse CSR: {x509.check_request(base64.b64decode(request))}"
+            why = f"failed to parse CSR: {x509.check_request(request)}"
         elif "system:masters" in found:
             why = f"use of {API_SERVER_CLIENT} signer with system:masters group is not allowed"
     elif t.subresource == "approval" and old is not None and not may("approve", signer):  # CertificateApproval

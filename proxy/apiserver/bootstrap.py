@@ -22,10 +22,11 @@ from .goorder import ordered_meta
 FILE = "bootstrap_objects.json"
 TIME = "<start>"  # where the file had a time: a replay's start
 _RBAC = "/apis/rbac.authorization.k8s.io/v1/"
+API_SERVICES = "/apis/apiregistration.k8s.io/v1/apiservices"
+AUTOMANAGED = "kube-aggregator.kubernetes.io/automanaged"
 COLLECTIONS = (f"{_RBAC}clusterroles", f"{_RBAC}clusterrolebindings", f"{_RBAC}roles", f"{_RBAC}rolebindings",
                "/apis/scheduling.k8s.io/v1/priorityclasses", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas",
-               "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations",
-               "/apis/apiregistration.k8s.io/v1/apiservices")
+               "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations", API_SERVICES)
 
 Obj = dict[str, Any]
 
@@ -69,9 +70,6 @@ def filled(template: bytes, uid: str, rv: int, timestamp: str) -> bytes:
     return template
 
 
-API_SERVICES = "/apis/apiregistration.k8s.io/v1/apiservices"
-AUTOMANAGED = "kube-aggregator.kubernetes.io/automanaged"
-
 
 def registered_api_service(group: str, version: str, uid: str, timestamp: str) -> Obj:
     """The APIService the CRD registration controller makes for a version a definition serves: one of the
@@ -84,4 +82,3 @@ def registered_api_service(group: str, version: str, uid: str, timestamp: str) -
     obj["metadata"] = ordered_meta(meta)
     obj["spec"] = {"group": group, "version": version, "groupPriorityMinimum": 1000, "versionPriority": 100}
     return obj
-

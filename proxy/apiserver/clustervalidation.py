@@ -1,10 +1,11 @@
 """The apiserver's validation of the kinds a cluster's administrators and platform operators write: resource
 quotas and limit ranges (a namespace provisioner's), priority classes, ingress classes, storage classes, CSI
 drivers, the capacities they publish and the volume attachments they serve, runtime classes; and where each
-kind's checks are found, these, webhook configurations' (webhookvalidation.py) and persistent volumes'
-(volumevalidation.py), for specvalidation.spec_causes. Without them a replay stores what a cluster refuses
-(a quota on a resource it cannot count, a default above the maximum, a priority no user may have), and the
-controller's bug shows only against the cluster.
+kind's checks are found, these, webhook configurations' (webhookvalidation.py), persistent volumes'
+(volumevalidation.py) and the certificates API's (csr.py: a CSR's create, its updates by subresource in
+writes.py; trustbundles.py, podcertificates.py), for specvalidation.spec_causes. Without them a replay
+stores what a cluster refuses (a quota on a resource it cannot count, a default above the maximum, a priority
+no user may have), and the controller's bug shows only against the cluster.
 
 Ported from k8s.io/kubernetes pkg/apis/core/validation (ValidateResourceQuota and its update and status
 update, ValidateLimitRange), pkg/apis/scheduling/validation (ValidatePriorityClass and its update),
@@ -25,8 +26,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import podcertificates, quantity, trustbundles, validation, volumevalidation, webhookvalidation
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
+from . import csr, podcertificates, quantity, trustbundles, validation, volumevalidation, webhookvalidation
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal, semantic
 from .podvalidation import (
     amount_causes,
@@ -312,8 +313,7 @@ def _ingress_class(obj: Obj) -> list[Cause]:
     exactly when the scope is Namespace)."""
     spec = as_dict(obj.get("spec"))
     controller = str(spec.get("controller") or "")
-    causes = [("spec.controller", "FieldValueTooLong", "Too long: may not be more than 250 bytes")] \
-        if len(controller) > 250 else []
+    causes = [too_long("spec.controller", 250)] if len(controller) > 250 else []
     causes += _domain_prefixed_path("spec.controller", controller)
     params, at = spec.get("parameters"), "spec.parameters"
     if not isinstance(params, dict):
@@ -518,8 +518,8 @@ def _attacher(spec: Obj, caseless: bool) -> list[Cause]:
         return invalid_each("spec.attacher", attacher, names.subdomain_caseless(attacher)) + (
             [("spec.attacher", "FieldValueTooLong", "Too long: may not be more than 63 characters")]
             if len(attacher) > 63 else [])
-    return ([("spec.attacher", "FieldValueTooLong", "Too long: may not be more than 63 bytes")]
-            if len(attacher) > 63 else []) + invalid_each("spec.attacher", attacher, names.subdomain(attacher.lower()))
+    return ([too_long("spec.attacher", 63)] if len(attacher) > 63 else []) + \
+        invalid_each("spec.attacher", attacher, names.subdomain(attacher.lower()))
 
 
 def _volume_attachment_changed(new: Obj, old: Obj) -> list[Cause]:
@@ -541,12 +541,12 @@ def attachment_status(obj: Obj) -> list[Cause]:
     length and code."""
     status = as_dict(obj.get("status"))
     metadata = as_dict(status.get("attachmentMetadata"))
-    causes = [("status.attachmentMetadata", "FieldValueTooLong", "Too long: may not be more than 262144 bytes")] \
+    causes = [too_long("status.attachmentMetadata", 256 * 1024)] \
         if sum(len(k) + len(str(v)) for k, v in metadata.items()) > 256 * 1024 else []
     for f in ("attachError", "detachError"):
         error = as_dict(status.get(f))
         if len(str(error.get("message") or "")) > 1024:
-            causes.append((f"status.{f}.message", "FieldValueTooLong", "Too long: may not be more than 1024 bytes"))
+            causes.append(too_long(f"status.{f}.message", 1024))
         if isinstance(code := error.get("errorCode"), int) and code < 0:
             causes.append(invalid(f"status.{f}.errorCode", code, "must be between 0 and 2147483647, inclusive"))
     return causes
@@ -585,6 +585,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
 ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
     ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.causes,
+    ("certificates.k8s.io/v1", "CertificateSigningRequest"): csr.create_causes,
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,

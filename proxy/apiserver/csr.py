@@ -13,8 +13,6 @@ comes last, worded as a union's).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from ..wire import names
@@ -35,6 +33,8 @@ _USAGES = sorted((
 _TRUE_ONLY = ("Approved", "Denied", "Failed")  # (condition types whose status may only be True)
 _STATUSES = ("False", "True", "Unknown")
 _UNION = ('conditions[{"type": "Approved"}]', 'conditions[{"type": "Denied"}]')
+# a domain (a DNS subdomain), '/', and a path room for a label, a '.' and a subdomain
+_SIGNER_MAX = 253 + 1 + (63 + 1 + 253)
 
 
 def requested(obj: Obj, user: User | None) -> None:
@@ -104,15 +104,6 @@ def as_compared(written: Obj, sent_status: Any) -> Obj:
                                   "conditions": as_dict(sent_status).get("conditions")}}
 
 
-def _bytes(value: Any) -> bytes:
-    if not isinstance(value, str):
-        return b""
-    try:
-        return base64.b64decode(value)
-    except (binascii.Error, ValueError):
-        return b""
-
-
 def signer_causes(signer: str) -> list[Cause]:
     """ValidateSignerName: `example.com/name`, a domain of DNS labels and a path of subdomains."""
     path = "spec.signerName"
@@ -137,8 +128,8 @@ def signer_causes(signer: str) -> list[Cause]:
         if errors := names.subdomain(label):
             causes += [invalid(path, name, f"validating label {quote(label)}: {e}") for e in errors]
             break
-    if len(signer) > 253 + (253 + 63 + 1) + 1:
-        causes.append(too_long(path, 253 + (253 + 63 + 1) + 1))
+    if len(signer) > _SIGNER_MAX:
+        causes.append(too_long(path, _SIGNER_MAX))
     return causes
 
 
@@ -158,7 +149,7 @@ def causes(obj: Obj, old: Obj | None, subresource: str = "") -> list[Cause]:
     conditions, old_conditions = _conditions(obj), _conditions(old or {})
     found: list[Cause] = []
     request = spec.get("request")
-    if (why := x509.check_request(_bytes(request))) is not None:
+    if (why := x509.check_request(x509.field_bytes(request))) is not None:
         found.append(invalid("spec.request", request if isinstance(request, str) else None, why))
     usages, old_usages = _list(spec.get("usages")), _list(old_spec.get("usages"))
     if not usages:
@@ -176,7 +167,7 @@ def causes(obj: Obj, old: Obj | None, subresource: str = "") -> list[Cause]:
         found.append(invalid("spec.expirationSeconds", seconds,
                              "may not specify a duration less than 600 seconds (10 minutes)"))
     found += _condition_causes(conditions, old_conditions if old is not None else None)
-    certificate, old_certificate = _bytes(status.get("certificate")), _bytes(old_status.get("certificate"))
+    certificate, old_certificate = (x509.field_bytes(s.get("certificate")) for s in (status, old_status))
     arbitrary = old is not None and (certificate == old_certificate or x509.certificate_refusal(old_certificate))
     if not arbitrary and (why := x509.certificate_refusal(certificate)) is not None:
         found.append(invalid("status.certificate", "<certificate data>", why))
@@ -187,6 +178,11 @@ def causes(obj: Obj, old: Obj | None, subresource: str = "") -> list[Cause]:
         found.append(invalid("status.conditions", "{" + ", ".join(members) + "}",
                              "must specify at most one of: " + ", ".join(f"`{m}`" for m in _UNION)))
     return found
+
+
+def create_causes(obj: Obj) -> list[Cause]:
+    """ValidateCertificateSigningRequestCreate (an update's, by subresource: `causes`)."""
+    return causes(obj, None)
 
 
 def _union(conditions: list[Obj]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 RFC3339 = "2006-01-02T15:04:05Z07:00"
+TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # (strftime's) metadata times as the apiserver writes them: whole seconds, UTC
 RFC3339_MICRO = "2006-01-02T15:04:05.000000Z07:00"
 
 # (layout element, digits it reads or the literal it expects, the range of its value)

@@ -13,15 +13,14 @@ in a single true condition; after that nothing of the status changes.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import re
 from typing import Any
 
 from ..wire import names
-from . import csr, x509
+from . import csr, validation, x509
 from .fielderrors import Cause, duplicate, invalid, invalid_each, invalid_omitted, not_supported, required, too_long
+from .gotime import TIMESTAMP
 from .internal import as_internal
 from .podvalidation import as_dict, dicts
 
@@ -32,13 +31,6 @@ _MAX_STUB = 10 * 1024
 _UID_MAX = 128
 _STUB = "spec.stubPKCS10Request"
 _CURVES = ("P-256", "P-384", "P-521")
-
-
-def _bytes(value: Any) -> bytes:
-    try:
-        return base64.b64decode(value) if isinstance(value, str) else b""
-    except (binascii.Error, ValueError):
-        return b""
 
 
 def _annotation_causes(annotations: Any) -> list[Cause]:
@@ -54,9 +46,7 @@ def _annotation_causes(annotations: Any) -> list[Cause]:
         found += invalid_each(path, lowered, errors)
         if not errors and len(lowered.split("/")) != 2:
             found.append(invalid(path, lowered, 'must be a domain-prefixed key (such as "acme.io/foo")'))
-    if sum(len(str(k).encode()) + len(str(v).encode()) for k, v in mapping.items()) > 256 * 1024:
-        found.append(too_long(path, 256 * 1024))
-    return found
+    return found + validation.annotations_size(path, mapping)
 
 
 def _stub_causes(stub: bytes) -> list[Cause]:
@@ -102,7 +92,7 @@ def causes(obj: Obj) -> list[Cause]:
         else _MAX_EXPIRATION
     if not _MIN_EXPIRATION <= seconds <= most:
         found.append(invalid("spec.maxExpirationSeconds", seconds, f"must be in the range [{_MIN_EXPIRATION}, {most}]"))
-    stub = _bytes(spec.get("stubPKCS10Request"))
+    stub = x509.field_bytes(spec.get("stubPKCS10Request"))
     if not stub:  # (v1 has no other way to give the key: the deprecated pkixPublicKey and proofOfPossession)
         return [*found, invalid_omitted("spec", "exactly one of (stubPKCS10Request) or (pkixPublicKey, "
                                                 "proofOfPossession) must be set")]
@@ -168,13 +158,13 @@ def _state(obj: Obj) -> set[str]:
 
 def _time(value: Any) -> dt.datetime | None:
     try:
-        return dt.datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC) if value else None
+        return dt.datetime.strptime(str(value), TIMESTAMP).replace(tzinfo=dt.UTC) if value else None
     except ValueError:
         return None
 
 
 def _go_time(when: dt.datetime) -> str:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.strftime(TIMESTAMP)
 
 
 def status_causes(new: Obj, old: Obj, now: str) -> list[Cause]:
@@ -236,7 +226,7 @@ def _issued_causes(new: Obj, old: Obj, now: dt.datetime) -> list[Cause]:
         if name.startswith(".") or name.endswith("."):
             found.append(invalid(_CHAIN, name, "leaf certificate's DNSName should not start or end with '.'"))
     try:
-        _, wanted = x509.parsed_request(_bytes(as_dict(old.get("spec")).get("stubPKCS10Request")))
+        _, wanted = x509.parsed_request(x509.field_bytes(as_dict(old.get("spec")).get("stubPKCS10Request")))
     except ValueError:
         return [*found, invalid_omitted(_STUB, "must be a valid PKCS#10 CSR")]
     if wanted is not None and wanted != leaf.key:

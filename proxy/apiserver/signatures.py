@@ -183,18 +183,6 @@ def _affine(p: int, a: _Jacobian) -> _Point:
     return a[0] * zi2 % p, a[1] * zi2 * zi % p
 
 
-def _mul(curve: Curve, k: int, point: _Point) -> _Point:
-    """[k]point, by double-and-add in Jacobian coordinates (one inversion at the end)."""
-    if point is None:
-        return None
-    out: _Jacobian = (0, 1, 0)
-    for bit in bin(k)[2:] if k > 0 else "":
-        out = _double(curve.p, out)
-        if bit == "1":
-            out = _plus(curve.p, out, (point[0], point[1], 1))
-    return _affine(curve.p, out)
-
-
 def _combined(curve: Curve, u1: int, u2: int, q: tuple[int, int]) -> _Point:
     """[u1]G + [u2]Q in one pass over their bits (Shamir's trick)."""
     p = curve.p

@@ -19,7 +19,7 @@ from ..wire.names import label_value as label_value
 from ..wire.names import path_segment as path_segment
 from ..wire.names import qualified_name as qualified_name
 from ..wire.names import subdomain as subdomain
-from .fielderrors import Cause, forbidden, invalid, invalid_each, required
+from .fielderrors import Cause, forbidden, invalid, invalid_each, required, too_long
 from .goorder import ordered_meta
 
 # the kinds whose names are DNS-1123 subdomains (NameIsDNSSubdomain in their validation)
@@ -68,15 +68,20 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
     annotations = meta.get("annotations")
     for key in sorted(annotations) if isinstance(annotations, dict) else []:
         causes += invalid_each("metadata.annotations", key, qualified_name(key.lower()))
-    if isinstance(annotations, dict) and sum(len(str(k).encode()) + len(str(v).encode())
-                                             for k, v in annotations.items()) > _ANNOTATIONS_MAX:
-        causes.append(("metadata.annotations", "FieldValueTooLong",
-                       f"Too long: may not be more than {_ANNOTATIONS_MAX} bytes"))
+    causes += annotations_size("metadata.annotations", annotations)
     owners = meta.get("ownerReferences")
     return causes + (owner_references(owners) if isinstance(owners, list) else [])
 
 
 _ANNOTATIONS_MAX = 256 * (1 << 10)  # TotalAnnotationSizeLimitB
+
+
+def annotations_size(path: str, annotations: Any) -> list[Cause]:
+    """ValidateAnnotationsSize: the keys and values together at most 256 KiB."""
+    if isinstance(annotations, dict) and sum(len(str(k).encode()) + len(str(v).encode())
+                                             for k, v in annotations.items()) > _ANNOTATIONS_MAX:
+        return [too_long(path, _ANNOTATIONS_MAX)]
+    return []
 
 
 def owner_references(refs: list[Any]) -> list[Cause]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..wire import names
 from . import quantity
-from .fielderrors import Cause, forbidden, invalid, invalid_each, not_supported, required
+from .fielderrors import Cause, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal, go_diff, semantic
 from .podvalidation import as_dict
 
@@ -60,8 +60,7 @@ def _pv_source(key: str, source: Obj, at: str) -> list[Cause]:
     if not driver:
         causes = [required(f"{at}.driver")]
     else:
-        causes = [(f"{at}.driver", "FieldValueTooLong", "Too long: may not be more than 63 bytes")] \
-            if len(driver) > 63 else []
+        causes = [too_long(f"{at}.driver", 63)] if len(driver) > 63 else []
         causes += invalid_each(f"{at}.driver", driver, names.subdomain(driver.lower()))
     return causes + ([] if source.get("volumeHandle") else [required(f"{at}.volumeHandle")])
 

@@ -54,6 +54,7 @@ from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import root
 from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
+from .gotime import TIMESTAMP
 from .managedfields import Ownership, identifier, reset_fields, who_is
 from .patch import PatchError, merge_patch, strategic_merge
 from .podconditions import with_condition
@@ -174,7 +175,6 @@ class Target:
         return (self.namespace if self.namespaced else "", self.name if name is None else name)
 
 
-TIMESTAMP = "%Y-%m-%dT%H:%M:%SZ"  # metadata times: RFC 3339 in whole seconds, UTC
 
 
 def seeded_uid(seed: int, identity: str) -> str:
@@ -462,9 +462,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         # the pod strategy's PrepareForCreate: a gated pod says why it waits
         obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
-    kind_causes = csr.causes(obj, None) if t.builtin and t.kind == csr.KIND else specvalidation.spec_causes(obj)
-    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) + kind_causes \
-            + _schema_causes(t, obj, None):
+    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) \
+            + specvalidation.spec_causes(obj) + _schema_causes(t, obj, None):
         return _refused(t, name, causes)
     if isinstance(sent_rv, str) and sent_rv.isdigit() and int(sent_rv) and not opts.dry_run:
         # (the storage's error, as is: a 500 without a reason)

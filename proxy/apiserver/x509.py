@@ -13,11 +13,21 @@ import binascii
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..wire.gostrings import quote
 from . import signatures
 
 PEM_BLOCK_TYPE_ERROR = "PEM block type must be CERTIFICATE REQUEST"
+
+
+def field_bytes(value: Any) -> bytes:
+    """A []byte field of a stored object (base64 in its JSON), empty where there is none (decoding refused a
+    body whose base64 Go would not read, so a stored one always decodes)."""
+    try:
+        return base64.b64decode(value) if isinstance(value, str) else b""
+    except (binascii.Error, ValueError):
+        return b""
 _BEGIN, _END, _DASHES = b"\n-----BEGIN ", b"\n-----END ", b"-----"
 
 
