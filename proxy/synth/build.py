@@ -21,7 +21,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
-from ..apiserver import lists
+from ..apiserver import bootstrap, lists
 from ..apiserver.history import WatchCache
 from ..apiserver.watchstream import WatchSpec as StreamSpec
 from ..apiserver.watchstream import WatchStream, watch_list_by_default
@@ -216,8 +216,9 @@ def _discovery_types(s: Scenario) -> tuple[ResourceType, ...]:
 
 def _plan_discovery(s: Scenario, seq: int) -> list[Planned]:
     out = []
+    priorities = discovery.priorities_of(bootstrap.objects()[bootstrap.API_SERVICES])
     for i, (path, body) in enumerate(discovery.documents(
-            s.server_version, _discovery_types(s), hex_for(s.seed, 40, "git", s.server_version))):
+            s.server_version, _discovery_types(s), priorities, hex_for(s.seed, 40, "git", s.server_version))):
         t = seconds(i * DISCOVERY_SPACING)
         resp_t = seconds(t + LATENCY)
         out.append(Planned(t, seq + i, "discovery", path, "", s.headers, resp_t, [(resp_t, body)], resp_t))

@@ -1,14 +1,19 @@
-"""Legacy (plain JSON) discovery answers of a v1.36 apiserver for a set of resource types.
+"""Discovery answers of a v1.37 apiserver for a set of resource types: the legacy (plain JSON) documents and
+the aggregated one (apidiscovery.k8s.io/v2) that kubectl and client-go ask for first.
 
-Many clients ask before they list: kr8s reads /version, /api, /api/v1 and /apis; kubectl falls back to
-the legacy documents when it does not get aggregated discovery. Only groups whose resource lists are
-recorded are announced, so a client following the announcements never asks for an unrecorded document.
+Many clients ask before they list: kr8s reads /version, /api, /api/v1 and /apis; kubectl and client-go ask
+/api and /apis for the aggregated document and fall back to the legacy ones without it. Only groups whose
+resource lists are recorded are announced, so a client following the announcements never asks for an
+unrecorded document. Groups and versions come in the aggregator's order, from the APIServices' priorities.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from typing import Any
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, Literal
 
 from .jsonenc import go_json, go_json_indent
 from .kinds import BUILTIN, ResourceType
@@ -47,22 +52,83 @@ def group_versions(types: tuple[ResourceType, ...]) -> list[tuple[str, str]]:
     return out
 
 
-def _groups(types: tuple[ResourceType, ...]) -> dict[str, dict[str, Any]]:
-    """Each group's APIGroup: its versions in the order first met (the preferred one first)."""
-    groups: dict[str, dict[str, Any]] = {}
+Priorities = Mapping[tuple[str, str], tuple[int, int]]
+"""(group, version) → an APIService's (groupPriorityMinimum, versionPriority): what orders discovery."""
+
+
+def priorities_of(api_services: Iterable[Mapping[str, Any]]) -> dict[tuple[str, str], tuple[int, int]]:
+    """The priorities APIService objects give their group versions (a group version without one: 0, 0, as
+    the aggregated handler defaults it)."""
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for svc in api_services:
+        spec = svc.get("spec") or {}
+        group, version = spec.get("group") or "", spec.get("version") or ""
+        if version:
+            out[(group, version)] = (int(spec.get("groupPriorityMinimum") or 0), int(spec.get("versionPriority") or 0))
+    return out
+
+
+_KUBE_VERSION = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?")
+_STABILITY = {"alpha": 0, "beta": 1, None: 2}
+
+
+def version_order(version: str) -> tuple[int, int, int, int, str]:
+    """A sort key putting versions in CompareKubeAwareVersionStrings' descending order: v2, v1, v1beta2,
+    v1beta1, v1alpha1, then versions of another form by name."""
+    m = _KUBE_VERSION.fullmatch(version)
+    if m is None:
+        return (1, 0, 0, 0, version)
+    return (0, -_STABILITY[m[2]], -int(m[1]), -int(m[3] or 0), "")
+
+
+def _versions_in_order(group: str, versions: list[str], priorities: Priorities) -> list[str]:
+    """ByVersionPriority: the highest versionPriority first, kube-aware between equals."""
+    return sorted(versions, key=lambda v: (-priorities.get((group, v), (0, 0))[1], version_order(v)))
+
+
+def ordered_groups(types: tuple[ResourceType, ...], priorities: Priorities, *, aggregated: bool = False
+                   ) -> dict[str, list[str]]:
+    """Each group beyond core with its versions, in the order /apis lists them. The legacy list is the
+    aggregator's (apiregistration first, then its APIServices by groupPriorityMinimum, highest first, and
+    name: a group where its first APIService falls); the aggregated one takes each group's highest minimum
+    and breaks ties by group name."""
+    versions: dict[str, list[str]] = {}
     for group, version in group_versions(types):
-        gv = {"groupVersion": f"{group}/{version}", "version": version}
-        groups.setdefault(group, {"name": group, "versions": [], "preferredVersion": gv})["versions"].append(gv)
+        versions.setdefault(group, []).append(version)
+
+    priorities = {**_AGGREGATOR_OWN, **priorities}
+
+    def priority(group: str, version: str) -> int:
+        return priorities.get((group, version), (0, 0))[0]
+    if aggregated:
+        order = sorted(versions, key=lambda g: (-max(priority(g, v) for v in versions[g]), g))
+    else:
+        order = list(dict.fromkeys(g for *_, g in sorted((-priority(g, v), f"{v}.{g}", g)
+                                                         for g, vs in versions.items() for v in vs)))
+    return {g: _versions_in_order(g, versions[g], priorities) for g in order}
+
+
+# the aggregator's own group has no APIService: it puts itself first (APIRegistrationGroupPriority)
+_AGGREGATOR_OWN = {("apiregistration.k8s.io", "v1"): (20001, 0)}
+
+
+def _groups(types: tuple[ResourceType, ...], priorities: Priorities) -> dict[str, dict[str, Any]]:
+    """Each group's APIGroup: its versions in priority order (the preferred one first)."""
+    groups: dict[str, dict[str, Any]] = {}
+    for group, versions in ordered_groups(types, priorities).items():
+        gvs = [{"groupVersion": f"{group}/{version}", "version": version} for version in versions]
+        groups[group] = {"name": group, "versions": gvs, "preferredVersion": gvs[0]}
     return groups
 
 
-def api_group_list_body(types: tuple[ResourceType, ...]) -> bytes:
-    return go_json({"kind": "APIGroupList", "apiVersion": "v1", "groups": list(_groups(types).values())}) + b"\n"
+def api_group_list_body(types: tuple[ResourceType, ...], priorities: Priorities) -> bytes:
+    return go_json({"kind": "APIGroupList", "apiVersion": "v1",
+                    "groups": list(_groups(types, priorities).values())}) + b"\n"
 
 
-def api_group_body(group: str, types: tuple[ResourceType, ...]) -> bytes | None:
+def api_group_body(group: str, types: tuple[ResourceType, ...], priorities: Priorities) -> bytes | None:
     """/apis/GROUP: the group's APIGroup (None for a group not served)."""
-    found = _groups(types).get(group)
+    found = _groups(types, priorities).get(group)
     return go_json({"kind": "APIGroup", "apiVersion": "v1", **found}) + b"\n" if found is not None else None
 
 
@@ -85,19 +151,24 @@ _OTHER_GROUP = {"Eviction": {"group": "policy", "version": "v1"}, "Scale": {"gro
                 "TokenRequest": {"group": "authentication.k8s.io", "version": "v1"}}
 
 
-def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]) -> bytes:
-    """APIResourceList of one group version: every built-in of it (a cluster always has them, and emulate
-    serves them all), plus the scenario's."""
-    chosen: dict[str, ResourceType] = {}
+def _served(group: str, version: str, types: tuple[ResourceType, ...]) -> list[tuple[ResourceType, bool]]:
+    """The resources of one group version by name, each with whether it is a built-in: every built-in of it
+    (a cluster always has them, and emulate serves them all), plus the scenario's."""
+    chosen: dict[str, tuple[ResourceType, bool]] = {}
     for rt in BUILTIN:
         if (rt.group, rt.version) == (group, version):
-            chosen[rt.plural] = rt
+            chosen[rt.plural] = rt, True
     for rt in types:
         if (rt.group, rt.version) == (group, version):
-            chosen.setdefault(rt.plural, rt)
+            chosen.setdefault(rt.plural, (rt, False))
+    return sorted(chosen.values(), key=lambda served: served[0].plural)
+
+
+def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]) -> bytes:
+    """APIResourceList of one group version."""
     # by resource, each followed by its subresources in their type's order (a custom resource's status
     # comes before its scale; the built-in types list theirs by name)
-    entries = [e for rt in sorted(chosen.values(), key=lambda rt: rt.plural) for e in _entries(rt)]
+    entries = [e for rt, _ in _served(group, version, types) for e in _entries(rt)]
     doc: dict[str, Any] = {"kind": "APIResourceList"}
     if group:
         doc["apiVersion"] = "v1"
@@ -105,14 +176,126 @@ def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]
     return go_json(doc) + b"\n"
 
 
-def documents(server_version: str, types: tuple[ResourceType, ...], git_commit: str = ""
+def documents(server_version: str, types: tuple[ResourceType, ...], priorities: Priorities, git_commit: str = ""
               ) -> list[tuple[str, bytes]]:
-    """(path, body) of every discovery document, in the order a client asks for them."""
+    """(path, body) of every legacy discovery document, in the order a client asks for them."""
     docs = [("/version", version_body(server_version, git_commit)), ("/api", api_versions_body()),
-            ("/apis", api_group_list_body(types)), ("/api/v1", resource_list_body("", "v1", types))]
-    for group, version in group_versions(types):
-        docs.append((f"/apis/{group}/{version}", resource_list_body(group, version, types)))
+            ("/apis", api_group_list_body(types, priorities)), ("/api/v1", resource_list_body("", "v1", types))]
+    for group, versions in ordered_groups(types, priorities).items():
+        docs += [(f"/apis/{group}/{version}", resource_list_body(group, version, types)) for version in versions]
     return docs
+
+
+AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+_AGGREGATED = ("apidiscovery.k8s.io", "v2", "APIGroupDiscoveryList")
+
+
+def aggregated(path: str, types: tuple[ResourceType, ...], priorities: Priorities) -> tuple[bytes, str]:
+    """The aggregated document of /api (core alone) or /apis (every other group), and its ETag: the
+    SHA-512 of the list as the handler hashes it (before its kind and apiVersion are set)."""
+    groups = {"": ["v1"]} if path == "/api" else ordered_groups(types, priorities, aggregated=True)
+    items = [{"metadata": {"name": group} if group else {}, "versions": [
+        {"version": version, "resources": [_aggregated_resource(rt) if not builtin else _converted(_entries(rt))
+                                           for rt, builtin in _served(group, version, types)],
+         "freshness": "Current"} for version in versions]} for group, versions in groups.items()]
+    etag = hashlib.sha512(go_json({"metadata": {}, "items": items})).hexdigest().upper()
+    group, version, kind = _AGGREGATED
+    return go_json({"kind": kind, "apiVersion": f"{group}/{version}", "metadata": {}, "items": items}) + b"\n", etag
+
+
+def _converted(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """A built-in resource's legacy entries (the resource, then its subresources) as one aggregated entry,
+    as ConvertGroupVersionIntoToDiscovery makes it: a kind of the group itself has an empty group and
+    version."""
+    def kind_of(e: dict[str, Any]) -> dict[str, str]:
+        return {"group": e.get("group", ""), "version": e.get("version", ""), "kind": e["kind"]}
+    main, *subs = entries
+    out: dict[str, Any] = {"resource": main["name"], "responseKind": kind_of(main),
+                           "scope": "Namespaced" if main["namespaced"] else "Cluster",
+                           "singularResource": main["singularName"], "verbs": main["verbs"]}
+    out.update((k, main[v]) for k, v in (("shortNames", "shortNames"), ("categories", "categories")) if v in main)
+    if subs:
+        out["subresources"] = [{"subresource": e["name"].partition("/")[2], "responseKind": kind_of(e),
+                                "verbs": e["verbs"]} for e in subs]
+    return out
+
+
+MEDIA_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
+NOT_ACCEPTABLE = "only the following media types are accepted: " + ", ".join(MEDIA_TYPES)
+_SERIALIZERS = (("application", "json", True), ("application", "yaml", False),
+                ("application", "vnd.kubernetes.protobuf", True))  # (type, subtype, streams)
+
+
+def negotiated(accept: str, aggregated_served: bool) -> Literal["aggregated", "legacy"] | None:
+    """What a discovery endpoint answers `accept` with, as the apiserver negotiates it: the aggregated
+    document when any range asks for apidiscovery.k8s.io/v2 (only /api and /apis serve it); else the legacy
+    one when any range takes JSON, YAML or protobuf without a conversion; else None, a 406. (Either is
+    answered in JSON.)"""
+    if not accept:
+        return "legacy"
+    clauses = _accept_clauses(accept)
+    for wanted in ("aggregated", "legacy"):
+        if wanted == "aggregated" and not aggregated_served:
+            continue
+        convert = _AGGREGATED if wanted == "aggregated" else None
+        for kind, sub, params in clauses:
+            for s_kind, s_sub, streams in _SERIALIZERS:
+                if (kind, sub) in ((s_kind, s_sub), (s_kind, "*"), ("*", "*")) \
+                        and _converts_to(params, streams) == convert:
+                    return "aggregated" if convert else "legacy"
+    return None
+
+
+def _converts_to(params: dict[str, str], streams: bool) -> tuple[str, str, str] | Literal[False] | None:
+    """acceptMediaTypeOptions: the conversion a range's parameters ask for (None: none), or False when the
+    range is refused whatever the endpoint (a stream schema but `watch`, any server version)."""
+    if (params.get("stream") and (not streams or params["stream"] != "watch")) or params.get("sv"):
+        return False
+    if not {"as", "g", "v"} & params.keys():
+        return None
+    return params.get("g", ""), params.get("v", ""), params.get("as", "")
+
+
+def _accept_clauses(accept: str) -> list[tuple[str, str, dict[str, str]]]:
+    """goautoneg.ParseAccept: the ranges with their parameters, sorted as its sort.Sort does for a header of
+    up to 12 ranges (an insertion sort: by quality, a named type before a wildcard)."""
+    parsed: list[tuple[float, str, str, dict[str, str]]] = []
+    for part in accept.split(","):
+        media, *raw = part.strip(" ").split(";")
+        kind, slash, sub = media.partition("/")
+        kind = kind.strip(" ")
+        if not slash:
+            if kind != "*":
+                continue
+            sub = "*"
+        else:
+            sub, _, rest = sub.partition("/")
+            if rest:
+                continue
+            sub = sub.strip(" ")
+        q, params = 1.0, {}
+        for p in raw:
+            key, _, value = p.partition("=")
+            value, _, rest = value.partition("=")
+            if not value or rest:
+                continue
+            if key.strip(" ") == "q":
+                try:
+                    q = float(value) if value == value.strip() else 0.0
+                except ValueError:
+                    q = 0.0
+            else:
+                params[key.strip(" ")] = value.strip(" ")
+        parsed.append((q, kind, sub, params))
+
+    def less(a: tuple[float, str, str, dict[str, str]], b: tuple[float, str, str, dict[str, str]]) -> bool:
+        return a[0] > b[0] or (a[1] != "*" and b[1] == "*") or (a[2] != "*" and b[2] == "*")
+    for i in range(1, len(parsed)):
+        j = i
+        while j > 0 and less(parsed[j], parsed[j - 1]):
+            parsed[j], parsed[j - 1] = parsed[j - 1], parsed[j]
+            j -= 1
+    return [(kind, sub, params) for _, kind, sub, params in parsed]
 
 
 def _aggregated_resource(rt: ResourceType) -> dict[str, Any]:

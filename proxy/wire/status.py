@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .jsonenc import go_json_indent
+
 _REASONS = {
     400: "BadRequest", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed",
     406: "NotAcceptable", 409: "Conflict", 410: "Expired", 415: "UnsupportedMediaType", 422: "Invalid",
@@ -43,3 +45,9 @@ def status_bytes(code: int, message: str, reason: str | None = None,
                  details: dict[str, Any] | None = None) -> bytes:
     """The body as the apiserver's JSON encoder writes it: compact, ending with a newline."""
     return json.dumps(status(code, message, reason, details), separators=(",", ":")).encode() + b"\n"
+
+
+def unnegotiated_status_bytes(code: int, message: str, details: dict[str, Any] | None = None) -> bytes:
+    """The body as the apiserver writes it when the client accepts none of its media types (WriteRawJSON):
+    indented, no newline."""
+    return go_json_indent(status(code, message, details=details))

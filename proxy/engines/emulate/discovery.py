@@ -1,6 +1,6 @@
 """Discovery for emulate mode when the recording holds none, built from the recorded resource types and
-the built-in ones (proxy.wire.kinds), in the legacy form every client understands; the same types are what
-the OpenAPI documents describe (`served_types`, for proxy.wire.openapi).
+the built-in ones (proxy.wire.kinds), in the form each client asks for; the same types are what the OpenAPI
+documents describe (`served_types`, for proxy.wire.openapi).
 
 Clients differ in what they ask first (kr8s: /version/, /api/, /api/v1, /apis/; kubectl: /api and /apis),
 and a recording made with one client rarely holds another's discovery, so emulate mode answers it.
@@ -8,9 +8,15 @@ and a recording made with one client rarely holds another's discovery, so emulat
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from ...apiserver.history import ResourceTimeline
 from ...wire import discovery
 from ...wire.kinds import BUILTIN, ResourceType, builtin_by_path
+from ...wire.match import restful_refusal
+from ...wire.status import unnegotiated_status_bytes
 
 
 def well_known(collection_path: str) -> ResourceType | None:
@@ -31,15 +37,48 @@ def served_types(timelines: dict[str, ResourceTimeline], defined: tuple[Resource
     return BUILTIN + defined + recorded
 
 
-def answer(path: str, timelines: dict[str, ResourceTimeline], git_version: str,
-           defined: tuple[ResourceType, ...] = ()) -> bytes | None:
-    """The discovery document for `path` (trailing slash or not), or None if it is not one; `defined`: the
-    custom resources the definitions held serve."""
+Answer = tuple[int, tuple[tuple[str, str], ...], bytes]
+"""(status, headers, body)"""
+_LEGACY_HEADERS = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
+_DISCOVERY_PATH = re.compile(r"/api(/v1)?|/apis(/[^/]+){0,2}")
+
+
+def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType, ...], git_version: str,
+           api_services: Iterable[Mapping[str, Any]]) -> Answer | None:
+    """The discovery answer for a GET of `path` (trailing slash or not), or None if it is not one; `types`
+    (served_types): what is served, `api_services`: the APIServices the cluster holds now, whose priorities
+    order the groups. /api and /apis answer a client that asks for it with the aggregated document (its ETag
+    honoured, a 304 for the one the client has)."""
     wanted = path.rstrip("/") or "/"
-    types = served_types(timelines, defined)
-    if wanted.startswith("/apis/") and wanted.count("/") == 2:  # one group's versions
-        return discovery.api_group_body(wanted.removeprefix("/apis/"), types)
-    for doc_path, body in discovery.documents(git_version or "v1.36.0", types):
-        if doc_path == wanted:
-            return body
-    return None
+    if wanted == "/version":
+        return 200, _LEGACY_HEADERS, discovery.version_body(git_version or "v1.36.0")
+    if not _DISCOVERY_PATH.fullmatch(wanted):
+        return None
+    priorities = discovery.priorities_of(api_services)
+    if wanted.count("/") == 2 and wanted.startswith("/apis/"):  # one group's versions
+        body = discovery.api_group_body(wanted.removeprefix("/apis/"), types, priorities)
+    else:
+        body = next((b for p, b in discovery.documents(git_version or "v1.36.0", types, priorities) if p == wanted),
+                    None)
+    if body is None:
+        return None
+    if _restful(wanted) and (refusal := restful_refusal(accept, discovery.MEDIA_TYPES)) is not None:
+        return 406, _LEGACY_HEADERS, unnegotiated_status_bytes(406, refusal, details={})
+    form = discovery.negotiated(accept, aggregated_served=path in ("/api", "/api/", "/apis"))
+    if form is None:
+        return 406, _LEGACY_HEADERS, unnegotiated_status_bytes(406, discovery.NOT_ACCEPTABLE)
+    if form == "legacy":
+        return 200, _LEGACY_HEADERS, body
+    body, etag = discovery.aggregated(wanted, types, priorities)
+    headers = (("Cache-Control", "public"), ("Etag", f'"{etag}"'), ("Vary", "Accept"))
+    if if_none_match == f'"{etag}"':
+        return 304, headers, b""
+    return 200, (headers[0], ("Content-Type", discovery.AGGREGATED_CONTENT_TYPE), *headers[1:]), body
+
+
+def _restful(path: str) -> bool:
+    """Is `path` served by a go-restful route, which checks the Accept first: /api, /api/v1 and a built-in
+    group version are; /apis and a group (the aggregator's) and a custom resource's group version are not."""
+    parts = path.strip("/").split("/")
+    return parts[0] == "api" or (len(parts) == 3 and any((rt.group, rt.version) == (parts[1], parts[2])
+                                                          for rt in BUILTIN))

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ...apiserver import autoscalingv1, eventapi, lists, podlogs, routes
+from ...apiserver import autoscalingv1, bootstrap, eventapi, lists, podlogs, routes
 from ...apiserver import encode as events
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
@@ -273,19 +273,27 @@ class Emulator:
             entry.answered_by = "emulated OpenAPI"
             await self._send(out, entry, *doc)
             return
-        body = discovery.answer(req.path, self.timelines, self.loaded.header.upstream_version, defined) \
-            if req.method == "GET" else None
-        code, content_type, answered_by = 200, "application/json", "emulated discovery"
-        if body is None and req.method == "GET" and (got := health.answer(req.path, req.query)) is not None:
-            (code, body), content_type, answered_by = got, health.CONTENT_TYPE, "emulated health check"
-        if body is None and await self._kubelets(req, out, entry, now):
+        got = discovery.answer(req.path, req.header("Accept"), req.header("If-None-Match"),
+                               discovery.served_types(self.timelines, defined), self.loaded.header.upstream_version,
+                               self._api_services(now)) if req.method == "GET" else None
+        answered_by = "emulated discovery"
+        if got is None and req.method == "GET" and (checked := health.answer(req.path, req.query)) is not None:
+            code, body = checked
+            got, answered_by = (code, (("Cache-Control", "no-cache, private"),
+                                       ("Content-Type", health.CONTENT_TYPE)), body), "emulated health check"
+        if got is None and await self._kubelets(req, out, entry, now):
             return
-        if body is None:
+        if got is None:
             await self.exact.miss(req, key, why, out, entry)
             return
         entry.answered_by = answered_by
-        await self._send(out, entry, code, (("Cache-Control", "no-cache, private"), ("Content-Type", content_type)),
-                         body)
+        await self._send(out, entry, *got)
+
+    def _api_services(self, now: float) -> list[dict[str, Any]]:
+        """The APIServices the cluster holds now (a replay seeds the local ones where the recording has none)."""
+        if bootstrap.API_SERVICES not in self.timelines:
+            return list(bootstrap.objects()[bootstrap.API_SERVICES])
+        return [ch.obj for ch in self.cache.state(bootstrap.API_SERVICES, now).values()]
 
     async def _kubelets(self, req: Incoming, out: Responder, entry: LogEntry, now: float) -> bool:
         """Answer a pod's log, exec, attach or port-forward nothing recorded answers, as far as the apiserver
