@@ -57,17 +57,22 @@ def call(base: str, token: str, method: str, path: str, data: bytes | None = Non
     raise AssertionError("unreachable")
 
 
-def get(base: str, token: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-    """A GET with exactly `headers` (no Accept unless given): the code, the headers and the body as sent."""
+def send(base: str, token: str, method: str, path: str, body: bytes | None, headers: dict[str, str]
+         ) -> tuple[int, dict[str, str], bytes]:
+    """A request with exactly `headers` (no Accept unless given): the code, the headers and the body as sent."""
     headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **headers}
     conn = _connection(base)
     try:
-        conn.request("GET", path, headers=headers)
+        conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
         conn.close()
         del _CONNECTIONS[base]
+
+
+def get(base: str, token: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    return send(base, token, "GET", path, None, headers)
 
 
 def _document(body: bytes) -> Any:

@@ -11,7 +11,7 @@ import pytest
 from watchproxy.apiserver import bootstrap
 from watchproxy.wire import discovery
 from watchproxy.wire.kinds import ResourceType
-from watchproxy.wire.match import restful_refusal
+from watchproxy.wire.negotiation import MEDIA_TYPES, restful_refusal
 
 V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 _TYPE_META = b'"kind":"APIGroupDiscoveryList","apiVersion":"apidiscovery.k8s.io/v2",'
@@ -110,7 +110,7 @@ def test_the_aggregated_etag_is_the_hash_of_the_list_before_its_kind_is_set() ->
     (" application/vnd.kubernetes.protobuf ;q=0.1", True),
 ])
 def test_a_go_restful_route_checks_the_accept_before_its_handler(accept: str, taken: bool) -> None:
-    refusal = restful_refusal(accept, discovery.MEDIA_TYPES)
+    refusal = restful_refusal(accept, MEDIA_TYPES)
     assert (refusal is None) == taken
     if refusal is not None:
         assert refusal == ("406: Not Acceptable\n\nAvailable representations: application/json, application/yaml, "

@@ -6,12 +6,14 @@ subresource the kind does not have, a create-only collection across namespaces),
 path is the 405 `the server does not allow this method on the requested resource` (a POST to an object, a PUT
 to a collection, a create across all namespaces, a GET of an eviction). Without this a controller's wrong URL
 was served as if it were right.
+And the 406 of an Accept a resource's route or handler does not serve.
 
 Also here: the namespaces the apiserver never deletes (the NamespaceLifecycle admission plugin).
 """
 
 from __future__ import annotations
 
+from ..wire import negotiation
 from ..wire.kinds import ResourceType
 from ..wire.request import RequestInfo
 
@@ -51,6 +53,32 @@ def refusal(method: str, info: RequestInfo, rt: ResourceType) -> tuple[int, str]
         return 404, NOT_FOUND
     if method not in allowed:
         return 405, NOT_ALLOWED
+    return None
+
+
+_CONNECT = frozenset({"attach", "exec", "portforward", "proxy"})  # connect routes: they produce */*
+
+
+def not_acceptable(method: str, info: RequestInfo, builtin: bool, accept: str
+                   ) -> tuple[str, dict[str, object] | None] | None:
+    """The 406 message and details for a request to a resource whose Accept its route or handler refuses
+    (None: taken):
+    a built-in type's go-restful route checks the media types first (a collection's GET also produces the
+    watch streams, a pod's log `text/plain`), then every handler negotiates under its scope's restrictions
+    (a custom resource's handler only that). A connect route (exec, attach, port-forward, proxy) takes any."""
+    sub = info.subresource.split("/")[0]
+    if sub in _CONNECT:
+        return None
+    if builtin:
+        produces: tuple[str, ...] = negotiation.MEDIA_TYPES
+        if method == "GET" and (not info.name or info.legacy_watch_path):
+            produces += negotiation.STREAM_MEDIA_TYPES
+        elif method == "GET" and sub == "log":
+            produces = ("text/plain", *produces)
+        if (refusal := negotiation.restful_refusal(accept, produces)) is not None:
+            return refusal, {}
+    if negotiation.negotiate(accept, "builtin" if builtin else "custom") is None:
+        return negotiation.NOT_ACCEPTABLE, None
     return None
 
 

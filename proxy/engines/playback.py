@@ -10,6 +10,7 @@ import logging
 from ..clock import Clock
 from ..recording.errors import RecordingError
 from ..recording.records import EndHow
+from ..wire import negotiation
 from ..wire.status import status_bytes
 from .base import ClientGone, Responder
 from .requestlog import LogEntry
@@ -25,9 +26,12 @@ MAX_WRITE = 256 * 1024
 
 async def send_status(out: Responder, code: int, message: str, entry: LogEntry,
                       details: dict[str, object] | None = None,
-                      extra_headers: tuple[tuple[str, str], ...] = (), reason: str | None = None) -> None:
-    """A complete Status answer (what every client prints), for errors the proxy itself decides on."""
-    body = status_bytes(code, message, reason, details)
+                      extra_headers: tuple[tuple[str, str], ...] = (), reason: str | None = None,
+                      accept: str | None = None) -> None:
+    """A complete Status answer (what every client prints), for errors the proxy itself decides on; with
+    the client's `accept`, written as the apiserver writes it for that header (negotiation.status_body)."""
+    body = status_bytes(code, message, reason, details) if accept is None else \
+        negotiation.status_body(accept, code, message, details, reason)
     entry.answered(code)
     await out.start(code, "", _STATUS_HEADERS + extra_headers, content_length=len(body))
     await out.send(body)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
+from . import negotiation
 from .jsonenc import go_json, go_json_indent
 from .kinds import BUILTIN, ResourceType
 
@@ -187,7 +188,6 @@ def documents(server_version: str, types: tuple[ResourceType, ...], priorities: 
 
 
 AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
-_AGGREGATED = ("apidiscovery.k8s.io", "v2", "APIGroupDiscoveryList")
 
 
 def aggregated(path: str, types: tuple[ResourceType, ...], priorities: Priorities) -> tuple[bytes, str]:
@@ -199,7 +199,7 @@ def aggregated(path: str, types: tuple[ResourceType, ...], priorities: Prioritie
                                            for rt, builtin in _served(group, version, types)],
          "freshness": "Current"} for version in versions]} for group, versions in groups.items()]
     etag = hashlib.sha512(go_json({"metadata": {}, "items": items})).hexdigest().upper()
-    group, version, kind = _AGGREGATED
+    group, version, kind = negotiation.AGGREGATED_DISCOVERY
     return go_json({"kind": kind, "apiVersion": f"{group}/{version}", "metadata": {}, "items": items}) + b"\n", etag
 
 
@@ -220,82 +220,14 @@ def _converted(entries: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-MEDIA_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
-NOT_ACCEPTABLE = "only the following media types are accepted: " + ", ".join(MEDIA_TYPES)
-_SERIALIZERS = (("application", "json", True), ("application", "yaml", False),
-                ("application", "vnd.kubernetes.protobuf", True))  # (type, subtype, streams)
-
-
 def negotiated(accept: str, aggregated_served: bool) -> Literal["aggregated", "legacy"] | None:
-    """What a discovery endpoint answers `accept` with, as the apiserver negotiates it: the aggregated
-    document when any range asks for apidiscovery.k8s.io/v2 (only /api and /apis serve it); else the legacy
-    one when any range takes JSON, YAML or protobuf without a conversion; else None, a 406. (Either is
-    answered in JSON.)"""
-    if not accept:
-        return "legacy"
-    clauses = _accept_clauses(accept)
-    for wanted in ("aggregated", "legacy"):
-        if wanted == "aggregated" and not aggregated_served:
-            continue
-        convert = _AGGREGATED if wanted == "aggregated" else None
-        for kind, sub, params in clauses:
-            for s_kind, s_sub, streams in _SERIALIZERS:
-                if (kind, sub) in ((s_kind, s_sub), (s_kind, "*"), ("*", "*")) \
-                        and _converts_to(params, streams) == convert:
-                    return "aggregated" if convert else "legacy"
-    return None
-
-
-def _converts_to(params: dict[str, str], streams: bool) -> tuple[str, str, str] | Literal[False] | None:
-    """acceptMediaTypeOptions: the conversion a range's parameters ask for (None: none), or False when the
-    range is refused whatever the endpoint (a stream schema but `watch`, any server version)."""
-    if (params.get("stream") and (not streams or params["stream"] != "watch")) or params.get("sv"):
-        return False
-    if not {"as", "g", "v"} & params.keys():
-        return None
-    return params.get("g", ""), params.get("v", ""), params.get("as", "")
-
-
-def _accept_clauses(accept: str) -> list[tuple[str, str, dict[str, str]]]:
-    """goautoneg.ParseAccept: the ranges with their parameters, sorted as its sort.Sort does for a header of
-    up to 12 ranges (an insertion sort: by quality, a named type before a wildcard)."""
-    parsed: list[tuple[float, str, str, dict[str, str]]] = []
-    for part in accept.split(","):
-        media, *raw = part.strip(" ").split(";")
-        kind, slash, sub = media.partition("/")
-        kind = kind.strip(" ")
-        if not slash:
-            if kind != "*":
-                continue
-            sub = "*"
-        else:
-            sub, _, rest = sub.partition("/")
-            if rest:
-                continue
-            sub = sub.strip(" ")
-        q, params = 1.0, {}
-        for p in raw:
-            key, _, value = p.partition("=")
-            value, _, rest = value.partition("=")
-            if not value or rest:
-                continue
-            if key.strip(" ") == "q":
-                try:
-                    q = float(value) if value == value.strip() else 0.0
-                except ValueError:
-                    q = 0.0
-            else:
-                params[key.strip(" ")] = value.strip(" ")
-        parsed.append((q, kind, sub, params))
-
-    def less(a: tuple[float, str, str, dict[str, str]], b: tuple[float, str, str, dict[str, str]]) -> bool:
-        return a[0] > b[0] or (a[1] != "*" and b[1] == "*") or (a[2] != "*" and b[2] == "*")
-    for i in range(1, len(parsed)):
-        j = i
-        while j > 0 and less(parsed[j], parsed[j - 1]):
-            parsed[j], parsed[j - 1] = parsed[j - 1], parsed[j]
-            j -= 1
-    return [(kind, sub, params) for _, kind, sub, params in parsed]
+    """What a discovery endpoint answers `accept` with: the aggregated document when a range asks for
+    apidiscovery.k8s.io/v2 (only /api and /apis serve it); else the legacy one when a range takes JSON, YAML
+    or protobuf as they are; else None, a 406. (Either is answered in JSON.)"""
+    if aggregated_served and (got := negotiation.negotiate(accept, "discovery")) is not None \
+            and got[1] == negotiation.AGGREGATED_DISCOVERY:
+        return "aggregated"
+    return "legacy" if negotiation.negotiate(accept, "default") is not None else None
 
 
 def _aggregated_resource(rt: ResourceType) -> dict[str, Any]:

@@ -57,17 +57,6 @@ def wants_table(accept: str) -> bool:
     return representation(accept) == "table"
 
 
-def restful_refusal(accept: str, produces: tuple[str, ...]) -> str | None:
-    """go-restful's check of a route, before its handler negotiates: an Accept that names none of the
-    route's media types (parameters aside, `*/*` taking any, `application/*` none) gets its 406 message;
-    None: the route takes the request."""
-    for part in (accept or "*/*").split(","):
-        media = part.split(";")[0].strip(" ")
-        if media == "*/*" or media in produces:
-            return None
-    return "406: Not Acceptable\n\nAvailable representations: " + ", ".join(produces)
-
-
 def prefer_json(accept: str) -> str:
     """The Accept header without protobuf when the client accepts JSON as well, else unchanged.
 

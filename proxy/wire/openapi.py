@@ -25,6 +25,7 @@ from email.utils import format_datetime
 from importlib import resources
 from typing import Any
 
+from . import negotiation
 from .jsonenc import go_json
 from .kinds import ResourceType
 
@@ -154,19 +155,9 @@ _V2_OFFERS = (_JSON, ("application", "com.github.proto-openapi.spec.v2@v1.0+prot
 
 
 def _negotiated(accept: str, offers: tuple[tuple[str, str, str], ...]) -> str | None:
-    """The content type to answer `accept` with, as goautoneg and kube-openapi's handlers choose it: the ranges
-    by quality (a wildcard after a named type), the first offer each matches; None: 406."""
-    ranges = []
-    for i, part in enumerate((accept or "*/*").split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        kind, _, sub = media.partition("/")
-        q = next((p.partition("=")[2] for p in params if p.partition("=")[0].strip() == "q"), "1")
-        try:
-            quality = float(q)
-        except ValueError:
-            quality = 0.0
-        ranges.append((-quality, kind == "*", (sub or "*") == "*", i, kind, sub or "*"))
-    for *_, kind, sub in sorted(ranges):
+    """The content type to answer `accept` with, as kube-openapi's handlers choose it: the ranges in
+    goautoneg's order, the first offer each matches; None: 406."""
+    for kind, sub, _ in negotiation.clauses(accept or "*/*"):
         for offered_kind, offered_sub, content_type in offers:
             if kind in (offered_kind, "*") and sub in (offered_sub, "*"):
                 return content_type

@@ -47,7 +47,8 @@ def status_bytes(code: int, message: str, reason: str | None = None,
     return json.dumps(status(code, message, reason, details), separators=(",", ":")).encode() + b"\n"
 
 
-def unnegotiated_status_bytes(code: int, message: str, details: dict[str, Any] | None = None) -> bytes:
+def unnegotiated_status_bytes(code: int, message: str, details: dict[str, Any] | None = None,
+                              reason: str | None = None) -> bytes:
     """The body as the apiserver writes it when the client accepts none of its media types (WriteRawJSON):
     indented, no newline."""
-    return go_json_indent(status(code, message, details=details))
+    return go_json_indent(status(code, message, reason, details))

@@ -13,10 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...apiserver.history import ResourceTimeline
-from ...wire import discovery
+from ...wire import discovery, negotiation
 from ...wire.kinds import BUILTIN, ResourceType, builtin_by_path
-from ...wire.match import restful_refusal
-from ...wire.status import unnegotiated_status_bytes
 
 
 def well_known(collection_path: str) -> ResourceType | None:
@@ -62,11 +60,11 @@ def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType
                     None)
     if body is None:
         return None
-    if _restful(wanted) and (refusal := restful_refusal(accept, discovery.MEDIA_TYPES)) is not None:
-        return 406, _LEGACY_HEADERS, unnegotiated_status_bytes(406, refusal, details={})
+    if _restful(wanted) and (refusal := negotiation.restful_refusal(accept, negotiation.MEDIA_TYPES)) is not None:
+        return 406, _LEGACY_HEADERS, negotiation.status_body(accept, 406, refusal, details={})
     form = discovery.negotiated(accept, aggregated_served=path in ("/api", "/api/", "/apis"))
     if form is None:
-        return 406, _LEGACY_HEADERS, unnegotiated_status_bytes(406, discovery.NOT_ACCEPTABLE)
+        return 406, _LEGACY_HEADERS, negotiation.status_body(accept, 406, negotiation.NOT_ACCEPTABLE)
     if form == "legacy":
         return 200, _LEGACY_HEADERS, body
     body, etag = discovery.aggregated(wanted, types, priorities)

@@ -392,6 +392,12 @@ class Emulator:
             await send_status(out, refused[0], refused[1], entry, details={})
             entry.ended("refused", refused[1])
             return True
+        accept = req.header("Accept")
+        if (rt is not None or self.custom_type(info.collection_path) is not None) and (
+                unacceptable := routes.not_acceptable(req.method, info, rt is not None, accept)) is not None:
+            await send_status(out, 406, unacceptable[0], entry, details=unacceptable[1], accept=accept)
+            entry.ended("refused", "not acceptable")
+            return True
         if (kept := routes.undeletable(info)) is not None:
             await send_status(out, 403, kept, entry, details={"name": info.name, "kind": "namespaces"})
             entry.ended("refused", kept)

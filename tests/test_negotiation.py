@@ -1,0 +1,102 @@
+"""Content negotiation's rules as tables (proxy/wire/negotiation.py, apiserver/routes.py): what each kind of
+endpoint accepts, go-restful's route check, how a refusal is written; measured against the real
+kube-apiserver in test_negotiation_realkube.py and test_discovery_realkube.py."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from watchproxy.apiserver import routes
+from watchproxy.wire import negotiation
+from watchproxy.wire.request import classify
+
+TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
+META = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"
+V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+
+
+@pytest.mark.parametrize(("accept", "default", "builtin", "custom"), [
+    ("", "json", "json", "json"),  # an empty header: JSON as it is, whatever the endpoint
+    ("application/json", "json", "json", "json"),
+    ("application/vnd.kubernetes.protobuf", "vnd.kubernetes.protobuf", "vnd.kubernetes.protobuf", None),
+    ("application/vnd.kubernetes.protobuf, application/json", "vnd.kubernetes.protobuf",
+     "vnd.kubernetes.protobuf", "json"),
+    ("application/yaml", "yaml", "yaml", "yaml"),
+    (TABLE, None, "json+Table", "json+Table"),
+    ("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io", None, None, None),  # Tables: JSON, YAML
+    (META, None, "json+PartialObjectMetadataList", "json+PartialObjectMetadataList"),
+    ("application/json;as=Table;v=v1beta1;g=meta.k8s.io", None, "json+Table", "json+Table"),
+    ("application/json;as=Table;v=v2;g=meta.k8s.io", None, None, None),
+    ("application/json;as=Table", None, None, None),  # no group: not meta.k8s.io's
+    ("application/json;as=Foo;v=v1;g=meta.k8s.io", None, None, None),
+    (f"{TABLE},application/json", "json", "json+Table", "json+Table"),
+    (f"text/html,{TABLE};q=0.9,*/*;q=0.8", "json", "json+Table", "json+Table"),
+    ("application/json;sv=v1", None, "json", "json"), ("application/json;sv=v2", None, None, None),
+    ("application/json;stream=watch", "json", "json", "json"), ("application/yaml;stream=watch", None, None, None),
+    ("application/json;stream=chunks", None, None, None),
+    ("text/plain", None, None, None), ("application/*", "json", "json", "json"), ("*/*", "json", "json", "json"),
+    ("*/json", None, None, None),  # a wildcard type with a named subtype matches nothing
+    (V2, None, None, None),
+    ("application/json;q=0, text/plain", "json", "json", "json"),  # q=0 is not a refusal to goautoneg
+    ("text/plain;q=1, application/yaml;q=0.5", "yaml", "yaml", "yaml"),
+])
+def test_what_each_endpoint_accepts(accept: str, default: str | None, builtin: str | None, custom: str | None
+                                    ) -> None:
+    def got(endpoint: negotiation.Endpoint) -> str | None:
+        found = negotiation.negotiate(accept, endpoint)
+        if found is None:
+            return None
+        media, convert = found
+        return media.removeprefix("application/") + (f"+{convert[2]}" if convert else "")
+    assert (got("default"), got("builtin"), got("custom")) == (default, builtin, custom)
+
+
+def test_goautonegs_order_of_ranges() -> None:
+    """By quality, then a named type before a wildcard, else as written (its insertion sort)."""
+    assert [f"{k}/{s}" for k, s, _ in negotiation.clauses("*/*;q=0.8, text/html, application/*, a/b;q=0.9, c/d")] \
+        == ["text/html", "c/d", "a/b", "application/*", "*/*"]  # (a/b: a named subtype, at q=0.9)
+    assert negotiation.clauses("application/json; as = Table ;q=0.5;v=v1;x") == [
+        ("application", "json", {"as": "Table", "v": "v1"})]
+
+
+@pytest.mark.parametrize(("method", "path", "accept", "refused"), [
+    ("GET", "/api/v1/namespaces/ns/configmaps", "text/plain", "406: Not Acceptable\n\nAvailable representations: "
+     "application/json, application/yaml, application/vnd.kubernetes.protobuf, application/json;stream=watch, "
+     "application/vnd.kubernetes.protobuf;stream=watch"),
+    ("GET", "/api/v1/namespaces/ns/configmaps/c", "text/plain", "406: Not Acceptable\n\nAvailable representations: "
+     "application/json, application/yaml, application/vnd.kubernetes.protobuf"),
+    ("GET", "/api/v1/namespaces/ns/pods/p/log", "application/xml", "406: Not Acceptable\n\nAvailable "
+     "representations: text/plain, application/json, application/yaml, application/vnd.kubernetes.protobuf"),
+    ("GET", "/api/v1/namespaces/ns/pods/p/log", "text/plain", negotiation.NOT_ACCEPTABLE),  # the handler's
+    ("POST", "/api/v1/namespaces/ns/configmaps", "application/*", "406: Not Acceptable\n\nAvailable "
+     "representations: application/json, application/yaml, application/vnd.kubernetes.protobuf"),
+    ("GET", "/api/v1/namespaces/ns/configmaps", "application/json;as=Foo;v=v1;g=meta.k8s.io",
+     negotiation.NOT_ACCEPTABLE),
+    ("POST", "/api/v1/namespaces/ns/pods/p/exec", "text/plain", None),  # a connect route takes any
+    ("GET", "/api/v1/namespaces/ns/configmaps", TABLE, None),
+    ("DELETE", "/api/v1/namespaces/ns/configmaps/c", "", None),
+])
+def test_a_builtin_routes_refusals(method: str, path: str, accept: str, refused: str | None) -> None:
+    got = routes.not_acceptable(method, classify(method, path, ""), True, accept)
+    assert (got[0] if got else None) == refused
+    if got is not None:  # go-restful's Status has details, the negotiator's none
+        assert (got[1] == {}) == refused.startswith("406: Not Acceptable")
+
+
+def test_a_custom_resources_handler_negotiates_alone() -> None:
+    info = classify("GET", "/apis/example.com/v1/namespaces/ns/widgets", "")
+    assert routes.not_acceptable("GET", info, False, "application/*") is None  # no go-restful route
+    assert routes.not_acceptable("GET", info, False, "application/vnd.kubernetes.protobuf") == (
+        negotiation.NOT_ACCEPTABLE, None)
+
+
+def test_a_refusal_is_written_as_the_client_accepts_it() -> None:
+    """Compact when the Status itself can be negotiated; indented, without a newline, when nothing can."""
+    compact = negotiation.status_body("application/*", 406, "no", details={})
+    indented = negotiation.status_body("text/plain", 406, "no", details={})
+    assert compact.endswith(b"}\n") and b"\n  " not in compact
+    assert indented.startswith(b'{\n  "kind": "Status",') and indented.endswith(b"}")
+    assert json.loads(compact) == json.loads(indented) == {
+        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": "no",
+        "reason": "NotAcceptable", "details": {}, "code": 406}

@@ -1,0 +1,67 @@
+"""What a resource's routes and handlers refuse to answer an Accept with, against the reference: go-restful's
+406 (its list of the route's media types, with details), the handler's (`only the following media types are
+accepted`), a custom resource's handler alone, each Status written compact or indented as the apiserver
+writes it for that Accept; a refused write changes nothing."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from watchproxy.testing import Replay
+
+from tests import rawhttp
+from tests.realkube import RealKube
+from tests.workload import until
+
+_CM = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "asked"}}).encode()
+
+
+def _requests(ns: str, group: str) -> list[tuple[str, str, str, bytes | None]]:
+    cms, widgets = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/{group}/v1/namespaces/{ns}/widgets"
+    out: list[tuple[str, str, str, bytes | None]] = []
+    for accept in ("text/plain", "application/*", "application/json;as=Foo;v=v1;g=meta.k8s.io",
+                   "application/json;sv=v2", "application/xml, text/html;q=0.9"):
+        out += [("GET", cms, accept, None), ("GET", f"{cms}/nope", accept, None),
+                ("GET", f"{cms}?watch=1&timeoutSeconds=1", accept, None),
+                ("GET", f"/api/v1/watch/namespaces/{ns}/configmaps?timeoutSeconds=1", accept, None),
+                ("POST", cms, accept, _CM), ("DELETE", f"{cms}/nope", accept, None),
+                ("GET", f"/api/v1/namespaces/{ns}/pods/nope/status", accept, None),
+                ("GET", f"/api/v1/namespaces/{ns}/pods/nope/log", accept, None),
+                ("GET", widgets, accept, None), ("GET", f"{widgets}/nope", accept, None)]
+    out += [("GET", f"{cms}/asked", "application/json", None),  # the refused creates made nothing
+            ("GET", widgets, "application/vnd.kubernetes.protobuf, application/json", None),
+            ("GET", cms, "application/json;as=Table;v=v1;g=meta.k8s.io", None)]
+    return out
+
+
+def test_an_accept_a_resource_does_not_serve_gets_the_real_apiservers_406(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    tag = uuid.uuid4().hex[:8]
+    ns, group = f"accept-{tag}", f"n{tag}.example.com"
+    definition = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                  "metadata": {"name": f"widgets.{group}"},
+                  "spec": {"group": group, "scope": "Namespaced",
+                           "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
+                           "versions": [{"name": "v1", "served": True, "storage": True, "schema": {
+                               "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}]}}
+    answers = []
+    for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
+        code, doc, _ = rawhttp.call(*server, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                                    json.dumps(definition).encode())
+        assert code == 201, doc
+        until(lambda server=server: rawhttp.call(*server, "GET", f"/apis/{group}/v1/namespaces/{ns}/widgets")[0]
+              == 200, 30, f"{group} served")
+        got = []
+        for method, path, accept, body in _requests(ns, group):
+            code, _, answer = rawhttp.send(*server, method, path, body, {"Accept": accept,
+                                                                         "Content-Type": "application/json"})
+            got.append((method, path, accept, code, answer if code == 406 else b""))
+        answers.append(got)
+    real, emulated = answers
+    assert sum(code == 406 for *_, code, _ in real) >= 40
+    assert [a for a in real if a[3] == 406 and a[4].startswith(b"{\n")]  # (some indented, some not)
+    assert [a for a in real if a[3] == 406 and not a[4].startswith(b"{\n")]
+    assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
