@@ -375,8 +375,8 @@ def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """The objects the apiserver writes when it starts, which a replay serves where its recording holds none
     of their kind: the RBAC policy, the system PriorityClasses, API Priority and Fairness's configuration, the
-    aggregator's local APIServices (the shared apiserver's other tests write none of these; other ClusterRoles
-    they may)."""
+    aggregator's local APIServices, the `kubernetes` Service with its ServiceCIDR and IPAddress (the shared
+    apiserver's other tests write none of these; other ClusterRoles they may)."""
     script: list[tuple[list[str], str]] = [
         (["get", "flowschemas"], ""), (["get", "prioritylevelconfigurations"], ""),
         (["get", "flowschema", "exempt", "-o", "yaml"], ""),
@@ -387,8 +387,18 @@ def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
         # (the shared apiserver registers an APIService for each group of another test's CRDs: automanaged=true)
         (["describe", "clusterrole", "system:basic-user"], ""),
         (["get", "apiservices", "-l", "kube-aggregator.kubernetes.io/automanaged=onstart"], ""),
-        (["get", "apiservice", "v1.apps", "-o", "yaml"], ""), (["explain", "apiservices.spec"], "")]
+        (["get", "apiservice", "v1.apps", "-o", "yaml"], ""), (["explain", "apiservices.spec"], ""),
+        (["get", "service", "kubernetes", "-n", "default"], ""),
+        (["get", "service", "kubernetes", "-n", "default", "-o", "yaml"], ""),
+        (["get", "servicecidrs"], ""), (["get", "servicecidr", "kubernetes", "-o", "yaml"], ""),
+        (["get", "ipaddresses", "-o", 'jsonpath={range .items[?(@.spec.parentRef.name=="kubernetes")]}'
+                                      '{.metadata.name} {.metadata.labels} {.spec}{end}'], "")]
     real, emulated = _both(realkube, watchproxy, tmp_path, "new-cluster", script)
     assert [code for code, _, _ in real] == [0] * len(script), real
     assert "system-node-critical" in real[3][1] and "exempt" in real[0][1] and "v1.apps " in real[10][1]
+    # the kubernetes Service's addresses are the cluster's (the test apiserver's range and port are its own)
+    port = realkube.url.rsplit(":", 1)[1]
+    real = [(code, out.replace(f"targetPort: {port}\n", "targetPort: 8443\n").replace("IP/24", "IP/12"), err)
+            for code, out, err in real]
+    assert "kubernetes ClusterIP IP <none> 443/TCP" in real[13][1] and real[17][1].startswith("IP {")
     assert _differing(script, real, emulated) == []

@@ -1,7 +1,7 @@
 """The objects kube-apiserver writes when it starts, beside its namespaces: the RBAC policy, the system
-PriorityClasses, API Priority and Fairness's configuration, the aggregator's local APIServices
-(bootstrap_objects.json, taken from a new real apiserver of the release by
-tests/peers/realkube/bootstrapobjects.py).
+PriorityClasses, API Priority and Fairness's configuration, the aggregator's local APIServices, the `kubernetes`
+Service with its ServiceCIDR and IPAddress (bootstrap_objects.json, taken from a new real apiserver of the
+release by tests/peers/realkube/bootstrapobjects.py).
 
 A cluster always has them: `kubectl get clusterroles` lists seventy, a pod may name `system-node-critical`,
 a binding to `view` grants what `view` holds. A replay serves them where its recording holds none of their kind
@@ -26,7 +26,11 @@ API_SERVICES = "/apis/apiregistration.k8s.io/v1/apiservices"
 AUTOMANAGED = "kube-aggregator.kubernetes.io/automanaged"
 COLLECTIONS = (f"{_RBAC}clusterroles", f"{_RBAC}clusterrolebindings", f"{_RBAC}roles", f"{_RBAC}rolebindings",
                "/apis/scheduling.k8s.io/v1/priorityclasses", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas",
-               "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations", API_SERVICES)
+               "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations", API_SERVICES,
+               "/api/v1/services", "/apis/networking.k8s.io/v1/servicecidrs", "/apis/networking.k8s.io/v1/ipaddresses")
+# the `kubernetes` Service's addresses as a cluster has them (minikube's, as /api's serverAddress): the capture
+# puts them where the test apiserver had its own (tests/peers/realkube/bootstrapobjects.py)
+SERVICE_CIDR, SERVICE_IP, SECURE_PORT = "10.96.0.0/12", "10.96.0.1", 8443
 
 Obj = dict[str, Any]
 

@@ -564,8 +564,9 @@ def _service(obj: Obj, creating: bool, uid: str) -> None:
         _p(spec, "allocateLoadBalancerNodePorts", True)
     if creating and typ != "ExternalName":  # the service strategy and its IP allocator
         if not spec.get("clusterIP"):
-            n = draw()
-            spec["clusterIP"] = f"10.96.{n >> 8 & 0xFF}.{max(n & 0xFF, 1)}"
+            n = draw()  # (never the `kubernetes` Service's 10.96.0.1, bootstrap.SERVICE_IP)
+            third = n >> 8 & 0xFF
+            spec["clusterIP"] = f"10.96.{third}.{max(n & 0xFF, 1 if third else 2)}"
         _p(spec, "clusterIPs", [spec["clusterIP"]])
         _p(spec, "ipFamilies", ["IPv4"])
         _p(spec, "ipFamilyPolicy", "SingleStack")

@@ -16,7 +16,7 @@ from ...apiserver import bootstrap
 from ...apiserver.changes import Changes
 from ...apiserver.history import ResourceTimeline
 from ...apiserver.writes import Stamp, seeded_uid
-from ...wire.kinds import builtin_by_path
+from ...wire.kinds import builtin_by_path, parse_collection_path
 
 
 def missing(timelines: Mapping[str, ResourceTimeline], recorded_only: Collection[str]) -> list[str]:
@@ -41,7 +41,8 @@ def timelines(paths: list[str], below: int, wall0: dt.datetime, seed: int) -> di
     rvs = iter(resource_versions(sum(len(bootstrap.objects()[p]) for p in paths), below))
     timestamp = Stamp(wall0, "", "").timestamp
     for path in paths:
-        _, group, version, resource = path.strip("/").split("/")
+        where = parse_collection_path(path)
+        group, version, resource = where.group, where.version, where.plural
         served = builtin_by_path(group, version, resource)
         assert served is not None, path  # (COLLECTIONS names built-in kinds only)
         changes = Changes()
