@@ -69,6 +69,13 @@ def priorities_of(api_services: Iterable[Mapping[str, Any]]) -> dict[tuple[str, 
     return out
 
 
+def remote_of(api_services: Iterable[Mapping[str, Any]]) -> frozenset[tuple[str, str]]:
+    """The group versions of APIServices an extension apiserver serves (they name a Service): discovery lists
+    them whether or not anything answers there."""
+    return frozenset((str((svc.get("spec") or {}).get("group") or ""), str((svc.get("spec") or {}).get("version")))
+                     for svc in api_services if isinstance((svc.get("spec") or {}).get("service"), dict))
+
+
 _KUBE_VERSION = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?")
 _STABILITY = {"alpha": 0, "beta": 1, None: 2}
 
@@ -87,15 +94,16 @@ def _versions_in_order(group: str, versions: list[str], priorities: Priorities) 
     return sorted(versions, key=lambda v: (-priorities.get((group, v), (0, 0))[1], version_order(v)))
 
 
-def ordered_groups(types: tuple[ResourceType, ...], priorities: Priorities, *, aggregated: bool = False
-                   ) -> dict[str, list[str]]:
-    """Each group beyond core with its versions, in the order /apis lists them. The legacy list is the
-    aggregator's (apiregistration first, then its APIServices by groupPriorityMinimum, highest first, and
-    name: a group where its first APIService falls); the aggregated one takes each group's highest minimum
-    and breaks ties by group name."""
+def ordered_groups(types: tuple[ResourceType, ...], priorities: Priorities, *, aggregated: bool = False,
+                   remote: frozenset[tuple[str, str]] = frozenset()) -> dict[str, list[str]]:
+    """Each group beyond core with its versions (`remote`'s too), in the order /apis lists them. The legacy
+    list is the aggregator's (apiregistration first, then its APIServices by groupPriorityMinimum, highest
+    first, and name: a group where its first APIService falls); the aggregated one takes each group's highest
+    minimum and breaks ties by group name."""
     versions: dict[str, list[str]] = {}
-    for group, version in group_versions(types):
-        versions.setdefault(group, []).append(version)
+    for group, version in [*group_versions(types), *sorted(remote - set(group_versions(types)))]:
+        if group:
+            versions.setdefault(group, []).append(version)
 
     priorities = {**_AGGREGATOR_OWN, **priorities}
 
@@ -113,23 +121,26 @@ def ordered_groups(types: tuple[ResourceType, ...], priorities: Priorities, *, a
 _AGGREGATOR_OWN = {("apiregistration.k8s.io", "v1"): (20001, 0)}
 
 
-def _groups(types: tuple[ResourceType, ...], priorities: Priorities) -> dict[str, dict[str, Any]]:
+def _groups(types: tuple[ResourceType, ...], priorities: Priorities, remote: frozenset[tuple[str, str]]
+            ) -> dict[str, dict[str, Any]]:
     """Each group's APIGroup: its versions in priority order (the preferred one first)."""
     groups: dict[str, dict[str, Any]] = {}
-    for group, versions in ordered_groups(types, priorities).items():
+    for group, versions in ordered_groups(types, priorities, remote=remote).items():
         gvs = [{"groupVersion": f"{group}/{version}", "version": version} for version in versions]
         groups[group] = {"name": group, "versions": gvs, "preferredVersion": gvs[0]}
     return groups
 
 
-def api_group_list_body(types: tuple[ResourceType, ...], priorities: Priorities) -> bytes:
+def api_group_list_body(types: tuple[ResourceType, ...], priorities: Priorities,
+                        remote: frozenset[tuple[str, str]] = frozenset()) -> bytes:
     return go_json({"kind": "APIGroupList", "apiVersion": "v1",
-                    "groups": list(_groups(types, priorities).values())}) + b"\n"
+                    "groups": list(_groups(types, priorities, remote).values())}) + b"\n"
 
 
-def api_group_body(group: str, types: tuple[ResourceType, ...], priorities: Priorities) -> bytes | None:
+def api_group_body(group: str, types: tuple[ResourceType, ...], priorities: Priorities,
+                   remote: frozenset[tuple[str, str]] = frozenset()) -> bytes | None:
     """/apis/GROUP: the group's APIGroup (None for a group not served)."""
-    found = _groups(types, priorities).get(group)
+    found = _groups(types, priorities, remote).get(group)
     return go_json({"kind": "APIGroup", "apiVersion": "v1", **found}) + b"\n" if found is not None else None
 
 
@@ -177,27 +188,34 @@ def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]
     return go_json(doc) + b"\n"
 
 
-def documents(server_version: str, types: tuple[ResourceType, ...], priorities: Priorities, git_commit: str = ""
-              ) -> list[tuple[str, bytes]]:
-    """(path, body) of every legacy discovery document, in the order a client asks for them."""
+def documents(server_version: str, types: tuple[ResourceType, ...], priorities: Priorities, git_commit: str = "",
+              remote: frozenset[tuple[str, str]] = frozenset()) -> list[tuple[str, bytes]]:
+    """(path, body) of every legacy discovery document, in the order a client asks for them (none of a group
+    version only an extension apiserver serves: the aggregator asks it)."""
     docs = [("/version", version_body(server_version, git_commit)), ("/api", api_versions_body()),
-            ("/apis", api_group_list_body(types, priorities)), ("/api/v1", resource_list_body("", "v1", types))]
+            ("/apis", api_group_list_body(types, priorities, remote)), ("/api/v1", resource_list_body("", "v1", types))]
+    served = set(group_versions(types))
     for group, versions in ordered_groups(types, priorities).items():
-        docs += [(f"/apis/{group}/{version}", resource_list_body(group, version, types)) for version in versions]
+        docs += [(f"/apis/{group}/{version}", resource_list_body(group, version, types)) for version in versions
+                 if (group, version) in served]
     return docs
 
 
 AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
 
 
-def aggregated(path: str, types: tuple[ResourceType, ...], priorities: Priorities) -> tuple[bytes, str]:
+def aggregated(path: str, types: tuple[ResourceType, ...], priorities: Priorities,
+               remote: frozenset[tuple[str, str]] = frozenset()) -> tuple[bytes, str]:
     """The aggregated document of /api (core alone) or /apis (every other group), and its ETag: the
-    SHA-512 of the list as the handler hashes it (before its kind and apiVersion are set)."""
-    groups = {"": ["v1"]} if path == "/api" else ordered_groups(types, priorities, aggregated=True)
+    SHA-512 of the list as the handler hashes it (before its kind and apiVersion are set). A version only an
+    extension apiserver serves is `Stale` without resources: its backend never answered."""
+    groups = {"": ["v1"]} if path == "/api" else ordered_groups(types, priorities, aggregated=True, remote=remote)
+    served = set(group_versions(types)) | {("", "v1")}
     items = [{"metadata": {"name": group} if group else {}, "versions": [
         {"version": version, "resources": [_aggregated_resource(rt) if not builtin else _converted(_entries(rt))
                                            for rt, builtin in _served(group, version, types)],
-         "freshness": "Current"} for version in versions]} for group, versions in groups.items()]
+         "freshness": "Current"} if (group, version) in served else {"version": version, "freshness": "Stale"}
+        for version in versions]} for group, versions in groups.items()]
     etag = hashlib.sha512(go_json({"metadata": {}, "items": items})).hexdigest().upper()
     group, version, kind = negotiation.AGGREGATED_DISCOVERY
     return go_json({"kind": kind, "apiVersion": f"{group}/{version}", "metadata": {}, "items": items}) + b"\n", etag

@@ -52,12 +52,13 @@ def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType
         return 200, _LEGACY_HEADERS, discovery.version_body(git_version or "v1.36.0")
     if not _DISCOVERY_PATH.fullmatch(wanted):
         return None
-    priorities = discovery.priorities_of(api_services)
+    held = list(api_services)
+    priorities, remote = discovery.priorities_of(held), discovery.remote_of(held)
     if wanted.count("/") == 2 and wanted.startswith("/apis/"):  # one group's versions
-        body = discovery.api_group_body(wanted.removeprefix("/apis/"), types, priorities)
+        body = discovery.api_group_body(wanted.removeprefix("/apis/"), types, priorities, remote)
     else:
-        body = next((b for p, b in discovery.documents(git_version or "v1.36.0", types, priorities) if p == wanted),
-                    None)
+        body = next((b for p, b in discovery.documents(git_version or "v1.36.0", types, priorities, remote=remote)
+                     if p == wanted), None)
     if body is None:
         return None
     if _restful(wanted) and (refusal := negotiation.restful_refusal(accept, negotiation.MEDIA_TYPES)) is not None:
@@ -67,7 +68,7 @@ def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType
         return 406, _LEGACY_HEADERS, negotiation.status_body(accept, 406, negotiation.NOT_ACCEPTABLE)
     if form == "legacy":
         return 200, _LEGACY_HEADERS, body
-    body, etag = discovery.aggregated(wanted, types, priorities)
+    body, etag = discovery.aggregated(wanted, types, priorities, remote)
     headers = (("Cache-Control", "public"), ("Etag", f'"{etag}"'), ("Vary", "Accept"))
     if if_none_match == f'"{etag}"':
         return 304, headers, b""
@@ -80,3 +81,16 @@ def _restful(path: str) -> bool:
     parts = path.strip("/").split("/")
     return parts[0] == "api" or (len(parts) == 3 and any((rt.group, rt.version) == (parts[1], parts[2])
                                                           for rt in BUILTIN))
+
+
+UNAVAILABLE: Answer = (503, (("Cache-Control", "no-cache, private"), ("Content-Type", "text/plain; charset=utf-8"),
+                             ("X-Content-Type-Options", "nosniff")), b"service unavailable\n")
+
+
+def unavailable(path: str, types: tuple[ResourceType, ...], api_services: Iterable[Mapping[str, Any]]) -> bool:
+    """Is `path` under a group version only an extension apiserver serves? The aggregator would proxy it
+    there; a replay reaches no backend, so it answers as the aggregator does when none is available
+    (`UNAVAILABLE`, whatever the method)."""
+    parts = path.strip("/").split("/")
+    return len(parts) >= 3 and parts[0] == "apis" and (parts[1], parts[2]) in discovery.remote_of(api_services) \
+        and (parts[1], parts[2]) not in discovery.group_versions(types)

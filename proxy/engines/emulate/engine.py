@@ -266,16 +266,20 @@ class Emulator:
             await self._send(out, entry, 200, headers, merged)
             return
         now = self.clock.now()
-        defined = self.definitions.resource_types(now)
+        types = discovery.served_types(self.timelines, self.definitions.resource_types(now))
         if req.method == "GET" and req.path.startswith("/openapi/") and (doc := openapi.answer(
                 req.path, first_values(query_pairs(req.query)), req.header("Accept"), self.wall(now),
-                discovery.served_types(self.timelines, defined), self.definitions.schemas(now))) is not None:
+                types, self.definitions.schemas(now))) is not None:
             entry.answered_by = "emulated OpenAPI"
             await self._send(out, entry, *doc)
             return
-        got = discovery.answer(req.path, req.header("Accept"), req.header("If-None-Match"),
-                               discovery.served_types(self.timelines, defined), self.loaded.header.upstream_version,
-                               self._api_services(now)) if req.method == "GET" else None
+        api_services = self._api_services(now)
+        if discovery.unavailable(req.path, types, api_services):
+            entry.answered_by = "emulated aggregator: no extension apiserver"
+            await self._send(out, entry, *discovery.UNAVAILABLE)
+            return
+        got = discovery.answer(req.path, req.header("Accept"), req.header("If-None-Match"), types,
+                               self.loaded.header.upstream_version, api_services) if req.method == "GET" else None
         answered_by = "emulated discovery"
         if got is None and req.method == "GET" and (checked := health.answer(req.path, req.query)) is not None:
             code, body = checked

@@ -45,7 +45,7 @@ from ...wire.selectors import matcher
 from ..base import Incoming, Responder
 from ..playback import send_status
 from ..requestlog import LogEntry
-from . import access, customresources
+from . import access, aggregator, customresources
 
 
 class Store(Protocol):
@@ -346,6 +346,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     for c in outcome.commits:
         emu.commit(path, c, now)
     customresources.after_write(emu, path, outcome.commits, now, stamp)
+    aggregator.after_write(emu, path, outcome.commits, now, stamp)
     body_bytes = go_json(outcome.answer())
     entry.answered(outcome.code)
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")

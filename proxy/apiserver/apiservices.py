@@ -1,0 +1,85 @@
+"""The aggregator's availability controller for an APIService served by an extension apiserver (one that names
+a Service; the local ones are always available): what it concludes from the Service and its EndpointSlices
+(kube-aggregator's remote_available_controller.go, its reasons and messages word for word).
+
+A replay reaches no extension apiserver, so where the controller would next ask the backend for its discovery
+document the check fails, as it does in a cluster whose backend does not answer. Measured against the real
+kube-apiserver by tests/test_apiservices_realkube.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Obj = dict[str, Any]
+SERVICES = "/api/v1/services"
+ENDPOINT_SLICES = "/apis/discovery.k8s.io/v1/endpointslices"
+SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+_DISCOVERY_TIMEOUT = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
+
+
+def backend(api_service: Obj) -> tuple[str, str, int] | None:
+    """The (namespace, name, port) of the Service an APIService names; None for a local one."""
+    ref = (api_service.get("spec") or {}).get("service")
+    if not isinstance(ref, dict):
+        return None
+    return str(ref.get("namespace", "")), str(ref.get("name", "")), int(ref.get("port") or 443)
+
+
+def availability(api_service: Obj, service: Obj | None, slices: list[Obj]) -> tuple[str, str, str] | None:
+    """(status, reason, message) of the `Available` condition the controller writes for an APIService whose
+    Service is `service` (None: there is none) and whose EndpointSlices are `slices`; None for a local one."""
+    found = backend(api_service)
+    if found is None:
+        return None
+    namespace, name, port = found
+    where = f"service/{name} in \"{namespace}\""
+    if service is None:
+        return "False", "ServiceNotFound", f"{where} is not present"
+    spec = service.get("spec") or {}
+    if spec.get("type", "ClusterIP") == "ClusterIP":
+        ports = [p for p in spec.get("ports") or [] if p.get("port") == port]
+        if not ports:
+            return "False", "ServicePortError", f"{where} is not listening on port {port}"
+        port_name = str(ports[0].get("name", ""))
+        if not slices:
+            return "False", "EndpointsNotFound", f"cannot find endpointslices for {where}"
+        if not any(_serves(s, port_name) for s in slices):
+            return "False", "MissingEndpoints", \
+                f"endpointslices for {where} have no addresses with port name \"{port_name}\""
+    asked = f"https://{spec.get('clusterIP', '')}:{port}{_discovery_path(api_service)}"
+    return "False", "FailedDiscoveryCheck", f"failing or missing response from {asked}: Get \"{asked}\": " \
+                                            f"{_DISCOVERY_TIMEOUT}"
+
+
+def _serves(endpoint_slice: Obj, port_name: str) -> bool:
+    """hasAvailableEndpoint: a ready endpoint (no readiness said counts as ready) and the port by name."""
+    ready = any((e.get("conditions") or {}).get("ready") is not False for e in endpoint_slice.get("endpoints") or [])
+    return ready and any(p.get("name", "") == port_name and p.get("name") is not None and p.get("port") is not None
+                         for p in endpoint_slice.get("ports") or [])
+
+
+def _discovery_path(api_service: Obj) -> str:
+    spec = api_service.get("spec") or {}
+    if (api_service.get("metadata") or {}).get("name") == "v1.":
+        return f"/api/{spec.get('version', '')}"
+    return f"/apis/{spec.get('group', '')}/{spec.get('version', '')}"
+
+
+def with_availability(api_service: Obj, condition: tuple[str, str, str], when: str) -> Obj | None:
+    """The APIService with its `Available` condition set as SetAPIServiceCondition sets it (the transition
+    time moves only with the status); None when its status would not change (no update is issued)."""
+    status, reason, message = condition
+    conditions = [dict(c) for c in (api_service.get("status") or {}).get("conditions") or []]
+    found = next((c for c in conditions if c.get("type") == "Available"), None)
+    if found is None:
+        conditions.append({"type": "Available", "status": status, "lastTransitionTime": when, "reason": reason,
+                           "message": message})
+    else:
+        if found.get("status") != status:
+            found.update(status=status, lastTransitionTime=when)
+        found.update(reason=reason, message=message)
+    new_status = {**(api_service.get("status") or {}), "conditions": conditions}
+    if new_status == (api_service.get("status") or {}):
+        return None
+    return {**api_service, "status": new_status}

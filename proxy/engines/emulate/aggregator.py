@@ -1,0 +1,66 @@
+"""The aggregator's availability controller in a replay: after a write to an APIService, a Service or an
+EndpointSlice, each APIService served by an extension apiserver gets the `Available` condition the controller
+would write (apiserver/apiservices.py), committed at once as its status update by `kube-apiserver` (the real
+controller writes a moment later, and again on every change of what it watches)."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ...apiserver import apiservices, bootstrap, managedfields, writes
+from ...apiserver.changes import in_key_order
+from ...apiserver.goorder import encoded, ordered_meta
+from ...apiserver.history import ResourceTimeline, WatchCache
+from ...apiserver.writes import Commit
+
+
+class Store(Protocol):
+    cache: WatchCache
+
+    def commit(self, path: str, change: Commit, now: float) -> int: ...
+    def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
+
+_WATCHED = frozenset({bootstrap.API_SERVICES, apiservices.SERVICES, apiservices.ENDPOINT_SLICES})
+MANAGER = "kube-apiserver"  # (its controllers' user agent: the binary's name)
+
+
+def after_write(emu: Store, path: str, commits: list[Commit], now: float, stamp: writes.Stamp) -> None:
+    """The APIServices the written objects concern (the written ones, those naming a written Service or the
+    Service of a written EndpointSlice) judged again. (The real controller also judges every one again each
+    30 s; a replay does not, so a recorded APIService keeps its recorded condition until something it names
+    is written.)"""
+    if path not in _WATCHED or not commits or emu.timeline_of(bootstrap.API_SERVICES) is None:
+        return
+    if path in (bootstrap.API_SERVICES, apiservices.SERVICES):
+        concerned = {c.key for c in commits}
+    else:
+        concerned = {(c.key[0], str(((c.obj.get("metadata") or {}).get("labels") or {})
+                                    .get(apiservices.SERVICE_NAME_LABEL, ""))) for c in commits}
+    for key, ch in in_key_order(emu.cache.state(bootstrap.API_SERVICES, now)):
+        found = apiservices.backend(ch.obj)
+        if found is None or (key if path == bootstrap.API_SERVICES else found[:2]) not in concerned:
+            continue
+        namespace, name, _ = found
+        condition = apiservices.availability(ch.obj, _held(emu, apiservices.SERVICES, now).get((namespace, name)),
+                                             [s for (ns, _), s in in_key_order(_held(emu, apiservices.ENDPOINT_SLICES,
+                                                                                    now))
+                                              if ns == namespace and ((s.get("metadata") or {}).get("labels") or {})
+                                              .get(apiservices.SERVICE_NAME_LABEL) == name])
+        updated = apiservices.with_availability(ch.obj, condition, stamp.timestamp) if condition else None
+        if updated is not None:
+            emu.commit(bootstrap.API_SERVICES, Commit("MODIFIED", key, _managed(ch.obj, updated, stamp)), now)
+
+
+def _held(emu: Store, path: str, now: float) -> dict[tuple[str, str], dict[str, Any]]:
+    if emu.timeline_of(path) is None:
+        return {}
+    return {key: ch.obj for key, ch in emu.cache.state(path, now).items()}
+
+
+def _managed(old: dict[str, Any], new: dict[str, Any], stamp: writes.Stamp) -> dict[str, Any]:
+    """The update with the controller's managedFields entry (an update of the status subresource)."""
+    kind, api_version = str(new.get("kind", "")), str(new.get("apiVersion", ""))
+    entries = managedfields.after_update(old, new, encoded({"kind": kind, "apiVersion": api_version}, kind,
+                                                           api_version), MANAGER, "status", True, stamp.timestamp)
+    meta = {k: v for k, v in new["metadata"].items() if k not in ("managedFields", "resourceVersion")}
+    return {**new, "metadata": ordered_meta({**meta, **({"managedFields": entries} if entries else {})})}

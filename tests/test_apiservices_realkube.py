@@ -1,0 +1,96 @@
+"""An APIService an extension apiserver would serve (a metrics-server's), against the reference: the
+availability controller's condition as its Service and EndpointSlices come (ServiceNotFound, ServicePortError,
+EndpointsNotFound, MissingEndpoints, then the failed discovery check of a backend nothing answers for),
+discovery listing its group (legacy: by its priority; aggregated: `Stale`), and the aggregator's 503 for
+what is under it. The real controller writes a moment after each change (awaited); a replay's at once."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from watchproxy.testing import Replay
+from watchproxy.wire.kinds import is_custom_group
+
+from tests import rawhttp
+from tests.realkube import RealKube
+from tests.test_discovery import V2
+from tests.workload import until
+
+_APISERVICES = "/apis/apiregistration.k8s.io/v1/apiservices"
+_TIMES = re.compile(r'"(uid|resourceVersion|creationTimestamp|time|lastTransitionTime)": "[^"]*"')
+_ADDRESS = re.compile(r"https://[0-9.]+:443/")
+
+
+def _steps(ns: str, group: str) -> list[tuple[str, str, Any, str]]:
+    """(method, path, body, the reason the condition has after it)."""
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "backend"},
+               "spec": {"ports": [{"name": "web", "port": 80, "targetPort": 8080}], "selector": {"app": "backend"}}}
+    https = {"spec": {"ports": [{"name": "https", "port": 443, "targetPort": 4443}]}}
+    endpoints = {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+                 "metadata": {"name": "backend-1", "labels": {"kubernetes.io/service-name": "backend"}},
+                 "addressType": "IPv4", "endpoints": [], "ports": [{"name": "https", "port": 4443, "protocol": "TCP"}]}
+    ready = {"endpoints": [{"addresses": ["10.1.2.3"], "conditions": {"ready": True}}]}
+    slices = f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices"
+    return [("POST", _APISERVICES, {"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
+                                    "metadata": {"name": f"v1beta1.{group}"},
+                                    "spec": {"group": group, "version": "v1beta1", "groupPriorityMinimum": 100,
+                                             "versionPriority": 100, "insecureSkipTLSVerify": True,
+                                             "service": {"namespace": ns, "name": "backend", "port": 443}}},
+             "ServiceNotFound"),
+            ("POST", f"/api/v1/namespaces/{ns}/services", service, "ServicePortError"),
+            ("PATCH", f"/api/v1/namespaces/{ns}/services/backend", https, "EndpointsNotFound"),
+            ("POST", slices, endpoints, "MissingEndpoints"),
+            ("PATCH", f"{slices}/backend-1", ready, "FailedDiscoveryCheck")]
+
+
+def test_an_extension_apiservers_apiservice_gets_the_real_apiservers_answers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    tag = uuid.uuid4().hex[:8]
+    ns, group = f"aggregated-{tag}", f"m{tag}.example.com"
+    name = f"{_APISERVICES}/v1beta1.{group}"
+
+    def ours(g: str) -> bool:
+        return not is_custom_group(g) or g == group
+
+    answers = []
+    for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
+        got: list[Any] = []
+
+        def condition(server: rawhttp.Server = server) -> Any:
+            code, doc, _ = rawhttp.call(*server, "GET", name)
+            assert code == 200, doc
+            return ((doc.get("status") or {}).get("conditions") or [{}])[0]
+        for method, path, body, reason in _steps(ns, group):
+            code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode(),
+                                        "application/merge-patch+json" if method == "PATCH" else "application/json")
+            assert code < 300, doc
+            until(lambda reason=reason: condition().get("reason") == reason, 30, reason)
+            got.append(json.loads(_ADDRESS.sub("https://IP:443/", _TIMES.sub(r'"\1": "X"', json.dumps(condition())))))
+        code, listed, _ = rawhttp.call(*server, "GET", "/apis")
+        got.append([g for g in listed["groups"] if ours(g["name"])])
+        aggregated = json.loads(rawhttp.get(*server, "/apis", {"Accept": V2})[2])["items"]
+        got.append([i for i in aggregated if ours(i["metadata"]["name"])][-1])
+        got.append(rawhttp.call(*server, "GET", f"/apis/{group}")[:2])
+        for method, path in (("GET", f"/apis/{group}/v1beta1"), ("GET", f"/apis/{group}/v1beta1/things?watch=1"),
+                             ("POST", f"/apis/{group}/v1beta1/namespaces/{ns}/things")):
+            code, headers, body = rawhttp.send(*server, method, path, b"{}", {"Content-Type": "application/json"})
+            got.append((code, headers.get("Content-Type"), body))
+        assert rawhttp.call(*server, "DELETE", name)[0] == 200
+        until(lambda server=server: group not in json.dumps(rawhttp.call(*server, "GET", "/apis")[1]), 30,
+              "the group gone from discovery")
+        answers.append(got)
+    real, emulated = answers
+    # a backend nothing answers for: how the check fails is the network's (here a proxy's 404, in a cluster
+    # mostly a timeout); the rest is the controller's
+    check = f"failing or missing response from https://IP:443/apis/{group}/v1beta1: "
+    assert real[4]["message"].startswith(check) and emulated[4]["message"].startswith(check)
+    real[4]["message"] = emulated[4]["message"] = check
+    assert [g["name"] for g in real[5]][-1] == group  # (priority 100: after every built-in group)
+    assert real[6] == {"metadata": {"name": group}, "versions": [{"version": "v1beta1", "freshness": "Stale"}]}
+    assert real[7][0] == 200 and real[8] == (503, "text/plain; charset=utf-8", b"service unavailable\n")
+    assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
