@@ -57,6 +57,8 @@ BUILTIN: tuple[ResourceType, ...] = (
                      ("resize", "Pod", _STATUS),
                      ("status", "Pod", _STATUS))),
     ResourceType("", "v1", "bindings", "Binding", singular="binding", verbs=("create",)),
+    ResourceType("", "v1", "componentstatuses", "ComponentStatus", namespaced=False, singular="componentstatus",
+                 verbs=("get", "list"), short_names=("cs",)),
     ResourceType("", "v1", "namespaces", "Namespace", namespaced=False, singular="namespace",
                  verbs=_NO_COLLECTION, short_names=("ns",), storage_version_hash="Q3oi5N2YM8M=",
                  subresources=(("finalize", "Namespace", ("update",)), ("status", "Namespace", _STATUS))),

@@ -680,11 +680,19 @@ def _api_service_cells(service: dict[str, Any], now: dt.datetime) -> list[Any]:
     return [_name(service), where, available, _age(service, now)]
 
 
+def _component_status_cells(cs: dict[str, Any], _now: dt.datetime) -> list[Any]:
+    healthy = next((c for c in cs.get("conditions") or [] if c.get("type") == "Healthy"), None)
+    if healthy is None:
+        return [_name(cs), "Unknown", "", ""]
+    return [_name(cs), "Healthy" if healthy.get("status") == "True" else "Unhealthy", healthy.get("message", ""),
+            healthy.get("error", "")]
+
+
 def _name_age_cells(obj: dict[str, Any], now: dt.datetime) -> list[Any]:
     return [_name(obj), _age(obj, now)]
 
 
-_PRINTERS = {"customresourcedefinitions": _crd_cells,
+_PRINTERS = {"customresourcedefinitions": _crd_cells, "componentstatuses": _component_status_cells,
              "pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
              "namespaces": _namespace_cells, "leases": _lease_cells, "replicasets": _replica_set_cells,

@@ -348,6 +348,12 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
         _col('Status', 'The status of the namespace'),
         _col('Age', AGE_DOC),
     ],
+    "componentstatuses": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Status', 'Status of the component conditions'),
+        _col('Message', 'Message of the component conditions'),
+        _col('Error', 'Error of the component conditions'),
+    ],
     "configmaps": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Data', ('Data contains the configuration data. Each key must consist of alphanumeric characters, '

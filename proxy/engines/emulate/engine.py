@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ...apiserver import autoscalingv1, bootstrap, eventapi, lists, podlogs, routes
+from ...apiserver import autoscalingv1, bootstrap, componentstatuses, eventapi, lists, podlogs, routes
 from ...apiserver import encode as events
 from ...apiserver.changes import Change
 from ...apiserver.crds import CustomType
@@ -19,12 +19,13 @@ from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource
 from ...clock import Clock
 from ...wire import discovery as discovery_docs
 from ...wire import health, openapi
+from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path
 from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
 from ...wire.params import InvalidParams, ListOptions, first_values, parse_list_options, query_pairs
 from ...wire.request import RequestInfo, classify
 from ...wire.selectors import matcher
-from ...wire.table import learned_columns, printer_columns
+from ...wire.table import learned_columns, printer_columns, table
 from ..base import Incoming, Responder, SendAll, send_each
 from ..exact import ExactPlayer, Misses
 from ..playback import play, send_status
@@ -384,6 +385,33 @@ class Emulator:
         await out.finish()
         entry.ended(got.end, got.detail)
 
+    async def _component_statuses(self, req: Incoming, info: RequestInfo, out: Responder, entry: LogEntry) -> None:
+        """The component statuses, computed rather than stored (apiserver/componentstatuses.py)."""
+        entry.answered_by = "emulated componentstatuses"
+        warned = (("Warning", componentstatuses.WARNING),)
+        try:
+            opts = parse_list_options(req.query) if not info.name else ListOptions()
+            match = matcher(opts.label_selector, opts.field_selector, info.resource)
+        except InvalidParams as exc:
+            await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason,
+                              extra_headers=warned, accept=req.header("Accept"))
+            entry.ended("refused", str(exc))
+            return
+        if (refused := componentstatuses.refusal(info.name, opts.watch)) is not None:
+            await send_status(out, refused[0], refused[1], entry, details=refused[2], extra_headers=warned,
+                              accept=req.header("Accept"))
+            entry.ended("refused", refused[1])
+            return
+        items = [s for s in componentstatuses.statuses() if match(s) and info.name in ("", s["metadata"]["name"])]
+        if wants_table(req.header("Accept")):
+            doc = table(info.resource, items, self.wall(self.clock.now()), as_list=not info.name)
+        elif info.name:
+            doc = {"kind": "ComponentStatus", "apiVersion": "v1", **items[0]}
+        else:
+            doc = {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
+        await self._send(out, entry, 200, (("Cache-Control", "no-cache, private"),
+                                           ("Content-Type", "application/json"), *warned), go_json(doc) + b"\n")
+
     async def _unroutable(self, req: Incoming, out: Responder, entry: LogEntry) -> bool:
         """Answer a request the apiserver has no handler for, or one deleting a namespace it keeps: True
         if answered."""
@@ -412,6 +440,9 @@ class Emulator:
         info = req.info
         user = await access.authorized(self, req, out, entry)
         if user is None or await self._unroutable(req, out, entry):
+            return
+        if info.is_resource and (info.group, info.resource) == ("", "componentstatuses") and req.method == "GET":
+            await self._component_statuses(req, info, out, entry)
             return
         if info.verb == "create" and (info.group, info.resource) == ("", "bindings") and info.namespace:
             info = dataclasses.replace(info, resource="pods", subresource="binding")  # the pod the Binding names
@@ -446,7 +477,7 @@ class Emulator:
                 opts = dataclasses.replace(opts, field_selector=fields)
             match = matcher(opts.label_selector, opts.field_selector, info.resource, info.group)
         except InvalidParams as exc:
-            await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason)
+            await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason, accept=accept)
             entry.ended("refused", str(exc))
             return
         entry.answered_by = f"emulated {tl.resource}"
@@ -454,7 +485,7 @@ class Emulator:
         if metadata is not None and metadata[0] == "PartialObjectMetadata" and not opts.watch:
             group = tl.group.split(".")[0] if tl.group else "core"  # the apiserver names its internal type
             await send_status(out, 406, f"you requested PartialObjectMetadata, but the requested object is a "
-                              f"list (*{group}.{tl.kind}List)", entry)
+                              f"list (*{group}.{tl.kind}List)", entry, accept=accept)
             entry.ended("refused", "not acceptable")
             return
         if opts.watch:
