@@ -94,3 +94,46 @@ def test_an_extension_apiservers_apiservice_gets_the_real_apiservers_answers(
     assert real[6] == {"metadata": {"name": group}, "versions": [{"version": "v1beta1", "freshness": "Stale"}]}
     assert real[7][0] == 200 and real[8] == (503, "text/plain; charset=utf-8", b"service unavailable\n")
     assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []
+
+
+def _api_service(name: str, **spec: Any) -> dict[str, Any]:
+    given = {"group": name.partition(".")[2], "version": name.partition(".")[0], "groupPriorityMinimum": 100,
+             "versionPriority": 100, "insecureSkipTLSVerify": True, "service": {"namespace": "ns", "name": "s"},
+             **spec}
+    return {"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "metadata": {"name": name},
+            "spec": {k: v for k, v in given.items() if v is not None}}
+
+
+def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Its name `VERSION.GROUP`, group and version names, both priorities' bounds, a local one without TLS
+    settings, a remote one's Service reference and port, a CA bundle or insecure TLS: on create, on update,
+    and a /status write's condition statuses."""
+    group = f"v{uuid.uuid4().hex[:8]}.example.com"
+    good = f"v1beta1.{group}"
+    creates = [_api_service(f"v1.{group}", version="v1beta1"), _api_service(f"x.{group}", version=None),
+               _api_service("v1beta1.", group=None), _api_service(f"V1.{group}"), _api_service("v1.X_y"),
+               _api_service(good, groupPriorityMinimum=0), _api_service(good, groupPriorityMinimum=20001),
+               _api_service(good, versionPriority=0), _api_service(good, versionPriority=1001),
+               _api_service(good, caBundle="Zm9v"), _api_service(good, service={"namespace": "ns", "port": 70000}),
+               _api_service(good, service={"name": "s", "port": 0}),
+               _api_service(good, service=None, caBundle="Zm9vYmFy"),
+               _api_service(good, service=None, groupPriorityMinimum=None, versionPriority=None),
+               _api_service("bad", group=None, version=None, groupPriorityMinimum=0, caBundle="Zm9v"),
+               _api_service(good)]
+    path = f"{_APISERVICES}/{good}"
+    answers = []
+    for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, f"validated-{group.split('.')[0]}"):
+        got = [rawhttp.call(*server, "POST", _APISERVICES, json.dumps(c).encode())[:2] for c in creates]
+        for changed in ({"spec": {"versionPriority": 0}}, {"spec": {"service": {"port": -1}, "caBundle": "YQ=="}}):
+            got.append(rawhttp.call(*server, "PATCH", path, json.dumps(changed).encode(),
+                                    "application/merge-patch+json")[:2])
+        status = {"status": {"conditions": [{"type": "Available", "status": "Maybe", "reason": "R", "message": "m",
+                                             "lastTransitionTime": "2026-01-01T00:00:00Z"}]}}
+        got.append(rawhttp.call(*server, "PATCH", f"{path}/status", json.dumps(status).encode(),
+                                "application/merge-patch+json")[:2])
+        rawhttp.call(*server, "DELETE", path)
+        answers.append([(code, doc.get("message"), (doc.get("details") or {}).get("causes")) for code, doc in got])
+    real, emulated = answers
+    assert [a[0] for a in real] == [422] * 15 + [201, 422, 422, 422]
+    assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []

@@ -1,6 +1,7 @@
-"""The aggregator's availability controller for an APIService served by an extension apiserver (one that names
-a Service; the local ones are always available): what it concludes from the Service and its EndpointSlices
-(kube-aggregator's remote_available_controller.go, its reasons and messages word for word).
+"""APIServices: their validation (kube-aggregator's apiregistration validation), and the aggregator's
+availability controller for one served by an extension apiserver (one that names a Service; the local ones are
+always available): what it concludes from the Service and its EndpointSlices (remote_available_controller.go,
+its reasons and messages word for word).
 
 A replay reaches no extension apiserver, so where the controller would next ask the backend for its discovery
 document the check fails, as it does in a cluster whose backend does not answer. Measured against the real
@@ -9,7 +10,14 @@ kube-apiserver by tests/test_apiservices_realkube.py.
 
 from __future__ import annotations
 
+import base64
+import binascii
+from collections.abc import Callable
 from typing import Any
+
+from ..wire.gostrings import quote
+from ..wire.names import dns1035_label, path_segment, subdomain
+from .fielderrors import Cause, invalid, invalid_each, not_supported, required
 
 Obj = dict[str, Any]
 SERVICES = "/api/v1/services"
@@ -83,3 +91,58 @@ def with_availability(api_service: Obj, condition: tuple[str, str, str], when: s
     if new_status == (api_service.get("status") or {}):
         return None
     return {**api_service, "status": new_status}
+
+
+def name_rule(api_service: Obj) -> Callable[[str], list[str]]:
+    """The name's rule: a path segment, and `VERSION.GROUP` of its spec."""
+    spec = api_service.get("spec") or {}
+    wanted = f"{spec.get('version') or ''}.{spec.get('group') or ''}"
+
+    def rule(name: str) -> list[str]:
+        return path_segment(name) or ([] if name == wanted else [f'must be `spec.version+"."+spec.group`: '
+                                                                  f"{quote(wanted)}"])
+    return rule
+
+
+def spec_causes(api_service: Obj) -> list[Cause]:
+    """ValidateAPIService's checks of the spec (a create's and an update's)."""
+    spec = api_service.get("spec") or {}
+    group, version = str(spec.get("group") or ""), str(spec.get("version") or "")
+    causes = [required("spec.group", "only v1 may have an empty group and it better be legacy kube")] \
+        if not group and version != "v1" else invalid_each("spec.group", group, subdomain(group)) if group else []
+    causes += invalid_each("spec.version", version, dns1035_label(version))
+    for field, most in (("groupPriorityMinimum", 20000), ("versionPriority", 1000)):
+        value = spec.get(field) or 0
+        if not 0 < value <= most:
+            causes.append(invalid(f"spec.{field}", value, f"must be positive and less than {most}"))
+    ca, insecure = _bytes(spec.get("caBundle")), spec.get("insecureSkipTLSVerify") is True
+    service = spec.get("service")
+    if not isinstance(service, dict):
+        if ca:
+            causes.append(invalid("spec.caBundle", f"{len(ca)} bytes", "local APIServices may not have a caBundle"))
+        if insecure:
+            causes.append(invalid("spec.insecureSkipTLSVerify", True,
+                                  "local APIServices may not have insecureSkipTLSVerify"))
+        return causes
+    causes += [required(f"spec.service.{f}") for f in ("namespace", "name") if not service.get(f)]
+    port = service.get("port", 443)
+    if not 1 <= port <= 65535:
+        causes.append(invalid("spec.service.port", port, "port is not valid: must be between 1 and 65535, inclusive"))
+    if insecure and ca:
+        causes.append(invalid("spec.insecureSkipTLSVerify", True, "may not be true if caBundle is present"))
+    return causes
+
+
+def _bytes(value: Any) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True) if isinstance(value, str) else b""
+    except (binascii.Error, ValueError):
+        return b""
+
+
+def status_causes(api_service: Obj) -> list[Cause]:
+    """ValidateAPIServiceStatus: each condition's status True, False or Unknown."""
+    conditions = (api_service.get("status") or {}).get("conditions") or []
+    return [not_supported(f"status.conditions[{i}].status", c.get("status", ""), ("True", "False", "Unknown"))
+            for i, c in enumerate(conditions) if isinstance(c, dict) and c.get("status") not in
+            ("True", "False", "Unknown")]

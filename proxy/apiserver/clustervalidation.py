@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import csr, podcertificates, quantity, trustbundles, validation, volumevalidation, webhookvalidation
+from . import apiservices, csr, podcertificates, quantity, trustbundles, validation, volumevalidation, webhookvalidation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal, semantic
 from .podvalidation import (
@@ -567,6 +567,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("storage.k8s.io/v1", "CSIStorageCapacity"): _storage_capacity,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment,
     ("certificates.k8s.io/v1", "ClusterTrustBundle"): trustbundles.trust_bundle,
+    ("apiregistration.k8s.io/v1", "APIService"): apiservices.spec_causes,
 }
 BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
@@ -596,6 +597,7 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "ResourceQuota"): quota_status,
     ("storage.k8s.io/v1", "VolumeAttachment"): attachment_status,
+    ("apiregistration.k8s.io/v1", "APIService"): apiservices.status_causes,
 }
 WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("v1", "PersistentVolume"): volumevalidation.pv_warnings,

@@ -32,6 +32,7 @@ from typing import Any
 from ..wire.gostrings import quote, sprint_v
 from ..wire.status import status
 from . import (
+    apiservices,
     autoscalingv1,
     crds,
     csr,
@@ -478,9 +479,10 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
 
 
 def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | None:
-    """The rule of a name that depends on the object: a signer's trust bundle's."""
-    return trustbundles.name_rule(trustbundles.signer_of(obj)) if t.builtin and t.kind == trustbundles.KIND \
-        else None
+    """The rule of a name that depends on the object: a signer's trust bundle's, an APIService's."""
+    if t.builtin and t.kind == trustbundles.KIND:
+        return trustbundles.name_rule(trustbundles.signer_of(obj))
+    return apiservices.name_rule(obj) if t.builtin and t.kind == "APIService" else None
 
 
 def _undecodable(t: Target, exc: Exception | str) -> Outcome:
