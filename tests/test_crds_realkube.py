@@ -103,3 +103,34 @@ def test_a_definitions_served_versions_are_registered_as_apiservices(
     assert emulated == real
     assert [[i["metadata"]["name"] for i in step] for step in real] == [
         [f"v1.{group}"], [f"v1.{group}", f"v1beta1.{group}"], []]
+
+
+def test_the_controllers_status_writes_are_managed_as_the_real_apiservers(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Who manages a new definition's fields: the client its spec (the spec a struct there from the start:
+    no `.` of its own), kube-apiserver's naming and establishing controllers its status, through the status
+    subresource."""
+    group = f"f{uuid.uuid4().hex[:8]}.example.com"
+    definition = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                  "metadata": {"name": f"gears.{group}"},
+                  "spec": {"group": group, "scope": "Namespaced",
+                           "names": {"plural": "gears", "singular": "gear", "kind": "Gear"},
+                           "versions": [{"name": "v1", "served": True, "storage": True, "schema": {
+                               "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}]}}
+    crds = f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gears.{group}"
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")
+    managed = []
+    for server in ((realkube.url, realkube.token_file.read_text().strip()), (watchproxy(b.write()).url, "")):
+        code, doc, _ = rawhttp.call(*server, "POST", crds.rsplit("/", 1)[0], json.dumps(definition).encode())
+        assert code == 201, doc
+        until(lambda server=server: len(rawhttp.call(*server, "GET", crds)[1]["metadata"]["managedFields"]) == 2, 30,
+              "the status written")
+        entries = rawhttp.call(*server, "GET", crds)[1]["metadata"]["managedFields"]
+        managed.append([{k: v for k, v in e.items() if k != "time"} for e in entries])
+        rawhttp.call(*server, "DELETE", crds)
+    # (entries are sorted by time, then manager: the two may fall in different seconds there)
+    real, emulated = (sorted(json.loads(json.dumps(m).replace('"realkube"', '"kube-apiserver"')),
+                             key=lambda e: e["manager"]) for m in managed)
+    assert [(e["manager"], e.get("subresource")) for e in real] == [("kube-apiserver", "status"), ("unknown", None)]
+    assert emulated == real

@@ -44,13 +44,19 @@ _ZERO_ELSEWHERE: dict[tuple[str, str], dict[str, Any]] = {
                                                   "status": {}}}
 
 
+def zero_elsewhere(kind: str, api_version: str) -> dict[str, Any] | None:
+    """The zero object of a kind client-go's types do not hold (a definition, an APIService); None for another."""
+    zero = _ZERO_ELSEWHERE.get((api_version, kind))
+    return copy.deepcopy(zero) if zero is not None else None
+
+
 def _empty(kind: str, api_version: str) -> dict[str, Any]:
     """What an empty object of a kind encodes to, as bookmarks carry it: Go's JSON of the zero v1 struct
     (wire/gotypes.py), word for word what a v1.37 apiserver sends (tests/test_bookmarks_realkube.py checks
     every built-in kind). Since 1.34 metadata has no `creationTimestamp: null`."""
     message = gotypes.message_of_kind(api_version, kind)
     if message is None:  # a kind of the apiextensions-apiserver or the aggregator, which client-go does not hold
-        return copy.deepcopy(_ZERO_ELSEWHERE.get((api_version, kind), {}))
+        return zero_elsewhere(kind, api_version) or {}
     out = gotypes.zero_message(message)
     out.pop("metadata", None)
     if kind in _REPLICAS_0 and isinstance(out.get("spec"), dict):

@@ -25,9 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import autoscalingv1, eventapi, lastapplied
+from . import autoscalingv1, encode, eventapi, lastapplied
 from .defaults import NOT_READY_TAINT, TOPOLOGY_LABELS
 from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
+from .goorder import encoded, ordered_meta
 
 Entry = dict[str, Any]
 _STRIPPED: FieldSet = frozenset({("f:apiVersion",), ("f:kind",), ("f:metadata",), *(("f:metadata", f"f:{f}") for f in (
@@ -339,6 +340,29 @@ def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[s
         m.times[me] = now
     _cap(m)
     return _encoded(m)
+
+
+def empty_object(kind: str, api_version: str, builtin: bool = True) -> dict[str, Any]:
+    """The object the field manager compares a create with: the kind's zero object, as Go's types hold it
+    (a definition's and an APIService's spec and status are there, not pointers); a custom resource's is
+    empty."""
+    base = {"kind": kind, "apiVersion": api_version}
+    if not builtin:
+        return base
+    zero = encode.zero_elsewhere(kind, api_version)
+    return {**base, "metadata": {}, **zero} if zero is not None else encoded(base, kind, api_version)
+
+
+APISERVER = "kube-apiserver"  # the manager of what the apiserver's own controllers write: its binary's name
+
+
+def controller_update(old: dict[str, Any], new: dict[str, Any], subresource: str, now: str) -> dict[str, Any]:
+    """`new` with the managedFields an update by one of the apiserver's own controllers leaves (`subresource`:
+    "status" for a status writer's), as a client's update would."""
+    entries = after_update(old, new, empty_object(str(new.get("kind", "")), str(new.get("apiVersion", ""))),
+                           APISERVER, subresource, True, now)
+    meta = {k: v for k, v in (new.get("metadata") or {}).items() if k not in ("managedFields", "resourceVersion")}
+    return {**new, "metadata": ordered_meta({**meta, **({"managedFields": entries} if entries else {})})}
 
 
 def _before_apply(old: dict[str, Any] | None, empty: dict[str, Any], node: Any, reset: FieldSet,

@@ -9,7 +9,6 @@ from typing import Any, Protocol
 
 from ...apiserver import apiservices, bootstrap, managedfields, writes
 from ...apiserver.changes import in_key_order
-from ...apiserver.goorder import encoded, ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.writes import Commit
 
@@ -21,7 +20,6 @@ class Store(Protocol):
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
 
 _WATCHED = frozenset({bootstrap.API_SERVICES, apiservices.SERVICES, apiservices.ENDPOINT_SLICES})
-MANAGER = "kube-apiserver"  # (its controllers' user agent: the binary's name)
 
 
 def after_write(emu: Store, path: str, commits: list[Commit], now: float, stamp: writes.Stamp) -> None:
@@ -48,19 +46,11 @@ def after_write(emu: Store, path: str, commits: list[Commit], now: float, stamp:
                                               .get(apiservices.SERVICE_NAME_LABEL) == name])
         updated = apiservices.with_availability(ch.obj, condition, stamp.timestamp) if condition else None
         if updated is not None:
-            emu.commit(bootstrap.API_SERVICES, Commit("MODIFIED", key, _managed(ch.obj, updated, stamp)), now)
+            emu.commit(bootstrap.API_SERVICES, Commit("MODIFIED", key, managedfields.controller_update(
+                ch.obj, updated, "status", stamp.timestamp)), now)
 
 
 def _held(emu: Store, path: str, now: float) -> dict[tuple[str, str], dict[str, Any]]:
     if emu.timeline_of(path) is None:
         return {}
     return {key: ch.obj for key, ch in emu.cache.state(path, now).items()}
-
-
-def _managed(old: dict[str, Any], new: dict[str, Any], stamp: writes.Stamp) -> dict[str, Any]:
-    """The update with the controller's managedFields entry (an update of the status subresource)."""
-    kind, api_version = str(new.get("kind", "")), str(new.get("apiVersion", ""))
-    entries = managedfields.after_update(old, new, encoded({"kind": kind, "apiVersion": api_version}, kind,
-                                                           api_version), MANAGER, "status", True, stamp.timestamp)
-    meta = {k: v for k, v in new["metadata"].items() if k not in ("managedFields", "resourceVersion")}
-    return {**new, "metadata": ordered_meta({**meta, **({"managedFields": entries} if entries else {})})}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import copy
 from typing import Any, Protocol
 
-from ...apiserver import bootstrap, crds, writes
+from ...apiserver import bootstrap, crds, managedfields, writes
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.history import WatchCache
@@ -103,10 +103,13 @@ def after_write(emu: Committer, path: str, commits: list[Commit], now: float, st
             _register(emu, now, stamp)
         return
     for c in commits:
-        if c.type == "ADDED":
-            accepted = crds.names_accepted(copy.deepcopy(c.obj), stamp.timestamp)
+        if c.type == "ADDED":  # (the controllers write the status subresource, as kube-apiserver)
+            accepted = managedfields.controller_update(
+                c.obj, crds.names_accepted(copy.deepcopy(c.obj), stamp.timestamp), "status", stamp.timestamp)
             emu.commit(path, Commit("MODIFIED", c.key, accepted), now)
-            emu.commit(path, Commit("MODIFIED", c.key, crds.established(copy.deepcopy(accepted), stamp.timestamp)), now)
+            established = crds.established(copy.deepcopy(accepted), stamp.timestamp)
+            emu.commit(path, Commit("MODIFIED", c.key, managedfields.controller_update(
+                accepted, established, "status", stamp.timestamp)), now)
         elif c.type == "MODIFIED" and crds.CLEANUP_FINALIZER in (c.obj.get("metadata") or {}).get("finalizers", ()) \
                 and (c.obj.get("metadata") or {}).get("deletionTimestamp") \
                 and not any(x.get("type") == "Terminating" and x.get("reason") == "InstanceDeletionInProgress"

@@ -33,7 +33,7 @@ from ...apiserver import (
 )
 from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
-from ...apiserver.goorder import encoded, ordered_meta
+from ...apiserver.goorder import ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire import protobuf
@@ -146,8 +146,7 @@ def _typing(t: writes.Target, obj: dict[str, Any]) -> tuple[dict[str, Any], bool
     """What the field manager knows of the object's kind: its empty object, whether a status subresource
     resets its status, and its type where it is not a built-in's (a custom resource's schema)."""
     kind, api_version = str(obj.get("kind", "")), str(obj.get("apiVersion", ""))
-    empty = encoded({"kind": kind, "apiVersion": api_version}, kind, api_version) if t.builtin else \
-        {"apiVersion": api_version, "kind": kind}
+    empty = managedfields.empty_object(kind, api_version, t.builtin)
     known = builtin_by_path(t.group, t.version, t.resource)
     has_status = t.custom.status if t.custom is not None else known is not None and any(
         sub == "status" for sub, _, _ in known.subresources)
