@@ -22,6 +22,21 @@ TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io"
 # the cells of these columns hold times, which differ between any two servers
 _TIME_COLUMNS = frozenset({"Age", "Created At"})
 
+def schemaless(group: str, plural: str, kind: str, versions: tuple[str, ...] = ("v1",), *,
+               subresources: dict[str, Any] | None = None, **names: Any) -> dict[str, Any]:
+    """A namespaced definition whose versions (the first stored) take any object; `names`: more of its
+    names (shortNames, categories)."""
+    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": f"{plural}.{group}"},
+            "spec": {"group": group, "scope": "Namespaced",
+                     "names": {"plural": plural, "singular": kind.lower(), "kind": kind, **names},
+                     "versions": [{"name": v, "served": True, "storage": i == 0,
+                                   **({"subresources": subresources} if subresources is not None else {}),
+                                   "schema": {"openAPIV3Schema": {"type": "object",
+                                                                  "x-kubernetes-preserve-unknown-fields": True}}}
+                                  for i, v in enumerate(versions)]}}
+
+
 _SPEC_SCHEMA: dict[str, Any] = {
     "type": "object", "required": ["color"],
     "properties": {

@@ -728,6 +728,11 @@ def test_what_the_decoder_and_the_strategies_refuse_or_warn_of() -> None:
     assert _created(LEASE_T, _lease(acquireTime="bad")).body["message"] == \
         'Lease in version "v1" cannot be handled as a Lease: parsing time "bad" as ' \
         '"2006-01-02T15:04:05.000000Z07:00": cannot parse "bad" as "2006"'
+    for seconds, go in ((2**31, "int32"), (-2**31 - 1, "int32")):  # (measured against kube-apiserver v1.37.2)
+        assert _created(LEASE_T, _lease(leaseDurationSeconds=seconds)).body["message"] == \
+            f'Lease in version "v1" cannot be handled as a Lease: json: cannot unmarshal number {seconds} into Go ' \
+            f'struct field LeaseSpec.spec.leaseDurationSeconds of type {go}'
+    assert _created(LEASE_T, _lease(leaseDurationSeconds=2**31 - 1)).code == 201
     secret_t = writes.Target("", "v1", "secrets", "Secret", True, "default", "s")
     secret = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"}}
     assert _created(secret_t, {**secret, "data": {"a": "not base64!"}}).body["message"] == \

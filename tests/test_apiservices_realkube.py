@@ -108,7 +108,7 @@ def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """Its name `VERSION.GROUP`, group and version names, both priorities' bounds, a local one without TLS
     settings, a remote one's Service reference and port, a CA bundle or insecure TLS: on create, on update,
-    and a /status write's condition statuses."""
+    and a /status write's condition statuses; what its decoder refuses; and how it is stored."""
     group = f"v{uuid.uuid4().hex[:8]}.example.com"
     good = f"v1beta1.{group}"
     creates = [_api_service(f"v1.{group}", version="v1beta1"), _api_service(f"x.{group}", version=None),
@@ -120,11 +120,20 @@ def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
                _api_service(good, service=None, caBundle="Zm9vYmFy"),
                _api_service(good, service=None, groupPriorityMinimum=None, versionPriority=None),
                _api_service("bad", group=None, version=None, groupPriorityMinimum=0, caBundle="Zm9v"),
-               _api_service(good)]
+               # what the decoder refuses first, in the body's order
+               _api_service(good, groupPriorityMinimum="high"), _api_service(good, versionPriority=2**31),
+               _api_service(good, service="s"), _api_service(good, service={"name": "s", "port": 1.5}),
+               _api_service(good, caBundle=7, insecureSkipTLSVerify="yes"),
+               {**_api_service(good), "spec": ["v1"]},
+               # stored as Go holds it: struct order, the port defaulted
+               {**_api_service(good), "spec": {"versionPriority": 7, "groupPriorityMinimum": 9, "version": "v1beta1",
+                                               "group": group, "insecureSkipTLSVerify": False, "caBundle": "YQ==",
+                                               "service": {"port": None, "name": "s", "namespace": "ns"}}}]
     path = f"{_APISERVICES}/{good}"
     answers = []
     for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, f"validated-{group.split('.')[0]}"):
         got = [rawhttp.call(*server, "POST", _APISERVICES, json.dumps(c).encode())[:2] for c in creates]
+        got.append((200, {"message": json.dumps(rawhttp.call(*server, "GET", path)[1]["spec"])}))
         for changed in ({"spec": {"versionPriority": 0}}, {"spec": {"service": {"port": -1}, "caBundle": "YQ=="}}):
             got.append(rawhttp.call(*server, "PATCH", path, json.dumps(changed).encode(),
                                     "application/merge-patch+json")[:2])
@@ -135,5 +144,8 @@ def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
         rawhttp.call(*server, "DELETE", path)
         answers.append([(code, doc.get("message"), (doc.get("details") or {}).get("causes")) for code, doc in got])
     real, emulated = answers
-    assert [a[0] for a in real] == [422] * 15 + [201, 422, 422, 422]
+    assert [a[0] for a in real] == [422] * 15 + [400] * 6 + [201, 200, 422, 422, 422]
+    assert real[22][1] == json.dumps({"service": {"namespace": "ns", "name": "s", "port": 443}, "group": group,
+                                      "version": "v1beta1", "caBundle": "YQ==", "groupPriorityMinimum": 9,
+                                      "versionPriority": 7})
     assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []

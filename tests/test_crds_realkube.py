@@ -111,12 +111,7 @@ def test_the_controllers_status_writes_are_managed_as_the_real_apiservers(
     no `.` of its own), kube-apiserver's naming and establishing controllers its status, through the status
     subresource."""
     group = f"f{uuid.uuid4().hex[:8]}.example.com"
-    definition = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-                  "metadata": {"name": f"gears.{group}"},
-                  "spec": {"group": group, "scope": "Namespaced",
-                           "names": {"plural": "gears", "singular": "gear", "kind": "Gear"},
-                           "versions": [{"name": "v1", "served": True, "storage": True, "schema": {
-                               "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}]}}
+    definition = cd.schemaless(group, "gears", "Gear")
     crds = f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gears.{group}"
     b = RecordingBuilder(tmp_path / "empty.msgpack")
     b.list(0.0, 100, [], path="/api/v1/namespaces/default/configmaps", kind="ConfigMapList")

@@ -14,6 +14,7 @@ from typing import Any
 from watchproxy.testing import Replay
 from watchproxy.wire.kinds import is_custom_group
 
+from tests import crds_differential as cd
 from tests import rawhttp
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
@@ -32,15 +33,8 @@ def _definition(group: str, plural: str, kind: str, versions: tuple[str, ...], s
     subresources: dict[str, Any] = {"status": {}}
     if scale:
         subresources["scale"] = {"specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas"}
-    return {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-            "metadata": {"name": f"{plural}.{group}"},
-            "spec": {"group": group, "scope": "Namespaced",
-                     "names": {"plural": plural, "singular": kind.lower(), "kind": kind, "shortNames": [plural[:3]],
-                               "categories": ["all"]},
-                     "versions": [{"name": v, "served": True, "storage": i == 0, "subresources": subresources,
-                                   "schema": {"openAPIV3Schema": {"type": "object",
-                                                                  "x-kubernetes-preserve-unknown-fields": True}}}
-                                  for i, v in enumerate(versions)]}}
+    return cd.schemaless(group, plural, kind, versions, subresources=subresources, shortNames=[plural[:3]],
+                         categories=["all"])
 
 
 def _ours(ours: set[str]) -> Callable[[str], bool]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import urllib.error
 import urllib.request
 
 import pytest
@@ -50,3 +51,19 @@ def test_kubectl_discovery_and_list_answer_under_a_manual_clock() -> None:
                                "-o", "name"], capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 0, done.stderr
         assert any(r.path == "/api/v1/namespaces/default/pods" and r.verb == "list" for r in replay.requests())
+
+
+def test_an_exact_replay_answers_aggregated_discovery_with_the_recorded_legacy_documents() -> None:
+    """A recording another client made holds the legacy documents; kubectl and client-go ask for the aggregated
+    one first but take plain JSON too, as from an apiserver without it. An Accept of the aggregated form alone
+    is still a miss."""
+    aggregated = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+    with Replay("nginx-deploy", mode="exact") as replay:
+        for path, kind in (("/api", "APIVersions"), ("/apis", "APIGroupList")):
+            request = urllib.request.Request(replay.url + path, headers={"Accept": f"{aggregated},application/json"})
+            with urllib.request.urlopen(request, timeout=10) as resp:
+                assert json.loads(resp.read())["kind"] == kind
+        request = urllib.request.Request(replay.url + "/api", headers={"Accept": aggregated})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 404

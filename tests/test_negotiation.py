@@ -58,6 +58,11 @@ def test_goautonegs_order_of_ranges() -> None:
         == ["text/html", "c/d", "a/b", "application/*", "*/*"]  # (a/b: a named subtype, at q=0.9)
     assert negotiation.clauses("application/json; as = Table ;q=0.5;v=v1;x") == [
         ("application", "json", {"as": "Table", "v": "v1"})]
+    # beyond 12 ranges Go sorts otherwise (pdqsort): by quality and wildcards still, and never quadratically
+    many = ",".join([*(f"text/x{i};q=0.{i % 9 + 1}" for i in range(5000)), "*/*;q=0.05", "application/json"])
+    ranked = negotiation.clauses(many)
+    assert ranked[0][:2] == ("application", "json") and ranked[-1][:2] == ("*", "*")
+    assert negotiation.negotiate(many, "builtin") == ("application/json", None)
 
 
 @pytest.mark.parametrize(("method", "path", "accept", "refused"), [

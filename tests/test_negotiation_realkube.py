@@ -12,6 +12,7 @@ from pathlib import Path
 
 from watchproxy.testing import Replay
 
+from tests import crds_differential as cd
 from tests import rawhttp
 from tests.realkube import RealKube
 from tests.workload import until
@@ -41,12 +42,7 @@ def test_an_accept_a_resource_does_not_serve_gets_the_real_apiservers_406(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
     ns, group = f"accept-{tag}", f"n{tag}.example.com"
-    definition = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
-                  "metadata": {"name": f"widgets.{group}"},
-                  "spec": {"group": group, "scope": "Namespaced",
-                           "names": {"plural": "widgets", "singular": "widget", "kind": "Widget"},
-                           "versions": [{"name": "v1", "served": True, "storage": True, "schema": {
-                               "openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}}]}}
+    definition = cd.schemaless(group, "widgets", "Widget")
     answers = []
     for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
         code, doc, _ = rawhttp.call(*server, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",

@@ -540,6 +540,15 @@ def test_representation_is_part_of_the_key() -> None:
     assert match.differences(json_key, json_key) == []
 
 
+def test_an_aggregated_discovery_request_that_takes_plain_json_has_a_legacy_key() -> None:
+    aggregated = match.match_key("GET", "/apis", "", DISCOVERY_ACCEPT)
+    assert match.legacy_discovery(aggregated, DISCOVERY_ACCEPT) == match.match_key("GET", "/apis", "", "")
+    alone = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+    assert match.legacy_discovery(match.match_key("GET", "/apis", "", alone), alone) is None
+    table = match.match_key("GET", PODS, "", KUBECTL_TABLE_ACCEPT)  # (only discovery falls back)
+    assert match.legacy_discovery(table, KUBECTL_TABLE_ACCEPT) is None
+
+
 def test_nearest_candidates() -> None:
     want = match.match_key("GET", PODS, "labelSelector=app%3Dweb&watch=1", KUBECTL_TABLE_ACCEPT)
     same_path = match.match_key("GET", PODS, "watch=1", KUBECTL_TABLE_ACCEPT)

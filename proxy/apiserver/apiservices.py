@@ -125,7 +125,7 @@ def spec_causes(api_service: Obj) -> list[Cause]:
                                   "local APIServices may not have insecureSkipTLSVerify"))
         return causes
     causes += [required(f"spec.service.{f}") for f in ("namespace", "name") if not service.get(f)]
-    port = service.get("port", 443)
+    port = 443 if service.get("port") is None else service["port"]  # (defaulted so)
     if not 1 <= port <= 65535:
         causes.append(invalid("spec.service.port", port, "port is not valid: must be between 1 and 65535, inclusive"))
     if insecure and ca:
@@ -146,3 +146,29 @@ def status_causes(api_service: Obj) -> list[Cause]:
     return [not_supported(f"status.conditions[{i}].status", c.get("status", ""), ("True", "False", "Unknown"))
             for i, c in enumerate(conditions) if isinstance(c, dict) and c.get("status") not in
             ("True", "False", "Unknown")]
+
+
+# APIServiceSpec's fields in Go's order, and whether each is omitempty; ServiceReference's (all omitempty)
+_SPEC = (("service", True), ("group", True), ("version", True), ("insecureSkipTLSVerify", True),
+         ("caBundle", True), ("groupPriorityMinimum", False), ("versionPriority", False))
+_SERVICE = ("namespace", "name", "port")
+
+
+def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
+    """As the apiserver holds a written APIService (in place): its spec decoded into the Go struct and
+    encoded again (struct order, empty fields left out, a missing priority 0), a Service reference's port
+    defaulted to 443; the status's conditions kept."""
+    spec = api_service.get("spec")
+    if not isinstance(spec, dict):
+        api_service["spec"] = {"groupPriorityMinimum": 0, "versionPriority": 0}
+        return
+    out: Obj = {}
+    for key, omitempty in _SPEC:
+        value = spec.get(key)
+        if key == "service" and isinstance(value, dict):
+            value = {k: value[k] for k in _SERVICE if value.get(k) not in (None, "")}
+            value["port"] = value.get("port", 443)
+        if omitempty and value in (None, "", False, {}):
+            continue
+        out[key] = 0 if value is None else value
+    api_service["spec"] = out

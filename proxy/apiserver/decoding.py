@@ -117,6 +117,31 @@ def _crd(obj: dict[str, Any]) -> Iterator[str]:
                    "spec.versions of type v1.CustomResourceDefinitionVersion")
 
 
+# the aggregator's types, which client-go's (wire/gotypes.py) do not hold: an APIService's spec
+_API_SERVICE_SPEC = {"service": ".ServiceReference", "group": "string", "version": "string",
+                     "insecureSkipTLSVerify": "bool", "caBundle": "bytes", "groupPriorityMinimum": "int",
+                     "versionPriority": "int"}
+_SERVICE_REFERENCE = {"namespace": "string", "name": "string", "port": "int"}
+
+
+def _api_service(obj: dict[str, Any]) -> Iterator[str]:
+    spec = obj.get("spec")
+    if spec is not None and not isinstance(spec, dict):
+        yield f"cannot unmarshal {json_word(spec)} into Go struct field APIService.spec of type v1.APIServiceSpec"
+    for key, value in spec.items() if isinstance(spec, dict) else ():
+        if (kind := _API_SERVICE_SPEC.get(key)) is None:
+            continue
+        if kind != ".ServiceReference":
+            yield from _typed(value, kind, "", "APIServiceSpec", f"spec.{key}")
+        elif value is not None and not isinstance(value, dict):
+            yield (f"cannot unmarshal {json_word(value)} into Go struct field APIServiceSpec.spec.service of type "
+                   "v1.ServiceReference")
+        elif isinstance(value, dict):
+            for name, v in value.items():
+                if name in _SERVICE_REFERENCE:
+                    yield from _typed(v, _SERVICE_REFERENCE[name], "", "ServiceReference", f"spec.service.{name}")
+
+
 _SCALARS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "string": ("string", str), "bytes": ("[]uint8", str), "bool": ("bool", bool), "int": ("int32", int),
     "uint": ("uint32", int), "double": ("float64", (int, float)), "float": ("float32", (int, float)),
@@ -157,6 +182,10 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
         if isinstance(value, float) and not isinstance(value, bool) and not value.is_integer():
             return f"number {value!r}"
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        bits = 64 if "w" in flags else 32
+        low, high = (-2 ** (bits - 1), 2 ** (bits - 1)) if kind == "int" else (0, 2 ** bits)
+        if ok and not low <= value < high:  # (too large for the field: its number in the error)
+            return f"number {json_number(value)}"
     else:
         want = _SCALARS.get(kind, ("", object))[1]
         ok = isinstance(value, want) and (want is bool or not isinstance(value, bool))
@@ -219,4 +248,6 @@ def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str 
     first = next(errors, None)
     if first is None and kind == "CustomResourceDefinition" and typed:
         first = next(_crd(obj), None)
+    if first is None and kind == "APIService" and typed:
+        first = next(_api_service(obj), None)
     return f"json: {first}" if first is not None else None

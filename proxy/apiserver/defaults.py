@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import autoscalingv1, crds
+from . import apiservices, autoscalingv1, crds
 
 Obj = dict[str, Any]
 
@@ -654,6 +654,7 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): _role_binding,
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): _role_binding,
     (f"{crds.GROUP}/v1", crds.KIND): crds.defaulted,
+    ("apiregistration.k8s.io/v1", "APIService"): apiservices.defaulted,
 }
 
 

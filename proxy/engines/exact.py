@@ -6,7 +6,7 @@ import logging
 from collections import defaultdict
 
 from ..clock import Clock
-from ..wire.match import MatchKey, differences, match_key, nearest
+from ..wire.match import MatchKey, differences, legacy_discovery, match_key, nearest
 from .base import Incoming, Responder
 from .playback import play, send_status
 from .requestlog import LogEntry
@@ -61,6 +61,9 @@ class ExactPlayer:
     async def serve(self, req: Incoming, out: Responder, entry: LogEntry) -> None:
         key = match_key(req.method, req.path, req.query, req.header("Accept"))
         ex, why = self.take(key)
+        if ex is None and (legacy := legacy_discovery(key, req.header("Accept"))) is not None \
+                and legacy in self._queues:
+            ex, why = self.take(legacy)
         if ex is None:
             await self.miss(req, key, why, out, entry)
             return

@@ -101,7 +101,8 @@ def ordered_groups(types: tuple[ResourceType, ...], priorities: Priorities, *, a
     first, and name: a group where its first APIService falls); the aggregated one takes each group's highest
     minimum and breaks ties by group name."""
     versions: dict[str, list[str]] = {}
-    for group, version in [*group_versions(types), *sorted(remote - set(group_versions(types)))]:
+    served = group_versions(types)
+    for group, version in [*served, *sorted(remote - set(served))]:
         if group:
             versions.setdefault(group, []).append(version)
 
@@ -231,7 +232,7 @@ def _converted(entries: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"resource": main["name"], "responseKind": kind_of(main),
                            "scope": "Namespaced" if main["namespaced"] else "Cluster",
                            "singularResource": main["singularName"], "verbs": main["verbs"]}
-    out.update((k, main[v]) for k, v in (("shortNames", "shortNames"), ("categories", "categories")) if v in main)
+    out.update((k, main[k]) for k in ("shortNames", "categories") if k in main)
     if subs:
         out["subresources"] = [{"subresource": e["name"].partition("/")[2], "responseKind": kind_of(e),
                                 "verbs": e["verbs"]} for e in subs]

@@ -8,6 +8,7 @@ representation still have to agree.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from dataclasses import dataclass
 
@@ -96,6 +97,15 @@ class MatchKey:
 
 def match_key(method: str, path: str, query: str, accept: str) -> MatchKey:
     return MatchKey(method.upper(), path, normalized_query(query), representation(accept))
+
+
+def legacy_discovery(key: MatchKey, accept: str) -> MatchKey | None:
+    """The key of the legacy answer to an aggregated discovery request whose Accept takes plain JSON too
+    (kubectl's, client-go's): what a recording that holds only the legacy document (a synthesized one, one
+    another client made) answers it with, as an apiserver without aggregated discovery would."""
+    plain = any(r.split(";")[0].strip().lower() in ("application/json", "*/*", "application/*")
+                and "as=" not in r.replace(" ", "").lower() for r in accept.split(","))
+    return dataclasses.replace(key, representation="json") if key.representation == "discovery" and plain else None
 
 
 def differences(want: MatchKey, have: MatchKey) -> list[str]:

@@ -1,6 +1,6 @@
 """Content negotiation as the apiserver does it: what an Accept header gets from an endpoint (apimachinery's
 NegotiateMediaTypeOptions over goautoneg's parse, under the endpoint's restrictions), go-restful's check of a
-route before its handler negotiates, and how a 406's Status is written.
+route before its handler negotiates, and how an error's Status is written for the Accept it answers.
 
 A replay answers in JSON whatever the negotiated media type (YAML and protobuf are not written), but it
 refuses exactly what the apiserver refuses, in its words.
@@ -111,6 +111,10 @@ def clauses(accept: str) -> list[tuple[str, str, dict[str, str]]]:
             else:
                 params[key.strip(" ")] = value.strip(" ")
         parsed.append((q, kind, sub, params))
+
+    if len(parsed) > 12:  # (pdqsort then, whose order under this comparator is its own: by its intent here)
+        parsed.sort(key=lambda c: (-c[0], c[1] == "*", c[2] == "*"))
+        return [(kind, sub, params) for _, kind, sub, params in parsed]
 
     def less(a: tuple[float, str, str, dict[str, str]], b: tuple[float, str, str, dict[str, str]]) -> bool:
         return a[0] > b[0] or (a[1] != "*" and b[1] == "*") or (a[2] != "*" and b[2] == "*")
