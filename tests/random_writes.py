@@ -182,6 +182,8 @@ def managed_fields(doc: Any) -> Any:
     out = []
     for obj in doc["items"] if isinstance(doc.get("items"), list) else [doc]:
         entries = (obj.get("metadata") or {}).get("managedFields") or []
+        # (the reference apiserver's own controllers write as its binary, the test peer `realkube`)
+        entries = [{**e, "manager": "kube-apiserver"} if e.get("manager") == "realkube" else e for e in entries]
         out.append(sorted(({k: v for k, v in e.items() if k != "time"} for e in entries),
                           key=lambda e: (e["operation"], e["manager"], e["apiVersion"], e.get("subresource", ""))))
     return out
@@ -1147,6 +1149,30 @@ def csr_ops(seed: int, n: int) -> list[Op]:
     return [dataclasses.replace(op, as_user="alice", as_group="system:masters") for op in ops]
 
 
+def api_service_ops(seed: int, n: int) -> list[Op]:
+    """APIServices an extension apiserver would serve and local ones: the name against the spec, priorities,
+    Service references and TLS settings (some refused), their conditions written to /status."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        version, _, group = name.partition(".")
+        spec: dict[str, Any] = {"group": group, "version": version, "groupPriorityMinimum": r.choice((100, 1000)),
+                                "versionPriority": r.choice((15, 100))}
+        if r.random() < 0.6:
+            spec["service"] = {"namespace": "{ns}", "name": "backend",
+                               **({"port": r.choice((443, 8443))} if r.random() < 0.6 else {})}
+            spec["insecureSkipTLSVerify" if r.random() < 0.5 else "caBundle"] = True if r.random() < 0.5 else "Zm9v"
+        if r.random() < 0.3:  # one thing the apiserver refuses
+            spoilt = r.choice((("groupPriorityMinimum", 0), ("groupPriorityMinimum", 20001), ("versionPriority", 1001),
+                               ("version", "v9"), ("service", {"namespace": "{ns}", "port": 0})))
+            spec[spoilt[0]] = spoilt[1]
+        return {"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService", "metadata": {"name": name},
+                "spec": spec}
+    available = {"type": "Available", "status": "True", "reason": "Passed", "message": "all checks passed"}
+    return _simple_ops(seed, n, "apiservices", ("v1.a-{ns}.example.com", "v1beta1.b-{ns}.example.com"), make,
+                       ({"spec": {"versionPriority": 20}}, {"spec": {"groupPriorityMinimum": 0}},
+                        {"spec": {"service": {"port": 9443}}}, {"metadata": {"labels": {"m": "1"}}}),
+                       ({"conditions": [available]}, {"conditions": [{**available, "status": "Maybe"}]}))
+
+
 def cluster_role_ops(seed: int, n: int) -> list[Op]:
     """ClusterRoles: rules (non-resource URLs allowed here), aggregation rules, labels."""
     def make(name: str, r: random.Random) -> dict[str, Any]:
@@ -1364,6 +1390,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}",
              "volumeattachments": "/apis/storage.k8s.io/v1", "nodes": "/api/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
+             "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
              "localsubjectaccessreviews": "/apis/authorization.k8s.io/v1/namespaces/{ns}"}
 

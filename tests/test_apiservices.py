@@ -42,8 +42,9 @@ def test_what_the_availability_controller_concludes(service: dict[str, Any] | No
     assert expected[1] is None or message == expected[1]
 
 
-def test_a_local_apiservice_is_left_to_its_own_controller() -> None:
-    assert apiservices.availability({"spec": {"group": "apps", "version": "v1"}}, None, []) is None
+def test_a_local_apiservice_is_always_available() -> None:
+    assert apiservices.availability({"spec": {"group": "apps", "version": "v1"}}, None, []) == (
+        "True", "Local", "Local APIServices are always available")
 
 
 def test_the_transition_time_moves_with_the_status_only() -> None:

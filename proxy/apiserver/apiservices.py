@@ -34,12 +34,15 @@ def backend(api_service: Obj) -> tuple[str, str, int] | None:
     return str(ref.get("namespace", "")), str(ref.get("name", "")), int(ref.get("port") or 443)
 
 
-def availability(api_service: Obj, service: Obj | None, slices: list[Obj]) -> tuple[str, str, str] | None:
-    """(status, reason, message) of the `Available` condition the controller writes for an APIService whose
-    Service is `service` (None: there is none) and whose EndpointSlices are `slices`; None for a local one."""
+LOCAL = ("True", "Local", "Local APIServices are always available")  # (the local availability controller's)
+
+
+def availability(api_service: Obj, service: Obj | None, slices: list[Obj]) -> tuple[str, str, str]:
+    """(status, reason, message) of the `Available` condition the controllers write for an APIService whose
+    Service is `service` (None: there is none) and whose EndpointSlices are `slices`; a local one's `LOCAL`."""
     found = backend(api_service)
     if found is None:
-        return None
+        return LOCAL
     namespace, name, port = found
     where = f"service/{name} in \"{namespace}\""
     if service is None:
@@ -72,6 +75,14 @@ def _discovery_path(api_service: Obj) -> str:
     if (api_service.get("metadata") or {}).get("name") == "v1.":
         return f"/api/{spec.get('version', '')}"
     return f"/apis/{spec.get('group', '')}/{spec.get('version', '')}"
+
+
+def created(api_service: Obj, when: str) -> None:
+    """The strategy's PrepareForCreate (after the new status): a local APIService is available from its
+    create on (no controller writes it: nobody manages the condition)."""
+    if backend(api_service) is None:
+        api_service["status"] = {"conditions": [dict(zip(("type", "status", "lastTransitionTime", "reason", "message"),
+                                                         ("Available", LOCAL[0], when, *LOCAL[1:]), strict=True))]}
 
 
 def with_availability(api_service: Obj, condition: tuple[str, str, str], when: str) -> Obj | None:
@@ -154,10 +165,20 @@ _SPEC = (("service", True), ("group", True), ("version", True), ("insecureSkipTL
 _SERVICE = ("namespace", "name", "port")
 
 
+# APIServiceCondition's fields: their zero value as written ("" for the omitempty ones: left out); a zero
+# metav1.Time is written as null
+_CONDITION = (("type", "string"), ("status", "string"), ("lastTransitionTime", None), ("reason", ""), ("message", ""))
+
+
 def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
-    """As the apiserver holds a written APIService (in place): its spec decoded into the Go struct and
-    encoded again (struct order, empty fields left out, a missing priority 0), a Service reference's port
-    defaulted to 443; the status's conditions kept."""
+    """As the apiserver holds a written APIService (in place): decoded into the Go structs and encoded again
+    (struct order, empty fields left out, a missing priority 0, a condition's missing time null), a Service
+    reference's port defaulted to 443."""
+    status = api_service.get("status")
+    if isinstance(status, dict) and isinstance(status.get("conditions"), list):
+        status["conditions"] = [{k: c.get(k) if c.get(k) is not None else ("" if zero == "string" else None)
+                                 for k, zero in _CONDITION if zero != "" or c.get(k) not in (None, "")}
+                                if isinstance(c, dict) else c for c in status["conditions"]]
     spec = api_service.get("spec")
     if not isinstance(spec, dict):
         api_service["spec"] = {"groupPriorityMinimum": 0, "versionPriority": 0}

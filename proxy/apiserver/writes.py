@@ -113,7 +113,7 @@ _CONDITIONAL_UPDATE_KINDS = frozenset({
     "Lease", "LeaseCandidate", "PodDisruptionBudget", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
     "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy",
     "MutatingAdmissionPolicyBinding", "ClusterTrustBundle", "PodCertificateRequest", "RuntimeClass", "CSIDriver",
-    "CSINode", "CSIStorageCapacity", "VolumeAttachment", "StorageVersionMigration"})
+    "CSINode", "CSIStorageCapacity", "VolumeAttachment", "StorageVersionMigration", "APIService"})
 # Kinds whose store answers a delete with the deleted object rather than a Status (ReturnDeletedObject)
 RETURNS_DELETED = frozenset({"Service", "Pod", "Namespace", "PersistentVolumeClaim", "PersistentVolume",
                              "ServiceAccount", "ResourceQuota", "PodTemplate", "StorageClass", "CSIDriver", "CSINode",
@@ -453,6 +453,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         obj["status"] = {"phase": "Pending", "lastPhaseTransitionTime": stamp.timestamp}
     elif t.builtin and t.kind == csr.KIND:  # its requestor, as authenticated
         csr.requested(obj, opts.requestor)
+    if t.builtin and t.kind == "APIService":  # a local one available at once (its strategy's)
+        apiservices.created(obj, stamp.timestamp)
     try:
         obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied)
     except Undecodable as exc:

@@ -1,7 +1,8 @@
-"""The aggregator's availability controller in a replay: after a write to an APIService, a Service or an
-EndpointSlice, each APIService served by an extension apiserver gets the `Available` condition the controller
-would write (apiserver/apiservices.py), committed at once as its status update by `kube-apiserver` (the real
-controller writes a moment later, and again on every change of what it watches)."""
+"""The aggregator's availability controllers in a replay: after a write to an APIService, a Service or an
+EndpointSlice, each APIService it concerns gets the `Available` condition the controllers would write
+(apiserver/apiservices.py: a local one always available, one an extension apiserver serves as its Service and
+EndpointSlices allow), committed at once as its status update by `kube-apiserver` (the real controllers write a
+moment later, and again on every change of what they watch)."""
 
 from __future__ import annotations
 
@@ -36,16 +37,14 @@ def after_write(emu: Store, path: str, commits: list[Commit], now: float, stamp:
                                     .get(apiservices.SERVICE_NAME_LABEL, ""))) for c in commits}
     for key, ch in in_key_order(emu.cache.state(bootstrap.API_SERVICES, now)):
         found = apiservices.backend(ch.obj)
-        if found is None or (key if path == bootstrap.API_SERVICES else found[:2]) not in concerned:
+        if (key if path == bootstrap.API_SERVICES else found[:2] if found else None) not in concerned:
             continue
-        namespace, name, _ = found
+        namespace, name = found[:2] if found else ("", "")
+        slices = [s for (ns, _), s in in_key_order(_held(emu, apiservices.ENDPOINT_SLICES, now)) if ns == namespace
+                  and ((s.get("metadata") or {}).get("labels") or {}).get(apiservices.SERVICE_NAME_LABEL) == name]
         condition = apiservices.availability(ch.obj, _held(emu, apiservices.SERVICES, now).get((namespace, name)),
-                                             [s for (ns, _), s in in_key_order(_held(emu, apiservices.ENDPOINT_SLICES,
-                                                                                    now))
-                                              if ns == namespace and ((s.get("metadata") or {}).get("labels") or {})
-                                              .get(apiservices.SERVICE_NAME_LABEL) == name])
-        updated = apiservices.with_availability(ch.obj, condition, stamp.timestamp) if condition else None
-        if updated is not None:
+                                             slices)
+        if (updated := apiservices.with_availability(ch.obj, condition, stamp.timestamp)) is not None:
             emu.commit(bootstrap.API_SERVICES, Commit("MODIFIED", key, managedfields.controller_update(
                 ch.obj, updated, "status", stamp.timestamp)), now)
 
