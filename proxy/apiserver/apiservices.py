@@ -1,7 +1,7 @@
-"""APIServices: their validation (kube-aggregator's apiregistration validation), and the aggregator's
-availability controller for one served by an extension apiserver (one that names a Service; the local ones are
-always available): what it concludes from the Service and its EndpointSlices (remote_available_controller.go,
-its reasons and messages word for word).
+"""APIServices: how one is stored and validated (kube-aggregator's apiregistration strategy and validation: a
+local one available from its create), and the aggregator's availability controller for one served by an
+extension apiserver (one that names a Service): what it concludes from the Service and its EndpointSlices
+(remote_available_controller.go, its reasons and messages word for word).
 
 A replay reaches no extension apiserver, so where the controller would next ask the backend for its discovery
 document the check fails, as it does in a cluster whose backend does not answer. Measured against the real
@@ -81,8 +81,12 @@ def created(api_service: Obj, when: str) -> None:
     """The strategy's PrepareForCreate (after the new status): a local APIService is available from its
     create on (no controller writes it: nobody manages the condition)."""
     if backend(api_service) is None:
-        api_service["status"] = {"conditions": [dict(zip(("type", "status", "lastTransitionTime", "reason", "message"),
-                                                         ("Available", LOCAL[0], when, *LOCAL[1:]), strict=True))]}
+        api_service["status"] = {"conditions": [_available(LOCAL, when)]}
+
+
+def _available(condition: tuple[str, str, str], when: str) -> Obj:
+    status, reason, message = condition
+    return {"type": "Available", "status": status, "lastTransitionTime": when, "reason": reason, "message": message}
 
 
 def with_availability(api_service: Obj, condition: tuple[str, str, str], when: str) -> Obj | None:
@@ -92,8 +96,7 @@ def with_availability(api_service: Obj, condition: tuple[str, str, str], when: s
     conditions = [dict(c) for c in (api_service.get("status") or {}).get("conditions") or []]
     found = next((c for c in conditions if c.get("type") == "Available"), None)
     if found is None:
-        conditions.append({"type": "Available", "status": status, "lastTransitionTime": when, "reason": reason,
-                           "message": message})
+        conditions.append(_available(condition, when))
     else:
         if found.get("status") != status:
             found.update(status=status, lastTransitionTime=when)
