@@ -394,9 +394,12 @@ def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
         # the component statuses (the reference has no scheduler or controller manager to be healthy)
         (["get", "componentstatuses", "-o", "jsonpath={.items[*].metadata.name}"], ""),
         (["get", "cs", "etcd-0", "-o", "yaml"], ""), (["get", "cs", "etcd-0"], ""), (["get", "cs", "nope"], ""),
-        (["delete", "cs", "etcd-0"], ""), (["get", "--raw", "/api/v1/componentstatuses?watch=1"], "")]
+        (["delete", "cs", "etcd-0"], ""), (["get", "--raw", "/api/v1/componentstatuses?watch=1"], ""),
+        # a deprecated API's warning, whatever the answer
+        (["get", "endpoints"], ""), (["get", "endpoints", "nope"], "")]
     real, emulated = _both(realkube, watchproxy, tmp_path, "new-cluster", script)
-    assert [code for code, _, _ in real] == [0] * (len(script) - 3) + [1] * 3, real
+    assert [code for code, _, _ in real] == [0] * (len(script) - 5) + [1] * 3 + [0, 1], real
+    assert all("v1 Endpoints is deprecated" in err for _, _, err in real[-2:])
     assert "system-node-critical" in real[3][1] and "exempt" in real[0][1] and "v1.apps " in real[10][1]
     # the kubernetes Service's addresses are the cluster's (the test apiserver's range and port are its own)
     port = realkube.url.rsplit(":", 1)[1]

@@ -3,7 +3,8 @@ plane's components are (it probes the scheduler's and the controller manager's `
 server). A replay answers as a healthy cluster's apiserver does: all three `Healthy`, `ok`. (The reference
 apiserver of the tests runs without a scheduler or a controller manager, so it reports those two unhealthy.)
 
-Lists and gets only, never a watch, every answer with the deprecation warning; measured against the real
+Lists and gets only, never a watch (its deprecation warning comes with every answer, as the kind says:
+wire/kinds.py); measured against the real
 kube-apiserver by tests/test_kubectl_realkube.py.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 PATH = "/api/v1/componentstatuses"
-WARNING = '299 - "v1 ComponentStatus is deprecated in v1.19+"'
 _COMPONENTS = ("scheduler", "controller-manager", "etcd-0")  # (the apiserver's order is its map's, random)
 
 

@@ -32,6 +32,7 @@ class ResourceType:
     categories: tuple[str, ...] = ()
     storage_version_hash: str = ""
     subresources: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    deprecated: str = ""  # the Warning every request to it gets, where its API is deprecated
 
     @property
     def api_version(self) -> str:
@@ -58,7 +59,7 @@ BUILTIN: tuple[ResourceType, ...] = (
                      ("status", "Pod", _STATUS))),
     ResourceType("", "v1", "bindings", "Binding", singular="binding", verbs=("create",)),
     ResourceType("", "v1", "componentstatuses", "ComponentStatus", namespaced=False, singular="componentstatus",
-                 verbs=("get", "list"), short_names=("cs",)),
+                 verbs=("get", "list"), short_names=("cs",), deprecated="v1 ComponentStatus is deprecated in v1.19+"),
     ResourceType("", "v1", "namespaces", "Namespace", namespaced=False, singular="namespace",
                  verbs=_NO_COLLECTION, short_names=("ns",), storage_version_hash="Q3oi5N2YM8M=",
                  subresources=(("finalize", "Namespace", ("update",)), ("status", "Namespace", _STATUS))),
@@ -101,7 +102,8 @@ BUILTIN: tuple[ResourceType, ...] = (
     ResourceType("batch", "v1", "cronjobs", "CronJob", singular="cronjob", short_names=("cj",), categories=("all",),
                  storage_version_hash="sd5LIXh4Fjs=", subresources=(("status", "CronJob", _STATUS),)),
     ResourceType("", "v1", "endpoints", "Endpoints", singular="endpoints", short_names=("ep",),
-                 storage_version_hash="fWeeMqaN/OA="),
+                 storage_version_hash="fWeeMqaN/OA=",
+                 deprecated="v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"),
     ResourceType("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", singular="endpointslice",
                  storage_version_hash="qgS0xkrxYAI="),
     ResourceType("", "v1", "persistentvolumeclaims", "PersistentVolumeClaim", singular="persistentvolumeclaim",

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ...apiserver import autoscalingv1, bootstrap, componentstatuses, eventapi, lists, podlogs, routes
@@ -17,6 +17,7 @@ from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource
 from ...clock import Clock
+from ...recording.records import Headers
 from ...wire import discovery as discovery_docs
 from ...wire import health, openapi
 from ...wire.jsonenc import go_json
@@ -83,6 +84,45 @@ def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[s
             out[(info.group, info.resource)] = columns
     return out
 
+
+
+_JSON_HEADERS = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
+
+
+class Warned:
+    """A Responder whose answer carries one more Warning header, before any other (the handler's own)."""
+
+    def __init__(self, inner: Responder, warning: str) -> None:
+        self.inner = inner
+        self.warning = warning
+
+    @property
+    def started(self) -> bool:
+        return self.inner.started
+
+    async def start(self, status: int, reason: str, headers: Headers, *, content_length: int | None = None) -> None:
+        listed = list(headers)
+        at = next((i + 1 for i, (k, _) in enumerate(listed) if k.lower() == "content-type"), len(listed))
+        await self.inner.start(status, reason, (*listed[:at], ("Warning", self.warning), *listed[at:]),
+                               content_length=content_length)
+
+    async def send(self, data: bytes | memoryview) -> None:
+        await self.inner.send(data)
+
+    async def send_frames(self, frames: Sequence[bytes]) -> None:
+        await self.inner.send_frames(frames)
+
+    def prepare_send(self, data: bytes) -> Callable[[], None] | None:
+        return self.inner.prepare_send(data)
+
+    async def finish(self) -> None:
+        await self.inner.finish()
+
+    async def abort(self) -> None:
+        await self.inner.abort()
+
+    async def wait_closed(self) -> None:
+        await self.inner.wait_closed()
 
 class Emulator:
     def __init__(self, loaded: Loaded, clock: Clock, *, seed: int = 0, misses: Misses | None = None,
@@ -379,7 +419,7 @@ class Emulator:
         entry.answered_by = f"emulated {tl.resource}"
         entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) if got.code == 200 \
-            else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"), *got.headers)
+            else (*_JSON_HEADERS, *got.headers)
         await out.start(got.code, "OK" if got.code == 200 else "", headers, content_length=len(got.body))
         await out.send(got.body)
         await out.finish()
@@ -388,18 +428,16 @@ class Emulator:
     async def _component_statuses(self, req: Incoming, info: RequestInfo, out: Responder, entry: LogEntry) -> None:
         """The component statuses, computed rather than stored (apiserver/componentstatuses.py)."""
         entry.answered_by = "emulated componentstatuses"
-        warned = (("Warning", componentstatuses.WARNING),)
         try:
             opts = parse_list_options(req.query) if not info.name else ListOptions()
             match = matcher(opts.label_selector, opts.field_selector, info.resource)
         except InvalidParams as exc:
             await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason,
-                              extra_headers=warned, accept=req.header("Accept"))
+                              accept=req.header("Accept"))
             entry.ended("refused", str(exc))
             return
         if (refused := componentstatuses.refusal(info.name, opts.watch)) is not None:
-            await send_status(out, refused[0], refused[1], entry, details=refused[2], extra_headers=warned,
-                              accept=req.header("Accept"))
+            await send_status(out, refused[0], refused[1], entry, details=refused[2], accept=req.header("Accept"))
             entry.ended("refused", refused[1])
             return
         items = [s for s in componentstatuses.statuses() if match(s) and info.name in ("", s["metadata"]["name"])]
@@ -409,8 +447,7 @@ class Emulator:
             doc = {"kind": "ComponentStatus", "apiVersion": "v1", **items[0]}
         else:
             doc = {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
-        await self._send(out, entry, 200, (("Cache-Control", "no-cache, private"),
-                                           ("Content-Type", "application/json"), *warned), go_json(doc) + b"\n")
+        await self._send(out, entry, 200, _JSON_HEADERS, go_json(doc) + b"\n")
 
     async def _unroutable(self, req: Incoming, out: Responder, entry: LogEntry) -> bool:
         """Answer a request the apiserver has no handler for, or one deleting a namespace it keeps: True
@@ -441,6 +478,9 @@ class Emulator:
         user = await access.authorized(self, req, out, entry)
         if user is None or await self._unroutable(req, out, entry):
             return
+        known = builtin_by_path(info.group, info.version, info.resource) if info.is_resource else None
+        if known is not None and known.deprecated:  # (the route's handler warns, whatever it answers)
+            out = Warned(out, f'299 - "{known.deprecated}"')
         if info.is_resource and (info.group, info.resource) == ("", "componentstatuses") and req.method == "GET":
             await self._component_statuses(req, info, out, entry)
             return
@@ -505,7 +545,7 @@ class Emulator:
                            metadata[1] if metadata else "")
         entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) \
-            if got.code == 200 else (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
+            if got.code == 200 else _JSON_HEADERS
         await out.start(got.code, "", headers + got.headers, content_length=len(got.body))
         await out.send(got.body)
         await out.finish()
