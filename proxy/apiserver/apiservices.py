@@ -23,6 +23,7 @@ Obj = dict[str, Any]
 SERVICES = "/api/v1/services"
 ENDPOINT_SLICES = "/apis/discovery.k8s.io/v1/endpointslices"
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
+DEFAULT_PORT = 443  # a Service reference's port where it names none (SetDefaults_ServiceReference)
 _DISCOVERY_TIMEOUT = "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"
 
 
@@ -31,7 +32,7 @@ def backend(api_service: Obj) -> tuple[str, str, int] | None:
     ref = (api_service.get("spec") or {}).get("service")
     if not isinstance(ref, dict):
         return None
-    return str(ref.get("namespace", "")), str(ref.get("name", "")), int(ref.get("port") or 443)
+    return str(ref.get("namespace", "")), str(ref.get("name", "")), int(ref.get("port") or DEFAULT_PORT)
 
 
 LOCAL = ("True", "Local", "Local APIServices are always available")  # (the local availability controller's)
@@ -139,7 +140,7 @@ def spec_causes(api_service: Obj) -> list[Cause]:
                                   "local APIServices may not have insecureSkipTLSVerify"))
         return causes
     causes += [required(f"spec.service.{f}") for f in ("namespace", "name") if not service.get(f)]
-    port = 443 if service.get("port") is None else service["port"]  # (defaulted so)
+    port = DEFAULT_PORT if service.get("port") is None else service["port"]
     if not 1 <= port <= 65535:
         causes.append(invalid("spec.service.port", port, "port is not valid: must be between 1 and 65535, inclusive"))
     if insecure and ca:
@@ -191,7 +192,7 @@ def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
         value = spec.get(key)
         if key == "service" and isinstance(value, dict):
             value = {k: value[k] for k in _SERVICE if value.get(k) not in (None, "")}
-            value["port"] = value.get("port", 443)
+            value["port"] = value.get("port", DEFAULT_PORT)
         if omitempty and value in (None, "", False, {}):
             continue
         out[key] = 0 if value is None else value

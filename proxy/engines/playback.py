@@ -18,7 +18,8 @@ from .store import Exchange
 
 log = logging.getLogger("watchproxy")
 # As every apiserver answer carries them (its handler chain's cache-control filter), errors included.
-_STATUS_HEADERS = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
+# the head of the apiserver's JSON answers (objects, lists, Status), for the engines that make them
+JSON_HEADERS = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 # Frames already due go out together, up to about this many bytes per write: large writes for throughput,
 # bounded memory (a burst of millions of due frames is not joined into one huge buffer), whole frames only.
 MAX_WRITE = 256 * 1024
@@ -33,7 +34,7 @@ async def send_status(out: Responder, code: int, message: str, entry: LogEntry,
     body = status_bytes(code, message, reason, details) if accept is None else \
         negotiation.status_body(accept, code, message, details, reason)
     entry.answered(code)
-    await out.start(code, "", _STATUS_HEADERS + extra_headers, content_length=len(body))
+    await out.start(code, "", JSON_HEADERS + extra_headers, content_length=len(body))
     await out.send(body)
     await out.finish()
 

@@ -189,17 +189,34 @@ def resource_list_body(group: str, version: str, types: tuple[ResourceType, ...]
     return go_json(doc) + b"\n"
 
 
-def documents(server_version: str, types: tuple[ResourceType, ...], priorities: Priorities, git_commit: str = "",
-              remote: frozenset[tuple[str, str]] = frozenset()) -> list[tuple[str, bytes]]:
-    """(path, body) of every legacy discovery document, in the order a client asks for them (none of a group
-    version only an extension apiserver serves: the aggregator asks it)."""
-    docs = [("/version", version_body(server_version, git_commit)), ("/api", api_versions_body()),
-            ("/apis", api_group_list_body(types, priorities, remote)), ("/api/v1", resource_list_body("", "v1", types))]
-    served = set(group_versions(types))
-    for group, versions in ordered_groups(types, priorities).items():
-        docs += [(f"/apis/{group}/{version}", resource_list_body(group, version, types)) for version in versions
-                 if (group, version) in served]
-    return docs
+def document(path: str, server_version: str, types: tuple[ResourceType, ...], priorities: Priorities,
+             git_commit: str = "", remote: frozenset[tuple[str, str]] = frozenset()) -> bytes | None:
+    """The legacy discovery document at `path` (/version, /api, /apis, /api/v1, /apis/GROUP, /apis/GROUP/VERSION);
+    None where there is none (a group version only an extension apiserver serves: the aggregator asks it)."""
+    if path == "/version":
+        return version_body(server_version, git_commit)
+    if path == "/api":
+        return api_versions_body()
+    if path == "/apis":
+        return api_group_list_body(types, priorities, remote)
+    if path == "/api/v1":
+        return resource_list_body("", "v1", types)
+    parts = path.split("/")
+    if len(parts) == 3 and parts[1] == "apis":
+        return api_group_body(parts[2], types, priorities, remote)
+    if len(parts) == 4 and parts[1] == "apis" and (parts[2], parts[3]) in group_versions(types):
+        return resource_list_body(parts[2], parts[3], types)
+    return None
+
+
+def documents(server_version: str, types: tuple[ResourceType, ...], priorities: Priorities, git_commit: str = ""
+              ) -> list[tuple[str, bytes]]:
+    """(path, body) of every legacy discovery document but the groups', in the order a client asks for them."""
+    paths = ["/version", "/api", "/apis", "/api/v1", *(f"/apis/{group}/{version}" for group, versions
+                                                        in ordered_groups(types, priorities).items()
+                                                        for version in versions)]
+    return [(path, body) for path in paths
+            if (body := document(path, server_version, types, priorities, git_commit)) is not None]
 
 
 AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"

@@ -35,15 +35,16 @@ def after_write(emu: Store, path: str, commits: list[Commit], now: float, stamp:
     else:
         concerned = {(c.key[0], str(((c.obj.get("metadata") or {}).get("labels") or {})
                                     .get(apiservices.SERVICE_NAME_LABEL, ""))) for c in commits}
+    services, slices = _held(emu, apiservices.SERVICES, now), in_key_order(_held(emu, apiservices.ENDPOINT_SLICES, now))
     for key, ch in in_key_order(emu.cache.state(bootstrap.API_SERVICES, now)):
         found = apiservices.backend(ch.obj)
         if (key if path == bootstrap.API_SERVICES else found[:2] if found else None) not in concerned:
             continue
         namespace, name = found[:2] if found else ("", "")
-        slices = [s for (ns, _), s in in_key_order(_held(emu, apiservices.ENDPOINT_SLICES, now)) if ns == namespace
-                  and ((s.get("metadata") or {}).get("labels") or {}).get(apiservices.SERVICE_NAME_LABEL) == name]
-        condition = apiservices.availability(ch.obj, _held(emu, apiservices.SERVICES, now).get((namespace, name)),
-                                             slices)
+        condition = apiservices.availability(ch.obj, services.get((namespace, name)), [
+            s for (ns, _), s in slices
+            if ns == namespace and ((s.get("metadata") or {}).get("labels") or {}).get(apiservices.SERVICE_NAME_LABEL)
+            == name])
         if (updated := apiservices.with_availability(ch.obj, condition, stamp.timestamp)) is not None:
             emu.commit(bootstrap.API_SERVICES, Commit("MODIFIED", key, managedfields.controller_update(
                 ch.obj, updated, "status", stamp.timestamp)), now)

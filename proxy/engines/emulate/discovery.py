@@ -15,6 +15,7 @@ from typing import Any
 from ...apiserver.history import ResourceTimeline
 from ...wire import discovery, negotiation
 from ...wire.kinds import BUILTIN, ResourceType, builtin_by_path
+from ..playback import JSON_HEADERS
 
 
 def well_known(collection_path: str) -> ResourceType | None:
@@ -37,7 +38,6 @@ def served_types(timelines: dict[str, ResourceTimeline], defined: tuple[Resource
 
 Answer = tuple[int, tuple[tuple[str, str], ...], bytes]
 """(status, headers, body)"""
-_LEGACY_HEADERS = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 _DISCOVERY_PATH = re.compile(r"/api(/v1)?|/apis(/[^/]+){0,2}")
 
 
@@ -48,26 +48,22 @@ def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType
     order the groups. /api and /apis answer a client that asks for it with the aggregated document (its ETag
     honoured, a 304 for the one the client has)."""
     wanted = path.rstrip("/") or "/"
-    if wanted == "/version":
-        return 200, _LEGACY_HEADERS, discovery.version_body(git_version or "v1.36.0")
-    if not _DISCOVERY_PATH.fullmatch(wanted):
+    if wanted != "/version" and not _DISCOVERY_PATH.fullmatch(wanted):
         return None
     held = list(api_services)
     priorities, remote = discovery.priorities_of(held), discovery.remote_of(held)
-    if wanted.count("/") == 2 and wanted.startswith("/apis/"):  # one group's versions
-        body = discovery.api_group_body(wanted.removeprefix("/apis/"), types, priorities, remote)
-    else:
-        body = next((b for p, b in discovery.documents(git_version or "v1.36.0", types, priorities, remote=remote)
-                     if p == wanted), None)
+    body = discovery.document(wanted, git_version or "v1.36.0", types, priorities, remote=remote)
     if body is None:
         return None
+    if wanted == "/version":  # (not negotiated)
+        return 200, JSON_HEADERS, body
     if _restful(wanted) and (refusal := negotiation.restful_refusal(accept, negotiation.MEDIA_TYPES)) is not None:
-        return 406, _LEGACY_HEADERS, negotiation.status_body(accept, 406, refusal, details={})
+        return 406, JSON_HEADERS, negotiation.status_body(accept, 406, refusal, details={})
     form = discovery.negotiated(accept, aggregated_served=path in ("/api", "/api/", "/apis"))
     if form is None:
-        return 406, _LEGACY_HEADERS, negotiation.status_body(accept, 406, negotiation.NOT_ACCEPTABLE)
+        return 406, JSON_HEADERS, negotiation.status_body(accept, 406, negotiation.NOT_ACCEPTABLE)
     if form == "legacy":
-        return 200, _LEGACY_HEADERS, body
+        return 200, JSON_HEADERS, body
     body, etag = discovery.aggregated(wanted, types, priorities, remote)
     headers = (("Cache-Control", "public"), ("Etag", f'"{etag}"'), ("Vary", "Accept"))
     if if_none_match == f'"{etag}"':

@@ -29,7 +29,7 @@ from ...wire.selectors import matcher
 from ...wire.table import learned_columns, printer_columns, table
 from ..base import Incoming, Responder, SendAll, send_each
 from ..exact import ExactPlayer, Misses
-from ..playback import play, send_status
+from ..playback import JSON_HEADERS, play, send_status
 from ..requestlog import LogEntry
 from ..store import Exchange, Loaded
 from . import access, bootstrapped, customresources, discovery, namespaces, writes
@@ -86,7 +86,6 @@ def _recorded_table_columns(loaded: Loaded) -> dict[tuple[str, str], list[dict[s
 
 
 
-_JSON_HEADERS = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 
 
 class Warned:
@@ -419,7 +418,7 @@ class Emulator:
         entry.answered_by = f"emulated {tl.resource}"
         entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) if got.code == 200 \
-            else (*_JSON_HEADERS, *got.headers)
+            else (*JSON_HEADERS, *got.headers)
         await out.start(got.code, "OK" if got.code == 200 else "", headers, content_length=len(got.body))
         await out.send(got.body)
         await out.finish()
@@ -447,7 +446,7 @@ class Emulator:
             doc = {"kind": "ComponentStatus", "apiVersion": "v1", **items[0]}
         else:
             doc = {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
-        await self._send(out, entry, 200, _JSON_HEADERS, go_json(doc) + b"\n")
+        await self._send(out, entry, 200, JSON_HEADERS, go_json(doc) + b"\n")
 
     async def _unroutable(self, req: Incoming, out: Responder, entry: LogEntry) -> bool:
         """Answer a request the apiserver has no handler for, or one deleting a namespace it keeps: True
@@ -545,7 +544,7 @@ class Emulator:
                            metadata[1] if metadata else "")
         entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) \
-            if got.code == 200 else _JSON_HEADERS
+            if got.code == 200 else JSON_HEADERS
         await out.start(got.code, "", headers + got.headers, content_length=len(got.body))
         await out.send(got.body)
         await out.finish()

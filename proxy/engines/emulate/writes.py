@@ -43,7 +43,7 @@ from ...wire.params import first_values, parse_bool, query_pairs
 from ...wire.request import RequestInfo
 from ...wire.selectors import matcher
 from ..base import Incoming, Responder
-from ..playback import send_status
+from ..playback import JSON_HEADERS, send_status
 from ..requestlog import LogEntry
 from . import access, aggregator, customresources
 
@@ -66,7 +66,6 @@ WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollectio
 # what a write may name after the object (a custom resource's handler serves only its status and scale)
 SUBRESOURCES = frozenset({"", "status", "scale", "eviction", "finalize", "binding", "resize", "ephemeralcontainers",
                           "token", "approval"})
-_JSON = (("Cache-Control", "no-cache, private"), ("Content-Type", "application/json"))
 
 
 def target(info: RequestInfo, tl: ResourceTimeline, custom: CustomType | None = None) -> writes.Target:
@@ -349,7 +348,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     body_bytes = go_json(outcome.answer())
     entry.answered(outcome.code)
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")
-    headers = _JSON + tuple(("Warning", w) for w in outcome.warnings)
+    headers = JSON_HEADERS + tuple(("Warning", w) for w in outcome.warnings)
     await out.start(outcome.code, "", headers, content_length=len(body_bytes))
     await out.send(body_bytes)
     await out.finish()
