@@ -140,16 +140,28 @@ class Drain:
         return self.events / self.seconds if self.seconds > 0 else 0.0
 
 
-async def drain(url: str, expect: int, *, time_limit: float = 60.0) -> Drain:
-    """Read one watch until `expect` events (or its end) and time it from the response head."""
+async def drain(url: str, expect: int, *, time_limit: float = 60.0, accept: str = "") -> Drain:
+    """Read one watch until `expect` events (or its end) and time it from the response head; JSON lines, or
+    protobuf frames when the answer is protobuf (`accept` asks for it)."""
     n = 0
-    async with session() as s, asyncio.timeout(time_limit), s.get(url) as resp:
+    frames = bytearray()  # protobuf: what is read of frames not yet counted
+    async with session() as s, asyncio.timeout(time_limit), \
+            s.get(url, headers={"Accept": accept} if accept else None) as resp:
         if resp.status != 200:
             raise RuntimeError(f"{url}: HTTP {resp.status}: {(await resp.read())[:300]!r}")
+        protobuf = resp.headers.get("Content-Type", "").startswith("application/vnd.kubernetes.protobuf")
         t0 = time.monotonic()
         t1 = t0
         async for data in resp.content.iter_any():
-            n += data.count(b"\n")
+            if protobuf:
+                frames += data
+                at = 0
+                while len(frames) - at >= 4 and len(frames) - at >= 4 + (size := int.from_bytes(frames[at:at + 4])):
+                    at += 4 + size
+                    n += 1
+                del frames[:at]
+            else:
+                n += data.count(b"\n")
             t1 = time.monotonic()
             if n >= expect:
                 break

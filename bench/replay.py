@@ -42,15 +42,25 @@ def full_speed(tmp: Path) -> list[Row]:
                     + ("" if ok else f" (expected {rec.events:,})")))
 
     # Emulate: a watch from the list's resourceVersion sees every change; speed 1e4 makes them all due at once.
+    # Then the same in protobuf, as client-go asks for it, against that JSON figure of the same run.
     rec = recordings.history(tmp / "history.msgpack", FULL_SPEED_EMULATE, 1.0, 1e-5)
-    with _replay(rec.path, "emulate", "--speed", "10000") as px:
-        q = f"?watch=1&resourceVersion={recordings.BASE_RV}"
-        d = client.measure(client.drain(px.url + recordings.COLLECTION + q, rec.events))
+    json_rate = 0.0
+    for accept in ("", "application/vnd.kubernetes.protobuf, */*"):
+        with _replay(rec.path, "emulate", "--speed", "10000") as px:
+            q = f"?watch=1&resourceVersion={recordings.BASE_RV}"
+            d = client.measure(client.drain(px.url + recordings.COLLECTION + q, rec.events, accept=accept))
+        ok = d.events >= rec.events
+        note = f"{d.events:,} changes, speed 10000" + ("" if ok else f" (expected {rec.events:,})")
+        if not accept:
+            json_rate = d.events_per_s
+            rows.append(Row("replay emulate: events/s to one client, full speed (1 KB events)",
+                            table.rate(d.events_per_s), target="≥ 200,000 ev/s",
+                            met=ok and d.events_per_s >= 200_000, note=note))
+        else:
+            rows.append(Row("replay emulate: events/s to one client, full speed, in protobuf (client-go's Accept)",
+                            table.rate(d.events_per_s), baseline=f"JSON {table.rate(json_rate)}",
+                            ratio=f"{d.events_per_s / json_rate:.2f}×" if json_rate else "—", note=note))
     rec.path.unlink()
-    ok = d.events >= rec.events
-    rows.append(Row("replay emulate: events/s to one client, full speed (1 KB events)",
-                    table.rate(d.events_per_s), target="≥ 200,000 ev/s", met=ok and d.events_per_s >= 200_000,
-                    note=f"{d.events:,} changes, speed 10000" + ("" if ok else f" (expected {rec.events:,})")))
     return rows
 
 

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from watchproxy.clock import ManualClock
 from watchproxy.engines.base import Incoming
-from watchproxy.engines.emulate.engine import Emulator
+from watchproxy.engines.emulate.engine import Emulator, Wanted
 from watchproxy.engines.store import load
 from watchproxy.recording import Request
-from watchproxy.wire.match import partial_metadata
 
 from tests.memory import MemoryResponder, RecordingBuilder, entry, pod
 
@@ -53,16 +52,27 @@ METADATA_LIST = METADATA.replace("PartialObjectMetadata;", "PartialObjectMetadat
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
-    (METADATA, ("PartialObjectMetadata", "v1")),
-    (METADATA_LIST, ("PartialObjectMetadataList", "v1")),
-    ("application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1", ("PartialObjectMetadata", "v1beta1")),
-    ("application/json, application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1", None),  # whole first
-    ("application/json;as=Table;v=v1;g=meta.k8s.io", None),
-    ("application/vnd.kubernetes.protobuf, */*", None),
-    ("", None),
+    (METADATA, Wanted(True, True, False, ("PartialObjectMetadata", "v1"))),  # in protobuf, the first range
+    (METADATA_LIST, Wanted(True, True, False, ("PartialObjectMetadataList", "v1"))),
+    ("application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1",
+     Wanted(True, False, False, ("PartialObjectMetadata", "v1beta1"))),
+    ("application/json, application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1",
+     Wanted(True, False, False, None)),  # whole objects first
+    ("application/json;as=Table;v=v1;g=meta.k8s.io", Wanted(True, False, True, None)),
+    ("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io, application/json",
+     Wanted(True, False, False, None)),  # no Table in protobuf: the plain list in JSON, as the apiserver does
+    ("application/vnd.kubernetes.protobuf, */*", Wanted(True, True, False, None)),
+    ("application/yaml", Wanted(False, False, False, None)),  # not written: a 406
+    ("application/yaml, application/json", Wanted(True, False, False, None)),  # JSON rather than a 406
+    ("text/plain", Wanted(False, False, False, None)),
+    ("", Wanted(True, False, False, None)),
 ])
-def test_partial_metadata_is_the_first_range_json_can_answer(accept: str, expected: object) -> None:
-    assert partial_metadata(accept) == expected
+def test_what_an_accept_header_gets_is_negotiated_as_the_apiserver_does(tmp_path: Path, accept: str,
+                                                                         expected: Wanted) -> None:
+    b = RecordingBuilder(tmp_path / "r.msgpack")
+    b.list(0.0, 100, [pod("web-a", 90)])
+    emu = Emulator(load(b.write()), ManualClock())
+    assert emu.wanted(Incoming("GET", PODS, "", (("Accept", accept),))) == expected
 
 
 async def _serve(emu: Emulator, clock: ManualClock, query: str, accept: str, path: str = PODS,

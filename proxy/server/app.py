@@ -20,7 +20,7 @@ from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
 
 from ..clock import Clock
-from ..engines.base import ClientGone, Engine, Incoming
+from ..engines.base import ClientGone, Engine, Incoming, Responder
 from ..engines.faults import FaultInjector
 from ..engines.requestlog import RequestLog
 from ..wire.request import unclassifiable
@@ -43,6 +43,9 @@ class ProxyState:
     allowed_hosts: frozenset[str] = LOOPBACK_NAMES
     control: Callable[[web.Request], Awaitable[web.StreamResponse]] | None = None
     status_extra: Callable[[], dict[str, Any]] = field(default=lambda: {})
+    # Where an engine writes the answer to a request, around the responder to the client (emulate: protobuf
+    # for the clients that negotiate it); None: the responder itself.
+    answers: Callable[[Incoming, Responder], Responder] | None = None
     stopping: bool = False
     # Client connections numbered as they open (the handler aiohttp keeps per connection is the key), so a
     # recording can tell two clients' identical requests apart.
@@ -164,11 +167,12 @@ async def _proxy(request: web.Request) -> web.StreamResponse:
         return _no_websocket_watch(inc.target)
     entry = st.log.open(inc.method, inc.path, inc.query, info.verb, info.resource, info.namespace)
     out = AiohttpResponder(request)
+    writer = st.answers(inc, out) if st.answers is not None else out
     try:
         if st.faults is not None:
-            await st.faults.serve(st.engine, inc, out, entry)
+            await st.faults.serve(st.engine, inc, writer, entry)
         else:
-            await st.engine.serve(inc, out, entry)
+            await st.engine.serve(inc, writer, entry)
     except asyncio.CancelledError:
         entry.ended("proxy-stopped" if st.stopping else "client-closed")
         raise

@@ -157,7 +157,8 @@ class ReplaySession(_Session):
         state = ProxyState(engine=self.engine, log=RequestLog(self.clock.now), mode=self.mode,
                            clock=self.clock, faults=self.faults,
                            allowed_hosts=accepted_hosts(self._host, self._accept),
-                           control=control.router(), status_extra=self._status)
+                           control=control.router(), status_extra=self._status,
+                           answers=self.emulated.answers if self.emulated is not None else None)
         await self._serve(state)
         return self
 

@@ -220,6 +220,7 @@ def documents(server_version: str, types: tuple[ResourceType, ...], priorities: 
 
 
 AGGREGATED_CONTENT_TYPE = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+AGGREGATED_PATHS = frozenset({"/api", "/api/", "/apis"})  # (not /apis/: the real one 406s there)
 
 
 def aggregated(path: str, types: tuple[ResourceType, ...], priorities: Priorities,

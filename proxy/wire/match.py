@@ -39,21 +39,6 @@ def accepts_json(accept: str) -> bool:
     return not a or any(p.split(";")[0] in ("application/json", "*/*", "application/*") for p in a.split(","))
 
 
-def partial_metadata(accept: str) -> tuple[str, str] | None:
-    """(kind, version) when the first range of `accept` that JSON can answer asks for meta.k8s.io's
-    PartialObjectMetadata or PartialObjectMetadataList, as client-go's metadata client does; protobuf
-    ranges are passed over (emulate writes JSON only). None: whole objects, or a Table."""
-    for part in accept.split(","):
-        media, *params = (p.strip() for p in part.split(";"))
-        if media.lower().startswith("application/vnd.kubernetes.protobuf"):
-            continue
-        p = {k.strip().lower(): v.strip() for k, _, v in (x.partition("=") for x in params)}
-        if p.get("as") in ("PartialObjectMetadata", "PartialObjectMetadataList") and p.get("g") == "meta.k8s.io":
-            return p["as"], p.get("v") or "v1"
-        return None
-    return None
-
-
 def wants_table(accept: str) -> bool:
     return representation(accept) == "table"
 

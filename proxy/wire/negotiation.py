@@ -60,6 +60,13 @@ def _allows(endpoint: Endpoint, served: str, convert: Convert | None) -> bool:
     return convert[2] in ("PartialObjectMetadata", "PartialObjectMetadataList")
 
 
+def without(accept: str, media_type: str) -> str:
+    """`accept` without its ranges of one media type (parameters aside); a range of nothing if none is left
+    (an empty header would negotiate JSON)."""
+    kept = [p for p in accept.split(",") if p.split(";")[0].strip(" ").lower() != media_type]
+    return ",".join(kept) if kept else "none/none"
+
+
 def restful_refusal(accept: str, produces: tuple[str, ...]) -> str | None:
     """go-restful's check of a route, before its handler negotiates: an Accept that names none of the
     route's media types (parameters aside, `*/*` taking any, `application/*` none) gets its 406 message;

@@ -55,11 +55,13 @@ def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType
     body = discovery.document(wanted, git_version or "v1.36.0", types, priorities, remote=remote)
     if body is None:
         return None
-    if wanted == "/version":  # (not negotiated)
+    if wanted == "/version":  # a go-restful route of JSON only: not negotiated, but checked
+        if (refusal := negotiation.restful_refusal(accept, ("application/json",))) is not None:
+            return 406, JSON_HEADERS, negotiation.status_body(accept, 406, refusal, details={})
         return 200, JSON_HEADERS, body
     if _restful(wanted) and (refusal := negotiation.restful_refusal(accept, negotiation.MEDIA_TYPES)) is not None:
         return 406, JSON_HEADERS, negotiation.status_body(accept, 406, refusal, details={})
-    form = discovery.negotiated(accept, aggregated_served=path in ("/api", "/api/", "/apis"))
+    form = discovery.negotiated(accept, aggregated_served=path in discovery.AGGREGATED_PATHS)
     if form is None:
         return 406, JSON_HEADERS, negotiation.status_body(accept, 406, negotiation.NOT_ACCEPTABLE)
     if form == "legacy":

@@ -19,10 +19,10 @@ from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource
 from ...clock import Clock
 from ...recording.records import Headers
 from ...wire import discovery as discovery_docs
-from ...wire import health, openapi
+from ...wire import health, negotiation, openapi
 from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path
-from ...wire.match import accepts_json, match_key, partial_metadata, wants_table
+from ...wire.match import match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, first_values, parse_list_options, query_pairs
 from ...wire.request import RequestInfo, classify
 from ...wire.selectors import matcher
@@ -33,6 +33,7 @@ from ..playback import JSON_HEADERS, play, send_status
 from ..requestlog import LogEntry
 from ..store import Exchange, Loaded
 from . import access, bootstrapped, customresources, discovery, namespaces, writes
+from .protobuf_answers import ProtobufAnswers
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -122,6 +123,29 @@ class Warned:
 
     async def wait_closed(self) -> None:
         await self.inner.wait_closed()
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Wanted:
+    """The answer an Accept header negotiated: its media type's family and the conversion it asked for."""
+
+    answerable: bool  # JSON or protobuf (YAML is not written: a 406 says so)
+    protobuf: bool
+    table: bool
+    metadata: tuple[str, str] | None  # (PartialObjectMetadata or …List, its meta.k8s.io version)
+
+    @staticmethod
+    def of(got: tuple[str, negotiation.Convert | None] | None) -> Wanted:
+        if got is None:
+            return Wanted(False, False, False, None)
+        media, convert = got
+        as_ = convert[2] if convert else ""
+        return Wanted(media != "application/yaml", _protobuf(got), as_ == "Table",
+                      (as_, convert[1]) if convert and as_.startswith("PartialObjectMetadata") else None)
+
+
+def _protobuf(got: tuple[str, negotiation.Convert | None] | None) -> bool:
+    return got is not None and got[0] == negotiation.MEDIA_TYPES[2]
+
 
 class Emulator:
     def __init__(self, loaded: Loaded, clock: Clock, *, seed: int = 0, misses: Misses | None = None,
@@ -399,8 +423,8 @@ class Emulator:
                    entry: LogEntry) -> None:
         rv = first_values(query_pairs(req.query)).get("resourceVersion", "")
         now = await self._fresh(lists.awaited_rv(tl, resource_version=rv))
-        accept = req.header("Accept")
-        metadata = partial_metadata(accept)
+        wanted = self.wanted(req)
+        metadata = wanted.metadata
         render: Callable[[Change], bytes] | None = None
         if info.subresource == "scale":
             def render(ch: Change) -> bytes:
@@ -408,7 +432,7 @@ class Emulator:
         elif metadata is not None:
             def render(ch: Change) -> bytes:
                 return events.dumps(events.as_metadata(ch.obj, metadata[1]))
-        elif wants_table(accept):
+        elif wanted.table:
             def render(ch: Change) -> bytes:
                 return self._table(tl, [ch], ch.rv, "", now)
         if info.subresource and not serves_subresource(writes.target(info, tl, self.custom_type(info.collection_path))):
@@ -440,13 +464,37 @@ class Emulator:
             entry.ended("refused", refused[1])
             return
         items = [s for s in componentstatuses.statuses() if match(s) and info.name in ("", s["metadata"]["name"])]
-        if wants_table(req.header("Accept")):
+        if self.wanted(req).table:
             doc = table(info.resource, items, self.wall(self.clock.now()), as_list=not info.name)
         elif info.name:
             doc = {"kind": "ComponentStatus", "apiVersion": "v1", **items[0]}
         else:
             doc = {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
         await self._send(out, entry, 200, JSON_HEADERS, go_json(doc) + b"\n")
+
+    def wanted(self, req: Incoming) -> Wanted:
+        """What the client's Accept gets here, negotiated as the apiserver does for the endpoint the path is:
+        a built-in resource's, a custom resource's (or a kind only the recording knows), or the default
+        (discovery, errors)."""
+        info = req.info
+        builtin = info.is_resource and builtin_by_path(info.group, info.version, info.resource) is not None
+        endpoint: negotiation.Endpoint = "builtin" if builtin else "custom" if info.is_resource else "default"
+        accept = req.header("Accept")
+        got = negotiation.negotiate(accept, endpoint)
+        if got is not None and got[0] == "application/yaml":  # JSON instead, to a client that takes it too
+            got = negotiation.negotiate(negotiation.without(accept, "application/yaml"), endpoint) or got
+        return Wanted.of(got)
+
+    def answers(self, req: Incoming, out: Responder) -> Responder:
+        """Where the answer to `req` is written: through ProtobufAnswers when the client negotiated protobuf
+        for it, for an error's Status (the default restrictions: a custom resource's errors too) or for
+        aggregated discovery."""
+        accept = req.header("Accept")
+        events = self.wanted(req).protobuf
+        if req.method == "HEAD" or not (events or _protobuf(negotiation.negotiate(accept, "default")) or (
+                req.path in discovery_docs.AGGREGATED_PATHS and _protobuf(negotiation.negotiate(accept, "discovery")))):
+            return out
+        return ProtobufAnswers(out, watch=req.info.verb == "watch", events=events)
 
     async def _unroutable(self, req: Incoming, out: Responder, entry: LogEntry) -> bool:
         """Answer a request the apiserver has no handler for, or one deleting a namespace it keeps: True
@@ -495,7 +543,7 @@ class Emulator:
             await self._get(req, info, tl, out, entry)
             return
         if info.verb == "get" and not info.subresource and req.method == "GET" \
-                and (tl := self._timeline(info)) is not None and accepts_json(req.header("Accept")):
+                and (tl := self._timeline(info)) is not None and self.wanted(req).answerable:
             await self._get(req, info, tl, out, entry)
             return
         tl = self._timeline(info) if info.verb in ("list", "watch") and (not info.name or
@@ -504,9 +552,11 @@ class Emulator:
             await self._other(req, out, entry)
             return
         accept = req.header("Accept")
-        if not accepts_json(accept) and not wants_table(accept):
+        wanted = self.wanted(req)
+        if not wanted.answerable:
             await send_status(out, 406, f"only the following media types are accepted: application/json, "
-                              f"application/json;as=Table;v=v1;g=meta.k8s.io (asked for {accept!r})", entry)
+                              f"application/vnd.kubernetes.protobuf, application/json;as=Table;v=v1;g=meta.k8s.io "
+                              f"(asked for {accept!r})", entry)
             entry.ended("refused", "not acceptable")
             return
         try:
@@ -520,7 +570,7 @@ class Emulator:
             entry.ended("refused", str(exc))
             return
         entry.answered_by = f"emulated {tl.resource}"
-        metadata = partial_metadata(accept)
+        metadata = wanted.metadata
         if metadata is not None and metadata[0] == "PartialObjectMetadata" and not opts.watch:
             group = tl.group.split(".")[0] if tl.group else "core"  # the apiserver names its internal type
             await send_status(out, 406, f"you requested PartialObjectMetadata, but the requested object is a "
@@ -536,10 +586,11 @@ class Emulator:
                     match: Any, out: Responder, entry: LogEntry) -> None:
         now = await self._fresh(lists.awaited_rv(tl, opts))
         table = None
-        if wants_table(req.header("Accept")):
+        wanted = self.wanted(req)
+        if wanted.table:
             def table(items: list[Change], rv: int, cont: str, remaining: int | None) -> bytes:
                 return self._table(tl, items, rv, cont, now, remaining)
-        metadata = partial_metadata(req.header("Accept"))
+        metadata = wanted.metadata
         got = lists.answer(self.cache, tl, info.collection_path, info.namespace, opts, match, now, table,
                            metadata[1] if metadata else "")
         entry.answered(got.code)
@@ -561,14 +612,15 @@ class Emulator:
     async def _watch(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
                      match: Any, out: Responder, entry: LogEntry) -> None:
         now = self.clock.now()
+        wanted = self.wanted(req)
         path = info.collection_path
         identity = self.draw.identity(req.method, req.path, req.query)
         deadline = now + (opts.timeout_seconds or self.draw.timeout(identity))
         entry.deadline = deadline
         spec = WatchSpec(path, tl, opts, info.namespace, match,
-                         bool(opts.label_selector or opts.field_selector), wants_table(req.header("Accept")),
+                         bool(opts.label_selector or opts.field_selector), wanted.table,
                          deadline, self.wall, columns=self._columns(tl),
-                         metadata=(partial_metadata(req.header("Accept")) or ("", ""))[1])
+                         metadata=(wanted.metadata or ("", ""))[1])
         stream = WatchStream(self.cache, spec, now, watch_list=self.watch_list_defaults)
         w = OpenWatch(entry, stream)
         self.open.add(w)

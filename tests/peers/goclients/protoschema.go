@@ -20,6 +20,8 @@ import (
 
 	"sigs.k8s.io/randfill"
 
+	apidiscoveryv2 "k8s.io/api/apidiscovery/v2"
+
 	"k8s.io/apimachinery/pkg/api/apitesting/fuzzer"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metafuzzer "k8s.io/apimachinery/pkg/apis/meta/fuzzer"
@@ -190,6 +192,20 @@ func kindsOfScheme(w *schemaWalk) (map[string]string, error) {
 		}
 		kinds[gvk.GroupVersion().String()+"/"+gvk.Kind] = strings.TrimPrefix(name.(string), ".")
 	}
+	// What the apiserver answers a client asking for metadata only (as=PartialObjectMetadata[List], in both
+	// versions of meta.k8s.io) or for aggregated discovery; client-go's scheme leaves them out.
+	answers := map[string]reflect.Type{"apidiscovery.k8s.io/v2/APIGroupDiscoveryList": reflect.TypeFor[apidiscoveryv2.APIGroupDiscoveryList]()}
+	for _, version := range []string{"v1", "v1beta1"} {
+		answers["meta.k8s.io/"+version+"/PartialObjectMetadata"] = reflect.TypeFor[metav1.PartialObjectMetadata]()
+		answers["meta.k8s.io/"+version+"/PartialObjectMetadataList"] = reflect.TypeFor[metav1.PartialObjectMetadataList]()
+	}
+	for key, t := range answers {
+		name, err := w.typeOf(t)
+		if err != nil {
+			return nil, err
+		}
+		kinds[key] = strings.TrimPrefix(name.(string), ".")
+	}
 	return kinds, nil
 }
 
@@ -226,7 +242,8 @@ func printSorted[V any](m map[string]V) {
 
 // runProtoSamples prints, per kind the scheme knows (or --kind, repeatable as "apiVersion/Kind"), --count
 // random objects as JSON lines {"apiVersion", "kind", "protobuf": base64 of the body a client sends,
-// "json": the object the apiserver decodes from it, as its JSON}.
+// "json": the object the apiserver decodes from it, as its JSON, "reencoded": base64 of the protobuf the
+// apiserver writes for the object that JSON decodes to}.
 func runProtoSamples(args []string) error {
 	fs := flag.NewFlagSet("protosamples", flag.ExitOnError)
 	seed := fs.Int64("seed", 1, "random seed")
@@ -283,8 +300,21 @@ func sample(out *json.Encoder, filler *randfill.Filler, codec *protobuf.Serializ
 	if err != nil {
 		return err
 	}
+	fresh, err := scheme.Scheme.New(gvk)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(doc, fresh); err != nil {
+		return err
+	}
+	fresh.GetObjectKind().SetGroupVersionKind(gvk)
+	var again strings.Builder
+	if err := codec.Encode(fresh, &again); err != nil {
+		return err
+	}
 	return out.Encode(map[string]any{"apiVersion": gvk.GroupVersion().String(), "kind": gvk.Kind,
-		"protobuf": base64.StdEncoding.EncodeToString([]byte(body.String())), "json": json.RawMessage(doc)})
+		"protobuf": base64.StdEncoding.EncodeToString([]byte(body.String())), "json": json.RawMessage(doc),
+		"reencoded": base64.StdEncoding.EncodeToString([]byte(again.String()))})
 }
 
 // elemOf is a field's type past pointers and slices: the integer a *int64 or []int64 holds.

@@ -1,0 +1,129 @@
+"""Emulate's answers in protobuf, for the clients that negotiate it, as the real apiserver writes them.
+
+client-go 0.37 asks for `application/vnd.kubernetes.protobuf, */*` for every built-in kind, and the real
+apiserver answers protobuf: objects, lists, watch events, errors' Status, discovery. The emulator makes its
+answers in JSON, one encoder for all of them, and this Responder between it (and the faults acting on its
+events) and the client writes each as protobuf on the way out: a whole body once complete, a watch event by
+event, a fault's ERROR event or half an event as well. A body without a protobuf form (a custom resource,
+a Table, /version) goes out as the JSON it is, with its JSON Content-Type, as the apiserver's own fallback
+does; a value that does not fit its Go type (a hand-made recording) too, or, inside a protobuf watch
+stream that has begun, as an ERROR event that says which.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable, Sequence
+
+from ...recording.records import Headers, header_value
+from ...wire import protobuf
+from ...wire.status import status
+from ..base import Responder
+
+log = logging.getLogger("watchproxy")
+STREAM_MEDIA_TYPE = protobuf.MEDIA_TYPE + ";stream=watch"
+
+
+def _with_type(headers: Headers, media_type: str) -> Headers:
+    """The head with protobuf for JSON, the media type's parameters kept (aggregated discovery's g, v, as)."""
+    return tuple((k, media_type + v.strip()[len("application/json"):]) if k.lower() == "content-type" else (k, v)
+                 for k, v in headers)
+
+
+def _event_frame(line: bytes) -> bytes:
+    """One JSON watch line as its protobuf frame; a line that cannot be written so becomes an ERROR event."""
+    try:
+        return protobuf.watch_frame(json.loads(line))
+    except (ValueError, RecursionError) as exc:  # (Unsupported and Unencodable are ValueErrors)
+        log.warning("a watch event that cannot be written in protobuf: %s", exc)
+        error = status(500, f"watchproxy cannot write this event in protobuf: {exc}")
+        return protobuf.watch_frame({"type": "ERROR", "object": error})
+
+
+@functools.lru_cache(maxsize=64)
+def stream_bytes(data: bytes) -> bytes:
+    """JSON watch lines as protobuf frames. One change goes to every watch of a resource as the same bytes
+    (fanout.py): it is encoded once for all of them. A line cut short (a fault's half an event) becomes a
+    frame cut short: its length says more than follows, as on a connection that died mid-write."""
+    *whole, tail = data.split(b"\n")
+    out = b"".join(_event_frame(line) for line in whole if line.strip())
+    if tail.strip():
+        out += (2 * len(tail)).to_bytes(4, "big") + tail
+    return out
+
+
+class ProtobufAnswers:
+    """A Responder that writes the JSON answers given to it in protobuf: see the module's docstring."""
+
+    def __init__(self, inner: Responder, watch: bool, events: bool = True) -> None:
+        """`watch`: the request is one; `events`: its events are written in protobuf too (not a custom
+        resource's, whose errors alone are)."""
+        self.inner = inner
+        self.watch = watch
+        self.events = events
+        self._started = False
+        self._mode = ""  # "body": JSON gathered until finish; "stream": a watch's events; "as is"
+        self._head: tuple[int, str, Headers, int | None] = (0, "", (), None)
+        self._body = bytearray()
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    async def start(self, status: int, reason: str, headers: Headers, *, content_length: int | None = None) -> None:
+        self._started = True
+        if header_value(headers, "Content-Type").split(";")[0].strip().lower() != "application/json" \
+                or (self.watch and status == 200 and not self.events):
+            self._mode = "as is"
+            await self.inner.start(status, reason, headers, content_length=content_length)
+        elif self.watch and status == 200:
+            self._mode = "stream"
+            await self.inner.start(status, reason, _with_type(headers, STREAM_MEDIA_TYPE))
+        else:
+            self._mode = "body"
+            self._head = (status, reason, headers, content_length)
+
+    async def send(self, data: bytes | memoryview) -> None:
+        if self._mode == "body":
+            self._body += data
+        elif self._mode == "stream":
+            await self.inner.send(stream_bytes(bytes(data)))
+        else:
+            await self.inner.send(data)
+
+    async def send_frames(self, frames: Sequence[bytes]) -> None:
+        if self._mode == "stream":
+            await self.inner.send_frames([stream_bytes(f) for f in frames])
+        elif self._mode == "body":
+            for f in frames:
+                self._body += f
+        else:
+            await self.inner.send_frames(frames)
+
+    def prepare_send(self, data: bytes) -> Callable[[], None] | None:
+        if self._mode == "body":
+            return None
+        return self.inner.prepare_send(stream_bytes(data) if self._mode == "stream" else data)
+
+    async def finish(self) -> None:
+        if self._mode == "body":
+            status, reason, headers, length = self._head
+            body = bytes(self._body)
+            if body:
+                try:
+                    body = protobuf.encode(json.loads(body))
+                    headers, length = _with_type(headers, protobuf.MEDIA_TYPE), len(body)
+                except (ValueError, RecursionError):  # no protobuf form: the JSON it is
+                    length = len(body)
+            await self.inner.start(status, reason, headers, content_length=length)
+            if body:
+                await self.inner.send(body)
+        await self.inner.finish()
+
+    async def abort(self) -> None:
+        await self.inner.abort()
+
+    async def wait_closed(self) -> None:
+        await self.inner.wait_closed()
