@@ -4,6 +4,7 @@ Warning headers."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import http.client
 import json
 import ssl
@@ -69,6 +70,20 @@ def send(base: str, token: str, method: str, path: str, body: bytes | None, head
     finally:
         conn.close()
         del _CONNECTIONS[base]
+
+
+def send_ending_watches(server: Server, replay: Replay | None, method: str, path: str, body: bytes | None,
+                        headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
+    """`send`; a watch to a replay (on its manual clock) is sent beside moving the clock past a one-second
+    timeout, which on the real apiserver simply runs out."""
+    if replay is None or "watch=1" not in path:
+        return send(*server, method, path, body, headers)
+    watches = len(replay.watches())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(send, *server, method, path, body, headers)
+        replay.wait_for_watches(watches + 1, open_=True)
+        replay.advance(2.0)
+        return answer.result(timeout=30)
 
 
 def get(base: str, token: str, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:

@@ -6,7 +6,6 @@ sent byte for byte from its decoded JSON, so the bytes emulate writes are the on
 
 from __future__ import annotations
 
-import concurrent.futures
 import json
 import re
 import uuid
@@ -86,19 +85,6 @@ def _requests(ns: str, group: str) -> list[tuple[str, str, str, bytes | None]]:
     return out
 
 
-def _send(server: rawhttp.Server, replay: Replay | None, method: str, path: str, body: bytes | None,
-          headers: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
-    """One request; a watch to the replay is sent beside moving its clock past the watch's timeout."""
-    if replay is None or "watch=1" not in path:
-        return rawhttp.send(*server, method, path, body, headers)
-    watches = len(replay.watches())
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        answer = pool.submit(rawhttp.send, *server, method, path, body, headers)
-        replay.wait_for_watches(watches + 1, open_=True)
-        replay.advance(2.0)
-        return answer.result(timeout=30)
-
-
 def test_protobuf_answers_are_the_real_apiservers(realkube: RealKube, watchproxy: Callable[..., Replay],
                                                    tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
@@ -118,8 +104,9 @@ def test_protobuf_answers_are_the_real_apiservers(realkube: RealKube, watchproxy
               == 200, 30, f"{group} served")
         got = []
         for method, path, accept, body in _requests(ns, group):
-            code, headers, answer = _send(server, replay if server is emulated else None, method, path, body,
-                                          {"Accept": accept, "Content-Type": "application/json"})
+            code, headers, answer = rawhttp.send_ending_watches(
+                server, replay if server is emulated else None, method, path, body,
+                {"Accept": accept, "Content-Type": "application/json"})
             ctype = headers.get("Content-Type", "")
             got.append((method, path, accept, code, ctype, _VOLATILE.sub(r'"\1": "X"',
                                                                           json.dumps(_decoded(ctype, answer)))))

@@ -6,6 +6,7 @@ answers: defaulting, strategies and admission included."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from kubernetes import client, config
 from watchproxy.apiserver.writes import NAME_ALPHABET
 from watchproxy.testing import Replay
 
+from tests import rawhttp
 from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
@@ -57,3 +59,41 @@ def test_the_write_sequence_gets_the_real_apiservers_answers_and_events(
     for events in (real_events, emulated_events):
         rvs = [rv for _, _, rv in events]
         assert rvs == sorted(rvs) and len(set(rvs)) == len(rvs)
+
+
+def test_a_pods_deletion_is_watched_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The store marks a pod for deletion (MODIFIED) before it deletes it: at once when no node runs it or
+    when the client asks for no grace (then DELETED, the answer holding that version), else only marked,
+    waiting for its kubelet."""
+    ns = f"podgone-{next(_runs)}"
+    pods = f"/api/v1/namespaces/{ns}/pods"
+    def pod(name: str, node: str = "") -> bytes:
+        return json.dumps({"metadata": {"name": name}, "spec": {"containers": [{"name": "c", "image": "x"}],
+                                                               **({"nodeName": node} if node else {})}}).encode()
+    steps = [("POST", pods, pod("unbound")), ("POST", pods, pod("bound", "n1")), ("POST", pods, pod("now", "n1")),
+             ("DELETE", f"{pods}/unbound", None), ("DELETE", f"{pods}/bound", None),
+             ("DELETE", f"{pods}/now?gracePeriodSeconds=0", None)]
+    real = (realkube.url, realkube.token_file.read_text().strip())
+    assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+    replay = watchproxy(b.write())
+    seen = []
+    for server, on in ((real, None), ((replay.url, ""), replay)):
+        rv0 = rawhttp.call(*server, "GET", pods)[1]["metadata"]["resourceVersion"]
+        answers = []
+        for method, path, body in steps:
+            code, doc, _ = rawhttp.call(*server, method, path, body)
+            meta = doc.get("metadata", {})
+            answers.append((code, meta.get("deletionGracePeriodSeconds"), meta.get("resourceVersion")))
+        _, _, stream = rawhttp.send_ending_watches(server, on, "GET", f"{pods}?watch=1&resourceVersion={rv0}&"
+                                                   "timeoutSeconds=1", None, {"Accept": "application/json"})
+        events = [json.loads(line) for line in stream.splitlines()]
+        last = {e["object"]["metadata"]["name"]: e["object"]["metadata"]["resourceVersion"] for e in events}
+        assert [rv for _, _, rv in answers[3:] if rv] == [last["unbound"], last["bound"], last["now"]]
+        seen.append(([a[:2] for a in answers], [(e["type"], e["object"]["metadata"]["name"],
+                                                e["object"]["metadata"].get("deletionGracePeriodSeconds"))
+                                               for e in events]))
+    assert seen[1] == seen[0]
+    assert ("MODIFIED", "unbound", 0) in seen[0][1] and ("DELETED", "unbound", 0) in seen[0][1]

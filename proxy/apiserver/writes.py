@@ -1178,8 +1178,11 @@ def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Optio
             new_meta["deletionTimestamp"] = due.strftime(TIMESTAMP)
         new_meta["deletionGracePeriodSeconds"] = grace
         obj["metadata"] = ordered_meta(new_meta)
+        # the store writes the deletion's metadata first, then, with no grace left and no finalizer, deletes:
+        # a watch sees the pod MODIFIED, then DELETED (one object: the answer holds the deletion's version)
         gone = grace == 0 and not finalizers
-        return Outcome(200, obj, [] if opts.dry_run else [Commit("DELETED" if gone else "MODIFIED", t.key(), obj)])
+        commits = [Commit("MODIFIED", t.key(), obj), *([Commit("DELETED", t.key(), obj)] if gone else [])]
+        return Outcome(200, obj, [] if opts.dry_run else commits)
     if finalizers:
         if meta.get("deletionTimestamp"):  # already being deleted: only the policy's finalizers may change
             if finalizers == before:
