@@ -33,7 +33,7 @@ METADATA = ("application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta
     ("application/vnd.kubernetes.protobuf,application/json", True),  # client-go 0.37 typed clients
     (METADATA, False),  # the metadata client: record asked for PartialObjectMetadata in JSON
     ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json", False),  # kubectl
-    ("application/vnd.kubernetes.protobuf", False),  # only protobuf: recorded in protobuf
+    ("application/vnd.kubernetes.protobuf", True),  # whole objects, in whatever the answer's media type says
 ])
 def test_emulate_rebuilds_from_answers_holding_whole_objects(tmp_path: Path, accept: str, rebuilt: bool) -> None:
     b = RecordingBuilder(tmp_path / "r.msgpack")

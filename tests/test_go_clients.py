@@ -7,9 +7,9 @@ state, which equals the real server's final state), and with one fault (an ERROR
 peer relists).
 
 Emulate rebuilds its watch cache from each recording: from the Go client's own requests, which record
-asked the apiserver for in JSON and uncompressed (README, "Go clients"). Two recordings hold no whole
-objects of their own, and so a plain JSON watch beside the peer for emulate to read: the metadata client's
-(PartialObjectMetadata) and the controller's under --keep-protobuf.
+asked the apiserver for in JSON and uncompressed (README, "Go clients"). One recording holds no whole
+objects of its own, and so a plain JSON watch beside the peer for emulate to read: the metadata client's
+(PartialObjectMetadata). The controller's under --keep-protobuf holds them in protobuf, which emulate reads.
 """
 
 from __future__ import annotations
@@ -118,9 +118,8 @@ async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str, keep_proto
         async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig), keep_protobuf=keep_protobuf) as s:
             kc = str(kubeconfig_for(s.url, tmp / "proxy.kubeconfig"))
             # A JSON watch beside a client whose recorded answers hold no whole objects for emulate to
-            # rebuild from: protobuf (--keep-protobuf), PartialObjectMetadata (the metadata client).
-            beside = [python_client("py_watch.py", kc, "--namespace", ns)] if keep_protobuf or peer == "metadata" \
-                else []
+            # rebuild from: PartialObjectMetadata (the metadata client). (Protobuf ones do.)
+            beside = [python_client("py_watch.py", kc, "--namespace", ns)] if peer == "metadata" else []
             client = go_client(binary, peer, kc, ns)
             try:
                 for c in (*beside, client):
@@ -360,8 +359,8 @@ def test_protobuf_recording_replays_exactly(recorded_protobuf: Recorded, goclien
 
 
 def test_protobuf_recording_in_emulate(recorded_protobuf: Recorded, goclients: Path) -> None:
-    """Emulate does not rebuild from recorded protobuf bodies, so its pods come from the JSON watch beside
-    them; it writes them to the controller in protobuf, as the controller asks."""
+    """Emulate rebuilds its pods from the controller's own protobuf (no JSON beside it in this recording)
+    and writes them to the controller in protobuf, as the controller asks."""
     with Replay(recorded_protobuf.path, seed=2) as replay:
         kc = kubeconfig_for(replay.url, recorded_protobuf.path.with_suffix(".emulate.kubeconfig"))
         client = go_client(goclients, "controller", kc, recorded_protobuf.namespace)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import json
 import urllib.request
 from pathlib import Path
@@ -17,6 +18,7 @@ from watchproxy.engines.base import Incoming
 from watchproxy.engines.emulate.engine import Emulator
 from watchproxy.engines.emulate.protobuf_answers import ProtobufAnswers
 from watchproxy.engines.store import load
+from watchproxy.recording import Frame, Record, Request, Response
 from watchproxy.testing import Replay
 from watchproxy.wire import protobuf
 
@@ -162,3 +164,43 @@ def test_an_expire_fault_in_a_protobuf_watch_is_a_protobuf_error_event() -> None
     assert last["type"] == "ERROR" and isinstance(last["object"], dict)
     assert (last["object"]["kind"], last["object"]["code"], last["object"]["reason"]) == ("Status", 410, "Expired")
     assert {e["type"] for e in events[:-1]} <= {"ADDED", "MODIFIED", "DELETED", "BOOKMARK"}
+
+
+def _in_protobuf(b: RecordingBuilder, path: Path) -> Path:
+    """The same recording as a client would have made it under --keep-protobuf: every list and watch
+    asked for protobuf and answered in it."""
+    streams = {r.ex for r in b._records if isinstance(r, Request) and "watch=" in r.query}
+    records: list[Record] = []
+    for r in b._records:
+        if isinstance(r, Request):
+            r = dataclasses.replace(r, headers=(("Accept", PB),))
+        elif isinstance(r, Response):
+            r = dataclasses.replace(r, headers=(("Content-Type", f"{PB};stream=watch" if r.ex in streams
+                                                 else PB),))
+        elif isinstance(r, Frame):
+            r = dataclasses.replace(r, data=protobuf.watch_frame(json.loads(r.data)) if r.ex in streams
+                                    else protobuf.encode(json.loads(r.data)))
+        records.append(r)
+    return dataclasses.replace(b, path=path, _records=records).write()
+
+
+async def test_a_recording_in_protobuf_is_rebuilt_as_its_json_would_be(tmp_path: Path) -> None:
+    """Emulate rebuilds its history from a --keep-protobuf recording (the Go clients' own protobuf) as from
+    the JSON of the same exchanges: the same objects at the same versions and times, the same events."""
+    b = RecordingBuilder(tmp_path / "json.msgpack")
+    b.list(0.0, 100, [pod("web-a", 90)])
+    b.watch(0.0, [(1.0, "ADDED", pod("web-b", 101)), (2.0, "MODIFIED", pod("web-b", 102, "Running")),
+                  (3.0, "DELETED", pod("web-a", 103)),
+                  (4.0, "BOOKMARK", {"kind": "Pod", "apiVersion": "v1", "metadata": {"resourceVersion": "103"}})],
+            end=10.0, query="resourceVersion=100&watch=true")
+    seen = []
+    for rec in (b.write(), _in_protobuf(b, tmp_path / "pb.msgpack")):
+        clock = ManualClock()
+        emu = Emulator(load(rec), clock)
+        watched = await _serve(emu, clock, "watch=1&resourceVersion=100&timeoutSeconds=20", "application/json",
+                               advance=25.0)
+        seen.append((emu.objects("/api/v1/pods"),
+                     [(e["type"], e["object"]["metadata"]["name"], e["object"]["metadata"]["resourceVersion"], t)
+                      for t, e in watched.timed_events()]))
+    assert seen[1] == seen[0]
+    assert seen[0][0] == {"default/web-b": "102"} and [e[0] for e in seen[0][1]] == ["ADDED", "MODIFIED", "DELETED"]

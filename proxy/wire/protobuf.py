@@ -272,6 +272,20 @@ def decode(body: bytes) -> dict[str, Any]:
         raise ValueError(f"malformed protobuf body: {exc}") from None
 
 
+def decode_watch_frame(frame: bytes) -> dict[str, Any]:
+    """One frame of a protobuf watch stream (its 4-byte length, then metav1.WatchEvent) as the JSON event
+    the apiserver would have written; ValueError for what cannot be read."""
+    if len(frame) < 4 or int.from_bytes(frame[:4], "big") != len(frame) - 4:
+        raise ValueError("not a whole protobuf watch frame")
+    try:
+        event = _fields(frame[4:])
+        typ = _bytes(_last(event, 1, b"")).decode()
+        raw = _bytes(_last(_fields(_bytes(_last(event, 2, b""))), 1, b""))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"malformed protobuf watch event: {exc}") from None
+    return {"type": typ, "object": decode(raw)}
+
+
 # --- writing --------------------------------------------------------------------------------------------
 
 _MASK64 = (1 << 64) - 1

@@ -42,11 +42,12 @@ def _event_frame(line: bytes) -> bytes:
         return protobuf.watch_frame({"type": "ERROR", "object": error})
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=8)
 def stream_bytes(data: bytes) -> bytes:
-    """JSON watch lines as protobuf frames. One change goes to every watch of a resource as the same bytes
-    (fanout.py): it is encoded once for all of them. A line cut short (a fault's half an event) becomes a
-    frame cut short: its length says more than follows, as on a connection that died mid-write."""
+    """JSON watch lines as protobuf frames. One change goes to every watch of a resource as the same bytes,
+    one after the other (fanout.py): it is encoded once for all of them (a few kept: they may be large). A
+    line cut short (a fault's half an event) becomes a frame cut short: its length says more than follows,
+    as on a connection that died mid-write."""
     *whole, tail = data.split(b"\n")
     out = b"".join(_event_frame(line) for line in whole if line.strip())
     if tail.strip():

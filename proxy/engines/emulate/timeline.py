@@ -33,6 +33,7 @@ from ...apiserver.changes import TYPE_CODE, Changes, Key, Raws
 from ...apiserver.history import ResourceTimeline
 from ...recording import prepared
 from ...recording.index import Frames
+from ...wire import protobuf
 from ...wire.events import APISERVER_EVENT, identity
 from ...wire.framing import media_type
 from ...wire.jsonenc import go_json
@@ -141,20 +142,27 @@ def _decode_body(ex: Exchange) -> Any:
             body = gzip.decompress(body)
         elif enc == "deflate":
             body = zlib.decompress(body)
+        if _protobuf(ex):
+            return protobuf.decode(body)
         return json.loads(body)
-    except (ValueError, OSError, zlib.error):
+    except (ValueError, OSError, zlib.error, RecursionError):
         return None
 
 
-def _json_response(ex: Exchange) -> bool:
-    """Whole objects in JSON: the answer to what record asked the apiserver for, which is JSON also for a
-    client that put protobuf first (as client-go does), not a Table nor PartialObjectMetadata."""
+def _protobuf(ex: Exchange) -> bool:
+    return ex.response is not None and media_type(ex.response.header("Content-Type")).startswith(protobuf.MEDIA_TYPE)
+
+
+def _whole_objects(ex: Exchange) -> bool:
+    """Whole objects: the answer to what record asked the apiserver for, which is JSON also for a client
+    that put protobuf first (as client-go does), protobuf under --keep-protobuf; not a Table nor
+    PartialObjectMetadata."""
     if ex.response is None or ex.response.status != 200:
         return False
     asked = prefer_json(ex.request.header("Accept"))
-    if representation(asked) != "json" or "as=" in asked.split(",")[0].replace(" ", "").lower():
+    if representation(asked) not in ("json", "protobuf") or "as=" in asked.split(",")[0].replace(" ", "").lower():
         return False
-    return media_type(ex.response.header("Content-Type")).startswith("application/json")
+    return _protobuf(ex) or media_type(ex.response.header("Content-Type")).startswith("application/json")
 
 
 def _table_response(ex: Exchange) -> bool:
@@ -196,7 +204,7 @@ def _collect(loaded: Loaded, raws: Raws, marks: list[tuple[float, int]],
                 marks.append((ex.response.t, rv))
                 table_lists.setdefault(info.collection_path, (ex.response.t, rv))
             continue
-        if not _json_response(ex):
+        if not _whole_objects(ex):
             continue
         assert ex.response is not None
         col = cols.setdefault(info.collection_path, _Collector(info, raws))
@@ -273,9 +281,10 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
     frames = ex.frames
     offsets, lengths = frames.offsets, frames.lengths
     match, observations, keys = APISERVER_EVENT.match, col.observations, col.keys
+    pb = _protobuf(ex)
     for k, t, data in frames.timed(passed):
         # The usual event, inline: a change in the apiserver's encoding whose bytes are in the file.
-        m = match(data) if data[-2:] == b"}\n" and offsets[k] >= 0 else None
+        m = match(data) if not pb and data[-2:] == b"}\n" and offsets[k] >= 0 else None
         if m is not None and (typ := m[1]) in _CHANGE_TYPES and (rvb := m[5]) and m[2] != b"Status":
             rv = int(rvb)
             ns, name = m[4] or b"", m[3] or b""
@@ -294,7 +303,8 @@ def _collect_watch(col: _Collector, ex: Exchange, marks: list[tuple[float, int]]
                 _merge(o, t, seen_as, offsets[k] + at, lengths[k] - at - 2)
             added: int | None = rv if typ == b"ADDED" else None
         else:
-            seen = _observe_event(col, frames, k, data, t, marks, gone)
+            seen = _observe_frame(col, data, t, marks, gone) if pb else _observe_event(col, frames, k, data, t, marks,
+                                                                                         gone)
             if seen is None:
                 continue
             added = seen[1] if seen[0] == "ADDED" else None
@@ -329,6 +339,14 @@ def _observe_event(col: _Collector, frames: Frames, k: int, data: bytes, t: floa
         ev = json.loads(data)
     except ValueError:
         return None
+    m = _OBJECT_AT.match(data)
+    raw = _object_ref(col.raws, frames, k, m.end()) if m is not None and data.endswith(b"}\n") else None
+    return _observe_decoded(col, ev, t, marks, gone, raw)
+
+
+def _observe_decoded(col: _Collector, ev: Any, t: float, marks: list[tuple[float, int]], gone: str,
+                     raw: tuple[int, int] | None) -> tuple[str, int | None, Key] | None:
+    """An event read into JSON form; `raw`: where its object's bytes are, if in the apiserver's encoding."""
     if not isinstance(ev, dict):
         return None
     typ, obj = ev.get("type"), ev.get("object")
@@ -338,11 +356,19 @@ def _observe_event(col: _Collector, frames: Frames, k: int, data: bytes, t: floa
         return None
     if typ not in TYPE_CODE:
         return None
-    m = _OBJECT_AT.match(data)
-    raw = _object_ref(col.raws, frames, k, m.end()) if m is not None and data.endswith(b"}\n") else None
     observed = col.observe(obj, t, gone if typ == "DELETED" else "", raw)
     meta = (obj.get("metadata") if isinstance(obj, dict) else None) or {}
     return str(typ), observed, (str(meta.get("namespace") or ""), str(meta.get("name") or ""))
+
+
+def _observe_frame(col: _Collector, data: bytes, t: float, marks: list[tuple[float, int]],
+                   gone: str) -> tuple[str, int | None, Key] | None:
+    """A protobuf watch frame (recorded under --keep-protobuf), read as the event the apiserver's JSON is."""
+    try:
+        ev = protobuf.decode_watch_frame(data)
+    except (ValueError, RecursionError):
+        return None
+    return _observe_decoded(col, ev, t, marks, gone, None)
 
 
 def _baseline(col: _Collector) -> int:
@@ -446,7 +472,7 @@ def build(loaded: Loaded, progress: Callable[[int, int], None] | None = None) ->
     return Rebuilt(out, sorted(marks), raws)
 
 
-_SAVED_VERSION = 2  # of the rebuilding rules: a saved timeline from other rules is rebuilt
+_SAVED_VERSION = 3  # of the rebuilding rules: a saved timeline from other rules is rebuilt
 
 
 def to_saved(r: Rebuilt) -> dict[str, Any]:
