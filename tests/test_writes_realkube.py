@@ -61,19 +61,24 @@ def test_the_write_sequence_gets_the_real_apiservers_answers_and_events(
         assert rvs == sorted(rvs) and len(set(rvs)) == len(rvs)
 
 
-def test_a_pods_deletion_is_watched_as_on_the_real_apiserver(
+def test_deletions_are_watched_as_on_the_real_apiserver(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
-    """The store marks a pod for deletion (MODIFIED) before it deletes it: at once when no node runs it or
-    when the client asks for no grace (then DELETED, the answer holding that version), else only marked,
-    waiting for its kubelet."""
-    ns = f"podgone-{next(_runs)}"
-    pods = f"/api/v1/namespaces/{ns}/pods"
+    """Pods: the store marks one for deletion (MODIFIED) before it deletes it, at once when no node runs it
+    or when the client asks for no grace (then DELETED, the answer holding that version), else only marks
+    it, waiting for its kubelet. An update that empties the last finalizer of an object being deleted is
+    answered with the update, at the version stored before it, which is what the DELETED event holds."""
+    ns = f"gone-{next(_runs)}"
+    pods, cms = f"/api/v1/namespaces/{ns}/pods", f"/api/v1/namespaces/{ns}/configmaps"
     def pod(name: str, node: str = "") -> bytes:
         return json.dumps({"metadata": {"name": name}, "spec": {"containers": [{"name": "c", "image": "x"}],
                                                                **({"nodeName": node} if node else {})}}).encode()
-    steps = [("POST", pods, pod("unbound")), ("POST", pods, pod("bound", "n1")), ("POST", pods, pod("now", "n1")),
-             ("DELETE", f"{pods}/unbound", None), ("DELETE", f"{pods}/bound", None),
-             ("DELETE", f"{pods}/now?gracePeriodSeconds=0", None)]
+    cm = json.dumps({"metadata": {"name": "f", "finalizers": ["x.io/f"]}, "data": {"a": "1"}}).encode()
+    unfinalized = json.dumps({"metadata": {"finalizers": None}, "data": {"a": "2"}}).encode()
+    steps = [("POST", pods, pod("unbound"), ""), ("POST", pods, pod("bound", "n1"), ""),
+             ("POST", pods, pod("now", "n1"), ""), ("DELETE", f"{pods}/unbound", None, ""),
+             ("DELETE", f"{pods}/bound", None, ""), ("DELETE", f"{pods}/now?gracePeriodSeconds=0", None, ""),
+             ("POST", cms, cm, ""), ("DELETE", f"{cms}/f", None, ""),
+             ("PATCH", f"{cms}/f", unfinalized, "application/merge-patch+json")]
     real = (realkube.url, realkube.token_file.read_text().strip())
     assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
     b = RecordingBuilder(tmp_path / "empty.msgpack")
@@ -81,19 +86,25 @@ def test_a_pods_deletion_is_watched_as_on_the_real_apiserver(
     replay = watchproxy(b.write())
     seen = []
     for server, on in ((real, None), ((replay.url, ""), replay)):
-        rv0 = rawhttp.call(*server, "GET", pods)[1]["metadata"]["resourceVersion"]
+        rv0 = {c: rawhttp.call(*server, "GET", c)[1]["metadata"]["resourceVersion"] for c in (pods, cms)}
         answers = []
-        for method, path, body in steps:
-            code, doc, _ = rawhttp.call(*server, method, path, body)
+        for method, path, body, ctype in steps:
+            code, doc, _ = rawhttp.call(*server, method, path, body, ctype or "application/json")
             meta = doc.get("metadata", {})
-            answers.append((code, meta.get("deletionGracePeriodSeconds"), meta.get("resourceVersion")))
-        _, _, stream = rawhttp.send_ending_watches(server, on, "GET", f"{pods}?watch=1&resourceVersion={rv0}&"
-                                                   "timeoutSeconds=1", None, {"Accept": "application/json"})
-        events = [json.loads(line) for line in stream.splitlines()]
-        last = {e["object"]["metadata"]["name"]: e["object"]["metadata"]["resourceVersion"] for e in events}
-        assert [rv for _, _, rv in answers[3:] if rv] == [last["unbound"], last["bound"], last["now"]]
-        seen.append(([a[:2] for a in answers], [(e["type"], e["object"]["metadata"]["name"],
-                                                e["object"]["metadata"].get("deletionGracePeriodSeconds"))
-                                               for e in events]))
+            answers.append((code, meta.get("deletionGracePeriodSeconds"), meta.get("finalizers"), doc.get("data"),
+                            meta.get("resourceVersion")))
+        events = []
+        for c in (pods, cms):
+            _, _, stream = rawhttp.send_ending_watches(server, on, "GET", f"{c}?watch=1&resourceVersion={rv0[c]}&"
+                                                       "timeoutSeconds=1", None, {"Accept": "application/json"})
+            events += [json.loads(line) for line in stream.splitlines()]
+        rvs = {(e["type"], e["object"]["metadata"]["name"]): e["object"]["metadata"]["resourceVersion"] for e in events}
+        assert [a[-1] for a in answers[3:6]] == [rvs["DELETED", "unbound"], rvs["MODIFIED", "bound"],
+                                                 rvs["DELETED", "now"]]
+        assert int(answers[8][-1]) == int(rvs["MODIFIED", "f"]) < int(rvs["DELETED", "f"])
+        seen.append(([a[:4] for a in answers], [
+            (e["type"], e["object"]["metadata"]["name"], e["object"]["metadata"].get("deletionGracePeriodSeconds"),
+             e["object"]["metadata"].get("finalizers"), e["object"].get("data")) for e in events]))
     assert seen[1] == seen[0]
-    assert ("MODIFIED", "unbound", 0) in seen[0][1] and ("DELETED", "unbound", 0) in seen[0][1]
+    assert ("MODIFIED", "unbound", 0, None, None) in seen[0][1] and ("DELETED", "unbound", 0, None, None) in seen[0][1]
+    assert seen[0][1][-1] == ("DELETED", "f", 0, ["x.io/f"], {"a": "1"})

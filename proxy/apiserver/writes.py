@@ -212,6 +212,9 @@ class Commit:
     # autoscaler): what the other version's view is made from, but for the part the strategy kept as stored
     stored: dict[str, Any] | None = None
     kept: str = ""  # "status" (an update of the object) or "spec" (of its status)
+    # what the store keeps and watches see, where it is not the answer: an update that empties an object's
+    # last finalizer deletes the version stored before it (the answer is the update, at that version)
+    event: dict[str, Any] | None = None
 
 
 @dataclass(slots=True)
@@ -812,10 +815,11 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     unchanged = not gone and stored == {**current, "metadata": {k: v for k, v in old_meta.items()
                                                                  if k != "resourceVersion"}}
     kept_part = "spec" if t.subresource in _STATUS_PARTS else "status" if _status_apart(t) and not t.subresource else ""
-    if unchanged or opts.dry_run:  # no new resourceVersion is given out: the answer has the stored one
+    if unchanged or opts.dry_run or gone:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
-    if gone:
-        return _commit(200, Commit("DELETED", t.key(), new, as_sent, kept=kept_part), opts)
+    if gone:  # (deleteWithoutFinalizers: the store deletes what it holds, never writing the update)
+        return _commit(200, Commit("DELETED", t.key(), new, as_sent, kept=kept_part, event=copy.deepcopy(current)),
+                       opts)
     if unchanged:  # nothing changed: no event, and the answer is the stored object
         return Outcome(200, {**stored, "metadata": new["metadata"]}, unchanged=as_sent)
     return _commit(200, Commit("MODIFIED", t.key(), new, as_sent, kept=kept_part), opts)

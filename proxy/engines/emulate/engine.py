@@ -244,16 +244,17 @@ class Emulator:
         definition serves it in (no conversion: only the apiVersion differs), an Event through both of its
         APIs (eventapi.py) and an autoscaler through both versions (autoscalingv1.py)."""
         siblings = self.definitions.siblings(path, now)
-        mirrors = tuple((p, customresources.as_version(change.obj, ct)) for p, ct in siblings
+        obj = change.event if change.event is not None else change.obj
+        mirrors = tuple((p, customresources.as_version(obj, ct)) for p, ct in siblings
                         if self.timeline_of(p) is not None)
         if (other := _OTHER_VIEW.get(path)) is not None and self.timeline_of(other[0]) is not None:
             if path == autoscalingv1.V1_PATH:  # (v1 loses what v2 holds: what the write left stays as stored)
                 before = self.cache.state(other[0], now).get(change.key)
-                mirrors += ((other[0], autoscalingv1.as_v2_over(change.obj, before.obj if before else None,
+                mirrors += ((other[0], autoscalingv1.as_v2_over(obj, before.obj if before else None,
                                                                 change.stored, change.kept)),)
             else:
-                mirrors += ((other[0], other[1](change.obj)),)
-        rv = self.cache.commit(path, change.key, change.type, change.obj, now, mirrors)
+                mirrors += ((other[0], other[1](obj)),)
+        rv = self.cache.commit(path, change.key, change.type, obj, now, mirrors)
         for p in (path, *(p for p, _ in mirrors)):
             self.watches.changed(p)
         if self._written is not None and not self._written.done():
