@@ -108,3 +108,38 @@ def test_deletions_are_watched_as_on_the_real_apiserver(
     assert seen[1] == seen[0]
     assert ("MODIFIED", "unbound", 0, None, None) in seen[0][1] and ("DELETED", "unbound", 0, None, None) in seen[0][1]
     assert seen[0][1][-1] == ("DELETED", "f", 0, ["x.io/f"], {"a": "1"})
+
+
+def test_an_update_that_changes_nothing_is_no_new_version(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A PUT of an object as written (no managedFields, as kubectl replace or a client building it sends
+    it) that changes nothing is no new version and no event, whoever sends it, as on the real apiserver;
+    a change is, and so is a reset of the managedFields alone. (A replay gave each PUT a new version.)"""
+    ns = f"noop-{next(_runs)}"
+    cms = f"/api/v1/namespaces/{ns}/configmaps"
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "labels": {"x": "1"}}, "data": {"a": "1"}}
+    changed = {**cm, "data": {"a": "2"}}
+    reset = {**changed, "metadata": {**cm["metadata"], "managedFields": [{}]}}
+    steps = [("POST", cms, cm, ""), ("PUT", f"{cms}/c", cm, ""), ("PUT", f"{cms}/c", cm, "other/1"),
+             ("PUT", f"{cms}/c", changed, "other/1"), ("PUT", f"{cms}/c", changed, ""), ("PUT", f"{cms}/c", reset, "")]
+    real = (realkube.url, realkube.token_file.read_text().strip())
+    assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path=cms, kind="ConfigMapList")
+    replay = watchproxy(b.write())
+    seen = []
+    for server, on in ((real, None), ((replay.url, ""), replay)):
+        rv0 = rawhttp.call(*server, "GET", cms)[1]["metadata"]["resourceVersion"]
+        answers, last = [], ""
+        for method, path, body, agent in steps:
+            code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode(),
+                                        headers={"User-Agent": agent} if agent else {})
+            meta = doc["metadata"]
+            answers.append((code, meta["resourceVersion"] != last, [(m["manager"], m["fieldsV1"])
+                                                                    for m in meta.get("managedFields", [])]))
+            last = meta["resourceVersion"]
+        _, _, stream = rawhttp.send_ending_watches(server, on, "GET", f"{cms}?watch=1&resourceVersion={rv0}&"
+                                                   "timeoutSeconds=1", None, {"Accept": "application/json"})
+        seen.append((answers, [json.loads(line)["type"] for line in stream.splitlines()]))
+    assert seen[1] == seen[0]
+    assert [new for _, new, _ in seen[0][0]] == [True, False, False, True, False, True]

@@ -812,16 +812,19 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     stored = encoded(defaults.read_back(new), t.kind, t.api_version, stored=True)
     if signing and t.subresource in _STATUS_PARTS:
         as_sent = csr.as_compared(new, sent_status)
-    unchanged = not gone and stored == {**current, "metadata": {k: v for k, v in old_meta.items()
-                                                                 if k != "resourceVersion"}}
+    # managedFields aside: the field manager makes them afterwards (Outcome.unchanged), from the live ones
+    # when the body has none (a PUT of an object as written, not as read)
+    unchanged = not gone and _unmanaged(stored) == _unmanaged(current)
     kept_part = "spec" if t.subresource in _STATUS_PARTS else "status" if _status_apart(t) and not t.subresource else ""
     if unchanged or opts.dry_run or gone:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
     if gone:  # (deleteWithoutFinalizers: the store deletes what it holds, never writing the update)
         return _commit(200, Commit("DELETED", t.key(), new, as_sent, kept=kept_part, event=copy.deepcopy(current)),
                        opts)
-    if unchanged:  # nothing changed: no event, and the answer is the stored object
-        return Outcome(200, {**stored, "metadata": new["metadata"]}, unchanged=as_sent)
+    if unchanged:  # nothing changed: no event, and the answer is the stored object (its managedFields too)
+        meta = new["metadata"] if "managedFields" in new["metadata"] or "managedFields" not in old_meta else \
+            ordered_meta({**new["metadata"], "managedFields": old_meta["managedFields"]})
+        return Outcome(200, {**stored, "metadata": meta}, unchanged=as_sent)
     return _commit(200, Commit("MODIFIED", t.key(), new, as_sent, kept=kept_part), opts)
 
 
@@ -1212,6 +1215,12 @@ def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Optio
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
         "details": {k: v for k, v in details.items() if v}}  # omitempty: a core kind has no group
     return Outcome(200, body, [] if opts.dry_run else [Commit("DELETED", t.key(), obj)])
+
+
+def _unmanaged(obj: dict[str, Any]) -> dict[str, Any]:
+    """An object without what a write's answer and the store set after comparing: its managedFields and
+    resourceVersion."""
+    return {**obj, "metadata": {k: v for k, v in _meta(obj).items() if k not in ("managedFields", "resourceVersion")}}
 
 
 def _is_namespace(t: Target) -> bool:
