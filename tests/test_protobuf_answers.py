@@ -204,3 +204,24 @@ async def test_a_recording_in_protobuf_is_rebuilt_as_its_json_would_be(tmp_path:
                       for t, e in watched.timed_events()]))
     assert seen[1] == seen[0]
     assert seen[0][0] == {"default/web-b": "102"} and [e[0] for e in seen[0][1]] == ["ADDED", "MODIFIED", "DELETED"]
+
+
+def test_inspect_reads_a_protobuf_recording_as_its_json_twin(tmp_path: Path) -> None:
+    """`inspect` lists the same events, resources and watches for a --keep-protobuf recording as for the
+    JSON of the same exchanges (it showed its frames as unreadable, its lists as empty)."""
+    import subprocess
+    import sys
+
+    b = RecordingBuilder(tmp_path / "json.msgpack")
+    b.list(0.0, 100, [pod("web-a", 90)])
+    b.watch(0.0, [(1.0, "ADDED", pod("web-b", 101)), (2.0, "DELETED", pod("web-a", 102))], end=10.0,
+            query="resourceVersion=100&watch=true")
+    seen = []
+    for rec in (b.write(), _in_protobuf(b, tmp_path / "pb.msgpack")):
+        done = subprocess.run([sys.executable, "-m", "watchproxy", "inspect", str(rec), "--events", "--json"],
+                              capture_output=True, text=True, timeout=60, check=True)
+        doc = json.loads(done.stdout)
+        seen.append({k: doc[k] for k in ("events_by_type", "events", "resources")})
+    assert seen[1] == seen[0]
+    assert [(e["type"], e["name"], e["rv"]) for e in seen[0]["events"]] == [("ADDED", "web-b", "101"),
+                                                                           ("DELETED", "web-a", "102")]

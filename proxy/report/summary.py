@@ -13,6 +13,7 @@ from typing import Any
 
 from ..recording.reader import RecordingReader
 from ..recording.records import End, Frame, Header, Record, Request, Response
+from ..wire import protobuf
 from ..wire.events import apiserver_event
 from ..wire.match import representation
 from ..wire.request import classify
@@ -23,9 +24,9 @@ _RV = re.compile(rb'"resourceVersion":"(\d+)"')
 
 
 def event_type(data: bytes) -> str:
-    """The event type of a JSON watch frame (it leads the line in the apiserver's encoding; another
-    encoder's line is decoded); "FRAME" for anything else (protobuf, a piece of a body)."""
-    typ = line_type(data)
+    """The event type of a watch frame: a JSON line's (it leads the line in the apiserver's encoding; another
+    encoder's line is decoded) or a protobuf frame's; "FRAME" for anything else (a piece of a body)."""
+    typ = line_type(data) if data[:1] != b"\x00" else protobuf.watch_frame_type(data)
     if typ is not None:
         return typ
     if data.lstrip()[:1] == b"{":

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from ..recording.reader import RecordingReader
 from ..recording.records import End, Frame, Record, Request, Response
+from ..wire import protobuf
 from ..wire.events import apiserver_event
 from ..wire.match import normalized_query
 from ..wire.params import first_values, query_pairs
@@ -192,9 +193,11 @@ def _json_doc(data: bytes, encoding: str) -> Any:
             data = gzip.decompress(data)
         except (OSError, EOFError):
             return None
-    if data.lstrip()[:1] not in (b"{", b"["):
-        return None
     try:
+        if data.startswith(protobuf.MAGIC):  # (--keep-protobuf)
+            return protobuf.decode(data)
+        if data.lstrip()[:1] not in (b"{", b"["):
+            return None
         return json.loads(data)
     except (ValueError, RecursionError):  # nested too deeply for Python's parser: not a document here
         return None
@@ -244,9 +247,10 @@ def _event_row(t: float, ex: int, data: bytes, resource: str) -> EventRow:
         if kind_b != b"Status":
             return EventRow(t, ex, typ_b.decode(), kind_b.decode() or resource, ns_b.decode(), name_b.decode(),
                             rv_b.decode())
-    typ = line_type(data)
+    framed = protobuf.watch_frame_type(data)  # (--keep-protobuf)
+    typ = framed or line_type(data)
     try:
-        doc = json.loads(data)
+        doc = protobuf.decode_watch_frame(data) if framed else json.loads(data)
     except (ValueError, RecursionError):  # nested too deeply for Python's parser: not a document here
         return EventRow(t, ex, typ or "FRAME", resource, "", "", "", f"{len(data)} bytes, not JSON")
     typ = typ or doc_type(doc)  # decoded once, here, for a line in another encoder's layout

@@ -272,6 +272,16 @@ def decode(body: bytes) -> dict[str, Any]:
         raise ValueError(f"malformed protobuf body: {exc}") from None
 
 
+def watch_frame_type(frame: bytes) -> str | None:
+    """The event type of a protobuf watch frame, read without decoding its object (it is the message's first
+    field); None if the bytes are not one whole frame."""
+    if len(frame) < 7 or int.from_bytes(frame[:4], "big") != len(frame) - 4 or frame[4] != 0x0A:
+        return None
+    size = frame[5]
+    typ = frame[6:6 + size]
+    return typ.decode("ascii", "replace") if size < 0x80 and len(typ) == size and typ.isupper() else None
+
+
 def decode_watch_frame(frame: bytes) -> dict[str, Any]:
     """One frame of a protobuf watch stream (its 4-byte length, then metav1.WatchEvent) as the JSON event
     the apiserver would have written; ValueError for what cannot be read."""
