@@ -21,27 +21,13 @@ from watchproxy.engines.store import load
 from watchproxy.recording import Frame, Record, Request, Response
 from watchproxy.testing import Replay
 from watchproxy.wire import protobuf
+from watchproxy.wire.framing import LengthPrefixed
 
 from tests.memory import MemoryResponder, RecordingBuilder, entry, pod
 
 PODS = "/api/v1/namespaces/default/pods"
 PB = "application/vnd.kubernetes.protobuf"
 JSON_HEAD = (("Content-Type", "application/json"),)
-
-
-def _frames(body: bytes) -> list[bytes]:
-    out, i = [], 0
-    while i < len(body):
-        size = int.from_bytes(body[i:i + 4], "big")
-        out.append(body[i:i + 4 + size])
-        i += 4 + size
-    return out
-
-
-def _event(frame: bytes) -> dict[str, object]:
-    fields = protobuf._fields(frame[4:])
-    raw = protobuf._fields(fields[2][0])[1][0]  # type: ignore[arg-type]
-    return {"type": fields[1][0].decode(), "object": protobuf.decode(raw)}  # type: ignore[union-attr, arg-type]
 
 
 async def _serve(emu: Emulator, clock: ManualClock, query: str, accept: str, advance: float = 0.0
@@ -74,7 +60,7 @@ async def test_lists_gets_and_watches_are_their_json_answers_in_protobuf(tmp_pat
         watched = await _serve(emu, clock, query, accept, advance=3.0)
         as_json = await _serve(emu, clock, query, "application/json", advance=3.0)
         assert dict(watched.headers)["Content-Type"] == f"{PB};stream=watch"
-        assert _frames(watched.body) == [protobuf.watch_frame(e) for e in as_json.events()]
+        assert LengthPrefixed().feed(watched.body) == [protobuf.watch_frame(e) for e in as_json.events()]
         assert [e["type"] for e in as_json.events()] == ["ADDED", "ADDED", "BOOKMARK"]
     unchanged = await _serve(emu, clock, "", "application/json, */*")
     assert dict(unchanged.headers)["Content-Type"] == "application/json" and unchanged.body.startswith(b"{")
@@ -120,7 +106,7 @@ async def test_a_stream_says_what_it_cannot_write_and_cuts_half_an_event_short()
     await out.send(half)
     await out.abort()
     whole, cut = mem.body[:-(4 + len(half))], mem.body[-(4 + len(half)):]
-    frames = [_event(f) for f in _frames(whole)]
+    frames = [protobuf.decode_watch_frame(f) for f in LengthPrefixed().feed(whole)]
     assert frames[0] == {"type": "ADDED", "object": protobuf.decode(protobuf.encode(good["object"]))}
     assert frames[1]["type"] == "ERROR"
     error = frames[1]["object"]
@@ -159,7 +145,7 @@ def test_an_expire_fault_in_a_protobuf_watch_is_a_protobuf_error_event() -> None
             body = pool.submit(watch)
             replay.wait_for_watches(1, open_=True)
             assert replay.fault("expire") == 1
-            events = [_event(f) for f in _frames(body.result(timeout=30))]
+            events = [protobuf.decode_watch_frame(f) for f in LengthPrefixed().feed(body.result(timeout=30))]
     last = events[-1]
     assert last["type"] == "ERROR" and isinstance(last["object"], dict)
     assert (last["object"]["kind"], last["object"]["code"], last["object"]["reason"]) == ("Status", 410, "Expired")

@@ -15,6 +15,7 @@ from typing import Any
 
 from watchproxy.testing import Replay
 from watchproxy.wire import protobuf
+from watchproxy.wire.framing import LengthPrefixed
 
 from tests import crds_differential as cd
 from tests import rawhttp
@@ -27,27 +28,12 @@ PB_STREAM = PB + ";stream=watch"
 _VOLATILE = re.compile(r'"(uid|resourceVersion|creationTimestamp|deletionTimestamp|time)": "[^"]*"')
 
 
-def _frames(body: bytes) -> list[bytes]:
-    out, i = [], 0
-    while i < len(body):
-        size = int.from_bytes(body[i:i + 4], "big")
-        out.append(body[i:i + 4 + size])
-        i += 4 + size
-    return out
-
-
-def _event(frame: bytes) -> dict[str, Any]:
-    fields = protobuf._fields(frame[4:])
-    raw = protobuf._fields(fields[2][0])[1][0]  # type: ignore[arg-type]
-    return {"type": fields[1][0].decode(), "object": protobuf.decode(raw)}  # type: ignore[union-attr, arg-type]
-
-
 def _decoded(content_type: str, body: bytes) -> Any:
     """The answer as JSON, whatever it was written in; and, for protobuf, the check that watchproxy writes
     that JSON as the very bytes the server sent."""
     if content_type == PB_STREAM:
-        frames = _frames(body)
-        events = [_event(f) for f in frames]
+        frames = LengthPrefixed().feed(body)
+        events = [protobuf.decode_watch_frame(f) for f in frames]
         assert [protobuf.watch_frame(e) for e in events] == frames
         return events
     if content_type.startswith(PB):
