@@ -78,10 +78,12 @@ def send_ending_watches(server: Server, replay: Replay | None, method: str, path
     timeout, which on the real apiserver simply runs out."""
     if replay is None or "watch=1" not in path:
         return send(*server, method, path, body, headers)
-    watches = len(replay.watches())
+    n = len(replay.watches()) + 1
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         answer = pool.submit(send, *server, method, path, body, headers)
-        replay.wait_for_watches(watches + 1, open_=True)
+        # open and answered (so it has its deadline), or refused at once
+        replay.wait_for(lambda r: len(ws := r.watches()) >= n and (ws[n - 1].end != "open" or ws[n - 1].status != 0),
+                        what="the watch")
         replay.advance(2.0)
         return answer.result(timeout=30)
 

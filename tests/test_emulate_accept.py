@@ -22,6 +22,7 @@ from watchproxy.recording import Request
 from tests.memory import MemoryResponder, RecordingBuilder, entry, pod
 
 PODS = "/api/v1/namespaces/default/pods"
+PB, JSON = "application/vnd.kubernetes.protobuf", "application/json"
 
 METADATA = ("application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,"
             "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json")
@@ -52,20 +53,21 @@ METADATA_LIST = METADATA.replace("PartialObjectMetadata;", "PartialObjectMetadat
 
 
 @pytest.mark.parametrize(("accept", "expected"), [
-    (METADATA, Wanted(True, True, False, ("PartialObjectMetadata", "v1"))),  # in protobuf, the first range
-    (METADATA_LIST, Wanted(True, True, False, ("PartialObjectMetadataList", "v1"))),
+    (METADATA, Wanted(PB, False, ("PartialObjectMetadata", "v1"))),  # in protobuf, the first range
+    (METADATA_LIST, Wanted(PB, False, ("PartialObjectMetadataList", "v1"))),
     ("application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1beta1",
-     Wanted(True, False, False, ("PartialObjectMetadata", "v1beta1"))),
+     Wanted(JSON, False, ("PartialObjectMetadata", "v1beta1"))),
     ("application/json, application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1",
-     Wanted(True, False, False, None)),  # whole objects first
-    ("application/json;as=Table;v=v1;g=meta.k8s.io", Wanted(True, False, True, None)),
+     Wanted(JSON, False, None)),  # whole objects first
+    ("application/json;as=Table;v=v1;g=meta.k8s.io", Wanted(JSON, True, None)),
     ("application/vnd.kubernetes.protobuf;as=Table;v=v1;g=meta.k8s.io, application/json",
-     Wanted(True, False, False, None)),  # no Table in protobuf: the plain list in JSON, as the apiserver does
-    ("application/vnd.kubernetes.protobuf, */*", Wanted(True, True, False, None)),
-    ("application/yaml", Wanted(False, False, False, None)),  # not written: a 406
-    ("application/yaml, application/json", Wanted(True, False, False, None)),  # JSON rather than a 406
-    ("text/plain", Wanted(False, False, False, None)),
-    ("", Wanted(True, False, False, None)),
+     Wanted(JSON, False, None)),  # no Table in protobuf: the plain list in JSON, as the apiserver does
+    ("application/vnd.kubernetes.protobuf, */*", Wanted(PB, False, None)),
+    ("application/yaml", Wanted("application/yaml", False, None)),
+    ("application/yaml, application/json", Wanted("application/yaml", False, None)),
+    ("application/yaml;as=Table;v=v1;g=meta.k8s.io", Wanted("application/yaml", True, None)),
+    ("text/plain", Wanted("", False, None)),
+    ("", Wanted(JSON, False, None)),
 ])
 def test_what_an_accept_header_gets_is_negotiated_as_the_apiserver_does(tmp_path: Path, accept: str,
                                                                          expected: Wanted) -> None:
@@ -122,3 +124,8 @@ async def test_emulate_answers_a_metadata_client_with_partial_object_metadata(tm
     status = json.loads(refused.body)
     assert (refused.status, status["reason"], status["message"]) == (
         406, "NotAcceptable", "you requested PartialObjectMetadata, but the requested object is a list (*core.PodList)")
+    refused = await _serve(emu, clock, "", METADATA_LIST, path=f"{PODS}/web-b")  # (a missing one: its 404 first)
+    status = json.loads(refused.body)
+    assert (refused.status, status["message"]) == (
+        406, "you requested PartialObjectMetadataList, but the requested object is not a list (*core.Pod)")
+    assert (await _serve(emu, clock, "", METADATA_LIST, path=f"{PODS}/nope")).status == 404

@@ -206,8 +206,9 @@ def send(url: str, method: str, target: str, headers: dict[str, str], body: byte
 
 def check_answer(status: int, body: bytes, method: str, streaming: bool) -> None:
     assert 100 <= status < 600
-    if status >= 400 and method != "HEAD" and not streaming:  # (in protobuf to a client that puts it first)
-        doc = protobuf.decode(body) if body.startswith(protobuf.MAGIC) else json.loads(body)
+    if status >= 400 and method != "HEAD" and not streaming:  # (in protobuf or YAML to a client that asks)
+        doc = protobuf.decode(body) if body.startswith(protobuf.MAGIC) else \
+            json.loads(body) if body.lstrip().startswith(b"{") else yaml.safe_load(body)
         assert doc["kind"] == "Status" and doc["code"] == status, doc
         assert "internal error" not in doc.get("message", ""), doc
 

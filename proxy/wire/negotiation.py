@@ -2,8 +2,8 @@
 NegotiateMediaTypeOptions over goautoneg's parse, under the endpoint's restrictions), go-restful's check of a
 route before its handler negotiates, and how an error's Status is written for the Accept it answers.
 
-A replay answers in JSON whatever the negotiated media type (YAML and protobuf are not written), but it
-refuses exactly what the apiserver refuses, in its words.
+A replay writes its answers in the negotiated media type (engines/emulate/answers.py) and refuses exactly
+what the apiserver refuses, in its words.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from .status import status_bytes, unnegotiated_status_bytes
 MEDIA_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
 STREAM_MEDIA_TYPES = ("application/json;stream=watch", "application/vnd.kubernetes.protobuf;stream=watch")
 NOT_ACCEPTABLE = "only the following media types are accepted: " + ", ".join(MEDIA_TYPES)
+NOT_ACCEPTABLE_STREAM = "only the following media types are accepted: " + ", ".join(STREAM_MEDIA_TYPES)
 _SERIALIZERS = (("json", True), ("yaml", False), ("vnd.kubernetes.protobuf", True))  # application/…, streams
 
 Convert = tuple[str, str, str]
@@ -60,13 +61,6 @@ def _allows(endpoint: Endpoint, served: str, convert: Convert | None) -> bool:
     return convert[2] in ("PartialObjectMetadata", "PartialObjectMetadataList")
 
 
-def without(accept: str, media_type: str) -> str:
-    """`accept` without its ranges of one media type (parameters aside); a range of nothing if none is left
-    (an empty header would negotiate JSON)."""
-    kept = [p for p in accept.split(",") if p.split(";")[0].strip(" ").lower() != media_type]
-    return ",".join(kept) if kept else "none/none"
-
-
 def restful_refusal(accept: str, produces: tuple[str, ...]) -> str | None:
     """go-restful's check of a route, before its handler negotiates: an Accept that names none of the
     route's media types (parameters aside, `*/*` taking any, `application/*` none) gets its 406 message;
@@ -80,8 +74,9 @@ def restful_refusal(accept: str, produces: tuple[str, ...]) -> str | None:
 
 def status_body(accept: str, code: int, message: str, details: dict[str, object] | None = None,
                 reason: str | None = None) -> bytes:
-    """An error's Status as the apiserver writes it for `accept`: negotiated like any answer (here always
-    JSON), or, when the client accepts none of its media types, indented (WriteRawJSON)."""
+    """An error's Status as the apiserver writes it for `accept`: negotiated like any answer (JSON here: a
+    replay's answer writer turns it into what was negotiated), or, when the client accepts none of its media
+    types, indented JSON (WriteRawJSON)."""
     if negotiate(accept, "default") is None:
         return unnegotiated_status_bytes(code, message, details, reason)
     return status_bytes(code, message, reason, details)

@@ -33,7 +33,7 @@ from ..playback import JSON_HEADERS, play, send_status
 from ..requestlog import LogEntry
 from ..store import Exchange, Loaded
 from . import access, bootstrapped, customresources, discovery, namespaces, writes
-from .protobuf_answers import ProtobufAnswers
+from .answers import UNNEGOTIATED, EncodedAnswers
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -124,27 +124,28 @@ class Warned:
     async def wait_closed(self) -> None:
         await self.inner.wait_closed()
 
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Wanted:
-    """The answer an Accept header negotiated: its media type's family and the conversion it asked for."""
+    """The answer an Accept header negotiated: its media type and the conversion it asked for."""
 
-    answerable: bool  # JSON or protobuf (YAML is not written: a 406 says so)
-    protobuf: bool
+    media: str  # "" when nothing could be negotiated
     table: bool
     metadata: tuple[str, str] | None  # (PartialObjectMetadata or …List, its meta.k8s.io version)
 
     @staticmethod
     def of(got: tuple[str, negotiation.Convert | None] | None) -> Wanted:
         if got is None:
-            return Wanted(False, False, False, None)
+            return Wanted("", False, None)
         media, convert = got
         as_ = convert[2] if convert else ""
-        return Wanted(media != "application/yaml", _protobuf(got), as_ == "Table",
+        return Wanted(media, as_ == "Table",
                       (as_, convert[1]) if convert and as_.startswith("PartialObjectMetadata") else None)
 
 
-def _protobuf(got: tuple[str, negotiation.Convert | None] | None) -> bool:
-    return got is not None and got[0] == negotiation.MEDIA_TYPES[2]
+def _internal_group(tl: ResourceTimeline) -> str:
+    """The package of the apiserver's internal type of a resource, as its messages name it (*core.Pod)."""
+    return tl.group.split(".")[0] if tl.group else "core"
 
 
 class Emulator:
@@ -440,6 +441,11 @@ class Emulator:
             got = lists.not_found_answer(tl, info.name)
         else:
             got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
+        if got.code == 200 and metadata is not None and metadata[0] == "PartialObjectMetadataList":  # (once found)
+            await send_status(out, 406, f"you requested PartialObjectMetadataList, but the requested object is not a "
+                              f"list (*{_internal_group(tl)}.{tl.kind})", entry, accept=req.header("Accept"))
+            entry.ended("refused", "not acceptable")
+            return
         entry.answered_by = f"emulated {tl.resource}"
         entry.answered(got.code)
         headers = self._headers("list", self.draw.identity(req.method, req.path, req.query)) if got.code == 200 \
@@ -481,21 +487,21 @@ class Emulator:
         builtin = info.is_resource and builtin_by_path(info.group, info.version, info.resource) is not None
         endpoint: negotiation.Endpoint = "builtin" if builtin else "custom" if info.is_resource else "default"
         accept = req.header("Accept")
-        got = negotiation.negotiate(accept, endpoint)
-        if got is not None and got[0] == "application/yaml":  # JSON instead, to a client that takes it too
-            got = negotiation.negotiate(negotiation.without(accept, "application/yaml"), endpoint) or got
-        return Wanted.of(got)
+        return Wanted.of(negotiation.negotiate(accept, endpoint))
 
     def answers(self, req: Incoming, out: Responder) -> Responder:
-        """Where the answer to `req` is written: through ProtobufAnswers when the client negotiated protobuf
-        for it, for an error's Status (the default restrictions: a custom resource's errors too) or for
-        aggregated discovery."""
+        """Where the answer to `req` is written: through EncodedAnswers when the client negotiated protobuf
+        or YAML for it, or for an error's Status (the default restrictions: a custom resource's errors too),
+        or for aggregated discovery."""
         accept = req.header("Accept")
-        events = self.wanted(req).protobuf
-        if req.method == "HEAD" or not (events or _protobuf(negotiation.negotiate(accept, "default")) or (
-                req.path in discovery_docs.AGGREGATED_PATHS and _protobuf(negotiation.negotiate(accept, "discovery")))):
+        media = self.wanted(req).media
+        if req.path in discovery_docs.AGGREGATED_PATHS and (aggregated := negotiation.negotiate(
+                accept, "discovery")) is not None and aggregated[1] == negotiation.AGGREGATED_DISCOVERY:
+            media = aggregated[0]
+        errors = (negotiation.negotiate(accept, "default") or (UNNEGOTIATED, None))[0]
+        if req.method == "HEAD" or {media, errors} <= {"", "application/json"}:
             return out
-        return ProtobufAnswers(out, watch=req.info.verb == "watch", events=events)
+        return EncodedAnswers(out, watch=req.info.verb == "watch", media=media, errors=errors)
 
     async def _unroutable(self, req: Incoming, out: Responder, entry: LogEntry) -> bool:
         """Answer a request the apiserver has no handler for, or one deleting a namespace it keeps: True
@@ -544,7 +550,7 @@ class Emulator:
             await self._get(req, info, tl, out, entry)
             return
         if info.verb == "get" and not info.subresource and req.method == "GET" \
-                and (tl := self._timeline(info)) is not None and self.wanted(req).answerable:
+                and (tl := self._timeline(info)) is not None and self.wanted(req).media:
             await self._get(req, info, tl, out, entry)
             return
         tl = self._timeline(info) if info.verb in ("list", "watch") and (not info.name or
@@ -554,10 +560,8 @@ class Emulator:
             return
         accept = req.header("Accept")
         wanted = self.wanted(req)
-        if not wanted.answerable:
-            await send_status(out, 406, f"only the following media types are accepted: application/json, "
-                              f"application/vnd.kubernetes.protobuf, application/json;as=Table;v=v1;g=meta.k8s.io "
-                              f"(asked for {accept!r})", entry)
+        if not wanted.media:  # (a kind only the recording knows: its routes were not checked)
+            await send_status(out, 406, negotiation.NOT_ACCEPTABLE, entry, accept=accept)
             entry.ended("refused", "not acceptable")
             return
         try:
@@ -573,9 +577,12 @@ class Emulator:
         entry.answered_by = f"emulated {tl.resource}"
         metadata = wanted.metadata
         if metadata is not None and metadata[0] == "PartialObjectMetadata" and not opts.watch:
-            group = tl.group.split(".")[0] if tl.group else "core"  # the apiserver names its internal type
             await send_status(out, 406, f"you requested PartialObjectMetadata, but the requested object is a "
-                              f"list (*{group}.{tl.kind}List)", entry, accept=accept)
+                              f"list (*{_internal_group(tl)}.{tl.kind}List)", entry, accept=accept)
+            entry.ended("refused", "not acceptable")
+            return
+        if opts.watch and wanted.media == "application/yaml":  # the watch handler's: no YAML stream
+            await send_status(out, 406, negotiation.NOT_ACCEPTABLE_STREAM, entry, accept=accept)
             entry.ended("refused", "not acceptable")
             return
         if opts.watch:

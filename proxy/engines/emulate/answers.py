@@ -1,13 +1,15 @@
-"""Emulate's answers in protobuf, for the clients that negotiate it, as the real apiserver writes them.
+"""Emulate's answers in the media type the client negotiated, as the real apiserver writes them.
 
 client-go 0.37 asks for `application/vnd.kubernetes.protobuf, */*` for every built-in kind, and the real
-apiserver answers protobuf: objects, lists, watch events, errors' Status, discovery. The emulator makes its
-answers in JSON, one encoder for all of them, and this Responder between it (and the faults acting on its
-events) and the client writes each as protobuf on the way out: a whole body once complete, a watch event by
-event, a fault's ERROR event or half an event as well. A body without a protobuf form (a custom resource,
-a Table, /version) goes out as the JSON it is, with its JSON Content-Type, as the apiserver's own fallback
-does; a value that does not fit its Go type (a hand-made recording) too, or, inside a protobuf watch
-stream that has begun, as an ERROR event that says which.
+apiserver answers protobuf: objects, lists, watch events, errors' Status, discovery; a client that asks for
+`application/yaml` gets YAML (but no watch: there is no YAML stream). The emulator makes its answers in
+JSON, one encoder for all of them, and this Responder between it (and the faults acting on its events) and
+the client writes each in the negotiated form on the way out: a whole body once complete, a protobuf watch
+event by event, a fault's ERROR event or half an event as well. An error is written in what the default
+restrictions negotiate (a custom resource's errors may be protobuf while its objects cannot). A body without
+a protobuf form (a custom resource, a Table, /version) goes out as the JSON it is, with its JSON
+Content-Type, as the apiserver's own fallback does; a value that does not fit its Go type (a hand-made
+recording) too, or, inside a protobuf watch stream that has begun, as an ERROR event that says which.
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ import functools
 import json
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from ...recording.records import Headers, header_value
-from ...wire import protobuf
+from ...wire import goyaml, protobuf
+from ...wire.jsonenc import go_json_indent
 from ...wire.status import status
 from ..base import Responder
 
@@ -55,18 +59,28 @@ def stream_bytes(data: bytes) -> bytes:
     return out
 
 
-class ProtobufAnswers:
-    """A Responder that writes the JSON answers given to it in protobuf: see the module's docstring."""
+YAML = "application/yaml"
+UNNEGOTIATED = "unnegotiated"  # an error for a client that accepts none of a Status's media types
+_ENCODERS: dict[str, Callable[[Any], bytes]] = {protobuf.MEDIA_TYPE: protobuf.encode, YAML: goyaml.dumps,
+                                                UNNEGOTIATED: go_json_indent}
 
-    def __init__(self, inner: Responder, watch: bool, events: bool = True) -> None:
-        """`watch`: the request is one; `events`: its events are written in protobuf too (not a custom
-        resource's, whose errors alone are)."""
+
+class EncodedAnswers:
+    """A Responder that writes the JSON answers given to it as negotiated: see the module's docstring."""
+
+    def __init__(self, inner: Responder, watch: bool, media: str, errors: str) -> None:
+        """`watch`: the request is one; `media`: what its answer is written in (a watch's events only in
+        protobuf, else as they are); `errors`: what an error's Status is written in (application/json,
+        application/yaml, protobuf, or UNNEGOTIATED: indented JSON, as the apiserver writes it for a client
+        that accepts none of them)."""
         self.inner = inner
         self.watch = watch
-        self.events = events
+        self.media = media
+        self.errors = errors
         self._started = False
         self._mode = ""  # "body": JSON gathered until finish; "stream": a watch's events; "as is"
         self._head: tuple[int, str, Headers, int | None] = (0, "", (), None)
+        self._target = ""
         self._body = bytearray()
 
     @property
@@ -75,16 +89,19 @@ class ProtobufAnswers:
 
     async def start(self, status: int, reason: str, headers: Headers, *, content_length: int | None = None) -> None:
         self._started = True
+        stream = self.watch and status == 200
+        target = self.errors if status >= 400 else self.media
         if header_value(headers, "Content-Type").split(";")[0].strip().lower() != "application/json" \
-                or (self.watch and status == 200 and not self.events):
+                or target not in _ENCODERS or (stream and target != protobuf.MEDIA_TYPE):
             self._mode = "as is"
             await self.inner.start(status, reason, headers, content_length=content_length)
-        elif self.watch and status == 200:
+        elif stream:
             self._mode = "stream"
             await self.inner.start(status, reason, _with_type(headers, STREAM_MEDIA_TYPE))
         else:
             self._mode = "body"
             self._head = (status, reason, headers, content_length)
+            self._target = target
 
     async def send(self, data: bytes | memoryview) -> None:
         if self._mode == "body":
@@ -114,8 +131,10 @@ class ProtobufAnswers:
             body = bytes(self._body)
             if body:
                 try:
-                    body = protobuf.encode(json.loads(body))
-                    headers, length = _with_type(headers, protobuf.MEDIA_TYPE), len(body)
+                    body = _ENCODERS[self._target](json.loads(body))
+                    if self._target != UNNEGOTIATED:  # (WriteRawJSON: indented JSON, as application/json)
+                        headers = _with_type(headers, self._target)
+                    length = len(body)
                 except (ValueError, RecursionError):  # no protobuf form: the JSON it is
                     length = len(body)
             await self.inner.start(status, reason, headers, content_length=length)

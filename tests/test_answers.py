@@ -1,4 +1,4 @@
-"""Emulate's answers in protobuf (proxy/engines/emulate/protobuf_answers.py), without sockets: each is the
+"""Emulate's answers in protobuf and YAML (proxy/engines/emulate/answers.py), without sockets: each is the
 JSON answer of the same request written by the encoder (whose bytes tests/test_protobuf_go.py and
 tests/test_protobuf_realkube.py hold to Go's and the real apiserver's), and what cannot be written so is
 said, not garbled: a body without a protobuf form stays JSON, an event that does not fit its Go type is an
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from watchproxy.clock import ManualClock
 from watchproxy.engines.base import Incoming
+from watchproxy.engines.emulate.answers import YAML, EncodedAnswers
 from watchproxy.engines.emulate.engine import Emulator
-from watchproxy.engines.emulate.protobuf_answers import ProtobufAnswers
 from watchproxy.engines.store import load
 from watchproxy.recording import Frame, Record, Request, Response
 from watchproxy.testing import Replay
@@ -26,7 +26,7 @@ from watchproxy.wire.framing import LengthPrefixed
 from tests.memory import MemoryResponder, RecordingBuilder, entry, pod
 
 PODS = "/api/v1/namespaces/default/pods"
-PB = "application/vnd.kubernetes.protobuf"
+PB, JSON = "application/vnd.kubernetes.protobuf", "application/json"
 JSON_HEAD = (("Content-Type", "application/json"),)
 
 
@@ -72,7 +72,7 @@ async def test_what_has_no_protobuf_form_is_written_as_the_json_it_is() -> None:
                  b'{"kind":"Pod","apiVersion":"v1","spec":{"containers":"none"}}',  # not Go's Pod
                  b'{"major":"1","minor":"37"}', b"[1, 2]", b"not json"):
         mem = MemoryResponder(clock)
-        out = ProtobufAnswers(mem, watch=False)
+        out = EncodedAnswers(mem, watch=False, media=PB, errors=PB)
         await out.start(200, "OK", JSON_HEAD, content_length=len(body))
         await out.send(body[:5])
         await out.send(body[5:])
@@ -82,7 +82,7 @@ async def test_what_has_no_protobuf_form_is_written_as_the_json_it_is() -> None:
 
 async def test_a_body_keeps_its_media_type_parameters_and_its_other_headers() -> None:
     mem = MemoryResponder(ManualClock())
-    out = ProtobufAnswers(mem, watch=False)
+    out = EncodedAnswers(mem, watch=False, media=PB, errors=PB)
     head = (("Cache-Control", "public"),
             ("Content-Type", "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"),
             ("Etag", '"x"'))
@@ -97,7 +97,7 @@ async def test_a_body_keeps_its_media_type_parameters_and_its_other_headers() ->
 
 async def test_a_stream_says_what_it_cannot_write_and_cuts_half_an_event_short() -> None:
     mem = MemoryResponder(ManualClock())
-    out = ProtobufAnswers(mem, watch=True)
+    out = EncodedAnswers(mem, watch=True, media=PB, errors=PB)
     await out.start(200, "OK", JSON_HEAD)
     good = {"type": "ADDED", "object": {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": "a"}}}
     bad = {"type": "MODIFIED", "object": {"kind": "Pod", "apiVersion": "v1", "metadata": {"name": 7}}}
@@ -117,14 +117,14 @@ async def test_a_stream_says_what_it_cannot_write_and_cuts_half_an_event_short()
 
 async def test_a_custom_resources_watch_stays_json_and_its_errors_are_protobuf() -> None:
     mem = MemoryResponder(ManualClock())
-    out = ProtobufAnswers(mem, watch=True, events=False)
+    out = EncodedAnswers(mem, watch=True, media=JSON, errors=PB)
     await out.start(200, "OK", JSON_HEAD)
     line = b'{"type":"ADDED","object":{"kind":"Widget","apiVersion":"example.com/v1"}}\n'
     await out.send_frames([line])
     await out.finish()
     assert (mem.headers, mem.body) == (JSON_HEAD, line)
     refused = MemoryResponder(ManualClock())
-    out = ProtobufAnswers(refused, watch=True, events=False)
+    out = EncodedAnswers(refused, watch=True, media=JSON, errors=PB)
     await out.start(406, "", JSON_HEAD)
     await out.send(b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","code":406}\n')
     await out.finish()
@@ -211,3 +211,26 @@ def test_inspect_reads_a_protobuf_recording_as_its_json_twin(tmp_path: Path) -> 
     assert seen[1] == seen[0]
     assert [(e["type"], e["name"], e["rv"]) for e in seen[0]["events"]] == [("ADDED", "web-b", "101"),
                                                                            ("DELETED", "web-a", "102")]
+
+
+async def test_a_yaml_answer_is_its_json_as_the_apiserver_writes_yaml() -> None:
+    """A body in the YAML go-yaml writes (tests/test_yaml_realkube.py holds it to the real apiserver's);
+    an error too when YAML is what errors negotiate; a watch is never written in YAML (its 406 comes first)."""
+    doc = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": "c", "labels": {"a10": "x", "a2": "y"}},
+           "data": {"n": "123", "b": "on", "t": "2026-01-01T00:00:00Z", "multi": "a\nb\n", "plain": "a b"}}
+    mem = MemoryResponder(ManualClock())
+    out = EncodedAnswers(mem, watch=False, media=YAML, errors=JSON)
+    await out.start(200, "OK", JSON_HEAD)
+    await out.send(json.dumps(doc).encode())
+    await out.finish()
+    assert dict(mem.headers)["Content-Type"] == YAML and mem.content_length == len(mem.body)
+    assert mem.body.decode() == (
+        "apiVersion: v1\ndata:\n  b: \"on\"\n  multi: |\n    a\n    b\n  \"n\": \"123\"\n  plain: a b\n"
+        "  t: \"2026-01-01T00:00:00Z\"\nkind: ConfigMap\nmetadata:\n  labels:\n    a2: \"y\"\n    a10: x\n"
+        "  name: c\n")
+    refused = MemoryResponder(ManualClock())
+    out = EncodedAnswers(refused, watch=False, media=JSON, errors=YAML)
+    await out.start(404, "", JSON_HEAD)
+    await out.send(b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","code":404}\n')
+    await out.finish()
+    assert refused.body == b"apiVersion: v1\ncode: 404\nkind: Status\nmetadata: {}\nstatus: Failure\n"

@@ -1,0 +1,180 @@
+"""YAML as the apiserver writes it for `Accept: application/yaml`: its JSON read back by go-yaml v2 and
+marshalled again (sigs.k8s.io/yaml JSONToYAML).
+
+go-yaml v2 and PyYAML's emitter are both ports of libyaml's, so the layout (two-space indent, sequences not
+indented under their key, `{}` and `[]` for empty ones, folding at 80 columns) is the same; what differs is
+go-yaml's own choices, made here: keys in its natural order (digit runs compared as numbers, letters before
+other characters), a string that would read back as another type (a number, a YAML 1.1 boolean such as `y`
+or `on`, null, a timestamp, a base-60 float) double-quoted, one with a line break as a literal block, and
+floats in Go's shortest `%g`. tests/test_yaml_realkube.py compares the bytes with the real apiserver's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+from typing import Any
+
+import yaml
+
+_RESOLVED = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
+                       "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
+                       "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
+                       "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"})  # (not "<<": "<" is no hint)
+_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_BASE60_FLOAT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_GO_FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|[-+]?(inf|infinity|nan)", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?"
+                        r"(?:Z|[+-](\d{2}):(\d{2})))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?")
+_INT = re.compile(r"[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
+
+
+def _is_timestamp(s: str) -> bool:
+    """go-yaml's parseTimestamp: time.Parse with the YAML formats, ranges checked as Go checks them."""
+    m = _TIMESTAMP.fullmatch(s)
+    if m is None:
+        return False
+    year, month, day = int(m[1]), int(m[2]), int(m[3])
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    clock = [int(v) for v in (m[4], m[5], m[6]) if v] or [int(v) for v in (m[9], m[10], m[11]) if v]
+    zone = [int(v) for v in (m[7], m[8]) if v]
+    return (not clock or (clock[0] < 24 and clock[1] < 60 and clock[2] < 60)) and (not zone or zone[1] < 60)
+
+
+def _reads_as_other(s: str) -> bool:
+    """Would go-yaml resolve this plain scalar to something other than a string (resolve.go)?"""
+    if s in _RESOLVED:
+        return True
+    first = s[0]
+    if first == ".":
+        return _GO_FLOAT.fullmatch(s) is not None
+    if not (first.isdigit() and first.isascii()) and first not in "+-":
+        return False
+    if _is_timestamp(s):
+        return True
+    plain = s.replace("_", "")
+    return _INT.fullmatch(plain) is not None or _YAML_FLOAT.fullmatch(plain) is not None
+
+
+def _plain_allowed(s: str) -> bool:
+    """encoder.stringv: plain unless it would read back as another type or as a base-60 float."""
+    return not _reads_as_other(s) and _BASE60_FLOAT.fullmatch(s) is None
+
+
+def _less(a: str, b: str) -> bool:
+    """go-yaml's keyList.Less for string keys."""
+    ar, br = a, b
+    for i in range(min(len(ar), len(br))):
+        if ar[i] == br[i]:
+            continue
+        al, bl = ar[i].isalpha(), br[i].isalpha()
+        if al and bl:
+            return ar[i] < br[i]
+        if al or bl:
+            return bl
+        an = bn = 0
+        if ar[i] == "0" or br[i] == "0":
+            j = i - 1
+            while j >= 0 and ar[j].isdigit():
+                if ar[j] != "0":
+                    an = bn = 1
+                    break
+                j -= 1
+        ai = i
+        while ai < len(ar) and ar[ai].isdigit():
+            an = an * 10 + int(ar[ai]) if ar[ai].isascii() else an
+            ai += 1
+        bi = i
+        while bi < len(br) and br[bi].isdigit():
+            bn = bn * 10 + int(br[bi]) if br[bi].isascii() else bn
+            bi += 1
+        if an != bn:
+            return an < bn
+        if ai != bi:
+            return ai < bi
+        return ar[i] < br[i]
+    return len(ar) < len(br)
+
+
+def _compare(a: str, b: str) -> int:
+    return -1 if _less(a, b) else 1 if _less(b, a) else 0
+
+
+_order = functools.cmp_to_key(_compare)
+
+
+def go_float(f: float) -> str:
+    """strconv.FormatFloat(f, 'g', -1, 64) (the shortest digits; an exponent below -4 or from 6 on as %e),
+    and go-yaml's names for the infinities and NaN."""
+    if math.isnan(f):
+        return ".nan"
+    if math.isinf(f):
+        return ".inf" if f > 0 else "-.inf"
+    sign = "-" if math.copysign(1.0, f) < 0 else ""
+    if f == 0:
+        return sign + "0"
+    mantissa, _, e = repr(abs(f)).partition("e")  # Python's repr has the shortest digits, as Go's
+    whole, _, frac = mantissa.partition(".")
+    digits = whole + frac
+    point = len(whole) + (int(e) if e else 0) - (len(digits) - len(digits.lstrip("0")))
+    digits = digits.strip("0")
+    x = point - 1  # the exponent of the first digit
+    if x < -4 or x >= 6:
+        return f"{sign}{digits[0]}{'.' + digits[1:] if len(digits) > 1 else ''}e{'-' if x < 0 else '+'}{abs(x):02d}"
+    if x < 0:
+        return f"{sign}0.{'0' * (-x - 1)}{digits}"
+    if len(digits) <= point:
+        return sign + digits + "0" * (point - len(digits))
+    return f"{sign}{digits[:point]}.{digits[point:]}"
+
+
+_STR = "tag:yaml.org,2002:str"
+_OTHER = "tag:yaml.org,2002:go"  # what go-yaml reads a plain scalar as when not a string (a number, a bool…)
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's emitter with go-yaml's choices: whether a plain scalar reads back as a string is go-yaml's
+    resolve (PyYAML's own resolver would quote `=`, `<<` or `2026-13-05`, which go-yaml writes plain)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode:
+            return (_STR if _plain_allowed(value) else _OTHER) if implicit[0] else _STR
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+
+def _str(dumper: yaml.SafeDumper, s: str) -> yaml.ScalarNode:
+    """encoder.stringv's style; a character beyond the BMP, which go-yaml's emitter does not count as
+    printable, makes it double-quoted (escaped as \\UXXXXXXXX)."""
+    style = "|" if "\n" in s else '"' if not _plain_allowed(s) or any(c > "\uffff" for c in s) else None
+    return dumper.represent_scalar(_STR, s, style=style)
+
+
+def _dict(dumper: yaml.SafeDumper, d: dict[str, Any]) -> yaml.MappingNode:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", [(k, d[k]) for k in sorted(d, key=_order)])
+
+
+def _int(dumper: yaml.SafeDumper, n: int) -> yaml.ScalarNode:
+    """An integer go-yaml holds as int64 or uint64; beyond those it read a float64."""
+    return dumper.represent_scalar(_OTHER, str(n) if -(1 << 63) <= n < 1 << 64 else go_float(float(n)))
+
+
+_Dumper.add_representer(str, _str)
+_Dumper.add_representer(dict, _dict)
+_Dumper.add_representer(int, _int)
+_Dumper.add_representer(float, lambda dumper, f: dumper.represent_scalar(_OTHER, go_float(f)))
+_Dumper.add_representer(bool, lambda dumper, b: dumper.represent_scalar(_OTHER, "true" if b else "false"))
+_Dumper.add_representer(type(None), lambda dumper, _: dumper.represent_scalar(_OTHER, "null"))
+
+
+def dumps(doc: Any) -> bytes:
+    """The YAML the apiserver writes for a JSON document (decoded)."""
+    return yaml.dump(doc, Dumper=_Dumper, default_flow_style=False, allow_unicode=True, sort_keys=False,
+                     width=80).encode()
