@@ -1,12 +1,13 @@
 """YAML as the apiserver writes it for `Accept: application/yaml`: its JSON read back by go-yaml v2 and
 marshalled again (sigs.k8s.io/yaml JSONToYAML).
 
-go-yaml v2 and PyYAML's emitter are both ports of libyaml's, so the layout (two-space indent, sequences not
-indented under their key, `{}` and `[]` for empty ones, folding at 80 columns) is the same; what differs is
-go-yaml's own choices, made here: keys in its natural order (digit runs compared as numbers, letters before
-other characters), a string that would read back as another type (a number, a YAML 1.1 boolean such as `y`
-or `on`, null, a timestamp, a base-60 float) double-quoted, one with a line break as a literal block, and
-floats in Go's shortest `%g`. tests/test_yaml_realkube.py compares the bytes with the real apiserver's.
+go-yaml v2's emitter is a port of libyaml's, which PyYAML drives here, so the layout (two-space indent,
+sequences not indented under their key, `{}` and `[]` for empty ones, folding at 80 columns) is the same;
+what differs is go-yaml's own choices, made here: keys in its natural order (digit runs compared as
+numbers, letters before other characters), a string that would read back as another type (a number, a YAML
+1.1 boolean such as `y` or `on`, null, a timestamp, a base-60 float) double-quoted, one with a line break as
+a literal block, and floats in Go's shortest `%g`. tests/test_yaml_realkube.py compares the bytes with the
+real apiserver's.
 """
 
 from __future__ import annotations
@@ -137,17 +138,28 @@ _STR = "tag:yaml.org,2002:str"
 _OTHER = "tag:yaml.org,2002:go"  # what go-yaml reads a plain scalar as when not a string (a number, a bool…)
 
 
-class _Dumper(yaml.SafeDumper):
-    """PyYAML's emitter with go-yaml's choices: whether a plain scalar reads back as a string is go-yaml's
+# libyaml's emitter itself where PyYAML was built with it (its wheels are; five times as fast as PyYAML's
+# own port, whose output is the same)
+_Base: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_Base):  # type: ignore[misc]
+    """go-yaml's choices in libyaml's emitter: whether a plain scalar reads back as a string is go-yaml's
     resolve (PyYAML's own resolver would quote `=`, `<<` or `2026-13-05`, which go-yaml writes plain)."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
+    def check_simple_key(self) -> bool:
+        """(PyYAML's own emitter only, without libyaml: it writes an empty key as a complex one, `? ""`.)"""
+        if isinstance(self.event, yaml.ScalarEvent) and self.event.value == "":
+            return True
+        return bool(super().check_simple_key())
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode:
             return (_STR if _plain_allowed(value) else _OTHER) if implicit[0] else _STR
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        return super().resolve(kind, value, implicit)
 
 
 def _str(dumper: yaml.SafeDumper, s: str) -> yaml.ScalarNode:
@@ -176,5 +188,8 @@ _Dumper.add_representer(type(None), lambda dumper, _: dumper.represent_scalar(_O
 
 def dumps(doc: Any) -> bytes:
     """The YAML the apiserver writes for a JSON document (decoded)."""
-    return yaml.dump(doc, Dumper=_Dumper, default_flow_style=False, allow_unicode=True, sort_keys=False,
-                     width=80).encode()
+    out = yaml.dump(doc, Dumper=_Dumper, default_flow_style=False, allow_unicode=True, sort_keys=False,
+                    width=80).encode()
+    # libyaml ends a document whose last scalar is open-ended (a literal block keeping trailing newlines)
+    # with the "..." marker, which go-yaml's port does not write
+    return out[:-4] if out.endswith(b"\n...\n") else out
