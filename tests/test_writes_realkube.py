@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -143,3 +144,41 @@ def test_an_update_that_changes_nothing_is_no_new_version(
         seen.append((answers, [json.loads(line)["type"] for line in stream.splitlines()]))
     assert seen[1] == seen[0]
     assert [new for _, new, _ in seen[0][0]] == [True, False, False, True, False, True]
+
+
+def test_a_writes_answer_is_in_the_form_its_accept_asks_for(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A create, update, patch or delete asked for a Table or PartialObjectMetadata answers with one, of the
+    object written (a collection delete: of its list), as the apiserver's handlers transform their answers; a
+    Status stays a Status. (A replay answered the object.)"""
+    table = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
+    metadata = "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io, application/json"
+    ns = f"asked-{next(_runs)}"
+    cms, pods = f"/api/v1/namespaces/{ns}/configmaps", f"/api/v1/namespaces/{ns}/pods"
+    steps = [("POST", cms, {"metadata": {"name": "t", "labels": {"x": "y"}}, "data": {"a": "1"}}, table, ""),
+             ("PUT", f"{cms}/t", {"metadata": {"name": "t", "labels": {"x": "y"}}, "data": {"a": "2"}}, table, ""),
+             ("PATCH", f"{cms}/t", {"data": {"a": "3"}}, table, "application/merge-patch+json"),
+             ("POST", cms, {"metadata": {"name": "m"}, "data": {"a": "1"}}, metadata, ""),
+             ("PATCH", f"{cms}/m", {"data": {"a": "3"}}, metadata, "application/merge-patch+json"),
+             ("DELETE", f"{cms}/m", None, metadata, ""), ("DELETE", f"{cms}?labelSelector=x%3Dy", None, table, ""),
+             ("POST", pods, {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x"}]}},
+              table, ""),
+             ("DELETE", f"{pods}/p", None, table, "")]
+    volatile = re.compile(r'"(uid|resourceVersion|creationTimestamp|deletionTimestamp|time)": "[^"]*"|"\d+s"')
+    real = (realkube.url, realkube.token_file.read_text().strip())
+    assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
+    b = RecordingBuilder(tmp_path / "empty.msgpack")
+    b.list(0.0, 100, [], path=cms, kind="ConfigMapList")
+    replay = watchproxy(b.write())
+    seen = []
+    for server in (real, (replay.url, "")):
+        answers = []
+        for method, path, body, accept, ctype in steps:
+            code, doc, _ = rawhttp.call(*server, method, path, None if body is None else json.dumps(body).encode(),
+                                        ctype or "application/json", {"Accept": accept})
+            answers.append((code, doc.get("kind"), volatile.sub("X", json.dumps(doc))))
+        seen.append(answers)
+    assert seen[1] == seen[0]
+    assert [kind for _, kind, _ in seen[0]] == [
+        "Table", "Table", "Table", "PartialObjectMetadata", "PartialObjectMetadata", "Status", "Table", "Table",
+        "Table"]

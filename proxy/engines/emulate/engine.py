@@ -489,6 +489,26 @@ class Emulator:
         accept = req.header("Accept")
         return Wanted.of(negotiation.negotiate(accept, endpoint))
 
+    def converted(self, req: Incoming, tl: ResourceTimeline, doc: dict[str, Any]) -> dict[str, Any]:
+        """A write's answer as the client's Accept asks for it, as the apiserver's handlers transform theirs:
+        a Table or PartialObjectMetadata of the object written (or of a collection delete's list); a Status
+        as it is."""
+        wanted = self.wanted(req)
+        if doc.get("kind") == "Status" or not (wanted.table or wanted.metadata):
+            return doc
+        listed = isinstance(doc.get("items"), list)
+        objects = doc["items"] if listed else [doc]
+        if wanted.metadata is not None:
+            if wanted.metadata[0].endswith("List") != listed:  # (its 406 after the write: not modelled)
+                return doc
+            version = wanted.metadata[1]
+            items = [events.as_metadata(o, version) for o in objects]
+            return {"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
+                    "metadata": doc.get("metadata") or {}, "items": items} if listed else items[0]
+        rv = str((doc.get("metadata") or {}).get("resourceVersion") or "")
+        return table(tl.resource, [autoscalingv1.printed(o) for o in objects], self.wall(self.clock.now()),
+                     resource_version=rv, learned=self._columns(tl), as_list=listed)
+
     def answers(self, req: Incoming, out: Responder) -> Responder:
         """Where the answer to `req` is written: through EncodedAnswers when the client negotiated protobuf
         or YAML for it, or for an error's Status (the default restrictions: a custom resource's errors too),

@@ -61,6 +61,7 @@ class Store(Protocol):
     def commit(self, path: str, change: writes.Commit, now: float) -> int: ...
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
     def custom_type(self, collection_path: str) -> CustomType | None: ...
+    def converted(self, req: Incoming, tl: ResourceTimeline, doc: dict[str, Any]) -> dict[str, Any]: ...
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 # what a write may name after the object (a custom resource's handler serves only its status and scale)
@@ -345,7 +346,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         emu.commit(path, c, now)
     customresources.after_write(emu, path, outcome.commits, now, stamp)
     aggregator.after_write(emu, path, outcome.commits, now, stamp)
-    body_bytes = go_json(outcome.answer())
+    answer = outcome.answer()
+    body_bytes = go_json(emu.converted(req, tl, answer) if outcome.code < 300 else answer)
     entry.answered(outcome.code)
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")
     headers = JSON_HEADERS + tuple(("Warning", w) for w in outcome.warnings)
