@@ -61,7 +61,8 @@ def test_yaml_answers_are_the_real_apiservers(realkube: RealKube, watchproxy: Ca
         for method, path, accept in requests:
             code, headers, body = rawhttp.send_ending_watches(server, on, method, path, None, {"Accept": accept})
             ctype = headers.get("Content-Type", "")
-            if on is None and ctype == YAML and "watch=1" not in path:  # the real bytes, made from its JSON
+            if on is None and ctype == YAML and "watch=1" not in path and "as=Table" not in accept:
+                # the real bytes, made from its JSON (asked again: not for a Table, whose ages may have moved)
                 same, _, as_json = rawhttp.send(*server, method, path, None,
                                                 {"Accept": accept.replace(YAML, "application/json")})
                 assert same != code or goyaml.dumps(json.loads(as_json)) == body, (path, accept)

@@ -31,7 +31,7 @@ STREAM_MEDIA_TYPE = protobuf.MEDIA_TYPE + ";stream=watch"
 
 
 def _with_type(headers: Headers, media_type: str) -> Headers:
-    """The head with protobuf for JSON, the media type's parameters kept (aggregated discovery's g, v, as)."""
+    """The head with `media_type` for JSON, the JSON type's parameters kept (aggregated discovery's g, v, as)."""
     return tuple((k, media_type + v.strip()[len("application/json"):]) if k.lower() == "content-type" else (k, v)
                  for k, v in headers)
 
