@@ -234,3 +234,22 @@ async def test_a_yaml_answer_is_its_json_as_the_apiserver_writes_yaml() -> None:
     await out.send(b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","code":404}\n')
     await out.finish()
     assert refused.body == b"apiVersion: v1\ncode: 404\nkind: Status\nmetadata: {}\nstatus: Failure\n"
+
+
+def test_export_shows_a_protobuf_recordings_events_as_json(tmp_path: Path) -> None:
+    """`export --jsonl` keeps a protobuf frame's bytes (base64) and gives its JSON beside them."""
+    import subprocess
+    import sys
+
+    b = RecordingBuilder(tmp_path / "json.msgpack")
+    b.list(0.0, 100, [pod("web-a", 90)])
+    b.watch(0.0, [(1.0, "ADDED", pod("web-b", 101))], end=10.0, query="resourceVersion=100&watch=true")
+    done = subprocess.run([sys.executable, "-m", "watchproxy", "export", "--jsonl",
+                           str(_in_protobuf(b, tmp_path / "pb.msgpack"))],
+                          capture_output=True, text=True, timeout=60, check=True)
+    frames = [d for d in map(json.loads, done.stdout.splitlines()) if d.get("kind") == "frame"]
+    assert all("data_b64" in f for f in frames)
+    listed, event = frames[0]["protobuf"], frames[1]["protobuf"]
+    assert (listed["kind"], [i["metadata"]["name"] for i in listed["items"]]) == ("PodList", ["web-a"])
+    assert (event["type"], event["object"]["metadata"]["name"], event["object"]["metadata"]["resourceVersion"]) == (
+        "ADDED", "web-b", "101")

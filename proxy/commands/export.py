@@ -16,7 +16,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("export", help="write a recording as JSON Lines (one object per record)",
                               description="Write every record of a recording as one JSON object per line, "
                               "header first. JSON bodies and events appear parsed, text as text, anything "
-                              "else as base64.")
+                              "else as base64 (protobuf also as its JSON, under \"protobuf\").")
     p.add_argument("recording", help="a recording file, or the name of a bundled one")
     fmt = p.add_mutually_exclusive_group(required=True)
     fmt.add_argument("--jsonl", action="store_true", help="JSON Lines (the only format for now)")

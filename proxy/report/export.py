@@ -3,7 +3,8 @@
 msgpack is compact and safe to stream, but people debugging a client want to search events with the tools
 they have. Bytes fields are decoded for that: a frame or request body that is JSON appears parsed (so jq
 can reach into it and two exports diff field by field), UTF-8 text appears as text, anything else as
-base64, so nothing is lost and every output line is valid JSON.
+base64, so nothing is lost and every output line is valid JSON; a protobuf watch event or body (recorded
+under --keep-protobuf) appears as base64 and, beside it, as the apiserver's JSON of it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, TextIO
 
 from ..recording.reader import RecordingReader
 from ..recording.records import End, Frame, Header, Record, Request, Response
+from ..wire import protobuf
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,17 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _protobuf_json(data: bytes) -> Any:
+    """A protobuf watch frame or whole body (--keep-protobuf) as the apiserver's JSON of it, beside its
+    bytes; None for anything else (a piece of a body)."""
+    try:
+        if protobuf.watch_frame_type(data) is not None:
+            return protobuf.decode_watch_frame(data)
+        return protobuf.decode(data) if data.startswith(protobuf.MAGIC) else None
+    except (ValueError, RecursionError):
+        return None
+
+
 def header_json(h: Header) -> dict[str, Any]:
     d: dict[str, Any] = _plain(h.to_wire())
     return d
@@ -69,6 +82,8 @@ def record_json(rec: Record) -> dict[str, Any]:
     if isinstance(rec, Frame):
         d: dict[str, Any] = {"kind": "frame", "ex": rec.ex, "t": rec.t, "bytes": len(rec.data)}
         d.update(decode_bytes(rec.data, json_key="event", text_key="text", b64_key="data_b64"))
+        if "data_b64" in d and (readable := _protobuf_json(rec.data)) is not None:
+            d["protobuf"] = readable
         return d
     if isinstance(rec, Request):
         d = rec.to_wire()
