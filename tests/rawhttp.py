@@ -107,10 +107,17 @@ def real_and_replay(realkube: RealKube, watchproxy: Callable[..., Replay], tmp_p
                     ns: str) -> tuple[Server, Server]:
     """The real kube-apiserver with namespace `ns` created, and a replay of a recording that lists the
     namespace's (no) ConfigMaps: the two servers a differential sends the same requests to."""
+    real, replay = reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    return real, (replay.url, "")
+
+
+def reference_and_replay(realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path,
+                         ns: str) -> tuple[Server, Replay]:
+    """real_and_replay, with the Replay itself (to move its clock: send_ending_watches)."""
     token = realkube.token_file.read_text().strip()
     namespace = json.dumps({"metadata": {"name": ns}}).encode()
     code, doc, _ = call(realkube.url, token, "POST", "/api/v1/namespaces", namespace)
     assert code == 201, doc
     b = RecordingBuilder(tmp_path / f"{ns}.msgpack")
     b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-    return (realkube.url, token), (watchproxy(b.write()).url, "")
+    return (realkube.url, token), watchproxy(b.write())

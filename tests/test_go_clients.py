@@ -390,9 +390,10 @@ def test_emulate_answers_protobuf_to_who_asks_for_it(recorded: Recorded) -> None
     with Replay(recorded.path) as replay:
         for accept in ("application/vnd.kubernetes.protobuf", "application/vnd.kubernetes.protobuf, */*"):
             assert get(replay, "", accept) == (200, "application/vnd.kubernetes.protobuf", b"k8s\x00")
+            n = len(replay.watches()) + 1  # (counted before the request: it may be logged at once)
             with concurrent.futures.ThreadPoolExecutor(1) as pool:
                 watch = pool.submit(get, replay, "?watch=1&timeoutSeconds=1", accept)
-                replay.wait_for_watches(len(replay.watches()) + 1, open_=True)
+                replay.wait_for_watches(n, open_=True)
                 replay.advance(2.0)
                 code, ctype, head = watch.result(timeout=30)
             assert (code, ctype) == (200, "application/vnd.kubernetes.protobuf;stream=watch")

@@ -19,7 +19,6 @@ from watchproxy.wire.framing import LengthPrefixed
 
 from tests import crds_differential as cd
 from tests import rawhttp
-from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 from tests.workload import until
 
@@ -75,11 +74,7 @@ def test_protobuf_answers_are_the_real_apiservers(realkube: RealKube, watchproxy
                                                    tmp_path: Path) -> None:
     tag = uuid.uuid4().hex[:8]
     ns, group = f"pb-{tag}", f"p{tag}.example.com"
-    real = (realkube.url, realkube.token_file.read_text().strip())
-    assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
-    b = RecordingBuilder(tmp_path / "empty.msgpack")
-    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-    replay = watchproxy(b.write())
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
     emulated = (replay.url, "")
     answers = []
     for server in (real, emulated):

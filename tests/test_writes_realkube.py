@@ -80,11 +80,7 @@ def test_deletions_are_watched_as_on_the_real_apiserver(
              ("DELETE", f"{pods}/bound", None, ""), ("DELETE", f"{pods}/now?gracePeriodSeconds=0", None, ""),
              ("POST", cms, cm, ""), ("DELETE", f"{cms}/f", None, ""),
              ("PATCH", f"{cms}/f", unfinalized, "application/merge-patch+json")]
-    real = (realkube.url, realkube.token_file.read_text().strip())
-    assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
-    b = RecordingBuilder(tmp_path / "empty.msgpack")
-    b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-    replay = watchproxy(b.write())
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
     seen = []
     for server, on in ((real, None), ((replay.url, ""), replay)):
         rv0 = {c: rawhttp.call(*server, "GET", c)[1]["metadata"]["resourceVersion"] for c in (pods, cms)}
@@ -123,11 +119,7 @@ def test_an_update_that_changes_nothing_is_no_new_version(
     reset = {**changed, "metadata": {**cm["metadata"], "managedFields": [{}]}}
     steps = [("POST", cms, cm, ""), ("PUT", f"{cms}/c", cm, ""), ("PUT", f"{cms}/c", cm, "other/1"),
              ("PUT", f"{cms}/c", changed, "other/1"), ("PUT", f"{cms}/c", changed, ""), ("PUT", f"{cms}/c", reset, "")]
-    real = (realkube.url, realkube.token_file.read_text().strip())
-    assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
-    b = RecordingBuilder(tmp_path / "empty.msgpack")
-    b.list(0.0, 100, [], path=cms, kind="ConfigMapList")
-    replay = watchproxy(b.write())
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
     seen = []
     for server, on in ((real, None), ((replay.url, ""), replay)):
         rv0 = rawhttp.call(*server, "GET", cms)[1]["metadata"]["resourceVersion"]
@@ -165,11 +157,7 @@ def test_a_writes_answer_is_in_the_form_its_accept_asks_for(
               table, ""),
              ("DELETE", f"{pods}/p", None, table, "")]
     volatile = re.compile(r'"(uid|resourceVersion|creationTimestamp|deletionTimestamp|time)": "[^"]*"|"\d+s"')
-    real = (realkube.url, realkube.token_file.read_text().strip())
-    assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
-    b = RecordingBuilder(tmp_path / "empty.msgpack")
-    b.list(0.0, 100, [], path=cms, kind="ConfigMapList")
-    replay = watchproxy(b.write())
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
     seen = []
     for server in (real, (replay.url, "")):
         answers = []

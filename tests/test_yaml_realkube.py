@@ -15,7 +15,6 @@ from watchproxy.testing import Replay
 from watchproxy.wire import goyaml
 
 from tests import rawhttp
-from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
 YAML = "application/yaml"
@@ -48,11 +47,7 @@ def test_yaml_answers_are_the_real_apiservers(realkube: RealKube, watchproxy: Ca
         requests += [("GET", f"{cms}/tricky", accept), ("GET", cms, accept), ("GET", f"{pods}/p", accept),
                      ("GET", f"{cms}?watch=1&timeoutSeconds=1", accept), ("GET", f"{cms}/nope", accept),
                      ("GET", f"{cms}?limit=x", accept), ("GET", "/api/v1", accept), ("GET", "/apis/apps/v1", accept)]
-    real = (realkube.url, realkube.token_file.read_text().strip())
-    assert rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] == 201
-    b = RecordingBuilder(tmp_path / "empty.msgpack")
-    b.list(0.0, 100, [], path=cms, kind="ConfigMapList")
-    replay = watchproxy(b.write())
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
     answers = []
     for server, on in ((real, None), ((replay.url, ""), replay)):
         assert rawhttp.call(*server, "POST", cms, json.dumps(cm).encode())[0] == 201
