@@ -61,3 +61,25 @@ def test_an_accept_a_resource_does_not_serve_gets_the_real_apiservers_406(
     assert [a for a in real if a[3] == 406 and a[4].startswith(b"{\n")]  # (some indented, some not)
     assert [a for a in real if a[3] == 406 and not a[4].startswith(b"{\n")]
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
+
+
+def test_a_head_request_is_answered_as_the_apiserver_answers_it(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """go-restful's routes (resources, /api, /api/v1, a built-in group version, /version) take GET alone: a
+    HEAD is their 405, its Status in what the Accept negotiates (its length says so); the other handlers
+    (a group, health checks, OpenAPI) answer it as a GET without the body. (A replay answered 404.)"""
+    ns = f"head-{uuid.uuid4().hex[:8]}"
+    paths = ["/api", "/api/v1", "/apis/apps", "/apis/apps/v1", "/version", "/healthz", "/livez", "/readyz",
+             f"/api/v1/namespaces/{ns}/configmaps", f"/api/v1/namespaces/{ns}/configmaps/nope"]  # (OpenAPI's
+    # length depends on the custom resources other tests defined on the same apiserver)
+    answers = []
+    for server in rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns):
+        got = []
+        for path in paths:
+            for accept in ("application/json", "application/vnd.kubernetes.protobuf", "application/yaml"):
+                code, headers, body = rawhttp.send(*server, "HEAD", path, None, {"Accept": accept})
+                got.append((path, accept, code, headers.get("Content-Type"), headers.get("Content-Length"), body))
+        answers.append(got)
+    real, emulated = answers
+    assert {code for _, _, code, *_ in real} == {200, 405}
+    assert emulated == real

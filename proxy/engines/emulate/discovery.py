@@ -59,7 +59,7 @@ def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType
         if (refusal := negotiation.restful_refusal(accept, ("application/json",))) is not None:
             return 406, JSON_HEADERS, negotiation.status_body(accept, 406, refusal, details={})
         return 200, JSON_HEADERS, body
-    if _restful(wanted) and (refusal := negotiation.restful_refusal(accept, negotiation.MEDIA_TYPES)) is not None:
+    if restful(wanted) and (refusal := negotiation.restful_refusal(accept, negotiation.MEDIA_TYPES)) is not None:
         return 406, JSON_HEADERS, negotiation.status_body(accept, 406, refusal, details={})
     form = discovery.negotiated(accept, aggregated_served=path in discovery.AGGREGATED_PATHS)
     if form is None:
@@ -73,9 +73,12 @@ def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType
     return 200, (headers[0], ("Content-Type", discovery.AGGREGATED_CONTENT_TYPE), *headers[1:]), body
 
 
-def _restful(path: str) -> bool:
-    """Is `path` served by a go-restful route, which checks the Accept first: /api, /api/v1 and a built-in
-    group version are; /apis and a group (the aggregator's) and a custom resource's group version are not."""
+def restful(path: str) -> bool:
+    """Is `path` served by a go-restful route, which checks the Accept first (and takes GET alone: a HEAD is
+    its 405): /api, /api/v1, a built-in group version and /version are; /apis and a group (the aggregator's)
+    and a custom resource's group version are not."""
+    if path.rstrip("/") == "/version":
+        return True
     parts = path.strip("/").split("/")
     return parts[0] == "api" or (len(parts) == 3 and any((rt.group, rt.version) == (parts[1], parts[2])
                                                           for rt in BUILTIN))

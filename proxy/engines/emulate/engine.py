@@ -332,8 +332,14 @@ class Emulator:
             await self._send(out, entry, 200, headers, merged)
             return
         now = self.clock.now()
+        if req.method == "HEAD" and discovery.restful(req.path):  # (go-restful routes take GET alone)
+            await send_status(out, 405, routes.NOT_ALLOWED, entry, details={}, accept=req.header("Accept"))
+            entry.ended("refused", routes.NOT_ALLOWED)
+            return
+        # other handlers answer a HEAD as a GET (without its body)
+        get = req.method in ("GET", "HEAD")
         types = discovery.served_types(self.timelines, self.definitions.resource_types(now))
-        if req.method == "GET" and req.path.startswith("/openapi/") and (doc := openapi.answer(
+        if get and req.path.startswith("/openapi/") and (doc := openapi.answer(
                 req.path, first_values(query_pairs(req.query)), req.header("Accept"), self.wall(now),
                 types, self.definitions.schemas(now))) is not None:
             entry.answered_by = "emulated OpenAPI"
@@ -345,9 +351,9 @@ class Emulator:
             await self._send(out, entry, *discovery.UNAVAILABLE)
             return
         got = discovery.answer(req.path, req.header("Accept"), req.header("If-None-Match"), types,
-                               self.loaded.header.upstream_version, api_services) if req.method == "GET" else None
+                               self.loaded.header.upstream_version, api_services) if get else None
         answered_by = "emulated discovery"
-        if got is None and req.method == "GET" and (checked := health.answer(req.path, req.query)) is not None:
+        if got is None and get and (checked := health.answer(req.path, req.query)) is not None:
             code, body = checked
             got, answered_by = (code, (("Cache-Control", "no-cache, private"),
                                        ("Content-Type", health.CONTENT_TYPE)), body), "emulated health check"
@@ -519,7 +525,7 @@ class Emulator:
                 accept, "discovery")) is not None and aggregated[1] == negotiation.AGGREGATED_DISCOVERY:
             media = aggregated[0]
         errors = (negotiation.negotiate(accept, "default") or (UNNEGOTIATED, None))[0]
-        if req.method == "HEAD" or {media, errors} <= {"", "application/json"}:
+        if {media, errors} <= {"", "application/json"}:
             return out
         return EncodedAnswers(out, watch=req.info.verb == "watch", media=media, errors=errors)
 
