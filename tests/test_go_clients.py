@@ -15,7 +15,6 @@ objects of its own, and so a plain JSON watch beside the peer for emulate to rea
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import random
 import time
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from watchproxy.server.kubeconfig import write_kubeconfig
 from watchproxy.server.sessions import RecordSession, ReplaySession
 from watchproxy.testing import Replay
 
+from tests import rawhttp
 from tests.procs import ROOT, ClientProcess, python_client
 from tests.realkube import RealKube
 from tests.workload import Workload
@@ -382,23 +382,20 @@ def test_emulate_answers_protobuf_to_who_asks_for_it(recorded: Recorded) -> None
     the bodies); JSON to a client that puts JSON first."""
     import urllib.request
 
-    def get(replay: Replay, query: str, accept: str) -> tuple[int, str, bytes]:
-        req = urllib.request.Request(f"{replay.url}{recorded.collection}{query}", headers={"Accept": accept})
+    def get(replay: Replay, accept: str) -> tuple[int, str, bytes]:
+        req = urllib.request.Request(f"{replay.url}{recorded.collection}", headers={"Accept": accept})
         with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.status, resp.headers["Content-Type"], resp.read(4)
 
     with Replay(recorded.path) as replay:
         for accept in ("application/vnd.kubernetes.protobuf", "application/vnd.kubernetes.protobuf, */*"):
-            assert get(replay, "", accept) == (200, "application/vnd.kubernetes.protobuf", b"k8s\x00")
-            n = len(replay.watches()) + 1  # (counted before the request: it may be logged at once)
-            with concurrent.futures.ThreadPoolExecutor(1) as pool:
-                watch = pool.submit(get, replay, "?watch=1&timeoutSeconds=1", accept)
-                replay.wait_for_watches(n, open_=True)
-                replay.advance(2.0)
-                code, ctype, head = watch.result(timeout=30)
-            assert (code, ctype) == (200, "application/vnd.kubernetes.protobuf;stream=watch")
-            assert head[:2] == b"\x00\x00"  # a frame's 4-byte length
-        assert get(replay, "", "application/json, application/vnd.kubernetes.protobuf")[1] == "application/json"
+            assert get(replay, accept) == (200, "application/vnd.kubernetes.protobuf", b"k8s\x00")
+            code, headers, body = rawhttp.send_ending_watches(
+                (replay.url, ""), replay, "GET", f"{recorded.collection}?watch=1&timeoutSeconds=1", None,
+                {"Accept": accept})
+            assert (code, headers["Content-Type"]) == (200, "application/vnd.kubernetes.protobuf;stream=watch")
+            assert body[:2] == b"\x00\x00"  # a frame's 4-byte length
+        assert get(replay, "application/json, application/vnd.kubernetes.protobuf")[1] == "application/json"
 
 
 def test_a_leader_elected_controller_leads_and_reconciles_in_emulate(goclients: Path) -> None:
