@@ -22,6 +22,7 @@ from typing import Any
 
 from ...recording.records import Headers, header_value
 from ...wire import goyaml, protobuf
+from ...wire.framing import media_type
 from ...wire.jsonenc import go_json_indent
 from ...wire.status import status
 from ..base import Responder
@@ -91,8 +92,8 @@ class EncodedAnswers:
         self._started = True
         stream = self.watch and status == 200
         target = self.errors if status >= 400 else self.media
-        if header_value(headers, "Content-Type").split(";")[0].strip().lower() != "application/json" \
-                or target not in _ENCODERS or (stream and target != protobuf.MEDIA_TYPE):
+        if media_type(header_value(headers, "Content-Type")) != "application/json" or target not in _ENCODERS \
+                or (stream and target != protobuf.MEDIA_TYPE):
             self._mode = "as is"
             await self.inner.start(status, reason, headers, content_length=content_length)
         elif stream:

@@ -33,7 +33,7 @@ from ..playback import JSON_HEADERS, play, send_status
 from ..requestlog import LogEntry
 from ..store import Exchange, Loaded
 from . import access, bootstrapped, customresources, discovery, namespaces, writes
-from .answers import UNNEGOTIATED, EncodedAnswers
+from .answers import UNNEGOTIATED, YAML, EncodedAnswers
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -427,11 +427,10 @@ class Emulator:
             now = self.clock.now()
         return now
 
-    async def _get(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, out: Responder,
+    async def _get(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, wanted: Wanted, out: Responder,
                    entry: LogEntry) -> None:
         rv = first_values(query_pairs(req.query)).get("resourceVersion", "")
         now = await self._fresh(lists.awaited_rv(tl, resource_version=rv))
-        wanted = self.wanted(req)
         metadata = wanted.metadata
         render: Callable[[Change], bytes] | None = None
         if info.subresource == "scale":
@@ -570,14 +569,15 @@ class Emulator:
                 and info.subresource in writes.SUBRESOURCES:
             await writes.serve(self, req, tl, out, entry, info, user)
             return
+        wanted = self.wanted(req)
         if info.verb == "get" and info.subresource in ("status", "scale", "resize", "ephemeralcontainers") \
                 and req.method == "GET" \
                 and (tl := self._timeline(info)) is not None:
-            await self._get(req, info, tl, out, entry)
+            await self._get(req, info, tl, wanted, out, entry)
             return
         if info.verb == "get" and not info.subresource and req.method == "GET" \
-                and (tl := self._timeline(info)) is not None and self.wanted(req).media:
-            await self._get(req, info, tl, out, entry)
+                and (tl := self._timeline(info)) is not None and wanted.media:
+            await self._get(req, info, tl, wanted, out, entry)
             return
         tl = self._timeline(info) if info.verb in ("list", "watch") and (not info.name or
                                                                          info.legacy_watch_path) else None
@@ -585,7 +585,6 @@ class Emulator:
             await self._other(req, out, entry)
             return
         accept = req.header("Accept")
-        wanted = self.wanted(req)
         if not wanted.media:  # (a kind only the recording knows: its routes were not checked)
             await send_status(out, 406, negotiation.NOT_ACCEPTABLE, entry, accept=accept)
             entry.ended("refused", "not acceptable")
@@ -607,20 +606,19 @@ class Emulator:
                               f"list (*{_internal_group(tl)}.{tl.kind}List)", entry, accept=accept)
             entry.ended("refused", "not acceptable")
             return
-        if opts.watch and wanted.media == "application/yaml":  # the watch handler's: no YAML stream
+        if opts.watch and wanted.media == YAML:  # the watch handler's: no YAML stream
             await send_status(out, 406, negotiation.NOT_ACCEPTABLE_STREAM, entry, accept=accept)
             entry.ended("refused", "not acceptable")
             return
         if opts.watch:
-            await self._watch(req, info, tl, opts, match, out, entry)
+            await self._watch(req, info, tl, opts, match, wanted, out, entry)
         else:
-            await self._list(req, info, tl, opts, match, out, entry)
+            await self._list(req, info, tl, opts, match, wanted, out, entry)
 
     async def _list(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
-                    match: Any, out: Responder, entry: LogEntry) -> None:
+                    match: Any, wanted: Wanted, out: Responder, entry: LogEntry) -> None:
         now = await self._fresh(lists.awaited_rv(tl, opts))
         table = None
-        wanted = self.wanted(req)
         if wanted.table:
             def table(items: list[Change], rv: int, cont: str, remaining: int | None) -> bytes:
                 return self._table(tl, items, rv, cont, now, remaining)
@@ -644,9 +642,8 @@ class Emulator:
                                   learned=self._columns(tl)))
 
     async def _watch(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
-                     match: Any, out: Responder, entry: LogEntry) -> None:
+                     match: Any, wanted: Wanted, out: Responder, entry: LogEntry) -> None:
         now = self.clock.now()
-        wanted = self.wanted(req)
         path = info.collection_path
         identity = self.draw.identity(req.method, req.path, req.query)
         deadline = now + (opts.timeout_seconds or self.draw.timeout(identity))
