@@ -59,7 +59,17 @@ func runOperator(ctx context.Context, cfg *rest.Config, o options) ([]cached, er
 	}
 	say("CRD : %s established", crd.GetName())
 
+	// Established is not served yet: the group is in /apis before the aggregator routes /apis/<group>/v1
+	// (its APIService is registered by a controller of its own), and a RESTMapper that meets that 404 fails.
+	// A careful operator waits for the mapping as envtest's WaitForCRDs waits for discovery.
 	gvk := schema.GroupVersionKind{Group: o.group, Version: "v1", Kind: "Widget"}
+	err = wait.PollUntilContextTimeout(ctx, 20*time.Millisecond, 30*time.Second, true, func(context.Context) (bool, error) {
+		_, err := c.RESTMapper().RESTMapping(gvk.GroupKind(), gvk.Version)
+		return err == nil, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("wait for %s in discovery: %w", gvk, err)
+	}
 	mgr, err := ctrl.NewManager(cfg, ctrl.Options{
 		Cache:   cache.Options{DefaultNamespaces: map[string]cache.Config{o.namespace: {}}},
 		Metrics: metricsserver.Options{BindAddress: "0"},
