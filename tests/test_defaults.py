@@ -66,3 +66,22 @@ def test_a_services_ip_and_node_port_are_drawn_from_its_uid() -> None:
     assert 30000 <= spec["ports"][0]["nodePort"] < 32768 and spec["clusterIPs"] == [spec["clusterIP"]]
     headless = defaults.apply({"spec": {"clusterIP": "None"}}, "Service", "v1", creating=True, uid="a")
     assert headless["spec"]["clusterIPs"] == ["None"]
+
+
+def _job(template_meta: dict[str, Any] | None, meta: dict[str, Any] | None = None, **spec: Any) -> dict[str, Any]:
+    template = {"spec": {}} if template_meta is None else {"metadata": template_meta, "spec": {}}
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j", **(meta or {})},
+            "spec": {"template": template, **spec}}
+
+
+@pytest.mark.parametrize(("prepared", "short"), [
+    (_job(None), True), (_job({}), True), (_job({"labels": None}), True),
+    (_job({"labels": {}}), False),  # (a label map, if empty, is the Job's: the selector's labels go into it)
+    (_job({"labels": {"app": "x"}}), False), (_job(None, {"labels": {"mine": "y"}}), False),
+    (_job(None, {"labels": {}}), True), (_job(None, manualSelector=True), False),
+    ({"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "c"}}, True),
+    ({"apiVersion": "v1", "kind": "PersistentVolume", "metadata": {"name": "v"}}, False),
+    ({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "c"}}, False),
+])
+def test_what_a_create_stores_short_of_its_read_form(prepared: dict[str, Any], short: bool) -> None:
+    assert defaults.stored_short(prepared) is short

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from kubernetes import client, config
 from watchproxy.apiserver.writes import NAME_ALPHABET
@@ -170,3 +171,55 @@ def test_a_writes_answer_is_in_the_form_its_accept_asks_for(
     assert [kind for _, kind, _ in seen[0]] == [
         "Table", "Table", "Table", "PartialObjectMetadata", "PartialObjectMetadata", "Status", "Table", "Table",
         "Table"]
+
+
+def test_the_first_write_of_what_storage_holds_short_of_a_read_is_a_new_version(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A Job whose pod template has no labels is stored without the labels a read copies to it from the
+    template, a claim without the phase a read defaults: the first write of either as read (a PUT, an empty
+    patch, its status, an apply of what was applied) is a new version and an event although no answer shows
+    a change, and the next one is none; a dry run, or a Job whose template has labels, none at all. (A
+    replay made none.)"""
+    ns = f"short-{next(_runs)}"
+    jobs, claims = f"/apis/batch/v1/namespaces/{ns}/jobs", f"/api/v1/namespaces/{ns}/persistentvolumeclaims"
+    def job(name: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
+        template = {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]},
+                    **({"metadata": {"labels": labels}} if labels else {})}
+        return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name}, "spec": {"template": template}}
+    claim = {"apiVersion": "v1", "kind": "PersistentVolumeClaim", "metadata": {"name": "p"},
+             "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}
+    merge, apply = "application/merge-patch+json", "application/apply-patch+yaml"
+    READ = None  # the body is the object as a GET answers it
+    steps: list[tuple[str, str, dict[str, Any] | None, str]] = [
+        ("POST", jobs, job("a"), ""), ("PUT", f"{jobs}/a", READ, ""), ("PUT", f"{jobs}/a", READ, ""),
+        ("POST", jobs, job("b"), ""), ("PATCH", f"{jobs}/b", {}, merge), ("PATCH", f"{jobs}/b", {}, merge),
+        ("PATCH", f"{jobs}/c?fieldManager=t", job("c"), apply), ("PATCH", f"{jobs}/c?fieldManager=t", job("c"), apply),
+        ("PATCH", f"{jobs}/c?fieldManager=t", job("c"), apply),
+        ("POST", jobs, job("d", {"app": "d"}), ""), ("PUT", f"{jobs}/d", READ, ""),
+        ("POST", jobs, job("e"), ""), ("PUT", f"{jobs}/e?dryRun=All", READ, ""), ("PUT", f"{jobs}/e/status", READ, ""),
+        ("PUT", f"{jobs}/e", READ, ""),
+        ("POST", claims, claim, ""), ("PUT", f"{claims}/p", READ, ""), ("PUT", f"{claims}/p", READ, "")]
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    seen = []
+    for server, on in ((real, None), ((replay.url, ""), replay)):
+        rv0 = {c: rawhttp.call(*server, "GET", c)[1]["metadata"]["resourceVersion"] for c in (jobs, claims)}
+        answers, last = [], {}
+        for method, path, body, ctype in steps:
+            if body is READ:
+                body = rawhttp.call(*server, "GET", path.split("?")[0].removesuffix("/status"))[1]
+            code, doc, _ = rawhttp.call(*server, method, path, json.dumps(body).encode(), ctype or "application/json")
+            meta = doc["metadata"]
+            answers.append((code, meta["resourceVersion"] != last.get(meta["name"]), meta.get("labels"),
+                            doc.get("status"), [(m["manager"], m["operation"], m.get("subresource"), m["fieldsV1"])
+                                                for m in meta.get("managedFields", [])]))
+            last[meta["name"]] = meta["resourceVersion"]
+        events = []
+        for c in (jobs, claims):
+            _, _, stream = rawhttp.send_ending_watches(server, on, "GET", f"{c}?watch=1&resourceVersion={rv0[c]}&"
+                                                       "timeoutSeconds=1", None, {"Accept": "application/json"})
+            events += [(e["type"], e["object"]["metadata"]["name"]) for e in map(json.loads, stream.splitlines())]
+        seen.append((answers, events))
+    volatile = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # the uids in labels
+    assert json.loads(volatile.sub("X", json.dumps(seen[1]))) == json.loads(volatile.sub("X", json.dumps(seen[0])))
+    assert [new for _, new, *_ in seen[0][0]] == [True, True, False, True, True, False, True, True, False,
+                                                  True, False, True, False, True, False, True, True, False]

@@ -740,6 +740,25 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
                 p["nodePort"] = _node_port(draw)
 
 
+def stored_short(prepared: Obj) -> bool:
+    """Whether a create stores the object without something every read defaults, so that the first write
+    of it as read is a new version (the stored bytes change) although no answer shows a change. `prepared`:
+    the body as the strategy prepared it, before decoding's defaults.
+    - A Job whose template had no label map: SetDefaults_Job gives the Job the template's map (the same
+      map, so the selector's labels, generated into it afterwards, are the Job's too) only where there is
+      one; with none the strategy makes a new one, and only a read copies it to the Job.
+    - A claim: its strategy empties the status, and `Pending` is a read's default."""
+    kind, api_version = prepared.get("kind"), prepared.get("apiVersion")
+    if (api_version, kind) == ("v1", "PersistentVolumeClaim"):
+        return True
+    if (api_version, kind) != ("batch/v1", "Job"):
+        return False
+    spec = _sub(prepared, "spec") or {}
+    template_meta = _sub(_sub(spec, "template") or {}, "metadata") or {}
+    return template_meta.get("labels") is None and not (_sub(prepared, "metadata") or {}).get("labels") \
+        and spec.get("manualSelector") is not True
+
+
 def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "") -> Obj:
     """The object with the apiserver's defaults filled in (in place; returned for convenience). `creating`:
     a create, where strategies and admission add what they add once; `uid`: the new object's."""

@@ -215,6 +215,8 @@ class Commit:
     # what the store keeps and watches see, where it is not the answer: an update that empties an object's
     # last finalizer deletes the version stored before it (the answer is the update, at that version)
     event: dict[str, Any] | None = None
+    # stored without what every read defaults (defaults.stored_short): a write of it as read is a new version
+    short: bool = False
 
 
 @dataclass(slots=True)
@@ -458,6 +460,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         csr.requested(obj, opts.requestor)
     if t.builtin and t.kind == "APIService":  # a local one available at once (its strategy's)
         apiservices.created(obj, stamp.timestamp)
+    short = t.builtin and defaults.stored_short(obj)
     try:
         obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied)
     except Undecodable as exc:
@@ -480,7 +483,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
                    {"name": name, "group": t.group, "kind": t.resource})
         out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
         return out
-    return _commit(201, Commit("ADDED", t.key(name), obj), opts)
+    return _commit(201, Commit("ADDED", t.key(name), obj, short=short), opts)
 
 
 def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | None:
@@ -707,9 +710,10 @@ def _status_apart(t: Target) -> bool:
 
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
-                  applied: bool = False, guard: Guard | None = None, now: str = "") -> Outcome:
+                  applied: bool = False, guard: Guard | None = None, now: str = "", short: bool = False) -> Outcome:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
-    apiserver's rules for what a client may change."""
+    apiserver's rules for what a client may change. `short`: storage holds less than `current` shows
+    (Commit.short), so no write of it leaves it unchanged."""
     name = t.name
     sent = {"webhooks": new.get("webhooks")} if t.kind in _WEBHOOK_KINDS else {}  # (before decoding drops [])
     try:
@@ -814,7 +818,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         as_sent = csr.as_compared(new, sent_status)
     # managedFields aside: the field manager makes them afterwards (Outcome.unchanged), from the live ones
     # when the body has none (a PUT of an object as written, not as read)
-    unchanged = not gone and _unmanaged(stored) == _unmanaged(current)
+    unchanged = not gone and not short and _unmanaged(stored) == _unmanaged(current)
     kept_part = "spec" if t.subresource in _STATUS_PARTS else "status" if _status_apart(t) and not t.subresource else ""
     if unchanged or opts.dry_run or gone:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
@@ -829,18 +833,18 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
 
 
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,
-           namespace_phase: str = "Active", guard: Guard | None = None) -> Outcome:
+           namespace_phase: str = "Active", guard: Guard | None = None, short: bool = False) -> Outcome:
     """PUT of an object or its status; of a missing object of a kind that may be created so (`stamp`: what a
     create needs), a create."""
     refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard), warnings, not t.subresource,
-                   current)
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short), warnings,
+                   not t.subresource, current)
 
 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
-            namespace_phase: str, guard: Guard | None) -> Outcome:
+            namespace_phase: str, guard: Guard | None, short: bool) -> Outcome:
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
@@ -873,7 +877,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
                     {"name": t.name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
     return _store_update(t, current, copy.deepcopy(body), opts, guard=guard,
-                         now=stamp.timestamp if stamp is not None else "")
+                         now=stamp.timestamp if stamp is not None else "", short=short)
 
 
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
@@ -912,8 +916,9 @@ def _conflict_error(conflicts: list[Conflict]) -> Outcome:
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
-          ownership: Ownership | None = None, admit: Admit | None = None, guard: Guard | None = None) -> Outcome:
-    """PATCH in any of the four types. Apply creates a missing object; the others need one.
+          ownership: Ownership | None = None, admit: Admit | None = None, guard: Guard | None = None,
+          short: bool = False) -> Outcome:
+    """PATCH in any of the four types (`short`: as update's). Apply creates a missing object; the others need one.
 
     Apply merges by the object's type with field ownership (`ownership`, apply.py): setting a field another
     manager set to another value is a 409 conflict unless `force` (which takes the field over), and a field
@@ -1021,7 +1026,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp),
+    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp, short),
                   warnings, not t.subresource, current)
     if out.code >= 400:
         return out

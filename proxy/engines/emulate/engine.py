@@ -11,7 +11,7 @@ from typing import Any
 
 from ...apiserver import autoscalingv1, bootstrap, componentstatuses, eventapi, lists, podlogs, routes
 from ...apiserver import encode as events
-from ...apiserver.changes import Change
+from ...apiserver.changes import Change, Key
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
@@ -171,6 +171,7 @@ class Emulator:
         self.timelines = rebuilt.timelines
         self.read_only = read_only
         self._written: asyncio.Future[None] | None = None  # a client's next write: reads waiting for an RV
+        self._short: dict[tuple[str, Key], int] = {}  # versions stored short of their read form (Commit.short)
         self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.
@@ -256,11 +257,19 @@ class Emulator:
             else:
                 mirrors += ((other[0], other[1](obj)),)
         rv = self.cache.commit(path, change.key, change.type, obj, now, mirrors)
+        if change.short:
+            self._short[path, change.key] = rv
         for p in (path, *(p for p, _ in mirrors)):
             self.watches.changed(p)
         if self._written is not None and not self._written.done():
             self._written.set_result(None)
         return rv
+
+    def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool:
+        """Whether `obj`, the current version of `key`, is one a client created that storage holds short of
+        what reads show (Commit.short): any later version, however made, is stored whole."""
+        rv = str(((obj or {}).get("metadata") or {}).get("resourceVersion", ""))
+        return rv.isdigit() and self._short.get((path, key)) == int(rv)
 
     def delivered_rv(self, request_id: int) -> int | None:
         """The last resourceVersion an open watch has sent its client (for faults that cut it)."""

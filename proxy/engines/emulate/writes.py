@@ -31,7 +31,7 @@ from ...apiserver import (
     tokens,
     writes,
 )
-from ...apiserver.changes import in_key_order
+from ...apiserver.changes import Key, in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.goorder import ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
@@ -59,6 +59,7 @@ class Store(Protocol):
     def wall(self, virtual: float) -> dt.datetime: ...
     def namespace_phase(self, namespace: str) -> str: ...
     def commit(self, path: str, change: writes.Commit, now: float) -> int: ...
+    def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool: ...
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
     def custom_type(self, collection_path: str) -> CustomType | None: ...
     def converted(self, req: Incoming, tl: ResourceTimeline, doc: dict[str, Any]) -> dict[str, Any]: ...
@@ -309,14 +310,15 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                 guard=_rbac_guard(emu, user, t, now))
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace),
-                                _rbac_guard(emu, user, t, now))
+                                _rbac_guard(emu, user, t, now), emu.stored_short(path, t.key(), obj))
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
                                ownership=None if content_type != writes.APPLY_PATCH else managedfields.ownership(
                                    obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
                                    t.subresource),  # (only an apply reads who manages what)
-                               admit=_admission(emu, t, now), guard=_rbac_guard(emu, user, t, now))
+                               admit=_admission(emu, t, now), guard=_rbac_guard(emu, user, t, now),
+                               short=emu.stored_short(path, t.key(), obj))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
