@@ -143,9 +143,11 @@ def test_a_writes_answer_is_in_the_form_its_accept_asks_for(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """A create, update, patch or delete asked for a Table or PartialObjectMetadata answers with one, of the
     object written (a collection delete: of its list), as the apiserver's handlers transform their answers; a
-    Status stays a Status. (A replay answered the object.)"""
+    Status stays a Status. A list asked of one object, or one of a list, is a 406, the write done all the same.
+    (A replay answered the object.)"""
     table = "application/json;as=Table;v=v1;g=meta.k8s.io, application/json"
     metadata = "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io, application/json"
+    metadata_list = "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"
     ns = f"asked-{next(_runs)}"
     cms, pods = f"/api/v1/namespaces/{ns}/configmaps", f"/api/v1/namespaces/{ns}/pods"
     steps = [("POST", cms, {"metadata": {"name": "t", "labels": {"x": "y"}}, "data": {"a": "1"}}, table, ""),
@@ -156,7 +158,13 @@ def test_a_writes_answer_is_in_the_form_its_accept_asks_for(
              ("DELETE", f"{cms}/m", None, metadata, ""), ("DELETE", f"{cms}?labelSelector=x%3Dy", None, table, ""),
              ("POST", pods, {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "x"}]}},
               table, ""),
-             ("DELETE", f"{pods}/p", None, table, "")]
+             ("DELETE", f"{pods}/p", None, table, ""),
+             ("POST", cms, {"metadata": {"name": "l", "labels": {"z": "1"}}, "data": {"a": "1"}}, metadata_list, ""),
+             ("PATCH", f"{cms}/l", {"data": {"a": "2"}}, metadata_list, "application/merge-patch+json"),
+             ("GET", f"{cms}/l", None, "application/json", ""),
+             ("DELETE", f"{cms}?labelSelector=z%3D1", None, "application/json;as=PartialObjectMetadata;v=v1;"
+                                                          "g=meta.k8s.io", ""),
+             ("GET", f"{cms}/l", None, "application/json", "")]
     volatile = re.compile(r'"(uid|resourceVersion|creationTimestamp|deletionTimestamp|time)": "[^"]*"|"\d+s"')
     real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
     seen = []
@@ -170,7 +178,8 @@ def test_a_writes_answer_is_in_the_form_its_accept_asks_for(
     assert seen[1] == seen[0]
     assert [kind for _, kind, _ in seen[0]] == [
         "Table", "Table", "Table", "PartialObjectMetadata", "PartialObjectMetadata", "Status", "Table", "Table",
-        "Table"]
+        "Table", "Status", "Status", "ConfigMap", "Status", "Status"]
+    assert [code for code, _, _ in seen[0][-5:]] == [406, 406, 200, 406, 404]
 
 
 def test_the_first_write_of_what_storage_holds_short_of_a_read_is_a_new_version(

@@ -26,6 +26,7 @@ from ...wire.match import match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, first_values, parse_list_options, query_pairs
 from ...wire.request import RequestInfo, classify
 from ...wire.selectors import matcher
+from ...wire.status import status
 from ...wire.table import learned_columns, printer_columns, table
 from ..base import Incoming, Responder, SendAll, send_each
 from ..exact import ExactPlayer, Misses
@@ -146,6 +147,15 @@ class Wanted:
 def _internal_group(tl: ResourceTimeline) -> str:
     """The package of the apiserver's internal type of a resource, as its messages name it (*core.Pod)."""
     return tl.group.split(".")[0] if tl.group else "core"
+
+
+def _unconvertible(tl: ResourceTimeline, list_asked: bool) -> str:
+    """The 406 message of a PartialObjectMetadataList asked of one object, or a PartialObjectMetadata of a
+    list (the handlers' transform of their answer)."""
+    kind = f"*{_internal_group(tl)}.{tl.kind}"
+    if list_asked:
+        return f"you requested PartialObjectMetadataList, but the requested object is not a list ({kind})"
+    return f"you requested PartialObjectMetadata, but the requested object is a list ({kind}List)"
 
 
 class Emulator:
@@ -456,8 +466,7 @@ class Emulator:
         else:
             got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
         if got.code == 200 and metadata is not None and metadata[0] == "PartialObjectMetadataList":  # (once found)
-            await send_status(out, 406, f"you requested PartialObjectMetadataList, but the requested object is not a "
-                              f"list (*{_internal_group(tl)}.{tl.kind})", entry, accept=req.header("Accept"))
+            await send_status(out, 406, _unconvertible(tl, True), entry, accept=req.header("Accept"))
             entry.ended("refused", "not acceptable")
             return
         entry.answered_by = f"emulated {tl.resource}"
@@ -503,25 +512,27 @@ class Emulator:
         accept = req.header("Accept")
         return Wanted.of(negotiation.negotiate(accept, endpoint))
 
-    def converted(self, req: Incoming, tl: ResourceTimeline, doc: dict[str, Any]) -> dict[str, Any]:
-        """A write's answer as the client's Accept asks for it, as the apiserver's handlers transform theirs:
-        a Table or PartialObjectMetadata of the object written (or of a collection delete's list); a Status
-        as it is."""
+    def converted(self, req: Incoming, tl: ResourceTimeline, code: int, doc: dict[str, Any]
+                  ) -> tuple[int, dict[str, Any]]:
+        """A write's answer, and its code, as the client's Accept asks for it, as the apiserver's handlers
+        transform theirs: a Table or PartialObjectMetadata of the object written (or of a collection delete's
+        list), the 406 of a list asked of one object or one of a list (written all the same); a Status as it
+        is."""
         wanted = self.wanted(req)
         if doc.get("kind") == "Status" or not (wanted.table or wanted.metadata):
-            return doc
+            return code, doc
         listed = isinstance(doc.get("items"), list)
         objects = doc["items"] if listed else [doc]
         if wanted.metadata is not None:
-            if wanted.metadata[0].endswith("List") != listed:  # (its 406 after the write: not modelled)
-                return doc
+            if wanted.metadata[0].endswith("List") != listed:
+                return 406, status(406, _unconvertible(tl, not listed))
             version = wanted.metadata[1]
             items = [events.as_metadata(o, version) for o in objects]
-            return {"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
-                    "metadata": doc.get("metadata") or {}, "items": items} if listed else items[0]
+            return code, {"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
+                         "metadata": doc.get("metadata") or {}, "items": items} if listed else items[0]
         rv = str((doc.get("metadata") or {}).get("resourceVersion") or "")
-        return table(tl.resource, [autoscalingv1.printed(o) for o in objects], self.wall(self.clock.now()),
-                     resource_version=rv, learned=self._columns(tl), as_list=listed)
+        return code, table(tl.resource, [autoscalingv1.printed(o) for o in objects], self.wall(self.clock.now()),
+                           resource_version=rv, learned=self._columns(tl), as_list=listed)
 
     def answers(self, req: Incoming, out: Responder) -> Responder:
         """Where the answer to `req` is written: through EncodedAnswers when the client negotiated protobuf
@@ -611,8 +622,7 @@ class Emulator:
         entry.answered_by = f"emulated {tl.resource}"
         metadata = wanted.metadata
         if metadata is not None and metadata[0] == "PartialObjectMetadata" and not opts.watch:
-            await send_status(out, 406, f"you requested PartialObjectMetadata, but the requested object is a "
-                              f"list (*{_internal_group(tl)}.{tl.kind}List)", entry, accept=accept)
+            await send_status(out, 406, _unconvertible(tl, False), entry, accept=accept)
             entry.ended("refused", "not acceptable")
             return
         if opts.watch and wanted.media == YAML:  # the watch handler's: no YAML stream

@@ -62,7 +62,8 @@ class Store(Protocol):
     def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool: ...
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
     def custom_type(self, collection_path: str) -> CustomType | None: ...
-    def converted(self, req: Incoming, tl: ResourceTimeline, doc: dict[str, Any]) -> dict[str, Any]: ...
+    def converted(self, req: Incoming, tl: ResourceTimeline, code: int, doc: dict[str, Any]
+                  ) -> tuple[int, dict[str, Any]]: ...
 
 WRITE_VERBS = frozenset({"create", "update", "patch", "delete", "deletecollection"})
 # what a write may name after the object (a custom resource's handler serves only its status and scale)
@@ -348,12 +349,14 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         emu.commit(path, c, now)
     customresources.after_write(emu, path, outcome.commits, now, stamp)
     aggregator.after_write(emu, path, outcome.commits, now, stamp)
-    answer = outcome.answer()
-    body_bytes = go_json(emu.converted(req, tl, answer) if outcome.code < 300 else answer)
-    entry.answered(outcome.code)
-    entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}")
+    code, answer = emu.converted(req, tl, outcome.code, outcome.answer()) if outcome.code < 300 else \
+        (outcome.code, outcome.answer())
+    body_bytes = go_json(answer)
+    entry.answered(code)
+    entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}"
+               f"{'; its answer not acceptable' if code != outcome.code else ''}")
     headers = JSON_HEADERS + tuple(("Warning", w) for w in outcome.warnings)
-    await out.start(outcome.code, "", headers, content_length=len(body_bytes))
+    await out.start(code, "", headers, content_length=len(body_bytes))
     await out.send(body_bytes)
     await out.finish()
     entry.ended("complete", outcome.summary)
