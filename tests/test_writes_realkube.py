@@ -185,12 +185,19 @@ def test_a_writes_answer_is_in_the_form_its_accept_asks_for(
 def test_the_first_write_of_what_storage_holds_short_of_a_read_is_a_new_version(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """A Job whose pod template has no labels is stored without the labels a read copies to it from the
-    template, a claim without the phase a read defaults: the first write of either as read (a PUT, an empty
+    template, a claim without the phase a read defaults, an autoscaler written through v1 with part of a
+    behavior without the rest v2's defaults add: the first write of either as read (a PUT, an empty
     patch, its status, an apply of what was applied) is a new version and an event although no answer shows
     a change, and the next one is none; a dry run, or a Job whose template has labels, none at all. (A
     replay made none.)"""
     ns = f"short-{next(_runs)}"
     jobs, claims = f"/apis/batch/v1/namespaces/{ns}/jobs", f"/api/v1/namespaces/{ns}/persistentvolumeclaims"
+    hpas, hpas_v1 = (f"/apis/autoscaling/{v}/namespaces/{ns}/horizontalpodautoscalers" for v in ("v2", "v1"))
+    behavior = {"ScaleUp": {"StabilizationWindowSeconds": 30, "SelectPolicy": "Min",
+                            "Policies": [{"Type": "Pods", "Value": 2, "PeriodSeconds": 60}]}, "ScaleDown": None}
+    hpa = {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler",
+           "metadata": {"name": "h", "annotations": {"autoscaling.alpha.kubernetes.io/behavior": json.dumps(behavior)}},
+           "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "d", "apiVersion": "apps/v1"}, "maxReplicas": 5}}
     def job(name: str, labels: dict[str, str] | None = None) -> dict[str, Any]:
         template = {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]},
                     **({"metadata": {"labels": labels}} if labels else {})}
@@ -207,11 +214,14 @@ def test_the_first_write_of_what_storage_holds_short_of_a_read_is_a_new_version(
         ("POST", jobs, job("d", {"app": "d"}), ""), ("PUT", f"{jobs}/d", READ, ""),
         ("POST", jobs, job("e"), ""), ("PUT", f"{jobs}/e?dryRun=All", READ, ""), ("PUT", f"{jobs}/e/status", READ, ""),
         ("PUT", f"{jobs}/e", READ, ""),
-        ("POST", claims, claim, ""), ("PUT", f"{claims}/p", READ, ""), ("PUT", f"{claims}/p", READ, "")]
+        ("POST", claims, claim, ""), ("PUT", f"{claims}/p", READ, ""), ("PUT", f"{claims}/p", READ, ""),
+        ("POST", hpas_v1, hpa, ""), ("PATCH", f"{hpas}/h", {}, merge), ("PATCH", f"{hpas}/h", {}, merge),
+        ("PATCH", f"{hpas_v1}/h", {"spec": {"maxReplicas": 6}}, merge), ("PUT", f"{hpas_v1}/h/status", READ, ""),
+        ("PATCH", f"{hpas_v1}/h", {"metadata": hpa["metadata"]}, merge), ("PUT", f"{hpas_v1}/h/status", READ, "")]
     real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
     seen = []
     for server, on in ((real, None), ((replay.url, ""), replay)):
-        rv0 = {c: rawhttp.call(*server, "GET", c)[1]["metadata"]["resourceVersion"] for c in (jobs, claims)}
+        rv0 = {c: rawhttp.call(*server, "GET", c)[1]["metadata"]["resourceVersion"] for c in (jobs, claims, hpas)}
         answers, last = [], {}
         for method, path, body, ctype in steps:
             if body is READ:
@@ -223,7 +233,7 @@ def test_the_first_write_of_what_storage_holds_short_of_a_read_is_a_new_version(
                                                 for m in meta.get("managedFields", [])]))
             last[meta["name"]] = meta["resourceVersion"]
         events = []
-        for c in (jobs, claims):
+        for c in (jobs, claims, hpas):
             _, _, stream = rawhttp.send_ending_watches(server, on, "GET", f"{c}?watch=1&resourceVersion={rv0[c]}&"
                                                        "timeoutSeconds=1", None, {"Accept": "application/json"})
             events += [(e["type"], e["object"]["metadata"]["name"]) for e in map(json.loads, stream.splitlines())]
@@ -231,4 +241,5 @@ def test_the_first_write_of_what_storage_holds_short_of_a_read_is_a_new_version(
     volatile = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # the uids in labels
     assert json.loads(volatile.sub("X", json.dumps(seen[1]))) == json.loads(volatile.sub("X", json.dumps(seen[0])))
     assert [new for _, new, *_ in seen[0][0]] == [True, True, False, True, True, False, True, True, False,
-                                                  True, False, True, False, True, False, True, True, False]
+                                                  True, False, True, False, True, False, True, True, False,
+                                                  True, True, False, True, False, True, True]

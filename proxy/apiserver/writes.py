@@ -215,7 +215,8 @@ class Commit:
     # what the store keeps and watches see, where it is not the answer: an update that empties an object's
     # last finalizer deletes the version stored before it (the answer is the update, at that version)
     event: dict[str, Any] | None = None
-    # stored without what every read defaults (defaults.stored_short): a write of it as read is a new version
+    # stored without what every read defaults (defaults.stored_short; an autoscaler written through v1 without
+    # what v2's defaults add): a write of it as read is a new version
     short: bool = False
 
 
@@ -674,6 +675,10 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
     c.written = c.written or c.obj
     if (stored := defaults.stored_form(c.obj)) is not None:
         c.stored = encoded(stored, stored.get("kind", ""), stored.get("apiVersion", ""), stored=True)
+        # (converted, not defaulted as the storage version: what a read defaults there, storage holds short of)
+        converted = autoscalingv1.as_v2(c.obj)
+        c.short = c.short or encoded(converted, converted.get("kind", ""), converted.get("apiVersion", ""),
+                                     stored=True) != c.stored
     obj = autoscalingv1.as_v1(stored) if stored is not None else c.obj
     c.obj = encoded(obj, obj.get("kind", ""), obj.get("apiVersion", ""), stored=True)
     return Outcome(code, c.obj, [] if opts.dry_run else [c], would=c if opts.dry_run else None)

@@ -267,8 +267,8 @@ class Emulator:
             else:
                 mirrors += ((other[0], other[1](obj)),)
         rv = self.cache.commit(path, change.key, change.type, obj, now, mirrors)
-        if change.short:
-            self._short[path, change.key] = rv
+        if change.short:  # (through every view: they share the version)
+            self._short.update(((p, change.key), rv) for p in (path, *(p for p, _ in mirrors)))
         for p in (path, *(p for p, _ in mirrors)):
             self.watches.changed(p)
         if self._written is not None and not self._written.done():
