@@ -1389,6 +1389,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "csidrivers": "/apis/storage.k8s.io/v1", "runtimeclasses": "/apis/node.k8s.io/v1",
              "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}",
              "volumeattachments": "/apis/storage.k8s.io/v1", "nodes": "/api/v1",
+             "volumeattributesclasses": "/apis/storage.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1402,7 +1403,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
                     "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
-                    "VolumeAttachment", "Node", "CertificateSigningRequest"})
+                    "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False,
@@ -1671,6 +1672,22 @@ def runtime_class_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "runtimeclasses", _cluster_names("rc1", "rc2"), make,
                        ({"handler": "other"}, {"overhead": {"podFixed": {"cpu": "1"}}}, {"overhead": None},
                         {"metadata": {"labels": {"m": "1"}}}))
+
+
+def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:
+    """VolumeAttributesClasses: the driver (a qualified name, compared lowered) and the parameters (at least one, no
+    empty key), both immutable; bad and upper-case names."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        body: dict[str, Any] = {"apiVersion": "storage.k8s.io/v1", "kind": "VolumeAttributesClass",
+                                "metadata": {"name": r.choice((name, name, name, "Bad_Name"))}}
+        if r.random() < 0.9:
+            body["driverName"] = r.choice(("csi.example.com", "CSI.Example.com", "bad driver!", ""))
+        if r.random() < 0.85:
+            body["parameters"] = r.choice(({"iops": "3000"}, {}, {"": "x"}, {"iops": "1", "throughput": "125"}))
+        return body
+    return _simple_ops(seed, n, "volumeattributesclasses", _cluster_names("vac1", "vac2"), make,
+                       ({"parameters": {"iops": "4000"}}, {"driverName": "other.example.com"},
+                        {"metadata": {"labels": {"m": "1"}}}, {"parameters": {"": "1"}}))
 
 
 def storage_capacity_ops(seed: int, n: int) -> list[Op]:

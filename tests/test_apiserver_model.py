@@ -768,18 +768,20 @@ def test_a_created_object_starts_with_the_status_its_strategy_gives(kind: tuple[
     assert (made.code, made.body["status"]) == (201, status)
 
 
-@pytest.mark.parametrize(("finalizers", "propagation", "orphan_by_default", "left"), [
-    ([], "", False, []),
-    ([], "", True, ["orphan"]),  # a batch/v1 Job
-    (["a"], "Foreground", False, ["a", "foregroundDeletion"]),
-    (["orphan", "a"], "", False, ["orphan", "a"]),  # asked before: kept, in its place
-    (["foregroundDeletion"], "", True, ["foregroundDeletion"]),  # what the object asked beats the default
-    (["orphan", "a"], "Background", True, ["a"]),
-    (["foregroundDeletion"], "Orphan", False, ["orphan"]),
+@pytest.mark.parametrize(("finalizers", "propagation", "default", "left"), [
+    ([], "", "", []),
+    ([], "", "Orphan", ["orphan"]),  # a batch/v1 Job, a v1 ReplicationController
+    (["a"], "Foreground", "", ["a", "foregroundDeletion"]),
+    (["orphan", "a"], "", "", ["orphan", "a"]),  # asked before: kept, in its place
+    (["foregroundDeletion"], "", "Orphan", ["foregroundDeletion"]),  # what the object asked beats the default
+    (["orphan", "a"], "Background", "Orphan", ["a"]),
+    (["foregroundDeletion"], "Orphan", "", ["orphan"]),
+    (["a"], "Foreground", "Unsupported", ["a"]),  # an Event: nothing for the collector, whatever is asked
+    (["orphan", "a"], "", "Unsupported", ["a"]),
 ])
 def test_a_delete_leaves_the_garbage_collectors_finalizers_its_policy_asks(
-        finalizers: list[str], propagation: str, orphan_by_default: bool, left: list[str]) -> None:
-    assert writes.gc_finalizers(finalizers, propagation, orphan_by_default) == left
+        finalizers: list[str], propagation: str, default: str, left: list[str]) -> None:
+    assert writes.gc_finalizers(finalizers, propagation, default) == left
 
 
 JOB_T = writes.Target("batch", "v1", "jobs", "Job", True, "default", "j")

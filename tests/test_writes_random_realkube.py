@@ -67,6 +67,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "runtimeclasses": random_writes.runtime_class_ops,
              "csistoragecapacities": random_writes.storage_capacity_ops,
              "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops,
+             "volumeattributesclasses": random_writes.volume_attributes_class_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -154,6 +155,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # volume attachments: one source, the node, the attacher in declarative validation's caseless words (or the
     # imperative ones when the immutable spec changed), the status's error codes (23 to 36 answers differed)
     ("volumeattachments", 10), ("volumeattachments", 20),
+    # volume attributes classes: driver and parameters required and immutable, the driver's error in lower case
+    # (nothing was validated before, not even the name)
+    ("volumeattributesclasses", 2), ("volumeattributesclasses", 1),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)

@@ -243,3 +243,53 @@ def test_the_first_write_of_what_storage_holds_short_of_a_read_is_a_new_version(
     assert [new for _, new, *_ in seen[0][0]] == [True, True, False, True, True, False, True, True, False,
                                                   True, False, True, False, True, False, True, True, False,
                                                   True, True, False, True, False, True, True]
+
+
+def test_names_and_deletes_of_less_written_kinds_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Every kind's name is a DNS subdomain unless its validation says otherwise (a replay checked only the kinds
+    it listed: a ReplicationController, a PodTemplate, a DeviceClass... took any name). A v1
+    ReplicationController's delete orphans its pods by default (its strategy's policy, as a batch/v1 Job's),
+    and an Event's leaves the garbage collector nothing, whatever policy is asked."""
+    ns = f"names-{next(_runs)}"
+    core, template = f"/api/v1/namespaces/{ns}", {"metadata": {"labels": {"app": "x"}},
+                                                  "spec": {"containers": [{"name": "c", "image": "nginx"}]}}
+    claim = {"devices": {"requests": [{"name": "r", "exactly": {"deviceClassName": "dc"}}]}}
+    kinds = [
+        (f"{core}/replicationcontrollers", {"spec": {"template": template}}),
+        (f"{core}/podtemplates", {"template": template}),
+        ("/apis/resource.k8s.io/v1/deviceclasses", {"spec": {}}),
+        (f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaims", {"spec": claim}),
+        (f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaimtemplates", {"spec": {"spec": claim}}),
+        ("/apis/networking.k8s.io/v1/servicecidrs", {"spec": {"cidrs": ["10.201.0.0/24"]}}),
+        ("/apis/storage.k8s.io/v1/csinodes", {"spec": {"drivers": []}}),
+        ("/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas", {"spec": {
+            "priorityLevelConfiguration": {"name": "global-default"}}}),
+        ("/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings", {"spec": {
+            "policyName": "p", "validationActions": ["Deny"]}}),
+    ]
+    event = {"metadata": {"name": "e"}, "involvedObject": {"kind": "Pod", "name": "p", "namespace": ns},
+             "reason": "R", "message": "m", "type": "Normal"}
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    seen = []
+    for server in (real, (replay.url, "")):
+        answers = []
+        for path, body in kinds:
+            for name in ("Bad_Name", "a..b", "x" * 254):
+                code, doc, _ = rawhttp.call(*server, "POST", path, json.dumps({"metadata": {"name": name},
+                                                                                **body}).encode())
+                answers.append((code, doc.get("message")))
+        for path, body, query in ((f"{core}/replicationcontrollers", {"metadata": {"name": "rc"},
+                                                                       "spec": {"template": template}}, ""),
+                                  (f"{core}/events", event, "?propagationPolicy=Foreground")):
+            name = body["metadata"]["name"]
+            rawhttp.call(*server, "POST", path, json.dumps(body).encode())
+            code, doc, _ = rawhttp.call(*server, "DELETE", f"{path}/{name}{query}")
+            left, after, _ = rawhttp.call(*server, "GET", f"{path}/{name}")
+            answers.append((code, doc["kind"], doc.get("metadata", {}).get("finalizers"), left,
+                            after.get("metadata", {}).get("finalizers")))
+        seen.append(answers)
+    assert seen[1] == seen[0]
+    assert {code for code, *_ in seen[0][:-2]} == {422}
+    assert seen[0][-2:] == [(200, "ReplicationController", ["orphan"], 200, ["orphan"]),
+                            (200, "Status", None, 404, None)]

@@ -349,9 +349,8 @@ def _storage_class(obj: Obj) -> list[Cause]:
     """ValidateStorageClass: the provisioner a qualified name, parameter keys not empty, the reclaim policy
     and binding mode known, the allowed topologies' expressions (values, no key twice)."""
     provisioner = str(obj.get("provisioner") or "")
-    causes = invalid_each("provisioner", provisioner, names.qualified_name(provisioner.lower())) if provisioner \
-        else []
-    causes += [invalid("parameters", "", "field can not be empty.") for k in as_dict(obj.get("parameters")) if not k]
+    causes = _driver("provisioner", provisioner) if provisioner else []
+    causes += _parameters(obj.get("parameters"), allow_empty=True)
     policy = obj.get("reclaimPolicy")
     if policy and policy not in ("Delete", "Retain"):
         causes.append(not_supported("reclaimPolicy", policy, ("Delete", "Retain")))
@@ -375,6 +374,44 @@ def _storage_class(obj: Obj) -> list[Cause]:
         if keys in terms:
             causes.append(duplicate(f"{at}.matchLabelExpressions", ""))
         terms.append(keys)
+    return causes
+
+
+_MAX_PARAMETERS, _MAX_PARAMETERS_SIZE = 512, 256 * (1 << 10)
+
+
+def _driver(path: str, name: str) -> list[Cause]:
+    """validateProvisioner: a qualified name once lowered, the value its errors show."""
+    return invalid_each(path, name.lower(), names.qualified_name(name.lower()))
+
+
+def _parameters(params: Any, allow_empty: bool) -> list[Cause]:
+    """validateParameters: a storage or volume attributes class's parameters, keys not empty, at most 512 of them
+    and 256 KiB together."""
+    params = as_dict(params)
+    if len(params) > _MAX_PARAMETERS:
+        return [too_long("parameters", _MAX_PARAMETERS)]
+    causes = [invalid("parameters", "", "field can not be empty.") for k in params if not k]
+    if sum(len(str(k).encode()) + len(str(v).encode()) for k, v in params.items()) > _MAX_PARAMETERS_SIZE:
+        causes.append(too_long("parameters", _MAX_PARAMETERS_SIZE))
+    if not allow_empty and not params:
+        causes.append(required("parameters", "must contain at least one key/value pair"))
+    return causes
+
+
+def _volume_attributes_class(obj: Obj) -> list[Cause]:
+    """ValidateVolumeAttributesClass: the driver a qualified name (required: declarative validation, which would
+    take the check over, has none for this kind), and at least one parameter."""
+    driver = str(obj.get("driverName") or "")
+    causes = _driver("driverName", driver) if driver else [required("driverName")]
+    return causes + _parameters(obj.get("parameters"), allow_empty=False)
+
+
+def _volume_attributes_class_update(new: Obj, old: Obj) -> list[Cause]:
+    causes = [] if new.get("driverName") == old.get("driverName") else \
+        [forbidden("driverName", "updates to driverName are forbidden.")]
+    if as_dict(new.get("parameters")) != as_dict(old.get("parameters")):
+        causes.append(forbidden("parameters", "updates to parameters are forbidden."))
     return causes
 
 
@@ -559,6 +596,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "LimitRange"): _limit_range,
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class,
     ("storage.k8s.io/v1", "StorageClass"): _storage_class,
+    ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class,
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume,
@@ -571,6 +609,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
 }
 BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
+    ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class_update,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_handler,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_changed,
 }

@@ -11,6 +11,7 @@ compares the answers with the real kube-apiserver's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from ..wire.names import dns1035_label as dns1035_label
@@ -22,14 +23,16 @@ from ..wire.names import subdomain as subdomain
 from .fielderrors import Cause, forbidden, invalid, invalid_each, required, too_long
 from .goorder import ordered_meta
 
-# the kinds whose names are DNS-1123 subdomains (NameIsDNSSubdomain in their validation)
-SUBDOMAIN_NAMED = frozenset({
-    "Pod", "ConfigMap", "Secret", "Endpoints", "PersistentVolumeClaim", "PersistentVolume", "Node", "ServiceAccount",
-    "LimitRange", "ResourceQuota", "Deployment", "ReplicaSet", "DaemonSet", "ControllerRevision", "Job", "CronJob",
-    "HorizontalPodAutoscaler", "Lease", "EndpointSlice", "Ingress", "IngressClass", "PodDisruptionBudget",
-    "NetworkPolicy", "PriorityClass", "CustomResourceDefinition", "PodCertificateRequest"})
-# the kinds whose names are DNS-1123 labels (NameIsDNSLabel; a Service's since RelaxedServiceNameValidation)
+# Kinds whose names are not DNS-1123 subdomains, every other kind's are (NameIsDNSSubdomain, under whatever
+# name each validation package gives it): DNS-1123 labels (NameIsDNSLabel; a Service's since
+# RelaxedServiceNameValidation), RBAC's path segments (ValidateRBACName), and names checked by rules this model
+# leaves out or does not need: a CSR's (any name), an IPAddress's (an IP), a StorageVersion's
+# (<group>.<resource>), a LeaseCandidate's (not served).
 LABEL_NAMED = frozenset({"Service", "StatefulSet", "Namespace"})
+UNCHECKED_NAMES = frozenset({"CertificateSigningRequest", "IPAddress", "StorageVersion", "LeaseCandidate"})
+# the kinds whose name declarative validation checks (validate.LongName, beta in 1.37): a subdomain, its length
+# counted in bytes
+DECLARED_NAMES = frozenset({"ReplicationController", "DeviceClass"})
 PATH_NAMED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})  # ValidateRBACName
 
 
@@ -55,8 +58,9 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
     resource, whose name is a DNS subdomain whatever its kind; `rule`: the name's, where the object decides it
     (a signer's trust bundle)."""
     causes: list[Cause] = []
-    rule = rule or (subdomain if custom or kind in SUBDOMAIN_NAMED else dns_label if kind in LABEL_NAMED else
-                    path_segment if kind in PATH_NAMED else None)
+    if rule is None and (custom or kind not in UNCHECKED_NAMES):
+        rule = subdomain if custom else dns_label if kind in LABEL_NAMED else path_segment if kind in PATH_NAMED \
+            else partial(subdomain, chars="bytes") if kind in DECLARED_NAMES else subdomain
     generate = meta.get("generateName")
     if rule is not None and isinstance(generate, str) and generate:
         masked = generate[:-1] + "a" if generate.endswith("-") else generate  # a prefix may end in '-'

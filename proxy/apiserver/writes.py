@@ -1102,30 +1102,40 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
                    would=out.would)
 
 
-# The Job strategy's DefaultGarbageCollectionPolicy: through batch/v1, a delete that names no propagation
-# policy orphans the Job's pods, kept for compatibility, and the Job's storage warns of it.
-_ORPHANING = ("batch", "v1", "Job")
+# The strategies' DefaultGarbageCollectionPolicy where it is not to delete dependents: a delete that names no
+# propagation policy orphans a Job's pods through batch/v1 and a ReplicationController's through core v1, kept
+# for compatibility (the Job's storage warns of it); an Event's collection is Unsupported.
+_ORPHANING = frozenset({("batch", "v1", "Job"), ("", "v1", "ReplicationController")})
+_GC_UNSUPPORTED = frozenset({("", "Event"), ("events.k8s.io", "Event")})
 _ORPHANING_WARNING = ("child pods are preserved by default when jobs are deleted; set propagationPolicy=Background "
                       "to remove them or set propagationPolicy=Orphan to suppress this warning")
 
 
-def _orphans_by_default(t: Target) -> bool:
-    return (t.group, t.version, t.kind) == _ORPHANING
+def _gc_default(t: Target) -> str:
+    """The kind's default garbage collection policy: Orphan, Unsupported, or "" (delete the dependents)."""
+    if not t.builtin:
+        return ""
+    return "Orphan" if (t.group, t.version, t.kind) in _ORPHANING else \
+        "Unsupported" if (t.group, t.kind) in _GC_UNSUPPORTED else ""
 
 
 def _propagation_warnings(t: Target, opts: Options) -> list[str]:
-    if _orphans_by_default(t) and not opts.propagation:
+    if t.kind == "Job" and _gc_default(t) == "Orphan" and not opts.propagation:
         return fieldvalidation.warnings([_ORPHANING_WARNING])
     return []
 
 
-def gc_finalizers(finalizers: list[str], propagation: str, orphan_by_default: bool) -> list[str]:
+def gc_finalizers(finalizers: list[str], propagation: str, default: str) -> list[str]:
     """The finalizers a delete leaves for the garbage collector (deletionFinalizersForGarbageCollection):
     its own two replaced by what the request's policy asks, else by what the object already asked, else by
-    the kind's default; the list as it was when that changes nothing."""
+    the kind's `default` (_gc_default; none at all where it is Unsupported); the list as it was when that
+    changes nothing."""
     asked = [f for f in finalizers if f in ("orphan", "foregroundDeletion")]
-    orphan = propagation == "Orphan" if propagation else asked[0] == "orphan" if asked else orphan_by_default
-    foreground = propagation == "Foreground" if propagation else bool(asked) and asked[0] == "foregroundDeletion"
+    collected = default != "Unsupported"
+    orphan = collected and (propagation == "Orphan" if propagation else asked[0] == "orphan" if asked
+                            else default == "Orphan")
+    foreground = collected and (propagation == "Foreground" if propagation
+                                else bool(asked) and asked[0] == "foregroundDeletion")
     out = [f for f in finalizers if f not in ("orphan", "foregroundDeletion")]
     out += ["orphan"] * orphan + ["foregroundDeletion"] * foreground
     return finalizers if set(out) == set(finalizers) else out
@@ -1148,7 +1158,7 @@ def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Optio
     if not opts.dry_run:  # the commit gives the new one; a dry run answers with the stored one
         new_meta.pop("resourceVersion", None)
     before = list(meta.get("finalizers") or [])
-    finalizers = gc_finalizers(before, opts.propagation, _orphans_by_default(t))
+    finalizers = gc_finalizers(before, opts.propagation, _gc_default(t))
     if finalizers:
         new_meta["finalizers"] = finalizers
     unchanged = Outcome(200, {**obj, "metadata": ordered_meta({**new_meta,
