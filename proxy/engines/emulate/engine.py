@@ -276,7 +276,7 @@ class Emulator:
         return rv
 
     def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool:
-        """Whether `obj`, the current version of `key`, is one a client created that storage holds short of
+        """Whether `obj`, the current version of `key`, is one a client wrote that storage holds short of
         what reads show (Commit.short): any later version, however made, is stored whole."""
         rv = str(((obj or {}).get("metadata") or {}).get("resourceVersion", ""))
         return rv.isdigit() and self._short.get((path, key)) == int(rv)
