@@ -186,7 +186,7 @@ def test_the_first_write_of_what_storage_holds_short_of_a_read_is_a_new_version(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """A Job whose pod template has no labels is stored without the labels a read copies to it from the
     template, a claim without the phase a read defaults, an autoscaler written through v1 with part of a
-    behavior without the rest v2's defaults add: the first write of either as read (a PUT, an empty
+    behavior without the rest v2's defaults add: the first write of any of them as read (a PUT, an empty
     patch, its status, an apply of what was applied) is a new version and an event although no answer shows
     a change, and the next one is none; a dry run, or a Job whose template has labels, none at all. (A
     replay made none.)"""
