@@ -1390,6 +1390,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "csistoragecapacities": "/apis/storage.k8s.io/v1/namespaces/{ns}",
              "volumeattachments": "/apis/storage.k8s.io/v1", "nodes": "/api/v1",
              "volumeattributesclasses": "/apis/storage.k8s.io/v1",
+             "prioritylevelconfigurations": "/apis/flowcontrol.apiserver.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1403,7 +1404,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ClusterRoleBinding", "Namespace", "ResourceQuota", "LimitRange", "PriorityClass",
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
                     "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
-                    "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass"})
+                    "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass",
+                    "PriorityLevelConfiguration"})
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False,
@@ -1672,6 +1674,34 @@ def runtime_class_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "runtimeclasses", _cluster_names("rc1", "rc2"), make,
                        ({"handler": "other"}, {"overhead": {"podFixed": {"cpu": "1"}}}, {"overhead": None},
                         {"metadata": {"labels": {"m": "1"}}}))
+
+
+def priority_level_ops(seed: int, n: int) -> list[Op]:
+    """API Priority and Fairness's PriorityLevelConfigurations: the type and the member it names (one missing,
+    the other there, both), shares and percentages, a limit response with or without queuing, queuing's
+    shuffle sharding (queues, hand size, entropy), the name that alone may be Exempt."""
+    def queuing(r: random.Random) -> dict[str, Any] | None:
+        return r.choice((None, {}, {"queues": 16, "handSize": 4, "queueLengthLimit": 10}, {"queues": 10**7 + 1},
+                         {"queues": 4, "handSize": 6}, {"queues": 512, "handSize": 7}, {"queueLengthLimit": -1},
+                         {"handSize": -2}))
+
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {"type": r.choice(("Limited", "Limited", "Limited", "Exempt", "", "Other"))}
+        if r.random() < 0.8:
+            response: dict[str, Any] = {"type": r.choice(("Queue", "Queue", "Reject", "", "Drop"))}
+            if (q := queuing(r)) is not None:
+                response["queuing"] = q
+            spec["limited"] = {"limitResponse": response, **r.choice((
+                {}, {"nominalConcurrencyShares": 5}, {"nominalConcurrencyShares": -1}, {"lendablePercent": 101},
+                {"borrowingLimitPercent": -3}, {"lendablePercent": 50, "borrowingLimitPercent": 20}))}
+        if r.random() < 0.25:
+            spec["exempt"] = r.choice(({}, {"nominalConcurrencyShares": -2}, {"lendablePercent": 200}))
+        return {"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "PriorityLevelConfiguration",
+                "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "prioritylevelconfigurations", _cluster_names("pl1", "pl2"), make,
+                       ({"spec": {"limited": {"nominalConcurrencyShares": 7}}}, {"spec": {"type": "Exempt"}},
+                        {"spec": {"limited": {"limitResponse": {"type": "Reject", "queuing": None}}}},
+                        {"spec": {"limited": None}}, {"metadata": {"labels": {"m": "1"}}}))
 
 
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:

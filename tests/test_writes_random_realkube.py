@@ -68,6 +68,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "csistoragecapacities": random_writes.storage_capacity_ops,
              "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops,
              "volumeattributesclasses": random_writes.volume_attributes_class_ops,
+             "prioritylevelconfigurations": random_writes.priority_level_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -158,6 +159,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # volume attributes classes: driver and parameters required and immutable, the driver's error in lower case
     # (nothing was validated before, not even the name)
     ("volumeattributesclasses", 2), ("volumeattributesclasses", 1),
+    # API Priority and Fairness's priority levels: the type and the member it names (declarative validation's
+    # words, after the rest), shares, percentages, a limit response and its queuing's shuffle sharding (nothing
+    # was validated before, not even the name)
+    ("prioritylevelconfigurations", 2), ("prioritylevelconfigurations", 4),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)

@@ -26,7 +26,17 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import apiservices, csr, podcertificates, quantity, trustbundles, validation, volumevalidation, webhookvalidation
+from . import (
+    apfvalidation,
+    apiservices,
+    csr,
+    podcertificates,
+    quantity,
+    trustbundles,
+    validation,
+    volumevalidation,
+    webhookvalidation,
+)
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal, semantic
 from .podvalidation import (
@@ -597,6 +607,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class,
     ("storage.k8s.io/v1", "StorageClass"): _storage_class,
     ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class,
+    ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level,
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume,
@@ -631,6 +642,7 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_declared,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_declared,
+    ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level_declared,
 }
 # the checks of a /status write, and what a write is warned of (given the object an update replaces)
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
