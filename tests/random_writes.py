@@ -20,9 +20,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from tests import rawhttp, rbac_settle
+from tests.workload import until
 
 MERGE, SMP = "application/merge-patch+json", "application/strategic-merge-patch+json"
 JSONP, APPLY = "application/json-patch+json", "application/apply-patch+yaml"
@@ -1391,6 +1392,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "volumeattachments": "/apis/storage.k8s.io/v1", "nodes": "/api/v1",
              "volumeattributesclasses": "/apis/storage.k8s.io/v1",
              "prioritylevelconfigurations": "/apis/flowcontrol.apiserver.k8s.io/v1",
+             "flowschemas": "/apis/flowcontrol.apiserver.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1405,14 +1407,49 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
                     "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
                     "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass",
-                    "PriorityLevelConfiguration"})
+                    "PriorityLevelConfiguration", "FlowSchema"})
+
+
+class Settler(Protocol):
+    """What waits, after a write to a collection went through, until the real apiserver's own controllers have
+    acted on it (a replay acts at once): rbac_settle.AuthorizerProbe, FlowSchemasSettled."""
+
+    def settle(self, *collections: str) -> None: ...
+
+
+class FlowSchemasSettled:
+    """The config controller of API Priority and Fairness having applied its `Dangling` condition, naming the
+    level each refers to now, to every FlowSchema flow_schema_ops writes."""
+
+    def __init__(self, server: rawhttp.Server, ns: str) -> None:
+        self.server, self.ns = server, ns
+
+    def settle(self, *collections: str) -> None:
+        if "flowschemas" in collections:
+            until(self._applied, 30, "the APF controller's Dangling conditions")
+
+    def _applied(self) -> bool:
+        for name in _cluster_names("fs1", "fs2"):
+            code, doc, _ = rawhttp.call(*self.server, "GET", _PREFIXES["flowschemas"] + "/flowschemas/" +
+                                        name.replace("{ns}", self.ns))
+            level = ((doc.get("spec") or {}).get("priorityLevelConfiguration") or {}).get("name")
+            if code == 200 and not any(c.get("type") == "Dangling" and f'named "{level}"' in str(c.get("message"))
+                                       for c in (doc.get("status") or {}).get("conditions") or []):
+                return False
+        return True
+
+
+def settler(generator: Callable[[int, int], list[Op]], server: rawhttp.Server, ns: str) -> Settler | None:
+    """What a sequence from `generator` waits on after its writes to the real apiserver (None: nothing)."""
+    if generator is access_ops:
+        return rbac_settle.AuthorizerProbe(server, ns)
+    return FlowSchemasSettled(server, ns) if generator is flow_schema_ops else None
 
 
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False,
-        probe: rbac_settle.AuthorizerProbe | None = None) -> list[tuple[str, int, Any, list[str]]]:
+        probe: Settler | None = None) -> list[tuple[str, int, Any, list[str]]]:
     """Each op's (description, code, reduced answer, reduced warnings), in order (`raw`: answers as they came;
-    `probe`: the next op waits until the authorizer has seen each write to roles and bindings that went
-    through)."""
+    `probe`: the next op waits until the server's controllers have acted on each write that went through)."""
     base, token = server
     last: dict[str, str] = {}  # the resourceVersion this server last answered for each name
     out = []
@@ -1433,7 +1470,7 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = Fals
         if isinstance(doc, dict) and doc.get("kind") in _KINDS and op.name:
             last[op.name] = str(doc.get("metadata", {}).get("resourceVersion", known))
         out.append((str(op), code, doc if raw else reduce(doc), [reduce(w) for w in warnings]))
-        if probe and op.collection in rbac_settle.COLLECTIONS and op.method != "GET" and code < 300:
+        if probe and op.method != "GET" and code < 300:
             probe.settle(op.collection)
     return out
 
@@ -1702,6 +1739,43 @@ def priority_level_ops(seed: int, n: int) -> list[Op]:
                        ({"spec": {"limited": {"nominalConcurrencyShares": 7}}}, {"spec": {"type": "Exempt"}},
                         {"spec": {"limited": {"limitResponse": {"type": "Reject", "queuing": None}}}},
                         {"spec": {"limited": None}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def flow_schema_ops(seed: int, n: int) -> list[Op]:
+    """API Priority and Fairness's FlowSchemas: precedence (1 only for `exempt`), distinguisher, the level
+    referred to, rules of every kind of subject (members missing or of another kind), resource rules (verbs,
+    groups, resources, namespaces, wildcards) and non-resource ones (URL paths), status conditions."""
+    subjects = ({"kind": "Group", "group": {"name": "system:authenticated"}}, {"kind": "User", "user": {"name": ""}},
+                {"kind": "ServiceAccount", "serviceAccount": {"name": "*", "namespace": "kube-system"}},
+                {"kind": "ServiceAccount", "serviceAccount": {"name": "Bad_SA"}}, {"kind": "Group"},
+                {"kind": "User", "user": {"name": "u"}, "group": {"name": "g"}}, {"kind": "Robot"})
+    resources = ({"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"], "namespaces": ["*"]},
+                 {"verbs": ["get", "list"], "apiGroups": [""], "resources": ["pods"], "clusterScope": True},
+                 {"verbs": ["get", "fly"], "apiGroups": ["*", "apps"], "resources": [], "namespaces": ["Bad_NS"]},
+                 {"verbs": ["*", "get"], "apiGroups": [], "resources": ["*", "pods"], "namespaces": ["*", "x"]})
+    others = ({"verbs": ["get"], "nonResourceURLs": ["/healthz", "/api/*"]},
+              {"verbs": [], "nonResourceURLs": ["healthz", "/a b", "/a//b", "/a*", ""]},
+              {"verbs": ["*"], "nonResourceURLs": ["*", "/x"]})
+
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {"priorityLevelConfiguration": {"name": r.choice(("global-default", "Bad_Level", ""))}}
+        if r.random() < 0.7:
+            spec["matchingPrecedence"] = r.choice((500, 1, -5, 10001, 9999))
+        if r.random() < 0.4:
+            spec["distinguisherMethod"] = {"type": r.choice(("ByUser", "ByNamespace", "ByNothing"))}
+        spec["rules"] = [{"subjects": r.sample(subjects, r.randint(0, 2)),
+                          **({"resourceRules": [r.choice(resources)]} if r.random() < 0.7 else {}),
+                          **({"nonResourceRules": [r.choice(others)]} if r.random() < 0.4 else {})}
+                         for _ in range(r.randint(0, 2))]
+        return {"apiVersion": "flowcontrol.apiserver.k8s.io/v1", "kind": "FlowSchema", "metadata": {"name": name},
+                "spec": spec}
+    return _simple_ops(seed, n, "flowschemas", _cluster_names("fs1", "fs2"), make,
+                       ({"spec": {"matchingPrecedence": 2000}}, {"spec": {"distinguisherMethod": {"type": "ByUser"}}},
+                        {"spec": {"priorityLevelConfiguration": {"name": "workload-low"}}},
+                        {"metadata": {"labels": {"m": "1"}}}),
+                       status=({"conditions": [{"type": "Dangling", "status": "True"}]},
+                               {"conditions": [{"type": "A"}, {"type": "A"}, {"status": "x"}]},
+                               {"conditions": [{"type": "Other", "status": "True"}]}))
 
 
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:

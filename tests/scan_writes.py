@@ -16,7 +16,7 @@ from pathlib import Path
 
 from watchproxy.testing import Replay
 
-from tests import random_writes, rawhttp, rbac_settle
+from tests import random_writes, rawhttp
 from tests.memory import RecordingBuilder
 from tests.realkube import realkube
 from tests.test_writes_random_realkube import _differences
@@ -39,7 +39,7 @@ def main(kind: str, first: int, stop: int, shown: int = 2) -> int:
                     for server in (real, (replay.url, "")):
                         until(lambda server=server, ns=ns: random_writes.binding_node_admitted(server, ns), 30,
                               "the node")
-                probe = rbac_settle.AuthorizerProbe(real, ns) if kind == "access" else None  # (as the test does)
+                probe = random_writes.settler(generate, real, ns)  # (as the test does)
                 raw = [random_writes.run(real, ns, sequence, raw=True, probe=probe),
                        random_writes.run((replay.url, ""), ns, sequence, raw=True)]
             found = _differences(*([(w, c, random_writes.reduce(d), [random_writes.reduce(x) for x in ws])

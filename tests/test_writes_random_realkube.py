@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from watchproxy.testing import Replay
 
-from tests import random_writes, rawhttp, rbac_settle
+from tests import random_writes, rawhttp
 from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
@@ -69,6 +69,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "volumeattachments": random_writes.volume_attachment_ops, "bindings": random_writes.binding_ops,
              "volumeattributesclasses": random_writes.volume_attributes_class_ops,
              "prioritylevelconfigurations": random_writes.priority_level_ops,
+             "flowschemas": random_writes.flow_schema_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -163,6 +164,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # words, after the rest), shares, percentages, a limit response and its queuing's shuffle sharding (nothing
     # was validated before, not even the name)
     ("prioritylevelconfigurations", 2), ("prioritylevelconfigurations", 4),
+    # and flow schemas: precedence, distinguisher, subjects, resource and non-resource rules, status conditions;
+    # the config controller's Dangling condition applied to a written one's status (at once here, a moment
+    # later there: the sequence waits for it, random_writes.FlowSchemasSettled) (nothing was validated or applied)
+    ("flowschemas", 7), ("flowschemas", 8),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)
@@ -210,7 +215,7 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
     if kind == "bindings":  # the node first, until admission sees it (the sequence's own create is then a 409)
         for server in (real_server, replay):
             until(lambda server=server: random_writes.binding_node_admitted(server, ns), 30, "the node admitted")
-    probe = rbac_settle.AuthorizerProbe(real_server, ns) if kind == "access" else None  # (a replay sees at once)
+    probe = random_writes.settler(SEQUENCES[kind], real_server, ns)  # (a replay's controllers act at once)
     real = random_writes.run(real_server, ns, sequence, probe=probe)
     emulated = random_writes.run(replay, ns, sequence)
     assert _differences(real, emulated) == []

@@ -608,6 +608,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class,
     ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level,
+    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema,
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume,
@@ -648,6 +649,7 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "ResourceQuota"): quota_status,
     ("storage.k8s.io/v1", "VolumeAttachment"): attachment_status,
+    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema_status,
     ("apiregistration.k8s.io/v1", "APIService"): apiservices.status_causes,
 }
 WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {

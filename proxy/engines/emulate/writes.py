@@ -45,7 +45,7 @@ from ...wire.selectors import matcher
 from ..base import Incoming, Responder
 from ..playback import JSON_HEADERS, send_status
 from ..requestlog import LogEntry
-from . import access, aggregator, customresources
+from . import access, aggregator, apf, customresources
 
 
 class Store(Protocol):
@@ -349,6 +349,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         emu.commit(path, c, now)
     customresources.after_write(emu, path, outcome.commits, now, stamp)
     aggregator.after_write(emu, path, outcome.commits, now, stamp)
+    apf.after_write(emu, path, outcome.commits, now, stamp)
     code, answer = emu.converted(req, tl, outcome.code, outcome.answer()) if outcome.code < 300 else \
         (outcome.code, outcome.answer())
     body_bytes = go_json(answer)
