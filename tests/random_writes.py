@@ -1393,6 +1393,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "volumeattributesclasses": "/apis/storage.k8s.io/v1",
              "prioritylevelconfigurations": "/apis/flowcontrol.apiserver.k8s.io/v1",
              "flowschemas": "/apis/flowcontrol.apiserver.k8s.io/v1",
+             "validatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
+             "validatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1407,7 +1409,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "StorageClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
                     "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
                     "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass",
-                    "PriorityLevelConfiguration", "FlowSchema"})
+                    "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy",
+                    "ValidatingAdmissionPolicyBinding"})
 
 
 class Settler(Protocol):
@@ -1776,6 +1779,86 @@ def flow_schema_ops(seed: int, n: int) -> list[Op]:
                        status=({"conditions": [{"type": "Dangling", "status": "True"}]},
                                {"conditions": [{"type": "A"}, {"type": "A"}, {"status": "x"}]},
                                {"conditions": [{"type": "Other", "status": "True"}]}))
+
+
+_POLICY_RULES = ({"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREATE", "UPDATE"], "resources": ["pods"]},
+                 {"apiGroups": ["apps"], "apiVersions": ["v1"], "operations": ["*"], "resources": ["deployments"],
+                  "resourceNames": ["a", "a", "b/c"]},
+                 {"apiGroups": [], "apiVersions": ["v1"], "operations": ["CREATE", "JUMP"], "resources": ["*", "pods"]},
+                 {"apiGroups": ["*"], "apiVersions": ["*"], "operations": ["*"], "resources": ["*"], "scope": "Galaxy"})
+
+
+def admission_policy_ops(seed: int, n: int) -> list[Op]:
+    """ValidatingAdmissionPolicies, as policy engines write them: the failure policy, a parameter kind, the
+    resources matched (selectors, rules, names), match conditions, variables, validations (messages, reasons)
+    and audit annotations (keys, how many); the CEL in them always compiles (its errors are not modelled)."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {}
+        if r.random() < 0.5:  # (a policy as written, to change)
+            return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy",
+                    "metadata": {"name": name}, "spec": {"matchConstraints": {"resourceRules": [_POLICY_RULES[0]]},
+                                                         "validations": [{"expression": "true"}]}}
+        if r.random() < 0.3:
+            spec["failurePolicy"] = r.choice(("Ignore", "Fail", "Sometimes"))
+        if r.random() < 0.3:
+            spec["paramKind"] = r.choice(({"apiVersion": "v1", "kind": "ConfigMap"}, {"apiVersion": "a/b/c"},
+                                          {"apiVersion": "Bad_Group/v1", "kind": "Bad_Kind"}, {"kind": "X"},
+                                          {"apiVersion": "example.com/", "kind": "Thing"}))
+        if r.random() < 0.85:
+            match: dict[str, Any] = {"resourceRules": r.sample(_POLICY_RULES, r.randint(0, 2))}
+            if r.random() < 0.3:
+                match["objectSelector"] = r.choice(({"matchLabels": {"a": "b"}},
+                                                    {"matchExpressions": [{"key": "k", "operator": "In"}]}))
+            if r.random() < 0.2:
+                match["matchPolicy"] = r.choice(("Exact", "Loose"))
+            spec["matchConstraints"] = match
+        if r.random() < 0.3:
+            spec["matchConditions"] = r.choice(([{"name": "c", "expression": "true"}],
+                                                [{"name": "bad name!", "expression": " "}, {"name": "bad name!"}]))
+        if r.random() < 0.3:
+            spec["variables"] = r.choice(([{"name": "v", "expression": "object.metadata.name"}],
+                                          [{"name": "in", "expression": "1"}, {"name": "", "expression": ""}]))
+        if r.random() < 0.8:
+            spec["validations"] = r.sample((
+                {"expression": "object.metadata.name != ''"}, {"expression": " ", "message": "  "},
+                {"expression": "true", "message": "two\nlines", "reason": "Teapot"},
+                {"expression": "true", "messageExpression": "'x'", "reason": "Forbidden"}), r.randint(0, 2))
+        if r.random() < 0.3:
+            spec["auditAnnotations"] = r.choice(([{"key": "k", "valueExpression": "'v'"}],
+                                                 [{"key": "k", "valueExpression": "'v'"}, {"key": "k"}],
+                                                 [{"key": "bad key!", "valueExpression": "'v'"}],
+                                                 [{"key": f"k{i}", "valueExpression": "'v'"} for i in range(21)]))
+        return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy",
+                "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "validatingadmissionpolicies", _cluster_names("vap1", "vap2"), make,
+                       ({"spec": {"failurePolicy": "Ignore"}}, {"spec": {"validations": None}},
+                        {"spec": {"matchConstraints": {"matchPolicy": "Exact"}}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def policy_binding_ops(seed: int, n: int) -> list[Op]:
+    """ValidatingAdmissionPolicyBindings: the policy named, a parameter reference (a name or a selector, never
+    both, what to do when none is found), the resources matched, the actions (none twice, not Deny and Warn)."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {"policyName": r.choice(("policy", "policy", "", "Bad_Policy"))}
+        if r.random() < 0.5:  # (a binding as written, to change)
+            return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
+                    "metadata": {"name": name}, "spec": {"policyName": "policy", "validationActions": ["Deny"]}}
+        if r.random() < 0.4:
+            spec["paramRef"] = r.choice(({"name": "p", "parameterNotFoundAction": "Deny"},
+                                         {"selector": {"matchLabels": {"a": "b"}}, "parameterNotFoundAction": "Allow"},
+                                         {"name": "a/b", "selector": {}}, {"parameterNotFoundAction": "Panic"}))
+        if r.random() < 0.4:
+            spec["matchResources"] = {"resourceRules": r.sample(_POLICY_RULES, r.randint(0, 2)),
+                                      **r.choice(({}, {"matchPolicy": "Loose"},
+                                                  {"namespaceSelector": {"matchLabels": {"bad key!": "v"}}}))}
+        if r.random() < 0.9:
+            spec["validationActions"] = r.choice((["Deny"], ["Warn", "Audit"], ["Deny", "Warn"], ["Audit", "Audit"],
+                                                  ["Shout"], []))
+        return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
+                "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "validatingadmissionpolicybindings", _cluster_names("vapb1", "vapb2"), make,
+                       ({"spec": {"validationActions": ["Audit"]}}, {"spec": {"policyName": "other"}},
+                        {"spec": {"paramRef": None}}, {"metadata": {"labels": {"m": "1"}}}))
 
 
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:

@@ -70,6 +70,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "volumeattributesclasses": random_writes.volume_attributes_class_ops,
              "prioritylevelconfigurations": random_writes.priority_level_ops,
              "flowschemas": random_writes.flow_schema_ops,
+             "validatingadmissionpolicies": random_writes.admission_policy_ops,
+             "validatingadmissionpolicybindings": random_writes.policy_binding_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -168,6 +170,11 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # the config controller's Dangling condition applied to a written one's status (at once here, a moment
     # later there: the sequence waits for it, random_writes.FlowSchemasSettled) (nothing was validated or applied)
     ("flowschemas", 7), ("flowschemas", 8),
+    # validating admission policies and their bindings, as policy engines write them: failure policy, parameter
+    # kind and reference, matched resources, conditions, variables, validations, audit annotations, actions
+    # (their CEL always compiles here: its errors are not modelled) (nothing was validated before)
+    ("validatingadmissionpolicies", 1), ("validatingadmissionpolicies", 2),
+    ("validatingadmissionpolicybindings", 1), ("validatingadmissionpolicybindings", 2),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)

@@ -31,6 +31,7 @@ from . import (
     apiservices,
     csr,
     podcertificates,
+    policyvalidation,
     quantity,
     trustbundles,
     validation,
@@ -609,6 +610,8 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level,
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema,
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): policyvalidation.validating_policy,
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): policyvalidation.policy_binding,
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume,
@@ -644,6 +647,7 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_declared,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_declared,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level_declared,
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): policyvalidation.policy_binding_declared,
 }
 # the checks of a /status write, and what a write is warned of (given the object an update replaces)
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {

@@ -421,7 +421,16 @@ def _admission_policy(obj: Obj, _: bool, _uid: str = "") -> None:
     if spec is None:
         return
     _p(spec, "failurePolicy", "Fail")
-    if (match := _sub(spec, "matchConstraints")) is not None:
+    _match_resources(_sub(spec, "matchConstraints"))
+
+
+def _policy_binding(obj: Obj, _: bool, _uid: str = "") -> None:
+    """A binding's resources are matched as a policy's are (SetDefaults_MatchResources)."""
+    _match_resources(_sub(_sub(obj, "spec") or {}, "matchResources"))
+
+
+def _match_resources(match: Obj | None) -> None:
+    if match is not None:
         _p(match, "matchPolicy", "Equivalent")
         _p(match, "namespaceSelector", {})
         _p(match, "objectSelector", {})
@@ -638,6 +647,8 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): _webhooks,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): _admission_policy,
     ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"): _admission_policy,
+    ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): _policy_binding,
+    ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicyBinding"): _policy_binding,
     ("v1", "Secret"): _secret,
     ("v1", "Service"): _service,
     ("v1", "Endpoints"): _endpoints,

@@ -66,7 +66,7 @@ def _resources(resources: list[str], path: str) -> list[Cause]:
     return causes
 
 
-def _webhook_rule(rule: Obj, at: str) -> list[Cause]:
+def rule_with_operations(rule: Obj, at: str) -> list[Cause]:
     """validateRuleWithOperations: operations, then the rule's groups, versions, resources and scope."""
     operations = list(rule.get("operations") or [])
     causes = [] if operations else [required(f"{at}.operations")]
@@ -130,7 +130,8 @@ def _webhook(hook: Obj, at: str, mutating: bool) -> list[Cause]:
     """validateValidatingWebhook / validateMutatingWebhook as a create checks them. Not modelled: the
     compilation of match conditions' CEL."""
     causes = _fully_qualified(f"{at}.name", str(hook.get("name") or ""))
-    causes += [c for i, rule in enumerate(dicts(hook.get("rules"))) for c in _webhook_rule(rule, f"{at}.rules[{i}]")]
+    causes += [c for i, rule in enumerate(dicts(hook.get("rules")))
+               for c in rule_with_operations(rule, f"{at}.rules[{i}]")]
     for f, allowed in (("failurePolicy", ("Fail", "Ignore")), ("matchPolicy", ("Equivalent", "Exact"))):
         if (value := hook.get(f)) is not None and value not in allowed:
             causes.append(not_supported(f"{at}.{f}", value, allowed))
@@ -155,13 +156,19 @@ def _webhook(hook: Obj, at: str, mutating: bool) -> list[Cause]:
         causes += _webhook_url(str(url), f"{at}.clientConfig.url")
     else:
         causes += _webhook_service(as_dict(service), f"{at}.clientConfig.service")
-    conditions = dicts(hook.get("matchConditions"))
+    return causes + match_conditions(hook.get("matchConditions"), f"{at}.matchConditions")
+
+
+def match_conditions(given: Any, path: str) -> list[Cause]:
+    """validateMatchConditions (a webhook's, a policy's): at most 64, each with an expression and a qualified
+    name of its own. Not modelled: the compilation of their CEL."""
+    conditions = dicts(given)
+    causes: list[Cause] = []
     if len(conditions) > 64:
-        causes.append((f"{at}.matchConditions", "FieldValueTooMany",
-                       f"Too many: {len(conditions)}: must have at most 64 items"))
+        causes.append((path, "FieldValueTooMany", f"Too many: {len(conditions)}: must have at most 64 items"))
     seen: set[str] = set()
     for i, cond in enumerate(conditions):
-        where, name = f"{at}.matchConditions[{i}]", str(cond.get("name") or "")
+        where, name = f"{path}[{i}]", str(cond.get("name") or "")
         causes += [] if str(cond.get("expression") or "").strip() else [required(f"{where}.expression")]
         causes += invalid_each(f"{where}.name", name, names.qualified_name(name)) if name else \
             [required(f"{where}.name")]

@@ -1,0 +1,220 @@
+"""ValidatingAdmissionPolicies and their bindings as kube-apiserver v1.37 validates them
+(pkg/apis/admissionregistration/validation): a policy's failure policy, parameter kind, what it matches (the
+webhooks' rules, named), match conditions, variables, validations and audit annotations; a binding's policy,
+parameter reference, match resources and actions (the policy name and the actions required by declarative
+validation, reported after the rest). Policy engines generate these, so a replay should refuse what a
+cluster refuses.
+
+Not modelled: the compilation and type checking of their CEL (a replay accepts any expression, as it does in
+webhooks' match conditions), and the rule that an update may keep an expression that no longer compiles."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..wire import names
+from . import validation
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
+from .podvalidation import as_dict, dicts
+from .webhookvalidation import match_conditions, rule_with_operations
+
+Obj = dict[str, Any]
+
+_MAX_AUDIT_ANNOTATIONS, _MAX_VALUE_EXPRESSION = 20, 5 * 1024
+_REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge")
+_ACTIONS = ("Audit", "Deny", "Warn")
+_CEL_IDENT = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
+_CEL_RESERVED = frozenset({"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
+                           "function", "if", "import", "let", "loop", "package", "namespace", "return", "var",
+                           "void", "while"})
+
+
+def _param_kind(kind: Obj, path: str) -> list[Cause]:
+    """validateParamKind: an apiVersion as an APIService's group and version, a kind that is a DNS-1035 label
+    once lowered."""
+    causes: list[Cause] = []
+    api_version = str(kind.get("apiVersion") or "")
+    if not api_version:
+        causes.append(required(f"{path}.apiVersion"))
+    elif api_version.count("/") > 1:
+        causes.append(invalid(f"{path}.apiVersion", api_version, f"unexpected GroupVersion string: {api_version}"))
+    elif api_version != "/":
+        group, _, version = api_version.rpartition("/")
+        if group and (errs := names.subdomain(group)):
+            causes.append(invalid(f"{path}.apiVersion", group, ",".join(errs)))
+        if not version:
+            causes.append(invalid(f"{path}.apiVersion", api_version, "version must be specified"))
+        elif errs := names.dns1035_label(version):
+            causes.append(invalid(f"{path}.apiVersion", version, ",".join(errs)))
+    name = str(kind.get("kind") or "")
+    if not name:
+        causes.append(required(f"{path}.kind"))
+    elif errs := names.dns1035_label(name.lower()):
+        causes.append(invalid(f"{path}.kind", name,
+                              "may have mixed case, but should otherwise match: " + ",".join(errs)))
+    return causes
+
+
+def _named_rule(rule: Obj, path: str) -> list[Cause]:
+    """validateNamedRuleWithOperations: resource names path segments, none twice, then the rule itself."""
+    causes: list[Cause] = []
+    seen: set[str] = set()
+    for i, name in enumerate(str(n) for n in rule.get("resourceNames") or []):
+        causes += invalid_each(f"{path}.resourceNames[{i}]", name, names.path_segment(name))
+        if name in seen:
+            causes.append(duplicate(f"{path}.resourceNames[{i}]", name))
+        seen.add(name)
+    return causes + rule_with_operations(rule, path)
+
+
+def _match_resources(match: Obj, path: str) -> list[Cause]:
+    """validateMatchResources (its defaults filled: a missing policy or selector was sent as null)."""
+    causes: list[Cause] = []
+    policy = match.get("matchPolicy")
+    if policy is None:
+        causes.append(required(f"{path}.matchPolicy"))
+    elif policy not in ("Equivalent", "Exact"):
+        causes.append(not_supported(f"{path}.matchPolicy", policy, ("Equivalent", "Exact")))
+    for f in ("namespaceSelector", "objectSelector"):
+        selector = match.get(f)
+        causes += validation.label_selector(selector, f"{path}.{f}") if isinstance(selector, dict) \
+            else [required(f"{path}.{f}")]
+    for f in ("resourceRules", "excludeResourceRules"):
+        causes += [c for i, rule in enumerate(dicts(match.get(f))) for c in _named_rule(rule, f"{path}.{f}[{i}]")]
+    return causes
+
+
+def _variable(variable: Obj, path: str) -> list[Cause]:
+    name = str(variable.get("name") or "")
+    if not name.strip():
+        causes = [required(f"{path}.name", "name is not specified")]
+    else:
+        causes = [] if _CEL_IDENT.fullmatch(name) and name not in _CEL_RESERVED \
+            else [invalid(f"{path}.name", name, "must be a valid CEL identifier")]
+    if not str(variable.get("expression") or "").strip():
+        causes.append(required(f"{path}.expression", "expression is not specified"))
+    return causes
+
+
+def _validation(rule: Obj, path: str) -> list[Cause]:
+    causes = [] if str(rule.get("expression") or "").strip() else \
+        [required(f"{path}.expression", "expression is not specified")]
+    message_expression = str(rule.get("messageExpression") or "")
+    if message_expression and not message_expression.strip():
+        causes.append(invalid(f"{path}.messageExpression", message_expression, "must be non-empty if specified"))
+    message = str(rule.get("message") or "")
+    if message and not message.strip():
+        causes.append(invalid(f"{path}.message", message, "must be non-empty if specified"))
+    elif re.search(r"[\n\r]", message.strip()):
+        causes.append(invalid(f"{path}.message", message, "must not contain line breaks"))
+    if (reason := rule.get("reason")) is not None and reason not in _REASONS:
+        causes.append(not_supported(f"{path}.reason", reason, _REASONS))
+    return causes
+
+
+def _audit_annotation(annotation: Obj, policy: str, path: str) -> list[Cause]:
+    key = str(annotation.get("key") or "")
+    causes = invalid_each(f"{path}.key", f"{policy}/{key}", names.qualified_name(f"{policy}/{key}")) if policy \
+        else [invalid(f"{path}.key", key, "requires metadata.name be non-empty")]
+    value = str(annotation.get("valueExpression") or "").strip()
+    if not value:
+        causes.append(required(f"{path}.valueExpression", "valueExpression is not specified"))
+    elif len(value) > _MAX_VALUE_EXPRESSION:
+        causes.append(required(f"{path}.valueExpression", f"must not exceed {_MAX_VALUE_EXPRESSION} bytes in length"))
+    return causes
+
+
+def validating_policy(obj: Obj) -> list[Cause]:
+    """validateValidatingAdmissionPolicySpec, in its order."""
+    spec, path = as_dict(obj.get("spec")), "spec"
+    causes: list[Cause] = []
+    failure = spec.get("failurePolicy")
+    if failure is None:
+        causes.append(required(f"{path}.failurePolicy"))
+    elif failure not in ("Fail", "Ignore"):
+        causes.append(not_supported(f"{path}.failurePolicy", failure, ("Fail", "Ignore")))
+    if isinstance(kind := spec.get("paramKind"), dict):
+        causes += _param_kind(kind, f"{path}.paramKind")
+    if not isinstance(match := spec.get("matchConstraints"), dict):
+        causes.append(required(f"{path}.matchConstraints"))
+    else:
+        causes += _match_resources(match, f"{path}.matchConstraints")
+        causes += [] if match.get("resourceRules") else [required(f"{path}.matchConstraints.resourceRules")]
+    causes += match_conditions(spec.get("matchConditions"), f"{path}.matchConditions")
+    causes += [c for i, v in enumerate(dicts(spec.get("variables"))) for c in _variable(v, f"{path}.variables[{i}]")]
+    rules, annotations = dicts(spec.get("validations")), spec.get("auditAnnotations")
+    if not rules and not annotations:
+        why = "validations or auditAnnotations must contain at least one item"
+        return [*causes, required(f"{path}.validations", why), required(f"{path}.auditAnnotations", why)]
+    causes += [c for i, rule in enumerate(rules) for c in _validation(rule, f"{path}.validations[{i}]")]
+    if isinstance(annotations, list):
+        if len(annotations) > _MAX_AUDIT_ANNOTATIONS:
+            shown = [{"Key": a.get("key") or "", "ValueExpression": a.get("valueExpression") or ""}
+                     for a in dicts(annotations)]  # (the internal structs, which have no JSON names)
+            causes.append(invalid(f"{path}.auditAnnotations", shown,
+                                  f"must not have more than {_MAX_AUDIT_ANNOTATIONS} auditAnnotations"))
+        policy, keys = str(as_dict(obj.get("metadata")).get("name") or ""), set()
+        for i, annotation in enumerate(dicts(annotations)):
+            at = f"{path}.auditAnnotations[{i}]"
+            causes += _audit_annotation(annotation, policy, at)
+            if (key := str(annotation.get("key") or "")) in keys:
+                causes.append(duplicate(f"{at}.key", key))
+            keys.add(key)
+    return causes
+
+
+def _param_ref(ref: Obj, path: str) -> list[Cause]:
+    name, selector = str(ref.get("name") or ""), ref.get("selector")
+    causes: list[Cause] = []
+    if name:
+        causes += invalid_each(f"{path}.name", name, names.path_segment(name))
+        if selector is not None:
+            causes.append(forbidden(f"{path}.name", "name and selector are mutually exclusive"))
+    if selector is not None:
+        causes += validation.label_selector(as_dict(selector), f"{path}.selector")
+        if name:
+            causes.append(forbidden(f"{path}.selector", "name and selector are mutually exclusive"))
+    if not name and selector is None:
+        causes.append(required(path, "one of name or selector must be specified"))
+    action = ref.get("parameterNotFoundAction")
+    if not action:
+        causes.append(required(f"{path}.parameterNotFoundAction"))
+    elif action not in ("Deny", "Allow"):
+        causes.append(not_supported(f"{path}.parameterNotFoundAction", action, ("Deny", "Allow")))
+    return causes
+
+
+def policy_binding(obj: Obj) -> list[Cause]:
+    """validateValidatingAdmissionPolicyBindingSpec, but for what declarative validation took over."""
+    spec, path = as_dict(obj.get("spec")), "spec"
+    policy = str(spec.get("policyName") or "")
+    causes = invalid_each(f"{path}.policyName", policy, names.subdomain(policy)) if policy else []
+    if isinstance(ref := spec.get("paramRef"), dict):
+        causes += _param_ref(ref, f"{path}.paramRef")
+    if isinstance(match := spec.get("matchResources"), dict):
+        causes += _match_resources(match, f"{path}.matchResources")
+    actions, seen = [str(a) for a in spec.get("validationActions") or []], set()
+    for i, action in enumerate(actions):
+        if action not in _ACTIONS:
+            causes.append(not_supported(f"{path}.validationActions[{i}]", action, _ACTIONS))
+        if action in seen:
+            causes.append(duplicate(f"{path}.validationActions[{i}]", action))
+        seen.add(action)
+    if {"Deny", "Warn"} <= seen:
+        causes.append(invalid(f"{path}.validationActions", actions, "must not contain both Deny and Warn (repeating "
+                                                                    "the same validation failure information in the "
+                                                                    "API response and headers serves no purpose)"))
+    return causes
+
+
+def policy_binding_declared(obj: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation's share: the policy named and at least one action (checked again on an update
+    only where it changed)."""
+    spec, old_spec = as_dict(obj.get("spec")), as_dict((old or {}).get("spec"))
+    causes = [required("spec.policyName")] if not spec.get("policyName") and \
+        (old is None or spec.get("policyName") != old_spec.get("policyName")) else []
+    if not spec.get("validationActions") and (old is None or spec.get("validationActions") !=
+                                              old_spec.get("validationActions")):
+        causes.append(required("spec.validationActions"))
+    return causes
