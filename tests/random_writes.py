@@ -1393,6 +1393,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "volumeattributesclasses": "/apis/storage.k8s.io/v1",
              "prioritylevelconfigurations": "/apis/flowcontrol.apiserver.k8s.io/v1",
              "flowschemas": "/apis/flowcontrol.apiserver.k8s.io/v1",
+             "replicationcontrollers": "/api/v1/namespaces/{ns}", "podtemplates": "/api/v1/namespaces/{ns}",
              "validatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
              "validatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
@@ -1410,7 +1411,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
                     "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass",
                     "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy",
-                    "ValidatingAdmissionPolicyBinding"})
+                    "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate"})
 
 
 class Settler(Protocol):
@@ -1859,6 +1860,46 @@ def policy_binding_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "validatingadmissionpolicybindings", _cluster_names("vapb1", "vapb2"), make,
                        ({"spec": {"validationActions": ["Audit"]}}, {"spec": {"policyName": "other"}},
                         {"spec": {"paramRef": None}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def _pod_template_spec(r: random.Random) -> dict[str, Any]:
+    """A pod template: labels that may not match, containers good and bad, restart policies and deadlines."""
+    container = r.choice(({"name": "c", "image": "nginx"}, {"name": "Bad_C", "image": "nginx"}, {"name": "c"}))
+    spec: dict[str, Any] = {"containers": [container]}
+    if r.random() < 0.3:
+        spec["restartPolicy"] = r.choice(("Never", "OnFailure", "Always"))
+    if r.random() < 0.15:
+        spec["activeDeadlineSeconds"] = 30
+    labels = r.choice(({"app": "x"}, {"app": "y", "tier": "t"}, None))  # (none: no map; `{}` is not modelled)
+    return {**({"metadata": {"labels": labels}} if labels else {}), "spec": spec}
+
+
+def replication_controller_ops(seed: int, n: int) -> list[Op]:
+    """ReplicationControllers: the selector (defaulted from the template's labels) and the labels it must
+    match, replicas and minReadySeconds (declarative validation's), a template of pods that run for ever."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {"template": _pod_template_spec(r)}
+        if r.random() < 0.5:
+            spec["selector"] = r.choice(({"app": "x"}, {"app": "z"}))
+        if r.random() < 0.3:
+            spec["replicas"] = r.choice((2, -1, 0))
+        if r.random() < 0.2:
+            spec["minReadySeconds"] = r.choice((5, -5))
+        return {"apiVersion": "v1", "kind": "ReplicationController", "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "replicationcontrollers", ("rc1", "rc2"), make,
+                       ({"spec": {"replicas": 3}}, {"spec": {"replicas": None}}, {"spec": {"minReadySeconds": -1}},
+                        {"spec": {"selector": {"app": "q"}}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def pod_template_ops(seed: int, n: int) -> list[Op]:
+    """PodTemplates: a template validated as a pod's, its restart policy free."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        return {"apiVersion": "v1", "kind": "PodTemplate", "metadata": {"name": name},
+                "template": _pod_template_spec(r)}
+    return _simple_ops(seed, n, "podtemplates", ("pt1", "pt2"), make,
+                       ({"template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}},
+                        {"template": {"metadata": {"labels": {"bad key!": "v"}}}},
+                        {"metadata": {"labels": {"m": "1"}}}))
 
 
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:

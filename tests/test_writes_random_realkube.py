@@ -72,6 +72,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "flowschemas": random_writes.flow_schema_ops,
              "validatingadmissionpolicies": random_writes.admission_policy_ops,
              "validatingadmissionpolicybindings": random_writes.policy_binding_ops,
+             "replicationcontrollers": random_writes.replication_controller_ops,
+             "podtemplates": random_writes.pod_template_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -175,6 +177,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # (their CEL always compiles here: its errors are not modelled) (nothing was validated before)
     ("validatingadmissionpolicies", 1), ("validatingadmissionpolicies", 2),
     ("validatingadmissionpolicybindings", 1), ("validatingadmissionpolicybindings", 2),
+    # replication controllers (the selector the template's labels must match, replicas and minReadySeconds in
+    # declarative validation's place, pods that run for ever) and pod templates (nothing was validated before)
+    ("replicationcontrollers", 3), ("replicationcontrollers", 6), ("podtemplates", 1), ("podtemplates", 2),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)

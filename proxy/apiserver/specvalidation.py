@@ -188,6 +188,40 @@ def _replica_set(obj: Obj) -> list[Cause]:
     return causes + _selector_and_template(spec)
 
 
+def _replication_controller(obj: Obj) -> list[Cause]:
+    """ValidateReplicationControllerSpec but for what declarative validation took over: a selector (a map:
+    defaulted from the template's labels), which the template's labels match, and a template of pods that run
+    for ever."""
+    spec = as_dict(obj.get("spec"))
+    selector = as_dict(spec.get("selector"))
+    causes = [] if selector else [required("spec.selector")]
+    template = spec.get("template")
+    if not isinstance(template, dict):
+        return [*causes, required("spec.template")]
+    labels = _template_labels(template)
+    if selector and any(as_dict(labels).get(k) != v for k, v in selector.items()):
+        causes.append(_unselected(labels))
+    return causes + pod_template(template, "spec.template") + _runs_for_ever(spec, "ReplicationController")
+
+
+def _replication_controller_declared(obj: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation's share of it: replicas given and, with minReadySeconds, not negative (each
+    checked again on an update only where it changed)."""
+    spec, old_spec = as_dict(obj.get("spec")), as_dict((old or {}).get("spec"))
+    causes = []
+    for f in ("replicas", "minReadySeconds"):
+        if old is not None and spec.get(f) == old_spec.get(f):
+            continue
+        causes += [required("spec.replicas")] if f == "replicas" and spec.get(f) is None else \
+            nonnegative(f"spec.{f}", spec.get(f))
+    return causes
+
+
+def _pod_template_object(obj: Obj) -> list[Cause]:
+    """ValidatePodTemplate past its name: the template, whose pods may restart as they like."""
+    return pod_template(obj.get("template"), "template")
+
+
 def _stateful_set(obj: Obj) -> list[Cause]:
     """ValidateStatefulSetSpec: policies, claim templates, counts, the service's name, the selector and the
     template, whose hostname and subdomain the controller sets and whose volumes include one per claim
@@ -1046,6 +1080,8 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): _binding,
     ("apps/v1", "Deployment"): _deployment,
     ("apps/v1", "ReplicaSet"): _replica_set,
+    ("v1", "ReplicationController"): _replication_controller,
+    ("v1", "PodTemplate"): _pod_template_object,
     ("apps/v1", "DaemonSet"): _daemon_set,
     ("apps/v1", "StatefulSet"): _stateful_set,
     ("batch/v1", "Job"): _job,
@@ -1454,10 +1490,14 @@ def _role_ref_immutable(obj: Obj) -> Cause:
     return invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE)
 
 
+_DECLARED = {("v1", "ReplicationController"): _replication_controller_declared}
+
+
 def _declared(kind: str, api_version: str, obj: Obj, old: Obj | None) -> list[Cause]:
     """The checks declarative validation has taken over in 1.37 (MarkCoveredByDeclarative, not alpha): the
     apiserver reports them after all the others, in field order, without the imperative check's words."""
-    if (check := clustervalidation.DECLARED.get((api_version, kind))) is not None:
+    if (check := _DECLARED.get((api_version, kind)) or clustervalidation.DECLARED.get((api_version, kind))) \
+            is not None:
         return check(obj, old)
     if api_version != f"{_RBAC}/v1":
         return []
