@@ -1394,6 +1394,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "prioritylevelconfigurations": "/apis/flowcontrol.apiserver.k8s.io/v1",
              "flowschemas": "/apis/flowcontrol.apiserver.k8s.io/v1",
              "replicationcontrollers": "/api/v1/namespaces/{ns}", "podtemplates": "/api/v1/namespaces/{ns}",
+             "endpoints": "/api/v1/namespaces/{ns}", "endpointslices": "/apis/discovery.k8s.io/v1/namespaces/{ns}",
              "validatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
              "validatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
@@ -1411,7 +1412,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "PersistentVolume", "IngressClass", "CSIDriver", "RuntimeClass", "CSIStorageCapacity",
                     "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass",
                     "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy",
-                    "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate"})
+                    "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
+                    "Endpoints", "EndpointSlice"})
 
 
 class Settler(Protocol):
@@ -1900,6 +1902,65 @@ def pod_template_ops(seed: int, n: int) -> list[Op]:
                        ({"template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}},
                         {"template": {"metadata": {"labels": {"bad key!": "v"}}}},
                         {"metadata": {"labels": {"m": "1"}}}))
+
+
+_ENDPOINT_IPS = ("10.1.2.3", "10.1.2.4", "2001:db8::5", "not-an-ip", "127.0.0.1", "0.0.0.0", "169.254.1.1", "224.0.0.5",
+                 "010.1.2.3", "::ffff:10.1.2.3", "fe80::1", "ff02::1", "::")
+
+
+def endpoints_ops(seed: int, n: int) -> list[Op]:
+    """Endpoints, as an endpoints controller writes them: subsets of ready and not-ready addresses (IPs an
+    endpoint may or may not have, hostnames, node names), ports (named where several, protocols, app
+    protocols)."""
+    def address(r: random.Random) -> dict[str, Any]:
+        out: dict[str, Any] = {"ip": r.choice(_ENDPOINT_IPS)}
+        if r.random() < 0.2:
+            out["hostname"] = r.choice(("web-0", "Bad_Host"))
+        if r.random() < 0.2:
+            out["nodeName"] = r.choice(("n1", "Bad Node"))
+        return out
+
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        subsets = []
+        for _ in range(r.randint(0, 2)):
+            subset: dict[str, Any] = {}
+            for f in ("addresses", "notReadyAddresses"):
+                if r.random() < 0.6:
+                    subset[f] = [address(r) for _ in range(r.randint(1, 2))]
+            subset["ports"] = r.sample(({"port": 80}, {"name": "http", "port": 8080, "protocol": "TCP"},
+                                        {"name": "Bad_Port", "port": 70000, "protocol": "ICMP"},
+                                        {"name": "dns", "port": 53, "protocol": "UDP", "appProtocol": "bad proto!"}),
+                                       r.randint(0, 2))
+            subsets.append(subset)
+        return {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": name}, "subsets": subsets}
+    return _simple_ops(seed, n, "endpoints", ("ep1", "ep2"), make,
+                       ({"subsets": None}, {"subsets": [{"addresses": [{"ip": "10.9.9.9"}]}]},
+                        {"metadata": {"labels": {"m": "1"}}}))
+
+
+def endpoint_slice_ops(seed: int, n: int) -> list[Op]:
+    """EndpointSlices, as the endpoint slice controller and service meshes write them: the address type
+    (immutable) and addresses of it, ports named once with protocols, node names, hostnames, topology."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        kind = r.choice(("IPv4", "IPv4", "IPv6", "FQDN", "", "Bogus"))
+        endpoints = []
+        for _ in range(r.randint(0, 2)):
+            endpoint: dict[str, Any] = {"addresses": r.sample((*_ENDPOINT_IPS, "web.example.com", "Bad.Name", "x"),
+                                                              r.choice((1, 1, 2, 0)))}
+            if r.random() < 0.2:
+                endpoint["nodeName"] = r.choice(("n1", "Bad Node"))
+            if r.random() < 0.2:
+                endpoint["hostname"] = r.choice(("web-0", "Bad_Host"))
+            if r.random() < 0.15:
+                endpoint["deprecatedTopology"] = {"bad key!": "v"}
+            endpoints.append(endpoint)
+        ports = r.sample(({"name": "http", "port": 80}, {"name": "http", "port": 81}, {"name": "Bad_Port"},
+                          {"port": 53, "protocol": "ICMP"}), r.randint(0, 2))
+        return {"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice", "metadata": {"name": name},
+                "addressType": kind, "endpoints": endpoints, "ports": ports}
+    return _simple_ops(seed, n, "endpointslices", ("es1", "es2"), make,
+                       ({"addressType": "IPv6"}, {"endpoints": [{"addresses": ["10.9.9.9"]}]},
+                        {"endpoints": None}, {"metadata": {"labels": {"m": "1"}}}))
 
 
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:

@@ -74,6 +74,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "validatingadmissionpolicybindings": random_writes.policy_binding_ops,
              "replicationcontrollers": random_writes.replication_controller_ops,
              "podtemplates": random_writes.pod_template_ops,
+             "endpoints": random_writes.endpoints_ops, "endpointslices": random_writes.endpoint_slice_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -180,6 +181,11 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # replication controllers (the selector the template's labels must match, replicas and minReadySeconds in
     # declarative validation's place, pods that run for ever) and pod templates (nothing was validated before)
     ("replicationcontrollers", 3), ("replicationcontrollers", 6), ("podtemplates", 1), ("podtemplates", 2),
+    # endpoints and endpoint slices, as endpoint controllers and meshes write them: addresses an endpoint may have
+    # (strict IPs, of the slice's type, FQDNs), ports, node names, hostnames, the address type (declarative, but
+    # an update's new unknown one), the warnings of non-standard IPs, a deprecated topology dropped (nothing was
+    # validated before)
+    ("endpoints", 3), ("endpoints", 2), ("endpointslices", 1), ("endpointslices", 2),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)

@@ -30,6 +30,7 @@ from . import (
     apfvalidation,
     apiservices,
     csr,
+    endpointvalidation,
     podcertificates,
     policyvalidation,
     quantity,
@@ -611,6 +612,8 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level,
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): policyvalidation.validating_policy,
+    ("v1", "Endpoints"): endpointvalidation.endpoints,
+    ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): policyvalidation.policy_binding,
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
     ("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
@@ -623,12 +626,14 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("apiregistration.k8s.io/v1", "APIService"): apiservices.spec_causes,
 }
 BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
+    ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_type_update,
     ("networking.k8s.io/v1", "IngressClass"): _ingress_class_update,
     ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class_update,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_handler,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_changed,
 }
 AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
+    ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints_update,
     ("v1", "ResourceQuota"): _resource_quota_update,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class_update,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume_update,
@@ -638,6 +643,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.update_causes,
 }
 ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
+    ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
     ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.causes,
     ("certificates.k8s.io/v1", "CertificateSigningRequest"): csr.create_causes,
@@ -648,6 +654,7 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_declared,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level_declared,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): policyvalidation.policy_binding_declared,
+    ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_declared,
 }
 # the checks of a /status write, and what a write is warned of (given the object an update replaces)
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
@@ -657,6 +664,7 @@ ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("apiregistration.k8s.io/v1", "APIService"): apiservices.status_causes,
 }
 WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
+    ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_warnings,
     ("v1", "PersistentVolume"): volumevalidation.pv_warnings,
     ("storage.k8s.io/v1", "CSIDriver"): csi_driver_warnings,
 }

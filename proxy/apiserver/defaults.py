@@ -484,9 +484,13 @@ def _endpoints(obj: Obj, _: bool, _uid: str = "") -> None:
 
 
 def _endpoint_slice(obj: Obj, _: bool, _uid: str = "") -> None:
+    """Ports named "" and TCP; an endpoint's deprecated topology dropped, as the strategy drops it from every
+    write through v1 (dropTopologyOnV1; what v1 holds never has one)."""
     for port in _dicts(obj.get("ports")):
         _p(port, "name", "")
         _p(port, "protocol", "TCP")
+    for endpoint in _dicts(obj.get("endpoints")):
+        endpoint.pop("deprecatedTopology", None)
 
 
 def _network_policy(obj: Obj, _: bool, _uid: str = "") -> None:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import copy
 import functools
-import ipaddress
 import re
 import zoneinfo
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from typing import Any
 
 from ..wire import names
 from ..wire.selectors import selector_matches
-from . import autoscalingv1, clustervalidation, crds, cron, eventapi, gojson, quantity, validation
+from . import autoscalingv1, clustervalidation, crds, cron, eventapi, gojson, ipvalidation, quantity, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -449,71 +448,6 @@ _WILDCARD_MSG = ("a wildcard DNS-1123 subdomain must start with '*.', followed b
                  f"(e.g. '*.example.com', regex used for validation is '{_WILDCARD_FMT}')")
 
 
-def _is_ip(text: str) -> bool:
-    """netutils.ParseIPSloppy: IPv4 with leading zeros allowed, or IPv6 (without a zone)."""
-    if "%" in text:
-        return False
-    parts = text.split(".")
-    if len(parts) == 4 and all(p.isascii() and p.isdigit() and int(p) < 256 for p in parts):
-        return True
-    try:
-        ipaddress.IPv6Address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _leading_zeros(ip: str) -> bool:
-    """An IPv4 address (as _is_ip takes it) with a part written with leading zeros (`010.1.2.3`)."""
-    return "." in ip and ":" not in ip and any(len(p) > 1 and p.startswith("0") for p in ip.split("."))
-
-
-def _ipv4_mapped(ip: str) -> bool:
-    return ":" in ip and ipaddress.IPv6Address(ip).ipv4_mapped is not None
-
-
-def _legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
-    """IsValidIPForLegacyField, strict (StrictIPCIDRValidation, on in 1.37): an IP the object already had
-    stays valid."""
-    if value in old:
-        return []
-    if not _is_ip(value):
-        return [invalid(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
-    causes = [invalid(path, value, "must not have leading 0s")] if _leading_zeros(value) else []
-    return causes + ([invalid(path, value, "must not be an IPv4-mapped IPv6 address")] if _ipv4_mapped(value) else [])
-
-
-def _sloppy_ip(ip: str) -> str:
-    """An IP that _is_ip takes, as Python's ipaddress reads it (an IPv4 part's leading zeros dropped)."""
-    return ".".join(str(int(p)) for p in ip.split(".")) if "." in ip and ":" not in ip else ip
-
-
-def _cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    """netutils.ParseCIDRSloppy: a network with host bits allowed (and an IPv4 part's leading zeros)."""
-    ip, slash, bits = text.partition("/")
-    if not slash or not bits.isascii() or not bits.isdigit() or not _is_ip(ip):
-        return None
-    try:
-        return ipaddress.ip_network(f"{_sloppy_ip(ip)}/{int(bits)}", strict=False)
-    except ValueError:
-        return None
-
-
-def _legacy_cidr(path: str, value: str) -> list[Cause]:
-    """IsValidCIDRForLegacyField, strict (StrictIPCIDRValidation, on in 1.37)."""
-    net = _cidr(value)
-    if net is None:
-        return [invalid(path, value, "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)")]
-    ip, _, bits = value.partition("/")
-    if (len(bits) > 1 and bits.startswith("0")) or _leading_zeros(ip):
-        return [invalid(path, value, "must not have leading 0s in IP or prefix length")]
-    if _ipv4_mapped(ip):
-        return [invalid(path, value, "must not have an IPv4-mapped IPv6 address")]
-    if ipaddress.ip_address(_sloppy_ip(ip)) != net.network_address:
-        return [invalid(path, value, "must not have bits set beyond the prefix length")]
-    return []
-
-
 def _policy_port(port: Obj, path: str) -> list[Cause]:
     """ValidateNetworkPolicyPort: a protocol, a port number or name, an end port only after a number."""
     causes: list[Cause] = []
@@ -543,12 +477,12 @@ def _policy_peer(peer: Obj, path: str) -> list[Cause]:
     block = peer.get("ipBlock")
     if isinstance(block, dict):
         cidr = str(block.get("cidr") or "")
-        causes += _legacy_cidr(f"{path}.ipBlock.cidr", cidr) if cidr else [required(f"{path}.ipBlock.cidr")]
-        if (net := _cidr(cidr)) is not None:  # the exceptions are looked at only inside a CIDR read
+        causes += ipvalidation.legacy_cidr(f"{path}.ipBlock.cidr", cidr) if cidr else [required(f"{path}.ipBlock.cidr")]
+        if (net := ipvalidation.cidr(cidr)) is not None:  # the exceptions are looked at only inside a CIDR read
             for i, text in enumerate(block.get("except") or []):
                 at = f"{path}.ipBlock.except[{i}]"
-                causes += _legacy_cidr(at, str(text))
-                inner = _cidr(str(text))
+                causes += ipvalidation.legacy_cidr(at, str(text))
+                inner = ipvalidation.cidr(str(text))
                 if inner is not None and (inner.version != net.version or inner.network_address not in net
                                           or net.prefixlen >= inner.prefixlen):
                     causes.append(invalid(at, text, "must be a strict subset of `cidr`"))
@@ -591,7 +525,7 @@ def _balancer_addresses(obj: Obj, old: Obj, ip_mode: bool) -> list[Cause]:
         at = f"status.loadBalancer.ingress[{n}]"
         ip, mode, host = address.get("ip"), address.get("ipMode"), address.get("hostname")
         if ip:
-            causes += _legacy_ip(f"{at}.ip", str(ip), had)
+            causes += ipvalidation.legacy_ip(f"{at}.ip", str(ip), had)
         if ip_mode:
             if mode is None and ip:
                 causes.append(required(f"{at}.ipMode", "must be specified when `ip` is set"))
@@ -601,7 +535,7 @@ def _balancer_addresses(obj: Obj, old: Obj, ip_mode: bool) -> list[Cause]:
                 causes.append(not_supported(f"{at}.ipMode", mode, ("Proxy", "VIP")))
         if host:
             causes += invalid_each(f"{at}.hostname", host, validation.subdomain(str(host)))
-            if _is_ip(str(host)):
+            if ipvalidation.is_ip(str(host)):
                 causes.append(invalid(f"{at}.hostname", host, "must be a DNS name, not an IP address"))
     return causes
 
@@ -657,7 +591,7 @@ def _ingress(obj: Obj) -> list[Cause]:
         causes += _backend(default, "spec.defaultBackend")
     for i, rule in enumerate(rules):
         at, host = f"spec.rules[{i}]", rule.get("host") or ""
-        if host and _is_ip(host):
+        if host and ipvalidation.is_ip(host):
             causes.append(invalid(f"{at}.host", host, "must be a DNS name, not an IP address"))
         if "*" in host:
             causes += [invalid(f"{at}.host", host, _WILDCARD_MSG)] if not _WILDCARD.fullmatch(host) else []
