@@ -1395,6 +1395,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "flowschemas": "/apis/flowcontrol.apiserver.k8s.io/v1",
              "replicationcontrollers": "/api/v1/namespaces/{ns}", "podtemplates": "/api/v1/namespaces/{ns}",
              "endpoints": "/api/v1/namespaces/{ns}", "endpointslices": "/apis/discovery.k8s.io/v1/namespaces/{ns}",
+             "servicecidrs": "/apis/networking.k8s.io/v1", "controllerrevisions": "/apis/apps/v1/namespaces/{ns}",
              "validatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
              "validatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
@@ -1413,7 +1414,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass",
                     "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy",
                     "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
-                    "Endpoints", "EndpointSlice"})
+                    "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision"})
 
 
 class Settler(Protocol):
@@ -1961,6 +1962,34 @@ def endpoint_slice_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "endpointslices", ("es1", "es2"), make,
                        ({"addressType": "IPv6"}, {"endpoints": [{"addresses": ["10.9.9.9"]}]},
                         {"endpoints": None}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def service_cidr_ops(seed: int, n: int) -> list[Op]:
+    """ServiceCIDRs: one or two CIDRs (strictly valid, one per family), fixed once made but for a second one
+    of the other family."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        cidrs = r.choice((["10.210.0.0/24"], ["10.210.1.0/24", "fd00:10:210::/112"], [], ["bad"],
+                          ["10.210.2.1/24"], ["10.210.3.0/24", "10.210.4.0/24"], ["010.210.5.0/24"],
+                          ["10.1.0.0/24", "fd00::/112", "10.2.0.0/24"]))
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR", "metadata": {"name": name},
+                "spec": {"cidrs": cidrs}}
+    return _simple_ops(seed, n, "servicecidrs", _cluster_names("sc1", "sc2"), make,
+                       ({"spec": {"cidrs": ["10.210.9.0/24"]}}, {"spec": {"cidrs": ["10.210.0.0/24", "fd00:7::/112"]}},
+                        {"metadata": {"labels": {"m": "1"}}}))
+
+
+def controller_revision_ops(seed: int, n: int) -> list[Op]:
+    """ControllerRevisions, as workload controllers write them: a revision number and data (an object,
+    fixed once made)."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        body: dict[str, Any] = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": {"name": name},
+                                "revision": r.choice((1, 2, -1))}
+        if r.random() < 0.85:
+            body["data"] = r.choice(({"spec": {"template": {"metadata": {"labels": {"a": "b"}}}}}, "text", [1], None))
+        return body
+    return _simple_ops(seed, n, "controllerrevisions", ("cr1", "cr2"), make,
+                       ({"revision": 5}, {"revision": -2}, {"data": {"other": 1}},
+                        {"metadata": {"labels": {"m": "1"}}}))
 
 
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:

@@ -75,6 +75,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "replicationcontrollers": random_writes.replication_controller_ops,
              "podtemplates": random_writes.pod_template_ops,
              "endpoints": random_writes.endpoints_ops, "endpointslices": random_writes.endpoint_slice_ops,
+             "servicecidrs": random_writes.service_cidr_ops,
+             "controllerrevisions": random_writes.controller_revision_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -186,6 +188,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # an update's new unknown one), the warnings of non-standard IPs, a deprecated topology dropped (nothing was
     # validated before)
     ("endpoints", 3), ("endpoints", 2), ("endpointslices", 1), ("endpointslices", 2),
+    # service CIDRs (one or two, strictly valid, one per family; fixed but for a second family added) and controller
+    # revisions (data an object, fixed; managed as one leaf, a RawExtension). Pinned: sequences that write no
+    # revision's data twice (the reference compares the bytes a client sent, which a replay does not keep)
+    ("servicecidrs", 3), ("servicecidrs", 4), ("controllerrevisions", 14), ("controllerrevisions", 15),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)

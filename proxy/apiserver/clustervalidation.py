@@ -31,6 +31,7 @@ from . import (
     apiservices,
     csr,
     endpointvalidation,
+    ipvalidation,
     podcertificates,
     policyvalidation,
     quantity,
@@ -46,6 +47,7 @@ from .podvalidation import (
     as_dict,
     dicts,
     native_resource,
+    nonnegative,
     overcommit_allowed,
     quantity_value_causes,
 )
@@ -427,6 +429,45 @@ def _volume_attributes_class_update(new: Obj, old: Obj) -> list[Cause]:
     return causes
 
 
+def _service_cidr(obj: Obj, path: str = "spec.cidrs") -> list[Cause]:
+    """validateServiceCIDRSpec (a create's; an update has rules of its own): one or two valid CIDRs, two of
+    different families."""
+    cidrs = [str(c) for c in as_dict(obj.get("spec")).get("cidrs") or []]
+    if not cidrs:
+        return [required(path, "at least one CIDR required")]
+    if len(cidrs) > 2:  # (the internal spec, which has no JSON names)
+        return [invalid(path, {"CIDRs": cidrs}, "may only hold up to 2 values")]
+    causes = [c for i, cidr in enumerate(cidrs) for c in ipvalidation.legacy_cidr(f"{path}[{i}]", cidr)]
+    families = [net.version if (net := ipvalidation.cidr(c)) is not None else 0 for c in cidrs]
+    if len(cidrs) == 2 and families[0] == families[1] != 0:
+        causes.append(invalid(path, cidrs, "may specify no more than one IP for each IP family, i.e 192.168.0.0/24 "
+                                           "and 2001:db8::/64"))
+    return causes
+
+
+def _service_cidr_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidateServiceCIDRUpdate: the CIDRs as they were, but a second one of the other family may be added."""
+    cidrs, before = (as_dict(o.get("spec")).get("cidrs") or [] for o in (new, old))
+    if len(cidrs) == len(before):
+        return [invalid(f"spec.cidrs[{i}]", c, _IMMUTABLE) for i, (c, b) in enumerate(zip(cidrs, before, strict=True))
+                if c != b]
+    if len(before) == 1 and len(cidrs) == 2:
+        return ([invalid("spec.cidrs[0]", cidrs[0], _IMMUTABLE)] if cidrs[0] != before[0] else []) + _service_cidr(new)
+    return [invalid("spec.cidrs", cidrs, _IMMUTABLE)]
+
+
+def _controller_revision_create(obj: Obj) -> list[Cause]:
+    """ValidateControllerRevisionCreate's data: a JSON object."""
+    data = obj.get("data")
+    if data is None:
+        return [required("data", "data is mandatory")]
+    return [] if isinstance(data, dict) else [required("data", "data must be a valid JSON object")]
+
+
+def _controller_revision_update(new: Obj, old: Obj) -> list[Cause]:
+    return [] if new.get("data") == old.get("data") else [invalid("data", new.get("data"), _IMMUTABLE)]
+
+
 def _storage_class_declared(new: Obj, old: Obj | None) -> list[Cause]:
     """Declarative validation's share (beta in 1.37, reported after the rest): the provisioner required, and
     on update the four fields that may not change, each worded without its value."""
@@ -613,6 +654,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): policyvalidation.validating_policy,
     ("v1", "Endpoints"): endpointvalidation.endpoints,
+    ("apps/v1", "ControllerRevision"): lambda obj: nonnegative("revision", obj.get("revision")),
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): policyvalidation.policy_binding,
     ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration"): webhookvalidation.webhook_configuration,
@@ -634,6 +676,8 @@ BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
 }
 AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints_update,
+    ("apps/v1", "ControllerRevision"): _controller_revision_update,
+    ("networking.k8s.io/v1", "ServiceCIDR"): _service_cidr_update,
     ("v1", "ResourceQuota"): _resource_quota_update,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class_update,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume_update,
@@ -644,6 +688,8 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
 }
 ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints,
+    ("apps/v1", "ControllerRevision"): _controller_revision_create,
+    ("networking.k8s.io/v1", "ServiceCIDR"): _service_cidr,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
     ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.causes,
     ("certificates.k8s.io/v1", "CertificateSigningRequest"): csr.create_causes,

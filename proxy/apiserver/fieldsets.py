@@ -8,7 +8,8 @@ Compare inserts a node that appeared or went as a whole, ToFieldSet every list i
 both treat an empty map or list as a leaf.
 
 The types come from smd_types.json (tests/peers/realkube/smdtypes.py writes it from the release's OpenAPI):
-a node is a type's name, a scalar's kind ("s" string, "n" numeric, "b" boolean, "" untyped), "~" for a
+a node is a type's name, a scalar's kind ("s" string, "n" numeric, "b" boolean, "" untyped; "*" any value as
+one leaf, a RawExtension as kube-openapi hard-codes it), "~" for a
 value that is its own schema (maps granular, lists atomic), or a map or list node. Nothing here does I/O
 but reading that file once.
 """
@@ -88,7 +89,7 @@ def scalar_kind(s: dict[str, Any]) -> str:
 
 
 _DEDUCED: dict[str, Any] = {"k": "~"}
-_SCALARS: dict[str, dict[str, Any]] = {s: {"k": "", "s": s} for s in ("", "s", "n", "b")}
+_SCALARS: dict[str, dict[str, Any]] = {s: {"k": "", "s": s} for s in ("", "s", "n", "b", "*")}
 
 
 def resolve(node: Any) -> dict[str, Any]:
@@ -99,6 +100,8 @@ def resolve(node: Any) -> dict[str, Any]:
     if node == "~" or node is None:
         return _DEDUCED
     found = _types()["types"].get(node)
+    if isinstance(found, str) and found in _SCALARS:  # (a named type that is a leaf: a RawExtension's "*")
+        return _SCALARS[found]
     return found if isinstance(found, dict) else _DEDUCED
 
 

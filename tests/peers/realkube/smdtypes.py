@@ -23,6 +23,9 @@ _PREFIX = "#/components/schemas/"
 _QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity"
 
 
+_RAW_EXTENSION = "io.k8s.apimachinery.pkg.runtime.RawExtension"
+
+
 def _short(name: str) -> str:
     return name.removeprefix("io.k8s.api.").removeprefix("io.k8s.apimachinery.pkg.").removeprefix("io.k8s.")
 
@@ -105,7 +108,8 @@ def main() -> int:
     for name, s in sorted(schemas.items()):
         if not _is_object(s):
             continue
-        types[_short(name)] = _object(s, schemas)
+        # (kube-openapi's schemaconv hard-codes a RawExtension as untyped and atomic: a leaf)
+        types[_short(name)] = "*" if name == _RAW_EXTENSION else _object(s, schemas)
         for gvk in s.get("x-kubernetes-group-version-kind") or []:
             group, version = gvk.get("group", ""), gvk["version"]
             roots[f"{group + '/' if group else ''}{version}/{gvk['kind']}"] = _short(name)
