@@ -30,6 +30,13 @@ _CEL_RESERVED = frozenset({"true", "false", "null", "in", "as", "break", "const"
                            "void", "while"})
 
 
+def _pointer_one_of(path: str, value: Any, allowed: tuple[str, ...]) -> list[Cause]:
+    """An enum behind a pointer: missing is Required, anything else unknown (an empty one too) Unsupported."""
+    if value is None:
+        return [required(path)]
+    return [] if value in allowed else [not_supported(path, value, allowed)]
+
+
 def _param_kind(kind: Obj, path: str) -> list[Cause]:
     """validateParamKind: an apiVersion as an APIService's group and version, a kind that is a DNS-1035 label
     once lowered."""
@@ -70,12 +77,7 @@ def _named_rule(rule: Obj, path: str) -> list[Cause]:
 
 def _match_resources(match: Obj, path: str) -> list[Cause]:
     """validateMatchResources (its defaults filled: a missing policy or selector was sent as null)."""
-    causes: list[Cause] = []
-    policy = match.get("matchPolicy")
-    if policy is None:
-        causes.append(required(f"{path}.matchPolicy"))
-    elif policy not in ("Equivalent", "Exact"):
-        causes.append(not_supported(f"{path}.matchPolicy", policy, ("Equivalent", "Exact")))
+    causes = _pointer_one_of(f"{path}.matchPolicy", match.get("matchPolicy"), ("Equivalent", "Exact"))
     for f in ("namespaceSelector", "objectSelector"):
         selector = match.get(f)
         causes += validation.label_selector(selector, f"{path}.{f}") if isinstance(selector, dict) \
@@ -128,12 +130,7 @@ def _audit_annotation(annotation: Obj, policy: str, path: str) -> list[Cause]:
 def validating_policy(obj: Obj) -> list[Cause]:
     """validateValidatingAdmissionPolicySpec, in its order."""
     spec, path = as_dict(obj.get("spec")), "spec"
-    causes: list[Cause] = []
-    failure = spec.get("failurePolicy")
-    if failure is None:
-        causes.append(required(f"{path}.failurePolicy"))
-    elif failure not in ("Fail", "Ignore"):
-        causes.append(not_supported(f"{path}.failurePolicy", failure, ("Fail", "Ignore")))
+    causes = _pointer_one_of(f"{path}.failurePolicy", spec.get("failurePolicy"), ("Fail", "Ignore"))
     if isinstance(kind := spec.get("paramKind"), dict):
         causes += _param_kind(kind, f"{path}.paramKind")
     if not isinstance(match := spec.get("matchConstraints"), dict):
