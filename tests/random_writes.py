@@ -1992,6 +1992,41 @@ def controller_revision_ops(seed: int, n: int) -> list[Op]:
                         {"metadata": {"labels": {"m": "1"}}}))
 
 
+def node_ops(seed: int, n: int) -> list[Op]:
+    """Nodes, as fake-node tools and kubelets write them and controllers taint them: taints (keys, values,
+    effects, one per key and effect), pod CIDRs (singular and plural, one per family, fixed once set), the
+    provider ID (set once), capacity and addresses in the status."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {}
+        if r.random() < 0.5:
+            spec["taints"] = r.sample(({"key": "dedicated", "value": "gpu", "effect": "NoSchedule"},
+                                       {"key": "dedicated", "effect": "NoSchedule"}, {"key": "bad key!", "effect": ""},
+                                       {"key": "k", "value": "bad value!", "effect": "Sometimes"},
+                                       {"key": "k", "effect": "NoExecute"}), r.randint(1, 2))
+        if r.random() < 0.4:
+            spec[r.choice(("podCIDR", "podCIDRs"))] = r.choice(("10.244.1.0/24", ["10.244.2.0/24", "fd00:244::/64"],
+                                                                ["10.244.3.0/24", "10.244.4.0/24"], "bad"))
+            if isinstance(spec.get("podCIDR"), list):
+                spec["podCIDR"] = spec["podCIDR"][0]
+            if isinstance(spec.get("podCIDRs"), str):
+                spec["podCIDRs"] = [spec["podCIDRs"]]
+        if r.random() < 0.3:
+            spec["providerID"] = r.choice(("kind://docker/n1", "aws:///us-east-1a/i-1"))
+        body = {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name}, "spec": spec}
+        if r.random() < 0.3:
+            body["status"] = {"capacity": r.choice(({"cpu": "4", "pods": "110"}, {"pods": "1.5"}, {"cpu": "-1"}))}
+        return body
+
+    def extra(r: random.Random, name: str, path: str) -> Op:
+        status = r.choice(({"addresses": [{"type": "InternalIP", "address": "10.0.0.1"}] * 2},
+                           {"capacity": {"example.com/gpu": "0.5"}}, {"allocatable": {"memory": "1Gi"}}))
+        return Op("PATCH", f"{path}/status", body={"status": status}, content_type=MERGE)
+    return _simple_ops(seed, n, "nodes", _cluster_names("node1", "node2"), make,
+                       ({"spec": {"podCIDRs": ["10.244.9.0/24"]}}, {"spec": {"providerID": ""}},
+                        {"spec": {"providerID": "other://x"}}, {"spec": {"taints": None}},
+                        {"metadata": {"labels": {"m": "1"}}}), extra=extra)
+
+
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:
     """VolumeAttributesClasses: the driver (a qualified name, compared lowered) and the parameters (at least one, no
     empty key), both immutable; bad and upper-case names."""

@@ -76,7 +76,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "podtemplates": random_writes.pod_template_ops,
              "endpoints": random_writes.endpoints_ops, "endpointslices": random_writes.endpoint_slice_ops,
              "servicecidrs": random_writes.service_cidr_ops,
-             "controllerrevisions": random_writes.controller_revision_ops,
+             "controllerrevisions": random_writes.controller_revision_ops, "nodes": random_writes.node_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -192,6 +192,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # revisions (data an object, fixed; managed as one leaf, a RawExtension). Pinned: sequences that write no
     # revision's data twice (the reference compares the bytes a client sent, which a replay does not keep)
     ("servicecidrs", 3), ("servicecidrs", 4), ("controllerrevisions", 14), ("controllerrevisions", 15),
+    # nodes, as fake-node tools write them and controllers taint them: taints, pod CIDRs (podCIDR and podCIDRs
+    # both ways, fixed once set), the provider ID, capacity (allocatable defaulted from it) and addresses through
+    # /status; a write to the node validated as new and as an update, with the stored status (nothing was before)
+    ("nodes", 1), ("nodes", 2),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)

@@ -32,6 +32,7 @@ from . import (
     csr,
     endpointvalidation,
     ipvalidation,
+    nodevalidation,
     podcertificates,
     policyvalidation,
     quantity,
@@ -46,6 +47,8 @@ from .podvalidation import (
     amount_causes,
     as_dict,
     dicts,
+    extended_resource,
+    integer_resource,
     native_resource,
     nonnegative,
     overcommit_allowed,
@@ -63,9 +66,6 @@ _QUOTA_RESOURCES = frozenset({
     "resourcequotas", "services", "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps",
     "services.nodeports", "services.loadbalancers"})
 _STANDARD_RESOURCES = _QUOTA_RESOURCES | {"storage"}
-_INTEGER_RESOURCES = frozenset({"pods", "resourcequotas", "services", "replicationcontrollers", "secrets",
-                                "configmaps", "persistentvolumeclaims", "services.nodeports",
-                                "services.loadbalancers"})
 _SCOPES = ("Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass",
            "VolumeAttributesClass", "CrossNamespacePodAffinity")
 _POD_COMPUTE = frozenset({"pods", "cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu", "requests.memory"})
@@ -76,13 +76,6 @@ _MAX_MILLI_VALUE = (2**63 - 1) // 1000  # resource.MaxMilliValue
 
 def _huge_pages(name: str) -> bool:
     return name.startswith(("hugepages-", "requests.hugepages-"))  # IsQuotaHugePageResourceName
-
-
-def _extended(name: str) -> bool:
-    """IsExtendedResourceName: outside kubernetes.io, and a qualified name once quota's `requests.` is put
-    before it."""
-    return not native_resource(name) and not name.startswith("requests.") \
-        and not names.qualified_name(f"requests.{name}")
 
 
 def _resource_name(name: str, path: str) -> list[Cause]:
@@ -100,7 +93,7 @@ def _container_resource_name(name: str, path: str) -> list[Cause]:
     if "/" not in name:
         if name not in ("cpu", "memory", "ephemeral-storage") and not name.startswith("hugepages-"):
             return [*causes, invalid(path, name, "must be a standard resource for containers")]
-    elif not native_resource(name) and not _extended(name):
+    elif not native_resource(name) and not extended_resource(name):
         return [*causes, invalid(path, name, "doesn't follow extended resource name standard")]
     return causes
 
@@ -113,7 +106,7 @@ def _quota_entries(resources: Any, path: str) -> list[Cause]:
         causes += _resource_name(name, at)
         if "/" not in name and name not in _QUOTA_RESOURCES and not _huge_pages(name):
             causes.append(invalid(at, name, "must be a standard resource for quota"))
-        causes += quantity_value_causes(amount, at, name in _INTEGER_RESOURCES or _extended(name))
+        causes += quantity_value_causes(amount, at, integer_resource(name))
     return causes
 
 
@@ -678,6 +671,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints_update,
     ("apps/v1", "ControllerRevision"): _controller_revision_update,
     ("networking.k8s.io/v1", "ServiceCIDR"): _service_cidr_update,
+    ("v1", "Node"): nodevalidation.node_spec_update,
     ("v1", "ResourceQuota"): _resource_quota_update,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class_update,
     ("v1", "PersistentVolume"): volumevalidation.persistent_volume_update,
@@ -690,6 +684,7 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints,
     ("apps/v1", "ControllerRevision"): _controller_revision_create,
     ("networking.k8s.io/v1", "ServiceCIDR"): _service_cidr,
+    ("v1", "Node"): nodevalidation.node_create,
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
     ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.causes,
     ("certificates.k8s.io/v1", "CertificateSigningRequest"): csr.create_causes,
@@ -701,6 +696,7 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level_declared,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): policyvalidation.policy_binding_declared,
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_declared,
+    ("v1", "Node"): nodevalidation.node_declared,
 }
 # the checks of a /status write, and what a write is warned of (given the object an update replaces)
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {

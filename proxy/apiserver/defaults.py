@@ -213,8 +213,21 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
 
 
 def _node(obj: Obj, creating: bool, _uid: str = "") -> None:
+    """The pod CIDRs as v1 and the internal type hold them both ways (podCIDR, when given, is the first: older
+    clients set it alone); what is allocatable, where not said, all the capacity; a new node not ready, until its
+    kubelet says so."""
     spec = obj.setdefault("spec", {})
-    if not creating or not isinstance(spec, dict):
+    if not isinstance(spec, dict):
+        return
+    status = _sub(obj, "status")
+    if status is not None and isinstance(status.get("capacity"), dict) and status.get("allocatable") is None:
+        status["allocatable"] = dict(status["capacity"])  # SetDefaults_NodeStatus
+    single, cidrs = spec.get("podCIDR"), spec.get("podCIDRs")
+    if single and (not cidrs or cidrs[0] != single):
+        spec["podCIDRs"] = [single]
+    elif cidrs and isinstance(cidrs, list):
+        spec["podCIDR"] = cidrs[0]
+    if not creating:
         return
     taints = _dicts(spec.get("taints"))
     if not any(t.get("key") == NOT_READY_TAINT["key"] and t.get("effect") == NOT_READY_TAINT["effect"] for t in taints):

@@ -123,6 +123,23 @@ def native_resource(resource: str) -> bool:
     return "/" not in resource or "kubernetes.io/" in resource
 
 
+def extended_resource(name: str) -> bool:
+    """IsExtendedResourceName: outside kubernetes.io, and a qualified name once quota's `requests.` is put
+    before it."""
+    return not native_resource(name) and not name.startswith("requests.") \
+        and not validation.qualified_name(f"requests.{name}")
+
+
+_INTEGER_RESOURCES = frozenset({"pods", "resourcequotas", "services", "replicationcontrollers", "secrets",
+                                "configmaps", "persistentvolumeclaims", "services.nodeports",
+                                "services.loadbalancers"})
+
+
+def integer_resource(name: str) -> bool:
+    """IsIntegerResourceName: counted in whole numbers (objects, and extended resources)."""
+    return name in _INTEGER_RESOURCES or extended_resource(name)
+
+
 def overcommit_allowed(resource: str) -> bool:
     """IsOvercommitAllowed: a request may stay below its limit (not an extended resource, not huge pages)."""
     return native_resource(resource) and not resource.startswith("hugepages-")

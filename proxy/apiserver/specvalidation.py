@@ -29,7 +29,18 @@ from typing import Any
 
 from ..wire import names
 from ..wire.selectors import selector_matches
-from . import autoscalingv1, clustervalidation, crds, cron, eventapi, gojson, ipvalidation, quantity, validation
+from . import (
+    autoscalingv1,
+    clustervalidation,
+    crds,
+    cron,
+    eventapi,
+    gojson,
+    ipvalidation,
+    nodevalidation,
+    quantity,
+    validation,
+)
 from .fielderrors import (
     Cause,
     duplicate,
@@ -1355,6 +1366,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return _namespace_phase(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Pod"):
         return pod_status(obj, old)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Node"):  # (its status strategy validates the update)
+        return nodevalidation.node_update(obj, old) + nodevalidation.node_declared(obj, old)
     if (check := clustervalidation.ON_STATUS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))) is not None:
         return check(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("autoscaling/v2", "HorizontalPodAutoscaler"):

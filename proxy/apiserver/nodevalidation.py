@@ -1,0 +1,104 @@
+"""Nodes as kube-apiserver v1.37 validates them (ValidateNode, ValidateNodeUpdate in
+pkg/apis/core/validation): what kubelets, fake-node tools and controllers that taint or label nodes write.
+Taints (under `metadata.taints`, as the apiserver names them), pod CIDRs (valid, one per family, fixed once
+set), capacity and allocatable quantities, addresses, the provider ID (set once: declarative validation's
+words, after the rest).
+
+Not modelled: the deprecated config source and status, declared features, swap status and the taints and
+avoid-pods annotations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..wire import names
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
+from .ipvalidation import cidr, legacy_cidr
+from .podvalidation import as_dict, dicts, integer_resource, quantity_value_causes
+from .validation import qualified_name
+
+Obj = dict[str, Any]
+
+_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def _taints(taints: list[Obj]) -> list[Cause]:
+    """validateNodeTaints: a label name for a key, a label value, a known effect, no key twice per effect."""
+    causes: list[Cause] = []
+    seen: set[tuple[str, str]] = set()
+    for i, taint in enumerate(taints):
+        at = f"metadata.taints[{i}]"
+        key, value, effect = (str(taint.get(k) or "") for k in ("key", "value", "effect"))
+        causes += invalid_each(f"{at}.key", key, qualified_name(key))
+        if errs := names.label_value(value):
+            causes.append(invalid(f"{at}.value", value, ";".join(errs)))
+        causes += [required(f"{at}.effect")] if not effect else \
+            [not_supported(f"{at}.effect", effect, _EFFECTS)] if effect not in _EFFECTS else []
+        if (key, effect) in seen:  # (the internal struct, which has no JSON names)
+            shown = {"Key": key, "Value": value, "Effect": effect, "TimeAdded": taint.get("timeAdded")}
+            path, reason, message = duplicate(at, shown)
+            causes.append((path, reason, f"{message}: taints must be unique by key and effect pair"))
+            continue
+        seen.add((key, effect))
+    return causes
+
+
+def _resources(obj: Obj) -> list[Cause]:
+    """ValidateNodeResources: capacity and allocatable quantities not negative, whole where counted."""
+    status = as_dict(obj.get("status"))
+    return [c for part in ("capacity", "allocatable") for name, amount in sorted(as_dict(status.get(part)).items())
+            for c in quantity_value_causes(amount, f"status.{part}.{name}", integer_resource(name))]
+
+
+def node_create(obj: Obj) -> list[Cause]:
+    """ValidateNode past its name."""
+    spec = as_dict(obj.get("spec"))
+    causes = _taints(dicts(spec.get("taints"))) + _resources(obj)
+    pod_cidrs = [str(c) for c in spec.get("podCIDRs") or []]
+    causes += [c for i, value in enumerate(pod_cidrs) for c in legacy_cidr(f"spec.podCIDRs[{i}]", value)]
+    if len(pod_cidrs) > 1:
+        families = {net.version for c in pod_cidrs if (net := cidr(c)) is not None}
+        if len(pod_cidrs) > 2 or len(families) != 2:
+            causes.append(invalid("spec.podCIDRs", pod_cidrs, "may specify no more than one CIDR for each IP family"))
+    return causes
+
+
+def node_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidateNodeUpdate (a spec's and a status's write alike), in its order but for the provider ID."""
+    causes = _resources(new)
+    seen: list[Obj] = []
+    for i, address in enumerate(dicts(as_dict(new.get("status")).get("addresses"))):
+        if address in seen:
+            shown = {"Type": address.get("type") or "", "Address": address.get("address") or ""}
+            causes.append(duplicate(f"status.addresses[{i}]", shown))
+        seen.append(address)
+    spec, old_spec = as_dict(new.get("spec")), as_dict(old.get("spec"))
+    before, now = old_spec.get("podCIDRs") or [], spec.get("podCIDRs") or []
+    if before:
+        changed = len(before) != len(now)
+        why = 'node updates may not change podCIDR except from "" to valid'
+        causes += [forbidden("spec.podCIDRs", why)] if changed else \
+            [forbidden("spec.podCIDRs", why) for b, n in zip(before, now, strict=True) if b != n]
+    causes += _taints(dicts(spec.get("taints")))
+    if spec.get("externalID") != old_spec.get("externalID"):
+        causes.append(forbidden("spec.externalID", "may not be updated"))
+    return causes
+
+
+def node_declared(new: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation's share: a provider ID, once set, neither changed nor cleared."""
+    if old is None:
+        return []
+    before, now = (str(as_dict(o.get("spec")).get("providerID") or "") for o in (old, new))
+    if before and now and before != now:
+        return [invalid("spec.providerID", None, "field cannot be modified once set")]
+    if before and not now:
+        return [invalid("spec.providerID", None, "field cannot be cleared once set")]
+    return []
+
+
+def node_spec_update(new: Obj, old: Obj) -> list[Cause]:
+    """A write to the node itself: its strategy keeps the stored status, then validates it as new
+    (node_create) and as an update (node_update), a taint's fault reported by both."""
+    kept = {**new, "status": old.get("status")}
+    return node_create(kept) + node_update(kept, old)
