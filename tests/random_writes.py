@@ -1396,6 +1396,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "replicationcontrollers": "/api/v1/namespaces/{ns}", "podtemplates": "/api/v1/namespaces/{ns}",
              "endpoints": "/api/v1/namespaces/{ns}", "endpointslices": "/apis/discovery.k8s.io/v1/namespaces/{ns}",
              "servicecidrs": "/apis/networking.k8s.io/v1", "controllerrevisions": "/apis/apps/v1/namespaces/{ns}",
+             "csinodes": "/apis/storage.k8s.io/v1",
              "validatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
              "validatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
@@ -1414,7 +1415,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass",
                     "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy",
                     "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
-                    "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision"})
+                    "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode"})
 
 
 class Settler(Protocol):
@@ -2025,6 +2026,24 @@ def node_ops(seed: int, n: int) -> list[Op]:
                        ({"spec": {"podCIDRs": ["10.244.9.0/24"]}}, {"spec": {"providerID": ""}},
                         {"spec": {"providerID": "other://x"}}, {"spec": {"taints": None}},
                         {"metadata": {"labels": {"m": "1"}}}), extra=extra)
+
+
+def csi_node_ops(seed: int, n: int) -> list[Op]:
+    """CSINodes, as kubelets write them: drivers (names once, node IDs, volume counts, topology keys), each
+    fixed once there but for its count."""
+    drivers = ({"name": "csi.example.com", "nodeID": "n1", "topologyKeys": ["topology.example.com/zone"]},
+               {"name": "csi.example.com", "nodeID": "n2"}, {"name": "Bad Driver", "nodeID": ""},
+               {"name": "other.example.com", "nodeID": "x" * 300, "allocatable": {"count": -1}},
+               {"name": "third.example.com", "nodeID": "n1", "topologyKeys": ["", "a", "a", "bad key!"]},
+               {"name": "fourth.example.com", "nodeID": "n1", "allocatable": {"count": 8}})
+
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        return {"apiVersion": "storage.k8s.io/v1", "kind": "CSINode", "metadata": {"name": name},
+                "spec": {"drivers": r.sample(drivers, r.randint(0, 2))}}
+    return _simple_ops(seed, n, "csinodes", _cluster_names("cn1", "cn2"), make,
+                       ({"spec": {"drivers": [drivers[0]]}}, {"spec": {"drivers": [drivers[1]]}},
+                        {"spec": {"drivers": [{**drivers[5], "allocatable": {"count": 9}}]}},
+                        {"metadata": {"labels": {"m": "1"}}}))
 
 
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:

@@ -13,9 +13,9 @@ from typing import Any
 
 from ..wire import names
 from . import quantity
-from .fielderrors import Cause, forbidden, invalid, invalid_each, not_supported, required, too_long
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal, go_diff, semantic
-from .podvalidation import as_dict
+from .podvalidation import as_dict, dicts
 
 Obj = dict[str, Any]
 _IMMUTABLE = "field is immutable"
@@ -56,13 +56,54 @@ def _pv_source(key: str, source: Obj, at: str) -> list[Cause]:
         return causes
     if key != "csi":
         return []
-    driver = str(source.get("driver") or "")
-    if not driver:
-        causes = [required(f"{at}.driver")]
-    else:
-        causes = [too_long(f"{at}.driver", 63)] if len(driver) > 63 else []
-        causes += invalid_each(f"{at}.driver", driver, names.subdomain(driver.lower()))
+    causes = csi_driver_name(f"{at}.driver", str(source.get("driver") or ""))
     return causes + ([] if source.get("volumeHandle") else [required(f"{at}.volumeHandle")])
+
+
+def csi_driver_name(path: str, driver: str) -> list[Cause]:
+    """ValidateCSIDriverName: given, at most 63 characters, a DNS subdomain once lowered."""
+    if not driver:
+        return [required(path)]
+    causes = [too_long(path, 63)] if len(driver) > 63 else []
+    return causes + invalid_each(path, driver, names.subdomain(driver.lower()))
+
+
+def csi_node(obj: Obj) -> list[Cause]:
+    """validateCSINodeDrivers: each driver's name (once), node ID (at most 256 characters), volume count and
+    topology keys (qualified names, once, reported at the driver)."""
+    causes: list[Cause] = []
+    seen: set[str] = set()
+    for i, driver in enumerate(dicts(as_dict(obj.get("spec")).get("drivers"))):
+        at, name, node_id = f"spec.drivers[{i}]", str(driver.get("name") or ""), str(driver.get("nodeID") or "")
+        causes += csi_driver_name(f"{at}.name", name)
+        causes += [] if node_id else [required(f"{at}.nodeID")]
+        if len(node_id) > 256:
+            causes.append(invalid(f"{at}.nodeID", node_id, "must be 256 characters or less"))
+        count = as_dict(driver.get("allocatable")).get("count")
+        if isinstance(count, int) and count < 0:
+            causes.append(invalid(f"{at}.allocatable.count", count, "must be greater than or equal to 0"))
+        if name in seen:
+            causes.append(duplicate(f"{at}.name", name))
+        seen.add(name)
+        keys: set[str] = set()
+        for key in (str(k) for k in driver.get("topologyKeys") or []):
+            causes += [] if key else [required(at)]
+            if key in keys:
+                causes.append(duplicate(at, key))
+            keys.add(key)
+            causes += invalid_each(at, key, names.qualified_name(key))
+    return causes
+
+
+def csi_node_update(new: Obj, old: Obj) -> list[Cause]:
+    """ValidateCSINodeUpdate's own: a driver already there changed in nothing but its volume count."""
+    def fixed(driver: Obj) -> Obj:  # (the internal struct, which has no JSON names)
+        return {"Name": driver.get("name") or "", "NodeID": driver.get("nodeID") or "",
+                "TopologyKeys": driver.get("topologyKeys"), "Allocatable": None}
+    before = {str(d.get("name") or ""): fixed(d) for d in dicts(as_dict(old.get("spec")).get("drivers"))}
+    return [invalid("spec.drivers", fixed(d), "field is immutable")
+            for d in dicts(as_dict(new.get("spec")).get("drivers"))
+            if (was := before.get(str(d.get("name") or ""))) is not None and was != fixed(d)]
 
 
 def persistent_volume(obj: Obj) -> list[Cause]:
