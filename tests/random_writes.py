@@ -1396,7 +1396,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "replicationcontrollers": "/api/v1/namespaces/{ns}", "podtemplates": "/api/v1/namespaces/{ns}",
              "endpoints": "/api/v1/namespaces/{ns}", "endpointslices": "/apis/discovery.k8s.io/v1/namespaces/{ns}",
              "servicecidrs": "/apis/networking.k8s.io/v1", "controllerrevisions": "/apis/apps/v1/namespaces/{ns}",
-             "csinodes": "/apis/storage.k8s.io/v1",
+             "csinodes": "/apis/storage.k8s.io/v1", "ipaddresses": "/apis/networking.k8s.io/v1",
              "validatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
              "validatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
@@ -1415,7 +1415,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "VolumeAttachment", "Node", "CertificateSigningRequest", "VolumeAttributesClass",
                     "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy",
                     "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
-                    "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode"})
+                    "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode",
+                    "IPAddress"})
 
 
 class Settler(Protocol):
@@ -1907,7 +1908,7 @@ def pod_template_ops(seed: int, n: int) -> list[Op]:
 
 
 _ENDPOINT_IPS = ("10.1.2.3", "10.1.2.4", "2001:db8::5", "not-an-ip", "127.0.0.1", "0.0.0.0", "169.254.1.1", "224.0.0.5",
-                 "010.1.2.3", "::ffff:10.1.2.3", "fe80::1", "ff02::1", "::")
+                 "010.1.2.3", "::ffff:10.1.2.3", "fe80::1", "ff02::1", "::", "2001:DB8:0:0::6")
 
 
 def endpoints_ops(seed: int, n: int) -> list[Op]:
@@ -2044,6 +2045,24 @@ def csi_node_ops(seed: int, n: int) -> list[Op]:
                        ({"spec": {"drivers": [drivers[0]]}}, {"spec": {"drivers": [drivers[1]]}},
                         {"spec": {"drivers": [{**drivers[5], "allocatable": {"count": 9}}]}},
                         {"metadata": {"labels": {"m": "1"}}}))
+
+
+def ip_address_ops(seed: int, n: int) -> list[Op]:
+    """IPAddresses, as IP allocators write them: the name an IP in canonical form, the parent referred to
+    (its group, resource, name and namespace), fixed once made."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        ref = r.choice(({"group": "", "resource": "services", "name": "web", "namespace": "default"},
+                        {"resource": "services", "name": "a/b"}, {"group": "Bad_Group", "resource": "", "name": ""},
+                        None))
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "IPAddress", "metadata": {"name": name},
+                "spec": {"parentRef": ref} if ref is not None else {}}
+    k = seed % 250  # (names are IPs, cluster-wide: each seed its own, as the real apiserver keeps them)
+    names = (f"10.230.{k}.5", f"2001:db8::{k:x}a7", f"2001:DB8::{k:X}A8", f"010.230.{k}.6", f"::ffff:10.230.{k}.7",
+             "not-an-ip")
+    ops = _simple_ops(seed, n, "ipaddresses", names, make,
+                      ({"spec": {"parentRef": {"resource": "services", "name": "other"}}},
+                       {"metadata": {"labels": {"m": "1"}}}))
+    return [*ops[:-1], Op("GET", "/ipaddresses", f"fieldSelector=metadata.name%3D{names[0]}")]  # (not the cluster's)
 
 
 def volume_attributes_class_ops(seed: int, n: int) -> list[Op]:

@@ -77,7 +77,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "endpoints": random_writes.endpoints_ops, "endpointslices": random_writes.endpoint_slice_ops,
              "servicecidrs": random_writes.service_cidr_ops,
              "controllerrevisions": random_writes.controller_revision_ops, "nodes": random_writes.node_ops,
-             "csinodes": random_writes.csi_node_ops,
+             "csinodes": random_writes.csi_node_ops, "ipaddresses": random_writes.ip_address_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
@@ -199,6 +199,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     ("nodes", 1), ("nodes", 2),
     # and their CSINodes (drivers named once, node IDs, counts, topology keys; a driver fixed but for its count)
     ("csinodes", 1), ("csinodes", 2),
+    # IP addresses, as allocators write them: the name an IP in canonical form, the parent referred to, fixed
+    ("ipaddresses", 3), ("ipaddresses", 2),
     # certificate signing requests as a requestor, an approver and a signer write them: the request's PEM and
     # signature, usages, signers, durations; /approval's conditions and their times, /status's certificate, the
     # spec immutable (every create of a damaged request was stored, every /approval a 404, before)

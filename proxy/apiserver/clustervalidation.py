@@ -449,6 +449,28 @@ def _service_cidr_update(new: Obj, old: Obj) -> list[Cause]:
     return [invalid("spec.cidrs", cidrs, _IMMUTABLE)]
 
 
+def _ip_address(obj: Obj) -> list[Cause]:
+    """validateIPAddressParentReference but for what declarative validation took over: the group a subdomain,
+    the resource, name and namespace path segments."""
+    ref, at = as_dict(as_dict(obj.get("spec")).get("parentRef")), "spec.parentRef"
+    causes = invalid_each(f"{at}.group", ref["group"], names.subdomain(ref["group"])) if ref.get("group") else []
+    for f in ("resource", "name", "namespace"):
+        if value := str(ref.get(f) or ""):
+            causes += invalid_each(f"{at}.{f}", value, names.path_segment(value))
+    return causes
+
+
+def _ip_address_declared(new: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation's share: the parent referred to (its resource and name), fixed once made (an
+    update's is checked as a create's too, where it changed)."""
+    ref = as_dict(new.get("spec")).get("parentRef")
+    if old is not None and ref == as_dict(old.get("spec")).get("parentRef"):
+        return []
+    causes = [required(f"spec.parentRef.{f}") for f in ("resource", "name") if not ref.get(f)] \
+        if isinstance(ref, dict) else [required("spec.parentRef")]
+    return causes + ([invalid("spec.parentRef", None, _IMMUTABLE)] if old is not None else [])
+
+
 def _controller_revision_create(obj: Obj) -> list[Cause]:
     """ValidateControllerRevisionCreate's data: a JSON object."""
     data = obj.get("data")
@@ -644,6 +666,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class,
     ("storage.k8s.io/v1", "VolumeAttributesClass"): _volume_attributes_class,
     ("storage.k8s.io/v1", "CSINode"): volumevalidation.csi_node,
+    ("networking.k8s.io/v1", "IPAddress"): _ip_address,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level,
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): policyvalidation.validating_policy,
@@ -699,6 +722,7 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"): policyvalidation.policy_binding_declared,
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_declared,
     ("v1", "Node"): nodevalidation.node_declared,
+    ("networking.k8s.io/v1", "IPAddress"): _ip_address_declared,
 }
 # the checks of a /status write, and what a write is warned of (given the object an update replaces)
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
@@ -709,6 +733,7 @@ ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
 }
 WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_warnings,
+    ("v1", "Endpoints"): endpointvalidation.endpoints_warnings,
     ("v1", "PersistentVolume"): volumevalidation.pv_warnings,
     ("storage.k8s.io/v1", "CSIDriver"): csi_driver_warnings,
 }

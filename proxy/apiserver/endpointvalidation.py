@@ -10,7 +10,7 @@ from typing import Any
 
 from ..wire import names
 from .fielderrors import Cause, duplicate, invalid, invalid_each, not_supported, required
-from .ipvalidation import endpoint_ip, family, ip_warnings, legacy_ip
+from .ipvalidation import endpoint_ip, family, ip_errors, ip_warnings, legacy_ip
 from .podvalidation import as_dict, dicts, port_number
 
 Obj = dict[str, Any]
@@ -86,13 +86,21 @@ def _fqdn(path: str, name: str) -> list[Cause]:
     return []
 
 
+def endpoints_warnings(obj: Obj, old: Obj | None) -> list[str]:
+    """The strategy's warnings: each address not written as the apiserver writes IPs."""
+    return [w for i, subset in enumerate(dicts(obj.get("subsets"))) for f in ("addresses", "notReadyAddresses")
+            for j, address in enumerate(dicts(subset.get(f)))
+            for w in ip_warnings(f"subsets[{i}].{f}[{j}].ip", str(address.get("ip") or ""))]
+
+
 def _slice_address(kind: str, address: str, path: str, listed: str) -> list[Cause]:
     """An address of the slice's type (one of an unknown type is not looked at)."""
     if kind == "FQDN":
         return _fqdn(path, address)
     if kind not in ("IPv4", "IPv6"):
         return []
-    if causes := legacy_ip(path, address, []):  # (IsValidIPForLegacyField, IsValidIP: the same, strict)
+    if causes := legacy_ip(path, address, []) if kind == "IPv4" else \
+            [invalid(path, address, e) for e in ip_errors(address)]:  # (IsValidIPForLegacyField, IsValidIP)
         return causes
     causes = [] if family(address) == kind else [invalid(listed, address, f"must be an {kind} address")]
     return causes + endpoint_ip(path, address)

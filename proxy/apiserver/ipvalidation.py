@@ -43,6 +43,18 @@ def legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
     return causes + ([invalid(path, value, "must not be an IPv4-mapped IPv6 address")] if _ipv4_mapped(value) else [])
 
 
+def ip_errors(value: str) -> list[str]:
+    """IsValidIP's complaints (the strict, current rule: what legacy_ip refuses, and an IP written otherwise than
+    Go prints it, RFC 5952 for IPv6)."""
+    if not is_ip(value):
+        return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
+    errs = ["must not have leading 0s"] if _leading_zeros(value) else []
+    errs += ["must not be an IPv4-mapped IPv6 address"] if _ipv4_mapped(value) else []
+    if not errs and str(canonical := ipaddress.ip_address(value)) != value:
+        errs.append(f"must be in canonical form ({quote(str(canonical))})")
+    return errs
+
+
 def _sloppy_ip(ip: str) -> str:
     """An IP that is_ip takes, as Python's ipaddress reads it (an IPv4 part's leading zeros dropped)."""
     return ".".join(str(int(p)) for p in ip.split(".")) if "." in ip and ":" not in ip else ip

@@ -22,14 +22,15 @@ from ..wire.names import qualified_name as qualified_name
 from ..wire.names import subdomain as subdomain
 from .fielderrors import Cause, forbidden, invalid, invalid_each, required, too_long
 from .goorder import ordered_meta
+from .ipvalidation import ip_errors
 
 # Kinds whose names are not DNS-1123 subdomains, every other kind's are (NameIsDNSSubdomain, under whatever
 # name each validation package gives it): DNS-1123 labels (NameIsDNSLabel; a Service's since
 # RelaxedServiceNameValidation), RBAC's path segments (ValidateRBACName), and names checked by rules this model
-# leaves out or does not need: a CSR's (any name), an IPAddress's (an IP), a StorageVersion's
-# (<group>.<resource>), a LeaseCandidate's (not served).
+# leaves out or does not need: a CSR's (any name), a StorageVersion's (<group>.<resource>), a LeaseCandidate's
+# (not served); an IPAddress's is an IP (ipvalidation.ip_errors).
 LABEL_NAMED = frozenset({"Service", "StatefulSet", "Namespace"})
-UNCHECKED_NAMES = frozenset({"CertificateSigningRequest", "IPAddress", "StorageVersion", "LeaseCandidate"})
+UNCHECKED_NAMES = frozenset({"CertificateSigningRequest", "StorageVersion", "LeaseCandidate"})
 # the kinds whose name declarative validation checks (validate.LongName, beta in 1.37): a subdomain, its length
 # counted in bytes
 DECLARED_NAMES = frozenset({"ReplicationController", "DeviceClass"})
@@ -60,7 +61,8 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
     causes: list[Cause] = []
     if rule is None and (custom or kind not in UNCHECKED_NAMES):
         rule = subdomain if custom else dns_label if kind in LABEL_NAMED else path_segment if kind in PATH_NAMED \
-            else partial(subdomain, chars="bytes") if kind in DECLARED_NAMES else subdomain
+            else partial(subdomain, chars="bytes") if kind in DECLARED_NAMES else ip_errors if kind == "IPAddress" \
+            else subdomain
     generate = meta.get("generateName")
     if rule is not None and isinstance(generate, str) and generate:
         masked = generate[:-1] + "a" if generate.endswith("-") else generate  # a prefix may end in '-'
