@@ -28,6 +28,10 @@ def _percent(path: str, value: Any) -> list[Cause]:
     return [] if ok else [invalid(path, value, "must be between 0 and 100, inclusive")]
 
 
+def _shares(path: str, value: Any) -> list[Cause]:
+    return [invalid(path, value, "must be a non-negative integer")] if isinstance(value, int) and value < 0 else []
+
+
 def _queuing(q: Obj, path: str) -> list[Cause]:
     """ValidatePriorityLevelQueuingConfiguration (zeros are defaulted before: only negatives get here)."""
     length, queues, hand = (int(q.get(k) or 0) for k in ("queueLengthLimit", "queues", "handSize"))
@@ -48,9 +52,7 @@ def _queuing(q: Obj, path: str) -> list[Cause]:
 
 def _limited(limited: Obj) -> list[Cause]:
     path = "spec.limited"
-    shares = limited.get("nominalConcurrencyShares")
-    causes = [invalid(f"{path}.nominalConcurrencyShares", shares, "must be a non-negative integer")] \
-        if isinstance(shares, int) and shares < 0 else []
+    causes = _shares(f"{path}.nominalConcurrencyShares", limited.get("nominalConcurrencyShares"))
     response = as_dict(limited.get("limitResponse"))
     kind, queuing = response.get("type") or "", response.get("queuing")
     if kind == "Queue" and isinstance(queuing, dict):
@@ -75,9 +77,7 @@ def priority_level(obj: Obj) -> list[Cause]:
     if (name == "exempt") != (kind == "Exempt"):
         causes.append(invalid("spec.type", kind, "must be 'Exempt' if and only if `name` is 'exempt'"))
     if kind == "Exempt" and isinstance(exempt := spec.get("exempt"), dict):
-        shares = exempt.get("nominalConcurrencyShares")
-        if isinstance(shares, int) and shares < 0:
-            causes.append(invalid("spec.exempt.nominalConcurrencyShares", shares, "must be a non-negative integer"))
+        causes += _shares("spec.exempt.nominalConcurrencyShares", exempt.get("nominalConcurrencyShares"))
         causes += _percent("spec.exempt.lendablePercent", exempt.get("lendablePercent"))
     elif kind == "Limited" and isinstance(limited := spec.get("limited"), dict):
         causes += _limited(limited)

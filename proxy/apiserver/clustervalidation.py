@@ -617,14 +617,11 @@ def _volume_attachment(obj: Obj) -> list[Cause]:
 def _attacher(spec: Obj, caseless: bool) -> list[Cause]:
     """A CSI attacher's name, as the imperative check (ValidateCSIDriverName) or the declarative one words it."""
     attacher = str(spec.get("attacher") or "")
-    if not attacher:
-        return [required("spec.attacher")]
-    if caseless:
-        return invalid_each("spec.attacher", attacher, names.subdomain_caseless(attacher)) + (
-            [("spec.attacher", "FieldValueTooLong", "Too long: may not be more than 63 characters")]
-            if len(attacher) > 63 else [])
-    return ([too_long("spec.attacher", 63)] if len(attacher) > 63 else []) + \
-        invalid_each("spec.attacher", attacher, names.subdomain(attacher.lower()))
+    if not caseless or not attacher:
+        return volumevalidation.csi_driver_name("spec.attacher", attacher)
+    return invalid_each("spec.attacher", attacher, names.subdomain_caseless(attacher)) + (
+        [("spec.attacher", "FieldValueTooLong", "Too long: may not be more than 63 characters")]
+        if len(attacher) > 63 else [])
 
 
 def _volume_attachment_changed(new: Obj, old: Obj) -> list[Cause]:

@@ -6,12 +6,13 @@ declarative validation's, reported after the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..wire import names
-from .fielderrors import Cause, duplicate, invalid, invalid_each, not_supported, required
+from .fielderrors import Cause, duplicate, invalid, invalid_each, required, too_many
 from .ipvalidation import endpoint_ip, family, ip_errors, ip_warnings, legacy_ip
-from .podvalidation import as_dict, dicts, port_number
+from .podvalidation import as_dict, dicts, one_of, port_number
 
 Obj = dict[str, Any]
 
@@ -20,10 +21,6 @@ _ADDRESS_TYPES = ("FQDN", "IPv4", "IPv6")
 _MAX_ENDPOINTS, _MAX_ADDRESSES, _MAX_PORTS = 1000, 100, 20000
 # the controllers whose slices' addresses are not looked at for warnings (they write them canonical)
 _TRUSTED_MANAGERS = frozenset({"endpointslice-controller.k8s.io", "endpointslicemirroring-controller.k8s.io"})
-
-
-def _too_many(path: str, have: int, most: int) -> Cause:
-    return path, "FieldValueTooMany", f"Too many: {have}: must have at most {most} items"
 
 
 def _port(port: Obj, path: str, name_required: bool) -> list[Cause]:
@@ -37,9 +34,7 @@ def _port(port: Obj, path: str, name_required: bool) -> list[Cause]:
 
 
 def _protocol_and_app(port: Obj, path: str) -> list[Cause]:
-    protocol = port.get("protocol")
-    causes = [required(f"{path}.protocol")] if not protocol else \
-        [not_supported(f"{path}.protocol", protocol, _PROTOCOLS)] if protocol not in _PROTOCOLS else []
+    causes = one_of(f"{path}.protocol", port.get("protocol"), _PROTOCOLS)
     if (app := port.get("appProtocol")) is not None:
         causes += invalid_each(f"{path}.appProtocol", str(app), names.qualified_name(str(app)))
     return causes
@@ -56,6 +51,13 @@ def _address(address: Obj, path: str) -> list[Cause]:
     return causes + endpoint_ip(f"{path}.ip", ip)
 
 
+def _subset_addresses(subset: Obj, at: str) -> Iterator[tuple[str, Obj]]:
+    """A subset's addresses, ready and not, each with its path."""
+    for f in ("addresses", "notReadyAddresses"):
+        for j, address in enumerate(dicts(subset.get(f))):
+            yield f"{at}.{f}[{j}]", address
+
+
 def endpoints(obj: Obj) -> list[Cause]:
     """validateEndpointSubsets: each subset with addresses (ready or not), each port named where there are
     several."""
@@ -64,8 +66,7 @@ def endpoints(obj: Obj) -> list[Cause]:
         at = f"subsets[{i}]"
         if not subset.get("addresses") and not subset.get("notReadyAddresses"):
             causes.append(required(at, "must specify `addresses` or `notReadyAddresses`"))
-        for f in ("addresses", "notReadyAddresses"):
-            causes += [c for j, a in enumerate(dicts(subset.get(f))) for c in _address(a, f"{at}.{f}[{j}]")]
+        causes += [c for path, address in _subset_addresses(subset, at) for c in _address(address, path)]
         ports = dicts(subset.get("ports"))
         causes += [c for j, p in enumerate(ports) for c in _port(p, f"{at}.ports[{j}]", len(ports) > 1)]
     return causes
@@ -88,9 +89,9 @@ def _fqdn(path: str, name: str) -> list[Cause]:
 
 def endpoints_warnings(obj: Obj, old: Obj | None) -> list[str]:
     """The strategy's warnings: each address not written as the apiserver writes IPs."""
-    return [w for i, subset in enumerate(dicts(obj.get("subsets"))) for f in ("addresses", "notReadyAddresses")
-            for j, address in enumerate(dicts(subset.get(f)))
-            for w in ip_warnings(f"subsets[{i}].{f}[{j}].ip", str(address.get("ip") or ""))]
+    return [w for i, subset in enumerate(dicts(obj.get("subsets")))
+            for path, address in _subset_addresses(subset, f"subsets[{i}]")
+            for w in ip_warnings(f"{path}.ip", str(address.get("ip") or ""))]
 
 
 def _slice_address(kind: str, address: str, path: str, listed: str) -> list[Cause]:
@@ -107,9 +108,7 @@ def _slice_address(kind: str, address: str, path: str, listed: str) -> list[Caus
 
 
 def _address_type(obj: Obj) -> list[Cause]:
-    kind = obj.get("addressType") or ""
-    return [required("addressType")] if not kind else \
-        [not_supported("addressType", kind, _ADDRESS_TYPES)] if kind not in _ADDRESS_TYPES else []
+    return one_of("addressType", obj.get("addressType"), _ADDRESS_TYPES)
 
 
 def endpoint_slice_type_update(new: Obj, old: Obj) -> list[Cause]:
@@ -126,7 +125,7 @@ def endpoint_slice(obj: Obj) -> list[Cause]:
     causes: list[Cause] = []
     ports = dicts(obj.get("ports"))
     if len(ports) > _MAX_PORTS:
-        return [*causes, _too_many("ports", len(ports), _MAX_PORTS)]
+        return [*causes, too_many("ports", len(ports), _MAX_PORTS)]
     seen: set[str] = set()
     for i, port in enumerate(ports):
         at, name = f"ports[{i}]", str(port.get("name") or "")
@@ -143,7 +142,7 @@ def endpoint_slice_endpoints(obj: Obj) -> list[Cause]:
     dropped by writes through v1 before they are validated, is not looked at; nor are hints)."""
     listed = dicts(obj.get("endpoints"))
     if len(listed) > _MAX_ENDPOINTS:
-        return [_too_many("endpoints", len(listed), _MAX_ENDPOINTS)]
+        return [too_many("endpoints", len(listed), _MAX_ENDPOINTS)]
     kind, causes = str(obj.get("addressType") or ""), []
     for i, endpoint in enumerate(listed):
         at = f"endpoints[{i}]"
@@ -180,7 +179,7 @@ def endpoint_slice_declared(obj: Obj, old: Obj | None) -> list[Cause]:
         if not addresses:
             causes.append(required(f"endpoints[{i}].addresses"))
         elif len(addresses) > _MAX_ADDRESSES:
-            causes.append(_too_many(f"endpoints[{i}].addresses", len(addresses), _MAX_ADDRESSES))
+            causes.append(too_many(f"endpoints[{i}].addresses", len(addresses), _MAX_ADDRESSES))
     return causes
 
 

@@ -74,6 +74,11 @@ def not_found(path: str, value: Any) -> Cause:
     return path, "FieldValueNotFound", f"Not found: {go_value(value)}"
 
 
+def too_many(path: str, have: int, most: int) -> Cause:
+    """field.TooMany of a list: `have` items where at most `most` may be."""
+    return path, "FieldValueTooMany", f"Too many: {have}: must have at most {most} item{'s' if most != 1 else ''}"
+
+
 def too_long(path: str, most: int) -> Cause:
     """field.TooLong of a string, in bytes."""
     return path, "FieldValueTooLong", f"Too long: may not be more than {most} bytes"

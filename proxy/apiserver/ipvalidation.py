@@ -32,24 +32,24 @@ def _ipv4_mapped(ip: str) -> bool:
     return ":" in ip and ipaddress.IPv6Address(ip).ipv4_mapped is not None
 
 
+def _parse_errors(value: str) -> list[str]:
+    """parseIP, strict: what an IP field's value may not be (the legacy rule and the current one alike)."""
+    if not is_ip(value):
+        return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
+    errs = ["must not have leading 0s"] if _leading_zeros(value) else []
+    return errs + (["must not be an IPv4-mapped IPv6 address"] if _ipv4_mapped(value) else [])
+
+
 def legacy_ip(path: str, value: str, old: list[str]) -> list[Cause]:
     """IsValidIPForLegacyField, strict (StrictIPCIDRValidation, on in 1.37): an IP the object already had
     stays valid."""
-    if value in old:
-        return []
-    if not is_ip(value):
-        return [invalid(path, value, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")]
-    causes = [invalid(path, value, "must not have leading 0s")] if _leading_zeros(value) else []
-    return causes + ([invalid(path, value, "must not be an IPv4-mapped IPv6 address")] if _ipv4_mapped(value) else [])
+    return [] if value in old else [invalid(path, value, e) for e in _parse_errors(value)]
 
 
 def ip_errors(value: str) -> list[str]:
     """IsValidIP's complaints (the strict, current rule: what legacy_ip refuses, and an IP written otherwise than
     Go prints it, RFC 5952 for IPv6)."""
-    if not is_ip(value):
-        return ["must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"]
-    errs = ["must not have leading 0s"] if _leading_zeros(value) else []
-    errs += ["must not be an IPv4-mapped IPv6 address"] if _ipv4_mapped(value) else []
+    errs = _parse_errors(value)
     if not errs and str(canonical := ipaddress.ip_address(value)) != value:
         errs.append(f"must be in canonical form ({quote(str(canonical))})")
     return errs

@@ -361,8 +361,22 @@ def controller_update(old: dict[str, Any], new: dict[str, Any], subresource: str
     "status" for a status writer's), as a client's update would."""
     entries = after_update(old, new, empty_object(str(new.get("kind", "")), str(new.get("apiVersion", ""))),
                            APISERVER, subresource, True, now)
-    meta = {k: v for k, v in (new.get("metadata") or {}).items() if k not in ("managedFields", "resourceVersion")}
-    return {**new, "metadata": ordered_meta({**meta, **({"managedFields": entries} if entries else {})})}
+    return _with_entries(new, entries)
+
+
+def controller_apply(old: dict[str, Any], applied: dict[str, Any], new: dict[str, Any], manager: str,
+                     subresource: str, now: str) -> dict[str, Any]:
+    """`new` with the managedFields a server-side apply of `applied` by one of the apiserver's own controllers
+    (as `manager`) leaves."""
+    entries = after_apply(old, applied, new, empty_object(str(new.get("kind", "")), str(new.get("apiVersion", ""))),
+                          manager, True, now, subresource=subresource)
+    return _with_entries(new, entries)
+
+
+def _with_entries(obj: dict[str, Any], entries: list[Entry] | None) -> dict[str, Any]:
+    """`obj` with `entries` for its managedFields (none: none), for the store to give its resourceVersion."""
+    meta = {k: v for k, v in (obj.get("metadata") or {}).items() if k not in ("managedFields", "resourceVersion")}
+    return {**obj, "metadata": ordered_meta({**meta, **({"managedFields": entries} if entries else {})})}
 
 
 def _before_apply(old: dict[str, Any] | None, empty: dict[str, Any], node: Any, reset: FieldSet,

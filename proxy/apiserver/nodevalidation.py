@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire import names
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each
 from .ipvalidation import cidr, legacy_cidr
-from .podvalidation import as_dict, dicts, integer_resource, quantity_value_causes
+from .podvalidation import as_dict, dicts, integer_resource, one_of, quantity_value_causes
 from .validation import qualified_name
 
 Obj = dict[str, Any]
@@ -32,8 +32,7 @@ def _taints(taints: list[Obj]) -> list[Cause]:
         causes += invalid_each(f"{at}.key", key, qualified_name(key))
         if errs := names.label_value(value):
             causes.append(invalid(f"{at}.value", value, ";".join(errs)))
-        causes += [required(f"{at}.effect")] if not effect else \
-            [not_supported(f"{at}.effect", effect, _EFFECTS)] if effect not in _EFFECTS else []
+        causes += one_of(f"{at}.effect", effect, _EFFECTS)
         if (key, effect) in seen:  # (the internal struct, which has no JSON names)
             shown = {"Key": key, "Value": value, "Effect": effect, "TimeAdded": taint.get("timeAdded")}
             path, reason, message = duplicate(at, shown)

@@ -23,7 +23,7 @@ from typing import Any
 
 from . import cel
 from .decoding import json_kind
-from .fielderrors import Cause, duplicate, go_value, invalid, not_supported, required
+from .fielderrors import Cause, duplicate, go_value, invalid, not_supported, required, too_many
 
 Schema = dict[str, Any]
 
@@ -322,17 +322,13 @@ def _string(value: str, s: Schema, path: str) -> list[Cause]:
     return []
 
 
-def _too_many(path: str, n: int, most: int) -> Cause:
-    return path, "FieldValueTooMany", f"Too many: {n}: must have at most {most} item{'s' if most != 1 else ''}"
-
-
 def _array(value: list[Any], s: Schema, path: str) -> list[Cause]:
     out: list[Cause] = []
     fewest, most = s.get("minItems"), s.get("maxItems")
     if isinstance(fewest, int) and len(value) < fewest:
         out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} items"))
     if isinstance(most, int) and len(value) > most:
-        out.append(_too_many(path, len(value), most))
+        out.append(too_many(path, len(value), most))
     items = _items(s)
     if items is not None:
         for i, v in enumerate(value):
@@ -344,7 +340,7 @@ def _object(value: dict[str, Any], s: Schema, path: str) -> list[Cause]:
     out: list[Cause] = []
     most, fewest = s.get("maxProperties"), s.get("minProperties")
     if isinstance(most, int) and len(value) > most:
-        out.append(_too_many(path, len(value), most))
+        out.append(too_many(path, len(value), most))
     if isinstance(fewest, int) and len(value) < fewest:
         out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} properties"))
     props, extra = _properties(s), _additional(s)

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..wire import names
 from . import validation
-from .fielderrors import Cause, duplicate, invalid, invalid_each, not_supported, required
+from .fielderrors import Cause, duplicate, invalid, invalid_each, not_supported, required, too_many
 from .podvalidation import as_dict, dicts
 
 Obj = dict[str, Any]
@@ -165,7 +165,7 @@ def match_conditions(given: Any, path: str) -> list[Cause]:
     conditions = dicts(given)
     causes: list[Cause] = []
     if len(conditions) > 64:
-        causes.append((path, "FieldValueTooMany", f"Too many: {len(conditions)}: must have at most 64 items"))
+        causes.append(too_many(path, len(conditions), 64))
     seen: set[str] = set()
     for i, cond in enumerate(conditions):
         where, name = f"{path}[{i}]", str(cond.get("name") or "")

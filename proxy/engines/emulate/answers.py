@@ -135,9 +135,9 @@ class EncodedAnswers:
                     body = _ENCODERS[self._target](json.loads(body))
                     if self._target != UNNEGOTIATED:  # (WriteRawJSON: indented JSON, as application/json)
                         headers = _with_type(headers, self._target)
-                    length = len(body)
                 except (ValueError, RecursionError):  # no protobuf form: the JSON it is
-                    length = len(body)
+                    pass
+                length = len(body)
             await self.inner.start(status, reason, headers, content_length=length)
             if body:
                 await self.inner.send(body)

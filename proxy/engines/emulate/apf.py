@@ -11,7 +11,6 @@ from typing import Any, Protocol
 
 from ...apiserver import managedfields, writes
 from ...apiserver.changes import in_key_order
-from ...apiserver.goorder import ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.writes import Commit
 
@@ -61,8 +60,5 @@ def after_write(emu: Store, path: str, commits: list[Commit], now: float, stamp:
         new["status"] = {**(new.get("status") or {}), "conditions": [*conditions[:at], wanted, *conditions[at + 1:]]}
         applied = {"apiVersion": new.get("apiVersion"), "kind": new.get("kind"),
                    "metadata": {"name": key[1]}, "status": {"conditions": [wanted]}}
-        entries = managedfields.after_apply(ch.obj, applied, new, managedfields.empty_object(
-            "FlowSchema", str(new.get("apiVersion", ""))), MANAGER, True, stamp.timestamp, subresource="status")
-        meta = {k: v for k, v in (new.get("metadata") or {}).items() if k not in ("managedFields", "resourceVersion")}
-        new["metadata"] = ordered_meta({**meta, **({"managedFields": entries} if entries else {})})
+        new = managedfields.controller_apply(ch.obj, applied, new, MANAGER, "status", stamp.timestamp)
         emu.commit(FLOW_SCHEMAS, Commit("MODIFIED", key, new), now)
