@@ -1399,6 +1399,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "csinodes": "/apis/storage.k8s.io/v1", "ipaddresses": "/apis/networking.k8s.io/v1",
              "validatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
              "validatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
+             "mutatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
+             "mutatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1794,6 +1796,13 @@ _POLICY_RULES = ({"apiGroups": [""], "apiVersions": ["v1"], "operations": ["CREA
                  {"apiGroups": ["*"], "apiVersions": ["*"], "operations": ["*"], "resources": ["*"], "scope": "Galaxy"})
 
 
+# rules a mutating policy may not have (DELETE) or may (CONNECT); the suffix only static manifests may use
+_MUTATED_RULES = ({"apiGroups": [""], "apiVersions": ["v1"], "operations": ["DELETE", "CONNECT"],
+                   "resources": ["pods"]},)
+_STATIC = ".static.k8s.io"
+_JSON_PATCH = '[JSONPatch{op: "add", path: "/metadata/labels/m", value: "1"}]'  # (its CEL type-checks)
+
+
 def admission_policy_ops(seed: int, n: int) -> list[Op]:
     """ValidatingAdmissionPolicies, as policy engines write them: the failure policy, a parameter kind, the
     resources matched (selectors, rules, names), match conditions, variables, validations (messages, reasons)
@@ -1865,6 +1874,72 @@ def policy_binding_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "validatingadmissionpolicybindings", _cluster_names("vapb1", "vapb2"), make,
                        ({"spec": {"validationActions": ["Audit"]}}, {"spec": {"policyName": "other"}},
                         {"spec": {"paramRef": None}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def mutating_policy_ops(seed: int, n: int) -> list[Op]:
+    """MutatingAdmissionPolicies: what a validating one has (failure policy, parameter kind, matched resources,
+    match conditions, variables), the operations a mutation can meet (not DELETE), the mutations (a patch type
+    and its own expression, not the other's), the reinvocation policy; a name with the suffix reserved for
+    static manifests."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        apply = {"patchType": "ApplyConfiguration", "applyConfiguration": {"expression": "Object{}"}}
+        if r.random() < 0.5:  # (a policy as written, to change)
+            return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingAdmissionPolicy",
+                    "metadata": {"name": name}, "spec": {"matchConstraints": {"resourceRules": [_POLICY_RULES[0]]},
+                                                         "mutations": [apply], "reinvocationPolicy": "Never"}}
+        spec: dict[str, Any] = {}
+        if r.random() < 0.3:
+            spec["failurePolicy"] = r.choice(("Ignore", "Fail", "Sometimes"))
+        if r.random() < 0.2:
+            spec["paramKind"] = r.choice(({"apiVersion": "v1", "kind": "ConfigMap"}, {"apiVersion": "a/b/c"}))
+        if r.random() < 0.85:
+            spec["matchConstraints"] = {"resourceRules": r.sample(_POLICY_RULES + _MUTATED_RULES, r.randint(0, 2)),
+                                        **r.choice(({}, {"matchPolicy": "Exact"},
+                                                    {"objectSelector": {"matchLabels": {"bad key!": "v"}}}))}
+        if r.random() < 0.2:
+            spec["matchConditions"] = r.choice(([{"name": "c", "expression": "true"}], [{"name": "bad name!"}]))
+        if r.random() < 0.2:
+            spec["variables"] = r.choice(([{"name": "v", "expression": "object.metadata.name"}],
+                                          [{"name": "in", "expression": "1"}]))
+        if r.random() < 0.85:
+            spec["mutations"] = r.sample((
+                apply, {"patchType": "JSONPatch", "jsonPatch": {"expression": _JSON_PATCH}},
+                {"patchType": "JSONPatch"}, {"patchType": "ApplyConfiguration"}, {"patchType": "Merge"}, {},
+                {"patchType": "JSONPatch", "jsonPatch": {"expression": "  "},
+                 "applyConfiguration": {"expression": "x"}},
+                {"patchType": "ApplyConfiguration", "applyConfiguration": {"expression": "Object{}"},
+                 "jsonPatch": {"expression": _JSON_PATCH}}), r.randint(0, 2))
+        if r.random() < 0.85:
+            spec["reinvocationPolicy"] = r.choice(("Never", "IfNeeded", "Always", ""))
+        return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingAdmissionPolicy",
+                "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "mutatingadmissionpolicies", (*_cluster_names("map1", "map2"), "map3-{ns}" + _STATIC),
+                       make, ({"spec": {"failurePolicy": "Ignore"}}, {"spec": {"mutations": None}},
+                              {"spec": {"reinvocationPolicy": "IfNeeded"}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def mutating_binding_ops(seed: int, n: int) -> list[Op]:
+    """MutatingAdmissionPolicyBindings: the policy named (a DNS subdomain), a parameter reference, the resources
+    matched and the operations a mutation can meet."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        if r.random() < 0.5:  # (a binding as written, to change)
+            return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingAdmissionPolicyBinding",
+                    "metadata": {"name": name}, "spec": {"policyName": "policy"}}
+        spec: dict[str, Any] = {}
+        if r.random() < 0.9:
+            spec["policyName"] = r.choice(("policy", "", "Bad_Policy"))
+        if r.random() < 0.4:
+            spec["paramRef"] = r.choice(({"name": "p", "parameterNotFoundAction": "Deny"},
+                                         {"name": "a/b", "selector": {}}, {"parameterNotFoundAction": "Panic"}))
+        if r.random() < 0.5:
+            spec["matchResources"] = {"resourceRules": r.sample(_POLICY_RULES + _MUTATED_RULES, r.randint(0, 2)),
+                                      **r.choice(({}, {"matchPolicy": "Loose"}))}
+        return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "MutatingAdmissionPolicyBinding",
+                "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "mutatingadmissionpolicybindings",
+                       (*_cluster_names("mapb1", "mapb2"), "mapb3-{ns}" + _STATIC), make,
+                       ({"spec": {"policyName": "other"}}, {"spec": {"paramRef": None}},
+                        {"spec": {"matchResources": {"matchPolicy": "Exact"}}}, {"metadata": {"labels": {"m": "1"}}}))
 
 
 def _pod_template_spec(r: random.Random) -> dict[str, Any]:

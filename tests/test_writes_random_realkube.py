@@ -72,6 +72,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "flowschemas": random_writes.flow_schema_ops,
              "validatingadmissionpolicies": random_writes.admission_policy_ops,
              "validatingadmissionpolicybindings": random_writes.policy_binding_ops,
+             "mutatingadmissionpolicies": random_writes.mutating_policy_ops,
+             "mutatingadmissionpolicybindings": random_writes.mutating_binding_ops,
              "replicationcontrollers": random_writes.replication_controller_ops,
              "podtemplates": random_writes.pod_template_ops,
              "endpoints": random_writes.endpoints_ops, "endpointslices": random_writes.endpoint_slice_ops,
@@ -239,6 +241,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # metric's described object without an API group, managers compared in their own version (v1 was not served
     # before, and a behavior's rules were not validated)
     ("hpaversions", 1), ("hpaversions", 9), ("hpaversions", 11), ("hpaversions", 23), ("hpaversions", 25),
+    # mutating admission policies and their bindings: the mutations, reinvocation policy, operations a mutation can
+    # meet, the policy named, the name suffix only static manifests may use (9 to 34 answers differed before)
+    ("mutatingadmissionpolicies", 8), ("mutatingadmissionpolicies", 9), ("mutatingadmissionpolicybindings", 5),
+    ("mutatingadmissionpolicybindings", 10),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:
@@ -708,3 +714,46 @@ def test_autoscalers_written_through_both_versions_are_watched_through_both_as_t
             lambda c=collection: random_writes.watch_events((replay.url, ""), ns, "100", c), end_the_watch)
         assert emulated_events == real_events
         assert {"ADDED", "MODIFIED", "DELETED"} <= {t for t, _ in real_events}
+
+
+def test_admission_configurations_names_and_rules_are_refused_and_warned_of_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A name with the suffix static manifests reserve is refused on a create of every admission configuration
+    kind; a webhook's rule that names what webhooks never see (the access and token reviews) is warned of on a
+    create and an update, once per resource and not through a wildcard."""
+    ns = "admission-names"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    reviews = {"operations": ["CREATE"], "apiVersions": ["v1"], "apiGroups": ["authorization.k8s.io", "example.com"],
+               "resources": ["subjectaccessreviews", "things", "selfsubjectrulesreviews", "subjectaccessreviews"]}
+    tokens = {**reviews, "apiGroups": ["authentication.k8s.io"], "resources": ["tokenreviews", "selfsubjectreviews"]}
+    wildcard = {**reviews, "apiGroups": ["*"]}
+
+    def webhooks(kind: str, name: str, *rules: dict[str, Any]) -> dict[str, Any]:
+        hook = {"name": "check.example.com", "sideEffects": "None", "admissionReviewVersions": ["v1"],
+                "clientConfig": {"url": "https://hook.example.com/"}, "rules": list(rules)}
+        return {"apiVersion": "admissionregistration.k8s.io/v1", "kind": kind, "metadata": {"name": name},
+                "webhooks": [hook, {**hook, "name": "other.example.com", "rules": [wildcard, reviews]}]}
+
+    static = "-{ns}.static.k8s.io"
+    policy = {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicy",
+              "metadata": {"name": "p" + static}, "spec": {"matchConstraints": {"resourceRules": [reviews]},
+                                                           "validations": [{"expression": "true"}]}}
+    binding = {"apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingAdmissionPolicyBinding",
+               "metadata": {"name": "b" + static}, "spec": {"policyName": "p", "validationActions": ["Deny"]}}
+    sequence = [random_writes.Op("POST", f"/{kind.lower()}s", body=webhooks(kind, "w-{ns}", reviews, tokens))
+                for kind in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")]
+    sequence += [random_writes.Op("PATCH", f"/{kind.lower()}s/w-{{ns}}", content_type=wd.MERGE,
+                                  body=webhooks(kind, "w-{ns}", tokens, wildcard))
+                 for kind in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration")]
+    sequence += [random_writes.Op("POST", "/validatingwebhookconfigurations",
+                                  body=webhooks("ValidatingWebhookConfiguration", "w" + static)),
+                 random_writes.Op("POST", "/mutatingwebhookconfigurations",
+                                  body=webhooks("MutatingWebhookConfiguration", "w" + static, tokens)),
+                 random_writes.Op("POST", "/validatingadmissionpolicies", body=policy),
+                 random_writes.Op("POST", "/validatingadmissionpolicybindings", body=binding),
+                 *(random_writes.Op("DELETE", f"/{kind}s/w-{{ns}}")
+                   for kind in ("validatingwebhookconfiguration", "mutatingwebhookconfiguration"))]
+    real, emulated = random_writes.run(real_server, ns, sequence), random_writes.run(replay, ns, sequence)
+    assert _differences(real, emulated) == []
+    assert [code for _, code, _, _ in real] == [201, 201, 200, 200, 422, 422, 422, 422, 200, 200]
+    assert [len(warnings) for *_, warnings in real[:4]] == [6, 6, 4, 4]

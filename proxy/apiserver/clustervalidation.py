@@ -654,6 +654,8 @@ def attachment_status(obj: Obj) -> list[Cause]:
     return causes
 
 
+_ADMISSION_CONFIGS = ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+                      "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding")
 # the checks of a create and of an update's new object; of an update only, before those and after them; of a
 # create only; and declarative validation's, reported after all the others
 ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
@@ -667,6 +669,8 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level,
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): policyvalidation.validating_policy,
+    ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"): policyvalidation.mutating_policy,
+    ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicyBinding"): policyvalidation.mutating_binding,
     ("v1", "Endpoints"): endpointvalidation.endpoints,
     ("apps/v1", "ControllerRevision"): lambda obj: nonnegative("revision", obj.get("revision")),
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice,
@@ -710,6 +714,7 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("scheduling.k8s.io/v1", "PriorityClass"): _priority_class,
     ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.causes,
     ("certificates.k8s.io/v1", "CertificateSigningRequest"): csr.create_causes,
+    **{("admissionregistration.k8s.io/v1", kind): policyvalidation.static_suffix for kind in _ADMISSION_CONFIGS},
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,
@@ -733,4 +738,6 @@ WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("v1", "Endpoints"): endpointvalidation.endpoints_warnings,
     ("v1", "PersistentVolume"): volumevalidation.pv_warnings,
     ("storage.k8s.io/v1", "CSIDriver"): csi_driver_warnings,
+    **{("admissionregistration.k8s.io/v1", kind): policyvalidation.webhook_warnings if kind.endswith("Configuration")
+       else policyvalidation.static_suffix_warnings for kind in _ADMISSION_CONFIGS},
 }

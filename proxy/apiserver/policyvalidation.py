@@ -1,9 +1,11 @@
-"""ValidatingAdmissionPolicies and their bindings as kube-apiserver v1.37 validates them
-(pkg/apis/admissionregistration/validation): a policy's failure policy, parameter kind, what it matches (the
-webhooks' rules, named), match conditions, variables, validations and audit annotations; a binding's policy,
-parameter reference, match resources and actions (the policy name and the actions required by declarative
-validation, reported after the rest). Policy engines generate these, so a replay should refuse what a
-cluster refuses.
+"""Admission policies and their bindings as kube-apiserver v1.37 validates them
+(pkg/apis/admissionregistration/validation): a validating policy's failure policy, parameter kind, what it
+matches (the webhooks' rules, named), match conditions, variables, validations and audit annotations; a
+binding's policy, parameter reference, match resources and actions (the policy name and the actions required by
+declarative validation, reported after the rest); a mutating policy's mutations, reinvocation policy and the
+operations it may meet, and its binding's. Policy engines generate these, so a replay should refuse what a
+cluster refuses. Also the name suffix only static manifests may use, refused on a create of these kinds and of
+webhook configurations (ManifestBasedAdmissionControlConfig, on in 1.37), warned of on their updates.
 
 Not modelled: the compilation and type checking of their CEL (a replay accepts any expression, as it does in
 webhooks' match conditions), and the rule that an update may keep an expression that no longer compiles."""
@@ -17,13 +19,18 @@ from ..wire import names
 from . import validation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
 from .podvalidation import as_dict, dicts
-from .webhookvalidation import match_conditions, rule_with_operations
+from .webhookvalidation import excluded_rule_warnings, match_conditions, rule_with_operations
 
 Obj = dict[str, Any]
 
 _MAX_AUDIT_ANNOTATIONS, _MAX_VALUE_EXPRESSION = 20, 5 * 1024
 _REASONS = ("Forbidden", "Invalid", "RequestEntityTooLarge")
 _ACTIONS = ("Audit", "Deny", "Warn")
+_MUTATED_OPERATIONS = ("*", "CONNECT", "CREATE", "UPDATE")  # (a mutation never meets a DELETE)
+_PATCH_TYPES = ("ApplyConfiguration", "JSONPatch")
+STATIC_SUFFIX = ".static.k8s.io"
+_STATIC = f'names ending with "{STATIC_SUFFIX}" are reserved for static manifest-based configurations and cannot be ' \
+          "managed via the API"
 _CEL_IDENT = re.compile(r"[_a-zA-Z][_a-zA-Z0-9]*")
 _CEL_RESERVED = frozenset({"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
                            "function", "if", "import", "let", "loop", "package", "namespace", "return", "var",
@@ -127,9 +134,16 @@ def _audit_annotation(annotation: Obj, policy: str, path: str) -> list[Cause]:
     return causes
 
 
-def validating_policy(obj: Obj) -> list[Cause]:
-    """validateValidatingAdmissionPolicySpec, in its order."""
-    spec, path = as_dict(obj.get("spec")), "spec"
+def _mutated_operations(match: Obj, path: str) -> list[Cause]:
+    """The operations a mutating policy or binding may match, reported at the rules' path without an index."""
+    return [not_supported(f"{path}.resourceRules.operations", op, _MUTATED_OPERATIONS)
+            for rule in dicts(match.get("resourceRules")) for op in rule.get("operations") or []
+            if op not in _MUTATED_OPERATIONS]
+
+
+def _policy_head(spec: Obj, path: str, mutating: bool) -> list[Cause]:
+    """What both policies check first: the failure policy, parameter kind, match constraints (a mutating
+    policy's operations), match conditions and variables."""
     causes = _pointer_one_of(f"{path}.failurePolicy", spec.get("failurePolicy"), ("Fail", "Ignore"))
     if isinstance(kind := spec.get("paramKind"), dict):
         causes += _param_kind(kind, f"{path}.paramKind")
@@ -138,8 +152,16 @@ def validating_policy(obj: Obj) -> list[Cause]:
     else:
         causes += _match_resources(match, f"{path}.matchConstraints")
         causes += [] if match.get("resourceRules") else [required(f"{path}.matchConstraints.resourceRules")]
+        causes += _mutated_operations(match, f"{path}.matchConstraints") if mutating else []
     causes += match_conditions(spec.get("matchConditions"), f"{path}.matchConditions")
-    causes += [c for i, v in enumerate(dicts(spec.get("variables"))) for c in _variable(v, f"{path}.variables[{i}]")]
+    return causes + [c for i, v in enumerate(dicts(spec.get("variables")))
+                     for c in _variable(v, f"{path}.variables[{i}]")]
+
+
+def validating_policy(obj: Obj) -> list[Cause]:
+    """validateValidatingAdmissionPolicySpec, in its order."""
+    spec, path = as_dict(obj.get("spec")), "spec"
+    causes = _policy_head(spec, path, False)
     rules, annotations = dicts(spec.get("validations")), spec.get("auditAnnotations")
     if not rules and not annotations:
         why = "validations or auditAnnotations must contain at least one item"
@@ -158,6 +180,38 @@ def validating_policy(obj: Obj) -> list[Cause]:
             if (key := str(annotation.get("key") or "")) in keys:
                 causes.append(duplicate(f"{at}.key", key))
             keys.add(key)
+    return causes
+
+
+def _mutation(mutation: Obj, path: str) -> list[Cause]:
+    """validateMutation: a patch type, its own expression (trimmed, required) and not the other type's."""
+    kind = mutation.get("patchType")
+    if not kind:
+        return [required(f"{path}.patchType")]
+    if kind not in _PATCH_TYPES:
+        return [not_supported(f"{path}.patchType", kind, _PATCH_TYPES)]
+    own, other = ("jsonPatch", "applyConfiguration") if kind == "JSONPatch" else ("applyConfiguration", "jsonPatch")
+    if not isinstance(body := mutation.get(own), dict):
+        causes = [required(f"{path}.{own}", f"must be specified when patchType is {kind}")]
+    else:
+        causes = [] if str(body.get("expression") or "").strip() else [required(f"{path}.{own}.expression")]
+    if isinstance(mutation.get(other), dict):
+        causes.append(invalid(f"{path}.{other}", f"{{{other}}}", f"must not be specified when patchType is {kind}"))
+    return causes
+
+
+def mutating_policy(obj: Obj) -> list[Cause]:
+    """validateMutatingAdmissionPolicySpec, in its order."""
+    spec, path = as_dict(obj.get("spec")), "spec"
+    causes = _policy_head(spec, path, True)
+    if not (mutations := dicts(spec.get("mutations"))):
+        causes.append(required(f"{path}.mutations", "mutations must contain at least one item"))
+    causes += [c for i, m in enumerate(mutations) for c in _mutation(m, f"{path}.mutations[{i}]")]
+    policy = spec.get("reinvocationPolicy")
+    if not policy:
+        causes.append(required(f"{path}.reinvocationPolicy"))
+    elif policy not in ("IfNeeded", "Never"):
+        causes.append(not_supported(f"{path}.reinvocationPolicy", policy, ("IfNeeded", "Never")))
     return causes
 
 
@@ -182,15 +236,51 @@ def _param_ref(ref: Obj, path: str) -> list[Cause]:
     return causes
 
 
-def policy_binding(obj: Obj) -> list[Cause]:
-    """validateValidatingAdmissionPolicyBindingSpec, but for what declarative validation took over."""
-    spec, path = as_dict(obj.get("spec")), "spec"
+def _binding_head(spec: Obj, path: str) -> list[Cause]:
+    """What both bindings check of the policy named (if named: a validating binding's is required by declarative
+    validation), the parameter reference and the resources matched."""
     policy = str(spec.get("policyName") or "")
     causes = invalid_each(f"{path}.policyName", policy, names.subdomain(policy)) if policy else []
     if isinstance(ref := spec.get("paramRef"), dict):
         causes += _param_ref(ref, f"{path}.paramRef")
     if isinstance(match := spec.get("matchResources"), dict):
         causes += _match_resources(match, f"{path}.matchResources")
+    return causes
+
+
+def mutating_binding(obj: Obj) -> list[Cause]:
+    """validateMutatingAdmissionPolicyBindingSpec: the policy named, then as a validating binding, and the
+    operations its resources may match."""
+    spec, path = as_dict(obj.get("spec")), "spec"
+    causes = [] if spec.get("policyName") else [required(f"{path}.policyName")]
+    causes += _binding_head(spec, path)
+    if isinstance(match := spec.get("matchResources"), dict):
+        causes += _mutated_operations(match, f"{path}.matchResources")
+    return causes
+
+
+def static_suffix(obj: Obj) -> list[Cause]:
+    """A create's refusal of the name suffix reserved for static manifests."""
+    name = str(as_dict(obj.get("metadata")).get("name") or "")
+    return [invalid("metadata.name", name, _STATIC)] if name.endswith(STATIC_SUFFIX) else []
+
+
+def static_suffix_warnings(obj: Obj, old: Obj | None) -> list[str]:
+    """An update's warning of the suffix (only an object the apiserver did not create through its API has it;
+    a create's is refused)."""
+    name = str(as_dict(obj.get("metadata")).get("name") or "")
+    return [f"metadata.name: {_STATIC}"] if old is not None and name.endswith(STATIC_SUFFIX) else []
+
+
+def webhook_warnings(obj: Obj, old: Obj | None) -> list[str]:
+    """A webhook configuration's: the suffix's on an update, then its rules that name what webhooks never see."""
+    return static_suffix_warnings(obj, old) + excluded_rule_warnings(obj)
+
+
+def policy_binding(obj: Obj) -> list[Cause]:
+    """validateValidatingAdmissionPolicyBindingSpec, but for what declarative validation took over."""
+    spec, path = as_dict(obj.get("spec")), "spec"
+    causes = _binding_head(spec, path)
     actions, seen = [str(a) for a in spec.get("validationActions") or []], set()
     for i, action in enumerate(actions):
         if action not in _ACTIONS:

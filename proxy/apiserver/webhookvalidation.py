@@ -18,6 +18,10 @@ from .podvalidation import as_dict, dicts
 Obj = dict[str, Any]
 
 _OPERATIONS = ("*", "CONNECT", "CREATE", "DELETE", "UPDATE")
+# what admission webhooks never see (kubeapiserver/admission/exclusion: the reviews, which are not stored)
+_EXCLUDED = (*(("authentication.k8s.io", r) for r in ("selfsubjectreviews", "tokenreviews")),
+             *(("authorization.k8s.io", r) for r in ("localsubjectaccessreviews", "selfsubjectaccessreviews",
+                                                     "selfsubjectrulesreviews", "subjectaccessreviews")))
 _URL_FORM = "; desired format: https://host[/path]"
 
 
@@ -194,6 +198,21 @@ def webhook_configuration(obj: Obj) -> list[Cause]:
                 causes.append(duplicate(f"{at}.name", name))
             hook_names.add(name)
     return causes
+
+
+def excluded_rule_warnings(obj: Obj) -> list[str]:
+    """warningsForExcludedRules (ExcludeAdmissionWebhookVirtualResources, on in 1.37): a rule that names a
+    resource webhooks never see, by group and resource (a wildcard names none), once per resource."""
+    out = []
+    for i, hook in enumerate(dicts(obj.get("webhooks"))):
+        for j, rule in enumerate(dicts(hook.get("rules"))):
+            groups, resources = list(rule.get("apiGroups") or []), list(rule.get("resources") or [])
+            if "*" in groups or "*" in resources:
+                continue
+            named = dict.fromkeys((g, r) for g in groups for r in resources if (g, r) in _EXCLUDED)
+            out += [f"webhooks[{i}].rules[{j}]: {r}.{g} is excluded from admission webhooks; this rule will have no "
+                    "effect" for g, r in named]
+    return out
 
 
 def _review_versions(versions: list[str], path: str) -> list[Cause]:
