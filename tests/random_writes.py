@@ -1401,6 +1401,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "validatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "mutatingadmissionpolicies": "/apis/admissionregistration.k8s.io/v1",
              "mutatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
+             "resourceclaims": "/apis/resource.k8s.io/v1/namespaces/{ns}",
+             "resourceclaimtemplates": "/apis/resource.k8s.io/v1/namespaces/{ns}",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1418,7 +1420,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "PriorityLevelConfiguration", "FlowSchema", "ValidatingAdmissionPolicy",
                     "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
                     "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode",
-                    "IPAddress"})
+                    "IPAddress", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "ResourceClaim",
+                    "ResourceClaimTemplate"})
 
 
 class Settler(Protocol):
@@ -1940,6 +1943,71 @@ def mutating_binding_ops(seed: int, n: int) -> list[Op]:
                        (*_cluster_names("mapb1", "mapb2"), "mapb3-{ns}" + _STATIC), make,
                        ({"spec": {"policyName": "other"}}, {"spec": {"paramRef": None}},
                         {"spec": {"matchResources": {"matchPolicy": "Exact"}}}, {"metadata": {"labels": {"m": "1"}}}))
+
+
+def _claim_spec(r: random.Random) -> dict[str, Any]:
+    """A DRA claim's devices as a driver's users write them: exact requests (a count, all devices, selectors,
+    tolerations), requests with alternatives, constraints and opaque configuration (its parameters kept compact:
+    the apiserver keeps them as sent, and a patch re-encodes them, which a replay does not model)."""
+    requests: list[dict[str, Any]] = []
+    for name in r.sample(("gpu", "nic", "fpga"), r.randint(1, 2)):
+        if r.random() < 0.3:
+            subs = ("large", "small")[:r.randint(1, 2)]
+            requests.append({"name": name, "firstAvailable": [
+                {"name": sub, "deviceClassName": r.choice(("gpu.example.com", "small.example.com")),
+                 **r.choice(({}, {"count": 2}, {"allocationMode": "All"}))} for sub in subs]})
+            continue
+        exactly: dict[str, Any] = {"deviceClassName": r.choice(("gpu.example.com", "nic.example.com"))}
+        exactly.update(r.choice(({}, {"count": 3}, {"allocationMode": "All"}, {"allocationMode": "ExactCount"})))
+        if r.random() < 0.3:
+            exactly["selectors"] = [{"cel": {"expression": "device.driver == 'gpu.example.com'"}}]
+        if r.random() < 0.3:
+            exactly["tolerations"] = [r.choice(({"key": "k", "effect": "NoSchedule", "value": "v"},
+                                                {"key": "k", "operator": "Exists"}))]
+        requests.append({"name": name, "exactly": exactly})
+    devices: dict[str, Any] = {"requests": requests}
+    if r.random() < 0.3:
+        devices["constraints"] = [{"requests": [requests[0]["name"]], "matchAttribute": "gpu.example.com/model"}]
+    if r.random() < 0.3:
+        devices["config"] = [{"opaque": {"driver": "gpu.example.com", "parameters": {}}}]
+    return {"devices": devices}
+
+
+def resource_claim_ops(seed: int, n: int) -> list[Op]:
+    """ResourceClaims: the requests' defaults (an exact count of one, a toleration's operator), a spec that
+    does not change (declarative validation's immutable), the status a scheduler and a driver write (the
+    allocation, who the claim is reserved for)."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        return {"apiVersion": "resource.k8s.io/v1", "kind": "ResourceClaim", "metadata": {"name": name},
+                "spec": _claim_spec(r)}
+    def result(request: str, **more: str) -> dict[str, Any]:
+        return {"request": request, "driver": "gpu.example.com", "pool": "node1", "device": "gpu-0", **more}
+    pod = {"resource": "pods", "name": "p", "uid": "6ba7b810-9dad-11d1-80b4-00c04fd430c8"}
+    allocations = [{"devices": {"results": results}} for results in (
+        [result("gpu")], [result("nic")], [result("fpga/large")], [result("gpu/small"), result("nic", device="gpu-1")],
+        [result("a/b/c", driver="", pool="", device="Bad_Device")],
+        [result("gpu", device="gpu-1")])]
+    allocations.append({"devices": {"results": [result("nic")], "config": [
+        {"source": "FromClaim", "requests": ["nic", "zzz"], "opaque": {"driver": "gpu.example.com", "parameters": {}}},
+        {"source": "FromClass"}]}})
+    statuses = (*({"allocation": a, "reservedFor": [pod]} for a in allocations),
+                *({"allocation": a} for a in allocations),
+                {"reservedFor": None}, {"allocation": None, "reservedFor": None}, {"reservedFor": [pod]},
+                {"reservedFor": [{"resource": "pods"}]})
+    return _simple_ops(seed, n, "resourceclaims", ("c1", "c2"), make,
+                       ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"devices": {"constraints": None}}},
+                        {"metadata": {"annotations": {"a": "b"}}}), statuses)
+
+
+def resource_claim_template_ops(seed: int, n: int) -> list[Op]:
+    """ResourceClaimTemplates: the claims' defaults, and a spec that does not change (printed as the internal
+    type when it does)."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        return {"apiVersion": "resource.k8s.io/v1", "kind": "ResourceClaimTemplate", "metadata": {"name": name},
+                "spec": {**r.choice(({}, {"metadata": {"labels": {"a": "b"}}})), "spec": _claim_spec(r)}}
+    return _simple_ops(seed, n, "resourceclaimtemplates", ("t1", "t2"), make,
+                       ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"metadata": {"labels": {"a": "c"}}}},
+                        {"metadata": {"annotations": {"a": "b"}}}))
 
 
 def _pod_template_spec(r: random.Random) -> dict[str, Any]:

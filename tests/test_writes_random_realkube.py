@@ -74,6 +74,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "validatingadmissionpolicybindings": random_writes.policy_binding_ops,
              "mutatingadmissionpolicies": random_writes.mutating_policy_ops,
              "mutatingadmissionpolicybindings": random_writes.mutating_binding_ops,
+             "resourceclaims": random_writes.resource_claim_ops,
+             "resourceclaimtemplates": random_writes.resource_claim_template_ops,
              "replicationcontrollers": random_writes.replication_controller_ops,
              "podtemplates": random_writes.pod_template_ops,
              "endpoints": random_writes.endpoints_ops, "endpointslices": random_writes.endpoint_slice_ops,
@@ -245,6 +247,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # meet, the policy named, the name suffix only static manifests may use (9 to 34 answers differed before)
     ("mutatingadmissionpolicies", 8), ("mutatingadmissionpolicies", 9), ("mutatingadmissionpolicybindings", 5),
     ("mutatingadmissionpolicybindings", 10),
+    # DRA claims and their templates: a request's defaults (an exact count of one), the spec fixed (a template's
+    # printed as its internal type), an allocation set once, naming the claim's requests (16 to 40 answers differed)
+    ("resourceclaims", 8), ("resourceclaims", 9), ("resourceclaimtemplates", 3), ("resourceclaimtemplates", 5),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

@@ -483,6 +483,20 @@ def _controller_revision_update(new: Obj, old: Obj) -> list[Cause]:
     return [] if new.get("data") == old.get("data") else [invalid("data", new.get("data"), _IMMUTABLE)]
 
 
+def _claim_template_update(new: Obj, old: Obj) -> list[Cause]:
+    """A ResourceClaimTemplate's spec is fixed (the only check of its update), printed as its internal type."""
+    spec = new.get("spec")
+    return [] if semantic(spec) == semantic(old.get("spec")) else \
+        [invalid("spec", as_internal("ResourceClaimTemplateSpec", spec), _IMMUTABLE)]
+
+
+def _claim_declared(new: Obj, old: Obj | None) -> list[Cause]:
+    """A ResourceClaim's spec is fixed: declarative validation says so without the value (and then checks
+    nothing else of it)."""
+    return [] if old is None or semantic(new.get("spec")) == semantic(old.get("spec")) else \
+        [invalid("spec", None, _IMMUTABLE)]
+
+
 def _storage_class_declared(new: Obj, old: Obj | None) -> list[Cause]:
     """Declarative validation's share (beta in 1.37, reported after the rest): the provisioner required, and
     on update the four fields that may not change, each worded without its value."""
@@ -695,6 +709,7 @@ BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
 AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints_update,
     ("apps/v1", "ControllerRevision"): _controller_revision_update,
+    ("resource.k8s.io/v1", "ResourceClaimTemplate"): _claim_template_update,
     ("networking.k8s.io/v1", "ServiceCIDR"): _service_cidr_update,
     ("v1", "Node"): nodevalidation.node_spec_update,
     ("storage.k8s.io/v1", "CSINode"): volumevalidation.csi_node_update,
@@ -718,6 +733,7 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,
+    ("resource.k8s.io/v1", "ResourceClaim"): _claim_declared,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_declared,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_declared,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level_declared,

@@ -643,7 +643,48 @@ def _pod_certificate_request(obj: Obj, _: bool, _uid: str = "") -> None:
         spec["maxExpirationSeconds"] = 86400
 
 
+def _device_request(request: Obj) -> None:
+    """SetDefaults_ExactDeviceRequest and _DeviceSubRequest: an exact count of one unless told otherwise, and
+    each toleration's operator Equal."""
+    if not request.get("allocationMode"):
+        request["allocationMode"] = "ExactCount"
+    if request["allocationMode"] == "ExactCount" and not request.get("count"):
+        request["count"] = 1
+    _tolerations(request)
+
+
+def _tolerations(holder: Obj) -> None:
+    for toleration in holder.get("tolerations") or []:
+        if isinstance(toleration, dict) and not toleration.get("operator"):
+            toleration["operator"] = "Equal"
+
+
+def _claim_spec(spec: Obj | None) -> None:
+    for request in (_sub(spec, "devices") or {}).get("requests") or [] if spec is not None else []:
+        if isinstance(request, dict):
+            if (exactly := _sub(request, "exactly")) is not None:
+                _device_request(exactly)
+            for sub in request.get("firstAvailable") or []:
+                if isinstance(sub, dict):
+                    _device_request(sub)
+
+
+def _resource_claim(obj: Obj, _: bool, _uid: str = "") -> None:
+    """A claim's device requests, and the tolerations of what its status says was allocated."""
+    _claim_spec(_sub(obj, "spec"))
+    allocation = _sub(_sub(obj, "status") or {}, "allocation")
+    for result in (_sub(allocation, "devices") or {}).get("results") or [] if allocation is not None else []:
+        if isinstance(result, dict):
+            _tolerations(result)
+
+
+def _resource_claim_template(obj: Obj, _: bool, _uid: str = "") -> None:
+    _claim_spec(_sub(_sub(obj, "spec") or {}, "spec"))
+
+
 _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
+    ("resource.k8s.io/v1", "ResourceClaim"): _resource_claim,
+    ("resource.k8s.io/v1", "ResourceClaimTemplate"): _resource_claim_template,
     ("coordination.k8s.io/v1", "Lease"): _lease,
     ("certificates.k8s.io/v1", "PodCertificateRequest"): _pod_certificate_request,
     ("v1", "Pod"): _pod,

@@ -49,8 +49,8 @@ _ZERO: dict[str, Any] = {"string": "", "int": 0, "float": 0, "bool": False, "qua
 
 def _value(kind: Any, value: Any, pointer: bool) -> Any:
     if value is None:
-        if pointer or isinstance(kind, list) or kind in ("bytes", "time"):
-            return None  # nil, and a zero time is written as null
+        if pointer or isinstance(kind, list) or kind in ("bytes", "time", "raw"):
+            return None  # nil, and a zero time and an empty embedded object are written as null
         if isinstance(kind, str) and kind.startswith("."):
             return _struct(kind[1:], {})
         return _ZERO.get(kind, {})

@@ -34,6 +34,7 @@ from . import (
     clustervalidation,
     crds,
     cron,
+    dravalidation,
     eventapi,
     gojson,
     ipvalidation,
@@ -1366,6 +1367,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return _namespace_phase(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Pod"):
         return pod_status(obj, old)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("resource.k8s.io/v1", "ResourceClaim"):
+        return dravalidation.claim_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Node"):  # (its status strategy validates the update)
         return nodevalidation.node_update(obj, old) + nodevalidation.node_declared(obj, old)
     if (check := clustervalidation.ON_STATUS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))) is not None:

@@ -8,7 +8,8 @@
 // reachable from them, its fields in declaration order, each as
 // [key Go writes, key of the same field in the versioned (v1) JSON ("" where v1 has none, or inlines it),
 // type, flags]. A type is a scalar
-// ("string", "int", "bool", "float", "bytes"), one with its own JSON ("quantity", "time", "intorstr"), a
+// ("string", "int", "bool", "float", "bytes"), one with its own JSON ("quantity", "time", "intorstr", "raw": an
+// embedded object's JSON as sent), a
 // metav1 struct written with its own JSON tags ("meta"), ".Name" (a struct of this table), ["list", type]
 // or ["map", type]. Flags: p pointer, o omitempty, i inline (an embedded struct without a tag).
 package main
@@ -26,8 +27,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	resourcev1 "k8s.io/api/resource/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/kubernetes/pkg/apis/apps"
 	"k8s.io/kubernetes/pkg/apis/batch"
@@ -35,6 +38,7 @@ import (
 	"k8s.io/kubernetes/pkg/apis/core"
 	"k8s.io/kubernetes/pkg/apis/policy"
 	"k8s.io/kubernetes/pkg/apis/rbac"
+	resourceapi "k8s.io/kubernetes/pkg/apis/resource"
 )
 
 type field [4]any
@@ -66,6 +70,7 @@ var (
 	quantity = reflect.TypeOf(resource.Quantity{})
 	timeType = reflect.TypeOf(metav1.Time{})
 	intOrStr = reflect.TypeOf(intstr.IntOrString{})
+	rawExt   = reflect.TypeOf(runtime.RawExtension{})
 	metaPkg  = reflect.TypeOf(metav1.ObjectMeta{}).PkgPath()
 )
 
@@ -86,6 +91,8 @@ func kind(t, v reflect.Type) (any, string) {
 		return "time", flags
 	case t == intOrStr:
 		return "intorstr", flags
+	case t == rawExt:
+		return "raw", flags
 	case t.Kind() == reflect.Struct && t.PkgPath() == metaPkg:
 		return "meta", flags
 	}
@@ -176,6 +183,8 @@ func main() {
 			reflect.TypeOf(corev1.PersistentVolumeSource{})},
 		"PodCertificateRequestSpec": {reflect.TypeOf(certificates.PodCertificateRequestSpec{}),
 			reflect.TypeOf(certificatesv1.PodCertificateRequestSpec{})},
+		"ResourceClaimTemplateSpec": {reflect.TypeOf(resourceapi.ResourceClaimTemplateSpec{}),
+			reflect.TypeOf(resourcev1.ResourceClaimTemplateSpec{})},
 	}
 	names := make([]string, 0, len(roots))
 	for n := range roots {
