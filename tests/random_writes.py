@@ -1403,6 +1403,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "mutatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "resourceclaims": "/apis/resource.k8s.io/v1/namespaces/{ns}",
              "resourceclaimtemplates": "/apis/resource.k8s.io/v1/namespaces/{ns}",
+             "resourceslices": "/apis/resource.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1421,7 +1422,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
                     "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode",
                     "IPAddress", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "ResourceClaim",
-                    "ResourceClaimTemplate"})
+                    "ResourceClaimTemplate", "ResourceSlice"})
 
 
 class Settler(Protocol):
@@ -2008,6 +2009,50 @@ def resource_claim_template_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "resourceclaimtemplates", ("t1", "t2"), make,
                        ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"metadata": {"labels": {"a": "c"}}}},
                         {"metadata": {"annotations": {"a": "b"}}}))
+
+
+def resource_slice_ops(seed: int, n: int) -> list[Op]:
+    """ResourceSlices, as a DRA driver publishes them: its driver and pool (fixed, as the node), where the
+    devices are (a node, a node selector, all nodes, per device), the devices' names, attributes of each kind
+    (at most one wrong one per device: the apiserver walks a map in Go's random order) and capacity."""
+    def device(r: random.Random, i: int, per_device: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": r.choice((f"gpu-{i}", f"gpu-{i}", "Bad_Device", "gpu-0"))}
+        if r.random() < 0.7:
+            attributes: dict[str, Any] = {"model": {"string": "A100"}, "gpu.example.com/index": {"int": i},
+                                          "healthy": {"bool": True}, "driverVersion": {"version": "1.2.3"}}
+            attributes.update(r.choice(({}, {"v": {"version": "1.2"}}, {"bad-name": {"int": 1}},
+                                        {"x": {"int": 1, "bool": True}}, {"x": {}}, {"l": {"strings": []}},
+                                        {"s": {"string": "x" * 65}}, {"/x": {"int": 1}},
+                                        {"Bad_Domain.example.com/x": {"int": 1}}, {"ok": {"ints": [1, 2]}})))
+            out["attributes"] = attributes
+        if r.random() < 0.4:
+            out["capacity"] = r.choice(({"memory": {"value": "40Gi"}}, {"memory": {"value": "1", "requestPolicy": {}}}))
+        if per_device or r.random() < 0.1:
+            out.update(r.choice(({"nodeName": "node-a"}, {"allNodes": True}, {"allNodes": False}, {"nodeName": ""},
+                                 {"nodeName": "n", "allNodes": True}, {})))
+        return out
+
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {"driver": r.choice(("gpu.example.com", "gpu.example.com", "other.example.com",
+                                                    "Bad Driver", "")),
+                                "pool": {"name": r.choice(("node-a", "node-a", "pool/b", "Bad_Pool", "")),
+                                         "generation": r.choice((1, 1, 2, -1)),
+                                         "resourceSliceCount": r.choice((1, 1, 0))}}
+        spec.update(r.choice(({"nodeName": "node-a"}, {"nodeName": "node-a"}, {"nodeName": "node-b"},
+                              {"allNodes": True},
+                              {"nodeSelector": {"nodeSelectorTerms": [{"matchExpressions": [
+                                  {"key": "zone", "operator": "In", "values": ["a"]}]}]}},
+                              {"nodeSelector": {"nodeSelectorTerms": []}}, {"perDeviceNodeSelection": True},
+                              {"allNodes": False}, {"nodeName": ""}, {}, {"nodeName": "node-a", "allNodes": True})))
+        per_device = spec.get("perDeviceNodeSelection") is True
+        spec["devices"] = [device(r, i, per_device) for i in range(r.choice((0, 1, 2, 2, 3)))]
+        if r.random() < 0.1 and spec["devices"]:  # (an empty list sent is not told from none here)
+            spec["sharedCounters"] = [{"name": "c", "counters": {"memory": {"value": "1Gi"}}}]
+        return {"apiVersion": "resource.k8s.io/v1", "kind": "ResourceSlice", "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "resourceslices", _cluster_names("rs1", "rs2"), make,
+                       ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"pool": {"generation": 3}}},
+                        {"spec": {"nodeName": "node-c"}}, {"spec": {"devices": []}},
+                        {"spec": {"driver": "other.example.com"}}, {"spec": {"pool": {"name": "node-z"}}}))
 
 
 def _pod_template_spec(r: random.Random) -> dict[str, Any]:

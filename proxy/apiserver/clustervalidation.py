@@ -30,6 +30,7 @@ from . import (
     apfvalidation,
     apiservices,
     csr,
+    dravalidation,
     endpointvalidation,
     ipvalidation,
     nodevalidation,
@@ -710,6 +711,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints_update,
     ("apps/v1", "ControllerRevision"): _controller_revision_update,
     ("resource.k8s.io/v1", "ResourceClaimTemplate"): _claim_template_update,
+    ("resource.k8s.io/v1", "ResourceSlice"): dravalidation.resource_slice,
     ("networking.k8s.io/v1", "ServiceCIDR"): _service_cidr_update,
     ("v1", "Node"): nodevalidation.node_spec_update,
     ("storage.k8s.io/v1", "CSINode"): volumevalidation.csi_node_update,
@@ -730,6 +732,7 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("certificates.k8s.io/v1", "PodCertificateRequest"): podcertificates.causes,
     ("certificates.k8s.io/v1", "CertificateSigningRequest"): csr.create_causes,
     **{("admissionregistration.k8s.io/v1", kind): policyvalidation.static_suffix for kind in _ADMISSION_CONFIGS},
+    ("resource.k8s.io/v1", "ResourceSlice"): dravalidation.resource_slice,
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,

@@ -678,6 +678,16 @@ def _resource_claim(obj: Obj, _: bool, _uid: str = "") -> None:
             _tolerations(result)
 
 
+def _resource_slice(obj: Obj, _: bool, _uid: str = "") -> None:
+    """The strategy drops what gated features add: a device attribute's list values (DRAListTypeAttributes, off
+    in 1.37), so one holding only those holds nothing."""
+    for device in (_sub(obj, "spec") or {}).get("devices") or []:
+        for attribute in (_sub(device, "attributes") or {}).values() if isinstance(device, dict) else []:
+            for key in ("bools", "ints", "strings", "versions"):
+                if isinstance(attribute, dict):
+                    attribute.pop(key, None)
+
+
 def _resource_claim_template(obj: Obj, _: bool, _uid: str = "") -> None:
     _claim_spec(_sub(_sub(obj, "spec") or {}, "spec"))
 
@@ -685,6 +695,7 @@ def _resource_claim_template(obj: Obj, _: bool, _uid: str = "") -> None:
 _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("resource.k8s.io/v1", "ResourceClaim"): _resource_claim,
     ("resource.k8s.io/v1", "ResourceClaimTemplate"): _resource_claim_template,
+    ("resource.k8s.io/v1", "ResourceSlice"): _resource_slice,
     ("coordination.k8s.io/v1", "Lease"): _lease,
     ("certificates.k8s.io/v1", "PodCertificateRequest"): _pod_certificate_request,
     ("v1", "Pod"): _pod,

@@ -1,21 +1,26 @@
-"""A ResourceClaim's status as kube-apiserver v1.37 validates a write of it (pkg/apis/resource/validation,
-validateResourceClaimStatusUpdate, and declarative validation's share of it): who the claim is reserved for,
-and the allocation a scheduler writes once — each result naming a request of the claim (or a request and its
-subrequest) and a device, the configuration it carries. DRA drivers and schedulers under development write
-these, so a replay refuses what a cluster refuses.
+"""Dynamic resource allocation's objects as kube-apiserver v1.37 validates the writes of them
+(pkg/apis/resource/validation, and declarative validation's share): a ResourceClaim's status — who the claim
+is reserved for, and the allocation a scheduler writes once, each result naming a request of the claim (or a
+request and its subrequest) and a device, the configuration it carries; and the ResourceSlices a DRA driver
+publishes — its driver and pool (both fixed, as the node), where its devices are (one node, a node selector,
+all nodes or per device), each device's name, attributes and capacity. DRA drivers and schedulers under
+development write these, so a replay refuses what a cluster refuses.
 
-Not modelled: the devices' status a driver reports (`status.devices`), binding conditions, the node
-selector's terms, and a claim's spec on create (its requests, constraints and configuration are stored as sent;
-only its immutability on update is checked, clustervalidation)."""
+Not modelled: the devices' status a driver reports (`status.devices`), binding conditions, node selectors'
+terms, a device's taints, counters and consumable capacity, and a claim's spec on create (its requests,
+constraints and configuration are stored as sent; only its immutability on update is checked,
+clustervalidation)."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..wire import names
-from .fielderrors import Cause, forbidden, invalid, invalid_each, required, too_long
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, required, too_long, too_many
 from .podvalidation import as_dict, dicts
+from .volumevalidation import csi_driver_name
 
 Obj = dict[str, Any]
 
@@ -105,3 +110,169 @@ def _claim_status_declared(allocation: Any, before: Any) -> list[Cause]:
             [too_long(f"{at}.driver", 63)] if len(driver) > 63 else []
         causes += [] if result.get("pool") else [required(f"{at}.pool")]
     return causes
+
+
+_ONE_PLACE = "exactly one of `nodeName`, `nodeSelector`, `allNodes`, `perDeviceNodeSelection` is required"
+_DEVICE_PLACE = "exactly one of `nodeName`, `nodeSelector`, or `allNodes` is required when `perDeviceNodeSelection` " \
+                "is set to true in the ResourceSlice spec"
+_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+                     r"(-(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*)?"
+                     r"(\+[0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*)?")
+_C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_C_IDENTIFIER_MSG = ("a valid C identifier must start with alphabetic character or '_', followed by a string of "
+                     "alphanumeric characters or '_' (e.g. 'my_name',  or 'MY_NAME',  or 'MyName', regex used for "
+                     "validation is '[A-Za-z_][A-Za-z0-9_]*')")
+_ATTRIBUTE_VALUES = ("int", "bool", "string", "version", "ints", "bools", "strings", "versions")
+
+
+def _pool_name(name: str, path: str) -> list[Cause]:
+    """validatePoolName: DNS subdomains separated by slashes, at most 253 characters in all."""
+    if not name:
+        return [required(path)]
+    causes = [too_long(path, 253)] if len(name) > 253 else []
+    return causes + [c for part in name.split("/") for c in invalid_each(path, part, names.subdomain(part))]
+
+
+def _true_or_unset(spec: Obj, key: str, path: str, where: list[str]) -> list[Cause]:
+    value = spec.get(key)
+    if value is None:
+        return []
+    if value is True:
+        where.append(f"`{key}`")
+        return []
+    return [invalid(f"{path}.{key}", value, "must be either unset or set to true")]
+
+
+def _c_identifier(value: str, path: str) -> list[Cause]:
+    causes = [too_long(path, 32)] if len(value) > 32 else []
+    return causes + ([] if _C_IDENTIFIER.fullmatch(value) else [invalid(path, value, _C_IDENTIFIER_MSG)])
+
+
+def _qualified_name(name: str, path: str) -> list[Cause]:
+    """validateQualifiedName: a C identifier, or a domain (a driver's name) and one separated by a slash."""
+    parts = name.split("/")
+    if len(parts) == 1:
+        return _c_identifier(name, path)
+    if len(parts) != 2:
+        return []  # (the apiserver's TODO: more than one slash is accepted)
+    causes = csi_driver_name(path, parts[0]) if parts[0] else [invalid(path, "", "the domain must not be empty")]
+    return causes + (_c_identifier(parts[1], path) if parts[1] else [invalid(path, "", "the name must not be empty")])
+
+
+def _attribute(value: Obj, path: str) -> list[Cause]:
+    """validateDeviceAttribute, but for the one value it must have (declarative validation's union); its list
+    values are gated off in 1.37 and dropped before (defaults.py)."""
+    causes: list[Cause] = []
+    for key in ("string", "version"):
+        if isinstance(text := value.get(key), str):
+            if key == "version" and not _SEMVER.fullmatch(text):
+                causes.append(invalid(f"{path}.version", text,
+                                      "must be a string compatible with semver.org spec 2.0.0"))
+            causes += [too_long(f"{path}.{key}", 64)] if len(text) > 64 else []
+    return causes
+
+
+def _attribute_union(value: Obj, path: str) -> list[Cause]:
+    """Declarative validation's union of an attribute's values: exactly one."""
+    given = [k for k in _ATTRIBUTE_VALUES if value.get(k) is not None]
+    every = ", ".join(f"`{k}`" for k in _ATTRIBUTE_VALUES)
+    if not given:
+        return [invalid(path, "", f"must specify one of: {every}")]
+    if len(given) > 1:
+        return [invalid(path, "{" + ", ".join(given) + "}", f"must specify exactly one of: {every}")]
+    return []
+
+
+def _device(device: Obj, path: str, per_device: bool) -> list[Cause]:
+    """validateDevice: its name, how many attributes and capacities, each attribute's and capacity's name and
+    value, where it is when the slice says per device."""
+    name = str(device.get("name") or "")
+    causes = invalid_each(f"{path}.name", name, names.dns_label(name))
+    attributes, capacity = as_dict(device.get("attributes")), as_dict(device.get("capacity"))
+    if (n := len(attributes) + len(capacity)) > 32:
+        causes.append(invalid(path, n, "the total number of attributes and capacities must not exceed 32"))
+    if len(attributes) > 48:  # (one value each: list values are gated off)
+        causes.append(invalid(path, len(attributes), "the total number of attribute values must not exceed 48"))
+    for key, value in attributes.items():
+        causes += _qualified_name(key, f"{path}.attributes")
+        causes += _attribute(as_dict(value), f"{path}.attributes[{key}]")
+    for key, value in capacity.items():
+        causes += _qualified_name(key, f"{path}.capacity")
+        if as_dict(value).get("requestPolicy") is not None and device.get("allowMultipleAllocations") is not True:
+            causes.append(forbidden(f"{path}.capacity[{key}].requestPolicy", "allowMultipleAllocations must be true"))
+    placed = [f"`{k}`" for k in ("nodeName", "nodeSelector", "allNodes") if device.get(k) is not None]
+    if per_device:
+        where: list[str] = []
+        if (node := device.get("nodeName")) is not None:
+            if node:
+                where.append("`nodeName`")
+                causes += invalid_each(f"{path}.nodeName", node, names.subdomain(str(node)))
+            else:
+                causes.append(invalid(f"{path}.nodeName", node, "must not be empty"))
+        if device.get("nodeSelector") is not None:
+            where.append("`nodeSelector`")
+        causes += _true_or_unset(device, "allNodes", path, where)
+        if not where:
+            causes.append(required(path, _DEVICE_PLACE))
+        elif len(where) > 1:
+            causes.append(invalid(path, "{" + ", ".join(where) + "}", _DEVICE_PLACE))
+    elif placed:
+        causes.append(invalid(path, None, "`nodeName`, `nodeSelector` and `allNodes` can only be set if "
+                                          "`perDeviceNodeSelection` is set to true in the ResourceSlice spec"))
+    return causes
+
+
+def resource_slice(obj: Obj, old: Obj | None = None) -> list[Cause]:
+    """validateResourceSliceSpec, in its order (an update's fixed fields after the pool), then declarative
+    validation's share."""
+    spec, old_spec = as_dict(obj.get("spec")), as_dict((old or {}).get("spec"))
+    pool = as_dict(spec.get("pool"))
+    causes = csi_driver_name("spec.driver", str(spec.get("driver") or ""))
+    causes += _pool_name(str(pool.get("name") or ""), "spec.pool.name")
+    if not isinstance(count := pool.get("resourceSliceCount"), int) or count <= 0:
+        causes.append(invalid("spec.pool.resourceSliceCount", count or 0, "must be greater than zero"))
+    if isinstance(generation := pool.get("generation"), int) and generation < 0:
+        causes.append(invalid("spec.pool.generation", generation, "must be greater than or equal to zero"))
+    if old is not None:
+        for path, new_value, old_value in (
+                ("spec.pool.name", pool.get("name") or "", as_dict(old_spec.get("pool")).get("name") or ""),
+                ("spec.driver", spec.get("driver") or "", old_spec.get("driver") or ""),
+                ("spec.nodeName", spec.get("nodeName"), old_spec.get("nodeName"))):
+            causes += [] if new_value == old_value else [invalid(path, new_value, "field is immutable")]
+    where: list[str] = []
+    if (node := spec.get("nodeName")) is not None:
+        if node:
+            where.append("`nodeName`")
+            causes += invalid_each("spec.nodeName", node, names.subdomain(str(node)))
+        else:
+            causes.append(invalid("spec.nodeName", node, "must be either unset or set to a non-empty string"))
+    if isinstance(selector := spec.get("nodeSelector"), dict):
+        where.append("`nodeSelector`")
+        if not (terms := list(selector.get("nodeSelectorTerms") or [])):  # (ValidateNodeSelector; terms not checked)
+            causes.append(required("spec.nodeSelector.nodeSelectorTerms", "must have at least one node selector term"))
+        if len(terms) != 1:
+            causes.append(invalid("spec.nodeSelector.nodeSelectorTerms", terms,
+                                  "must have exactly one node selector term"))
+    causes += _true_or_unset(spec, "allNodes", "spec", where)
+    causes += _true_or_unset(spec, "perDeviceNodeSelection", "spec", where)
+    if not where:
+        causes.append(required("spec", _ONE_PLACE))
+    elif len(where) > 1:
+        causes.append(invalid("spec", "{" + ", ".join(where) + "}", f"{_ONE_PLACE}, but multiple fields are set"))
+    devices = spec.get("devices")
+    if spec.get("sharedCounters") is not None and devices is not None:
+        causes.append(invalid("spec", "", "only one of `sharedCounters` or `devices` is allowed"))
+    devices = dicts(devices)
+    if len(devices) > 128:
+        causes.append(too_many("spec.devices", len(devices), 128))
+    else:
+        per_device, seen = spec.get("perDeviceNodeSelection") is True, set()
+        for i, device in enumerate(devices):
+            causes += _device(device, f"spec.devices[{i}]", per_device)
+        for i, device in enumerate(devices):
+            if (name := str(device.get("name") or "")) in seen:
+                causes.append(duplicate(f"spec.devices[{i}]", name))
+            seen.add(name)
+    return causes + [c for i, device in enumerate(devices[:128])
+                     for key, value in as_dict(device.get("attributes")).items()
+                     for c in _attribute_union(as_dict(value), f"spec.devices[{i}].attributes[{key}]")]
