@@ -1966,11 +1966,30 @@ def _claim_spec(r: random.Random) -> dict[str, Any]:
             exactly["tolerations"] = [r.choice(({"key": "k", "effect": "NoSchedule", "value": "v"},
                                                 {"key": "k", "operator": "Exists"}))]
         requests.append({"name": name, "exactly": exactly})
+    if r.random() < 0.3:  # one request wrong
+        requests[0] = r.choice((
+            {"name": "Bad_Name", "exactly": {"deviceClassName": "gpu.example.com"}}, {"name": "none"},
+            {"name": "both", "exactly": {"deviceClassName": "gpu.example.com"},
+             "firstAvailable": [{"name": "a", "deviceClassName": "gpu.example.com"}]},
+            {"name": "cls", "exactly": {"deviceClassName": r.choice(("", "Bad_Class"))}},
+            {"name": "count", "exactly": {"deviceClassName": "gpu.example.com", "count": -1}},
+            {"name": "all", "exactly": {"deviceClassName": "gpu.example.com", "allocationMode": "All", "count": 2}},
+            {"name": "sel", "exactly": {"deviceClassName": "gpu.example.com", "selectors": [{}]}},
+            {"name": "tol", "exactly": {"deviceClassName": "gpu.example.com", "tolerations": [
+                r.choice(({"key": "k", "operator": "Exists", "value": "v"}, {"key": "k", "value": "bad value!"}))]}},
+            {"name": "sub", "firstAvailable": [{"name": "Bad_Sub", "deviceClassName": "gpu.example.com",
+                                                "allocationMode": "All", "count": 1}]}))
     devices: dict[str, Any] = {"requests": requests}
     if r.random() < 0.3:
-        devices["constraints"] = [{"requests": [requests[0]["name"]], "matchAttribute": "gpu.example.com/model"}]
+        attribute = {"matchAttribute": "gpu.example.com/model"}
+        devices["constraints"] = [r.choice(({"requests": [requests[0]["name"]], **attribute},
+                                            {"requests": ["zzz", "a/b/c"], **attribute},
+                                            {"requests": [requests[0]["name"]]}))]
     if r.random() < 0.3:
-        devices["config"] = [{"opaque": {"driver": "gpu.example.com", "parameters": {}}}]
+        devices["config"] = [r.choice(({"opaque": {"driver": "gpu.example.com", "parameters": {}}},
+                                       {"requests": ["zzz"], "opaque": {"driver": "gpu.example.com", "parameters": {}}},
+                                       {"requests": [requests[0]["name"]]},
+                                       {"opaque": {"driver": "gpu.example.com", "parameters": [1]}}))]
     return {"devices": devices}
 
 

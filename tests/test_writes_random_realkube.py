@@ -248,8 +248,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # meet, the policy named, the name suffix only static manifests may use (9 to 34 answers differed before)
     ("mutatingadmissionpolicies", 8), ("mutatingadmissionpolicies", 9), ("mutatingadmissionpolicybindings", 5),
     ("mutatingadmissionpolicybindings", 10),
-    # DRA claims and their templates: a request's defaults (an exact count of one), the spec fixed (a template's
-    # printed as its internal type), an allocation set once, naming the claim's requests (16 to 40 answers differed)
+    # DRA claims and their templates: a request's defaults (an exact count of one), its name, kind, class, mode
+    # and count, tolerations, constraints and configuration naming the claim's requests; the spec fixed (a
+    # template's printed as its internal type); an allocation set once, naming the claim's requests (16 to 40
+    # answers differed)
     ("resourceclaims", 8), ("resourceclaims", 9), ("resourceclaimtemplates", 3), ("resourceclaimtemplates", 5),
     # a DRA driver's ResourceSlices: driver, pool, where the devices are, their names and attributes (a list
     # value gated off, dropped), fixed fields on update (20 to 44 answers differed before)

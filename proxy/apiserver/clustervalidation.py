@@ -685,6 +685,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema,
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): policyvalidation.validating_policy,
     ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"): policyvalidation.mutating_policy,
+    ("resource.k8s.io/v1", "ResourceClaimTemplate"): dravalidation.claim_template,
     ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicyBinding"): policyvalidation.mutating_binding,
     ("v1", "Endpoints"): endpointvalidation.endpoints,
     ("apps/v1", "ControllerRevision"): lambda obj: nonnegative("revision", obj.get("revision")),
@@ -733,6 +734,7 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("certificates.k8s.io/v1", "CertificateSigningRequest"): csr.create_causes,
     **{("admissionregistration.k8s.io/v1", kind): policyvalidation.static_suffix for kind in _ADMISSION_CONFIGS},
     ("resource.k8s.io/v1", "ResourceSlice"): dravalidation.resource_slice,
+    ("resource.k8s.io/v1", "ResourceClaim"): dravalidation.claim,
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,

@@ -6,10 +6,12 @@ publishes — its driver and pool (both fixed, as the node), where its devices a
 all nodes or per device), each device's name, attributes and capacity. DRA drivers and schedulers under
 development write these, so a replay refuses what a cluster refuses.
 
-Not modelled: the devices' status a driver reports (`status.devices`), binding conditions, node selectors'
-terms, a device's taints, counters and consumable capacity, and a claim's spec on create (its requests,
-constraints and configuration are stored as sent; only its immutability on update is checked,
-clustervalidation)."""
+Also a claim's and a template's spec on create (each request's name, kind, class, mode and count, selectors,
+tolerations; constraints and configuration naming the claim's requests), a template's on update too.
+
+Not modelled: the compilation of a selector's CEL, derived attributes, admin access, the devices' status a
+driver reports (`status.devices`), binding conditions, node selectors' terms, a device's taints, counters and
+consumable capacity, a DeviceClass."""
 
 from __future__ import annotations
 
@@ -276,3 +278,91 @@ def resource_slice(obj: Obj, old: Obj | None = None) -> list[Cause]:
     return causes + [c for i, device in enumerate(devices[:128])
                      for key, value in as_dict(device.get("attributes")).items()
                      for c in _attribute_union(as_dict(value), f"spec.devices[{i}].attributes[{key}]")]
+
+
+def _allocation_mode(request: Obj, path: str) -> list[Cause]:
+    """validateDeviceAllocationMode (defaulted: an exact count of one unless told otherwise); an unknown mode is
+    declarative validation's."""
+    mode, count = request.get("allocationMode"), request.get("count") or 0
+    if mode == "All" and count:
+        return [invalid(f"{path}.count", count, "must not be specified when allocationMode is 'All'")]
+    if mode == "ExactCount" and count <= 0:
+        return [invalid(f"{path}.count", count, "must be greater than zero")]
+    return []
+
+
+def _selectors(selectors: Any, path: str) -> list[Cause]:
+    """validateSelector: a CEL expression, at most 10 Ki long (its compilation is not modelled)."""
+    causes: list[Cause] = []
+    for i, selector in enumerate(dicts(selectors)):
+        if not isinstance(cel := selector.get("cel"), dict):
+            causes.append(required(f"{path}[{i}].cel"))
+        elif len(str(cel.get("expression") or "")) > 10 * 1024:
+            causes.append(too_long(f"{path}[{i}].cel.expression", 10 * 1024))
+    return causes
+
+
+def _tolerations(tolerations: Any, path: str) -> list[Cause]:
+    """validateDeviceToleration, but for what declarative validation checks (the key, operator and effect)."""
+    causes: list[Cause] = []
+    for i, toleration in enumerate(dicts(tolerations)):
+        value = str(toleration.get("value") or "")
+        if toleration.get("operator") == "Exists" and value:
+            causes.append(invalid(f"{path}[{i}].value", value, "must be empty for operator `Exists`"))
+        elif toleration.get("operator") == "Equal":
+            causes += invalid_each(f"{path}[{i}].value", value, names.label_value(value))
+    return causes
+
+
+def _request(request: Obj, path: str, subrequest: bool) -> list[Cause]:
+    """validateExactDeviceRequest and validateDeviceSubRequest (whose class name is declarative validation's)."""
+    cls = str(request.get("deviceClassName") or "")
+    causes = [] if subrequest else [required(f"{path}.deviceClassName")] if not cls else \
+        invalid_each(f"{path}.deviceClassName", cls, names.subdomain(cls))
+    causes += _selectors(request.get("selectors"), f"{path}.selectors")
+    causes += _allocation_mode(request, path)
+    return causes + _tolerations(request.get("tolerations"), f"{path}.tolerations")
+
+
+def claim_spec(spec: Any, path: str) -> list[Cause]:
+    """validateDeviceClaim of a new claim or template: each request (a name, exactly one of an exact request
+    or alternatives), each constraint and configuration naming the claim's requests."""
+    devices, causes = as_dict(as_dict(spec).get("devices")), []
+    known = _request_names({"spec": spec})
+    for i, request in enumerate(dicts(devices.get("requests"))):
+        at, name = f"{path}.devices.requests[{i}]", str(request.get("name") or "")
+        causes += invalid_each(f"{at}.name", name, names.dns_label(name))
+        exactly, alternatives = request.get("exactly"), dicts(request.get("firstAvailable"))
+        if exactly is None and not alternatives:
+            causes.append(required(at, "exactly one of `exactly` or `firstAvailable` is required"))
+        elif exactly is not None and alternatives:
+            causes.append(invalid(at, None, "exactly one of `exactly` or `firstAvailable` is required, but multiple "
+                                            "fields are set"))
+        elif alternatives:
+            for j, sub in enumerate(alternatives):
+                sub_name = str(sub.get("name") or "")
+                causes += invalid_each(f"{at}.firstAvailable[{j}].name", sub_name, names.dns_label(sub_name))
+                causes += _request(sub, f"{at}.firstAvailable[{j}]", True)
+        else:
+            causes += _request(as_dict(exactly), f"{at}.exactly", False)
+    for i, constraint in enumerate(dicts(devices.get("constraints"))):
+        at = f"{path}.devices.constraints[{i}]"
+        causes += [c for j, name in enumerate(constraint.get("requests") or [])
+                   for c in _request_ref(str(name), f"{at}.requests[{j}]", known)]
+        if constraint.get("matchAttribute") is None and constraint.get("distinctAttribute") is None:
+            causes.append(required(at, 'exactly one of "matchAttribute" or "distinctAttribute" is required, but '
+                                       "multiple fields are set"))
+    for i, config in enumerate(dicts(devices.get("config"))):
+        at = f"{path}.devices.config[{i}]"
+        causes += [c for j, name in enumerate(config.get("requests") or [])
+                   for c in _request_ref(str(name), f"{at}.requests[{j}]", known)]
+        causes += _opaque(config, at)
+    return causes
+
+
+def claim(obj: Obj) -> list[Cause]:
+    return claim_spec(obj.get("spec"), "spec")
+
+
+def claim_template(obj: Obj) -> list[Cause]:
+    return claim_spec(as_dict(obj.get("spec")).get("spec"), "spec.spec")
