@@ -1403,7 +1403,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "mutatingadmissionpolicybindings": "/apis/admissionregistration.k8s.io/v1",
              "resourceclaims": "/apis/resource.k8s.io/v1/namespaces/{ns}",
              "resourceclaimtemplates": "/apis/resource.k8s.io/v1/namespaces/{ns}",
-             "resourceslices": "/apis/resource.k8s.io/v1",
+             "resourceslices": "/apis/resource.k8s.io/v1", "deviceclasses": "/apis/resource.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1422,7 +1422,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
                     "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode",
                     "IPAddress", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "ResourceClaim",
-                    "ResourceClaimTemplate", "ResourceSlice"})
+                    "ResourceClaimTemplate", "ResourceSlice", "DeviceClass"})
 
 
 class Settler(Protocol):
@@ -1946,6 +1946,9 @@ def mutating_binding_ops(seed: int, n: int) -> list[Op]:
                         {"spec": {"matchResources": {"matchPolicy": "Exact"}}}, {"metadata": {"labels": {"m": "1"}}}))
 
 
+_BAD_DRIVERS = ("", "Bad Driver", "d" * 64)
+
+
 def _claim_spec(r: random.Random) -> dict[str, Any]:
     """A DRA claim's devices as a driver's users write them: exact requests (a count, all devices, selectors,
     tolerations), requests with alternatives, constraints and opaque configuration (its parameters kept compact:
@@ -1989,7 +1992,8 @@ def _claim_spec(r: random.Random) -> dict[str, Any]:
         devices["config"] = [r.choice(({"opaque": {"driver": "gpu.example.com", "parameters": {}}},
                                        {"requests": ["zzz"], "opaque": {"driver": "gpu.example.com", "parameters": {}}},
                                        {"requests": [requests[0]["name"]]},
-                                       {"opaque": {"driver": "gpu.example.com", "parameters": [1]}}))]
+                                       {"opaque": {"driver": "gpu.example.com", "parameters": [1]}},
+                                       {"opaque": {"driver": r.choice(_BAD_DRIVERS), "parameters": {}}}))]
     return {"devices": devices}
 
 
@@ -2028,6 +2032,26 @@ def resource_claim_template_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "resourceclaimtemplates", ("t1", "t2"), make,
                        ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"metadata": {"labels": {"a": "c"}}}},
                         {"metadata": {"annotations": {"a": "b"}}}))
+
+
+def device_class_ops(seed: int, n: int) -> list[Op]:
+    """DeviceClasses: selectors (their CEL always compiles), opaque configurations (driver, parameters), the
+    extended resource a class stands for."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        spec: dict[str, Any] = {}
+        if r.random() < 0.6:
+            spec["selectors"] = r.choice(([{"cel": {"expression": "device.driver == 'gpu.example.com'"}}], [{}]))
+        if r.random() < 0.5:
+            spec["config"] = [r.choice(({"opaque": {"driver": "gpu.example.com", "parameters": {}}}, {},
+                                        {"opaque": {"driver": r.choice(_BAD_DRIVERS), "parameters": {}}},
+                                        {"opaque": {"driver": "gpu.example.com", "parameters": 1}}))]
+        if r.random() < 0.4:
+            spec["extendedResourceName"] = r.choice(("example.com/gpu", "gpu", "kubernetes.io/gpu", "requests.x/y",
+                                                     "example.com/bad name", "example.com/gpu"))
+        return {"apiVersion": "resource.k8s.io/v1", "kind": "DeviceClass", "metadata": {"name": name}, "spec": spec}
+    return _simple_ops(seed, n, "deviceclasses", _cluster_names("dc1", "dc2"), make,
+                       ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"selectors": None}},
+                        {"spec": {"extendedResourceName": "example.com/other"}}, {"spec": {"config": [{}]}}))
 
 
 def resource_slice_ops(seed: int, n: int) -> list[Op]:

@@ -77,6 +77,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "resourceclaims": random_writes.resource_claim_ops,
              "resourceclaimtemplates": random_writes.resource_claim_template_ops,
              "resourceslices": random_writes.resource_slice_ops,
+             "deviceclasses": random_writes.device_class_ops,
              "replicationcontrollers": random_writes.replication_controller_ops,
              "podtemplates": random_writes.pod_template_ops,
              "endpoints": random_writes.endpoints_ops, "endpointslices": random_writes.endpoint_slice_ops,
@@ -256,6 +257,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # a DRA driver's ResourceSlices: driver, pool, where the devices are, their names and attributes (a list
     # value gated off, dropped), fixed fields on update (20 to 44 answers differed before)
     ("resourceslices", 8), ("resourceslices", 12), ("resourceslices", 17),
+    # DeviceClasses: selectors given, opaque configurations (a driver in declarative validation's words: its
+    # length in characters), the extended resource's name (14 to 36 answers differed before)
+    ("deviceclasses", 1), ("deviceclasses", 9),
 ])
 def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

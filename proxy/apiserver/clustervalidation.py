@@ -491,13 +491,6 @@ def _claim_template_update(new: Obj, old: Obj) -> list[Cause]:
         [invalid("spec", as_internal("ResourceClaimTemplateSpec", spec), _IMMUTABLE)]
 
 
-def _claim_declared(new: Obj, old: Obj | None) -> list[Cause]:
-    """A ResourceClaim's spec is fixed: declarative validation says so without the value (and then checks
-    nothing else of it)."""
-    return [] if old is None or semantic(new.get("spec")) == semantic(old.get("spec")) else \
-        [invalid("spec", None, _IMMUTABLE)]
-
-
 def _storage_class_declared(new: Obj, old: Obj | None) -> list[Cause]:
     """Declarative validation's share (beta in 1.37, reported after the rest): the provisioner required, and
     on update the four fields that may not change, each worded without its value."""
@@ -634,9 +627,7 @@ def _attacher(spec: Obj, caseless: bool) -> list[Cause]:
     attacher = str(spec.get("attacher") or "")
     if not caseless or not attacher:
         return volumevalidation.csi_driver_name("spec.attacher", attacher)
-    return invalid_each("spec.attacher", attacher, names.subdomain_caseless(attacher)) + (
-        [("spec.attacher", "FieldValueTooLong", "Too long: may not be more than 63 characters")]
-        if len(attacher) > 63 else [])
+    return volumevalidation.declared_driver_name("spec.attacher", attacher)
 
 
 def _volume_attachment_changed(new: Obj, old: Obj) -> list[Cause]:
@@ -686,6 +677,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"): policyvalidation.validating_policy,
     ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"): policyvalidation.mutating_policy,
     ("resource.k8s.io/v1", "ResourceClaimTemplate"): dravalidation.claim_template,
+    ("resource.k8s.io/v1", "DeviceClass"): dravalidation.device_class,
     ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicyBinding"): policyvalidation.mutating_binding,
     ("v1", "Endpoints"): endpointvalidation.endpoints,
     ("apps/v1", "ControllerRevision"): lambda obj: nonnegative("revision", obj.get("revision")),
@@ -738,7 +730,9 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("storage.k8s.io/v1", "StorageClass"): _storage_class_declared,
-    ("resource.k8s.io/v1", "ResourceClaim"): _claim_declared,
+    ("resource.k8s.io/v1", "ResourceClaim"): dravalidation.claim_declared,
+    ("resource.k8s.io/v1", "ResourceClaimTemplate"): dravalidation.claim_template_declared,
+    ("resource.k8s.io/v1", "DeviceClass"): dravalidation.device_class_declared,
     ("node.k8s.io/v1", "RuntimeClass"): _runtime_class_declared,
     ("storage.k8s.io/v1", "VolumeAttachment"): _volume_attachment_declared,
     ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.priority_level_declared,

@@ -7,11 +7,12 @@ all nodes or per device), each device's name, attributes and capacity. DRA drive
 development write these, so a replay refuses what a cluster refuses.
 
 Also a claim's and a template's spec on create (each request's name, kind, class, mode and count, selectors,
-tolerations; constraints and configuration naming the claim's requests), a template's on update too.
+tolerations; constraints and configuration naming the claim's requests), a template's on update too; and a
+DeviceClass (selectors, opaque configurations, the extended resource it stands for).
 
 Not modelled: the compilation of a selector's CEL, derived attributes, admin access, the devices' status a
 driver reports (`status.devices`), binding conditions, node selectors' terms, a device's taints, counters and
-consumable capacity, a DeviceClass."""
+consumable capacity."""
 
 from __future__ import annotations
 
@@ -20,12 +21,23 @@ import re
 from typing import Any
 
 from ..wire import names
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, required, too_long, too_many
+from .fielderrors import (
+    Cause,
+    duplicate,
+    forbidden,
+    invalid,
+    invalid_each,
+    required,
+    too_long,
+    too_many,
+)
+from .internal import semantic
 from .podvalidation import as_dict, dicts
-from .volumevalidation import csi_driver_name
+from .volumevalidation import csi_driver_name, declared_driver_name
 
 Obj = dict[str, Any]
 
+_FIXED = "field is immutable"
 _REQUEST_REF = "must be the name of a request in the claim or the name of a request and a subrequest separated by '/'"
 
 
@@ -366,3 +378,55 @@ def claim(obj: Obj) -> list[Cause]:
 
 def claim_template(obj: Obj) -> list[Cause]:
     return claim_spec(as_dict(obj.get("spec")).get("spec"), "spec.spec")
+
+
+def _drivers_declared(configs: Any, path: str) -> list[Cause]:
+    """Declarative validation of each opaque configuration's driver: given, a DNS subdomain of any case, at most
+    63 bytes."""
+    causes: list[Cause] = []
+    for i, config in enumerate(dicts(configs)):
+        if not isinstance(opaque := config.get("opaque"), dict):
+            continue
+        at, driver = f"{path}[{i}].opaque.driver", str(opaque.get("driver") or "")
+        if not driver:
+            causes.append(required(at))
+            continue
+        causes += declared_driver_name(at, driver)
+    return causes
+
+
+def claim_declared(obj: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation of a claim: its spec fixed on update (nothing else checked then), its
+    configurations' drivers on create."""
+    if old is not None:
+        return [] if semantic(obj.get("spec")) == semantic(old.get("spec")) else [invalid("spec", None, _FIXED)]
+    return _drivers_declared(as_dict(as_dict(obj.get("spec")).get("devices")).get("config"), "spec.devices.config")
+
+
+def claim_template_declared(obj: Obj, old: Obj | None) -> list[Cause]:
+    devices = as_dict(as_dict(as_dict(obj.get("spec")).get("spec")).get("devices"))
+    return _drivers_declared(devices.get("config"), "spec.spec.devices.config")
+
+
+def device_class(obj: Obj) -> list[Cause]:
+    """validateDeviceClassSpec: selectors given (CEL not compiled), configurations opaque with an object."""
+    spec = as_dict(obj.get("spec"))
+    causes = _selectors(spec.get("selectors"), "spec.selectors")
+    configs = enumerate(dicts(spec.get("config")))
+    return causes + [c for i, config in configs for c in _opaque(config, f"spec.config[{i}]")]
+
+
+def device_class_declared(obj: Obj, old: Obj | None) -> list[Cause]:
+    """Declarative validation of a class: its configurations' drivers, its extended resource's name."""
+    spec = as_dict(obj.get("spec"))
+    causes = _drivers_declared(spec.get("config"), "spec.config")
+    if (name := spec.get("extendedResourceName")) is not None:
+        name, path = str(name), "spec.extendedResourceName"
+        if "/" not in name:
+            causes.append(invalid(path, name, "a name must be a domain-prefixed path, such as 'example.com/my-prop'"))
+        elif "kubernetes.io/" in name:
+            causes.append(invalid(path, name, 'must not have "kubernetes.io/" domain'))
+        if name.startswith("requests."):
+            causes.append(invalid(path, name, 'must not have "requests." prefix'))
+        causes += invalid_each(path, name, names.qualified_name(f"requests.{name}"))
+    return causes

@@ -84,6 +84,11 @@ def too_long(path: str, most: int) -> Cause:
     return path, "FieldValueTooLong", f"Too long: may not be more than {most} bytes"
 
 
+def too_long_characters(path: str, most: int) -> Cause:
+    """field.TooLongCharacters: declarative validation's maxLength, which counts runes."""
+    return path, "FieldValueTooLong", f"Too long: may not be more than {most} characters"
+
+
 def forbidden(path: str, detail: str) -> Cause:
     return path, "FieldValueForbidden", _with("Forbidden", detail)
 

@@ -13,7 +13,17 @@ from typing import Any
 
 from ..wire import names
 from . import quantity
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
+from .fielderrors import (
+    Cause,
+    duplicate,
+    forbidden,
+    invalid,
+    invalid_each,
+    not_supported,
+    required,
+    too_long,
+    too_long_characters,
+)
 from .internal import as_internal, go_diff, semantic
 from .podvalidation import as_dict, dicts
 
@@ -66,6 +76,13 @@ def csi_driver_name(path: str, driver: str) -> list[Cause]:
         return [required(path)]
     causes = [too_long(path, 63)] if len(driver) > 63 else []
     return causes + invalid_each(path, driver, names.subdomain(driver.lower()))
+
+
+def declared_driver_name(path: str, driver: str) -> list[Cause]:
+    """Declarative validation's driver name (a CSI attacher's, a DRA configuration's): a DNS subdomain of any
+    case, at most 63 characters."""
+    causes = invalid_each(path, driver, names.subdomain_caseless(driver))
+    return causes + ([too_long_characters(path, 63)] if len(driver) > 63 else [])
 
 
 def csi_node(obj: Obj) -> list[Cause]:
