@@ -141,6 +141,9 @@ _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedF
                       "expirationTimestamp"})
 
 
+_STAMPED = frozenset({"timeAdded"})  # a time the server sets: whether there is one must agree, not when
+
+
 _UID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")  # in a Job's selector
 
 
@@ -154,7 +157,8 @@ def reduce(doc: Any) -> Any:
     if isinstance(doc, dict):
         if isinstance(doc.get("items"), list):
             doc = {**doc, "items": sorted(doc["items"], key=lambda i: json.dumps(reduce(i), sort_keys=True))}
-        return {k: reduce(_TIME.sub("TIME", v) if k == "message" and isinstance(v, str) else v)
+        return {k: "TIME" if k in _STAMPED else reduce(_TIME.sub("TIME", v) if k == "message" and isinstance(v, str)
+                                                       else v)
                 for k, v in doc.items() if k not in _IGNORED}
     if isinstance(doc, list):
         return [reduce(v) for v in doc]
@@ -1404,6 +1408,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "resourceclaims": "/apis/resource.k8s.io/v1/namespaces/{ns}",
              "resourceclaimtemplates": "/apis/resource.k8s.io/v1/namespaces/{ns}",
              "resourceslices": "/apis/resource.k8s.io/v1", "deviceclasses": "/apis/resource.k8s.io/v1",
+             "devicetaintrules": "/apis/resource.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1422,7 +1427,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
                     "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode",
                     "IPAddress", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "ResourceClaim",
-                    "ResourceClaimTemplate", "ResourceSlice", "DeviceClass"})
+                    "ResourceClaimTemplate", "ResourceSlice", "DeviceClass", "DeviceTaintRule"})
 
 
 class Settler(Protocol):
@@ -2034,6 +2039,27 @@ def resource_claim_template_ops(seed: int, n: int) -> list[Op]:
                         {"metadata": {"annotations": {"a": "b"}}}))
 
 
+def _device_taint(r: random.Random) -> dict[str, Any]:
+    """A device's taint as an operator marks a broken device (the time it was added left to the apiserver)."""
+    return r.choice(({"key": "example.com/unhealthy", "value": "true", "effect": "NoSchedule"},
+                     {"key": "example.com/unhealthy", "effect": "NoExecute"}, {"key": "k", "effect": "None"},
+                     {"key": "bad key!", "effect": "NoSchedule"}, {"key": "k", "value": "bad value!", "effect": "None"},
+                     {"key": "k"}, {"key": "k", "effect": "Sometimes"}, {"effect": "NoSchedule"}))
+
+
+def device_taint_rule_ops(seed: int, n: int) -> list[Op]:
+    """DeviceTaintRules: the devices selected (a driver, a pool, a device) and the taint they get."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        selector = r.choice(({"driver": "gpu.example.com"}, {"driver": "gpu.example.com", "pool": "node-a"},
+                             {"driver": "gpu.example.com", "pool": "node-a", "device": "gpu-0"},
+                             {"driver": "Bad Driver"}, {"pool": "Bad_Pool"}, {"device": "Bad_Device"}, {}))
+        return {"apiVersion": "resource.k8s.io/v1", "kind": "DeviceTaintRule", "metadata": {"name": name},
+                "spec": {"deviceSelector": selector, "taint": _device_taint(r)}}
+    return _simple_ops(seed, n, "devicetaintrules", _cluster_names("dtr1", "dtr2"), make,
+                       ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"taint": {"effect": "NoExecute"}}},
+                        {"spec": {"taint": {"value": "x"}}}, {"spec": {"deviceSelector": {"pool": "node-b"}}}))
+
+
 def device_class_ops(seed: int, n: int) -> list[Op]:
     """DeviceClasses: selectors (their CEL always compiles), opaque configurations (driver, parameters), the
     extended resource a class stands for."""
@@ -2070,6 +2096,8 @@ def resource_slice_ops(seed: int, n: int) -> list[Op]:
             out["attributes"] = attributes
         if r.random() < 0.4:
             out["capacity"] = r.choice(({"memory": {"value": "40Gi"}}, {"memory": {"value": "1", "requestPolicy": {}}}))
+        if r.random() < 0.3:
+            out["taints"] = [_device_taint(r)]
         if per_device or r.random() < 0.1:
             out.update(r.choice(({"nodeName": "node-a"}, {"allNodes": True}, {"allNodes": False}, {"nodeName": ""},
                                  {"nodeName": "n", "allNodes": True}, {})))

@@ -78,6 +78,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "resourceclaimtemplates": random_writes.resource_claim_template_ops,
              "resourceslices": random_writes.resource_slice_ops,
              "deviceclasses": random_writes.device_class_ops,
+             "devicetaintrules": random_writes.device_taint_rule_ops,
              "replicationcontrollers": random_writes.replication_controller_ops,
              "podtemplates": random_writes.pod_template_ops,
              "endpoints": random_writes.endpoints_ops, "endpointslices": random_writes.endpoint_slice_ops,
@@ -254,9 +255,12 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # template's printed as its internal type); an allocation set once, naming the claim's requests (16 to 40
     # answers differed)
     ("resourceclaims", 8), ("resourceclaims", 9), ("resourceclaimtemplates", 3), ("resourceclaimtemplates", 5),
-    # a DRA driver's ResourceSlices: driver, pool, where the devices are, their names and attributes (a list
-    # value gated off, dropped), fixed fields on update (20 to 44 answers differed before)
-    ("resourceslices", 8), ("resourceslices", 12), ("resourceslices", 17),
+    # a DRA driver's ResourceSlices: driver, pool, where the devices are, their names, attributes (a list value
+    # gated off, dropped) and taints (the time added set by the server), fixed fields on update (20 to 44 answers
+    # differed before); DeviceTaintRules: the devices selected, the taint, an update only with a resourceVersion
+    # (24 to 45 differed)
+    ("resourceslices", 2), ("resourceslices", 12), ("devicetaintrules", 1),
+    ("devicetaintrules", 7),
     # DeviceClasses: selectors given, opaque configurations (a driver in declarative validation's words: its
     # length in characters), the extended resource's name (14 to 36 answers differed before)
     ("deviceclasses", 1), ("deviceclasses", 9),

@@ -705,6 +705,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("apps/v1", "ControllerRevision"): _controller_revision_update,
     ("resource.k8s.io/v1", "ResourceClaimTemplate"): _claim_template_update,
     ("resource.k8s.io/v1", "ResourceSlice"): dravalidation.resource_slice,
+    ("resource.k8s.io/v1", "DeviceTaintRule"): dravalidation.device_taint_rule,
     ("networking.k8s.io/v1", "ServiceCIDR"): _service_cidr_update,
     ("v1", "Node"): nodevalidation.node_spec_update,
     ("storage.k8s.io/v1", "CSINode"): volumevalidation.csi_node_update,
@@ -726,6 +727,7 @@ ON_CREATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("certificates.k8s.io/v1", "CertificateSigningRequest"): csr.create_causes,
     **{("admissionregistration.k8s.io/v1", kind): policyvalidation.static_suffix for kind in _ADMISSION_CONFIGS},
     ("resource.k8s.io/v1", "ResourceSlice"): dravalidation.resource_slice,
+    ("resource.k8s.io/v1", "DeviceTaintRule"): dravalidation.device_taint_rule,
     ("resource.k8s.io/v1", "ResourceClaim"): dravalidation.claim,
 }
 DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {

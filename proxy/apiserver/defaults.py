@@ -839,9 +839,26 @@ def stored_short(prepared: Obj) -> bool:
         and spec.get("manualSelector") is not True
 
 
-def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "") -> Obj:
+def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "", now: str = "") -> Obj:
     """The object with the apiserver's defaults filled in (in place; returned for convenience). `creating`:
-    a create, where strategies and admission add what they add once; `uid`: the new object's."""
+    a create, where strategies and admission add what they add once; `uid`: the new object's; `now`: the
+    write's time (RFC 3339, whole seconds), for the defaults that are a time (none when the stored object is
+    read back: it has them)."""
     if (fill := _BY_KIND.get((api_version, kind))) is not None:
         fill(obj, creating, uid)
+    if now and (api_version, kind) in _DEVICE_TAINTS:
+        for taint in _DEVICE_TAINTS[(api_version, kind)](obj):
+            taint.setdefault("timeAdded", now)  # SetDefaults_DeviceTaint: the time it is first seen
     return obj
+
+
+def _slice_taints(obj: Obj) -> list[Obj]:
+    return [t for d in (_sub(obj, "spec") or {}).get("devices") or [] if isinstance(d, dict)
+            for t in d.get("taints") or [] if isinstance(t, dict)]
+
+
+_DEVICE_TAINTS: dict[tuple[str, str], Callable[[Obj], list[Obj]]] = {
+    ("resource.k8s.io/v1", "ResourceSlice"): _slice_taints,
+    ("resource.k8s.io/v1", "DeviceTaintRule"): lambda obj: [t] if isinstance(t := (_sub(obj, "spec") or {}).get(
+        "taint"), dict) else [],
+}

@@ -3,7 +3,8 @@
 is reserved for, and the allocation a scheduler writes once, each result naming a request of the claim (or a
 request and its subrequest) and a device, the configuration it carries; and the ResourceSlices a DRA driver
 publishes — its driver and pool (both fixed, as the node), where its devices are (one node, a node selector,
-all nodes or per device), each device's name, attributes and capacity. DRA drivers and schedulers under
+all nodes or per device), each device's name, attributes, capacity and taints; and the DeviceTaintRules that
+taint devices by driver, pool or name. DRA drivers and schedulers under
 development write these, so a replay refuses what a cluster refuses.
 
 Also a claim's and a template's spec on create (each request's name, kind, class, mode and count, selectors,
@@ -11,8 +12,8 @@ tolerations; constraints and configuration naming the claim's requests), a templ
 DeviceClass (selectors, opaque configurations, the extended resource it stands for).
 
 Not modelled: the compilation of a selector's CEL, derived attributes, admin access, the devices' status a
-driver reports (`status.devices`), binding conditions, node selectors' terms, a device's taints, counters and
-consumable capacity."""
+driver reports (`status.devices`), binding conditions, node selectors' terms, a device's counters and consumable
+capacity."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from .fielderrors import (
     forbidden,
     invalid,
     invalid_each,
+    not_supported,
     required,
     too_long,
     too_many,
@@ -136,6 +138,7 @@ _C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _C_IDENTIFIER_MSG = ("a valid C identifier must start with alphabetic character or '_', followed by a string of "
                      "alphanumeric characters or '_' (e.g. 'my_name',  or 'MY_NAME',  or 'MyName', regex used for "
                      "validation is '[A-Za-z_][A-Za-z0-9_]*')")
+_EFFECTS = ("NoExecute", "NoSchedule", "None")
 _ATTRIBUTE_VALUES = ("int", "bool", "string", "version", "ints", "bools", "strings", "versions")
 
 
@@ -197,7 +200,24 @@ def _attribute_union(value: Obj, path: str) -> list[Cause]:
     return []
 
 
-def _device(device: Obj, path: str, per_device: bool) -> list[Cause]:
+def _taint(taint: Obj, path: str) -> list[Cause]:
+    """validateDeviceTaint, but for its effect (declarative validation's, `_taint_effect`)."""
+    key, value = str(taint.get("key") or ""), str(taint.get("value") or "")
+    causes = invalid_each(f"{path}.key", key, names.qualified_name(key))
+    return causes + (invalid_each(f"{path}.value", value, names.label_value(value)) if value else [])
+
+
+def _taint_effect(taint: Obj, old: Obj | None, path: str) -> list[Cause]:
+    """Declarative validation of a taint's effect (not again where an update keeps it)."""
+    effect = taint.get("effect")
+    if old is not None and old.get("effect") == effect:
+        return []
+    if not effect:
+        return [required(f"{path}.effect")]
+    return [] if effect in _EFFECTS else [not_supported(f"{path}.effect", effect, _EFFECTS)]
+
+
+def _device(device: Obj, path: str, per_device: bool, old_device: Obj | None = None) -> list[Cause]:
     """validateDevice: its name, how many attributes and capacities, each attribute's and capacity's name and
     value, where it is when the slice says per device."""
     name = str(device.get("name") or "")
@@ -214,6 +234,10 @@ def _device(device: Obj, path: str, per_device: bool) -> list[Cause]:
         causes += _qualified_name(key, f"{path}.capacity")
         if as_dict(value).get("requestPolicy") is not None and device.get("allowMultipleAllocations") is not True:
             causes.append(forbidden(f"{path}.capacity[{key}].requestPolicy", "allowMultipleAllocations must be true"))
+    if old_device is None or semantic(old_device.get("taints")) != semantic(device.get("taints")):
+        taints = dicts(device.get("taints"))
+        causes += [too_many(f"{path}.taints", len(taints), 16)] if len(taints) > 16 else \
+            [c for i, taint in enumerate(taints) for c in _taint(taint, f"{path}.taints[{i}]")]
     placed = [f"`{k}`" for k in ("nodeName", "nodeSelector", "allNodes") if device.get(k) is not None]
     if per_device:
         where: list[str] = []
@@ -281,15 +305,22 @@ def resource_slice(obj: Obj, old: Obj | None = None) -> list[Cause]:
         causes.append(too_many("spec.devices", len(devices), 128))
     else:
         per_device, seen = spec.get("perDeviceNodeSelection") is True, set()
+        olds = {str(d.get("name") or ""): d for d in dicts(old_spec.get("devices"))}
         for i, device in enumerate(devices):
-            causes += _device(device, f"spec.devices[{i}]", per_device)
+            causes += _device(device, f"spec.devices[{i}]", per_device, olds.get(str(device.get("name") or "")))
         for i, device in enumerate(devices):
             if (name := str(device.get("name") or "")) in seen:
                 causes.append(duplicate(f"spec.devices[{i}]", name))
             seen.add(name)
-    return causes + [c for i, device in enumerate(devices[:128])
-                     for key, value in as_dict(device.get("attributes")).items()
-                     for c in _attribute_union(as_dict(value), f"spec.devices[{i}].attributes[{key}]")]
+    olds = {str(d.get("name") or ""): d for d in dicts(old_spec.get("devices"))}
+    for i, device in enumerate(devices[:128]):
+        causes += [c for key, value in as_dict(device.get("attributes")).items()
+                   for c in _attribute_union(as_dict(value), f"spec.devices[{i}].attributes[{key}]")]
+        old_taints = dicts(as_dict(olds.get(str(device.get("name") or ""))).get("taints"))
+        causes += [c for j, taint in enumerate(dicts(device.get("taints")))
+                   for c in _taint_effect(taint, old_taints[j] if j < len(old_taints) else None,
+                                          f"spec.devices[{i}].taints[{j}]")]
+    return causes
 
 
 def _allocation_mode(request: Obj, path: str) -> list[Cause]:
@@ -430,3 +461,19 @@ def device_class_declared(obj: Obj, old: Obj | None) -> list[Cause]:
             causes.append(invalid(path, name, 'must not have "requests." prefix'))
         causes += invalid_each(path, name, names.qualified_name(f"requests.{name}"))
     return causes
+
+
+def device_taint_rule(obj: Obj, old: Obj | None = None) -> list[Cause]:
+    """validateDeviceTaintRuleSpec: the devices selected (a driver, a pool, a device by name) and the taint,
+    then declarative validation of its effect."""
+    spec, old_spec = as_dict(obj.get("spec")), as_dict((old or {}).get("spec"))
+    selector, causes = as_dict(spec.get("deviceSelector")), []
+    if (driver := selector.get("driver")) is not None:
+        causes += csi_driver_name("spec.deviceSelector.driver", str(driver))
+    if (pool := selector.get("pool")) is not None:
+        causes += _pool_name(str(pool), "spec.deviceSelector.pool")
+    if (device := selector.get("device")) is not None:
+        causes += invalid_each("spec.deviceSelector.device", device, names.dns_label(str(device)))
+    taint = as_dict(spec.get("taint"))
+    old_taint = as_dict(old_spec.get("taint")) if old is not None else None
+    return causes + _taint(taint, "spec.taint") + _taint_effect(taint, old_taint, "spec.taint")

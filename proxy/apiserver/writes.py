@@ -113,7 +113,7 @@ _CONDITIONAL_UPDATE_KINDS = frozenset({
     "Lease", "LeaseCandidate", "PodDisruptionBudget", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
     "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy",
     "MutatingAdmissionPolicyBinding", "ClusterTrustBundle", "PodCertificateRequest", "RuntimeClass", "CSIDriver",
-    "CSINode", "CSIStorageCapacity", "VolumeAttachment", "StorageVersionMigration", "APIService"})
+    "CSINode", "CSIStorageCapacity", "VolumeAttachment", "StorageVersionMigration", "APIService", "DeviceTaintRule"})
 # Kinds whose store answers a delete with the deleted object rather than a Status (ReturnDeletedObject)
 RETURNS_DELETED = frozenset({"Service", "Pod", "Namespace", "PersistentVolumeClaim", "PersistentVolume",
                              "ServiceAccount", "ResourceQuota", "PodTemplate", "StorageClass", "CSIDriver", "CSINode",
@@ -463,7 +463,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         apiservices.created(obj, stamp.timestamp)
     short = t.builtin and defaults.stored_short(obj)
     try:
-        obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied)
+        obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied, now=stamp.timestamp)
     except Undecodable as exc:
         return _undecodable(t, exc)
     if admit is not None:
@@ -500,7 +500,7 @@ def _undecodable(t: Target, exc: Exception | str) -> Outcome:
 
 
 def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: CustomType | None = None,
-               applied: bool = False) -> dict[str, Any]:
+               applied: bool = False, now: str = "") -> dict[str, Any]:
     """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
     in _commit, encoded again. A custom resource is pruned and defaulted by its definition's schema (an
     `applied` one keeps its nulls: no decoder saw it)."""
@@ -509,7 +509,7 @@ def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: Cu
         obj["metadata"] = {k: v for k, v in obj["metadata"].items() if k in META_ORDER}
     if custom is not None and custom.schema:
         return schema.default(schema.prune(obj, custom.schema, nulls=not applied), custom.schema)
-    return defaults.apply(encoded(obj, kind, api_version), kind, api_version, creating=creating, uid=uid)
+    return defaults.apply(encoded(obj, kind, api_version), kind, api_version, creating=creating, uid=uid, now=now)
 
 
 def _schema_causes(t: Target, obj: dict[str, Any], old: dict[str, Any] | None) -> list[Cause]:
@@ -722,7 +722,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     name = t.name
     sent = {"webhooks": new.get("webhooks")} if t.kind in _WEBHOOK_KINDS else {}  # (before decoding drops [])
     try:
-        new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied)
+        new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied, now=now)
     except Undecodable as exc:
         return _undecodable(t, exc)
     if guard is not None and (refused := guard(new, current)) is not None:
