@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ...apiserver.history import ResourceTimeline
+from ...apiserver.routes import NOT_ALLOWED, NOT_FOUND
 from ...wire import discovery, negotiation
 from ...wire.kinds import BUILTIN, ResourceType, builtin_by_path
 from ..playback import JSON_HEADERS
@@ -82,6 +83,29 @@ def restful(path: str) -> bool:
     parts = path.strip("/").split("/")
     return parts[0] == "api" or (len(parts) == 3 and any((rt.group, rt.version) == (parts[1], parts[2])
                                                           for rt in BUILTIN))
+
+
+def any_method(path: str) -> bool:
+    """Is `path` the aggregator's /apis or a group's document, which it answers whatever the method (a POST
+    to /apis/apps is the group's document, as a GET)?"""
+    parts = path.strip("/").split("/")
+    return parts[0] == "apis" and len(parts) <= 2
+
+
+def not_served(method: str, path: str, types: tuple[ResourceType, ...]) -> tuple[int, str] | None:
+    """The apiserver's go-restful answer to a request nothing serves under one of its roots — /api, a
+    built-in group, /version: 405 for a method its discovery route does not take, else 404 — as (code,
+    message); None for a path outside them (another group, perhaps an extension's: the replay's miss says what
+    the recording lacks)."""
+    parts = path.strip("/").split("/")
+    if parts[0] == "api":
+        return (405, NOT_ALLOWED) if len(parts) == 1 or parts[1:] == ["v1"] else (404, NOT_FOUND)
+    if parts[0] == "version":
+        return (405, NOT_ALLOWED) if len(parts) == 1 else (404, NOT_FOUND)
+    if parts[0] != "apis" or len(parts) < 3 or not any(rt.group == parts[1] for rt in BUILTIN):
+        return None
+    served = len(parts) == 3 and any((rt.group, rt.version) == (parts[1], parts[2]) for rt in types)
+    return (405, NOT_ALLOWED) if served and method != "GET" else (404, NOT_FOUND)
 
 
 UNAVAILABLE: Answer = (503, (("Cache-Control", "no-cache, private"), ("Content-Type", "text/plain; charset=utf-8"),

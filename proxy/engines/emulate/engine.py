@@ -370,13 +370,19 @@ class Emulator:
             await self._send(out, entry, *discovery.UNAVAILABLE)
             return
         got = discovery.answer(req.path, req.header("Accept"), req.header("If-None-Match"), types,
-                               self.loaded.header.upstream_version, api_services) if get else None
+                               self.loaded.header.upstream_version, api_services) \
+            if get or discovery.any_method(req.path) else None
         answered_by = "emulated discovery"
         if got is None and get and (checked := health.answer(req.path, req.query)) is not None:
             code, body = checked
             got, answered_by = (code, (("Cache-Control", "no-cache, private"),
                                        ("Content-Type", health.CONTENT_TYPE)), body), "emulated health check"
         if got is None and await self._kubelets(req, out, entry, now):
+            return
+        if got is None and (refused := discovery.not_served(req.method, req.path, types)) is not None:
+            entry.answered_by = "emulated: nothing served there"
+            await send_status(out, *refused, entry, details={}, accept=req.header("Accept"))
+            entry.ended("refused", refused[1])
             return
         if got is None:
             await self.exact.miss(req, key, why, out, entry)
