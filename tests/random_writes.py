@@ -1409,6 +1409,7 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "resourceclaimtemplates": "/apis/resource.k8s.io/v1/namespaces/{ns}",
              "resourceslices": "/apis/resource.k8s.io/v1", "deviceclasses": "/apis/resource.k8s.io/v1",
              "devicetaintrules": "/apis/resource.k8s.io/v1",
+             "storageversionmigrations": "/apis/storagemigration.k8s.io/v1",
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
@@ -1427,7 +1428,8 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "ValidatingAdmissionPolicyBinding", "ReplicationController", "PodTemplate",
                     "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode",
                     "IPAddress", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "ResourceClaim",
-                    "ResourceClaimTemplate", "ResourceSlice", "DeviceClass", "DeviceTaintRule"})
+                    "ResourceClaimTemplate", "ResourceSlice", "DeviceClass", "DeviceTaintRule",
+                    "StorageVersionMigration"})
 
 
 class Settler(Protocol):
@@ -2058,6 +2060,30 @@ def device_taint_rule_ops(seed: int, n: int) -> list[Op]:
     return _simple_ops(seed, n, "devicetaintrules", _cluster_names("dtr1", "dtr2"), make,
                        ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"taint": {"effect": "NoExecute"}}},
                         {"spec": {"taint": {"value": "x"}}}, {"spec": {"deviceSelector": {"pool": "node-b"}}}))
+
+
+def storage_version_migration_ops(seed: int, n: int) -> list[Op]:
+    """StorageVersionMigrations, as a migrator records its work: the resource migrated (fixed), the status it
+    writes (the resourceVersion migrated to, fixed once set; Running, Succeeded and Failed conditions)."""
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        resource = r.choice(({"group": "apps", "resource": "deployments"}, {"resource": "configmaps"},
+                             {"group": "example.com", "resource": "things"}, {"group": "Bad_Group", "resource": "x"},
+                             {"group": "apps"}, {"resource": "Bad_Resource"}))
+        return {"apiVersion": "storagemigration.k8s.io/v1", "kind": "StorageVersionMigration",
+                "metadata": {"name": name}, "spec": {"resource": resource}}
+
+    def condition(kind: str, state: str, **more: Any) -> dict[str, Any]:
+        return {"type": kind, "status": state, "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "R",
+                "message": "", **more}
+    return _simple_ops(seed, n, "storageversionmigrations", _cluster_names("svm1", "svm2"), make,
+                       ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"resource": {"resource": "secrets"}}}),
+                       ({"resourceVersion": "12"}, {"resourceVersion": "13"}, {"resourceVersion": "012"},
+                        {"conditions": [condition("Running", "True")]},
+                        {"conditions": [condition("Succeeded", "True")]},
+                        {"conditions": [condition("Succeeded", "False")]},
+                        {"conditions": [condition("Succeeded", "True"), condition("Failed", "True")]},
+                        {"conditions": [condition("Failed", "True", reason="bad reason!")]},
+                        {"conditions": [{"type": "Running"}]}))
 
 
 def device_class_ops(seed: int, n: int) -> list[Op]:

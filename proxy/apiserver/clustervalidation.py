@@ -484,6 +484,49 @@ def _controller_revision_update(new: Obj, old: Obj) -> list[Cause]:
     return [] if new.get("data") == old.get("data") else [invalid("data", new.get("data"), _IMMUTABLE)]
 
 
+def _migration(obj: Obj) -> list[Cause]:
+    """ValidateStorageVersionMigration: the resource migrated named (a DNS-1035 label), its group a subdomain."""
+    resource = as_dict(as_dict(obj.get("spec")).get("resource"))
+    name, group = str(resource.get("resource") or ""), str(resource.get("group") or "")
+    causes = [required("spec.resource.resource", "resource is required to be set")] if not name else \
+        [invalid("spec.resource.resource", name, ",".join(errs))] if (errs := names.dns1035_label(name)) else []
+    if group and (errs := names.subdomain(group)):
+        causes.append(invalid("spec.resource.group", group, ",".join(errs)))
+    return causes
+
+
+def _migration_update(new: Obj, old: Obj) -> list[Cause]:
+    """Its spec fixed, printed as the internal struct (a metav1.GroupResource, which has JSON tags)."""
+    resource = as_dict(as_dict(new.get("spec")).get("resource"))
+    shown = {"Resource": {"group": resource.get("group") or "", "resource": resource.get("resource") or ""}}
+    return [] if semantic(new.get("spec")) == semantic(old.get("spec")) else [invalid("spec", shown, _IMMUTABLE)]
+
+
+def migration_status(obj: Obj, old: Obj) -> list[Cause]:
+    """ValidateStorageVersionMigrationStatusUpdate: the resourceVersion migrated to (a number, fixed once set),
+    the conditions (metav1's rules; Succeeded and Failed not both, neither taken back)."""
+    status, old_status = as_dict(obj.get("status")), as_dict(old.get("status"))
+    rv, causes = str(status.get("resourceVersion") or ""), []
+    if rv and not (rv.isdigit() and not rv.startswith("0")):  # (CompareResourceVersion of it with itself)
+        causes.append(invalid("status.resourceVersion", rv, f"resource version is not well formed: {rv}"))
+    conditions = dicts(status.get("conditions"))
+    causes += validation.conditions(conditions, "status.conditions")
+    if old_status.get("resourceVersion") and old_status.get("resourceVersion") != status.get("resourceVersion"):
+        causes.append(invalid("status.resourceVersion", rv, _IMMUTABLE))
+
+    def true(conds: list[Obj], kind: str) -> bool:
+        return next((c.get("status") == "True" for c in conds if c.get("type") == kind), False)
+    old_conditions, shown = dicts(old_status.get("conditions")), conditions  # (metav1.Condition has JSON tags)
+    if true(conditions, "Succeeded") and true(conditions, "Failed"):
+        causes.append(invalid("status.conditions", shown, "Both success and failed conditions cannot be true at the "
+                                                          "same time"))
+    for kind, word in (("Succeeded", "Success"), ("Failed", "Failed")):
+        if true(old_conditions, kind) and not true(conditions, kind):
+            causes.append(invalid("status.conditions", shown, f"{word} condition cannot be set to false once it is "
+                                                              "true"))
+    return causes
+
+
 def _claim_template_update(new: Obj, old: Obj) -> list[Cause]:
     """A ResourceClaimTemplate's spec is fixed (the only check of its update), printed as its internal type."""
     spec = new.get("spec")
@@ -678,6 +721,7 @@ ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"): policyvalidation.mutating_policy,
     ("resource.k8s.io/v1", "ResourceClaimTemplate"): dravalidation.claim_template,
     ("resource.k8s.io/v1", "DeviceClass"): dravalidation.device_class,
+    ("storagemigration.k8s.io/v1", "StorageVersionMigration"): _migration,
     ("admissionregistration.k8s.io/v1", "MutatingAdmissionPolicyBinding"): policyvalidation.mutating_binding,
     ("v1", "Endpoints"): endpointvalidation.endpoints,
     ("apps/v1", "ControllerRevision"): lambda obj: nonnegative("revision", obj.get("revision")),
@@ -704,6 +748,7 @@ AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints_update,
     ("apps/v1", "ControllerRevision"): _controller_revision_update,
     ("resource.k8s.io/v1", "ResourceClaimTemplate"): _claim_template_update,
+    ("storagemigration.k8s.io/v1", "StorageVersionMigration"): _migration_update,
     ("resource.k8s.io/v1", "ResourceSlice"): dravalidation.resource_slice,
     ("resource.k8s.io/v1", "DeviceTaintRule"): dravalidation.device_taint_rule,
     ("networking.k8s.io/v1", "ServiceCIDR"): _service_cidr_update,

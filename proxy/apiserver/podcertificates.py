@@ -14,12 +14,11 @@ in a single true condition; after that nothing of the status changes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from ..wire import names
 from . import csr, validation, x509
-from .fielderrors import Cause, duplicate, invalid, invalid_each, invalid_omitted, not_supported, required, too_long
+from .fielderrors import Cause, invalid, invalid_each, invalid_omitted, not_supported, required, too_long
 from .gotime import TIMESTAMP
 from .internal import as_internal
 from .podvalidation import as_dict, dicts
@@ -112,45 +111,6 @@ _CHAIN = "status.certificateChain"
 _MAX_CHAIN = 100 * 1024
 _FIVE_MINUTES = dt.timedelta(minutes=5)
 _REFRESH = "status.beginRefreshAt"
-_REASON = re.compile(r"[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?")
-_REASON_MSG = ("a condition reason must start with alphabetic character, optionally followed by a string of "
-               "alphanumeric characters or '_,:', and must end with an alphanumeric character or '_'")
-
-
-def _condition_causes(conditions: list[Obj]) -> list[Cause]:
-    """metav1validation.ValidateConditions: each condition's type (a qualified name, once), status, observed
-    generation, transition time, reason and message."""
-    found: list[Cause] = []
-    seen: set[str] = set()
-    for i, c in enumerate(conditions):
-        at, kind = f"status.conditions[{i}]", str(c.get("type") or "")
-        if kind in seen:
-            found.append(duplicate(at, kind))
-        seen.add(kind)
-        found += [required(f"{at}.type", "is required")] if not kind else \
-            invalid_each(f"{at}.type", kind, names.qualified_name(kind))
-        state = str(c.get("status") or "")
-        if not state:
-            found.append(required(f"{at}.status"))
-        elif state not in ("False", "True", "Unknown"):
-            found.append(not_supported(f"{at}.status", state, ("False", "True", "Unknown")))
-        if isinstance(generation := c.get("observedGeneration"), int) and generation < 0:
-            found.append(invalid(f"{at}.observedGeneration", generation, "must be greater than or equal to zero"))
-        if not c.get("lastTransitionTime"):
-            found.append(required(f"{at}.lastTransitionTime"))
-        reason = str(c.get("reason") or "")
-        if not reason:
-            found.append(required(f"{at}.reason"))
-        else:
-            if not _REASON.fullmatch(reason):
-                found.append(invalid(f"{at}.reason", reason, _REASON_MSG))
-            if len(reason) > 1024:
-                found.append(too_long(f"{at}.reason", 1024))
-        if len(str(c.get("message") or "")) > 32 * 1024:
-            found.append(too_long(f"{at}.message", 32 * 1024))
-    return found
-
-
 def _state(obj: Obj) -> set[str]:
     return {str(c.get("type")) for c in dicts(as_dict(obj.get("status")).get("conditions"))
             if c.get("type") in _FINAL and c.get("status") == "True"}
@@ -187,7 +147,7 @@ def status_causes(new: Obj, old: Obj, now: str) -> list[Cause]:
                 found.append(not_supported(f"{at}.status", c.get("status") or "", ("True",)))
         else:
             found.append(not_supported(f"{at}.type", c.get("type") or "", _FINAL))
-    found += _condition_causes(conditions)
+    found += validation.conditions(conditions, "status.conditions")
     if found:
         return found
     if _state(old):

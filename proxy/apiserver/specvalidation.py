@@ -1369,6 +1369,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
         return pod_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("resource.k8s.io/v1", "ResourceClaim"):
         return dravalidation.claim_status(obj, old)
+    if (obj.get("apiVersion"), obj.get("kind")) == ("storagemigration.k8s.io/v1", "StorageVersionMigration"):
+        return clustervalidation.migration_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Node"):  # (its status strategy validates the update)
         return nodevalidation.node_update(obj, old) + nodevalidation.node_declared(obj, old)
     if (check := clustervalidation.ON_STATUS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))) is not None:

@@ -10,6 +10,7 @@ compares the answers with the real kube-apiserver's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -20,7 +21,7 @@ from ..wire.names import label_value as label_value
 from ..wire.names import path_segment as path_segment
 from ..wire.names import qualified_name as qualified_name
 from ..wire.names import subdomain as subdomain
-from .fielderrors import Cause, forbidden, invalid, invalid_each, required, too_long
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .goorder import ordered_meta
 from .ipvalidation import ip_errors
 
@@ -133,3 +134,44 @@ def label_selector(selector: Any, path: str) -> list[Cause]:
         for j, value in enumerate(values):
             causes += invalid_each(f"{at}.values[{j}]", value, label_value(value))
     return causes
+
+
+_REASON = re.compile(r"[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?")
+_REASON_MSG = ("a condition reason must start with alphabetic character, optionally followed by a string of "
+               "alphanumeric characters or '_,:', and must end with an alphanumeric character or '_' (e.g. "
+               "'my_name',  or 'MY_NAME',  or 'MyName',  or 'ReasonA,ReasonB',  or 'ReasonA:ReasonB', regex used "
+               "for validation is '[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?')")
+
+
+def conditions(conditions: list[dict[str, Any]], path: str) -> list[Cause]:
+    """metav1validation.ValidateConditions: each condition's type (a qualified name, once), status, observed
+    generation, transition time, reason and message."""
+    found: list[Cause] = []
+    seen: set[str] = set()
+    for i, c in enumerate(conditions):
+        at, kind = f"{path}[{i}]", str(c.get("type") or "")
+        if kind in seen:
+            found.append(duplicate(at, kind))
+        seen.add(kind)
+        found += [required(f"{at}.type", "is required")] if not kind else \
+            invalid_each(f"{at}.type", kind, qualified_name(kind))
+        state = str(c.get("status") or "")
+        if not state:
+            found.append(required(f"{at}.status"))
+        elif state not in ("False", "True", "Unknown"):
+            found.append(not_supported(f"{at}.status", state, ("False", "True", "Unknown")))
+        if isinstance(generation := c.get("observedGeneration"), int) and generation < 0:
+            found.append(invalid(f"{at}.observedGeneration", generation, "must be greater than or equal to zero"))
+        if not c.get("lastTransitionTime"):
+            found.append(required(f"{at}.lastTransitionTime"))
+        reason = str(c.get("reason") or "")
+        if not reason:
+            found.append(required(f"{at}.reason"))
+        else:
+            if not _REASON.fullmatch(reason):
+                found.append(invalid(f"{at}.reason", reason, _REASON_MSG))
+            if len(reason) > 1024:
+                found.append(too_long(f"{at}.reason", 1024))
+        if len(str(c.get("message") or "")) > 32 * 1024:
+            found.append(too_long(f"{at}.message", 32 * 1024))
+    return found
