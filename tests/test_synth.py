@@ -297,7 +297,7 @@ def test_records_are_in_time_order_with_ids_in_request_order() -> None:
 
 def test_header_says_synthesized_and_carries_the_replay_defaults() -> None:
     head, _ = build(MINIMAL)
-    assert head.synthesized and head.started_at == "2026-01-01T00:00:00Z" and head.upstream_version == "v1.36.0"
+    assert head.synthesized and head.started_at == "2026-01-01T00:00:00Z" and head.upstream_version == "v1.37.2"
     assert head.meta == {"min_request_timeout": 60, "seed": 1, "scenario": "test"}
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ..wire.discovery import RELEASE
 from ..wire.kinds import ResourceType, builtin_by_kind, builtin_by_path, parse_collection_path
 from ..wire.params import InvalidParams, parse_list_options, query_pairs
 from .schema import (
@@ -612,7 +613,7 @@ def parse_scenario(data: Any, default_name: str = "scenario") -> Scenario:
         min_request_timeout=_positive(m.get("min_request_timeout", 1800), "min_request_timeout"),
         start_resource_version=_int(m.get("start_resource_version", 1000), "start_resource_version", 1),
         start_time=_start_time(m.get("start_time", DEFAULT_START_TIME), "start_time"),
-        server_version=_str(m.get("server_version", "v1.36.0"), "server_version"),
+        server_version=_str(m.get("server_version", RELEASE), "server_version"),
         rv_churn_per_minute=_int(m.get("rv_churn_per_minute", 0), "rv_churn_per_minute", 0),
         duration=parse_time(m["duration"], "duration") if "duration" in m else None,
         discovery=_bool(m.get("discovery", True), "discovery"),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..wire.discovery import RELEASE
+
 Headers = tuple[tuple[str, str], ...]
 
 DEFAULT_START_TIME = "2026-01-01T00:00:00Z"
@@ -63,7 +65,7 @@ SCHEMA: dict[str, Any] = {
                                    "description": "resourceVersion of the state at t=0"},
         "start_time": {"type": "string", "format": "date-time", "default": DEFAULT_START_TIME,
                        "description": "wall clock at t=0 (header, timestamps, Date headers)"},
-        "server_version": {"type": "string", "default": "v1.36.0"},
+        "server_version": {"type": "string", "default": RELEASE},
         "rv_churn_per_minute": {"type": "integer", "minimum": 0, "default": 0,
                                 "description": "writes to unwatched resources per minute (leases...)"},
         "duration": {**_TIME, "description": "how long reconnecting watches keep reconnecting"},

@@ -22,6 +22,11 @@ from .kinds import BUILTIN, ResourceType
 _SERVER_ADDRESS = "192.168.49.2:8443"
 
 
+RELEASE = "v1.37.2"
+"""The release whose apiserver emulate models (its types, defaults, validation, discovery): what /version says
+where a recording does not say what it was made against (a synthesized one, by default)."""
+
+
 def version_body(server_version: str, git_commit: str = "") -> bytes:
     """/version: written with MarshalIndent, no trailing newline, like the apiserver's."""
     core = server_version.lstrip("v").split("-")[0].split("+")[0].split(".")

@@ -53,7 +53,7 @@ def answer(path: str, accept: str, if_none_match: str, types: tuple[ResourceType
         return None
     held = list(api_services)
     priorities, remote = discovery.priorities_of(held), discovery.remote_of(held)
-    body = discovery.document(wanted, git_version or "v1.36.0", types, priorities, remote=remote)
+    body = discovery.document(wanted, git_version or discovery.RELEASE, types, priorities, remote=remote)
     if body is None:
         return None
     if wanted == "/version":  # a go-restful route of JSON only: not negotiated, but checked
