@@ -84,11 +84,17 @@ def _allocation(allocation: Obj, path: str, known: dict[str, set[str] | None]) -
         causes += _request_ref(str(result.get("request") or ""), f"{at}.request", known)
         device = str(result.get("device") or "")
         causes += invalid_each(f"{at}.device", device, names.dns_label(device))
-    for i, config in enumerate(dicts(devices.get("config"))):
-        at = f"{path}.devices.config[{i}]"
+    return causes + _configs(devices.get("config"), f"{path}.devices.config", known)
+
+
+def _configs(configs: Any, path: str, known: dict[str, set[str] | None]) -> list[Cause]:
+    """validateDeviceClaimConfiguration and validateDeviceAllocationConfiguration: each configuration's
+    requests naming the claim's, and an opaque configuration."""
+    causes: list[Cause] = []
+    for i, config in enumerate(dicts(configs)):
         causes += [c for j, name in enumerate(config.get("requests") or [])
-                   for c in _request_ref(str(name), f"{at}.requests[{j}]", known)]
-        causes += _opaque(config, at)
+                   for c in _request_ref(str(name), f"{path}[{i}].requests[{j}]", known)]
+        causes += _opaque(config, f"{path}[{i}]")
     return causes
 
 
@@ -395,12 +401,7 @@ def claim_spec(spec: Any, path: str) -> list[Cause]:
         if constraint.get("matchAttribute") is None and constraint.get("distinctAttribute") is None:
             causes.append(required(at, 'exactly one of "matchAttribute" or "distinctAttribute" is required, but '
                                        "multiple fields are set"))
-    for i, config in enumerate(dicts(devices.get("config"))):
-        at = f"{path}.devices.config[{i}]"
-        causes += [c for j, name in enumerate(config.get("requests") or [])
-                   for c in _request_ref(str(name), f"{at}.requests[{j}]", known)]
-        causes += _opaque(config, at)
-    return causes
+    return causes + _configs(devices.get("config"), f"{path}.devices.config", known)
 
 
 def claim(obj: Obj) -> list[Cause]:

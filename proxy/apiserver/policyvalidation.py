@@ -44,6 +44,11 @@ def _pointer_one_of(path: str, value: Any, allowed: tuple[str, ...]) -> list[Cau
     return [] if value in allowed else [not_supported(path, value, allowed)]
 
 
+def _one_of(path: str, value: Any, allowed: tuple[str, ...]) -> list[Cause]:
+    """An enum that is a string: missing or empty is Required, anything else unknown Unsupported."""
+    return [required(path)] if not value else [] if value in allowed else [not_supported(path, value, allowed)]
+
+
 def _param_kind(kind: Obj, path: str) -> list[Cause]:
     """validateParamKind: an apiVersion as an APIService's group and version, a kind that is a DNS-1035 label
     once lowered."""
@@ -207,12 +212,7 @@ def mutating_policy(obj: Obj) -> list[Cause]:
     if not (mutations := dicts(spec.get("mutations"))):
         causes.append(required(f"{path}.mutations", "mutations must contain at least one item"))
     causes += [c for i, m in enumerate(mutations) for c in _mutation(m, f"{path}.mutations[{i}]")]
-    policy = spec.get("reinvocationPolicy")
-    if not policy:
-        causes.append(required(f"{path}.reinvocationPolicy"))
-    elif policy not in ("IfNeeded", "Never"):
-        causes.append(not_supported(f"{path}.reinvocationPolicy", policy, ("IfNeeded", "Never")))
-    return causes
+    return causes + _one_of(f"{path}.reinvocationPolicy", spec.get("reinvocationPolicy"), ("IfNeeded", "Never"))
 
 
 def _param_ref(ref: Obj, path: str) -> list[Cause]:
@@ -228,12 +228,7 @@ def _param_ref(ref: Obj, path: str) -> list[Cause]:
             causes.append(forbidden(f"{path}.selector", "name and selector are mutually exclusive"))
     if not name and selector is None:
         causes.append(required(path, "one of name or selector must be specified"))
-    action = ref.get("parameterNotFoundAction")
-    if not action:
-        causes.append(required(f"{path}.parameterNotFoundAction"))
-    elif action not in ("Deny", "Allow"):
-        causes.append(not_supported(f"{path}.parameterNotFoundAction", action, ("Deny", "Allow")))
-    return causes
+    return causes + _one_of(f"{path}.parameterNotFoundAction", ref.get("parameterNotFoundAction"), ("Deny", "Allow"))
 
 
 def _binding_head(spec: Obj, path: str) -> list[Cause]:
