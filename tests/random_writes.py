@@ -2017,7 +2017,7 @@ def resource_claim_ops(seed: int, n: int) -> list[Op]:
     allocations = [{"devices": {"results": results}} for results in (
         [result("gpu")], [result("nic")], [result("fpga/large")], [result("gpu/small"), result("nic", device="gpu-1")],
         [result("a/b/c", driver="", pool="", device="Bad_Device")],
-        [result("gpu", device="gpu-1")])]
+        [result("gpu", device="gpu-1")], [result("gpu", driver="Bad Driver")], [result("gpu", driver="d" * 64)])]
     allocations.append({"devices": {"results": [result("nic")], "config": [
         {"source": "FromClaim", "requests": ["nic", "zzz"], "opaque": {"driver": "gpu.example.com", "parameters": {}}},
         {"source": "FromClass"}]}})

@@ -1,19 +1,20 @@
 """Dynamic resource allocation's objects as kube-apiserver v1.37 validates the writes of them
-(pkg/apis/resource/validation, and declarative validation's share): a ResourceClaim's status — who the claim
-is reserved for, and the allocation a scheduler writes once, each result naming a request of the claim (or a
-request and its subrequest) and a device, the configuration it carries; and the ResourceSlices a DRA driver
-publishes — its driver and pool (both fixed, as the node), where its devices are (one node, a node selector,
-all nodes or per device), each device's name, attributes, capacity and taints; and the DeviceTaintRules that
-taint devices by driver, pool or name. DRA drivers and schedulers under
-development write these, so a replay refuses what a cluster refuses.
+(pkg/apis/resource/validation, and declarative validation's share, reported last): DRA drivers, schedulers
+and operators under development write these, so a replay refuses what a cluster refuses.
 
-Also a claim's and a template's spec on create (each request's name, kind, class, mode and count, selectors,
-tolerations; constraints and configuration naming the claim's requests), a template's on update too; and a
-DeviceClass (selectors, opaque configurations, the extended resource it stands for).
+- ResourceClaims and their templates: each request's name, kind (exact or alternatives), class, allocation
+  mode and count, selectors, tolerations; constraints and configurations naming the claim's requests (a new
+  claim's, and a template's on every write); a claim's status as a scheduler writes it — reserved only once
+  allocated, an allocation set once, each result naming a request (or a request and its subrequest), a
+  device, a driver and a pool.
+- ResourceSlices, as a driver publishes them: its driver and pool (fixed, as its node), one place for its
+  devices (a node, a node selector, all nodes, or per device), each device's name, attributes, capacity and
+  taints; DeviceTaintRules (the devices selected, the taint); DeviceClasses (selectors, configurations, the
+  extended resource they stand for).
 
-Not modelled: the compilation of a selector's CEL, derived attributes, admin access, the devices' status a
-driver reports (`status.devices`), binding conditions, node selectors' terms, a device's counters and consumable
-capacity."""
+Not modelled: the compilation of a selector's CEL, derived attributes, admin access (the namespace label it
+needs), the devices' status a driver reports (`status.devices`), binding conditions, node selectors' terms, a
+device's counters and consumable capacity."""
 
 from __future__ import annotations
 
@@ -124,12 +125,10 @@ def _claim_status_declared(allocation: Any, before: Any) -> list[Cause]:
         return [] if allocation == before else \
             [invalid("status.allocation", None, "field cannot be modified once set")]
     causes: list[Cause] = []
-    for i, result in enumerate(dicts(as_dict(allocation).get("devices", {}).get("results")
-                                     if isinstance(allocation, dict) else [])):
+    for i, result in enumerate(dicts(as_dict(as_dict(allocation).get("devices")).get("results"))):
         at = f"status.allocation.devices.results[{i}]"
         driver = str(result.get("driver") or "")
-        causes += [required(f"{at}.driver")] if not driver else \
-            [too_long(f"{at}.driver", 63)] if len(driver) > 63 else []
+        causes += declared_driver_name(f"{at}.driver", driver) if driver else [required(f"{at}.driver")]
         causes += [] if result.get("pool") else [required(f"{at}.pool")]
     return causes
 
@@ -413,8 +412,7 @@ def claim_template(obj: Obj) -> list[Cause]:
 
 
 def _drivers_declared(configs: Any, path: str) -> list[Cause]:
-    """Declarative validation of each opaque configuration's driver: given, a DNS subdomain of any case, at most
-    63 bytes."""
+    """Declarative validation of each opaque configuration's driver: given, then as `declared_driver_name`."""
     causes: list[Cause] = []
     for i, config in enumerate(dicts(configs)):
         if not isinstance(opaque := config.get("opaque"), dict):
