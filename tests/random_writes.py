@@ -2024,7 +2024,17 @@ def resource_claim_ops(seed: int, n: int) -> list[Op]:
     statuses = (*({"allocation": a, "reservedFor": [pod]} for a in allocations),
                 *({"allocation": a} for a in allocations),
                 {"reservedFor": None}, {"allocation": None, "reservedFor": None}, {"reservedFor": [pod]},
-                {"reservedFor": [{"resource": "pods"}]})
+                {"reservedFor": [{"resource": "pods"}]},
+                *({"allocation": allocations[0], "devices": [device]} for device in (
+                    {"driver": "gpu.example.com", "pool": "node1", "device": "gpu-0",
+                     "conditions": [{"type": "Ready", "status": "True", "reason": "Up", "message": "",
+                                     "lastTransitionTime": "2026-01-01T00:00:00Z"}],
+                     "data": {"a": 1}, "networkData": {"interfaceName": "eth0", "ips": ["10.0.0.5/24"]}},
+                    {"driver": "gpu.example.com", "pool": "node1", "device": "gpu-9"},
+                    {"driver": "Bad Driver", "pool": "Bad_Pool", "device": "Bad_Device"},
+                    {"driver": "gpu.example.com", "pool": "node1", "device": "gpu-0", "data": [1],
+                     "networkData": {"ips": ["10.0.0.05/24", "bad", "2001:DB8::1/64"]},
+                     "conditions": [{"type": "Ready"}]})))
     return _simple_ops(seed, n, "resourceclaims", ("c1", "c2"), make,
                        ({"metadata": {"labels": {"m": "1"}}}, {"spec": {"devices": {"constraints": None}}},
                         {"metadata": {"annotations": {"a": "b"}}}), statuses)

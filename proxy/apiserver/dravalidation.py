@@ -6,15 +6,15 @@ and operators under development write these, so a replay refuses what a cluster 
   mode and count, selectors, tolerations; constraints and configurations naming the claim's requests (a new
   claim's, and a template's on every write); a claim's status as a scheduler writes it — reserved only once
   allocated, an allocation set once, each result naming a request (or a request and its subrequest), a
-  device, a driver and a pool.
+  device, a driver and a pool; the status a driver reports of each allocated device (its conditions, data and
+  network addresses), dropped for a device the allocation no longer holds.
 - ResourceSlices, as a driver publishes them: its driver and pool (fixed, as its node), one place for its
   devices (a node, a node selector, all nodes, or per device), each device's name, attributes, capacity and
   taints; DeviceTaintRules (the devices selected, the taint); DeviceClasses (selectors, configurations, the
   extended resource they stand for).
 
 Not modelled: the compilation of a selector's CEL, derived attributes, admin access (the namespace label it
-needs), the devices' status a driver reports (`status.devices`), binding conditions, node selectors' terms, a
-device's counters and consumable capacity."""
+needs), binding conditions, node selectors' terms, a device's counters and consumable capacity."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ import re
 from typing import Any
 
 from ..wire import names
+from . import validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -35,6 +36,7 @@ from .fielderrors import (
     too_many,
 )
 from .internal import semantic
+from .ipvalidation import interface_address
 from .podvalidation import as_dict, dicts
 from .volumevalidation import csi_driver_name, declared_driver_name
 
@@ -106,6 +108,9 @@ def claim_status(obj: Obj, old: Obj) -> list[Cause]:
     causes = [required(f"status.reservedFor[{i}].{f}") for i, ref in enumerate(reserved)
               for f in ("resource", "name", "uid") if not ref.get(f)]
     allocation, before = status.get("allocation"), old_status.get("allocation")
+    allocated = {_device_id(r) for r in dicts(as_dict(as_dict(allocation).get("devices")).get("results"))}
+    causes += [c for i, device in enumerate(dicts(status.get("devices")))
+               for c in _device_status(device, f"status.devices[{i}]", allocated)]
     if reserved and not isinstance(allocation, dict):
         causes.append(forbidden("status.reservedFor", "may not be specified when `allocated` is not set"))
     elif reserved and as_dict(obj.get("metadata")).get("deletionTimestamp"):
@@ -116,6 +121,50 @@ def claim_status(obj: Obj, old: Obj) -> list[Cause]:
     if isinstance(allocation, dict) and not isinstance(before, dict):
         causes += _allocation(allocation, "status.allocation", _request_names(obj))
     return causes + _claim_status_declared(allocation, before)
+
+
+def _device_id(device: Obj) -> str:
+    """structured.SharedDeviceID's string: driver/pool/device[/shareID]."""
+    parts = [str(device.get(k) or "") for k in ("driver", "pool", "device")]
+    return "/".join(parts + ([str(device["shareID"])] if device.get("shareID") else []))
+
+
+def drop_deallocated(new: Obj, old: Obj) -> None:
+    """The status strategy's dropDeallocatedStatusDevices: a /status write keeps no status of a device the old
+    allocation had and the new one does not (in place)."""
+    def results(claim: Obj) -> set[str]:
+        allocation = as_dict(as_dict(claim.get("status")).get("allocation"))
+        return {_device_id(r) for r in dicts(as_dict(allocation.get("devices")).get("results"))}
+    gone = results(old) - results(new)
+    status = as_dict(new.get("status"))
+    if gone and isinstance(devices := status.get("devices"), list):
+        kept = [d for d in devices if not (isinstance(d, dict) and _device_id(d) in gone)]
+        if kept:
+            status["devices"] = kept
+        else:
+            status.pop("devices")
+
+
+def _device_status(device: Obj, path: str, allocated: set[str]) -> list[Cause]:
+    """validateDeviceStatus: a device a driver reports on — named as allocated, its conditions (metav1's, at
+    most 8), its data a JSON object, its network data's addresses in canonical CIDR form."""
+    driver, device_name = str(device.get("driver") or ""), str(device.get("device") or "")
+    causes = csi_driver_name(f"{path}.driver", driver) + _pool_name(str(device.get("pool") or ""), f"{path}.pool")
+    causes += invalid_each(f"{path}.device", device_name, names.dns_label(device_name))
+    if _device_id(device) not in allocated:
+        shown = {"Driver": driver, "Pool": device.get("pool") or "", "Device": device_name,
+                 "ShareID": device.get("shareID") or ""}  # (the SharedDeviceID struct, its strings as JSON)
+        causes.append(invalid(path, shown, "must be an allocated device in the claim"))
+    conditions = dicts(device.get("conditions"))
+    causes += [too_many(f"{path}.conditions", len(conditions), 8)] if len(conditions) > 8 else []
+    causes += validation.conditions(conditions, f"{path}.conditions")
+    if (data := device.get("data")) is not None and not isinstance(data, dict):
+        causes.append(invalid(f"{path}.data", "<value omitted>", "must be a valid JSON object"))
+    elif data is not None and len(json.dumps(data, separators=(",", ":"))) > 10 * 1024:
+        causes.append(too_long(f"{path}.data", 10 * 1024))
+    network = as_dict(device.get("networkData"))
+    return causes + [c for i, ip in enumerate(network.get("ips") or [])
+                     for c in interface_address(f"{path}.networkData.ips[{i}]", str(ip))]
 
 
 def _claim_status_declared(allocation: Any, before: Any) -> list[Cause]:

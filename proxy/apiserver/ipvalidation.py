@@ -71,6 +71,19 @@ def cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
         return None
 
 
+def interface_address(path: str, value: str) -> list[Cause]:
+    """IsValidInterfaceAddress: an address in CIDR form (host bits kept), in its canonical form."""
+    if cidr(value) is None:
+        return [invalid(path, value, "must be a valid address in CIDR form, (e.g. 10.9.8.7/24 or 2001:db8::1/64)")]
+    ip_text, _, bits = value.partition("/")
+    ip = ipaddress.ip_address(_sloppy_ip(ip_text))
+    size = int(bits)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None and size > 32:  # as Go prints it
+        ip, size = ip.ipv4_mapped, size - 96
+    canonical = f"{ip}/{size}"
+    return [] if value == canonical else [invalid(path, value, f'must be in canonical form ("{canonical}")')]
+
+
 def legacy_cidr(path: str, value: str) -> list[Cause]:
     """IsValidCIDRForLegacyField, strict (StrictIPCIDRValidation, on in 1.37)."""
     net = cidr(value)

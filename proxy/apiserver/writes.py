@@ -38,6 +38,7 @@ from . import (
     csr,
     decoding,
     defaults,
+    dravalidation,
     fieldvalidation,
     jsonpatch,
     lastapplied,
@@ -773,6 +774,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         qos = as_dict(current.get("status")).get("qosClass")
         if t.builtin and t.kind == "Pod" and qos and not as_dict(new.get("status")).get("qosClass"):
             new["status"] = {**as_dict(new.get("status")), "qosClass": qos}  # (immutable, backfilled for old kubelets)
+        if t.builtin and t.kind == "ResourceClaim":  # (after the field manager, which saw the devices sent)
+            as_sent = as_sent or copy.deepcopy(new)
+            dravalidation.drop_deallocated(new, current)
         if t.builtin and t.kind not in _STATUS_KEEPS_METADATA:
             kept = _STATUS_KEEPS.get(t.kind, ())
             new["metadata"] = {**{k: v for k, v in sent_meta.items() if k not in kept},
