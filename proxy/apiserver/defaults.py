@@ -660,7 +660,7 @@ def _tolerations(holder: Obj) -> None:
 
 
 def _claim_spec(spec: Obj | None) -> None:
-    for request in (_sub(spec, "devices") or {}).get("requests") or [] if spec is not None else []:
+    for request in (_sub(spec or {}, "devices") or {}).get("requests") or []:
         if isinstance(request, dict):
             if (exactly := _sub(request, "exactly")) is not None:
                 _device_request(exactly)
@@ -673,7 +673,7 @@ def _resource_claim(obj: Obj, _: bool, _uid: str = "") -> None:
     """A claim's device requests, and the tolerations of what its status says was allocated."""
     _claim_spec(_sub(obj, "spec"))
     allocation = _sub(_sub(obj, "status") or {}, "allocation")
-    for result in (_sub(allocation, "devices") or {}).get("results") or [] if allocation is not None else []:
+    for result in (_sub(allocation or {}, "devices") or {}).get("results") or []:
         if isinstance(result, dict):
             _tolerations(result)
 
@@ -682,10 +682,10 @@ def _resource_slice(obj: Obj, _: bool, _uid: str = "") -> None:
     """The strategy drops what gated features add: a device attribute's list values (DRAListTypeAttributes, off
     in 1.37), so one holding only those holds nothing."""
     for device in (_sub(obj, "spec") or {}).get("devices") or []:
-        for attribute in (_sub(device, "attributes") or {}).values() if isinstance(device, dict) else []:
+        attributes = (_sub(device, "attributes") or {}) if isinstance(device, dict) else {}
+        for attribute in (a for a in attributes.values() if isinstance(a, dict)):
             for key in ("bools", "ints", "strings", "versions"):
-                if isinstance(attribute, dict):
-                    attribute.pop(key, None)
+                attribute.pop(key, None)
 
 
 def _resource_claim_template(obj: Obj, _: bool, _uid: str = "") -> None:
@@ -857,8 +857,12 @@ def _slice_taints(obj: Obj) -> list[Obj]:
             for t in d.get("taints") or [] if isinstance(t, dict)]
 
 
+def _rule_taint(obj: Obj) -> list[Obj]:
+    taint = _sub(_sub(obj, "spec") or {}, "taint")
+    return [taint] if taint is not None else []
+
+
 _DEVICE_TAINTS: dict[tuple[str, str], Callable[[Obj], list[Obj]]] = {
     ("resource.k8s.io/v1", "ResourceSlice"): _slice_taints,
-    ("resource.k8s.io/v1", "DeviceTaintRule"): lambda obj: [t] if isinstance(t := (_sub(obj, "spec") or {}).get(
-        "taint"), dict) else [],
+    ("resource.k8s.io/v1", "DeviceTaintRule"): _rule_taint,
 }

@@ -30,14 +30,13 @@ from .fielderrors import (
     forbidden,
     invalid,
     invalid_each,
-    not_supported,
     required,
     too_long,
     too_many,
 )
 from .internal import semantic
 from .ipvalidation import interface_address
-from .podvalidation import as_dict, dicts
+from .podvalidation import as_dict, dicts, one_of
 from .volumevalidation import csi_driver_name, declared_driver_name
 
 Obj = dict[str, Any]
@@ -204,6 +203,23 @@ def _pool_name(name: str, path: str) -> list[Cause]:
     return causes + [c for part in name.split("/") for c in invalid_each(path, part, names.subdomain(part))]
 
 
+def _node_name(holder: Obj, path: str, empty: str, where: list[str]) -> list[Cause]:
+    """A slice's or a device's `nodeName`: a node's name where given, `empty` the refusal of an empty one."""
+    if (node := holder.get("nodeName")) is None:
+        return []
+    if not node:
+        return [invalid(f"{path}.nodeName", node, empty)]
+    where.append("`nodeName`")
+    return invalid_each(f"{path}.nodeName", node, names.subdomain(str(node)))
+
+
+def _one_place(where: list[str], path: str, none: str, several: str) -> list[Cause]:
+    """Exactly one of the places collected in `where`: `none` and `several` the refusals otherwise."""
+    if not where:
+        return [required(path, none)]
+    return [invalid(path, "{" + ", ".join(where) + "}", several)] if len(where) > 1 else []
+
+
 def _true_or_unset(spec: Obj, key: str, path: str, where: list[str]) -> list[Cause]:
     value = spec.get(key)
     if value is None:
@@ -264,11 +280,7 @@ def _taint(taint: Obj, path: str) -> list[Cause]:
 def _taint_effect(taint: Obj, old: Obj | None, path: str) -> list[Cause]:
     """Declarative validation of a taint's effect (not again where an update keeps it)."""
     effect = taint.get("effect")
-    if old is not None and old.get("effect") == effect:
-        return []
-    if not effect:
-        return [required(f"{path}.effect")]
-    return [] if effect in _EFFECTS else [not_supported(f"{path}.effect", effect, _EFFECTS)]
+    return [] if old is not None and old.get("effect") == effect else one_of(f"{path}.effect", effect, _EFFECTS)
 
 
 def _device(device: Obj, path: str, per_device: bool, old_device: Obj | None = None) -> list[Cause]:
@@ -292,23 +304,14 @@ def _device(device: Obj, path: str, per_device: bool, old_device: Obj | None = N
         taints = dicts(device.get("taints"))
         causes += [too_many(f"{path}.taints", len(taints), 16)] if len(taints) > 16 else \
             [c for i, taint in enumerate(taints) for c in _taint(taint, f"{path}.taints[{i}]")]
-    placed = [f"`{k}`" for k in ("nodeName", "nodeSelector", "allNodes") if device.get(k) is not None]
     if per_device:
         where: list[str] = []
-        if (node := device.get("nodeName")) is not None:
-            if node:
-                where.append("`nodeName`")
-                causes += invalid_each(f"{path}.nodeName", node, names.subdomain(str(node)))
-            else:
-                causes.append(invalid(f"{path}.nodeName", node, "must not be empty"))
+        causes += _node_name(device, path, "must not be empty", where)
         if device.get("nodeSelector") is not None:
             where.append("`nodeSelector`")
         causes += _true_or_unset(device, "allNodes", path, where)
-        if not where:
-            causes.append(required(path, _DEVICE_PLACE))
-        elif len(where) > 1:
-            causes.append(invalid(path, "{" + ", ".join(where) + "}", _DEVICE_PLACE))
-    elif placed:
+        causes += _one_place(where, path, _DEVICE_PLACE, _DEVICE_PLACE)
+    elif any(device.get(k) is not None for k in ("nodeName", "nodeSelector", "allNodes")):
         causes.append(invalid(path, None, "`nodeName`, `nodeSelector` and `allNodes` can only be set if "
                                           "`perDeviceNodeSelection` is set to true in the ResourceSlice spec"))
     return causes
@@ -332,12 +335,7 @@ def resource_slice(obj: Obj, old: Obj | None = None) -> list[Cause]:
                 ("spec.nodeName", spec.get("nodeName"), old_spec.get("nodeName"))):
             causes += [] if new_value == old_value else [invalid(path, new_value, "field is immutable")]
     where: list[str] = []
-    if (node := spec.get("nodeName")) is not None:
-        if node:
-            where.append("`nodeName`")
-            causes += invalid_each("spec.nodeName", node, names.subdomain(str(node)))
-        else:
-            causes.append(invalid("spec.nodeName", node, "must be either unset or set to a non-empty string"))
+    causes += _node_name(spec, "spec", "must be either unset or set to a non-empty string", where)
     if isinstance(selector := spec.get("nodeSelector"), dict):
         where.append("`nodeSelector`")
         if not (terms := list(selector.get("nodeSelectorTerms") or [])):  # (ValidateNodeSelector; terms not checked)
@@ -347,26 +345,22 @@ def resource_slice(obj: Obj, old: Obj | None = None) -> list[Cause]:
                                   "must have exactly one node selector term"))
     causes += _true_or_unset(spec, "allNodes", "spec", where)
     causes += _true_or_unset(spec, "perDeviceNodeSelection", "spec", where)
-    if not where:
-        causes.append(required("spec", _ONE_PLACE))
-    elif len(where) > 1:
-        causes.append(invalid("spec", "{" + ", ".join(where) + "}", f"{_ONE_PLACE}, but multiple fields are set"))
+    causes += _one_place(where, "spec", _ONE_PLACE, f"{_ONE_PLACE}, but multiple fields are set")
     devices = spec.get("devices")
     if spec.get("sharedCounters") is not None and devices is not None:
         causes.append(invalid("spec", "", "only one of `sharedCounters` or `devices` is allowed"))
     devices = dicts(devices)
+    olds = {str(d.get("name") or ""): d for d in dicts(old_spec.get("devices"))}
     if len(devices) > 128:
         causes.append(too_many("spec.devices", len(devices), 128))
     else:
         per_device, seen = spec.get("perDeviceNodeSelection") is True, set()
-        olds = {str(d.get("name") or ""): d for d in dicts(old_spec.get("devices"))}
         for i, device in enumerate(devices):
             causes += _device(device, f"spec.devices[{i}]", per_device, olds.get(str(device.get("name") or "")))
         for i, device in enumerate(devices):
             if (name := str(device.get("name") or "")) in seen:
                 causes.append(duplicate(f"spec.devices[{i}]", name))
             seen.add(name)
-    olds = {str(d.get("name") or ""): d for d in dicts(old_spec.get("devices"))}
     for i, device in enumerate(devices[:128]):
         causes += [c for key, value in as_dict(device.get("attributes")).items()
                    for c in _attribute_union(as_dict(value), f"spec.devices[{i}].attributes[{key}]")]

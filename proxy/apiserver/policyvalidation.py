@@ -18,7 +18,7 @@ from typing import Any
 from ..wire import names
 from . import validation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
-from .podvalidation import as_dict, dicts
+from .podvalidation import as_dict, dicts, one_of
 from .webhookvalidation import excluded_rule_warnings, match_conditions, rule_with_operations
 
 Obj = dict[str, Any]
@@ -42,11 +42,6 @@ def _pointer_one_of(path: str, value: Any, allowed: tuple[str, ...]) -> list[Cau
     if value is None:
         return [required(path)]
     return [] if value in allowed else [not_supported(path, value, allowed)]
-
-
-def _one_of(path: str, value: Any, allowed: tuple[str, ...]) -> list[Cause]:
-    """An enum that is a string: missing or empty is Required, anything else unknown Unsupported."""
-    return [required(path)] if not value else [] if value in allowed else [not_supported(path, value, allowed)]
 
 
 def _param_kind(kind: Obj, path: str) -> list[Cause]:
@@ -191,10 +186,8 @@ def validating_policy(obj: Obj) -> list[Cause]:
 def _mutation(mutation: Obj, path: str) -> list[Cause]:
     """validateMutation: a patch type, its own expression (trimmed, required) and not the other type's."""
     kind = mutation.get("patchType")
-    if not kind:
-        return [required(f"{path}.patchType")]
     if kind not in _PATCH_TYPES:
-        return [not_supported(f"{path}.patchType", kind, _PATCH_TYPES)]
+        return one_of(f"{path}.patchType", kind, _PATCH_TYPES)
     own, other = ("jsonPatch", "applyConfiguration") if kind == "JSONPatch" else ("applyConfiguration", "jsonPatch")
     if not isinstance(body := mutation.get(own), dict):
         causes = [required(f"{path}.{own}", f"must be specified when patchType is {kind}")]
@@ -212,7 +205,7 @@ def mutating_policy(obj: Obj) -> list[Cause]:
     if not (mutations := dicts(spec.get("mutations"))):
         causes.append(required(f"{path}.mutations", "mutations must contain at least one item"))
     causes += [c for i, m in enumerate(mutations) for c in _mutation(m, f"{path}.mutations[{i}]")]
-    return causes + _one_of(f"{path}.reinvocationPolicy", spec.get("reinvocationPolicy"), ("IfNeeded", "Never"))
+    return causes + one_of(f"{path}.reinvocationPolicy", spec.get("reinvocationPolicy"), ("IfNeeded", "Never"))
 
 
 def _param_ref(ref: Obj, path: str) -> list[Cause]:
@@ -228,7 +221,7 @@ def _param_ref(ref: Obj, path: str) -> list[Cause]:
             causes.append(forbidden(f"{path}.selector", "name and selector are mutually exclusive"))
     if not name and selector is None:
         causes.append(required(path, "one of name or selector must be specified"))
-    return causes + _one_of(f"{path}.parameterNotFoundAction", ref.get("parameterNotFoundAction"), ("Deny", "Allow"))
+    return causes + one_of(f"{path}.parameterNotFoundAction", ref.get("parameterNotFoundAction"), ("Deny", "Allow"))
 
 
 def _binding_head(spec: Obj, path: str) -> list[Cause]:
