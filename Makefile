@@ -39,10 +39,10 @@ realkube:
 peers-go:
 	cd tests/peers/goclients && go build -o ../../../$(PEERS)/goclients .
 
-# The client peers in Java (fabric8) and Rust (kube-rs): tests/peers/java, tests/peers/rust.
-peers-java: $(PEERS)/java/fabric8-peer.jar
+# The client peers in Java (fabric8, kubernetes-client/java) and Rust (kube-rs): tests/peers/java, tests/peers/rust.
+peers-java: $(PEERS)/java/java-peers.jar
 
-$(PEERS)/java/fabric8-peer.jar: tests/peers/java/pom.xml $(wildcard tests/peers/java/src/main/java/watchproxy/peer/*.java)
+$(PEERS)/java/java-peers.jar: tests/peers/java/pom.xml $(wildcard tests/peers/java/src/main/java/watchproxy/peer/*.java)
 	@command -v mvn >/dev/null || { echo "peers-java needs Maven 3 and a JDK 17 (Debian: apt-get install maven)"; exit 1; }
 	mvn -q -B -f tests/peers/java/pom.xml package
 

@@ -23,9 +23,11 @@ NODE_DIR = ROOT / "examples" / "node"
 KUBECTL = Path(kubectl())  # the virtualenv's (`make clients`), else one on PATH
 # Client peers in other languages, built by `make peers` (tests/peers/<language>).
 PEERS = ROOT / ".cache" / "peers"
-FABRIC8_JAR = PEERS / "java" / "fabric8-peer.jar"
+JAVA_PEERS = PEERS / "java" / "java-peers.jar"  # fabric8 and kubernetes-client/java
 KUBE_RS = PEERS / "kube-peer"
 GOCLIENTS = PEERS / "goclients"
+# The main class of each Java peer's names (tests/peers/java), the rest of the name is its mode.
+JAVA_MAINS = {"fabric8-": "watchproxy.peer.Fabric8Peer", "client-java-": "watchproxy.peer.ClientJavaPeer"}
 # A test peer starts faster and takes less of a shared machine with the client compiler and a small heap.
 JAVA = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m"]
 
@@ -92,14 +94,16 @@ def python_client(script: str, kubeconfig: str, *args: str) -> ClientProcess:
 def peer_argv(peer: str) -> list[str]:
     """The command line of a client peer by name (tests and tests/clients/make_report.py share these).
 
-    fabric8-inform, fabric8-watch: fabric8's informer and plain watch (Java); kube-rs: kube::runtime::watcher
+    fabric8-inform, fabric8-watch: fabric8's informer and plain watch (Java); client-java-inform, client-java-watch,
+    client-java-watch-bookmarks: the same of the official kubernetes-client/java; kube-rs: kube::runtime::watcher
     (Rust); aio-watch: kubernetes_asyncio's Watch; kopf: a kopf operator; go-<sub>: tests/peers/goclients."""
     py = [sys.executable, "-u"]
     if peer.startswith("go-"):
         return [str(GOCLIENTS), peer.removeprefix("go-")]
-    return {"fabric8-inform": [*JAVA, "-jar", str(FABRIC8_JAR), "inform"],
-            "fabric8-watch": [*JAVA, "-jar", str(FABRIC8_JAR), "watch"],
-            "kube-rs": [str(KUBE_RS)],
+    for prefix, main in JAVA_MAINS.items():
+        if peer.startswith(prefix):
+            return [*JAVA, "-cp", str(JAVA_PEERS), main, peer.removeprefix(prefix)]
+    return {"kube-rs": [str(KUBE_RS)],
             "aio-watch": [*py, str(CLIENTS / "aio_watch.py")],
             "kopf": [*py, str(CLIENTS / "kopf_operator.py")]}[peer]
 

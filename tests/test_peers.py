@@ -1,6 +1,6 @@
-"""The client peers of other languages and frameworks — fabric8 (Java), kube-rs (Rust), kubernetes_asyncio and
-kopf (Python) — each through the three things a user does with watchproxy, in one test per peer (one JVM
-start per phase):
+"""The client peers of other languages and frameworks — fabric8 and kubernetes-client/java (Java), kube-rs (Rust),
+kubernetes_asyncio and kopf (Python) — each through the three things a user does with watchproxy, in one test per
+peer (one JVM start per phase):
 
 1. record: the peer runs through `watchproxy record` against the real kube-apiserver while pods are
    created, progress to Running and one is deleted; on SIGTERM it prints its cache;
@@ -25,7 +25,7 @@ from watchproxy.engines.store import load
 from watchproxy.server.sessions import RecordSession, ReplaySession
 from watchproxy.testing import Replay
 
-from tests.procs import FABRIC8_JAR, KUBE_RS, ClientProcess, peer_client, until_logged
+from tests.procs import JAVA_PEERS, KUBE_RS, ClientProcess, peer_client, until_logged
 from tests.realkube import RealKube
 from tests.workload import Workload
 
@@ -53,8 +53,10 @@ class Peer:
 
 
 PEERS = [
-    Peer("fabric8-inform", "relist", FABRIC8_JAR, min_open_wall=2.5),
-    Peer("fabric8-watch", "exit", FABRIC8_JAR, min_open_wall=2.5),
+    Peer("fabric8-inform", "relist", JAVA_PEERS, min_open_wall=2.5),
+    Peer("fabric8-watch", "exit", JAVA_PEERS, min_open_wall=2.5),
+    Peer("client-java-inform", "relist", JAVA_PEERS),  # after a 410 its ReflectorRunnable lists with RV ""
+    Peer("client-java-watch", "exit", JAVA_PEERS),
     Peer("kube-rs", "relist", KUBE_RS),
     Peer("aio-watch", "rewatch"),  # kubernetes_asyncio retries a 410 once with the same resourceVersion
     Peer("kopf", "relist", ordered_across_objects=False),
@@ -249,3 +251,47 @@ def test_a_websocket_watch_gets_an_empty_200_and_no_watch(watchproxy: Callable[.
 
     assert asyncio.run(ask()) == (200, b"")
     assert replay.watches() == []
+
+
+async def test_client_java_cannot_read_a_pod_bookmark_on_the_real_apiserver_nor_on_its_replays(
+        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    """kubernetes-client/java#4160 (open at 26.0.0), reproduced offline: the real apiserver ends the initial
+    ADDED events of a watch with allowWatchBookmarks and no resourceVersion with a bookmark, whose Pod is
+    `"spec": {"containers": null}` (Go's PodSpec.Containers has no omitempty), and client-java validates every
+    object it reads against the OpenAPI's required fields: its Watch throws on that bookmark. Recorded, replayed
+    exactly and emulated, the client dies the same way, with the same transcript."""
+    if not JAVA_PEERS.exists():
+        pytest.fail(f"{JAVA_PEERS} is missing: `make peers` builds it")
+    workload = Workload(realkube.admin_kubeconfig)
+    try:
+        await asyncio.to_thread(workload.reset)
+        await asyncio.to_thread(workload.create_pod, R9)
+    finally:
+        workload.close()
+    peer = "client-java-watch-bookmarks"
+
+    def run(kubeconfig: str) -> list[str]:
+        client = peer_client(peer, kubeconfig)
+        try:
+            assert client.wait_exit() == 1, client.lines
+            return client.lines
+        finally:
+            client.kill()
+
+    rec = tmp_path / "bookmark.msgpack"
+    async with RecordSession(rec, kubeconfig=str(realkube.admin_kubeconfig), write_kubeconfig=tmp_path / "r.kc") as s:
+        assert s.kubeconfig is not None
+        recorded = await asyncio.to_thread(run, s.kubeconfig)
+    assert events(recorded) == [f"ADDED : {R9}"], recorded
+    crash = "ERROR : IllegalArgumentException: Expected the field `containers` to be an array in the JSON string but " \
+            "got `null`"
+    assert crash in recorded
+    watch = next(ex for ex in load(rec).exchanges.values() if ex.is_watch_stream)
+    assert "allowWatchBookmarks=true" in watch.request.query
+    assert b'"BOOKMARK"' in watch.body  # what the client died on
+
+    kc = tmp_path / "exact.kc"
+    async with ReplaySession(rec, mode="exact", write_kubeconfig=kc):
+        assert await asyncio.to_thread(run, str(kc)) == recorded
+    replay = watchproxy(rec, seed=7)
+    assert await asyncio.to_thread(run, replay.kubeconfig) == recorded

@@ -52,6 +52,17 @@ NOTES = """
   GKE's silent rejections: fabric8io/kubernetes-client#7896, #7898): a plain `watch()` then ends with a
   `WatcherException` 410, an informer relists. A test that drives fabric8 with a manual clock must keep
   each watch open 2 s of wall time before moving time to its deadline (tests/test_peers.py does).
+- kubernetes-client/java (`tests/peers/java` `ClientJavaPeer`, OkHttp): `inform` is
+  `SharedInformerFactory.sharedIndexInformerFor(GenericKubernetesApi, V1Pod.class, 0, namespace)`, as the
+  client's informer examples build one; `watch` is `Watch.createWatch` over `listNamespacedPod(ns).watch(true)`,
+  as its WatchExample, inside the loop a program writes around it (the example watches once): after a clean end
+  of the stream it watches again from the last resourceVersion, and anything else ends it. Both set OkHttp's
+  read timeout to 0, as the examples do ("infinite timeout"): with OkHttp's default of 10 s a watch quiet for
+  10 s ends in an `IOException`, on which the informer lists again (`ReflectorRunnable.run`: "Read timeout
+  retry list and watch"). The plain Watch cannot be asked for bookmarks on pods: the client checks every object
+  it reads against the OpenAPI's required fields, and the real apiserver's Pod bookmark carries
+  `"spec": {"containers": null}` (kubernetes-client/java#4160, open at 26.0.0; `tests/test_peers.py` reproduces
+  it against the real apiserver, then offline from the recording); its informer asks for no bookmarks.
 - kube-rs (`tests/peers/rust`): `watcher(api, Config::default()).default_backoff()` through a reflector;
   the watcher reports Apply/Delete and InitApply/InitDone, so the peer names each event from its own view
   (a new name is ADDED, a known one with a new resourceVersion MODIFIED, a delete or a name a relist no
@@ -69,10 +80,11 @@ NOTES = """
 - client-go rows (tests/peers/goclients): with client-go 0.37's default `WatchListClient`, a relist is a
   watch with `sendInitialEvents=true` (no LIST); the check counts such a watch as a relist and shows it
   as `watch-list` in the cells. The LIST+WATCH row is the same binary with `--watch-list=false`.
-- Cold build of the peers on this 2-core machine, empty caches: fabric8 jar 13 s with Maven (44 MB of
-  artifacts downloaded); kube-rs 2 min 2 s with cargo (debug profile without debug info; from a fresh
-  clone with the crates already downloaded, on a busier machine, 3 min 17 s; a release build took 4 min
-  21 s, so the peer is not built with `--release`); after that `make peers` is a no-op for both.
+- Cold build of the peers on this 2-core machine, empty caches: the Java peers' jar (fabric8 and
+  kubernetes-client/java) 15 s with Maven (86 MB of artifacts downloaded, Maven's plugins included); kube-rs
+  2 min 2 s with cargo (debug profile without debug info; from a fresh clone with the crates already
+  downloaded, on a busier machine, 3 min 17 s; a release build took 4 min 21 s, so the peer is not built
+  with `--release`); after that `make peers` is a no-op for both.
 
 ## The BUG verdicts, checked against each client's source
 
@@ -95,6 +107,9 @@ only longer than the check's 8 s wall timeout (`--wall-timeout`).
   arms a client-side close between `MIN_TIMEOUT`, 5 min, and twice that; fabric8io/kubernetes-client#4781,
   #5189); a plain fabric8 `watch()` asks for no timeoutSeconds and has no Reflector, so it waits as long as
   the connection looks open (fabric8io/kubernetes-client#6071).
+  kubernetes-client/java with the examples' read timeout of 0 waits forever too: its informer's watches carry
+  a timeoutSeconds of 5–10 min (`ReflectorRunnable.REFLECTOR_WATCH_CLIENTSIDE_TIMEOUT` × (1 + random)), but
+  only as the query parameter the server enforces.
 - **Python `kubernetes` Watch.stream** — `watch/watch.py` `Watch.stream`: an ERROR 410 is retried once with
   the same resourceVersion (`retry_after_410`), the next raises `ApiException(410)`; an HTTP 410 or 503
   on the request raises from the list call; a torn chunk raises urllib3's `ProtocolError` — the stream
@@ -121,6 +136,14 @@ only longer than the check's 8 s wall timeout (`--wall-timeout`).
   never relists (`Reflector.ReflectorWatcher.onClose` is where the informer does). The fabric8 contract
   leaves the relist to the caller, as the Python Watch does; the row shows what that costs a program
   that uses the plain watch.
+- **kubernetes-client/java Watch** — `util/Watch.java` (client-java 26.0.0): an ERROR event is handed to
+  the caller as a `Response` with its `status`, a failed request throws `ApiException` from `createWatch`, a
+  torn stream `RuntimeException("IO Exception during next method.")` from `next()`; relisting and re-watching
+  are the caller's, so these cells show what a program that re-watches only after a clean end (the loop in
+  the peer) meets. Its informer (`informer/cache/ReflectorRunnable.java`) handles every one of them: an ERROR
+  410 relists with resourceVersion "" after the `Controller`'s 1 s period; an HTTP 410 or 503 on the watch
+  request goes to the exception handler and the next run, a second later, lists from the last
+  resourceVersion; Retry-After is not read.
 - **kube-rs http-410** — `kube-runtime` `src/watcher.rs` `step_trampolined`: an error *starting* a watch
   (`State::InitListed` → `Error::WatchStartFailed`) keeps the same resourceVersion, so an HTTP 410 status
   is retried with the expired RV (with the backoff) instead of relisting; an in-stream ERROR 410 resets to
@@ -191,6 +214,7 @@ def peers() -> list[tuple[str, list[str]]]:
     """The client peers of other languages and frameworks (tests/peers, tests/procs.peer_argv); the Go ones
     only once their binary is built (`make peers-go`)."""
     f8 = _pinned("tests/peers/java/pom.xml", r"kubernetes-client-bom</artifactId>\s*<version>([^<]+)")
+    cj = _pinned("tests/peers/java/pom.xml", r"<artifactId>client-java</artifactId>\s*<version>([^<]+)")
     kube = _pinned("tests/peers/rust/Cargo.lock", r'name = "kube"\nversion = "([^"]+)"')
     client_go = _pinned("tests/peers/goclients/go.mod", r"k8s.io/client-go (v\S+)")
     runtime = _pinned("tests/peers/goclients/go.mod", r"sigs.k8s.io/controller-runtime (v\S+)")
@@ -200,6 +224,8 @@ def peers() -> list[tuple[str, list[str]]]:
     return [
         (f"fabric8 {f8} SharedIndexInformer (Java)", peer_argv("fabric8-inform")),
         (f"fabric8 {f8} watch() (Java)", peer_argv("fabric8-watch")),
+        (f"kubernetes-client/java {cj} SharedIndexInformer (Java)", peer_argv("client-java-inform")),
+        (f"kubernetes-client/java {cj} Watch in a re-watch loop (Java)", peer_argv("client-java-watch")),
         (f"kube-rs {kube} watcher (Rust)", peer_argv("kube-rs")),
         (f"kubernetes_asyncio {_version('kubernetes_asyncio')} Watch", peer_argv("aio-watch")),
         # Without its create handler: the check's ideal events know nothing of a client's own writes.

@@ -26,20 +26,7 @@ import sun.misc.Signal;
  * {@code done} and exits 1, as the Python watch driver does.
  */
 public final class Fabric8Peer {
-    private static final Object OUT = new Object();
-    private static volatile boolean stopping;
-
     private Fabric8Peer() {}
-
-    /** One whole line, flushed, so a test reading stdout sees it at once; nothing once shutdown began. */
-    static void say(String line, boolean always) {
-        synchronized (OUT) {
-            if (always || !stopping) {
-                System.out.println(line);
-                System.out.flush();
-            }
-        }
-    }
 
     static String name(HasMetadata o) {
         return o == null || o.getMetadata() == null ? "null" : String.valueOf(o.getMetadata().getName());
@@ -47,14 +34,6 @@ public final class Fabric8Peer {
 
     static String rv(HasMetadata o) {
         return o == null || o.getMetadata() == null ? "" : String.valueOf(o.getMetadata().getResourceVersion());
-    }
-
-    static void printFinal(Map<String, String> cache) {
-        synchronized (OUT) {
-            stopping = true;
-            new TreeMap<>(cache).forEach((n, v) -> say("FINAL : " + n + " " + v, true));
-            say("done", true);
-        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -87,28 +66,28 @@ public final class Fabric8Peer {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
-                say("ADDED : " + name(pod), false);
+                Transcript.say("ADDED : " + name(pod));
             }
 
             @Override
             public void onUpdate(Pod old, Pod pod) {
-                say("MODIFIED : " + name(pod), false);
+                Transcript.say("MODIFIED : " + name(pod));
             }
 
             @Override
             public void onDelete(Pod pod, boolean finalStateUnknown) {
-                say("DELETED : " + name(pod), false);
+                Transcript.say("DELETED : " + name(pod));
             }
         });
         informer.exceptionHandler((started, t) -> {
-            say("ERROR : " + oneLine(t), false);
+            Transcript.say("ERROR : " + oneLine(t));
             return true; // keep retrying, as the default handler does for most errors
         });
         informer.run(); // the first list and the watch; returns once the cache is synced
         stop.await();
-        stopping = true;
+        Transcript.stopping();
         informer.stop();
-        printFinal(informer.getStore().list().stream().collect(Collectors.toMap(Fabric8Peer::name, Fabric8Peer::rv)));
+        Transcript.finish(informer.getStore().list().stream().collect(Collectors.toMap(Fabric8Peer::name, Fabric8Peer::rv)));
     }
 
     static void watch(KubernetesClient client, CountDownLatch stop) throws InterruptedException {
@@ -123,12 +102,12 @@ public final class Fabric8Peer {
                         default -> { }
                     }
                 }
-                say(action + " : " + (action == Action.BOOKMARK ? rv(pod) : name(pod)), false);
+                Transcript.say(action + " : " + (action == Action.BOOKMARK ? rv(pod) : name(pod)));
             }
 
             @Override
             public void onClose(WatcherException cause) {
-                say("ERROR : " + oneLine(cause), false);
+                Transcript.say("ERROR : " + oneLine(cause));
                 exitCode = 1;
                 stop.countDown();
             }
@@ -139,10 +118,10 @@ public final class Fabric8Peer {
             }
         });
         stop.await();
-        stopping = true;
+        Transcript.stopping();
         w.close();
         synchronized (cache) {
-            printFinal(cache);
+            Transcript.finish(cache);
         }
     }
 
