@@ -708,6 +708,41 @@ def service_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/services")]
 
 
+def cluster_ip_ops(seed: int, n: int) -> list[Op]:
+    """Services' cluster IPs and families: headless, none asked for, invalid ones, two of a family, the
+    `clusterIP` and `clusterIPs` disagreeing, families and policies, types that may not be headless, and type
+    changes to and from ExternalName, which frees or allocates an IP (no IP in a range: the sequence is run on a
+    real cluster that other seeds used before, where such an IP may be held)."""
+    out = []
+    ips = ({}, {"clusterIP": "None"}, {"clusterIP": "abc"}, {"clusterIP": "", "clusterIPs": ["None"]},
+           {"clusterIPs": ["abc"]}, {"clusterIP": "None", "clusterIPs": ["None", "None"]},
+           {"clusterIP": "010.1.2.3"}, {"ipFamilies": ["IPv4"], "ipFamilyPolicy": "SingleStack"},
+           {"ipFamilies": ["IPv5"]}, {"ipFamilies": ["IPv4", "IPv4"]}, {"ipFamilyPolicy": "Sometimes"},
+           {"clusterIP": "None", "ipFamilies": ["IPv4"]}, {"ipFamilies": ["IPv6"]}, {"clusterIP": "fd00::1"},
+           {"ipFamilyPolicy": "RequireDualStack"}, {"ipFamilyPolicy": "PreferDualStack"},
+           {"clusterIP": "None", "ipFamilyPolicy": "SingleStack", "ipFamilies": ["IPv4", "IPv6"]},
+           {"clusterIP": "None", "ipFamilies": ["IPv6", "IPv4"], "ipFamilyPolicy": "RequireDualStack"})
+    kinds = ("create", "create", "create", "type", "put", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "services", ("s1", "s2"), kinds):
+        typ = r.choice(({}, {"type": "NodePort"}, {"type": "LoadBalancer"},
+                        {"type": "ExternalName", "externalName": "x.example.com"}))
+        if kind == "create":
+            out.append(Op("POST", "/services", query, _service(name, [{"port": 80}], **typ, **r.choice(ips))))
+        elif kind == "type":
+            change = r.choice(({"type": "ExternalName", "externalName": "x.example.com", "clusterIP": None,
+                                "clusterIPs": None, "ipFamilies": None, "ipFamilyPolicy": None},
+                               {"type": "ExternalName", "externalName": "x.example.com"},
+                               {"type": "ClusterIP", "externalName": None}, {"type": "NodePort", "externalName": None}))
+            out.append(Op("PATCH", path, query, {"spec": change}, MERGE))
+        elif kind == "put":
+            out.append(Op("PUT", path, query, _service(name, [{"port": 80}], **typ), rv="last"))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/services")]
+
+
 _TIMES = ("2026-12-03T10:00:00.123456Z", "2026-12-03T10:00:01.000000Z", "2026-12-03T10:00:02Z",
           "2026-12-03T10:00:03.5Z", "bad")
 

@@ -78,7 +78,7 @@ def _ingress(host: str) -> dict[str, object]:
     ({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/dockerconfigjson", "data": {}},
      [("data[.dockerconfigjson]", "Required value")]),
     ({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/basic-auth", "data": {"password": ""}}, []),
-    ({"apiVersion": "v1", "kind": "Service", "spec": {"clusterIP": "None", "type": "ClusterIP",
+    ({"apiVersion": "v1", "kind": "Service", "spec": {"clusterIP": "None", "clusterIPs": ["None"], "type": "ClusterIP",
                                                       "sessionAffinity": "None"}}, []),  # headless: no ports
     ({"apiVersion": "v1", "kind": "StatefulSet", "spec": {}}, []),  # not validated here
     (_cron_job("Europe/Paris"), []), (_cron_job("UTC"), []), (_cron_job("Local"), [

@@ -48,7 +48,8 @@ def test_a_random_write_sequence_gets_the_real_apiservers_answers_and_events(
 
 
 SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.pod_ops,
-             "services": random_writes.service_ops, "statefulsets": random_writes.stateful_set_ops,
+             "services": random_writes.service_ops, "clusterips": random_writes.cluster_ip_ops,
+             "statefulsets": random_writes.stateful_set_ops,
              "jobs": random_writes.job_ops, "daemonsets": random_writes.daemon_set_ops,
              "cronjobs": random_writes.cron_job_ops, "persistentvolumeclaims": random_writes.claim_ops,
              "ingresses": random_writes.ingress_ops, "leases": random_writes.lease_ops,
@@ -100,6 +101,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # allocations kept across updates and type changes, a PUT that creates, ports on number and protocol under
     # apply, an atomic selector (24 and 31 answers differed before Services and apply were modelled so)
     ("services", 1), ("services", 8),
+    # cluster IPs and families: headless, invalid IPs, the two fields disagreeing, policies and families on a
+    # single-stack cluster (the allocator's checks, which come first and alone), type changes to and from
+    # ExternalName (32 and 41 answers differed before)
+    ("clusterips", 4), ("clusterips", 7),
     # claim templates, the service's name and the pod policy kept; a rolling update's parameters under OnDelete;
     # status counts (17 and 9 answers differed before StatefulSets were validated so)
     ("statefulsets", 1), ("statefulsets", 2),
@@ -781,3 +786,70 @@ def test_admission_configurations_names_and_rules_are_refused_and_warned_of_as_o
     assert _differences(real, emulated) == []
     assert [code for _, code, _, _ in real] == [201, 201, 200, 200, 422, 422, 422, 422, 200, 200]
     assert [len(warnings) for *_, warnings in real[:4]] == [6, 6, 4, 4]
+
+
+def test_cluster_ips_are_ip_addresses_allocated_and_freed_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The allocator (MultiCIDRServiceAllocator): each cluster IP a Service gets is an IPAddress naming it, made
+    before the Service is stored; one asked for must lie in a ServiceCIDR (one a client made too) and be free of
+    Services and of IPAddresses a client made; a dry run checks the default range only; an ExternalName made a
+    ClusterIP gets an IP, a ClusterIP made an ExternalName frees its own; each cluster IP is an IP, the first the
+    `clusterIP`, at most one per family."""
+    ns = "cluster-ips"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def service(name: str, **spec: Any) -> dict[str, Any]:
+        return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
+                "spec": {"ports": [{"port": 80}], **spec}}
+
+    def post(name: str, query: str = "", **spec: Any) -> random_writes.Op:
+        return random_writes.Op("POST", "/services", query, service(name, **spec))
+
+    cidr = {"apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR", "metadata": {"name": "ips-{ns}"},
+            "spec": {"cidrs": ["10.212.0.0/24"]}}
+    probe = [post("probe", clusterIP="10.212.0.99"), random_writes.Op("DELETE", "/services/probe")]
+    for server in (real_server, replay):  # (the real allocator serves a new range once its informer saw it)
+        random_writes.run(server, ns, [random_writes.Op("POST", "/servicecidrs", body=cidr)])
+        until(lambda server=server: random_writes.run(server, ns, probe)[0][1] == 201, 30, "the new range")
+    claimed = {"apiVersion": "networking.k8s.io/v1", "kind": "IPAddress", "metadata": {"name": "10.212.0.20"},
+               "spec": {"parentRef": {"resource": "services", "namespace": "{ns}", "name": "zz"}}}
+    external = {"type": "ExternalName", "externalName": "x.example.com"}
+    sequence = [post("a"), post("b", clusterIP="10.212.0.10"), post("c", clusterIP="10.212.0.10"),
+                post("d", clusterIP="192.168.9.9"), post("e", "dryRun=All", clusterIP="10.212.0.11"),
+                post("f", "dryRun=All"), random_writes.Op("POST", "/ipaddresses", body=claimed),
+                post("g", clusterIP="10.212.0.20"), post("h", **external),
+                random_writes.Op("PUT", "/services/h", body=service("h")),
+                random_writes.Op("PUT", "/services/b", body=service("b", **external)),
+                post("c", clusterIP="10.212.0.10"), post("i", clusterIP="abc"),
+                post("j", clusterIP="10.212.0.40", clusterIPs=["10.212.0.41"]),
+                post("k", clusterIP="10.212.0.50", clusterIPs=["10.212.0.50", "10.212.0.51"]),
+                post("l", type="NodePort", clusterIP="None"), random_writes.Op("DELETE", "/services/a"),
+                random_writes.Op("DELETE", "/ipaddresses/10.212.0.20")]
+    real, emulated = random_writes.run(real_server, ns, sequence), random_writes.run(replay, ns, sequence)
+    # a dry run names the default range, which is each server's own
+    ranges = [rawhttp.call(*server, "GET", "/apis/networking.k8s.io/v1/servicecidrs/kubernetes")[1]["spec"]["cidrs"][0]
+              for server in (real_server, replay)]
+    assert ranges[0] in real[4][2]["message"]
+    real = [(op, code, json.loads(json.dumps(doc).replace(ranges[0], ranges[1])), warnings)
+            for op, code, doc, warnings in real]
+    assert _differences(real, emulated) == []
+    assert [code for _, code, _, _ in real] == [201, 201, 422, 422, 422, 201, 201, 422, 201, 200, 200, 201, 422,
+                                                 422, 422, 422, 200, 200]
+
+    def addresses(server: rawhttp.Server) -> list[tuple[str, str, int]]:
+        """This namespace's IPAddresses: (the IP where asked for, else "drawn": the real allocator draws from any
+        ServiceCIDR, in the order of a Go map; the Service; whether it was made before its Service)."""
+        code, doc, _ = rawhttp.call(*server, "GET", "/apis/networking.k8s.io/v1/ipaddresses")
+        assert code == 200, doc
+        out = []
+        for item in doc["items"]:
+            ref = item["spec"]["parentRef"]
+            if ref.get("namespace") != ns:
+                continue
+            _, svc, _ = rawhttp.call(*server, "GET", f"/api/v1/namespaces/{ns}/services/{ref['name']}")
+            ip = item["metadata"]["name"]
+            before = int(item["metadata"]["resourceVersion"]) < int(svc["metadata"]["resourceVersion"])
+            out.append((ip if ip == "10.212.0.10" else "drawn", ref["name"], before))
+        return sorted(out)
+
+    assert addresses(real_server) == addresses(replay) == [("10.212.0.10", "c", True), ("drawn", "h", True)]

@@ -75,12 +75,17 @@ def filled(template: bytes, uid: str, rv: int, timestamp: str) -> bytes:
 
 
 
+def made_at(template: Obj, timestamp: str) -> Obj:
+    """A copy of one of them with the times a component writing it at `timestamp` gives it."""
+    filled_in: Obj = json.loads(json.dumps(template).replace(json.dumps(TIME), json.dumps(timestamp)))
+    return filled_in
+
+
 def registered_api_service(group: str, version: str, uid: str, timestamp: str) -> Obj:
     """The APIService the CRD registration controller makes for a version a definition serves: one of the
     aggregator's own, as its local ones are (Local, always available), but labelled `automanaged: true` and at
     the priorities every definition's versions get (crdregistration_controller.go)."""
-    template = next(o for o in objects()[API_SERVICES] if o["spec"].get("group"))  # (one of a named group)
-    obj: Obj = json.loads(go_json(template).decode().replace(TIME, timestamp))
+    obj = made_at(next(o for o in objects()[API_SERVICES] if o["spec"].get("group")), timestamp)  # (a named group's)
     meta = obj["metadata"]
     meta.update(name=f"{version}.{group}", labels={AUTOMANAGED: "true"}, uid=uid, creationTimestamp=timestamp)
     obj["metadata"] = ordered_meta(meta)

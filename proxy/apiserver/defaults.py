@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import apiservices, autoscalingv1, crds
+from . import apiservices, autoscalingv1, crds, serviceips
 
 Obj = dict[str, Any]
 
@@ -588,14 +588,15 @@ def _service(obj: Obj, creating: bool, uid: str) -> None:
         _p(spec, "internalTrafficPolicy", "Cluster")
     if typ == "LoadBalancer":
         _p(spec, "allocateLoadBalancerNodePorts", True)
-    if creating and typ != "ExternalName":  # the service strategy and its IP allocator
-        if not spec.get("clusterIP"):
-            n = draw()  # (never the `kubernetes` Service's 10.96.0.1, bootstrap.SERVICE_IP)
-            third = n >> 8 & 0xFF
-            spec["clusterIP"] = f"10.96.{third}.{max(n & 0xFF, 1 if third else 2)}"
-        _p(spec, "clusterIPs", [spec["clusterIP"]])
-        _p(spec, "ipFamilies", ["IPv4"])
-        _p(spec, "ipFamilyPolicy", "SingleStack")
+    if creating:  # the Service REST's beginCreate and its IP allocator
+        serviceips.prepare(spec, None, bool(spec.get("selector")), lambda: _cluster_ip(draw))
+
+
+def _cluster_ip(draw: Callable[[], int]) -> str:
+    """A cluster IP in the default range, drawn (never the `kubernetes` Service's 10.96.0.1, bootstrap.SERVICE_IP)."""
+    n = draw()
+    third = n >> 8 & 0xFF
+    return f"10.96.{third}.{max(n & 0xFF, 1 if third else 2)}"
 
 
 def _node_port(draw: Callable[[], int]) -> int:
@@ -790,7 +791,8 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
     """The Service REST's update (pkg/registry/core/service/storage): the cluster IPs and IP families and the
     node ports the old Service had are patched into a new one that leaves them out (patchAllocatedValues);
     node ports and the external traffic policy a type change makes pointless go when unchanged
-    (dropTypeDependentFields); a type that needs node ports gets them allocated."""
+    (dropTypeDependentFields); a type that needs node ports gets them allocated; the cluster IPs as beginUpdate
+    leaves them (serviceips.prepare)."""
     ports, old_ports = _dicts(spec.get("ports")), _dicts(old.get("ports"))
     needed, needs = _needs_node_ports(old), _needs_node_ports(spec)
     if spec.get("type") != "ExternalName" and old.get("type") != "ExternalName":
@@ -813,11 +815,17 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
     if old.get("type") in ("NodePort", "LoadBalancer") and spec.get("type") not in ("NodePort", "LoadBalancer") \
             and spec.get("externalTrafficPolicy") == old.get("externalTrafficPolicy"):
         spec.pop("externalTrafficPolicy", None)
+    draw = _drawer(seed)
     if needs:
-        draw = _drawer(seed)
         for p in ports:
             if not p.get("nodePort"):
                 p["nodePort"] = _node_port(draw)
+    serviceips.prepare(spec, old, bool(spec.get("selector")), lambda: _cluster_ip(draw))  # (beginUpdate)
+    if old.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer" \
+            and spec.get("allocateLoadBalancerNodePorts") == old.get("allocateLoadBalancerNodePorts"):
+        spec.pop("allocateLoadBalancerNodePorts", None)
+    if spec.get("type") == "ExternalName":  # (defaultOnReadInternalTrafficPolicy: a read drops what is stored)
+        spec.pop("internalTrafficPolicy", None)
 
 
 def stored_short(prepared: Obj) -> bool:

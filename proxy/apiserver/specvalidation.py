@@ -40,6 +40,7 @@ from . import (
     ipvalidation,
     nodevalidation,
     quantity,
+    serviceips,
     validation,
 )
 from .fielderrors import (
@@ -409,13 +410,21 @@ _SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 
 def _service(obj: Obj) -> list[Cause]:
     """validateService: ports (required unless headless or ExternalName), the ExternalName's name, each port,
-    the selector's labels, session affinity and type (not cluster IPs, families or traffic policies)."""
+    the selector's labels, session affinity, cluster IPs and families, and type (not traffic policies)."""
     spec = as_dict(obj.get("spec"))
     kind, ports = spec.get("type") or "", dicts(spec.get("ports"))
+    if kind != "ExternalName" and (early := serviceips.related_causes(spec) or serviceips.family_causes(spec)):
+        return early  # (the allocator's, before the Service is validated: it checks these first, and alone)
     causes: list[Cause] = []
     if not ports and spec.get("clusterIP") != "None" and kind != "ExternalName":
         causes.append(required("spec.ports"))
+    ips = [str(ip) for ip in spec.get("clusterIPs") or []]
+    if kind in ("LoadBalancer", "NodePort") and ips == ["None"]:
+        causes.append(invalid("spec.clusterIPs[0]", "None", f"may not be set to 'None' for {kind} services"))
     if kind == "ExternalName":
+        causes += [forbidden(f"spec.{f}", "may not be set for ExternalName services")
+                   for f, there in (("clusterIPs", ips), ("ipFamilies", spec.get("ipFamilies")),
+                                    ("ipFamilyPolicy", spec.get("ipFamilyPolicy") is not None)) if there]
         cname = str(spec.get("externalName") or "").removesuffix(".")
         causes += validation.required_name("spec.externalName", cname, validation.subdomain)
     names: set[str] = set()

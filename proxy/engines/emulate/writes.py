@@ -45,7 +45,7 @@ from ...wire.selectors import matcher
 from ..base import Incoming, Responder
 from ..playback import JSON_HEADERS, send_status
 from ..requestlog import LogEntry
-from . import access, aggregator, apf, customresources
+from . import access, aggregator, apf, clusterips, customresources
 
 
 class Store(Protocol):
@@ -339,14 +339,19 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if info.verb in ("create", "update", "patch") and outcome.code < 300:
         outcome = admission.certificates_refusal(t, info.verb, obj, outcome.body, _signer_access(emu, user, now),
                                                  user.name) or outcome
+    if path == clusterips.SERVICES and info.verb in ("create", "update", "patch") and outcome.code < 300:
+        outcome = clusterips.allocated(emu, obj, outcome, body, now, opts.dry_run)
     if outcome.unchanged is not None and obj is not None:
         _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
         _managed_fields(t, obj, outcome.would, manager, body, outcome.applied, stamp.timestamp)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
         _record_managers(t, info.verb, obj, outcome, manager, body, stamp.timestamp)
-    for c in outcome.commits:
-        emu.commit(path, c, now)
+    if path == clusterips.SERVICES:  # (with the IPAddresses the Services' cluster IPs make and free)
+        clusterips.commit(emu, outcome.commits, now, stamp.timestamp)
+    else:
+        for c in outcome.commits:
+            emu.commit(path, c, now)
     customresources.after_write(emu, path, outcome.commits, now, stamp)
     aggregator.after_write(emu, path, outcome.commits, now, stamp)
     apf.after_write(emu, path, outcome.commits, now, stamp)

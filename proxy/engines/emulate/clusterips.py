@@ -1,0 +1,68 @@
+"""The Service IP allocator in a replay (apiserver/serviceips.py): its state is the cluster's, the IPAddress objects
+and the ServiceCIDRs; an IP a recorded Service holds counts as taken too, as a recording that never listed
+IPAddresses still shows which IPs are in use. A write's IPAddresses are committed around the Service's own
+change: created before it is stored, deleted after it is gone."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from ...apiserver import serviceips, writes
+from ...apiserver.history import ResourceTimeline, WatchCache
+from ...apiserver.writes import Commit, Outcome
+
+SERVICES = "/api/v1/services"
+
+
+class Store(Protocol):
+    cache: WatchCache
+    seed: int
+
+    def commit(self, path: str, change: Commit, now: float) -> int: ...
+    def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
+
+
+def _objects(emu: Store, path: str, now: float) -> list[dict[str, Any]]:
+    return [ch.obj for ch in emu.cache.state(path, now).values()] if emu.timeline_of(path) is not None else []
+
+
+def _taken(emu: Store, now: float) -> Callable[[str], bool]:
+    addresses = {str((o.get("metadata") or {}).get("name")) for o in _objects(emu, serviceips.IP_ADDRESSES, now)}
+    addresses.update(ip for o in _objects(emu, SERVICES, now) for ip in serviceips.held(o))
+    return addresses.__contains__
+
+
+def allocated(emu: Store, old: dict[str, Any] | None, outcome: Outcome, sent: Any, now: float,
+              dry_run: bool) -> Outcome:
+    """A Service write's outcome once its cluster IPs are allocated: refused where an IP asked for is outside
+    every ServiceCIDR or taken, a drawn IP that is taken replaced (in the answer, which is the object stored)."""
+    change = outcome.would if dry_run else next(iter(outcome.commits), None)
+    if change is None or change.type == "DELETED":
+        return outcome
+    networks = serviceips.ranges(_objects(emu, serviceips.SERVICE_CIDRS, now))
+    refused = serviceips.allocate(old, change.obj, sent, taken=_taken(emu, now), networks=networks, dry_run=dry_run)
+    return writes.invalid_object("", "Service", change.key[1], refused) if refused else outcome
+
+
+def commit(emu: Store, commits: list[Commit], now: float, timestamp: str) -> None:
+    """Commit a write's changes of Services with the IPAddresses they create and delete."""
+    keep = emu.timeline_of(serviceips.IP_ADDRESSES) is not None
+    state = emu.cache.state(SERVICES, now)
+    addresses = emu.cache.state(serviceips.IP_ADDRESSES, now) if keep else {}
+    for c in commits:
+        before = state.get(c.key)
+        old = before.obj if before is not None else None
+        new = None if c.type == "DELETED" else c.obj
+        held = serviceips.held(new)
+        added = [ip for ip in held if ip not in serviceips.held(old) and ("", ip) not in addresses] if keep else []
+        for ip in added:
+            uid = writes.seeded_uid(emu.seed, f"ipaddress|{ip}|{timestamp}")
+            address = serviceips.ip_address(ip, c.obj, uid, timestamp)
+            emu.commit(serviceips.IP_ADDRESSES, Commit("ADDED", ("", ip), address), now)
+        emu.commit(SERVICES, c, now)
+        for ip in serviceips.held(old) if keep else []:
+            there = addresses.get(("", ip))
+            if ip not in held and there is not None and serviceips.belongs(there.obj, c.obj):
+                emu.commit(serviceips.IP_ADDRESSES, Commit("DELETED", ("", ip), copy.deepcopy(there.obj)), now)
