@@ -95,8 +95,9 @@ def peer_argv(peer: str) -> list[str]:
     """The command line of a client peer by name (tests and tests/clients/make_report.py share these).
 
     fabric8-inform, fabric8-watch: fabric8's informer and plain watch (Java); client-java-inform, client-java-watch,
-    client-java-watch-bookmarks: the same of the official kubernetes-client/java; kube-rs: kube::runtime::watcher
-    (Rust); aio-watch: kubernetes_asyncio's Watch; kopf: a kopf operator; go-<sub>: tests/peers/goclients."""
+    client-java-watch-bookmarks: the same of the official kubernetes-client/java, client-java-writes its writes;
+    kube-rs: kube::runtime::watcher (Rust); aio-watch: kubernetes_asyncio's Watch; kopf: a kopf operator;
+    go-<sub>: tests/peers/goclients."""
     py = [sys.executable, "-u"]
     if peer.startswith("go-"):
         return [str(GOCLIENTS), peer.removeprefix("go-")]

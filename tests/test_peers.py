@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from kubernetes.client.rest import ApiException
 from watchproxy.engines.store import load
 from watchproxy.server.sessions import RecordSession, ReplaySession
 from watchproxy.testing import Replay
 
+from tests import rawhttp
 from tests.procs import JAVA_PEERS, KUBE_RS, ClientProcess, peer_client, until_logged
 from tests.realkube import RealKube
 from tests.workload import Workload
@@ -297,3 +299,37 @@ async def test_client_java_cannot_read_a_pod_bookmark_on_the_real_apiserver_nor_
         assert await asyncio.to_thread(run, str(kc)) == recorded
     replay = watchproxy(rec, seed=7)
     assert await asyncio.to_thread(run, replay.kubeconfig) == recorded
+
+
+def _in_namespace(kubeconfig: str | Path, ns: str, out: Path) -> str:
+    """A copy of a kubeconfig whose contexts name `ns`, for a peer that works in its kubeconfig's namespace."""
+    doc = yaml.safe_load(Path(kubeconfig).read_text())
+    for ctx in doc.get("contexts") or []:
+        ctx["context"]["namespace"] = ns
+    out.write_text(yaml.safe_dump(doc))
+    return str(out)
+
+
+def test_client_java_writes_read_back_as_from_the_real_apiserver(
+        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    """What a controller built on kubernetes-client/java reads back from its writes (ClientJavaWrites: creates, an
+    update and a stale one, the four patch types, deletes, a type change, a headless Service; every answer checked
+    by the client against the OpenAPI's required fields) is the same from a replay as from the real apiserver."""
+    if not JAVA_PEERS.exists():
+        pytest.fail(f"{JAVA_PEERS} is missing: `make peers` builds it")
+    ns = "java-writes"
+    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def run(kubeconfig: str) -> list[str]:
+        client = peer_client("client-java-writes", kubeconfig)
+        try:
+            assert client.wait_exit() == 0, client.stderr[-20:]
+            return client.lines
+        finally:
+            client.kill()
+
+    real = run(_in_namespace(realkube.admin_kubeconfig, ns, tmp_path / "real.kc"))
+    assert real[-1] == "done" and len(real) == 21, real
+    assert "create it again : 409 AlreadyExists: configmaps \"c1\" already exists" in real
+    assert any(line.startswith("create a deployment its selector misses : 422 Invalid") for line in real)
+    assert run(_in_namespace(replay.kubeconfig, ns, tmp_path / "replay.kc")) == real

@@ -1,9 +1,12 @@
-"""A Service's cluster IPs as kube-apiserver allocates them (the MultiCIDRServiceAllocator, GA since 1.33): each IP
-is an IPAddress object naming its Service, created before the Service is stored and deleted once the Service is
-gone or no longer needs it (an ExternalName). An IP asked for must lie in a ServiceCIDR and be free; a drawn one
-(defaults.py) that is taken moves on to the next free address, as the allocator's iterator does from its random
-start; a dry run allocates nothing, and a dynamic IP it answers with is the range's network address
-(ipallocator.allocateNextService). Pure: what is taken and which ranges there are, the caller says."""
+"""A Service's cluster IPs as kube-apiserver's Service REST and its allocator (the MultiCIDRServiceAllocator, GA
+since 1.33) handle them, on a single-stack IPv4 cluster as emulate models one. Before anything is stored the
+allocator puts clusterIP and clusterIPs in step, settles the IP family policy and families and refuses what does
+not fit (`prepare`, `related_causes`, `family_causes`: checked first and alone, ahead of the Service's own
+validation); then each IP becomes an IPAddress object naming the Service, created before the Service is stored and
+deleted once it is gone or no longer needs it (an ExternalName). An IP asked for must lie in a ServiceCIDR and be
+free; a drawn one (defaults.py) that is taken moves on to the next free address, as the allocator's iterator does
+from its random start; a dry run allocates nothing, and a dynamic IP it answers with is the range's network
+address (ipallocator.allocateNextService). Pure: what is taken and which ranges there are, the caller says."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ import sun.misc.Signal;
  * clean end of the stream it watches again from the last resourceVersion; an ERROR event or a failed request ends
  * it with {@code ERROR : ...}, the cache, {@code done} and exit 1. {@code watch-bookmarks}: the same with
  * {@code allowWatchBookmarks(true)}, on which this client cannot read a Pod bookmark
- * (kubernetes-client/java#4160).
+ * (kubernetes-client/java#4160). {@code writes}: {@link ClientJavaWrites}, in the kubeconfig's namespace.
  */
 public final class ClientJavaPeer {
     private static volatile int exitCode;
@@ -67,8 +67,9 @@ public final class ClientJavaPeer {
             case "inform" -> inform(client, ns, stop);
             case "watch" -> watch(client, ns, false, stop);
             case "watch-bookmarks" -> watch(client, ns, true, stop);
+            case "writes" -> ClientJavaWrites.run(client, ns);
             default -> {
-                System.err.println("usage: ClientJavaPeer inform|watch|watch-bookmarks");
+                System.err.println("usage: ClientJavaPeer inform|watch|watch-bookmarks|writes");
                 System.exit(2);
             }
         }
