@@ -21,16 +21,19 @@ from tests.realkube import RealKube
 _CONNECTIONS: dict[str, http.client.HTTPConnection] = {}  # one kept-alive connection per server
 
 
+def _open(base: str) -> http.client.HTTPConnection:
+    url = urllib.parse.urlsplit(base)
+    if url.scheme == "https":
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE  # the test apiserver's own CA; what is compared is the answer
+        return http.client.HTTPSConnection(url.netloc, timeout=30, context=ctx)
+    return http.client.HTTPConnection(url.netloc, timeout=30)
+
+
 def _connection(base: str) -> http.client.HTTPConnection:
     if base not in _CONNECTIONS:
-        url = urllib.parse.urlsplit(base)
-        if url.scheme == "https":
-            ctx = ssl.create_default_context()
-            ctx.check_hostname = False
-            ctx.verify_mode = ssl.CERT_NONE  # the test apiserver's own CA; what is compared is the answer
-            _CONNECTIONS[base] = http.client.HTTPSConnection(url.netloc, timeout=30, context=ctx)
-        else:
-            _CONNECTIONS[base] = http.client.HTTPConnection(url.netloc, timeout=30)
+        _CONNECTIONS[base] = _open(base)
     return _CONNECTIONS[base]
 
 
@@ -62,14 +65,14 @@ def send(base: str, token: str, method: str, path: str, body: bytes | None, head
          ) -> tuple[int, dict[str, str], bytes]:
     """A request with exactly `headers` (no Accept unless given): the code, the headers and the body as sent."""
     headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **headers}
-    conn = _connection(base)
+    # a connection of its own: a kept one may be another server's that had this port before, or closed by it
+    conn = _open(base)
     try:
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
         conn.close()
-        del _CONNECTIONS[base]
 
 
 def send_ending_watches(server: Server, replay: Replay | None, method: str, path: str, body: bytes | None,
@@ -81,8 +84,9 @@ def send_ending_watches(server: Server, replay: Replay | None, method: str, path
     n = len(replay.watches()) + 1
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         answer = pool.submit(send, *server, method, path, body, headers)
-        # open and answered (so it has its deadline), or refused at once
-        replay.wait_for(lambda r: len(ws := r.watches()) >= n and (ws[n - 1].end != "open" or ws[n - 1].status != 0),
+        # open and answered (so it has its deadline), or refused at once; or the request failed (its error raised)
+        replay.wait_for(lambda r: answer.done() or (len(ws := r.watches()) >= n and (ws[n - 1].end != "open"
+                                                                                     or ws[n - 1].status != 0)),
                         what="the watch")
         replay.advance(2.0)
         return answer.result(timeout=30)
