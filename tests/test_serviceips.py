@@ -123,3 +123,23 @@ def test_the_ip_address_of_a_service_is_the_kubernetes_services_made_its_own() -
                                          "ipaddress.kubernetes.io/managed-by": "ipallocator.k8s.io"}
     assert [e["time"] for e in obj["metadata"]["managedFields"]] == ["2026-12-05T10:00:00Z"]
     assert obj["spec"] == {"parentRef": {"resource": "services", "namespace": "shop", "name": "web"}}
+
+
+@pytest.mark.parametrize("sent", [
+    "apiVersion: v1\nkind: Service\nspec:\n  clusterIP: 10.212.0.5\n",  # an apply's YAML
+    [{"op": "add", "path": "/spec/clusterIP", "value": "10.212.0.5"}],  # a JSON patch
+    {"spec": {"clusterIPs": ["10.212.0.5"]}},
+])
+def test_an_ip_a_patch_of_any_type_names_is_asked_for(sent: Any) -> None:
+    """Asked for, it is refused where it is taken; drawn, it would move to a free address."""
+    new = {"spec": {"clusterIP": "10.212.0.5", "clusterIPs": ["10.212.0.5"]}}
+    causes = serviceips.allocate(None, new, sent, taken=taken("10.212.0.5"), networks=[DEFAULT, EXTRA],
+                                 dry_run=False)
+    assert [message.rsplit(": ", 1)[-1] for _, _, message in causes] == ["provided IP is already allocated"]
+
+
+def test_an_ip_only_like_one_the_body_names_is_drawn() -> None:
+    new = {"spec": {"clusterIP": "10.96.7.7", "clusterIPs": ["10.96.7.7"]}}
+    sent = {"metadata": {"annotations": {"note": "10.96.7.77 and 110.96.7.7"}}, "spec": {}}
+    assert serviceips.allocate(None, new, sent, taken=taken("10.96.7.7"), networks=[DEFAULT], dry_run=False) == []
+    assert new["spec"]["clusterIP"] == "10.96.7.8"

@@ -11,6 +11,8 @@ address (ipallocator.allocateNextService). Pure: what is taken and which ranges 
 from __future__ import annotations
 
 import ipaddress
+import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -184,12 +186,14 @@ def ranges(service_cidrs: Iterable[Obj]) -> list[Network]:
 def allocate(old: Obj | None, new: Obj | None, sent: Any, *, taken: Callable[[str], bool],
              networks: Sequence[Network], dry_run: bool) -> list[Cause]:
     """Why a write that turns `old` into `new` (None: not there) cannot have the cluster IPs it needs, if it
-    cannot; `sent` is the body as the client sent it (an IP it names is asked for, any other new one was drawn).
+    cannot; `sent` is the body as the client sent it, an object or a patch of any type (an IP it names is asked for,
+    any other new one was drawn).
     A drawn IP that is taken is replaced in `new` by the next free one; a dry run's by the range's network
     address. `networks`: ranges(), the default one first."""
     before, after = held(old), held(new)
     spec = (new or {}).get("spec") or {}
-    asked = set(held(sent if isinstance(sent, dict) else None))
+    text = sent if isinstance(sent, str) else json.dumps(sent)
+    asked = {ip for ip in after if re.search(rf"(?<![\w.:]){re.escape(ip)}(?![\w.:])", text)}
     refused: list[Cause] = []
     for i, ip in enumerate(after):
         try:
