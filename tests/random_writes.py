@@ -137,8 +137,8 @@ def ops(seed: int, n: int) -> list[Op]:
 
 # uids, times, what allocators draw (a Service's cluster IPs and node ports) and a service account's tokens
 _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "managedFields", "time", "lastTransitionTime",
-                      "lastUpdateTime", "clusterIP", "clusterIPs", "nodePort", "lastPhaseTransitionTime", "token",
-                      "expirationTimestamp"})
+                      "lastUpdateTime", "clusterIP", "clusterIPs", "nodePort", "healthCheckNodePort",
+                      "lastPhaseTransitionTime", "token", "expirationTimestamp"})
 
 
 _STAMPED = frozenset({"timeAdded"})  # a time the server sets: whether there is one must agree, not when
@@ -736,6 +736,37 @@ def cluster_ip_ops(seed: int, n: int) -> list[Op]:
             out.append(Op("PATCH", path, query, {"spec": change}, MERGE))
         elif kind == "put":
             out.append(Op("PUT", path, query, _service(name, [{"port": 80}], **typ), rv="last"))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/services")]
+
+
+def node_port_ops(seed: int, n: int) -> list[Op]:
+    """Services' node ports and traffic policies: ports of one number sharing a node port, ports asked for outside
+    the range, load balancers without node ports, external traffic kept local (a health check node port, drawn or
+    asked for), policies where no traffic comes from outside, type changes that need or free node ports (no port
+    in the range is asked for: the sequence runs on a real cluster that other seeds used before)."""
+    out = []
+    ports = ([{"port": 80}], [{"name": "u", "port": 53, "protocol": "UDP"}, {"name": "t", "port": 53}],
+             [{"port": 80, "nodePort": 80}], [{"name": "a", "port": 80}, {"name": "b", "port": 81, "nodePort": 32768}])
+    extras = ({}, {"externalTrafficPolicy": "Local"}, {"externalTrafficPolicy": "Cluster"},
+              {"externalTrafficPolicy": "Sometimes"}, {"allocateLoadBalancerNodePorts": False},
+              {"externalTrafficPolicy": "Local", "healthCheckNodePort": 80}, {"healthCheckNodePort": 80},
+              {"externalIPs": ["192.0.2.10"], "externalTrafficPolicy": "Local"})
+    kinds = ("create", "create", "type", "type", "put", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "services", ("s1", "s2"), kinds):
+        typ = r.choice(({}, {"type": "NodePort"}, {"type": "LoadBalancer"}, {"type": "ClusterIP"}))
+        if kind == "create":
+            out.append(Op("POST", "/services", query, _service(name, r.choice(ports), **typ, **r.choice(extras))))
+        elif kind == "type":
+            out.append(Op("PATCH", path, query, {"spec": r.choice((
+                {"type": "LoadBalancer", "externalTrafficPolicy": "Local"}, {"type": "ClusterIP"},
+                {"type": "NodePort"}, {"externalTrafficPolicy": "Cluster"},
+                {"type": "ClusterIP", "externalTrafficPolicy": None}))}, MERGE))
+        elif kind == "put":
+            out.append(Op("PUT", path, query, _service(name, r.choice(ports[:2]), **typ), rv="last"))
         elif kind == "get":
             out.append(Op("GET", path))
         else:

@@ -49,6 +49,7 @@ def test_a_random_write_sequence_gets_the_real_apiservers_answers_and_events(
 
 SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.pod_ops,
              "services": random_writes.service_ops, "clusterips": random_writes.cluster_ip_ops,
+             "nodeports": random_writes.node_port_ops,
              "statefulsets": random_writes.stateful_set_ops,
              "jobs": random_writes.job_ops, "daemonsets": random_writes.daemon_set_ops,
              "cronjobs": random_writes.cron_job_ops, "persistentvolumeclaims": random_writes.claim_ops,
@@ -105,6 +106,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # single-stack cluster (the allocator's checks, which come first and alone), type changes to and from
     # ExternalName (32 and 41 answers differed before)
     ("clusterips", 4), ("clusterips", 7),
+    # node ports (shared by a port number, asked for outside the range), load balancers without them, traffic
+    # policies, a health check node port drawn or asked for, type changes (14 and 21 answers differed before)
+    ("nodeports", 3), ("nodeports", 7),
     # claim templates, the service's name and the pod policy kept; a rolling update's parameters under OnDelete;
     # status counts (17 and 9 answers differed before StatefulSets were validated so)
     ("statefulsets", 1), ("statefulsets", 2),
@@ -856,3 +860,45 @@ def test_cluster_ips_are_ip_addresses_allocated_and_freed_as_on_the_real_apiserv
         return sorted(out)
 
     assert addresses(real_server) == addresses(replay) == [("10.212.0.10", "c", True), ("drawn", "h", True)]
+
+
+def test_node_ports_are_allocated_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The node port allocator: ports of one number share a node port; one taken by another Service, or by another
+    port number of the same one, is refused ('provided port is already allocated'), on a dry run too; one outside
+    30000-32767 is refused; a LoadBalancer keeping traffic local gets a health check node port, and one asked for
+    that is taken is the allocator's internal error, a 500."""
+    ns = "node-ports"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def service(name: str, ports: list[dict[str, Any]], **spec: Any) -> bytes:
+        return json.dumps({"metadata": {"name": name}, "spec": {"type": "NodePort", "ports": ports, **spec}}).encode()
+
+    used = {p.get("nodePort") for server in (real_server, replay)  # (other tests' Services hold node ports too)
+            for svc in rawhttp.call(*server, "GET", "/api/v1/services")[1]["items"] for p in svc["spec"]["ports"]}
+    free = next(port for port in range(32001, 32768) if port not in used)
+
+    def steps(server: rawhttp.Server) -> list[tuple[int, Any]]:
+        path = f"/api/v1/namespaces/{ns}/services"
+        code, dns, _ = rawhttp.call(*server, "POST", path, service("dns", [
+            {"name": "u", "port": 53, "protocol": "UDP"}, {"name": "t", "port": 53, "protocol": "TCP"}]))
+        assert code == 201, dns
+        taken = dns["spec"]["ports"][0]["nodePort"]
+        out = [(code, len({p["nodePort"] for p in dns["spec"]["ports"]}))]  # one node port for both
+        for query, body in (("", service("dup", [{"port": 80, "nodePort": taken}])),
+                            ("?dryRun=All", service("dry", [{"port": 80, "nodePort": taken}])),
+                            ("", service("low", [{"port": 80, "nodePort": 80}])),
+                            ("?dryRun=All", service("low", [{"port": 80, "nodePort": 80}])),
+                            ("", service("two", [{"name": "a", "port": 80, "nodePort": free},
+                                                 {"name": "b", "port": 81, "nodePort": free}])),
+                            ("", service("lb", [{"port": 80}], type="LoadBalancer", externalTrafficPolicy="Local")),
+                            ("", service("lb2", [{"port": 80}], type="LoadBalancer", externalTrafficPolicy="Local",
+                                         healthCheckNodePort=taken))):
+            code, doc, _ = rawhttp.call(*server, "POST", path + query, body)
+            hc = isinstance((doc.get("spec") or {}).get("healthCheckNodePort"), int)
+            out.append((code, random_writes.reduce(doc.get("message") if code >= 400 else hc)))
+        return out
+
+    real = steps(real_server)
+    assert [code for code, _ in real] == [201, 422, 422, 422, 201, 422, 201, 500]
+    assert steps(replay) == real

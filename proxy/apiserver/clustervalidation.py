@@ -37,6 +37,7 @@ from . import (
     podcertificates,
     policyvalidation,
     quantity,
+    serviceips,
     trustbundles,
     validation,
     volumevalidation,
@@ -799,6 +800,7 @@ WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_warnings,
     ("v1", "Endpoints"): endpointvalidation.endpoints_warnings,
     ("v1", "PersistentVolume"): volumevalidation.pv_warnings,
+    ("v1", "Service"): serviceips.service_warnings,
     ("storage.k8s.io/v1", "CSIDriver"): csi_driver_warnings,
     **{("admissionregistration.k8s.io/v1", kind): policyvalidation.webhook_warnings if kind.endswith("Configuration")
        else policyvalidation.static_suffix_warnings for kind in _ADMISSION_CONFIGS},

@@ -132,7 +132,7 @@ _ADMITTED: dict[str, tuple[tuple[str, ...], ...]] = {
     "Pod": (("spec", "tolerations"), ("spec", "priority"), ("spec", "preemptionPolicy"),
             *(("metadata", "labels", k) for k in TOPOLOGY_LABELS)),
     "Service": (("spec", "clusterIP"), ("spec", "clusterIPs"), ("spec", "ipFamilies"), ("spec", "ipFamilyPolicy"),
-                ("spec", "ports", "*", "nodePort")),
+                ("spec", "ports", "*", "nodePort"), ("spec", "healthCheckNodePort")),
     "Namespace": (("spec", "finalizers"),),
     "Job": (("spec", "selector"), *(("spec", "template", "metadata", "labels", k) for k in _JOB_LABELS),
             *(("metadata", "labels", k) for k in _JOB_LABELS)),

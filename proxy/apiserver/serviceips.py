@@ -11,8 +11,6 @@ address (ipallocator.allocateNextService). Pure: what is taken and which ranges 
 from __future__ import annotations
 
 import ipaddress
-import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -20,7 +18,8 @@ from . import bootstrap
 from .fielderrors import Cause, duplicate, invalid, not_supported, required
 from .goorder import ordered_meta
 from .ipvalidation import family as family_of
-from .ipvalidation import legacy_ip
+from .ipvalidation import ip_warnings, legacy_ip
+from .nodeports import names
 from .podvalidation import one_of
 
 IP_ADDRESSES = "/apis/networking.k8s.io/v1/ipaddresses"
@@ -192,8 +191,7 @@ def allocate(old: Obj | None, new: Obj | None, sent: Any, *, taken: Callable[[st
     address. `networks`: ranges(), the default one first."""
     before, after = held(old), held(new)
     spec = (new or {}).get("spec") or {}
-    text = sent if isinstance(sent, str) else json.dumps(sent)
-    asked = {ip for ip in after if re.search(rf"(?<![\w.:]){re.escape(ip)}(?![\w.:])", text)}
+    asked = {ip for ip in after if names(sent, ip)}
     refused: list[Cause] = []
     for i, ip in enumerate(after):
         try:
@@ -265,3 +263,34 @@ def ip_address(ip: str, service: Obj, uid: str, timestamp: str) -> Obj:
     obj["spec"] = {"parentRef": {"resource": "services", "namespace": owner.get("namespace", ""),
                                  "name": owner.get("name", "")}}
     return obj
+
+
+def service_warnings(service: Obj, old: Obj | None = None) -> list[str]:
+    """The Service strategy's warnings (pkg/api/service/warnings.go): IPs written otherwise than Go prints them,
+    what a headless Service ignores, the deprecated external IPs, a field its type ignores, deprecated names."""
+    spec = service.get("spec") or {}
+    annotations = (service.get("metadata") or {}).get("annotations") or {}
+    typ, ips, external = spec.get("type"), spec.get("clusterIPs") or [], spec.get("externalIPs") or []
+    out = []
+    if "service.kubernetes.io/topology-aware-hints" in annotations:
+        out.append("annotation service.kubernetes.io/topology-aware-hints is deprecated, please use "
+                   "service.kubernetes.io/topology-mode instead")
+    if spec.get("clusterIP") and spec.get("clusterIP") != "None":
+        out += [w for i, ip in enumerate(ips) for w in ip_warnings(f"spec.clusterIPs[{i}]", str(ip))]
+    headless = typ == "ClusterIP" and spec.get("clusterIP") == "None"
+    if headless:
+        out += [f"spec.{field} is ignored for headless services" for field, there in (
+            ("loadBalancerIP", spec.get("loadBalancerIP")), ("externalIPs", external),
+            ("SessionAffinity", spec.get("sessionAffinity") not in (None, "None"))) if there]
+    out += [w for i, ip in enumerate(external) for w in ip_warnings(f"spec.externalIPs[{i}]", str(ip))]
+    if external and not headless and typ != "ExternalName":
+        out.append("spec.externalIPs is deprecated and may no longer be implemented in some clusters")
+    if spec.get("loadBalancerIP"):
+        out += ip_warnings("spec.loadBalancerIP", str(spec["loadBalancerIP"]))
+    if typ == "ExternalName" and external:
+        out.append('spec.externalIPs is ignored when spec.type is "ExternalName"')
+    if typ != "ExternalName" and spec.get("externalName"):
+        out.append('spec.externalName is ignored when spec.type is not "ExternalName"')
+    if spec.get("trafficDistribution") == "PreferClose":
+        out.append('spec.trafficDistribution: "PreferClose" is deprecated; use "PreferSameZone"')
+    return out

@@ -446,12 +446,7 @@ def _service(obj: Obj) -> list[Cause]:
     if kind == "ClusterIP":
         causes += [forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
                    for i, port in enumerate(ports) if port.get("nodePort")]
-    node_ports: set[tuple[Any, Any]] = set()
-    for i, port in enumerate(ports):
-        if key := port.get("nodePort") or 0:
-            if (port.get("protocol"), key) in node_ports:
-                causes.append(duplicate(f"spec.ports[{i}].nodePort", key))
-            node_ports.add((port.get("protocol"), key))
+    # (a node port used twice is the allocator's refusal, which comes first: nodeports.py)
     seen: set[tuple[Any, Any]] = set()
     for i, port in enumerate(ports):  # by (protocol, port); the value printed is the internal ServicePort key
         if (port.get("protocol"), port.get("port") or 0) in seen:
@@ -459,6 +454,31 @@ def _service(obj: Obj) -> list[Cause]:
                                                          "AppProtocol": None, "Port": port.get("port") or 0,
                                                          "TargetPort": 0, "NodePort": 0}))
         seen.add((port.get("protocol"), port.get("port") or 0))
+    if kind != "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is not None:
+        causes.append(forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"))
+    return causes + _traffic_policy(spec)
+
+
+def _traffic_policy(spec: Obj) -> list[Cause]:
+    """validateServiceExternalTrafficPolicy: a policy only where traffic comes from outside, a health check node
+    port only for a LoadBalancer that keeps it local (and then one)."""
+    policy, hc = spec.get("externalTrafficPolicy") or "", spec.get("healthCheckNodePort") or 0
+    outside = spec.get("type") in ("NodePort", "LoadBalancer") or (spec.get("type") == "ClusterIP"
+                                                                    and bool(spec.get("externalIPs")))
+    causes: list[Cause] = []
+    if not outside and policy:
+        causes.append(invalid("spec.externalTrafficPolicy", policy,
+                              "may only be set for externally-accessible services"))
+    elif outside:
+        causes += one_of("spec.externalTrafficPolicy", policy, ("Cluster", "Local"))
+    if not (spec.get("type") == "LoadBalancer" and policy == "Local"):
+        if hc:
+            causes.append(invalid("spec.healthCheckNodePort", hc, "may only be set when `type` is 'LoadBalancer' "
+                                                                  "and `externalTrafficPolicy` is 'Local'"))
+    elif not hc:
+        causes.append(required("spec.healthCheckNodePort"))
+    else:
+        causes += port_number("spec.healthCheckNodePort", hc)
     return causes
 
 

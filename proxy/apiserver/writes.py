@@ -65,6 +65,9 @@ from .rbac import User
 
 Key = tuple[str, str]
 Admit = Callable[[dict[str, Any]], None]  # mutating admission that reads other objects, on a new object
+# the storage's BeginCreate/BeginUpdate (a Service's allocators), given the new and the stored object: a refusal, or
+# None once it has filled in what it allocates; after admission, before validation and the name's uniqueness
+Begin = Callable[[dict[str, Any], dict[str, Any] | None], "Outcome | None"]
 # the storage's own check of who writes (RBAC's escalation check): (new object, stored one) -> a refusal, if any
 Guard = Callable[[dict[str, Any], dict[str, Any] | None], "Outcome | None"]
 # The kinds whose status strategy keeps the stored metadata whole (ResetObjectMetaForStatus, or all of ObjectMeta);
@@ -390,20 +393,21 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
 
 
 def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
-           namespace_phase: str = "Active", admit: Admit | None = None, guard: Guard | None = None) -> Outcome:
+           namespace_phase: str = "Active", admit: Admit | None = None, guard: Guard | None = None,
+           begin: Begin | None = None) -> Outcome:
     """POST to a collection. `exists(name)` is the object of that name stored, if any; `admit` the mutating
     admission that looks at the cluster beyond the object (PodTopologyLabels); `guard` the storage's check of
-    the writer."""
+    the writer; `begin` the storage's allocators."""
     refused, warnings = _field_check("create", t, opts, body)
     if refused is not None:
         return refused
     return _warned(_create(t, body, stamp, opts, exists=exists, namespace_phase=namespace_phase, admit=admit,
-                           guard=guard), warnings)
+                           guard=guard, begin=begin), warnings)
 
 
 def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
             namespace_phase: str, applied: bool = False, admit: Admit | None = None,
-            guard: Guard | None = None) -> Outcome:
+            guard: Guard | None = None, begin: Begin | None = None) -> Outcome:
     bad = _check_body(t, body, "")
     if bad is not None:
         return bad
@@ -469,6 +473,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         return _undecodable(t, exc)
     if admit is not None:
         admit(obj)
+    if begin is not None and (refused := begin(obj, None)) is not None:
+        return refused
     if t.builtin and t.kind == "Pod" and isinstance(spec := obj.get("spec"), dict) and spec.get("schedulingGates"):
         # the pod strategy's PrepareForCreate: a gated pod says why it waits
         obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
@@ -716,7 +722,8 @@ def _status_apart(t: Target) -> bool:
 
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
-                  applied: bool = False, guard: Guard | None = None, now: str = "", short: bool = False) -> Outcome:
+                  applied: bool = False, guard: Guard | None = None, now: str = "", short: bool = False,
+                  begin: Begin | None = None) -> Outcome:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change. `short`: storage holds less than `current` shows
     (Commit.short), so no write of it leaves it unchanged."""
@@ -748,6 +755,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     rv = str(meta.get("resourceVersion") or "")
     if rv and rv != str(old_meta.get("resourceVersion", "")):
         return _conflict(t, name)
+    if begin is not None and not t.subresource and (refused := begin(new, current)) is not None:
+        return refused
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin,
                                     rule=_name_rule(t, new))
     if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
@@ -842,18 +851,19 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
 
 
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,
-           namespace_phase: str = "Active", guard: Guard | None = None, short: bool = False) -> Outcome:
+           namespace_phase: str = "Active", guard: Guard | None = None, short: bool = False,
+           begin: Begin | None = None) -> Outcome:
     """PUT of an object or its status; of a missing object of a kind that may be created so (`stamp`: what a
     create needs), a create."""
     refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short), warnings,
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short, begin), warnings,
                    not t.subresource, current)
 
 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
-            namespace_phase: str, guard: Guard | None, short: bool) -> Outcome:
+            namespace_phase: str, guard: Guard | None, short: bool, begin: Begin | None) -> Outcome:
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
@@ -864,7 +874,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
         rv = _meta(body).get("resourceVersion")
         created = {**body, "metadata": {k: v for k, v in _meta(body).items() if k != "resourceVersion"}}
         outcome = _create(dataclasses.replace(t, subresource=""), created, stamp, opts, exists=lambda _: None,
-                          namespace_phase=namespace_phase, guard=guard)
+                          namespace_phase=namespace_phase, guard=guard, begin=begin)
         if opts.dry_run and rv and outcome.code == 201:
             outcome.body["metadata"] = ordered_meta({**_meta(outcome.body), "resourceVersion": rv})
         return outcome
@@ -886,7 +896,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
                     {"name": t.name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
     return _store_update(t, current, copy.deepcopy(body), opts, guard=guard,
-                         now=stamp.timestamp if stamp is not None else "", short=short)
+                         now=stamp.timestamp if stamp is not None else "", short=short, begin=begin)
 
 
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
@@ -926,7 +936,7 @@ def _conflict_error(conflicts: list[Conflict]) -> Outcome:
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
           ownership: Ownership | None = None, admit: Admit | None = None, guard: Guard | None = None,
-          short: bool = False) -> Outcome:
+          short: bool = False, begin: Begin | None = None) -> Outcome:
     """PATCH in any of the four types (`short`: as update's). Apply creates a missing object; the others need one.
 
     Apply merges by the object's type with field ownership (`ownership`, apply.py): setting a field another
@@ -969,7 +979,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if bad is not None:
                 return bad
             out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase,
-                                  applied=True, admit=admit, guard=guard), [])
+                                  applied=True, admit=admit, guard=guard, begin=begin), [])
             out.applied = out.code < 400
             return out
     if current is None or not serves_subresource(t):
@@ -1035,8 +1045,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp, short),
-                  warnings, not t.subresource, current)
+    out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp, short,
+                                begin), warnings, not t.subresource, current)
     if out.code >= 400:
         return out
     # (an apply that changes only who manages the object is still a new version of it: the emulate write path

@@ -45,7 +45,7 @@ from ...wire.selectors import matcher
 from ..base import Incoming, Responder
 from ..playback import JSON_HEADERS, send_status
 from ..requestlog import LogEntry
-from . import access, aggregator, apf, clusterips, customresources
+from . import access, aggregator, apf, customresources, serviceallocation
 
 
 class Store(Protocol):
@@ -283,6 +283,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
 
     def held(path: str, ns: str, name: str) -> dict[str, Any] | None:  # (an object a write looks up)
         return access.stored(emu, path, ns, name, now)
+    allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == serviceallocation.SERVICES \
+        and t.builtin else None
     if t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
         if t.kind == "TokenReview":  # (who a token is: a token this replay made)
             outcome = tokens.review(t, body, lambda resource, ns, name: held(f"/api/v1/{resource}", ns, name),
@@ -308,10 +310,10 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "create":
         outcome = writes.create(t, body, stamp, opts, exists=stored,
                                 namespace_phase=emu.namespace_phase(info.namespace), admit=_admission(emu, t, now),
-                                guard=_rbac_guard(emu, user, t, now))
+                                guard=_rbac_guard(emu, user, t, now), begin=allocators)
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace),
-                                _rbac_guard(emu, user, t, now), emu.stored_short(path, t.key(), obj))
+                                _rbac_guard(emu, user, t, now), emu.stored_short(path, t.key(), obj), allocators)
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
@@ -319,7 +321,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                    obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
                                    t.subresource),  # (only an apply reads who manages what)
                                admit=_admission(emu, t, now), guard=_rbac_guard(emu, user, t, now),
-                               short=emu.stored_short(path, t.key(), obj))
+                               short=emu.stored_short(path, t.key(), obj), begin=allocators)
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
@@ -339,16 +341,14 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if info.verb in ("create", "update", "patch") and outcome.code < 300:
         outcome = admission.certificates_refusal(t, info.verb, obj, outcome.body, _signer_access(emu, user, now),
                                                  user.name) or outcome
-    if path == clusterips.SERVICES and info.verb in ("create", "update", "patch") and outcome.code < 300:
-        outcome = clusterips.allocated(emu, obj, outcome, body, now, opts.dry_run)
     if outcome.unchanged is not None and obj is not None:
         _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
         _managed_fields(t, obj, outcome.would, manager, body, outcome.applied, stamp.timestamp)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
         _record_managers(t, info.verb, obj, outcome, manager, body, stamp.timestamp)
-    if path == clusterips.SERVICES:  # (with the IPAddresses the Services' cluster IPs make and free)
-        clusterips.commit(emu, outcome.commits, now, stamp.timestamp)
+    if path == serviceallocation.SERVICES:  # (with the IPAddresses the Services' cluster IPs make and free)
+        serviceallocation.commit(emu, outcome.commits, now, stamp.timestamp)
     else:
         for c in outcome.commits:
             emu.commit(path, c, now)

@@ -1,7 +1,8 @@
-"""The Service IP allocator in a replay (apiserver/serviceips.py): its state is the cluster's, the IPAddress objects
-and the ServiceCIDRs; an IP a recorded Service holds counts as taken too, as a recording that never listed
-IPAddresses still shows which IPs are in use. A write's IPAddresses are committed around the Service's own
-change: created before it is stored, deleted after it is gone."""
+"""The Service allocators in a replay, of cluster IPs (apiserver/serviceips.py) and of node ports (nodeports.py):
+their state is the cluster's, the IPAddress objects and ServiceCIDRs, and the node ports every Service holds; an
+IP a recorded Service holds counts as taken too, as a recording that never listed IPAddresses still shows which
+IPs are in use. A write's IPAddresses are committed around the Service's own change: created before it is
+stored, deleted after it is gone."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import copy
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ...apiserver import serviceips, writes
+from ...apiserver import nodeports, serviceips, writes
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.writes import Commit, Outcome
 
@@ -34,16 +35,27 @@ def _taken(emu: Store, now: float) -> Callable[[str], bool]:
     return addresses.__contains__
 
 
-def allocated(emu: Store, old: dict[str, Any] | None, outcome: Outcome, sent: Any, now: float,
-              dry_run: bool) -> Outcome:
-    """A Service write's outcome once its cluster IPs are allocated: refused where an IP asked for is outside
-    every ServiceCIDR or taken, a drawn IP that is taken replaced (in the answer, which is the object stored)."""
-    change = outcome.would if dry_run else next(iter(outcome.commits), None)
-    if change is None or change.type == "DELETED":
-        return outcome
-    networks = serviceips.ranges(_objects(emu, serviceips.SERVICE_CIDRS, now))
-    refused = serviceips.allocate(old, change.obj, sent, taken=_taken(emu, now), networks=networks, dry_run=dry_run)
-    return writes.invalid_object("", "Service", change.key[1], refused) if refused else outcome
+def begin(emu: Store, now: float, sent: Any, dry_run: bool) -> writes.Begin:
+    """A Service write's allocators (BeginCreate/BeginUpdate), once admission has run and before the Service is
+    validated: its cluster IPs, then its node ports; refused where one asked for cannot be had, a drawn one that
+    is taken replaced. Cluster IP fields validation refuses are left to it: the allocator checks them first too."""
+    def allocate(new: dict[str, Any], old: dict[str, Any] | None) -> Outcome | None:
+        spec = new.get("spec") or {}
+        if serviceips.related_causes(spec) or serviceips.family_causes(spec):
+            return None
+        name = str((new.get("metadata") or {}).get("name", ""))
+        networks = serviceips.ranges(_objects(emu, serviceips.SERVICE_CIDRS, now))
+        refused = serviceips.allocate(old, new, sent, taken=_taken(emu, now), networks=networks, dry_run=dry_run)
+        if not refused:
+            key = ((new.get("metadata") or {}).get("namespace", ""), name)
+            ports = {p for k, ch in emu.cache.state(SERVICES, now).items() if k != key
+                     for p in nodeports.held(ch.obj)} if emu.timeline_of(SERVICES) is not None else set()
+            refused, internal = nodeports.allocate(old, new, sent, ports.__contains__, dry_run)
+            if internal:  # (NewInternalError)
+                return writes.fail(500, f"Internal error occurred: {internal}", "InternalError",
+                                   {"causes": [{"message": internal}]})
+        return writes.invalid_object("", "Service", name, refused) if refused else None
+    return allocate
 
 
 def commit(emu: Store, commits: list[Commit], now: float, timestamp: str) -> None:
