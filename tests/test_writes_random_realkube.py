@@ -796,8 +796,8 @@ def test_cluster_ips_are_ip_addresses_allocated_and_freed_as_on_the_real_apiserv
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """The allocator (MultiCIDRServiceAllocator): each cluster IP a Service gets is an IPAddress naming it, made
     before the Service is stored; one asked for (by a create or an apply) must lie in a ServiceCIDR (one a client
-    made too) and be free of Services and of IPAddresses a client made; a dry run checks the default range only;
-    an ExternalName made a ClusterIP gets an IP, a ClusterIP made an ExternalName frees its own; each cluster IP is
+    made too) and be free of Services and of IPAddresses a client made; a dry run allocates nothing; an
+    ExternalName made a ClusterIP gets an IP, a ClusterIP made an ExternalName frees its own; each cluster IP is
     an IP, the first the `clusterIP`, at most one per family."""
     ns = "cluster-ips"
     real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
@@ -819,8 +819,10 @@ def test_cluster_ips_are_ip_addresses_allocated_and_freed_as_on_the_real_apiserv
                "spec": {"parentRef": {"resource": "services", "namespace": "{ns}", "name": "zz"}}}
     external = {"type": "ExternalName", "externalName": "x.example.com"}
     sequence = [post("a"), post("b", clusterIP="10.212.0.10"), post("c", clusterIP="10.212.0.10"),
-                post("d", clusterIP="192.168.9.9"), post("e", "dryRun=All", clusterIP="10.212.0.11"),
-                post("f", "dryRun=All"), random_writes.Op("POST", "/ipaddresses", body=claimed),
+                # (a dry run asking for an IP is checked against one range, the first of a Go map's: a random
+                # one where a cluster has several, as this shared one does: not compared)
+                post("d", clusterIP="192.168.9.9"), post("f", "dryRun=All"),
+                random_writes.Op("POST", "/ipaddresses", body=claimed),
                 post("g", clusterIP="10.212.0.20"), post("h", **external),
                 random_writes.Op("PUT", "/services/h", body=service("h")),
                 random_writes.Op("PUT", "/services/b", body=service("b", **external)),
@@ -833,15 +835,9 @@ def test_cluster_ips_are_ip_addresses_allocated_and_freed_as_on_the_real_apiserv
                 random_writes.Op("DELETE", "/services/a"),
                 random_writes.Op("DELETE", "/ipaddresses/10.212.0.20")]
     real, emulated = random_writes.run(real_server, ns, sequence), random_writes.run(replay, ns, sequence)
-    # a dry run names the default range, which is each server's own
-    ranges = [rawhttp.call(*server, "GET", "/apis/networking.k8s.io/v1/servicecidrs/kubernetes")[1]["spec"]["cidrs"][0]
-              for server in (real_server, replay)]
-    assert ranges[0] in real[4][2]["message"]
-    real = [(op, code, json.loads(json.dumps(doc).replace(ranges[0], ranges[1])), warnings)
-            for op, code, doc, warnings in real]
     assert _differences(real, emulated) == []
-    assert [code for _, code, _, _ in real] == [201, 201, 422, 422, 422, 201, 201, 422, 201, 200, 200, 201, 422,
-                                                 422, 422, 422, 422, 200, 200]
+    assert [code for _, code, _, _ in real] == [201, 201, 422, 422, 201, 201, 422, 201, 200, 200, 201, 422, 422,
+                                                 422, 422, 422, 200, 200]
 
     def addresses(server: rawhttp.Server) -> list[tuple[str, str, int]]:
         """This namespace's IPAddresses: (the IP where asked for, else "drawn": the real allocator draws from any
