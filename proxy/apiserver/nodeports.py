@@ -41,8 +41,7 @@ def _problem(port: int, taken: Callable[[int], bool], dry_run: bool = False) -> 
 
 def _next_free(start: int, taken: Callable[[int], bool]) -> int | None:
     span = HIGH - LOW + 1
-    return next((LOW + (start - LOW + k) % span for k in range(span) if not taken(LOW + (start - LOW + k) % span)),
-                None)
+    return next((port for port in (LOW + (start - LOW + k) % span for k in range(span)) if not taken(port)), None)
 
 
 def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
@@ -70,7 +69,7 @@ def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
             continue
         chosen = mine.get(number) or (node_port if not busy(node_port) else _next_free(node_port, busy))
         if chosen is None:
-            continue  # (no free port: left to validation's duplicate check)
+            continue  # (no port free: the reference's internal error, not modelled)
         for q in _ports(new):
             if q.get("port") == number and q.get("nodePort") == node_port:
                 q["nodePort"] = chosen
