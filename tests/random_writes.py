@@ -774,6 +774,31 @@ def node_port_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/services")]
 
 
+def service_field_ops(seed: int, n: int) -> list[Op]:
+    """Services' other fields: a load balancer's source ranges (only there, CIDRs) and class (only there, a
+    qualified name), the internal traffic policy, client-IP session affinity's timeout, external IPs (warned of)."""
+    out = []
+    extras = ({"loadBalancerSourceRanges": ["10.0.0.0/8", " 192.168.0.0/16 "]}, {"loadBalancerSourceRanges": ["bad"]},
+              {"loadBalancerSourceRanges": ["10.0.0.1/8"]}, {"loadBalancerClass": "example.com/lb"},
+              {"loadBalancerClass": "Bad Class!"}, {"internalTrafficPolicy": "Local"},
+              {"internalTrafficPolicy": "Sometimes"}, {"externalIPs": ["192.0.2.10"]},
+              {"sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 0}}},
+              {"sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 86401}}},
+              {"sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 600}}}, {})
+    kinds = ("create", "create", "create", "merge", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "services", ("s1", "s2"), kinds):
+        typ = r.choice(({}, {"type": "LoadBalancer"}, {"type": "NodePort"}))
+        if kind == "create":
+            out.append(Op("POST", "/services", query, _service(name, [{"port": 80}], **typ, **r.choice(extras))))
+        elif kind == "merge":
+            out.append(Op("PATCH", path, query, {"spec": r.choice(extras)}, MERGE))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, query))
+    return [*out, Op("GET", "/services")]
+
+
 _TIMES = ("2026-12-03T10:00:00.123456Z", "2026-12-03T10:00:01.000000Z", "2026-12-03T10:00:02Z",
           "2026-12-03T10:00:03.5Z", "bad")
 

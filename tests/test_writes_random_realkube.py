@@ -49,7 +49,7 @@ def test_a_random_write_sequence_gets_the_real_apiservers_answers_and_events(
 
 SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.pod_ops,
              "services": random_writes.service_ops, "clusterips": random_writes.cluster_ip_ops,
-             "nodeports": random_writes.node_port_ops,
+             "nodeports": random_writes.node_port_ops, "servicefields": random_writes.service_field_ops,
              "statefulsets": random_writes.stateful_set_ops,
              "jobs": random_writes.job_ops, "daemonsets": random_writes.daemon_set_ops,
              "cronjobs": random_writes.cron_job_ops, "persistentvolumeclaims": random_writes.claim_ops,
@@ -109,6 +109,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # node ports (shared by a port number, asked for outside the range), load balancers without them, traffic
     # policies, a health check node port drawn or asked for, type changes (14 and 21 answers differed before)
     ("nodeports", 3), ("nodeports", 7),
+    # a load balancer's source ranges and class (fixed while it is one), the internal traffic policy, client-IP
+    # affinity's timeout, external IPs' warning (32 and 44 answers differed before)
+    ("servicefields", 2), ("servicefields", 4),
     # claim templates, the service's name and the pod policy kept; a rolling update's parameters under OnDelete;
     # status counts (17 and 9 answers differed before StatefulSets were validated so)
     ("statefulsets", 1), ("statefulsets", 2),

@@ -427,21 +427,25 @@ def _service(obj: Obj) -> list[Cause]:
                                     ("ipFamilyPolicy", spec.get("ipFamilyPolicy") is not None)) if there]
         cname = str(spec.get("externalName") or "").removesuffix(".")
         causes += validation.required_name("spec.externalName", cname, validation.subdomain)
-    names: set[str] = set()
+    port_names: set[str] = set()
     for i, port in enumerate(ports):
         at, name = f"spec.ports[{i}]", port.get("name") or ""
         if len(ports) > 1 and not name:
             causes.append(required(f"{at}.name"))
         elif name:
             causes += invalid_each(f"{at}.name", name, validation.dns_label(name))
-            if name in names:
+            if name in port_names:
                 causes.append(duplicate(f"{at}.name", name))
-            names.add(name)
+            port_names.add(name)
         causes += port_number(f"{at}.port", port.get("port") or 0)
         causes += one_of(f"{at}.protocol", port.get("protocol"), PROTOCOLS)
         causes += port_or_name(f"{at}.targetPort", port.get("targetPort", 0))
     causes += validation.labels("spec.selector", spec.get("selector"))
     causes += one_of("spec.sessionAffinity", spec.get("sessionAffinity"), ("ClientIP", "None"))
+    timeout = as_dict(as_dict(spec.get("sessionAffinityConfig")).get("clientIP")).get("timeoutSeconds")
+    if spec.get("sessionAffinity") == "ClientIP" and isinstance(timeout, int) and not 0 < timeout <= 86400:
+        causes.append(invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout,
+                              "must be greater than 0 and less than 86400"))
     causes += one_of("spec.type", kind, _SERVICE_TYPES)
     if kind == "ClusterIP":
         causes += [forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
@@ -454,9 +458,35 @@ def _service(obj: Obj) -> list[Cause]:
                                                          "AppProtocol": None, "Port": port.get("port") or 0,
                                                          "TargetPort": 0, "NodePort": 0}))
         seen.add((port.get("protocol"), port.get("port") or 0))
+    only_lb = "may only be used when `type` is 'LoadBalancer'"
+    if ranges := [str(r) for r in spec.get("loadBalancerSourceRanges") or []]:  # (the Go field's name, capitalized)
+        causes += [forbidden("spec.LoadBalancerSourceRanges", only_lb)] if kind != "LoadBalancer" else []
+        causes += [c for i, r in enumerate(ranges)
+                   for c in ipvalidation.legacy_cidr(f"spec.LoadBalancerSourceRanges[{i}]", r.strip())]
     if kind != "LoadBalancer" and spec.get("allocateLoadBalancerNodePorts") is not None:
-        causes.append(forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"))
-    return causes + _traffic_policy(spec)
+        causes.append(forbidden("spec.allocateLoadBalancerNodePorts", only_lb))
+    if (lb_class := spec.get("loadBalancerClass")) is not None:
+        causes += invalid_each("spec.loadBalancerClass", lb_class, names.qualified_name(str(lb_class))) \
+            if kind == "LoadBalancer" else [forbidden("spec.loadBalancerClass", only_lb)]
+    causes += _traffic_policy(spec)
+    if (internal := spec.get("internalTrafficPolicy")) is not None and internal not in ("Cluster", "Local"):
+        causes.append(not_supported("spec.internalTrafficPolicy", internal, ("Cluster", "Local")))
+    return causes
+
+
+def _service_update(spec: Obj, old: Obj) -> list[Cause]:
+    """ValidateServiceUpdate's own checks: a local load balancer's health check node port and a load balancer's
+    class are fixed while it stays one."""
+    local = ("LoadBalancer", "Local")
+    causes: list[Cause] = []
+    if (spec.get("type"), spec.get("externalTrafficPolicy")) == local == (old.get("type"),
+                                                                          old.get("externalTrafficPolicy")) \
+            and spec.get("healthCheckNodePort") != old.get("healthCheckNodePort"):
+        causes.append(forbidden("spec.healthCheckNodePort", "field is immutable"))
+    if spec.get("type") == old.get("type") == "LoadBalancer" \
+            and spec.get("loadBalancerClass") != old.get("loadBalancerClass"):
+        causes.append(invalid("spec.loadBalancerClass", spec.get("loadBalancerClass"), "may not change once set"))
+    return causes
 
 
 def _traffic_policy(spec: Obj) -> list[Cause]:
@@ -1075,6 +1105,8 @@ def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
         return causes + _immutable_data(new, old, ("data",))
     if kind == "DaemonSet" and api_version == "apps/v1":
         return _selector_immutable(new, old)
+    if kind == "Service" and api_version == "v1":
+        return _service_update(as_dict(new.get("spec")), as_dict(old.get("spec")))
     if (check := clustervalidation.BEFORE_UPDATE.get((api_version, kind))) is not None:
         return check(new, old)
     return []
