@@ -257,6 +257,16 @@ def test_a_websocket_watch_gets_an_empty_200_and_no_watch(watchproxy: Callable[.
     assert replay.watches() == []
 
 
+def _until_exit(peer: str, kubeconfig: str, code: int) -> list[str]:
+    """What a peer that ends by itself printed, once it exited with `code`."""
+    client = peer_client(peer, kubeconfig)
+    try:
+        assert client.wait_exit() == code, (client.lines[-5:], client.stderr[-20:])
+        return client.lines
+    finally:
+        client.kill()
+
+
 async def test_client_java_cannot_read_a_pod_bookmark_on_the_real_apiserver_nor_on_its_replays(
         realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
     """kubernetes-client/java#4160 (open at 26.0.0), reproduced offline: the real apiserver ends the initial
@@ -272,15 +282,9 @@ async def test_client_java_cannot_read_a_pod_bookmark_on_the_real_apiserver_nor_
         await asyncio.to_thread(workload.create_pod, R9)
     finally:
         workload.close()
-    peer = "client-java-watch-bookmarks"
 
     def run(kubeconfig: str) -> list[str]:
-        client = peer_client(peer, kubeconfig)
-        try:
-            assert client.wait_exit() == 1, client.lines
-            return client.lines
-        finally:
-            client.kill()
+        return _until_exit("client-java-watch-bookmarks", kubeconfig, 1)
 
     rec = tmp_path / "bookmark.msgpack"
     async with RecordSession(rec, kubeconfig=str(realkube.admin_kubeconfig), write_kubeconfig=tmp_path / "r.kc") as s:
@@ -321,12 +325,7 @@ def test_client_java_writes_read_back_as_from_the_real_apiserver(
     _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
 
     def run(kubeconfig: str) -> list[str]:
-        client = peer_client("client-java-writes", kubeconfig)
-        try:
-            assert client.wait_exit() == 0, client.stderr[-20:]
-            return client.lines
-        finally:
-            client.kill()
+        return _until_exit("client-java-writes", kubeconfig, 0)
 
     real = run(_in_namespace(realkube.admin_kubeconfig, ns, tmp_path / "real.kc"))
     assert real[-1] == "done" and len(real) == 21, real

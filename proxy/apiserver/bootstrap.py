@@ -23,11 +23,12 @@ FILE = "bootstrap_objects.json"
 TIME = "<start>"  # where the file had a time: a replay's start
 _RBAC = "/apis/rbac.authorization.k8s.io/v1/"
 API_SERVICES = "/apis/apiregistration.k8s.io/v1/apiservices"
+SERVICE_CIDRS, IP_ADDRESSES = "/apis/networking.k8s.io/v1/servicecidrs", "/apis/networking.k8s.io/v1/ipaddresses"
 AUTOMANAGED = "kube-aggregator.kubernetes.io/automanaged"
 COLLECTIONS = (f"{_RBAC}clusterroles", f"{_RBAC}clusterrolebindings", f"{_RBAC}roles", f"{_RBAC}rolebindings",
                "/apis/scheduling.k8s.io/v1/priorityclasses", "/apis/flowcontrol.apiserver.k8s.io/v1/flowschemas",
                "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations", API_SERVICES,
-               "/api/v1/services", "/apis/networking.k8s.io/v1/servicecidrs", "/apis/networking.k8s.io/v1/ipaddresses")
+               "/api/v1/services", SERVICE_CIDRS, IP_ADDRESSES)
 # the `kubernetes` Service's addresses as a cluster has them (minikube's, as /api's serverAddress): the capture
 # puts them where the test apiserver had its own (tests/peers/realkube/bootstrapobjects.py)
 SERVICE_CIDR, SERVICE_IP, SECURE_PORT = "10.96.0.0/12", "10.96.0.1", 8443

@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import apiservices, autoscalingv1, crds, serviceips
+from . import apiservices, autoscalingv1, crds, nodeports, serviceips
 
 Obj = dict[str, Any]
 
@@ -582,7 +582,7 @@ def _service(obj: Obj, creating: bool, uid: str) -> None:
             port["targetPort"] = port["port"]
         if creating and _needs_node_ports(spec) and not port.get("nodePort"):
             port["nodePort"] = _node_port(draw)
-    if _externally_accessible(spec):
+    if nodeports.externally_accessible(spec):
         _d(spec, "externalTrafficPolicy", "Cluster")
     if typ in ("ClusterIP", "NodePort", "LoadBalancer"):
         _p(spec, "internalTrafficPolicy", "Cluster")
@@ -590,19 +590,8 @@ def _service(obj: Obj, creating: bool, uid: str) -> None:
         _p(spec, "allocateLoadBalancerNodePorts", True)
     if creating:  # the Service REST's beginCreate and its allocators
         serviceips.prepare(spec, None, bool(spec.get("selector")), lambda: _cluster_ip(draw))
-        if _needs_health_check(spec) and not spec.get("healthCheckNodePort"):
+        if nodeports.needs_health_check(spec) and not spec.get("healthCheckNodePort"):
             spec["healthCheckNodePort"] = _node_port(draw)
-
-
-def _externally_accessible(spec: Obj) -> bool:
-    """ExternallyAccessible: a node port or a load balancer, or a ClusterIP with external IPs."""
-    typ = spec.get("type")
-    return typ in ("NodePort", "LoadBalancer") or (typ == "ClusterIP" and bool(spec.get("externalIPs")))
-
-
-def _needs_health_check(spec: Obj) -> bool:
-    """NeedsHealthCheck: a LoadBalancer that keeps external traffic on the node it arrives at."""
-    return spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
 
 
 def _cluster_ip(draw: Callable[[], int]) -> str:
@@ -825,7 +814,7 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
     if needed and not needs and [p.get("nodePort") for p in ports] == [p.get("nodePort") for p in old_ports]:
         for p in ports:
             p.pop("nodePort", None)
-    if _externally_accessible(old) and not _externally_accessible(spec) \
+    if nodeports.externally_accessible(old) and not nodeports.externally_accessible(spec) \
             and spec.get("externalTrafficPolicy") == old.get("externalTrafficPolicy"):
         spec.pop("externalTrafficPolicy", None)
     draw = _drawer(seed)
@@ -834,11 +823,11 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
             if not p.get("nodePort"):
                 p["nodePort"] = _node_port(draw)
     serviceips.prepare(spec, old, bool(spec.get("selector")), lambda: _cluster_ip(draw))  # (beginUpdate)
-    if _needs_health_check(old) and _needs_health_check(spec) and not spec.get("healthCheckNodePort"):
+    if nodeports.needs_health_check(old) and nodeports.needs_health_check(spec) and not spec.get("healthCheckNodePort"):
         spec["healthCheckNodePort"] = old.get("healthCheckNodePort")  # (patchAllocatedValues)
-    elif _needs_health_check(spec) and not spec.get("healthCheckNodePort"):
+    elif nodeports.needs_health_check(spec) and not spec.get("healthCheckNodePort"):
         spec["healthCheckNodePort"] = _node_port(draw)  # (updateHealthCheckNodePort)
-    elif _needs_health_check(old) and not _needs_health_check(spec) \
+    elif nodeports.needs_health_check(old) and not nodeports.needs_health_check(spec) \
             and spec.get("healthCheckNodePort") == old.get("healthCheckNodePort"):
         spec.pop("healthCheckNodePort", None)  # (dropTypeDependentFields)
     if old.get("type") == "LoadBalancer" and spec.get("type") != "LoadBalancer" \

@@ -32,6 +32,18 @@ def held(service: Obj | None) -> set[int]:
     return ports | ({hc} if isinstance(hc, int) and hc else set())
 
 
+def externally_accessible(spec: Obj) -> bool:
+    """ExternallyAccessible: a node port or a load balancer, or a ClusterIP with external IPs (where an external
+    traffic policy belongs)."""
+    typ = spec.get("type")
+    return typ in ("NodePort", "LoadBalancer") or (typ == "ClusterIP" and bool(spec.get("externalIPs")))
+
+
+def needs_health_check(spec: Obj) -> bool:
+    """NeedsHealthCheck: a LoadBalancer that keeps external traffic on the node it arrives at."""
+    return spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"
+
+
 def _problem(port: int, taken: Callable[[int], bool], dry_run: bool = False) -> str:
     """Why the allocator cannot have `port`; a dry run's operation checks only whether it is taken."""
     if not LOW <= port <= HIGH and not dry_run:
@@ -50,6 +62,7 @@ def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
     or the allocator's internal error for a health check node port; a drawn port that is taken is replaced in
     `new` by the next free one (all ports of its number alike). `sent`: the body as sent, any patch type (a port
     it names is asked for). `taken`: every other Service's node ports."""
+    spec = new.get("spec") or {}
     kept = held(old)
     mine: dict[Any, int] = {}  # port number -> its node port, in this write
     causes: list[Cause] = []
@@ -57,7 +70,7 @@ def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
     def busy(port: int) -> bool:
         return taken(port) or port in mine.values()
 
-    for i, p in enumerate(_ports(new) if (new.get("spec") or {}).get("type") in ("NodePort", "LoadBalancer") else []):
+    for i, p in enumerate(_ports(new) if spec.get("type") in ("NodePort", "LoadBalancer") else []):
         node_port, number = p.get("nodePort"), p.get("port")
         if not isinstance(node_port, int) or not node_port or node_port in kept or mine.get(number) == node_port:
             continue
@@ -74,10 +87,8 @@ def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
             if q.get("port") == number and q.get("nodePort") == node_port:
                 q["nodePort"] = chosen
         mine[number] = chosen
-    spec = new.get("spec") or {}
     hc = spec.get("healthCheckNodePort")
-    needs = spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local"  # NeedsHealthCheck
-    if causes or not needs or not isinstance(hc, int) or not hc or hc in kept:
+    if causes or not needs_health_check(spec) or not isinstance(hc, int) or not hc or hc in kept:
         return causes, ""
     if names(sent, str(hc)):
         problem = _problem(hc, busy)

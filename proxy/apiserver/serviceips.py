@@ -22,8 +22,6 @@ from .ipvalidation import ip_warnings, legacy_ip
 from .nodeports import names
 from .podvalidation import one_of
 
-IP_ADDRESSES = "/apis/networking.k8s.io/v1/ipaddresses"
-SERVICE_CIDRS = "/apis/networking.k8s.io/v1/servicecidrs"
 DEFAULT = "kubernetes"  # the ServiceCIDR of the apiserver's --service-cluster-ip-range
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Obj = dict[str, Any]
@@ -253,11 +251,10 @@ def _next_free(start: ipaddress.IPv4Address | ipaddress.IPv6Address, network: Ne
 def ip_address(ip: str, service: Obj, uid: str, timestamp: str) -> Obj:
     """The IPAddress the allocator creates for a Service's IP: the `kubernetes` Service's, as a new real apiserver
     wrote it (bootstrap_objects.json), made this Service's."""
-    obj = bootstrap.made_at(bootstrap.objects()[IP_ADDRESSES][0], timestamp)
+    obj = bootstrap.made_at(bootstrap.objects()[bootstrap.IP_ADDRESSES][0], timestamp)
     meta = obj["metadata"]
-    family = "IPv6" if ":" in ip else "IPv4"
     meta.update(name=ip, uid=uid, creationTimestamp=timestamp,
-                labels={**meta["labels"], "ipaddress.kubernetes.io/ip-family": family})
+                labels={**meta["labels"], "ipaddress.kubernetes.io/ip-family": family_of(ip)})
     obj["metadata"] = ordered_meta(meta)
     owner = service.get("metadata") or {}
     obj["spec"] = {"parentRef": {"resource": "services", "namespace": owner.get("namespace", ""),

@@ -38,6 +38,7 @@ from . import (
     eventapi,
     gojson,
     ipvalidation,
+    nodeports,
     nodevalidation,
     quantity,
     serviceips,
@@ -410,7 +411,8 @@ _SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 
 def _service(obj: Obj) -> list[Cause]:
     """validateService: ports (required unless headless or ExternalName), the ExternalName's name, each port,
-    the selector's labels, session affinity, cluster IPs and families, and type (not traffic policies)."""
+    the selector's labels, session affinity, cluster IPs and families, type, a load balancer's fields and the
+    traffic policies."""
     spec = as_dict(obj.get("spec"))
     kind, ports = spec.get("type") or "", dicts(spec.get("ports"))
     if kind != "ExternalName" and (early := serviceips.related_causes(spec) or serviceips.family_causes(spec)):
@@ -477,10 +479,8 @@ def _service(obj: Obj) -> list[Cause]:
 def _service_update(spec: Obj, old: Obj) -> list[Cause]:
     """ValidateServiceUpdate's own checks: a local load balancer's health check node port and a load balancer's
     class are fixed while it stays one."""
-    local = ("LoadBalancer", "Local")
     causes: list[Cause] = []
-    if (spec.get("type"), spec.get("externalTrafficPolicy")) == local == (old.get("type"),
-                                                                          old.get("externalTrafficPolicy")) \
+    if nodeports.needs_health_check(spec) and nodeports.needs_health_check(old) \
             and spec.get("healthCheckNodePort") != old.get("healthCheckNodePort"):
         causes.append(forbidden("spec.healthCheckNodePort", "field is immutable"))
     if spec.get("type") == old.get("type") == "LoadBalancer" \
@@ -493,15 +493,14 @@ def _traffic_policy(spec: Obj) -> list[Cause]:
     """validateServiceExternalTrafficPolicy: a policy only where traffic comes from outside, a health check node
     port only for a LoadBalancer that keeps it local (and then one)."""
     policy, hc = spec.get("externalTrafficPolicy") or "", spec.get("healthCheckNodePort") or 0
-    outside = spec.get("type") in ("NodePort", "LoadBalancer") or (spec.get("type") == "ClusterIP"
-                                                                    and bool(spec.get("externalIPs")))
+    outside = nodeports.externally_accessible(spec)
     causes: list[Cause] = []
     if not outside and policy:
         causes.append(invalid("spec.externalTrafficPolicy", policy,
                               "may only be set for externally-accessible services"))
     elif outside:
         causes += one_of("spec.externalTrafficPolicy", policy, ("Cluster", "Local"))
-    if not (spec.get("type") == "LoadBalancer" and policy == "Local"):
+    if not nodeports.needs_health_check(spec):
         if hc:
             causes.append(invalid("spec.healthCheckNodePort", hc, "may only be set when `type` is 'LoadBalancer' "
                                                                   "and `externalTrafficPolicy` is 'Local'"))

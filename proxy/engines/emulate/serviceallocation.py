@@ -10,11 +10,10 @@ import copy
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from ...apiserver import nodeports, serviceips, writes
+from ...apiserver import bootstrap, nodeports, serviceips, writes
+from ...apiserver.apiservices import SERVICES
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...apiserver.writes import Commit, Outcome
-
-SERVICES = "/api/v1/services"
 
 
 class Store(Protocol):
@@ -30,7 +29,7 @@ def _objects(emu: Store, path: str, now: float) -> list[dict[str, Any]]:
 
 
 def _taken(emu: Store, now: float) -> Callable[[str], bool]:
-    addresses = {str((o.get("metadata") or {}).get("name")) for o in _objects(emu, serviceips.IP_ADDRESSES, now)}
+    addresses = {str((o.get("metadata") or {}).get("name")) for o in _objects(emu, bootstrap.IP_ADDRESSES, now)}
     addresses.update(ip for o in _objects(emu, SERVICES, now) for ip in serviceips.held(o))
     return addresses.__contains__
 
@@ -44,7 +43,7 @@ def begin(emu: Store, now: float, sent: Any, dry_run: bool) -> writes.Begin:
         if serviceips.related_causes(spec) or serviceips.family_causes(spec):
             return None
         name = str((new.get("metadata") or {}).get("name", ""))
-        networks = serviceips.ranges(_objects(emu, serviceips.SERVICE_CIDRS, now))
+        networks = serviceips.ranges(_objects(emu, bootstrap.SERVICE_CIDRS, now))
         refused = serviceips.allocate(old, new, sent, taken=_taken(emu, now), networks=networks, dry_run=dry_run)
         if not refused:
             key = ((new.get("metadata") or {}).get("namespace", ""), name)
@@ -60,9 +59,9 @@ def begin(emu: Store, now: float, sent: Any, dry_run: bool) -> writes.Begin:
 
 def commit(emu: Store, commits: list[Commit], now: float, timestamp: str) -> None:
     """Commit a write's changes of Services with the IPAddresses they create and delete."""
-    keep = emu.timeline_of(serviceips.IP_ADDRESSES) is not None
+    keep = emu.timeline_of(bootstrap.IP_ADDRESSES) is not None
     state = emu.cache.state(SERVICES, now)
-    addresses = emu.cache.state(serviceips.IP_ADDRESSES, now) if keep else {}
+    addresses = emu.cache.state(bootstrap.IP_ADDRESSES, now) if keep else {}
     for c in commits:
         before = state.get(c.key)
         old = before.obj if before is not None else None
@@ -72,9 +71,9 @@ def commit(emu: Store, commits: list[Commit], now: float, timestamp: str) -> Non
         for ip in added:
             uid = writes.seeded_uid(emu.seed, f"ipaddress|{ip}|{timestamp}")
             address = serviceips.ip_address(ip, c.obj, uid, timestamp)
-            emu.commit(serviceips.IP_ADDRESSES, Commit("ADDED", ("", ip), address), now)
+            emu.commit(bootstrap.IP_ADDRESSES, Commit("ADDED", ("", ip), address), now)
         emu.commit(SERVICES, c, now)
         for ip in serviceips.held(old) if keep else []:
             there = addresses.get(("", ip))
             if ip not in held and there is not None and serviceips.belongs(there.obj, c.obj):
-                emu.commit(serviceips.IP_ADDRESSES, Commit("DELETED", ("", ip), copy.deepcopy(there.obj)), now)
+                emu.commit(bootstrap.IP_ADDRESSES, Commit("DELETED", ("", ip), copy.deepcopy(there.obj)), now)

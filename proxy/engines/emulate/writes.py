@@ -19,6 +19,7 @@ import yaml
 
 from ...apiserver import (
     admission,
+    apiservices,
     binding,
     bodies,
     eviction,
@@ -283,7 +284,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
 
     def held(path: str, ns: str, name: str) -> dict[str, Any] | None:  # (an object a write looks up)
         return access.stored(emu, path, ns, name, now)
-    allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == serviceallocation.SERVICES \
+    allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == apiservices.SERVICES \
         and t.builtin else None
     if t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
         if t.kind == "TokenReview":  # (who a token is: a token this replay made)
@@ -347,7 +348,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         _managed_fields(t, obj, outcome.would, manager, body, outcome.applied, stamp.timestamp)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
         _record_managers(t, info.verb, obj, outcome, manager, body, stamp.timestamp)
-    if path == serviceallocation.SERVICES:  # (with the IPAddresses the Services' cluster IPs make and free)
+    if path == apiservices.SERVICES:  # (with the IPAddresses the Services' cluster IPs make and free)
         serviceallocation.commit(emu, outcome.commits, now, stamp.timestamp)
     else:
         for c in outcome.commits:
