@@ -7,6 +7,10 @@
 //! new resourceVersion, DELETED for a delete or for a name a relist no longer has. Each is printed as
 //! `TYPE : name` (the shape `watchproxy check` reads), an error from the stream as `ERROR : …`; on SIGTERM
 //! the store is printed as sorted `FINAL : name rv` lines, then `done`, exit 0.
+//!
+//! `kube-peer controller` is a kube-rs controller with writes instead (controller.rs).
+
+mod controller;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -17,7 +21,7 @@ use kube::runtime::{reflector, watcher, WatchStreamExt};
 use kube::{Api, Client, ResourceExt};
 use tokio::signal::unix::{signal, SignalKind};
 
-fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{line}");
     let _ = out.flush();
@@ -73,6 +77,9 @@ impl Seen {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::try_default().await?; // KUBECONFIG, its context and namespace
+    if std::env::args().nth(1).as_deref() == Some("controller") {
+        return controller::run(client).await;
+    }
     let pods: Api<Pod> = Api::default_namespaced(client);
     let (store, writer) = reflector::store();
     let stream = reflector(writer, watcher(pods, watcher::Config::default()).default_backoff());

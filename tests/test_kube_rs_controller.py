@@ -1,0 +1,94 @@
+"""A kube-rs controller under development, run against a replay instead of a cluster: `kube-peer controller`
+(tests/peers/rust/src/controller.rs) reconciles Deployments through kube-rs's finalizer helper (JSON patches with
+`test` operations), server-side applies a ConfigMap each Deployment owns and a condition on its status
+subresource, and deletes the ConfigMap when its Deployment goes. kubectl plays the user: creates, an image
+change, someone else editing the owned ConfigMap, a delete. The controller's transcript (what changed on the
+server, then the objects with their finalizers, owners, conditions and managedFields) must be the same from an
+emulated replay as from the real kube-apiserver, through `watchproxy record`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from watchproxy.server.sessions import RecordSession
+from watchproxy.testing import Replay
+
+from tests import rawhttp
+from tests.procs import KUBE_RS, KUBECTL, peer_client
+from tests.realkube import RealKube
+from tests.test_peers import _in_namespace
+
+NS = "kube-rs-controller"
+UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # in ownerReferences' keys
+
+
+def deployment(name: str, image: str, managed: bool = True) -> str:
+    labels = {"app": name, **({"watchproxy.test/managed": "true"} if managed else {})}
+    return json.dumps({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": name}},
+                 "template": {"metadata": {"labels": {"app": name}},
+                              "spec": {"containers": [{"name": "web", "image": image}]}}}})
+
+
+def kubectl(kubeconfig: str, *args: str, stdin: str = "") -> str:
+    done = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, *args], input=stdin, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, (args, done.stderr)
+    return done.stdout
+
+
+def drive(kubeconfig: str) -> list[str]:
+    """The user's side of the session, each step once the controller has made the change it causes."""
+    peer = peer_client("kube-rs-controller", kubeconfig)
+    try:
+        kubectl(kubeconfig, "apply", "-f", "-", stdin=deployment("web", "nginx:1.25"))
+        peer.wait_line("STATUS : web generation 1")
+        kubectl(kubeconfig, "create", "-f", "-", stdin=deployment("api", "httpd:2.4"))
+        peer.wait_line("STATUS : api generation 1")
+        kubectl(kubeconfig, "apply", "-f", "-", stdin=deployment("unmanaged", "nginx:1.25", managed=False))
+        kubectl(kubeconfig, "set", "image", "deployment/web", "web=nginx:1.27")
+        peer.wait_line("STATUS : web generation 2")
+        # someone else changes what the controller owns: its forced apply takes the field back
+        kubectl(kubeconfig, "patch", "configmap", "web-settings", "--type=merge", "-p", '{"data":{"image":"x"}}')
+        peer.wait_for(lambda lines: lines.count("CONFIG : web-settings changed") == 2, what="the image taken back")
+        kubectl(kubeconfig, "delete", "deployment", "api", "--wait=false")
+        peer.wait_line("CLEANUP : api-settings")
+        kubectl(kubeconfig, "wait", "--for=delete", "deployment/api", "--timeout=30s")
+        assert peer.terminate() == 0, peer.stderr[-20:]
+        return [UID.sub("UID", line) for line in peer.lines]
+    finally:
+        peer.kill()
+
+
+def _check(lines: list[str]) -> None:
+    """What the real apiserver's run shows, so that a replay agreeing with a broken run cannot pass."""
+    assert lines[-1] == "done" and not any(ln.startswith("ERROR") for ln in lines), lines
+    assert lines[:6] == ["CONFIG : web-settings created", "STATUS : web generation 1",
+                         "CONFIG : api-settings created", "STATUS : api generation 1",
+                         "CONFIG : web-settings changed", "STATUS : web generation 2"], lines
+    finals = [ln for ln in lines if ln.startswith("FINAL : ") and not ln.startswith("FINAL :   ")]
+    assert [ln.split()[2:4] for ln in finals] == [
+        ["deployment", "unmanaged"], ["deployment", "web"], ["configmap", "web-settings"]], finals
+    assert '["watchproxy.test/cleanup"]' in finals[1] and "nginx:1.27" in finals[2], finals
+
+
+async def test_kube_rs_controller_writes_as_on_the_real_apiserver(
+        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    if not KUBE_RS.exists():
+        pytest.fail(f"{KUBE_RS} is missing: `make peers` builds it")
+    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, NS)
+    async with RecordSession(tmp_path / "real.msgpack", kubeconfig=str(realkube.admin_kubeconfig),
+                             write_kubeconfig=tmp_path / "record.kc") as s:
+        assert s.kubeconfig is not None
+        real = await asyncio.to_thread(drive, _in_namespace(s.kubeconfig, NS, tmp_path / "real.kc"))
+    _check(real)
+    emulated = await asyncio.to_thread(drive, _in_namespace(replay.kubeconfig, NS, tmp_path / "replay.kc"))
+    assert emulated == real
+
