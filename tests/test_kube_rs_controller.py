@@ -1,10 +1,12 @@
 """A kube-rs controller under development, run against a replay instead of a cluster: `kube-peer controller`
 (tests/peers/rust/src/controller.rs) reconciles Deployments through kube-rs's finalizer helper (JSON patches with
 `test` operations), server-side applies a ConfigMap each Deployment owns and a condition on its status
-subresource, and deletes the ConfigMap when its Deployment goes. kubectl plays the user: creates, an image
-change, someone else editing the owned ConfigMap, a delete. The controller's transcript (what changed on the
-server, then the objects with their finalizers, owners, conditions and managedFields) must be the same from an
-emulated replay as from the real kube-apiserver, through `watchproxy record`."""
+subresource, deletes the ConfigMap when its Deployment goes, and records an Event of each change with kube-rs's
+Recorder (events.k8s.io/v1, a recurring one merge-patched with its series). kubectl plays the user: creates,
+an image change, someone else editing the owned ConfigMap, a delete. The controller's transcript (what changed
+on the server, then the objects with their finalizers, owners, conditions and managedFields, and the Events as
+both Event APIs show them) must be the same from an emulated replay as from the real kube-apiserver, through
+`watchproxy record`."""
 
 from __future__ import annotations
 
@@ -75,8 +77,11 @@ def _check(lines: list[str]) -> None:
                          "CONFIG : web-settings changed", "STATUS : web generation 2"], lines
     finals = [ln for ln in lines if ln.startswith("FINAL : ") and not ln.startswith("FINAL :   ")]
     assert [ln.split()[2:4] for ln in finals] == [
-        ["deployment", "unmanaged"], ["deployment", "web"], ["configmap", "web-settings"]], finals
+        ["deployment", "unmanaged"], ["deployment", "web"], ["configmap", "web-settings"],
+        *[["core", "event"]] * 3, *[["event", 'Some("Normal")']] * 3], finals
     assert '["watchproxy.test/cleanup"]' in finals[1] and "nginx:1.27" in finals[2], finals
+    # the Recorder's three SettingsApplied events of `web` are one Event, its series merge-patched twice
+    assert 'regarding Some("Deployment/web") by Some("kube-peer")/Some("kube-peer-0") series Some(3)' in finals[7]
 
 
 async def test_kube_rs_controller_writes_as_on_the_real_apiserver(

@@ -7,21 +7,26 @@
 //! repeated on every reconcile, as a controller does: a replay must answer a repeated apply as a no-op, or the
 //! controller never settles. The peer prints what changed on the server, never how often it reconciled (that
 //! depends on timing): `CONFIG : name created|changed`, `STATUS : name generation N` when the apply moved the
-//! object's resourceVersion, `CLEANUP : name`, `ERROR : …`. On SIGTERM it prints the namespace's Deployments
-//! and ConfigMaps as the server holds them (finalizers, owners, data, conditions, managedFields), then `done`.
+//! object's resourceVersion, `CLEANUP : name`, `ERROR : …`. Each change is also published through kube-rs's event
+//! Recorder (events.k8s.io/v1: a create, then a merge patch of its series when the same event recurs). On SIGTERM
+//! it prints the namespace's Deployments, ConfigMaps and Events as the server holds them (finalizers, owners, data,
+//! conditions, managedFields; an event's fields and which of its fields are set, through both Event APIs), then
+//! `done`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
-use k8s_openapi::api::core::v1::ConfigMap;
+use k8s_openapi::api::core::v1::{ConfigMap, Event as CoreEvent, ObjectReference};
+use k8s_openapi::api::events::v1::Event as K8sEvent;
 use kube::api::{DeleteParams, ListParams, Patch, PatchParams};
 use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::{Event as Recorded, EventType, Recorder, Reporter};
 use kube::runtime::finalizer::{finalizer, Error as FinalizerError, Event};
 use kube::runtime::watcher;
 use kube::{Api, Client, Resource, ResourceExt};
-use serde_json::json;
+use k8s_openapi::serde_json::{self, json};
 
 use crate::say;
 
@@ -34,6 +39,18 @@ type Error = FinalizerError<kube::Error>;
 struct Ctx {
     deployments: Api<Deployment>,
     configmaps: Api<ConfigMap>,
+    events: Api<K8sEvent>,
+    core_events: Api<CoreEvent>,
+    recorder: Recorder,
+}
+
+/// An event about `dep`, published as a controller does; the reference leaves out the resourceVersion, so an
+/// event that recurs for the same Deployment is one Event with a series.
+async fn publish(ctx: &Ctx, dep: &Deployment, reason: &str, note: String) -> Result<(), kube::Error> {
+    let regarding = ObjectReference { resource_version: None, ..dep.object_ref(&()) };
+    let event = Recorded { type_: EventType::Normal, reason: reason.into(), note: Some(note), action: "Reconcile".into(),
+                           secondary: None };
+    ctx.recorder.publish(&event, &regarding).await
 }
 
 fn settings_name(dep: &Deployment) -> String {
@@ -45,19 +62,24 @@ async fn apply(dep: &Deployment, ctx: &Ctx) -> Result<Action, kube::Error> {
     let name = settings_name(dep);
     let spec = &dep.spec;
     let image = spec.template.spec.as_ref().and_then(|s| s.containers.first().and_then(|c| c.image.clone()));
+    let image = image.unwrap_or_default();
     let desired = json!({
         "apiVersion": "v1",
         "kind": "ConfigMap",
         "metadata": {"name": name, "ownerReferences": [dep.controller_owner_ref(&())]},
-        "data": {"image": image.unwrap_or_default(), "replicas": spec.replicas.unwrap_or(1).to_string()},
+        "data": {"image": image, "replicas": spec.replicas.unwrap_or(1).to_string()},
     });
     let before = ctx.configmaps.get_opt(&name).await?.map(|c| c.resource_version());
     let params = PatchParams::apply(MANAGER).force();
     let after = ctx.configmaps.patch(&name, &params, &Patch::Apply(&desired)).await?;
-    match before {
-        None => say(&format!("CONFIG : {name} created")),
-        Some(rv) if rv != after.resource_version() => say(&format!("CONFIG : {name} changed")),
-        Some(_) => {}
+    let change = match before {
+        None => Some("created"),
+        Some(rv) if rv != after.resource_version() => Some("changed"),
+        Some(_) => None,
+    };
+    if let Some(change) = change {
+        say(&format!("CONFIG : {name} {change}"));
+        publish(ctx, dep, "SettingsApplied", format!("{name}: {image}")).await?;
     }
     let generation = dep.meta().generation.unwrap_or_default();
     let status = json!({
@@ -77,7 +99,10 @@ async fn apply(dep: &Deployment, ctx: &Ctx) -> Result<Action, kube::Error> {
 async fn cleanup(dep: &Deployment, ctx: &Ctx) -> Result<Action, kube::Error> {
     let name = settings_name(dep);
     match ctx.configmaps.delete(&name, &DeleteParams::default()).await {
-        Ok(_) => say(&format!("CLEANUP : {name}")),
+        Ok(_) => {
+            say(&format!("CLEANUP : {name}"));
+            publish(ctx, dep, "SettingsDeleted", name).await?;
+        }
         Err(kube::Error::Api(status)) if status.is_not_found() => {}
         Err(err) => return Err(err),
     }
@@ -135,13 +160,39 @@ async fn print_state(ctx: &Ctx) -> Result<(), kube::Error> {
             say(&format!("FINAL :   managed {line}"));
         }
     }
+    // Events are named after the time they were made: printed in the order of what they say.
+    let mut lines = Vec::new();
+    for ev in ctx.events.list(&ListParams::default()).await? {
+        let regarding = ev.regarding.as_ref().map(|r| format!("{}/{}", r.kind.as_deref().unwrap_or(""),
+                                                               r.name.as_deref().unwrap_or("")));
+        lines.push(format!("FINAL : event {:?} {:?} {:?} {:?} regarding {regarding:?} by {:?}/{:?} series {:?} set {}",
+                           ev.type_, ev.reason, ev.action, ev.note, ev.reporting_controller, ev.reporting_instance,
+                           ev.series.as_ref().map(|s| s.count), fields_set(&ev)));
+    }
+    for ev in ctx.core_events.list(&ListParams::default()).await? {
+        lines.push(format!("FINAL : core event {:?} {:?} count {:?} source {:?} set {}", ev.reason, ev.message,
+                           ev.count, ev.source.as_ref().and_then(|s| s.component.clone()), fields_set(&ev)));
+    }
+    lines.sort();
+    lines.iter().for_each(|line| say(line));
     Ok(())
+}
+
+/// The top-level fields an object has, but its metadata: which timestamps and counts the server filled in.
+fn fields_set(object: &impl k8s_openapi::serde::Serialize) -> String {
+    let value = serde_json::to_value(object).unwrap_or_default();
+    let keys: Vec<&str> = value.as_object().into_iter().flat_map(|o| o.keys()).map(String::as_str)
+        .filter(|k| *k != "metadata").collect();
+    keys.join(",")
 }
 
 pub async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     let ctx = Arc::new(Ctx {
         deployments: Api::default_namespaced(client.clone()),
-        configmaps: Api::default_namespaced(client),
+        configmaps: Api::default_namespaced(client.clone()),
+        events: Api::default_namespaced(client.clone()),
+        core_events: Api::default_namespaced(client.clone()),
+        recorder: Recorder::new(client, Reporter { controller: MANAGER.into(), instance: Some(format!("{MANAGER}-0")) }),
     });
     Controller::new(ctx.deployments.clone(), watcher::Config::default().labels(SELECTOR))
         .owns(ctx.configmaps.clone(), watcher::Config::default())
