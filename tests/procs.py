@@ -96,7 +96,8 @@ def peer_argv(peer: str) -> list[str]:
 
     fabric8-inform, fabric8-watch: fabric8's informer and plain watch (Java); client-java-inform, client-java-watch,
     client-java-watch-bookmarks: the same of the official kubernetes-client/java, client-java-writes its writes;
-    kube-rs: kube::runtime::watcher (Rust), kube-rs-controller a Controller with writes; aio-watch:
+    kube-rs: kube::runtime::watcher (Rust), kube-rs-streaming with streaming lists, kube-rs-metadata of
+    metadata only, kube-rs-controller a Controller with writes; aio-watch:
     kubernetes_asyncio's Watch; kopf: a kopf operator;
     go-<sub>: tests/peers/goclients."""
     py = [sys.executable, "-u"]
@@ -106,6 +107,8 @@ def peer_argv(peer: str) -> list[str]:
         if peer.startswith(prefix):
             return [*JAVA, "-cp", str(JAVA_PEERS), main, peer.removeprefix(prefix)]
     return {"kube-rs": [str(KUBE_RS)],
+            "kube-rs-streaming": [str(KUBE_RS), "streaming"],
+            "kube-rs-metadata": [str(KUBE_RS), "metadata"],
             "kube-rs-controller": [str(KUBE_RS), "controller"],
             "aio-watch": [*py, str(CLIENTS / "aio_watch.py")],
             "kopf": [*py, str(CLIENTS / "kopf_operator.py")]}[peer]

@@ -1,8 +1,9 @@
 """Which recorded answers emulate rebuilds its watch cache from, by what the client asked for.
 
 Record asks the apiserver for JSON whenever the client accepts it (client-go puts protobuf first), so a
-protobuf-first request with a JSON answer holds whole objects; a Table or PartialObjectMetadata answer does
-not, and must not become the objects emulate serves.
+protobuf-first request with a JSON answer holds whole objects; a Table answer does not, and must not become
+the objects emulate serves; PartialObjectMetadata answers are objects of their metadata alone, rebuilt only where
+no whole object was seen, and served only to metadata reads.
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ METADATA = ("application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta
     ("application/json", True),
     ("application/vnd.kubernetes.protobuf, */*", True),  # controller-runtime
     ("application/vnd.kubernetes.protobuf,application/json", True),  # client-go 0.37 typed clients
-    (METADATA, False),  # the metadata client: record asked for PartialObjectMetadata in JSON
+    (METADATA, "metadata"),  # the metadata client: record asked for PartialObjectMetadata in JSON
     ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json", False),  # kubectl
     ("application/vnd.kubernetes.protobuf", True),  # whole objects, in whatever the answer's media type says
 ])
-def test_emulate_rebuilds_from_answers_holding_whole_objects(tmp_path: Path, accept: str, rebuilt: bool) -> None:
+def test_emulate_rebuilds_from_answers_holding_whole_objects(tmp_path: Path, accept: str,
+                                                             rebuilt: bool | str) -> None:
     b = RecordingBuilder(tmp_path / "r.msgpack")
     b.list(0.0, 100, [pod("web-a", 90)])
     b.watch(0.0, [(1.0, "ADDED", pod("web-b", 101))], end=10.0, query="resourceVersion=100&watch=true")
@@ -47,6 +49,8 @@ def test_emulate_rebuilds_from_answers_holding_whole_objects(tmp_path: Path, acc
     asyncio.run(clock.advance(5.0))
     expected = {"default/web-a": "90", "default/web-b": "101"} if rebuilt else {}
     assert emu.objects("/api/v1/pods") == expected
+    tl = emu.timelines.get("/api/v1/pods")
+    assert (tl is not None and tl.metadata_only) == (rebuilt == "metadata")
 
 
 METADATA_LIST = METADATA.replace("PartialObjectMetadata;", "PartialObjectMetadataList;")
@@ -129,3 +133,33 @@ async def test_emulate_answers_a_metadata_client_with_partial_object_metadata(tm
     assert (refused.status, status["message"]) == (
         406, "you requested PartialObjectMetadataList, but the requested object is not a list (*core.Pod)")
     assert (await _serve(emu, clock, "", METADATA_LIST, path=f"{PODS}/nope")).status == 404
+
+
+async def test_a_metadata_clients_recording_alone_is_emulated_for_metadata_reads_only(tmp_path: Path) -> None:
+    """A recording of a metadata client alone (kube-rs's metadata watcher, client-go's metadata informer) holds
+    each object's metadata and nothing else: emulate rebuilds the collection from it and serves metadata
+    reads, its watches closed at their deadline, but never offers those objects as whole ones. Whole reads
+    and writes get the recording's answers (here none: the replay's miss)."""
+    b = RecordingBuilder(tmp_path / "r.msgpack")
+    b.list(0.0, 100, [_metadata("web-a", 90)], kind="PartialObjectMetadataList")
+    b.watch(0.0, [(1.0, "ADDED", _metadata("web-b", 101))], end=10.0, query="resourceVersion=100&watch=true")
+    b._records = [dataclasses.replace(r, headers=(("Accept", METADATA_LIST if "watch" not in r.query else METADATA),))
+                  if isinstance(r, Request) else r for r in b._records]
+    clock = ManualClock()
+    emu = Emulator(load(b.write()), clock)
+    await clock.advance(5.0)
+    assert emu.timelines["/api/v1/pods"].metadata_only
+
+    listed = await _serve(emu, clock, "", METADATA_LIST)
+    assert json.loads(listed.body)["items"] == [_metadata("web-a", 90), _metadata("web-b", 101)]
+    watched = await _serve(emu, clock, "watch=1&resourceVersion=100&timeoutSeconds=2", METADATA, advance=3.0)
+    assert watched.events() == [{"type": "ADDED", "object": _metadata("web-b", 101)}]
+
+    whole = await _serve(emu, clock, "", "application/json")
+    assert whole.status == 404 and b"web-a" not in whole.body  # no stand-in Pods made of metadata
+    out = MemoryResponder(clock)
+    log = entry(verb="create")
+    body = json.dumps(pod("web-c", 0)).encode()
+    await emu.serve(Incoming("POST", PODS, "", (("Content-Type", "application/json"),), body), out, log)
+    assert (log.answered_by, out.status) == ("emulated: nothing served there", 404)
+    assert "web-c" not in emu.objects("/api/v1/pods")

@@ -7,9 +7,11 @@ state, which equals the real server's final state), and with one fault (an ERROR
 peer relists).
 
 Emulate rebuilds its watch cache from each recording: from the Go client's own requests, which record
-asked the apiserver for in JSON and uncompressed (README, "Go clients"). One recording holds no whole
-objects of its own, and so a plain JSON watch beside the peer for emulate to read: the metadata client's
-(PartialObjectMetadata). The controller's under --keep-protobuf holds them in protobuf, which emulate reads.
+asked the apiserver for in JSON and uncompressed (README, "Go clients"). The metadata client's recording
+holds each object's metadata alone (PartialObjectMetadata), which emulate rebuilds from only where no whole
+object was seen: a plain JSON watch beside that peer makes it the case where both were (kube-rs's metadata
+watcher, tests/test_peers.py, is the case of a metadata client alone). The controller's under
+--keep-protobuf holds them in protobuf, which emulate reads.
 """
 
 from __future__ import annotations
@@ -117,8 +119,8 @@ async def _record(kube: RealKube, tmp: Path, binary: Path, peer: str, keep_proto
         out = tmp / f"{peer}.msgpack"
         async with RecordSession(out, kubeconfig=str(kube.admin_kubeconfig), keep_protobuf=keep_protobuf) as s:
             kc = str(kubeconfig_for(s.url, tmp / "proxy.kubeconfig"))
-            # A JSON watch beside a client whose recorded answers hold no whole objects for emulate to
-            # rebuild from: PartialObjectMetadata (the metadata client). (Protobuf ones do.)
+            # A JSON watch beside the metadata client: its whole objects, not the metadata, are what emulate
+            # rebuilds from (and then serves to the metadata client as PartialObjectMetadata).
             beside = [python_client("py_watch.py", kc, "--namespace", ns)] if peer == "metadata" else []
             client = go_client(binary, peer, kc, ns)
             try:

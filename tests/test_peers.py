@@ -1,4 +1,5 @@
-"""The client peers of other languages and frameworks — fabric8 and kubernetes-client/java (Java), kube-rs (Rust),
+"""The client peers of other languages and frameworks — fabric8 and kubernetes-client/java (Java), kube-rs (Rust: its
+watcher, also with streaming lists and of metadata only, which makes a recording emulate rebuilds from metadata alone),
 kubernetes_asyncio and kopf (Python) — each through the three things a user does with watchproxy, in one test per
 peer (one JVM start per phase):
 
@@ -43,7 +44,9 @@ EVENT_TYPES = ("ADDED", "MODIFIED", "DELETED")
 @dataclass(frozen=True)
 class Peer:
     name: str
-    after_410: str  # relist: lists again and re-watches; rewatch: watches again, no list; exit: stops
+    # relist: lists again and re-watches; restream: no list, a new watch with sendInitialEvents (its list is a
+    # stream); rewatch: watches again, no list; exit: stops
+    after_410: str
     needs: Path | None = None  # a binary `make peers` builds
     # fabric8 takes a resumed watch that ends cleanly within 2 s (wall clock) with no message for a stale
     # resourceVersion and reports a 410 the server never sent (AbstractWatchManager.watchEnded, 8.0): its
@@ -62,6 +65,8 @@ PEERS = [
     Peer("client-java-inform", "relist", JAVA_PEERS, ordered_across_objects=False),
     Peer("client-java-watch", "exit", JAVA_PEERS),
     Peer("kube-rs", "relist", KUBE_RS),
+    Peer("kube-rs-streaming", "restream", KUBE_RS),
+    Peer("kube-rs-metadata", "relist", KUBE_RS),
     Peer("aio-watch", "rewatch"),  # kubernetes_asyncio retries a 410 once with the same resourceVersion
     Peer("kopf", "relist", ordered_across_objects=False),
 ]
@@ -212,6 +217,8 @@ def emulate(rec: Path, peer: Peer, start: Callable[..., Replay]) -> None:
             open_watch(replay, last_id)
             relisted = len(replay.requests("list", PODS)) > lists
             assert relisted == (peer.after_410 == "relist"), [(r.verb, r.params) for r in replay.requests()][-6:]
+            streamed = replay.watches(PODS)[-1].params.get("sendInitialEvents") == "true"
+            assert streamed == (peer.after_410 == "restream"), replay.watches(PODS)[-1].params
             assert client.terminate() == 0, client.stderr[-20:]
         assert client.lines[-1] == "done"
         assert finals(client.lines) == server  # names and resourceVersions: the cache is the server's state

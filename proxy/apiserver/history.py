@@ -48,6 +48,9 @@ class ResourceTimeline:
     namespaced: bool = True
     changes: Changes = field(default_factory=Changes)
     baseline_rv: int = 0
+    # Rebuilt from a metadata client's answers alone: each object is its metadata, so only metadata reads
+    # (as=PartialObjectMetadata) are served from it; the rest of the collection's requests get the recording's.
+    metadata_only: bool = False
 
     @property
     def rvs(self) -> array[int]:

@@ -37,6 +37,7 @@ from ...wire import protobuf
 from ...wire.events import APISERVER_EVENT, identity
 from ...wire.framing import media_type
 from ...wire.jsonenc import go_json
+from ...wire.kinds import builtin_by_path
 from ...wire.match import prefer_json, representation
 from ...wire.params import InvalidParams, first_values, query_pairs
 from ...wire.request import RequestInfo
@@ -73,6 +74,7 @@ class _Collector:
     snapshots: list[tuple[float, int, str, set[Key]]] = field(default_factory=list)
     namespaced: bool = False
     keys: dict[tuple[bytes, bytes], Key] = field(default_factory=dict)  # one tuple per object, not per event
+    metadata_only: bool = False
 
     def observe(self, obj: Any, t: float, typ: str = "", raw: tuple[int, int] | None = None) -> int | None:
         """Note a version seen at `t` in decoded form (a list item, or an event in an unusual encoding) as
@@ -153,16 +155,20 @@ def _protobuf(ex: Exchange) -> bool:
     return ex.response is not None and media_type(ex.response.header("Content-Type")).startswith(protobuf.MEDIA_TYPE)
 
 
-def _whole_objects(ex: Exchange) -> bool:
-    """Whole objects: the answer to what record asked the apiserver for, which is JSON also for a client
-    that put protobuf first (as client-go does), protobuf under --keep-protobuf; not a Table nor
-    PartialObjectMetadata."""
+def _objects(ex: Exchange) -> str:
+    """What the answer holds objects as: "whole" for the answer to what record asked the apiserver for, which
+    is JSON also for a client that put protobuf first (as client-go does), protobuf under --keep-protobuf;
+    "metadata" for a metadata client's PartialObjectMetadata in JSON; "" for anything else (a Table)."""
     if ex.response is None or ex.response.status != 200:
-        return False
+        return ""
     asked = prefer_json(ex.request.header("Accept"))
-    if representation(asked) not in ("json", "protobuf") or "as=" in asked.split(",")[0].replace(" ", "").lower():
-        return False
-    return _protobuf(ex) or media_type(ex.response.header("Content-Type")).startswith("application/json")
+    if representation(asked) not in ("json", "protobuf"):
+        return ""
+    json_answer = media_type(ex.response.header("Content-Type")).startswith("application/json")
+    conversion = asked.split(",")[0].replace(" ", "").lower()
+    if "as=" not in conversion:
+        return "whole" if _protobuf(ex) or json_answer else ""
+    return "metadata" if json_answer and "as=partialobjectmetadata" in conversion else ""
 
 
 def _table_response(ex: Exchange) -> bool:
@@ -187,6 +193,7 @@ def _list_rv(doc: Any) -> int | None:
 def _collect(loaded: Loaded, raws: Raws, marks: list[tuple[float, int]],
              progress: Callable[[int, int], None] | None = None, total: int = 0) -> dict[str, _Collector]:
     cols: dict[str, _Collector] = {}
+    metadata: dict[str, _Collector] = {}  # collections a metadata client saw, apart
     table_lists: dict[str, tuple[float, int]] = {}
     done = 0
     for ex in sorted(loaded.exchanges.values(), key=lambda e: e.request.t):
@@ -204,10 +211,11 @@ def _collect(loaded: Loaded, raws: Raws, marks: list[tuple[float, int]],
                 marks.append((ex.response.t, rv))
                 table_lists.setdefault(info.collection_path, (ex.response.t, rv))
             continue
-        if not _whole_objects(ex):
+        objects = _objects(ex)
+        if not objects:
             continue
         assert ex.response is not None
-        col = cols.setdefault(info.collection_path, _Collector(info, raws))
+        col = (cols if objects == "whole" else metadata).setdefault(info.collection_path, _Collector(info, raws))
         col.namespaced |= bool(info.namespace)
         if info.verb == "list":
             doc = _decode_body(ex)
@@ -217,6 +225,13 @@ def _collect(loaded: Loaded, raws: Raws, marks: list[tuple[float, int]],
             _collect_list(col, ex, info, doc, rv)
         else:
             _collect_watch(col, ex, marks, None if progress is None else _from(done - len(ex.frames), progress, total))
+    for path, col in metadata.items():
+        # Rebuilt from PartialObjectMetadata only where no whole object was seen: objects of their metadata alone,
+        # which only metadata reads may be served from (ResourceTimeline.metadata_only). The kind is the type's.
+        known = builtin_by_path(col.info.group, col.info.version, col.info.resource)
+        if path not in cols and known is not None:
+            col.kind, col.metadata_only = known.kind, True
+            cols[path] = col
     for path, (t, rv) in table_lists.items():  # the first list of a collection rebuilt from other exchanges
         rebuilt = cols.get(path)
         if rebuilt is not None and (rebuilt.first_list is None or t < rebuilt.first_list[0]):
@@ -466,13 +481,13 @@ def build(loaded: Loaded, progress: Callable[[int, int], None] | None = None) ->
     for path, col in _collect(loaded, raws, marks, progress, total).items():
         info = col.info
         out[path] = ResourceTimeline(info.group, info.version, info.resource, col.kind, col.namespaced,
-                                     _changes(col), _baseline(col))
+                                     _changes(col), _baseline(col), col.metadata_only)
     if progress is not None:
         progress(total, total)
     return Rebuilt(out, sorted(marks), raws)
 
 
-_SAVED_VERSION = 3  # of the rebuilding rules: a saved timeline from other rules is rebuilt
+_SAVED_VERSION = 4  # of the rebuilding rules: a saved timeline from other rules is rebuilt (4: metadata_only)
 
 
 def to_saved(r: Rebuilt) -> dict[str, Any]:
@@ -480,7 +495,8 @@ def to_saved(r: Rebuilt) -> dict[str, Any]:
             "marks": [list(m) for m in r.marks],
             "timelines": {p: {"group": tl.group, "version": tl.version, "resource": tl.resource, "kind": tl.kind,
                               "namespaced": tl.namespaced, "baseline_rv": tl.baseline_rv,
-                              "changes": tl.changes.to_saved()} for p, tl in r.timelines.items()}}
+                              "metadata_only": tl.metadata_only, "changes": tl.changes.to_saved()}
+                          for p, tl in r.timelines.items()}}
 
 
 def from_saved(loaded: Loaded, doc: dict[str, Any]) -> Rebuilt:
@@ -490,7 +506,7 @@ def from_saved(loaded: Loaded, doc: dict[str, Any]) -> Rebuilt:
     raws = Raws(loaded.source, doc["kept"])
     timelines = {str(p): ResourceTimeline(str(d["group"]), str(d["version"]), str(d["resource"]), str(d["kind"]),
                                           bool(d["namespaced"]), Changes.from_saved(raws, d["changes"]),
-                                          int(d["baseline_rv"]))
+                                          int(d["baseline_rv"]), bool(d["metadata_only"]))
                  for p, d in doc["timelines"].items()}
     return Rebuilt(timelines, [(float(t), int(rv)) for t, rv in doc["marks"]], raws)
 

@@ -8,17 +8,24 @@
 //! `TYPE : name` (the shape `watchproxy check` reads), an error from the stream as `ERROR : …`; on SIGTERM
 //! the store is printed as sorted `FINAL : name rv` lines, then `done`, exit 0.
 //!
-//! `kube-peer controller` is a kube-rs controller with writes instead (controller.rs).
+//! `kube-peer streaming` asks for the initial list as a watch stream (`watcher::Config::streaming_lists`:
+//! sendInitialEvents and the initial-events-end bookmark); `kube-peer metadata` watches `PartialObjectMeta<Pod>`
+//! (metadata-only lists and watches, `as=PartialObjectMetadataList`). `kube-peer controller` is a kube-rs
+//! controller with writes instead (controller.rs).
 
 mod controller;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Debug;
+use std::hash::Hash;
 use std::io::Write;
 
 use futures::StreamExt;
 use k8s_openapi::api::core::v1::Pod;
+use kube::core::PartialObjectMeta;
 use kube::runtime::{reflector, watcher, WatchStreamExt};
-use kube::{Api, Client, ResourceExt};
+use kube::{Api, Client, Resource, ResourceExt};
+use k8s_openapi::serde::de::DeserializeOwned;
 use tokio::signal::unix::{signal, SignalKind};
 
 pub(crate) fn say(line: &str) {
@@ -27,7 +34,7 @@ pub(crate) fn say(line: &str) {
     let _ = out.flush();
 }
 
-fn rv(pod: &Pod) -> String {
+fn rv(pod: &impl Resource) -> String {
     pod.resource_version().unwrap_or_default()
 }
 
@@ -39,7 +46,7 @@ struct Seen {
 }
 
 impl Seen {
-    fn apply(&mut self, pod: &Pod) {
+    fn apply(&mut self, pod: &impl Resource) {
         let name = pod.name_any();
         match self.pods.insert(name.clone(), rv(pod)) {
             None => say(&format!("ADDED : {name}")),
@@ -48,7 +55,7 @@ impl Seen {
         }
     }
 
-    fn event(&mut self, event: &watcher::Event<Pod>) {
+    fn event<K: Resource>(&mut self, event: &watcher::Event<K>) {
         match event {
             watcher::Event::Apply(pod) => self.apply(pod),
             watcher::Event::Delete(pod) => {
@@ -77,12 +84,22 @@ impl Seen {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::try_default().await?; // KUBECONFIG, its context and namespace
-    if std::env::args().nth(1).as_deref() == Some("controller") {
-        return controller::run(client).await;
+    let config = watcher::Config::default();
+    match std::env::args().nth(1).as_deref() {
+        Some("controller") => controller::run(client).await,
+        Some("streaming") => watch(Api::<Pod>::default_namespaced(client), config.streaming_lists()).await,
+        Some("metadata") => watch(Api::<PartialObjectMeta<Pod>>::default_namespaced(client), config).await,
+        _ => watch(Api::<Pod>::default_namespaced(client), config).await,
     }
-    let pods: Api<Pod> = Api::default_namespaced(client);
+}
+
+async fn watch<K>(api: Api<K>, config: watcher::Config) -> Result<(), Box<dyn std::error::Error>>
+where
+    K: Resource + Clone + DeserializeOwned + Debug + Send + Sync + 'static,
+    K::DynamicType: Clone + Default + Eq + Hash,
+{
     let (store, writer) = reflector::store();
-    let stream = reflector(writer, watcher(pods, watcher::Config::default()).default_backoff());
+    let stream = reflector(writer, watcher(api, config).default_backoff());
     let mut stream = std::pin::pin!(stream);
     let mut term = signal(SignalKind::terminate())?;
     let mut seen = Seen::default();
@@ -97,7 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         }
     }
-    let mut fin: Vec<(String, String)> = store.state().iter().map(|p| (p.name_any(), rv(p))).collect();
+    let mut fin: Vec<(String, String)> = store.state().iter().map(|p| (p.name_any(), rv(p.as_ref()))).collect();
     fin.sort();
     for (name, version) in fin {
         say(&format!("FINAL : {name} {version}"));
