@@ -39,12 +39,17 @@ realkube:
 peers-go:
 	cd tests/peers/goclients && go build -o ../../../$(PEERS)/goclients .
 
-# The client peers in Java (fabric8, kubernetes-client/java) and Rust (kube-rs): tests/peers/java, tests/peers/rust.
-peers-java: $(PEERS)/java/java-peers.jar
+# The client peers in Java (fabric8, kubernetes-client/java; the Java Operator SDK, with the fabric8 it brings, in a
+# project of its own) and Rust (kube-rs): tests/peers/java, tests/peers/josdk, tests/peers/rust.
+peers-java: $(PEERS)/java/java-peers.jar $(PEERS)/josdk/josdk-peer.jar
 
 $(PEERS)/java/java-peers.jar: tests/peers/java/pom.xml $(wildcard tests/peers/java/src/main/java/watchproxy/peer/*.java)
 	@command -v mvn >/dev/null || { echo "peers-java needs Maven 3 and a JDK 17 (Debian: apt-get install maven)"; exit 1; }
 	mvn -q -B -f tests/peers/java/pom.xml package
+
+$(PEERS)/josdk/josdk-peer.jar: tests/peers/josdk/pom.xml $(wildcard tests/peers/josdk/src/main/java/watchproxy/josdk/*.java)
+	@command -v mvn >/dev/null || { echo "peers-java needs Maven 3 and a JDK 17 (Debian: apt-get install maven)"; exit 1; }
+	mvn -q -B -f tests/peers/josdk/pom.xml package
 
 # kube-rs is compiled once per machine, not once per checkout (84 s on 2 cores): cargo keeps no compiled crates
 # between target directories, so the target directory is the user's cache; the peer is copied out of it.

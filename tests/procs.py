@@ -25,6 +25,7 @@ KUBECTL = Path(kubectl())  # the virtualenv's (`make clients`), else one on PATH
 PEERS = ROOT / ".cache" / "peers"
 JAVA_PEERS = PEERS / "java" / "java-peers.jar"  # fabric8 and kubernetes-client/java
 KUBE_RS = PEERS / "kube-peer"
+JOSDK = PEERS / "josdk" / "josdk-peer.jar"  # the Java Operator SDK, with the fabric8 it brings
 GOCLIENTS = PEERS / "goclients"
 # The main class of each Java peer's names (tests/peers/java), the rest of the name is its mode.
 JAVA_MAINS = {"fabric8-": "watchproxy.peer.Fabric8Peer", "client-java-": "watchproxy.peer.ClientJavaPeer"}
@@ -98,7 +99,7 @@ def peer_argv(peer: str) -> list[str]:
     client-java-watch-bookmarks: the same of the official kubernetes-client/java, client-java-writes its writes;
     kube-rs: kube::runtime::watcher (Rust), kube-rs-streaming with streaming lists, kube-rs-metadata of
     metadata only, kube-rs-controller a Controller with writes; aio-watch:
-    kubernetes_asyncio's Watch; kopf: a kopf operator;
+    kubernetes_asyncio's Watch; kopf: a kopf operator; josdk: a Java Operator SDK operator;
     go-<sub>: tests/peers/goclients."""
     py = [sys.executable, "-u"]
     if peer.startswith("go-"):
@@ -110,6 +111,7 @@ def peer_argv(peer: str) -> list[str]:
             "kube-rs-streaming": [str(KUBE_RS), "streaming"],
             "kube-rs-metadata": [str(KUBE_RS), "metadata"],
             "kube-rs-controller": [str(KUBE_RS), "controller"],
+            "josdk": [*JAVA, "-jar", str(JOSDK)],
             "aio-watch": [*py, str(CLIENTS / "aio_watch.py")],
             "kopf": [*py, str(CLIENTS / "kopf_operator.py")]}[peer]
 

@@ -285,6 +285,22 @@ def _conflict(t: Target, name: str) -> Outcome:
                 "Conflict", {"name": name, "group": t.group, "kind": t.resource})
 
 
+_UINT64_MAX = (1 << 64) - 1
+
+
+def _sent_version(value: Any) -> int | Outcome | None:
+    """A resourceVersion a client sent, as the storage reads it (strconv.ParseUint, base 10): None for none, its
+    number, or the storage's 500 for one that is no unsigned decimal, which a write that goes through the
+    storage's update (every update and patch, an apply or a PUT that creates) answers."""
+    if not isinstance(value, str) or not value:
+        return None
+    if not value.isascii() or not value.isdigit():
+        return Outcome(500, status(500, f"strconv.ParseUint: parsing {quote(value)}: invalid syntax", ""))
+    if int(value) > _UINT64_MAX:
+        return Outcome(500, status(500, f"strconv.ParseUint: parsing {quote(value)}: value out of range", ""))
+    return int(value)
+
+
 # where etcd keeps a built-in resource when not under its own name (the registries' storage prefixes)
 _STORAGE_PREFIX = {"services": "services/specs", "endpoints": "services/endpoints", "nodes": "minions",
                    "replicationcontrollers": "controllers", "ingresses": "ingress"}
@@ -407,7 +423,9 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
 
 def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
             namespace_phase: str, applied: bool = False, admit: Admit | None = None,
-            guard: Guard | None = None, begin: Begin | None = None) -> Outcome:
+            guard: Guard | None = None, begin: Begin | None = None, by_update: bool = False) -> Outcome:
+    """`by_update`: a create through the storage's update (an apply, or a PUT of a kind created so), which reads
+    a resourceVersion sent and then ignores it, where a create refuses a number."""
     bad = _check_body(t, body, "")
     if bad is not None:
         return bad
@@ -439,6 +457,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     else:
         meta.pop("namespace", None)
     sent_rv = meta.get("resourceVersion")
+    if by_update and isinstance(sent := _sent_version(sent_rv), Outcome):
+        return sent
     for owned in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
         meta.pop(owned, None)
     meta["uid"] = stamp.uid
@@ -482,7 +502,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if causes := validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) \
             + specvalidation.spec_causes(obj) + _schema_causes(t, obj, None):
         return _refused(t, name, causes)
-    if isinstance(sent_rv, str) and sent_rv.isdigit() and int(sent_rv) and not opts.dry_run:
+    if not by_update and not opts.dry_run and isinstance(sent := _sent_version(sent_rv), int) and sent:
         # (the storage's error, as is: a 500 without a reason)
         return Outcome(500, status(500, "resourceVersion should not be set on objects to be created", ""))
     if (there := exists(name)) is not None:
@@ -491,7 +511,10 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
                    {"name": name, "group": t.group, "kind": t.resource})
         out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
         return out
-    return _commit(201, Commit("ADDED", t.key(name), obj, short=short), opts)
+    out = _commit(201, Commit("ADDED", t.key(name), obj, short=short), opts)
+    if opts.dry_run and isinstance(sent_rv, str) and sent_rv:  # a dry run stores nothing: the object as sent
+        out.body["metadata"] = ordered_meta({**_meta(out.body), "resourceVersion": sent_rv})
+    return out
 
 
 def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | None:
@@ -752,8 +775,10 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     meta, old_meta = _meta(new), current.get("metadata", {})
     if t.namespaced and t.namespace:  # the request's (EnsureObjectNamespaceMatchesRequestNamespace), validated so
         meta["namespace"] = t.namespace
-    rv = str(meta.get("resourceVersion") or "")
-    if rv and rv != str(old_meta.get("resourceVersion", "")):
+    sent = _sent_version(meta.get("resourceVersion"))
+    if isinstance(sent, Outcome):
+        return sent
+    if sent and str(sent) != str(old_meta.get("resourceVersion", "")):  # (0 is none: an unconditional update)
         return _conflict(t, name)
     if begin is not None and not t.subresource and (refused := begin(new, current)) is not None:
         return refused
@@ -869,15 +894,9 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
         return bad
     if current is None and stamp is not None and t.subresource in ("", "status") and t.builtin \
             and t.kind in CREATED_BY_UPDATE:
-        # the strategy's AllowCreateOnUpdate (a status strategy's too): created as by a POST, whatever
-        # resourceVersion the body holds; a dry run, which stores nothing, answers with that one
-        rv = _meta(body).get("resourceVersion")
-        created = {**body, "metadata": {k: v for k, v in _meta(body).items() if k != "resourceVersion"}}
-        outcome = _create(dataclasses.replace(t, subresource=""), created, stamp, opts, exists=lambda _: None,
-                          namespace_phase=namespace_phase, guard=guard, begin=begin)
-        if opts.dry_run and rv and outcome.code == 201:
-            outcome.body["metadata"] = ordered_meta({**_meta(outcome.body), "resourceVersion": rv})
-        return outcome
+        # the strategy's AllowCreateOnUpdate (a status strategy's too): created as by a POST
+        return _create(dataclasses.replace(t, subresource=""), body, stamp, opts, exists=lambda _: None,
+                       namespace_phase=namespace_phase, guard=guard, begin=begin, by_update=True)
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
     current = _defaulted(current, creating=False, custom=t.custom)  # as read from storage: decoding defaults
@@ -886,7 +905,8 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
     uid, stored_uid = _meta(body).get("uid"), str(current.get("metadata", {}).get("uid") or "")
     if isinstance(uid, str) and uid and uid != stored_uid:
         return precondition_failed(t, t.name, "UID", uid, stored_uid, opts.dry_run)
-    if (not t.builtin or t.kind in _CONDITIONAL_UPDATE_KINDS) and not _meta(body).get("resourceVersion"):
+    conditional = not t.builtin or t.kind in _CONDITIONAL_UPDATE_KINDS
+    if conditional and _sent_version(_meta(body).get("resourceVersion")) in (None, 0):  # (0 is none)
         try:  # the handler decoded the body before the store looks for a precondition
             _defaulted(_typed(t, copy.deepcopy(body)), creating=False, custom=t.custom)
         except Undecodable as exc:
@@ -979,7 +999,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if bad is not None:
                 return bad
             out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase,
-                                  applied=True, admit=admit, guard=guard, begin=begin), [])
+                                  applied=True, admit=admit, guard=guard, begin=begin, by_update=True), [])
             out.applied = out.code < 400
             return out
     if current is None or not serves_subresource(t):
