@@ -33,6 +33,11 @@ def _configured(kubeconfig: str, name: str, generation: int) -> None:
             f"{name}-settings for generation {generation}")
 
 
+def _settings(kubeconfig: str, name: str, image: str) -> None:
+    """Until the operator's ConfigMap of that Deployment says that image."""
+    kubectl(kubeconfig, "wait", "--timeout=60s", f"configmap/{name}-settings", f"--for=jsonpath={{.data.image}}={image}")
+
+
 def drive(kubeconfig: str) -> list[str]:
     """The user's side; what the operator left on the server, printed when it stops."""
     peer = peer_client("josdk", kubeconfig)
@@ -43,10 +48,10 @@ def drive(kubeconfig: str) -> list[str]:
         _configured(kubeconfig, "api", 1)
         kubectl(kubeconfig, "set", "image", "deployment/web", "web=nginx:1.27")
         _configured(kubeconfig, "web", 2)
-        kubectl(kubeconfig, "wait", "--timeout=60s", "configmap/web-settings", "--for=jsonpath={.data.image}=nginx:1.27")
+        _settings(kubeconfig, "web", "nginx:1.27")
         # someone else changes what the operator owns: its matcher sees it and the update takes it back
         kubectl(kubeconfig, "patch", "configmap", "web-settings", "--type=merge", "-p", '{"data":{"image":"x"}}')
-        kubectl(kubeconfig, "wait", "--timeout=60s", "configmap/web-settings", "--for=jsonpath={.data.image}=nginx:1.27")
+        _settings(kubeconfig, "web", "nginx:1.27")
         kubectl(kubeconfig, "delete", "deployment", "api", "--wait=false")
         peer.wait_line("CLEANUP : api")
         kubectl(kubeconfig, "wait", "--for=delete", "deployment/api", "--timeout=60s")
@@ -66,6 +71,5 @@ async def test_josdk_operator_leaves_what_it_leaves_on_the_real_apiserver(
                              write_kubeconfig=tmp_path / "record.kc") as s:
         assert s.kubeconfig is not None
         real = await asyncio.to_thread(drive, _in_namespace(s.kubeconfig, NS, tmp_path / "real.kc"))
-    print("\n".join(real))
     emulated = await asyncio.to_thread(drive, _in_namespace(replay.kubeconfig, NS, tmp_path / "replay.kc"))
     assert emulated == real
