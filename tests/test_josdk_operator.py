@@ -35,7 +35,8 @@ def _configured(kubeconfig: str, name: str, generation: int) -> None:
 
 def _settings(kubeconfig: str, name: str, image: str) -> None:
     """Until the operator's ConfigMap of that Deployment says that image."""
-    kubectl(kubeconfig, "wait", "--timeout=60s", f"configmap/{name}-settings", f"--for=jsonpath={{.data.image}}={image}")
+    kubectl(kubeconfig, "wait", "--timeout=60s", f"configmap/{name}-settings",
+            f"--for=jsonpath={{.data.image}}={image}")
 
 
 def drive(kubeconfig: str) -> list[str]:
