@@ -775,10 +775,10 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     meta, old_meta = _meta(new), current.get("metadata", {})
     if t.namespaced and t.namespace:  # the request's (EnsureObjectNamespaceMatchesRequestNamespace), validated so
         meta["namespace"] = t.namespace
-    sent = _sent_version(meta.get("resourceVersion"))
-    if isinstance(sent, Outcome):
-        return sent
-    if sent and str(sent) != str(old_meta.get("resourceVersion", "")):  # (0 is none: an unconditional update)
+    version = _sent_version(meta.get("resourceVersion"))
+    if isinstance(version, Outcome):
+        return version
+    if version and str(version) != str(old_meta.get("resourceVersion", "")):  # (0 is none: unconditional)
         return _conflict(t, name)
     if begin is not None and not t.subresource and (refused := begin(new, current)) is not None:
         return refused
