@@ -586,7 +586,7 @@ class Emulator:
         known = builtin_by_path(info.group, info.version, info.resource) if info.is_resource else None
         if known is not None and known.deprecated:  # (the route's handler warns, whatever it answers)
             out = Warned(out, f'299 - "{known.deprecated}"')
-        if info.is_resource and (tl := self._timeline(info)) is not None and tl.metadata_only \
+        if info.is_resource and (tl := self.timelines.get(info.collection_path)) is not None and tl.metadata_only \
                 and (info.verb not in ("get", "list", "watch") or info.subresource or not self.wanted(req).metadata):
             await self._other(req, out, entry)  # only a metadata client's reads can be answered from metadata
             return
