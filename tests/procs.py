@@ -96,7 +96,8 @@ def peer_argv(peer: str) -> list[str]:
     """The command line of a client peer by name (tests and tests/clients/make_report.py share these).
 
     fabric8-inform, fabric8-watch: fabric8's informer and plain watch (Java); client-java-inform, client-java-watch,
-    client-java-watch-bookmarks: the same of the official kubernetes-client/java, client-java-writes its writes;
+    client-java-watch-bookmarks: the same of the official kubernetes-client/java; client-java-writes and
+    fabric8-writes: their writes;
     kube-rs: kube::runtime::watcher (Rust), kube-rs-streaming with streaming lists, kube-rs-metadata of
     metadata only, kube-rs-controller a Controller with writes; aio-watch:
     kubernetes_asyncio's Watch; kopf: a kopf operator; josdk: a Java Operator SDK operator;

@@ -321,21 +321,35 @@ def _in_namespace(kubeconfig: str | Path, ns: str, out: Path) -> str:
     return str(out)
 
 
-def test_client_java_writes_read_back_as_from_the_real_apiserver(
-        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
-    """What a controller built on kubernetes-client/java reads back from its writes (ClientJavaWrites: creates, an
-    update and a stale one, the four patch types, deletes, a type change, a headless Service; every answer checked
-    by the client against the OpenAPI's required fields) is the same from a replay as from the real apiserver."""
+# What each writing Java peer's transcript must show from the real apiserver, so that a replay agreeing with a
+# broken run cannot pass: its length, and lines that say the writes were judged as there.
+JAVA_WRITES = {
+    "client-java-writes": (21, ['create it again : 409 AlreadyExists: configmaps "c1" already exists',
+                                "create a deployment its selector misses : 422 Invalid"]),
+    "fabric8-writes": (24, ['create it again : 409 AlreadyExists: configmaps "c1" already exists',
+                            "edit it into a NodePort : Service NodePort cluster IPs 1 node ports 1",
+                            "delete it again : 0 deleted"]),
+}
+
+
+@pytest.mark.parametrize("peer", JAVA_WRITES)
+def test_java_writes_read_back_as_from_the_real_apiserver(
+        peer: str, realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    """What a controller built on kubernetes-client/java (ClientJavaWrites: creates, an update and a stale one, the
+    four patch types, deletes, a type change, a headless Service; every answer checked by the client against the
+    OpenAPI's required fields) or on fabric8 (Fabric8Writes: its edit, which sends a computed JSON patch, locked and
+    unlocked updates, createOr, server-side apply, scale, rolling restart, editStatus, deletes) reads back from its
+    writes is the same from a replay as from the real apiserver."""
     if not JAVA_PEERS.exists():
         pytest.fail(f"{JAVA_PEERS} is missing: `make peers` builds it")
-    ns = "java-writes"
+    ns = peer
     _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
 
     def run(kubeconfig: str) -> list[str]:
-        return _until_exit("client-java-writes", kubeconfig, 0)
+        return _until_exit(peer, kubeconfig, 0)
 
     real = run(_in_namespace(realkube.admin_kubeconfig, ns, tmp_path / "real.kc"))
-    assert real[-1] == "done" and len(real) == 21, real
-    assert "create it again : 409 AlreadyExists: configmaps \"c1\" already exists" in real
-    assert any(line.startswith("create a deployment its selector misses : 422 Invalid") for line in real)
+    length, shown = JAVA_WRITES[peer]
+    assert real[-1] == "done" and len(real) == length, real
+    assert all(any(line.startswith(s) for line in real) for s in shown), real
     assert run(_in_namespace(replay.kubeconfig, ns, tmp_path / "replay.kc")) == real

@@ -23,7 +23,8 @@ import sun.misc.Signal;
  * own and whose 410 ends it ({@code onClose} with the error). Either prints {@code TYPE : name} per event
  * (the shape `watchproxy check` reads) and, on SIGTERM, the cache as sorted {@code FINAL : name rv} lines
  * and {@code done}, exit 0. A watch closed with an error prints {@code ERROR : code message}, its cache,
- * {@code done} and exits 1, as the Python watch driver does.
+ * {@code done} and exits 1, as the Python watch driver does. {@code writes}: {@link Fabric8Writes}, in the
+ * kubeconfig's namespace.
  */
 public final class Fabric8Peer {
     private Fabric8Peer() {}
@@ -48,8 +49,9 @@ public final class Fabric8Peer {
             switch (mode) {
                 case "inform" -> inform(client, stop);
                 case "watch" -> watch(client, stop);
+                case "writes" -> Fabric8Writes.run(client);
                 default -> {
-                    System.err.println("usage: Fabric8Peer inform|watch");
+                    System.err.println("usage: Fabric8Peer inform|watch|writes");
                     System.exit(2);
                 }
             }
