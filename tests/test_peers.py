@@ -28,7 +28,7 @@ from watchproxy.server.sessions import RecordSession, ReplaySession
 from watchproxy.testing import Replay
 
 from tests import rawhttp
-from tests.procs import JAVA_PEERS, KUBE_RS, ClientProcess, peer_client, until_logged
+from tests.procs import JAVA_PEERS, KUBE_RS, ClientProcess, node_client, peer_client, until_logged
 from tests.realkube import RealKube
 from tests.workload import Workload
 
@@ -352,4 +352,28 @@ def test_java_writes_read_back_as_from_the_real_apiserver(
     length, shown = JAVA_WRITES[peer]
     assert real[-1] == "done" and len(real) == length, real
     assert all(any(line.startswith(s) for line in real) for s in shown), real
+    assert run(_in_namespace(replay.kubeconfig, ns, tmp_path / "replay.kc")) == real
+
+
+@pytest.mark.clients("node")
+def test_client_node_writes_read_back_as_from_the_real_apiserver(
+        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    """client-node's generic KubernetesObjectApi (examples/node/writes.js: the kind's resource found by discovery,
+    creates, reads, three patch strategies, replaces, a list, deletes) reads back the same from a replay as from
+    the real apiserver, its own quirks included (a foreground delete's answer, the object, read as a Status)."""
+    ns = "node-writes"
+    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def run(kubeconfig: str) -> list[str]:
+        client = node_client("writes.js", kubeconfig)
+        try:
+            assert client.wait_exit() == 0, client.stderr[-20:]
+            return client.lines
+        finally:
+            client.kill()
+
+    real = run(_in_namespace(realkube.admin_kubeconfig, ns, tmp_path / "real.kc"))
+    assert real[-1] == "done" and len(real) == 15, real
+    assert 'create it again : 409 AlreadyExists: configmaps "c1" already exists' in real
+    assert 'server-side apply : ConfigMap {"ap":"1","b":"2"} labels {"x":"y"} managers node-writes,node-fetch' in real
     assert run(_in_namespace(replay.kubeconfig, ns, tmp_path / "replay.kc")) == real
