@@ -112,6 +112,7 @@ def peer_argv(peer: str) -> list[str]:
             "kube-rs-streaming": [str(KUBE_RS), "streaming"],
             "kube-rs-metadata": [str(KUBE_RS), "metadata"],
             "kube-rs-controller": [str(KUBE_RS), "controller"],
+            "kube-rs-writes": [str(KUBE_RS), "writes"],
             "josdk": [*JAVA, "-jar", str(JOSDK)],
             "aio-watch": [*py, str(CLIENTS / "aio_watch.py")],
             "kopf": [*py, str(CLIENTS / "kopf_operator.py")]}[peer]

@@ -97,3 +97,32 @@ async def test_kube_rs_controller_writes_as_on_the_real_apiserver(
     emulated = await asyncio.to_thread(drive, _in_namespace(replay.kubeconfig, NS, tmp_path / "replay.kc"))
     assert emulated == real
 
+
+
+async def test_kube_rs_writes_read_back_as_from_the_real_apiserver(
+        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    """A kube-rs program's writes outside a controller (`kube-peer writes`: Api::entry, metadata-only reads and
+    patches, replace_status and patch_status, a dry-run create, a pod's logs and eviction, delete_collection, a
+    foreground delete) read back the same from an emulated replay as from the real apiserver."""
+    if not KUBE_RS.exists():
+        pytest.fail(f"{KUBE_RS} is missing: `make peers` builds it")
+    ns = "kube-rs-writes"
+    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def run(kubeconfig: str) -> list[str]:
+        peer = peer_client("kube-rs-writes", kubeconfig)
+        try:
+            assert peer.wait_exit() == 0, peer.stderr[-20:]
+            return peer.lines
+        finally:
+            peer.kill()
+
+    async with RecordSession(tmp_path / "real.msgpack", kubeconfig=str(realkube.admin_kubeconfig),
+                             write_kubeconfig=tmp_path / "record.kc") as s:
+        assert s.kubeconfig is not None
+        real = await asyncio.to_thread(run, _in_namespace(s.kubeconfig, ns, tmp_path / "real.kc"))
+    assert real[-1] == "done" and len(real) == 17, real
+    assert {'patch metadata : PartialObjectMetadata Some({"x": "y"})', "evict pod : Some(Success) 201",
+            "after the dry run : None", "delete collection : list of 1"} <= set(real), real
+    emulated = await asyncio.to_thread(run, _in_namespace(replay.kubeconfig, ns, tmp_path / "replay.kc"))
+    assert emulated == real
