@@ -86,6 +86,14 @@ class ClientProcess:
             self.proc.kill()
         self.proc.wait(10)
 
+    def printed(self, code: int = 0) -> list[str]:
+        """What a client that ends by itself printed, once it exited with `code`."""
+        try:
+            assert self.wait_exit() == code, (self.lines[-5:], self.stderr[-20:])
+            return self.lines
+        finally:
+            self.kill()
+
 
 def python_client(script: str, kubeconfig: str, *args: str) -> ClientProcess:
     return ClientProcess([sys.executable, str(CLIENTS / script), *args], {"KUBECONFIG": kubeconfig,

@@ -9,19 +9,16 @@ an emulated replay as on the real kube-apiserver, through `watchproxy record`.""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from watchproxy.server.sessions import RecordSession
 from watchproxy.testing import Replay
 
-from tests import rawhttp
 from tests.procs import JOSDK, peer_client
 from tests.realkube import RealKube
 from tests.test_kube_rs_controller import UID, deployment, kubectl
-from tests.test_peers import _in_namespace
+from tests.twosides import real_then_emulated
 
 NS = "josdk-operator"
 
@@ -67,10 +64,5 @@ async def test_josdk_operator_leaves_what_it_leaves_on_the_real_apiserver(
         realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
     if not JOSDK.exists():
         pytest.fail(f"{JOSDK} is missing: `make peers` builds it")
-    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, NS)
-    async with RecordSession(tmp_path / "real.msgpack", kubeconfig=str(realkube.admin_kubeconfig),
-                             write_kubeconfig=tmp_path / "record.kc") as s:
-        assert s.kubeconfig is not None
-        real = await asyncio.to_thread(drive, _in_namespace(s.kubeconfig, NS, tmp_path / "real.kc"))
-    emulated = await asyncio.to_thread(drive, _in_namespace(replay.kubeconfig, NS, tmp_path / "replay.kc"))
+    real, emulated = await real_then_emulated(realkube, watchproxy, tmp_path, NS, drive)
     assert emulated == real

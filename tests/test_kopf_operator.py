@@ -5,20 +5,17 @@ server must be the same on an emulated replay as on the real kube-apiserver, thr
 
 from __future__ import annotations
 
-import asyncio
 import json
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from watchproxy.server.sessions import RecordSession
 from watchproxy.testing import Replay
 
-from tests import rawhttp
 from tests.procs import KUBECTL, python_client
 from tests.realkube import RealKube
 from tests.test_kube_rs_controller import UID, kubectl
-from tests.test_peers import _in_namespace
+from tests.twosides import real_then_emulated
 
 NS = "kopf-operator"
 GROUP = "kopf.watchproxy.test"
@@ -75,17 +72,15 @@ def drive(kubeconfig: str) -> list[str]:
         peer.kill()
 
 
-async def test_kopf_operator_leaves_what_it_leaves_on_the_real_apiserver(
-        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
-    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, NS)
-    async with RecordSession(tmp_path / "real.msgpack", kubeconfig=str(realkube.admin_kubeconfig),
-                             write_kubeconfig=tmp_path / "record.kc") as s:
-        assert s.kubeconfig is not None
-        real = await asyncio.to_thread(drive, _in_namespace(s.kubeconfig, NS, tmp_path / "real.kc"))
+def _check(real: list[str]) -> None:
     assert [ln for ln in real if not ln.startswith("FINAL :   ")][:5] == [
         "HANDLED : web nginx:1.25", "HANDLED : api httpd:2.4", "HANDLED : web nginx:1.27", "DELETED : api",
         "FINAL : widget web finalizers ['kopf.zalando.org/KopfFinalizerMarker'] annotations "
         '{"kopf.zalando.org/last-handled-configuration": "{\\"spec\\":{\\"image\\":\\"nginx:1.27\\"}}\\n"} '
         'status {"reconcile": {"image": "nginx:1.27"}}'], real
-    emulated = await asyncio.to_thread(drive, _in_namespace(replay.kubeconfig, NS, tmp_path / "replay.kc"))
+
+
+async def test_kopf_operator_leaves_what_it_leaves_on_the_real_apiserver(
+        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    real, emulated = await real_then_emulated(realkube, watchproxy, tmp_path, NS, drive, check=_check)
     assert emulated == real

@@ -10,7 +10,6 @@ both Event APIs show them) must be the same from an emulated replay as from the 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import subprocess
@@ -18,13 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from watchproxy.server.sessions import RecordSession
 from watchproxy.testing import Replay
 
-from tests import rawhttp
 from tests.procs import KUBE_RS, KUBECTL, peer_client
 from tests.realkube import RealKube
-from tests.test_peers import _in_namespace
+from tests.twosides import real_then_emulated
 
 NS = "kube-rs-controller"
 UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # in ownerReferences' keys
@@ -88,15 +85,14 @@ async def test_kube_rs_controller_writes_as_on_the_real_apiserver(
         realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
     if not KUBE_RS.exists():
         pytest.fail(f"{KUBE_RS} is missing: `make peers` builds it")
-    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, NS)
-    async with RecordSession(tmp_path / "real.msgpack", kubeconfig=str(realkube.admin_kubeconfig),
-                             write_kubeconfig=tmp_path / "record.kc") as s:
-        assert s.kubeconfig is not None
-        real = await asyncio.to_thread(drive, _in_namespace(s.kubeconfig, NS, tmp_path / "real.kc"))
-    _check(real)
-    emulated = await asyncio.to_thread(drive, _in_namespace(replay.kubeconfig, NS, tmp_path / "replay.kc"))
+    real, emulated = await real_then_emulated(realkube, watchproxy, tmp_path, NS, drive, check=_check)
     assert emulated == real
 
+
+def _check_writes(real: list[str]) -> None:
+    assert real[-1] == "done" and len(real) == 17, real
+    assert {'patch metadata : PartialObjectMetadata Some({"x": "y"})', "evict pod : Some(Success) 201",
+            "after the dry run : None", "delete collection : list of 1"} <= set(real), real
 
 
 async def test_kube_rs_writes_read_back_as_from_the_real_apiserver(
@@ -106,23 +102,7 @@ async def test_kube_rs_writes_read_back_as_from_the_real_apiserver(
     foreground delete) read back the same from an emulated replay as from the real apiserver."""
     if not KUBE_RS.exists():
         pytest.fail(f"{KUBE_RS} is missing: `make peers` builds it")
-    ns = "kube-rs-writes"
-    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
-
-    def run(kubeconfig: str) -> list[str]:
-        peer = peer_client("kube-rs-writes", kubeconfig)
-        try:
-            assert peer.wait_exit() == 0, peer.stderr[-20:]
-            return peer.lines
-        finally:
-            peer.kill()
-
-    async with RecordSession(tmp_path / "real.msgpack", kubeconfig=str(realkube.admin_kubeconfig),
-                             write_kubeconfig=tmp_path / "record.kc") as s:
-        assert s.kubeconfig is not None
-        real = await asyncio.to_thread(run, _in_namespace(s.kubeconfig, ns, tmp_path / "real.kc"))
-    assert real[-1] == "done" and len(real) == 17, real
-    assert {'patch metadata : PartialObjectMetadata Some({"x": "y"})', "evict pod : Some(Success) 201",
-            "after the dry run : None", "delete collection : list of 1"} <= set(real), real
-    emulated = await asyncio.to_thread(run, _in_namespace(replay.kubeconfig, ns, tmp_path / "replay.kc"))
+    real, emulated = await real_then_emulated(realkube, watchproxy, tmp_path, "kube-rs-writes",
+                                              lambda kc: peer_client("kube-rs-writes", kc).printed(),
+                                              check=_check_writes)
     assert emulated == real

@@ -21,15 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from kubernetes.client.rest import ApiException
 from watchproxy.engines.store import load
 from watchproxy.server.sessions import RecordSession, ReplaySession
 from watchproxy.testing import Replay
 
-from tests import rawhttp
 from tests.procs import JAVA_PEERS, KUBE_RS, ClientProcess, node_client, peer_client, until_logged
 from tests.realkube import RealKube
+from tests.twosides import real_then_emulated
 from tests.workload import Workload
 
 PODS = "/api/v1/namespaces/default/pods"
@@ -264,16 +263,6 @@ def test_a_websocket_watch_gets_an_empty_200_and_no_watch(watchproxy: Callable[.
     assert replay.watches() == []
 
 
-def _until_exit(peer: str, kubeconfig: str, code: int) -> list[str]:
-    """What a peer that ends by itself printed, once it exited with `code`."""
-    client = peer_client(peer, kubeconfig)
-    try:
-        assert client.wait_exit() == code, (client.lines[-5:], client.stderr[-20:])
-        return client.lines
-    finally:
-        client.kill()
-
-
 async def test_client_java_cannot_read_a_pod_bookmark_on_the_real_apiserver_nor_on_its_replays(
         realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
     """kubernetes-client/java#4160 (open at 26.0.0), reproduced offline: the real apiserver ends the initial
@@ -291,7 +280,7 @@ async def test_client_java_cannot_read_a_pod_bookmark_on_the_real_apiserver_nor_
         workload.close()
 
     def run(kubeconfig: str) -> list[str]:
-        return _until_exit("client-java-watch-bookmarks", kubeconfig, 1)
+        return peer_client("client-java-watch-bookmarks", kubeconfig).printed(1)
 
     rec = tmp_path / "bookmark.msgpack"
     async with RecordSession(rec, kubeconfig=str(realkube.admin_kubeconfig), write_kubeconfig=tmp_path / "r.kc") as s:
@@ -312,15 +301,6 @@ async def test_client_java_cannot_read_a_pod_bookmark_on_the_real_apiserver_nor_
     assert await asyncio.to_thread(run, replay.kubeconfig) == recorded
 
 
-def _in_namespace(kubeconfig: str | Path, ns: str, out: Path) -> str:
-    """A copy of a kubeconfig whose contexts name `ns`, for a peer that works in its kubeconfig's namespace."""
-    doc = yaml.safe_load(Path(kubeconfig).read_text())
-    for ctx in doc.get("contexts") or []:
-        ctx["context"]["namespace"] = ns
-    out.write_text(yaml.safe_dump(doc))
-    return str(out)
-
-
 # What each writing Java peer's transcript must show from the real apiserver, so that a replay agreeing with a
 # broken run cannot pass: its length, and lines that say the writes were judged as there.
 JAVA_WRITES = {
@@ -333,7 +313,7 @@ JAVA_WRITES = {
 
 
 @pytest.mark.parametrize("peer", JAVA_WRITES)
-def test_java_writes_read_back_as_from_the_real_apiserver(
+async def test_java_writes_read_back_as_from_the_real_apiserver(
         peer: str, realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
     """What a controller built on kubernetes-client/java (ClientJavaWrites: creates, an update and a stale one, the
     four patch types, deletes, a type change, a headless Service; every answer checked by the client against the
@@ -342,38 +322,30 @@ def test_java_writes_read_back_as_from_the_real_apiserver(
     writes is the same from a replay as from the real apiserver."""
     if not JAVA_PEERS.exists():
         pytest.fail(f"{JAVA_PEERS} is missing: `make peers` builds it")
-    ns = peer
-    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
-
-    def run(kubeconfig: str) -> list[str]:
-        return _until_exit(peer, kubeconfig, 0)
-
-    real = run(_in_namespace(realkube.admin_kubeconfig, ns, tmp_path / "real.kc"))
     length, shown = JAVA_WRITES[peer]
-    assert real[-1] == "done" and len(real) == length, real
-    assert all(any(line.startswith(s) for line in real) for s in shown), real
-    assert run(_in_namespace(replay.kubeconfig, ns, tmp_path / "replay.kc")) == real
+
+    def check(real: list[str]) -> None:
+        assert real[-1] == "done" and len(real) == length, real
+        assert all(any(line.startswith(s) for line in real) for s in shown), real
+
+    real, emulated = await real_then_emulated(realkube, watchproxy, tmp_path, peer,
+                                              lambda kc: peer_client(peer, kc).printed(), record=False, check=check)
+    assert emulated == real
 
 
 @pytest.mark.clients("node")
-def test_client_node_writes_read_back_as_from_the_real_apiserver(
+async def test_client_node_writes_read_back_as_from_the_real_apiserver(
         realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
     """client-node's generic KubernetesObjectApi (examples/node/writes.js: the kind's resource found by discovery,
     creates, reads, three patch strategies, replaces, a list, deletes) reads back the same from a replay as from
     the real apiserver, its own quirks included (a foreground delete's answer, the object, read as a Status)."""
-    ns = "node-writes"
-    _, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    def check(real: list[str]) -> None:
+        assert real[-1] == "done" and len(real) == 15, real
+        assert {'create it again : 409 AlreadyExists: configmaps "c1" already exists',
+                'server-side apply : ConfigMap {"ap":"1","b":"2"} labels {"x":"y"} managers node-writes,node-fetch'
+                } <= set(real), real
 
-    def run(kubeconfig: str) -> list[str]:
-        client = node_client("writes.js", kubeconfig)
-        try:
-            assert client.wait_exit() == 0, client.stderr[-20:]
-            return client.lines
-        finally:
-            client.kill()
-
-    real = run(_in_namespace(realkube.admin_kubeconfig, ns, tmp_path / "real.kc"))
-    assert real[-1] == "done" and len(real) == 15, real
-    assert 'create it again : 409 AlreadyExists: configmaps "c1" already exists' in real
-    assert 'server-side apply : ConfigMap {"ap":"1","b":"2"} labels {"x":"y"} managers node-writes,node-fetch' in real
-    assert run(_in_namespace(replay.kubeconfig, ns, tmp_path / "replay.kc")) == real
+    real, emulated = await real_then_emulated(realkube, watchproxy, tmp_path, "node-writes",
+                                              lambda kc: node_client("writes.js", kc).printed(), record=False,
+                                              check=check)
+    assert emulated == real
