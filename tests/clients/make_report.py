@@ -148,7 +148,14 @@ only longer than the check's 8 s wall timeout (`--wall-timeout`).
   (`State::InitListed` → `Error::WatchStartFailed`) keeps the same resourceVersion, so an HTTP 410 status
   is retried with the expired RV (with the backoff) instead of relisting; an in-stream ERROR 410 resets to
   `State::Empty` and relists. Reported as kube-rs/kube#1042 (closed: a real apiserver sends the 410 in
-  the stream, which kube-rs handles); it matters behind anything that answers 410 as a status.
+  the stream, which kube-rs handles); it matters behind anything that answers 410 as a status. The same
+  holds with streaming lists and for the metadata watcher (the same state machine).
+- **kube-rs, streaming lists, no-initial-events-end** — `src/watcher.rs` `State::InitialWatch`: only a
+  bookmark annotated `k8s.io/initial-events-end` ends the initial events (`Event::InitDone`); other
+  bookmarks are skipped and the wait is bounded only by the stream's idle timeout (`next_with_idle_timeout`,
+  the watch's timeoutSeconds + 5 s, 295 s by default) or the server's close, after which it starts a new
+  streaming list. The cache stays in `Init` meanwhile: a reflector's readers see nothing new (the same gap as
+  client-go's, kubernetes/kubernetes#122805).
 - **kubernetes_asyncio** — `watch/watch.py` `Watch.next`: the same once-only 410 retry as the Python
   client (an HTTP 410 body is read as a line and takes the same path), then `ApiException(410)`; only
   `asyncio.TimeoutError` is caught, so aiohttp's `ClientPayloadError` on a torn chunk and the
@@ -227,6 +234,8 @@ def peers() -> list[tuple[str, list[str]]]:
         (f"kubernetes-client/java {cj} SharedIndexInformer (Java)", peer_argv("client-java-inform")),
         (f"kubernetes-client/java {cj} Watch in a re-watch loop (Java)", peer_argv("client-java-watch")),
         (f"kube-rs {kube} watcher (Rust)", peer_argv("kube-rs")),
+        (f"kube-rs {kube} watcher, streaming lists (Rust)", peer_argv("kube-rs-streaming")),
+        (f"kube-rs {kube} watcher of metadata (Rust)", peer_argv("kube-rs-metadata")),
         (f"kubernetes_asyncio {_version('kubernetes_asyncio')} Watch", peer_argv("aio-watch")),
         # Without its create handler: the check's ideal events know nothing of a client's own writes.
         (f"kopf {_version('kopf')} operator (on.event only)", [*peer_argv("kopf"), "--no-writes"]),
