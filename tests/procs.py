@@ -107,7 +107,8 @@ def peer_argv(peer: str) -> list[str]:
     client-java-watch-bookmarks: the same of the official kubernetes-client/java; client-java-writes and
     fabric8-writes: their writes;
     kube-rs: kube::runtime::watcher (Rust), kube-rs-streaming with streaming lists, kube-rs-metadata of
-    metadata only, kube-rs-controller a Controller with writes; aio-watch:
+    metadata only, kube-rs-controller a Controller with writes, kube-rs-crd one of its own custom resource,
+    kube-rs-writes a program's writes; aio-watch:
     kubernetes_asyncio's Watch; kopf: a kopf operator; josdk: a Java Operator SDK operator;
     go-<sub>: tests/peers/goclients."""
     py = [sys.executable, "-u"]
@@ -121,6 +122,7 @@ def peer_argv(peer: str) -> list[str]:
             "kube-rs-metadata": [str(KUBE_RS), "metadata"],
             "kube-rs-controller": [str(KUBE_RS), "controller"],
             "kube-rs-writes": [str(KUBE_RS), "writes"],
+            "kube-rs-crd": [str(KUBE_RS), "crd"],
             "josdk": [*JAVA, "-jar", str(JOSDK)],
             "aio-watch": [*py, str(CLIENTS / "aio_watch.py")],
             "kopf": [*py, str(CLIENTS / "kopf_operator.py")]}[peer]

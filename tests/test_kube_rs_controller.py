@@ -106,3 +106,49 @@ async def test_kube_rs_writes_read_back_as_from_the_real_apiserver(
                                               lambda kc: peer_client("kube-rs-writes", kc).printed(),
                                               check=_check_writes)
     assert emulated == real
+
+
+SITE = "sites.rs.watchproxy.test"
+
+
+def site(name: str, image: str, replicas: object = 2) -> str:
+    return json.dumps({"apiVersion": "rs.watchproxy.test/v1", "kind": "Site", "metadata": {"name": name},
+                       "spec": {"image": image, "replicas": replicas, "tags": ["a"]}})
+
+
+def drive_crd(kubeconfig: str) -> list[str]:
+    """kubectl's side for `kube-peer crd`; with what kubectl printed of the definition's doing."""
+    peer = peer_client("kube-rs-crd", kubeconfig)
+    try:
+        peer.wait_line("CRD : established")
+        kubectl(kubeconfig, "apply", "-f", "-", stdin=site("web", "nginx:1.25"))
+        peer.wait_line("STATUS : web generation 1")
+        kubectl(kubeconfig, "patch", SITE, "web", "--type=merge", "-p", '{"spec":{"image":"nginx:1.27"}}')
+        peer.wait_line("STATUS : web generation 2")
+        refused = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "create", "-f", "-"], text=True,
+                                 input=site("bad", "nginx", replicas="two"), capture_output=True, timeout=60)
+        columns = [" ".join(line.split()[:2]) for line in kubectl(kubeconfig, "get", "st").splitlines()]
+        assert peer.terminate() == 0, peer.stderr[-20:]
+        return [*peer.lines, f"KUBECTL : create refused {refused.returncode} {refused.stderr.strip()}",
+                *(f"KUBECTL : get {c}" for c in columns)]
+    finally:
+        peer.kill()
+
+
+async def test_kube_rs_controller_of_its_own_custom_resource_as_on_the_real_apiserver(
+        realkube: RealKube, tmp_path: Path, watchproxy: Callable[..., Replay]) -> None:
+    """The definition kube-rs derives from Rust types (schemars' schema) applied by the controller itself, waited
+    for, then its resources reconciled with status applies: the definition as stored, the resources, what
+    kubectl's schema check and printer columns make of them, the same on an emulated replay as on the real
+    apiserver."""
+    if not KUBE_RS.exists():
+        pytest.fail(f"{KUBE_RS} is missing: `make peers` builds it")
+
+    def check(real: list[str]) -> None:
+        assert real[:4] == ["CRD : applied", "CRD : established", "STATUS : web generation 1",
+                            "STATUS : web generation 2"], real
+        assert any(ln.startswith("KUBECTL : create refused 1 ") and "spec.replicas" in ln for ln in real), real
+        assert "KUBECTL : get web nginx:1.27" in real, real
+
+    real, emulated = await real_then_emulated(realkube, watchproxy, tmp_path, "kube-rs-crd", drive_crd, check=check)
+    assert emulated == real

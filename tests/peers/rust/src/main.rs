@@ -11,9 +11,11 @@
 //! `kube-peer streaming` asks for the initial list as a watch stream (`watcher::Config::streaming_lists`:
 //! sendInitialEvents and the initial-events-end bookmark); `kube-peer metadata` watches `PartialObjectMeta<Pod>`
 //! (metadata-only lists and watches, `as=PartialObjectMetadataList`). `kube-peer controller` is a kube-rs
-//! controller with writes instead (controller.rs), `kube-peer writes` a program's writes (writes.rs).
+//! controller with writes instead (controller.rs), `kube-peer crd` one of its own custom resource (crd.rs),
+//! `kube-peer writes` a program's writes (writes.rs).
 
 mod controller;
+mod crd;
 mod writes;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -89,6 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match std::env::args().nth(1).as_deref() {
         Some("controller") => controller::run(client).await,
         Some("writes") => writes::run(client).await,
+        Some("crd") => crd::run(client).await,
         Some("streaming") => watch(Api::<Pod>::default_namespaced(client), config.streaming_lists()).await,
         Some("metadata") => watch(Api::<PartialObjectMeta<Pod>>::default_namespaced(client), config).await,
         _ => watch(Api::<Pod>::default_namespaced(client), config).await,
