@@ -123,7 +123,7 @@ def peer_argv(peer: str) -> list[str]:
             "kube-rs-controller": [str(KUBE_RS), "controller"],
             "kube-rs-writes": [str(KUBE_RS), "writes"],
             "kube-rs-crd": [str(KUBE_RS), "crd"],
-            "josdk": [*JAVA, "-jar", str(JOSDK)],
+            "josdk": [*JAVA, "-jar", str(JOSDK), "gadgets"],  # gadgets: after their definition is installed
             "aio-watch": [*py, str(CLIENTS / "aio_watch.py")],
             "kopf": [*py, str(CLIENTS / "kopf_operator.py")]}[peer]
 

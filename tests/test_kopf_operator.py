@@ -35,15 +35,20 @@ def widget(name: str, image: str) -> str:
                        "spec": {"image": image}})
 
 
-def _installed(kubeconfig: str) -> None:
-    """The definition applied and served: established, then its resource in discovery (which follows)."""
-    kubectl(kubeconfig, "apply", "-f", "-", stdin=json.dumps(DEFINITION))
-    kubectl(kubeconfig, "wait", "--for=condition=established", f"crd/widgets.{GROUP}", "--timeout=60s")
+def served(kubeconfig: str, resource: str) -> None:
+    """Until an established definition's resource is in discovery (which follows, on a real apiserver)."""
     for _ in range(200):
-        if subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "get", f"widgets.{GROUP}"],
+        if subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "get", resource],
                           capture_output=True, timeout=60).returncode == 0:
             return
-    raise AssertionError(f"widgets.{GROUP} never served")
+    raise AssertionError(f"{resource} never served")
+
+
+def _installed(kubeconfig: str) -> None:
+    """The definition applied and served."""
+    kubectl(kubeconfig, "apply", "-f", "-", stdin=json.dumps(DEFINITION))
+    kubectl(kubeconfig, "wait", "--for=condition=established", f"crd/widgets.{GROUP}", "--timeout=60s")
+    served(kubeconfig, f"widgets.{GROUP}")
 
 
 def _handled(kubeconfig: str, name: str, image: str) -> None:

@@ -103,12 +103,15 @@ def _reset(entries: Any) -> bool:
     return isinstance(entries, list) and len(entries) == 1 and entries[0] == {}
 
 
-def reset_fields(kind: str, subresource: str, has_status: bool) -> FieldSet:
+def reset_fields(kind: str, subresource: str, has_status: bool, custom: bool = False) -> FieldSet:
     """What the strategy resets, so that no manager owns it through this subresource (GetResetFields). A pod's
     resize (or ephemeralcontainers) resets everything but its resources (or ephemeral containers), yet its
-    manager owns all it sent (what its filter includes)."""
+    manager owns all it sent (what its filter includes); a custom resource's status resets its spec and all its
+    metadata (apiextensions' statusStrategy), a built-in's its spec and what its strategy names."""
     if subresource in ("resize", "ephemeralcontainers"):
         return frozenset()
+    if custom and subresource == "status":
+        return frozenset({("f:metadata",), ("f:spec",)})
     if kind == "PodCertificateRequest" and subresource == "status":
         return frozenset({("f:metadata",), ("f:spec",)})
     if kind == "CertificateSigningRequest":  # the spec is the requestor's; the status parts the subresources'
@@ -333,7 +336,7 @@ def after_update(old: dict[str, Any] | None, sent: dict[str, Any], empty: dict[s
     version = str(sent.get("apiVersion", ""))
     me, current = who_is(manager or "unknown", "Update", version, subresource), who_is(_CURRENT, "Update", version)
     _update(m, old if old is not None else empty, sent, _type(sent, node), current, version,
-            reset_fields(str(sent.get("kind", "")), subresource, has_status))
+            reset_fields(str(sent.get("kind", "")), subresource, has_status, node is not None))
     _strip(m, current)
     if current in m.fields:
         m.set(me, m.fields.pop(current) | m.fields.get(me, frozenset()), version)
@@ -408,7 +411,7 @@ def ownership(old: dict[str, Any] | None, empty: dict[str, Any], has_status: boo
     """The managers of `old` as an apply to it (through `subresource`) meets them (none: it creates it)."""
     if old is None:
         return Ownership(node, has_status, {})
-    reset = reset_fields(str(old.get("kind", "")), subresource, has_status)
+    reset = reset_fields(str(old.get("kind", "")), subresource, has_status, node is not None)
     m = _before_apply(old, empty, _type(old, node), reset, subresource)
     return Ownership(node, has_status, dict(m.fields), dict(m.versions))
 
@@ -421,8 +424,8 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
     if manager == lastapplied.MANAGER:
         new = lastapplied.as_merged(new, old, applied)
     version = str(new.get("apiVersion", ""))
+    reset = reset_fields(str(new.get("kind", "")), subresource, has_status, node is not None)
     node = _type(new, node)
-    reset = reset_fields(str(new.get("kind", "")), subresource, has_status)
     m = _before_apply(old, empty, node, reset, subresource)
     me = who_is(manager, "Apply", version, subresource)
     _update(m, old if old is not None else empty, new, node, me, version, reset,

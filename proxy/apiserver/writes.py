@@ -1033,7 +1033,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         own = ownership or Ownership(None, False, {})
         live = {**current, "metadata": {k: v for k, v in _meta(current).items() if k != "managedFields"}}
         done = apply(live, doc, node, own.managers, who_is(opts.field_manager, "Apply", "", t.subresource),
-                     reset_fields(t.kind, t.subresource, own.has_status), nulls=t.custom is not None,
+                     reset_fields(t.kind, t.subresource, own.has_status, t.custom is not None),
+                     nulls=t.custom is not None,
                      versions=own.versions)
         conflicts = done.conflicts if not opts.force else []
         if conflicts and opts.field_manager == lastapplied.MANAGER:  # an upgrade from client-side apply

@@ -40,6 +40,7 @@ import sun.misc.Signal;
  * finalizer. Prints {@code RECONCILED : name generation N} per reconcile (how often depends on timing),
  * {@code CLEANUP : name}, and on SIGTERM the namespace's Deployments, ConfigMaps and Services as the server holds
  * them ({@code FINAL : ...}: finalizers, owners, data, ports, conditions, managedFields), then {@code done}.
+ * With the argument {@code gadgets}, {@link Gadgets} runs beside it, a reconciler of a custom resource.
  */
 @Workflow(dependents = {@Dependent(type = JosdkPeer.Settings.class), @Dependent(type = JosdkPeer.Web.class)})
 @ControllerConfiguration(name = "josdk-peer", informer = @Informer(labelSelector = "watchproxy.test/managed=true"))
@@ -111,7 +112,14 @@ public class JosdkPeer implements Reconciler<Deployment>, Cleaner<Deployment> {
         return out;
     }
 
-    static void printState(KubernetesClient client) {
+    static void printState(KubernetesClient client, boolean gadgets) {
+        if (gadgets) {
+            for (Gadgets.Gadget g : client.resources(Gadgets.Gadget.class).list().getItems()) {
+                say("FINAL : gadget " + g.getMetadata().getName() + " generation " + g.getMetadata().getGeneration()
+                    + " status " + Serialization.asJson(g.getStatus()) + " finalizers " + g.getMetadata().getFinalizers());
+                managed(g).forEach(JosdkPeer::say);
+            }
+        }
         for (Deployment d : client.apps().deployments().list().getItems()) {
             List<String> conditions = new ArrayList<>();
             if (d.getStatus() != null) {
@@ -148,10 +156,13 @@ public class JosdkPeer implements Reconciler<Deployment>, Cleaner<Deployment> {
         KubernetesClient client = new KubernetesClientBuilder().build();
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
         operator.register(new JosdkPeer(), o -> o.settingNamespace(client.getNamespace()));
+        if (args.length > 0 && args[0].equals("gadgets")) { // the test installed their definition first
+            operator.register(new Gadgets(), o -> o.settingNamespace(client.getNamespace()));
+        }
         operator.start();
         stop.await();
         operator.stop();
-        printState(client);
+        printState(client, args.length > 0 && args[0].equals("gadgets"));
         say("done");
         client.close();
         System.exit(0);
