@@ -102,6 +102,21 @@ def _kind_error(doc: Any) -> str | None:
     return None
 
 
+# The other kinds the delete handler's scheme (metainternalversionscheme) decodes, by version, as Go names their
+# types: the unversioned ones under every version, the options and meta types under theirs (measured against
+# kube-apiserver v1.37.2).
+_UNVERSIONED = ("Status", "APIVersions", "APIGroupList", "APIGroup", "APIResourceList", "CreateOptions",
+                "UpdateOptions")
+_META_KINDS: dict[str, dict[str, str]] = {
+    "v1": {k: f"v1.{k}" for k in _UNVERSIONED},
+    "meta.k8s.io/v1": {k: f"v1.{k}" for k in (*_UNVERSIONED, "ListOptions", "GetOptions", "PatchOptions", "WatchEvent",
+                                               "Table", "TableOptions", "PartialObjectMetadata",
+                                               "PartialObjectMetadataList")},
+    "meta.k8s.io/v1beta1": {**{k: f"v1.{k}" for k in (*_UNVERSIONED, "Table", "TableOptions", "PartialObjectMetadata")},
+                            "PartialObjectMetadataList": "v1beta1.PartialObjectMetadataList"},
+}
+
+
 def read_delete_options(data: bytes) -> dict[str, Any]:
     """A DELETE's body, decoded as the delete handler decodes DeleteOptions (its errors without a summary of
     the body); BadBody in its words."""
@@ -118,6 +133,8 @@ def read_delete_options(data: bytes) -> dict[str, Any]:
     kind = doc.get("kind") or "DeleteOptions"
     if kind != "DeleteOptions":
         version = doc.get("apiVersion") or "meta.k8s.io/v1"
+        if (go_type := _META_KINDS.get(version, {}).get(kind)) is not None:  # decoded, then not convertible
+            raise BadBody(f"converting ({go_type}) to (v1.DeleteOptions): unknown conversion")
         raise BadBody(f'no kind "{kind}" is registered for version "{version}" in scheme "pkg/runtime/scheme.go:111"')
     if (error := decoding.type_error(doc, "DeleteOptions", typed=True, api_version="meta.k8s.io/v1")) is not None:
         raise BadBody(error)
