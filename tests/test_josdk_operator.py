@@ -3,7 +3,8 @@
 (created, then updated when JOSDK's generic matcher finds it changed) and a Service (server-side applied, and
 applied again only when JOSDK's SSA matcher, which reads the object's managedFields, finds it changed), patches
 a condition onto the Deployment's status by server-side apply, and holds JOSDK's finalizer as a Cleaner; beside
-it, a reconciler of a custom resource (Gadgets) applies each one's status through JOSDK's `patchStatus`.
+it, a reconciler of a custom resource (Gadgets) applies each one's status through JOSDK's `patchStatus`; the
+operator leads through a Lease (fabric8's LeaderElector) first.
 kubectl plays the user, as for the kube-rs controller (tests/test_kube_rs_controller.py). What the operator
 leaves on the server (the objects, their finalizers, owners, conditions and managedFields) must be the same on
 an emulated replay as on the real kube-apiserver, through `watchproxy record`."""
@@ -97,6 +98,7 @@ def _check(real: list[str]) -> None:
     # JOSDK applies the whole gadget to /status: a custom resource's status strategy resets its metadata, so the
     # operator owns the status alone (a Deployment's status strategy leaves it the metadata it sent)
     assert 'FINAL :   managed gadgets Apply status {"f:status":{"f:observedGeneration":{},"f:phase":{}}}' in real, real
+    assert "FINAL : lease josdk-peer holder josdk-peer-0 duration 15 transitions 0 acquired true renewed true" in real
 
 
 async def test_josdk_operator_leaves_what_it_leaves_on_the_real_apiserver(

@@ -10,10 +10,13 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -40,7 +43,8 @@ import sun.misc.Signal;
  * finalizer. Prints {@code RECONCILED : name generation N} per reconcile (how often depends on timing),
  * {@code CLEANUP : name}, and on SIGTERM the namespace's Deployments, ConfigMaps and Services as the server holds
  * them ({@code FINAL : ...}: finalizers, owners, data, ports, conditions, managedFields), then {@code done}.
- * With the argument {@code gadgets}, {@link Gadgets} runs beside it, a reconciler of a custom resource.
+ * With the argument {@code gadgets}, {@link Gadgets} runs beside it, a reconciler of a custom resource. The operator
+ * leads through a Lease first, as operators are deployed (printed at the end too).
  */
 @Workflow(dependents = {@Dependent(type = JosdkPeer.Settings.class), @Dependent(type = JosdkPeer.Web.class)})
 @ControllerConfiguration(name = "josdk-peer", informer = @Informer(labelSelector = "watchproxy.test/managed=true"))
@@ -113,6 +117,13 @@ public class JosdkPeer implements Reconciler<Deployment>, Cleaner<Deployment> {
     }
 
     static void printState(KubernetesClient client, boolean gadgets) {
+        for (Lease l : client.leases().list().getItems()) {
+            LeaseSpec spec = l.getSpec();
+            say("FINAL : lease " + l.getMetadata().getName() + " holder " + spec.getHolderIdentity() + " duration "
+                + spec.getLeaseDurationSeconds() + " transitions " + spec.getLeaseTransitions() + " acquired "
+                + (spec.getAcquireTime() != null) + " renewed " + (spec.getRenewTime() != null));
+            managed(l).forEach(JosdkPeer::say);
+        }
         if (gadgets) {
             for (Gadgets.Gadget g : client.resources(Gadgets.Gadget.class).list().getItems()) {
                 say("FINAL : gadget " + g.getMetadata().getName() + " generation " + g.getMetadata().getGeneration()
@@ -154,7 +165,14 @@ public class JosdkPeer implements Reconciler<Deployment>, Cleaner<Deployment> {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         KubernetesClient client = new KubernetesClientBuilder().build();
-        Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+        // leader election, as operators are deployed: a Lease in the namespace, renewed by fabric8's LeaderElector;
+        // JOSDK's defaults but for exiting (with 1) once the operator stops leading, here when it is stopped
+        var election = new LeaderElectionConfiguration("josdk-peer", client.getNamespace(),
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, "josdk-peer-0", null, false);
+        Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
+            .withLeaderElectionConfiguration(election));
         operator.register(new JosdkPeer(), o -> o.settingNamespace(client.getNamespace()));
         if (args.length > 0 && args[0].equals("gadgets")) { // the test installed their definition first
             operator.register(new Gadgets(), o -> o.settingNamespace(client.getNamespace()));
