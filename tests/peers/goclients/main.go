@@ -14,6 +14,7 @@
 //	                              (protobuf) of each to --node
 //	goclients approver   [flags]  a CSR approver and signer: an informer on --signer's requests, an
 //	                              approval or denial of each, a certificate for each approved one
+//	goclients writes     [flags]  a controller-runtime reconciler's writes in its helpers' idioms (writes.go)
 //	goclients protoschema         the protobuf schema of every built-in kind, as watchproxy decodes it
 //	goclients protosamples [...]  random objects of every kind in protobuf and as the apiserver's JSON
 //	goclients quantities          each quantity on stdin as the apiserver writes it back (or ERROR)
@@ -65,6 +66,7 @@ var peers = map[string]peer{
 	"operator":   runOperator,
 	"scheduler":  runScheduler,
 	"approver":   runApprover,
+	"writes":     runWrites,
 }
 
 // tools are the subcommands that talk to no cluster (protoschema.go).
@@ -84,7 +86,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || peers[os.Args[1]] == nil {
-		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist|operator|scheduler|approver "+
+		fmt.Fprintln(os.Stderr, "usage: goclients informer|controller|metadata|watchlist|operator|scheduler|approver|writes "+
 			"[--kubeconfig PATH] [--namespace NS] [--deadline DURATION] [--watch-list=false] [--leader-elect] "+
 			"[--children] [--group G] [--node NAME] [--signer NAME] [--as USER]")
 		os.Exit(2)
