@@ -110,9 +110,7 @@ def reset_fields(kind: str, subresource: str, has_status: bool, custom: bool = F
     metadata (apiextensions' statusStrategy), a built-in's its spec and what its strategy names."""
     if subresource in ("resize", "ephemeralcontainers"):
         return frozenset()
-    if custom and subresource == "status":
-        return frozenset({("f:metadata",), ("f:spec",)})
-    if kind == "PodCertificateRequest" and subresource == "status":
+    if (custom or kind == "PodCertificateRequest") and subresource == "status":
         return frozenset({("f:metadata",), ("f:spec",)})
     if kind == "CertificateSigningRequest":  # the spec is the requestor's; the status parts the subresources'
         part = {"status": ("f:status", "f:conditions"), "approval": ("f:status", "f:certificate")}
