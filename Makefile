@@ -10,7 +10,7 @@ KUBECTL := $(VENV)/bin/kubectl
 # cargo's own caches make every build after the first quick.
 PEERS := .cache/peers
 
-.PHONY: all venv clients demo test lint bench report soak clean realkube peers fidelity peers-go peers-java peers-rust
+.PHONY: all venv clients demo test lint bench report soak clean realkube peers fidelity peers-go peers-helm peers-java peers-rust
 
 all: test
 
@@ -39,6 +39,10 @@ realkube:
 peers-go:
 	cd tests/peers/goclients && go build -o ../../../$(PEERS)/goclients .
 
+# Helm 4 itself, built from its Go module at the version tests/peers/helm/go.mod pins (no source of ours).
+peers-helm:
+	cd tests/peers/helm && go build -o ../../../$(PEERS)/helm helm.sh/helm/v4/cmd/helm
+
 # The client peers in Java (fabric8, kubernetes-client/java; the Java Operator SDK, with the fabric8 it brings, in a
 # project of its own) and Rust (kube-rs): tests/peers/java, tests/peers/josdk, tests/peers/rust.
 peers-java: $(PEERS)/java/java-peers.jar $(PEERS)/josdk/josdk-peer.jar
@@ -59,7 +63,7 @@ peers-rust:
 	CARGO_TARGET_DIR=$(RUST_TARGET) cargo build -q --locked --manifest-path tests/peers/rust/Cargo.toml
 	mkdir -p $(PEERS) && cp $(RUST_TARGET)/debug/kube-peer $(PEERS)/kube-peer
 
-peers: realkube peers-go peers-java peers-rust
+peers: realkube peers-go peers-helm peers-java peers-rust
 
 lint: $(STAMP)
 	$(PY) -m ruff check proxy tests $(wildcard bench)
