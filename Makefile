@@ -39,9 +39,14 @@ realkube:
 peers-go:
 	cd tests/peers/goclients && go build -o ../../../$(PEERS)/goclients .
 
-# Helm 4 itself, built from its Go module at the version tests/peers/helm/go.mod pins (no source of ours).
+# Helm 4 itself, built from its Go module at the version tests/peers/helm/go.mod pins (no source of ours). Linking it
+# takes 20 s even from Go's cache, so, as kube-rs, it is built once per machine and version into the user's cache.
+HELM_VERSION := $(shell sed -n 's/^require helm.sh\/helm\/v4 //p' tests/peers/helm/go.mod)
+HELM_BUILD ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/watchproxy/helm-$(HELM_VERSION)
+
 peers-helm:
-	cd tests/peers/helm && go build -o ../../../$(PEERS)/helm helm.sh/helm/v4/cmd/helm
+	test -x $(HELM_BUILD) || (cd tests/peers/helm && go build -o $(HELM_BUILD) helm.sh/helm/v4/cmd/helm)
+	mkdir -p $(PEERS) && cp $(HELM_BUILD) $(PEERS)/helm
 
 # The client peers in Java (fabric8, kubernetes-client/java; the Java Operator SDK, with the fabric8 it brings, in a
 # project of its own) and Rust (kube-rs): tests/peers/java, tests/peers/josdk, tests/peers/rust.
