@@ -457,7 +457,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     else:
         meta.pop("namespace", None)
     sent_rv = meta.get("resourceVersion")
-    if by_update and isinstance(sent := _sent_version(sent_rv), Outcome):
+    sent = _sent_version(sent_rv)
+    if by_update and isinstance(sent, Outcome):
         return sent
     for owned in ("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"):
         meta.pop(owned, None)
@@ -502,7 +503,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if causes := validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) \
             + specvalidation.spec_causes(obj) + _schema_causes(t, obj, None):
         return _refused(t, name, causes)
-    if not by_update and not opts.dry_run and isinstance(sent := _sent_version(sent_rv), int) and sent:
+    if not by_update and not opts.dry_run and isinstance(sent, int) and sent:
         # (the storage's error, as is: a 500 without a reason)
         return Outcome(500, status(500, "resourceVersion should not be set on objects to be created", ""))
     if (there := exists(name)) is not None:

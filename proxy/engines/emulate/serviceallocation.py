@@ -24,8 +24,13 @@ class Store(Protocol):
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
 
 
+def _state(emu: Store, path: str, now: float) -> dict[Any, Any]:
+    """The objects of a collection the replay serves, by key (none where it serves none)."""
+    return emu.cache.state(path, now) if emu.timeline_of(path) is not None else {}
+
+
 def _objects(emu: Store, path: str, now: float) -> list[dict[str, Any]]:
-    return [ch.obj for ch in emu.cache.state(path, now).values()] if emu.timeline_of(path) is not None else []
+    return [ch.obj for ch in _state(emu, path, now).values()]
 
 
 def _taken(emu: Store, now: float) -> Callable[[str], bool]:
@@ -47,8 +52,7 @@ def begin(emu: Store, now: float, sent: Any, dry_run: bool) -> writes.Begin:
         refused = serviceips.allocate(old, new, sent, taken=_taken(emu, now), networks=networks, dry_run=dry_run)
         if not refused:
             key = ((new.get("metadata") or {}).get("namespace", ""), name)
-            ports = {p for k, ch in emu.cache.state(SERVICES, now).items() if k != key
-                     for p in nodeports.held(ch.obj)} if emu.timeline_of(SERVICES) is not None else set()
+            ports = {p for k, ch in _state(emu, SERVICES, now).items() if k != key for p in nodeports.held(ch.obj)}
             refused, internal = nodeports.allocate(old, new, sent, ports.__contains__, dry_run)
             if internal:  # (NewInternalError)
                 return writes.fail(500, f"Internal error occurred: {internal}", "InternalError",
@@ -61,7 +65,7 @@ def commit(emu: Store, commits: list[Commit], now: float, timestamp: str) -> Non
     """Commit a write's changes of Services with the IPAddresses they create and delete."""
     keep = emu.timeline_of(bootstrap.IP_ADDRESSES) is not None
     state = emu.cache.state(SERVICES, now)
-    addresses = emu.cache.state(bootstrap.IP_ADDRESSES, now) if keep else {}
+    addresses = _state(emu, bootstrap.IP_ADDRESSES, now)
     for c in commits:
         before = state.get(c.key)
         old = before.obj if before is not None else None
