@@ -95,6 +95,18 @@ class ClientProcess:
             self.kill()
 
 
+def run_kubectl(kubeconfig: str | Path, *args: str, stdin: str = "", ok: bool = True,
+                timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """kubectl against `kubeconfig` (`ok`: it must succeed), with a discovery cache of its own beside it: kubectl's
+    default one, keyed by host and port, may hold another replay's discovery from an earlier run on the same port,
+    and kubectl would not ask this one's."""
+    cache = str(Path(kubeconfig).parent / "kubectl-cache")
+    p = subprocess.run([str(KUBECTL), "--kubeconfig", str(kubeconfig), "--cache-dir", cache, *args], input=stdin,
+                       capture_output=True, text=True, timeout=timeout)
+    assert not ok or p.returncode == 0, (args, p.stderr)
+    return p
+
+
 def python_client(script: str, kubeconfig: str, *args: str) -> ClientProcess:
     return ClientProcess([sys.executable, str(CLIENTS / script), *args], {"KUBECONFIG": kubeconfig,
                                                                           "PYTHONUNBUFFERED": "1"})

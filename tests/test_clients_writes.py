@@ -4,7 +4,6 @@ create/replace/patch/delete are applied, watches see them, and `objects()` refle
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from kubernetes.client.rest import ApiException
 from watchproxy.testing import Replay
 
 from tests.memory import RecordingBuilder, pod
-from tests.procs import KUBECTL
+from tests.procs import KUBECTL, run_kubectl
 
 Start = Callable[..., Replay]
 DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments"
@@ -36,11 +35,7 @@ def recording(tmp_path: Path) -> Path:
 
 
 def kubectl(replay: Replay, *args: str, stdin: str = "") -> str:
-    cache = str(Path(replay.kubeconfig).parent / "kubectl-cache")  # not another replay's on the same port
-    p = subprocess.run([str(KUBECTL), "--kubeconfig", replay.kubeconfig, "--cache-dir", cache, *args], input=stdin,
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stderr
-    return p.stdout.strip()
+    return run_kubectl(replay.kubeconfig, *args, stdin=stdin).stdout.strip()
 
 
 POD = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n  labels: {app: x}\nspec:\n  containers:\n" \

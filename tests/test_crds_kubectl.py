@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,20 +18,11 @@ from watchproxy.testing import Replay
 from tests import crds_differential as cd
 from tests.memory import RecordingBuilder
 from tests.procs import KUBECTL
+from tests.procs import run_kubectl as kubectl
 from tests.realkube import RealKube
 
 pytestmark = pytest.mark.skipif(not KUBECTL.exists(), reason="kubectl is installed by `make clients`")
 GROUP = "loop.example.com"
-
-
-def kubectl(kubeconfig: str, *args: str, stdin: str = "", ok: bool = True) -> subprocess.CompletedProcess[str]:
-    # a discovery cache of its own: kubectl's default one, keyed by host and port, may hold another replay's
-    # discovery from an earlier run on the same port, and kubectl would not ask this one's
-    cache = str(Path(kubeconfig).parent / "kubectl-cache")
-    p = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "--cache-dir", cache, *args], input=stdin,
-                       capture_output=True, text=True, timeout=120)
-    assert not ok or p.returncode == 0, p.stderr
-    return p
 
 
 def _loop(kubeconfig: str) -> None:

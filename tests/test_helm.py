@@ -20,8 +20,7 @@ from watchproxy.testing import Replay
 
 from tests.procs import PEERS, ROOT
 from tests.realkube import RealKube
-from tests.test_kube_rs_controller import kubectl
-from tests.twosides import real_then_emulated
+from tests.twosides import kubectl, real_then_emulated
 
 HELM = PEERS / "helm"
 CHART = ROOT / "tests" / "peers" / "helm" / "chart"

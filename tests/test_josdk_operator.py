@@ -20,9 +20,7 @@ from watchproxy.testing import Replay
 
 from tests.procs import JOSDK, peer_client
 from tests.realkube import RealKube
-from tests.test_kopf_operator import served
-from tests.test_kube_rs_controller import UID, deployment, kubectl
-from tests.twosides import real_then_emulated
+from tests.twosides import UID, deployment, kubectl, real_then_emulated, served
 
 NS = "josdk-operator"
 

@@ -6,16 +6,14 @@ server must be the same on an emulated replay as on the real kube-apiserver, thr
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 from watchproxy.testing import Replay
 
-from tests.procs import KUBECTL, python_client
+from tests.procs import python_client
 from tests.realkube import RealKube
-from tests.test_kube_rs_controller import UID, kubectl
-from tests.twosides import real_then_emulated
+from tests.twosides import UID, kubectl, real_then_emulated, served
 
 NS = "kopf-operator"
 GROUP = "kopf.watchproxy.test"
@@ -33,15 +31,6 @@ DEFINITION = {
 def widget(name: str, image: str) -> str:
     return json.dumps({"apiVersion": f"{GROUP}/v1", "kind": "Widget", "metadata": {"name": name},
                        "spec": {"image": image}})
-
-
-def served(kubeconfig: str, resource: str) -> None:
-    """Until an established definition's resource is in discovery (which follows, on a real apiserver)."""
-    for _ in range(200):
-        if subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "get", resource],
-                          capture_output=True, timeout=60).returncode == 0:
-            return
-    raise AssertionError(f"{resource} never served")
 
 
 def _installed(kubeconfig: str) -> None:

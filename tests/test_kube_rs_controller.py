@@ -11,38 +11,17 @@ both Event APIs show them) must be the same from an emulated replay as from the 
 from __future__ import annotations
 
 import json
-import re
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from watchproxy.testing import Replay
 
-from tests.procs import KUBE_RS, KUBECTL, peer_client
+from tests.procs import KUBE_RS, peer_client, run_kubectl
 from tests.realkube import RealKube
-from tests.twosides import real_then_emulated
+from tests.twosides import UID, deployment, kubectl, real_then_emulated
 
 NS = "kube-rs-controller"
-UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # in ownerReferences' keys
-
-
-def deployment(name: str, image: str, managed: bool = True) -> str:
-    labels = {"app": name, **({"watchproxy.test/managed": "true"} if managed else {})}
-    return json.dumps({
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels},
-        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": name}},
-                 "template": {"metadata": {"labels": {"app": name}},
-                              "spec": {"containers": [{"name": "web", "image": image}]}}}})
-
-
-def kubectl(kubeconfig: str, *args: str, stdin: str = "") -> str:
-    done = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, *args], input=stdin, capture_output=True,
-                          text=True, timeout=60)
-    assert done.returncode == 0, (args, done.stderr)
-    return done.stdout
-
-
 def drive(kubeconfig: str) -> list[str]:
     """The user's side of the session, each step once the controller has made the change it causes."""
     peer = peer_client("kube-rs-controller", kubeconfig)
@@ -125,8 +104,8 @@ def drive_crd(kubeconfig: str) -> list[str]:
         peer.wait_line("STATUS : web generation 1")
         kubectl(kubeconfig, "patch", SITE, "web", "--type=merge", "-p", '{"spec":{"image":"nginx:1.27"}}')
         peer.wait_line("STATUS : web generation 2")
-        refused = subprocess.run([str(KUBECTL), "--kubeconfig", kubeconfig, "create", "-f", "-"], text=True,
-                                 input=site("bad", "nginx", replicas="two"), capture_output=True, timeout=60)
+        refused = run_kubectl(kubeconfig, "create", "-f", "-", stdin=site("bad", "nginx", replicas="two"), ok=False,
+                              timeout=60)
         columns = [" ".join(line.split()[:2]) for line in kubectl(kubeconfig, "get", "st").splitlines()]
         assert peer.terminate() == 0, peer.stderr[-20:]
         return [*peer.lines, f"KUBECTL : create refused {refused.returncode} {refused.stderr.strip()}",

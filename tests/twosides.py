@@ -4,6 +4,8 @@ what a real client read or left on the server against the reference: the writing
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +14,33 @@ from watchproxy.server.sessions import RecordSession
 from watchproxy.testing import Replay
 
 from tests import rawhttp
+from tests.procs import run_kubectl
 from tests.realkube import RealKube
+
+UID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")  # in ownerReferences' keys
+
+
+def kubectl(kubeconfig: str, *args: str, stdin: str = "") -> str:
+    """What kubectl printed, the user's side of a session (it must succeed)."""
+    return run_kubectl(kubeconfig, *args, stdin=stdin, timeout=60).stdout
+
+
+def served(kubeconfig: str, resource: str) -> None:
+    """Until an established definition's resource is in discovery (which follows, on a real apiserver)."""
+    for _ in range(200):
+        if run_kubectl(kubeconfig, "get", resource, ok=False, timeout=60).returncode == 0:
+            return
+    raise AssertionError(f"{resource} never served")
+
+
+def deployment(name: str, image: str, managed: bool = True) -> str:
+    """A Deployment the operators under test reconcile when `managed` (their label)."""
+    labels = {"app": name, **({"watchproxy.test/managed": "true"} if managed else {})}
+    return json.dumps({
+        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name, "labels": labels},
+        "spec": {"replicas": 2, "selector": {"matchLabels": {"app": name}},
+                 "template": {"metadata": {"labels": {"app": name}},
+                              "spec": {"containers": [{"name": "web", "image": image}]}}}})
 
 
 def in_namespace(kubeconfig: str | Path, ns: str, out: Path) -> str:
