@@ -13,6 +13,7 @@ from tests.fidelity.accepted import accepted_why
 from tests.fidelity.cases import CASES, Case
 from tests.fidelity.harness import _Deadlines, run
 from tests.fidelity.report import verdict
+from tests.fidelity.transcript import Transcript, differences
 from tests.realkube import RealKube
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "fidelity.md"
@@ -74,3 +75,35 @@ def test_changes_that_came_near_a_deadline_anyway_are_said_to() -> None:
     d.changed(5.0, 5.6)
     assert list(d.near) == ["w0"] and "0.60 s" in d.near["w0"]
     assert d.clear_from(9.0) == 9.0 and d.clear_from(7.0) == pytest.approx(8.15)  # twice the 0.6 s seen
+
+
+def _pod(rv: int) -> dict[str, object]:
+    return {"type": "MODIFIED", "object": {"kind": "Pod", "metadata": {"name": "p", "resourceVersion": str(rv)}}}
+
+
+def _tick(rv: int) -> dict[str, object]:
+    return {"type": "BOOKMARK", "object": {"kind": "Pod", "metadata": {"resourceVersion": str(rv)}}}
+
+
+@pytest.mark.parametrize(("real", "emulated", "same"), [
+    # the same order: compared as they are
+    ([(1.0, _pod(5)), (2.0, _tick(6)), (3.0, _pod(7))], [(1.0, _pod(5)), (2.1, _tick(6)), (3.0, _pod(7))], True),
+    ([(1.0, _pod(5)), (2.0, _tick(6)), (3.0, _pod(7))], [(1.0, _pod(5)), (2.1, _tick(5)), (3.0, _pod(7))], False),
+    # a tick just before the change on one side, just after it on the other: chance, each consistent
+    ([(1.0, _pod(5)), (2.9, _tick(6)), (3.0, _pod(7))], [(1.0, _pod(5)), (3.0, _pod(7)), (3.2, _tick(8))], True),
+    ([(1.0, _pod(5)), (3.0, _pod(7)), (3.2, _tick(8))], [(1.0, _pod(5)), (2.9, _tick(6)), (3.0, _pod(7))], True),
+    # a bookmark older than the event before it is wrong whatever the order
+    ([(1.0, _pod(5)), (2.9, _tick(6)), (3.0, _pod(7))], [(1.0, _pod(5)), (3.0, _pod(7)), (3.2, _tick(6))], False),
+    # the bookmark seconds away from the change on one side: not a race
+    ([(1.0, _pod(5)), (1.5, _tick(6)), (3.0, _pod(7))], [(1.0, _pod(5)), (3.0, _pod(7)), (3.2, _tick(8))], False),
+    # different events are never a race
+    ([(1.0, _pod(5)), (2.9, _tick(6)), (3.0, _pod(7))], [(1.0, _pod(5)), (3.0, _pod(9)), (3.2, _tick(9))], False),
+    # one side with a tick bookmark the other lacks
+    ([(1.0, _pod(5)), (2.9, _tick(6)), (3.0, _pod(7))], [(1.0, _pod(5)), (3.0, _pod(7))], False),
+])
+def test_a_tick_bookmark_racing_an_event_may_come_on_either_side_of_it(
+        real: list[tuple[float, object]], emulated: list[tuple[float, object]], same: bool) -> None:
+    def transcript(events: list[tuple[float, object]]) -> Transcript:
+        return Transcript(status=200, chunked=True, events=events, end="complete", ended_after=5.0)
+
+    assert (differences(transcript(real), transcript(emulated), unbounded=False) == []) is same
