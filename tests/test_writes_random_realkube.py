@@ -217,6 +217,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # both ways, fixed once set), the provider ID, capacity (allocatable defaulted from it) and addresses through
     # /status; a write to the node validated as new and as an update, with the stored status (nothing was before)
     ("nodes", 1), ("nodes", 2),
+    # two pod CIDRs, one that does not parse: the dual-stack check's own internal error besides (302 differed)
+    ("nodes", 302),
     # and their CSINodes (drivers named once, node IDs, counts, topology keys; a driver fixed but for its count)
     ("csinodes", 1), ("csinodes", 2),
     # IP addresses, as allocators write them: the name an IP in canonical form, the parent referred to, fixed

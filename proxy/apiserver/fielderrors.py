@@ -89,6 +89,11 @@ def too_long_characters(path: str, most: int) -> Cause:
     return path, "FieldValueTooLong", f"Too long: may not be more than {most} characters"
 
 
+def internal(path: str, detail: str) -> Cause:
+    """field.InternalError: what a validator could not check, in the words of the error it met."""
+    return path, "InternalError", f"Internal error: {detail}"
+
+
 def forbidden(path: str, detail: str) -> Cause:
     return path, "FieldValueForbidden", _with("Forbidden", detail)
 

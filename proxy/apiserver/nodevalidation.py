@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire import names
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each
+from .fielderrors import Cause, duplicate, forbidden, internal, invalid, invalid_each
 from .ipvalidation import cidr, legacy_cidr
 from .podvalidation import as_dict, dicts, integer_resource, one_of, quantity_value_causes
 from .validation import qualified_name
@@ -56,7 +56,12 @@ def node_create(obj: Obj) -> list[Cause]:
     pod_cidrs = [str(c) for c in spec.get("podCIDRs") or []]
     causes += [c for i, value in enumerate(pod_cidrs) for c in legacy_cidr(f"spec.podCIDRs[{i}]", value)]
     if len(pod_cidrs) > 1:
-        families = {net.version for c in pod_cidrs if (net := cidr(c)) is not None}
+        nets = [cidr(c) for c in pod_cidrs]
+        if (bad := next((i for i, net in enumerate(nets) if net is None), None)) is not None:
+            # netutils.IsDualStackCIDRStrings parses them all first: the first it cannot is its error
+            causes.append(internal("spec.podCIDRs", "invalid PodCIDRs. failed to check with dual stack with error:"
+                                   f"invalid CIDR[{bad}]: <nil> (invalid CIDR address: {pod_cidrs[bad]})"))
+        families = {net.version for net in nets if net is not None}
         if len(pod_cidrs) > 2 or len(families) != 2:
             causes.append(invalid("spec.podCIDRs", pod_cidrs, "may specify no more than one CIDR for each IP family"))
     return causes
