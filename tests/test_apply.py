@@ -93,10 +93,21 @@ def test_removing_items_by_type() -> None:
         {("f:spec",), ("f:spec", "f:nodeSelector"), ("f:spec", "f:nodeSelector", "f:x")}  # a map's key is no field
 
 
-def test_a_null_in_the_configuration_removes_a_built_ins_field_and_stays_in_a_custom_resource() -> None:
-    """A built-in's Go type decodes a null to nothing; a custom resource keeps it for its schema to judge (a
-    default replaces it, `nullable` keeps it, anything else is refused)."""
-    live = {"spec": {"labels": {"k": "a"}, "tags": ["p"]}}
-    config = {"spec": {"labels": None}}
-    assert apply.merge(live, config, NODE) == {"spec": {"tags": ["p"]}}
-    assert apply.merge(live, config, NODE, nulls=True) == {"spec": {"labels": None, "tags": ["p"]}}
+@pytest.mark.parametrize(("config", "built_in", "custom"), [
+    # a null map, struct or list that is not atomic is merged as an empty one: the live one stays
+    ({"labels": None}, {"labels": {"k": "a"}, "tags": ["p"], "selector": {"s": "1"}}, None),
+    ({"tags": None}, {"labels": {"k": "a"}, "tags": ["p"], "selector": {"s": "1"}}, None),
+    # an atomic one, or one with nothing live, is replaced: a built-in's Go type decodes the null to nothing,
+    # a custom resource keeps it for its schema to judge (a default replaces it, `nullable` keeps it)
+    ({"selector": None}, {"labels": {"k": "a"}, "tags": ["p"]},
+     {"labels": {"k": "a"}, "tags": ["p"], "selector": None}),
+    ({"entries": None}, {"labels": {"k": "a"}, "tags": ["p"], "selector": {"s": "1"}},
+     {"labels": {"k": "a"}, "tags": ["p"], "selector": {"s": "1"}, "entries": None}),
+    # a map entry's null stays: its Go decoder makes it the element's zero value
+    ({"labels": {"k": None}}, {"labels": {"k": None}, "tags": ["p"], "selector": {"s": "1"}}, None),
+])
+def test_a_null_in_the_configuration_is_merged_as_structured_merge_diff_merges_it(
+        config: dict[str, Any], built_in: dict[str, Any], custom: dict[str, Any] | None) -> None:
+    live = {"spec": {"labels": {"k": "a"}, "tags": ["p"], "selector": {"s": "1"}}}
+    assert apply.merge(live, {"spec": config}, NODE) == {"spec": built_in}
+    assert apply.merge(live, {"spec": config}, NODE, nulls=True) == {"spec": custom or built_in}

@@ -616,7 +616,71 @@ def steps(ns: str) -> tuple[Step, ...]:
         # the answer is the list as it was before the deletes (items without kind and apiVersion)
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
+        *_applied_nulls(ns), *_raw_bytes(ns),
         Step("list", "GET", cms, fields=("kind",)),
+    )
+
+
+def _applied_nulls(ns: str) -> tuple[Step, ...]:
+    """A null in an applied configuration, as structured-merge-diff merges it: a scalar's replaces the live
+    value (a conflict with its owner), a map's or list's leaves the live one, a map entry's is the element's
+    zero value."""
+    cms, deploys = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/apps/v1/namespaces/{ns}/deployments"
+    fields = ("code", "message", "data", "spec.replicas", "spec.paused")
+
+    def applied(path: str, doc: dict[str, Any], query: str, what: str) -> Step:
+        return Step(what, "PATCH", path, json.dumps(doc), APPLY, query, fields=fields)
+    cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "nulls"}}
+    deploy = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "nulls"}}
+    return (
+        Step("a configmap another manager owns", "POST", cms, _cm("nulls"), fields=("code",)),
+        applied(f"{cms}/nulls", {**cm, "data": None}, "fieldManager=ap", "apply a null map: the live one stays"),
+        applied(f"{cms}/nulls", {**cm, "data": {"a": None}}, "fieldManager=ap",
+                "apply a null entry another manager owns: a conflict"),
+        applied(f"{cms}/nulls", {**cm, "data": {"a": None}}, "fieldManager=ap&force=true",
+                "forced: the entry's zero value"),
+        applied(f"{cms}/nulls", {**cm, "data": {"b": None}}, "fieldManager=ap2", "a new null entry"),
+        Step("a deployment another manager owns", "POST", deploys,
+             {**_DEPLOYMENT, "metadata": {"name": "nulls"}, "spec": {**_DEPLOYMENT["spec"], "paused": True}},
+             fields=("code",)),
+        applied(f"{deploys}/nulls", {**deploy, "spec": {"replicas": None}}, "fieldManager=ap",
+                "apply a null field another manager owns: a conflict"),
+        applied(f"{deploys}/nulls", {**deploy, "spec": {"paused": None, "replicas": None}},
+                "fieldManager=ap&force=true", "forced: the fields go, replicas defaulted again"),
+    )
+
+
+def _raw_bytes(ns: str) -> tuple[Step, ...]:
+    """A ControllerRevision's data is the bytes a client sent (this client's json.dumps puts spaces in),
+    compared as bytes where it is immutable: a patch re-marshals it (a strategic one and an apply with keys
+    sorted), a PUT of the same bytes and an apply that changes nothing keep them."""
+    revs = f"/apis/apps/v1/namespaces/{ns}/controllerrevisions"
+    data = {"b": 1, "a": {"y": 2, "x": 1}}
+    rev = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": {"name": "spaced"}, "revision": 1,
+           "data": data}
+    as_yaml = "apiVersion: apps/v1\nkind: ControllerRevision\nmetadata: {name: sorted}\nrevision: 1\n" \
+              "data: {b: 1, a: {q: 2, p: 1}}\n"
+    fields = ("code", "message", "data", "revision")
+    return (
+        Step("a revision sent with spaces", "POST", revs, rev, fields=fields),
+        Step("a merge patch of its revision: its data re-marshalled", "PATCH", f"{revs}/spaced", {"revision": 2},
+             MERGE, fields=fields),
+        Step("a JSON patch of its revision", "PATCH", f"{revs}/spaced",
+             [{"op": "replace", "path": "/revision", "value": 2}], JSONP, fields=fields),
+        Step("a strategic merge patch: keys sorted", "PATCH", f"{revs}/spaced", {"revision": 2}, SMP,
+             fields=fields),
+        Step("an apply that changes nothing", "PATCH", f"{revs}/spaced", json.dumps(rev), APPLY, "fieldManager=ap",
+             fields=fields),
+        Step("an apply of its revision", "PATCH", f"{revs}/spaced", json.dumps({**rev, "revision": 2}), APPLY,
+             "fieldManager=ap&force=true", fields=fields),
+        Step("a PUT of the same bytes", "PUT", f"{revs}/spaced", {**rev, "revision": 2}, fields=fields),
+        Step("a revision sent as YAML: its data sorted and compact", "POST", revs, as_yaml, "application/yaml",
+             fields=fields),
+        Step("a strategic merge patch keeps those bytes", "PATCH", f"{revs}/sorted", {"revision": 2}, SMP,
+             fields=fields),
+        Step("a merge patch keeps what it does not touch", "PATCH", f"{revs}/sorted", {"revision": 3}, MERGE,
+             fields=fields),
+        Step("a merge patch of its data", "PATCH", f"{revs}/sorted", {"data": {"c": 3}}, MERGE, fields=fields),
     )
 
 

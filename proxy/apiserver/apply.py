@@ -50,12 +50,17 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     """`config` applied by `me` to `live` (managedFields apart), where `managers` own what they own (each
     compared in the API version it wrote, `versions`) and the strategy resets `reset` (`nulls`: keep the
     configuration's nulls, as a custom resource's object does)."""
-    merged = merge(live, config, node, nulls=nulls)
     mine = recursive_difference(to_field_set(config, node), reset)
     last = managers.get(me, frozenset())
     now = {**managers, me: mine}
-    new = _pruned(merged, node, now, last) if last else merged
-    differences = Differences(live, new, node, reset, str(config.get("apiVersion", "")))
+
+    def merged(keep_nulls: bool) -> Any:
+        out = merge(live, config, node, nulls=keep_nulls)
+        return _pruned(out, node, now, last) if last else out
+    new = merged(nulls)
+    # conflicts are found on structured-merge-diff's merge, where a configuration's null is a value that
+    # replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards
+    differences = Differences(live, new if nulls else merged(True), node, reset, str(config.get("apiVersion", "")))
 
     def changed(who: Who) -> FieldSet:
         added, modified, _ = differences((versions or {}).get(who, ""))
@@ -65,11 +70,22 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     return Applied(new, conflicts)
 
 
+def _merged_as_empty(node: Any, live: Any) -> bool:
+    """Whether a configuration's null leaves the live value as it is: structured-merge-diff merges a null
+    map, struct or list that is not atomic as an empty one (its doMap, doList), so the live items stay; a
+    null scalar or atomic value replaces the live one."""
+    if not isinstance(live, dict | list) or not live:
+        return False
+    t = resolve(node)
+    shape = "map" if isinstance(live, dict) else "list"
+    return t.get("k") == shape and not atomic(t, shape)
+
+
 def merge(lhs: Any, rhs: Any, node: Any, *, nulls: bool = False) -> Any:
     """typed.Merge with the right-hand side kept: maps key by key, list-maps and sets item by item in
     structured-merge-diff's order, atomic ones and scalars replaced. A null in the configuration is kept where
-    `nulls` (a custom resource: validation judges it), else it removes the key (a built-in's Go type
-    decodes it to nothing)."""
+    `nulls` (a custom resource: validation judges it), else it removes a struct's field (a built-in's Go
+    type decodes it to nothing); a null container that is not atomic leaves the live one as it is."""
     if rhs is MISSING:
         return copy.deepcopy(lhs)
     if lhs is MISSING:
@@ -79,8 +95,11 @@ def merge(lhs: Any, rhs: Any, node: Any, *, nulls: bool = False) -> Any:
     if kind == "map" and isinstance(lhs, dict) and isinstance(rhs, dict) and not atomic(t, "map"):
         out: dict[str, Any] = {}
         for k in dict.fromkeys([*lhs, *rhs]):
-            if k in rhs and rhs[k] is None and not nulls:
+            if k in rhs and rhs[k] is None and _merged_as_empty(field_type(t, k)[0], lhs.get(k)):
+                out[k] = copy.deepcopy(lhs[k])
                 continue
+            if k in rhs and rhs[k] is None and not nulls and field_type(t, k)[1]:
+                continue  # (a map's entry stays, as null: its Go decoder makes it the element's zero value)
             out[k] = merge(lhs.get(k, MISSING), rhs.get(k, MISSING), field_type(t, k)[0], nulls=nulls)
         return out
     if kind == "list" and isinstance(lhs, list) and isinstance(rhs, list) and not atomic(t, "list") \

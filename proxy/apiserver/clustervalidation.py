@@ -481,10 +481,6 @@ def _controller_revision_create(obj: Obj) -> list[Cause]:
     return [] if isinstance(data, dict) else [required("data", "data must be a valid JSON object")]
 
 
-def _controller_revision_update(new: Obj, old: Obj) -> list[Cause]:
-    return [] if new.get("data") == old.get("data") else [invalid("data", new.get("data"), _IMMUTABLE)]
-
-
 def _migration(obj: Obj) -> list[Cause]:
     """ValidateStorageVersionMigration: the resource migrated named (a DNS-1035 label), its group a subdomain."""
     resource = as_dict(as_dict(obj.get("spec")).get("resource"))
@@ -747,7 +743,6 @@ BEFORE_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
 }
 AFTER_UPDATE: dict[tuple[str, str], Callable[[Obj, Obj], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_endpoints_update,
-    ("apps/v1", "ControllerRevision"): _controller_revision_update,
     ("resource.k8s.io/v1", "ResourceClaimTemplate"): _claim_template_update,
     ("storagemigration.k8s.io/v1", "StorageVersionMigration"): _migration_update,
     ("resource.k8s.io/v1", "ResourceSlice"): dravalidation.resource_slice,

@@ -23,8 +23,14 @@ def go_json(value: Any) -> str:
     return jsonenc.go_json(value).decode()
 
 
+class Printed(str):
+    """A BadValue already in ErrorBody's words (a RawExtension's bytes, which Go prints compacted as held)."""
+
+
 def go_value(value: Any) -> str:
     """A BadValue as ErrorBody prints it."""
+    if isinstance(value, Printed):
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):

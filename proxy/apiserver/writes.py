@@ -44,6 +44,7 @@ from . import (
     lastapplied,
     podcertificates,
     podsubresources,
+    rawjson,
     schema,
     specvalidation,
     trustbundles,
@@ -53,7 +54,7 @@ from . import (
 from .apply import Conflict, apply, display, dotted
 from .crds import CustomType
 from .encode import not_found
-from .fielderrors import Cause, error_text, forbidden, go_json, invalid
+from .fielderrors import Cause, Printed, error_text, forbidden, go_json, invalid
 from .fieldsets import root
 from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
 from .gotime import TIMESTAMP
@@ -222,6 +223,7 @@ class Commit:
     # stored without what every read defaults (defaults.stored_short; an autoscaler written through v1 without
     # what v2's defaults add): a write of it as read is a new version
     short: bool = False
+    raw: rawjson.Raw | None = None  # the bytes its RawExtension fields hold (rawjson.py)
 
 
 @dataclass(slots=True)
@@ -410,20 +412,21 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
 
 def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
            namespace_phase: str = "Active", admit: Admit | None = None, guard: Guard | None = None,
-           begin: Begin | None = None) -> Outcome:
+           begin: Begin | None = None, raw: rawjson.Write | None = None) -> Outcome:
     """POST to a collection. `exists(name)` is the object of that name stored, if any; `admit` the mutating
     admission that looks at the cluster beyond the object (PodTopologyLabels); `guard` the storage's check of
-    the writer; `begin` the storage's allocators."""
+    the writer; `begin` the storage's allocators; `raw` the bytes its RawExtension fields hold."""
     refused, warnings = _field_check("create", t, opts, body)
     if refused is not None:
         return refused
     return _warned(_create(t, body, stamp, opts, exists=exists, namespace_phase=namespace_phase, admit=admit,
-                           guard=guard, begin=begin), warnings)
+                           guard=guard, begin=begin, raw=raw), warnings)
 
 
 def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
             namespace_phase: str, applied: bool = False, admit: Admit | None = None,
-            guard: Guard | None = None, begin: Begin | None = None, by_update: bool = False) -> Outcome:
+            guard: Guard | None = None, begin: Begin | None = None, by_update: bool = False,
+            raw: rawjson.Write | None = None) -> Outcome:
     """`by_update`: a create through the storage's update (an apply, or a PUT of a kind created so), which reads
     a resourceVersion sent and then ignores it, where a create refuses a number."""
     bad = _check_body(t, body, "")
@@ -512,7 +515,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
                    {"name": name, "group": t.group, "kind": t.resource})
         out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
         return out
-    out = _commit(201, Commit("ADDED", t.key(name), obj, short=short), opts)
+    out = _commit(201, Commit("ADDED", t.key(name), obj, short=short, raw=raw.made(obj) if raw else None), opts)
     if opts.dry_run and isinstance(sent_rv, str) and sent_rv:  # a dry run stores nothing: the object as sent
         out.body["metadata"] = ordered_meta({**_meta(out.body), "resourceVersion": sent_rv})
     return out
@@ -747,10 +750,11 @@ def _status_apart(t: Target) -> bool:
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
                   applied: bool = False, guard: Guard | None = None, now: str = "", short: bool = False,
-                  begin: Begin | None = None) -> Outcome:
+                  begin: Begin | None = None, raw: rawjson.Write | None = None) -> Outcome:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change. `short`: storage holds less than `current` shows
-    (Commit.short), so no write of it leaves it unchanged."""
+    (Commit.short), so no write of it leaves it unchanged. `raw`: the bytes of its RawExtension fields,
+    stored and written (else taken as a read shows them)."""
     name = t.name
     sent = {"webhooks": new.get("webhooks")} if t.kind in _WEBHOOK_KINDS else {}  # (before decoding drops [])
     try:
@@ -796,6 +800,13 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     elif t.subresource not in _STATUS_PARTS:
         causes += specvalidation.spec_causes(new, current)
     causes += _schema_causes(t, new, current)
+    held = None
+    if t.builtin and not t.subresource and rawjson.fields(new):  # (ValidateImmutableField: the bytes compared)
+        raw = raw or rawjson.Write(rawjson.read(current), rawjson.read)
+        # an apply that changes nothing is answered with the live object (structuredmerge's no-op), bytes and all
+        held = raw.before if applied and _unmanaged(new) == _unmanaged(current) else raw.made(new)
+        causes += [invalid(f, Printed(v.decode()), "field is immutable")
+                   for f, v in rawjson.changed(new, raw.before, held)]
     if causes:
         return _refused(t, name, causes)
     if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
@@ -873,23 +884,24 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         meta = new["metadata"] if "managedFields" in new["metadata"] or "managedFields" not in old_meta else \
             ordered_meta({**new["metadata"], "managedFields": old_meta["managedFields"]})
         return Outcome(200, {**stored, "metadata": meta}, unchanged=as_sent)
-    return _commit(200, Commit("MODIFIED", t.key(), new, as_sent, kept=kept_part), opts)
+    return _commit(200, Commit("MODIFIED", t.key(), new, as_sent, kept=kept_part, raw=held), opts)
 
 
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,
            namespace_phase: str = "Active", guard: Guard | None = None, short: bool = False,
-           begin: Begin | None = None) -> Outcome:
+           begin: Begin | None = None, raw: rawjson.Write | None = None) -> Outcome:
     """PUT of an object or its status; of a missing object of a kind that may be created so (`stamp`: what a
     create needs), a create."""
     refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short, begin), warnings,
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short, begin, raw), warnings,
                    not t.subresource, current)
 
 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
-            namespace_phase: str, guard: Guard | None, short: bool, begin: Begin | None) -> Outcome:
+            namespace_phase: str, guard: Guard | None, short: bool, begin: Begin | None,
+            raw: rawjson.Write | None = None) -> Outcome:
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
@@ -897,7 +909,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
             and t.kind in CREATED_BY_UPDATE:
         # the strategy's AllowCreateOnUpdate (a status strategy's too): created as by a POST
         return _create(dataclasses.replace(t, subresource=""), body, stamp, opts, exists=lambda _: None,
-                       namespace_phase=namespace_phase, guard=guard, begin=begin, by_update=True)
+                       namespace_phase=namespace_phase, guard=guard, begin=begin, by_update=True, raw=raw)
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
     current = _defaulted(current, creating=False, custom=t.custom)  # as read from storage: decoding defaults
@@ -917,7 +929,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
                     {"name": t.name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
     return _store_update(t, current, copy.deepcopy(body), opts, guard=guard,
-                         now=stamp.timestamp if stamp is not None else "", short=short, begin=begin)
+                         now=stamp.timestamp if stamp is not None else "", short=short, begin=begin, raw=raw)
 
 
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
@@ -957,8 +969,9 @@ def _conflict_error(conflicts: list[Conflict]) -> Outcome:
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
           ownership: Ownership | None = None, admit: Admit | None = None, guard: Guard | None = None,
-          short: bool = False, begin: Begin | None = None) -> Outcome:
-    """PATCH in any of the four types (`short`: as update's). Apply creates a missing object; the others need one.
+          short: bool = False, begin: Begin | None = None, raw: rawjson.Write | None = None) -> Outcome:
+    """PATCH in any of the four types (`short`, `raw`: as update's). Apply creates a missing object; the others
+    need one.
 
     Apply merges by the object's type with field ownership (`ownership`, apply.py): setting a field another
     manager set to another value is a 409 conflict unless `force` (which takes the field over), and a field
@@ -1000,7 +1013,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if bad is not None:
                 return bad
             out = _warned(_create(t, body, stamp, opts, exists=lambda _n: None, namespace_phase=namespace_phase,
-                                  applied=True, admit=admit, guard=guard, begin=begin, by_update=True), [])
+                                  applied=True, admit=admit, guard=guard, begin=begin, by_update=True,
+                                  raw=raw), [])
             out.applied = out.code < 400
             return out
     if current is None or not serves_subresource(t):
@@ -1068,7 +1082,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
     out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp, short,
-                                begin), warnings, not t.subresource, current)
+                                begin, raw), warnings, not t.subresource, current)
     if out.code >= 400:
         return out
     # (an apply that changes only who manages the object is still a new version of it: the emulate write path

@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ...apiserver import autoscalingv1, bootstrap, componentstatuses, eventapi, lists, podlogs, routes
+from ...apiserver import autoscalingv1, bootstrap, componentstatuses, eventapi, lists, podlogs, rawjson, routes
 from ...apiserver import encode as events
 from ...apiserver.changes import Change, Key
 from ...apiserver.crds import CustomType
@@ -182,6 +182,7 @@ class Emulator:
         self.read_only = read_only
         self._written: asyncio.Future[None] | None = None  # a client's next write: reads waiting for an RV
         self._short: dict[tuple[str, Key], int] = {}  # versions stored short of their read form (Commit.short)
+        self._raw: dict[tuple[str, Key], rawjson.Raw] = {}  # the bytes clients' writes left in raw fields
         self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.
@@ -267,6 +268,8 @@ class Emulator:
             else:
                 mirrors += ((other[0], other[1](obj)),)
         rv = self.cache.commit(path, change.key, change.type, obj, now, mirrors)
+        if change.raw is not None:
+            self._raw[(path, change.key)] = change.raw
         if change.short:  # (through every view: they share the version)
             self._short.update(((p, change.key), rv) for p in (path, *(p for p, _ in mirrors)))
         for p in (path, *(p for p, _ in mirrors)):
@@ -280,6 +283,12 @@ class Emulator:
         what reads show (Commit.short): any later version, however made, is stored whole."""
         rv = str(((obj or {}).get("metadata") or {}).get("resourceVersion", ""))
         return rv.isdigit() and self._short.get((path, key)) == int(rv)
+
+    def stored_raw(self, path: str, key: Key, obj: dict[str, Any] | None) -> rawjson.Raw:
+        """The bytes the RawExtension fields of `obj`, the current version of `key`, hold: as a client's write
+        left them in this replay (Commit.raw; later versions that kept the value keep them), else as a read
+        shows them."""
+        return rawjson.held(obj, self._raw.get((path, key), {})) if obj is not None else {}
 
     def delivered_rv(self, request_id: int) -> int | None:
         """The last resourceVersion an open watch has sent its client (for faults that cut it)."""

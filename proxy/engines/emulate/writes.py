@@ -27,6 +27,7 @@ from ...apiserver import (
     gojson,
     managedfields,
     options,
+    rawjson,
     rbac,
     reviews,
     tokens,
@@ -61,6 +62,7 @@ class Store(Protocol):
     def namespace_phase(self, namespace: str) -> str: ...
     def commit(self, path: str, change: writes.Commit, now: float) -> int: ...
     def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool: ...
+    def stored_raw(self, path: str, key: Key, obj: dict[str, Any] | None) -> rawjson.Raw: ...
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
     def custom_type(self, collection_path: str) -> CustomType | None: ...
     def converted(self, req: Incoming, tl: ResourceTimeline, code: int, doc: dict[str, Any]
@@ -286,6 +288,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         return access.stored(emu, path, ns, name, now)
     allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == apiservices.SERVICES \
         and t.builtin else None
+    raw = rawjson.write(info.verb, content_type, req.body, body, emu.stored_raw(path, t.key(), obj))
     if t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
         if t.kind == "TokenReview":  # (who a token is: a token this replay made)
             outcome = tokens.review(t, body, lambda resource, ns, name: held(f"/api/v1/{resource}", ns, name),
@@ -311,10 +314,11 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "create":
         outcome = writes.create(t, body, stamp, opts, exists=stored,
                                 namespace_phase=emu.namespace_phase(info.namespace), admit=_admission(emu, t, now),
-                                guard=_rbac_guard(emu, user, t, now), begin=allocators)
+                                guard=_rbac_guard(emu, user, t, now), begin=allocators, raw=raw)
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace),
-                                _rbac_guard(emu, user, t, now), emu.stored_short(path, t.key(), obj), allocators)
+                                _rbac_guard(emu, user, t, now), emu.stored_short(path, t.key(), obj), allocators,
+                                raw)
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
@@ -322,7 +326,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                    obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
                                    t.subresource),  # (only an apply reads who manages what)
                                admit=_admission(emu, t, now), guard=_rbac_guard(emu, user, t, now),
-                               short=emu.stored_short(path, t.key(), obj), begin=allocators)
+                               short=emu.stored_short(path, t.key(), obj), begin=allocators, raw=raw)
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
