@@ -310,6 +310,9 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
     # a /finalize PUT compared as sent, before the storage puts the deletionTimestamp back: its manager (here
     # before-first-apply, from an apply to a Terminating namespace nobody managed) loses it (4 answers differed)
     ("namespaces", 821),
+    # a Service made ExternalName keeps in storage the internalTrafficPolicy every read drops, so a later PUT
+    # without it takes it from its manager (2 answers differed)
+    ("clusterips", 305),
 ])
 def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

@@ -837,6 +837,21 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
         spec.pop("internalTrafficPolicy", None)
 
 
+def dropped_on_read(written: Obj | None) -> Obj:
+    """What storage holds of a Service and every read drops (defaultOnReadInternalTrafficPolicy): the
+    `internalTrafficPolicy` of one written as ExternalName, which the next write is compared with (a `PUT`
+    without it removes it from its manager's fields). `written`: the object as the field manager saw it."""
+    spec = (written or {}).get("spec")
+    if (written or {}).get("kind") != "Service" or not isinstance(spec, dict) or spec.get("type") != "ExternalName":
+        return {}
+    return {"internalTrafficPolicy": spec["internalTrafficPolicy"]} if "internalTrafficPolicy" in spec else {}
+
+
+def as_stored(obj: Obj, dropped: Obj) -> Obj:
+    """An object as read, with what storage holds and reads drop (dropped_on_read) put back."""
+    return {**obj, "spec": {**obj["spec"], **dropped}} if dropped and isinstance(obj.get("spec"), dict) else obj
+
+
 def stored_short(prepared: Obj) -> bool:
     """Whether a create stores the object without something every read defaults, so that the first write
     of it as read is a new version (the stored bytes change) although no answer shows a change. `prepared`:

@@ -873,7 +873,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         as_sent = csr.as_compared(new, sent_status)
     # managedFields aside: the field manager makes them afterwards (Outcome.unchanged), from the live ones
     # when the body has none (a PUT of an object as written, not as read)
-    unchanged = not gone and not short and _unmanaged(stored) == _unmanaged(current)
+    unchanged = not gone and not short and \
+        _unmanaged(defaults.as_stored(stored, defaults.dropped_on_read(as_sent))) == _unmanaged(current)
     kept_part = "spec" if t.subresource in _STATUS_PARTS else "status" if _status_apart(t) and not t.subresource else ""
     if unchanged or opts.dry_run or gone:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})

@@ -9,7 +9,17 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ...apiserver import autoscalingv1, bootstrap, componentstatuses, eventapi, lists, podlogs, rawjson, routes
+from ...apiserver import (
+    autoscalingv1,
+    bootstrap,
+    componentstatuses,
+    defaults,
+    eventapi,
+    lists,
+    podlogs,
+    rawjson,
+    routes,
+)
 from ...apiserver import encode as events
 from ...apiserver.changes import Change, Key
 from ...apiserver.crds import CustomType
@@ -183,6 +193,7 @@ class Emulator:
         self._written: asyncio.Future[None] | None = None  # a client's next write: reads waiting for an RV
         self._short: dict[tuple[str, Key], int] = {}  # versions stored short of their read form (Commit.short)
         self._raw: dict[tuple[str, Key], rawjson.Raw] = {}  # the bytes clients' writes left in raw fields
+        self._dropped: dict[tuple[str, Key], tuple[int, dict[str, Any]]] = {}  # what storage holds, reads drop
         self._recorded_paths = frozenset(self.timelines)
         # Collections the recording saw only in forms it cannot rebuild objects from (kubectl's Tables,
         # protobuf): their recorded answers are served as they are, never an empty stand-in.
@@ -270,6 +281,10 @@ class Emulator:
         rv = self.cache.commit(path, change.key, change.type, obj, now, mirrors)
         if change.raw is not None:
             self._raw[(path, change.key)] = change.raw
+        dropped = defaults.dropped_on_read(change.written) if change.written is not None else \
+            self._dropped.get((path, change.key), (0, {}))[1]  # (a write past the field manager keeps it)
+        if dropped or (path, change.key) in self._dropped:
+            self._dropped[(path, change.key)] = (rv, dropped)
         if change.short:  # (through every view: they share the version)
             self._short.update(((p, change.key), rv) for p in (path, *(p for p, _ in mirrors)))
         for p in (path, *(p for p, _ in mirrors)):
@@ -283,6 +298,14 @@ class Emulator:
         what reads show (Commit.short): any later version, however made, is stored whole."""
         rv = str(((obj or {}).get("metadata") or {}).get("resourceVersion", ""))
         return rv.isdigit() and self._short.get((path, key)) == int(rv)
+
+    def stored_form(self, path: str, key: Key, obj: dict[str, Any] | None) -> dict[str, Any] | None:
+        """`obj`, the current version of `key` as reads show it, as storage holds it (defaults.dropped_on_read):
+        what a write to it is applied to and compared with."""
+        rv = str(((obj or {}).get("metadata") or {}).get("resourceVersion", ""))
+        held = self._dropped.get((path, key))
+        return defaults.as_stored(obj, held[1]) if obj is not None and held and rv.isdigit() and held[0] == int(rv) \
+            else obj
 
     def stored_raw(self, path: str, key: Key, obj: dict[str, Any] | None) -> rawjson.Raw:
         """The bytes the RawExtension fields of `obj`, the current version of `key`, hold: as a client's write
