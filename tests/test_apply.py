@@ -51,6 +51,11 @@ BY_A = {A: _owned(LIVE)}
      {A: _owned(LIVE), B: _owned(_obj(tags=["p"], labels={"k": "a"}))}, A,
      _obj(containers=[{"name": "c", "image": "i"}]),
      {"containers": [{"name": "c", "image": "i"}], "labels": {"k": "a"}, "tags": ["p"]}, []),
+    # prune empties the struct the applier named alone: a null there, still a field (structured-merge-diff's
+    # removal), so what nobody owns under it stays
+    ("an applier that names nothing more leaves the fields nobody owns",
+     {A: _owned(_obj(labels={"k": "a"}, selector={"app": "a"}))}, A, _obj(),
+     {k: v for k, v in LIVE["spec"].items() if k not in ("labels", "selector")}, []),
 ])
 def test_apply_by_the_schemas_markers(what: str, managers: dict[Any, fieldsets.FieldSet], me: Any,
                                       config: dict[str, Any], spec: dict[str, Any] | None,

@@ -388,7 +388,8 @@ def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
         (["get", "apiservice", "v1.apps", "-o", "yaml"], ""), (["explain", "apiservices.spec"], ""),
         (["get", "service", "kubernetes", "-n", "default"], ""),
         (["get", "service", "kubernetes", "-n", "default", "-o", "yaml"], ""),
-        (["get", "servicecidrs"], ""), (["get", "servicecidr", "kubernetes", "-o", "yaml"], ""),
+        # (one name: other tests' ServiceCIDRs are cluster-wide and stay on the shared apiserver)
+        (["get", "servicecidr", "kubernetes"], ""), (["get", "servicecidr", "kubernetes", "-o", "yaml"], ""),
         (["get", "ipaddresses", "-o", 'jsonpath={range .items[?(@.spec.parentRef.name=="kubernetes")]}'
                                       '{.metadata.name} {.metadata.labels} {.spec}{end}'], ""),
         # the component statuses (the reference has no scheduler or controller manager to be healthy)

@@ -156,9 +156,10 @@ def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: Fiel
     now (the applier's new set included), then remove only what was `last`'s and stayed out."""
     last = named_members(last, node)
     merged_set = named_members(to_field_set(merged, node), node)
-    pruned = remove_items(merged, last, node)
+    pruned = remove_items(merged, last, node, emptied=True)
     owned = named_members(frozenset().union(*managers.values()), node)
-    pruned = remove_items(merged, merged_set - (named_members(to_field_set(pruned, node), node) | owned), node)
+    pruned = remove_items(merged, merged_set - (named_members(to_field_set(pruned, node), node) | owned), node,
+                          emptied=True)
     dangling = merged_set - named_members(to_field_set(pruned, node), node)
     return remove_items(merged, dangling & last, node)
 
@@ -189,10 +190,11 @@ def _declared(path: Path, node: Any) -> bool:
     return known
 
 
-def remove_items(value: Any, s: FieldSet, node: Any) -> Any:
-    """typed.RemoveItems: `value` without the members of `s` (a container left empty goes too: the apiserver
-    drops the null it becomes)."""
-    return _remove(value, _trie(s), node)
+def remove_items(value: Any, s: FieldSet, node: Any, *, emptied: bool = False) -> Any:
+    """typed.RemoveItems: `value` without the members of `s`. A map's field left empty becomes a null there,
+    which the apiserver drops when it decodes the object; `emptied` keeps it (a field set still has it, as a
+    leaf: prune's next steps see it)."""
+    return _remove(value, _trie(s), node, emptied)
 
 
 _MEMBER = "."  # (no path element is ".")
@@ -208,7 +210,7 @@ def _trie(s: FieldSet) -> dict[str, Any]:
     return root
 
 
-def _remove(value: Any, trie: dict[str, Any], node: Any) -> Any:
+def _remove(value: Any, trie: dict[str, Any], node: Any, emptied: bool = False) -> Any:
     t = resolve(node)
     kind = shape_of(t, value)
     if kind == "list" and isinstance(value, list) and value and not atomic(t, "list"):
@@ -218,7 +220,7 @@ def _remove(value: Any, trie: dict[str, Any], node: Any) -> Any:
             below = trie.get(element) if element is not None else None
             if below is None:
                 items.append(item)
-            elif _MEMBER not in below and (kept := _remove(item, below, t.get("e"))) is not None:
+            elif _MEMBER not in below and (kept := _remove(item, below, t.get("e"), emptied)) is not None:
                 items.append(kept)
         return items or None
     if kind == "map" and isinstance(value, dict) and value and not atomic(t, "map"):
@@ -227,7 +229,8 @@ def _remove(value: Any, trie: dict[str, Any], node: Any) -> Any:
             below = trie.get(f"f:{k}")
             if below is None:
                 out[k] = v
-            elif _MEMBER not in below and (kept := _remove(v, below, field_type(t, k)[0])) is not None:
+            elif _MEMBER not in below and ((kept := _remove(v, below, field_type(t, k)[0], emptied)) is not None
+                                            or emptied):
                 out[k] = kept
         return out or None
     return None if kind != "scalar" else value
