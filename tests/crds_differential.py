@@ -225,6 +225,13 @@ def _markers(group: str, ns: str) -> tuple[Step, ...]:
         apply("apply by b with nothing but the set: its items and map keys go unless others own them", "b",
               thing(tags=["r"])),
         Step("read it", "GET", f"{things}/t1", fields=WHOLE),
+        # nulls, as structured-merge-diff merges them: a map's leaves the live one, an entry's or an atomic
+        # value's replaces it (a conflict with its owner, then the schema's to judge)
+        apply("apply by d: a null map, the live one stays", "d", thing(labels=None)),
+        apply("apply by d: a null entry c owns, a conflict", "d", thing(labels={"u": None}), fields=conflict),
+        apply("apply by d, forced: the null entry is the schema's to judge", "d", thing(labels={"u": None}),
+              force=True, fields=("code", "message", "spec")),
+        apply("apply by d: a null atomic map b owns, a conflict", "d", thing(selector=None), fields=conflict),
         Step("apply a keyed list naming an item twice (its defaulted key)", "PATCH", f"{things}/t2",
              {**thing(entries=[{"id": "x"}, {"id": "x", "proto": "tcp"}]), "metadata": {"name": "t2"}}, APPLY,
              query="fieldManager=a", fields=("code", "message")),
