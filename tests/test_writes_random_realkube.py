@@ -317,6 +317,9 @@ def test_a_random_write_sequence_on_a_kind_gets_the_real_apiservers_answers(
     # a Service made ExternalName keeps in storage the internalTrafficPolicy every read drops, so a later PUT
     # without it takes it from its manager (2 answers differed)
     ("clusterips", 305),
+    # an approval that sends no conditions, or an empty list, owns none (the unstructured converter omits an
+    # empty list as encoding/json does; 15 answers differed)
+    ("certificatesigningrequests", 601),
 ])
 def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, kind: str, seed: int) -> None:

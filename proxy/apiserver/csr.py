@@ -99,9 +99,12 @@ def prepared(subresource: str, new: Obj, old: Obj, now: str) -> Obj:
 def as_compared(written: Obj, sent_status: Any) -> Obj:
     """What the field manager compares of a /status or /approval write: the object written, but for the
     conditions as sent, before the strategy stamped them; a time the body left out is there as null (a zero
-    metav1.Time encodes so), so the writer takes the times over from the condition's earlier writer."""
-    return {**written, "status": {**as_dict(written.get("status")),
-                                  "conditions": as_dict(sent_status).get("conditions")}}
+    metav1.Time encodes so), so the writer takes the times over from the condition's earlier writer. None sent,
+    or an empty list, is no field there (the unstructured converter's omitempty)."""
+    status = {k: v for k, v in as_dict(written.get("status")).items() if k != "conditions"}
+    if conditions := as_dict(sent_status).get("conditions"):
+        status["conditions"] = conditions
+    return {**written, "status": status}
 
 
 def signer_causes(signer: str) -> list[Cause]:
