@@ -168,6 +168,9 @@ _MEDIA: list[tuple[str, str, bytes]] = [
     ("application/yaml", "fieldValidation=Ignore", _YAML.replace(b"y1", b"y2")),
     ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\n- a\n"),  # not YAML: only the code is compared
     ("application/yaml", "", b"- 1\n- 2\n"),
+    # go-yaml v2's booleans beyond YAML 1.1's: y, Y, n, N (a value, then a key)
+    ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y4\ndata:\n  flag: y\n"),
+    ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y5\ndata:\n  N: n-1\n  Y: \"y\"\n"),
     ("text/plain", "", _YAML),
     ("application/cbor", "", _YAML),
 ]

@@ -11,6 +11,7 @@ words; a delete's DeleteOptions by the delete handler, in the decoder's words al
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -61,6 +62,11 @@ class _YamlLoader(yaml.SafeLoader):
 _YamlLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+# go-yaml v2 also reads y, Y, n and N as booleans (its resolve table), which YAML 1.1's regular expression leaves out
+_YamlLoader.bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
+for _letter in "yYnN":
+    _YamlLoader.yaml_implicit_resolvers[_letter] = [
+        ("tag:yaml.org,2002:bool", re.compile("^(?:y|Y|n|N)$")), *_YamlLoader.yaml_implicit_resolvers.get(_letter, [])]
 
 
 def load_yaml(data: bytes, repeated: list[str] | None = None) -> Any:
