@@ -63,3 +63,11 @@ def test_bytes_a_write_left_are_held_while_the_value_stays() -> None:
     assert rawjson.held(obj, {"data": SPACED}) == {"data": SPACED}
     assert rawjson.held({**obj, "data": {"other": 1}}, {"data": SPACED}) == {"data": b'{"other":1}'}  # changed since
     assert rawjson.held({"kind": "ConfigMap", "apiVersion": "v1", "data": {}}, {}) == {}  # no such field
+
+
+def test_a_read_shows_the_keys_in_the_order_the_bytes_hold_them() -> None:
+    """A YAML create's or an apply's data is held sorted, and a read shows it so (a JSON create's as sent)."""
+    written = rawjson.write("create", "application/yaml", b"", None, {})
+    made = written.made({**REV, "data": {"b": 1, "a": {"y": 2, "x": 1}}})
+    shown = rawjson.as_held(made)["data"]
+    assert list(shown) == ["a", "b"] and list(shown["a"]) == ["x", "y"]

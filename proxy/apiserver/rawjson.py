@@ -48,6 +48,11 @@ def held(obj: dict[str, Any], written: Raw) -> Raw:
     return out
 
 
+def as_held(raw: Raw) -> dict[str, Any]:
+    """Each field's value as a read of the bytes shows it (their keys in their order: a YAML create's sorted)."""
+    return {f: json.loads(b) for f, b in raw.items()}
+
+
 def _sorted(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _sorted(value[k]) for k in sorted(value)}

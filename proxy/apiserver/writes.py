@@ -515,7 +515,9 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
                    {"name": name, "group": t.group, "kind": t.resource})
         out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
         return out
-    out = _commit(201, Commit("ADDED", t.key(name), obj, short=short, raw=raw.made(obj) or None if raw else None), opts)
+    held = raw.made(obj) or None if raw else None
+    obj.update(rawjson.as_held(held or {}))  # (reads show the bytes held, compacted: keys in their order)
+    out = _commit(201, Commit("ADDED", t.key(name), obj, short=short, raw=held), opts)
     if opts.dry_run and isinstance(sent_rv, str) and sent_rv:  # a dry run stores nothing: the object as sent
         out.body["metadata"] = ordered_meta({**_meta(out.body), "resourceVersion": sent_rv})
     return out
