@@ -170,6 +170,10 @@ _MEDIA: list[tuple[str, str, bytes]] = [
     ("application/yaml", "", b"- 1\n- 2\n"),
     # go-yaml v2's booleans beyond YAML 1.1's: y, Y, n, N (a value, then a key)
     ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y4\ndata:\n  flag: y\n"),
+    # plain scalars as go-yaml v2 resolves them, where YAML 1.1 differs: each a string or a number (which a
+    # ConfigMap's data refuses), an infinity in encoding/json's words
+    *(("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s%d\ndata:\n  k: %s\n" % (i, v))
+      for i, v in enumerate((b"1:20", b"=", b"<<", b"0o17", b"1e3", b"08", b"-.inf", b"99999999999999999999"))),
     ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y5\ndata:\n  N: n-1\n  Y: \"y\"\n"),
     ("text/plain", "", _YAML),
     ("application/cbor", "", _YAML),
@@ -200,3 +204,16 @@ def test_yaml_bodies_and_other_media_types_get_the_real_apiservers_answers(
     assert real[-1][2:4] == (201, '{"since": "2024-01-01"}')
     assert real[0][4][:2] == ['299 - "line 6: key \\"b\\" already set in map"',
                               '299 - "line 11: key \\"a\\" already set in map"']
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("y", True), ("N", False), ("on", True), ("~", None), ("", None), ("yes", True),
+    ("0o17", 15), ("017", 15), ("0x1F", 31), ("0B1", 1), ("-0x1", -1), ("1_000", 1000), ("+12", 12),
+    ("08", 8.0), ("1e3", 1000.0), (".5", 0.5), ("0.", 0.0), ("99999999999999999999", 1e20),
+    ("18446744073709551615", 2**64 - 1), ("+18446744073709551615", float(2**64)),
+    ("1:20", "1:20"), ("1:20.5", "1:20.5"), ("=", "="), ("2024-01-01", "2024-01-01"), ("1e999", "1e999"),
+    ("0x", "0x"), ("-", "-"), (".Nan", ".Nan"), ("abc", "abc"),
+])
+def test_a_plain_yaml_scalar_is_what_go_yaml_v2_resolves_it_to(text: str, value: object) -> None:
+    got = bodies.go_scalar(text)
+    assert got == value and type(got) is type(value)

@@ -11,6 +11,7 @@ words; a delete's DeleteOptions by the delete handler, in the decoder's words al
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 
@@ -39,16 +40,21 @@ OBJECT_TYPES = ("application/json", "application/yaml", "application/vnd.kuberne
 
 
 class _YamlLoader(yaml.SafeLoader):
-    """YAML as sigs.k8s.io/yaml reads it into JSON: a timestamp stays the string it was written as (a date in
-    an annotation is text, not a datetime no JSON encoder takes), and each key a mapping repeats is noted in
-    go-yaml's words (`line 9: key "a" already set in map`; the last value is kept)."""
+    """YAML as sigs.k8s.io/yaml reads it into JSON: a plain scalar resolved as go-yaml v2 resolves it (go_scalar,
+    not YAML 1.1's regular expressions), and each key a mapping repeats noted in go-yaml's words (`line 9: key
+    "a" already set in map`; the last value is kept)."""
 
     repeated: list[str]
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0]:  # a plain scalar
+            return _MERGE if value == "<<" else _GO_PLAIN
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":  # `<<`: merged keys are not repeats
+            if key_node.tag == _MERGE:  # `<<`: merged keys are not repeats
                 continue
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, str | int | float | bool) and key in seen:
@@ -59,14 +65,73 @@ class _YamlLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-# go-yaml v2 also reads y, Y, n and N as booleans (its resolve table), which YAML 1.1's regular expression leaves out
-_YamlLoader.bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
-for _letter in "yYnN":
-    _YamlLoader.yaml_implicit_resolvers[_letter] = [
-        ("tag:yaml.org,2002:bool", re.compile("^(?:y|Y|n|N)$")), *_YamlLoader.yaml_implicit_resolvers.get(_letter, [])]
+_GO_PLAIN, _MERGE = "tag:watchproxy,go-yaml-plain", "tag:yaml.org,2002:merge"
+# go-yaml v2's resolveMap: the words it reads as booleans, nulls and special floats
+_GO_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), float("nan")),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), float("inf")),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), float("-inf")),
+}
+_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_TIMESTAMP_START = re.compile(r"^[0-9]{4}-")
+
+
+def go_scalar(text: str) -> Any:
+    """go-yaml v2's resolve of a plain scalar (resolve.go): its words; from a `.`, a float; from a sign or a digit,
+    a timestamp (kept as the text it was written as, as sigs.k8s.io/yaml's decoder into interface{} does), an
+    integer as strconv.ParseInt(_, 0, 64) reads it with underscores dropped (0x, 0o, 0b, a leading 0 for octal),
+    one ParseUint takes, or a float of YAML's style; anything else a string (`1:20`, `=`, `0o` alone)."""
+    if text in _GO_WORDS:
+        return _GO_WORDS[text]
+    if text[:1] == ".":
+        return _go_float(text) if "_" not in text else text
+    if text[:1] not in ("+", "-", *"0123456789") or _TIMESTAMP_START.match(text):
+        return text
+    plain = text.replace("_", "")
+    number = _go_int(plain)
+    if number is not None and (-2**63 <= number < 2**63 or (0 <= number < 2**64 and plain[:1] not in "+-")):
+        return number
+    f = _go_float(plain) if _YAML_STYLE_FLOAT.match(plain) else None
+    return f if isinstance(f, float) else text
+
+
+def _go_int(text: str) -> int | None:
+    """strconv.ParseInt's syntax with base 0 (no range): a sign, then a base prefix or a leading 0 for octal."""
+    sign, body = (-1, text[1:]) if text[:1] == "-" else (1, text[1:]) if text[:1] == "+" else (1, text)
+    prefix = body[:2].lower()
+    base, digits = (16, body[2:]) if prefix == "0x" else (8, body[2:]) if prefix == "0o" else \
+        (2, body[2:]) if prefix == "0b" else (8, body[1:]) if body[:1] == "0" and len(body) > 1 else (10, body)
+    if not digits or digits[:1] in "+-" or not digits.isascii() or not digits.isalnum():
+        return None
+    try:
+        return sign * int(digits, base)
+    except ValueError:
+        return None
+
+
+def _go_float(text: str) -> Any:
+    """strconv.ParseFloat where it succeeds (a value out of range is its error: the text stays a string)."""
+    try:
+        f = float(text)
+    except ValueError:
+        return text
+    return f if math.isfinite(f) else text
+
+
+_YamlLoader.add_constructor(_GO_PLAIN, lambda loader, node: go_scalar(node.value))
+_YamlLoader.add_constructor(_MERGE, lambda loader, node: "<<")  # (a value `<<`; as a key it merges)
+
+
+def _non_finite(value: Any) -> str | None:
+    """The first NaN or infinity encoding/json meets (maps in key order), as strconv.FormatFloat writes it."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if value != value else "+Inf" if value > 0 else "-Inf"
+    items = [value[k] for k in sorted(value, key=str)] if isinstance(value, dict) else \
+        value if isinstance(value, list) else []
+    return next((bad for v in items if (bad := _non_finite(v)) is not None), None)
 
 
 def load_yaml(data: bytes, repeated: list[str] | None = None) -> Any:
@@ -164,7 +229,8 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
             where = f"line {mark.line + 1}: " if mark is not None else ""
             raise _unrecognized(kind, f"yaml: {where}{getattr(exc, 'problem', None) or exc}", data) from None
         except (ValueError, TypeError) as exc:  # NaN, Infinity or binary: JSON has no words for them
-            raise _unrecognized(kind, f"yaml: {exc}", data) from None
+            bad = _non_finite(load_yaml(data))
+            raise _unrecognized(kind, f"json: unsupported value: {bad}" if bad else f"yaml: {exc}", data) from None
     try:
         got = gojson.loads(data)
     except gojson.GoSyntaxError as exc:
