@@ -59,8 +59,10 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
         return _pruned(out, node, now, last) if last else out
     new = merged(nulls)
     # conflicts are found on structured-merge-diff's merge, where a configuration's null is a value that
-    # replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards
-    differences = Differences(live, new if nulls else merged(True), node, reset, str(config.get("apiVersion", "")))
+    # replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards (without
+    # a null the two merges are one)
+    compared = merged(True) if not nulls and _holds_null(config) else new
+    differences = Differences(live, compared, node, reset, str(config.get("apiVersion", "")))
 
     def changed(who: Who) -> FieldSet:
         added, modified, _ = differences((versions or {}).get(who, ""))
@@ -68,6 +70,12 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     conflicts = [(who, p) for who, owned in managers.items() if who != me for p in owned & changed(who)]
     conflicts.sort(key=lambda c: (identifier(c[0]), set_order(c[1])))
     return Applied(new, conflicts)
+
+
+def _holds_null(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(v is None or _holds_null(v) for v in value.values())
+    return isinstance(value, list) and any(v is None or _holds_null(v) for v in value)
 
 
 def _merged_as_empty(node: Any, live: Any) -> bool:

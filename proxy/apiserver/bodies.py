@@ -87,7 +87,8 @@ def go_scalar(text: str) -> Any:
     if text in _GO_WORDS:
         return _GO_WORDS[text]
     if text[:1] == ".":
-        return _go_float(text) if "_" not in text else text
+        f = _go_float(text) if "_" not in text else None
+        return f if f is not None else text
     if text[:1] not in ("+", "-", *"0123456789") or _TIMESTAMP_START.match(text):
         return text
     plain = text.replace("_", "")
@@ -95,7 +96,7 @@ def go_scalar(text: str) -> Any:
     if number is not None and (-2**63 <= number < 2**63 or (0 <= number < 2**64 and plain[:1] not in "+-")):
         return number
     f = _go_float(plain) if _YAML_STYLE_FLOAT.match(plain) else None
-    return f if isinstance(f, float) else text
+    return f if f is not None else text
 
 
 def _go_int(text: str) -> int | None:
@@ -112,13 +113,13 @@ def _go_int(text: str) -> int | None:
         return None
 
 
-def _go_float(text: str) -> Any:
-    """strconv.ParseFloat where it succeeds (a value out of range is its error: the text stays a string)."""
+def _go_float(text: str) -> float | None:
+    """strconv.ParseFloat where it succeeds; None where it fails (a value out of range is its error)."""
     try:
         f = float(text)
     except ValueError:
-        return text
-    return f if math.isfinite(f) else text
+        return None
+    return f if math.isfinite(f) else None
 
 
 _YamlLoader.add_constructor(_GO_PLAIN, lambda loader, node: go_scalar(node.value))
@@ -223,13 +224,15 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
     repeated: list[str] = []
     if media_type == "application/yaml":
         try:
-            data = json.dumps(load_yaml(data, repeated), allow_nan=False).encode()
+            loaded = load_yaml(data, repeated)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}: " if mark is not None else ""
             raise _unrecognized(kind, f"yaml: {where}{getattr(exc, 'problem', None) or exc}", data) from None
+        try:
+            data = json.dumps(loaded, allow_nan=False).encode()
         except (ValueError, TypeError) as exc:  # NaN, Infinity or binary: JSON has no words for them
-            bad = _non_finite(load_yaml(data))
+            bad = _non_finite(loaded)
             raise _unrecognized(kind, f"json: unsupported value: {bad}" if bad else f"yaml: {exc}", data) from None
     try:
         got = gojson.loads(data)

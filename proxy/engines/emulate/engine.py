@@ -296,16 +296,13 @@ class Emulator:
     def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool:
         """Whether `obj`, the current version of `key`, is one a client wrote that storage holds short of
         what reads show (Commit.short): any later version, however made, is stored whole."""
-        rv = str(((obj or {}).get("metadata") or {}).get("resourceVersion", ""))
-        return rv.isdigit() and self._short.get((path, key)) == int(rv)
+        return _version(obj) is not None and self._short.get((path, key)) == _version(obj)
 
     def stored_form(self, path: str, key: Key, obj: dict[str, Any] | None) -> dict[str, Any] | None:
         """`obj`, the current version of `key` as reads show it, as storage holds it (defaults.dropped_on_read):
         what a write to it is applied to and compared with."""
-        rv = str(((obj or {}).get("metadata") or {}).get("resourceVersion", ""))
         held = self._dropped.get((path, key))
-        return defaults.as_stored(obj, held[1]) if obj is not None and held and rv.isdigit() and held[0] == int(rv) \
-            else obj
+        return defaults.as_stored(obj, held[1]) if obj is not None and held and held[0] == _version(obj) else obj
 
     def stored_raw(self, path: str, key: Key, obj: dict[str, Any] | None) -> rawjson.Raw:
         """The bytes the RawExtension fields of `obj`, the current version of `key`, hold: as a client's write
@@ -723,3 +720,8 @@ class Emulator:
         finally:
             self.open.discard(w)
 
+
+def _version(obj: dict[str, Any] | None) -> int | None:
+    """An object's resourceVersion as the number the watch cache gave it, None where it has none."""
+    rv = str(((obj or {}).get("metadata") or {}).get("resourceVersion", ""))
+    return int(rv) if rv.isdigit() else None
