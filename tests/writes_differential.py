@@ -616,7 +616,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         # the answer is the list as it was before the deletes (items without kind and apiVersion)
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
-        *_applied_nulls(ns), *_raw_bytes(ns),
+        *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -681,6 +681,29 @@ def _raw_bytes(ns: str) -> tuple[Step, ...]:
         Step("a merge patch keeps what it does not touch", "PATCH", f"{revs}/sorted", {"revision": 3}, MERGE,
              fields=fields),
         Step("a merge patch of its data", "PATCH", f"{revs}/sorted", {"data": {"c": 3}}, MERGE, fields=fields),
+    )
+
+
+def _external_name_status(ns: str) -> tuple[Step, ...]:
+    """A Service made ExternalName keeps in storage the internalTrafficPolicy reads drop; its status store has
+    no read decorator, so a status write answers it, and leaves it stored for the next PUT to remove from its
+    manager's fields."""
+    svcs = f"/api/v1/namespaces/{ns}/services"
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "en"},
+           "spec": {"type": "ExternalName", "externalName": "x.example.com", "ports": [{"port": 80}]},
+           "status": {"loadBalancer": {}}}
+    fields = ("code", "spec", "metadata.managedFields")
+    return (
+        Step("a ClusterIP service", "POST", svcs, {**svc, "spec": {"ports": [{"port": 80}]}}, fields=("code",)),
+        Step("made ExternalName: reads drop its traffic policy", "PATCH", f"{svcs}/en",
+             {"spec": {**svc["spec"], "clusterIP": None, "clusterIPs": None}}, MERGE, fields=fields),
+        Step("a PUT of its status answers the policy storage holds", "PUT", f"{svcs}/en/status", svc, fields=fields),
+        Step("a read does not", "GET", f"{svcs}/en", fields=fields),
+        Step("a patch of its status", "PATCH", f"{svcs}/en/status", {"metadata": {"labels": {"a": "b"}}}, MERGE,
+             fields=fields),
+        Step("a PUT without the policy takes it from its manager", "PUT", f"{svcs}/en", svc, fields=fields),
+        Step("a patch of its status again", "PATCH", f"{svcs}/en/status", {"metadata": {"labels": {"a": "c"}}},
+             MERGE, fields=fields),
     )
 
 

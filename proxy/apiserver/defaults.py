@@ -852,6 +852,15 @@ def as_stored(obj: Obj, dropped: Obj) -> Obj:
     return {**obj, "spec": {**obj["spec"], **dropped}} if dropped and isinstance(obj.get("spec"), dict) else obj
 
 
+def as_read(obj: Obj, dropped: Obj) -> Obj:
+    """An object as storage holds it, without what reads drop (dropped_on_read): what a write of its status
+    (whose store has no read decorator, so its answer shows them) leaves for reads. Shares the metadata."""
+    spec = obj.get("spec")
+    if not isinstance(spec, dict) or not dropped.keys() & spec.keys():
+        return obj
+    return {**obj, "spec": {k: v for k, v in spec.items() if k not in dropped}}
+
+
 def stored_short(prepared: Obj) -> bool:
     """Whether a create stores the object without something every read defaults, so that the first write
     of it as read is a new version (the stored bytes change) although no answer shows a change. `prepared`:

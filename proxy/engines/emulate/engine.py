@@ -268,7 +268,9 @@ class Emulator:
         definition serves it in (no conversion: only the apiVersion differs), an Event through both of its
         APIs (eventapi.py) and an autoscaler through both versions (autoscalingv1.py)."""
         siblings = self.definitions.siblings(path, now)
-        obj = change.event if change.event is not None else change.obj
+        dropped = defaults.dropped_on_read(change.written) if change.written is not None else \
+            self._dropped.get((path, change.key), (0, {}))[1]  # (a write past the field manager keeps it)
+        obj = defaults.as_read(change.event if change.event is not None else change.obj, dropped)
         mirrors = tuple((p, customresources.as_version(obj, ct)) for p, ct in siblings
                         if self.timeline_of(p) is not None)
         if (other := _OTHER_VIEW.get(path)) is not None and self.timeline_of(other[0]) is not None:
@@ -281,8 +283,6 @@ class Emulator:
         rv = self.cache.commit(path, change.key, change.type, obj, now, mirrors)
         if change.raw is not None:
             self._raw[(path, change.key)] = change.raw
-        dropped = defaults.dropped_on_read(change.written) if change.written is not None else \
-            self._dropped.get((path, change.key), (0, {}))[1]  # (a write past the field manager keeps it)
         if dropped or (path, change.key) in self._dropped:
             self._dropped[(path, change.key)] = (rv, dropped)
         if change.short:  # (through every view: they share the version)

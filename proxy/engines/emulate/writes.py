@@ -255,8 +255,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     state = emu.cache.state(path, now)
     current = state.get(t.key())
     obj = current.obj if current is not None else None
-    if not t.subresource and info.verb in ("update", "patch"):  # (what it is applied to and compared with; a
-        obj = emu.stored_form(path, t.key(), obj)                 # delete answers the object as read)
+    if info.verb in ("update", "patch"):  # (what it is applied to and compared with; a delete answers the
+        obj = emu.stored_form(path, t.key(), obj)  # object as read)
 
     def stored(name: str) -> dict[str, Any] | None:  # (another object of the collection written to)
         there = state.get(t.key(name))
