@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from watchproxy.apiserver import bodies, gojson
 from watchproxy.testing import Replay
+from watchproxy.wire import gostrings
 from watchproxy.wire.gostrings import quote_byte
 
 from tests import rawhttp
@@ -175,6 +176,16 @@ _MEDIA: list[tuple[str, str, bytes]] = [
     *(("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s%d\ndata:\n  k: %s\n" % (i, v))
       for i, v in enumerate((b"1:20", b"=", b"<<", b"0o17", b"1e3", b"08", b"-.inf", b"99999999999999999999"))),
     ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: y5\ndata:\n  N: n-1\n  Y: \"y\"\n"),
+    # keys that are not strings, as sigs.k8s.io/yaml makes JSON keys of them (a float through float32, as %g) or
+    # refuses them
+    *(("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k%d\ndata:\n%s" % (i, keys))
+      for i, keys in enumerate((
+          b"  1.0: a\n  0.1: b\n  3.14159265358979: c\n  .inf: d\n  true: e\n  1e3: f\n  -.inf: g\n  .nan: h\n"
+          b"  0x10: i\n  1e-5: j\n  123456.7: k\n",
+          b"  1000000.5: a\n", b"  16777217.0: a\n", b"  1e21: a\n", b"  ~: a\n", b"  x: 1\n  ~: 1\n",
+          b"  18446744073709551615: a\n", b"  {a: 1, b: [1, ~]}: a\n", b"  [a]: a\n"))),
+    ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k9\n  labels:\n"
+                             b"    x: {~: [1, {a: ~}, 2.5]}\n"),
     ("text/plain", "", _YAML),
     ("application/cbor", "", _YAML),
 ]
@@ -189,6 +200,14 @@ def _media_answers(base: str, token: str, ns: str) -> list[tuple[str, str, int, 
         if b"- a" in data:
             message = message.split(": yaml: ")[0]  # go-yaml's and PyYAML's words for bad YAML differ
         out.append((content_type, query, code, message, warnings))
+    # an applied configuration is converted to JSON first, its refusal worded so (a null key was a 500 here)
+    for name, data in (("a1", b"  a: .nan\n"), ("a2", b"  [a]: b\n"), ("a3", b"  1.5: b\n  1e3: c\n"),
+                       ("a4", b"  x: y\n  ~: b\n")):
+        code, doc, _ = rawhttp.call(base, token, "PATCH", f"/api/v1/namespaces/{ns}/configmaps/{name}?fieldManager=t",
+                                    b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n%s"
+                                    % (name.encode(), data), "application/apply-patch+yaml")
+        out.append(("apply", name, code, doc.get("message", "") if doc.get("kind") == "Status" else
+                    json.dumps(doc.get("data")), []))
     # server-side apply of a manifest with a date in it (a 500 here before: the date became a datetime)
     code, doc, _ = rawhttp.call(base, token, "PATCH", f"/api/v1/namespaces/{ns}/configmaps/y3?fieldManager=t",
                                 _YAML.replace(b"y1", b"y3").replace(b"  zz: 1\n", b""), "application/apply-patch+yaml")
@@ -217,3 +236,23 @@ def test_yaml_bodies_and_other_media_types_get_the_real_apiservers_answers(
 def test_a_plain_yaml_scalar_is_what_go_yaml_v2_resolves_it_to(text: str, value: object) -> None:
     got = bodies.go_scalar(text)
     assert got == value and type(got) is type(value)
+
+
+@pytest.mark.parametrize(("value", "bits", "text"), [
+    (1.0, 64, "1"), (1000000.5, 32, "1.0000005e+06"), (0.1, 32, "0.1"), (3.14159265358979, 32, "3.1415927"),
+    (3.14159265358979, 64, "3.14159265358979"), (1e-5, 64, "1e-05"), (123456.7, 32, "123456.7"),
+    (1e21, 64, "1e+21"), (1e6, 64, "1e+06"), (100000.0, 64, "100000"), (0.0001, 64, "0.0001"),
+    (1.5e-7, 32, "1.5e-07"), (-2.5, 32, "-2.5"), (16777217.0, 32, "1.6777216e+07"), (16777217.0, 64, "1.6777217e+07"),
+    (1e38, 32, "1e+38"), (1e39, 32, "+Inf"), (-0.0, 64, "-0"), (float("nan"), 64, "NaN"),
+])
+def test_a_float_is_formatted_as_go_formats_it(value: float, bits: int, text: str) -> None:
+    """strconv.FormatFloat(_, 'g', -1, bits), each text printed by Go 1.26."""
+    assert gostrings.format_float(value, bits) == text
+
+
+def test_a_yaml_document_is_printed_as_fmts_sharp_v_prints_it() -> None:
+    """As Go 1.26 printed the same document go-yaml v2 decoded."""
+    assert gostrings.sharp_v({"b": 1, "a": ["x", None, 1.0, 2.5, True], 1: "z"}) == \
+        'map[interface {}]interface {}{"a":[]interface {}{"x", interface {}(nil), 1, 2.5, true}, "b":1, 1:"z"}'
+    assert (gostrings.sharp_v(None), gostrings.sharp_v('q"é\n'), gostrings.sharp_v(2**64 - 1)) == \
+        ("<nil>", '"q\\"é\\n"', "0xffffffffffffffff")

@@ -13,11 +13,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from ..wire.gostrings import quote
+from ..wire.gostrings import format_float, sharp_v
+from ..wire.goyaml import go_float
 from . import decoding, gojson
 from .decoding import json_word
 from .writes import JSON_PATCH, MERGE_PATCH
@@ -52,17 +55,65 @@ class _YamlLoader(yaml.SafeLoader):
         return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
+        """The mapping with its keys made JSON's (_json_key), each as go-yaml decoded it first: a mapping or a list
+        refused at once, a repeat noted (keys of different types differ: `1`, `1.0` and `true`)."""
+        seen: set[tuple[type, Any]] = set()
         for key_node, _ in node.value:
             if key_node.tag == _MERGE:  # `<<`: merged keys are not repeats
                 continue
             key = self.construct_object(key_node, deep=True)
-            if isinstance(key, str | int | float | bool) and key in seen:
-                shown = quote(key) if isinstance(key, str) else str(key)
-                self.repeated.append(f"line {key_node.start_mark.line + 1}: key {shown} already set in map")
-            elif isinstance(key, str | int | float | bool):
-                seen.add(key)
-        return super().construct_mapping(node, deep)
+            if isinstance(key, dict | list):  # (go-yaml's decoder refuses one at once, as the document goes)
+                raise InvalidKey(f"yaml: invalid map key: {sharp_v(key)}")
+            if (type(key), key) in seen:
+                self.repeated.append(f"line {key_node.start_mark.line + 1}: key {sharp_v(key)} already set in map")
+            elif isinstance(key, Hashable):
+                seen.add((type(key), key))
+        self.flatten_mapping(node)  # (SafeConstructor's: the pairs `<<` merges in come first)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:  # the last value of a key is kept
+            value = self.construct_object(value_node, deep=deep)
+            mapping[_json_key(self.construct_object(key_node, deep=True), value)] = value
+        return mapping
+
+
+class InvalidKey(yaml.YAMLError):
+    """A YAML mapping key sigs.k8s.io/yaml cannot make a JSON key of (a mapping, a list, a null, an integer
+    beyond int64), the whole error in its words."""
+
+
+@dataclass(eq=False, slots=True)
+class _Unsupported:
+    """A key sigs.k8s.io/yaml refuses once the document is decoded (so after any error of go-yaml's decoder):
+    a null, or an integer only a uint64 holds."""
+
+    key: int | None
+    value: Any
+
+    def error(self) -> InvalidKey:
+        typ, shown = ("%!s(<nil>)", "<nil>") if self.key is None else ("uint64", sharp_v(self.key))
+        return InvalidKey(f"unsupported map key of type: {typ}, key: {shown}, value: {sharp_v(self.value)}")
+
+
+def _json_key(key: Any, value: Any) -> Any:
+    """A key as sigs.k8s.io/yaml's convertToJSONableObject makes a string of it: an integer's digits, a float as
+    strconv.FormatFloat(_, 'g', -1, 32) writes it (two keys may become one: the last value is kept where Go's is
+    the random one of a map's iteration), a boolean's word."""
+    if key is None or (type(key) is int and key >= 1 << 63):
+        return _Unsupported(key, value)
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return go_float(key, 32) if isinstance(key, float) else str(key) if isinstance(key, int) else key
+
+
+def _refuse_unsupported_keys(value: Any) -> Any:
+    """`value`, or InvalidKey for its first key sigs.k8s.io/yaml refuses (depth first, in the document's order;
+    Go's is a map's)."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for k, v in items:
+        if isinstance(k, _Unsupported):
+            raise k.error()
+        _refuse_unsupported_keys(v)
+    return value
 
 
 _GO_PLAIN, _MERGE = "tag:watchproxy,go-yaml-plain", "tag:yaml.org,2002:merge"
@@ -129,10 +180,43 @@ _YamlLoader.add_constructor(_MERGE, lambda loader, node: "<<")  # (a value `<<`;
 def _non_finite(value: Any) -> str | None:
     """The first NaN or infinity encoding/json meets (maps in key order), as strconv.FormatFloat writes it."""
     if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if value != value else "+Inf" if value > 0 else "-Inf"
+        return format_float(value)
     items = [value[k] for k in sorted(value, key=str)] if isinstance(value, dict) else \
         value if isinstance(value, list) else []
     return next((bad for v in items if (bad := _non_finite(v)) is not None), None)
+
+
+class YamlError(ValueError):
+    """What sigs.k8s.io/yaml's YAMLToJSON says of a body it cannot convert, in its words."""
+
+
+def yaml_to_json(data: bytes, repeated: list[str] | None = None) -> tuple[Any, bytes]:
+    """A YAML (or JSON) body as YAMLToJSON converts it: the document and its JSON; YamlError if it cannot (go-yaml's
+    words for bad YAML differ from PyYAML's, which these are)."""
+    try:
+        loaded = load_yaml(data, repeated)
+    except InvalidKey as exc:
+        raise YamlError(str(exc)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise YamlError(f"yaml: {where}{getattr(exc, 'problem', None) or exc}") from None
+    try:
+        return loaded, json.dumps(loaded, allow_nan=False).encode()
+    except (ValueError, TypeError) as exc:  # NaN, Infinity or binary: JSON has no words for them
+        bad = _non_finite(loaded)
+        raise YamlError(f"json: unsupported value: {bad}" if bad else f"yaml: {exc}") from None
+
+
+def read_apply(data: bytes) -> gojson.Decoded:
+    """An applied configuration (YAML or JSON), which the patch handler converts to JSON before anything else
+    (validateAndTranscodePatch); BadBody in its words if it cannot."""
+    if not data:
+        return gojson.Decoded(None)
+    try:
+        return gojson.Decoded(yaml_to_json(data)[0])
+    except YamlError as exc:
+        raise BadBody(f"error encoding patch: {exc}") from None
 
 
 def load_yaml(data: bytes, repeated: list[str] | None = None) -> Any:
@@ -141,7 +225,7 @@ def load_yaml(data: bytes, repeated: list[str] | None = None) -> Any:
     loader = _YamlLoader(data)
     loader.repeated = []
     try:
-        return loader.get_single_data()
+        return _refuse_unsupported_keys(loader.get_single_data())
     finally:
         loader.dispose()
         if repeated is not None:  # in the document's order (mappings inside are built after their parents)
@@ -224,16 +308,9 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
     repeated: list[str] = []
     if media_type == "application/yaml":
         try:
-            loaded = load_yaml(data, repeated)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1}: " if mark is not None else ""
-            raise _unrecognized(kind, f"yaml: {where}{getattr(exc, 'problem', None) or exc}", data) from None
-        try:
-            data = json.dumps(loaded, allow_nan=False).encode()
-        except (ValueError, TypeError) as exc:  # NaN, Infinity or binary: JSON has no words for them
-            bad = _non_finite(loaded)
-            raise _unrecognized(kind, f"json: unsupported value: {bad}" if bad else f"yaml: {exc}", data) from None
+            _, data = yaml_to_json(data, repeated)
+        except YamlError as exc:
+            raise _unrecognized(kind, str(exc), data) from None
     try:
         got = gojson.loads(data)
     except gojson.GoSyntaxError as exc:

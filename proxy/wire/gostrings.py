@@ -5,6 +5,8 @@ JSON document, which a refused strategic merge patch is printed as; and an aggre
 from __future__ import annotations
 
 import decimal
+import math
+import struct
 from typing import Any
 
 _SHORT = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
@@ -43,17 +45,26 @@ def quote_byte(c: int) -> str:
     return "'" + _escaped(chr(c), "'") + "'"
 
 
-def _float_v(f: float) -> str:
-    """strconv.FormatFloat(f, 'g', -1, 64), as %v prints a float64: the shortest digits that read back as
-    `f`, with an exponent (two digits at least) below 1e-4 and from 1e6."""
-    if f != f or f in (float("inf"), float("-inf")):
-        return "NaN" if f != f else "+Inf" if f > 0 else "-Inf"
-    sign, digits, exponent = decimal.Decimal(repr(f)).normalize().as_tuple()
-    text = "".join(map(str, digits))
-    point = len(text) + int(exponent)  # where the decimal point falls in the digits
-    minus = "-" if sign else ""
+def format_float(f: float, bits: int = 64) -> str:
+    """strconv.FormatFloat(f, 'g', -1, bits), as %v prints a float64 (`bits` 32: rounded to a float32 first, as
+    sigs.k8s.io/yaml writes a float map key): the shortest digits that read back as `f`, with an exponent (two
+    digits at least) below 1e-4 and from 1e6."""
+    if bits == 32:
+        try:
+            f = struct.unpack("f", struct.pack("f", f))[0]
+        except OverflowError:  # (beyond float32's range: Go's conversion gives an infinity)
+            f = math.copysign(math.inf, f)
+    if math.isnan(f) or math.isinf(f):
+        return "NaN" if math.isnan(f) else "+Inf" if f > 0 else "-Inf"
+    minus = "-" if math.copysign(1.0, f) < 0 else ""
     if f == 0:
         return minus + "0"
+    shortest = repr(abs(f)) if bits == 64 else next(
+        text for p in range(1, 10) if struct.unpack("f", struct.pack("f", float(text := f"{abs(f):.{p - 1}e}")))[0]
+        == abs(f))
+    _, digits, exponent = decimal.Decimal(shortest).normalize().as_tuple()
+    text = "".join(map(str, digits))
+    point = len(text) + int(exponent)  # where the decimal point falls in the digits
     if point - 1 < -4 or point - 1 >= 6:
         e = point - 1
         mantissa = text[0] + ("." + text[1:] if len(text) > 1 else "")
@@ -61,6 +72,33 @@ def _float_v(f: float) -> str:
     if point <= 0:
         return f"{minus}0.{'0' * -point}{text}"
     return minus + (text + "0" * (point - len(text)) if point >= len(text) else f"{text[:point]}.{text[point:]}")
+
+
+# fmt orders a map's interface{} keys by their types first (by the address of each type's descriptor: a string
+# came before an int in kube-apiserver v1.37.2's build), then by value
+_TYPE_RANK = {str: 0, int: 1, float: 2, bool: 3}
+
+
+def sharp_v(value: Any) -> str:
+    """fmt's %#v of a YAML document go-yaml decoded into interface{} values (maps as map[interface {}]interface
+    {}{k:v, ...} in key order, a nil inside as interface {}(nil)), as sigs.k8s.io/yaml's errors print one; a
+    nil at the top is <nil>."""
+    def inner(v: Any) -> str:
+        return "interface {}(nil)" if v is None else sharp_v(v)
+    if value is None:
+        return "<nil>"
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda kv: (_TYPE_RANK.get(type(kv[0]), 9), kv[0]))
+        return "map[interface {}]interface {}{" + ", ".join(f"{inner(k)}:{inner(v)}" for k, v in items) + "}"
+    if isinstance(value, list):
+        return "[]interface {}{" + ", ".join(map(inner, value)) + "}"
+    if isinstance(value, str):
+        return quote(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format_float(value)
+    return f"{value:#x}" if value >= 1 << 63 else str(value)  # (a uint64 in %#v is hexadecimal)
 
 
 def sprint_v(value: Any) -> str:
@@ -75,5 +113,5 @@ def sprint_v(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return _float_v(value)
+        return format_float(value)
     return str(value)

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import re
 from typing import Any
 
 import yaml
+
+from .gostrings import format_float
 
 _RESOLVED = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
                        "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
@@ -109,29 +110,9 @@ def _compare(a: str, b: str) -> int:
 _order = functools.cmp_to_key(_compare)
 
 
-def go_float(f: float) -> str:
-    """strconv.FormatFloat(f, 'g', -1, 64) (the shortest digits; an exponent below -4 or from 6 on as %e),
-    and go-yaml's names for the infinities and NaN."""
-    if math.isnan(f):
-        return ".nan"
-    if math.isinf(f):
-        return ".inf" if f > 0 else "-.inf"
-    sign = "-" if math.copysign(1.0, f) < 0 else ""
-    if f == 0:
-        return sign + "0"
-    mantissa, _, e = repr(abs(f)).partition("e")  # Python's repr has the shortest digits, as Go's
-    whole, _, frac = mantissa.partition(".")
-    digits = whole + frac
-    point = len(whole) + (int(e) if e else 0) - (len(digits) - len(digits.lstrip("0")))
-    digits = digits.strip("0")
-    x = point - 1  # the exponent of the first digit
-    if x < -4 or x >= 6:
-        return f"{sign}{digits[0]}{'.' + digits[1:] if len(digits) > 1 else ''}e{'-' if x < 0 else '+'}{abs(x):02d}"
-    if x < 0:
-        return f"{sign}0.{'0' * (-x - 1)}{digits}"
-    if len(digits) <= point:
-        return sign + digits + "0" * (point - len(digits))
-    return f"{sign}{digits[:point]}.{digits[point:]}"
+def go_float(f: float, bits: int = 64) -> str:
+    """strconv.FormatFloat(f, 'g', -1, bits), and go-yaml's names for the infinities and NaN."""
+    return {"NaN": ".nan", "+Inf": ".inf", "-Inf": "-.inf"}.get(text := format_float(f, bits), text)
 
 
 _STR = "tag:yaml.org,2002:str"

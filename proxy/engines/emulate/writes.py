@@ -112,7 +112,7 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     JSON it would not decode, ValueError for other bodies that are not documents."""
     verb = req.info.verb
     if content_type == writes.APPLY_PATCH:
-        return gojson.Decoded(bodies.load_yaml(req.body) if req.body else None)  # JSON is YAML too
+        return bodies.read_apply(req.body)  # (JSON is YAML too)
     if content_type == protobuf.MEDIA_TYPE:
         return gojson.Decoded(protobuf.decode(req.body) if req.body else None)
     if verb in ("create", "update"):
