@@ -31,7 +31,7 @@ from .fieldsets import (
     shape_of,
     to_field_set,
 )
-from .managedfields import Differences, Who, identifier
+from .managedfields import Differences, Who, identifier, in_version
 
 Conflict = tuple[Who, Path]
 
@@ -54,15 +54,24 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     last = managers.get(me, frozenset())
     now = {**managers, me: mine}
 
+    version = str(config.get("apiVersion", ""))
+    # prune converts the object to each version a manager wrote in and back (Updater.prune, addBackOwnedItems):
+    # an autoscaler through autoscaling/v1 comes back with its CPU metric last
+    through = sorted({v for v in (versions or {}).values() if v and v != version})
+
     def merged(keep_nulls: bool) -> Any:
         out = merge(live, config, node, nulls=keep_nulls)
-        return _pruned(out, node, now, last) if last else out
+        if not last:
+            return out
+        for v in through:
+            out = in_version(in_version(out, v), version)
+        return _pruned(out, node, now, last)
     new = merged(nulls)
     # conflicts are found on structured-merge-diff's merge, where a configuration's null is a value that
     # replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards (without
     # a null the two merges are one)
     compared = merged(True) if not nulls and _holds_null(config) else new
-    differences = Differences(live, compared, node, reset, str(config.get("apiVersion", "")))
+    differences = Differences(live, compared, node, reset, version)
 
     def changed(who: Who) -> FieldSet:
         added, modified, _ = differences((versions or {}).get(who, ""))

@@ -155,7 +155,10 @@ def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -
     strategy's, later) is written back to its annotation as the request had it, else as 0; and a v1 autoscaler
     through its internal type (the CPU target its conversion defaults, the annotations it writes)."""
     if autoscalingv1.through_v1(written):
-        written = autoscalingv1.as_v1(autoscalingv1.as_v2(written))
+        internal = autoscalingv1.as_v2(written)
+        if creating and isinstance(sent, dict):  # (with the status the request's annotations carried: a create's
+            internal["status"] = autoscalingv1.as_v2(sent)["status"]  # is reset after the field manager)
+        written = autoscalingv1.as_v1(internal)
     out: dict[str, Any] = json.loads(json.dumps(written))
     if kind == "DaemonSet" and str(out.get("apiVersion")) == "apps/v1":
         meta = out.setdefault("metadata", {})
