@@ -2049,8 +2049,8 @@ _BAD_DRIVERS = ("", "Bad Driver", "d" * 64)
 
 def _claim_spec(r: random.Random) -> dict[str, Any]:
     """A DRA claim's devices as a driver's users write them: exact requests (a count, all devices, selectors,
-    tolerations), requests with alternatives, constraints and opaque configuration (its parameters kept compact:
-    the apiserver keeps them as sent, and a patch re-encodes them, which a replay does not model)."""
+    tolerations), requests with alternatives, constraints and opaque configuration (parameters sent with this
+    client's spaces are kept as sent, so a later patch of the claim finds its spec changed)."""
     requests: list[dict[str, Any]] = []
     for name in r.sample(("gpu", "nic", "fpga"), r.randint(1, 2)):
         if r.random() < 0.3:
@@ -2087,7 +2087,8 @@ def _claim_spec(r: random.Random) -> dict[str, Any]:
                                             {"requests": ["zzz", "a/b/c"], **attribute},
                                             {"requests": [requests[0]["name"]]}))]
     if r.random() < 0.3:
-        devices["config"] = [r.choice(({"opaque": {"driver": "gpu.example.com", "parameters": {}}},
+        devices["config"] = [r.choice(({"opaque": {"driver": "gpu.example.com",
+                                                   "parameters": {"size": "40Gi", "mode": {"shared": True}}}},
                                        {"requests": ["zzz"], "opaque": {"driver": "gpu.example.com", "parameters": {}}},
                                        {"requests": [requests[0]["name"]]},
                                        {"opaque": {"driver": "gpu.example.com", "parameters": [1]}},

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+import yaml
 from kubernetes import client, config
 
 T = TypeVar("T")
@@ -681,6 +682,40 @@ def _raw_bytes(ns: str) -> tuple[Step, ...]:
         Step("a merge patch keeps what it does not touch", "PATCH", f"{revs}/sorted", {"revision": 3}, MERGE,
              fields=fields),
         Step("a merge patch of its data", "PATCH", f"{revs}/sorted", {"data": {"c": 3}}, MERGE, fields=fields),
+        *_claim_parameters(ns),
+    )
+
+
+def _claim_parameters(ns: str) -> tuple[Step, ...]:
+    """A claim's opaque device parameters are RawExtensions too, under a spec compared as bytes: one created with
+    spaces is refused every patch, a template's refusal prints its internal type, one created as YAML (keys sorted)
+    takes them."""
+    claims = f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaims"
+    templates = f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaimtemplates"
+    spec = {"devices": {"requests": [{"name": "r", "exactly": {"deviceClassName": "dc"}}], "config": [
+        {"requests": ["r"], "opaque": {"driver": "a.example.com", "parameters": {"b": 1, "a": {"y": 2, "x": 1}}}},
+        {"opaque": {"driver": "b.example.com", "parameters": {"k": [1, {"d": 1, "c": 2}]}}}]}}
+    claim = {"apiVersion": "resource.k8s.io/v1", "kind": "ResourceClaim", "metadata": {"name": "spaced"}, "spec": spec}
+    labelled = {"metadata": {"labels": {"a": "b"}}}
+    fields = ("code", "message", "spec.devices.config", "spec.spec.devices.config")
+    return (
+        Step("a claim sent with spaces", "POST", claims, claim, fields=fields),
+        Step("a merge patch of its labels: its parameters re-read", "PATCH", f"{claims}/spaced", labelled, MERGE,
+             fields=fields),
+        Step("a JSON patch of its labels", "PATCH", f"{claims}/spaced",
+             [{"op": "add", "path": "/metadata/labels", "value": {"a": "b"}}], JSONP, fields=fields),
+        Step("an apply of its labels", "PATCH", f"{claims}/spaced",
+             json.dumps({**claim, "metadata": {"name": "spaced", "labels": {"a": "b"}}, "spec": None}), APPLY,
+             "fieldManager=ap", fields=fields),
+        Step("a template sent with spaces", "POST", templates, {**claim, "kind": "ResourceClaimTemplate",
+                                                                 "spec": {"spec": spec}}, fields=fields),
+        Step("a merge patch of its labels: its spec printed", "PATCH", f"{templates}/spaced", labelled, MERGE,
+             fields=fields),
+        Step("a claim sent as YAML: its parameters sorted", "POST", claims, yaml.safe_dump(
+            {**claim, "metadata": {"name": "sorted"}}, sort_keys=False), "application/yaml", fields=fields),
+        Step("takes a merge patch", "PATCH", f"{claims}/sorted", labelled, MERGE, fields=fields),
+        Step("and a strategic merge patch", "PATCH", f"{claims}/sorted", {"metadata": {"labels": {"a": "c"}}}, SMP,
+             fields=fields),
     )
 
 

@@ -1,5 +1,5 @@
-"""The bytes a RawExtension holds (a ControllerRevision's `data`), which the apiserver compares as bytes
-where it says such a field is immutable.
+"""The bytes a RawExtension holds (a ControllerRevision's `data`, a DRA claim's and template's opaque device
+parameters), which the apiserver compares as bytes where such a field is, or is under, an immutable one.
 
 Go decodes a RawExtension by keeping the bytes of its JSON value as the client sent them (spaces, key order,
 escapes), stores them so and writes them back compacted on every read; apiequality compares the bytes. So a
@@ -22,35 +22,82 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..wire.jsonenc import go_json
+from .fielderrors import Cause, Printed, invalid
+from .internal import as_internal
 
-# (apiVersion, kind) -> its top-level RawExtension fields whose immutability compares bytes
-FIELDS: dict[tuple[str, str], tuple[str, ...]] = {("apps/v1", "ControllerRevision"): ("data",)}
-
-Raw = dict[str, bytes]  # field -> the bytes it holds
+Path = tuple[str | int, ...]  # where a RawExtension is in an object (list items by index)
 
 
-def fields(obj: dict[str, Any]) -> tuple[str, ...]:
-    return FIELDS.get((str(obj.get("apiVersion", "")), str(obj.get("kind", ""))), ())
+@dataclass(frozen=True)
+class Guard:
+    """A RawExtension field (`pattern`: `*` for every item of a list) under an immutable one, `fixed` (its path as
+    validation names it), whose check compares the bytes; `shown`: the value its error prints, from the object
+    and the new bytes."""
+    pattern: tuple[str, ...]
+    fixed: str
+    shown: Callable[[dict[str, Any], bytes], Any]
+
+
+_CONFIG = ("devices", "config", "*", "opaque", "parameters")  # (a DRA claim's opaque device configurations)
+# (group, kind) -> its RawExtension fields whose immutability compares bytes
+FIELDS: dict[tuple[str, str], tuple[Guard, ...]] = {
+    ("apps", "ControllerRevision"): (Guard(("data",), "data", lambda _, raw: Printed(raw.decode())),),
+    # (declarative validation prints no value; the template's check its internal type)
+    ("resource.k8s.io", "ResourceClaim"): (Guard(("spec", *_CONFIG), "spec", lambda _, raw: None),),
+    ("resource.k8s.io", "ResourceClaimTemplate"): (Guard(
+        ("spec", "spec", *_CONFIG), "spec", lambda obj, _: as_internal("ResourceClaimTemplateSpec", obj.get("spec"))),)}
+
+Raw = dict[Path, bytes]  # where each RawExtension is -> the bytes it holds
+
+
+def fields(obj: dict[str, Any]) -> tuple[Guard, ...]:
+    return FIELDS.get((str(obj.get("apiVersion", "")).rpartition("/")[0], str(obj.get("kind", ""))), ())
+
+
+def _paths(value: Any, pattern: tuple[str, ...], at: Path = ()) -> list[Path]:
+    """The paths in `value` that `pattern` names and that hold something."""
+    if not pattern:
+        return [at]
+    if pattern[0] == "*":
+        items = enumerate(value) if isinstance(value, list) else ()
+        return [p for i, v in items for p in _paths(v, pattern[1:], (*at, i))]
+    if not isinstance(value, dict) or pattern[0] not in value:
+        return []
+    return _paths(value[pattern[0]], pattern[1:], (*at, pattern[0]))
+
+
+def _at(value: Any, path: Path) -> Any:
+    for k in path:
+        value = value[k]
+    return value
+
+
+def located(obj: dict[str, Any]) -> list[tuple[Guard, Path]]:
+    """Each RawExtension `obj` holds, with the guard that names it."""
+    return [(g, p) for g in fields(obj) for p in _paths(obj, g.pattern)]
 
 
 def read(obj: dict[str, Any]) -> Raw:
     """What a read shows of each field, compacted in the value's own order (Go clients write it back so)."""
-    return {f: go_json(obj[f]) for f in fields(obj) if f in obj}
+    return {p: go_json(_at(obj, p)) for _, p in located(obj)}
 
 
 def held(obj: dict[str, Any], written: Raw) -> Raw:
     """What `obj` holds, given the bytes a client's write left (`written`): those, where its value is still
     the one they hold (a later version that kept it: a status or managedFields write), else its read form."""
     out = read(obj)
-    for f, raw in written.items():
-        if f in out and json.loads(raw) == obj[f]:
-            out[f] = raw
+    for p, raw in written.items():
+        if p in out and json.loads(raw) == _at(obj, p):
+            out[p] = raw
     return out
 
 
-def as_held(raw: Raw) -> dict[str, Any]:
-    """Each field's value as a read of the bytes shows it (their keys in their order: a YAML create's sorted)."""
-    return {f: json.loads(b) for f, b in raw.items()}
+def show_held(obj: dict[str, Any], raw: Raw) -> None:
+    """Each field of `obj` (in place) as a read of its bytes shows it: their keys in their order (a YAML
+    create's sorted)."""
+    for p, b in raw.items():
+        parent = _at(obj, p[:-1])
+        parent[p[-1]] = json.loads(b)
 
 
 def _sorted(value: Any) -> Any:
@@ -78,27 +125,41 @@ def compact(raw: bytes) -> bytes:
     return _TOKENS.sub(token, raw)
 
 
-def sent(body: bytes, name: str) -> bytes | None:
-    """The bytes of a top-level field's value in a JSON object as sent (its last occurrence, as Go keeps)."""
+def sent(body: bytes, path: Path) -> bytes | None:
+    """The bytes of the value at `path` in a JSON document as sent (of a repeated key, the last, as Go keeps)."""
     try:
         text = body.decode()
-        decoder = json.JSONDecoder()
-        i = _skip(text, 0)
-        if text[i:i + 1] != "{":
-            return None
-        i, found = _skip(text, i + 1), None
-        while text[i:i + 1] == '"':
-            key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
-            i = _skip(text, i)
-            start = _skip(text, i + 1)  # (past the colon)
-            _, end = decoder.raw_decode(text, start)
-            if key == name:
-                found = text[start:end].encode()
-            i = _skip(text, end)
-            i = _skip(text, i + 1) if text[i:i + 1] == "," else i
-        return found
-    except (UnicodeDecodeError, ValueError):
+        span = _span(text, _skip(text, 0), path)
+    except (UnicodeDecodeError, ValueError, IndexError):
         return None
+    return text[span[0]:span[1]].encode() if span is not None else None
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _span(text: str, i: int, path: Path) -> tuple[int, int] | None:
+    """Where the value at `path` below the one starting at `i` is in `text`, or None; ValueError for bad JSON."""
+    if not path:
+        return i, _DECODER.raw_decode(text, i)[1]
+    opening = text[i:i + 1]
+    if opening not in ("{", "[") or (opening == "{") != isinstance(path[0], str):
+        return None
+    found, n = None, 0
+    i = _skip(text, i + 1)
+    while text[i] not in "}]":
+        if opening == "{":
+            key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
+            start = _skip(text, _skip(text, i) + 1)  # (past the colon)
+            here = key == path[0]
+        else:
+            start, here, n = i, n == path[0], n + 1
+        end = _DECODER.raw_decode(text, start)[1]
+        if here:
+            found = _span(text, start, path[1:])
+        i = _skip(text, end)
+        i = _skip(text, i + 1) if text[i] == "," else i
+    return found
 
 
 def _skip(text: str, i: int) -> int:
@@ -118,35 +179,52 @@ def write(verb: str, media_type: str, body: bytes, patch: Any, before: Raw) -> W
     """The bytes a create, update or patch (of `media_type`, with its body and decoded `patch`) holds."""
     def made(obj: dict[str, Any]) -> Raw:
         out: Raw = {}
-        for f in fields(obj):
-            if f not in obj:
-                continue
+        for _, p in located(obj):
             if verb in ("create", "update"):
-                as_sent = sent(body, f) if media_type == "application/json" else None
-                out[f] = as_sent if as_sent is not None else \
-                    go_json(_sorted(obj[f])) if "yaml" in media_type else go_json(obj[f])
-            elif f in before and not _touches(media_type, patch, f):
-                out[f] = compact(before[f])
+                as_sent = sent(body, p) if media_type == "application/json" else None
+                out[p] = as_sent if as_sent is not None else \
+                    go_json(_sorted(_at(obj, p))) if "yaml" in media_type else go_json(_at(obj, p))
+            elif p in before and not _touches(media_type, patch, p):
+                out[p] = compact(before[p])
             else:
-                out[f] = go_json(_sorted(obj[f]))
+                out[p] = go_json(_sorted(_at(obj, p)))
         return out
     return Write(before, made)
 
 
-def _touches(media_type: str, patch: Any, name: str) -> bool:
-    """Whether a patch changes a top-level field the way its patcher re-marshals it (not the whole object)."""
+def _touches(media_type: str, patch: Any, path: Path) -> bool:
+    """Whether a patch changes the value at `path` the way its patcher re-marshals it (not the whole object): a
+    merge patch that reaches it, a JSON patch operation at it, inside it or at what holds it."""
     if media_type == "application/merge-patch+json":
-        return not isinstance(patch, dict) or name in patch
+        for k in path:
+            if not isinstance(patch, dict):
+                return True  # (a list or value put in its place)
+            if k not in patch:
+                return False
+            patch = patch[k]
+        return True
     if media_type == "application/json-patch+json":
+        pointer = "".join(f"/{k}" for k in path)
         return not isinstance(patch, list) or any(
-            _under(str(op[k]), name) for op in patch if isinstance(op, dict) for k in ("path", "from") if k in op)
+            _related(str(op[k]), pointer) for op in patch if isinstance(op, dict) for k in ("path", "from") if k in op)
     return True  # a strategic merge patch and an apply re-marshal it all
 
 
-def _under(pointer: str, name: str) -> bool:
-    return pointer in ("", f"/{name}") or pointer.startswith(f"/{name}/")
+def _related(pointer: str, to: str) -> bool:
+    return pointer == to or to.startswith(f"{pointer}/") or pointer.startswith(f"{to}/") or pointer == ""
 
 
-def changed(obj: dict[str, Any], before: Raw, after: Raw) -> list[tuple[str, bytes]]:
-    """The fields whose bytes changed, with the new bytes as a read (and the error's value) prints them."""
-    return [(f, compact(after.get(f, b"null"))) for f in fields(obj) if before.get(f) != after.get(f)]
+def refused(obj: dict[str, Any], before: Raw, after: Raw) -> list[Cause]:
+    """An immutable field's error for each under which some bytes changed (`obj`: the object written, its raw
+    fields as `after` holds them: show_held), once."""
+    out: dict[str, Cause] = {}
+    for g in fields(obj):
+        paths = dict.fromkeys([*_paths(obj, g.pattern), *(p for p in before if _matches(g.pattern, p))])
+        if g.fixed not in out and (p := next((p for p in paths if before.get(p) != after.get(p)), None)) is not None:
+            out[g.fixed] = invalid(g.fixed, g.shown(obj, compact(after.get(p, b"null"))), "field is immutable")
+    return list(out.values())
+
+
+def _matches(pattern: tuple[str, ...], path: Path) -> bool:
+    return len(pattern) == len(path) and all(
+        (k == "*" and isinstance(p, int)) or k == p for k, p in zip(pattern, path, strict=True))

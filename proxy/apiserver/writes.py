@@ -54,7 +54,7 @@ from . import (
 from .apply import Conflict, apply, display, dotted
 from .crds import CustomType
 from .encode import not_found
-from .fielderrors import Cause, Printed, error_text, forbidden, go_json, invalid
+from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import root
 from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
 from .gotime import TIMESTAMP
@@ -516,7 +516,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
         return out
     held = raw.made(obj) or None if raw else None
-    obj.update(rawjson.as_held(held or {}))  # (reads show the bytes held, compacted: keys in their order)
+    rawjson.show_held(obj, held or {})  # (reads show the bytes held, compacted: keys in their order)
     out = _commit(201, Commit("ADDED", t.key(name), obj, short=short, raw=held), opts)
     if opts.dry_run and isinstance(sent_rv, str) and sent_rv:  # a dry run stores nothing: the object as sent
         out.body["metadata"] = ordered_meta({**_meta(out.body), "resourceVersion": sent_rv})
@@ -789,6 +789,12 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         return _conflict(t, name)
     if begin is not None and not t.subresource and (refused := begin(new, current)) is not None:
         return refused
+    held = None
+    if t.builtin and not t.subresource and rawjson.fields(new):  # (ValidateImmutableField: the bytes compared)
+        raw = raw or rawjson.Write(rawjson.read(current), rawjson.read)
+        # an apply that changes nothing is answered with the live object (structuredmerge's no-op), bytes and all
+        held = raw.before if applied and _unmanaged(new) == _unmanaged(current) else raw.made(new)
+        rawjson.show_held(new, held)  # (what validation prints, and reads, in the order of the bytes)
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin,
                                     rule=_name_rule(t, new))
     if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
@@ -802,13 +808,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     elif t.subresource not in _STATUS_PARTS:
         causes += specvalidation.spec_causes(new, current)
     causes += _schema_causes(t, new, current)
-    held = None
-    if t.builtin and not t.subresource and rawjson.fields(new):  # (ValidateImmutableField: the bytes compared)
-        raw = raw or rawjson.Write(rawjson.read(current), rawjson.read)
-        # an apply that changes nothing is answered with the live object (structuredmerge's no-op), bytes and all
-        held = raw.before if applied and _unmanaged(new) == _unmanaged(current) else raw.made(new)
-        causes += [invalid(f, Printed(v.decode()), "field is immutable")
-                   for f, v in rawjson.changed(new, raw.before, held)]
+    if raw is not None and held is not None:
+        causes += [c for c in rawjson.refused(new, raw.before, held) if c[0] not in {f for f, _, _ in causes}]
     if causes:
         return _refused(t, name, causes)
     if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
