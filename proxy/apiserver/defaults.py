@@ -554,6 +554,13 @@ def stored_form(obj: Obj) -> Obj | None:
     return stored
 
 
+def changed_through_v1(stored: Obj) -> bool:
+    """Whether an autoscaler storage holds (as v2) is changed by a write of its v1 view: v1 cannot tell a missing
+    quantity from a zero one (a current metric's average value), and puts the CPU target last."""
+    back = stored_form(autoscalingv1.as_v1(stored)) or {}
+    return any(back.get(part) != stored.get(part) for part in ("spec", "status"))
+
+
 def read_back(obj: Obj) -> Obj:
     """An object as storage's decoder reads it back, which defaults it as the storage version: what a v1
     autoscaler was validated without (a behavior's policies from its annotation) it is answered and stored with."""

@@ -419,9 +419,10 @@ def ownership(old: dict[str, Any] | None, empty: dict[str, Any], has_status: boo
 
 def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[str, Any], empty: dict[str, Any],
                 manager: str, has_status: bool, now: str, node: Any = None,
-                subresource: str = "") -> list[Entry] | None:
+                subresource: str = "", merged: dict[str, Any] | None = None) -> list[Entry] | None:
     """The entries after a server-side apply of `applied` by `manager` (through `subresource`) made `new` of
-    `old` (None: it created the object)."""
+    `old` (None: it created the object); `merged`: the merge before the decoder's defaults, which the others'
+    fields are compared with (Updater.Apply runs before the defaulter)."""
     if manager == lastapplied.MANAGER:
         new = lastapplied.as_merged(new, old, applied)
     version = str(new.get("apiVersion", ""))
@@ -429,7 +430,7 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
     node = _type(new, node)
     m = _before_apply(old, empty, node, reset, subresource)
     me = who_is(manager, "Apply", version, subresource)
-    _update(m, old if old is not None else empty, new, node, me, version, reset,
+    _update(m, old if old is not None else empty, merged if merged is not None else new, node, me, version, reset,
             recursive_difference(to_field_set(applied, node), reset))
     _strip(m, me)
     if _without_meta(old) != _without_meta(new):

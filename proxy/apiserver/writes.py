@@ -233,6 +233,8 @@ class Outcome:
     commits: list[Commit] = field(default_factory=list)
     view: Callable[[dict[str, Any]], dict[str, Any]] | None = None  # the answer made from `body` once committed
     applied: bool = False  # an apply's (the field manager writes an Apply entry)
+    # an apply's merge, before the decoder's defaults: what the field manager compared the object before with
+    merged: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
     # an update that changes nothing stored: the object as the field manager saw it (its managedFields may change)
     unchanged: dict[str, Any] | None = None
@@ -1085,10 +1087,12 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
+    merged = copy.deepcopy(new) if content_type == APPLY_PATCH else None
     out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp, short,
                                 begin, raw), warnings, not t.subresource, current)
     if out.code >= 400:
         return out
+    out.merged = merged
     # (an apply that changes only who manages the object is still a new version of it: the emulate write path
     # compares the managedFields it makes for `Outcome.unchanged`)
     out.applied = content_type == APPLY_PATCH

@@ -296,6 +296,9 @@ class Emulator:
     def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool:
         """Whether `obj`, the current version of `key`, is one a client wrote that storage holds short of
         what reads show (Commit.short): any later version, however made, is stored whole."""
+        if path == autoscalingv1.V1_PATH and self.timeline_of(autoscalingv1.V2_PATH) is not None and \
+                (v2 := self.cache.state(autoscalingv1.V2_PATH, self.clock.now()).get(key)) is not None:
+            return defaults.changed_through_v1(v2.obj)  # (the v1 view is written back, whatever it held)
         return _version(obj) is not None and self._short.get((path, key)) == _version(obj)
 
     def stored_form(self, path: str, key: Key, obj: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -145,7 +145,7 @@ def _record_managers(t: writes.Target, verb: str, old: dict[str, Any] | None, ou
         return
     for c in outcome.commits:
         if (c.key == t.key() or verb == "create") and verb in ("create", "update", "patch"):
-            _managed_fields(t, old, c, name, sent, outcome.applied, now)
+            _managed_fields(t, old, c, name, sent, outcome.applied, now, outcome.merged)
 
 
 def _typing(t: writes.Target, obj: dict[str, Any]) -> tuple[dict[str, Any], bool, Any]:
@@ -160,16 +160,17 @@ def _typing(t: writes.Target, obj: dict[str, Any]) -> tuple[dict[str, Any], bool
 
 
 def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Commit, name: str, sent: Any,
-                    outcome_of_apply: bool, now: str) -> None:
+                    outcome_of_apply: bool, now: str, merged: dict[str, Any] | None = None) -> None:
     """The committed object's managedFields after the write (`sent`: the request's object, or an apply's
-    configuration)."""
+    configuration; `merged`: an apply's merge before defaults, Outcome.merged)."""
     written = c.written or c.obj
     empty, has_status, node = _typing(t, written)
     if t.subresource == "scale" and old is not None:
         path = tuple(writes.replicas_path(t).strip(".").split("."))
         entries = managedfields.after_scale(old, written, name, path, now, sent if outcome_of_apply else None)
     elif outcome_of_apply:
-        entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node, t.subresource)
+        entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node, t.subresource,
+                                            merged)
     else:
         written = managedfields.as_compared(str(written.get("kind", "")), written, sent, old is None)
         entries = managedfields.after_update(old, written, empty, name, t.subresource, has_status, now, node)
@@ -185,7 +186,7 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
     rv = outcome.body["metadata"].get("resourceVersion")
     body = {**outcome.body, "metadata": {k: v for k, v in outcome.body["metadata"].items() if k != "resourceVersion"}}
     c = writes.Commit("MODIFIED", t.key(), body, outcome.unchanged)
-    _managed_fields(t, old, c, name, sent, outcome.applied, now)
+    _managed_fields(t, old, c, name, sent, outcome.applied, now, outcome.merged)
 
     def timeless(o: dict[str, Any]) -> Any:
         entries = o.get("metadata", {}).get("managedFields") or []
@@ -352,7 +353,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if outcome.unchanged is not None and obj is not None:
         _managed_only(t, obj, outcome, manager, body, stamp.timestamp, opts.dry_run)
     if outcome.would is not None and info.verb in ("create", "update", "patch"):  # a dry run's answer
-        _managed_fields(t, obj, outcome.would, manager, body, outcome.applied, stamp.timestamp)
+        _managed_fields(t, obj, outcome.would, manager, body, outcome.applied, stamp.timestamp, outcome.merged)
     if not opts.dry_run:  # (a refused write commits nothing, but a collection delete the objects before)
         _record_managers(t, info.verb, obj, outcome, manager, body, stamp.timestamp)
     if path == apiservices.SERVICES:  # (with the IPAddresses the Services' cluster IPs make and free)
