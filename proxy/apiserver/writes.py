@@ -1049,6 +1049,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         out = _scale_write(t, current, new_scale, opts)
         out.applied = content_type == APPLY_PATCH
         return out
+    merged: dict[str, Any] | None = None
     if content_type == APPLY_PATCH:
         assert isinstance(doc, dict)
         own = ownership or Ownership(None, False, {})
@@ -1066,6 +1067,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         if (bad := _unconvertible(t, doc, done.obj)) is not None:
             return bad
         new, warnings = done.obj, list[str]()
+        merged = copy.deepcopy(new)  # (what the field manager compares: before the sync, defaults and the strategy)
         if opts.field_manager == lastapplied.MANAGER:
             new = lastapplied.synced(new, doc)
         if "managedFields" in _meta(current):  # (as they were: the field manager writes the new ones)
@@ -1087,7 +1089,6 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if not isinstance(doc, dict) or "resourceVersion" not in (doc.get("metadata") or {}):
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
-    merged = copy.deepcopy(new) if content_type == APPLY_PATCH else None
     out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp, short,
                                 begin, raw), warnings, not t.subresource, current)
     if out.code >= 400:

@@ -296,10 +296,11 @@ class Emulator:
     def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool:
         """Whether `obj`, the current version of `key`, is one a client wrote that storage holds short of
         what reads show (Commit.short): any later version, however made, is stored whole."""
-        if path == autoscalingv1.V1_PATH and self.timeline_of(autoscalingv1.V2_PATH) is not None and \
-                (v2 := self.cache.state(autoscalingv1.V2_PATH, self.clock.now()).get(key)) is not None:
-            return defaults.changed_through_v1(v2.obj)  # (the v1 view is written back, whatever it held)
-        return _version(obj) is not None and self._short.get((path, key)) == _version(obj)
+        if _version(obj) is not None and self._short.get((path, key)) == _version(obj):
+            return True
+        v2 = self.cache.state(autoscalingv1.V2_PATH, self.clock.now()).get(key) if path == autoscalingv1.V1_PATH \
+            and self.timeline_of(autoscalingv1.V2_PATH) is not None else None
+        return v2 is not None and defaults.changed_through_v1(v2.obj)  # (a v1 write stores its view, whole)
 
     def stored_form(self, path: str, key: Key, obj: dict[str, Any] | None) -> dict[str, Any] | None:
         """`obj`, the current version of `key` as reads show it, as storage holds it (defaults.dropped_on_read):
