@@ -179,6 +179,7 @@ def _with_markers(group: str) -> dict[str, Any]:
             "cpu": {"type": "integer"}, "memory": {"type": "integer"}}},
         "conditions": {"type": "array", "items": {"type": "object", "properties": {
             "type": {"type": "string"}, "status": {"type": "string"}}}},
+        "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
     }}
     crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = spec
     return crd
@@ -252,6 +253,19 @@ def _markers(group: str, ns: str) -> tuple[Step, ...]:
              fields=INVALID),
         Step("create with a value twice in a set, three times", "POST", things,
              {**thing(tags=["p", "q", "p", "p"]), "metadata": {"name": "t3"}}, fields=INVALID),
+        # nulls under x-kubernetes-preserve-unknown-fields: structured-merge-diff walks a null of a deduced type
+        # as a map first, so one over a map leaves it (no conflict, both own it); one over a scalar replaces it
+        *(Step(what, "PATCH", f"{things}/t4", {**thing(**spec), "metadata": {"name": "t4"}}, APPLY,
+               query=f"fieldManager={manager}", fields=(*WHOLE, "message"))
+          for what, manager, spec in (
+              ("apply by e: free-form fields", "e", {"free": {"a": {"b": 1, "c": [1, 2]}, "d": "x", "g": {"f": 1}}}),
+              ("apply by f: a null over a free-form map, which stays", "f", {"free": {"a": None}}),
+              ("apply by f: a null over e's free-form scalar, a conflict", "f", {"free": {"d": None}}),
+              ("apply by f, forced: the scalar replaced", "f&force=true", {"free": {"a": None, "d": None}}),
+              ("apply by f: a null inside a free-form map", "f&force=true", {"free": {"g": {"f": None}}}),
+              ("apply by f of nothing free: what it owned alone goes, an emptied map stays a null", "f",
+               {"tags": ["z"]}))),
+        Step("read the free-form one", "GET", f"{things}/t4", fields=WHOLE),
         Step("delete the definition with list and map markers", "DELETE", f"{CRDS}/thingamajigs.{group}",
              fields=("code",)),
     )

@@ -65,7 +65,7 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
             return out
         for v in through:
             out = in_version(in_version(out, v), version)
-        return _pruned(out, node, now, last)
+        return _pruned(out, node, now, last, nulls)
     new = merged(nulls)
     # conflicts are found on structured-merge-diff's merge, where a configuration's null is a value that
     # replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards (without
@@ -89,13 +89,14 @@ def _holds_null(value: Any) -> bool:
 
 def _merged_as_empty(node: Any, live: Any) -> bool:
     """Whether a configuration's null leaves the live value as it is: structured-merge-diff merges a null
-    map, struct or list that is not atomic as an empty one (its doMap, doList), so the live items stay; a
-    null scalar or atomic value replaces the live one."""
+    map, struct or list that is not atomic as an empty one (its doMap, doList; a null of a deduced type, as
+    x-kubernetes-preserve-unknown-fields has, is handled as a map first), so the live items stay; a null scalar
+    or atomic value replaces the live one."""
     if not isinstance(live, dict | list) or not live:
         return False
     t = resolve(node)
     shape = "map" if isinstance(live, dict) else "list"
-    return t.get("k") == shape and not atomic(t, shape)
+    return t.get("k") in (shape, "~") and not atomic(t, shape)  # (a deduced map is separable, its list atomic)
 
 
 def merge(lhs: Any, rhs: Any, node: Any, *, nulls: bool = False) -> Any:
@@ -168,9 +169,10 @@ def merged_in_order(lhs: list[Any], rhs: list[Any], l_ids: list[Any], r_ids: lis
     return out
 
 
-def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: FieldSet) -> Any:
+def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: FieldSet, nulls: bool) -> Any:
     """Updater.prune: remove what `last` (the applier's set before) holds, put back what any manager owns
-    now (the applier's new set included), then remove only what was `last`'s and stayed out."""
+    now (the applier's new set included), then remove only what was `last`'s and stayed out (a map that
+    empties stays a null where the object keeps nulls, `nulls`: a custom resource's)."""
     last = named_members(last, node)
     merged_set = named_members(to_field_set(merged, node), node)
     pruned = remove_items(merged, last, node, emptied=True)
@@ -178,7 +180,7 @@ def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: Fiel
     pruned = remove_items(merged, merged_set - (named_members(to_field_set(pruned, node), node) | owned), node,
                           emptied=True)
     dangling = merged_set - named_members(to_field_set(pruned, node), node)
-    return remove_items(merged, dangling & last, node)
+    return remove_items(merged, dangling & last, node, emptied=nulls)
 
 
 def named_members(s: FieldSet, node: Any) -> FieldSet:

@@ -176,6 +176,8 @@ class _Comparison:
         missing is added or removed itself after its contents."""
         t = resolve(node)
         shape = shape_of(t, rhs if rhs is not MISSING else lhs)
+        if t.get("k") == "~" and None in (lhs, rhs) and (isinstance(lhs, dict) or isinstance(rhs, dict)):
+            shape = "map"  # (a null of a deduced type is walked as its map first: deduceAtom, handleAtom)
         leaf = True
         if shape == "map":
             leaf = self._map(path, lhs, rhs, t)
