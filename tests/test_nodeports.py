@@ -45,6 +45,12 @@ def test_a_dry_run_checks_only_whether_a_port_is_free() -> None:
     taken = service({"port": 80, "nodePort": 30100})
     causes, _ = nodeports.allocate(None, taken, {"nodePort": 30100}, {30100}.__contains__, dry_run=True)
     assert [message.rsplit(": ", 1)[-1] for _, _, message in causes] == ["provided port is already allocated"]
+    # a health check node port too: out of the range, it is found taken by the write's own node port
+    both = service({"port": 80, "nodePort": 80}, type="LoadBalancer", externalTrafficPolicy="Local",
+                   healthCheckNodePort=80)
+    assert nodeports.allocate(None, both, {"nodePort": 80, "healthCheckNodePort": 80}, lambda _: False,
+                              dry_run=True) == (
+        [], "failed to allocate requested HealthCheck NodePort 80: provided port is already allocated")
 
 
 def test_a_health_check_node_port_asked_for_and_taken_is_an_internal_error() -> None:

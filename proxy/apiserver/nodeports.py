@@ -1,10 +1,11 @@
 """A Service's node ports as kube-apiserver's port allocator hands them out from the default
 --service-node-port-range (30000-32767): ports of one number (TCP and UDP) share one node port; a node port
 asked for must lie in the range and be free of every other Service's (a 422 at the port, as initNodePorts and
-updateNodePorts word it; a dry run checks only that it is free); a drawn one (defaults.py) that is taken moves to the
-next free one. A LoadBalancer Service with externalTrafficPolicy Local holds a health check node port too; one
-asked for that cannot be had is the allocator's internal error, not a validation error. Pure: what is taken,
-the caller says. (These refusals come before the Service is validated there, after it here.)"""
+updateNodePorts word it; a dry run checks only that it is free, its health check port too); a drawn one
+(defaults.py) that is taken moves to the next free one. A LoadBalancer Service with externalTrafficPolicy Local
+holds a health check node port too; one asked for that cannot be had is the allocator's internal error, not a
+validation error. Pure: what is taken, the caller says. (These refusals come before the Service is validated
+there, after it here.)"""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
     if causes or not needs_health_check(spec) or not isinstance(hc, int) or not hc or hc in kept:
         return causes, ""
     if names(sent, str(hc)):
-        problem = _problem(hc, busy)
+        problem = _problem(hc, busy, dry_run)
         return [], f"failed to allocate requested HealthCheck NodePort {hc}: {problem}" if problem else ""
     if busy(hc) and (free := _next_free(hc, busy)) is not None:
         spec["healthCheckNodePort"] = free
