@@ -186,6 +186,14 @@ _MEDIA: list[tuple[str, str, bytes]] = [
           b"  18446744073709551615: a\n", b"  {a: 1, b: [1, ~]}: a\n", b"  [a]: a\n"))),
     ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k9\n  labels:\n"
                              b"    x: {~: [1, {a: ~}, 2.5]}\n"),
+    # explicit tags as go-yaml v2 decodes them into interface{}: the ones it resolves checked against the value,
+    # any other ignored (a scalar's text, !!binary's decoded); the first document alone; half a surrogate pair
+    *(("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g%d\ndata:\n  a: %s\n" % (i, v))
+      for i, v in enumerate((b"!!binary aGVsbG8=", b"!!binary '@@'", b"!custom x", b"!!timestamp 2001-12-14",
+                             b"!!timestamp 2001-13-45", b"!!int abc", b"!!float 1", b"!!str 1", b"!!null x",
+                             b"!!set {x, y}", b'"\\uD83D\\uDE00"'))),
+    ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata: !foo\n  name: g11\ndata: !!map {a: b}\n"),
+    ("application/yaml", "", b"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g12\n---\n- not read\n"),
     ("text/plain", "", _YAML),
     ("application/cbor", "", _YAML),
 ]
@@ -202,7 +210,7 @@ def _media_answers(base: str, token: str, ns: str) -> list[tuple[str, str, int, 
         out.append((content_type, query, code, message, warnings))
     # an applied configuration is converted to JSON first, its refusal worded so (a null key was a 500 here)
     for name, data in (("a1", b"  a: .nan\n"), ("a2", b"  [a]: b\n"), ("a3", b"  1.5: b\n  1e3: c\n"),
-                       ("a4", b"  x: y\n  ~: b\n")):
+                       ("a4", b"  x: y\n  ~: b\n"), ("a5", b"  a: b\n---\nkind: Other\n")):
         code, doc, _ = rawhttp.call(base, token, "PATCH", f"/api/v1/namespaces/{ns}/configmaps/{name}?fieldManager=t",
                                     b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: %s\ndata:\n%s"
                                     % (name.encode(), data), "application/apply-patch+yaml")

@@ -10,6 +10,8 @@ words; a delete's DeleteOptions by the delete handler, in the decoder's words al
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import json
 import math
 import re
@@ -49,6 +51,11 @@ class _YamlLoader(yaml.SafeLoader):
 
     repeated: list[str]
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if isinstance(node, yaml.ScalarNode) and node.style == '"' and _SURROGATE.search(node.value):
+            raise Refused(f"yaml: line {node.start_mark.line + 1}: found invalid Unicode character escape code")
+        return super().construct_object(node, deep)
+
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is yaml.ScalarNode and implicit[0]:  # a plain scalar
             return _MERGE if value == "<<" else _GO_PLAIN
@@ -63,7 +70,7 @@ class _YamlLoader(yaml.SafeLoader):
                 continue
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, dict | list):  # (go-yaml's decoder refuses one at once, as the document goes)
-                raise InvalidKey(f"yaml: invalid map key: {sharp_v(key)}")
+                raise Refused(f"yaml: invalid map key: {sharp_v(key)}")
             if (type(key), key) in seen:
                 self.repeated.append(f"line {key_node.start_mark.line + 1}: key {sharp_v(key)} already set in map")
             elif isinstance(key, Hashable):
@@ -76,9 +83,9 @@ class _YamlLoader(yaml.SafeLoader):
         return mapping
 
 
-class InvalidKey(yaml.YAMLError):
-    """A YAML mapping key sigs.k8s.io/yaml cannot make a JSON key of (a mapping, a list, a null, an integer
-    beyond int64), the whole error in its words."""
+class Refused(yaml.YAMLError):
+    """What go-yaml or sigs.k8s.io/yaml refuses where PyYAML would not (a key JSON cannot have, a scalar that is
+    not what its tag says, an escape of half a surrogate pair), the whole error in their words."""
 
 
 @dataclass(eq=False, slots=True)
@@ -89,9 +96,9 @@ class _Unsupported:
     key: int | None
     value: Any
 
-    def error(self) -> InvalidKey:
+    def error(self) -> Refused:
         typ, shown = ("%!s(<nil>)", "<nil>") if self.key is None else ("uint64", sharp_v(self.key))
-        return InvalidKey(f"unsupported map key of type: {typ}, key: {shown}, value: {sharp_v(self.value)}")
+        return Refused(f"unsupported map key of type: {typ}, key: {shown}, value: {sharp_v(self.value)}")
 
 
 def _json_key(key: Any, value: Any) -> Any:
@@ -106,7 +113,7 @@ def _json_key(key: Any, value: Any) -> Any:
 
 
 def _refuse_unsupported_keys(value: Any) -> Any:
-    """`value`, or InvalidKey for its first key sigs.k8s.io/yaml refuses (depth first, in the document's order;
+    """`value`, or Refused for its first key sigs.k8s.io/yaml refuses (depth first, in the document's order;
     Go's is a map's)."""
     items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
     for k, v in items:
@@ -175,6 +182,63 @@ def _go_float(text: str) -> float | None:
 
 _YamlLoader.add_constructor(_GO_PLAIN, lambda loader, node: go_scalar(node.value))
 _YamlLoader.add_constructor(_MERGE, lambda loader, node: "<<")  # (a value `<<`; as a key it merges)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_STD = "tag:yaml.org,2002:"
+
+
+def _tagged(loader: _YamlLoader, node: yaml.Node) -> Any:
+    """A scalar with one of the tags go-yaml resolves (resolve.go): resolved as a plain one, and refused where it
+    is not of that tag (but an integer for a float; a timestamp is kept as its text, a !!str is the text)."""
+    tag, text = node.tag.removeprefix(_STD), node.value
+    if tag == "str":
+        return text
+    value = go_scalar(text)
+    found = "null" if value is None else "bool" if isinstance(value, bool) else "int" if isinstance(value, int) \
+        else "float" if isinstance(value, float) else "str"
+    if found == tag or (tag == "timestamp" and _go_timestamp(text)):  # (only a !!timestamp tries it)
+        return value
+    if tag == "float" and isinstance(value, int):
+        return float(value)
+    raise Refused(f"yaml: cannot decode !!{found} `{text}` as a !!{tag}")
+
+
+_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:([Tt ])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})"
+                        r"(?:\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?)?")
+
+
+def _go_timestamp(text: str) -> bool:
+    """go-yaml's parseTimestamp: time.Parse with one of its layouts (short date fields; a `T` or `t` and a zone,
+    or a space and none; a date alone), each field in its range."""
+    m = _TIMESTAMP.fullmatch(text)
+    if m is None or (m[4] is not None and (m[4] == " ") != (m[8] is None)):
+        return False
+    try:
+        dt.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return False
+    return m[4] is None or (int(m[5]) < 24 and int(m[6]) < 60 and int(m[7]) < 60)
+
+
+def _untagged(loader: _YamlLoader, node: yaml.Node) -> Any:
+    """What go-yaml makes of a node with any other tag (a local one, !!set, !!omap…): it ignores the tag, so a
+    mapping is a map, a sequence a list, a scalar its text (!!binary's decoded)."""
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    if node.tag != _STD + "binary":
+        return node.value
+    try:
+        return base64.b64decode(re.sub(r"[\r\n]", "", node.value), validate=True).decode(errors="replace")
+    except ValueError:
+        raise Refused("yaml: !!binary value contains invalid base64 data") from None
+
+
+for _tag in ("str", "bool", "int", "float", "null", "timestamp"):
+    _YamlLoader.add_constructor(_STD + _tag, _tagged)
+for _tag in ("binary", "set", "omap", "pairs"):
+    _YamlLoader.add_constructor(_STD + _tag, _untagged)
+_YamlLoader.add_constructor(None, _untagged)
 
 
 def _non_finite(value: Any) -> str | None:
@@ -195,7 +259,7 @@ def yaml_to_json(data: bytes, repeated: list[str] | None = None) -> tuple[Any, b
     words for bad YAML differ from PyYAML's, which these are)."""
     try:
         loaded = load_yaml(data, repeated)
-    except InvalidKey as exc:
+    except Refused as exc:
         raise YamlError(str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -224,8 +288,8 @@ def load_yaml(data: bytes, repeated: list[str] | None = None) -> Any:
     keys it repeats are added to `repeated`."""
     loader = _YamlLoader(data)
     loader.repeated = []
-    try:
-        return _refuse_unsupported_keys(loader.get_single_data())
+    try:  # (the first document: sigs.k8s.io/yaml's Unmarshal reads no further)
+        return _refuse_unsupported_keys(loader.construct_document(loader.get_node()) if loader.check_node() else None)
     finally:
         loader.dispose()
         if repeated is not None:  # in the document's order (mappings inside are built after their parents)
