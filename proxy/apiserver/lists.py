@@ -44,23 +44,34 @@ def _refused(code: int, message: str, end: str, details: dict[str, Any] | None =
     return Answer(code, status_bytes(code, message, details=details), headers, end, message)
 
 
-def _too_large(tl: ResourceTimeline, rv: int, current: int) -> Answer:
+def _too_large(tl: ResourceTimeline, rv: int, current: int, etcd: bool = False) -> Answer:
     """The answer to a read at a resourceVersion not reached: the watch cache's after waiting 3 s, with a
-    retry in a second; etcd's at once, without one."""
-    doc = encode.too_large(rv, current, tl.watch_cached)
-    return Answer(504, encode.dumps(doc) + b"\n", (("Retry-After", "1"),) if tl.watch_cached else (), "refused",
+    retry in a second; etcd's at once, without one (`etcd`: a read the cacher hands to it)."""
+    cached = tl.watch_cached and not etcd
+    doc = encode.too_large(rv, current, cached)
+    return Answer(504, encode.dumps(doc) + b"\n", (("Retry-After", "1"),) if cached else (), "refused",
                   doc["message"])
 
 
-def awaited_rv(tl: ResourceTimeline, opts: ListOptions | None = None, resource_version: str = "") -> int | None:
-    """The resourceVersion a list (`opts`) or a get (`resource_version`) waits for: the watch cache blocks
-    up to 3 s until it has reached the one asked for, a continue token's included, before answering
-    (waitUntilFreshLocked). A consistent read, resourceVersion "0", etcd's reads (events) and one that
-    does not parse wait for nothing."""
+def _exact(opts: ListOptions) -> bool:
+    """An exact read: resourceVersionMatch=Exact, or a limit with a resourceVersion and no match (the legacy
+    one: delegator.ShouldDelegateList)."""
+    return opts.resource_version_match == "Exact" or (
+        not opts.resource_version_match and bool(opts.limit) and opts.resource_version not in ("", "0"))
+
+
+def awaited_rv(tl: ResourceTimeline, opts: ListOptions | None = None, resource_version: str = "",
+               namespace: str = "") -> int | None:
+    """The resourceVersion a list (`opts`, in `namespace`) or a get (`resource_version`) waits for: the watch
+    cache blocks up to 3 s until it has reached the one asked for, a continue token's included, before answering
+    (waitUntilFreshLocked). A consistent read, resourceVersion "0", etcd's reads (events, an exact read of one
+    object) and one that does not parse wait for nothing."""
     if not tl.watch_cached:
         return None
     wanted = resource_version
     if opts is not None:
+        if _exact(opts) and _scope(tl, namespace, opts)[1] is not None:
+            return None  # (a list of one object at an exact resourceVersion is etcd's: ShouldDelegateExactRV)
         wanted = opts.resource_version
         if opts.continue_token:
             try:
@@ -135,15 +146,13 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
             return _refused(410, "The provided continue parameter is too old to display a consistent list "
                                  "result. You can start a new list without the continue parameter.", "expired")
         state = cache.state_upto(path, cache.index_after_rv(path, rv))
-    elif opts.resource_version_match == "Exact" or (
-            not opts.resource_version_match and opts.limit and opts.resource_version not in ("", "0")):
-        # a limit with a resourceVersion and no match is the legacy exact read (delegator.ShouldDelegateList)
+    elif _exact(opts):
         try:
             rv = int(opts.resource_version)
         except ValueError as exc:
             return _refused(400, str(exc), "refused")
-        if rv > current:
-            return _too_large(tl, rv, current)
+        if rv > current:  # (a list of one object, by its name, is a read of its key, which the cacher hands etcd)
+            return _too_large(tl, rv, current, etcd=_scope(tl, namespace, opts)[1] is not None)
         if rv < cache.oldest_rv(path, now):
             return _refused(410, "The resourceVersion for the provided list is too old.", "expired")
         state = cache.state_upto(path, cache.index_after_rv(path, rv))

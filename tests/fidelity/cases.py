@@ -133,6 +133,13 @@ CASES: list[Case] = [
     Case("get event, RV not reached", 0, f"{EVENTS}/pulled", {"resourceVersion": "99999999"},
          what="etcd answers at once, without a retry"),
     Case("list events, RV not reached", 0, EVENTS, {"resourceVersion": "99999999"}),
+    # a list of one object by its name is a read of its key: an exact one the cacher hands etcd
+    Case("list a configmap by name, exact RV not reached", 0, "/api/v1/namespaces/{ns}/configmaps",
+         {"fieldSelector": "metadata.name=settings", "limit": "5", "resourceVersion": "99999999"},
+         what="etcd answers at once, without a retry"),
+    Case("list configmaps cluster-wide by name, exact RV not reached", 0, "/api/v1/configmaps",
+         {"fieldSelector": "metadata.name=settings", "limit": "5", "resourceVersion": "99999999"},
+         what="the watch cache's, after 3 s, with a retry"),
     Case("watch events, Table, sendInitialEvents", 0, EVENTS,
          _w(3, sendInitialEvents="true", resourceVersionMatch="NotOlderThan", allowWatchBookmarks="true"),
          accept=TABLE, what="the bookmark is a Table too"),

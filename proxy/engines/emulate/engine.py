@@ -679,7 +679,7 @@ class Emulator:
 
     async def _list(self, req: Incoming, info: RequestInfo, tl: ResourceTimeline, opts: ListOptions,
                     match: Any, wanted: Wanted, out: Responder, entry: LogEntry) -> None:
-        now = await self._fresh(lists.awaited_rv(tl, opts))
+        now = await self._fresh(lists.awaited_rv(tl, opts, namespace=info.namespace))
         table = None
         if wanted.table:
             def table(items: list[Change], rv: int, cont: str, remaining: int | None) -> bytes:
