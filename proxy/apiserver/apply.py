@@ -43,6 +43,9 @@ class Applied:
 
     obj: Any
     conflicts: list[Conflict]
+    # structured-merge-diff's merge, before prune (and the decoder): what the field manager compares the live
+    # object with, for conflicts and for what the other managers lose (Updater.Apply's update)
+    merged: Any = None
 
 
 def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Mapping[Who, FieldSet], me: Who,
@@ -59,18 +62,15 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     # an autoscaler through autoscaling/v1 comes back with its CPU metric last
     through = sorted({v for v in (versions or {}).values() if v and v != version})
 
-    def merged(keep_nulls: bool) -> Any:
-        out = merge(live, config, node, nulls=keep_nulls)
-        if not last:
-            return out
+    new = merge(live, config, node, nulls=nulls)
+    # conflicts are found on structured-merge-diff's merge before prune, where a configuration's null is a value
+    # that replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards
+    # (without a null the two merges are one)
+    compared = merge(live, config, node, nulls=True) if not nulls and _holds_null(config) else new
+    if last:
         for v in through:
-            out = in_version(in_version(out, v), version)
-        return _pruned(out, node, now, last, nulls)
-    new = merged(nulls)
-    # conflicts are found on structured-merge-diff's merge, where a configuration's null is a value that
-    # replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards (without
-    # a null the two merges are one)
-    compared = merged(True) if not nulls and _holds_null(config) else new
+            new = in_version(in_version(new, v), version)
+        new = _pruned(new, node, now, last, nulls)
     differences = Differences(live, compared, node, reset, version)
 
     def changed(who: Who) -> FieldSet:
@@ -78,7 +78,7 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
         return added | modified
     conflicts = [(who, p) for who, owned in managers.items() if who != me for p in owned & changed(who)]
     conflicts.sort(key=lambda c: (identifier(c[0]), set_order(c[1])))
-    return Applied(new, conflicts)
+    return Applied(new, conflicts, compared)
 
 
 def _holds_null(value: Any) -> bool:
