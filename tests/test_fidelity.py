@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import REALKUBE_MIN_REQUEST_TIMEOUT
 from tests.fidelity.accepted import accepted_why
 from tests.fidelity.cases import CASES, Case
-from tests.fidelity.harness import _Deadlines, run
+from tests.fidelity.harness import GUARD, _Deadlines, run
 from tests.fidelity.report import verdict
 from tests.fidelity.transcript import Transcript, differences
 from tests.realkube import RealKube
@@ -42,6 +42,11 @@ def test_docs_fidelity_lists_every_case() -> None:
     ("2 events ≠ 1: real ['ADDED a', 'BOOKMARK 5'] / emulated []", False),
     ("1 events ≠ 0: real ['ADDED a'] / emulated []", False),
     ("1 events ≠ 2: real ['BOOKMARK 5'] / emulated ['BOOKMARK 4', 'BOOKMARK 5']", False),
+    # an initial-events-end bookmark whose revision differs before it (another entry accepts that one)
+    ("4 events ≠ 3: real ['ADDED a', 'BOOKMARK 7', 'DELETED a', 'BOOKMARK 9'] / emulated ['ADDED a', 'BOOKMARK 6', "
+     "'DELETED a']", True),
+    ("4 events ≠ 3: real ['ADDED a', 'BOOKMARK 7', 'DELETED a', 'BOOKMARK 9'] / emulated ['ADDED a', 'BOOKMARK 6', "
+     "'DELETED b']", False),
 ])
 def test_one_more_bookmark_at_the_end_is_accepted_only_when_everything_before_it_agrees(
         difference: str, accepted: bool) -> None:
@@ -68,6 +73,17 @@ def _deadlines(*sent: float, longest: float | None = None) -> _Deadlines:
 def test_a_phase_s_changes_wait_for_a_bounded_watch_s_deadline_they_would_come_near(
         sent: tuple[float, ...], longest: float | None, now: float, changes_at: float) -> None:
     assert _deadlines(*sent, longest=longest).clear_from(now) == pytest.approx(changes_at)
+
+
+def test_a_phase_s_changes_also_wait_for_the_bookmark_due_two_seconds_before_a_deadline() -> None:
+    """The real cacher sends it at a tick up to a second and a quarter after it is due, emulate half a tick after:
+    a change in between would come before it on one server and after it on the other."""
+    d = _Deadlines(longest=0.1)
+    q = {"watch": "1", "timeoutSeconds": "5", "allowWatchBookmarks": "true"}
+    d.watch(Case("w", 0, "/api/v1/pods", q), q, 0.0, 0.05, lambda: False)
+    assert d.clear_from(1.0) == 1.0  # well before the bookmark is due (3.0)
+    assert d.clear_from(3.2) == pytest.approx(3.05 + 1.25 + GUARD)  # inside its window: after it
+    assert _deadlines(0.0).clear_from(0.5) == pytest.approx(1.05 + GUARD)  # (a one-second watch has none)
 
 
 def test_changes_that_came_near_a_deadline_anyway_are_said_to() -> None:

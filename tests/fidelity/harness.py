@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from watchproxy.apiserver.watchstream import BOOKMARK_BEFORE_DEADLINE
 from watchproxy.recording import RecordingReader, Request
 from watchproxy.server.sessions import RecordSession
 from watchproxy.testing import Replay
@@ -107,7 +108,8 @@ def _key(obj: dict[str, Any]) -> str:
 
 @dataclass
 class _Deadlines:
-    """When each running bounded watch will be closed by the real apiserver, so no change comes near it.
+    """When each running bounded watch will be closed by the real apiserver, and send the bookmark due 2 s before
+    that, so no change comes near either.
 
     Both servers close such a watch `timeoutSeconds` after it began, but each starts the clock at its own moment
     (the real one when it handles the request, emulate at its recorded arrival at the proxy), and emulate knows
@@ -129,6 +131,11 @@ class _Deadlines:
     def watch(self, case: Case, params: dict[str, str], sent: float, begun: float, ended: Callable[[], bool]) -> None:
         if case.watch and (seconds := params.get("timeoutSeconds", "")).isdigit():
             self.windows.append((case.name, sent + int(seconds), begun + int(seconds), ended))
+            if params.get("allowWatchBookmarks") == "true" and int(seconds) > BOOKMARK_BEFORE_DEADLINE:
+                # and the bookmark due 2 s before it, which the real cacher sends at one of its ticks (a second
+                # apart, with a quarter's jitter) and emulate half a tick after it is due
+                due = int(seconds) - BOOKMARK_BEFORE_DEADLINE
+                self.windows.append((case.name, sent + due, begun + due + 1.25, ended))
 
     def clear_from(self, t: float) -> float:
         """The first moment from `t` at which changes lasting `span` stay GUARD away from every deadline."""
@@ -145,7 +152,8 @@ class _Deadlines:
         for name, first, last, _ in self.windows:
             if start - GUARD < last and first < end + GUARD:
                 self.near[name] = f"the schedule: a phase's changes, made and delivered in {end - start:.2f} s, " \
-                                  f"came within {GUARD} s of this watch's deadline (the machine was too slow)"
+                                  f"came within {GUARD} s of this watch's deadline or the bookmark before it " \
+                                  "(the machine was too slow)"
 
 
 @dataclass
