@@ -293,3 +293,42 @@ def test_names_and_deletes_of_less_written_kinds_as_on_the_real_apiserver(
     assert {code for code, *_ in seen[0][:-2]} == {422}
     assert seen[0][-2:] == [(200, "ReplicationController", ["orphan"], 200, ["orphan"]),
                             (200, "Status", None, 404, None)]
+
+
+def test_an_events_managers_through_the_other_api_are_dropped_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """An Event is one stored object served by two groups (core v1 and events.k8s.io/v1), and the field manager
+    cannot convert across groups: a write through one API drops the managers recorded through the other (no
+    conflict with them, no prune through their version), so an apply that stops naming a field it alone now owns
+    removes it (here a fixed `reason`: refused). (A replay compared them in their own version.)"""
+    ns = f"event-managers-{next(_runs)}"
+    core, new = f"/api/v1/namespaces/{ns}/events", f"/apis/events.k8s.io/v1/namespaces/{ns}/events"
+    event = {"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e1"},
+             "involvedObject": {"kind": "Pod", "name": "p", "namespace": ns}, "reason": "Pulled", "message": "m",
+             "type": "Normal", "source": {"component": "kubelet"}, "count": 1,
+             "firstTimestamp": "2026-01-01T00:00:00Z", "lastTimestamp": "2026-01-01T00:00:00Z"}
+
+    def through_new(labels: dict[str, str], **fields: Any) -> dict[str, Any]:
+        return {"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e1", "labels": labels},
+                **fields}
+    apply, merge = "application/apply-patch+yaml", "application/merge-patch+json"
+    steps = [(f"{core}/e1?fieldManager=m1", event, apply),
+             (f"{new}/e1?fieldManager=m2", through_new({"a": "b"}), apply),
+             (f"{new}/e1?fieldManager=m2", through_new({"a": "b"}, note="m", reason="Pulled"), apply),
+             (f"{new}/e1?fieldManager=m2", through_new({"a": "c"}, note="m"), apply),
+             (f"{new}/e1?fieldManager=m3", {"metadata": {"annotations": {"x": "y"}}}, merge),
+             (f"{core}/e1?fieldManager=m4", {"metadata": {"annotations": {"x": "z"}}}, merge),
+             (f"{core}/e1?fieldManager=m1", {**event, "metadata": {"name": "e1", "labels": {"a": "d"}}}, apply)]
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    seen = []
+    for server in (real, (replay.url, "")):
+        answers = []
+        for path, body, ctype in steps:
+            code, doc, _ = rawhttp.call(*server, "PATCH", path, json.dumps(body).encode(), ctype)
+            meta = doc.get("metadata") or {}
+            answers.append((code, doc.get("message"), meta.get("labels"),
+                            [(m["manager"], m["apiVersion"], m["fieldsV1"]) for m in meta.get("managedFields", [])]))
+        seen.append(answers)
+    assert seen[1] == seen[0]
+    assert [code for code, *_ in seen[0]] == [201, 200, 200, 422, 200, 200, 200]
+    assert [m for m, _, _ in seen[0][-1][3]] == ["m1", "m4"]  # the events.k8s.io managers gone

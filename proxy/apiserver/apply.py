@@ -31,7 +31,7 @@ from .fieldsets import (
     shape_of,
     to_field_set,
 )
-from .managedfields import Differences, Who, identifier, in_version
+from .managedfields import Differences, Who, convertible, identifier, in_version
 
 Conflict = tuple[Who, Path]
 
@@ -60,14 +60,14 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     version = str(config.get("apiVersion", ""))
     # prune converts the object to each version a manager wrote in and back (Updater.prune, addBackOwnedItems):
     # an autoscaler through autoscaling/v1 comes back with its CPU metric last
-    through = sorted({v for v in (versions or {}).values() if v and v != version})
+    through = sorted({v for v in (versions or {}).values() if v and v != version and convertible(v, version)})
 
     new = merge(live, config, node, nulls=nulls)
     # conflicts are found on structured-merge-diff's merge before prune, where a configuration's null is a value
     # that replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards
     # (without a null the two merges are one)
     compared = merge(live, config, node, nulls=True) if not nulls and _holds_null(config) else new
-    if last:
+    if last and convertible((versions or {}).get(me) or version, version):  # (else prune's conversion fails: none)
         for v in through:
             new = in_version(in_version(new, v), version)
         new = _pruned(new, node, now, last, nulls)
@@ -76,7 +76,8 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     def changed(who: Who) -> FieldSet:
         added, modified, _ = differences((versions or {}).get(who, ""))
         return added | modified
-    conflicts = [(who, p) for who, owned in managers.items() if who != me for p in owned & changed(who)]
+    conflicts = [(who, p) for who, owned in managers.items() if who != me
+                 and convertible((versions or {}).get(who) or version, version) for p in owned & changed(who)]
     conflicts.sort(key=lambda c: (identifier(c[0]), set_order(c[1])))
     return Applied(new, conflicts, compared)
 

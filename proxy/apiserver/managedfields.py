@@ -222,6 +222,13 @@ _IN_VERSION: dict[tuple[str, str], Callable[[Entry], Entry]] = {
     ("v1", "Event"): eventapi.as_core, (eventapi.EVENTS_API, "Event"): eventapi.as_events}
 
 
+def convertible(version: str, to: str) -> bool:
+    """Whether the field manager can convert an object written in API `version` to `to`: within one group (an
+    Event through core v1 and through events.k8s.io/v1 are one stored object the converter cannot carry across,
+    so each API's writes drop the other's managers)."""
+    return version.rpartition("/")[0] == to.rpartition("/")[0]
+
+
 def in_version(obj: Entry, version: str) -> Entry:
     """`obj` as `version` of its kind shows it (itself where that is its own version, or no other is served)."""
     view = _IN_VERSION.get((version, str(obj.get("kind", "")))) if obj.get("apiVersion") != version else None
@@ -258,7 +265,11 @@ def _update(m: _Managed, old: Any, new: Any, node: Any, me: Who, version: str, r
     added, modified, removed = differences()
     for who in list(m.fields):
         if who != me:
-            theirs_added, theirs_modified, theirs_removed = differences(m.versions.get(who) or who[2] or version)
+            theirs = m.versions.get(who) or who[2] or version
+            if not convertible(theirs, version):  # (the converter's missing version: Updater.update drops them)
+                del m.fields[who]
+                continue
+            theirs_added, theirs_modified, theirs_removed = differences(theirs)
             m.fields[who] = m.fields[who] - (theirs_modified | theirs_added) - theirs_removed
     if mine is None:
         mine = recursive_difference((m.fields.get(me, frozenset()) - removed) | modified | added, reset)
