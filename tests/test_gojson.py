@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from watchproxy.apiserver import bodies, gojson
 from watchproxy.testing import Replay
-from watchproxy.wire import gostrings
+from watchproxy.wire import gostrings, goyaml
 from watchproxy.wire.gostrings import quote_byte
 
 from tests import rawhttp
@@ -191,7 +191,7 @@ _MEDIA: list[tuple[str, str, bytes]] = [
     *(("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g%d\ndata:\n  a: %s\n" % (i, v))
       for i, v in enumerate((b"!!binary aGVsbG8=", b"!!binary '@@'", b"!custom x", b"!!timestamp 2001-12-14",
                              b"!!timestamp 2001-13-45", b"!!int abc", b"!!float 1", b"!!str 1", b"!!null x",
-                             b"!!set {x, y}", b'"\\uD83D\\uDE00"'))),
+                             b"!!set {x, y}", b'"\\uD83D\\uDE00"', b"!!timestamp 2001-12-14T10:00:00"))),
     ("application/yaml", "", b"apiVersion: v1\nkind: ConfigMap\nmetadata: !foo\n  name: g11\ndata: !!map {a: b}\n"),
     ("application/yaml", "", b"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g12\n---\n- not read\n"),
     ("text/plain", "", _YAML),
@@ -242,7 +242,7 @@ def test_yaml_bodies_and_other_media_types_get_the_real_apiservers_answers(
     ("0x", "0x"), ("-", "-"), (".Nan", ".Nan"), ("abc", "abc"),
 ])
 def test_a_plain_yaml_scalar_is_what_go_yaml_v2_resolves_it_to(text: str, value: object) -> None:
-    got = bodies.go_scalar(text)
+    got = goyaml.go_scalar(text)
     assert got == value and type(got) is type(value)
 
 

@@ -30,6 +30,15 @@ def test_floats_as_go_formats_them(value: float, written: str) -> None:
     assert goyaml.go_float(value) == written
 
 
+@pytest.mark.parametrize(("value", "written"), [
+    (".5e999", "a: .5e999\n"), ("1e999", "a: 1e999\n"), ("1e3", 'a: "1e3"\n'), ("2001-12-14", 'a: "2001-12-14"\n'),
+    ("0x", "a: 0x\n"), ("08", 'a: "08"\n')])
+def test_a_string_is_quoted_where_go_yaml_would_read_it_back_as_another_type(value: str, written: str) -> None:
+    """As sigs.k8s.io/yaml's Marshal wrote each (Go 1.26): a float out of range reads back as a string, so it is
+    written plain."""
+    assert goyaml.dumps({"a": value}) == written.encode()
+
+
 def test_pyyamls_own_emitter_writes_what_libyaml_writes() -> None:
     r = random.Random(3)
     def value(depth: int) -> object:

@@ -11,7 +11,6 @@ words; a delete's DeleteOptions by the delete handler, in the decoder's words al
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import math
 import re
@@ -22,7 +21,7 @@ from typing import Any
 import yaml
 
 from ..wire.gostrings import format_float, sharp_v
-from ..wire.goyaml import go_float
+from ..wire.goyaml import go_float, go_scalar, is_timestamp
 from . import decoding, gojson
 from .decoding import json_word
 from .writes import JSON_PATCH, MERGE_PATCH
@@ -124,62 +123,6 @@ def _refuse_unsupported_keys(value: Any) -> Any:
 
 
 _GO_PLAIN, _MERGE = "tag:watchproxy,go-yaml-plain", "tag:yaml.org,2002:merge"
-# go-yaml v2's resolveMap: the words it reads as booleans, nulls and special floats
-_GO_WORDS: dict[str, Any] = {
-    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
-    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
-    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
-    **dict.fromkeys((".nan", ".NaN", ".NAN"), float("nan")),
-    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), float("inf")),
-    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), float("-inf")),
-}
-_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_TIMESTAMP_START = re.compile(r"^[0-9]{4}-")
-
-
-def go_scalar(text: str) -> Any:
-    """go-yaml v2's resolve of a plain scalar (resolve.go): its words; from a `.`, a float; from a sign or a digit,
-    a timestamp (kept as the text it was written as, as sigs.k8s.io/yaml's decoder into interface{} does), an
-    integer as strconv.ParseInt(_, 0, 64) reads it with underscores dropped (0x, 0o, 0b, a leading 0 for octal),
-    one ParseUint takes, or a float of YAML's style; anything else a string (`1:20`, `=`, `0o` alone)."""
-    if text in _GO_WORDS:
-        return _GO_WORDS[text]
-    if text[:1] == ".":
-        f = _go_float(text) if "_" not in text else None
-        return f if f is not None else text
-    if text[:1] not in ("+", "-", *"0123456789") or _TIMESTAMP_START.match(text):
-        return text
-    plain = text.replace("_", "")
-    number = _go_int(plain)
-    if number is not None and (-2**63 <= number < 2**63 or (0 <= number < 2**64 and plain[:1] not in "+-")):
-        return number
-    f = _go_float(plain) if _YAML_STYLE_FLOAT.match(plain) else None
-    return f if f is not None else text
-
-
-def _go_int(text: str) -> int | None:
-    """strconv.ParseInt's syntax with base 0 (no range): a sign, then a base prefix or a leading 0 for octal."""
-    sign, body = (-1, text[1:]) if text[:1] == "-" else (1, text[1:]) if text[:1] == "+" else (1, text)
-    prefix = body[:2].lower()
-    base, digits = (16, body[2:]) if prefix == "0x" else (8, body[2:]) if prefix == "0o" else \
-        (2, body[2:]) if prefix == "0b" else (8, body[1:]) if body[:1] == "0" and len(body) > 1 else (10, body)
-    if not digits or digits[:1] in "+-" or not digits.isascii() or not digits.isalnum():
-        return None
-    try:
-        return sign * int(digits, base)
-    except ValueError:
-        return None
-
-
-def _go_float(text: str) -> float | None:
-    """strconv.ParseFloat where it succeeds; None where it fails (a value out of range is its error)."""
-    try:
-        f = float(text)
-    except ValueError:
-        return None
-    return f if math.isfinite(f) else None
-
-
 _YamlLoader.add_constructor(_GO_PLAIN, lambda loader, node: go_scalar(node.value))
 _YamlLoader.add_constructor(_MERGE, lambda loader, node: "<<")  # (a value `<<`; as a key it merges)
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -195,28 +138,11 @@ def _tagged(loader: _YamlLoader, node: yaml.Node) -> Any:
     value = go_scalar(text)
     found = "null" if value is None else "bool" if isinstance(value, bool) else "int" if isinstance(value, int) \
         else "float" if isinstance(value, float) else "str"
-    if found == tag or (tag == "timestamp" and _go_timestamp(text)):  # (only a !!timestamp tries it)
+    if found == tag or (tag == "timestamp" and is_timestamp(text)):  # (only a !!timestamp tries it)
         return value
     if tag == "float" and isinstance(value, int):
         return float(value)
     raise Refused(f"yaml: cannot decode !!{found} `{text}` as a !!{tag}")
-
-
-_TIMESTAMP = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:([Tt ])([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2})"
-                        r"(?:\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})?)?")
-
-
-def _go_timestamp(text: str) -> bool:
-    """go-yaml's parseTimestamp: time.Parse with one of its layouts (short date fields; a `T` or `t` and a zone,
-    or a space and none; a date alone), each field in its range."""
-    m = _TIMESTAMP.fullmatch(text)
-    if m is None or (m[4] is not None and (m[4] == " ") != (m[8] is None)):
-        return False
-    try:
-        dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return False
-    return m[4] is None or (int(m[5]) < 24 and int(m[6]) < 60 and int(m[7]) < 60)
 
 
 def _untagged(loader: _YamlLoader, node: yaml.Node) -> Any:

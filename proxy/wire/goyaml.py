@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 import re
 from typing import Any
 
@@ -21,19 +22,12 @@ import yaml
 
 from .gostrings import format_float
 
-_RESOLVED = frozenset({"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
-                       "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
-                       "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF",
-                       "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"})  # (not "<<": "<" is no hint)
-_YAML_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _BASE60_FLOAT = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
-_GO_FLOAT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|[-+]?(inf|infinity|nan)", re.IGNORECASE)
 _TIMESTAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?"
                         r"(?:Z|[+-](\d{2}):(\d{2})))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.\d+)?))?")
-_INT = re.compile(r"[-+]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)")
 
 
-def _is_timestamp(s: str) -> bool:
+def is_timestamp(s: str) -> bool:
     """go-yaml's parseTimestamp: time.Parse with the YAML formats, ranges checked as Go checks them."""
     m = _TIMESTAMP.fullmatch(s)
     if m is None:
@@ -48,19 +42,65 @@ def _is_timestamp(s: str) -> bool:
     return (not clock or (clock[0] < 24 and clock[1] < 60 and clock[2] < 60)) and (not zone or zone[1] < 60)
 
 
+# go-yaml v2's resolveMap: the words it reads as booleans, nulls and special floats
+_GO_WORDS: dict[str, Any] = {
+    **dict.fromkeys(("y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"), True),
+    **dict.fromkeys(("n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"), False),
+    **dict.fromkeys(("", "~", "null", "Null", "NULL"), None),
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), float("nan")),
+    **dict.fromkeys((".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"), float("inf")),
+    **dict.fromkeys(("-.inf", "-.Inf", "-.INF"), float("-inf")),
+}
+_YAML_STYLE_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_TIMESTAMP_START = re.compile(r"^[0-9]{4}-")
+
+
+def go_scalar(text: str) -> Any:
+    """go-yaml v2's resolve of a plain scalar (resolve.go): its words; from a `.`, a float; from a sign or a digit,
+    a timestamp (kept as the text it was written as, as sigs.k8s.io/yaml's decoder into interface{} does), an
+    integer as strconv.ParseInt(_, 0, 64) reads it with underscores dropped (0x, 0o, 0b, a leading 0 for octal),
+    one ParseUint takes, or a float of YAML's style; anything else a string (`1:20`, `=`, `0o` alone)."""
+    if text in _GO_WORDS:
+        return _GO_WORDS[text]
+    if text[:1] == ".":
+        f = _go_float(text) if "_" not in text else None
+        return f if f is not None else text
+    if text[:1] not in ("+", "-", *"0123456789") or _TIMESTAMP_START.match(text):
+        return text
+    plain = text.replace("_", "")
+    number = _go_int(plain)
+    if number is not None and (-2**63 <= number < 2**63 or (0 <= number < 2**64 and plain[:1] not in "+-")):
+        return number
+    f = _go_float(plain) if _YAML_STYLE_FLOAT.match(plain) else None
+    return f if f is not None else text
+
+
+def _go_int(text: str) -> int | None:
+    """strconv.ParseInt's syntax with base 0 (no range): a sign, then a base prefix or a leading 0 for octal."""
+    sign, body = (-1, text[1:]) if text[:1] == "-" else (1, text[1:]) if text[:1] == "+" else (1, text)
+    prefix = body[:2].lower()
+    base, digits = (16, body[2:]) if prefix == "0x" else (8, body[2:]) if prefix == "0o" else \
+        (2, body[2:]) if prefix == "0b" else (8, body[1:]) if body[:1] == "0" and len(body) > 1 else (10, body)
+    if not digits or digits[:1] in "+-" or not digits.isascii() or not digits.isalnum():
+        return None
+    try:
+        return sign * int(digits, base)
+    except ValueError:
+        return None
+
+
+def _go_float(text: str) -> float | None:
+    """strconv.ParseFloat where it succeeds; None where it fails (a value out of range is its error)."""
+    try:
+        f = float(text)
+    except ValueError:
+        return None
+    return f if math.isfinite(f) else None
+
+
 def _reads_as_other(s: str) -> bool:
     """Would go-yaml resolve this plain scalar to something other than a string (resolve.go)?"""
-    if s in _RESOLVED:
-        return True
-    first = s[0]
-    if first == ".":
-        return _GO_FLOAT.fullmatch(s) is not None
-    if not (first.isdigit() and first.isascii()) and first not in "+-":
-        return False
-    if _is_timestamp(s):
-        return True
-    plain = s.replace("_", "")
-    return _INT.fullmatch(plain) is not None or _YAML_FLOAT.fullmatch(plain) is not None
+    return is_timestamp(s) or not isinstance(go_scalar(s), str)
 
 
 def _plain_allowed(s: str) -> bool:
