@@ -369,14 +369,23 @@ def test_kubectl_explain_gets_the_real_apiservers_answers(
     assert _differing(script, real, emulated) == []
 
 
+# API Priority and Fairness's configuration of a new kube-apiserver v1.37 (apis/flowcontrol/bootstrap)
+_FLOW_SCHEMAS = ("exempt", "probes", "system-leader-election", "system-node-high", "system-nodes",
+                 "kube-controller-manager", "kube-scheduler", "kube-system-service-accounts", "service-accounts",
+                 "global-default", "catch-all")
+_PRIORITY_LEVELS = ("exempt", "system", "node-high", "leader-election", "workload-high", "workload-low",
+                    "global-default", "catch-all")
+
+
 def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """The objects the apiserver writes when it starts, which a replay serves where its recording holds none
     of their kind: the RBAC policy, the system PriorityClasses, API Priority and Fairness's configuration, the
     aggregator's local APIServices, the `kubernetes` Service with its ServiceCIDR and IPAddress (the shared
     apiserver's other tests write none of these; other ClusterRoles they may)."""
+    # (by name: other tests' FlowSchemas and priority levels are cluster-wide and stay on the shared apiserver)
     script: list[tuple[list[str], str]] = [
-        (["get", "flowschemas"], ""), (["get", "prioritylevelconfigurations"], ""),
+        (["get", "flowschemas", *_FLOW_SCHEMAS], ""), (["get", "prioritylevelconfigurations", *_PRIORITY_LEVELS], ""),
         (["get", "flowschema", "exempt", "-o", "yaml"], ""),
         (["get", "priorityclass", "system-node-critical", "-o", "yaml"], ""),
         (["get", "clusterrole", "view", "-o", "yaml"], ""), (["get", "clusterrole", "admin", "-o", "yaml"], ""),
