@@ -54,30 +54,32 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     compared in the API version it wrote, `versions`) and the strategy resets `reset` (`nulls`: keep the
     configuration's nulls, as a custom resource's object does)."""
     mine = recursive_difference(to_field_set(config, node), reset)
+    version = str(config.get("apiVersion", ""))
+    wrote = versions or {}
+    # a manager the converter cannot reach (one of another group: an Event through its other API) is dropped
+    # before anything is compared (Updater.update), and an applier that was one has nothing to prune
+    managers = {w: owned for w, owned in managers.items() if convertible(wrote.get(w) or version, version)}
     last = managers.get(me, frozenset())
     now = {**managers, me: mine}
-
-    version = str(config.get("apiVersion", ""))
     # prune converts the object to each version a manager wrote in and back (Updater.prune, addBackOwnedItems):
     # an autoscaler through autoscaling/v1 comes back with its CPU metric last
-    through = sorted({v for v in (versions or {}).values() if v and v != version and convertible(v, version)})
+    through = sorted({v for w in managers if (v := wrote.get(w)) and v != version})
 
     new = merge(live, config, node, nulls=nulls)
     # conflicts are found on structured-merge-diff's merge before prune, where a configuration's null is a value
     # that replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards
     # (without a null the two merges are one)
     compared = merge(live, config, node, nulls=True) if not nulls and _holds_null(config) else new
-    if last and convertible((versions or {}).get(me) or version, version):  # (else prune's conversion fails: none)
+    if last:
         for v in through:
             new = in_version(in_version(new, v), version)
         new = _pruned(new, node, now, last, nulls)
     differences = Differences(live, compared, node, reset, version)
 
     def changed(who: Who) -> FieldSet:
-        added, modified, _ = differences((versions or {}).get(who, ""))
+        added, modified, _ = differences(wrote.get(who, ""))
         return added | modified
-    conflicts = [(who, p) for who, owned in managers.items() if who != me
-                 and convertible((versions or {}).get(who) or version, version) for p in owned & changed(who)]
+    conflicts = [(who, p) for who, owned in managers.items() if who != me for p in owned & changed(who)]
     conflicts.sort(key=lambda c: (identifier(c[0]), set_order(c[1])))
     return Applied(new, conflicts, compared)
 

@@ -60,6 +60,12 @@ def _exact(opts: ListOptions) -> bool:
         not opts.resource_version_match and bool(opts.limit) and opts.resource_version not in ("", "0"))
 
 
+def _etcds(tl: ResourceTimeline, namespace: str, opts: ListOptions) -> bool:
+    """Whether the cacher hands a list to etcd: an exact one of a single object by name, a read of its key
+    (ShouldDelegateExactRV: not recursive)."""
+    return _exact(opts) and _scope(tl, namespace, opts)[1] is not None
+
+
 def awaited_rv(tl: ResourceTimeline, opts: ListOptions | None = None, resource_version: str = "",
                namespace: str = "") -> int | None:
     """The resourceVersion a list (`opts`, in `namespace`) or a get (`resource_version`) waits for: the watch
@@ -70,8 +76,8 @@ def awaited_rv(tl: ResourceTimeline, opts: ListOptions | None = None, resource_v
         return None
     wanted = resource_version
     if opts is not None:
-        if _exact(opts) and _scope(tl, namespace, opts)[1] is not None:
-            return None  # (a list of one object at an exact resourceVersion is etcd's: ShouldDelegateExactRV)
+        if _etcds(tl, namespace, opts):
+            return None
         wanted = opts.resource_version
         if opts.continue_token:
             try:
@@ -151,8 +157,8 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
             rv = int(opts.resource_version)
         except ValueError as exc:
             return _refused(400, str(exc), "refused")
-        if rv > current:  # (a list of one object, by its name, is a read of its key, which the cacher hands etcd)
-            return _too_large(tl, rv, current, etcd=_scope(tl, namespace, opts)[1] is not None)
+        if rv > current:
+            return _too_large(tl, rv, current, etcd=_etcds(tl, namespace, opts))
         if rv < cache.oldest_rv(path, now):
             return _refused(410, "The resourceVersion for the provided list is too old.", "expired")
         state = cache.state_upto(path, cache.index_after_rv(path, rv))
