@@ -98,6 +98,19 @@ def test_removing_items_by_type() -> None:
         {("f:spec",), ("f:spec", "f:nodeSelector"), ("f:spec", "f:nodeSelector", "f:x")}  # a map's key is no field
 
 
+def test_the_others_lose_what_prune_removes_but_a_map_it_empties() -> None:
+    """Updater.Apply compares the live object with its pruned merge: another manager loses its field of an item
+    prune removed whole (a Service's port another applier's configuration names no more), and keeps a map it
+    owns that prune emptied, a null there until the decoder drops it (a Namespace's labels)."""
+    item = ("f:spec", "f:entries", 'k:{"id":"x","proto":"tcp"}')
+    a = frozenset({item, (*item, "f:id"), (*item, "f:proto"), ("f:spec", "f:labels", "f:k")})
+    b = frozenset({(*item, "f:v"), ("f:spec", "f:labels")})
+    done = apply.apply(LIVE, _obj(tags=["p"]), NODE, {A: a, B: b}, A, frozenset())
+    assert "entries" not in done.obj["spec"] and "labels" not in done.obj["spec"]
+    _, _, removed = fieldsets.compare(LIVE, done.merged, NODE)
+    assert b - removed == {("f:spec", "f:labels")}
+
+
 @pytest.mark.parametrize(("config", "built_in", "custom"), [
     # a null map, struct or list that is not atomic is merged as an empty one: the live one stays
     ({"labels": None}, {"labels": {"k": "a"}, "tags": ["p"], "selector": {"s": "1"}}, None),

@@ -43,8 +43,9 @@ class Applied:
 
     obj: Any
     conflicts: list[Conflict]
-    # structured-merge-diff's merge, before prune (and the decoder): what the field manager compares the live
-    # object with, for conflicts and for what the other managers lose (Updater.Apply's update)
+    # structured-merge-diff's pruned merge, before the decoder (its nulls kept, a container prune empties left a
+    # null): what the field manager compares the live object with, for conflicts and for what the other
+    # managers lose (Updater.Apply's update, after its prune)
     merged: Any = None
 
 
@@ -66,14 +67,16 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     through = sorted({v for w in managers if (v := wrote.get(w)) and v != version})
 
     new = merge(live, config, node, nulls=nulls)
-    # conflicts are found on structured-merge-diff's merge before prune, where a configuration's null is a value
-    # that replaces the live one (a conflict with its owner); a built-in's decoder drops it only afterwards
-    # (without a null the two merges are one)
+    # the field manager compares the typed object, where a configuration's null is a value that replaces the
+    # live one (a conflict with its owner) and a map prune empties is a null (its owner of the map keeps it); a
+    # built-in's decoder drops both only afterwards (without them the two objects are one)
     compared = merge(live, config, node, nulls=True) if not nulls and _holds_null(config) else new
     if last:
-        for v in through:
-            new = in_version(in_version(new, v), version)
-        new = _pruned(new, node, now, last, nulls)
+        def pruned(value: Any, emptied: bool) -> Any:
+            for v in through:
+                value = in_version(in_version(value, v), version)
+            return _pruned(value, node, now, last, emptied)
+        new, compared = pruned(new, nulls), pruned(compared, True)
     differences = Differences(live, compared, node, reset, version)
 
     def changed(who: Who) -> FieldSet:
@@ -172,10 +175,10 @@ def merged_in_order(lhs: list[Any], rhs: list[Any], l_ids: list[Any], r_ids: lis
     return out
 
 
-def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: FieldSet, nulls: bool) -> Any:
+def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: FieldSet, emptied: bool) -> Any:
     """Updater.prune: remove what `last` (the applier's set before) holds, put back what any manager owns
     now (the applier's new set included), then remove only what was `last`'s and stayed out (a map that
-    empties stays a null where the object keeps nulls, `nulls`: a custom resource's)."""
+    empties stays a null where `emptied`: in the typed object, and in a custom resource's, which keeps nulls)."""
     last = named_members(last, node)
     merged_set = named_members(to_field_set(merged, node), node)
     pruned = remove_items(merged, last, node, emptied=True)
@@ -183,7 +186,7 @@ def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: Fiel
     pruned = remove_items(merged, merged_set - (named_members(to_field_set(pruned, node), node) | owned), node,
                           emptied=True)
     dangling = merged_set - named_members(to_field_set(pruned, node), node)
-    return remove_items(merged, dangling & last, node, emptied=nulls)
+    return remove_items(merged, dangling & last, node, emptied=emptied)
 
 
 def named_members(s: FieldSet, node: Any) -> FieldSet:

@@ -432,8 +432,8 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
                 manager: str, has_status: bool, now: str, node: Any = None,
                 subresource: str = "", merged: dict[str, Any] | None = None) -> list[Entry] | None:
     """The entries after a server-side apply of `applied` by `manager` (through `subresource`) made `new` of
-    `old` (None: it created the object); `merged`: the merge before the decoder's defaults, which the others'
-    fields are compared with (Updater.Apply runs before the defaulter)."""
+    `old` (None: it created the object); `merged`: the pruned merge as the field manager holds it, which the
+    others' fields are compared with (Updater.Apply runs before the decoder and its defaults)."""
     if manager == lastapplied.MANAGER:
         new = lastapplied.as_merged(new, old, applied)
     version = str(new.get("apiVersion", ""))

@@ -1067,7 +1067,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         if (bad := _unconvertible(t, doc, done.obj)) is not None:
             return bad
         new, warnings = done.obj, list[str]()
-        merged = copy.deepcopy(done.merged)  # (what the field manager compares: before prune and defaults)
+        merged = copy.deepcopy(done.merged)  # (what the field manager compares: before the decoder's defaults)
         if opts.field_manager == lastapplied.MANAGER:
             new = lastapplied.synced(new, doc)
         if "managedFields" in _meta(current):  # (as they were: the field manager writes the new ones)
