@@ -1504,7 +1504,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "certificatesigningrequests": "/apis/certificates.k8s.io/v1",
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
-             "localsubjectaccessreviews": "/apis/authorization.k8s.io/v1/namespaces/{ns}"}
+             "localsubjectaccessreviews": "/apis/authorization.k8s.io/v1/namespaces/{ns}",
+             "widgets": "/apis/random.example.com/v1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects
@@ -1520,7 +1521,7 @@ _KINDS = frozenset({"ConfigMap", "Deployment", "Pod", "Service", "StatefulSet", 
                     "Endpoints", "EndpointSlice", "ServiceCIDR", "ControllerRevision", "CSINode",
                     "IPAddress", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "ResourceClaim",
                     "ResourceClaimTemplate", "ResourceSlice", "DeviceClass", "DeviceTaintRule",
-                    "StorageVersionMigration"})
+                    "StorageVersionMigration", "Widget"})
 
 
 class Settler(Protocol):
@@ -1550,6 +1551,14 @@ class FlowSchemasSettled:
                                        for c in (doc.get("status") or {}).get("conditions") or []):
                 return False
         return True
+
+
+def prerequisite(generator: Callable[[int, int], list[Op]]) -> Callable[[rawhttp.Server, str], bool] | None:
+    """What a sequence from `generator` needs on a server before it runs, as a condition to wait for (None:
+    nothing)."""
+    needs: dict[Callable[[int, int], list[Op]], Callable[[rawhttp.Server, str], bool]] = {
+        binding_ops: binding_node_admitted, custom_resource_ops: widgets_served}
+    return needs.get(generator)
 
 
 def settler(generator: Callable[[int, int], list[Op]], server: rawhttp.Server, ns: str) -> Settler | None:
@@ -2722,3 +2731,116 @@ def token_ops(seed: int, n: int) -> list[Op]:
         query = "dryRun=All" if r.random() < 0.1 else ""
         out.append(Op("POST", f"/serviceaccounts/{account}/token", query, body))
     return [*out, Op("DELETE", f"/nodes/{node}")]
+
+
+# the definition custom_resource_ops writes to: kubebuilder's markers on an operator's API (list-maps with a
+# defaulted key, a set, an atomic map, a free-form field, a nullable one, int-or-string, bounds, an enum with a
+# default, a CEL rule), status and scale subresources and printer columns
+WIDGETS_CRD: dict[str, Any] = {
+    "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+    "metadata": {"name": "widgets.random.example.com"},
+    "spec": {"group": "random.example.com", "scope": "Namespaced",
+             "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "shortNames": ["wd"]},
+             "versions": [{"name": "v1", "served": True, "storage": True,
+                           "subresources": {"status": {}, "scale": {"specReplicasPath": ".spec.replicas",
+                                                                    "statusReplicasPath": ".status.replicas",
+                                                                    "labelSelectorPath": ".status.selector"}},
+                           "additionalPrinterColumns": [{"name": "Size", "type": "string", "jsonPath": ".spec.size"}],
+                           "schema": {"openAPIV3Schema": {"type": "object", "properties": {
+                               "spec": {"type": "object", "x-kubernetes-validations": [
+                                   {"rule": "!has(self.replicas) || self.replicas <= 8", "message": "at most eight"}],
+                                   "properties": {
+                                       "replicas": {"type": "integer", "minimum": 0, "maximum": 10},
+                                       "size": {"type": "string", "enum": ["small", "large"], "default": "small"},
+                                       "ports": {"type": "array", "x-kubernetes-list-type": "map",
+                                                 "x-kubernetes-list-map-keys": ["port", "protocol"],
+                                                 "items": {"type": "object", "required": ["port"], "properties": {
+                                                     "port": {"type": "integer"},
+                                                     "protocol": {"type": "string", "default": "TCP"},
+                                                     "name": {"type": "string"}}}},
+                                       "tags": {"type": "array", "x-kubernetes-list-type": "set",
+                                                "items": {"type": "string"}},
+                                       "selector": {"type": "object", "x-kubernetes-map-type": "atomic",
+                                                    "additionalProperties": {"type": "string"}},
+                                       "params": {"type": "object", "additionalProperties": {"type": "string"}},
+                                       "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+                                       "note": {"type": "string", "nullable": True},
+                                       "budget": {"x-kubernetes-int-or-string": True}}},
+                               "status": {"type": "object", "properties": {
+                                   "replicas": {"type": "integer"}, "selector": {"type": "string"},
+                                   "phase": {"type": "string"},
+                                   "conditions": {"type": "array", "x-kubernetes-list-type": "map",
+                                                  "x-kubernetes-list-map-keys": ["type"],
+                                                  "items": {"type": "object", "required": ["type"], "properties": {
+                                                      "type": {"type": "string"}, "status": {"type": "string"},
+                                                      "reason": {"type": "string"}}}}}}}}}}]}}
+
+
+def widgets_served(server: rawhttp.Server, ns: str) -> bool:
+    """Whether custom_resource_ops's definition is installed (409 once there), established and served."""
+    rawhttp.call(*server, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                 json.dumps(WIDGETS_CRD).encode())
+    code, _, _ = rawhttp.call(*server, "GET", f"{_PREFIXES['widgets'].replace('{ns}', ns)}/widgets")
+    return code == 200
+
+
+def custom_resource_ops(seed: int, n: int) -> list[Op]:
+    """Custom resources as an operator and its users write them: whole objects and two appliers' parts of one
+    (ports by port and protocol, the protocol defaulted; a set of tags; an atomic selector; free-form fields,
+    nulls among them), invalid values (bounds, the enum, a missing key, a duplicate, the CEL rule), merge and JSON
+    patches (a strategic one is refused), /status and /scale, finalizers, dry runs."""
+    def spec(r: random.Random) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "replicas": r.choice((1, 3, 0, 9, 11, -1)), "size": r.choice(("small", "large", "huge")),
+            "ports": r.choice(([{"port": 80}], [{"port": 80, "name": "http"}, {"port": 53, "protocol": "UDP"}],
+                               [{"port": 80}, {"port": 80, "protocol": "TCP"}], [{"name": "noport"}], [])),
+            "tags": r.choice((["a"], ["a", "b"], ["b", "a"], ["a", "a"], [])),
+            "selector": r.choice(({"app": "x"}, {"app": "y", "tier": "z"}, {})),
+            "params": r.choice(({"k": "v"}, {"k": "w", "j": "u"}, {"k": None}, {})),
+            "free": r.choice(({"a": {"b": 1}}, {"a": None}, {"list": [1, {"x": None}]}, {})),
+            "note": r.choice(("hi", None)), "budget": r.choice((3, "50%", "x")),
+        }
+        return {k: v for k, v in fields.items() if r.random() < 0.45}
+
+    def make(name: str, r: random.Random) -> dict[str, Any]:
+        meta: dict[str, Any] = {"name": name}
+        if r.random() < 0.2:
+            meta["finalizers"] = r.choice((["example.com/hold"], []))
+        if r.random() < 0.2:
+            meta["labels"] = {"app": r.choice(("x", "y"))}
+        return {"apiVersion": "random.example.com/v1", "kind": "Widget", "metadata": meta, "spec": spec(r)}
+
+    def extra(r: random.Random, name: str, path: str) -> Op:
+        query = "dryRun=All" if r.random() < 0.1 else ""
+        what = r.choice(("part", "part", "part", "scale", "scale", "json", "smp", "unhold", "status"))
+        if what == "part":  # one applier's part of the spec, which its next apply may drop (prune)
+            return _applied(r, path, query, {"apiVersion": "random.example.com/v1", "kind": "Widget",
+                                             "metadata": {"name": name}, "spec": spec(r)}, force=True)
+        if what == "scale":
+            if r.random() < 0.3:
+                return Op("GET", f"{path}/scale")
+            return r.choice(_scale_writes(r, name, path, query))
+        if what == "json":
+            return Op("PATCH", path, query, r.choice((
+                [{"op": "add", "path": "/spec/tags/-", "value": "c"}],
+                [{"op": "replace", "path": "/spec/replicas", "value": 2}],
+                [{"op": "remove", "path": "/spec/ports"}],
+                [{"op": "add", "path": "/metadata/finalizers", "value": ["example.com/hold"]}],
+                [{"op": "test", "path": "/spec/size", "value": "large"}, {"op": "replace", "path": "/spec/size",
+                                                                          "value": "small"}])), JSONP)
+        if what == "smp":
+            return Op("PATCH", path, query, {"spec": {"replicas": 2}}, SMP)
+        if what == "unhold":
+            return Op("PATCH", path, query, {"metadata": {"finalizers": None}}, MERGE)
+        return Op("PUT", f"{path}/status", query, {"apiVersion": "random.example.com/v1", "kind": "Widget",
+                                                   "metadata": {"name": name},
+                                                   "status": {"replicas": r.randint(0, 3), "selector": "app=x"}},
+                  rv=r.choice(("last", "")))
+
+    return _simple_ops(seed, n, "widgets", ("w1", "w2"), make,
+                       ({"spec": {"replicas": 4}}, {"spec": {"size": None}}, {"spec": {"ports": [{"port": 81}]}},
+                        {"spec": {"params": {"k": None, "n": "1"}}}, {"spec": {"free": {"a": {"c": 2}}}},
+                        {"metadata": {"labels": {"m": "1"}}}, {"spec": {"replicas": 12}}),
+                       ({"replicas": 2}, {"phase": "Ready", "conditions": [{"type": "Ready", "status": "True"}]},
+                        {"conditions": [{"type": "Ready", "status": "False", "reason": "Down"}]}, {"phase": None},
+                        {"replicas": "two"}), extra)

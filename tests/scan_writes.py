@@ -35,10 +35,9 @@ def main(kind: str, first: int, stop: int, shown: int = 2) -> int:
             b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
             sequence = generate(seed, 40)
             with Replay(b.write(), mode="emulate") as replay:
-                if kind == "binding":  # (as the pinned test does: the node first, until admission sees it)
+                if (ready := random_writes.prerequisite(generate)) is not None:  # (as the pinned test does)
                     for server in (real, (replay.url, "")):
-                        until(lambda server=server, ns=ns: random_writes.binding_node_admitted(server, ns), 30,
-                              "the node")
+                        until(lambda server=server, ns=ns: ready(server, ns), 30, "what the sequence needs")
                 probe = random_writes.settler(generate, real, ns)  # (as the test does)
                 raw = [random_writes.run(real, ns, sequence, raw=True, probe=probe),
                        random_writes.run((replay.url, ""), ns, sequence, raw=True)]

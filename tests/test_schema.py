@@ -56,3 +56,32 @@ def test_pruned_then_defaulted(spec: dict[str, Any], stored: dict[str, Any]) -> 
 def test_validation_causes(props: dict[str, Any], value: Any, causes: list[tuple[str, str, str]]) -> None:
     s = {"type": "object", "properties": {"x": props}}
     assert schema.validate({"metadata": {"name": "a"}, "x": value}, s) == causes
+
+
+_RULED: dict[str, Any] = {"type": "object", "properties": {
+    "spec": {"type": "object", "x-kubernetes-validations": [{"rule": "self.n <= 5", "message": "at most five"}],
+             "properties": {"n": {"type": "integer", "minimum": 0}, "size": {"type": "string", "enum": ["s"]}}},
+    "status": {"type": "object", "properties": {"n": {"type": "integer"}}}}}
+_SKIPPED = ("<nil>", "FieldValueInvalid", "Invalid value: null: some validation rules were not checked because the "
+                                          "object was invalid; correct the existing errors to complete validation")
+
+
+@pytest.mark.parametrize(("obj", "old", "status", "causes"), [
+    # a cause of a kind that keeps the rules from running (hasBlockingErr) puts one saying so in their place
+    ({"spec": {"n": 9, "size": "m"}}, None, False,
+     [("spec.size", "FieldValueNotSupported", 'Unsupported value: "m": supported values: "s"'), _SKIPPED]),
+    # another does not
+    ({"spec": {"n": -1}}, None, False,
+     [("spec.n", "FieldValueInvalid", "Invalid value: -1: spec.n in body should be greater than or equal to 0")]),
+    ({"spec": {"n": 9}}, None, False, [("spec", "FieldValueInvalid", "Invalid value: at most five")]),
+    # through /status the status alone, by its own schema: the field under status, the message not
+    ({"spec": {"n": 1}, "status": {"n": "two"}}, {"spec": {"n": 1}}, True,
+     [("status.n", "FieldValueTypeInvalid", 'Invalid value: "string": n in body must be of type integer: "string"'),
+      _SKIPPED]),
+    # and what the stored object broke already is let by
+    ({"spec": {"n": 9}, "status": {"n": 2}}, {"spec": {"n": 9}}, True, []),
+])
+def test_the_rules_run_after_the_keywords_and_only_where_nothing_keeps_them_from_it(
+        obj: dict[str, Any], old: dict[str, Any] | None, status: bool, causes: list[tuple[str, str, str]]) -> None:
+    meta = {"metadata": {"name": "a"}}
+    assert schema.validate({**meta, **obj}, _RULED, {**meta, **old} if old else None, status=status) == causes

@@ -316,11 +316,11 @@ def _replicas_cause(obj: Obj, json_path: str) -> list[Cause]:
     return []
 
 
-def scale_causes(ct: CustomType, obj: Obj) -> list[Cause]:
+def scale_causes(ct: CustomType, obj: Obj, *, status: bool = False) -> list[Cause]:
     """What the scale subresource's paths add to a custom resource's validation: replica counts that are
-    not integers, or negative."""
+    not integers, or negative (of the status alone for a write through /status)."""
     if ct.scale is None:
         return []
-    return [c for key in ("specReplicasPath", "statusReplicasPath") if isinstance(ct.scale.get(key), str)
-            for c in _replicas_cause(obj, ct.scale[key])]
+    keys = ("statusReplicasPath",) if status else ("specReplicasPath", "statusReplicasPath")
+    return [c for key in keys if isinstance(ct.scale.get(key), str) for c in _replicas_cause(obj, ct.scale[key])]
 

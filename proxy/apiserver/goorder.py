@@ -25,6 +25,12 @@ def ordered(mapping: Obj, order: tuple[str, ...]) -> Obj:
     return out
 
 
+def decoded_meta(meta: Obj) -> Obj:
+    """ObjectMeta after json.Unmarshal into its Go type and json.Marshal back: what a custom resource's storage
+    keeps of its metadata (the codec coerces it: unknown fields, and empty lists and maps, gone)."""
+    return _stored(meta, _OBJECT_META, False)
+
+
 def ordered_meta(meta: Obj) -> Obj:
     """ObjectMeta: its struct's fields in order, labels and annotations (maps) sorted."""
     return _message(meta, _OBJECT_META)

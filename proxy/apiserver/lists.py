@@ -39,8 +39,8 @@ class Answer:
     more: bool = False  # a page: `continue` says where the rest starts
 
 
-def _refused(code: int, message: str, end: str, details: dict[str, Any] | None = None,
-             headers: tuple[tuple[str, str], ...] = ()) -> Answer:
+def refused(code: int, message: str, end: str, details: dict[str, Any] | None = None,
+            headers: tuple[tuple[str, str], ...] = ()) -> Answer:
     return Answer(code, status_bytes(code, message, details=details), headers, end, message)
 
 
@@ -145,22 +145,22 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
         try:
             rv, begin = encode.parse_continue(opts.continue_token)
         except ValueError as exc:
-            return _refused(400, f"invalid continue token: {exc}", "refused")
+            return refused(400, f"invalid continue token: {exc}", "refused")
         if opts.resource_version not in ("", "0"):  # checked once the token is read, as the apiserver does
-            return _refused(400, "specifying resource version is not allowed when using continue", "refused")
+            return refused(400, "specifying resource version is not allowed when using continue", "refused")
         if rv < cache.oldest_rv(path, now):
-            return _refused(410, "The provided continue parameter is too old to display a consistent list "
+            return refused(410, "The provided continue parameter is too old to display a consistent list "
                                  "result. You can start a new list without the continue parameter.", "expired")
         state = cache.state_upto(path, cache.index_after_rv(path, rv))
     elif _exact(opts):
         try:
             rv = int(opts.resource_version)
         except ValueError as exc:
-            return _refused(400, str(exc), "refused")
+            return refused(400, str(exc), "refused")
         if rv > current:
             return _too_large(tl, rv, current, etcd=_etcds(tl, namespace, opts))
         if rv < cache.oldest_rv(path, now):
-            return _refused(410, "The resourceVersion for the provided list is too old.", "expired")
+            return refused(410, "The resourceVersion for the provided list is too old.", "expired")
         state = cache.state_upto(path, cache.index_after_rv(path, rv))
     else:
         rv = current
@@ -224,9 +224,10 @@ def not_found_answer(tl: ResourceTimeline, name: str) -> Answer:
 
 
 def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, name: str, now: float,
-               render: Callable[[Change], bytes] | None = None, resource_version: str = "") -> Answer:
+               render: Callable[[Change], bytes | Answer] | None = None, resource_version: str = "") -> Answer:
     """One object as the cluster holds it at `now` (not as some recorded get once saw it), ended with the
-    newline Go's encoder writes; `render` gives another view of it (a Table, its metadata, its scale). A
+    newline Go's encoder writes; `render` gives another view of it (a Table, its metadata, its scale), or
+    the refusal of one it cannot give. A
     `resource_version` asks for a state not older than it: one the cache has not reached is the watch
     cache's 504, one that does not parse the storage's 500."""
     if invalid := invalid_resource_version(resource_version):
@@ -237,4 +238,7 @@ def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: st
     ch = cache.state(path, now).get((namespace, name))
     if ch is None:
         return not_found_answer(tl, name)
-    return Answer(200, render(ch) if render is not None else ch.raw + b"\n", items=1)
+    if render is None:
+        return Answer(200, ch.raw + b"\n", items=1)
+    shown = render(ch)
+    return shown if isinstance(shown, Answer) else Answer(200, shown, items=1)

@@ -154,14 +154,59 @@ def _type_ok(value: Any, s: Schema) -> bool:
     return got == want or (want == "number" and got == "integer")
 
 
-def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None) -> list[Cause]:
-    """The causes of a 422 for an object that breaks its schema (the root's metadata is checked elsewhere):
-    its OpenAPI keywords, then its CEL rules (cel.py; `old`: the stored object of an update, for the
-    rules that name oldSelf)."""
+# the causes that keep the CEL rules from running (hasBlockingErr): a value of the wrong type, one not in its enum,
+# one missing, too long, too many
+_BLOCKING = frozenset({"FieldValueNotSupported", "FieldValueRequired", "FieldValueTooLong", "FieldValueTooMany",
+                       "FieldValueTypeInvalid"})
+_RULES_SKIPPED = invalid("<nil>", None, "some validation rules were not checked because the object was invalid; "
+                                        "correct the existing errors to complete validation")
+
+
+def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None, *,
+             before: list[Cause] | None = None, scale: list[Cause] | None = None, status: bool = False
+             ) -> list[Cause]:
+    """The causes of a 422 for an object that breaks its schema (the root's metadata is checked elsewhere:
+    `before`, its causes), in the strategy's order: the OpenAPI keywords and the scale subresource's paths
+    (`scale`, its causes), the list types, then the CEL rules (cel.py), or, where a cause before them is one
+    that keeps them from running, one cause that says so. On an update (`old`, the stored object, which rules
+    naming oldSelf read) what the stored object broke already of the keywords and rules is let by (ratcheting),
+    and the list types are checked only where the stored object kept them. A write through /status
+    (`status`) has its keywords checked on the status alone, by its own schema (the causes' fields under
+    `status`, their messages not)."""
     root = {**s, "required": [r for r in s.get("required") or [] if r not in _ROOT]}
     body = {k: v for k, v in obj.items() if k not in _ROOT}
-    return _validate(body, root, "") + _list_types(body, root, "") + \
-        list(_rules(body, root, "", old, old is not None))
+    stored = {k: v for k, v in old.items() if k not in _ROOT} if old is not None else None
+    def keywords(value: dict[str, Any]) -> list[Cause]:
+        if not status:
+            return _validate(value, root, "")
+        if "status" not in value:
+            return []
+        found = _validate(value["status"], _properties(root).get("status") or {}, "")
+        return [("status" + ("." + f if f and f[0] != "[" else f) if f != "<nil>" else f, reason, message)
+                for f, reason, message in found]
+    found = keywords(body)
+    if stored is not None and found:
+        already = set(keywords(stored))
+        found = [c for c in found if c not in already]
+    found += scale or []
+    if stored is None or not _list_types(stored, root, ""):
+        found += _list_types(body, root, "")
+    if not _has_rules(root):
+        return found
+    if any(reason in _BLOCKING for _, reason, _ in (before or []) + found):
+        return [*found, _RULES_SKIPPED]
+    rules = list(_rules(body, root, "", stored, stored is not None))
+    if stored is not None and rules:
+        already = set(_rules(stored, root, "", stored, True))
+        rules = [c for c in rules if c not in already]
+    return found + rules
+
+
+def _has_rules(s: Any) -> bool:
+    """Whether a schema holds a CEL rule anywhere (the apiserver builds no CEL validator for one without)."""
+    if isinstance(s, dict):
+        return bool(s.get("x-kubernetes-validations")) or any(_has_rules(v) for v in s.values())
+    return isinstance(s, list) and any(_has_rules(v) for v in s)
 
 
 def _list_types(value: Any, s: Schema, path: str) -> list[Cause]:

@@ -56,7 +56,7 @@ from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import root
-from .goorder import META_ORDER, Undecodable, encoded, ordered_meta
+from .goorder import Undecodable, decoded_meta, encoded, ordered_meta
 from .gotime import TIMESTAMP
 from .managedfields import Ownership, identifier, reset_fields, who_is
 from .patch import PatchError, merge_patch, strategic_merge
@@ -505,8 +505,9 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         # the pod strategy's PrepareForCreate: a gated pod says why it waits
         obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
-    if causes := validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) \
-            + specvalidation.spec_causes(obj) + _schema_causes(t, obj, None):
+    causes = validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) \
+        + specvalidation.spec_causes(obj)
+    if causes := causes + _schema_causes(t, obj, None, causes):
         return _refused(t, name, causes)
     if not by_update and not opts.dry_run and isinstance(sent, int) and sent:
         # (the storage's error, as is: a 500 without a reason)
@@ -544,22 +545,22 @@ def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: Cu
     `applied` one keeps its nulls: no decoder saw it)."""
     kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
     if custom is not None and isinstance(obj.get("metadata"), dict):  # ObjectMeta, whatever else it holds
-        obj["metadata"] = {k: v for k, v in obj["metadata"].items() if k in META_ORDER}
+        obj["metadata"] = decoded_meta(obj["metadata"])
     if custom is not None and custom.schema:
         return schema.default(schema.prune(obj, custom.schema, nulls=not applied), custom.schema)
     return defaults.apply(encoded(obj, kind, api_version), kind, api_version, creating=creating, uid=uid, now=now)
 
 
-def _schema_causes(t: Target, obj: dict[str, Any], old: dict[str, Any] | None) -> list[Cause]:
-    """A custom resource's schema validation; on update only what the stored object did not break already
-    (the apiserver ratchets unchanged values)."""
+def _schema_causes(t: Target, obj: dict[str, Any], old: dict[str, Any] | None, before: list[Cause]) -> list[Cause]:
+    """A custom resource's schema validation, after the causes `before` it (its metadata's); on update only
+    what the stored object did not break already (the apiserver ratchets unchanged values)."""
     if t.custom is None:
         return []
-    found = schema.validate(obj, t.custom.schema, old) if t.custom.schema else []
-    if old is not None and found:
-        already = set(schema.validate(old, t.custom.schema))
-        found = [c for c in found if c not in already]
-    return found + crds.scale_causes(t.custom, obj)
+    status = t.subresource == "status"
+    scale = crds.scale_causes(t.custom, obj, status=status)  # (not ratcheted)
+    if not t.custom.schema:
+        return scale
+    return schema.validate(obj, t.custom.schema, old, before=before, scale=scale, status=status)
 
 
 def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
@@ -809,7 +810,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         causes += _POD_SPEC_PARTS[t.subresource][1](new, current)
     elif t.subresource not in _STATUS_PARTS:
         causes += specvalidation.spec_causes(new, current)
-    causes += _schema_causes(t, new, current)
+    causes += _schema_causes(t, new, current, causes)
     if raw is not None and held is not None:
         causes += [c for c in rawjson.refused(new, raw.before, held) if c[0] not in {f for f, _, _ in causes}]
     if causes:
@@ -1109,6 +1110,12 @@ def _custom_scale(t: Target, obj: dict[str, Any]) -> tuple[dict[str, Any], dict[
     if isinstance(selector, str) and selector:
         status["selector"] = selector
     return {"replicas": replicas} if replicas else {}, status
+
+
+def unscalable(t: Target, obj: dict[str, Any]) -> str:
+    """Why a custom resource's Scale cannot be read (ScaleREST.Get: its spec holds no replicas), or ""."""
+    path = t.custom.scale.get("specReplicasPath", "") if t.custom is not None and t.custom.scale else ""
+    return f'the spec replicas field "{path}" does not exist' if path and crds.value_at(obj, path) is None else ""
 
 
 def scale_of(t: Target, obj: dict[str, Any]) -> dict[str, Any]:

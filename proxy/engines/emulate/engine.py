@@ -25,7 +25,7 @@ from ...apiserver.changes import Change, Key
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
-from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource
+from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource, unscalable
 from ...clock import Clock
 from ...recording.records import Headers
 from ...wire import discovery as discovery_docs
@@ -490,10 +490,14 @@ class Emulator:
         rv = first_values(query_pairs(req.query)).get("resourceVersion", "")
         now = await self._fresh(lists.awaited_rv(tl, resource_version=rv))
         metadata = wanted.metadata
-        render: Callable[[Change], bytes] | None = None
+        render: Callable[[Change], bytes | lists.Answer] | None = None
         if info.subresource == "scale":
-            def render(ch: Change) -> bytes:
-                return events.dumps(scale_of(writes.target(info, tl), ch.obj))
+            def render(ch: Change) -> bytes | lists.Answer:
+                t = writes.target(info, tl, self.custom_type(info.collection_path))
+                if unread := unscalable(t, ch.obj):  # (ScaleREST.Get's NewInternalError)
+                    return lists.refused(500, f"Internal error occurred: {unread}", "refused",
+                                         {"causes": [{"message": unread}]})
+                return events.dumps(scale_of(t, ch.obj))
         elif metadata is not None:
             def render(ch: Change) -> bytes:
                 return events.dumps(events.as_metadata(ch.obj, metadata[1]))
