@@ -1459,7 +1459,7 @@ def namespace_ops(seed: int, n: int) -> list[Op]:
 
 
 # collections named apart from the ones they are: events.k8s.io's Events beside the core ones, v1's autoscalers
-_ALIASES = {"newevents": "events", "hpav1": "horizontalpodautoscalers"}
+_ALIASES = {"newevents": "events", "hpav1": "horizontalpodautoscalers", "widgetsbeta": "widgets"}
 _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps/v1/namespaces/{ns}",
              "statefulsets": "/apis/apps/v1/namespaces/{ns}", "jobs": "/apis/batch/v1/namespaces/{ns}",
              "daemonsets": "/apis/apps/v1/namespaces/{ns}", "cronjobs": "/apis/batch/v1/namespaces/{ns}",
@@ -1505,7 +1505,8 @@ _PREFIXES = {"configmaps": "/api/v1/namespaces/{ns}", "deployments": "/apis/apps
              "apiservices": "/apis/apiregistration.k8s.io/v1",
              "bindings": "/api/v1/namespaces/{ns}", "subjectaccessreviews": "/apis/authorization.k8s.io/v1",
              "localsubjectaccessreviews": "/apis/authorization.k8s.io/v1/namespaces/{ns}",
-             "widgets": "/apis/random.example.com/v1/namespaces/{ns}"}
+             "widgets": "/apis/random.example.com/v1/namespaces/{ns}",
+             "widgetsbeta": "/apis/random.example.com/v1beta1/namespaces/{ns}"}
 
 
 # the kinds whose answers are objects
@@ -2735,60 +2736,61 @@ def token_ops(seed: int, n: int) -> list[Op]:
 
 # the definition custom_resource_ops writes to: kubebuilder's markers on an operator's API (list-maps with a
 # defaulted key, a set, an atomic map, a free-form field, a nullable one, int-or-string, bounds, an enum with a
-# default, a CEL rule), status and scale subresources and printer columns
+# default, CEL rules, one of them a transition rule), status and scale subresources and a printer column, served
+# as v1 (stored) and v1beta1 (no conversion webhook: the same schema)
+_WIDGET_SCHEMA: dict[str, Any] = {"type": "object", "properties": {
+    "spec": {"type": "object", "x-kubernetes-validations": [
+        {"rule": "!has(self.replicas) || self.replicas <= 8", "message": "at most eight"}],
+        "properties": {
+            "replicas": {"type": "integer", "minimum": 0, "maximum": 10},
+            "size": {"type": "string", "enum": ["small", "large"], "default": "small"},
+            "mode": {"type": "string", "x-kubernetes-validations": [{"rule": "self == oldSelf",
+                                                                      "message": "mode is immutable"}]},
+            "ports": {"type": "array", "x-kubernetes-list-type": "map",
+                      "x-kubernetes-list-map-keys": ["port", "protocol"],
+                      "items": {"type": "object", "required": ["port"], "properties": {
+                          "port": {"type": "integer"}, "protocol": {"type": "string", "default": "TCP"},
+                          "name": {"type": "string"}}}},
+            "tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
+            "selector": {"type": "object", "x-kubernetes-map-type": "atomic",
+                         "additionalProperties": {"type": "string"}},
+            "params": {"type": "object", "additionalProperties": {"type": "string"}},
+            "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+            "note": {"type": "string", "nullable": True},
+            "budget": {"x-kubernetes-int-or-string": True}}},
+    "status": {"type": "object", "properties": {
+        "replicas": {"type": "integer"}, "selector": {"type": "string"}, "phase": {"type": "string"},
+        "conditions": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"],
+                       "items": {"type": "object", "required": ["type"], "properties": {
+                           "type": {"type": "string"}, "status": {"type": "string"},
+                           "reason": {"type": "string"}}}}}}}}
 WIDGETS_CRD: dict[str, Any] = {
     "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
     "metadata": {"name": "widgets.random.example.com"},
     "spec": {"group": "random.example.com", "scope": "Namespaced",
              "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "shortNames": ["wd"]},
-             "versions": [{"name": "v1", "served": True, "storage": True,
+             "versions": [{"name": version, "served": True, "storage": version == "v1",
                            "subresources": {"status": {}, "scale": {"specReplicasPath": ".spec.replicas",
                                                                     "statusReplicasPath": ".status.replicas",
                                                                     "labelSelectorPath": ".status.selector"}},
                            "additionalPrinterColumns": [{"name": "Size", "type": "string", "jsonPath": ".spec.size"}],
-                           "schema": {"openAPIV3Schema": {"type": "object", "properties": {
-                               "spec": {"type": "object", "x-kubernetes-validations": [
-                                   {"rule": "!has(self.replicas) || self.replicas <= 8", "message": "at most eight"}],
-                                   "properties": {
-                                       "replicas": {"type": "integer", "minimum": 0, "maximum": 10},
-                                       "size": {"type": "string", "enum": ["small", "large"], "default": "small"},
-                                       "ports": {"type": "array", "x-kubernetes-list-type": "map",
-                                                 "x-kubernetes-list-map-keys": ["port", "protocol"],
-                                                 "items": {"type": "object", "required": ["port"], "properties": {
-                                                     "port": {"type": "integer"},
-                                                     "protocol": {"type": "string", "default": "TCP"},
-                                                     "name": {"type": "string"}}}},
-                                       "tags": {"type": "array", "x-kubernetes-list-type": "set",
-                                                "items": {"type": "string"}},
-                                       "selector": {"type": "object", "x-kubernetes-map-type": "atomic",
-                                                    "additionalProperties": {"type": "string"}},
-                                       "params": {"type": "object", "additionalProperties": {"type": "string"}},
-                                       "free": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
-                                       "note": {"type": "string", "nullable": True},
-                                       "budget": {"x-kubernetes-int-or-string": True}}},
-                               "status": {"type": "object", "properties": {
-                                   "replicas": {"type": "integer"}, "selector": {"type": "string"},
-                                   "phase": {"type": "string"},
-                                   "conditions": {"type": "array", "x-kubernetes-list-type": "map",
-                                                  "x-kubernetes-list-map-keys": ["type"],
-                                                  "items": {"type": "object", "required": ["type"], "properties": {
-                                                      "type": {"type": "string"}, "status": {"type": "string"},
-                                                      "reason": {"type": "string"}}}}}}}}}}]}}
+                           "schema": {"openAPIV3Schema": _WIDGET_SCHEMA}} for version in ("v1", "v1beta1")]}}
 
 
 def widgets_served(server: rawhttp.Server, ns: str) -> bool:
     """Whether custom_resource_ops's definition is installed (409 once there), established and served."""
     rawhttp.call(*server, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
                  json.dumps(WIDGETS_CRD).encode())
-    code, _, _ = rawhttp.call(*server, "GET", f"{_PREFIXES['widgets'].replace('{ns}', ns)}/widgets")
-    return code == 200
+    return all(rawhttp.call(*server, "GET", f"{_PREFIXES[c].replace('{ns}', ns)}/widgets")[0] == 200
+               for c in ("widgets", "widgetsbeta"))
 
 
 def custom_resource_ops(seed: int, n: int) -> list[Op]:
     """Custom resources as an operator and its users write them: whole objects and two appliers' parts of one
     (ports by port and protocol, the protocol defaulted; a set of tags; an atomic selector; free-form fields,
-    nulls among them), invalid values (bounds, the enum, a missing key, a duplicate, the CEL rule), merge and JSON
-    patches (a strategic one is refused), /status and /scale, finalizers, dry runs."""
+    nulls among them), invalid values (bounds, the enum, a missing key, a duplicate, the CEL rules, an immutable
+    field), merge and JSON patches (a strategic one is refused), /status (a controller's apply of it too) and
+    /scale, finalizers, generated names, writes through the other served version, dry runs."""
     def spec(r: random.Random) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "replicas": r.choice((1, 3, 0, 9, 11, -1)), "size": r.choice(("small", "large", "huge")),
@@ -2798,7 +2800,7 @@ def custom_resource_ops(seed: int, n: int) -> list[Op]:
             "selector": r.choice(({"app": "x"}, {"app": "y", "tier": "z"}, {})),
             "params": r.choice(({"k": "v"}, {"k": "w", "j": "u"}, {"k": None}, {})),
             "free": r.choice(({"a": {"b": 1}}, {"a": None}, {"list": [1, {"x": None}]}, {})),
-            "note": r.choice(("hi", None)), "budget": r.choice((3, "50%", "x")),
+            "note": r.choice(("hi", None)), "budget": r.choice((3, "50%", "x")), "mode": r.choice(("a", "b")),
         }
         return {k: v for k, v in fields.items() if r.random() < 0.45}
 
@@ -2812,10 +2814,24 @@ def custom_resource_ops(seed: int, n: int) -> list[Op]:
 
     def extra(r: random.Random, name: str, path: str) -> Op:
         query = "dryRun=All" if r.random() < 0.1 else ""
-        what = r.choice(("part", "part", "part", "scale", "scale", "json", "smp", "unhold", "status"))
-        if what == "part":  # one applier's part of the spec, which its next apply may drop (prune)
-            return _applied(r, path, query, {"apiVersion": "random.example.com/v1", "kind": "Widget",
-                                             "metadata": {"name": name}, "spec": spec(r)}, force=True)
+        what = r.choice(("part", "part", "part", "scale", "scale", "json", "smp", "unhold", "status",
+                         "status-apply", "beta", "beta", "generated"))
+        if what in ("part", "beta"):
+            # one applier's part of the spec, which its next apply may drop (prune), through v1 or v1beta1
+            version, at = ("v1beta1", path.replace("/widgets", "/widgetsbeta")) if what == "beta" else ("v1", path)
+            if what == "beta" and r.random() < 0.4:
+                return r.choice((Op("GET", at), Op("PATCH", at, query, {"spec": spec(r)}, MERGE)))
+            return _applied(r, at, query, {"apiVersion": f"random.example.com/{version}", "kind": "Widget",
+                                           "metadata": {"name": name}, "spec": spec(r)}, force=True)
+        if what == "status-apply":  # a controller's server-side apply of the status
+            status = r.choice(({"replicas": 1, "conditions": [{"type": "Ready", "status": "True"}]},
+                               {"conditions": [{"type": "Synced", "status": "False", "reason": "Err"}]},
+                               {"phase": "Done"}))
+            return _applied(r, f"{path}/status", query, {"apiVersion": "random.example.com/v1", "kind": "Widget",
+                                                         "metadata": {"name": name}, "status": status},
+                            force=True, manager="ctrl")
+        if what == "generated":
+            return Op("POST", "/widgets", query, {**make("", r), "metadata": {"generateName": "g-"}})
         if what == "scale":
             if r.random() < 0.3:
                 return Op("GET", f"{path}/scale")

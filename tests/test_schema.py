@@ -60,7 +60,9 @@ def test_validation_causes(props: dict[str, Any], value: Any, causes: list[tuple
 
 _RULED: dict[str, Any] = {"type": "object", "properties": {
     "spec": {"type": "object", "x-kubernetes-validations": [{"rule": "self.n <= 5", "message": "at most five"}],
-             "properties": {"n": {"type": "integer", "minimum": 0}, "size": {"type": "string", "enum": ["s"]}}},
+             "properties": {"n": {"type": "integer", "minimum": 0}, "size": {"type": "string", "enum": ["s"]},
+                            "mode": {"type": "string", "x-kubernetes-validations": [
+                                {"rule": "self == oldSelf", "message": "mode is immutable"}]}}},
     "status": {"type": "object", "properties": {"n": {"type": "integer"}}}}}
 _SKIPPED = ("<nil>", "FieldValueInvalid", "Invalid value: null: some validation rules were not checked because the "
                                           "object was invalid; correct the existing errors to complete validation")
@@ -74,6 +76,9 @@ _SKIPPED = ("<nil>", "FieldValueInvalid", "Invalid value: null: some validation 
     ({"spec": {"n": -1}}, None, False,
      [("spec.n", "FieldValueInvalid", "Invalid value: -1: spec.n in body should be greater than or equal to 0")]),
     ({"spec": {"n": 9}}, None, False, [("spec", "FieldValueInvalid", "Invalid value: at most five")]),
+    # a rule on a scalar names its value (fieldErrorForReason), one on an object or array does not
+    ({"spec": {"n": 1, "mode": "b"}}, {"spec": {"n": 1, "mode": "a"}}, False,
+     [("spec.mode", "FieldValueInvalid", 'Invalid value: "b": mode is immutable')]),
     # through /status the status alone, by its own schema: the field under status, the message not
     ({"spec": {"n": 1}, "status": {"n": "two"}}, {"spec": {"n": 1}}, True,
      [("status.n", "FieldValueTypeInvalid", 'Invalid value: "string": n in body must be of type integer: "string"'),

@@ -307,8 +307,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # custom resources (an operator's definition: tests/random_writes.py WIDGETS_CRD): empty lists and maps in
     # their metadata gone as from ObjectMeta, a schema error that keeps the CEL rules from running said so, a
     # write through /status checked on the status by its own schema, a Scale without spec replicas unreadable
-    # (25, 1 and 1 answers differed)
-    ("widgets", 4), ("widgets", 1), ("widgets", 11),
+    # and a CEL rule's failure names a scalar's value (each of these seeds differed before)
+    ("widgets", 4), ("widgets", 1), ("widgets", 11), ("widgets", 5), ("widgets", 7),
     # DeviceClasses: selectors given, opaque configurations (a driver in declarative validation's words: its
     # length in characters), the extended resource's name (14 to 36 answers differed before)
     ("deviceclasses", 1), ("deviceclasses", 9),

@@ -305,7 +305,13 @@ def _rule(rule: dict[str, Any], value: Any, s: Schema, path: str, old: Any, has_
     reason = str(rule.get("reason")) if rule.get("reason") in _REASONS else "FieldValueInvalid"
     field_path = rule.get("fieldPath")
     where = path + field_path if isinstance(field_path, str) and field_path.startswith(".") and path else path
-    yield where, reason, f"{_REASONS[reason]}: {message}"
+    # (fieldErrorForReason: an Invalid or Duplicate names the value, unless the schema's type is an object or an
+    # array, and a Duplicate says nothing more)
+    shown = "" if _type_of(s, value) in ("object", "array") else f": {go_value(value)}"
+    if reason == "FieldValueDuplicate":
+        yield where, reason, f"{_REASONS[reason]}{shown}"
+    else:
+        yield where, reason, f"{_REASONS[reason]}{shown if reason == 'FieldValueInvalid' else ''}: {message}"
 
 
 def _type_of(s: Schema, value: Any) -> str:
