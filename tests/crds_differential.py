@@ -149,6 +149,48 @@ def _rules(group: str, ns: str) -> tuple[Step, ...]:
     )
 
 
+def _decoded(group: str, ns: str) -> tuple[Step, ...]:
+    """What the handlers make of a custom resource's body before its schema does (unstructured: any version
+    and kind decode, the handler then accepts its own version only; metadata through ObjectMeta; floats read
+    back from storage), and what its subresources and lists answer of it."""
+    widgets, sprockets = (f"/apis/{group}/v1/namespaces/{ns}/{plural}" for plural in ("widgets", "sprockets"))
+    def widget(name: str, **fields: Any) -> dict[str, Any]:
+        return {**_widget(group, name), **fields}
+    text = ("code", "reason", "message")
+    scale = {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "d1"}, "spec": {"replicas": 4}}
+    return (
+        Step("another version in the body", "POST", widgets, widget("d0", apiVersion=f"{group}/v1beta1"), fields=text),
+        Step("no version in the body", "POST", widgets, {k: v for k, v in widget("d0").items() if k != "apiVersion"},
+             fields=text),
+        Step("no kind in the body", "POST", widgets, {k: v for k, v in widget("d0").items() if k != "kind"},
+             fields=text),
+        Step("another version and kind: the version first", "PUT", f"{widgets}/d0",
+             widget("d0", apiVersion=f"{group}/v2", kind="Gadget"), fields=text),
+        Step("empty lists and maps in metadata are gone, and not owned", "POST", widgets,
+             widget("d1", metadata={"name": "d1", "labels": {}, "annotations": {}, "finalizers": []},
+                    spec={"color": "red", "replicas": 2.0, "free": {"a": 3.0, "b": 1.5, "c": 1e20}}),
+             fields=(*WHOLE, "metadata.managedFields")),
+        Step("a float that is an integer is one to the schema", "POST", widgets,
+             widget("d2", spec={"color": "red", "size": 2.0}), fields=("code", "spec")),
+        Step("a merge patch of another version: validation's", "PATCH", f"{widgets}/d1",
+             {"apiVersion": f"{group}/v2"}, MERGE, fields=INVALID),
+        Step("a merge patch removing the kind", "PATCH", f"{widgets}/d1", {"kind": None}, MERGE, fields=("code",)),
+        Step("a merge patch removing the version", "PATCH", f"{widgets}/d1", {"apiVersion": None}, MERGE,
+             fields=text),
+        Step("a merge patch of /status naming another version", "PATCH", f"{widgets}/d1/status",
+             {"apiVersion": f"{group}/v2", "status": {"replicas": 1}}, MERGE, fields=("code", "status")),
+        Step("write the scale", "PUT", f"{widgets}/d1/scale", scale, fields=("code", "spec")),
+        Step("an apply of the scale conflicts with its writer, of autoscaling/v1", "PATCH", f"{widgets}/d1/scale",
+             {**scale, "spec": {"replicas": 5}}, APPLY, query="fieldManager=hpa", fields=text),
+        Step("no spec replicas: the scale cannot be read", "GET", f"{widgets}/d2/scale", fields=text),
+        Step("delete by label: the list's continue is there, empty", "DELETE", widgets,
+             query="labelSelector=gone%3Dyes", fields=("code", "kind", "metadata.continue", "items")),
+        Step("a CEL rule reads a float where an integer belongs", "POST", sprockets,
+             {"apiVersion": f"{group}/v1", "kind": "Sprocket", "metadata": {"name": "f1"},
+              "spec": {"color": "red", "replicas": 2.0}}, fields=CAUSES),
+    )
+
+
 def _bad_crd(group: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     crd = _crd(group, "bolts", "Bolt")
     change(crd)
@@ -473,6 +515,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         Step("wait until gone: the gizmos' definition", "GET", f"{CRDS}/gizmos.{group}", fields=("code",)),
         *_versions(group, ns),
         *_rules(group, ns),
+        *_decoded(group, ns),
         *_markers(group, ns),
         Step("delete a widget", "DELETE", f"{widgets}/w1", fields=("code", "kind", "status", "details")),
         Step("delete the definition", "DELETE", crd_path, fields=WHOLE),

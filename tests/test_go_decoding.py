@@ -5,6 +5,7 @@ thousands of bent values while writing these: 0 differences in base64, 2 in 36,0
 from __future__ import annotations
 
 import pytest
+from watchproxy.apiserver import decoding
 from watchproxy.apiserver.goorder import base64_error
 from watchproxy.apiserver.gotime import RFC3339, RFC3339_MICRO, parse_error
 
@@ -36,3 +37,17 @@ def test_base64_errors_are_gos(text: str, at: int | None) -> None:
 ])
 def test_time_parse_errors_are_gos(value: str, layout: str, error: str | None) -> None:
     assert parse_error(value, layout) == error
+
+
+@pytest.mark.parametrize(("value", "written", "read_back"), [
+    # encoding/json's Marshal of a float64 (checked against Go 1.26), and what a custom resource's storage reads
+    # back from it: an integral one below 1e21 is written without a fraction, so it comes back an integer
+    (2.0, "2", 2), (-0.0, "-0", 0), (123456789.0, "123456789", 123456789), (1e20, "100000000000000000000", 10**20),
+    (9.223372036854776e18, "9223372036854776000", 9223372036854776000),
+    (1.2345678901234568e17, "123456789012345680", 123456789012345680), (1e21, "1e+21", 1e21), (1.5, "1.5", 1.5),
+    (1e-7, "1e-7", 1e-7),
+])
+def test_floats_are_written_and_read_back_as_by_go(value: float, written: str, read_back: float) -> None:
+    assert decoding.json_number(value) == written
+    assert decoding.stored_numbers({"a": [value]}) == {"a": [read_back]}
+    assert type(decoding.stored_numbers(value)) is type(read_back)

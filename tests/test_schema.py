@@ -85,6 +85,15 @@ _SKIPPED = ("<nil>", "FieldValueInvalid", "Invalid value: null: some validation 
       _SKIPPED]),
     # and what the stored object broke already is let by
     ({"spec": {"n": 9}, "status": {"n": 2}}, {"spec": {"n": 9}}, True, []),
+    # a float that is a JSON integer is an integer to the keywords (swag.IsFloat64AJSONInteger), but a rule
+    # cannot read it as one (UnstructuredToVal)
+    ({"spec": {"n": 2.0}}, None, False,
+     [("spec", "FieldValueInvalid",
+       'Invalid value: "object": invalid data, expected int, got float64 evaluating rule: at most five')]),
+    ({"spec": {"n": 2.5}}, None, False,
+     [("spec.n", "FieldValueTypeInvalid", 'Invalid value: "number": spec.n in body must be of type integer: "number"'),
+      ("<nil>", "FieldValueInvalid", 'Invalid value: "": Checked value must be of type integer (default format) in '
+                                     "spec.n"), _SKIPPED]),
 ])
 def test_the_rules_run_after_the_keywords_and_only_where_nothing_keeps_them_from_it(
         obj: dict[str, Any], old: dict[str, Any] | None, status: bool, causes: list[tuple[str, str, str]]) -> None:

@@ -315,6 +315,8 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
         return got
     if (error := _kind_error(doc)) is not None:
         raise _unrecognized(kind, error, original)
+    if custom and not doc.get("kind"):  # (unstructured's Decode: a missing kind is an error; a version is not)
+        raise _unrecognized(kind, f"Object 'Kind' is missing in '{original.decode(errors='replace')}'", original)
     if custom and got.overflow:  # unstructured numbers are float64 or int64
         raise BadBody(f'{kind} in version "{version}" cannot be handled as a {kind}: json: cannot unmarshal '
                       f"number {got.overflow} into Go value of type float64")

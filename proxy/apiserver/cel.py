@@ -28,6 +28,20 @@ class CelError(Exception):
     """An evaluation error, in CEL's words (`no such key: replicas`)."""
 
 
+class Unreadable:
+    """A value the rule's data holds but cannot read (UnstructuredToVal's error for data its schema does not
+    describe): reading it is an error, asking has() of it is not."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+
+def _read(v: Any) -> Any:
+    if isinstance(v, Unreadable):
+        raise CelError(v.why)
+    return v
+
+
 _TOKEN = re.compile(r"""\s*(?:(?P<num>\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|0x[0-9a-fA-F]+u?|\d+u?)
     |(?P<str>[rR]?(?:'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
@@ -202,22 +216,22 @@ def evaluate(node: Node, env: dict[str, Any]) -> Any:
     if op == "var":
         if node[1] not in env:
             raise Unsupported(f"the variable {node[1]}")
-        return env[node[1]]
+        return _read(env[node[1]])
     if op == "field":
         target = evaluate(node[1], env)
         if not isinstance(target, dict):
             raise CelError("no such overload")
         if node[2] not in target:
             raise CelError(f"no such key: {node[2]}")
-        return target[node[2]]
+        return _read(target[node[2]])
     if op == "index":
         target, key = evaluate(node[1], env), evaluate(node[2], env)
         if isinstance(target, list) and isinstance(key, int) and not isinstance(key, bool):
             if not 0 <= key < len(target):
                 raise CelError(f"index out of bounds: {key}")
-            return target[key]
+            return _read(target[key])
         if isinstance(target, dict) and key in target:
-            return target[key]
+            return _read(target[key])
         raise CelError(f"no such key: {key}")
     if op in ("||", "&&"):
         decides = op == "||"

@@ -19,6 +19,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..wire.gostrings import format_float
 from . import validation
 from .decoding import json_kind
 from .fielderrors import Cause, invalid, not_supported, required
@@ -49,6 +50,8 @@ class CustomType:
     short_names: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     schema: dict[str, Any] = field(default_factory=dict, hash=False)
+    # every served version's schema (a body naming another version of the type is decoded by that one's)
+    schemas: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
     status: bool = False  # has a status subresource
     scale: dict[str, str] | None = field(default=None, hash=False)  # the scale subresource's JSON paths
     columns: tuple[dict[str, Any], ...] = ()  # additionalPrinterColumns
@@ -248,6 +251,7 @@ def served(crd: Obj) -> list[CustomType]:
         return []
     spec, names = _spec(crd), _names(crd)
     storage = next((str(v.get("name", "")) for v in _versions(crd) if v.get("storage")), "")
+    schemas = {str(v.get("name", "")): _schema_of(v) or {} for v in _versions(crd) if v.get("served")}
     out = []
     for v in _versions(crd):
         if not v.get("served"):
@@ -260,7 +264,7 @@ def served(crd: Obj) -> list[CustomType]:
             singular=str(names.get("singular", "")), kind=str(names.get("kind", "")),
             list_kind=str(names.get("listKind", "")), namespaced=spec.get("scope") == "Namespaced",
             short_names=tuple(names.get("shortNames") or ()), categories=tuple(names.get("categories") or ()),
-            schema=_schema_of(v) or {},
+            schema=_schema_of(v) or {}, schemas=schemas,
             status=isinstance(subresources.get("status"), dict),
             scale=scale if isinstance(scale, dict) else None,
             columns=tuple(c for c in v.get("additionalPrinterColumns") or () if isinstance(c, dict)),
@@ -290,6 +294,13 @@ _GO_TYPES = {"null": "<nil>", "bool": "bool", "int": "int64", "float": "float64"
              "list": "[]interface {}", "map": "map[string]interface {}"}
 
 
+def _v(value: Any) -> str:
+    """%v of a decoded JSON scalar."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return format_float(value) if isinstance(value, float) else str(value)
+
+
 def _go_type(value: Any) -> str:
     """%T of a decoded JSON value, as unstructured holds it."""
     return _GO_TYPES[json_kind(value)]
@@ -301,13 +312,13 @@ def _replicas_cause(obj: Obj, json_path: str) -> list[Cause]:
     parts = json_path.lstrip(".").split(".")
     for part in parts:
         if not isinstance(node, dict):
-            return [invalid(json_path, 0, f"{json_path} accessor error: {node} is of the type {_go_type(node)}, "
+            return [invalid(json_path, 0, f"{json_path} accessor error: {_v(node)} is of the type {_go_type(node)}, "
                                           "expected map[string]interface{}")]
         if part not in node:
             return []
         node = node[part]
     if not isinstance(node, int) or isinstance(node, bool):
-        return [invalid(json_path, 0, f"{json_path} accessor error: {node} is of the type {_go_type(node)}, "
+        return [invalid(json_path, 0, f"{json_path} accessor error: {_v(node)} is of the type {_go_type(node)}, "
                                       "expected int64")]
     if node < 0:
         return [invalid(json_path, node, "should be a non-negative integer")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from ..wire import gotypes
@@ -59,10 +60,24 @@ def json_word(value: Any) -> str:
 
 
 def json_number(value: int | float) -> str:
-    """A number as encoding/json writes a float64 (an int64 as itself): exponent form from 1e21."""
-    if isinstance(value, int) or (value.is_integer() and abs(value) < 1e21):
-        return str(int(value))
+    """A number as encoding/json writes a float64 (an int64 as itself): exponent form from 1e21, an integral
+    one in its shortest digits (9.223372036854776e18 as 9223372036854776000, -0.0 as -0)."""
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e21:
+        return format(Decimal(repr(value)).to_integral_value(), "f")
     return repr(value).replace("e+0", "e+").replace("e-0", "e-")
+
+
+def stored_numbers(value: Any) -> Any:
+    """A custom resource's value as storage gives it back (unstructured JSON, written and read again): a float64
+    written without a fraction (an integral one below 1e21) reads back as an int64, or beyond one as a float64
+    written with the same digits again: here the integer of those digits either way."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return int(json_number(value))
+    if isinstance(value, dict):
+        return {k: stored_numbers(v) for k, v in value.items()}
+    return [stored_numbers(v) for v in value] if isinstance(value, list) else value
 
 
 def _fits(value: Any, go: str) -> bool:

@@ -21,6 +21,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from .decoding import json_number
+
 Path = tuple[str, ...]
 FieldSet = frozenset[Path]
 MISSING: Any = object()  # a field that is not there (Go's nil value), unlike a null
@@ -129,6 +131,11 @@ def field_type(node: dict[str, Any], key: str) -> tuple[Any, bool]:
 
 
 def _json(value: Any) -> str:
+    """value.ToJSON of a key or a set's item: a float as Go writes it (80.0 as 80)."""
+    if isinstance(value, float):
+        return json_number(value)
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_json(v)}" for k, v in value.items()) + "}"
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 

@@ -220,10 +220,11 @@ def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False) -> O
     """A built-in object as the apiserver decodes and answers it: decoded into its Go type and encoded again
     (unknown fields dropped, empty ones left out or written as Go writes them, keys in struct order,
     quantities in their canonical form); `stored`: as it reads it back from storage. A custom resource is
-    only normalized: its schema is not known here."""
+    only normalized: its schema is not known here (stored, its integral floats read back as integers)."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     if message is None:
-        return normalize(obj, kind, api_version)
-    out: Obj = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
+        out = normalize(obj, kind, api_version)
+        return decoding.stored_numbers(out) if stored and _custom(api_version) else out
+    out = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
     out.update(_stored({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}, message, stored))
     return out

@@ -18,6 +18,7 @@ import copy
 import json
 import math
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -132,12 +133,29 @@ _OPENAPI_TYPES = {"null": "null", "bool": "boolean", "int": "integer", "float": 
 
 
 def _type_name(value: Any) -> str:
-    """The JSON type of a value as kube-openapi names it in its messages (a float with no fraction is an
+    """The JSON type of a value as kube-openapi names it in its messages (a float that is a JSON integer is an
     integer to it)."""
     kind = json_kind(value)
-    if kind == "float" and value.is_integer() and not math.isinf(value):
+    if kind == "float" and _json_integer(value):
         kind = "int"
     return _OPENAPI_TYPES[kind]
+
+
+_JSON_INTEGERS = float((1 << 53) - 1)
+
+
+def _json_integer(f: float) -> bool:
+    """swag.IsFloat64AJSONInteger: a float within a float64's exact integers that is one, or within a relative
+    1e-9 of one (the JSON decoder of a custom resource reads `2.0` as a float64)."""
+    if math.isnan(f) or math.isinf(f) or not -_JSON_INTEGERS <= f <= _JSON_INTEGERS:
+        return False
+    g = float(math.trunc(f)) if f >= 0 else 0.0  # (float64(uint64(f)): a negative one converts to 0 on amd64)
+    if f == g or f == float(math.trunc(f)):
+        return True
+    diff = abs(f - g)
+    if f == 0 or g == 0 or diff < 5e-324:
+        return diff < 1e-9 * 5e-324
+    return diff / min(abs(f) + abs(g), sys.float_info.max) < 1e-9
 
 
 def _wanted(s: Schema) -> str:
@@ -284,7 +302,7 @@ def _rule(rule: dict[str, Any], value: Any, s: Schema, path: str, old: Any, has_
         tree = cel.parse(text)
         if "oldSelf" in set(cel.names(tree)) and not has_old:
             return  # a transition rule: only on an update, where the old value is there
-        env = {"self": value, **({"oldSelf": old} if has_old else {})}
+        env = {"self": _as_read(value, s), **({"oldSelf": _as_read(old, s)} if has_old else {})}
         ok = cel.evaluate(tree, env)
     except cel.Unsupported:
         return  # not claimed: emulate does not refuse what it cannot read
@@ -314,6 +332,22 @@ def _rule(rule: dict[str, Any], value: Any, s: Schema, path: str, old: Any, has_
         yield where, reason, f"{_REASONS[reason]}{shown if reason == 'FieldValueInvalid' else ''}: {message}"
 
 
+def _as_read(value: Any, s: Schema | None) -> Any:
+    """A value as a CEL rule reads it (UnstructuredToVal): an integer the JSON wrote as a float (the JSON
+    integer its keywords let by) cannot be read."""
+    if s is None:
+        return value
+    if isinstance(value, float) and s.get("type") == "integer":
+        return cel.Unreadable("invalid data, expected int, got float64")
+    if isinstance(value, dict):
+        props, extra = _properties(s), _additional(s)
+        return {k: _as_read(v, props.get(k, extra)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = _items(s)
+        return [_as_read(v, items) for v in value]
+    return value
+
+
 def _type_of(s: Schema, value: Any) -> str:
     return str(s.get("type") or _type_name(value))
 
@@ -326,7 +360,8 @@ def _number(value: Any, s: Schema, path: str) -> list[Cause]:
     """The number validator's checks, each reported (it does not stop at the first)."""
     out: list[Cause] = []
     where = f"{_in_body(path)} in body"
-    if s.get("type") == "integer" and isinstance(value, float):  # the integer format's own check, as Go words it
+    if s.get("type") == "integer" and isinstance(value, float) and not _json_integer(value):
+        # (the integer format's own check, as Go words it)
         out.append(("<nil>", "FieldValueInvalid",
                     f'Invalid value: "": Checked value must be of type integer (default format) in {path}'))
     factor = s.get("multipleOf")

@@ -56,7 +56,7 @@ from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import root
-from .goorder import Undecodable, decoded_meta, encoded, ordered_meta
+from .goorder import Undecodable, decoded_meta, encoded, ordered_meta, sorted_keys
 from .gotime import TIMESTAMP
 from .managedfields import Ownership, identifier, reset_fields, who_is
 from .patch import PatchError, merge_patch, strategic_merge
@@ -380,7 +380,9 @@ def foreign_namespace(t: Target, meta: dict[str, Any]) -> Outcome | None:
     return None
 
 
-def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
+def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = False) -> Outcome | None:
+    """What the handlers refuse of a body (a create's or update's; `patched`: the object a patch made) before
+    the object is validated."""
     if not isinstance(obj, dict):
         return fail(400, "the body of the request was not a JSON object")
     kind = obj.get("kind")
@@ -392,11 +394,15 @@ def _check_body(t: Target, obj: Any, name_from_path: str) -> Outcome | None:
             return fail(400, f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
     elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return _undecodable(t, error)
-    elif t.custom is not None:  # decoded as unstructured: a kind or version of another type fails validation
-        wrong = [invalid(k, v, f"must be {want}") for k, v, want in (("apiVersion", obj.get("apiVersion"),
-                 t.api_version), ("kind", kind, t.kind)) if v not in (None, "", want)]
-        if wrong:  # the 422 names the kind the object claims
-            claimed = dataclasses.replace(t, kind=kind) if isinstance(kind, str) and kind else t
+    elif t.custom is not None:  # decoded as unstructured, whatever its version and kind
+        version = obj.get("apiVersion") or ""
+        if not patched and version != t.api_version:  # (the create and update handlers' AcceptsGroupVersion)
+            return fail(400, f"the API version in the data ({version}) does not match the expected API version "
+                             f"({t.api_version})", "BadRequest")
+        wrong = [invalid(k, v, f"must be {want}") for k, v, want in (("apiVersion", version, t.api_version),
+                                                                       ("kind", kind, t.kind)) if v not in ("", want)]
+        if wrong and t.subresource != "status":  # validation's (/status keeps the stored object's): the 422 names
+            claimed = dataclasses.replace(t, kind=str(kind))  # the kind the object claims
             return _refused(claimed, str(meta.get("name") or name_from_path), wrong)
     elif kind not in (None, "", t.kind):
         return fail(400, f"the kind of the provided object ({kind}) does not match the resource ({t.kind})")
@@ -569,8 +575,14 @@ def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
     if t.custom is not None:
         if not t.custom.schema:
             return []
-        return sorted(fieldvalidation.meta_unknown_fields(obj.get("metadata"))
-                      + schema.unknown_fields(obj, t.custom.schema))
+        unknown = fieldvalidation.meta_unknown_fields(obj.get("metadata"))
+        group, _, version = str(obj.get("apiVersion") or "").rpartition("/")
+        if (group, obj.get("kind")) == (t.custom.group, t.custom.kind):  # (another type's: no schema prunes it)
+            if (by := t.custom.schemas.get(version)) is not None:
+                unknown += schema.unknown_fields(obj, by)
+            else:  # a version not served: nothing of the object is known but its type and metadata
+                unknown += [k for k in obj if k not in ("apiVersion", "kind", "metadata")]
+        return sorted(unknown)
     return fieldvalidation.unknown_fields(obj, t.kind, t.api_version) or []
 
 
@@ -597,6 +609,8 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     if problems and opts.field_validation == "Strict":
         if verb == "patch":
             return _unpatchable(obj, fieldvalidation.refusal(problems), patch_doc if strategic else None), []
+        if t.custom is not None and isinstance(obj, dict):  # (decoded in the version the body names)
+            t = dataclasses.replace(t, version=str(obj.get("apiVersion") or "").rpartition("/")[2] or t.version)
         return _undecodable(t, fieldvalidation.refusal(problems)), []
     return None, fieldvalidation.warnings(problems)
 
@@ -1031,7 +1045,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         if content_type == APPLY_PATCH:  # the ScaleHandler: the managers of the replicas, as a Scale's
             assert isinstance(doc, dict)
             replicas = tuple(f"f:{k}" for k in replicas_path(t).strip(".").split("."))
-            owners = {w: frozenset({("f:spec", "f:replicas")})
+            # (ToSubresource: each as the Scale's own manager, of autoscaling/v1, which a conflict names)
+            owners = {who_is(w[0], w[1], "autoscaling/v1", w[3]): frozenset({("f:spec", "f:replicas")})
                       for w, owned in (ownership.managers if ownership else {}).items() if replicas in owned}
             done = apply(scale_of(t, current), doc, root("autoscaling/v1", "Scale"), owners,
                          who_is(opts.field_manager, "Apply", "", "scale"), frozenset())
@@ -1083,7 +1098,14 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         refused, warnings = _field_check("patch", t, opts, new, doc, content_type == STRATEGIC_PATCH)
         if refused is not None:
             return refused
-    bad = _check_body(t, new, t.name)
+    if t.custom is not None and t.subresource != "status":  # the patched object decoded as unstructured
+        if not new.get("kind"):
+            unstructured = sorted_keys(new)
+            return _unpatchable(unstructured, f"Object 'Kind' is missing in '{go_json(unstructured)}'")
+        if not new.get("apiVersion"):  # (NewInternalError)
+            missing = "Object 'apiVersion' is missing in 'object has no apiVersion field'"
+            return fail(500, f"Internal error occurred: {missing}", "InternalError", {"causes": [{"message": missing}]})
+    bad = _check_body(t, new, t.name, patched=True)
     if bad is not None:
         return _warned(bad, warnings)
     meta = _meta(new)
@@ -1361,8 +1383,11 @@ def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts
                                                             if k not in ("kind", "apiVersion")})
     if refused is not None:
         return Outcome(refused.code, refused.body, commits, warnings=warnings)
+    # (an unstructured list's metadata keeps its empty continue, as a custom resource's list does)
+    meta = {"continue": ""} if t.custom is not None else {}
     return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version,
-                         "metadata": {"resourceVersion": str(list_rv)}, "items": out_items}, commits, warnings=warnings)
+                         "metadata": {**meta, "resourceVersion": str(list_rv)}, "items": out_items},
+                   commits, warnings=warnings)
 
 
 def generated_suffix(n: int) -> str:
