@@ -80,7 +80,11 @@ def test_bent_bodies_never_make_an_internal_error(replay: Replay, pick: int, rnd
     wd._call(api, wd.Step("", "POST" if seed.method == "POST" else "PUT", seed.path), seed.body)  # it exists
     code, doc = wd._call(api, wd.Step("", method, path, content_type=content_type,
                                       query="fieldManager=fuzz" if content_type == wd.APPLY else ""), body)
-    assert code < 500 or (code == 500 and "failed to create typed patch object" in json.dumps(doc)), \
+    # (the 500s the real apiserver answers itself, in its words: an applied configuration's (typedpatch.py), the
+    # storage's refusal of a create that names a resourceVersion)
+    modelled = ("failed to create typed patch object", "failed to convert new object",
+                "resourceVersion should not be set on objects to be created")
+    assert code < 500 or (code == 500 and isinstance(doc, dict) and str(doc.get("message")).startswith(modelled)), \
         f"{method} {path} ({content_type}): {code} {doc}\n{json.dumps(body)[:600]}"
 
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.gostrings import format_float
-from . import validation
+from . import schema, validation
 from .decoding import json_kind
 from .fielderrors import Cause, invalid, not_supported, required
 
@@ -135,6 +136,69 @@ def _untyped_nodes(s: Any, path: str) -> list[Cause]:
     return causes
 
 
+def _marker_causes(s: Any, path: str) -> list[Cause]:
+    """ValidateCustomResourceDefinitionOpenAPISchema's rules for the markers server-side apply reads: list and
+    map types on lists and maps, a set's items atomic, a list-map's keys scalar properties of object items."""
+    if not isinstance(s, dict):
+        return []
+    out: list[Cause] = []
+    typ, items = s.get("type") or "", s.get("items")
+    list_type, map_type, keys = s.get("x-kubernetes-list-type"), s.get("x-kubernetes-map-type"), \
+        s.get("x-kubernetes-list-map-keys") or []
+    props: Obj = s["properties"] if isinstance(s.get("properties"), dict) else {}
+    for name, child in props.items():
+        out += _marker_causes(child, f"{path}.properties[{name}]")
+    if isinstance(s.get("additionalProperties"), dict):
+        out += _marker_causes(s["additionalProperties"], f"{path}.additionalProperties")
+    if isinstance(items, dict):
+        out += _marker_causes(items, f"{path}.items")
+    if s.get("x-kubernetes-preserve-unknown-fields") is False:
+        out.append(invalid(f"{path}.x-kubernetes-preserve-unknown-fields", False, "must be true or undefined"))
+    if map_type is not None and typ != "object":
+        why = "must be object if x-kubernetes-map-type is specified"
+        out.append(invalid(f"{path}.type", typ, why) if typ else required(f"{path}.type", why))
+    if map_type is not None and map_type not in ("atomic", "granular"):
+        out.append(not_supported(f"{path}.x-kubernetes-map-type", map_type, ["atomic", "granular"]))
+    if list_type is not None and typ != "array":
+        why = "must be array if x-kubernetes-list-type is specified"
+        out.append(invalid(f"{path}.type", typ, why) if typ else required(f"{path}.type", why))
+    elif list_type == "set" and isinstance(items, dict):
+        why = "must be atomic as item of a list with x-kubernetes-list-type=set"
+        item_list = items.get("x-kubernetes-list-type")
+        if items.get("type") == "array" and item_list is not None and item_list != "atomic":
+            out.append(invalid(f"{path}.items.x-kubernetes-list-type", item_list, why))
+        if items.get("type") == "object" and items.get("x-kubernetes-map-type") != "atomic":
+            out.append(invalid(f"{path}.items.x-kubernetes-map-type", item_list, why))  # (Go prints the list type)
+    if list_type is not None and list_type not in ("atomic", "set", "map"):
+        out.append(not_supported(f"{path}.x-kubernetes-list-type", list_type, ["atomic", "set", "map"]))
+    if keys and list_type != "map":
+        why = "must be map if x-kubernetes-list-map-keys is non-empty"
+        out.append(invalid(f"{path}.x-kubernetes-list-type", list_type, why) if list_type is not None
+                   else required(f"{path}.x-kubernetes-list-type", why))
+    if list_type == "map":
+        if not keys:
+            out.append(required(f"{path}.x-kubernetes-list-map-keys",
+                                "must not be empty if x-kubernetes-list-type is map"))
+        if not isinstance(items, dict):
+            out.append(required(f"{path}.items", "must have a schema if x-kubernetes-list-type is map"))
+        elif items.get("type") != "object":
+            out.append(invalid(f"{path}.items.type", items.get("type") or "",
+                               "must be object if parent array's x-kubernetes-list-type is map"))
+        else:
+            item_props: Obj = items["properties"] if isinstance(items.get("properties"), dict) else {}
+            for i, k in enumerate(keys):
+                if k not in item_props:
+                    out.append(invalid(f"{path}.x-kubernetes-list-map-keys", keys,
+                                       "entries must all be names of item properties"))
+                elif isinstance(item_props[k], dict) and item_props[k].get("type") in ("array", "object"):
+                    out.append(invalid(f"{path}.items.properties[{k}].type", "object",
+                                       "must be a scalar type if parent array's x-kubernetes-list-type is map"))
+                if k in keys[:i]:
+                    out.append(invalid(f"{path}.x-kubernetes-list-map-keys", keys,
+                                       "must not contain duplicate entries"))
+    return out
+
+
 def causes(crd: Obj) -> list[Cause]:
     """ValidateCustomResourceDefinition, in part and in its order: the name, group, scope, that every version
     has a schema, version names, one storage version, the names, that the schema names its fields' types,
@@ -180,9 +244,11 @@ def causes(crd: Obj) -> list[Cause]:
         out.append(invalid("spec.names.listKind", names["listKind"], "kind and listKind may not be the same"))
     given = [s for s in schemas if s is not None]
     if given and len(given) == len(schemas) and all(s == given[0] for s in given):  # the spec's, as Go holds it
+        out += _marker_causes(given[0], "spec.validation.openAPIV3Schema")
         out += _untyped_nodes(given[0], "spec.validation.openAPIV3Schema")
     else:
         for i, s in enumerate(schemas):
+            out += _marker_causes(s, f"spec.versions[{i}].schema.openAPIV3Schema")
             out += _untyped_nodes(s, f"spec.versions[{i}].schema.openAPIV3Schema")
     stored = (crd.get("status") or {}).get("storedVersions")
     if not stored:
@@ -202,6 +268,44 @@ def _schema_of(version: Obj) -> Obj | None:
     schema = version.get("schema")
     found = schema.get("openAPIV3Schema") if isinstance(schema, dict) else None
     return found if isinstance(found, dict) else None
+
+
+def _schema_nodes(node: Any) -> Iterator[Obj]:
+    """Every schema in one, itself first (SchemaHas's walk; properties in the schema's order, not Go's random
+    one)."""
+    if not isinstance(node, dict):
+        return
+    yield node
+    items = node.get("items")
+    for child in [*(items if isinstance(items, list) else [items]), *(node.get("allOf") or []),
+                  *(node.get("anyOf") or []), *(node.get("oneOf") or []), node.get("not"),
+                  *((node.get("properties") or {}).values()), node.get("additionalProperties"),
+                  *((node.get("patternProperties") or {}).values()), node.get("additionalItems"),
+                  *((node.get("definitions") or {}).values())]:
+        yield from _schema_nodes(child)
+
+
+def _unrecognized_formats(crd: Obj) -> list[str]:
+    """getUnrecognizedFormatsInCRD: the formats the apiserver drops from a schema before validating by it (a
+    number's not of its type, a string's or an untyped one's not in the registry, any other type's)."""
+    return [str(node["format"]) for v in _versions(crd) for node in _schema_nodes(_schema_of(v))
+            if isinstance(node.get("format"), str) and node["format"] and not schema.kept_format(node)]
+
+
+def _object_sets(crd: Obj) -> set[str]:
+    """getNonScalarListTypeSetWarnings: a set of objects or of lists, which apply and CEL cannot hold."""
+    return {f'x-kubernetes-list-type: set for items of type "{t}" is not supported by server-side apply or CEL '
+            "validation rules" for v in _versions(crd) for node in _schema_nodes(_schema_of(v))
+            if node.get("x-kubernetes-list-type") == "set" and isinstance(node.get("items"), dict)
+            and (t := node["items"].get("type")) in ("object", "array")}
+
+
+def definition_warnings(crd: Obj, old: Obj | None) -> list[str]:
+    """The definition strategy's WarningsOnCreate/Update: formats it does not know (no value is checked against
+    them) and sets of non-scalars, on an update only those the stored definition did not have."""
+    before = set(_unrecognized_formats(old)) if old is not None else set()
+    formats = [f'unrecognized format "{f}"' for f in dict.fromkeys(_unrecognized_formats(crd)) if f not in before]
+    return formats + sorted(_object_sets(crd) - (_object_sets(old) if old is not None else set()))
 
 
 def _condition(kind: str, status: str, reason: str, message: str, when: str) -> Obj:

@@ -7,7 +7,8 @@ defaulting/algorithm.go) and the kube-openapi validators its validation uses, wi
 rules (x-kubernetes-validations) through cel.py, the subset that file names. Pure: each function takes a
 decoded object and a schema (a dict), and works on JSON values only.
 
-Left out: formats, allOf/anyOf/oneOf/not, and the metadata of embedded resources (kept whole, not checked as
+Formats are checked as kube-openapi does (strformats.py, and the number formats' ranges), those the apiserver
+keeps. Left out: allOf/anyOf/oneOf/not, and the metadata of embedded resources (kept whole, not checked as
 ObjectMeta). Where Go walks a map (an object's properties) and reports several errors, its order is random;
 here they come in the schema's property order.
 """
@@ -18,12 +19,14 @@ import copy
 import json
 import math
 import re
+import struct
 import sys
 from collections.abc import Iterator
 from typing import Any
 
-from . import cel
-from .decoding import json_kind
+from ..wire.gostrings import quote
+from . import cel, strformats
+from .decoding import json_kind, json_number
 from .fielderrors import Cause, duplicate, go_value, invalid, not_supported, required, too_many
 
 Schema = dict[str, Any]
@@ -360,10 +363,11 @@ def _number(value: Any, s: Schema, path: str) -> list[Cause]:
     """The number validator's checks, each reported (it does not stop at the first)."""
     out: list[Cause] = []
     where = f"{_in_body(path)} in body"
-    if s.get("type") == "integer" and isinstance(value, float) and not _json_integer(value):
-        # (the integer format's own check, as Go words it)
-        out.append(("<nil>", "FieldValueInvalid",
-                    f'Invalid value: "": Checked value must be of type integer (default format) in {path}'))
+    if not _in_range(value, s):  # (IsValueValidAgainstRange, as Go words it)
+        fmt = kept_format(s)
+        kind = f"with format {fmt}" if fmt else "(default format)"
+        out.append(("<nil>", "FieldValueInvalid", f'Invalid value: "": Checked value must be of type {s.get("type")} '
+                                                  f"{kind} in {path}"))
     factor = s.get("multipleOf")
     if isinstance(factor, int | float) and not isinstance(factor, bool):
         if isinstance(value, int):  # MultipleOfInt, with the factor truncated to an integer
@@ -382,6 +386,39 @@ def _number(value: Any, s: Schema, path: str) -> list[Cause]:
         words = "greater than" if s.get("exclusiveMinimum") else "greater than or equal to"
         out.append(invalid(path, value, f"{where} should be {words} {go_value(low)}"))
     return out
+
+
+def _in_range(value: float, s: Schema) -> bool:
+    """IsValueValidAgainstRange: an integer's value, written as Go's FormatFloat 'f' writes it, parses as one of
+    its format's size; a float format's as a float32."""
+    if s.get("type") == "integer":
+        if isinstance(value, float) and not value.is_integer():
+            return False
+        digits = int(json_number(value)) if isinstance(value, float) else value
+        bits = 32 if kept_format(s) == "int32" else 64
+        return -(1 << (bits - 1)) <= digits < 1 << (bits - 1)
+    if s.get("type") == "number" and kept_format(s) == "float":  # (rounded to a float32, an infinity is too large)
+        try:
+            return not math.isinf(struct.unpack("f", struct.pack("f", value))[0])
+        except OverflowError:
+            return False
+    return True
+
+
+# the formats a definition's schema keeps for a numeric type (StripUnsupportedFormatsPostProcess)
+_NUMBER_FORMATS = {"integer": ("int32", "int64"), "number": ("float", "double")}
+
+
+def kept_format(s: Schema) -> str:
+    """The schema's format as the apiserver keeps it: a number's of its own type, a string's the registry
+    knows (an int-or-string's too), none on other types."""
+    fmt = s.get("format")
+    if not isinstance(fmt, str) or not fmt:
+        return ""
+    typ = "" if s.get(_INT_OR_STRING) else s.get("type") or ""
+    if typ in _NUMBER_FORMATS:
+        return fmt if fmt in _NUMBER_FORMATS[typ] else ""
+    return fmt if typ in ("", "string") and strformats.valid(fmt, "") is not None else ""
 
 
 def _multiple(value: float, factor: float) -> bool:
@@ -405,6 +442,10 @@ def _string(value: str, s: Schema, path: str) -> list[Cause]:
             matched = True  # a pattern Python cannot compile: Go's RE2 syntax differs, so nothing is claimed
         if not matched:
             return [invalid(path, value, f"{_in_body(path)} in body should match '{pattern}'")]
+    # the format validator's, next
+    if (fmt := kept_format(s)) and strformats.valid(fmt, value) is False:
+        return [(path, "FieldValueTypeInvalid",
+                 f"Invalid value: {quote(value)}: {_in_body(path)} in body must be of type {fmt}: {quote(value)}")]
     return []
 
 
@@ -439,21 +480,49 @@ def _object(value: dict[str, Any], s: Schema, path: str) -> list[Cause]:
     return out
 
 
+def _format_type_error(value: Any, s: Schema, path: str) -> Cause | tuple[()] | None:
+    """The type validator where the schema keeps a format: a value neither a string nor an array, of a type
+    the schema does not have, is refused in the format's name and the Go format of its own (`int64`,
+    `float64`, or none); a string or an array where a non-numeric schema has a format passes whatever the
+    type (`()`); None where the plain type check applies."""
+    fmt = kept_format(s)
+    if not fmt or value is None:
+        return None
+    types = ("integer", "string") if s.get(_INT_OR_STRING) else (s.get("type"),)
+    if isinstance(value, str | list):
+        return () if not {"integer", "number"} & set(types) else None
+    own = {"int": "integer", "float": "number", "bool": "boolean", "map": "object"}[json_kind(value)]
+    go_format = {"integer": "int64", "number": "float64"}.get(own, "")
+    if own in types or go_format == fmt or (own == "number" and _json_integer(value) and "integer" in types) \
+            or (own == "integer" and "number" in types):
+        return ()
+    return (path, "FieldValueTypeInvalid",
+            f'Invalid value: "{go_format}": {_in_body(path)} in body must be of type {fmt}: "{go_format}"')
+
+
+def _enum(value: Any, s: Schema, path: str) -> list[Cause]:
+    enum = s.get("enum")
+    if isinstance(enum, list) and value is not None and value not in enum:
+        return [not_supported(path, value, [v if isinstance(v, str) else go_value(v) for v in enum])]
+    return []
+
+
 def _validate(value: Any, s: Schema, path: str) -> list[Cause]:
     """Every validator that applies to the value as it is: a wrong type is reported, and the checks of the
     value's own type still run (a float where an integer belongs is also checked as a number)."""
     out: list[Cause] = []
-    if not _type_ok(value, s):
+    if (mistyped := _format_type_error(value, s, path)) is not None:
+        if mistyped:
+            out.append(mistyped)
+    elif not _type_ok(value, s):
         got = _type_name(value)
         out.append((path, "FieldValueTypeInvalid",
                     f'Invalid value: "{got}": {_in_body(path)} in body must be of type {_wanted(s)}: "{got}"'))
         if not isinstance(value, int | float) or isinstance(value, bool) or s.get("type") not in ("integer", "number"):
-            return out
+            return out + _enum(value, s, path)  # (the common validator runs whatever the type)
     if value is None:
         return out
-    enum = s.get("enum")
-    if isinstance(enum, list) and value not in enum:
-        out.append(not_supported(path, value, [v if isinstance(v, str) else go_value(v) for v in enum]))
+    out += _enum(value, s, path)
     if isinstance(value, bool):
         return out
     if isinstance(value, int | float):

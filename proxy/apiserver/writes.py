@@ -812,6 +812,13 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         # an apply that changes nothing is answered with the live object (structuredmerge's no-op), bytes and all
         held = raw.before if applied and _unmanaged(new) == _unmanaged(current) else raw.made(new)
         rawjson.show_held(new, held)  # (what validation prints, and reads, in the order of the bytes)
+    if t.subresource not in _STATUS_PARTS and _status_apart(t) and ("status" in current or "status" in new):
+        # kept on the main resource (PrepareForUpdate, before validation: a definition's stored versions)
+        if "status" in current:
+            new["status"] = copy.deepcopy(current["status"])
+        else:
+            new.pop("status", None)
+        autoscalingv1.take(new, "status", current)
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin,
                                     rule=_name_rule(t, new))
     if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
@@ -853,12 +860,6 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         if status_causes:
             return _refused(t, name, status_causes)
         meta = _meta(new)
-    elif _status_apart(t) and ("status" in current or "status" in new):  # kept on the main resource
-        if "status" in current:
-            new["status"] = copy.deepcopy(current["status"])
-        else:
-            new.pop("status", None)
-        autoscalingv1.take(new, "status", current)
     for owned in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
                   "generation", "name", "namespace"):
         if owned in old_meta:
