@@ -236,6 +236,11 @@ def _formats(group: str, ns: str) -> tuple[Step, ...]:
     )
 
 
+def _spec_props(crd: dict[str, Any]) -> dict[str, Any]:
+    props: dict[str, Any] = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
+    return props
+
+
 def _bad_crd(group: str, change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
     crd = _crd(group, "bolts", "Bolt")
     change(crd)
@@ -578,6 +583,27 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         ("a field without a type", lambda c: c["spec"]["versions"][0]["schema"]["openAPIV3Schema"][
             "properties"]["spec"]["properties"]["name"].pop("type")),
         ("a kind equal to its list kind", lambda c: c["spec"]["names"].update(listKind="Bolt")),
+        *((f"a field marked {what}", lambda c, marks=marks: _spec_props(c).update(marked=marks)) for what, marks in (
+            ("a list-map without keys", {"type": "array", "x-kubernetes-list-type": "map",
+                                         "items": {"type": "object", "properties": {"k": {"type": "string"}}}}),
+            ("a list-map keyed by no property", {"type": "array", "x-kubernetes-list-type": "map",
+                                                 "x-kubernetes-list-map-keys": ["k", "z"],
+                                                 "items": {"type": "object", "properties": {"k": {"type": "string"}}}}),
+            ("a list-map keyed by an object", {"type": "array", "x-kubernetes-list-type": "map",
+                                               "x-kubernetes-list-map-keys": ["k"],
+                                               "items": {"type": "object", "properties": {"k": {"type": "object"}}}}),
+            ("a list-map of strings", {"type": "array", "x-kubernetes-list-type": "map",
+                                       "x-kubernetes-list-map-keys": ["k"], "items": {"type": "string"}}),
+            ("keys without a list type", {"type": "array", "x-kubernetes-list-map-keys": ["k"],
+                                          "items": {"type": "object", "properties": {"k": {"type": "string"}}}}),
+            ("an unknown list type", {"type": "array", "x-kubernetes-list-type": "bag", "items": {"type": "string"}}),
+            ("a list type on a string", {"type": "string", "x-kubernetes-list-type": "set"}),
+            ("a map type on an array", {"type": "array", "x-kubernetes-map-type": "atomic",
+                                        "items": {"type": "string"}}),
+            ("an unknown map type", {"type": "object", "x-kubernetes-map-type": "loose"}),
+            ("a set of granular lists", {"type": "array", "x-kubernetes-list-type": "set", "items": {
+                "type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}}}),
+            ("preserve-unknown-fields false", {"type": "object", "x-kubernetes-preserve-unknown-fields": False}))),
     ]
     undecodable: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
         ("a version served as a string", lambda c: c["spec"]["versions"][0].update(served="yes")),

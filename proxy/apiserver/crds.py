@@ -23,7 +23,7 @@ from typing import Any
 from ..wire.gostrings import format_float
 from . import schema, validation
 from .decoding import json_kind
-from .fielderrors import Cause, invalid, not_supported, required
+from .fielderrors import Cause, forbidden, invalid, not_supported, required
 
 GROUP = "apiextensions.k8s.io"
 PATH = f"/apis/{GROUP}/v1/customresourcedefinitions"
@@ -196,6 +196,28 @@ def _marker_causes(s: Any, path: str) -> list[Cause]:
                 if k in keys[:i]:
                     out.append(invalid(f"{path}.x-kubernetes-list-map-keys", keys,
                                        "must not contain duplicate entries"))
+    return out + _keyed_items(s, path)
+
+
+def _keyed_items(s: Obj, path: str) -> list[Cause]:
+    """validateMapListKeysMapSet: a set's or list-map's items are not nullable, a list-map's keys are required
+    or defaulted, and not nullable."""
+    items, list_type = s.get("items"), s.get("x-kubernetes-list-type")
+    if not isinstance(items, dict) or list_type not in ("set", "map"):
+        return []
+    out = [forbidden(f"{path}.items.nullable", f"cannot be nullable when x-kubernetes-list-type is {list_type}")
+           ] if items.get("nullable") else []
+    props: Obj = items["properties"] if list_type == "map" and isinstance(items.get("properties"), dict) else {}
+    for k in s.get("x-kubernetes-list-map-keys") or []:
+        if not isinstance(props.get(k), dict):
+            continue
+        if k not in (items.get("required") or []) and "default" not in props[k]:
+            out.append(required(f"{path}.items.properties[{k}].default",
+                                "this property is in x-kubernetes-list-map-keys, so it must have a default or be a "
+                                "required property"))
+        if props[k].get("nullable"):
+            out.append(forbidden(f"{path}.items.properties[{k}].nullable",
+                                 "this property is in x-kubernetes-list-map-keys, so it cannot be nullable"))
     return out
 
 
