@@ -150,7 +150,7 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
             return refused(400, "specifying resource version is not allowed when using continue", "refused")
         if rv < cache.oldest_rv(path, now):
             return refused(410, "The provided continue parameter is too old to display a consistent list "
-                                 "result. You can start a new list without the continue parameter.", "expired")
+                                "result. You can start a new list without the continue parameter.", "expired")
         state = cache.state_upto(path, cache.index_after_rv(path, rv))
     elif _exact(opts):
         try:
@@ -227,9 +227,8 @@ def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: st
                render: Callable[[Change], bytes | Answer] | None = None, resource_version: str = "") -> Answer:
     """One object as the cluster holds it at `now` (not as some recorded get once saw it), ended with the
     newline Go's encoder writes; `render` gives another view of it (a Table, its metadata, its scale), or
-    the refusal of one it cannot give. A
-    `resource_version` asks for a state not older than it: one the cache has not reached is the watch
-    cache's 504, one that does not parse the storage's 500."""
+    the refusal of one it cannot give. A `resource_version` asks for a state not older than it: one the cache
+    has not reached is the watch cache's 504, one that does not parse the storage's 500."""
     if invalid := invalid_resource_version(resource_version):
         return Answer(500, status_bytes(500, invalid, ""), end="refused", detail=invalid)
     current = cache.current_rv(now)

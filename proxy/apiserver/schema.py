@@ -392,7 +392,7 @@ def _in_range(value: float, s: Schema) -> bool:
     """IsValueValidAgainstRange: an integer's value, written as Go's FormatFloat 'f' writes it, parses as one of
     its format's size; a float format's as a float32."""
     if s.get("type") == "integer":
-        if isinstance(value, float) and not value.is_integer():
+        if isinstance(value, float) and not (value.is_integer() and abs(value) < 1e21):  # ('e' beyond: no int64)
             return False
         digits = int(json_number(value)) if isinstance(value, float) else value
         bits = 32 if kept_format(s) == "int32" else 64

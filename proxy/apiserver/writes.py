@@ -399,8 +399,8 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
         if not patched and version != t.api_version:  # (the create and update handlers' AcceptsGroupVersion)
             return fail(400, f"the API version in the data ({version}) does not match the expected API version "
                              f"({t.api_version})", "BadRequest")
-        wrong = [invalid(k, v, f"must be {want}") for k, v, want in (("apiVersion", version, t.api_version),
-                                                                       ("kind", kind, t.kind)) if v not in ("", want)]
+        claims = (("apiVersion", version, t.api_version), ("kind", kind, t.kind))
+        wrong = [invalid(k, v, f"must be {want}") for k, v, want in claims if v not in (None, "", want)]
         if wrong and t.subresource != "status":  # validation's (/status keeps the stored object's): the 422 names
             claimed = dataclasses.replace(t, kind=str(kind))  # the kind the object claims
             return _refused(claimed, str(meta.get("name") or name_from_path), wrong)
