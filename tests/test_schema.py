@@ -90,6 +90,10 @@ _SKIPPED = ("<nil>", "FieldValueInvalid", "Invalid value: null: some validation 
     ({"spec": {"n": 2.0}}, None, False,
      [("spec", "FieldValueInvalid",
        'Invalid value: "object": invalid data, expected int, got float64 evaluating rule: at most five')]),
+    ({"spec": {"n": 1e300}}, None, False,
+     [("spec.n", "FieldValueTypeInvalid", 'Invalid value: "number": spec.n in body must be of type integer: "number"'),
+      ("<nil>", "FieldValueInvalid", 'Invalid value: "": Checked value must be of type integer (default format) in '
+                                     "spec.n"), _SKIPPED]),
     ({"spec": {"n": 2.5}}, None, False,
      [("spec.n", "FieldValueTypeInvalid", 'Invalid value: "number": spec.n in body must be of type integer: "number"'),
       ("<nil>", "FieldValueInvalid", 'Invalid value: "": Checked value must be of type integer (default format) in '
