@@ -762,6 +762,16 @@ def _emptied(sent: Any, stored: Any) -> bool:
     return False
 
 
+def _keep_status(t: Target, new: dict[str, Any], current: dict[str, Any]) -> None:
+    """A write other than through /status keeps the stored status where status is written apart."""
+    if _status_apart(t) and ("status" in current or "status" in new):
+        if "status" in current:
+            new["status"] = copy.deepcopy(current["status"])
+        else:
+            new.pop("status", None)
+        autoscalingv1.take(new, "status", current)
+
+
 def _status_apart(t: Target) -> bool:
     """Whether status is written only through /status (for a custom resource, where its definition says)."""
     return t.custom.status if t.custom is not None else True
@@ -812,13 +822,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         # an apply that changes nothing is answered with the live object (structuredmerge's no-op), bytes and all
         held = raw.before if applied and _unmanaged(new) == _unmanaged(current) else raw.made(new)
         rawjson.show_held(new, held)  # (what validation prints, and reads, in the order of the bytes)
-    if t.subresource not in _STATUS_PARTS and _status_apart(t) and ("status" in current or "status" in new):
-        # kept on the main resource (PrepareForUpdate, before validation: a definition's stored versions)
-        if "status" in current:
-            new["status"] = copy.deepcopy(current["status"])
-        else:
-            new.pop("status", None)
-        autoscalingv1.take(new, "status", current)
+    if not t.subresource:  # kept on the main resource (PrepareForUpdate, before validation: a definition's
+        _keep_status(t, new, current)  # stored versions)
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin,
                                     rule=_name_rule(t, new))
     if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
@@ -860,6 +865,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         if status_causes:
             return _refused(t, name, status_causes)
         meta = _meta(new)
+    elif t.subresource:  # (a subresource's strategy validates what the client sent, a resize's when it cannot
+        _keep_status(t, new, current)  # take the stored status: it changes the containers)
     for owned in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
                   "generation", "name", "namespace"):
         if owned in old_meta:
