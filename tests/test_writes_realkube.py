@@ -139,6 +139,30 @@ def test_an_update_that_changes_nothing_is_no_new_version(
     assert [new for _, new, _ in seen[0][0]] == [True, False, False, True, False, True]
 
 
+def test_an_apply_through_status_of_what_is_there_makes_its_manager_an_owner(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A controller's server-side apply of a status another writer already set changes no value, and still
+    records the controller as an owner of those fields (a replay left it out: nothing was written)."""
+    ns = f"same-status-{next(_runs)}"
+    deploys = f"/apis/apps/v1/namespaces/{ns}/deployments"
+    made = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {
+        "replicas": 1, "selector": {"matchLabels": {"a": "b"}},
+        "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "x"}]}}}}
+    applied = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "status": {"replicas": 1}}
+    steps = [("POST", deploys, made, "application/json"),
+             ("PATCH", f"{deploys}/d/status", {"status": {"replicas": 1}}, "application/merge-patch+json"),
+             ("PATCH", f"{deploys}/d/status?fieldManager=ctrl&force=true", applied, "application/apply-patch+yaml")]
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    seen = []
+    for server in (real, (replay.url, "")):
+        answers = [rawhttp.call(*server, method, path, json.dumps(body).encode(), ctype) for method, path, body, ctype
+                   in steps]
+        seen.append([(code, [(m["manager"], m.get("subresource"), m["fieldsV1"])
+                             for m in doc["metadata"]["managedFields"]]) for code, doc, _ in answers])
+    assert seen[1] == seen[0]
+    assert ("ctrl", "status", {"f:status": {"f:replicas": {}}}) in seen[0][2][1]
+
+
 def test_a_writes_answer_is_in_the_form_its_accept_asks_for(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """A create, update, patch or delete asked for a Table or PartialObjectMetadata answers with one, of the

@@ -912,7 +912,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if unchanged:  # nothing changed: no event, and the answer is the stored object (its managedFields too)
         meta = new["metadata"] if "managedFields" in new["metadata"] or "managedFields" not in old_meta else \
             ordered_meta({**new["metadata"], "managedFields": old_meta["managedFields"]})
-        return Outcome(200, {**stored, "metadata": meta}, unchanged=as_sent)
+        # (a subresource's object as the field manager saw it is the one written: Commit.written's default)
+        return Outcome(200, {**stored, "metadata": meta}, unchanged=as_sent if as_sent is not None else new)
     return _commit(200, Commit("MODIFIED", t.key(), new, as_sent, kept=kept_part, raw=held), opts)
 
 
