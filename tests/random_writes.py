@@ -185,7 +185,9 @@ def managed_fields(doc: Any) -> Any:
     if not isinstance(doc, dict):
         return None
     out = []
-    for obj in doc["items"] if isinstance(doc.get("items"), list) else [doc]:
+    listed = sorted(doc["items"], key=lambda i: json.dumps(reduce(i), sort_keys=True)) \
+        if isinstance(doc.get("items"), list) else [doc]  # (in reduce's order: generated names sort apart)
+    for obj in listed:
         entries = (obj.get("metadata") or {}).get("managedFields") or []
         # (the reference apiserver's own controllers write as its binary, the test peer `realkube`)
         entries = [{**e, "manager": "kube-apiserver"} if e.get("manager") == "realkube" else e for e in entries]

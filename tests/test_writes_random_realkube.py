@@ -371,13 +371,17 @@ def test_written_objects_carry_the_managed_fields_the_real_apiserver_writes(
 def _differences(real: list[tuple[str, int, Any, list[str]]], emulated: list[tuple[str, int, Any, list[str]]]
                  ) -> list[tuple[int, Any, Any]]:
     """The answers that differ, but for what differs by nature: the causes of a 409 with several conflicts,
-    and of a custom resource's 422 (its schema's properties are checked in Go's map order), come in an order of
-    their own (compared as a set)."""
+    of a custom resource's 422 (its schema's properties are checked in Go's map order) and the errors of an
+    applied configuration that cannot be typed come in an order of their own (compared as a set)."""
     def comparable(answer: tuple[str, int, Any, list[str]]) -> Any:
         what, code, doc, warnings = answer
         details = doc.get("details", {}) if isinstance(doc, dict) else {}
         if "causes" in details and (code == 409 or (code == 422 and is_custom_group(details.get("group", "")))):
             doc = {**doc, "message": "", "details": sorted(map(str, details["causes"]))}
+        message = doc.get("message") if isinstance(doc, dict) else None
+        if code == 500 and isinstance(message, str) and "errors:\n" in message:  # (typing walks a Go map's fields)
+            head, _, errors = message.partition("errors:\n")
+            doc = {**doc, "message": head + "errors:\n" + "\n".join(sorted(errors.split("\n")))}
         return what, code, doc, warnings
     return [(i, r, e) for i, (r, e) in enumerate(zip(map(comparable, real), map(comparable, emulated), strict=True))
             if r != e]
