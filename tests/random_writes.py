@@ -2744,7 +2744,7 @@ _WIDGET_SCHEMA: dict[str, Any] = {"type": "object", "properties": {
     "spec": {"type": "object", "x-kubernetes-validations": [
         {"rule": "!has(self.replicas) || self.replicas <= 8", "message": "at most eight"}],
         "properties": {
-            "replicas": {"type": "integer", "minimum": 0, "maximum": 10},
+            "replicas": {"type": "integer", "format": "int32", "minimum": 0, "maximum": 10},
             "size": {"type": "string", "enum": ["small", "large"], "default": "small"},
             "mode": {"type": "string", "x-kubernetes-validations": [{"rule": "self == oldSelf",
                                                                       "message": "mode is immutable"}]},
@@ -2765,7 +2765,8 @@ _WIDGET_SCHEMA: dict[str, Any] = {"type": "object", "properties": {
         "conditions": {"type": "array", "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["type"],
                        "items": {"type": "object", "required": ["type"], "properties": {
                            "type": {"type": "string"}, "status": {"type": "string"},
-                           "reason": {"type": "string"}}}}}}}}
+                           "reason": {"type": "string"},
+                           "lastTransitionTime": {"type": "string", "format": "date-time"}}}}}}}}
 WIDGETS_CRD: dict[str, Any] = {
     "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
     "metadata": {"name": "widgets.random.example.com"},
@@ -2790,12 +2791,12 @@ def widgets_served(server: rawhttp.Server, ns: str) -> bool:
 def custom_resource_ops(seed: int, n: int) -> list[Op]:
     """Custom resources as an operator and its users write them: whole objects and two appliers' parts of one
     (ports by port and protocol, the protocol defaulted; a set of tags; an atomic selector; free-form fields,
-    nulls among them), invalid values (bounds, the enum, a missing key, a duplicate, the CEL rules, an immutable
-    field), merge and JSON patches (a strategic one is refused), /status (a controller's apply of it too) and
+    nulls among them), invalid values (bounds, the enum, formats, a missing key, a duplicate, the CEL rules, an
+    immutable field), merge and JSON patches (a strategic one is refused), /status (a controller's apply of it too) and
     /scale, finalizers, generated names, writes through the other served version, dry runs."""
     def spec(r: random.Random) -> dict[str, Any]:
         fields: dict[str, Any] = {
-            "replicas": r.choice((1, 3, 0, 9, 11, -1)), "size": r.choice(("small", "large", "huge")),
+            "replicas": r.choice((1, 3, 0, 9, 11, -1, 2.0, 1 << 31)), "size": r.choice(("small", "large", "huge")),
             "ports": r.choice(([{"port": 80}], [{"port": 80, "name": "http"}, {"port": 53, "protocol": "UDP"}],
                                [{"port": 80}, {"port": 80, "protocol": "TCP"}], [{"name": "noport"}], [])),
             "tags": r.choice((["a"], ["a", "b"], ["b", "a"], ["a", "a"], [])),
@@ -2827,7 +2828,9 @@ def custom_resource_ops(seed: int, n: int) -> list[Op]:
                                            "metadata": {"name": name}, "spec": spec(r)}, force=True)
         if what == "status-apply":  # a controller's server-side apply of the status
             status = r.choice(({"replicas": 1, "conditions": [{"type": "Ready", "status": "True"}]},
-                               {"conditions": [{"type": "Synced", "status": "False", "reason": "Err"}]},
+                               {"conditions": [{"type": "Synced", "status": "False", "reason": "Err",
+                                                "lastTransitionTime": r.choice(("2026-01-01T00:00:00Z",
+                                                                                "yesterday"))}]},
                                {"phase": "Done"}))
             return _applied(r, f"{path}/status", query, {"apiVersion": "random.example.com/v1", "kind": "Widget",
                                                          "metadata": {"name": name}, "status": status},
