@@ -158,38 +158,48 @@ def _ipv6(s: bytes) -> tuple[int, bytes] | None:
         s, zone = s[:cut], s[cut + 1:]
         if not zone:
             return None
+    return (6, zone) if _ipv6_groups(s, _hex_group, _ipv4_fields) else None
+
+
+def _hex_group(s: bytes) -> int:
+    """netip's group: one to four hex digits (the length, 0 where it is none)."""
+    off = 0
+    while off < len(s) and s[off] in _HEX_DIGITS:
+        off += 1
+    return off if off <= 4 else 0
+
+
+def _ipv6_groups(s: bytes, group: Callable[[bytes], int], ipv4: Callable[[bytes], bool]) -> bool:
+    """The walk netip's parseIPv6 and the old net.parseIPv6 share: groups separated by colons, one `::`, a
+    trailing IPv4 address in the last 32 bits; `group` reads a group's length (0: none), `ipv4` the tail."""
     ellipsis = -1
     if s[:2] == b"::":
         ellipsis, s = 0, s[2:]
         if not s:
-            return 6, zone
+            return True
     i = 0
     while i < 16:
-        off = 0
-        while off < len(s) and s[off] in _HEX_DIGITS:
-            off += 1
-        if off == 0 or off > 4:
-            return None
+        off = group(s)
+        if off == 0:
+            return False
         if off < len(s) and s[off] == 0x2E:  # a trailing IPv4 address
-            if (ellipsis < 0 and i != 12) or i + 4 > 16 or not _ipv4_fields(s):
-                return None
+            if (ellipsis < 0 and i != 12) or i + 4 > 16 or not ipv4(s):
+                return False
             s, i = b"", i + 4
             break
         i, s = i + 2, s[off:]
         if not s:
             break
         if s[0] != 0x3A or len(s) == 1:
-            return None
+            return False
         s = s[1:]
         if s[0] == 0x3A:
             if ellipsis >= 0:
-                return None
+                return False
             ellipsis, s = i, s[1:]
             if not s:
                 break
-    if s or (ellipsis < 0 if i < 16 else ellipsis >= 0):
-        return None
-    return 6, zone
+    return not s and (ellipsis >= 0 if i < 16 else ellipsis < 0)
 
 
 def _parse_addr(s: bytes) -> tuple[int, bytes] | None:
@@ -249,36 +259,15 @@ def _sloppy_ipv4(s: bytes) -> bool:
     return not s
 
 
+def _sloppy_group(s: bytes) -> int:
+    """The old net.parseIPv6's group: any number of hex digits worth at most 0xFFFF."""
+    n, c, ok = _xtoi(s)
+    return c if ok and n <= 0xFFFF else 0
+
+
 def _sloppy_ipv6(s: bytes) -> bool:
     """The fork's parseIPv6: no zone, and a group may have any number of leading zeros."""
-    ellipsis = -1
-    if s[:2] == b"::":
-        ellipsis, s = 0, s[2:]
-        if not s:
-            return True
-    i = 0
-    while i < 16:
-        n, c, ok = _xtoi(s)
-        if not ok or n > 0xFFFF:
-            return False
-        if c < len(s) and s[c] == 0x2E:
-            if (ellipsis < 0 and i != 12) or i + 4 > 16 or not _sloppy_ipv4(s):
-                return False
-            s, i = b"", i + 4
-            break
-        i, s = i + 2, s[c:]
-        if not s:
-            break
-        if s[0] != 0x3A or len(s) == 1:
-            return False
-        s = s[1:]
-        if s[0] == 0x3A:
-            if ellipsis >= 0:
-                return False
-            ellipsis, s = i, s[1:]
-            if not s:
-                break
-    return not s and (ellipsis >= 0 if i < 16 else ellipsis < 0)
+    return _ipv6_groups(s, _sloppy_group, _sloppy_ipv4)
 
 
 def _sloppy_ip(s: bytes) -> bool:
