@@ -385,6 +385,13 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
     the object is validated."""
     if not isinstance(obj, dict):
         return fail(400, "the body of the request was not a JSON object")
+    if patched and t.custom is not None and t.subresource != "status":  # decoded again as unstructured
+        if not obj.get("kind"):
+            unstructured = sorted_keys(obj)
+            return _unpatchable(unstructured, f"Object 'Kind' is missing in '{go_json(unstructured)}'")
+        if not obj.get("apiVersion"):  # (NewInternalError)
+            missing = "Object 'apiVersion' is missing in 'object has no apiVersion field'"
+            return fail(500, f"Internal error occurred: {missing}", "InternalError", {"causes": [{"message": missing}]})
     kind = obj.get("kind")
     meta = obj.get("metadata", {})
     if not isinstance(meta, dict):
@@ -1107,13 +1114,6 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         refused, warnings = _field_check("patch", t, opts, new, doc, content_type == STRATEGIC_PATCH)
         if refused is not None:
             return refused
-    if t.custom is not None and t.subresource != "status":  # the patched object decoded as unstructured
-        if not new.get("kind"):
-            unstructured = sorted_keys(new)
-            return _unpatchable(unstructured, f"Object 'Kind' is missing in '{go_json(unstructured)}'")
-        if not new.get("apiVersion"):  # (NewInternalError)
-            missing = "Object 'apiVersion' is missing in 'object has no apiVersion field'"
-            return fail(500, f"Internal error occurred: {missing}", "InternalError", {"causes": [{"message": missing}]})
     bad = _check_body(t, new, t.name, patched=True)
     if bad is not None:
         return _warned(bad, warnings)

@@ -490,21 +490,24 @@ class Emulator:
         rv = first_values(query_pairs(req.query)).get("resourceVersion", "")
         now = await self._fresh(lists.awaited_rv(tl, resource_version=rv))
         metadata = wanted.metadata
+        # (a subresource's target: what it serves, a custom resource's scale paths)
+        t = writes.target(info, tl, self.custom_type(info.collection_path)) if info.subresource else None
         render: Callable[[Change], bytes | lists.Answer] | None = None
-        if info.subresource == "scale":
+        if info.subresource == "scale" and t is not None:
+            scaled = t
+
             def render(ch: Change) -> bytes | lists.Answer:
-                t = writes.target(info, tl, self.custom_type(info.collection_path))
-                if unread := unscalable(t, ch.obj):  # (ScaleREST.Get's NewInternalError)
+                if unread := unscalable(scaled, ch.obj):  # (ScaleREST.Get's NewInternalError)
                     return lists.refused(500, f"Internal error occurred: {unread}", "refused",
                                          {"causes": [{"message": unread}]})
-                return events.dumps(scale_of(t, ch.obj))
+                return events.dumps(scale_of(scaled, ch.obj))
         elif metadata is not None:
             def render(ch: Change) -> bytes:
                 return events.dumps(events.as_metadata(ch.obj, metadata[1]))
         elif wanted.table:
             def render(ch: Change) -> bytes:
                 return self._table(tl, [ch], ch.rv, "", now)
-        if info.subresource and not serves_subresource(writes.target(info, tl, self.custom_type(info.collection_path))):
+        if t is not None and not serves_subresource(t):
             got = lists.not_found_answer(tl, info.name)
         else:
             got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
