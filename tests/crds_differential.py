@@ -241,6 +241,124 @@ def _formats(group: str, ns: str) -> tuple[Step, ...]:
     )
 
 
+def _composites(group: str, ns: str) -> tuple[Step, ...]:
+    """anyOf, oneOf, allOf and not: a value no branch passes gets the keyword's own cause and the causes of the
+    branch that came closest (kube-openapi's match count: the branch whose checks passed most), every branch of
+    an allOf its own; kubebuilder's int-or-string anyOf; a write through /status checked the same way."""
+    gadgets = f"/apis/{group}/v1/namespaces/{ns}/gadgets"
+    ab = {"a": {"type": "string"}, "b": {"type": "string"}}
+    xy = {"x": {"type": "integer"}, "y": {"type": "string"}}
+    props: dict[str, Any] = {
+        "port": {"anyOf": [{"type": "integer"}, {"type": "string"}], "x-kubernetes-int-or-string": True},
+        "choice": {"type": "object", "properties": ab, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
+        "some": {"type": "object", "properties": ab, "anyOf": [{"required": ["a"]}, {"required": ["b"]}]},
+        "bounded": {"type": "integer", "allOf": [{"minimum": 1}, {"maximum": 10}]},
+        "both": {"type": "string", "allOf": [{"pattern": "^x"}, {"maxLength": 2}]},
+        "other": {"type": "string", "not": {"enum": ["x", "y"]}},
+        "either": {"type": "string", "anyOf": [{"pattern": "^a"}, {"maxLength": 2}]},
+        "one": {"type": "integer", "oneOf": [{"minimum": 5}, {"maximum": 7}]},
+        "closest": {"type": "object", "properties": xy,
+                    "anyOf": [{"required": ["z"]}, {"properties": {"x": {"minimum": 10}, "y": {"maxLength": 1}}}]},
+        "only": {"type": "object", "properties": xy,
+                 "oneOf": [{"required": ["z"]}, {"properties": {"x": {"minimum": 10}}, "required": ["q"]}]},
+        "address": {"type": "string", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
+        "items": {"type": "array", "items": {"type": "string", "anyOf": [{"pattern": "^x"}, {"format": "ipv4"}]}},
+        "nested": {"type": "object", "properties": {"list": {"type": "array", "items": {
+                       "type": "object", "properties": {"n": {"type": "integer"}}}}},
+                   "oneOf": [{"properties": {"list": {"items": {"required": ["n"]}}}},
+                             {"properties": {"list": {"maxItems": 0}}}]},
+        "ruled": {"type": "object", "properties": ab, "anyOf": [{"required": ["a"]}, {"required": ["b"]}],
+                  "x-kubernetes-validations": [{"rule": "!has(self.a) || self.a != 'bad'", "message": "a is bad"}]},
+    }
+    crd = _crd(group, "gadgets", "Gadget", status=False, columns=False)
+    crd["spec"]["versions"][0]["subresources"] = {"status": {}}
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"].update(
+        spec={"type": "object", "properties": props}, status={"type": "object", "properties": props})
+
+    def gadget(name: str, **spec: Any) -> dict[str, Any]:
+        return {"apiVersion": f"{group}/v1", "kind": "Gadget", "metadata": {"name": name}, "spec": spec}
+    values: list[tuple[str, Any]] = [
+        ("port", True), ("port", 1.5), ("port", [1]), ("port", "http"), ("choice", {"a": "1", "b": "2"}),
+        ("choice", {}), ("some", {}), ("bounded", 0), ("bounded", 11), ("both", "abc"), ("other", "x"),
+        ("either", "zzz"), ("one", 6), ("closest", {"x": 1, "y": "ab"}), ("closest", {}), ("closest", {"x": "s"}),
+        ("only", {"x": 1}), ("only", {"z": 1, "q": 1, "x": 12}), ("address", "::1"), ("address", "nope"),
+        ("items", ["x1", "1.2.3.4", "zz", "y"]), ("nested", {"list": [{}]}), ("nested", {"list": []}),
+        ("ruled", {}), ("ruled", {"a": "bad"}), ("ruled", {"b": "x"})]
+    return (
+        Step("install one whose schema has anyOf, oneOf, allOf and not", "POST", CRDS, crd, fields=("code",)),
+        *(Step(f"{field} {json.dumps(value)}", "POST", gadgets, gadget(f"c{i}", **{field: value}),
+               fields=CAUSES if field == "closest" else INVALID) for i, (field, value) in enumerate(values)),
+        Step("one that passes", "POST", gadgets, gadget("s", closest={"x": 11}), fields=WHOLE),
+        Step("a status write checked alike", "PATCH", f"{gadgets}/s/status",
+             {"status": {"both": "abc"}}, MERGE, fields=INVALID),
+        Step("what the stored object broke already is let by", "PATCH", f"{gadgets}/s/status",
+             {"status": {"closest": {}}}, MERGE, fields=INVALID),
+    )
+
+
+def _written_as_go(group: str) -> tuple[Step, ...]:
+    """A definition as the apiserver decodes and stores it: what its Go types leave out when empty or false
+    gone, numbers and JSON values through float64s, fields its types do not have warned of (in the order the
+    decoder meets them) or, under Strict, refused."""
+    props: dict[str, Any] = {
+        "empty": {"type": "string", "nullable": False, "description": "", "format": "", "enum": [], "allOf": [],
+                  "uniqueItems": False, "x-kubernetes-validations": [], "default": None},
+        "free": {"type": "object", "properties": {}, "required": [], "x-kubernetes-preserve-unknown-fields": True},
+        "bounds": {"type": "number", "minimum": 1.0, "maximum": 1e3, "multipleOf": 0.5, "exclusiveMinimum": False},
+        "count": {"type": "integer", "maxLength": 0, "enum": [1, 2.0, None], "default": 2.0},
+        "open": {"type": "object", "additionalProperties": True},
+        "list": {"type": "array", "items": {"type": "string"}, "x-kubernetes-list-map-keys": []},
+        "typo": {"type": "string", "maxLenght": 3},
+    }
+    crd = _crd(group, "sprockets", "Sprocket", status=False, columns=False)
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = {"type": "object",
+                                                                                   "properties": props}
+    crd["spec"]["versions"][0]["selectable"] = True
+    crd["spec"]["preserveUnknownFields"] = False
+    strict = copy.deepcopy(crd)
+    strict["metadata"]["name"] = f"sprocketz.{group}"
+    strict["spec"]["names"].update(plural="sprocketz", kind="Sprocketz")
+    return (
+        Step("a definition with empty values and fields its types do not have", "POST", CRDS, crd, fields=WHOLE),
+        Step("the same under Strict", "POST", CRDS, strict, query="fieldValidation=Strict",
+             fields=("code", "reason", "message")),
+    )
+
+
+def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
+    """Definitions whose schemas are not structural, or use what a definition may not: a value validation
+    (anyOf, allOf, oneOf, not) that says more than how to check a value, keywords of JSON schema a definition
+    cannot use, metadata specified."""
+    def spec(field: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+        return lambda c: _spec_props(c).update(f=field)
+    return [
+        ("a type in an anyOf", spec({"type": "string", "anyOf": [{"type": "string"}]})),
+        ("a default, a title and a description in value validations", spec(
+            {"type": "string", "anyOf": [{"default": "a"}], "oneOf": [{"description": "d", "title": "t"}]})),
+        ("nullable in a oneOf", spec({"type": "string", "oneOf": [{"nullable": True}]})),
+        ("a property's type in an anyOf", spec({"type": "object", "properties": {"a": {"type": "string"}},
+                                                "anyOf": [{"properties": {"a": {"type": "string"}}}]})),
+        ("additionalProperties in an allOf", spec({"type": "object", "properties": {"a": {"type": "string"}},
+                                                   "allOf": [{"additionalProperties": {"type": "string"}}]})),
+        ("markers in value validations", spec({"type": "array", "items": {"type": "string"}, "not": {
+            "x-kubernetes-preserve-unknown-fields": True}, "anyOf": [{"x-kubernetes-list-type": "atomic"}]})),
+        ("a rule in an allOf", spec({"type": "string", "allOf": [{"x-kubernetes-validations": [{"rule": "true"}]}]})),
+        ("an int-or-string's anyOf of other types", spec(
+            {"x-kubernetes-int-or-string": True, "anyOf": [{"type": "integer"}, {"type": "boolean"}]})),
+        ("nested anyOf types", spec({"type": "string", "anyOf": [{"anyOf": [{"type": "string"}]}]})),
+        ("$ref and uniqueItems", spec({"type": "string", "anyOf": [{"$ref": "#/x"}, {"uniqueItems": True}]})),
+        ("the root's anyOf naming a field it does not have", lambda c: (  # (without status: a root so is refused)
+            c["spec"]["versions"][0].pop("subresources"),
+            c["spec"]["versions"][0]["schema"]["openAPIV3Schema"].update(
+                anyOf=[{"properties": {"extra": {"minProperties": 1}}}]))),
+        ("metadata beyond name and generateName", lambda c: c["spec"]["versions"][0]["schema"]["openAPIV3Schema"][
+            "properties"].update(metadata={"type": "object", "properties": {"labels": {"type": "object"}}})),
+        ("additionalProperties beside properties", spec({"type": "object", "properties": {"a": {"type": "string"}},
+                                                         "additionalProperties": {"type": "string"}})),
+        ("an array without items", spec({"type": "array"})),
+    ]
+
+
 def _spec_props(crd: dict[str, Any]) -> dict[str, Any]:
     props: dict[str, Any] = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]["properties"]
     return props
@@ -572,6 +690,8 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         *_rules(group, ns),
         *_decoded(group, ns),
         *_formats(group, ns),
+        *_composites(group, ns),
+        *_written_as_go(group),
         *_markers(group, ns),
         Step("delete a widget", "DELETE", f"{widgets}/w1", fields=("code", "kind", "status", "details")),
         Step("delete the definition", "DELETE", crd_path, fields=WHOLE),
@@ -609,6 +729,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
             ("a set of granular lists", {"type": "array", "x-kubernetes-list-type": "set", "items": {
                 "type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}}}),
             ("preserve-unknown-fields false", {"type": "object", "x-kubernetes-preserve-unknown-fields": False}))),
+        *_unstructural(group),
     ]
     undecodable: list[tuple[str, Callable[[dict[str, Any]], None]]] = [
         ("a version served as a string", lambda c: c["spec"]["versions"][0].update(served="yes")),

@@ -52,6 +52,36 @@ def test_pruned_then_defaulted(spec: dict[str, Any], stored: dict[str, Any]) -> 
      [("x", "FieldValueTypeInvalid", 'Invalid value: "string": x in body must be of type boolean: "string"')]),
     ({"type": "object", "required": ["k"], "properties": {"k": {"type": "string"}}}, {},
      [("x.k", "FieldValueRequired", "Required value")]),
+    # anyOf: the branch whose checks passed most is reported (a float passes an integer's number check, not a
+    # string's: both count one); a tie goes to the first branch
+    ({"x-kubernetes-int-or-string": True, "anyOf": [{"type": "string"}, {"type": "integer"}]}, True,
+     [("x", "FieldValueTypeInvalid", 'Invalid value: "boolean": x in body must be of type integer,string: "boolean"'),
+      ("<nil>", "FieldValueInvalid", 'Invalid value: "": "x" must validate at least one schema (anyOf)'),
+      ("x", "FieldValueTypeInvalid", 'Invalid value: "boolean": x in body must be of type string: "boolean"')]),
+    ({"type": "object", "properties": {"n": {"type": "integer"}},
+      "anyOf": [{"required": ["z"]}, {"properties": {"n": {"minimum": 10}}}]}, {"n": 1},
+     [("<nil>", "FieldValueInvalid", 'Invalid value: "": "x" must validate at least one schema (anyOf)'),
+      ("x.n", "FieldValueInvalid", "Invalid value: 1: x.n in body should be greater than or equal to 10")]),
+    ({"type": "string", "anyOf": [{"maxLength": 1}, {"pattern": "^a"}]}, "ab", []),
+    # oneOf: exactly one branch; where several pass, no branch's causes
+    ({"type": "integer", "oneOf": [{"minimum": 5}, {"maximum": 7}]}, 6,
+     [("<nil>", "FieldValueInvalid",
+       'Invalid value: "": "x" must validate one and only one schema (oneOf). Found 2 valid alternatives')]),
+    ({"type": "object", "oneOf": [{"required": ["a"]}, {"required": ["b"]}]}, {},
+     [("<nil>", "FieldValueInvalid",
+       'Invalid value: "": "x" must validate one and only one schema (oneOf). Found none valid'),
+      ("x.a", "FieldValueRequired", "Required value")]),
+    # allOf: every branch's causes, then its own; not
+    ({"type": "string", "allOf": [{"pattern": "^x"}, {"maxLength": 2}]}, "abc",
+     [("x", "FieldValueInvalid", "Invalid value: \"abc\": x in body should match '^x'"),
+      ("x", "FieldValueTooLong", "Too long: may not be more than 2 bytes"),
+      ("<nil>", "FieldValueInvalid", 'Invalid value: "": "x" must validate all the schemas (allOf). None validated')]),
+    ({"type": "integer", "allOf": [{"minimum": 5}, {"minimum": 5}]}, 3,  # (a cause is reported once)
+     [("x", "FieldValueInvalid", "Invalid value: 3: x in body should be greater than or equal to 5"),
+      ("<nil>", "FieldValueInvalid", 'Invalid value: "": "x" must validate all the schemas (allOf). None validated')]),
+    ({"type": "string", "not": {"enum": ["a"]}}, "a",
+     [("<nil>", "FieldValueInvalid", 'Invalid value: "": "x" must not validate the schema (not)')]),
+    ({"type": "string", "maxLength": 1}, "ab", [("x", "FieldValueTooLong", "Too long: may not be more than 1 byte")]),
 ])
 def test_validation_causes(props: dict[str, Any], value: Any, causes: list[tuple[str, str, str]]) -> None:
     s = {"type": "object", "properties": {"x": props}}

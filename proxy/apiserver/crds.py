@@ -21,13 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.gostrings import format_float
-from . import schema, validation
+from . import crdschemas, schema, validation
+from .crdtypes import GROUP
 from .decoding import json_kind
-from .fielderrors import Cause, forbidden, invalid, not_supported, required
+from .fielderrors import Cause, invalid, not_supported, required
 
-GROUP = "apiextensions.k8s.io"
 PATH = f"/apis/{GROUP}/v1/customresourcedefinitions"
-KIND = "CustomResourceDefinition"
 CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
 _SCOPES = ("Cluster", "Namespaced")
 _NAMES_ORDER = ("plural", "singular", "shortNames", "kind", "listKind", "categories")
@@ -117,110 +116,6 @@ def _internal_versions(versions: list[Obj]) -> list[Obj]:
             for v in versions]
 
 
-def _untyped_nodes(s: Any, path: str) -> list[Cause]:
-    """Structural schemas name a type for every object field (structural.validateStructuralInvariants'
-    first rule); a field may instead be an int-or-string or keep unknown fields."""
-    if not isinstance(s, dict):
-        return []
-    causes: list[Cause] = []
-    props = s.get("properties")
-    for name, child in (props.items() if isinstance(props, dict) else ()):
-        where = f"{path}.properties[{name}]"
-        if isinstance(child, dict) and not child.get("type") and not child.get("x-kubernetes-int-or-string") \
-                and not child.get("x-kubernetes-preserve-unknown-fields"):
-            causes.append(required(f"{where}.type", "must not be empty for specified object fields"))
-        causes += _untyped_nodes(child, where)
-    for part in ("items", "additionalProperties"):
-        if isinstance(s.get(part), dict):
-            causes += _untyped_nodes(s[part], f"{path}.{part}")
-    return causes
-
-
-def _marker_causes(s: Any, path: str) -> list[Cause]:
-    """ValidateCustomResourceDefinitionOpenAPISchema's rules for the markers server-side apply reads: list and
-    map types on lists and maps, a set's items atomic, a list-map's keys scalar properties of object items."""
-    if not isinstance(s, dict):
-        return []
-    out: list[Cause] = []
-    typ, items = s.get("type") or "", s.get("items")
-    list_type, map_type, keys = s.get("x-kubernetes-list-type"), s.get("x-kubernetes-map-type"), \
-        s.get("x-kubernetes-list-map-keys") or []
-    props: Obj = s["properties"] if isinstance(s.get("properties"), dict) else {}
-    for name, child in props.items():
-        out += _marker_causes(child, f"{path}.properties[{name}]")
-    if isinstance(s.get("additionalProperties"), dict):
-        out += _marker_causes(s["additionalProperties"], f"{path}.additionalProperties")
-    if isinstance(items, dict):
-        out += _marker_causes(items, f"{path}.items")
-    if s.get("x-kubernetes-preserve-unknown-fields") is False:
-        out.append(invalid(f"{path}.x-kubernetes-preserve-unknown-fields", False, "must be true or undefined"))
-    if map_type is not None and typ != "object":
-        why = "must be object if x-kubernetes-map-type is specified"
-        out.append(invalid(f"{path}.type", typ, why) if typ else required(f"{path}.type", why))
-    if map_type is not None and map_type not in ("atomic", "granular"):
-        out.append(not_supported(f"{path}.x-kubernetes-map-type", map_type, ["atomic", "granular"]))
-    if list_type is not None and typ != "array":
-        why = "must be array if x-kubernetes-list-type is specified"
-        out.append(invalid(f"{path}.type", typ, why) if typ else required(f"{path}.type", why))
-    elif list_type == "set" and isinstance(items, dict):
-        why = "must be atomic as item of a list with x-kubernetes-list-type=set"
-        item_list = items.get("x-kubernetes-list-type")
-        if items.get("type") == "array" and item_list is not None and item_list != "atomic":
-            out.append(invalid(f"{path}.items.x-kubernetes-list-type", item_list, why))
-        if items.get("type") == "object" and items.get("x-kubernetes-map-type") != "atomic":
-            out.append(invalid(f"{path}.items.x-kubernetes-map-type", item_list, why))  # (Go prints the list type)
-    if list_type is not None and list_type not in ("atomic", "set", "map"):
-        out.append(not_supported(f"{path}.x-kubernetes-list-type", list_type, ["atomic", "set", "map"]))
-    if keys and list_type != "map":
-        why = "must be map if x-kubernetes-list-map-keys is non-empty"
-        out.append(invalid(f"{path}.x-kubernetes-list-type", list_type, why) if list_type is not None
-                   else required(f"{path}.x-kubernetes-list-type", why))
-    if list_type == "map":
-        if not keys:
-            out.append(required(f"{path}.x-kubernetes-list-map-keys",
-                                "must not be empty if x-kubernetes-list-type is map"))
-        if not isinstance(items, dict):
-            out.append(required(f"{path}.items", "must have a schema if x-kubernetes-list-type is map"))
-        elif items.get("type") != "object":
-            out.append(invalid(f"{path}.items.type", items.get("type") or "",
-                               "must be object if parent array's x-kubernetes-list-type is map"))
-        else:
-            item_props: Obj = items["properties"] if isinstance(items.get("properties"), dict) else {}
-            for i, k in enumerate(keys):
-                if k not in item_props:
-                    out.append(invalid(f"{path}.x-kubernetes-list-map-keys", keys,
-                                       "entries must all be names of item properties"))
-                elif isinstance(item_props[k], dict) and item_props[k].get("type") in ("array", "object"):
-                    out.append(invalid(f"{path}.items.properties[{k}].type", "object",
-                                       "must be a scalar type if parent array's x-kubernetes-list-type is map"))
-                if k in keys[:i]:
-                    out.append(invalid(f"{path}.x-kubernetes-list-map-keys", keys,
-                                       "must not contain duplicate entries"))
-    return out + _keyed_items(s, path)
-
-
-def _keyed_items(s: Obj, path: str) -> list[Cause]:
-    """validateMapListKeysMapSet: a set's or list-map's items are not nullable, a list-map's keys are required
-    or defaulted, and not nullable."""
-    items, list_type = s.get("items"), s.get("x-kubernetes-list-type")
-    if not isinstance(items, dict) or list_type not in ("set", "map"):
-        return []
-    out = [forbidden(f"{path}.items.nullable", f"cannot be nullable when x-kubernetes-list-type is {list_type}")
-           ] if items.get("nullable") else []
-    props: Obj = items["properties"] if list_type == "map" and isinstance(items.get("properties"), dict) else {}
-    for k in s.get("x-kubernetes-list-map-keys") or []:
-        if not isinstance(props.get(k), dict):
-            continue
-        if k not in (items.get("required") or []) and "default" not in props[k]:
-            out.append(required(f"{path}.items.properties[{k}].default",
-                                "this property is in x-kubernetes-list-map-keys, so it must have a default or be a "
-                                "required property"))
-        if props[k].get("nullable"):
-            out.append(forbidden(f"{path}.items.properties[{k}].nullable",
-                                 "this property is in x-kubernetes-list-map-keys, so it cannot be nullable"))
-    return out
-
-
 def causes(crd: Obj) -> list[Cause]:
     """ValidateCustomResourceDefinition, in part and in its order: the name, group, scope, that every version
     has a schema, version names, one storage version, the names, that the schema names its fields' types,
@@ -266,12 +161,11 @@ def causes(crd: Obj) -> list[Cause]:
         out.append(invalid("spec.names.listKind", names["listKind"], "kind and listKind may not be the same"))
     given = [s for s in schemas if s is not None]
     if given and len(given) == len(schemas) and all(s == given[0] for s in given):  # the spec's, as Go holds it
-        out += _marker_causes(given[0], "spec.validation.openAPIV3Schema")
-        out += _untyped_nodes(given[0], "spec.validation.openAPIV3Schema")
+        out += crdschemas.causes(given[0], "spec.validation.openAPIV3Schema")
     else:
         for i, s in enumerate(schemas):
-            out += _marker_causes(s, f"spec.versions[{i}].schema.openAPIV3Schema")
-            out += _untyped_nodes(s, f"spec.versions[{i}].schema.openAPIV3Schema")
+            if s is not None:
+                out += crdschemas.causes(s, f"spec.versions[{i}].schema.openAPIV3Schema")
     stored = (crd.get("status") or {}).get("storedVersions")
     if not stored:
         out.append(invalid("status.storedVersions", stored, "must have at least one stored version"))

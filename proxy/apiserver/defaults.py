@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from . import apiservices, autoscalingv1, crds, nodeports, serviceips
+from . import apiservices, autoscalingv1, crds, crdtypes, nodeports, serviceips
 
 Obj = dict[str, Any]
 
@@ -743,7 +743,7 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     (autoscalingv1.V1, autoscalingv1.KIND): _hpa_v1,
     ("rbac.authorization.k8s.io/v1", "RoleBinding"): _role_binding,
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"): _role_binding,
-    (f"{crds.GROUP}/v1", crds.KIND): crds.defaulted,
+    (crdtypes.API_VERSION, crdtypes.KIND): crds.defaulted,
     ("apiregistration.k8s.io/v1", "APIService"): apiservices.defaulted,
 }
 

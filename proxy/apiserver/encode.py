@@ -14,7 +14,7 @@ from ..wire import gotypes
 from ..wire import table as tables
 from ..wire.jsonenc import go_json
 from ..wire.status import status
-from . import autoscalingv1, crds, gojson
+from . import autoscalingv1, crds, crdtypes, gojson
 from .changes import Change
 from .decoding import json_word
 from .defaults import TEMPLATE_GENERATION
@@ -39,7 +39,7 @@ _REPLICAS_0 = frozenset({"Deployment", "ReplicaSet", "StatefulSet"})
 
 # the zero objects of the kinds client-go's types do not hold
 _ZERO_ELSEWHERE: dict[tuple[str, str], dict[str, Any]] = {
-    (f"{crds.GROUP}/v1", crds.KIND): crds.ZERO,
+    (crdtypes.API_VERSION, crdtypes.KIND): crds.ZERO,
     ("apiregistration.k8s.io/v1", "APIService"): {"spec": {"groupPriorityMinimum": 0, "versionPriority": 0},
                                                   "status": {}}}
 

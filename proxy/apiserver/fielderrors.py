@@ -87,12 +87,12 @@ def too_many(path: str, have: int, most: int) -> Cause:
 
 def too_long(path: str, most: int) -> Cause:
     """field.TooLong of a string, in bytes."""
-    return path, "FieldValueTooLong", f"Too long: may not be more than {most} bytes"
+    return path, "FieldValueTooLong", f"Too long: may not be more than {most} byte{'s' if most != 1 else ''}"
 
 
 def too_long_characters(path: str, most: int) -> Cause:
     """field.TooLongCharacters: declarative validation's maxLength, which counts runes."""
-    return path, "FieldValueTooLong", f"Too long: may not be more than {most} characters"
+    return path, "FieldValueTooLong", f"Too long: may not be more than {most} character{'s' if most != 1 else ''}"
 
 
 def internal(path: str, detail: str) -> Cause:

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..wire import gotypes
 from ..wire.kinds import is_custom_group
-from . import decoding, gotime, quantity
+from . import crdtypes, decoding, gotime, quantity
 
 Obj = dict[str, Any]
 
@@ -223,6 +223,8 @@ def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False) -> O
     only normalized: its schema is not known here (stored, its integral floats read back as integers)."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     if message is None:
+        if (api_version, kind) == (crdtypes.API_VERSION, crdtypes.KIND):
+            obj = crdtypes.decoded(obj)[0]
         out = normalize(obj, kind, api_version)
         return decoding.stored_numbers(out) if stored and _custom(api_version) else out
     out = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}

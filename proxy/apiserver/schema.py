@@ -27,7 +27,7 @@ from typing import Any
 from ..wire.gostrings import quote
 from . import cel, strformats
 from .decoding import json_kind, json_number
-from .fielderrors import Cause, duplicate, go_value, invalid, not_supported, required, too_many
+from .fielderrors import Cause, duplicate, go_value, invalid, not_supported, required, too_long, too_many
 
 Schema = dict[str, Any]
 
@@ -203,7 +203,7 @@ def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None, 
         if "status" not in value:
             return []
         found = _validate(value["status"], _properties(root).get("status") or {}, "")
-        return [("status" + ("." + f if f and f[0] != "[" else f) if f != "<nil>" else f, reason, message)
+        return [("status" + ("." + f if f and f[0] != "[" else f) if f != "<nil>" else "status", reason, message)
                 for f, reason, message in found]
     found = keywords(body)
     if stored is not None and found:
@@ -432,7 +432,7 @@ def _string(value: str, s: Schema, path: str) -> list[Cause]:
     """The string validator: the first of its checks that fails (it stops there)."""
     longest, shortest, pattern = s.get("maxLength"), s.get("minLength"), s.get("pattern")
     if isinstance(longest, int) and len(value) > longest:
-        return [(path, "FieldValueTooLong", f"Too long: may not be more than {longest} bytes")]
+        return [too_long(path, longest)]
     if isinstance(shortest, int) and len(value) < shortest:
         return [invalid(path, value, f"{_in_body(path)} in body should be at least {shortest} chars long")]
     if isinstance(pattern, str):
@@ -442,42 +442,49 @@ def _string(value: str, s: Schema, path: str) -> list[Cause]:
             matched = True  # a pattern Python cannot compile: Go's RE2 syntax differs, so nothing is claimed
         if not matched:
             return [invalid(path, value, f"{_in_body(path)} in body should match '{pattern}'")]
-    # the format validator's, next
-    if (fmt := kept_format(s)) and strformats.valid(fmt, value) is False:
+    return []
+
+
+def _format(value: str, fmt: str, path: str) -> list[Cause]:
+    if strformats.valid(fmt, value) is False:
         return [(path, "FieldValueTypeInvalid",
                  f"Invalid value: {quote(value)}: {_in_body(path)} in body must be of type {fmt}: {quote(value)}")]
     return []
 
 
-def _array(value: list[Any], s: Schema, path: str) -> list[Cause]:
+def _array(value: list[Any], s: Schema, path: str) -> _Result:
+    """The slice validator: its items', then its own (its match count: the items' and one)."""
     out: list[Cause] = []
+    count = 1
+    items = _items(s)
+    if items is not None:
+        for i, v in enumerate(value):
+            count += _merge(out, _checked(v, items, f"{path}[{i}]"))
     fewest, most = s.get("minItems"), s.get("maxItems")
     if isinstance(fewest, int) and len(value) < fewest:
         out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} items"))
     if isinstance(most, int) and len(value) > most:
         out.append(too_many(path, len(value), most))
-    items = _items(s)
-    if items is not None:
-        for i, v in enumerate(value):
-            out += _validate(v, items, f"{path}[{i}]")
-    return out
+    return out, count
 
 
-def _object(value: dict[str, Any], s: Schema, path: str) -> list[Cause]:
+def _object(value: dict[str, Any], s: Schema, path: str) -> _Result:
+    """The object validator (its match count: its properties')."""
     out: list[Cause] = []
+    count = 0
     most, fewest = s.get("maxProperties"), s.get("minProperties")
-    if isinstance(most, int) and len(value) > most:
-        out.append(too_many(path, len(value), most))
     if isinstance(fewest, int) and len(value) < fewest:
         out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} properties"))
+    if isinstance(most, int) and len(value) > most:
+        out.append(too_many(path, len(value), most))
     props, extra = _properties(s), _additional(s)
     for k, v in value.items():
         child = props.get(k, extra)
         if isinstance(child, dict):
-            out += _validate(v, child, f"{path}.{k}" if path else k)
-    out += [required(f"{path}.{r}" if path else r) for r in s.get("required") or []
-            if isinstance(r, str) and r not in value]
-    return out
+            count += _merge(out, _checked(v, child, f"{path}.{k}" if path else k))
+    _merge(out, ([required(f"{path}.{r}" if path else r) for r in s.get("required") or []
+                  if isinstance(r, str) and r not in value], 0))
+    return out, count
 
 
 def _format_type_error(value: Any, s: Schema, path: str) -> Cause | tuple[()] | None:
@@ -508,27 +515,109 @@ def _enum(value: Any, s: Schema, path: str) -> list[Cause]:
 
 
 def _validate(value: Any, s: Schema, path: str) -> list[Cause]:
-    """Every validator that applies to the value as it is: a wrong type is reported, and the checks of the
-    value's own type still run (a float where an integer belongs is also checked as a number)."""
+    return _checked(value, s, path)[0]
+
+
+# a validation's causes and its match count (kube-openapi's Result: how many of its checks ran and passed, by
+# which an anyOf or a oneOf that no branch passes picks the branch whose causes it reports)
+_Result = tuple[list[Cause], int]
+
+
+def _merge(out: list[Cause], result: _Result) -> int:
+    """Result.Merge: the causes not reported already (AddErrors keeps each message once), and the count."""
+    causes, count = result
+    out += [c for c in causes if c not in out] if out else causes
+    return count
+
+
+def _checked(value: Any, s: Schema, path: str) -> _Result:
+    """SchemaValidator.Validate: every validator that applies to the value as it is, in Go's order (type,
+    allOf/anyOf/oneOf/not, string, format, number, items, enum, properties), each counting one match: a wrong
+    type is reported, and the checks of the value's own kind still run (a float where an integer belongs is
+    also checked as a number); a null gets the type check alone."""
     out: list[Cause] = []
+    type_causes: list[Cause] = []
     if (mistyped := _format_type_error(value, s, path)) is not None:
-        if mistyped:
-            out.append(mistyped)
+        type_causes = [mistyped] if mistyped else []
     elif not _type_ok(value, s):
         got = _type_name(value)
-        out.append((path, "FieldValueTypeInvalid",
-                    f'Invalid value: "{got}": {_in_body(path)} in body must be of type {_wanted(s)}: "{got}"'))
-        if not isinstance(value, int | float) or isinstance(value, bool) or s.get("type") not in ("integer", "number"):
-            return out + _enum(value, s, path)  # (the common validator runs whatever the type)
+        type_causes = [(path, "FieldValueTypeInvalid",
+                        f'Invalid value: "{got}": {_in_body(path)} in body must be of type {_wanted(s)}: "{got}"')]
     if value is None:
-        return out
-    out += _enum(value, s, path)
-    if isinstance(value, bool):
-        return out
-    if isinstance(value, int | float):
-        return out + _number(value, s, path)
+        return type_causes, 0 if type_causes else 1
+    count = 1  # (the final one)
+    if s.get("type") or s.get(_INT_OR_STRING) or kept_format(s):
+        out += type_causes
+        count += 1 if type_causes else 2
+    count += _merge(out, _composites(value, s, path)) + 1
     if isinstance(value, str):
-        return out + _string(value, s, path)
-    if isinstance(value, list):
-        return out + _array(value, s, path)
-    return out + _object(value, s, path)
+        out += _string(value, s, path)
+        count += 1
+        if fmt := kept_format(s):
+            _merge(out, (_format(value, fmt, path), 0))
+            count += 1
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        out += _number(value, s, path)
+        count += 2
+    elif isinstance(value, list):
+        count += _merge(out, _array(value, s, path)) + 1
+    _merge(out, (_enum(value, s, path), 0))
+    count += 1
+    if isinstance(value, dict):
+        count += _merge(out, _object(value, s, path)) + 1
+    return out, count
+
+
+def _composite(message: str) -> Cause:
+    """A composite keyword's failure: not a *Validation error, so the apiserver reports it at no field."""
+    return invalid("<nil>", "", message)
+
+
+def _composites(value: Any, s: Schema, path: str) -> _Result:
+    """schemaPropsValidator: anyOf (the first branch that passes, else the best failure's causes), oneOf
+    (exactly one branch, else the best failure's causes where none passed), allOf (every branch's causes),
+    not; its match count: the branches' it reported, and one."""
+    out: list[Cause] = []
+    count = 1
+    branches = {k: [b for b in s.get(k) or () if isinstance(b, dict)] for k in ("anyOf", "oneOf", "allOf")}
+    where = quote(path)
+    if branches["anyOf"]:
+        best: _Result | None = None
+        passed: _Result | None = None
+        for branch in branches["anyOf"]:
+            result = _checked(value, branch, path)
+            if not result[0]:
+                best, passed = None, result
+                break
+            if best is None or result[1] > best[1]:
+                best = result
+        if passed is None:
+            out.append(_composite(f"{where} must validate at least one schema (anyOf)"))
+        count += _merge(out, best or passed or ([], 0))
+    if branches["oneOf"]:
+        best, first, valid = None, None, 0
+        for branch in branches["oneOf"]:
+            result = _checked(value, branch, path)
+            if not result[0]:
+                valid += 1
+                best, first = None, first or result
+            elif valid == 0 and (best is None or result[1] > best[1]):
+                best = result
+        if valid != 1:
+            found = "Found none valid" if valid == 0 else f"Found {valid} valid alternatives"
+            _merge(out, ([_composite(f"{where} must validate one and only one schema (oneOf). {found}")], 0))
+            count += _merge(out, best or ([], 0))
+        else:
+            count += _merge(out, first or ([], 0))
+    if branches["allOf"]:
+        valid = 0
+        for branch in branches["allOf"]:
+            result = _checked(value, branch, path)
+            valid += not result[0]
+            count += _merge(out, result)
+        if valid != len(branches["allOf"]):
+            none = ". None validated" if valid == 0 else ""
+            _merge(out, ([_composite(f"{where} must validate all the schemas (allOf){none}")], 0))
+    if isinstance(s.get("not"), dict) and not _checked(value, s["not"], path)[0]:
+        _merge(out, ([_composite(f"{where} must not validate the schema (not)")], 0))
+    return out, count

@@ -33,6 +33,7 @@ from . import (
     autoscalingv1,
     clustervalidation,
     crds,
+    crdtypes,
     cron,
     dravalidation,
     eventapi,
@@ -1090,7 +1091,7 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("apps/v1", "StatefulSet"): _stateful_set,
     ("batch/v1", "Job"): _job,
     ("batch/v1", "CronJob"): _cron_job,
-    (f"{crds.GROUP}/v1", crds.KIND): crds.causes,
+    (crdtypes.API_VERSION, crdtypes.KIND): crds.causes,
     **clustervalidation.ON_WRITE,
 }
 

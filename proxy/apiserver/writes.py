@@ -35,6 +35,7 @@ from . import (
     apiservices,
     autoscalingv1,
     crds,
+    crdtypes,
     csr,
     decoding,
     defaults,
@@ -590,6 +591,8 @@ def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
             else:  # a version not served: nothing of the object is known but its type and metadata
                 unknown += [k for k in obj if k not in ("apiVersion", "kind", "metadata")]
         return sorted(unknown)
+    if (t.api_version, t.kind) == (crdtypes.API_VERSION, crdtypes.KIND):
+        return crdtypes.decoded(obj)[1]
     return fieldvalidation.unknown_fields(obj, t.kind, t.api_version) or []
 
 
@@ -1270,7 +1273,7 @@ def _delete(t: Target, current: dict[str, Any] | None, stamp: Stamp, opts: Optio
     if _is_namespace(t) and (obj.get("spec") or {}).get("finalizers"):
         return Outcome(200, copy.deepcopy(current))  # a later one: as stored until its spec's finalizers are gone
     # (a namespace being deleted whose spec has no finalizers left is deleted by the store, as any object)
-    if t.kind == crds.KIND and t.group == crds.GROUP:
+    if t.kind == crdtypes.KIND and t.group == crdtypes.GROUP:
         # the definition's strategy: its finalizer removes the custom resources first (the emulator does that
         # and then deletes the definition: proxy/engines/emulate/customresources.py)
         if meta.get("deletionTimestamp"):

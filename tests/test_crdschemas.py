@@ -1,0 +1,42 @@
+"""A definition's schema as the apiextensions-apiserver checks it, as a table: structural rules (sorted as Go
+sorts them) before the OpenAPI schema's (the words are compared with the real apiserver by
+tests/test_crds_realkube.py, `_unstructural`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from watchproxy.apiserver import crdschemas
+
+
+def _root(field: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "properties": {"f": field}}
+
+
+@pytest.mark.parametrize(("s", "causes"), [
+    (_root({"type": "string", "anyOf": [{"pattern": "^a"}], "allOf": [{"maxLength": 3}], "not": {"enum": ["b"]}}),
+     []),
+    (_root({"x-kubernetes-int-or-string": True, "anyOf": [{"type": "integer"}, {"type": "string"}]}), []),
+    (_root({"x-kubernetes-int-or-string": True,
+            "allOf": [{"anyOf": [{"type": "integer"}, {"type": "string"}]}, {"maxLength": 2}]}), []),
+    (_root({"type": "string", "oneOf": [{"type": "string", "nullable": True}]}),
+     [("s.properties[f].oneOf[0].nullable", "FieldValueForbidden", "Forbidden: must be false to be structural"),
+      ("s.properties[f].oneOf[0].type", "FieldValueForbidden", "Forbidden: must be empty to be structural")]),
+    (_root({"type": "object", "properties": {"a": {"type": "string"}},
+            "anyOf": [{"properties": {"b": {"minLength": 1}, "metadata": {}}}]}),  # (only the root is complete)
+     [("s.properties[f].anyOf[0].properties[metadata]", "FieldValueForbidden",
+       "Forbidden: must not be specified in a nested context")]),
+    ({"type": "object", "anyOf": [{"properties": {"b": {"minLength": 1}}}]},
+     [("s.properties[b]", "FieldValueRequired", "Required value: because it is defined in s.anyOf[0].properties[b]")]),
+    (_root({"type": "string", "anyOf": [{"$ref": "#/x"}]}),  # (not structural at all: the OpenAPI rule says why)
+     [("s.properties[f].anyOf[0].$ref", "FieldValueForbidden", "Forbidden: $ref is not supported")]),
+    (_root({"type": "array"}), [("s.properties[f].items", "FieldValueRequired", "Required value: must be specified")]),
+    ({"type": "object", "properties": {"metadata": {"type": "object", "properties": {"name": {"type": "string"}}}}},
+     []),
+    ({"type": "object", "properties": {"metadata": {"type": "object", "properties": {"labels": {"type": "object"}}}}},
+     [("s.properties[metadata]", "FieldValueForbidden",
+       "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified")]),
+])
+def test_definition_schema_causes(s: dict[str, Any], causes: list[tuple[str, str, str]]) -> None:
+    assert crdschemas.causes(s, "s") == causes
