@@ -328,7 +328,8 @@ def _written_as_go(group: str) -> tuple[Step, ...]:
 def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
     """Definitions whose schemas are not structural, or use what a definition may not: a value validation
     (anyOf, allOf, oneOf, not) that says more than how to check a value, keywords of JSON schema a definition
-    cannot use, metadata specified."""
+    cannot use, metadata specified; and other parts a developer writes by hand wrong: printer columns, scale
+    paths, conversion, the words of CEL rules."""
     def spec(field: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
         return lambda c: _spec_props(c).update(f=field)
     return [
@@ -356,6 +357,21 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
         ("additionalProperties beside properties", spec({"type": "object", "properties": {"a": {"type": "string"}},
                                                          "additionalProperties": {"type": "string"}})),
         ("an array without items", spec({"type": "array"})),
+        ("a type JSON schema does not have", spec({"type": "int"})),
+        ("a nullable root", lambda c: (c["spec"]["versions"][0].pop("subresources"),
+                                       c["spec"]["versions"][0]["schema"]["openAPIV3Schema"].update(nullable=True))),
+        ("rules without text, with a message on two lines or an unknown reason", spec({"type": "string",
+            "x-kubernetes-validations": [{"rule": " "}, {"rule": "true", "message": "a\nb"},
+                                         {"rule": "self.size() > 1\n&& true"}, {"rule": "true", "reason": "Nope"},
+                                         {"rule": "true", "messageExpression": " "}]})),
+        ("printer columns of unknown types and formats, and paths not starting with a dot", lambda c: c["spec"][
+            "versions"][0].update(additionalPrinterColumns=[
+                {"name": "A", "type": "text", "format": "money", "jsonPath": "spec.a"}, {"jsonPath": ""}])),
+        ("scale paths outside spec and status", lambda c: c["spec"]["versions"][0]["subresources"].update(scale={
+            "specReplicasPath": ".status.replicas", "statusReplicasPath": "status.replicas",
+            "labelSelectorPath": ".metadata.labels"})),
+        ("a conversion strategy it does not know", lambda c: c["spec"].update(conversion={"strategy": "Magic"})),
+        ("a webhook conversion without its webhook", lambda c: c["spec"].update(conversion={"strategy": "Webhook"})),
     ]
 
 

@@ -37,6 +37,14 @@ def _root(field: dict[str, Any]) -> dict[str, Any]:
     ({"type": "object", "properties": {"metadata": {"type": "object", "properties": {"labels": {"type": "object"}}}}},
      [("s.properties[metadata]", "FieldValueForbidden",
        "Forbidden: must not specify anything other than name and generateName, but metadata is implicitly specified")]),
+    (_root({"type": "int", "x-kubernetes-validations": [{"rule": "a\nb"}, {"rule": "true", "reason": "X"}]}),
+     [("s.properties[f].type", "FieldValueNotSupported", 'Unsupported value: "int": supported values: "array", '
+       '"boolean", "integer", "number", "object", "string"'),
+      ("s.properties[f].x-kubernetes-validations[0].message", "FieldValueRequired",
+       "Required value: message must be specified if rule contains line breaks"),
+      ("s.properties[f].x-kubernetes-validations[1].reason", "FieldValueNotSupported",
+       'Unsupported value: "X": supported values: "FieldValueDuplicate", "FieldValueForbidden", '
+       '"FieldValueInvalid", "FieldValueRequired"')]),
 ])
 def test_definition_schema_causes(s: dict[str, Any], causes: list[tuple[str, str, str]]) -> None:
     assert crdschemas.causes(s, "s") == causes

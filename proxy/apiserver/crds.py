@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.gostrings import format_float
-from . import crdschemas, schema, validation
+from . import crdschemas, crdtypes, schema, validation
 from .crdtypes import GROUP
 from .decoding import json_kind
-from .fielderrors import Cause, invalid, not_supported, required
+from .fielderrors import Cause, forbidden, invalid, not_supported, required
 
 PATH = f"/apis/{GROUP}/v1/customresourcedefinitions"
 CLEANUP_FINALIZER = "customresourcecleanup.apiextensions.k8s.io"
 _SCOPES = ("Cluster", "Namespaced")
-_NAMES_ORDER = ("plural", "singular", "shortNames", "kind", "listKind", "categories")
+_NAMES_ORDER = tuple(crdtypes.fields("Names"))
 Obj = dict[str, Any]
 # Go's JSON of the zero v1 CustomResourceDefinition, past its metadata (what its bookmarks carry)
 ZERO: Obj = {"spec": {"group": "", "names": {"plural": "", "kind": ""}, "scope": "", "versions": None},
@@ -87,8 +87,8 @@ def _versions(crd: Obj) -> list[Obj]:
 
 
 def defaulted(crd: Obj, creating: bool, uid: str) -> None:
-    """SetDefaults of apiextensions/v1 (in place): the singular and list kind from the kind, no conversion;
-    on create the status the strategy starts it with."""
+    """SetDefaults of apiextensions/v1 (in place): the singular and list kind from the kind, no conversion, a
+    conversion webhook's service on port 443; on create the status the strategy starts it with."""
     spec = crd.get("spec")
     if not isinstance(spec, dict):
         return
@@ -101,6 +101,9 @@ def defaulted(crd: Obj, creating: bool, uid: str) -> None:
         spec["names"] = {**{k: names[k] for k in _NAMES_ORDER if k in names}, **names}
     if not isinstance(spec.get("conversion"), dict):
         spec["conversion"] = {"strategy": "None"}
+    service = ((spec["conversion"].get("webhook") or {}).get("clientConfig") or {}).get("service")
+    if isinstance(service, dict):  # (SetDefaults_ServiceReference)
+        service.setdefault("port", 443)
     if creating:
         storage = [v.get("name") for v in _versions(crd) if v.get("storage")]
         crd["status"] = {"conditions": None, "acceptedNames": {"plural": "", "kind": ""},
@@ -159,18 +162,103 @@ def causes(crd: Obj) -> list[Cause]:
             out += _dns1035(f"spec.names.{key}[{i}]", str(value))
     if names.get("kind") and names.get("kind") == names.get("listKind"):
         out.append(invalid("spec.names.listKind", names["listKind"], "kind and listKind may not be the same"))
-    given = [s for s in schemas if s is not None]
-    if given and len(given) == len(schemas) and all(s == given[0] for s in given):  # the spec's, as Go holds it
-        out += crdschemas.causes(given[0], "spec.validation.openAPIV3Schema")
-    else:
-        for i, s in enumerate(schemas):
-            if s is not None:
-                out += crdschemas.causes(s, f"spec.versions[{i}].schema.openAPIV3Schema")
+    for part, path, check in (("schema", "validation", _schema_causes), ("subresources", "subresources", _scale_causes),
+                              ("additionalPrinterColumns", "additionalPrinterColumns", _column_causes)):
+        # (the internal type holds what every version has alike once, in the spec: its causes are named so)
+        each = [v.get(part) for v in versions]
+        if each and all(x == each[0] for x in each):
+            out += check(each[0], f"spec.{path}")
+        else:
+            for i, x in enumerate(each):
+                out += check(x, f"spec.versions[{i}].{part}")
+    conversion: Obj = spec["conversion"] if isinstance(spec.get("conversion"), dict) else {}
+    out += _conversion_causes(conversion, "spec.conversion")
     stored = (crd.get("status") or {}).get("storedVersions")
     if not stored:
         out.append(invalid("status.storedVersions", stored, "must have at least one stored version"))
     elif storage and storage[-1] not in stored:
         out.append(invalid("status.storedVersions", stored, f"must have the storage version {storage[-1]}"))
+    return out
+
+
+def _schema_causes(given: Any, path: str) -> list[Cause]:
+    s = given.get("openAPIV3Schema") if isinstance(given, dict) else None
+    return crdschemas.causes(s, f"{path}.openAPIV3Schema") if isinstance(s, dict) else []
+
+
+def _scale_causes(subresources: Any, path: str) -> list[Cause]:
+    """ValidateCustomResourceDefinitionSubresources: a scale's replicas paths, simple JSON paths under .spec and
+    .status, its label selector's under either."""
+    scale = subresources.get("scale") if isinstance(subresources, dict) else None
+    if not isinstance(scale, dict):
+        return []
+    out: list[Cause] = []
+    for key, under in (("specReplicasPath", (".spec.",)), ("statusReplicasPath", (".status.",)),
+                       ("labelSelectorPath", (".spec.", ".status."))):
+        value, where = scale.get(key) or "", f"{path}.scale.{key}"
+        if not value:
+            out += [required(where)] if key != "labelSelectorPath" else []
+        elif errs := _simple_json_path(value, where):
+            out += errs
+        elif not value.startswith(under):
+            out.append(invalid(where, value, "should be a json path under " + (
+                f"{under[0][:-1]}" if len(under) == 1 else "either .spec or .status")))
+    return out
+
+
+_COLUMN_TYPES = ("boolean", "date", "integer", "number", "string")
+_COLUMN_FORMATS = ("byte", "date", "date-time", "double", "float", "int32", "int64", "password")
+
+
+def _column_causes(columns: Any, path: str) -> list[Cause]:
+    """ValidateCustomResourceColumnDefinition for each printer column."""
+    out: list[Cause] = []
+    for i, col in enumerate(columns if isinstance(columns, list) else ()):
+        if not isinstance(col, dict):
+            continue
+        where = f"{path}[{i}]"
+        if not col.get("name"):
+            out.append(required(f"{where}.name"))
+        why = f"must be one of {','.join(_COLUMN_TYPES)}"
+        if not col.get("type"):
+            out.append(required(f"{where}.type", why))
+        elif col["type"] not in _COLUMN_TYPES:
+            out.append(invalid(f"{where}.type", col["type"], why))
+        if col.get("format") and col["format"] not in _COLUMN_FORMATS:
+            out.append(invalid(f"{where}.format", col["format"], f"must be one of {','.join(_COLUMN_FORMATS)}"))
+        if not col.get("jsonPath"):
+            out.append(required(f"{where}.JSONPath"))  # (the Go field's name)
+        else:
+            out += _simple_json_path(str(col["jsonPath"]), f"{where}.JSONPath")
+    return out
+
+
+def _simple_json_path(value: str, path: str) -> list[Cause]:
+    return [invalid(path, value, "must be a simple json path starting with .")] if value[:1] != "." else []
+
+
+def _conversion_causes(conversion: Obj, path: str) -> list[Cause]:
+    """validateCustomResourceConversion, in part: the strategy, and what only a webhook's may have."""
+    strategy = conversion.get("strategy") or ""
+    if not strategy:
+        return [required(f"{path}.strategy")]
+    if strategy not in ("None", "Webhook"):
+        out = [not_supported(f"{path}.strategy", strategy, ["None", "Webhook"])]
+    else:
+        out = []
+    webhook: Obj = conversion["webhook"] if isinstance(conversion.get("webhook"), dict) else {}
+    if strategy == "Webhook":
+        if not isinstance(webhook.get("clientConfig"), dict):
+            out.append(required(f"{path}.webhookClientConfig", "required when strategy is set to Webhook"))
+        elif ("url" in webhook["clientConfig"]) == ("service" in webhook["clientConfig"]):
+            out.append(required(f"{path}.webhookClientConfig", "exactly one of url or service is required"))
+        if not webhook.get("conversionReviewVersions"):
+            out.append(required(f"{path}.conversionReviewVersions"))
+    else:
+        for key, name in (("clientConfig", "webhookClientConfig"),
+                          ("conversionReviewVersions", "conversionReviewVersions")):
+            if webhook.get(key):
+                out.append(forbidden(f"{path}.{name}", "should not be set when strategy is not set to Webhook"))
     return out
 
 

@@ -11,6 +11,7 @@ compile, and CEL rules' compilation and cost.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .fielderrors import Cause, forbidden, invalid, not_supported, required
@@ -25,9 +26,10 @@ _UNSUPPORTED = ("id", "$schema", "$ref", "patternProperties", "dependencies", "d
 
 
 def causes(s: Obj, path: str) -> list[Cause]:
-    """The causes of a 422 for a definition's schema at `path`: the structural rules' (sorted by their text,
-    as Go sorts them), then the OpenAPI schema rules'."""
-    out = sorted(_invariants(s, "root", path) + _completeness(s, path), key=lambda c: f"{c[0]}: {c[2]}") \
+    """The causes of a 422 for a definition's schema at `path`: a nullable root, the structural rules' (sorted
+    by their text, as Go sorts them), then the OpenAPI schema rules'."""
+    out = [forbidden(f"{path}.nullable", "nullable cannot be true at the root")] if s.get("nullable") else []
+    out += sorted(_invariants(s, "root", path) + _completeness(s, path), key=lambda c: f"{c[0]}: {c[2]}") \
         if _convertible(s) else []
     return out + _openapi(s, path)
 
@@ -224,6 +226,9 @@ _NOT_SUPPORTED = (("id", "id is not supported"), ("additionalItems", "additional
                   ("definitions", "definitions is not supported"), ("dependencies", "dependencies is not supported"),
                   ("$ref", "$ref is not supported"))
 _NOT_NULL = frozenset({"additionalItems", "dependencies", "$ref"})
+_TYPES = ("array", "boolean", "integer", "number", "object", "string")
+_NEWLINE = re.compile(r"[\n\r]+")
+_RULE_REASONS = ("FieldValueDuplicate", "FieldValueForbidden", "FieldValueInvalid", "FieldValueRequired")
 
 
 def _openapi(s: Any, path: str) -> list[Cause]:
@@ -235,6 +240,8 @@ def _openapi(s: Any, path: str) -> list[Cause]:
         return []
     out: list[Cause] = []
     typ, items, additional = s.get("type") or "", s.get("items"), s.get("additionalProperties")
+    if typ and typ not in _TYPES:
+        out.append(not_supported(f"{path}.type", typ, _TYPES))
     for key, why in _NOT_SUPPORTED:
         if (s.get(key) is not None) if key in _NOT_NULL else bool(s.get(key)):
             out.append(forbidden(f"{path}.{key}", why))
@@ -311,7 +318,31 @@ def _markers(s: Obj, path: str) -> list[Cause]:
                 if k in keys[:i]:
                     out.append(invalid(f"{path}.x-kubernetes-list-map-keys", keys,
                                        "must not contain duplicate entries"))
-    return out + _keyed_items(s, path)
+    return out + _keyed_items(s, path) + _rule_causes(s, path)
+
+
+def _rule_causes(s: Obj, path: str) -> list[Cause]:
+    """A CEL rule's text and words: a rule, a message that is not blank and on one line (one a rule on several
+    lines needs), a known reason. (Not its field path, its compilation or its cost.)"""
+    out: list[Cause] = []
+    for i, rule in enumerate(s.get("x-kubernetes-validations") or ()):
+        if not isinstance(rule, dict):
+            continue
+        where = f"{path}.x-kubernetes-validations[{i}]"
+        text, message = str(rule.get("rule") or "").strip(), str(rule.get("message") or "")
+        if not text:
+            out.append(required(f"{where}.rule", "rule is not specified"))
+        elif message and not message.strip():
+            out.append(invalid(f"{where}.message", message, "must be non-empty if specified"))
+        elif _NEWLINE.search(message.strip()):
+            out.append(invalid(f"{where}.message", message, "must not contain line breaks"))
+        elif _NEWLINE.search(text) and not message.strip():
+            out.append(required(f"{where}.message", "message must be specified if rule contains line breaks"))
+        if rule.get("messageExpression") and not str(rule["messageExpression"]).strip():
+            out.append(required(f"{where}.messageExpression", "messageExpression must be non-empty if specified"))
+        if rule.get("reason") is not None and rule["reason"] not in _RULE_REASONS:
+            out.append(not_supported(f"{where}.reason", rule["reason"], _RULE_REASONS))
+    return out
 
 
 def _keyed_items(s: Obj, path: str) -> list[Cause]:

@@ -46,7 +46,7 @@ _STRUCTS: dict[str, dict[str, Any]] = {
     "Webhook": {"clientConfig": "ClientConfig", "conversionReviewVersions": "strs"},
     "ClientConfig": {"url": "keep", "service": "Service", "caBundle": "str"},
     "Service": {"namespace": "keep", "name": "keep", "path": "keep", "port": "keep"},
-    "Status": {"conditions": "any", "acceptedNames": "Names", "storedVersions": "any"},
+    "Status": {"conditions": "any", "acceptedNames": "Names", "storedVersions": "any", "observedGeneration": "keep"},
     "JSONSchemaProps": {
         "id": "str", "$schema": "str", "$ref": "keep", "description": "str", "type": "str", "format": "str",
         "title": "str", "default": "json", "maximum": "float", "exclusiveMaximum": "bool", "minimum": "float",
@@ -64,6 +64,11 @@ _STRUCTS: dict[str, dict[str, Any]] = {
     "Rule": {"rule": "keep", "message": "str", "messageExpression": "str", "reason": "keep", "fieldPath": "str",
              "optionalOldSelf": "keep"},
 }
+
+
+def fields(struct: str) -> list[str]:
+    """A struct's JSON fields in Go's order."""
+    return list(_STRUCTS[struct])
 
 
 def decoded(crd: Obj) -> tuple[Obj, list[str]]:
