@@ -61,7 +61,8 @@ def _crd(group: str, plural: str, kind: str, *, scope: str = "Namespaced", statu
          columns: bool = True) -> dict[str, Any]:
     status_schema = {"type": "object", "properties": {"replicas": {"type": "integer"}, "ready": {"type": "boolean"}}}
     version: dict[str, Any] = {"name": "v1", "served": True, "storage": True, "schema": {"openAPIV3Schema": {
-        "type": "object", "properties": {"spec": copy.deepcopy(_SPEC_SCHEMA), "status": status_schema}}}}
+        "type": "object", "properties": {"metadata": {"type": "object"},  # (as controller-gen writes every one)
+                                         "spec": copy.deepcopy(_SPEC_SCHEMA), "status": status_schema}}}}
     if status:
         version["subresources"] = {"status": {}, "scale": {"specReplicasPath": ".spec.replicas",
                                                           "statusReplicasPath": ".status.replicas"}}
@@ -321,6 +322,34 @@ def _written_as_go(group: str) -> tuple[Step, ...]:
     return (
         Step("a definition with empty values and fields its types do not have", "POST", CRDS, crd, fields=WHOLE),
         Step("the same under Strict", "POST", CRDS, strict, query="fieldValidation=Strict",
+             fields=("code", "reason", "message")),
+    )
+
+
+def _annotated(crd: dict[str, Any], approval: str) -> dict[str, Any]:
+    out = copy.deepcopy(crd)
+    out["metadata"]["annotations"] = {"api-approved.kubernetes.io": approval}
+    return out
+
+
+def _approved_group(group: str, ns: str) -> tuple[Step, ...]:
+    """A definition in a group under k8s.io, as the Gateway API's and volume snapshots' are: it needs the API
+    review's annotation, and its custom resources are custom resources all the same (a generation, keys
+    sorted, no strategic merge patch), not built-in kinds because of their group's name."""
+    k8s_group = f"{group.split('.')[0]}.approved.k8s.io"
+    crd = _crd(k8s_group, "gears", "Gear", status=False, columns=False)
+    approved = _annotated(crd, "https://example.com/review/1")
+    gears = f"/apis/{k8s_group}/v1/namespaces/{ns}/gears"
+    gear = {"apiVersion": f"{k8s_group}/v1", "kind": "Gear", "metadata": {"name": "g1"},
+            "spec": {"size": 2, "color": "red", "name": "ab"}}
+    return (
+        Step("a definition in a group under k8s.io without the review's annotation", "POST", CRDS, crd,
+             fields=INVALID),
+        Step("with one that is neither a URL nor unapproved", "POST", CRDS, _annotated(crd, "reviewed"),
+             fields=INVALID),
+        Step("install it with the annotation", "POST", CRDS, approved, fields=("code",)),
+        Step("one of its custom resources", "POST", gears, gear, fields=WHOLE),
+        Step("a strategic merge patch of it", "PATCH", f"{gears}/g1", {"spec": {"size": 3}}, SMP,
              fields=("code", "reason", "message")),
     )
 
@@ -708,6 +737,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         *_formats(group, ns),
         *_composites(group, ns),
         *_written_as_go(group),
+        *_approved_group(group, ns),
         *_markers(group, ns),
         Step("delete a widget", "DELETE", f"{widgets}/w1", fields=("code", "kind", "status", "details")),
         Step("delete the definition", "DELETE", crd_path, fields=WHOLE),

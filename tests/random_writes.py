@@ -2741,6 +2741,7 @@ def token_ops(seed: int, n: int) -> list[Op]:
 # default, CEL rules, one of them a transition rule), status and scale subresources and a printer column, served
 # as v1 (stored) and v1beta1 (no conversion webhook: the same schema)
 _WIDGET_SCHEMA: dict[str, Any] = {"type": "object", "properties": {
+    "metadata": {"type": "object"},  # (as controller-gen writes every definition)
     "spec": {"type": "object", "x-kubernetes-validations": [
         {"rule": "!has(self.replicas) || self.replicas <= 8", "message": "at most eight"}],
         "properties": {

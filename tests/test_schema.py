@@ -18,6 +18,14 @@ SCHEMA: dict[str, Any] = {"type": "object", "properties": {"spec": {"type": "obj
 }}}}
 
 
+def test_the_roots_metadata_is_not_pruned_by_a_schema_that_names_it() -> None:
+    """controller-gen writes `metadata: {type: object}` into every definition: the name stays."""
+    s = {"type": "object", "properties": {"metadata": {"type": "object"}, "spec": {"type": "object"}}}
+    obj = {"apiVersion": "a.example.com/v1", "kind": "A", "metadata": {"name": "a", "labels": {"x": "y"}}, "spec": {}}
+    assert schema.prune(obj, s) == obj
+    assert schema.unknown_fields(obj, s) == []
+
+
 @pytest.mark.parametrize(("spec", "stored"), [
     ({}, {"n": 1, "d": {"x": "y"}}),
     ({"n": None, "s": None, "t": None}, {"n": 1, "s": None, "d": {"x": "y"}}),

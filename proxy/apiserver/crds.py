@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Iterator
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.gostrings import format_float
-from . import crdschemas, crdtypes, schema, validation
+from . import crdschemas, crdtypes, schema, strformats, validation
 from .crdtypes import GROUP
 from .decoding import json_kind
 from .fielderrors import Cause, forbidden, invalid, not_supported, required
@@ -181,6 +181,44 @@ def causes(crd: Obj) -> list[Cause]:
     return out
 
 
+_APPROVAL = "api-approved.kubernetes.io"
+
+
+def approval_causes(crd: Obj, old: Obj | None) -> list[Cause]:
+    """validateAPIApproval: a definition in a group under k8s.io or kubernetes.io names the API review that
+    approved it (a URL) or says why not ("unapproved…"); an update that keeps the annotation's state is let by."""
+    group = str(_spec(crd).get("group") or "")
+    if not (group in ("k8s.io", "kubernetes.io") or group.endswith((".k8s.io", ".kubernetes.io"))):
+        return []
+    state, why = _approval(crd)
+    if old is not None and _approval(old)[0] == state:
+        return []
+    where = f"metadata.annotations[{_APPROVAL}]"
+    if state == "missing":
+        return [required(where, why)]
+    return [invalid(where, _annotations(crd).get(_APPROVAL, ""), why)] if state == "invalid" else []
+
+
+def _annotations(crd: Obj) -> dict[str, str]:
+    given = (crd.get("metadata") or {}).get("annotations")
+    return given if isinstance(given, dict) else {}
+
+
+def _approval(crd: Obj) -> tuple[str, str]:
+    """GetAPIApprovalState: the annotation's state and its reason."""
+    note = str(_annotations(crd).get(_APPROVAL) or "")
+    see = "see https://github.com/kubernetes/enhancements/pull/1111"
+    if not note:
+        return "missing", f'protected groups must have approval annotation "{_APPROVAL}", {see}'
+    if note.startswith("unapproved"):
+        return "bypassed", ""
+    url = urllib.parse.urlsplit(note)
+    if strformats.valid("uri", note) and url.scheme and url.netloc:
+        return "approved", ""
+    return "invalid", (f'protected groups must have approval annotation "{_APPROVAL}" with either a URL or a reason '
+                       f'starting with "unapproved", {see}')
+
+
 def _schema_causes(given: Any, path: str) -> list[Cause]:
     s = given.get("openAPIV3Schema") if isinstance(given, dict) else None
     return crdschemas.causes(s, f"{path}.openAPIV3Schema") if isinstance(s, dict) else []
@@ -274,32 +312,17 @@ def _schema_of(version: Obj) -> Obj | None:
     return found if isinstance(found, dict) else None
 
 
-def _schema_nodes(node: Any) -> Iterator[Obj]:
-    """Every schema in one, itself first (SchemaHas's walk; properties in the schema's order, not Go's random
-    one)."""
-    if not isinstance(node, dict):
-        return
-    yield node
-    items = node.get("items")
-    for child in [*(items if isinstance(items, list) else [items]), *(node.get("allOf") or []),
-                  *(node.get("anyOf") or []), *(node.get("oneOf") or []), node.get("not"),
-                  *((node.get("properties") or {}).values()), node.get("additionalProperties"),
-                  *((node.get("patternProperties") or {}).values()), node.get("additionalItems"),
-                  *((node.get("definitions") or {}).values())]:
-        yield from _schema_nodes(child)
-
-
 def _unrecognized_formats(crd: Obj) -> list[str]:
     """getUnrecognizedFormatsInCRD: the formats the apiserver drops from a schema before validating by it (a
     number's not of its type, a string's or an untyped one's not in the registry, any other type's)."""
-    return [str(node["format"]) for v in _versions(crd) for node in _schema_nodes(_schema_of(v))
+    return [str(node["format"]) for v in _versions(crd) for node in crdschemas.nodes(_schema_of(v))
             if isinstance(node.get("format"), str) and node["format"] and not schema.kept_format(node)]
 
 
 def _object_sets(crd: Obj) -> set[str]:
     """getNonScalarListTypeSetWarnings: a set of objects or of lists, which apply and CEL cannot hold."""
     return {f'x-kubernetes-list-type: set for items of type "{t}" is not supported by server-side apply or CEL '
-            "validation rules" for v in _versions(crd) for node in _schema_nodes(_schema_of(v))
+            "validation rules" for v in _versions(crd) for node in crdschemas.nodes(_schema_of(v))
             if node.get("x-kubernetes-list-type") == "set" and isinstance(node.get("items"), dict)
             and (t := node["items"].get("type")) in ("object", "array")}
 

@@ -12,6 +12,7 @@ compile, and CEL rules' compilation and cost.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from .fielderrors import Cause, forbidden, invalid, not_supported, required
@@ -47,21 +48,27 @@ def _branches(s: Obj, key: str) -> list[Obj]:
     return [b for b in s.get(key) or () if isinstance(b, dict)] if isinstance(s.get(key), list) else []
 
 
-def _children(s: Obj) -> list[Any]:
-    additional = s.get("additionalProperties")
-    return [s.get("items"), s.get("not"), additional if isinstance(additional, dict) else None,
-            *_properties(s).values(), *_branches(s, "allOf"), *_branches(s, "anyOf"), *_branches(s, "oneOf")]
+def nodes(node: Any) -> Iterator[Obj]:
+    """Every schema in one, itself first (SchemaHas's walk; properties in the schema's order, not Go's random
+    one)."""
+    if not isinstance(node, dict):
+        return
+    yield node
+    items = node.get("items")
+    for child in [*(items if isinstance(items, list) else [items]), *(node.get("allOf") or []),
+                  *(node.get("anyOf") or []), *(node.get("oneOf") or []), node.get("not"),
+                  *((node.get("properties") or {}).values()), node.get("additionalProperties"),
+                  *((node.get("patternProperties") or {}).values()), node.get("additionalItems"),
+                  *((node.get("definitions") or {}).values())]:
+        yield from nodes(child)
 
 
-def _convertible(s: Any) -> bool:
+def _convertible(s: Obj) -> bool:
     """Whether NewStructural converts the schema (no unsupported keyword, a single items schema, no
     x-kubernetes-preserve-unknown-fields: false) anywhere."""
-    if not isinstance(s, dict):
-        return True
-    if any(s.get(k) for k in _UNSUPPORTED) or s.get("additionalItems") is not None or isinstance(s.get("items"), list) \
-            or s.get("x-kubernetes-preserve-unknown-fields") is False:
-        return False
-    return all(_convertible(c) for c in _children(s))
+    return not any(any(n.get(k) for k in _UNSUPPORTED) or n.get("additionalItems") is not None
+                   or isinstance(n.get("items"), list) or n.get("x-kubernetes-preserve-unknown-fields") is False
+                   for n in nodes(s))
 
 
 def _invariants(s: Obj, level: str, path: str) -> list[Cause]:

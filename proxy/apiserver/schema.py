@@ -89,8 +89,8 @@ def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, 
         child = props.get(k, extra)
         if nulls and v is None and child is not None and not child.get("nullable") and "default" not in child:
             continue
-        if k in keep and k not in props:
-            out[k] = v
+        if k in keep and isinstance(v, dict if k == "metadata" else str):
+            out[k] = v  # (whatever the schema says of them: ObjectMeta's codec prunes metadata)
         elif child is not None:
             out[k] = _pruned(v, child, f"{path}.{k}" if path else k, dropped, nulls=nulls)
         elif s.get(_PRESERVE):

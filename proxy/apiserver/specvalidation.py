@@ -1123,6 +1123,8 @@ def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
         return pod_create(obj)
     if (check := clustervalidation.ON_CREATE.get((api_version, kind))) is not None:
         return check(obj)
+    if (api_version, kind) == (crdtypes.API_VERSION, crdtypes.KIND):
+        return crds.approval_causes(obj, None)
     return []
 
 
@@ -1130,6 +1132,8 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
     """The checks only an update has, which the apiserver makes after the object's own."""
     if (check := clustervalidation.AFTER_UPDATE.get((api_version, kind))) is not None:
         return check(new, old)
+    if (api_version, kind) == (crdtypes.API_VERSION, crdtypes.KIND):
+        return crds.approval_causes(new, old)
     if api_version == "v1" and kind == "Pod":
         return pod_update(new, old)
     if api_version == eventapi.EVENTS_API and kind == "Event":

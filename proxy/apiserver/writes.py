@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.gostrings import quote, sprint_v
+from ..wire.kinds import is_custom_group
 from ..wire.status import status
 from . import (
     apiservices,
@@ -176,7 +177,7 @@ class Target:
     @property
     def builtin(self) -> bool:
         """A kind compiled into the apiserver (strategic merge patch works only for these)."""
-        return not self.group or "." not in self.group or self.group.endswith(".k8s.io")
+        return self.custom is None and not is_custom_group(self.group)
 
     def key(self, name: str | None = None) -> Key:
         return (self.namespace if self.namespaced else "", self.name if name is None else name)

@@ -29,6 +29,11 @@ def _schemas() -> tuple[dict[str, str], dict[str, list[Field]]]:
     return doc["kinds"], messages
 
 
+def kinds() -> list[str]:
+    """Every kind the table knows, as "group/version/Kind" ("version/Kind" for the core group)."""
+    return list(_schemas()[0])
+
+
 @functools.cache
 def message_of_kind(api_version: str, kind: str) -> str | None:
     """The message of a kind; options (DeleteOptions) are the same message in every group, under any name."""

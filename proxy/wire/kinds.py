@@ -7,8 +7,10 @@ apiserver (`kubectl api-resources -o wide`), so clients that check discovery see
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
+from . import gotypes
 from .request import classify
 
 _ALL = ("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch")
@@ -267,9 +269,16 @@ def parse_collection_path(path: str) -> CollectionPath:
 
 
 def is_custom_group(group: str) -> bool:
-    """A group custom resources live in: built-in groups have no dot (core, apps, batch …) or end in
-    .k8s.io / .kubernetes.io, which a CustomResourceDefinition may only use with an API review's approval."""
-    return "." in group and not group.endswith((".k8s.io", ".kubernetes.io"))
+    """A group custom resources live in: one with a dot that none of the apiserver's own types (those served,
+    and those of the Go types' table: options, meta, internal ones) is in (a definition may use a group under
+    k8s.io with an API review's approval, as the Gateway API and volume snapshots do)."""
+    return "." in group and group not in _builtin_groups()
+
+
+@functools.cache
+def _builtin_groups() -> frozenset[str]:
+    typed = {kind.rsplit("/", 2)[0] for kind in gotypes.kinds() if kind.count("/") == 2}
+    return frozenset({rt.group for rt in BUILTIN} | typed)
 
 
 def builtin_by_path(group: str, version: str, plural: str) -> ResourceType | None:
