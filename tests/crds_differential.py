@@ -245,7 +245,8 @@ def _formats(group: str, ns: str) -> tuple[Step, ...]:
 def _composites(group: str, ns: str) -> tuple[Step, ...]:
     """anyOf, oneOf, allOf and not: a value no branch passes gets the keyword's own cause and the causes of the
     branch that came closest (kube-openapi's match count: the branch whose checks passed most), every branch of
-    an allOf its own; kubebuilder's int-or-string anyOf; a write through /status checked the same way."""
+    an allOf its own; kubebuilder's int-or-string anyOf; a write through /status checked the same way; CEL rules
+    naming properties by their escapes."""
     gadgets = f"/apis/{group}/v1/namespaces/{ns}/gadgets"
     ab = {"a": {"type": "string"}, "b": {"type": "string"}}
     xy = {"x": {"type": "integer"}, "y": {"type": "string"}}
@@ -270,6 +271,11 @@ def _composites(group: str, ns: str) -> tuple[Step, ...]:
                              {"properties": {"list": {"maxItems": 0}}}]},
         "ruled": {"type": "object", "properties": ab, "anyOf": [{"required": ["a"]}, {"required": ["b"]}],
                   "x-kubernetes-validations": [{"rule": "!has(self.a) || self.a != 'bad'", "message": "a is bad"}]},
+        "ref": {"type": "object", "properties": {"name": {"type": "string"}, "namespace": {"type": "string"},
+                                                 "api-group": {"type": "string"}},
+                "x-kubernetes-validations": [  # (a reserved word and a dash, escaped as CEL needs)
+                    {"rule": "has(self.name) && has(self.__namespace__)", "message": "both name and namespace"},
+                    {"rule": "!has(self.api__dash__group) || self.api__dash__group != ''", "message": "a group"}]},
     }
     crd = _crd(group, "gadgets", "Gadget", status=False, columns=False)
     crd["spec"]["versions"][0]["subresources"] = {"status": {}}
@@ -284,7 +290,8 @@ def _composites(group: str, ns: str) -> tuple[Step, ...]:
         ("either", "zzz"), ("one", 6), ("closest", {"x": 1, "y": "ab"}), ("closest", {}), ("closest", {"x": "s"}),
         ("only", {"x": 1}), ("only", {"z": 1, "q": 1, "x": 12}), ("address", "::1"), ("address", "nope"),
         ("items", ["x1", "1.2.3.4", "zz", "y"]), ("nested", {"list": [{}]}), ("nested", {"list": []}),
-        ("ruled", {}), ("ruled", {"a": "bad"}), ("ruled", {"b": "x"})]
+        ("ruled", {}), ("ruled", {"a": "bad"}), ("ruled", {"b": "x"}), ("ref", {"name": "a"}),
+        ("ref", {"name": "a", "namespace": "b", "api-group": ""}), ("ref", {"name": "a", "namespace": "b"})]
     return (
         Step("install one whose schema has anyOf, oneOf, allOf and not", "POST", CRDS, crd, fields=("code",)),
         *(Step(f"{field} {json.dumps(value)}", "POST", gadgets, gadget(f"c{i}", **{field: value}),

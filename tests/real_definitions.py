@@ -2,7 +2,8 @@
 snapshots' and others that the Kubernetes modules the real apiserver is built from carry as YAML (found in Go's
 module cache through tests/peers/realkube's go.mod, so nothing here names a machine's path). Each is installed
 on both, then custom resources drawn from its schema at random (valid, or wrong in a few places) are created on
-both, and the answers compared (a 422's causes as a set: Go walks a schema's properties in map order).
+both, each then changed by a merge patch, and the answers compared (a 422's causes as a set: Go walks a
+schema's properties in map order).
 
     .venv/bin/python -m tests.real_definitions 1 10            # seed 1, ten objects per definition
     .venv/bin/python -m tests.real_definitions 1 10 gateway    # only the definitions whose names hold it
@@ -112,10 +113,26 @@ def _reduced(doc: Any) -> str:
     return json.dumps(out, sort_keys=True)
 
 
+def _differ(answers: list[tuple[int, Any, list[str]]]) -> bool:
+    (code, doc, warned), (code2, doc2, warned2) = answers
+    return code != code2 or warned != warned2 or _reduced(doc) != _reduced(doc2)
+
+
+def _change(s: dict[str, Any], r: random.Random) -> dict[str, Any] | None:
+    """A merge patch giving one field of the spec a new value drawn from its schema (null at times)."""
+    spec = (s.get("properties") or {}).get("spec") or {}
+    fields = sorted(spec.get("properties") or {})
+    if not fields:
+        return None
+    name = r.choice(fields)
+    return {"spec": {name: None if r.random() < 0.1 else instance(spec["properties"][name], r)}}
+
+
 def compare(servers: tuple[Server, Server], crds: list[dict[str, Any]], seed: int, count: int,
             ns: str) -> Iterator[tuple[str, Any, Any]]:
-    """Install each definition on both servers, create `count` objects of it on both, and yield what was sent
-    and the two answers wherever they differ (the definition's own answer first)."""
+    """Install each definition on both servers, create `count` objects of it on both (and change one field of
+    each created by a merge patch), and yield what was sent and the two answers wherever they differ (the
+    definition's own answer first)."""
     r = random.Random(seed)
     for crd in crds:
         installed = [rawhttp.call(*s, "POST", CRDS, json.dumps(crd).encode()) for s in servers]
@@ -133,9 +150,13 @@ def compare(servers: tuple[Server, Server], crds: list[dict[str, Any]], seed: in
             body = {**(body if isinstance(body, dict) else {}), "apiVersion": f"{spec['group']}/{version['name']}",
                     "kind": spec["names"]["kind"], "metadata": {"name": f"o{i}"}}
             answers = [rawhttp.call(*s, "POST", path, json.dumps(body).encode()) for s in servers]
-            if answers[0][0] != answers[1][0] or answers[0][2] != answers[1][2] \
-                    or _reduced(answers[0][1]) != _reduced(answers[1][1]):
+            if _differ(answers):
                 yield f"{crd['metadata']['name']} {json.dumps(body)}", answers[0], answers[1]
+            elif answers[0][0] == 201 and (change := _change(version["schema"]["openAPIV3Schema"], r)):
+                patched = [rawhttp.call(*s, "PATCH", f"{path}/o{i}", json.dumps(change).encode(),
+                                        "application/merge-patch+json") for s in servers]
+                if _differ(patched):
+                    yield f"{crd['metadata']['name']} {json.dumps(body)} then {json.dumps(change)}", *patched
             for server in servers:
                 rawhttp.call(*server, "DELETE", f"{path}/o{i}")
 

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from watchproxy.apiserver import cel
 
-SELF = {"replicas": 3, "max": 5, "name": "abc", "tags": ["a", "b"], "labels": {"k": "v"}, "ratio": 0.5}
+SELF = {"replicas": 3, "max": 5, "name": "abc", "tags": ["a", "b"], "labels": {"k": "v"}, "ratio": 0.5,
+        "namespace": "ns", "x-y": 1, "a.b": 2, "c__d": 3}
 
 
 @pytest.mark.parametrize(("rule", "want"), [
@@ -27,6 +28,9 @@ SELF = {"replicas": 3, "max": 5, "name": "abc", "tags": ["a", "b"], "labels": {"
     ("-7 / 2 == -3 && -7 % 2 == -1", True),  # Go truncates toward zero
     ("self.other == 1 || true", True),  # the error on one side is absorbed
     ("self.tags[1] == 'b' && string(self.replicas) == '3' && int('4') == 4", True),
+    # properties CEL cannot name as they are: a reserved word, a dash, a dot, two underscores (escaping.go)
+    ("has(self.__namespace__) && self.__namespace__ == 'ns' && self.x__dash__y == 1", True),
+    ("self.a__dot__b == 2 && self.c__underscores__d == 3 && !has(self.__nope__)", True),
 ])
 def test_rules(rule: str, want: Any) -> None:
     assert cel.evaluate(cel.parse(rule), {"self": SELF}) is want

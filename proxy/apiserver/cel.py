@@ -218,12 +218,12 @@ def evaluate(node: Node, env: dict[str, Any]) -> Any:
             raise Unsupported(f"the variable {node[1]}")
         return _read(env[node[1]])
     if op == "field":
-        target = evaluate(node[1], env)
+        target, name = evaluate(node[1], env), _property_name(node[2])
         if not isinstance(target, dict):
             raise CelError("no such overload")
-        if node[2] not in target:
-            raise CelError(f"no such key: {node[2]}")
-        return _read(target[node[2]])
+        if name not in target:
+            raise CelError(f"no such key: {name}")
+        return _read(target[name])
     if op == "index":
         target, key = evaluate(node[1], env), evaluate(node[2], env)
         if isinstance(target, list) and isinstance(key, int) and not isinstance(key, bool):
@@ -310,12 +310,37 @@ def _size(v: Any) -> int:
     raise CelError("no matching overload")
 
 
+# CEL's reserved words, which a property so named is read as `__word__` by (k8s.io/apiserver/pkg/cel/escaping.go)
+_RESERVED = frozenset({"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function",
+                       "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"})
+_ESCAPES = {"underscores": "__", "dot": ".", "dash": "-", "slash": "/"}
+_ESCAPED = re.compile(r"_{2}[^_]+_{2}")
+
+
+def _property_name(identifier: str) -> str:
+    """The property a rule's field name reads (cel.Unescape): `__namespace__` is `namespace`, `a__dash__b` is
+    `a-b`; a name with no valid escape is itself."""
+    if "__" not in identifier:
+        return identifier
+    valid = True
+
+    def unescaped(m: re.Match[str]) -> str:
+        nonlocal valid
+        inner = m.group(0)[2:-2]
+        if inner in _ESCAPES:
+            return _ESCAPES[inner]
+        valid = valid and inner in _RESERVED and len(m.group(0)) == len(identifier)
+        return inner
+    out = _ESCAPED.sub(unescaped, identifier)
+    return out if valid else identifier
+
+
 def _call(name: str, target: Node | None, args: list[Node], env: dict[str, Any]) -> Any:
     if name == "has" and target is None:
         if len(args) != 1 or args[0][0] != "field":
             raise Unsupported("has() of something other than a field")
         holder = evaluate(args[0][1], env)
-        return isinstance(holder, dict) and args[0][2] in holder
+        return isinstance(holder, dict) and _property_name(args[0][2]) in holder
     if name in _MACROS and target is not None:
         return _macro(name, evaluate(target, env), args, env)
     values = [evaluate(a, env) for a in args]
