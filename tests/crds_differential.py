@@ -199,9 +199,9 @@ def _decoded(group: str, ns: str) -> tuple[Step, ...]:
 
 def _formats(group: str, ns: str) -> tuple[Step, ...]:
     """A schema's formats (kube-openapi's strfmt registry, int32/int64, float): a value one refuses, in the
-    apiserver's words; one of another type; formats it does not know warned of and dropped. (A value the
-    field manager cannot type, such as an array kube-openapi lets by where a string with a format belongs, is
-    written without managedFields there: not modelled.)"""
+    apiserver's words; one of another type; formats it does not know warned of and dropped; a value the field
+    manager cannot type, such as an array kube-openapi lets by where a string with a format belongs, written
+    without managedFields."""
     gauges = f"/apis/{group}/v1/namespaces/{ns}/gauges"
     props = {"at": {"type": "string", "format": "date-time"}, "day": {"type": "string", "format": "date"},
              "id": {"type": "string", "format": "uuid"}, "ip": {"type": "string", "format": "ipv4"},
@@ -237,6 +237,10 @@ def _formats(group: str, ns: str) -> tuple[Step, ...]:
             short="abc", small=2147483647, ratio=1.5, odd="whatever", odder=300), fields=WHOLE),
         *(Step(f"{field} {json.dumps(value)}", "POST", gauges, gauge(f"r{i}", **{field: value}), fields=INVALID)
           for i, (field, value) in enumerate(refused)),
+        Step("an array where a string with a format belongs: let by, and no managedFields", "POST", gauges,
+             gauge("untyped", at=["2026-01-01T00:00:00Z"]), fields=WHOLE),
+        Step("a label on it keeps none", "PATCH", f"{gauges}/untyped", {"metadata": {"labels": {"a": "b"}}}, MERGE,
+             fields=WHOLE),
         Step("an update without the definition's status warns only of a format it newly does not know", "PUT",
              f"{CRDS}/gauges.{group}", more, fields=("code",)),
     )
@@ -252,6 +256,7 @@ def _composites(group: str, ns: str) -> tuple[Step, ...]:
     xy = {"x": {"type": "integer"}, "y": {"type": "string"}}
     props: dict[str, Any] = {
         "port": {"anyOf": [{"type": "integer"}, {"type": "string"}], "x-kubernetes-int-or-string": True},
+        "sized": {"type": "string", "x-kubernetes-int-or-string": True},  # (a string to the field manager)
         "choice": {"type": "object", "properties": ab, "oneOf": [{"required": ["a"]}, {"required": ["b"]}]},
         "some": {"type": "object", "properties": ab, "anyOf": [{"required": ["a"]}, {"required": ["b"]}]},
         "bounded": {"type": "integer", "allOf": [{"minimum": 1}, {"maximum": 10}]},
@@ -285,7 +290,8 @@ def _composites(group: str, ns: str) -> tuple[Step, ...]:
     def gadget(name: str, **spec: Any) -> dict[str, Any]:
         return {"apiVersion": f"{group}/v1", "kind": "Gadget", "metadata": {"name": name}, "spec": spec}
     values: list[tuple[str, Any]] = [
-        ("port", True), ("port", 1.5), ("port", [1]), ("port", "http"), ("choice", {"a": "1", "b": "2"}),
+        ("port", True), ("port", 1.5), ("port", [1]), ("port", "http"), ("sized", 5), ("sized", "5"),
+        ("choice", {"a": "1", "b": "2"}),
         ("choice", {}), ("some", {}), ("bounded", 0), ("bounded", 11), ("both", "abc"), ("other", "x"),
         ("either", "zzz"), ("one", 6), ("closest", {"x": 1, "y": "ab"}), ("closest", {}), ("closest", {"x": "s"}),
         ("only", {"x": 1}), ("only", {"z": 1, "q": 1, "x": 12}), ("address", "::1"), ("address", "nope"),

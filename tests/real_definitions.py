@@ -2,8 +2,8 @@
 snapshots' and others that the Kubernetes modules the real apiserver is built from carry as YAML (found in Go's
 module cache through tests/peers/realkube's go.mod, so nothing here names a machine's path). Each is installed
 on both, then custom resources drawn from its schema at random (valid, or wrong in a few places) are created on
-both, each then changed by a merge patch, and the answers compared (a 422's causes as a set: Go walks a
-schema's properties in map order).
+both, each then changed by a merge patch and by an apply, and the answers compared, managedFields included (a
+422's causes as a set: Go walks a schema's properties in map order).
 
     .venv/bin/python -m tests.real_definitions 1 10            # seed 1, ten objects per definition
     .venv/bin/python -m tests.real_definitions 1 10 gateway    # only the definitions whose names hold it
@@ -115,7 +115,8 @@ def _reduced(doc: Any) -> str:
 
 def _differ(answers: list[tuple[int, Any, list[str]]]) -> bool:
     (code, doc, warned), (code2, doc2, warned2) = answers
-    return code != code2 or warned != warned2 or _reduced(doc) != _reduced(doc2)
+    return code != code2 or warned != warned2 or _reduced(doc) != _reduced(doc2) \
+        or random_writes.managed_fields(doc) != random_writes.managed_fields(doc2)
 
 
 def _change(s: dict[str, Any], r: random.Random) -> dict[str, Any] | None:
@@ -131,8 +132,8 @@ def _change(s: dict[str, Any], r: random.Random) -> dict[str, Any] | None:
 def compare(servers: tuple[Server, Server], crds: list[dict[str, Any]], seed: int, count: int,
             ns: str) -> Iterator[tuple[str, Any, Any]]:
     """Install each definition on both servers, create `count` objects of it on both (and change one field of
-    each created by a merge patch), and yield what was sent and the two answers wherever they differ (the
-    definition's own answer first)."""
+    each created by a merge patch, then by another manager's apply), and yield what was sent and the two
+    answers wherever they differ, managedFields included (the definition's own answer first)."""
     r = random.Random(seed)
     for crd in crds:
         installed = [rawhttp.call(*s, "POST", CRDS, json.dumps(crd).encode()) for s in servers]
@@ -153,10 +154,13 @@ def compare(servers: tuple[Server, Server], crds: list[dict[str, Any]], seed: in
             if _differ(answers):
                 yield f"{crd['metadata']['name']} {json.dumps(body)}", answers[0], answers[1]
             elif answers[0][0] == 201 and (change := _change(version["schema"]["openAPIV3Schema"], r)):
-                patched = [rawhttp.call(*s, "PATCH", f"{path}/o{i}", json.dumps(change).encode(),
-                                        "application/merge-patch+json") for s in servers]
-                if _differ(patched):
-                    yield f"{crd['metadata']['name']} {json.dumps(body)} then {json.dumps(change)}", *patched
+                applied = {k: body[k] for k in ("apiVersion", "kind", "metadata")} | change
+                for how, sent, query in (("merge", change, ""), ("apply", applied, "?fieldManager=applier")):
+                    kind = "application/merge-patch+json" if how == "merge" else "application/apply-patch+yaml"
+                    patched = [rawhttp.call(*s, "PATCH", f"{path}/o{i}{query}", json.dumps(sent).encode(), kind)
+                               for s in servers]
+                    if _differ(patched):
+                        yield f"{crd['metadata']['name']} {json.dumps(body)} then {how} {json.dumps(sent)}", *patched
             for server in servers:
                 rawhttp.call(*server, "DELETE", f"{path}/o{i}")
 

@@ -61,17 +61,17 @@ def test_apply_by_the_schemas_markers(what: str, managers: dict[Any, fieldsets.F
                                       config: dict[str, Any], spec: dict[str, Any] | None,
                                       conflicts: list[str]) -> None:
     done = apply.apply(LIVE, config, NODE, managers, me, frozenset())
-    assert [f"{apply.display(w)}: {apply.dotted(p)}" for w, p in done.conflicts] == conflicts, what
+    assert [f"{apply.display(w)}: {fieldsets.dotted(p)}" for w, p in done.conflicts] == conflicts, what
     if spec is not None:
         assert done.obj["spec"] == spec, what
 
 
 def test_conflicts_name_fields_and_managers_as_structured_merge_diff_prints_them() -> None:
     c = ("f:spec", "f:containers", 'k:{"name":"c"}')
-    assert apply.dotted((*c, "f:image")) == '.spec.containers[name="c"].image'
-    assert apply.dotted((*c, "f:ports", 'k:{"containerPort":80,"protocol":"TCP"}')) == \
+    assert fieldsets.dotted((*c, "f:image")) == '.spec.containers[name="c"].image'
+    assert fieldsets.dotted((*c, "f:ports", 'k:{"containerPort":80,"protocol":"TCP"}')) == \
         '.spec.containers[name="c"].ports[containerPort=80,protocol="TCP"]'
-    assert apply.dotted(("f:metadata", "f:finalizers", 'v:"a/f"')) == '.metadata.finalizers[="a/f"]'
+    assert fieldsets.dotted(("f:metadata", "f:finalizers", 'v:"a/f"')) == '.metadata.finalizers[="a/f"]'
     assert apply.display(("kubectl", "Update", "apps/v1", "scale")) == \
         '"kubectl" with subresource "scale" using apps/v1'
     assert apply.display(("ap", "Apply", "", "")) == '"ap"'

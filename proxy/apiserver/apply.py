@@ -12,12 +12,10 @@ Nothing here does I/O.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..wire.gostrings import quote, sprint_v
 from .fieldsets import (
     MISSING,
     FieldSet,
@@ -265,28 +263,6 @@ def set_order(path: Path) -> tuple[Any, ...]:
     """A field's place in structured-merge-diff's iteration of a set: at each level the members first, then
     the subtrees, each in element order."""
     return tuple((0 if depth == len(path) - 1 else 1, element_order(e)) for depth, e in enumerate(path))
-
-
-def dotted(path: Path) -> str:
-    """A field as a conflict prints it (Path.String): `.spec.containers[name="c"].image`, `.finalizers[="x"]`."""
-    out = ""
-    for element in path:
-        kind, text = element[0], element[2:]
-        if kind == "f":
-            out += "." + text
-        elif kind == "k":
-            keys = json.loads(text)
-            out += "[" + ",".join(f"{k}={_go_value(v)}" for k, v in keys.items()) + "]"
-        elif kind == "v":
-            out += f"[={_go_value(json.loads(text))}]"
-        else:
-            out += f"[{text}]"
-    return out
-
-
-def _go_value(v: Any) -> str:
-    """value.ToString: strings quoted as Go quotes them, null as null, the rest as %v prints it."""
-    return quote(v) if isinstance(v, str) else "null" if v is None else sprint_v(v)
 
 
 def display(who: Who) -> str:

@@ -21,6 +21,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..wire.gostrings import quote, sprint_v
 from .decoding import json_number
 
 Path = tuple[str, ...]
@@ -49,8 +50,8 @@ def custom_root(schema: Any) -> Any:
 
 
 def _from_schema(s: dict[str, Any]) -> Any:
-    if s.get("x-kubernetes-int-or-string"):
-        return "~"  # no type: any value
+    if s.get("x-kubernetes-int-or-string") and not s.get("type"):
+        return "~"  # no type: any value (one given wins: schemaconv reads the type, not the marker)
     props, extra = s.get("properties"), s.get("additionalProperties")
     if s.get("type") == "array":
         given = s.get("items")
@@ -344,3 +345,25 @@ def from_fields_v1(fields: Any, at: Path = ()) -> FieldSet:
             out.add(path)
         out |= from_fields_v1(v, path)
     return frozenset(out)
+
+
+def dotted(path: Path) -> str:
+    """A field as a conflict prints it (Path.String): `.spec.containers[name="c"].image`, `.finalizers[="x"]`."""
+    out = ""
+    for element in path:
+        kind, text = element[0], element[2:]
+        if kind == "f":
+            out += "." + text
+        elif kind == "k":
+            keys = json.loads(text)
+            out += "[" + ",".join(f"{k}={_go_value(v)}" for k, v in keys.items()) + "]"
+        elif kind == "v":
+            out += f"[={_go_value(json.loads(text))}]"
+        else:
+            out += f"[{text}]"
+    return out
+
+
+def _go_value(v: Any) -> str:
+    """value.ToString: strings quoted as Go quotes them, null as null, the rest as %v prints it."""
+    return quote(v) if isinstance(v, str) else "null" if v is None else sprint_v(v)

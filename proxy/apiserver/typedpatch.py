@@ -14,8 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire.gostrings import quote, sprint_v
-from .apply import dotted
-from .fieldsets import field_type, item_element, resolve
+from .fieldsets import dotted, field_type, item_element, resolve
 from .goorder import Undecodable, encoded
 
 
@@ -101,7 +100,7 @@ def _element(t: dict[str, Any], item: Any, i: int) -> tuple[str, str]:
     return str(item_element(t, item)), ""
 
 
-def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str]) -> None:
+def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str], decoded: bool = False) -> None:
     if value is None:  # null is any type's
         return
     t = resolve(node)
@@ -117,9 +116,11 @@ def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str]) -> None:
         for key in sorted(value):  # (Go's map order is its own from one request to the next: one order here)
             sub, _ = field_type(t, key)
             if sub is None:
+                if decoded:
+                    continue
                 out.append(f"{where}.{key}: field not declared in schema")
                 return  # the walk of this map stops at it
-            _walk(value[key], sub, (*path, f"f:{key}"), out)
+            _walk(value[key], sub, (*path, f"f:{key}"), out, decoded)
     elif kind == "list":
         if not isinstance(value, list):
             out.append(f"{where}: expected list, got {_boxed(value)}")
@@ -130,18 +131,19 @@ def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str]) -> None:
             if why:
                 out.append(f"{where}: element {i}: {why}")
                 return
-            if element in seen:
+            if element in seen and not decoded:
                 out.append(f"{where}: duplicate entries for key {dotted((element,))}")
             seen.add(element)
-            _walk(item, t.get("e"), (*path, element), out)
+            _walk(item, t.get("e"), (*path, element), out, decoded)
     # a deduced value ("~") is whatever it is
 
 
-def typing_error(config: dict[str, Any], node: Any) -> str | None:
-    """Why structured-merge-diff cannot type an applied configuration (`decoded`), or None: its
-    ValidationErrors.Error."""
+def typing_error(config: dict[str, Any], node: Any, *, decoded: bool = False) -> str | None:
+    """Why structured-merge-diff cannot type an applied configuration (`decoded` above), or None: its
+    ValidationErrors.Error. `decoded`: a written or stored object instead, which the decoder pruned of what
+    its type does not declare and which may repeat a keyed list's item (AllowDuplicates)."""
     out: list[str] = []
-    _walk(config, node, (), out)
+    _walk(config, node, (), out, decoded)
     if not out:
         return None
     return out[0] if len(out) == 1 else "errors:\n" + "\n".join(f"  {e}" for e in out)

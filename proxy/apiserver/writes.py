@@ -53,11 +53,11 @@ from . import (
     typedpatch,
     validation,
 )
-from .apply import Conflict, apply, display, dotted
+from .apply import Conflict, apply, display
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
-from .fieldsets import root
+from .fieldsets import dotted, root
 from .goorder import Undecodable, decoded_meta, encoded, ordered_meta, sorted_keys
 from .gotime import TIMESTAMP
 from .managedfields import Ownership, identifier, reset_fields, who_is

@@ -31,6 +31,7 @@ from ...apiserver import (
     rbac,
     reviews,
     tokens,
+    typedpatch,
     writes,
 )
 from ...apiserver.changes import Key, in_key_order
@@ -171,6 +172,9 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     elif outcome_of_apply:
         entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node, t.subresource,
                                             merged)
+    elif node is not None and any(typedpatch.typing_error(o, node, decoded=True)
+                                  for o in (old, sent, written) if isinstance(o, dict)):
+        entries = None  # (UpdateNoErrors: a custom resource its type does not fit, as sent, loses its managedFields)
     else:
         written = managedfields.as_compared(str(written.get("kind", "")), written, sent, old is None)
         entries = managedfields.after_update(old, written, empty, name, t.subresource, has_status, now, node)
