@@ -367,6 +367,60 @@ def _approved_group(group: str, ns: str) -> tuple[Step, ...]:
     )
 
 
+def _embedded(group: str, ns: str) -> tuple[Step, ...]:
+    """Embedded resources (x-kubernetes-embedded-resource, as kubebuilder marks a template): an apiVersion and
+    kind each a string the decoder takes, metadata it decodes as ObjectMeta (unknown fields warned of and
+    dropped, a null one empty; a label of the wrong type, a bad time: its 400), then validated as an object's
+    (an apiVersion and a kind, its name a path segment, its namespace, labels and annotations), in a field, in
+    a list's items and in a map's values; a patch that breaks one quotes the patched object."""
+    props: dict[str, Any] = {
+        "template": {"type": "object", "x-kubernetes-embedded-resource": True,
+                     "x-kubernetes-preserve-unknown-fields": True},
+        "typed": {"type": "object", "x-kubernetes-embedded-resource": True, "properties": {
+            "metadata": {"type": "object"},
+            "spec": {"type": "object", "properties": {"replicas": {"type": "integer"}}}}},
+        "list": {"type": "array", "items": {"type": "object", "x-kubernetes-embedded-resource": True,
+                                            "x-kubernetes-preserve-unknown-fields": True}},
+        "map": {"type": "object", "additionalProperties": {"type": "object", "x-kubernetes-embedded-resource": True,
+                                                           "x-kubernetes-preserve-unknown-fields": True}},
+    }
+    crd = _crd(group, "molds", "Mold", status=False, columns=False)
+    crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"] = {"type": "object",
+                                                                                   "properties": props}
+    molds = f"/apis/{group}/v1/namespaces/{ns}/molds"
+    pod = {"apiVersion": "v1", "kind": "Pod"}
+
+    def mold(name: str, **spec: Any) -> dict[str, Any]:
+        return {"apiVersion": f"{group}/v1", "kind": "Mold", "metadata": {"name": name}, "spec": spec}
+    values: list[dict[str, Any]] = [
+        {"template": {**pod, "metadata": {"name": "p", "labels": {"a": "b"}}, "spec": {"x": 1}}},
+        {"template": {**pod, "metadata": {"name": "P_bad", "labels": {"a b": "c"}}}},
+        {"template": {"metadata": {"name": "p", "bogus": 1, "finalizers": [], "annotations": {}}}},
+        {"template": {"apiVersion": 5, "kind": "Pod"}},
+        {"template": {**pod, "metadata": {"generateName": "x-", "uid": "u", "creationTimestamp": "bad"}}},
+        {"template": {**pod, "metadata": {"labels": {"a": 5}}}},
+        {"template": {**pod, "metadata": None}},
+        {"template": {**pod, "metadata": []}},
+        {"template": {**pod, "kind": "Bad_Kind"}}, {"template": {**pod, "apiVersion": "a/b/c"}},
+        {"template": {**pod, "metadata": {"name": "a/b"}}},
+        {"template": {**pod, "metadata": {"namespace": "Bad NS", "generateName": "x/"}}},
+        {"typed": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {"replicas": 2,
+                                                                                                  "other": 3}}},
+        {"typed": {**pod, "metadata": "notamap"}},
+        {"list": [{**pod, "metadata": {"labels": {"a": "b c"}}}, {"kind": "X"}]},
+        {"map": {"k": {**pod, "metadata": {"annotations": {"bad key": "x"}}}, "j": {"apiVersion": 5}}},
+    ]
+    return (
+        Step("install one with embedded resources", "POST", CRDS, crd, fields=("code",)),
+        *(Step(f"embedded {json.dumps(v)}", "POST", molds, mold(f"m{i}", **v), fields=INVALID if i else WHOLE)
+          for i, v in enumerate(values)),
+        Step("a patch that breaks an embedded resource's metadata", "PATCH", f"{molds}/m0",
+             {"spec": {"template": {"metadata": {"labels": {"a b": "1"}}}}}, MERGE, fields=INVALID),
+        Step("one whose kind is no string (its 422 quotes the object: times, uid)", "PATCH", f"{molds}/m0",
+             {"spec": {"template": {"kind": 7}}}, MERGE, fields=("code", "reason")),
+    )
+
+
 def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
     """Definitions whose schemas are not structural, or use what a definition may not: a value validation
     (anyOf, allOf, oneOf, not) that says more than how to check a value, keywords of JSON schema a definition
@@ -751,6 +805,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         *_composites(group, ns),
         *_written_as_go(group),
         *_approved_group(group, ns),
+        *_embedded(group, ns),
         *_markers(group, ns),
         Step("delete a widget", "DELETE", f"{widgets}/w1", fields=("code", "kind", "status", "details")),
         Step("delete the definition", "DELETE", crd_path, fields=WHOLE),

@@ -8,13 +8,14 @@ rules (x-kubernetes-validations) through cel.py, the subset that file names. Pur
 decoded object and a schema (a dict), and works on JSON values only.
 
 Formats are checked as kube-openapi does (strformats.py, and the number formats' ranges), those the apiserver
-keeps. Left out: allOf/anyOf/oneOf/not, and the metadata of embedded resources (kept whole, not checked as
-ObjectMeta). Where Go walks a map (an object's properties) and reports several errors, its order is random;
-here they come in the schema's property order.
+keeps; allOf/anyOf/oneOf/not with kube-openapi's match count; embedded resources' apiVersion, kind and
+metadata as objectmeta's coercion and validation do. Where Go walks a map (an object's properties) and
+reports several errors, its order is random; here they come in the schema's property order.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import math
@@ -25,9 +26,22 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..wire.gostrings import quote
-from . import cel, strformats
-from .decoding import json_kind, json_number
-from .fielderrors import Cause, duplicate, go_value, invalid, not_supported, required, too_long, too_many
+from . import cel, fieldvalidation, strformats
+from .decoding import json_kind, json_number, type_error
+from .fielderrors import (
+    Cause,
+    duplicate,
+    error_text,
+    go_value,
+    invalid,
+    invalid_each,
+    not_supported,
+    required,
+    too_long,
+    too_many,
+)
+from .goorder import Undecodable, decoded_meta, sorted_keys
+from .validation import dns1035_label, dns_label, object_meta, path_segment
 
 Schema = dict[str, Any]
 
@@ -89,14 +103,92 @@ def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, 
         child = props.get(k, extra)
         if nulls and v is None and child is not None and not child.get("nullable") and "default" not in child:
             continue
-        if k in keep and isinstance(v, dict if k == "metadata" else str):
+        if k == "metadata" and v is None and keep and not root:  # (an embedded resource's null ObjectMeta: empty)
+            out[k] = {}
+        elif k in keep and isinstance(v, dict if k == "metadata" else str):
             out[k] = v  # (whatever the schema says of them: ObjectMeta's codec prunes metadata)
+            if isinstance(v, dict) and not root:  # an embedded resource's metadata, coerced as ObjectMeta
+                if dropped is not None:
+                    dropped += [f"{path}.{p}" for p in fieldvalidation.meta_unknown_fields(v)]
+                with contextlib.suppress(Undecodable):  # (embedded_error refuses it)
+                    out[k] = decoded_meta(v)
         elif child is not None:
             out[k] = _pruned(v, child, f"{path}.{k}" if path else k, dropped, nulls=nulls)
         elif s.get(_PRESERVE):
             out[k] = v
         elif dropped is not None:
             dropped.append(f"{path}.{k}" if path else k)
+    return out
+
+
+def _embedded(value: Any, s: Schema | None, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each embedded resource (x-kubernetes-embedded-resource) in a value, with its path as Go prints it."""
+    if s is None:
+        return
+    if isinstance(value, dict):
+        if s.get(_EMBEDDED) and path:
+            yield path, value
+        props, extra = _properties(s), _additional(s)
+        for k, v in value.items():
+            if k in props:
+                yield from _embedded(v, props[k], f"{path}.{k}" if path else k)
+            elif extra is not None:
+                yield from _embedded(v, extra, f"{path}[{k}]")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _embedded(v, _items(s), f"{path}[{i}]")
+
+
+_GO_KINDS = {"string": "string", "int": "number", "float": "number", "bool": "bool", "list": "array"}
+
+
+def embedded_error(obj: dict[str, Any], s: Schema) -> str | None:
+    """What the decoder refuses of an embedded resource (objectmeta.Coerce): an apiVersion or kind that is not
+    a string, metadata that is not an ObjectMeta; as the 400's message words it after "cannot be handled as"."""
+    for path, resource in _embedded(obj, s, ""):
+        for k, v in resource.items():
+            if k in ("apiVersion", "kind") and not isinstance(v, str):
+                return error_text([invalid(f"{path}.{k}", v, "must be a string")])
+            if k != "metadata" or v is None:
+                continue
+            if not isinstance(v, dict):
+                why = f"json: cannot unmarshal {_GO_KINDS[json_kind(v)]} into Go value of type v1.ObjectMeta"
+            else:
+                why = type_error({"metadata": v}, "", typed=False) or ""
+                try:
+                    decoded_meta(v)
+                except Undecodable as exc:
+                    why = why or str(exc)
+            if why:
+                return error_text([invalid(f"{path}.metadata", sorted_keys(v), why)])
+    return None
+
+
+def _embedded_causes(obj: dict[str, Any], s: Schema) -> list[Cause]:
+    """validateEmbeddedResource: an apiVersion (a group version) and a kind, metadata as ObjectMeta (a name
+    that is a path segment)."""
+    out: list[Cause] = []
+    for path, resource in _embedded(obj, s, ""):
+        out += [required(f"{path}.{k}") for k in ("apiVersion", "kind") if k not in resource]
+        for k, v in resource.items():
+            if k == "apiVersion" and isinstance(v, str):
+                if not v:
+                    out.append(invalid(f"{path}.apiVersion", v, "must not be empty"))
+                elif v.count("/") > 1:
+                    out.append(invalid(f"{path}.apiVersion", v, f"unexpected GroupVersion string: {v}"))
+            elif k == "kind" and isinstance(v, str):
+                if not v:
+                    out.append(invalid(f"{path}.kind", v, "must not be empty"))
+                elif errs := dns1035_label(v.lower()):
+                    out.append(invalid(f"{path}.kind", v, "may have mixed case, but should otherwise match: "
+                                       + ",".join(errs)))
+            elif k == "metadata" and isinstance(v, dict):
+                meta = {**v, "name": v.get("name") or "fakename"}
+                found = object_meta("", meta, rule=path_segment)
+                named = sum(f in ("metadata.generateName", "metadata.name") for f, _, _ in found)
+                if isinstance(namespace := v.get("namespace"), str) and namespace:  # (then it must be one)
+                    found[named:named] = invalid_each("metadata.namespace", namespace, dns_label(namespace))
+                out += [(f"{path}.{f}", reason, message) for f, reason, message in found]
     return out
 
 
@@ -210,6 +302,7 @@ def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None, 
         already = set(keywords(stored))
         found = [c for c in found if c not in already]
     found += scale or []
+    found += _embedded_causes(body, root) if not status else []
     if stored is None or not _list_types(stored, root, ""):
         found += _list_types(body, root, "")
     if not _has_rules(root):

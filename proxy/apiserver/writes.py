@@ -403,6 +403,8 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
             return fail(400, f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
     elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return _undecodable(t, error)
+    elif not patched and t.custom is not None and (error := schema.embedded_error(obj, t.custom.schema)) is not None:
+        return _undecodable(t, error)  # (a patched object's: _decoding_error)
     elif t.custom is not None:  # decoded as unstructured, whatever its version and kind
         version = obj.get("apiVersion") or ""
         if not patched and version != t.api_version:  # (the create and update handlers' AcceptsGroupVersion)
@@ -677,6 +679,8 @@ def _decoding_error(t: Target, obj: dict[str, Any]) -> str | None:
     """Why the apiserver's decoder refuses a patched object: a field of the wrong JSON type, or a value its
     Go type cannot read (a quantity, base64 bytes, a time)."""
     if (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
+        return error
+    if t.custom is not None and (error := schema.embedded_error(obj, t.custom.schema)) is not None:
         return error
     try:
         if t.builtin:
@@ -1113,8 +1117,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             new = patched(current, content_type, doc)
         except PatchError as exc:
             return _unapplicable(content_type, exc)
-        if (error := _decoding_error(t, new)) is not None:
-            return _unpatchable(new, error, doc if content_type == STRATEGIC_PATCH else None)
+        if (error := _decoding_error(t, new)) is not None:  # (a custom resource is quoted as a map: keys sorted)
+            return _unpatchable(new if t.custom is None else sorted_keys(new), error,
+                                doc if content_type == STRATEGIC_PATCH else None)
         refused, warnings = _field_check("patch", t, opts, new, doc, content_type == STRATEGIC_PATCH)
         if refused is not None:
             return refused
