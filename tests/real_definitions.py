@@ -110,6 +110,9 @@ def _reduced(doc: Any) -> str:
     if isinstance(out, dict) and out.get("kind") == "Status" and (out.get("details") or {}).get("causes"):
         out["details"]["causes"] = sorted(out["details"]["causes"], key=json.dumps)
         out.pop("message", None)  # (lists the causes in Go's order)
+    if isinstance(out, dict) and str(out.get("message")).startswith("failed to create typed patch object"):
+        first, *errors = str(out["message"]).split("\n")  # (as structured-merge-diff walks a map: Go's order)
+        out["message"] = "\n".join([first, *sorted(errors)])
     return json.dumps(out, sort_keys=True)
 
 

@@ -31,6 +31,9 @@ SELF = {"replicas": 3, "max": 5, "name": "abc", "tags": ["a", "b"], "labels": {"
     # properties CEL cannot name as they are: a reserved word, a dash, a dot, two underscores (escaping.go)
     ("has(self.__namespace__) && self.__namespace__ == 'ns' && self.x__dash__y == 1", True),
     ("self.a__dot__b == 2 && self.c__underscores__d == 3 && !has(self.__nope__)", True),
+    # strings: escapes, raw and triple-quoted (the Gateway API writes its patterns so)
+    ("'a\\tb' != 'a\\\\tb' && size('\\n') == 1 && size(r'\\n') == 2", True),
+    ("self.name.matches(r\"\"\"^[a-c]+$\"\"\") && '''x''' == 'x'", True),
 ])
 def test_rules(rule: str, want: Any) -> None:
     assert cel.evaluate(cel.parse(rule), {"self": SELF}) is want

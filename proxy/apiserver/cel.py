@@ -43,7 +43,7 @@ def _read(v: Any) -> Any:
 
 
 _TOKEN = re.compile(r"""\s*(?:(?P<num>\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|0x[0-9a-fA-F]+u?|\d+u?)
-    |(?P<str>[rR]?(?:'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))
+    |(?P<str>[rR]?(?:'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<op>\|\||&&|==|!=|<=|>=|[-+*/%<>!?:.,()\[\]{}]))""", re.X)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "`": "`", "?": "?", "a": "\a",
@@ -65,9 +65,12 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 def _string(token: str) -> str:
-    if token[0] in "rR":
-        return token[2:-1]
-    body, out, i = token[1:-1], [], 0
+    raw = token[0] in "rR"
+    quoted = token[1:] if raw else token
+    body = quoted[3:-3] if quoted[:3] in ("'''", '"""') and len(quoted) >= 6 else quoted[1:-1]
+    if raw:
+        return body
+    out, i = [], 0
     while i < len(body):
         if body[i] == "\\":
             if i + 1 >= len(body) or body[i + 1] not in _ESCAPES:
@@ -313,7 +316,7 @@ def _size(v: Any) -> int:
 # CEL's reserved words, which a property so named is read as `__word__` by (k8s.io/apiserver/pkg/cel/escaping.go)
 _RESERVED = frozenset({"true", "false", "null", "in", "as", "break", "const", "continue", "else", "for", "function",
                        "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while"})
-_ESCAPES = {"underscores": "__", "dot": ".", "dash": "-", "slash": "/"}
+_PROPERTY_ESCAPES = {"underscores": "__", "dot": ".", "dash": "-", "slash": "/"}
 _ESCAPED = re.compile(r"_{2}[^_]+_{2}")
 
 
@@ -327,8 +330,8 @@ def _property_name(identifier: str) -> str:
     def unescaped(m: re.Match[str]) -> str:
         nonlocal valid
         inner = m.group(0)[2:-2]
-        if inner in _ESCAPES:
-            return _ESCAPES[inner]
+        if inner in _PROPERTY_ESCAPES:
+            return _PROPERTY_ESCAPES[inner]
         valid = valid and inner in _RESERVED and len(m.group(0)) == len(identifier)
         return inner
     out = _ESCAPED.sub(unescaped, identifier)
