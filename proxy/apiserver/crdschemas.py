@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .fielderrors import Cause, forbidden, invalid, not_supported, required
+from .schema import properties_of
 
 Obj = dict[str, Any]
 
@@ -37,11 +38,6 @@ def causes(s: Obj, path: str) -> list[Cause]:
 
 def _dict(value: Any) -> Obj | None:
     return value if isinstance(value, dict) else None
-
-
-def _properties(s: Obj) -> Obj:
-    props = s.get("properties")
-    return props if isinstance(props, dict) else {}
 
 
 def _branches(s: Obj, key: str) -> list[Obj]:
@@ -81,7 +77,7 @@ def _invariants(s: Obj, level: str, path: str) -> list[Cause]:
         out.append(required(f"{path}.items", "must be specified"))
     if items is not None:
         out += _invariants(items, "item", f"{path}.items")
-    for name, child in _properties(s).items():
+    for name, child in properties_of(s).items():
         if isinstance(child, dict):
             out += _invariants(child, "field", f"{path}.properties[{name}]")
     if additional is not None:
@@ -109,7 +105,7 @@ def _invariants(s: Obj, level: str, path: str) -> list[Cause]:
                              "must not be used if x-kubernetes-embedded-resource is set"))
     if level == "root" and typ and typ != "object":
         out.append(invalid(f"{path}.type", typ, "must be object at the root"))
-    props = _properties(s)
+    props = properties_of(s)
     for key in ("kind", "apiVersion"):
         if isinstance(props.get(key), dict) and (level == "root" or embedded) \
                 and (props[key].get("type") or "") != "string":
@@ -134,7 +130,7 @@ def _metadata(s: Obj, checked: bool, root: bool, path: str) -> list[Cause]:
     out = [invalid(f"{path}.type", s.get("type") or "", "must be object")] \
         if checked and s.get("type") != "object" else []
     if root:
-        names = set(_properties(s))
+        names = set(properties_of(s))
         plain = names in ({"name", "generateName"}, {"name"}, {"generateName"})
         rest = {k: v for k, v in s.items() if k not in ("type", "default") and not (k == "properties" and plain)
                 and v not in (None, False, "", [], {})}
@@ -177,7 +173,7 @@ def _nested(v: Obj, path: str, *, skip_any_of: bool = False) -> list[Cause]:
     out = _value_validation(v, path, skip_any_of=skip_any_of)
     if isinstance(v.get("items"), dict):
         out += _nested(v["items"], f"{path}.items")
-    for name, child in _properties(v).items():
+    for name, child in properties_of(v).items():
         if isinstance(child, dict):
             out += _nested(child, f"{path}.properties[{name}]")
     if v.get("additionalProperties") is True or isinstance(v.get("additionalProperties"), dict):
@@ -185,7 +181,7 @@ def _nested(v: Obj, path: str, *, skip_any_of: bool = False) -> list[Cause]:
     for key, words in _FORBIDDEN_NESTED:
         if (v.get(key) is not None) if key in _GIVEN else bool(v.get(key)):
             out.append(forbidden(f"{path}.{key}", f"{words} to be structural"))
-    if "metadata" in _properties(v):
+    if "metadata" in properties_of(v):
         out.append(forbidden(f"{path}.properties[metadata]", "must not be specified in a nested context"))
     return out
 
@@ -214,8 +210,8 @@ def _complete_nested(v: Obj, s: Obj | None, s_path: str, v_path: str) -> list[Ca
     out = _complete(v, s, s_path, v_path)
     if isinstance(v.get("items"), dict):
         out += _complete_nested(v["items"], _dict(s.get("items")), f"{s_path}.items", f"{v_path}.items")
-    props = _properties(s)
-    for name, child in _properties(v).items():
+    props = properties_of(s)
+    for name, child in properties_of(v).items():
         if not isinstance(child, dict):
             continue
         if name not in props:
@@ -259,7 +255,7 @@ def _openapi(s: Any, path: str) -> list[Cause]:
     if s.get("uniqueItems") is True:
         out.append(forbidden(f"{path}.uniqueItems",
                              "uniqueItems cannot be set to true since the runtime complexity becomes quadratic"))
-    props = _properties(s)
+    props = properties_of(s)
     if additional is not None and props and (additional is False or isinstance(additional, dict)):
         out.append(forbidden(f"{path}.additionalProperties", "additionalProperties and properties are mutual "
                                                              "exclusive"))
@@ -314,7 +310,7 @@ def _markers(s: Obj, path: str) -> list[Cause]:
             out.append(invalid(f"{path}.items.type", items.get("type") or "",
                                "must be object if parent array's x-kubernetes-list-type is map"))
         else:
-            item_props = _properties(items)
+            item_props = properties_of(items)
             for i, k in enumerate(keys):
                 if k not in item_props:
                     out.append(invalid(f"{path}.x-kubernetes-list-map-keys", keys,
@@ -360,7 +356,7 @@ def _keyed_items(s: Obj, path: str) -> list[Cause]:
         return []
     out = [forbidden(f"{path}.items.nullable", f"cannot be nullable when x-kubernetes-list-type is {list_type}")
            ] if items.get("nullable") else []
-    props = _properties(items) if list_type == "map" else {}
+    props = properties_of(items) if list_type == "map" else {}
     for k in s.get("x-kubernetes-list-map-keys") or []:
         if not isinstance(props.get(k), dict):
             continue

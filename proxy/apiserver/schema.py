@@ -27,42 +27,39 @@ from typing import Any
 
 from ..wire.gostrings import quote
 from . import cel, fieldvalidation, strformats
-from .decoding import json_kind, json_number, type_error
+from .decoding import json_kind, json_number
 from .fielderrors import (
     Cause,
     duplicate,
-    error_text,
     go_value,
     invalid,
-    invalid_each,
     not_supported,
     required,
     too_long,
     too_many,
 )
-from .goorder import Undecodable, decoded_meta, sorted_keys
-from .validation import dns1035_label, dns_label, object_meta, path_segment
+from .goorder import Undecodable, decoded_meta
 
 Schema = dict[str, Any]
 
 # What a custom resource keeps at its root whatever its schema says: ObjectMeta is Go-typed.
 _ROOT = ("apiVersion", "kind", "metadata")
 _PRESERVE = "x-kubernetes-preserve-unknown-fields"
-_EMBEDDED = "x-kubernetes-embedded-resource"
+EMBEDDED = "x-kubernetes-embedded-resource"
 _INT_OR_STRING = "x-kubernetes-int-or-string"
 
 
-def _properties(s: Schema) -> dict[str, Schema]:
+def properties_of(s: Schema) -> dict[str, Schema]:
     props = s.get("properties")
     return props if isinstance(props, dict) else {}
 
 
-def _additional(s: Schema) -> Schema | None:
+def additional_of(s: Schema) -> Schema | None:
     extra = s.get("additionalProperties")
     return extra if isinstance(extra, dict) else None
 
 
-def _items(s: Schema) -> Schema | None:
+def items_of(s: Schema) -> Schema | None:
     items = s.get("items")
     return items if isinstance(items, dict) else None
 
@@ -91,13 +88,13 @@ def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, 
     if s is None:
         return value
     if isinstance(value, list):
-        items = _items(s)
+        items = items_of(s)
         return [_pruned(v, items, f"{path}[{i}]", dropped, nulls=nulls) for i, v in enumerate(value)] \
             if items is not None else value
     if not isinstance(value, dict):
         return value
-    props, extra = _properties(s), _additional(s)
-    keep = _ROOT if root or s.get(_EMBEDDED) else ()
+    props, extra = properties_of(s), additional_of(s)
+    keep = _ROOT if root or s.get(EMBEDDED) else ()
     out: dict[str, Any] = {}
     for k, v in value.items():
         child = props.get(k, extra)
@@ -121,77 +118,6 @@ def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, 
     return out
 
 
-def _embedded(value: Any, s: Schema | None, path: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each embedded resource (x-kubernetes-embedded-resource) in a value, with its path as Go prints it."""
-    if s is None:
-        return
-    if isinstance(value, dict):
-        if s.get(_EMBEDDED) and path:
-            yield path, value
-        props, extra = _properties(s), _additional(s)
-        for k, v in value.items():
-            if k in props:
-                yield from _embedded(v, props[k], f"{path}.{k}" if path else k)
-            elif extra is not None:
-                yield from _embedded(v, extra, f"{path}[{k}]")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _embedded(v, _items(s), f"{path}[{i}]")
-
-
-_GO_KINDS = {"string": "string", "int": "number", "float": "number", "bool": "bool", "list": "array"}
-
-
-def embedded_error(obj: dict[str, Any], s: Schema) -> str | None:
-    """What the decoder refuses of an embedded resource (objectmeta.Coerce): an apiVersion or kind that is not
-    a string, metadata that is not an ObjectMeta; as the 400's message words it after "cannot be handled as"."""
-    for path, resource in _embedded(obj, s, ""):
-        for k, v in resource.items():
-            if k in ("apiVersion", "kind") and not isinstance(v, str):
-                return error_text([invalid(f"{path}.{k}", v, "must be a string")])
-            if k != "metadata" or v is None:
-                continue
-            if not isinstance(v, dict):
-                why = f"json: cannot unmarshal {_GO_KINDS[json_kind(v)]} into Go value of type v1.ObjectMeta"
-            else:
-                why = type_error({"metadata": v}, "", typed=False) or ""
-                try:
-                    decoded_meta(v)
-                except Undecodable as exc:
-                    why = why or str(exc)
-            if why:
-                return error_text([invalid(f"{path}.metadata", sorted_keys(v), why)])
-    return None
-
-
-def _embedded_causes(obj: dict[str, Any], s: Schema) -> list[Cause]:
-    """validateEmbeddedResource: an apiVersion (a group version) and a kind, metadata as ObjectMeta (a name
-    that is a path segment)."""
-    out: list[Cause] = []
-    for path, resource in _embedded(obj, s, ""):
-        out += [required(f"{path}.{k}") for k in ("apiVersion", "kind") if k not in resource]
-        for k, v in resource.items():
-            if k == "apiVersion" and isinstance(v, str):
-                if not v:
-                    out.append(invalid(f"{path}.apiVersion", v, "must not be empty"))
-                elif v.count("/") > 1:
-                    out.append(invalid(f"{path}.apiVersion", v, f"unexpected GroupVersion string: {v}"))
-            elif k == "kind" and isinstance(v, str):
-                if not v:
-                    out.append(invalid(f"{path}.kind", v, "must not be empty"))
-                elif errs := dns1035_label(v.lower()):
-                    out.append(invalid(f"{path}.kind", v, "may have mixed case, but should otherwise match: "
-                                       + ",".join(errs)))
-            elif k == "metadata" and isinstance(v, dict):
-                meta = {**v, "name": v.get("name") or "fakename"}
-                found = object_meta("", meta, rule=path_segment)
-                named = sum(f in ("metadata.generateName", "metadata.name") for f, _, _ in found)
-                if isinstance(namespace := v.get("namespace"), str) and namespace:  # (then it must be one)
-                    found[named:named] = invalid_each("metadata.namespace", namespace, dns_label(namespace))
-                out += [(f"{path}.{f}", reason, message) for f, reason, message in found]
-    return out
-
-
 def default(obj: dict[str, Any], s: Schema) -> dict[str, Any]:
     """The object with its schema's defaults filled in where a field is missing, or null and not nullable
     (defaulting.Default): top down, so a default's own fields are defaulted too."""
@@ -203,23 +129,23 @@ def _default(value: Any, s: Schema | None) -> None:
     if s is None:
         return
     if isinstance(value, list):
-        items = _items(s)
+        items = items_of(s)
         for v in value:
             _default(v, items)
         return
     if not isinstance(value, dict):
         return
-    for k, child in _properties(s).items():
+    for k, child in properties_of(s).items():
         if not isinstance(child, dict):
             continue
         if "default" in child and (k not in value or (value[k] is None and not child.get("nullable"))):
             value[k] = copy.deepcopy(child["default"])
         if k in value:
             _default(value[k], child)
-    extra = _additional(s)
+    extra = additional_of(s)
     if extra is not None:
         for k, v in value.items():
-            if k not in _properties(s):
+            if k not in properties_of(s):
                 _default(v, extra)
 
 
@@ -276,11 +202,12 @@ _RULES_SKIPPED = invalid("<nil>", None, "some validation rules were not checked 
 
 
 def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None, *,
-             before: list[Cause] | None = None, scale: list[Cause] | None = None, status: bool = False
+             before: list[Cause] | None = None, others: list[Cause] | None = None, status: bool = False
              ) -> list[Cause]:
     """The causes of a 422 for an object that breaks its schema (the root's metadata is checked elsewhere:
-    `before`, its causes), in the strategy's order: the OpenAPI keywords and the scale subresource's paths
-    (`scale`, its causes), the list types, then the CEL rules (cel.py), or, where a cause before them is one
+    `before`, its causes), in the strategy's order: the OpenAPI keywords, the strategy's `others` (the scale
+    subresource's paths, embedded resources'), the list types, then the CEL rules (cel.py), or, where a cause
+    before them is one
     that keeps them from running, one cause that says so. On an update (`old`, the stored object, which rules
     naming oldSelf read) what the stored object broke already of the keywords and rules is let by (ratcheting),
     and the list types are checked only where the stored object kept them. A write through /status
@@ -294,15 +221,14 @@ def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None, 
             return _validate(value, root, "")
         if "status" not in value:
             return []
-        found = _validate(value["status"], _properties(root).get("status") or {}, "")
+        found = _validate(value["status"], properties_of(root).get("status") or {}, "")
         return [("status" + ("." + f if f and f[0] != "[" else f) if f != "<nil>" else "status", reason, message)
                 for f, reason, message in found]
     found = keywords(body)
     if stored is not None and found:
         already = set(keywords(stored))
         found = [c for c in found if c not in already]
-    found += scale or []
-    found += _embedded_causes(body, root) if not status else []
+    found += others or []
     if stored is None or not _list_types(stored, root, ""):
         found += _list_types(body, root, "")
     if not _has_rules(root):
@@ -328,7 +254,7 @@ def _list_types(value: Any, s: Schema, path: str) -> list[Cause]:
     value's second place reported: its key fields alone for a map's item)."""
     out: list[Cause] = []
     if isinstance(value, dict):
-        props, extra = _properties(s), _additional(s)
+        props, extra = properties_of(s), additional_of(s)
         if isinstance(extra, dict):
             for k, v in value.items():
                 out += _list_types(v, extra, f"{path}[{k}]")
@@ -348,7 +274,7 @@ def _list_types(value: Any, s: Schema, path: str) -> list[Cause]:
                 names = [k for k in s.get("x-kubernetes-list-map-keys") or [] if isinstance(k, str)]
                 keys = [{k: x[k] for k in names if k in x} for x in (v or {} for v in value)]
                 out += [duplicate(f"{path}[{i}]", keys[i]) for i in _repeated(keys)]
-        items = _items(s)
+        items = items_of(s)
         if items is not None:
             for i, v in enumerate(value):
                 out += _list_types(v, items, f"{path}[{i}]")
@@ -380,11 +306,11 @@ def _rules(value: Any, s: Schema | None, path: str, old: Any, has_old: bool) -> 
         if isinstance(rule, dict) and isinstance(rule.get("rule"), str):
             yield from _rule(rule, value, s, path, old, has_old)
     if isinstance(value, list):
-        items = _items(s)
+        items = items_of(s)
         for i, v in enumerate(value):
             yield from _rules(v, items, f"{path}[{i}]", None, False)  # list items are not matched to the old
     elif isinstance(value, dict):
-        props, extra = _properties(s), _additional(s)
+        props, extra = properties_of(s), additional_of(s)
         for k, v in value.items():
             child = props.get(k, extra)
             key_path = f"{path}[{k}]" if k not in props else (f"{path}.{k}" if path else k)
@@ -436,10 +362,10 @@ def _as_read(value: Any, s: Schema | None) -> Any:
     if isinstance(value, float) and s.get("type") == "integer":
         return cel.Unreadable("invalid data, expected int, got float64")
     if isinstance(value, dict):
-        props, extra = _properties(s), _additional(s)
+        props, extra = properties_of(s), additional_of(s)
         return {k: _as_read(v, props.get(k, extra)) for k, v in value.items()}
     if isinstance(value, list):
-        items = _items(s)
+        items = items_of(s)
         return [_as_read(v, items) for v in value]
     return value
 
@@ -549,7 +475,7 @@ def _array(value: list[Any], s: Schema, path: str) -> _Result:
     """The slice validator: its items', then its own (its match count: the items' and one)."""
     out: list[Cause] = []
     count = 1
-    items = _items(s)
+    items = items_of(s)
     if items is not None:
         for i, v in enumerate(value):
             count += _merge(out, _checked(v, items, f"{path}[{i}]"))
@@ -570,7 +496,7 @@ def _object(value: dict[str, Any], s: Schema, path: str) -> _Result:
         out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} properties"))
     if isinstance(most, int) and len(value) > most:
         out.append(too_many(path, len(value), most))
-    props, extra = _properties(s), _additional(s)
+    props, extra = properties_of(s), additional_of(s)
     for k, v in value.items():
         child = props.get(k, extra)
         if isinstance(child, dict):

@@ -41,6 +41,7 @@ from . import (
     decoding,
     defaults,
     dravalidation,
+    embedded,
     fieldvalidation,
     jsonpatch,
     lastapplied,
@@ -403,7 +404,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
             return fail(400, f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
     elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return _undecodable(t, error)
-    elif not patched and t.custom is not None and (error := schema.embedded_error(obj, t.custom.schema)) is not None:
+    elif not patched and t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
         return _undecodable(t, error)  # (a patched object's: _decoding_error)
     elif t.custom is not None:  # decoded as unstructured, whatever its version and kind
         version = obj.get("apiVersion") or ""
@@ -577,7 +578,8 @@ def _schema_causes(t: Target, obj: dict[str, Any], old: dict[str, Any] | None, b
     scale = crds.scale_causes(t.custom, obj, status=status)  # (not ratcheted)
     if not t.custom.schema:
         return scale
-    return schema.validate(obj, t.custom.schema, old, before=before, scale=scale, status=status)
+    others = scale + (embedded.causes(obj, t.custom.schema) if not status else [])
+    return schema.validate(obj, t.custom.schema, old, before=before, others=others, status=status)
 
 
 def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
@@ -680,7 +682,7 @@ def _decoding_error(t: Target, obj: dict[str, Any]) -> str | None:
     Go type cannot read (a quantity, base64 bytes, a time)."""
     if (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return error
-    if t.custom is not None and (error := schema.embedded_error(obj, t.custom.schema)) is not None:
+    if t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
         return error
     try:
         if t.builtin:
