@@ -371,8 +371,8 @@ def _embedded(group: str, ns: str) -> tuple[Step, ...]:
     """Embedded resources (x-kubernetes-embedded-resource, as kubebuilder marks a template): an apiVersion and
     kind each a string the decoder takes, metadata it decodes as ObjectMeta (unknown fields warned of and
     dropped, a null one empty; a label of the wrong type, a bad time: its 400), then validated as an object's
-    (an apiVersion and a kind, its name a path segment, its namespace, labels and annotations), in a field, in
-    a list's items and in a map's values; a patch that breaks one quotes the patched object."""
+    (an apiVersion and a kind, its name a path segment, its namespace, labels, annotations and managedFields),
+    in a field, in a list's items and in a map's values; a patch that breaks one quotes the patched object."""
     props: dict[str, Any] = {
         "template": {"type": "object", "x-kubernetes-embedded-resource": True,
                      "x-kubernetes-preserve-unknown-fields": True},
@@ -404,6 +404,8 @@ def _embedded(group: str, ns: str) -> tuple[Step, ...]:
         {"template": {**pod, "kind": "Bad_Kind"}}, {"template": {**pod, "apiVersion": "a/b/c"}},
         {"template": {**pod, "metadata": {"name": "a/b"}}},
         {"template": {**pod, "metadata": {"namespace": "Bad NS", "generateName": "x/"}}},
+        {"template": {**pod, "metadata": {"managedFields": [{"manager": "x"}, {"operation": "Merge",
+                                                                               "fieldsType": "FieldsV2"}]}}},
         {"typed": {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"}, "spec": {"replicas": 2,
                                                                                                   "other": 3}}},
         {"typed": {**pod, "metadata": "notamap"}},

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .decoding import json_kind, type_error
-from .fielderrors import Cause, error_text, invalid, invalid_each, required
+from .fielderrors import Cause, error_text, invalid, invalid_each, not_supported, required, too_long
 from .goorder import Undecodable, decoded_meta, sorted_keys
 from .schema import EMBEDDED, Schema, additional_of, items_of, properties_of
 from .validation import dns1035_label, dns_label, object_meta, path_segment
@@ -84,5 +84,28 @@ def causes(obj: dict[str, Any], s: Schema) -> list[Cause]:
                 named = sum(f in ("metadata.generateName", "metadata.name") for f, _, _ in found)
                 if isinstance(namespace := v.get("namespace"), str) and namespace:  # (then it must be one)
                     found[named:named] = invalid_each("metadata.namespace", namespace, dns_label(namespace))
+                found += _managed_fields(v.get("managedFields"))
                 out += [(f"{path}.{f}", reason, message) for f, reason, message in found]
+    return out
+
+
+def _managed_fields(entries: Any) -> list[Cause]:
+    """ValidateManagedFields, which an object's metadata meets only here (an apiserver writes its own): each
+    entry's operation, fields type, manager and subresource."""
+    out: list[Cause] = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else ()):
+        if not isinstance(entry, dict):
+            continue
+        at = f"metadata.managedFields[{i}]"
+        operation = entry.get("operation") or ""
+        if not operation:
+            out.append(required(f"{at}.operation", "must not be empty"))
+        elif operation not in ("Apply", "Update"):
+            out.append(not_supported(f"{at}.operation", operation, ["Apply", "Update"]))
+        if entry.get("fieldsType") and entry["fieldsType"] != "FieldsV1":
+            out.append(invalid(f"{at}.fieldsType", entry["fieldsType"], "must be `FieldsV1`"))
+        if len(str(entry.get("manager") or "")) > 128:
+            out.append(too_long(f"{at}.manager", 128))
+        if len(str(entry.get("subresource") or "")) > 256:
+            out.append(too_long(f"{at}.subresource", 256))
     return out
