@@ -820,6 +820,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         ("no kind", lambda c: c["spec"]["names"].pop("kind")),
         ("a bad version name", lambda c: c["spec"]["versions"][0].update(name="V_1")),
         ("a name that is not plural.group", lambda c: c["metadata"].update(name=f"nuts.{group}")),
+        ("a generated name, which is never plural.group", lambda c: c["metadata"].update(generateName="bolts-")),
         ("no storage version", lambda c: c["spec"]["versions"][0].update(storage=False)),
         ("a field without a type", lambda c: c["spec"]["versions"][0]["schema"]["openAPIV3Schema"][
             "properties"]["spec"]["properties"]["name"].pop("type")),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,16 +120,23 @@ def _internal_versions(versions: list[Obj]) -> list[Obj]:
             for v in versions]
 
 
+def name_rule(crd: Obj) -> Callable[[str], list[str]]:
+    """The name's rule (and a generateName's, which therefore never passes): a DNS subdomain, and
+    `PLURAL.GROUP` of its spec."""
+    wanted = f"{_names(crd).get('plural') or ''}.{_spec(crd).get('group') or ''}"
+
+    def rule(name: str) -> list[str]:
+        return validation.subdomain(name) + ([] if name == wanted else ['must be spec.names.plural+"."+spec.group'])
+    return rule
+
+
 def causes(crd: Obj) -> list[Cause]:
-    """ValidateCustomResourceDefinition, in part and in its order: the name, group, scope, that every version
-    has a schema, version names, one storage version, the names, that the schema names its fields' types,
-    and the stored versions."""
+    """ValidateCustomResourceDefinition past its metadata (whose name `name_rule` checks), in part and in its
+    order: the group, scope, that every version has a schema, version names, one storage version, the names,
+    the schema, subresources, printer columns and conversion, and the stored versions."""
     spec, names, versions = _spec(crd), _names(crd), _versions(crd)
-    group, plural = spec.get("group") or "", names.get("plural") or ""
-    name = (crd.get("metadata") or {}).get("name") or ""
+    group = spec.get("group") or ""
     out: list[Cause] = []
-    if name != f"{plural}.{group}":
-        out.append(invalid("metadata.name", name, 'must be spec.names.plural+"."+spec.group'))
     if not group:
         out.append(required("spec.group"))
     elif errs := validation.subdomain(group):

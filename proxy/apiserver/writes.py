@@ -545,9 +545,12 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
 
 
 def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | None:
-    """The rule of a name that depends on the object: a signer's trust bundle's, an APIService's."""
+    """The rule of a name that depends on the object: a signer's trust bundle's, an APIService's, a
+    definition's."""
     if t.builtin and t.kind == trustbundles.KIND:
         return trustbundles.name_rule(trustbundles.signer_of(obj))
+    if t.builtin and t.kind == crdtypes.KIND:
+        return crds.name_rule(obj)
     return apiservices.name_rule(obj) if t.builtin and t.kind == "APIService" else None
 
 
