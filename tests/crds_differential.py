@@ -455,6 +455,8 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
         ("additionalProperties beside properties", spec({"type": "object", "properties": {"a": {"type": "string"}},
                                                          "additionalProperties": {"type": "string"}})),
         ("an array without items", spec({"type": "array"})),
+        ("a null property (an empty schema to Go)", lambda c: _spec_props(c).update(f=None)),
+        ("a null version (a zero one)", lambda c: c["spec"]["versions"].append(None)),
         ("a type JSON schema does not have", spec({"type": "int"})),
         ("a nullable root", lambda c: (c["spec"]["versions"][0].pop("subresources"),
                                        c["spec"]["versions"][0]["schema"]["openAPIV3Schema"].update(nullable=True))),

@@ -43,3 +43,13 @@ def test_fields_a_client_leaves_out_are_written_and_unknown_ones_reported_as_met
     assert decoded["spec"]["versions"][0] == {"name": "v1", "served": False, "storage": False,
                                               "schema": {"openAPIV3Schema": {"type": "object"}}}
     assert found == ["metadata.nope", "spec.extra", "spec.versions[0].bogus"]
+
+
+def test_a_null_item_or_value_is_its_structs_zero_value() -> None:
+    """Go decodes null into a slice's struct or a map's struct as its zero value: a property given as null is
+    an empty schema (its missing type the structural rules' to refuse), never a hole in the object."""
+    body = _definition({"type": "object", "properties": {"a": None}})
+    body["spec"]["versions"].append(None)
+    decoded, _ = crdtypes.decoded(body)
+    assert decoded["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"] == {"a": {}}
+    assert decoded["spec"]["versions"][1] == {"served": False, "storage": False}

@@ -148,7 +148,9 @@ def causes(crd: Obj) -> list[Cause]:
     schemas = [_schema_of(v) for v in versions]
     out += [required(f"spec.versions[{i}].schema.openAPIV3Schema") for i, s in enumerate(schemas) if s is None]
     for i, v in enumerate(versions):
-        out += _dns1035(f"spec.versions[{i}].name", str(v.get("name", "")))
+        name = str(v.get("name") or "")  # (checked even when empty, unlike the optional names)
+        if errs := validation.dns1035_label(name):
+            out.append(invalid(f"spec.versions[{i}].name", name, ",".join(errs)))
     if len({v.get("name") for v in versions}) != len(versions):
         out.append(invalid("spec.versions", _internal_versions(versions), "must contain unique version names"))
     storage = [v.get("name") for v in versions if v.get("storage")]

@@ -102,10 +102,10 @@ def _field(value: Any, kind: Any, path: str, unknown: list[str]) -> Any:
         return None if kind == "any" else _LEFT_OUT
     if isinstance(kind, tuple):
         if kind[0] == "list" and isinstance(value, list):
-            out = [_field(v, kind[1], f"{path}[{i}]", unknown) for i, v in enumerate(value)]
-            return [v for v in out if v is not _LEFT_OUT] or _LEFT_OUT
+            out = [_item(v, kind[1], f"{path}[{i}]", unknown) for i, v in enumerate(value)]
+            return out or _LEFT_OUT
         if kind[0] == "map" and isinstance(value, dict):
-            return {k: _field(value[k], kind[1], f"{path}.{k}", unknown) for k in sorted(value)} or _LEFT_OUT
+            return {k: _item(value[k], kind[1], f"{path}.{k}", unknown) for k in sorted(value)} or _LEFT_OUT
         return value
     if kind in _STRUCTS:
         return _struct(value, kind, path, unknown) if isinstance(value, dict) else value
@@ -116,9 +116,9 @@ def _field(value: Any, kind: Any, path: str, unknown: list[str]) -> Any:
     if kind == "strs":
         return value if value != [] else _LEFT_OUT
     if kind in ("float", "json"):
-        return go_json(value)
+        return _through_float64(value)
     if kind == "jsons":
-        return [go_json(v) for v in value] if isinstance(value, list) and value else _LEFT_OUT
+        return [_through_float64(v) for v in value] if isinstance(value, list) and value else _LEFT_OUT
     if kind == "orbool":
         return _struct(value, "JSONSchemaProps", path, unknown) if isinstance(value, dict) else value
     if kind == "items":
@@ -130,7 +130,12 @@ def _field(value: Any, kind: Any, path: str, unknown: list[str]) -> Any:
     return value  # "keep", "any", "meta"
 
 
-def go_json(value: Any) -> Any:
+def _item(value: Any, kind: str, path: str, unknown: list[str]) -> Any:
+    """A list's item or a map's value: a null one is its struct's zero value (Go decodes null into it)."""
+    return _field({} if value is None else value, kind, path, unknown)
+
+
+def _through_float64(value: Any) -> Any:
     """A JSON value decoded into interface{} and encoded again: every number a float64 (an integral one below
     1e21 written without a fraction), object keys sorted."""
     if isinstance(value, bool) or value is None or isinstance(value, str):
@@ -139,5 +144,5 @@ def go_json(value: Any) -> Any:
         f = float(value)
         return int(json_number(f)) if f.is_integer() and abs(f) < 1e21 else f
     if isinstance(value, dict):
-        return {k: go_json(value[k]) for k in sorted(value)}
-    return [go_json(v) for v in value] if isinstance(value, list) else value
+        return {k: _through_float64(value[k]) for k in sorted(value)}
+    return [_through_float64(v) for v in value] if isinstance(value, list) else value
