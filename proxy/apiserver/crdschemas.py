@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .fielderrors import Cause, forbidden, invalid, not_supported, required
-from .schema import properties_of
+from .schema import EMBEDDED, items_of, properties_of
 
 Obj = dict[str, Any]
 
@@ -70,8 +70,8 @@ def _convertible(s: Obj) -> bool:
 def _invariants(s: Obj, level: str, path: str) -> list[Cause]:
     """validateStructuralInvariants: one node of the structural part and its value validations."""
     out: list[Cause] = []
-    typ, items, additional = s.get("type") or "", _dict(s.get("items")), s.get("additionalProperties")
-    embedded, int_or_string = bool(s.get("x-kubernetes-embedded-resource")), bool(s.get("x-kubernetes-int-or-string"))
+    typ, items, additional = s.get("type") or "", items_of(s), s.get("additionalProperties")
+    embedded, int_or_string = bool(s.get(EMBEDDED)), bool(s.get("x-kubernetes-int-or-string"))
     preserve = bool(s.get("x-kubernetes-preserve-unknown-fields"))
     if typ == "array" and items is None:
         out.append(required(f"{path}.items", "must be specified"))
@@ -209,7 +209,7 @@ def _complete_nested(v: Obj, s: Obj | None, s_path: str, v_path: str) -> list[Ca
         return [required(s_path, f"because it is defined in {v_path}")]
     out = _complete(v, s, s_path, v_path)
     if isinstance(v.get("items"), dict):
-        out += _complete_nested(v["items"], _dict(s.get("items")), f"{s_path}.items", f"{v_path}.items")
+        out += _complete_nested(v["items"], items_of(s), f"{s_path}.items", f"{v_path}.items")
     props = properties_of(s)
     for name, child in properties_of(v).items():
         if not isinstance(child, dict):

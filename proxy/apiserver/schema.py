@@ -107,7 +107,7 @@ def _pruned(value: Any, s: Schema | None, path: str, dropped: list[str] | None, 
             if isinstance(v, dict) and not root:  # an embedded resource's metadata, coerced as ObjectMeta
                 if dropped is not None:
                     dropped += [f"{path}.{p}" for p in fieldvalidation.meta_unknown_fields(v)]
-                with contextlib.suppress(Undecodable):  # (embedded_error refuses it)
+                with contextlib.suppress(Undecodable):  # (embedded.decoding_error refuses it)
                     out[k] = decoded_meta(v)
         elif child is not None:
             out[k] = _pruned(v, child, f"{path}.{k}" if path else k, dropped, nulls=nulls)
@@ -506,12 +506,11 @@ def _object(value: dict[str, Any], s: Schema, path: str) -> _Result:
     return out, count
 
 
-def _format_type_error(value: Any, s: Schema, path: str) -> Cause | tuple[()] | None:
+def _format_type_error(value: Any, s: Schema, path: str, fmt: str) -> Cause | tuple[()] | None:
     """The type validator where the schema keeps a format: a value neither a string nor an array, of a type
     the schema does not have, is refused in the format's name and the Go format of its own (`int64`,
     `float64`, or none); a string or an array where a non-numeric schema has a format passes whatever the
-    type (`()`); None where the plain type check applies."""
-    fmt = kept_format(s)
+    type (`()`); None where the plain type check applies. `fmt`: the format the apiserver keeps."""
     if not fmt or value is None:
         return None
     types = ("integer", "string") if s.get(_INT_OR_STRING) else (s.get("type"),)
@@ -556,7 +555,8 @@ def _checked(value: Any, s: Schema, path: str) -> _Result:
     also checked as a number); a null gets the type check alone."""
     out: list[Cause] = []
     type_causes: list[Cause] = []
-    if (mistyped := _format_type_error(value, s, path)) is not None:
+    fmt = kept_format(s)
+    if (mistyped := _format_type_error(value, s, path, fmt)) is not None:
         type_causes = [mistyped] if mistyped else []
     elif not _type_ok(value, s):
         got = _type_name(value)
@@ -565,14 +565,14 @@ def _checked(value: Any, s: Schema, path: str) -> _Result:
     if value is None:
         return type_causes, 0 if type_causes else 1
     count = 1  # (the final one)
-    if s.get("type") or s.get(_INT_OR_STRING) or kept_format(s):
+    if s.get("type") or s.get(_INT_OR_STRING) or fmt:
         out += type_causes
         count += 1 if type_causes else 2
     count += _merge(out, _composites(value, s, path)) + 1
     if isinstance(value, str):
         out += _string(value, s, path)
         count += 1
-        if fmt := kept_format(s):
+        if fmt:
             _merge(out, (_format(value, fmt, path), 0))
             count += 1
     elif isinstance(value, int | float) and not isinstance(value, bool):
