@@ -15,6 +15,7 @@ from urllib.parse import quote
 from watchproxy.testing import Replay
 
 from tests import rawhttp
+from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
@@ -140,3 +141,40 @@ def test_the_fields_each_kind_selects_on_get_the_real_apiservers_answers(
     assert [(q, r, e) for q, r, e in zip(_SELECTED, real, emulated, strict=True) if r != e] == []
     assert [code for code, _ in real] == [200, 200, 400, 400, 200, 200, 200, 200, 400, 200, 400]
     assert real[0][1] == [f"{ns}-a"] and real[6][1] == ["j"]
+
+
+_NAMED = ["", "metadata.name%3Da", "metadata.name%3D%3Da", "metadata.name%3Db", "metadata.name!%3Da",
+          "metadata.namespace%3D{ns}", "metadata.namespace%3D{ns},metadata.name%3Da", "spec.x%3D1", "%2C"]
+
+
+def test_a_watch_of_one_object_by_its_path_takes_only_its_own_name_as_field_selector(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The legacy /watch/.../NAME path (listOpts): a field selector that does not require that name is refused
+    (after an unknown field is), and the object's events are what it watches."""
+    ns = "named-watch"
+    real_server, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def answers(server: rawhttp.Server, advance: Callable[[], None] | None = None) -> list[tuple[int, Any]]:
+        for name in ("a", "b"):
+            cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}
+            assert rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/configmaps", json.dumps(cm).encode())[0] \
+                == 201
+        out = []
+        for query in _NAMED:
+            path = f"/api/v1/watch/namespaces/{ns}/configmaps/a?resourceVersion=0&timeoutSeconds=1&fieldSelector=" \
+                   + query.format(ns=ns)
+            code, doc, _ = wd.watched(lambda path=path: rawhttp.call(*server, "GET", path), advance)
+            lines = doc["text"].splitlines() if "text" in doc else [json.dumps(doc)]  # (one line parses whole)
+            out.append((code, [(e["type"], e["object"]["metadata"]["name"]) for e in map(json.loads, lines)]
+                        if code == 200 else doc.get("message")))
+        return out
+
+    def end_the_request() -> None:  # the next watch, once the replay has it
+        ended.append(len(ended) + 1)
+        replay.wait_for(lambda r: len(r.watches()) >= len(ended), what="the watch")
+        replay.advance(2)
+    ended: list[int] = []
+    real, emulated = answers(real_server), answers((replay.url, ""), end_the_request)
+    assert [(q, r, e) for q, r, e in zip(_NAMED, real, emulated, strict=True) if r != e] == []
+    assert [code for code, _ in real] == [200, 200, 200, 400, 400, 400, 200, 400, 200]
+    assert real[0][1] == [("ADDED", "a")]

@@ -333,6 +333,17 @@ def exact_match(text: str, field: str) -> str | None:
     return None
 
 
+def for_name(text: str, name: str) -> str:
+    """The field selector of a list or watch of one object by name (the legacy /watch/.../NAME path), as
+    listOpts makes it: the name's own where none is given, else the one given, which must require that name
+    (checked after the selector's fields are, so an unknown field is refused first)."""
+    if not any(_split_terms(text)):
+        return "metadata.name=" + "".join("\\" + c if c in "\\,=" else c for c in name)
+    if exact_match(text, "metadata.name") != name:
+        raise InvalidParams("fieldSelector metadata.name doesn't match requested name")
+    return text
+
+
 def _split_terms(text: str) -> list[str]:
     """fields.splitTerms: at each comma not escaped by a backslash."""
     if not text:

@@ -35,7 +35,7 @@ from ...wire.kinds import builtin_by_path
 from ...wire.match import match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, first_values, parse_list_options, query_pairs
 from ...wire.request import RequestInfo, classify
-from ...wire.selectors import matcher
+from ...wire.selectors import for_name, matcher
 from ...wire.status import status
 from ...wire.table import learned_columns, printer_columns, table
 from ..base import Incoming, Responder, SendAll, send_each
@@ -661,10 +661,10 @@ class Emulator:
             return
         try:
             opts = parse_list_options(req.query, watch_path=info.legacy_watch_path)
-            if info.name:  # the legacy /watch/.../NAME path watches one object, as a field selector does
-                fields = ",".join(filter(None, (opts.field_selector, f"metadata.name={info.name}")))
-                opts = dataclasses.replace(opts, field_selector=fields)
             match = matcher(opts.label_selector, opts.field_selector, info.resource, info.group)
+            if info.name:  # the legacy /watch/.../NAME path watches one object, as a field selector does
+                opts = dataclasses.replace(opts, field_selector=for_name(opts.field_selector, info.name))
+                match = matcher(opts.label_selector, opts.field_selector, info.resource, info.group)
         except InvalidParams as exc:
             await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason, accept=accept)
             entry.ended("refused", str(exc))
