@@ -105,13 +105,18 @@ _SELECTED = [  # (path under the API, query): lists by the fields each kind sele
     ("/apis/batch/v1/namespaces/{ns}/jobs", "fieldSelector=status.succeeded%3D1"),
     ("/apis/resource.k8s.io/v1/resourceslices", "fieldSelector=spec.pool.name%3D{ns},spec.nodeName%3D"),
     ("/apis/resource.k8s.io/v1/resourceslices", "fieldSelector=spec.x%3Dn"),
+    # fields Go leaves out of the JSON when false or 0, and a label the conversion takes that no field holds
+    ("/api/v1/namespaces/{ns}/pods", "fieldSelector=spec.hostNetwork%3Dfalse"),
+    ("/api/v1/namespaces/{ns}/pods", "fieldSelector=status.podIPs%3D"),
+    ("/api/v1/nodes", "fieldSelector=spec.unschedulable%3Dfalse,metadata.name%3D{ns}-node"),
 ]
 
 
 def test_the_fields_each_kind_selects_on_get_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
-    """The field labels of certificate signing requests, trust bundles, pod certificate requests, Jobs and
-    resource slices (each kind's own conversion: the selectable fields, and its words for another)."""
+    """The field labels of certificate signing requests, trust bundles, pod certificate requests, Jobs,
+    resource slices, Pods and Nodes (each kind's own conversion: the selectable fields, and its words for
+    another)."""
     ns = "selected"
     request = base64.b64encode((Path(__file__).parent / "data" / "csr" / "request-ec.pem").read_bytes()).decode()
     anchor = (Path(__file__).parent / "data" / "csr" / "certificate.pem").read_text()
@@ -124,10 +129,13 @@ def test_the_fields_each_kind_selects_on_get_the_real_apiservers_answers(
                   "spec": {"signerName": f"example.com/{ns}", "trustBundle": anchor}}))
     made.append((f"/apis/batch/v1/namespaces/{ns}/jobs", {"kind": "Job", "metadata": {"name": "j"}, "spec": {
         "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}}))
+    made.append((f"/api/v1/namespaces/{ns}/pods", {"kind": "Pod", "metadata": {"name": "p"},
+                                                   "spec": {"containers": [{"name": "c", "image": "i"}]}}))
+    made.append(("/api/v1/nodes", {"kind": "Node", "metadata": {"name": f"{ns}-node"}}))
 
     def answers(server: rawhttp.Server) -> list[tuple[int, Any]]:
         for path, obj in made:
-            version = "batch/v1" if obj["kind"] == "Job" else "certificates.k8s.io/v1"
+            version = {"Job": "batch/v1", "Pod": "v1", "Node": "v1"}.get(obj["kind"], "certificates.k8s.io/v1")
             code, doc, _ = rawhttp.call(*server, "POST", path, json.dumps({"apiVersion": version, **obj}).encode())
             assert code == 201, doc
         out = []
@@ -139,8 +147,9 @@ def test_the_fields_each_kind_selects_on_get_the_real_apiservers_answers(
     real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
     real, emulated = answers(real_server), answers(replay)
     assert [(q, r, e) for q, r, e in zip(_SELECTED, real, emulated, strict=True) if r != e] == []
-    assert [code for code, _ in real] == [200, 200, 400, 400, 200, 200, 200, 200, 400, 200, 400]
+    assert [code for code, _ in real] == [200, 200, 400, 400, 200, 200, 200, 200, 400, 200, 400, 200, 200, 200]
     assert real[0][1] == [f"{ns}-a"] and real[6][1] == ["j"]
+    assert real[-3][1] == real[-2][1] == ["p"] and real[-1][1] == [f"{ns}-node"]
 
 
 _NAMED = ["", "metadata.name%3Da", "metadata.name%3D%3Da", "metadata.name%3Db", "metadata.name!%3Da",

@@ -757,6 +757,21 @@ def test_field_selectors(selector: str, matches: bool) -> None:
     assert selectors.matcher("", selector, "pods")(POD) is matches
 
 
+@pytest.mark.parametrize(("resource", "obj", "selector", "matches"), [
+    # as stored: Go leaves false and 0 out of the JSON, but its selectable fields print them
+    ("pods", {"spec": {}}, "spec.hostNetwork=false", True), ("pods", {"spec": {}}, "spec.hostNetwork!=false", False),
+    ("nodes", {"spec": {}}, "spec.unschedulable=false", True),
+    ("replicationcontrollers", {"status": {}}, "status.replicas=0", True),
+    # status.podIP is the first of podIPs; status.podIPs is accepted but never among the fields: always ""
+    ("pods", {"status": {"podIPs": [{"ip": "10.0.0.1"}, {"ip": "fd00::1"}]}}, "status.podIP=10.0.0.1", True),
+    ("pods", {"status": {"podIPs": [{"ip": "10.0.0.1"}]}}, "status.podIPs=", True),
+    ("pods", {"status": {"podIPs": [{"ip": "10.0.0.1"}]}}, "status.podIPs=10.0.0.1", False),
+])
+def test_field_selectors_read_what_the_selectable_fields_hold(resource: str, obj: dict[str, Any], selector: str,
+                                                              matches: bool) -> None:
+    assert selectors.matcher("", selector, resource)(obj) is matches
+
+
 @pytest.mark.parametrize(("selector", "resource", "message"), [
     ("spec.foo=bar", "pods", "field label not supported: spec.foo"),
     ("metadata.labels.app=web", "pods", "field label not supported"),

@@ -249,16 +249,28 @@ def _event_source(obj: dict[str, Any]) -> str:
     return str(component or obj.get("reportingComponent") or "")
 
 
-def _job_successes(obj: dict[str, Any]) -> str:
-    """A Job's `status.successful` (JobToSelectableFields): its count of succeeded pods, 0 when none."""
-    status = obj.get("status")
-    return str((status.get("succeeded") if isinstance(status, dict) else None) or 0)
+def _pod_ip(obj: dict[str, Any]) -> str:
+    """A Pod's `status.podIP` (pod.ToSelectableFields): the first of its podIPs, "" when none."""
+    ips = (obj.get("status") or {}).get("podIPs") or [{}]
+    return str(ips[0].get("ip") or "") if isinstance(ips[0], dict) else ""
+
+
+def _go_value(path: str, zero: str) -> Callable[[dict[str, Any]], str]:
+    """A field printed as Go prints its value (strconv.FormatBool, strconv.Itoa), its zero value where the
+    object leaves it out (false, 0); a Job's status.successful is its status.succeeded."""
+    return lambda obj: _field_value(obj, path) or zero
 
 
 # Fields whose value is worked out rather than read at their path, by resource and the field as a selector
-# names it.
+# names it: a Pod's status.podIPs is a label its conversion accepts but its selectable fields never hold, so
+# it is always "".
 _COMPUTED: dict[tuple[str, str], dict[str, Callable[[dict[str, Any]], str]]] = {
-    ("", "events"): {"source": _event_source}, ("batch", "jobs"): {"status.successful": _job_successes}}
+    ("", "events"): {"source": _event_source},
+    ("batch", "jobs"): {"status.successful": _go_value("status.succeeded", "0")},
+    ("", "pods"): {"spec.hostNetwork": _go_value("spec.hostNetwork", "false"), "status.podIP": _pod_ip,
+                   "status.podIPs": lambda obj: ""},
+    ("", "nodes"): {"spec.unschedulable": _go_value("spec.unschedulable", "false")},
+    ("", "replicationcontrollers"): {"status.replicas": _go_value("status.replicas", "0")}}
 
 
 # The kinds whose field label conversion words its refusal its own way (a ResourceSlice's names its version:
