@@ -1571,6 +1571,11 @@ def settler(generator: Callable[[int, int], list[Op]], server: rawhttp.Server, n
     return FlowSchemasSettled(server, ns) if generator is flow_schema_ops else None
 
 
+def collection_path(collection: str, ns: str) -> str:
+    """The URL path of an op's collection (its sequence's name for it: "newevents" are events.k8s.io's)."""
+    return (_PREFIXES[collection] + "/" + _ALIASES.get(collection, collection)).replace("{ns}", ns)
+
+
 def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = False,
         probe: Settler | None = None) -> list[tuple[str, int, Any, list[str]]]:
     """Each op's (description, code, reduced answer, reduced warnings), in order (`raw`: answers as they came;
@@ -1587,8 +1592,8 @@ def run(server: rawhttp.Server, ns: str, sequence: list[Op], *, raw: bool = Fals
             body["preconditions"] = {"resourceVersion": known if op.rv != "stale" else "1"}
         data = None if body is None else (body if isinstance(body, str) else json.dumps(body)).replace(
             "{ns}", ns).encode()
-        resource = "/" + _ALIASES.get(op.collection, op.collection) + op.path.removeprefix(f"/{op.collection}")
-        path = (_PREFIXES[op.collection] + resource + (f"?{op.query}" if op.query else "")).replace("{ns}", ns)
+        path = (collection_path(op.collection, ns) + op.path.removeprefix(f"/{op.collection}")
+                + (f"?{op.query}" if op.query else "")).replace("{ns}", ns)
         headers = {"Impersonate-User": op.as_user.replace("{ns}", ns)} if op.as_user else {}
         headers.update({"Impersonate-Group": op.as_group} if op.as_group else {})
         code, doc, warnings = rawhttp.call(base, token, op.method, path, data, op.content_type, headers)

@@ -157,11 +157,17 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
             rv = int(opts.resource_version)
         except ValueError as exc:
             return refused(400, str(exc), "refused")
+        etcd = _etcds(tl, namespace, opts)
         if rv > current:
-            return _too_large(tl, rv, current, etcd=_etcds(tl, namespace, opts))
-        if rv < cache.oldest_rv(path, now):
+            return _too_large(tl, rv, current, etcd=etcd)
+        if etcd and not opts.resource_version_match:
+            # the legacy exact read is a recursive list's alone (storage.ValidateListOptions): etcd reads one
+            # object's key at its current revision, the resourceVersion only a minimum
+            rv, state = current, cache.state(path, now)
+        elif rv < cache.oldest_rv(path, now):
             return refused(410, "The resourceVersion for the provided list is too old.", "expired")
-        state = cache.state_upto(path, cache.index_after_rv(path, rv))
+        else:
+            state = cache.state_upto(path, cache.index_after_rv(path, rv))
     else:
         rv = current
         if not opts.resource_version:  # a consistent read: the resource's cache is synced to `current` first

@@ -1,0 +1,154 @@
+"""Seeded random reads after a random write sequence (tests/random_writes.py): watches and lists of the
+sequence's collection from the resourceVersion before the writes, from their middle, from now, from 0 or
+none, with label and field selectors, initial events and bookmarks, in pages; and watches of one object by
+the legacy /watch/ path. The same reads go to the real kube-apiserver and to a replay, and their answers
+are compared once reduced (random_writes.reduce; initial events of generated names, which their random
+suffixes order, in a canonical order)."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from watchproxy.testing import Replay
+
+from tests import random_writes, rawhttp
+from tests.writes_differential import watched
+
+# the fields each kind's selectors may name (and some values the sequences give them)
+_FIELDS = {
+    "configmaps": ("metadata.name=b", "metadata.name!=a", "metadata.namespace={ns}"),
+    "pods": ("status.phase=Pending", "status.phase!=Running", "spec.nodeName=", "spec.nodeName!=", "spec.nodeName=n1",
+             "spec.restartPolicy=Always", "spec.schedulerName=default-scheduler", "spec.serviceAccountName=default",
+             "spec.hostNetwork=false", "status.podIP=", "status.nominatedNodeName=", "metadata.name=p1"),
+    "events": ("involvedObject.name=p", "involvedObject.kind=Pod", "reason=Started", "type=Normal", "type!=Warning",
+               "source=kubelet", "reportingComponent=", "involvedObject.fieldPath="),
+    "newevents": ("regarding.name=p", "regarding.kind=Pod", "reason=Started", "type=Normal",
+                  "deprecatedSource=kubelet", "reportingController=", "regarding.fieldPath="),
+    "secrets": ("type=Opaque", "type!=Opaque", "type=kubernetes.io/tls"),
+    "services": ("spec.type=ClusterIP", "spec.type!=NodePort", "spec.clusterIP=None", "spec.clusterIP="),
+    "jobs": ("status.successful=0", "status.successful=1"),
+}
+_LABELS = ("", "", "x=1", "x!=1", "y", "!y", "x in (1,2)", "x notin (1)", "x=1,y", "app", "app=web")
+_MARKS = ("start", "start", "mid", "mid", "now", "0", "")  # where a read starts: see `answer`
+
+
+@dataclass(frozen=True)
+class Read:
+    query: dict[str, str]  # a resourceVersion as a mark: start, mid or now
+    watch: bool
+    name: str = ""  # a watch of this one object by the legacy /watch/.../NAME path
+
+    def __str__(self) -> str:
+        return f"{'watch' if self.watch else 'list'} {self.name} {self.query}"
+
+
+def reads(collection: str, seed: int, n: int) -> list[Read]:
+    r = random.Random(seed)
+    out = []
+    for _ in range(n):
+        watch = r.random() < 0.6
+        query: dict[str, str] = {}
+        if mark := r.choice(_MARKS):
+            query["resourceVersion"] = mark
+        if label := r.choice(_LABELS):
+            query["labelSelector"] = label
+        if r.random() < 0.6:
+            query["fieldSelector"] = ",".join(r.sample(_FIELDS.get(collection, ("metadata.name=a",)), r.choice((1, 2))))
+        if watch and r.random() < 0.3:
+            query.update(allowWatchBookmarks="true")
+        if watch and r.random() < 0.25:
+            query.update(sendInitialEvents="true", allowWatchBookmarks="true", resourceVersionMatch="NotOlderThan")
+        if not watch and mark and r.random() < 0.4:
+            query["resourceVersionMatch"] = r.choice(("Exact", "NotOlderThan"))
+        if not watch and r.random() < 0.6:
+            query["limit"] = str(r.choice((1, 2, 3, 500)))
+        out.append(Read(query, watch, r.choice(("a", "b")) if watch and r.random() < 0.15 else ""))
+    return out
+
+
+def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: dict[str, str]) -> Any:
+    """The code and the reduced events of a one-second watch, or the pages of a list (each page's metadata
+    but its continue token and resourceVersion, whether it had a next, its items in a canonical order)."""
+    path = random_writes.collection_path(collection, ns)
+    if read.name:  # /api/v1/watch/..., /apis/GROUP/VERSION/watch/...
+        parts = path.split("/")
+        at = 3 if parts[1] == "api" else 4
+        path = "/".join([*parts[:at], "watch", *parts[at:], read.name])
+    query = {k: marks.get(v, v) if k == "resourceVersion" else v.replace("{ns}", ns) for k, v in read.query.items()}
+    if read.watch:
+        query = {"watch": "1", "timeoutSeconds": "1", **query}
+        code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}")
+        return (code, _events(doc)) if code == 200 else (code, random_writes.reduce(doc))
+    pages: list[Any] = []
+    generated: list[str] = []  # which page holds which generated name is their random suffixes' doing
+    while len(pages) < 10:
+        code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}")
+        if code != 200:
+            return [*pages, (code, random_writes.reduce(doc)), sorted(generated)]
+        cont = doc["metadata"].get("continue", "")
+        metadata = {k: v for k, v in doc["metadata"].items() if k not in ("continue", "resourceVersion")}
+        items = [json.dumps(random_writes.reduce(i), sort_keys=True) for i in doc["items"]]
+        generated += [i for i in items if '"g-XXXXX"' in i]
+        pages.append((metadata, bool(cont), sorted("GENERATED" if '"g-XXXXX"' in i else i for i in items)))
+        if not cont:
+            break
+        query = {k: v for k, v in query.items() if k not in ("resourceVersion", "resourceVersionMatch")}
+        query["continue"] = cont
+    return [*pages, sorted(generated)]
+
+
+def _encoded(query: dict[str, str]) -> str:
+    return "&".join(f"{k}={quote(v)}" for k, v in query.items())
+
+
+def _events(doc: Any) -> list[tuple[str, Any]]:
+    lines = doc["text"].splitlines() if "text" in doc else [json.dumps(doc)]  # (one line parses whole)
+    events = [(e["type"], e["object"]["metadata"].get("annotations") if e["type"] == "BOOKMARK"
+               else random_writes.reduce(e["object"])) for e in map(json.loads, filter(None, lines))]
+    out: list[tuple[str, Any]] = []
+    generated: list[tuple[str, Any]] = []  # a run of ADDED events of generated names, in the suffixes' order
+    for event in [*events, ("", None)]:
+        if event[0] == "ADDED" and event[1]["metadata"].get("name") == "g-XXXXX":
+            generated.append(event)
+            continue
+        out += sorted(generated, key=lambda e: json.dumps(e, sort_keys=True))
+        generated = []
+        out.append(event)
+    return out[:-1]
+
+
+def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, sequence: list[random_writes.Op],
+                seed: int, n: int, probe: random_writes.Settler | None = None) -> list[tuple[Read, Any, Any]]:
+    """Runs `sequence` on both servers, marking the resourceVersion of the collection before, in the middle
+    and after, then `n` reads from `seed`; the reads whose answers differ."""
+    servers = (real, (replay.url, ""))
+
+    def mark(server: rawhttp.Server) -> str:
+        code, doc, _ = rawhttp.call(*server, "GET", random_writes.collection_path(collection, ns))
+        assert code == 200, doc
+        return str(doc["metadata"]["resourceVersion"])
+    marks: list[dict[str, str]] = [{"start": mark(s)} for s in servers]
+    for part, at in ((sequence[:len(sequence) // 2], "mid"), (sequence[len(sequence) // 2:], "now")):
+        random_writes.run(real, ns, part, probe=probe)
+        random_writes.run(servers[1], ns, part)
+        for server, marked in zip(servers, marks, strict=True):
+            marked[at] = mark(server)
+    out = []
+    for read in reads(collection, seed, n):
+        got = answer(real, ns, collection, read, marks[0])
+        if read.watch:  # ended by moving the replay's clock once the replay has it
+            watches = len(replay.watches()) + 1
+
+            def end(watches: int = watches) -> None:
+                replay.wait_for(lambda r: len(r.watches()) >= watches, what="the watch")
+                replay.advance(5)
+            emulated = watched(lambda read=read: answer(servers[1], ns, collection, read, marks[1]), end)
+        else:
+            emulated = answer(servers[1], ns, collection, read, marks[1])
+        if got != emulated:
+            out.append((read, got, emulated))
+    return out
