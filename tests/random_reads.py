@@ -32,6 +32,7 @@ _FIELDS = {
     "services": ("spec.type=ClusterIP", "spec.type!=NodePort", "spec.clusterIP=None", "spec.clusterIP="),
     "jobs": ("status.successful=0", "status.successful=1"),
 }
+_META_FIELDS = ("metadata.name=a", "metadata.name!=b", "metadata.namespace={ns}")  # every kind's
 _LABELS = ("", "", "x=1", "x!=1", "y", "!y", "x in (1,2)", "x notin (1)", "x=1,y", "app", "app=web")
 _MARKS = ("start", "start", "mid", "mid", "now", "0", "")  # where a read starts: see `answer`
 
@@ -57,7 +58,7 @@ def reads(collection: str, seed: int, n: int) -> list[Read]:
         if label := r.choice(_LABELS):
             query["labelSelector"] = label
         if r.random() < 0.6:
-            query["fieldSelector"] = ",".join(r.sample(_FIELDS.get(collection, ("metadata.name=a",)), r.choice((1, 2))))
+            query["fieldSelector"] = ",".join(r.sample(_FIELDS.get(collection, _META_FIELDS), r.choice((1, 2))))
         if watch and r.random() < 0.3:
             query.update(allowWatchBookmarks="true")
         if watch and r.random() < 0.25:
@@ -82,16 +83,16 @@ def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: 
     if read.watch:
         query = {"watch": "1", "timeoutSeconds": "1", **query}
         code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}")
-        return (code, _events(doc)) if code == 200 else (code, random_writes.reduce(doc))
+        return (code, _events(doc)) if code == 200 else (code, _reduced(doc))
     pages: list[Any] = []
     generated: list[str] = []  # which page holds which generated name is their random suffixes' doing
     while len(pages) < 10:
         code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}")
         if code != 200:
-            return [*pages, (code, random_writes.reduce(doc)), sorted(generated)]
+            return [*pages, (code, _reduced(doc)), sorted(generated)]
         cont = doc["metadata"].get("continue", "")
         metadata = {k: v for k, v in doc["metadata"].items() if k not in ("continue", "resourceVersion")}
-        items = [json.dumps(random_writes.reduce(i), sort_keys=True) for i in doc["items"]]
+        items = [json.dumps(_reduced(i), sort_keys=True) for i in doc["items"]]
         generated += [i for i in items if '"g-XXXXX"' in i]
         pages.append((metadata, bool(cont), sorted("GENERATED" if '"g-XXXXX"' in i else i for i in items)))
         if not cont:
@@ -101,6 +102,15 @@ def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: 
     return [*pages, sorted(generated)]
 
 
+def _reduced(doc: Any) -> Any:
+    """random_writes.reduce, every resourceVersion alike (a bootstrap object's has fewer digits than it evens
+    out)."""
+    out = random_writes.reduce(doc)
+    if isinstance(out, dict) and isinstance(out.get("metadata"), dict) and "resourceVersion" in out["metadata"]:
+        out["metadata"]["resourceVersion"] = "N"
+    return out
+
+
 def _encoded(query: dict[str, str]) -> str:
     return "&".join(f"{k}={quote(v)}" for k, v in query.items())
 
@@ -108,7 +118,7 @@ def _encoded(query: dict[str, str]) -> str:
 def _events(doc: Any) -> list[tuple[str, Any]]:
     lines = doc["text"].splitlines() if "text" in doc else [json.dumps(doc)]  # (one line parses whole)
     events = [(e["type"], e["object"]["metadata"].get("annotations") if e["type"] == "BOOKMARK"
-               else random_writes.reduce(e["object"])) for e in map(json.loads, filter(None, lines))]
+               else _reduced(e["object"])) for e in map(json.loads, filter(None, lines))]
     out: list[tuple[str, Any]] = []
     generated: list[tuple[str, Any]] = []  # a run of ADDED events of generated names, in the suffixes' order
     for event in [*events, ("", None)]:
@@ -124,7 +134,8 @@ def _events(doc: Any) -> list[tuple[str, Any]]:
 def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, sequence: list[random_writes.Op],
                 seed: int, n: int, probe: random_writes.Settler | None = None) -> list[tuple[Read, Any, Any]]:
     """Runs `sequence` on both servers, marking the resourceVersion of the collection before, in the middle
-    and after, then `n` reads from `seed`; the reads whose answers differ."""
+    and after, then gets every object it names from each mark, then makes `n` reads from `seed`; the reads
+    whose answers differ (a get as a Read of its name that is no watch)."""
     servers = (real, (replay.url, ""))
 
     def mark(server: rawhttp.Server) -> str:
@@ -138,6 +149,14 @@ def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, 
         for server, marked in zip(servers, marks, strict=True):
             marked[at] = mark(server)
     out = []
+    for name in sorted({op.name for op in sequence if op.collection == collection and op.name}):
+        for mark in ("start", "mid", "now", "0", ""):  # a get of each object the sequence names, from each mark
+            path = f"{random_writes.collection_path(collection, ns)}/{name.replace('{ns}', ns)}?resourceVersion="
+            got, emulated = ((code, _reduced(doc)) for code, doc, _ in
+                             (rawhttp.call(*s, "GET", path + m.get(mark, mark)) for s, m in zip(servers, marks,
+                                                                                                 strict=True)))
+            if got != emulated:
+                out.append((Read({"resourceVersion": mark}, False, name), got, emulated))
     for read in reads(collection, seed, n):
         got = answer(real, ns, collection, read, marks[0])
         if read.watch:  # ended by moving the replay's clock once the replay has it
