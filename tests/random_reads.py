@@ -7,6 +7,8 @@ suffixes order, in a canonical order)."""
 
 from __future__ import annotations
 
+import concurrent.futures
+import http.client
 import json
 import random
 from dataclasses import dataclass
@@ -71,17 +73,13 @@ def reads(collection: str, seed: int, n: int) -> list[Read]:
     return out
 
 
-def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: dict[str, str]) -> Any:
+def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: dict[str, str], timeout: int = 1
+           ) -> Any:
     """The code and the reduced events of a one-second watch, or the pages of a list (each page's metadata
     but its continue token and resourceVersion, whether it had a next, its items in a canonical order)."""
-    path = random_writes.collection_path(collection, ns)
-    if read.name:  # /api/v1/watch/..., /apis/GROUP/VERSION/watch/...
-        parts = path.split("/")
-        at = 3 if parts[1] == "api" else 4
-        path = "/".join([*parts[:at], "watch", *parts[at:], read.name])
-    query = {k: marks.get(v, v) if k == "resourceVersion" else v.replace("{ns}", ns) for k, v in read.query.items()}
+    path, query = _target(ns, collection, read, marks)
     if read.watch:
-        query = {"watch": "1", "timeoutSeconds": "1", **query}
+        query = {"watch": "1", "timeoutSeconds": str(timeout), **query}
         code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}")
         return (code, _events(doc)) if code == 200 else (code, _reduced(doc))
     pages: list[Any] = []
@@ -100,6 +98,17 @@ def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: 
         query = {k: v for k, v in query.items() if k not in ("resourceVersion", "resourceVersionMatch")}
         query["continue"] = cont
     return [*pages, sorted(generated)]
+
+
+def _target(ns: str, collection: str, read: Read, marks: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The path and query of a read, its mark replaced by the server's resourceVersion."""
+    path = random_writes.collection_path(collection, ns)
+    if read.name:  # /api/v1/watch/..., /apis/GROUP/VERSION/watch/...
+        parts = path.split("/")
+        at = 3 if parts[1] == "api" else 4
+        path = "/".join([*parts[:at], "watch", *parts[at:], read.name])
+    return path, {k: marks.get(v, v) if k == "resourceVersion" else v.replace("{ns}", ns)
+                  for k, v in read.query.items()}
 
 
 def _reduced(doc: Any) -> Any:
@@ -131,32 +140,34 @@ def _events(doc: Any) -> list[tuple[str, Any]]:
     return out[:-1]
 
 
+def _mark(server: rawhttp.Server, ns: str, collection: str) -> str:
+    """The collection's resourceVersion now, on `server`."""
+    code, doc, _ = rawhttp.call(*server, "GET", random_writes.collection_path(collection, ns))
+    assert code == 200, doc
+    return str(doc["metadata"]["resourceVersion"])
+
+
 def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, sequence: list[random_writes.Op],
                 seed: int, n: int, probe: random_writes.Settler | None = None) -> list[tuple[Read, Any, Any]]:
     """Runs `sequence` on both servers, marking the resourceVersion of the collection before, in the middle
     and after, then gets every object it names from each mark, then makes `n` reads from `seed`; the reads
     whose answers differ (a get as a Read of its name that is no watch)."""
     servers = (real, (replay.url, ""))
-
-    def mark(server: rawhttp.Server) -> str:
-        code, doc, _ = rawhttp.call(*server, "GET", random_writes.collection_path(collection, ns))
-        assert code == 200, doc
-        return str(doc["metadata"]["resourceVersion"])
-    marks: list[dict[str, str]] = [{"start": mark(s)} for s in servers]
+    marks: list[dict[str, str]] = [{"start": _mark(s, ns, collection)} for s in servers]
     for part, at in ((sequence[:len(sequence) // 2], "mid"), (sequence[len(sequence) // 2:], "now")):
         random_writes.run(real, ns, part, probe=probe)
         random_writes.run(servers[1], ns, part)
         for server, marked in zip(servers, marks, strict=True):
-            marked[at] = mark(server)
+            marked[at] = _mark(server, ns, collection)
     out = []
     for name in sorted({op.name for op in sequence if op.collection == collection and op.name}):
-        for mark in ("start", "mid", "now", "0", ""):  # a get of each object the sequence names, from each mark
+        for at in ("start", "mid", "now", "0", ""):  # a get of each object the sequence names, from each mark
             path = f"{random_writes.collection_path(collection, ns)}/{name.replace('{ns}', ns)}?resourceVersion="
             got, emulated = ((code, _reduced(doc)) for code, doc, _ in
-                             (rawhttp.call(*s, "GET", path + m.get(mark, mark)) for s, m in zip(servers, marks,
-                                                                                                 strict=True)))
+                             (rawhttp.call(*s, "GET", path + m.get(at, at)) for s, m in zip(servers, marks,
+                                                                                             strict=True)))
             if got != emulated:
-                out.append((Read({"resourceVersion": mark}, False, name), got, emulated))
+                out.append((Read({"resourceVersion": at}, False, name), got, emulated))
     for read in reads(collection, seed, n):
         got = answer(real, ns, collection, read, marks[0])
         if read.watch:  # ended by moving the replay's clock once the replay has it
@@ -171,3 +182,50 @@ def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, 
         if got != emulated:
             out.append((read, got, emulated))
     return out
+
+
+_LIVE_SECONDS = 10  # a live watch's timeout: longer than a sequence's writes take on the real apiserver
+
+
+def live_differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str,
+                     sequence: list[random_writes.Op], seed: int, n: int,
+                     probe: random_writes.Settler | None = None) -> list[tuple[Read, Any, Any]]:
+    """The first `n` watches of the reads from `seed` that start from before `sequence`, 0 or none, opened on
+    both servers before it runs and read as its writes happen: events as the watch cache (emulate's fan-out)
+    delivers them live rather than as a backlog; those whose events differ. Bookmarks without the
+    initial-events-end annotation are left out: when they come is the clock's doing (a replay's writes all
+    happen at one instant of its clock, the real apiserver's over a second or two)."""
+    watches = [r for r in reads(collection, seed, 4 * n)
+               if r.watch and r.query.get("resourceVersion", "") in ("start", "0", "")][:n]
+    servers = (real, (replay.url, ""))
+    opened = []
+    for server in servers:
+        marks = {"start": _mark(server, ns, collection)}
+        opened.append([_opened(server, *_target(ns, collection, w, marks)) for w in watches])
+    with concurrent.futures.ThreadPoolExecutor(2 * len(watches)) as pool:
+        events = [[pool.submit(_live_events, *o) for o in row] for row in opened]
+        random_writes.run(real, ns, sequence, probe=probe)
+        random_writes.run(servers[1], ns, sequence)
+        replay.advance(_LIVE_SECONDS + 2)
+        got, emulated = ([f.result(timeout=60) for f in row] for row in events)
+    return [(w, g, e) for w, g, e in zip(watches, got, emulated, strict=True) if g != e]
+
+
+def _opened(server: rawhttp.Server, path: str, query: dict[str, str]
+            ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """A watch whose answer has begun: its headers come once the server has registered it."""
+    conn = rawhttp.connect(server[0])
+    query = {"watch": "1", "timeoutSeconds": str(_LIVE_SECONDS), **query}
+    conn.request("GET", f"{path}?{_encoded(query)}", headers={
+        "Accept": "application/json", **({"Authorization": f"Bearer {server[1]}"} if server[1] else {})})
+    return conn, conn.getresponse()
+
+
+def _live_events(conn: http.client.HTTPConnection, resp: http.client.HTTPResponse) -> Any:
+    try:
+        doc = {"text": resp.read().decode()}
+    finally:
+        conn.close()
+    if resp.status != 200:
+        return resp.status, _reduced(json.loads(doc["text"]))
+    return resp.status, [e for e in _events(doc) if e != ("BOOKMARK", None)]

@@ -21,7 +21,8 @@ from tests.realkube import RealKube
 _CONNECTIONS: dict[str, http.client.HTTPConnection] = {}  # one kept-alive connection per server
 
 
-def _open(base: str) -> http.client.HTTPConnection:
+def connect(base: str) -> http.client.HTTPConnection:
+    """A connection of its own to `base` (the test apiserver's certificate is its own CA's: not checked)."""
     url = urllib.parse.urlsplit(base)
     if url.scheme == "https":
         ctx = ssl.create_default_context()
@@ -33,7 +34,7 @@ def _open(base: str) -> http.client.HTTPConnection:
 
 def _connection(base: str) -> http.client.HTTPConnection:
     if base not in _CONNECTIONS:
-        _CONNECTIONS[base] = _open(base)
+        _CONNECTIONS[base] = connect(base)
     return _CONNECTIONS[base]
 
 
@@ -66,7 +67,7 @@ def send(base: str, token: str, method: str, path: str, body: bytes | None, head
     """A request with exactly `headers` (no Accept unless given): the code, the headers and the body as sent."""
     headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **headers}
     # a connection of its own: a kept one may be another server's that had this port before, or closed by it
-    conn = _open(base)
+    conn = connect(base)
     try:
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()

@@ -49,3 +49,14 @@ def test_a_list_of_one_object_reads_it_now_unless_the_version_must_match_exactly
         return out
     got = answers(real)
     assert answers((replay.url, "")) == got == [(200, ["2"]), (200, ["1"]), (200, ["1"]), (200, ["2"])]
+
+
+@pytest.mark.parametrize(("collection", "seed"), [("configmaps", 4), ("pods", 4)])
+def test_watches_open_while_a_random_sequence_writes_get_the_real_apiservers_events(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, collection: str, seed: int) -> None:
+    """Events delivered live (emulate's fan-out), with selectors that objects enter and leave, initial events
+    first where asked."""
+    ns = f"live-reads-{collection}-{seed}"
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    generate = {"configmaps": random_writes.ops, "pods": random_writes.pod_ops}[collection]
+    assert random_reads.live_differences(real, replay, ns, collection, generate(seed, 40), seed, 8) == []
