@@ -464,6 +464,22 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
             "x-kubernetes-validations": [{"rule": " "}, {"rule": "true", "message": "a\nb"},
                                          {"rule": "self.size() > 1\n&& true"}, {"rule": "true", "reason": "Nope"},
                                          {"rule": "true", "messageExpression": " "}]})),
+        ("rules naming fields their place does not declare, the escaped, a map's and an embedded resource's "
+         "aside", spec({"type": "object", "x-kubernetes-validations": [
+             {"rule": "self.b == 'x' && self.l.all(i, i.nme == self.a__dash__b)"}, {"rule": "has(self.q)"},
+             {"rule": "self.m.anykey == 'a' && self.t.kind == 'T' && has(self.t.metadata.labels)"},
+             {"rule": "self.a__dash__c == 'a' ||\n  self.pu.x == 1", "message": "m"}],
+             "properties": {
+                 "a-b": {"type": "string"}, "m": {"type": "object", "additionalProperties": {"type": "string"}},
+                 "l": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+                 "t": {"type": "object", "x-kubernetes-embedded-resource": True,
+                       "x-kubernetes-preserve-unknown-fields": True},
+                 "pu": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}})),
+        ("rules that are no bool, and a resource's metadata beyond name and generateName", lambda c: (
+            _spec_props(c).update(f={"type": "object", "properties": {"n": {"x-kubernetes-int-or-string": True}},
+                                     "x-kubernetes-validations": [{"rule": "self.n"}, {"rule": "size(self.n)"}]}),
+            c["spec"]["versions"][0]["schema"]["openAPIV3Schema"].update({"x-kubernetes-validations": [
+                {"rule": "self.metadata.namespace == 'x'"}, {"rule": "self.metadata.name.startsWith('a')"}]}))),
         ("printer columns of unknown types and formats, and paths not starting with a dot", lambda c: c["spec"][
             "versions"][0].update(additionalPrinterColumns=[
                 {"name": "A", "type": "text", "format": "money", "jsonPath": "spec.a"}, {"jsonPath": ""}])),

@@ -50,7 +50,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "`"
             "b": "\b", "f": "\f", "v": "\v"}
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
+def _tokens(text: str) -> list[tuple[str, str, int]]:
+    """(kind, text, offset in the rule) of each token."""
     out, pos = [], 0
     while pos < len(text):
         if text[pos:].strip() == "":
@@ -59,7 +60,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         if m is None:
             raise Unsupported(f"cannot read {text[pos:pos + 10]!r}")
         kind = m.lastgroup or ""
-        out.append((kind, m.group(kind)))
+        out.append((kind, m.group(kind), m.start(kind)))
         pos = m.end()
     return out
 
@@ -97,7 +98,12 @@ class _Parser:
         if self.i >= len(self.toks) or (want is not None and self.toks[self.i][1] != want):
             raise Unsupported(f"expected {want or 'more'} at {self.peek()!r}")
         self.i += 1
-        return self.toks[self.i - 1]
+        return self.toks[self.i - 1][:2]
+
+    def at(self) -> int:
+        """The offset of the next token (a selection's and a call's place, as CEL reports it: the `.`, the
+        `(`)."""
+        return self.toks[self.i][2] if self.i < len(self.toks) else -1
 
     def parse(self) -> Node:
         node = self.ternary()
@@ -134,11 +140,13 @@ class _Parser:
     def member(self) -> Node:
         node = self.primary()
         while self.peek() in (".", "["):
+            dot = self.at()
             if self.take()[1] == ".":
                 kind, name = self.take()
                 if kind != "name":
                     raise Unsupported("a field name after '.'")
-                node = ("call", name, node, self.args()) if self.peek() == "(" else ("field", node, name)
+                paren = self.at()
+                node = ("call", name, node, self.args(), paren) if self.peek() == "(" else ("field", node, name, dot)
             else:
                 node = ("index", node, self.ternary())
                 self.take("]")
@@ -170,7 +178,8 @@ class _Parser:
             if tok in ("true", "false", "null"):
                 return ("lit", {"true": True, "false": False, "null": None}[tok])
             if self.peek() == "(":
-                return ("call", tok, None, self.args())
+                at = self.at()
+                return ("call", tok, None, self.args(), at)
             return ("var", tok)
         if tok == "(":
             node = self.ternary()

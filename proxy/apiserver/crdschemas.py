@@ -6,7 +6,7 @@ apply reads). Pure: schema dicts in, causes out, in the apiserver's order.
 
 Ported from k8s.io/apiextensions-apiserver pkg/apiserver/schema (validation.go, complete.go, convert.go) and
 pkg/apis/apiextensions/validation (validation.go). Left out: the rules on defaults, patterns Go cannot
-compile, and CEL rules' compilation and cost.
+compile, and of CEL rules' compilation all but what celcheck.py checks, and their cost.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from . import celcheck
 from .fielderrors import Cause, forbidden, invalid, not_supported, required
-from .schema import EMBEDDED, items_of, properties_of
+from .schema import EMBEDDED, additional_of, items_of, properties_of
 
 Obj = dict[str, Any]
 
@@ -29,11 +30,14 @@ _UNSUPPORTED = ("id", "$schema", "$ref", "patternProperties", "dependencies", "d
 
 def causes(s: Obj, path: str) -> list[Cause]:
     """The causes of a 422 for a definition's schema at `path`: a nullable root, the structural rules' (sorted
-    by their text, as Go sorts them), then the OpenAPI schema rules'."""
+    by their text, as Go sorts them), then the OpenAPI schema rules'; with none, its CEL rules' compilation
+    (the apiserver compiles a rule only where the schema at and under it is sound: here, only where it is
+    sound as a whole)."""
     out = [forbidden(f"{path}.nullable", "nullable cannot be true at the root")] if s.get("nullable") else []
     out += sorted(_invariants(s, "root", path) + _completeness(s, path), key=lambda c: f"{c[0]}: {c[2]}") \
         if _convertible(s) else []
-    return out + _openapi(s, path)
+    out += _openapi(s, path)
+    return out or _rule_compilation(s, path, True)
 
 
 def _dict(value: Any) -> Obj | None:
@@ -345,6 +349,27 @@ def _rule_causes(s: Obj, path: str) -> list[Cause]:
             out.append(required(f"{where}.messageExpression", "messageExpression must be non-empty if specified"))
         if rule.get("reason") is not None and rule["reason"] not in _RULE_REASONS:
             out.append(not_supported(f"{where}.reason", rule["reason"], _RULE_REASONS))
+    return out
+
+
+def _rule_compilation(s: Any, path: str, resource: bool) -> list[Cause]:
+    """What compiling each CEL rule says (celcheck), a node's children's before its own, in the walk's order
+    (additionalProperties, properties, items)."""
+    if not isinstance(s, dict):
+        return []
+    out: list[Cause] = []
+    children = [(additional_of(s), f"{path}.additionalProperties"), (items_of(s), f"{path}.items")]
+    children[1:1] = [(child, f"{path}.properties[{name}]") for name, child in properties_of(s).items()]
+    for child, where in children:
+        if isinstance(child, dict):
+            out += _rule_compilation(child, where, bool(child.get(EMBEDDED)))
+    for i, rule in enumerate(s.get("x-kubernetes-validations") or ()):
+        if isinstance(rule, dict) and isinstance(rule.get("rule"), str) \
+                and (why := celcheck.rule_error(rule["rule"], s, resource)):
+            shown = {"Rule": rule["rule"], "Message": rule.get("message") or "",  # the internal struct, as Go prints it
+                     "MessageExpression": rule.get("messageExpression") or "", "Reason": rule.get("reason"),
+                     "FieldPath": rule.get("fieldPath") or "", "OptionalOldSelf": rule.get("optionalOldSelf")}
+            out.append(invalid(f"{path}.x-kubernetes-validations[{i}].rule", shown, why))
     return out
 
 

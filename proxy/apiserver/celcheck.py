@@ -1,0 +1,153 @@
+"""A definition's CEL rules checked as the apiextensions-apiserver compiles them when the definition is
+written, for the mistakes typing makes most: a field the schema does not declare at the rule's place
+(`undefined field 'replcas'`), and a rule whose result is not a bool. The rest of cel-go's checker (overloads,
+undeclared variables, the words of syntax errors) and the cost estimate are not modelled: such a rule is
+accepted here, where the apiserver refuses it.
+
+A rule's types are SchemaDeclType's (k8s.io/apiserver/pkg/cel/common/schemas.go): an object declares the
+properties that have a type (an int-or-string is `dyn`; x-kubernetes-preserve-unknown-fields declares none),
+plus apiVersion, kind and metadata.name and generateName at a resource's root and in an embedded resource;
+an object with an additionalProperties schema is a map, which any key selects. What this subset does not
+type (a function it does not know) is unknown and never refused on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import cel
+from .schema import EMBEDDED, additional_of, items_of, properties_of
+
+# A type: ("object", {field: type}), ("map", value), ("list", item), a scalar's name ("string", "int", "double",
+# "bool", "dyn", "null"), or UNKNOWN (this checker cannot tell)
+UNKNOWN: Any = None
+_SCALARS = {"string": "string", "integer": "int", "number": "double", "boolean": "bool"}
+_MACROS = ("all", "exists", "exists_one", "map", "filter")
+_BOOL_METHODS = ("startsWith", "endsWith", "contains", "matches")
+_RESULTS = {"size": "int", "int": "int", "double": "double", "string": "string", "lowerAscii": "string",
+            "upperAscii": "string", **dict.fromkeys(_BOOL_METHODS, "bool")}
+
+
+def rule_error(rule: str, s: dict[str, Any], resource: bool) -> str | None:
+    """What compiling `rule` at schema node `s` (`resource`: a resource's root or an embedded resource) says
+    is wrong, in the apiserver's words, or None."""
+    try:
+        tree = cel.parse(rule)
+    except cel.Unsupported:
+        return None
+    errors: list[tuple[int, str]] = []
+    self_type = decl(s, resource)
+    result = _typed(tree, {"self": self_type, "oldSelf": self_type}, errors)
+    if errors:
+        return "compilation failed: " + "\n".join(_shown(rule, at, what) for at, what in sorted(errors))
+    if result is not UNKNOWN and result != "bool":
+        return "cel expression must evaluate to a bool"
+    return None
+
+
+def decl(s: Any, resource: bool = False) -> Any:
+    """SchemaDeclType: the CEL type of values of schema `s`, None where it declares none."""
+    if not isinstance(s, dict):
+        return None
+    if s.get("x-kubernetes-int-or-string"):
+        return "dyn"
+    typ = s.get("type")
+    if typ == "array":
+        items = items_of(s)
+        item = decl(items, bool(items.get(EMBEDDED))) if items is not None else None
+        return None if item is None else ("list", item)
+    if typ == "object":
+        extra = additional_of(s)
+        if extra is not None:
+            value = decl(extra, bool(extra.get(EMBEDDED)))
+            return None if value is None else ("map", value)
+        fields = {name: t for name, p in properties_of(s).items()
+                  if (t := decl(p, isinstance(p, dict) and bool(p.get(EMBEDDED)))) is not None}
+        if resource and not _typed_resource(s):  # WithTypeAndObjectMeta
+            fields.update(apiVersion="string", kind="string",
+                          metadata=("object", {"name": "string", "generateName": "string"}))
+        return "object", fields
+    return _SCALARS.get(str(typ))
+
+
+def _typed_resource(s: dict[str, Any]) -> bool:
+    """Whether a resource's schema declares apiVersion, kind and metadata.name and generateName itself (then
+    WithTypeAndObjectMeta leaves it, its metadata's other properties included, as it is)."""
+    props = properties_of(s)
+    meta = props.get("metadata")
+    meta_props = properties_of(meta) if isinstance(meta, dict) else {}
+    return all(isinstance(n, dict) and n.get("type") == t for n, t in (
+        (props.get("kind"), "string"), (props.get("apiVersion"), "string"), (meta, "object"),
+        (meta_props.get("name"), "string"), (meta_props.get("generateName"), "string")))
+
+
+def _typed(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> Any:
+    """The type of `node`, noting each field it selects that its object does not declare."""
+    op = node[0]
+    if op == "lit":
+        v = node[1]
+        return "null" if v is None else "bool" if isinstance(v, bool) else "int" if isinstance(v, int) \
+            else "double" if isinstance(v, float) else "string"
+    if op == "var":
+        return env.get(node[1], UNKNOWN)
+    if op == "field":
+        return _selected(_typed(node[1], env, errors), node[2], node[3], errors)
+    if op == "index":
+        target = _typed(node[1], env, errors)
+        _typed(node[2], env, errors)
+        return target[1] if isinstance(target, tuple) and target[0] in ("list", "map") else UNKNOWN
+    if op == "call":
+        return _called(node, env, errors)
+    if op == "list":
+        for item in node[1]:
+            _typed(item, env, errors)
+        return "list", UNKNOWN
+    parts = [_typed(n, env, errors) for n in node[1:]]
+    if op in ("||", "&&", "!", "==", "!=", "<", "<=", ">", ">=", "in"):
+        return "bool"
+    if op == "?":
+        return parts[1] if parts[1] == parts[2] else UNKNOWN
+    if op == "neg":
+        return parts[0] if parts[0] in ("int", "double") else UNKNOWN
+    same = parts[0] if parts[0] == parts[1] else UNKNOWN
+    return same if same in ("int", "double") or (op == "+" and (same == "string" or (isinstance(same, tuple)
+                                                                and same[0] == "list"))) else UNKNOWN
+
+
+def _selected(target: Any, name: str, at: int, errors: list[tuple[int, str]]) -> Any:
+    if isinstance(target, tuple) and target[0] == "object":
+        declared = target[1].get(cel._property_name(name))
+        if declared is None:
+            errors.append((at, f"undefined field '{name}'"))
+        return declared
+    return target[1] if isinstance(target, tuple) and target[0] == "map" else UNKNOWN
+
+
+def _called(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> Any:
+    name, target, args, at = node[1], node[2], node[3], node[4]
+    if name == "has" and target is None and len(args) == 1 and args[0][0] == "field":
+        _selected(_typed(args[0][1], env, errors), args[0][2], at, errors)  # the macro's place: its `(`
+        return "bool"
+    if name in _MACROS and target is not None and len(args) == 2 and args[0][0] == "var":
+        over = _typed(target, env, errors)
+        each = (over[1] if over[0] == "list" else "string") if isinstance(over, tuple) and over[0] != "object" \
+            else UNKNOWN
+        body = _typed(args[1], {**env, args[0][1]: each}, errors)
+        return ("list", body) if name == "map" else over if name == "filter" else "bool"
+    if target is not None:
+        _typed(target, env, errors)
+    for arg in args:
+        _typed(arg, env, errors)
+    return _RESULTS.get(name, UNKNOWN)
+
+
+def _shown(rule: str, at: int, what: str) -> str:
+    """cel-go's Error.ToDisplayString: the place (line, and column from 1), the words, the line and a caret
+    under the place (full-width for a wide character)."""
+    line_start = rule.rfind("\n", 0, at) + 1
+    line_end = rule.find("\n", at)
+    line = rule[line_start:line_end if line_end >= 0 else None].replace("\t", " ")
+    column = at - line_start
+    dots = "".join("\uff0e" if len(c.encode()) > 1 else "." for c in line[:column])
+    caret = "\uff3e" if column < len(line) and len(line[column].encode()) > 1 else "^"
+    return f"ERROR: <input>:{rule.count(chr(10), 0, at) + 1}:{column + 1}: {what}\n | {line}\n | {dots}{caret}"

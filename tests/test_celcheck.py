@@ -1,0 +1,56 @@
+"""A definition's CEL rules checked as the apiserver compiles them (proxy/apiserver/celcheck.py): the fields a
+rule's place declares, a result that is a bool, and cel-go's display of where (the words the real
+kube-apiserver v1.37.2 answered; tests/crds_differential.py compares whole definitions with it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from watchproxy.apiserver import celcheck
+
+SPEC: dict[str, Any] = {"type": "object", "properties": {
+    "x": {"type": "string"}, "foo-bar": {"type": "string"}, "ios": {"x-kubernetes-int-or-string": True},
+    "m": {"type": "object", "additionalProperties": {"type": "string"}},
+    "pu": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
+    "l": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
+    "t": {"type": "object", "x-kubernetes-embedded-resource": True, "x-kubernetes-preserve-unknown-fields": True}}}
+
+
+def _undefined(rule: str, at: int, name: str) -> str:
+    return f"compilation failed: ERROR: <input>:1:{at + 1}: undefined field '{name}'\n | {rule}\n | {'.' * at}^"
+
+
+@pytest.mark.parametrize(("rule", "error"), [
+    ("self.x == 'a'", None),
+    ("self.y == 'a'", _undefined("self.y == 'a'", 4, "y")),
+    ("has(self.q)", _undefined("has(self.q)", 3, "q")),  # a macro's place is its `(`
+    ("self.foo__dash__bar == ''", None),
+    ("self.foo__dash__baz == ''", _undefined("self.foo__dash__baz == ''", 4, "foo__dash__baz")),
+    ("self.m.anykey == 'a'", None),  # a map: any key
+    ("self.pu.foo == 'a'", _undefined("self.pu.foo == 'a'", 7, "foo")),  # preserved fields are not declared
+    ("self.t.kind == 'T' && self.t.metadata.name == 'n'", None),  # an embedded resource's
+    ("self.l.all(i, i.nme == 'x')", _undefined("self.l.all(i, i.nme == 'x')", 15, "nme")),
+    ("self.l[0].name == self.x", None),
+    ("self.ios", "cel expression must evaluate to a bool"),  # dyn is no bool
+    ("self.l.map(i, i.name)", "cel expression must evaluate to a bool"),
+    ("size(self.l) > 0 ? self.x == 'a' : true", None),
+    ("self.x.lowerAscii().foo(1)", None),  # what this subset does not type is never refused
+    ("self.a == self.b", _undefined("self.a == self.b", 4, "a") + "\n" + _undefined("self.a == self.b", 14, "b")[20:]),
+])
+def test_a_rules_fields_and_result(rule: str, error: str | None) -> None:
+    assert celcheck.rule_error(rule, SPEC, False) == error
+
+
+def test_a_resources_root_declares_its_type_and_name_alone() -> None:
+    root = {"type": "object", "properties": {"metadata": {"type": "object"}}}
+    assert celcheck.rule_error("self.metadata.name.startsWith('a') && self.kind == 'K'", root, True) is None
+    assert celcheck.rule_error("self.metadata.namespace == 'x'", root, True) == \
+        _undefined("self.metadata.namespace == 'x'", 13, "namespace")
+
+
+def test_the_place_is_shown_on_its_line_and_under_wide_characters() -> None:
+    assert celcheck.rule_error("self.x == 'é' ||\n  self.zz == 'b'", SPEC, False) == \
+        "compilation failed: ERROR: <input>:2:7: undefined field 'zz'\n |   self.zz == 'b'\n | ......^"
+    wide = "compilation failed: ERROR: <input>:1:13: undefined field 'zz'\n | '日本' == self.zz\n | .．．.........^"
+    assert celcheck.rule_error("'日本' == self.zz", SPEC, False) == wide
