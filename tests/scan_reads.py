@@ -2,8 +2,8 @@
 sequence of a kind (tests/random_writes.py), then random watches and lists of the collection it writes most
 (tests/random_reads.py), and watches open while it writes (in a namespace of their own), every read whose
 answer differs printed. What was found this way and fixed is pinned in tests/test_reads_random_realkube.py
-and beside the reads it concerns. A cluster-scoped collection gets a real apiserver of its own per seed, so
-that it holds what a replay does: its bootstrap objects.
+and beside the reads it concerns. A cluster-scoped collection gets a real apiserver of its own per seed and
+pass, so that it holds what a replay does: its bootstrap objects.
 
     .venv/bin/python -m tests.scan_reads pods 1 20      # seeds 1 to 19, 20 reads each (make realkube first)
 """
@@ -36,14 +36,16 @@ def main(kind: str, first: int, stop: int, n: int = 20) -> int:
         for seed in range(first, stop):
             sequence = generate(seed, 40)
             collection = Counter(op.collection for op in sequence).most_common(1)[0][0]  # what it writes most
-            with ExitStack() as own:
-                if "/namespaces/" not in random_writes.collection_path(collection, "x"):
-                    real_kube = own.enter_context(realkube(Path(tmp) / f"kube-{seed}", 60))
-                else:
-                    kube = kube or shared.enter_context(realkube(Path(tmp) / "kube", 60))
-                    real_kube = kube
-                found = [*_differences(real_kube, Path(tmp), generate, sequence, collection, seed, n, False),
-                         *_differences(real_kube, Path(tmp), generate, sequence, collection, seed, n // 2, True)]
+            found = []
+            for live in (False, True):
+                with ExitStack() as own:
+                    if "/namespaces/" not in random_writes.collection_path(collection, "x"):
+                        real_kube = own.enter_context(realkube(Path(tmp) / f"kube-{seed}-{live}", 60))
+                    else:
+                        kube = kube or shared.enter_context(realkube(Path(tmp) / "kube", 60))
+                        real_kube = kube
+                    found += _differences(real_kube, Path(tmp), generate, sequence, collection, seed,
+                                          n // 2 if live else n, live)
             differing += bool(found)
             print(f"seed {seed}: {len(found)} of {n} reads and {n // 2} live watches differ", flush=True)
             for read, got, emulated in found[:2]:
