@@ -475,11 +475,13 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
                  "t": {"type": "object", "x-kubernetes-embedded-resource": True,
                        "x-kubernetes-preserve-unknown-fields": True},
                  "pu": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}})),
-        ("rules that are no bool, and a resource's metadata beyond name and generateName", lambda c: (
+        ("rules that are no bool, variables that are not declared, and a resource's metadata beyond name and "
+         "generateName", lambda c: (
             _spec_props(c).update(f={"type": "object", "properties": {"n": {"x-kubernetes-int-or-string": True}},
                                      "x-kubernetes-validations": [{"rule": "self.n"}, {"rule": "size(self.n)"}]}),
             c["spec"]["versions"][0]["schema"]["openAPIV3Schema"].update({"x-kubernetes-validations": [
-                {"rule": "self.metadata.namespace == 'x'"}, {"rule": "self.metadata.name.startsWith('a')"}]}))),
+                {"rule": "self.metadata.namespace == 'x'"}, {"rule": "self.metadata.name.startsWith('a')"},
+                {"rule": "slef.kind == 'x' || [1].all(i, j == i)"}]}))),
         ("printer columns of unknown types and formats, and paths not starting with a dot", lambda c: c["spec"][
             "versions"][0].update(additionalPrinterColumns=[
                 {"name": "A", "type": "text", "format": "money", "jsonPath": "spec.a"}, {"jsonPath": ""}])),

@@ -36,6 +36,11 @@ def _undefined(rule: str, at: int, name: str) -> str:
     ("self.l.map(i, i.name)", "cel expression must evaluate to a bool"),
     ("size(self.l) > 0 ? self.x == 'a' : true", None),
     ("self.x.lowerAscii().foo(1)", None),  # what this subset does not type is never refused
+    ("slef.x == 'a'", "compilation failed: ERROR: <input>:1:1: undeclared reference to 'slef' (in container '')"
+                      "\n | slef.x == 'a'\n | ^"),
+    ("self.l.all(i, j == 'a')", "compilation failed: ERROR: <input>:1:15: undeclared reference to 'j' (in "
+                                "container '')\n | self.l.all(i, j == 'a')\n | ..............^"),
+    ("type(self.x) == string && math.greatest(1, 2) > 0", None),  # a type's name; a library's namespace
     ("self.a == self.b", _undefined("self.a == self.b", 4, "a") + "\n" + _undefined("self.a == self.b", 14, "b")[20:]),
 ])
 def test_a_rules_fields_and_result(rule: str, error: str | None) -> None:

@@ -167,6 +167,7 @@ class _Parser:
         return out
 
     def primary(self) -> Node:
+        start = self.at()
         kind, tok = self.take()
         if kind == "num":
             if tok.endswith("u"):
@@ -180,7 +181,7 @@ class _Parser:
             if self.peek() == "(":
                 at = self.at()
                 return ("call", tok, None, self.args(), at)
-            return ("var", tok)
+            return ("var", tok, start)
         if tok == "(":
             node = self.ternary()
             self.take(")")

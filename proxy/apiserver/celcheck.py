@@ -1,8 +1,9 @@
 """A definition's CEL rules checked as the apiextensions-apiserver compiles them when the definition is
 written, for the mistakes typing makes most: a field the schema does not declare at the rule's place
-(`undefined field 'replcas'`), and a rule whose result is not a bool. The rest of cel-go's checker (overloads,
-undeclared variables, the words of syntax errors) and the cost estimate are not modelled: such a rule is
-accepted here, where the apiserver refuses it.
+(`undefined field 'replcas'`), a variable that is neither `self`, `oldSelf` nor a macro's (`slef`), and a rule
+whose result is not a bool. The rest of cel-go's checker (overloads, functions it does not have, the words
+of syntax errors) and the cost estimate are not modelled: such a rule is accepted here, where the apiserver
+refuses it.
 
 A rule's types are SchemaDeclType's (k8s.io/apiserver/pkg/cel/common/schemas.go): an object declares the
 properties that have a type (an int-or-string is `dyn`; x-kubernetes-preserve-unknown-fields declares none),
@@ -22,7 +23,11 @@ from .schema import EMBEDDED, additional_of, items_of, properties_of
 # "bool", "dyn", "null"), or UNKNOWN (this checker cannot tell)
 UNKNOWN: Any = None
 _SCALARS = {"string": "string", "integer": "int", "number": "double", "boolean": "bool"}
-_MACROS = ("all", "exists", "exists_one", "map", "filter")
+# the type names CEL declares (`type(self.x) == string`)
+_TYPE_NAMES = ("bool", "bytes", "double", "duration", "int", "list", "map", "null_type", "string", "timestamp",
+               "type", "uint", "dyn")
+_MACROS = ("all", "exists", "exists_one", "existsOne", "map", "filter", "transformList", "transformMap",
+           "transformMapEntry")
 _BOOL_METHODS = ("startsWith", "endsWith", "contains", "matches")
 _RESULTS = {"size": "int", "int": "int", "double": "double", "string": "string", "lowerAscii": "string",
             "upperAscii": "string", **dict.fromkeys(_BOOL_METHODS, "bool")}
@@ -89,6 +94,8 @@ def _typed(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> Any
         return "null" if v is None else "bool" if isinstance(v, bool) else "int" if isinstance(v, int) \
             else "double" if isinstance(v, float) else "string"
     if op == "var":
+        if node[1] not in env and node[1] not in _TYPE_NAMES:
+            errors.append((node[2], f"undeclared reference to '{node[1]}' (in container '')"))
         return env.get(node[1], UNKNOWN)
     if op == "field":
         return _selected(_typed(node[1], env, errors), node[2], node[3], errors)
@@ -128,13 +135,19 @@ def _called(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> An
     if name == "has" and target is None and len(args) == 1 and args[0][0] == "field":
         _selected(_typed(args[0][1], env, errors), args[0][2], at, errors)  # the macro's place: its `(`
         return "bool"
-    if name in _MACROS and target is not None and len(args) == 2 and args[0][0] == "var":
+    if name in _MACROS and target is not None and len(args) >= 2 and args[0][0] == "var":
         over = _typed(target, env, errors)
         each = (over[1] if over[0] == "list" else "string") if isinstance(over, tuple) and over[0] != "object" \
             else UNKNOWN
-        body = _typed(args[1], {**env, args[0][1]: each}, errors)
-        return ("list", body) if name == "map" else over if name == "filter" else "bool"
-    if target is not None:
+        scope = {**env, args[0][1]: each}
+        if len(args) == 3 and args[1][0] == "var":  # two variables (an index or key, a value): not typed here
+            scope.update({args[0][1]: UNKNOWN, args[1][1]: UNKNOWN})
+        elif len(args) == 3:  # map's filter
+            _typed(args[1], scope, errors)
+        body = _typed(args[-1], scope, errors)
+        return ("list", body) if name == "map" and len(args) == 2 else over if name == "filter" \
+            else "bool" if name in ("all", "exists", "exists_one", "existsOne") else UNKNOWN
+    if target is not None and not (target[0] == "var" and target[1] not in env):  # (math.greatest: a namespace)
         _typed(target, env, errors)
     for arg in args:
         _typed(arg, env, errors)
