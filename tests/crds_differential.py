@@ -482,6 +482,13 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
             c["spec"]["versions"][0]["schema"]["openAPIV3Schema"].update({"x-kubernetes-validations": [
                 {"rule": "self.metadata.namespace == 'x'"}, {"rule": "self.metadata.name.startsWith('a')"},
                 {"rule": "slef.kind == 'x' || [1].all(i, j == i)"}]}))),
+        ("rules given operands their operators and functions do not take, and a rule that ends too soon", spec({
+            "type": "object", "properties": {"n": {"type": "integer"}, "s": {"type": "string"},
+                                             "l": {"type": "array", "items": {"type": "integer"}}},
+            "x-kubernetes-validations": [
+                {"rule": "self.n == 1.0 || self.s in self.l"}, {"rule": "self.s && self.n > 1.5"},
+                {"rule": "(self.n > 0 ? 1 : 'b') == 1"}, {"rule": "size(self.n) > 0 && self.s.startsWith(self.n)"},
+                {"rule": "self.l == ['a'] && int(true) == 1"}, {"rule": "self.n % 2 == 0 &&  "}]})),
         ("printer columns of unknown types and formats, and paths not starting with a dot", lambda c: c["spec"][
             "versions"][0].update(additionalPrinterColumns=[
                 {"name": "A", "type": "text", "format": "money", "jsonPath": "spec.a"}, {"jsonPath": ""}])),

@@ -10,15 +10,20 @@ import pytest
 from watchproxy.apiserver import celcheck
 
 SPEC: dict[str, Any] = {"type": "object", "properties": {
-    "x": {"type": "string"}, "foo-bar": {"type": "string"}, "ios": {"x-kubernetes-int-or-string": True},
+    "x": {"type": "string"}, "n": {"type": "integer"}, "t": {"type": "string", "format": "date-time"},
+    "foo-bar": {"type": "string"}, "ios": {"x-kubernetes-int-or-string": True},
     "m": {"type": "object", "additionalProperties": {"type": "string"}},
     "pu": {"type": "object", "x-kubernetes-preserve-unknown-fields": True},
     "l": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}}}},
-    "t": {"type": "object", "x-kubernetes-embedded-resource": True, "x-kubernetes-preserve-unknown-fields": True}}}
+    "e": {"type": "object", "x-kubernetes-embedded-resource": True, "x-kubernetes-preserve-unknown-fields": True}}}
+
+
+def _failed(rule: str, at: int, what: str) -> str:
+    return f"compilation failed: ERROR: <input>:1:{at + 1}: {what}\n | {rule}\n | {'.' * at}^"
 
 
 def _undefined(rule: str, at: int, name: str) -> str:
-    return f"compilation failed: ERROR: <input>:1:{at + 1}: undefined field '{name}'\n | {rule}\n | {'.' * at}^"
+    return _failed(rule, at, f"undefined field '{name}'")
 
 
 @pytest.mark.parametrize(("rule", "error"), [
@@ -29,7 +34,7 @@ def _undefined(rule: str, at: int, name: str) -> str:
     ("self.foo__dash__baz == ''", _undefined("self.foo__dash__baz == ''", 4, "foo__dash__baz")),
     ("self.m.anykey == 'a'", None),  # a map: any key
     ("self.pu.foo == 'a'", _undefined("self.pu.foo == 'a'", 7, "foo")),  # preserved fields are not declared
-    ("self.t.kind == 'T' && self.t.metadata.name == 'n'", None),  # an embedded resource's
+    ("self.e.kind == 'T' && self.e.metadata.name == 'n'", None),  # an embedded resource's
     ("self.l.all(i, i.nme == 'x')", _undefined("self.l.all(i, i.nme == 'x')", 15, "nme")),
     ("self.l[0].name == self.x", None),
     ("self.ios", "cel expression must evaluate to a bool"),  # dyn is no bool
@@ -41,6 +46,20 @@ def _undefined(rule: str, at: int, name: str) -> str:
     ("self.l.all(i, j == 'a')", "compilation failed: ERROR: <input>:1:15: undeclared reference to 'j' (in "
                                 "container '')\n | self.l.all(i, j == 'a')\n | ..............^"),
     ("type(self.x) == string && math.greatest(1, 2) > 0", None),  # a type's name; a library's namespace
+    ("self.n == 1.0", _failed("self.n == 1.0", 7,
+                              "found no matching overload for '_==_' applied to '(int, double)'")),
+    ("self.n > 1.5 && self.t == 'x'", None),  # numbers compare across kinds; a timestamp is not followed
+    ("self.x && true", _failed("self.x && true", 4, "expected type 'bool' but found 'string'")),
+    ("(self.x == 'a' ? 1 : 'b') == 1", _failed("(self.x == 'a' ? 1 : 'b') == 1", 15,
+                                               "found no matching overload for '_?_:_' applied to "
+                                               "'(bool, int, string)'")),
+    ("self.x.contains(self.n)", _failed("self.x.contains(self.n)", 15,
+                                        "found no matching overload for 'contains' applied to 'string.(int)'")),
+    ("size(self.n) > 0", _failed("size(self.n) > 0", 4, "found no matching overload for 'size' applied to '(int)'")),
+    ("self.x in self.l.map(i, i.name) && self.n in [1, 2]", None),
+    ("self.x ==", _failed("self.x ==", 9, "Syntax error: mismatched input '<EOF>' expecting {'[', '{', '(', '.', "
+                                          "'-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, "
+                                          "BYTES, IDENTIFIER}")),
     ("self.a == self.b", _undefined("self.a == self.b", 4, "a") + "\n" + _undefined("self.a == self.b", 14, "b")[20:]),
 ])
 def test_a_rules_fields_and_result(rule: str, error: str | None) -> None:

@@ -24,6 +24,14 @@ class Unsupported(Exception):
     """A rule this subset cannot read or evaluate."""
 
 
+class Incomplete(Unsupported):
+    """A rule that ends where an operand is due (`self.x ==`): cel-go's syntax error at the end of input."""
+
+    def __init__(self, at: int) -> None:
+        super().__init__("an operand at the end")
+        self.at = at
+
+
 class CelError(Exception):
     """An evaluation error, in CEL's words (`no such key: replicas`)."""
 
@@ -84,10 +92,15 @@ def _string(token: str) -> str:
     return "".join(out)
 
 
+# tokens after which an operand must come
+_OPERATORS = ("||", "&&", "==", "!=", "<", "<=", ">", ">=", "in", "+", "-", "*", "/", "%", "!", "?", ":")
+
+
 class _Parser:
     """Precedence climbing over CEL's grammar: ?:, ||, &&, relations (and in), + -, * / %, unary, member."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.toks = _tokens(text)
         self.i = 0
 
@@ -101,8 +114,8 @@ class _Parser:
         return self.toks[self.i - 1][:2]
 
     def at(self) -> int:
-        """The offset of the next token (a selection's and a call's place, as CEL reports it: the `.`, the
-        `(`)."""
+        """The offset of the next token: a node's place as CEL reports it (a selection's `.`, a call's `(`, an
+        operator)."""
         return self.toks[self.i][2] if self.i < len(self.toks) else -1
 
     def parse(self) -> Node:
@@ -114,10 +127,11 @@ class _Parser:
     def ternary(self) -> Node:
         cond = self.binary(0)
         if self.peek() == "?":
+            at = self.at()
             self.take()
             yes = self.ternary()
             self.take(":")
-            return ("?", cond, yes, self.ternary())
+            return ("?", cond, yes, self.ternary(), at)
         return cond
 
     _LEVELS = (("||",), ("&&",), ("==", "!=", "<", "<=", ">", ">=", "in"), ("+", "-"), ("*", "/", "%"))
@@ -127,14 +141,18 @@ class _Parser:
             return self.unary()
         node = self.binary(level + 1)
         while self.peek() in self._LEVELS[level]:
+            at = self.at()
             op = self.take()[1]
-            node = (op, node, self.binary(level + 1))
+            node = (op, node, self.binary(level + 1), at)
         return node
 
     def unary(self) -> Node:
         if self.peek() in ("!", "-"):
+            at = self.at()
             op = self.take()[1]
-            return ("neg" if op == "-" else "!", self.unary())
+            if self.i == len(self.toks):
+                raise Unsupported("an operator at the end")  # (cel-go words this one otherwise)
+            return ("neg" if op == "-" else "!", self.unary(), at)
         return self.member()
 
     def member(self) -> Node:
@@ -167,6 +185,8 @@ class _Parser:
         return out
 
     def primary(self) -> Node:
+        if self.i == len(self.toks) and self.toks and self.toks[-1][1] in _OPERATORS:
+            raise Incomplete(len(self.text))
         start = self.at()
         kind, tok = self.take()
         if kind == "num":
@@ -249,7 +269,7 @@ def evaluate(node: Node, env: dict[str, Any]) -> Any:
     if op in ("||", "&&"):
         decides = op == "||"
         errors: list[CelError] = []
-        for side in node[1:]:
+        for side in node[1:3]:
             try:
                 if _bool(evaluate(side, env)) == decides:
                     return decides

@@ -1,8 +1,10 @@
 """A definition's CEL rules checked as the apiextensions-apiserver compiles them when the definition is
 written, for the mistakes typing makes most: a field the schema does not declare at the rule's place
 (`undefined field 'replcas'`), a variable that is neither `self`, `oldSelf` nor a macro's (`slef`), and a rule
-whose result is not a bool. The rest of cel-go's checker (overloads, functions it does not have, the words
-of syntax errors) and the cost estimate are not modelled: such a rule is accepted here, where the apiserver
+whose result is not a bool; operators and the common functions given operands of types they do not take
+(`found no matching overload for '_==_' applied to '(int, double)'`); a rule that ends where an operand is due.
+The rest of cel-go's checker (functions it does not have, other syntax errors, objects' types, which cel-go
+names at random) and the cost estimate are not modelled: such a rule is accepted here, where the apiserver
 refuses it.
 
 A rule's types are SchemaDeclType's (k8s.io/apiserver/pkg/cel/common/schemas.go): an object declares the
@@ -22,6 +24,7 @@ from .schema import EMBEDDED, additional_of, items_of, properties_of
 # A type: ("object", {field: type}), ("map", value), ("list", item), a scalar's name ("string", "int", "double",
 # "bool", "dyn", "null"), or UNKNOWN (this checker cannot tell)
 UNKNOWN: Any = None
+OPAQUE = "?"  # a type CEL has that this checker does not follow (a timestamp, a duration, bytes)
 _SCALARS = {"string": "string", "integer": "int", "number": "double", "boolean": "bool"}
 # the type names CEL declares (`type(self.x) == string`)
 _TYPE_NAMES = ("bool", "bytes", "double", "duration", "int", "list", "map", "null_type", "string", "timestamp",
@@ -38,6 +41,9 @@ def rule_error(rule: str, s: dict[str, Any], resource: bool) -> str | None:
     is wrong, in the apiserver's words, or None."""
     try:
         tree = cel.parse(rule)
+    except cel.Incomplete as end:
+        return "compilation failed: " + _shown(rule, end.at, f"Syntax error: mismatched input '<EOF>' expecting "
+                                                             f"{_EXPRESSION_START}")
     except cel.Unsupported:
         return None
     errors: list[tuple[int, str]] = []
@@ -72,6 +78,8 @@ def decl(s: Any, resource: bool = False) -> Any:
             fields.update(apiVersion="string", kind="string",
                           metadata=("object", {"name": "string", "generateName": "string"}))
         return "object", fields
+    if typ == "string" and s.get("format") in ("byte", "date", "date-time", "duration"):
+        return OPAQUE  # bytes, timestamps and durations to CEL
     return _SCALARS.get(str(typ))
 
 
@@ -106,19 +114,86 @@ def _typed(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> Any
     if op == "call":
         return _called(node, env, errors)
     if op == "list":
-        for item in node[1]:
-            _typed(item, env, errors)
-        return "list", UNKNOWN
-    parts = [_typed(n, env, errors) for n in node[1:]]
-    if op in ("||", "&&", "!", "==", "!=", "<", "<=", ">", ">=", "in"):
+        items = [_typed(item, env, errors) for item in node[1]]
+        return "list", items[0] if items and all(t == items[0] for t in items) else UNKNOWN
+    parts, at = [_typed(n, env, errors) for n in node[1:-1]], node[-1]
+    if op in ("||", "&&"):
+        for operand, t in zip(node[1:3], parts, strict=True):
+            if _named(t) not in (None, "bool", "dyn") and (place := _place(operand)) is not None:
+                errors.append((place, f"expected type 'bool' but found '{_named(t)}'"))
         return "bool"
+    result = _operator(op, parts)
+    if result is _NO_OVERLOAD:
+        errors.append((at, f"found no matching overload for '{_FUNCTIONS[op]}' applied to "
+                           f"'({', '.join(str(_named(t)) for t in parts)})'"))
+        return UNKNOWN
+    return result
+
+
+_NO_OVERLOAD = ("no overload",)
+# what cel-go's grammar expects where an expression starts (its syntax error's words)
+_EXPRESSION_START = "{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, " \
+    "BYTES, IDENTIFIER}"
+_FUNCTIONS = {"==": "_==_", "!=": "_!=_", "<": "_<_", "<=": "_<=_", ">": "_>_", ">=": "_>=_", "+": "_+_",
+              "-": "_-_", "*": "_*_", "/": "_/_", "%": "_%_", "in": "@in", "!": "!_", "neg": "-_", "?": "_?_:_"}
+_NUMBERS = ("int", "uint", "double")
+
+
+def _operator(op: str, parts: list[Any]) -> Any:
+    """The result type of an operator over these operand types (cel-go's overloads: numbers of different
+    kinds compare but do not mix in arithmetic or equality), _NO_OVERLOAD where it has none, UNKNOWN where
+    an operand's type is unknown here (an object's, whose name cel-go makes up, included)."""
+    relation = op in ("==", "!=", "<", "<=", ">", ">=", "in", "!")
+    if any(_named(t) is None for t in parts) or "dyn" in parts:
+        return "bool" if relation else UNKNOWN
     if op == "?":
-        return parts[1] if parts[1] == parts[2] else UNKNOWN
-    if op == "neg":
-        return parts[0] if parts[0] in ("int", "double") else UNKNOWN
-    same = parts[0] if parts[0] == parts[1] else UNKNOWN
-    return same if same in ("int", "double") or (op == "+" and (same == "string" or (isinstance(same, tuple)
-                                                                and same[0] == "list"))) else UNKNOWN
+        if parts[0] != "bool":
+            return _NO_OVERLOAD
+        return parts[1] if _alike(parts[1], parts[2]) else _NO_OVERLOAD
+    if op in ("!", "neg"):
+        ok = parts[0] == "bool" if op == "!" else parts[0] in ("int", "double")
+        return (parts[0] if ok else _NO_OVERLOAD)
+    a, b = parts
+    if op in ("==", "!="):
+        return "bool" if _alike(a, b) else _NO_OVERLOAD
+    if op in ("<", "<=", ">", ">="):
+        return "bool" if (a in _NUMBERS and b in _NUMBERS) or (a == b and a in ("string", "bool")) else _NO_OVERLOAD
+    if op == "in":
+        within = b[1] if isinstance(b, tuple) and b[0] == "list" else "string" if isinstance(b, tuple) else None
+        return "bool" if within is not None and _alike(a, within) else _NO_OVERLOAD
+    if op == "+" and isinstance(a, tuple) and isinstance(b, tuple) and a[0] == b[0] == "list":
+        return a if a == b else ("list", UNKNOWN)
+    numeric = ("int", "uint") if op == "%" else _NUMBERS + (("string",) if op == "+" else ())
+    return a if a == b and a in numeric else _NO_OVERLOAD
+
+
+def _alike(a: Any, b: Any) -> bool:
+    """Whether cel-go's equality takes the two types: the same, or lists whose items are alike (an empty
+    literal's are anything)."""
+    if UNKNOWN in (a, b) or "dyn" in (a, b) or "null" in (a, b):
+        return True
+    if isinstance(a, tuple) and isinstance(b, tuple) and a[0] == b[0] == "list":
+        return _alike(a[1], b[1])
+    return bool(a == b)
+
+
+def _named(t: Any) -> str | None:
+    """A type as cel-go prints it; None for one this checker does not know or cannot name."""
+    if isinstance(t, tuple):
+        inner = _named(t[1]) if t[0] in ("list", "map") else None
+        if inner is None:
+            return None
+        return f"list({inner})" if t[0] == "list" else f"map(string, {inner})"
+    return "null_type" if t == "null" else t if isinstance(t, str) and t != OPAQUE else None
+
+
+def _place(node: Any) -> int | None:
+    """Where cel-go places a node (a selection's `.`, a call's `(`, a variable's name, an operator)."""
+    if node[0] in ("field",):
+        return int(node[3])
+    if node[0] in ("var", "call") or node[0] in _FUNCTIONS or node[0] in ("||", "&&"):
+        return int(node[-1])
+    return None
 
 
 def _selected(target: Any, name: str, at: int, errors: list[tuple[int, str]]) -> Any:
@@ -147,11 +222,35 @@ def _called(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> An
         body = _typed(args[-1], scope, errors)
         return ("list", body) if name == "map" and len(args) == 2 else over if name == "filter" \
             else "bool" if name in ("all", "exists", "exists_one", "existsOne") else UNKNOWN
-    if target is not None and not (target[0] == "var" and target[1] not in env):  # (math.greatest: a namespace)
-        _typed(target, env, errors)
-    for arg in args:
-        _typed(arg, env, errors)
-    return _RESULTS.get(name, UNKNOWN)
+    receiver = _typed(target, env, errors) if target is not None and not (
+        target[0] == "var" and target[1] not in env) else UNKNOWN  # (math.greatest: a library's namespace)
+    types = [_typed(arg, env, errors) for arg in args]
+    takes = _SIGNATURES.get((name, target is not None, len(args)))
+    given = (receiver, *types) if target is not None else tuple(types)
+    if takes is None or any(_named(t) in (None, "dyn") for t in given):
+        return _RESULTS.get(name, UNKNOWN) if takes is not None else UNKNOWN
+    if not all(_kind(t) in allowed for t, allowed in zip(given, takes, strict=True)):
+        shown = ", ".join(str(_named(t)) for t in types)
+        errors.append((at, f"found no matching overload for '{name}' applied to "
+                           f"'{f'{_named(receiver)}.' if target is not None else ''}({shown})'"))
+        return UNKNOWN
+    return _RESULTS[name]
+
+
+def _kind(t: Any) -> str:
+    return t[0] if isinstance(t, tuple) else str(t)
+
+
+_SIZED = ("string", "bytes", "list", "map")
+# (function, as a method, arguments) -> the kinds of its receiver (for a method) and arguments it takes
+_SIGNATURES: dict[tuple[str, bool, int], tuple[tuple[str, ...], ...]] = {
+    ("size", False, 1): (_SIZED,), ("size", True, 0): (_SIZED,),
+    **{(f, True, 1): (("string",), ("string",)) for f in _BOOL_METHODS},
+    ("lowerAscii", True, 0): (("string",),), ("upperAscii", True, 0): (("string",),),
+    ("int", False, 1): (("int", "uint", "double", "string"),),
+    ("double", False, 1): (("int", "uint", "double", "string"),),
+    ("string", False, 1): (("int", "uint", "double", "bool", "string", "bytes"),),
+}
 
 
 def _shown(rule: str, at: int, what: str) -> str:
