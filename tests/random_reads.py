@@ -125,9 +125,13 @@ def _encoded(query: dict[str, str]) -> str:
 
 
 def _events(doc: Any) -> list[tuple[str, Any]]:
+    """A watch's events reduced; bookmarks without the initial-events-end annotation left out: whether one
+    comes in a short watch is the clock's doing and the cluster's (the real apiserver sends a watch-list's
+    first-tick bookmark once any write anywhere has moved its resourceVersion)."""
     lines = doc["text"].splitlines() if "text" in doc else [json.dumps(doc)]  # (one line parses whole)
     events = [(e["type"], e["object"]["metadata"].get("annotations") if e["type"] == "BOOKMARK"
                else _reduced(e["object"])) for e in map(json.loads, filter(None, lines))]
+    events = [e for e in events if e != ("BOOKMARK", None)]
     out: list[tuple[str, Any]] = []
     generated: list[tuple[str, Any]] = []  # a run of ADDED events of generated names, in the suffixes' order
     for event in [*events, ("", None)]:
@@ -192,9 +196,8 @@ def live_differences(real: rawhttp.Server, replay: Replay, ns: str, collection: 
                      probe: random_writes.Settler | None = None) -> list[tuple[Read, Any, Any]]:
     """The first `n` watches of the reads from `seed` that start from before `sequence`, 0 or none, opened on
     both servers before it runs and read as its writes happen: events as the watch cache (emulate's fan-out)
-    delivers them live rather than as a backlog; those whose events differ. Bookmarks without the
-    initial-events-end annotation are left out: when they come is the clock's doing (a replay's writes all
-    happen at one instant of its clock, the real apiserver's over a second or two)."""
+    delivers them live rather than as a backlog; those whose events differ (a replay's writes all happen at
+    one instant of its clock, the real apiserver's over a second or two: see _events for its bookmarks)."""
     watches = [r for r in reads(collection, seed, 4 * n)
                if r.watch and r.query.get("resourceVersion", "") in ("start", "0", "")][:n]
     servers = (real, (replay.url, ""))
@@ -228,4 +231,4 @@ def _live_events(conn: http.client.HTTPConnection, resp: http.client.HTTPRespons
         conn.close()
     if resp.status != 200:
         return resp.status, _reduced(json.loads(doc["text"]))
-    return resp.status, [e for e in _events(doc) if e != ("BOOKMARK", None)]
+    return resp.status, _events(doc)
