@@ -30,14 +30,13 @@ _UNSUPPORTED = ("id", "$schema", "$ref", "patternProperties", "dependencies", "d
 
 def causes(s: Obj, path: str) -> list[Cause]:
     """The causes of a 422 for a definition's schema at `path`: a nullable root, the structural rules' (sorted
-    by their text, as Go sorts them), then the OpenAPI schema rules'; with none, its CEL rules' compilation
-    (the apiserver compiles a rule only where the schema at and under it is sound: here, only where it is
-    sound as a whole)."""
+    by their text, as Go sorts them), then the OpenAPI schema rules', then, where the schema is structural, its
+    CEL rules' compilation."""
     out = [forbidden(f"{path}.nullable", "nullable cannot be true at the root")] if s.get("nullable") else []
-    out += sorted(_invariants(s, "root", path) + _completeness(s, path), key=lambda c: f"{c[0]}: {c[2]}") \
-        if _convertible(s) else []
-    out += _openapi(s, path)
-    return out or _rule_compilation(s, path, True)
+    structural = sorted(_invariants(s, "root", path) + _completeness(s, path), key=lambda c: f"{c[0]}: {c[2]}") \
+        if _convertible(s) else None
+    out += (structural or []) + _openapi(s, path)
+    return out + _rule_compilation(s, path, True) if structural == [] else out
 
 
 def _dict(value: Any) -> Obj | None:
@@ -354,7 +353,8 @@ def _rule_causes(s: Obj, path: str) -> list[Cause]:
 
 def _rule_compilation(s: Any, path: str, resource: bool) -> list[Cause]:
     """What compiling each CEL rule says (celcheck), a node's children's before its own, in the walk's order
-    (additionalProperties, properties, items)."""
+    (additionalProperties, properties, items); a node's rules only where the OpenAPI schema rules find nothing
+    at or under it, as the apiserver compiles them."""
     if not isinstance(s, dict):
         return []
     out: list[Cause] = []
@@ -363,7 +363,8 @@ def _rule_compilation(s: Any, path: str, resource: bool) -> list[Cause]:
     for child, where in children:
         if isinstance(child, dict):
             out += _rule_compilation(child, where, bool(child.get(EMBEDDED)))
-    for i, rule in enumerate(s.get("x-kubernetes-validations") or ()):
+    rules = s.get("x-kubernetes-validations") or ()
+    for i, rule in enumerate(rules if not _openapi(s, path) else ()):
         if isinstance(rule, dict) and isinstance(rule.get("rule"), str) \
                 and (why := celcheck.rule_error(rule["rule"], s, resource)):
             shown = {"Rule": rule["rule"], "Message": rule.get("message") or "",  # the internal struct, as Go prints it
