@@ -489,6 +489,15 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
                 {"rule": "self.n == 1.0 || self.s in self.l"}, {"rule": "self.s && self.n > 1.5"},
                 {"rule": "(self.n > 0 ? 1 : 'b') == 1"}, {"rule": "size(self.n) > 0 && self.s.startsWith(self.n)"},
                 {"rule": "self.l == ['a'] && int(true) == 1"}, {"rule": "self.n % 2 == 0 &&  "}]})),
+        ("rules whose field paths are no paths to a field from their place", spec({
+            "type": "object", "properties": {
+                "a": {"type": "object", "properties": {"b": {"type": "string"}}},
+                "m": {"type": "object",
+                      "additionalProperties": {"type": "object", "properties": {"x": {"type": "string"}}}},
+                "l": {"type": "array", "items": {"type": "string"}}},
+            "x-kubernetes-validations": [{"rule": "true", "fieldPath": p} for p in (
+                ".a.b", ".a['b']", ".m['k.z'].x", ".l", ".a.c", ".m.k.y", ".l[0]", "a", ".a.", " ", "\n.a",
+                ".a['b")]})),
         ("printer columns of unknown types and formats, and paths not starting with a dot", lambda c: c["spec"][
             "versions"][0].update(additionalPrinterColumns=[
                 {"name": "A", "type": "text", "format": "money", "jsonPath": "spec.a"}, {"jsonPath": ""}])),

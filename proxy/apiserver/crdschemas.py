@@ -329,7 +329,8 @@ def _markers(s: Obj, path: str) -> list[Cause]:
 
 def _rule_causes(s: Obj, path: str) -> list[Cause]:
     """A CEL rule's text and words: a rule, a message that is not blank and on one line (one a rule on several
-    lines needs), a known reason. (Not its field path, its compilation or its cost.)"""
+    lines needs), a known reason, a field path that is a path to a field from the rule's place. (Its
+    compilation: _rule_compilation.)"""
     out: list[Cause] = []
     for i, rule in enumerate(s.get("x-kubernetes-validations") or ()):
         if not isinstance(rule, dict):
@@ -348,7 +349,65 @@ def _rule_causes(s: Obj, path: str) -> list[Cause]:
             out.append(required(f"{where}.messageExpression", "messageExpression must be non-empty if specified"))
         if rule.get("reason") is not None and rule["reason"] not in _RULE_REASONS:
             out.append(not_supported(f"{where}.reason", rule["reason"], _RULE_REASONS))
+        field_path = rule.get("fieldPath")
+        if isinstance(field_path, str) and field_path:
+            if not field_path.strip():
+                out.append(invalid(f"{where}.fieldPath", field_path, "must be non-empty if specified"))
+            if _NEWLINE.search(field_path):
+                out.append(invalid(f"{where}.fieldPath", field_path, "must not contain line breaks"))
+            if _convertible(s) and not _valid_field_path(field_path, s):
+                out.append(invalid(f"{where}.fieldPath", field_path, "must be a valid path"))
     return out
+
+
+_PATH_TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|'.*|[.\[\]]|[^.\[\]]+", re.DOTALL)
+_QUOTED_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "'": "'",
+                   "\\": "\\"}
+
+
+def _valid_field_path(path: str, s: Obj) -> bool:
+    """cel.ValidFieldPath from the rule's node: `.name` and `['name']` steps through properties, or through a
+    map's keys where the node has additionalProperties instead."""
+    tokens = _PATH_TOKEN.findall(path)
+    node: Any = s
+    i = 0
+    while i < len(tokens):
+        tok, i = tokens[i], i + 1
+        if tok == "[":
+            if i + 2 > len(tokens) or len(tokens[i]) < 2 or tokens[i][0] != "'" or tokens[i][-1] != "'" \
+                    or tokens[i + 1] != "]":
+                return False
+            name, i = _unquoted(tokens[i][1:-1]), i + 2
+        elif tok == "." and i < len(tokens):
+            name, i = tokens[i], i + 1
+        else:
+            return False
+        if name is None or not isinstance(node, dict):
+            return False
+        if "properties" in node:
+            node = properties_of(node).get(name)
+            if node is None:
+                return False
+        elif "additionalProperties" in node:
+            node = additional_of(node)
+        else:
+            return False
+    return True
+
+
+def _unquoted(text: str) -> str | None:
+    """unescapeSingleQuote: None for an escape it does not know."""
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            if text[i + 1] not in _QUOTED_ESCAPES:
+                return None
+            out.append(_QUOTED_ESCAPES[text[i + 1]])
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
 
 
 def _rule_compilation(s: Any, path: str, resource: bool) -> list[Cause]:
