@@ -498,6 +498,12 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
             "x-kubernetes-validations": [{"rule": "true", "fieldPath": p} for p in (
                 ".a.b", ".a['b']", ".m['k.z'].x", ".l", ".a.c", ".m.k.y", ".l[0]", "a", ".a.", " ", "\n.a",
                 ".a['b")]})),
+        ("transition rules under a list's items, where old and new items cannot be matched, and optionalOldSelf on "
+         "a rule that does not read oldSelf", spec({"type": "array", "maxItems": 4, "items": {
+             "type": "object", "properties": {"v": {"type": "string", "maxLength": 8, "x-kubernetes-validations": [
+                 {"rule": "self == oldSelf"}]}},
+             "x-kubernetes-validations": [{"rule": "self.v == oldSelf.v"},
+                                          {"rule": "self.v != ''", "optionalOldSelf": True}]}})),
         ("printer columns of unknown types and formats, and paths not starting with a dot", lambda c: c["spec"][
             "versions"][0].update(additionalPrinterColumns=[
                 {"name": "A", "type": "text", "format": "money", "jsonPath": "spec.a"}, {"jsonPath": ""}])),

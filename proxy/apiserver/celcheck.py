@@ -36,9 +36,10 @@ _RESULTS = {"size": "int", "int": "int", "double": "double", "string": "string",
             "upperAscii": "string", **dict.fromkeys(_BOOL_METHODS, "bool")}
 
 
-def rule_error(rule: str, s: dict[str, Any], resource: bool) -> str | None:
+def rule_error(rule: str, s: dict[str, Any], resource: bool, optional_old_self: bool = False) -> str | None:
     """What compiling `rule` at schema node `s` (`resource`: a resource's root or an embedded resource) says
-    is wrong, in the apiserver's words, or None."""
+    is wrong, in the apiserver's words, or None. With `optional_old_self`, oldSelf is an optional, which this
+    checker does not follow."""
     try:
         tree = cel.parse(rule)
     except cel.Incomplete as end:
@@ -48,12 +49,20 @@ def rule_error(rule: str, s: dict[str, Any], resource: bool) -> str | None:
         return None
     errors: list[tuple[int, str]] = []
     self_type = decl(s, resource)
-    result = _typed(tree, {"self": self_type, "oldSelf": self_type}, errors)
+    result = _typed(tree, {"self": self_type, "oldSelf": UNKNOWN if optional_old_self else self_type}, errors)
     if errors:
         return "compilation failed: " + "\n".join(_shown(rule, at, what) for at, what in sorted(errors))
     if result is not UNKNOWN and result != "bool":
         return "cel expression must evaluate to a bool"
     return None
+
+
+def names_old_self(rule: str) -> bool:
+    """Whether a rule reads oldSelf (a transition rule), as far as this subset reads rules."""
+    try:
+        return "oldSelf" in set(cel.names(cel.parse(rule)))
+    except cel.Unsupported:
+        return False
 
 
 def decl(s: Any, resource: bool = False) -> Any:

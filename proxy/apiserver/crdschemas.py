@@ -410,26 +410,40 @@ def _unquoted(text: str) -> str | None:
     return "".join(out)
 
 
-def _rule_compilation(s: Any, path: str, resource: bool) -> list[Cause]:
+def _rule_compilation(s: Any, path: str, resource: bool, uncorrelatable: str = "") -> list[Cause]:
     """What compiling each CEL rule says (celcheck), a node's children's before its own, in the walk's order
     (additionalProperties, properties, items); a node's rules only where the OpenAPI schema rules find nothing
-    at or under it, as the apiserver compiles them."""
+    at or under it, as the apiserver compiles them. Under the items of a list that is not a list-map
+    (`uncorrelatable`: the outermost such list), old and new values cannot be matched, so no rule may name
+    oldSelf; a rule that does not may not set optionalOldSelf."""
     if not isinstance(s, dict):
         return []
     out: list[Cause] = []
-    children = [(additional_of(s), f"{path}.additionalProperties"), (items_of(s), f"{path}.items")]
-    children[1:1] = [(child, f"{path}.properties[{name}]") for name, child in properties_of(s).items()]
-    for child, where in children:
+    items_under = uncorrelatable or (path if s.get("x-kubernetes-list-type") != "map" else "")
+    children = [(additional_of(s), f"{path}.additionalProperties", uncorrelatable),
+                *((child, f"{path}.properties[{name}]", uncorrelatable) for name, child in properties_of(s).items()),
+                (items_of(s), f"{path}.items", items_under)]
+    for child, where, under in children:
         if isinstance(child, dict):
-            out += _rule_compilation(child, where, bool(child.get(EMBEDDED)))
+            out += _rule_compilation(child, where, bool(child.get(EMBEDDED)), under)
     rules = s.get("x-kubernetes-validations") or ()
     for i, rule in enumerate(rules if not _openapi(s, path) else ()):
-        if isinstance(rule, dict) and isinstance(rule.get("rule"), str) \
-                and (why := celcheck.rule_error(rule["rule"], s, resource)):
+        if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
+            continue
+        where = f"{path}.x-kubernetes-validations[{i}]"
+        why = celcheck.rule_error(rule["rule"], s, resource, rule.get("optionalOldSelf") is True)
+        if why:
             shown = {"Rule": rule["rule"], "Message": rule.get("message") or "",  # the internal struct, as Go prints it
                      "MessageExpression": rule.get("messageExpression") or "", "Reason": rule.get("reason"),
                      "FieldPath": rule.get("fieldPath") or "", "OptionalOldSelf": rule.get("optionalOldSelf")}
-            out.append(invalid(f"{path}.x-kubernetes-validations[{i}].rule", shown, why))
+            out.append(invalid(f"{where}.rule", shown, why))
+        if not why and celcheck.names_old_self(rule["rule"]):
+            if uncorrelatable:
+                out.append(invalid(f"{where}.rule", rule["rule"], "oldSelf cannot be used on the uncorrelatable "
+                                                                  f"portion of the schema within {uncorrelatable}"))
+        elif isinstance(rule.get("optionalOldSelf"), bool):
+            out.append(invalid(f"{where}.optionalOldSelf", rule["optionalOldSelf"],
+                               "may not be set if oldSelf is not used in rule"))
     return out
 
 
