@@ -108,8 +108,8 @@ def _versions(group: str, ns: str) -> tuple[Step, ...]:
 
 def _with_rules(group: str) -> dict[str, Any]:
     """A definition with CEL rules (x-kubernetes-validations) as kubebuilder's XValidation markers write them:
-    bounds across fields, optional fields, immutability (a transition rule), list items, a reason and a field
-    path of its own."""
+    bounds across fields, optional fields, immutability (a transition rule, in a list-map's items too), list
+    items, a reason and a field path of its own."""
     crd = _crd(group, "sprockets", "Sprocket", columns=False)
     spec = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]["spec"]
     spec["x-kubernetes-validations"] = [
@@ -123,6 +123,12 @@ def _with_rules(group: str) -> dict[str, Any]:
     ]
     spec["properties"]["tags"]["items"]["maxLength"] = 10
     spec["properties"]["tags"]["x-kubernetes-validations"] = [{"rule": "self.all(t, size(t) <= 3)"}]
+    spec["properties"]["ports"] = {  # a list-map: old and new items are matched by key for transition rules
+        "type": "array", "maxItems": 4, "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": ["name"],
+        "items": {"type": "object", "required": ["name"], "properties": {
+            "name": {"type": "string", "maxLength": 8},
+            "port": {"type": "integer", "x-kubernetes-validations": [{"rule": "self == oldSelf",
+                                                                        "message": "port is immutable"}]}}}}
     return crd
 
 
@@ -146,6 +152,13 @@ def _rules(group: str, ns: str) -> tuple[Step, ...]:
         Step("a transition rule: an immutable field changed", "PUT", f"{sprockets}/s1",
              sprocket("s1", tags=["y"], color="blue"), fields=INVALID),
         Step("a transition rule kept", "PUT", f"{sprockets}/s1", sprocket("s1", tags=["y"], replicas=2),
+             fields=WHOLE),
+        Step("a list-map's item added", "PUT", f"{sprockets}/s1",
+             sprocket("s1", tags=["y"], replicas=2, ports=[{"name": "a", "port": 1}]), fields=WHOLE),
+        Step("a list-map item's immutable field changed", "PUT", f"{sprockets}/s1",
+             sprocket("s1", tags=["y"], replicas=2, ports=[{"name": "a", "port": 2}]), fields=INVALID),
+        Step("a list-map's items reordered, one added", "PUT", f"{sprockets}/s1",
+             sprocket("s1", tags=["y"], replicas=2, ports=[{"name": "b", "port": 5}, {"name": "a", "port": 1}]),
              fields=WHOLE),
     )
 

@@ -307,8 +307,10 @@ def _rules(value: Any, s: Schema | None, path: str, old: Any, has_old: bool) -> 
             yield from _rule(rule, value, s, path, old, has_old)
     if isinstance(value, list):
         items = items_of(s)
+        olds = _old_items(s, old if has_old else None)
         for i, v in enumerate(value):
-            yield from _rules(v, items, f"{path}[{i}]", None, False)  # list items are not matched to the old
+            before = olds.get(_item_key(s, v), _NO_OLD) if olds else _NO_OLD
+            yield from _rules(v, items, f"{path}[{i}]", None if before is _NO_OLD else before, before is not _NO_OLD)
     elif isinstance(value, dict):
         props, extra = properties_of(s), additional_of(s)
         for k, v in value.items():
@@ -316,6 +318,23 @@ def _rules(value: Any, s: Schema | None, path: str, old: Any, has_old: bool) -> 
             key_path = f"{path}[{k}]" if k not in props else (f"{path}.{k}" if path else k)
             has = has_old and isinstance(old, dict) and k in old
             yield from _rules(v, child, key_path, old.get(k) if has else None, has)
+
+
+_NO_OLD = object()
+
+
+def _item_key(s: Schema, item: Any) -> Any:
+    """A list-map item's key: its values of the list's map keys."""
+    keys = s.get("x-kubernetes-list-map-keys") or ()
+    return tuple(json.dumps(item.get(k), sort_keys=True) for k in keys) if isinstance(item, dict) else None
+
+
+def _old_items(s: Schema, old: Any) -> dict[Any, Any]:
+    """The old items of a list-map by key, which its new items' transition rules see as oldSelf (the
+    apiserver correlates no other list's items)."""
+    if s.get("x-kubernetes-list-type") != "map" or not isinstance(old, list):
+        return {}
+    return {_item_key(s, item): item for item in old if isinstance(item, dict)}
 
 
 def _rule(rule: dict[str, Any], value: Any, s: Schema, path: str, old: Any, has_old: bool) -> Iterator[Cause]:
