@@ -48,3 +48,19 @@ def _root(field: dict[str, Any]) -> dict[str, Any]:
 ])
 def test_definition_schema_causes(s: dict[str, Any], causes: list[tuple[str, str, str]]) -> None:
     assert crdschemas.causes(s, "s") == causes
+
+
+_PATHS = {"type": "object", "properties": {
+    "a": {"type": "object", "properties": {"b'c": {"type": "string"}}},
+    "m": {"type": "object", "additionalProperties": {"type": "object", "properties": {"x": {"type": "string"}}}}}}
+
+
+@pytest.mark.parametrize(("path", "valid"), [
+    (".a", True), (".a['b\\'c']", True), (".m.any.x", True), (".m['k.z'].x", True), (".a.c", False),
+    (".m.k.y", False), (".a['b\\q']", False), (".a[0]", False), ("a", False), (".a.", False), (".a['b", False),
+])
+def test_a_rules_field_path_is_a_path_to_a_field_from_its_place(path: str, valid: bool) -> None:
+    rule = {"rule": "true", "fieldPath": path}
+    causes = crdschemas.causes({**_PATHS, "x-kubernetes-validations": [rule]}, "s")
+    assert causes == ([] if valid else [("s.x-kubernetes-validations[0].fieldPath", "FieldValueInvalid",
+                                         f'Invalid value: "{path}": must be a valid path'.replace("\\", "\\\\"))])

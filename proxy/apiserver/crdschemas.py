@@ -397,17 +397,14 @@ def _valid_field_path(path: str, s: Obj) -> bool:
 
 def _unquoted(text: str) -> str | None:
     """unescapeSingleQuote: None for an escape it does not know."""
-    out, i = [], 0
-    while i < len(text):
-        if text[i] == "\\" and i + 1 < len(text):
-            if text[i + 1] not in _QUOTED_ESCAPES:
-                return None
-            out.append(_QUOTED_ESCAPES[text[i + 1]])
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+    unknown: list[str] = []
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(1) not in _QUOTED_ESCAPES:
+            unknown.append(m.group(0))
+        return _QUOTED_ESCAPES.get(m.group(1), "")
+    out = re.sub(r"\\(.)", one, text, flags=re.DOTALL)
+    return None if unknown else out
 
 
 def _rule_compilation(s: Any, path: str, resource: bool, uncorrelatable: str = "") -> list[Cause]:
