@@ -517,6 +517,11 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
                  {"rule": "self == oldSelf"}]}},
              "x-kubernetes-validations": [{"rule": "self.v == oldSelf.v"},
                                           {"rule": "self.v != ''", "optionalOldSelf": True}]}})),
+        ("message expressions that do not compile or are no string", spec({
+            "type": "string", "maxLength": 10, "x-kubernetes-validations": [
+                {"rule": "true", "messageExpression": "self + 1"}, {"rule": "true", "messageExpression": "size(self)"},
+                {"rule": "self.size() > 0", "messageExpression": "'too short: ' + self"},
+                {"rule": "self.zz", "messageExpression": "self.yy"}]})),
         ("printer columns of unknown types and formats, and paths not starting with a dot", lambda c: c["spec"][
             "versions"][0].update(additionalPrinterColumns=[
                 {"name": "A", "type": "text", "format": "money", "jsonPath": "spec.a"}, {"jsonPath": ""}])),

@@ -78,3 +78,10 @@ def test_the_place_is_shown_on_its_line_and_under_wide_characters() -> None:
         "compilation failed: ERROR: <input>:2:7: undefined field 'zz'\n |   self.zz == 'b'\n | ......^"
     wide = "compilation failed: ERROR: <input>:1:13: undefined field 'zz'\n | '日本' == self.zz\n | .．．.........^"
     assert celcheck.rule_error("'日本' == self.zz", SPEC, False) == wide
+
+
+def test_a_message_expression_compiles_to_a_string() -> None:
+    assert celcheck.message_error("'a: ' + self.x", SPEC, False) is None
+    assert celcheck.message_error("size(self.x)", SPEC, False) == "messageExpression must evaluate to a string"
+    assert celcheck.message_error("self.zz", SPEC, False) == \
+        "messageExpression " + _undefined("self.zz", 4, "zz")

@@ -40,21 +40,33 @@ def rule_error(rule: str, s: dict[str, Any], resource: bool, optional_old_self: 
     """What compiling `rule` at schema node `s` (`resource`: a resource's root or an embedded resource) says
     is wrong, in the apiserver's words, or None. With `optional_old_self`, oldSelf is an optional, which this
     checker does not follow."""
+    failed, result = _compiled(rule, s, resource, optional_old_self)
+    if failed:
+        return "compilation failed: " + failed
+    return "cel expression must evaluate to a bool" if result is not UNKNOWN and result != "bool" else None
+
+
+def message_error(expression: str, s: dict[str, Any], resource: bool, optional_old_self: bool = False
+                  ) -> str | None:
+    """rule_error for a rule's messageExpression, which must be a string."""
+    failed, result = _compiled(expression, s, resource, optional_old_self)
+    if failed:
+        return "messageExpression compilation failed: " + failed
+    return "messageExpression must evaluate to a string" if result is not UNKNOWN and result != "string" else None
+
+
+def _compiled(text: str, s: dict[str, Any], resource: bool, optional_old_self: bool) -> tuple[str, Any]:
+    """cel-go's issues compiling `text` at `s` ("" for none) and the result's type."""
     try:
-        tree = cel.parse(rule)
+        tree = cel.parse(text)
     except cel.Incomplete as end:
-        return "compilation failed: " + _shown(rule, end.at, f"Syntax error: mismatched input '<EOF>' expecting "
-                                                             f"{_EXPRESSION_START}")
+        return _shown(text, end.at, f"Syntax error: mismatched input '<EOF>' expecting {_EXPRESSION_START}"), UNKNOWN
     except cel.Unsupported:
-        return None
+        return "", UNKNOWN
     errors: list[tuple[int, str]] = []
     self_type = decl(s, resource)
     result = _typed(tree, {"self": self_type, "oldSelf": UNKNOWN if optional_old_self else self_type}, errors)
-    if errors:
-        return "compilation failed: " + "\n".join(_shown(rule, at, what) for at, what in sorted(errors))
-    if result is not UNKNOWN and result != "bool":
-        return "cel expression must evaluate to a bool"
-    return None
+    return "\n".join(_shown(text, at, what) for at, what in sorted(errors)), result
 
 
 def names_old_self(rule: str) -> bool:
@@ -206,6 +218,10 @@ def _place(node: Any) -> int | None:
 
 
 def _selected(target: Any, name: str, at: int, errors: list[tuple[int, str]]) -> Any:
+    """The type of `target.name`, noting what cel-go refuses."""
+    if _named(target) not in (None, "dyn", "null_type") and not (isinstance(target, tuple) and target[0] == "map"):
+        errors.append((at, f"type '{_named(target)}' does not support field selection"))
+        return UNKNOWN
     if isinstance(target, tuple) and target[0] == "object":
         declared = target[1].get(cel._property_name(name))
         if declared is None:

@@ -428,12 +428,18 @@ def _rule_compilation(s: Any, path: str, resource: bool, uncorrelatable: str = "
         if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
             continue
         where = f"{path}.x-kubernetes-validations[{i}]"
-        why = celcheck.rule_error(rule["rule"], s, resource, rule.get("optionalOldSelf") is True)
+        optional = rule.get("optionalOldSelf") is True
+        why = celcheck.rule_error(rule["rule"], s, resource, optional)
+        expression = rule.get("messageExpression")
+        said = celcheck.message_error(expression, s, resource, optional) \
+            if not why and isinstance(expression, str) and expression else None
+        shown = {"Rule": rule["rule"], "Message": rule.get("message") or "",  # the internal struct, as Go prints it
+                 "MessageExpression": expression or "", "Reason": rule.get("reason"),
+                 "FieldPath": rule.get("fieldPath") or "", "OptionalOldSelf": rule.get("optionalOldSelf")}
         if why:
-            shown = {"Rule": rule["rule"], "Message": rule.get("message") or "",  # the internal struct, as Go prints it
-                     "MessageExpression": rule.get("messageExpression") or "", "Reason": rule.get("reason"),
-                     "FieldPath": rule.get("fieldPath") or "", "OptionalOldSelf": rule.get("optionalOldSelf")}
             out.append(invalid(f"{where}.rule", shown, why))
+        if said:
+            out.append(invalid(f"{where}.messageExpression", shown, said))
         if not why and celcheck.names_old_self(rule["rule"]):
             if uncorrelatable:
                 out.append(invalid(f"{where}.rule", rule["rule"], "oldSelf cannot be used on the uncorrelatable "
