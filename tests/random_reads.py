@@ -8,6 +8,7 @@ suffixes order, in a canonical order)."""
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import http.client
 import json
 import random
@@ -44,9 +45,14 @@ class Read:
     query: dict[str, str]  # a resourceVersion as a mark: start, mid or now
     watch: bool
     name: str = ""  # a watch of this one object by the legacy /watch/.../NAME path
+    metadata: bool = False  # as a metadata client asks (PartialObjectMetadata, a list's PartialObjectMetadataList)
 
     def __str__(self) -> str:
-        return f"{'watch' if self.watch else 'list'} {self.name} {self.query}"
+        return f"{'watch' if self.watch else 'list'} {self.name} {self.query}{' metadata' if self.metadata else ''}"
+
+    def headers(self) -> dict[str, str]:
+        kind = "PartialObjectMetadata" if self.watch else "PartialObjectMetadataList"
+        return {"Accept": f"application/json;as={kind};g=meta.k8s.io;v=v1"} if self.metadata else {}
 
 
 def reads(collection: str, seed: int, n: int) -> list[Read]:
@@ -80,17 +86,18 @@ def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: 
     path, query = _target(ns, collection, read, marks)
     if read.watch:
         query = {"watch": "1", "timeoutSeconds": str(timeout), **query}
-        code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}")
+        code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}", headers=read.headers())
         return (code, _events(doc)) if code == 200 else (code, _reduced(doc))
     pages: list[Any] = []
     generated: list[str] = []  # which page holds which generated name is their random suffixes' doing
     while len(pages) < 10:
-        code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}")
+        code, doc, _ = rawhttp.call(*server, "GET", f"{path}?{_encoded(query)}", headers=read.headers())
         if code != 200:
             return [*pages, (code, _reduced(doc)), sorted(generated)]
         cont = doc["metadata"].get("continue", "")
         metadata = {k: v for k, v in doc["metadata"].items() if k not in ("continue", "resourceVersion")}
-        items = [json.dumps(_reduced(i), sort_keys=True) for i in doc["items"]]
+        metadata["items"] = "null" if doc.get("items") is None else "list"  # (a metadata list's empty items)
+        items = [json.dumps(_reduced(i), sort_keys=True) for i in doc["items"] or []]
         generated += [i for i in items if '"g-XXXXX"' in i]
         pages.append((metadata, bool(cont), sorted("GENERATED" if '"g-XXXXX"' in i else i for i in items)))
         if not cont:
@@ -154,8 +161,9 @@ def _mark(server: rawhttp.Server, ns: str, collection: str) -> str:
 def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, sequence: list[random_writes.Op],
                 seed: int, n: int, probe: random_writes.Settler | None = None) -> list[tuple[Read, Any, Any]]:
     """Runs `sequence` on both servers, marking the resourceVersion of the collection before, in the middle
-    and after, then gets every object it names from each mark, then makes `n` reads from `seed`; the reads
-    whose answers differ (a get as a Read of its name that is no watch)."""
+    and after, then gets every object it names from each mark, then makes `n` reads from `seed` and the
+    first four lists and two watches of them again as a metadata client; the reads whose answers differ (a get
+    as a Read of its name that is no watch)."""
     servers = (real, (replay.url, ""))
     marks: list[dict[str, str]] = [{"start": _mark(s, ns, collection)} for s in servers]
     for part, at in ((sequence[:len(sequence) // 2], "mid"), (sequence[len(sequence) // 2:], "now")):
@@ -172,7 +180,9 @@ def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, 
                                                                                              strict=True)))
             if got != emulated:
                 out.append((Read({"resourceVersion": at}, False, name), got, emulated))
-    for read in reads(collection, seed, n):
+    chosen = reads(collection, seed, n)
+    again = [read for read in chosen if not read.watch][:4] + [read for read in chosen if read.watch][:2]
+    for read in [*chosen, *(dataclasses.replace(read, metadata=True) for read in again)]:
         got = answer(real, ns, collection, read, marks[0])
         if read.watch:  # ended by moving the replay's clock once the replay has it
             watches = len(replay.watches()) + 1

@@ -575,7 +575,7 @@ class Emulator:
             version = wanted.metadata[1]
             items = [events.as_metadata(o, version) for o in objects]
             return code, {"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
-                         "metadata": doc.get("metadata") or {}, "items": items} if listed else items[0]
+                         "metadata": doc.get("metadata") or {}, "items": items or None} if listed else items[0]
         rv = str((doc.get("metadata") or {}).get("resourceVersion") or "")
         return code, table(tl.resource, [autoscalingv1.printed(o) for o in objects], self.wall(self.clock.now()),
                            resource_version=rv, learned=self._columns(tl), as_list=listed)
