@@ -45,14 +45,14 @@ class Read:
     query: dict[str, str]  # a resourceVersion as a mark: start, mid or now
     watch: bool
     name: str = ""  # a watch of this one object by the legacy /watch/.../NAME path
-    metadata: bool = False  # as a metadata client asks (PartialObjectMetadata, a list's PartialObjectMetadataList)
+    view: str = ""  # "metadata": as a metadata client asks (PartialObjectMetadata[List]); "table": as kubectl get
 
     def __str__(self) -> str:
-        return f"{'watch' if self.watch else 'list'} {self.name} {self.query}{' metadata' if self.metadata else ''}"
+        return f"{'watch' if self.watch else 'list'} {self.name} {self.query} {self.view}"
 
     def headers(self) -> dict[str, str]:
-        kind = "PartialObjectMetadata" if self.watch else "PartialObjectMetadataList"
-        return {"Accept": f"application/json;as={kind};g=meta.k8s.io;v=v1"} if self.metadata else {}
+        kind = {"table": "Table", "metadata": "PartialObjectMetadata" + ("" if self.watch else "List")}.get(self.view)
+        return {"Accept": f"application/json;as={kind};g=meta.k8s.io;v=v1"} if kind else {}
 
 
 def reads(collection: str, seed: int, n: int) -> list[Read]:
@@ -97,7 +97,9 @@ def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: 
         cont = doc["metadata"].get("continue", "")
         metadata = {k: v for k, v in doc["metadata"].items() if k not in ("continue", "resourceVersion")}
         metadata["items"] = "null" if doc.get("items") is None else "list"  # (a metadata list's empty items)
-        items = [json.dumps(_reduced(i), sort_keys=True) for i in doc["items"] or []]
+        metadata["columns"] = [c.get("name") for c in doc.get("columnDefinitions") or []]
+        items = [json.dumps(_reduced(i), sort_keys=True) for i in doc["items"] or []] if "rows" not in doc \
+            else _rows(doc)
         generated += [i for i in items if '"g-XXXXX"' in i]
         pages.append((metadata, bool(cont), sorted("GENERATED" if '"g-XXXXX"' in i else i for i in items)))
         if not cont:
@@ -105,6 +107,17 @@ def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: 
         query = {k: v for k, v in query.items() if k not in ("resourceVersion", "resourceVersionMatch")}
         query["continue"] = cont
     return [*pages, sorted(generated)]
+
+
+_BY_NATURE = ("Age", "Last Seen", "First Seen", "Cluster-IP")  # Table columns of times and allocated addresses
+
+
+def _rows(table: dict[str, Any]) -> list[str]:
+    """A Table's rows reduced: their cells (those of times and allocated addresses aside) and objects."""
+    columns = table.get("columnDefinitions") or []
+    aside = {i for i, c in enumerate(columns) if c.get("name") in _BY_NATURE or c.get("type") == "date"}
+    return [json.dumps([[None if i in aside else random_writes.reduce(c) for i, c in enumerate(row.get("cells", []))],
+                        _reduced(row.get("object"))], sort_keys=True) for row in table.get("rows") or []]
 
 
 def _target(ns: str, collection: str, read: Read, marks: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -161,9 +174,9 @@ def _mark(server: rawhttp.Server, ns: str, collection: str) -> str:
 def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, sequence: list[random_writes.Op],
                 seed: int, n: int, probe: random_writes.Settler | None = None) -> list[tuple[Read, Any, Any]]:
     """Runs `sequence` on both servers, marking the resourceVersion of the collection before, in the middle
-    and after, then gets every object it names from each mark, then makes `n` reads from `seed` and the
-    first four lists and two watches of them again as a metadata client; the reads whose answers differ (a get
-    as a Read of its name that is no watch)."""
+    and after, then gets every object it names from each mark, then makes `n` reads from `seed`, the first
+    four lists and two watches of them again as a metadata client, and the four lists as Tables; the reads
+    whose answers differ (a get as a Read of its name that is no watch)."""
     servers = (real, (replay.url, ""))
     marks: list[dict[str, str]] = [{"start": _mark(s, ns, collection)} for s in servers]
     for part, at in ((sequence[:len(sequence) // 2], "mid"), (sequence[len(sequence) // 2:], "now")):
@@ -181,8 +194,10 @@ def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, 
             if got != emulated:
                 out.append((Read({"resourceVersion": at}, False, name), got, emulated))
     chosen = reads(collection, seed, n)
-    again = [read for read in chosen if not read.watch][:4] + [read for read in chosen if read.watch][:2]
-    for read in [*chosen, *(dataclasses.replace(read, metadata=True) for read in again)]:
+    lists = [read for read in chosen if not read.watch][:4]
+    again = [*(dataclasses.replace(read, view="metadata") for read in lists + [r for r in chosen if r.watch][:2]),
+             *(dataclasses.replace(read, view="table") for read in lists)]
+    for read in [*chosen, *again]:
         got = answer(real, ns, collection, read, marks[0])
         if read.watch:  # ended by moving the replay's clock once the replay has it
             watches = len(replay.watches()) + 1

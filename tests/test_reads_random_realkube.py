@@ -1,7 +1,8 @@
 """Seeded random reads (tests/random_reads.py) after random write sequences, to the real kube-apiserver and to a
 replay: every watch's events and every list's pages the same, reduced to what does not differ by nature. The
 reads found what the fixed tests did not: a list of one object by name with a limit and a resourceVersion,
-which etcd reads now (the legacy exact read is a collection's alone)."""
+which etcd reads now (the legacy exact read is a collection's alone); an empty metadata list's null items; a
+DaemonSet's template generation annotation, which metadata views and Table rows of it do not carry."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from watchproxy.testing import Replay
 from tests import random_reads, random_writes, rawhttp
 from tests.realkube import RealKube
 
+_SEQUENCES = {"configmaps": random_writes.ops, "pods": random_writes.pod_ops,
+              "daemonsets": random_writes.daemon_set_ops}
 
-@pytest.mark.parametrize(("collection", "seed"), [("configmaps", 22), ("pods", 20)])
+
+@pytest.mark.parametrize(("collection", "seed"), [("configmaps", 22), ("pods", 20), ("daemonsets", 3)])
 def test_random_reads_get_the_real_apiservers_answers(realkube: RealKube, watchproxy: Callable[..., Replay],
                                                       tmp_path: Path, collection: str, seed: int) -> None:
     ns = f"random-reads-{collection}-{seed}"
     real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
-    generate = {"configmaps": random_writes.ops, "pods": random_writes.pod_ops}[collection]
+    generate = _SEQUENCES[collection]
     assert random_reads.differences(real, replay, ns, collection, generate(seed, 40), seed, 20) == []
 
 
@@ -58,5 +62,5 @@ def test_watches_open_while_a_random_sequence_writes_get_the_real_apiservers_eve
     first where asked."""
     ns = f"live-reads-{collection}-{seed}"
     real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
-    generate = {"configmaps": random_writes.ops, "pods": random_writes.pod_ops}[collection]
+    generate = _SEQUENCES[collection]
     assert random_reads.live_differences(real, replay, ns, collection, generate(seed, 40), seed, 8) == []

@@ -1385,3 +1385,29 @@ def test_lease_and_namespace_rows_as_the_real_apiserver_prints_them(resource: st
     assert table.row(resource, obj, now)["cells"] == cells
     names = {"leases": ["Name", "Holder", "Age"], "namespaces": ["Name", "Status", "Age"]}[resource]
     assert [c["name"] for c in table.columns_for(resource)] == names
+
+
+@pytest.mark.parametrize(("resource", "obj", "column", "shown"), [
+    # formatEventSource: the component, else the reporting controller; the host, else the reporting instance
+    ("events", {"source": {"component": "ctl"}, "reportingInstance": "i1"}, "Source", "ctl, i1"),
+    ("events", {"reportingComponent": "rc", "source": {"host": "h"}}, "Source", "rc, h"),
+    # a bound claim's capacity is its status's, "0" when it has none; a nil pointer is <unset>, "" is shown
+    ("persistentvolumeclaims", {"spec": {"volumeName": "pv1"}}, "Capacity", "0"),
+    ("persistentvolumeclaims", {"spec": {"volumeMode": ""}}, "VolumeMode", ""),
+    ("persistentvolumes", {"spec": {"volumeAttributesClassName": ""}}, "VolumeAttributesClass", ""),
+])
+def test_table_cells_as_the_printers_show_them(resource: str, obj: dict[str, Any], column: str, shown: Any) -> None:
+    t = table.table(resource, [{"metadata": {"name": "o"}, **obj}], NOW)
+    names = [c["name"] for c in t["columnDefinitions"]]
+    assert t["rows"][0]["cells"][names.index(column)] == shown
+
+
+def test_a_daemonsets_metadata_views_lack_the_annotation_its_version_adds() -> None:
+    """apps/v1's conversion writes spec.templateGeneration as an annotation; the internal object, which
+    metadata clients and Table rows are made of, holds none."""
+    ds = {"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "d", "annotations": {
+        "deprecated.daemonset.template.generation": "2", "a": "b"}}}
+    assert encode.as_metadata(ds, "v1")["metadata"]["annotations"] == {"a": "b"}
+    assert table.table("daemonsets", [ds], NOW)["rows"][0]["object"]["metadata"]["annotations"] == {"a": "b"}
+    bookmark = encode.bookmark("DaemonSet", "apps/v1", 5)  # (it carries the annotation, "0")
+    assert encode.as_metadata(bookmark, "v1")["metadata"] == {"resourceVersion": "5"}

@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..wire.conversion import TEMPLATE_GENERATION
 from . import apiservices, autoscalingv1, crds, crdtypes, nodeports, serviceips
 
 Obj = dict[str, Any]
@@ -748,7 +749,6 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
 }
 
 
-TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"  # the internal spec.templateGeneration
 
 
 def kept_on_update(new: Obj, old: Obj) -> None:

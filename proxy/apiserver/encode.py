@@ -12,12 +12,12 @@ from typing import Any
 
 from ..wire import gotypes
 from ..wire import table as tables
+from ..wire.conversion import TEMPLATE_GENERATION, internal_metadata
 from ..wire.jsonenc import go_json
 from ..wire.status import status
 from . import autoscalingv1, crds, crdtypes, gojson
 from .changes import Change
 from .decoding import json_word
-from .defaults import TEMPLATE_GENERATION
 from .history import ResourceTimeline
 
 INITIAL_EVENTS_END = "k8s.io/initial-events-end"
@@ -82,9 +82,10 @@ def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = Fa
 
 
 def as_metadata(obj: dict[str, Any], version: str) -> dict[str, Any]:
-    """The object as a metadata client gets it: PartialObjectMetadata, its metadata alone (bookmarks too)."""
+    """The object as a metadata client gets it: PartialObjectMetadata, its metadata alone (bookmarks too), as
+    the internal object holds it."""
     return {"kind": "PartialObjectMetadata", "apiVersion": f"meta.k8s.io/{version}",
-            "metadata": obj.get("metadata") or {}}
+            "metadata": internal_metadata(obj)}
 
 
 def not_found(group: str, resource: str, name: str) -> dict[str, Any]:

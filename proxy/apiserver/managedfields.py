@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..wire.conversion import TEMPLATE_GENERATION
 from . import autoscalingv1, encode, eventapi, lastapplied
 from .defaults import NOT_READY_TAINT, TOPOLOGY_LABELS
 from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
@@ -146,7 +147,6 @@ _ADMITTED_ITEMS: dict[str, tuple[tuple[tuple[str, ...], Any], ...]] = {
     "VolumeAttributesClass": ((("metadata", "finalizers"), "kubernetes.io/vac-protection"),),
     "Node": ((("spec", "taints"), NOT_READY_TAINT),),
 }
-_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
 
 
 def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -> dict[str, Any]:
@@ -162,8 +162,8 @@ def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -
     out: dict[str, Any] = json.loads(json.dumps(written))
     if kind == "DaemonSet" and str(out.get("apiVersion")) == "apps/v1":
         meta = out.setdefault("metadata", {})
-        given = _at(sent if creating else written, ("metadata", "annotations", _TEMPLATE_GENERATION))
-        meta["annotations"] = {**(meta.get("annotations") or {}), _TEMPLATE_GENERATION: given or "0"}
+        given = _at(sent if creating else written, ("metadata", "annotations", TEMPLATE_GENERATION))
+        meta["annotations"] = {**(meta.get("annotations") or {}), TEMPLATE_GENERATION: given or "0"}
     for path, item in _ADMITTED_ITEMS.get(kind, ()) if creating else ():
         items, given = _at(out, path), _at(sent, path)
         if isinstance(items, list) and item in items and not (isinstance(given, list) and item in given):

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from .conversion import internal_metadata
 from .table_columns import COLUMNS, DEFAULT
 
 # A custom resource's printer column is described this way by apiextensions' table convertor; a column
@@ -172,10 +173,9 @@ def _event_cells(ev: dict[str, Any], now: dt.datetime) -> list[Any]:
     obj = ev.get("involvedObject") or {}
     kind = str(obj.get("kind", "")).lower()
     target = f"{kind}/{obj['name']}" if obj.get("name") else kind
-    src = ev.get("source") or {}
-    component, host = src.get("component", ""), src.get("host", "")
-    if not component:
-        component, host = ev.get("reportingComponent", ""), ev.get("reportingInstance", "")
+    src = ev.get("source") or {}  # formatEventSource: each part, else its reporting counterpart
+    component = src.get("component") or ev.get("reportingComponent", "")
+    host = src.get("host") or ev.get("reportingInstance", "")
     return [last, ev.get("type", ""), ev.get("reason", ""), target, obj.get("fieldPath", ""),
             f"{component}, {host}" if host else component, str(ev.get("message", "")).strip(), first, int(count),
             (ev.get("metadata") or {}).get("name", "")]
@@ -278,9 +278,14 @@ def _pvc_cells(pvc: dict[str, Any], now: dt.datetime) -> list[Any]:
     if storage_class is None:  # GetPersistentVolumeClaimClass: the beta annotation before the field
         storage_class = (meta.get("annotations") or {}).get("volume.beta.kubernetes.io/storage-class", "")
     return [_name(pvc), "Terminating" if meta.get("deletionTimestamp") else st.get("phase", ""),
-            spec.get("volumeName", ""), ((st.get("capacity") or {}).get("storage", "")) if bound else "",
+            spec.get("volumeName", ""), ((st.get("capacity") or {}).get("storage", "0")) if bound else "",
             ",".join(short for mode, short in _ACCESS_MODES if mode in modes) if bound else "", storage_class,
-            spec.get("volumeAttributesClassName") or "<unset>", _age(pvc, now), spec.get("volumeMode") or "<unset>"]
+            _unset(spec.get("volumeAttributesClassName")), _age(pvc, now), _unset(spec.get("volumeMode"))]
+
+
+def _unset(value: Any) -> Any:
+    """A pointer field as the printers show it: `<unset>` where it is nil (an empty string is shown)."""
+    return "<unset>" if value is None else value
 
 
 def _ingress_cells(ing: dict[str, Any], now: dt.datetime) -> list[Any]:
@@ -436,8 +441,8 @@ def _pv_cells(pv: dict[str, Any], now: dt.datetime) -> list[Any]:
             "Terminating" if meta.get("deletionTimestamp") else st.get("phase", ""),
             f"{claim.get('namespace', '')}/{claim.get('name', '')}" if isinstance(claim, dict) else "",
             spec.get("storageClassName", "") if storage_class is None else storage_class,
-            spec.get("volumeAttributesClassName") or "<unset>", st.get("reason", ""), _age(pv, now),
-            spec.get("volumeMode") or "<unset>"]
+            _unset(spec.get("volumeAttributesClassName")), st.get("reason", ""), _age(pv, now),
+            _unset(spec.get("volumeMode"))]
 
 
 _DEFAULT_CLASS = ("storageclass.kubernetes.io/is-default-class", "storageclass.beta.kubernetes.io/is-default-class")
@@ -778,8 +783,7 @@ def printer_columns(defined: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _partial(obj: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1",
-            "metadata": obj.get("metadata") or {}}
+    return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": internal_metadata(obj)}
 
 
 def columns_for(resource: str, learned: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,21 @@
+"""What a served version's conversion adds to an object that the apiserver's own (internal) object does not
+hold. The views the apiserver makes of its internal object (a metadata client's PartialObjectMetadata, a
+Table row's object, their bookmarks) leave it out; the object as served carries it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"  # apps/v1: the internal spec.templateGeneration
+_ADDED = {("apps/v1", "DaemonSet"): frozenset({TEMPLATE_GENERATION})}
+
+
+def internal_metadata(obj: dict[str, Any]) -> dict[str, Any]:
+    """The object's metadata as its internal object holds it."""
+    meta: dict[str, Any] = obj.get("metadata") or {}
+    added = _ADDED.get((str(obj.get("apiVersion")), str(obj.get("kind"))), frozenset())
+    annotations = meta.get("annotations") or {}
+    if not added & set(annotations):
+        return meta
+    kept = {k: v for k, v in annotations.items() if k not in added}
+    return {**meta, "annotations": kept} if kept else {k: v for k, v in meta.items() if k != "annotations"}
