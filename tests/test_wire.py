@@ -1411,3 +1411,13 @@ def test_a_daemonsets_metadata_views_lack_the_annotation_its_version_adds() -> N
     assert table.table("daemonsets", [ds], NOW)["rows"][0]["object"]["metadata"]["annotations"] == {"a": "b"}
     bookmark = encode.bookmark("DaemonSet", "apps/v1", 5)  # (it carries the annotation, "0")
     assert encode.as_metadata(bookmark, "v1")["metadata"] == {"resourceVersion": "5"}
+
+
+def test_an_events_api_event_prints_as_the_core_event_it_is() -> None:
+    new = {"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e.1"}, "type": "Normal",
+           "reason": "Synced", "regarding": {"kind": "Pod", "name": "p"}, "note": "y",
+           "reportingController": "example.com/ctl", "reportingInstance": "ctl-1"}
+    t = table.table("events", [encode.printed(new)], NOW)
+    cells = dict(zip([c["name"] for c in t["columnDefinitions"]], t["rows"][0]["cells"], strict=True))
+    assert (cells["Object"], cells["Source"], cells["Message"]) == ("pod/p", "example.com/ctl, ctl-1", "y")
+    assert t["rows"][0]["object"]["metadata"] == {"name": "e.1"}

@@ -15,7 +15,7 @@ from ..wire import table as tables
 from ..wire.conversion import TEMPLATE_GENERATION, internal_metadata
 from ..wire.jsonenc import go_json
 from ..wire.status import status
-from . import autoscalingv1, crds, crdtypes, gojson
+from . import autoscalingv1, crds, crdtypes, eventapi, gojson
 from .changes import Change
 from .decoding import json_word
 from .history import ResourceTimeline
@@ -118,10 +118,19 @@ def expired_line(message: str) -> bytes:
     return error_line(status(410, message, "Expired"))
 
 
+def printed(obj: dict[str, Any]) -> dict[str, Any]:
+    """What the Table printers read: the internal object, so every version prints alike (an autoscaling/v1
+    HorizontalPodAutoscaler as v2 does, an events.k8s.io Event as core/v1 does), with the version's own
+    metadata, which the rows carry."""
+    if obj.get("apiVersion") == eventapi.EVENTS_API:
+        return {**eventapi.as_core(obj), "metadata": obj.get("metadata")}
+    return autoscalingv1.printed(obj)
+
+
 def object_table(tl: ResourceTimeline, obj: dict[str, Any], rv: int, now: dt.datetime, first: bool,
                  columns: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """One watched object as a Table watch sends it (column definitions with the first event only)."""
-    return tables.table(tl.resource, [autoscalingv1.printed(obj)], now, with_columns=first, resource_version=str(rv),
+    return tables.table(tl.resource, [printed(obj)], now, with_columns=first, resource_version=str(rv),
                         learned=columns, as_list=False)
 
 

@@ -577,7 +577,7 @@ class Emulator:
             return code, {"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
                          "metadata": doc.get("metadata") or {}, "items": items or None} if listed else items[0]
         rv = str((doc.get("metadata") or {}).get("resourceVersion") or "")
-        return code, table(tl.resource, [autoscalingv1.printed(o) for o in objects], self.wall(self.clock.now()),
+        return code, table(tl.resource, [events.printed(o) for o in objects], self.wall(self.clock.now()),
                            resource_version=rv, learned=self._columns(tl), as_list=listed)
 
     def answers(self, req: Incoming, out: Responder) -> Responder:
@@ -706,7 +706,7 @@ class Emulator:
                remaining: int | None = None) -> bytes:
         from ...wire.table import table
 
-        return events.dumps(table(tl.resource, [autoscalingv1.printed(c.obj) for c in items], self.wall(now),
+        return events.dumps(table(tl.resource, [events.printed(c.obj) for c in items], self.wall(now),
                                   resource_version=str(rv), continue_token=cont, remaining=remaining,
                                   learned=self._columns(tl)))
 
