@@ -1395,6 +1395,11 @@ def test_lease_and_namespace_rows_as_the_real_apiserver_prints_them(resource: st
     ("persistentvolumeclaims", {"spec": {"volumeName": "pv1"}}, "Capacity", "0"),
     ("persistentvolumeclaims", {"spec": {"volumeMode": ""}}, "VolumeMode", ""),
     ("persistentvolumes", {"spec": {"volumeAttributesClassName": ""}}, "VolumeAttributesClass", ""),
+    # printControllerRevision: its controller as kind.group/name
+    ("controllerrevisions", {"metadata": {"name": "o", "ownerReferences": [
+        {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web", "controller": True}]}, "revision": 3},
+     "Controller", "statefulset.apps/web"),
+    ("controllerrevisions", {"revision": 3}, "Controller", "<none>"),
 ])
 def test_table_cells_as_the_printers_show_them(resource: str, obj: dict[str, Any], column: str, shown: Any) -> None:
     t = table.table(resource, [{"metadata": {"name": "o"}, **obj}], NOW)

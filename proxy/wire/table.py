@@ -200,6 +200,17 @@ def _lease_cells(lease: dict[str, Any], now: dt.datetime) -> list[Any]:
             _age(lease, now)]
 
 
+def _controller_revision_cells(rev: dict[str, Any], now: dt.datetime) -> list[Any]:
+    """printControllerRevision: its controller as kind.group/name (formatResourceName), <none> without one."""
+    refs = [r for r in (rev.get("metadata") or {}).get("ownerReferences") or [] if r.get("controller")]
+    controller = "<none>"
+    if refs:
+        group = str(refs[0].get("apiVersion", "")).rpartition("/")[0]
+        kind = str(refs[0].get("kind", "")) + (f".{group}" if group else "")
+        controller = f"{kind.lower()}/{refs[0].get('name', '')}" if kind else str(refs[0].get("name", ""))
+    return [_name(rev), controller, rev.get("revision", 0), _age(rev, now)]
+
+
 def _crd_cells(crd: dict[str, Any], _now: dt.datetime) -> list[Any]:
     """The definition's convertor (apiextensions-apiserver tableconvertor.go): served versions sorted, the
     storage one marked, and the creation time as RFC 3339 rather than an age."""
@@ -701,6 +712,7 @@ _PRINTERS = {"customresourcedefinitions": _crd_cells, "componentstatuses": _comp
              "pods": _pod_cells, "deployments": _deployment_cells, "services": _service_cells,
              "events": _event_cells, "configmaps": _configmap_cells, "secrets": _secret_cells,
              "namespaces": _namespace_cells, "leases": _lease_cells, "replicasets": _replica_set_cells,
+             "controllerrevisions": _controller_revision_cells,
              "statefulsets": _stateful_set_cells, "daemonsets": _daemon_set_cells, "jobs": _job_cells,
              "cronjobs": _cron_job_cells, "persistentvolumeclaims": _pvc_cells, "ingresses": _ingress_cells,
              "poddisruptionbudgets": _pdb_cells, "roles": _role_cells, "clusterroles": _role_cells,

@@ -336,6 +336,12 @@ COLUMNS: dict[str, list[dict[str, Any]]] = {
             'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).'),
             priority=1),
     ],
+    "controllerrevisions": [
+        _col('Name', NAME_DOC, fmt='name'),
+        _col('Controller', 'Controller of the object'),
+        _col('Revision', 'Revision indicates the revision of the state represented by Data.'),
+        _col('Age', AGE_DOC),
+    ],
     "leases": [
         _col('Name', NAME_DOC, fmt='name'),
         _col('Holder', ('holderIdentity contains the identity of the holder of a current lease. If Coordinated '
