@@ -998,8 +998,8 @@ def test_default_and_deployment_rows() -> None:
           "binaryData": {"b": "AA=="}}
     assert table.row("configmaps", cm, NOW)["cells"] == ["cfg", 2, "3d"]
     assert [c["name"] for c in table.columns_for("configmaps")] == ["Name", "Data", "Age"]
-    assert table.row("controllerrevisions", {"metadata": {"name": "x"}}, NOW)["cells"] == ["x", "<unknown>"]
-    assert [c["name"] for c in table.columns_for("controllerrevisions")] == ["Name", "Age"]
+    assert table.row("widgets", {"metadata": {"name": "x"}}, NOW)["cells"] == ["x", "<unknown>"]  # (no printer)
+    assert [c["name"] for c in table.columns_for("widgets")] == ["Name", "Age"]
     dep = {"metadata": {"name": "web", "creationTimestamp": _ago(600)},
            "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web", "tier": "fe"}},
                     "template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.27"},
