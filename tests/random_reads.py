@@ -1,9 +1,10 @@
 """Seeded random reads after a random write sequence (tests/random_writes.py): watches and lists of the
 sequence's collection from the resourceVersion before the writes, from their middle, from now, from 0 or
-none, with label and field selectors, initial events and bookmarks, in pages; and watches of one object by
-the legacy /watch/ path. The same reads go to the real kube-apiserver and to a replay, and their answers
-are compared once reduced (random_writes.reduce; initial events of generated names, which their random
-suffixes order, in a canonical order)."""
+none, with label and field selectors, initial events and bookmarks, in pages, some again as a metadata client
+and as Tables; watches of one object by the legacy /watch/ path; gets; and watches open while the writes
+happen. The same reads go to the real kube-apiserver and to a replay, and their answers are compared once
+reduced (random_writes.reduce; initial events of generated names, which their random suffixes order, in a
+canonical order; times and allocated addresses aside)."""
 
 from __future__ import annotations
 
@@ -82,7 +83,8 @@ def reads(collection: str, seed: int, n: int) -> list[Read]:
 def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: dict[str, str], timeout: int = 1
            ) -> Any:
     """The code and the reduced events of a one-second watch, or the pages of a list (each page's metadata
-    but its continue token and resourceVersion, whether it had a next, its items in a canonical order)."""
+    but its continue token and resourceVersion, whether it had a next, its items or a Table's rows in a
+    canonical order)."""
     path, query = _target(ns, collection, read, marks)
     if read.watch:
         query = {"watch": "1", "timeoutSeconds": str(timeout), **query}
