@@ -1426,3 +1426,14 @@ def test_an_events_api_event_prints_as_the_core_event_it_is() -> None:
     cells = dict(zip([c["name"] for c in t["columnDefinitions"]], t["rows"][0]["cells"], strict=True))
     assert (cells["Object"], cells["Source"], cells["Message"]) == ("pod/p", "example.com/ctl, ctl-1", "y")
     assert t["rows"][0]["object"]["metadata"] == {"name": "e.1"}
+
+
+def test_an_autoscaling_v1_autoscalers_metadata_views_lack_what_v1_adds() -> None:
+    """autoscaling/v1 carries v2's metrics in annotations the internal object does not hold (as the real
+    kube-apiserver v1.37.2 answered a metadata list and a Table of a v2-made autoscaler through v1)."""
+    hpa = {"apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "a", "annotations": {
+        "x": "y", "autoscaling.alpha.kubernetes.io/metrics": "[]"}},
+        "spec": {"scaleTargetRef": {"kind": "Deployment", "name": "d"}, "maxReplicas": 3}}
+    assert encode.as_metadata(hpa, "v1")["metadata"]["annotations"] == {"x": "y"}
+    row = table.table("horizontalpodautoscalers", [encode.printed(hpa)], NOW)["rows"][0]
+    assert row["object"]["metadata"]["annotations"] == {"x": "y"}

@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..wire.conversion import HPA_BEHAVIOR, HPA_CONDITIONS, HPA_CURRENT_METRICS, HPA_METRICS, HPA_ROUND_TRIP
 from ..wire.jsonenc import go_json
 from . import quantity
 from .goorder import encoded
@@ -24,12 +25,8 @@ Obj = dict[str, Any]
 KIND = "HorizontalPodAutoscaler"
 V1, V2 = "autoscaling/v1", "autoscaling/v2"
 V1_PATH, V2_PATH = "/apis/autoscaling/v1/horizontalpodautoscalers", "/apis/autoscaling/v2/horizontalpodautoscalers"
-_PREFIX = "autoscaling.alpha.kubernetes.io/"
-METRICS, CURRENT_METRICS, CONDITIONS, BEHAVIOR = (_PREFIX + s for s in ("metrics", "current-metrics", "conditions",
-                                                                         "behavior"))
-# DropRoundTripHorizontalPodAutoscalerAnnotations
-_ROUND_TRIP = (METRICS, BEHAVIOR, _PREFIX + "scale-down-tolerance", _PREFIX + "scale-up-tolerance", CURRENT_METRICS,
-               CONDITIONS)
+METRICS, CURRENT_METRICS, CONDITIONS, BEHAVIOR = HPA_METRICS, HPA_CURRENT_METRICS, HPA_CONDITIONS, HPA_BEHAVIOR
+_ROUND_TRIP = HPA_ROUND_TRIP
 DEFAULT_CPU_UTILIZATION = 80
 _SPEC_NOTES, _STATUS_NOTES = (METRICS, BEHAVIOR), (CURRENT_METRICS, CONDITIONS)  # which part each carries
 
@@ -408,8 +405,6 @@ OTHER_VIEW: dict[str, tuple[str, Callable[[Obj], Obj]]] = {V2_PATH: (V1_PATH, as
 
 
 def printed(obj: Obj) -> Obj:
-    """What the Table printer reads: the internal type, so v1 prints the same columns as v2 (with v1's own
-    metadata, which the rows carry)."""
-    if not through_v1(obj):
-        return obj
-    return {**as_v2(obj), "metadata": obj.get("metadata")}
+    """What the Table printer reads: the internal type, so v1 prints the same columns as v2, and its rows
+    carry the internal object's metadata (without the annotations v1 adds)."""
+    return as_v2(obj) if through_v1(obj) else obj

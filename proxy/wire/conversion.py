@@ -7,7 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"  # apps/v1: the internal spec.templateGeneration
-_ADDED = {("apps/v1", "DaemonSet"): frozenset({TEMPLATE_GENERATION})}
+# autoscaling/v1: what v2 holds that v1 has no fields for (DropRoundTripHorizontalPodAutoscalerAnnotations)
+_HPA = "autoscaling.alpha.kubernetes.io/"
+HPA_METRICS, HPA_CURRENT_METRICS, HPA_CONDITIONS, HPA_BEHAVIOR = (
+    _HPA + s for s in ("metrics", "current-metrics", "conditions", "behavior"))
+HPA_ROUND_TRIP = (HPA_METRICS, HPA_BEHAVIOR, _HPA + "scale-down-tolerance", _HPA + "scale-up-tolerance",
+                  HPA_CURRENT_METRICS, HPA_CONDITIONS)
+_ADDED = {("apps/v1", "DaemonSet"): frozenset({TEMPLATE_GENERATION}),
+          ("autoscaling/v1", "HorizontalPodAutoscaler"): frozenset(HPA_ROUND_TRIP)}
 
 
 def internal_metadata(obj: dict[str, Any]) -> dict[str, Any]:
