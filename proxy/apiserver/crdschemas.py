@@ -424,7 +424,7 @@ def _rule_compilation(s: Any, path: str, resource: bool, uncorrelatable: str = "
         if isinstance(child, dict):
             out += _rule_compilation(child, where, bool(child.get(EMBEDDED)), under)
     rules = s.get("x-kubernetes-validations") or ()
-    for i, rule in enumerate(rules if not _openapi(s, path) else ()):
+    for i, rule in enumerate(rules if rules and not _openapi(s, path) else ()):
         if not isinstance(rule, dict) or not isinstance(rule.get("rule"), str):
             continue
         where = f"{path}.x-kubernetes-validations[{i}]"
