@@ -16,7 +16,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..wire.conversion import HPA_BEHAVIOR, HPA_CONDITIONS, HPA_CURRENT_METRICS, HPA_METRICS, HPA_ROUND_TRIP
+from ..wire.conversion import HPA_BEHAVIOR as BEHAVIOR
+from ..wire.conversion import HPA_CONDITIONS as CONDITIONS
+from ..wire.conversion import HPA_CURRENT_METRICS as CURRENT_METRICS
+from ..wire.conversion import HPA_METRICS as METRICS
+from ..wire.conversion import HPA_ROUND_TRIP as _ROUND_TRIP
 from ..wire.jsonenc import go_json
 from . import quantity
 from .goorder import encoded
@@ -25,8 +29,6 @@ Obj = dict[str, Any]
 KIND = "HorizontalPodAutoscaler"
 V1, V2 = "autoscaling/v1", "autoscaling/v2"
 V1_PATH, V2_PATH = "/apis/autoscaling/v1/horizontalpodautoscalers", "/apis/autoscaling/v2/horizontalpodautoscalers"
-METRICS, CURRENT_METRICS, CONDITIONS, BEHAVIOR = HPA_METRICS, HPA_CURRENT_METRICS, HPA_CONDITIONS, HPA_BEHAVIOR
-_ROUND_TRIP = HPA_ROUND_TRIP
 DEFAULT_CPU_UTILIZATION = 80
 _SPEC_NOTES, _STATUS_NOTES = (METRICS, BEHAVIOR), (CURRENT_METRICS, CONDITIONS)  # which part each carries
 

@@ -119,9 +119,9 @@ def expired_line(message: str) -> bytes:
 
 
 def printed(obj: dict[str, Any]) -> dict[str, Any]:
-    """What the Table printers read: the internal object, so every version prints alike (an autoscaling/v1
-    HorizontalPodAutoscaler as v2 does, an events.k8s.io Event as core/v1 does), with the version's own
-    metadata, which the rows carry."""
+    """What the Table printers read, whose metadata the rows carry: the internal object, so every version
+    prints alike (an autoscaling/v1 HorizontalPodAutoscaler as v2 does, without the annotations v1 adds; an
+    events.k8s.io Event as core/v1 does, its metadata the same)."""
     if obj.get("apiVersion") == eventapi.EVENTS_API:
         return {**eventapi.as_core(obj), "metadata": obj.get("metadata")}
     return autoscalingv1.printed(obj)
