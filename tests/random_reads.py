@@ -147,13 +147,14 @@ def _encoded(query: dict[str, str]) -> str:
 
 
 def _events(doc: Any) -> list[tuple[str, Any]]:
-    """A watch's events reduced; bookmarks without the initial-events-end annotation left out: whether one
-    comes in a short watch is the clock's doing and the cluster's (the real apiserver sends a watch-list's
-    first-tick bookmark once any write anywhere has moved its resourceVersion)."""
+    """A watch's events reduced; bookmarks without the initial-events-end annotation (a DaemonSet's carry its
+    template generation's) left out: whether one comes in a short watch is the clock's doing and the
+    cluster's (the real apiserver sends a watch-list's first-tick bookmark once any write anywhere has moved
+    its resourceVersion)."""
     lines = doc["text"].splitlines() if "text" in doc else [json.dumps(doc)]  # (one line parses whole)
     events = [(e["type"], e["object"]["metadata"].get("annotations") if e["type"] == "BOOKMARK"
                else _reduced(e["object"])) for e in map(json.loads, filter(None, lines))]
-    events = [e for e in events if e != ("BOOKMARK", None)]
+    events = [e for e in events if e[0] != "BOOKMARK" or "k8s.io/initial-events-end" in (e[1] or {})]
     out: list[tuple[str, Any]] = []
     generated: list[tuple[str, Any]] = []  # a run of ADDED events of generated names, in the suffixes' order
     for event in [*events, ("", None)]:
