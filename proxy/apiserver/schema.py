@@ -271,8 +271,7 @@ def _list_types(value: Any, s: Schema, path: str) -> list[Cause]:
                 out.append(invalid(f"{path}[{wrong[0][0]}]", wrong[0][1], "must be an object for an array of "
                                                                           "list-type map"))
             else:
-                names = [k for k in s.get("x-kubernetes-list-map-keys") or [] if isinstance(k, str)]
-                keys = [{k: x[k] for k in names if k in x} for x in (v or {} for v in value)]
+                keys = [_map_key(s, v or {}) for v in value]
                 out += [duplicate(f"{path}[{i}]", keys[i]) for i in _repeated(keys)]
         items = items_of(s)
         if items is not None:
@@ -309,8 +308,8 @@ def _rules(value: Any, s: Schema | None, path: str, old: Any, has_old: bool) -> 
         items = items_of(s)
         olds = _old_items(s, old if has_old else None)
         for i, v in enumerate(value):
-            before = olds.get(_item_key(s, v), _NO_OLD) if olds else _NO_OLD
-            yield from _rules(v, items, f"{path}[{i}]", None if before is _NO_OLD else before, before is not _NO_OLD)
+            key = _keyed(s, v) if olds else None
+            yield from _rules(v, items, f"{path}[{i}]", olds.get(key), key in olds)
     elif isinstance(value, dict):
         props, extra = properties_of(s), additional_of(s)
         for k, v in value.items():
@@ -320,21 +319,23 @@ def _rules(value: Any, s: Schema | None, path: str, old: Any, has_old: bool) -> 
             yield from _rules(v, child, key_path, old.get(k) if has else None, has)
 
 
-_NO_OLD = object()
+def _map_key(s: Schema, item: dict[str, Any]) -> dict[str, Any]:
+    """A list-map item's key: its fields the list names as map keys."""
+    names = [k for k in s.get("x-kubernetes-list-map-keys") or [] if isinstance(k, str)]
+    return {k: item[k] for k in names if k in item}
 
 
-def _item_key(s: Schema, item: Any) -> Any:
-    """A list-map item's key: its values of the list's map keys."""
-    keys = s.get("x-kubernetes-list-map-keys") or ()
-    return tuple(json.dumps(item.get(k), sort_keys=True) for k in keys) if isinstance(item, dict) else None
+def _keyed(s: Schema, item: Any) -> str | None:
+    """_map_key as something to look up by."""
+    return json.dumps(_map_key(s, item), sort_keys=True) if isinstance(item, dict) else None
 
 
-def _old_items(s: Schema, old: Any) -> dict[Any, Any]:
+def _old_items(s: Schema, old: Any) -> dict[str | None, Any]:
     """The old items of a list-map by key, which its new items' transition rules see as oldSelf (the
     apiserver correlates no other list's items)."""
     if s.get("x-kubernetes-list-type") != "map" or not isinstance(old, list):
         return {}
-    return {_item_key(s, item): item for item in old if isinstance(item, dict)}
+    return {_keyed(s, item): item for item in old if isinstance(item, dict)}
 
 
 def _rule(rule: dict[str, Any], value: Any, s: Schema, path: str, old: Any, has_old: bool) -> Iterator[Cause]:
