@@ -13,6 +13,7 @@ guess: a rule emulate cannot read never refuses a write. The apiserver's cost li
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -92,8 +93,9 @@ def _string(token: str) -> str:
     return "".join(out)
 
 
-# tokens after which an operand must come
-_OPERATORS = ("||", "&&", "==", "!=", "<", "<=", ">", ">=", "in", "+", "-", "*", "/", "%", "!", "?", ":")
+# binary operators by precedence, loosest first (and in), and the tokens after which an operand must come
+_LEVELS = (("||",), ("&&",), ("==", "!=", "<", "<=", ">", ">=", "in"), ("+", "-"), ("*", "/", "%"))
+_OPERATORS = (*(op for level in _LEVELS for op in level), "?", ":")
 
 
 class _Parser:
@@ -134,13 +136,11 @@ class _Parser:
             return ("?", cond, yes, self.ternary(), at)
         return cond
 
-    _LEVELS = (("||",), ("&&",), ("==", "!=", "<", "<=", ">", ">=", "in"), ("+", "-"), ("*", "/", "%"))
-
     def binary(self, level: int) -> Node:
-        if level == len(self._LEVELS):
+        if level == len(_LEVELS):
             return self.unary()
         node = self.binary(level + 1)
-        while self.peek() in self._LEVELS[level]:
+        while self.peek() in _LEVELS[level]:
             at = self.at()
             op = self.take()[1]
             node = (op, node, self.binary(level + 1), at)
@@ -211,7 +211,10 @@ class _Parser:
         raise Unsupported(f"unexpected {tok!r}")
 
 
+@functools.lru_cache(maxsize=1024)
 def parse(rule: str) -> Node:
+    """A rule's tree (read-only: shared by every caller), parsed once: a definition's rules are read on every
+    write of its custom resources, for every value they apply to."""
     return _Parser(rule).parse()
 
 
