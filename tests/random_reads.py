@@ -20,7 +20,6 @@ from urllib.parse import quote
 from watchproxy.testing import Replay
 
 from tests import random_writes, rawhttp
-from tests.writes_differential import watched
 
 # the fields each kind's selectors may name (and some values the sequences give them)
 _FIELDS = {
@@ -202,15 +201,9 @@ def differences(real: rawhttp.Server, replay: Replay, ns: str, collection: str, 
              *(dataclasses.replace(read, view="table") for read in lists)]
     for read in [*chosen, *again]:
         got = answer(real, ns, collection, read, marks[0])
-        if read.watch:  # ended by moving the replay's clock once the replay has it
-            watches = len(replay.watches()) + 1
-
-            def end(watches: int = watches) -> None:
-                replay.wait_for(lambda r: len(r.watches()) >= watches, what="the watch")
-                replay.advance(5)
-            emulated = watched(lambda read=read: answer(servers[1], ns, collection, read, marks[1]), end)
-        else:
-            emulated = answer(servers[1], ns, collection, read, marks[1])
+        def emulated_answer(read: Read = read) -> Any:
+            return answer(servers[1], ns, collection, read, marks[1])
+        emulated = rawhttp.ending_watch(replay, emulated_answer) if read.watch else emulated_answer()
         if got != emulated:
             out.append((read, got, emulated))
     return out

@@ -11,13 +11,14 @@ import ssl
 import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from watchproxy.testing import Replay
 
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
+T = TypeVar("T")
 _CONNECTIONS: dict[str, http.client.HTTPConnection] = {}  # one kept-alive connection per server
 
 
@@ -82,14 +83,20 @@ def send_ending_watches(server: Server, replay: Replay | None, method: str, path
     timeout, which on the real apiserver simply runs out."""
     if replay is None or "watch=1" not in path:
         return send(*server, method, path, body, headers)
+    return ending_watch(replay, lambda: send(*server, method, path, body, headers))
+
+
+def ending_watch(replay: Replay, read: Callable[[], T], seconds: float = 2.0) -> T:
+    """What `read()`, one watch to `replay`, returns: made beside moving the replay's clock `seconds` on once
+    the watch is open and answered (so it has its deadline), or refused."""
     n = len(replay.watches()) + 1
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        answer = pool.submit(send, *server, method, path, body, headers)
-        # open and answered (so it has its deadline), or refused at once; or the request failed (its error raised)
+        answer = pool.submit(read)
+        # (or the request failed: its error is raised)
         replay.wait_for(lambda r: answer.done() or (len(ws := r.watches()) >= n and (ws[n - 1].end != "open"
                                                                                      or ws[n - 1].status != 0)),
                         what="the watch")
-        replay.advance(2.0)
+        replay.advance(seconds)
         return answer.result(timeout=30)
 
 

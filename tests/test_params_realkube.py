@@ -15,7 +15,6 @@ from urllib.parse import quote
 from watchproxy.testing import Replay
 
 from tests import rawhttp
-from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 
@@ -163,7 +162,7 @@ def test_a_watch_of_one_object_by_its_path_takes_only_its_own_name_as_field_sele
     ns = "named-watch"
     real_server, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
 
-    def answers(server: rawhttp.Server, advance: Callable[[], None] | None = None) -> list[tuple[int, Any]]:
+    def answers(server: rawhttp.Server, on: Replay | None = None) -> list[tuple[int, Any]]:
         for name in ("a", "b"):
             cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}}
             assert rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/configmaps", json.dumps(cm).encode())[0] \
@@ -172,18 +171,14 @@ def test_a_watch_of_one_object_by_its_path_takes_only_its_own_name_as_field_sele
         for query in _NAMED:
             path = f"/api/v1/watch/namespaces/{ns}/configmaps/a?resourceVersion=0&timeoutSeconds=1&fieldSelector=" \
                    + query.format(ns=ns)
-            code, doc, _ = wd.watched(lambda path=path: rawhttp.call(*server, "GET", path), advance)
+            code, doc, _ = rawhttp.ending_watch(on, lambda path=path: rawhttp.call(*server, "GET", path)) \
+                if on is not None else rawhttp.call(*server, "GET", path)
             lines = doc["text"].splitlines() if "text" in doc else [json.dumps(doc)]  # (one line parses whole)
             out.append((code, [(e["type"], e["object"]["metadata"]["name"]) for e in map(json.loads, lines)]
                         if code == 200 else doc.get("message")))
         return out
 
-    def end_the_request() -> None:  # the next watch, once the replay has it
-        ended.append(len(ended) + 1)
-        replay.wait_for(lambda r: len(r.watches()) >= len(ended), what="the watch")
-        replay.advance(2)
-    ended: list[int] = []
-    real, emulated = answers(real_server), answers((replay.url, ""), end_the_request)
+    real, emulated = answers(real_server), answers((replay.url, ""), replay)
     assert [(q, r, e) for q, r, e in zip(_NAMED, real, emulated, strict=True) if r != e] == []
     assert [code for code, _ in real] == [200, 200, 200, 400, 400, 400, 200, 400, 200]
     assert real[0][1] == [("ADDED", "a")]
