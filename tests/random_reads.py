@@ -237,12 +237,9 @@ def live_differences(real: rawhttp.Server, replay: Replay, ns: str, collection: 
 
 def _opened(server: rawhttp.Server, path: str, query: dict[str, str]
             ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
-    """A watch whose answer has begun: its headers come once the server has registered it."""
-    conn = rawhttp.connect(server[0])
+    """A watch the server has registered (its answer has begun)."""
     query = {"watch": "1", "timeoutSeconds": str(_LIVE_SECONDS), **query}
-    conn.request("GET", f"{path}?{_encoded(query)}", headers={
-        "Accept": "application/json", **({"Authorization": f"Bearer {server[1]}"} if server[1] else {})})
-    return conn, conn.getresponse()
+    return rawhttp.opened(*server, "GET", f"{path}?{_encoded(query)}", None, {"Accept": "application/json"})
 
 
 def _live_events(conn: http.client.HTTPConnection, resp: http.client.HTTPResponse) -> Any:

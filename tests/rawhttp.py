@@ -22,8 +22,8 @@ T = TypeVar("T")
 _CONNECTIONS: dict[str, http.client.HTTPConnection] = {}  # one kept-alive connection per server
 
 
-def connect(base: str) -> http.client.HTTPConnection:
-    """A connection of its own to `base` (the test apiserver's certificate is its own CA's: not checked)."""
+def _open(base: str) -> http.client.HTTPConnection:
+    """A connection to `base` (the test apiserver's certificate is its own CA's: not checked)."""
     url = urllib.parse.urlsplit(base)
     if url.scheme == "https":
         ctx = ssl.create_default_context()
@@ -35,15 +35,14 @@ def connect(base: str) -> http.client.HTTPConnection:
 
 def _connection(base: str) -> http.client.HTTPConnection:
     if base not in _CONNECTIONS:
-        _CONNECTIONS[base] = connect(base)
+        _CONNECTIONS[base] = _open(base)
     return _CONNECTIONS[base]
 
 
 def call(base: str, token: str, method: str, path: str, data: bytes | None = None,
          content_type: str = "application/json", headers: dict[str, str] | None = None
          ) -> tuple[int, Any, list[str]]:
-    headers = {"Content-Type": content_type, "Accept": "application/json",
-               **({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
+    headers = _authorized(token, {"Content-Type": content_type, "Accept": "application/json", **(headers or {})})
     for attempt in (1, 2):  # a kept connection the server has closed meanwhile is opened again once
         conn = _connection(base)
         try:
@@ -66,15 +65,29 @@ def call(base: str, token: str, method: str, path: str, data: bytes | None = Non
 def send(base: str, token: str, method: str, path: str, body: bytes | None, headers: dict[str, str]
          ) -> tuple[int, dict[str, str], bytes]:
     """A request with exactly `headers` (no Accept unless given): the code, the headers and the body as sent."""
-    headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **headers}
-    # a connection of its own: a kept one may be another server's that had this port before, or closed by it
-    conn = connect(base)
+    conn, resp = opened(base, token, method, path, body, headers)
     try:
-        conn.request(method, path, body=body, headers=headers)
-        resp = conn.getresponse()
         return resp.status, dict(resp.getheaders()), resp.read()
     finally:
         conn.close()
+
+
+def opened(base: str, token: str, method: str, path: str, body: bytes | None, headers: dict[str, str]
+           ) -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+    """A request whose answer has begun (its headers read; a watch's come once the server has registered
+    it), the body left to read, on a connection of its own: a kept one may be another server's that had this
+    port before, or closed by it."""
+    conn = _open(base)
+    try:
+        conn.request(method, path, body=body, headers=_authorized(token, headers))
+        return conn, conn.getresponse()
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _authorized(token: str, headers: dict[str, str]) -> dict[str, str]:
+    return {**({"Authorization": f"Bearer {token}"} if token else {}), **headers}
 
 
 def send_ending_watches(server: Server, replay: Replay | None, method: str, path: str, body: bytes | None,
