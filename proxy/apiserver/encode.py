@@ -88,6 +88,13 @@ def as_metadata(obj: dict[str, Any], version: str) -> dict[str, Any]:
             "metadata": internal_metadata(obj)}
 
 
+def metadata_list(objects: list[dict[str, Any]], metadata: dict[str, Any], version: str) -> dict[str, Any]:
+    """A metadata client's list: PartialObjectMetadataList, each item as_metadata's; an empty one's items are
+    null (the handler's conversion leaves Go's slice nil)."""
+    return {"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}", "metadata": metadata,
+            "items": [as_metadata(o, version) for o in objects] or None}
+
+
 def not_found(group: str, resource: str, name: str) -> dict[str, Any]:
     """The 404 `Status` for an object that is not there (a get, an update, a patch or a delete of it)."""
     qualified = f"{resource}.{group}" if group else resource

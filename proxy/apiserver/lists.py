@@ -115,15 +115,12 @@ def body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str = "", rem
 
 
 def metadata_body(items: list[Change], rv: int, cont: str, remaining: int | None, version: str) -> bytes:
-    """A metadata client's list: PartialObjectMetadataList, each item PartialObjectMetadata; an empty one's
-    items are null (the handler's conversion leaves Go's slice nil)."""
+    """A metadata client's list body (encode.metadata_list)."""
     meta: dict[str, Any] = {"resourceVersion": str(rv)}
     if cont:
         meta["continue"] = cont
         _remaining(meta, remaining)
-    return encode.dumps({"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
-                         "metadata": meta, "items": [encode.as_metadata(c.obj, version) for c in items] or None}) \
-        + b"\n"
+    return encode.dumps(encode.metadata_list([c.obj for c in items], meta, version)) + b"\n"
 
 
 def _custom_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int | None) -> bytes:

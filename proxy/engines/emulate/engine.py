@@ -573,9 +573,8 @@ class Emulator:
             if wanted.metadata[0].endswith("List") != listed:
                 return 406, status(406, _unconvertible(tl, not listed))
             version = wanted.metadata[1]
-            items = [events.as_metadata(o, version) for o in objects]
-            return code, {"kind": "PartialObjectMetadataList", "apiVersion": f"meta.k8s.io/{version}",
-                         "metadata": doc.get("metadata") or {}, "items": items or None} if listed else items[0]
+            return code, events.metadata_list(objects, doc.get("metadata") or {}, version) if listed \
+                else events.as_metadata(objects[0], version)
         rv = str((doc.get("metadata") or {}).get("resourceVersion") or "")
         return code, table(tl.resource, [events.printed(o) for o in objects], self.wall(self.clock.now()),
                            resource_version=rv, learned=self._columns(tl), as_list=listed)
