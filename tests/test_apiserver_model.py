@@ -15,7 +15,7 @@ from watchproxy.apiserver.goorder import encoded
 from watchproxy.apiserver.history import ResourceTimeline, WatchCache
 from watchproxy.apiserver.patch import PatchError, merge_patch, strategic_merge
 from watchproxy.apiserver.watchstream import WatchSpec, WatchStream, watch_list_defaults
-from watchproxy.wire.params import parse_list_options
+from watchproxy.wire.listopts import parse_list_options
 from watchproxy.wire.selectors import matcher
 
 PODS = "/api/v1/pods"

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pytest
 from watchproxy.testing import Replay
 
 from tests import rawhttp
@@ -39,6 +41,12 @@ _QUERIES = [
     "timeoutSeconds=abc", "watch=1&timeoutSeconds=-5x", "resourceVersionMatch=Bogus&resourceVersion=1",
     "resourceVersionMatch=NotOlderThan", "sendInitialEvents=true", "limit=1&continue=abc&resourceVersion=5",
     "limit=1&resourceVersion=5&continue=" + _raw64(b'{"v":"meta.k8s.io/v1","rv":5,"start":"params/a"}'),
+    # given empty, a number is no number; several faults: the one the apiserver reads first (wire/listopts.py)
+    "timeoutSeconds=", "limit=", "limit=x&timeoutSeconds=y", "limit=x&labelSelector=a%20in%20(",
+    "labelSelector=a%20in%20(&fieldSelector=x", "fieldSelector=x&resourceVersionMatch=Bogus",
+    "resourceVersionMatch=Bogus&fieldSelector=spec.x%3D1", "fieldSelector=spec.x%3D1&resourceVersion=abc",
+    "resourceVersion=abc&continue=abc", "watch=1&continue=abc", "watch=1&resourceVersion=0&continue=abc",
+    "watch=1&resourceVersionMatch=Bogus", "watch=yes&resourceVersion=abc&resourceVersionMatch=NotOlderThan",
 ]
 
 
@@ -182,3 +190,70 @@ def test_a_watch_of_one_object_by_its_path_takes_only_its_own_name_as_field_sele
     assert [(q, r, e) for q, r, e in zip(_NAMED, real, emulated, strict=True) if r != e] == []
     assert [code for code, _ in real] == [200, 200, 200, 400, 400, 400, 200, 400, 200]
     assert real[0][1] == [("ADDED", "a")]
+
+
+_VALUES = {  # what a random query may give each parameter ("mark": the namespace's resourceVersion, "token": a
+    # continue token of its first page); a name ending in 2 is the same parameter given a second time
+    "watch": ["1", "true", "false", "0", "yes", "t", ""], "watch2": ["1", "false"],
+    "resourceVersion": ["", "0", "mark", "abc", "-1", " 5", "18446744073709551616"], "resourceVersion2": ["mark"],
+    "resourceVersionMatch": ["", "Exact", "NotOlderThan", "bogus"], "resourceVersionMatch2": ["NotOlderThan"],
+    "limit": ["0", "-1", "1", "2", "abc", "500", "1e3", ""], "continue": ["", "token", "abc"],
+    "allowWatchBookmarks": ["true", "false", "abc", ""],
+    "sendInitialEvents": ["true", "false", "abc", ""], "sendInitialEvents2": ["true", "false"],
+    "labelSelector": ["", "x=1", "x", "!x", "x in (1)", "a in (", "x=1,,", "-a=b"],
+    "fieldSelector": ["", "metadata.name=a", "metadata.name!=a", "metadata.namespace={ns}", "spec.x=1",
+                      "metadata.name", "metadata.name=a\\x"],
+    "timeoutSeconds": ["1", "0", "-1", "abc", "1.5", ""], "pretty": ["true", "abc"], "foo": ["bar"],
+    "dryRun": ["All", "x"], "fieldValidation": ["Strict", "x"],
+}
+
+
+def _random_queries(seed: int, n: int) -> list[list[tuple[str, str]]]:
+    r = random.Random(seed)
+    return [[(k.rstrip("2"), r.choice(_VALUES[k])) for k in r.sample(sorted(_VALUES), r.randint(1, 5))]
+            for _ in range(n)]
+
+
+def _random_answer(server: rawhttp.Server, ns: str, query: list[tuple[str, str]], marks: dict[str, str]
+                   ) -> tuple[Any, ...]:
+    """A refusal's code, message and reason; a list's names, whether it has more and says how many; a
+    watch's code alone (as soon as it is open: what it sends the random reads compare)."""
+    path = f"/api/v1/namespaces/{ns}/configmaps?" + "&".join(
+        f"{k}={quote(marks.get(v, v).format(ns=ns))}" for k, v in query)
+    watch = dict(reversed(query)).get("watch", "0").lower() not in ("0", "false")  # (its first value)
+    conn, resp = rawhttp.opened(*server, "GET", path, None, {"Accept": "application/json"})
+    try:
+        if watch and resp.status == 200:
+            return (200, "watch")
+        doc = json.loads(resp.read())
+    finally:
+        conn.close()
+    if resp.status != 200:
+        return resp.status, doc.get("message"), doc.get("reason")
+    return (200, tuple(i["metadata"]["name"] for i in doc["items"]), bool(doc["metadata"].get("continue")),
+            "remainingItemCount" in doc["metadata"])
+
+
+def _random_queries_answers(server: rawhttp.Server, ns: str, queries: list[list[tuple[str, str]]]
+                            ) -> list[tuple[Any, ...]]:
+    for name, labels in (("a", {"x": "1"}), ("b", {}), ("c", {"x": "2"})):
+        cm = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "labels": labels}}
+        assert rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/configmaps", json.dumps(cm).encode())[0] \
+            == 201
+    _, doc, _ = rawhttp.call(*server, "GET", f"/api/v1/namespaces/{ns}/configmaps?limit=1")
+    marks = {"mark": doc["metadata"]["resourceVersion"], "token": doc["metadata"]["continue"]}
+    return [_random_answer(server, ns, q, marks) for q in queries]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_queries_get_the_real_apiservers_answers(realkube: RealKube, watchproxy: Callable[..., Replay],
+                                                        tmp_path: Path, seed: int) -> None:
+    """Random combinations of a list's and a watch's parameters, faulty or not, given once or twice: the
+    refusal of the fault the apiserver reads first, or the same list, or a watch."""
+    ns = f"random-query-{seed}"
+    queries = _random_queries(seed, 60)
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    real, emulated = _random_queries_answers(real_server, ns, queries), _random_queries_answers(replay, ns, queries)
+    assert [(q, r, e) for q, r, e in zip(queries, real, emulated, strict=True) if r != e] == []
+    assert {a[0] for a in real} == {200, 400, 422, 500}
+    assert len({a for a in real if a[0] == 200}) >= 3  # lists of several shapes, and watches

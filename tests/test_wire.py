@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from watchproxy.apiserver import encode
 from watchproxy.wire import framing, health, match, protobuf, redact, selectors, status, table
-from watchproxy.wire.params import InvalidParams, ListOptions, parse_bool, parse_list_options
+from watchproxy.wire.listopts import parse_list_options
+from watchproxy.wire.params import InvalidParams, ListOptions, parse_bool
 from watchproxy.wire.request import classify
 
 KUBECTL_TABLE_ACCEPT = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;"
@@ -63,7 +64,6 @@ def test_list_options_fields() -> None:
     assert parse_list_options("resourceVersion=0").rv_int == 0
     assert parse_list_options("limit=500&continue=abc").limit == 500
     assert parse_list_options("limit=-3").limit == 0
-    assert parse_list_options("timeoutSeconds=").timeout_seconds is None
     assert parse_list_options("allowWatchBookmarks=0&watch=1").allow_watch_bookmarks is False
 
 
@@ -82,6 +82,7 @@ def test_invalid_resource_version(rv: str) -> None:
     ("timeoutSeconds", " 5", "invalid syntax"), ("timeoutSeconds", "9" * 30, "value out of range"),
     ("limit", "many", "invalid syntax"), ("limit", "5.0", "invalid syntax"), ("limit", "0x10", "invalid syntax"),
     ("limit", "9223372036854775808", "value out of range"),
+    ("timeoutSeconds", "", "invalid syntax"), ("limit", "", "invalid syntax"),  # given empty: no default
 ])
 def test_invalid_integers_are_bad_requests(name: str, value: str, why: str) -> None:
     with pytest.raises(InvalidParams) as info:
@@ -194,7 +195,10 @@ def test_a_continue_token_is_refused_in_the_apiservers_words(token: str, message
 
 
 def test_continue() -> None:
-    assert parse_list_options("watch=1&continue=abc").continue_token == ""  # a watch ignores continue
+    assert parse_list_options("watch=1&resourceVersion=5&continue=abc").continue_token == ""  # a watch ignores it
+    with pytest.raises(InvalidParams, match="resourceVersionMatch is forbidden when continue is provided"):
+        parse_list_options("watch=1&continue=abc")  # ... but from "now" it is a watch-list, which refuses it
+    assert parse_list_options("watch=1&continue=abc", watch_list=False).continue_token == ""  # (before 1.34)
     assert parse_list_options("limit=5&continue=abc").continue_token == "abc"
     assert parse_list_options("limit=5&continue=abc&resourceVersion=0").continue_token == "abc"
     # with a resourceVersion too, the list refuses it once it has read the token (tests/test_params_realkube.py)

@@ -19,13 +19,12 @@ resourceVersion.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..wire.params import ListOptions
+from ..wire.params import ListOptions, list_defaults
 from . import encode
 from .changes import GONE, SKIPPED, TYPES, Change, Changes, in_key_order
 from .history import ResourceTimeline, WatchCache
@@ -42,12 +41,9 @@ _INF = float("inf")
 
 def watch_list_defaults(opts: ListOptions, enabled: bool = True) -> ListOptions:
     """SetListOptionsDefaults with the WatchList gate (on since 1.34; `enabled` says whether the server
-    is that new): a bookmarked watch from "now" becomes a watch-list, so its initial events end with the
-    annotated bookmark."""
-    if enabled and opts.send_initial_events is None and not opts.resource_version_match \
-            and opts.rv_int in (None, 0) and opts.allow_watch_bookmarks:
-        return dataclasses.replace(opts, send_initial_events=True, resource_version_match="NotOlderThan")
-    return opts
+    is that new), where it shows: a bookmarked watch from "now" becomes a watch-list, so its initial events end
+    with the annotated bookmark (without bookmarks a watch from "now" sends the same events either way)."""
+    return list_defaults(opts) if enabled and opts.allow_watch_bookmarks else opts
 
 
 def watch_list_by_default(server_version: str) -> bool:

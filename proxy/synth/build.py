@@ -29,7 +29,8 @@ from ..recording.records import End, EndHow, Frame, Header, Record, Request, Res
 from ..recording.writer import RecordingWriter
 from ..wire import discovery
 from ..wire.kinds import ResourceType, builtin_by_kind
-from ..wire.params import InvalidParams, ListOptions, parse_list_options, query_pairs
+from ..wire.listopts import parse_list_options
+from ..wire.params import InvalidParams, ListOptions, query_pairs
 from ..wire.selectors import matcher
 from .encoding import hex_for, http_date, rfc3339, rng_for, seconds, uid_for
 from .history import History

@@ -22,7 +22,8 @@ import yaml
 
 from ..wire.discovery import RELEASE
 from ..wire.kinds import ResourceType, builtin_by_kind, builtin_by_path, parse_collection_path
-from ..wire.params import InvalidParams, parse_list_options, query_pairs
+from ..wire.listopts import parse_list_options
+from ..wire.params import InvalidParams, query_pairs
 from .schema import (
     COMPACT_BY_KIND,
     DEFAULT_HEADERS,

@@ -6,6 +6,7 @@ and the query-parameter codec, where a boolean is false only for `0` and `false`
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -114,49 +115,50 @@ def first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return dict(reversed(pairs))
 
 
-def parse_list_options(query: str, *, watch_path: bool = False) -> ListOptions:
-    """Parse and validate list/watch options; raises InvalidParams as the apiserver would answer 400/422."""
+def converted(query: str, *, watch_path: bool = False) -> ListOptions:
+    """The query converted to ListOptions as the parameter codec does (url.Values to metav1.ListOptions),
+    nothing validated yet: each parameter's first value; a number that does not parse is the 400, an empty
+    one included, timeoutSeconds before limit; a boolean is false only for 0 and false; the resourceVersion is
+    not parsed here (the storage does, after every other check: listopts.list_request)."""
     q = first_values(query_pairs(query))
-    watch = watch_path or ("watch" in q and parse_bool(q["watch"]))
-    rv = q.get("resourceVersion", "")
-    if invalid := invalid_resource_version(rv):
-        if watch:  # the watch handler lets the error through as a 500 without a reason (kubernetes#113939)
-            raise InvalidParams(invalid, code=500)
-        raise InvalidParams(f"invalid resource version: {invalid}")
-    timeout = None
-    if q.get("timeoutSeconds", "") != "":
-        timeout = parse_int(q["timeoutSeconds"])
-    limit = 0
-    if q.get("limit", "") != "":
-        limit = max(0, parse_int(q["limit"]))
-    sie: bool | None = None
-    if "sendInitialEvents" in q:
-        sie = parse_bool(q["sendInitialEvents"])
-    opts = ListOptions(
-        watch=watch, resource_version=rv, resource_version_match=q.get("resourceVersionMatch", ""),
-        timeout_seconds=timeout,
+    timeout = parse_int(q["timeoutSeconds"]) if "timeoutSeconds" in q else None
+    limit = max(0, parse_int(q["limit"])) if "limit" in q else 0
+    return ListOptions(
+        watch=watch_path or ("watch" in q and parse_bool(q["watch"])), resource_version=q.get("resourceVersion", ""),
+        resource_version_match=q.get("resourceVersionMatch", ""), timeout_seconds=timeout,
         allow_watch_bookmarks="allowWatchBookmarks" in q and parse_bool(q["allowWatchBookmarks"]),
-        send_initial_events=sie, label_selector=q.get("labelSelector", ""),
-        field_selector=q.get("fieldSelector", ""), limit=limit,
-        continue_token="" if watch else q.get("continue", ""))  # a watch ignores continue
-    _validate(opts)
-    return opts
+        send_initial_events=parse_bool(q["sendInitialEvents"]) if "sendInitialEvents" in q else None,
+        label_selector=q.get("labelSelector", ""), field_selector=q.get("fieldSelector", ""), limit=limit,
+        continue_token=q.get("continue", ""))
 
 
-def _validate(o: ListOptions) -> None:
-    """validation.ValidateListOptions (apimachinery meta/internalversion/validation)."""
+def list_defaults(o: ListOptions) -> ListOptions:
+    """SetListOptionsDefaults (the WatchList gate on): a watch from no resourceVersion or "0" that asks for
+    neither initial events nor a match is a watch-list."""
+    if o.watch and o.send_initial_events is None and not o.resource_version_match and o.resource_version in ("", "0"):
+        return dataclasses.replace(o, send_initial_events=True, resource_version_match="NotOlderThan")
+    return o
+
+
+def validate(o: ListOptions, *, watch_list: bool = True) -> None:
+    """validation.ValidateListOptions (apimachinery meta/internalversion/validation) of the options as
+    SetListOptionsDefaults leaves them (`watch_list`: the server applies them, 1.34 and later); the 422."""
+    o = list_defaults(o) if watch_list else o
     errs: list[tuple[str, str, str]] = []
     rvm = o.resource_version_match
     if o.watch:
-        if o.send_initial_events is not None:
+        if o.send_initial_events is not None and rvm != "NotOlderThan":
+            errs.append(_forbidden("resourceVersionMatch", "sendInitialEvents requires setting resourceVersionMatch "
+                                                           "to NotOlderThan"))
+        if rvm:
+            if o.send_initial_events is None:
+                errs.append(_forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless "
+                                                               "sendInitialEvents is provided"))
             if rvm != "NotOlderThan":
-                errs.append(_forbidden("resourceVersionMatch", "sendInitialEvents requires setting "
-                                                               "resourceVersionMatch to NotOlderThan"))
-        elif rvm:
-            errs.append(_forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden for watch unless "
-                                                           "sendInitialEvents is provided"))
-        if rvm and rvm != "NotOlderThan" and o.send_initial_events is not None:
-            errs.append(_unsupported("resourceVersionMatch", rvm, '"NotOlderThan"'))
+                errs.append(_unsupported("resourceVersionMatch", rvm, '"NotOlderThan"'))
+            if o.continue_token:
+                errs.append(_forbidden("resourceVersionMatch", "resourceVersionMatch is forbidden when continue is "
+                                                               "provided"))
     else:
         if rvm:
             if not o.resource_version:

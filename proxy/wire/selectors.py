@@ -309,10 +309,10 @@ class FieldRequirement:
 _FIELD_TERM = re.compile(r"(.*?)(!=|==|=)(.*)", re.DOTALL)  # a field selector's term, at its first operator
 
 
-def parse_field_selector(text: str, resource: str, group: str = "") -> tuple[FieldRequirement, ...]:
-    """fields.ParseSelector, then the field label conversion of `resource`: terms split at unescaped commas
-    and taken in sorted order, each at its first operator with nothing trimmed (`a = b` is the field "a "),
-    values unescaped (`\\,`, `\\=`, `\\\\`; a bare `,` or `=` in one is refused)."""
+def field_terms(text: str) -> list[tuple[str, bool, str]]:
+    """fields.ParseSelector: (field, equal, value) per term. Terms split at unescaped commas and taken in
+    sorted order, each at its first operator with nothing trimmed (`a = b` is the field "a "), values
+    unescaped (`\\,`, `\\=`, `\\\\`; a bare `,` or `=` in one is refused)."""
     terms = []
     for part in sorted(_split_terms(text)):
         if not part:
@@ -321,9 +321,14 @@ def parse_field_selector(text: str, resource: str, group: str = "") -> tuple[Fie
         if not m:
             raise InvalidParams(f"invalid selector: '{text}'; can't understand '{part}'")
         terms.append((m.group(1), m.group(2) != "!=", _unescaped(m.group(3))))
+    return terms
+
+
+def parse_field_selector(text: str, resource: str, group: str = "") -> tuple[FieldRequirement, ...]:
+    """field_terms, then the field label conversion of `resource`."""
     allowed = _FIELDS.get((group, resource), _META)
     out = []
-    for label, equal, value in terms:
+    for label, equal, value in field_terms(text):
         if label not in allowed:
             raise InvalidParams(_unknown_field(group, resource, label))
         out.append(FieldRequirement(_ALIASES.get((group, resource, label), label), equal, value))

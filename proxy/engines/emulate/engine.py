@@ -32,10 +32,10 @@ from ...wire import discovery as discovery_docs
 from ...wire import health, negotiation, openapi
 from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path
+from ...wire.listopts import list_request
 from ...wire.match import match_key, wants_table
-from ...wire.params import InvalidParams, ListOptions, first_values, parse_list_options, query_pairs
+from ...wire.params import InvalidParams, ListOptions, first_values, query_pairs
 from ...wire.request import RequestInfo, classify
-from ...wire.selectors import for_name, matcher
 from ...wire.status import status
 from ...wire.table import learned_columns, printer_columns, table
 from ..base import Incoming, Responder, SendAll, send_each
@@ -528,8 +528,7 @@ class Emulator:
         """The component statuses, computed rather than stored (apiserver/componentstatuses.py)."""
         entry.answered_by = "emulated componentstatuses"
         try:
-            opts = parse_list_options(req.query) if not info.name else ListOptions()
-            match = matcher(opts.label_selector, opts.field_selector, info.resource)
+            opts, match = list_request(req.query, info.resource) if not info.name else (ListOptions(), lambda s: True)
         except InvalidParams as exc:
             await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason,
                               accept=req.header("Accept"))
@@ -659,11 +658,9 @@ class Emulator:
             entry.ended("refused", "not acceptable")
             return
         try:
-            opts = parse_list_options(req.query, watch_path=info.legacy_watch_path)
-            match = matcher(opts.label_selector, opts.field_selector, info.resource, info.group)
-            if info.name:  # the legacy /watch/.../NAME path watches one object, as a field selector does
-                opts = dataclasses.replace(opts, field_selector=for_name(opts.field_selector, info.name))
-                match = matcher(opts.label_selector, opts.field_selector, info.resource, info.group)
+            # (the legacy /watch/.../NAME path watches one object, as a field selector does)
+            opts, match = list_request(req.query, info.resource, info.group, info.name,
+                                       watch_path=info.legacy_watch_path, watch_list=self.watch_list_defaults)
         except InvalidParams as exc:
             await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason, accept=accept)
             entry.ended("refused", str(exc))
