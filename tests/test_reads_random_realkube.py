@@ -64,3 +64,25 @@ def test_watches_open_while_a_random_sequence_writes_get_the_real_apiservers_eve
     real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
     generate = _SEQUENCES[collection]
     assert random_reads.live_differences(real, replay, ns, collection, generate(seed, 40), seed, 8) == []
+
+
+def test_a_watch_open_during_a_write_is_sent_the_service_as_stored(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A Service patched to ExternalName keeps the internalTrafficPolicy it had in storage, which reads drop
+    (defaultOnRead): a watch open at the time is sent the new version undecorated (the cacher dispatches it
+    wrapped for its encodings, which the decorator passes by), a later one from before it decorated."""
+    ns = "live-reads-stored-service"
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    Op = random_writes.Op
+    service = {"apiVersion": "v1", "kind": "Service",
+               "metadata": {"name": "s1", "labels": {"app": "web"}}, "spec": {"ports": [{"port": 80}]}}
+    external = {"spec": {"type": "ExternalName", "externalName": "x.example.com"}}
+    labelled = {"metadata": {"labels": {"x": "1"}}}
+    sequence = [Op("POST", "/services", body=service),
+                Op("PATCH", "/services/s1", body=external, content_type=random_writes.MERGE),
+                Op("PATCH", "/services/s1", body=labelled, content_type=random_writes.MERGE),
+                Op("DELETE", "/services/s1")]
+    # (seed 5's watches: three without selectors, whose events every such watch shares, and five with)
+    assert random_reads.live_differences(real, replay, ns, "services", sequence, 5, 8) == []
+    # the same again, read afterwards: from the watch cache's history
+    assert random_reads.differences(real, replay, ns, "services", sequence, 5, 12) == []

@@ -77,6 +77,9 @@ class Changes(Sequence["Change"]):
         # (history.py); None while they are the recorded ones.
         self.stamped: array[int] | None = None
         self._key_ids: dict[Key, int] | None = None
+        # A client's change as storage holds it, by its row's bytes reference, where reads show less of it
+        # (defaults.dropped_on_read): watches open when it was made are sent it undecorated (live_raw_at).
+        self.dispatched: dict[int, bytes] = {}
 
     def __len__(self) -> int:
         return len(self.rvs)
@@ -108,6 +111,13 @@ class Changes(Sequence["Change"]):
             data = data.replace(b'"resourceVersion":"%d"' % stamped[i], b'"resourceVersion":"%d"' % self.rvs[i], 1)
         return data
 
+    def live_raw_at(self, i: int) -> bytes:
+        """Row `i`'s bytes as a watch that was open when it was made is sent them: the cacher dispatches a
+        new version wrapped for its encodings, which the storage's read decorator passes by
+        (Service's defaultOnRead), where one read from the watch cache's history is decorated."""
+        dispatched = self.dispatched.get(self.refs[i]) if self.dispatched else None
+        return self.raw_at(i) if dispatched is None else dispatched
+
     def key_id(self, key: Key) -> int:
         if self._key_ids is None:
             self._key_ids = {k: i for i, k in enumerate(self.keys)}
@@ -117,7 +127,8 @@ class Changes(Sequence["Change"]):
             self.keys.append(key)
         return kid
 
-    def insert(self, k: int, rv: int, t: float, typ: str, key: Key, prev: int, raw: bytes) -> None:
+    def insert(self, k: int, rv: int, t: float, typ: str, key: Key, prev: int, raw: bytes,
+               dispatched: bytes | None = None) -> None:
         """A client's change as row `k` (rows from `k` on move one down). The same object's next row, if
         the recording has one still to come, now follows this one: its type is made to fit (a recorded
         ADDED of an object the client created is a MODIFIED, a recorded MODIFIED of one it deleted is an
@@ -134,7 +145,9 @@ class Changes(Sequence["Change"]):
         self.types.insert(k, TYPES.index(typ))
         self.key_ids.insert(k, kid)
         prevs.insert(k, prev)
-        self.refs.insert(k, self.raws.keep(raw))
+        self.refs.insert(k, ref := self.raws.keep(raw))
+        if dispatched is not None:
+            self.dispatched[ref] = dispatched
         self.sizes.insert(k, len(raw))
         self._by_namespace = None
         key_ids = self.key_ids

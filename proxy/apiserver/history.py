@@ -242,11 +242,13 @@ class WatchCache:
             tails[n][0].rvs[i] = rv
         return top
     def commit(self, path: str, key: Key, typ: str, obj: dict[str, Any], now: float,
-               mirrors: tuple[tuple[str, dict[str, Any]], ...] = ()) -> int:
+               mirrors: tuple[tuple[str, dict[str, Any]], ...] = (), dispatched: dict[str, Any] | None = None
+               ) -> int:
         """Store a client's change at `now` as the newest resourceVersion; `obj` gets that resourceVersion
         (in place, so an answer holding it carries it). Returns the resourceVersion. `mirrors`: the same
         change as other collections show it (a custom resource's other served versions), at the same
-        resourceVersion: one object, several views."""
+        resourceVersion: one object, several views. `dispatched`: the object as storage holds it, where reads
+        show less of it (Changes.dispatched)."""
         top = self._diverge(now) if self._top is None else self._top
         for tl in self.timelines.values():
             j = bisect.bisect_right(tl.changes.times, now)
@@ -260,13 +262,15 @@ class WatchCache:
                 c.rvs[k:] = array("q", map(_NEXT, c.rvs[k:]))
         self._top = rv
         self.writes += 1
-        for where, view in ((path, obj), *mirrors):
+        for view in (obj, *(v for _, v in mirrors), *([dispatched] if dispatched is not None else [])):
             meta = view.setdefault("metadata", {})
             in_order = meta_in_order({**meta, "resourceVersion": str(rv)}, str(view.get("apiVersion", "")))
             meta.clear()
             meta.update(in_order)
+        for where, view in ((path, obj), *mirrors):
             tl = self.timelines[where]
             k = bisect.bisect_right(tl.changes.times, now)
             before = self.state(where, now).get(key)
-            tl.changes.insert(k, rv, now, typ, key, before.i if before is not None else -1, go_json(view))
+            tl.changes.insert(k, rv, now, typ, key, before.i if before is not None else -1, go_json(view),
+                              go_json(dispatched) if dispatched is not None and where == path else None)
         return rv

@@ -60,12 +60,16 @@ _EVENT_HEAD = tuple(b'{"type":"' + t.encode() + b'","object":' for t in TYPES)
 
 
 def shared_lines(changes: Changes, start: int, now: float, namespace: str,
-                 limit: float = _INF) -> tuple[list[bytes], int, int, int]:
+                 limit: float = _INF, live_from: int = 0) -> tuple[list[bytes], int, int, int]:
     """The event lines of the changes from `start` due by `now`, as every unfiltered JSON watch of the
     namespace scope sees them (read from the columns: the hot path of a busy replay), stopping once about
-    `limit` bytes are out. Returns (lines, bytes, newest resourceVersion or 0, index of the next change)."""
+    `limit` bytes are out; those from index `live_from` on as dispatched to a watch open when they were made
+    (Changes.live_raw_at). Returns (lines, bytes, newest resourceVersion or 0, index of the next change)."""
     times, types, rvs, keys, key_ids = changes.times, changes.types, changes.rvs, changes.keys, changes.key_ids
     raw_at = changes.raw_at
+    if changes.dispatched:
+        def raw_at(i: int) -> bytes:
+            return changes.live_raw_at(i) if i >= live_from else changes.raw_at(i)
     n = len(times)
     lines: list[bytes] = []
     size = top = 0
@@ -153,7 +157,7 @@ class WatchStream:
         send_initial = opts.send_initial_events
         if send_initial is None:
             send_initial = rv in (None, 0)
-        self.i = cache.index_at(path, now)
+        self.i = self.live_from = cache.index_at(path, now)  # (changes from live_from on are dispatched to it)
         if opts.send_initial_events and rv and rv > (current := cache.current_rv(now)):
             # The cache waits 3 s to reach it, then the watch is one ERROR (cacher.go
             # waitUntilWatchCacheFreshAndForceAllEvents); with a timeout under 3 s the real one races the two.
@@ -238,7 +242,9 @@ class WatchStream:
             first, self._first_table = self._first_table, False
             table = encode.object_table(spec.tl, left or ch.obj, ch.rv, spec.wall(now), first, spec.columns)
             return encode.event_line(typ, encode.dumps(table))
-        return encode.event_line(typ, ch.raw if left is None else encode.dumps(left))
+        if left is not None:
+            return encode.event_line(typ, encode.dumps(left))
+        return encode.event_line(typ, spec.tl.changes.live_raw_at(ch.i) if ch.i >= self.live_from else ch.raw)
 
     def sent(self, end: int, events: int, top_rv: int) -> None:
         """A driver sent this stream's changes up to index `end` itself (`events` lines, the newest
@@ -267,7 +273,7 @@ class WatchStream:
         changes = spec.tl.changes
         if self.shared:
             out, _, top, self.i = shared_lines(changes, self.i, now, spec.namespace,
-                                               _INF if limit is None else limit)
+                                               _INF if limit is None else limit, self.live_from)
             if top > self.last_rv:
                 self.last_rv = top
         else:

@@ -15,6 +15,7 @@ from ...apiserver import (
     componentstatuses,
     defaults,
     eventapi,
+    goorder,
     lists,
     podlogs,
     rawjson,
@@ -280,7 +281,9 @@ class Emulator:
                                                                 change.stored, change.kept)),)
             else:
                 mirrors += ((other[0], other[1](obj)),)
-        rv = self.cache.commit(path, change.key, change.type, obj, now, mirrors)
+        dispatched = goorder.normalize(defaults.as_stored(obj, dropped), str(obj.get("kind", "")),
+                                       str(obj.get("apiVersion", ""))) if dropped else None
+        rv = self.cache.commit(path, change.key, change.type, obj, now, mirrors, dispatched)
         if change.raw is not None:
             self._raw[(path, change.key)] = change.raw
         if dropped or (path, change.key) in self._dropped:
