@@ -17,8 +17,9 @@ from tests.realkube import RealKube
 
 _OBJECT = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "o1"}, "data": {"a": "1"}}).encode()
 _JSON, _MERGE = "application/json", "application/merge-patch+json"
+_YAML, _APPLY, _STRATEGIC = "application/yaml", "application/apply-patch+yaml", "application/strategic-merge-patch+json"
 # (method, on the object or its collection, query, body, content type)
-_WRITES: list[tuple[str, bool, str, bytes | None, str]] = [
+_WRITES: list[tuple[str, bool | str, str, bytes | None, str]] = [
     ("POST", False, "dryRun=Bogus", _OBJECT, _JSON),
     ("POST", False, "dryRun=All&dryRun=Bogus", _OBJECT, _JSON),
     ("PUT", True, "dryRun=Bogus", _OBJECT, _JSON),
@@ -46,8 +47,31 @@ _WRITES: list[tuple[str, bool, str, bytes | None, str]] = [
     ("DELETE", True, "", b'{"preconditions":{"uid":"nope"}}', _JSON),
     ("DELETE", False, "", b'{"preconditions":{"uid":"nope"}}', _JSON),
     ("DELETE", True, "", b'{"preconditions":{"resourceVersion":"1"}}', _JSON),
+    # what comes before the object is looked at (on an object that is not there: "nope"): a PATCH's media type
+    # (the route's, before the Accept), then its options (an apply names its manager, only an apply is forced),
+    # then whether the patch is JSON at all; a DELETE's body in a media type it has no decoder for, or in YAML;
+    # a create's body in a patch's media type; a connect's dryRun
+    ("PATCH", "nope", "", b"{}", ""),
+    ("PATCH", "nope", "", b"{}", "text/plain"),
+    ("PATCH", "nope", "", b"{", _APPLY),
+    ("PATCH", "nope", "force=false", b"{}", _MERGE),
+    ("PATCH", "nope", "force=true&fieldManager=m", b"kind: [", _APPLY),
+    ("PATCH", "nope", "force=true&fieldManager=m", b" {", _APPLY),  # (JSON is decoded later, as it is)
+    ("PATCH", "nope", "", b"{", _MERGE),
+    ("PATCH", "nope", "", b"", _STRATEGIC),
+    ("PATCH", "nope", "", b"kind: ConfigMap", "application/json-patch+json"),
+    ("PATCH", "nope", "", b"[]", _MERGE),  # (JSON: the patcher's to refuse, once it holds the object)
+    ("DELETE", True, "", b'{"propagationPolicy":"Orphan"}', _STRATEGIC),
+    ("DELETE", True, "", b"propagationPolicy: Orphan", _YAML),
+    ("DELETE", True, "", b"propagationPolicy: Sideways", _YAML),
+    ("DELETE", True, "", b"{", _YAML),
+    ("POST", False, "", _OBJECT, _APPLY),
+    ("PUT", True, "", _OBJECT, _APPLY),
+    ("GET", "/api/v1/namespaces/{ns}/pods/nope/exec", "dryRun=All&command=ls", None, _JSON),
+    ("POST", "/api/v1/namespaces/{ns}/pods/nope/attach", "dryRun=x", None, _JSON),
 ]
 _UID_OR_RV = re.compile(r"in record \([^)]*\)")  # the object's own uid and resourceVersion differ
+_YAML_WORDS = re.compile(r"yaml: line .*")  # go-yaml's words for bad YAML are not PyYAML's (bodies.py)
 
 
 def _answers(base: str, token: str, ns: str) -> list[tuple[str, str, str, int, str]]:
@@ -55,10 +79,12 @@ def _answers(base: str, token: str, ns: str) -> list[tuple[str, str, str, int, s
     out = []
     for method, one, query, data, content_type in _WRITES:
         rawhttp.call(base, token, "POST", cms, _OBJECT)
-        path = f"{cms}/o1" if one else cms
+        path = one.format(ns=ns) if isinstance(one, str) and one.startswith("/") else f"{cms}/{one}" \
+            if isinstance(one, str) else f"{cms}/o1" if one else cms
         code, doc, _ = rawhttp.call(base, token, method, f"{path}?{query}", data, content_type)
         refused = doc.get("kind") == "Status" and doc.get("status") == "Failure"
-        message = _UID_OR_RV.sub("in record (…)", doc.get("message", "")) if refused else doc.get("kind", "")
+        message = _YAML_WORDS.sub("yaml: line …", _UID_OR_RV.sub("in record (…)", doc.get("message", ""))) \
+            if refused else doc.get("kind", "")
         out.append((method, query, (data or b"").decode(errors="replace"), code, message))
         rawhttp.call(base, token, "DELETE", f"{cms}/o1")
     return out

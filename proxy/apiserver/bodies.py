@@ -200,12 +200,15 @@ def yaml_to_json(data: bytes, repeated: list[str] | None = None) -> tuple[Any, b
 
 def read_apply(data: bytes) -> gojson.Decoded:
     """An applied configuration (YAML or JSON), which the patch handler converts to JSON before anything else
-    (validateAndTranscodePatch); BadBody in its words if it cannot."""
+    (validateAndTranscodePatch); BadBody in its words if it cannot. A body that starts as JSON does (`{`) is
+    passed as it is, and refused where the apply decodes it."""
     if not data:
         return gojson.Decoded(None)
     try:
         return gojson.Decoded(yaml_to_json(data)[0])
     except YamlError as exc:
+        if data.lstrip().startswith(b"{"):  # (yaml.ToJSON: IsJSONBuffer)
+            raise BadBody(f"error decoding patch: error converting YAML to JSON: {exc}") from None
         raise BadBody(f"error encoding patch: {exc}") from None
 
 
@@ -263,9 +266,17 @@ _META_KINDS: dict[str, dict[str, str]] = {
 }
 
 
-def read_delete_options(data: bytes) -> dict[str, Any]:
+def read_delete_options(data: bytes, media_type: str = "application/json") -> dict[str, Any]:
     """A DELETE's body, decoded as the delete handler decodes DeleteOptions (its errors without a summary of
-    the body); BadBody in its words."""
+    the body); BadBody in its words, a 415 for a media type it has no decoder for."""
+    if media_type not in OBJECT_TYPES:
+        raise BadBody("the body of the request was in an unknown format - accepted media types include: "
+                      + ", ".join(OBJECT_TYPES), 415)
+    if media_type == "application/yaml":
+        try:
+            data = yaml_to_json(data)[1]
+        except YamlError as exc:
+            raise BadBody(str(exc)) from None
     try:
         doc = gojson.loads(data).value
     except gojson.GoSyntaxError as exc:
@@ -324,15 +335,22 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
     return got
 
 
-def read_patch(data: bytes, content_type: str) -> gojson.Decoded:
-    """A JSON, merge or strategic merge patch's document; BadBody in its patcher's words. A `null` strategic
-    merge or JSON patch changes nothing (an empty one is given)."""
+def valid_patch(data: bytes) -> gojson.Decoded:
+    """A JSON, merge or strategic merge patch of an object that is not there: the handler refuses one that is
+    not JSON at all (validateAndTranscodePatch) before it looks; what the JSON holds is the patcher's to
+    judge, which never comes to it."""
     try:
-        got = gojson.loads(data)
+        return gojson.loads(data)
     except gojson.GoSyntaxError:
         raise BadBody("invalid JSON patch") from None
     except gojson.TooDeep as exc:
         raise BadBody(str(exc)) from None
+
+
+def read_patch(data: bytes, content_type: str) -> gojson.Decoded:
+    """A JSON, merge or strategic merge patch's document; BadBody in its patcher's words. A `null` strategic
+    merge or JSON patch changes nothing (an empty one is given)."""
+    got = valid_patch(data)
     doc = got.value
     if content_type == JSON_PATCH:
         if doc is None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..wire.params import InvalidParams, first_values, parse_bool, parse_int
-from .fielderrors import Cause, error_text, invalid, not_supported
+from .fielderrors import Cause, error_text, forbidden, invalid, not_supported
 
 KINDS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions",
          "delete": "DeleteOptions", "deletecollection": "DeleteOptions"}
@@ -65,13 +65,19 @@ def _field_manager(name: str) -> list[Cause]:
     return causes
 
 
-def write_options(verb: str, pairs: list[tuple[str, str]]) -> tuple[bool, str, str]:
+def write_options(verb: str, pairs: list[tuple[str, str]], apply: bool = False) -> tuple[bool, str, str]:
     """A create's, update's or patch's (dry run, field manager, field validation); OptionsError if the
-    apiserver refuses them."""
+    apiserver refuses them. `apply`: the patch is an apply, which must name its field manager and alone may
+    be forced (ValidatePatchOptions)."""
     dry = [v for k, v in pairs if k == "dryRun"]
     values = first_values(pairs)
     manager, validation = values.get("fieldManager", ""), values.get("fieldValidation", "")
-    causes = _field_manager(manager) + _dry_run(dry)
+    causes: list[Cause] = []
+    if verb == "patch" and apply and not manager:
+        causes.append(("fieldManager", "FieldValueRequired", "Required value: is required for apply patch"))
+    elif verb == "patch" and not apply and "force" in values:
+        causes.append(forbidden("force", "may not be specified for non-apply patch"))
+    causes += _field_manager(manager) + _dry_run(dry)
     if validation not in FIELD_VALIDATION:
         causes.append(not_supported("fieldValidation", validation, FIELD_VALIDATION))
     if causes:

@@ -53,8 +53,10 @@ def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | N
 
 def stream(subresource: str, pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | None]) -> Outcome:
     """The answer to `GET|POST pods/NAME/exec|attach|portforward?QUERY` before its upgrade: always a refusal
-    here (the upgrade would reach the kubelet)."""
+    here (the upgrade would reach the kubelet). A connect handler refuses any dryRun before it looks."""
     q = first_values(query_pairs(query))
+    if "dryRun" in q:
+        return fail(400, "dryRun is not supported", "BadRequest")
     return _located(pod, name, subresource, q.get("container", ""), node)
 
 

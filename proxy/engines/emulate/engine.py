@@ -26,7 +26,7 @@ from ...apiserver.changes import Change, Key
 from ...apiserver.crds import CustomType
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
-from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource, unscalable
+from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource, unscalable, unsupported_patch
 from ...clock import Clock
 from ...recording.records import Headers
 from ...wire import discovery as discovery_docs
@@ -608,8 +608,15 @@ class Emulator:
             entry.ended("refused", refused[1])
             return True
         accept = req.header("Accept")
-        if (rt is not None or self.custom_type(info.collection_path) is not None) and (
-                unacceptable := routes.not_acceptable(req.method, info, rt is not None, accept)) is not None:
+        routed = rt is not None or self.custom_type(info.collection_path) is not None
+        if routed and req.method == "PATCH" and (unsupported := unsupported_patch(
+                req.header("Content-Type").split(";")[0].strip(), rt is not None)) is not None:
+            await send_status(out, unsupported.code, unsupported.body["message"], entry,
+                              details=unsupported.body.get("details"), reason=unsupported.body.get("reason"),
+                              accept=accept)
+            entry.ended("refused", "unsupported media type")
+            return True
+        if routed and (unacceptable := routes.not_acceptable(req.method, info, rt is not None, accept)) is not None:
             await send_status(out, 406, unacceptable[0], entry, details=unacceptable[1], accept=accept)
             entry.ended("refused", "not acceptable")
             return True

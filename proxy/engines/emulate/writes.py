@@ -112,8 +112,11 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     """The body as a document; bodies.BadBody in the apiserver's words for a create's, update's or patch's
     JSON it would not decode, ValueError for other bodies that are not documents."""
     verb = req.info.verb
-    if content_type == writes.APPLY_PATCH:
-        return bodies.read_apply(req.body)  # (JSON is YAML too)
+    if verb == "patch":  # (its media type is one the patch handler takes: writes.unsupported_patch)
+        if content_type == writes.APPLY_PATCH:
+            return bodies.read_apply(req.body)  # (JSON is YAML too)
+        # the handler checks that the patch is JSON before anything else; it is applied once the object is held
+        return bodies.read_patch(req.body, content_type) if exists else bodies.valid_patch(req.body)
     if content_type == protobuf.MEDIA_TYPE:
         return gojson.Decoded(protobuf.decode(req.body) if req.body else None)
     if verb in ("create", "update"):
@@ -122,18 +125,7 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
         return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
                                   media_type=content_type)
     if verb in ("delete", "deletecollection") and req.body:
-        return gojson.Decoded(bodies.read_delete_options(req.body))
-    if verb == "patch" and content_type in writes.PATCH_TYPES:
-        # the patcher decodes the patch once it holds the object, and a strategic one is refused for a custom
-        # resource before that: those answers come first
-        if exists and not (content_type == writes.STRATEGIC_PATCH and t.custom is not None):
-            return bodies.read_patch(req.body, content_type)
-        try:
-            return gojson.loads(req.body)
-        except ValueError:
-            return gojson.Decoded(None)
-    if verb == "patch":  # a media type no patch route consumes: refused before its body is read
-        return gojson.Decoded(None)
+        return gojson.Decoded(bodies.read_delete_options(req.body, content_type))
     return gojson.loads(req.body) if req.body else gojson.Decoded(None)
 
 
@@ -269,7 +261,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     pairs = query_pairs(req.query)
     try:
         # a create's, update's or patch's options are refused before its body is read
-        written = options.write_options(info.verb, pairs) if info.verb in ("create", "update", "patch") else None
+        written = options.write_options(info.verb, pairs, content_type == writes.APPLY_PATCH) \
+            if info.verb in ("create", "update", "patch") else None
         decoded = _decode(req, content_type, t, obj is not None)
         opts = dataclasses.replace(_options(req, decoded, written, pairs), requestor=user)
     except options.OptionsError as exc:
