@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
 from watchproxy.testing import Replay
 
 from tests import rawhttp
@@ -96,3 +97,38 @@ def test_write_options_and_delete_bodies_get_the_real_apiservers_answers(
     real, emulated = _answers(*real_server, "options"), _answers(*replay, "options")
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert sum(code == 422 for *_, code, _ in real) >= 10 and sum(code == 409 for *_, code, _ in real) == 3
+
+
+_OTHER_TYPES = [  # bodies naming another kind or version than the endpoint's (a ConfigMap's, an Event's)
+    {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "o2"}, "data": {"k": "not base64"}},
+    {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "o2"}, "data": {"k": "dg=="}, "bogus": 1},
+    {"apiVersion": "v1", "kind": "Foo", "metadata": {"name": "o2"}},
+    {"apiVersion": "apps/v1", "kind": "ConfigMap", "metadata": {"name": "o2"}},
+    {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "o2"}, "spec": {"replicas": "x"}},
+    {"kind": "Pod", "metadata": {"name": "o2"}, "spec": {"containers": []}},
+    {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "o2"}, "bogus": 1},
+]
+
+
+def test_a_body_of_another_type_gets_the_real_apiservers_answer(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Decoded as the type it names (`no kind … is registered`, that type's own errors), then converted to
+    the endpoint's (`unknown conversion`, or for another version of it the handler's refusal of that version):
+    before its fields are judged, whatever the field validation; in JSON and YAML, created and updated."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[str, int, str]]:
+        out = []
+        event = {"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": None}
+        bodies = [(f"/api/v1/namespaces/{ns}/configmaps", b) for b in _OTHER_TYPES]
+        bodies.append((f"/api/v1/namespaces/{ns}/events", event))
+        for path, body in bodies:
+            for content_type, data in ((_JSON, json.dumps(body).encode()), (_YAML, yaml.safe_dump(body).encode())):
+                for method, query in (("POST", ""), ("PUT", "fieldValidation=Strict")):
+                    at = f"{path}/o2?{query}" if method == "PUT" else f"{path}?{query}"
+                    code, doc, _ = rawhttp.call(*server, method, at, data, content_type)
+                    out.append((f"{method} {path} {content_type} {data.decode()}", code, doc.get("message", "")))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "other-types")
+    real, emulated = answers(real_server, "other-types"), answers(replay, "other-types")
+    assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
+    assert {code for _, code, _ in real} == {201, 400, 409}  # (the ConfigMap: created, then there)
+    assert next(m for what, _, m in real if "events" in what).startswith("the API version in the data")

@@ -266,3 +266,4 @@ def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str 
     if first is None and kind == "APIService" and typed:
         first = next(_api_service(obj), None)
     return f"json: {first}" if first is not None else None
+

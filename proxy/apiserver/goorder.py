@@ -230,3 +230,37 @@ def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False) -> O
     out = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
     out.update(_stored({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}, message, stored))
     return out
+
+
+# the schemes of their own servers (apiextensions, the aggregator), which register other kinds
+_OWN_SCHEMES = frozenset({"apiextensions.k8s.io", "apiregistration.k8s.io"})
+_INTERNAL_PACKAGES = {"": "core", "events.k8s.io": "core", "internal.apiserver.k8s.io": "apiserverinternal"}
+
+
+def other_type_error(obj: dict[str, Any], api_version: str, kind: str) -> str | None:
+    """Why the endpoint of built-in `kind` in `api_version` refuses a body that names another kind or version
+    (what it leaves out is the endpoint's), None where it names the endpoint's own. The codec decodes the
+    type the body names (`no kind … is registered` if the scheme has none, its own type errors if it does not
+    decode), converts it to the endpoint's internal type (`unknown conversion` unless it is another version
+    of it: an events.k8s.io Event is a core one inside), and the handler takes only its own version."""
+    group = api_version.rpartition("/")[0]
+    claimed_version = obj.get("apiVersion") or api_version
+    claimed = obj.get("kind") or kind
+    if (claimed_version, claimed) == (api_version, kind) or group in _OWN_SCHEMES \
+            or not isinstance(claimed_version, str) or not isinstance(claimed, str):
+        return None
+    claimed_group, _, version = claimed_version.rpartition("/")
+    head = f'{claimed} in version "{version}" cannot be handled as a {kind}: '
+    if gotypes.message_of_kind(claimed_version, claimed) is None:
+        return head + f'no kind "{claimed}" is registered for version "{claimed_version}" in scheme ' \
+                      '"pkg/runtime/scheme.go:111"'
+    if (error := decoding.type_error(obj, claimed, typed=True, api_version=claimed_version)) is not None:
+        return head + error
+    try:
+        encoded(obj, claimed, claimed_version)  # (the decoders of its own fields: bytes, quantities, times)
+    except Undecodable as exc:
+        return head + str(exc)
+    package = _INTERNAL_PACKAGES.get(group, group.split(".")[0])
+    if claimed != kind or _INTERNAL_PACKAGES.get(claimed_group, claimed_group.split(".")[0]) != package:
+        return head + f"converting ({version}.{claimed}) to ({package}.{kind}): unknown conversion"
+    return f"the API version in the data ({claimed_version}) does not match the expected API version ({api_version})"

@@ -59,7 +59,7 @@ from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import dotted, root
-from .goorder import Undecodable, decoded_meta, encoded, ordered_meta, sorted_keys
+from .goorder import Undecodable, decoded_meta, encoded, ordered_meta, other_type_error, sorted_keys
 from .gotime import TIMESTAMP
 from .managedfields import Ownership, identifier, reset_fields, who_is
 from .patch import PatchError, merge_patch, strategic_merge
@@ -402,6 +402,8 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
     if t.subresource == "scale":  # an autoscaling/v1 Scale
         if (error := decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return fail(400, f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
+    elif t.builtin and not patched and (error := other_type_error(obj, t.api_version, t.kind)) is not None:
+        return fail(400, error, "BadRequest")
     elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return _undecodable(t, error)
     elif not patched and t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
@@ -416,8 +418,6 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
         if wrong and t.subresource != "status":  # validation's (/status keeps the stored object's): the 422 names
             claimed = dataclasses.replace(t, kind=str(kind))  # the kind the object claims
             return _refused(claimed, str(meta.get("name") or name_from_path), wrong)
-    elif kind not in (None, "", t.kind):
-        return fail(400, f"the kind of the provided object ({kind}) does not match the resource ({t.kind})")
     if (refused := foreign_namespace(t, meta)) is not None:
         return refused
     name = meta.get("name") or ""
@@ -611,6 +611,9 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     gets (Warn, the default). A patch's repeated keys are its document's (`patch_doc`), its unknown fields
     the patched object's; a `strategic` merge patch's refusal quotes the patch, as for one it cannot decode."""
     problems: list[str] = []
+    if verb != "patch" and t.builtin and t.subresource != "scale" and isinstance(obj, dict) \
+            and other_type_error(obj, t.api_version, t.kind) is not None:
+        return None, []  # (decoded as the type it names, it fails before its fields are judged: _check_body)
     if isinstance(obj, dict) and opts.field_validation != "Ignore":
         dups = opts.duplicates
         typed = None if verb == "patch" or t.custom is not None else \
