@@ -387,13 +387,15 @@ class Emulator:
             await self._send(out, entry, 200, headers, merged)
             return
         now = self.clock.now()
-        if req.method == "HEAD" and discovery.restful(req.path):  # (go-restful routes take GET alone)
-            await send_status(out, 405, routes.NOT_ALLOWED, entry, details={}, accept=req.header("Accept"))
-            entry.ended("refused", routes.NOT_ALLOWED)
+        types = discovery.served_types(self.timelines, self.definitions.resource_types(now))
+        if req.method == "HEAD" and discovery.restful(req.path) \
+                and (refused := discovery.not_served(req.method, req.path, types)) is not None:
+            # go-restful routes take GET alone (a HEAD is their 405), and a path none matches is its 404
+            await send_status(out, *refused, entry, details={}, accept=req.header("Accept"))
+            entry.ended("refused", refused[1])
             return
         # other handlers answer a HEAD as a GET (without its body)
         get = req.method in ("GET", "HEAD")
-        types = discovery.served_types(self.timelines, self.definitions.resource_types(now))
         if get and req.path.startswith("/openapi/") and (doc := openapi.answer(
                 req.path, first_values(query_pairs(req.query)), req.header("Accept"), self.wall(now),
                 types, self.definitions.schemas(now))) is not None:
