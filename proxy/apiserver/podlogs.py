@@ -86,14 +86,22 @@ def _located(pod: Obj | None, name: str, subresource: str, container: str,
     held = node(node_name)
     if held is None:  # (the node's lookup error names the pods resource, as the apiserver's does)
         return fail(404, f'pods "{node_name}" not found', "NotFound", {"name": node_name, "kind": "pods"})
-    addresses = dicts(as_dict(held.get("status")).get("addresses"))
-    if not any(a.get("type") in _PREFERRED for a in addresses):
-        known = " ".join(f"{{{a.get('type', '')} {a.get('address', '')}}}" for a in addresses)
-        return fail(500, f"no preferred addresses found; known addresses: [{known}]", "")
+    if (unaddressed := no_address(held)) is not None:
+        return unaddressed
     what = {"log": f"read the logs of container {container} of", "exec": f"run a command in container {container} of",
             "attach": f"attach to container {container} of", "portforward": "forward a port of"}[subresource]
     return fail(500, f"watchproxy replay: no kubelet to {what} pod {name} on node {node_name} (a replay serves "
                      "only the logs its recording holds)", "")
+
+
+def no_address(node: Obj) -> Outcome | None:
+    """The 500 of a node none of whose addresses is of a type the apiserver reaches kubelets by, None if one
+    is (GetConnectionInfo)."""
+    addresses = dicts(as_dict(node.get("status")).get("addresses"))
+    if any(a.get("type") in _PREFERRED for a in addresses):
+        return None
+    known = " ".join(f"{{{a.get('type', '')} {a.get('address', '')}}}" for a in addresses)
+    return fail(500, f"no preferred addresses found; known addresses: [{known}]", "")
 
 
 def _invalid(numbers: dict[str, int], since_time: bool, stream: bool) -> list[Cause]:

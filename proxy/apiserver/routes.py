@@ -24,6 +24,9 @@ _METHODS = {"get": "GET", "list": "GET", "watch": "GET", "create": "POST", "upda
             "delete": "DELETE", "deletecollection": "DELETE"}
 
 
+_PROXY_METHODS = frozenset({*_METHODS.values(), "HEAD", "OPTIONS"})  # (installer.go proxyMethods)
+
+
 def _allowed(verbs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(_METHODS[v] for v in verbs if v in _METHODS)
 
@@ -40,7 +43,7 @@ def refusal(method: str, info: RequestInfo, rt: ResourceType) -> tuple[int, str]
         verbs = next((v for name, _, v in rt.subresources if name == sub), None)
         if verbs is None:
             return 404, NOT_FOUND
-        allowed = _allowed(verbs) if sub != "proxy" else frozenset(_METHODS.values())
+        allowed = _allowed(verbs) if sub != "proxy" else _PROXY_METHODS
     elif info.name:
         allowed = _allowed(tuple(v for v in rt.verbs if v in ("get", "update", "patch", "delete")))
     elif rt.namespaced and not info.namespace:  # across namespaces: lists and watches only
@@ -56,7 +59,12 @@ def refusal(method: str, info: RequestInfo, rt: ResourceType) -> tuple[int, str]
     return None
 
 
-_CONNECT = frozenset({"attach", "exec", "portforward", "proxy"})  # connect routes: they produce */*
+_CONNECT = frozenset({"attach", "exec", "portforward", "proxy"})
+
+
+def connect(info: RequestInfo) -> bool:
+    """A connect route's request (exec, attach, port-forward, proxy), which consumes and produces */*."""
+    return info.subresource.split("/")[0] in _CONNECT
 
 
 def not_acceptable(method: str, info: RequestInfo, builtin: bool, accept: str
@@ -66,9 +74,9 @@ def not_acceptable(method: str, info: RequestInfo, builtin: bool, accept: str
     a built-in type's go-restful route checks the media types first (a collection's GET also produces the
     watch streams, a pod's log `text/plain`), then every handler negotiates under its scope's restrictions
     (a custom resource's handler only that). A connect route (exec, attach, port-forward, proxy) takes any."""
-    sub = info.subresource.split("/")[0]
-    if sub in _CONNECT:
+    if connect(info):
         return None
+    sub = info.subresource.split("/")[0]
     if builtin:
         produces: tuple[str, ...] = negotiation.MEDIA_TYPES
         if method == "GET" and (not info.name or info.legacy_watch_path):

@@ -18,6 +18,7 @@ from ...apiserver import (
     goorder,
     lists,
     podlogs,
+    proxying,
     rawjson,
     routes,
 )
@@ -388,7 +389,7 @@ class Emulator:
             return
         now = self.clock.now()
         types = discovery.served_types(self.timelines, self.definitions.resource_types(now))
-        if req.method == "HEAD" and discovery.restful(req.path) \
+        if req.method == "HEAD" and discovery.restful(req.path) and not routes.connect(req.info) \
                 and (refused := discovery.not_served(req.method, req.path, types)) is not None:
             # go-restful routes take GET alone (a HEAD is their 405), and a path none matches is its 404
             await send_status(out, *refused, entry, details={}, accept=req.header("Accept"))
@@ -415,7 +416,7 @@ class Emulator:
             code, body = checked
             got, answered_by = (code, (("Cache-Control", "no-cache, private"),
                                        ("Content-Type", health.CONTENT_TYPE)), body), "emulated health check"
-        if got is None and await self._kubelets(req, out, entry, now):
+        if got is None and (await self._kubelets(req, out, entry, now) or await self._proxied(req, out, entry, now)):
             return
         if got is None and (refused := discovery.not_served(req.method, req.path, types)) is not None:
             entry.answered_by = "emulated: nothing served there"
@@ -455,6 +456,31 @@ class Emulator:
             await send_status(out, got.code, got.body["message"], entry, details=got.body.get("details"),
                               reason=got.body.get("reason", ""))
             entry.ended("refused", got.body["message"][:200])
+        return True
+
+    async def _proxied(self, req: Incoming, out: Responder, entry: LogEntry, now: float) -> bool:
+        """Answer a service's, pod's or node's proxy nothing recorded answers, as far as the apiserver goes
+        without a network (proxying.py): True if answered."""
+        info = req.info
+        if info.group or info.resource not in proxying.RESOURCES or not info.name \
+                or info.subresource.split("/")[0] != "proxy":
+            return False
+
+        def get(resource: str, name: str) -> dict[str, Any] | None:
+            return access.stored(self, f"/api/v1/{resource}", "" if resource == "nodes" else info.namespace, name,
+                                 now)
+
+        def slices(service: str) -> list[dict[str, Any]]:
+            if self.timeline_of(proxying.ENDPOINT_SLICES) is None:
+                return []
+            return [ch.obj for (ns, _), ch in sorted(self.cache.state(proxying.ENDPOINT_SLICES, now).items())
+                    if ns == info.namespace and ((ch.obj.get("metadata") or {}).get("labels") or {}).get(
+                        proxying.SERVICE_NAME_LABEL) == service]
+        got = proxying.answer(info.resource, info.name, req.query, get, slices)
+        entry.answered_by = f"emulated {info.resource[:-1]} proxy"
+        await send_status(out, got.code, got.body["message"], entry, details=got.body.get("details"),
+                          reason=got.body.get("reason", ""), accept=req.header("Accept"))
+        entry.ended("refused", got.body["message"][:200])
         return True
 
     @staticmethod
@@ -611,7 +637,7 @@ class Emulator:
             return True
         accept = req.header("Accept")
         routed = rt is not None or self.custom_type(info.collection_path) is not None
-        if routed and req.method == "PATCH" and (unsupported := unsupported_patch(
+        if routed and req.method == "PATCH" and not routes.connect(info) and (unsupported := unsupported_patch(
                 req.header("Content-Type").split(";")[0].strip(), rt is not None)) is not None:
             await send_status(out, unsupported.code, unsupported.body["message"], entry,
                               details=unsupported.body.get("details"), reason=unsupported.body.get("reason"),

@@ -1,0 +1,137 @@
+"""Random request shapes — a method, a path (a collection, an object, a subresource, a connect, a name no
+object may have, a resource or version nothing serves), an Accept, a query and a body in some media type —
+sent to the real kube-apiserver and to a replay: the same code, media type and Status (message, reason,
+details), or the same kind of answer. They found which refusal comes first where a request has several faults
+(a PATCH's media type before its Accept, a patch that is not JSON before the object it patches, a connect's
+dryRun before anything), a HEAD where no route is, the proxy subresources. A path with an empty or a `.`
+segment is left out: watchproxy refuses those itself (wire/request.py)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from watchproxy.testing import Replay
+
+from tests import rawhttp
+from tests.realkube import RealKube
+
+_PATHS = [
+    "/api/v1/namespaces/{ns}/configmaps", "/api/v1/namespaces/{ns}/configmaps/", "/api/v1/namespaces/{ns}/configmaps/a",
+    "/api/v1/namespaces/{ns}/configmaps/a/", "/api/v1/namespaces/{ns}/configmaps/a/status",
+    "/api/v1/namespaces/{ns}/configmaps/a/scale", "/api/v1/namespaces/{ns}/configmaps/A",
+    "/api/v1/namespaces/{ns}/configmaps/a%20b", "/api/v1/namespaces/{ns}/configmaps/" + "x" * 300,
+    "/api/v1/watch/namespaces/{ns}/configmaps", "/api/v1/watch/namespaces/{ns}/configmaps/a", "/api/v1/configmaps",
+    "/api/v1/namespaces/{ns}/widgets", "/api/v2/namespaces/{ns}/configmaps", "/api/v1/nodes/x",
+    "/api/v1/namespaces/{ns}/nodes", "/api/v1/namespaces/{ns}", "/api/v1/namespaces/{ns}/status",
+    "/apis/apps/v1/namespaces/{ns}/deployments/a/scale", "/apis/apps/v1/namespaces/{ns}/deployments",
+    "/apis/apps/v1beta1/namespaces/{ns}/deployments", "/apis/apps/v1/deployments",
+    "/api/v1/namespaces/{ns}/configmaps/a/b/c", "/api/v1/namespaces/{ns}/pods/a/log",
+    "/api/v1/namespaces/{ns}/pods/a/exec", "/api/v1/namespaces/{ns}/services/a/proxy",
+    "/api/v1/namespaces/{ns}/services/a:80/proxy/x", "/api/v1/namespaces/{ns}/serviceaccounts/a/token",
+    "/api/v1/namespaces/{ns}/pods/a/eviction", "/api/v1/nodes/x/proxy"]
+_ACCEPTS = ["", "application/json", "application/yaml", "application/vnd.kubernetes.protobuf", "*/*", "text/html",
+            "application/json;as=Table;v=v1;g=meta.k8s.io",
+            "application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io",
+            "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io", "application/json;q=0",
+            "application/json, */*;q=0.5", "garbage", "application/json;stream=watch",
+            "application/vnd.kubernetes.protobuf;stream=watch"]
+_QUERIES = ["", "", "watch=1", "limit=1", "resourceVersion=0", "dryRun=All", "fieldManager=x", "pretty=true",
+            "timeoutSeconds=1", "propagationPolicy=Bogus", "gracePeriodSeconds=x", "fieldValidation=Strict"]
+_METHODS = ["GET", "GET", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+_CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}}
+_BODIES = [json.dumps(_CM), json.dumps({**_CM, "kind": "Secret"}), "{", "[]", "",
+           json.dumps({"metadata": {"labels": {"x": "1"}}}), json.dumps({**_CM, "metadata": {"name": "b"}}),
+           "kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\n"]
+_CONTENT_TYPES = ["application/json", "application/merge-patch+json", "application/strategic-merge-patch+json",
+                  "application/json-patch+json", "application/yaml", "text/plain", "application/apply-patch+yaml"]
+
+Shape = tuple[str, str, str, str, str | None, str]  # method, path, Accept, query, body, Content-Type
+
+
+def _shapes(seed: int, n: int) -> list[Shape]:
+    r = random.Random(seed)
+    out = []
+    for _ in range(n):
+        method = r.choice(_METHODS)
+        out.append((method, r.choice(_PATHS), r.choice(_ACCEPTS), r.choice(_QUERIES),
+                    r.choice(_BODIES) if method in ("POST", "PUT", "PATCH") or r.random() < 0.1 else None,
+                    r.choice(_CONTENT_TYPES)))
+    return out
+
+
+def _answer(server: rawhttp.Server, ns: str, shape: Shape) -> tuple[Any, ...]:
+    """A Status's code, media type, message, reason and details; else the code, media type and kind (a
+    watch's as soon as it is open)."""
+    method, path, accept, query, body, content_type = shape
+    watch = "watch=1" in query or "/watch/" in path
+    target = path.format(ns=ns) + "?" + "&".join(q for q in ("timeoutSeconds=1" if watch else "", query) if q)
+    headers = {"Content-Type": content_type, **({"Accept": accept} if accept else {})}
+    conn, resp = rawhttp.opened(*server, method, target, body.encode() if body is not None else None, headers)
+    try:
+        media = resp.getheader("Content-Type")
+        if watch and method == "GET" and resp.status == 200:
+            return 200, media, "watch"
+        data = resp.read()
+    finally:
+        conn.close()
+    try:
+        doc = json.loads(data)
+    except ValueError:
+        return resp.status, media, data[:80] if resp.status >= 400 else bool(data)
+    if isinstance(doc, dict) and doc.get("kind") == "Status":
+        return resp.status, media, doc.get("message"), doc.get("reason"), json.dumps(doc.get("details"))
+    return resp.status, media, doc.get("kind") if isinstance(doc, dict) else type(doc).__name__
+
+
+@pytest.mark.parametrize("seed", [1, 3, 11])
+def test_random_request_shapes_get_the_real_apiservers_answers(realkube: RealKube,
+                                                               watchproxy: Callable[..., Replay],
+                                                               tmp_path: Path, seed: int) -> None:
+    ns = f"shapes-{seed}"
+    shapes = _shapes(seed, 60)
+    real, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    got = [(_answer(real, ns, s), _answer(replay, ns, s)) for s in shapes]
+    assert [(s, r, e) for s, (r, e) in zip(shapes, got, strict=True) if r != e] == []
+    assert len({r[0] for r, _ in got}) >= 5  # (refusals of several kinds, and answers)
+
+
+_PROXIED = ["services/nope/proxy", "services/nope:80/proxy", "services/s/proxy", "services/s:81/proxy",
+            "services/s:80/proxy/x/y", "services/s:web/proxy", "services/https:s:web/proxy", "services/ftp:s:80/proxy",
+            "services/a:b:c:d/proxy", "services/:80/proxy", "pods/nope/proxy", "pods/p/proxy", "pods/p:99/proxy/z",
+            "pods/ftp:p:1/proxy", "NODE/nope/proxy", "NODE/{ns}-n/proxy", "NODE/{ns}-n:10250/proxy/metrics"]
+
+
+def test_a_proxy_subresource_gets_the_real_apiservers_answer_up_to_the_connection(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A service's (a port by number, a port by name, no endpoints), a pod's (no address yet) and a node's (no
+    kubelet address) proxy, as far as the apiserver goes before it connects; every method, a dryRun refused
+    first."""
+    ns = "proxied"
+
+    def answers(server: rawhttp.Server) -> list[tuple[str, str, int, str, Any]]:
+        made = [("/api/v1/namespaces/{ns}/services", {"kind": "Service", "metadata": {"name": "s"}, "spec": {
+                    "ports": [{"port": 80, "name": "web"}], "selector": {"a": "b"}}}),
+                ("/api/v1/namespaces/{ns}/pods", {"kind": "Pod", "metadata": {"name": "p"}, "spec": {
+                    "containers": [{"name": "c", "image": "i", "ports": [{"containerPort": 8080}]}]}}),
+                ("/api/v1/nodes", {"kind": "Node", "metadata": {"name": f"{ns}-n"}})]
+        for path, obj in made:
+            code, doc, _ = rawhttp.call(*server, "POST", path.format(ns=ns), json.dumps({"apiVersion": "v1", **obj})
+                                        .encode())
+            assert code == 201, doc
+        out = []
+        for proxied in _PROXIED:
+            path = ("/api/v1/nodes/" + proxied[5:] if proxied.startswith("NODE/") else
+                    f"/api/v1/namespaces/{ns}/{proxied}").format(ns=ns)
+            for method, query in (("GET", ""), ("POST", "?dryRun=All"), ("PUT", ""), ("OPTIONS", "")):
+                code, doc, _ = rawhttp.call(*server, method, path + query, None if method == "GET" else b"")
+                out.append((method, proxied, code, doc.get("message", ""), doc.get("details")))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    real, emulated = answers(real_server), answers(replay)
+    assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
+    assert {code for _, _, code, _, _ in real} == {400, 404, 500, 503}
