@@ -66,6 +66,10 @@ _WRITES: list[tuple[str, bool | str, str, bytes | None, str]] = [
     ("DELETE", True, "", b"propagationPolicy: Orphan", _YAML),
     ("DELETE", True, "", b"propagationPolicy: Sideways", _YAML),
     ("DELETE", True, "", b"{", _YAML),
+    # a patch that makes the object another type (its quote of the patched object, with times and uid, aside)
+    ("PATCH", True, "", b'{"kind":"Binding"}', _MERGE),
+    ("PATCH", True, "", b'{"apiVersion":"apps/v1"}', _MERGE),
+    ("PATCH", True, "", b'{"kind":"Secret","data":{"a":"not base64"}}', _MERGE),
     ("POST", False, "", _OBJECT, _APPLY),
     ("PUT", True, "", _OBJECT, _APPLY),
     ("GET", "/api/v1/namespaces/{ns}/pods/nope/exec", "dryRun=All&command=ls", None, _JSON),
@@ -73,6 +77,7 @@ _WRITES: list[tuple[str, bool | str, str, bytes | None, str]] = [
 ]
 _UID_OR_RV = re.compile(r"in record \([^)]*\)")  # the object's own uid and resourceVersion differ
 _YAML_WORDS = re.compile(r"yaml: line .*")  # go-yaml's words for bad YAML are not PyYAML's (bodies.py)
+_QUOTED = re.compile(r'Invalid value: ".*": ', re.DOTALL)  # a patched object, with its own times and uid
 
 
 def _answers(base: str, token: str, ns: str) -> list[tuple[str, str, str, int, str]]:
@@ -84,8 +89,8 @@ def _answers(base: str, token: str, ns: str) -> list[tuple[str, str, str, int, s
             if isinstance(one, str) else f"{cms}/o1" if one else cms
         code, doc, _ = rawhttp.call(base, token, method, f"{path}?{query}", data, content_type)
         refused = doc.get("kind") == "Status" and doc.get("status") == "Failure"
-        message = _YAML_WORDS.sub("yaml: line …", _UID_OR_RV.sub("in record (…)", doc.get("message", ""))) \
-            if refused else doc.get("kind", "")
+        message = _QUOTED.sub('Invalid value: "…": ', _YAML_WORDS.sub("yaml: line …", _UID_OR_RV.sub(
+            "in record (…)", doc.get("message", "")))) if refused else doc.get("kind", "")
         out.append((method, query, (data or b"").decode(errors="replace"), code, message))
         rawhttp.call(base, token, "DELETE", f"{cms}/o1")
     return out

@@ -237,12 +237,14 @@ _OWN_SCHEMES = frozenset({"apiextensions.k8s.io", "apiregistration.k8s.io"})
 _INTERNAL_PACKAGES = {"": "core", "events.k8s.io": "core", "internal.apiserver.k8s.io": "apiserverinternal"}
 
 
-def other_type_error(obj: dict[str, Any], api_version: str, kind: str) -> str | None:
+def other_type_error(obj: dict[str, Any], api_version: str, kind: str, *, patched: bool = False) -> str | None:
     """Why the endpoint of built-in `kind` in `api_version` refuses a body that names another kind or version
     (what it leaves out is the endpoint's), None where it names the endpoint's own. The codec decodes the
     type the body names (`no kind … is registered` if the scheme has none, its own type errors if it does not
     decode), converts it to the endpoint's internal type (`unknown conversion` unless it is another version
-    of it: an events.k8s.io Event is a core one inside), and the handler takes only its own version."""
+    of it: an events.k8s.io Event is a core one inside), and the handler takes only its own version.
+    `patched`: the object a patch made, whose decoding error the patcher quotes bare, and whose version the
+    patcher does not check."""
     group = api_version.rpartition("/")[0]
     claimed_version = obj.get("apiVersion") or api_version
     claimed = obj.get("kind") or kind
@@ -250,7 +252,7 @@ def other_type_error(obj: dict[str, Any], api_version: str, kind: str) -> str | 
             or not isinstance(claimed_version, str) or not isinstance(claimed, str):
         return None
     claimed_group, _, version = claimed_version.rpartition("/")
-    head = f'{claimed} in version "{version}" cannot be handled as a {kind}: '
+    head = "" if patched else f'{claimed} in version "{version}" cannot be handled as a {kind}: '
     if gotypes.message_of_kind(claimed_version, claimed) is None:
         return head + f'no kind "{claimed}" is registered for version "{claimed_version}" in scheme ' \
                       '"pkg/runtime/scheme.go:111"'
@@ -263,4 +265,6 @@ def other_type_error(obj: dict[str, Any], api_version: str, kind: str) -> str | 
     package = _INTERNAL_PACKAGES.get(group, group.split(".")[0])
     if claimed != kind or _INTERNAL_PACKAGES.get(claimed_group, claimed_group.split(".")[0]) != package:
         return head + f"converting ({version}.{claimed}) to ({package}.{kind}): unknown conversion"
+    if patched:
+        return None
     return f"the API version in the data ({claimed_version}) does not match the expected API version ({api_version})"

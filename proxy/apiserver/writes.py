@@ -685,7 +685,11 @@ def _unapplicable(content_type: str, exc: PatchError) -> Outcome:
 
 def _decoding_error(t: Target, obj: dict[str, Any]) -> str | None:
     """Why the apiserver's decoder refuses a patched object: a field of the wrong JSON type, or a value its
-    Go type cannot read (a quantity, base64 bytes, a time)."""
+    Go type cannot read (a quantity, base64 bytes, a time); a kind or version it names that is not the
+    object's type."""
+    if t.builtin and t.subresource != "scale" \
+            and (error := other_type_error(obj, t.api_version, t.kind, patched=True)) is not None:
+        return error
     if (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return error
     if t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
