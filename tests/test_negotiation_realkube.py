@@ -35,6 +35,11 @@ def _requests(ns: str, group: str) -> list[tuple[str, str, str, bytes | None]]:
     out += [("GET", f"{cms}/asked", "application/json", None),  # the refused creates made nothing
             ("GET", widgets, "application/vnd.kubernetes.protobuf, application/json", None),
             ("GET", cms, "application/json;as=Table;v=v1;g=meta.k8s.io", None)]
+    table = "application/json;as=Table;v=v1;g=meta.k8s.io"  # of a subresource whose storage makes no Table
+    out += [("GET", f"/api/v1/namespaces/{ns}/pods/nope/log", table, None),
+            ("POST", f"/api/v1/namespaces/{ns}/pods/nope/binding", table, _CM),
+            ("POST", f"/api/v1/namespaces/{ns}/pods/nope/eviction", table, _CM),
+            ("PUT", f"/api/v1/namespaces/{ns}/finalize", table, _CM)]
     return out
 
 

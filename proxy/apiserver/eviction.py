@@ -19,12 +19,14 @@ from typing import Any
 from ..wire.selectors import selector_matches
 from ..wire.status import created_success, status
 from . import decoding
+from .goorder import other_type_error
 from .podconditions import with_condition
 from .writes import Commit, Options, Outcome, Stamp, Target, delete, fail, unmet_delete_precondition
 
 PDB_PATH = "/apis/policy/v1/poddisruptionbudgets"
 _DISRUPTION_TARGET = {"type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
                       "message": "Eviction API: evicting"}
+_VERSIONS = ("policy/v1", "policy/v1beta1")  # the versions of an Eviction the subresource takes
 _BLOCKED = "Cannot evict pod as it would violate the pod's disruption budget."
 
 
@@ -82,10 +84,14 @@ def _decremented(pdb: dict[str, Any], pod_name: str, stamp: Stamp) -> dict[str, 
 def evict(t: Target, pod: dict[str, Any] | None, body: Any, stamp: Stamp, opts: Options,
           pdbs: Sequence[dict[str, Any]], commit_pdb: Callable[[Commit], object]) -> Outcome:
     """POST pods/NAME/eviction. `pdbs`: the namespace's budgets; `commit_pdb` stores a budget's change."""
-    if not isinstance(body, dict) or body.get("kind", "Eviction") != "Eviction":
+    if not isinstance(body, dict):
         return fail(400, "the body of an eviction must be an Eviction (policy/v1)", "BadRequest")
-    if (error := decoding.type_error(body, "Eviction", typed=True, api_version="policy/v1")) is not None:
-        return fail(400, f'Eviction in version "v1" cannot be handled as a Eviction: {error}', "BadRequest")
+    version = str(body["apiVersion"]) if body.get("apiVersion") in _VERSIONS else "policy/v1"  # (it takes both)
+    if (error := other_type_error(body, version, "Eviction")) is not None:
+        return fail(400, error, "BadRequest")
+    if (error := decoding.type_error(body, "Eviction", typed=True, api_version=version)) is not None:
+        return fail(400, f'Eviction in version "{version[7:]}" cannot be handled as a Eviction: {error}',
+                    "BadRequest")
     if (body.get("metadata") or {}).get("name", "") != t.name:
         return fail(400, "name in URL does not match name in Eviction object", "BadRequest")
     if pod is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire import gotypes
-from ..wire.kinds import is_custom_group
+from ..wire.kinds import internal_package, is_custom_group
 from . import crdtypes, decoding, gotime, quantity
 
 Obj = dict[str, Any]
@@ -234,7 +234,6 @@ def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False) -> O
 
 # the schemes of their own servers (apiextensions, the aggregator), which register other kinds
 _OWN_SCHEMES = frozenset({"apiextensions.k8s.io", "apiregistration.k8s.io"})
-_INTERNAL_PACKAGES = {"": "core", "events.k8s.io": "core", "internal.apiserver.k8s.io": "apiserverinternal"}
 
 
 def other_type_error(obj: dict[str, Any], api_version: str, kind: str, *, patched: bool = False) -> str | None:
@@ -262,8 +261,8 @@ def other_type_error(obj: dict[str, Any], api_version: str, kind: str, *, patche
         encoded(obj, claimed, claimed_version)  # (the decoders of its own fields: bytes, quantities, times)
     except Undecodable as exc:
         return head + str(exc)
-    package = _INTERNAL_PACKAGES.get(group, group.split(".")[0])
-    if claimed != kind or _INTERNAL_PACKAGES.get(claimed_group, claimed_group.split(".")[0]) != package:
+    package = internal_package(group)
+    if claimed != kind or internal_package(claimed_group) != package:
         return head + f"converting ({version}.{claimed}) to ({package}.{kind}): unknown conversion"
     if patched:
         return None

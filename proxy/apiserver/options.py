@@ -103,7 +103,7 @@ def delete_options(body: dict[str, Any] | None, pairs: list[tuple[str, str]]) ->
             raise OptionsError(400, str(exc)) from None
         policy = values.get("propagationPolicy")
         orphan = parse_bool(values["orphanDependents"]) if "orphanDependents" in values else None
-        pre = {}
+        pre = {k: values[k] for k in ("uid", "resourceVersion") if values.get(k)}  # (the query's preconditions)
     causes: list[Cause] = []
     if orphan is not None and policy is not None:
         causes.append(invalid("propagationPolicy", policy, "orphanDependents and deletionPropagation cannot be both "

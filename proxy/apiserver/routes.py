@@ -85,9 +85,25 @@ def not_acceptable(method: str, info: RequestInfo, builtin: bool, accept: str
             produces = ("text/plain", *produces)
         if (refusal := negotiation.restful_refusal(accept, produces)) is not None:
             return refusal, {}
-    if negotiation.negotiate(accept, "builtin" if builtin else "custom") is None:
+    if negotiation.negotiate(accept, ("builtin" if tabled(info) else "untabled") if builtin else "custom") is None:
         return negotiation.NOT_ACCEPTABLE, None
     return None
+
+
+# status subresources whose storage has no table convertor (their StatusREST does not implement ConvertToTable)
+_UNTABLED_STATUS = frozenset({("resource.k8s.io", "resourceclaims"), ("resource.k8s.io", "devicetaintrules"),
+                              ("resource.k8s.io", "resourcepoolstatusrequests"), ("scheduling.k8s.io", "podgroups"),
+                              ("scheduling.k8s.io", "compositepodgroups")})
+
+
+def tabled(info: RequestInfo) -> bool:
+    """Whether a built-in type's endpoint can answer as a Table (its storage converts to one): a resource
+    and its status and scale can, but a few statuses; other subresources (binding, eviction, log, finalize,
+    token, approval, ephemeral containers, resize) cannot: `as=Table` is their 406."""
+    sub = info.subresource.split("/")[0]
+    if sub == "status":
+        return (info.group, info.resource) not in _UNTABLED_STATUS
+    return sub in ("", "scale")
 
 
 def undeletable(info: RequestInfo) -> str | None:

@@ -268,6 +268,16 @@ def parse_collection_path(path: str) -> CollectionPath:
     return CollectionPath(info.group, info.version, info.resource, info.namespace)
 
 
+_INTERNAL_PACKAGES = {"": "core", "events.k8s.io": "core", "internal.apiserver.k8s.io": "apiserverinternal"}
+
+
+def internal_package(group: str) -> str:
+    """The Go package of the apiserver's internal types of a built-in group, as its messages name them
+    (`*core.Pod`, `(apps.Deployment)`): the group's first label, but for the core group (whose Events
+    events.k8s.io serves too) and the apiserver's internal group."""
+    return _INTERNAL_PACKAGES.get(group, group.split(".")[0])
+
+
 def is_custom_group(group: str) -> bool:
     """A group custom resources live in: one with a dot that none of the apiserver's own types (those served,
     and those of the Go types' table: options, meta, internal ones) is in (a definition may use a group under

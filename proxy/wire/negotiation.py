@@ -21,7 +21,9 @@ _SERIALIZERS = (("json", True), ("yaml", False), ("vnd.kubernetes.protobuf", Tru
 Convert = tuple[str, str, str]
 """(group, version, kind) a range asks the answer to be converted to (`g`, `v`, `as`)."""
 AGGREGATED_DISCOVERY: Convert = ("apidiscovery.k8s.io", "v2", "APIGroupDiscoveryList")
-Endpoint = Literal["default", "discovery", "builtin", "custom"]
+# builtin: a built-in type's handlers; untabled: a built-in subresource's with no table convertor (a pod's
+# binding, eviction or log, a namespace's finalize: no Table)
+Endpoint = Literal["default", "discovery", "builtin", "untabled", "custom"]
 """Whose restrictions: DefaultEndpointRestrictions (discovery's legacy documents, an error's Status), the
 aggregated discovery handler's, a built-in resource's RequestScope, a custom resource's (JSON and YAML only
 as they are)."""
@@ -39,7 +41,7 @@ def negotiate(accept: str, endpoint: Endpoint) -> tuple[str, Convert | None] | N
                 continue
             if params.get("stream") and (not streams or params["stream"] != "watch"):
                 continue
-            if params.get("sv") and not (endpoint in ("builtin", "custom") and params["sv"] == "v1"):
+            if params.get("sv") and not (endpoint in ("builtin", "untabled", "custom") and params["sv"] == "v1"):
                 continue
             convert = (params.get("g", ""), params.get("v", ""), params.get("as", "")) \
                 if {"as", "g", "v"} & params.keys() else None
@@ -57,7 +59,7 @@ def _allows(endpoint: Endpoint, served: str, convert: Convert | None) -> bool:
     if endpoint == "default" or convert[0] != "meta.k8s.io" or convert[1] not in ("v1", "v1beta1"):
         return False
     if convert[2] == "Table":
-        return served in ("json", "yaml")
+        return served in ("json", "yaml") and endpoint != "untabled"
     return convert[2] in ("PartialObjectMetadata", "PartialObjectMetadataList")
 
 

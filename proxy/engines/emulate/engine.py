@@ -33,7 +33,7 @@ from ...recording.records import Headers
 from ...wire import discovery as discovery_docs
 from ...wire import health, negotiation, openapi
 from ...wire.jsonenc import go_json
-from ...wire.kinds import builtin_by_path
+from ...wire.kinds import builtin_by_path, internal_package
 from ...wire.listopts import list_request
 from ...wire.match import match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, first_values, query_pairs
@@ -156,15 +156,10 @@ class Wanted:
                       (as_, convert[1]) if convert and as_.startswith("PartialObjectMetadata") else None)
 
 
-def _internal_group(tl: ResourceTimeline) -> str:
-    """The package of the apiserver's internal type of a resource, as its messages name it (*core.Pod)."""
-    return tl.group.split(".")[0] if tl.group else "core"
-
-
-def _unconvertible(tl: ResourceTimeline, list_asked: bool) -> str:
+def _unconvertible(tl: ResourceTimeline, list_asked: bool, subresource: str = "") -> str:
     """The 406 message of a PartialObjectMetadataList asked of one object, or a PartialObjectMetadata of a
-    list (the handlers' transform of their answer)."""
-    kind = f"*{_internal_group(tl)}.{tl.kind}"
+    list (the handlers' transform of their answer: a scale subresource's is an autoscaling Scale)."""
+    kind = "*autoscaling.Scale" if subresource == "scale" else f"*{internal_package(tl.group)}.{tl.kind}"
     if list_asked:
         return f"you requested PartialObjectMetadataList, but the requested object is not a list ({kind})"
     return f"you requested PartialObjectMetadata, but the requested object is a list ({kind}List)"
@@ -543,7 +538,7 @@ class Emulator:
         else:
             got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
         if got.code == 200 and metadata is not None and metadata[0] == "PartialObjectMetadataList":  # (once found)
-            await send_status(out, 406, _unconvertible(tl, True), entry, accept=req.header("Accept"))
+            await send_status(out, 406, _unconvertible(tl, True, info.subresource), entry, accept=req.header("Accept"))
             entry.ended("refused", "not acceptable")
             return
         entry.answered_by = f"emulated {tl.resource}"
@@ -601,7 +596,7 @@ class Emulator:
         objects = doc["items"] if listed else [doc]
         if wanted.metadata is not None:
             if wanted.metadata[0].endswith("List") != listed:
-                return 406, status(406, _unconvertible(tl, not listed))
+                return 406, status(406, _unconvertible(tl, not listed, req.info.subresource))
             version = wanted.metadata[1]
             return code, events.metadata_list(objects, doc.get("metadata") or {}, version) if listed \
                 else events.as_metadata(objects[0], version)
