@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 from watchproxy.testing import Replay
@@ -144,3 +145,33 @@ def test_a_body_of_another_type_gets_the_real_apiservers_answer(
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert {code for _, code, _ in real} == {201, 400, 409}  # (the ConfigMap: created, then there)
     assert next(m for what, _, m in real if "events" in what).startswith("the API version in the data")
+
+
+_COLLECTION_DELETES = ["limit=1", "limit=2&labelSelector=x%3D1", "watch=1", "limit=x", "resourceVersion=x",
+                       "dryRun=x&resourceVersion=x", "dryRun=x&limit=x", "resourceVersion=0",
+                       "fieldSelector=spec.x%3D1", "labelSelector=x%3D1&limit=1&dryRun=All",
+                       "resourceVersionMatch=Exact"]
+
+
+def test_a_collection_delete_reads_its_list_options_as_a_list_does(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Its ListOptions before its DeleteOptions (but the resourceVersion, which its list parses), and the
+    objects its list finds: a limit deletes a page (its continue token and count in the answer), not all."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[str, int, Any, list[str]]]:
+        cms = f"/api/v1/namespaces/{ns}/configmaps"
+        out = []
+        for query in _COLLECTION_DELETES:
+            for name, labels in (("a", {"x": "1"}), ("b", {"x": "1"}), ("c", {})):
+                rawhttp.call(*server, "POST", cms, json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+                    "name": name, "labels": labels}}).encode())
+            code, doc, _ = rawhttp.call(*server, "DELETE", f"{cms}?{query}")
+            got = _UID_OR_RV.sub("in record (…)", doc.get("message", "")) if doc.get("kind") == "Status" else (
+                [i["metadata"]["name"] for i in doc["items"]], sorted(doc["metadata"]))
+            left = [i["metadata"]["name"] for i in rawhttp.call(*server, "GET", cms)[1]["items"]]
+            out.append((query, code, got, left))
+            rawhttp.call(*server, "DELETE", cms)
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "collection-deletes")
+    real, emulated = answers(real_server, "collection-deletes"), answers(replay, "collection-deletes")
+    assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
+    assert real[0] == ("limit=1", 200, (["a"], ["continue", "remainingItemCount", "resourceVersion"]), ["b", "c"])

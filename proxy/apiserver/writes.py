@@ -1395,10 +1395,12 @@ def _pod_grace(current: dict[str, Any], opts: Options) -> int:
     return 1 if grace < 0 else grace
 
 
-def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts: Options, list_rv: int) -> Outcome:
-    """DELETE of a collection: each selected object as a single delete; the answer is their list as it was
-    listed before the deletes (registry Store.DeleteCollection), or the first refusal among them (a
-    precondition not met), the others deleted all the same."""
+def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts: Options,
+                      listed: dict[str, Any]) -> Outcome:
+    """DELETE of a collection: each object its list found as a single delete; the answer is that list as it
+    was listed before the deletes (registry Store.DeleteCollection; `listed`: its metadata, a page's continue
+    token included), or the first refusal among them (a precondition not met), the others deleted all the
+    same."""
     warnings = _propagation_warnings(t, opts)
     commits: list[Commit] = []
     out_items: list[dict[str, Any]] = []
@@ -1417,11 +1419,8 @@ def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts
                                                             if k not in ("kind", "apiVersion")})
     if refused is not None:
         return Outcome(refused.code, refused.body, commits, warnings=warnings)
-    # (an unstructured list's metadata keeps its empty continue, as a custom resource's list does)
-    meta = {"continue": ""} if t.custom is not None else {}
-    return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version,
-                         "metadata": {**meta, "resourceVersion": str(list_rv)}, "items": out_items},
-                   commits, warnings=warnings)
+    return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version, "metadata": listed,
+                         "items": out_items}, commits, warnings=warnings)
 
 
 def generated_suffix(n: int) -> str:

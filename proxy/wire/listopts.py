@@ -27,10 +27,12 @@ def parse_list_options(query: str, *, watch_path: bool = False, watch_list: bool
 
 
 def list_request(query: str, resource: str, group: str = "", name: str = "", *, watch_path: bool = False,
-                 watch_list: bool = True) -> tuple[ListOptions, Callable[[dict[str, Any]], bool]]:
+                 watch_list: bool = True, storage: bool = True) -> tuple[ListOptions, Callable[[dict[str, Any]], bool]]:
     """The options of a list or watch of `resource` (of `name` alone on the legacy watch path) and the
     predicate its selectors make; InvalidParams with the apiserver's answer. A watch's continue token is
-    validated, then dropped: a watch does not read it. `resource` "": the field labels are not checked."""
+    validated, then dropped: a watch does not read it. `resource` "": the field labels are not checked.
+    `storage` False: step 6 is left to the caller (a collection delete reads its DeleteOptions first:
+    resource_version_error)."""
     opts = converted(query, watch_path=watch_path)
     parse_label_selector(opts.label_selector)
     field_terms(opts.field_selector)
@@ -43,8 +45,16 @@ def list_request(query: str, resource: str, group: str = "", name: str = "", *, 
         match = matcher(opts.label_selector, opts.field_selector, resource, group)
     if opts.watch:
         opts = dataclasses.replace(opts, continue_token="")
-    if (invalid := invalid_resource_version(opts.resource_version)) and (opts.watch or not opts.continue_token):
-        if opts.watch:  # the watch handler lets the error through as a 500 without a reason (kubernetes#113939)
-            raise InvalidParams(invalid, code=500)
-        raise InvalidParams(f"invalid resource version: {invalid}")
+    if storage and (error := resource_version_error(opts)) is not None:
+        raise error
     return opts, match
+
+
+def resource_version_error(opts: ListOptions) -> InvalidParams | None:
+    """The storage's refusal of a resourceVersion it cannot parse: a list's 400, a watch's 500 without a reason
+    (the watch handler lets the error through: kubernetes#113939); a list with a continue token reads none."""
+    if not (invalid := invalid_resource_version(opts.resource_version)) or (opts.continue_token and not opts.watch):
+        return None
+    if opts.watch:
+        return InvalidParams(invalid, code=500)
+    return InvalidParams(f"invalid resource version: {invalid}")

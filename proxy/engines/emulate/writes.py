@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -25,6 +26,7 @@ from ...apiserver import (
     eviction,
     fieldsets,
     gojson,
+    lists,
     managedfields,
     options,
     rawjson,
@@ -34,7 +36,7 @@ from ...apiserver import (
     typedpatch,
     writes,
 )
-from ...apiserver.changes import Key, in_key_order
+from ...apiserver.changes import Key
 from ...apiserver.crds import CustomType
 from ...apiserver.goorder import ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
@@ -42,9 +44,9 @@ from ...clock import Clock
 from ...wire import protobuf
 from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path
-from ...wire.params import first_values, parse_bool, query_pairs
+from ...wire.listopts import list_request, resource_version_error
+from ...wire.params import InvalidParams, first_values, parse_bool, query_pairs
 from ...wire.request import RequestInfo
-from ...wire.selectors import matcher
 from ..base import Incoming, Responder
 from ..playback import JSON_HEADERS, send_status
 from ..requestlog import LogEntry
@@ -260,11 +262,18 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         return there.obj if there is not None else None
     pairs = query_pairs(req.query)
     try:
-        # a create's, update's or patch's options are refused before its body is read
+        # a collection delete's ListOptions are read before its DeleteOptions, as a list's (but the
+        # resourceVersion: its list's); a create's, update's or patch's options before its body
+        listed = list_request(req.query, info.resource, info.group, storage=False) \
+            if info.verb == "deletecollection" else None
         written = options.write_options(info.verb, pairs, content_type == writes.APPLY_PATCH) \
             if info.verb in ("create", "update", "patch") else None
         decoded = _decode(req, content_type, t, obj is not None)
         opts = dataclasses.replace(_options(req, decoded, written, pairs), requestor=user)
+    except InvalidParams as exc:
+        await send_status(out, exc.code, str(exc), entry, details=exc.details, reason=exc.reason)
+        entry.ended("refused", "invalid list options")
+        return
     except options.OptionsError as exc:
         await send_status(out, exc.code, str(exc), entry, details=exc.details)
         entry.ended("refused", "invalid options")
@@ -331,16 +340,24 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
-        q = first_values(query_pairs(req.query))
-        try:
-            match = matcher(q.get("labelSelector", ""), q.get("fieldSelector", ""), info.resource, info.group)
-        except ValueError as exc:
-            await send_status(out, 400, str(exc), entry)
-            entry.ended("refused", str(exc))
+        assert listed is not None
+        if (unlisted := resource_version_error(listed[0])) is not None:  # (the collection's list reads it)
+            await send_status(out, unlisted.code, str(unlisted), entry, reason=unlisted.reason)
+            entry.ended("refused", str(unlisted))
             return
-        items = [ch.obj for key, ch in in_key_order(state) if not info.namespace or key[0] == info.namespace]
-        outcome = writes.delete_collection(t, [o for o in items if match(o)], stamp, opts,
-                                           emu.cache.current_rv(now))
+        # the objects its list finds (registry Store.DeleteCollection): its selectors, a limit's page, a
+        # continue token's
+        page = lists.answer(emu.cache, tl, path, info.namespace, listed[0], listed[1], now)
+        if page.code != 200:
+            await out.start(page.code, "", JSON_HEADERS + page.headers, content_length=len(page.body))
+            await out.send(page.body)
+            await out.finish()
+            entry.ended(page.end, page.detail)
+            return
+        found = json.loads(page.body)
+        metas = [i["metadata"] for i in found["items"] or []]
+        keys = [(str(m.get("namespace") or ""), str(m.get("name"))) for m in metas]
+        outcome = writes.delete_collection(t, [state[k].obj for k in keys], stamp, opts, found["metadata"])
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         classes = admission.STORAGE_CLASSES
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
