@@ -35,10 +35,11 @@ def _loop(kubeconfig: str) -> None:
     assert strict.returncode != 0 and 'strict decoding error: unknown field "spec.unknown"' in strict.stderr
     assert kubectl(kubeconfig, "apply", "--validate=false", "-f", "-", stdin=json.dumps(widget)).stdout.strip() == \
         f"widget.{GROUP}/w1 created"
-    got = json.loads(kubectl(kubeconfig, "get", "widgets", "w1", "-o", "json").stdout)
+    # (by its group: a recorded session's discovery may hold other tests' widgets, of other groups)
+    got = json.loads(kubectl(kubeconfig, "get", f"widgets.{GROUP}", "w1", "-o", "json").stdout)
     assert got["spec"] == {"color": "red", "nested": {"mode": "auto"}, "replicas": 2, "size": 3}
     assert "status" not in got  # a status subresource: not written by a create
-    explained = kubectl(kubeconfig, "explain", "widgets.spec").stdout  # the schema, from the OpenAPI document
+    explained = kubectl(kubeconfig, "explain", "widgets.spec", f"--api-version={GROUP}/v1").stdout  # (OpenAPI's)
     assert "color\t<string> -required-" in explained and "enum: red, blue" in explained
     printed = kubectl(kubeconfig, "get", "wid").stdout.splitlines()  # by its short name
     assert printed[0].split() == ["NAME", "COLOR", "REPLICAS", "AGE"] and printed[1].split()[:3] == ["w1", "red", "2"]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .conversion import internal_metadata
-from .table_columns import COLUMNS, DEFAULT
+from .table_columns import COLUMNS, CUSTOM_SCALE, DEFAULT, SCALE
 
 # A custom resource's printer column is described this way by apiextensions' table convertor; a column
 # learned from a recorded Table is printed again from its JSONPath.
@@ -833,6 +833,15 @@ def table(resource: str, objects: list[dict[str, Any]], now: dt.datetime, *, wit
             "columnDefinitions": columns_for(resource, learned) if with_columns else None,
             "rows": _marked(resource, [row(resource, o, now, include_object, learned) for o in objects], objects,
                             as_list)}
+
+
+def scale_table(scale: dict[str, Any], now: dt.datetime, resource_version: str, *, custom: bool) -> dict[str, Any]:
+    """The Table of a scale subresource's Scale (a get): its replicas desired and available."""
+    cells = [_name(scale), (scale.get("spec") or {}).get("replicas", 0), (scale.get("status") or {}).get("replicas", 0),
+             _age(scale, now)]
+    return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": resource_version},
+            "columnDefinitions": CUSTOM_SCALE if custom else SCALE,
+            "rows": [{"cells": cells, "object": _partial(scale)}]}
 
 
 def _marked(resource: str, rows: list[dict[str, Any]], objects: list[dict[str, Any]], as_list: bool

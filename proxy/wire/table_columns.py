@@ -43,6 +43,13 @@ def _binding(kind: str, role_doc: str) -> list[dict[str, Any]]:
 
 # the default convertor's columns, which printers of a name and an age alone repeat
 DEFAULT = [_col("Name", NAME_DOC, fmt="name"), _col("Age", AGE_DOC)]
+# a scale subresource's: a built-in type's (its printer), and a custom resource's (the definition handler's)
+SCALE = [_col("Name", NAME_DOC), _col("Desired", "replicas is the desired number of instances for the scaled object.",
+                                      kind="integer"),
+         _col("Available", "replicas is the actual number of observed instances of the scaled object.",
+              kind="integer"), _col("Age", AGE_DOC)]
+CUSTOM_SCALE = [_col("Name", NAME_DOC, fmt="name"), _col("Desired", "Number of desired replicas", kind="integer"),
+                _col("Available", "Number of actual replicas", kind="integer"), _col("Age", AGE_DOC, kind="date")]
 
 
 def _admission_policy(count: str, count_doc: str) -> list[dict[str, Any]]:

@@ -19,6 +19,7 @@ from ...apiserver.crds import CustomType
 from ...apiserver.history import WatchCache
 from ...apiserver.writes import Commit
 from ...wire.kinds import ResourceType
+from ...wire.request import RequestInfo
 
 # the verbs of a custom resource in discovery, in the order its handler lists them
 _VERBS = ("delete", "deletecollection", "get", "list", "patch", "create", "update", "watch")
@@ -31,6 +32,38 @@ class Committer(Protocol):
 
     def commit(self, path: str, change: Commit, now: float) -> int: ...
     def custom_type(self, collection_path: str) -> CustomType | None: ...
+
+
+_METHOD_VERBS = {"GET": "get", "HEAD": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+
+
+# what the handler passes a request to when it has none for it: Go's NotFoundHandler
+PAGE_NOT_FOUND = (404, (("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff")),
+                  b"404 page not found\n")
+
+
+def unrouted(info: RequestInfo, ct: CustomType) -> bool:
+    """A request the custom resource handler passes on (PAGE_NOT_FOUND): a namespaced type's across all
+    namespaces that is no list or watch."""
+    return ct.namespaced and not info.namespace and info.verb not in ("list", "watch")
+
+
+def refusal(method: str, info: RequestInfo, ct: CustomType) -> tuple[int, str, dict[str, Any]] | None:
+    """The custom resource handler's answer to a request it routes nowhere (crdHandler.ServeHTTP), None for
+    one it serves: a subresource the definition does not give its type is the 404 of the object's name (the
+    object there or not); a method no handler takes (OPTIONS: no verb) is the 405, as is a subresource's
+    method other than get, update and patch. The legacy /watch/ path is a watch, whatever the method."""
+    if info.legacy_watch_path:
+        return None
+    subresource, name = info.subresource, info.name
+    qualified = f"{ct.plural}.{ct.group}"
+    if subresource not in ("", *(["status"] if ct.status else []), *(["scale"] if ct.scale is not None else [])):
+        return 404, f'{qualified} "{name}" not found', {"name": name, "group": ct.group, "kind": ct.plural}
+    verb = _METHOD_VERBS.get(method, "")
+    if not verb or (subresource and verb not in _SUBRESOURCE_VERBS):
+        return 405, f'{verb} is not supported on resources of kind "{qualified}"', {"group": ct.group,
+                                                                                   "kind": ct.plural}
+    return None
 
 
 def path_of(ct: CustomType) -> str:

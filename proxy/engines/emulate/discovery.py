@@ -86,10 +86,10 @@ def restful(path: str) -> bool:
 
 
 def any_method(path: str) -> bool:
-    """Is `path` the aggregator's /apis or a group's document, which it answers whatever the method (a POST
-    to /apis/apps is the group's document, as a GET)?"""
+    """Is `path` the aggregator's /apis or a group's document, or a custom resources' group version's, which
+    their handlers answer whatever the method (a POST to /apis/apps is the group's document, as a GET)?"""
     parts = path.strip("/").split("/")
-    return parts[0] == "apis" and len(parts) <= 2
+    return parts[0] == "apis" and (len(parts) <= 2 or (len(parts) == 3 and not restful(path)))
 
 
 def not_served(method: str, path: str, types: tuple[ResourceType, ...]) -> tuple[int, str] | None:

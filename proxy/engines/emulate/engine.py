@@ -33,13 +33,13 @@ from ...recording.records import Headers
 from ...wire import discovery as discovery_docs
 from ...wire import health, negotiation, openapi
 from ...wire.jsonenc import go_json
-from ...wire.kinds import builtin_by_path, internal_package
+from ...wire.kinds import builtin_by_path, internal_package, is_custom_group
 from ...wire.listopts import list_request
 from ...wire.match import match_key, wants_table
 from ...wire.params import InvalidParams, ListOptions, first_values, query_pairs
 from ...wire.request import RequestInfo, classify
 from ...wire.status import status
-from ...wire.table import learned_columns, printer_columns, table
+from ...wire.table import learned_columns, printer_columns, scale_table, table
 from ..base import Incoming, Responder, SendAll, send_each
 from ..exact import ExactPlayer, Misses
 from ..playback import JSON_HEADERS, play, send_status
@@ -158,8 +158,10 @@ class Wanted:
 
 def _unconvertible(tl: ResourceTimeline, list_asked: bool, subresource: str = "") -> str:
     """The 406 message of a PartialObjectMetadataList asked of one object, or a PartialObjectMetadata of a
-    list (the handlers' transform of their answer: a scale subresource's is an autoscaling Scale)."""
-    kind = "*autoscaling.Scale" if subresource == "scale" else f"*{internal_package(tl.group)}.{tl.kind}"
+    list (the handlers' transform of their answer: a scale subresource's is an autoscaling Scale, a custom
+    resource unstructured)."""
+    kind = "*autoscaling.Scale" if subresource == "scale" else "*unstructured.Unstructured" \
+        if is_custom_group(tl.group) else f"*{internal_package(tl.group)}.{tl.kind}"
     if list_asked:
         return f"you requested PartialObjectMetadataList, but the requested object is not a list ({kind})"
     return f"you requested PartialObjectMetadata, but the requested object is a list ({kind}List)"
@@ -526,7 +528,13 @@ class Emulator:
                 if unread := unscalable(scaled, ch.obj):  # (ScaleREST.Get's NewInternalError)
                     return lists.refused(500, f"Internal error occurred: {unread}", "refused",
                                          {"causes": [{"message": unread}]})
-                return events.dumps(scale_of(scaled, ch.obj))
+                scale = scale_of(scaled, ch.obj)
+                if metadata is not None:  # (of the Scale: its handler transforms what it answers)
+                    return events.dumps(events.as_metadata(scale, metadata[1]))
+                if wanted.table:
+                    custom = scaled.custom is not None
+                    return events.dumps(scale_table(scale, self.wall(now), str(ch.rv), custom=custom))
+                return events.dumps(scale)
         elif metadata is not None:
             def render(ch: Change) -> bytes:
                 return events.dumps(events.as_metadata(ch.obj, metadata[1]))
@@ -630,14 +638,30 @@ class Emulator:
             await send_status(out, refused[0], refused[1], entry, details={})
             entry.ended("refused", refused[1])
             return True
+        custom = self.custom_type(info.collection_path) if info.is_resource and rt is None else None
+        if custom is not None and customresources.unrouted(info, custom):
+            entry.answered_by = "emulated: nothing served there"
+            await self._send(out, entry, *customresources.PAGE_NOT_FOUND)
+            return True
+        if custom is not None and (refused_custom := customresources.refusal(req.method, info, custom)) is not None:
+            await send_status(out, refused_custom[0], refused_custom[1], entry, details=refused_custom[2],
+                              accept=req.header("Accept"))
+            entry.ended("refused", refused_custom[1])
+            return True
         accept = req.header("Accept")
-        routed = rt is not None or self.custom_type(info.collection_path) is not None
-        if routed and req.method == "PATCH" and not routes.connect(info) and (unsupported := unsupported_patch(
+        routed = rt is not None or custom is not None
+        if routed and req.method == "PATCH" and not routes.connect(info) and not info.legacy_watch_path \
+                and (unsupported := unsupported_patch(
                 req.header("Content-Type").split(";")[0].strip(), rt is not None)) is not None:
             await send_status(out, unsupported.code, unsupported.body["message"], entry,
                               details=unsupported.body.get("details"), reason=unsupported.body.get("reason"),
                               accept=accept)
             entry.ended("refused", "unsupported media type")
+            return True
+        if custom is not None and req.method in ("PUT", "PATCH") and not info.name and not info.legacy_watch_path:
+            # (the handlers' Namer)
+            await send_status(out, 400, "name must be provided", entry, reason="BadRequest", accept=accept)
+            entry.ended("refused", "name must be provided")
             return True
         if routed and (unacceptable := routes.not_acceptable(req.method, info, rt is not None, accept)) is not None:
             await send_status(out, 406, unacceptable[0], entry, details=unacceptable[1], accept=accept)
@@ -671,18 +695,22 @@ class Emulator:
             await writes.serve(self, req, tl, out, entry, info, user)
             return
         wanted = self.wanted(req)
+        # (a HEAD that comes this far is a custom resource's, whose handler answers it as a GET: go-restful's
+        # routes of a built-in type take GET alone)
         if info.verb == "get" and info.subresource in ("status", "scale", "resize", "ephemeralcontainers") \
-                and req.method == "GET" \
+                and req.method in ("GET", "HEAD") \
                 and (tl := self._timeline(info)) is not None:
             await self._get(req, info, tl, wanted, out, entry)
             return
-        if info.verb == "get" and not info.subresource and req.method == "GET" \
+        if info.verb == "get" and not info.subresource and req.method in ("GET", "HEAD") \
                 and (tl := self._timeline(info)) is not None and wanted.media:
             await self._get(req, info, tl, wanted, out, entry)
             return
         tl = self._timeline(info) if info.verb in ("list", "watch") and (not info.name or
                                                                          info.legacy_watch_path) else None
-        if tl is None or info.subresource or req.method not in ("GET", "HEAD"):
+        # (a custom resource's legacy /watch/ path is a watch whatever the method: its handler goes by the verb)
+        if tl is None or info.subresource or (req.method not in ("GET", "HEAD") and not (
+                info.legacy_watch_path and self.custom_type(info.collection_path) is not None)):
             await self._other(req, out, entry)
             return
         accept = req.header("Accept")
