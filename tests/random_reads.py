@@ -110,7 +110,7 @@ def answer(server: rawhttp.Server, ns: str, collection: str, read: Read, marks: 
     return [*pages, sorted(generated)]
 
 
-_BY_NATURE = ("Age", "Last Seen", "First Seen", "Duration", "Cluster-IP")  # times, allocated addresses
+_BY_NATURE = ("Age", "Last Seen", "First Seen", "Duration", "TimeAdded", "Cluster-IP")  # times, allocated addresses
 
 
 def _rows(table: dict[str, Any]) -> list[str]:
