@@ -176,3 +176,30 @@ def test_a_collection_delete_reads_its_list_options_as_a_list_does(
     real, emulated = answers(real_server, "collection-deletes"), answers(replay, "collection-deletes")
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert real[0] == ("limit=1", 200, (["a"], ["continue", "remainingItemCount", "resourceVersion"]), ["b", "c"])
+
+
+_NAMED_TYPES = [  # fields of a named Go type, given a value of the wrong JSON type: the error names the type
+    ("services", {"kind": "Service", "spec": {"type": 5, "ports": [{"port": 80}]}}),
+    ("services", {"kind": "Service", "spec": {"ipFamilies": ["IPv4", 4], "ports": [{"port": 80}]}}),
+    ("pods", {"kind": "Pod", "spec": {"restartPolicy": 1, "containers": [{"name": "c", "image": "i"}]}}),
+    ("pods", {"kind": "Pod", "spec": {"containers": [{"name": "c", "image": "i", "imagePullPolicy": True}]}}),
+    ("configmaps", {"kind": "ConfigMap", "metadata": {"uid": 5}}),
+]
+
+
+def test_a_type_error_names_a_named_go_type_as_the_apiserver_does(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """encoding/json names a field's Go type: `v1.ServiceType`, `[]v1.IPFamily`'s `v1.IPFamily`, `types.UID`."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        out = []
+        for resource, obj in _NAMED_TYPES:
+            body = {"apiVersion": "v1", **obj, "metadata": {"name": "named", **obj.get("metadata", {})}}
+            code, doc, _ = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/{resource}",
+                                        json.dumps(body).encode())
+            out.append((code, doc.get("message", "")))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "named-types")
+    real = answers(real_server, "named-types")
+    assert answers(replay, "named-types") == real
+    assert real[0] == (400, 'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number '
+                            'into Go struct field ServiceSpec.spec.type of type v1.ServiceType')

@@ -20,7 +20,7 @@ from ..wire import gotypes
 
 # Go types of the ObjectMeta fields a client writes (ownerReferences, managedFields and times are not checked)
 _META: dict[str, str] = {
-    "name": "string", "generateName": "string", "namespace": "string", "selfLink": "string", "uid": "string",
+    "name": "string", "generateName": "string", "namespace": "string", "selfLink": "string", "uid": "types.UID",
     "resourceVersion": "string", "generation": "int64", "labels": "map[string]string",
     "annotations": "map[string]string", "finalizers": "[]string",
 }
@@ -83,7 +83,7 @@ def stored_numbers(value: Any) -> Any:
 def _fits(value: Any, go: str) -> bool:
     if value is None:
         return True  # null leaves the Go field at its zero value
-    if go == "string":
+    if go in ("string", "types.UID"):
         return isinstance(value, str)
     if go == "bool":
         return isinstance(value, bool)
@@ -164,14 +164,18 @@ _SCALARS: dict[str, tuple[str, type | tuple[type, ...]]] = {
 }
 
 
-def _go_name(kind: Any, flags: str = "") -> str:
-    """The Go type of a field as an UnmarshalTypeError names it (`w`: a 64-bit integer)."""
+def _go_name(kind: Any, flags: str = "", named: str = "") -> str:
+    """The Go type of a field as an UnmarshalTypeError names it (`w`: a 64-bit integer; `named`: the Go name of
+    the scalar it holds, `v1.ServiceType`)."""
     if "r" in flags:
-        return "[]" + _go_name(kind, flags.replace("r", ""))
+        return "[]" + _go_name(kind, flags.replace("r", ""), named)
+    if isinstance(kind, list):
+        return f"map[string]{_go_name(kind[2], named=named)}" if kind[0] == "map" else \
+            "[]" + _go_name(kind[1], named=named)
+    if named and kind in _SCALARS:
+        return named
     if kind in ("int", "uint") and "w" in flags:
         return f"{kind}64"
-    if isinstance(kind, list):
-        return f"map[string]{_go_name(kind[2])}" if kind[0] == "map" else "[]" + _go_name(kind[1])
     name = str(kind)
     if name.startswith("."):
         return "v1." + name.rsplit(".", 1)[1]
@@ -207,37 +211,39 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
     return None if ok else json_word(value)
 
 
-def _typed(value: Any, kind: Any, flags: str, struct: str, path: str) -> Iterator[str]:
+def _typed(value: Any, kind: Any, flags: str, struct: str, path: str, named: str = "") -> Iterator[str]:
     """Each type error of a field's value, depth first in the body's order."""
     if (got := _fits_kind(value, kind, flags)) is not None:
-        go = "int32" if kind == "intorstr" and "r" not in flags else _go_name(kind, flags)
+        go = "int32" if kind == "intorstr" and "r" not in flags else _go_name(kind, flags, named)
         yield f"cannot unmarshal {got} into Go struct field {struct}.{path} of type {go}"
         return
     if value is None:
         return
     if "r" in flags:
         for item in value:
-            yield from _typed(item, kind, "", struct, path)
+            yield from _typed(item, kind, "", struct, path, named)
     elif isinstance(kind, list):
         items = value.values() if kind[0] == "map" else value
         for item in items:
-            yield from _typed(item, kind[2] if kind[0] == "map" else kind[1], "", struct, path)
+            yield from _typed(item, kind[2] if kind[0] == "map" else kind[1], "", struct, path, named)
     elif isinstance(kind, str) and kind.startswith("."):
         yield from _struct(value, kind[1:], f"{path}.")
 
 
 @functools.cache
-def _promoted(message: str) -> dict[str, tuple[Any, str, str]]:
+def _promoted(message: str) -> dict[str, tuple[Any, str, str, str]]:
     """json_field_map with, for a field promoted from an embedded (inline) struct, the embedded structs' Go
-    names, which the decoder's error path holds (`livenessProbe.ProbeHandler.httpGet`)."""
-    out: dict[str, tuple[Any, str, str]] = {}
+    names, which the decoder's error path holds (`livenessProbe.ProbeHandler.httpGet`), and each field's named
+    scalar type (gotypes.named)."""
+    out: dict[str, tuple[Any, str, str, str]] = {}
+    named = gotypes.named(message)
     for _, name, kind, flags in gotypes.fields(message):
         if "i" in flags and isinstance(kind, str) and kind.startswith("."):
             embedded = kind.rsplit(".", 1)[1]
-            for key, (k, f, via) in _promoted(kind[1:]).items():
-                out.setdefault(key, (k, f, f"{embedded}.{via}"))
+            for key, (k, f, via, n) in _promoted(kind[1:]).items():
+                out.setdefault(key, (k, f, f"{embedded}.{via}", n))
         else:
-            out.setdefault(name, (kind, flags, ""))
+            out.setdefault(name, (kind, flags, "", named.get(name, "")))
     return out
 
 
@@ -246,8 +252,8 @@ def _struct(obj: dict[str, Any], message: str, prefix: str) -> Iterator[str]:
     name = message.rsplit(".", 1)[1]
     for key, value in obj.items():
         if key in known:
-            kind, flags, via = known[key]
-            yield from _typed(value, kind, flags, name, prefix + via + key)
+            kind, flags, via, named = known[key]
+            yield from _typed(value, kind, flags, name, prefix + via + key, named)
 
 
 def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str = "") -> str | None:

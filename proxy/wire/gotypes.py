@@ -8,7 +8,8 @@ as [protobuf number, JSON name, type, flags]. A type is a scalar ("string", "int
 slice, such as Verbs or a map's ExtraValue, which gogo wraps in a message of one repeated field). Flags:
 p pointer, r repeated, o omitempty, z omitzero, i inline (an embedded struct whose fields JSON flattens
 into its parent's), w an integer of 64 bits. protobuf.py reads bodies with it; apiserver/goorder.py orders
-keys by it; apiserver/decoding.py words type errors with it.
+keys by it; apiserver/decoding.py words type errors with it. `named` holds, per message, its fields of a
+named scalar type by their Go name (`v1.ServiceType`, `types.UID`), which encoding/json's type errors name.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ Field = tuple[int, str, Any, str]
 
 
 @functools.cache
-def _schemas() -> tuple[dict[str, str], dict[str, list[Field]]]:
+def _schemas() -> tuple[dict[str, str], dict[str, list[Field]], dict[str, dict[str, str]]]:
     doc = json.loads(resources.files(__package__).joinpath("protobuf_schemas.json").read_text())
     messages = {name: [(f[0], f[1], f[2], f[3]) for f in fields] for name, fields in doc["messages"].items()}
-    return doc["kinds"], messages
+    return doc["kinds"], messages, doc["named"]
 
 
 def kinds() -> list[str]:
@@ -37,7 +38,7 @@ def kinds() -> list[str]:
 @functools.cache
 def message_of_kind(api_version: str, kind: str) -> str | None:
     """The message of a kind; options (DeleteOptions) are the same message in every group, under any name."""
-    kinds, _ = _schemas()
+    kinds = _schemas()[0]
     if f"{api_version}/{kind}" in kinds:
         return kinds[f"{api_version}/{kind}"]
     same = {m for k, m in kinds.items() if k.rsplit("/", 1)[1] == kind}
@@ -47,6 +48,11 @@ def message_of_kind(api_version: str, kind: str) -> str | None:
 def fields(message: str) -> list[Field]:
     """A message's fields in Go declaration order."""
     return _schemas()[1][message]
+
+
+def named(message: str) -> dict[str, str]:
+    """A message's fields of a named scalar type, by JSON name: their Go name (`v1.ServiceType`)."""
+    return _schemas()[2].get(message, {})
 
 
 @functools.cache

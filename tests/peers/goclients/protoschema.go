@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math/rand"
 	"os"
+	"path"
 	"reflect"
 	"sort"
 	"strconv"
@@ -56,6 +57,7 @@ func isMessage(t reflect.Type) bool {
 
 type schemaWalk struct {
 	messages map[string][][]any
+	named    map[string]map[string]string // per message, its fields of a named scalar type (v1.ServiceType)
 }
 
 func messageName(t reflect.Type) string {
@@ -170,6 +172,12 @@ func (w *schemaWalk) fields(t reflect.Type) ([][]any, error) {
 		} else if name == "" {
 			name = f.Name
 		}
+		if named := namedScalar(ft); named != "" {
+			if w.named[messageName(t)] == nil {
+				w.named[messageName(t)] = map[string]string{}
+			}
+			w.named[messageName(t)][name] = named
+		}
 		out = append(out, []any{number, name, kind, flags})
 	}
 	return out, nil
@@ -210,7 +218,7 @@ func kindsOfScheme(w *schemaWalk) (map[string]string, error) {
 }
 
 func runProtoSchema(_ []string) error {
-	w := &schemaWalk{messages: map[string][][]any{}}
+	w := &schemaWalk{messages: map[string][][]any{}, named: map[string]map[string]string{}}
 	kinds, err := kindsOfScheme(w)
 	if err != nil {
 		return err
@@ -220,6 +228,8 @@ func runProtoSchema(_ []string) error {
 	printSorted(kinds)
 	fmt.Println("}, \"messages\": {")
 	printSorted(w.messages)
+	fmt.Println("}, \"named\": {")
+	printSorted(w.named)
 	fmt.Println("}}")
 	return nil
 }
@@ -236,7 +246,7 @@ func printSorted[V any](m map[string]V) {
 		if i == len(keys)-1 {
 			sep = ""
 		}
-		fmt.Printf("%s%s\n", strings.Trim(string(line), "{}"), sep)
+		fmt.Printf("%s%s\n", line[1:len(line)-1], sep) // (the entry without the braces of its one-key object)
 	}
 }
 
@@ -315,6 +325,23 @@ func sample(out *json.Encoder, filler *randfill.Filler, codec *protobuf.Serializ
 	return out.Encode(map[string]any{"apiVersion": gvk.GroupVersion().String(), "kind": gvk.Kind,
 		"protobuf": base64.StdEncoding.EncodeToString([]byte(body.String())), "json": json.RawMessage(doc),
 		"reencoded": base64.StdEncoding.EncodeToString([]byte(again.String()))})
+}
+
+// namedScalar is the Go name of the scalar type a field holds (past pointers, slices and map values) where
+// it is a named one (v1.ServiceType, []v1.FinalizerName's v1.FinalizerName, types.UID), as encoding/json's
+// type errors name it; "" for a plain string, number or bool, and for anything else.
+func namedScalar(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Map || (t.Kind() == reflect.Slice && t.Elem().Kind() != reflect.Uint8) {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		if t.Name() != "" && t.PkgPath() != "" {
+			return path.Base(t.PkgPath()) + "." + t.Name()
+		}
+	}
+	return ""
 }
 
 // elemOf is a field's type past pointers and slices: the integer a *int64 or []int64 holds.
