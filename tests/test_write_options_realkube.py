@@ -203,3 +203,41 @@ def test_a_type_error_names_a_named_go_type_as_the_apiserver_does(
     assert answers(replay, "named-types") == real
     assert real[0] == (400, 'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number '
                             'into Go struct field ServiceSpec.spec.type of type v1.ServiceType')
+
+
+_STRATEGIC_TYPE_ERRORS = [  # (resource, patch): values of the wrong type in a strategic merge patch's result
+    ("configmaps", '{"data":{"k":1}}'), ("configmaps", '{"data":{"k":true}}'), ("configmaps", '{"data":{"k":1.5}}'),
+    ("configmaps", '{"data":[1]}'), ("configmaps", '{"data":"x"}'), ("configmaps", '{"metadata":{"labels":{"a":1}}}'),
+    ("configmaps", '{"metadata":{"generation":"x"}}'), ("configmaps", '{"immutable":"yes"}'),
+    ("configmaps", '{"binaryData":{"b":"!!"}}'), ("deployments", '{"spec":{"replicas":"3"}}'),
+    ("deployments", '{"spec":{"replicas":3.5}}'), ("deployments", '{"spec":{"replicas":true}}'),
+    ("deployments", '{"spec":{"template":{"spec":{"containers":[{"name":"c","ports":[{"containerPort":"80"}]}]}}}}'),
+    ("deployments", '{"spec":{"strategy":{"type":5}}}'), ("deployments", '{"spec":{"selector":"x"}}'),
+    ("deployments", '{"spec":{"paused":"yes"}}'), ("deployments", '{"spec":{"replicas":2.0}}'),
+]
+
+
+def test_a_strategic_merge_patch_of_the_wrong_type_is_refused_in_the_unstructured_converters_words(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """Its result is converted from unstructured, not decoded from JSON: `cannot convert int64 to string`,
+    `unrecognized type: int32`, `cannot restore map from slice`, the first in the Go type's field order."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        made = [("/api/v1", "configmaps", {"apiVersion": "v1", "kind": "ConfigMap", "data": {"k": "v"}}),
+                ("/apis/apps/v1", "deployments", {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {
+                    "selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {
+                        "containers": [{"name": "c", "image": "i"}]}}}})]
+        for base, resource, obj in made:
+            assert rawhttp.call(*server, "POST", f"{base}/namespaces/{ns}/{resource}", json.dumps(
+                {**obj, "metadata": {"name": "c"}}).encode())[0] == 201
+        out = []
+        for resource, patch in _STRATEGIC_TYPE_ERRORS:
+            base = "/api/v1" if resource == "configmaps" else "/apis/apps/v1"
+            code, doc, _ = rawhttp.call(*server, "PATCH", f"{base}/namespaces/{ns}/{resource}/c", patch.encode(),
+                                        _STRATEGIC)
+            out.append((code, _QUOTED.sub('Invalid value: "…": ', doc.get("message", doc.get("kind", "")))))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "strategic-types")
+    real = answers(real_server, "strategic-types")
+    assert answers(replay, "strategic-types") == real
+    assert real[0] == (422, ' "" is invalid: patch: Invalid value: "…": cannot convert int64 to string')
+    assert real[-1] == (200, "Deployment")  # (a whole float is an integer)

@@ -273,3 +273,68 @@ def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str 
         first = next(_api_service(obj), None)
     return f"json: {first}" if first is not None else None
 
+
+
+# the unstructured converter's word for a JSON value's Go type (what json decoding into interface{} makes)
+_UNSTRUCTURED_KINDS = {"null": "invalid", "bool": "bool", "int": "int64", "float": "float64", "string": "string",
+                       "list": "slice", "map": "map"}
+_OWN_DECODERS = frozenset({"quantity", "intorstr", "time", "microtime", "duration", "raw", "bytes"})
+
+
+def unstructured_error(obj: dict[str, Any], message: str) -> str | None:
+    """What runtime.DefaultUnstructuredConverter says of an object it cannot convert into the Go type of
+    `message` (a strategic merge patch's result is converted so, not decoded from JSON): the first error in the
+    Go type's field order, in its words (`cannot convert int64 to string`, `unrecognized type: int32`, `cannot
+    restore map from slice`). The types that decode themselves (quantities, times, bytes) are not judged here:
+    goorder.Undecodable.unstructured words theirs."""
+    return next(_unstructured_struct(obj, message), None)
+
+
+def _unstructured_struct(obj: dict[str, Any], message: str) -> Iterator[str]:
+    named = gotypes.named(message)
+    for _, name, kind, flags in gotypes.fields(message):
+        if "i" in flags and isinstance(kind, str) and kind.startswith("."):
+            yield from _unstructured_struct(obj, kind[1:])  # (an embedded struct reads the same map)
+        elif name in obj:
+            yield from _unstructured(obj[name], kind, flags, named.get(name, ""))
+
+
+def _unstructured(value: Any, kind: Any, flags: str, named: str) -> Iterator[str]:
+    if value is None:
+        return
+    got = _UNSTRUCTURED_KINDS[json_kind(value)]
+    if "r" in flags or (isinstance(kind, list) and kind[0] == "list"):
+        if not isinstance(value, list):
+            yield f"cannot restore slice from {got}"
+            return
+        for item in value:
+            yield from _unstructured(item, kind if "r" in flags else kind[1], "", named)
+    elif isinstance(kind, list):  # a map
+        if not isinstance(value, dict):
+            yield f"cannot restore map from {got}"
+            return
+        for item in value.values():
+            yield from _unstructured(item, kind[2], "", named)
+    elif kind.startswith("."):
+        if not isinstance(value, dict):
+            yield f"cannot restore struct from: {got}"
+            return
+        yield from _unstructured_struct(value, kind[1:])
+    elif kind not in _OWN_DECODERS and (why := _unconvertible(value, got, _go_name(kind, flags), named)):
+        yield why
+
+
+def _unconvertible(value: Any, got: str, underlying: str, named: str) -> str | None:
+    """fromUnstructured's check of a scalar: assignable, or convertible within the same group (strings, bools,
+    numbers; a whole float to an integer), else `cannot convert` where Go converts at all (a number to a
+    string), else `unrecognized type`."""
+    numeric = underlying.startswith(("int", "uint", "float"))
+    if got == underlying or (got == "string" and underlying == "string") or (got == "bool" and underlying == "bool"):
+        return None
+    if got == "int64" and numeric:
+        return None
+    if got == "float64" and numeric and (underlying.startswith("float") or float(value).is_integer()):
+        return None
+    if (got == "int64" and underlying == "string") or (got == "float64" and numeric):
+        return f"cannot convert {got} to {named or underlying}"
+    return f"unrecognized type: {underlying}"

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..wire import gotypes
 from ..wire.gostrings import quote, sprint_v
 from ..wire.kinds import is_custom_group
 from ..wire.status import status
@@ -683,14 +684,19 @@ def _unapplicable(content_type: str, exc: PatchError) -> Outcome:
     return out
 
 
-def _decoding_error(t: Target, obj: dict[str, Any]) -> str | None:
+def _decoding_error(t: Target, obj: dict[str, Any], strategic: bool = False) -> str | None:
     """Why the apiserver's decoder refuses a patched object: a field of the wrong JSON type, or a value its
     Go type cannot read (a quantity, base64 bytes, a time); a kind or version it names that is not the
-    object's type."""
+    object's type. A `strategic` merge patch's result is converted from unstructured, in that converter's
+    words (decoding.unstructured_error)."""
     if t.builtin and t.subresource != "scale" \
             and (error := other_type_error(obj, t.api_version, t.kind, patched=True)) is not None:
         return error
-    if (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
+    message = gotypes.message_of_kind(t.api_version, t.kind) if t.builtin and strategic else None
+    if message is not None:  # (which converts a number too large for its field as Go does: not modelled)
+        if (error := decoding.unstructured_error(obj, message)) is not None:
+            return error
+    elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return error
     if t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
         return error
@@ -698,7 +704,7 @@ def _decoding_error(t: Target, obj: dict[str, Any]) -> str | None:
         if t.builtin:
             encoded(obj, t.kind, t.api_version)
     except Undecodable as exc:
-        return str(exc)
+        return exc.unstructured if strategic else str(exc)
     return None
 
 
@@ -1133,7 +1139,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             new = patched(current, content_type, doc)
         except PatchError as exc:
             return _unapplicable(content_type, exc)
-        if (error := _decoding_error(t, new)) is not None:  # (a custom resource is quoted as a map: keys sorted)
+        if (error := _decoding_error(t, new, content_type == STRATEGIC_PATCH)) is not None:  # (a custom resource
+            # is quoted as a map: keys sorted)
             return _unpatchable(new if t.custom is None else sorted_keys(new), error,
                                 doc if content_type == STRATEGIC_PATCH else None)
         refused, warnings = _field_check("patch", t, opts, new, doc, content_type == STRATEGIC_PATCH)
