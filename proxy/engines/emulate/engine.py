@@ -156,12 +156,12 @@ class Wanted:
                       (as_, convert[1]) if convert and as_.startswith("PartialObjectMetadata") else None)
 
 
-def _unconvertible(tl: ResourceTimeline, list_asked: bool, subresource: str = "") -> str:
+def _unconvertible(group: str, kind: str, list_asked: bool, subresource: str = "") -> str:
     """The 406 message of a PartialObjectMetadataList asked of one object, or a PartialObjectMetadata of a
     list (the handlers' transform of their answer: a scale subresource's is an autoscaling Scale, a custom
     resource unstructured)."""
     kind = "*autoscaling.Scale" if subresource == "scale" else "*unstructured.Unstructured" \
-        if is_custom_group(tl.group) else f"*{internal_package(tl.group)}.{tl.kind}"
+        if is_custom_group(group) else f"*{internal_package(group)}.{kind}"
     if list_asked:
         return f"you requested PartialObjectMetadataList, but the requested object is not a list ({kind})"
     return f"you requested PartialObjectMetadata, but the requested object is a list ({kind}List)"
@@ -546,7 +546,8 @@ class Emulator:
         else:
             got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
         if got.code == 200 and metadata is not None and metadata[0] == "PartialObjectMetadataList":  # (once found)
-            await send_status(out, 406, _unconvertible(tl, True, info.subresource), entry, accept=req.header("Accept"))
+            await send_status(out, 406, _unconvertible(tl.group, tl.kind, True, info.subresource), entry,
+                              accept=req.header("Accept"))
             entry.ended("refused", "not acceptable")
             return
         entry.answered_by = f"emulated {tl.resource}"
@@ -573,7 +574,16 @@ class Emulator:
             entry.ended("refused", refused[1])
             return
         items = [s for s in componentstatuses.statuses() if match(s) and info.name in ("", s["metadata"]["name"])]
-        if self.wanted(req).table:
+        wanted = self.wanted(req)
+        if wanted.metadata is not None and wanted.metadata[0].endswith("List") == bool(info.name):
+            unconvertible = _unconvertible("", "ComponentStatus", bool(info.name))
+            await send_status(out, 406, unconvertible, entry, accept=req.header("Accept"))
+            entry.ended("refused", "not acceptable")
+            return
+        if wanted.metadata is not None:
+            doc = events.as_metadata({"kind": "ComponentStatus", "apiVersion": "v1", **items[0]}, wanted.metadata[1]) \
+                if info.name else events.metadata_list(items, {}, wanted.metadata[1])
+        elif wanted.table:
             doc = table(info.resource, items, self.wall(self.clock.now()), as_list=not info.name)
         elif info.name:
             doc = {"kind": "ComponentStatus", "apiVersion": "v1", **items[0]}
@@ -604,7 +614,7 @@ class Emulator:
         objects = doc["items"] if listed else [doc]
         if wanted.metadata is not None:
             if wanted.metadata[0].endswith("List") != listed:
-                return 406, status(406, _unconvertible(tl, not listed, req.info.subresource))
+                return 406, status(406, _unconvertible(tl.group, tl.kind, not listed, req.info.subresource))
             version = wanted.metadata[1]
             return code, events.metadata_list(objects, doc.get("metadata") or {}, version) if listed \
                 else events.as_metadata(objects[0], version)
@@ -729,7 +739,7 @@ class Emulator:
         entry.answered_by = f"emulated {tl.resource}"
         metadata = wanted.metadata
         if metadata is not None and metadata[0] == "PartialObjectMetadata" and not opts.watch:
-            await send_status(out, 406, _unconvertible(tl, False), entry, accept=accept)
+            await send_status(out, 406, _unconvertible(tl.group, tl.kind, False), entry, accept=accept)
             entry.ended("refused", "not acceptable")
             return
         if opts.watch and wanted.media == YAML:  # the watch handler's: no YAML stream
