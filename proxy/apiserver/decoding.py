@@ -329,7 +329,7 @@ def _unconvertible(value: Any, got: str, underlying: str, named: str) -> str | N
     numbers; a whole float to an integer), else `cannot convert` where Go converts at all (a number to a
     string), else `unrecognized type`."""
     numeric = underlying.startswith(("int", "uint", "float"))
-    if got == underlying or (got == "string" and underlying == "string") or (got == "bool" and underlying == "bool"):
+    if got == underlying:
         return None
     if got == "int64" and numeric:
         return None

@@ -384,6 +384,13 @@ def foreign_namespace(t: Target, meta: dict[str, Any]) -> Outcome | None:
     return None
 
 
+def other_type(t: Target, obj: Any, *, patched: bool = False) -> str | None:
+    """goorder.other_type_error of a body to a built-in endpoint (a scale's is a Scale, checked as one)."""
+    if not t.builtin or t.subresource == "scale" or not isinstance(obj, dict):
+        return None
+    return other_type_error(obj, t.api_version, t.kind, patched=patched)
+
+
 def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = False) -> Outcome | None:
     """What the handlers refuse of a body (a create's or update's; `patched`: the object a patch made) before
     the object is validated."""
@@ -403,7 +410,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
     if t.subresource == "scale":  # an autoscaling/v1 Scale
         if (error := decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return fail(400, f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
-    elif t.builtin and not patched and (error := other_type_error(obj, t.api_version, t.kind)) is not None:
+    elif not patched and (error := other_type(t, obj)) is not None:
         return fail(400, error, "BadRequest")
     elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return _undecodable(t, error)
@@ -612,8 +619,7 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     gets (Warn, the default). A patch's repeated keys are its document's (`patch_doc`), its unknown fields
     the patched object's; a `strategic` merge patch's refusal quotes the patch, as for one it cannot decode."""
     problems: list[str] = []
-    if verb != "patch" and t.builtin and t.subresource != "scale" and isinstance(obj, dict) \
-            and other_type_error(obj, t.api_version, t.kind) is not None:
+    if verb != "patch" and other_type(t, obj) is not None:
         return None, []  # (decoded as the type it names, it fails before its fields are judged: _check_body)
     if isinstance(obj, dict) and opts.field_validation != "Ignore":
         dups = opts.duplicates
@@ -689,8 +695,7 @@ def _decoding_error(t: Target, obj: dict[str, Any], strategic: bool = False) -> 
     Go type cannot read (a quantity, base64 bytes, a time); a kind or version it names that is not the
     object's type. A `strategic` merge patch's result is converted from unstructured, in that converter's
     words (decoding.unstructured_error)."""
-    if t.builtin and t.subresource != "scale" \
-            and (error := other_type_error(obj, t.api_version, t.kind, patched=True)) is not None:
+    if (error := other_type(t, obj, patched=True)) is not None:
         return error
     message = gotypes.message_of_kind(t.api_version, t.kind) if t.builtin and strategic else None
     if message is not None:  # (which converts a number too large for its field as Go does: not modelled)

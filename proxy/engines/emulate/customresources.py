@@ -34,9 +34,6 @@ class Committer(Protocol):
     def custom_type(self, collection_path: str) -> CustomType | None: ...
 
 
-_METHOD_VERBS = {"GET": "get", "HEAD": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
-
-
 # what the handler passes a request to when it has none for it: Go's NotFoundHandler
 PAGE_NOT_FOUND = (404, (("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff")),
                   b"404 page not found\n")
@@ -48,7 +45,7 @@ def unrouted(info: RequestInfo, ct: CustomType) -> bool:
     return ct.namespaced and not info.namespace and info.verb not in ("list", "watch")
 
 
-def refusal(method: str, info: RequestInfo, ct: CustomType) -> tuple[int, str, dict[str, Any]] | None:
+def refusal(info: RequestInfo, ct: CustomType) -> tuple[int, str, dict[str, Any]] | None:
     """The custom resource handler's answer to a request it routes nowhere (crdHandler.ServeHTTP), None for
     one it serves: a subresource the definition does not give its type is the 404 of the object's name (the
     object there or not); a method no handler takes (OPTIONS: no verb) is the 405, as is a subresource's
@@ -59,7 +56,7 @@ def refusal(method: str, info: RequestInfo, ct: CustomType) -> tuple[int, str, d
     qualified = f"{ct.plural}.{ct.group}"
     if subresource not in ("", *(["status"] if ct.status else []), *(["scale"] if ct.scale is not None else [])):
         return 404, f'{qualified} "{name}" not found', {"name": name, "group": ct.group, "kind": ct.plural}
-    verb = _METHOD_VERBS.get(method, "")
+    verb = "" if info.verb == "other" else info.verb  # (a method no verb is for: OPTIONS)
     if not verb or (subresource and verb not in _SUBRESOURCE_VERBS):
         return 405, f'{verb} is not supported on resources of kind "{qualified}"', {"group": ct.group,
                                                                                    "kind": ct.plural}

@@ -653,7 +653,7 @@ class Emulator:
             entry.answered_by = "emulated: nothing served there"
             await self._send(out, entry, *customresources.PAGE_NOT_FOUND)
             return True
-        if custom is not None and (refused_custom := customresources.refusal(req.method, info, custom)) is not None:
+        if custom is not None and (refused_custom := customresources.refusal(info, custom)) is not None:
             await send_status(out, refused_custom[0], refused_custom[1], entry, details=refused_custom[2],
                               accept=req.header("Accept"))
             entry.ended("refused", refused_custom[1])

@@ -38,7 +38,7 @@ from ...apiserver import (
 )
 from ...apiserver.changes import Key
 from ...apiserver.crds import CustomType
-from ...apiserver.goorder import ordered_meta, other_type_error
+from ...apiserver.goorder import ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire import protobuf
@@ -299,8 +299,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == apiservices.SERVICES \
         and t.builtin else None
     raw = rawjson.write(info.verb, content_type, req.body, body, emu.stored_raw(path, t.key(), obj))
-    if t.builtin and t.kind in reviews.KINDS and isinstance(body, dict) \
-            and (other := other_type_error(body, t.api_version, t.kind)) is not None:
+    if t.builtin and t.kind in reviews.KINDS and (other := writes.other_type(t, body)) is not None:
         outcome = writes.fail(400, other, "BadRequest")  # (decoded as the type it names, before it is asked)
     elif t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
         if t.kind == "TokenReview":  # (who a token is: a token this replay made)
