@@ -12,7 +12,8 @@ from typing import Any
 
 from ..wire import gotypes
 from ..wire import table as tables
-from ..wire.conversion import TEMPLATE_GENERATION, internal_metadata
+from ..wire.conversion import TEMPLATE_GENERATION
+from ..wire.conversion import as_metadata as as_metadata  # (its home; encode's callers name it here)
 from ..wire.jsonenc import go_json
 from ..wire.status import status
 from . import autoscalingv1, crds, crdtypes, eventapi, gojson
@@ -79,13 +80,6 @@ def bookmark(kind: str, api_version: str, rv: int, initial_events_end: bool = Fa
     obj: dict[str, Any] = {"kind": kind, "apiVersion": api_version, "metadata": meta}
     obj.update(_empty(kind, api_version))
     return obj
-
-
-def as_metadata(obj: dict[str, Any], version: str) -> dict[str, Any]:
-    """The object as a metadata client gets it: PartialObjectMetadata, its metadata alone (bookmarks too), as
-    the internal object holds it."""
-    return {"kind": "PartialObjectMetadata", "apiVersion": f"meta.k8s.io/{version}",
-            "metadata": internal_metadata(obj)}
 
 
 def metadata_list(objects: list[dict[str, Any]], metadata: dict[str, Any], version: str) -> dict[str, Any]:

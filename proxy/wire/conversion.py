@@ -26,3 +26,9 @@ def internal_metadata(obj: dict[str, Any]) -> dict[str, Any]:
         return meta
     kept = {k: v for k, v in annotations.items() if k not in added}
     return {**meta, "annotations": kept} if kept else {k: v for k, v in meta.items() if k != "annotations"}
+
+
+def as_metadata(obj: dict[str, Any], version: str = "v1") -> dict[str, Any]:
+    """The object as a metadata client and a Table row get it: PartialObjectMetadata, its metadata alone (a
+    bookmark's too), as the internal object holds it."""
+    return {"kind": "PartialObjectMetadata", "apiVersion": f"meta.k8s.io/{version}", "metadata": internal_metadata(obj)}

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from .conversion import internal_metadata
+from .conversion import as_metadata
 from .table_columns import COLUMNS, CUSTOM_SCALE, DEFAULT, SCALE
 
 # A custom resource's printer column is described this way by apiextensions' table convertor; a column
@@ -794,10 +794,6 @@ def printer_columns(defined: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                            "priority": c.get("priority", 0)} for c in defined)]
 
 
-def _partial(obj: dict[str, Any]) -> dict[str, Any]:
-    return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": internal_metadata(obj)}
-
-
 def columns_for(resource: str, learned: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     if resource in _PRINTERS:
         return COLUMNS[resource]
@@ -812,7 +808,7 @@ def row(resource: str, obj: dict[str, Any], now: dt.datetime, include_object: st
     if include_object == "Object":
         r["object"] = obj
     elif include_object != "None":
-        r["object"] = _partial(obj)
+        r["object"] = as_metadata(obj)
     return r
 
 
@@ -841,7 +837,7 @@ def scale_table(scale: dict[str, Any], now: dt.datetime, resource_version: str, 
              _age(scale, now)]
     return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": resource_version},
             "columnDefinitions": CUSTOM_SCALE if custom else SCALE,
-            "rows": [{"cells": cells, "object": _partial(scale)}]}
+            "rows": [{"cells": cells, "object": as_metadata(scale)}]}
 
 
 def _marked(resource: str, rows: list[dict[str, Any]], objects: list[dict[str, Any]], as_list: bool
