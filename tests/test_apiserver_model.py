@@ -312,6 +312,7 @@ def test_merge_patch(target: Any, patch: Any, expected: Any) -> None:
     ([{"op": "replace", "path": "/l/01", "value": 7}], {"m": {"k": "v"}, "l": [1, 7]}),
     ([{"op": "replace", "path": "", "value": {"x": 1}}], {"x": 1}),
     ([{"op": "test", "path": "/nothing"}], {"m": {"k": "v"}, "l": [1, 2]}),
+    ([{"op": "copy", "from": "/m/absent", "path": "/c"}], {"m": {"k": "v"}, "l": [1, 2], "c": None}),
 ])
 def test_json_patch(ops: list[dict[str, Any]], expected: Any) -> None:
     assert jsonpatch.apply({"m": {"k": "v"}, "l": [1, 2]}, ops) == expected

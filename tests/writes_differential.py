@@ -454,6 +454,8 @@ def steps(ns: str) -> tuple[Step, ...]:
              [{"op": "test", "path": "/metadata/name", "value": "one"}, {"op": "copy", "from": "/data/a",
                                                                         "path": "/data/copied"}], JSONP,
              fields=("code", "data")),
+        Step("json patch: a missing key copied is a null", "PATCH", f"{cms}/one",
+             [{"op": "copy", "from": "/data/absent", "path": "/data/nothing"}], JSONP, fields=("code", "data")),
         Step("strategic merge patch", "PATCH", f"{cms}/one", {"data": {"c": "4"}}, SMP, fields=(*META, "data")),
         Step("patch a missing object", "PATCH", f"{cms}/missing", {"data": {}}, MERGE,
              fields=("reason", "message", "code")),

@@ -3,7 +3,7 @@ way (measured against kube-apiserver v1.37.2; tests/writes_differential.py compa
 
 - a path's first segment is dropped whatever it says (`data/k` means `/k`), and "" names no location but
   for `replace` and `test`, where it is the whole document;
-- a missing `value` is null; `replace` of a key an object lacks adds it;
+- a missing `value` is null, and so is a copy of a key an object lacks; `replace` of a key it lacks adds it;
 - array indices are strconv.Atoi's (`01` and `+1` are 1) and may count from the end (`-1`); `-` appends;
 - `test` compares scalars as their compact JSON text (`1` is not `1.0`); a missing key, a null and a missing
   or null `value` are all one nil to it (kube-rs's finalizer helper tests `/metadata/finalizers` for null);
@@ -63,7 +63,7 @@ def apply(target: Any, ops: list[dict[str, Any]]) -> Any:
             value = _get(container, key)
             if kind == "move":
                 _remove(container, key)
-            else:
+            elif value is not _ABSENT:  # (a copy of a key the object lacks is a null, added below)
                 value = copy.deepcopy(value)
             container, key = _find(doc, touched, _path(op, "path", kind))
             if container is None:
