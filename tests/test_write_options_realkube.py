@@ -84,6 +84,7 @@ _WRITES: list[tuple[str, bool | str, str, bytes | None, str]] = [
     ("POST", "/api/v1/namespaces/{ns}/pods/nope/attach", "dryRun=x", None, _JSON),
 ]
 _UID_OR_RV = re.compile(r"in record \([^)]*\)")  # the object's own uid and resourceVersion differ
+_PARENTHESES = re.compile(r"\([^)]*\)")  # a precondition's uid or resourceVersion, and the object's
 _YAML_WORDS = re.compile(r"yaml: line .*")  # go-yaml's words for bad YAML are not PyYAML's (bodies.py)
 _QUOTED = re.compile(r'Invalid value: ".*": ', re.DOTALL)  # a patched object, with its own times and uid
 
@@ -176,6 +177,44 @@ def test_a_collection_delete_reads_its_list_options_as_a_list_does(
     real, emulated = answers(real_server, "collection-deletes"), answers(replay, "collection-deletes")
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert real[0] == ("limit=1", 200, (["a"], ["continue", "remainingItemCount", "resourceVersion"]), ["b", "c"])
+
+
+def test_a_collection_delete_deletes_what_it_listed_one_by_one_up_to_its_first_refusal(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """One worker deletes the listed objects in order and stops at the first it cannot (a precondition): the
+    rest stay. A page listed from an older continue token deletes what is there now (a listed object deleted
+    since is passed by) and answers what it listed."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, Any, list[str]]]:
+        cms = f"/api/v1/namespaces/{ns}/configmaps"
+
+        def made() -> dict[str, dict[str, Any]]:
+            for name in "abc":
+                rawhttp.call(*server, "POST", cms, json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
+                    "name": name}, "data": {"v": "1"}}).encode())
+            return {i["metadata"]["name"]: i["metadata"] for i in rawhttp.call(*server, "GET", cms)[1]["items"]}
+
+        def deleted(path: str, body: dict[str, Any] | None = None) -> tuple[int, Any, list[str]]:
+            code, doc, _ = rawhttp.call(*server, "DELETE", path, None if body is None else json.dumps(body).encode())
+            got = _PARENTHESES.sub("(…)", doc.get("message", "")) if doc.get("kind") == "Status" else [
+                (i["metadata"]["name"], i.get("data")) for i in doc["items"]]
+            left = [i["metadata"]["name"] for i in rawhttp.call(*server, "GET", cms)[1]["items"]]
+            rawhttp.call(*server, "DELETE", cms)
+            return code, got, left
+        out = []
+        for precondition in ("uid", "resourceVersion"):
+            for name in "abc":
+                out.append(deleted(cms, {"preconditions": {precondition: made()[name][precondition]}}))
+        made()
+        token = rawhttp.call(*server, "GET", f"{cms}?limit=1")[1]["metadata"]["continue"]
+        rawhttp.call(*server, "DELETE", f"{cms}/b")
+        rawhttp.call(*server, "PATCH", f"{cms}/c", b'{"data":{"v":"2"}}', _MERGE)
+        out.append(deleted(f"{cms}?continue={token}"))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "collection-refusals")
+    real, emulated = answers(real_server, "collection-refusals"), answers(replay, "collection-refusals")
+    assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
+    assert [left for *_, left in real[:6]] == [["b", "c"], ["a", "b", "c"], ["a", "b", "c"]] * 2
+    assert real[6] == (200, [("b", {"v": "1"}), ("c", {"v": "1"})], ["a"])
 
 
 _NAMED_TYPES = [  # fields of a named Go type, given a value of the wrong JSON type: the error names the type

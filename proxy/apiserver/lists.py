@@ -96,41 +96,47 @@ def start_key(key: Key, namespace: str, cached: bool = True) -> str:
     return "/" + relative if cached else relative
 
 
-def _remaining(meta: dict[str, Any], remaining: int | None) -> None:
-    """A page's count of the items after it: only known when nothing was filtered (PrepareContinueToken)."""
-    if remaining is not None:
-        meta["remainingItemCount"] = remaining
+def list_meta(rv: int, cont: str, remaining: int | None, custom: bool = False) -> dict[str, Any]:
+    """A list's metadata: a custom resource's (unstructured, keys sorted) holds `continue` even when empty;
+    the count of the items after a page only when it is known (PrepareContinueToken)."""
+    meta: dict[str, Any] = {"continue": cont, "resourceVersion": str(rv)} if custom else {"resourceVersion": str(rv)}
+    if cont:
+        meta["continue"] = cont
+        if remaining is not None:
+            meta["remainingItemCount"] = remaining
+    return meta
 
 
 def body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str = "", remaining: int | None = 0) -> bytes:
     """A JSON list body, with the newline Go's encoder ends it with."""
     if is_custom_group(tl.group):
         return _custom_body(tl, items, rv, cont, remaining)
-    meta: dict[str, Any] = {"resourceVersion": str(rv)}
-    if cont:
-        meta["continue"] = cont
-        _remaining(meta, remaining)
+    meta = list_meta(rv, cont, remaining)
     head = encode.dumps({"kind": tl.list_kind, "apiVersion": tl.api_version, "metadata": meta})
     return head[:-1] + b',"items":[' + b",".join(encode.list_item(c) for c in items) + b"]}\n"
 
 
 def metadata_body(items: list[Change], rv: int, cont: str, remaining: int | None, version: str) -> bytes:
     """A metadata client's list body (encode.metadata_list)."""
-    meta: dict[str, Any] = {"resourceVersion": str(rv)}
-    if cont:
-        meta["continue"] = cont
-        _remaining(meta, remaining)
-    return encode.dumps(encode.metadata_list([c.obj for c in items], meta, version)) + b"\n"
+    return encode.dumps(encode.metadata_list([c.obj for c in items], list_meta(rv, cont, remaining), version)) + b"\n"
 
 
 def _custom_body(tl: ResourceTimeline, items: list[Change], rv: int, cont: str, remaining: int | None) -> bytes:
     """A custom resource's list as the apiserver's unstructured encoder writes it: keys sorted, items whole
     (with their kind and apiVersion), and `continue` present even when empty."""
-    meta: dict[str, Any] = {"continue": cont, "resourceVersion": str(rv)}
-    if cont:
-        _remaining(meta, remaining)
+    meta = list_meta(rv, cont, remaining, custom=True)
     head = encode.dumps({"apiVersion": tl.api_version, "items": [], "kind": tl.list_kind, "metadata": meta})
     return head.replace(b'"items":[]', b'"items":[' + b",".join(c.raw for c in items) + b"]", 1) + b"\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """What a list finds: its items, the resourceVersion it read at, where the rest starts and how many are
+    left (known only when nothing was filtered)."""
+    items: list[Change]
+    rv: int
+    cont: str
+    remaining: int | None
 
 
 def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, opts: ListOptions,
@@ -138,6 +144,18 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
            metadata: str = "") -> Answer:
     """The list `opts` asks for at `now`; `table` renders a Table when the client asked for one, and
     `metadata` (a meta.k8s.io version) makes it a PartialObjectMetadataList."""
+    got = page(cache, tl, path, namespace, opts, match, now)
+    if isinstance(got, Answer):
+        return got
+    items, rv, cont, remaining = got.items, got.rv, got.cont, got.remaining
+    data = table(items, rv, cont, remaining) if table is not None else \
+        metadata_body(items, rv, cont, remaining, metadata) if metadata else body(tl, items, rv, cont, remaining)
+    return Answer(200, data, items=len(items), more=bool(cont))
+
+
+def page(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, opts: ListOptions,
+         match: Callable[[dict[str, Any]], bool], now: float) -> Page | Answer:
+    """The page `opts` asks for at `now`, or the refusal of the request."""
     current = cache.current_rv(now)
     begin = ""
     if opts.continue_token:
@@ -200,9 +218,7 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
     if more:
         items = items[:limit]
         cont = encode.continue_token(rv, start_key(items[-1].key, namespace, cached) + "\x00")
-    data = table(items, rv, cont, remaining) if table is not None else \
-        metadata_body(items, rv, cont, remaining, metadata) if metadata else body(tl, items, rv, cont, remaining)
-    return Answer(200, data, items=len(items), more=bool(cont))
+    return Page(items, rv, cont, remaining)
 
 
 def _scope(tl: ResourceTimeline, namespace: str, opts: ListOptions) -> tuple[str, str | None]:

@@ -1407,30 +1407,28 @@ def _pod_grace(current: dict[str, Any], opts: Options) -> int:
     return 1 if grace < 0 else grace
 
 
-def delete_collection(t: Target, items: list[dict[str, Any]], stamp: Stamp, opts: Options,
-                      listed: dict[str, Any]) -> Outcome:
-    """DELETE of a collection: each object its list found as a single delete; the answer is that list as it
-    was listed before the deletes (registry Store.DeleteCollection; `listed`: its metadata, a page's continue
-    token included), or the first refusal among them (a precondition not met), the others deleted all the
-    same."""
+def delete_collection(t: Target, items: list[tuple[dict[str, Any], dict[str, Any] | None]], stamp: Stamp,
+                      opts: Options, listed: dict[str, Any]) -> Outcome:
+    """DELETE of a collection: `items` are what its list found, each as listed and as it is now (None: gone
+    since, passed by as the NotFound the apiserver ignores), deleted one by one in list order up to the first
+    refusal (a precondition not met), which is the answer: the apiserver's one DeleteCollection worker
+    stops there, the objects before it deleted, the rest left (registry Store.DeleteCollection). Otherwise
+    the answer is the list as listed (`listed`: its metadata, a page's continue token included)."""
     warnings = _propagation_warnings(t, opts)
     commits: list[Commit] = []
     out_items: list[dict[str, Any]] = []
-    refused: Outcome | None = None
-    for obj in items:
-        name = str(obj.get("metadata", {}).get("name", ""))
-        one = _delete(Target(t.group, t.version, t.resource, t.kind, t.namespaced,
-                             str(obj.get("metadata", {}).get("namespace") or t.namespace), name),
-                      obj, stamp, opts)
-        if one.code >= 400:
-            refused = refused or one
-            continue
-        commits.extend(one.commits)
+    for was, obj in items:
+        if obj is not None:
+            name = str(obj.get("metadata", {}).get("name", ""))
+            one = _delete(Target(t.group, t.version, t.resource, t.kind, t.namespaced,
+                                 str(obj.get("metadata", {}).get("namespace") or t.namespace), name),
+                          obj, stamp, opts)
+            if one.code >= 400:
+                return Outcome(one.code, one.body, commits, warnings=warnings)
+            commits.extend(one.commits)
         # a built-in kind's list items have no kind and apiVersion; a custom resource's (unstructured) do
-        out_items.append(obj if t.custom is not None else {k: v for k, v in obj.items()
+        out_items.append(was if t.custom is not None else {k: v for k, v in was.items()
                                                             if k not in ("kind", "apiVersion")})
-    if refused is not None:
-        return Outcome(refused.code, refused.body, commits, warnings=warnings)
     return Outcome(200, {"kind": f"{t.kind}List", "apiVersion": t.api_version, "metadata": listed,
                          "items": out_items}, commits, warnings=warnings)
 

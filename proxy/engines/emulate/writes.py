@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import uuid
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -349,17 +348,17 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             return
         # the objects its list finds (registry Store.DeleteCollection): its selectors, a limit's page, a
         # continue token's
-        page = lists.answer(emu.cache, tl, path, info.namespace, listed[0], listed[1], now)
-        if page.code != 200:
+        page = lists.page(emu.cache, tl, path, info.namespace, listed[0], listed[1], now)
+        if isinstance(page, lists.Answer):
             await out.start(page.code, "", JSON_HEADERS + page.headers, content_length=len(page.body))
             await out.send(page.body)
             await out.finish()
             entry.ended(page.end, page.detail)
             return
-        found = json.loads(page.body)
-        metas = [i["metadata"] for i in found["items"] or []]
-        keys = [(str(m.get("namespace") or ""), str(m.get("name"))) for m in metas]
-        outcome = writes.delete_collection(t, [state[k].obj for k in keys], stamp, opts, found["metadata"])
+        # (a continue token's page is listed as it was: what it holds is deleted as it is now, if it still is)
+        found = [(ch.obj, state[ch.key].obj if ch.key in state else None) for ch in page.items]
+        outcome = writes.delete_collection(t, found, stamp, opts, lists.list_meta(
+            page.rv, page.cont, page.remaining, custom=t.custom is not None))
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         classes = admission.STORAGE_CLASSES
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
