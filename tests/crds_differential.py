@@ -106,6 +106,38 @@ def _versions(group: str, ns: str) -> tuple[Step, ...]:
     )
 
 
+def _scale_paths(group: str, ns: str) -> tuple[Step, ...]:
+    """A scale subresource's paths read as unstructured.NestedInt64 and NestedString read them: a map on the
+    way that is something else, a count or a label selector of another type, each the accessor's error (in Go's
+    %v and %T), a null on the way nothing at all."""
+    crd = _crd(group, "sprockets", "Sprocket", columns=False)
+    version = crd["spec"]["versions"][0]
+    free = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
+    version["schema"]["openAPIV3Schema"]["properties"].update(spec=free, status=free)
+    version["subresources"]["scale"] = {"specReplicasPath": ".spec.scale.replicas", "statusReplicasPath":
+                                        ".status.replicas", "labelSelectorPath": ".status.selector"}
+    sprockets = f"/apis/{group}/v1/namespaces/{ns}/sprockets"
+    made = {"apiVersion": f"{group}/v1", "kind": "Sprocket", "metadata": {"name": "s1"},
+            "spec": {"scale": {"replicas": 1}}}
+    refused = ("code", "reason", "message", "details.causes")
+    return (
+        Step("install one whose scale paths are free-form", "POST", CRDS, crd, fields=("code", "spec")),
+        Step("create a sprocket", "POST", sprockets, made, fields=("code", "spec", "status")),
+        *(Step(f"status patched: {json.dumps(status)}", "PATCH", f"{sprockets}/s1/status", {"status": status}, MERGE,
+               fields=refused) for status in ({"selector": 5}, {"selector": ["a", 1]}, {"selector": {"a": None}},
+                                              {"replicas": 1.5, "selector": True}, {"replicas": "x"})),
+        Step("status put with nulls", "PUT", f"{sprockets}/s1/status",
+             {**made, "status": {"replicas": None, "selector": None}}, fields=("code", "status")),
+        *(Step(f"spec patched: {json.dumps(spec)}", "PATCH", f"{sprockets}/s1", {"spec": spec}, MERGE, fields=refused)
+          for spec in ({"scale": 1}, {"scale": [1, "a"]}, {"scale": {"replicas": None}}, {"scale": None})),
+        Step("a sprocket whose scale map is null", "POST", sprockets,
+             {**made, "metadata": {"name": "s2"}, "spec": {"scale": None}}, fields=("code", "spec")),
+        Step("a sprocket whose metadata is a list", "POST", sprockets, {**made, "metadata": []}, fields=refused),
+        Step("a sprocket put without metadata (so without a resourceVersion)", "PUT", f"{sprockets}/s1",
+             {**made, "metadata": None}, fields=refused),
+    )
+
+
 def _with_rules(group: str) -> dict[str, Any]:
     """A definition with CEL rules (x-kubernetes-validations) as kubebuilder's XValidation markers write them:
     bounds across fields, optional fields, immutability (a transition rule, in a list-map's items too), list
@@ -861,6 +893,7 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
              fields=("code", "kind")),
         Step("wait until gone: the gizmos' definition", "GET", f"{CRDS}/gizmos.{group}", fields=("code",)),
         *_versions(group, ns),
+        *_scale_paths(group, ns),
         *_rules(group, ns),
         *_decoded(group, ns),
         *_formats(group, ns),

@@ -454,6 +454,12 @@ def steps(ns: str) -> tuple[Step, ...]:
              [{"op": "test", "path": "/metadata/name", "value": "one"}, {"op": "copy", "from": "/data/a",
                                                                         "path": "/data/copied"}], JSONP,
              fields=("code", "data")),
+        # metadata that is not an object: encoding/json's refusal, after the kind's; a null one is no metadata
+        *(Step(f"{method} a metadata of {json.dumps(meta)}", method, cms if method == "POST" else f"{cms}/one",
+               {"apiVersion": "v1", "kind": kind, "metadata": meta, "data": {"a": "1"}},
+               fields=("reason", "message", "code"))
+          for method, kind, meta in (("POST", "ConfigMap", []), ("POST", "ConfigMap", ""), ("PUT", "ConfigMap", 1.5),
+                                     ("PUT", "ConfigMap", True), ("PUT", "ConfigMap", None), ("POST", "x", [{}]))),
         Step("json patch: a missing key copied is a null", "PATCH", f"{cms}/one",
              [{"op": "copy", "from": "/data/absent", "path": "/data/nothing"}], JSONP, fields=("code", "data")),
         Step("strategic merge patch", "PATCH", f"{cms}/one", {"data": {"c": "4"}}, SMP, fields=(*META, "data")),
@@ -534,6 +540,9 @@ def steps(ns: str) -> tuple[Step, ...]:
              fields=("metadata.generation", "spec.template.spec.containers")),
         Step("scale it", "PATCH", f"{deploys}/web/scale", {"spec": {"replicas": 3}}, MERGE,
              fields=("kind", "apiVersion", "spec", "status.replicas", "metadata.name")),
+        Step("a scale whose metadata is a number", "PUT", f"{deploys}/web/scale",
+             {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": -1, "spec": {"replicas": 2}},
+             fields=("reason", "message", "code")),
         Step("write its status", "PUT", f"{deploys}/web/status", None, fields=("metadata.generation", "status",
                                                                                  "spec.replicas")),
         Step("status on the main resource is ignored", "PATCH", f"{deploys}/web", {"status": {"replicas": 9}}, MERGE,

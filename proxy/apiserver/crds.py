@@ -436,7 +436,13 @@ _GO_TYPES = {"null": "<nil>", "bool": "bool", "int": "int64", "float": "float64"
 
 
 def _v(value: Any) -> str:
-    """%v of a decoded JSON scalar."""
+    """%v of a decoded JSON value: a list `[a b]`, a map `map[k:v]` with its keys sorted, a null `<nil>`."""
+    if value is None:
+        return "<nil>"
+    if isinstance(value, list):
+        return "[" + " ".join(map(_v, value)) + "]"
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{_v(v)}" for k, v in sorted(value.items())) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     return format_float(value) if isinstance(value, float) else str(value)
@@ -447,32 +453,48 @@ def _go_type(value: Any) -> str:
     return _GO_TYPES[json_kind(value)]
 
 
-def _replicas_cause(obj: Obj, json_path: str) -> list[Cause]:
-    """ValidateScaleSpec/Status for one path: unstructured.NestedInt64's error, or a negative count."""
+def _nested(obj: Obj, json_path: str, want: type, go: str) -> tuple[bool, Any, str | None]:
+    """unstructured.NestedInt64 and NestedString: (found, the value, the accessor's error). A null on the way
+    is not found; a container on the way that is no map, or a value of another type, is the error, which names
+    the path up to where it failed."""
     node: Any = obj
     parts = json_path.lstrip(".").split(".")
-    for part in parts:
+    for i, part in enumerate(parts):
+        if node is None:
+            return False, None, None
         if not isinstance(node, dict):
-            return [invalid(json_path, 0, f"{json_path} accessor error: {_v(node)} is of the type {_go_type(node)}, "
-                                          "expected map[string]interface{}")]
+            return False, None, (f".{'.'.join(parts[:i + 1])} accessor error: {_v(node)} is of the type "
+                                 f"{_go_type(node)}, expected map[string]interface{{}}")
         if part not in node:
-            return []
+            return False, None, None
         node = node[part]
-    if not isinstance(node, int) or isinstance(node, bool):
-        return [invalid(json_path, 0, f"{json_path} accessor error: {_v(node)} is of the type {_go_type(node)}, "
-                                      "expected int64")]
-    if node < 0:
-        return [invalid(json_path, node, "should be a non-negative integer")]
-    if node > 2**31 - 1:
-        return [invalid(json_path, node, f"should be less than or equal to {2**31 - 1}")]
+    if not isinstance(node, want) or isinstance(node, bool):
+        return False, None, (f".{'.'.join(parts)} accessor error: {_v(node)} is of the type {_go_type(node)}, "
+                             f"expected {go}")
+    return True, node, None
+
+
+def _replicas_cause(obj: Obj, json_path: str) -> list[Cause]:
+    """ValidateScaleSpec/Status for one path: unstructured.NestedInt64's error, or a negative count."""
+    found, count, error = _nested(obj, json_path, int, "int64")
+    if error is not None:
+        return [invalid(json_path, 0, error)]
+    if found and count < 0:
+        return [invalid(json_path, count, "should be a non-negative integer")]
+    if found and count > 2**31 - 1:
+        return [invalid(json_path, count, f"should be less than or equal to {2**31 - 1}")]
     return []
 
 
 def scale_causes(ct: CustomType, obj: Obj, *, status: bool = False) -> list[Cause]:
     """What the scale subresource's paths add to a custom resource's validation: replica counts that are
-    not integers, or negative (of the status alone for a write through /status)."""
+    not integers, or negative (of the status alone for a write through /status), and a label selector that
+    is not a string (ValidateScaleStatus)."""
     if ct.scale is None:
         return []
     keys = ("statusReplicasPath",) if status else ("specReplicasPath", "statusReplicasPath")
-    return [c for key in keys if isinstance(ct.scale.get(key), str) for c in _replicas_cause(obj, ct.scale[key])]
-
+    causes = [c for key in keys if isinstance(ct.scale.get(key), str) for c in _replicas_cause(obj, ct.scale[key])]
+    if isinstance(selector := ct.scale.get("labelSelectorPath"), str):
+        error = _nested(obj, selector, str, "string")[2]
+        causes += [invalid(selector, "", error)] if error is not None else []
+    return causes

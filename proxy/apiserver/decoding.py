@@ -265,6 +265,9 @@ def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str 
         first = next(_struct(obj, message, ""), None)
         return f"json: {first}" if first is not None else None
     meta = obj.get("metadata")
+    if meta is not None and not isinstance(meta, dict):  # (a custom resource's is decoded on its own)
+        return f"json: cannot unmarshal {json_word(meta)} into " + (
+            f"Go struct field {kind}.metadata of type v1.ObjectMeta" if typed else "Go value of type v1.ObjectMeta")
     errors = _fields(meta, _META, "ObjectMeta", "metadata." if typed else "") if isinstance(meta, dict) else iter(())
     first = next(errors, None)
     if first is None and kind == "CustomResourceDefinition" and typed:

@@ -404,9 +404,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
             missing = "Object 'apiVersion' is missing in 'object has no apiVersion field'"
             return fail(500, f"Internal error occurred: {missing}", "InternalError", {"causes": [{"message": missing}]})
     kind = obj.get("kind")
-    meta = obj.get("metadata", {})
-    if not isinstance(meta, dict):
-        return fail(400, "metadata must be an object")
+    meta = obj.get("metadata") or {}  # (not an object: the decoding's refusal below)
     if t.subresource == "scale":  # an autoscaling/v1 Scale
         if (error := decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return fail(400, f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
@@ -426,6 +424,8 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
         if wrong and t.subresource != "status":  # validation's (/status keeps the stored object's): the 422 names
             claimed = dataclasses.replace(t, kind=str(kind))  # the kind the object claims
             return _refused(claimed, str(meta.get("name") or name_from_path), wrong)
+    if not isinstance(meta, dict):  # (what no decoding above refused)
+        return fail(400, "metadata must be an object")
     if (refused := foreign_namespace(t, meta)) is not None:
         return refused
     name = meta.get("name") or ""
