@@ -132,6 +132,17 @@ def _scale_paths(group: str, ns: str) -> tuple[Step, ...]:
           for spec in ({"scale": 1}, {"scale": [1, "a"]}, {"scale": {"replicas": None}}, {"scale": None})),
         Step("a sprocket whose scale map is null", "POST", sprockets,
              {**made, "metadata": {"name": "s2"}, "spec": {"scale": None}}, fields=("code", "spec")),
+        Step("its scale patched with a field a Scale lacks: warned", "PATCH", f"{sprockets}/s1/scale",
+             {"spec": {"replicas": 2, "x": 1}}, MERGE, fields=("code", "spec")),
+        # (the handler's typer knows no Scale: each refusal of a body it cannot decode is in the same words)
+        *(Step(f"its scale put: {json.dumps(scale)}{' under Strict' if strict else ''}", "PUT",
+               f"{sprockets}/s1/scale", {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "s1"},
+                                         "spec": {"replicas": 2}, **scale},
+               query="fieldValidation=Strict" if strict else "", fields=refused)
+          for scale, strict in (({"x": 1}, True), ({"kind": 1.5}, False), ({"spec": {"replicas": "2"}}, False),
+                                ({"kind": "Foo"}, False), ({"apiVersion": "autoscaling/v2"}, False))),
+        Step("its scale patched with a field a Scale lacks under Strict", "PATCH", f"{sprockets}/s1/scale",
+             {"spec": {"x": 1}}, MERGE, query="fieldValidation=Strict", fields=("code", "reason")),
         Step("a sprocket whose metadata is a list", "POST", sprockets, {**made, "metadata": []}, fields=refused),
         Step("a sprocket put without metadata (so without a resourceVersion)", "PUT", f"{sprockets}/s1",
              {**made, "metadata": None}, fields=refused),

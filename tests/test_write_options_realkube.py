@@ -217,6 +217,44 @@ def test_a_collection_delete_deletes_what_it_listed_one_by_one_up_to_its_first_r
     assert real[6] == (200, [("b", {"v": "1"}), ("c", {"v": "1"})], ["a"])
 
 
+_SCALES = [  # (method, query, body, content type): a Scale with fields it does not have, under each validation
+    ("PUT", "", {"spec": {"replicas": 2, "x": 1}, "bogus": True}, _JSON),
+    ("PUT", "fieldValidation=Strict", {"spec": {"replicas": 2, "x": 1}}, _JSON),
+    ("PUT", "fieldValidation=Ignore", {"spec": {"replicas": 2, "x": 1}}, _JSON),
+    ("PUT", "fieldValidation=Strict", {"kind": "Foo", "spec": {"replicas": "2"}}, _JSON),
+    ("PUT", "", {"apiVersion": "autoscaling/v2", "spec": {"replicas": 1}}, _JSON),
+    ("PATCH", "", {"spec": {"a": {"a": None}}}, _MERGE),
+    ("PATCH", "fieldValidation=Strict", {"spec": {"replicas": 3, "x": 1}}, _MERGE),
+    ("PATCH", "", {"status": {"y": 1}}, _STRATEGIC),
+    ("PATCH", "fieldValidation=Strict", {"spec": {"x": 1}}, _STRATEGIC),
+    ("PATCH", "", [{"op": "add", "path": "/spec/x", "value": 1}], "application/json-patch+json"),
+]
+
+
+def test_a_scales_fields_are_validated_as_a_scales(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A Scale written through /scale, put or patched, is decoded as an autoscaling/v1 Scale: a field it does not
+    have is a warning, or under Strict the refusal (in a Scale's words), whatever the resource scaled."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str, list[str], Any]]:
+        deploys = f"/apis/apps/v1/namespaces/{ns}/deployments"
+        labels = {"app": "s"}
+        rawhttp.call(*server, "POST", deploys, json.dumps({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {
+            "name": "s"}, "spec": {"selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels},
+                                   "spec": {"containers": [{"name": "c", "image": "i"}]}}}}).encode())
+        out = []
+        for method, query, body, content_type in _SCALES:
+            if method == "PUT":
+                body = {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "s"}, **body}
+            code, doc, warnings = rawhttp.call(*server, method, f"{deploys}/s/scale?{query}", json.dumps(body).encode(),
+                                               content_type)
+            out.append((code, _QUOTED.sub("Invalid value: …: ", doc.get("message", "")), warnings, doc.get("spec")))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "scale-fields")
+    real, emulated = answers(real_server, "scale-fields"), answers(replay, "scale-fields")
+    assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
+    assert real[0][2] == ['299 - "unknown field \\"spec.x\\""', '299 - "unknown field \\"bogus\\""']
+
+
 _NAMED_TYPES = [  # fields of a named Go type, given a value of the wrong JSON type: the error names the type
     ("services", {"kind": "Service", "spec": {"type": 5, "ports": [{"port": 80}]}}),
     ("services", {"kind": "Service", "spec": {"ipFamilies": ["IPv4", 4], "ports": [{"port": 80}]}}),

@@ -384,11 +384,26 @@ def foreign_namespace(t: Target, meta: dict[str, Any]) -> Outcome | None:
     return None
 
 
+# The custom resource handler's typer knows no autoscaling/v1 Scale, which handlers.transformDecodeError asks it to
+# name: whatever keeps a custom resource's /scale body from being decoded, this is its refusal.
+CUSTOM_SCALE_UNDECODABLE = 'no kind is registered for the type v1.Scale in scheme "pkg/runtime/scheme.go:111"'
+
+
+def scale_undecodable(t: Target, error: str) -> Outcome:
+    """A Scale written through /scale that cannot be decoded."""
+    return fail(400, CUSTOM_SCALE_UNDECODABLE if t.custom is not None else
+                f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
+
+
 def other_type(t: Target, obj: Any, *, patched: bool = False) -> str | None:
-    """goorder.other_type_error of a body to a built-in endpoint (a scale's is a Scale, checked as one)."""
-    if not t.builtin or t.subresource == "scale" or not isinstance(obj, dict):
+    """goorder.other_type_error of a body to a built-in endpoint, or to a scale (an autoscaling/v1 Scale, a
+    custom resource's too)."""
+    if not isinstance(obj, dict):
         return None
-    return other_type_error(obj, t.api_version, t.kind, patched=patched)
+    if t.subresource == "scale":
+        error = other_type_error(obj, "autoscaling/v1", "Scale", patched=patched)
+        return CUSTOM_SCALE_UNDECODABLE if error is not None and t.custom is not None else error
+    return other_type_error(obj, t.api_version, t.kind, patched=patched) if t.builtin else None
 
 
 def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = False) -> Outcome | None:
@@ -405,11 +420,11 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
             return fail(500, f"Internal error occurred: {missing}", "InternalError", {"causes": [{"message": missing}]})
     kind = obj.get("kind")
     meta = obj.get("metadata") or {}  # (not an object: the decoding's refusal below)
+    if not patched and (error := other_type(t, obj)) is not None:
+        return fail(400, error, "BadRequest")
     if t.subresource == "scale":  # an autoscaling/v1 Scale
         if (error := decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
-            return fail(400, f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
-    elif not patched and (error := other_type(t, obj)) is not None:
-        return fail(400, error, "BadRequest")
+            return scale_undecodable(t, error)
     elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return _undecodable(t, error)
     elif not patched and t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
@@ -619,15 +634,19 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     gets (Warn, the default). A patch's repeated keys are its document's (`patch_doc`), its unknown fields
     the patched object's; a `strategic` merge patch's refusal quotes the patch, as for one it cannot decode."""
     problems: list[str] = []
+    scale = t.subresource == "scale"  # (an autoscaling/v1 Scale, whatever the resource's kind)
     if verb != "patch" and other_type(t, obj) is not None:
         return None, []  # (decoded as the type it names, it fails before its fields are judged: _check_body)
     if isinstance(obj, dict) and opts.field_validation != "Ignore":
         dups = opts.duplicates
-        typed = None if verb == "patch" or t.custom is not None else \
+        typed = fieldvalidation.strict_errors(obj, "Scale", "autoscaling/v1", dups) if scale and verb != "patch" \
+            else None if verb == "patch" or t.custom is not None else \
             fieldvalidation.strict_errors(obj, t.kind, t.api_version, dups)
         if typed is None:  # untyped, or a patch: the document's repeated keys, then the object's unknown fields
             repeated = fieldvalidation.duplicates(patch_doc if verb == "patch" else obj, dups)
-            typed = repeated + fieldvalidation.unknown(_unknown_fields(t, obj))
+            unknown = fieldvalidation.unknown_fields(obj, "Scale", "autoscaling/v1") or [] if scale else \
+                _unknown_fields(t, obj)
+            typed = repeated + fieldvalidation.unknown(unknown)
         problems = typed
     if opts.yaml_repeated and opts.field_validation != "Ignore":  # go-yaml's, before the JSON decoder's
         if opts.field_validation == "Strict":
@@ -637,6 +656,8 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     if problems and opts.field_validation == "Strict":
         if verb == "patch":
             return _unpatchable(obj, fieldvalidation.refusal(problems), patch_doc if strategic else None), []
+        if scale:
+            return scale_undecodable(t, fieldvalidation.refusal(problems)), []
         if t.custom is not None and isinstance(obj, dict):  # (decoded in the version the body names)
             t = dataclasses.replace(t, version=str(obj.get("apiVersion") or "").rpartition("/")[2] or t.version)
         return _undecodable(t, fieldvalidation.refusal(problems)), []
@@ -960,7 +981,7 @@ def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, 
            begin: Begin | None = None, raw: rawjson.Write | None = None) -> Outcome:
     """PUT of an object or its status; of a missing object of a kind that may be created so (`stamp`: what a
     create needs), a create."""
-    refused, warnings = _field_check("update", t, opts, body if t.subresource != "scale" else None)
+    refused, warnings = _field_check("update", t, opts, body)
     if refused is not None:
         return refused
     return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short, begin, raw), warnings,
@@ -1113,7 +1134,11 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                 return _unapplicable(content_type, exc)
         if (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return _unpatchable(new_scale, error)
-        out = _scale_write(t, current, new_scale, opts)
+        refused, warnings = _field_check("patch", t, opts, new_scale, doc, content_type == STRATEGIC_PATCH) \
+            if content_type != APPLY_PATCH else (None, [])
+        if refused is not None:
+            return refused
+        out = _warned(_scale_write(t, current, new_scale, opts), warnings, strategy=False)
         out.applied = content_type == APPLY_PATCH
         return out
     merged: dict[str, Any] | None = None

@@ -123,8 +123,13 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     if verb in ("create", "update"):
         kind = {"eviction": "Eviction", "scale": "Scale", "binding": "Binding", "token": "TokenRequest"}.get(
             t.subresource, t.kind)
-        return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
-                                  media_type=content_type)
+        try:
+            return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
+                                      media_type=content_type)
+        except bodies.BadBody as exc:
+            if exc.code == 400 and t.subresource == "scale" and t.custom is not None:
+                raise bodies.BadBody(writes.CUSTOM_SCALE_UNDECODABLE) from None
+            raise
     if verb in ("delete", "deletecollection") and req.body:
         return gojson.Decoded(bodies.read_delete_options(req.body, content_type))
     return gojson.loads(req.body) if req.body else gojson.Decoded(None)
