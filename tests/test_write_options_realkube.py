@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from watchproxy.testing import Replay
 
-from tests import rawhttp
+from tests import random_writes, rawhttp
 from tests.realkube import RealKube
 
 _OBJECT = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "o1"}, "data": {"a": "1"}}).encode()
@@ -253,6 +253,32 @@ def test_a_scales_fields_are_validated_as_a_scales(
     real, emulated = answers(real_server, "scale-fields"), answers(replay, "scale-fields")
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []
     assert real[0][2] == ['299 - "unknown field \\"spec.x\\""', '299 - "unknown field \\"bogus\\""']
+
+
+def test_a_scale_is_patched_with_the_managers_of_its_replicas(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A patch through /scale applies to the Scale as the ScaleHandler makes it, with the managers of the
+    replicas as its own (ToSubresource), which a refusal quoting the patched Scale shows: its creator's with a
+    time, a scaler's without."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, Any]]:
+        deploys = f"/apis/apps/v1/namespaces/{ns}/deployments"
+        labels = {"app": "s"}
+        rawhttp.call(*server, "POST", f"{deploys}?fieldManager=creator", json.dumps({
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "s"}, "spec": {
+                "replicas": 1, "selector": {"matchLabels": labels}, "template": {"metadata": {"labels": labels},
+                                                                                 "spec": {"containers": [{
+                                                                                     "name": "c", "image": "i"}]}}}}
+        ).encode())
+        out = []
+        for patch in ({"spec": {"replicas": 1.5}}, {"spec": {"replicas": 2}}, {"spec": 5}):
+            code, doc, _ = rawhttp.call(*server, "PATCH", f"{deploys}/s/scale?fieldManager=scaler",
+                                        json.dumps(patch).encode(), _MERGE)
+            out.append((code, random_writes.reduce(doc).get("message") or doc.get("spec")))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "scale-managers")
+    real = answers(real_server, "scale-managers")
+    assert answers(replay, "scale-managers") == real
+    assert '\\"manager\\":\\"creator\\"' in real[0][1] and '\\"manager\\":\\"scaler\\"' in real[2][1]
 
 
 _NAMED_TYPES = [  # fields of a named Go type, given a value of the wrong JSON type: the error names the type

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..wire.gostrings import format_float
+from ..wire.gostrings import sprint_v
 from . import crdschemas, crdtypes, schema, strformats, validation
 from .crdtypes import GROUP
 from .decoding import json_kind
@@ -435,19 +435,6 @@ _GO_TYPES = {"null": "<nil>", "bool": "bool", "int": "int64", "float": "float64"
              "list": "[]interface {}", "map": "map[string]interface {}"}
 
 
-def _v(value: Any) -> str:
-    """%v of a decoded JSON value: a list `[a b]`, a map `map[k:v]` with its keys sorted, a null `<nil>`."""
-    if value is None:
-        return "<nil>"
-    if isinstance(value, list):
-        return "[" + " ".join(map(_v, value)) + "]"
-    if isinstance(value, dict):
-        return "map[" + " ".join(f"{k}:{_v(v)}" for k, v in sorted(value.items())) + "]"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return format_float(value) if isinstance(value, float) else str(value)
-
-
 def _go_type(value: Any) -> str:
     """%T of a decoded JSON value, as unstructured holds it."""
     return _GO_TYPES[json_kind(value)]
@@ -463,13 +450,13 @@ def _nested(obj: Obj, json_path: str, want: type, go: str) -> tuple[bool, Any, s
         if node is None:
             return False, None, None
         if not isinstance(node, dict):
-            return False, None, (f".{'.'.join(parts[:i + 1])} accessor error: {_v(node)} is of the type "
+            return False, None, (f".{'.'.join(parts[:i + 1])} accessor error: {sprint_v(node)} is of the type "
                                  f"{_go_type(node)}, expected map[string]interface{{}}")
         if part not in node:
             return False, None, None
         node = node[part]
     if not isinstance(node, want) or isinstance(node, bool):
-        return False, None, (f".{'.'.join(parts)} accessor error: {_v(node)} is of the type {_go_type(node)}, "
+        return False, None, (f".{'.'.join(parts)} accessor error: {sprint_v(node)} is of the type {_go_type(node)}, "
                              f"expected {go}")
     return True, node, None
 

@@ -449,6 +449,24 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
     return _encoded(m)
 
 
+def _as_scale(parent: _Managed, field: tuple[str, ...]) -> _Managed:
+    """ScaleHandler.ToSubresource: the managers of the replicas (at `field`) as a Scale's managers of its
+    spec.replicas, of autoscaling/v1, each with its time."""
+    scale = _Managed()
+    for who, fields in parent.fields.items():
+        if field in fields:
+            scaled = who_is(who[0], who[1], "autoscaling/v1", who[3])
+            scale.set(scaled, frozenset({("f:spec", "f:replicas")}), "autoscaling/v1")
+            if who in parent.times:
+                scale.times[scaled] = parent.times[who]
+    return scale
+
+
+def scale_entries(obj: dict[str, Any], replicas: tuple[str, ...]) -> list[Entry] | None:
+    """The managedFields of the Scale a patch through /scale applies to (the object's replicas at `replicas`)."""
+    return _encoded(_as_scale(_decoded(_entries(obj)) or _Managed(), tuple(f"f:{k}" for k in replicas)))
+
+
 def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas: tuple[str, ...],
                 now: str, applied: dict[str, Any] | None = None) -> list[Entry] | None:
     """The entries after a write through /scale (the ScaleHandler): only the managers of the replicas field
@@ -460,11 +478,8 @@ def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas
     time."""
     parent = _decoded(_entries(old)) or _Managed()
     field, scale_version = tuple(f"f:{k}" for k in replicas), "autoscaling/v1"
-    scale = _Managed()
-    for who, fields in parent.fields.items():
-        if field in fields:
-            scaled = who_is(who[0], who[1], scale_version, who[3])
-            scale.set(scaled, frozenset({("f:spec", "f:replicas")}), scale_version)
+    scale = _as_scale(parent, field)
+
     def of(obj: dict[str, Any]) -> dict[str, Any]:
         value: Any = obj
         for k in replicas:

@@ -62,7 +62,7 @@ from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import dotted, root
 from .goorder import Undecodable, decoded_meta, encoded, ordered_meta, other_type_error, sorted_keys
 from .gotime import TIMESTAMP
-from .managedfields import Ownership, identifier, reset_fields, who_is
+from .managedfields import Ownership, identifier, reset_fields, scale_entries, who_is
 from .patch import PatchError, merge_patch, strategic_merge
 from .podconditions import with_condition
 from .podvalidation import as_dict
@@ -1116,7 +1116,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     if t.subresource == "scale":
         if content_type == APPLY_PATCH:  # the ScaleHandler: the managers of the replicas, as a Scale's
             assert isinstance(doc, dict)
-            replicas = tuple(f"f:{k}" for k in replicas_path(t).strip(".").split("."))
+            replicas = tuple(f"f:{k}" for k in replicas_keys(t))
             # (ToSubresource: each as the Scale's own manager, of autoscaling/v1, which a conflict names)
             owners = {who_is(w[0], w[1], "autoscaling/v1", w[3]): frozenset({("f:spec", "f:replicas")})
                       for w, owned in (ownership.managers if ownership else {}).items() if replicas in owned}
@@ -1128,8 +1128,11 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                 return bad
             new_scale = done.obj
         else:
+            base = scale_of(t, current)  # (with the managers of its replicas: ScaleHandler.ToSubresource)
+            if (entries := scale_entries(current, replicas_keys(t))) is not None:
+                base["metadata"]["managedFields"] = entries
             try:
-                new_scale = patched(scale_of(t, current), content_type, doc)
+                new_scale = patched(base, content_type, doc)
             except PatchError as exc:
                 return _unapplicable(content_type, exc)
         if (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
@@ -1238,6 +1241,11 @@ def _selector_string(spec: dict[str, Any]) -> str:
 def replicas_path(t: Target) -> str:
     """Where a /scale write puts its replicas in the object (a custom resource's definition says)."""
     return t.custom.scale.get("specReplicasPath", "") if t.custom is not None and t.custom.scale else ".spec.replicas"
+
+
+def replicas_keys(t: Target) -> tuple[str, ...]:
+    """replicas_path as the keys on the way."""
+    return tuple(replicas_path(t).strip(".").split("."))
 
 
 def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) -> Outcome:

@@ -165,8 +165,8 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     written = c.written or c.obj
     empty, has_status, node = _typing(t, written)
     if t.subresource == "scale" and old is not None:
-        path = tuple(writes.replicas_path(t).strip(".").split("."))
-        entries = managedfields.after_scale(old, written, name, path, now, sent if outcome_of_apply else None)
+        entries = managedfields.after_scale(old, written, name, writes.replicas_keys(t), now,
+                                            sent if outcome_of_apply else None)
     elif outcome_of_apply:
         entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node, t.subresource,
                                             merged)
