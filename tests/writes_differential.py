@@ -601,6 +601,24 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("take it over with a patch", "PATCH", f"{leases}/leader",
              {"spec": {"holderIdentity": "b", "leaseTransitions": 1}}, MERGE, fields=("code", "spec")),
         Step("get the lease", "GET", f"{leases}/leader", fields=("code", "kind", "spec")),
+        # a value of a type that decodes itself (a time, base64 bytes) ends the decoding where a value of the wrong
+        # JSON type is only noted: its refusal wins wherever it is, and comes before the name's checks
+        Step("a lease named by a number with a time that is none", "POST", leases,
+             {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": 1.5},
+              "spec": {"leaseDurationSeconds": "x", "acquireTime": "bad"}}, fields=("code", "reason", "message")),
+        Step("a lease put under another name with a time that is none", "PUT", f"{leases}/leader",
+             {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": {"name": "other"},
+              "spec": {"renewTime": 5}}, fields=("code", "reason", "message")),
+        Step("a lease patched with labels that are none and a time that is none", "PATCH", f"{leases}/leader",
+             {"metadata": {"labels": 5}, "spec": {"acquireTime": "bad"}}, MERGE, fields=("code", "reason")),
+        *(Step(f"a pod with a type error before {what}", "POST", pods, {**_POD, "metadata": {"name": 5}, "spec": {
+            "containers": [{"name": "c", "image": "i", **container}]}}, fields=("code", "reason", "message"))
+          for what, container in (("a port that is a bool", {"livenessProbe": {"httpGet": {"port": True}}}),
+                                  ("a port of a fraction", {"readinessProbe": {"tcpSocket": {"port": 1.5}}}),
+                                  ("a quantity that is none", {"resources": {"limits": {"cpu": "lots"}}}),
+                                  ("a quantity that is a list", {"resources": {"requests": {"memory": []}}}))),
+        Step("a config map put under another name with bytes that are none", "PUT", f"{cms}/applied",
+             {**_cm("other"), "binaryData": {"b": "!!"}}, fields=("code", "reason", "message")),
         Step("create an endpoint slice", "POST", f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices",
              {"metadata": {"name": "web-1"}, "addressType": "IPv4", "endpoints": [{"addresses": ["10.0.0.1"]}]},
              fields=(*META, "addressType", "code")),  # not endpoints: defaulting adds their conditions

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..wire import gotypes
+from . import gotime, quantity
 
 # Go types of the ObjectMeta fields a client writes (ownerReferences, managedFields and times are not checked)
 _META: dict[str, str] = {
@@ -190,13 +191,8 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
         ok = isinstance(value, list)
     elif isinstance(kind, list) or kind.startswith("."):
         ok = isinstance(value, dict)
-    elif kind == "intorstr":  # its UnmarshalJSON decodes anything but a string into an int32
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            whole = float(value).is_integer() and -2**31 <= value < 2**31
-            return None if whole else f"number {json_number(value)}"
-        ok = isinstance(value, str)
-    elif kind in ("quantity", "raw"):
-        return None  # their own decoders, with errors of their own (a bad quantity is found later)
+    elif kind in _UNMARSHALERS or kind == "raw":
+        return None  # their own decoders, with errors of their own (own_decoder_error)
     elif kind in ("int", "uint"):
         if isinstance(value, float) and not isinstance(value, bool) and not value.is_integer():
             return f"number {value!r}"
@@ -211,11 +207,50 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
     return None if ok else json_word(value)
 
 
+class _Ends(str):
+    """An error of a type that decodes itself (UnmarshalJSON): it ends the decoding where it is, while a value of
+    the wrong JSON type is only noted and reported at the end (decode.go's saveError). Its whole message."""
+
+
+_UNMARSHALERS = frozenset({"time", "microtime", "duration", "intorstr", "quantity"})  # (Go types with UnmarshalJSON)
+
+
+def own_decoder_error(value: Any, kind: str, where: str = "") -> _Ends | None:
+    """What a time, a duration, an int-or-string or a quantity says of a value it cannot read: a value of the
+    wrong JSON type for its inner json.Unmarshal (which the outer decoder gives the context of `where`, its
+    struct field, when there is one), or its own parse error."""
+    def wrong(got: str, go: str) -> _Ends:
+        into = f"Go struct field {where}" if where else "Go value"
+        return _Ends(f"json: cannot unmarshal {got} into {into} of type {go}")
+    if kind in ("time", "microtime", "duration"):
+        if not isinstance(value, str):
+            return wrong(json_word(value), "string")
+        problem = gotime.parse_error(value, gotime.RFC3339 if kind == "time" else gotime.RFC3339_MICRO) \
+            if kind != "duration" else None
+        return _Ends(problem) if problem else None
+    if kind == "intorstr" and not isinstance(value, str):
+        if isinstance(value, bool | dict | list):
+            return wrong(json_word(value), "int32")
+        whole = float(value).is_integer() and -2**31 <= value < 2**31
+        return None if whole else wrong(f"number {json_number(value)}", "int32")
+    if kind == "quantity":
+        if isinstance(value, bool | dict | list):
+            return _Ends(quantity.FORMAT_WRONG)
+        try:
+            quantity.canonical(value if isinstance(value, str) else repr(value))
+        except quantity.QuantityError as exc:
+            return _Ends(str(exc))
+    return None
+
+
 def _typed(value: Any, kind: Any, flags: str, struct: str, path: str, named: str = "") -> Iterator[str]:
-    """Each type error of a field's value, depth first in the body's order."""
+    """Each error of a field's value, depth first in the body's order (a type error, or an _Ends)."""
+    if isinstance(kind, str) and kind in _UNMARSHALERS and "r" not in flags and value is not None:
+        if (ends := own_decoder_error(value, kind, f"{struct}.{path}")) is not None:
+            yield ends
+        return
     if (got := _fits_kind(value, kind, flags)) is not None:
-        go = "int32" if kind == "intorstr" and "r" not in flags else _go_name(kind, flags, named)
-        yield f"cannot unmarshal {got} into Go struct field {struct}.{path} of type {go}"
+        yield f"cannot unmarshal {got} into Go struct field {struct}.{path} of type {_go_name(kind, flags, named)}"
         return
     if value is None:
         return
@@ -262,8 +297,12 @@ def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str 
     (its metadata only, from ObjectMeta)."""
     message = gotypes.message_of_kind(api_version, kind) if typed and api_version else None
     if message is not None:
-        first = next(_struct(obj, message, ""), None)
-        return f"json: {first}" if first is not None else None
+        first = None
+        for error in _struct(obj, message, ""):
+            if isinstance(error, _Ends):
+                return str(error)
+            first = first or f"json: {error}"
+        return first
     meta = obj.get("metadata")
     if meta is not None and not isinstance(meta, dict):  # (a custom resource's is decoded on its own)
         return f"json: cannot unmarshal {json_word(meta)} into " + (

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..wire import gotypes
 from ..wire.kinds import internal_package, is_custom_group
-from . import crdtypes, decoding, gotime, quantity
+from . import crdtypes, decoding, quantity
 
 Obj = dict[str, Any]
 
@@ -121,17 +121,10 @@ class Undecodable(ValueError):
 
 
 def _own_decoder(value: Any, kind: str) -> None:
-    """The refusals of the types that decode themselves (UnmarshalJSON), beyond what _item checks."""
-    if kind == "quantity" and isinstance(value, bool | dict | list):
-        raise Undecodable(quantity.FORMAT_WRONG)
-    if kind == "intorstr" and not isinstance(value, str):  # json.Unmarshal into its int32
-        if isinstance(value, bool | dict | list):
-            raise Undecodable(f"json: cannot unmarshal {decoding.json_word(value)} into Go value of type int32")
-        if not float(value).is_integer() or not -2**31 <= value < 2**31:
-            raise Undecodable(f"json: cannot unmarshal number {decoding.json_number(value)} into Go value of "
-                              "type int32")
-    if kind in ("time", "microtime", "duration") and not isinstance(value, str):  # json.Unmarshal into a string
-        raise Undecodable(f"json: cannot unmarshal {decoding.json_word(value)} into Go value of type string")
+    """The refusals of the types that decode themselves (UnmarshalJSON), without a field's context (an applied
+    object is converted from unstructured, each such value decoded on its own)."""
+    if (ends := decoding.own_decoder_error(value, kind)) is not None:
+        raise Undecodable(str(ends))
 
 
 def _whole(value: Any, kind: Any, flags: str) -> None:
@@ -192,16 +185,10 @@ def _item(value: Any, kind: Any, stored: bool = False) -> Any:
     if kind.startswith(".") and isinstance(value, dict):
         return _stored(value, kind[1:], stored)
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        try:
-            return quantity.canonical(value if isinstance(value, str) else repr(value))
-        except quantity.QuantityError as exc:
-            raise Undecodable(str(exc)) from None
+        return quantity.canonical(value if isinstance(value, str) else repr(value))  # (read: _own_decoder)
     if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:
         raise Undecodable(f"illegal base64 data at input byte {at}",
                           f"error decoding from json: illegal base64 data at input byte {at}")
-    if kind in ("time", "microtime") and isinstance(value, str) and \
-            (problem := gotime.parse_error(value, gotime.RFC3339 if kind == "time" else gotime.RFC3339_MICRO)):
-        raise Undecodable(problem)
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 

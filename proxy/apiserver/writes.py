@@ -425,7 +425,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
     if t.subresource == "scale":  # an autoscaling/v1 Scale
         if (error := decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return scale_undecodable(t, error)
-    elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
+    elif (error := _json_error(t, obj)) is not None:
         return _undecodable(t, error)
     elif not patched and t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
         return _undecodable(t, error)  # (a patched object's: _decoding_error)
@@ -719,18 +719,30 @@ def _decoding_error(t: Target, obj: dict[str, Any], strategic: bool = False) -> 
     if (error := other_type(t, obj, patched=True)) is not None:
         return error
     message = gotypes.message_of_kind(t.api_version, t.kind) if t.builtin and strategic else None
-    if message is not None:  # (which converts a number too large for its field as Go does: not modelled)
-        if (error := decoding.unstructured_error(obj, message)) is not None:
-            return error
-    elif (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
+    if message is None:
+        error = _json_error(t, obj)
+        return error if error is not None or t.custom is None else embedded.decoding_error(obj, t.custom.schema)
+    # (the unstructured converter, which converts a number too large for its field as Go does: not modelled)
+    if (error := decoding.unstructured_error(obj, message)) is not None:
         return error
-    if t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
+    try:
+        encoded(obj, t.kind, t.api_version)
+    except Undecodable as exc:
+        return exc.unstructured
+    return None
+
+
+def _json_error(t: Target, obj: dict[str, Any]) -> str | None:
+    """encoding/json's refusal of an object (decoding.type_error: the error of a type that decodes itself ends
+    the decoding, a value of the wrong JSON type is reported at its end), or the refusal of a value only its
+    Go type reads (base64 bytes)."""
+    if (error := decoding.type_error(obj, t.kind, typed=t.builtin, api_version=t.api_version)) is not None:
         return error
     try:
         if t.builtin:
             encoded(obj, t.kind, t.api_version)
     except Undecodable as exc:
-        return exc.unstructured if strategic else str(exc)
+        return str(exc)
     return None
 
 
