@@ -14,11 +14,18 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+from ..wire.gostrings import sprint_v
 from .mergekeys import merge_key, merges_primitives
 
 
 class PatchError(ValueError):
-    """A patch that cannot be applied: the apiserver answers it with a 422 (or a 400 when it is not JSON)."""
+    """A patch that cannot be applied: the apiserver answers it with a 422 (or a 400 when it is not JSON); an
+    `internal` one is a strategic merge error it does not interpret (interpretStrategicMergePatchError),
+    its 500 without a reason."""
+
+    def __init__(self, message: str, internal: bool = False) -> None:
+        super().__init__(message)
+        self.internal = internal
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -105,11 +112,16 @@ def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[An
     key = merge_key(path, patch)
     if key is None:
         return [copy.deepcopy(e) for e in patch]
+    maps = {isinstance(e, dict) for e in [*current, *patch]}
+    if len(maps) > 1:  # (sliceElementType: maps and others)
+        raise PatchError(f"list element types are not identical: {sprint_v([current, patch])}", internal=True)
+    if maps == {False}:  # scalars, whatever the merge key: both lists, each value once (deduplicateScalars)
+        return list({(type(e).__name__, e): e for e in [*current, *patch]}.values())
     merged: dict[Any, Any] = {}
     deleted = set()
     for e in patch:
         if not isinstance(e, dict) or key not in e:
-            raise PatchError(f"map: {e!r} does not contain declared merge key: {key}")
+            raise PatchError(f"map: {sprint_v(e)} does not contain declared merge key: {key}", internal=True)
         if isinstance(e[key], dict | list):
             raise PatchError(f"map: the merge key {key} of {e!r} is not a scalar")
         if e.get(_DIRECTIVE) == "delete":

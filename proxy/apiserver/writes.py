@@ -704,6 +704,8 @@ def _gvk(api_version: str, kind: str) -> str:
 def _unapplicable(content_type: str, exc: PatchError) -> Outcome:
     """A patch that does not apply: the 422 of its words, but a JSON patch's, which the apiserver answers
     with a generic 422 that drops the library's reason (the request log keeps it)."""
+    if exc.internal:
+        return fail(500, str(exc), "")
     if content_type != JSON_PATCH:
         return fail(422, str(exc))
     out = fail(422, "the server rejected our request due to an error in our request", "Invalid", {})
