@@ -144,6 +144,9 @@ def _scale_paths(group: str, ns: str) -> tuple[Step, ...]:
         Step("its scale patched with a field a Scale lacks under Strict", "PATCH", f"{sprockets}/s1/scale",
              {"spec": {"x": 1}}, MERGE, query="fieldValidation=Strict", fields=("code", "reason")),
         Step("a sprocket whose metadata is a list", "POST", sprockets, {**made, "metadata": []}, fields=refused),
+        Step("a widget without a name, its spec refused too", "POST", f"/apis/{group}/v1/namespaces/{ns}/widgets",
+             {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"labels": {"a": "b"}},
+              "spec": {"color": "green"}}, fields=refused),
         Step("a sprocket put without metadata (so without a resourceVersion)", "PUT", f"{sprockets}/s1",
              {**made, "metadata": None}, fields=refused),
     )

@@ -30,11 +30,12 @@ def test_label_keys_and_values(labels: dict[str, str], wrong: list[str]) -> None
 
 
 @pytest.mark.parametrize(("kind", "meta", "fields"), [
-    ("ConfigMap", {"generateName": "web-"}, []),  # a prefix may end in '-'
-    ("ConfigMap", {"generateName": "Web-"}, ["metadata.generateName"]),
+    ("ConfigMap", {"generateName": "web-", "name": "web-x7k2p"}, []),  # a prefix may end in '-'
+    ("ConfigMap", {"generateName": "Web-", "name": "web-x7k2p"}, ["metadata.generateName"]),
+    ("ConfigMap", {"labels": {"a": "b"}}, ["metadata.name"]),  # neither: `name or generateName is required`
     ("Role", {"name": "Not_A_Subdomain"}, []),  # its rule is another one, not checked here
     ("Service", {"name": "web.v1"}, ["metadata.name"]),  # a DNS label: no dots
-    ("StatefulSet", {"generateName": "db-"}, []),
+    ("StatefulSet", {"generateName": "db-", "name": "db-x7k2p"}, []),
     ("ConfigMap", {"name": "ok", "annotations": {"Example.com/Key": "v"}}, []),  # annotation keys: any case
 ])
 def test_names_by_kind(kind: str, meta: dict[str, object], fields: list[str]) -> None:

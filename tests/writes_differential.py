@@ -622,6 +622,13 @@ def steps(ns: str) -> tuple[Step, ...]:
                                   ("a port of a fraction", {"readinessProbe": {"tcpSocket": {"port": 1.5}}}),
                                   ("a quantity that is none", {"resources": {"limits": {"cpu": "lots"}}}),
                                   ("a quantity that is a list", {"resources": {"requests": {"memory": []}}}))),
+        # a create without a name is validated whole: the name's cause is one among the others
+        *(Step(f"create a {kind} without a name", "POST", path, body, fields=("code", "reason", "message", "details"))
+          for kind, path, body in (
+              ("config map", cms, {"metadata": {"labels": {"bad key!": "v"}}, "data": {"a b": "1"}}),
+              ("pod", pods, {"metadata": {}, "spec": {"containers": [], "restartPolicy": "Sometimes"}}),
+              ("deployment", deploys, {"metadata": {"generateName": ""}, "spec": {"replicas": -1}}),
+              ("lease", leases, {"metadata": {}, "spec": {"leaseDurationSeconds": -5}}))),
         Step("a config map put under another name with bytes that are none", "PUT", f"{cms}/applied",
              {**_cm("other"), "binaryData": {"b": "!!"}}, fields=("code", "reason", "message")),
         Step("create an endpoint slice", "POST", f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices",

@@ -69,7 +69,9 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
         masked = generate[:-1] + "a" if generate.endswith("-") else generate  # a prefix may end in '-'
         causes += invalid_each("metadata.generateName", generate, rule(masked))
     name = meta.get("name")
-    if rule is not None and isinstance(name, str) and name:
+    if not name:  # (a create's generated name is given before it is validated)
+        causes.append(required("metadata.name", "name or generateName is required"))
+    elif rule is not None and isinstance(name, str):
         causes += invalid_each("metadata.name", name, rule(name))
     causes += labels("metadata.labels", meta.get("labels"))
     annotations = meta.get("annotations")

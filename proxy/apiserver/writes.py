@@ -481,10 +481,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if t.custom is not None and t.custom.terminating:
         return fail(403, f'{t.qualified} "{name}" is forbidden: create not allowed while custom resource '
                          "definition is terminating", "Forbidden", {"name": name, "group": t.group, "kind": t.resource})
-    if not name:
-        prefix = meta.get("generateName") or ""
-        if not prefix:
-            return _invalid(t, "", "metadata.name", "Required value: name or generateName is required")
+    if not name and (prefix := meta.get("generateName") or ""):  # (without either: refused by validation)
         name = prefix[:_GENERATED_BASE_MAX] + stamp.suffix  # (SimpleNameGenerator cuts a long prefix)
     if t.namespaced and not namespace_phase:
         return fail(404, f'namespaces "{t.namespace}" not found',
