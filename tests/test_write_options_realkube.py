@@ -281,6 +281,25 @@ def test_a_scale_is_patched_with_the_managers_of_its_replicas(
     assert '\\"manager\\":\\"creator\\"' in real[0][1] and '\\"manager\\":\\"scaler\\"' in real[2][1]
 
 
+def test_a_body_that_does_not_decode_gets_no_warning_of_its_unknown_fields(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The strict decoder's unknown fields are only reported of a body that decodes: one with a value of the
+    wrong type is refused without them, warned or Strict (the type error, not the strict one)."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str, list[str]]]:
+        out = []
+        for query in ("", "fieldValidation=Strict"):
+            for body in ({"metadata": {"name": "u", "a": None}, "data": []}, {"metadata": {"name": "u"}, "x": 1,
+                                                                               "data": {"k": 1}}):
+                data = json.dumps({"apiVersion": "v1", "kind": "ConfigMap", **body}).encode()
+                code, doc, warnings = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/configmaps?{query}", data)
+                out.append((code, doc.get("message", ""), warnings))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "undecodable")
+    real = answers(real_server, "undecodable")
+    assert answers(replay, "undecodable") == real
+    assert {code for code, _, _ in real} == {400} and not any(warnings for *_, warnings in real)
+
+
 _NAMED_TYPES = [  # fields of a named Go type, given a value of the wrong JSON type: the error names the type
     ("services", {"kind": "Service", "spec": {"type": 5, "ports": [{"port": 80}]}}),
     ("services", {"kind": "Service", "spec": {"ipFamilies": ["IPv4", 4], "ports": [{"port": 80}]}}),

@@ -629,6 +629,10 @@ def steps(ns: str) -> tuple[Step, ...]:
               ("pod", pods, {"metadata": {}, "spec": {"containers": [], "restartPolicy": "Sometimes"}}),
               ("deployment", deploys, {"metadata": {"generateName": ""}, "spec": {"replicas": -1}}),
               ("lease", leases, {"metadata": {}, "spec": {"leaseDurationSeconds": -5}}))),
+        Step("an autoscaler whose spec is a list: its Go type named by its package", "POST",
+             f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers", {
+                 "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "h"},
+                 "spec": []}, fields=("code", "message")),
         Step("a config map put under another name with bytes that are none", "PUT", f"{cms}/applied",
              {**_cm("other"), "binaryData": {"b": "!!"}}, fields=("code", "reason", "message")),
         Step("create an endpoint slice", "POST", f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices",

@@ -179,7 +179,8 @@ def _go_name(kind: Any, flags: str = "", named: str = "") -> str:
         return f"{kind}64"
     name = str(kind)
     if name.startswith("."):
-        return "v1." + name.rsplit(".", 1)[1]
+        package, _, struct = name[1:].rpartition(".")  # (Go names the type by its package: `v2.HPAStatus`)
+        return f"{package.rpartition('/')[2]}.{struct}"
     return _SCALARS[name][0] if name in _SCALARS else name
 
 

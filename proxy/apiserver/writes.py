@@ -632,8 +632,10 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     the patched object's; a `strategic` merge patch's refusal quotes the patch, as for one it cannot decode."""
     problems: list[str] = []
     scale = t.subresource == "scale"  # (an autoscaling/v1 Scale, whatever the resource's kind)
-    if verb != "patch" and other_type(t, obj) is not None:
-        return None, []  # (decoded as the type it names, it fails before its fields are judged: _check_body)
+    if verb != "patch" and (other_type(t, obj) is not None or (isinstance(obj, dict) and (
+            decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1") if scale
+            else _json_error(t, obj)) is not None)):
+        return None, []  # (it fails to decode, as the type it names or its own, before its fields are judged)
     if isinstance(obj, dict) and opts.field_validation != "Ignore":
         dups = opts.duplicates
         typed = fieldvalidation.strict_errors(obj, "Scale", "autoscaling/v1", dups) if scale and verb != "patch" \
