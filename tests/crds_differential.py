@@ -143,6 +143,8 @@ def _scale_paths(group: str, ns: str) -> tuple[Step, ...]:
                                 ({"kind": "Foo"}, False), ({"apiVersion": "autoscaling/v2"}, False))),
         Step("its scale patched with a field a Scale lacks under Strict", "PATCH", f"{sprockets}/s1/scale",
              {"spec": {"x": 1}}, MERGE, query="fieldValidation=Strict", fields=("code", "reason")),
+        Step("a widget's status patched to a number: its schema's root has no name", "PATCH",
+             f"/apis/{group}/v1/namespaces/{ns}/widgets/w1/status", {"status": 5}, MERGE, fields=refused),
         Step("a sprocket whose metadata is a list", "POST", sprockets, {**made, "metadata": []}, fields=refused),
         Step("a widget without a name, its spec refused too", "POST", f"/apis/{group}/v1/namespaces/{ns}/widgets",
              {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"labels": {"a": "b"}},

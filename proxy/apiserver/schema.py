@@ -394,14 +394,10 @@ def _type_of(s: Schema, value: Any) -> str:
     return str(s.get("type") or _type_name(value))
 
 
-def _in_body(path: str) -> str:
-    return path or "body"
-
-
 def _number(value: Any, s: Schema, path: str) -> list[Cause]:
     """The number validator's checks, each reported (it does not stop at the first)."""
     out: list[Cause] = []
-    where = f"{_in_body(path)} in body"
+    where = f"{path} in body"
     if not _in_range(value, s):  # (IsValueValidAgainstRange, as Go words it)
         fmt = kept_format(s)
         kind = f"with format {fmt}" if fmt else "(default format)"
@@ -473,21 +469,21 @@ def _string(value: str, s: Schema, path: str) -> list[Cause]:
     if isinstance(longest, int) and len(value) > longest:
         return [too_long(path, longest)]
     if isinstance(shortest, int) and len(value) < shortest:
-        return [invalid(path, value, f"{_in_body(path)} in body should be at least {shortest} chars long")]
+        return [invalid(path, value, f"{path} in body should be at least {shortest} chars long")]
     if isinstance(pattern, str):
         try:
             matched = re.search(pattern, value) is not None
         except re.error:
             matched = True  # a pattern Python cannot compile: Go's RE2 syntax differs, so nothing is claimed
         if not matched:
-            return [invalid(path, value, f"{_in_body(path)} in body should match '{pattern}'")]
+            return [invalid(path, value, f"{path} in body should match '{pattern}'")]
     return []
 
 
 def _format(value: str, fmt: str, path: str) -> list[Cause]:
     if strformats.valid(fmt, value) is False:
         return [(path, "FieldValueTypeInvalid",
-                 f"Invalid value: {quote(value)}: {_in_body(path)} in body must be of type {fmt}: {quote(value)}")]
+                 f"Invalid value: {quote(value)}: {path} in body must be of type {fmt}: {quote(value)}")]
     return []
 
 
@@ -501,7 +497,7 @@ def _array(value: list[Any], s: Schema, path: str) -> _Result:
             count += _merge(out, _checked(v, items, f"{path}[{i}]"))
     fewest, most = s.get("minItems"), s.get("maxItems")
     if isinstance(fewest, int) and len(value) < fewest:
-        out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} items"))
+        out.append(invalid(path, len(value), f"{path} in body should have at least {fewest} items"))
     if isinstance(most, int) and len(value) > most:
         out.append(too_many(path, len(value), most))
     return out, count
@@ -513,7 +509,7 @@ def _object(value: dict[str, Any], s: Schema, path: str) -> _Result:
     count = 0
     most, fewest = s.get("maxProperties"), s.get("minProperties")
     if isinstance(fewest, int) and len(value) < fewest:
-        out.append(invalid(path, len(value), f"{_in_body(path)} in body should have at least {fewest} properties"))
+        out.append(invalid(path, len(value), f"{path} in body should have at least {fewest} properties"))
     if isinstance(most, int) and len(value) > most:
         out.append(too_many(path, len(value), most))
     props, extra = properties_of(s), additional_of(s)
@@ -542,7 +538,7 @@ def _format_type_error(value: Any, s: Schema, path: str, fmt: str) -> Cause | tu
             or (own == "integer" and "number" in types):
         return ()
     return (path, "FieldValueTypeInvalid",
-            f'Invalid value: "{go_format}": {_in_body(path)} in body must be of type {fmt}: "{go_format}"')
+            f'Invalid value: "{go_format}": {path} in body must be of type {fmt}: "{go_format}"')
 
 
 def _enum(value: Any, s: Schema, path: str) -> list[Cause]:
@@ -581,7 +577,7 @@ def _checked(value: Any, s: Schema, path: str) -> _Result:
     elif not _type_ok(value, s):
         got = _type_name(value)
         type_causes = [(path, "FieldValueTypeInvalid",
-                        f'Invalid value: "{got}": {_in_body(path)} in body must be of type {_wanted(s)}: "{got}"')]
+                        f'Invalid value: "{got}": {path} in body must be of type {_wanted(s)}: "{got}"')]
     if value is None:
         return type_causes, 0 if type_causes else 1
     count = 1  # (the final one)
