@@ -328,6 +328,9 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
         raise _unrecognized(kind, error, original)
     if custom and not doc.get("kind"):  # (unstructured's Decode: a missing kind is an error; a version is not)
         raise _unrecognized(kind, f"Object 'Kind' is missing in '{original.decode(errors='replace')}'", original)
+    if custom and "apiVersion" in doc and doc["apiVersion"] is None:  # (unstructured reads it as a string)
+        raise BadBody(f'{doc["kind"]} in version "" cannot be handled as a {kind}: .apiVersion accessor error: '
+                      "<nil> is of the type <nil>, expected string")
     if custom and got.overflow:  # unstructured numbers are float64 or int64
         raise BadBody(f'{kind} in version "{version}" cannot be handled as a {kind}: json: cannot unmarshal '
                       f"number {got.overflow} into Go value of type float64")
