@@ -633,6 +633,11 @@ def steps(ns: str) -> tuple[Step, ...]:
              f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers", {
                  "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "h"},
                  "spec": []}, fields=("code", "message")),
+        # a strategic merge patch's map taken whole loses its nulls, as the refusal's quote of the patch shows
+        *(Step(f"a strategic merge patch of {json.dumps(patch)}", "PATCH", f"{cms}/applied", patch, SMP,
+               fields=("code", "reason", "message"))
+          for patch in ({"binaryData": {"z": {"a": None}}}, {"data": {"k": {"a": None, "b": 1}}},
+                        {"binaryData": {"y": 5}, "metadata": {"labels": {"x": {"y": None}}}})),
         Step("a config map put under another name with bytes that are none", "PUT", f"{cms}/applied",
              {**_cm("other"), "binaryData": {"b": "!!"}}, fields=("code", "reason", "message")),
         Step("create an endpoint slice", "POST", f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices",

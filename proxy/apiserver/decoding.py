@@ -363,6 +363,8 @@ def _unstructured(value: Any, kind: Any, flags: str, named: str) -> Iterator[str
             yield f"cannot restore struct from: {got}"
             return
         yield from _unstructured_struct(value, kind[1:])
+    elif kind == "bytes" and not isinstance(value, str | list):  # (sliceFromUnstructured: a string, or a slice)
+        yield f"cannot restore slice from {got}"
     elif kind not in _OWN_DECODERS and (why := _unconvertible(value, got, _go_name(kind, flags), named)):
         yield why
 

@@ -65,6 +65,29 @@ _DELETE_PRIMITIVE = "$deleteFromPrimitiveList/"
 _RETAIN = "$retainKeys"
 
 
+def as_left(patch: Any, original: Any) -> Any:
+    """A strategic merge patch as the apiserver's merge leaves it, which a refusal of its result quotes: a
+    map it takes whole (its key not in the original, or holding another type there) loses its nulls on the way
+    (mergeMap's discardNullValuesFromPatch, in place); maps in both are merged, and so left, the same way."""
+    if not isinstance(patch, dict) or not isinstance(original, dict):
+        return patch
+    out = {}
+    for k, v in patch.items():
+        if k in original and isinstance(original[k], dict) and isinstance(v, dict):
+            out[k] = as_left(v, original[k])
+        elif v is not None and (k not in original or type(original[k]) is not type(v)):
+            out[k] = _without_nulls(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    return [_without_nulls(v) for v in value] if isinstance(value, list) else value
+
+
 def strategic_merge(target: Any, patch: Any, path: tuple[str, ...] = ()) -> Any:
     """Strategic merge patch of a map; `path` names the fields above it, for the list merge keys."""
     if not isinstance(patch, dict):

@@ -63,7 +63,7 @@ from .fieldsets import dotted, root
 from .goorder import Undecodable, decoded_meta, encoded, ordered_meta, other_type_error, sorted_keys
 from .gotime import TIMESTAMP
 from .managedfields import Ownership, identifier, reset_fields, scale_entries, who_is
-from .patch import PatchError, merge_patch, strategic_merge
+from .patch import PatchError, as_left, merge_patch, strategic_merge
 from .podconditions import with_condition
 from .podvalidation import as_dict
 from .rbac import User
@@ -624,12 +624,13 @@ def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
     return fieldvalidation.unknown_fields(obj, t.kind, t.api_version) or []
 
 
-def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any = None, strategic: bool = False
+def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any = None, quoted: Any = None
                  ) -> tuple[Outcome | None, list[str]]:
     """A write under its fieldValidation (options.py has refused a directive it does not know): the refusal
     (Strict, and fields its type does not have or its body repeats), else the Warning headers its answer
     gets (Warn, the default). A patch's repeated keys are its document's (`patch_doc`), its unknown fields
-    the patched object's; a `strategic` merge patch's refusal quotes the patch, as for one it cannot decode."""
+    the patched object's; a strategic merge patch's refusal quotes the patch as the merge left it (`quoted`),
+    as for one it cannot decode."""
     problems: list[str] = []
     scale = t.subresource == "scale"  # (an autoscaling/v1 Scale, whatever the resource's kind)
     if verb != "patch" and (other_type(t, obj) is not None or (isinstance(obj, dict) and (
@@ -654,7 +655,7 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
             problems[:0] = opts.yaml_repeated
     if problems and opts.field_validation == "Strict":
         if verb == "patch":
-            return _unpatchable(obj, fieldvalidation.refusal(problems), patch_doc if strategic else None), []
+            return _unpatchable(obj, fieldvalidation.refusal(problems), quoted), []
         if scale:
             return scale_undecodable(t, fieldvalidation.refusal(problems)), []
         if t.custom is not None and isinstance(obj, dict):  # (decoded in the version the body names)
@@ -1150,8 +1151,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                 return _unapplicable(content_type, exc)
         if (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return _unpatchable(new_scale, error)
-        refused, warnings = _field_check("patch", t, opts, new_scale, doc, content_type == STRATEGIC_PATCH) \
-            if content_type != APPLY_PATCH else (None, [])
+        refused, warnings = _field_check("patch", t, opts, new_scale, doc, as_left(doc, base) if content_type ==
+                                         STRATEGIC_PATCH else None) if content_type != APPLY_PATCH else (None, [])
         if refused is not None:
             return refused
         out = _warned(_scale_write(t, current, new_scale, opts), warnings, strategy=False)
@@ -1185,11 +1186,11 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             new = patched(current, content_type, doc)
         except PatchError as exc:
             return _unapplicable(content_type, exc)
+        quoted = as_left(doc, current) if content_type == STRATEGIC_PATCH else None  # (what a refusal quotes)
         if (error := _decoding_error(t, new, content_type == STRATEGIC_PATCH)) is not None:  # (a custom resource
             # is quoted as a map: keys sorted)
-            return _unpatchable(new if t.custom is None else sorted_keys(new), error,
-                                doc if content_type == STRATEGIC_PATCH else None)
-        refused, warnings = _field_check("patch", t, opts, new, doc, content_type == STRATEGIC_PATCH)
+            return _unpatchable(new if t.custom is None else sorted_keys(new), error, quoted)
+        refused, warnings = _field_check("patch", t, opts, new, doc, quoted)
         if refused is not None:
             return refused
     bad = _check_body(t, new, t.name, patched=True)
