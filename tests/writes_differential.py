@@ -628,7 +628,9 @@ def steps(ns: str) -> tuple[Step, ...]:
               ("config map", cms, {"metadata": {"labels": {"bad key!": "v"}}, "data": {"a b": "1"}}),
               ("pod", pods, {"metadata": {}, "spec": {"containers": [], "restartPolicy": "Sometimes"}}),
               ("deployment", deploys, {"metadata": {"generateName": ""}, "spec": {"replicas": -1}}),
-              ("lease", leases, {"metadata": {}, "spec": {"leaseDurationSeconds": -5}}))),
+              ("lease", leases, {"metadata": {}, "spec": {"leaseDurationSeconds": -5}}),
+              # (a schedule's requirement is declarative validation's: reported after the others)
+              ("cron job", f"/apis/batch/v1/namespaces/{ns}/cronjobs", {"metadata": {}, "spec": {"b": [1]}}))),
         Step("an autoscaler whose spec is a list: its Go type named by its package", "POST",
              f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers", {
                  "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "h"},

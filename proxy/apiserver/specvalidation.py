@@ -385,8 +385,8 @@ def _cron_job(obj: Obj) -> list[Cause]:
     """validateCronJobSpec: the schedule (robfig's parser, cron.py), counts, the time zone, the concurrency
     policy and the job template, whose selector the controller makes."""
     spec = as_dict(obj.get("spec"))
-    schedule = spec.get("schedule") or ""
-    causes = [] if schedule else [required("spec.schedule")]
+    schedule = spec.get("schedule") or ""  # (required: declarative validation's, _declared)
+    causes = []
     if schedule and (why := cron.error(schedule)) is not None:
         causes.append(invalid("spec.schedule", schedule, why))
     if "TZ" in schedule:
@@ -1507,7 +1507,12 @@ def _role_ref_immutable(obj: Obj) -> Cause:
     return invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE)
 
 
-_DECLARED = {("v1", "ReplicationController"): _replication_controller_declared}
+def _cron_job_declared(obj: Obj, _old: Obj | None) -> list[Cause]:
+    return [] if as_dict(obj.get("spec")).get("schedule") else [required("spec.schedule")]
+
+
+_DECLARED = {("v1", "ReplicationController"): _replication_controller_declared,
+             ("batch/v1", "CronJob"): _cron_job_declared}
 
 
 def _declared(kind: str, api_version: str, obj: Obj, old: Obj | None) -> list[Cause]:
