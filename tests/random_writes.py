@@ -180,8 +180,8 @@ def _rbac_reason(text: str) -> str:
 
 
 def managed_fields(doc: Any) -> Any:
-    """The managedFields of an answer's object (or of each listed one), times left out (they follow each
-    server's clock) and entries in an order that does not depend on them."""
+    """The managedFields of an answer's object (or of each listed one), times made alike (they follow each
+    server's clock: whether an entry has one must agree) and entries in an order that does not depend on them."""
     if not isinstance(doc, dict):
         return None
     out = []
@@ -191,7 +191,7 @@ def managed_fields(doc: Any) -> Any:
         entries = (obj.get("metadata") or {}).get("managedFields") or []
         # (the reference apiserver's own controllers write as its binary, the test peer `realkube`)
         entries = [{**e, "manager": "kube-apiserver"} if e.get("manager") == "realkube" else e for e in entries]
-        out.append(sorted(({k: v for k, v in e.items() if k != "time"} for e in entries),
+        out.append(sorted(({k: "TIME" if k == "time" else v for k, v in e.items()} for e in entries),
                           key=lambda e: (e["operation"], e["manager"], e["apiVersion"], e.get("subresource", ""))))
     return out
 

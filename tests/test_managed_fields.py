@@ -72,23 +72,22 @@ def test_a_scale_write_moves_replicas_only_where_they_had_a_manager() -> None:
         return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "managedFields": entries},
                 "spec": {"replicas": replicas}}
     owned = [{**_entry("maker", {"f:spec": {"f:replicas": {}, "f:paused": {}}}), "apiVersion": "apps/v1"}]
-    entries = managedfields.after_scale(deployment(1, owned), deployment(3, owned), "scaler", ("spec", "replicas"),
-                                        LATER)
+    entries = managedfields.after_scale(deployment(1, owned), deployment(3, owned), "scaler", ("spec", "replicas"))
     assert entries == [
         {"manager": "scaler", "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
          "fieldsV1": {"f:spec": {"f:replicas": {}}}, "subresource": "scale"},
         {**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
     # the same replicas: the maker keeps them under its Scale identity, an entry of its own without a time
     # (what a horizontal pod autoscaler's unchanged PUT leaves on the real apiserver)
-    same = managedfields.after_scale(deployment(1, owned), deployment(1, owned), "scaler", ("spec", "replicas"), LATER)
+    same = managedfields.after_scale(deployment(1, owned), deployment(1, owned), "scaler", ("spec", "replicas"))
     assert same == [{k: v for k, v in owned[0].items() if k != "time"} | {"fieldsV1": {"f:spec": {"f:replicas": {}}}},
                     {**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
     # scaled to 0, which a Scale leaves out: the replicas leave their manager and nobody takes them
-    assert managedfields.after_scale(deployment(1, owned), deployment(0, owned), "scaler", ("spec", "replicas"),
-                                     LATER) == [{**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
+    assert managedfields.after_scale(deployment(1, owned), deployment(0, owned), "scaler", ("spec", "replicas")) \
+        == [{**owned[0], "fieldsV1": {"f:spec": {"f:paused": {}}}}]
     unowned = [{**_entry("maker", {"f:spec": {"f:paused": {}}}), "apiVersion": "apps/v1"}]
-    assert managedfields.after_scale(deployment(1, unowned), deployment(3, unowned), "scaler", ("spec", "replicas"),
-                                     LATER) == unowned
+    assert managedfields.after_scale(deployment(1, unowned), deployment(3, unowned), "scaler",
+                                     ("spec", "replicas")) == unowned
 
 
 def test_more_than_ten_updaters_merge_the_oldest_into_ancient_changes() -> None:

@@ -413,7 +413,7 @@ def test_an_apply_to_an_object_nobody_manages_meets_before_first_apply(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """An object whose managedFields were cleared (one empty entry) is managed by nobody; the first apply to it
     finds everything it holds owned by `before-first-apply`: a change conflicts, the same values are shared."""
-    ns = "before-first-apply"
+    ns = "nobody-manages"
     real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
 
     def apply(manager: str, data: dict[str, str], force: bool = False) -> random_writes.Op:

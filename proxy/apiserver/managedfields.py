@@ -395,15 +395,18 @@ def _with_entries(obj: dict[str, Any], entries: list[Entry] | None) -> dict[str,
 
 
 def _before_apply(old: dict[str, Any] | None, empty: dict[str, Any], node: Any, reset: FieldSet,
-                  subresource: str) -> _Managed:
-    """The managers an apply (through `subresource`) meets: the object's, or, where nobody manages it yet,
-    `before-first-apply` owning all it holds, as of that subresource (skipNonAppliedManager.Apply)."""
+                  subresource: str, now: str = "") -> _Managed:
+    """The managers an apply (through `subresource`, at `now`) meets: the object's, or, where nobody manages it
+    yet, `before-first-apply` owning all it holds, as of that subresource, since now (skipNonAppliedManager.Apply,
+    an update whose manager took fields)."""
     m = _decoded(_entries(old)) or _Managed()
     if old is not None and not m.fields:
         version = str(old.get("apiVersion", ""))
         first = who_is("before-first-apply", "Update", version, subresource)
         _update(m, empty, old, node, first, version, reset)
         _strip(m, first)
+        if first in m.fields and now:
+            m.times[first] = now
     return m
 
 
@@ -439,7 +442,7 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
     version = str(new.get("apiVersion", ""))
     reset = reset_fields(str(new.get("kind", "")), subresource, has_status, node is not None)
     node = _type(new, node)
-    m = _before_apply(old, empty, node, reset, subresource)
+    m = _before_apply(old, empty, node, reset, subresource, now)
     me = who_is(manager, "Apply", version, subresource)
     _update(m, old if old is not None else empty, merged if merged is not None else new, node, me, version, reset,
             recursive_difference(to_field_set(applied, node), reset))
@@ -468,14 +471,14 @@ def scale_entries(obj: dict[str, Any], replicas: tuple[str, ...]) -> list[Entry]
 
 
 def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas: tuple[str, ...],
-                now: str, applied: dict[str, Any] | None = None) -> list[Entry] | None:
+                applied: dict[str, Any] | None = None) -> list[Entry] | None:
     """The entries after a write through /scale (the ScaleHandler): only the managers of the replicas field
     (at `replicas`) take part, as a Scale's managers of its spec.replicas, where an updater's identity names
     autoscaling/v1; with none the write is not tracked. Back on the object, a manager of the replicas that is
     not there under its own identity loses them, and those the Scale has (the writer, under subresource
-    `scale`, or an updater that kept them, under its Scale identity) hold them, with no time. An apply through
-    /scale (`applied`: its configuration) is tracked whoever held the replicas, and its manager's entry has a
-    time."""
+    `scale`, or an updater that kept them, under its Scale identity) hold them, with no time (FromSubresource keeps
+    the object's times only). An apply through /scale (`applied`: its configuration) is tracked whoever held the
+    replicas."""
     parent = _decoded(_entries(old)) or _Managed()
     field, scale_version = tuple(f"f:{k}" for k in replicas), "autoscaling/v1"
     scale = _as_scale(parent, field)
@@ -506,6 +509,4 @@ def after_scale(old: dict[str, Any], new: dict[str, Any], manager: str, replicas
     for who, fields in scale.fields.items():
         if who not in parent.fields and ("f:spec", "f:replicas") in fields:
             out.set(who, frozenset({field}), version)
-        if applied is not None and who == me and who in out.fields:
-            out.times[who] = now
     return _encoded(out)

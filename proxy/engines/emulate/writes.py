@@ -165,7 +165,7 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     written = c.written or c.obj
     empty, has_status, node = _typing(t, written)
     if t.subresource == "scale" and old is not None:
-        entries = managedfields.after_scale(old, written, name, writes.replicas_keys(t), now,
+        entries = managedfields.after_scale(old, written, name, writes.replicas_keys(t),
                                             sent if outcome_of_apply else None)
     elif outcome_of_apply:
         entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node, t.subresource,
