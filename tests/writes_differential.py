@@ -400,6 +400,7 @@ def steps(ns: str) -> tuple[Step, ...]:
     cms, deploys = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/apps/v1/namespaces/{ns}/deployments"
     pods = f"/api/v1/namespaces/{ns}/pods"
     leases = f"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases"
+    core, pdbs = f"/api/v1/namespaces/{ns}", f"/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets"
     return (
         Step("create", "POST", cms, _cm("one"), fields=(*META, "data")),
         Step("create an existing name", "POST", cms, _cm("one"), fields=("reason", "message", "code", "details")),
@@ -623,14 +624,26 @@ def steps(ns: str) -> tuple[Step, ...]:
                                   ("a quantity that is none", {"resources": {"limits": {"cpu": "lots"}}}),
                                   ("a quantity that is a list", {"resources": {"requests": {"memory": []}}}))),
         # a create without a name is validated whole: the name's cause is one among the others
-        *(Step(f"create a {kind} without a name", "POST", path, body, fields=("code", "reason", "message", "details"))
-          for kind, path, body in (
-              ("config map", cms, {"metadata": {"labels": {"bad key!": "v"}}, "data": {"a b": "1"}}),
-              ("pod", pods, {"metadata": {}, "spec": {"containers": [], "restartPolicy": "Sometimes"}}),
-              ("deployment", deploys, {"metadata": {"generateName": ""}, "spec": {"replicas": -1}}),
-              ("lease", leases, {"metadata": {}, "spec": {"leaseDurationSeconds": -5}}),
+        *(Step(f"create {what}", "POST", path, body, fields=("code", "reason", "message", "details"))
+          for what, path, body in (
+              ("a config map without a name", cms,
+               {"metadata": {"labels": {"bad key!": "v"}}, "data": {"a b": "1"}}),
+              ("a pod without a name", pods,
+               {"metadata": {}, "spec": {"containers": [], "restartPolicy": "Sometimes"}}),
+              ("a deployment without a name", deploys, {"metadata": {"generateName": ""}, "spec": {"replicas": -1}}),
+              ("a lease without a name", leases, {"metadata": {}, "spec": {"leaseDurationSeconds": -5}}),
               # (a schedule's requirement is declarative validation's: reported after the others)
-              ("cron job", f"/apis/batch/v1/namespaces/{ns}/cronjobs", {"metadata": {}, "spec": {"b": [1]}}))),
+              ("a cron job without a name", f"/apis/batch/v1/namespaces/{ns}/cronjobs",
+               {"metadata": {}, "spec": {"b": [1]}}),
+              # (strategies that validate no metadata: it is checked alone once they find nothing, a name as a
+              # path segment; a limit range is named by its strategy)
+              ("a budget without a name", pdbs, {"metadata": {}, "spec": {"minAvailable": 1, "maxUnavailable": 1}}),
+              ("a budget without a name, its labels wrong", pdbs,
+               {"metadata": {"labels": {"bad key!": "v"}}, "spec": {"minAvailable": 1}}),
+              ("a budget named Bad_Name", pdbs, {"metadata": {"name": "Bad_Name"}, "spec": {"minAvailable": 1}}),
+              ("an event without a name", f"{core}/events",
+               {"metadata": {}, "involvedObject": {"kind": "Pod", "name": "p"}}),
+              ("a limit range without a name", f"{core}/limitranges", {"metadata": {}, "spec": {"limits": []}}))),
         Step("an autoscaler whose spec is a list: its Go type named by its package", "POST",
              f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers", {
                  "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "h"},

@@ -32,6 +32,7 @@ from typing import Any
 from ..wire import gotypes
 from ..wire.gostrings import quote, sprint_v
 from ..wire.kinds import is_custom_group
+from ..wire.names import path_segment
 from ..wire.status import status
 from . import (
     apiservices,
@@ -481,6 +482,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if t.custom is not None and t.custom.terminating:
         return fail(403, f'{t.qualified} "{name}" is forbidden: create not allowed while custom resource '
                          "definition is terminating", "Forbidden", {"name": name, "group": t.group, "kind": t.resource})
+    if not name and t.builtin and t.kind == "LimitRange":  # (its strategy's PrepareForCreate names it)
+        name = str(uuid.uuid5(uuid.NAMESPACE_URL, stamp.uid))
     if not name and (prefix := meta.get("generateName") or ""):  # (without either: refused by validation)
         name = prefix[:_GENERATED_BASE_MAX] + stamp.suffix  # (SimpleNameGenerator cuts a long prefix)
     if t.namespaced and not namespace_phase:
@@ -543,8 +546,12 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         # the pod strategy's PrepareForCreate: a gated pod says why it waits
         obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
-    causes = validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) \
-        + specvalidation.spec_causes(obj)
+    if t.builtin and (t.group, t.version, t.kind) in _METALESS_STRATEGIES:  # (rest.BeforeCreate's own check
+        # of the metadata, only once the strategy found nothing, with the path segment rule of a name)
+        causes = specvalidation.spec_causes(obj) or validation.object_meta(t.kind, meta, rule=path_segment)
+    else:
+        causes = validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) \
+            + specvalidation.spec_causes(obj)
     if causes := causes + _schema_causes(t, obj, None, causes):
         return _refused(t, name, causes)
     if not by_update and not opts.dry_run and isinstance(sent, int) and sent:
@@ -562,6 +569,10 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if opts.dry_run and isinstance(sent_rv, str) and sent_rv:  # a dry run stores nothing: the object as sent
         out.body["metadata"] = ordered_meta({**_meta(out.body), "resourceVersion": sent_rv})
     return out
+
+
+# the kinds whose create strategy validates no metadata (ValidatePodDisruptionBudget, the legacy Event's)
+_METALESS_STRATEGIES = frozenset({("policy", "v1", "PodDisruptionBudget"), ("", "v1", "Event")})
 
 
 def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | None:
