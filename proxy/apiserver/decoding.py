@@ -140,8 +140,32 @@ _API_SERVICE_SPEC = {"service": ".ServiceReference", "group": "string", "version
 _SERVICE_REFERENCE = {"namespace": "string", "name": "string", "port": "int"}
 
 
+# (kind, the Go name of a named string type)
+_API_SERVICE_CONDITION = {"type": ("string", "v1.APIServiceConditionType"), "status": ("string", "v1.ConditionStatus"),
+                          "lastTransitionTime": ("time", ""), "reason": ("string", ""), "message": ("string", "")}
+
+
 def _api_service(obj: dict[str, Any]) -> Iterator[str]:
-    spec = obj.get("spec")
+    """The aggregator's APIService, whose Go type is not in the release's protobuf schemas: its spec and
+    status."""
+    yield from _api_service_spec(obj.get("spec"))
+    status = obj.get("status")
+    if status is not None and not isinstance(status, dict):
+        yield f"cannot unmarshal {json_word(status)} into Go struct field APIService.status of type v1.APIServiceStatus"
+    conditions = status.get("conditions") if isinstance(status, dict) else None
+    where = "APIServiceStatus.status.conditions"
+    if conditions is not None and not isinstance(conditions, list):
+        yield f"cannot unmarshal {json_word(conditions)} into Go struct field {where} of type []v1.APIServiceCondition"
+    for condition in conditions if isinstance(conditions, list) else ():
+        if condition is not None and not isinstance(condition, dict):
+            yield f"cannot unmarshal {json_word(condition)} into Go struct field {where} of type v1.APIServiceCondition"
+        for name, value in condition.items() if isinstance(condition, dict) else ():
+            if name in _API_SERVICE_CONDITION:
+                kind, named = _API_SERVICE_CONDITION[name]
+                yield from _typed(value, kind, "", "APIServiceCondition", f"status.conditions.{name}", named)
+
+
+def _api_service_spec(spec: Any) -> Iterator[str]:
     if spec is not None and not isinstance(spec, dict):
         yield f"cannot unmarshal {json_word(spec)} into Go struct field APIService.spec of type v1.APIServiceSpec"
     for key, value in spec.items() if isinstance(spec, dict) else ():
@@ -298,12 +322,7 @@ def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str 
     (its metadata only, from ObjectMeta)."""
     message = gotypes.message_of_kind(api_version, kind) if typed and api_version else None
     if message is not None:
-        first = None
-        for error in _struct(obj, message, ""):
-            if isinstance(error, _Ends):
-                return str(error)
-            first = first or f"json: {error}"
-        return first
+        return _first(_struct(obj, message, ""))
     meta = obj.get("metadata")
     if meta is not None and not isinstance(meta, dict):  # (a custom resource's is decoded on its own)
         return f"json: cannot unmarshal {json_word(meta)} into " + (
@@ -313,8 +332,18 @@ def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str 
     if first is None and kind == "CustomResourceDefinition" and typed:
         first = next(_crd(obj), None)
     if first is None and kind == "APIService" and typed:
-        first = next(_api_service(obj), None)
+        return _first(_api_service(obj))
     return f"json: {first}" if first is not None else None
+
+
+def _first(errors: Iterator[str]) -> str | None:
+    """The decoding's refusal: the first error that ends it (an _Ends), else the first type error it noted."""
+    first = None
+    for error in errors:
+        if isinstance(error, _Ends):
+            return str(error)
+        first = first or f"json: {error}"
+    return first
 
 
 
