@@ -197,7 +197,8 @@ def test_a_proxy_subresource_gets_the_real_apiservers_answer_up_to_the_connectio
 def test_component_statuses_as_a_metadata_client_and_reviews_of_another_type(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """Component statuses (computed, not stored) transformed as the handler transforms what it answers (the 406
-    of a list asked of one, or one of a list); a review whose body names another type, decoded as that type."""
+    of a list asked of one, or one of a list); a review whose body names another type, decoded as that type, or
+    whose own does not decode."""
     metadata = "application/json;as=PartialObjectMetadata{};v=v1;g=meta.k8s.io"
     role = {"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole", "metadata": {"name": "r"}}
     asked: list[Shape] = [
@@ -207,8 +208,15 @@ def test_component_statuses_as_a_metadata_client_and_reviews_of_another_type(
         ("GET", "/api/v1/componentstatuses", metadata.format("List"), "", None, "application/json"),
         ("POST", "/apis/authentication.k8s.io/v1/tokenreviews", "", "", json.dumps(role), "application/json"),
         ("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "", "", json.dumps(role),
+         "application/json"),
+        # (and one of its own type that does not decode: encoding/json's refusal, before it is asked)
+        ("POST", "/apis/authorization.k8s.io/v1/namespaces/statuses/localsubjectaccessreviews", "", "", json.dumps({
+            "apiVersion": "authorization.k8s.io/v1", "kind": "LocalSubjectAccessReview",
+            "spec": {"user": "u", "resourceAttributes": [1, "a"]}}), "application/json"),
+        ("POST", "/apis/authentication.k8s.io/v1/tokenreviews", "", "", json.dumps({
+            "apiVersion": "authentication.k8s.io/v1", "kind": "TokenReview", "spec": {"token": 5}}),
          "application/json")]
     real, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "statuses")
     got = [(_answer(real, "statuses", s), _answer(replay, "statuses", s)) for s in asked]
     assert [(s, r, e) for s, (r, e) in zip(asked, got, strict=True) if r != e] == []
-    assert [r[0] for r, _ in got] == [200, 406, 406, 200, 400, 400]
+    assert [r[0] for r, _ in got] == [200, 406, 406, 200, 400, 400, 400, 400]

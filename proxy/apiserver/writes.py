@@ -407,6 +407,16 @@ def other_type(t: Target, obj: Any, *, patched: bool = False) -> str | None:
     return other_type_error(obj, t.api_version, t.kind, patched=patched) if t.builtin else None
 
 
+def review_refusal(t: Target, body: Any) -> Outcome | None:
+    """What the handler refuses of a review's body before the review is asked: decoded as the type it names,
+    then as its own (encoding/json)."""
+    if (other := other_type(t, body)) is not None:
+        return fail(400, other, "BadRequest")
+    if isinstance(body, dict) and (error := _json_error(t, body)) is not None:
+        return _undecodable(t, error)
+    return None
+
+
 def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = False) -> Outcome | None:
     """What the handlers refuse of a body (a create's or update's; `patched`: the object a patch made) before
     the object is validated."""

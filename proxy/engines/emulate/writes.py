@@ -303,8 +303,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == apiservices.SERVICES \
         and t.builtin else None
     raw = rawjson.write(info.verb, content_type, req.body, body, emu.stored_raw(path, t.key(), obj))
-    if t.builtin and t.kind in reviews.KINDS and (other := writes.other_type(t, body)) is not None:
-        outcome = writes.fail(400, other, "BadRequest")  # (decoded as the type it names, before it is asked)
+    if t.builtin and t.kind in reviews.KINDS and (refused := writes.review_refusal(t, body)) is not None:
+        outcome = refused
     elif t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
         if t.kind == "TokenReview":  # (who a token is: a token this replay made)
             outcome = tokens.review(t, body, lambda resource, ns, name: held(f"/api/v1/{resource}", ns, name),
