@@ -80,6 +80,11 @@ _WRITES: list[tuple[str, bool | str, str, bytes | None, str]] = [
      b'{"apiVersion":"policy/v2","kind":"Eviction","metadata":{"name":"nope"}}', _JSON),
     ("POST", "/api/v1/namespaces/{ns}/pods/nope/eviction", "",
      b'{"apiVersion":"policy/v1beta1","kind":"Eviction","metadata":{"name":"nope"}}', _JSON),
+    # a TokenRequest of another version, for an account that is not there: decoded first
+    ("POST", "/api/v1/namespaces/{ns}/serviceaccounts/nope/token", "",
+     b'{"apiVersion":"x","kind":"TokenRequest","spec":{"audiences":["a"]}}', _JSON),
+    ("POST", "/api/v1/namespaces/{ns}/serviceaccounts/nope/token", "",
+     b'{"apiVersion":"v1","kind":"ConfigMap"}', _JSON),
     ("GET", "/api/v1/namespaces/{ns}/pods/nope/exec", "dryRun=All&command=ls", None, _JSON),
     ("POST", "/api/v1/namespaces/{ns}/pods/nope/attach", "dryRun=x", None, _JSON),
 ]

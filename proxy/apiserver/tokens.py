@@ -65,6 +65,8 @@ def request(t: Target, account: Obj | None, body: Obj, stamp: Stamp, lookup: Cal
             seed: int) -> Outcome:
     """POST serviceaccounts/NAME/token. `lookup(resource, name)` finds a pod, secret or node that a token is
     bound to (pods and secrets in the request's namespace)."""
+    if (other := goorder.other_type_error(body, f"{_GROUP}/v1", _KIND)) is not None:  # (as the type it names)
+        return fail(400, other, "BadRequest")
     if (error := decoding.type_error(body, _KIND, typed=True, api_version=f"{_GROUP}/v1")) is not None:
         return fail(400, f'{_KIND} in version "v1" cannot be handled as a {_KIND}: {error}', "BadRequest")
     name, meta = t.name, as_dict(body.get("metadata"))
