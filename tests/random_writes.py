@@ -13,6 +13,7 @@ the numbers of resourceVersions and generated names)."""
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import json
 import random
@@ -55,6 +56,44 @@ class Op:
     def __str__(self) -> str:
         who = f" as {self.as_user}" if self.as_user else ""
         return f"{self.method} {self.path}?{self.query}{who} {self.content_type} {json.dumps(self.body)[:100]}"
+
+# values of every JSON type, each wrong somewhere: what a write's body is bent with (mutate)
+JUNK: list[Any] = [None, 1, "x", [], {}, [1, "a"], {"a": None}, True, 1.5, -1, "", {"b": [1]}, [{}], "1Gi", 2**40]
+
+
+def mutate(doc: Any, rnd: random.Random) -> None:
+    if isinstance(doc, dict) and doc and rnd.random() < 0.8:
+        key = rnd.choice(list(doc))
+        r = rnd.random()
+        if r < 0.3:
+            doc[key] = copy.deepcopy(rnd.choice(JUNK))
+        elif r < 0.4:
+            del doc[key]
+        else:
+            mutate(doc[key], rnd)
+    elif isinstance(doc, list) and doc:
+        i = rnd.randrange(len(doc))
+        if rnd.random() < 0.3:
+            doc[i] = copy.deepcopy(rnd.choice(JUNK))
+        else:
+            mutate(doc[i], rnd)
+
+
+def bent(sequence: list[Op], seed: int) -> list[Op]:
+    """The sequence with about half of its writes' bodies bent (one to three values replaced by one of another
+    JSON type, dropped, or changed deep inside): the answers of bodies nobody tested (scan_writes --bent)."""
+    r = random.Random(seed * 7919)
+    out = []
+    for op in sequence:
+        if op.method in ("POST", "PUT", "PATCH") and isinstance(op.body, dict) and r.random() < 0.5:
+            body = copy.deepcopy(op.body)
+            for _ in range(r.randint(1, 3)):
+                mutate(body, r)
+            if op.rv and not isinstance(body.get("metadata", {}), dict):  # (run() writes its resourceVersion)
+                body["metadata"] = copy.deepcopy(op.body.get("metadata", {}))
+            op = dataclasses.replace(op, body=body)
+        out.append(op)
+    return out
 
 
 def ops(seed: int, n: int) -> list[Op]:

@@ -1,9 +1,11 @@
 """Look for new differences between emulate's writes and the real kube-apiserver's: a random write sequence
 (tests/random_writes.py) per seed, sent to both, every answer that differs printed (an object's
 managedFields compared apart, times aside). What was found this way and fixed is pinned in
-tests/test_writes_random_realkube.py.
+tests/test_writes_random_realkube.py (or in the differential steps of writes_differential.py).
 
     .venv/bin/python -m tests.scan_writes lease 1 20      # lease_ops, seeds 1 to 19 (make realkube first)
+    .venv/bin/python -m tests.scan_writes lease 1 20 --bent   # the same with half the bodies bent (bent)
+    .venv/bin/python -m tests.scan_writes '' 1 5           # the ConfigMap sequence (ops)
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from tests.test_writes_random_realkube import _differences
 from tests.workload import until
 
 
-def main(kind: str, first: int, stop: int, shown: int = 2) -> int:
-    generate = getattr(random_writes, f"{kind}_ops")
+def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False) -> int:
+    generate = getattr(random_writes, f"{kind}_ops" if kind else "ops")
     with tempfile.TemporaryDirectory() as tmp, realkube(Path(tmp) / "kube", 60) as kube:
         real = (kube.url, kube.token_file.read_text().strip())
         differing = 0
@@ -33,7 +35,7 @@ def main(kind: str, first: int, stop: int, shown: int = 2) -> int:
             rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
             b = RecordingBuilder(Path(tmp) / f"{seed}.msgpack")
             b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-            sequence = generate(seed, 40)
+            sequence = random_writes.bent(generate(seed, 40), seed) if bent else generate(seed, 40)
             with Replay(b.write(), mode="emulate") as replay:
                 if (ready := random_writes.prerequisite(generate)) is not None:  # (as the pinned test does)
                     for server in (real, (replay.url, "")):
@@ -51,10 +53,14 @@ def main(kind: str, first: int, stop: int, shown: int = 2) -> int:
             differing += bool(found)
             print(f"seed {seed}: {len(found)} answers differ", flush=True)
             for i, r, e in found[:shown]:
-                print(f"  {i} {r[0][:200]}\n    real: {r[1]} {json.dumps(r[2])[:1000]} {r[3]}\n"
-                      f"    emulated: {e[1]} {json.dumps(e[2])[:1000]} {e[3]}", flush=True)
+                a, b = json.dumps(r[2]), json.dumps(e[2])  # (from a little before where they part)
+                parted = next((j for j, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+                k = max(0, parted - 150)
+                print(f"  {i} {r[0][:200]}\n    real: {r[1]} …{a[k:k + 1000]} {r[3]}\n"
+                      f"    emulated: {e[1]} …{b[k:k + 1000]} {e[3]}", flush=True)
     return 1 if differing else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), *map(int, sys.argv[4:5])))
+    args = [a for a in sys.argv[1:] if a != "--bent"]
+    sys.exit(main(args[0], int(args[1]), int(args[2]), *map(int, args[3:4]), bent="--bent" in sys.argv))

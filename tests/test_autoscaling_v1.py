@@ -15,7 +15,7 @@ import pytest
 from watchproxy.apiserver import autoscalingv1, defaults, specvalidation
 from watchproxy.testing import Replay
 
-from tests import rawhttp
+from tests import random_writes, rawhttp
 from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 
@@ -201,7 +201,6 @@ def test_a_recorded_v2_autoscaler_is_listed_and_watched_through_v1(tmp_path: Pat
 def test_bent_v1_autoscalers_and_annotations_never_make_an_internal_error(tmp_path: Path) -> None:
     """v1 bodies bent out of shape, the JSON in their annotations too (a value of another type, a field gone,
     deep inside): refused as the apiserver refuses them or applied, never a 500."""
-    from tests.test_fuzz_writes import _mutate  # (the same bending as the other kinds')
     b = RecordingBuilder(tmp_path / "empty.msgpack")
     b.list(0.0, 100, [], path="/api/v1/namespaces/h/configmaps", kind="ConfigMapList")
     rnd = random.Random(13)
@@ -226,10 +225,10 @@ def test_bent_v1_autoscalers_and_annotations_never_make_an_internal_error(tmp_pa
                       annotations={k: json.dumps(n) for k, n in zip(keys, notes, strict=True)})
             body["metadata"]["name"] = f"c{i % 5}"
             bent = json.loads(body["metadata"]["annotations"][keys[i % 4]])
-            _mutate(bent, rnd)
+            random_writes.mutate(bent, rnd)
             body["metadata"]["annotations"][keys[i % 4]] = json.dumps(bent)
             if i % 3:
-                _mutate(body, rnd)
+                random_writes.mutate(body, rnd)
             named = f"{path}/c{i % 5}"
             method, target = rnd.choice((("POST", path), ("PUT", named), ("PUT", f"{named}/status")))
             code, doc, _ = rawhttp.call(*server, method, target, json.dumps(body).encode())

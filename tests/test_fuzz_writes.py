@@ -19,33 +19,15 @@ from kubernetes import config
 from watchproxy.testing import Replay
 
 from tests import crds_differential as cd
+from tests import random_writes
 from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 
 FUZZ = settings(max_examples=300, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-JUNK: list[Any] = [None, 1, "x", [], {}, [1, "a"], {"a": None}, True, 1.5, -1, "", {"b": [1]}, [{}], "1Gi", 2**40]
 GROUP = "fuzz.example.com"
 TYPES = (("POST", "application/json"), ("PUT", "application/json"), ("PATCH", wd.MERGE), ("PATCH", wd.SMP),
          ("PATCH", wd.APPLY))
-
-
-def _mutate(doc: Any, rnd: random.Random) -> None:
-    if isinstance(doc, dict) and doc and rnd.random() < 0.8:
-        key = rnd.choice(list(doc))
-        r = rnd.random()
-        if r < 0.3:
-            doc[key] = copy.deepcopy(rnd.choice(JUNK))
-        elif r < 0.4:
-            del doc[key]
-        else:
-            _mutate(doc[key], rnd)
-    elif isinstance(doc, list) and doc:
-        i = rnd.randrange(len(doc))
-        if rnd.random() < 0.3:
-            doc[i] = copy.deepcopy(rnd.choice(JUNK))
-        else:
-            _mutate(doc[i], rnd)
 
 
 def _seeds(ns: str) -> list[wd.Step]:
@@ -72,7 +54,7 @@ def test_bent_bodies_never_make_an_internal_error(replay: Replay, pick: int, rnd
     seed = seeds[pick % len(seeds)]
     body = copy.deepcopy(seed.body)
     for _ in range(rnd.randint(1, 4)):
-        _mutate(body, rnd)
+        random_writes.mutate(body, rnd)
     method, content_type = rnd.choice(TYPES)
     name = (seed.body.get("metadata") or {}).get("name")
     path = seed.path if method == "POST" or seed.method == "PUT" else f"{seed.path}/{name}"
@@ -124,15 +106,16 @@ def test_patches_of_objects_and_subresources_never_make_an_internal_error(replay
         ops: list[Any] = []
         for _ in range(rnd.randint(1, 3)):
             op: Any = {"op": rnd.choice(["add", "replace", "remove", "test", "move", "copy", "bogus"]),
-                       "path": rnd.choice(_POINTERS), "value": copy.deepcopy(rnd.choice(JUNK)),
+                       "path": rnd.choice(_POINTERS), "value": copy.deepcopy(rnd.choice(random_writes.JUNK)),
                        "from": rnd.choice(["/spec", "/metadata/labels", "/nope"])}
-            ops.append(op if rnd.random() < 0.9 else copy.deepcopy(rnd.choice(JUNK)))
+            ops.append(op if rnd.random() < 0.9 else copy.deepcopy(rnd.choice(random_writes.JUNK)))
         body: Any = ops
         content_type = wd.JSONP
     else:
-        body = copy.deepcopy(rnd.choice([rnd.choice(JUNK), {"spec": rnd.choice(JUNK)}, {"status": rnd.choice(JUNK)},
-                                         {"metadata": {"labels": rnd.choice(JUNK)}},
-                                         {"spec": {"replicas": rnd.choice(JUNK)}}]))
+        junk = random_writes.JUNK
+        body = copy.deepcopy(rnd.choice([rnd.choice(junk), {"spec": rnd.choice(junk)}, {"status": rnd.choice(junk)},
+                                         {"metadata": {"labels": rnd.choice(junk)}},
+                                         {"spec": {"replicas": rnd.choice(junk)}}]))
         content_type = rnd.choice([wd.MERGE, wd.SMP])
     code, doc = wd._call(api, wd.Step("", "PATCH", target, content_type=content_type), body)
     assert _not_internal(code, doc), f"PATCH {target} ({content_type}): {code} {doc}\n{json.dumps(body)[:600]}"
@@ -166,7 +149,7 @@ def test_bent_subresource_writes_never_make_an_internal_error(replay: Replay, pi
     method, path, content_type, valid = _SUBRESOURCE_WRITES[pick % len(_SUBRESOURCE_WRITES)]
     body = copy.deepcopy(valid)
     for _ in range(rnd.randint(1, 4)):
-        _mutate(body, rnd)
+        random_writes.mutate(body, rnd)
     code, doc = wd._call(api, wd.Step("", method, f"/api/v1/namespaces/default/{path}", content_type=content_type),
                          body)
     assert _not_internal(code, doc) or ("internal error" not in json.dumps(doc) and path.endswith("/binding")), \
