@@ -652,7 +652,10 @@ def steps(ns: str) -> tuple[Step, ...]:
         *(Step(f"a strategic merge patch of {json.dumps(patch)}", "PATCH", f"{cms}/applied", patch, SMP,
                fields=("code", "reason", "message"))
           for patch in ({"binaryData": {"z": {"a": None}}}, {"data": {"k": {"a": None, "b": 1}}},
-                        {"binaryData": {"y": 5}, "metadata": {"labels": {"x": {"y": None}}}})),
+                        {"binaryData": {"y": 5}, "metadata": {"labels": {"x": {"y": None}}}},
+                        {"binaryData": {"w": [1, "a"]}})),
+        Step("a strategic merge patch of bytes as a list of numbers: converted", "PATCH", f"{cms}/applied",
+             {"binaryData": {"w": [1, 2, 255]}}, SMP, fields=("code", "binaryData")),
         Step("a config map put under another name with bytes that are none", "PUT", f"{cms}/applied",
              {**_cm("other"), "binaryData": {"b": "!!"}}, fields=("code", "reason", "message")),
         Step("create an endpoint slice", "POST", f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices",

@@ -392,8 +392,13 @@ def _unstructured(value: Any, kind: Any, flags: str, named: str) -> Iterator[str
             yield f"cannot restore struct from: {got}"
             return
         yield from _unstructured_struct(value, kind[1:])
-    elif kind == "bytes" and not isinstance(value, str | list):  # (sliceFromUnstructured: a string, or a slice)
-        yield f"cannot restore slice from {got}"
+    elif kind == "bytes" and not isinstance(value, str):  # (sliceFromUnstructured: a string, or a slice of bytes)
+        if not isinstance(value, list):
+            yield f"cannot restore slice from {got}"
+            return
+        for item in value:
+            if item is not None and (why := _unconvertible(item, _UNSTRUCTURED_KINDS[json_kind(item)], "uint8", "")):
+                yield why
     elif kind not in _OWN_DECODERS and (why := _unconvertible(value, got, _go_name(kind, flags), named)):
         yield why
 

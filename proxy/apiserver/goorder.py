@@ -6,6 +6,7 @@ are all sorted, as Go writes a map."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from ..wire import gotypes
@@ -186,6 +187,8 @@ def _item(value: Any, kind: Any, stored: bool = False) -> Any:
         return _stored(value, kind[1:], stored)
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return quantity.canonical(value if isinstance(value, str) else repr(value))  # (read: _own_decoder)
+    if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)
+        return base64.b64encode(bytes(int(v or 0) % 256 for v in value)).decode()
     if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:
         raise Undecodable(f"illegal base64 data at input byte {at}",
                           f"error decoding from json: illegal base64 data at input byte {at}")

@@ -436,7 +436,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
     if t.subresource == "scale":  # an autoscaling/v1 Scale
         if (error := decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return scale_undecodable(t, error)
-    elif (error := _json_error(t, obj)) is not None:
+    elif not patched and (error := _json_error(t, obj)) is not None:  # (a patched one's: _decoding_error)
         return _undecodable(t, error)
     elif not patched and t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
         return _undecodable(t, error)  # (a patched object's: _decoding_error)
