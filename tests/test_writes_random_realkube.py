@@ -487,6 +487,23 @@ def test_an_apply_is_refused_and_owns_fields_as_on_the_real_apiserver(
     assert compared(emulated) == compared(real)
 
 
+def test_an_apply_that_adds_an_empty_list_changed_the_object_and_has_a_time(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The field manager sees the merge before the decoder drops an empty list it added: to it the object
+    changed, so the applier's entry has a time, though the object stored is the same."""
+    ns = "apply-empty-list"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    applied = {"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "ep"}, "subsets": []}
+    sequence = [random_writes.Op("POST", "/endpoints", "", {"metadata": {"name": "ep"}}),
+                *(random_writes.Op("PATCH", "/endpoints/ep", f"fieldManager={m}", json.dumps(applied),
+                                   random_writes.APPLY) for m in ("a", "b")),
+                random_writes.Op("GET", "/endpoints/ep")]
+    real, emulated = (random_writes.run(server, ns, sequence, raw=True) for server in (real_server, replay))
+    assert [random_writes.managed_fields(d) for *_, d, _ in emulated] == \
+        [random_writes.managed_fields(d) for *_, d, _ in real]
+    assert any("time" in e and e["manager"] == "a" for e in real[-1][2]["metadata"]["managedFields"])
+
+
 def test_an_applied_configuration_its_types_refuse_gets_the_real_apiservers_answers(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """An apply body that is no object; a configuration structured-merge-diff cannot type (its 500 words the

@@ -447,9 +447,17 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
     _update(m, old if old is not None else empty, merged if merged is not None else new, node, me, version, reset,
             recursive_difference(to_field_set(applied, node), reset))
     _strip(m, me)
-    if _without_meta(old) != _without_meta(new):
-        m.times[me] = now
+    if _without_meta(old) != _without_meta(new) or (merged is not None and old is not None and _changes(old, merged)):
+        m.times[me] = now  # (the merge changed the object, before the decoder dropped what it added: an empty list)
     return _encoded(m)
+
+
+def _changes(old: Any, merged: Any) -> bool:
+    """Whether the merge adds to the object or changes it (an empty list or map it adds counts)."""
+    if isinstance(merged, dict):
+        return not isinstance(old, dict) or any(k not in old or _changes(old[k], v) for k, v in merged.items()
+                                                if k != "managedFields")
+    return bool(merged != old)
 
 
 def _as_scale(parent: _Managed, field: tuple[str, ...]) -> _Managed:
