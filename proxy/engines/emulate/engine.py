@@ -156,6 +156,17 @@ class Wanted:
                       (as_, convert[1]) if convert and as_.startswith("PartialObjectMetadata") else None)
 
 
+def _metadata_view(metadata: tuple[str, str], doc: dict[str, Any], group: str, kind: str, subresource: str = ""
+                   ) -> tuple[int, dict[str, Any]]:
+    """An answer as the handlers transform it for a metadata client (`metadata`: Wanted.metadata): the 406 of a
+    list asked of one object or one of a list, else its PartialObjectMetadata(List)."""
+    listed = isinstance(doc.get("items"), list)
+    if metadata[0].endswith("List") != listed:
+        return 406, status(406, _unconvertible(group, kind, not listed, subresource))
+    return 200, events.metadata_list(doc["items"], doc.get("metadata") or {}, metadata[1]) if listed \
+        else events.as_metadata(doc, metadata[1])
+
+
 def _unconvertible(group: str, kind: str, list_asked: bool, subresource: str = "") -> str:
     """The 406 message of a PartialObjectMetadataList asked of one object, or a PartialObjectMetadata of a
     list (the handlers' transform of their answer: a scale subresource's is an autoscaling Scale, a custom
@@ -575,20 +586,16 @@ class Emulator:
             return
         items = [s for s in componentstatuses.statuses() if match(s) and info.name in ("", s["metadata"]["name"])]
         wanted = self.wanted(req)
-        if wanted.metadata is not None and wanted.metadata[0].endswith("List") == bool(info.name):
-            unconvertible = _unconvertible("", "ComponentStatus", bool(info.name))
-            await send_status(out, 406, unconvertible, entry, accept=req.header("Accept"))
-            entry.ended("refused", "not acceptable")
-            return
+        doc: dict[str, Any] = {"kind": "ComponentStatus", "apiVersion": "v1", **items[0]} if info.name else \
+            {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
         if wanted.metadata is not None:
-            doc = events.as_metadata({"kind": "ComponentStatus", "apiVersion": "v1", **items[0]}, wanted.metadata[1]) \
-                if info.name else events.metadata_list(items, {}, wanted.metadata[1])
+            code, doc = _metadata_view(wanted.metadata, doc, "", "ComponentStatus")
+            if code == 406:
+                await send_status(out, 406, doc["message"], entry, accept=req.header("Accept"))
+                entry.ended("refused", "not acceptable")
+                return
         elif wanted.table:
             doc = table(info.resource, items, self.wall(self.clock.now()), as_list=not info.name)
-        elif info.name:
-            doc = {"kind": "ComponentStatus", "apiVersion": "v1", **items[0]}
-        else:
-            doc = {"kind": "ComponentStatusList", "apiVersion": "v1", "metadata": {}, "items": items}
         await self._send(out, entry, 200, JSON_HEADERS, go_json(doc) + b"\n")
 
     def wanted(self, req: Incoming) -> Wanted:
@@ -610,14 +617,11 @@ class Emulator:
         wanted = self.wanted(req)
         if doc.get("kind") == "Status" or not (wanted.table or wanted.metadata):
             return code, doc
+        if wanted.metadata is not None:
+            viewed, doc = _metadata_view(wanted.metadata, doc, tl.group, tl.kind, req.info.subresource)
+            return viewed if viewed == 406 else code, doc
         listed = isinstance(doc.get("items"), list)
         objects = doc["items"] if listed else [doc]
-        if wanted.metadata is not None:
-            if wanted.metadata[0].endswith("List") != listed:
-                return 406, status(406, _unconvertible(tl.group, tl.kind, not listed, req.info.subresource))
-            version = wanted.metadata[1]
-            return code, events.metadata_list(objects, doc.get("metadata") or {}, version) if listed \
-                else events.as_metadata(objects[0], version)
         rv = str((doc.get("metadata") or {}).get("resourceVersion") or "")
         return code, table(tl.resource, [events.printed(o) for o in objects], self.wall(self.clock.now()),
                            resource_version=rv, learned=self._columns(tl), as_list=listed)
