@@ -44,14 +44,16 @@ ACCEPTED = [
              "moves with writes to resources nobody recorded (the apiserver's own leases, every 10 s) between the "
              "last recorded change and the watch; emulate carries the newest revision the recording shows, as "
              "for a list's resourceVersion. The events before it agree."),
-    Accepted("*", r"^\d+ events ≠ \d+: real \[(?:(.*), )?'BOOKMARK'\] / emulated \[(?(1)\1)\]$",
-             "one more bookmark at the end from the real server, everything before it the same (or nothing before "
-             "it): its cacher sends one before the deadline when the resource's watch cache moved, and on a real "
+    Accepted("*", r"^\d+ events ≠ \d+: real \[(?:(.*), )?'BOOKMARK'(?:, 'BOOKMARK')*\] / emulated \[(?(1)\1)\]$",
+             "more bookmarks at the end from the real server, everything before them the same (or nothing before "
+             "them): its cacher sends one whenever a watcher's bookmark is due and the resource's watch cache "
+             "moved — at its first tick after a sendInitialEvents watch's initial-events-end bookmark, before the "
+             "deadline, and once a minute (cache_watcher.go, nextBookmarkTime) — and on a real "
              "apiserver a quiet resource's cache learns the cluster's revision at moments of its own (measured on "
              "1.37: about once a minute from a minute after start, services, secrets, service accounts and "
              "replication controllers alike: the object-count poll, `--etcd-count-metric-poll-period`, reads each "
              "resource's keys consistently); emulate syncs at the same period but from the recording's start, "
-             "and knows only the revisions the recording shows. (The bookmarks before it are compared one by one "
+             "and knows only the revisions the recording shows. (The bookmarks before them are compared one by one "
              "apart.)", any_bookmark_rv=True),
     Accepted("*", r"^\d+ events ≠ \d+: real \[(.*), 'BOOKMARK (\d+)'\] "
                   r"/ emulated \[\1, 'BOOKMARK \d+', 'BOOKMARK \2'\]$",
