@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..wire import names
+from ..wire.kinds import is_custom_group
 from ..wire.selectors import selector_matches
 from . import (
     autoscalingv1,
@@ -1047,12 +1048,9 @@ def namespace_finalizers(obj: Obj, *, indexed: bool = False) -> list[Cause]:
         at = f"spec.finalizers[{i}]" if indexed else "spec.finalizers"
         text = str(name)
         causes += invalid_each(at, text, validation.qualified_name(text))
-        if "/" not in text and text not in _STANDARD_FINALIZERS:
-            causes.append(invalid(at, text, "name is neither a standard finalizer name nor is it fully qualified"))
+        if "/" not in text and text not in validation.STANDARD_FINALIZERS:
+            causes.append(invalid(at, text, validation.NOT_STANDARD))
     return causes
-
-
-_STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})
 
 
 def _namespace_phase(obj: Obj) -> list[Cause]:
@@ -1466,9 +1464,12 @@ _PEM = re.compile(rb"-----BEGIN [^\n]*-----")
 def write_warnings(obj: Obj, old: Obj | None = None) -> list[str]:
     """What the strategies warn of in a write's answer (WarningsOnCreate/Update, `old` the object an update
     replaces): a TLS Secret whose pair tls.X509KeyPair cannot read (only the pair without any PEM data is
-    modelled); the other kinds' warnings: clustervalidation.WARNINGS."""
+    modelled); a custom resource's of the finalizers it adds; the other kinds' warnings: clustervalidation.WARNINGS."""
     if (warn := clustervalidation.WARNINGS.get((str(obj.get("apiVersion")), str(obj.get("kind"))))) is not None:
         return warn(obj, old)
+    if is_custom_group(str(obj.get("apiVersion") or "").rpartition("/")[0]):
+        return validation.finalizer_warnings(as_dict(obj.get("metadata")).get("finalizers"),
+                                             as_dict((old or {}).get("metadata")).get("finalizers"))
     if (obj.get("apiVersion"), obj.get("kind"), obj.get("type")) != ("v1", "Secret", "kubernetes.io/tls"):
         return []
     data = as_dict(obj.get("data"))

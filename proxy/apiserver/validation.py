@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from ..wire.gostrings import quote
 from ..wire.names import dns1035_label as dns1035_label
 from ..wire.names import dns_label as dns_label
 from ..wire.names import label_value as label_value
@@ -36,6 +37,15 @@ UNCHECKED_NAMES = frozenset({"CertificateSigningRequest", "StorageVersion", "Lea
 # counted in bytes
 DECLARED_NAMES = frozenset({"ReplicationController", "DeviceClass"})
 PATH_NAMED = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})  # ValidateRBACName
+# the built-in kinds whose validation takes ObjectMeta's from k8s.io/apimachinery, not from the core group's
+# (pkg/apis/core/validation.ValidateObjectMeta), so a finalizer is only a qualified name for them, as for a custom
+# resource (its "standard finalizer" rule is core's); a PodDisruptionBudget's and a legacy Event's validate none
+# (the registry's own check is apimachinery's)
+GENERIC_META = frozenset({
+    "PodDisruptionBudget", "Event", "Lease", "LeaseCandidate", "RuntimeClass", "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+    "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "CustomResourceDefinition", "APIService"})
+STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})  # (helper.IsStandardFinalizerName)
 
 
 def required_name(path: str, value: str, rule: Callable[[str], list[str]]) -> list[Cause]:
@@ -54,11 +64,12 @@ def labels(path: str, mapping: Any) -> list[Cause]:
 
 
 def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
-                rule: Callable[[str], list[str]] | None = None) -> list[Cause]:
+                rule: Callable[[str], list[str]] | None = None, core: bool = False) -> list[Cause]:
     """What ValidateObjectMeta finds wrong, in its order (labels and annotations in key order: Go's map order
     is random, so the apiserver's own order of several label errors is not fixed). `custom`: a custom
     resource, whose name is a DNS subdomain whatever its kind; `rule`: the name's, where the object decides it
-    (a signer's trust bundle)."""
+    (a signer's trust bundle); `core`: the core group's ValidateObjectMeta (core_meta), which adds its own rule
+    of finalizers."""
     causes: list[Cause] = []
     if rule is None and (custom or kind not in UNCHECKED_NAMES):
         rule = subdomain if custom else dns_label if kind in LABEL_NAMED else path_segment if kind in PATH_NAMED \
@@ -79,7 +90,38 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
         causes += invalid_each("metadata.annotations", key, qualified_name(key.lower()))
     causes += annotations_size("metadata.annotations", annotations)
     owners = meta.get("ownerReferences")
-    return causes + (owner_references(owners) if isinstance(owners, list) else [])
+    causes += owner_references(owners) if isinstance(owners, list) else []
+    return causes + finalizers(meta.get("finalizers"), core=core)
+
+
+def core_meta(kind: str, builtin: bool) -> bool:
+    """Whether a kind's validation takes ObjectMeta's from the core group (most built-in kinds)."""
+    return builtin and kind not in GENERIC_META
+
+
+def finalizers(names: Any, *, core: bool) -> list[Cause]:
+    """ValidateFinalizers: each a qualified name, not both orphan and foregroundDeletion; then, with `core`, the
+    core group's rule, by index: a name without a "/" must be a standard finalizer (validateKubeFinalizerName)."""
+    names = [str(n) for n in names] if isinstance(names, list) else []
+    causes = [c for name in names for c in invalid_each("metadata.finalizers", name, qualified_name(name))]
+    if "orphan" in names and "foregroundDeletion" in names:
+        causes.append(invalid("metadata.finalizers", names,
+                              "finalizer orphan and foregroundDeletion cannot be both set"))
+    return causes + [invalid(f"metadata.finalizers[{i}]", name, NOT_STANDARD)
+                     for i, name in enumerate(names) if core and "/" not in name and name not in STANDARD_FINALIZERS]
+
+
+NOT_STANDARD = "name is neither a standard finalizer name nor is it fully qualified"
+
+
+def finalizer_warnings(names: Any, before: Any = None) -> list[str]:
+    """A custom resource's warnings of the finalizers a write adds (sorted): one without a "/" that is not
+    standard should be domain-qualified (the custom resource strategy's validateKubeFinalizerName)."""
+    added = {str(n) for n in names} if isinstance(names, list) else set()
+    added -= {str(n) for n in before} if isinstance(before, list) else set()
+    return [f"metadata.finalizers: {quote(name)}: prefer a domain-qualified finalizer name"
+            f"{' including a path (/)' if '.' in name else ''} to avoid accidental conflicts with other finalizer "
+            "writers" for name in sorted(added) if "/" not in name and name not in STANDARD_FINALIZERS]
 
 
 _ANNOTATIONS_MAX = 256 * (1 << 10)  # TotalAnnotationSizeLimitB

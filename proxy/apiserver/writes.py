@@ -560,8 +560,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         # of the metadata, only once the strategy found nothing, with the path segment rule of a name)
         causes = specvalidation.spec_causes(obj) or validation.object_meta(t.kind, meta, rule=path_segment)
     else:
-        causes = validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj)) \
-            + specvalidation.spec_causes(obj)
+        causes = validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj),
+                                        core=validation.core_meta(t.kind, t.builtin)) + specvalidation.spec_causes(obj)
     if causes := causes + _schema_causes(t, obj, None, causes):
         return _refused(t, name, causes)
     if not by_update and not opts.dry_run and isinstance(sent, int) and sent:
@@ -919,7 +919,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if not t.subresource:  # kept on the main resource (PrepareForUpdate, before validation: a definition's
         _keep_status(t, new, current)  # stored versions)
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin,
-                                    rule=_name_rule(t, new))
+                                    rule=_name_rule(t, new), core=validation.core_meta(t.kind, t.builtin))
     if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
         causes.insert(0, invalid("metadata.uid", meta["uid"], "field is immutable"))
     if signing:
