@@ -685,7 +685,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         # the answer is the list as it was before the deletes (items without kind and apiVersion)
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
-        *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns),
+        *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -784,6 +784,49 @@ def _claim_parameters(ns: str) -> tuple[Step, ...]:
         Step("takes a merge patch", "PATCH", f"{claims}/sorted", labelled, MERGE, fields=fields),
         Step("and a strategic merge patch", "PATCH", f"{claims}/sorted", {"metadata": {"labels": {"a": "c"}}}, SMP,
              fields=fields),
+    )
+
+
+def _finalizer_names(ns: str) -> tuple[Step, ...]:
+    """Finalizers are qualified names, not both orphan and foregroundDeletion, and, where the kind's validation
+    takes ObjectMeta's from the core group, one without a "/" is a standard one; a Lease's and (on update) a
+    legacy Event's do not."""
+    cms, leases = f"/api/v1/namespaces/{ns}/configmaps", f"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases"
+    many = ["hold", "example.com/ok", "bad name/x", "kubernetes", "orphan", "foregroundDeletion"]
+    event = {"metadata": {"name": "fe"}, "involvedObject": {"kind": "Pod", "name": "p", "namespace": ns},
+             "reason": "r"}
+    return (
+        Step("a configmap's finalizers, every rule broken", "POST", cms, _cm("fin", finalizers=many), fields=INVALID),
+        Step("a configmap with a label and a finalizer refused", "POST", cms,
+             _cm("fin", finalizers=["hold"], labels={"-x": "y"}), fields=INVALID),
+        Step("a configmap to hold finalizers", "POST", cms, _cm("fin"), fields=("code",)),
+        Step("finalizers added by a patch", "PATCH", f"{cms}/fin", {"metadata": {"finalizers": ["hold", "a/b", ""]}},
+             MERGE, fields=INVALID),
+        Step("a qualified one", "PATCH", f"{cms}/fin", {"metadata": {"finalizers": ["example.com/x"]}}, MERGE,
+             fields=("code", "metadata.finalizers")),
+        Step("removed", "PATCH", f"{cms}/fin", {"metadata": {"finalizers": None}}, MERGE, fields=("code",)),
+        Step("a lease's finalizers: only qualified names", "POST", leases,
+             {"metadata": {"name": "fin", "finalizers": ["hold", "orphan", "foregroundDeletion"]}}, fields=INVALID),
+        Step("an event", "POST", f"/api/v1/namespaces/{ns}/events", event, fields=("code",)),
+        Step("an event's finalizers on update", "PATCH", f"/api/v1/namespaces/{ns}/events/fe",
+             {"metadata": {"finalizers": ["hold", "-x/y"]}}, MERGE, fields=INVALID),
+    )
+
+
+def _null_items(ns: str) -> tuple[Step, ...]:
+    """A null item of a list decodes to its type's zero value, which validation then judges (a Container
+    without a name or image); a named map type is named in a type error (v1.ResourceList)."""
+    pods = f"/api/v1/namespaces/{ns}/pods"
+    pod = {"metadata": {"name": "nulls"}, "spec": {"containers": [None]}}
+    return (
+        Step("a pod whose container is null", "POST", pods, pod, fields=INVALID),
+        Step("a pod whose port and toleration are null", "POST", pods,
+             {**pod, "spec": {"containers": [{"name": "c", "image": "i", "ports": [None]}], "volumes": [None]}},
+             fields=INVALID),
+        Step("a quota whose hard limits are a list", "POST", f"/api/v1/namespaces/{ns}/resourcequotas",
+             {"metadata": {"name": "nulls"}, "spec": {"hard": []}}, fields=INVALID),
+        Step("a review whose extra is a string", "POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews",
+             {"spec": {"user": "u", "resourceAttributes": {"verb": "get"}, "extra": {"a": "x"}}}, fields=INVALID),
     )
 
 

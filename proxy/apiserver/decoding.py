@@ -187,6 +187,7 @@ _SCALARS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "uint": ("uint32", int), "double": ("float64", (int, float)), "float": ("float32", (int, float)),
     "time": ("v1.Time", str), "microtime": ("v1.MicroTime", str), "duration": ("v1.Duration", str),
 }
+_OWN_TYPES = {"quantity": "resource.Quantity", "intorstr": "intstr.IntOrString", "raw": "runtime.RawExtension"}
 
 
 def _go_name(kind: Any, flags: str = "", named: str = "") -> str:
@@ -205,7 +206,15 @@ def _go_name(kind: Any, flags: str = "", named: str = "") -> str:
     if name.startswith("."):
         package, _, struct = name[1:].rpartition(".")  # (Go names the type by its package: `v2.HPAStatus`)
         return f"{package.rpartition('/')[2]}.{struct}"
-    return _SCALARS[name][0] if name in _SCALARS else name
+    return _SCALARS[name][0] if name in _SCALARS else _OWN_TYPES.get(name, name)
+
+
+def _items_of(composite: str) -> str:
+    """The Go name of the items of a map or slice type named `composite` (`map[v1.QualifiedName]v1.DeviceAttribute`:
+    v1.DeviceAttribute); "" where the name does not say (a named type)."""
+    if composite.startswith("map["):
+        return composite[composite.index("]") + 1:]
+    return composite.removeprefix("[]") if composite.startswith("[]") else ""
 
 
 def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
@@ -268,42 +277,45 @@ def own_decoder_error(value: Any, kind: str, where: str = "") -> _Ends | None:
     return None
 
 
-def _typed(value: Any, kind: Any, flags: str, struct: str, path: str, named: str = "") -> Iterator[str]:
-    """Each error of a field's value, depth first in the body's order (a type error, or an _Ends)."""
+def _typed(value: Any, kind: Any, flags: str, struct: str, path: str, named: str = "", composite: str = ""
+           ) -> Iterator[str]:
+    """Each error of a field's value, depth first in the body's order (a type error, or an _Ends); `composite`:
+    the Go name of its map or slice type where it is not derived from its items' (`v1.ResourceList`)."""
     if isinstance(kind, str) and kind in _UNMARSHALERS and "r" not in flags and value is not None:
         if (ends := own_decoder_error(value, kind, f"{struct}.{path}")) is not None:
             yield ends
         return
     if (got := _fits_kind(value, kind, flags)) is not None:
-        yield f"cannot unmarshal {got} into Go struct field {struct}.{path} of type {_go_name(kind, flags, named)}"
+        yield (f"cannot unmarshal {got} into Go struct field {struct}.{path} of type "
+               f"{composite or _go_name(kind, flags, named)}")
         return
     if value is None:
         return
+    items = _items_of(composite)
     if "r" in flags:
         for item in value:
-            yield from _typed(item, kind, "", struct, path, named)
+            yield from _typed(item, kind, "", struct, path, named, items)
     elif isinstance(kind, list):
-        items = value.values() if kind[0] == "map" else value
-        for item in items:
-            yield from _typed(item, kind[2] if kind[0] == "map" else kind[1], "", struct, path, named)
+        for item in value.values() if kind[0] == "map" else value:
+            yield from _typed(item, kind[2] if kind[0] == "map" else kind[1], "", struct, path, named, items)
     elif isinstance(kind, str) and kind.startswith("."):
         yield from _struct(value, kind[1:], f"{path}.")
 
 
 @functools.cache
-def _promoted(message: str) -> dict[str, tuple[Any, str, str, str]]:
+def _promoted(message: str) -> dict[str, tuple[Any, str, str, str, str]]:
     """json_field_map with, for a field promoted from an embedded (inline) struct, the embedded structs' Go
     names, which the decoder's error path holds (`livenessProbe.ProbeHandler.httpGet`), and each field's named
-    scalar type (gotypes.named)."""
-    out: dict[str, tuple[Any, str, str, str]] = {}
-    named = gotypes.named(message)
+    scalar type (gotypes.named) and named map or slice type (gotypes.composite)."""
+    out: dict[str, tuple[Any, str, str, str, str]] = {}
+    named, composite = gotypes.named(message), gotypes.composite(message)
     for _, name, kind, flags in gotypes.fields(message):
         if "i" in flags and isinstance(kind, str) and kind.startswith("."):
             embedded = kind.rsplit(".", 1)[1]
-            for key, (k, f, via, n) in _promoted(kind[1:]).items():
-                out.setdefault(key, (k, f, f"{embedded}.{via}", n))
+            for key, (k, f, via, n, c) in _promoted(kind[1:]).items():
+                out.setdefault(key, (k, f, f"{embedded}.{via}", n, c))
         else:
-            out.setdefault(name, (kind, flags, "", named.get(name, "")))
+            out.setdefault(name, (kind, flags, "", named.get(name, ""), composite.get(name, "")))
     return out
 
 
@@ -312,8 +324,8 @@ def _struct(obj: dict[str, Any], message: str, prefix: str) -> Iterator[str]:
     name = message.rsplit(".", 1)[1]
     for key, value in obj.items():
         if key in known:
-            kind, flags, via, named = known[key]
-            yield from _typed(value, kind, flags, name, prefix + via + key, named)
+            kind, flags, via, named, composite = known[key]
+            yield from _typed(value, kind, flags, name, prefix + via + key, named, composite)
 
 
 def type_error(obj: dict[str, Any], kind: str, *, typed: bool, api_version: str = "") -> str | None:

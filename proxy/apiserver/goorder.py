@@ -106,7 +106,7 @@ def _decoded(value: Any, kind: Any, flags: str, stored: bool) -> Any:
     if "r" in flags and isinstance(value, list):
         for v in value:
             _whole(v, kind, flags)
-        return gotypes.emitted([_item(v, kind, stored) for v in value], kind, flags)
+        return gotypes.emitted([_element(v, kind, stored) for v in value], kind, flags)
     _whole(value, kind, flags)
     return gotypes.emitted(_item(value, kind, stored), kind, flags)
 
@@ -181,7 +181,7 @@ def _item(value: Any, kind: Any, stored: bool = False) -> Any:
             return {k: _item(value[k], kind[2], stored) if value[k] is not None else gotypes.zero(kind[2], "")
                     for k in sorted(value)}
         if kind[0] == "list" and isinstance(value, list):
-            return [_item(v, kind[1], stored) for v in value]
+            return [_element(v, kind[1], stored) for v in value]
         return value
     if kind.startswith(".") and isinstance(value, dict):
         return _stored(value, kind[1:], stored)
@@ -193,6 +193,12 @@ def _item(value: Any, kind: Any, stored: bool = False) -> Any:
         raise Undecodable(f"illegal base64 data at input byte {at}",
                           f"error decoding from json: illegal base64 data at input byte {at}")
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
+
+
+def _element(value: Any, kind: Any, stored: bool) -> Any:
+    """A list's item: a null one is the zero value of its type (`containers: [null]` holds one empty
+    Container, which validation then refuses field by field)."""
+    return _item(value, kind, stored) if value is not None else gotypes.zero(kind, "")
 
 
 def _stored(obj: Obj, message: str, stored: bool) -> Obj:

@@ -9,7 +9,9 @@ slice, such as Verbs or a map's ExtraValue, which gogo wraps in a message of one
 p pointer, r repeated, o omitempty, z omitzero, i inline (an embedded struct whose fields JSON flattens
 into its parent's), w an integer of 64 bits. protobuf.py reads bodies with it; apiserver/goorder.py orders
 keys by it; apiserver/decoding.py words type errors with it. `named` holds, per message, its fields of a
-named scalar type by their Go name (`v1.ServiceType`, `types.UID`), which encoding/json's type errors name.
+named scalar type by their Go name (`v1.ServiceType`, `types.UID`), which encoding/json's type errors name,
+and `composite` its fields of a named map or slice type, or of a map keyed by or holding a named type
+(`v1.ResourceList`, `map[v1.QualifiedName]v1.DeviceAttribute`), by theirs.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ Field = tuple[int, str, Any, str]
 
 
 @functools.cache
-def _schemas() -> tuple[dict[str, str], dict[str, list[Field]], dict[str, dict[str, str]]]:
+def _schemas() -> tuple[dict[str, str], dict[str, list[Field]], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     doc = json.loads(resources.files(__package__).joinpath("protobuf_schemas.json").read_text())
     messages = {name: [(f[0], f[1], f[2], f[3]) for f in fields] for name, fields in doc["messages"].items()}
-    return doc["kinds"], messages, doc["named"]
+    return doc["kinds"], messages, doc["named"], doc["composite"]
 
 
 def kinds() -> list[str]:
@@ -53,6 +55,12 @@ def fields(message: str) -> list[Field]:
 def named(message: str) -> dict[str, str]:
     """A message's fields of a named scalar type, by JSON name: their Go name (`v1.ServiceType`)."""
     return _schemas()[2].get(message, {})
+
+
+def composite(message: str) -> dict[str, str]:
+    """A message's fields of a map or slice type Go names otherwise than by its items' type, by JSON name: their
+    Go name (`v1.ResourceList`, `map[v1.QualifiedName]v1.DeviceAttribute`)."""
+    return _schemas()[3].get(message, {})
 
 
 @functools.cache

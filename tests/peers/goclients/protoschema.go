@@ -58,6 +58,16 @@ func isMessage(t reflect.Type) bool {
 type schemaWalk struct {
 	messages map[string][][]any
 	named    map[string]map[string]string // per message, its fields of a named scalar type (v1.ServiceType)
+	// per message, its fields of a named map or slice type or of a map keyed by a named type
+	// (v1.ResourceList, map[v1.QualifiedName]v1.DeviceAttribute), as encoding/json's type errors name them
+	composite map[string]map[string]string
+}
+
+func addTo(table map[string]map[string]string, message, field, value string) {
+	if table[message] == nil {
+		table[message] = map[string]string{}
+	}
+	table[message][field] = value
 }
 
 func messageName(t reflect.Type) string {
@@ -173,10 +183,10 @@ func (w *schemaWalk) fields(t reflect.Type) ([][]any, error) {
 			name = f.Name
 		}
 		if named := namedScalar(ft); named != "" {
-			if w.named[messageName(t)] == nil {
-				w.named[messageName(t)] = map[string]string{}
-			}
-			w.named[messageName(t)][name] = named
+			addTo(w.named, messageName(t), name, named)
+		}
+		if composite := namedComposite(ft); composite != "" {
+			addTo(w.composite, messageName(t), name, composite)
 		}
 		out = append(out, []any{number, name, kind, flags})
 	}
@@ -218,7 +228,8 @@ func kindsOfScheme(w *schemaWalk) (map[string]string, error) {
 }
 
 func runProtoSchema(_ []string) error {
-	w := &schemaWalk{messages: map[string][][]any{}, named: map[string]map[string]string{}}
+	w := &schemaWalk{messages: map[string][][]any{}, named: map[string]map[string]string{},
+		composite: map[string]map[string]string{}}
 	kinds, err := kindsOfScheme(w)
 	if err != nil {
 		return err
@@ -230,6 +241,8 @@ func runProtoSchema(_ []string) error {
 	printSorted(w.messages)
 	fmt.Println("}, \"named\": {")
 	printSorted(w.named)
+	fmt.Println("}, \"composite\": {")
+	printSorted(w.composite)
 	fmt.Println("}}")
 	return nil
 }
@@ -340,6 +353,24 @@ func namedScalar(t reflect.Type) string {
 		if t.Name() != "" && t.PkgPath() != "" {
 			return path.Base(t.PkgPath()) + "." + t.Name()
 		}
+	}
+	return ""
+}
+
+// namedComposite is the Go name of a field's map or slice type (past a pointer) where encoding/json's type
+// errors name it otherwise than "map[string]" or "[]" before its items' type: a named one (v1.ResourceList)
+// or a map keyed by a named type or holding one; "" for anything else.
+func namedComposite(t reflect.Type) string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t.Kind() != reflect.Map && (t.Kind() != reflect.Slice || t.Elem().Kind() == reflect.Uint8):
+		return ""
+	case t.Name() != "" || (t.Kind() == reflect.Map && t.Key().Name() != "string"):
+		return t.String()
+	case t.Kind() == reflect.Map && namedComposite(t.Elem()) != "":
+		return "map[string]" + namedComposite(t.Elem()) // (a map of ExtraValue)
 	}
 	return ""
 }
