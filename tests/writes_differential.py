@@ -674,6 +674,8 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("take its name label off", "PATCH", f"/api/v1/namespaces/{ns}-child",
              {"metadata": {"labels": {"kubernetes.io/metadata.name": None, "team": "a"}}}, MERGE,
              fields=("code", "metadata.labels")),
+        Step("an empty phase written to its status is Active (defaulted)", "PATCH",
+             f"/api/v1/namespaces/{ns}-child/status", {"status": {"phase": ""}}, MERGE, fields=("code", "status")),
         Step("delete it", "DELETE", f"/api/v1/namespaces/{ns}-child",
              fields=("code", "kind", "metadata.deletionGracePeriodSeconds", "spec", "status")),
         Step("get it after", "GET", f"/api/v1/namespaces/{ns}-child", fields=("code", "spec", "status")),

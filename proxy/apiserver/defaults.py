@@ -648,6 +648,14 @@ def _lease(obj: Obj, creating: bool, _uid: str = "") -> None:
             spec.pop(f, None)
 
 
+def _namespace(obj: Obj, _: bool, _uid: str = "") -> None:
+    """SetDefaults_NamespaceStatus: a phase left empty is Active, in whatever body a namespace is decoded from
+    (its status is a struct, always defaulted): a status write of an empty phase makes it Active."""
+    status = obj.get("status")
+    if status is None or isinstance(status, dict):
+        obj["status"] = {**(status or {}), "phase": (status or {}).get("phase") or "Active"}
+
+
 def _pod_certificate_request(obj: Obj, _: bool, _uid: str = "") -> None:
     spec = obj.get("spec")
     if isinstance(spec, dict) and spec.get("maxExpirationSeconds") is None:  # (+default=86400)
@@ -710,6 +718,7 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
     ("coordination.k8s.io/v1", "Lease"): _lease,
     ("certificates.k8s.io/v1", "PodCertificateRequest"): _pod_certificate_request,
     ("v1", "Pod"): _pod,
+    ("v1", "Namespace"): _namespace,
     ("v1", "Node"): _node,
     ("v1", "PodTemplate"): _pod_template,
     ("v1", "ReplicationController"): _replication_controller,
