@@ -179,6 +179,8 @@ def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
     (struct order, empty fields left out, a missing priority 0, a condition's missing time null), a Service
     reference's port defaulted to 443."""
     status = api_service.get("status")
+    if isinstance(status, dict) and status.get("conditions") in ([], None):  # (omitempty)
+        status.pop("conditions", None)
     if isinstance(status, dict) and isinstance(status.get("conditions"), list):
         status["conditions"] = [{k: c.get(k) if c.get(k) is not None else ("" if zero == "string" else None)
                                  for k, zero in _CONDITION if zero != "" or c.get(k) not in (None, "")}

@@ -12,6 +12,7 @@ body's key order, as here.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -413,6 +414,37 @@ def _unstructured(value: Any, kind: Any, flags: str, named: str) -> Iterator[str
                 yield why
     elif kind not in _OWN_DECODERS and (why := _unconvertible(value, got, _go_name(kind, flags), named)):
         yield why
+
+
+def api_service_unstructured_error(obj: dict[str, Any]) -> str | None:
+    """unstructured_error of an APIService, whose Go type the protobuf schemas do not hold (_API_SERVICE_SPEC):
+    its metadata, spec and status in field order."""
+    service = {"spec": {**_API_SERVICE_SPEC, "service": _SERVICE_REFERENCE},
+               "status": {"conditions": [_API_SERVICE_CONDITION]}}
+    meta = _unstructured(obj["metadata"], "." + gotypes.OBJECT_META, "", "") if "metadata" in obj else iter(())
+    return next(itertools.chain(meta, _unstructured_fields(obj, service)), None)
+
+
+def _unstructured_fields(value: Any, fields: dict[str, Any]) -> Iterator[str]:
+    """_unstructured for a struct given as {field: kind, (kind, its Go name), a struct's fields, or [its items'
+    fields]}."""
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        yield f"cannot restore struct from: {_UNSTRUCTURED_KINDS[json_kind(value)]}"
+        return
+    for name, kind in fields.items():
+        item = value.get(name)
+        if isinstance(kind, dict):
+            yield from _unstructured_fields(item, kind)
+        elif isinstance(kind, list) and item is not None and not isinstance(item, list):
+            yield f"cannot restore slice from {_UNSTRUCTURED_KINDS[json_kind(item)]}"
+        elif isinstance(kind, list):
+            for each in item or ():
+                yield from _unstructured_fields(each, kind[0])
+        elif name in value:
+            go, named = kind if isinstance(kind, tuple) else (kind, "")
+            yield from _unstructured(item, go, "", named)
 
 
 def _unconvertible(value: Any, got: str, underlying: str, named: str) -> str | None:

@@ -73,7 +73,7 @@ def unknown_fields(obj: dict[str, Any], kind: str, api_version: str) -> list[str
 def meta_unknown_fields(meta: Any) -> list[str]:
     """The fields ObjectMeta does not have, for a custom resource's metadata (decoded as ObjectMeta)."""
     return [] if not isinstance(meta, dict) else \
-        [path for _, path in _message(meta, "apis/meta/v1.ObjectMeta", "metadata", _NONE)]
+        [path for _, path in _message(meta, gotypes.OBJECT_META, "metadata", _NONE)]
 
 
 def duplicates(value: Any, dups: Duplicates) -> list[str]:

@@ -15,8 +15,7 @@ from . import crdtypes, decoding, quantity
 
 Obj = dict[str, Any]
 
-_OBJECT_META = "apis/meta/v1.ObjectMeta"
-META_ORDER = tuple(name for name, _, _ in gotypes.json_fields(_OBJECT_META))
+META_ORDER = tuple(name for name, _, _ in gotypes.json_fields(gotypes.OBJECT_META))
 
 
 def ordered(mapping: Obj, order: tuple[str, ...]) -> Obj:
@@ -29,12 +28,12 @@ def ordered(mapping: Obj, order: tuple[str, ...]) -> Obj:
 def decoded_meta(meta: Obj) -> Obj:
     """ObjectMeta after json.Unmarshal into its Go type and json.Marshal back: what a custom resource's storage
     keeps of its metadata (the codec coerces it: unknown fields, and empty lists and maps, gone)."""
-    return _stored(meta, _OBJECT_META, False)
+    return _stored(meta, gotypes.OBJECT_META, False)
 
 
 def ordered_meta(meta: Obj) -> Obj:
     """ObjectMeta: its struct's fields in order, labels and annotations (maps) sorted."""
-    return _message(meta, _OBJECT_META)
+    return _message(meta, gotypes.OBJECT_META)
 
 
 def _value(value: Any, kind: Any, flags: str = "") -> Any:

@@ -742,6 +742,8 @@ def _decoding_error(t: Target, obj: dict[str, Any], strategic: bool = False) -> 
     if (error := other_type(t, obj, patched=True)) is not None:
         return error
     message = gotypes.message_of_kind(t.api_version, t.kind) if t.builtin and strategic else None
+    if t.builtin and strategic and t.kind == "APIService" and (error := decoding.api_service_unstructured_error(obj)):
+        return error
     if message is None:
         error = _json_error(t, obj)
         return error if error is not None or t.custom is None else embedded.decoding_error(obj, t.custom.schema)

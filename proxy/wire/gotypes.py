@@ -23,6 +23,7 @@ from importlib import resources
 from typing import Any
 
 Field = tuple[int, str, Any, str]
+OBJECT_META = "apis/meta/v1.ObjectMeta"  # (every object's metadata, the message of its own table entry)
 
 
 @functools.cache
