@@ -688,6 +688,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
+        *_device_selectors(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -812,6 +813,22 @@ def _finalizer_names(ns: str) -> tuple[Step, ...]:
         Step("an event", "POST", f"/api/v1/namespaces/{ns}/events", event, fields=("code",)),
         Step("an event's finalizers on update", "PATCH", f"/api/v1/namespaces/{ns}/events/fe",
              {"metadata": {"finalizers": ["hold", "-x/y"]}}, MERGE, fields=INVALID),
+    )
+
+
+def _device_selectors(ns: str) -> tuple[Step, ...]:
+    """A device selector's CEL expression must compile: one that ends where an operand is due is refused with
+    cel-go's syntax error (an empty one at column 0, without a line to show)."""
+    classes = "/apis/resource.k8s.io/v1/deviceclasses"
+    claim = {"metadata": {"name": "sel"}, "spec": {"devices": {"requests": [{"name": "r", "exactly": {
+        "deviceClassName": "c", "selectors": [{"cel": {"expression": "device.driver == "}}]}}]}}}
+    return (
+        Step("a device class whose selectors do not compile", "POST", classes,
+             {"metadata": {"name": f"{ns}-sel"}, "spec": {"selectors": [{"cel": {"expression": ""}},
+                                                                        {"cel": {"expression": "1 +"}}]}},
+             fields=INVALID),
+        Step("a claim whose selector does not compile", "POST",
+             f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaims", claim, fields=INVALID),
     )
 
 

@@ -60,13 +60,27 @@ def _compiled(text: str, s: dict[str, Any], resource: bool, optional_old_self: b
     try:
         tree = cel.parse(text)
     except cel.Incomplete as end:
-        return _shown(text, end.at, f"Syntax error: mismatched input '<EOF>' expecting {_EXPRESSION_START}"), UNKNOWN
+        return _shown(text, end.at, _AT_THE_END), UNKNOWN
     except cel.Unsupported:
         return "", UNKNOWN
     errors: list[tuple[int, str]] = []
     self_type = decl(s, resource)
     result = _typed(tree, {"self": self_type, "oldSelf": UNKNOWN if optional_old_self else self_type}, errors)
     return "\n".join(_shown(text, at, what) for at, what in sorted(errors)), result
+
+
+def syntax_error(text: str) -> str | None:
+    """What compiling `text` says where it ends before an operand (`compilation failed: ERROR: <input>:1:0:
+    Syntax error: …`), in an environment this checker does not type (a device selector's): None otherwise."""
+    if not text:  # (at column 0, and no line to show)
+        return f"compilation failed: ERROR: <input>:1:0: {_AT_THE_END}"
+    try:
+        cel.parse(text)
+    except cel.Incomplete as end:
+        return "compilation failed: " + _shown(text, end.at, _AT_THE_END)
+    except cel.Unsupported:
+        pass
+    return None
 
 
 def names_old_self(rule: str) -> bool:
@@ -155,6 +169,7 @@ _NO_OVERLOAD = ("no overload",)
 # what cel-go's grammar expects where an expression starts (its syntax error's words)
 _EXPRESSION_START = "{'[', '{', '(', '.', '-', '!', 'true', 'false', 'null', NUM_FLOAT, NUM_INT, NUM_UINT, STRING, " \
     "BYTES, IDENTIFIER}"
+_AT_THE_END = f"Syntax error: mismatched input '<EOF>' expecting {_EXPRESSION_START}"
 _FUNCTIONS = {"==": "_==_", "!=": "_!=_", "<": "_<_", "<=": "_<=_", ">": "_>_", ">=": "_>=_", "+": "_+_",
               "-": "_-_", "*": "_*_", "/": "_/_", "%": "_%_", "in": "@in", "!": "!_", "neg": "-_", "?": "_?_:_"}
 _NUMBERS = ("int", "uint", "double")

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from ..wire import names
-from . import validation
+from . import celcheck, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -383,13 +383,17 @@ def _allocation_mode(request: Obj, path: str) -> list[Cause]:
 
 
 def _selectors(selectors: Any, path: str) -> list[Cause]:
-    """validateSelector: a CEL expression, at most 10 Ki long (its compilation is not modelled)."""
+    """validateSelector: a CEL expression, at most 10 Ki long, that compiles (only an expression that ends where
+    an operand is due is refused here: celcheck.syntax_error)."""
     causes: list[Cause] = []
     for i, selector in enumerate(dicts(selectors)):
-        if not isinstance(cel := selector.get("cel"), dict):
+        expression = str(cel.get("expression") or "") if isinstance(cel := selector.get("cel"), dict) else ""
+        if not isinstance(cel, dict):
             causes.append(required(f"{path}[{i}].cel"))
-        elif len(str(cel.get("expression") or "")) > 10 * 1024:
+        elif len(expression) > 10 * 1024:
             causes.append(too_long(f"{path}[{i}].cel.expression", 10 * 1024))
+        elif (failed := celcheck.syntax_error(expression)) is not None:
+            causes.append(invalid(f"{path}[{i}].cel.expression", expression, failed))
     return causes
 
 
@@ -482,7 +486,7 @@ def claim_template_declared(obj: Obj, old: Obj | None) -> list[Cause]:
 
 
 def device_class(obj: Obj) -> list[Cause]:
-    """validateDeviceClassSpec: selectors given (CEL not compiled), configurations opaque with an object."""
+    """validateDeviceClassSpec: selectors given, configurations opaque with an object."""
     spec = as_dict(obj.get("spec"))
     causes = _selectors(spec.get("selectors"), "spec.selectors")
     configs = enumerate(dicts(spec.get("config")))
