@@ -83,7 +83,7 @@ def taken(*ips: str) -> Any:
 def test_allocate(sent: dict[str, Any], taken_ips: tuple[str, ...], dry_run: bool, want_ip: str,
                   refusal: str) -> None:
     ip = sent.get("clusterIP", "10.96.7.7")
-    new = {"spec": {"clusterIP": ip, "clusterIPs": [ip]}}
+    new = {"metadata": {"name": "s"}, "spec": {"clusterIP": ip, "clusterIPs": [ip]}}
     causes = serviceips.allocate(None, new, {"spec": sent}, taken=taken(*taken_ips), networks=[DEFAULT, EXTRA],
                                  dry_run=dry_run)
     assert [message.rsplit(f"failed to allocate IP {ip}: ", 1)[-1] for _, _, message in causes] == (
@@ -91,16 +91,35 @@ def test_allocate(sent: dict[str, Any], taken_ips: tuple[str, ...], dry_run: boo
     assert new["spec"]["clusterIP"] == new["spec"]["clusterIPs"][0] == want_ip
 
 
+@pytest.mark.parametrize(("sent", "dry_run", "refusal"), [
+    ({}, False, 'Invalid value: [""]: failed to allocate IP: IPAddress.networking.k8s.io "10.96.7.8" is invalid: '
+                'spec.parentRef.name: Required value'),  # (the IP drawn: the next free one)
+    ({"clusterIP": "10.212.0.5"}, False, 'Invalid value: ["10.212.0.5"]: failed to allocate IP 10.212.0.5: '
+     'IPAddress.networking.k8s.io "10.212.0.5" is invalid: spec.parentRef.name: Required value'),
+    ({"clusterIP": "192.168.9.9"}, False, 'Invalid value: ["192.168.9.9"]: failed to allocate IP 192.168.9.9: the '
+     'provided network does not match the current range'),  # (checked before the IPAddress is made)
+    ({}, True, ""),  # a dry run makes no IPAddress
+])
+def test_a_service_without_a_name_fails_to_make_its_ip_address(sent: dict[str, Any], dry_run: bool,
+                                                                refusal: str) -> None:
+    ip = sent.get("clusterIP", "10.96.7.7")
+    new = {"metadata": {}, "spec": {"clusterIP": ip, "clusterIPs": [ip]}}
+    causes = serviceips.allocate(None, new, {"spec": sent}, taken=taken("10.96.7.7"), networks=[DEFAULT, EXTRA],
+                                 dry_run=dry_run)
+    assert [message for _, _, message in causes] == ([refusal] if refusal else [])
+
+
 def test_a_drawn_ip_moves_out_of_the_part_kept_for_ips_asked_for() -> None:
     """The allocator draws above the range's first 1/16 (at most 256 addresses, here 10.96.0.0–10.96.0.255)."""
-    new = {"spec": {"clusterIP": "10.96.0.5", "clusterIPs": ["10.96.0.5"]}}
+    new = {"metadata": {"name": "s"}, "spec": {"clusterIP": "10.96.0.5", "clusterIPs": ["10.96.0.5"]}}
     assert serviceips.allocate(None, new, {"spec": {}}, taken=taken(), networks=[DEFAULT], dry_run=False) == []
     assert ipaddress.ip_address(new["spec"]["clusterIP"]) >= ipaddress.ip_address("10.96.1.0")
 
 
 def test_an_update_that_keeps_its_ips_allocates_nothing() -> None:
     old = {"spec": {"clusterIP": "10.212.0.5", "clusterIPs": ["10.212.0.5"]}}
-    new = {"spec": {"clusterIP": "10.212.0.5", "clusterIPs": ["10.212.0.5"], "ports": [{"port": 81}]}}
+    new = {"metadata": {"name": "s"},
+           "spec": {"clusterIP": "10.212.0.5", "clusterIPs": ["10.212.0.5"], "ports": [{"port": 81}]}}
     assert serviceips.allocate(old, new, new, taken=taken("10.212.0.5"), networks=[DEFAULT, EXTRA],
                                dry_run=False) == []
 
@@ -132,14 +151,14 @@ def test_the_ip_address_of_a_service_is_the_kubernetes_services_made_its_own() -
 ])
 def test_an_ip_a_patch_of_any_type_names_is_asked_for(sent: Any) -> None:
     """Asked for, it is refused where it is taken; drawn, it would move to a free address."""
-    new = {"spec": {"clusterIP": "10.212.0.5", "clusterIPs": ["10.212.0.5"]}}
+    new = {"metadata": {"name": "s"}, "spec": {"clusterIP": "10.212.0.5", "clusterIPs": ["10.212.0.5"]}}
     causes = serviceips.allocate(None, new, sent, taken=taken("10.212.0.5"), networks=[DEFAULT, EXTRA],
                                  dry_run=False)
     assert [message.rsplit(": ", 1)[-1] for _, _, message in causes] == ["provided IP is already allocated"]
 
 
 def test_an_ip_only_like_one_the_body_names_is_drawn() -> None:
-    new = {"spec": {"clusterIP": "10.96.7.7", "clusterIPs": ["10.96.7.7"]}}
+    new = {"metadata": {"name": "s"}, "spec": {"clusterIP": "10.96.7.7", "clusterIPs": ["10.96.7.7"]}}
     sent = {"metadata": {"annotations": {"note": "10.96.7.77 and 110.96.7.7"}}, "spec": {}}
     assert serviceips.allocate(None, new, sent, taken=taken("10.96.7.7"), networks=[DEFAULT], dry_run=False) == []
     assert new["spec"]["clusterIP"] == "10.96.7.8"

@@ -368,3 +368,29 @@ def test_a_strategic_merge_patch_of_the_wrong_type_is_refused_in_the_unstructure
     assert answers(replay, "strategic-types") == real
     assert real[0] == (422, ' "" is invalid: patch: Invalid value: "…": cannot convert int64 to string')
     assert real[-1] == (200, "Deployment")  # (a whole float is an integer)
+
+
+_IP = re.compile(r'\\"\d+\.\d+\.\d+\.\d+\\"')  # (an IP quoted in a message, as JSON escapes it)
+
+
+def test_a_service_without_a_name_fails_in_its_allocator_before_validation(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The cluster IP allocator runs before the Service is validated: without a name it draws an IP (or takes the
+    one asked for) and fails to create the IPAddress whose parent it would be; its check of the cluster IP fields
+    comes first and alone. A headless or ExternalName Service, or a dry run, allocates nothing, and validation
+    says the name is required. (Each server's IPs are its own range's: masked.)"""
+    bodies = [{"ports": [{"port": 80}]}, {"ports": [{"port": 80}], "type": "NodePort"},
+              {"ports": [{"port": 80}], "clusterIPs": ["10.0.0.78"]}, {"ports": [{"port": 80}], "clusterIP": "None"},
+              {"type": "ExternalName", "externalName": "a.example.com"}]
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        out = []
+        for query, spec in [("", b) for b in bodies] + [("dryRun=All", bodies[0])]:
+            data = json.dumps({"apiVersion": "v1", "kind": "Service", "spec": spec}).encode()
+            code, doc, _ = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/services?{query}", data)
+            out.append((code, _IP.sub("IP", json.dumps(doc["message"]))))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "unnamed-services")
+    real = answers(real_server, "unnamed-services")
+    assert answers(replay, "unnamed-services") == real
+    assert "spec.parentRef.name: Required value" in real[0][1] and "name or generateName is required" in real[3][1]

@@ -186,10 +186,18 @@ def allocate(old: Obj | None, new: Obj | None, sent: Any, *, taken: Callable[[st
     cannot; `sent` is the body as the client sent it, an object or a patch of any type (an IP it names is asked for,
     any other new one was drawn).
     A drawn IP that is taken is replaced in `new` by the next free one; a dry run's by the range's network
-    address. `networks`: ranges(), the default one first."""
+    address. `networks`: ranges(), the default one first. The allocator runs before validation: a Service
+    without a name gets its IP and then fails to create the IPAddress naming it as its parent (a dry run creates
+    none)."""
     before, after = held(old), held(new)
     spec = (new or {}).get("spec") or {}
     asked = {ip for ip in after if names(sent, ip)}
+    unnamed = not dry_run and not ((new or {}).get("metadata") or {}).get("name")
+
+    def parentless(ip: str, at: str) -> list[Cause]:  # (the IPAddress validation's refusal, in the allocator's)
+        shown = [x if x in asked or x in before else "" for x in after]
+        why = f'IPAddress.networking.k8s.io "{ip}" is invalid: spec.parentRef.name: Required value'
+        return [invalid("spec.clusterIPs", shown, f"failed to allocate IP{at}: {why}")]
     refused: list[Cause] = []
     for i, ip in enumerate(after):
         try:
@@ -207,9 +215,13 @@ def allocate(old: Obj | None, new: Obj | None, sent: Any, *, taken: Callable[[st
                 refused.append(_failed(spec, ip, "the provided network does not match the current range"))
             elif taken(ip):
                 refused.append(_failed(spec, ip, "provided IP is already allocated"))
+            elif unnamed:
+                return parentless(ip, f" {ip}")
         elif dry_run:
             _replace(spec, i, str(networks[0].network_address))
         elif (free := _next_free(address, networks[0], taken, {*after[:i], *after[i + 1:]})) is not None:
+            if unnamed:
+                return parentless(free, "")
             _replace(spec, i, free)
         else:  # (ErrFull, which the apiserver answers as an internal error)
             refused.append(_failed(spec, ip, "range is full"))

@@ -42,12 +42,13 @@ def _taken(emu: Store, now: float) -> Callable[[str], bool]:
 def begin(emu: Store, now: float, sent: Any, dry_run: bool) -> writes.Begin:
     """A Service write's allocators (BeginCreate/BeginUpdate), once admission has run and before the Service is
     validated: its cluster IPs, then its node ports; refused where one asked for cannot be had, a drawn one that
-    is taken replaced. Cluster IP fields validation refuses are left to it: the allocator checks them first too."""
+    is taken replaced. Its own check of the cluster IP fields comes first, and alone (before the metadata's)."""
     def allocate(new: dict[str, Any], old: dict[str, Any] | None) -> Outcome | None:
         spec = new.get("spec") or {}
-        if serviceips.related_causes(spec) or serviceips.family_causes(spec):
-            return None
         name = str((new.get("metadata") or {}).get("name", ""))
+        if spec.get("type") != "ExternalName" and (
+                early := serviceips.related_causes(spec) or serviceips.family_causes(spec)):
+            return writes.invalid_object("", "Service", name, early)
         networks = serviceips.ranges(_objects(emu, bootstrap.SERVICE_CIDRS, now))
         refused = serviceips.allocate(old, new, sent, taken=_taken(emu, now), networks=networks, dry_run=dry_run)
         if not refused:
