@@ -688,7 +688,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
-        *_device_selectors(ns),
+        *_device_selectors(ns), *_role_refs(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -813,6 +813,22 @@ def _finalizer_names(ns: str) -> tuple[Step, ...]:
         Step("an event", "POST", f"/api/v1/namespaces/{ns}/events", event, fields=("code",)),
         Step("an event's finalizers on update", "PATCH", f"/api/v1/namespaces/{ns}/events/fe",
              {"metadata": {"finalizers": ["hold", "-x/y"]}}, MERGE, fields=INVALID),
+    )
+
+
+def _role_refs(ns: str) -> tuple[Step, ...]:
+    """A binding's role reference is immutable, and that check is declarative validation's in 1.37: after the
+    imperative ones (its kind), with the role's name and the subjects' names, in field order."""
+    bindings = f"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings"
+    user = {"kind": "User", "apiGroup": "rbac.authorization.k8s.io"}
+    return (
+        Step("a role binding", "POST", bindings, {"metadata": {"name": "ref"}, "roleRef": {
+            "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "r"}, "subjects": [{**user, "name": "u"}]},
+             fields=("code",)),
+        Step("its role reference removed, a subject without a name", "PATCH", f"{bindings}/ref",
+             {"roleRef": None, "subjects": [user]}, MERGE, fields=INVALID),
+        Step("its role reference's name emptied", "PATCH", f"{bindings}/ref", {"roleRef": {"name": ""}}, MERGE,
+             fields=INVALID),
     )
 
 

@@ -1138,8 +1138,6 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
         return eventapi.updated(new, old)
     if api_version == "apps/v1" and kind in ("Deployment", "ReplicaSet"):
         return _selector_immutable(new, old)
-    if kind == "RoleBinding" and new.get("roleRef") != old.get("roleRef"):  # (declarative only in alpha)
-        return [_role_ref_immutable(new)]
     if api_version == "v1" and kind == "PersistentVolumeClaim":
         return _pvc_update(new, old)
     if api_version == "batch/v1" and kind == "Job":
@@ -1504,10 +1502,6 @@ def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     return causes + [c for c in _declared(kind, api_version, obj, old) if c not in already]
 
 
-def _role_ref_immutable(obj: Obj) -> Cause:
-    return invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE)
-
-
 def _cron_job_declared(obj: Obj, _old: Obj | None) -> list[Cause]:
     return [] if as_dict(obj.get("spec")).get("schedule") else [required("spec.schedule")]
 
@@ -1529,8 +1523,8 @@ def _declared(kind: str, api_version: str, obj: Obj, old: Obj | None) -> list[Ca
         return [required(f"rules[{i}].verbs") for i, rule in enumerate(rules) if not rule.get("verbs")]
     if kind not in ("RoleBinding", "ClusterRoleBinding"):
         return []
-    changed = kind == "ClusterRoleBinding" and old is not None and obj.get("roleRef") != old.get("roleRef")
-    causes = [_role_ref_immutable(obj)] if changed else []
-    causes += [] if as_dict(obj.get("roleRef")).get("name") else [required("roleRef.name")]
+    causes = [] if as_dict(obj.get("roleRef")).get("name") else [required("roleRef.name")]
+    if old is not None and obj.get("roleRef") != old.get("roleRef"):
+        causes.append(invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE))
     return causes + [required(f"subjects[{i}].name") for i, subject in enumerate(dicts(obj.get("subjects")))
                      if not subject.get("name")]
