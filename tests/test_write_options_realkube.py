@@ -394,3 +394,28 @@ def test_a_service_without_a_name_fails_in_its_allocator_before_validation(
     real = answers(real_server, "unnamed-services")
     assert answers(replay, "unnamed-services") == real
     assert "spec.parentRef.name: Required value" in real[0][1] and "name or generateName is required" in real[3][1]
+
+
+def test_a_subresource_body_of_a_type_of_its_own_is_decoded_under_its_field_validation(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A TokenRequest, a Binding and an Eviction are decoded as their own types before anything is looked up: a
+    body naming another kind is refused, an unknown field is a Warning, or under Strict the refusal."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str, list[str]]]:
+        base = f"/api/v1/namespaces/{ns}"
+        rawhttp.call(*server, "POST", f"{base}/serviceaccounts", b'{"metadata": {"name": "sa"}}')
+        rawhttp.call(*server, "POST", f"{base}/pods", json.dumps(
+            {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}).encode())
+        token = {"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest", "spec": {"audiences": ["a"], "b": 1}}
+        bind = {"apiVersion": "v1", "kind": "Binding", "metadata": {"name": "p"}, "target": {"name": "n", "zz": 1}}
+        evict = {"apiVersion": "policy/v1", "kind": "Eviction", "metadata": {"name": "p"}, "zz": 1}
+        out = []
+        for sub, body in (("serviceaccounts/sa/token", token), ("pods/p/binding", {**bind, "kind": "1Gi"}),
+                          ("pods/p/binding", bind), ("pods/p/eviction", evict)):
+            for query in ("fieldValidation=Strict", ""):
+                code, doc, warnings = rawhttp.call(*server, "POST", f"{base}/{sub}?{query}", json.dumps(body).encode())
+                out.append((code, doc.get("message", "") if doc.get("kind") == "Status" else doc.get("kind"), warnings))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "subresource-bodies")
+    real = answers(real_server, "subresource-bodies")
+    assert answers(replay, "subresource-bodies") == real
+    assert [code for code, _, _ in real] == [400, 201, 400, 400, 400, 201, 400, 201] and real[1][2]

@@ -396,15 +396,36 @@ def scale_undecodable(t: Target, error: str) -> Outcome:
                 f'Scale in version "v1" cannot be handled as a Scale: {error}', "BadRequest")
 
 
+# the type of the body a subresource takes where it is not the resource's own: (apiVersion, kind)
+_BODY_TYPES = {"scale": ("autoscaling/v1", "Scale"), "token": ("authentication.k8s.io/v1", "TokenRequest"),
+               "binding": ("v1", "Binding"), "eviction": ("policy/v1", "Eviction")}
+
+
+def _body_type(t: Target, obj: Any) -> tuple[str, str] | None:
+    """(apiVersion, kind) of the body a subresource takes; an eviction's in the version it names."""
+    if t.subresource == "eviction" and isinstance(obj, dict) and obj.get("apiVersion") == "policy/v1beta1":
+        return "policy/v1beta1", "Eviction"
+    return _BODY_TYPES.get(t.subresource)
+
+
 def other_type(t: Target, obj: Any, *, patched: bool = False) -> str | None:
-    """goorder.other_type_error of a body to a built-in endpoint, or to a scale (an autoscaling/v1 Scale, a
-    custom resource's too)."""
+    """goorder.other_type_error of a body to a built-in endpoint, or to a subresource that takes a type of its own
+    (an autoscaling/v1 Scale, a custom resource's too; a binding)."""
     if not isinstance(obj, dict):
         return None
-    if t.subresource == "scale":
-        error = other_type_error(obj, "autoscaling/v1", "Scale", patched=patched)
+    if (body := _body_type(t, obj)) is not None:
+        error = other_type_error(obj, *body, patched=patched)
         return CUSTOM_SCALE_UNDECODABLE if error is not None and t.custom is not None else error
     return other_type_error(obj, t.api_version, t.kind, patched=patched) if t.builtin else None
+
+
+def created_fields(t: Target, opts: Options, body: Any) -> tuple[Outcome | None, list[str]]:
+    """A body a subresource creates from (a token, a binding, an eviction) under its fieldValidation, as the
+    decoder judges it before anything is looked up: the refusal (of another type, or Strict), else the Warning
+    headers of its unknown fields."""
+    if (other := other_type(t, body)) is not None:
+        return fail(400, other, "BadRequest"), []
+    return _field_check("create", t, opts, body)
 
 
 def review_refusal(t: Target, body: Any) -> Outcome | None:
@@ -653,19 +674,19 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     the patched object's; a strategic merge patch's refusal quotes the patch as the merge left it (`quoted`),
     as for one it cannot decode."""
     problems: list[str] = []
-    scale = t.subresource == "scale"  # (an autoscaling/v1 Scale, whatever the resource's kind)
+    body = _body_type(t, obj)  # (an autoscaling/v1 Scale whatever the resource's kind, a TokenRequest...)
     if verb != "patch" and (other_type(t, obj) is not None or (isinstance(obj, dict) and (
-            decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1") if scale
+            decoding.type_error(obj, body[1], typed=True, api_version=body[0]) if body
             else _json_error(t, obj)) is not None)):
         return None, []  # (it fails to decode, as the type it names or its own, before its fields are judged)
     if isinstance(obj, dict) and opts.field_validation != "Ignore":
         dups = opts.duplicates
-        typed = fieldvalidation.strict_errors(obj, "Scale", "autoscaling/v1", dups) if scale and verb != "patch" \
+        typed = fieldvalidation.strict_errors(obj, body[1], body[0], dups) if body and verb != "patch" \
             else None if verb == "patch" or t.custom is not None else \
             fieldvalidation.strict_errors(obj, t.kind, t.api_version, dups)
         if typed is None:  # untyped, or a patch: the document's repeated keys, then the object's unknown fields
             repeated = fieldvalidation.duplicates(patch_doc if verb == "patch" else obj, dups)
-            unknown = fieldvalidation.unknown_fields(obj, "Scale", "autoscaling/v1") or [] if scale else \
+            unknown = fieldvalidation.unknown_fields(obj, body[1], body[0]) or [] if body else \
                 _unknown_fields(t, obj)
             typed = repeated + fieldvalidation.unknown(unknown)
         problems = typed
@@ -677,8 +698,12 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
     if problems and opts.field_validation == "Strict":
         if verb == "patch":
             return _unpatchable(obj, fieldvalidation.refusal(problems), quoted), []
-        if scale:
+        if t.subresource == "scale":
             return scale_undecodable(t, fieldvalidation.refusal(problems)), []
+        if body:  # (the type it takes, in the version it names)
+            api_version, kind = body
+            return fail(400, f'{kind} in version "{api_version.rpartition("/")[2]}" cannot be handled as a {kind}: '
+                             f"{fieldvalidation.refusal(problems)}", "BadRequest"), []
         if t.custom is not None and isinstance(obj, dict):  # (decoded in the version the body names)
             t = dataclasses.replace(t, version=str(obj.get("apiVersion") or "").rpartition("/")[2] or t.version)
         return _undecodable(t, fieldvalidation.refusal(problems)), []
@@ -838,11 +863,17 @@ def _commit(code: int, c: Commit, opts: Options) -> Outcome:
 _GENERATION_META = {"Deployment": "annotations", "EndpointSlice": "labels"}
 
 
-def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = False) -> bool:
+def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = False, builtin: bool = False
+                  ) -> bool:
     """Whether the fields a new generation counts changed: all but metadata and status, and status too for
-    a custom resource without a status subresource."""
+    a custom resource without a status subresource. A built-in kind's strategy compares them with
+    Semantic.DeepEqual, to which an empty list or map is none (as storage reads it back: `stored`), but for a
+    NetworkPolicy's (reflect.DeepEqual)."""
     if autoscalingv1.through_v1(new):
         old, new = autoscalingv1.as_v2(old), autoscalingv1.as_v2(new)  # (v1 carries spec in annotations)
+    if builtin and new.get("kind") != "NetworkPolicy":
+        kind, api_version = str(new.get("kind") or ""), str(new.get("apiVersion") or "")
+        old, new = (encoded(o, kind, api_version, stored=True) for o in (old, new))
     keys = (set(old) | set(new)) - (_NOT_SPEC - {"status"} if with_status else _NOT_SPEC)
     return any(old.get(k) != new.get(k) for k in keys)
 
@@ -976,7 +1007,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         return _refused(t, name, [forbidden("metadata.finalizers", why)])
     if t.subresource not in _STATUS_PARTS:
         changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent, current) \
-            if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t))
+            if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t), t.builtin)
         counted = _GENERATION_META.get(t.kind, "") if t.builtin else ""  # (nil and empty alike: Semantic.DeepEqual)
         changed = changed or (bool(counted) and (meta.get(counted) or {}) != (old_meta.get(counted) or {}))
         if (_has_generation(t) or t.kind in _GENERATION_FROM_ZERO) and t.kind not in _GENERATION_ONCE and changed:

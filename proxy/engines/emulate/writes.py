@@ -233,6 +233,9 @@ def _rbac_guard(emu: Store, user: rbac.User, t: writes.Target, now: float) -> wr
     return refusal
 
 
+_CREATED_FROM = ("token", "binding", "eviction")  # subresources a create gives a body of a type of its own
+
+
 def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
     """The PodDisruptionBudgets of a namespace, for an eviction."""
     if emu.timeline_of(eviction.PDB_PATH) is None:
@@ -303,6 +306,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == apiservices.SERVICES \
         and t.builtin else None
     raw = rawjson.write(info.verb, content_type, req.body, body, emu.stored_raw(path, t.key(), obj))
+    creating = writes.created_fields(t, opts, body) if t.subresource in _CREATED_FROM else (None, [])
     if t.builtin and t.kind in reviews.KINDS and (refused := writes.review_refusal(t, body)) is not None:
         outcome = refused
     elif t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
@@ -315,6 +319,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
                             stamp.timestamp)
+    elif creating[0] is not None:  # (decoded as the type it takes before anything is looked up)
+        outcome = creating[0]
     elif t.subresource == "token":  # a create, of a token for the service account: nothing stored
         outcome = tokens.request(t, obj, body, stamp, lambda resource, name: held(
             f"/api/v1/{resource}", "" if resource == "nodes" else info.namespace, name), emu.seed)
@@ -364,6 +370,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         found = [(ch.obj, state[ch.key].obj if ch.key in state else None) for ch in page.items]
         outcome = writes.delete_collection(t, found, stamp, opts, lists.list_meta(
             page.rv, page.cont, page.remaining, custom=t.custom is not None))
+    outcome.warnings = creating[1] + outcome.warnings  # (the decoder's, whatever came after)
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         classes = admission.STORAGE_CLASSES
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
