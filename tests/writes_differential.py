@@ -893,6 +893,11 @@ def _external_name_status(ns: str) -> tuple[Step, ...]:
         Step("made ExternalName: reads drop its traffic policy", "PATCH", f"{svcs}/en",
              {"spec": {**svc["spec"], "clusterIP": None, "clusterIPs": None}}, MERGE, fields=fields),
         Step("a PUT of its status answers the policy storage holds", "PUT", f"{svcs}/en/status", svc, fields=fields),
+        Step("a PUT to a missing one's status creates it, without the families the allocator gives", "PUT",
+             f"{svcs}/bystatus/status", {**svc, "metadata": {"name": "bystatus"},
+                                         "spec": {"type": "NodePort", "ports": [{"port": 80}]}},
+             fields=("code", "spec")),
+
         Step("a read does not", "GET", f"{svcs}/en", fields=fields),
         Step("a patch of its status", "PATCH", f"{svcs}/en/status", {"metadata": {"labels": {"a": "b"}}}, MERGE,
              fields=fields),

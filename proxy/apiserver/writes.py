@@ -501,8 +501,9 @@ def create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callabl
 def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callable[[str], dict[str, Any] | None],
             namespace_phase: str, applied: bool = False, admit: Admit | None = None,
             guard: Guard | None = None, begin: Begin | None = None, by_update: bool = False,
-            raw: rawjson.Write | None = None) -> Outcome:
-    """`by_update`: a create through the storage's update (an apply, or a PUT of a kind created so), which reads
+            raw: rawjson.Write | None = None, allocating: bool = True) -> Outcome:
+    """`allocating`: the storage's allocators run (a Service's cluster IPs, families and node ports, defaults.py).
+    `by_update`: a create through the storage's update (an apply, or a PUT of a kind created so), which reads
     a resourceVersion sent and then ignores it, where a create refuses a number."""
     bad = _check_body(t, body, "")
     if bad is not None:
@@ -566,7 +567,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         apiservices.created(obj, stamp.timestamp)
     short = t.builtin and defaults.stored_short(obj)
     try:
-        obj = _defaulted(obj, creating=True, uid=stamp.uid, custom=t.custom, applied=applied, now=stamp.timestamp)
+        obj = _defaulted(obj, creating=allocating, uid=stamp.uid, custom=t.custom, applied=applied,
+                         now=stamp.timestamp)
     except Undecodable as exc:
         return _undecodable(t, exc)
     if admit is not None:
@@ -1065,8 +1067,10 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
     if current is None and stamp is not None and t.subresource in ("", "status") and t.builtin \
             and t.kind in CREATED_BY_UPDATE:
         # the strategy's AllowCreateOnUpdate (a status strategy's too): created as by a POST
+        # (a Service's status store has no allocators: one a PUT to /status creates gets no IPs, families or ports)
         return _create(dataclasses.replace(t, subresource=""), body, stamp, opts, exists=lambda _: None,
-                       namespace_phase=namespace_phase, guard=guard, begin=begin, by_update=True, raw=raw)
+                       namespace_phase=namespace_phase, guard=guard, begin=begin, by_update=True, raw=raw,
+                       allocating=not (t.subresource and t.kind == "Service"))
     if current is None or not serves_subresource(t):
         return _not_found(t, t.name)
     current = _defaulted(current, creating=False, custom=t.custom)  # as read from storage: decoding defaults

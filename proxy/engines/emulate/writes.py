@@ -304,7 +304,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     def held(path: str, ns: str, name: str) -> dict[str, Any] | None:  # (an object a write looks up)
         return access.stored(emu, path, ns, name, now)
     allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == apiservices.SERVICES \
-        and t.builtin else None
+        and t.builtin and not t.subresource else None  # (the status store has none)
     raw = rawjson.write(info.verb, content_type, req.body, body, emu.stored_raw(path, t.key(), obj))
     creating = writes.created_fields(t, opts, body) if t.subresource in _CREATED_FROM else (None, [])
     if t.builtin and t.kind in reviews.KINDS and (refused := writes.review_refusal(t, body)) is not None:
