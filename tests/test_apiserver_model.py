@@ -427,6 +427,9 @@ def test_update_and_delete_rules() -> None:
     same_spec = json.loads(json.dumps(current))
     same_spec["metadata"]["labels"] = {"x": "y"}
     assert writes.update(T, current, same_spec, writes.Options()).body["metadata"]["generation"] == 3
+    # a finalizer the apiserver would refuse is not judged again once stored (a synthesized recording's), a new one is
+    same_spec["metadata"]["finalizers"] = ["f", "g"]
+    assert "metadata.finalizers[1]" in writes.update(T, current, same_spec, writes.Options()).body["message"]
     more = json.loads(json.dumps(current))
     more["spec"]["replicas"] = 2
     assert writes.update(T, current, more, writes.Options()).body["metadata"]["generation"] == 4

@@ -64,12 +64,12 @@ def labels(path: str, mapping: Any) -> list[Cause]:
 
 
 def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
-                rule: Callable[[str], list[str]] | None = None, core: bool = False) -> list[Cause]:
+                rule: Callable[[str], list[str]] | None = None, core: bool = False, kept: Any = None) -> list[Cause]:
     """What ValidateObjectMeta finds wrong, in its order (labels and annotations in key order: Go's map order
     is random, so the apiserver's own order of several label errors is not fixed). `custom`: a custom
     resource, whose name is a DNS subdomain whatever its kind; `rule`: the name's, where the object decides it
     (a signer's trust bundle); `core`: the core group's ValidateObjectMeta (core_meta), which adds its own rule
-    of finalizers."""
+    of finalizers; `kept`: an update's stored finalizers, not judged again (finalizers)."""
     causes: list[Cause] = []
     if rule is None and (custom or kind not in UNCHECKED_NAMES):
         rule = subdomain if custom else dns_label if kind in LABEL_NAMED else path_segment if kind in PATH_NAMED \
@@ -91,7 +91,7 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
     causes += annotations_size("metadata.annotations", annotations)
     owners = meta.get("ownerReferences")
     causes += owner_references(owners) if isinstance(owners, list) else []
-    return causes + finalizers(meta.get("finalizers"), core=core)
+    return causes + finalizers(meta.get("finalizers"), core=core, kept=kept)
 
 
 def core_meta(kind: str, builtin: bool) -> bool:
@@ -99,16 +99,20 @@ def core_meta(kind: str, builtin: bool) -> bool:
     return builtin and kind not in GENERIC_META
 
 
-def finalizers(names: Any, *, core: bool) -> list[Cause]:
+def finalizers(names: Any, *, core: bool, kept: Any = None) -> list[Cause]:
     """ValidateFinalizers: each a qualified name, not both orphan and foregroundDeletion; then, with `core`, the
-    core group's rule, by index: a name without a "/" must be a standard finalizer (validateKubeFinalizerName)."""
+    core group's rule, by index: a name without a "/" must be a standard finalizer (validateKubeFinalizerName).
+    A name the stored object already has (`kept`) is not judged again: a real apiserver never stored it, but a
+    synthesized recording may hold one, and its controller must still be able to write the object."""
     names = [str(n) for n in names] if isinstance(names, list) else []
-    causes = [c for name in names for c in invalid_each("metadata.finalizers", name, qualified_name(name))]
-    if "orphan" in names and "foregroundDeletion" in names:
+    old = {str(n) for n in kept} if isinstance(kept, list) else set()
+    causes = [c for name in names if name not in old
+              for c in invalid_each("metadata.finalizers", name, qualified_name(name))]
+    if "orphan" in names and "foregroundDeletion" in names and not {"orphan", "foregroundDeletion"} <= old:
         causes.append(invalid("metadata.finalizers", names,
                               "finalizer orphan and foregroundDeletion cannot be both set"))
-    return causes + [invalid(f"metadata.finalizers[{i}]", name, NOT_STANDARD)
-                     for i, name in enumerate(names) if core and "/" not in name and name not in STANDARD_FINALIZERS]
+    return causes + [invalid(f"metadata.finalizers[{i}]", name, NOT_STANDARD) for i, name in enumerate(names)
+                     if core and "/" not in name and name not in STANDARD_FINALIZERS and name not in old]
 
 
 NOT_STANDARD = "name is neither a standard finalizer name nor is it fully qualified"
