@@ -64,12 +64,15 @@ def labels(path: str, mapping: Any) -> list[Cause]:
 
 
 def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
-                rule: Callable[[str], list[str]] | None = None, core: bool = False, kept: Any = None) -> list[Cause]:
+                rule: Callable[[str], list[str]] | None = None, core: bool = False,
+                old: dict[str, Any] | None = None) -> list[Cause]:
     """What ValidateObjectMeta finds wrong, in its order (labels and annotations in key order: Go's map order
     is random, so the apiserver's own order of several label errors is not fixed). `custom`: a custom
     resource, whose name is a DNS subdomain whatever its kind; `rule`: the name's, where the object decides it
     (a signer's trust bundle); `core`: the core group's ValidateObjectMeta (core_meta), which adds its own rule
-    of finalizers; `kept`: an update's stored finalizers, not judged again (finalizers)."""
+    of finalizers; `old`: an update's stored metadata (ValidateObjectMetaAccessorUpdate's checks, after the
+    others but before the core group's: a uid or deletion that is not the stored one; the stored finalizers are
+    not judged again)."""
     causes: list[Cause] = []
     if rule is None and (custom or kind not in UNCHECKED_NAMES):
         rule = subdomain if custom else dns_label if kind in LABEL_NAMED else path_segment if kind in PATH_NAMED \
@@ -84,6 +87,9 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
         causes.append(required("metadata.name", "name or generateName is required"))
     elif rule is not None and isinstance(name, str):
         causes += invalid_each("metadata.name", name, rule(name))
+    generation = meta.get("generation")  # (ValidateNonnegativeField)
+    if isinstance(generation, int) and not isinstance(generation, bool) and generation < 0:
+        causes.append(invalid("metadata.generation", generation, "must be greater than or equal to 0"))
     causes += labels("metadata.labels", meta.get("labels"))
     annotations = meta.get("annotations")
     for key in sorted(annotations) if isinstance(annotations, dict) else []:
@@ -91,7 +97,15 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
     causes += annotations_size("metadata.annotations", annotations)
     owners = meta.get("ownerReferences")
     causes += owner_references(owners) if isinstance(owners, list) else []
-    return causes + finalizers(meta.get("finalizers"), core=core, kept=kept)
+    kept = (old or {}).get("finalizers")
+    causes += _finalizers(meta.get("finalizers"), kept)
+    if old is not None:
+        if meta.get("uid") and meta["uid"] != old.get("uid"):
+            causes.append(invalid("metadata.uid", meta["uid"], "field is immutable"))
+        for key in ("deletionTimestamp", "deletionGracePeriodSeconds"):  # (kept where stored, else set: BeforeUpdate)
+            if meta.get(key) is not None and old.get(key) is None:
+                causes.append(invalid(f"metadata.{key}", meta[key], "field is immutable"))
+    return causes + (_core_finalizers(meta.get("finalizers"), kept) if core else [])
 
 
 def core_meta(kind: str, builtin: bool) -> bool:
@@ -99,20 +113,29 @@ def core_meta(kind: str, builtin: bool) -> bool:
     return builtin and kind not in GENERIC_META
 
 
-def finalizers(names: Any, *, core: bool, kept: Any = None) -> list[Cause]:
-    """ValidateFinalizers: each a qualified name, not both orphan and foregroundDeletion; then, with `core`, the
-    core group's rule, by index: a name without a "/" must be a standard finalizer (validateKubeFinalizerName).
-    A name the stored object already has (`kept`) is not judged again: a real apiserver never stored it, but a
-    synthesized recording may hold one, and its controller must still be able to write the object."""
-    names = [str(n) for n in names] if isinstance(names, list) else []
-    old = {str(n) for n in kept} if isinstance(kept, list) else set()
+def _finalizers(names: Any, kept: Any = None) -> list[Cause]:
+    """ValidateFinalizers: each a qualified name, not both orphan and foregroundDeletion. A name the stored
+    object already has (`kept`) is not judged again: a real apiserver never stored it, but a synthesized
+    recording may hold one, and its controller must still be able to write the object."""
+    names, old = _names(names), set(_names(kept))
     causes = [c for name in names if name not in old
               for c in invalid_each("metadata.finalizers", name, qualified_name(name))]
     if "orphan" in names and "foregroundDeletion" in names and not {"orphan", "foregroundDeletion"} <= old:
         causes.append(invalid("metadata.finalizers", names,
                               "finalizer orphan and foregroundDeletion cannot be both set"))
-    return causes + [invalid(f"metadata.finalizers[{i}]", name, NOT_STANDARD) for i, name in enumerate(names)
-                     if core and "/" not in name and name not in STANDARD_FINALIZERS and name not in old]
+    return causes
+
+
+def _core_finalizers(names: Any, kept: Any = None) -> list[Cause]:
+    """The core group's rule, by index: a name without a "/" must be a standard finalizer
+    (validateKubeFinalizerName); `kept` as for _finalizers."""
+    old = set(_names(kept))
+    return [invalid(f"metadata.finalizers[{i}]", name, NOT_STANDARD) for i, name in enumerate(_names(names))
+            if "/" not in name and name not in STANDARD_FINALIZERS and name not in old]
+
+
+def _names(value: Any) -> list[str]:
+    return [str(n) for n in value] if isinstance(value, list) else []
 
 
 NOT_STANDARD = "name is neither a standard finalizer name nor is it fully qualified"

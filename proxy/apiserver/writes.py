@@ -953,11 +953,11 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         rawjson.show_held(new, held)  # (what validation prints, and reads, in the order of the bytes)
     if not t.subresource:  # kept on the main resource (PrepareForUpdate, before validation: a definition's
         _keep_status(t, new, current)  # stored versions)
-    causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": ""}, custom=not t.builtin,
+    # (the generation is the stored one by then: BeforeUpdate)
+    causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": "",
+                                             "generation": old_meta.get("generation")}, custom=not t.builtin,
                                     rule=_name_rule(t, new), core=validation.core_meta(t.kind, t.builtin),
-                                    kept=old_meta.get("finalizers"))
-    if meta.get("uid") and meta.get("uid") != old_meta.get("uid"):  # a patch's (ValidateObjectMetaUpdate)
-        causes.insert(0, invalid("metadata.uid", meta["uid"], "field is immutable"))
+                                    old=old_meta)
     if signing:
         causes += csr.causes(new, current, t.subresource)
     elif t.subresource == "finalize":  # a namespace's (ValidateNamespaceFinalizeUpdate)
