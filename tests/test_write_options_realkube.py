@@ -419,3 +419,28 @@ def test_a_subresource_body_of_a_type_of_its_own_is_decoded_under_its_field_vali
     real = answers(real_server, "subresource-bodies")
     assert answers(replay, "subresource-bodies") == real
     assert [code for code, _, _ in real] == [400, 201, 400, 400, 400, 201, 400, 201] and real[1][2]
+
+
+def test_a_patched_object_without_an_api_version_decodes_without_its_fields(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A JSON or merge patch whose result names no apiVersion decodes as a bare TypeMeta: every other field is
+    unknown (warned of, or the Strict refusal), and the name is lost (the handler's 400); a strategic merge
+    patch's result, converted from unstructured, keeps them."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str, list[str]]]:
+        pods = f"/api/v1/namespaces/{ns}/pods"
+        rawhttp.call(*server, "POST", pods, json.dumps(
+            {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}).encode())
+        out = []
+        for query, patch, kind in (("", [{"op": "remove", "path": "/apiVersion"}], "json-patch"),
+                                   ("", {"apiVersion": None, "zz": 1}, "merge-patch"),
+                                   ("fieldValidation=Strict", {"apiVersion": None, "zz": 1}, "merge-patch"),
+                                   ("fieldValidation=Strict", {"apiVersion": None, "kind": None}, "merge-patch"),
+                                   ("", {"apiVersion": None}, "strategic-merge-patch")):
+            code, doc, warnings = rawhttp.call(*server, "PATCH", f"{pods}/p?{query}", json.dumps(patch).encode(),
+                                               f"application/{kind}+json")
+            out.append((code, random_writes.reduce(doc).get("message", ""), warnings))
+        return out
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "versionless")
+    real = answers(real_server, "versionless")
+    assert answers(replay, "versionless") == real
+    assert [code for code, _, _ in real] == [400, 400, 422, 422, 200] and len(real[1][2]) == 4

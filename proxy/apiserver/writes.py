@@ -668,13 +668,13 @@ def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
     return fieldvalidation.unknown_fields(obj, t.kind, t.api_version) or []
 
 
-def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any = None, quoted: Any = None
-                 ) -> tuple[Outcome | None, list[str]]:
+def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any = None, quoted: Any = None,
+                 bare: bool = False) -> tuple[Outcome | None, list[str]]:
     """A write under its fieldValidation (options.py has refused a directive it does not know): the refusal
     (Strict, and fields its type does not have or its body repeats), else the Warning headers its answer
     gets (Warn, the default). A patch's repeated keys are its document's (`patch_doc`), its unknown fields
     the patched object's; a strategic merge patch's refusal quotes the patch as the merge left it (`quoted`),
-    as for one it cannot decode."""
+    as for one it cannot decode. A `bare` object is decoded as a TypeMeta: every field but its type is unknown."""
     problems: list[str] = []
     body = _body_type(t, obj)  # (an autoscaling/v1 Scale whatever the resource's kind, a TokenRequest...)
     if verb != "patch" and (other_type(t, obj) is not None or (isinstance(obj, dict) and (
@@ -688,8 +688,8 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
             fieldvalidation.strict_errors(obj, t.kind, t.api_version, dups)
         if typed is None:  # untyped, or a patch: the document's repeated keys, then the object's unknown fields
             repeated = fieldvalidation.duplicates(patch_doc if verb == "patch" else obj, dups)
-            unknown = fieldvalidation.unknown_fields(obj, body[1], body[0]) or [] if body else \
-                _unknown_fields(t, obj)
+            unknown = sorted(k for k in obj if k not in ("apiVersion", "kind")) if bare else \
+                fieldvalidation.unknown_fields(obj, body[1], body[0]) or [] if body else _unknown_fields(t, obj)
             typed = repeated + fieldvalidation.unknown(unknown)
         problems = typed
     if opts.yaml_repeated and opts.field_validation != "Ignore":  # go-yaml's, before the JSON decoder's
@@ -1249,9 +1249,15 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         if (error := _decoding_error(t, new, content_type == STRATEGIC_PATCH)) is not None:  # (a custom resource
             # is quoted as a map: keys sorted)
             return _unpatchable(new if t.custom is None else sorted_keys(new), error, quoted)
-        refused, warnings = _field_check("patch", t, opts, new, doc, quoted)
+        # (JSON that names no version decodes as a bare TypeMeta: its other fields unknown, its name lost; the JSON
+        # and merge patchers' decode, where a strategic merge patch's result is converted from unstructured)
+        bare = t.builtin and content_type != STRATEGIC_PATCH and t.subresource != "scale" and not new.get("apiVersion")
+        refused, warnings = _field_check("patch", t, opts, new, doc, quoted, bare=bare)
         if refused is not None:
             return refused
+        if bare:
+            return _warned(fail(400, f"the name of the object ({t.name} based on URL) was undeterminable: "
+                                     "name must be provided"), warnings)
     bad = _check_body(t, new, t.name, patched=True)
     if bad is not None:
         return _warned(bad, warnings)
