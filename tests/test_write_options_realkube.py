@@ -444,3 +444,21 @@ def test_a_patched_object_without_an_api_version_decodes_without_its_fields(
     real = answers(real_server, "versionless")
     assert answers(replay, "versionless") == real
     assert [code for code, _, _ in real] == [400, 400, 422, 422, 200] and len(real[1][2]) == 4
+
+
+def test_an_autoscalers_defaulted_scaling_rules_are_written_in_their_structs_order(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A direction's rules given in part are defaulted and written in HPAScalingRules' field order, which a
+    refusal quoting the object shows (the stabilization window first)."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        hpas = f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers"
+        hpa = {"metadata": {"name": "rules"}, "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"}, "maxReplicas": 3,
+            "behavior": {"scaleDown": {"stabilizationWindowSeconds": 60}}}}
+        rawhttp.call(*server, "POST", hpas, json.dumps(hpa).encode())
+        code, doc, _ = rawhttp.call(*server, "PATCH", f"{hpas}/rules", b'{"spec": {"metrics": [1]}}', _MERGE)
+        return [(code, random_writes.reduce(doc).get("message", ""))]
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "scaling-rules")
+    real = answers(real_server, "scaling-rules")
+    assert answers(replay, "scaling-rules") == real
+    assert '\\"scaleDown\\":{\\"stabilizationWindowSeconds\\":60,' in real[0][1]

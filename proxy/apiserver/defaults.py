@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..wire import gotypes
 from ..wire.conversion import TEMPLATE_GENERATION
 from . import apiservices, autoscalingv1, crds, crdtypes, nodeports, serviceips
 
@@ -523,6 +524,9 @@ _SCALE_RULES: dict[str, Obj] = {
     "scaleDown": {"selectPolicy": "Max", "policies": [{"type": "Percent", "value": 100, "periodSeconds": 15}]}}
 
 
+_RULES_ORDER = tuple(name for name, _, _ in gotypes.json_fields("autoscaling/v2.HPAScalingRules"))
+
+
 def _hpa(obj: Obj, _: bool, _uid: str = "") -> None:
     if isinstance(obj.get("metadata"), dict):  # (the conversion to the internal type drops v1's annotations)
         obj["metadata"] = autoscalingv1.without_round_trip(obj["metadata"])
@@ -536,7 +540,8 @@ def _hpa(obj: Obj, _: bool, _uid: str = "") -> None:
         for direction, rules in _SCALE_RULES.items():
             given = behavior.get(direction)
             kept = {k: v for k, v in given.items() if v is not None} if isinstance(given, dict) else {}
-            behavior[direction] = {**copy.deepcopy(rules), **kept}
+            merged = {**copy.deepcopy(rules), **kept}  # (in the struct's order, as Go writes it)
+            behavior[direction] = {k: merged.pop(k) for k in _RULES_ORDER if k in merged} | merged
 
 
 def _hpa_v1(obj: Obj, _: bool, _uid: str = "") -> None:
