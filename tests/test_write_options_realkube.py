@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -462,3 +463,33 @@ def test_an_autoscalers_defaulted_scaling_rules_are_written_in_their_structs_ord
     real = answers(real_server, "scaling-rules")
     assert answers(replay, "scaling-rules") == real
     assert '\\"scaleDown\\":{\\"stabilizationWindowSeconds\\":60,' in real[0][1]
+
+
+def test_a_body_of_another_type_to_an_endpoint_of_its_own_scheme_or_by_strategic_patch(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The aggregator's and apiextensions' schemes hold only their groups' two versions of their kinds: another
+    version or kind is `no kind … is registered`, their other version the handler's refusal of it. A strategic
+    merge patch that names another type is converted from unstructured into the stored object's: no matter."""
+    group = f"o{uuid.uuid4().hex[:8]}.example.com"
+    service = {"kind": "APIService", "metadata": {"name": f"v1.{group}"}, "spec": {
+        "group": group, "version": "v1", "groupPriorityMinimum": 100, "versionPriority": 10}}
+    crd = {"kind": "CustomResourceDefinition", "metadata": {"name": f"widgets.{group}"}, "spec": {}}
+    claims = ["x", "v1", "apps/v1"]
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        got = [rawhttp.call(*server, "POST", path, json.dumps({**body, "apiVersion": v}).encode())[:2]
+               for path, body, own in (("/apis/apiregistration.k8s.io/v1/apiservices", service,
+                                        "apiregistration.k8s.io"),
+                                       ("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd,
+                                        "apiextensions.k8s.io"))
+               for v in [*claims, f"{own}/v1beta1", f"{own}/v2"]]
+        cms = f"/api/v1/namespaces/{ns}/configmaps"
+        rawhttp.call(*server, "POST", cms, b'{"metadata": {"name": "c"}}')
+        got += [rawhttp.call(*server, "PATCH", f"{cms}/c", json.dumps(p).encode(),
+                             "application/strategic-merge-patch+json")[:2]
+                for p in ({"apiVersion": "x"}, {"kind": "Secret"})]
+        return [(code, doc.get("message") or f"{doc.get('apiVersion')} {doc.get('kind')}") for code, doc in got]
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "own-schemes")
+    real = answers(real_server, "own-schemes")
+    assert answers(replay, "own-schemes") == real
+    assert [code for code, _ in real] == [400] * 10 + [200, 200] and real[-1][1] == "v1 ConfigMap"

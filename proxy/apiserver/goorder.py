@@ -229,6 +229,7 @@ def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False) -> O
 
 # the schemes of their own servers (apiextensions, the aggregator), which register other kinds
 _OWN_SCHEMES = frozenset({"apiextensions.k8s.io", "apiregistration.k8s.io"})
+_OWN_VERSIONS = ("v1", "v1beta1")  # (the versions their schemes register their kinds in)
 
 
 def other_type_error(obj: dict[str, Any], api_version: str, kind: str, *, patched: bool = False) -> str | None:
@@ -242,12 +243,16 @@ def other_type_error(obj: dict[str, Any], api_version: str, kind: str, *, patche
     group = api_version.rpartition("/")[0]
     claimed_version = obj.get("apiVersion") or api_version
     claimed = obj.get("kind") or kind
-    if (claimed_version, claimed) == (api_version, kind) or group in _OWN_SCHEMES \
-            or not isinstance(claimed_version, str) or not isinstance(claimed, str):
+    if (claimed_version, claimed) == (api_version, kind) or not isinstance(claimed_version, str) \
+            or not isinstance(claimed, str):
         return None
     claimed_group, _, version = claimed_version.rpartition("/")
     head = "" if patched else f'{claimed} in version "{version}" cannot be handled as a {kind}: '
-    if gotypes.message_of_kind(claimed_version, claimed) is None:
+    own = group in _OWN_SCHEMES and claimed_group == group and claimed == kind and version in _OWN_VERSIONS
+    if own:  # (its scheme's other version of the kind)
+        return None if patched else f"the API version in the data ({claimed_version}) does not match the " \
+                                    f"expected API version ({api_version})"
+    if group in _OWN_SCHEMES or gotypes.message_of_kind(claimed_version, claimed) is None:
         return head + f'no kind "{claimed}" is registered for version "{claimed_version}" in scheme ' \
                       '"pkg/runtime/scheme.go:111"'
     if (error := decoding.type_error(obj, claimed, typed=True, api_version=claimed_version)) is not None:

@@ -1246,6 +1246,11 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         except PatchError as exc:
             return _unapplicable(content_type, exc)
         quoted = as_left(doc, current) if content_type == STRATEGIC_PATCH else None  # (what a refusal quotes)
+        if content_type == STRATEGIC_PATCH and t.builtin and t.subresource != "scale" \
+                and all(isinstance(new.get(k), str | None) for k in ("apiVersion", "kind")):
+            # (converted from unstructured into the stored object's type: a type the patch names is no matter,
+            # but a type meta that is not a string, which the patched JSON's decoding refuses)
+            new = {**new, "apiVersion": t.api_version, "kind": t.kind}
         if (error := _decoding_error(t, new, content_type == STRATEGIC_PATCH)) is not None:  # (a custom resource
             # is quoted as a map: keys sorted)
             return _unpatchable(new if t.custom is None else sorted_keys(new), error, quoted)
