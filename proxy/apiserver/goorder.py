@@ -250,8 +250,7 @@ def other_type_error(obj: dict[str, Any], api_version: str, kind: str, *, patche
     head = "" if patched else f'{claimed} in version "{version}" cannot be handled as a {kind}: '
     own = group in _OWN_SCHEMES and claimed_group == group and claimed == kind and version in _OWN_VERSIONS
     if own:  # (its scheme's other version of the kind)
-        return None if patched else f"the API version in the data ({claimed_version}) does not match the " \
-                                    f"expected API version ({api_version})"
+        return None if patched else version_mismatch(claimed_version, api_version)
     if group in _OWN_SCHEMES or gotypes.message_of_kind(claimed_version, claimed) is None:
         return head + f'no kind "{claimed}" is registered for version "{claimed_version}" in scheme ' \
                       '"pkg/runtime/scheme.go:111"'
@@ -266,4 +265,9 @@ def other_type_error(obj: dict[str, Any], api_version: str, kind: str, *, patche
         return head + f"converting ({version}.{claimed}) to ({package}.{kind}): unknown conversion"
     if patched:
         return None
-    return f"the API version in the data ({claimed_version}) does not match the expected API version ({api_version})"
+    return version_mismatch(claimed_version, api_version)
+
+
+def version_mismatch(claimed: str, expected: str) -> str:
+    """The create and update handlers' refusal of a body in another version of the endpoint's kind."""
+    return f"the API version in the data ({claimed}) does not match the expected API version ({expected})"

@@ -46,6 +46,7 @@ GENERIC_META = frozenset({
     "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
     "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "CustomResourceDefinition", "APIService"})
 STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})  # (helper.IsStandardFinalizerName)
+NOT_STANDARD = "name is neither a standard finalizer name nor is it fully qualified"
 
 
 def required_name(path: str, value: str, rule: Callable[[str], list[str]]) -> list[Cause]:
@@ -136,9 +137,6 @@ def _core_finalizers(names: Any, kept: Any = None) -> list[Cause]:
 
 def _names(value: Any) -> list[str]:
     return [str(n) for n in value] if isinstance(value, list) else []
-
-
-NOT_STANDARD = "name is neither a standard finalizer name nor is it fully qualified"
 
 
 def finalizer_warnings(names: Any, before: Any = None) -> list[str]:

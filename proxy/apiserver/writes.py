@@ -61,7 +61,15 @@ from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import dotted, root
-from .goorder import Undecodable, decoded_meta, encoded, ordered_meta, other_type_error, sorted_keys
+from .goorder import (
+    Undecodable,
+    decoded_meta,
+    encoded,
+    ordered_meta,
+    other_type_error,
+    sorted_keys,
+    version_mismatch,
+)
 from .gotime import TIMESTAMP
 from .managedfields import Ownership, identifier, reset_fields, scale_entries, who_is
 from .patch import PatchError, as_left, merge_patch, strategic_merge
@@ -464,8 +472,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
     elif t.custom is not None:  # decoded as unstructured, whatever its version and kind
         version = obj.get("apiVersion") or ""
         if not patched and version != t.api_version:  # (the create and update handlers' AcceptsGroupVersion)
-            return fail(400, f"the API version in the data ({version}) does not match the expected API version "
-                             f"({t.api_version})", "BadRequest")
+            return fail(400, version_mismatch(version, t.api_version), "BadRequest")
         claims = (("apiVersion", version, t.api_version), ("kind", kind, t.kind))
         wrong = [invalid(k, v, f"must be {want}") for k, v, want in claims if v not in (None, "", want)]
         if wrong and t.subresource != "status":  # validation's (/status keeps the stored object's): the 422 names
@@ -703,9 +710,8 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
         if t.subresource == "scale":
             return scale_undecodable(t, fieldvalidation.refusal(problems)), []
         if body:  # (the type it takes, in the version it names)
-            api_version, kind = body
-            return fail(400, f'{kind} in version "{api_version.rpartition("/")[2]}" cannot be handled as a {kind}: '
-                             f"{fieldvalidation.refusal(problems)}", "BadRequest"), []
+            taken = dataclasses.replace(t, kind=body[1], version=body[0].rpartition("/")[2])
+            return _undecodable(taken, fieldvalidation.refusal(problems)), []
         if t.custom is not None and isinstance(obj, dict):  # (decoded in the version the body names)
             t = dataclasses.replace(t, version=str(obj.get("apiVersion") or "").rpartition("/")[2] or t.version)
         return _undecodable(t, fieldvalidation.refusal(problems)), []
