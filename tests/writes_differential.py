@@ -836,8 +836,9 @@ def _semantic_generation(ns: str) -> tuple[Step, ...]:
 
 
 def _role_refs(ns: str) -> tuple[Step, ...]:
-    """A binding's role reference is immutable, and that check is declarative validation's in 1.37: after the
-    imperative ones (its kind), with the role's name and the subjects' names, in field order."""
+    """A binding's role reference is immutable, reported with the role's name and the subjects' names after the
+    handwritten checks (its kind): on create the subjects' names first (declarative validation's field order),
+    on update the role's name and its immutability."""
     bindings = f"/apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings"
     user = {"kind": "User", "apiGroup": "rbac.authorization.k8s.io"}
     return (
@@ -848,6 +849,9 @@ def _role_refs(ns: str) -> tuple[Step, ...]:
              {"roleRef": None, "subjects": [user]}, MERGE, fields=INVALID),
         Step("its role reference's name emptied", "PATCH", f"{bindings}/ref", {"roleRef": {"name": ""}}, MERGE,
              fields=INVALID),
+        Step("a binding created without names: the subjects' before the role's", "POST", bindings,
+             {"metadata": {"name": "ref2"}, "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role"},
+              "subjects": [user, {**user, "name": ""}]}, fields=INVALID),
     )
 
 

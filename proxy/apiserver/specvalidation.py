@@ -1523,8 +1523,13 @@ def _declared(kind: str, api_version: str, obj: Obj, old: Obj | None) -> list[Ca
         return [required(f"rules[{i}].verbs") for i, rule in enumerate(rules) if not rule.get("verbs")]
     if kind not in ("RoleBinding", "ClusterRoleBinding"):
         return []
-    causes = [] if as_dict(obj.get("roleRef")).get("name") else [required("roleRef.name")]
-    if old is not None and obj.get("roleRef") != old.get("roleRef"):
-        causes.append(invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE))
-    return causes + [required(f"subjects[{i}].name") for i, subject in enumerate(dicts(obj.get("subjects")))
-                     if not subject.get("name")]
+    # (measured: on create the declared checks in field order, the subjects' before the role's name; on update the
+    # role's name and its immutability first, the handwritten checks' place)
+    role = [] if as_dict(obj.get("roleRef")).get("name") else [required("roleRef.name")]
+    subjects = [required(f"subjects[{i}].name") for i, subject in enumerate(dicts(obj.get("subjects")))
+                if not subject.get("name")]
+    if old is None:
+        return subjects + role
+    if obj.get("roleRef") != old.get("roleRef"):
+        role.append(invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE))
+    return role + subjects
