@@ -821,9 +821,8 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
     if spec.get("type") != "ExternalName" and old.get("type") != "ExternalName":
         if not spec.get("clusterIP") and old.get("clusterIP"):
             spec["clusterIP"] = old["clusterIP"]
-        for key in ("clusterIPs", "ipFamilies"):
-            if not spec.get(key) and old.get(key):
-                spec[key] = old[key]
+        if not spec.get("clusterIPs") and old.get("clusterIPs"):  # (patchAllocatedValues: not the families, which
+            spec["clusterIPs"] = old["clusterIPs"]  # initIPFamilyFields derives again from these and the policy)
         if not spec.get("ipFamilyPolicy") and old.get("ipFamilyPolicy"):
             spec["ipFamilyPolicy"] = old["ipFamilyPolicy"]
     if needed and needs:
