@@ -688,7 +688,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
-        *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns),
+        *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -818,6 +818,18 @@ def _finalizer_names(ns: str) -> tuple[Step, ...]:
         Step("an event", "POST", f"/api/v1/namespaces/{ns}/events", event, fields=("code",)),
         Step("an event's finalizers on update", "PATCH", f"/api/v1/namespaces/{ns}/events/fe",
              {"metadata": {"finalizers": ["hold", "-x/y"]}}, MERGE, fields=INVALID),
+    )
+
+
+def _data_size(ns: str) -> tuple[Step, ...]:
+    """A ConfigMap's and a Secret's values hold at most 1 MiB together (MaxSecretSize): a ConfigMap's refusal names
+    the whole object (`[]`), a Secret's its data."""
+    big = "v" * (1024 * 1024 + 1)
+    return (
+        Step("a configmap over 1 MiB", "POST", f"/api/v1/namespaces/{ns}/configmaps",
+             _cm("big") | {"data": {"a": big[:600000], "bad key": big[600000:]}}, fields=INVALID),
+        Step("a secret over 1 MiB", "POST", f"/api/v1/namespaces/{ns}/secrets",
+             {"metadata": {"name": "big"}, "type": "kubernetes.io/tls", "stringData": {"k": big}}, fields=INVALID),
     )
 
 

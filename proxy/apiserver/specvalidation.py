@@ -56,6 +56,7 @@ from .fielderrors import (
     key,
     not_supported,
     required,
+    too_long,
 )
 from .internal import as_internal, go_diff, semantic
 from .podvalidation import (
@@ -973,7 +974,20 @@ def _config_map(obj: Obj) -> list[Cause]:
     for name in sorted(data):
         if name in binary:
             causes.append(invalid(key("data", name), name, "duplicate of key present in binaryData"))
-    return causes + _config_keys("binaryData", binary)
+    causes += _config_keys("binaryData", binary)
+    size = sum(len(str(v or "").encode()) for v in data.values()) + sum(_bytes(v) for v in binary.values())
+    return causes + ([too_long("[]", _MAX_DATA)] if size > _MAX_DATA else [])  # (the whole object: Path "")
+
+
+_MAX_DATA = 1024 * 1024  # MaxSecretSize, a ConfigMap's data and binary data, a Secret's data: their values' bytes
+
+
+def _bytes(value: Any) -> int:
+    """The length of base64 data once decoded."""
+    try:
+        return len(base64.b64decode(str(value or "")))
+    except ValueError:
+        return 0
 
 
 _DOCKER_KEYS = {"kubernetes.io/dockerconfigjson": ".dockerconfigjson", "kubernetes.io/dockercfg": ".dockercfg"}
@@ -996,6 +1010,8 @@ def _secret(obj: Obj) -> list[Cause]:
     """ValidateSecret: data keys, and the keys each built-in type needs (a docker config well-formed JSON)."""
     data = as_dict(obj.get("data"))
     causes = _config_keys("data", data)
+    if sum(_bytes(v) for v in data.values()) > _MAX_DATA:
+        causes.append(too_long("data", _MAX_DATA))
     kind = obj.get("type")
     docker = _DOCKER_KEYS.get(str(kind))
     if docker in data and (problem := _json_object_error(base64.b64decode(str(data[docker] or "")))):
