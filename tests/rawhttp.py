@@ -136,6 +136,16 @@ def real_and_replay(realkube: RealKube, watchproxy: Callable[..., Replay], tmp_p
     return real, (replay.url, "")
 
 
+def agreed(realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path, ns: str,
+           answers: Callable[[Server, str], T]) -> T:
+    """What `answers` gets from the real kube-apiserver and from a replay (real_and_replay), which must be the
+    same: the real one's, for a test to say what it holds."""
+    real_server, replay = real_and_replay(realkube, watchproxy, tmp_path, ns)
+    real = answers(real_server, ns)
+    assert answers(replay, ns) == real
+    return real
+
+
 def reference_and_replay(realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path,
                          ns: str) -> tuple[Server, Replay]:
     """real_and_replay, with the Replay itself (to move its clock: send_ending_watches)."""

@@ -281,9 +281,7 @@ def test_a_scale_is_patched_with_the_managers_of_its_replicas(
                                         json.dumps(patch).encode(), _MERGE)
             out.append((code, random_writes.reduce(doc).get("message") or doc.get("spec")))
         return out
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "scale-managers")
-    real = answers(real_server, "scale-managers")
-    assert answers(replay, "scale-managers") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "scale-managers", answers)
     assert '\\"manager\\":\\"creator\\"' in real[0][1] and '\\"manager\\":\\"scaler\\"' in real[2][1]
 
 
@@ -300,9 +298,7 @@ def test_a_body_that_does_not_decode_gets_no_warning_of_its_unknown_fields(
                 code, doc, warnings = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/configmaps?{query}", data)
                 out.append((code, doc.get("message", ""), warnings))
         return out
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "undecodable")
-    real = answers(real_server, "undecodable")
-    assert answers(replay, "undecodable") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "undecodable", answers)
     assert {code for code, _, _ in real} == {400} and not any(warnings for *_, warnings in real)
 
 
@@ -326,9 +322,7 @@ def test_a_type_error_names_a_named_go_type_as_the_apiserver_does(
                                         json.dumps(body).encode())
             out.append((code, doc.get("message", "")))
         return out
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "named-types")
-    real = answers(real_server, "named-types")
-    assert answers(replay, "named-types") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "named-types", answers)
     assert real[0] == (400, 'Service in version "v1" cannot be handled as a Service: json: cannot unmarshal number '
                             'into Go struct field ServiceSpec.spec.type of type v1.ServiceType')
 
@@ -364,9 +358,7 @@ def test_a_strategic_merge_patch_of_the_wrong_type_is_refused_in_the_unstructure
                                         _STRATEGIC)
             out.append((code, _QUOTED.sub('Invalid value: "…": ', doc.get("message", doc.get("kind", "")))))
         return out
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "strategic-types")
-    real = answers(real_server, "strategic-types")
-    assert answers(replay, "strategic-types") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "strategic-types", answers)
     assert real[0] == (422, ' "" is invalid: patch: Invalid value: "…": cannot convert int64 to string')
     assert real[-1] == (200, "Deployment")  # (a whole float is an integer)
 
@@ -391,9 +383,7 @@ def test_a_service_without_a_name_fails_in_its_allocator_before_validation(
             code, doc, _ = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/services?{query}", data)
             out.append((code, _IP.sub("IP", json.dumps(doc["message"]))))
         return out
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "unnamed-services")
-    real = answers(real_server, "unnamed-services")
-    assert answers(replay, "unnamed-services") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "unnamed-services", answers)
     assert "spec.parentRef.name: Required value" in real[0][1] and "name or generateName is required" in real[3][1]
 
 
@@ -416,9 +406,7 @@ def test_a_subresource_body_of_a_type_of_its_own_is_decoded_under_its_field_vali
                 code, doc, warnings = rawhttp.call(*server, "POST", f"{base}/{sub}?{query}", json.dumps(body).encode())
                 out.append((code, doc.get("message", "") if doc.get("kind") == "Status" else doc.get("kind"), warnings))
         return out
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "subresource-bodies")
-    real = answers(real_server, "subresource-bodies")
-    assert answers(replay, "subresource-bodies") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "subresource-bodies", answers)
     assert [code for code, _, _ in real] == [400, 201, 400, 400, 400, 201, 400, 201] and real[1][2]
 
 
@@ -441,9 +429,7 @@ def test_a_patched_object_without_an_api_version_decodes_without_its_fields(
                                                f"application/{kind}+json")
             out.append((code, random_writes.reduce(doc).get("message", ""), warnings))
         return out
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "versionless")
-    real = answers(real_server, "versionless")
-    assert answers(replay, "versionless") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "versionless", answers)
     assert [code for code, _, _ in real] == [400, 400, 422, 422, 200] and len(real[1][2]) == 4
 
 
@@ -459,9 +445,7 @@ def test_an_autoscalers_defaulted_scaling_rules_are_written_in_their_structs_ord
         rawhttp.call(*server, "POST", hpas, json.dumps(hpa).encode())
         code, doc, _ = rawhttp.call(*server, "PATCH", f"{hpas}/rules", b'{"spec": {"metrics": [1]}}', _MERGE)
         return [(code, random_writes.reduce(doc).get("message", ""))]
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "scaling-rules")
-    real = answers(real_server, "scaling-rules")
-    assert answers(replay, "scaling-rules") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "scaling-rules", answers)
     assert '\\"scaleDown\\":{\\"stabilizationWindowSeconds\\":60,' in real[0][1]
 
 
@@ -489,7 +473,5 @@ def test_a_body_of_another_type_to_an_endpoint_of_its_own_scheme_or_by_strategic
                              "application/strategic-merge-patch+json")[:2]
                 for p in ({"apiVersion": "x"}, {"kind": "Secret"})]
         return [(code, doc.get("message") or f"{doc.get('apiVersion')} {doc.get('kind')}") for code, doc in got]
-    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, "own-schemes")
-    real = answers(real_server, "own-schemes")
-    assert answers(replay, "own-schemes") == real
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "own-schemes", answers)
     assert [code for code, _ in real] == [400] * 10 + [200, 200] and real[-1][1] == "v1 ConfigMap"
