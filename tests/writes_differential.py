@@ -688,7 +688,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("delete the configmaps by label", "DELETE", cms, query="labelSelector=y%3D2",
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
-        *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns),
+        *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -831,6 +831,16 @@ def _data_size(ns: str) -> tuple[Step, ...]:
         Step("a secret over 1 MiB", "POST", f"/api/v1/namespaces/{ns}/secrets",
              {"metadata": {"name": "big"}, "type": "kubernetes.io/tls", "stringData": {"k": big}}, fields=INVALID),
     )
+
+
+def _new_event_order(ns: str) -> tuple[Step, ...]:
+    """An events.k8s.io Event is validated as ValidateEventCreate does: the checks both Event APIs share, then its
+    metadata, then the new API's own."""
+    event = {"eventTime": "2026-01-01T00:00:00.000000Z", "reportingController": "", "reportingInstance": "i",
+             "action": "a", "reason": "r", "type": "Bogus", "regarding": {"kind": "Pod", "name": "p", "namespace": ns},
+             "metadata": {"labels": {"-x": "y"}}}
+    return (Step("a new-API event wrong in every part", "POST", f"/apis/events.k8s.io/v1/namespaces/{ns}/events", event,
+                 fields=INVALID),)
 
 
 def _semantic_generation(ns: str) -> tuple[Step, ...]:

@@ -44,6 +44,7 @@ from . import (
     defaults,
     dravalidation,
     embedded,
+    eventapi,
     fieldvalidation,
     jsonpatch,
     lastapplied,
@@ -590,8 +591,13 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         # of the metadata, only once the strategy found nothing, with the path segment rule of a name)
         causes = specvalidation.spec_causes(obj) or validation.object_meta(t.kind, meta, rule=path_segment)
     else:
-        causes = validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj),
-                                        core=validation.core_meta(t.kind, t.builtin)) + specvalidation.spec_causes(obj)
+        meta_causes = validation.object_meta(t.kind, meta, custom=not t.builtin, rule=_name_rule(t, obj),
+                                             core=validation.core_meta(t.kind, t.builtin))
+        if t.builtin and (t.api_version, t.kind) == (eventapi.EVENTS_API, "Event"):
+            # (ValidateEventCreate: the checks both Event APIs share first, then the metadata, then the new API's)
+            causes = eventapi.validated(obj) + meta_causes + eventapi.created(obj)
+        else:
+            causes = meta_causes + specvalidation.spec_causes(obj)
     if causes := causes + _schema_causes(t, obj, None, causes):
         return _refused(t, name, causes)
     if not by_update and not opts.dry_run and isinstance(sent, int) and sent:
