@@ -177,7 +177,7 @@ def _item(value: Any, kind: Any, stored: bool = False) -> Any:
         _own_decoder(value, kind)
     if isinstance(kind, list):
         if kind[0] == "map" and isinstance(value, dict):
-            return {k: _item(value[k], kind[2], stored) if value[k] is not None else gotypes.zero(kind[2], "")
+            return {k: _item(value[k], kind[2], stored) if value[k] is not None else _null_value(kind[2], stored)
                     for k in sorted(value)}
         if kind[0] == "list" and isinstance(value, list):
             return [_element(v, kind[1], stored) for v in value]
@@ -192,6 +192,12 @@ def _item(value: Any, kind: Any, stored: bool = False) -> Any:
         raise Undecodable(f"illegal base64 data at input byte {at}",
                           f"error decoding from json: illegal base64 data at input byte {at}")
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
+
+
+def _null_value(kind: Any, stored: bool) -> Any:
+    """A map's null value: its type's zero; bytes read back from protobuf storage, where a map's nil bytes are
+    empty ones (a Secret's `data: {a: null}` comes back `a: ""`)."""
+    return "" if stored and kind == "bytes" else gotypes.zero(kind, "")
 
 
 def _element(value: Any, kind: Any, stored: bool) -> Any:
