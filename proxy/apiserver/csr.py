@@ -39,7 +39,7 @@ _SIGNER_MAX = 253 + 1 + (63 + 1 + 253)
 
 def requested(obj: Obj, user: User | None) -> None:
     """PrepareForCreate: the requestor as authenticated, whatever the body said, and a new status."""
-    spec = obj.setdefault("spec", {})
+    spec = obj["spec"] = obj["spec"] if isinstance(obj.get("spec"), dict) else {}  # (a null one decodes as empty)
     for key in ("username", "uid", "groups", "extra"):
         spec.pop(key, None)
     if user is not None:

@@ -558,8 +558,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         _name_label(meta)
     obj["metadata"] = ordered_meta(meta)
     if _is_namespace(t):  # the namespace strategy: the controller's finalizer, and active from the start
-        spec = obj.setdefault("spec", {})
-        if isinstance(spec, dict) and "kubernetes" not in (finalizers := spec.get("finalizers") or []):
+        spec = obj["spec"] = obj["spec"] if isinstance(obj.get("spec"), dict) else {}  # (a null one decodes empty)
+        if "kubernetes" not in (finalizers := spec.get("finalizers") or []):
             spec["finalizers"] = [*finalizers, "kubernetes"]
         obj["status"] = {**(obj.get("status") or {}), "phase": "Active"}
     if t.custom is not None and t.custom.status:  # the custom resource strategy's PrepareForCreate
