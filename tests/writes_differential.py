@@ -896,7 +896,7 @@ def _device_selectors(ns: str) -> tuple[Step, ...]:
 def _null_items(ns: str) -> tuple[Step, ...]:
     """A null item of a list decodes to its type's zero value, which validation then judges (a Container
     without a name or image); a named map type is named in a type error (v1.ResourceList)."""
-    pods = f"/api/v1/namespaces/{ns}/pods"
+    pods, cms = f"/api/v1/namespaces/{ns}/pods", f"/api/v1/namespaces/{ns}/configmaps"
     pod = {"metadata": {"name": "nulls"}, "spec": {"containers": [None]}}
     return (
         Step("a pod whose container is null", "POST", pods, pod, fields=INVALID),
@@ -908,6 +908,13 @@ def _null_items(ns: str) -> tuple[Step, ...]:
              {"metadata": {"name": f"{ns}-nullspec"}, "spec": None}, fields=INVALID),
         Step("a namespace whose spec is null still gets its finalizer", "POST", "/api/v1/namespaces",
              {"metadata": {"name": f"{ns}-nullspec"}, "spec": None}, fields=("code", "spec", "status")),
+        Step("a strategic merge patch's list the object lacks is taken as sent, repeats and all", "PATCH",
+             f"{cms}/fin", {"metadata": {"finalizers": ["example.com/a", "example.com/a"]}}, SMP,
+             fields=("code", "metadata.finalizers")),
+        Step("so a list of lists reaches the converter", "PATCH", f"{cms}/fin",
+             {"metadata": {"ownerReferences": [[{}]]}}, SMP, fields=INVALID),
+        Step("its finalizers removed again", "PATCH", f"{cms}/fin", {"metadata": {"finalizers": None}}, MERGE,
+             fields=("code",)),
         Step("a secret whose value is null: empty bytes, as storage reads them back", "POST",
              f"/api/v1/namespaces/{ns}/secrets", {"metadata": {"name": "nulls"}, "data": {"a": None}},
              fields=("code", "data")),

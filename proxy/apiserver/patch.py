@@ -124,7 +124,10 @@ def strategic_merge(target: Any, patch: Any, path: tuple[str, ...] = ()) -> Any:
 
 
 def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[Any]:
-    current = target if isinstance(target, list) else []
+    if not isinstance(target, list):  # (mergeMap: a list the object lacks is the patch's, without directives or
+        # nulls, not merged: items that share a key or repeat stay)
+        return [_as_given(v) for v in patch if not _directive_map(v)]
+    current = target
     if any(isinstance(e, dict) and e.get(_DIRECTIVE) == "replace" for e in patch):
         return [copy.deepcopy(e) for e in patch if not (isinstance(e, dict) and _DIRECTIVE in e)]
     if merges_primitives(path):
@@ -156,6 +159,18 @@ def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[An
                    if not (isinstance(c, dict) and (c.get(key) in merged or c.get(key) in deleted))]
     return _in_order(server_only, list(merged.values()), current,
                      lambda e: e.get(key) if isinstance(e, dict) else e)
+
+
+def _as_given(value: Any) -> Any:
+    """removeDirectives of a patch value the object lacks (a map holding `$patch` dropped) and its nulls
+    discarded (discardNullValuesFromPatch)."""
+    if isinstance(value, dict):
+        return {k: _as_given(v) for k, v in value.items() if v is not None and not _directive_map(v)}
+    return [_as_given(v) for v in value if not _directive_map(v)] if isinstance(value, list) else value
+
+
+def _directive_map(value: Any) -> bool:
+    return isinstance(value, dict) and _DIRECTIVE in value
 
 
 def _in_order(server_only: list[Any], patched: list[Any], server: list[Any],
