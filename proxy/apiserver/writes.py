@@ -408,6 +408,7 @@ def scale_undecodable(t: Target, error: str) -> Outcome:
 # the type of the body a subresource takes where it is not the resource's own: (apiVersion, kind)
 _BODY_TYPES = {"scale": ("autoscaling/v1", "Scale"), "token": ("authentication.k8s.io/v1", "TokenRequest"),
                "binding": ("v1", "Binding"), "eviction": ("policy/v1", "Eviction")}
+CREATED_FROM = ("token", "binding", "eviction")  # the subresources of those a create gives a body to (created_fields)
 
 
 def _body_type(t: Target, obj: Any) -> tuple[str, str] | None:
@@ -445,6 +446,12 @@ def review_refusal(t: Target, body: Any) -> Outcome | None:
     if isinstance(body, dict) and (error := _json_error(t, body)) is not None:
         return _undecodable(t, error)
     return None
+
+
+def _nameless(name_from_path: str) -> Outcome:
+    """The handler's refusal of a decoded object without a name where the path gives one."""
+    return fail(400, f"the name of the object ({name_from_path} based on URL) was undeterminable: name must be "
+                     "provided")
 
 
 def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = False) -> Outcome | None:
@@ -485,8 +492,7 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
         return refused
     name = meta.get("name") or ""
     if name_from_path and not name:
-        return fail(400, f"the name of the object ({name_from_path} based on URL) was undeterminable: "
-                         "name must be provided")
+        return _nameless(name_from_path)
     if name_from_path and name and name != name_from_path:
         return fail(400, "the name of the object "
                          f"({name}) does not match the name on the URL ({name_from_path})")
@@ -1273,8 +1279,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         if refused is not None:
             return refused
         if bare:
-            return _warned(fail(400, f"the name of the object ({t.name} based on URL) was undeterminable: "
-                                     "name must be provided"), warnings)
+            return _warned(_nameless(t.name), warnings)
     bad = _check_body(t, new, t.name, patched=True)
     if bad is not None:
         return _warned(bad, warnings)

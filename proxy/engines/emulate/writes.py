@@ -233,9 +233,6 @@ def _rbac_guard(emu: Store, user: rbac.User, t: writes.Target, now: float) -> wr
     return refusal
 
 
-_CREATED_FROM = ("token", "binding", "eviction")  # subresources a create gives a body of a type of its own
-
-
 def _budgets(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
     """The PodDisruptionBudgets of a namespace, for an eviction."""
     if emu.timeline_of(eviction.PDB_PATH) is None:
@@ -306,7 +303,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == apiservices.SERVICES \
         and t.builtin and not t.subresource else None  # (the status store has none)
     raw = rawjson.write(info.verb, content_type, req.body, body, emu.stored_raw(path, t.key(), obj))
-    creating = writes.created_fields(t, opts, body) if t.subresource in _CREATED_FROM else (None, [])
+    creating = writes.created_fields(t, opts, body) if t.subresource in writes.CREATED_FROM else (None, [])
     if t.builtin and t.kind in reviews.KINDS and (refused := writes.review_refusal(t, body)) is not None:
         outcome = refused
     elif t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
