@@ -1064,7 +1064,7 @@ def namespace_finalizers(obj: Obj, *, indexed: bool = False) -> list[Cause]:
         at = f"spec.finalizers[{i}]" if indexed else "spec.finalizers"
         text = str(name)
         causes += invalid_each(at, text, validation.qualified_name(text))
-        if "/" not in text and text not in validation.STANDARD_FINALIZERS:
+        if not validation.fully_qualified(text):
             causes.append(invalid(at, text, validation.NOT_STANDARD))
     return causes
 

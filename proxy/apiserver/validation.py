@@ -45,7 +45,7 @@ GENERIC_META = frozenset({
     "PodDisruptionBudget", "Event", "Lease", "LeaseCandidate", "RuntimeClass", "ValidatingWebhookConfiguration",
     "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
     "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "CustomResourceDefinition", "APIService"})
-STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})  # (helper.IsStandardFinalizerName)
+_STANDARD_FINALIZERS = frozenset({"kubernetes", "orphan", "foregroundDeletion"})  # (helper.IsStandardFinalizerName)
 NOT_STANDARD = "name is neither a standard finalizer name nor is it fully qualified"
 
 
@@ -132,7 +132,12 @@ def _core_finalizers(names: Any, kept: Any = None) -> list[Cause]:
     (validateKubeFinalizerName); `kept` as for _finalizers."""
     old = set(_names(kept))
     return [invalid(f"metadata.finalizers[{i}]", name, NOT_STANDARD) for i, name in enumerate(_names(names))
-            if "/" not in name and name not in STANDARD_FINALIZERS and name not in old]
+            if not fully_qualified(name) and name not in old]
+
+
+def fully_qualified(finalizer: str) -> bool:
+    """The core group's rule of a finalizer: one with a "/" or a standard one (validateKubeFinalizerName)."""
+    return "/" in finalizer or finalizer in _STANDARD_FINALIZERS
 
 
 def _names(value: Any) -> list[str]:
@@ -146,7 +151,7 @@ def finalizer_warnings(names: Any, before: Any = None) -> list[str]:
     added -= {str(n) for n in before} if isinstance(before, list) else set()
     return [f"metadata.finalizers: {quote(name)}: prefer a domain-qualified finalizer name"
             f"{' including a path (/)' if '.' in name else ''} to avoid accidental conflicts with other finalizer "
-            "writers" for name in sorted(added) if "/" not in name and name not in STANDARD_FINALIZERS]
+            "writers" for name in sorted(added) if not fully_qualified(name)]
 
 
 _ANNOTATIONS_MAX = 256 * (1 << 10)  # TotalAnnotationSizeLimitB
