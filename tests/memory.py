@@ -57,7 +57,7 @@ class MemoryResponder:
     async def finish(self) -> None:
         self.finished = True
 
-    async def abort(self) -> None:
+    async def abort(self, reset: bool = True) -> None:
         self.aborted = True
 
     async def wait_closed(self) -> None:

@@ -8,7 +8,7 @@ import subprocess
 from fractions import Fraction
 
 import pytest
-from watchproxy.apiserver import cron, fielderrors, quantity, specvalidation, validation
+from watchproxy.apiserver import cron, fielderrors, jobvalidation, quantity, specvalidation, validation
 from watchproxy.apiserver.internal import as_internal
 
 from tests.procs import ROOT
@@ -252,3 +252,31 @@ def test_an_update_is_refused_only_for_what_it_breaks() -> None:
     assert specvalidation.spec_causes(labelled, stored) == []
     broken = {**stored, "spec": {**stored["spec"], "ports": [{"port": 0, "protocol": "TCP", "targetPort": 80}]}}
     assert [c[0] for c in specvalidation.spec_causes(broken, stored)] == ["spec.ports[0].port"]
+
+
+@pytest.mark.parametrize(("indexes", "completions", "counted"), [
+    ("", 3, (0, "")),
+    ("0,2-4", 5, (4, "")),
+    ("+1", 3, (1, "")),
+    ("1,,2", 3, (0, 'cannot convert string to integer for index: ""')),
+    ("-1", 3, (0, 'cannot convert string to integer for index: ""')),
+    ("99999999999999999999", 3, (0, 'cannot convert string to integer for index: "99999999999999999999"')),
+    ("0-2", 2, (0, 'too large index: "2"')),
+    ("2,1", 3, (0, "non-increasing order, previous: 2, current: 1")),
+    ("1-1", 3, (0, "non-increasing order, previous: 1, current: 1")),
+])
+def test_succeeded_indexes_are_read_as_validate_indexes_format_reads_them(
+        indexes: str, completions: int, counted: tuple[int, str]) -> None:
+    """A success rule's indexes (ValidateJobSpec's validateIndexesFormat): strconv.Atoi's numbers, below the
+    completions, increasing."""
+    assert jobvalidation._index_count(indexes, completions) == counted
+
+
+def test_a_success_rule_of_an_indexed_job_without_completions_is_the_validators_panic() -> None:
+    spec = {"completionMode": "Indexed", "parallelism": 2, "successPolicy": {"rules": [{"succeededIndexes": "0"}]}}
+    with pytest.raises(fielderrors.ValidatorPanic):
+        jobvalidation.spec_causes(spec, "spec")
+    assert jobvalidation.spec_causes({**spec, "successPolicy": {"rules": [{}]}}, "spec") == [
+        ("spec.completions", "FieldValueRequired", "Required value: when completion mode is Indexed"),
+        ("spec.successPolicy.rules[0]", "FieldValueRequired",
+         "Required value: at least one of succeededCount or succeededIndexes must be specified")]

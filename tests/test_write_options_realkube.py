@@ -5,6 +5,7 @@ meet, sent to the real kube-apiserver and to a replay, get the same code and mes
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import uuid
@@ -475,3 +476,33 @@ def test_a_body_of_another_type_to_an_endpoint_of_its_own_scheme_or_by_strategic
         return [(code, doc.get("message") or f"{doc.get('apiVersion')} {doc.get('kind')}") for code, doc in got]
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "own-schemes", answers)
     assert [code for code, _ in real] == [400] * 10 + [200, 200] and real[-1][1] == "v1 ConfigMap"
+
+
+def test_an_indexed_jobs_success_rule_without_completions_closes_the_connection_as_the_apiserver_does(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """validateSuccessPolicyRule reads an Indexed Job's completions through a pointer nothing checked (parallelism
+    alone leaves them unset): the handler panics and net/http closes the connection without an answer, on a dry
+    run and an update alike; the server goes on answering."""
+    template = {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}
+
+    def job(**spec: Any) -> bytes:
+        return json.dumps({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "idx"},
+                           "spec": {"template": template, "completionMode": "Indexed", **spec}}).encode()
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        jobs, out = f"/apis/batch/v1/namespaces/{ns}/jobs", []
+        rules = {"rules": [{"succeededCount": 1}]}
+        for method, path, body in (("POST", f"{jobs}?dryRun=All", job(parallelism=2, successPolicy=rules)),
+                                   ("POST", jobs, job(parallelism=2)),
+                                   ("POST", jobs, job(completions=2, parallelism=2)),
+                                   ("PUT", f"{jobs}/idx", job(parallelism=2, successPolicy=rules)),
+                                   ("GET", f"{jobs}/idx", None)):
+            try:
+                code, doc, _ = rawhttp.call(*server, method, path, body)
+            except http.client.RemoteDisconnected:
+                out.append((0, "closed without an answer"))
+                continue
+            out.append((code, doc.get("message") or doc.get("spec", {}).get("completionMode", "")))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "indexed-panic", answers)
+    assert [code for code, _ in real] == [0, 422, 201, 0, 200]

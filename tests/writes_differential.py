@@ -689,7 +689,7 @@ def steps(ns: str) -> tuple[Step, ...]:
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
-        Step("list", "GET", cms, fields=("kind",)),
+        *_job_specs(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
 
@@ -830,6 +830,60 @@ def _data_size(ns: str) -> tuple[Step, ...]:
              _cm("big") | {"data": {"a": big[:600000], "bad key": big[600000:]}}, fields=INVALID),
         Step("a secret over 1 MiB", "POST", f"/api/v1/namespaces/{ns}/secrets",
              {"metadata": {"name": "big"}, "type": "kubernetes.io/tls", "stringData": {"k": big}}, fields=INVALID),
+    )
+
+
+def _job(name: str, **spec: Any) -> dict[str, Any]:
+    template = {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name}, "spec": {"template": template, **spec}}
+
+
+def _job_specs(ns: str) -> tuple[Step, ...]:
+    """A Job's own fields as validateJobSpec judges them, before its template: indexed completion and its limits,
+    the failure and success policies (a condition's status defaulted to True), the replacement policy, who manages
+    it, and (on create) a name its last indexed pod's hostname can carry."""
+    jobs, crons = f"/apis/batch/v1/namespaces/{ns}/jobs", f"/apis/batch/v1/namespaces/{ns}/cronjobs"
+    failure = {"rules": [{}, {"action": "FailIndex", "onExitCodes": {"values": [0, 2, 1, 2], "operator": "In",
+                                                                     "containerName": "zz"}},
+                         {"action": "X", "onPodConditions": [{"type": "a b"}, {"type": "Ready", "status": "Maybe"}],
+                          "onExitCodes": {"operator": "Is", "values": []}}]}
+    success = {"rules": [{}, {"succeededIndexes": "1-3,2", "succeededCount": 6}, {"succeededIndexes": "x"},
+                         {"succeededIndexes": "4-3"}, {"succeededIndexes": "1-2-3"}, {"succeededIndexes": "9"},
+                         {"succeededIndexes": "0,2-3", "succeededCount": 4}, {"succeededCount": -1}]}
+    cron = {"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "cj"},
+            "spec": {"schedule": "* * * * *", "jobTemplate": {"spec": _job("", completionMode="x", managedBy="a", **{
+                "podFailurePolicy": {"rules": [{"action": "Ignore", "onPodConditions": [{"type": "X"}]}]}})["spec"]}}}
+    return (
+        Step("a job of an unknown completion mode", "POST", jobs, _job("j1", completionMode="1Gi"), fields=INVALID),
+        Step("an indexed job over its limits", "POST", jobs, _job("j2", completionMode="Indexed", completions=3,
+                                                                  parallelism=100001, maxFailedIndexes=100001,
+                                                                  backoffLimitPerIndex=1), fields=INVALID),
+        Step("an indexed job whose last pod's hostname is too long", "POST", jobs,
+             _job("a" * 62, completionMode="Indexed", completions=11), fields=INVALID),
+        Step("a nameless indexed job", "POST", jobs, _job("", completionMode="Indexed", completions=3),
+             query="dryRun=All", fields=INVALID),
+        Step("per-index limits of a job not indexed", "POST", jobs,
+             _job("j3", maxFailedIndexes=-1, ttlSecondsAfterFinished=-2, backoffLimitPerIndex=-3), fields=INVALID),
+        Step("a job managed by a bad name", "POST", jobs, _job("j4", managedBy="Exa_mple.com/a b"), fields=INVALID),
+        Step("a success policy of a job not indexed", "POST", jobs, _job("j5", successPolicy={"rules": []}),
+             fields=INVALID),
+        Step("an indexed job's success rules", "POST", jobs,
+             _job("j6", completionMode="Indexed", completions=5, successPolicy=success), fields=INVALID),
+        Step("a pod failure policy's rules", "POST", jobs, _job("j7", podFailurePolicy=failure), fields=INVALID),
+        Step("a replacement policy a failure policy forbids", "POST", jobs,
+             _job("j8", podReplacementPolicy="TerminatingOrFailed", podFailurePolicy={"rules": []}), fields=INVALID),
+        Step("a job whose failure condition's status is defaulted", "POST", jobs, _job("j9", podFailurePolicy={
+            "rules": [{"action": "Ignore", "onPodConditions": [{"type": "X", "status": ""}]}]}),
+             fields=("code", "spec.podFailurePolicy", "spec.podReplacementPolicy")),
+        Step("a cron job's job template", "POST", crons, cron, fields=INVALID),
+        Step("a cron job whose template's failure condition's status is defaulted", "POST", crons, {**cron, "spec": {
+            **cron["spec"], "jobTemplate": {"spec": _job("", podFailurePolicy=cron["spec"]["jobTemplate"]["spec"][
+                "podFailurePolicy"])["spec"]}}}, fields=("code", "spec.jobTemplate")),
+        Step("an indexed job to update", "POST", jobs, _job("u", completionMode="Indexed", completions=2,
+                                                            parallelism=2), fields=("code",)),
+        Step("its failed indexes over its completions, its per-index limit set", "PATCH", f"{jobs}/u",
+             {"spec": {"maxFailedIndexes": 5, "backoffLimitPerIndex": 1}}, "application/merge-patch+json",
+             fields=INVALID),
     )
 
 

@@ -21,7 +21,6 @@ kube-apiserver's.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -301,30 +300,13 @@ def _priority_class_update(new: Obj, old: Obj) -> list[Cause]:
     return causes
 
 
-_HTTP_PATH_FMT = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
-_HTTP_PATH = re.compile(_HTTP_PATH_FMT)
-
-
-def _domain_prefixed_path(path: str, value: str) -> list[Cause]:
-    """IsDomainPrefixedPath: a DNS subdomain, '/', and an HTTP path (an ingress controller's name)."""
-    if not value:
-        return [required(path)]
-    host, _, rest = value.partition("/")
-    if not host or not rest:
-        return [invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')]
-    causes = invalid_each(path, host, names.subdomain(host))
-    if not _HTTP_PATH.fullmatch(rest):
-        causes.append(invalid(path, rest, f"Invalid path (regex used for validation is '{_HTTP_PATH_FMT}')"))
-    return causes
-
-
 def _ingress_class(obj: Obj) -> list[Cause]:
     """ValidateIngressClass: the controller's name and the parameters' reference (its scope: a namespace
     exactly when the scope is Namespace)."""
     spec = as_dict(obj.get("spec"))
     controller = str(spec.get("controller") or "")
     causes = [too_long("spec.controller", 250)] if len(controller) > 250 else []
-    causes += _domain_prefixed_path("spec.controller", controller)
+    causes += validation.domain_prefixed_path("spec.controller", controller)
     params, at = spec.get("parameters"), "spec.parameters"
     if not isinstance(params, dict):
         return causes

@@ -311,6 +311,7 @@ def _job(obj: Obj, creating: bool, uid: str) -> None:
     _p(spec, "suspend", False)
     _p(spec, "podReplacementPolicy", "Failed" if spec.get("podFailurePolicy") is not None else "TerminatingOrFailed")
     _p(spec, "manualSelector", False)
+    _failure_patterns(spec)
     template = _p(spec, "template", {})
     if creating and uid and not spec["manualSelector"]:
         # the job strategy's generated selector: the job's uid, and its name, on every pod it makes
@@ -333,7 +334,16 @@ def _cron_job(obj: Obj, _: bool, _uid: str = "") -> None:
     _p(spec, "suspend", False)
     _p(spec, "successfulJobsHistoryLimit", 3)
     _p(spec, "failedJobsHistoryLimit", 1)
-    _template(_sub(_sub(spec, "jobTemplate") or {}, "spec"))
+    job = _sub(_sub(spec, "jobTemplate") or {}, "spec")
+    _failure_patterns(job or {})
+    _template(job)
+
+
+def _failure_patterns(spec: Obj) -> None:
+    """SetDefaults_PodFailurePolicyOnPodConditionsPattern: a pod failure rule's condition is True where empty."""
+    for rule in _dicts((_sub(spec, "podFailurePolicy") or {}).get("rules")):
+        for pattern in _dicts(rule.get("onPodConditions")):
+            _d(pattern, "status", "True")
 
 
 def _protected(obj: Obj, finalizer: str) -> None:

@@ -23,6 +23,11 @@ def go_json(value: Any) -> str:
     return jsonenc.go_json(value).decode()
 
 
+class ValidatorPanic(Exception):
+    """A validator of the apiserver's that dereferences a nil pointer on this object: the handler panics and
+    net/http closes the connection without an answer."""
+
+
 class Printed(str):
     """A BadValue already in ErrorBody's words (a RawExtension's bytes, which Go prints compacted as held)."""
 

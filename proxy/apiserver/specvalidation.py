@@ -40,6 +40,7 @@ from . import (
     eventapi,
     gojson,
     ipvalidation,
+    jobvalidation,
     nodeports,
     nodevalidation,
     quantity,
@@ -333,10 +334,9 @@ def _daemon_set_strategy(strategy: Any) -> list[Cause]:
 
 
 def _job_spec(spec: Obj, path: str) -> list[Cause]:
-    """validateJobSpec: counts, the template, a restart policy a Job can use (a CronJob's job template too)."""
-    causes: list[Cause] = []
-    for field in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit"):
-        causes += nonnegative(f"{path}.{field}", spec.get(field))
+    """validateJobSpec: the Job's own fields (jobvalidation), the template, a restart policy a Job can use (a
+    CronJob's job template too)."""
+    causes = jobvalidation.spec_causes(spec, path)
     causes += pod_template(spec.get("template"), f"{path}.template")
     pod = as_dict(as_dict(spec.get("template")).get("spec"))
     policy, at = pod.get("restartPolicy") or "", f"{path}.template.spec.restartPolicy"
@@ -1131,6 +1131,8 @@ def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
     name = str(as_dict(obj.get("metadata")).get("name") or "")
     if (api_version, kind) == (eventapi.EVENTS_API, "Event"):
         return eventapi.created(obj)
+    if (api_version, kind) == ("batch/v1", "Job"):
+        return jobvalidation.name_causes(obj)
     if (api_version, kind) == ("batch/v1", "CronJob") and len(name) > 52:  # its jobs' names add 11 characters
         return [invalid("metadata.name", name, "must be no more than 52 characters")]
     if (api_version, kind) == ("v1", "Pod"):

@@ -157,6 +157,24 @@ def finalizer_warnings(names: Any, before: Any = None) -> list[str]:
 _ANNOTATIONS_MAX = 256 * (1 << 10)  # TotalAnnotationSizeLimitB
 
 
+_HTTP_PATH_FMT = r"[A-Za-z0-9/\-._~%!$&'()*+,;=:]+"
+_HTTP_PATH = re.compile(_HTTP_PATH_FMT)
+
+
+def domain_prefixed_path(path: str, value: str) -> list[Cause]:
+    """IsDomainPrefixedPath: a DNS subdomain, '/', and an HTTP path (an ingress controller's name, who
+    manages a Job)."""
+    if not value:
+        return [required(path)]
+    host, _, rest = value.partition("/")
+    if not host or not rest:
+        return [invalid(path, value, 'must be a domain-prefixed path (such as "acme.io/foo")')]
+    causes = invalid_each(path, host, subdomain(host))
+    if not _HTTP_PATH.fullmatch(rest):
+        causes.append(invalid(path, rest, f"Invalid path (regex used for validation is '{_HTTP_PATH_FMT}')"))
+    return causes
+
+
 def annotations_size(path: str, annotations: Any) -> list[Cause]:
     """ValidateAnnotationsSize: the keys and values together at most 256 KiB."""
     if isinstance(annotations, dict) and sum(len(str(k).encode()) + len(str(v).encode())

@@ -72,8 +72,9 @@ class Responder(Protocol):
         """End the body cleanly (the terminating chunk for chunked bodies)."""
         ...
 
-    async def abort(self) -> None:
-        """Drop the connection with a reset, without ending the body."""
+    async def abort(self, reset: bool = True) -> None:
+        """Drop the connection without ending the body: with a reset, or (`reset` False) closed as Go's
+        net/http closes it after a handler's panic."""
         ...
 
     async def wait_closed(self) -> None:

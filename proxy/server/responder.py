@@ -215,15 +215,16 @@ class AiohttpResponder:
         with contextlib.suppress(ConnectionResetError, RuntimeError, OSError):
             await self.response.write_eof()
 
-    async def abort(self) -> None:
-        """Reset the connection (RST, not FIN), as a crashed apiserver or broken network would."""
+    async def abort(self, reset: bool = True) -> None:
+        """Reset the connection (RST, not FIN), as a crashed apiserver or broken network would; or close it
+        (FIN), as net/http does after a handler's panic."""
         self.aborted = True
         self._writer = self._transport = None
         transport = self.request.transport
         if transport is None:
             return
         sock = transport.get_extra_info("socket")
-        if sock is not None:
+        if sock is not None and reset:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         transport.abort()

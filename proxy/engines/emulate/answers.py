@@ -143,8 +143,8 @@ class EncodedAnswers:
                 await self.inner.send(body)
         await self.inner.finish()
 
-    async def abort(self) -> None:
-        await self.inner.abort()
+    async def abort(self, reset: bool = True) -> None:
+        await self.inner.abort(reset)
 
     async def wait_closed(self) -> None:
         await self.inner.wait_closed()

@@ -25,6 +25,7 @@ from ...apiserver import (
 from ...apiserver import encode as events
 from ...apiserver.changes import Change, Key
 from ...apiserver.crds import CustomType
+from ...apiserver.fielderrors import ValidatorPanic
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource, unscalable, unsupported_patch
@@ -131,8 +132,8 @@ class Warned:
     async def finish(self) -> None:
         await self.inner.finish()
 
-    async def abort(self) -> None:
-        await self.inner.abort()
+    async def abort(self, reset: bool = True) -> None:
+        await self.inner.abort(reset)
 
     async def wait_closed(self) -> None:
         await self.inner.wait_closed()
@@ -706,7 +707,11 @@ class Emulator:
             info = dataclasses.replace(info, resource="pods", subresource="binding")  # the pod the Binding names
         if info.verb in writes.WRITE_VERBS and (tl := self._timeline(info)) is not None \
                 and info.subresource in writes.SUBRESOURCES:
-            await writes.serve(self, req, tl, out, entry, info, user)
+            try:
+                await writes.serve(self, req, tl, out, entry, info, user)
+            except ValidatorPanic as exc:  # (raised before anything is committed or answered)
+                entry.ended("server-closed", f"the apiserver's handler panics: {exc}")
+                await out.abort(reset=False)
             return
         wanted = self.wanted(req)
         # (a HEAD that comes this far is a custom resource's, whose handler answers it as a GET: go-restful's
