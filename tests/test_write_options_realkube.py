@@ -506,3 +506,27 @@ def test_an_indexed_jobs_success_rule_without_completions_closes_the_connection_
         return out
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "indexed-panic", answers)
     assert [code for code, _ in real] == [0, 422, 201, 0, 200]
+
+
+def test_a_reviews_body_is_decoded_under_its_field_validation_as_on_the_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A review is created as any object is decoded: its unknown fields are warned of (or Strict's 400) before the
+    review is asked or validated."""
+    sar = {"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview"}
+    bodies = [("subjectaccessreviews", "", {**sar, "spec": {"b": [1], "user": "u",
+                                                             "resourceAttributes": {"verb": "get", "zz": 1}}}),
+              ("subjectaccessreviews", "", {**sar, "x": 1, "spec": {"user": "u"}}),
+              ("subjectaccessreviews", "fieldValidation=Strict", {**sar, "spec": {"b": [1], "user": "u"}}),
+              ("subjectaccessreviews", "fieldValidation=Ignore", {**sar, "spec": {"b": [1], "user": "u"}}),
+              ("selfsubjectrulesreviews", "", {"apiVersion": "authorization.k8s.io/v1",
+                                               "kind": "SelfSubjectRulesReview", "spec": {"q": 1, "namespace": "x"}})]
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str, list[str]]]:
+        out = []
+        for resource, query, body in bodies:
+            code, doc, warnings = rawhttp.call(*server, "POST", f"/apis/authorization.k8s.io/v1/{resource}?{query}",
+                                               json.dumps(body).encode())
+            out.append((code, doc.get("message", ""), warnings))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "review-fields", answers)
+    assert [(code, len(warnings)) for code, _, warnings in real] == [(201, 2), (422, 1), (400, 0), (422, 0), (201, 1)]

@@ -438,14 +438,15 @@ def created_fields(t: Target, opts: Options, body: Any) -> tuple[Outcome | None,
     return _field_check("create", t, opts, body)
 
 
-def review_refusal(t: Target, body: Any) -> Outcome | None:
+def review_fields(t: Target, opts: Options, body: Any) -> tuple[Outcome | None, list[str]]:
     """What the handler refuses of a review's body before the review is asked: decoded as the type it names,
-    then as its own (encoding/json)."""
+    then as its own (encoding/json), under its fieldValidation; else the Warning headers of its unknown
+    fields."""
     if (other := other_type(t, body)) is not None:
-        return fail(400, other, "BadRequest")
+        return fail(400, other, "BadRequest"), []
     if isinstance(body, dict) and (error := _json_error(t, body)) is not None:
-        return _undecodable(t, error)
-    return None
+        return _undecodable(t, error), []
+    return _field_check("create", t, opts, body)
 
 
 def _nameless(name_from_path: str) -> Outcome:

@@ -303,10 +303,12 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     allocators = serviceallocation.begin(emu, now, body, opts.dry_run) if path == apiservices.SERVICES \
         and t.builtin and not t.subresource else None  # (the status store has none)
     raw = rawjson.write(info.verb, content_type, req.body, body, emu.stored_raw(path, t.key(), obj))
-    creating = writes.created_fields(t, opts, body) if t.subresource in writes.CREATED_FROM else (None, [])
-    if t.builtin and t.kind in reviews.KINDS and (refused := writes.review_refusal(t, body)) is not None:
-        outcome = refused
-    elif t.builtin and t.kind in reviews.KINDS:  # asked and answered, nothing stored
+    reviewed = t.builtin and t.kind in reviews.KINDS
+    creating = writes.created_fields(t, opts, body) if t.subresource in writes.CREATED_FROM else \
+        writes.review_fields(t, opts, body) if reviewed else (None, [])
+    if creating[0] is not None:  # (decoded as the type it takes before anything is looked up)
+        outcome = creating[0]
+    elif reviewed:  # asked and answered, nothing stored
         if t.kind == "TokenReview":  # (who a token is: a token this replay made)
             outcome = tokens.review(t, body, lambda resource, ns, name: held(f"/api/v1/{resource}", ns, name),
                                     emu.seed, emu.wall(now).timestamp())
@@ -316,8 +318,6 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
                             stamp.timestamp)
-    elif creating[0] is not None:  # (decoded as the type it takes before anything is looked up)
-        outcome = creating[0]
     elif t.subresource == "token":  # a create, of a token for the service account: nothing stored
         outcome = tokens.request(t, obj, body, stamp, lambda resource, name: held(
             f"/api/v1/{resource}", "" if resource == "nodes" else info.namespace, name), emu.seed)
