@@ -530,3 +530,50 @@ def test_a_reviews_body_is_decoded_under_its_field_validation_as_on_the_apiserve
         return out
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "review-fields", answers)
     assert [(code, len(warnings)) for code, _, warnings in real] == [(201, 2), (422, 1), (400, 0), (422, 0), (201, 1)]
+
+
+def test_a_new_pods_priority_and_runtime_class_are_admitted_as_on_the_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The Priority and RuntimeClass admission plugins on a new pod: its priority and preemption policy from its
+    class (one it sets otherwise, or a class that does not exist, a 403 before validation, known by its name or
+    else its generateName); its runtime class must exist, whose overhead, node selector and tolerations it gets (an
+    overhead or a selector that disagrees, or an overhead without a class defining one, a 403)."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str, Any]]:
+        pods, out = f"/api/v1/namespaces/{ns}/pods?dryRun=All", []
+        low, kata, plain = f"{ns}-low", f"{ns}-kata", f"{ns}-plain"
+
+        def pod(name: str, **spec: Any) -> dict[str, Any]:
+            return {"metadata": {"generateName": name} if name.endswith("-") else {"name": name},
+                    "spec": {"containers": [{"name": "c", "image": "i"}], **spec}}
+        classes, runtimes = "/apis/scheduling.k8s.io/v1/priorityclasses", "/apis/node.k8s.io/v1/runtimeclasses"
+        node = {"apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass"}
+        steps = [
+            (classes, {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": low},
+                       "value": 10, "preemptionPolicy": "Never"}),
+            (runtimes, {**node, "metadata": {"name": kata}, "handler": "kata",
+                        "overhead": {"podFixed": {"cpu": "250m"}}, "scheduling": {
+                            "nodeSelector": {"rt": "kata"}, "tolerations": [
+                            {"key": "rt", "operator": "Exists", "effect": "NoSchedule"},
+                            {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute"}]}}),
+            (runtimes, {**node, "metadata": {"name": plain}, "handler": "plain"}),
+            (pods, pod("a", priorityClassName="system-cluster-critical")), (pods, pod("b", priorityClassName="nope")),
+            (pods, pod("c", priority=5)), (pods, pod("d", preemptionPolicy="Never")),
+            (pods, pod("e", priorityClassName=low)), (pods, pod("f", priorityClassName=low, preemptionPolicy="Never")),
+            (pods, pod("g", priorityClassName=low, preemptionPolicy="PreemptLowerPriority")),
+            (pods, pod("gen-", priorityClassName="nope")),
+            (pods, pod("h", runtimeClassName="nope")), (pods, pod("i", overhead={"cpu": "1"})),
+            (pods, pod("j", runtimeClassName=kata)),
+            (pods, pod("k", runtimeClassName=kata, overhead={"cpu": "0.25"}, nodeSelector={"a": "b"})),
+            (pods, pod("l", runtimeClassName=kata, overhead={"cpu": "1"})),
+            (pods, pod("m", runtimeClassName=kata, nodeSelector={"rt": "other"})),
+            (pods, pod("n", runtimeClassName=plain, overhead={"cpu": "1"}))]
+        for path, body in steps:
+            code, doc, _ = rawhttp.call(*server, "POST", path, json.dumps(body).encode())
+            spec = doc.get("spec", {})
+            out.append((code, doc.get("message", ""), {k: spec.get(k) for k in (
+                "priority", "priorityClassName", "preemptionPolicy", "overhead", "nodeSelector", "tolerations")}))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "pod-admission", answers)
+    assert [code for code, *_ in real] == [201, 201, 201, 201, 403, 403, 403, 201, 201, 403, 403, 403, 403, 201, 201,
+                                           403, 403, 403]
+    assert real[3][2]["priority"] == 2000000000 and real[7][2]["preemptionPolicy"] == "Never"

@@ -206,10 +206,6 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
     spec["tolerations"] = tolerations
     if not creating:
         return
-    # admission: Priority (no class, no global default)
-    if not spec.get("priorityClassName"):
-        _p(spec, "priority", 0)
-    _p(spec, "preemptionPolicy", "PreemptLowerPriority")
     # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
     obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 

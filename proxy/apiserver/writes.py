@@ -79,7 +79,8 @@ from .podvalidation import as_dict
 from .rbac import User
 
 Key = tuple[str, str]
-Admit = Callable[[dict[str, Any]], None]  # mutating admission that reads other objects, on a new object
+# mutating admission that reads other objects, on a new object (and the name the request gave it): its refusal
+Admit = Callable[[dict[str, Any], str], "Outcome | None"]
 # the storage's BeginCreate/BeginUpdate (a Service's allocators), given the new and the stored object: a refusal, or
 # None once it has filled in what it allocates; after admission, before validation and the name's uniqueness
 Begin = Callable[[dict[str, Any], dict[str, Any] | None], "Outcome | None"]
@@ -586,8 +587,9 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
                          now=stamp.timestamp)
     except Undecodable as exc:
         return _undecodable(t, exc)
-    if admit is not None:
-        admit(obj)
+    # (admission knows a new object by the name it was given, else by its generateName)
+    if admit is not None and (refused := admit(obj, given or str(meta.get("generateName") or ""))) is not None:
+        return refused
     if begin is not None and (refused := begin(obj, None)) is not None:
         return refused
     if t.builtin and t.kind == "Pod" and isinstance(spec := obj.get("spec"), dict) and spec.get("schedulingGates"):

@@ -28,6 +28,7 @@ from ...apiserver import (
     lists,
     managedfields,
     options,
+    podadmission,
     rawjson,
     rbac,
     reviews,
@@ -202,10 +203,31 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
 
 
 def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
-    """The mutating admission of a new object that reads the cluster: a pod's node's topology labels."""
+    """The mutating admission of a new pod that reads the cluster, in the chain's order: its priority, its
+    runtime class, its node's topology labels."""
     if (t.group, t.resource, t.subresource) != ("", "pods", ""):
         return None
-    return lambda pod: binding.admit_pod(pod, lambda name: access.stored(emu, binding.NODES, "", name, now))
+
+    def admit(pod: dict[str, Any], name: str) -> writes.Outcome | None:
+        classes = _cluster_objects(emu, podadmission.PRIORITY_CLASSES, now)
+        refused = podadmission.priority(t, pod, name, classes) or \
+            podadmission.runtime_class(t, pod, name, _runtime_classes(emu, now))
+        binding.admit_pod(pod, lambda node: access.stored(emu, binding.NODES, "", node, now))
+        return refused
+    return admit
+
+
+def _cluster_objects(emu: Store, path: str, now: float) -> list[dict[str, Any]] | None:
+    """The objects of a cluster-scoped collection now; None where the replay holds none of them."""
+    if emu.timeline_of(path) is None:
+        return None
+    return [ch.obj for _, ch in sorted(emu.cache.state(path, now).items())]
+
+
+def _runtime_classes(emu: Store, now: float) -> podadmission.Lookup | None:
+    if emu.timeline_of(podadmission.RUNTIME_CLASSES) is None:
+        return None
+    return lambda name: access.stored(emu, podadmission.RUNTIME_CLASSES, "", name, now)
 
 
 def _signer_access(emu: Store, user: rbac.User, now: float) -> Callable[[str, str], bool]:
@@ -371,6 +393,10 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         classes = admission.STORAGE_CLASSES
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
+    if outcome.code < 300 and (info.verb == "create" or (info.verb == "patch" and obj is None)) and \
+            (t.group, t.resource, t.subresource) == ("", "pods", ""):  # (RuntimeClass's validating half)
+        outcome = podadmission.overhead_refusal(t, outcome.body, str(outcome.body.get("metadata", {}).get("name", "")),
+                                                _runtime_classes(emu, now)) or outcome
     if info.verb in ("create", "update", "patch") and outcome.code < 300:
         outcome = admission.certificates_refusal(t, info.verb, obj, outcome.body, _signer_access(emu, user, now),
                                                  user.name) or outcome
