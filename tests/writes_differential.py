@@ -838,10 +838,17 @@ def _job(name: str, **spec: Any) -> dict[str, Any]:
     return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name}, "spec": {"template": template, **spec}}
 
 
+def _labelled_job(name: str, labels: dict[str, str], **spec: Any) -> dict[str, Any]:
+    job = _job(name, **spec)
+    job["spec"]["template"]["metadata"] = {"labels": labels}
+    return job
+
+
 def _job_specs(ns: str) -> tuple[Step, ...]:
     """A Job's own fields as validateJobSpec judges them, before its template: indexed completion and its limits,
     the failure and success policies (a condition's status defaulted to True), the replacement policy, who manages
-    it, and (on create) a name its last indexed pod's hostname can carry."""
+    it, and (on create) a name its last indexed pod's hostname can carry; a selector the client gives is added to,
+    not replaced, and must still select the generated labels."""
     jobs, crons = f"/apis/batch/v1/namespaces/{ns}/jobs", f"/apis/batch/v1/namespaces/{ns}/cronjobs"
     failure = {"rules": [{}, {"action": "FailIndex", "onExitCodes": {"values": [0, 2, 1, 2], "operator": "In",
                                                                      "containerName": "zz"}},
@@ -879,6 +886,14 @@ def _job_specs(ns: str) -> tuple[Step, ...]:
         Step("a cron job whose template's failure condition's status is defaulted", "POST", crons, {**cron, "spec": {
             **cron["spec"], "jobTemplate": {"spec": _job("", podFailurePolicy=cron["spec"]["jobTemplate"]["spec"][
                 "podFailurePolicy"])["spec"]}}}, fields=("code", "spec.jobTemplate")),
+        Step("a job whose selector names its own labels, not generated", "POST", jobs, _job(
+            "s1", selector={"matchLabels": {"app": "x"}}) | {"metadata": {"name": "s1", "labels": {"app": "x"}}},
+             fields=INVALID),
+        Step("a job whose template names another job", "POST", jobs, _labelled_job("s2", {"job-name": "other"}),
+             fields=INVALID),
+        Step("a job whose selector adds to the generated one", "POST", jobs, _labelled_job(
+            "s3", {"app": "x"}, selector={"matchExpressions": [{"key": "job-name", "operator": "Exists"}]}),
+             fields=("code", "spec.selector", "spec.template.metadata.labels")),
         Step("an indexed job to update", "POST", jobs, _job("u", completionMode="Indexed", completions=2,
                                                             parallelism=2), fields=("code",)),
         Step("its failed indexes over its completions, its per-index limit set", "PATCH", f"{jobs}/u",
@@ -1033,7 +1048,7 @@ def _pick(doc: Any, dotted: str) -> Any:
 # (tests/test_writes_random_realkube.py, tests/test_crds_realkube.py).
 _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "resourceVersion", "managedFields", "time",
                       "clusterIP", "clusterIPs", "nodePort", "lastTransitionTime"})
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _reduce(doc: Any) -> Any:
@@ -1041,7 +1056,7 @@ def _reduce(doc: Any) -> Any:
         return {k: _reduce(v) for k, v in doc.items() if k not in _IGNORED}
     if isinstance(doc, list):
         return [_reduce(v) for v in doc]
-    return "<uid>" if isinstance(doc, str) and _UUID.match(doc) else doc  # a Job's selector holds its uid
+    return _UUID.sub("<uid>", doc) if isinstance(doc, str) else doc  # a Job's selector holds its uid (and quotes)
 
 
 def run(kubeconfig: str, ns: str) -> Result:

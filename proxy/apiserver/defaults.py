@@ -309,14 +309,19 @@ def _job(obj: Obj, creating: bool, uid: str) -> None:
     _p(spec, "manualSelector", False)
     _failure_patterns(spec)
     template = _p(spec, "template", {})
-    if creating and uid and not spec["manualSelector"]:
-        # the job strategy's generated selector: the job's uid, and its name, on every pod it makes
-        labels = {"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name":
-                  obj.get("metadata", {}).get("name", ""), "controller-uid": uid,
-                  "job-name": obj.get("metadata", {}).get("name", "")}
+    if creating and uid and not spec["manualSelector"] and isinstance(template, dict):
+        # the job strategy's generated selector (generateSelector): the job's uid, and its name, on every pod it
+        # makes, where the template does not label them otherwise (validation then refuses that); the uid's label
+        # added to a selector the client gave
+        name = obj.get("metadata", {}).get("name", "")
         tmeta = _p(template, "metadata", {})
-        tmeta["labels"] = {**(tmeta.get("labels") or {}), **labels}
-        spec["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+        labels = {"batch.kubernetes.io/controller-uid": uid, "batch.kubernetes.io/job-name": name,
+                  "controller-uid": uid, "job-name": name, **(tmeta.get("labels") or {})}
+        tmeta["labels"] = dict(sorted(labels.items()))  # (a Go map's order, as a refusal quotes it)
+        selector = spec["selector"] if isinstance(spec.get("selector"), dict) else {}
+        matched = {"batch.kubernetes.io/controller-uid": uid, **(selector.get("matchLabels") or {})}
+        spec["selector"] = {"matchLabels": dict(sorted(matched.items())),  # (LabelSelector's field order)
+                            **{k: v for k, v in selector.items() if k != "matchLabels"}}
     tlabels = (template.get("metadata") or {}).get("labels") if isinstance(template, dict) else None
     meta = obj.setdefault("metadata", {})
     if tlabels and not meta.get("labels"):

@@ -17,6 +17,8 @@ from typing import Any
 
 from ..wire.gostrings import quote, quote_list
 from ..wire.names import dns_label, qualified_name
+from ..wire.selectors import selector_matches
+from . import validation
 from .fielderrors import (
     Cause,
     ValidatorPanic,
@@ -31,7 +33,6 @@ from .fielderrors import (
 )
 from .internal import as_internal
 from .podvalidation import as_dict, dicts, nonnegative
-from .validation import domain_prefixed_path
 
 Obj = dict[str, Any]
 
@@ -66,7 +67,7 @@ def spec_causes(spec: Obj, path: str) -> list[Cause]:
         if per_index is None:
             causes.append(required(f"{path}.backoffLimitPerIndex", "when maxFailedIndexes is specified"))
     if (manager := spec.get("managedBy")) is not None:
-        causes += domain_prefixed_path(f"{path}.managedBy", manager)
+        causes += validation.domain_prefixed_path(f"{path}.managedBy", manager)
         causes += [too_long(f"{path}.managedBy", _MAX_MANAGED_BY)] if len(manager) > _MAX_MANAGED_BY else []
     mode = spec.get("completionMode")
     if mode is not None and mode not in _MODES:
@@ -88,6 +89,29 @@ def spec_causes(spec: Obj, path: str) -> list[Cause]:
         allowed = ("Failed",) if failure is not None else _REPLACEMENTS
         if replacement not in allowed:
             causes.append(not_supported(f"{path}.podReplacementPolicy", replacement, allowed))
+    return causes
+
+
+def generated_selector(obj: Obj) -> list[Cause]:
+    """validateGeneratedSelector, on create: a Job whose selector the apiserver generated carries its uid and name
+    in its template's labels (a label the client set otherwise is kept by the generator, and refused here), and
+    its selector must select them."""
+    spec, meta = as_dict(obj.get("spec")), as_dict(obj.get("metadata"))
+    if spec.get("manualSelector") is True or spec.get("selector") is None:
+        return []
+    uid, name = str(meta.get("uid") or ""), str(meta.get("name") or "")
+    causes = [] if uid else [required("metadata.uid")]
+    labels = as_dict(as_dict(as_dict(spec.get("template")).get("metadata")).get("labels"))
+    expected = {"controller-uid": uid, "job-name": name, "batch.kubernetes.io/controller-uid": uid,
+                "batch.kubernetes.io/job-name": name}
+    for key, value in expected.items():  # (ValidateHasLabel, in this order)
+        if key not in labels:
+            causes.append(required(f"spec.template.metadata.labels[{key}]", value))
+        elif labels[key] != value:
+            causes.append(invalid(f"spec.template.metadata.labels[{key}]", labels, f"must be '{value}'"))
+    selector = spec["selector"]
+    if not validation.label_selector(selector, "") and not selector_matches(selector, expected):
+        causes.append(invalid("spec.selector", selector, "`selector` not auto-generated"))
     return causes
 
 

@@ -1126,6 +1126,11 @@ def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     return []
 
 
+def _before_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
+    """The checks only a create has, which the apiserver makes before the object's own."""
+    return jobvalidation.generated_selector(obj) if (api_version, kind) == ("batch/v1", "Job") else []
+
+
 def _after_create(api_version: str, kind: str, obj: Obj) -> list[Cause]:
     """The checks only a create has, after the object's own."""
     name = str(as_dict(obj.get("metadata")).get("name") or "")
@@ -1511,7 +1516,7 @@ def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     if autoscalingv1.through_v1(obj):  # validated as the internal type, whose field paths the messages name
         return spec_causes(autoscalingv1.as_v2(obj), autoscalingv1.as_v2(old) if old is not None else None)
     api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
-    causes = _on_update(api_version, kind, obj, old) if old is not None else []
+    causes = _on_update(api_version, kind, obj, old) if old is not None else _before_create(api_version, kind, obj)
     if (check := _ON_WRITE.get((api_version, kind))) is not None:
         already = set(check(old)) if old is not None else set()
         causes += [c for c in check(obj) if c not in already]
