@@ -689,7 +689,7 @@ def steps(ns: str) -> tuple[Step, ...]:
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
-        *_job_specs(ns), Step("list", "GET", cms, fields=("kind",)),
+        *_job_specs(ns), *_field_rules(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
 
@@ -899,6 +899,44 @@ def _job_specs(ns: str) -> tuple[Step, ...]:
         Step("its failed indexes over its completions, its per-index limit set", "PATCH", f"{jobs}/u",
              {"spec": {"maxFailedIndexes": 5, "backoffLimitPerIndex": 1}}, "application/merge-patch+json",
              fields=INVALID),
+    )
+
+
+def _field_rules(ns: str) -> tuple[Step, ...]:
+    """Fields of a Service, an Ingress, a NetworkPolicy, an autoscaler and a ServiceAccount as their validation and
+    strategies judge them (found by setting each field of a valid object to a bad value): a port's app protocol,
+    external IPs, an empty family policy or traffic distribution; TLS hosts and secrets, an empty class name; an IP
+    block's CIDR required last (declarative); the first metric source checked in validateMetricSpec's order; a
+    service account's secrets referred to by name alone."""
+    svc = {"metadata": {"name": "fields"}, "spec": {"ports": [{"port": 80}]}}
+    ingress = {"metadata": {"name": "fields"}, "spec": {"defaultBackend": {"service": {"name": "x", "port": {
+        "number": 80}}}}}
+    hpa = {"metadata": {"name": "fields"}, "spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                                                        "name": "d"}, "maxReplicas": 3}}
+    return (
+        Step("a service's app protocols, external IPs and traffic distribution", "POST",
+             f"/api/v1/namespaces/{ns}/services", svc | {"spec": {
+                 "ports": [{"port": 80, "appProtocol": "Bad_Value!"}, {"port": 81, "name": "b", "appProtocol": ""}],
+                 "externalIPs": ["Bad", "127.0.0.1", "1.2.3.4", "0.0.0.0"], "trafficDistribution": ""}},
+             query="dryRun=All", fields=INVALID),
+        Step("a service's empty family policy", "POST", f"/api/v1/namespaces/{ns}/services",
+             svc | {"spec": {"ports": [{"port": 80}], "ipFamilyPolicy": ""}}, query="dryRun=All", fields=INVALID),
+        Step("an ingress's TLS and empty class", "POST", f"/apis/networking.k8s.io/v1/namespaces/{ns}/ingresses",
+             ingress | {"spec": {**ingress["spec"], "ingressClassName": "", "tls": [
+                 {"hosts": ["*.example.com", "a.*.com", "Bad_Host"], "secretName": "Bad_Value!"}]}},
+             query="dryRun=All", fields=INVALID),
+        Step("a network policy's IP blocks without a CIDR", "POST",
+             f"/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies", {"metadata": {"name": "fields"}, "spec": {
+                 "podSelector": {}, "ingress": [{"from": [{"ipBlock": {}, "podSelector": {}}]}],
+                 "egress": [{"to": [{"ipBlock": {"except": ["1.2.3.0/24"]}}]}]}}, query="dryRun=All", fields=INVALID),
+        Step("an autoscaler's metric of two sources", "POST",
+             f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers", hpa | {"spec": {
+                 **hpa["spec"], "metrics": [{"type": "Resource", "external": {}, "resource": {
+                     "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}},
+             query="dryRun=All", fields=INVALID),
+        Step("a service account's secret references", "POST", f"/api/v1/namespaces/{ns}/serviceaccounts",
+             {"metadata": {"name": "fields"}, "secrets": [{"name": "x", "kind": "Secret", "namespace": "y"}, {}]},
+             fields=("code", "secrets")),
     )
 
 

@@ -727,7 +727,14 @@ def _resource_claim_template(obj: Obj, _: bool, _uid: str = "") -> None:
     _claim_spec(_sub(_sub(obj, "spec") or {}, "spec"))
 
 
+def _service_account(obj: Obj, _: bool, _uid: str = "") -> None:
+    """The strategy's cleanSecretReferences, on create and update: a secret is referred to by its name alone."""
+    if isinstance(obj.get("secrets"), list):
+        obj["secrets"] = [{"name": s["name"]} if isinstance(s, dict) and s.get("name") else {} for s in obj["secrets"]]
+
+
 _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
+    ("v1", "ServiceAccount"): _service_account,
     ("resource.k8s.io/v1", "ResourceClaim"): _resource_claim,
     ("resource.k8s.io/v1", "ResourceClaimTemplate"): _resource_claim_template,
     ("resource.k8s.io/v1", "ResourceSlice"): _resource_slice,

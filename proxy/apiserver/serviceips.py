@@ -20,7 +20,6 @@ from .goorder import ordered_meta
 from .ipvalidation import family as family_of
 from .ipvalidation import ip_warnings, legacy_ip
 from .nodeports import names
-from .podvalidation import one_of
 
 DEFAULT = "kubernetes"  # the ServiceCIDR of the apiserver's --service-cluster-ip-range
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -69,8 +68,9 @@ def related_causes(spec: Obj) -> list[Cause]:
             causes.append(not_supported(f"spec.ipFamilies[{i}]", family, ("IPv4", "IPv6")))
         if family in families[:i]:
             causes.append(duplicate(f"spec.ipFamilies[{i}]", family))
-    if (policy := spec.get("ipFamilyPolicy")) is not None:
-        causes += one_of("spec.ipFamilyPolicy", policy, ("PreferDualStack", "RequireDualStack", "SingleStack"))
+    policies = ("PreferDualStack", "RequireDualStack", "SingleStack")
+    if (policy := spec.get("ipFamilyPolicy")) is not None and policy not in policies:  # (an empty one too)
+        causes.append(not_supported("spec.ipFamilyPolicy", policy, policies))
     bad = []
     for i, value in enumerate(ips):
         if i == 0 and value == "None":

@@ -412,6 +412,9 @@ def _cron_job(obj: Obj) -> list[Cause]:
 _SERVICE_TYPES = ("ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
 
 
+_TRAFFIC_DISTRIBUTIONS = ("PreferClose", "PreferSameZone", "PreferSameNode")
+
+
 def _service(obj: Obj) -> list[Cause]:
     """validateService: ports (required unless headless or ExternalName), the ExternalName's name, each port,
     the selector's labels, session affinity, cluster IPs and families, type, a load balancer's fields and the
@@ -445,12 +448,17 @@ def _service(obj: Obj) -> list[Cause]:
         causes += port_number(f"{at}.port", port.get("port") or 0)
         causes += one_of(f"{at}.protocol", port.get("protocol"), PROTOCOLS)
         causes += port_or_name(f"{at}.targetPort", port.get("targetPort", 0))
+        if (app := port.get("appProtocol")) is not None:
+            causes += invalid_each(f"{at}.appProtocol", app, names.qualified_name(str(app)))
     causes += validation.labels("spec.selector", spec.get("selector"))
     causes += one_of("spec.sessionAffinity", spec.get("sessionAffinity"), ("ClientIP", "None"))
     timeout = as_dict(as_dict(spec.get("sessionAffinityConfig")).get("clientIP")).get("timeoutSeconds")
     if spec.get("sessionAffinity") == "ClientIP" and isinstance(timeout, int) and not 0 < timeout <= 86400:
         causes.append(invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout,
                               "must be greater than 0 and less than 86400"))
+    for i, ip in enumerate(str(ip) for ip in spec.get("externalIPs") or []):  # (one already held stays: spec_causes)
+        at = f"spec.externalIPs[{i}]"
+        causes += ipvalidation.legacy_ip(at, ip, []) or ipvalidation.endpoint_ip(at, ip)
     causes += one_of("spec.type", kind, _SERVICE_TYPES)
     if kind == "ClusterIP":
         causes += [forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
@@ -476,6 +484,8 @@ def _service(obj: Obj) -> list[Cause]:
     causes += _traffic_policy(spec)
     if (internal := spec.get("internalTrafficPolicy")) is not None and internal not in ("Cluster", "Local"):
         causes.append(not_supported("spec.internalTrafficPolicy", internal, ("Cluster", "Local")))
+    if (spread := spec.get("trafficDistribution")) is not None and spread not in _TRAFFIC_DISTRIBUTIONS:
+        causes.append(not_supported("spec.trafficDistribution", spread, _TRAFFIC_DISTRIBUTIONS))
     return causes
 
 
@@ -550,7 +560,7 @@ def _policy_peer(peer: Obj, path: str) -> list[Cause]:
     block = peer.get("ipBlock")
     if isinstance(block, dict):
         cidr = str(block.get("cidr") or "")
-        causes += ipvalidation.legacy_cidr(f"{path}.ipBlock.cidr", cidr) if cidr else [required(f"{path}.ipBlock.cidr")]
+        causes += ipvalidation.legacy_cidr(f"{path}.ipBlock.cidr", cidr) if cidr else []  # (missing: declared)
         if (net := ipvalidation.cidr(cidr)) is not None:  # the exceptions are looked at only inside a CIDR read
             for i, text in enumerate(block.get("except") or []):
                 at = f"{path}.ipBlock.except[{i}]"
@@ -583,6 +593,15 @@ def _network_policy(obj: Obj) -> list[Cause]:
         return [*causes, invalid("spec.policyTypes", types, "may not specify more than two policyTypes")]
     return causes + [not_supported(f"spec.policyTypes[{i}]", t, ("Ingress", "Egress"))
                      for i, t in enumerate(types) if t not in ("Ingress", "Egress")]
+
+
+def _network_policy_declared(obj: Obj, _old: Obj | None) -> list[Cause]:
+    """An IP block's CIDR is required by declarative validation (beta in 1.37): reported last."""
+    spec = as_dict(obj.get("spec"))
+    return [required(f"spec.{direction}[{i}].{peers}[{j}].ipBlock.cidr")
+            for direction, peers in (("ingress", "from"), ("egress", "to"))
+            for i, rule in enumerate(dicts(spec.get(direction))) for j, peer in enumerate(dicts(rule.get(peers)))
+            if isinstance(block := peer.get("ipBlock"), dict) and not block.get("cidr")]
 
 
 def _balancer(o: Obj) -> list[Obj]:
@@ -654,8 +673,8 @@ def _ingress_path(rule_path: Obj, path: str) -> list[Cause]:
 
 
 def _ingress(obj: Obj) -> list[Cause]:
-    """ValidateIngressSpec: rules or a default backend, hosts, paths and their types, backends and the class
-    name (not TLS)."""
+    """ValidateIngressSpec: rules or a default backend, hosts, paths and their types, backends, TLS hosts and
+    secrets, and the class name."""
     spec = as_dict(obj.get("spec"))
     rules, default = dicts(spec.get("rules")), spec.get("defaultBackend")
     causes = [] if rules or default is not None else [
@@ -675,8 +694,17 @@ def _ingress(obj: Obj) -> list[Cause]:
             causes += [] if paths else [required(f"{at}.http.paths")]
             for j, rule_path in enumerate(paths):
                 causes += _ingress_path(rule_path, f"{at}.http.paths[{j}]")
-    if name := spec.get("ingressClassName"):
-        causes += invalid_each("spec.ingressClassName", name, validation.subdomain(name))
+    for i, tls in enumerate(dicts(spec.get("tls"))):  # validateIngressTLS
+        for j, host in enumerate(str(h) for h in tls.get("hosts") or []):
+            at = f"spec.tls[{i}].hosts[{j}]"
+            if "*" in host:
+                causes += [invalid(at, host, _WILDCARD_MSG)] if not _WILDCARD.fullmatch(host) else []
+            else:
+                causes += invalid_each(at, host, validation.subdomain(host))
+        if secret := str(tls.get("secretName") or ""):
+            causes += invalid_each(f"spec.tls[{i}].secretName", secret, validation.subdomain(secret))
+    if (name := spec.get("ingressClassName")) is not None:
+        causes += invalid_each("spec.ingressClassName", name, validation.subdomain(str(name)))
     return causes
 
 
@@ -696,6 +724,9 @@ def _object_reference(ref: Obj, path: str, empty_group: bool = False) -> list[Ca
 
 _METRIC_SOURCES = {"Object": "object", "Pods": "pods", "Resource": "resource", "External": "external",
                    "ContainerResource": "containerResource"}
+
+
+_SOURCES_CHECKED = ("object", "external", "pods", "resource", "containerResource")
 
 
 def _positive(path: str, amount: Any) -> list[Cause]:
@@ -766,8 +797,8 @@ def _metric(metric: Obj, path: str) -> list[Cause]:
     supported = sorted(_METRIC_SOURCES)
     causes = [required(f"{path}.type", "must specify a metric source type")] if not kind else []
     causes += [not_supported(f"{path}.type", kind, supported)] if kind not in _METRIC_SOURCES else []
-    present = [f for f in _METRIC_SOURCES.values() if isinstance(metric.get(f), dict)]
-    if present:
+    present = [f for f in _SOURCES_CHECKED if isinstance(metric.get(f), dict)]
+    if present:  # (only the first in validateMetricSpec's order is checked)
         causes += _metric_source(present[0], metric[present[0]], f"{path}.{present[0]}")
     expected = _METRIC_SOURCES.get(kind)
     if expected is None:
@@ -1530,7 +1561,8 @@ def _cron_job_declared(obj: Obj, _old: Obj | None) -> list[Cause]:
 
 
 _DECLARED = {("v1", "ReplicationController"): _replication_controller_declared,
-             ("batch/v1", "CronJob"): _cron_job_declared}
+             ("batch/v1", "CronJob"): _cron_job_declared,
+             ("networking.k8s.io/v1", "NetworkPolicy"): _network_policy_declared}
 
 
 def _declared(kind: str, api_version: str, obj: Obj, old: Obj | None) -> list[Cause]:
