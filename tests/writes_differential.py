@@ -907,7 +907,8 @@ def _field_rules(ns: str) -> tuple[Step, ...]:
     strategies judge them (found by setting each field of a valid object to a bad value): a port's app protocol,
     external IPs, an empty family policy or traffic distribution; TLS hosts and secrets, an empty class name; an IP
     block's CIDR required last (declarative); the first metric source checked in validateMetricSpec's order; a
-    service account's secrets referred to by name alone."""
+    claim's data source and its reference, made the same; a service account's secrets referred to by name
+    alone."""
     svc = {"metadata": {"name": "fields"}, "spec": {"ports": [{"port": 80}]}}
     ingress = {"metadata": {"name": "fields"}, "spec": {"defaultBackend": {"service": {"name": "x", "port": {
         "number": 80}}}}}
@@ -934,6 +935,20 @@ def _field_rules(ns: str) -> tuple[Step, ...]:
                  **hpa["spec"], "metrics": [{"type": "Resource", "external": {}, "resource": {
                      "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 50}}}]}},
              query="dryRun=All", fields=INVALID),
+        *(Step(f"a claim's data source: {what}", "POST", f"/api/v1/namespaces/{ns}/persistentvolumeclaims", {
+            "metadata": {"name": "fields"}, "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {
+                "storage": "1Gi"}}, **sources}}, query="dryRun=All", fields=("code", "message", "spec"))
+          for what, sources in (
+              ("a snapshot", {"dataSource": {"kind": "VolumeSnapshot", "apiGroup": "snapshot.storage.k8s.io",
+                                             "name": "snap"}}),
+              ("another kind, dropped", {"dataSource": {"kind": "Other", "apiGroup": "x.io", "name": "o"}}),
+              ("a reference, copied", {"dataSourceRef": {"kind": "Other", "apiGroup": "x.io", "name": "o"}}),
+              ("a reference to another namespace, dropped", {"dataSourceRef": {
+                  "kind": "Other", "apiGroup": "x.io", "name": "o", "namespace": "elsewhere"}}),
+              ("not its reference", {"dataSource": {"kind": "PersistentVolumeClaim", "name": "src"},
+                                     "dataSourceRef": {"kind": "PersistentVolumeClaim", "name": "other"}}),
+              ("an empty reference", {"dataSourceRef": {}}),
+              ("a bad group", {"dataSourceRef": {"kind": "Widget", "name": "w", "apiGroup": "Bad_Group"}}))),
         Step("a service account's secret references", "POST", f"/api/v1/namespaces/{ns}/serviceaccounts",
              {"metadata": {"name": "fields"}, "secrets": [{"name": "x", "kind": "Secret", "namespace": "y"}, {}]},
              fields=("code", "secrets")),

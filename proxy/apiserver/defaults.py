@@ -359,10 +359,35 @@ def _protected(obj: Obj, finalizer: str) -> None:
 def _pvc(obj: Obj, creating: bool, _uid: str = "") -> None:
     if (spec := _sub(obj, "spec")) is not None:
         _pvc_spec(spec)
+        if creating:
+            _data_sources(spec, None)
     status = _p(obj, "status", {})
     _d(status, "phase", "Pending")
     if creating:
         _protected(obj, "kubernetes.io/pvc-protection")
+
+
+_SNAPSHOTS = ("VolumeSnapshot", "snapshot.storage.k8s.io")
+
+
+def _data_sources(spec: Obj, old: Obj | None) -> None:
+    """The claim strategy's DropDisabledFields, EnforceDataSourceBackwardsCompatibility and NormalizeDataSources:
+    a reference to another namespace is dropped (the feature is off) unless the stored claim has a reference; a
+    data source given alone that is neither a claim nor a volume snapshot is dropped (unless the stored claim
+    has one); else the data source and its reference are made the same, from the one given."""
+    ref = _sub(spec, "dataSourceRef")
+    if ref is not None and ref.get("namespace") and (old is None or old.get("dataSourceRef") is None):
+        spec.pop("dataSourceRef")  # (DropDisabledFields: CrossNamespaceVolumeDataSource is off)
+    source, ref = _sub(spec, "dataSource"), _sub(spec, "dataSourceRef")
+    in_use = old is not None and (old.get("dataSource") is not None or old.get("dataSourceRef") is not None)
+    if not in_use and ref is None and source is not None and \
+            (source.get("kind"), source.get("apiGroup") or "") not in (("PersistentVolumeClaim", ""), _SNAPSHOTS):
+        spec.pop("dataSource")
+        source = None
+    if source is not None and ref is None:
+        spec["dataSourceRef"] = {k: source[k] for k in ("apiGroup", "kind", "name") if source.get(k) is not None}
+    elif ref is not None and source is None and not ref.get("namespace"):
+        spec["dataSource"] = {k: ref[k] for k in ("apiGroup", "kind", "name") if ref.get(k) is not None}
 
 
 def _pv(obj: Obj, creating: bool, _uid: str = "") -> None:
@@ -814,7 +839,9 @@ def kept_on_update(new: Obj, old: Obj) -> None:
         return
     if new.get("apiVersion") != "v1":
         return
-    if new.get("kind") == "Pod":
+    if new.get("kind") == "PersistentVolumeClaim":
+        _data_sources(spec, old_spec)
+    elif new.get("kind") == "Pod":
         for key in ("priority", "preemptionPolicy"):
             if spec.get(key) is None and old_spec.get(key) is not None:
                 spec[key] = old_spec[key]

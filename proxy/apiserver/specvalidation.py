@@ -956,8 +956,9 @@ _ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOnc
 
 
 def _pvc_spec(spec: Obj, path: str) -> list[Cause]:
-    """ValidatePersistentVolumeClaimSpec: access modes, the storage asked for, the selector, the class name and
-    the volume mode (not data sources)."""
+    """ValidatePersistentVolumeClaimSpec: access modes, the storage asked for, the selector, the class name, the
+    volume mode, the data source and its reference (the same, but for a reference to another namespace), the
+    volume attributes class."""
     modes = [m for m in spec.get("accessModes") or [] if isinstance(m, str)]
     causes = [] if modes else [required(f"{path}.accessModes", "at least 1 access mode is required")]
     if isinstance(spec.get("selector"), dict):
@@ -980,6 +981,31 @@ def _pvc_spec(spec: Obj, path: str) -> list[Cause]:
         causes += invalid_each(f"{path}.storageClassName", name, validation.subdomain(name))
     if (mode := spec.get("volumeMode")) is not None and mode not in ("Block", "Filesystem"):
         causes.append(not_supported(f"{path}.volumeMode", mode, ("Block", "Filesystem")))
+    source, ref = spec.get("dataSource"), spec.get("dataSourceRef")
+    for field, given in (("dataSource", source), ("dataSourceRef", ref)):
+        if isinstance(given, dict):
+            causes += _data_source(given, f"{path}.{field}")
+    if isinstance(ref, dict) and ref.get("namespace"):
+        if source is not None:
+            causes.append(invalid(path, {}, "may not be specified when dataSourceRef.namespace is specified"))
+    elif isinstance(source, dict) and isinstance(ref, dict) and any(
+            source.get(k) != ref.get(k) for k in ("apiGroup", "kind", "name")):
+        causes.append(invalid(path, {}, "must match dataSourceRef"))  # (the value a *field.Path: `{}` in JSON)
+    if name := spec.get("volumeAttributesClassName"):
+        causes += invalid_each(f"{path}.volumeAttributesClassName", name, validation.subdomain(str(name)))
+    return causes
+
+
+def _data_source(source: Obj, path: str) -> list[Cause]:
+    """validateDataSource and validateDataSourceRef: a name and a kind; a claim's where no group is named, a
+    group a DNS subdomain; a reference's namespace a namespace's name."""
+    causes = [required(f"{path}.{f}") for f in ("name", "kind") if not source.get(f)]
+    group, kind = str(source.get("apiGroup") or ""), source.get("kind") or ""
+    if not group and kind != "PersistentVolumeClaim":
+        causes.append(invalid(path, kind, "must be 'PersistentVolumeClaim' when referencing the default apiGroup"))
+    causes += invalid_each(f"{path}.apiGroup", group, validation.subdomain(group)) if group else []
+    if namespace := str(source.get("namespace") or ""):
+        causes += invalid_each(f"{path}.namespace", namespace, validation.dns_label(namespace))
     return causes
 
 
