@@ -46,28 +46,23 @@ from . import (
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal, semantic
 from .podvalidation import (
+    QUOTA_RESOURCES,
     amount_causes,
     as_dict,
+    container_resource_name,
     dicts,
-    extended_resource,
+    huge_pages,
     integer_resource,
-    native_resource,
     nonnegative,
     overcommit_allowed,
     quantity_value_causes,
+    resource_name,
 )
 
 Obj = dict[str, Any]
 _IMMUTABLE = "field is immutable"
 
-# pkg/apis/core/helper: the resources the quota system knows, those it counts in whole numbers, and which a
-# scope may limit
-_QUOTA_RESOURCES = frozenset({
-    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.storage",
-    "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods",
-    "resourcequotas", "services", "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps",
-    "services.nodeports", "services.loadbalancers"})
-_STANDARD_RESOURCES = _QUOTA_RESOURCES | {"storage"}
+# the scopes a quota may name (pkg/apis/core/helper)
 _SCOPES = ("Terminating", "NotTerminating", "BestEffort", "NotBestEffort", "PriorityClass",
            "VolumeAttributesClass", "CrossNamespacePodAffinity")
 _POD_COMPUTE = frozenset({"pods", "cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu", "requests.memory"})
@@ -76,37 +71,13 @@ _CONFLICTING = (("BestEffort", "NotBestEffort"), ("Terminating", "NotTerminating
 _MAX_MILLI_VALUE = (2**63 - 1) // 1000  # resource.MaxMilliValue
 
 
-def _huge_pages(name: str) -> bool:
-    return name.startswith(("hugepages-", "requests.hugepages-"))  # IsQuotaHugePageResourceName
-
-
-def _resource_name(name: str, path: str) -> list[Cause]:
-    """validateResourceName: a qualified name; unqualified, one the system knows."""
-    if errs := names.qualified_name(name):
-        return invalid_each(path, name, errs)
-    if "/" not in name and name not in _STANDARD_RESOURCES and not _huge_pages(name):
-        return [invalid(path, name, "must be a standard resource type or fully qualified")]
-    return []
-
-
-def _container_resource_name(name: str, path: str) -> list[Cause]:
-    """ValidateContainerResourceName: also one a container may ask for, or an extended resource's."""
-    causes = _resource_name(name, path)
-    if "/" not in name:
-        if name not in ("cpu", "memory", "ephemeral-storage") and not name.startswith("hugepages-"):
-            return [*causes, invalid(path, name, "must be a standard resource for containers")]
-    elif not native_resource(name) and not extended_resource(name):
-        return [*causes, invalid(path, name, "doesn't follow extended resource name standard")]
-    return causes
-
-
 def _quota_entries(resources: Any, path: str) -> list[Cause]:
     """ValidateResourceQuotaResourceName and ValidateResourceQuantityValue of each entry of a quota's map."""
     causes: list[Cause] = []
     for name, amount in sorted(as_dict(resources).items()):
         at = f"{path}[{name}]"
-        causes += _resource_name(name, at)
-        if "/" not in name and name not in _QUOTA_RESOURCES and not _huge_pages(name):
+        causes += resource_name(name, at)
+        if "/" not in name and name not in QUOTA_RESOURCES and not huge_pages(name):
             causes.append(invalid(at, name, "must be a standard resource for quota"))
         causes += quantity_value_causes(amount, at, integer_resource(name))
     return causes
@@ -124,7 +95,7 @@ def _scope_fits(scope: str, resource: str) -> bool:
 
 
 def _standard_hard(spec: Obj) -> list[str]:
-    return [k for k in sorted(as_dict(spec.get("hard"))) if k in _QUOTA_RESOURCES or _huge_pages(k)]
+    return [k for k in sorted(as_dict(spec.get("hard"))) if k in QUOTA_RESOURCES or huge_pages(k)]
 
 
 def _conflicts(scopes: list[str], path: str, value: Any) -> list[Cause]:
@@ -202,7 +173,7 @@ def _limit_item(limit: Obj, at: str, seen: set[str]) -> list[Cause]:
         causes.append(duplicate(f"{at}.type", kind))
     seen.add(kind)
     check: Callable[[str, str], list[Cause]] = \
-        _container_resource_name if kind in ("Pod", "Container") else _resource_name
+        container_resource_name if kind in ("Pod", "Container") else resource_name
     maps: dict[str, dict[str, Any]] = {}
     fields = ("max", "min") + (() if kind == "Pod" else ("default", "defaultRequest"))
     for f in fields:
@@ -585,7 +556,7 @@ def _runtime_class(obj: Obj) -> list[Cause]:
     """ValidateRuntimeClass's imperative share: the pods' fixed overhead as a container's limits (names and
     amounts). Not modelled: its scheduling's node selector and tolerations."""
     fixed = as_dict(as_dict(obj.get("overhead")).get("podFixed"))
-    return [c for name in sorted(fixed) for c in (_container_resource_name(name, f"overhead.limits[{name}]")
+    return [c for name in sorted(fixed) for c in (container_resource_name(name, f"overhead.limits[{name}]")
                                                    + amount_causes(name, fixed[name], f"overhead.limits[{name}]"))]
 
 

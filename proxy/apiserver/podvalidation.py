@@ -118,6 +118,39 @@ def _volume_mounts(mounts: Any, volumes: set[str], path: str) -> list[Cause]:
     return causes
 
 
+# pkg/apis/core/helper: the resources the quota system knows
+QUOTA_RESOURCES = frozenset({
+    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.storage",
+    "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods",
+    "resourcequotas", "services", "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps",
+    "services.nodeports", "services.loadbalancers"})
+STANDARD_RESOURCES = QUOTA_RESOURCES | {"storage"}
+
+
+def huge_pages(name: str) -> bool:
+    return name.startswith(("hugepages-", "requests.hugepages-"))  # IsQuotaHugePageResourceName
+
+
+def resource_name(name: str, path: str) -> list[Cause]:
+    """validateResourceName: a qualified name; unqualified, one the system knows."""
+    if errs := validation.qualified_name(name):
+        return invalid_each(path, name, errs)
+    if "/" not in name and name not in STANDARD_RESOURCES and not huge_pages(name):
+        return [invalid(path, name, "must be a standard resource type or fully qualified")]
+    return []
+
+
+def container_resource_name(name: str, path: str) -> list[Cause]:
+    """ValidateContainerResourceName: also one a container may ask for, or an extended resource's."""
+    causes = resource_name(name, path)
+    if "/" not in name:
+        if name not in ("cpu", "memory", "ephemeral-storage") and not name.startswith("hugepages-"):
+            return [*causes, invalid(path, name, "must be a standard resource for containers")]
+    elif not native_resource(name) and not extended_resource(name):
+        return [*causes, invalid(path, name, "doesn't follow extended resource name standard")]
+    return causes
+
+
 def native_resource(resource: str) -> bool:
     """IsNativeResource: unqualified, or in kubernetes.io."""
     return "/" not in resource or "kubernetes.io/" in resource

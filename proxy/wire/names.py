@@ -40,6 +40,21 @@ def subdomain(value: str, chars: str = "characters") -> list[str]:
     return errs
 
 
+_UNDERSCORED_LABEL_FMT = "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_UNDERSCORED_FMT = _UNDERSCORED_LABEL_FMT + r"(\." + _UNDERSCORED_LABEL_FMT + ")*"
+_UNDERSCORED = re.compile(_UNDERSCORED_FMT)
+
+
+def subdomain_with_underscore(value: str) -> list[str]:
+    """IsDNS1123SubdomainWithUnderscore: a pod's DNS search domain."""
+    errs = ["must be no more than 253 characters"] if len(value) > 253 else []
+    if not _UNDERSCORED.fullmatch(value):
+        errs.append("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or "
+                    "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for "
+                    f"validation is '{_UNDERSCORED_FMT}')")
+    return errs
+
+
 def subdomain_caseless(value: str) -> list[str]:
     """IsDNS1123SubdomainCaseless: declarative validation's k8s-long-name-caseless (a CSI attacher's name)."""
     errs = ["must be no more than 253 characters"] if len(value) > 253 else []
