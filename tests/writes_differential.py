@@ -689,7 +689,7 @@ def steps(ns: str) -> tuple[Step, ...]:
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
-        *_job_specs(ns), *_field_rules(ns), Step("list", "GET", cms, fields=("kind",)),
+        *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
 
@@ -952,6 +952,49 @@ def _field_rules(ns: str) -> tuple[Step, ...]:
         Step("a service account's secret references", "POST", f"/api/v1/namespaces/{ns}/serviceaccounts",
              {"metadata": {"name": "fields"}, "secrets": [{"name": "x", "kind": "Secret", "namespace": "y"}, {}]},
              fields=("code", "secrets")),
+    )
+
+
+def _pod_fields(ns: str) -> tuple[Step, ...]:
+    """A pod's own fields as ValidatePodSpec judges them (podspecfields.py), in a pod (whose admission comes first
+    for its priority and runtime class) and in a Deployment's template."""
+    pods, deploys = f"/api/v1/namespaces/{ns}/pods", f"/apis/apps/v1/namespaces/{ns}/deployments"
+
+    def pod(**spec: Any) -> dict[str, Any]:
+        return {"metadata": {"name": "fields"}, "spec": {"containers": [{"name": "c", "image": "i"}], **spec}}
+    template = {"metadata": {"labels": {"app": "f"}}, "spec": {
+        "containers": [{"name": "c", "image": "i"}], "priorityClassName": "Bad_Value!", "runtimeClassName": "",
+        "preemptionPolicy": "", "overhead": {"Bad Key!": "1"}, "os": {"name": "plan9"},  # (one: Go map order)
+        "hostnameOverride": "Bad_Host", "setHostnameAsFQDN": True}}
+    return (
+        Step("a pod's tolerations", "POST", pods, pod(tolerations=[
+            {}, {"key": "Bad Key!", "operator": "Exists", "value": "v"}, {"key": "k", "operator": "Sometimes"},
+            {"key": "k", "value": "Bad Value!", "effect": "Never", "tolerationSeconds": 5},
+            {"key": "k", "operator": "Lt", "value": "5"}]), query="dryRun=All", fields=INVALID),
+        Step("a pod's security context", "POST", pods, pod(securityContext={
+            "runAsUser": -1, "fsGroup": 2**31, "supplementalGroups": [1, -2], "sysctls": [
+                {"name": ""}, {"name": "net.Bad"}, {"name": "kernel.msgmax"}, {"name": "kernel.msgmax"}],
+            "fsGroupChangePolicy": "", "seccompProfile": {"type": "Localhost", "localhostProfile": "/abs/../x"},
+            "appArmorProfile": {"type": "RuntimeDefault", "localhostProfile": "p"}, "supplementalGroupsPolicy": "Loose",
+            "seLinuxChangePolicy": "Sometimes"}), query="dryRun=All", fields=INVALID),
+        Step("a pod's DNS and gates", "POST", pods, pod(
+            dnsPolicy="None", dnsConfig={"nameservers": ["1.1.1.1", "x", "2.2.2.2", "3.3.3.3"],
+                                         "searches": ["Bad.example.", "_srv.example.com", "."], "options": [{}]},
+            readinessGates=[{"conditionType": "a b"}], schedulingGates=[{"name": "g"}, {"name": "g"}],
+            hostAliases=[{"ip": "", "hostnames": ["Bad_Host"]}], shareProcessNamespace=True, hostPID=True),
+             query="dryRun=All", fields=INVALID),
+        Step("a pod without a DNS configuration its policy needs", "POST", pods, pod(dnsPolicy="None"),
+             query="dryRun=All", fields=INVALID),
+        Step("a pod's topology spread and claims", "POST", pods, pod(topologySpreadConstraints=[
+            {"maxSkew": 0, "whenUnsatisfiable": "Sometimes", "minDomains": 0, "nodeAffinityPolicy": "Always"},
+            {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+             "labelSelector": {"matchLabels": {"Bad Key!": "x"}}},
+            {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule"}],
+            resourceClaims=[{}, {"name": "a", "resourceClaimName": "x", "resourceClaimTemplateName": "Bad_Name"},
+                            {"name": "a", "resourceClaimName": "y"}]), query="dryRun=All", fields=INVALID),
+        Step("a template's priority, runtime class, overhead and OS", "POST", deploys, {
+            "metadata": {"name": "fields"}, "spec": {"selector": {"matchLabels": {"app": "f"}}, "template": template}},
+             query="dryRun=All", fields=INVALID),
     )
 
 

@@ -35,6 +35,7 @@ from . import (
     ipvalidation,
     nodevalidation,
     podcertificates,
+    podspecfields,
     policyvalidation,
     quantity,
     serviceips,
@@ -554,10 +555,24 @@ def csi_driver_warnings(obj: Obj, old: Obj | None) -> list[str]:
 
 def _runtime_class(obj: Obj) -> list[Cause]:
     """ValidateRuntimeClass's imperative share: the pods' fixed overhead as a container's limits (names and
-    amounts). Not modelled: its scheduling's node selector and tolerations."""
+    amounts); its scheduling's node selector (labels) and tolerations (a pod's, and each key, operator, value
+    and effect once)."""
     fixed = as_dict(as_dict(obj.get("overhead")).get("podFixed"))
-    return [c for name in sorted(fixed) for c in (container_resource_name(name, f"overhead.limits[{name}]")
-                                                   + amount_causes(name, fixed[name], f"overhead.limits[{name}]"))]
+    causes = [c for name in sorted(fixed) for c in (container_resource_name(name, f"overhead.limits[{name}]")
+                                                     + amount_causes(name, fixed[name], f"overhead.limits[{name}]"))]
+    if not isinstance(scheduling := obj.get("scheduling"), dict):
+        return causes
+    if scheduling.get("nodeSelector") is not None:
+        causes += validation.labels("scheduling.nodeSelector", scheduling["nodeSelector"])
+    given = dicts(scheduling.get("tolerations"))
+    causes += podspecfields.tolerations(given, "scheduling.tolerations")
+    seen: set[tuple[str, ...]] = set()
+    for i, toleration in enumerate(given):
+        listed = tuple(str(toleration.get(f) or "") for f in ("key", "operator", "value", "effect"))
+        if listed in seen:
+            causes.append(duplicate(f"scheduling.tolerations[{i}]", as_internal("Toleration", toleration)))
+        seen.add(listed)
+    return causes
 
 
 def _runtime_class_handler(new: Obj, old: Obj) -> list[Cause]:

@@ -73,7 +73,7 @@ def runtime_class(t: Target, pod: Obj, name: str, lookup: Lookup | None) -> Outc
     if lookup is None or not isinstance(wanted, str):
         return None
     if not wanted:
-        return fail(500, "resource name may not be empty", "InternalError")
+        return fail(500, "resource name may not be empty", "")  # (a plain error: a Status without a reason)
     found = lookup(wanted)
     if found is None:
         return _forbidden(t, name, f"pod rejected: RuntimeClass {quote(wanted)} not found")

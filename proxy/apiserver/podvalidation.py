@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from . import quantity, validation
+from . import podspecfields, quantity, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -28,6 +28,8 @@ from .fielderrors import (
     required,
 )
 from .internal import as_internal, go_diff
+from .objects import as_dict as as_dict
+from .objects import dicts as dicts
 from .quantity import QuantityError
 
 Obj = dict[str, Any]
@@ -37,14 +39,6 @@ _PULL_POLICIES = ("Always", "IfNotPresent", "Never")
 PROTOCOLS = ("SCTP", "TCP", "UDP")
 _PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+")
 _PORT_NAME_LETTER = re.compile(r".*[a-z]")
-
-
-def as_dict(value: Any) -> Obj:
-    return value if isinstance(value, dict) else {}
-
-
-def dicts(value: Any) -> list[Obj]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def nonnegative(path: str, value: Any) -> list[Cause]:
@@ -333,11 +327,12 @@ def _ephemeral_containers(containers: list[Obj], names: set[str], volumes: set[s
 
 
 def pod_spec(spec: Any, path: str) -> list[Cause]:
-    """ValidatePodSpec: volumes, containers and init containers (their names unique), restart and DNS
-    policies, the node selector's labels, and the names it holds (service account, node, hostname,
-    subdomain)."""
+    """ValidatePodSpec: volumes, resource claims, containers and init containers (their names unique), restart
+    and DNS policies, the node selector's labels, the pod's own fields (podspecfields) and the names it holds
+    (service account, node, hostname, subdomain)."""
     spec = as_dict(spec)
     volumes, causes = _volumes(spec, f"{path}.volumes")
+    causes += podspecfields.resource_claims(spec, f"{path}.resourceClaims")
     containers = dicts(spec.get("containers"))
     if not containers:
         causes.append(required(f"{path}.containers"))
@@ -367,6 +362,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     causes += one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
     causes += one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
     causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))
+    causes += podspecfields.middle(spec, path)
     for field in ("serviceAccountName", "nodeName"):
         if value := spec.get(field):
             causes += invalid_each(f"{path}.{field}", value, validation.subdomain(value))
@@ -375,7 +371,10 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     for field in ("hostname", "subdomain"):
         if value := spec.get(field):
             causes += invalid_each(f"{path}.{field}", value, validation.dns_label(value))
-    return causes
+    overhead = as_dict(spec.get("overhead"))  # (validateOverhead: a container's limits)
+    return causes + podspecfields.tail(spec, path, [
+        c for name in sorted(overhead) for at in (f"{path}.overhead.limits[{name}]",)
+        for c in container_resource_name(name, at) + amount_causes(name, overhead[name], at)])
 
 
 def pod_template(template: Any, path: str) -> list[Cause]:

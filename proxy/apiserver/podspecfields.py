@@ -1,0 +1,280 @@
+"""ValidatePodSpec's checks of a pod's own fields, outside its containers and volumes (pkg/apis/core/validation),
+for pods and every pod template: the resource claims it names, its security context, DNS configuration, gates,
+topology spread constraints and hostname override (`middle`, after the node selector), and its tolerations
+(RuntimeClasses' too), host aliases, priority and runtime class names, preemption policy, overhead and OS
+(`tail`, after the names it holds).
+
+Not modelled: affinity, a topology spread constraint's matchLabelKeys (and the selector merge a new pod gets
+from them), a sysctl's namespace against host networking or IPC, Windows options, host users."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+from ..wire import names
+from . import ipvalidation, validation
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
+from .internal import as_internal
+from .objects import dicts
+
+Obj = dict[str, Any]
+
+_MAX_ID = 2**31 - 1
+_SYSCTL_FMT = r"([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?"
+_SYSCTL = re.compile(_SYSCTL_FMT)
+_SECCOMP = ("Localhost", "RuntimeDefault", "Unconfined")
+_MAX_NAMESERVERS, _MAX_SEARCHES, _MAX_SEARCH_CHARS = 3, 32, 2048
+_UNSATISFIABLE = ("DoNotSchedule", "ScheduleAnyway")
+_INCLUSION = ("Honor", "Ignore")
+_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+
+
+def resource_claims(spec: Obj, path: str) -> list[Cause]:
+    """validatePodResourceClaims: each a unique DNS label naming exactly one claim or claim template."""
+    causes: list[Cause] = []
+    seen: set[str] = set()
+    for i, claim in enumerate(dicts(spec.get("resourceClaims"))):
+        at, name = f"{path}[{i}]", str(claim.get("name") or "")
+        if not name:
+            causes.append(required(f"{at}.name"))
+        elif name in seen:
+            causes.append(duplicate(f"{at}.name", name))
+        else:
+            causes += invalid_each(f"{at}.name", name, names.dns_label(name))
+            seen.add(name)
+        claimed, templated = claim.get("resourceClaimName"), claim.get("resourceClaimTemplateName")
+        if claimed is not None and templated is not None:
+            causes.append(invalid(at, as_internal("PodResourceClaim", claim),
+                                  "at most one of `resourceClaimName` or `resourceClaimTemplateName` may be specified"))
+        if claimed is None and templated is None:
+            causes.append(invalid(at, as_internal("PodResourceClaim", claim),
+                                  "must specify one of: `resourceClaimName`, `resourceClaimTemplateName`"))
+        for field, value in (("resourceClaimName", claimed), ("resourceClaimTemplateName", templated)):
+            if value is not None:
+                causes += invalid_each(f"{at}.{field}", value, names.subdomain(str(value)))
+    return causes
+
+
+def middle(spec: Obj, path: str) -> list[Cause]:
+    """From the security context to the hostname override, in ValidatePodSpec's order."""
+    causes = _security_context(spec, f"{path}.securityContext")
+    if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
+        causes.append(invalid(f"{path}.shareProcessNamespace", True, "ShareProcessNamespace and HostPID cannot both "
+                                                                      "be enabled"))
+    causes += _dns_config(spec, f"{path}.dnsConfig")
+    for i, gate in enumerate(dicts(spec.get("readinessGates"))):
+        kind = str(gate.get("conditionType") or "")
+        causes += invalid_each(f"{path}.readinessGates[{i}].conditionType", kind, names.qualified_name(kind))
+    gates: set[str] = set()
+    for i, gate in enumerate(dicts(spec.get("schedulingGates"))):
+        name = str(gate.get("name") or "")
+        causes += invalid_each(f"{path}.schedulingGates[{i}]", name, names.qualified_name(name))
+        causes += [duplicate(f"{path}.schedulingGates[{i}]", name)] if name in gates else []
+        gates.add(name)
+    causes += _topology_spread(dicts(spec.get("topologySpreadConstraints")), f"{path}.topologySpreadConstraints")
+    if (override := spec.get("hostnameOverride")) is not None:  # validatePodHostName
+        at = f"{path}.hostnameOverride"
+        if spec.get("setHostnameAsFQDN") is True:
+            causes.append(forbidden(at, "may not be specified when setHostnameAsFQDN is true"))
+        if spec.get("hostNetwork") is True:
+            causes.append(forbidden(at, "may not be specified when hostNetwork is true"))
+        causes += [too_long(at, 64)] if len(str(override)) > 64 else []
+        causes += invalid_each(at, override, names.subdomain(str(override)))
+    return causes
+
+
+def tail(spec: Obj, path: str, overhead: list[Cause]) -> list[Cause]:
+    """From the tolerations to the OS, in ValidatePodSpec's order (`overhead`: what is wrong with it)."""
+    causes = tolerations(dicts(spec.get("tolerations")), f"{path}.tolerations")
+    for i, alias in enumerate(dicts(spec.get("hostAliases"))):
+        at = f"{path}.hostAliases[{i}]"
+        causes += ipvalidation.legacy_ip(f"{at}.ip", str(alias.get("ip") or ""), [])
+        for j, host in enumerate(str(h) for h in alias.get("hostnames") or []):
+            causes += invalid_each(f"{at}.hostnames[{j}]", host, names.subdomain(host))
+    if priority_class := str(spec.get("priorityClassName") or ""):
+        causes += invalid_each(f"{path}.priorityClassName", priority_class, names.subdomain(priority_class))
+    if (runtime := spec.get("runtimeClassName")) is not None:
+        causes += invalid_each(f"{path}.runtimeClassName", runtime, names.subdomain(str(runtime)))
+    if (policy := spec.get("preemptionPolicy")) is not None:
+        if not policy:
+            causes.append(required(f"{path}.preemptionPolicy"))
+        elif policy not in ("PreemptLowerPriority", "Never"):
+            causes.append(not_supported(f"{path}.preemptionPolicy", policy, ("PreemptLowerPriority", "Never")))
+    causes += overhead  # (podvalidation's: a container's limits)
+    if isinstance(os := spec.get("os"), dict):
+        if not os.get("name"):
+            causes.append(required(f"{path}.os.name"))
+        elif os["name"] not in ("linux", "windows"):
+            causes.append(not_supported(f"{path}.os", os["name"], ("linux", "windows")))
+    return causes
+
+
+def tolerations(given: list[Obj], path: str) -> list[Cause]:
+    """ValidateTolerations: a label name for a key; an empty key only with Exists; a value a label value (none
+    with Exists); toleration seconds only with NoExecute; a known operator and effect."""
+    causes: list[Cause] = []
+    for i, toleration in enumerate(given):
+        at = f"{path}[{i}]"
+        key, operator, value = (str(toleration.get(f) or "") for f in ("key", "operator", "value"))
+        effect = str(toleration.get("effect") or "")
+        causes += invalid_each(f"{at}.key", key, names.qualified_name(key)) if key else []
+        if not key and operator != "Exists":
+            causes.append(invalid(f"{at}.operator", operator, 'operator must be Exists when `key` is empty, which '
+                                                              'means "match all values and all keys"'))
+        if toleration.get("tolerationSeconds") is not None and effect != "NoExecute":
+            causes.append(invalid(f"{at}.effect", effect, "effect must be 'NoExecute' when `tolerationSeconds` is set"))
+        if operator in ("Equal", ""):
+            if errs := names.label_value(value):
+                causes.append(invalid(f"{at}.operator", value, ";".join(errs)))
+        elif operator == "Exists":
+            if value:
+                causes.append(invalid(f"{at}.operator", value, "value must be empty when `operator` is 'Exists'"))
+        elif operator in ("Lt", "Gt"):  # (TaintTolerationComparisonOperators is off)
+            causes.append(not_supported(f"{at}.operator", operator, ("Equal", "Exists", "Lt", "Gt")))
+        else:
+            causes.append(not_supported(f"{at}.operator", operator, ("Equal", "Exists")))
+        if effect and effect not in _EFFECTS:
+            causes.append(not_supported(f"{at}.effect", effect, _EFFECTS))
+    return causes
+
+
+def _ids(context: Obj, path: str) -> list[Cause]:
+    """IsValidUserID and IsValidGroupID of the IDs a pod runs as."""
+    given = [(f"{path}.{f}", context.get(f)) for f in ("fsGroup", "runAsUser", "runAsGroup")]
+    given += [(f"{path}.supplementalGroups[{i}]", g) for i, g in enumerate(context.get("supplementalGroups") or [])]
+    return [invalid(at, value, f"must be between 0 and {_MAX_ID}, inclusive") for at, value in given
+            if isinstance(value, int) and not 0 <= value <= _MAX_ID]
+
+
+def _security_context(spec: Obj, path: str) -> list[Cause]:
+    """validatePodSpecSecurityContext."""
+    if not isinstance(context := spec.get("securityContext"), dict):
+        return []
+    causes = _ids(context, path)
+    seen: set[str] = set()
+    for i, sysctl in enumerate(dicts(context.get("sysctls"))):
+        at, name = f"{path}.sysctls[{i}].name", str(sysctl.get("name") or "")
+        if not name:
+            causes.append(required(at))
+        elif len(name) > 253 or not _SYSCTL.fullmatch(name):
+            causes.append(invalid(at, name, f"must have at most 253 characters and match regex ^{_SYSCTL_FMT}$"))
+        elif name in seen:
+            causes.append(duplicate(at, name))
+        seen.add(name)
+    if (policy := context.get("fsGroupChangePolicy")) is not None and policy not in ("Always", "OnRootMismatch"):
+        causes.append(not_supported(f"{path}.fsGroupChangePolicy", policy, ("Always", "OnRootMismatch")))
+    causes += seccomp_profile(context.get("seccompProfile"), f"{path}.seccompProfile")
+    causes += app_armor_profile(context.get("appArmorProfile"), f"{path}.appArmorProfile")
+    if (groups := context.get("supplementalGroupsPolicy")) is not None and groups not in ("Merge", "Strict"):
+        causes.append(not_supported(f"{path}.supplementalGroupsPolicy", groups, ("Merge", "Strict")))
+    if (selinux := context.get("seLinuxChangePolicy")) is not None and selinux not in ("MountOption", "Recursive"):
+        causes.append(not_supported(f"{path}.seLinuxChangePolicy", selinux, ("MountOption", "Recursive")))
+    return causes
+
+
+def seccomp_profile(profile: Any, path: str) -> list[Cause]:
+    """validateSeccompProfileField: a known type; a local profile's relative path only with Localhost."""
+    if not isinstance(profile, dict):
+        return []
+    kind, local = profile.get("type") or "", profile.get("localhostProfile")
+    causes = [required(f"{path}.type", "type is required when seccompProfile is set")] if not kind else \
+        [] if kind in _SECCOMP else [not_supported(f"{path}.type", kind, _SECCOMP)]
+    if kind == "Localhost":
+        if local is None:
+            causes.append(required(f"{path}.localhostProfile", "must be set when seccomp type is Localhost"))
+        else:
+            causes += _descending(str(local), f"{path}.localhostProfile")
+    elif local is not None:
+        causes.append(invalid(f"{path}.localhostProfile", as_internal("SeccompProfile", profile),
+                              "can only be set when seccomp type is Localhost"))
+    return causes
+
+
+def app_armor_profile(profile: Any, path: str) -> list[Cause]:
+    """ValidateAppArmorProfileField: a known type; a local profile only, and unpadded, with Localhost."""
+    if not isinstance(profile, dict):
+        return []
+    kind, local = profile.get("type") or "", profile.get("localhostProfile")
+    if kind == "Localhost":
+        if local is None or (not str(local).strip() and str(local) == str(local).strip()):
+            return [required(f"{path}.localhostProfile", "must be set when AppArmor type is Localhost")]
+        causes = [invalid(f"{path}.localhostProfile", local, "must not be padded with whitespace")] \
+            if str(local).strip() != local else []
+        return causes + ([too_long(f"{path}.localhostProfile", 4095)] if len(str(local)) > 4095 else [])
+    if kind in ("RuntimeDefault", "Unconfined"):
+        return [invalid(f"{path}.localhostProfile", local, "can only be set when AppArmor type is Localhost")] \
+            if local is not None else []
+    if not kind:
+        return [required(f"{path}.type", "type is required when appArmorProfile is set")]
+    return [not_supported(f"{path}.type", kind, ("Localhost", "RuntimeDefault", "Unconfined"))]
+
+
+def _descending(target: str, path: str) -> list[Cause]:
+    """validateLocalDescendingPath: relative, without a '..' element."""
+    causes = [invalid(path, target, "must be a relative path")] if posixpath.isabs(target) else []
+    if ".." in target.replace("\\", "/").split("/"):
+        causes.append(invalid(path, target, "must not contain '..'"))
+    return causes
+
+
+def _dns_config(spec: Obj, path: str) -> list[Cause]:
+    """validatePodDNSConfig: what the None policy needs, at most 3 name servers (IPs), 32 search domains of
+    2048 characters, named options."""
+    config = spec.get("dnsConfig")
+    if spec.get("dnsPolicy") == "None":
+        if not isinstance(config, dict):
+            return [required(path, "must provide `dnsConfig` when `dnsPolicy` is None")]
+        if not config.get("nameservers"):
+            return [required(f"{path}.nameservers", "must provide at least one DNS nameserver when `dnsPolicy` is "
+                                                    "None")]
+    if not isinstance(config, dict):
+        return []
+    causes: list[Cause] = []
+    servers = [str(s) for s in config.get("nameservers") or []]
+    if len(servers) > _MAX_NAMESERVERS:
+        causes.append(invalid(f"{path}.nameservers", servers, f"must not have more than {_MAX_NAMESERVERS} "
+                                                              "nameservers"))
+    for i, server in enumerate(servers):
+        causes += ipvalidation.legacy_ip(f"{path}.nameservers[{i}]", server, [])
+    searches = [str(s) for s in config.get("searches") or []]
+    if len(searches) > _MAX_SEARCHES:
+        causes.append(invalid(f"{path}.searches", searches, f"must not have more than {_MAX_SEARCHES} search paths"))
+    if len(" ".join(searches)) > _MAX_SEARCH_CHARS:
+        causes.append(invalid(f"{path}.searches", searches, f"must not have more than {_MAX_SEARCH_CHARS} characters "
+                                                            "(including spaces) in the search list"))
+    for i, search in enumerate(searches):
+        if search != ".":
+            trimmed = search.removesuffix(".")
+            causes += invalid_each(f"{path}.searches[{i}]", trimmed, names.subdomain_with_underscore(trimmed))
+    causes += [required(f"{path}.options[{i}]", "must not be empty")
+               for i, option in enumerate(dicts(config.get("options"))) if not option.get("name")]
+    return causes
+
+
+def _topology_spread(constraints: list[Obj], path: str) -> list[Cause]:
+    """validateTopologySpreadConstraints, but matchLabelKeys."""
+    causes: list[Cause] = []
+    for i, constraint in enumerate(constraints):
+        at = f"{path}[{i}]"
+        skew, key, action = constraint.get("maxSkew") or 0, constraint.get("topologyKey") or "", \
+            constraint.get("whenUnsatisfiable") or ""
+        causes += [invalid(f"{at}.maxSkew", skew, "must be greater than zero")] if skew <= 0 else []
+        causes += [required(f"{at}.topologyKey", "can not be empty")] if not key else []
+        causes += [not_supported(f"{at}.whenUnsatisfiable", action, _UNSATISFIABLE)] if action not in _UNSATISFIABLE \
+            else []
+        if any((c.get("topologyKey") or "", c.get("whenUnsatisfiable") or "") == (key, action)
+               for c in constraints[i + 1:]):
+            causes.append(duplicate(f"{at}.{{topologyKey, whenUnsatisfiable}}", f"{{{key}, {action}}}"))
+        if (domains := constraint.get("minDomains")) is not None:
+            causes += [invalid(f"{at}.minDomains", domains, "must be greater than zero")] if domains <= 0 else []
+            if action != "DoNotSchedule":
+                causes.append(invalid(f"{at}.minDomains", domains, f"can only use minDomains if whenUnsatisfiable="
+                                                                   f"DoNotSchedule, not {action}"))
+        for field in ("nodeAffinityPolicy", "nodeTaintsPolicy"):
+            if (policy := constraint.get(field)) is not None and policy not in _INCLUSION:
+                causes.append(not_supported(f"{at}.{field}", policy, _INCLUSION))
+        if isinstance(selector := constraint.get("labelSelector"), dict):
+            causes += validation.label_selector(selector, f"{at}.labelSelector")
+    return causes
