@@ -992,6 +992,14 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
             {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule"}],
             resourceClaims=[{}, {"name": "a", "resourceClaimName": "x", "resourceClaimTemplateName": "Bad_Name"},
                             {"name": "a", "resourceClaimName": "y"}]), query="dryRun=All", fields=INVALID),
+        Step("a pod's fields of features that are off, dropped", "POST", pods, pod(
+            schedulingGroup={"podGroupName": "g"}, evictionResponders=[{"name": "x", "priority": 1}]),
+             query="dryRun=All", fields=("code", "spec")),
+        Step("a job's scheduling and its template's group, dropped", "POST", f"/apis/batch/v1/namespaces/{ns}/jobs", {
+            "metadata": {"name": "gated"}, "spec": {"scheduling": {"schedulingPolicy": {"basic": {}}}, "template": {
+                "spec": {"restartPolicy": "Never", "schedulingGroup": {"podGroupName": "g"},
+                         "containers": [{"name": "c", "image": "i"}]}}}},
+             query="dryRun=All", fields=("code", "spec.scheduling", "spec.template.spec")),
         Step("a template's priority, runtime class, overhead and OS", "POST", deploys, {
             "metadata": {"name": "fields"}, "spec": {"selector": {"matchLabels": {"app": "f"}}, "template": template}},
              query="dryRun=All", fields=INVALID),

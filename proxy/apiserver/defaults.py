@@ -812,7 +812,8 @@ def kept_on_update(new: Obj, old: Obj) -> None:
     """What an update keeps of the stored object where the new one leaves it out: a pod's priority and
     preemption policy (admission's Priority: validation would refuse their removal otherwise), what a
     Service's allocators gave it, and a DaemonSet's template generation (whatever the client sends), one more
-    when its template changes; and what it drops: a Lease's gated fields the stored one does not have. A
+    when its template changes; and what it drops: a Lease's gated fields the stored one does not have (a pod
+    spec's and a Job's too: drop_gated). A
     namespace's finalizers are not the update's to change (only /finalize changes them)."""
     if (new.get("apiVersion"), new.get("kind")) == ("v1", "Namespace"):
         kept, sent = old.get("spec"), new.get("spec")
@@ -820,6 +821,7 @@ def kept_on_update(new: Obj, old: Obj) -> None:
         rest = {k: v for k, v in sent.items() if k != "finalizers"} if isinstance(sent, dict) else {}
         new["spec"] = {**rest, **({"finalizers": finalizers} if finalizers is not None else {})}
         return
+    drop_gated(new, old, str(new.get("apiVersion")), str(new.get("kind")))
     spec, old_spec = new.get("spec"), old.get("spec")
     if not isinstance(spec, dict) or not isinstance(old_spec, dict):
         return
@@ -945,6 +947,48 @@ def stored_short(prepared: Obj) -> bool:
         and spec.get("manualSelector") is not True
 
 
+# fields of features off by default in 1.37 that the strategies drop unless the stored object has them already
+# (dropDisabledFields): a pod's scheduling group (GenericWorkload) and eviction responders (EvictionRequestAPI),
+# a Job's scheduling (WorkloadWithJob)
+_GATED_POD_FIELDS = ("schedulingGroup", "evictionResponders")
+_GATED_JOB_FIELDS = ("scheduling",)
+
+
+def _gated_parts(kind: tuple[Any, Any]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Where a kind (apiVersion, kind) holds a pod spec or a Job spec, and the gated fields of each."""
+    if kind == ("v1", "Pod"):
+        return [(("spec",), _GATED_POD_FIELDS)]
+    if kind == ("v1", "PodTemplate"):
+        return [(("template", "spec"), _GATED_POD_FIELDS)]
+    if kind == ("batch/v1", "CronJob"):
+        job = ("spec", "jobTemplate", "spec")
+        return [(job, _GATED_JOB_FIELDS), ((*job, "template", "spec"), _GATED_POD_FIELDS)]
+    if kind == ("batch/v1", "Job"):
+        return [(("spec",), _GATED_JOB_FIELDS), (("spec", "template", "spec"), _GATED_POD_FIELDS)]
+    if kind in (("apps/v1", "Deployment"), ("apps/v1", "ReplicaSet"), ("apps/v1", "StatefulSet"),
+                ("apps/v1", "DaemonSet"), ("v1", "ReplicationController")):
+        return [(("spec", "template", "spec"), _GATED_POD_FIELDS)]
+    return []
+
+
+def _at(obj: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
+
+
+def drop_gated(new: Obj, old: Obj | None, api_version: str, kind: str) -> None:
+    """The strategies' dropDisabledFields on a create (`old` None) or an update: a gated field is dropped unless
+    the stored object uses it."""
+    for path, fields in _gated_parts((api_version, kind)):
+        if not isinstance(spec := _at(new, path), dict):
+            continue
+        before = _at(old, path) if old is not None else None
+        for field in fields:
+            if not (isinstance(before, dict) and before.get(field) not in (None, [])):
+                spec.pop(field, None)
+
+
 def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "", now: str = "") -> Obj:
     """The object with the apiserver's defaults filled in (in place; returned for convenience). `creating`:
     a create, where strategies and admission add what they add once; `uid`: the new object's; `now`: the
@@ -952,6 +996,8 @@ def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "
     read back: it has them)."""
     if (fill := _BY_KIND.get((api_version, kind))) is not None:
         fill(obj, creating, uid)
+    if creating:
+        drop_gated(obj, None, api_version, kind)
     if now and (api_version, kind) in _DEVICE_TAINTS:
         for taint in _DEVICE_TAINTS[(api_version, kind)](obj):
             taint.setdefault("timeAdded", now)  # SetDefaults_DeviceTaint: the time it is first seen
