@@ -689,7 +689,8 @@ def steps(ns: str) -> tuple[Step, ...]:
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
-        *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), Step("list", "GET", cms, fields=("kind",)),
+        *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns),
+        Step("list", "GET", cms, fields=("kind",)),
     )
 
 
@@ -1003,6 +1004,33 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
         Step("a template's priority, runtime class, overhead and OS", "POST", deploys, {
             "metadata": {"name": "fields"}, "spec": {"selector": {"matchLabels": {"app": "f"}}, "template": template}},
              query="dryRun=All", fields=INVALID),
+    )
+
+
+def _volume_sources(ns: str) -> tuple[Step, ...]:
+    """A volume's source as validateVolumeSource judges it (volumesources.py): one source (the second refused by
+    its own name), each with what it requires; a persistent volume's the same, its CSI secrets named fully."""
+    def pod(*volumes: dict[str, Any]) -> dict[str, Any]:
+        return {"metadata": {"name": "volumes"}, "spec": {"containers": [{"name": "c", "image": "i"}],
+                                                          "volumes": list(volumes)}}
+    pv = {"metadata": {"name": f"{ns}-sources"}, "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [
+        "ReadWriteOnce"], "csi": {"driver": "d.example.com", "volumeHandle": "h", "nodePublishSecretRef": {},
+                                  "controllerExpandSecretRef": {"name": "Bad_Name", "namespace": "ns"}},
+        "gcePersistentDisk": {}}}
+    return (
+        Step("a pod's volume sources", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
+            {"name": "a", "hostPath": {"path": "/x/../y", "type": "Sometimes"}, "secret": {}},
+            {"name": "b", "nfs": {"server": "s", "path": "rel"}}, {"name": "c", "secret": {
+                "defaultMode": 1000, "items": [{"key": "", "path": "..x"}, {"key": "k", "path": "/abs", "mode": -1}]}},
+            {"name": "d", "configMap": {}}, {"name": "e", "persistentVolumeClaim": {}},
+            {"name": "f", "gcePersistentDisk": {"partition": 300}}, {"name": "g", "csi": {
+                "driver": "", "nodePublishSecretRef": {}}}, {"name": "h", "ephemeral": {}},
+            {"name": "i", "flocker": {"datasetName": "a/b", "datasetUUID": "u"}},
+            {"name": "j", "fc": {"targetWWNs": ["w"]}}, {"name": "k", "azureDisk": {"diskName": "d", "diskURI": "x"}},
+            {"name": "l", "emptyDir": {"sizeLimit": "-1"}}, {"name": "m", "image": {}}),
+             query="dryRun=All", fields=INVALID),
+        Step("a persistent volume's sources", "POST", "/api/v1/persistentvolumes", pv, query="dryRun=All",
+             fields=INVALID),
     )
 
 

@@ -107,12 +107,22 @@ def _container(c: Obj) -> None:
         _field_ref(_sub(env, "valueFrom"))
 
 
+def azure_disk(source: Obj | None) -> None:
+    """SetDefaults_AzureDiskVolumeSource (a pod's volume, a persistent volume)."""
+    if source is not None:
+        _p(source, "cachingMode", "ReadWrite")
+        _p(source, "fsType", "ext4")
+        _p(source, "readOnly", False)
+        _p(source, "kind", "Shared")
+
+
 def _volume(v: Obj) -> None:
     if not any(isinstance(val, dict) for k, val in v.items() if k != "name"):
         v["emptyDir"] = {}
     for key in _MODE_420:
         if (source := _sub(v, key)) is not None:
             _p(source, "defaultMode", 420)
+    azure_disk(_sub(v, "azureDisk"))
     if (downward := _sub(v, "downwardAPI")) is not None:
         for item in _dicts(downward.get("items")):
             _field_ref(item)
@@ -396,6 +406,7 @@ def _pv(obj: Obj, creating: bool, _uid: str = "") -> None:
         _p(spec, "volumeMode", "Filesystem")
         if (host := _sub(spec, "hostPath")) is not None:
             _p(host, "type", "")
+        azure_disk(_sub(spec, "azureDisk"))
     _d(_p(obj, "status", {}), "phase", "Pending")
     if creating:
         _protected(obj, "kubernetes.io/pv-protection")

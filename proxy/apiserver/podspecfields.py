@@ -9,12 +9,11 @@ from them), a sysctl's namespace against host networking or IPC, Windows options
 
 from __future__ import annotations
 
-import posixpath
 import re
 from typing import Any
 
 from ..wire import names
-from . import ipvalidation, validation
+from . import ipvalidation, validation, volumesources
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal
 from .objects import dicts
@@ -185,7 +184,7 @@ def seccomp_profile(profile: Any, path: str) -> list[Cause]:
         if local is None:
             causes.append(required(f"{path}.localhostProfile", "must be set when seccomp type is Localhost"))
         else:
-            causes += _descending(str(local), f"{path}.localhostProfile")
+            causes += volumesources.descending(str(local), f"{path}.localhostProfile")
     elif local is not None:
         causes.append(invalid(f"{path}.localhostProfile", as_internal("SeccompProfile", profile),
                               "can only be set when seccomp type is Localhost"))
@@ -209,14 +208,6 @@ def app_armor_profile(profile: Any, path: str) -> list[Cause]:
     if not kind:
         return [required(f"{path}.type", "type is required when appArmorProfile is set")]
     return [not_supported(f"{path}.type", kind, ("Localhost", "RuntimeDefault", "Unconfined"))]
-
-
-def _descending(target: str, path: str) -> list[Cause]:
-    """validateLocalDescendingPath: relative, without a '..' element."""
-    causes = [invalid(path, target, "must be a relative path")] if posixpath.isabs(target) else []
-    if ".." in target.replace("\\", "/").split("/"):
-        causes.append(invalid(path, target, "must not contain '..'"))
-    return causes
 
 
 def _dns_config(spec: Obj, path: str) -> list[Cause]:

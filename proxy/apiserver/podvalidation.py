@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from . import podspecfields, quantity, validation
+from . import podspecfields, quantity, validation, volumesources
 from .fielderrors import (
     Cause,
     duplicate,
@@ -268,13 +268,13 @@ def _probes(ctr: Obj, path: str) -> list[Cause]:
 
 
 def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
-    """ValidateVolumes: each volume's name and that it has a source (not the sources' own fields). The names
-    of the valid ones, which mounts may name."""
+    """ValidateVolumes: each volume's source (volumesources), then its name. The names of the valid ones,
+    which mounts may name."""
     names: set[str] = set()
     causes: list[Cause] = []
     for i, vol in enumerate(dicts(spec.get("volumes"))):
         at, name = f"{path}[{i}]", vol.get("name") or ""
-        found = [] if any(k != "name" for k in vol) else [required(at, "must specify a volume type")]
+        found = volumesources.pod_volume(vol, at)
         found += validation.required_name(f"{at}.name", name, validation.dns_label)
         if name in names:
             found.append(duplicate(f"{at}.name", name))

@@ -12,7 +12,7 @@ import posixpath
 from typing import Any
 
 from ..wire import names
-from . import quantity
+from . import quantity, volumesources
 from .fielderrors import (
     Cause,
     duplicate,
@@ -21,11 +21,11 @@ from .fielderrors import (
     invalid_each,
     not_supported,
     required,
-    too_long,
     too_long_characters,
 )
 from .internal import as_internal, go_diff, semantic
 from .podvalidation import as_dict, dicts
+from .volumesources import csi_driver_name as csi_driver_name
 
 Obj = dict[str, Any]
 _IMMUTABLE = "field is immutable"
@@ -43,39 +43,42 @@ _MOUNT_OPTIONS = "volume.beta.kubernetes.io/mount-options"
 _MOUNTS_WITH_OPTIONS = ("gcePersistentDisk", "awsElasticBlockStore", "glusterfs", "nfs", "rbd", "quobyte", "iscsi",
                         "cinder", "cephfs", "azureFile", "vsphereVolume", "azureDisk", "photonPersistentDisk")
 _ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
-_HOST_PATH_TYPES = ("", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate",
-                    "Socket")
 
 
 def _pv_source(key: str, source: Obj, at: str) -> list[Cause]:
-    """The checks of the sources a controller under development writes: a host path, NFS, CSI (and a local
-    volume's path); the others are only counted."""
+    """A source's checks: a host path's and a local volume's path, NFS, CSI (a persistent volume's own), the
+    rest as a pod volume's (volumesources)."""
     if key in ("hostPath", "local"):
         where = str(source.get("path") or "")
         if not where:
             return [required(f"{at}.path")]
-        causes = [invalid(f"{at}.path", where, "must not contain '..'")] if ".." in where.split("/") else []
+        causes = volumesources.backsteps(where, f"{at}.path")
         kind = source.get("type")
-        if key == "hostPath" and kind is not None and kind not in _HOST_PATH_TYPES:
-            causes.append(not_supported(f"{at}.type", kind, _HOST_PATH_TYPES))
+        if key == "hostPath" and kind is not None and kind not in volumesources.HOST_PATH_TYPES:
+            causes.append(not_supported(f"{at}.type", kind, volumesources.HOST_PATH_TYPES))
         return causes
     if key == "nfs":
         causes = [required(f"{at}.{f}") for f in ("server", "path") if not source.get(f)]
         if not str(source.get("path") or "").startswith("/"):
             causes.append(invalid(f"{at}.path", source.get("path") or "", "must be an absolute path"))
         return causes
+    if key == "glusterfs" and (namespace := source.get("endpointsNamespace")) is not None:
+        causes = volumesources.source_causes(key, source, at)
+        why = "if the endpointnamespace is set, it must be a valid namespace name"
+        return causes + (invalid_each(f"{at}.endpointsNamespace", namespace, names.dns_label(str(namespace)))
+                         if namespace else [invalid(f"{at}.endpointsNamespace", namespace, why)])
     if key != "csi":
-        return []
+        return volumesources.source_causes(key, source, at)
     causes = csi_driver_name(f"{at}.driver", str(source.get("driver") or ""))
-    return causes + ([] if source.get("volumeHandle") else [required(f"{at}.volumeHandle")])
-
-
-def csi_driver_name(path: str, driver: str) -> list[Cause]:
-    """ValidateCSIDriverName: given, at most 63 characters, a DNS subdomain once lowered."""
-    if not driver:
-        return [required(path)]
-    causes = [too_long(path, 63)] if len(driver) > 63 else []
-    return causes + invalid_each(path, driver, names.subdomain(driver.lower()))
+    causes += [] if source.get("volumeHandle") else [required(f"{at}.volumeHandle")]
+    for ref in ("controllerPublishSecretRef", "controllerExpandSecretRef", "nodePublishSecretRef",
+                "nodeExpandSecretRef"):  # validatePVSecretReference
+        if isinstance(secret := source.get(ref), dict):
+            for field, rule in (("name", names.subdomain), ("namespace", names.dns_label)):
+                value = str(secret.get(field) or "")
+                causes += invalid_each(f"{at}.{ref}.{field}", value, rule(value)) if value else [
+                    required(f"{at}.{ref}.{field}")]
+    return causes
 
 
 def declared_driver_name(path: str, driver: str) -> list[Cause]:

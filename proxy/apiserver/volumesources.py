@@ -1,0 +1,224 @@
+"""A volume's source as pkg/apis/core/validation judges it (validateVolumeSource, and the per-source validators a
+persistent volume shares): one source, and each source's own fields — what it requires, a partition or LUN
+in range, an absolute NFS path, a host path without backsteps, file modes, a secret's or config map's items,
+a CSI driver's name. A pod's volumes and a PersistentVolume's spec use the same checks.
+
+Not modelled: iSCSI names' formats, a projected volume's and the downward API's items, a Quobyte registry's
+host:port pairs, a flex volume's reserved options, file owners."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from typing import Any
+
+from ..wire import names
+from . import quantity
+from .fielderrors import Cause, forbidden, invalid, invalid_each, not_supported, required, too_long
+from .objects import dicts
+
+Obj = dict[str, Any]
+
+_FILE_MODE = "must be a number between 0 and 0777 (octal), both inclusive"
+_PARTITION = "must be between 1 and 255, inclusive"
+HOST_PATH_TYPES = ("", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate",
+                   "Socket")
+
+# The fields each source requires, in its validator's order: (field, detail); a field of a list or an object
+# is missing when empty.
+_REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
+    "gitRepo": (("repository", ""),), "gcePersistentDisk": (("pdName", ""),),
+    "awsElasticBlockStore": (("volumeID", ""),), "secret": (("secretName", ""),),
+    "iscsi": (("targetPortal", ""), ("iqn", "")), "glusterfs": (("endpoints", ""), ("path", "")),
+    "persistentVolumeClaim": (("claimName", ""),), "rbd": (("monitors", ""), ("image", "")),
+    "cinder": (("volumeID", ""),), "cephfs": (("monitors", ""),), "flexVolume": (("driver", ""),),
+    "configMap": (("name", ""),), "azureFile": (("secretName", ""), ("shareName", "")),
+    "vsphereVolume": (("volumePath", ""),), "photonPersistentDisk": (("pdID", ""),),
+    "portworxVolume": (("volumeID", ""),), "azureDisk": (("diskName", ""), ("diskURI", "")),
+    "storageos": (("volumeName", ""),), "scaleIO": (("gateway", ""), ("system", ""), ("volumeName", "")),
+    "ephemeral": (("volumeClaimTemplate", ""),), "image": (("reference", ""),),
+}
+
+# A pod volume's sources in validateVolumeSource's order: (field, the name a second source is refused under,
+# the path its own checks name)
+POD_SOURCES = (
+    ("emptyDir", "emptyDir", "emptyDir"), ("hostPath", "hostPath", "hostPath"), ("gitRepo", "gitRepo", "gitRepo"),
+    ("gcePersistentDisk", "gcePersistentDisk", "persistentDisk"),
+    ("awsElasticBlockStore", "awsElasticBlockStore", "awsElasticBlockStore"), ("secret", "secret", "secret"),
+    ("nfs", "nfs", "nfs"), ("iscsi", "iscsi", "iscsi"), ("glusterfs", "glusterfs", "glusterfs"),
+    ("flocker", "flocker", "flocker"), ("persistentVolumeClaim", "persistentVolumeClaim", "persistentVolumeClaim"),
+    ("rbd", "rbd", "rbd"), ("cinder", "cinder", "cinder"), ("cephfs", "cephFS", "cephfs"),
+    ("quobyte", "quobyte", "quobyte"), ("downwardAPI", "downwarAPI", "downwardAPI"), ("fc", "fc", "fc"),
+    ("flexVolume", "flexVolume", "flexVolume"), ("configMap", "configMap", "configMap"),
+    ("azureFile", "azureFile", "azureFile"), ("vsphereVolume", "vsphereVolume", "vsphereVolume"),
+    ("photonPersistentDisk", "photonPersistentDisk", "photonPersistentDisk"),
+    ("portworxVolume", "portworxVolume", "portworxVolume"), ("azureDisk", "azureDisk", "azureDisk"),
+    ("storageos", "storageos", "storageos"), ("projected", "projected", "projected"),
+    ("scaleIO", "scaleIO", "scaleIO"), ("csi", "csi", "csi"), ("ephemeral", "ephemeral", "ephemeral"),
+    ("image", "image", "image"))
+
+
+def pod_volume(volume: Obj, path: str) -> list[Cause]:
+    """validateVolumeSource: one source, checked; none is 'must specify a volume type'."""
+    causes: list[Cause] = []
+    found = 0
+    for key, named, checked in POD_SOURCES:
+        if not isinstance(source := volume.get(key), dict):
+            continue
+        if found:
+            causes.append(forbidden(f"{path}.{named}", "may not specify more than 1 volume type"))
+            continue
+        found += 1
+        causes += source_causes(key, source, f"{path}.{checked}")
+        if key == "iscsi" and source.get("initiatorName") is not None and \
+                len(f"{volume.get('name') or ''}:{source.get('targetPortal') or ''}") > 64:
+            causes.append(invalid(f"{path}.name", volume.get("name") or "", "Total length of <volume name>:<iscsi."
+                                  "targetPortal> must be under 64 characters if iscsi.initiatorName is specified."))
+    return causes if found else [*causes, required(path, "must specify a volume type")]
+
+
+def source_causes(key: str, source: Obj, path: str) -> list[Cause]:
+    """One source's own checks (a pod's or a persistent volume's)."""
+    causes: list[Cause] = []
+    for field, detail in _REQUIRED.get(key, ()):
+        if source.get(field) in (None, "", [], {}):
+            causes.append(required(f"{path}.{field}", detail))
+    if (check := _OWN.get(key)) is not None:
+        causes += check(source, path)
+    return causes
+
+
+def _partition(source: Obj, path: str) -> list[Cause]:
+    part = source.get("partition")
+    return [invalid(f"{path}.partition", part, _PARTITION)] if isinstance(part, int) and not 0 <= part <= 255 else []
+
+
+def _host_path(source: Obj, path: str) -> list[Cause]:
+    where = str(source.get("path") or "")
+    if not where:
+        return [required(f"{path}.path")]
+    causes = backsteps(where, f"{path}.path")
+    if (kind := source.get("type")) is not None and kind not in HOST_PATH_TYPES:
+        causes.append(not_supported(f"{path}.type", kind, HOST_PATH_TYPES))
+    return causes
+
+
+def _nfs(source: Obj, path: str) -> list[Cause]:
+    causes = [required(f"{path}.{f}") for f in ("server", "path") if not source.get(f)]
+    where = str(source.get("path") or "")
+    return causes + ([] if posixpath.isabs(where) else [invalid(f"{path}.path", where, "must be an absolute path")])
+
+
+def _empty_dir(source: Obj, path: str) -> list[Cause]:
+    limit = source.get("sizeLimit")
+    amount = quantity.parsed(str(limit)) if limit is not None else None
+    return [forbidden(f"{path}.sizeLimit", "SizeLimit field must be a valid resource quantity")] \
+        if amount is not None and amount < 0 else []
+
+
+def _items(source: Obj, path: str) -> list[Cause]:
+    """A secret's or config map's default mode and items (validateKeyToPath)."""
+    causes: list[Cause] = []
+    if isinstance(mode := source.get("defaultMode"), int) and not 0 <= mode <= 0o777:
+        causes.append(invalid(f"{path}.defaultMode", mode, _FILE_MODE))
+    for i, item in enumerate(dicts(source.get("items"))):
+        at = f"{path}.items[{i}]"
+        target = str(item.get("path") or "")
+        causes += [required(f"{at}.{f}") for f in ("key", "path") if not item.get(f)]
+        causes += non_reserved(target, f"{at}.path")
+        if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
+            causes.append(invalid(f"{at}.mode", mode, _FILE_MODE))
+    return causes
+
+
+def _flocker(source: Obj, path: str) -> list[Cause]:
+    name, uuid = str(source.get("datasetName") or ""), str(source.get("datasetUUID") or "")
+    causes = [required(path, "one of datasetName and datasetUUID is required")] if not name and not uuid else []
+    if name and uuid:
+        causes.append(invalid(path, "resource", "datasetName and datasetUUID can not be specified simultaneously"))
+    return causes + ([invalid(f"{path}.datasetName", name, "must not contain '/'")] if "/" in name else [])
+
+
+def _fc(source: Obj, path: str) -> list[Cause]:
+    wwns, wwids, lun = source.get("targetWWNs") or [], source.get("wwids") or [], source.get("lun")
+    causes = [required(f"{path}.targetWWNs", "must specify either targetWWNs or wwids, but not both")] \
+        if not wwns and not wwids else []
+    if wwns and wwids:
+        causes.append(invalid(f"{path}.targetWWNs", wwns, "targetWWNs and wwids can not be specified simultaneously"))
+    if wwns and lun is None:
+        causes.append(required(f"{path}.lun", "lun is required if targetWWNs is specified"))
+    elif wwns and isinstance(lun, int) and not 0 <= lun <= 255:
+        causes.append(invalid(f"{path}.lun", lun, "must be between 0 and 255, inclusive"))
+    return causes
+
+
+def _quobyte(source: Obj, path: str) -> list[Cause]:
+    causes = [] if source.get("registry") else [
+        required(f"{path}.registry", "must be a host:port pair or multiple pairs separated by commas")]
+    return causes + ([] if source.get("volume") else [required(f"{path}.volume")])
+
+
+def _secret_ref(source: Obj, path: str) -> list[Cause]:
+    ref = source.get("secretRef")
+    return [required(f"{path}.secretRef.name")] if isinstance(ref, dict) and not ref.get("name") else []
+
+
+def _csi(source: Obj, path: str) -> list[Cause]:
+    causes = csi_driver_name(f"{path}.driver", str(source.get("driver") or ""))
+    if isinstance(ref := source.get("nodePublishSecretRef"), dict):
+        name = str(ref.get("name") or "")
+        causes += invalid_each(f"{path}.name", name, names.subdomain(name)) if name else [
+            required(f"{path}.nodePublishSecretRef.name")]
+    return causes
+
+
+def _azure_disk(source: Obj, path: str) -> list[Cause]:
+    causes: list[Cause] = []
+    mode, kind, uri = source.get("cachingMode"), source.get("kind"), str(source.get("diskURI") or "")
+    if mode is not None and mode not in ("None", "ReadOnly", "ReadWrite"):
+        causes.append(not_supported(f"{path}.cachingMode", mode, ("None", "ReadOnly", "ReadWrite")))
+    if kind is not None and kind not in ("Dedicated", "Managed", "Shared"):
+        causes.append(not_supported(f"{path}.kind", kind, ("Dedicated", "Managed", "Shared")))
+    if kind == "Managed" and not uri.startswith("/subscriptions/"):
+        causes.append(not_supported(f"{path}.diskURI", uri, (
+            "/subscriptions/{sub-id}/resourcegroups/{group-name}/providers/microsoft.compute/disks/{disk-id}",)))
+    if kind is not None and kind != "Managed" and not uri.startswith("https://"):
+        causes.append(not_supported(f"{path}.diskURI", uri, (
+            "https://{account-name}.blob.core.windows.net/{container-name}/{disk-name}.vhd",)))
+    return causes
+
+
+_OWN: dict[str, Callable[[Obj, str], list[Cause]]] = {
+    "azureDisk": _azure_disk,
+    "emptyDir": _empty_dir, "hostPath": _host_path, "gcePersistentDisk": _partition,
+    "awsElasticBlockStore": _partition, "secret": _items, "configMap": _items, "nfs": _nfs, "flocker": _flocker,
+    "fc": _fc, "cinder": _secret_ref, "storageos": _secret_ref, "csi": _csi, "quobyte": _quobyte,
+}
+
+
+def csi_driver_name(path: str, driver: str) -> list[Cause]:
+    """ValidateCSIDriverName: given, at most 63 characters, a DNS subdomain once lowered."""
+    if not driver:
+        return [required(path)]
+    causes = [too_long(path, 63)] if len(driver) > 63 else []
+    return causes + invalid_each(path, driver, names.subdomain(driver.lower()))
+
+
+def backsteps(target: str, path: str) -> list[Cause]:
+    """validatePathNoBacksteps: no '..' element."""
+    return [invalid(path, target, "must not contain '..'")] if ".." in target.replace("\\", "/").split("/") else []
+
+
+def descending(target: str, path: str) -> list[Cause]:
+    """validateLocalDescendingPath: relative, without a '..' element."""
+    causes = [invalid(path, target, "must be a relative path")] if posixpath.isabs(target) else []
+    return causes + backsteps(target, path)
+
+
+def non_reserved(target: str, path: str) -> list[Cause]:
+    """ValidateLocalNonReservedPath: descending, and not starting with '..'."""
+    causes = descending(target, path)
+    if target.startswith("..") and not target.startswith("../"):
+        causes.append(invalid(path, target, "must not start with '..'"))
+    return causes
+
