@@ -690,7 +690,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns),
-        Step("list", "GET", cms, fields=("kind",)),
+        *_container_fields(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
 
@@ -1032,6 +1032,28 @@ def _volume_sources(ns: str) -> tuple[Step, ...]:
         Step("a persistent volume's sources", "POST", "/api/v1/persistentvolumes", pv, query="dryRun=All",
              fields=INVALID),
     )
+
+
+def _container_fields(ns: str) -> tuple[Step, ...]:
+    """A container's fields as validateContainerCommon and validateContainers judge them (containerfields.py):
+    its environment's sources, volume devices, resources' names and claims, resize and restart policies, security
+    context and lifecycle hooks."""
+    container = {"name": "c", "image": "i",
+                 "env": [{"name": "A", "valueFrom": {}}, {"name": "B", "value": "v", "valueFrom": {
+                     "configMapKeyRef": {"name": "cm", "key": "bad key"}}}],
+                 "envFrom": [{}, {"configMapRef": {}, "secretRef": {"name": "s"}}],
+                 "volumeDevices": [{"name": "v", "devicePath": "/dev/../x"}, {"name": "nope", "devicePath": ""}],
+                 "volumeMounts": [{"name": "v", "mountPath": "/m"}],
+                 "resources": {"limits": {"Bad Key!": "1"}, "claims": [{}, {"name": "missing"}]},  # (one: a Go map)
+                 "resizePolicy": [{"resourceName": "gpu", "restartPolicy": "Sometimes"}, {"resourceName": "cpu"}],
+                 # (not privileged: the reference runs without --allow-privileged, as few clusters do)
+                 "securityContext": {"runAsUser": -5, "procMount": "Unmasked", "seccompProfile": {}},
+                 "lifecycle": {"postStart": {}}, "restartPolicy": "Sometimes",
+                 "restartPolicyRules": [{"action": "Retry"}, {"action": "Restart", "exitCodes": {"operator": "Is"}}]}
+    pod = {"metadata": {"name": "containers"}, "spec": {"restartPolicy": "Never", "containers": [container],
+                                                       "volumes": [{"name": "v", "emptyDir": {}}]}}
+    return (Step("a container's fields", "POST", f"/api/v1/namespaces/{ns}/pods", pod, query="dryRun=All",
+                 fields=INVALID),)
 
 
 def _new_event_order(ns: str) -> tuple[Step, ...]:

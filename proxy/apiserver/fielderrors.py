@@ -81,8 +81,8 @@ def duplicate(path: str, value: Any) -> Cause:
     return path, "FieldValueDuplicate", f"Duplicate value: {go_value(value)}"
 
 
-def not_found(path: str, value: Any) -> Cause:
-    return path, "FieldValueNotFound", f"Not found: {go_value(value)}"
+def not_found(path: str, value: Any, detail: str = "") -> Cause:
+    return path, "FieldValueNotFound", _with(f"Not found: {go_value(value)}", detail)
 
 
 def too_many(path: str, have: int, most: int) -> Cause:

@@ -139,8 +139,8 @@ def tolerations(given: list[Obj], path: str) -> list[Cause]:
     return causes
 
 
-def _ids(context: Obj, path: str) -> list[Cause]:
-    """IsValidUserID and IsValidGroupID of the IDs a pod runs as."""
+def ids(context: Obj, path: str) -> list[Cause]:
+    """IsValidUserID and IsValidGroupID of the IDs a pod or a container runs as."""
     given = [(f"{path}.{f}", context.get(f)) for f in ("fsGroup", "runAsUser", "runAsGroup")]
     given += [(f"{path}.supplementalGroups[{i}]", g) for i, g in enumerate(context.get("supplementalGroups") or [])]
     return [invalid(at, value, f"must be between 0 and {_MAX_ID}, inclusive") for at, value in given
@@ -151,7 +151,7 @@ def _security_context(spec: Obj, path: str) -> list[Cause]:
     """validatePodSpecSecurityContext."""
     if not isinstance(context := spec.get("securityContext"), dict):
         return []
-    causes = _ids(context, path)
+    causes = ids(context, path)
     seen: set[str] = set()
     for i, sysctl in enumerate(dicts(context.get("sysctls"))):
         at, name = f"{path}.sysctls[{i}].name", str(sysctl.get("name") or "")

@@ -15,7 +15,7 @@ import math
 import re
 from typing import Any
 
-from . import podspecfields, quantity, validation, volumesources
+from . import containerfields, podspecfields, quantity, validation, volumesources
 from .fielderrors import (
     Cause,
     duplicate,
@@ -92,23 +92,6 @@ def _container_ports(ports: Any, path: str) -> list[Cause]:
         causes += [required(f"{at}.containerPort")] if not number else port_number(f"{at}.containerPort", number)
         causes += port_number(f"{at}.hostPort", port.get("hostPort") or 0) if port.get("hostPort") else []
         causes += one_of(f"{at}.protocol", port.get("protocol"), PROTOCOLS)
-    return causes
-
-
-def _volume_mounts(mounts: Any, volumes: set[str], path: str) -> list[Cause]:
-    causes: list[Cause] = []
-    seen: set[str] = set()
-    for i, mount in enumerate(dicts(mounts)):
-        at, name, where = f"{path}[{i}]", mount.get("name") or "", mount.get("mountPath") or ""
-        if not name:
-            causes.append(required(f"{at}.name"))
-        if name not in volumes:
-            causes.append(not_found(f"{at}.name", name))
-        if not where:
-            causes.append(required(f"{at}.mountPath"))
-        if where in seen:
-            causes.append(invalid(f"{at}.mountPath", where, "must be unique"))
-        seen.add(where)
     return causes
 
 
@@ -189,14 +172,16 @@ def amount_causes(resource: str, amount: Any, path: str) -> list[Cause]:
     return quantity_value_causes(amount, path, not native_resource(resource) and not resource.startswith("requests."))
 
 
-def _resources(resources: Any, path: str) -> list[Cause]:
-    """validateResourceRequirements of a container: amounts, and requests within their limits (equal to them
-    for a resource that cannot be overcommitted: an extended one or huge pages). Not the resources' names."""
+def _resources(resources: Any, path: str, claim_names: set[str]) -> list[Cause]:
+    """validateResourceRequirements of a container: names and amounts, requests within their limits (equal to
+    them for a resource that cannot be overcommitted: an extended one or huge pages), claims the pod names."""
     limits, requests = as_dict(as_dict(resources).get("limits")), as_dict(as_dict(resources).get("requests"))
-    causes = [c for name in sorted(limits) for c in amount_causes(name, limits[name], key(f"{path}.limits", name))]
+    causes = [c for name in sorted(limits) for at in (key(f"{path}.limits", name),)
+              for c in container_resource_name(name, at) + amount_causes(name, limits[name], at)]
     for name in sorted(requests):
         asked = requests[name]
-        causes += amount_causes(name, asked, key(f"{path}.requests", name))
+        at = key(f"{path}.requests", name)
+        causes += container_resource_name(name, at) + amount_causes(name, asked, at)
         overcommit = overcommit_allowed(name)
         if name not in limits:
             if not overcommit:
@@ -211,10 +196,28 @@ def _resources(resources: Any, path: str) -> list[Cause]:
         elif over > 0:
             causes.append(invalid(f"{path}.requests", str(asked),
                                   f"must be less than or equal to {name} limit of {limits[name]}"))
+    return causes + _claims(dicts(as_dict(resources).get("claims")), f"{path}.claims", claim_names)
+
+
+def _claims(claims: list[Obj], path: str, claim_names: set[str]) -> list[Cause]:
+    """validateResourceClaimNames (not a claim's request): each named once, a claim the pod names."""
+    causes: list[Cause] = []
+    seen: set[str] = set()
+    for i, claim in enumerate(claims):
+        name = str(claim.get("name") or "")
+        if not name:
+            causes.append(required(f"{path}[{i}]"))
+            continue
+        causes += [duplicate(f"{path}[{i}]", name)] if name in seen else []
+        seen.add(name)
+        if name not in claim_names:
+            listed = ", ".join(sorted(claim_names))
+            causes.append(not_found(f"{path}[{i}]", name, "must be one of the names in pod.spec.resourceClaims"
+                                                          f"{': ' + listed if listed else ' which is empty'}"))
     return causes
 
 
-def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
+def _container(ctr: Obj, volumes: dict[str, Obj], path: str, pod: Obj) -> list[Cause]:
     """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts,
     pull policy and resources (not lifecycle or security context; probes: _probes)."""
     name = ctr.get("name") or ""
@@ -224,10 +227,17 @@ def _container(ctr: Obj, volumes: set[str], path: str) -> list[Cause]:
     causes += one_of(f"{path}.terminationMessagePolicy", ctr.get("terminationMessagePolicy"),
                       ("File", "FallbackToLogsOnError"))
     causes += _container_ports(ctr.get("ports"), f"{path}.ports")
-    causes += [required(f"{path}.env[{i}].name") for i, var in enumerate(dicts(ctr.get("env"))) if not var.get("name")]
-    causes += _volume_mounts(ctr.get("volumeMounts"), volumes, f"{path}.volumeMounts")
+    causes += containerfields.env(ctr, path)
+    causes += containerfields.volume_mounts(ctr, volumes, f"{path}.volumeMounts")
+    causes += containerfields.volume_devices(ctr, volumes, f"{path}.volumeDevices")
     causes += one_of(f"{path}.imagePullPolicy", ctr.get("imagePullPolicy"), _PULL_POLICIES)
-    return causes + _resources(ctr.get("resources"), f"{path}.resources")
+    causes += _resources(ctr.get("resources"), f"{path}.resources", _claim_names(pod))
+    causes += containerfields.resize_policy(ctr, str(pod.get("restartPolicy") or ""), f"{path}.resizePolicy")
+    return causes + containerfields.security_context(ctr, f"{path}.securityContext")
+
+
+def _claim_names(pod: Obj) -> set[str]:
+    return {str(c.get("name")) for c in dicts(pod.get("resourceClaims")) if c.get("name")}
 
 
 def _probe(probe: Any, path: str, kind: str) -> list[Cause]:
@@ -267,10 +277,10 @@ def _probes(ctr: Obj, path: str) -> list[Cause]:
             for c in _probe(ctr.get(kind), f"{path}.{kind}", kind)]
 
 
-def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
-    """ValidateVolumes: each volume's source (volumesources), then its name. The names of the valid ones,
-    which mounts may name."""
-    names: set[str] = set()
+def _volumes(spec: Obj, path: str) -> tuple[dict[str, Obj], list[Cause]]:
+    """ValidateVolumes: each volume's source (volumesources), then its name. The valid ones by name, which mounts
+    and devices may name."""
+    names: dict[str, Obj] = {}
     causes: list[Cause] = []
     for i, vol in enumerate(dicts(spec.get("volumes"))):
         at, name = f"{path}[{i}]", vol.get("name") or ""
@@ -281,7 +291,7 @@ def _volumes(spec: Obj, path: str) -> tuple[set[str], list[Cause]]:
         if found:
             causes += found
         else:
-            names.add(name)
+            names[name] = vol
     return names, causes
 
 
@@ -303,14 +313,15 @@ def _untrimmed_image(ctr: Obj, path: str) -> list[Cause]:
         if image.strip() != image else []
 
 
-def _ephemeral_containers(containers: list[Obj], names: set[str], volumes: set[str], path: str) -> list[Cause]:
+def _ephemeral_containers(containers: list[Obj], names: set[str], volumes: dict[str, Obj], path: str, pod: Obj
+                          ) -> list[Cause]:
     """validateEphemeralContainers: each as a container, its name unique among all, its target a container of
     the pod, only the allowed fields set, no sub-paths."""
     others = set(names)
     causes: list[Cause] = []
     for i, ctr in enumerate(containers):
         at = f"{path}[{i}]"
-        causes += _container(ctr, volumes, at)
+        causes += _container(ctr, volumes, at, pod)
         causes += _untrimmed_image(ctr, at)
         if (name := ctr.get("name") or "") in names:
             causes.append(duplicate(f"{at}.name", name))
@@ -339,26 +350,29 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     names: set[str] = set()
     for i, ctr in enumerate(containers):
         at = f"{path}.containers[{i}]"
-        causes += _container(ctr, volumes, at)
+        causes += _container(ctr, volumes, at, spec)
         if (name := ctr.get("name") or "") in names:
             causes.append(duplicate(f"{at}.name", name))
         names.add(name)
+        causes += containerfields.lifecycle(ctr, f"{at}.lifecycle")
         causes += _probes(ctr, at)
+        causes += containerfields.restart_policy(ctr, at)
     for i, ctr in enumerate(dicts(spec.get("initContainers"))):  # validateInitContainers
         at = f"{path}.initContainers[{i}]"
-        causes += _container(ctr, volumes, at)
+        causes += _container(ctr, volumes, at, spec)
+        causes += containerfields.restart_policy(ctr, at)
         if (name := ctr.get("name") or "") in names:  # unique among init and regular containers
             causes.append(duplicate(f"{at}.name", name))
         elif name:
             names.add(name)
-        if ctr.get("restartPolicy") == "Always":  # a sidecar: its probes are checked as a container's
-            causes += _probes(ctr, at)
+        if ctr.get("restartPolicy") == "Always":  # a sidecar: its hooks and probes are checked as a container's
+            causes += containerfields.lifecycle(ctr, f"{at}.lifecycle") + _probes(ctr, at)
         else:
             causes += [forbidden(f"{at}.{hook}", "may not be set for init containers without restartPolicy=Always")
                        for hook in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")
                        if ctr.get(hook) is not None]
     causes += _ephemeral_containers(dicts(spec.get("ephemeralContainers")), names, volumes,
-                                    f"{path}.ephemeralContainers")
+                                    f"{path}.ephemeralContainers", spec)
     causes += one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
     causes += one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
     causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))

@@ -79,9 +79,6 @@ from .podvalidation import (
 from .quantity import QuantityError
 
 Obj = dict[str, Any]
-_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
-_CONFIG_KEY_MSG = ("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
-                   "or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')")
 _PERCENT = re.compile(r"[0-9]+%")  # IsValidPercent
 _IMMUTABLE = "field is immutable"
 _IMMUTABLE_SET = "field is immutable when `immutable` is set"
@@ -1014,15 +1011,7 @@ def _pvc(obj: Obj) -> list[Cause]:
 
 
 def _config_keys(path: str, keys: Any) -> list[Cause]:
-    causes: list[Cause] = []
-    for name in sorted(keys) if isinstance(keys, dict) else []:
-        errs = ["must be no more than 253 characters"] if len(name) > 253 else []
-        if not _CONFIG_KEY.fullmatch(name):
-            errs.append(_CONFIG_KEY_MSG)
-        errs += ["must not be '.'"] if name == "." else ["must not be '..'"] if name == ".." else \
-            ["must not start with '..'"] if name.startswith("..") else []
-        causes += invalid_each(key(path, name), name, errs)
-    return causes
+    return [c for name in sorted(as_dict(keys)) for c in invalid_each(key(path, name), name, names.config_key(name))]
 
 
 def _config_map(obj: Obj) -> list[Cause]:

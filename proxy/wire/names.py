@@ -115,3 +115,17 @@ def path_segment(name: str) -> list[str]:
     if name in (".", ".."):
         return [f"may not be '{name}'"]
     return [f"may not contain '{bad}'" for bad in ("/", "%") if bad in name]
+
+
+_CONFIG_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+
+
+def config_key(name: str) -> list[str]:
+    """IsConfigMapKey: a ConfigMap's or Secret's key, and the key a volume or an env var takes from one."""
+    errs = ["must be no more than 253 characters"] if len(name) > 253 else []
+    if not _CONFIG_KEY.fullmatch(name):
+        errs.append("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  "
+                    "or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')")
+    errs += ["must not be '.'"] if name == "." else ["must not be '..'"] if name == ".." else \
+        ["must not start with '..'"] if name.startswith("..") else []
+    return errs

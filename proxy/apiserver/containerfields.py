@@ -1,0 +1,229 @@
+"""validateContainerCommon's checks of a container's fields beyond its name, image and ports
+(pkg/apis/core/validation), for pods and every template: the sources of its environment (each variable's and
+each envFrom's), its volume devices, its resources' names and claims, its resize policy and its security
+context, its volume mounts; and a container's lifecycle hooks and restart policy (validateContainers).
+
+Not modelled: a field selector's or resource field selector's paths (the downward API), file key references,
+environment variable names under the relaxed rules, a device path's conflicts with the mounts, a restart
+policy's rules, Windows options."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..wire import names
+from .fielderrors import (
+    Cause,
+    duplicate,
+    forbidden,
+    invalid,
+    invalid_each,
+    not_found,
+    not_supported,
+    required,
+    too_many,
+)
+from .internal import as_internal
+from .objects import as_dict, dicts
+from .podspecfields import app_armor_profile, ids, seccomp_profile
+from .volumesources import descending
+
+Obj = dict[str, Any]
+
+_PROPAGATIONS = ("Bidirectional", "HostToContainer", "None")
+_VALUE_SOURCES = ("fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef")
+
+
+def env(ctr: Obj, path: str) -> list[Cause]:
+    """ValidateEnv (each variable's name, then where its value comes from) and ValidateEnvFrom."""
+    causes: list[Cause] = []
+    for i, var in enumerate(dicts(ctr.get("env"))):
+        at = f"{path}.env[{i}]"
+        causes += [] if var.get("name") else [required(f"{at}.name")]
+        if isinstance(source := var.get("valueFrom"), dict):
+            causes += _value_from(source, bool(var.get("value")), f"{at}.valueFrom")
+    for i, source in enumerate(dicts(ctr.get("envFrom"))):
+        at, given = f"{path}.envFrom[{i}]", 0
+        for ref in ("configMapRef", "secretRef"):
+            if isinstance(named := source.get(ref), dict):
+                given += 1
+                name = str(named.get("name") or "")
+                causes += invalid_each(f"{at}.{ref}.name", name, names.subdomain(_masked(name))) if name else [
+                    required(f"{at}.{ref}.name")]
+        if given != 1:
+            why = "must specify one of: `configMapRef` or `secretRef`" if not given else \
+                "may not have more than one field specified at a time"
+            causes.append(invalid(f"{path}.envFrom", "", why))
+    return causes
+
+
+def _masked(name: str) -> str:
+    """A name used as a prefix may end with a dash (maskTrailingDash)."""
+    return name[:-1] + "a" if len(name) > 1 and name.endswith("-") else name
+
+
+def _value_from(source: Obj, valued: bool, path: str) -> list[Cause]:
+    causes: list[Cause] = []
+    given = [f for f in _VALUE_SOURCES if isinstance(source.get(f), dict)]
+    for ref in ("configMapKeyRef", "secretKeyRef"):
+        if ref in given:
+            selector = source[ref]
+            name, key = str(selector.get("name") or ""), str(selector.get("key") or "")
+            causes += invalid_each(f"{path}.{ref}.name", name, names.subdomain(name))
+            causes += invalid_each(f"{path}.{ref}.key", key, names.config_key(key)) if key else [
+                required(f"{path}.{ref}.key")]
+    if not given:
+        causes.append(invalid(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, "
+                                        "`secretKeyRef` or `fileKeyRef`"))
+    elif valued:
+        causes.append(invalid(path, "", "may not be specified when `value` is not empty"))
+    elif len(given) > 1:
+        causes.append(invalid(path, "", "may not have more than one field specified at a time"))
+    return causes
+
+
+def volume_mounts(ctr: Obj, volumes: dict[str, Obj], path: str) -> list[Cause]:
+    """ValidateVolumeMounts: a volume's name, a unique mount path, neither a device's; sub-paths that descend;
+    a known propagation (Bidirectional only privileged); a recursive read-only mount only read-only."""
+    causes: list[Cause] = []
+    seen: set[str] = set()
+    devices = {str(d.get("name") or ""): str(d.get("devicePath") or "") for d in dicts(ctr.get("volumeDevices"))}
+    privileged = as_dict(ctr.get("securityContext")).get("privileged") is True
+    for i, mount in enumerate(dicts(ctr.get("volumeMounts"))):
+        at, name, where = f"{path}[{i}]", str(mount.get("name") or ""), str(mount.get("mountPath") or "")
+        causes += [] if name else [required(f"{at}.name")]
+        causes += [] if name in volumes else [not_found(f"{at}.name", name)]
+        causes += [] if where else [required(f"{at}.mountPath")]
+        causes += [invalid(f"{at}.mountPath", where, "must be unique")] if where in seen else []
+        seen.add(where)
+        if name in devices:
+            causes.append(invalid(f"{at}.name", name, "must not already exist in volumeDevices"))
+        if where in devices.values():
+            causes.append(invalid(f"{at}.mountPath", where, "must not already exist as a path in volumeDevices"))
+        if sub := str(mount.get("subPath") or ""):  # (the paths of these three name no index)
+            causes += descending(sub, f"{path}.subPath")
+        if expr := str(mount.get("subPathExpr") or ""):
+            if sub:
+                causes.append(invalid(f"{at}.subPathExpr", expr, "subPathExpr and subPath are mutually exclusive"))
+            causes += descending(expr, f"{path}.subPathExpr")
+        propagation = mount.get("mountPropagation")
+        if propagation is not None:
+            if propagation not in _PROPAGATIONS:
+                causes.append(not_supported(f"{path}.mountPropagation", propagation, _PROPAGATIONS))
+            if propagation == "Bidirectional" and not privileged:
+                causes.append(forbidden(f"{path}.mountPropagation", "Bidirectional mount propagation is available "
+                                                                    "only to privileged containers"))
+        if (recursive := mount.get("recursiveReadOnly")) is not None and recursive != "Disabled":
+            at_rro = f"{path}.recursiveReadOnly"
+            if recursive not in ("Enabled", "IfPossible"):
+                causes.append(not_supported(at_rro, recursive, ("Disabled", "Enabled", "IfPossible")))
+            else:
+                causes += [] if mount.get("readOnly") is True else [
+                    forbidden(at_rro, "may only be specified when readOnly is true")]
+                if propagation not in (None, "None"):
+                    causes.append(forbidden(at_rro, "may only be specified when mountPropagation is None or not "
+                                                    "specified"))
+    return causes
+
+
+def volume_devices(ctr: Obj, volumes: dict[str, Obj], path: str) -> list[Cause]:
+    """ValidateVolumeDevices: a claim's (or an ephemeral) volume, each name and path once, no backsteps, neither a
+    mount's."""
+    causes: list[Cause] = []
+    seen_names: set[str] = set()
+    seen_paths: set[str] = set()
+    mounts = {str(m.get("name") or ""): str(m.get("mountPath") or "") for m in dicts(ctr.get("volumeMounts"))}
+    for i, device in enumerate(dicts(ctr.get("volumeDevices"))):
+        at, name, where = f"{path}[{i}]", str(device.get("name") or ""), str(device.get("devicePath") or "")
+        causes += [] if name else [required(f"{at}.name")]
+        causes += [invalid(f"{at}.name", name, "must be unique")] if name in seen_names else []
+        if name in volumes and not any(k in volumes[name] for k in ("persistentVolumeClaim", "ephemeral")):
+            causes.append(invalid(f"{at}.name", name, "can only use volume source type of PersistentVolumeClaim or "
+                                                      "Ephemeral for block mode"))
+        causes += [] if name in volumes else [not_found(f"{at}.name", name)]
+        causes += [] if where else [required(f"{at}.devicePath")]
+        causes += [invalid(f"{at}.devicePath", where, "must be unique")] if where in seen_paths else []
+        if where and ".." in where.replace("\\", "/").split("/"):
+            causes.append(invalid(f"{at}.devicePath", where, "can not contain backsteps ('..')"))
+        else:
+            seen_paths.add(where)
+        if name in mounts:
+            causes.append(invalid(f"{at}.name", name, "must not already exist in volumeMounts"))
+        if where in mounts.values():
+            causes.append(invalid(f"{at}.devicePath", where, "must not already exist as a path in volumeMounts"))
+        if name:
+            seen_names.add(name)
+    return causes
+
+
+def resize_policy(ctr: Obj, pod_restart: str, path: str) -> list[Cause]:
+    """validateResizePolicy: cpu or memory once each, a known restart policy (NotRequired in a pod that never
+    restarts)."""
+    causes: list[Cause] = []
+    seen: set[str] = set()
+    for i, policy in enumerate(dicts(ctr.get("resizePolicy"))):
+        resource, restart = str(policy.get("resourceName") or ""), str(policy.get("restartPolicy") or "")
+        causes += [duplicate(f"{path}[{i}]", resource)] if resource in seen else []
+        seen.add(resource)
+        if not resource:
+            causes.append(required(path))
+        elif resource not in ("cpu", "memory"):
+            causes.append(not_supported(path, resource, ("cpu", "memory")))
+        if not restart:
+            causes.append(required(path))
+        elif restart not in ("NotRequired", "RestartContainer"):
+            causes.append(not_supported(path, restart, ("NotRequired", "RestartContainer")))
+        if pod_restart == "Never" and restart != "NotRequired":
+            causes.append(invalid(path, restart, "must be 'NotRequired' when pod `restartPolicy` is 'Never'"))
+    return causes
+
+
+def security_context(ctr: Obj, path: str) -> list[Cause]:
+    """ValidateSecurityContext (privileged containers allowed, as a cluster started with --allow-privileged)."""
+    if not isinstance(context := ctr.get("securityContext"), dict):
+        return []
+    causes = ids({f: context.get(f) for f in ("runAsUser", "runAsGroup")}, path)
+    if (mount := context.get("procMount")) is not None:
+        if mount not in ("Default", "Unmasked"):
+            causes.append(not_supported(f"{path}.procMount", mount, ("Default", "Unmasked")))
+        elif mount == "Unmasked":  # (host users: the feature that would unset them is off)
+            causes.append(invalid(f"{path}.procMount", mount, "`hostUsers` must be false to use `Unmasked`"))
+    causes += seccomp_profile(context.get("seccompProfile"), f"{path}.seccompProfile")
+    if context.get("allowPrivilegeEscalation") is False and context.get("privileged") is True:
+        causes.append(invalid(path, as_internal("SecurityContext", context),
+                              "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"))
+    return causes + app_armor_profile(context.get("appArmorProfile"), f"{path}.appArmorProfile")
+
+
+def restart_policy(ctr: Obj, path: str) -> list[Cause]:
+    """validateContainerRestartPolicy (an init container's as well): a known policy, which rules need; each rule a
+    known action on exit codes."""
+    policy, rules = ctr.get("restartPolicy"), dicts(ctr.get("restartPolicyRules"))
+    causes: list[Cause] = []
+    if policy is None:
+        if not rules:
+            return []
+        causes.append(required(f"{path}.restartPolicy", "must specify restartPolicy when restart rules are used"))
+    elif policy not in ("Always", "Never", "OnFailure"):
+        causes.append(not_supported(f"{path}.restartPolicy", policy, ("Always", "Never", "OnFailure")))
+    causes += [too_many(f"{path}.restartPolicyRules", len(rules), 20)] if len(rules) > 20 else []
+    for i, rule in enumerate(rules):
+        at, action = f"{path}.restartPolicyRules[{i}]", rule.get("action") or ""
+        if action not in ("Restart", "RestartAllContainers"):
+            causes.append(not_supported(f"{at}.action", action, ("Restart", "RestartAllContainers")))
+        if not isinstance(codes := rule.get("exitCodes"), dict):
+            causes.append(required(f"{at}.exitCodes", "must be specified"))
+            continue
+        if (operator := codes.get("operator") or "") not in ("In", "NotIn"):
+            causes.append(not_supported(f"{at}.exitCodes.operator", operator, ("In", "NotIn")))
+        values = codes.get("values") or []
+        causes += [too_many(f"{at}.exitCodes.values", len(values), 255)] if len(values) > 255 else []
+    return causes
+
+
+def lifecycle(ctr: Obj, path: str) -> list[Cause]:
+    """validateLifecycle: each hook names one handler."""
+    hooks = as_dict(ctr.get("lifecycle"))
+    return [required(f"{path}.{hook}", "must specify a handler type") for hook in ("postStart", "preStop")
+            if isinstance(handler := hooks.get(hook), dict)
+            and not any(isinstance(handler.get(h), dict) for h in ("exec", "httpGet", "tcpSocket", "sleep"))]
