@@ -993,6 +993,29 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
             {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule"}],
             resourceClaims=[{}, {"name": "a", "resourceClaimName": "x", "resourceClaimTemplateName": "Bad_Name"},
                             {"name": "a", "resourceClaimName": "y"}]), query="dryRun=All", fields=INVALID),
+        Step("a pod's label keys merged into its affinity and spread selectors", "POST", pods, {
+            **pod(affinity={"podAntiAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": {"matchLabels": {"app": "x"}}, "topologyKey": "zone", "matchLabelKeys": ["tier"],
+                    "mismatchLabelKeys": ["app"]}],
+                "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 5, "podAffinityTerm": {
+                    "labelSelector": {}, "topologyKey": "host", "matchLabelKeys": ["app", "missing"]}}]}},
+                topologySpreadConstraints=[{
+                    "maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                    "labelSelector": {"matchLabels": {"app": "x"}}, "matchLabelKeys": ["tier"]}]),
+            "metadata": {"name": "fields", "labels": {"app": "x", "tier": "y"}}},
+             query="dryRun=All", fields=("code", "spec.affinity", "spec.topologySpreadConstraints")),
+        Step("a pod's affinity", "POST", pods, pod(affinity={
+            "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{
+                "matchExpressions": [{"key": "Bad Key!", "operator": "Gt", "values": ["1", "2"]},
+                                     {"key": "k", "operator": "Near"}],
+                "matchFields": [{"key": "metadata.uid", "operator": "Exists"},
+                                {"key": "metadata.name", "operator": "In", "values": ["Bad_Node"]}]}]},
+                "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 0, "preference": {}}]},
+            "podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+                {"topologyKey": "", "namespaces": ["Bad_NS"], "matchLabelKeys": ["app"]},
+                {"labelSelector": {}, "topologyKey": "z", "matchLabelKeys": ["a"], "mismatchLabelKeys": ["a"]}]}}),
+             query="dryRun=All", fields=INVALID),
         Step("a pod's fields of features that are off, dropped", "POST", pods, pod(
             schedulingGroup={"podGroupName": "g"}, evictionResponders=[{"name": "x", "priority": 1}]),
              query="dryRun=All", fields=("code", "spec")),

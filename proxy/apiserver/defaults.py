@@ -133,6 +133,26 @@ def _volume(v: Obj) -> None:
             _field_ref(item)
 
 
+def _merge_label_keys(spec: Obj, labels: Obj) -> None:
+    """The pod strategy's mutatePodAffinity and mutateTopologySpreadConstraints, on create: each label key a
+    term or constraint names is added to its selector with the pod's own value (In, NotIn for mismatch keys)."""
+    affinity = _sub(spec, "affinity") or {}
+    terms = [t for kind in ("podAffinity", "podAntiAffinity")
+             for t in [*_dicts((_sub(affinity, kind) or {}).get("requiredDuringSchedulingIgnoredDuringExecution")),
+                       *[_sub(w, "podAffinityTerm") or {} for w in
+                         _dicts((_sub(affinity, kind) or {}).get("preferredDuringSchedulingIgnoredDuringExecution"))]]]
+    keyed: list[tuple[Obj, tuple[tuple[str, str], ...]]] = [
+        (t, (("matchLabelKeys", "In"), ("mismatchLabelKeys", "NotIn"))) for t in terms]
+    keyed += [(c, (("matchLabelKeys", "In"),)) for c in _dicts(spec.get("topologySpreadConstraints"))]
+    for holder, fields in keyed:
+        if (selector := _sub(holder, "labelSelector")) is None:
+            continue
+        added = [{"key": k, "operator": op, "values": [labels[k]]} for field, op in fields
+                 for k in holder.get(field) or [] if isinstance(k, str) and isinstance(labels.get(k), str)]
+        if added:
+            selector["matchExpressions"] = [*(selector.get("matchExpressions") or []), *added]
+
+
 def pod_spec(spec: Obj) -> None:
     """SetDefaults_PodSpec and what it reaches: every PodSpec, in a Pod or a template."""
     if spec.get("serviceAccountName") or spec.get("serviceAccount"):
@@ -216,6 +236,7 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
     spec["tolerations"] = tolerations
     if not creating:
         return
+    _merge_label_keys(spec, (obj.get("metadata") or {}).get("labels") or {})
     # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
     obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 

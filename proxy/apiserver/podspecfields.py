@@ -4,7 +4,8 @@ topology spread constraints and hostname override (`middle`, after the node sele
 (RuntimeClasses' too), host aliases, priority and runtime class names, preemption policy, overhead and OS
 (`tail`, after the names it holds).
 
-Not modelled: affinity, a topology spread constraint's matchLabelKeys (and the selector merge a new pod gets
+Not modelled: a pod affinity term's matchLabelKeys found in its selector, a topology spread constraint's
+matchLabelKeys (and the selector merge a new pod gets
 from them), a sysctl's namespace against host networking or IPC, Windows options, host users."""
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from ..wire import names
 from . import ipvalidation, validation, volumesources
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal
-from .objects import dicts
+from .objects import as_dict, dicts
 
 Obj = dict[str, Any]
 
@@ -62,6 +63,8 @@ def middle(spec: Obj, path: str) -> list[Cause]:
     if spec.get("shareProcessNamespace") is True and spec.get("hostPID") is True:
         causes.append(invalid(f"{path}.shareProcessNamespace", True, "ShareProcessNamespace and HostPID cannot both "
                                                                       "be enabled"))
+    if isinstance(affinity := spec.get("affinity"), dict):
+        causes += _affinity(affinity, f"{path}.affinity")
     causes += _dns_config(spec, f"{path}.dnsConfig")
     for i, gate in enumerate(dicts(spec.get("readinessGates"))):
         kind = str(gate.get("conditionType") or "")
@@ -82,6 +85,97 @@ def middle(spec: Obj, path: str) -> list[Cause]:
         causes += [too_long(at, 64)] if len(str(override)) > 64 else []
         causes += invalid_each(at, override, names.subdomain(str(override)))
     return causes
+
+
+def _affinity(affinity: Obj, path: str) -> list[Cause]:
+    """validateAffinity: node affinity's selector terms and weights; pod (anti-)affinity's terms."""
+    causes: list[Cause] = []
+    if isinstance(node := affinity.get("nodeAffinity"), dict):
+        at = f"{path}.nodeAffinity"
+        if isinstance(required_ := node.get("requiredDuringSchedulingIgnoredDuringExecution"), dict):
+            terms = dicts(required_.get("nodeSelectorTerms"))
+            terms_at = f"{at}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+            causes += [required(terms_at, "must have at least one node selector term")] if not terms else [
+                c for i, term in enumerate(terms) for c in node_selector_term(term, f"{terms_at}[{i}]")]
+        for i, preferred in enumerate(dicts(node.get("preferredDuringSchedulingIgnoredDuringExecution"))):
+            term_at = f"{at}.preferredDuringSchedulingIgnoredDuringExecution[{i}]"
+            causes += _weight(preferred, term_at)
+            causes += node_selector_term(as_dict(preferred.get("preference")), f"{term_at}.preference")
+    for kind in ("podAffinity", "podAntiAffinity"):
+        if not isinstance(pod := affinity.get(kind), dict):
+            continue
+        at = f"{path}.{kind}"
+        for i, term in enumerate(dicts(pod.get("requiredDuringSchedulingIgnoredDuringExecution"))):
+            causes += _pod_affinity_term(term, f"{at}.requiredDuringSchedulingIgnoredDuringExecution[{i}]")
+        for i, weighted in enumerate(dicts(pod.get("preferredDuringSchedulingIgnoredDuringExecution"))):
+            term_at = f"{at}.preferredDuringSchedulingIgnoredDuringExecution[{i}]"
+            causes += _weight(weighted, term_at)
+            causes += _pod_affinity_term(as_dict(weighted.get("podAffinityTerm")), f"{term_at}.podAffinityTerm")
+    return causes
+
+
+def _weight(term: Obj, path: str) -> list[Cause]:
+    weight = term.get("weight") or 0
+    return [invalid(f"{path}.weight", weight, "must be in the range 1-100")] if not 0 < weight <= 100 else []
+
+
+def node_selector_term(term: Obj, path: str) -> list[Cause]:
+    """ValidateNodeSelectorTerm: label expressions, and field expressions of the node's name."""
+    causes: list[Cause] = []
+    for j, expr in enumerate(dicts(term.get("matchExpressions"))):
+        at, op, values = f"{path}.matchExpressions[{j}]", expr.get("operator") or "", expr.get("values") or []
+        if op in ("In", "NotIn"):
+            causes += [] if values else [required(f"{at}.values", "must be specified when `operator` is 'In' or "
+                                                                  "'NotIn'")]
+        elif op in ("Exists", "DoesNotExist"):
+            causes += [forbidden(f"{at}.values", "may not be specified when `operator` is 'Exists' or "
+                                                 "'DoesNotExist'")] if values else []
+        elif op in ("Gt", "Lt"):
+            causes += [] if len(values) == 1 else [required(f"{at}.values", "must be specified single value when "
+                                                                            "`operator` is 'Lt' or 'Gt'")]
+        else:
+            causes.append(invalid(f"{at}.operator", op, "not a valid selector operator"))
+        key = str(expr.get("key") or "")
+        causes += invalid_each(f"{at}.key", key, names.qualified_name(key))
+        causes += [c for v, value in enumerate(str(x) for x in values)
+                   for c in invalid_each(f"{at}.values[{v}]", value, names.label_value(value))]
+    for j, expr in enumerate(dicts(term.get("matchFields"))):
+        at, op, values = f"{path}.matchFields[{j}]", expr.get("operator") or "", expr.get("values") or []
+        if op in ("In", "NotIn"):
+            causes += [] if len(values) == 1 else [required(f"{at}.values", "must be only one value when `operator` "
+                                                                            "is 'In' or 'NotIn' for node field "
+                                                                            "selector")]
+        else:
+            causes.append(invalid(f"{at}.operator", op, "not a valid selector operator"))
+        if expr.get("key") != "metadata.name":
+            causes.append(invalid(f"{at}.key", expr.get("key") or "", "not a valid field selector key"))
+        else:
+            causes += [c for v, value in enumerate(str(x) for x in values)
+                       for c in invalid_each(f"{at}.values[{v}]", value, names.subdomain(value))]
+    return causes
+
+
+def _pod_affinity_term(term: Obj, path: str) -> list[Cause]:
+    """validatePodAffinityTerm: its selectors, namespaces, match and mismatch label keys, a topology key."""
+    causes: list[Cause] = []
+    for field in ("labelSelector", "namespaceSelector"):
+        if isinstance(selector := term.get(field), dict):
+            causes += validation.label_selector(selector, f"{path}.{field}")
+    for namespace in (str(n) for n in term.get("namespaces") or []):
+        causes += invalid_each(f"{path}.namespace", namespace, names.dns_label(namespace))
+    selector = term.get("labelSelector")
+    for field in ("matchLabelKeys", "mismatchLabelKeys"):
+        if keys := [str(k) for k in term.get(field) or []]:
+            causes += [forbidden(f"{path}.{field}", "must not be specified when labelSelector is not set")] \
+                if not isinstance(selector, dict) else [c for i, k in enumerate(keys)
+                                                        for c in invalid_each(f"{path}.{field}[{i}]", k,
+                                                                              names.qualified_name(k))]
+    mismatched = {str(k) for k in term.get("mismatchLabelKeys") or []}
+    causes += [invalid(f"{path}.matchLabelKeys[{i}]", k, "exists in both matchLabelKeys and mismatchLabelKeys")
+               for i, k in enumerate(str(k) for k in term.get("matchLabelKeys") or []) if k in mismatched]
+    key = str(term.get("topologyKey") or "")
+    causes += [] if key else [required(f"{path}.topologyKey", "can not be empty")]
+    return causes + invalid_each(f"{path}.topologyKey", key, names.qualified_name(key))
 
 
 def tail(spec: Obj, path: str, overhead: list[Cause]) -> list[Cause]:
