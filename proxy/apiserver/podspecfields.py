@@ -1,12 +1,12 @@
 """ValidatePodSpec's checks of a pod's own fields, outside its containers and volumes (pkg/apis/core/validation),
-for pods and every pod template: the resource claims it names, its security context, DNS configuration, gates,
-topology spread constraints and hostname override (`middle`, after the node selector), and its tolerations
+for pods and every pod template: the resource claims it names, its security context, affinity, DNS
+configuration, gates, topology spread constraints and hostname override (`middle`, after the node selector), and
+its tolerations
 (RuntimeClasses' too), host aliases, priority and runtime class names, preemption policy, overhead and OS
 (`tail`, after the names it holds).
 
-Not modelled: a pod affinity term's matchLabelKeys found in its selector, a topology spread constraint's
-matchLabelKeys (and the selector merge a new pod gets
-from them), a sysctl's namespace against host networking or IPC, Windows options, host users."""
+Not modelled: a label key that is also in a pod affinity term's selector, a topology spread constraint's
+matchLabelKeys, a sysctl's namespace against host networking or IPC, Windows options, host users."""
 
 from __future__ import annotations
 
