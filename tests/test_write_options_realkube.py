@@ -577,3 +577,56 @@ def test_a_new_pods_priority_and_runtime_class_are_admitted_as_on_the_apiserver(
     assert [code for code, *_ in real] == [201, 201, 201, 201, 403, 403, 403, 201, 201, 403, 403, 403, 403, 201, 201,
                                            403, 403, 403]
     assert real[3][2]["priority"] == 2000000000 and real[7][2]["preemptionPolicy"] == "Never"
+
+
+def test_a_pod_and_its_templates_get_the_apiservers_warnings(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """warningsForPodSpecAndMeta (podwarnings.py) on a pod, a Deployment, a CronJob's and a StatefulSet's template:
+    deprecated node labels, null selectors, deprecated annotations and volumes, duplicate host aliases and pull
+    secrets, fractional bytes, a hidden env var, IPs written oddly, a name that is no DNS label; a Deployment's
+    update warns again only when its generation moves."""
+    ctr = {"name": "c", "image": "i",
+           "resources": {"limits": {"memory": "1.5"}, "requests": {"ephemeral-storage": "0.1"}},
+           "env": [{"name": "A", "value": "1"}, {"name": "A", "value": "$(A)2"}, {"name": "A", "value": "x"}]}
+    spec = {"containers": [ctr], "nodeSelector": {"beta.kubernetes.io/os": "linux"},
+            "imagePullSecrets": [{"name": "a"}, {"name": "a"}, {}],
+            "hostAliases": [{"ip": "1.2.3.4", "hostnames": ["a"]}, {"ip": "1.2.3.4", "hostnames": ["b"]},
+                            {"ip": "2001:0db8::1", "hostnames": ["c"]}],
+            "topologySpreadConstraints": [{"maxSkew": 1, "topologyKey": "failure-domain.beta.kubernetes.io/zone",
+                                           "whenUnsatisfiable": "ScheduleAnyway"}],
+            "affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{
+                "weight": 1, "preference": {"matchExpressions": [
+                    {"key": "beta.kubernetes.io/arch", "operator": "In", "values": ["bad value!"]}]}}]},
+                "podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{"topologyKey": "zone"}]}},
+            "volumes": [{"name": "g", "gitRepo": {"repository": "r"}}]}
+    meta = {"annotations": {"scheduler.alpha.kubernetes.io/critical-pod": "",
+                            "seccomp.security.alpha.kubernetes.io/pod": "runtime/default"}}
+    template = {"metadata": {"labels": {"a": "b"}, **meta}, "spec": spec}
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, list[str]]]:
+        deploys = f"/apis/apps/v1/namespaces/{ns}/deployments"
+        steps: list[tuple[str, str, Any, str]] = [
+            ("POST", f"/api/v1/namespaces/{ns}/pods?dryRun=All", {"metadata": {"name": "bad.name", **meta},
+                                                                 "spec": spec}, "application/json"),
+            ("POST", deploys, {"metadata": {"name": "w.d"}, "spec": {"selector": {"matchLabels": {"a": "b"}},
+                                                                    "template": template}}, "application/json"),
+            ("PATCH", f"{deploys}/w.d", {"metadata": {"labels": {"x": "y"}}}, random_writes.MERGE),
+            ("PATCH", f"{deploys}/w.d", {"spec": {"template": {"spec": {"terminationGracePeriodSeconds": 5}}}},
+             random_writes.MERGE),
+            ("POST", f"/apis/batch/v1/namespaces/{ns}/cronjobs?dryRun=All", {"metadata": {"name": "c.j"}, "spec": {
+                "schedule": "* * * * *", "jobTemplate": {"spec": {"template": {"spec": {
+                    **spec, "restartPolicy": "Never"}}}}}}, "application/json"),
+            ("POST", f"/apis/apps/v1/namespaces/{ns}/statefulsets?dryRun=All", {"metadata": {"name": "s"}, "spec": {
+                "revisionHistoryLimit": -1, "selector": {"matchLabels": {"a": "b"}}, "template": {
+                    "metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}],
+                                                                 "terminationGracePeriodSeconds": -5}}}},
+             "application/json")]
+        out = []
+        for method, path, body, content_type in steps:
+            code, _, warnings = rawhttp.call(*server, method, path, json.dumps(body).encode(), content_type)
+            out.append((code, warnings))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "pod-warnings", answers)
+    # (a name that is no DNS label warns on create only; a label's change moves no generation: no warnings)
+    assert [(code, len(warnings)) for code, warnings in real] == [(201, 18), (201, 17), (200, 0), (200, 16),
+                                                                 (201, 15), (201, 2)]

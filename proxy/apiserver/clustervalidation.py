@@ -36,6 +36,7 @@ from . import (
     nodevalidation,
     podcertificates,
     podspecfields,
+    podwarnings,
     policyvalidation,
     quantity,
     serviceips,
@@ -766,6 +767,7 @@ WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("v1", "PersistentVolume"): volumevalidation.pv_warnings,
     ("v1", "Service"): serviceips.service_warnings,
     ("storage.k8s.io/v1", "CSIDriver"): csi_driver_warnings,
+    **podwarnings.WARNINGS,
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition"): crds.definition_warnings,
     **{("admissionregistration.k8s.io/v1", kind): policyvalidation.webhook_warnings if kind.endswith("Configuration")
        else policyvalidation.static_suffix_warnings for kind in _ADMISSION_CONFIGS},

@@ -96,11 +96,11 @@ def _affinity(affinity: Obj, path: str) -> list[Cause]:
             terms = dicts(required_.get("nodeSelectorTerms"))
             terms_at = f"{at}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
             causes += [required(terms_at, "must have at least one node selector term")] if not terms else [
-                c for i, term in enumerate(terms) for c in node_selector_term(term, f"{terms_at}[{i}]")]
+                c for i, term in enumerate(terms) for c in node_selector_term(term, f"{terms_at}[{i}]", True)]
         for i, preferred in enumerate(dicts(node.get("preferredDuringSchedulingIgnoredDuringExecution"))):
             term_at = f"{at}.preferredDuringSchedulingIgnoredDuringExecution[{i}]"
             causes += _weight(preferred, term_at)
-            causes += node_selector_term(as_dict(preferred.get("preference")), f"{term_at}.preference")
+            causes += node_selector_term(as_dict(preferred.get("preference")), f"{term_at}.preference", False)
     for kind in ("podAffinity", "podAntiAffinity"):
         if not isinstance(pod := affinity.get(kind), dict):
             continue
@@ -119,8 +119,9 @@ def _weight(term: Obj, path: str) -> list[Cause]:
     return [invalid(f"{path}.weight", weight, "must be in the range 1-100")] if not 0 < weight <= 100 else []
 
 
-def node_selector_term(term: Obj, path: str) -> list[Cause]:
-    """ValidateNodeSelectorTerm: label expressions, and field expressions of the node's name."""
+def node_selector_term(term: Obj, path: str, label_values: bool) -> list[Cause]:
+    """ValidateNodeSelectorTerm: label expressions (their values label values where `label_values`: a required
+    term's, not a preferred one's), and field expressions of the node's name."""
     causes: list[Cause] = []
     for j, expr in enumerate(dicts(term.get("matchExpressions"))):
         at, op, values = f"{path}.matchExpressions[{j}]", expr.get("operator") or "", expr.get("values") or []
@@ -138,7 +139,7 @@ def node_selector_term(term: Obj, path: str) -> list[Cause]:
         key = str(expr.get("key") or "")
         causes += invalid_each(f"{at}.key", key, names.qualified_name(key))
         causes += [c for v, value in enumerate(str(x) for x in values)
-                   for c in invalid_each(f"{at}.values[{v}]", value, names.label_value(value))]
+                   for c in invalid_each(f"{at}.values[{v}]", value, names.label_value(value))] if label_values else []
     for j, expr in enumerate(dicts(term.get("matchFields"))):
         at, op, values = f"{path}.matchFields[{j}]", expr.get("operator") or "", expr.get("values") or []
         if op in ("In", "NotIn"):

@@ -1,0 +1,227 @@
+"""The Warning headers a pod's or a pod template's write gets (pkg/api/pod/warnings.go, warningsForPodSpecAndMeta,
+and the workload strategies' WarningsOnCreate and WarningsOnUpdate): deprecated node labels, selectors that match
+no pod, deprecated annotations and volume plugins, duplicate host aliases and pull secrets, fractional bytes,
+environment variables hidden by a later definition, a negative grace period, IP addresses written oddly; and a
+name that is not a DNS label where it becomes pods' names. A pod's update warns of nothing; a workload's only
+when its generation moved.
+
+Not modelled: overlapping volume paths, port definitions that overlap or share a name, a claim template's
+warnings, the AppArmor annotations' version skew."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ..wire import names
+from ..wire.gostrings import quote
+from . import quantity
+from .ipvalidation import ip_warnings
+from .objects import as_dict, dicts
+
+Obj = dict[str, Any]
+
+_DEPRECATED_NODE_LABELS = {
+    "beta.kubernetes.io/arch": 'deprecated since v1.14; use "kubernetes.io/arch" instead',
+    "beta.kubernetes.io/os": 'deprecated since v1.14; use "kubernetes.io/os" instead',
+    "failure-domain.beta.kubernetes.io/region": 'deprecated since v1.17; use "topology.kubernetes.io/region" instead',
+    "failure-domain.beta.kubernetes.io/zone": 'deprecated since v1.17; use "topology.kubernetes.io/zone" instead',
+    "beta.kubernetes.io/instance-type": 'deprecated since v1.17; use "node.kubernetes.io/instance-type" instead',
+    "app.kubernetes.io/created-by": "deprecated since v1.9",
+    "scheduler.alpha.kubernetes.io/preferAvoidPods": "deprecated since v1.22; use Taints and Tolerations instead",
+    "node-role.kubernetes.io/master": 'use "node-role.kubernetes.io/control-plane" instead',
+}
+_DEPRECATED_ANNOTATIONS = (
+    ("scheduler.alpha.kubernetes.io/critical-pod",
+     'non-functional in v1.16+; use the "priorityClassName" field instead'),
+    ("security.alpha.kubernetes.io/sysctls", 'non-functional in v1.11+; use the "sysctls" field instead'),
+    ("security.alpha.kubernetes.io/unsafe-sysctls", 'non-functional in v1.11+; use the "sysctls" field instead'))
+# deprecated and removed volume plugins, in the order they are looked at, each with the name its warning uses
+_DEPRECATED_VOLUMES = (
+    ("photonPersistentDisk", "photonPersistentDisk", "deprecated in v1.11, non-functional in v1.16+"),
+    ("gitRepo", "gitRepo", "deprecated in v1.11, and disabled by default in v1.33+"),
+    ("scaleIO", "scaleIO", "deprecated in v1.16, non-functional in v1.22+"),
+    ("flocker", "flocker", "deprecated in v1.22, non-functional in v1.25+"),
+    ("storageos", "storageOS", "deprecated in v1.22, non-functional in v1.25+"),
+    ("quobyte", "quobyte", "deprecated in v1.22, non-functional in v1.25+"),
+    ("glusterfs", "glusterfs", "deprecated in v1.25, non-functional in v1.26+"),
+    ("cephfs", "cephfs", "deprecated in v1.28, non-functional in v1.31+"),
+    ("rbd", "rbd", "deprecated in v1.28, non-functional in v1.31+"))
+_SECCOMP_POD = "seccomp.security.alpha.kubernetes.io/pod"
+_SECCOMP_CONTAINER = "container.seccomp.security.alpha.kubernetes.io/"
+_NULL_SELECTOR = "a null labelSelector results in matching no pod"
+_WORKLOAD_NAME = ("metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; "
+                  "a DNS label is recommended: ")
+
+
+def template(template: Any, at: str) -> list[str]:
+    """warningsForPodSpecAndMeta of a template at `at` ("" for a pod itself)."""
+    template = as_dict(template)
+    spec, meta = as_dict(template.get("spec")), as_dict(template.get("metadata"))
+    prefix = f"{at}." if at else ""
+    warnings = [f"{prefix}spec.nodeSelector[{k}]: {_DEPRECATED_NODE_LABELS[k]}"
+                for k in sorted(as_dict(spec.get("nodeSelector"))) if k in _DEPRECATED_NODE_LABELS]
+    node = as_dict(as_dict(spec.get("affinity")).get("nodeAffinity"))
+    terms_at = f"{prefix}spec.affinity.nodeAffinity"
+    for i, term in enumerate(dicts(as_dict(node.get("requiredDuringSchedulingIgnoredDuringExecution")).get(
+            "nodeSelectorTerms"))):
+        warnings += _node_term(term, False, f"{terms_at}.requiredDuringSchedulingIgnoredDuringExecution."
+                                            f"nodeSelectorTerms[{i}]")
+    for i, preferred in enumerate(dicts(node.get("preferredDuringSchedulingIgnoredDuringExecution"))):
+        warnings += _node_term(as_dict(preferred.get("preference")), True,
+                               f"{terms_at}.preferredDuringSchedulingIgnoredDuringExecution[{i}].preference")
+    for i, constraint in enumerate(dicts(spec.get("topologySpreadConstraints"))):
+        at_c = f"{prefix}spec.topologySpreadConstraints[{i}]"
+        if (key := constraint.get("topologyKey")) in _DEPRECATED_NODE_LABELS:
+            warnings.append(f"{at_c}.topologyKey: {key} is {_DEPRECATED_NODE_LABELS[key]}")
+        if constraint.get("labelSelector") is None:
+            warnings.append(f"{at_c}.labelSelector: {_NULL_SELECTOR}")
+    annotations = as_dict(meta.get("annotations"))
+    warnings += [f"{prefix}metadata.annotations[{key}]: {why}" for key, why in _DEPRECATED_ANNOTATIONS
+                 if key in annotations]
+    for i, volume in enumerate(dicts(spec.get("volumes"))):
+        warnings += [f"{prefix}spec.volumes[{i}].{named}: {why}" for key, named, why in _DEPRECATED_VOLUMES
+                     if isinstance(volume.get(key), dict)]
+    warnings += _duplicates([str(a.get("ip") or "") for a in dicts(spec.get("hostAliases"))],
+                            f"{prefix}spec.hostAliases", "ip", "duplicate ip")
+    secrets = [str(s.get("name") or "") for s in dicts(spec.get("imagePullSecrets"))]
+    warnings += _duplicates(secrets, f"{prefix}spec.imagePullSecrets", "name", "duplicate name")
+    warnings += [f'{prefix}spec.imagePullSecrets[{i}].name: invalid empty name ""' for i, name in enumerate(secrets)
+                 if not name]
+    overhead = as_dict(spec.get("overhead"))
+    warnings += [w for r in ("memory", "ephemeral-storage") for w in _fractional(overhead, r, f"{prefix}spec.overhead")]
+    security = as_dict(spec.get("securityContext"))
+    if security.get("seccompProfile") is None and _SECCOMP_POD in annotations:
+        warnings.append(f'{prefix}metadata.annotations[{_SECCOMP_POD}]: non-functional in v1.27+; use the '
+                        '"seccompProfile" field instead')
+    for field in ("initContainers", "containers", "ephemeralContainers"):
+        for i, ctr in enumerate(dicts(spec.get(field))):
+            warnings += _container(ctr, annotations, f"{prefix}spec.{field}[{i}]", prefix)
+    if isinstance(grace := spec.get("terminationGracePeriodSeconds"), int) and grace < 0:
+        warnings.append(f"{prefix}spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and "
+                        "will be treated as 1")
+    affinity = as_dict(spec.get("affinity"))
+    for kind in ("podAffinity", "podAntiAffinity"):
+        pod_affinity = as_dict(affinity.get(kind))
+        at_a = f"{prefix}spec.affinity.{kind}"
+        required_ = dicts(pod_affinity.get("requiredDuringSchedulingIgnoredDuringExecution"))
+        weighted = dicts(pod_affinity.get("preferredDuringSchedulingIgnoredDuringExecution"))
+        warnings += [f"{at_a}.requiredDuringSchedulingIgnoredDuringExecution[{i}].labelSelector: {_NULL_SELECTOR}"
+                     for i, t in enumerate(required_) if t.get("labelSelector") is None]
+        warnings += [f"{at_a}.preferredDuringSchedulingIgnoredDuringExecution[{i}].podAffinityTerm.labelSelector: "
+                     f"{_NULL_SELECTOR}" for i, t in enumerate(weighted)
+                     if as_dict(t.get("podAffinityTerm")).get("labelSelector") is None]
+    for i, server in enumerate(as_dict(spec.get("dnsConfig")).get("nameservers") or []):
+        warnings += ip_warnings(f"{prefix}spec.dnsConfig.nameservers[{i}]", str(server))
+    for i, alias in enumerate(dicts(spec.get("hostAliases"))):
+        warnings += ip_warnings(f"{prefix}spec.hostAliases[{i}].ip", str(alias.get("ip") or ""))
+    return warnings
+
+
+def _node_term(term: Obj, check_values: bool, path: str) -> list[str]:
+    """GetWarningsForNodeSelectorTerm: deprecated label keys; a preferred term's values that are no label values."""
+    warnings: list[str] = []
+    for i, expr in enumerate(dicts(term.get("matchExpressions"))):
+        if (key := expr.get("key")) in _DEPRECATED_NODE_LABELS:
+            warnings.append(f"{path}.matchExpressions[{i}].key: {key} is {_DEPRECATED_NODE_LABELS[key]}")
+        if check_values:
+            warnings += [f"{path}.matchExpressions[{i}].values[{j}]: {value} is invalid, {msg}"
+                         for j, value in enumerate(str(v) for v in expr.get("values") or [])
+                         for msg in names.label_value(value)]
+    return warnings
+
+
+def _duplicates(values: list[str], path: str, field: str, what: str) -> list[str]:
+    seen: set[str] = set()
+    warnings: list[str] = []
+    for i, value in enumerate(values):
+        if value in seen and len(values) > 1:
+            warnings.append(f"{path}[{i}].{field}: {what} {quote(value)}")
+        seen.add(value)
+    return warnings
+
+
+def _fractional(amounts: Obj, resource: str, path: str) -> list[str]:
+    """A memory or ephemeral storage amount of a fraction of a byte (MilliValue not a multiple of 1000)."""
+    if (text := amounts.get(resource)) is None or (amount := quantity.parsed(str(text))) is None:
+        return []
+    if math.ceil(amount * 1000) % 1000 == 0:
+        return []
+    return [f'{path}[{resource}]: fractional byte value "{quantity.canonical(str(text))}" is invalid, must be an '
+            "integer"]
+
+
+def _container(ctr: Obj, annotations: Obj, path: str, prefix: str) -> list[str]:
+    name = str(ctr.get("name") or "")
+    key = _SECCOMP_CONTAINER + name
+    warnings = [f'{prefix}metadata.annotations[{key}]: non-functional in v1.27+; use the "seccompProfile" field '
+                "instead"] if as_dict(ctr.get("securityContext")).get("seccompProfile") is None and \
+        key in annotations else []
+    resources = as_dict(ctr.get("resources"))
+    for resource in ("memory", "ephemeral-storage"):
+        for part in ("limits", "requests"):
+            warnings += _fractional(as_dict(resources.get(part)), resource, f"{path}.resources.{part}")
+    seen: set[str] = set()
+    for i, var in enumerate(dicts(ctr.get("env"))):
+        var_name, value = str(var.get("name") or ""), str(var.get("value") or "")
+        if var_name in seen:
+            ref = f"$({var_name})"
+            if var.get("valueFrom") is not None or value == ref or ref not in value:
+                warnings.append(f"{path}.env[{i}]: hides previous definition of {quote(var_name)}, which may be "
+                                "dropped when using apply")
+        seen.add(var_name)
+    return warnings
+
+
+def _name_warning(obj: Obj, message: str) -> list[str]:
+    name = str(as_dict(obj.get("metadata")).get("name") or "")
+    errs = names.dns_label(name)
+    return [f"{message}[{' '.join(errs)}]"] if errs else []
+
+
+def _moved(obj: Obj, old: Obj | None) -> bool:
+    """Whether a workload's update moved its generation (its strategy's warnings depend on it)."""
+    return old is None or as_dict(obj.get("metadata")).get("generation") != as_dict(old.get("metadata")).get(
+        "generation")
+
+
+def pod(obj: Obj, old: Obj | None) -> list[str]:
+    if old is not None:  # (a pod's update warns of nothing)
+        return []
+    return _name_warning(obj, "metadata.name: this is used in the Pod's hostname, which can result in surprising "
+                              "behavior; a DNS label is recommended: ") + template(obj, "")
+
+
+def _workload(path: tuple[str, ...], named: bool, of_old: bool = False) -> Callable[[Obj, Obj | None], list[str]]:
+    """A workload's warnings: its name's on create, its template's when its generation moved (`of_old`: the
+    stored template's, as a ReplicationController's update passes them the wrong way round)."""
+    def warnings(obj: Obj, old: Obj | None) -> list[str]:
+        held: Any = old if of_old and old is not None else obj
+        for part in path:
+            held = as_dict(held).get(part)
+        out = _name_warning(obj, _WORKLOAD_NAME) if named and old is None else []
+        return out + (template(held, ".".join(path)) if _moved(obj, old) else [])
+    return warnings
+
+
+def _stateful_set(obj: Obj, old: Obj | None) -> list[str]:
+    out = _workload(("spec", "template"), False)(obj, old)
+    limit = as_dict(obj.get("spec")).get("revisionHistoryLimit")
+    if old is None and isinstance(limit, int) and limit < 0:
+        out.append("spec.revisionHistoryLimit: a negative value retains all historical revisions; a value >= 0 is "
+                   "recommended")
+    return out
+
+
+WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
+    ("v1", "Pod"): pod,
+    ("v1", "PodTemplate"): _workload(("template",), False),
+    ("v1", "ReplicationController"): _workload(("spec", "template"), True, of_old=True),
+    ("apps/v1", "Deployment"): _workload(("spec", "template"), True),
+    ("apps/v1", "ReplicaSet"): _workload(("spec", "template"), True),
+    ("apps/v1", "DaemonSet"): _workload(("spec", "template"), False),
+    ("apps/v1", "StatefulSet"): _stateful_set,
+    ("batch/v1", "Job"): _workload(("spec", "template"), True),
+    ("batch/v1", "CronJob"): _workload(("spec", "jobTemplate", "spec", "template"), True),
+}
