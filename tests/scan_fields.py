@@ -1,0 +1,130 @@
+"""Look for fields emulate's validation or strategies leave unjudged: a valid object of each kind a random write
+generator (tests/random_writes.py) creates, and every field of it, to the given depth of its protobuf schema
+(proxy/wire/protobuf_schemas.json), set in turn to a bad value — a string "Bad_Value!" and "", an int -1, a map
+with a bad key, an empty object, a list of one empty object — and dry-run created on the real kube-apiserver and
+on emulate; every answer that differs (code, reduced body, warnings) is printed. What was found this way and
+fixed is pinned in the differential steps of tests/writes_differential.py.
+
+    .venv/bin/python -m tests.scan_fields pod 2           # pod_ops' kinds, fields two objects deep
+    .venv/bin/python -m tests.scan_fields job,cron_job 3
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from watchproxy.testing import Replay
+
+from tests import random_writes, rawhttp
+from tests.memory import RecordingBuilder
+from tests.procs import ROOT
+from tests.realkube import realkube
+
+SCHEMAS = json.loads((ROOT / "proxy" / "wire" / "protobuf_schemas.json").read_text())
+_SKIPPED = {"metadata", "status", "apiVersion", "kind"}  # (metadata has its own tests; status is not created)
+
+
+def mutations(obj: Any, message: str, depth: int, most: int) -> Iterator[tuple[str, str, Any]]:
+    """(the field's dotted path, the top field it lies in, that field's new value) for each bad value of each
+    field `message` has, `most` objects deep."""
+    for _, name, kind, flags in SCHEMAS["messages"].get(message, []):
+        if not name:  # an embedded struct's fields sit in its place
+            if isinstance(kind, str) and kind.startswith("."):
+                yield from mutations(obj, kind[1:], depth, most)
+            continue
+        if depth == 0 and name in _SKIPPED:
+            continue
+        here = obj.get(name) if isinstance(obj, dict) else None
+        if "r" in flags:
+            yield from _repeated(name, kind, here, depth, most)
+        elif kind == "string":
+            yield _leaf(name, "Bad_Value!")
+            yield _leaf(name, "")
+        elif kind == "int":
+            yield _leaf(name, -1)
+        elif kind in ("quantity", "intorstr"):
+            yield _leaf(name, "-1")
+        elif isinstance(kind, list) and kind[0] == "map":
+            value = kind[2] if len(kind) > 2 else kind[1]
+            yield _leaf(name, {"Bad Key!": "x" if value == "string" else {} if str(value).startswith(".") else "1"})
+        elif isinstance(kind, str) and kind.startswith("."):
+            if here is None:
+                yield _leaf(name, {})
+            if depth < most:
+                inner = here if isinstance(here, dict) else {}
+                for shown, field, value in mutations(inner, kind[1:], depth + 1, most):
+                    yield f"{name}.{shown}", name, {**copy.deepcopy(inner), field: value}
+
+
+def _leaf(name: str, value: Any) -> tuple[str, str, Any]:
+    return f"{name}={json.dumps(value)}", name, value
+
+
+def _repeated(name: str, kind: Any, here: Any, depth: int, most: int) -> Iterator[tuple[str, str, Any]]:
+    if kind == "string":
+        yield _leaf(name, ["Bad_Value!"])
+        yield _leaf(name, [""])
+    elif kind == "int":
+        yield _leaf(name, [-1])
+    elif isinstance(kind, str) and kind.startswith("."):
+        yield _leaf(name, [{}])
+        items = here if isinstance(here, list) else []
+        first = items[0] if items and isinstance(items[0], dict) else {}
+        if depth < most:
+            for shown, field, value in mutations(first, kind[1:], depth + 1, most):
+                yield f"{name}[0].{shown}", name, [{**copy.deepcopy(first), field: value}, *copy.deepcopy(items[1:])]
+
+
+def _bases(generate: Any, real: rawhttp.Server, ns: str) -> dict[tuple[str, str], random_writes.Op]:
+    """The first create of each kind the generator makes that the real apiserver accepts (a dry run)."""
+    found: dict[tuple[str, str], random_writes.Op] = {}
+    for seed in range(1, 6):
+        for op in generate(seed, 30):
+            if op.method != "POST" or not isinstance(op.body, dict) or "kind" not in op.body:
+                continue
+            key = (op.collection, str(op.body["kind"]))
+            dry = dataclasses.replace(op, query="dryRun=All", rv="")
+            if key not in found and random_writes.run(real, ns, [dry], raw=True)[0][1] == 201:
+                found[key] = op
+    return found
+
+
+def main(generators: list[str], most: int) -> int:
+    with tempfile.TemporaryDirectory() as tmp, realkube(Path(tmp) / "kube", 60) as kube:
+        real = (kube.url, kube.token_file.read_text().strip())
+        ns = "fields"
+        rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
+        b = RecordingBuilder(Path(tmp) / "r.msgpack")
+        b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+        differing = 0
+        with Replay(b.write(), mode="emulate") as replay:
+            for name in generators:
+                for (_, kind), op in _bases(getattr(random_writes, f"{name}_ops"), real, ns).items():
+                    message = SCHEMAS["kinds"].get(f"{op.body.get('apiVersion', 'v1')}/{kind}")
+                    if message is None:
+                        continue
+                    tried = differ = 0
+                    for shown, field, value in mutations(op.body, message, 0, most):
+                        dry = dataclasses.replace(op, query="dryRun=All", rv="", body={**op.body, field: value})
+                        answers = [random_writes.run(server, ns, [dry])[0] for server in (real, (replay.url, ""))]
+                        tried += 1
+                        if answers[0][1:] != answers[1][1:]:
+                            differ += 1
+                            print(f"{kind} {shown}\n"
+                                  f"    real: {answers[0][1]} {json.dumps(answers[0][2])[:1500]} {answers[0][3]}\n"
+                                  f"    emulated: {answers[1][1]} {json.dumps(answers[1][2])[:1500]} {answers[1][3]}",
+                                  flush=True)
+                    differing += differ
+                    print(f"== {kind}: {tried} fields set, {differ} answers differ", flush=True)
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1].split(","), int(sys.argv[2]) if len(sys.argv) > 2 else 2))
