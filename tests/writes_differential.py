@@ -950,6 +950,19 @@ def _field_rules(ns: str) -> tuple[Step, ...]:
                                      "dataSourceRef": {"kind": "PersistentVolumeClaim", "name": "other"}}),
               ("an empty reference", {"dataSourceRef": {}}),
               ("a bad group", {"dataSourceRef": {"kind": "Widget", "name": "w", "apiGroup": "Bad_Group"}}))),
+        Step("a storage class's empty allowed topologies (each a duplicate of the validator's own nil maps)", "POST",
+             "/apis/storage.k8s.io/v1/storageclasses", {"metadata": {"name": f"{ns}-fields"},
+                                                        "provisioner": "example.com/p", "allowedTopologies": [{}, {}]},
+             query="dryRun=All", fields=INVALID),
+        Step("an endpoint slice's empty protocol and hints", "POST",
+             f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices", {
+                 "metadata": {"name": "fields"}, "addressType": "IPv4", "ports": [{"protocol": "", "port": 80}],
+                 "endpoints": [{"addresses": ["10.1.1.1"], "hints": {"forZones": [{"name": "Bad Zone"}, {
+                     "name": "Bad Zone"}], "forNodes": [{"name": ""}]}}]}, query="dryRun=All", fields=INVALID),
+        Step("an ingress class's parameters (kind and name required last)", "POST",
+             "/apis/networking.k8s.io/v1/ingressclasses", {"metadata": {"name": f"{ns}-fields"}, "spec": {
+                 "controller": "example.com/c", "parameters": {"scope": "Bad", "namespace": "x"}}},
+             query="dryRun=All", fields=INVALID),
         Step("a service account's secret references", "POST", f"/api/v1/namespaces/{ns}/serviceaccounts",
              {"metadata": {"name": "fields"}, "secrets": [{"name": "x", "kind": "Secret", "namespace": "y"}, {}]},
              fields=("code", "secrets")),

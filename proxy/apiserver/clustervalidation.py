@@ -285,9 +285,9 @@ def _ingress_class(obj: Obj) -> list[Cause]:
         return causes
     if (group := params.get("apiGroup")) is not None:
         causes += invalid_each(f"{at}.apiGroup", group, names.subdomain(str(group)))
-    for f in ("kind", "name"):
+    for f in ("kind", "name"):  # (missing: declared, _ingress_class_declared)
         value = str(params.get(f) or "")
-        causes += invalid_each(f"{at}.{f}", value, names.path_segment(value)) if value else [required(f"{at}.{f}")]
+        causes += invalid_each(f"{at}.{f}", value, names.path_segment(value)) if value else []
     scope = params.get("scope")
     if scope is None:
         return [*causes, required(f"{at}.scope")]
@@ -301,6 +301,13 @@ def _ingress_class(obj: Obj) -> list[Cause]:
     elif namespace is not None:
         causes.append(forbidden(f"{at}.namespace", "`parameters.scope` is set to 'Cluster'"))
     return causes
+
+
+def _ingress_class_declared(obj: Obj, _old: Obj | None) -> list[Cause]:
+    """The parameters' kind and name, required by declarative validation (beta in 1.37): reported last."""
+    params = as_dict(obj.get("spec")).get("parameters")
+    return [required(f"spec.parameters.{f}") for f in ("kind", "name")
+            if isinstance(params, dict) and not params.get(f)]
 
 
 def _ingress_class_update(new: Obj, old: Obj) -> list[Cause]:
@@ -324,8 +331,11 @@ def _storage_class(obj: Obj) -> list[Cause]:
         causes.append(required("volumeBindingMode"))
     elif mode not in ("Immediate", "WaitForFirstConsumer"):
         causes.append(not_supported("volumeBindingMode", mode, ("Immediate", "WaitForFirstConsumer")))
-    terms: list[dict[str, list[str]]] = []
-    for i, term in enumerate(dicts(obj.get("allowedTopologies"))):
+    topologies = dicts(obj.get("allowedTopologies"))
+    # (validateAllowedTopologies starts its list with as many nil maps as there are terms, which an empty term
+    # equals: it is a duplicate of each)
+    terms: list[dict[str, list[str]]] = [{} for _ in topologies]
+    for i, term in enumerate(topologies):
         at, keys = f"allowedTopologies[{i}]", {}
         for j, req in enumerate(dicts(term.get("matchLabelExpressions"))):
             where, values = f"{at}.matchLabelExpressions[{j}]", [str(v) for v in req.get("values") or []]
@@ -336,8 +346,7 @@ def _storage_class(obj: Obj) -> list[Cause]:
             if label in keys:
                 causes.append(duplicate(f"{where}.key", label))
             keys[label] = sorted(set(values))
-        if keys in terms:
-            causes.append(duplicate(f"{at}.matchLabelExpressions", ""))
+        causes += [duplicate(f"{at}.matchLabelExpressions", "") for other in terms if other == keys]
         terms.append(keys)
     return causes
 
@@ -753,6 +762,7 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_declared,
     ("v1", "Node"): nodevalidation.node_declared,
     ("networking.k8s.io/v1", "IPAddress"): _ip_address_declared,
+    ("networking.k8s.io/v1", "IngressClass"): _ingress_class_declared,
 }
 # the checks of a /status write, and what a write is warned of (given the object an update replaces)
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..wire import names
-from .fielderrors import Cause, duplicate, invalid, invalid_each, required, too_many
+from .fielderrors import Cause, duplicate, invalid, invalid_each, not_supported, required, too_many
 from .ipvalidation import endpoint_ip, family, ip_errors, ip_warnings, legacy_ip
 from .podvalidation import as_dict, dicts, one_of, port_number
 
@@ -33,8 +33,11 @@ def _port(port: Obj, path: str, name_required: bool) -> list[Cause]:
     return causes
 
 
-def _protocol_and_app(port: Obj, path: str) -> list[Cause]:
-    causes = one_of(f"{path}.protocol", port.get("protocol"), _PROTOCOLS)
+def _protocol_and_app(port: Obj, path: str, pointer: bool = False) -> list[Cause]:
+    """A port's protocol (a slice's is a pointer: an empty one is a protocol it does not know) and app protocol."""
+    protocol = port.get("protocol")
+    causes = one_of(f"{path}.protocol", protocol, _PROTOCOLS) if not pointer or protocol is None else \
+        [] if protocol in _PROTOCOLS else [not_supported(f"{path}.protocol", protocol, _PROTOCOLS)]
     if (app := port.get("appProtocol")) is not None:
         causes += invalid_each(f"{path}.appProtocol", str(app), names.qualified_name(str(app)))
     return causes
@@ -133,13 +136,29 @@ def endpoint_slice(obj: Obj) -> list[Cause]:
         if name in seen:
             causes.append(duplicate(f"{at}.name", name))
         seen.add(name)
-        causes += _protocol_and_app(port, at)
+        causes += _protocol_and_app(port, at, pointer=True)
+    return causes
+
+
+def _hints(hints: Obj, path: str) -> list[Cause]:
+    """validateHints: at most 8 zones (label values) and 8 nodes (node names), each once."""
+    causes: list[Cause] = []
+    for field, rule in (("forZones", names.label_value), ("forNodes", names.subdomain)):
+        given = dicts(hints.get(field))
+        if len(given) > 8:
+            return [*causes, too_many(f"{path}.{field}", len(given), 8)]
+        seen: set[str] = set()
+        for i, item in enumerate(given):
+            at, name = f"{path}.{field}[{i}].name", str(item.get("name") or "")
+            causes += [duplicate(at, name)] if name in seen else []
+            seen.add(name)
+            causes += invalid_each(at, name, rule(name))
     return causes
 
 
 def endpoint_slice_endpoints(obj: Obj) -> list[Cause]:
-    """validateEndpoints: addresses of the slice's type, node names and hostnames (a deprecated topology,
-    dropped by writes through v1 before they are validated, is not looked at; nor are hints)."""
+    """validateEndpoints: addresses of the slice's type, node names, hostnames and hints (a deprecated topology,
+    dropped by writes through v1 before they are validated, is not looked at)."""
     listed = dicts(obj.get("endpoints"))
     if len(listed) > _MAX_ENDPOINTS:
         return [too_many("endpoints", len(listed), _MAX_ENDPOINTS)]
@@ -153,6 +172,8 @@ def endpoint_slice_endpoints(obj: Obj) -> list[Cause]:
             causes += invalid_each(f"{at}.nodeName", str(node), names.subdomain(str(node)))
         if (hostname := endpoint.get("hostname")) is not None:
             causes += invalid_each(f"{at}.hostname", str(hostname), names.dns_label(str(hostname)))
+        if isinstance(hints := endpoint.get("hints"), dict):
+            causes += _hints(hints, f"{at}.hints")
     return causes
 
 
