@@ -963,6 +963,16 @@ def _field_rules(ns: str) -> tuple[Step, ...]:
              "/apis/networking.k8s.io/v1/ingressclasses", {"metadata": {"name": f"{ns}-fields"}, "spec": {
                  "controller": "example.com/c", "parameters": {"scope": "Bad", "namespace": "x"}}},
              query="dryRun=All", fields=INVALID),
+        Step("a node's removed and gated fields, dropped, and its unused external ID, warned of", "POST",
+             "/api/v1/nodes", {"metadata": {"name": f"{ns}-fields"}, "spec": {
+                 "externalID": "x", "configSource": {"configMap": {"name": "c", "namespace": "kube-system",
+                                                                   "kubeletConfigKey": "k"}},
+                 "podPreemptionPolicy": {"disableResizePreemption": ["a"]}}}, query="dryRun=All",
+             fields=("code", "spec")),
+        Step("a pod template's annotations and ephemeral containers", "POST", f"/api/v1/namespaces/{ns}/podtemplates",
+             {"metadata": {"name": "fields"}, "template": {"metadata": {"annotations": {"Bad Key!": "x"}}, "spec": {
+                 "containers": [{"name": "c", "image": "i"}], "ephemeralContainers": [{"name": "e", "image": "i"}]}}},
+             query="dryRun=All", fields=INVALID),
         Step("a service account's secret references", "POST", f"/api/v1/namespaces/{ns}/serviceaccounts",
              {"metadata": {"name": "fields"}, "secrets": [{"name": "x", "kind": "Secret", "namespace": "y"}, {}]},
              fields=("code", "secrets")),

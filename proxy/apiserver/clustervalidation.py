@@ -778,6 +778,7 @@ WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("v1", "Service"): serviceips.service_warnings,
     ("storage.k8s.io/v1", "CSIDriver"): csi_driver_warnings,
     **podwarnings.WARNINGS,
+    ("v1", "Node"): nodevalidation.node_warnings,
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition"): crds.definition_warnings,
     **{("admissionregistration.k8s.io/v1", kind): policyvalidation.webhook_warnings if kind.endswith("Configuration")
        else policyvalidation.static_suffix_warnings for kind in _ADMISSION_CONFIGS},

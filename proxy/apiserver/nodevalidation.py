@@ -106,3 +106,11 @@ def node_spec_update(new: Obj, old: Obj) -> list[Cause]:
     (node_create) and as an update (node_update), a taint's fault reported by both."""
     kept = {**new, "status": old.get("status")}
     return node_create(kept) + node_update(kept, old)
+
+
+def node_warnings(obj: Obj, _old: Obj | None = None) -> list[str]:
+    """nodeWarnings: a config source (a removed feature), an external ID (unused)."""
+    spec = as_dict(obj.get("spec"))
+    warnings = ["spec.configSource: the feature is removed"] if spec.get("configSource") is not None else []
+    return warnings + (["spec.externalID: this field is deprecated, and is unused by Kubernetes"]
+                       if spec.get("externalID") else [])

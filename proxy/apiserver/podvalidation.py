@@ -392,10 +392,15 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
 
 
 def pod_template(template: Any, path: str) -> list[Cause]:
-    """ValidatePodTemplateSpec: the template's labels and its pod spec."""
+    """ValidatePodTemplateSpec: the template's labels and annotations, its pod spec, no ephemeral containers."""
     template = as_dict(template)
-    meta = as_dict(template.get("metadata"))
-    return validation.labels(f"{path}.labels", meta.get("labels")) + pod_spec(template.get("spec"), f"{path}.spec")
+    meta, spec = as_dict(template.get("metadata")), as_dict(template.get("spec"))
+    causes = validation.labels(f"{path}.labels", meta.get("labels"))
+    causes += validation.annotation_causes(f"{path}.annotations", meta.get("annotations"))
+    causes += pod_spec(spec, f"{path}.spec")
+    return causes + ([forbidden(f"{path}.spec.ephemeralContainers", "ephemeral containers not allowed in pod "
+                                                                     "template")] if spec.get("ephemeralContainers")
+                     else [])
 
 
 def pod(obj: Obj) -> list[Cause]:

@@ -92,10 +92,7 @@ def object_meta(kind: str, meta: dict[str, Any], *, custom: bool = False,
     if isinstance(generation, int) and not isinstance(generation, bool) and generation < 0:
         causes.append(invalid("metadata.generation", generation, "must be greater than or equal to 0"))
     causes += labels("metadata.labels", meta.get("labels"))
-    annotations = meta.get("annotations")
-    for key in sorted(annotations) if isinstance(annotations, dict) else []:
-        causes += invalid_each("metadata.annotations", key, qualified_name(key.lower()))
-    causes += annotations_size("metadata.annotations", annotations)
+    causes += annotation_causes("metadata.annotations", meta.get("annotations"))
     owners = meta.get("ownerReferences")
     causes += owner_references(owners) if isinstance(owners, list) else []
     kept = (old or {}).get("finalizers")
@@ -173,6 +170,13 @@ def domain_prefixed_path(path: str, value: str) -> list[Cause]:
     if not _HTTP_PATH.fullmatch(rest):
         causes.append(invalid(path, rest, f"Invalid path (regex used for validation is '{_HTTP_PATH_FMT}')"))
     return causes
+
+
+def annotation_causes(path: str, given: Any) -> list[Cause]:
+    """ValidateAnnotations: each key a qualified name once lowered (in key order), and their size."""
+    keys = sorted(given) if isinstance(given, dict) else []
+    return [c for key in keys for c in invalid_each(path, key, qualified_name(key.lower()))] + \
+        annotations_size(path, given)
 
 
 def annotations_size(path: str, annotations: Any) -> list[Cause]:
