@@ -969,6 +969,11 @@ def _field_rules(ns: str) -> tuple[Step, ...]:
                                                                    "kubeletConfigKey": "k"}},
                  "podPreemptionPolicy": {"disableResizePreemption": ["a"]}}}, query="dryRun=All",
              fields=("code", "spec")),
+        Step("a resource slice's gated fields, dropped", "POST", "/apis/resource.k8s.io/v1/resourceslices", {
+            "metadata": {"name": f"{ns}-fields"}, "spec": {
+                "driver": "gpu.example.com", "pool": {"name": "p", "generation": 1, "resourceSliceCount": 1},
+                "nodeName": "n", "partitionTypeAttribute": "x", "skipNodeOperations": ["y"]}},
+             query="dryRun=All", fields=("code", "spec")),
         Step("a pod template's annotations and ephemeral containers", "POST", f"/api/v1/namespaces/{ns}/podtemplates",
              {"metadata": {"name": "fields"}, "template": {"metadata": {"annotations": {"Bad Key!": "x"}}, "spec": {
                  "containers": [{"name": "c", "image": "i"}], "ephemeralContainers": [{"name": "e", "image": "i"}]}}},
