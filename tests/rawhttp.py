@@ -5,18 +5,20 @@ Warning headers."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import http.client
 import json
 import ssl
+import tempfile
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from watchproxy.testing import Replay
 
 from tests.memory import RecordingBuilder
-from tests.realkube import RealKube
+from tests.realkube import RealKube, realkube
 
 T = TypeVar("T")
 _CONNECTIONS: dict[str, http.client.HTTPConnection] = {}  # one kept-alive connection per server
@@ -156,3 +158,16 @@ def reference_and_replay(realkube: RealKube, watchproxy: Callable[..., Replay], 
     b = RecordingBuilder(tmp_path / f"{ns}.msgpack")
     b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
     return (realkube.url, token), watchproxy(b.write())
+
+
+@contextlib.contextmanager
+def scanned(ns: str) -> Iterator[tuple[Server, Server]]:
+    """For the scan tools: a real kube-apiserver of their own holding namespace `ns`, and an emulate replay of an
+    empty recording of it."""
+    with tempfile.TemporaryDirectory() as tmp, realkube(Path(tmp) / "kube", 60) as kube:
+        real = (kube.url, kube.token_file.read_text().strip())
+        call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
+        b = RecordingBuilder(Path(tmp) / "empty.msgpack")
+        b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
+        with Replay(b.write(), mode="emulate") as replay:
+            yield real, (replay.url, "")

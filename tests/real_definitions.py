@@ -16,17 +16,13 @@ import random
 import string
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
-from watchproxy.testing import Replay
 
 from tests import random_writes, rawhttp
-from tests.memory import RecordingBuilder
-from tests.realkube import realkube
 from tests.workload import until
 
 _PEER = Path(__file__).parent / "peers" / "realkube"
@@ -170,18 +166,12 @@ def compare(servers: tuple[Server, Server], crds: list[dict[str, Any]], seed: in
 
 def main(seed: int, count: int, contains: str = "") -> int:
     crds = definitions(contains)
-    with tempfile.TemporaryDirectory() as tmp, realkube(Path(tmp) / "kube", 60) as kube:
-        real = (kube.url, kube.token_file.read_text().strip())
-        ns = "real-definitions"
-        rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
-        b = RecordingBuilder(Path(tmp) / "empty.msgpack")
-        b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-        with Replay(b.write(), mode="emulate") as replay:
-            differing = 0
-            for what, r, e in compare((real, (replay.url, "")), crds, seed, count, ns):
-                differing += 1
-                print(f"{what[:600]}\n  real: {r[0]} {_reduced(r[1])[:1500]} {r[2]}\n"
-                      f"  emulated: {e[0]} {_reduced(e[1])[:1500]} {e[2]}", flush=True)
+    ns, differing = "real-definitions", 0
+    with rawhttp.scanned(ns) as servers:
+        for what, r, e in compare(servers, crds, seed, count, ns):
+            differing += 1
+            print(f"{what[:600]}\n  real: {r[0]} {_reduced(r[1])[:1500]} {r[2]}\n"
+                  f"  emulated: {e[0]} {_reduced(e[1])[:1500]} {e[2]}", flush=True)
     print(f"{len(crds)} definitions, {count} objects each: {differing} answers differ")
     return 1 if differing else 0
 

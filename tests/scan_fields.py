@@ -15,17 +15,11 @@ import copy
 import dataclasses
 import json
 import sys
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from watchproxy.testing import Replay
-
 from tests import random_writes, rawhttp
-from tests.memory import RecordingBuilder
 from tests.procs import ROOT
-from tests.realkube import realkube
 
 SCHEMAS = json.loads((ROOT / "proxy" / "wire" / "protobuf_schemas.json").read_text())
 _SKIPPED = {"metadata", "status", "apiVersion", "kind"}  # (metadata has its own tests; status is not created)
@@ -97,32 +91,25 @@ def _bases(generate: Any, real: rawhttp.Server, ns: str) -> dict[tuple[str, str]
 
 
 def main(generators: list[str], most: int) -> int:
-    with tempfile.TemporaryDirectory() as tmp, realkube(Path(tmp) / "kube", 60) as kube:
-        real = (kube.url, kube.token_file.read_text().strip())
-        ns = "fields"
-        rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
-        b = RecordingBuilder(Path(tmp) / "r.msgpack")
-        b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
-        differing = 0
-        with Replay(b.write(), mode="emulate") as replay:
-            for name in generators:
-                for (_, kind), op in _bases(getattr(random_writes, f"{name}_ops"), real, ns).items():
-                    message = SCHEMAS["kinds"].get(f"{op.body.get('apiVersion', 'v1')}/{kind}")
-                    if message is None:
-                        continue
-                    tried = differ = 0
-                    for shown, field, value in mutations(op.body, message, 0, most):
-                        dry = dataclasses.replace(op, query="dryRun=All", rv="", body={**op.body, field: value})
-                        answers = [random_writes.run(server, ns, [dry])[0] for server in (real, (replay.url, ""))]
-                        tried += 1
-                        if answers[0][1:] != answers[1][1:]:
-                            differ += 1
-                            print(f"{kind} {shown}\n"
-                                  f"    real: {answers[0][1]} {json.dumps(answers[0][2])[:1500]} {answers[0][3]}\n"
-                                  f"    emulated: {answers[1][1]} {json.dumps(answers[1][2])[:1500]} {answers[1][3]}",
-                                  flush=True)
-                    differing += differ
-                    print(f"== {kind}: {tried} fields set, {differ} answers differ", flush=True)
+    ns, differing = "fields", 0
+    with rawhttp.scanned(ns) as (real, emulated):
+        for name in generators:
+            for (_, kind), op in _bases(getattr(random_writes, f"{name}_ops"), real, ns).items():
+                if (message := SCHEMAS["kinds"].get(f"{op.body.get('apiVersion', 'v1')}/{kind}")) is None:
+                    continue
+                tried = differ = 0
+                for shown, field, value in mutations(op.body, message, 0, most):
+                    dry = dataclasses.replace(op, query="dryRun=All", rv="", body={**op.body, field: value})
+                    answers = [random_writes.run(server, ns, [dry])[0] for server in (real, emulated)]
+                    tried += 1
+                    if answers[0][1:] != answers[1][1:]:
+                        differ += 1
+                        print(f"{kind} {shown}\n"
+                              f"    real: {answers[0][1]} {json.dumps(answers[0][2])[:1500]} {answers[0][3]}\n"
+                              f"    emulated: {answers[1][1]} {json.dumps(answers[1][2])[:1500]} {answers[1][3]}",
+                              flush=True)
+                differing += differ
+                print(f"== {kind}: {tried} fields set, {differ} answers differ", flush=True)
     return 1 if differing else 0
 
 
