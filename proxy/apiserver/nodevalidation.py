@@ -14,12 +14,11 @@ from typing import Any
 from ..wire import names
 from .fielderrors import Cause, duplicate, forbidden, internal, invalid, invalid_each
 from .ipvalidation import cidr, legacy_cidr
+from .podspecfields import TAINT_EFFECTS
 from .podvalidation import as_dict, dicts, integer_resource, one_of, quantity_value_causes
 from .validation import qualified_name
 
 Obj = dict[str, Any]
-
-_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
 def _taints(taints: list[Obj]) -> list[Cause]:
@@ -32,7 +31,7 @@ def _taints(taints: list[Obj]) -> list[Cause]:
         causes += invalid_each(f"{at}.key", key, qualified_name(key))
         if errs := names.label_value(value):
             causes.append(invalid(f"{at}.value", value, ";".join(errs)))
-        causes += one_of(f"{at}.effect", effect, _EFFECTS)
+        causes += one_of(f"{at}.effect", effect, TAINT_EFFECTS)
         if (key, effect) in seen:  # (the internal struct, which has no JSON names)
             shown = {"Key": key, "Value": value, "Effect": effect, "TimeAdded": taint.get("timeAdded")}
             path, reason, message = duplicate(at, shown)

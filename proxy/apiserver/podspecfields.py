@@ -28,7 +28,7 @@ _SECCOMP = ("Localhost", "RuntimeDefault", "Unconfined")
 _MAX_NAMESERVERS, _MAX_SEARCHES, _MAX_SEARCH_CHARS = 3, 32, 2048
 _UNSATISFIABLE = ("DoNotSchedule", "ScheduleAnyway")
 _INCLUSION = ("Honor", "Ignore")
-_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
+TAINT_EFFECTS = ("NoSchedule", "PreferNoSchedule", "NoExecute")
 
 
 def resource_claims(spec: Obj, path: str) -> list[Cause]:
@@ -229,8 +229,8 @@ def tolerations(given: list[Obj], path: str) -> list[Cause]:
             causes.append(not_supported(f"{at}.operator", operator, ("Equal", "Exists", "Lt", "Gt")))
         else:
             causes.append(not_supported(f"{at}.operator", operator, ("Equal", "Exists")))
-        if effect and effect not in _EFFECTS:
-            causes.append(not_supported(f"{at}.effect", effect, _EFFECTS))
+        if effect and effect not in TAINT_EFFECTS:
+            causes.append(not_supported(f"{at}.effect", effect, TAINT_EFFECTS))
     return causes
 
 
