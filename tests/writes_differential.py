@@ -978,6 +978,12 @@ def _field_rules(ns: str) -> tuple[Step, ...]:
              {"metadata": {"name": "fields"}, "template": {"metadata": {"annotations": {"Bad Key!": "x"}}, "spec": {
                  "containers": [{"name": "c", "image": "i"}], "ephemeralContainers": [{"name": "e", "image": "i"}]}}},
              query="dryRun=All", fields=INVALID),
+        Step("a deployment to scale", "POST", f"/apis/apps/v1/namespaces/{ns}/deployments",
+             _DEPLOYMENT | {"metadata": {"name": "scaled", "labels": {"app": "web"}}}, fields=("code",)),
+        Step("its scale's null replicas: scaled to none", "PUT",
+             f"/apis/apps/v1/namespaces/{ns}/deployments/scaled/scale", {
+                 "apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "scaled"},
+                 "spec": {"replicas": None}}, fields=("code", "spec", "status")),
         Step("a service account's secret references", "POST", f"/api/v1/namespaces/{ns}/serviceaccounts",
              {"metadata": {"name": "fields"}, "secrets": [{"name": "x", "kind": "Secret", "namespace": "y"}, {}]},
              fields=("code", "secrets")),

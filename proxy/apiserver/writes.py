@@ -1357,7 +1357,8 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
         return _not_found(t, t.name)
     if not isinstance(scale, dict):
         return fail(400, "the body of the request was not a JSON object")
-    replicas = (scale.get("spec") or {}).get("replicas", 0)
+    replicas = (scale.get("spec") or {}).get("replicas")
+    replicas = 0 if replicas is None else replicas  # (a null is the int32's zero: a scale to nothing)
     if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
         return _invalid(t, t.name, "spec.replicas", f"Invalid value: {replicas!r}: must be greater than or "
                                                     "equal to 0")
