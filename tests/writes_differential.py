@@ -1088,6 +1088,19 @@ def _volume_sources(ns: str) -> tuple[Step, ...]:
              query="dryRun=All", fields=INVALID),
         Step("a persistent volume's sources", "POST", "/api/v1/persistentvolumes", pv, query="dryRun=All",
              fields=INVALID),
+        Step("a pod's iSCSI, downward API, projected and image volumes", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
+            {"name": "a", "iscsi": {"targetPortal": "t", "iqn": "Bad", "lun": 300, "chapAuthSession": True,
+                                    "initiatorName": "naa.x"}},
+            {"name": "b", "downwardAPI": {"defaultMode": -1, "items": [{}, {
+                "path": "..x", "fieldRef": {"fieldPath": "metadata.name"},
+                "resourceFieldRef": {"resource": "limits.cpu"}, "mode": 1000}]}},
+            {"name": "c", "projected": {"defaultMode": 5000, "sources": []}},
+            {"name": "d", "image": {"reference": "r", "pullPolicy": "Sometimes"}}), query="dryRun=All", fields=INVALID),
+        Step("a pod's stop signals (a feature that is off), dropped with the lifecycle they leave empty", "POST",
+             f"/api/v1/namespaces/{ns}/pods", {"metadata": {"name": "volumes"}, "spec": {
+                 "containers": [{"name": "c", "image": "i", "lifecycle": {"stopSignal": "SIGTERM"}}],
+                 "initContainers": [{"name": "i", "image": "i", "lifecycle": {"stopSignal": "SIGTERM"}}]}},
+             query="dryRun=All", fields=("code", "spec.containers", "spec.initContainers")),
     )
 
 

@@ -1024,6 +1024,24 @@ def drop_gated(new: Obj, old: Obj | None, api_version: str, kind: str) -> None:
         for field in fields:
             if not (isinstance(before, dict) and before.get(field) not in (None, [])):
                 spec.pop(field, None)
+        if fields is _GATED_POD_FIELDS:
+            _drop_stop_signals(spec, before if isinstance(before, dict) else None)
+
+
+def _lifecycles(spec: Obj) -> list[Obj]:
+    return [lc for key in _CONTAINER_LISTS for c in _dicts(spec.get(key)) if (lc := _sub(c, "lifecycle")) is not None]
+
+
+def _drop_stop_signals(spec: Obj, old: Obj | None) -> None:
+    """dropContainerStopSignals (ContainerStopSignals is off): each container's stop signal, and a lifecycle left
+    empty, unless the stored pod spec has one."""
+    if old is not None and any(lc.get("stopSignal") is not None for lc in _lifecycles(old)):
+        return
+    for key in _CONTAINER_LISTS:
+        for ctr in _dicts(spec.get(key)):
+            if (lifecycle := _sub(ctr, "lifecycle")) is not None and lifecycle.pop("stopSignal", None) is not None \
+                    and not lifecycle:
+                del ctr["lifecycle"]
 
 
 def apply(obj: Obj, kind: str, api_version: str, *, creating: bool, uid: str = "", now: str = "") -> Obj:

@@ -3,12 +3,13 @@ persistent volume shares): one source, and each source's own fields — what it 
 in range, an absolute NFS path, a host path without backsteps, file modes, a secret's or config map's items,
 a CSI driver's name. A pod's volumes and a PersistentVolume's spec use the same checks.
 
-Not modelled: iSCSI names' formats, a projected volume's and the downward API's items, a Quobyte registry's
-host:port pairs, a flex volume's reserved options, file owners."""
+Not modelled: a projected volume's sources, the downward API's field paths, a Quobyte registry's host:port
+pairs, a flex volume's reserved options, file owners, an ephemeral volume's claim template."""
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -188,8 +189,62 @@ def _azure_disk(source: Obj, path: str) -> list[Cause]:
     return causes
 
 
+def _mode(source: Obj, path: str) -> list[Cause]:
+    mode = source.get("defaultMode")
+    return [invalid(f"{path}.defaultMode", mode, _FILE_MODE)] if isinstance(mode, int) and not 0 <= mode <= 0o777 \
+        else []
+
+
+def _downward_api(source: Obj, path: str) -> list[Cause]:
+    """validateDownwardAPIVolumeSource: a mode; each item's path, one reference (named without the item's index,
+    as Go writes them), a mode. Not modelled: the references' field paths."""
+    causes = _mode(source, path)
+    for item in dicts(source.get("items")):
+        target = str(item.get("path") or "")
+        causes += [] if target else [required(f"{path}.path")]
+        causes += non_reserved(target, f"{path}.path")
+        refs = [isinstance(item.get(f), dict) for f in ("fieldRef", "resourceFieldRef")]
+        if all(refs):
+            causes.append(invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified "
+                                                    "simultaneously"))
+        elif not any(refs):
+            causes.append(required(path, "one of fieldRef and resourceFieldRef is required"))
+        if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
+            causes.append(invalid(f"{path}.mode", mode, _FILE_MODE))
+    return causes
+
+
+_ISCSI_NAMES = {"iqn": re.compile(r"iqn\.\d{4}-\d{2}\.([A-Za-z0-9\-.]+)(:[^,;*&$|\s]+)$"),
+                "eui": re.compile(r"^eui.[A-Za-z0-9]{16}$"), "naa": re.compile(r"^naa.[A-Za-z0-9]{32}$")}
+
+
+def _iscsi_name(name: str, path: str) -> list[Cause]:
+    """An iSCSI qualified name: iqn, eui or naa, each in its format."""
+    kind = next((k for k in _ISCSI_NAMES if name.startswith(k)), None)
+    if kind is None:
+        return [invalid(path, name, "must be valid format starting with iqn, eui, or naa")]
+    return [] if _ISCSI_NAMES[kind].search(name) else [invalid(path, name, "must be valid format")]
+
+
+def _iscsi(source: Obj, path: str) -> list[Cause]:
+    causes = _iscsi_name(str(source["iqn"]), f"{path}.iqn") if source.get("iqn") else []
+    if isinstance(lun := source.get("lun"), int) and not 0 <= lun <= 255:
+        causes.append(invalid(f"{path}.lun", lun, "must be between 0 and 255, inclusive"))
+    if (source.get("chapAuthDiscovery") or source.get("chapAuthSession")) and source.get("secretRef") is None:
+        causes.append(required(f"{path}.secretRef"))
+    if (initiator := source.get("initiatorName")) is not None:
+        causes += _iscsi_name(str(initiator), f"{path}.initiatorname")
+    return causes
+
+
+def _image(source: Obj, path: str) -> list[Cause]:
+    policy = source.get("pullPolicy")
+    pulls = ("Always", "IfNotPresent", "Never")
+    return [not_supported(f"{path}.pullPolicy", policy, pulls)] if policy is not None and policy not in pulls else []
+
+
 _OWN: dict[str, Callable[[Obj, str], list[Cause]]] = {
-    "azureDisk": _azure_disk,
+    "azureDisk": _azure_disk, "downwardAPI": _downward_api, "projected": _mode, "iscsi": _iscsi, "image": _image,
     "emptyDir": _empty_dir, "hostPath": _host_path, "gcePersistentDisk": _partition,
     "awsElasticBlockStore": _partition, "secret": _items, "configMap": _items, "nfs": _nfs, "flocker": _flocker,
     "fc": _fc, "cinder": _secret_ref, "storageos": _secret_ref, "csi": _csi, "quobyte": _quobyte,
