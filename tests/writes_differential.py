@@ -1122,8 +1122,14 @@ def _container_fields(ns: str) -> tuple[Step, ...]:
                  "restartPolicyRules": [{"action": "Retry"}, {"action": "Restart", "exitCodes": {"operator": "Is"}}]}
     pod = {"metadata": {"name": "containers"}, "spec": {"restartPolicy": "Never", "containers": [container],
                                                        "volumes": [{"name": "v", "emptyDir": {}}]}}
-    return (Step("a container's fields", "POST", f"/api/v1/namespaces/{ns}/pods", pod, query="dryRun=All",
-                 fields=INVALID),)
+    pods = f"/api/v1/namespaces/{ns}/pods"
+    plain = {"metadata": {"name": "debugged"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+    debug = {"name": "d", "image": "i", "lifecycle": {}, "restartPolicy": "", "livenessProbe": {}}
+    return (Step("a container's fields", "POST", pods, pod, query="dryRun=All", fields=INVALID),
+            Step("a pod to debug", "POST", pods, plain, fields=("code",)),
+            Step("an ephemeral container's empty hooks, probe and restart policy: set, so forbidden", "PUT",
+                 f"{pods}/debugged/ephemeralcontainers",
+                 {**plain, "spec": {**plain["spec"], "ephemeralContainers": [debug]}}, fields=INVALID))
 
 
 def _new_event_order(ns: str) -> tuple[Step, ...]:

@@ -306,6 +306,16 @@ _EPHEMERAL_ALLOWED = frozenset({"name", "image", "command", "args", "workingDir"
                                 "imagePullPolicy", "securityContext", "stdin", "stdinOnce", "tty"})
 
 
+
+
+def _set_in_go(field: str, value: Any) -> bool:
+    """Whether reflect's IsZero finds a forbidden field of an ephemeral container set: any pointer, slice or map
+    that was sent (an empty one too); the resources' struct where one of its fields was."""
+    if field == "resources":
+        return isinstance(value, dict) and any(v is not None for v in value.values())
+    return value is not None
+
+
 def _untrimmed_image(ctr: Obj, path: str) -> list[Cause]:
     """validateContainerOnlyForPod: a pod's container image without whitespace around it."""
     image = ctr.get("image") or ""
@@ -330,7 +340,7 @@ def _ephemeral_containers(containers: list[Obj], names: set[str], volumes: dict[
         if (target := ctr.get("targetContainerName")) and target not in others:
             causes.append(not_found(f"{at}.targetContainerName", target))
         causes += [forbidden(f"{at}.{f}", "cannot be set for an Ephemeral Container") for f in _EPHEMERAL_FIELDS
-                   if f not in _EPHEMERAL_ALLOWED and ctr.get(f) not in (None, {}, [], "", False, 0)]
+                   if f not in _EPHEMERAL_ALLOWED and _set_in_go(f, ctr.get(f))]
         causes += [forbidden(f"{at}.volumeMounts[{j}].{f}", "cannot be set for an Ephemeral Container")
                    for j, mount in enumerate(dicts(ctr.get("volumeMounts"))) for f in ("subPath", "subPathExpr")
                    if mount.get(f)]
