@@ -1018,6 +1018,10 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
             readinessGates=[{"conditionType": "a b"}], schedulingGates=[{"name": "g"}, {"name": "g"}],
             hostAliases=[{"ip": "", "hostnames": ["Bad_Host"]}], shareProcessNamespace=True, hostPID=True),
              query="dryRun=All", fields=INVALID),
+        Step("a pod's spread constraints' label keys", "POST", pods, pod(topologySpreadConstraints=[
+            {"maxSkew": 1, "topologyKey": "z", "whenUnsatisfiable": "DoNotSchedule", "matchLabelKeys": ["app"]},
+            {"maxSkew": 1, "topologyKey": "y", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {},
+             "matchLabelKeys": ["Bad Key!"]}]), query="dryRun=All", fields=INVALID),
         Step("a pod without a DNS configuration its policy needs", "POST", pods, pod(dnsPolicy="None"),
              query="dryRun=All", fields=INVALID),
         Step("a pod's topology spread and claims", "POST", pods, pod(topologySpreadConstraints=[

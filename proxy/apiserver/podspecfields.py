@@ -5,8 +5,8 @@ its tolerations
 (RuntimeClasses' too), host aliases, priority and runtime class names, preemption policy, overhead and OS
 (`tail`, after the names it holds).
 
-Not modelled: a label key that is also in a pod affinity term's selector, a topology spread constraint's
-matchLabelKeys, a sysctl's namespace against host networking or IPC, Windows options, host users."""
+Not modelled: a label key that is also in a pod affinity term's or a spread constraint's selector, a sysctl's
+namespace against host networking or IPC, Windows options, host users, pod-level resources."""
 
 from __future__ import annotations
 
@@ -340,7 +340,7 @@ def _dns_config(spec: Obj, path: str) -> list[Cause]:
 
 
 def _topology_spread(constraints: list[Obj], path: str) -> list[Cause]:
-    """validateTopologySpreadConstraints, but matchLabelKeys."""
+    """validateTopologySpreadConstraints (of its match label keys, what validateLabelKeys checks)."""
     causes: list[Cause] = []
     for i, constraint in enumerate(constraints):
         at = f"{path}[{i}]"
@@ -361,6 +361,11 @@ def _topology_spread(constraints: list[Obj], path: str) -> list[Cause]:
         for field in ("nodeAffinityPolicy", "nodeTaintsPolicy"):
             if (policy := constraint.get(field)) is not None and policy not in _INCLUSION:
                 causes.append(not_supported(f"{at}.{field}", policy, _INCLUSION))
-        if isinstance(selector := constraint.get("labelSelector"), dict):
+        selector = constraint.get("labelSelector")
+        if keys := [str(k) for k in constraint.get("matchLabelKeys") or []]:  # (validateLabelKeys)
+            causes += [forbidden(f"{at}.matchLabelKeys", "must not be specified when labelSelector is not set")] \
+                if not isinstance(selector, dict) else [c for i, k in enumerate(keys) for c in invalid_each(
+                    f"{at}.matchLabelKeys[{i}]", k, names.qualified_name(k))]
+        if isinstance(selector, dict):
             causes += validation.label_selector(selector, f"{at}.labelSelector")
     return causes
