@@ -1062,6 +1062,28 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
                 "spec": {"restartPolicy": "Never", "schedulingGroup": {"podGroupName": "g"},
                          "containers": [{"name": "c", "image": "i"}]}}}},
              query="dryRun=All", fields=("code", "spec.scheduling", "spec.template.spec")),
+        Step("a pod's and a container's Windows options", "POST", pods, pod(
+            securityContext={"windowsOptions": {"gmsaCredentialSpecName": "Bad_Value!", "gmsaCredentialSpec": "",
+                                                "runAsUserName": "bad/dom\\..."}},
+            containers=[{"name": "c", "image": "i", "securityContext": {"windowsOptions": {
+                "runAsUserName": "a\\b\\c"}}}, {"name": "d", "image": "i", "securityContext": {"windowsOptions": {
+                    "runAsUserName": "x\\" + "u" * 105}}}]), query="dryRun=All", fields=INVALID),
+        Step("a Linux pod's Windows options", "POST", pods, pod(
+            os={"name": "linux"}, securityContext={"windowsOptions": {}},
+            initContainers=[{"name": "i", "image": "i",
+                             "securityContext": {"windowsOptions": {"runAsUserName": "u"}}}]),
+             query="dryRun=All", fields=INVALID),
+        Step("a Windows pod's Linux settings", "POST", pods, pod(
+            os={"name": "windows"}, hostUsers=True, hostPID=True, shareProcessNamespace=False, securityContext={
+                "seLinuxOptions": {}, "fsGroup": 1, "sysctls": [{"name": "a.b", "value": "1"}],
+                "supplementalGroups": [1], "seLinuxChangePolicy": "Recursive"},
+            containers=[{"name": "c", "image": "i", "securityContext": {
+                "capabilities": {}, "readOnlyRootFilesystem": False, "allowPrivilegeEscalation": True,
+                "runAsGroup": 1}}]),
+             query="dryRun=All", fields=INVALID),
+        Step("a container without privilege escalation adding CAP_SYS_ADMIN", "POST", pods, pod(containers=[{
+            "name": "c", "image": "i", "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {
+                "add": ["NET_ADMIN", "CAP_SYS_ADMIN"]}}}]), query="dryRun=All", fields=INVALID),
         Step("a template's priority, runtime class, overhead and OS", "POST", deploys, {
             "metadata": {"name": "fields"}, "spec": {"selector": {"matchLabels": {"app": "f"}}, "template": template}},
              query="dryRun=All", fields=INVALID),
@@ -1100,6 +1122,19 @@ def _volume_sources(ns: str) -> tuple[Step, ...]:
                 "resourceFieldRef": {"resource": "limits.cpu"}, "mode": 1000}]}},
             {"name": "c", "projected": {"defaultMode": 5000, "sources": []}},
             {"name": "d", "image": {"reference": "r", "pullPolicy": "Sometimes"}}), query="dryRun=All", fields=INVALID),
+        Step("a pod's Quobyte, StorageOS and ephemeral volumes", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
+            {"name": "a", "quobyte": {"registry": "a:1,b,[::1]:80,[x]y:1,c:d:e,:5", "volume": "v"}},
+            {"name": "b", "quobyte": {"registry": "bad", "tenant": "t" * 70}},
+            {"name": "c", "storageos": {"volumeName": "Bad_Name", "volumeNamespace": "a.b", "secretRef": {}}},
+            {"name": "d", "ephemeral": {"volumeClaimTemplate": {}}}, {"name": "e", "ephemeral": {}},
+            {"name": "f", "ephemeral": {"volumeClaimTemplate": {
+                "metadata": {"name": "x", "labels": {"Bad Key!": "v"}, "finalizers": ["a/b"], "uid": "u"},
+                "spec": {"accessModes": ["Sometimes"], "resources": {"requests": {"storage": "0"}}}}}}),
+             query="dryRun=All", fields=INVALID),
+        Step("an ephemeral volume's claim template, defaulted", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
+            {"name": "a", "ephemeral": {"volumeClaimTemplate": {"spec": {
+                "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}}),
+             query="dryRun=All", fields=("code", "spec.volumes")),
         Step("a pod's stop signals (a feature that is off), dropped with the lifecycle they leave empty", "POST",
              f"/api/v1/namespaces/{ns}/pods", {"metadata": {"name": "volumes"}, "spec": {
                  "containers": [{"name": "c", "image": "i", "lifecycle": {"stopSignal": "SIGTERM"}}],
@@ -1129,7 +1164,18 @@ def _container_fields(ns: str) -> tuple[Step, ...]:
     pods = f"/api/v1/namespaces/{ns}/pods"
     plain = {"metadata": {"name": "debugged"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
     debug = {"name": "d", "image": "i", "lifecycle": {}, "restartPolicy": "", "livenessProbe": {}}
+    claimed = {"metadata": {"name": "claims"}, "spec": {
+        "resourceClaims": [{"name": "a", "resourceClaimName": "x"}],
+        "initContainers": [{"name": "i", "image": "i", "restartPolicyRules": [{"action": "Bad"}]},
+                           {"name": "j", "image": "i", "restartPolicy": "Never", "restartPolicyRules": [{}]}],
+        "containers": [{"name": "c", "image": "i", "resources": {"claims": [
+            {"name": "a", "request": "r1"}, {"name": "a", "request": "Bad_R"}, {"name": "a", "request": "r1"},
+            {"name": "a"}, {"name": "a"}]}},
+            {"name": "d", "image": "i", "resources": {"limits": {"hugepages-2Mi": "3Mi", "memory": "1Gi"}}},
+            {"name": "e", "image": "i", "resources": {"limits": {"hugepages-2Mi": "4Mi"}}}]}}
     return (Step("a container's fields", "POST", pods, pod, query="dryRun=All", fields=INVALID),
+            Step("init containers' restart rules, claim requests and huge pages", "POST", pods, claimed,
+                 query="dryRun=All", fields=INVALID),
             Step("a pod to debug", "POST", pods, plain, fields=("code",)),
             Step("an ephemeral container's empty hooks, probe and restart policy: set, so forbidden", "PUT",
                  f"{pods}/debugged/ephemeralcontainers",

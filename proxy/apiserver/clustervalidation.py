@@ -47,15 +47,13 @@ from . import (
 )
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal, semantic
-from .podvalidation import (
+from .podvalidation import as_dict, dicts, nonnegative
+from .resourcelists import (
     QUOTA_RESOURCES,
     amount_causes,
-    as_dict,
     container_resource_name,
-    dicts,
     huge_pages,
     integer_resource,
-    nonnegative,
     overcommit_allowed,
     quantity_value_causes,
     resource_name,

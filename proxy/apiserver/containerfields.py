@@ -4,14 +4,14 @@ each envFrom's), its volume devices, its resources' names and claims, its resize
 context, its volume mounts; and a container's lifecycle hooks and restart policy (validateContainers).
 
 Not modelled: a field selector's or resource field selector's paths (the downward API), file key references,
-environment variable names under the relaxed rules, a device path's conflicts with the mounts, a restart
-policy's rules, Windows options."""
+environment variable names under the relaxed rules, a device path's conflicts with the mounts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..wire import names
+from . import podos
 from .fielderrors import (
     Cause,
     duplicate,
@@ -192,18 +192,26 @@ def security_context(ctr: Obj, path: str) -> list[Cause]:
     if context.get("allowPrivilegeEscalation") is False and context.get("privileged") is True:
         causes.append(invalid(path, as_internal("SecurityContext", context),
                               "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"))
+    added = as_dict(context.get("capabilities")).get("add") or []  # (refused on updates too, which the apiserver
+    if context.get("allowPrivilegeEscalation") is False and "CAP_SYS_ADMIN" in added:  # allows where it was there)
+        causes.append(invalid(path, as_internal("SecurityContext", context),
+                              "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"))
+    causes += podos.windows_options(context.get("windowsOptions"), f"{path}.windowsOptions")
     return causes + app_armor_profile(context.get("appArmorProfile"), f"{path}.appArmorProfile")
 
 
-def restart_policy(ctr: Obj, path: str) -> list[Cause]:
+def restart_policy(ctr: Obj, path: str, init: bool = False) -> list[Cause]:
     """validateContainerRestartPolicy (an init container's as well): a known policy, which rules need; each rule a
-    known action on exit codes."""
+    known action on exit codes. An init container's rules without a policy are not looked at
+    (validateInitContainerRestartPolicy returns first)."""
     policy, rules = ctr.get("restartPolicy"), dicts(ctr.get("restartPolicyRules"))
     causes: list[Cause] = []
     if policy is None:
         if not rules:
             return []
         causes.append(required(f"{path}.restartPolicy", "must specify restartPolicy when restart rules are used"))
+        if init:
+            return causes
     elif policy not in ("Always", "Never", "OnFailure"):
         causes.append(not_supported(f"{path}.restartPolicy", policy, ("Always", "Never", "OnFailure")))
     causes += [too_many(f"{path}.restartPolicyRules", len(rules), 20)] if len(rules) > 20 else []

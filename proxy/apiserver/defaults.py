@@ -123,6 +123,8 @@ def _volume(v: Obj) -> None:
         if (source := _sub(v, key)) is not None:
             _p(source, "defaultMode", 420)
     azure_disk(_sub(v, "azureDisk"))
+    if (template := _sub(_sub(v, "ephemeral") or {}, "volumeClaimTemplate")) is not None:
+        _pvc_spec(_p(template, "spec", {}))
     if (downward := _sub(v, "downwardAPI")) is not None:
         for item in _dicts(downward.get("items")):
             _field_ref(item)

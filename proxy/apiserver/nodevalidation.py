@@ -15,7 +15,8 @@ from ..wire import names
 from .fielderrors import Cause, duplicate, forbidden, internal, invalid, invalid_each
 from .ipvalidation import cidr, legacy_cidr
 from .podspecfields import TAINT_EFFECTS
-from .podvalidation import as_dict, dicts, integer_resource, one_of, quantity_value_causes
+from .podvalidation import as_dict, dicts, one_of
+from .resourcelists import integer_resource, quantity_value_causes
 from .validation import qualified_name
 
 Obj = dict[str, Any]

@@ -1,12 +1,11 @@
 """ValidatePodSpec's checks of a pod's own fields, outside its containers and volumes (pkg/apis/core/validation),
 for pods and every pod template: the resource claims it names, its security context, affinity, DNS
-configuration, gates, topology spread constraints and hostname override (`middle`, after the node selector), and
-its tolerations
-(RuntimeClasses' too), host aliases, priority and runtime class names, preemption policy, overhead and OS
-(`tail`, after the names it holds).
+configuration, gates, topology spread constraints, HostProcess containers and hostname override (`middle`, after
+the node selector), and its tolerations (RuntimeClasses' too), host aliases, priority and runtime class names,
+preemption policy, overhead and OS (`tail`, after the names it holds).
 
 Not modelled: a label key that is also in a pod affinity term's or a spread constraint's selector, a sysctl's
-namespace against host networking or IPC, Windows options, host users, pod-level resources."""
+namespace against host networking or IPC, host users, pod-level resources."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ import re
 from typing import Any
 
 from ..wire import names
-from . import ipvalidation, validation, volumesources
+from . import ipvalidation, podos, validation, volumesources
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal
 from .objects import as_dict, dicts
@@ -76,6 +75,7 @@ def middle(spec: Obj, path: str) -> list[Cause]:
         causes += [duplicate(f"{path}.schedulingGates[{i}]", name)] if name in gates else []
         gates.add(name)
     causes += _topology_spread(dicts(spec.get("topologySpreadConstraints")), f"{path}.topologySpreadConstraints")
+    causes += podos.host_process(spec, path)
     if (override := spec.get("hostnameOverride")) is not None:  # validatePodHostName
         at = f"{path}.hostnameOverride"
         if spec.get("setHostnameAsFQDN") is True:
@@ -202,6 +202,8 @@ def tail(spec: Obj, path: str, overhead: list[Cause]) -> list[Cause]:
             causes.append(required(f"{path}.os.name"))
         elif os["name"] not in ("linux", "windows"):
             causes.append(not_supported(f"{path}.os", os["name"], ("linux", "windows")))
+        else:
+            causes += podos.os_fields(spec, os["name"], path)
     return causes
 
 
@@ -260,6 +262,7 @@ def _security_context(spec: Obj, path: str) -> list[Cause]:
     if (policy := context.get("fsGroupChangePolicy")) is not None and policy not in ("Always", "OnRootMismatch"):
         causes.append(not_supported(f"{path}.fsGroupChangePolicy", policy, ("Always", "OnRootMismatch")))
     causes += seccomp_profile(context.get("seccompProfile"), f"{path}.seccompProfile")
+    causes += podos.windows_options(context.get("windowsOptions"), f"{path}.windowsOptions")
     causes += app_armor_profile(context.get("appArmorProfile"), f"{path}.appArmorProfile")
     if (groups := context.get("supplementalGroupsPolicy")) is not None and groups not in ("Merge", "Strict"):
         causes.append(not_supported(f"{path}.supplementalGroupsPolicy", groups, ("Merge", "Strict")))

@@ -11,18 +11,16 @@ is not checked is listed in each function.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
-from . import containerfields, podspecfields, quantity, validation, volumesources
+from . import containerfields, podspecfields, resourcelists, validation, volumesources
 from .fielderrors import (
     Cause,
     duplicate,
     forbidden,
     invalid,
     invalid_each,
-    key,
     not_found,
     not_supported,
     required,
@@ -30,7 +28,6 @@ from .fielderrors import (
 from .internal import as_internal, go_diff
 from .objects import as_dict as as_dict
 from .objects import dicts as dicts
-from .quantity import QuantityError
 
 Obj = dict[str, Any]
 _RESTART_POLICIES = ("Always", "OnFailure", "Never")
@@ -95,128 +92,6 @@ def _container_ports(ports: Any, path: str) -> list[Cause]:
     return causes
 
 
-# pkg/apis/core/helper: the resources the quota system knows
-QUOTA_RESOURCES = frozenset({
-    "cpu", "memory", "ephemeral-storage", "requests.cpu", "requests.memory", "requests.storage",
-    "requests.ephemeral-storage", "limits.cpu", "limits.memory", "limits.ephemeral-storage", "pods",
-    "resourcequotas", "services", "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps",
-    "services.nodeports", "services.loadbalancers"})
-STANDARD_RESOURCES = QUOTA_RESOURCES | {"storage"}
-
-
-def huge_pages(name: str) -> bool:
-    return name.startswith(("hugepages-", "requests.hugepages-"))  # IsQuotaHugePageResourceName
-
-
-def resource_name(name: str, path: str) -> list[Cause]:
-    """validateResourceName: a qualified name; unqualified, one the system knows."""
-    if errs := validation.qualified_name(name):
-        return invalid_each(path, name, errs)
-    if "/" not in name and name not in STANDARD_RESOURCES and not huge_pages(name):
-        return [invalid(path, name, "must be a standard resource type or fully qualified")]
-    return []
-
-
-def container_resource_name(name: str, path: str) -> list[Cause]:
-    """ValidateContainerResourceName: also one a container may ask for, or an extended resource's."""
-    causes = resource_name(name, path)
-    if "/" not in name:
-        if name not in ("cpu", "memory", "ephemeral-storage") and not name.startswith("hugepages-"):
-            return [*causes, invalid(path, name, "must be a standard resource for containers")]
-    elif not native_resource(name) and not extended_resource(name):
-        return [*causes, invalid(path, name, "doesn't follow extended resource name standard")]
-    return causes
-
-
-def native_resource(resource: str) -> bool:
-    """IsNativeResource: unqualified, or in kubernetes.io."""
-    return "/" not in resource or "kubernetes.io/" in resource
-
-
-def extended_resource(name: str) -> bool:
-    """IsExtendedResourceName: outside kubernetes.io, and a qualified name once quota's `requests.` is put
-    before it."""
-    return not native_resource(name) and not name.startswith("requests.") \
-        and not validation.qualified_name(f"requests.{name}")
-
-
-_INTEGER_RESOURCES = frozenset({"pods", "resourcequotas", "services", "replicationcontrollers", "secrets",
-                                "configmaps", "persistentvolumeclaims", "services.nodeports",
-                                "services.loadbalancers"})
-
-
-def integer_resource(name: str) -> bool:
-    """IsIntegerResourceName: counted in whole numbers (objects, and extended resources)."""
-    return name in _INTEGER_RESOURCES or extended_resource(name)
-
-
-def overcommit_allowed(resource: str) -> bool:
-    """IsOvercommitAllowed: a request may stay below its limit (not an extended resource, not huge pages)."""
-    return native_resource(resource) and not resource.startswith("hugepages-")
-
-
-def quantity_value_causes(amount: Any, path: str, whole: bool) -> list[Cause]:
-    """ValidateResourceQuantityValue's checks: not negative, and an integer where the resource is counted in
-    `whole` numbers."""
-    number = quantity.parsed(amount)
-    if number is None:
-        return []  # the apiserver would not have decoded it: the 400 came before
-    causes = [invalid(path, str(amount), "must be greater than or equal to 0")] if number < 0 else []
-    if whole and math.ceil(number * 1000) % 1000:  # MilliValue, rounded up
-        causes.append(invalid(path, str(amount), "must be an integer"))
-    return causes
-
-
-def amount_causes(resource: str, amount: Any, path: str) -> list[Cause]:
-    """ValidateResourceQuantityValue of a container's resource: whole numbers of an extended resource (a GPU)."""
-    return quantity_value_causes(amount, path, not native_resource(resource) and not resource.startswith("requests."))
-
-
-def _resources(resources: Any, path: str, claim_names: set[str]) -> list[Cause]:
-    """validateResourceRequirements of a container: names and amounts, requests within their limits (equal to
-    them for a resource that cannot be overcommitted: an extended one or huge pages), claims the pod names."""
-    limits, requests = as_dict(as_dict(resources).get("limits")), as_dict(as_dict(resources).get("requests"))
-    causes = [c for name in sorted(limits) for at in (key(f"{path}.limits", name),)
-              for c in container_resource_name(name, at) + amount_causes(name, limits[name], at)]
-    for name in sorted(requests):
-        asked = requests[name]
-        at = key(f"{path}.requests", name)
-        causes += container_resource_name(name, at) + amount_causes(name, asked, at)
-        overcommit = overcommit_allowed(name)
-        if name not in limits:
-            if not overcommit:
-                causes.append(required(f"{path}.limits", "Limit must be set for non overcommitable resources"))
-            continue
-        try:
-            over = quantity.value(str(asked)) - quantity.value(str(limits[name]))
-        except QuantityError:
-            continue
-        if over and not overcommit:
-            causes.append(invalid(f"{path}.requests", str(asked), f"must be equal to {name} limit of {limits[name]}"))
-        elif over > 0:
-            causes.append(invalid(f"{path}.requests", str(asked),
-                                  f"must be less than or equal to {name} limit of {limits[name]}"))
-    return causes + _claims(dicts(as_dict(resources).get("claims")), f"{path}.claims", claim_names)
-
-
-def _claims(claims: list[Obj], path: str, claim_names: set[str]) -> list[Cause]:
-    """validateResourceClaimNames (not a claim's request): each named once, a claim the pod names."""
-    causes: list[Cause] = []
-    seen: set[str] = set()
-    for i, claim in enumerate(claims):
-        name = str(claim.get("name") or "")
-        if not name:
-            causes.append(required(f"{path}[{i}]"))
-            continue
-        causes += [duplicate(f"{path}[{i}]", name)] if name in seen else []
-        seen.add(name)
-        if name not in claim_names:
-            listed = ", ".join(sorted(claim_names))
-            causes.append(not_found(f"{path}[{i}]", name, "must be one of the names in pod.spec.resourceClaims"
-                                                          f"{': ' + listed if listed else ' which is empty'}"))
-    return causes
-
-
 def _container(ctr: Obj, volumes: dict[str, Obj], path: str, pod: Obj) -> list[Cause]:
     """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts,
     pull policy and resources (not lifecycle or security context; probes: _probes)."""
@@ -231,7 +106,7 @@ def _container(ctr: Obj, volumes: dict[str, Obj], path: str, pod: Obj) -> list[C
     causes += containerfields.volume_mounts(ctr, volumes, f"{path}.volumeMounts")
     causes += containerfields.volume_devices(ctr, volumes, f"{path}.volumeDevices")
     causes += one_of(f"{path}.imagePullPolicy", ctr.get("imagePullPolicy"), _PULL_POLICIES)
-    causes += _resources(ctr.get("resources"), f"{path}.resources", _claim_names(pod))
+    causes += resourcelists.requirements(ctr.get("resources"), f"{path}.resources", _claim_names(pod))
     causes += containerfields.resize_policy(ctr, str(pod.get("restartPolicy") or ""), f"{path}.resizePolicy")
     return causes + containerfields.security_context(ctr, f"{path}.securityContext")
 
@@ -370,7 +245,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     for i, ctr in enumerate(dicts(spec.get("initContainers"))):  # validateInitContainers
         at = f"{path}.initContainers[{i}]"
         causes += _container(ctr, volumes, at, spec)
-        causes += containerfields.restart_policy(ctr, at)
+        causes += containerfields.restart_policy(ctr, at, init=True)
         if (name := ctr.get("name") or "") in names:  # unique among init and regular containers
             causes.append(duplicate(f"{at}.name", name))
         elif name:
@@ -398,7 +273,8 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     overhead = as_dict(spec.get("overhead"))  # (validateOverhead: a container's limits)
     return causes + podspecfields.tail(spec, path, [
         c for name in sorted(overhead) for at in (f"{path}.overhead.limits[{name}]",)
-        for c in container_resource_name(name, at) + amount_causes(name, overhead[name], at)])
+        for c in resourcelists.container_resource_name(name, at)
+        + resourcelists.amount_causes(name, overhead[name], at)])
 
 
 def pod_template(template: Any, path: str) -> list[Cause]:

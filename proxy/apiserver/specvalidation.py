@@ -32,6 +32,7 @@ from ..wire.kinds import is_custom_group
 from ..wire.selectors import selector_matches
 from . import (
     autoscalingv1,
+    claimspec,
     clustervalidation,
     crds,
     crdtypes,
@@ -62,7 +63,6 @@ from .fielderrors import (
 from .internal import as_internal, go_diff, semantic
 from .podvalidation import (
     PROTOCOLS,
-    amount_causes,
     as_dict,
     dicts,
     nonnegative,
@@ -268,7 +268,7 @@ def _stateful_set(obj: Obj) -> list[Cause]:
             at = f"spec.persistentVolumeClaimRetentionPolicy.{when}"
             causes.append(not_supported(at, retention[when], ("Retain", "Delete")))
     for i, claim in enumerate(dicts(spec.get("volumeClaimTemplates"))):
-        causes += _pvc_spec(as_dict(claim.get("spec")), f"spec.volumeClaimTemplates[{i}].spec")
+        causes += claimspec.pvc_spec(as_dict(claim.get("spec")), f"spec.volumeClaimTemplates[{i}].spec")
     causes += nonnegative("spec.replicas", spec.get("replicas"))
     causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
     if isinstance(spec.get("ordinals"), dict):
@@ -949,65 +949,8 @@ def _binding(obj: Obj) -> list[Cause]:
     return causes
 
 
-_ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
-
-
-def _pvc_spec(spec: Obj, path: str) -> list[Cause]:
-    """ValidatePersistentVolumeClaimSpec: access modes, the storage asked for, the selector, the class name, the
-    volume mode, the data source and its reference (the same, but for a reference to another namespace), the
-    volume attributes class."""
-    modes = [m for m in spec.get("accessModes") or [] if isinstance(m, str)]
-    causes = [] if modes else [required(f"{path}.accessModes", "at least 1 access mode is required")]
-    if isinstance(spec.get("selector"), dict):
-        causes += validation.label_selector(spec["selector"], f"{path}.selector")
-    causes += [not_supported(f"{path}.accessModes", m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES]
-    if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in _ACCESS_MODES for m in modes):
-        causes.append(forbidden(f"{path}.accessModes", "may not use ReadWriteOncePod with other access modes"))
-    storage = as_dict(as_dict(spec.get("resources")).get("requests")).get("storage")
-    at = key(f"{path}.resources", "storage")
-    if storage is None:
-        causes.append(required(at))
-    else:
-        try:
-            positive = quantity.value(str(storage)) > 0
-        except QuantityError:
-            positive = True  # not decoded: the 400 came before
-        causes += amount_causes("storage", storage, at) if positive else [
-            invalid(at, str(storage), "must be greater than zero")]
-    if name := spec.get("storageClassName"):
-        causes += invalid_each(f"{path}.storageClassName", name, validation.subdomain(name))
-    if (mode := spec.get("volumeMode")) is not None and mode not in ("Block", "Filesystem"):
-        causes.append(not_supported(f"{path}.volumeMode", mode, ("Block", "Filesystem")))
-    source, ref = spec.get("dataSource"), spec.get("dataSourceRef")
-    for field, given in (("dataSource", source), ("dataSourceRef", ref)):
-        if isinstance(given, dict):
-            causes += _data_source(given, f"{path}.{field}")
-    if isinstance(ref, dict) and ref.get("namespace"):
-        if source is not None:
-            causes.append(invalid(path, {}, "may not be specified when dataSourceRef.namespace is specified"))
-    elif isinstance(source, dict) and isinstance(ref, dict) and any(
-            source.get(k) != ref.get(k) for k in ("apiGroup", "kind", "name")):
-        causes.append(invalid(path, {}, "must match dataSourceRef"))  # (the value a *field.Path: `{}` in JSON)
-    if name := spec.get("volumeAttributesClassName"):
-        causes += invalid_each(f"{path}.volumeAttributesClassName", name, validation.subdomain(str(name)))
-    return causes
-
-
-def _data_source(source: Obj, path: str) -> list[Cause]:
-    """validateDataSource and validateDataSourceRef: a name and a kind; a claim's where no group is named, a
-    group a DNS subdomain; a reference's namespace a namespace's name."""
-    causes = [required(f"{path}.{f}") for f in ("name", "kind") if not source.get(f)]
-    group, kind = str(source.get("apiGroup") or ""), source.get("kind") or ""
-    if not group and kind != "PersistentVolumeClaim":
-        causes.append(invalid(path, kind, "must be 'PersistentVolumeClaim' when referencing the default apiGroup"))
-    causes += invalid_each(f"{path}.apiGroup", group, validation.subdomain(group)) if group else []
-    if namespace := str(source.get("namespace") or ""):
-        causes += invalid_each(f"{path}.namespace", namespace, validation.dns_label(namespace))
-    return causes
-
-
 def _pvc(obj: Obj) -> list[Cause]:
-    return _pvc_spec(as_dict(obj.get("spec")), "spec")
+    return claimspec.pvc_spec(as_dict(obj.get("spec")), "spec")
 
 
 def _config_keys(path: str, keys: Any) -> list[Cause]:

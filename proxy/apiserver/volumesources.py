@@ -1,10 +1,11 @@
 """A volume's source as pkg/apis/core/validation judges it (validateVolumeSource, and the per-source validators a
 persistent volume shares): one source, and each source's own fields — what it requires, a partition or LUN
 in range, an absolute NFS path, a host path without backsteps, file modes, a secret's or config map's items,
-a CSI driver's name. A pod's volumes and a PersistentVolume's spec use the same checks.
+a CSI driver's name, a Quobyte registry's host:port pairs, an ephemeral volume's claim template. A pod's
+volumes and a PersistentVolume's spec use the same checks.
 
-Not modelled: a projected volume's sources, the downward API's field paths, a Quobyte registry's host:port
-pairs, a flex volume's reserved options, file owners, an ephemeral volume's claim template."""
+Not modelled: a projected volume's sources, the downward API's field paths, a flex volume's reserved options,
+file owners."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import quantity
+from . import claimspec, quantity
 from .fielderrors import Cause, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .objects import dicts
 
@@ -36,8 +37,8 @@ _REQUIRED: dict[str, tuple[tuple[str, str], ...]] = {
     "configMap": (("name", ""),), "azureFile": (("secretName", ""), ("shareName", "")),
     "vsphereVolume": (("volumePath", ""),), "photonPersistentDisk": (("pdID", ""),),
     "portworxVolume": (("volumeID", ""),), "azureDisk": (("diskName", ""), ("diskURI", "")),
-    "storageos": (("volumeName", ""),), "scaleIO": (("gateway", ""), ("system", ""), ("volumeName", "")),
-    "ephemeral": (("volumeClaimTemplate", ""),), "image": (("reference", ""),),
+    "scaleIO": (("gateway", ""), ("system", ""), ("volumeName", "")),
+    "image": (("reference", ""),),
 }
 
 # A pod volume's sources in validateVolumeSource's order: (field, the name a second source is refused under,
@@ -153,10 +154,46 @@ def _fc(source: Obj, path: str) -> list[Cause]:
     return causes
 
 
+_REGISTRY = "must be a host:port pair or multiple pairs separated by commas"
+
+
 def _quobyte(source: Obj, path: str) -> list[Cause]:
-    causes = [] if source.get("registry") else [
-        required(f"{path}.registry", "must be a host:port pair or multiple pairs separated by commas")]
+    """A registry of host:port pairs (each as Go's net.SplitHostPort reads it), a tenant of at most 64 characters
+    (checked instead of the pairs), a volume."""
+    registry = str(source.get("registry") or "")
+    if not registry:
+        causes = [required(f"{path}.registry", _REGISTRY)]
+    elif len(str(source.get("tenant") or "").encode()) >= 65:
+        causes = [required(f"{path}.tenant", "must be a UUID and may not exceed a length of 64 characters")]
+    else:
+        causes = [invalid(f"{path}.registry", registry, _REGISTRY) for pair in registry.split(",")
+                  if not _host_port(pair)]
     return causes + ([] if source.get("volume") else [required(f"{path}.volume")])
+
+
+def _host_port(pair: str) -> bool:
+    """Whether net.SplitHostPort splits it: a last colon before the port, a host without one unless bracketed,
+    no stray brackets."""
+    colon = pair.rfind(":")
+    if colon < 0:
+        return False
+    if pair.startswith("["):
+        end = pair.find("]")
+        if end < 0 or end + 1 != colon:
+            return False
+        return "[" not in pair[1:] and "]" not in pair[end + 1:]
+    return ":" not in pair[:colon] and "[" not in pair and "]" not in pair
+
+
+def _storageos(source: Obj, path: str) -> list[Cause]:
+    """A volume name and namespace that are DNS labels, a secret named where one is referred to."""
+    causes: list[Cause] = []
+    for field in ("volumeName", "volumeNamespace"):
+        if value := str(source.get(field) or ""):
+            causes += invalid_each(f"{path}.{field}", value, names.dns_label(value))
+        elif field == "volumeName":
+            causes.append(required(f"{path}.volumeName"))
+    return causes + _secret_ref(source, path)
 
 
 def _secret_ref(source: Obj, path: str) -> list[Cause]:
@@ -243,11 +280,20 @@ def _image(source: Obj, path: str) -> list[Cause]:
     return [not_supported(f"{path}.pullPolicy", policy, pulls)] if policy is not None and policy not in pulls else []
 
 
+def _ephemeral(source: Obj, path: str) -> list[Cause]:
+    """A claim template, sent (an empty one is judged as a claim's)."""
+    template = source.get("volumeClaimTemplate")
+    if not isinstance(template, dict):
+        return [required(f"{path}.volumeClaimTemplate")]
+    return claimspec.claim_template(template, f"{path}.volumeClaimTemplate")
+
+
 _OWN: dict[str, Callable[[Obj, str], list[Cause]]] = {
+    "ephemeral": _ephemeral,
     "azureDisk": _azure_disk, "downwardAPI": _downward_api, "projected": _mode, "iscsi": _iscsi, "image": _image,
     "emptyDir": _empty_dir, "hostPath": _host_path, "gcePersistentDisk": _partition,
     "awsElasticBlockStore": _partition, "secret": _items, "configMap": _items, "nfs": _nfs, "flocker": _flocker,
-    "fc": _fc, "cinder": _secret_ref, "storageos": _secret_ref, "csi": _csi, "quobyte": _quobyte,
+    "fc": _fc, "cinder": _secret_ref, "storageos": _storageos, "csi": _csi, "quobyte": _quobyte,
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..wire import names
 from . import quantity, volumesources
+from .claimspec import ACCESS_MODES
 from .fielderrors import (
     Cause,
     duplicate,
@@ -42,7 +43,6 @@ _PV_SOURCES = (("hostPath", "hostPath"), ("gcePersistentDisk", "gcePersistentDis
 _MOUNT_OPTIONS = "volume.beta.kubernetes.io/mount-options"
 _MOUNTS_WITH_OPTIONS = ("gcePersistentDisk", "awsElasticBlockStore", "glusterfs", "nfs", "rbd", "quobyte", "iscsi",
                         "cinder", "cephfs", "azureFile", "vsphereVolume", "azureDisk", "photonPersistentDisk")
-_ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
 
 
 def _pv_source(key: str, source: Obj, at: str) -> list[Cause]:
@@ -133,8 +133,8 @@ def persistent_volume(obj: Obj) -> list[Cause]:
     spec = as_dict(obj.get("spec"))
     modes = [str(m) for m in spec.get("accessModes") or []]
     causes = [] if modes else [required("spec.accessModes")]
-    causes += [not_supported("spec.accessModes", m, _ACCESS_MODES) for m in modes if m not in _ACCESS_MODES]
-    if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in _ACCESS_MODES for m in modes):
+    causes += [not_supported("spec.accessModes", m, ACCESS_MODES) for m in modes if m not in ACCESS_MODES]
+    if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in ACCESS_MODES for m in modes):
         causes.append(forbidden("spec.accessModes", "may not use ReadWriteOncePod with other access modes"))
     capacity = as_dict(spec.get("capacity"))
     causes += [] if capacity else [required("spec.capacity")]

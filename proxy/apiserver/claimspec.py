@@ -1,0 +1,92 @@
+"""A PersistentVolumeClaim's spec as ValidatePersistentVolumeClaimSpec judges it: a claim's, a StatefulSet's
+claim templates' and a pod's ephemeral volume's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import quantity, validation
+from .fielderrors import Cause, forbidden, invalid, invalid_each, key, not_supported, required
+from .objects import as_dict
+from .quantity import QuantityError
+from .resourcelists import amount_causes
+
+Obj = dict[str, Any]
+
+ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
+
+
+def pvc_spec(spec: Obj, path: str) -> list[Cause]:
+    """ValidatePersistentVolumeClaimSpec: access modes, the storage asked for, the selector, the class name, the
+    volume mode, the data source and its reference (the same, but for a reference to another namespace), the
+    volume attributes class."""
+    modes = [m for m in spec.get("accessModes") or [] if isinstance(m, str)]
+    causes = [] if modes else [required(f"{path}.accessModes", "at least 1 access mode is required")]
+    if isinstance(spec.get("selector"), dict):
+        causes += validation.label_selector(spec["selector"], f"{path}.selector")
+    causes += [not_supported(f"{path}.accessModes", m, ACCESS_MODES) for m in modes if m not in ACCESS_MODES]
+    if "ReadWriteOncePod" in modes and any(m != "ReadWriteOncePod" and m in ACCESS_MODES for m in modes):
+        causes.append(forbidden(f"{path}.accessModes", "may not use ReadWriteOncePod with other access modes"))
+    storage = as_dict(as_dict(spec.get("resources")).get("requests")).get("storage")
+    at = key(f"{path}.resources", "storage")
+    if storage is None:
+        causes.append(required(at))
+    else:
+        try:
+            positive = quantity.value(str(storage)) > 0
+        except QuantityError:
+            positive = True  # not decoded: the 400 came before
+        causes += amount_causes("storage", storage, at) if positive else [
+            invalid(at, str(storage), "must be greater than zero")]
+    if name := spec.get("storageClassName"):
+        causes += invalid_each(f"{path}.storageClassName", name, validation.subdomain(name))
+    if (mode := spec.get("volumeMode")) is not None and mode not in ("Block", "Filesystem"):
+        causes.append(not_supported(f"{path}.volumeMode", mode, ("Block", "Filesystem")))
+    source, ref = spec.get("dataSource"), spec.get("dataSourceRef")
+    for field, given in (("dataSource", source), ("dataSourceRef", ref)):
+        if isinstance(given, dict):
+            causes += _data_source(given, f"{path}.{field}")
+    if isinstance(ref, dict) and ref.get("namespace"):
+        if source is not None:
+            causes.append(invalid(path, {}, "may not be specified when dataSourceRef.namespace is specified"))
+    elif isinstance(source, dict) and isinstance(ref, dict) and any(
+            source.get(k) != ref.get(k) for k in ("apiGroup", "kind", "name")):
+        causes.append(invalid(path, {}, "must match dataSourceRef"))  # (the value a *field.Path: `{}` in JSON)
+    if name := spec.get("volumeAttributesClassName"):
+        causes += invalid_each(f"{path}.volumeAttributesClassName", name, validation.subdomain(str(name)))
+    return causes
+
+
+def _data_source(source: Obj, path: str) -> list[Cause]:
+    """validateDataSource and validateDataSourceRef: a name and a kind; a claim's where no group is named, a
+    group a DNS subdomain; a reference's namespace a namespace's name."""
+    causes = [required(f"{path}.{f}") for f in ("name", "kind") if not source.get(f)]
+    group, kind = str(source.get("apiGroup") or ""), source.get("kind") or ""
+    if not group and kind != "PersistentVolumeClaim":
+        causes.append(invalid(path, kind, "must be 'PersistentVolumeClaim' when referencing the default apiGroup"))
+    causes += invalid_each(f"{path}.apiGroup", group, validation.subdomain(group)) if group else []
+    if namespace := str(source.get("namespace") or ""):
+        causes += invalid_each(f"{path}.namespace", namespace, validation.dns_label(namespace))
+    return causes
+
+
+# ObjectMeta's fields a template may not set, in Go's order, named as validateFieldAllowList names them (the Go
+# name lowered at its first letter: `uID`)
+_NOT_IN_TEMPLATES = (("name", "name"), ("generateName", "generateName"), ("namespace", "namespace"),
+                     ("selfLink", "selfLink"), ("uid", "uID"), ("resourceVersion", "resourceVersion"),
+                     ("generation", "generation"), ("creationTimestamp", "creationTimestamp"),
+                     ("deletionTimestamp", "deletionTimestamp"),
+                     ("deletionGracePeriodSeconds", "deletionGracePeriodSeconds"),
+                     ("ownerReferences", "ownerReferences"), ("finalizers", "finalizers"),
+                     ("managedFields", "managedFields"))
+
+
+def claim_template(template: Obj, path: str) -> list[Cause]:
+    """ValidatePersistentVolumeClaimTemplate (a pod's ephemeral volume): its metadata only annotations and labels
+    (any other field set, an empty list too, is forbidden), its spec a claim's."""
+    meta = as_dict(template.get("metadata"))
+    causes = validation.annotation_causes(f"{path}.metadata.annotations", meta.get("annotations"))
+    causes += validation.labels(f"{path}.metadata.labels", meta.get("labels"))
+    causes += [forbidden(f"{path}.metadata.{shown}", "cannot be set") for field, shown in _NOT_IN_TEMPLATES
+               if meta.get(field) not in (None, "", 0)]
+    return causes + pvc_spec(as_dict(template.get("spec")), f"{path}.spec")
