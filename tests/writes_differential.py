@@ -1084,8 +1084,56 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
         Step("a container without privilege escalation adding CAP_SYS_ADMIN", "POST", pods, pod(containers=[{
             "name": "c", "image": "i", "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {
                 "add": ["NET_ADMIN", "CAP_SYS_ADMIN"]}}}]), query="dryRun=All", fields=INVALID),
+        *_pod_level_resources(pods),
         Step("a template's priority, runtime class, overhead and OS", "POST", deploys, {
             "metadata": {"name": "fields"}, "spec": {"selector": {"matchLabels": {"app": "f"}}, "template": template}},
+             query="dryRun=All", fields=INVALID),
+    )
+
+
+def _pod_level_resources(pods: str) -> tuple[Step, ...]:
+    """Pod-level resources (podresources.py): a created pod's defaults from its containers (sidecars summed, other
+    init containers at their peak) and its QoS class from them; the bounds its containers set."""
+    def pod(resources: dict[str, Any], *containers: dict[str, Any], **spec: Any) -> dict[str, Any]:
+        return {"metadata": {"name": "pod-level"}, "spec": {"resources": resources, "containers": list(containers),
+                                                           **spec}}
+
+    def ctr(name: str, requests: dict[str, str] | None = None, limits: dict[str, str] | None = None,
+            **fields: Any) -> dict[str, Any]:
+        return {"name": name, "image": "i", "resources": {"requests": requests or {}, "limits": limits or {}},
+                **fields}
+    defaulted = ("code", "spec.resources", "status.qosClass")
+    return (
+        Step("pod-level limits: requests and limits defaulted from the containers'", "POST", pods, pod(
+            {"limits": {"cpu": "1"}}, ctr("a", {"cpu": "200m"}, {"cpu": "300m"}), ctr("b", {"cpu": "100m"},
+                                                                                     {"cpu": "400m"})),
+             query="dryRun=All", fields=defaulted),
+        Step("pod-level requests: limits where every container has one", "POST", pods, pod(
+            {"requests": {"memory": "1Gi"}}, ctr("a", None, {"memory": "512Mi"}), ctr("b", None, {"memory": "256Mi"})),
+             query="dryRun=All", fields=defaulted),
+        Step("pod-level requests with a sidecar and an init container", "POST", pods, pod(
+            {"requests": {"cpu": "1"}}, ctr("a", {"memory": "100Mi"}), initContainers=[
+                ctr("i", {"cpu": "300m", "memory": "1Gi"}), ctr("s", {"cpu": "200m", "memory": "50Mi"},
+                                                                restartPolicy="Always")]),
+             query="dryRun=All", fields=defaulted),
+        Step("pod-level requests and limits of equal amounts: Guaranteed", "POST", pods, pod(
+            {"requests": {"cpu": "1", "memory": "100Mi"}}, ctr("a", {"cpu": "0.5"}, {"cpu": "1", "memory": "100Mi"}),
+            ctr("b", None, {"cpu": "250m", "memory": "1Mi"})), query="dryRun=All", fields=defaulted),
+        Step("pod-level requests below the containers'", "POST", pods, pod(
+            {"requests": {"cpu": "100m"}}, ctr("a", {"cpu": "1"}, {"cpu": "1"}),
+            initContainers=[ctr("i", {"cpu": "3"})]),
+             query="dryRun=All", fields=INVALID),
+        Step("a container's limit above the pod's", "POST", pods, pod(
+            {"limits": {"cpu": "1", "memory": "1Gi"}}, ctr("a", {"cpu": "1500m"})), query="dryRun=All", fields=INVALID),
+        Step("pod-level resources' names, amounts and claims", "POST", pods, pod(
+            {"requests": {"cpu": "-1"}, "limits": {"cpu": "1", "memory": "1Gi"}, "claims": [{}]}, ctr("a")),
+             query="dryRun=All", fields=INVALID),
+        Step("pod-level huge pages below the containers'", "POST", pods, pod(
+            {"limits": {"hugepages-2Mi": "4Mi", "memory": "1Gi"}}, ctr("a", None, {"hugepages-2Mi": "6Mi",
+                                                                                  "memory": "100Mi"})),
+             query="dryRun=All", fields=INVALID),
+        Step("pod-level resources on Windows", "POST", pods, pod({"requests": {"cpu": "1"}}, ctr("a"),
+                                                                 os={"name": "windows"}),
              query="dryRun=All", fields=INVALID),
     )
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..wire import gotypes
 from ..wire.conversion import TEMPLATE_GENERATION
-from . import apiservices, autoscalingv1, crds, crdtypes, nodeports, serviceips
+from . import apiservices, autoscalingv1, crds, crdtypes, nodeports, podresources, serviceips
 
 Obj = dict[str, Any]
 
@@ -195,19 +195,6 @@ def _template(holder: Obj | None) -> None:
             pod_spec(spec)
 
 
-def qos_class(spec: Obj) -> str:
-    """The pod's QoS class, from its containers' cpu and memory requests and limits."""
-    containers = [*_dicts(spec.get("initContainers")), *_dicts(spec.get("containers"))]
-    requests = [(c.get("resources") or {}).get("requests") or {} for c in containers]
-    limits = [(c.get("resources") or {}).get("limits") or {} for c in containers]
-    named = [{k: v for k, v in m.items() if k in ("cpu", "memory")} for m in (*requests, *limits)]
-    if not any(named):
-        return "BestEffort"
-    guaranteed = all(set(lim) >= {"cpu", "memory"} and all(req.get(k, lim[k]) == lim[k] for k in ("cpu", "memory"))
-                     for req, lim in zip(requests, limits, strict=True))
-    return "Guaranteed" if guaranteed else "Burstable"
-
-
 def _tolerates(t: Obj, key: str) -> bool:
     """Whether a toleration already covers the NoExecute taint of that key (DefaultTolerationSeconds)."""
     key_matches = t.get("key") == key or (not t.get("key") and t.get("operator") == "Exists")
@@ -239,8 +226,9 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
     if not creating:
         return
     _merge_label_keys(spec, (obj.get("metadata") or {}).get("labels") or {})
+    podresources.default(spec)
     # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
-    obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
+    obj["status"] = {"phase": "Pending", "qosClass": podresources.qos_class(spec)}
 
 
 def _node(obj: Obj, creating: bool, _uid: str = "") -> None:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .defaults import qos_class
 from .fielderrors import Cause, forbidden, invalid
 from .internal import as_internal, go_diff
+from .podresources import qos_class
 from .podvalidation import as_dict, dicts, pod
 
 Obj = dict[str, Any]

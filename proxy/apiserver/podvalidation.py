@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import containerfields, podspecfields, resourcelists, validation, volumesources
+from . import containerfields, podresources, podspecfields, resourcelists, validation, volumesources
 from .fielderrors import (
     Cause,
     duplicate,
@@ -258,6 +258,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
                        if ctr.get(hook) is not None]
     causes += _ephemeral_containers(dicts(spec.get("ephemeralContainers")), names, volumes,
                                     f"{path}.ephemeralContainers", spec)
+    causes += podresources.validate(spec, _claim_names(spec), path)
     causes += one_of(f"{path}.restartPolicy", spec.get("restartPolicy"), _RESTART_POLICIES)
     causes += one_of(f"{path}.dnsPolicy", spec.get("dnsPolicy"), _DNS_POLICIES)
     causes += validation.labels(f"{path}.nodeSelector", spec.get("nodeSelector"))

@@ -10,6 +10,7 @@ amounts finer than a nano-unit are rounded up to one. tests/test_protobuf_go.py 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -133,3 +134,27 @@ def parsed(text: Any) -> Fraction | None:
         return value(str(text))
     except QuantityError:
         return None
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A decoded Quantity in arithmetic: its value and the format it prints in (Quantity.Add keeps the format of
+    the amount added to, or the other's when that one is zero)."""
+
+    value: Fraction
+    fmt: str
+
+    @classmethod
+    def of(cls, text: Any) -> Amount | None:
+        """The amount of a quantity in a decoded object; None for one the apiserver would not have decoded."""
+        m = _SHAPE.fullmatch(str(text))
+        if (number := parsed(text)) is None or m is None or (found := _interpret(m.group(5))) is None:
+            return None
+        return cls(number, found[2])
+
+    def __add__(self, other: Amount) -> Amount:
+        return Amount(self.value + other.value, other.fmt if self.value == 0 else self.fmt)
+
+    def __str__(self) -> str:
+        """Quantity.String(): the canonical form in its format."""
+        return _string(self.value, self.fmt)
