@@ -1094,7 +1094,7 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
 def _pod_level_resources(pods: str) -> tuple[Step, ...]:
     """Pod-level resources (podresources.py): a created pod's defaults from its containers (sidecars summed, other
     init containers at their peak) and its QoS class from them; the bounds its containers set."""
-    def pod(resources: dict[str, Any], *containers: dict[str, Any], **spec: Any) -> dict[str, Any]:
+    def pod(resources: dict[str, Any] | None, *containers: dict[str, Any], **spec: Any) -> dict[str, Any]:
         return {"metadata": {"name": "pod-level"}, "spec": {"resources": resources, "containers": list(containers),
                                                            **spec}}
 
@@ -1135,6 +1135,14 @@ def _pod_level_resources(pods: str) -> tuple[Step, ...]:
         Step("pod-level resources on Windows", "POST", pods, pod({"requests": {"cpu": "1"}}, ctr("a"),
                                                                  os={"name": "windows"}),
              query="dryRun=All", fields=INVALID),
+        Step("a pod with pod-level limits", "POST", pods, pod({"limits": {"cpu": "1", "memory": "1Gi"}},
+                                                              ctr("a", {"cpu": "100m"}, {"cpu": "200m"})),
+             fields=defaulted),
+        Step("an update without pod-level resources keeps them", "PUT", f"{pods}/pod-level", pod(
+            None, ctr("a", {"cpu": "100m"}, {"cpu": "200m"}, image="j")), fields=("code", "spec.resources")),
+        Step("a resize of pod-level limits, requests completed", "PATCH", f"{pods}/pod-level/resize",
+             {"spec": {"resources": {"limits": {"cpu": "2"}, "requests": None}}}, SMP,
+             fields=("code", "spec.resources")),
     )
 
 

@@ -8,6 +8,7 @@ Only pods are defaulted so: a template's pod-level resources are checked as they
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from . import resourcelists
@@ -98,6 +99,14 @@ def default(spec: Obj) -> None:
     for which, listed in (("requests", requests), ("limits", limits)):
         if listed:
             resources[which] = listed
+
+
+def keep(new: Obj, old: Obj) -> None:
+    """The pod strategy's PrepareForUpdate (PodLevelResourcesFixDefaulting): an update without pod-level
+    resources keeps the stored ones, so clients that do not know the field cannot drop them."""
+    spec, before = new.get("spec"), as_dict(old.get("spec"))
+    if isinstance(spec, dict) and spec.get("resources") is None and before.get("resources") is not None:
+        spec["resources"] = copy.deepcopy(before["resources"])
 
 
 def _pod_resource_name(name: str, path: str) -> list[Cause]:

@@ -20,9 +20,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from . import podresources
 from .fielderrors import Cause, forbidden, invalid
 from .internal import as_internal, go_diff
-from .podresources import qos_class
 from .podvalidation import as_dict, dicts, pod
 
 Obj = dict[str, Any]
@@ -57,6 +57,7 @@ def resized(new: Obj, old: Obj) -> Obj:
         out_spec[field] = merged if merged is not None else copy.deepcopy(spec[field])
     if spec.get("resources") is not None:
         out_spec["resources"] = copy.deepcopy(spec["resources"])
+    podresources.default(out_spec)  # (PodLevelResourcesFixDefaulting: the pod-level resources completed)
     return _kept_but(new, old, out_spec)
 
 
@@ -95,8 +96,8 @@ def resize_causes(new: Obj, old: Obj) -> list[Cause]:
     """ValidatePodResize past the metadata: the new pod's own checks, then the resize's."""
     found = _new_faults(new, old)
     spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
-    old_qos = as_dict(old.get("status")).get("qosClass") or qos_class(before)
-    if old_qos != qos_class(spec):
+    old_qos = as_dict(old.get("status")).get("qosClass") or podresources.qos_class(before)
+    if old_qos != podresources.qos_class(spec):
         found.append(invalid("spec", as_dict(new.get("status")).get("qosClass", ""),
                              "Pod QOS Class may not change as a result of resizing"))
     for status in dicts(as_dict(old.get("status")).get("containerStatuses")):

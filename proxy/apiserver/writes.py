@@ -49,6 +49,7 @@ from . import (
     jsonpatch,
     lastapplied,
     podcertificates,
+    podresources,
     podsubresources,
     rawjson,
     schema,
@@ -974,6 +975,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         rawjson.show_held(new, held)  # (what validation prints, and reads, in the order of the bytes)
     if not t.subresource:  # kept on the main resource (PrepareForUpdate, before validation: a definition's
         _keep_status(t, new, current)  # stored versions)
+        if t.builtin and t.kind == "Pod":
+            podresources.keep(new, current)
     # (the generation is the stored one by then: BeforeUpdate)
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": "",
                                              "generation": old_meta.get("generation")}, custom=not t.builtin,
