@@ -1229,7 +1229,35 @@ def _container_fields(ns: str) -> tuple[Step, ...]:
             {"name": "a"}, {"name": "a"}]}},
             {"name": "d", "image": "i", "resources": {"limits": {"hugepages-2Mi": "3Mi", "memory": "1Gi"}}},
             {"name": "e", "image": "i", "resources": {"limits": {"hugepages-2Mi": "4Mi"}}}]}}
+    def field(path: str, version: str = "v1") -> dict[str, Any]:
+        return {"name": "F", "valueFrom": {"fieldRef": {"apiVersion": version, "fieldPath": path}}}
+
+    def resource(name: str, divisor: str = "0", **ref: Any) -> dict[str, Any]:
+        return {"name": "R", "valueFrom": {"resourceFieldRef": {"resource": name, "divisor": divisor, **ref}}}
+    downward = {"metadata": {"name": "downward"}, "spec": {
+        "containers": [{"name": "c", "image": "i", "env": [
+            field("status.podIP"), field("spec.host"), field("metadata.labels['app']"), field("metadata.labels"),
+            field("metadata.annotations['Bad Key!']"), field("spec.nodename"), field("spec.containers['x']"),
+            field("status.phase"), field("metadata.name", "v2"), resource("limits.cpu", "2"),
+            resource("requests.memory", "1Mi"), resource("limits.memory", "3"), resource("limits.gpu"),
+            resource("limits.hugepages-1Gi", "7"), {"name": "a=b", "value": "1"}, {"name": "ok name.x", "value": "1"},
+            {"name": "F", "valueFrom": {"fileKeyRef": {"key": "a=b", "volumeName": "Bad_Vol", "path": "../x"}}},
+            {"name": "G", "valueFrom": {"fileKeyRef": {"key": "K", "volumeName": "v", "path": "p"}}}],
+            "envFrom": [{"prefix": "A=", "configMapRef": {"name": "cm"}}]}],
+        "volumes": [{"name": "v", "downwardAPI": {"items": [
+            {"path": "a", "fieldRef": {"fieldPath": "status.podIP"}},
+            {"path": "b", "fieldRef": {"fieldPath": "metadata.annotations['x']"}},
+            {"path": "c", "resourceFieldRef": {"resource": "limits.cpu"}},
+            {"path": "d", "resourceFieldRef": {"containerName": "c", "resource": "limits.cpu", "divisor": "5m"}}]}}]}}
+    files = {"metadata": {"name": "files"}, "spec": {
+        "containers": [{"name": "c", "image": "i", "env": [
+            {"name": "F", "valueFrom": {"fileKeyRef": {"key": "K", "volumeName": "v", "path": "p"}}}]}],
+        "volumes": [{"name": "v", "emptyDir": {}}]}}
     return (Step("a container's fields", "POST", pods, pod, query="dryRun=All", fields=INVALID),
+            Step("the downward API's references, variables' names and files", "POST", pods, downward,
+                 query="dryRun=All", fields=INVALID),
+            Step("a variable read from a file, defaulted", "POST", pods, files, query="dryRun=All",
+                 fields=("code", "spec.containers")),
             Step("init containers' restart rules, claim requests and huge pages", "POST", pods, claimed,
                  query="dryRun=All", fields=INVALID),
             Step("a pod to debug", "POST", pods, plain, fields=("code",)),

@@ -1,17 +1,17 @@
 """validateContainerCommon's checks of a container's fields beyond its name, image and ports
-(pkg/apis/core/validation), for pods and every template: the sources of its environment (each variable's and
-each envFrom's), its volume devices, its resources' names and claims, its resize policy and its security
-context, its volume mounts; and a container's lifecycle hooks and restart policy (validateContainers).
+(pkg/apis/core/validation), for pods and every template: its environment (each variable's name and source,
+each envFrom's prefix and source, the files it reads), its volume devices, its resources' names and claims, its
+resize policy and its security context, its volume mounts; and a container's lifecycle hooks and restart
+policy (validateContainers).
 
-Not modelled: a field selector's or resource field selector's paths (the downward API), file key references,
-environment variable names under the relaxed rules, a device path's conflicts with the mounts."""
+Not modelled: a device path's conflicts with the mounts."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from ..wire import names
-from . import podos
+from . import fieldselectors, podos
 from .fielderrors import (
     Cause,
     duplicate,
@@ -26,7 +26,7 @@ from .fielderrors import (
 from .internal import as_internal
 from .objects import as_dict, dicts
 from .podspecfields import app_armor_profile, ids, seccomp_profile
-from .volumesources import descending
+from .volumesources import backsteps, descending
 
 Obj = dict[str, Any]
 
@@ -38,12 +38,14 @@ def env(ctr: Obj, path: str) -> list[Cause]:
     """ValidateEnv (each variable's name, then where its value comes from) and ValidateEnvFrom."""
     causes: list[Cause] = []
     for i, var in enumerate(dicts(ctr.get("env"))):
-        at = f"{path}.env[{i}]"
-        causes += [] if var.get("name") else [required(f"{at}.name")]
+        at, name = f"{path}.env[{i}]", str(var.get("name") or "")
+        causes += invalid_each(f"{at}.name", name, env_name(name)) if name else [required(f"{at}.name")]
         if isinstance(source := var.get("valueFrom"), dict):
             causes += _value_from(source, bool(var.get("value")), f"{at}.valueFrom")
     for i, source in enumerate(dicts(ctr.get("envFrom"))):
         at, given = f"{path}.envFrom[{i}]", 0
+        if prefix := str(source.get("prefix") or ""):
+            causes += invalid_each(f"{at}.prefix", prefix, env_name(prefix))
         for ref in ("configMapRef", "secretRef"):
             if isinstance(named := source.get(ref), dict):
                 given += 1
@@ -57,6 +59,12 @@ def env(ctr: Obj, path: str) -> list[Cause]:
     return causes
 
 
+def env_name(name: str) -> list[str]:
+    """IsRelaxedEnvVarName (the relaxed rules are the only ones in 1.37): printable ASCII but `=`."""
+    return [] if all(" " <= c <= "~" and c != "=" for c in name) else [
+        "a valid environment variable name must consist only of printable ASCII characters other than '='"]
+
+
 def _masked(name: str) -> str:
     """A name used as a prefix may end with a dash (maskTrailingDash)."""
     return name[:-1] + "a" if len(name) > 1 and name.endswith("-") else name
@@ -65,6 +73,10 @@ def _masked(name: str) -> str:
 def _value_from(source: Obj, valued: bool, path: str) -> list[Cause]:
     causes: list[Cause] = []
     given = [f for f in _VALUE_SOURCES if isinstance(source.get(f), dict)]
+    if "fieldRef" in given:
+        causes += fieldselectors.object_field(source["fieldRef"], fieldselectors.ENV_FIELDS, f"{path}.fieldRef")
+    if "resourceFieldRef" in given:
+        causes += fieldselectors.resource_field(source["resourceFieldRef"], False, f"{path}.resourceFieldRef")
     for ref in ("configMapKeyRef", "secretKeyRef"):
         if ref in given:
             selector = source[ref]
@@ -72,6 +84,8 @@ def _value_from(source: Obj, valued: bool, path: str) -> list[Cause]:
             causes += invalid_each(f"{path}.{ref}.name", name, names.subdomain(name))
             causes += invalid_each(f"{path}.{ref}.key", key, names.config_key(key)) if key else [
                 required(f"{path}.{ref}.key")]
+    if "fileKeyRef" in given:
+        causes += _file_key(source["fileKeyRef"], f"{path}.fileKeyRef")
     if not given:
         causes.append(invalid(path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, "
                                         "`secretKeyRef` or `fileKeyRef`"))
@@ -79,6 +93,33 @@ def _value_from(source: Obj, valued: bool, path: str) -> list[Cause]:
         causes.append(invalid(path, "", "may not be specified when `value` is not empty"))
     elif len(given) > 1:
         causes.append(invalid(path, "", "may not have more than one field specified at a time"))
+    return causes
+
+
+def _file_key(selector: Obj, path: str) -> list[Cause]:
+    """validateFileKeySelector: a key that is a variable's name, a volume's name, a path without backsteps."""
+    key, volume, where = (str(selector.get(f) or "") for f in ("key", "volumeName", "path"))
+    causes = invalid_each(f"{path}.key", key, env_name(key)) if key else [required(f"{path}.key")]
+    causes += invalid_each(f"{path}.volumeName", volume, names.dns_label(volume)) if volume else [
+        required(f"{path}.volumeName")]
+    return causes + (backsteps(where, f"{path}.path") if where else [required(f"{path}.path")])
+
+
+def file_key_volumes(spec: Obj, path: str) -> list[Cause]:
+    """validateFileKeyRefVolumes: a variable read from a file names a volume of the pod, an emptyDir."""
+    volumes = {str(v.get("name") or ""): v for v in dicts(spec.get("volumes"))}
+    causes: list[Cause] = []
+    for field in ("initContainers", "containers", "ephemeralContainers"):
+        for i, ctr in enumerate(dicts(spec.get(field))):
+            for j, var in enumerate(dicts(ctr.get("env"))):
+                if not isinstance(ref := as_dict(var.get("valueFrom")).get("fileKeyRef"), dict):
+                    continue
+                at, name = f"{path}.{field}[{i}].env[{j}].valueFrom.fileKeyRef.volumeName", str(
+                    ref.get("volumeName") or "")
+                if name not in volumes:
+                    causes.append(not_found(at, name))
+                elif not isinstance(volumes[name].get("emptyDir"), dict):
+                    causes.append(invalid(at, name, "referenced volume must be of type emptyDir"))
     return causes
 
 

@@ -105,6 +105,8 @@ def _container(c: Obj) -> None:
             _probe(probe)
     for env in _dicts(c.get("env")):
         _field_ref(_sub(env, "valueFrom"))
+        if (file_key := _sub(_sub(env, "valueFrom") or {}, "fileKeyRef")) is not None:
+            _p(file_key, "optional", False)
 
 
 def azure_disk(source: Obj | None) -> None:

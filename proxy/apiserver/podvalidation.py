@@ -275,7 +275,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     return causes + podspecfields.tail(spec, path, [
         c for name in sorted(overhead) for at in (f"{path}.overhead.limits[{name}]",)
         for c in resourcelists.container_resource_name(name, at)
-        + resourcelists.amount_causes(name, overhead[name], at)])
+        + resourcelists.amount_causes(name, overhead[name], at)]) + containerfields.file_key_volumes(spec, path)
 
 
 def pod_template(template: Any, path: str) -> list[Cause]:

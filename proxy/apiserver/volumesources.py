@@ -4,8 +4,7 @@ in range, an absolute NFS path, a host path without backsteps, file modes, a sec
 a CSI driver's name, a Quobyte registry's host:port pairs, an ephemeral volume's claim template. A pod's
 volumes and a PersistentVolume's spec use the same checks.
 
-Not modelled: a projected volume's sources, the downward API's field paths, a flex volume's reserved options,
-file owners."""
+Not modelled: a projected volume's sources, a flex volume's reserved options, file owners."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import claimspec, quantity
+from . import claimspec, fieldselectors, quantity
 from .fielderrors import Cause, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .objects import dicts
 
@@ -234,17 +233,21 @@ def _mode(source: Obj, path: str) -> list[Cause]:
 
 def _downward_api(source: Obj, path: str) -> list[Cause]:
     """validateDownwardAPIVolumeSource: a mode; each item's path, one reference (named without the item's index,
-    as Go writes them), a mode. Not modelled: the references' field paths."""
+    as Go writes them), a mode."""
     causes = _mode(source, path)
     for item in dicts(source.get("items")):
         target = str(item.get("path") or "")
         causes += [] if target else [required(f"{path}.path")]
         causes += non_reserved(target, f"{path}.path")
-        refs = [isinstance(item.get(f), dict) for f in ("fieldRef", "resourceFieldRef")]
-        if all(refs):
-            causes.append(invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified "
-                                                    "simultaneously"))
-        elif not any(refs):
+        field, resource = (item.get(f) for f in ("fieldRef", "resourceFieldRef"))
+        if isinstance(field, dict):
+            causes += fieldselectors.object_field(field, fieldselectors.VOLUME_FIELDS, f"{path}.fieldRef")
+            if isinstance(resource, dict):
+                causes.append(invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified "
+                                                        "simultaneously"))
+        elif isinstance(resource, dict):
+            causes += fieldselectors.resource_field(resource, True, f"{path}.resourceFieldRef")
+        else:
             causes.append(required(path, "one of fieldRef and resourceFieldRef is required"))
         if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
             causes.append(invalid(f"{path}.mode", mode, _FILE_MODE))
