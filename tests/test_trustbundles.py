@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import admission, trustbundles, writes, x509
+from watchproxy.apiserver import admission, signers, trustbundles, writes, x509
 
 from tests.test_csr import DATA
 
@@ -66,7 +66,7 @@ def test_the_basic_constraints_are_read_from_the_extensions() -> None:
                                              "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]),
 ])
 def test_a_signers_bundle_is_named_after_it(signer: str, name: str, errors: list[str]) -> None:
-    assert trustbundles.name_rule(signer)(name) == errors
+    assert signers.bundle_name_rule(signer)(name) == errors
 
 
 def test_the_signer_is_immutable() -> None:

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..wire import names
 from ..wire.gostrings import quote
-from . import x509
-from .fielderrors import Cause, duplicate, forbidden, go_json, invalid, not_supported, required, too_long
+from . import signers, x509
+from .fielderrors import Cause, duplicate, forbidden, go_json, invalid, not_supported, required
 from .podvalidation import as_dict, dicts
 from .rbac import User
 
@@ -34,7 +33,6 @@ _TRUE_ONLY = ("Approved", "Denied", "Failed")  # (condition types whose status m
 _STATUSES = ("False", "True", "Unknown")
 _UNION = ('conditions[{"type": "Approved"}]', 'conditions[{"type": "Denied"}]')
 # a domain (a DNS subdomain), '/', and a path room for a label, a '.' and a subdomain
-_SIGNER_MAX = 253 + 1 + (63 + 1 + 253)
 
 
 def requested(obj: Obj, user: User | None) -> None:
@@ -107,35 +105,6 @@ def as_compared(written: Obj, sent_status: Any) -> Obj:
     return {**written, "status": status}
 
 
-def signer_causes(signer: str) -> list[Cause]:
-    """ValidateSignerName: `example.com/name`, a domain of DNS labels and a path of subdomains."""
-    path = "spec.signerName"
-    if not signer:
-        return [required(path)]
-    segments = signer.split("/")
-    if len(segments) != 2:
-        return [invalid(path, signer, "must be a fully qualified domain and path of the form "
-                                      "'example.com/signer-name'")]
-    domain, name = segments
-    causes: list[Cause] = []
-    if len(domain) > 253:
-        causes.append(too_long(path, 253))
-    labels = domain.split(".")
-    for label in labels:
-        if errors := names.dns_label(label):
-            causes += [invalid(path, domain, f"validating label {quote(label)}: {e}") for e in errors]
-            break
-    if len(labels) < 2:
-        causes.append(invalid(path, domain, "should be a domain with at least two segments separated by dots"))
-    for label in name.split("."):
-        if errors := names.subdomain(label):
-            causes += [invalid(path, name, f"validating label {quote(label)}: {e}") for e in errors]
-            break
-    if len(signer) > _SIGNER_MAX:
-        causes.append(too_long(path, _SIGNER_MAX))
-    return causes
-
-
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -165,7 +134,7 @@ def causes(obj: Obj, old: Obj | None, subresource: str = "") -> list[Cause]:
     if signer == LEGACY_SIGNER and old_spec.get("signerName") != LEGACY_SIGNER:
         found.append(invalid("spec.signerName", signer, "the legacy signerName is not allowed via this API version"))
     elif signer != LEGACY_SIGNER:
-        found += signer_causes(signer)
+        found += signers.signer_name(signer, "spec.signerName")
     if isinstance(seconds := spec.get("expirationSeconds"), int) and seconds < 600:
         found.append(invalid("spec.expirationSeconds", seconds,
                              "may not specify a duration less than 600 seconds (10 minutes)"))

@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from ..wire import names
-from . import csr, validation, x509
+from . import signers, validation, x509
 from .fielderrors import Cause, invalid, invalid_each, invalid_omitted, not_supported, required, too_long
 from .gotime import TIMESTAMP
 from .internal import as_internal
@@ -25,27 +25,10 @@ from .podvalidation import as_dict, dicts
 
 Obj = dict[str, Any]
 KIND = "PodCertificateRequest"
-_MIN_EXPIRATION, _MAX_EXPIRATION, _KUBERNETES_MAX_EXPIRATION = 3600, 91 * 86400, 86400
 _MAX_STUB = 10 * 1024
 _UID_MAX = 128
 _STUB = "spec.stubPKCS10Request"
 _CURVES = ("P-256", "P-384", "P-521")
-
-
-def _annotation_causes(annotations: Any) -> list[Cause]:
-    """ValidateUserAnnotations: domain-prefixed keys (in key order: Go's map order is random), 256 KiB."""
-    path, found = "spec.unverifiedUserAnnotations", []
-    mapping = annotations if isinstance(annotations, dict) else {}
-    for key in sorted(mapping):
-        lowered = key.lower()
-        if not lowered:
-            found.append(required(path))
-            continue
-        errors = names.qualified_name(lowered)
-        found += invalid_each(path, lowered, errors)
-        if not errors and len(lowered.split("/")) != 2:
-            found.append(invalid(path, lowered, 'must be a domain-prefixed key (such as "acme.io/foo")'))
-    return found + validation.annotations_size(path, mapping)
 
 
 def _stub_causes(stub: bytes) -> list[Cause]:
@@ -71,9 +54,9 @@ def causes(obj: Obj) -> list[Cause]:
     """ValidatePodCertificateRequestCreate past its metadata, in its order."""
     spec = as_dict(obj.get("spec"))
     signer = str(spec.get("signerName") or "")
-    found = csr.signer_causes(signer)
+    found = signers.signer_name(signer, "spec.signerName")
     if spec.get("unverifiedUserAnnotations") is not None:
-        found += _annotation_causes(spec.get("unverifiedUserAnnotations"))
+        found += signers.user_annotations(spec.get("unverifiedUserAnnotations"), "spec.unverifiedUserAnnotations")
     for field, kind in (("podName", "pod"), ("podUID", ""), ("serviceAccountName", "account"),
                         ("serviceAccountUID", ""), ("nodeName", "node"), ("nodeUID", "")):
         value = str(spec.get(field) or "")
@@ -86,11 +69,10 @@ def causes(obj: Obj) -> list[Cause]:
     seconds = spec.get("maxExpirationSeconds")
     if not isinstance(seconds, int):
         return [*found, required("spec.maxExpirationSeconds", "must be set")]
-    hostname = signer.split("/")[0]
-    most = _KUBERNETES_MAX_EXPIRATION if hostname == "kubernetes.io" or hostname.endswith(".kubernetes.io") \
-        else _MAX_EXPIRATION
-    if not _MIN_EXPIRATION <= seconds <= most:
-        found.append(invalid("spec.maxExpirationSeconds", seconds, f"must be in the range [{_MIN_EXPIRATION}, {most}]"))
+    most = signers.max_expiration(signer)
+    if not signers.MIN_EXPIRATION <= seconds <= most:
+        found.append(invalid("spec.maxExpirationSeconds", seconds,
+                             f"must be in the range [{signers.MIN_EXPIRATION}, {most}]"))
     stub = x509.field_bytes(spec.get("stubPKCS10Request"))
     if not stub:  # (v1 has no other way to give the key: the deprecated pkixPublicKey and proofOfPossession)
         return [*found, invalid_omitted("spec", "exactly one of (stubPKCS10Request) or (pkixPublicKey, "

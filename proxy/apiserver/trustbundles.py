@@ -6,30 +6,15 @@ each once. A replay that stored any string would let a publisher's bug through t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from ..wire import names
-from . import csr, x509
+from . import signers, x509
 from .fielderrors import Cause, invalid, too_long
 from .podvalidation import as_dict
 
 KIND = "ClusterTrustBundle"
 _MAX = 1 << 20  # MaxTrustBundleSize
 _OMITTED = "<value omitted>"
-
-
-def name_rule(signer: str) -> Callable[[str], list[str]]:
-    """ValidateClusterTrustBundleName: a signer's bundle is named `example.com:signer:` and a DNS subdomain."""
-    def rule(name: str) -> list[str]:
-        if not signer:
-            return ['ClusterTrustBundle without signer name must not have ":" in its name'] if ":" in name \
-                else names.subdomain(name)
-        prefix = signer.replace("/", ":") + ":"
-        if not name.startswith(prefix):
-            return [f"ClusterTrustBundle for signerName {signer} must be named with prefix {prefix}"]
-        return names.subdomain(name[len(prefix):])
-    return rule
 
 
 def signer_of(obj: dict[str, Any]) -> str:
@@ -71,10 +56,10 @@ def _bundle_causes(bundle: str) -> list[Cause]:
 
 
 def trust_bundle(obj: dict[str, Any]) -> list[Cause]:
-    """ValidateClusterTrustBundle past its metadata (its name: name_rule): the signer's name where there is
-    one, the bundle."""
+    """ValidateClusterTrustBundle past its metadata (its name: signers.bundle_name_rule): the signer's name where
+    there is one, the bundle."""
     signer = signer_of(obj)
-    return (csr.signer_causes(signer) if signer else []) + _bundle_causes(
+    return (signers.signer_name(signer, "spec.signerName") if signer else []) + _bundle_causes(
         str(as_dict(obj.get("spec")).get("trustBundle") or ""))
 
 

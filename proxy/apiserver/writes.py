@@ -53,6 +53,7 @@ from . import (
     podsubresources,
     rawjson,
     schema,
+    signers,
     specvalidation,
     trustbundles,
     typedpatch,
@@ -635,7 +636,7 @@ def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | N
     """The rule of a name that depends on the object: a signer's trust bundle's, an APIService's, a
     definition's."""
     if t.builtin and t.kind == trustbundles.KIND:
-        return trustbundles.name_rule(trustbundles.signer_of(obj))
+        return signers.bundle_name_rule(trustbundles.signer_of(obj))
     if t.builtin and t.kind == crdtypes.KIND:
         return crds.name_rule(obj)
     return apiservices.name_rule(obj) if t.builtin and t.kind == "APIService" else None
