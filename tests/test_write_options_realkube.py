@@ -630,3 +630,33 @@ def test_a_pod_and_its_templates_get_the_apiservers_warnings(
     # (a name that is no DNS label warns on create only; a label's change moves no generation: no warnings)
     assert [(code, len(warnings)) for code, warnings in real] == [(201, 18), (201, 17), (200, 0), (200, 16),
                                                                  (201, 15), (201, 2)]
+
+
+def test_a_pods_volumes_with_overlapping_files_get_the_apiservers_warnings(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """warningsForOverlappingVirtualPaths (podwarnings.py): files of a config map, secret, downward API or
+    projected volume at one path or one inside another, and an empty projection, each warned of in Go's order."""
+    projected = {"sources": [
+        {"serviceAccountToken": {"path": "token"}}, {"configMap": {"name": "cm", "items": [{"key": "k",
+                                                                                            "path": "token/x"}]}},
+        {"clusterTrustBundle": {"signerName": "example.com/s", "path": "ca"}},
+        {"podCertificate": {"signerName": "example.com/s", "keyType": "ED25519", "keyPath": "ca/key",
+                            "certificateChainPath": "chain"}}, {},
+        {"downwardAPI": {"items": [{"path": "chain/x", "fieldRef": {"fieldPath": "metadata.name"}}]}}]}
+    volumes = [
+        {"name": "a", "configMap": {"name": "cm", "items": [
+            {"key": "k1", "path": "p"}, {"key": "k2", "path": "p/q"}, {"key": "k3", "path": "p/"},
+            {"key": "k4", "path": "pq"}]}},
+        {"name": "b", "secret": {"secretName": "s", "items": [{"key": "k1", "path": "x"}, {"key": "k2", "path": "x"}]}},
+        {"name": "c", "downwardAPI": {"items": [{"path": "d", "fieldRef": {"fieldPath": "metadata.name"}},
+                                                {"path": "d/e", "fieldRef": {"fieldPath": "metadata.uid"}}]}},
+        {"name": "d", "projected": projected}]
+    pod = {"metadata": {"name": "files"}, "spec": {"serviceAccountName": "default", "volumes": volumes,
+                                                   "containers": [{"name": "c", "image": "i"}]}}
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, list[str]]]:
+        code, _, warnings = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/pods?dryRun=All",
+                                         json.dumps(pod).encode())
+        return [(code, warnings)]
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "pod-files", answers)
+    assert [(code, len(warnings)) for code, warnings in real] == [(201, 9)]

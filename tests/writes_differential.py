@@ -1187,6 +1187,19 @@ def _volume_sources(ns: str) -> tuple[Step, ...]:
                 "metadata": {"name": "x", "labels": {"Bad Key!": "v"}, "finalizers": ["a/b"], "uid": "u"},
                 "spec": {"accessModes": ["Sometimes"], "resources": {"requests": {"storage": "0"}}}}}}),
              query="dryRun=All", fields=INVALID),
+        Step("a pod's projected volumes", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
+            {"name": "a", "projected": {"sources": [
+                {"serviceAccountToken": {"path": "../t", "expirationSeconds": 60}},
+                {"secret": {"items": [{"key": "", "path": "/abs", "mode": 1000}]}},
+                {"configMap": {"name": "c", "items": [{"key": "k", "path": "x"}, {"key": "k2", "path": "x"}]}},
+                {"secret": {"name": "s"}, "configMap": {"name": "c"}},
+                {"downwardAPI": {"items": [{"path": "x", "resourceFieldRef": {"resource": "limits.cpu"}}]}},
+                {"clusterTrustBundle": {"name": "example.com:s:Bad_", "labelSelector": {}, "path": ""}},
+                {"clusterTrustBundle": {"signerName": "bad", "path": "b"}}, {"clusterTrustBundle": {"path": "c"}},
+                {"podCertificate": {"signerName": "kubernetes.io/x", "keyType": "DSA", "maxExpirationSeconds": 90000,
+                                    "userAnnotations": {"nodomain": "v"}}},
+                {"podCertificate": {"signerName": "example.com/x", "keyType": "RSA3072", "keyPath": "b"}}]}}),
+             query="dryRun=All", fields=INVALID),
         Step("an ephemeral volume's claim template, defaulted", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
             {"name": "a", "ephemeral": {"volumeClaimTemplate": {"spec": {
                 "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}}),

@@ -291,10 +291,18 @@ def pod_template(template: Any, path: str) -> list[Cause]:
 
 
 def pod(obj: Obj) -> list[Cause]:
-    """validatePodMetadataAndSpec past metadata: the spec, and a grace period that is not negative."""
+    """validatePodMetadataAndSpec past metadata: the spec; no projected service account token without an account
+    (ServiceAccount admission names `default` in most clusters, not in the reference); a grace period that is not
+    negative."""
     spec = as_dict(obj.get("spec"))
-    return pod_spec(spec, "spec") + nonnegative("spec.terminationGracePeriodSeconds",
-                                                 spec.get("terminationGracePeriodSeconds"))
+    causes = pod_spec(spec, "spec")
+    if not spec.get("serviceAccountName"):
+        causes += [forbidden(f"spec.volumes[{i}].projected.sources[{j}].serviceAccountToken",
+                             "must not be specified when serviceAccountName is not set")
+                   for i, volume in enumerate(dicts(spec.get("volumes")))
+                   for j, source in enumerate(as_dict(volume.get("projected")).get("sources") or [])
+                   if as_dict(source).get("serviceAccountToken") is not None]
+    return causes + nonnegative("spec.terminationGracePeriodSeconds", spec.get("terminationGracePeriodSeconds"))
 
 
 def pod_create(obj: Obj) -> list[Cause]:

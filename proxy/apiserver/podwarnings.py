@@ -1,12 +1,13 @@
 """The Warning headers a pod's or a pod template's write gets (pkg/api/pod/warnings.go, warningsForPodSpecAndMeta,
 and the workload strategies' WarningsOnCreate and WarningsOnUpdate): deprecated node labels, selectors that match
 no pod, deprecated annotations and volume plugins, duplicate host aliases and pull secrets, fractional bytes,
-environment variables hidden by a later definition, a negative grace period, IP addresses written oddly; and a
+environment variables hidden by a later definition, a negative grace period, IP addresses written oddly, files
+of a volume at overlapping paths; and a
 name that is not a DNS label where it becomes pods' names. A pod's update warns of nothing; a workload's only
 when its generation moved.
 
-Not modelled: overlapping volume paths, port definitions that overlap or share a name, a claim template's
-warnings, the AppArmor annotations' version skew."""
+Not modelled: port definitions that overlap or share a name, a claim template's warnings, the AppArmor
+annotations' version skew."""
 
 from __future__ import annotations
 
@@ -83,6 +84,7 @@ def template(template: Any, at: str) -> list[str]:
     for i, volume in enumerate(dicts(spec.get("volumes"))):
         warnings += [f"{prefix}spec.volumes[{i}].{named}: {why}" for key, named, why in _DEPRECATED_VOLUMES
                      if isinstance(volume.get(key), dict)]
+    warnings += _overlapping_paths(dicts(spec.get("volumes")))
     warnings += _duplicates([str(a.get("ip") or "") for a in dicts(spec.get("hostAliases"))],
                             f"{prefix}spec.hostAliases", "ip", "duplicate ip")
     secrets = [str(s.get("name") or "") for s in dicts(spec.get("imagePullSecrets"))]
@@ -117,6 +119,71 @@ def template(template: Any, at: str) -> list[str]:
     for i, alias in enumerate(dicts(spec.get("hostAliases"))):
         warnings += ip_warnings(f"{prefix}spec.hostAliases[{i}].ip", str(alias.get("ip") or ""))
     return warnings
+
+
+_PROJECTIONS = ("secret", "downwardAPI", "configMap", "serviceAccountToken", "clusterTrustBundle", "podCertificate")
+Sourced = tuple[str, str]  # a file's path in a volume, and what puts it there ("" unnamed)
+
+
+def _overlapping_paths(volumes: list[Obj]) -> list[str]:
+    """warningsForOverlappingVirtualPaths: two files of a config map, secret, downward API or projected volume at
+    one path, or one inside the other; a projection with no source."""
+    warnings: list[str] = []
+    for volume in volumes:
+        name = quote(str(volume.get("name") or ""))
+        for kind, named, shown in (("configMap", "name", "ConfigMap"), ("secret", "secretName", "Secret"),
+                                   ("downwardAPI", "", "DownwardAPI")):
+            source = as_dict(volume.get(kind))
+            if isinstance(source.get("items"), list):
+                what = f"{shown} {quote(str(source.get(named) or ''))}" if named else shown
+                warnings += [f"volume {name} ({what}): overlapping paths: {o}"
+                             for o in _overlaps([(str(i.get("path") or ""), "") for i in dicts(source["items"])])]
+        if not isinstance(projected := volume.get("projected"), dict):
+            continue
+        seen: list[Sourced] = []
+        for projection in (p if isinstance(p, dict) else {} for p in projected.get("sources") or []):
+            if all(projection.get(k) is None for k in _PROJECTIONS):
+                warnings.append(f"volume {name} (Projected) has no sources provided")
+                continue
+            warnings += [f"volume {name} (Projected): overlapping paths: {o}"
+                         for o in _overlaps(_projected_files(projection), seen)]
+    return warnings
+
+
+def _projected_files(projection: Obj) -> list[Sourced]:
+    """The files one projection writes (of its first source, as Go's switch takes it)."""
+    for kind, named, shown in (("configMap", "name", "ConfigMap"), ("secret", "name", "Secret"),
+                               ("downwardAPI", "", "DownwardAPI")):
+        if isinstance(source := projection.get(kind), dict) and isinstance(source.get("items"), list):
+            what = f"{shown} {quote(str(source.get(named) or ''))}" if named else shown
+            return [(str(i.get("path") or ""), what) for i in dicts(source["items"])]
+    if isinstance(token := projection.get("serviceAccountToken"), dict):
+        return [(str(token.get("path") or ""), "ServiceAccountToken")]
+    if isinstance(bundle := projection.get("clusterTrustBundle"), dict):
+        bundle_name = bundle.get("name") if bundle.get("name") is not None else bundle.get("signerName")
+        return [(str(bundle.get("path") or ""), f"ClusterTrustBundle {quote(str(bundle_name or ''))}")]
+    certificate = as_dict(projection.get("podCertificate"))
+    return [(str(certificate[f]), f"PodCertificate {what}") for f, what in (
+        ("certificateChainPath", "chain"), ("keyPath", "key"), ("credentialBundlePath", "credential bundle"))
+            if certificate.get(f)]
+
+
+def _overlaps(files: list[Sourced], seen: list[Sourced] | None = None) -> list[str]:
+    """checkVolumeMappingForOverlap: each file against those before it (trailing slashes trimmed), which `seen`
+    holds and is added to."""
+    found: list[str] = []
+    seen = [] if seen is None else seen
+    for path, source in files:
+        path = path.rstrip("/")
+        if path:
+            found += [f"{_shown(path, source)} with {_shown(p, s)}" for p, s in seen
+                      if p and (f"{p}/".startswith(f"{path}/") or f"{path}/".startswith(f"{p}/"))]
+        seen.append((path, source))
+    return found
+
+
+def _shown(path: str, source: str) -> str:
+    return f"{quote(path)} ({source})" if source else quote(path)
 
 
 def _node_term(term: Obj, check_values: bool, path: str) -> list[str]:

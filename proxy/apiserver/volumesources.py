@@ -1,10 +1,10 @@
 """A volume's source as pkg/apis/core/validation judges it (validateVolumeSource, and the per-source validators a
 persistent volume shares): one source, and each source's own fields — what it requires, a partition or LUN
 in range, an absolute NFS path, a host path without backsteps, file modes, a secret's or config map's items,
-a CSI driver's name, a Quobyte registry's host:port pairs, an ephemeral volume's claim template. A pod's
-volumes and a PersistentVolume's spec use the same checks.
+a CSI driver's name, a Quobyte registry's host:port pairs, an ephemeral volume's claim template, a projected
+volume's sources. A pod's volumes and a PersistentVolume's spec use the same checks.
 
-Not modelled: a projected volume's sources, a flex volume's reserved options, file owners."""
+Not modelled: a flex volume's reserved options, file owners."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import claimspec, fieldselectors, quantity
+from . import claimspec, fieldselectors, quantity, signers, validation
 from .fielderrors import Cause, forbidden, invalid, invalid_each, not_supported, required, too_long
-from .objects import dicts
+from .internal import as_internal
+from .objects import as_dict, dicts
 
 Obj = dict[str, Any]
 
@@ -123,12 +124,17 @@ def _items(source: Obj, path: str) -> list[Cause]:
     if isinstance(mode := source.get("defaultMode"), int) and not 0 <= mode <= 0o777:
         causes.append(invalid(f"{path}.defaultMode", mode, _FILE_MODE))
     for i, item in enumerate(dicts(source.get("items"))):
-        at = f"{path}.items[{i}]"
-        target = str(item.get("path") or "")
-        causes += [required(f"{at}.{f}") for f in ("key", "path") if not item.get(f)]
-        causes += non_reserved(target, f"{at}.path")
-        if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
-            causes.append(invalid(f"{at}.mode", mode, _FILE_MODE))
+        causes += _key_to_path(item, f"{path}.items[{i}]")
+    return causes
+
+
+def _key_to_path(item: Obj, path: str) -> list[Cause]:
+    """validateKeyToPath: a key, a path that stays inside, a mode."""
+    target = str(item.get("path") or "")
+    causes = [required(f"{path}.{f}") for f in ("key", "path") if not item.get(f)]
+    causes += non_reserved(target, f"{path}.path")
+    if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
+        causes.append(invalid(f"{path}.mode", mode, _FILE_MODE))
     return causes
 
 
@@ -232,26 +238,141 @@ def _mode(source: Obj, path: str) -> list[Cause]:
 
 
 def _downward_api(source: Obj, path: str) -> list[Cause]:
-    """validateDownwardAPIVolumeSource: a mode; each item's path, one reference (named without the item's index,
-    as Go writes them), a mode."""
+    """validateDownwardAPIVolumeSource: a mode; each item (named without its index, as Go names them)."""
     causes = _mode(source, path)
     for item in dicts(source.get("items")):
-        target = str(item.get("path") or "")
-        causes += [] if target else [required(f"{path}.path")]
-        causes += non_reserved(target, f"{path}.path")
-        field, resource = (item.get(f) for f in ("fieldRef", "resourceFieldRef"))
-        if isinstance(field, dict):
-            causes += fieldselectors.object_field(field, fieldselectors.VOLUME_FIELDS, f"{path}.fieldRef")
-            if isinstance(resource, dict):
-                causes.append(invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified "
-                                                        "simultaneously"))
-        elif isinstance(resource, dict):
-            causes += fieldselectors.resource_field(resource, True, f"{path}.resourceFieldRef")
-        else:
-            causes.append(required(path, "one of fieldRef and resourceFieldRef is required"))
-        if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
-            causes.append(invalid(f"{path}.mode", mode, _FILE_MODE))
+        causes += _downward_item(item, path)
     return causes
+
+
+def _downward_item(item: Obj, path: str) -> list[Cause]:
+    """validateDownwardAPIVolumeFile: a path that stays inside, one reference, a mode."""
+    target = str(item.get("path") or "")
+    causes = [] if target else [required(f"{path}.path")]
+    causes += non_reserved(target, f"{path}.path")
+    field, resource = (item.get(f) for f in ("fieldRef", "resourceFieldRef"))
+    if isinstance(field, dict):
+        causes += fieldselectors.object_field(field, fieldselectors.VOLUME_FIELDS, f"{path}.fieldRef")
+        if isinstance(resource, dict):
+            causes.append(invalid(path, "resource", "fieldRef and resourceFieldRef can not be specified "
+                                                    "simultaneously"))
+    elif isinstance(resource, dict):
+        causes += fieldselectors.resource_field(resource, True, f"{path}.resourceFieldRef")
+    else:
+        causes.append(required(path, "one of fieldRef and resourceFieldRef is required"))
+    if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
+        causes.append(invalid(f"{path}.mode", mode, _FILE_MODE))
+    return causes
+
+
+def _projected(source: Obj, path: str) -> list[Cause]:
+    """validateProjectedVolumeSource: a mode; each source one kind, checked; no file path twice among them (a
+    service account token's path is not counted)."""
+    causes = _mode(source, path)
+    paths: set[str] = set()
+
+    def once(target: str, shown: Any) -> list[Cause]:
+        if target in paths:
+            return [invalid(path, shown, "conflicting duplicate paths")]
+        paths.add(target)
+        return []
+    for i, projection in enumerate(source.get("sources") or []):
+        at = f"{path}.sources[{i}]"
+        given = [k for k in _PROJECTIONS if isinstance(as_dict(projection).get(k), dict)]
+        for kind in given:
+            one, here = projection[kind], f"{at}.{kind}"
+            if kind in ("secret", "configMap"):
+                causes += [] if one.get("name") else [required(f"{here}.name")]
+                for j, item in enumerate(dicts(one.get("items"))):
+                    causes += _key_to_path(item, f"{here}.items[{j}]")
+                    target = str(item.get("path") or "")
+                    causes += once(target, str(one.get("name") or "")) if target else []
+            elif kind == "downwardAPI":
+                for item in dicts(one.get("items")):
+                    causes += _downward_item(item, here)
+                    target = str(item.get("path") or "")
+                    causes += once(target, target) if target else []
+            elif kind == "serviceAccountToken":
+                causes += _token(one, here, path)
+            elif kind == "clusterTrustBundle":
+                causes += _trust_bundle(one, here)
+                target = str(one.get("path") or "")
+                causes += once(target, target)
+            else:
+                causes += _pod_certificate(one, here, once)
+        if len(given) > 1:
+            causes.append(forbidden(at, "may not specify more than 1 volume type per source"))
+    return causes
+
+
+_PROJECTIONS = ("secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle", "podCertificate")
+_KEY_TYPES = ("RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", "ED25519")
+
+
+def _token(token: Obj, path: str, volume: str) -> list[Cause]:
+    """A token's lifetime (10 minutes to 2^32 seconds) and its path (named at the volume, as Go names it)."""
+    causes: list[Cause] = []
+    if (seconds := token.get("expirationSeconds")) is None:
+        causes.append(required(f"{path}.expirationSeconds"))
+    elif isinstance(seconds, int):
+        if seconds < 600:
+            causes.append(invalid(f"{path}.expirationSeconds", seconds, "may not specify a duration less than 10 "
+                                                                        "minutes"))
+        if seconds > 1 << 32:
+            causes.append(invalid(f"{path}.expirationSeconds", seconds, "may not specify a duration larger than "
+                                                                        "2^32 seconds"))
+    target = str(token.get("path") or "")
+    return causes + (non_reserved(target, f"{volume}.path") if target else [required(f"{volume}.path")])
+
+
+def _trust_bundle(bundle: Obj, path: str) -> list[Cause]:
+    """A bundle named, or a signer's bundles selected, not both; a path."""
+    name, signer = bundle.get("name"), bundle.get("signerName")
+    causes: list[Cause] = []
+    if name is not None and signer is not None:
+        causes.append(invalid(path, as_internal("ClusterTrustBundleProjection", bundle),
+                              "only one of name and signerName may be used"))
+    elif name is not None:
+        causes += [] if name else [required(f"{path}.name", "must be a valid object name")]
+        signer_part, colon, _ = str(name).rpartition(":")
+        rule = signers.bundle_name_rule(signer_part.replace(":", "/") if colon else "")
+        causes += [invalid(f"{path}.name", name, f"not a valid clustertrustbundlename: {e}") for e in rule(str(name))]
+        if bundle.get("labelSelector") is not None:
+            causes.append(invalid(f"{path}.labelSelector", bundle["labelSelector"],
+                                  "labelSelector must be unset if name is specified"))
+    elif signer is not None:
+        causes += [] if signer else [required(f"{path}.signerName", "must be a valid signer name")]
+        causes += signers.signer_name(str(signer), f"{path}.signerName")
+        if isinstance(bundle.get("labelSelector"), dict):
+            causes += validation.label_selector(bundle["labelSelector"], f"{path}.labelSelector")
+    else:
+        causes.append(required(path, "either name or signerName must be specified"))
+    target = str(bundle.get("path") or "")
+    return causes + ([] if target else [required(f"{path}.path")]) + non_reserved(target, f"{path}.path")
+
+
+def _pod_certificate(certificate: Obj, path: str, once: Callable[[str, Any], list[Cause]]) -> list[Cause]:
+    """A signer, user annotations, a key type, a lifetime within the signer's, at least one of its paths."""
+    signer = str(certificate.get("signerName") or "")
+    causes = signers.signer_name(signer, f"{path}.signerName")
+    if certificate.get("userAnnotations") is not None:
+        causes += signers.user_annotations(certificate["userAnnotations"], f"{path}.userAnnotations")
+    if (kind := certificate.get("keyType") or "") not in _KEY_TYPES:
+        causes.append(not_supported(f"{path}.keyType", kind, _KEY_TYPES))
+    if isinstance(seconds := certificate.get("maxExpirationSeconds"), int):
+        if seconds < signers.MIN_EXPIRATION:
+            causes.append(invalid(f"{path}.maxExpirationSeconds", seconds,
+                                  f"if provided, maxExpirationSeconds must be >= {signers.MIN_EXPIRATION}"))
+        if seconds > (most := signers.max_expiration(signer)):
+            causes.append(invalid(f"{path}.maxExpirationSeconds", seconds,
+                                  f"if provided, maxExpirationSeconds must be <= {most}"))
+    given = 0
+    for field in ("credentialBundlePath", "keyPath", "certificateChainPath"):
+        if target := str(certificate.get(field) or ""):
+            given += 1
+            causes += non_reserved(target, f"{path}.{field}") + once(target, target)
+    return causes + ([] if given else [
+        required(path, "specify at least one of credentialBundlePath, keyPath, and certificateChainPath")])
 
 
 _ISCSI_NAMES = {"iqn": re.compile(r"iqn\.\d{4}-\d{2}\.([A-Za-z0-9\-.]+)(:[^,;*&$|\s]+)$"),
@@ -293,7 +414,7 @@ def _ephemeral(source: Obj, path: str) -> list[Cause]:
 
 _OWN: dict[str, Callable[[Obj, str], list[Cause]]] = {
     "ephemeral": _ephemeral,
-    "azureDisk": _azure_disk, "downwardAPI": _downward_api, "projected": _mode, "iscsi": _iscsi, "image": _image,
+    "azureDisk": _azure_disk, "downwardAPI": _downward_api, "projected": _projected, "iscsi": _iscsi, "image": _image,
     "emptyDir": _empty_dir, "hostPath": _host_path, "gcePersistentDisk": _partition,
     "awsElasticBlockStore": _partition, "secret": _items, "configMap": _items, "nfs": _nfs, "flocker": _flocker,
     "fc": _fc, "cinder": _secret_ref, "storageos": _storageos, "csi": _csi, "quobyte": _quobyte,
