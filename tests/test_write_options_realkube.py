@@ -632,10 +632,12 @@ def test_a_pod_and_its_templates_get_the_apiservers_warnings(
                                                                  (201, 15), (201, 2)]
 
 
-def test_a_pods_volumes_with_overlapping_files_get_the_apiservers_warnings(
+def test_a_pods_overlapping_files_and_ports_get_the_apiservers_warnings(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
-    """warningsForOverlappingVirtualPaths (podwarnings.py): files of a config map, secret, downward API or
-    projected volume at one path or one inside another, and an empty projection, each warned of in Go's order."""
+    """warningsForOverlappingVirtualPaths and the port checks of warningsForPodSpecAndMeta (podwarnings.py):
+    files of a config map, secret, downward API or projected volume at one path or one inside another, an empty
+    projection; ports defined twice, overlapping or ambiguous, a host IP without a host port, a name used twice
+    (a sidecar's too), each warned of in Go's order."""
     projected = {"sources": [
         {"serviceAccountToken": {"path": "token"}}, {"configMap": {"name": "cm", "items": [{"key": "k",
                                                                                             "path": "token/x"}]}},
@@ -654,9 +656,21 @@ def test_a_pods_volumes_with_overlapping_files_get_the_apiservers_warnings(
     pod = {"metadata": {"name": "files"}, "spec": {"serviceAccountName": "default", "volumes": volumes,
                                                    "containers": [{"name": "c", "image": "i"}]}}
 
+    def ctr(name: str, *ports: dict[str, Any], **fields: Any) -> dict[str, Any]:
+        return {"name": name, "image": "i", "ports": list(ports), **fields}
+    ported = {"metadata": {"name": "ports"}, "spec": {
+        "containers": [ctr("a", {"containerPort": 80, "hostIP": "1.2.3.4", "name": "web"}, {"containerPort": 80}),
+                       ctr("b", {"containerPort": 80, "name": "web"}, {"containerPort": 80, "protocol": "UDP"},
+                           {"containerPort": 90, "hostPort": 9090}, {"containerPort": 81, "name": "http"}),
+                       ctr("d", {"containerPort": 90, "hostPort": 9090, "hostIP": "1.2.3.4"})],
+        "initContainers": [ctr("s", {"containerPort": 82, "name": "http"}, restartPolicy="Always")]}}
+
     def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, list[str]]]:
-        code, _, warnings = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/pods?dryRun=All",
-                                         json.dumps(pod).encode())
-        return [(code, warnings)]
+        out = []
+        for body in (pod, ported):
+            code, _, warnings = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/pods?dryRun=All",
+                                             json.dumps(body).encode())
+            out.append((code, warnings))
+        return out
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "pod-files", answers)
-    assert [(code, len(warnings)) for code, warnings in real] == [(201, 9)]
+    assert [(code, len(warnings)) for code, warnings in real] == [(201, 9), (201, 7)]

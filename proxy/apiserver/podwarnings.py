@@ -2,12 +2,10 @@
 and the workload strategies' WarningsOnCreate and WarningsOnUpdate): deprecated node labels, selectors that match
 no pod, deprecated annotations and volume plugins, duplicate host aliases and pull secrets, fractional bytes,
 environment variables hidden by a later definition, a negative grace period, IP addresses written oddly, files
-of a volume at overlapping paths; and a
-name that is not a DNS label where it becomes pods' names. A pod's update warns of nothing; a workload's only
-when its generation moved.
+of a volume at overlapping paths, ports defined twice or named alike; and a name that is not a DNS label where
+it becomes pods' names. A pod's update warns of nothing; a workload's only when its generation moved.
 
-Not modelled: port definitions that overlap or share a name, a claim template's warnings, the AppArmor
-annotations' version skew."""
+Not modelled: a claim template's warnings, the AppArmor annotations' version skew."""
 
 from __future__ import annotations
 
@@ -100,6 +98,7 @@ def template(template: Any, at: str) -> list[str]:
     for field in ("initContainers", "containers", "ephemeralContainers"):
         for i, ctr in enumerate(dicts(spec.get(field))):
             warnings += _container(ctr, annotations, f"{prefix}spec.{field}[{i}]", prefix)
+    warnings += _ports(spec, prefix)
     if isinstance(grace := spec.get("terminationGracePeriodSeconds"), int) and grace < 0:
         warnings.append(f"{prefix}spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and "
                         "will be treated as 1")
@@ -118,6 +117,42 @@ def template(template: Any, at: str) -> list[str]:
         warnings += ip_warnings(f"{prefix}spec.dnsConfig.nameservers[{i}]", str(server))
     for i, alias in enumerate(dicts(spec.get("hostAliases"))):
         warnings += ip_warnings(f"{prefix}spec.hostAliases[{i}].ip", str(alias.get("ip") or ""))
+    return warnings
+
+
+def _ports(spec: Obj, prefix: str) -> list[str]:
+    """The ports of all containers: a host IP without a host port, one port and protocol defined twice (the same,
+    overlapping or ambiguous host side), one name twice."""
+    warnings: list[str] = []
+    defined: dict[tuple[Any, Any], list[tuple[str, Obj]]] = {}
+    named: dict[str, str] = {}
+    ports = [(f"{prefix}spec.{field}[{i}].ports[{j}]", port)
+             for field in ("initContainers", "containers", "ephemeralContainers")
+             for i, ctr in enumerate(dicts(spec.get(field))) for j, port in enumerate(dicts(ctr.get("ports")))]
+    for at, port in ports:
+        host_ip, host_port = str(port.get("hostIP") or ""), port.get("hostPort") or 0
+        if host_ip and not host_port:
+            shown = " ".join(f"{k}:{v}" for k, v in (
+                ("Name", port.get("name") or ""), ("HostPort", 0), ("ContainerPort", port.get("containerPort") or 0),
+                ("Protocol", port.get("protocol") or ""), ("HostIP", host_ip)))
+            warnings.append(f"{at}: hostIP set without hostPort: {{{shown}}}")
+        others = defined.setdefault((port.get("containerPort") or 0, port.get("protocol") or ""), [])
+        for other_at, other in others:
+            other_ip, other_port = str(other.get("hostIP") or ""), other.get("hostPort") or 0
+            if host_ip == other_ip and host_port == other_port:
+                warnings.append(f"{at}: duplicate port definition with {other_at}")
+            elif not host_port or not other_port:
+                warnings.append(f"{at}: overlapping port definition with {other_at}")
+            elif host_port == other_port and bool(host_ip) != bool(other_ip):
+                warnings.append(f"{at}: dangerously ambiguous port definition with {other_at}")
+        others.append((at, port))
+    for at, port in ports:
+        if name := str(port.get("name") or ""):
+            if name in named:
+                warnings.append(f"{at}: duplicate port name {quote(name)} with {named[name]}, services and probes "
+                                f"that select ports by name will use {named[name]}")
+            else:
+                named[name] = at
     return warnings
 
 
