@@ -674,3 +674,39 @@ def test_a_pods_overlapping_files_and_ports_get_the_apiservers_warnings(
         return out
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "pod-files", answers)
     assert [(code, len(warnings)) for code, warnings in real] == [(201, 9), (201, 7)]
+
+
+def test_claims_and_claim_templates_get_the_apiservers_warnings(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """GetWarningsForPersistentVolumeClaim and ...ClaimSpec (claimspec.py): storage in fractions of a byte and
+    the beta class annotation on every write of a claim (not its status), and in a pod's ephemeral volume and a
+    StatefulSet's claim templates, which warn on every write (named `.Spec` on an update, as Go names them)."""
+    spec = {"accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": "1.5"}, "limits": {"storage": "2.5"}}}
+    sts = {"metadata": {"name": "s"}, "spec": {
+        "revisionHistoryLimit": -1, "selector": {"matchLabels": {"a": "b"}}, "volumeClaimTemplates": [
+            {"metadata": {"name": "d"}, "spec": spec}],
+        "template": {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}}}
+    claim = {"metadata": {"name": "c", "annotations": {"volume.beta.kubernetes.io/storage-class": "x"}},
+             "spec": spec}
+    pod = {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}], "volumes": [
+        {"name": "v", "ephemeral": {"volumeClaimTemplate": {"spec": spec}}}]}}
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, list[str]]]:
+        sets, claims = f"/apis/apps/v1/namespaces/{ns}/statefulsets", f"/api/v1/namespaces/{ns}/persistentvolumeclaims"
+        labelled = json.dumps({"metadata": {"labels": {"x": "y"}}}).encode()
+        steps = [("POST", sets, json.dumps(sts).encode(), "application/json"),
+                 ("PATCH", f"{sets}/s", labelled, random_writes.MERGE),
+                 ("POST", claims, json.dumps(claim).encode(), "application/json"),
+                 ("PATCH", f"{claims}/c", labelled, random_writes.MERGE),
+                 ("PATCH", f"{claims}/c/status", json.dumps({"status": {"phase": "Bound"}}).encode(),
+                  random_writes.MERGE),
+                 ("POST", f"/api/v1/namespaces/{ns}/pods?dryRun=All", json.dumps(pod).encode(), "application/json")]
+        out = []
+        for method, path, body, content_type in steps:
+            code, _, warnings = rawhttp.call(*server, method, path, body, content_type)
+            out.append((code, warnings))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "claim-warnings", answers)
+    assert [(code, len(warnings)) for code, warnings in real] == [(201, 3), (200, 3), (201, 3), (200, 3), (200, 0),
+                                                                 (201, 2)]

@@ -14,10 +14,11 @@ from typing import Any
 
 from ..wire.gostrings import quote
 from . import x509
+from .claimspec import BETA_STORAGE_CLASS
 from .fielderrors import forbidden
 from .podvalidation import as_dict
 from .rbac import only_gc_fields
-from .specvalidation import BETA_STORAGE_CLASS, storage_at
+from .specvalidation import storage_at
 from .writes import Outcome, Target, fail, invalid_object
 
 Obj = dict[str, Any]

@@ -9,9 +9,11 @@ from . import quantity, validation
 from .fielderrors import Cause, forbidden, invalid, invalid_each, key, not_supported, required
 from .objects import as_dict
 from .quantity import QuantityError
-from .resourcelists import amount_causes
+from .resourcelists import amount_causes, fractional_bytes
 
 Obj = dict[str, Any]
+BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"  # read before a claim's spec.storageClassName
+BETA_CLASS_DEPRECATED = 'deprecated since v1.8; use "storageClassName" attribute instead'
 
 ACCESS_MODES = ("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")
 
@@ -90,3 +92,18 @@ def claim_template(template: Obj, path: str) -> list[Cause]:
     causes += [forbidden(f"{path}.metadata.{shown}", "cannot be set") for field, shown in _NOT_IN_TEMPLATES
                if meta.get(field) not in (None, "", 0)]
     return causes + pvc_spec(as_dict(template.get("spec")), f"{path}.spec")
+
+
+def spec_warnings(spec: Obj, path: str) -> list[str]:
+    """GetWarningsForPersistentVolumeClaimSpec: storage asked for or limited in fractions of a byte."""
+    resources = as_dict(spec.get("resources"))
+    return [w for which in ("requests", "limits")
+            for w in fractional_bytes(as_dict(resources.get(which)), "storage", f"{path}.resources.{which}")]
+
+
+def claim_warnings(obj: Obj, _old: Obj | None = None) -> list[str]:
+    """GetWarningsForPersistentVolumeClaim, on every create and update: the beta class annotation, the spec's."""
+    annotations = as_dict(as_dict(obj.get("metadata")).get("annotations"))
+    out = [f"metadata.annotations[{BETA_STORAGE_CLASS}]: {BETA_CLASS_DEPRECATED}"] \
+        if BETA_STORAGE_CLASS in annotations else []
+    return out + spec_warnings(as_dict(obj.get("spec")), "spec")

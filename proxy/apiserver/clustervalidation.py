@@ -28,6 +28,7 @@ from ..wire import names
 from . import (
     apfvalidation,
     apiservices,
+    claimspec,
     crds,
     csr,
     dravalidation,
@@ -773,6 +774,7 @@ WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_warnings,
     ("v1", "Endpoints"): endpointvalidation.endpoints_warnings,
     ("v1", "PersistentVolume"): volumevalidation.pv_warnings,
+    ("v1", "PersistentVolumeClaim"): claimspec.claim_warnings,
     ("v1", "Service"): serviceips.service_warnings,
     ("storage.k8s.io/v1", "CSIDriver"): csi_driver_warnings,
     **podwarnings.WARNINGS,

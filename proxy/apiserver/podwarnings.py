@@ -2,22 +2,23 @@
 and the workload strategies' WarningsOnCreate and WarningsOnUpdate): deprecated node labels, selectors that match
 no pod, deprecated annotations and volume plugins, duplicate host aliases and pull secrets, fractional bytes,
 environment variables hidden by a later definition, a negative grace period, IP addresses written oddly, files
-of a volume at overlapping paths, ports defined twice or named alike; and a name that is not a DNS label where
-it becomes pods' names. A pod's update warns of nothing; a workload's only when its generation moved.
+of a volume at overlapping paths, ports defined twice or named alike, claim templates' fractional storage; and a
+name that is not a DNS label where it becomes pods' names. A pod's update warns of nothing; a workload's only
+when its generation moved (a StatefulSet's claim templates and history limit on every write).
 
-Not modelled: a claim template's warnings, the AppArmor annotations' version skew."""
+Not modelled: the AppArmor annotations' version skew."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
 from ..wire.gostrings import quote
-from . import quantity
+from . import claimspec
 from .ipvalidation import ip_warnings
 from .objects import as_dict, dicts
+from .resourcelists import fractional_bytes
 
 Obj = dict[str, Any]
 
@@ -82,6 +83,9 @@ def template(template: Any, at: str) -> list[str]:
     for i, volume in enumerate(dicts(spec.get("volumes"))):
         warnings += [f"{prefix}spec.volumes[{i}].{named}: {why}" for key, named, why in _DEPRECATED_VOLUMES
                      if isinstance(volume.get(key), dict)]
+        if isinstance(claim := as_dict(volume.get("ephemeral")).get("volumeClaimTemplate"), dict):
+            warnings += claimspec.spec_warnings(as_dict(claim.get("spec")),
+                                                f"{prefix}spec.volumes[{i}].ephemeral.volumeClaimTemplate.spec")
     warnings += _overlapping_paths(dicts(spec.get("volumes")))
     warnings += _duplicates([str(a.get("ip") or "") for a in dicts(spec.get("hostAliases"))],
                             f"{prefix}spec.hostAliases", "ip", "duplicate ip")
@@ -90,7 +94,8 @@ def template(template: Any, at: str) -> list[str]:
     warnings += [f'{prefix}spec.imagePullSecrets[{i}].name: invalid empty name ""' for i, name in enumerate(secrets)
                  if not name]
     overhead = as_dict(spec.get("overhead"))
-    warnings += [w for r in ("memory", "ephemeral-storage") for w in _fractional(overhead, r, f"{prefix}spec.overhead")]
+    warnings += [w for r in ("memory", "ephemeral-storage")
+                 for w in fractional_bytes(overhead, r, f"{prefix}spec.overhead")]
     security = as_dict(spec.get("securityContext"))
     if security.get("seccompProfile") is None and _SECCOMP_POD in annotations:
         warnings.append(f'{prefix}metadata.annotations[{_SECCOMP_POD}]: non-functional in v1.27+; use the '
@@ -244,16 +249,6 @@ def _duplicates(values: list[str], path: str, field: str, what: str) -> list[str
     return warnings
 
 
-def _fractional(amounts: Obj, resource: str, path: str) -> list[str]:
-    """A memory or ephemeral storage amount of a fraction of a byte (MilliValue not a multiple of 1000)."""
-    if (text := amounts.get(resource)) is None or (amount := quantity.parsed(str(text))) is None:
-        return []
-    if math.ceil(amount * 1000) % 1000 == 0:
-        return []
-    return [f'{path}[{resource}]: fractional byte value "{quantity.canonical(str(text))}" is invalid, must be an '
-            "integer"]
-
-
 def _container(ctr: Obj, annotations: Obj, path: str, prefix: str) -> list[str]:
     name = str(ctr.get("name") or "")
     key = _SECCOMP_CONTAINER + name
@@ -263,7 +258,7 @@ def _container(ctr: Obj, annotations: Obj, path: str, prefix: str) -> list[str]:
     resources = as_dict(ctr.get("resources"))
     for resource in ("memory", "ephemeral-storage"):
         for part in ("limits", "requests"):
-            warnings += _fractional(as_dict(resources.get(part)), resource, f"{path}.resources.{part}")
+            warnings += fractional_bytes(as_dict(resources.get(part)), resource, f"{path}.resources.{part}")
     seen: set[str] = set()
     for i, var in enumerate(dicts(ctr.get("env"))):
         var_name, value = str(var.get("name") or ""), str(var.get("value") or "")
@@ -308,9 +303,15 @@ def _workload(path: tuple[str, ...], named: bool, of_old: bool = False) -> Calla
 
 
 def _stateful_set(obj: Obj, old: Obj | None) -> list[str]:
+    """Its template's, then on every write its claim templates' (named `Spec` on an update, as Go names them) and a
+    negative history limit."""
     out = _workload(("spec", "template"), False)(obj, old)
-    limit = as_dict(obj.get("spec")).get("revisionHistoryLimit")
-    if old is None and isinstance(limit, int) and limit < 0:
+    spec = as_dict(obj.get("spec"))
+    for i, claim in enumerate(dicts(spec.get("volumeClaimTemplates"))):
+        out += claimspec.spec_warnings(as_dict(claim.get("spec")),
+                                       f"spec.volumeClaimTemplates[{i}]" + (".Spec" if old is not None else ""))
+    limit = spec.get("revisionHistoryLimit")
+    if isinstance(limit, int) and limit < 0:
         out.append("spec.revisionHistoryLimit: a negative value retains all historical revisions; a value >= 0 is "
                    "recommended")
     return out

@@ -167,3 +167,13 @@ def _claims(claims: list[Obj], path: str, claim_names: set[str]) -> list[Cause]:
             causes.append(not_found(at, name, "must be one of the names in pod.spec.resourceClaims"
                                               f"{': ' + listed if listed else ' which is empty'}"))
     return causes
+
+
+def fractional_bytes(amounts: Obj, resource: str, path: str) -> list[str]:
+    """The warning of a memory or storage amount of a fraction of a byte (MilliValue not a multiple of 1000)."""
+    if (text := amounts.get(resource)) is None or (amount := quantity.parsed(str(text))) is None:
+        return []
+    if math.ceil(amount * 1000) % 1000 == 0:
+        return []
+    return [f'{path}[{resource}]: fractional byte value "{quantity.canonical(str(text))}" is invalid, must be an '
+            "integer"]

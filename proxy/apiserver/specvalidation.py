@@ -48,6 +48,7 @@ from . import (
     serviceips,
     validation,
 )
+from .claimspec import BETA_STORAGE_CLASS
 from .fielderrors import (
     Cause,
     duplicate,
@@ -1166,7 +1167,6 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
     return []
 
 
-BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"  # read before a claim's spec.storageClassName
 
 
 def storage_at(obj: Obj, json_path: str) -> Fraction:

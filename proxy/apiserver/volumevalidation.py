@@ -13,7 +13,7 @@ from typing import Any
 
 from ..wire import names
 from . import quantity, volumesources
-from .claimspec import ACCESS_MODES
+from .claimspec import ACCESS_MODES, BETA_CLASS_DEPRECATED, BETA_STORAGE_CLASS
 from .fielderrors import (
     Cause,
     duplicate,
@@ -201,7 +201,7 @@ def persistent_volume_update(new: Obj, old: Obj) -> list[Cause]:
 
 
 _DEPRECATED_PV_ANNOTATIONS = (
-    ("volume.beta.kubernetes.io/storage-class", 'deprecated since v1.8; use "storageClassName" attribute instead'),
+    (BETA_STORAGE_CLASS, BETA_CLASS_DEPRECATED),
     (_MOUNT_OPTIONS, 'deprecated since v1.31; use "mountOptions" attribute instead'))
 _DEPRECATED_PV_SOURCES = (("cephfs", "cephfs", "v1.28", "v1.31"), ("photonPersistentDisk", "photonPersistentDisk",
                                                                    "v1.11", "v1.16"),
