@@ -1043,6 +1043,13 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
                     "labelSelector": {"matchLabels": {"app": "x"}}, "matchLabelKeys": ["tier"]}]),
             "metadata": {"name": "fields", "labels": {"app": "x", "tier": "y"}}},
              query="dryRun=All", fields=("code", "spec.affinity", "spec.topologySpreadConstraints")),
+        Step("a match label key its selector names too, after the pod's label is merged in", "POST", pods, {
+            **pod(affinity={"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
+                "labelSelector": {"matchLabels": {"app": "x"}}, "topologyKey": "zone",
+                "matchLabelKeys": ["tier", "app"]}]}}, topologySpreadConstraints=[{
+                    "maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule",
+                    "labelSelector": {"matchLabels": {"app": "x"}}, "matchLabelKeys": ["app"]}]),
+            "metadata": {"name": "fields", "labels": {"app": "x"}}}, query="dryRun=All", fields=INVALID),
         Step("a pod's affinity", "POST", pods, pod(affinity={
             "nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{
                 "matchExpressions": [{"key": "Bad Key!", "operator": "Gt", "values": ["1", "2"]},

@@ -4,8 +4,8 @@ configuration, gates, topology spread constraints, HostProcess containers and ho
 the node selector), and its tolerations (RuntimeClasses' too), host aliases, priority and runtime class names,
 preemption policy, overhead and OS (`tail`, after the names it holds).
 
-Not modelled: a label key that is also in a pod affinity term's or a spread constraint's selector, a sysctl's
-namespace against host networking or IPC, host users, pod-level resources."""
+Not modelled: a sysctl's namespace against host networking or IPC, host users (podresources.py holds the
+pod-level resources)."""
 
 from __future__ import annotations
 
@@ -171,12 +171,30 @@ def _pod_affinity_term(term: Obj, path: str) -> list[Cause]:
                 if not isinstance(selector, dict) else [c for i, k in enumerate(keys)
                                                         for c in invalid_each(f"{path}.{field}[{i}]", k,
                                                                               names.qualified_name(k))]
+    causes += _selected_twice([str(k) for k in term.get("matchLabelKeys") or []], selector, path)
     mismatched = {str(k) for k in term.get("mismatchLabelKeys") or []}
     causes += [invalid(f"{path}.matchLabelKeys[{i}]", k, "exists in both matchLabelKeys and mismatchLabelKeys")
                for i, k in enumerate(str(k) for k in term.get("matchLabelKeys") or []) if k in mismatched]
     key = str(term.get("topologyKey") or "")
     causes += [] if key else [required(f"{path}.topologyKey", "can not be empty")]
     return causes + invalid_each(f"{path}.topologyKey", key, names.qualified_name(key))
+
+
+def _selected_twice(keys: list[str], selector: Any, path: str) -> list[Cause]:
+    """ValidateMatchLabelKeysAndMismatchLabelKeys' second rule: a match label key the selector names twice (in
+    its labels and an expression, or in two expressions: on a pod, the expression merged from the pod's own label
+    beside the client's), named at the term's index, as Go names it."""
+    if not isinstance(selector, dict):
+        return []
+    index = {key: i for i, key in enumerate(keys)}
+    seen = set(as_dict(selector.get("matchLabels")))
+    causes: list[Cause] = []
+    for expression in dicts(selector.get("matchExpressions")):
+        key = str(expression.get("key") or "")
+        if key in index and key in seen:
+            causes.append(invalid(f"{path}[{index[key]}]", key, "exists in both matchLabelKeys and labelSelector"))
+        seen.add(key)
+    return causes
 
 
 def tail(spec: Obj, path: str, overhead: list[Cause]) -> list[Cause]:
@@ -369,6 +387,7 @@ def _topology_spread(constraints: list[Obj], path: str) -> list[Cause]:
             causes += [forbidden(f"{at}.matchLabelKeys", "must not be specified when labelSelector is not set")] \
                 if not isinstance(selector, dict) else [c for i, k in enumerate(keys) for c in invalid_each(
                     f"{at}.matchLabelKeys[{i}]", k, names.qualified_name(k))]
+            causes += _selected_twice(keys, selector, at)
         if isinstance(selector, dict):
             causes += validation.label_selector(selector, f"{at}.labelSelector")
     return causes
