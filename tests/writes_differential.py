@@ -1012,6 +1012,10 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
             "fsGroupChangePolicy": "", "seccompProfile": {"type": "Localhost", "localhostProfile": "/abs/../x"},
             "appArmorProfile": {"type": "RuntimeDefault", "localhostProfile": "p"}, "supplementalGroupsPolicy": "Loose",
             "seLinuxChangePolicy": "Sometimes"}), query="dryRun=All", fields=INVALID),
+        Step("namespaced sysctls of a pod sharing the host's network and IPC", "POST", pods, pod(
+            hostNetwork=True, hostIPC=True, securityContext={"sysctls": [{"name": n, "value": "1"} for n in (
+                "net.ipv4.ip_forward", "net/ipv4/conf/eno2.100/rp_filter", "kernel.shmmax", "fs.mqueue.msg_max",
+                "kernel.domainname")]}), query="dryRun=All", fields=INVALID),
         Step("a pod's DNS and gates", "POST", pods, pod(
             dnsPolicy="None", dnsConfig={"nameservers": ["1.1.1.1", "x", "2.2.2.2", "3.3.3.3"],
                                          "searches": ["Bad.example.", "_srv.example.com", "."], "options": [{}]},

@@ -4,8 +4,7 @@ configuration, gates, topology spread constraints, HostProcess containers and ho
 the node selector), and its tolerations (RuntimeClasses' too), host aliases, priority and runtime class names,
 preemption policy, overhead and OS (`tail`, after the names it holds).
 
-Not modelled: a sysctl's namespace against host networking or IPC, host users (podresources.py holds the
-pod-level resources)."""
+Not modelled: host users (podresources.py holds the pod-level resources)."""
 
 from __future__ import annotations
 
@@ -276,6 +275,11 @@ def _security_context(spec: Obj, path: str) -> list[Cause]:
             causes.append(invalid(at, name, f"must have at most 253 characters and match regex ^{_SYSCTL_FMT}$"))
         elif name in seen:
             causes.append(duplicate(at, name))
+        namespace = _sysctl_namespace(name)  # (ValidateHostSysctl; an update keeping one is refused too)
+        if namespace == "Net" and spec.get("hostNetwork") is True:
+            causes.append(invalid(at, name, "may not be specified when 'hostNetwork' is true"))
+        elif namespace == "IPC" and spec.get("hostIPC") is True:
+            causes.append(invalid(at, name, "may not be specified when 'hostIPC' is true"))
         seen.add(name)
     if (policy := context.get("fsGroupChangePolicy")) is not None and policy not in ("Always", "OnRootMismatch"):
         causes.append(not_supported(f"{path}.fsGroupChangePolicy", policy, ("Always", "OnRootMismatch")))
@@ -287,6 +291,21 @@ def _security_context(spec: Obj, path: str) -> list[Cause]:
     if (selinux := context.get("seLinuxChangePolicy")) is not None and selinux not in ("MountOption", "Recursive"):
         causes.append(not_supported(f"{path}.seLinuxChangePolicy", selinux, ("MountOption", "Recursive")))
     return causes
+
+
+_IPC_SYSCTLS = frozenset({"kernel.sem", "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+                          "kernel.shm", "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.msg"})
+
+
+def _sysctl_namespace(name: str) -> str:
+    """sysctl.GetNamespace's Net and IPC: the name with `/` separators read as dots, up to a `*`."""
+    first = next((c for c in name if c in "./"), "")
+    if first == "/":
+        name = name.translate(str.maketrans("./", "/."))
+    name = name.split("*")[0]
+    if name in _IPC_SYSCTLS or name.startswith("fs.mqueue."):
+        return "IPC"
+    return "Net" if name.startswith("net.") else ""
 
 
 def seccomp_profile(profile: Any, path: str) -> list[Cause]:
