@@ -1016,6 +1016,12 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
             hostNetwork=True, hostIPC=True, securityContext={"sysctls": [{"name": n, "value": "1"} for n in (
                 "net.ipv4.ip_forward", "net/ipv4/conf/eno2.100/rp_filter", "kernel.shmmax", "fs.mqueue.msg_max",
                 "kernel.domainname")]}), query="dryRun=All", fields=INVALID),
+        Step("a pod in a user namespace of its own: Unmasked /proc, none of the host's namespaces", "POST", pods, pod(
+            hostUsers=False, hostNetwork=True, hostPID=True, volumes=[{"name": "v", "persistentVolumeClaim": {
+                "claimName": "c"}}],
+            containers=[{"name": "c", "image": "i", "securityContext": {"procMount": "Unmasked"}}],
+            initContainers=[{"name": "i", "image": "i", "volumeDevices": [{"name": "v", "devicePath": "/dev/x"}]}]),
+             query="dryRun=All", fields=INVALID),
         Step("a pod's DNS and gates", "POST", pods, pod(
             dnsPolicy="None", dnsConfig={"nameservers": ["1.1.1.1", "x", "2.2.2.2", "3.3.3.3"],
                                          "searches": ["Bad.example.", "_srv.example.com", "."], "options": [{}]},

@@ -219,15 +219,16 @@ def resize_policy(ctr: Obj, pod_restart: str, path: str) -> list[Cause]:
     return causes
 
 
-def security_context(ctr: Obj, path: str) -> list[Cause]:
-    """ValidateSecurityContext (privileged containers allowed, as a cluster started with --allow-privileged)."""
+def security_context(ctr: Obj, path: str, host_users: bool) -> list[Cause]:
+    """ValidateSecurityContext (privileged containers allowed, as a cluster started with --allow-privileged;
+    `host_users`: the pod's `hostUsers` is not false)."""
     if not isinstance(context := ctr.get("securityContext"), dict):
         return []
     causes = ids({f: context.get(f) for f in ("runAsUser", "runAsGroup")}, path)
     if (mount := context.get("procMount")) is not None:
         if mount not in ("Default", "Unmasked"):
             causes.append(not_supported(f"{path}.procMount", mount, ("Default", "Unmasked")))
-        elif mount == "Unmasked":  # (host users: the feature that would unset them is off)
+        elif mount == "Unmasked" and host_users:
             causes.append(invalid(f"{path}.procMount", mount, "`hostUsers` must be false to use `Unmasked`"))
     causes += seccomp_profile(context.get("seccompProfile"), f"{path}.seccompProfile")
     if context.get("allowPrivilegeEscalation") is False and context.get("privileged") is True:

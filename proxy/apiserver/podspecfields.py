@@ -1,10 +1,9 @@
 """ValidatePodSpec's checks of a pod's own fields, outside its containers and volumes (pkg/apis/core/validation),
 for pods and every pod template: the resource claims it names, its security context, affinity, DNS
-configuration, gates, topology spread constraints, HostProcess containers and hostname override (`middle`, after
-the node selector), and its tolerations (RuntimeClasses' too), host aliases, priority and runtime class names,
-preemption policy, overhead and OS (`tail`, after the names it holds).
-
-Not modelled: host users (podresources.py holds the pod-level resources)."""
+configuration, gates, topology spread constraints, HostProcess containers, user namespaces and hostname override
+(`middle`, after the node selector), and its tolerations (RuntimeClasses' too), host aliases, priority and
+runtime class names, preemption policy, overhead and OS (`tail`, after the names it holds). podresources.py
+holds the pod-level resources."""
 
 from __future__ import annotations
 
@@ -75,6 +74,12 @@ def middle(spec: Obj, path: str) -> list[Cause]:
         gates.add(name)
     causes += _topology_spread(dicts(spec.get("topologySpreadConstraints")), f"{path}.topologySpreadConstraints")
     causes += podos.host_process(spec, path)
+    if spec.get("hostUsers") is False:  # validateHostUsers: a user namespace of its own shares none of the host's
+        causes += [forbidden(f"{path}.{shown}", "when `hostUsers` is false") for field, shown in (
+            ("hostNetwork", "hostNetwork"), ("hostPID", "HostPID"), ("hostIPC", "HostIPC")) if spec.get(field) is True]
+        causes += [forbidden(f"{path}.{field}[{i}].volumeDevices", "when `hostUsers` is false")
+                   for field in ("initContainers", "containers", "ephemeralContainers")
+                   for i, ctr in enumerate(dicts(spec.get(field))) if ctr.get("volumeDevices")]
     if (override := spec.get("hostnameOverride")) is not None:  # validatePodHostName
         at = f"{path}.hostnameOverride"
         if spec.get("setHostnameAsFQDN") is True:

@@ -108,7 +108,8 @@ def _container(ctr: Obj, volumes: dict[str, Obj], path: str, pod: Obj) -> list[C
     causes += one_of(f"{path}.imagePullPolicy", ctr.get("imagePullPolicy"), _PULL_POLICIES)
     causes += resourcelists.requirements(ctr.get("resources"), f"{path}.resources", _claim_names(pod))
     causes += containerfields.resize_policy(ctr, str(pod.get("restartPolicy") or ""), f"{path}.resizePolicy")
-    return causes + containerfields.security_context(ctr, f"{path}.securityContext")
+    return causes + containerfields.security_context(ctr, f"{path}.securityContext",
+                                                      pod.get("hostUsers") is not False)
 
 
 def _claim_names(pod: Obj) -> set[str]:
