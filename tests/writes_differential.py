@@ -689,7 +689,7 @@ def steps(ns: str) -> tuple[Step, ...]:
              fields=("kind", "items")),
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
-        *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns),
+        *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
         *_container_fields(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -1104,6 +1104,32 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
         *_pod_level_resources(pods),
         Step("a template's priority, runtime class, overhead and OS", "POST", deploys, {
             "metadata": {"name": "fields"}, "spec": {"selector": {"matchLabels": {"app": "f"}}, "template": template}},
+             query="dryRun=All", fields=INVALID),
+    )
+
+
+def _workload_details(ns: str) -> tuple[Step, ...]:
+    """What scan_fields found of the workloads: a claim template's type set by the conversion, a rolling update's
+    amount read as IntValue reads it (a string that is a number counts), a Job's labels taken from its template
+    before its metadata is validated."""
+    template = {"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}
+    claim = {"metadata": {"name": "d"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                 "resources": {"requests": {"storage": "1Gi"}}}}
+    apps = f"/apis/apps/v1/namespaces/{ns}"
+    return (
+        Step("a StatefulSet's claim templates of another type", "POST", f"{apps}/statefulsets", {
+            "metadata": {"name": "typed"}, "spec": {
+                "selector": {"matchLabels": {"a": "b"}}, "template": template,
+                "volumeClaimTemplates": [{**claim, "kind": "Bad", "apiVersion": "x"},
+                                         {**claim, "metadata": {"name": "e"}}]}},
+             query="dryRun=All", fields=("code", "spec.volumeClaimTemplates")),
+        Step("rolling updates' amounts that are numbers in strings", "POST", f"{apps}/daemonsets", {
+            "metadata": {"name": "amounts"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": template,
+                                                      "updateStrategy": {"rollingUpdate": {"maxSurge": "-1"}}}},
+             query="dryRun=All", fields=INVALID),
+        Step("a Job's labels from its template, validated", "POST", f"/apis/batch/v1/namespaces/{ns}/jobs", {
+            "metadata": {"name": "labelled"}, "spec": {"template": {"metadata": {"labels": {"Bad Key!": "x"}}, "spec": {
+                "restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}},
              query="dryRun=All", fields=INVALID),
     )
 

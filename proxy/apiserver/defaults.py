@@ -296,9 +296,8 @@ def _stateful_set(obj: Obj, _: bool, _uid: str = "") -> None:
     _p(spec, "revisionHistoryLimit", 10)
     _template(spec)
     for claim in _dicts(spec.get("volumeClaimTemplates")):
-        # the template is a whole PersistentVolumeClaim, defaulted as one
-        _d(claim, "kind", "PersistentVolumeClaim")
-        _d(claim, "apiVersion", "v1")
+        # the template is a whole PersistentVolumeClaim, defaulted as one, its type set by the conversion
+        claim["kind"], claim["apiVersion"] = "PersistentVolumeClaim", "v1"
         _pvc(claim, False)
 
 

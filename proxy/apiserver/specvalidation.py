@@ -80,6 +80,7 @@ from .podvalidation import (
 from .quantity import QuantityError
 
 Obj = dict[str, Any]
+_ATOI = re.compile(r"[+-]?[0-9]+")
 _PERCENT = re.compile(r"[0-9]+%")  # IsValidPercent
 _IMMUTABLE = "field is immutable"
 _IMMUTABLE_SET = "field is immutable when `immutable` is set"
@@ -159,8 +160,10 @@ def _rolling_value(path: str, value: Any) -> list[Cause]:
 
 
 def _amount(value: Any) -> int:
+    """getIntOrPercentValue: a percentage's number, else the value as IntValue reads it (strconv.Atoi: a string
+    that is not a decimal integer is 0)."""
     if isinstance(value, str):
-        return int(value[:-1]) if _PERCENT.fullmatch(value) else 0
+        return int(value[:-1]) if _PERCENT.fullmatch(value) else int(value) if _ATOI.fullmatch(value) else 0
     return value if isinstance(value, int) else 0
 
 

@@ -597,7 +597,9 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if t.builtin and t.kind == "Pod" and isinstance(spec := obj.get("spec"), dict) and spec.get("schedulingGates"):
         # the pod strategy's PrepareForCreate: a gated pod says why it waits
         obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
-    # validated after admission (the namespace's phase) and before storage (the name's uniqueness)
+    # validated after admission (the namespace's phase) and before storage (the name's uniqueness), with the
+    # labels defaulting gave it (a Job's and a ReplicationController's, their template's)
+    meta = {**meta, "labels": _meta(obj)["labels"]} if "labels" in _meta(obj) else meta
     if t.builtin and (t.group, t.version, t.kind) in _METALESS_STRATEGIES:  # (rest.BeforeCreate's own check
         # of the metadata, only once the strategy found nothing, with the path segment rule of a name)
         causes = specvalidation.spec_causes(obj) or validation.object_meta(t.kind, meta, rule=path_segment)
