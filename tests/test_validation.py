@@ -81,6 +81,13 @@ def _ingress(host: str) -> dict[str, object]:
     ({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/basic-auth", "data": {"password": ""}}, []),
     ({"apiVersion": "v1", "kind": "Service", "spec": {"clusterIP": "None", "clusterIPs": ["None"], "type": "ClusterIP",
                                                       "sessionAffinity": "None"}}, []),  # headless: no ports
+    # one port number twice for one protocol: the node port the allocator gave it is a duplicate too
+    ({"apiVersion": "v1", "kind": "Service", "spec": {
+        "type": "NodePort", "sessionAffinity": "None", "externalTrafficPolicy": "Cluster", "ports": [
+            {"name": "a", "port": 53, "protocol": "TCP", "targetPort": 53, "nodePort": 30053},
+            {"name": "b", "port": 53, "protocol": "UDP", "targetPort": 53, "nodePort": 30053},
+            {"name": "c", "port": 53, "protocol": "TCP", "targetPort": 53, "nodePort": 30053}]}},
+     [("spec.ports[2].nodePort", "Duplicate value: 30053"), ("spec.ports[2]", "Duplicate value: {")]),
     ({"apiVersion": "v1", "kind": "StatefulSet", "spec": {}}, []),  # not validated here
     (_cron_job("Europe/Paris"), []), (_cron_job("UTC"), []), (_cron_job("Local"), [
         ("spec.timeZone", 'Invalid value: "Local": timeZone must be an explicit time zone')]),

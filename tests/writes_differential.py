@@ -1213,6 +1213,16 @@ def _volume_sources(ns: str) -> tuple[Step, ...]:
              query="dryRun=All", fields=INVALID),
         Step("a persistent volume's sources", "POST", "/api/v1/persistentvolumes", pv, query="dryRun=All",
              fields=INVALID),
+        *(Step(f"a persistent volume's {what}", "POST", "/api/v1/persistentvolumes", {
+            "metadata": {"name": f"{ns}-persistent"}, "spec": {
+                "capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], **spec}},
+               query="dryRun=All", fields=INVALID) for what, spec in (
+            ("node affinity, attributes class and iSCSI", {
+                "nodeAffinity": {}, "volumeAttributesClassName": "Bad_Class",
+                "iscsi": {"targetPortal": "p" * 70, "iqn": "Bad", "secretRef": {}, "initiatorName": "Bad"}}),
+            ("Cinder", {"nodeAffinity": {"required": {}}, "cinder": {"volumeID": "v", "secretRef": {"name": "s"}}}),
+            ("StorageOS", {"storageos": {"volumeName": "Bad_Name", "secretRef": {"kind": "Secret"}}}),
+            ("Azure File", {"azureFile": {"secretName": "s", "shareName": "s", "secretNamespace": ""}}))),
         Step("a pod's iSCSI, downward API, projected and image volumes", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
             {"name": "a", "iscsi": {"targetPortal": "t", "iqn": "Bad", "lun": 300, "chapAuthSession": True,
                                     "initiatorName": "naa.x"}},

@@ -97,10 +97,7 @@ def _affinity(affinity: Obj, path: str) -> list[Cause]:
     if isinstance(node := affinity.get("nodeAffinity"), dict):
         at = f"{path}.nodeAffinity"
         if isinstance(required_ := node.get("requiredDuringSchedulingIgnoredDuringExecution"), dict):
-            terms = dicts(required_.get("nodeSelectorTerms"))
-            terms_at = f"{at}.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
-            causes += [required(terms_at, "must have at least one node selector term")] if not terms else [
-                c for i, term in enumerate(terms) for c in node_selector_term(term, f"{terms_at}[{i}]", True)]
+            causes += node_selector(required_, f"{at}.requiredDuringSchedulingIgnoredDuringExecution")
         for i, preferred in enumerate(dicts(node.get("preferredDuringSchedulingIgnoredDuringExecution"))):
             term_at = f"{at}.preferredDuringSchedulingIgnoredDuringExecution[{i}]"
             causes += _weight(preferred, term_at)
@@ -116,6 +113,14 @@ def _affinity(affinity: Obj, path: str) -> list[Cause]:
             causes += _weight(weighted, term_at)
             causes += _pod_affinity_term(as_dict(weighted.get("podAffinityTerm")), f"{term_at}.podAffinityTerm")
     return causes
+
+
+def node_selector(selector: Obj, path: str) -> list[Cause]:
+    """ValidateNodeSelector (a pod's required node affinity, a persistent volume's): at least one term, each
+    checked with its label values."""
+    terms = dicts(selector.get("nodeSelectorTerms"))
+    return [required(f"{path}.nodeSelectorTerms", "must have at least one node selector term")] if not terms else [
+        c for i, term in enumerate(terms) for c in node_selector_term(term, f"{path}.nodeSelectorTerms[{i}]", True)]
 
 
 def _weight(term: Obj, path: str) -> list[Cause]:

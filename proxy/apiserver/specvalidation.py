@@ -464,7 +464,14 @@ def _service(obj: Obj) -> list[Cause]:
     if kind == "ClusterIP":
         causes += [forbidden(f"spec.ports[{i}].nodePort", "may not be used when `type` is 'ClusterIP'")
                    for i, port in enumerate(ports) if port.get("nodePort")]
-    # (a node port used twice is the allocator's refusal, which comes first: nodeports.py)
+    # (a node port asked for twice is the allocator's refusal, which comes first: nodeports.py; one port number
+    # given twice for one protocol shares the node port the allocator gave it, a duplicate here)
+    node_ports: set[tuple[Any, Any]] = set()
+    for i, port in enumerate(ports):
+        if node_port := port.get("nodePort"):
+            if (port.get("protocol"), node_port) in node_ports:
+                causes.append(duplicate(f"spec.ports[{i}].nodePort", node_port))
+            node_ports.add((port.get("protocol"), node_port))
     seen: set[tuple[Any, Any]] = set()
     for i, port in enumerate(ports):  # by (protocol, port); the value printed is the internal ServicePort key
         if (port.get("protocol"), port.get("port") or 0) in seen:

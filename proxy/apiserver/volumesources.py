@@ -379,22 +379,31 @@ _ISCSI_NAMES = {"iqn": re.compile(r"iqn\.\d{4}-\d{2}\.([A-Za-z0-9\-.]+)(:[^,;*&$
                 "eui": re.compile(r"^eui.[A-Za-z0-9]{16}$"), "naa": re.compile(r"^naa.[A-Za-z0-9]{32}$")}
 
 
-def _iscsi_name(name: str, path: str) -> list[Cause]:
-    """An iSCSI qualified name: iqn, eui or naa, each in its format."""
+def iscsi_name_causes(name: str, path: str, pv: bool = False) -> list[Cause]:
+    """An iSCSI qualified name: iqn, eui or naa, each in its format (a persistent volume's refusal of another
+    prefix says less)."""
     kind = next((k for k in _ISCSI_NAMES if name.startswith(k)), None)
     if kind is None:
-        return [invalid(path, name, "must be valid format starting with iqn, eui, or naa")]
+        return [invalid(path, name, "must be valid format" if pv else
+                        "must be valid format starting with iqn, eui, or naa")]
     return [] if _ISCSI_NAMES[kind].search(name) else [invalid(path, name, "must be valid format")]
 
 
-def _iscsi(source: Obj, path: str) -> list[Cause]:
-    causes = _iscsi_name(str(source["iqn"]), f"{path}.iqn") if source.get("iqn") else []
+def iscsi_source_causes(source: Obj, path: str) -> list[Cause]:
+    """What a pod's and a persistent volume's iSCSI share: a LUN in range, a secret where CHAP needs one."""
+    causes: list[Cause] = []
     if isinstance(lun := source.get("lun"), int) and not 0 <= lun <= 255:
         causes.append(invalid(f"{path}.lun", lun, "must be between 0 and 255, inclusive"))
     if (source.get("chapAuthDiscovery") or source.get("chapAuthSession")) and source.get("secretRef") is None:
         causes.append(required(f"{path}.secretRef"))
+    return causes
+
+
+def _iscsi(source: Obj, path: str) -> list[Cause]:
+    causes = iscsi_name_causes(str(source["iqn"]), f"{path}.iqn") if source.get("iqn") else []
+    causes += iscsi_source_causes(source, path)
     if (initiator := source.get("initiatorName")) is not None:
-        causes += _iscsi_name(str(initiator), f"{path}.initiatorname")
+        causes += iscsi_name_causes(str(initiator), f"{path}.initiatorname")
     return causes
 
 

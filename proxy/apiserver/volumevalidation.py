@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import math
 import posixpath
+from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
-from . import quantity, volumesources
+from . import podspecfields, quantity, volumesources
 from .claimspec import ACCESS_MODES, BETA_CLASS_DEPRECATED, BETA_STORAGE_CLASS
 from .fielderrors import (
     Cause,
@@ -45,7 +46,7 @@ _MOUNTS_WITH_OPTIONS = ("gcePersistentDisk", "awsElasticBlockStore", "glusterfs"
                         "cinder", "cephfs", "azureFile", "vsphereVolume", "azureDisk", "photonPersistentDisk")
 
 
-def _pv_source(key: str, source: Obj, at: str) -> list[Cause]:
+def _pv_source(key: str, source: Obj, at: str, name: str) -> list[Cause]:
     """A source's checks: a host path's and a local volume's path, NFS, CSI (a persistent volume's own), the
     rest as a pod volume's (volumesources)."""
     if key in ("hostPath", "local"):
@@ -67,18 +68,75 @@ def _pv_source(key: str, source: Obj, at: str) -> list[Cause]:
         why = "if the endpointnamespace is set, it must be a valid namespace name"
         return causes + (invalid_each(f"{at}.endpointsNamespace", namespace, names.dns_label(str(namespace)))
                          if namespace else [invalid(f"{at}.endpointsNamespace", namespace, why)])
+    if key == "iscsi":
+        return _iscsi(source, at, name)
+    if key in _PV_OWN:
+        return _PV_OWN[key](source, at)
     if key != "csi":
         return volumesources.source_causes(key, source, at)
     causes = csi_driver_name(f"{at}.driver", str(source.get("driver") or ""))
     causes += [] if source.get("volumeHandle") else [required(f"{at}.volumeHandle")]
     for ref in ("controllerPublishSecretRef", "controllerExpandSecretRef", "nodePublishSecretRef",
-                "nodeExpandSecretRef"):  # validatePVSecretReference
+                "nodeExpandSecretRef"):
         if isinstance(secret := source.get(ref), dict):
-            for field, rule in (("name", names.subdomain), ("namespace", names.dns_label)):
-                value = str(secret.get(field) or "")
-                causes += invalid_each(f"{at}.{ref}.{field}", value, rule(value)) if value else [
-                    required(f"{at}.{ref}.{field}")]
+            causes += _secret_reference(secret, f"{at}.{ref}")
     return causes
+
+
+def _secret_reference(secret: Obj, path: str) -> list[Cause]:
+    """validatePVSecretReference: a name (a DNS subdomain) and a namespace (a DNS label)."""
+    causes: list[Cause] = []
+    for field, rule in (("name", names.subdomain), ("namespace", names.dns_label)):
+        value = str(secret.get(field) or "")
+        causes += invalid_each(f"{path}.{field}", value, rule(value)) if value else [required(f"{path}.{field}")]
+    return causes
+
+
+def _iscsi(source: Obj, at: str, name: str) -> list[Cause]:
+    """validateISCSIPersistentVolumeSource: a pod's iSCSI checks, worded apart ("must be valid format" for any
+    name, the volume's name and portal at most 64 characters where an initiator is named, at `targetportal`),
+    and a secret named where one is referred to."""
+    causes = [] if source.get("targetPortal") else [required(f"{at}.targetPortal")]
+    portal = str(source.get("targetPortal") or "")
+    if source.get("initiatorName") is not None and len(f"{name}:{portal}") > 64:
+        causes.append(invalid(f"{at}.targetportal", portal, "Total length of <volume name>:<iscsi.targetPortal> must "
+                                                            "be under 64 characters if iscsi.initiatorName is "
+                                                            "specified."))
+    causes += [] if source.get("iqn") else [required(f"{at}.iqn")]
+    causes += volumesources.iscsi_name_causes(str(source.get("iqn") or ""), f"{at}.iqn", pv=True) \
+        if source.get("iqn") else []
+    causes += volumesources.iscsi_source_causes(source, at)
+    if isinstance(source.get("secretRef"), dict) and not source["secretRef"].get("name"):
+        causes.append(required(f"{at}.secretRef.name"))
+    if (initiator := source.get("initiatorName")) is not None:
+        causes += volumesources.iscsi_name_causes(str(initiator), f"{at}.initiatorname", pv=True)
+    return causes
+
+
+def _named_secret(field: str) -> Callable[[Obj, str], list[Cause]]:
+    """Cinder's and StorageOS's persistent sources: their own required fields, and a secret reference's name and
+    namespace, both required (not checked further)."""
+    def check(source: Obj, at: str) -> list[Cause]:
+        causes = [] if source.get(field) else [required(f"{at}.{field}")]
+        if field == "volumeName" and source.get(field):
+            causes += invalid_each(f"{at}.volumeName", source[field], names.dns_label(str(source[field])))
+        if field == "volumeName" and (namespace := str(source.get("volumeNamespace") or "")):
+            causes += invalid_each(f"{at}.volumeNamespace", namespace, names.dns_label(namespace))
+        if isinstance(secret := source.get("secretRef"), dict):
+            causes += [required(f"{at}.secretRef.{f}") for f in ("name", "namespace") if not secret.get(f)]
+        return causes
+    return check
+
+
+def _azure_file(source: Obj, at: str) -> list[Cause]:
+    """validateAzureFilePV: a secret and a share, a secret namespace not empty where given."""
+    causes = [required(f"{at}.{f}") for f in ("secretName", "shareName") if not source.get(f)]
+    return causes + ([required(f"{at}.secretNamespace")] if source.get("secretNamespace") == "" else [])
+
+
+_PV_OWN: dict[str, Callable[[Obj, str], list[Cause]]] = {
+    "cinder": _named_secret("volumeID"), "storageos": _named_secret("volumeName"),
+    "azureFile": _azure_file}
 
 
 def declared_driver_name(path: str, driver: str) -> list[Cause]:
@@ -128,8 +186,8 @@ def csi_node_update(new: Obj, old: Obj) -> list[Cause]:
 
 def persistent_volume(obj: Obj) -> list[Cause]:
     """ValidatePersistentVolumeSpec (not inline): access modes, capacity (storage only, positive), reclaim
-    policy, one volume source, the class, the volume mode. Not modelled: node affinity, the sources other than
-    a host path, NFS, CSI and local, volume attributes classes."""
+    policy, node affinity, one volume source (each checked as a pod's, or as its persistent variant is), the
+    class, the volume mode, the volume attributes class."""
     spec = as_dict(obj.get("spec"))
     modes = [str(m) for m in spec.get("accessModes") or []]
     causes = [] if modes else [required("spec.accessModes")]
@@ -151,6 +209,10 @@ def persistent_volume(obj: Obj) -> list[Cause]:
     policy = spec.get("persistentVolumeReclaimPolicy")
     if policy and policy not in ("Delete", "Recycle", "Retain"):
         causes.append(not_supported("spec.persistentVolumeReclaimPolicy", policy, ("Delete", "Recycle", "Retain")))
+    if isinstance(affinity := spec.get("nodeAffinity"), dict):  # validateVolumeNodeAffinity
+        causes += podspecfields.node_selector(affinity["required"], "spec.nodeAffinity.required") \
+            if isinstance(affinity.get("required"), dict) else [
+                required("spec.nodeAffinity.required", "must specify required node constraints")]
     found = 0
     for key, named in _PV_SOURCES:
         if not isinstance(source := spec.get(key), dict):
@@ -159,7 +221,8 @@ def persistent_volume(obj: Obj) -> list[Cause]:
             causes.append(forbidden(f"spec.{named}", "may not specify more than 1 volume type"))
             continue
         found += 1
-        causes += _pv_source(key, source, f"spec.{'persistentDisk' if key == 'gcePersistentDisk' else key}")
+        causes += _pv_source(key, source, f"spec.{'persistentDisk' if key == 'gcePersistentDisk' else key}",
+                             str(as_dict(obj.get("metadata")).get("name") or ""))
         if key == "local" and not isinstance(spec.get("nodeAffinity"), dict):
             causes.append(required("spec.nodeAffinity", "Local volume requires node affinity"))
     if not found:
@@ -173,6 +236,11 @@ def persistent_volume(obj: Obj) -> list[Cause]:
     mode = spec.get("volumeMode")
     if mode is not None and mode not in ("Block", "Filesystem"):
         causes.append(not_supported("spec.volumeMode", mode, ("Block", "Filesystem")))
+    if (attributes := spec.get("volumeAttributesClassName")) is not None:
+        causes += invalid_each("spec.volumeAttributesClassName", attributes, names.subdomain(str(attributes))) \
+            if attributes else [required("spec.volumeAttributesClassName", "an empty string is disallowed")]
+        causes += [] if isinstance(spec.get("csi"), dict) else [
+            required("spec.csi", "has to be specified when using volumeAttributesClassName")]
     # pkg/volume/validation: the mount options annotation only where the volume type can mount with options
     annotations = as_dict(as_dict(obj.get("metadata")).get("annotations"))
     if _MOUNT_OPTIONS in annotations and not any(isinstance(spec.get(k), dict) for k in _MOUNTS_WITH_OPTIONS):
