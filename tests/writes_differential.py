@@ -1101,7 +1101,7 @@ def _pod_fields(ns: str) -> tuple[Step, ...]:
         Step("a container without privilege escalation adding CAP_SYS_ADMIN", "POST", pods, pod(containers=[{
             "name": "c", "image": "i", "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {
                 "add": ["NET_ADMIN", "CAP_SYS_ADMIN"]}}}]), query="dryRun=All", fields=INVALID),
-        *_pod_level_resources(pods),
+        *_pod_level_resources(pods), *_pod_annotations(pods),
         Step("a template's priority, runtime class, overhead and OS", "POST", deploys, {
             "metadata": {"name": "fields"}, "spec": {"selector": {"matchLabels": {"app": "f"}}, "template": template}},
              query="dryRun=All", fields=INVALID),
@@ -1130,6 +1130,31 @@ def _workload_details(ns: str) -> tuple[Step, ...]:
         Step("a Job's labels from its template, validated", "POST", f"/apis/batch/v1/namespaces/{ns}/jobs", {
             "metadata": {"name": "labelled"}, "spec": {"template": {"metadata": {"labels": {"Bad Key!": "x"}}, "spec": {
                 "restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}},
+             query="dryRun=All", fields=INVALID),
+    )
+
+
+def _pod_annotations(pods: str) -> tuple[Step, ...]:
+    """The annotations a pod's validation reads (podannotations.py): AppArmor and seccomp profiles named the old
+    way (read into the fields on create, matched against them, fixed once made), the deletion cost, a mirror pod's
+    node, the legacy tolerations."""
+    apparmor, seccomp = "container.apparmor.security.beta.kubernetes.io/", "seccomp.security.alpha.kubernetes.io/pod"
+
+    def pod(name: str, annotations: dict[str, str], **spec: Any) -> dict[str, Any]:
+        return {"metadata": {"name": name, "annotations": annotations},
+                "spec": {"containers": [{"name": "c", "image": "i"}], **spec}}
+    return (
+        Step("an AppArmor annotation read into its container's field", "POST", pods,
+             pod("annotated", {f"{apparmor}c": "localhost/profile"}), fields=("code", "spec.containers")),
+        Step("an AppArmor annotation changed", "PATCH", f"{pods}/annotated",
+             {"metadata": {"annotations": {f"{apparmor}c": "runtime/default"}}}, MERGE, fields=INVALID),
+        Step("an AppArmor annotation added", "PATCH", f"{pods}/annotated",
+             {"metadata": {"annotations": {f"{apparmor}d": "runtime/default"}}}, MERGE, fields=INVALID),
+        Step("annotations that disagree with the fields or say nothing valid", "POST", pods, pod(
+            "disagreeing", {f"{apparmor}c": "runtime/default", f"{apparmor}x": "bogus", seccomp: "runtime/default",
+                            "controller.kubernetes.io/pod-deletion-cost": "+5", "kubernetes.io/config.mirror": "m",
+                            "scheduler.alpha.kubernetes.io/tolerations": '[{"key": "Bad Key!", "operator": "Exists"}]'},
+            securityContext={"seccompProfile": {"type": "Unconfined"}, "appArmorProfile": {"type": "Unconfined"}}),
              query="dryRun=All", fields=INVALID),
     )
 

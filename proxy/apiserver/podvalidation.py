@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import containerfields, podresources, podspecfields, resourcelists, validation, volumesources
+from . import containerfields, podannotations, podresources, podspecfields, resourcelists, validation, volumesources
 from .fielderrors import (
     Cause,
     duplicate,
@@ -285,7 +285,8 @@ def pod_template(template: Any, path: str) -> list[Cause]:
     meta, spec = as_dict(template.get("metadata")), as_dict(template.get("spec"))
     causes = validation.labels(f"{path}.labels", meta.get("labels"))
     causes += validation.annotation_causes(f"{path}.annotations", meta.get("annotations"))
-    causes += pod_spec(spec, f"{path}.spec")
+    causes += podannotations.causes(meta.get("annotations"), spec, f"{path}.annotations")
+    causes += pod_spec(spec, f"{path}.spec") + podannotations.agree_on_create(meta, spec, f"{path}.spec")
     return causes + ([forbidden(f"{path}.spec.ephemeralContainers", "ephemeral containers not allowed in pod "
                                                                      "template")] if spec.get("ephemeralContainers")
                      else [])
@@ -296,7 +297,8 @@ def pod(obj: Obj) -> list[Cause]:
     (ServiceAccount admission names `default` in most clusters, not in the reference); a grace period that is not
     negative."""
     spec = as_dict(obj.get("spec"))
-    causes = pod_spec(spec, "spec")
+    causes = podannotations.causes(as_dict(obj.get("metadata")).get("annotations"), spec, "metadata.annotations")
+    causes += pod_spec(spec, "spec")
     if not spec.get("serviceAccountName"):
         causes += [forbidden(f"spec.volumes[{i}].projected.sources[{j}].serviceAccountToken",
                              "must not be specified when serviceAccountName is not set")
@@ -314,7 +316,7 @@ def pod_create(obj: Obj) -> list[Cause]:
         else []
     if spec.get("nodeName") and spec.get("schedulingGates"):
         causes.append(forbidden("spec.nodeName", "cannot be set until all schedulingGates have been cleared"))
-    return causes
+    return causes + podannotations.agree_on_create(as_dict(obj.get("metadata")), spec, "spec")
 
 
 def pod_status(obj: Obj, old: Obj) -> list[Cause]:
@@ -347,7 +349,9 @@ def pod_update(new: Obj, old: Obj) -> list[Cause]:
     images, a shorter deadline, added tolerations and removed scheduling gates. The refusal's message ends with
     the apiserver's diff of the two internal specs (internal.go_diff)."""
     spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
-    causes: list[Cause] = []
+    causes = podannotations.update_causes(new, old)  # (ValidatePodSpecificAnnotationUpdates, which checks them
+    causes += podannotations.causes(as_dict(new.get("metadata")).get("annotations"), spec,  # again)
+                                    "metadata.annotations")
     for field in ("containers", "initContainers"):
         now, was = dicts(spec.get(field)), dicts(before.get(field))
         if len(now) != len(was):

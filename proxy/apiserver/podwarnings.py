@@ -6,7 +6,7 @@ of a volume at overlapping paths, ports defined twice or named alike, claim temp
 name that is not a DNS label where it becomes pods' names. A pod's update warns of nothing; a workload's only
 when its generation moved (a StatefulSet's claim templates and history limit on every write).
 
-Not modelled: the AppArmor annotations' version skew."""
+A pod's AppArmor annotations are warned of as its strategy reads them (podannotations.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from ..wire.gostrings import quote
 from . import claimspec
 from .ipvalidation import ip_warnings
 from .objects import as_dict, dicts
+from .podannotations import APPARMOR_CONTAINER, SECCOMP_CONTAINER, SECCOMP_POD, profile_of
 from .resourcelists import fractional_bytes
 
 Obj = dict[str, Any]
@@ -48,8 +49,6 @@ _DEPRECATED_VOLUMES = (
     ("glusterfs", "glusterfs", "deprecated in v1.25, non-functional in v1.26+"),
     ("cephfs", "cephfs", "deprecated in v1.28, non-functional in v1.31+"),
     ("rbd", "rbd", "deprecated in v1.28, non-functional in v1.31+"))
-_SECCOMP_POD = "seccomp.security.alpha.kubernetes.io/pod"
-_SECCOMP_CONTAINER = "container.seccomp.security.alpha.kubernetes.io/"
 _NULL_SELECTOR = "a null labelSelector results in matching no pod"
 _WORKLOAD_NAME = ("metadata.name: this is used in Pod names and hostnames, which can result in surprising behavior; "
                   "a DNS label is recommended: ")
@@ -97,12 +96,13 @@ def template(template: Any, at: str) -> list[str]:
     warnings += [w for r in ("memory", "ephemeral-storage")
                  for w in fractional_bytes(overhead, r, f"{prefix}spec.overhead")]
     security = as_dict(spec.get("securityContext"))
-    if security.get("seccompProfile") is None and _SECCOMP_POD in annotations:
-        warnings.append(f'{prefix}metadata.annotations[{_SECCOMP_POD}]: non-functional in v1.27+; use the '
+    if security.get("seccompProfile") is None and SECCOMP_POD in annotations:
+        warnings.append(f'{prefix}metadata.annotations[{SECCOMP_POD}]: non-functional in v1.27+; use the '
                         '"seccompProfile" field instead')
     for field in ("initContainers", "containers", "ephemeralContainers"):
         for i, ctr in enumerate(dicts(spec.get(field))):
-            warnings += _container(ctr, annotations, f"{prefix}spec.{field}[{i}]", prefix)
+            warnings += _container(ctr, annotations, f"{prefix}spec.{field}[{i}]", prefix,
+                                   security.get("appArmorProfile"))
     warnings += _ports(spec, prefix)
     if isinstance(grace := spec.get("terminationGracePeriodSeconds"), int) and grace < 0:
         warnings.append(f"{prefix}spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and "
@@ -249,12 +249,17 @@ def _duplicates(values: list[str], path: str, field: str, what: str) -> list[str
     return warnings
 
 
-def _container(ctr: Obj, annotations: Obj, path: str, prefix: str) -> list[str]:
+def _container(ctr: Obj, annotations: Obj, path: str, prefix: str, pod_profile: Any) -> list[str]:
     name = str(ctr.get("name") or "")
-    key = _SECCOMP_CONTAINER + name
+    key = SECCOMP_CONTAINER + name
     warnings = [f'{prefix}metadata.annotations[{key}]: non-functional in v1.27+; use the "seccompProfile" field '
                 "instead"] if as_dict(ctr.get("securityContext")).get("seccompProfile") is None and \
         key in annotations else []
+    key = APPARMOR_CONTAINER + name  # (a template's: a pod's are warned of as its strategy reads them)
+    if prefix and as_dict(ctr.get("securityContext")).get("appArmorProfile") is None and key in annotations and \
+            (pod_profile is None or pod_profile != profile_of(str(annotations[key]))):
+        warnings.append(f'{prefix}metadata.annotations[{key}]: deprecated since v1.30; use the "appArmorProfile" '
+                        "field instead")
     resources = as_dict(ctr.get("resources"))
     for resource in ("memory", "ephemeral-storage"):
         for part in ("limits", "requests"):

@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..wire import gotypes
@@ -48,6 +48,7 @@ from . import (
     fieldvalidation,
     jsonpatch,
     lastapplied,
+    podannotations,
     podcertificates,
     podresources,
     podsubresources,
@@ -253,6 +254,7 @@ class Outcome:
     # an apply's merge, before the decoder's defaults: what the field manager compared the object before with
     merged: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
+    prepared: list[str] = field(default_factory=list)  # those the strategy's PrepareForCreate gave, answered first
     # an update that changes nothing stored: the object as the field manager saw it (its managedFields may change)
     unchanged: dict[str, Any] | None = None
     would: Commit | None = None  # a dry run's commit, not made (its answer still gets managedFields)
@@ -597,6 +599,8 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if t.builtin and t.kind == "Pod" and isinstance(spec := obj.get("spec"), dict) and spec.get("schedulingGates"):
         # the pod strategy's PrepareForCreate: a gated pod says why it waits
         obj["status"] = with_condition(obj.get("status") or {}, _SCHEDULING_GATED, stamp.timestamp)
+    # the pod strategy's PrepareForCreate, after admission: AppArmor annotations read into the fields
+    prepared = podannotations.app_armor_skew(obj) if t.builtin and t.kind == "Pod" else []
     # validated after admission (the namespace's phase) and before storage (the name's uniqueness), with the
     # labels defaulting gave it (a Job's and a ReplicationController's, their template's)
     meta = {**meta, "labels": _meta(obj)["labels"]} if "labels" in _meta(obj) else meta
@@ -612,19 +616,22 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         else:
             causes = meta_causes + specvalidation.spec_causes(obj)
     if causes := causes + _schema_causes(t, obj, None, causes):
-        return _refused(t, name, causes)
+        return replace(_refused(t, name, causes), prepared=prepared)
     if not by_update and not opts.dry_run and isinstance(sent, int) and sent:
         # (the storage's error, as is: a 500 without a reason)
-        return Outcome(500, status(500, "resourceVersion should not be set on objects to be created", ""))
+        return Outcome(500, status(500, "resourceVersion should not be set on objects to be created", ""),
+                       prepared=prepared)
     if (there := exists(name)) is not None:
         being = "object is being deleted: " if _meta(there).get("deletionTimestamp") else ""
         out = fail(409, f'{being}{t.qualified} "{name}" already exists', "AlreadyExists",
                    {"name": name, "group": t.group, "kind": t.resource})
         out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
+        out.prepared = prepared
         return out
     held = raw.made(obj) or None if raw else None
     rawjson.show_held(obj, held or {})  # (reads show the bytes held, compacted: keys in their order)
     out = _commit(201, Commit("ADDED", t.key(name), obj, short=short, raw=held), opts)
+    out.prepared = prepared
     if opts.dry_run and isinstance(sent_rv, str) and sent_rv:  # a dry run stores nothing: the object as sent
         out.body["metadata"] = ordered_meta({**_meta(out.body), "resourceVersion": sent_rv})
     return out
@@ -839,7 +846,7 @@ def _warned(out: Outcome, warnings: list[str], strategy: bool = True, old: dict[
     a subresource's write (`strategy` False: their strategies warn of nothing)."""
     strategies = (specvalidation.write_warnings(out.body, old) if strategy else []) if out.code < 300 \
         else out.warnings
-    out.warnings = warnings + fieldvalidation.warnings(strategies)
+    out.warnings = warnings + fieldvalidation.warnings(out.prepared + strategies)
     return out
 
 
