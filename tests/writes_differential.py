@@ -690,6 +690,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
+        *_admission_and_dra_fields(ns),
         *_container_fields(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -1131,6 +1132,32 @@ def _workload_details(ns: str) -> tuple[Step, ...]:
             "metadata": {"name": "labelled"}, "spec": {"template": {"metadata": {"labels": {"Bad Key!": "x"}}, "spec": {
                 "restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}},
              query="dryRun=All", fields=INVALID),
+    )
+
+
+def _admission_and_dra_fields(ns: str) -> tuple[Step, ...]:
+    """What scan_fields found of the admission and DRA kinds: a webhook service's name and namespace, each refused
+    under the other's name (the apiserver's callers swap them); a DRA constraint's attributes; a claim template's
+    metadata."""
+    claims = f"/apis/resource.k8s.io/v1/namespaces/{ns}"
+    requests = [{"name": "gpu", "exactly": {"deviceClassName": "x.example.com"}}]
+    return (
+        Step("a webhook's service without a name or a namespace", "POST",
+             "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", {
+                 "metadata": {"name": f"{ns}-service"}, "webhooks": [
+                     {"name": "a.example.com", "sideEffects": "None", "admissionReviewVersions": ["v1"],
+                      "clientConfig": {"service": {"name": "s"}}},
+                     {"name": "b.example.com", "sideEffects": "None", "admissionReviewVersions": ["v1"],
+                      "clientConfig": {"service": {"namespace": "n"}}}]}, query="dryRun=All", fields=INVALID),
+        Step("a claim's constraints' attributes", "POST", f"{claims}/resourceclaims", {
+            "metadata": {"name": "constrained"}, "spec": {"devices": {"requests": requests, "constraints": [
+                {"requests": ["gpu"], "matchAttribute": "Bad_Value!"},
+                {"requests": ["gpu"], "matchAttribute": "example.com/model", "distinctAttribute": "bad"}]}}},
+             query="dryRun=All", fields=INVALID),
+        Step("a claim template's metadata", "POST", f"{claims}/resourceclaimtemplates", {
+            "metadata": {"name": "templated"}, "spec": {
+                "metadata": {"name": "x", "labels": {"Bad Key!": "v"}, "finalizers": ["a/b"], "generation": 2},
+                "spec": {"devices": {"requests": requests}}}}, query="dryRun=All", fields=INVALID),
     )
 
 

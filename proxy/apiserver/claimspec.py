@@ -83,15 +83,21 @@ _NOT_IN_TEMPLATES = (("name", "name"), ("generateName", "generateName"), ("names
                      ("managedFields", "managedFields"))
 
 
+def template_meta(meta: Any, path: str) -> list[Cause]:
+    """ValidateTemplateObjectMeta (a claim template's, a DRA claim template's): annotations and labels, and no
+    other field set (an empty list is set, to Go)."""
+    meta = as_dict(meta)
+    causes = validation.annotation_causes(f"{path}.annotations", meta.get("annotations"))
+    causes += validation.labels(f"{path}.labels", meta.get("labels"))
+    return causes + [forbidden(f"{path}.{shown}", "cannot be set") for field, shown in _NOT_IN_TEMPLATES
+                     if meta.get(field) not in (None, "", 0)]
+
+
 def claim_template(template: Obj, path: str) -> list[Cause]:
-    """ValidatePersistentVolumeClaimTemplate (a pod's ephemeral volume): its metadata only annotations and labels
-    (any other field set, an empty list too, is forbidden), its spec a claim's."""
-    meta = as_dict(template.get("metadata"))
-    causes = validation.annotation_causes(f"{path}.metadata.annotations", meta.get("annotations"))
-    causes += validation.labels(f"{path}.metadata.labels", meta.get("labels"))
-    causes += [forbidden(f"{path}.metadata.{shown}", "cannot be set") for field, shown in _NOT_IN_TEMPLATES
-               if meta.get(field) not in (None, "", 0)]
-    return causes + pvc_spec(as_dict(template.get("spec")), f"{path}.spec")
+    """ValidatePersistentVolumeClaimTemplate (a pod's ephemeral volume): its metadata a template's, its spec a
+    claim's."""
+    return template_meta(template.get("metadata"), f"{path}.metadata") + pvc_spec(as_dict(template.get("spec")),
+                                                                               f"{path}.spec")
 
 
 def spec_warnings(spec: Obj, path: str) -> list[str]:

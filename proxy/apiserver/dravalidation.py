@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from ..wire import names
-from . import celcheck, validation
+from . import celcheck, claimspec, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -444,7 +444,14 @@ def claim_spec(spec: Any, path: str) -> list[Cause]:
         at = f"{path}.devices.constraints[{i}]"
         causes += [c for j, name in enumerate(constraint.get("requests") or [])
                    for c in _request_ref(str(name), f"{at}.requests[{j}]", known)]
-        if constraint.get("matchAttribute") is None and constraint.get("distinctAttribute") is None:
+        given = [f for f in ("matchAttribute", "distinctAttribute") if constraint.get(f) is not None]
+        for field in given:  # (validateFullyQualifiedName, declaratively: each one given)
+            attribute = str(constraint[field])
+            causes += _qualified_name(attribute, f"{at}.{field}")
+            if "/" not in attribute:
+                causes.append(invalid(f"{at}.{field}", attribute, "a fully qualified name must be a domain and a name "
+                                                                  "separated by a slash"))
+        if not given:
             causes.append(required(at, 'exactly one of "matchAttribute" or "distinctAttribute" is required, but '
                                        "multiple fields are set"))
     return causes + _configs(devices.get("config"), f"{path}.devices.config", known)
@@ -455,7 +462,9 @@ def claim(obj: Obj) -> list[Cause]:
 
 
 def claim_template(obj: Obj) -> list[Cause]:
-    return claim_spec(as_dict(obj.get("spec")).get("spec"), "spec.spec")
+    """validateResourceClaimTemplateSpec: the template's metadata, then its claim's spec."""
+    spec = as_dict(obj.get("spec"))
+    return claimspec.template_meta(spec.get("metadata"), "spec.metadata") + claim_spec(spec.get("spec"), "spec.spec")
 
 
 def _drivers_declared(configs: Any, path: str) -> list[Cause]:

@@ -110,8 +110,11 @@ def _webhook_url(url: str, path: str) -> list[Cause]:
 
 
 def _webhook_service(service: Obj, path: str) -> list[Cause]:
-    """ValidateWebhookService: name, namespace, port, and a path of DNS-subdomain segments."""
-    causes = [required(f"{path}.{f}") for f in ("name", "namespace") if not service.get(f)]
+    """ValidateWebhookService: name, namespace, port, and a path of DNS-subdomain segments. Its callers pass the
+    name as the namespace and the namespace as the name, so a missing namespace is refused as `name` and a missing
+    name as `namespace`, as there."""
+    causes = [required(f"{path}.{shown}") for shown, given in (("name", "namespace"), ("namespace", "name"))
+              if not service.get(given)]
     port = service.get("port")
     if isinstance(port, int) and not 1 <= port <= 65535:
         causes.append(invalid(f"{path}.port", port, "port is not valid: must be between 1 and 65535, inclusive"))
