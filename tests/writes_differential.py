@@ -1154,6 +1154,17 @@ def _admission_and_dra_fields(ns: str) -> tuple[Step, ...]:
                 {"requests": ["gpu"], "matchAttribute": "Bad_Value!"},
                 {"requests": ["gpu"], "matchAttribute": "example.com/model", "distinctAttribute": "bad"}]}}},
              query="dryRun=All", fields=INVALID),
+        *(Step(f"a resource slice's {what}", "POST", "/apis/resource.k8s.io/v1/resourceslices", {
+            "metadata": {"name": f"{ns}-slice"}, "spec": {
+                "driver": "gpu.example.com", "pool": {"name": "p", "resourceSliceCount": 1}, **spec}},
+               query="dryRun=All", fields=INVALID) for what, spec in (
+            ("shared counters and node selector", {"nodeSelector": {"nodeSelectorTerms": [{"matchFields": [{}]}]},
+                                                   "sharedCounters": [{}, {"name": "Bad_Value!", "counters": {
+                                                       "Bad Key!": {"value": "1"}}}]}),
+            ("devices' counters and binding conditions", {"nodeName": "node-a", "devices": [
+                {"name": "d", "consumesCounters": [{"counterSet": "Bad_Value!", "counters": {"x y": {"value": "1"}}}],
+                 "bindingConditions": ["Bad_Value!", "ok", "ok"], "bindingFailureConditions": ["ok", "b", "b"]},
+                {"name": "e", "bindingFailureConditions": ["x"]}]}))),
         Step("a claim template's metadata", "POST", f"{claims}/resourceclaimtemplates", {
             "metadata": {"name": "templated"}, "spec": {
                 "metadata": {"name": "x", "labels": {"Bad Key!": "v"}, "finalizers": ["a/b"], "generation": 2},

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from ..wire import names
-from . import celcheck, claimspec, validation
+from . import celcheck, claimspec, podspecfields, validation
 from .fielderrors import (
     Cause,
     duplicate,
@@ -314,6 +314,43 @@ def _device(device: Obj, path: str, per_device: bool, old_device: Obj | None = N
     elif any(device.get(k) is not None for k in ("nodeName", "nodeSelector", "allNodes")):
         causes.append(invalid(path, None, "`nodeName`, `nodeSelector` and `allNodes` can only be set if "
                                           "`perDeviceNodeSelection` is set to true in the ResourceSlice spec"))
+    return causes + _binding_conditions(device, path)
+
+
+def _counters(holder: Obj, named: str, path: str) -> list[Cause]:
+    """validateCounterSet and validateDeviceCounterConsumption: a name (a DNS label) and at most 32 counters,
+    each named by a DNS label (refused at the map, as validateMap names a key's errors)."""
+    name, counters = str(holder.get(named) or ""), as_dict(holder.get("counters"))
+    causes = invalid_each(f"{path}.{named}", name, names.dns_label(name)) if name else [required(f"{path}.{named}")]
+    if not counters:
+        return [*causes, required(f"{path}.counters")]
+    if len(counters) > 32:
+        return [*causes, too_many(f"{path}.counters", len(counters), 32)]
+    return causes + [c for key in counters for c in invalid_each(f"{path}.counters", key, names.dns_label(key))]
+
+
+def _binding_conditions(device: Obj, path: str) -> list[Cause]:
+    """validateDeviceBindingParameters: at most 4 label names in each list, none twice nor in both, and neither
+    list without the other."""
+    conditions, failures = ([str(c) for c in device.get(f) or []] for f in ("bindingConditions",
+                                                                            "bindingFailureConditions"))
+    causes: list[Cause] = []
+    for field, given in (("bindingConditions", conditions), ("bindingFailureConditions", failures)):
+        causes += [too_many(f"{path}.{field}", len(given), 4)] if len(given) > 4 else [
+            c for i, name in enumerate(given) for c in invalid_each(f"{path}.{field}[{i}]", name,
+                                                                      names.qualified_name(name))]
+    causes += [duplicate(f"{path}.bindingConditions[{i}]", c) for i, c in enumerate(conditions) if c in conditions[:i]]
+    for i, failure in enumerate(failures):
+        causes += [duplicate(f"{path}.bindingFailureConditions[{i}]", failure)] if failure in failures[:i] else []
+        if failure in conditions:
+            causes.append(invalid(f"{path}.bindingFailureConditions[{i}]", failure,
+                                  "bindingFailureConditions must not overlap with bindingConditions"))
+    if failures and not conditions:
+        causes.append(invalid(f"{path}.bindingConditions", device.get("bindingConditions"),
+                              "bindingConditions are required to use bindingFailureConditions"))
+    if conditions and not failures:
+        causes.append(invalid(f"{path}.bindingFailureConditions", device.get("bindingFailureConditions"),
+                              "bindingFailureConditions are required to use bindingConditions"))
     return causes
 
 
@@ -338,10 +375,9 @@ def resource_slice(obj: Obj, old: Obj | None = None) -> list[Cause]:
     causes += _node_name(spec, "spec", "must be either unset or set to a non-empty string", where)
     if isinstance(selector := spec.get("nodeSelector"), dict):
         where.append("`nodeSelector`")
-        if not (terms := list(selector.get("nodeSelectorTerms") or [])):  # (ValidateNodeSelector; terms not checked)
-            causes.append(required("spec.nodeSelector.nodeSelectorTerms", "must have at least one node selector term"))
-        if len(terms) != 1:
-            causes.append(invalid("spec.nodeSelector.nodeSelectorTerms", terms,
+        causes += podspecfields.node_selector(selector, "spec.nodeSelector")
+        if len(selector.get("nodeSelectorTerms") or []) != 1:  # (None prints as null, as a nil slice)
+            causes.append(invalid("spec.nodeSelector.nodeSelectorTerms", selector.get("nodeSelectorTerms"),
                                   "must have exactly one node selector term"))
     causes += _true_or_unset(spec, "allNodes", "spec", where)
     causes += _true_or_unset(spec, "perDeviceNodeSelection", "spec", where)
@@ -361,14 +397,20 @@ def resource_slice(obj: Obj, old: Obj | None = None) -> list[Cause]:
             if (name := str(device.get("name") or "")) in seen:
                 causes.append(duplicate(f"spec.devices[{i}]", name))
             seen.add(name)
-    for i, device in enumerate(devices[:128]):
+    for i, device in enumerate(devices[:128]):  # (declarative validation's, each device's in field order)
         causes += [c for key, value in as_dict(device.get("attributes")).items()
                    for c in _attribute_union(as_dict(value), f"spec.devices[{i}].attributes[{key}]")]
+        consumed = dicts(device.get("consumesCounters"))
+        causes += [too_many(f"spec.devices[{i}].consumesCounters", len(consumed), 2)] if len(consumed) > 2 else [
+            c for j, counters in enumerate(consumed)
+            for c in _counters(counters, "counterSet", f"spec.devices[{i}].consumesCounters[{j}]")]
         old_taints = dicts(as_dict(olds.get(str(device.get("name") or ""))).get("taints"))
         causes += [c for j, taint in enumerate(dicts(device.get("taints")))
                    for c in _taint_effect(taint, old_taints[j] if j < len(old_taints) else None,
                                           f"spec.devices[{i}].taints[{j}]")]
-    return causes
+    counter_sets = dicts(spec.get("sharedCounters"))
+    return causes + ([too_many("spec.sharedCounters", len(counter_sets), 8)] if len(counter_sets) > 8 else [
+        c for i, counters in enumerate(counter_sets) for c in _counters(counters, "name", f"spec.sharedCounters[{i}]")])
 
 
 def _allocation_mode(request: Obj, path: str) -> list[Cause]:
