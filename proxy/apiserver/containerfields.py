@@ -24,7 +24,7 @@ from .fielderrors import (
     too_many,
 )
 from .internal import as_internal
-from .objects import as_dict, dicts
+from .objects import as_dict, containers, dicts
 from .podspecfields import app_armor_profile, ids, seccomp_profile
 from .volumesources import backsteps, descending
 
@@ -109,17 +109,15 @@ def file_key_volumes(spec: Obj, path: str) -> list[Cause]:
     """validateFileKeyRefVolumes: a variable read from a file names a volume of the pod, an emptyDir."""
     volumes = {str(v.get("name") or ""): v for v in dicts(spec.get("volumes"))}
     causes: list[Cause] = []
-    for field in ("initContainers", "containers", "ephemeralContainers"):
-        for i, ctr in enumerate(dicts(spec.get(field))):
-            for j, var in enumerate(dicts(ctr.get("env"))):
-                if not isinstance(ref := as_dict(var.get("valueFrom")).get("fileKeyRef"), dict):
-                    continue
-                at, name = f"{path}.{field}[{i}].env[{j}].valueFrom.fileKeyRef.volumeName", str(
-                    ref.get("volumeName") or "")
-                if name not in volumes:
-                    causes.append(not_found(at, name))
-                elif not isinstance(volumes[name].get("emptyDir"), dict):
-                    causes.append(invalid(at, name, "referenced volume must be of type emptyDir"))
+    for ctr, ctr_at in containers(spec, path):
+        for j, var in enumerate(dicts(ctr.get("env"))):
+            if not isinstance(ref := as_dict(var.get("valueFrom")).get("fileKeyRef"), dict):
+                continue
+            at, name = f"{ctr_at}.env[{j}].valueFrom.fileKeyRef.volumeName", str(ref.get("volumeName") or "")
+            if name not in volumes:
+                causes.append(not_found(at, name))
+            elif not isinstance(volumes[name].get("emptyDir"), dict):
+                causes.append(invalid(at, name, "referenced volume must be of type emptyDir"))
     return causes
 
 

@@ -3,6 +3,7 @@ objects, read as one whatever the client sent (the decoder's type errors are rep
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 Obj = dict[str, Any]
@@ -14,3 +15,11 @@ def as_dict(value: Any) -> Obj:
 
 def dicts(value: Any) -> list[Obj]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def containers(spec: Obj, path: str) -> Iterator[tuple[Obj, str]]:
+    """A pod spec's containers and where each is, in podshelper.VisitContainersWithPath's order: init
+    containers, containers, ephemeral containers."""
+    for field in ("initContainers", "containers", "ephemeralContainers"):
+        for i, ctr in enumerate(dicts(spec.get(field))):
+            yield ctr, f"{path}.{field}[{i}]"

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from . import gojson, podspecfields
 from .fielderrors import Cause, forbidden, invalid
-from .objects import as_dict, dicts
+from .objects import as_dict, containers, dicts
 from .volumesources import descending
 
 Obj = dict[str, Any]
@@ -31,12 +30,6 @@ APPARMOR_CONTAINER = "container.apparmor.security.beta.kubernetes.io/"
 _LOCALHOST = "localhost/"
 _COST = re.compile(r"-?[0-9]+")  # (then validFirstDigit: no plus sign, no leading zero)
 _JSON_KINDS = {list: "array", dict: "object", str: "string", bool: "bool", int: "number", float: "number"}
-
-
-def _containers(spec: Obj, path: str) -> Iterator[tuple[Obj, str]]:
-    for field in ("initContainers", "containers", "ephemeralContainers"):
-        for i, ctr in enumerate(dicts(spec.get(field))):
-            yield ctr, f"{path}.{field}[{i}]"
 
 
 def causes(annotations: Any, spec: Obj, path: str) -> list[Cause]:
@@ -55,7 +48,7 @@ def causes(annotations: Any, spec: Obj, path: str) -> list[Cause]:
     for key in sorted(annotations):  # (then the containers', in Go's map order: one is the usual case)
         if key.startswith(SECCOMP_CONTAINER):
             found += _seccomp_format(str(annotations[key]), f"{path}.{key}")
-    names = {str(ctr.get("name") or "") for ctr, _ in _containers(spec, "")}
+    names = {str(ctr.get("name") or "") for ctr, _ in containers(spec, "")}
     for key in sorted(annotations):
         if key.startswith(APPARMOR_CONTAINER):
             if key.removeprefix(APPARMOR_CONTAINER) not in names:
@@ -103,14 +96,14 @@ def agree_on_create(meta: Obj, spec: Obj, path: str) -> list[Cause]:
     found: list[Cause] = []
     if isinstance(profile := pod_context.get("seccompProfile"), dict) and SECCOMP_POD in annotations:
         found += _mismatch("seccomp", str(annotations[SECCOMP_POD]), profile, f"{path}.securityContext.seccompProfile")
-    for ctr, at in _containers(spec, path):
+    for ctr, at in containers(spec, path):
         profile = as_dict(ctr.get("securityContext")).get("seccompProfile")
         key = SECCOMP_CONTAINER + str(ctr.get("name") or "")
         if isinstance(profile, dict) and key in annotations:
             found += _mismatch("seccomp", str(annotations[key]), profile, f"{at}.securityContext.seccompProfile")
     if as_dict(spec.get("os")).get("name") == "windows":
         return found
-    for ctr, at in _containers(spec, path):
+    for ctr, at in containers(spec, path):
         profile = as_dict(ctr.get("securityContext")).get("appArmorProfile") or pod_context.get("appArmorProfile")
         key = APPARMOR_CONTAINER + str(ctr.get("name") or "")
         if isinstance(profile, dict) and key in annotations:
@@ -159,7 +152,7 @@ def app_armor_skew(pod: Obj) -> list[str]:
         return []
     pod_profile = as_dict(spec.get("securityContext")).get("appArmorProfile")
     warnings: list[str] = []
-    for ctr, _ in _containers(spec, ""):
+    for ctr, _ in containers(spec, ""):
         key = APPARMOR_CONTAINER + str(ctr.get("name") or "")
         if key not in annotations or as_dict(ctr.get("securityContext")).get("appArmorProfile") is not None:
             continue

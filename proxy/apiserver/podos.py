@@ -8,12 +8,11 @@ cluster emulate stands for was started with --allow-privileged."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from ..wire import names
 from .fielderrors import Cause, forbidden, invalid, invalid_each
-from .objects import as_dict, dicts
+from .objects import as_dict, containers
 
 Obj = dict[str, Any]
 
@@ -76,13 +75,6 @@ def _user_name(name: str) -> list[str]:
     return errs
 
 
-def _containers(spec: Obj, path: str) -> Iterator[tuple[Obj, str]]:
-    """podshelper.VisitContainersWithPath's order: init containers, containers, ephemeral containers."""
-    for field in ("initContainers", "containers", "ephemeralContainers"):
-        for i, ctr in enumerate(dicts(spec.get(field))):
-            yield ctr, f"{path}.{field}[{i}]"
-
-
 def _host_process(context: Any) -> Any:
     return as_dict(as_dict(context).get("windowsOptions")).get("hostProcess")
 
@@ -93,7 +85,7 @@ def host_process(spec: Obj, path: str) -> list[Cause]:
     pod_setting = _host_process(spec.get("securityContext"))
     causes: list[Cause] = []
     count = host_count = 0
-    for ctr, at in _containers(spec, path):
+    for ctr, at in containers(spec, path):
         count += 1
         setting = _host_process(ctr.get("securityContext"))
         if isinstance(pod_setting, bool) and isinstance(setting, bool) and setting != pod_setting:
@@ -121,7 +113,7 @@ def os_fields(spec: Obj, os_name: str, path: str) -> list[Cause]:
         if context.get("windowsOptions") is not None:
             causes.append(forbidden(f"{path}.securityContext.windowsOptions", "windows options cannot be set for a "
                                                                               "linux pod"))
-        for ctr, at in _containers(spec, path):
+        for ctr, at in containers(spec, path):
             if as_dict(ctr.get("securityContext")).get("windowsOptions") is not None:
                 causes.append(forbidden(f"{at}.securityContext.windowsOptions", "windows options cannot be set for "
                                                                                 "a linux pod"))
@@ -135,7 +127,7 @@ def os_fields(spec: Obj, os_name: str, path: str) -> list[Cause]:
     causes += [forbidden(f"{path}.{f}", not_windows) for f in ("hostPID", "hostIPC") if spec.get(f) is True]
     if spec.get("shareProcessNamespace") is not None:
         causes.append(forbidden(f"{path}.shareProcessNamespace", not_windows))
-    for ctr, at in _containers(spec, path):
+    for ctr, at in containers(spec, path):
         ctr_context = as_dict(ctr.get("securityContext"))
         causes += [forbidden(f"{at}.securityContext.{f}", not_windows) for f in _NOT_FOR_WINDOWS_CONTAINER
                    if ctr_context.get(f) is not None]

@@ -14,7 +14,7 @@ from ..wire import names
 from . import ipvalidation, podos, validation, volumesources
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
 from .internal import as_internal
-from .objects import as_dict, dicts
+from .objects import as_dict, containers, dicts
 
 Obj = dict[str, Any]
 
@@ -77,9 +77,8 @@ def middle(spec: Obj, path: str) -> list[Cause]:
     if spec.get("hostUsers") is False:  # validateHostUsers: a user namespace of its own shares none of the host's
         causes += [forbidden(f"{path}.{shown}", "when `hostUsers` is false") for field, shown in (
             ("hostNetwork", "hostNetwork"), ("hostPID", "HostPID"), ("hostIPC", "HostIPC")) if spec.get(field) is True]
-        causes += [forbidden(f"{path}.{field}[{i}].volumeDevices", "when `hostUsers` is false")
-                   for field in ("initContainers", "containers", "ephemeralContainers")
-                   for i, ctr in enumerate(dicts(spec.get(field))) if ctr.get("volumeDevices")]
+        causes += [forbidden(f"{at}.volumeDevices", "when `hostUsers` is false")
+                   for ctr, at in containers(spec, path) if ctr.get("volumeDevices")]
     if (override := spec.get("hostnameOverride")) is not None:  # validatePodHostName
         at = f"{path}.hostnameOverride"
         if spec.get("setHostnameAsFQDN") is True:

@@ -17,7 +17,7 @@ from ..wire import names
 from ..wire.gostrings import quote
 from . import claimspec
 from .ipvalidation import ip_warnings
-from .objects import as_dict, dicts
+from .objects import as_dict, containers, dicts
 from .podannotations import APPARMOR_CONTAINER, SECCOMP_CONTAINER, SECCOMP_POD, profile_of
 from .resourcelists import fractional_bytes
 
@@ -99,10 +99,8 @@ def template(template: Any, at: str) -> list[str]:
     if security.get("seccompProfile") is None and SECCOMP_POD in annotations:
         warnings.append(f'{prefix}metadata.annotations[{SECCOMP_POD}]: non-functional in v1.27+; use the '
                         '"seccompProfile" field instead')
-    for field in ("initContainers", "containers", "ephemeralContainers"):
-        for i, ctr in enumerate(dicts(spec.get(field))):
-            warnings += _container(ctr, annotations, f"{prefix}spec.{field}[{i}]", prefix,
-                                   security.get("appArmorProfile"))
+    for ctr, at in containers(spec, f"{prefix}spec"):
+        warnings += _container(ctr, annotations, at, prefix, security.get("appArmorProfile"))
     warnings += _ports(spec, prefix)
     if isinstance(grace := spec.get("terminationGracePeriodSeconds"), int) and grace < 0:
         warnings.append(f"{prefix}spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and "
@@ -131,9 +129,8 @@ def _ports(spec: Obj, prefix: str) -> list[str]:
     warnings: list[str] = []
     defined: dict[tuple[Any, Any], list[tuple[str, Obj]]] = {}
     named: dict[str, str] = {}
-    ports = [(f"{prefix}spec.{field}[{i}].ports[{j}]", port)
-             for field in ("initContainers", "containers", "ephemeralContainers")
-             for i, ctr in enumerate(dicts(spec.get(field))) for j, port in enumerate(dicts(ctr.get("ports")))]
+    ports = [(f"{at}.ports[{j}]", port) for ctr, at in containers(spec, f"{prefix}spec")
+             for j, port in enumerate(dicts(ctr.get("ports")))]
     for at, port in ports:
         host_ip, host_port = str(port.get("hostIP") or ""), port.get("hostPort") or 0
         if host_ip and not host_port:
