@@ -654,14 +654,53 @@ def _pod(name: str, image: str = "nginx:1.27", node: str = "", env: str = "", la
             "spec": {"containers": [container], **({"nodeName": node} if node else {})}}
 
 
+_APPARMOR = "container.apparmor.security.beta.kubernetes.io/c"
+
+
+def _rich_pod(name: str, r: random.Random) -> dict[str, Any]:
+    """A pod with some of the newer fields: pod-level resources, the downward API in its environment and a
+    volume, a projected token, a generic ephemeral volume, an AppArmor annotation, a deletion cost, its own user
+    namespace."""
+    pod = _pod(name, r.choice(("nginx:1.27", "busybox")))
+    spec, ctr = pod["spec"], pod["spec"]["containers"][0]
+    ctr["resources"] = r.choice(({}, {"requests": {"cpu": "100m"}, "limits": {"cpu": "200m"}},
+                                 {"limits": {"memory": "64Mi"}}))
+    if r.random() < 0.5:
+        spec["resources"] = r.choice(({"limits": {"cpu": "1"}}, {"requests": {"memory": "32Mi"}},
+                                      {"requests": {"cpu": "50m"}}, {"limits": {"cpu": "100m"}}))
+    if r.random() < 0.5:
+        ctr["env"] = [r.choice(({"name": "IP", "valueFrom": {"fieldRef": {"fieldPath": "status.podIP"}}},
+                                {"name": "CPU", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu",
+                                                                                   "divisor": "1m"}}},
+                                {"name": "L", "valueFrom": {"fieldRef": {"fieldPath": "metadata.labels"}}}))]
+    volume = r.choice((None, {"name": "info", "downwardAPI": {"items": [
+        {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}},
+        {"name": "token", "projected": {"sources": [
+            {"serviceAccountToken": {"path": "token", "expirationSeconds": r.choice((3600, 60))}},
+            {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}}]}},
+        {"name": "scratch", "ephemeral": {"volumeClaimTemplate": {"spec": {
+            "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": r.choice(("1Gi", "1.5"))}}}}}}))
+    if volume is not None:
+        spec["volumes"] = [volume]
+        spec["serviceAccountName"] = r.choice(("default", "")) if "projected" in volume else ""
+    pod["metadata"]["annotations"] = r.choice(({}, {_APPARMOR: r.choice(("runtime/default", "localhost/p", "x"))},
+                                               {"controller.kubernetes.io/pod-deletion-cost": r.choice(("5", "+5"))}))
+    if r.random() < 0.2:
+        spec["hostUsers"] = False
+    return pod
+
+
 def pod_ops(seed: int, n: int) -> list[Op]:
     """Pods: bound to a node or not (graceful deletion waits for a kubelet that never comes), finalizers,
-    the few spec fields an update may change, status and its conditions, evictions without a budget."""
+    the few spec fields an update may change, status and its conditions, evictions without a budget; some with
+    the newer fields (_rich_pod), whose annotations and pod-level resources an update may not change."""
     out = []
-    kinds = ("create", "create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "get", "delete",
-             "evict", "finalizers")
+    kinds = ("create", "create", "rich", "update", "merge", "smp", "jsonpatch", "apply", "apply", "status", "get",
+             "delete", "evict", "finalizers")
     for r, name, path, query, kind in _steps(seed, n, "pods", ("p1", "p2"), kinds):
-        if kind == "create":
+        if kind == "rich":
+            out.append(Op("POST", "/pods", query, _rich_pod(name, r)))
+        elif kind == "create":
             out.append(Op("POST", "/pods", query, _pod(name, r.choice(("nginx:1.27", "busybox")), r.choice(("", "n1")),
                                                       r.choice(("", "1")), r.choice((None, {"t": "a"})),
                                                       r.random() < 0.3)))
@@ -671,7 +710,9 @@ def pod_ops(seed: int, n: int) -> list[Op]:
         elif kind == "merge":
             out.append(Op("PATCH", path, query, r.choice((
                 {"metadata": {"labels": {"m": "1"}}}, {"spec": {"activeDeadlineSeconds": r.randint(1, 100)}},
-                {"spec": {"containers": [{"name": "c", "image": "busybox"}]}})), MERGE))
+                {"spec": {"containers": [{"name": "c", "image": "busybox"}]}},
+                {"metadata": {"annotations": {_APPARMOR: "unconfined"}}}, {"spec": {"resources": None}},
+                {"spec": {"resources": {"limits": {"cpu": "2"}}}})), MERGE))
         elif kind == "smp":
             out.append(Op("PATCH", path, query, r.choice((
                 {"spec": {"containers": [{"name": "c", "image": "y"}]}},

@@ -127,12 +127,17 @@ def reset_fields(kind: str, subresource: str, has_status: bool, custom: bool = F
 
 # What mutating admission, the strategy or the REST storage sets on a create after the field manager has
 # compared, so that nobody owns it unless the request set it: the pod's Priority and DefaultTolerationSeconds
-# plugins', a Service's allocated addresses and ports, a Job's generated selector and labels, a namespace's
-# `kubernetes` finalizer; and items admission adds to a list (StorageObjectInUseProtection's finalizer).
+# plugins' and its strategy's (pod-level resources' cpu and memory; not a huge page size), a Service's
+# allocated addresses and ports, a Job's generated selector and labels, a namespace's `kubernetes` finalizer;
+# and items admission adds to a list (StorageObjectInUseProtection's finalizer).
 _JOB_LABELS = ("batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-name", "controller-uid", "job-name")
 _ADMITTED: dict[str, tuple[tuple[str, ...], ...]] = {
     "Pod": (("spec", "tolerations"), ("spec", "priority"), ("spec", "preemptionPolicy"),
-            *(("metadata", "labels", k) for k in TOPOLOGY_LABELS)),
+            *(("metadata", "labels", k) for k in TOPOLOGY_LABELS),
+            # the strategy's PrepareForCreate: pod-level resources completed, AppArmor annotations read into fields
+            *(("spec", "resources", which, r) for which in ("requests", "limits") for r in ("cpu", "memory")),
+            *(("spec", field, "*", "securityContext", "appArmorProfile") for field in ("initContainers",
+                                                                                       "containers"))),
     "Service": (("spec", "clusterIP"), ("spec", "clusterIPs"), ("spec", "ipFamilies"), ("spec", "ipFamilyPolicy"),
                 ("spec", "ports", "*", "nodePort"), ("spec", "healthCheckNodePort")),
     "Namespace": (("spec", "finalizers"),),
