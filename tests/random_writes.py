@@ -287,9 +287,14 @@ def _scale_writes(r: random.Random, name: str, path: str, query: str) -> tuple[O
 
 def deployment_ops(seed: int, n: int) -> list[Op]:
     out = []
-    kinds = ("create", "update", "merge", "smp", "jsonpatch", "apply", "apply", "scale", "get", "delete")
+    kinds = ("create", "rich", "update", "merge", "smp", "jsonpatch", "apply", "apply", "scale", "get", "delete")
     for r, name, path, query, kind in _steps(seed, n, "deployments", ("d1", "d2"), kinds):
-        if kind == "create":
+        if kind == "rich":  # a template with a pod's newer fields (no pod strategy fills them in a template)
+            pod, doc = _rich_pod(name, r), _deployment(name, r.choice((None, 1)))
+            doc["spec"]["template"]["spec"] = pod["spec"]
+            doc["spec"]["template"]["metadata"]["annotations"] = pod["metadata"]["annotations"]
+            out.append(Op("POST", "/deployments", query, doc))
+        elif kind == "create":
             extra = r.choice(({}, {"strategy": {"type": "Recreate"}}, {"minReadySeconds": 5}))
             out.append(Op("POST", "/deployments", query,
                           _deployment(name, r.choice((None, 1, 3)), r.choice(("nginx:1.27", "nginx:1.28")), **extra)))

@@ -96,7 +96,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
 
 
 @pytest.mark.parametrize(("kind", "seed"), [
-    ("deployments", 1), ("deployments", 7),  # defaults, a keyed list (containers), /scale under server-side apply
+    ("deployments", 2), ("deployments", 7),  # defaults, a keyed list (containers), /scale under server-side apply
     # graceful deletion waiting for a kubelet, evictions, the few fields a pod's update may change (each seed
     # differed before a pod kept its grace period and priority)
     ("pods", 5), ("pods", 15), ("pods", 17),

@@ -254,7 +254,8 @@ class Outcome:
     # an apply's merge, before the decoder's defaults: what the field manager compared the object before with
     merged: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)  # Warning headers of the answer
-    prepared: list[str] = field(default_factory=list)  # those the strategy's PrepareForCreate gave, answered first
+    # the strategy's own, answered before the others: a create's PrepareForCreate's, a scale write's of the object
+    prepared: list[str] = field(default_factory=list)
     # an update that changes nothing stored: the object as the field manager saw it (its managedFields may change)
     unchanged: dict[str, Any] | None = None
     would: Commit | None = None  # a dry run's commit, not made (its answer still gets managedFields)
@@ -1384,7 +1385,8 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
     if out.code >= 400:
         return out
     return Outcome(out.code, out.body, out.commits, view=lambda obj: scale_of(t, obj), unchanged=out.unchanged,
-                   would=out.would)
+                   would=out.would, prepared=specvalidation.write_warnings(out.body, current))  # (the object's
+    # strategy updates it: a workload whose generation moved warns of its template)
 
 
 # The strategies' DefaultGarbageCollectionPolicy where it is not to delete dependents: a delete that names no
