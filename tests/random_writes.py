@@ -285,6 +285,20 @@ def _scale_writes(r: random.Random, name: str, path: str, query: str) -> tuple[O
             Op("PATCH", f"{path}/scale", query, {"spec": {"replicas": r.randint(0, 6)}}, MERGE))
 
 
+def _enriched(doc: dict[str, Any], r: random.Random, *path: str) -> dict[str, Any]:
+    """`doc` with the pod template at `path` given, one time in three, the newer fields of a _rich_pod (its
+    restart policy and labels kept): a template is validated and warned of, never defaulted, as a pod is."""
+    if r.random() < 2 / 3:
+        return doc
+    template = doc
+    for part in path:
+        template = template[part]
+    pod = _rich_pod(str(doc["metadata"]["name"]), r)
+    template["spec"] = {**template.get("spec", {}), **pod["spec"]}
+    template.setdefault("metadata", {})["annotations"] = pod["metadata"]["annotations"]
+    return doc
+
+
 def deployment_ops(seed: int, n: int) -> list[Op]:
     out = []
     kinds = ("create", "rich", "update", "merge", "smp", "jsonpatch", "apply", "apply", "scale", "get", "delete")
@@ -347,8 +361,9 @@ def stateful_set_ops(seed: int, n: int) -> list[Op]:
         if kind == "create":
             extra = r.choice(({}, {"podManagementPolicy": "Parallel"}, {"volumeClaimTemplates": _CLAIMS},
                               {"updateStrategy": {"type": "OnDelete"}}, {"minReadySeconds": 3}))
-            out.append(Op("POST", "/statefulsets", query,
-                          _stateful_set(name, r.choice((None, 1, 3)), r.choice(("nginx:1.27", "b")), **extra)))
+            out.append(Op("POST", "/statefulsets", query, _enriched(
+                _stateful_set(name, r.choice((None, 1, 3)), r.choice(("nginx:1.27", "b")), **extra), r, "spec",
+                "template")))
         elif kind == "update":
             extra = r.choice(({}, {"serviceName": "other"}, {"podManagementPolicy": "Parallel"},
                               {"minReadySeconds": 1}, {"volumeClaimTemplates": _OTHER_CLAIMS},
@@ -427,8 +442,9 @@ def job_ops(seed: int, n: int) -> list[Op]:
                               {"activeDeadlineSeconds": 30}, _INDEXED_JOB, {"podFailurePolicy": _FAILURE_POLICY},
                               {"managedBy": r.choice(("example.com/mine", "mine"))},
                               {"podReplacementPolicy": r.choice(("Failed", "TerminatingOrFailed"))}))
-            out.append(Op("POST", "/jobs", query, _job(name, r.choice(("busybox", "alpine")),
-                                                       r.choice(("Never", "OnFailure", "Always")), **extra)))
+            out.append(Op("POST", "/jobs", query, _enriched(_job(name, r.choice(("busybox", "alpine")),
+                                                                 r.choice(("Never", "OnFailure", "Always")), **extra),
+                                                            r, "spec", "template")))
         elif kind == "update":
             out.append(Op("PUT", path, query, _job(name, r.choice(("busybox", "alpine")),
                                                    **r.choice(({}, {"parallelism": 4}, {"suspend": False}))),
@@ -479,7 +495,8 @@ def daemon_set_ops(seed: int, n: int) -> list[Op]:
         if kind == "create":
             image = r.choice(("a", "b"))
             extra = r.choice(({}, {"minReadySeconds": 2}, {"updateStrategy": {"type": "OnDelete"}}))
-            out.append(Op("POST", "/daemonsets", query, _daemon_set(name, image, **extra)))
+            out.append(Op("POST", "/daemonsets", query, _enriched(_daemon_set(name, image, **extra), r, "spec",
+                                                                  "template")))
         elif kind == "update":
             image = r.choice(("a", "c"))
             extra = r.choice(({}, {"selector": {"matchLabels": {"app": name, "x": "y"}}}, {"revisionHistoryLimit": 3}))
@@ -529,7 +546,8 @@ def cron_job_ops(seed: int, n: int) -> list[Op]:
     for r, name, path, query, kind in _steps(seed, n, "cronjobs", ("c1", "c2"), kinds):
         if kind == "create":
             schedule = r.choice(("*/5 * * * *", "@hourly", "bad", "0 0 * * *"))
-            out.append(Op("POST", "/cronjobs", query, _cron_job(name, schedule, **r.choice(_ZONES))))
+            out.append(Op("POST", "/cronjobs", query, _enriched(_cron_job(name, schedule, **r.choice(_ZONES)), r,
+                                                                "spec", "jobTemplate", "spec", "template")))
         elif kind == "update":
             schedule = r.choice(("@daily", "* * * * *"))
             extra = r.choice(({}, {"successfulJobsHistoryLimit": 1}, {"startingDeadlineSeconds": 5}))

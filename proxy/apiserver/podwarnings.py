@@ -4,7 +4,8 @@ no pod, deprecated annotations and volume plugins, duplicate host aliases and pu
 environment variables hidden by a later definition, a negative grace period, IP addresses written oddly, files
 of a volume at overlapping paths, ports defined twice or named alike, claim templates' fractional storage; and a
 name that is not a DNS label where it becomes pods' names. A pod's update warns of nothing; a workload's only
-when its generation moved (a StatefulSet's claim templates and history limit on every write).
+when its generation moved (a DaemonSet's template generation; a StatefulSet's claim templates and history
+limit on every write).
 
 A pod's AppArmor annotations are warned of as its strategy reads them (podannotations.py)."""
 
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
+from ..wire.conversion import TEMPLATE_GENERATION
 from ..wire.gostrings import quote
 from . import claimspec
 from .ipvalidation import ip_warnings
@@ -292,15 +294,23 @@ def pod(obj: Obj, old: Obj | None) -> list[str]:
                               "behavior; a DNS label is recommended: ") + template(obj, "")
 
 
-def _workload(path: tuple[str, ...], named: bool, of_old: bool = False) -> Callable[[Obj, Obj | None], list[str]]:
-    """A workload's warnings: its name's on create, its template's when its generation moved (`of_old`: the
-    stored template's, as a ReplicationController's update passes them the wrong way round)."""
+def _template_moved(obj: Obj, old: Obj | None) -> bool:
+    """Whether a DaemonSet's update moved its template generation (the internal spec's, an annotation in v1)."""
+    return old is None or as_dict(as_dict(obj.get("metadata")).get("annotations")).get(TEMPLATE_GENERATION) != \
+        as_dict(as_dict(old.get("metadata")).get("annotations")).get(TEMPLATE_GENERATION)
+
+
+def _workload(path: tuple[str, ...], named: bool, of_old: bool = False,
+              moved: Callable[[Obj, Obj | None], bool] = _moved) -> Callable[[Obj, Obj | None], list[str]]:
+    """A workload's warnings: its name's on create, its template's when it `moved` (its generation, by
+    default; `of_old`: the stored template's, as a ReplicationController's update passes them the wrong way
+    round)."""
     def warnings(obj: Obj, old: Obj | None) -> list[str]:
         held: Any = old if of_old and old is not None else obj
         for part in path:
             held = as_dict(held).get(part)
         out = _name_warning(obj, _WORKLOAD_NAME) if named and old is None else []
-        return out + (template(held, ".".join(path)) if _moved(obj, old) else [])
+        return out + (template(held, ".".join(path)) if moved(obj, old) else [])
     return warnings
 
 
@@ -325,7 +335,7 @@ WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("v1", "ReplicationController"): _workload(("spec", "template"), True, of_old=True),
     ("apps/v1", "Deployment"): _workload(("spec", "template"), True),
     ("apps/v1", "ReplicaSet"): _workload(("spec", "template"), True),
-    ("apps/v1", "DaemonSet"): _workload(("spec", "template"), False),
+    ("apps/v1", "DaemonSet"): _workload(("spec", "template"), False, moved=_template_moved),
     ("apps/v1", "StatefulSet"): _stateful_set,
     ("batch/v1", "Job"): _workload(("spec", "template"), True),
     ("batch/v1", "CronJob"): _workload(("spec", "jobTemplate", "spec", "template"), True),
