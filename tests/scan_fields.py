@@ -7,6 +7,7 @@ fixed is pinned in the differential steps of tests/writes_differential.py.
 
     .venv/bin/python -m tests.scan_fields pod 2           # pod_ops' kinds, fields two objects deep
     .venv/bin/python -m tests.scan_fields job,cron_job 3
+    .venv/bin/python -m tests.scan_fields pod 2 --update  # each base created, then each bad value a dry-run PUT
 """
 
 from __future__ import annotations
@@ -90,16 +91,24 @@ def _bases(generate: Any, real: rawhttp.Server, ns: str) -> dict[tuple[str, str]
     return found
 
 
-def main(generators: list[str], most: int) -> int:
+def main(generators: list[str], most: int, update: bool = False) -> int:
     ns, differing = "fields", 0
     with rawhttp.scanned(ns) as (real, emulated):
         for name in generators:
             for (_, kind), op in _bases(getattr(random_writes, f"{name}_ops"), real, ns).items():
                 if (message := SCHEMAS["kinds"].get(f"{op.body.get('apiVersion', 'v1')}/{kind}")) is None:
                     continue
+                write = op
+                if update:  # (the object made on both, then each bad value an unconditional update of it)
+                    made = [random_writes.run(server, ns, [dataclasses.replace(op, query="", rv="")])[0][1]
+                            for server in (real, emulated)]
+                    if made != [201, 201]:
+                        print(f"== {kind}: not made ({made})", flush=True)
+                        continue
+                    write = random_writes.Op("PUT", f"{op.path}/{op.body['metadata']['name']}", body=op.body)
                 tried = differ = 0
                 for shown, field, value in mutations(op.body, message, 0, most):
-                    dry = dataclasses.replace(op, query="dryRun=All", rv="", body={**op.body, field: value})
+                    dry = dataclasses.replace(write, query="dryRun=All", rv="", body={**op.body, field: value})
                     answers = [random_writes.run(server, ns, [dry])[0] for server in (real, emulated)]
                     tried += 1
                     if answers[0][1:] != answers[1][1:]:
@@ -114,4 +123,5 @@ def main(generators: list[str], most: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1].split(","), int(sys.argv[2]) if len(sys.argv) > 2 else 2))
+    arguments = [a for a in sys.argv[1:] if a != "--update"]
+    sys.exit(main(arguments[0].split(","), int(arguments[1]) if len(arguments) > 1 else 2, "--update" in sys.argv))

@@ -1241,6 +1241,11 @@ def _pod_level_resources(pods: str) -> tuple[Step, ...]:
         Step("pod-level resources on Windows", "POST", pods, pod({"requests": {"cpu": "1"}}, ctr("a"),
                                                                  os={"name": "windows"}),
              query="dryRun=All", fields=INVALID),
+        Step("a pod to tolerate", "POST", pods, {"metadata": {"name": "tolerant"}, "spec": {
+            "containers": [{"name": "c", "image": "i"}]}}, fields=("code", "spec.tolerations")),
+        Step("an update with a toleration of no key: the default ones not added back, so changed", "PUT",
+             f"{pods}/tolerant", {"metadata": {"name": "tolerant"}, "spec": {
+                 "containers": [{"name": "c", "image": "i"}], "tolerations": [{}]}}, fields=INVALID),
         Step("a pod with pod-level limits", "POST", pods, pod({"limits": {"cpu": "1", "memory": "1Gi"}},
                                                               ctr("a", {"cpu": "100m"}, {"cpu": "200m"})),
              fields=defaulted),
@@ -1316,6 +1321,12 @@ def _volume_sources(ns: str) -> tuple[Step, ...]:
                                     "userAnnotations": {"nodomain": "v"}}},
                 {"podCertificate": {"signerName": "example.com/x", "keyType": "RSA3072", "keyPath": "b"}}]}}),
              query="dryRun=All", fields=INVALID),
+        Step("volume sources' own defaults", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
+            {"name": "a", "hostPath": {"path": "/x"}}, {"name": "b", "rbd": {"monitors": ["m"], "image": "i"}},
+            {"name": "c", "iscsi": {"targetPortal": "1.2.3.4:3260", "iqn": "iqn.2001-04.com.example:storage"}},
+            {"name": "d", "scaleIO": {"gateway": "g", "system": "s", "volumeName": "v", "secretRef": {"name": "x"}}},
+            {"name": "e", "image": {"reference": "busybox"}}, {"name": "f", "image": {"reference": "busybox:1.36"}}),
+             query="dryRun=All", fields=("code", "spec.volumes")),
         Step("an ephemeral volume's claim template, defaulted", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
             {"name": "a", "ephemeral": {"volumeClaimTemplate": {"spec": {
                 "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}}),

@@ -118,9 +118,25 @@ def azure_disk(source: Obj | None) -> None:
         _p(source, "kind", "Shared")
 
 
+# the sources' own defaults (their +default markers; a host path's SetDefaults), a pod's volume's and a
+# persistent volume's alike: (source, field, value)
+_SOURCE_DEFAULTS = (("hostPath", "type", ""), ("iscsi", "iscsiInterface", "default"), ("rbd", "pool", "rbd"),
+                    ("rbd", "user", "admin"), ("rbd", "keyring", "/etc/ceph/keyring"),
+                    ("scaleIO", "storageMode", "ThinProvisioned"), ("scaleIO", "fsType", "xfs"))
+
+
+def _source_defaults(holder: Obj) -> None:
+    for key, field, value in _SOURCE_DEFAULTS:
+        if (source := _sub(holder, key)) is not None:
+            (_p if key == "hostPath" else _d)(source, field, value)
+
+
 def _volume(v: Obj) -> None:
     if not any(isinstance(val, dict) for k, val in v.items() if k != "name"):
         v["emptyDir"] = {}
+    _source_defaults(v)
+    if (image := _sub(v, "image")) is not None and not image.get("pullPolicy"):  # (as a container's image)
+        image["pullPolicy"] = pull_policy(image.get("reference"))
     for key in _MODE_420:
         if (source := _sub(v, key)) is not None:
             _p(source, "defaultMode", 420)
@@ -198,9 +214,9 @@ def _template(holder: Obj | None) -> None:
 
 
 def _tolerates(t: Obj, key: str) -> bool:
-    """Whether a toleration already covers the NoExecute taint of that key (DefaultTolerationSeconds)."""
-    key_matches = t.get("key") == key or (not t.get("key") and t.get("operator") == "Exists")
-    return key_matches and t.get("effect") in (None, "", "NoExecute")
+    """Whether a toleration already covers the NoExecute taint of that key as DefaultTolerationSeconds reads it:
+    that key or none (whatever its operator), that effect or none."""
+    return t.get("key") in (key, None, "") and t.get("effect") in (None, "", "NoExecute")
 
 
 def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
@@ -416,8 +432,7 @@ def _pv(obj: Obj, creating: bool, _uid: str = "") -> None:
     if (spec := _sub(obj, "spec")) is not None:
         _d(spec, "persistentVolumeReclaimPolicy", "Retain")
         _p(spec, "volumeMode", "Filesystem")
-        if (host := _sub(spec, "hostPath")) is not None:
-            _p(host, "type", "")
+        _source_defaults(spec)
         azure_disk(_sub(spec, "azureDisk"))
     _d(_p(obj, "status", {}), "phase", "Pending")
     if creating:
