@@ -1128,6 +1128,20 @@ def _workload_details(ns: str) -> tuple[Step, ...]:
             "metadata": {"name": "amounts"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": template,
                                                       "updateStrategy": {"rollingUpdate": {"maxSurge": "-1"}}}},
              query="dryRun=All", fields=INVALID),
+        Step("a StatefulSet to update", "POST", f"{apps}/statefulsets", {
+            "metadata": {"name": "updated"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": template,
+                                                     "serviceName": "svc", "volumeClaimTemplates": [claim]}},
+             fields=("code",)),
+        Step("an update's immutable service name and claim templates: only fixed, not checked again", "PUT",
+             f"{apps}/statefulsets/updated", {
+                 "metadata": {"name": "updated"}, "spec": {
+                     "selector": {"matchLabels": {"a": "b"}}, "template": template, "serviceName": "Bad_Value!",
+                     "volumeClaimTemplates": [{"metadata": {"name": "d"}, "spec": {}}]}}, fields=INVALID),
+        Step("a Service to update", "POST", f"/api/v1/namespaces/{ns}/services", {
+            "metadata": {"name": "families"}, "spec": {"ports": [{"port": 80}]}}, fields=("code",)),
+        Step("an update sending an empty IP family policy", "PUT", f"/api/v1/namespaces/{ns}/services/families", {
+            "metadata": {"name": "families"}, "spec": {"ports": [{"port": 80}], "ipFamilyPolicy": ""}},
+             fields=INVALID),
         Step("a Job's labels from its template, validated", "POST", f"/apis/batch/v1/namespaces/{ns}/jobs", {
             "metadata": {"name": "labelled"}, "spec": {"template": {"metadata": {"labels": {"Bad Key!": "x"}}, "spec": {
                 "restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}},
@@ -1321,6 +1335,14 @@ def _volume_sources(ns: str) -> tuple[Step, ...]:
                                     "userAnnotations": {"nodomain": "v"}}},
                 {"podCertificate": {"signerName": "example.com/x", "keyType": "RSA3072", "keyPath": "b"}}]}}),
              query="dryRun=All", fields=INVALID),
+        Step("a persistent volume to update", "POST", "/api/v1/persistentvolumes", {
+            "metadata": {"name": f"{ns}-fixed"}, "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [
+                "ReadWriteOnce"], "csi": {"driver": "d.example.com", "volumeHandle": "h"}}}, fields=("code",)),
+        Step("an update adding an empty secret reference to its source: a change (an empty struct is one)", "PUT",
+             f"/api/v1/persistentvolumes/{ns}-fixed", {
+                 "metadata": {"name": f"{ns}-fixed"}, "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [
+                     "ReadWriteOnce"], "csi": {"driver": "d.example.com", "volumeHandle": "h",
+                                               "nodePublishSecretRef": {}}}}, fields=INVALID),
         Step("volume sources' own defaults", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
             {"name": "a", "hostPath": {"path": "/x"}}, {"name": "b", "rbd": {"monitors": ["m"], "image": "i"}},
             {"name": "c", "iscsi": {"targetPortal": "1.2.3.4:3260", "iqn": "iqn.2001-04.com.example:storage"}},

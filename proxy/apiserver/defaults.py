@@ -908,7 +908,7 @@ def _service_update(spec: Obj, old: Obj, seed: str) -> None:
             spec["clusterIP"] = old["clusterIP"]
         if not spec.get("clusterIPs") and old.get("clusterIPs"):  # (patchAllocatedValues: not the families, which
             spec["clusterIPs"] = old["clusterIPs"]  # initIPFamilyFields derives again from these and the policy)
-        if not spec.get("ipFamilyPolicy") and old.get("ipFamilyPolicy"):
+        if spec.get("ipFamilyPolicy") is None and old.get("ipFamilyPolicy"):  # (an empty one sent is refused)
             spec["ipFamilyPolicy"] = old["ipFamilyPolicy"]
     if needed and needs:
         used = {p.get("nodePort") for p in old_ports} & {p.get("nodePort") for p in ports}

@@ -240,10 +240,11 @@ def _pod_template_object(obj: Obj) -> list[Cause]:
     return pod_template(obj.get("template"), "template")
 
 
-def _stateful_set(obj: Obj) -> list[Cause]:
+def _stateful_set(obj: Obj, updating: bool = False) -> list[Cause]:
     """ValidateStatefulSetSpec: policies, claim templates, counts, the service's name, the selector and the
     template, whose hostname and subdomain the controller sets and whose volumes include one per claim
-    template."""
+    template. On an update neither the claim templates nor the service's name is checked (both are immutable:
+    the strategy tolerates what was stored)."""
     spec = as_dict(obj.get("spec"))
     policy = spec.get("podManagementPolicy") or ""
     causes = [required("spec.podManagementPolicy")] if not policy else [] if policy in ("OrderedReady", "Parallel") \
@@ -271,13 +272,13 @@ def _stateful_set(obj: Obj) -> list[Cause]:
         if when in retention and retention[when] not in ("Retain", "Delete"):
             at = f"spec.persistentVolumeClaimRetentionPolicy.{when}"
             causes.append(not_supported(at, retention[when], ("Retain", "Delete")))
-    for i, claim in enumerate(dicts(spec.get("volumeClaimTemplates"))):
+    for i, claim in enumerate(dicts(spec.get("volumeClaimTemplates")) if not updating else []):
         causes += claimspec.pvc_spec(as_dict(claim.get("spec")), f"spec.volumeClaimTemplates[{i}].spec")
     causes += nonnegative("spec.replicas", spec.get("replicas"))
     causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
     if isinstance(spec.get("ordinals"), dict):
         causes += nonnegative("spec.ordinals.start", spec["ordinals"].get("start"))
-    if service := spec.get("serviceName"):
+    if (service := spec.get("serviceName")) and not updating:
         causes += invalid_each("spec.serviceName", service, validation.dns_label(service))
     selected, parses = _checked_selector(spec, "statefulset")
     causes += selected
@@ -1517,11 +1518,17 @@ def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
     api_version, kind = str(obj.get("apiVersion", "")), str(obj.get("kind", ""))
     causes = _on_update(api_version, kind, obj, old) if old is not None else _before_create(api_version, kind, obj)
     if (check := _ON_WRITE.get((api_version, kind))) is not None:
+        check = _ON_UPDATE.get((api_version, kind), check) if old is not None else check
         already = set(check(old)) if old is not None else set()
         causes += [c for c in check(obj) if c not in already]
     causes += _after_update(api_version, kind, obj, old) if old is not None else _after_create(api_version, kind, obj)
     already = set(_declared(kind, api_version, old, None)) if old is not None else set()
     return causes + [c for c in _declared(kind, api_version, obj, old) if c not in already]
+
+
+# an update's variant of a kind's own checks, where its strategy's options relax them
+_ON_UPDATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
+    ("apps/v1", "StatefulSet"): functools.partial(_stateful_set, updating=True)}
 
 
 def _cron_job_declared(obj: Obj, _old: Obj | None) -> list[Cause]:

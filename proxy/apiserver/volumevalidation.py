@@ -259,10 +259,10 @@ def persistent_volume_update(new: Obj, old: Obj) -> list[Cause]:
     if isinstance(csi, dict) and isinstance(old_csi, dict) and old_csi.get("controllerExpandSecretRef") is None:
         source["csi"] = {k: v for k, v in csi.items() if k != "controllerExpandSecretRef"}  # may be set once
     causes = []
-    if semantic(source) != semantic(old_source):
+    internal, old_internal = (as_internal("PersistentVolumeSource", s) for s in (source, old_source))
+    if semantic(internal) != semantic(old_internal):  # (through the Go types: an empty struct is one, a map none)
         causes.append(forbidden("spec.persistentvolumesource", "spec.persistentvolumesource is immutable after "
-                                "creation\n" + go_diff(as_internal("PersistentVolumeSource", old_source),
-                                                       as_internal("PersistentVolumeSource", source))))
+                                "creation\n" + go_diff(old_internal, internal)))
     if spec.get("volumeMode") != before.get("volumeMode"):
         causes.append(invalid("volumeMode", spec.get("volumeMode"), _IMMUTABLE))
     return causes
