@@ -1343,6 +1343,16 @@ def _volume_sources(ns: str) -> tuple[Step, ...]:
                  "metadata": {"name": f"{ns}-fixed"}, "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [
                      "ReadWriteOnce"], "csi": {"driver": "d.example.com", "volumeHandle": "h",
                                                "nodePublishSecretRef": {}}}}, fields=INVALID),
+        Step("volume fields of features that are off, dropped", "POST", f"/api/v1/namespaces/{ns}/pods", {
+            "metadata": {"name": "gated"}, "spec": {"serviceAccountName": "default", "containers": [
+                {"name": "c", "image": "i",
+                 "volumeMounts": [{"name": "a", "mountPath": "/a", "bindMountOptions": ["x"]}]}],
+                "volumes": [{"name": "a", "emptyDir": {"mode": 448}},
+                            {"name": "b", "secret": {"secretName": "s", "defaultUser": 5, "items": [
+                                {"key": "k", "path": "p", "user": 3}]}},
+                            {"name": "c", "projected": {"defaultUser": 4, "sources": [
+                                {"serviceAccountToken": {"path": "t", "user": 2}}]}}]}},
+             query="dryRun=All", fields=("code", "spec.volumes", "spec.containers")),
         Step("volume sources' own defaults", "POST", f"/api/v1/namespaces/{ns}/pods", pod(
             {"name": "a", "hostPath": {"path": "/x"}}, {"name": "b", "rbd": {"monitors": ["m"], "image": "i"}},
             {"name": "c", "iscsi": {"targetPortal": "1.2.3.4:3260", "iqn": "iqn.2001-04.com.example:storage"}},

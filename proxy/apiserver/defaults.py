@@ -18,7 +18,7 @@ import base64
 import copy
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..wire import gotypes
@@ -1032,6 +1032,48 @@ def drop_gated(new: Obj, old: Obj | None, api_version: str, kind: str) -> None:
                 spec.pop(field, None)
         if fields is _GATED_POD_FIELDS:
             _drop_stop_signals(spec, before if isinstance(before, dict) else None)
+            _drop_volume_fields(spec, before if isinstance(before, dict) else None)
+
+
+def _file_users(volume: Obj) -> Iterator[tuple[Obj, str]]:
+    """Where AtomicWriteVolumeUserFields puts a user in a volume: its secret's, config map's, downward API's or
+    projection's default and each item's (a projected token's, trust bundle's, pod certificate's own)."""
+    for kind in ("secret", "configMap", "downwardAPI", "projected"):
+        if (source := _sub(volume, kind)) is None:
+            continue
+        yield source, "defaultUser"
+        if kind != "projected":
+            yield from ((item, "user") for item in _dicts(source.get("items")))
+            return
+        for projection in _dicts(source.get("sources")):
+            for sub in ("secret", "configMap", "downwardAPI"):
+                yield from ((item, "user") for item in _dicts((_sub(projection, sub) or {}).get("items")))
+            for sub in ("serviceAccountToken", "clusterTrustBundle", "podCertificate"):
+                if (own := _sub(projection, sub)) is not None:
+                    yield own, "user"
+        return
+
+
+def _drop_volume_fields(spec: Obj, old: Obj | None) -> None:
+    """The volume fields of features off in 1.37, each dropped unless the stored pod spec uses it: an emptyDir's
+    mode (EmptyDirVolumeMode), a mount's bind options (VolumeBindMountOptions), the users files are written as
+    (AtomicWriteVolumeUserFields)."""
+    def volumes(of: Obj | None) -> list[Obj]:
+        return _dicts((of or {}).get("volumes"))
+
+    def mounts(of: Obj | None) -> list[Obj]:
+        return [m for key in _CONTAINER_LISTS for c in _dicts((of or {}).get(key))
+                for m in _dicts(c.get("volumeMounts"))]
+    if not any((_sub(v, "emptyDir") or {}).get("mode") is not None for v in volumes(old)):
+        for volume in volumes(spec):
+            (_sub(volume, "emptyDir") or {}).pop("mode", None)
+    if not any(m.get("bindMountOptions") is not None for m in mounts(old)):
+        for mount in mounts(spec):
+            mount.pop("bindMountOptions", None)
+    if not any(holder.get(key) is not None for v in volumes(old) for holder, key in _file_users(v)):
+        for volume in volumes(spec):
+            for holder, key in list(_file_users(volume)):
+                holder.pop(key, None)
 
 
 def _lifecycles(spec: Obj) -> list[Obj]:
