@@ -1208,6 +1208,13 @@ def _pod_annotations(pods: str) -> tuple[Step, ...]:
                             "scheduler.alpha.kubernetes.io/tolerations": '[{"key": "Bad Key!", "operator": "Exists"}]'},
             securityContext={"seccompProfile": {"type": "Unconfined"}, "appArmorProfile": {"type": "Unconfined"}}),
              query="dryRun=All", fields=INVALID),
+        # the legacy tolerations as encoding/json decodes them: its first type error, names of any case, null items
+        *(Step(f"a tolerations annotation {value}", "POST", pods,
+               pod("tolerations", {"scheduler.alpha.kubernetes.io/tolerations": value}), query="dryRun=All",
+               fields=INVALID)
+          for value in ('[1]', '[null]', '[{"KEY": "Bad Key!", "Operator": "Exists"}]', '[{"operator": true}]',
+                        '[{"key": "k", "tolerationSeconds": 1.5}, {"key": 1}]', '[{"tolerationSeconds": 1e3}]',
+                        '[{"effect": {}}, {"tolerationSeconds": "5"}]')),
     )
 
 

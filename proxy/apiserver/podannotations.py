@@ -3,10 +3,7 @@ ValidatePodSpecificAnnotations): a mirror pod's node, the legacy tolerations ann
 (ReplicaSets scale down the cheapest pods first, so a cost that is no 32-bit integer is refused), seccomp and
 AppArmor profiles named the old way; on create, their agreement with the fields; on a pod's update, no AppArmor
 or mirror annotation added, changed or removed. And the AppArmor version skew a created pod gets from its
-strategy (applyAppArmorVersionSkew): an annotation copied into its container's field, with a warning.
-
-Not modelled: a tolerations annotation whose JSON has the wrong types inside its items (only a syntax error or
-a value that is no list is refused here)."""
+strategy (applyAppArmorVersionSkew): an annotation copied into its container's field, with a warning."""
 
 from __future__ import annotations
 
@@ -16,7 +13,7 @@ from typing import Any
 
 from . import gojson, podspecfields
 from .fielderrors import Cause, forbidden, invalid
-from .objects import as_dict, containers, dicts
+from .objects import as_dict, containers
 from .volumesources import descending
 
 Obj = dict[str, Any]
@@ -29,7 +26,9 @@ SECCOMP_CONTAINER = "container.seccomp.security.alpha.kubernetes.io/"
 APPARMOR_CONTAINER = "container.apparmor.security.beta.kubernetes.io/"
 _LOCALHOST = "localhost/"
 _COST = re.compile(r"-?[0-9]+")  # (then validFirstDigit: no plus sign, no leading zero)
-_JSON_KINDS = {list: "array", dict: "object", str: "string", bool: "bool", int: "number", float: "number"}
+# core.Toleration's fields by the names the pod's field has, each with its Go type as encoding/json names it
+_TOLERATION_FIELDS = {"key": "string", "operator": "core.TolerationOperator", "value": "string",
+                      "effect": "core.TaintEffect", "tolerationSeconds": "int64"}
 
 
 def causes(annotations: Any, spec: Obj, path: str) -> list[Cause]:
@@ -69,13 +68,63 @@ def _tolerations(text: str, path: str) -> list[Cause]:
     field's (at the annotation's key, as Go names it)."""
     if (error := gojson.syntax_error(text.encode())) is not None:
         return [invalid(path, _TOLERATIONS, error)]
-    decoded = json.loads(text)
-    if decoded is None:
-        return []
-    if not isinstance(decoded, list):
-        kind = _JSON_KINDS.get(type(decoded), "value")
-        return [invalid(path, _TOLERATIONS, f"json: cannot unmarshal {kind} into Go value of type []core.Toleration")]
-    return podspecfields.tolerations(dicts(decoded), f"{path}.{_TOLERATIONS}") if decoded else []
+    tolerations, error = _unmarshal_tolerations(text)
+    if error:
+        return [invalid(path, _TOLERATIONS, error)]
+    return podspecfields.tolerations(tolerations, f"{path}.{_TOLERATIONS}")
+
+
+class _Object(list[tuple[str, Any]]):
+    """A JSON object's members in order, duplicates kept (encoding/json lets the last one win)."""
+
+
+class _Number(str):
+    """A JSON number as written: encoding/json quotes the literal when it does not fit an int64."""
+
+
+def _json_word(value: Any) -> str:
+    """What encoding/json calls a JSON value of this kind in its errors."""
+    if isinstance(value, _Object):
+        return "object"
+    if isinstance(value, _Number):
+        return "number"
+    return {list: "array", str: "string", bool: "bool"}[type(value)]
+
+
+def _unmarshal_tolerations(text: str) -> tuple[list[Obj], str]:
+    """json.Unmarshal of valid JSON into []core.Toleration: the tolerations and the first type error, or "".
+    Go decodes on past a value of the wrong type and returns the first such error; the internal type has no
+    json tags, so a member names a field whatever its letters' case and errors name the Go field (`Key`); null
+    leaves a field, or an item, as it was (empty)."""
+    doc = json.loads(text, object_pairs_hook=_Object, parse_int=_Number, parse_float=_Number)
+    if doc is None:
+        return [], ""
+    if not isinstance(doc, list) or isinstance(doc, _Object):
+        return [], f"json: cannot unmarshal {_json_word(doc)} into Go value of type []core.Toleration"
+    errors: list[str] = []
+    tolerations: list[Obj] = []
+    for item in doc:
+        toleration: Obj = {}
+        tolerations.append(toleration)
+        if item is not None and not isinstance(item, _Object):
+            errors.append(f"json: cannot unmarshal {_json_word(item)} into Go value of type core.Toleration")
+            continue
+        for member, value in item or ():
+            name = member if member in _TOLERATION_FIELDS else next(
+                (f for f in _TOLERATION_FIELDS if f.casefold() == member.casefold()), None)
+            if name is None or value is None:
+                continue
+            go = _TOLERATION_FIELDS[name]
+            if go == "int64" and isinstance(value, _Number) and value.lstrip("-").isdigit() \
+                    and -2**63 <= int(value) < 2**63:
+                toleration[name] = int(value)
+            elif go != "int64" and isinstance(value, str) and not isinstance(value, _Number):
+                toleration[name] = value
+            else:
+                literal = f" {value}" if go == "int64" and isinstance(value, _Number) else ""
+                errors.append(f"json: cannot unmarshal {_json_word(value)}{literal} into Go struct field "
+                              f"Toleration.{name[0].upper()}{name[1:]} of type {go}")
+    return tolerations, errors[0] if errors else ""
 
 
 def _seccomp_format(profile: str, path: str) -> list[Cause]:
