@@ -115,6 +115,23 @@ def test_an_update_may_not_change_a_replica_sets_selector_and_the_error_comes_la
     assert specvalidation.spec_causes(old, old) == []
 
 
+def test_a_stored_pod_keeps_on_update_what_a_new_pod_may_not_have() -> None:
+    """A recording from an older cluster may hold a pod that 1.37 refuses; a controller may still label it
+    (the apiserver's PodValidationOptions, set from the old pod: AllowInvalidPodDeletionCost,
+    AllowSysAdminWhenPrivilegeEscalationFalse, AllowNamespacedSysctlsForHostNetAndHostIPC)."""
+    container = {"name": "c", "image": "i", "terminationMessagePolicy": "File", "imagePullPolicy": "Always",
+                 "securityContext": {"allowPrivilegeEscalation": False, "capabilities": {"add": ["CAP_SYS_ADMIN"]}}}
+    sysctls = [{"name": "net.ipv4.ip_forward", "value": "1"}]
+    old = {"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": "p", "annotations": {"controller.kubernetes.io/pod-deletion-cost": "+5"}},
+           "spec": {"containers": [container], "restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+                    "hostNetwork": True, "securityContext": {"sysctls": sysctls}}}
+    assert [c[0] for c in specvalidation.spec_causes(old)] == [
+        "metadata.annotations[controller.kubernetes.io/pod-deletion-cost]", "spec.containers[0].securityContext",
+        "spec.securityContext.sysctls[0].name"]
+    assert specvalidation.spec_causes({**old, "metadata": {**old["metadata"], "labels": {"a": "b"}}}, old) == []
+
+
 def test_an_immutable_secret_keeps_its_data_but_a_mutable_one_may_become_immutable() -> None:
     old = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque", "data": {"a": "YQ=="}, "immutable": True}
     changed = {**old, "data": {"a": "Yg=="}}

@@ -31,8 +31,9 @@ _TOLERATION_FIELDS = {"key": "string", "operator": "core.TolerationOperator", "v
                       "effect": "core.TaintEffect", "tolerationSeconds": "int64"}
 
 
-def causes(annotations: Any, spec: Obj, path: str) -> list[Cause]:
-    """ValidatePodSpecificAnnotations, at `path` (the annotations')."""
+def causes(annotations: Any, spec: Obj, path: str, old_annotations: Any = None) -> list[Cause]:
+    """ValidatePodSpecificAnnotations, at `path` (the annotations'); `old_annotations`, a pod's update's: a deletion
+    cost that was invalid there may stay invalid (AllowInvalidPodDeletionCost, set from the old pod's)."""
     annotations = as_dict(annotations)
     found: list[Cause] = []
     if MIRROR in annotations and not spec.get("nodeName"):
@@ -40,7 +41,8 @@ def causes(annotations: Any, spec: Obj, path: str) -> list[Cause]:
                              "must set spec.nodeName if mirror pod annotation is set"))
     if text := str(annotations.get(_TOLERATIONS) or ""):
         found += _tolerations(text, path)
-    if _DELETION_COST in annotations and not _cost_ok(str(annotations[_DELETION_COST])):
+    if _DELETION_COST in annotations and not _cost_ok(str(annotations[_DELETION_COST])) \
+            and _cost_ok(str(as_dict(old_annotations).get(_DELETION_COST, 0))):
         found.append(invalid(f"{path}[{_DELETION_COST}]", annotations[_DELETION_COST], "must be a 32bit integer"))
     if SECCOMP_POD in annotations:
         found += _seccomp_format(str(annotations[SECCOMP_POD]), f"{path}.{SECCOMP_POD}")

@@ -351,7 +351,7 @@ def pod_update(new: Obj, old: Obj) -> list[Cause]:
     spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
     causes = podannotations.update_causes(new, old)  # (ValidatePodSpecificAnnotationUpdates, which checks them
     causes += podannotations.causes(as_dict(new.get("metadata")).get("annotations"), spec,  # again)
-                                    "metadata.annotations")
+                                    "metadata.annotations", as_dict(old.get("metadata")).get("annotations"))
     for field in ("containers", "initContainers"):
         now, was = dicts(spec.get(field)), dicts(before.get(field))
         if len(now) != len(was):
