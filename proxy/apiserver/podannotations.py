@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from . import gojson, podspecfields
+from .decoding import json_word
 from .fielderrors import Cause, forbidden, invalid
 from .objects import as_dict, containers
 from .volumesources import descending
@@ -85,12 +86,8 @@ class _Number(str):
 
 
 def _json_word(value: Any) -> str:
-    """What encoding/json calls a JSON value of this kind in its errors."""
-    if isinstance(value, _Object):
-        return "object"
-    if isinstance(value, _Number):
-        return "number"
-    return {list: "array", str: "string", bool: "bool"}[type(value)]
+    """decoding.json_word of a value as _unmarshal_tolerations reads it."""
+    return "object" if isinstance(value, _Object) else "number" if isinstance(value, _Number) else json_word(value)
 
 
 def _unmarshal_tolerations(text: str) -> tuple[list[Obj], str]:
