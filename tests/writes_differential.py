@@ -34,6 +34,9 @@ class Step:
     accept: str = "application/json"
 
 
+_ATTACHMENTS = "/apis/storage.k8s.io/v1/volumeattachments"
+
+
 def _cm(name: str, **extra: Any) -> dict[str, Any]:
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, **extra}, "data": {"a": "1"}}
 
@@ -594,6 +597,18 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("patch a deployment's status", "PATCH", f"{deploys}/web/status",
              {"status": {"replicas": 2}, "metadata": {"labels": {"ignored": "yes"}}}, MERGE,
              fields=("metadata.generation", "metadata.labels", "status", "spec.replicas")),
+        # what a status strategy keeps of the metadata is the stored one by validation (PrepareForUpdate first)
+        Step("a deployment's status patched with labels it keeps", "PATCH", f"{deploys}/web/status",
+             {"metadata": {"labels": {"bad key!": "x"}}}, MERGE, fields=("code", "metadata.labels")),
+        Step("a pod's status patched with owners it keeps", "PATCH", f"{pods}/guarded/status",
+             {"metadata": {"ownerReferences": [{}]}}, MERGE, fields=("code", "metadata.ownerReferences")),
+        Step("create a volume attachment", "POST", _ATTACHMENTS, {"metadata": {"name": f"{ns}-va"}, "spec": {
+            "attacher": "csi.example.com", "source": {"persistentVolumeName": "pv"}, "nodeName": "n1"}},
+             fields=("code",)),
+        Step("its status patched with metadata it keeps whole", "PATCH", f"{_ATTACHMENTS}/{ns}-va/status",
+             {"metadata": {"labels": {"bad key!": "x"}, "ownerReferences": [{}]}}, MERGE,
+             fields=("code", "metadata.labels", "metadata.ownerReferences")),
+        Step("delete it", "DELETE", f"{_ATTACHMENTS}/{ns}-va", fields=("code",)),
         Step("update a missing object", "PUT", f"{cms}/nope", _cm("nope"), fields=("code", "reason", "message")),
         Step("update with another name than the URL's", "PUT", f"{cms}/applied", _cm("other"),
              fields=("code", "reason")),
