@@ -939,12 +939,13 @@ def _status_apart(t: Target) -> bool:
     return t.custom.status if t.custom is not None else True
 
 
-def _status_meta(kind: str, sent: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
-    """The metadata a built-in kind's /status write leaves, which is what its update validates: the stored one
-    where the status strategy keeps it whole, else the sent one but for what the strategy keeps."""
-    if kind in _STATUS_KEEPS_METADATA:
+def _status_meta(t: Target, sent: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """The metadata a /status write leaves, which is what its update validates: the stored one where the status
+    strategy keeps it whole (a custom resource's keeps all but the status), else the sent one but for what the
+    strategy keeps."""
+    if not t.builtin or t.kind in _STATUS_KEEPS_METADATA:
         return copy.deepcopy(stored)
-    kept = _STATUS_KEEPS.get(kind, ())
+    kept = _STATUS_KEEPS.get(t.kind, ())
     return {**{k: v for k, v in sent.items() if k not in kept}, **{k: stored[k] for k in kept if k in stored}}
 
 
@@ -997,8 +998,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         _keep_status(t, new, current)  # stored versions)
         if t.builtin and t.kind == "Pod":
             podresources.keep(new, current)
-    if t.builtin and t.subresource in _STATUS_PARTS:  # the status strategy's PrepareForUpdate, before validation
-        meta = new["metadata"] = _status_meta(t.kind, meta, old_meta)
+    if t.subresource in _STATUS_PARTS:  # the status strategy's PrepareForUpdate, before validation
+        meta = new["metadata"] = _status_meta(t, meta, old_meta)
     # (the generation is the stored one by then: BeforeUpdate)
     causes = validation.object_meta(t.kind, {**meta, "name": name, "generateName": "",
                                              "generation": old_meta.get("generation")}, custom=not t.builtin,
@@ -1031,8 +1032,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         if t.builtin and t.kind == "ResourceClaim":  # (after the field manager, which saw the devices sent)
             as_sent = as_sent or copy.deepcopy(new)
             dravalidation.drop_deallocated(new, current)
-        if t.builtin:
-            new["metadata"] = kept_meta
+        new["metadata"] = kept_meta
         autoscalingv1.take(new, "spec", current)
         status_causes = podcertificates.status_causes(new, current, now) if t.builtin and \
             t.kind == podcertificates.KIND else specvalidation.status_causes(new, current)
