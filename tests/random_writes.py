@@ -2698,14 +2698,19 @@ def binding_ops(seed: int, n: int) -> list[Op]:
 
 
 def status_metadata_ops(seed: int, n: int) -> list[Op]:
-    """Writes to /status that change metadata too (labels, annotations, finalizers, owners), merge patches and
-    PUTs, on kinds whose status strategies let different parts of it by: a Deployment keeps its labels, a pod its
-    owners, a VolumeAttachment all of its metadata, the others none."""
+    """Writes to /status that change metadata too (labels, annotations, finalizers, owners, some owners invalid),
+    merge patches and PUTs, on kinds whose status strategies let different parts of it by: a Deployment keeps its
+    labels, a pod its owners, a VolumeAttachment all of its metadata, the others none. What a strategy keeps is
+    not validated as sent (it resets it first)."""
     owner = {"apiVersion": "v1", "kind": "ConfigMap", "name": "o", "uid": "11111111-1111-1111-1111-111111111111"}
     attachment = {"apiVersion": "storage.k8s.io/v1", "kind": "VolumeAttachment", "metadata": {"name": "{ns}-va"},
                   "spec": {"attacher": "csi.example.com", "nodeName": "n1", "source": {"persistentVolumeName": "pv"}}}
     objects = {"deployments": _deployment("d"), "pods": _pod("p"), "services": _service("s", [{"port": 80}]),
-               "persistentvolumeclaims": _claim("c"), "volumeattachments": attachment}
+               "persistentvolumeclaims": _claim("c"), "volumeattachments": attachment,
+               "statefulsets": _stateful_set("st"), "daemonsets": _daemon_set("ds"), "ingresses": _ingress("ing"),
+               "poddisruptionbudgets": {"metadata": {"name": "pdb"},
+                                        "spec": {"minAvailable": 1, "selector": {"matchLabels": {"app": "pdb"}}}},
+               "nodes": {"metadata": {"name": "{ns}-node"}}}
     out = [Op("POST", f"/{coll}", "", obj) for coll, obj in objects.items()]
     r = random.Random(seed)
     for _ in range(n):
@@ -2714,7 +2719,8 @@ def status_metadata_ops(seed: int, n: int) -> list[Op]:
         path = f"/{coll}/{obj['metadata']['name']}"
         meta: dict[str, Any] = {}
         for key, value in (("labels", {"l": r.choice(("1", "2"))}), ("annotations", {"a": r.choice(("1", None))}),
-                           ("finalizers", r.choice((["x.io/f"], None))), ("ownerReferences", [owner])):
+                           ("finalizers", r.choice((["x.io/f"], None))),
+                           ("ownerReferences", r.choice(([owner], [owner], [{}])))):
             if r.random() < 0.4:
                 meta[key] = value
         query = "dryRun=All" if r.random() < 0.1 else ""

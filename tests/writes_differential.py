@@ -376,7 +376,10 @@ def _defaulted(ns: str) -> tuple[Step, ...]:
     ]
     made_steps = tuple(Step(f"create {what} with only what they need: the whole answer", "POST", path, body,
                             fields=WHOLE) for what, path, body in made)
-    return (*made_steps, *(
+    return (*made_steps, Step(  # (the v1 conversion's annotation of its internal spec.templateGeneration)
+        "a DaemonSet's status put without its template generation annotation: kept, as its spec is", "PUT",
+        f"{apps}/daemonsets/ds/status", {"metadata": {"name": "ds"}, "spec": workload, "status": {}},
+        fields=("code", "metadata.annotations")), *(
         Step(f"a quantity the apiserver cannot read: {q}", "POST", f"{core}/pods", {"metadata": {"name": "q"}, "spec": {
             "containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": q}}}]}},
              fields=("code", "reason", "message")) for q in ("1.2.3", "1kk")))

@@ -846,6 +846,15 @@ _BY_KIND: dict[tuple[str, str], Callable[[Obj, bool, str], None]] = {
 
 
 
+def spec_annotations(kind: str, meta: Obj, stored_meta: Obj) -> Obj:
+    """`meta` with the annotations that are the stored spec's, as a /status write keeps the spec: a DaemonSet's
+    template generation (the v1 conversion writes its internal spec.templateGeneration as an annotation)."""
+    kept = (stored_meta.get("annotations") or {}).get(TEMPLATE_GENERATION)
+    if kind != "DaemonSet" or kept is None:
+        return meta
+    return {**meta, "annotations": {**(meta.get("annotations") or {}), TEMPLATE_GENERATION: kept}}
+
+
 def kept_on_update(new: Obj, old: Obj) -> None:
     """What an update keeps of the stored object where the new one leaves it out: a pod's priority and
     preemption policy (admission's Priority: validation would refuse their removal otherwise), what a

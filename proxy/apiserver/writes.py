@@ -946,7 +946,8 @@ def _status_meta(t: Target, sent: dict[str, Any], stored: dict[str, Any]) -> dic
     if not t.builtin or t.kind in _STATUS_KEEPS_METADATA:
         return copy.deepcopy(stored)
     kept = _STATUS_KEEPS.get(t.kind, ())
-    return {**{k: v for k, v in sent.items() if k not in kept}, **{k: stored[k] for k in kept if k in stored}}
+    meta = {**{k: v for k, v in sent.items() if k not in kept}, **{k: stored[k] for k in kept if k in stored}}
+    return defaults.spec_annotations(t.kind, meta, stored)
 
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
