@@ -232,8 +232,8 @@ def security_context(ctr: Obj, path: str, host_users: bool) -> list[Cause]:
     if context.get("allowPrivilegeEscalation") is False and context.get("privileged") is True:
         causes.append(invalid(path, as_internal("SecurityContext", context),
                               "cannot set `allowPrivilegeEscalation` to false and `privileged` to true"))
-    added = as_dict(context.get("capabilities")).get("add") or []  # (refused on updates too, which the apiserver
-    if context.get("allowPrivilegeEscalation") is False and "CAP_SYS_ADMIN" in added:  # allows where it was there)
+    added = as_dict(context.get("capabilities")).get("add") or []  # (an update keeps an unchanged one: spec_causes)
+    if context.get("allowPrivilegeEscalation") is False and "CAP_SYS_ADMIN" in added:
         causes.append(invalid(path, as_internal("SecurityContext", context),
                               "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"))
     causes += podos.windows_options(context.get("windowsOptions"), f"{path}.windowsOptions")

@@ -25,7 +25,7 @@ _RESOURCES = ("limits.cpu", "limits.ephemeral-storage", "limits.memory", "reques
               "requests.ephemeral-storage", "requests.memory")
 _HUGE_PAGES = ("limits.hugepages-", "requests.hugepages-")
 _BYTE_DIVISORS = ("1", "1k", "1M", "1G", "1T", "1P", "1E", "1Ki", "1Mi", "1Gi", "1Ti", "1Pi", "1Ei")
-_BYTES_LISTED = "only divisor's values 1, 1k, 1M, 1G, 1T, 1P, 1E, 1Ki, 1Mi, 1Gi, 1Ti, 1Pi, 1Ei are supported"
+_BYTES_LISTED = f"only divisor's values {', '.join(_BYTE_DIVISORS)} are supported"
 
 
 def _subscripted(field_path: str) -> tuple[str, str] | None:

@@ -105,8 +105,9 @@ def host_process(spec: Obj, path: str) -> list[Cause]:
 
 def os_fields(spec: Obj, os_name: str, path: str) -> list[Cause]:
     """What a pod that names its OS may not set: a Linux pod no Windows options, a Windows pod none of the Linux
-    security settings, host namespaces or user namespaces. A field counts as set when it was sent, even empty, as
-    Go's nil checks see a decoded `[]`."""
+    security settings, host namespaces or user namespaces. A field counts as set when it is there, as Go's nil
+    checks decide (an empty list a body sent is not there any more: a write is validated after its round trip
+    through the Go types, which leaves it out, where Go validates before encoding)."""
     context = as_dict(spec.get("securityContext"))
     causes: list[Cause] = []
     if os_name == "linux":

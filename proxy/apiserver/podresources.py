@@ -19,12 +19,11 @@ from .quantity import Amount
 Obj = dict[str, Any]
 Amounts = dict[str, Amount]
 _SUPPORTED = ("cpu", "hugepages-", "memory")  # (as SupportedPodLevelResources lists them)
-_QOS_RESOURCES = ("cpu", "memory")
 
 
 def supported(name: str) -> bool:
     """IsSupportedPodLevelResource: cpu, memory, huge pages of any size."""
-    return name in _QOS_RESOURCES or name.startswith("hugepages-")
+    return name in resourcelists.QOS_RESOURCES or name.startswith("hugepages-")
 
 
 def _amounts(container: Obj, which: str) -> Amounts:
@@ -84,7 +83,7 @@ def default(spec: Obj) -> None:
         if name.startswith("hugepages-") and name not in requests and name not in limits:
             limits[name] = str(amount)
     for name, amount in sorted(aggregate(spec, "requests").items()):
-        if name in _QOS_RESOURCES and name not in requests:
+        if name in resourcelists.QOS_RESOURCES and name not in requests:
             requests[name] = str(amount)
     for name, limit in limits.items():
         if supported(name) and name not in requests:
@@ -166,7 +165,7 @@ def _class(holder: Obj) -> str:
             not as_dict(as_dict(holder.get("resources")).get("limits")):
         return "BestEffort"
     classes = set()
-    for name in _QOS_RESOURCES:
+    for name in resourcelists.QOS_RESOURCES:
         asked = requests[name].value if name in requests else 0
         most = limits[name].value if name in limits else 0
         classes.add("Burstable" if asked != most else "BestEffort" if not asked else "Guaranteed")

@@ -284,7 +284,7 @@ def _security_context(spec: Obj, path: str) -> list[Cause]:
             causes.append(invalid(at, name, f"must have at most 253 characters and match regex ^{_SYSCTL_FMT}$"))
         elif name in seen:
             causes.append(duplicate(at, name))
-        namespace = _sysctl_namespace(name)  # (ValidateHostSysctl; an update keeping one is refused too)
+        namespace = _sysctl_namespace(name)  # (ValidateHostSysctl; an update keeps an unchanged one)
         if namespace == "Net" and spec.get("hostNetwork") is True:
             causes.append(invalid(at, name, "may not be specified when 'hostNetwork' is true"))
         elif namespace == "IPC" and spec.get("hostIPC") is True:

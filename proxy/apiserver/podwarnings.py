@@ -22,6 +22,7 @@ from .ipvalidation import ip_warnings
 from .objects import as_dict, containers, dicts
 from .podannotations import APPARMOR_CONTAINER, SECCOMP_CONTAINER, SECCOMP_POD, profile_of
 from .resourcelists import fractional_bytes
+from .volumesources import PROJECTIONS
 
 Obj = dict[str, Any]
 
@@ -160,7 +161,6 @@ def _ports(spec: Obj, prefix: str) -> list[str]:
     return warnings
 
 
-_PROJECTIONS = ("secret", "downwardAPI", "configMap", "serviceAccountToken", "clusterTrustBundle", "podCertificate")
 Sourced = tuple[str, str]  # a file's path in a volume, and what puts it there ("" unnamed)
 
 
@@ -174,14 +174,13 @@ def _overlapping_paths(volumes: list[Obj]) -> list[str]:
                                    ("downwardAPI", "", "DownwardAPI")):
             source = as_dict(volume.get(kind))
             if isinstance(source.get("items"), list):
-                what = f"{shown} {quote(str(source.get(named) or ''))}" if named else shown
-                warnings += [f"volume {name} ({what}): overlapping paths: {o}"
+                warnings += [f"volume {name} ({_described(source, named, shown)}): overlapping paths: {o}"
                              for o in _overlaps([(str(i.get("path") or ""), "") for i in dicts(source["items"])])]
         if not isinstance(projected := volume.get("projected"), dict):
             continue
         seen: list[Sourced] = []
         for projection in (p if isinstance(p, dict) else {} for p in projected.get("sources") or []):
-            if all(projection.get(k) is None for k in _PROJECTIONS):
+            if all(projection.get(k) is None for k in PROJECTIONS):
                 warnings.append(f"volume {name} (Projected) has no sources provided")
                 continue
             warnings += [f"volume {name} (Projected): overlapping paths: {o}"
@@ -194,8 +193,7 @@ def _projected_files(projection: Obj) -> list[Sourced]:
     for kind, named, shown in (("configMap", "name", "ConfigMap"), ("secret", "name", "Secret"),
                                ("downwardAPI", "", "DownwardAPI")):
         if isinstance(source := projection.get(kind), dict) and isinstance(source.get("items"), list):
-            what = f"{shown} {quote(str(source.get(named) or ''))}" if named else shown
-            return [(str(i.get("path") or ""), what) for i in dicts(source["items"])]
+            return [(str(i.get("path") or ""), _described(source, named, shown)) for i in dicts(source["items"])]
     if isinstance(token := projection.get("serviceAccountToken"), dict):
         return [(str(token.get("path") or ""), "ServiceAccountToken")]
     if isinstance(bundle := projection.get("clusterTrustBundle"), dict):
@@ -205,6 +203,11 @@ def _projected_files(projection: Obj) -> list[Sourced]:
     return [(str(certificate[f]), f"PodCertificate {what}") for f, what in (
         ("certificateChainPath", "chain"), ("keyPath", "key"), ("credentialBundlePath", "credential bundle"))
             if certificate.get(f)]
+
+
+def _described(source: Obj, named: str, shown: str) -> str:
+    """A source as the overlap warnings name it: its kind, and the object it reads where it names one."""
+    return f"{shown} {quote(str(source.get(named) or ''))}" if named else shown
 
 
 def _overlaps(files: list[Sourced], seen: list[Sourced] | None = None) -> list[str]:

@@ -15,7 +15,7 @@ from .objects import as_dict, dicts
 from .quantity import QuantityError
 
 Obj = dict[str, Any]
-_QOS_RESOURCES = ("cpu", "memory")
+QOS_RESOURCES = ("cpu", "memory")  # the resources a QoS class is decided by
 
 
 # pkg/apis/core/helper: the resources the quota system knows
@@ -126,14 +126,14 @@ def requirements(resources: Any, path: str, claim_names: set[str],
                                       f"must be less than or equal to {name} limit of {limits[name]}"))
         causes += _whole_pages(name, asked, at)
     named = set(limits) | set(requests)
-    if any(n.startswith("hugepages-") for n in named) and not any(n in _QOS_RESOURCES for n in named):
+    if any(n.startswith("hugepages-") for n in named) and not any(n in QOS_RESOURCES for n in named):
         causes.append(forbidden(path, "HugePages require cpu or memory"))
     return causes + _claims(dicts(as_dict(resources).get("claims")), f"{path}.claims", claim_names)
 
 
 def _whole_pages(name: str, amount: Any, path: str) -> list[Cause]:
     """validateResourceQuantityHugePageValue on a create: huge pages in whole pages of the size their name says
-    (an update keeping indivisible ones is allowed there, refused here)."""
+    (an update keeps unchanged ones: specvalidation.spec_causes drops what the stored object had)."""
     if not name.startswith("hugepages-") or (amount_value := quantity.parsed(amount)) is None:
         return []
     page = quantity.parsed(name.removeprefix("hugepages-"))

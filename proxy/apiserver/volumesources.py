@@ -120,9 +120,7 @@ def _empty_dir(source: Obj, path: str) -> list[Cause]:
 
 def _items(source: Obj, path: str) -> list[Cause]:
     """A secret's or config map's default mode and items (validateKeyToPath)."""
-    causes: list[Cause] = []
-    if isinstance(mode := source.get("defaultMode"), int) and not 0 <= mode <= 0o777:
-        causes.append(invalid(f"{path}.defaultMode", mode, _FILE_MODE))
+    causes = _mode(source, path)
     for i, item in enumerate(dicts(source.get("items"))):
         causes += _key_to_path(item, f"{path}.items[{i}]")
     return causes
@@ -133,9 +131,7 @@ def _key_to_path(item: Obj, path: str) -> list[Cause]:
     target = str(item.get("path") or "")
     causes = [required(f"{path}.{f}") for f in ("key", "path") if not item.get(f)]
     causes += non_reserved(target, f"{path}.path")
-    if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
-        causes.append(invalid(f"{path}.mode", mode, _FILE_MODE))
-    return causes
+    return causes + _file_mode(item, "mode", path)
 
 
 def _flocker(source: Obj, path: str) -> list[Cause]:
@@ -190,15 +186,21 @@ def _host_port(pair: str) -> bool:
     return ":" not in pair[:colon] and "[" not in pair and "]" not in pair
 
 
-def _storageos(source: Obj, path: str) -> list[Cause]:
-    """A volume name and namespace that are DNS labels, a secret named where one is referred to."""
+def storageos_names(source: Obj, path: str) -> list[Cause]:
+    """A StorageOS volume's name (required) and namespace, DNS labels: a pod's source's and a persistent
+    volume's."""
     causes: list[Cause] = []
     for field in ("volumeName", "volumeNamespace"):
         if value := str(source.get(field) or ""):
             causes += invalid_each(f"{path}.{field}", value, names.dns_label(value))
         elif field == "volumeName":
             causes.append(required(f"{path}.volumeName"))
-    return causes + _secret_ref(source, path)
+    return causes
+
+
+def _storageos(source: Obj, path: str) -> list[Cause]:
+    """Its names, a secret named where one is referred to."""
+    return storageos_names(source, path) + _secret_ref(source, path)
 
 
 def _secret_ref(source: Obj, path: str) -> list[Cause]:
@@ -232,8 +234,13 @@ def _azure_disk(source: Obj, path: str) -> list[Cause]:
 
 
 def _mode(source: Obj, path: str) -> list[Cause]:
-    mode = source.get("defaultMode")
-    return [invalid(f"{path}.defaultMode", mode, _FILE_MODE)] if isinstance(mode, int) and not 0 <= mode <= 0o777 \
+    return _file_mode(source, "defaultMode", path)
+
+
+def _file_mode(holder: Obj, field: str, path: str) -> list[Cause]:
+    """A file mode a volume writes with: an octal 0000-0777 (an item's, or a source's default)."""
+    mode = holder.get(field)
+    return [invalid(f"{path}.{field}", mode, _FILE_MODE)] if isinstance(mode, int) and not 0 <= mode <= 0o777 \
         else []
 
 
@@ -260,9 +267,7 @@ def _downward_item(item: Obj, path: str) -> list[Cause]:
         causes += fieldselectors.resource_field(resource, True, f"{path}.resourceFieldRef")
     else:
         causes.append(required(path, "one of fieldRef and resourceFieldRef is required"))
-    if isinstance(mode := item.get("mode"), int) and not 0 <= mode <= 0o777:
-        causes.append(invalid(f"{path}.mode", mode, _FILE_MODE))
-    return causes
+    return causes + _file_mode(item, "mode", path)
 
 
 def _projected(source: Obj, path: str) -> list[Cause]:
@@ -278,7 +283,7 @@ def _projected(source: Obj, path: str) -> list[Cause]:
         return []
     for i, projection in enumerate(source.get("sources") or []):
         at = f"{path}.sources[{i}]"
-        given = [k for k in _PROJECTIONS if isinstance(as_dict(projection).get(k), dict)]
+        given = [k for k in PROJECTIONS if isinstance(as_dict(projection).get(k), dict)]
         for kind in given:
             one, here = projection[kind], f"{at}.{kind}"
             if kind in ("secret", "configMap"):
@@ -305,7 +310,8 @@ def _projected(source: Obj, path: str) -> list[Cause]:
     return causes
 
 
-_PROJECTIONS = ("secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle", "podCertificate")
+# a projected volume's kinds of source, in validateProjectionSources' order
+PROJECTIONS = ("secret", "configMap", "downwardAPI", "serviceAccountToken", "clusterTrustBundle", "podCertificate")
 _KEY_TYPES = ("RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", "ED25519")
 
 

@@ -113,19 +113,20 @@ def _iscsi(source: Obj, at: str, name: str) -> list[Cause]:
     return causes
 
 
-def _named_secret(field: str) -> Callable[[Obj, str], list[Cause]]:
-    """Cinder's and StorageOS's persistent sources: their own required fields, and a secret reference's name and
-    namespace, both required (not checked further)."""
-    def check(source: Obj, at: str) -> list[Cause]:
-        causes = [] if source.get(field) else [required(f"{at}.{field}")]
-        if field == "volumeName" and source.get(field):
-            causes += invalid_each(f"{at}.volumeName", source[field], names.dns_label(str(source[field])))
-        if field == "volumeName" and (namespace := str(source.get("volumeNamespace") or "")):
-            causes += invalid_each(f"{at}.volumeNamespace", namespace, names.dns_label(namespace))
-        if isinstance(secret := source.get("secretRef"), dict):
-            causes += [required(f"{at}.secretRef.{f}") for f in ("name", "namespace") if not secret.get(f)]
-        return causes
-    return check
+def _pv_secret_ref(source: Obj, at: str) -> list[Cause]:
+    """A persistent Cinder's or StorageOS's secret reference: a name and a namespace, both required (not checked
+    further)."""
+    secret = source.get("secretRef")
+    return [required(f"{at}.secretRef.{f}") for f in ("name", "namespace") if not secret.get(f)] \
+        if isinstance(secret, dict) else []
+
+
+def _cinder(source: Obj, at: str) -> list[Cause]:
+    return ([] if source.get("volumeID") else [required(f"{at}.volumeID")]) + _pv_secret_ref(source, at)
+
+
+def _storageos(source: Obj, at: str) -> list[Cause]:
+    return volumesources.storageos_names(source, at) + _pv_secret_ref(source, at)
 
 
 def _azure_file(source: Obj, at: str) -> list[Cause]:
@@ -135,7 +136,7 @@ def _azure_file(source: Obj, at: str) -> list[Cause]:
 
 
 _PV_OWN: dict[str, Callable[[Obj, str], list[Cause]]] = {
-    "cinder": _named_secret("volumeID"), "storageos": _named_secret("volumeName"),
+    "cinder": _cinder, "storageos": _storageos,
     "azureFile": _azure_file}
 
 
