@@ -1,13 +1,15 @@
 """Look for fields emulate's validation or strategies leave unjudged: a valid object of each kind a random write
 generator (tests/random_writes.py) creates, and every field of it, to the given depth of its protobuf schema
 (proxy/wire/protobuf_schemas.json), set in turn to a bad value — a string "Bad_Value!" and "", an int -1, a map
-with a bad key, an empty object, a list of one empty object — and dry-run created on the real kube-apiserver and
+with a bad key, an empty object, a list of one empty object; with `--empty`, every list and map empty instead
+(Go tells an empty one from none where it checks for nil) — and dry-run created on the real kube-apiserver and
 on emulate; every answer that differs (code, reduced body, warnings) is printed. What was found this way and
 fixed is pinned in the differential steps of tests/writes_differential.py.
 
     .venv/bin/python -m tests.scan_fields pod 2           # pod_ops' kinds, fields two objects deep
     .venv/bin/python -m tests.scan_fields job,cron_job 3
     .venv/bin/python -m tests.scan_fields pod 2 --update  # each base created, then each bad value a dry-run PUT
+    .venv/bin/python -m tests.scan_fields pod 3 --empty   # each list and map sent empty
 """
 
 from __future__ import annotations
@@ -26,18 +28,28 @@ SCHEMAS = json.loads((ROOT / "proxy" / "wire" / "protobuf_schemas.json").read_te
 _SKIPPED = {"metadata", "status", "apiVersion", "kind"}  # (metadata has its own tests; status is not created)
 
 
-def mutations(obj: Any, message: str, depth: int, most: int) -> Iterator[tuple[str, str, Any]]:
+def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False) -> Iterator[tuple[str, str, Any]]:
     """(the field's dotted path, the top field it lies in, that field's new value) for each bad value of each
-    field `message` has, `most` objects deep."""
+    field `message` has, `most` objects deep; `empty`: each list and map empty instead."""
     for _, name, kind, flags in SCHEMAS["messages"].get(message, []):
         if not name:  # an embedded struct's fields sit in its place
             if isinstance(kind, str) and kind.startswith("."):
-                yield from mutations(obj, kind[1:], depth, most)
+                yield from mutations(obj, kind[1:], depth, most, empty)
             continue
         if depth == 0 and name in _SKIPPED:
             continue
         here = obj.get(name) if isinstance(obj, dict) else None
-        if "r" in flags:
+        if empty and ("r" in flags or isinstance(kind, list)):
+            yield _leaf(name, [] if "r" in flags else {})
+            if "r" in flags and isinstance(kind, str) and kind.startswith(".") and depth < most:
+                items = here if isinstance(here, list) else []
+                first = items[0] if items and isinstance(items[0], dict) else {}
+                for shown, field, value in mutations(first, kind[1:], depth + 1, most, empty):
+                    yield f"{name}[0].{shown}", name, [{**copy.deepcopy(first), field: value},
+                                                       *copy.deepcopy(items[1:])]
+        elif empty and not (isinstance(kind, str) and kind.startswith(".")):
+            continue
+        elif "r" in flags:
             yield from _repeated(name, kind, here, depth, most)
         elif kind == "string":
             yield _leaf(name, "Bad_Value!")
@@ -54,7 +66,7 @@ def mutations(obj: Any, message: str, depth: int, most: int) -> Iterator[tuple[s
                 yield _leaf(name, {})
             if depth < most:
                 inner = here if isinstance(here, dict) else {}
-                for shown, field, value in mutations(inner, kind[1:], depth + 1, most):
+                for shown, field, value in mutations(inner, kind[1:], depth + 1, most, empty):
                     yield f"{name}.{shown}", name, {**copy.deepcopy(inner), field: value}
 
 
@@ -91,7 +103,7 @@ def _bases(generate: Any, real: rawhttp.Server, ns: str) -> dict[tuple[str, str]
     return found
 
 
-def main(generators: list[str], most: int, update: bool = False) -> int:
+def main(generators: list[str], most: int, update: bool = False, empty: bool = False) -> int:
     ns, differing = "fields", 0
     with rawhttp.scanned(ns) as (real, emulated):
         for name in generators:
@@ -107,7 +119,7 @@ def main(generators: list[str], most: int, update: bool = False) -> int:
                         continue
                     write = random_writes.Op("PUT", f"{op.path}/{op.body['metadata']['name']}", body=op.body)
                 tried = differ = 0
-                for shown, field, value in mutations(op.body, message, 0, most):
+                for shown, field, value in mutations(op.body, message, 0, most, empty):
                     dry = dataclasses.replace(write, query="dryRun=All", rv="", body={**op.body, field: value})
                     answers = [random_writes.run(server, ns, [dry])[0] for server in (real, emulated)]
                     tried += 1
@@ -123,5 +135,6 @@ def main(generators: list[str], most: int, update: bool = False) -> int:
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a != "--update"]
-    sys.exit(main(arguments[0].split(","), int(arguments[1]) if len(arguments) > 1 else 2, "--update" in sys.argv))
+    arguments = [a for a in sys.argv[1:] if a not in ("--update", "--empty")]
+    sys.exit(main(arguments[0].split(","), int(arguments[1]) if len(arguments) > 1 else 2, "--update" in sys.argv,
+                  "--empty" in sys.argv))

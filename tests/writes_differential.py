@@ -708,7 +708,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
-        *_admission_and_dra_fields(ns),
+        *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns),
         *_container_fields(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -1552,6 +1552,80 @@ def _null_items(ns: str) -> tuple[Step, ...]:
              {"metadata": {"name": "nulls"}, "spec": {"hard": []}}, fields=INVALID),
         Step("a review whose extra is a string", "POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews",
              {"spec": {"user": "u", "resourceAttributes": {"verb": "get"}, "extra": {"a": "x"}}}, fields=INVALID),
+    )
+
+
+def _empty_values(ns: str) -> tuple[Step, ...]:
+    """An empty list or map a body sends is not none to Go before it is encoded: validation that checks for nil
+    or compares with reflect.DeepEqual, defaulting that fills only a nil one, and the value a refusal quotes
+    see it; storage then leaves it out (omitempty), and so does the field manager."""
+    pods, deploys = f"/api/v1/namespaces/{ns}/pods", f"/apis/apps/v1/namespaces/{ns}/deployments"
+    ctr = {"name": "c", "image": "i"}
+
+    def pod(name: str, **spec: Any) -> dict[str, Any]:
+        return {"metadata": {"name": name}, "spec": {"containers": [ctr], **spec}}
+    slice_spec = {"driver": "gpu.example.com", "pool": {"name": "p", "resourceSliceCount": 1}, "nodeName": "n",
+                  "devices": []}
+    return (
+        Step("an empty overhead without a runtime class", "POST", pods, pod("ovh", overhead={}), fields=INVALID),
+        Step("empty pod-level claims", "POST", pods, pod("claims", resources={"claims": []}), fields=INVALID),
+        Step("a Windows pod's empty supplemental groups", "POST", pods,
+             pod("win", os={"name": "windows"}, securityContext={"supplementalGroups": []}), fields=INVALID),
+        Step("an ephemeral container's empty ports, limits and resize policy", "POST", pods,
+             pod("eph", ephemeralContainers=[{"name": "e", "image": "i", "ports": [], "resources": {"limits": {}},
+                                              "resizePolicy": []}]), fields=INVALID),
+        Step("an ephemeral volume's claim template with empty finalizers and owners", "POST", pods,
+             pod("tmpl", volumes=[{"name": "v", "ephemeral": {"volumeClaimTemplate": {
+                 "metadata": {"finalizers": [], "ownerReferences": []},
+                 "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}}]),
+             fields=INVALID),
+        Step("a template's empty labels are quoted as sent", "POST", deploys,
+             {**_DEPLOYMENT, "metadata": {"name": "nolabels"},
+              "spec": {**_DEPLOYMENT["spec"], "template": {"metadata": {"labels": {}},
+                                                          "spec": _DEPLOYMENT["spec"]["template"]["spec"]}}},
+             fields=INVALID),
+        Step("a persistent volume's empty capacity is quoted as sent", "POST", "/api/v1/persistentvolumes",
+             {"metadata": {"name": f"{ns}-nocap"}, "spec": {"capacity": {}, "accessModes": ["ReadWriteOnce"],
+                                                            "hostPath": {"path": "/x"}}}, fields=INVALID),
+        Step("an autoscaler's empty policies are not defaulted", "POST",
+             f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers",
+             {"metadata": {"name": "nopolicies"}, "spec": {
+                 "scaleTargetRef": {"kind": "Deployment", "name": "d", "apiVersion": "apps/v1"}, "maxReplicas": 3,
+                 "behavior": {"scaleUp": {"policies": []}}}}, fields=INVALID),
+        Step("a resource slice's empty devices beside shared counters", "POST",
+             "/apis/resource.k8s.io/v1/resourceslices",
+             {"metadata": {"name": f"{ns}-both"}, "spec": {**slice_spec, "sharedCounters": [
+                 {"name": "c", "counters": {"mem": {"value": "1"}}}]}}, fields=INVALID),
+        Step("a service account made with empty secrets: none in its managed fields", "POST",
+             f"/api/v1/namespaces/{ns}/serviceaccounts", {"metadata": {"name": "nosecrets"}, "secrets": []},
+             fields=("code", "secrets", "metadata.managedFields")),
+    )
+
+
+def _hook_handlers(ns: str) -> tuple[Step, ...]:
+    """A lifecycle hook's handler validated as a probe's (validateHandler), its HTTP action defaulted as a
+    probe's (a path of "/", HTTP): a command, a port, header names, one handler only, a sleep within the
+    pod's grace period."""
+    pods = f"/api/v1/namespaces/{ns}/pods"
+
+    def pod(name: str, **lifecycle: Any) -> dict[str, Any]:
+        return {"metadata": {"name": name}, "spec": {"terminationGracePeriodSeconds": 20, "containers": [
+            {"name": "c", "image": "i", "lifecycle": lifecycle}]}}
+    return (
+        Step("hooks with an empty command and a port out of range", "POST", pods,
+             pod("hooks", postStart={"exec": {"command": []}}, preStop={"tcpSocket": {"port": 70000}}),
+             query="dryRun=All", fields=INVALID),
+        Step("an HTTP hook: bad header names, a second handler", "POST", pods,
+             pod("http", preStop={"httpGet": {"port": "Bad_Name", "scheme": "FTP", "httpHeaders": [
+                 {"name": "X Bad", "value": "v"}, {"name": "", "value": "v"}]}, "sleep": {"seconds": 1}}),
+             query="dryRun=All", fields=INVALID),
+        Step("a sleep longer than the grace period", "POST", pods, pod("sleepy", preStop={"sleep": {"seconds": 21}}),
+             query="dryRun=All", fields=INVALID),
+        Step("an HTTP hook defaulted", "POST", pods, pod("defaulted", postStart={"httpGet": {"port": 80}}),
+             query="dryRun=All", fields=("code", "spec.containers")),
+        Step("a probe's bad header name", "POST", pods, {"metadata": {"name": "probe"}, "spec": {"containers": [
+            {"name": "c", "image": "i", "readinessProbe": {"httpGet": {"port": 80, "httpHeaders": [
+                {"name": "a:b", "value": "v"}]}}}]}}, query="dryRun=All", fields=INVALID),
     )
 
 

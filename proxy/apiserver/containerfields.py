@@ -1,8 +1,8 @@
 """validateContainerCommon's checks of a container's fields beyond its name, image and ports
 (pkg/apis/core/validation), for pods and every template: its environment (each variable's name and source,
 each envFrom's prefix and source, the files it reads), its volume devices, its resources' names and claims, its
-resize policy and its security context, its volume mounts; and a container's lifecycle hooks and restart
-policy (validateContainers).
+resize policy and its security context, its volume mounts; and a container's restart policy (validateContainers;
+its lifecycle hooks and probes: podvalidation).
 
 Not modelled: a device path's conflicts with the mounts."""
 
@@ -267,11 +267,3 @@ def restart_policy(ctr: Obj, path: str, init: bool = False) -> list[Cause]:
         values = codes.get("values") or []
         causes += [too_many(f"{at}.exitCodes.values", len(values), 255)] if len(values) > 255 else []
     return causes
-
-
-def lifecycle(ctr: Obj, path: str) -> list[Cause]:
-    """validateLifecycle: each hook names one handler."""
-    hooks = as_dict(ctr.get("lifecycle"))
-    return [required(f"{path}.{hook}", "must specify a handler type") for hook in ("postStart", "preStop")
-            if isinstance(handler := hooks.get(hook), dict)
-            and not any(isinstance(handler.get(h), dict) for h in ("exec", "httpGet", "tcpSocket", "sleep"))]

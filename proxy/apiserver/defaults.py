@@ -82,11 +82,16 @@ def _probe(probe: Obj) -> None:
     for key, value in (("timeoutSeconds", 1), ("periodSeconds", 10), ("successThreshold", 1),
                        ("failureThreshold", 3)):
         _d(probe, key, value)
-    if (get := _sub(probe, "httpGet")) is not None:
-        _d(get, "path", "/")
-        _d(get, "scheme", "HTTP")
+    _http_get(probe)
     if (grpc := _sub(probe, "grpc")) is not None:
         _p(grpc, "service", "")
+
+
+def _http_get(handler: Obj) -> None:
+    """SetDefaults_HTTPGetAction: a probe's and a lifecycle hook's."""
+    if (get := _sub(handler, "httpGet")) is not None:
+        _d(get, "path", "/")
+        _d(get, "scheme", "HTTP")
 
 
 def _field_ref(holder: Obj | None) -> None:
@@ -103,6 +108,9 @@ def _container(c: Obj) -> None:
     for key in _PROBES:
         if (probe := _sub(c, key)) is not None:
             _probe(probe)
+    for hook in ("postStart", "preStop"):
+        if (handler := _sub(_sub(c, "lifecycle") or {}, hook)) is not None:
+            _http_get(handler)
     for env in _dicts(c.get("env")):
         _field_ref(_sub(env, "valueFrom"))
         if (file_key := _sub(_sub(env, "valueFrom") or {}, "fileKeyRef")) is not None:

@@ -28,7 +28,16 @@ def ordered(mapping: Obj, order: tuple[str, ...]) -> Obj:
 def decoded_meta(meta: Obj) -> Obj:
     """ObjectMeta after json.Unmarshal into its Go type and json.Marshal back: what a custom resource's storage
     keeps of its metadata (the codec coerces it: unknown fields, and empty lists and maps, gone)."""
-    return _stored(meta, gotypes.OBJECT_META, False)
+    return _stored(meta, gotypes.OBJECT_META, "sent")
+
+
+LABEL_SELECTOR = "apis/meta/v1.LabelSelector"
+
+
+def as_marshalled(value: Any, message: str) -> Any:
+    """A struct's value as json.Marshal writes it, and so as a refusal quotes it: the empty lists and maps an
+    object held as sent left out under omitempty, its fields in order."""
+    return _stored(value, message, "sent") if isinstance(value, dict) else value
 
 
 def ordered_meta(meta: Obj) -> Obj:
@@ -95,19 +104,27 @@ def normalize(obj: Obj, kind: str, api_version: str) -> Obj:
     return out
 
 
-def _decoded(value: Any, kind: Any, flags: str, stored: bool) -> Any:
-    """A field's JSON value after json.Unmarshal into its Go type and json.Marshal back; `stored`: read back
-    from storage between the two (protobuf, where an empty list, map or byte string is no different from
+def _decoded(value: Any, kind: Any, flags: str, form: str) -> Any:
+    """A field's JSON value after json.Unmarshal into its Go type and json.Marshal back. The form: "sent" (as
+    the handler answers what it decoded); "held" (as the Go value is held before it is encoded: an empty list
+    or map the body sent is there, not none, to validation and defaulting that check for nil); "stored" (read
+    back from storage between the two: protobuf, where an empty list, map or byte string is no different from
     none: `rules: []` is read back as `rules: null`)."""
-    if value is None or (stored and not value and value in ([], {}, "") and "p" not in flags
+    if value is None or (form == "stored" and not value and value in ([], {}, "") and "p" not in flags
                          and ("r" in flags or isinstance(kind, list) or kind == "bytes")):
         return gotypes.zero(kind, flags)  # (null leaves a Go field at its zero value)
     if "r" in flags and isinstance(value, list):
         for v in value:
             _whole(v, kind, flags)
-        return gotypes.emitted([_element(v, kind, stored) for v in value], kind, flags)
+        return _emitted([_element(v, kind, form) for v in value], kind, flags, form)
     _whole(value, kind, flags)
-    return gotypes.emitted(_item(value, kind, stored), kind, flags)
+    return _emitted(_item(value, kind, form), kind, flags, form)
+
+
+def _emitted(value: Any, kind: Any, flags: str, form: str) -> Any:
+    if form == "held" and value in ([], {}) and ("r" in flags or isinstance(kind, list)):
+        return value
+    return gotypes.emitted(value, kind, flags)
 
 
 class Undecodable(ValueError):
@@ -172,18 +189,18 @@ def base64_error(text: str) -> int | None:
     return None
 
 
-def _item(value: Any, kind: Any, stored: bool = False) -> Any:
+def _item(value: Any, kind: Any, form: str = "sent") -> Any:
     if isinstance(kind, str) and value is not None:
         _own_decoder(value, kind)
     if isinstance(kind, list):
         if kind[0] == "map" and isinstance(value, dict):
-            return {k: _item(value[k], kind[2], stored) if value[k] is not None else _null_value(kind[2], stored)
+            return {k: _item(value[k], kind[2], form) if value[k] is not None else _null_value(kind[2], form)
                     for k in sorted(value)}
         if kind[0] == "list" and isinstance(value, list):
-            return [_element(v, kind[1], stored) for v in value]
+            return [_element(v, kind[1], form) for v in value]
         return value
     if kind.startswith(".") and isinstance(value, dict):
-        return _stored(value, kind[1:], stored)
+        return _stored(value, kind[1:], form)
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return quantity.canonical(value if isinstance(value, str) else repr(value))  # (read: _own_decoder)
     if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)
@@ -194,33 +211,34 @@ def _item(value: Any, kind: Any, stored: bool = False) -> Any:
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 
-def _null_value(kind: Any, stored: bool) -> Any:
+def _null_value(kind: Any, form: str) -> Any:
     """A map's null value: its type's zero; bytes read back from protobuf storage, where a map's nil bytes are
     empty ones (a Secret's `data: {a: null}` comes back `a: ""`)."""
-    return "" if stored and kind == "bytes" else gotypes.zero(kind, "")
+    return "" if form == "stored" and kind == "bytes" else gotypes.zero(kind, "")
 
 
-def _element(value: Any, kind: Any, stored: bool) -> Any:
+def _element(value: Any, kind: Any, form: str) -> Any:
     """A list's item: a null one is the zero value of its type (`containers: [null]` holds one empty
     Container, which validation then refuses field by field)."""
-    return _item(value, kind, stored) if value is not None else gotypes.zero(kind, "")
+    return _item(value, kind, form) if value is not None else gotypes.zero(kind, "")
 
 
-def _stored(obj: Obj, message: str, stored: bool) -> Obj:
+def _stored(obj: Obj, message: str, form: str) -> Obj:
     out: Obj = {}
     for name, kind, flags in gotypes.json_fields(message):
         if name in out:
             continue
-        value = _decoded(obj[name], kind, flags, stored) if name in obj else gotypes.zero(kind, flags)
+        value = _decoded(obj[name], kind, flags, form) if name in obj else gotypes.zero(kind, flags)
         if value is not gotypes.MISSING:
             out[name] = value
     return out  # a field the Go type does not have is dropped, as the apiserver's decoder drops it
 
 
-def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False) -> Obj:
+def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False, held: bool = False) -> Obj:
     """A built-in object as the apiserver decodes and answers it: decoded into its Go type and encoded again
     (unknown fields dropped, empty ones left out or written as Go writes them, keys in struct order,
-    quantities in their canonical form); `stored`: as it reads it back from storage. A custom resource is
+    quantities in their canonical form); `stored`: as it reads it back from storage; `held`: as its Go value
+    is held before it is encoded (the empty lists and maps sent kept: _decoded). A custom resource is
     only normalized: its schema is not known here (stored, its integral floats read back as integers)."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     if message is None:
@@ -229,7 +247,8 @@ def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False) -> O
         out = normalize(obj, kind, api_version)
         return decoding.stored_numbers(out) if stored and _custom(api_version) else out
     out = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
-    out.update(_stored({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}, message, stored))
+    form = "stored" if stored else "held" if held else "sent"
+    out.update(_stored({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}, message, form))
     return out
 
 

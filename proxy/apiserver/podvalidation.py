@@ -116,41 +116,70 @@ def _claim_names(pod: Obj) -> set[str]:
     return {str(c.get("name")) for c in dicts(pod.get("resourceClaims")) if c.get("name")}
 
 
-def _probe(probe: Any, path: str, kind: str) -> list[Cause]:
-    """validateLivenessProbe, validateReadinessProbe, validateStartupProbe: one handler and its required
-    fields, counts, and what each kind of probe may have."""
+def _probe(probe: Any, path: str, kind: str, grace: Any) -> list[Cause]:
+    """validateLivenessProbe, validateReadinessProbe, validateStartupProbe: its handler, counts, and what each
+    kind of probe may have."""
     if not isinstance(probe, dict):
         return []
-    causes: list[Cause] = []
-    handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h) is not None]
-    if not handlers:
-        causes.append(required(path, "must specify a handler type"))
-    elif (handler := handlers[0]) == "exec":
-        causes += [] if as_dict(probe["exec"]).get("command") else [required(f"{path}.exec.command")]
-    elif handler == "httpGet":
-        get = as_dict(probe["httpGet"])
-        causes += [] if get.get("path") else [required(f"{path}.httpGet.path")]
-        causes += port_or_name(f"{path}.httpGet.port", get.get("port", 0))
-        if get.get("scheme") not in ("HTTP", "HTTPS"):
-            causes.append(not_supported(f"{path}.httpGet.scheme", get.get("scheme") or "", ("HTTP", "HTTPS")))
-    else:
-        causes += port_or_name(f"{path}.{handler}.port", as_dict(probe[handler]).get("port", 0))
-    causes += [forbidden(f"{path}.{extra}", "may not specify more than 1 handler type") for extra in handlers[1:]]
+    causes = _handler(probe, path, _PROBE_HANDLERS, grace)
     for field in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold"):
         causes += nonnegative(f"{path}.{field}", probe.get(field))
-    grace = probe.get("terminationGracePeriodSeconds")
-    if isinstance(grace, int) and grace <= 0:
-        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", grace, "must be greater than 0"))
+    own = probe.get("terminationGracePeriodSeconds")
+    if isinstance(own, int) and own <= 0:
+        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", own, "must be greater than 0"))
     if kind != "readinessProbe" and probe.get("successThreshold", 1) != 1:
         causes.append(invalid(f"{path}.successThreshold", probe.get("successThreshold"), "must be 1"))
-    if kind == "readinessProbe" and grace is not None:
-        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", grace, "must not be set for readinessProbes"))
+    if kind == "readinessProbe" and own is not None:
+        causes.append(invalid(f"{path}.terminationGracePeriodSeconds", own, "must not be set for readinessProbes"))
     return causes
 
 
-def _probes(ctr: Obj, path: str) -> list[Cause]:
+# the handlers a probe and a lifecycle hook may name, in the order validateHandler looks at them
+_PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+_HOOK_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
+_HTTP_HEADER_NAME = re.compile(r"[-A-Za-z0-9]+")
+
+
+def _handler(hook: Obj, path: str, kinds: tuple[str, ...], grace: Any) -> list[Cause]:
+    """validateHandler: the first handler set is validated, each further one refused, none at all required.
+    `grace`: the pod's termination grace period, the most a sleep may last."""
+    named = [kind for kind in kinds if hook.get(kind) is not None]
+    if not named:
+        return [required(path, "must specify a handler type")]
+    first, action = named[0], as_dict(hook[named[0]])
+    at = f"{path}.{first}"
+    causes: list[Cause] = []
+    if first == "exec":
+        causes += [] if action.get("command") else [required(f"{at}.command")]
+    elif first == "httpGet":
+        causes += [] if action.get("path") else [required(f"{at}.path")]
+        causes += port_or_name(f"{at}.port", action.get("port", 0))
+        if action.get("scheme") not in ("HTTP", "HTTPS"):
+            causes.append(not_supported(f"{at}.scheme", action.get("scheme") or "", ("HTTP", "HTTPS")))
+        causes += [invalid(f"{at}.httpHeaders", name, "a valid HTTP header must consist of alphanumeric characters "
+                           "or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')")
+                   for header in dicts(action.get("httpHeaders"))
+                   if not _HTTP_HEADER_NAME.fullmatch(name := str(header.get("name") or ""))]
+    elif first == "sleep":
+        seconds = action.get("seconds", 0)
+        if isinstance(grace, int) and isinstance(seconds, int) and not 0 <= seconds <= grace:
+            causes.append(invalid(at, seconds, "must be non-negative and less than terminationGracePeriodSeconds "
+                                               f"({grace})"))
+    else:  # a TCP socket's port, a gRPC one's (a number)
+        causes += port_or_name(f"{at}.port", action.get("port", 0))
+    return causes + [forbidden(f"{path}.{extra}", "may not specify more than 1 handler type") for extra in named[1:]]
+
+
+def _lifecycle(ctr: Obj, path: str, grace: Any) -> list[Cause]:
+    """validateLifecycle: each hook's handler."""
+    hooks = as_dict(ctr.get("lifecycle"))
+    return [c for hook in ("postStart", "preStop") if isinstance(handler := hooks.get(hook), dict)
+            for c in _handler(handler, f"{path}.{hook}", _HOOK_HANDLERS, grace)]
+
+
+def _probes(ctr: Obj, path: str, grace: Any) -> list[Cause]:
     return [c for kind in ("livenessProbe", "readinessProbe", "startupProbe")
-            for c in _probe(ctr.get(kind), f"{path}.{kind}", kind)]
+            for c in _probe(ctr.get(kind), f"{path}.{kind}", kind, grace)]
 
 
 def _volumes(spec: Obj, path: str) -> tuple[dict[str, Obj], list[Cause]]:
@@ -229,6 +258,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
     (service account, node, hostname, subdomain)."""
     spec = as_dict(spec)
     volumes, causes = _volumes(spec, f"{path}.volumes")
+    grace = spec.get("terminationGracePeriodSeconds")
     causes += podspecfields.resource_claims(spec, f"{path}.resourceClaims")
     containers = dicts(spec.get("containers"))
     if not containers:
@@ -240,8 +270,8 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
         if (name := ctr.get("name") or "") in names:
             causes.append(duplicate(f"{at}.name", name))
         names.add(name)
-        causes += containerfields.lifecycle(ctr, f"{at}.lifecycle")
-        causes += _probes(ctr, at)
+        causes += _lifecycle(ctr, f"{at}.lifecycle", grace)
+        causes += _probes(ctr, at, grace)
         causes += containerfields.restart_policy(ctr, at)
     for i, ctr in enumerate(dicts(spec.get("initContainers"))):  # validateInitContainers
         at = f"{path}.initContainers[{i}]"
@@ -252,7 +282,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
         elif name:
             names.add(name)
         if ctr.get("restartPolicy") == "Always":  # a sidecar: its hooks and probes are checked as a container's
-            causes += containerfields.lifecycle(ctr, f"{at}.lifecycle") + _probes(ctr, at)
+            causes += _lifecycle(ctr, f"{at}.lifecycle", grace) + _probes(ctr, at, grace)
         else:
             causes += [forbidden(f"{at}.{hook}", "may not be set for init containers without restartPolicy=Always")
                        for hook in ("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")

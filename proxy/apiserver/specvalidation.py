@@ -61,6 +61,7 @@ from .fielderrors import (
     required,
     too_long,
 )
+from .goorder import LABEL_SELECTOR, as_marshalled
 from .internal import as_internal, go_diff, semantic
 from .podvalidation import (
     PROTOCOLS,
@@ -105,6 +106,10 @@ def _template_labels(template: Any) -> Any:
     return meta.get("labels") if isinstance(meta, dict) else None
 
 
+def _quoted_selector(selector: Any) -> Any:
+    return as_marshalled(selector, LABEL_SELECTOR)
+
+
 def _checked_selector(spec: Obj, empty_for: str = "", *, required_: bool = True) -> tuple[list[Cause], bool]:
     """A controller's spec.selector: required (but for a DaemonSet's), valid, and not empty for the kinds that
     say so; and whether LabelSelectorAsSelector reads it, which fails on what ValidateLabelSelector finds."""
@@ -114,7 +119,8 @@ def _checked_selector(spec: Obj, empty_for: str = "", *, required_: bool = True)
     causes = validation.label_selector(selector, "spec.selector")
     parses = not causes
     if empty_for and _empty(selector):
-        causes.append(invalid("spec.selector", selector, f"empty selector is invalid for {empty_for}"))
+        causes.append(invalid("spec.selector", _quoted_selector(selector),
+                              f"empty selector is invalid for {empty_for}"))
     return causes, parses
 
 
@@ -146,7 +152,7 @@ def _selector_and_template(spec: Obj) -> list[Cause]:
     """ValidateReplicaSetSpec's and ValidateDeploymentSpec's selector and template."""
     causes, parses = _checked_selector(spec, "deployment")
     if not parses:  # the template is not looked at
-        return [*causes, invalid("spec.selector", spec.get("selector"), "invalid label selector")]
+        return [*causes, invalid("spec.selector", _quoted_selector(spec.get("selector")), "invalid label selector")]
     return causes + _template_unselected(spec) + _replicated_template(spec)
 
 
@@ -282,7 +288,8 @@ def _stateful_set(obj: Obj, updating: bool = False) -> list[Cause]:
         causes += invalid_each("spec.serviceName", service, validation.dns_label(service))
     selected, parses = _checked_selector(spec, "statefulset")
     causes += selected
-    causes += _stateful_template(spec) if parses else [invalid("spec.selector", spec.get("selector"), "")]
+    causes += _stateful_template(spec) if parses else [invalid("spec.selector", _quoted_selector(spec.get("selector")),
+                                                               "")]
     return causes + _runs_for_ever(spec, "StatefulSet")
 
 
@@ -307,7 +314,8 @@ def _daemon_set(obj: Obj) -> list[Cause]:
     causes, parses = _checked_selector(spec, required_=False)
     causes += _template_unselected(spec) if parses else []
     if _empty(spec.get("selector")):  # said after the template's labels, for a DaemonSet
-        causes.append(invalid("spec.selector", spec.get("selector"), "empty selector is invalid for daemonset"))
+        causes.append(invalid("spec.selector", _quoted_selector(spec.get("selector")),
+                              "empty selector is invalid for daemonset"))
     causes += _replicated_template(spec, "DaemonSet")
     causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
     causes += nonnegative("spec.templateGeneration", spec.get("templateGeneration"))

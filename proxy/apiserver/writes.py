@@ -261,6 +261,12 @@ class Outcome:
     would: Commit | None = None  # a dry run's commit, not made (its answer still gets managedFields)
     why: str = ""  # for the request log, what the answer does not say
 
+    def validated(self) -> dict[str, Any]:
+        """The object as validation saw it, for validating admission: a commit's as written (the empty lists and
+        maps sent still there), else the answer."""
+        made = self.would or next(iter(self.commits), None)
+        return made.written if made is not None and made.written is not None else self.body
+
     def answer(self) -> dict[str, Any]:
         """The body to send, after the store has committed (a scale write answers with the Scale of the
         object as stored, resourceVersion included)."""
@@ -589,7 +595,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     short = t.builtin and defaults.stored_short(obj)
     try:
         obj = _defaulted(obj, creating=allocating, uid=stamp.uid, custom=t.custom, applied=applied,
-                         now=stamp.timestamp)
+                         now=stamp.timestamp, held=True)
     except Undecodable as exc:
         return _undecodable(t, exc)
     # (admission knows a new object by the name it was given, else by its generateName)
@@ -658,16 +664,20 @@ def _undecodable(t: Target, exc: Exception | str) -> Outcome:
 
 
 def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: CustomType | None = None,
-               applied: bool = False, now: str = "") -> dict[str, Any]:
+               applied: bool = False, now: str = "", held: bool = False) -> dict[str, Any]:
     """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
-    in _commit, encoded again. A custom resource is pruned and defaulted by its definition's schema (an
-    `applied` one keeps its nulls: no decoder saw it)."""
+    in _commit, encoded again. `held`: with the empty lists and maps the body sent, which Go's validation and
+    defaulting tell from none (a nil check, reflect.DeepEqual, a quoted value) — a create's. An update's are
+    left out: its checks compare the object with the stored one, which has none, as Semantic.DeepEqual does,
+    and emulate's comparisons are plain. A custom resource is pruned and defaulted by its definition's schema
+    (an `applied` one keeps its nulls: no decoder saw it)."""
     kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
     if custom is not None and isinstance(obj.get("metadata"), dict):  # ObjectMeta, whatever else it holds
         obj["metadata"] = decoded_meta(obj["metadata"])
     if custom is not None and custom.schema:
         return schema.default(schema.prune(obj, custom.schema, nulls=not applied), custom.schema)
-    return defaults.apply(encoded(obj, kind, api_version), kind, api_version, creating=creating, uid=uid, now=now)
+    return defaults.apply(encoded(obj, kind, api_version, held=held), kind, api_version, creating=creating, uid=uid,
+                          now=now)
 
 
 def _schema_causes(t: Target, obj: dict[str, Any], old: dict[str, Any] | None, before: list[Cause]) -> list[Cause]:

@@ -38,7 +38,7 @@ from ...apiserver import (
 )
 from ...apiserver.changes import Key
 from ...apiserver.crds import CustomType
-from ...apiserver.goorder import ordered_meta
+from ...apiserver.goorder import encoded, ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
 from ...wire import protobuf
@@ -164,6 +164,9 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     """The committed object's managedFields after the write (`sent`: the request's object, or an apply's
     configuration; `merged`: an apply's merge before defaults, Outcome.merged)."""
     written = c.written or c.obj
+    # (as the field manager types it, through the unstructured converter: the empty lists and maps the request
+    # sent, which validation saw, are gone under omitempty)
+    written = encoded(written, str(written.get("kind", "")), str(written.get("apiVersion", "")))
     empty, has_status, node = _typing(t, written)
     if t.subresource == "scale" and old is not None:
         entries = managedfields.after_scale(old, written, name, writes.replicas_keys(t),
@@ -395,7 +398,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
     if outcome.code < 300 and (info.verb == "create" or (info.verb == "patch" and obj is None)) and \
             (t.group, t.resource, t.subresource) == ("", "pods", ""):  # (RuntimeClass's validating half)
-        outcome = podadmission.overhead_refusal(t, outcome.body, str(outcome.body.get("metadata", {}).get("name", "")),
+        outcome = podadmission.overhead_refusal(t, outcome.validated(),
+                                                str(outcome.body.get("metadata", {}).get("name", "")),
                                                 _runtime_classes(emu, now)) or outcome
     if info.verb in ("create", "update", "patch") and outcome.code < 300:
         outcome = admission.certificates_refusal(t, info.verb, obj, outcome.body, _signer_access(emu, user, now),
