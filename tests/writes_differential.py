@@ -708,7 +708,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_applied_nulls(ns), *_raw_bytes(ns), *_external_name_status(ns), *_finalizer_names(ns), *_null_items(ns),
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
-        *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns),
+        *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_container_fields(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -1599,6 +1599,30 @@ def _empty_values(ns: str) -> tuple[Step, ...]:
         Step("a service account made with empty secrets: none in its managed fields", "POST",
              f"/api/v1/namespaces/{ns}/serviceaccounts", {"metadata": {"name": "nosecrets"}, "secrets": []},
              fields=("code", "secrets", "metadata.managedFields")),
+    )
+
+
+def _claim_requests(ns: str) -> tuple[Step, ...]:
+    """A DRA claim's requests as declarative validation judges them after the rest: an allocation mode outside
+    the enum, a subrequest's class name (checked by nothing else), also where the request is refused for
+    having both forms; and the derived attributes of a feature off in 1.37, dropped."""
+    claims = f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaims"
+    exact = {"deviceClassName": "gpu.example.com", "allocationMode": "Some"}
+    subs = [{"name": "a", "deviceClassName": "Bad_Class"}, {"name": "b", "allocationMode": "Most"}]
+
+    def claim(name: str, *requests: dict[str, Any]) -> dict[str, Any]:
+        return {"metadata": {"name": name}, "spec": {"devices": {"requests": list(requests)}}}
+    return (
+        Step("an exact request's unknown allocation mode", "POST", claims,
+             claim("mode", {"name": "r", "exactly": exact}), query="dryRun=All", fields=INVALID),
+        Step("subrequests' class names and modes", "POST", claims, claim("subs", {"name": "r", "firstAvailable": subs}),
+             query="dryRun=All", fields=INVALID),
+        Step("both forms at once: the subrequests still judged", "POST", claims,
+             claim("both", {"name": "r", "exactly": exact, "firstAvailable": subs}), query="dryRun=All",
+             fields=INVALID),
+        Step("derived attributes dropped", "POST", claims, claim("derived", {"name": "r", "exactly": {
+            "deviceClassName": "gpu.example.com", "derivedAttributes": [{"name": "a", "expression": "1"}]}}),
+             query="dryRun=All", fields=("code", "spec")),
     )
 
 

@@ -1050,6 +1050,30 @@ def drop_gated(new: Obj, old: Obj | None, api_version: str, kind: str) -> None:
         if fields is _GATED_POD_FIELDS:
             _drop_stop_signals(spec, before if isinstance(before, dict) else None)
             _drop_volume_fields(spec, before if isinstance(before, dict) else None)
+    if (claim := _CLAIM_SPECS.get((api_version, kind))) is not None:
+        _drop_derived_attributes(_at(new, claim), _at(old, claim) if old is not None else None)
+
+
+# where a DRA kind holds a claim spec (resourceclaimspec.DropDisabledFields)
+_CLAIM_SPECS = {("resource.k8s.io/v1", "ResourceClaim"): ("spec",),
+                ("resource.k8s.io/v1", "ResourceClaimTemplate"): ("spec", "spec")}
+
+
+def _device_requests(spec: Any) -> Iterator[Obj]:
+    """A claim spec's exact requests and subrequests."""
+    devices = _sub(spec, "devices") if isinstance(spec, dict) else None
+    for request in _dicts((devices or {}).get("requests")):
+        if (exactly := _sub(request, "exactly")) is not None:
+            yield exactly
+        yield from _dicts(request.get("firstAvailable"))
+
+
+def _drop_derived_attributes(spec: Any, old: Any) -> None:
+    """DRADerivedAttributes is off in 1.37: a request's derived attributes are dropped unless the stored spec
+    has some."""
+    if not any(request.get("derivedAttributes") for request in _device_requests(old)):
+        for request in _device_requests(spec):
+            request.pop("derivedAttributes", None)
 
 
 def _file_users(volume: Obj) -> Iterator[tuple[Obj, str]]:

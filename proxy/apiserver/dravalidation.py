@@ -30,6 +30,7 @@ from .fielderrors import (
     forbidden,
     invalid,
     invalid_each,
+    not_supported,
     required,
     too_long,
     too_many,
@@ -528,12 +529,34 @@ def claim_declared(obj: Obj, old: Obj | None) -> list[Cause]:
     configurations' drivers on create."""
     if old is not None:
         return [] if semantic(obj.get("spec")) == semantic(old.get("spec")) else [invalid("spec", None, _FIXED)]
-    return _drivers_declared(as_dict(as_dict(obj.get("spec")).get("devices")).get("config"), "spec.devices.config")
+    return _claim_spec_declared(as_dict(obj.get("spec")), "spec")
 
 
 def claim_template_declared(obj: Obj, old: Obj | None) -> list[Cause]:
-    devices = as_dict(as_dict(as_dict(obj.get("spec")).get("spec")).get("devices"))
-    return _drivers_declared(devices.get("config"), "spec.spec.devices.config")
+    return _claim_spec_declared(as_dict(as_dict(obj.get("spec")).get("spec")), "spec.spec")
+
+
+def _claim_spec_declared(spec: Obj, path: str) -> list[Cause]:
+    """A claim spec's requests, in field order: an exact request's allocation mode (an enum, defaulted when
+    empty), each subrequest's class name (required, a DNS subdomain: only declarative validation checks it) and
+    allocation mode; then its configurations' drivers."""
+    devices, causes = as_dict(spec.get("devices")), []
+    for i, request in enumerate(dicts(devices.get("requests"))):
+        at = f"{path}.devices.requests[{i}]"
+        if isinstance(exactly := request.get("exactly"), dict):
+            causes += _mode_declared(exactly, f"{at}.exactly")
+        for j, sub in enumerate(dicts(request.get("firstAvailable"))):
+            where, cls = f"{at}.firstAvailable[{j}]", str(sub.get("deviceClassName") or "")
+            causes += invalid_each(f"{where}.deviceClassName", cls, names.subdomain(cls)) if cls else \
+                [required(f"{where}.deviceClassName")]
+            causes += _mode_declared(sub, where)
+    return causes + _drivers_declared(devices.get("config"), f"{path}.devices.config")
+
+
+def _mode_declared(request: Obj, path: str) -> list[Cause]:
+    mode = request.get("allocationMode")
+    return [not_supported(f"{path}.allocationMode", mode, ("All", "ExactCount"))] \
+        if mode and mode not in ("All", "ExactCount") else []
 
 
 def device_class(obj: Obj) -> list[Cause]:
