@@ -377,9 +377,10 @@ def _defaulted(ns: str) -> tuple[Step, ...]:
     made_steps = tuple(Step(f"create {what} with only what they need: the whole answer", "POST", path, body,
                             fields=WHOLE) for what, path, body in made)
     return (*made_steps, Step(  # (the v1 conversion's annotation of its internal spec.templateGeneration)
-        "a DaemonSet's status put without its template generation annotation: kept, as its spec is", "PUT",
+        "a DaemonSet's status put without its template generation annotation: kept, as its spec is, but the "
+        "field manager saw it as sent (0) and gives it to the status writer", "PUT",
         f"{apps}/daemonsets/ds/status", {"metadata": {"name": "ds"}, "spec": workload, "status": {}},
-        fields=("code", "metadata.annotations")), *(
+        fields=("code", "metadata.annotations", "metadata.managedFields")), *(
         Step(f"a quantity the apiserver cannot read: {q}", "POST", f"{core}/pods", {"metadata": {"name": "q"}, "spec": {
             "containers": [{"name": "c", "image": "nginx", "resources": {"requests": {"cpu": q}}}]}},
              fields=("code", "reason", "message")) for q in ("1.2.3", "1kk")))
@@ -1475,15 +1476,27 @@ def _new_event_order(ns: str) -> tuple[Step, ...]:
 
 def _semantic_generation(ns: str) -> tuple[Step, ...]:
     """A built-in kind's generation moves when Semantic.DeepEqual tells the spec changed, to which an empty list
-    is none: the empty lists storage read back as none, sent again, change nothing."""
+    is none: the empty lists storage read back as none, sent again, change nothing. But a NetworkPolicy's
+    strategy compares with reflect.DeepEqual, and to both a pointer to an empty struct is not a nil one."""
     slices = f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices"
     body = {"metadata": {"name": "gen"}, "addressType": "IPv4", "endpoints": [], "ports": []}
+    policies = f"/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies"
+    policy = {"metadata": {"name": "gen"}, "spec": {"podSelector": {}, "ingress": [{"ports": [{"port": 80}]}]}}
+    claims = f"/api/v1/namespaces/{ns}/persistentvolumeclaims"
+    claim = {"metadata": {"name": "gen"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                  "resources": {"requests": {"storage": "1Gi"}}}}
     return (
         Step("an endpoint slice with empty lists", "POST", slices, body, fields=("code", "metadata.generation")),
         Step("the same again, its lists empty where storage holds none", "PUT", f"{slices}/gen", body,
              fields=("code", "metadata.generation", "endpoints", "ports")),
         Step("a port added", "PUT", f"{slices}/gen", {**body, "ports": [{"port": 80}]},
              fields=("code", "metadata.generation")),
+        Step("a network policy", "POST", policies, policy, fields=("code", "metadata.generation")),
+        Step("its egress sent empty: a new generation (reflect.DeepEqual)", "PATCH", f"{policies}/gen",
+             {"spec": {"egress": []}}, MERGE, fields=("code", "metadata.generation", "spec")),
+        Step("a claim", "POST", claims, claim, fields=("code",)),
+        Step("its selector sent empty: a pointer to an empty struct is not none, so its spec changed", "PATCH",
+             f"{claims}/gen", {"spec": {"selector": {}}}, MERGE, fields=INVALID),
     )
 
 

@@ -65,6 +65,40 @@ def _value(kind: Any, value: Any, pointer: bool) -> Any:
     return value  # a scalar, or a type whose JSON is the same in both forms
 
 
+def semantic_internal(type_name: str, versioned: Any) -> Any:
+    """`versioned` as Semantic.DeepEqual compares the internal struct `type_name`: an empty list or map is the
+    same as none, but a pointer to an empty struct (a selector sent as `{}`) is not a nil one."""
+    return _semantic_struct(type_name, versioned if isinstance(versioned, dict) else {})
+
+
+def _semantic_struct(name: str, v: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, versioned_key, kind, flags in _types()[name]:
+        if "i" in flags:
+            if kind == "meta":
+                out[key] = semantic(v.get(versioned_key)) if versioned_key else None
+            else:
+                out.update(_semantic_struct(kind[1:], v))
+            continue
+        out[key] = _semantic_value(kind, v.get(versioned_key) if versioned_key else None, "p" in flags)
+    return out
+
+
+def _semantic_value(kind: Any, value: Any, pointer: bool) -> Any:
+    if isinstance(kind, list):
+        if kind[0] == "map" and isinstance(value, dict):
+            return {k: _semantic_value(kind[1], value[k], False) for k in sorted(value)} or None
+        if kind[0] == "list" and isinstance(value, list):
+            return [_semantic_value(kind[1], item, False) for item in value] or None
+        return value or None
+    if isinstance(kind, str) and kind.startswith("."):
+        if value is None and pointer:
+            return None
+        inner = _semantic_struct(kind[1:], value if isinstance(value, dict) else {})
+        return ("set", inner) if pointer else inner
+    return _value(kind, value, pointer)
+
+
 def go_diff(a: Any, b: Any) -> str:
     """diff.Diff of k8s.io/apimachinery: a unified diff (three lines of context, no file names) of the two
     values as json.MarshalIndent writes them with a one-space indent, made by go-difflib, a port of the

@@ -62,7 +62,7 @@ from .fielderrors import (
     too_long,
 )
 from .goorder import LABEL_SELECTOR, as_marshalled
-from .internal import as_internal, go_diff, semantic
+from .internal import as_internal, go_diff, semantic, semantic_internal
 from .podvalidation import (
     PROTOCOLS,
     as_dict,
@@ -1217,7 +1217,8 @@ def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
     if bound:
         new_spec["volumeAttributesClassName"] = old_spec.get("volumeAttributesClassName")
     causes = []
-    if semantic(new_spec) != semantic(old_spec):
+    if semantic_internal("PersistentVolumeClaimSpec", new_spec) != \
+            semantic_internal("PersistentVolumeClaimSpec", old_spec):  # (an empty selector is one, a map none)
         causes.append(forbidden("spec", "spec is immutable after creation except resources.requests and "
                                         "volumeAttributesClassName for bound claims\n" +
                                 go_diff(as_internal("PersistentVolumeClaimSpec", old_spec),

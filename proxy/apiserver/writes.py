@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..wire import gotypes
+from ..wire.conversion import TEMPLATE_GENERATION
 from ..wire.gostrings import quote, sprint_v
 from ..wire.kinds import is_custom_group
 from ..wire.names import path_segment
@@ -129,6 +130,9 @@ _GENERATION_FROM_ZERO = frozenset({"CSIDriver"})
 # ...and these count a change of their webhooks only, compared by reflect.DeepEqual: a list sent empty is not
 # the list that was stored empty (omitted, so decoded as none)
 _WEBHOOK_KINDS = frozenset({"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"})
+# the kinds whose strategy counts a new generation with reflect.DeepEqual, to which an empty list is not none:
+# the part it compares
+_REFLECT_COUNTED = {**{kind: "webhooks" for kind in _WEBHOOK_KINDS}, "NetworkPolicy": "spec"}
 # Kinds whose strategy refuses an update without a resourceVersion (AllowUnconditionalUpdate false), as the
 # real apiserver answered a PUT without one, and so does every custom resource's; a patch is never refused
 # so, it applies to the stored version.
@@ -949,6 +953,17 @@ def _status_apart(t: Target) -> bool:
     return t.custom.status if t.custom is not None else True
 
 
+def _with_template_generation(obj: dict[str, Any], sent_meta: dict[str, Any]) -> dict[str, Any]:
+    """A DaemonSet as the field manager of a /status write saw it: its template generation annotation as the
+    body had it (the conversion writes none as 0), before the strategy put back the stored spec's."""
+    out = copy.deepcopy(obj)
+    annotations = {k: v for k, v in (_meta(out).get("annotations") or {}).items() if k != TEMPLATE_GENERATION}
+    if (given := (sent_meta.get("annotations") or {}).get(TEMPLATE_GENERATION)) is not None:
+        annotations[TEMPLATE_GENERATION] = given
+    _meta(out)["annotations"] = annotations
+    return out
+
+
 def _status_meta(t: Target, sent: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
     """The metadata a /status write leaves, which is what its update validates: the stored one where the status
     strategy keeps it whole (a custom resource's keeps all but the status), else the sent one but for what the
@@ -968,7 +983,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     (Commit.short), so no write of it leaves it unchanged. `raw`: the bytes of its RawExtension fields,
     stored and written (else taken as a read shows them)."""
     name = t.name
-    sent = {"webhooks": new.get("webhooks")} if t.kind in _WEBHOOK_KINDS else {}  # (before decoding drops [])
+    # (before decoding drops []: where reflect.DeepEqual counts a generation, an empty list sent is a change)
+    reflected = _REFLECT_COUNTED.get(t.kind, "") if t.builtin else ""
+    sent = {reflected: new.get(reflected)} if reflected else {}
     try:
         new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied, now=now)
     except Undecodable as exc:
@@ -1009,6 +1026,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         _keep_status(t, new, current)  # stored versions)
         if t.builtin and t.kind == "Pod":
             podresources.keep(new, current)
+    seen_meta = meta  # (the metadata the field manager saw: a DaemonSet's template generation as sent)
     if t.subresource in _STATUS_PARTS:  # the status strategy's PrepareForUpdate, before validation
         meta = new["metadata"] = _status_meta(t, meta, old_meta)
     # (the generation is the stored one by then: BeforeUpdate)
@@ -1044,6 +1062,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             as_sent = as_sent or copy.deepcopy(new)
             dravalidation.drop_deallocated(new, current)
         new["metadata"] = kept_meta
+        if t.builtin and t.kind == "DaemonSet":
+            as_sent = _with_template_generation(new, seen_meta)
         autoscalingv1.take(new, "spec", current)
         status_causes = podcertificates.status_causes(new, current, now) if t.builtin and \
             t.kind == podcertificates.KIND else specvalidation.status_causes(new, current)
@@ -1064,8 +1084,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         why = f"no new finalizers can be added if the object is being deleted, found new finalizers {found}"
         return _refused(t, name, [forbidden("metadata.finalizers", why)])
     if t.subresource not in _STATUS_PARTS:
-        changed = new.get("webhooks") != current.get("webhooks") or _emptied(sent, current) \
+        changed = new.get("webhooks") != current.get("webhooks") \
             if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t), t.builtin)
+        changed = changed or _emptied(sent, current)
         counted = _GENERATION_META.get(t.kind, "") if t.builtin else ""  # (nil and empty alike: Semantic.DeepEqual)
         changed = changed or (bool(counted) and (meta.get(counted) or {}) != (old_meta.get(counted) or {}))
         if (_has_generation(t) or t.kind in _GENERATION_FROM_ZERO) and t.kind not in _GENERATION_ONCE and changed:
