@@ -7,13 +7,14 @@ are all sorted, as Go writes a map."""
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, Literal
 
 from ..wire import gotypes
 from ..wire.kinds import internal_package, is_custom_group
 from . import crdtypes, decoding, quantity
 
 Obj = dict[str, Any]
+Form = Literal["sent", "held", "stored"]  # the forms of a decoded value: _decoded
 
 META_ORDER = tuple(name for name, _, _ in gotypes.json_fields(gotypes.OBJECT_META))
 
@@ -104,7 +105,7 @@ def normalize(obj: Obj, kind: str, api_version: str) -> Obj:
     return out
 
 
-def _decoded(value: Any, kind: Any, flags: str, form: str) -> Any:
+def _decoded(value: Any, kind: Any, flags: str, form: Form) -> Any:
     """A field's JSON value after json.Unmarshal into its Go type and json.Marshal back. The form: "sent" (as
     the handler answers what it decoded); "held" (as the Go value is held before it is encoded: an empty list
     or map the body sent is there, not none, to validation and defaulting that check for nil); "stored" (read
@@ -121,7 +122,7 @@ def _decoded(value: Any, kind: Any, flags: str, form: str) -> Any:
     return _emitted(_item(value, kind, form), kind, flags, form)
 
 
-def _emitted(value: Any, kind: Any, flags: str, form: str) -> Any:
+def _emitted(value: Any, kind: Any, flags: str, form: Form) -> Any:
     if form == "held" and value in ([], {}) and ("r" in flags or isinstance(kind, list)):
         return value
     return gotypes.emitted(value, kind, flags)
@@ -189,7 +190,7 @@ def base64_error(text: str) -> int | None:
     return None
 
 
-def _item(value: Any, kind: Any, form: str = "sent") -> Any:
+def _item(value: Any, kind: Any, form: Form = "sent") -> Any:
     if isinstance(kind, str) and value is not None:
         _own_decoder(value, kind)
     if isinstance(kind, list):
@@ -211,19 +212,19 @@ def _item(value: Any, kind: Any, form: str = "sent") -> Any:
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 
-def _null_value(kind: Any, form: str) -> Any:
+def _null_value(kind: Any, form: Form) -> Any:
     """A map's null value: its type's zero; bytes read back from protobuf storage, where a map's nil bytes are
     empty ones (a Secret's `data: {a: null}` comes back `a: ""`)."""
     return "" if form == "stored" and kind == "bytes" else gotypes.zero(kind, "")
 
 
-def _element(value: Any, kind: Any, form: str) -> Any:
+def _element(value: Any, kind: Any, form: Form) -> Any:
     """A list's item: a null one is the zero value of its type (`containers: [null]` holds one empty
     Container, which validation then refuses field by field)."""
     return _item(value, kind, form) if value is not None else gotypes.zero(kind, "")
 
 
-def _stored(obj: Obj, message: str, form: str) -> Obj:
+def _stored(obj: Obj, message: str, form: Form) -> Obj:
     out: Obj = {}
     for name, kind, flags in gotypes.json_fields(message):
         if name in out:
@@ -247,7 +248,7 @@ def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False, held
         out = normalize(obj, kind, api_version)
         return decoding.stored_numbers(out) if stored and _custom(api_version) else out
     out = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
-    form = "stored" if stored else "held" if held else "sent"
+    form: Form = "stored" if stored else "held" if held else "sent"
     out.update(_stored({k: v for k, v in obj.items() if k not in ("kind", "apiVersion")}, message, form))
     return out
 
