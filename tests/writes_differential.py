@@ -1695,6 +1695,13 @@ def _external_name_status(ns: str) -> tuple[Step, ...]:
         Step("a patch of its status", "PATCH", f"{svcs}/en/status", {"metadata": {"labels": {"a": "b"}}}, MERGE,
              fields=fields),
         Step("a PUT without the policy takes it from its manager", "PUT", f"{svcs}/en", svc, fields=fields),
+        Step("a node port service whose TCP and UDP ports of one number share a node port", "POST", svcs,
+             {"metadata": {"name": "dns"}, "spec": {"type": "NodePort", "ports": [
+                 {"name": "a", "port": 53, "protocol": "TCP"}, {"name": "b", "port": 53, "protocol": "UDP"}]}},
+             fields=("code",)),
+        Step("both made TCP: the node port allocator's plain error, before validation", "PATCH", f"{svcs}/dns",
+             [{"op": "replace", "path": "/spec/ports/1/protocol", "value": "TCP"}], JSONP,
+             fields=("code", "reason", "details")),
         Step("a patch of its status again", "PATCH", f"{svcs}/en/status", {"metadata": {"labels": {"a": "c"}}},
              MERGE, fields=fields),
     )

@@ -4,8 +4,8 @@ asked for must lie in the range and be free of every other Service's (a 422 at t
 updateNodePorts word it; a dry run checks only that it is free, its health check port too); a drawn one
 (defaults.py) that is taken moves to the next free one. A LoadBalancer Service with externalTrafficPolicy Local
 holds a health check node port too; one asked for that cannot be had is the allocator's internal error, not a
-validation error. Pure: what is taken, the caller says. (These refusals come before the Service is validated
-there, after it here.)"""
+validation error, and so is an update whose ports then hold one node port twice for one protocol (updateNodePorts,
+before validation sees the ports repeated). Pure: what is taken, the caller says."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ from .fielderrors import Cause, invalid
 
 LOW, HIGH = 30000, 32767
 Obj = dict[str, Any]
+
+
+class Duplicate(ValueError):
+    """updateNodePorts' plain error (not an API one: the handler answers a 500 with its text alone)."""
 
 
 def _ports(service: Obj | None) -> list[Obj]:
@@ -60,7 +64,8 @@ def _next_free(start: int, taken: Callable[[int], bool]) -> int | None:
 def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
              dry_run: bool = False) -> tuple[list[Cause], str]:
     """Why a write that turns `old` (None: a create) into `new` cannot have the node ports it names (422 causes),
-    or the allocator's internal error for a health check node port; a drawn port that is taken is replaced in
+    or the allocator's internal error for a health check node port (an update's ports that repeat a node port:
+    Duplicate, raised); a drawn port that is taken is replaced in
     `new` by the next free one (all ports of its number alike). `sent`: the body as sent, any patch type (a port
     it names is asked for). `taken`: every other Service's node ports."""
     spec = new.get("spec") or {}
@@ -88,6 +93,8 @@ def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
             if q.get("port") == number and q.get("nodePort") == node_port:
                 q["nodePort"] = chosen
         mine[number] = chosen
+    if old is not None and not causes:
+        _no_duplicates(new)
     hc = spec.get("healthCheckNodePort")
     if causes or not needs_health_check(spec) or not isinstance(hc, int) or not hc or hc in kept:
         return causes, ""
@@ -97,6 +104,15 @@ def allocate(old: Obj | None, new: Obj, sent: Any, taken: Callable[[int], bool],
     if busy(hc) and (free := _next_free(hc, busy)) is not None:
         spec["healthCheckNodePort"] = free
     return [], ""
+
+
+def _no_duplicates(new: Obj) -> None:
+    seen: set[tuple[Any, Any]] = set()
+    for p in _ports(new):
+        if isinstance(node_port := p.get("nodePort"), int) and node_port:
+            if (pair := (p.get("protocol"), node_port)) in seen:
+                raise Duplicate(f"duplicate nodePort: {{{pair[0]} {node_port}}}")
+            seen.add(pair)
 
 
 def names(sent: Any, value: str) -> bool:

@@ -54,7 +54,10 @@ def begin(emu: Store, now: float, sent: Any, dry_run: bool) -> writes.Begin:
         if not refused:
             key = ((new.get("metadata") or {}).get("namespace", ""), name)
             ports = {p for k, ch in _state(emu, SERVICES, now).items() if k != key for p in nodeports.held(ch.obj)}
-            refused, internal = nodeports.allocate(old, new, sent, ports.__contains__, dry_run)
+            try:
+                refused, internal = nodeports.allocate(old, new, sent, ports.__contains__, dry_run)
+            except nodeports.Duplicate as exc:
+                return writes.fail(500, str(exc), "")
             if internal:  # (NewInternalError)
                 return writes.fail(500, f"Internal error occurred: {internal}", "InternalError",
                                    {"causes": [{"message": internal}]})
