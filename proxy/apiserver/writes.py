@@ -1415,8 +1415,9 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
     replicas = (scale.get("spec") or {}).get("replicas")
     replicas = 0 if replicas is None else replicas  # (a null is the int32's zero: a scale to nothing)
     if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
-        return _invalid(t, t.name, "spec.replicas", f"Invalid value: {replicas!r}: must be greater than or "
-                                                    "equal to 0")
+        cause = invalid("spec.replicas", replicas, "must be greater than or equal to 0")
+        # (a built-in kind's scale storage validates the Scale itself: ValidateScaleUpdate)
+        return invalid_object("autoscaling", "Scale", t.name, [cause]) if t.builtin else _refused(t, t.name, [cause])
     rv = str((scale.get("metadata") or {}).get("resourceVersion") or "")
     new = copy.deepcopy(current)
     crds.set_at(new, replicas_path(t), replicas)
