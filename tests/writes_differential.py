@@ -1482,11 +1482,15 @@ def _new_event_order(ns: str) -> tuple[Step, ...]:
 def _semantic_generation(ns: str) -> tuple[Step, ...]:
     """A built-in kind's generation moves when Semantic.DeepEqual tells the spec changed, to which an empty list
     is none: the empty lists storage read back as none, sent again, change nothing. But a NetworkPolicy's
-    strategy compares with reflect.DeepEqual, and to both a pointer to an empty struct is not a nil one."""
+    strategy compares with reflect.DeepEqual, to both a pointer to an empty struct is not a nil one, and a
+    ResourceSlice's strategy counts before it drops what is gated."""
     slices = f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices"
     body = {"metadata": {"name": "gen"}, "addressType": "IPv4", "endpoints": [], "ports": []}
     policies = f"/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies"
     policy = {"metadata": {"name": "gen"}, "spec": {"podSelector": {}, "ingress": [{"ports": [{"port": 80}]}]}}
+    slices_dra = "/apis/resource.k8s.io/v1/resourceslices"
+    resource_slice = {"metadata": {"name": f"{ns}-gen"}, "spec": {
+        "driver": "gpu.example.com", "pool": {"name": "p", "resourceSliceCount": 1}, "nodeName": "n"}}
     claims = f"/api/v1/namespaces/{ns}/persistentvolumeclaims"
     claim = {"metadata": {"name": "gen"}, "spec": {"accessModes": ["ReadWriteOnce"],
                                                   "resources": {"requests": {"storage": "1Gi"}}}}
@@ -1499,6 +1503,11 @@ def _semantic_generation(ns: str) -> tuple[Step, ...]:
         Step("a network policy", "POST", policies, policy, fields=("code", "metadata.generation")),
         Step("its egress sent empty: a new generation (reflect.DeepEqual)", "PATCH", f"{policies}/gen",
              {"spec": {"egress": []}}, MERGE, fields=("code", "metadata.generation", "spec")),
+        Step("a resource slice", "POST", slices_dra, resource_slice, fields=("code", "metadata.generation")),
+        Step("a field of a feature that is off sent: dropped, but counted first (a new generation)", "PUT",
+             f"{slices_dra}/{ns}-gen", {**resource_slice, "spec": {**resource_slice["spec"],
+                                                                   "partitionTypeAttribute": "a"}},
+             fields=("code", "metadata.generation", "spec")),
         Step("a claim", "POST", claims, claim, fields=("code",)),
         Step("its selector sent empty: a pointer to an empty struct is not none, so its spec changed", "PATCH",
              f"{claims}/gen", {"spec": {"selector": {}}}, MERGE, fields=INVALID),

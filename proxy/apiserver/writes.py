@@ -130,6 +130,9 @@ _GENERATION_FROM_ZERO = frozenset({"CSIDriver"})
 # ...and these count a change of their webhooks only, compared by reflect.DeepEqual: a list sent empty is not
 # the list that was stored empty (omitted, so decoded as none)
 _WEBHOOK_KINDS = frozenset({"ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"})
+# the kinds whose strategy counts a new generation before it drops the fields of features that are off: a gated
+# field sent is a new generation, though it is not kept
+_GENERATION_BEFORE_DROP = frozenset({"ResourceSlice", "EndpointSlice", "PodDisruptionBudget"})
 # the kinds whose strategy counts a new generation with reflect.DeepEqual, to which an empty list is not none:
 # the part it compares
 _REFLECT_COUNTED = {**{kind: "webhooks" for kind in _WEBHOOK_KINDS}, "NetworkPolicy": "spec"}
@@ -997,6 +1000,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         as_sent = copy.deepcopy(new)       # what may not change (a deletionTimestamp) after it (BeforeUpdate)
         if _is_namespace(t):  # (its name label is a default: SetDefaults_Namespace)
             _name_label(_meta(as_sent))
+    undropped = copy.deepcopy(new) if t.builtin and t.kind in _GENERATION_BEFORE_DROP else None
     if not t.subresource:
         defaults.kept_on_update(new, current)
     if t.subresource in _POD_SPEC_PARTS:  # a part of a pod's spec as sent, the rest as stored (the field manager
@@ -1085,7 +1089,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         return _refused(t, name, [forbidden("metadata.finalizers", why)])
     if t.subresource not in _STATUS_PARTS:
         changed = new.get("webhooks") != current.get("webhooks") \
-            if t.kind in _WEBHOOK_KINDS else _spec_changed(current, new, not _status_apart(t), t.builtin)
+            if t.kind in _WEBHOOK_KINDS else _spec_changed(current, undropped or new, not _status_apart(t), t.builtin)
         changed = changed or _emptied(sent, current)
         counted = _GENERATION_META.get(t.kind, "") if t.builtin else ""  # (nil and empty alike: Semantic.DeepEqual)
         changed = changed or (bool(counted) and (meta.get(counted) or {}) != (old_meta.get(counted) or {}))
