@@ -1623,6 +1623,16 @@ def _empty_values(ns: str) -> tuple[Step, ...]:
              "/apis/resource.k8s.io/v1/resourceslices",
              {"metadata": {"name": f"{ns}-both"}, "spec": {**slice_spec, "sharedCounters": [
                  {"name": "c", "counters": {"mem": {"value": "1"}}}]}}, fields=INVALID),
+        Step("a chart's deployment with its optional lists and maps rendered empty: the whole answer", "POST",
+             deploys, {"metadata": {"name": "chart", "labels": {"app": "chart"}, "annotations": {}}, "spec": {
+                 "replicas": 1, "selector": {"matchLabels": {"app": "chart"}, "matchExpressions": []},
+                 "template": {"metadata": {"labels": {"app": "chart"}, "annotations": {}}, "spec": {
+                     "nodeSelector": {}, "tolerations": [], "affinity": {}, "imagePullSecrets": [], "volumes": [],
+                     "initContainers": [], "securityContext": {}, "topologySpreadConstraints": [],
+                     "containers": [{"name": "c", "image": "nginx:1.27", "args": [], "command": [], "env": [],
+                                     "envFrom": [], "ports": [], "volumeMounts": [], "resources": {},
+                                     "securityContext": {}}]}}}},
+             fields=WHOLE),
         Step("a service account made with empty secrets: none in its managed fields", "POST",
              f"/api/v1/namespaces/{ns}/serviceaccounts", {"metadata": {"name": "nosecrets"}, "secrets": []},
              fields=("code", "secrets", "metadata.managedFields")),
