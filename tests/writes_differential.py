@@ -558,6 +558,15 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("the same as a PUT", "PUT", f"{deploys}/web/scale",
              {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "web"}, "spec": {"replicas": -2}},
              fields=INVALID),
+        Step("a strategic merge patch's replicas past an int32: converted from unstructured, wrapped to 3", "PATCH",
+             f"{deploys}/web", {"spec": {"replicas": 2**32 + 3}}, SMP, query="dryRun=All",
+             fields=("code", "spec.replicas")),
+        Step("an applied configuration's: converted from unstructured too", "PATCH", f"{deploys}/web",
+             {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+              "spec": {"replicas": 2**32 + 4}}, APPLY, query="dryRun=All&fieldManager=big&force=true",
+             fields=("code", "spec.replicas")),
+        Step("a merge patch's: decoded from JSON, refused (the object quoted holds times)", "PATCH", f"{deploys}/web",
+             {"spec": {"replicas": 2**32 + 3}}, MERGE, query="dryRun=All", fields=("code", "reason")),
         Step("a scale whose metadata is a number", "PUT", f"{deploys}/web/scale",
              {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": -1, "spec": {"replicas": 2}},
              fields=("reason", "message", "code")),
@@ -1475,8 +1484,13 @@ def _new_event_order(ns: str) -> tuple[Step, ...]:
     event = {"eventTime": "2026-01-01T00:00:00.000000Z", "reportingController": "", "reportingInstance": "i",
              "action": "a", "reason": "r", "type": "Bogus", "regarding": {"kind": "Pod", "name": "p", "namespace": ns},
              "metadata": {"labels": {"-x": "y"}}}
-    return (Step("a new-API event wrong in every part", "POST", f"/apis/events.k8s.io/v1/namespaces/{ns}/events", event,
-                 fields=INVALID),)
+    events = f"/apis/events.k8s.io/v1/namespaces/{ns}/events"
+    valid = {**event, "metadata": {"name": "e"}, "reportingController": "example.com/c", "type": "Normal"}
+    return (Step("a new-API event wrong in every part", "POST", events, event, fields=INVALID),
+            Step("a valid one", "POST", events, valid, fields=("code",)),
+            Step("its series' count past an int32 in a strategic merge patch: wrapped to 0, then refused", "PATCH",
+                 f"{events}/e", {"series": {"count": 2**40, "lastObservedTime": "2026-01-01T00:00:01.000000Z"}}, SMP,
+                 query="dryRun=All", fields=INVALID))
 
 
 def _semantic_generation(ns: str) -> tuple[Step, ...]:

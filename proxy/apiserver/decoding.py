@@ -416,6 +416,41 @@ def _unstructured(value: Any, kind: Any, flags: str, named: str) -> Iterator[str
         yield why
 
 
+def unstructured_numbers(obj: dict[str, Any], message: str) -> dict[str, Any]:
+    """`obj` (which unstructured_error found convertible) as the unstructured converter fills the Go type of
+    `message`: each number converted to its field's type as reflect's Convert does, a whole float to an
+    integer and an integer too large for its width wrapped (a count of 2^40 in an int32 is 0)."""
+    return _numbers_struct(obj, message)
+
+
+def _numbers_struct(obj: dict[str, Any], message: str) -> dict[str, Any]:
+    out = dict(obj)
+    for _, name, kind, flags in gotypes.fields(message):
+        if "i" in flags and isinstance(kind, str) and kind.startswith("."):
+            out = _numbers_struct(out, kind[1:])
+        elif name in out:
+            out[name] = _numbers(out[name], kind, flags)
+    return out
+
+
+def _numbers(value: Any, kind: Any, flags: str) -> Any:
+    if "r" in flags and isinstance(value, list):
+        return [_numbers(v, kind, "") for v in value]
+    if isinstance(kind, list):
+        if kind[0] == "map" and isinstance(value, dict):
+            return {k: _numbers(v, kind[2], "") for k, v in value.items()}
+        if kind[0] == "list" and isinstance(value, list):
+            return [_numbers(v, kind[1], "") for v in value]
+        return value
+    if isinstance(kind, str) and kind.startswith(".") and isinstance(value, dict):
+        return _numbers_struct(value, kind[1:])
+    if kind in ("int", "uint") and isinstance(value, int | float) and not isinstance(value, bool):
+        bits = 64 if "w" in flags else 32
+        wrapped = int(value) % (1 << bits)
+        return wrapped - (1 << bits) if kind == "int" and wrapped >= 1 << (bits - 1) else wrapped
+    return value
+
+
 def api_service_unstructured_error(obj: dict[str, Any]) -> str | None:
     """unstructured_error of an APIService, whose Go type the protobuf schemas do not hold (_API_SERVICE_SPEC):
     its metadata, spec and status in field order."""

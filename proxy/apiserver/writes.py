@@ -787,6 +787,14 @@ def _unconvertible(t: Target, doc: dict[str, Any], new: dict[str, Any], api_vers
                                     f"unable to convert unstructured object to {gvk}: {why}", ""))
 
 
+def _from_unstructured(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
+    """A built-in object a strategic merge patch or an apply made, as the unstructured converter fills its Go
+    type (decoding.unstructured_numbers: a number too large for its field wraps); a custom resource stays
+    unstructured."""
+    message = gotypes.message_of_kind(t.api_version, t.kind) if t.builtin else None
+    return decoding.unstructured_numbers(obj, message) if message is not None else obj
+
+
 def _named(t: Target, doc: dict[str, Any]) -> str:
     """objectGVKNN's namespace/name: the configuration's own (a name not given is empty)."""
     meta = doc.get("metadata")
@@ -824,7 +832,6 @@ def _decoding_error(t: Target, obj: dict[str, Any], strategic: bool = False) -> 
     if message is None:
         error = _json_error(t, obj)
         return error if error is not None or t.custom is None else embedded.decoding_error(obj, t.custom.schema)
-    # (the unstructured converter, which converts a number too large for its field as Go does: not modelled)
     if (error := decoding.unstructured_error(obj, message)) is not None:
         return error
     try:
@@ -1254,7 +1261,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                 return _not_found(t, t.name)
             if (bad := _unconvertible(t, doc, doc)) is not None:
                 return bad
-            body = {**doc, "metadata": dict(doc.get("metadata") or {})}
+            body = _from_unstructured(t, {**doc, "metadata": dict(doc.get("metadata") or {})})
             bad = _check_body(t, body, t.name)
             if bad is not None:
                 return bad
@@ -1314,7 +1321,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             return _conflict_error(conflicts)
         if (bad := _unconvertible(t, doc, done.obj)) is not None:
             return bad
-        new, warnings = done.obj, list[str]()
+        new, warnings = _from_unstructured(t, done.obj), list[str]()
         merged = copy.deepcopy(done.merged)  # (what the field manager compares: before the decoder's defaults)
         if opts.field_manager == lastapplied.MANAGER:
             new = lastapplied.synced(new, doc)
@@ -1334,6 +1341,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         if (error := _decoding_error(t, new, content_type == STRATEGIC_PATCH)) is not None:  # (a custom resource
             # is quoted as a map: keys sorted)
             return _unpatchable(new if t.custom is None else sorted_keys(new), error, quoted)
+        if content_type == STRATEGIC_PATCH:
+            new = _from_unstructured(t, new)
         # (JSON that names no version decodes as a bare TypeMeta: its other fields unknown, its name lost; the JSON
         # and merge patchers' decode, where a strategic merge patch's result is converted from unstructured)
         bare = t.builtin and content_type != STRATEGIC_PATCH and t.subresource != "scale" and not new.get("apiVersion")
