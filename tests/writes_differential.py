@@ -1647,6 +1647,12 @@ def _empty_values(ns: str) -> tuple[Step, ...]:
                                      "envFrom": [], "ports": [], "volumeMounts": [], "resources": {},
                                      "securityContext": {}}]}}}},
              fields=WHOLE),
+        Step("a service account whose secret has no name: its type does not fit (a keyed list's item without its "
+             "key), so the field manager leaves it no managed fields", "POST",
+             f"/api/v1/namespaces/{ns}/serviceaccounts", {"metadata": {"name": "unkeyed"}, "secrets": [{}]},
+             fields=("code", "secrets", "metadata.managedFields")),
+        Step("nor after an update of it", "PATCH", f"/api/v1/namespaces/{ns}/serviceaccounts/unkeyed",
+             {"automountServiceAccountToken": False}, MERGE, fields=("code", "metadata.managedFields")),
         Step("a service account made with empty secrets: none in its managed fields", "POST",
              f"/api/v1/namespaces/{ns}/serviceaccounts", {"metadata": {"name": "nosecrets"}, "secrets": []},
              fields=("code", "secrets", "metadata.managedFields")),
