@@ -298,7 +298,7 @@ def test_succeeded_indexes_are_read_as_validate_indexes_format_reads_them(
 
 def test_a_success_rule_of_an_indexed_job_without_completions_is_the_validators_panic() -> None:
     spec = {"completionMode": "Indexed", "parallelism": 2, "successPolicy": {"rules": [{"succeededIndexes": "0"}]}}
-    with pytest.raises(fielderrors.ValidatorPanic):
+    with pytest.raises(fielderrors.HandlerPanic):
         jobvalidation.spec_causes(spec, "spec")
     assert jobvalidation.spec_causes({**spec, "successPolicy": {"rules": [{}]}}, "spec") == [
         ("spec.completions", "FieldValueRequired", "Required value: when completion mode is Indexed"),

@@ -508,6 +508,38 @@ def test_an_indexed_jobs_success_rule_without_completions_closes_the_connection_
     assert [code for code, _ in real] == [0, 422, 201, 0, 200]
 
 
+def test_a_strategic_merge_patchs_merge_key_that_is_a_map_closes_the_connection_as_the_apiserver_does(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """partitionMapsByPresentInList compares a merged list's keys with those of the patch by ==, which panics for
+    a map or a slice: the handler's panic closes the connection, once the whole patch list was merged (a later
+    item without its key is the patch's error first); a key that is a string is merged."""
+    smp = "application/strategic-merge-patch+json"
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        deploys, out = f"/apis/apps/v1/namespaces/{ns}/deployments", []
+        body = {"metadata": {"name": "d"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
+            "metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}}}
+
+        def containers(*items: Any) -> bytes:
+            return json.dumps({"spec": {"template": {"spec": {"containers": list(items)}}}}).encode()
+        for method, path, sent, kind in (
+                ("POST", deploys, json.dumps(body).encode(), "application/json"),
+                ("PATCH", f"{deploys}/d", containers({"name": {"a": None}, "image": "i"}), smp),
+                ("PATCH", f"{deploys}/d", containers({"name": ["x"], "image": "i"}), smp),
+                ("PATCH", f"{deploys}/d", containers({"name": {"a": 1}, "image": "i"}, {"image": "j"}), smp),
+                ("PATCH", f"{deploys}/d?dryRun=All", containers({"name": "e", "image": "i"}), smp),
+                ("GET", f"{deploys}/d", None, "")):
+            try:
+                code, doc, _ = rawhttp.call(*server, method, path, sent, content_type=kind)
+            except http.client.RemoteDisconnected:
+                out.append((0, "closed without an answer"))
+                continue
+            out.append((code, str(doc.get("message") or doc.get("kind"))))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "smp-panic", answers)
+    assert [code for code, _ in real] == [201, 0, 0, 500, 200, 200]
+
+
 def test_a_reviews_body_is_decoded_under_its_field_validation_as_on_the_apiserver(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """A review is created as any object is decoded: its unknown fields are warned of (or Strict's 400) before the

@@ -23,9 +23,9 @@ def go_json(value: Any) -> str:
     return jsonenc.go_json(value).decode()
 
 
-class ValidatorPanic(Exception):
-    """A validator of the apiserver's that dereferences a nil pointer on this object: the handler panics and
-    net/http closes the connection without an answer."""
+class HandlerPanic(Exception):
+    """Code of the apiserver's that panics on this request (a validator that dereferences a nil pointer, a
+    strategic merge patch that compares maps with ==): net/http closes the connection without an answer."""
 
 
 class Printed(str):

@@ -5,7 +5,7 @@ leave room for its indexed pods' hostnames (validateNameAllowsCompletions, on cr
 
 A success policy's rules read the completions through a pointer the validator does not check: an Indexed Job
 without completions (parallelism given alone, so defaulting leaves them unset) whose success policy has a rule
-makes the apiserver's handler panic, and the connection is closed without an answer (ValidatorPanic).
+makes the apiserver's handler panic, and the connection is closed without an answer (HandlerPanic).
 
 Not modelled: `spec.scheduling` (the WorkloadWithJob feature, off by default)."""
 
@@ -21,7 +21,7 @@ from ..wire.selectors import selector_matches
 from . import validation
 from .fielderrors import (
     Cause,
-    ValidatorPanic,
+    HandlerPanic,
     duplicate,
     invalid,
     invalid_each,
@@ -246,7 +246,7 @@ def _success_rule(completions: Any, rule: Obj, path: str) -> list[Cause]:
     causes = [required(path, "at least one of succeededCount or succeededIndexes must be specified")] \
         if count is None and indexes is None else []
     if (indexes is not None or count is not None) and completions is None:
-        raise ValidatorPanic("invalid memory address or nil pointer dereference (a success policy's rule read "
+        raise HandlerPanic("invalid memory address or nil pointer dereference (a success policy's rule read "
                              "the completions of an Indexed Job that has none)")
     total = 0
     if indexes is not None:

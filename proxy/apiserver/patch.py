@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire.gostrings import sprint_v
+from .fielderrors import HandlerPanic
 from .mergekeys import merge_key, merges_primitives
 
 
@@ -148,13 +149,15 @@ def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[An
     for e in patch:
         if not isinstance(e, dict) or key not in e:
             raise PatchError(f"map: {sprint_v(e)} does not contain declared merge key: {key}", internal=True)
-        if isinstance(e[key], dict | list):
-            raise PatchError(f"map: the merge key {key} of {e!r} is not a scalar")
         if e.get(_DIRECTIVE) == "delete":
-            deleted.add(e[key])
+            deleted.add(_Uncomparable.of(e[key]))
             continue
-        base = merged.get(e[key]) or next((c for c in current if isinstance(c, dict) and c.get(key) == e[key]), {})
-        merged[e[key]] = strategic_merge(base, e, path)
+        base = merged.get(_Uncomparable.of(e[key])) or next(
+            (c for c in current if isinstance(c, dict) and c.get(key) == e[key]), {})
+        merged[_Uncomparable.of(e[key])] = strategic_merge(base, e, path)
+    if (odd := next((k for k in merged if isinstance(k, _Uncomparable)), None)) is not None:
+        # (partitionMapsByPresentInList compares the patch's keys with ==, which panics on a map or a slice)
+        raise HandlerPanic(f"comparing uncomparable type {odd.go_type} (a strategic merge patch's merge key)")
     server_only = [copy.deepcopy(c) for c in current
                    if not (isinstance(c, dict) and (c.get(key) in merged or c.get(key) in deleted))]
     return _in_order(server_only, list(merged.values()), current,
@@ -171,6 +174,17 @@ def _as_given(value: Any) -> Any:
 
 def _directive_map(value: Any) -> bool:
     return isinstance(value, dict) and _DIRECTIVE in value
+
+
+class _Uncomparable:
+    """A merge key's value Go cannot compare with == (a map or a slice), as a key of the merged items."""
+
+    def __init__(self, value: Any) -> None:
+        self.go_type = "map[string]interface {}" if isinstance(value, dict) else "[]interface {}"
+
+    @staticmethod
+    def of(value: Any) -> Any:
+        return _Uncomparable(value) if isinstance(value, dict | list) else value
 
 
 def _in_order(server_only: list[Any], patched: list[Any], server: list[Any],

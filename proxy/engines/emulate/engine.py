@@ -25,7 +25,7 @@ from ...apiserver import (
 from ...apiserver import encode as events
 from ...apiserver.changes import Change, Key
 from ...apiserver.crds import CustomType
-from ...apiserver.fielderrors import ValidatorPanic
+from ...apiserver.fielderrors import HandlerPanic
 from ...apiserver.history import ResourceTimeline, WatchCache, mirrored
 from ...apiserver.watchstream import TOO_LARGE_WAIT, WatchSpec, WatchStream, watch_list_by_default
 from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource, unscalable, unsupported_patch
@@ -709,7 +709,7 @@ class Emulator:
                 and info.subresource in writes.SUBRESOURCES:
             try:
                 await writes.serve(self, req, tl, out, entry, info, user)
-            except ValidatorPanic as exc:  # (raised before anything is committed or answered)
+            except HandlerPanic as exc:  # (raised before anything is committed or answered)
                 entry.ended("server-closed", f"the apiserver's handler panics: {exc}")
                 await out.abort(reset=False)
             return
