@@ -1704,6 +1704,17 @@ def _hook_handlers(ns: str) -> tuple[Step, ...]:
              query="dryRun=All", fields=INVALID),
         Step("an HTTP hook defaulted", "POST", pods, pod("defaulted", postStart={"httpGet": {"port": 80}}),
              query="dryRun=All", fields=("code", "spec.containers")),
+        Step("probes' and hooks' fields of features off in 1.37 (an HTTP protocol, a gRPC mode): dropped", "POST",
+             pods, {"metadata": {"name": "gated"}, "spec": {"containers": [
+                 {"name": "c", "image": "i", "livenessProbe": {"grpc": {"port": 9000, "mode": "TLS"}},
+                  "readinessProbe": {"httpGet": {"port": 80, "protocol": "HTTP2"}},
+                  "lifecycle": {"preStop": {"httpGet": {"port": 80, "protocol": "HTTP2"}}}}]}},
+             query="dryRun=All", fields=("code", "spec.containers")),
+        Step("a CronJob's job selector quoted as json.Marshal writes it", "POST",
+             f"/apis/batch/v1/namespaces/{ns}/cronjobs", {"metadata": {"name": "sel"}, "spec": {
+                 "schedule": "* * * * *", "jobTemplate": {"spec": {"selector": {"matchLabels": {}}, "template": {
+                     "spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}}}},
+             query="dryRun=All", fields=INVALID),
         Step("a probe's bad header name", "POST", pods, {"metadata": {"name": "probe"}, "spec": {"containers": [
             {"name": "c", "image": "i", "readinessProbe": {"httpGet": {"port": 80, "httpHeaders": [
                 {"name": "a:b", "value": "v"}]}}}]}}, query="dryRun=All", fields=INVALID),

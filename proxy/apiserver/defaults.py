@@ -1050,6 +1050,7 @@ def drop_gated(new: Obj, old: Obj | None, api_version: str, kind: str) -> None:
         if fields is _GATED_POD_FIELDS:
             _drop_stop_signals(spec, before if isinstance(before, dict) else None)
             _drop_volume_fields(spec, before if isinstance(before, dict) else None)
+            _drop_probe_fields(spec, before if isinstance(before, dict) else None)
     if (claim := _CLAIM_SPECS.get((api_version, kind))) is not None:
         _drop_derived_attributes(_at(new, claim), _at(old, claim) if old is not None else None)
 
@@ -1119,6 +1120,32 @@ def _drop_volume_fields(spec: Obj, old: Obj | None) -> None:
 
 def _lifecycles(spec: Obj) -> list[Obj]:
     return [lc for key in _CONTAINER_LISTS for c in _dicts(spec.get(key)) if (lc := _sub(c, "lifecycle")) is not None]
+
+
+def _probes_of(spec: Obj) -> Iterator[Obj]:
+    for key in _CONTAINER_LISTS:
+        for ctr in _dicts(spec.get(key)):
+            yield from (probe for name in _PROBES if (probe := _sub(ctr, name)) is not None)
+
+
+def _http_actions(spec: Obj) -> list[Obj]:
+    """Every HTTP action of a pod spec: its containers' probes' and lifecycle hooks'."""
+    hooks = [hook for key in _CONTAINER_LISTS for ctr in _dicts(spec.get(key))
+             for name in ("postStart", "preStop") if (hook := _sub(_sub(ctr, "lifecycle") or {}, name)) is not None]
+    return [action for holder in [*_probes_of(spec), *hooks] if (action := _sub(holder, "httpGet")) is not None]
+
+
+def _grpc_actions(spec: Obj) -> list[Obj]:
+    return [action for probe in _probes_of(spec) if (action := _sub(probe, "grpc")) is not None]
+
+
+def _drop_probe_fields(spec: Obj, old: Obj | None) -> None:
+    """dropHTTPProbeProtocol and dropDisabledGRPCContainerProbeTLS (H2CContainerProbe and GRPCContainerProbeTLS
+    are off in 1.37): an HTTP action's protocol and a gRPC probe's mode, each unless the stored pod spec has one."""
+    for actions, field in ((_http_actions, "protocol"), (_grpc_actions, "mode")):
+        if old is None or not any(action.get(field) is not None for action in actions(old)):
+            for action in actions(spec):
+                action.pop(field, None)
 
 
 def _drop_stop_signals(spec: Obj, old: Obj | None) -> None:

@@ -411,7 +411,8 @@ def _cron_job(obj: Obj) -> list[Cause]:
     job = as_dict(as_dict(spec.get("jobTemplate")).get("spec"))
     causes += _job_spec(job, "spec.jobTemplate.spec")
     if job.get("selector") is not None:
-        causes.append(invalid("spec.jobTemplate.spec.selector", job["selector"], "`selector` will be auto-generated"))
+        causes.append(invalid("spec.jobTemplate.spec.selector", _quoted_selector(job["selector"]),
+                              "`selector` will be auto-generated"))
     if job.get("manualSelector") is True:
         causes.append(not_supported("spec.jobTemplate.spec.manualSelector", True, ("nil", "false")))
     for field in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
