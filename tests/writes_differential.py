@@ -724,6 +724,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
+        *_gated_validation(ns),
         *_container_fields(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -1680,6 +1681,28 @@ def _claim_requests(ns: str) -> tuple[Step, ...]:
         Step("derived attributes dropped", "POST", claims, claim("derived", {"name": "r", "exactly": {
             "deviceClassName": "gpu.example.com", "derivedAttributes": [{"name": "a", "expression": "1"}]}}),
              query="dryRun=All", fields=("code", "spec")),
+    )
+
+
+def _gated_validation(ns: str) -> tuple[Step, ...]:
+    """What validation allows only with a feature on (off in 1.37), unless the stored object uses it: a
+    toleration's comparison operators, a user-namespaced pod on the host's network, a StatefulSet's Recreate
+    strategy."""
+    pods = f"/api/v1/namespaces/{ns}/pods"
+
+    def pod(name: str, **spec: Any) -> dict[str, Any]:
+        return {"metadata": {"name": name}, "spec": {"containers": [{"name": "c", "image": "i"}], **spec}}
+    return (
+        Step("a toleration's Gt operator", "POST", pods, pod("gt", tolerations=[
+            {"key": "k", "operator": "Gt", "value": "3", "effect": "NoSchedule"}]), query="dryRun=All",
+             fields=INVALID),
+        Step("a user-namespaced pod on the host's network", "POST", pods,
+             pod("userns", hostUsers=False, hostNetwork=True), query="dryRun=All", fields=INVALID),
+        Step("a StatefulSet's Recreate strategy", "POST", f"/apis/apps/v1/namespaces/{ns}/statefulsets",
+             {"metadata": {"name": "recreate"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "serviceName": "s",
+                                                         "updateStrategy": {"type": "Recreate"}, "template": {
+                 "metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}}},
+             query="dryRun=All", fields=INVALID),
     )
 
 
