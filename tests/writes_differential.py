@@ -561,6 +561,8 @@ def steps(ns: str) -> tuple[Step, ...]:
         Step("a strategic merge patch's replicas past an int32: converted from unstructured, wrapped to 3", "PATCH",
              f"{deploys}/web", {"spec": {"replicas": 2**32 + 3}}, SMP, query="dryRun=All",
              fields=("code", "spec.replicas")),
+        Step("a strategic merge patch of its scale past an int32", "PATCH", f"{deploys}/web/scale",
+             {"spec": {"replicas": 2**32 + 2}}, SMP, query="dryRun=All", fields=("code", "spec.replicas")),
         Step("an applied configuration's: converted from unstructured too", "PATCH", f"{deploys}/web",
              {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
               "spec": {"replicas": 2**32 + 4}}, APPLY, query="dryRun=All&fieldManager=big&force=true",

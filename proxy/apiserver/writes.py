@@ -787,6 +787,9 @@ def _unconvertible(t: Target, doc: dict[str, Any], new: dict[str, Any], api_vers
                                     f"unable to convert unstructured object to {gvk}: {why}", ""))
 
 
+_SCALE = "autoscaling/v1.Scale"
+
+
 def _from_unstructured(t: Target, obj: dict[str, Any]) -> dict[str, Any]:
     """A built-in object a strategic merge patch or an apply made, as the unstructured converter fills its Go
     type (decoding.unstructured_numbers: a number too large for its field wraps); a custom resource stays
@@ -1295,7 +1298,11 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                 new_scale = patched(base, content_type, doc)
             except PatchError as exc:
                 return _unapplicable(content_type, exc)
-        if (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
+        if content_type == STRATEGIC_PATCH:  # (converted from unstructured, as a built-in kind's patch is)
+            if (error := decoding.unstructured_error(new_scale, _SCALE)) is not None:
+                return _unpatchable(new_scale, error)
+            new_scale = decoding.unstructured_numbers(new_scale, _SCALE)
+        elif (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return _unpatchable(new_scale, error)
         refused, warnings = _field_check("patch", t, opts, new_scale, doc, as_left(doc, base) if content_type ==
                                          STRATEGIC_PATCH else None) if content_type != APPLY_PATCH else (None, [])
