@@ -1631,11 +1631,18 @@ def _empty_values(ns: str) -> tuple[Step, ...]:
         Step("a persistent volume's empty capacity is quoted as sent", "POST", "/api/v1/persistentvolumes",
              {"metadata": {"name": f"{ns}-nocap"}, "spec": {"capacity": {}, "accessModes": ["ReadWriteOnce"],
                                                             "hostPath": {"path": "/x"}}}, fields=INVALID),
+        Step("an autoscaler with a behavior", "POST", f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers",
+             {"metadata": {"name": "withpolicies"}, "spec": {
+                 "scaleTargetRef": {"kind": "Deployment", "name": "d", "apiVersion": "apps/v1"}, "maxReplicas": 3,
+                 "behavior": {"scaleUp": {"stabilizationWindowSeconds": 5}}}}, fields=("code",)),
         Step("an autoscaler's empty policies are not defaulted", "POST",
              f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers",
              {"metadata": {"name": "nopolicies"}, "spec": {
                  "scaleTargetRef": {"kind": "Deployment", "name": "d", "apiVersion": "apps/v1"}, "maxReplicas": 3,
                  "behavior": {"scaleUp": {"policies": []}}}}, fields=INVALID),
+        Step("so are an update's: they reach defaulting, though validation judges the object without them",
+             "PATCH", f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers/withpolicies",
+             {"spec": {"behavior": {"scaleDown": {"policies": []}}}}, MERGE, fields=INVALID),
         Step("a resource slice's empty devices beside shared counters", "POST",
              "/apis/resource.k8s.io/v1/resourceslices",
              {"metadata": {"name": f"{ns}-both"}, "spec": {**slice_spec, "sharedCounters": [

@@ -674,10 +674,10 @@ def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: Cu
                applied: bool = False, now: str = "", held: bool = False) -> dict[str, Any]:
     """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
     in _commit, encoded again. `held`: with the empty lists and maps the body sent, which Go's validation and
-    defaulting tell from none (a nil check, reflect.DeepEqual, a quoted value) — a create's. An update's are
-    left out: its checks compare the object with the stored one, which has none, as Semantic.DeepEqual does,
-    and emulate's comparisons are plain. A custom resource is pruned and defaulted by its definition's schema
-    (an `applied` one keeps its nulls: no decoder saw it)."""
+    defaulting tell from none (a nil check, reflect.DeepEqual, a quoted value). An update validates the object
+    without them (encoded again): its checks compare it with the stored one, which has none, as
+    Semantic.DeepEqual does, and emulate's comparisons are plain. A custom resource is pruned and defaulted by
+    its definition's schema (an `applied` one keeps its nulls: no decoder saw it)."""
     kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
     if custom is not None and isinstance(obj.get("metadata"), dict):  # ObjectMeta, whatever else it holds
         obj["metadata"] = decoded_meta(obj["metadata"])
@@ -1000,9 +1000,11 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     reflected = _REFLECT_COUNTED.get(t.kind, "") if t.builtin else ""
     sent = {reflected: new.get(reflected)} if reflected else {}
     try:
-        new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied, now=now)
+        new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied, now=now, held=True)
     except Undecodable as exc:
         return _undecodable(t, exc)
+    if t.custom is None:  # (defaulted as held, a nil check's there; validated without: see _defaulted)
+        new = encoded(new, t.kind, t.api_version)
     if guard is not None and (refused := guard(new, current)) is not None:
         return refused  # (the storage's, on the updated object, before its resourceVersion is compared)
     as_sent = None
