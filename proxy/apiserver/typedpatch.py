@@ -100,8 +100,33 @@ def _element(t: dict[str, Any], item: Any, i: int) -> tuple[str, str]:
     return str(item_element(t, item)), ""
 
 
-def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str], decoded: bool = False) -> None:
+def _names_items(node: Any, seen: frozenset[int] = frozenset()) -> bool:
+    """Whether a value of this type holds an associative list anywhere: all a decoded object (its scalars and
+    shapes its Go type's) can fail at, an item it cannot name. Cached for the release's named types (a custom
+    resource's schema makes its types anew for each write)."""
+    if isinstance(node, str) and (known := _NAMES_ITEMS.get(node)) is not None:
+        return known
+    t = resolve(node)
+    if id(t) in seen:  # (a recursive type: the answer is its other fields')
+        return False
+    inner = seen | {id(t)}
+    kind = t.get("k")
+    found = (kind == "list" and t.get("r", "atomic") != "atomic") or (
+        kind in ("map", "list") and any(_names_items(sub, inner) for sub in
+                                        [*(t.get("f") or {}).values(), *([t["e"]] if t.get("e") else [])]))
+    if isinstance(node, str) and not seen:
+        _NAMES_ITEMS[node] = found
+    return found
+
+
+_NAMES_ITEMS: dict[str, bool] = {}
+
+
+def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str], decoded: bool = False,
+          go_typed: bool = False) -> None:
     if value is None:  # null is any type's
+        return
+    if go_typed and isinstance(node, str) and not _names_items(node):
         return
     t = resolve(node)
     kind = t.get("k")
@@ -120,7 +145,7 @@ def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str], decoded:
                     continue
                 out.append(f"{where}.{key}: field not declared in schema")
                 return  # the walk of this map stops at it
-            _walk(value[key], sub, (*path, f"f:{key}"), out, decoded)
+            _walk(value[key], sub, (*path, f"f:{key}"), out, decoded, go_typed)
     elif kind == "list":
         if not isinstance(value, list):
             out.append(f"{where}: expected list, got {_boxed(value)}")
@@ -134,16 +159,17 @@ def _walk(value: Any, node: Any, path: tuple[str, ...], out: list[str], decoded:
             if element in seen and not decoded:
                 out.append(f"{where}: duplicate entries for key {dotted((element,))}")
             seen.add(element)
-            _walk(item, t.get("e"), (*path, element), out, decoded)
+            _walk(item, t.get("e"), (*path, element), out, decoded, go_typed)
     # a deduced value ("~") is whatever it is
 
 
-def typing_error(config: dict[str, Any], node: Any, *, decoded: bool = False) -> str | None:
+def typing_error(config: dict[str, Any], node: Any, *, decoded: bool = False, go_typed: bool = False) -> str | None:
     """Why structured-merge-diff cannot type an applied configuration (`decoded` above), or None: its
     ValidationErrors.Error. `decoded`: a written or stored object instead, which the decoder pruned of what
-    its type does not declare and which may repeat a keyed list's item (AllowDuplicates)."""
+    its type does not declare and which may repeat a keyed list's item (AllowDuplicates); `go_typed`: a built-in
+    one, whose values its Go type decoded, so that only a keyed list's item can fail (_names_items)."""
     out: list[str] = []
-    _walk(config, node, (), out, decoded)
+    _walk(config, node, (), out, decoded or go_typed, go_typed)
     if not out:
         return None
     return out[0] if len(out) == 1 else "errors:\n" + "\n".join(f"  {e}" for e in out)

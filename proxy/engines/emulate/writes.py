@@ -178,7 +178,7 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
                                   for o in (old, sent, written) if isinstance(o, dict)):
         entries = None  # (UpdateNoErrors: a custom resource its type does not fit, as sent, loses its managedFields)
     elif t.builtin and (typed := fieldsets.root(str(written.get("apiVersion", "")), str(written.get("kind", "")))) \
-            is not None and any(typedpatch.typing_error(o, typed, decoded=True)
+            is not None and any(typedpatch.typing_error(o, typed, go_typed=True)
                                 for o in (old, written) if isinstance(o, dict)):
         entries = None  # (and so does a built-in object, which its type does not fit: an item without its list's key)
     else:
