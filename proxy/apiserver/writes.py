@@ -966,6 +966,15 @@ def _status_apart(t: Target) -> bool:
     return t.custom.status if t.custom is not None else True
 
 
+def _holds_empty(value: Any) -> bool:
+    """Whether a body holds an empty list or map anywhere (most do not: their decoding need not be held)."""
+    if isinstance(value, dict):
+        return not value or any(_holds_empty(v) for v in value.values())
+    if isinstance(value, list):
+        return not value or any(_holds_empty(v) for v in value)
+    return False
+
+
 def _with_template_generation(obj: dict[str, Any], sent_meta: dict[str, Any]) -> dict[str, Any]:
     """A DaemonSet as the field manager of a /status write saw it: its template generation annotation as the
     body had it (the conversion writes none as 0), before the strategy put back the stored spec's."""
@@ -999,11 +1008,12 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     # (before decoding drops []: where reflect.DeepEqual counts a generation, an empty list sent is a change)
     reflected = _REFLECT_COUNTED.get(t.kind, "") if t.builtin else ""
     sent = {reflected: new.get(reflected)} if reflected else {}
+    empties = t.custom is None and _holds_empty(new)
     try:
-        new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied, now=now, held=True)
+        new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied, now=now, held=empties)
     except Undecodable as exc:
         return _undecodable(t, exc)
-    if t.custom is None:  # (defaulted as held, a nil check's there; validated without: see _defaulted)
+    if empties:  # (defaulted as held, a nil check's there; validated without: see _defaulted)
         new = encoded(new, t.kind, t.api_version)
     if guard is not None and (refused := guard(new, current)) is not None:
         return refused  # (the storage's, on the updated object, before its resourceVersion is compared)
