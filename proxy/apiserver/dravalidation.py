@@ -553,10 +553,13 @@ def _claim_spec_declared(spec: Obj, path: str) -> list[Cause]:
     return causes + _drivers_declared(devices.get("config"), f"{path}.devices.config")
 
 
+_ALLOCATION_MODES = ("All", "ExactCount")
+
+
 def _mode_declared(request: Obj, path: str) -> list[Cause]:
     mode = request.get("allocationMode")
-    return [not_supported(f"{path}.allocationMode", mode, ("All", "ExactCount"))] \
-        if mode and mode not in ("All", "ExactCount") else []
+    return [not_supported(f"{path}.allocationMode", mode, _ALLOCATION_MODES)] \
+        if mode and mode not in _ALLOCATION_MODES else []
 
 
 def device_class(obj: Obj) -> list[Cause]:
