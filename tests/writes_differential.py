@@ -1674,6 +1674,7 @@ def _claim_requests(ns: str) -> tuple[Step, ...]:
     the enum, a subrequest's class name (checked by nothing else), also where the request is refused for
     having both forms; and the derived attributes of a feature off in 1.37, dropped."""
     claims = f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaims"
+    templates = f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaimtemplates"
     exact = {"deviceClassName": "gpu.example.com", "allocationMode": "Some"}
     subs = [{"name": "a", "deviceClassName": "Bad_Class"}, {"name": "b", "allocationMode": "Most"}]
 
@@ -1687,6 +1688,16 @@ def _claim_requests(ns: str) -> tuple[Step, ...]:
         Step("both forms at once: the subrequests still judged", "POST", claims,
              claim("both", {"name": "r", "exactly": exact, "firstAvailable": subs}), query="dryRun=All",
              fields=INVALID),
+        Step("a claim", "POST", claims, claim("fixed", {"name": "r", "exactly": {"deviceClassName": "c"}}),
+             fields=("code",)),
+        Step("its capacity sent as {}: a pointer to an empty struct is a change of its fixed spec", "PATCH",
+             f"{claims}/fixed", {"spec": {"devices": {"requests": [
+                 {"name": "r", "exactly": {"deviceClassName": "c", "capacity": {}}}]}}}, MERGE, fields=INVALID),
+        Step("a claim template", "POST", templates, {"metadata": {"name": "fixed"}, "spec": {"spec": {"devices": {
+            "requests": [{"name": "r", "exactly": {"deviceClassName": "c"}}]}}}}, fields=("code",)),
+        Step("a constraint added to it: fixed first, then the attribute as declarative validation words it",
+             "PATCH", f"{templates}/fixed", {"spec": {"spec": {"devices": {"constraints": [
+                 {"matchAttribute": "Bad_Value!"}]}}}}, MERGE, fields=INVALID),
         Step("derived attributes dropped", "POST", claims, claim("derived", {"name": "r", "exactly": {
             "deviceClassName": "gpu.example.com", "derivedAttributes": [{"name": "a", "expression": "1"}]}}),
              query="dryRun=All", fields=("code", "spec")),

@@ -47,7 +47,7 @@ from . import (
     webhookvalidation,
 )
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long
-from .internal import as_internal, semantic
+from .internal import as_internal, semantic, semantic_internal
 from .podvalidation import as_dict, dicts, nonnegative
 from .resourcelists import (
     QUOTA_RESOURCES,
@@ -489,10 +489,12 @@ def migration_status(obj: Obj, old: Obj) -> list[Cause]:
 
 
 def _claim_template_update(new: Obj, old: Obj) -> list[Cause]:
-    """A ResourceClaimTemplate's spec is fixed (the only check of its update), printed as its internal type."""
-    spec = new.get("spec")
-    return [] if semantic(spec) == semantic(old.get("spec")) else \
-        [invalid("spec", as_internal("ResourceClaimTemplateSpec", spec), _IMMUTABLE)]
+    """A ResourceClaimTemplate's spec is fixed (checked after the template's own checks), printed as its
+    internal type."""
+    spec = new.get("spec")  # (Semantic.DeepEqual of the internal specs: an empty struct sent is a change)
+    changed = semantic_internal("ResourceClaimTemplateSpec", spec) != \
+        semantic_internal("ResourceClaimTemplateSpec", old.get("spec"))
+    return [invalid("spec", as_internal("ResourceClaimTemplateSpec", spec), _IMMUTABLE)] if changed else []
 
 
 def _storage_class_declared(new: Obj, old: Obj | None) -> list[Cause]:

@@ -35,7 +35,7 @@ from .fielderrors import (
     too_long,
     too_many,
 )
-from .internal import semantic
+from .internal import semantic, semantic_internal
 from .ipvalidation import interface_address
 from .podvalidation import as_dict, dicts, one_of
 from .volumevalidation import csi_driver_name, declared_driver_name
@@ -487,17 +487,26 @@ def claim_spec(spec: Any, path: str) -> list[Cause]:
         at = f"{path}.devices.constraints[{i}]"
         causes += [c for j, name in enumerate(constraint.get("requests") or [])
                    for c in _request_ref(str(name), f"{at}.requests[{j}]", known)]
-        given = [f for f in ("matchAttribute", "distinctAttribute") if constraint.get(f) is not None]
-        for field in given:  # (validateFullyQualifiedName, declaratively: each one given)
-            attribute = str(constraint[field])
-            causes += _qualified_name(attribute, f"{at}.{field}")
-            if "/" not in attribute:
-                causes.append(invalid(f"{at}.{field}", attribute, "a fully qualified name must be a domain and a name "
-                                                                  "separated by a slash"))
-        if not given:
+        if not any(constraint.get(f) is not None for f in _CONSTRAINT_ATTRIBUTES):
             causes.append(required(at, 'exactly one of "matchAttribute" or "distinctAttribute" is required, but '
                                        "multiple fields are set"))
     return causes + _configs(devices.get("config"), f"{path}.devices.config", known)
+
+
+_CONSTRAINT_ATTRIBUTES = ("matchAttribute", "distinctAttribute")
+
+
+def _constraint_attributes(constraint: Obj, at: str) -> list[Cause]:
+    """validateFullyQualifiedName of each attribute a constraint names: declarative validation's, after the
+    hand-written checks (a template's update reports them after its spec's immutability)."""
+    causes: list[Cause] = []
+    for field in (f for f in _CONSTRAINT_ATTRIBUTES if constraint.get(f) is not None):
+        attribute = str(constraint[field])
+        causes += _qualified_name(attribute, f"{at}.{field}")
+        if "/" not in attribute:
+            causes.append(invalid(f"{at}.{field}", attribute, "a fully qualified name must be a domain and a name "
+                                                              "separated by a slash"))
+    return causes
 
 
 def claim(obj: Obj) -> list[Cause]:
@@ -508,6 +517,7 @@ def claim_template(obj: Obj) -> list[Cause]:
     """validateResourceClaimTemplateSpec: the template's metadata, then its claim's spec."""
     spec = as_dict(obj.get("spec"))
     return claimspec.template_meta(spec.get("metadata"), "spec.metadata") + claim_spec(spec.get("spec"), "spec.spec")
+
 
 
 def _drivers_declared(configs: Any, path: str) -> list[Cause]:
@@ -527,8 +537,10 @@ def _drivers_declared(configs: Any, path: str) -> list[Cause]:
 def claim_declared(obj: Obj, old: Obj | None) -> list[Cause]:
     """Declarative validation of a claim: its spec fixed on update (nothing else checked then), its
     configurations' drivers on create."""
-    if old is not None:
-        return [] if semantic(obj.get("spec")) == semantic(old.get("spec")) else [invalid("spec", None, _FIXED)]
+    if old is not None:  # (Semantic.DeepEqual of the internal specs: a capacity sent as {} is a change)
+        changed = semantic_internal("ResourceClaimSpec", obj.get("spec")) != \
+            semantic_internal("ResourceClaimSpec", old.get("spec"))
+        return [invalid("spec", None, _FIXED)] if changed else []
     return _claim_spec_declared(as_dict(obj.get("spec")), "spec")
 
 
@@ -539,7 +551,7 @@ def claim_template_declared(obj: Obj, old: Obj | None) -> list[Cause]:
 def _claim_spec_declared(spec: Obj, path: str) -> list[Cause]:
     """A claim spec's requests, in field order: an exact request's allocation mode (an enum, defaulted when
     empty), each subrequest's class name (required, a DNS subdomain: only declarative validation checks it) and
-    allocation mode; then its configurations' drivers."""
+    allocation mode; its constraints' attributes; then its configurations' drivers."""
     devices, causes = as_dict(spec.get("devices")), []
     for i, request in enumerate(dicts(devices.get("requests"))):
         at = f"{path}.devices.requests[{i}]"
@@ -550,6 +562,8 @@ def _claim_spec_declared(spec: Obj, path: str) -> list[Cause]:
             causes += invalid_each(f"{where}.deviceClassName", cls, names.subdomain(cls)) if cls else \
                 [required(f"{where}.deviceClassName")]
             causes += _mode_declared(sub, where)
+    causes += [c for i, constraint in enumerate(dicts(devices.get("constraints")))
+               for c in _constraint_attributes(constraint, f"{path}.devices.constraints[{i}]")]
     return causes + _drivers_declared(devices.get("config"), f"{path}.devices.config")
 
 
