@@ -1310,9 +1310,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                 new_scale = patched(base, content_type, doc)
             except PatchError as exc:
                 return _unapplicable(content_type, exc)
-        if content_type == STRATEGIC_PATCH:  # (converted from unstructured, as a built-in kind's patch is)
-            if (error := decoding.unstructured_error(new_scale, _SCALE)) is not None:
-                return _unpatchable(new_scale, error)
+        if content_type == STRATEGIC_PATCH:  # (converted from unstructured, as a built-in kind's patch is, and
+            if (error := decoding.unstructured_error(new_scale, _SCALE)) is not None:  # quoted as the merge left it)
+                return _unpatchable(new_scale, error, as_left(doc, base))
             new_scale = decoding.unstructured_numbers(new_scale, _SCALE)
         elif (error := decoding.type_error(new_scale, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return _unpatchable(new_scale, error)
