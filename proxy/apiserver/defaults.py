@@ -34,6 +34,7 @@ NOT_READY_TAINT: Obj = {"key": "node.kubernetes.io/not-ready", "effect": "NoSche
 # admission's PodTopologyLabels: the node labels a pod bound to it gets (the plugin's default set)
 TOPOLOGY_LABELS = ("topology.kubernetes.io/zone", "topology.kubernetes.io/region")
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
+_HOOKS = ("postStart", "preStop")  # a container's lifecycle hooks
 _CONTAINER_LISTS = ("initContainers", "containers", "ephemeralContainers")
 _MODE_420 = ("secret", "configMap", "downwardAPI", "projected")  # 0644, as the volume sources default
 
@@ -108,7 +109,7 @@ def _container(c: Obj) -> None:
     for key in _PROBES:
         if (probe := _sub(c, key)) is not None:
             _probe(probe)
-    for hook in ("postStart", "preStop"):
+    for hook in _HOOKS:
         if (handler := _sub(_sub(c, "lifecycle") or {}, hook)) is not None:
             _http_get(handler)
     for env in _dicts(c.get("env")):
@@ -766,13 +767,8 @@ def _tolerations(holder: Obj) -> None:
 
 
 def _claim_spec(spec: Obj | None) -> None:
-    for request in (_sub(spec or {}, "devices") or {}).get("requests") or []:
-        if isinstance(request, dict):
-            if (exactly := _sub(request, "exactly")) is not None:
-                _device_request(exactly)
-            for sub in request.get("firstAvailable") or []:
-                if isinstance(sub, dict):
-                    _device_request(sub)
+    for request in _device_requests(spec):
+        _device_request(request)
 
 
 def _resource_claim(obj: Obj, _: bool, _uid: str = "") -> None:
@@ -1130,8 +1126,7 @@ def _probes_of(spec: Obj) -> Iterator[Obj]:
 
 def _http_actions(spec: Obj) -> list[Obj]:
     """Every HTTP action of a pod spec: its containers' probes' and lifecycle hooks'."""
-    hooks = [hook for key in _CONTAINER_LISTS for ctr in _dicts(spec.get(key))
-             for name in ("postStart", "preStop") if (hook := _sub(_sub(ctr, "lifecycle") or {}, name)) is not None]
+    hooks = [hook for lifecycle in _lifecycles(spec) for name in _HOOKS if (hook := _sub(lifecycle, name)) is not None]
     return [action for holder in [*_probes_of(spec), *hooks] if (action := _sub(holder, "httpGet")) is not None]
 
 

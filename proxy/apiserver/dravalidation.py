@@ -519,7 +519,6 @@ def claim_template(obj: Obj) -> list[Cause]:
     return claimspec.template_meta(spec.get("metadata"), "spec.metadata") + claim_spec(spec.get("spec"), "spec.spec")
 
 
-
 def _drivers_declared(configs: Any, path: str) -> list[Cause]:
     """Declarative validation of each opaque configuration's driver: given, then as `declared_driver_name`."""
     causes: list[Cause] = []

@@ -32,13 +32,10 @@ def decoded_meta(meta: Obj) -> Obj:
     return _stored(meta, gotypes.OBJECT_META, "sent")
 
 
-LABEL_SELECTOR = "apis/meta/v1.LabelSelector"
-
-
-def as_marshalled(value: Any, message: str) -> Any:
-    """A struct's value as json.Marshal writes it, and so as a refusal quotes it: the empty lists and maps an
+def marshalled_selector(value: Any) -> Any:
+    """A LabelSelector as json.Marshal writes it, and so as a refusal quotes it: the empty lists and maps an
     object held as sent left out under omitempty, its fields in order."""
-    return _stored(value, message, "sent") if isinstance(value, dict) else value
+    return _stored(value, "apis/meta/v1.LabelSelector", "sent") if isinstance(value, dict) else value
 
 
 def ordered_meta(meta: Obj) -> Obj:

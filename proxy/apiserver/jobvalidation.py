@@ -31,7 +31,7 @@ from .fielderrors import (
     too_long,
     too_many,
 )
-from .goorder import LABEL_SELECTOR, as_marshalled
+from .goorder import marshalled_selector
 from .internal import as_internal
 from .podvalidation import as_dict, dicts, nonnegative
 
@@ -112,7 +112,7 @@ def generated_selector(obj: Obj) -> list[Cause]:
             causes.append(invalid(f"spec.template.metadata.labels[{key}]", labels, f"must be '{value}'"))
     selector = spec["selector"]
     if not validation.label_selector(selector, "") and not selector_matches(selector, expected):
-        causes.append(invalid("spec.selector", as_marshalled(selector, LABEL_SELECTOR),
+        causes.append(invalid("spec.selector", marshalled_selector(selector),
                               "`selector` not auto-generated"))
     return causes
 

@@ -149,12 +149,12 @@ def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[An
     for e in patch:
         if not isinstance(e, dict) or key not in e:
             raise PatchError(f"map: {sprint_v(e)} does not contain declared merge key: {key}", internal=True)
+        named = _Uncomparable.of(e[key])
         if e.get(_DIRECTIVE) == "delete":
-            deleted.add(_Uncomparable.of(e[key]))
+            deleted.add(named)
             continue
-        base = merged.get(_Uncomparable.of(e[key])) or next(
-            (c for c in current if isinstance(c, dict) and c.get(key) == e[key]), {})
-        merged[_Uncomparable.of(e[key])] = strategic_merge(base, e, path)
+        base = merged.get(named) or next((c for c in current if isinstance(c, dict) and c.get(key) == e[key]), {})
+        merged[named] = strategic_merge(base, e, path)
     if (odd := next((k for k in merged if isinstance(k, _Uncomparable)), None)) is not None:
         # (partitionMapsByPresentInList compares the patch's keys with ==, which panics on a map or a slice)
         raise HandlerPanic(f"comparing uncomparable type {odd.go_type} (a strategic merge patch's merge key)")

@@ -61,7 +61,7 @@ from .fielderrors import (
     required,
     too_long,
 )
-from .goorder import LABEL_SELECTOR, as_marshalled
+from .goorder import marshalled_selector
 from .internal import as_internal, go_diff, semantic, semantic_internal
 from .podvalidation import (
     PROTOCOLS,
@@ -106,10 +106,6 @@ def _template_labels(template: Any) -> Any:
     return meta.get("labels") if isinstance(meta, dict) else None
 
 
-def _quoted_selector(selector: Any) -> Any:
-    return as_marshalled(selector, LABEL_SELECTOR)
-
-
 def _checked_selector(spec: Obj, empty_for: str = "", *, required_: bool = True) -> tuple[list[Cause], bool]:
     """A controller's spec.selector: required (but for a DaemonSet's), valid, and not empty for the kinds that
     say so; and whether LabelSelectorAsSelector reads it, which fails on what ValidateLabelSelector finds."""
@@ -119,7 +115,7 @@ def _checked_selector(spec: Obj, empty_for: str = "", *, required_: bool = True)
     causes = validation.label_selector(selector, "spec.selector")
     parses = not causes
     if empty_for and _empty(selector):
-        causes.append(invalid("spec.selector", _quoted_selector(selector),
+        causes.append(invalid("spec.selector", marshalled_selector(selector),
                               f"empty selector is invalid for {empty_for}"))
     return causes, parses
 
@@ -152,7 +148,7 @@ def _selector_and_template(spec: Obj) -> list[Cause]:
     """ValidateReplicaSetSpec's and ValidateDeploymentSpec's selector and template."""
     causes, parses = _checked_selector(spec, "deployment")
     if not parses:  # the template is not looked at
-        return [*causes, invalid("spec.selector", _quoted_selector(spec.get("selector")), "invalid label selector")]
+        return [*causes, invalid("spec.selector", marshalled_selector(spec.get("selector")), "invalid label selector")]
     return causes + _template_unselected(spec) + _replicated_template(spec)
 
 
@@ -288,8 +284,10 @@ def _stateful_set(obj: Obj, updating: bool = False) -> list[Cause]:
         causes += invalid_each("spec.serviceName", service, validation.dns_label(service))
     selected, parses = _checked_selector(spec, "statefulset")
     causes += selected
-    causes += _stateful_template(spec) if parses else [invalid("spec.selector", _quoted_selector(spec.get("selector")),
-                                                               "")]
+    if parses:
+        causes += _stateful_template(spec)
+    else:
+        causes.append(invalid("spec.selector", marshalled_selector(spec.get("selector")), ""))
     return causes + _runs_for_ever(spec, "StatefulSet")
 
 
@@ -314,7 +312,7 @@ def _daemon_set(obj: Obj) -> list[Cause]:
     causes, parses = _checked_selector(spec, required_=False)
     causes += _template_unselected(spec) if parses else []
     if _empty(spec.get("selector")):  # said after the template's labels, for a DaemonSet
-        causes.append(invalid("spec.selector", _quoted_selector(spec.get("selector")),
+        causes.append(invalid("spec.selector", marshalled_selector(spec.get("selector")),
                               "empty selector is invalid for daemonset"))
     causes += _replicated_template(spec, "DaemonSet")
     causes += nonnegative("spec.minReadySeconds", spec.get("minReadySeconds"))
@@ -411,7 +409,7 @@ def _cron_job(obj: Obj) -> list[Cause]:
     job = as_dict(as_dict(spec.get("jobTemplate")).get("spec"))
     causes += _job_spec(job, "spec.jobTemplate.spec")
     if job.get("selector") is not None:
-        causes.append(invalid("spec.jobTemplate.spec.selector", _quoted_selector(job["selector"]),
+        causes.append(invalid("spec.jobTemplate.spec.selector", marshalled_selector(job["selector"]),
                               "`selector` will be auto-generated"))
     if job.get("manualSelector") is True:
         causes.append(not_supported("spec.jobTemplate.spec.manualSelector", True, ("nil", "false")))

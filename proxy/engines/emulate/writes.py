@@ -164,9 +164,9 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     """The committed object's managedFields after the write (`sent`: the request's object, or an apply's
     configuration; `merged`: an apply's merge before defaults, Outcome.merged)."""
     written = c.written or c.obj
-    # (as the field manager types it, through the unstructured converter: the empty lists and maps the request
-    # sent, which validation saw, are gone under omitempty)
-    written = encoded(written, str(written.get("kind", "")), str(written.get("apiVersion", "")))
+    if old is None:  # (a create's object holds the empty lists and maps it sent, which validation saw; the field
+        # manager types it through the unstructured converter, under omitempty: without them. An update's has none)
+        written = encoded(written, str(written.get("kind", "")), str(written.get("apiVersion", "")))
     empty, has_status, node = _typing(t, written)
     if t.subresource == "scale" and old is not None:
         entries = managedfields.after_scale(old, written, name, writes.replicas_keys(t),
