@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from watchproxy.testing import Replay
 
-from tests import rawhttp, rbac_settle, test_podcertificates
+from tests import random_writes, rawhttp, rbac_settle, test_podcertificates
 from tests.memory import RecordingBuilder
 from tests.procs import KUBECTL
 from tests.realkube import RealKube
@@ -102,7 +102,7 @@ def _summary(answer: tuple[int, Any, list[str]]) -> Any:
         return code, doc.get("message") if isinstance(doc, dict) else doc, doc.get("details") if isinstance(
             doc, dict) else None
     meta = doc.get("metadata", {})
-    managers = [{k: v for k, v in m.items() if k != "time"} for m in meta.get("managedFields") or []]
+    managers = random_writes.managed_fields(doc)[0]  # (in an order of their own: a second may fall between two)
     status = json.loads(re.sub(r'"last(Update|Transition)Time": "[^"]*"', r'"last\1Time": "T"',
                                json.dumps(doc.get("status"))))
     return code, {k: v for k, v in (doc.get("spec") or {}).items() if k != "request"}, status, managers, \

@@ -15,7 +15,7 @@ from kubernetes import client, config
 from watchproxy.testing import Replay
 
 from tests import crds_differential as cd
-from tests import rawhttp
+from tests import random_writes, rawhttp
 from tests.memory import RecordingBuilder
 from tests.realkube import RealKube
 from tests.workload import until
@@ -121,11 +121,8 @@ def test_the_controllers_status_writes_are_managed_as_the_real_apiservers(
         assert code == 201, doc
         until(lambda server=server: len(rawhttp.call(*server, "GET", crds)[1]["metadata"]["managedFields"]) == 2, 30,
               "the status written")
-        entries = rawhttp.call(*server, "GET", crds)[1]["metadata"]["managedFields"]
-        managed.append([{k: v for k, v in e.items() if k != "time"} for e in entries])
+        managed.append(random_writes.managed_fields(rawhttp.call(*server, "GET", crds)[1])[0])
         rawhttp.call(*server, "DELETE", crds)
-    # (entries are sorted by time, then manager: the two may fall in different seconds there)
-    real, emulated = (sorted(json.loads(json.dumps(m).replace('"realkube"', '"kube-apiserver"')),
-                             key=lambda e: e["manager"]) for m in managed)
+    real, emulated = managed
     assert [(e["manager"], e.get("subresource")) for e in real] == [("kube-apiserver", "status"), ("unknown", None)]
     assert emulated == real
