@@ -2379,7 +2379,7 @@ def resource_slice_ops(seed: int, n: int) -> list[Op]:
                               {"allNodes": False}, {"nodeName": ""}, {}, {"nodeName": "node-a", "allNodes": True})))
         per_device = spec.get("perDeviceNodeSelection") is True
         spec["devices"] = [device(r, i, per_device) for i in range(r.choice((0, 1, 2, 2, 3)))]
-        if r.random() < 0.1 and spec["devices"]:  # (an empty list sent is not told from none here)
+        if r.random() < 0.1:
             spec["sharedCounters"] = [{"name": "c", "counters": {"memory": {"value": "1Gi"}}}]
         return {"apiVersion": "resource.k8s.io/v1", "kind": "ResourceSlice", "metadata": {"name": name}, "spec": spec}
     return _simple_ops(seed, n, "resourceslices", _cluster_names("rs1", "rs2"), make,

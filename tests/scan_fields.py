@@ -111,6 +111,9 @@ def main(generators: list[str], most: int, update: bool = False, empty: bool = F
                 if (message := SCHEMAS["kinds"].get(f"{op.body.get('apiVersion', 'v1')}/{kind}")) is None:
                     continue
                 write = op
+                if update and not (op.body.get("metadata") or {}).get("name"):
+                    print(f"== {kind}: not updated (made without a name)", flush=True)
+                    continue
                 if update:  # (the object made on both, then each bad value an unconditional update of it)
                     made = [random_writes.run(server, ns, [dataclasses.replace(op, query="", rv="")])[0][1]
                             for server in (real, emulated)]

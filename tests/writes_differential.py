@@ -733,7 +733,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_device_selectors(ns), *_role_refs(ns), *_semantic_generation(ns), *_data_size(ns), *_new_event_order(ns),
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
-        *_gated_validation(ns),
+        *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -1647,7 +1647,7 @@ def _empty_values(ns: str) -> tuple[Step, ...]:
              {"metadata": {"name": "nopolicies"}, "spec": {
                  "scaleTargetRef": {"kind": "Deployment", "name": "d", "apiVersion": "apps/v1"}, "maxReplicas": 3,
                  "behavior": {"scaleUp": {"policies": []}}}}, fields=INVALID),
-        Step("so are an update's: they reach defaulting, though validation judges the object without them",
+        Step("so are an update's",
              "PATCH", f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers/withpolicies",
              {"spec": {"behavior": {"scaleDown": {"policies": []}}}}, MERGE, fields=INVALID),
         Step("a resource slice's empty devices beside shared counters", "POST",
@@ -1715,6 +1715,70 @@ def _claim_requests(ns: str) -> tuple[Step, ...]:
         Step("derived attributes dropped", "POST", claims, claim("derived", {"name": "r", "exactly": {
             "deviceClassName": "gpu.example.com", "derivedAttributes": [{"name": "a", "expression": "1"}]}}),
              query="dryRun=All", fields=("code", "spec")),
+    )
+
+
+def _held_updates(ns: str) -> tuple[Step, ...]:
+    """An update's empty lists and maps reach its validation as Go holds them: a nil check sees them, and so
+    does reflect.DeepEqual (an immutable ConfigMap's data, a StorageClass's parameters), but Semantic.DeepEqual,
+    which an update's other comparisons with the stored object use, does not (a pod, a selector, a template);
+    a refusal quotes them as json.Marshal writes them (omitempty) or as Go's diff shows them."""
+    pods, apps = f"/api/v1/namespaces/{ns}/pods", f"/apis/apps/v1/namespaces/{ns}"
+    jobs = f"/apis/batch/v1/namespaces/{ns}/jobs"
+    slices = "/apis/resource.k8s.io/v1/resourceslices"
+    claim = {"metadata": {"name": "data"}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                    "resources": {"requests": {"storage": "1Gi"}}}}
+    return (
+        Step("a pod", "POST", pods, _pod("held"), fields=("code",)),
+        Step("its spec sent again with empty lists and maps: no change", "PATCH", f"{pods}/held", {"spec": {
+            "containers": [{"name": "c", "image": "nginx", "args": [], "env": []}], "volumes": [], "nodeSelector": {},
+            "readinessGates": []}}, MERGE, fields=("code", "spec")),
+        Step("and with a change: Go's diff shows them", "PATCH", f"{pods}/held",
+             {"spec": {"restartPolicy": "Never", "volumes": [], "hostAliases": []}}, MERGE, fields=INVALID),
+        Step("its managed fields sent empty with a new label: cleared (isResetManagedFields)", "PATCH",
+             f"{pods}/held", {"metadata": {"managedFields": [], "labels": {"new": "1"}}}, MERGE,
+             fields=("code", "metadata.labels", "metadata.managedFields")),
+        Step("a deployment", "POST", f"{apps}/deployments", _deploy("held"), fields=("code",)),
+        Step("its selector with empty expressions: the same", "PATCH", f"{apps}/deployments/held",
+             {"spec": {"selector": {"matchExpressions": []}}}, MERGE, fields=("code", "spec.selector")),
+        Step("a new selector with empty expressions: quoted without them", "PATCH", f"{apps}/deployments/held",
+             {"spec": {"selector": {"matchLabels": {"app": "y"}, "matchExpressions": []}}}, MERGE, fields=INVALID),
+        Step("a daemon set", "POST", f"{apps}/daemonsets",
+             {"metadata": {"name": "held"}, "spec": {"selector": _SEL, "template": _TPL}}, fields=("code",)),
+        Step("its template with empty volumes: the same template generation", "PATCH", f"{apps}/daemonsets/held",
+             {"spec": {"template": {"spec": {"volumes": [], "tolerations": []}}}}, MERGE,
+             fields=("code", "metadata.annotations", "metadata.generation")),
+        Step("a stateful set", "POST", f"{apps}/statefulsets", {"metadata": {"name": "held"}, "spec": {
+            "selector": _SEL, "template": _TPL, "serviceName": "s", "volumeClaimTemplates": [claim]}},
+             fields=("code",)),
+        Step("its claim template with empty labels: the same", "PATCH", f"{apps}/statefulsets/held", {"spec": {
+            "volumeClaimTemplates": [{**claim, "metadata": {"name": "data", "labels": {}}}]}}, MERGE,
+             fields=("code", "spec.volumeClaimTemplates")),
+        Step("a job", "POST", jobs, _job("held"), fields=("code",)),
+        Step("its template changed with empty finalizers: quoted without them", "PATCH", f"{jobs}/held", {"spec": {
+            "template": {"metadata": {"finalizers": [], "annotations": {}}, "spec": {"restartPolicy": "OnFailure"}}}},
+             MERGE, fields=INVALID),
+        Step("an immutable config map without data", "POST", f"/api/v1/namespaces/{ns}/configmaps",
+             {"metadata": {"name": "held"}, "immutable": True}, fields=("code",)),
+        Step("its data sent empty: reflect.DeepEqual tells binaryData from none (data is defaulted to {})", "PATCH",
+             f"/api/v1/namespaces/{ns}/configmaps/held", {"data": {}, "binaryData": {}}, MERGE, fields=INVALID),
+        Step("its metadata sent with empty lists and maps", "PUT", f"/api/v1/namespaces/{ns}/configmaps/held",
+             {"metadata": {"name": "held", "labels": {}, "annotations": {}, "finalizers": [], "ownerReferences": [],
+                           "managedFields": []}, "immutable": True},
+             fields=("code", "metadata.labels", "metadata.finalizers", "metadata.managedFields")),
+        Step("an immutable secret without data", "POST", f"/api/v1/namespaces/{ns}/secrets",
+             {"metadata": {"name": "held"}, "immutable": True}, fields=("code",)),
+        Step("its data sent empty", "PATCH", f"/api/v1/namespaces/{ns}/secrets/held", {"data": {}}, MERGE,
+             fields=INVALID),
+        Step("a storage class without parameters", "POST", "/apis/storage.k8s.io/v1/storageclasses",
+             {"metadata": {"name": f"{ns}-held"}, "provisioner": "example.com/p"}, fields=("code",)),
+        Step("its parameters sent empty", "PATCH", f"/apis/storage.k8s.io/v1/storageclasses/{ns}-held",
+             {"parameters": {}}, MERGE, fields=INVALID),
+        Step("a resource slice of shared counters", "POST", slices, {"metadata": {"name": f"{ns}-held"}, "spec": {
+            "driver": "gpu.example.com", "pool": {"name": "p", "resourceSliceCount": 1}, "nodeName": "n",
+            "sharedCounters": [{"name": "c", "counters": {"mem": {"value": "1"}}}]}}, fields=("code",)),
+        Step("its devices sent empty: a nil check", "PATCH", f"{slices}/{ns}-held", {"spec": {"devices": []}}, MERGE,
+             fields=INVALID),
     )
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from ..wire import gotypes
 from ..wire.conversion import TEMPLATE_GENERATION
 from . import apiservices, autoscalingv1, crds, crdtypes, nodeports, podresources, serviceips
+from .internal import semantic_internal
 
 Obj = dict[str, Any]
 
@@ -886,7 +887,8 @@ def kept_on_update(new: Obj, old: Obj) -> None:
             generation = int((old.get("metadata", {}).get("annotations") or {}).get(TEMPLATE_GENERATION, 0))
         except ValueError:
             generation = 0
-        generation += spec.get("template") != old_spec.get("template")
+        generation += semantic_internal("PodTemplateSpec", spec.get("template")) != \
+            semantic_internal("PodTemplateSpec", old_spec.get("template"))
         meta = new.setdefault("metadata", {})
         meta["annotations"] = {**(meta.get("annotations") or {}), TEMPLATE_GENERATION: str(generation)}
         return

@@ -38,6 +38,11 @@ def marshalled_selector(value: Any) -> Any:
     return _stored(value, "apis/meta/v1.LabelSelector", "sent") if isinstance(value, dict) else value
 
 
+def marshalled_meta(value: Any) -> Any:
+    """An ObjectMeta as json.Marshal writes it (marshalled_selector)."""
+    return _stored(value, gotypes.OBJECT_META, "sent") if isinstance(value, dict) else value
+
+
 def ordered_meta(meta: Obj) -> Obj:
     """ObjectMeta: its struct's fields in order, labels and annotations (maps) sorted."""
     return _message(meta, gotypes.OBJECT_META)

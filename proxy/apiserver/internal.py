@@ -15,6 +15,8 @@ import json
 from importlib import resources
 from typing import Any
 
+from .goorder import marshalled_meta, marshalled_selector
+
 _Field = tuple[str, str, Any, str]
 
 
@@ -33,8 +35,8 @@ def _struct(name: str, v: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, versioned_key, kind, flags in _types()[name]:
         if "i" in flags:  # embedded: its fields written in its place (TypeMeta of a nested object is empty)
-            if kind == "meta":
-                out.update(v.get(versioned_key) or {} if versioned_key else {})
+            if kind == "meta":  # (ObjectMeta, as json.Marshal writes it: a held object's empties left out)
+                out.update(marshalled_meta(v.get(versioned_key) or {}) if versioned_key else {})
             else:
                 out.update(_struct(kind[1:], v))
             continue
@@ -62,6 +64,8 @@ def _value(kind: Any, value: Any, pointer: bool) -> Any:
         return value
     if kind.startswith(".") and isinstance(value, dict):
         return _struct(kind[1:], value)
+    if kind == "meta":  # (a field of a metav1 type is a LabelSelector)
+        return marshalled_selector(value)
     return value  # a scalar, or a type whose JSON is the same in both forms
 
 

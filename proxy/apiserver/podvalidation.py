@@ -25,7 +25,7 @@ from .fielderrors import (
     not_supported,
     required,
 )
-from .internal import as_internal, go_diff
+from .internal import as_internal, go_diff, semantic_internal
 from .objects import as_dict as as_dict
 from .objects import dicts as dicts
 
@@ -422,7 +422,7 @@ def pod_update(new: Obj, old: Obj) -> list[Cause]:
     grace = munged.get("terminationGracePeriodSeconds")
     if (before.get("terminationGracePeriodSeconds") or 0) < 0 and grace == 1:
         munged["terminationGracePeriodSeconds"] = before["terminationGracePeriodSeconds"]
-    if any(munged.get(k) != before.get(k) for k in set(munged) | set(before)):
+    if semantic_internal("PodSpec", munged) != semantic_internal("PodSpec", before):
         diff = go_diff(as_internal("PodSpec", before), as_internal("PodSpec", munged))
         causes.append(forbidden("spec", f"pod updates may not change fields other than {_UPDATABLE_POD_FIELDS}\n"
                                         f"{diff}"))

@@ -1037,17 +1037,21 @@ def _secret(obj: Obj) -> list[Cause]:
     return causes
 
 
-def _immutable_data(new: Obj, old: Obj, fields: tuple[str, ...]) -> list[Cause]:
-    """An immutable ConfigMap or Secret: it stays so, and its data does not change."""
+def _immutable_data(new: Obj, old: Obj, fields: tuple[str, ...], defaulted: str = "") -> list[Cause]:
+    """An immutable ConfigMap or Secret: it stays so, and its data does not change, as reflect.DeepEqual
+    compares it (an empty map sent is a change), but for the field `defaulted`, an empty map on both sides
+    when none is given (SetDefaults_ConfigMap's data)."""
     if old.get("immutable") is not True:
         return []
     causes = [forbidden("immutable", _IMMUTABLE_SET)] if new.get("immutable") is not True else []
-    return causes + [forbidden(f, _IMMUTABLE_SET) for f in fields if new.get(f) != old.get(f)]
+    return causes + [forbidden(f, _IMMUTABLE_SET) for f in fields
+                     if (new.get(f) != old.get(f) if f != defaulted else (new.get(f) or {}) != (old.get(f) or {}))]
 
 
 def _selector_immutable(new: Obj, old: Obj) -> list[Cause]:
-    selector = (new.get("spec") or {}).get("selector")
-    if selector != (old.get("spec") or {}).get("selector"):
+    """(a LabelSelector as json.Marshal writes it is one as Semantic.DeepEqual compares it)"""
+    selector = marshalled_selector((new.get("spec") or {}).get("selector"))
+    if selector != marshalled_selector((old.get("spec") or {}).get("selector")):
         return [invalid("spec.selector", selector, _IMMUTABLE)]
     return []
 
@@ -1121,7 +1125,7 @@ _ON_WRITE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
 def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     """The checks only an update has, which the apiserver makes before the object's own."""
     if kind == "ConfigMap" and api_version == "v1":
-        return _immutable_data(new, old, ("data", "binaryData"))
+        return _immutable_data(new, old, ("data", "binaryData"), defaulted="data")
     if kind == "Secret" and api_version == "v1":
         causes = [] if new.get("type") == old.get("type") else [invalid("type", new.get("type") or "", _IMMUTABLE)]
         return causes + _immutable_data(new, old, ("data",))
@@ -1177,7 +1181,8 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
         spec, before = new.get("spec") or {}, old.get("spec") or {}
         claims = spec.get("volumeClaimTemplates") or []
         causes = _selector_immutable(new, old)
-        if claims != (before.get("volumeClaimTemplates") or []):  # Semantic.DeepEqual: nil is empty
+        if [semantic_internal("PersistentVolumeClaim", c) for c in claims] != \
+                [semantic_internal("PersistentVolumeClaim", c) for c in before.get("volumeClaimTemplates") or []]:
             causes.append(invalid("spec.volumeClaimTemplates", [as_internal("PersistentVolumeClaim", c) for c in claims]
                                   if "volumeClaimTemplates" in spec else None, _IMMUTABLE))
         return causes + [invalid(f"spec.{f}", spec.get(f) or "", _IMMUTABLE)
@@ -1243,8 +1248,8 @@ def _job_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
         elif completions is not None and completions != spec.get("parallelism"):
             causes.append(invalid("spec.completions", completions,
                                   "can only be modified in tandem with spec.parallelism"))
-    if semantic(spec.get("selector")) != semantic(before.get("selector")):
-        causes.append(invalid("spec.selector", spec.get("selector"), _IMMUTABLE))
+    if marshalled_selector(spec.get("selector")) != marshalled_selector(before.get("selector")):
+        causes.append(invalid("spec.selector", marshalled_selector(spec.get("selector")), _IMMUTABLE))
     causes += _job_template_update(spec, before, status)
     for f, internal_type in (("completionMode", ""), ("podFailurePolicy", "PodFailurePolicy"),
                              ("backoffLimitPerIndex", ""), ("managedBy", ""), ("successPolicy", "SuccessPolicy")):
@@ -1279,7 +1284,7 @@ def _job_template_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
         for f in ("annotations", "labels"):
             old.setdefault("metadata", {})[f] = as_dict(template.get("metadata")).get(f)
     if not mutable:  # (the pod resources' rule needs the same options: without them, immutable whole)
-        if semantic(template) != semantic(old):
+        if semantic_internal("PodTemplateSpec", template) != semantic_internal("PodTemplateSpec", old):
             return [invalid("spec.template", as_internal("PodTemplateSpec", template), _IMMUTABLE)]
         return []
     pod, old_pod = as_dict(template.get("spec")), as_dict(old.get("spec"))
@@ -1288,7 +1293,7 @@ def _job_template_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
         if len(new_list) == len(old_list):
             old_pod[f] = [{**o, "resources": n.get("resources")} if o.get("name") == n.get("name") else o
                           for n, o in zip(new_list, old_list, strict=True)]
-    if semantic(pod) != semantic(old_pod):
+    if semantic_internal("PodSpec", pod) != semantic_internal("PodSpec", old_pod):
         return [invalid("spec.template.spec", as_internal("PodSpec", pod), _IMMUTABLE)]
     return []
 

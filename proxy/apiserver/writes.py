@@ -674,9 +674,9 @@ def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: Cu
                applied: bool = False, now: str = "", held: bool = False) -> dict[str, Any]:
     """As the apiserver holds a written object: decoded (unknown fields and nulls gone), defaulted, and then,
     in _commit, encoded again. `held`: with the empty lists and maps the body sent, which Go's validation and
-    defaulting tell from none (a nil check, reflect.DeepEqual, a quoted value). An update validates the object
-    without them (encoded again): its checks compare it with the stored one, which has none, as
-    Semantic.DeepEqual does, and emulate's comparisons are plain. A custom resource is pruned and defaulted by
+    defaulting tell from none (a nil check, reflect.DeepEqual, a quoted value). An update's validation sees
+    them too: its comparisons with the stored object, which has none, are Semantic.DeepEqual's
+    (internal.semantic_internal); it is encoded after it. A custom resource is pruned and defaulted by
     its definition's schema (an `applied` one keeps its nulls: no decoder saw it)."""
     kind, api_version = obj.get("kind", ""), obj.get("apiVersion", "")
     if custom is not None and isinstance(obj.get("metadata"), dict):  # ObjectMeta, whatever else it holds
@@ -1013,8 +1013,6 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         new = _defaulted(_typed(t, new), creating=False, custom=t.custom, applied=applied, now=now, held=empties)
     except Undecodable as exc:
         return _undecodable(t, exc)
-    if empties:  # (defaulted as held, a nil check's there; validated without: see _defaulted)
-        new = encoded(new, t.kind, t.api_version)
     if guard is not None and (refused := guard(new, current)) is not None:
         return refused  # (the storage's, on the updated object, before its resourceVersion is compared)
     as_sent = None
@@ -1073,6 +1071,16 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         causes += [c for c in rawjson.refused(new, raw.before, held) if c[0] not in {f for f, _, _ in causes}]
     if causes:
         return _refused(t, name, causes)
+    if empties:  # validated as held; the field manager, the strategy and the storage see it encoded
+        cleared = as_sent is not None and _meta(as_sent).get("managedFields") == []
+        new = encoded(new, t.kind, t.api_version)
+        as_sent, undropped = (encoded(o, t.kind, t.api_version) if o is not None else None
+                              for o in (as_sent, undropped))
+        if as_sent is not None and cleared:  # (but an empty managedFields sent, which clears them)
+            _meta(as_sent)["managedFields"] = []
+        meta = _meta(new)
+        if signing and sent_status is not None:
+            sent_status = encoded({"status": sent_status}, t.kind, t.api_version).get("status")
     if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
         body_status = new.get("status")
         kept_meta = meta
