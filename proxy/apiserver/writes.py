@@ -494,9 +494,9 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
         if (error := decoding.type_error(obj, "Scale", typed=True, api_version="autoscaling/v1")) is not None:
             return scale_undecodable(t, error)
     elif not patched and (error := _json_error(t, obj)) is not None:  # (a patched one's: _decoding_error)
-        return _undecodable(t, error)
+        return _undecodable(t, error, obj)
     elif not patched and t.custom is not None and (error := embedded.decoding_error(obj, t.custom.schema)) is not None:
-        return _undecodable(t, error)  # (a patched object's: _decoding_error)
+        return _undecodable(t, error, obj)  # (a patched object's: _decoding_error)
     elif t.custom is not None:  # decoded as unstructured, whatever its version and kind
         version = obj.get("apiVersion") or ""
         if not patched and version != t.api_version:  # (the create and update handlers' AcceptsGroupVersion)
@@ -665,9 +665,11 @@ def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | N
     return apiservices.name_rule(obj) if t.builtin and t.kind == "APIService" else None
 
 
-def _undecodable(t: Target, exc: Exception | str) -> Outcome:
-    """A body the apiserver cannot decode into the kind's Go type (a quantity, base64 bytes, a time)."""
-    return fail(400, f'{t.kind} in version "{t.version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
+def _undecodable(t: Target, exc: Exception | str, body: dict[str, Any] | None = None) -> Outcome:
+    """A body the apiserver cannot decode into the kind's Go type (a quantity, base64 bytes, a time). A custom
+    resource's `body` names the version (the unstructured decoder's, not defaulted: "" where it names none)."""
+    version = t.version if t.custom is None or body is None else str(body.get("apiVersion") or "").rpartition("/")[2]
+    return fail(400, f'{t.kind} in version "{version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
 
 
 def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: CustomType | None = None,
