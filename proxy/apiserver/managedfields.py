@@ -5,7 +5,8 @@ An entry is one manager: its name, the operation (`Update` for a create, an upda
 server-side apply), the API version it wrote (kept out of an applier's identity), the subresource it wrote
 through, when it last changed something, and its fields (fieldsets.py). What the chain of managers does:
 - the entries come from the request's object when it carries valid ones (a client may set them; one empty
-  entry, or an empty list as sent, resets them), else from the stored object; a write to a subresource always takes the stored ones;
+  entry, or an empty list as sent, resets them), else from the stored object; a write to a subresource
+  always takes the stored ones;
 - an update of an existing object that has none is not tracked (skipNonApplied), and an apply to one first
   gives everything it holds to `before-first-apply`;
 - the writer (under `current-operation`) gets what it added and changed; every other manager loses what it
