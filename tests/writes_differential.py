@@ -1603,6 +1603,49 @@ def _null_items(ns: str) -> tuple[Step, ...]:
              {"metadata": {"name": "nulls"}, "spec": {"hard": []}}, fields=INVALID),
         Step("a review whose extra is a string", "POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews",
              {"spec": {"user": "u", "resourceAttributes": {"verb": "get"}, "extra": {"a": "x"}}}, fields=INVALID),
+        *_review_selectors(ns),
+    )
+
+
+def _review_selectors(ns: str) -> tuple[Step, ...]:
+    """An access review's field and label selectors (validateFieldSelectorAttributes and its label twin): a raw
+    selector or requirements, not both, each requirement's operator and values, a label's key and values,
+    an operator this apiserver does not know allowed; also in a review's metadata, which must be empty."""
+    reviews = "/apis/authorization.k8s.io/v1"
+
+    def review(kind: str, **attributes: Any) -> dict[str, Any]:
+        return {"spec": {"user": "u", "resourceAttributes": {"verb": "list", "resource": "pods", **attributes}}} | (
+            {} if kind != "local" else {"metadata": {"namespace": ns}, "spec": {
+                "user": "u", "resourceAttributes": {"verb": "list", "resource": "pods", "namespace": ns,
+                                                    **attributes}}})
+    bad = [{"key": "", "operator": "In"}, {"key": "a", "operator": "Exists", "values": ["x"]},
+           {"key": "Bad Key!", "operator": "Later", "values": ["Bad Value!"]}]
+    return (
+        Step("a review's empty field and label selectors", "POST", f"{reviews}/subjectaccessreviews",
+             review("", fieldSelector={}, labelSelector={"requirements": []}), fields=INVALID),
+        Step("both a raw selector and requirements", "POST", f"{reviews}/subjectaccessreviews",
+             review("", fieldSelector={"rawSelector": "a=b", "requirements": [{"key": "a", "operator": "In",
+                                                                               "values": ["b"]}]},
+                    labelSelector={"rawSelector": "a", "requirements": [{"key": "a", "operator": "Exists"}]}),
+             fields=INVALID),
+        Step("bad requirements of each", "POST", f"{reviews}/subjectaccessreviews",
+             review("", fieldSelector={"requirements": bad}, labelSelector={"requirements": bad}), fields=INVALID),
+        Step("an operator the apiserver does not know: allowed", "POST", f"{reviews}/selfsubjectaccessreviews",
+             {"spec": {"resourceAttributes": {"verb": "list", "resource": "pods", "labelSelector": {
+                 "requirements": [{"key": "a", "operator": "Later"}]}}}}, fields=("code", "spec", "status")),
+        Step("a raw selector that does not parse, requirements the authorizer cannot all take", "POST",
+             f"{reviews}/selfsubjectaccessreviews", {"spec": {"resourceAttributes": {
+                 "verb": "list", "resource": "pods", "labelSelector": {"rawSelector": "a in (x"},
+                 "fieldSelector": {"requirements": [{"key": "a", "operator": "In", "values": ["x"]},
+                                                    {"key": "b", "operator": "NotIn", "values": ["x", "y"]},
+                                                    {"key": "c", "operator": "Exists"}]}}}},
+             fields=("code", "status")),
+        Step("a local review's bad selector, its metadata named", "POST",
+             f"{reviews}/namespaces/{ns}/localsubjectaccessreviews",
+             {**review("local", labelSelector={"rawSelector": ""}), "metadata": {"namespace": ns, "name": "n"}},
+             fields=INVALID),
+        Step("a review with a name", "POST", f"{reviews}/subjectaccessreviews",
+             {**review(""), "metadata": {"name": "n", "labels": {"a": "b"}}}, fields=INVALID),
     )
 
 
@@ -1904,6 +1947,7 @@ def _pick(doc: Any, dotted: str) -> Any:
 _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "resourceVersion", "managedFields", "time",
                       "clusterIP", "clusterIPs", "nodePort", "lastTransitionTime"})
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_STAMP = re.compile(r'"time\\?":\\?"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ')  # (a quoted managedFields entry's)
 
 
 def _reduce(doc: Any) -> Any:
@@ -1911,7 +1955,9 @@ def _reduce(doc: Any) -> Any:
         return {k: _reduce(v) for k, v in doc.items() if k not in _IGNORED}
     if isinstance(doc, list):
         return [_reduce(v) for v in doc]
-    return _UUID.sub("<uid>", doc) if isinstance(doc, str) else doc  # a Job's selector holds its uid (and quotes)
+    if not isinstance(doc, str):
+        return doc
+    return _STAMP.sub('"time":<time>', _UUID.sub("<uid>", doc))  # a Job's selector holds its uid (and quotes)
 
 
 def run(kubeconfig: str, ns: str) -> Result:

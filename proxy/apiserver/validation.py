@@ -218,15 +218,25 @@ def label_selector(selector: Any, path: str) -> list[Cause]:
     """ValidateLabelSelector, strictly (no invalid label values)."""
     causes = labels(f"{path}.matchLabels", selector.get("matchLabels"))
     for i, expr in enumerate(e for e in selector.get("matchExpressions") or [] if isinstance(e, dict)):
-        at, op, values = f"{path}.matchExpressions[{i}]", expr.get("operator") or "", expr.get("values") or []
-        if op in ("In", "NotIn") and not values:
-            causes.append(required(f"{at}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
-        elif op in ("Exists", "DoesNotExist") and values:
-            why = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
-            causes.append(forbidden(f"{at}.values", why))
-        elif op not in ("In", "NotIn", "Exists", "DoesNotExist"):
-            causes.append(invalid(f"{at}.operator", op, "not a valid selector operator"))
-        causes += invalid_each(f"{at}.key", expr.get("key") or "", qualified_name(expr.get("key") or ""))
+        causes += selector_requirement(expr, f"{path}.matchExpressions[{i}]")
+    return causes
+
+
+def selector_requirement(expr: dict[str, Any], at: str, *, labelled: bool = True,
+                         unknown_operators: bool = False) -> list[Cause]:
+    """ValidateLabelSelectorRequirement (`labelled`: its key a label's, its values label values) or
+    ValidateFieldSelectorRequirement (a key required); an access review's allows unknown operators."""
+    op, values, key = expr.get("operator") or "", expr.get("values") or [], expr.get("key") or ""
+    causes = [] if labelled or key else [required(f"{at}.key", "must be specified")]
+    if op in ("In", "NotIn") and not values:
+        causes.append(required(f"{at}.values", "must be specified when `operator` is 'In' or 'NotIn'"))
+    elif op in ("Exists", "DoesNotExist") and values:
+        why = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
+        causes.append(forbidden(f"{at}.values", why))
+    elif op not in ("In", "NotIn", "Exists", "DoesNotExist") and not unknown_operators:
+        causes.append(invalid(f"{at}.operator", op, "not a valid selector operator"))
+    if labelled:
+        causes += invalid_each(f"{at}.key", key, qualified_name(key))
         for j, value in enumerate(values):
             causes += invalid_each(f"{at}.values[{j}]", value, label_value(value))
     return causes

@@ -8,6 +8,7 @@ sees the change, and the answer. `--read-only` refuses writes with a 405 that na
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -342,7 +343,11 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
             outcome = tokens.review(t, body, lambda resource, ns, name: held(f"/api/v1/{resource}", ns, name),
                                     emu.seed, emu.wall(now).timestamp())
         else:
-            outcome = reviews.answer(t, body, stamp.timestamp, user, lambda: access.policy(emu, now))
+            def managed(asked: dict[str, Any]) -> Any:
+                c = writes.Commit("ADDED", t.key(""), copy.deepcopy(asked), asked)
+                _managed_fields(t, None, c, manager, body, False, stamp.timestamp)
+                return c.obj["metadata"].get("managedFields")
+            outcome = reviews.answer(t, body, stamp.timestamp, user, lambda: access.policy(emu, now), managed)
         if outcome.code == 201 and t.kind.endswith(("AccessReview", "TokenReview")):  # (its answer says who asked)
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
             _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
