@@ -176,6 +176,12 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
                     {"path": "x", "pathType": "Regex", "backend": {}}]}}]}}),
         ("an ingress whose default backend names no port", ingresses, {"metadata": {"name": "i3"}, "spec": {
             "defaultBackend": {"service": {"name": "web"}}}}),
+        ("resource backends: an empty one, one with a bad group and names that cannot be path segments", ingresses,
+         {"metadata": {"name": "i4"}, "spec": {"defaultBackend": {"resource": {}}, "rules": [{"http": {"paths": [
+             {"path": "/", "pathType": "Prefix", "backend": {"resource": {"apiGroup": "Bad_Group", "kind": "a/b",
+                                                                          "name": ".."}}},
+             {"path": "/b", "pathType": "Prefix", "backend": {"resource": {"apiGroup": "", "kind": "K%",
+                                                                           "name": "n"}}}]}}]}}),
         ("a cron job with four fields and pods that restart for ever", cronjobs, {"metadata": {"name": "cj1"},
          "spec": {"schedule": "*/5 * * *", "jobTemplate": {"spec": {"template": job_tpl}}}}),
         ("a cron job out of range, an unknown concurrency policy, a selector it may not set", cronjobs, {

@@ -653,8 +653,15 @@ def _backend(backend: Obj, path: str) -> list[Cause]:
     service, resource = backend.get("service"), backend.get("resource")
     if service is not None and resource is not None:
         return [invalid(path, "", "cannot set both resource and service backends")]
-    if resource is not None:
-        return []  # a typed reference: not checked here
+    if resource is not None:  # validateIngressTypedLocalObjectReference
+        resource = as_dict(resource)
+        group, kind, name = resource.get("apiGroup"), resource.get("kind") or "", resource.get("name") or ""
+        causes = [] if group is None else invalid_each(f"{path}.resource.apiGroup", group,
+                                                       validation.subdomain(str(group)))
+        for field, value in (("kind", kind), ("name", name)):
+            causes += invalid_each(f"{path}.resource.{field}", value, validation.path_segment(value)) if value \
+                else [required(f"{path}.resource.{field}")]
+        return causes
     if not isinstance(service, dict):
         return [invalid(path, "", "resource or service backend is required")]
     name = service.get("name") or ""
