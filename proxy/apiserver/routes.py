@@ -2,8 +2,8 @@
 endpoints/installer.go; a custom resource's handler takes every path under its type and decides itself),
 and its answer to those it does not: a path nothing is installed at is the 404 `the server could not find the
 requested resource` (a cluster-scoped resource under a namespace, an object of a namespaced one without it, a
-subresource the kind does not have, a create-only collection across namespaces), a method not installed at a
-path is the 405 `the server does not allow this method on the requested resource` (a POST to an object, a PUT
+subresource the kind does not have or a path below one but a proxy's, a create-only collection across
+namespaces), a method not installed at a path is the 405 `the server does not allow this method on the requested resource` (a POST to an object, a PUT
 to a collection, a create across all namespaces, a GET of an eviction). Without this a controller's wrong URL
 was served as if it were right.
 And the 406 of an Accept a resource's route or handler does not serve.
@@ -41,7 +41,7 @@ def refusal(method: str, info: RequestInfo, rt: ResourceType) -> tuple[int, str]
     if info.subresource:
         sub = info.subresource.split("/")[0]  # proxy/PATH
         verbs = next((v for name, _, v in rt.subresources if name == sub), None)
-        if verbs is None:
+        if verbs is None or (sub != "proxy" and sub != info.subresource):  # (only a proxy's route takes a path)
             return 404, NOT_FOUND
         allowed = _allowed(verbs) if sub != "proxy" else _PROXY_METHODS
     elif info.name:
