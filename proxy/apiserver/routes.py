@@ -3,8 +3,9 @@ endpoints/installer.go; a custom resource's handler takes every path under its t
 and its answer to those it does not: a path nothing is installed at is the 404 `the server could not find the
 requested resource` (a cluster-scoped resource under a namespace, an object of a namespaced one without it, a
 subresource the kind does not have or a path below one but a proxy's, a create-only collection across
-namespaces), a method not installed at a path is the 405 `the server does not allow this method on the requested resource` (a POST to an object, a PUT
-to a collection, a create across all namespaces, a GET of an eviction). Without this a controller's wrong URL
+namespaces), a method not installed at a path is the 405 `the server does not allow this method on the
+requested resource` (a POST to an object, a PUT to a collection, a create across all namespaces, a GET of an
+eviction). Without this a controller's wrong URL
 was served as if it were right.
 And the 406 of an Accept a resource's route or handler does not serve.
 
