@@ -307,6 +307,12 @@ def _invalid_specs(ns: str) -> tuple[Step, ...]:
                 "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "reader"}}, fields=("code",)),
             Step("its role may not change", "PUT", f"{bindings}/fixed", {"metadata": {"name": "fixed"}, "roleRef": {
                 "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "writer"}}, fields=INVALID),
+            Step("nor be left without kind and name, beside bad subjects: the name required in its place on update",
+                 "PUT", f"{bindings}/fixed", {"metadata": {"name": "fixed"}, "roleRef": {
+                     "apiGroup": "rbac.authorization.k8s.io", "kind": "", "name": ""}, "subjects": [
+                     {"kind": "Robot", "name": "x"},
+                     {"kind": "User", "name": "", "apiGroup": "rbac.authorization.k8s.io"}]},
+                 fields=INVALID),
             Step("a deployment to change", "POST", deploys, _deploy("fixed"), fields=("code",)),
             Step("its selector may not change", "PUT", f"{deploys}/fixed", _deploy(
                 "fixed", selector={"matchLabels": {"app": "web", "tier": "x"}},

@@ -949,8 +949,9 @@ def _rules(obj: Obj) -> list[Cause]:
     return causes
 
 
-def _binding(obj: Obj) -> list[Cause]:
-    """ValidateRoleBinding and ValidateClusterRoleBinding: the role it names, and each subject."""
+def _binding(obj: Obj, updating: bool = False) -> list[Cause]:
+    """ValidateRoleBinding and ValidateClusterRoleBinding: the role it names, and each subject; on update
+    the role's name required here (on create declarative validation's, after the rest: _declared)."""
     namespaced = obj.get("kind") == "RoleBinding"
     ref = as_dict(obj.get("roleRef"))
     causes = [] if ref.get("apiGroup") == _RBAC else [not_supported("roleRef.apiGroup", ref.get("apiGroup") or "",
@@ -959,7 +960,8 @@ def _binding(obj: Obj) -> list[Cause]:
     if ref.get("kind") not in allowed:
         causes.append(not_supported("roleRef.kind", ref.get("kind") or "", allowed))
     name = ref.get("name") or ""
-    causes += invalid_each("roleRef.name", name, validation.path_segment(name)) if name else []
+    causes += invalid_each("roleRef.name", name, validation.path_segment(name)) if name else \
+        [required("roleRef.name")] if updating else []
     for i, subject in enumerate(dicts(obj.get("subjects"))):
         at, who, kind = f"subjects[{i}]", subject.get("name") or "", subject.get("kind") or ""
         group = subject.get("apiGroup") or ""
@@ -1548,7 +1550,9 @@ def spec_causes(obj: Obj, old: Obj | None = None) -> list[Cause]:
 
 # an update's variant of a kind's own checks, where its strategy's options relax them
 _ON_UPDATE: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
-    ("apps/v1", "StatefulSet"): functools.partial(_stateful_set, updating=True)}
+    ("apps/v1", "StatefulSet"): functools.partial(_stateful_set, updating=True),
+    **{(f"{_RBAC}/v1", kind): functools.partial(_binding, updating=True) for kind in ("RoleBinding",
+                                                                                       "ClusterRoleBinding")}}
 
 
 def _cron_job_declared(obj: Obj, _old: Obj | None) -> list[Cause]:
@@ -1574,12 +1578,10 @@ def _declared(kind: str, api_version: str, obj: Obj, old: Obj | None) -> list[Ca
     if kind not in ("RoleBinding", "ClusterRoleBinding"):
         return []
     # (measured: on create the declared checks in field order, the subjects' before the role's name; on update the
-    # role's name and its immutability first, the handwritten checks' place)
-    role = [] if as_dict(obj.get("roleRef")).get("name") else [required("roleRef.name")]
+    # role's name among the handwritten checks (_binding), then its immutability, then the subjects')
     subjects = [required(f"subjects[{i}].name") for i, subject in enumerate(dicts(obj.get("subjects")))
                 if not subject.get("name")]
     if old is None:
-        return subjects + role
-    if obj.get("roleRef") != old.get("roleRef"):
-        role.append(invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE))
-    return role + subjects
+        return subjects + ([] if as_dict(obj.get("roleRef")).get("name") else [required("roleRef.name")])
+    changed = obj.get("roleRef") != old.get("roleRef")
+    return [invalid("roleRef", as_internal("RoleRef", obj.get("roleRef")), _IMMUTABLE)] * changed + subjects
