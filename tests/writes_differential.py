@@ -1611,6 +1611,13 @@ def _null_items(ns: str) -> tuple[Step, ...]:
         Step("a secret whose value is null: empty bytes, as storage reads them back", "POST",
              f"/api/v1/namespaces/{ns}/secrets", {"metadata": {"name": "nulls"}, "data": {"a": None}},
              fields=("code", "data")),
+        Step("a secret whose values are arrays of bytes, as encoding/json reads a []byte", "POST",
+             f"/api/v1/namespaces/{ns}/secrets", {"metadata": {"name": "arrays"}, "data": {"a": [104, 105], "b": [],
+                                                                                        "c": [None, 0]}},
+             fields=("code", "data")),
+        *(Step(f"a config map whose binary value holds {bad}", "POST", f"/api/v1/namespaces/{ns}/configmaps",
+               {"metadata": {"name": "arrays"}, "binaryData": {"a": [1, bad]}}, fields=INVALID)
+          for bad in (1.5, 256, -1, "x", [1], {}, True)),
         Step("a quota whose hard limits are a list", "POST", f"/api/v1/namespaces/{ns}/resourcequotas",
              {"metadata": {"name": "nulls"}, "spec": {"hard": []}}, fields=INVALID),
         Step("a review whose extra is a string", "POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews",

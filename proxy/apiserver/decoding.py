@@ -184,7 +184,8 @@ def _api_service_spec(spec: Any) -> Iterator[str]:
 
 
 _SCALARS: dict[str, tuple[str, type | tuple[type, ...]]] = {
-    "string": ("string", str), "bytes": ("[]uint8", str), "bool": ("bool", bool), "int": ("int32", int),
+    "string": ("string", str), "bytes": ("[]uint8", str), "byte": ("uint8", int), "bool": ("bool", bool),
+    "int": ("int32", int),
     "uint": ("uint32", int), "double": ("float64", (int, float)), "float": ("float32", (int, float)),
     "time": ("v1.Time", str), "microtime": ("v1.MicroTime", str), "duration": ("v1.Duration", str),
 }
@@ -228,11 +229,11 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
         ok = isinstance(value, dict)
     elif kind in _UNMARSHALERS or kind == "raw":
         return None  # their own decoders, with errors of their own (own_decoder_error)
-    elif kind in ("int", "uint"):
+    elif kind in ("int", "uint", "byte"):
         if isinstance(value, float) and not isinstance(value, bool) and not value.is_integer():
             return f"number {value!r}"
         ok = isinstance(value, int | float) and not isinstance(value, bool)
-        bits = 64 if "w" in flags else 32
+        bits = 8 if kind == "byte" else 64 if "w" in flags else 32
         low, high = (-2 ** (bits - 1), 2 ** (bits - 1)) if kind == "int" else (0, 2 ** bits)
         if ok and not low <= value < high:  # (too large for the field: its number in the error)
             return f"number {json_number(value)}"
@@ -285,6 +286,10 @@ def _typed(value: Any, kind: Any, flags: str, struct: str, path: str, named: str
     if isinstance(kind, str) and kind in _UNMARSHALERS and "r" not in flags and value is not None:
         if (ends := own_decoder_error(value, kind, f"{struct}.{path}")) is not None:
             yield ends
+        return
+    if kind == "bytes" and "r" not in flags and isinstance(value, list):  # (encoding/json reads an array of bytes)
+        for item in value:
+            yield from _typed(item, "byte", "", struct, path)
         return
     if (got := _fits_kind(value, kind, flags)) is not None:
         yield (f"cannot unmarshal {got} into Go struct field {struct}.{path} of type "
