@@ -412,7 +412,7 @@ def _service_cidr_update(new: Obj, old: Obj) -> list[Cause]:
                 if c != b]
     if len(before) == 1 and len(cidrs) == 2:
         return ([invalid("spec.cidrs[0]", cidrs[0], _IMMUTABLE)] if cidrs[0] != before[0] else []) + _service_cidr(new)
-    return [invalid("spec.cidrs", cidrs, _IMMUTABLE)]
+    return [invalid("spec.cidrs", as_dict(new.get("spec")).get("cidrs"), _IMMUTABLE)]  # (none: null)
 
 
 def _ip_address(obj: Obj) -> list[Cause]:
