@@ -1839,7 +1839,8 @@ def _held_updates(ns: str) -> tuple[Step, ...]:
         Step("a service CIDR", "POST", "/apis/networking.k8s.io/v1/servicecidrs",
              {"metadata": {"name": f"{ns}-held"}, "spec": {"cidrs": ["10.202.0.0/24"]}}, fields=("code",)),
         *(Step(f"its CIDRs {what}: quoted so", "PATCH", f"/apis/networking.k8s.io/v1/servicecidrs/{ns}-held", patch,
-               MERGE, fields=INVALID) for what, patch in (("gone", {"spec": None}), ("empty", {"spec": {"cidrs": []}}))),
+               MERGE, fields=INVALID)
+          for what, patch in (("gone", {"spec": None}), ("empty", {"spec": {"cidrs": []}}))),
         Step("a resource slice of shared counters", "POST", slices, {"metadata": {"name": f"{ns}-held"}, "spec": {
             "driver": "gpu.example.com", "pool": {"name": "p", "resourceSliceCount": 1}, "nodeName": "n",
             "sharedCounters": [{"name": "c", "counters": {"mem": {"value": "1"}}}]}}, fields=("code",)),
