@@ -460,10 +460,12 @@ def after_apply(old: dict[str, Any] | None, applied: dict[str, Any], new: dict[s
 
 
 def _changes(old: Any, merged: Any) -> bool:
-    """Whether the merge adds to the object or changes it (an empty list or map it adds counts)."""
+    """Whether the merge adds to the object, changes it or prunes from it (an empty list or map it adds counts,
+    and so does a field it prunes that defaulting puts back: Updater.Apply compares before the defaults)."""
     if isinstance(merged, dict):
         return not isinstance(old, dict) or any(k not in old or _changes(old[k], v) for k, v in merged.items()
-                                                if k != "managedFields")
+                                                if k != "managedFields") \
+            or any(k not in merged for k in old if k != "managedFields")
     return bool(merged != old)
 
 
