@@ -132,6 +132,12 @@ def _scale_paths(group: str, ns: str) -> tuple[Step, ...]:
           for spec in ({"scale": 1}, {"scale": [1, "a"]}, {"scale": {"replicas": None}}, {"scale": None})),
         Step("a sprocket whose scale map is null", "POST", sprockets,
              {**made, "metadata": {"name": "s2"}, "spec": {"scale": None}}, fields=("code", "spec")),
+        *(Step(f"its scale, which holds no replicas, {what}", "PATCH", f"{sprockets}/s2/scale", patch, content,
+               query="fieldManager=m", fields=("code", "reason", "message", "spec"))
+          for what, patch, content in (("patched with nothing: they may not stay empty", {}, MERGE),
+                                       ("applied without them", json.dumps({"apiVersion": "autoscaling/v1",
+                                                                           "kind": "Scale"}), APPLY),
+                                       ("patched with a null: zero", {"spec": {"replicas": None}}, MERGE))),
         Step("its scale patched with a field a Scale lacks: warned", "PATCH", f"{sprockets}/s1/scale",
              {"spec": {"replicas": 2, "x": 1}}, MERGE, fields=("code", "spec")),
         # (the handler's typer knows no Scale: each refusal of a body it cannot decode is in the same words)

@@ -420,15 +420,19 @@ def value_at(obj: Any, json_path: str) -> Any:
     return obj
 
 
-def set_at(obj: Obj, json_path: str, value: Any) -> None:
-    """Set the value at a simple JSON path, making the maps on the way (one that is not a map is replaced)."""
+def set_at(obj: Obj, json_path: str, value: Any) -> str:
+    """Set the value at a simple JSON path, making the maps that are missing on the way, as
+    unstructured.SetNestedField does; its error where one there is something else (a null too), else ""."""
     *parents, last = json_path.lstrip(".").split(".")
     node = obj
-    for part in parents:
-        if not isinstance(node.get(part), dict):
+    for i, part in enumerate(parents):
+        if part not in node:
             node[part] = {}
+        elif not isinstance(node[part], dict):
+            return f"value cannot be set because .{'.'.join(parents[:i + 1])} is not a map[string]interface{{}}"
         node = node[part]
     node[last] = value
+    return ""
 
 
 _GO_TYPES = {"null": "<nil>", "bool": "bool", "int": "int64", "float": "float64", "string": "string",

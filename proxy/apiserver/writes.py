@@ -1299,21 +1299,25 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         return _not_found(t, t.name)
     current = _defaulted(current, creating=False, custom=t.custom)  # the patch applies to it as read
     if t.subresource == "scale":
+        base = scale_of(t, current)
+        if absent := bool(unscalable(t, current)):  # (a custom resource without replicas: a sentinel the write
+            base["spec"] = {**base["spec"], "replicas": _NO_REPLICAS}  # must replace, scaleUpdatedObjectInfo)
         if content_type == APPLY_PATCH:  # the ScaleHandler: the managers of the replicas, as a Scale's
             assert isinstance(doc, dict)
             replicas = tuple(f"f:{k}" for k in replicas_keys(t))
             # (ToSubresource: each as the Scale's own manager, of autoscaling/v1, which a conflict names)
             owners = {who_is(w[0], w[1], "autoscaling/v1", w[3]): frozenset({("f:spec", "f:replicas")})
                       for w, owned in (ownership.managers if ownership else {}).items() if replicas in owned}
-            done = apply(scale_of(t, current), doc, root("autoscaling/v1", "Scale"), owners,
+            if t.custom is not None and not owners:  # (skipNonApplied would convert the Scale as the resource)
+                return fail(500, _UNMANAGED_CUSTOM_SCALE, "")
+            done = apply(base, doc, root("autoscaling/v1", "Scale"), owners,
                          who_is(opts.field_manager, "Apply", "", "scale"), frozenset())
             if done.conflicts and not opts.force:
                 return _conflict_error(done.conflicts)
             if (bad := _unconvertible(t, doc, done.obj, "autoscaling/v1", "Scale")) is not None:
                 return bad
             new_scale = done.obj
-        else:
-            base = scale_of(t, current)  # (with the managers of its replicas: ScaleHandler.ToSubresource)
+        else:  # (with the managers of its replicas: ScaleHandler.ToSubresource)
             if (entries := scale_entries(current, replicas_keys(t))) is not None:
                 base["metadata"]["managedFields"] = entries
             try:
@@ -1330,6 +1334,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                                          STRATEGIC_PATCH else None) if content_type != APPLY_PATCH else (None, [])
         if refused is not None:
             return refused
+        if absent and as_dict(new_scale.get("spec")).get("replicas") == _NO_REPLICAS:
+            return fail(400, f'the spec replicas field "{replicas_path(t)}" cannot be empty')
         out = _warned(_scale_write(t, current, new_scale, opts), warnings, strategy=False)
         out.applied = content_type == APPLY_PATCH
         return out
@@ -1409,6 +1415,14 @@ def _custom_scale(t: Target, obj: dict[str, Any]) -> tuple[dict[str, Any], dict[
     return {"replicas": replicas} if replicas else {}, status
 
 
+_NO_REPLICAS = -2147483648  # (the smallest int32: a custom resource's Scale whose spec holds none)
+# an apply to a custom resource's Scale whose replicas nobody manages: skipNonApplied makes the Scale's
+# before-first-apply manager by converting it, with the resource's converter, which refuses autoscaling/v1
+_UNMANAGED_CUSTOM_SCALE = ("failed to create manager for existing fields: failed to convert live object (/; "
+                           "autoscaling/v1, Kind=Scale) to proper version: request to convert CR to an invalid "
+                           "group/version: autoscaling/v1")
+
+
 def unscalable(t: Target, obj: dict[str, Any]) -> str:
     """Why a custom resource's Scale cannot be read (ScaleREST.Get: its spec holds no replicas), or ""."""
     path = t.custom.scale.get("specReplicasPath", "") if t.custom is not None and t.custom.scale else ""
@@ -1462,7 +1476,8 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
         return invalid_object("autoscaling", "Scale", t.name, [cause]) if t.builtin else _refused(t, t.name, [cause])
     rv = str((scale.get("metadata") or {}).get("resourceVersion") or "")
     new = copy.deepcopy(current)
-    crds.set_at(new, replicas_path(t), replicas)
+    if error := crds.set_at(new, replicas_path(t), replicas):
+        return fail(500, error, "")  # (a plain error: a 500 without a reason)
     _meta(new)["resourceVersion"] = rv or current.get("metadata", {}).get("resourceVersion", "")
     main = dataclasses.replace(t, subresource="")
     out = _store_update(main, current, new, opts)
