@@ -746,7 +746,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
-        *_container_fields(ns), Step("list", "GET", cms, fields=("kind",)),
+        *_container_fields(ns), *_limit_ranges(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
 
@@ -1795,8 +1795,9 @@ def _held_updates(ns: str) -> tuple[Step, ...]:
         Step("its spec sent again with empty lists and maps: no change", "PATCH", f"{pods}/held", {"spec": {
             "containers": [{"name": "c", "image": "nginx", "args": [], "env": []}], "volumes": [], "nodeSelector": {},
             "readinessGates": []}}, MERGE, fields=("code", "spec")),
-        Step("and with a change: Go's diff shows them", "PATCH", f"{pods}/held",
-             {"spec": {"restartPolicy": "Never", "volumes": [], "hostAliases": []}}, MERGE, fields=INVALID),
+        Step("and with a change: Go's diff shows them, but empty init containers (munged into a nil slice)",
+             "PATCH", f"{pods}/held", {"spec": {"restartPolicy": "Never", "volumes": [], "hostAliases": [],
+                                                "initContainers": []}}, MERGE, fields=INVALID),
         Step("its managed fields sent empty with a new label: cleared (isResetManagedFields)", "PATCH",
              f"{pods}/held", {"metadata": {"managedFields": [], "labels": {"new": "1"}}}, MERGE,
              fields=("code", "metadata.labels", "metadata.managedFields")),
@@ -1846,6 +1847,46 @@ def _held_updates(ns: str) -> tuple[Step, ...]:
             "sharedCounters": [{"name": "c", "counters": {"mem": {"value": "1"}}}]}}, fields=("code",)),
         Step("its devices sent empty: a nil check", "PATCH", f"{slices}/{ns}-held", {"spec": {"devices": []}}, MERGE,
              fields=INVALID),
+    )
+
+
+def _limit_ranges(ns: str) -> tuple[Step, ...]:
+    """The LimitRanger admission plugin (last in the sequence: it judges every pod and claim of the namespace
+    while its LimitRange is there): containers' defaults and the annotation that says so, then the QoS class;
+    a container's, a pod's and a claim's bounds (a claim's on update too), each a 403."""
+    pods, claims = f"/api/v1/namespaces/{ns}/pods", f"/api/v1/namespaces/{ns}/persistentvolumeclaims"
+    limits = [{"type": "Container", "default": {"cpu": "200m", "memory": "64Mi"}, "defaultRequest": {"cpu": "100m"},
+               "min": {"cpu": "50m"}, "max": {"cpu": "1"}, "maxLimitRequestRatio": {"cpu": "4"}},
+              {"type": "Pod", "max": {"memory": "1Gi"}},
+              {"type": "PersistentVolumeClaim", "min": {"storage": "1Gi"}, "max": {"storage": "10Gi"}}]
+
+    def claim(name: str, storage: str) -> dict[str, Any]:
+        return {"metadata": {"name": name}, "spec": {"accessModes": ["ReadWriteOnce"],
+                                                      "resources": {"requests": {"storage": storage}}}}
+
+    def pod(name: str, **resources: Any) -> dict[str, Any]:
+        return {"metadata": {"name": name}, "spec": {
+            "initContainers": [{"name": "init", "image": "i"}],
+            "containers": [{"name": "c", "image": "i", "resources": resources}, {"name": "d", "image": "i"}]}}
+    shown = ("code", "metadata.annotations", "spec.initContainers", "spec.containers", "status.qosClass")
+    return (
+        Step("a claim below the minimum to come", "POST", claims, claim("small", "500Mi"), fields=("code",)),
+        Step("a limit range", "POST", f"/api/v1/namespaces/{ns}/limitranges",
+             {"metadata": {"name": "bounds"}, "spec": {"limits": limits}}, fields=("code", "spec")),
+        Step("a pod without resources: the defaults, and the annotation that says so", "POST", pods, pod("bare"),
+             fields=shown),
+        Step("a pod with a cpu limit: its request from it, memory from the range", "POST", pods,
+             pod("partial", limits={"cpu": "500m"}), fields=shown),
+        Step("a container below the minimum, above the maximum and the ratio", "POST", pods,
+             pod("out", requests={"cpu": "10m"}, limits={"cpu": "2"}), fields=INVALID),
+        Step("a pod above the pod's maximum, as a dry run", "POST", pods,
+             pod("big", requests={"memory": "2Gi"}, limits={"memory": "2Gi"}), query="dryRun=All", fields=INVALID),
+        Step("a claim below the minimum", "POST", claims, claim("tiny", "500Mi"), fields=INVALID),
+        Step("a claim above the maximum", "POST", claims, claim("huge", "20Gi"), fields=INVALID),
+        Step("a claim within", "POST", claims, claim("fits", "2Gi"), fields=("code",)),
+        Step("the claim made before, labelled: judged on update too", "PATCH", f"{claims}/small",
+             {"metadata": {"labels": {"a": "b"}}}, MERGE, fields=INVALID),
+        Step("the limit range gone", "DELETE", f"/api/v1/namespaces/{ns}/limitranges/bounds", fields=("code",)),
     )
 
 

@@ -7,7 +7,8 @@ admission plugins of a 1.37 apiserver (Priority, DefaultTolerationSeconds, Stora
 Checked against the real kube-apiserver by tests/writes_differential.py, which compares whole objects.
 
 Not modelled: the ServiceAccount admission plugin (off in the test apiserver, on in real clusters: a pod
-there also gets `serviceAccountName: default` and a projected token volume), LimitRanger and webhooks;
+there also gets `serviceAccountName: default` and a projected token volume) and webhooks (LimitRanger is
+limitranger.py's, run by the emulate engine, which reads the namespace's LimitRanges);
 the IP and port a Service gets are drawn from the write's uid, not from an allocator that knows the
 cluster's ranges. Quantities are canonicalized when the object is encoded (goorder.encoded).
 """
@@ -257,6 +258,12 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
     podresources.default(spec)
     # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
     obj["status"] = {"phase": "Pending", "qosClass": podresources.qos_class(spec)}
+
+
+def qos_again(pod: Obj) -> None:
+    """The QoS class of a new pod whose containers' resources admission changed (LimitRanger's defaults)."""
+    if isinstance(status := pod.get("status"), dict) and isinstance(spec := pod.get("spec"), dict):
+        status["qosClass"] = podresources.qos_class(spec)
 
 
 def _node(obj: Obj, creating: bool, _uid: str = "") -> None:

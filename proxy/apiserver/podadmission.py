@@ -26,7 +26,8 @@ PRIORITY_CLASSES = "/apis/scheduling.k8s.io/v1/priorityclasses"
 RUNTIME_CLASSES = "/apis/node.k8s.io/v1/runtimeclasses"
 
 
-def _forbidden(t: Target, name: str, why: str) -> Outcome:
+def forbidden(t: Target, name: str, why: str) -> Outcome:
+    """admission.NewForbidden: the plugin's refusal of the object, a 403 naming it."""
     return fail(403, f'{t.qualified} "{name}" is forbidden: {why}', "Forbidden",
                 {"name": name, "group": t.group, "kind": t.resource})
 
@@ -41,7 +42,7 @@ def priority(t: Target, pod: Obj, name: str, classes: list[Obj] | None) -> Outco
             return None
         found = next((c for c in classes if as_dict(c.get("metadata")).get("name") == wanted), None)
         if found is None:
-            return _forbidden(t, name, f"no PriorityClass with name {wanted} was found")
+            return forbidden(t, name, f"no PriorityClass with name {wanted} was found")
         value, policy = found.get("value", 0), found.get("preemptionPolicy")
     else:
         defaults = [c for c in classes or [] if c.get("globalDefault") is True]
@@ -52,12 +53,12 @@ def priority(t: Target, pod: Obj, name: str, classes: list[Obj] | None) -> Outco
             value, policy = chosen.get("value", 0), chosen.get("preemptionPolicy")
             spec["priorityClassName"] = as_dict(chosen.get("metadata")).get("name", "")
     if (given := spec.get("priority")) is not None and given != value:
-        return _forbidden(t, name, f"the integer value of priority ({given}) must not be provided in pod spec; "
+        return forbidden(t, name, f"the integer value of priority ({given}) must not be provided in pod spec; "
                                    f"priority admission controller computed {value} from the given PriorityClass name")
     spec["priority"] = value
     if policy is not None:
         if (asked := spec.get("preemptionPolicy")) is not None and asked != policy:
-            return _forbidden(t, name, f"the string value of PreemptionPolicy ({asked}) must not be provided in pod "
+            return forbidden(t, name, f"the string value of PreemptionPolicy ({asked}) must not be provided in pod "
                                        f"spec; priority admission controller computed {policy} from the given "
                                        "PriorityClass name")
         spec["preemptionPolicy"] = policy
@@ -76,10 +77,10 @@ def runtime_class(t: Target, pod: Obj, name: str, lookup: Lookup | None) -> Outc
         return fail(500, "resource name may not be empty", "")  # (a plain error: a Status without a reason)
     found = lookup(wanted)
     if found is None:
-        return _forbidden(t, name, f"pod rejected: RuntimeClass {quote(wanted)} not found")
+        return forbidden(t, name, f"pod rejected: RuntimeClass {quote(wanted)} not found")
     if isinstance(fixed := as_dict(found.get("overhead")).get("podFixed"), dict):
         if spec.get("overhead") and not _same_amounts(spec["overhead"], fixed):
-            return _forbidden(t, name, "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead")
+            return forbidden(t, name, "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead")
         spec["overhead"] = dict(fixed)
     scheduling = as_dict(found.get("scheduling"))
     selector = scheduling.get("nodeSelector")
@@ -88,7 +89,7 @@ def runtime_class(t: Target, pod: Obj, name: str, lookup: Lookup | None) -> Outc
         if isinstance(mine, dict):
             for key, value in selector.items():
                 if key in mine and mine[key] != value:
-                    return _forbidden(t, name, f"conflict: runtimeClass.scheduling.nodeSelector[{key}] = {value}; "
+                    return forbidden(t, name, f"conflict: runtimeClass.scheduling.nodeSelector[{key}] = {value}; "
                                                f"pod.spec.nodeSelector[{key}] = {mine[key]}")
             spec["nodeSelector"] = {**mine, **selector}
         else:
@@ -108,9 +109,9 @@ def overhead_refusal(t: Target, pod: Obj, name: str, lookup: Lookup | None) -> O
     fixed = as_dict(found.get("overhead")).get("podFixed") if found is not None else None
     if isinstance(fixed, dict):
         if not _same_amounts(spec.get("overhead") or {}, fixed):
-            return _forbidden(t, name, "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead")
+            return forbidden(t, name, "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead")
     elif spec.get("overhead") is not None:
-        return _forbidden(t, name, "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead")
+        return forbidden(t, name, "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead")
     return None
 
 

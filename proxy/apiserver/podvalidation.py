@@ -411,10 +411,10 @@ def pod_update(new: Obj, old: Obj) -> list[Cause]:
                                                            f"'{g.get('name', '')}'")
                for i, g in enumerate(dicts(spec.get("schedulingGates"))) if g.get("name") not in gates]
     munged = dict(spec)
-    for field in ("containers", "initContainers"):
+    for field in ("containers", "initContainers"):  # (appended to a nil slice: none stays nil, not [])
         if field in spec:
             munged[field] = [{**{k: v for k, v in c.items() if k != "image"}, **{k: w[k] for k in ("image",) if k in w}}
-                             for c, w in zip(dicts(spec[field]), dicts(before.get(field)), strict=False)]
+                             for c, w in zip(dicts(spec[field]), dicts(before.get(field)), strict=False)] or None
     for field in ("activeDeadlineSeconds", "schedulingGates", "tolerations"):
         munged.pop(field, None)
         if field in before:

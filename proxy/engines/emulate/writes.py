@@ -23,9 +23,11 @@ from ...apiserver import (
     apiservices,
     binding,
     bodies,
+    defaults,
     eviction,
     fieldsets,
     gojson,
+    limitranger,
     lists,
     managedfields,
     options,
@@ -211,18 +213,42 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
 
 
 def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
-    """The mutating admission of a new pod that reads the cluster, in the chain's order: its priority, its
-    runtime class, its node's topology labels."""
+    """The mutating admission of a new pod that reads the cluster, in the chain's order: the namespace's
+    LimitRanges' defaults, its priority, its runtime class, its node's topology labels."""
     if (t.group, t.resource, t.subresource) != ("", "pods", ""):
         return None
 
     def admit(pod: dict[str, Any], name: str) -> writes.Outcome | None:
+        if ranges := _limit_ranges(emu, t.namespace, now):
+            limitranger.mutate(pod, ranges)
+            defaults.qos_again(pod)  # (the strategy's PrepareForCreate, after admission, computes it)
         classes = _cluster_objects(emu, podadmission.PRIORITY_CLASSES, now)
         refused = podadmission.priority(t, pod, name, classes) or \
             podadmission.runtime_class(t, pod, name, _runtime_classes(emu, now))
         binding.admit_pod(pod, lambda node: access.stored(emu, binding.NODES, "", node, now))
         return refused
     return admit
+
+
+def _limit_ranges(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
+    """The LimitRanges of a namespace now, by name."""
+    if emu.timeline_of(limitranger.LIMIT_RANGES) is None:
+        return []
+    return [ch.obj for (ns, _), ch in sorted(emu.cache.state(limitranger.LIMIT_RANGES, now).items()) if ns == namespace]
+
+
+def _limit_refusal(emu: Store, t: writes.Target, verb: str, old: dict[str, Any] | None, outcome: writes.Outcome,
+                   now: float) -> writes.Outcome | None:
+    """LimitRanger's validating half: a new pod, or a claim created or updated (not one being deleted)."""
+    if t.group or t.subresource or (t.resource, verb) not in (("pods", "create"), ("persistentvolumeclaims", "create"),
+                                                              ("persistentvolumeclaims", "update")):
+        return None
+    if (old or {}).get("metadata", {}).get("deletionTimestamp") or not (ranges := _limit_ranges(emu, t.namespace,
+                                                                                                 now)):
+        return None
+    obj = outcome.validated()
+    why = (limitranger.pod_refusal if t.resource == "pods" else limitranger.claim_refusal)(obj, ranges)
+    return podadmission.forbidden(t, str(obj.get("metadata", {}).get("name", "")), why) if why else None
 
 
 def _cluster_objects(emu: Store, path: str, now: float) -> list[dict[str, Any]] | None:
@@ -405,6 +431,9 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     if info.verb in ("update", "patch") and outcome.code < 300:  # validating admission, after validation
         classes = admission.STORAGE_CLASSES
         outcome = admission.claim_resize(t, obj, outcome.body, lambda name: held(classes, "", name)) or outcome
+    if outcome.code < 300 and info.verb in ("create", "update", "patch"):  # (LimitRanger's validating half)
+        created = info.verb == "create" or obj is None
+        outcome = _limit_refusal(emu, t, "create" if created else "update", obj, outcome, now) or outcome
     if outcome.code < 300 and (info.verb == "create" or (info.verb == "patch" and obj is None)) and \
             (t.group, t.resource, t.subresource) == ("", "pods", ""):  # (RuntimeClass's validating half)
         outcome = podadmission.overhead_refusal(t, outcome.validated(),
