@@ -746,7 +746,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
-        *_container_fields(ns), *_limit_ranges(ns), Step("list", "GET", cms, fields=("kind",)),
+        *_container_fields(ns), *_autoscaler_views(ns), *_limit_ranges(ns), Step("list", "GET", cms, fields=("kind",)),
     )
 
 
@@ -1847,6 +1847,34 @@ def _held_updates(ns: str) -> tuple[Step, ...]:
             "sharedCounters": [{"name": "c", "counters": {"mem": {"value": "1"}}}]}}, fields=("code",)),
         Step("its devices sent empty: a nil check", "PATCH", f"{slices}/{ns}-held", {"spec": {"devices": []}}, MERGE,
              fields=INVALID),
+    )
+
+
+def _autoscaler_views(ns: str) -> tuple[Step, ...]:
+    """A write through autoscaling/v1, a lossy view of the v2 storage holds, counts its generation against that:
+    v1 puts the annotation's metrics before its CPU target, and a behavior it sends without a direction leaves
+    that direction out until storage's decoder defaults it again."""
+    v1, v2 = (f"/apis/autoscaling/{v}/namespaces/{ns}/horizontalpodautoscalers" for v in ("v1", "v2"))
+    target = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"}
+    behavior = '{"ScaleUp":{"StabilizationWindowSeconds":30,"SelectPolicy":"Min","Policies":[{"Type":"Pods",' \
+        '"Value":2,"PeriodSeconds":60}]},"ScaleDown":null}'
+    return (
+        Step("an autoscaler with a CPU target first", "POST", v2, {"metadata": {"name": "views"}, "spec": {
+            "scaleTargetRef": target, "maxReplicas": 5, "metrics": [
+                {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization",
+                                                                            "averageUtilization": 60}}},
+                {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue",
+                                                                               "averageValue": "100Mi"}}}]}},
+             fields=("code", "metadata.generation")),
+        Step("patched with nothing through v1: its metrics reordered, a new generation", "PATCH", f"{v1}/views", {},
+             MERGE, fields=("code", "metadata.generation")),
+        Step("and again: the same order, the same generation", "PATCH", f"{v1}/views", {}, MERGE,
+             fields=("code", "metadata.generation")),
+        Step("a behavior through v1 without scaling down: a new generation", "PATCH", f"{v1}/views",
+             {"metadata": {"annotations": {"autoscaling.alpha.kubernetes.io/behavior": behavior}}}, MERGE,
+             fields=("code", "metadata.generation")),
+        Step("read through v2: scaling down defaulted again", "GET", f"{v2}/views",
+             fields=("metadata.generation", "spec.behavior", "spec.metrics")),
     )
 
 

@@ -933,8 +933,10 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = 
     a custom resource without a status subresource. A built-in kind's strategy compares them with
     Semantic.DeepEqual, to which an empty list or map is none (as storage reads it back: `stored`), but for a
     NetworkPolicy's (reflect.DeepEqual)."""
-    if autoscalingv1.through_v1(new):
+    if autoscalingv1.through_v1(new) and autoscalingv1.through_v1(old):
         old, new = autoscalingv1.as_v2(old), autoscalingv1.as_v2(new)  # (v1 carries spec in annotations)
+    elif autoscalingv1.through_v1(new):  # (against the v2 storage holds, the v1 write as converted, before the
+        new = autoscalingv1.as_v2(new)    # storage's decoder defaults it again: a behavior it leaves out counts)
     if builtin and new.get("kind") != "NetworkPolicy":
         kind, api_version = str(new.get("kind") or ""), str(new.get("apiVersion") or "")
         old, new = (encoded(o, kind, api_version, stored=True) for o in (old, new))
@@ -1001,11 +1003,13 @@ def _status_meta(t: Target, sent: dict[str, Any], stored: dict[str, Any]) -> dic
 
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
                   applied: bool = False, guard: Guard | None = None, now: str = "", short: bool = False,
-                  begin: Begin | None = None, raw: rawjson.Write | None = None) -> Outcome:
+                  begin: Begin | None = None, raw: rawjson.Write | None = None,
+                  stored_as: dict[str, Any] | None = None) -> Outcome:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change. `short`: storage holds less than `current` shows
     (Commit.short), so no write of it leaves it unchanged. `raw`: the bytes of its RawExtension fields,
-    stored and written (else taken as a read shows them)."""
+    stored and written (else taken as a read shows them). `stored_as`: the object as storage holds it where
+    `current` is a lossy view of it (a v1 autoscaler's v2), which the generation is counted against."""
     name = t.name
     # (before decoding drops []: where reflect.DeepEqual counts a generation, an empty list sent is a change)
     reflected = _REFLECT_COUNTED.get(t.kind, "") if t.builtin else ""
@@ -1121,7 +1125,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         return _refused(t, name, [forbidden("metadata.finalizers", why)])
     if t.subresource not in _STATUS_PARTS:
         changed = new.get("webhooks") != current.get("webhooks") \
-            if t.kind in _WEBHOOK_KINDS else _spec_changed(current, undropped or new, not _status_apart(t), t.builtin)
+            if t.kind in _WEBHOOK_KINDS else _spec_changed(stored_as or current, undropped or new, not _status_apart(t),
+                                                           t.builtin)
         changed = changed or _emptied(sent, current)
         counted = _GENERATION_META.get(t.kind, "") if t.builtin else ""  # (nil and empty alike: Semantic.DeepEqual)
         changed = changed or (bool(counted) and (meta.get(counted) or {}) != (old_meta.get(counted) or {}))
@@ -1161,19 +1166,20 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
 
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,
            namespace_phase: str = "Active", guard: Guard | None = None, short: bool = False,
-           begin: Begin | None = None, raw: rawjson.Write | None = None) -> Outcome:
+           begin: Begin | None = None, raw: rawjson.Write | None = None,
+           stored_as: dict[str, Any] | None = None) -> Outcome:
     """PUT of an object or its status; of a missing object of a kind that may be created so (`stamp`: what a
     create needs), a create."""
     refused, warnings = _field_check("update", t, opts, body)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short, begin, raw), warnings,
-                   not t.subresource, current)
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short, begin, raw, stored_as),
+                   warnings, not t.subresource, current)
 
 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
             namespace_phase: str, guard: Guard | None, short: bool, begin: Begin | None,
-            raw: rawjson.Write | None = None) -> Outcome:
+            raw: rawjson.Write | None = None, stored_as: dict[str, Any] | None = None) -> Outcome:
     bad = _check_body(t, body, t.name)
     if bad is not None:
         return bad
@@ -1203,7 +1209,8 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
                     {"name": t.name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
     return _store_update(t, current, copy.deepcopy(body), opts, guard=guard,
-                         now=stamp.timestamp if stamp is not None else "", short=short, begin=begin, raw=raw)
+                         now=stamp.timestamp if stamp is not None else "", short=short, begin=begin, raw=raw,
+                         stored_as=stored_as)
 
 
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
@@ -1257,7 +1264,8 @@ def unsupported_patch(media_type: str, builtin: bool) -> Outcome | None:
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,
           opts: Options, *, namespace_phase: str = "Active",
           ownership: Ownership | None = None, admit: Admit | None = None, guard: Guard | None = None,
-          short: bool = False, begin: Begin | None = None, raw: rawjson.Write | None = None) -> Outcome:
+          short: bool = False, begin: Begin | None = None, raw: rawjson.Write | None = None,
+          stored_as: dict[str, Any] | None = None) -> Outcome:
     """PATCH in any of the four types (`short`, `raw`: as update's). Apply creates a missing object; the others
     need one.
 
@@ -1394,7 +1402,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
     out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp, short,
-                                begin, raw), warnings, not t.subresource, current)
+                                begin, raw, stored_as), warnings, not t.subresource, current)
     if out.code >= 400:
         return out
     out.merged = merged

@@ -21,6 +21,7 @@ import yaml
 from ...apiserver import (
     admission,
     apiservices,
+    autoscalingv1,
     binding,
     bodies,
     defaults,
@@ -230,6 +231,14 @@ def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
     return admit
 
 
+def _stored_as(emu: Store, path: str, t: writes.Target, now: float) -> dict[str, Any] | None:
+    """A v1 autoscaler's object as storage holds it (v2), whose spec a write's generation is counted against."""
+    if path != autoscalingv1.V1_PATH or t.subresource or emu.timeline_of(autoscalingv1.V2_PATH) is None:
+        return None
+    held = emu.cache.state(autoscalingv1.V2_PATH, now).get(t.key())
+    return held.obj if held is not None else None
+
+
 def _limit_ranges(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
     """The LimitRanges of a namespace now, by name."""
     if emu.timeline_of(limitranger.LIMIT_RANGES) is None:
@@ -397,7 +406,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace),
                                 _rbac_guard(emu, user, t, now), emu.stored_short(path, t.key(), obj), allocators,
-                                raw)
+                                raw, _stored_as(emu, path, t, now))
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
@@ -405,7 +414,8 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                    obj, *_typing(t, obj or {"kind": t.kind, "apiVersion": t.api_version}),
                                    t.subresource),  # (only an apply reads who manages what)
                                admit=_admission(emu, t, now), guard=_rbac_guard(emu, user, t, now),
-                               short=emu.stored_short(path, t.key(), obj), begin=allocators, raw=raw)
+                               short=emu.stored_short(path, t.key(), obj), begin=allocators, raw=raw,
+                               stored_as=_stored_as(emu, path, t, now))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
