@@ -136,7 +136,7 @@ def _quota_spec(spec: Obj) -> list[Cause]:
         elif operator in ("Exists", "DoesNotExist") and values:
             causes.append(invalid(f"{at}.values", values, "must be no value when `operator` is 'Exist' or "
                                                           "'DoesNotExist' for scope selector"))
-        elif operator not in ("In", "NotIn", "Exists", "DoesNotExist"):
+        elif operator not in validation.SELECTOR_OPERATORS:
             causes.append(invalid(f"{at}.operator", operator, "not a valid selector operator"))
         seen.append(scope)
     return causes + _conflicts(seen, at, spec.get("scopes"))

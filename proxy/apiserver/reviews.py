@@ -17,7 +17,7 @@ from ..wire.selectors import field_terms, parse_label_selector
 from . import goorder, rbac
 from .fielderrors import Cause, error_text, invalid, required
 from .internal import semantic
-from .validation import selector_requirement
+from .validation import SELECTOR_OPERATORS, selector_requirement
 from .writes import Outcome, Target, fail
 
 # (and TokenReview, answered by tokens.py: who a token is)
@@ -120,7 +120,7 @@ def _label_requirements(selector: dict[str, Any]) -> tuple[int, bool]:
     """(requirements taken, whether any was not) of labelSelectorAsSelector, or of labels.Parse of the raw
     selector (validation refused the rest of what labels.NewRequirement refuses)."""
     if requirements := [r for r in selector.get("requirements") or [] if isinstance(r, dict)]:
-        taken = sum(r.get("operator") in ("In", "NotIn", "Exists", "DoesNotExist") for r in requirements)
+        taken = sum(r.get("operator") in SELECTOR_OPERATORS for r in requirements)
         return taken, taken < len(requirements)
     try:
         return len(parse_label_selector(str(selector.get("rawSelector") or ""))), False

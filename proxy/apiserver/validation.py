@@ -222,6 +222,9 @@ def label_selector(selector: Any, path: str) -> list[Cause]:
     return causes
 
 
+SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")  # (a label selector's, a quota scope's)
+
+
 def selector_requirement(expr: dict[str, Any], at: str, *, labelled: bool = True,
                          unknown_operators: bool = False) -> list[Cause]:
     """ValidateLabelSelectorRequirement (`labelled`: its key a label's, its values label values) or
@@ -233,7 +236,7 @@ def selector_requirement(expr: dict[str, Any], at: str, *, labelled: bool = True
     elif op in ("Exists", "DoesNotExist") and values:
         why = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
         causes.append(forbidden(f"{at}.values", why))
-    elif op not in ("In", "NotIn", "Exists", "DoesNotExist") and not unknown_operators:
+    elif op not in SELECTOR_OPERATORS and not unknown_operators:
         causes.append(invalid(f"{at}.operator", op, "not a valid selector operator"))
     if labelled:
         causes += invalid_each(f"{at}.key", key, qualified_name(key))
