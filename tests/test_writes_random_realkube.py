@@ -883,6 +883,25 @@ def test_admission_configurations_names_and_rules_are_refused_and_warned_of_as_o
     assert [len(warnings) for *_, warnings in real[:4]] == [6, 6, 4, 4]
 
 
+def test_an_apiservices_unknown_fields_are_warned_of_as_on_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The aggregator's APIService, whose Go type is not client-go's: the fields its spec, service reference
+    and conditions do not have are warned of, also beside a refusal (found by a bent write scan, seed 320)."""
+    ns = "apiservice-fields"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    spec = {"group": "a-{ns}.example.com", "version": "v1", "groupPriorityMinimum": 100, "versionPriority": 15,
+            "service": {"namespace": "{ns}", "name": "backend", "weight": 1}, "b": 1}
+    made = {"apiVersion": "apiregistration.k8s.io/v1", "kind": "APIService",
+            "metadata": {"name": "v1.a-{ns}.example.com"}, "top": True, "spec": spec}
+    sequence = [random_writes.Op("POST", "/apiservices", query="dryRun=All", body=made),
+                random_writes.Op("POST", "/apiservices", body={**made, "spec": {**spec, "versionPriority": 0}}),
+                random_writes.Op("POST", "/apiservices", query="dryRun=All", body={
+                    **made, "status": {"conditions": [{"type": "Available", "status": "True", "x": 1}]}})]
+    real, emulated = random_writes.run(real_server, ns, sequence), random_writes.run(replay, ns, sequence)
+    assert _differences(real, emulated) == []
+    assert [code for _, code, _, _ in real] == [201, 422, 201] and len(real[0][3]) == 3
+
+
 def test_cluster_ips_are_ip_addresses_allocated_and_freed_as_on_the_real_apiserver(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """The allocator (MultiCIDRServiceAllocator): each cluster IP a Service gets is an IPAddress naming it, made

@@ -177,7 +177,9 @@ _CONDITION = (("type", "string"), ("status", "string"), ("lastTransitionTime", N
 def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
     """As the apiserver holds a written APIService (in place): decoded into the Go structs and encoded again
     (struct order, empty fields left out, a missing priority 0, a condition's missing time null), a Service
-    reference's port defaulted to 443."""
+    reference's port defaulted to 443; a field its type does not have dropped."""
+    for unknown in [k for k in api_service if k not in ("kind", "apiVersion", "metadata", "spec", "status")]:
+        del api_service[unknown]
     status = api_service.get("status")
     if isinstance(status, dict) and status.get("conditions") in ([], None):  # (omitempty)
         status.pop("conditions", None)

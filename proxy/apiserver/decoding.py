@@ -166,6 +166,23 @@ def _api_service(obj: dict[str, Any]) -> Iterator[str]:
                 yield from _typed(value, kind, "", "APIServiceCondition", f"status.conditions.{name}", named)
 
 
+def api_service_unknown_fields(obj: dict[str, Any]) -> list[str]:
+    """The paths of the fields an APIService's Go type does not have, in the body's order, but its metadata's
+    (ObjectMeta's: fieldvalidation.meta_unknown_fields)."""
+    def under(value: Any, known: Any, path: str) -> Iterator[str]:
+        for key, inner in value.items() if isinstance(value, dict) else ():
+            if key not in known:
+                yield f"{path}{key}"
+            elif key == "service":
+                yield from under(inner, _SERVICE_REFERENCE, f"{path}service.")
+            elif key == "conditions":
+                for i, condition in enumerate(inner if isinstance(inner, list) else ()):
+                    yield from under(condition, _API_SERVICE_CONDITION, f"{path}conditions[{i}].")
+    out = [key for key in obj if key not in ("apiVersion", "kind", "metadata", "spec", "status")]
+    return out + list(under(obj.get("spec"), _API_SERVICE_SPEC, "spec.")) + \
+        list(under(obj.get("status"), {"conditions"}, "status."))
+
+
 def _api_service_spec(spec: Any) -> Iterator[str]:
     if spec is not None and not isinstance(spec, dict):
         yield f"cannot unmarshal {json_word(spec)} into Go struct field APIService.spec of type v1.APIServiceSpec"

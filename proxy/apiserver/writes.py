@@ -718,6 +718,8 @@ def _unknown_fields(t: Target, obj: dict[str, Any]) -> list[str]:
         return sorted(unknown)
     if (t.api_version, t.kind) == (crdtypes.API_VERSION, crdtypes.KIND):
         return crdtypes.decoded(obj)[1]
+    if t.builtin and t.kind == "APIService":  # (the aggregator's type: not among client-go's)
+        return fieldvalidation.meta_unknown_fields(obj.get("metadata")) + decoding.api_service_unknown_fields(obj)
     return fieldvalidation.unknown_fields(obj, t.kind, t.api_version) or []
 
 
