@@ -1632,23 +1632,21 @@ def _review_selectors(ns: str) -> tuple[Step, ...]:
     an operator this apiserver does not know allowed; also in a review's metadata, which must be empty."""
     reviews = "/apis/authorization.k8s.io/v1"
 
-    def review(kind: str, **attributes: Any) -> dict[str, Any]:
-        return {"spec": {"user": "u", "resourceAttributes": {"verb": "list", "resource": "pods", **attributes}}} | (
-            {} if kind != "local" else {"metadata": {"namespace": ns}, "spec": {
-                "user": "u", "resourceAttributes": {"verb": "list", "resource": "pods", "namespace": ns,
-                                                    **attributes}}})
+    def review(local: bool = False, **attributes: Any) -> dict[str, Any]:
+        asked = {"verb": "list", "resource": "pods", **({"namespace": ns} if local else {}), **attributes}
+        return {"spec": {"user": "u", "resourceAttributes": asked}}
     bad = [{"key": "", "operator": "In"}, {"key": "a", "operator": "Exists", "values": ["x"]},
            {"key": "Bad Key!", "operator": "Later", "values": ["Bad Value!"]}]
     return (
         Step("a review's empty field and label selectors", "POST", f"{reviews}/subjectaccessreviews",
-             review("", fieldSelector={}, labelSelector={"requirements": []}), fields=INVALID),
+             review(fieldSelector={}, labelSelector={"requirements": []}), fields=INVALID),
         Step("both a raw selector and requirements", "POST", f"{reviews}/subjectaccessreviews",
-             review("", fieldSelector={"rawSelector": "a=b", "requirements": [{"key": "a", "operator": "In",
+             review(fieldSelector={"rawSelector": "a=b", "requirements": [{"key": "a", "operator": "In",
                                                                                "values": ["b"]}]},
                     labelSelector={"rawSelector": "a", "requirements": [{"key": "a", "operator": "Exists"}]}),
              fields=INVALID),
         Step("bad requirements of each", "POST", f"{reviews}/subjectaccessreviews",
-             review("", fieldSelector={"requirements": bad}, labelSelector={"requirements": bad}), fields=INVALID),
+             review(fieldSelector={"requirements": bad}, labelSelector={"requirements": bad}), fields=INVALID),
         Step("an operator the apiserver does not know: allowed", "POST", f"{reviews}/selfsubjectaccessreviews",
              {"spec": {"resourceAttributes": {"verb": "list", "resource": "pods", "labelSelector": {
                  "requirements": [{"key": "a", "operator": "Later"}]}}}}, fields=("code", "spec", "status")),
@@ -1661,10 +1659,10 @@ def _review_selectors(ns: str) -> tuple[Step, ...]:
              fields=("code", "status")),
         Step("a local review's bad selector, its metadata named", "POST",
              f"{reviews}/namespaces/{ns}/localsubjectaccessreviews",
-             {**review("local", labelSelector={"rawSelector": ""}), "metadata": {"namespace": ns, "name": "n"}},
+             {**review(True, labelSelector={"rawSelector": ""}), "metadata": {"namespace": ns, "name": "n"}},
              fields=INVALID),
         Step("a review with a name", "POST", f"{reviews}/subjectaccessreviews",
-             {**review(""), "metadata": {"name": "n", "labels": {"a": "b"}}}, fields=INVALID),
+             {**review(), "metadata": {"name": "n", "labels": {"a": "b"}}}, fields=INVALID),
     )
 
 
