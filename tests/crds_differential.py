@@ -140,6 +140,8 @@ def _scale_paths(group: str, ns: str) -> tuple[Step, ...]:
                                        ("patched with a null: zero", {"spec": {"replicas": None}}, MERGE))),
         Step("its scale patched with a field a Scale lacks: warned", "PATCH", f"{sprockets}/s1/scale",
              {"spec": {"replicas": 2, "x": 1}}, MERGE, fields=("code", "spec")),
+        Step("its scale patched below zero: refused by the resource's own validation, at its path", "PATCH",
+             f"{sprockets}/s1/scale", {"spec": {"replicas": -1}}, MERGE, fields=refused),
         # (the handler's typer knows no Scale: each refusal of a body it cannot decode is in the same words)
         *(Step(f"its scale put: {json.dumps(scale)}{' under Strict' if strict else ''}", "PUT",
                f"{sprockets}/s1/scale", {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "s1"},

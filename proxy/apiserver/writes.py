@@ -1480,7 +1480,8 @@ def _scale_write(t: Target, current: dict[str, Any], scale: Any, opts: Options) 
         return fail(400, "the body of the request was not a JSON object")
     replicas = (scale.get("spec") or {}).get("replicas")
     replicas = 0 if replicas is None else replicas  # (a null is the int32's zero: a scale to nothing)
-    if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+    if not isinstance(replicas, int) or isinstance(replicas, bool) or (replicas < 0 and t.builtin):
+        # (a custom resource's negative count is its own validation's: the scale path's and its schema's)
         cause = invalid("spec.replicas", replicas, "must be greater than or equal to 0")
         # (a built-in kind's scale storage validates the Scale itself: ValidateScaleUpdate)
         return invalid_object("autoscaling", "Scale", t.name, [cause]) if t.builtin else _refused(t, t.name, [cause])
