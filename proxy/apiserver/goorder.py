@@ -249,6 +249,8 @@ def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False, held
             obj = crdtypes.decoded(obj)[0]
         elif not _custom(api_version) and isinstance(obj.get("metadata"), dict):  # (an APIService: its metadata
             obj = {**obj, "metadata": decoded_meta(obj["metadata"])}  # is an ObjectMeta, whatever the rest)
+        if kind == "APIService" and not _custom(api_version) and obj.get("status") is None:
+            obj = {**obj, "status": {}}  # (a struct: omitempty leaves it written)
         out = normalize(obj, kind, api_version)
         return decoding.stored_numbers(out) if stored and _custom(api_version) else out
     out = {k: v for k, v in (("kind", kind), ("apiVersion", api_version)) if v}
