@@ -935,10 +935,9 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = 
     a custom resource without a status subresource. A built-in kind's strategy compares them with
     Semantic.DeepEqual, to which an empty list or map is none (as storage reads it back: `stored`), but for a
     NetworkPolicy's (reflect.DeepEqual)."""
-    if autoscalingv1.through_v1(new) and autoscalingv1.through_v1(old):
-        old, new = autoscalingv1.as_v2(old), autoscalingv1.as_v2(new)  # (v1 carries spec in annotations)
-    elif autoscalingv1.through_v1(new):  # (against the v2 storage holds, the v1 write as converted, before the
-        new = autoscalingv1.as_v2(new)    # storage's decoder defaults it again: a behavior it leaves out counts)
+    # (v1 carries spec in annotations; `old` may be the v2 storage holds, against which the v1 write counts as
+    # converted, before storage's decoder defaults it again: a behavior direction it leaves out is a change)
+    old, new = (autoscalingv1.as_v2(o) if autoscalingv1.through_v1(o) else o for o in (old, new))
     if builtin and new.get("kind") != "NetworkPolicy":
         kind, api_version = str(new.get("kind") or ""), str(new.get("apiVersion") or "")
         old, new = (encoded(o, kind, api_version, stored=True) for o in (old, new))

@@ -311,9 +311,16 @@ class Emulator:
         what reads show (Commit.short): any later version, however made, is stored whole."""
         if _version(obj) is not None and self._short.get((path, key)) == _version(obj):
             return True
-        v2 = self.cache.state(autoscalingv1.V2_PATH, self.clock.now()).get(key) if path == autoscalingv1.V1_PATH \
-            and self.timeline_of(autoscalingv1.V2_PATH) is not None else None
-        return v2 is not None and defaults.changed_through_v1(v2.obj)  # (a v1 write stores its view, whole)
+        v2 = self.stored_as(path, key)
+        return v2 is not None and defaults.changed_through_v1(v2)  # (a v1 write stores its view, whole)
+
+    def stored_as(self, path: str, key: Key) -> dict[str, Any] | None:
+        """The object storage holds where `path` serves a lossy view of it (a v1 autoscaler's v2, which a write's
+        generation is counted against), else None."""
+        if path != autoscalingv1.V1_PATH or self.timeline_of(autoscalingv1.V2_PATH) is None:
+            return None
+        held = self.cache.state(autoscalingv1.V2_PATH, self.clock.now()).get(key)
+        return held.obj if held is not None else None
 
     def stored_form(self, path: str, key: Key, obj: dict[str, Any] | None) -> dict[str, Any] | None:
         """`obj`, the current version of `key` as reads show it, as storage holds it (defaults.dropped_on_read):

@@ -21,7 +21,6 @@ import yaml
 from ...apiserver import (
     admission,
     apiservices,
-    autoscalingv1,
     binding,
     bodies,
     defaults,
@@ -69,6 +68,7 @@ class Store(Protocol):
     def namespace_phase(self, namespace: str) -> str: ...
     def commit(self, path: str, change: writes.Commit, now: float) -> int: ...
     def stored_short(self, path: str, key: Key, obj: dict[str, Any] | None) -> bool: ...
+    def stored_as(self, path: str, key: Key) -> dict[str, Any] | None: ...
     def stored_raw(self, path: str, key: Key, obj: dict[str, Any] | None) -> rawjson.Raw: ...
     def stored_form(self, path: str, key: Key, obj: dict[str, Any] | None) -> dict[str, Any] | None: ...
     def timeline_of(self, collection_path: str) -> ResourceTimeline | None: ...
@@ -229,14 +229,6 @@ def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
         binding.admit_pod(pod, lambda node: access.stored(emu, binding.NODES, "", node, now))
         return refused
     return admit
-
-
-def _stored_as(emu: Store, path: str, t: writes.Target, now: float) -> dict[str, Any] | None:
-    """A v1 autoscaler's object as storage holds it (v2), whose spec a write's generation is counted against."""
-    if path != autoscalingv1.V1_PATH or t.subresource or emu.timeline_of(autoscalingv1.V2_PATH) is None:
-        return None
-    held = emu.cache.state(autoscalingv1.V2_PATH, now).get(t.key())
-    return held.obj if held is not None else None
 
 
 def _limit_ranges(emu: Store, namespace: str, now: float) -> list[dict[str, Any]]:
@@ -406,7 +398,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace),
                                 _rbac_guard(emu, user, t, now), emu.stored_short(path, t.key(), obj), allocators,
-                                raw, _stored_as(emu, path, t, now))
+                                raw, emu.stored_as(path, t.key()))
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
@@ -415,7 +407,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                    t.subresource),  # (only an apply reads who manages what)
                                admit=_admission(emu, t, now), guard=_rbac_guard(emu, user, t, now),
                                short=emu.stored_short(path, t.key(), obj), begin=allocators, raw=raw,
-                               stored_as=_stored_as(emu, path, t, now))
+                               stored_as=emu.stored_as(path, t.key()))
     elif info.verb == "delete":
         outcome = writes.delete(t, obj, stamp, opts)
     else:
