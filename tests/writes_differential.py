@@ -1854,7 +1854,8 @@ def _held_updates(ns: str) -> tuple[Step, ...]:
 def _autoscaler_views(ns: str) -> tuple[Step, ...]:
     """A write through autoscaling/v1, a lossy view of the v2 storage holds, counts its generation against that:
     v1 puts the annotation's metrics before its CPU target, and a behavior it sends without a direction leaves
-    that direction out until storage's decoder defaults it again."""
+    that direction out until storage's decoder defaults it again; an apply through one version pruned in the
+    version its manager last applied in."""
     v1, v2 = (f"/apis/autoscaling/{v}/namespaces/{ns}/horizontalpodautoscalers" for v in ("v1", "v2"))
     target = {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"}
     behavior = '{"ScaleUp":{"StabilizationWindowSeconds":30,"SelectPolicy":"Min","Policies":[{"Type":"Pods",' \
@@ -1876,6 +1877,18 @@ def _autoscaler_views(ns: str) -> tuple[Step, ...]:
              fields=("code", "metadata.generation")),
         Step("read through v2: scaling down defaulted again", "GET", f"{v2}/views",
              fields=("metadata.generation", "spec.behavior", "spec.metrics")),
+        # prune works in the version the applier last applied in: through v2 it owned a field of the behavior,
+        # so the struct is the applier's there and goes, though v1 shows it as an annotation nobody owns
+        Step("applied through v2 with a behavior", "PATCH", f"{v2}/applied", json.dumps({
+            "apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "applied"},
+            "spec": {"scaleTargetRef": target, "maxReplicas": 5,
+                     "behavior": {"scaleDown": {"stabilizationWindowSeconds": 60}}}}), APPLY, "fieldManager=ap",
+             fields=("code", "spec.behavior")),
+        Step("applied again through v1 without one: the behavior goes", "PATCH", f"{v1}/applied", json.dumps({
+            "apiVersion": "autoscaling/v1", "kind": "HorizontalPodAutoscaler", "metadata": {"name": "applied"},
+            "spec": {"scaleTargetRef": target, "maxReplicas": 5, "minReplicas": 2}}), APPLY, "fieldManager=ap",
+             fields=("code", "metadata.annotations", "spec")),
+        Step("read through v2: no behavior", "GET", f"{v2}/applied", fields=("spec",)),
     )
 
 

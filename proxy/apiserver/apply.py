@@ -26,6 +26,7 @@ from .fieldsets import (
     item_element,
     recursive_difference,
     resolve,
+    root,
     shape_of,
     to_field_set,
 )
@@ -60,9 +61,6 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     managers = {w: owned for w, owned in managers.items() if convertible(wrote.get(w) or version, version)}
     last = managers.get(me, frozenset())
     now = {**managers, me: mine}
-    # prune converts the object to each version a manager wrote in and back (Updater.prune, addBackOwnedItems):
-    # an autoscaler through autoscaling/v1 comes back with its CPU metric last
-    through = sorted({v for w in managers if (v := wrote.get(w)) and v != version})
 
     new = merge(live, config, node, nulls=nulls)
     # the field manager compares the typed object, where a configuration's null is a value that replaces the
@@ -70,11 +68,17 @@ def apply(live: dict[str, Any], config: dict[str, Any], node: Any, managers: Map
     # built-in's decoder drops both only afterwards (without them the two objects are one)
     compared = merge(live, config, node, nulls=True) if not nulls and _holds_null(config) else new
     if last:
-        def pruned(value: Any, emptied: bool) -> Any:
-            for v in through:
-                value = in_version(in_version(value, v), version)
-            return _pruned(value, node, now, last, emptied)
-        new, compared = pruned(new, nulls), pruned(compared, True)
+        written_in = {w: version if w == me else wrote.get(w) or version for w in now}
+        owned = {v: frozenset().union(*(s for w, s in now.items() if written_in[w] == v))
+                 for v in set(written_in.values())}
+        kind = str(live.get("kind") or config.get("kind") or "")
+
+        def typed(v: str) -> Any:
+            return node if v == version else root(v, kind) or node
+        last_version = wrote.get(me) or version
+        new, compared = (in_version(_pruned(in_version(v, last_version), typed, last_version, owned, last, emptied),
+                                    version)
+                         for v, emptied in ((new, nulls), (compared, True)))
     differences = Differences(live, compared, node, reset, version)
 
     def changed(who: Who) -> FieldSet:
@@ -173,18 +177,30 @@ def merged_in_order(lhs: list[Any], rhs: list[Any], l_ids: list[Any], r_ids: lis
     return out
 
 
-def _pruned(merged: Any, node: Any, managers: Mapping[Who, FieldSet], last: FieldSet, emptied: bool) -> Any:
-    """Updater.prune: remove what `last` (the applier's set before) holds, put back what any manager owns
-    now (the applier's new set included), then remove only what was `last`'s and stayed out (a map that
-    empties stays a null where `emptied`: in the typed object, and in a custom resource's, which keeps nulls)."""
-    last = named_members(last, node)
+def _pruned(merged: Any, typed: Callable[[str], Any], version: str, owned: Mapping[str, FieldSet], last: FieldSet,
+            emptied: bool) -> Any:
+    """Updater.prune, in the version the applier last applied in (`merged` converted to it): remove what `last`
+    (its set then) holds; put back what any manager owns now, in each version one wrote in, the pruned and the
+    merged object converted to it (addBackOwnedItems, that version first); then remove from the merged object
+    only what was `last`'s and stayed out (addBackDanglingItems). A map that empties stays a null where
+    `emptied`: in the typed object, and in a custom resource's, which keeps nulls."""
+    node = typed(version)
     merged_set = named_members(to_field_set(merged, node), node)
-    pruned = remove_items(merged, last, node, emptied=True)
-    owned = named_members(frozenset().union(*managers.values()), node)
-    pruned = remove_items(merged, merged_set - (named_members(to_field_set(pruned, node), node) | owned), node,
-                          emptied=True)
+    pruned = remove_items(merged, named_members(last, node), node, emptied=True)
+    at, whole = version, merged
+
+    def converted(value: Any, to: str) -> Any:
+        return value if value is None or to == at else in_version(value, to)  # (Converter.Convert: no-op if same)
+    for v in sorted(owned, key=lambda v: (v != version, v)):
+        at_node = typed(v)
+        whole, pruned = converted(whole, v), converted(pruned, v)
+        kept = named_members(to_field_set(pruned, at_node), at_node) | named_members(owned[v], at_node)
+        pruned = remove_items(whole, named_members(to_field_set(whole, at_node), at_node) - kept, at_node,
+                              emptied=True)
+        at = v
+    pruned = converted(pruned, version)
     dangling = merged_set - named_members(to_field_set(pruned, node), node)
-    return remove_items(merged, dangling & last, node, emptied=emptied)
+    return remove_items(merged, dangling & named_members(last, node), node, emptied=emptied)
 
 
 def named_members(s: FieldSet, node: Any) -> FieldSet:
