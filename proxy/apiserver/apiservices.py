@@ -163,15 +163,16 @@ def status_causes(api_service: Obj) -> list[Cause]:
             ("True", "False", "Unknown")]
 
 
-# APIServiceSpec's fields in Go's order, and whether each is omitempty; ServiceReference's (all omitempty)
-_SPEC = (("service", True), ("group", True), ("version", True), ("insecureSkipTLSVerify", True),
-         ("caBundle", True), ("groupPriorityMinimum", False), ("versionPriority", False))
-_SERVICE = ("namespace", "name", "port")
-
-
-# APIServiceCondition's fields: their zero value as written ("" for the omitempty ones: left out); a zero
-# metav1.Time is written as null
-_CONDITION = (("type", "string"), ("status", "string"), ("lastTransitionTime", None), ("reason", ""), ("message", ""))
+# The aggregator's Go types, which client-go's (wire/gotypes.py) do not hold, their fields in Go's order:
+# APIServiceSpec's (name, kind as decoding.py names it, omitempty); ServiceReference's (all omitempty);
+# APIServiceCondition's (name, kind, the Go name of a named string type, omitempty)
+SPEC = (("service", ".ServiceReference", True), ("group", "string", True), ("version", "string", True),
+        ("insecureSkipTLSVerify", "bool", True), ("caBundle", "bytes", True), ("groupPriorityMinimum", "int", False),
+        ("versionPriority", "int", False))
+SERVICE_REFERENCE = (("namespace", "string"), ("name", "string"), ("port", "int"))
+CONDITION = (("type", "string", "v1.APIServiceConditionType", False),
+             ("status", "string", "v1.ConditionStatus", False), ("lastTransitionTime", "time", "", False),
+             ("reason", "string", "", True), ("message", "string", "", True))
 
 
 def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
@@ -184,18 +185,19 @@ def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
     if isinstance(status, dict) and status.get("conditions") in ([], None):  # (omitempty)
         status.pop("conditions", None)
     if isinstance(status, dict) and isinstance(status.get("conditions"), list):
-        status["conditions"] = [{k: c.get(k) if c.get(k) is not None else ("" if zero == "string" else None)
-                                 for k, zero in _CONDITION if zero != "" or c.get(k) not in (None, "")}
+        # (a missing string that is not omitempty written as "", a zero metav1.Time as null)
+        status["conditions"] = [{k: c.get(k) if c.get(k) is not None else ("" if kind == "string" else None)
+                                 for k, kind, _, omitempty in CONDITION if not omitempty or c.get(k) not in (None, "")}
                                 if isinstance(c, dict) else c for c in status["conditions"]]
     spec = api_service.get("spec")
     if not isinstance(spec, dict):
         api_service["spec"] = {"groupPriorityMinimum": 0, "versionPriority": 0}
         return
     out: Obj = {}
-    for key, omitempty in _SPEC:
+    for key, _, omitempty in SPEC:
         value = spec.get(key)
         if key == "service" and isinstance(value, dict):
-            value = {k: value[k] for k in _SERVICE if value.get(k) not in (None, "")}
+            value = {k: value[k] for k, _ in SERVICE_REFERENCE if value.get(k) not in (None, "")}
             value["port"] = value.get("port", DEFAULT_PORT)
         if omitempty and value in (None, "", False, {}):
             continue

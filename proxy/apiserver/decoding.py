@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..wire import gotypes
-from . import gotime, quantity
+from . import apiservices, gotime, quantity
 
 # Go types of the ObjectMeta fields a client writes (ownerReferences, managedFields and times are not checked)
 _META: dict[str, str] = {
@@ -134,16 +134,10 @@ def _crd(obj: dict[str, Any]) -> Iterator[str]:
                    "spec.versions of type v1.CustomResourceDefinitionVersion")
 
 
-# the aggregator's types, which client-go's (wire/gotypes.py) do not hold: an APIService's spec
-_API_SERVICE_SPEC = {"service": ".ServiceReference", "group": "string", "version": "string",
-                     "insecureSkipTLSVerify": "bool", "caBundle": "bytes", "groupPriorityMinimum": "int",
-                     "versionPriority": "int"}
-_SERVICE_REFERENCE = {"namespace": "string", "name": "string", "port": "int"}
-
-
-# (kind, the Go name of a named string type)
-_API_SERVICE_CONDITION = {"type": ("string", "v1.APIServiceConditionType"), "status": ("string", "v1.ConditionStatus"),
-                          "lastTransitionTime": ("time", ""), "reason": ("string", ""), "message": ("string", "")}
+# the aggregator's types (apiservices.py holds them)
+_API_SERVICE_SPEC = {name: kind for name, kind, _ in apiservices.SPEC}
+_SERVICE_REFERENCE = dict(apiservices.SERVICE_REFERENCE)
+_API_SERVICE_CONDITION = {name: (kind, named) for name, kind, named, _ in apiservices.CONDITION}
 
 
 def _api_service(obj: dict[str, Any]) -> Iterator[str]:
