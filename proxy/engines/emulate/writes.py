@@ -361,6 +361,11 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
         and t.builtin and not t.subresource else None  # (the status store has none)
     raw = rawjson.write(info.verb, content_type, req.body, body, emu.stored_raw(path, t.key(), obj))
     reviewed = t.builtin and t.kind in reviews.KINDS
+
+    def created_managed(obj: dict[str, Any], seen: dict[str, Any], key: tuple[str, str]) -> None:
+        """The managedFields of a create that stores nothing (a review, a token), put in its answer `obj`:
+        what the field manager saw was `seen`."""
+        _managed_fields(t, None, writes.Commit("ADDED", key, obj, seen), manager, body, False, stamp.timestamp)
     creating = writes.created_fields(t, opts, body) if t.subresource in writes.CREATED_FROM else \
         writes.review_fields(t, opts, body) if reviewed else (None, [])
     if creating[0] is not None:  # (decoded as the type it takes before anything is looked up)
@@ -371,21 +376,18 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                     emu.seed, emu.wall(now).timestamp())
         else:
             def managed(asked: dict[str, Any]) -> Any:
-                c = writes.Commit("ADDED", t.key(""), copy.deepcopy(asked), asked)
-                _managed_fields(t, None, c, manager, body, False, stamp.timestamp)
-                return c.obj["metadata"].get("managedFields")
+                answer = copy.deepcopy(asked)
+                created_managed(answer, asked, t.key(""))
+                return answer["metadata"].get("managedFields")
             outcome = reviews.answer(t, body, stamp.timestamp, user, lambda: access.policy(emu, now), managed)
         if outcome.code == 201 and t.kind.endswith(("AccessReview", "TokenReview")):  # (its answer says who asked)
             asked = {k: v for k, v in outcome.body.items() if k != "status"}  # (what the field manager saw)
-            _managed_fields(t, None, writes.Commit("ADDED", t.key(""), outcome.body, asked), manager, body, False,
-                            stamp.timestamp)
+            created_managed(outcome.body, asked, t.key(""))
     elif t.subresource == "token":  # a create, of a token for the service account: nothing stored
         outcome = tokens.request(t, obj, body, stamp, lambda resource, name: held(
             f"/api/v1/{resource}", "" if resource == "nodes" else info.namespace, name), emu.seed)
         if outcome.code == 201:
-            seen = tokens.as_managed(outcome.body, body)
-            _managed_fields(t, None, writes.Commit("ADDED", t.key(), outcome.body, seen), manager, body, False,
-                            stamp.timestamp)
+            created_managed(outcome.body, tokens.as_managed(outcome.body, body), t.key())
     elif t.subresource == "binding":  # a create, of the pod's binding
         outcome = binding.bind(t, body, stamp, opts, stored, lambda name: held(binding.NODES, "", name))
     elif info.subresource == "eviction":  # a create, of the pod's eviction
