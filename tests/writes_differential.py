@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 import yaml
 from kubernetes import client, config
 
+from tests.workload import until
+
 T = TypeVar("T")
 MERGE = "application/merge-patch+json"
 JSONP = "application/json-patch+json"
@@ -746,7 +748,8 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
-        *_container_fields(ns), *_autoscaler_views(ns), *_limit_ranges(ns), Step("list", "GET", cms, fields=("kind",)),
+        *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_limit_ranges(ns),
+        Step("list", "GET", cms, fields=("kind",)),
     )
 
 
@@ -1892,6 +1895,58 @@ def _autoscaler_views(ns: str) -> tuple[Step, ...]:
     )
 
 
+def _pod_status_rules(ns: str) -> tuple[Step, ...]:
+    """ValidatePodStatusUpdate: conditions, generations, the QoS class, a terminated container running again
+    (by the pod's and the container's restart policy and rules), the pod's and host's IPs, a container's user."""
+    pods = f"/api/v1/namespaces/{ns}/pods"
+
+    def status(what: str, name: str, body: dict[str, Any], fields: tuple[str, ...] = INVALID) -> Step:
+        return Step(what, "PATCH", f"{pods}/{name}/status", {"status": body}, MERGE, fields=fields)
+
+    def ended(name: str, code: int) -> dict[str, Any]:
+        return {"name": name, "ready": False, "restartCount": 0, "image": "nginx", "imageID": "",
+                "state": {"terminated": {"exitCode": code, "startedAt": None, "finishedAt": None}}}
+
+    def running(name: str) -> dict[str, Any]:
+        return {"name": name, "ready": True, "restartCount": 1, "image": "nginx", "imageID": "",
+                "state": {"running": {"startedAt": None}}}
+    rules = [{"action": "Restart", "exitCodes": {"operator": "In", "values": [42]}}]
+    return (
+        Step("a pod that never restarts", "POST", pods, _pod("status-rules", restartPolicy="Never", containers=[
+            {"name": "c", "image": "nginx"},
+            {"name": "r", "image": "nginx", "restartPolicy": "Never", "restartPolicyRules": rules}]),
+             fields=("code",)),
+        status("a null condition", "status-rules", {"conditions": [None]}),
+        status("a condition type that is no qualified name, and a negative generation", "status-rules",
+               {"conditions": [{"type": "Ready", "status": "True", "observedGeneration": -1},
+                               {"type": "bad type!", "status": "True"}], "observedGeneration": -2}),
+        status("a new QoS class", "status-rules", {"qosClass": "Guaranteed"}),
+        status("both containers terminated", "status-rules",
+               {"containerStatuses": [ended("c", 0), ended("r", 42)]}, ("code", "status.containerStatuses")),
+        status("running again: the one whose rule restarts on 42 may", "status-rules",
+               {"containerStatuses": [running("c"), running("r")]}),
+        status("only the one whose rule restarts it", "status-rules",
+               {"containerStatuses": [ended("c", 0), running("r")]}, ("code",)),
+        status("a pod IP without pod IPs: the list defaulted from it", "status-rules", {"podIP": "10.1.0.1"},
+               ("code", "status.podIP", "status.podIPs")),
+        status("two IPv4 pod IPs", "status-rules",
+               {"podIP": "10.1.0.1", "podIPs": [{"ip": "10.1.0.1"}, {"ip": "10.1.0.2"}]}),
+        status("pod IPs whose first is not the pod IP: the pod IP wins", "status-rules",
+               {"podIP": "10.1.0.1", "podIPs": [{"ip": "10.1.0.x"}, {"ip": "fd00::1"}]},
+               ("code", "status.podIP", "status.podIPs")),
+        status("pod IPs alone, the first no IP", "status-rules",
+               {"podIP": None, "podIPs": [{"ip": "10.1.0.x"}, {"ip": "fd00::1"}]}),
+        status("a host IP that is not the first host IP", "status-rules",
+               {"hostIP": "10.2.0.1", "hostIPs": [{"ip": "10.2.0.2"}]}),
+        status("a container's user out of range", "status-rules", {"containerStatuses": [
+            {**ended("c", 0), "user": {"linux": {"uid": -1, "gid": 2147483648, "supplementalGroups": [1, -3]}}}]}),
+        status("a dual-stack pod and its host", "status-rules",
+               {"podIP": "10.1.0.1", "podIPs": [{"ip": "10.1.0.1"}, {"ip": "fd00::1"}], "hostIP": "10.2.0.1",
+                "hostIPs": [{"ip": "10.2.0.1"}], "conditions": [{"type": "example.com/ready", "status": "True"}]},
+               ("code", "status.podIPs", "status.conditions")),
+    )
+
+
 def _limit_ranges(ns: str) -> tuple[Step, ...]:
     """The LimitRanger admission plugin (last in the sequence: it judges every pod and claim of the namespace
     while its LimitRange is there): containers' defaults and the annotation that says so, then the QoS class;
@@ -2080,9 +2135,21 @@ def run(kubeconfig: str, ns: str) -> Result:
         code, doc = _call(api, step, body)
         out.answers.append({"step": step.what, "code": code,
                             **{f: _reduce(_pick(doc, f)) for f in step.fields if f != "code"}})
+        if step.path.endswith("/limitranges") and code == 201 and any(
+                limit.get("default") for limit in doc.get("spec", {}).get("limits") or []):
+            until(lambda: _limit_range_seen(api, ns), 30, "the apiserver's LimitRanger to see the new range")
         if "/deployments" in step.path and isinstance(doc, dict) and doc.get("kind") == "Deployment":
             last = doc
     return out
+
+
+def _limit_range_seen(api: client.ApiClient, ns: str) -> bool:
+    """Whether a pod made now gets a LimitRange's default limits: kube-apiserver's LimitRanger reads its
+    informer's cache (and, while that holds none, a lookup it keeps for 30 s), so a range just made may not
+    judge the next pod yet; emulate's judges it at once."""
+    probe = Step("probe", "POST", f"/api/v1/namespaces/{ns}/pods", _pod("limit-range-probe"), query="dryRun=All")
+    _, doc = _call(api, probe, probe.body)
+    return isinstance(doc, dict) and "kubernetes.io/limit-ranger" in (doc.get("metadata", {}).get("annotations") or {})
 
 
 def _call(api: client.ApiClient, step: Step, body: Any) -> tuple[int, Any]:

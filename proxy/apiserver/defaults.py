@@ -232,6 +232,8 @@ def _tolerates(t: Obj, key: str) -> bool:
 
 def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
     drop_init_container_annotations(_sub(obj, "metadata"))
+    if isinstance(status := obj.get("status"), dict):
+        _pod_ips(status)
     spec = obj.setdefault("spec", {})
     if not isinstance(spec, dict):
         return
@@ -258,6 +260,18 @@ def _pod(obj: Obj, creating: bool, _uid: str = "") -> None:
     podresources.default(spec)
     # the pod strategy's PrepareForCreate: a new pod is Pending, whatever status the client sent
     obj["status"] = {"phase": "Pending", "qosClass": podresources.qos_class(spec)}
+
+
+def _pod_ips(status: Obj) -> None:
+    """SetDefaults_PodStatus: podIP and podIPs kept in step, podIP winning where they differ (an older kubelet
+    sets it alone)."""
+    ip = status.get("podIP") or ""
+    ips = status["podIPs"] if isinstance(status.get("podIPs"), list) else []
+    first = (ips[0].get("ip") or "") if ips and isinstance(ips[0], dict) else ""
+    if ip and (not ips or first != ip):
+        status["podIPs"] = [{"ip": ip}]
+    elif not ip and first:
+        status["podIP"] = first
 
 
 def qos_again(pod: Obj) -> None:

@@ -14,11 +14,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import containerfields, podannotations, podresources, podspecfields, resourcelists, validation, volumesources
+from . import (
+    containerfields,
+    ipvalidation,
+    podannotations,
+    podresources,
+    podspecfields,
+    resourcelists,
+    validation,
+    volumesources,
+)
 from .fielderrors import (
     Cause,
     duplicate,
     forbidden,
+    internal,
     invalid,
     invalid_each,
     not_found,
@@ -350,15 +360,159 @@ def pod_create(obj: Obj) -> list[Cause]:
 
 
 def pod_status(obj: Obj, old: Obj) -> list[Cause]:
-    """ValidatePodStatusUpdate's rules of a nominated node: a node's name (ValidateNodeName), and none for a pod
-    bound already (ClearingNominatedNodeNameAfterBinding: a binding clears it)."""
-    nominated, was = (as_dict(o.get("status")).get("nominatedNodeName") for o in (obj, old))
-    if not isinstance(nominated, str) or not nominated or nominated == was:
-        return []
-    causes = invalid_each("status.nominatedNodeName", nominated, validation.subdomain(nominated))
-    if as_dict(old.get("spec")).get("nodeName"):
-        causes.append(forbidden("status.nominatedNodeName", "may not be set on pods that are already bound to a node"))
+    """ValidatePodStatusUpdate, in its order: the conditions, a nominated node (a node's name, and none for a pod
+    bound already: ClearingNominatedNodeNameAfterBinding), the observed generation, the QoS class fixed, no
+    terminated container running again unless it may restart, the pod's and host's IPs, the users a container
+    status reports. (The claim statuses and a container status's allocated resources are not checked here.)"""
+    status, was = as_dict(obj.get("status")), as_dict(old.get("status"))
+    spec = as_dict(old.get("spec"))  # (the status strategy keeps the stored spec)
+    causes = _pod_conditions(status.get("conditions"))
+    nominated = status.get("nominatedNodeName")
+    if isinstance(nominated, str) and nominated and nominated != was.get("nominatedNodeName"):
+        causes += invalid_each("status.nominatedNodeName", nominated, validation.subdomain(nominated))
+        if spec.get("nodeName"):
+            causes.append(forbidden("status.nominatedNodeName",
+                                    "may not be set on pods that are already bound to a node"))
+    causes += _negative_generation("status.observedGeneration", status.get("observedGeneration"))
+    if (qos := status.get("qosClass") or "") != (was.get("qosClass") or ""):  # (ValidateImmutableField)
+        causes.append(invalid("status.qosClass", qos, "field is immutable"))
+    restarts_all = any(r.get("action") == "RestartAllContainers" for c in dicts(spec.get("initContainers")) +
+                       dicts(spec.get("containers")) for r in dicts(c.get("restartPolicyRules")))
+    for field, declared in (("containerStatuses", "containers"), ("initContainerStatuses", "initContainers"),
+                            ("ephemeralContainerStatuses", None)):
+        if declared is None or not restarts_all:
+            causes += _restarted(field, _items(status.get(field)), _items(was.get(field)),
+                                 {c.get("name"): c for c in dicts(spec.get(declared))} if declared else None, spec)
+    for field, single in (("podIPs", "podIP"), ("hostIPs", "hostIP")):
+        causes += _status_ips(field, single, status, was)
+    for field in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
+        causes += _status_users(field, _items(status.get(field)), as_dict(spec.get("os")).get("name") or "linux")
+    causes += [forbidden(f"status.ephemeralContainerStatuses[{i}].allocatedResourcesStatus",
+                         "must not be specified in container status")
+               for i, c in enumerate(_items(status.get("ephemeralContainerStatuses")))
+               if c.get("allocatedResourcesStatus")]
     return causes
+
+
+def _items(value: Any) -> list[Obj]:
+    """A list of structs as Go decodes it: a null item is the zero struct."""
+    return [as_dict(v) for v in value] if isinstance(value, list) else []
+
+
+def _negative_generation(path: str, value: Any) -> list[Cause]:
+    if isinstance(value, int) and not isinstance(value, bool) and value < 0:
+        return [invalid(path, value, "must be a non-negative integer")]
+    return []
+
+
+_SYSTEM_CONDITIONS = ("PodScheduled", "Ready", "Initialized")
+
+
+def _pod_conditions(conditions: Any) -> list[Cause]:
+    """validatePodConditions: a condition's observed generation, and the type of any but the system's is a
+    qualified name (its path says `Type`, as the Go field is named)."""
+    causes = []
+    for i, c in enumerate(_items(conditions)):
+        causes += _negative_generation(f"status.conditions[{i}].observedGeneration", c.get("observedGeneration"))
+        if (kind := c.get("type") or "") not in _SYSTEM_CONDITIONS:
+            causes += invalid_each(f"status.conditions[{i}].Type", kind, validation.qualified_name(kind))
+    return causes
+
+
+def _restarted(field: str, now: list[Obj], before: list[Obj], declared: dict[Any, Obj] | None,
+               spec: Obj) -> list[Cause]:
+    """ValidateContainerStateTransition (and its init and ephemeral forms; ContainerRestartRules is on): a
+    container that was terminated may run again only if it would be restarted (ContainerShouldRestart: its
+    restart rules, its own policy, the pod's); an ephemeral one never."""
+    causes = []
+    for i, was in enumerate(before):
+        if (terminated := as_dict(was.get("state")).get("terminated")) is None:
+            continue
+        if not any(s.get("name") == was.get("name") and as_dict(s.get("state")).get("terminated") is None
+                   for s in now):
+            continue
+        code = as_dict(terminated).get("exitCode") or 0
+        if declared is None or was.get("name") not in declared or \
+                not _should_restart(declared[was.get("name")], spec, code):
+            causes.append(forbidden(f"status.{field}[{i}].state", "may not be transitioned to non-terminated state"))
+    return causes
+
+
+def _should_restart(container: Obj, spec: Obj, code: int) -> bool:
+    """podutil.ContainerShouldRestart: the first restart rule whose exit codes match decides, then the
+    container's restart policy, then the pod's (Always when unset)."""
+    policy = container.get("restartPolicy")
+    if policy is not None:
+        for rule in dicts(container.get("restartPolicyRules")):
+            codes = rule.get("exitCodes")
+            if not isinstance(codes, dict):
+                continue
+            matched = code in (codes.get("values") or [])
+            if (codes.get("operator") == "In" and matched) or (codes.get("operator") == "NotIn" and not matched):
+                if rule.get("action") in ("Restart", "RestartAllContainers"):
+                    return True
+                break
+        if policy in ("Always", "OnFailure", "Never"):
+            return policy == "Always" or (policy == "OnFailure" and code != 0)
+    pod_policy = spec.get("restartPolicy")
+    return pod_policy not in ("OnFailure", "Never") or (pod_policy == "OnFailure" and code != 0)
+
+
+def _status_ips(field: str, single: str, status: Obj, was: Obj) -> list[Cause]:
+    """validatePodIPs and validateHostIPs: each new IP valid (one held already may stay), at most one of each
+    family, and the first the same as the single field (podIPs: both set or both unset; defaults.py keeps the
+    pod's two in step before)."""
+    path = f"status.{field}"
+    ips = [str(e.get("ip") or "") for e in _items(status.get(field))]
+    entries = [{"IP": ip} for ip in ips]  # (the internal type, without json tags, as the value is printed)
+    if field == "hostIPs" and not ips:
+        return []
+    causes = []
+    if field == "hostIPs" and (status.get(single) or "") != ips[0]:
+        causes.append(invalid(f"{path}[0].ip", ips[0], f"must be equal to `{single}`"))
+    existing = [str(e.get("ip") or "") for e in _items(was.get(field))]
+    for i, ip in enumerate(ips):
+        causes += ipvalidation.legacy_ip(f"{path}[{i}]", ip, existing)
+    if len(ips) > 1:
+        bad = next((i for i, ip in enumerate(ips) if not ipvalidation.is_ip(ip)), None)
+        if bad is not None:
+            causes.append(internal(path, f"failed to check for dual stack with error:invalid IP[{bad}]: {ips[bad]}"))
+        if bad is not None or len(ips) > 2 or {ipvalidation.family(ip) for ip in ips} != {"IPv4", "IPv6"}:
+            causes.append(invalid(path, entries, "may specify no more than one IP for each IP family"))
+    if field == "podIPs":
+        if bool(status.get(single)) != bool(ips):
+            causes.append(invalid(path, entries, "podIP and podIPs must either both be set or both be unset"))
+        elif ips and status.get(single) != ips[0]:
+            causes.append(invalid(f"{path}[0].ip", ips[0], f"must be equal to `{single}`"))
+    return causes
+
+
+_MAX_UID = 2**32 - 1
+
+
+def _status_users(field: str, statuses: list[Obj], os_name: str) -> list[Cause]:
+    """validateContainerStatusUsers: a Windows pod's container reports no Linux user; a Linux one's UID is any
+    uid_t, its groups valid group IDs."""
+    causes = []
+    for i, s in enumerate(statuses):
+        if (linux := as_dict(s.get("user")).get("linux")) is None:
+            continue
+        path = f"status.{field}[{i}].user.linux"
+        if os_name == "windows":
+            causes.append(forbidden(path, "cannot be set for a windows pod"))
+        elif os_name == "linux":
+            linux = as_dict(linux)
+            uid = linux.get("uid") or 0
+            if not 0 <= uid <= _MAX_UID:
+                causes.append(invalid(f"{path}.uid", uid, f"must be between 0 and {_MAX_UID}, inclusive"))
+            causes += _group_id(f"{path}.gid", linux.get("gid") or 0)
+            for g, gid in enumerate(linux.get("supplementalGroups") or []):
+                causes += _group_id(f"{path}.supplementalGroups[{g}]", gid)
+    return causes
+
+
+def _group_id(path: str, gid: int) -> list[Cause]:
+    return [] if 0 <= gid <= 2**31 - 1 else [invalid(path, gid, "must be between 0 and 2147483647, inclusive")]
 
 
 def port_or_name(path: str, value: Any) -> list[Cause]:
