@@ -240,9 +240,11 @@ def _limit_ranges(emu: Store, namespace: str, now: float) -> list[dict[str, Any]
 
 def _limit_refusal(emu: Store, t: writes.Target, verb: str, old: dict[str, Any] | None, outcome: writes.Outcome,
                    now: float) -> writes.Outcome | None:
-    """LimitRanger's validating half: a new pod, or a claim created or updated (not one being deleted)."""
-    if t.group or t.subresource or (t.resource, verb) not in (("pods", "create"), ("persistentvolumeclaims", "create"),
-                                                              ("persistentvolumeclaims", "update")):
+    """LimitRanger's validating half: a new pod or a pod's resize, or a claim created or updated (not one being
+    deleted)."""
+    if t.group or (t.resource, t.subresource, verb) not in (
+            ("pods", "", "create"), ("pods", "resize", "update"), ("persistentvolumeclaims", "", "create"),
+            ("persistentvolumeclaims", "", "update")):
         return None
     if (old or {}).get("metadata", {}).get("deletionTimestamp") or not (ranges := _limit_ranges(emu, t.namespace,
                                                                                                  now)):
