@@ -1940,6 +1940,8 @@ def _pod_status_rules(ns: str) -> tuple[Step, ...]:
                {"hostIP": "10.2.0.1", "hostIPs": [{"ip": "10.2.0.2"}]}),
         status("a container's user out of range", "status-rules", {"containerStatuses": [
             {**ended("c", 0), "user": {"linux": {"uid": -1, "gid": 2147483648, "supplementalGroups": [1, -3]}}}]}),
+        status("claim statuses: one the pod does not have, twice, and a claim name that is none", "status-rules",
+               {"resourceClaimStatuses": [{"name": "gpu", "resourceClaimName": "Bad_Name"}, {"name": "gpu"}]}),
         status("a dual-stack pod and its host", "status-rules",
                {"podIP": "10.1.0.1", "podIPs": [{"ip": "10.1.0.1"}, {"ip": "fd00::1"}], "hostIP": "10.2.0.1",
                 "hostIPs": [{"ip": "10.2.0.1"}], "conditions": [{"type": "example.com/ready", "status": "True"}]},

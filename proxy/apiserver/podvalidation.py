@@ -362,8 +362,9 @@ def pod_create(obj: Obj) -> list[Cause]:
 def pod_status(obj: Obj, old: Obj) -> list[Cause]:
     """ValidatePodStatusUpdate, in its order: the conditions, a nominated node (a node's name, and none for a pod
     bound already: ClearingNominatedNodeNameAfterBinding), the observed generation, the QoS class fixed, no
-    terminated container running again unless it may restart, the pod's and host's IPs, the users a container
-    status reports. (The claim statuses and a container status's allocated resources are not checked here.)"""
+    terminated container running again unless it may restart, the claims' statuses, the pod's and host's IPs, the
+    users a container status reports. (An extended resource's claim status, node-allocatable claims and a
+    container status's allocated resources are not checked here.)"""
     status, was = as_dict(obj.get("status")), as_dict(old.get("status"))
     spec = as_dict(old.get("spec"))  # (the status strategy keeps the stored spec)
     causes = _pod_conditions(status.get("conditions"))
@@ -383,6 +384,7 @@ def pod_status(obj: Obj, old: Obj) -> list[Cause]:
         if declared is None or not restarts_all:
             causes += _restarted(field, _items(status.get(field)), _items(was.get(field)),
                                  {c.get("name"): c for c in dicts(spec.get(declared))} if declared else None, spec)
+    causes += _claim_statuses(_items(status.get("resourceClaimStatuses")), spec)
     for field, single in (("podIPs", "podIP"), ("hostIPs", "hostIP")):
         causes += _status_ips(field, single, status, was)
     for field in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
@@ -391,6 +393,23 @@ def pod_status(obj: Obj, old: Obj) -> list[Cause]:
                          "must not be specified in container status")
                for i, c in enumerate(_items(status.get("ephemeralContainerStatuses")))
                if c.get("allocatedResourcesStatus")]
+    return causes
+
+
+def _claim_statuses(statuses: list[Obj], spec: Obj) -> list[Cause]:
+    """validatePodResourceClaimStatuses: each names one of the pod's claims, once, and the claim made for it
+    by a valid name."""
+    causes, seen = [], set()
+    declared = {c.get("name") or "" for c in _items(spec.get("resourceClaims"))}
+    for i, s in enumerate(statuses):
+        path, name = f"status.resourceClaimStatuses[{i}]", s.get("name") or ""
+        if name not in declared:
+            causes.append(invalid(f"{path}.name", name, "must match the name of an entry in `spec.resourceClaims`"))
+        if name in seen:
+            causes.append(duplicate(f"{path}.name", name))
+        seen.add(name)
+        if isinstance(claim := s.get("resourceClaimName"), str):
+            causes += invalid_each(f"{path}.resourceClaimName", claim, validation.subdomain(claim))
     return causes
 
 
