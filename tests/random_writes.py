@@ -2793,6 +2793,90 @@ def resize_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/pods")]
 
 
+def pod_status_ops(seed: int, n: int) -> list[Op]:
+    """A kubelet's and a DRA controller's writes of pods' status (pods/NAME/status): conditions of the system's
+    types, others and names that are none, observed generations, containers terminated and running again under
+    each restart policy and rule, init and ephemeral containers, pod and host IPs (one, two families, one family
+    twice, one that is no IP, the single field apart), the QoS class, claim statuses, a container's user."""
+    rules = [{"action": "Restart", "exitCodes": {"operator": "In", "values": [42]}}]
+
+    def pod(name: str, r: random.Random) -> dict[str, Any]:
+        body = _pod(name)
+        spec = body["spec"]
+        spec["restartPolicy"] = r.choice(("Always", "OnFailure", "Never"))
+        if r.random() < 0.5:
+            spec["containers"].append({"name": "r", "image": "busybox", "restartPolicy": r.choice(("Never", "Always")),
+                                       **({"restartPolicyRules": rules} if r.random() < 0.7 else {})})
+        if r.random() < 0.4:
+            spec["initContainers"] = [{"name": "i", "image": "busybox",
+                                       **({"restartPolicy": "Always"} if r.random() < 0.5 else {})}]
+        if r.random() < 0.3:
+            spec["resourceClaims"] = [{"name": "gpu", "resourceClaimTemplateName": "t"}]
+        return body
+
+    def container(r: random.Random, name: str) -> dict[str, Any]:
+        state = r.choice(({"terminated": {"exitCode": r.choice((0, 1, 42)), "startedAt": None, "finishedAt": None}},
+                          {"running": {"startedAt": "2026-12-04T10:00:00Z"}}, {"waiting": {"reason": "Pull"}}))
+        out = {"name": name, "image": "nginx:1.27", "imageID": "", "ready": "running" in state,
+               "restartCount": r.randint(0, 2), "state": state}
+        if r.random() < 0.15:
+            out["user"] = {"linux": {"uid": r.choice((0, 1000, -1, 4294967295)), "gid": r.choice((0, -1, 2**31)),
+                                     "supplementalGroups": r.choice(([], [1, 2], [-5]))}}
+        return out
+
+    def status(r: random.Random) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        what = r.choice(("conditions", "containers", "containers", "init", "ephemeral", "ips", "ips", "host",
+                         "qos", "generation", "claims"))
+        if what == "conditions":
+            out["conditions"] = [r.choice(({"type": "Ready", "status": "True"}, {"type": "example.com/ok", "status":
+                                            "True"}, {"type": "bad type", "status": "False"}, None,
+                                           {"type": "PodScheduled", "status": "True", "observedGeneration": -1},
+                                           {"type": "Custom", "status": "Unknown", "observedGeneration": 1}))
+                                 for _ in range(r.randint(1, 2))]
+        elif what in ("containers", "init", "ephemeral"):
+            field = {"containers": "containerStatuses", "init": "initContainerStatuses",
+                     "ephemeral": "ephemeralContainerStatuses"}[what]
+            names = {"containers": ("c", "r", "gone"), "init": ("i",), "ephemeral": ("debug",)}[what]
+            out[field] = [container(r, name) for name in names[:r.randint(1, len(names))]]
+        elif what == "ips":
+            ips = r.choice(([], ["10.1.0.1"], ["10.1.0.1", "fd00::1"], ["10.1.0.1", "10.1.0.2"], ["10.1.0.x"],
+                            ["fd00::1", "10.1.0.1", "fd00::2"], ["010.1.0.1"]))
+            out["podIPs"] = [{"ip": ip} for ip in ips] if r.random() < 0.8 else None
+            out["podIP"] = r.choice((ips[0] if ips else None, None, "10.9.9.9"))
+        elif what == "host":
+            ips = r.choice(([], ["10.2.0.1"], ["10.2.0.1", "fd00::2"], ["10.2.0.1", "10.2.0.3"], ["x"]))
+            out["hostIPs"] = [{"ip": ip} for ip in ips]
+            out["hostIP"] = r.choice((ips[0] if ips else "", "10.2.0.9"))
+        elif what == "qos":
+            out["qosClass"] = r.choice(("BestEffort", "Burstable", "Guaranteed"))
+        elif what == "generation":
+            out["observedGeneration"] = r.choice((1, 0, -1))
+        else:
+            out["resourceClaimStatuses"] = r.choice(([{"name": "gpu", "resourceClaimName": "p-gpu-1"}],
+                                                     [{"name": "gpu"}, {"name": "gpu"}],
+                                                     [{"name": "other", "resourceClaimName": "Bad"}]))
+        return out
+
+    out = []
+    kinds = ("create", "create", "status", "status", "status", "status", "status", "put", "get", "delete")
+    for r, name, path, query, kind in _steps(seed, n, "pods", ("p1", "p2"), kinds):
+        if kind == "create":
+            out.append(Op("POST", "/pods", query, pod(name, r)))
+        elif kind == "status":
+            out.append(Op("PATCH", f"{path}/status", query, {"status": status(r)},
+                          r.choice((MERGE, MERGE, SMP))))
+        elif kind == "put":  # the whole pod to /status: its spec ignored
+            body = pod(name, r)
+            body["status"] = status(r)
+            out.append(Op("PUT", f"{path}/status", query, body, rv=r.choice(("last", ""))))
+        elif kind == "get":
+            out.append(Op("GET", path))
+        else:
+            out.append(Op("DELETE", path, "gracePeriodSeconds=0"))
+    return [*out, Op("GET", "/pods")]
+
+
 def ephemeral_ops(seed: int, n: int) -> list[Op]:
     """Debugging containers added to pods (pods/NAME/ephemeralcontainers), as `kubectl debug` adds them: a valid
     one, a name taken, a target that is not there, fields an ephemeral container may not set, sub-paths; one

@@ -90,6 +90,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "controllerrevisions": random_writes.controller_revision_ops, "nodes": random_writes.node_ops,
              "csinodes": random_writes.csi_node_ops, "ipaddresses": random_writes.ip_address_ops,
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
+             "podstatus": random_writes.pod_status_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops,
              "certificatesigningrequests": random_writes.csr_ops, "apiservices": random_writes.api_service_ops}
@@ -263,6 +264,10 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # (the fields it may not set, its name, its target, sub-paths), those there neither removed nor changed (Go's
     # diff); nothing was served before
     ("ephemeralcontainers", 4), ("ephemeralcontainers", 24),
+    # a kubelet's pods/NAME/status writes: conditions, generations, containers terminated and running again, IPs,
+    # claim statuses, users; what the status strategy keeps of the stored status (an observed generation cleared,
+    # after the field manager saw it go) (12 and 7 answers differed before)
+    ("podstatus", 12), ("podstatus", 20),
     # service account tokens (serviceaccounts/NAME/token): the request's name, namespace and uid, expirations,
     # bound pods, secrets and nodes looked up and matched (the tokens themselves aside); nothing was served before
     ("tokens", 2), ("tokens", 38),

@@ -1096,9 +1096,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             new.pop("status", None)
         else:
             new["status"] = body_status
-        qos = as_dict(current.get("status")).get("qosClass")
-        if t.builtin and t.kind == "Pod" and qos and not as_dict(new.get("status")).get("qosClass"):
-            new["status"] = {**as_dict(new.get("status")), "qosClass": qos}  # (immutable, backfilled for old kubelets)
+        if t.builtin and t.kind == "Pod":  # (after the field manager, which saw the status sent)
+            as_sent = as_sent or copy.deepcopy(new)
+            podsubresources.status_kept(new, current)
         if t.builtin and t.kind == "ResourceClaim":  # (after the field manager, which saw the devices sent)
             as_sent = as_sent or copy.deepcopy(new)
             dravalidation.drop_deallocated(new, current)
