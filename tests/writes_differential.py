@@ -1940,6 +1940,11 @@ def _pod_status_rules(ns: str) -> tuple[Step, ...]:
                {"hostIP": "10.2.0.1", "hostIPs": [{"ip": "10.2.0.2"}]}),
         status("a container's user out of range", "status-rules", {"containerStatuses": [
             {**ended("c", 0), "user": {"linux": {"uid": -1, "gid": 2147483648, "supplementalGroups": [1, -3]}}}]}),
+        Step("its status written with annotations: the writer manages them", "PATCH", f"{pods}/status-rules/status",
+             {"metadata": {"annotations": {"kubelet.example.com/seen": "yes"}}, "status": {"observedGeneration": 1}},
+             MERGE, fields=("code", "metadata.annotations", "metadata.managedFields", "status.observedGeneration")),
+        status("its observed generation cleared: kept", "status-rules", {"observedGeneration": None},
+               ("code", "metadata.managedFields", "status.observedGeneration")),
         status("claim statuses: one the pod does not have, twice, and a claim name that is none", "status-rules",
                {"resourceClaimStatuses": [{"name": "gpu", "resourceClaimName": "Bad_Name"}, {"name": "gpu"}]}),
         status("a dual-stack pod and its host", "status-rules",

@@ -1096,13 +1096,13 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
             new.pop("status", None)
         else:
             new["status"] = body_status
+        new["metadata"] = kept_meta
         if t.builtin and t.kind == "Pod":  # (after the field manager, which saw the status sent)
             as_sent = as_sent or copy.deepcopy(new)
             podsubresources.status_kept(new, current)
         if t.builtin and t.kind == "ResourceClaim":  # (after the field manager, which saw the devices sent)
             as_sent = as_sent or copy.deepcopy(new)
             dravalidation.drop_deallocated(new, current)
-        new["metadata"] = kept_meta
         if t.builtin and t.kind == "DaemonSet":
             as_sent = _with_template_generation(new, seen_meta)
         autoscalingv1.take(new, "spec", current)
