@@ -845,6 +845,8 @@ def steps(group: str, ns: str) -> tuple[Step, ...]:
         *_field_validation(group, ns, widgets),
         *_type_errors(ns),
         Step("create: the wrong kind", "POST", widgets, {**_widget(group, "w4"), "kind": "Gadget"}, fields=INVALID),
+        Step("update one that is not there, of the wrong kind: the store's 404 first", "PUT", f"{widgets}/w9",
+             {**_widget(group, "w9"), "kind": "Gadget"}, fields=INVALID),
         Step("create: a spec that is not an object", "POST", widgets, {**_widget(group, "w5"), "spec": 7},
              fields=INVALID),
         Step("update without a resourceVersion", "PUT", f"{widgets}/w1", _widget(group, "w1", replicas=4),

@@ -474,9 +474,11 @@ def _nameless(name_from_path: str) -> Outcome:
                      "provided")
 
 
-def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = False) -> Outcome | None:
+def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = False,
+                stored: bool = True) -> Outcome | None:
     """What the handlers refuse of a body (a create's or update's; `patched`: the object a patch made) before
-    the object is validated."""
+    the object is validated (and a custom resource's kind, which its validation checks, once the store found
+    the object: an update of one not `stored` is first the store's 404)."""
     if not isinstance(obj, dict):
         return fail(400, "the body of the request was not a JSON object")
     if patched and t.custom is not None and t.subresource != "status":  # decoded again as unstructured
@@ -503,8 +505,8 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
             return fail(400, version_mismatch(version, t.api_version), "BadRequest")
         claims = (("apiVersion", version, t.api_version), ("kind", kind, t.kind))
         wrong = [invalid(k, v, f"must be {want}") for k, v, want in claims if v not in (None, "", want)]
-        if wrong and t.subresource != "status":  # validation's (/status keeps the stored object's): the 422 names
-            claimed = dataclasses.replace(t, kind=str(kind))  # the kind the object claims
+        if wrong and t.subresource != "status" and stored:  # validation's (/status keeps the stored one's): names
+            claimed = dataclasses.replace(t, kind=str(kind))  # the kind the object claims, in the 422
             return _refused(claimed, str(meta.get("name") or name_from_path), wrong)
     if not isinstance(meta, dict):  # (what no decoding above refused)
         return fail(400, "metadata must be an object")
@@ -1181,7 +1183,7 @@ def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
             namespace_phase: str, guard: Guard | None, short: bool, begin: Begin | None,
             raw: rawjson.Write | None = None, stored_as: dict[str, Any] | None = None) -> Outcome:
-    bad = _check_body(t, body, t.name)
+    bad = _check_body(t, body, t.name, stored=current is not None)
     if bad is not None:
         return bad
     if current is None and stamp is not None and t.subresource in ("", "status") and t.builtin \
