@@ -1007,12 +1007,13 @@ def _status_meta(t: Target, sent: dict[str, Any], stored: dict[str, Any]) -> dic
 def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts: Options,
                   applied: bool = False, guard: Guard | None = None, now: str = "", short: bool = False,
                   begin: Begin | None = None, raw: rawjson.Write | None = None,
-                  stored_as: dict[str, Any] | None = None) -> Outcome:
+                  stored_as: dict[str, Any] | None = None, admit: Admit | None = None) -> Outcome:
     """An update's result, given the stored object as read (defaulted) and the whole new object: the
     apiserver's rules for what a client may change. `short`: storage holds less than `current` shows
     (Commit.short), so no write of it leaves it unchanged. `raw`: the bytes of its RawExtension fields,
     stored and written (else taken as a read shows them). `stored_as`: the object as storage holds it where
-    `current` is a lossy view of it (a v1 autoscaler's v2), which the generation is counted against."""
+    `current` is a lossy view of it (a v1 autoscaler's v2), which the generation is counted against. `admit`:
+    the mutating admission of a pod's resize, after the field manager saw what was sent."""
     name = t.name
     # (before decoding drops []: where reflect.DeepEqual counts a generation, an empty list sent is a change)
     reflected = _REFLECT_COUNTED.get(t.kind, "") if t.builtin else ""
@@ -1033,7 +1034,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if not t.subresource:
         defaults.kept_on_update(new, current)
     if t.subresource in _POD_SPEC_PARTS:  # a part of a pod's spec as sent, the rest as stored (the field manager
-        as_sent = copy.deepcopy(new)      # saw all that was sent)
+        as_sent = copy.deepcopy(new)      # saw all that was sent, before admission)
+        if admit is not None and (refused := admit(new, name)) is not None:
+            return refused
         new = _POD_SPEC_PARTS[t.subresource][0](new, current)
     signing = t.builtin and t.kind == csr.KIND
     if signing:
@@ -1170,19 +1173,20 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
 def update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None = None,
            namespace_phase: str = "Active", guard: Guard | None = None, short: bool = False,
            begin: Begin | None = None, raw: rawjson.Write | None = None,
-           stored_as: dict[str, Any] | None = None) -> Outcome:
+           stored_as: dict[str, Any] | None = None, admit: Admit | None = None) -> Outcome:
     """PUT of an object or its status; of a missing object of a kind that may be created so (`stamp`: what a
     create needs), a create."""
     refused, warnings = _field_check("update", t, opts, body)
     if refused is not None:
         return refused
-    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short, begin, raw, stored_as),
-                   warnings, not t.subresource, current)
+    return _warned(_update(t, current, body, opts, stamp, namespace_phase, guard, short, begin, raw, stored_as,
+                           admit), warnings, not t.subresource, current)
 
 
 def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options, stamp: Stamp | None,
             namespace_phase: str, guard: Guard | None, short: bool, begin: Begin | None,
-            raw: rawjson.Write | None = None, stored_as: dict[str, Any] | None = None) -> Outcome:
+            raw: rawjson.Write | None = None, stored_as: dict[str, Any] | None = None,
+            admit: Admit | None = None) -> Outcome:
     bad = _check_body(t, body, t.name, stored=current is not None)
     if bad is not None:
         return bad
@@ -1213,7 +1217,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
                      "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
     return _store_update(t, current, copy.deepcopy(body), opts, guard=guard,
                          now=stamp.timestamp if stamp is not None else "", short=short, begin=begin, raw=raw,
-                         stored_as=stored_as)
+                         stored_as=stored_as, admit=admit)
 
 
 def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
@@ -1405,7 +1409,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         # a patch (an apply too) is unconditional unless it names a resourceVersion itself
         meta["resourceVersion"] = current.get("metadata", {}).get("resourceVersion", "")
     out = _warned(_store_update(t, current, new, opts, content_type == APPLY_PATCH, guard, stamp.timestamp, short,
-                                begin, raw, stored_as), warnings, not t.subresource, current)
+                                begin, raw, stored_as, admit), warnings, not t.subresource, current)
     if out.code >= 400:
         return out
     out.merged = merged

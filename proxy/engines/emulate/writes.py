@@ -215,7 +215,14 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
 
 def _admission(emu: Store, t: writes.Target, now: float) -> writes.Admit | None:
     """The mutating admission of a new pod that reads the cluster, in the chain's order: the namespace's
-    LimitRanges' defaults, its priority, its runtime class, its node's topology labels."""
+    LimitRanges' defaults, its priority, its runtime class, its node's topology labels; of a pod's resize, the
+    LimitRanges' defaults alone (put back where the resize dropped them)."""
+    if (t.group, t.resource, t.subresource) == ("", "pods", "resize"):
+        def resized(pod: dict[str, Any], _name: str) -> writes.Outcome | None:
+            if ranges := _limit_ranges(emu, t.namespace, now):
+                limitranger.mutate(pod, ranges)
+            return None
+        return resized
     if (t.group, t.resource, t.subresource) != ("", "pods", ""):
         return None
 
@@ -402,7 +409,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     elif info.verb == "update":
         outcome = writes.update(t, obj, body, opts, stamp, emu.namespace_phase(info.namespace),
                                 _rbac_guard(emu, user, t, now), emu.stored_short(path, t.key(), obj), allocators,
-                                raw, emu.stored_as(path, t.key()))
+                                raw, emu.stored_as(path, t.key()), _admission(emu, t, now))
     elif info.verb == "patch":
         outcome = writes.patch(t, obj, content_type, body, stamp, opts,
                                namespace_phase=emu.namespace_phase(info.namespace),
