@@ -748,7 +748,8 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_job_specs(ns), *_field_rules(ns), *_pod_fields(ns), *_volume_sources(ns), *_workload_details(ns),
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
-        *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_limit_ranges(ns),
+        *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
+        *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -1951,6 +1952,39 @@ def _pod_status_rules(ns: str) -> tuple[Step, ...]:
                {"podIP": "10.1.0.1", "podIPs": [{"ip": "10.1.0.1"}, {"ip": "fd00::1"}], "hostIP": "10.2.0.1",
                 "hostIPs": [{"ip": "10.2.0.1"}], "conditions": [{"type": "example.com/ready", "status": "True"}]},
                ("code", "status.podIPs", "status.conditions")),
+    )
+
+
+def _volume_statuses(ns: str) -> tuple[Step, ...]:
+    """What a volume controller writes: a claim's status validated (amounts, resize statuses, allocated
+    resources), a volume's phase transition time kept while its phase stays."""
+    claims, pv = f"/api/v1/namespaces/{ns}/persistentvolumeclaims", f"/api/v1/persistentvolumes/{ns}-phased"
+    volume = {"metadata": {"name": f"{ns}-phased"}, "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [
+        "ReadWriteOnce"], "csi": {"driver": "d.example.com", "volumeHandle": "h"}}}
+    then = "2020-01-01T00:00:00Z"
+    return (
+        Step("a claim to bind", "POST", claims, {"metadata": {"name": "bound"}, "spec": {
+            "accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}, fields=("code",)),
+        # (one key a map: Go reports a map's faults in its random order)
+        Step("its status: a negative capacity, resize statuses and allocations of what a claim cannot hold", "PATCH",
+             f"{claims}/bound/status", {"status": {"phase": "Bound", "capacity": {"storage": "-1Gi"},
+                                                   "allocatedResourceStatuses": {"cpu": "x"},
+                                                   "allocatedResources": {"memory": "1Gi"}}}, MERGE, fields=INVALID),
+        Step("a resize status of no such state, a negative allocation", "PATCH", f"{claims}/bound/status",
+             {"status": {"allocatedResourceStatuses": {"example.com/a b": "Resizing"},
+                         "allocatedResources": {"storage": "-2"}}}, MERGE, fields=INVALID),
+        Step("and a valid one", "PATCH", f"{claims}/bound/status", {"status": {
+            "phase": "Bound", "capacity": {"storage": "1Gi"},
+            "allocatedResourceStatuses": {"storage": "ControllerResizeInProgress"},
+            "allocatedResources": {"storage": "2Gi"}}}, MERGE, fields=("code", "status")),
+        Step("a volume", "POST", "/api/v1/persistentvolumes", volume, fields=("code", "status.phase")),
+        Step("available since a time it says", "PATCH", f"{pv}/status",
+             {"status": {"phase": "Available", "lastPhaseTransitionTime": then}}, MERGE, fields=("code", "status")),
+        Step("its whole status again without the time: the phase stays, so does its time", "PUT", f"{pv}/status",
+             {**volume, "status": {"phase": "Available", "message": "ok"}}, fields=("code", "status")),
+        Step("released, sending the stored time: the write's time instead", "PATCH", f"{pv}/status",
+             {"status": {"phase": "Released"}}, MERGE, fields=("code", "status.phase")),
+        Step("the volume gone", "DELETE", pv, fields=("code",)),
     )
 
 

@@ -3,6 +3,7 @@ claim templates' and a pod's ephemeral volume's."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import quantity, validation
@@ -113,3 +114,42 @@ def claim_warnings(obj: Obj, _old: Obj | None = None) -> list[str]:
     out = [f"metadata.annotations[{BETA_STORAGE_CLASS}]: {BETA_CLASS_DEPRECATED}"] \
         if BETA_STORAGE_CLASS in annotations else []
     return out + spec_warnings(as_dict(obj.get("spec")), "spec")
+
+
+_RESIZE_STATUSES = ("ControllerResizeInProgress", "ControllerResizeInfeasible", "NodeResizeInProgress",
+                    "NodeResizeInfeasible", "NodeResizePending")
+
+
+def claim_status(obj: Obj) -> list[Cause]:
+    """ValidatePersistentVolumeClaimStatusUpdate (RecoverVolumeExpansionFailure is GA): the capacity's amounts
+    not negative; the resize statuses' resources (a qualified name, storage alone of the native ones) and
+    values; the allocated resources' names and amounts (each map in key order, where Go's is random)."""
+    status = as_dict(obj.get("status"))
+    causes = [c for name, amount in sorted(as_dict(status.get("capacity")).items())
+              for c in _basic_amount(f"status.capacity[{name}]", amount)]
+    for name, state in sorted(as_dict(status.get("allocatedResourceStatuses")).items()):
+        causes += _resource_key("status.allocatedResourceStatuses", name)
+        if state not in _RESIZE_STATUSES:  # (naming the key, as Go's does)
+            causes.append(not_supported("status.allocatedResourceStatuses", name, _RESIZE_STATUSES))
+    for name, amount in sorted(as_dict(status.get("allocatedResources")).items()):
+        causes += _resource_key("status.allocatedResources", name) or \
+            _basic_amount(f"status.allocatedResources[{name}]", amount)
+    return causes
+
+
+def _resource_key(path: str, name: str) -> list[Cause]:
+    """validatePersistentVolumeClaimResourceKey: a qualified name; of the native resources (no domain, or
+    kubernetes.io's), storage alone."""
+    if bad := invalid_each(path, name, validation.qualified_name(name)):
+        return bad
+    if ("/" not in name or "kubernetes.io/" in name) and name != "storage":
+        return [not_supported(path, name, ("storage",))]
+    return []
+
+
+def _basic_amount(path: str, amount: Any) -> list[Cause]:
+    """validateBasicResource: an amount's Value() not below zero."""
+    number = quantity.parsed(amount)
+    if number is not None and math.ceil(number) < 0:
+        return [invalid(path, math.ceil(number), "must be a valid resource quantity")]
+    return []

@@ -771,6 +771,7 @@ ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("storage.k8s.io/v1", "VolumeAttachment"): attachment_status,
     ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema_status,
     ("apiregistration.k8s.io/v1", "APIService"): apiservices.status_causes,
+    ("v1", "PersistentVolumeClaim"): claimspec.claim_status,
 }
 WARNINGS: dict[tuple[str, str], Callable[[Obj, Obj | None], list[str]]] = {
     ("discovery.k8s.io/v1", "EndpointSlice"): endpointvalidation.endpoint_slice_warnings,

@@ -391,6 +391,21 @@ def invalid_object(group: str, kind: str, name: str, causes: list[Cause]) -> Out
                  "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
 
 
+def _phase_transition(new: dict[str, Any], old: dict[str, Any], now: str) -> None:
+    """A PersistentVolume's status strategy: a phase that stays keeps its transition time unless one is sent;
+    a phase that changes gets the write's time unless the client sent another than the stored one (times
+    compared as written)."""
+    status, was = new.setdefault("status", {}), as_dict(old.get("status"))
+    if not isinstance(status, dict):
+        return
+    sent, before = status.get("lastPhaseTransitionTime"), was.get("lastPhaseTransitionTime")
+    if status.get("phase") == was.get("phase"):
+        if sent is None and before is not None:
+            status["lastPhaseTransitionTime"] = before
+    elif sent is None or sent == before:
+        status["lastPhaseTransitionTime"] = now
+
+
 def _meta(obj: dict[str, Any]) -> dict[str, Any]:
     meta = obj.get("metadata")
     if not isinstance(meta, dict):
@@ -1108,6 +1123,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         if t.builtin and t.kind == "ResourceClaim":  # (after the field manager, which saw the devices sent)
             as_sent = as_sent or copy.deepcopy(new)
             dravalidation.drop_deallocated(new, current)
+        if t.builtin and t.kind == "PersistentVolume":  # (after the field manager, which saw the status sent)
+            as_sent = as_sent or copy.deepcopy(new)
+            _phase_transition(new, current, now)
         if t.builtin and t.kind == "DaemonSet":
             as_sent = _with_template_generation(new, seen_meta)
         autoscalingv1.take(new, "spec", current)
