@@ -360,14 +360,17 @@ def pod_create(obj: Obj) -> list[Cause]:
 
 
 def pod_status(obj: Obj, old: Obj) -> list[Cause]:
-    """ValidatePodStatusUpdate, in its order: the conditions, a nominated node (a node's name, and none for a pod
-    bound already: ClearingNominatedNodeNameAfterBinding), the observed generation, the QoS class fixed, no
-    terminated container running again unless it may restart, the claims' statuses, the pod's and host's IPs, the
-    users a container status reports. (An extended resource's claim status, node-allocatable claims and a
-    container status's allocated resources are not checked here.)"""
+    """ValidatePodStatusUpdate, in its order: the pod's own annotations, the conditions, a nominated node (a
+    node's name, and none for a pod bound already: ClearingNominatedNodeNameAfterBinding), the observed
+    generation, the QoS class fixed, no terminated container running again unless it may restart, the claims'
+    statuses, the pod's and host's IPs, the users a container status reports. (An extended resource's claim
+    status, node-allocatable claims and a container status's allocated resources are not checked here.)"""
     status, was = as_dict(obj.get("status")), as_dict(old.get("status"))
     spec = as_dict(old.get("spec"))  # (the status strategy keeps the stored spec)
-    causes = _pod_conditions(status.get("conditions"))
+    causes = podannotations.update_causes(obj, old)  # (ValidatePodSpecificAnnotationUpdates, as pod_update's)
+    causes += podannotations.causes(as_dict(obj.get("metadata")).get("annotations"), spec, "metadata.annotations",
+                                    as_dict(old.get("metadata")).get("annotations"))
+    causes += _pod_conditions(status.get("conditions"))
     nominated = status.get("nominatedNodeName")
     if isinstance(nominated, str) and nominated and nominated != was.get("nominatedNodeName"):
         causes += invalid_each("status.nominatedNodeName", nominated, validation.subdomain(nominated))
