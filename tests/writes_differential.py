@@ -1960,8 +1960,10 @@ def _pod_status_rules(ns: str) -> tuple[Step, ...]:
 
 def _volume_statuses(ns: str) -> tuple[Step, ...]:
     """What a volume controller writes: a claim's status validated (amounts, resize statuses, allocated
-    resources), a volume's phase transition time kept while its phase stays."""
+    resources), a volume's phase transition time kept while its phase stays; and a replication controller's
+    status counts."""
     claims, pv = f"/api/v1/namespaces/{ns}/persistentvolumeclaims", f"/api/v1/persistentvolumes/{ns}-phased"
+    rcs = f"/api/v1/namespaces/{ns}/replicationcontrollers"
     volume = {"metadata": {"name": f"{ns}-phased"}, "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [
         "ReadWriteOnce"], "csi": {"driver": "d.example.com", "volumeHandle": "h"}}}
     then = "2020-01-01T00:00:00Z"
@@ -1988,6 +1990,12 @@ def _volume_statuses(ns: str) -> tuple[Step, ...]:
         Step("released, sending the stored time: the write's time instead", "PATCH", f"{pv}/status",
              {"status": {"phase": "Released"}}, MERGE, fields=("code", "status.phase")),
         Step("the volume gone", "DELETE", pv, fields=("code",)),
+        Step("a replication controller", "POST", rcs, {"metadata": {"name": "rc"}, "spec": {
+            "replicas": 0, "selector": {"app": "rc"}, "template": {"metadata": {"labels": {"app": "rc"}}, "spec": {
+                "containers": [{"name": "c", "image": "nginx"}]}}}}, fields=("code",)),
+        Step("its status: counts negative and above its replicas", "PATCH", f"{rcs}/rc/status", {"status": {
+            "replicas": 2, "fullyLabeledReplicas": 3, "readyReplicas": 1, "availableReplicas": 2,
+            "observedGeneration": -1}}, MERGE, fields=INVALID),
     )
 
 

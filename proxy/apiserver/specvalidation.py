@@ -1308,22 +1308,27 @@ def _job_template_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
 
 
 # The workloads' status checks (ValidateDeploymentStatus, ValidateReplicaSetStatus, ValidateStatefulSetStatus,
-# validateDaemonSetStatus): the counts that may not be negative, in order; those that may not exceed
-# status.replicas; and how the check of availableReplicas against readyReplicas names the latter.
-_WORKLOAD_STATUS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
-    "Deployment": (("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
-                    "unavailableReplicas", "terminatingReplicas", "collisionCount"),
-                   ("updatedReplicas", "readyReplicas", "availableReplicas"), "readyReplicas"),
-    "ReplicaSet": (("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration",
-                    "terminatingReplicas"), ("fullyLabeledReplicas", "readyReplicas", "availableReplicas"),
-                   "readyReplicas"),
-    "StatefulSet": (("replicas", "readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas",
-                     "observedGeneration", "collisionCount"),
-                    ("readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas"),
-                    "status.readyReplicas"),
-    "DaemonSet": (("currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady",
-                   "observedGeneration", "updatedNumberScheduled", "numberAvailable", "numberUnavailable",
-                   "collisionCount"), (), ""),
+# validateDaemonSetStatus, ValidateReplicationControllerStatus): the counts that may not be negative, in order;
+# those that may not exceed status.replicas; and how the check of availableReplicas against readyReplicas names
+# the latter.
+_WORKLOAD_STATUS: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...], str]] = {
+    ("apps/v1", "Deployment"): (
+        ("observedGeneration", "replicas", "updatedReplicas", "readyReplicas", "availableReplicas",
+         "unavailableReplicas", "terminatingReplicas", "collisionCount"),
+        ("updatedReplicas", "readyReplicas", "availableReplicas"), "readyReplicas"),
+    ("apps/v1", "ReplicaSet"): (
+        ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration",
+         "terminatingReplicas"), ("fullyLabeledReplicas", "readyReplicas", "availableReplicas"), "readyReplicas"),
+    ("apps/v1", "StatefulSet"): (
+        ("replicas", "readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas", "observedGeneration",
+         "collisionCount"), ("readyReplicas", "currentReplicas", "updatedReplicas", "availableReplicas"),
+        "status.readyReplicas"),
+    ("apps/v1", "DaemonSet"): (
+        ("currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady", "observedGeneration",
+         "updatedNumberScheduled", "numberAvailable", "numberUnavailable", "collisionCount"), (), ""),
+    ("v1", "ReplicationController"): (
+        ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas", "observedGeneration"),
+        ("fullyLabeledReplicas", "readyReplicas", "availableReplicas"), "readyReplicas"),
 }
 
 
@@ -1333,8 +1338,8 @@ def _count(of: Obj, f: str) -> int:
     return v if isinstance(v, int) else 0
 
 
-def _workload_status(kind: str, status: Obj, old_status: Obj) -> list[Cause]:
-    counts, bounded, ready = _WORKLOAD_STATUS[kind]
+def _workload_status(workload: tuple[str, str], status: Obj, old_status: Obj) -> list[Cause]:
+    counts, bounded, ready = _WORKLOAD_STATUS[workload]
     causes = [c for f in counts for c in nonnegative(f"status.{f}", status.get(f))]
 
     def count(f: str) -> int:
@@ -1463,8 +1468,8 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     volume attachment's: clustervalidation.ON_STATUS."""
     if autoscalingv1.through_v1(obj):
         return status_causes(autoscalingv1.as_v2(obj), autoscalingv1.as_v2(old))
-    if obj.get("apiVersion") == "apps/v1" and (kind := str(obj.get("kind"))) in _WORKLOAD_STATUS:
-        return _workload_status(kind, as_dict(obj.get("status")), as_dict(old.get("status")))
+    if (workload := (str(obj.get("apiVersion")), str(obj.get("kind")))) in _WORKLOAD_STATUS:
+        return _workload_status(workload, as_dict(obj.get("status")), as_dict(old.get("status")))
     if (obj.get("apiVersion"), obj.get("kind")) == ("batch/v1", "Job"):
         return _job_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("networking.k8s.io/v1", "Ingress"):
