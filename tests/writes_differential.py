@@ -1960,10 +1960,12 @@ def _pod_status_rules(ns: str) -> tuple[Step, ...]:
 
 def _volume_statuses(ns: str) -> tuple[Step, ...]:
     """What a volume controller writes: a claim's status validated (amounts, resize statuses, allocated
-    resources), a volume's phase transition time kept while its phase stays; and a replication controller's
-    status counts."""
+    resources), a volume's phase transition time kept while its phase stays; and the status of a replication
+    controller (counts), a priority level and a device taint rule (conditions)."""
     claims, pv = f"/api/v1/namespaces/{ns}/persistentvolumeclaims", f"/api/v1/persistentvolumes/{ns}-phased"
     rcs = f"/api/v1/namespaces/{ns}/replicationcontrollers"
+    levels = "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations"
+    rules = "/apis/resource.k8s.io/v1/devicetaintrules"
     volume = {"metadata": {"name": f"{ns}-phased"}, "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [
         "ReadWriteOnce"], "csi": {"driver": "d.example.com", "volumeHandle": "h"}}}
     then = "2020-01-01T00:00:00Z"
@@ -1996,6 +1998,19 @@ def _volume_statuses(ns: str) -> tuple[Step, ...]:
         Step("its status: counts negative and above its replicas", "PATCH", f"{rcs}/rc/status", {"status": {
             "replicas": 2, "fullyLabeledReplicas": 3, "readyReplicas": 1, "availableReplicas": 2,
             "observedGeneration": -1}}, MERGE, fields=INVALID),
+        Step("a priority level", "POST", levels, {"metadata": {"name": f"{ns}-level"}, "spec": {
+            "type": "Limited", "limited": {"limitResponse": {"type": "Reject"}}}}, fields=("code",)),
+        Step("its status: a condition without a type, one twice", "PATCH", f"{levels}/{ns}-level/status",
+             {"status": {"conditions": [{"status": "True"}, {"type": "A"}, {"type": "A"}]}}, MERGE, fields=INVALID),
+        Step("the priority level gone", "DELETE", f"{levels}/{ns}-level", fields=("code",)),
+        Step("a device taint rule", "POST", rules, {"metadata": {"name": f"{ns}-rule"}, "spec": {
+            "deviceSelector": {"driver": "gpu.example.com"}, "taint": {"key": "k", "effect": "NoSchedule"}}},
+             fields=("code",)),
+        Step("its status: nine conditions, one of them without a reason", "PATCH", f"{rules}/{ns}-rule/status",
+             {"status": {"conditions": [{"type": f"T{i}", "status": "True", "reason": "R" if i else "",
+                                         "lastTransitionTime": "2026-01-01T00:00:00Z"} for i in range(9)]}},
+             MERGE, fields=INVALID),
+        Step("the device taint rule gone", "DELETE", f"{rules}/{ns}-rule", fields=("code",)),
     )
 
 

@@ -240,11 +240,12 @@ def flow_schema(obj: Obj) -> list[Cause]:
         else [required("spec.priorityLevelConfiguration.name", "must reference a priority level")]
     for i, rule in enumerate(dicts(spec.get("rules"))):
         causes += _rule(rule, f"spec.rules[{i}]")
-    return causes + flow_schema_status(obj)
+    return causes + status_conditions(obj)
 
 
-def flow_schema_status(obj: Obj) -> list[Cause]:
-    """ValidateFlowSchemaStatus: each condition typed, no type twice."""
+def status_conditions(obj: Obj) -> list[Cause]:
+    """ValidateFlowSchemaStatus and ValidatePriorityLevelConfigurationStatus: each condition typed, no type
+    twice."""
     causes, seen = [], set()
     for i, condition in enumerate(dicts(as_dict(obj.get("status")).get("conditions"))):
         kind = condition.get("type") or ""

@@ -769,7 +769,9 @@ DECLARED: dict[tuple[str, str], Callable[[Obj, Obj | None], list[Cause]]] = {
 ON_STATUS: dict[tuple[str, str], Callable[[Obj], list[Cause]]] = {
     ("v1", "ResourceQuota"): quota_status,
     ("storage.k8s.io/v1", "VolumeAttachment"): attachment_status,
-    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.flow_schema_status,
+    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema"): apfvalidation.status_conditions,
+    ("flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration"): apfvalidation.status_conditions,
+    ("resource.k8s.io/v1", "DeviceTaintRule"): dravalidation.device_taint_rule_status,
     ("apiregistration.k8s.io/v1", "APIService"): apiservices.status_causes,
     ("v1", "PersistentVolumeClaim"): claimspec.claim_status,
 }

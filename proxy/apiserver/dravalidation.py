@@ -599,6 +599,14 @@ def device_class_declared(obj: Obj, old: Obj | None) -> list[Cause]:
     return causes
 
 
+def device_taint_rule_status(obj: Obj) -> list[Cause]:
+    """ValidateDeviceTaintRuleStatusUpdate: metav1's conditions, at most eight of them."""
+    conditions = as_dict(obj.get("status")).get("conditions")
+    listed = conditions if isinstance(conditions, list) else []
+    causes = validation.conditions(dicts(listed), "status.conditions")
+    return causes + ([too_many("status.conditions", len(listed), 8)] if len(listed) > 8 else [])
+
+
 def device_taint_rule(obj: Obj, old: Obj | None = None) -> list[Cause]:
     """validateDeviceTaintRuleSpec: the devices selected (a driver, a pool, a device by name) and the taint,
     then declarative validation of its effect."""
