@@ -406,6 +406,14 @@ def _phase_transition(new: dict[str, Any], old: dict[str, Any], now: str) -> Non
         status["lastPhaseTransitionTime"] = now
 
 
+# what a status strategy's PrepareForUpdate keeps of the stored status or sets, by kind (new, stored, now)
+_STATUS_KEPT: dict[str, Callable[[dict[str, Any], dict[str, Any], str], None]] = {
+    "Pod": lambda new, old, _now: podsubresources.status_kept(new, old),
+    "ResourceClaim": lambda new, old, _now: dravalidation.drop_deallocated(new, old),  # (the devices deallocated)
+    "PersistentVolume": _phase_transition,
+}
+
+
 def _meta(obj: dict[str, Any]) -> dict[str, Any]:
     meta = obj.get("metadata")
     if not isinstance(meta, dict):
@@ -1117,15 +1125,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         else:
             new["status"] = body_status
         new["metadata"] = kept_meta
-        if t.builtin and t.kind == "Pod":  # (after the field manager, which saw the status sent)
-            as_sent = as_sent or copy.deepcopy(new)
-            podsubresources.status_kept(new, current)
-        if t.builtin and t.kind == "ResourceClaim":  # (after the field manager, which saw the devices sent)
-            as_sent = as_sent or copy.deepcopy(new)
-            dravalidation.drop_deallocated(new, current)
-        if t.builtin and t.kind == "PersistentVolume":  # (after the field manager, which saw the status sent)
-            as_sent = as_sent or copy.deepcopy(new)
-            _phase_transition(new, current, now)
+        if t.builtin and (keep := _STATUS_KEPT.get(t.kind)) is not None:  # (after the field manager, which saw
+            as_sent = as_sent or copy.deepcopy(new)                           # the status sent)
+            keep(new, current, now)
         if t.builtin and t.kind == "DaemonSet":
             as_sent = _with_template_generation(new, seen_meta)
         autoscalingv1.take(new, "spec", current)
