@@ -10,6 +10,8 @@ fixed is pinned in the differential steps of tests/writes_differential.py.
     .venv/bin/python -m tests.scan_fields job,cron_job 3
     .venv/bin/python -m tests.scan_fields pod 2 --update  # each base created, then each bad value a dry-run PUT
     .venv/bin/python -m tests.scan_fields pod 3 --empty   # each list and map sent empty
+    .venv/bin/python -m tests.scan_fields pod 3 --status  # each base created, then each bad status a dry-run PUT
+                                                          # to its /status (as a controller writes it)
 """
 
 from __future__ import annotations
@@ -103,14 +105,23 @@ def _bases(generate: Any, real: rawhttp.Server, ns: str) -> dict[tuple[str, str]
     return found
 
 
-def main(generators: list[str], most: int, update: bool = False, empty: bool = False) -> int:
+def _status_message(message: str) -> str | None:
+    """The message of a kind's status field, where it has one."""
+    return next((kind[1:] for _, name, kind, _ in SCHEMAS["messages"].get(message, [])
+                 if name == "status" and isinstance(kind, str) and kind.startswith(".")), None)
+
+
+def main(generators: list[str], most: int, update: bool = False, empty: bool = False, status: bool = False) -> int:
     ns, differing = "fields", 0
     with rawhttp.scanned(ns) as (real, emulated):
         for name in generators:
             for (_, kind), op in _bases(getattr(random_writes, f"{name}_ops"), real, ns).items():
                 if (message := SCHEMAS["kinds"].get(f"{op.body.get('apiVersion', 'v1')}/{kind}")) is None:
                     continue
-                write = op
+                write, update = op, update or status
+                status_message = _status_message(message) if status else None
+                if status and status_message is None:
+                    continue
                 if update and not (op.body.get("metadata") or {}).get("name"):
                     print(f"== {kind}: not updated (made without a name)", flush=True)
                     continue
@@ -120,10 +131,14 @@ def main(generators: list[str], most: int, update: bool = False, empty: bool = F
                     if made != [201, 201]:
                         print(f"== {kind}: not made ({made})", flush=True)
                         continue
-                    write = random_writes.Op("PUT", f"{op.path}/{op.body['metadata']['name']}", body=op.body)
+                    write = random_writes.Op("PUT", f"{op.path}/{op.body['metadata']['name']}"
+                                                    f"{'/status' if status else ''}", body=op.body)
                 tried = differ = 0
-                for shown, field, value in mutations(op.body, message, 0, most, empty):
-                    dry = dataclasses.replace(write, query="dryRun=All", rv="", body={**op.body, field: value})
+                changed = mutations({}, status_message, 1, most, empty) if status_message is not None else \
+                    mutations(op.body, message, 0, most, empty)
+                for shown, field, value in changed:
+                    body = {**op.body, "status": {field: value}} if status else {**op.body, field: value}
+                    dry = dataclasses.replace(write, query="dryRun=All", rv="", body=body)
                     answers = [random_writes.run(server, ns, [dry])[0] for server in (real, emulated)]
                     tried += 1
                     if answers[0][1:] != answers[1][1:]:
@@ -138,6 +153,6 @@ def main(generators: list[str], most: int, update: bool = False, empty: bool = F
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a not in ("--update", "--empty")]
+    arguments = [a for a in sys.argv[1:] if a not in ("--update", "--empty", "--status")]
     sys.exit(main(arguments[0].split(","), int(arguments[1]) if len(arguments) > 1 else 2, "--update" in sys.argv,
-                  "--empty" in sys.argv))
+                  "--empty" in sys.argv, "--status" in sys.argv))

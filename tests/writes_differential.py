@@ -1951,6 +1951,14 @@ def _pod_status_rules(ns: str) -> tuple[Step, ...]:
                ("code", "metadata.managedFields", "status.observedGeneration")),
         status("claim statuses: one the pod does not have, twice, and a claim name that is none", "status-rules",
                {"resourceClaimStatuses": [{"name": "gpu", "resourceClaimName": "Bad_Name"}, {"name": "gpu"}]}),
+        status("an extended resource's claim status: a mapping to no container, another to no request, a claim "
+               "name that is none", "status-rules", {"extendedResourceClaimStatus": {"requestMappings": [
+                   {"containerName": "x", "resourceName": "example.com/gpu", "requestName": "r"},
+                   {"containerName": "c", "resourceName": "example.com/gpu", "requestName": "Bad_Request"}],
+                   "resourceClaimName": "Bad_Name"}}),
+        status("a volume's health and node-allocatable claims, of features that are off: dropped", "status-rules",
+               {"volumeHealth": [{"name": "v"}], "nodeAllocatableResourceClaimStatuses": [{"resourceClaimName": "x"}]},
+               ("code", "status.volumeHealth", "status.nodeAllocatableResourceClaimStatuses")),
         status("a dual-stack pod and its host", "status-rules",
                {"podIP": "10.1.0.1", "podIPs": [{"ip": "10.1.0.1"}, {"ip": "fd00::1"}], "hostIP": "10.2.0.1",
                 "hostIPs": [{"ip": "10.2.0.1"}], "conditions": [{"type": "example.com/ready", "status": "True"}]},

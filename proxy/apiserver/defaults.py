@@ -1026,13 +1026,15 @@ def stored_short(prepared: Obj) -> bool:
 # a Job's scheduling (WorkloadWithJob), a node's pod preemption policy and declared features, and its removed
 # dynamic config, a ResourceSlice's partition type attribute and skipped node operations
 _GATED_POD_FIELDS = ("schedulingGroup", "evictionResponders")
+_GATED_POD_STATUS = ("nodeAllocatableResourceClaimStatuses", "volumeHealth")  # (DRANodeAllocatableResources,
+# CSIVolumeHealth: a pod's status strategy drops them, dropDisabledPodStatusFields)
 _GATED_JOB_FIELDS = ("scheduling",)
 
 
 def _gated_parts(kind: tuple[Any, Any]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """Where a kind (apiVersion, kind) holds a pod spec or a Job spec, and the gated fields of each."""
     if kind == ("v1", "Pod"):
-        return [(("spec",), _GATED_POD_FIELDS)]
+        return [(("spec",), _GATED_POD_FIELDS), (("status",), _GATED_POD_STATUS)]
     if kind == ("resource.k8s.io/v1", "ResourceSlice"):
         return [(("spec",), ("partitionTypeAttribute", "skipNodeOperations"))]
     if kind == ("v1", "Node"):  # (a config source: the feature is removed; a new node's always dropped)

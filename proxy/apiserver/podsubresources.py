@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import podresources
+from . import defaults, podresources
 from .fielderrors import Cause, forbidden, invalid
 from .internal import as_internal, go_diff
 from .podvalidation import as_dict, dicts, pod
@@ -184,7 +184,7 @@ def status_kept(new: Obj, old: Obj) -> None:
     """podStatusStrategy.PrepareForUpdate on the status written (in place): the QoS class backfilled (an old
     kubelet drops it), the DRA statuses a client that does not know them left out kept (an empty list still
     clears one), and an observed generation cleared kept, the pod's and each condition's (a condition's from
-    the stored conditions of its type, in order)."""
+    the stored conditions of its type, in order); the fields of features that are off dropped unless stored."""
     was, status = as_dict(old.get("status")), dict(as_dict(new.get("status")))
     if not status.get("qosClass") and was.get("qosClass"):
         status["qosClass"] = was["qosClass"]
@@ -200,6 +200,7 @@ def status_kept(new: Obj, old: Obj) -> None:
         status["conditions"] = [_generation_kept(c, generations) for c in conditions]
     if status or "status" in new:
         new["status"] = status
+    defaults.drop_gated(new, old, "v1", "Pod")  # (the status fields of features that are off)
 
 
 def _generation_kept(condition: Any, generations: dict[Any, list[Any]]) -> Any:

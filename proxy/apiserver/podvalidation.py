@@ -363,8 +363,8 @@ def pod_status(obj: Obj, old: Obj) -> list[Cause]:
     """ValidatePodStatusUpdate, in its order: the pod's own annotations, the conditions, a nominated node (a
     node's name, and none for a pod bound already: ClearingNominatedNodeNameAfterBinding), the observed
     generation, the QoS class fixed, no terminated container running again unless it may restart, the claims'
-    statuses, the pod's and host's IPs, the users a container status reports. (An extended resource's claim
-    status, node-allocatable claims and a container status's allocated resources are not checked here.)"""
+    statuses and an extended resource's, the pod's and host's IPs, the users a container status reports. (A
+    container status's allocated resources are not checked here.)"""
     status, was = as_dict(obj.get("status")), as_dict(old.get("status"))
     spec = as_dict(old.get("spec"))  # (the status strategy keeps the stored spec)
     causes = podannotations.update_causes(obj, old)  # (ValidatePodSpecificAnnotationUpdates, as pod_update's)
@@ -388,6 +388,8 @@ def pod_status(obj: Obj, old: Obj) -> list[Cause]:
             causes += _restarted(field, _items(status.get(field)), _items(was.get(field)),
                                  {c.get("name"): c for c in dicts(spec.get(declared))} if declared else None, spec)
     causes += _claim_statuses(_items(status.get("resourceClaimStatuses")), spec)
+    if isinstance(extended := status.get("extendedResourceClaimStatus"), dict):
+        causes += _extended_claim_status(extended, spec)
     for field, single in (("podIPs", "podIP"), ("hostIPs", "hostIP")):
         causes += _status_ips(field, single, status, was)
     for field in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
@@ -413,6 +415,38 @@ def _claim_statuses(statuses: list[Obj], spec: Obj) -> list[Cause]:
         seen.add(name)
         if isinstance(claim := s.get("resourceClaimName"), str):
             causes += invalid_each(f"{path}.resourceClaimName", claim, validation.subdomain(claim))
+    return causes
+
+
+def _extended_claim_status(status: Obj, spec: Obj) -> list[Cause]:
+    """validatePodExtendedResourceClaimStatus (DRAExtendedResource is on): at least one request mapping, each
+    naming a container (init or not) that requests that extended resource, its request a DNS label (the path
+    Go gives it lacks the index), no mapping twice; the claim's name."""
+    path, causes = "status.extendedResourceClaimStatus", []
+    declared = {c.get("name"): c for c in dicts(spec.get("initContainers")) + dicts(spec.get("containers"))}
+    mappings = _items(status.get("requestMappings"))
+    if not mappings:
+        causes.append(required(f"{path}.requestMappings", "at least one request mapping is required"))
+    seen = set()
+    for i, m in enumerate(mappings):
+        at = f"{path}.requestMappings[{i}]"
+        container, resource, request = (str(m.get(k) or "") for k in ("containerName", "resourceName", "requestName"))
+        if container in declared:
+            if resource not in as_dict(as_dict(declared[container].get("resources")).get("requests")):
+                causes.append(invalid(f"{at}.resourceName", resource, "must match the extended resource name of an "
+                                      "entry in spec.initContainers.resources.requests or "
+                                      "spec.containers.resources.requests"))
+        else:
+            causes.append(invalid(f"{at}.containerName", container, "must match the name of an entry in "
+                                  "spec.initContainers.name or spec.containers.name"))
+        causes += invalid_each(f"{path}.requestName", request, validation.dns_label(request))
+        if (container, resource, request) in seen:
+            causes += [duplicate(f"{at}.containerName", container), duplicate(f"{at}.resourceName", resource),
+                       duplicate(f"{at}.requestName", request)]
+        seen.add((container, resource, request))
+    claim = str(status.get("resourceClaimName") or "")
+    causes += invalid_each(f"{path}.resourceClaimName", claim, validation.subdomain(claim)) if claim else \
+        [required(f"{path}.resourceClaimName")]
     return causes
 
 
