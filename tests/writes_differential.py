@@ -749,7 +749,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
-        *_limit_ranges(ns),
+        *_job_indexes(ns), *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -2019,6 +2019,27 @@ def _volume_statuses(ns: str) -> tuple[Step, ...]:
                                          "lastTransitionTime": "2026-01-01T00:00:00Z"} for i in range(9)]}},
              MERGE, fields=INVALID),
         Step("the device taint rule gone", "DELETE", f"{rules}/{ns}-rule", fields=("code",)),
+    )
+
+
+def _job_indexes(ns: str) -> tuple[Step, ...]:
+    """An Indexed Job's completed and failed indexes as its controller writes them: intervals, in order, below
+    the completions, not both completed and failed."""
+    jobs = f"/apis/batch/v1/namespaces/{ns}/jobs"
+
+    def status(what: str, body: dict[str, Any]) -> Step:
+        return Step(what, "PATCH", f"{jobs}/indexed/status", {"status": body}, MERGE, fields=INVALID)
+    return (
+        Step("an indexed job", "POST", jobs, {"metadata": {"name": "indexed"}, "spec": {
+            "completions": 5, "parallelism": 1, "completionMode": "Indexed", "backoffLimitPerIndex": 1,
+            "template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}}},
+             fields=("code",)),
+        status("completed indexes not in order", {"completedIndexes": "2,0-1"}),
+        status("completed indexes past the completions", {"completedIndexes": "1-7"}),
+        status("completed indexes that are no numbers, and failed ones of three parts",
+               {"completedIndexes": "a", "failedIndexes": "1-2-3"}),
+        status("failed indexes that are completed too", {"completedIndexes": "0-2,4", "failedIndexes": "3-4"}),
+        status("and apart", {"completedIndexes": "0-2", "failedIndexes": "3,4"}),
     )
 
 

@@ -292,3 +292,59 @@ def _index_count(text: str, completions: int) -> tuple[int, str]:
         total, last = total + end - first + 1, end
     return total, ""
 
+
+_ATOI = re.compile(r"[+-]?[0-9]+")
+
+
+def _interval(text: str, completions: int) -> tuple[int, int] | str:
+    """parseIndexInterval: `x` or `x-y` (x < y), each below the completions; else the error's words."""
+    limits = text.split("-")
+    if len(limits) > 2:
+        return f"the fragment {quote(text)} violates the requirement that an index interval can have at most two " \
+               "parts separated by '-'"
+    bounds = []
+    for limit in limits:  # (strconv.Atoi)
+        if not _ATOI.fullmatch(limit) or not -2**63 <= int(limit) < 2**63:
+            return f"cannot convert string to integer for index: {quote(limit)}"
+        if int(limit) >= completions:
+            return f"too large index: {quote(limit)}"
+        bounds.append(int(limit))
+    if len(bounds) > 1 and bounds[0] >= bounds[1]:
+        return f"non-increasing order, previous: {bounds[0]}, current: {bounds[1]}"
+    return bounds[0], bounds[-1]
+
+
+def indexes_error(text: str, completions: int) -> str | None:
+    """validateIndexesFormat of a Job's completed or failed indexes: comma-separated intervals in increasing
+    order (none is fine); else the error's words."""
+    last = None
+    for part in text.split(",") if text else ():
+        if isinstance(interval := _interval(part, completions), str):
+            return interval
+        if last is not None and last >= interval[0]:
+            return f"non-increasing order, previous: {last}, current: {interval[0]}"
+        last = interval[1]
+    return None
+
+
+def indexes_overlap(completed: str, failed: str, completions: int) -> int | None:
+    """validateFailedIndexesNotOverlapCompleted: the first index both lists hold, walking both in step (an
+    interval that does not parse skipped: its format is reported apart)."""
+    if not completed or not failed:
+        return None
+    done = [_interval(p, completions) for p in completed.split(",")]
+    lost = [_interval(p, completions) for p in failed.split(",")]
+    c = f = 0
+    while c < len(done) and f < len(lost):
+        one, other = done[c], lost[f]
+        if isinstance(one, str):
+            c += 1
+        elif isinstance(other, str):
+            f += 1
+        elif one[0] <= other[1] and other[0] <= one[1]:
+            return max(one[0], other[0])
+        elif one[0] <= other[0]:
+            c += 1
+        else:
+            f += 1
+    return None

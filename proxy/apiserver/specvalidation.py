@@ -1364,7 +1364,7 @@ def _true(job: Obj, kind: str, status: str = "True") -> bool:
 def _job_status(job: Obj, old: Obj) -> list[Cause]:
     """ValidateJobStatusUpdate with the options the Job strategy of 1.37 gives (JobManagedBy on): most rules
     apply only when a field they read changed, so that a status written before them is not refused again.
-    Not modelled: the format of completedIndexes and failedIndexes."""
+    The indexes' format and overlap are checked where they changed (jobvalidation.indexes_error)."""
     status, before = as_dict(job.get("status")), as_dict(old.get("status"))
     spec = as_dict(job.get("spec"))
 
@@ -1417,6 +1417,15 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
             (uncounted.get("succeeded") or uncounted.get("failed")):
         causes.append(invalid("status.uncountedTerminatedPods", as_internal("UncountedTerminatedPods", uncounted),
                               "must be empty for finished job"))
+    completions = spec.get("completions") if isinstance(spec.get("completions"), int) else None
+    completed, failed_indexes = str(status.get("completedIndexes") or ""), status.get("failedIndexes")
+    if changed("completedIndexes") and completions is not None and \
+            (why := jobvalidation.indexes_error(completed, completions)) is not None:
+        causes.append(invalid("status.completedIndexes", completed, f"error parsing completedIndexes: {why}"))
+    if changed("failedIndexes") and completions is not None and spec.get("backoffLimitPerIndex") is not None and \
+            isinstance(failed_indexes, str) and \
+            (why := jobvalidation.indexes_error(failed_indexes, completions)) is not None:
+        causes.append(invalid("status.failedIndexes", failed_indexes, f"error parsing failedIndexes: {why}"))
     if changed("completedIndexes") and status.get("completedIndexes") and spec.get("completionMode") != "Indexed":
         causes.append(invalid("status.completedIndexes", status["completedIndexes"],
                               "cannot set non-empty completedIndexes when non-indexed completion mode"))
@@ -1424,6 +1433,11 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
             status.get("failedIndexes") is not None:
         causes.append(invalid("status.failedIndexes", status["failedIndexes"],
                               "cannot set non-null failedIndexes when backoffLimitPerIndex is null"))
+    if (changed("failedIndexes") or changed("completedIndexes")) and completions is not None and \
+            isinstance(failed_indexes, str) and \
+            (both := jobvalidation.indexes_overlap(completed, failed_indexes, completions)) is not None:
+        causes.append(invalid("status.failedIndexes", failed_indexes,
+                              f"failedIndexes and completedIndexes overlap at index: {both}"))
     if (finished_changed or changed("terminating")) and count("terminating") > 0 and finished:
         causes.append(invalid("status.terminating", count("terminating"), "terminating>0 is invalid for finished job"))
     if (changed("ready") or changed("active")) and status.get("ready") is not None and \
