@@ -1969,11 +1969,13 @@ def _pod_status_rules(ns: str) -> tuple[Step, ...]:
 def _volume_statuses(ns: str) -> tuple[Step, ...]:
     """What a volume controller writes: a claim's status validated (amounts, resize statuses, allocated
     resources), a volume's phase transition time kept while its phase stays; and the status of a replication
-    controller (counts), a priority level and a device taint rule (conditions)."""
+    controller (counts), a priority level and a device taint rule (conditions), a node (declared features, a
+    removed config) and a DRA claim's allocation."""
     claims, pv = f"/api/v1/namespaces/{ns}/persistentvolumeclaims", f"/api/v1/persistentvolumes/{ns}-phased"
     rcs = f"/api/v1/namespaces/{ns}/replicationcontrollers"
     levels = "/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations"
     rules = "/apis/resource.k8s.io/v1/devicetaintrules"
+    dra = f"/apis/resource.k8s.io/v1/namespaces/{ns}/resourceclaims"
     volume = {"metadata": {"name": f"{ns}-phased"}, "spec": {"capacity": {"storage": "1Gi"}, "accessModes": [
         "ReadWriteOnce"], "csi": {"driver": "d.example.com", "volumeHandle": "h"}}}
     then = "2020-01-01T00:00:00Z"
@@ -2019,6 +2021,23 @@ def _volume_statuses(ns: str) -> tuple[Step, ...]:
                                          "lastTransitionTime": "2026-01-01T00:00:00Z"} for i in range(9)]}},
              MERGE, fields=INVALID),
         Step("the device taint rule gone", "DELETE", f"{rules}/{ns}-rule", fields=("code",)),
+        Step("a node", "POST", "/api/v1/nodes", {"metadata": {"name": f"{ns}-status"}}, fields=("code",)),
+        Step("its status: declared features unsorted, twice, misnamed; a removed config", "PATCH",
+             f"/api/v1/nodes/{ns}-status/status", {"status": {
+                 "declaredFeatures": ["B", "A", "A", "bad-name"], "config": {"error": "x"}}}, MERGE, fields=INVALID),
+        Step("and sorted: kept, the config dropped", "PATCH", f"/api/v1/nodes/{ns}-status/status", {"status": {
+            "declaredFeatures": ["A", "B/sub"], "config": {"error": "x"}}}, MERGE,
+             fields=("code", "status.declaredFeatures", "status.config")),
+        Step("the node gone", "DELETE", f"/api/v1/nodes/{ns}-status", fields=("code",)),
+        Step("a claim to allocate", "POST", dra, {"metadata": {"name": "allocated"}, "spec": {"devices": {
+            "requests": [{"name": "gpu", "exactly": {"deviceClassName": "gpu.example.com"}}]}}}, fields=("code",)),
+        Step("its allocation: a node selector without terms, a share ID that is no UUID, a configuration without "
+             "its source", "PATCH", f"{dra}/allocated/status", {"status": {"allocation": {
+                 "nodeSelector": {}, "devices": {
+                     "results": [{"request": "gpu", "driver": "gpu.example.com", "pool": "p", "device": "d",
+                                  "shareID": "ABC"}],
+                     "config": [{"requests": ["gpu"], "opaque": {"driver": "gpu.example.com", "parameters": {}}}]}}}},
+             MERGE, fields=INVALID),
     )
 
 

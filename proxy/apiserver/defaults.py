@@ -1023,7 +1023,7 @@ def stored_short(prepared: Obj) -> bool:
 
 # fields of features off by default in 1.37 that the strategies drop unless the stored object has them already
 # (dropDisabledFields): a pod's scheduling group (GenericWorkload) and eviction responders (EvictionRequestAPI),
-# a Job's scheduling (WorkloadWithJob), a node's pod preemption policy and declared features, and its removed
+# a Job's scheduling (WorkloadWithJob), a node's pod preemption policy, and its removed
 # dynamic config, a ResourceSlice's partition type attribute and skipped node operations
 _GATED_POD_FIELDS = ("schedulingGroup", "evictionResponders")
 _GATED_POD_STATUS = ("nodeAllocatableResourceClaimStatuses", "volumeHealth")  # (DRANodeAllocatableResources,
@@ -1038,7 +1038,7 @@ def _gated_parts(kind: tuple[Any, Any]) -> list[tuple[tuple[str, ...], tuple[str
     if kind == ("resource.k8s.io/v1", "ResourceSlice"):
         return [(("spec",), ("partitionTypeAttribute", "skipNodeOperations"))]
     if kind == ("v1", "Node"):  # (a config source: the feature is removed; a new node's always dropped)
-        return [(("spec",), ("configSource", "podPreemptionPolicy")), (("status",), ("config", "declaredFeatures"))]
+        return [(("spec",), ("configSource", "podPreemptionPolicy")), (("status",), ("config",))]
     if kind == ("v1", "PodTemplate"):
         return [(("template", "spec"), _GATED_POD_FIELDS)]
     if kind == ("batch/v1", "CronJob"):

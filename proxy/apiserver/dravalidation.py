@@ -80,14 +80,17 @@ def _opaque(config: Obj, path: str) -> list[Cause]:
 
 def _allocation(allocation: Obj, path: str, known: dict[str, set[str] | None]) -> list[Cause]:
     """validateAllocationResult of a new allocation: each result's request and device, each configuration's
-    requests and parameters."""
+    requests and parameters, the node selector where there is one."""
     devices, causes = as_dict(allocation.get("devices")), []
     for i, result in enumerate(dicts(devices.get("results"))):
         at = f"{path}.devices.results[{i}]"
         causes += _request_ref(str(result.get("request") or ""), f"{at}.request", known)
         device = str(result.get("device") or "")
         causes += invalid_each(f"{at}.device", device, names.dns_label(device))
-    return causes + _configs(devices.get("config"), f"{path}.devices.config", known)
+    causes += _configs(devices.get("config"), f"{path}.devices.config", known)
+    if isinstance(selector := allocation.get("nodeSelector"), dict):
+        causes += podspecfields.node_selector(selector, f"{path}.nodeSelector")
+    return causes
 
 
 def _configs(configs: Any, path: str, known: dict[str, set[str] | None]) -> list[Cause]:
@@ -120,7 +123,7 @@ def claim_status(obj: Obj, old: Obj) -> list[Cause]:
                                                           "`deallocationRequested` or `deletionTimestamp` are set"))
     if isinstance(allocation, dict) and not isinstance(before, dict):
         causes += _allocation(allocation, "status.allocation", _request_names(obj))
-    return causes + _claim_status_declared(allocation, before)
+    return causes + _claim_status_declared(allocation, before, status.get("devices"), old_status.get("devices"))
 
 
 def _device_id(device: Obj) -> str:
@@ -167,18 +170,41 @@ def _device_status(device: Obj, path: str, allocated: set[str]) -> list[Cause]:
                      for c in interface_address(f"{path}.networkData.ips[{i}]", str(ip))]
 
 
-def _claim_status_declared(allocation: Any, before: Any) -> list[Cause]:
-    """Declarative validation's share: an allocation is set once (it may be cleared), and each new result
-    names its driver and pool."""
-    if isinstance(allocation, dict) and isinstance(before, dict):
-        return [] if allocation == before else \
-            [invalid("status.allocation", None, "field cannot be modified once set")]
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CONFIG_SOURCES = ("FromClaim", "FromClass")
+
+
+def _share_id(holder: Obj, path: str) -> list[Cause]:
+    """The k8s-uuid format of a share ID, where one is given."""
+    if (share := holder.get("shareID")) is None or _UUID.fullmatch(str(share)):
+        return []
+    return [invalid(f"{path}.shareID", share, "must be a lowercase UUID in 8-4-4-4-12 format")]
+
+
+def _claim_status_declared(allocation: Any, before: Any, devices: list[Any] | None = None,
+                           devices_before: list[Any] | None = None) -> list[Cause]:
+    """Declarative validation's share, in the status's field order: an allocation is set once (it may be
+    cleared), each new result names its driver and pool and a share ID in UUID form, each new configuration
+    its source; a device status's share ID (one the status held already is not judged again)."""
     causes: list[Cause] = []
-    for i, result in enumerate(dicts(as_dict(as_dict(allocation).get("devices")).get("results"))):
-        at = f"status.allocation.devices.results[{i}]"
-        driver = str(result.get("driver") or "")
-        causes += declared_driver_name(f"{at}.driver", driver) if driver else [required(f"{at}.driver")]
-        causes += [] if result.get("pool") else [required(f"{at}.pool")]
+    if isinstance(allocation, dict) and isinstance(before, dict):
+        causes += [] if allocation == before else \
+            [invalid("status.allocation", None, "field cannot be modified once set")]
+    else:
+        results = as_dict(as_dict(allocation).get("devices"))
+        for i, result in enumerate(dicts(results.get("results"))):
+            at = f"status.allocation.devices.results[{i}]"
+            driver = str(result.get("driver") or "")
+            causes += declared_driver_name(f"{at}.driver", driver) if driver else [required(f"{at}.driver")]
+            causes += [] if result.get("pool") else [required(f"{at}.pool")]
+            causes += _share_id(result, at)
+        for i, config in enumerate(dicts(results.get("config"))):
+            at, source = f"status.allocation.devices.config[{i}].source", config.get("source") or ""
+            causes += [required(at)] if not source else \
+                [not_supported(at, source, _CONFIG_SOURCES)] if source not in _CONFIG_SOURCES else []
+    for i, device in enumerate(devices or []):
+        if isinstance(device, dict) and device not in (devices_before or []):
+            causes += _share_id(device, f"status.devices[{i}]")
     return causes
 
 

@@ -1,17 +1,19 @@
 """Nodes as kube-apiserver v1.37 validates them (ValidateNode, ValidateNodeUpdate in
 pkg/apis/core/validation): what kubelets, fake-node tools and controllers that taint or label nodes write.
 Taints (under `metadata.taints`, as the apiserver names them), pod CIDRs (valid, one per family, fixed once
-set), capacity and allocatable quantities, addresses, the provider ID (set once: declarative validation's
-words, after the rest).
+set), capacity and allocatable quantities, declared features, addresses, the provider ID (set once: declarative
+validation's words, after the rest).
 
-Not modelled: the deprecated config source and status, declared features, swap status and the taints and
-avoid-pods annotations."""
+Not modelled: the deprecated config source and status, swap status and the taints and avoid-pods
+annotations."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..wire import names
+from ..wire.gostrings import quote
 from .fielderrors import Cause, duplicate, forbidden, internal, invalid, invalid_each
 from .ipvalidation import cidr, legacy_cidr
 from .podspecfields import TAINT_EFFECTS
@@ -49,10 +51,35 @@ def _resources(obj: Obj) -> list[Cause]:
             for c in quantity_value_causes(amount, f"status.{part}.{name}", integer_resource(name))]
 
 
+_DECLARED_FEATURE = re.compile(r"[A-Z][a-zA-Z0-9]*(/[a-zA-Z][a-zA-Z0-9]*)*")
+
+
+def _declared_features(obj: Obj) -> list[Cause]:
+    """validateNodeDeclaredFeatures (NodeDeclaredFeatures is GA): each an UpperCamelCase name with sub-features
+    after slashes, at most 253 characters, the list sorted with none twice."""
+    features = as_dict(obj.get("status")).get("declaredFeatures")
+    listed = [str(f) for f in features] if isinstance(features, list) else []
+    causes, path = [], "status.declaredFeatures"
+    for i, feature in enumerate(listed):
+        if len(feature) > 253:
+            causes.append(invalid(f"{path}[{i}]", feature, f"invalid feature name {quote(feature)}: must be no more "
+                                                           "than 253 characters"))
+        elif not _DECLARED_FEATURE.fullmatch(feature):
+            causes.append(invalid(f"{path}[{i}]", feature, f"invalid feature name {quote(feature)}: must start with "
+                                  "an UpperCamelCase segment, with subsequent segments separated by '/' (e.g., "
+                                  "MyFeature or MyFeature/mySubFeature), and contain only alphanumeric characters "
+                                  "and slashes"))
+        if i + 1 < len(listed) and feature == listed[i + 1]:
+            causes.append(duplicate(f"{path}[{i + 1}]", listed[i + 1]))
+        elif i + 1 < len(listed) and feature > listed[i + 1]:
+            causes.append(invalid(f"{path}[{i + 1}]", listed[i + 1], "list must be sorted alphabetically"))
+    return causes
+
+
 def node_create(obj: Obj) -> list[Cause]:
     """ValidateNode past its name."""
     spec = as_dict(obj.get("spec"))
-    causes = _taints(dicts(spec.get("taints"))) + _resources(obj)
+    causes = _taints(dicts(spec.get("taints"))) + _resources(obj) + _declared_features(obj)
     pod_cidrs = [str(c) for c in spec.get("podCIDRs") or []]
     causes += [c for i, value in enumerate(pod_cidrs) for c in legacy_cidr(f"spec.podCIDRs[{i}]", value)]
     if len(pod_cidrs) > 1:
@@ -69,7 +96,7 @@ def node_create(obj: Obj) -> list[Cause]:
 
 def node_update(new: Obj, old: Obj) -> list[Cause]:
     """ValidateNodeUpdate (a spec's and a status's write alike), in its order but for the provider ID."""
-    causes = _resources(new)
+    causes = _resources(new) + _declared_features(new)
     seen: list[Obj] = []
     for i, address in enumerate(dicts(as_dict(new.get("status")).get("addresses"))):
         if address in seen:

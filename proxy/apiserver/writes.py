@@ -411,6 +411,7 @@ _STATUS_KEPT: dict[str, Callable[[dict[str, Any], dict[str, Any], str], None]] =
     "Pod": lambda new, old, _now: podsubresources.status_kept(new, old),
     "ResourceClaim": lambda new, old, _now: dravalidation.drop_deallocated(new, old),  # (the devices deallocated)
     "PersistentVolume": _phase_transition,
+    "Node": lambda new, old, _now: defaults.drop_gated(new, old, "v1", "Node"),  # (its removed config)
 }
 
 
