@@ -749,7 +749,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
-        *_job_indexes(ns), *_limit_ranges(ns),
+        *_job_indexes(ns), *_made_by_status(ns), *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -2059,6 +2059,21 @@ def _job_indexes(ns: str) -> tuple[Step, ...]:
                {"completedIndexes": "a", "failedIndexes": "1-2-3"}),
         status("failed indexes that are completed too", {"completedIndexes": "0-2,4", "failedIndexes": "3-4"}),
         status("and apart", {"completedIndexes": "0-2", "failedIndexes": "3,4"}),
+    )
+
+
+def _made_by_status(ns: str) -> tuple[Step, ...]:
+    """A Service a PUT to its status made (the status store has no allocators) has no cluster IP, and an update
+    of it allocates none: only a Service that needed none before (an ExternalName) gets one."""
+    services = f"/api/v1/namespaces/{ns}/services"
+    service = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "by-status"},
+               "spec": {"ports": [{"port": 80}]}}
+    shown = ("code", "spec.clusterIP", "spec.ipFamilies", "spec.ipFamilyPolicy")
+    return (
+        Step("a service made through its status", "PUT", f"{services}/by-status/status", service, fields=shown),
+        Step("patched: its families set, still no cluster IP", "PATCH", f"{services}/by-status",
+             {"metadata": {"labels": {"a": "b"}}}, MERGE, fields=shown),
+        Step("the service gone", "DELETE", f"{services}/by-status", fields=("code",)),
     )
 
 

@@ -136,7 +136,9 @@ def prepare(spec: Obj, old: Obj | None, selected: bool, draw: Callable[[], str])
         if len(families) < 2 and spec["ipFamilyPolicy"] != "SingleStack":
             families.append("IPv6" if families[0] == "IPv4" else "IPv4")
     spec["ipFamilies"] = families or ["IPv4"]
-    if not ips and not family_causes(spec):
+    # (an update allocates only for a Service that needed none before: an ExternalName; one made through /status,
+    # whose store has no allocator, stays without IPs)
+    if not ips and not family_causes(spec) and (old is None or old.get("type") == "ExternalName"):
         spec["clusterIP"] = drawn = draw()
         spec["clusterIPs"] = [drawn]
 
