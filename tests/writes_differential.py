@@ -1994,6 +1994,9 @@ def _volume_statuses(ns: str) -> tuple[Step, ...]:
             "phase": "Bound", "capacity": {"storage": "1Gi"},
             "allocatedResourceStatuses": {"storage": "ControllerResizeInProgress"},
             "allocatedResources": {"storage": "2Gi"}}}, MERGE, fields=("code", "status")),
+        Step("its health, of a feature that is off: dropped", "PATCH", f"{claims}/bound/status", {"status": {
+            "healthStatus": {"healthConditions": [{"type": "Abnormal", "status": "True"}]}}}, MERGE,
+             fields=("code", "status.healthStatus")),
         Step("a volume", "POST", "/api/v1/persistentvolumes", volume, fields=("code", "status.phase")),
         Step("available since a time it says", "PATCH", f"{pv}/status",
              {"status": {"phase": "Available", "lastPhaseTransitionTime": then}}, MERGE, fields=("code", "status")),

@@ -1023,7 +1023,7 @@ def stored_short(prepared: Obj) -> bool:
 
 # fields of features off by default in 1.37 that the strategies drop unless the stored object has them already
 # (dropDisabledFields): a pod's scheduling group (GenericWorkload) and eviction responders (EvictionRequestAPI),
-# a Job's scheduling (WorkloadWithJob), a node's pod preemption policy, and its removed
+# a Job's scheduling (WorkloadWithJob), a claim's volume health, a node's pod preemption policy, and its removed
 # dynamic config, a ResourceSlice's partition type attribute and skipped node operations
 _GATED_POD_FIELDS = ("schedulingGroup", "evictionResponders")
 _GATED_POD_STATUS = ("nodeAllocatableResourceClaimStatuses", "volumeHealth")  # (DRANodeAllocatableResources,
@@ -1041,6 +1041,8 @@ def _gated_parts(kind: tuple[Any, Any]) -> list[tuple[tuple[str, ...], tuple[str
         return [(("spec",), ("configSource", "podPreemptionPolicy")), (("status",), ("config",))]
     if kind == ("v1", "PodTemplate"):
         return [(("template", "spec"), _GATED_POD_FIELDS)]
+    if kind == ("v1", "PersistentVolumeClaim"):  # (CSIVolumeHealth: DropDisabledFieldsFromStatus)
+        return [(("status",), ("healthStatus",))]
     if kind == ("batch/v1", "CronJob"):
         job = ("spec", "jobTemplate", "spec")
         return [(job, _GATED_JOB_FIELDS), ((*job, "template", "spec"), _GATED_POD_FIELDS)]

@@ -412,6 +412,7 @@ _STATUS_KEPT: dict[str, Callable[[dict[str, Any], dict[str, Any], str], None]] =
     "ResourceClaim": lambda new, old, _now: dravalidation.drop_deallocated(new, old),  # (the devices deallocated)
     "PersistentVolume": _phase_transition,
     "Node": lambda new, old, _now: defaults.drop_gated(new, old, "v1", "Node"),  # (its removed config)
+    "PersistentVolumeClaim": lambda new, old, _now: defaults.drop_gated(new, old, "v1", "PersistentVolumeClaim"),
 }
 
 
