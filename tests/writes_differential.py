@@ -2062,6 +2062,11 @@ def _job_indexes(ns: str) -> tuple[Step, ...]:
                {"completedIndexes": "a", "failedIndexes": "1-2-3"}),
         status("failed indexes that are completed too", {"completedIndexes": "0-2,4", "failedIndexes": "3-4"}),
         status("and apart", {"completedIndexes": "0-2", "failedIndexes": "3,4"}),
+        Step("its whole status written without its labels: they are its template's again", "PUT",
+             f"{jobs}/indexed/status", {"metadata": {"name": "indexed"}, "spec": {
+                 "completions": 5, "completionMode": "Indexed", "backoffLimitPerIndex": 1, "template": {"spec": {
+                     "restartPolicy": "Never", "containers": [{"name": "c", "image": "busybox"}]}}},
+                 "status": {"active": 1}}, fields=("code", "metadata.labels", "status")),
     )
 
 

@@ -391,11 +391,18 @@ def _job(obj: Obj, creating: bool, uid: str) -> None:
         matched = {"batch.kubernetes.io/controller-uid": uid, **(selector.get("matchLabels") or {})}
         spec["selector"] = {"matchLabels": dict(sorted(matched.items())),  # (LabelSelector's field order)
                             **{k: v for k, v in selector.items() if k != "matchLabels"}}
-    tlabels = (template.get("metadata") or {}).get("labels") if isinstance(template, dict) else None
-    meta = obj.setdefault("metadata", {})
-    if tlabels and not meta.get("labels"):
-        meta["labels"] = dict(tlabels)
+    job_labels(obj)
     _template(spec)
+
+
+def job_labels(job: Obj) -> None:
+    """SetDefaults_Job's labels: a Job without its own has its template's (so does every read of one stored
+    without them, as one a status write left without is)."""
+    template = _sub(_sub(job, "spec") or {}, "template") or {}
+    tlabels = (_sub(template, "metadata") or {}).get("labels")
+    meta = job.setdefault("metadata", {})
+    if tlabels and isinstance(meta, dict) and not meta.get("labels"):
+        meta["labels"] = dict(tlabels)
 
 
 def _cron_job(obj: Obj, _: bool, _uid: str = "") -> None:

@@ -413,6 +413,7 @@ _STATUS_KEPT: dict[str, Callable[[dict[str, Any], dict[str, Any], str], None]] =
     "PersistentVolume": _phase_transition,
     "Node": lambda new, old, _now: defaults.drop_gated(new, old, "v1", "Node"),  # (its removed config)
     "PersistentVolumeClaim": lambda new, old, _now: defaults.drop_gated(new, old, "v1", "PersistentVolumeClaim"),
+    "Job": lambda new, _old, _now: defaults.job_labels(new),  # (sent without labels: a read gives it the template's)
 }
 
 
