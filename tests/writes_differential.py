@@ -1959,6 +1959,16 @@ def _pod_status_rules(ns: str) -> tuple[Step, ...]:
         status("a volume's health and node-allocatable claims, of features that are off: dropped", "status-rules",
                {"volumeHealth": [{"name": "v"}], "nodeAllocatableResourceClaimStatuses": [{"resourceClaimName": "x"}]},
                ("code", "status.volumeHealth", "status.nodeAllocatableResourceClaimStatuses")),
+        status("the health of a container's allocated resources: a resource it does not request, a claim it does "
+               "not have, a health of no kind, an empty message, a device twice", "status-rules",
+               {"containerStatuses": [{**ended("c", 0), "allocatedResourcesStatus": [
+                   {"name": "example.com/gpu", "resources": [{"resourceID": "a", "health": "Fine"}]},
+                   {"name": "claim:gpu/r", "resources": [{"resourceID": "b", "health": "Healthy", "message": ""},
+                                                         {"resourceID": "b", "health": "Unknown"}]}]}]}),
+        status("a mount's volume status, of a feature that is off: dropped", "status-rules",
+               {"containerStatuses": [{**ended("c", 0), "volumeMounts": [
+                   {"name": "v", "mountPath": "/v", "volumeStatus": {"image": {"imageRef": "x"}}}]}]},
+               ("code", "status.containerStatuses")),
         status("a dual-stack pod and its host", "status-rules",
                {"podIP": "10.1.0.1", "podIPs": [{"ip": "10.1.0.1"}, {"ip": "fd00::1"}], "hostIP": "10.2.0.1",
                 "hostIPs": [{"ip": "10.2.0.1"}], "conditions": [{"type": "example.com/ready", "status": "True"}]},

@@ -201,6 +201,20 @@ def status_kept(new: Obj, old: Obj) -> None:
     if status or "status" in new:
         new["status"] = status
     defaults.drop_gated(new, old, "v1", "Pod")  # (the status fields of features that are off)
+    _drop_volume_statuses(as_dict(new.get("status")), was)
+
+
+_CONTAINER_STATUSES = ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
+
+
+def _drop_volume_statuses(status: Obj, was: Obj) -> None:
+    """dropImageVolumeWithDigest (ImageVolumeWithDigest is off): a mount's volume status in a container status
+    goes, unless the stored status has one."""
+    def mounts(of: Obj) -> list[Obj]:
+        return [m for f in _CONTAINER_STATUSES for c in dicts(of.get(f)) for m in dicts(c.get("volumeMounts"))]
+    if not any("volumeStatus" in m for m in mounts(was)):
+        for m in mounts(status):
+            m.pop("volumeStatus", None)
 
 
 def _generation_kept(condition: Any, generations: dict[Any, list[Any]]) -> Any:

@@ -34,6 +34,7 @@ from .fielderrors import (
     not_found,
     not_supported,
     required,
+    too_long,
 )
 from .internal import as_internal, go_diff, semantic_internal
 from .objects import as_dict as as_dict
@@ -363,8 +364,8 @@ def pod_status(obj: Obj, old: Obj) -> list[Cause]:
     """ValidatePodStatusUpdate, in its order: the pod's own annotations, the conditions, a nominated node (a
     node's name, and none for a pod bound already: ClearingNominatedNodeNameAfterBinding), the observed
     generation, the QoS class fixed, no terminated container running again unless it may restart, the claims'
-    statuses and an extended resource's, the pod's and host's IPs, the users a container status reports. (A
-    container status's allocated resources are not checked here.)"""
+    statuses and an extended resource's, the pod's and host's IPs, the users a container status reports, the
+    health of its allocated resources."""
     status, was = as_dict(obj.get("status")), as_dict(old.get("status"))
     spec = as_dict(old.get("spec"))  # (the status strategy keeps the stored spec)
     causes = podannotations.update_causes(obj, old)  # (ValidatePodSpecificAnnotationUpdates, as pod_update's)
@@ -394,11 +395,67 @@ def pod_status(obj: Obj, old: Obj) -> list[Cause]:
         causes += _status_ips(field, single, status, was)
     for field in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
         causes += _status_users(field, _items(status.get(field)), as_dict(spec.get("os")).get("name") or "linux")
+    for field, declared in (("containerStatuses", "containers"), ("initContainerStatuses", "initContainers")):
+        causes += _allocated_health(field, _items(status.get(field)), dicts(spec.get(declared)), status)
     causes += [forbidden(f"status.ephemeralContainerStatuses[{i}].allocatedResourcesStatus",
                          "must not be specified in container status")
                for i, c in enumerate(_items(status.get("ephemeralContainerStatuses")))
                if c.get("allocatedResourcesStatus")]
     return causes
+
+
+_HEALTH = ("Healthy", "Unhealthy", "Unknown")
+
+
+def _allocated_health(field: str, statuses: list[Obj], containers: list[Obj], status: Obj) -> list[Cause]:
+    """validateContainerStatusAllocatedResourcesStatus: each resource a status reports the health of names one
+    its container requests (or, as `claim:NAME[/REQUEST]`, one of its claims or an extended resource's), when
+    the container is there; each device's health one of three, a message not empty nor over 1,024 characters,
+    no device twice."""
+    causes: list[Cause] = []
+    by_name = {c.get("name"): c for c in containers}
+    for i, s in enumerate(statuses):
+        for j, allocated in enumerate(_items(s.get("allocatedResourcesStatus"))):
+            at = f"status.{field}[{i}].allocatedResourcesStatus[{j}]"
+            name = str(allocated.get("name") or "")
+            if (container := by_name.get(s.get("name"))) is not None:  # (a missing container is ignored)
+                resources = as_dict(container.get("resources"))
+                if name.startswith("claim:"):
+                    found = name in {"claim:" + str(c.get("name") or "") + (f"/{c['request']}" if c.get("request")
+                                                                            else "")
+                                     for c in dicts(resources.get("claims"))} or \
+                        _extended_claim_named(name, container, as_dict(status.get("extendedResourceClaimStatus")))
+                    why = "must match one of the container's resource claims as 'claim:<claimName>/<requestName>' " \
+                          "when container.resources.claims[*].request is set or 'claim:<claimName>' when it is empty"
+                else:
+                    found, why = name in as_dict(resources.get("requests")), \
+                        "must match one of the container's resource requests"
+                causes += [] if found else [invalid(f"{at}.name", name, why)]
+            seen = set()
+            for k, device in enumerate(_items(allocated.get("resources"))):
+                where = f"{at}.resources[{k}]"
+                if (health := device.get("health") or "") not in _HEALTH:
+                    causes.append(not_supported(f"{where}.health", health, _HEALTH))
+                if isinstance(message := device.get("message"), str) and not message:
+                    causes.append(required(f"{where}.message", "must be non-empty if specified"))
+                elif isinstance(message, str) and len(message.encode()) > 1024:
+                    causes.append(too_long(f"{where}.message", 1024))
+                if (resource := device.get("resourceID") or "") in seen:
+                    causes.append(duplicate(f"{where}.resourceID", resource))
+                seen.add(resource)
+    return causes
+
+
+def _extended_claim_named(name: str, container: Obj, extended: Obj) -> bool:
+    """matchesExtendedResourceClaimStatus: `claim:CLAIM/REQUEST` of the pod's extended resource claim, mapped to
+    this container and a resource it requests (not zero)."""
+    claim, _, request = name.removeprefix("claim:").partition("/")
+    if not claim or not request or claim != extended.get("resourceClaimName"):
+        return False
+    requests = as_dict(as_dict(container.get("resources")).get("requests"))
+    return any(m.get("containerName") == container.get("name") and m.get("requestName") == request
+               and requests.get(str(m.get("resourceName") or "")) not in (None, "0")
+               for m in _items(extended.get("requestMappings")))
 
 
 def _claim_statuses(statuses: list[Obj], spec: Obj) -> list[Cause]:
