@@ -13,9 +13,6 @@ container with a RestartContainer policy. Not modelled: the checks of pod-level 
 pods/NAME/ephemeralcontainers, how `kubectl debug` adds a debugging container: only the ephemeral containers
 are taken (dropNonEphemeralContainerUpdates), each validated as the pod's spec validates them
 (podvalidation), and those there already may be neither removed nor changed (Go's diff of the two).
-
-pods/NAME/status, a kubelet's write: what its strategy keeps of the stored status (status_kept; the rules
-ValidatePodStatusUpdate applies are podvalidation.pod_status).
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import defaults, podresources
+from . import podresources
 from .fielderrors import Cause, forbidden, invalid
 from .internal import as_internal, go_diff
 from .podvalidation import as_dict, dicts, pod
@@ -175,51 +172,3 @@ def ephemeral_causes(new: Obj, old: Obj) -> list[Cause]:
             found.append(forbidden("spec.ephemeralContainers",
                                    f'existing ephemeral containers "{name}" may not be changed\n{diff}'))
     return found
-
-
-_DRA_STATUSES = ("resourceClaimStatuses", "extendedResourceClaimStatus", "nodeAllocatableResourceClaimStatuses")
-
-
-def status_kept(new: Obj, old: Obj) -> None:
-    """podStatusStrategy.PrepareForUpdate on the status written (in place): the QoS class backfilled (an old
-    kubelet drops it), the DRA statuses a client that does not know them left out kept (an empty list still
-    clears one), and an observed generation cleared kept, the pod's and each condition's (a condition's from
-    the stored conditions of its type, in order); the fields of features that are off dropped unless stored."""
-    was, status = as_dict(old.get("status")), dict(as_dict(new.get("status")))
-    if not status.get("qosClass") and was.get("qosClass"):
-        status["qosClass"] = was["qosClass"]
-    for field in _DRA_STATUSES:
-        if status.get(field) is None and was.get(field) is not None:
-            status[field] = copy.deepcopy(was[field])
-    if not status.get("observedGeneration") and was.get("observedGeneration"):
-        status["observedGeneration"] = was["observedGeneration"]
-    generations: dict[Any, list[Any]] = {}
-    for c in was["conditions"] if isinstance(was.get("conditions"), list) else []:
-        generations.setdefault(as_dict(c).get("type") or "", []).append(as_dict(c).get("observedGeneration"))
-    if isinstance(conditions := status.get("conditions"), list):
-        status["conditions"] = [_generation_kept(c, generations) for c in conditions]
-    if status or "status" in new:
-        new["status"] = status
-    defaults.drop_gated(new, old, "v1", "Pod")  # (the status fields of features that are off)
-    _drop_volume_statuses(as_dict(new.get("status")), was)
-
-
-_CONTAINER_STATUSES = ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses")
-
-
-def _drop_volume_statuses(status: Obj, was: Obj) -> None:
-    """dropImageVolumeWithDigest (ImageVolumeWithDigest is off): a mount's volume status in a container status
-    goes, unless the stored status has one."""
-    def mounts(of: Obj) -> list[Obj]:
-        return [m for f in _CONTAINER_STATUSES for c in dicts(of.get(f)) for m in dicts(c.get("volumeMounts"))]
-    if not any("volumeStatus" in m for m in mounts(was)):
-        for m in mounts(status):
-            m.pop("volumeStatus", None)
-
-
-def _generation_kept(condition: Any, generations: dict[Any, list[Any]]) -> Any:
-    kept = generations.get(as_dict(condition).get("type") or "") or [None]
-    generation = kept.pop(0)
-    if generation and not as_dict(condition).get("observedGeneration"):
-        return {**as_dict(condition), "observedGeneration": generation}
-    return condition

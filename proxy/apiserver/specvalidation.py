@@ -44,6 +44,7 @@ from . import (
     jobvalidation,
     nodeports,
     nodevalidation,
+    podstatus,
     quantity,
     serviceips,
     validation,
@@ -71,7 +72,6 @@ from .podvalidation import (
     one_of,
     pod,
     pod_create,
-    pod_status,
     pod_template,
     pod_update,
     port_name,
@@ -1491,7 +1491,7 @@ def status_causes(obj: Obj, old: Obj) -> list[Cause]:
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Namespace"):
         return _namespace_phase(obj)
     if (obj.get("apiVersion"), obj.get("kind")) == ("v1", "Pod"):
-        return pod_status(obj, old)
+        return podstatus.causes(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("resource.k8s.io/v1", "ResourceClaim"):
         return dravalidation.claim_status(obj, old)
     if (obj.get("apiVersion"), obj.get("kind")) == ("storagemigration.k8s.io/v1", "StorageVersionMigration"):

@@ -52,6 +52,7 @@ from . import (
     podannotations,
     podcertificates,
     podresources,
+    podstatus,
     podsubresources,
     rawjson,
     schema,
@@ -408,7 +409,7 @@ def _phase_transition(new: dict[str, Any], old: dict[str, Any], now: str) -> Non
 
 # what a status strategy's PrepareForUpdate keeps of the stored status or sets, by kind (new, stored, now)
 _STATUS_KEPT: dict[str, Callable[[dict[str, Any], dict[str, Any], str], None]] = {
-    "Pod": lambda new, old, _now: podsubresources.status_kept(new, old),
+    "Pod": lambda new, old, _now: podstatus.kept(new, old),
     "ResourceClaim": lambda new, old, _now: dravalidation.drop_deallocated(new, old),  # (the devices deallocated)
     "PersistentVolume": _phase_transition,
     "Node": lambda new, old, _now: defaults.drop_gated(new, old, "v1", "Node"),  # (its removed config)
