@@ -126,14 +126,14 @@ def claim_status(obj: Obj) -> list[Cause]:
     values; the allocated resources' names and amounts (each map in key order, where Go's is random)."""
     status = as_dict(obj.get("status"))
     causes = [c for name, amount in sorted(as_dict(status.get("capacity")).items())
-              for c in _basic_amount(f"status.capacity[{name}]", amount)]
+              for c in basic_amount(f"status.capacity[{name}]", amount)]
     for name, state in sorted(as_dict(status.get("allocatedResourceStatuses")).items()):
         causes += _resource_key("status.allocatedResourceStatuses", name)
         if state not in _RESIZE_STATUSES:  # (naming the key, as Go's does)
             causes.append(not_supported("status.allocatedResourceStatuses", name, _RESIZE_STATUSES))
     for name, amount in sorted(as_dict(status.get("allocatedResources")).items()):
         causes += _resource_key("status.allocatedResources", name) or \
-            _basic_amount(f"status.allocatedResources[{name}]", amount)
+            basic_amount(f"status.allocatedResources[{name}]", amount)
     return causes
 
 
@@ -147,8 +147,8 @@ def _resource_key(path: str, name: str) -> list[Cause]:
     return []
 
 
-def _basic_amount(path: str, amount: Any) -> list[Cause]:
-    """validateBasicResource: an amount's Value() not below zero."""
+def basic_amount(path: str, amount: Any) -> list[Cause]:
+    """validateBasicResource: an amount's Value() (rounded up) not below zero."""
     number = quantity.parsed(amount)
     if number is not None and math.ceil(number) < 0:
         return [invalid(path, math.ceil(number), "must be a valid resource quantity")]

@@ -3,7 +3,7 @@ in the reference: a namespace's LimitRanges give a new pod's containers the requ
 (its mutating half, before validation; the pod's `kubernetes.io/limit-ranger` annotation says what it set), and
 refuse, with a 403, a new pod or a PersistentVolumeClaim written that breaks a minimum, a maximum or a limit to
 request ratio (its validating half, after validation). A pod's update is not its business (containers cannot
-change); its resize (the `resize` subresource) is judged there and not here.
+change), but its resize (the `resize` subresource) is: defaulted and judged alike.
 
 The LimitRanges are read in name order (the apiserver's lister has none: with several that refuse, which one
 speaks differs there), and a limit's resources in name order (Go's map order)."""

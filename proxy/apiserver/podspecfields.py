@@ -266,8 +266,14 @@ def ids(context: Obj, path: str) -> list[Cause]:
     """IsValidUserID and IsValidGroupID of the IDs a pod or a container runs as."""
     given = [(f"{path}.{f}", context.get(f)) for f in ("fsGroup", "runAsUser", "runAsGroup")]
     given += [(f"{path}.supplementalGroups[{i}]", g) for i, g in enumerate(context.get("supplementalGroups") or [])]
-    return [invalid(at, value, f"must be between 0 and {_MAX_ID}, inclusive") for at, value in given
-            if isinstance(value, int) and not 0 <= value <= _MAX_ID]
+    return [c for at, value in given for c in id_causes(at, value)]
+
+
+def id_causes(path: str, value: Any) -> list[Cause]:
+    """IsValidUserID or IsValidGroupID of one ID, where it is a number."""
+    if isinstance(value, int) and not 0 <= value <= _MAX_ID:
+        return [invalid(path, value, f"must be between 0 and {_MAX_ID}, inclusive")]
+    return []
 
 
 def _security_context(spec: Obj, path: str) -> list[Cause]:

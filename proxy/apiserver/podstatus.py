@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from . import defaults, ipvalidation, podannotations, validation
+from . import defaults, ipvalidation, podannotations, podspecfields, validation
 from .fielderrors import Cause, duplicate, forbidden, internal, invalid, invalid_each, not_supported, required, too_long
 from .objects import as_dict, dicts
 
@@ -95,7 +95,7 @@ def causes(obj: Obj, old: Obj) -> list[Cause]:
         found += _extended_claim_status(extended, spec)
     for field, single in (("podIPs", "podIP"), ("hostIPs", "hostIP")):
         found += _status_ips(field, single, status, was)
-    for field in ("containerStatuses", "initContainerStatuses", "ephemeralContainerStatuses"):
+    for field in _CONTAINER_STATUSES:
         found += _status_users(field, _items(status.get(field)), as_dict(spec.get("os")).get("name") or "linux")
     for field, declared in (("containerStatuses", "containers"), ("initContainerStatuses", "initContainers")):
         found += _allocated_health(field, _items(status.get(field)), dicts(spec.get(declared)), status)
@@ -320,11 +320,7 @@ def _status_users(field: str, statuses: list[Obj], os_name: str) -> list[Cause]:
             uid = linux.get("uid") or 0
             if not 0 <= uid <= _MAX_UID:
                 causes.append(invalid(f"{path}.uid", uid, f"must be between 0 and {_MAX_UID}, inclusive"))
-            causes += _group_id(f"{path}.gid", linux.get("gid") or 0)
+            causes += podspecfields.id_causes(f"{path}.gid", linux.get("gid") or 0)
             for g, gid in enumerate(linux.get("supplementalGroups") or []):
-                causes += _group_id(f"{path}.supplementalGroups[{g}]", gid)
+                causes += podspecfields.id_causes(f"{path}.supplementalGroups[{g}]", gid)
     return causes
-
-
-def _group_id(path: str, gid: int) -> list[Cause]:
-    return [] if 0 <= gid <= 2**31 - 1 else [invalid(path, gid, "must be between 0 and 2147483647, inclusive")]

@@ -7,14 +7,13 @@ order.
 
 from __future__ import annotations
 
-import math
 import posixpath
 from collections.abc import Callable
 from typing import Any
 
 from ..wire import names
 from . import podspecfields, quantity, volumesources
-from .claimspec import ACCESS_MODES, BETA_CLASS_DEPRECATED, BETA_STORAGE_CLASS
+from .claimspec import ACCESS_MODES, BETA_CLASS_DEPRECATED, BETA_STORAGE_CLASS, basic_amount
 from .fielderrors import (
     Cause,
     duplicate,
@@ -203,8 +202,7 @@ def persistent_volume(obj: Obj) -> list[Cause]:
     for name, amount in sorted(capacity.items()):
         if (number := quantity.parsed(amount)) is None:
             continue
-        if math.ceil(number) < 0:  # Value()
-            causes.append(invalid(f"spec.capacity[{name}]", math.ceil(number), "must be a valid resource quantity"))
+        causes += basic_amount(f"spec.capacity[{name}]", amount)
         if number <= 0:
             causes.append(invalid(f"spec.capacity[{name}]", str(amount), "must be greater than zero"))
     policy = spec.get("persistentVolumeReclaimPolicy")
