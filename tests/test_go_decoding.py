@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from watchproxy.apiserver import decoding
 from watchproxy.apiserver.goorder import base64_error
-from watchproxy.apiserver.gotime import RFC3339, RFC3339_MICRO, parse_error
+from watchproxy.apiserver.gotime import RFC3339, RFC3339_MICRO, marshalled, parse_error
 
 
 @pytest.mark.parametrize(("text", "at"), [
@@ -37,6 +37,29 @@ def test_base64_errors_are_gos(text: str, at: int | None) -> None:
 ])
 def test_time_parse_errors_are_gos(value: str, layout: str, error: str | None) -> None:
     assert parse_error(value, layout) == error
+
+
+@pytest.mark.parametrize(("value", "micro", "written"), [
+    # what kube-apiserver 1.37 answered for each (tests/writes_differential.py's `_time_forms` has some)
+    ("2026-12-07T09:00:00Z", False, "2026-12-07T09:00:00Z"),
+    ("2026-12-07T09:00:00.123456+00:00", False, "2026-12-07T09:00:00Z"),  # Python's isoformat()
+    ("2026-12-07T10:00:00+01:00", False, "2026-12-07T09:00:00Z"),
+    ("2026-12-07T09:00:00,5Z", False, "2026-12-07T09:00:00Z"),
+    ("2026-12-07T9:00:00Z", False, "2026-12-07T09:00:00Z"),
+    ("2026-12-07T09:00:00+24:00", False, "2026-12-06T09:00:00Z"),
+    ("2026-03-01T00:30:00+01:00", False, "2026-02-28T23:30:00Z"),
+    ("2024-03-01T00:30:00+01:00", False, "2024-02-29T23:30:00Z"),
+    ("0001-01-01T00:00:00Z", False, None),  # Go's zero time, written null
+    ("0001-01-01T01:00:00+01:00", False, None),
+    ("0000-01-01T00:00:00Z", False, "0000-01-01T00:00:00Z"),
+    ("9999-12-31T23:00:00-02:00", False, "9999-12-31T23:00:00-02:00"),  # (Go writes year 10000: kept as sent)
+    ("2026-12-07T10:00:00.123456+01:00", True, "2026-12-07T09:00:00.123456Z"),
+    ("2026-12-07T09:00:00,123456Z", True, "2026-12-07T09:00:00.123456Z"),
+    ("0001-01-01T00:00:00.000000Z", True, None),
+])
+def test_times_are_written_as_go_writes_them(value: str, micro: bool, written: str | None) -> None:
+    assert parse_error(value, RFC3339_MICRO if micro else RFC3339) is None
+    assert marshalled(value, micro) == written
 
 
 @pytest.mark.parametrize(("value", "written", "read_back"), [

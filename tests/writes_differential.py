@@ -749,7 +749,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
-        *_job_indexes(ns), *_made_by_status(ns), *_limit_ranges(ns),
+        *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -2092,6 +2092,45 @@ def _made_by_status(ns: str) -> tuple[Step, ...]:
         Step("patched: its families set, still no cluster IP", "PATCH", f"{services}/by-status",
              {"metadata": {"labels": {"a": "b"}}}, MERGE, fields=shown),
         Step("the service gone", "DELETE", f"{services}/by-status", fields=("code",)),
+    )
+
+
+def _time_forms(ns: str) -> tuple[Step, ...]:
+    """A time is read as Go reads it and written back in UTC, to the second (a MicroTime to the microsecond):
+    the Python client's `isoformat()` (`+00:00` and microseconds), an offset, a comma, a one-digit hour, an offset
+    of 24 hours; Go's zero time is written as null."""
+    events, pods = f"/api/v1/namespaces/{ns}/events", f"/api/v1/namespaces/{ns}/pods"
+    times = ("code", "firstTimestamp", "lastTimestamp", "eventTime")
+    applied = json.dumps({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "iso"},
+                          "involvedObject": {"namespace": ns}, "reason": "R",
+                          "firstTimestamp": "2026-12-07T04:00:00-05:00"})
+
+    def event(name: str, **fields: str) -> dict[str, Any]:
+        return {"metadata": {"name": name}, "involvedObject": {"namespace": ns}, "reason": "R", **fields}
+    return (
+        Step("an isoformat() time and an offset", "POST", events, event(
+            "iso", firstTimestamp="2026-12-07T09:00:00.123456+00:00", lastTimestamp="2026-12-07T10:00:00+01:00"),
+             fields=times),
+        Step("a comma, a one-digit hour", "POST", events, event(
+            "comma", firstTimestamp="2026-12-07T09:00:00,5Z", lastTimestamp="2026-12-07T9:00:00Z"),
+             query="dryRun=All", fields=times),
+        Step("an offset of 24 hours, the zero time in an offset", "POST", events, event(
+            "far", firstTimestamp="2026-12-07T09:00:00+24:00", lastTimestamp="0001-01-01T01:00:00+01:00"),
+             query="dryRun=All", fields=times),
+        Step("a MicroTime with an offset", "POST", events, event(
+            "micro", eventTime="2026-12-07T10:00:00.123456+01:00", reportingComponent="a", reportingInstance="b",
+            action="x"), query="dryRun=All", fields=times),
+        Step("a merge patch's time", "PATCH", f"{events}/iso", {"lastTimestamp": "2026-12-07T10:00:00.5+01:00"},
+             MERGE, fields=times),
+        Step("the same instant applied in another form: a conflict (the field manager compares the text)", "PATCH",
+             f"{events}/iso", applied, APPLY, query="fieldManager=t", fields=("code", "message")),
+        Step("forced", "PATCH", f"{events}/iso", applied, APPLY, query="fieldManager=t&force=true", fields=times),
+        Step("a pod", "POST", pods, _pod("timed"), fields=("code",)),
+        Step("its status's times, as a Python controller sends them", "PATCH", f"{pods}/timed/status",
+             {"status": {"startTime": "2026-12-07T10:00:00+01:00", "conditions": [
+                 {"type": "Ready", "status": "True", "lastProbeTime": "2026-12-07T09:00:00.123456+00:00"}]}}, SMP,
+             fields=("code", "status.startTime", "status.conditions")),
+        Step("the pod gone", "DELETE", f"{pods}/timed", query="gracePeriodSeconds=0", fields=("code",)),
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from ..wire import gotypes
 from ..wire.kinds import internal_package, is_custom_group
-from . import crdtypes, decoding, quantity
+from . import crdtypes, decoding, gotime, quantity
 
 Obj = dict[str, Any]
 Form = Literal["sent", "held", "stored"]  # the forms of a decoded value: _decoded
@@ -206,6 +206,8 @@ def _item(value: Any, kind: Any, form: Form = "sent") -> Any:
         return _stored(value, kind[1:], form)
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return quantity.canonical(value if isinstance(value, str) else repr(value))  # (read: _own_decoder)
+    if kind in ("time", "microtime") and isinstance(value, str):
+        return gotime.marshalled(value, kind == "microtime")  # (read: _own_decoder)
     if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)
         return base64.b64encode(bytes(int(v or 0) % 256 for v in value)).decode()
     if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:
@@ -240,9 +242,9 @@ def _stored(obj: Obj, message: str, form: Form) -> Obj:
 def encoded(obj: Obj, kind: str, api_version: str, *, stored: bool = False, held: bool = False) -> Obj:
     """A built-in object as the apiserver decodes and answers it: decoded into its Go type and encoded again
     (unknown fields dropped, empty ones left out or written as Go writes them, keys in struct order,
-    quantities in their canonical form); `stored`: as it reads it back from storage; `held`: as its Go value
-    is held before it is encoded (the empty lists and maps sent kept: _decoded). A custom resource is
-    only normalized: its schema is not known here (stored, its integral floats read back as integers)."""
+    quantities in their canonical form, times in UTC); `stored`: as it reads it back from storage; `held`: as
+    its Go value is held before it is encoded (the empty lists and maps sent kept: _decoded). A custom resource
+    is only normalized: its schema is not known here (stored, its integral floats read back as integers)."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
     if message is None:
         if (api_version, kind) == (crdtypes.API_VERSION, crdtypes.KIND):

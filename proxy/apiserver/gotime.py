@@ -1,7 +1,8 @@
 """Go's time.Parse of the two layouts the apiserver decodes times with (metav1.Time: RFC 3339, metav1.MicroTime:
 RFC 3339 with six fractional digits), for the words of its refusal: a body with a time it cannot read is
 `cannot be handled as a Lease: parsing time "bad" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "bad" as
-"2006"`. Only whether and how it fails is modelled, not the time read.
+"2006"`; and what a time it reads is written back as (`marshalled`): a client's own form of a time (Python's
+`isoformat()`, an offset, a fraction) is answered and stored in UTC, to the second or microsecond.
 """
 
 from __future__ import annotations
@@ -73,3 +74,53 @@ def parse_error(value: str, layout: str) -> str | None:
     if day < 1 or day > _DAYS[month - 1] or (month == 2 and day == 29 and not leap):
         return f"parsing time {_quote(value)}: day out of range"
     return None
+
+
+_READ = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{1,2}):(\d{2}):(\d{2})(?:[.,]([+-]?\d+))?(Z|([+-])(\d{2}):(\d{2}))")
+_ZERO_DAYS = -719162  # (days from 1970-01-01 back to 0001-01-01, Go's zero time)
+
+
+def marshalled(value: str, micro: bool) -> str | None:
+    """A time parse_error reads, as metav1.Time (`micro`: MicroTime) writes it: in UTC, whole seconds (six
+    fractional digits); None for Go's zero time, which it writes as null. Days are counted here rather than with
+    datetime, which has no year 0. A time whose UTC year has not four digits (`9999-12-31T23:00:00-02:00`) is
+    written by Go as it is (`10000-01-01T01:00:00Z`) and then cannot be read again; here it stays as sent."""
+    got = _READ.fullmatch(value)
+    if got is None:
+        return value
+    year, month, day, hour, minute, second = (int(got.group(i)) for i in range(1, 7))
+    fraction = got.group(7) or "0"  # (a MicroTime's six characters, which may hold a sign; else nine at most)
+    nanos = int(fraction) * 1000 if micro else int(fraction[:9].ljust(9, "0"))
+    if got.group(9):
+        offset = (int(got.group(10)) * 3600 + int(got.group(11)) * 60) * (1 if got.group(9) == "+" else -1)
+    else:
+        offset = 0
+    days, clock = divmod(_days(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset, 86400)
+    if days == _ZERO_DAYS and clock == 0 and nanos == 0:
+        return None
+    y, m, d = _civil(days)
+    if not 0 <= y <= 9999:  # (Go writes it, and refuses it when read again: kept as sent, which reads again)
+        return value
+    text = f"{y:04d}-{m:02d}-{d:02d}T{clock // 3600:02d}:{clock // 60 % 60:02d}:{clock % 60:02d}"
+    return f"{text}.{nanos // 1000:06d}Z" if micro else f"{text}Z"
+
+
+def _days(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil)."""
+    year -= month <= 2
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    return era * 146097 + (of_era * 365 + of_era // 4 - of_era // 100 + of_year) - 719468
+
+
+def _civil(days: int) -> tuple[int, int, int]:
+    days += 719468
+    era = days // 146097
+    of_era = days - era * 146097
+    year_of_era = (of_era - of_era // 1460 + of_era // 36524 - of_era // 146096) // 365
+    of_year = of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    mp = (5 * of_year + 2) // 153
+    day = of_year - (153 * mp + 2) // 5 + 1
+    month = mp + (3 if mp < 10 else -9)
+    return year_of_era + era * 400 + (month <= 2), month, day

@@ -395,7 +395,7 @@ def invalid_object(group: str, kind: str, name: str, causes: list[Cause]) -> Out
 def _phase_transition(new: dict[str, Any], old: dict[str, Any], now: str) -> None:
     """A PersistentVolume's status strategy: a phase that stays keeps its transition time unless one is sent;
     a phase that changes gets the write's time unless the client sent another than the stored one (times
-    compared as written)."""
+    compared in UTC to the second, as decoding left them: Go compares a sent fraction too)."""
     status, was = new.setdefault("status", {}), as_dict(old.get("status"))
     if not isinstance(status, dict):
         return
