@@ -749,7 +749,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
-        *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_limit_ranges(ns),
+        *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -2134,6 +2134,34 @@ def _time_forms(ns: str) -> tuple[Step, ...]:
     )
 
 
+def _number_literals(ns: str) -> tuple[Step, ...]:
+    """A number written with a fraction or an exponent (Python's json.dumps of a float: `2.0`) is refused for an
+    integer field however whole, quoted as written; a merge or JSON patch keeps it as written, a strategic
+    merge patch makes it whole; a quantity reads the text (`1e9` stays `1e9`)."""
+    deploys, pods = f"/apis/apps/v1/namespaces/{ns}/deployments", f"/api/v1/namespaces/{ns}/pods"
+    deploy = json.dumps(_deploy("lit")).replace('"replicas": 1', '"replicas": 2.0')
+    assert "2.0" in deploy
+    return (
+        Step("replicas 2.0", "POST", deploys, deploy, query="dryRun=All", fields=INVALID),
+        Step("a deadline of 1e3", "POST", deploys, deploy.replace("2.0", "1, \"progressDeadlineSeconds\": 1e3"),
+             query="dryRun=All", fields=INVALID),
+        Step("a target port of 8080.0 (an int-or-string)", "POST", f"/api/v1/namespaces/{ns}/services",
+             '{"metadata": {"name": "lit"}, "spec": {"ports": [{"port": 80, "targetPort": 8080.0}]}}',
+             query="dryRun=All", fields=INVALID),
+        Step("quantities of 1.0 and 1e9", "POST", pods, '{"metadata": {"name": "lit"}, "spec": {"containers": ['
+             '{"name": "c", "image": "i", "resources": {"limits": {"cpu": 1.0, "memory": 1e9}}}]}}',
+             query="dryRun=All", fields=("code", "spec.containers")),
+        Step("a deployment", "POST", deploys, _deploy("lit"), fields=("code",)),
+        Step("a merge patch of 3e0: the patched object quoted with it", "PATCH", f"{deploys}/lit",
+             '{"spec": {"replicas": 3e0}}', MERGE, fields=INVALID),
+        Step("a JSON patch of 4.0", "PATCH", f"{deploys}/lit",
+             '[{"op": "replace", "path": "/spec/replicas", "value": 4.0}]', JSONP, fields=INVALID),
+        Step("a strategic merge patch of 2.0: whole", "PATCH", f"{deploys}/lit", '{"spec": {"replicas": 2.0}}', SMP,
+             fields=("code", "spec.replicas")),
+        Step("the deployment gone", "DELETE", f"{deploys}/lit", fields=("code",)),
+    )
+
+
 def _limit_ranges(ns: str) -> tuple[Step, ...]:
     """The LimitRanger admission plugin (last in the sequence: it judges every pod and claim of the namespace
     while its LimitRange is there): containers' defaults and the annotation that says so, then the QoS class;
@@ -2311,6 +2339,7 @@ _IGNORED = frozenset({"uid", "creationTimestamp", "deletionTimestamp", "resource
                       "clusterIP", "clusterIPs", "nodePort", "lastTransitionTime"})
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _STAMP = re.compile(r'"time\\?":\\?"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ')  # (a quoted managedFields entry's)
+_QUOTED = re.compile(r'"(resourceVersion|creationTimestamp)\\?":\\?"[^"\\]*')  # (a quoted object's)
 
 
 def _reduce(doc: Any) -> Any:
@@ -2320,7 +2349,8 @@ def _reduce(doc: Any) -> Any:
         return [_reduce(v) for v in doc]
     if not isinstance(doc, str):
         return doc
-    return _STAMP.sub('"time":<time>', _UUID.sub("<uid>", doc))  # a Job's selector holds its uid (and quotes)
+    # a Job's selector holds its uid; a patch's refusal quotes the object
+    return _QUOTED.sub(r'"\1":<ignored>', _STAMP.sub('"time":<time>', _UUID.sub("<uid>", doc)))
 
 
 def run(kubeconfig: str, ns: str) -> Result:
@@ -2362,12 +2392,16 @@ def call_warned(api: client.ApiClient, step: Step, body: Any) -> tuple[int, Any,
     """The answer's code, decoded body and Warning headers."""
     url = api.configuration.host + step.path + (f"?{step.query}" if step.query else "")
     headers = {"Content-Type": step.content_type, "Accept": step.accept}
-    resp = api.rest_client.request(step.method, url, headers=headers, body=body)
-    warnings = resp.response.headers.getlist("Warning")
+    if isinstance(body, str):  # (JSON as written: the client would encode a string body as a JSON string)
+        raw = api.rest_client.pool_manager.request(step.method, url, body=body.encode(), headers=headers)
+        status, data, warnings = raw.status, raw.data, raw.headers.getlist("Warning")
+    else:
+        resp = api.rest_client.request(step.method, url, headers=headers, body=body)
+        status, data, warnings = resp.status, resp.read(), resp.response.headers.getlist("Warning")
     try:
-        return resp.status, json.loads(resp.read()), warnings
+        return status, json.loads(data), warnings
     except ValueError:
-        return resp.status, None, warnings
+        return status, None, warnings
 
 
 def watch_events(kubeconfig: str, ns: str, resource_version: str, timeout: int) -> list[tuple[str, str, int]]:

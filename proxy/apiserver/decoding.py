@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..wire import gotypes
-from . import apiservices, gotime, quantity
+from . import apiservices, gojson, gotime, quantity
 
 # Go types of the ObjectMeta fields a client writes (ownerReferences, managedFields and times are not checked)
 _META: dict[str, str] = {
@@ -241,8 +241,8 @@ def _fits_kind(value: Any, kind: Any, flags: str) -> str | None:
     elif kind in _UNMARSHALERS or kind == "raw":
         return None  # their own decoders, with errors of their own (own_decoder_error)
     elif kind in ("int", "uint", "byte"):
-        if isinstance(value, float) and not isinstance(value, bool) and not value.is_integer():
-            return f"number {value!r}"
+        if isinstance(value, gojson.Number) or (isinstance(value, float) and not value.is_integer()):
+            return f"number {gojson.literal(value)}"  # (a whole one refused too, as written: gojson.Number)
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         bits = 8 if kind == "byte" else 64 if "w" in flags else 32
         low, high = (-2 ** (bits - 1), 2 ** (bits - 1)) if kind == "int" else (0, 2 ** bits)
@@ -278,13 +278,13 @@ def own_decoder_error(value: Any, kind: str, where: str = "") -> _Ends | None:
     if kind == "intorstr" and not isinstance(value, str):
         if isinstance(value, bool | dict | list):
             return wrong(json_word(value), "int32")
-        whole = float(value).is_integer() and -2**31 <= value < 2**31
-        return None if whole else wrong(f"number {json_number(value)}", "int32")
+        whole = float(value).is_integer() and -2**31 <= value < 2**31 and not isinstance(value, gojson.Number)
+        return None if whole else wrong(f"number {gojson.literal(value)}", "int32")
     if kind == "quantity":
         if isinstance(value, bool | dict | list):
             return _Ends(quantity.FORMAT_WRONG)
         try:
-            quantity.canonical(value if isinstance(value, str) else repr(value))
+            quantity.canonical(value if isinstance(value, str) else gojson.literal(value))
         except quantity.QuantityError as exc:
             return _Ends(str(exc))
     return None

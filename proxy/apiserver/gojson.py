@@ -8,8 +8,10 @@ Python's words, NaN was stored, and nesting deeper than Python's recursion limit
 
 What Go takes and Python would not is taken as Go takes it: invalid UTF-8 and lone surrogate escapes
 become U+FFFD. A number beyond float64 (`1e999`) parses, as in Go; `overflow` names it, for the decoders
-that refuse it (into `interface{}`). Duplicate keys keep the last value, as Go does, and are listed for
-the apiserver's strict decoding (fieldValidation).
+that refuse it (into `interface{}`). A number with a fraction or an exponent keeps its text (Number), which
+Go's decoder of a typed object reads. Duplicate keys keep the last value, as Go does for a scalar, a list
+or into `interface{}` (into a built-in kind's struct or map it decodes the second into the first: not
+modelled), and are listed for the apiserver's strict decoding (fieldValidation).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,6 +42,46 @@ class Decoded:
     overflow: str = ""  # the first number literal beyond float64, as written
     duplicates: dict[int, list[str]] = field(default_factory=dict)  # id of an object -> its repeated keys
     yaml_repeated: list[str] = field(default_factory=list)  # keys a YAML body repeated (bodies.load_yaml), worded
+
+
+class Number(float):
+    """A number written with a fraction or an exponent (`2.0`, `1e3`), kept as written: encoding/json refuses it
+    for an integer field however whole it is, and quotes it (`cannot unmarshal number 2.0 into Go struct field
+    DeploymentSpec.spec.replicas of type int32`), and a quantity reads the text (`1e9` stays `1e9`). A merge or
+    JSON patch keeps it so (the patch library holds each value's raw bytes); a strategic merge patch or YAML
+    does not (both go through float64, and Go writes a whole one without a fraction)."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> Number:
+        number = super().__new__(cls, text)
+        number.text = str(text)
+        return number
+
+
+def literal(value: int | float) -> str:
+    """A number as the body wrote it, where it is known (else as Python writes it)."""
+    return value.text if isinstance(value, Number) else repr(value)
+
+
+_MARK = re.compile(r'"\\u0000(\d+)"')
+
+
+def written(encode: Callable[[Any], str], value: Any) -> str:
+    """`encode(value)` with each Number as the body wrote it (what a merge or JSON patch's result quotes:
+    `"replicas":3e0`); Python's encoder writes a float subclass as a float."""
+    numbers: list[str] = []
+
+    def marked(v: Any) -> Any:
+        if isinstance(v, Number):
+            numbers.append(v.text)
+            return f"\0{len(numbers) - 1}"
+        if isinstance(v, dict):
+            return {k: marked(x) for k, x in v.items()}
+        return [marked(x) for x in v] if isinstance(v, list) else v
+    text = encode(marked(value))
+    return _MARK.sub(lambda m: numbers[int(m.group(1))], text) if numbers else text
 
 
 class _Refused(Exception):
@@ -68,7 +111,7 @@ def loads(data: bytes) -> Decoded:
         return obj
 
     def number(text: str) -> float:
-        value = float(text)
+        value = Number(text)
         if math.isinf(value) and not found.overflow:
             found.overflow = text
         return value

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from ..wire import gotypes
 from ..wire.kinds import internal_package, is_custom_group
-from . import crdtypes, decoding, gotime, quantity
+from . import crdtypes, decoding, gojson, gotime, quantity
 
 Obj = dict[str, Any]
 Form = Literal["sent", "held", "stored"]  # the forms of a decoded value: _decoded
@@ -205,7 +205,7 @@ def _item(value: Any, kind: Any, form: Form = "sent") -> Any:
     if kind.startswith(".") and isinstance(value, dict):
         return _stored(value, kind[1:], form)
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return quantity.canonical(value if isinstance(value, str) else repr(value))  # (read: _own_decoder)
+        return quantity.canonical(value if isinstance(value, str) else gojson.literal(value))  # (read: _own_decoder)
     if kind in ("time", "microtime") and isinstance(value, str):
         return gotime.marshalled(value, kind == "microtime")  # (read: _own_decoder)
     if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)

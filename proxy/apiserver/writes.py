@@ -47,6 +47,7 @@ from . import (
     embedded,
     eventapi,
     fieldvalidation,
+    gojson,
     jsonpatch,
     lastapplied,
     podannotations,
@@ -895,7 +896,7 @@ def _unpatchable(new: dict[str, Any], problem: str, patch: Any = None) -> Outcom
     """A patch whose result cannot be decoded (or is refused by strict field validation): the apiserver's
     422 quotes the patched object, as Go encodes its struct (here as JSON); a strategic merge patch's quotes
     the `patch` itself, as %+v prints the map it decoded it into."""
-    shown = quote(go_json(new) if patch is None else sprint_v(patch))
+    shown = quote(gojson.written(go_json, new) if patch is None else sprint_v(patch))
     why = f"Invalid value: {shown}: {problem}"
     return fail(422, f' "" is invalid: patch: {why}', "Invalid",
                 {"causes": [{"reason": "FieldValueInvalid", "message": why, "field": "patch"}]})
