@@ -2151,6 +2151,9 @@ def _number_literals(ns: str) -> tuple[Step, ...]:
         Step("quantities of 1.0 and 1e9", "POST", pods, '{"metadata": {"name": "lit"}, "spec": {"containers": ['
              '{"name": "c", "image": "i", "resources": {"limits": {"cpu": 1.0, "memory": 1e9}}}]}}',
              query="dryRun=All", fields=("code", "spec.containers")),
+        Step("YAML's 2.0 and 6e2: through float64, whole, taken", "POST", deploys,
+             yaml.safe_dump(_deploy("lit")).replace("replicas: 1", "replicas: 2.0\n  progressDeadlineSeconds: 6e2"),
+             "application/yaml", query="dryRun=All", fields=("code", "spec.replicas", "spec.progressDeadlineSeconds")),
         Step("a deployment", "POST", deploys, _deploy("lit"), fields=("code",)),
         Step("a merge patch of 3e0: the patched object quoted with it", "PATCH", f"{deploys}/lit",
              '{"spec": {"replicas": 3e0}}', MERGE, fields=INVALID),

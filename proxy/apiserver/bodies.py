@@ -182,9 +182,10 @@ class YamlError(ValueError):
 
 def yaml_to_json(data: bytes, repeated: list[str] | None = None) -> tuple[Any, bytes]:
     """A YAML (or JSON) body as YAMLToJSON converts it: the document and its JSON; YamlError if it cannot (go-yaml's
-    words for bad YAML differ from PyYAML's, which these are)."""
+    words for bad YAML differ from PyYAML's, which these are). Its numbers pass through float64, which Go writes
+    without a fraction where it has none: `replicas: 2.0` is `2`, which an integer field takes."""
     try:
-        loaded = load_yaml(data, repeated)
+        loaded = decoding.stored_numbers(load_yaml(data, repeated))
     except Refused as exc:
         raise YamlError(str(exc)) from None
     except yaml.YAMLError as exc:
