@@ -41,6 +41,7 @@ _QUERIES = [
     "timeoutSeconds=abc", "watch=1&timeoutSeconds=-5x", "resourceVersionMatch=Bogus&resourceVersion=1",
     "resourceVersionMatch=NotOlderThan", "sendInitialEvents=true", "limit=1&continue=abc&resourceVersion=5",
     "limit=1&resourceVersion=5&continue=" + _raw64(b'{"v":"meta.k8s.io/v1","rv":5,"start":"params/a"}'),
+    "limit=1&continue=" + _raw64(b'{"v":"meta.k8s.io/v1","rv":5e0,"start":"params/a"}'),  # (quoted as written)
     # given empty, a number is no number; several faults: the one the apiserver reads first (wire/listopts.py)
     "timeoutSeconds=", "limit=", "limit=x&timeoutSeconds=y", "limit=x&labelSelector=a%20in%20(",
     "labelSelector=a%20in%20(&fieldSelector=x", "fieldSelector=x&resourceVersionMatch=Bogus",

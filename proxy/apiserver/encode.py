@@ -172,7 +172,8 @@ def parse_continue(token: str) -> tuple[int, str]:
         fits = value is None or (isinstance(value, str) if go == "string" else
                                  isinstance(value, int) and not isinstance(value, bool) and -1 << 63 <= value < 1 << 63)
         if not fits:
-            number = f" {value}" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+            number = f" {gojson.literal(value)}" if isinstance(value, int | float) and not isinstance(value, bool) \
+                else ""
             raise ValueError(f"{invalid}: json: cannot unmarshal {json_word(value)}{number} into Go struct field "
                              f"continueToken.{key} of type {go}")
     version, rv, start = doc.get("v") or "", doc.get("rv") or 0, doc.get("start") or ""
