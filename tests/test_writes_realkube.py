@@ -139,6 +139,30 @@ def test_an_update_that_changes_nothing_is_no_new_version(
     assert [new for _, new, _ in seen[0][0]] == [True, False, False, True, False, True]
 
 
+def test_an_update_that_changes_only_managed_times_is_answered_with_the_stored_ones(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A PUT of an object as read whose managedFields differ only in their times (a client that writes a time
+    in its own form, or the zero time) is no new version, and its answer holds the stored times
+    (IgnoreManagedFieldsTimestampsTransformer). (A replay answered with the times sent.)"""
+    ns = f"times-{next(_runs)}"
+    cms = f"/api/v1/namespaces/{ns}/configmaps"
+
+    def answers(server: rawhttp.Server, _ns: str) -> list[tuple[int, bool, list[bool]]]:
+        code, made, _ = rawhttp.call(*server, "POST", f"{cms}?fieldManager=a", json.dumps(
+            {"metadata": {"name": "c"}, "data": {"a": "1"}}).encode())
+        out = [(code, True, [True])]
+        for when in ("2000-01-01T01:00:00+01:00", "0001-01-01T00:00:00Z"):
+            sent = {**made, "metadata": {**made["metadata"], "managedFields": [
+                {**e, "time": when} for e in made["metadata"]["managedFields"]]}}
+            code, doc, _ = rawhttp.call(*server, "PUT", f"{cms}/c?fieldManager=b", json.dumps(sent).encode())
+            out.append((code, doc["metadata"]["resourceVersion"] != made["metadata"]["resourceVersion"],
+                        [e.get("time") == made["metadata"]["managedFields"][0]["time"]
+                         for e in doc["metadata"]["managedFields"]]))
+        return out
+    assert rawhttp.agreed(realkube, watchproxy, tmp_path, ns, answers) == [
+        (201, True, [True]), (200, False, [True]), (200, False, [True])]
+
+
 def test_an_apply_through_status_of_what_is_there_makes_its_manager_an_owner(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """A controller's server-side apply of a status another writer already set changes no value, and still

@@ -205,7 +205,10 @@ def _managed_only(t: writes.Target, old: dict[str, Any], outcome: writes.Outcome
     def timeless(o: dict[str, Any]) -> Any:
         entries = o.get("metadata", {}).get("managedFields") or []
         return [{k: v for k, v in e.items() if k != "time"} for e in entries]
-    if timeless(c.obj) == timeless(old):
+    if timeless(c.obj) == timeless(old):  # (and the times a body sent are reverted: the answer is what is stored)
+        kept = old.get("metadata", {}).get("managedFields")
+        meta = {k: v for k, v in outcome.body["metadata"].items() if k != "managedFields"}
+        outcome.body = {**outcome.body, "metadata": ordered_meta({**meta, **({"managedFields": kept} if kept else {})})}
         return
     if dry_run:
         outcome.body = {**c.obj, "metadata": ordered_meta({**c.obj["metadata"], "resourceVersion": rv})}
