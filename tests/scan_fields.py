@@ -1,10 +1,11 @@
 """Look for fields emulate's validation or strategies leave unjudged: a valid object of each kind a random write
 generator (tests/random_writes.py) creates, and every field of it, to the given depth of its protobuf schema
 (proxy/wire/protobuf_schemas.json), set in turn to a bad value — a string "Bad_Value!" and "", an int -1, a map
-with a bad key, an empty object, a list of one empty object; with `--empty`, every list and map empty instead
-(Go tells an empty one from none where it checks for nil) — and dry-run created on the real kube-apiserver and
-on emulate; every answer that differs (code, reduced body, warnings) is printed. What was found this way and
-fixed is pinned in the differential steps of tests/writes_differential.py.
+with a bad key, an empty object, a list of one empty object, a time "bad"; with `--empty`, every list and map
+empty instead (Go tells an empty one from none where it checks for nil); with `--forms`, a value in another
+form Go reads (_FORMS) — and dry-run created on the real kube-apiserver and on emulate; every answer that
+differs (code, reduced body, warnings) is printed. What was found this way and fixed is pinned in the
+differential steps of tests/writes_differential.py.
 
     .venv/bin/python -m tests.scan_fields pod 2           # pod_ops' kinds, fields two objects deep
     .venv/bin/python -m tests.scan_fields job,cron_job 3
@@ -12,6 +13,8 @@ fixed is pinned in the differential steps of tests/writes_differential.py.
     .venv/bin/python -m tests.scan_fields pod 3 --empty   # each list and map sent empty
     .venv/bin/python -m tests.scan_fields pod 3 --status  # each base created, then each bad status a dry-run PUT
                                                           # to its /status (as a controller writes it)
+    .venv/bin/python -m tests.scan_fields pod 3 --forms   # each time, integer and quantity in another form Go
+                                                          # reads (--status too)
 """
 
 from __future__ import annotations
@@ -30,13 +33,21 @@ SCHEMAS = json.loads((ROOT / "proxy" / "wire" / "protobuf_schemas.json").read_te
 _SKIPPED = {"metadata", "status", "apiVersion", "kind"}  # (metadata has its own tests; status is not created)
 
 
-def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False) -> Iterator[tuple[str, str, Any]]:
+# --forms: values Go reads and writes back in its own form (a client's own time, Python's float for an integer)
+_FORMS: dict[str, list[Any]] = {"time": ["2026-12-07T10:00:00.5+01:00", "0001-01-01T00:00:00Z"],
+                                 "microtime": ["2026-12-07T10:00:00.123456+01:00"], "int": [2.0],
+                                 "quantity": [1.5, 1e9], "intorstr": [80.0]}
+
+
+def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False, forms: bool = False
+              ) -> Iterator[tuple[str, str, Any]]:
     """(the field's dotted path, the top field it lies in, that field's new value) for each bad value of each
-    field `message` has, `most` objects deep; `empty`: each list and map empty instead."""
+    field `message` has, `most` objects deep; `empty`: each list and map empty instead; `forms`: each time,
+    integer, quantity and int-or-string in another form Go reads (_FORMS)."""
     for _, name, kind, flags in SCHEMAS["messages"].get(message, []):
         if not name:  # an embedded struct's fields sit in its place
             if isinstance(kind, str) and kind.startswith("."):
-                yield from mutations(obj, kind[1:], depth, most, empty)
+                yield from mutations(obj, kind[1:], depth, most, empty, forms)
             continue
         if depth == 0 and name in _SKIPPED:
             continue
@@ -51,8 +62,24 @@ def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False
                                                        *copy.deepcopy(items[1:])]
         elif empty and not (isinstance(kind, str) and kind.startswith(".")):
             continue
+        elif forms:
+            if not (isinstance(kind, str) and kind.startswith(".")):
+                for value in _FORMS.get(kind, []) if isinstance(kind, str) else []:
+                    yield _leaf(name, [value] if "r" in flags else value)
+            elif depth < most and "r" in flags:
+                items = here if isinstance(here, list) else []
+                first = items[0] if items and isinstance(items[0], dict) else {}
+                for shown, field, value in mutations(first, kind[1:], depth + 1, most, forms=True):
+                    yield f"{name}[0].{shown}", name, [{**copy.deepcopy(first), field: value},
+                                                       *copy.deepcopy(items[1:])]
+            elif depth < most:
+                inner = here if isinstance(here, dict) else {}
+                for shown, field, value in mutations(inner, kind[1:], depth + 1, most, forms=True):
+                    yield f"{name}.{shown}", name, {**copy.deepcopy(inner), field: value}
         elif "r" in flags:
             yield from _repeated(name, kind, here, depth, most)
+        elif kind in ("time", "microtime"):
+            yield _leaf(name, "bad")
         elif kind == "string":
             yield _leaf(name, "Bad_Value!")
             yield _leaf(name, "")
@@ -111,7 +138,8 @@ def _status_message(message: str) -> str | None:
                  if name == "status" and isinstance(kind, str) and kind.startswith(".")), None)
 
 
-def main(generators: list[str], most: int, update: bool = False, empty: bool = False, status: bool = False) -> int:
+def main(generators: list[str], most: int, update: bool = False, empty: bool = False, status: bool = False,
+         forms: bool = False) -> int:
     ns, differing = "fields", 0
     with rawhttp.scanned(ns) as (real, emulated):
         for name in generators:
@@ -134,8 +162,8 @@ def main(generators: list[str], most: int, update: bool = False, empty: bool = F
                     write = random_writes.Op("PUT", f"{op.path}/{op.body['metadata']['name']}"
                                                     f"{'/status' if status else ''}", body=op.body)
                 tried = differ = 0
-                changed = mutations({}, status_message, 1, most, empty) if status_message is not None else \
-                    mutations(op.body, message, 0, most, empty)
+                changed = mutations({}, status_message, 1, most, empty, forms) if status_message is not None else \
+                    mutations(op.body, message, 0, most, empty, forms)
                 for shown, field, value in changed:
                     body = {**op.body, "status": {field: value}} if status else {**op.body, field: value}
                     dry = dataclasses.replace(write, query="dryRun=All", rv="", body=body)
@@ -153,6 +181,6 @@ def main(generators: list[str], most: int, update: bool = False, empty: bool = F
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a not in ("--update", "--empty", "--status")]
+    arguments = [a for a in sys.argv[1:] if a not in ("--update", "--empty", "--status", "--forms")]
     sys.exit(main(arguments[0].split(","), int(arguments[1]) if len(arguments) > 1 else 2, "--update" in sys.argv,
-                  "--empty" in sys.argv, "--status" in sys.argv))
+                  "--empty" in sys.argv, "--status" in sys.argv, "--forms" in sys.argv))

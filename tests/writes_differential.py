@@ -2125,6 +2125,12 @@ def _time_forms(ns: str) -> tuple[Step, ...]:
         Step("the same instant applied in another form: a conflict (the field manager compares the text)", "PATCH",
              f"{events}/iso", applied, APPLY, query="fieldManager=t", fields=("code", "message")),
         Step("forced", "PATCH", f"{events}/iso", applied, APPLY, query="fieldManager=t&force=true", fields=times),
+        Step("the zero time sent: no time.Time{} to a new-API event's validation, which wants none", "POST",
+             f"/apis/events.k8s.io/v1/namespaces/{ns}/events", {
+                 "metadata": {"name": "zero"}, "eventTime": "2026-01-01T00:00:00.000000Z", "action": "a",
+                 "reportingController": "example.com/c", "reportingInstance": "i", "reason": "r", "type": "Normal",
+                 "regarding": {"kind": "Pod", "name": "p", "namespace": ns},
+                 "deprecatedFirstTimestamp": "0001-01-01T00:00:00Z"}, query="dryRun=All", fields=INVALID),
         Step("a pod", "POST", pods, _pod("timed"), fields=("code",)),
         Step("its status's times, as a Python controller sends them", "PATCH", f"{pods}/timed/status",
              {"status": {"startTime": "2026-12-07T10:00:00+01:00", "conditions": [
@@ -2154,6 +2160,12 @@ def _number_literals(ns: str) -> tuple[Step, ...]:
         Step("YAML's 2.0 and 6e2: through float64, whole, taken", "POST", deploys,
              yaml.safe_dump(_deploy("lit")).replace("replicas: 1", "replicas: 2.0\n  progressDeadlineSeconds: 6e2"),
              "application/yaml", query="dryRun=All", fields=("code", "spec.replicas", "spec.progressDeadlineSeconds")),
+        Step("a group ID past an int32 in a list of int64s", "POST", pods, {"metadata": {"name": "lit"}, "spec": {
+            "securityContext": {"supplementalGroups": [2**40]}, "containers": [{"name": "c", "image": "i"}]}},
+             query="dryRun=All", fields=("code", "spec.securityContext")),
+        Step("one of 2.0 there: refused as an int64's", "POST", pods, '{"metadata": {"name": "lit"}, "spec": {'
+             '"securityContext": {"supplementalGroups": [2.0]}, "containers": [{"name": "c", "image": "i"}]}}',
+             query="dryRun=All", fields=INVALID),
         Step("a deployment", "POST", deploys, _deploy("lit"), fields=("code",)),
         Step("a merge patch of 3e0: the patched object quoted with it", "PATCH", f"{deploys}/lit",
              '{"spec": {"replicas": 3e0}}', MERGE, fields=INVALID),

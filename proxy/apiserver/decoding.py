@@ -310,8 +310,8 @@ def _typed(value: Any, kind: Any, flags: str, struct: str, path: str, named: str
         return
     items = _items_of(composite)
     if "r" in flags:
-        for item in value:
-            yield from _typed(item, kind, "", struct, path, named, items)
+        for item in value:  # (an item of a []int64 is an int64)
+            yield from _typed(item, kind, "w" if "w" in flags else "", struct, path, named, items)
     elif isinstance(kind, list):
         for item in value.values() if kind[0] == "map" else value:
             yield from _typed(item, kind[2] if kind[0] == "map" else kind[1], "", struct, path, named, items)

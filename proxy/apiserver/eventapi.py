@@ -30,9 +30,9 @@ _TO_CORE = {"regarding": "involvedObject", "note": "message", "deprecatedSource"
 _TO_EVENTS = {core: new for new, core in _TO_CORE.items()}
 
 
-def _view(obj: Obj, renames: dict[str, str], api_version: str) -> Obj:
+def _view(obj: Obj, renames: dict[str, str], api_version: str, held: bool = False) -> Obj:
     renamed = {renames.get(k, k): v for k, v in obj.items() if k not in ("kind", "apiVersion")}
-    return encoded({"kind": "Event", "apiVersion": api_version, **renamed}, "Event", api_version)
+    return encoded({"kind": "Event", "apiVersion": api_version, **renamed}, "Event", api_version, held=held)
 
 
 def as_core(obj: Obj) -> Obj:
@@ -52,8 +52,9 @@ OTHER_VIEW: dict[str, tuple[str, Callable[[Obj], Obj]]] = {
 
 
 def _core_event(obj: Obj) -> Obj:
-    """An Event by the core type's field names, which the apiserver's messages use whichever API it came through."""
-    return as_core(obj) if obj.get("apiVersion") == EVENTS_API else obj
+    """An Event by the core type's field names, which the apiserver's messages use whichever API it came through
+    (as held: a zero time sent is set to its validation)."""
+    return _view(obj, _TO_CORE, "v1", held=True) if obj.get("apiVersion") == EVENTS_API else obj
 
 
 def _at_most(path: str, value: str, limit: int) -> list[Cause]:

@@ -206,8 +206,11 @@ def _item(value: Any, kind: Any, form: Form = "sent") -> Any:
         return _stored(value, kind[1:], form)
     if kind == "quantity" and isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return quantity.canonical(value if isinstance(value, str) else gojson.literal(value))  # (read: _own_decoder)
-    if kind in ("time", "microtime") and isinstance(value, str):
-        return gotime.marshalled(value, kind == "microtime")  # (read: _own_decoder)
+    if kind in ("time", "microtime") and isinstance(value, str):  # (read: _own_decoder)
+        written = gotime.marshalled(value, kind == "microtime")
+        # Go's zero time, read from a body, is no time.Time{} to `==` (its location is set), nor a nil pointer:
+        # held, it stays as sent for validation and defaulting to see it set; encoded, it is null
+        return value if written is None and form == "held" else written
     if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)
         return base64.b64encode(bytes(int(v or 0) % 256 for v in value)).decode()
     if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:
