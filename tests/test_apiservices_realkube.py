@@ -108,7 +108,8 @@ def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """Its name `VERSION.GROUP`, group and version names, both priorities' bounds, a local one without TLS
     settings, a remote one's Service reference and port, a CA bundle or insecure TLS: on create, on update,
-    and a /status write's condition statuses; what its decoder refuses; and how it is stored."""
+    and a /status write's condition statuses (and what its status has not dropped); what its decoder refuses;
+    and how it is stored."""
     group = f"v{uuid.uuid4().hex[:8]}.example.com"
     good = f"v1beta1.{group}"
     creates = [_api_service(f"v1.{group}", version="v1beta1"), _api_service(f"x.{group}", version=None),
@@ -147,10 +148,19 @@ def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
                                         "application/merge-patch+json")
             # (the reference's own controllers write as its binary, the test peer `realkube`)
             got.append((code, json.loads(json.dumps(random_writes.reduce(doc)).replace("realkube", "kube-apiserver"))))
+        # (last, as the conditions it replaces are the availability controller's too: a field APIServiceStatus
+        # has not dropped; a condition's time in another form written in UTC)
+        other = {"status": {"b": [1], "conditions": [{"type": "Custom", "status": "True", "reason": "R", "message": "m",
+                                                      "lastTransitionTime": "2026-01-01T01:00:00+01:00"}]}}
+        code, doc, _ = rawhttp.call(*server, "PATCH", f"{path}/status", json.dumps(other).encode(),
+                                    "application/merge-patch+json")
+        got.append((code, {"message": json.dumps(doc.get("status"))}))
         rawhttp.call(*server, "DELETE", path)
         answers.append([(code, doc.get("message"), (doc.get("details") or {}).get("causes")) for code, doc in got])
     real, emulated = answers
-    assert [a[0] for a in real] == [422] * 15 + [400] * 6 + [201, 200, 422, 422, 422] + [422] * 6
+    assert [a[0] for a in real] == [422] * 15 + [400] * 6 + [201, 200, 422, 422, 422] + [422] * 6 + [200]
+    assert json.loads(real[32][1]) == {"conditions": [{"type": "Custom", "status": "True", "lastTransitionTime":
+                                                       "2026-01-01T00:00:00Z", "reason": "R", "message": "m"}]}
     assert real[22][1] == json.dumps({"service": {"namespace": "ns", "name": "s", "port": 443}, "group": group,
                                       "version": "v1beta1", "caBundle": "YQ==", "groupPriorityMinimum": 9,
                                       "versionPriority": 7})

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..wire.gostrings import quote
 from ..wire.names import dns1035_label, path_segment, subdomain
+from . import gotime
 from .fielderrors import Cause, invalid, invalid_each, not_supported, required
 
 Obj = dict[str, Any]
@@ -175,6 +176,12 @@ CONDITION = (("type", "string", "v1.APIServiceConditionType", False),
              ("reason", "string", "", True), ("message", "string", "", True))
 
 
+def _condition_value(value: Any, kind: str) -> Any:
+    if value is None:
+        return "" if kind == "string" else None
+    return gotime.marshalled(value, micro=False) if kind == "time" and isinstance(value, str) else value
+
+
 def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
     """As the apiserver holds a written APIService (in place): decoded into the Go structs and encoded again
     (struct order, empty fields left out, a missing priority 0, a condition's missing time null), a Service
@@ -182,12 +189,15 @@ def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
     for unknown in [k for k in api_service if k not in ("kind", "apiVersion", "metadata", "spec", "status")]:
         del api_service[unknown]
     status = api_service.get("status")
+    if isinstance(status, dict):  # (APIServiceStatus has its conditions alone)
+        for unknown in [k for k in status if k != "conditions"]:
+            del status[unknown]
     if isinstance(status, dict) and status.get("conditions") in ([], None):  # (omitempty)
         status.pop("conditions", None)
     if isinstance(status, dict) and isinstance(status.get("conditions"), list):
-        # (a missing string that is not omitempty written as "", a zero metav1.Time as null)
-        status["conditions"] = [{k: c.get(k) if c.get(k) is not None else ("" if kind == "string" else None)
-                                 for k, kind, _, omitempty in CONDITION if not omitempty or c.get(k) not in (None, "")}
+        # (a missing string that is not omitempty written as "", a zero metav1.Time as null, a time in UTC)
+        status["conditions"] = [{k: _condition_value(c.get(k), kind) for k, kind, _, omitempty in CONDITION
+                                 if not omitempty or c.get(k) not in (None, "")}
                                 if isinstance(c, dict) else c for c in status["conditions"]]
     spec = api_service.get("spec")
     if not isinstance(spec, dict):
