@@ -110,60 +110,60 @@ def _scale_paths(group: str, ns: str) -> tuple[Step, ...]:
     """A scale subresource's paths read as unstructured.NestedInt64 and NestedString read them: a map on the
     way that is something else, a count or a label selector of another type, each the accessor's error (in Go's
     %v and %T), a null on the way nothing at all."""
-    crd = _crd(group, "sprockets", "Sprocket", columns=False)
+    crd = _crd(group, "ratchets", "Ratchet", columns=False)
     version = crd["spec"]["versions"][0]
     free = {"type": "object", "x-kubernetes-preserve-unknown-fields": True}
     version["schema"]["openAPIV3Schema"]["properties"].update(spec=free, status=free)
     version["subresources"]["scale"] = {"specReplicasPath": ".spec.scale.replicas", "statusReplicasPath":
                                         ".status.replicas", "labelSelectorPath": ".status.selector"}
-    sprockets = f"/apis/{group}/v1/namespaces/{ns}/sprockets"
-    made = {"apiVersion": f"{group}/v1", "kind": "Sprocket", "metadata": {"name": "s1"},
+    ratchets = f"/apis/{group}/v1/namespaces/{ns}/ratchets"
+    made = {"apiVersion": f"{group}/v1", "kind": "Ratchet", "metadata": {"name": "s1"},
             "spec": {"scale": {"replicas": 1}}}
     refused = ("code", "reason", "message", "details.causes")
     return (
         Step("install one whose scale paths are free-form", "POST", CRDS, crd, fields=("code", "spec")),
-        Step("create a sprocket", "POST", sprockets, made, fields=("code", "spec", "status")),
-        *(Step(f"status patched: {json.dumps(status)}", "PATCH", f"{sprockets}/s1/status", {"status": status}, MERGE,
+        Step("create a ratchet", "POST", ratchets, made, fields=("code", "spec", "status")),
+        *(Step(f"status patched: {json.dumps(status)}", "PATCH", f"{ratchets}/s1/status", {"status": status}, MERGE,
                fields=refused) for status in ({"selector": 5}, {"selector": ["a", 1]}, {"selector": {"a": None}},
                                               {"replicas": 1.5, "selector": True}, {"replicas": "x"})),
-        Step("status put with nulls", "PUT", f"{sprockets}/s1/status",
+        Step("status put with nulls", "PUT", f"{ratchets}/s1/status",
              {**made, "status": {"replicas": None, "selector": None}}, fields=("code", "status")),
-        *(Step(f"spec patched: {json.dumps(spec)}", "PATCH", f"{sprockets}/s1", {"spec": spec}, MERGE, fields=refused)
+        *(Step(f"spec patched: {json.dumps(spec)}", "PATCH", f"{ratchets}/s1", {"spec": spec}, MERGE, fields=refused)
           for spec in ({"scale": 1}, {"scale": [1, "a"]}, {"scale": {"replicas": None}}, {"scale": None})),
-        Step("a sprocket whose scale map is null", "POST", sprockets,
+        Step("a ratchet whose scale map is null", "POST", ratchets,
              {**made, "metadata": {"name": "s2"}, "spec": {"scale": None}}, fields=("code", "spec")),
-        *(Step(f"its scale, which holds no replicas, {what}", "PATCH", f"{sprockets}/s2/scale", patch, content,
+        *(Step(f"its scale, which holds no replicas, {what}", "PATCH", f"{ratchets}/s2/scale", patch, content,
                query="fieldManager=m", fields=("code", "reason", "message", "spec"))
           for what, patch, content in (("patched with nothing: they may not stay empty", {}, MERGE),
                                        ("applied without them", json.dumps({"apiVersion": "autoscaling/v1",
                                                                            "kind": "Scale"}), APPLY),
                                        ("patched with a null: zero", {"spec": {"replicas": None}}, MERGE))),
-        Step("its scale patched with a field a Scale lacks: warned", "PATCH", f"{sprockets}/s1/scale",
+        Step("its scale patched with a field a Scale lacks: warned", "PATCH", f"{ratchets}/s1/scale",
              {"spec": {"replicas": 2, "x": 1}}, MERGE, fields=("code", "spec")),
         Step("its scale patched below zero: refused by the resource's own validation, at its path", "PATCH",
-             f"{sprockets}/s1/scale", {"spec": {"replicas": -1}}, MERGE, fields=refused),
+             f"{ratchets}/s1/scale", {"spec": {"replicas": -1}}, MERGE, fields=refused),
         # (the handler's typer knows no Scale: each refusal of a body it cannot decode is in the same words)
         *(Step(f"its scale put: {json.dumps(scale)}{' under Strict' if strict else ''}", "PUT",
-               f"{sprockets}/s1/scale", {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "s1"},
+               f"{ratchets}/s1/scale", {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "s1"},
                                          "spec": {"replicas": 2}, **scale},
                query="fieldValidation=Strict" if strict else "", fields=refused)
           for scale, strict in (({"x": 1}, True), ({"kind": 1.5}, False), ({"spec": {"replicas": "2"}}, False),
                                 ({"kind": "Foo"}, False), ({"apiVersion": "autoscaling/v2"}, False))),
-        Step("its scale patched with a field a Scale lacks under Strict", "PATCH", f"{sprockets}/s1/scale",
+        Step("its scale patched with a field a Scale lacks under Strict", "PATCH", f"{ratchets}/s1/scale",
              {"spec": {"x": 1}}, MERGE, query="fieldValidation=Strict", fields=("code", "reason")),
         Step("a widget's status patched to a number: its schema's root has no name", "PATCH",
              f"/apis/{group}/v1/namespaces/{ns}/widgets/w1/status", {"status": 5}, MERGE, fields=refused),
-        Step("a sprocket whose metadata is a list", "POST", sprockets, {**made, "metadata": []}, fields=refused),
-        Step("a sprocket whose apiVersion is null", "POST", sprockets, {**made, "apiVersion": None}, fields=refused),
-        Step("a sprocket without an apiVersion whose metadata is a number: the decoder's version is none",
-             "POST", sprockets, {k: v for k, v in {**made, "metadata": -1}.items() if k != "apiVersion"},
+        Step("a ratchet whose metadata is a list", "POST", ratchets, {**made, "metadata": []}, fields=refused),
+        Step("a ratchet whose apiVersion is null", "POST", ratchets, {**made, "apiVersion": None}, fields=refused),
+        Step("a ratchet without an apiVersion whose metadata is a number: the decoder's version is none",
+             "POST", ratchets, {k: v for k, v in {**made, "metadata": -1}.items() if k != "apiVersion"},
              fields=refused),
-        Step("a sprocket of another kind whose apiVersion is null", "PUT", f"{sprockets}/s1",
+        Step("a ratchet of another kind whose apiVersion is null", "PUT", f"{ratchets}/s1",
              {**made, "apiVersion": None, "kind": "Gadget"}, fields=refused),
         Step("a widget without a name, its spec refused too", "POST", f"/apis/{group}/v1/namespaces/{ns}/widgets",
              {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"labels": {"a": "b"}},
               "spec": {"color": "green"}}, fields=refused),
-        Step("a sprocket put without metadata (so without a resourceVersion)", "PUT", f"{sprockets}/s1",
+        Step("a ratchet put without metadata (so without a resourceVersion)", "PUT", f"{ratchets}/s1",
              {**made, "metadata": None}, fields=refused),
     )
 
@@ -211,6 +211,9 @@ def _rules(group: str, ns: str) -> tuple[Step, ...]:
         Step("list items against a macro", "POST", sprockets, sprocket("s5", tags=["x", "y"]), fields=INVALID),
         Step("a rule on the list's items", "POST", sprockets, sprocket("s6", tags=["abcd", "y"]), fields=INVALID),
         Step("a rule with its own reason and path", "POST", sprockets, sprocket("s7", size=-1), fields=INVALID),
+        Step("another kind: its refusal, then the rules, which the strategy runs past its validator", "POST",
+             sprockets, {**sprocket("s8", replicas=7, name="bc", tags=["a", "x"]), "kind": "Gear"},
+             fields=INVALID),
         Step("a transition rule: an immutable field changed", "PUT", f"{sprockets}/s1",
              sprocket("s1", tags=["y"], color="blue"), fields=INVALID),
         Step("a transition rule kept", "PUT", f"{sprockets}/s1", sprocket("s1", tags=["y"], replicas=2),

@@ -202,8 +202,8 @@ _RULES_SKIPPED = invalid("<nil>", None, "some validation rules were not checked 
 
 
 def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None, *,
-             before: list[Cause] | None = None, others: list[Cause] | None = None, status: bool = False
-             ) -> list[Cause]:
+             before: list[Cause] | None = None, others: list[Cause] | None = None, status: bool = False,
+             keywords_too: bool = True) -> list[Cause]:
     """The causes of a 422 for an object that breaks its schema (the root's metadata is checked elsewhere:
     `before`, its causes), in the strategy's order: the OpenAPI keywords, the strategy's `others` (the scale
     subresource's paths, embedded resources'), the list types, then the CEL rules (cel.py), or, where a cause
@@ -212,7 +212,8 @@ def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None, 
     naming oldSelf read) what the stored object broke already of the keywords and rules is let by (ratcheting),
     and the list types are checked only where the stored object kept them. A write through /status
     (`status`) has its keywords checked on the status alone, by its own schema (the causes' fields under
-    `status`, their messages not)."""
+    `status`, their messages not). Without `keywords_too` (an object of another kind, which the validator
+    refuses before its keywords, the strategy going on), the rest alone."""
     root = {**s, "required": [r for r in s.get("required") or [] if r not in _ROOT]}
     body = {k: v for k, v in obj.items() if k not in _ROOT}
     stored = {k: v for k, v in old.items() if k not in _ROOT} if old is not None else None
@@ -224,7 +225,7 @@ def validate(obj: dict[str, Any], s: Schema, old: dict[str, Any] | None = None, 
         found = _validate(value["status"], properties_of(root).get("status") or {}, "")
         return [("status" + ("." + f if f and f[0] != "[" else f) if f != "<nil>" else "status", reason, message)
                 for f, reason, message in found]
-    found = keywords(body)
+    found = keywords(body) if keywords_too else []
     if stored is not None and found:
         already = set(keywords(stored))
         found = [c for c in found if c not in already]

@@ -535,6 +535,9 @@ def _check_body(t: Target, obj: Any, name_from_path: str, *, patched: bool = Fal
         wrong = [invalid(k, v, f"must be {want}") for k, v, want in claims if v not in (None, "", want)]
         if wrong and t.subresource != "status" and stored:  # validation's (/status keeps the stored one's): names
             claimed = dataclasses.replace(t, kind=str(kind))  # the kind the object claims, in the 422
+            if t.custom.schema:  # (the strategy goes on past its validator: embedded objects, list types, rules)
+                wrong += schema.validate(obj, t.custom.schema, before=wrong, keywords_too=False,
+                                         others=embedded.causes(obj, t.custom.schema))
             return _refused(claimed, str(meta.get("name") or name_from_path), wrong)
     if not isinstance(meta, dict):  # (what no decoding above refused)
         return fail(400, "metadata must be an object")
