@@ -2100,6 +2100,7 @@ def _time_forms(ns: str) -> tuple[Step, ...]:
     the Python client's `isoformat()` (`+00:00` and microseconds), an offset, a comma, a one-digit hour, an offset
     of 24 hours; Go's zero time is written as null."""
     events, pods = f"/api/v1/namespaces/{ns}/events", f"/api/v1/namespaces/{ns}/pods"
+    jobs = f"/apis/batch/v1/namespaces/{ns}/jobs"
     times = ("code", "firstTimestamp", "lastTimestamp", "eventTime")
     applied = json.dumps({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "iso"},
                           "involvedObject": {"namespace": ns}, "reason": "R",
@@ -2131,6 +2132,13 @@ def _time_forms(ns: str) -> tuple[Step, ...]:
                  "reportingController": "example.com/c", "reportingInstance": "i", "reason": "r", "type": "Normal",
                  "regarding": {"kind": "Pod", "name": "p", "namespace": ns},
                  "deprecatedFirstTimestamp": "0001-01-01T00:00:00Z"}, query="dryRun=All", fields=INVALID),
+        Step("a job", "POST", jobs, _job("timed"), fields=("code",)),
+        Step("its completion time the zero time: set to the status strategy, printed as JSON (null)", "PATCH",
+             f"{jobs}/timed/status", {"status": {"completionTime": "0001-01-01T00:00:00Z"}}, MERGE, fields=INVALID),
+        Step("its start time the zero time: written null", "PATCH", f"{jobs}/timed/status",
+             {"status": {"startTime": "0001-01-01T00:00:00Z"}}, MERGE, query="dryRun=All",
+             fields=("code", "status")),
+        Step("the job gone", "DELETE", f"{jobs}/timed", query="propagationPolicy=Background", fields=("code",)),
         Step("a pod", "POST", pods, _pod("timed"), fields=("code",)),
         Step("its status's times, as a Python controller sends them", "PATCH", f"{pods}/timed/status",
              {"status": {"startTime": "2026-12-07T10:00:00+01:00", "conditions": [

@@ -209,8 +209,8 @@ def _item(value: Any, kind: Any, form: Form = "sent") -> Any:
     if kind in ("time", "microtime") and isinstance(value, str):  # (read: _own_decoder)
         written = gotime.marshalled(value, kind == "microtime")
         # Go's zero time, read from a body, is no time.Time{} to `==` (its location is set), nor a nil pointer:
-        # held, it stays as sent for validation and defaulting to see it set; encoded, it is null
-        return value if written is None and form == "held" else written
+        # it stays as sent for validation, defaulting and strategies to see it set until it is stored, as null
+        return value if written is None and form != "stored" else written
     if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)
         return base64.b64encode(bytes(int(v or 0) % 256 for v in value)).decode()
     if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:

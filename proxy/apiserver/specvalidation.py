@@ -40,6 +40,7 @@ from . import (
     dravalidation,
     eventapi,
     gojson,
+    gotime,
     ipvalidation,
     jobvalidation,
     nodeports,
@@ -1395,8 +1396,8 @@ def _job_status(job: Obj, old: Obj) -> list[Cause]:
         causes.append(invalid_omitted(conditions, "cannot set Complete=True and FailureTarget=true conditions"))
     completion, start = status.get("completionTime"), status.get("startTime")
     if (complete_changed or changed("completionTime")) and completion is not None and not complete:
-        causes.append(invalid("status.completionTime", completion,
-                              "cannot set completionTime when there is no Complete=True condition"))
+        causes.append(invalid("status.completionTime", gotime.marshalled(str(completion), micro=False),
+                              "cannot set completionTime when there is no Complete=True condition"))  # (as JSON)
     if (complete_changed or changed("completionTime")) and completion is None and complete:
         causes.append(required("status.completionTime", "completionTime is required for Complete jobs"))
     if (changed("startTime") or changed("completionTime")) and isinstance(start, str) and \
