@@ -121,7 +121,7 @@ def _decoded(value: Any, kind: Any, flags: str, form: Form) -> Any:
             _whole(v, kind, flags)
         return _emitted([_element(v, kind, form) for v in value], kind, flags, form)
     _whole(value, kind, flags)
-    return _emitted(_item(value, kind, form), kind, flags, form)
+    return _emitted(_item(value, kind, form, pointer="p" in flags), kind, flags, form)
 
 
 def _emitted(value: Any, kind: Any, flags: str, form: Form) -> Any:
@@ -192,7 +192,7 @@ def base64_error(text: str) -> int | None:
     return None
 
 
-def _item(value: Any, kind: Any, form: Form = "sent") -> Any:
+def _item(value: Any, kind: Any, form: Form = "sent", pointer: bool = False) -> Any:
     if isinstance(kind, str) and value is not None:
         _own_decoder(value, kind)
     if isinstance(kind, list):
@@ -209,8 +209,10 @@ def _item(value: Any, kind: Any, form: Form = "sent") -> Any:
     if kind in ("time", "microtime") and isinstance(value, str):  # (read: _own_decoder)
         written = gotime.marshalled(value, kind == "microtime")
         # Go's zero time, read from a body, is no time.Time{} to `==` (its location is set), nor a nil pointer:
-        # it stays as sent for validation, defaulting and strategies to see it set until it is stored, as null
-        return value if written is None and form != "stored" else written
+        # held, it stays as sent for validation and defaulting to see it set (a pointer's until it is stored,
+        # for the status strategies too); else it is null, as IsZero() sees it (a condition's required time)
+        keep = form == "held" or (pointer and form == "sent")
+        return value if written is None and keep else written
     if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)
         return base64.b64encode(bytes(int(v or 0) % 256 for v in value)).decode()
     if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:
