@@ -3,6 +3,7 @@ watch events reduced to what must agree: no uids, times or resourceVersion value
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
@@ -749,7 +750,8 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
-        *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_limit_ranges(ns),
+        *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_element_order(ns),
+        *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -2182,6 +2184,45 @@ def _number_literals(ns: str) -> tuple[Step, ...]:
         Step("a strategic merge patch of 2.0: whole", "PATCH", f"{deploys}/lit", '{"spec": {"replicas": 2.0}}', SMP,
              fields=("code", "spec.replicas")),
         Step("the deployment gone", "DELETE", f"{deploys}/lit", fields=("code",)),
+    )
+
+
+def _element_order(ns: str) -> tuple[Step, ...]:
+    """A strategic merge patch's `$setElementOrder/<field>` (kubectl's client-side apply sends one for each merged
+    list it changes): the elements it names in its order, the server's others in theirs, interleaved by their
+    place on the server; lists of maps by their merge key, a list of strings by value, nested lists too."""
+    deploys = f"/apis/apps/v1/namespaces/{ns}/deployments"
+    made = {**copy.deepcopy(_deploy("ordered")), "metadata": {"name": "ordered", "finalizers": ["x.io/a", "x.io/b"]}}
+    made["spec"]["template"]["spec"] = {"containers": [
+        {"name": "a", "image": "i", "env": [{"name": "X", "value": "1"}, {"name": "Y", "value": "2"}],
+         "ports": [{"containerPort": 80}, {"containerPort": 81}]}, {"name": "b", "image": "i"}]}
+    shown = ("code", "metadata.finalizers", "spec.template.spec.containers")
+
+    def pod_spec(**fields: Any) -> dict[str, Any]:
+        return {"spec": {"template": {"spec": fields}}}
+    return (
+        Step("a deployment of two containers", "POST", deploys, made, fields=shown),
+        Step("its containers reordered, one changed", "PATCH", f"{deploys}/ordered", pod_spec(**{
+            "$setElementOrder/containers": [{"name": "b"}, {"name": "a"}],
+            "containers": [{"name": "a", "image": "n"}]}), SMP, fields=shown),
+        Step("an env var added first, the others reversed", "PATCH", f"{deploys}/ordered", pod_spec(containers=[
+            {"name": "a", "$setElementOrder/env": [{"name": "Z"}, {"name": "Y"}, {"name": "X"}],
+             "env": [{"name": "Z", "value": "3"}]}]), SMP, fields=shown),
+        Step("a container added first", "PATCH", f"{deploys}/ordered", pod_spec(**{
+            "$setElementOrder/containers": [{"name": "c"}, {"name": "a"}, {"name": "b"}],
+            "containers": [{"name": "c", "image": "i"}]}), SMP, fields=shown),
+        Step("finalizers (strings) in a new order", "PATCH", f"{deploys}/ordered", {"metadata": {
+            "$setElementOrder/finalizers": ["x.io/c", "x.io/b", "x.io/a"], "finalizers": ["x.io/c"]}}, SMP,
+             fields=shown),
+        Step("ports reordered, by a number", "PATCH", f"{deploys}/ordered", pod_spec(containers=[
+            {"name": "a", "$setElementOrder/ports": [{"containerPort": 81}, {"containerPort": 80}]}]), SMP,
+             fields=shown),
+        Step("a container deleted, one the order does not name kept after", "PATCH", f"{deploys}/ordered", pod_spec(**{
+            "$setElementOrder/containers": [{"name": "b"}], "containers": [{"name": "c", "$patch": "delete"}]}),
+             SMP, fields=shown),
+        Step("its finalizers gone", "PATCH", f"{deploys}/ordered", {"metadata": {"finalizers": None}}, MERGE,
+             fields=("code",)),
+        Step("the deployment gone", "DELETE", f"{deploys}/ordered", fields=("code",)),
     )
 
 

@@ -101,8 +101,9 @@ def strategic_merge(target: Any, patch: Any, path: tuple[str, ...] = ()) -> Any:
     retain = patch.get(_RETAIN)
     if isinstance(retain, list):
         out = {k: v for k, v in out.items() if k in retain}
+    ordered = _ordered_lists(out, patch, path)
     for k, v in patch.items():
-        if k in (_DIRECTIVE, _RETAIN) or k.startswith(_ORDER):
+        if k in (_DIRECTIVE, _RETAIN) or k.startswith(_ORDER) or k in ordered:
             continue
         if k.startswith(_DELETE_PRIMITIVE):
             field = k[len(_DELETE_PRIMITIVE):]
@@ -121,7 +122,35 @@ def strategic_merge(target: Any, patch: Any, path: tuple[str, ...] = ()) -> Any:
             out[k] = _merge_list(out.get(k), v, (*path, k))
         else:
             out[k] = copy.deepcopy(v)
-    return out  # `$setElementOrder` is not applied: lists come out in the order a patch without it gets
+    return out
+
+
+def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], path: tuple[str, ...]) -> set[str]:
+    """mergePatchIntoOriginal: each list a `$setElementOrder/<field>` names (kubectl's client-side apply sends
+    one for every merged list it changes) merged into `out` and put in that order: the elements it names in its
+    order, the server's others in theirs, interleaved by their place on the server. The fields done."""
+    done = set()
+    for directive, order in patch.items():
+        if not directive.startswith(_ORDER) or not isinstance(order, list):
+            continue
+        field = directive[len(_ORDER):]
+        if field not in out and field not in patch:
+            continue
+        found = out.get(field)
+        original: list[Any] = found if isinstance(found, list) else []
+        merged = _merge_list(out.get(field), patch[field], (*path, field)) if field in patch else list(original)
+        key = None if merges_primitives((*path, field)) else merge_key((*path, field), [*original, *merged])
+
+        def ident(e: Any, key: str | None = key) -> Any:
+            return e.get(key) if key is not None and isinstance(e, dict) else e
+        named = [ident(e) for e in order]
+        in_order = sorted((e for e in merged if ident(e) in named), key=lambda e: named.index(ident(e)))
+        on_server = [ident(e) for e in original]
+        server_only = [e for e in merged if ident(e) not in named]
+        server_only.sort(key=lambda e: on_server.index(ident(e)) if ident(e) in on_server else len(on_server))
+        out[field] = _in_order(server_only, in_order, original, ident)
+        done.add(field)
+    return done
 
 
 def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[Any]:
