@@ -419,3 +419,56 @@ def test_what_a_new_cluster_holds_is_there_as_in_the_real_one(
     real[18], emulated[18] = ((code, " ".join(sorted(out.split())), err)  # (the apiserver's map order)
                               for code, out, err in (real[18], emulated[18]))
     assert _differing(script, real, emulated) == []
+
+
+EVOLVING = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  finalizers: [x.io/a, x.io/b]
+spec:
+  selector: {matchLabels: {app: app}}
+  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1}}
+  template:
+    metadata: {labels: {app: app}}
+    spec:
+      containers:
+      - name: main
+        image: nginx:1.25
+        args: [a, b]
+        env: [{name: EX, value: "1"}, {name: WY, value: "2"}]
+        ports: [{containerPort: 80}, {containerPort: 81}]
+      - name: side
+        image: busybox
+      volumes: [{name: v1, emptyDir: {}}, {name: v2, emptyDir: {}}]
+"""
+# each version reorders a merged list, adds and removes items (kubectl sends $setElementOrder for each, and
+# $retainKeys where a union changes: the strategy's type, a volume's source)
+EVOLVED = [EVOLVING.replace("env: [{name: EX, value: \"1\"}, {name: WY, value: \"2\"}]",
+                            "env: [{name: ZED, value: \"3\"}, {name: WY, value: \"2\"}, {name: EX, value: \"1\"}]")
+           .replace("finalizers: [x.io/a, x.io/b]", "finalizers: [x.io/b, x.io/c, x.io/a]"),
+           EVOLVING.replace("      - name: side\n        image: busybox\n", "")
+           .replace("      containers:\n", "      containers:\n      - name: init\n        image: busybox\n")
+           .replace("ports: [{containerPort: 80}, {containerPort: 81}]", "ports: [{containerPort: 81}]")
+           .replace("strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1}}", "strategy: {type: Recreate}")
+           .replace("volumes: [{name: v1, emptyDir: {}}, {name: v2, emptyDir: {}}]",
+                    "volumes: [{name: v2, configMap: {name: c}}, {name: v1, emptyDir: {}}]"),
+           EVOLVING.replace("args: [a, b]", "args: [b, a, c]")]
+
+
+def test_kubectls_client_side_apply_of_an_evolving_manifest_orders_lists_as_the_real_apiserver(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """kubectl's client-side apply of a manifest whose merged lists are reordered, grown and shrunk, a union
+    switched (the strategy's type, a volume's source), as a strategic merge patch with its directives: the
+    object after each apply is the real apiserver's, list orders included."""
+    show = ["get", "deployment", "app", "-o", "jsonpath={.metadata.finalizers} {.spec.strategy} "
+            "{.spec.template.spec.containers} {.spec.template.spec.volumes}"]
+    script = [(["apply", "-f", "-"], EVOLVING), (show, "")]
+    for manifest in EVOLVED:
+        script += [(["apply", "-f", "-"], manifest), (show, "")]
+    script += [(["patch", "deployment", "app", "--type=merge", "-p", '{"metadata":{"finalizers":null}}'], ""),
+               (["delete", "deployment", "app"], "")]
+    real, emulated = _both(realkube, watchproxy, tmp_path, "kubectl-evolving", script)
+    assert [code for code, _, _ in real] == [0] * len(script), real
+    assert '"name":"ZED"' in real[3][1] and real[3][1].index('"name":"ZED"') < real[3][1].index('"name":"EX"')
+    assert _differing(script, real, emulated) == []
