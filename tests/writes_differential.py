@@ -2183,6 +2183,9 @@ def _number_literals(ns: str) -> tuple[Step, ...]:
              '[{"op": "replace", "path": "/spec/replicas", "value": 4.0}]', JSONP, fields=INVALID),
         Step("a strategic merge patch of 2.0: whole", "PATCH", f"{deploys}/lit", '{"spec": {"replicas": 2.0}}', SMP,
              fields=("code", "spec.replicas")),
+        Step("a JSON patch's test of 1e0 against 1.0: their text differs", "PATCH", f"{deploys}/lit",
+             '[{"op": "add", "path": "/metadata/x", "value": 1e0}, '
+             '{"op": "test", "path": "/metadata/x", "value": 1.0}]', JSONP, fields=("code", "reason", "message")),
         Step("the deployment gone", "DELETE", f"{deploys}/lit", fields=("code",)),
     )
 

@@ -20,6 +20,7 @@ import copy
 import json
 from typing import Any
 
+from . import gojson
 from .patch import PatchError
 
 _ABSENT = object()  # a key an object does not have, or an operation's missing `value`
@@ -189,5 +190,6 @@ def _test(doc: Any, touched: dict[int, Any], path: str, want: Any) -> None:
 
 
 def _compact(value: Any) -> str:
-    """How the library compares two values: objects by their keys, everything else as compact JSON text."""
-    return json.dumps(value, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    """How the library compares two values: objects by their keys, everything else as compact JSON text (a
+    number as the body wrote it: `1e0` is not `1.0`)."""
+    return gojson.written(lambda v: json.dumps(v, separators=(",", ":"), sort_keys=True, ensure_ascii=False), value)
