@@ -154,6 +154,8 @@ def _scale_paths(group: str, ns: str) -> tuple[Step, ...]:
         Step("a widget's status patched to a number: its schema's root has no name", "PATCH",
              f"/apis/{group}/v1/namespaces/{ns}/widgets/w1/status", {"status": 5}, MERGE, fields=refused),
         Step("a ratchet whose metadata is a list", "POST", ratchets, {**made, "metadata": []}, fields=refused),
+        Step("one of another kind whose metadata is a list: the body's kind names it", "POST", ratchets,
+             {**made, "kind": "Gear", "metadata": []}, fields=refused),
         Step("a ratchet whose apiVersion is null", "POST", ratchets, {**made, "apiVersion": None}, fields=refused),
         Step("a ratchet without an apiVersion whose metadata is a number: the decoder's version is none",
              "POST", ratchets, {k: v for k, v in {**made, "metadata": -1}.items() if k != "apiVersion"},

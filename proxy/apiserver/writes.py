@@ -700,9 +700,13 @@ def _name_rule(t: Target, obj: dict[str, Any]) -> Callable[[str], list[str]] | N
 
 def _undecodable(t: Target, exc: Exception | str, body: dict[str, Any] | None = None) -> Outcome:
     """A body the apiserver cannot decode into the kind's Go type (a quantity, base64 bytes, a time). A custom
-    resource's `body` names the version (the unstructured decoder's, not defaulted: "" where it names none)."""
-    version = t.version if t.custom is None or body is None else str(body.get("apiVersion") or "").rpartition("/")[2]
-    return fail(400, f'{t.kind} in version "{version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
+    resource's `body` names the kind and version (the unstructured decoder's, not defaulted: "" where it names
+    no version)."""
+    if t.custom is None or body is None:
+        claimed, version = t.kind, t.version
+    else:
+        claimed, version = str(body.get("kind") or t.kind), str(body.get("apiVersion") or "").rpartition("/")[2]
+    return fail(400, f'{claimed} in version "{version}" cannot be handled as a {t.kind}: {exc}', "BadRequest")
 
 
 def _defaulted(obj: dict[str, Any], *, creating: bool, uid: str = "", custom: CustomType | None = None,
