@@ -2223,6 +2223,12 @@ def _element_order(ns: str) -> tuple[Step, ...]:
         Step("a container deleted, one the order does not name kept after", "PATCH", f"{deploys}/ordered", pod_spec(**{
             "$setElementOrder/containers": [{"name": "b"}], "containers": [{"name": "c", "$patch": "delete"}]}),
              SMP, fields=shown),
+        Step("an order for a list the patch sets to null: the patcher's type error, a 500", "PATCH",
+             f"{deploys}/ordered", {"metadata": {"$setElementOrder/finalizers": ["x.io/a"], "finalizers": None}},
+             SMP, fields=("code", "reason", "message")),
+        Step("an order that is no list", "PATCH", f"{deploys}/ordered", {"metadata": {
+            "$setElementOrder/finalizers": "x.io/a", "finalizers": ["x.io/d"]}}, SMP,
+             fields=("code", "reason", "message")),
         Step("its finalizers gone", "PATCH", f"{deploys}/ordered", {"metadata": {"finalizers": None}}, MERGE,
              fields=("code",)),
         Step("the deployment gone", "DELETE", f"{deploys}/ordered", fields=("code",)),

@@ -131,9 +131,12 @@ def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], path: tuple[str, 
     order, the server's others in theirs, interleaved by their place on the server. The fields done."""
     done = set()
     for directive, order in patch.items():
-        if not directive.startswith(_ORDER) or not isinstance(order, list):
+        if not directive.startswith(_ORDER):
             continue
         field = directive[len(_ORDER):]
+        for value, there in ((order, True), (out.get(field), field in out), (patch.get(field), field in patch)):
+            if there and not isinstance(value, list):  # (mergepatch.ErrBadArgType, the handler's 500)
+                raise PatchError(f"expected a []interface {{}}, but received a {_go_type(value)}", internal=True)
         if field not in out and field not in patch:
             continue
         found = out.get(field)
@@ -151,6 +154,17 @@ def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], path: tuple[str, 
         out[field] = _in_order(server_only, in_order, original, ident)
         done.add(field)
     return done
+
+
+def _go_type(value: Any) -> str:
+    """reflect.TypeOf of a decoded JSON value, as %s prints it (a nil one has none)."""
+    if value is None:
+        return "%!s(<nil>)"
+    if isinstance(value, bool | str):
+        return "bool" if isinstance(value, bool) else "string"
+    if isinstance(value, int | float):
+        return "int64" if isinstance(value, int) else "float64"
+    return "map[string]interface {}" if isinstance(value, dict) else "[]interface {}"
 
 
 def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[Any]:
