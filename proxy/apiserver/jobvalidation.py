@@ -268,32 +268,17 @@ def _success_rule(completions: Any, rule: Obj, path: str) -> list[Cause]:
 
 
 def _index_count(text: str, completions: int) -> tuple[int, str]:
-    """validateIndexesFormat: how many indexes "1,3-5" names, or why it does not parse (and 0)."""
-    if not text:
-        return 0, ""
+    """validateIndexesFormat: how many indexes "1,3-5" names, or why it does not parse (and 0): comma-separated
+    intervals in increasing order (none is fine)."""
     total, last = 0, None
-    for interval in text.split(","):
-        parts = interval.split("-")
-        if len(parts) > 2:
-            return 0, (f"the fragment {quote(interval)} violates the requirement that an index "
-                       "interval can have at most two parts separated by '-'")
-        bounds = []
-        for part in parts:
-            if not _ATOI.fullmatch(part) or not -_INT64 <= int(part) < _INT64:
-                return 0, f"cannot convert string to integer for index: {quote(part)}"
-            if int(part) >= completions:
-                return 0, f"too large index: {quote(part)}"
-            bounds.append(int(part))
-        first, end = bounds[0], bounds[-1]
-        if len(bounds) == 2 and first >= end:
-            return 0, f"non-increasing order, previous: {first}, current: {end}"
+    for part in text.split(",") if text else ():
+        if isinstance(interval := _interval(part, completions), str):
+            return 0, interval
+        first, end = interval
         if last is not None and last >= first:
             return 0, f"non-increasing order, previous: {last}, current: {first}"
         total, last = total + end - first + 1, end
     return total, ""
-
-
-_ATOI = re.compile(r"[+-]?[0-9]+")
 
 
 def _interval(text: str, completions: int) -> tuple[int, int] | str:
@@ -304,7 +289,7 @@ def _interval(text: str, completions: int) -> tuple[int, int] | str:
                "parts separated by '-'"
     bounds = []
     for limit in limits:  # (strconv.Atoi)
-        if not _ATOI.fullmatch(limit) or not -2**63 <= int(limit) < 2**63:
+        if not _ATOI.fullmatch(limit) or not -_INT64 <= int(limit) < _INT64:
             return f"cannot convert string to integer for index: {quote(limit)}"
         if int(limit) >= completions:
             return f"too large index: {quote(limit)}"
@@ -315,16 +300,8 @@ def _interval(text: str, completions: int) -> tuple[int, int] | str:
 
 
 def indexes_error(text: str, completions: int) -> str | None:
-    """validateIndexesFormat of a Job's completed or failed indexes: comma-separated intervals in increasing
-    order (none is fine); else the error's words."""
-    last = None
-    for part in text.split(",") if text else ():
-        if isinstance(interval := _interval(part, completions), str):
-            return interval
-        if last is not None and last >= interval[0]:
-            return f"non-increasing order, previous: {last}, current: {interval[0]}"
-        last = interval[1]
-    return None
+    """validateIndexesFormat of a Job's completed or failed indexes: why they do not parse, if they do not."""
+    return _index_count(text, completions)[1] or None
 
 
 def indexes_overlap(completed: str, failed: str, completions: int) -> int | None:
