@@ -55,27 +55,15 @@ def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False
         if empty and ("r" in flags or isinstance(kind, list)):
             yield _leaf(name, [] if "r" in flags else {})
             if "r" in flags and isinstance(kind, str) and kind.startswith(".") and depth < most:
-                items = here if isinstance(here, list) else []
-                first = items[0] if items and isinstance(items[0], dict) else {}
-                for shown, field, value in mutations(first, kind[1:], depth + 1, most, empty):
-                    yield f"{name}[0].{shown}", name, [{**copy.deepcopy(first), field: value},
-                                                       *copy.deepcopy(items[1:])]
+                yield from _in_first(name, kind[1:], here, depth, most, empty=True)
         elif empty and not (isinstance(kind, str) and kind.startswith(".")):
             continue
         elif forms:
             if not (isinstance(kind, str) and kind.startswith(".")):
                 for value in _FORMS.get(kind, []) if isinstance(kind, str) else []:
                     yield _leaf(name, [value] if "r" in flags else value)
-            elif depth < most and "r" in flags:
-                items = here if isinstance(here, list) else []
-                first = items[0] if items and isinstance(items[0], dict) else {}
-                for shown, field, value in mutations(first, kind[1:], depth + 1, most, forms=True):
-                    yield f"{name}[0].{shown}", name, [{**copy.deepcopy(first), field: value},
-                                                       *copy.deepcopy(items[1:])]
             elif depth < most:
-                inner = here if isinstance(here, dict) else {}
-                for shown, field, value in mutations(inner, kind[1:], depth + 1, most, forms=True):
-                    yield f"{name}.{shown}", name, {**copy.deepcopy(inner), field: value}
+                yield from (_in_first if "r" in flags else _inside)(name, kind[1:], here, depth, most, forms=True)
         elif "r" in flags:
             yield from _repeated(name, kind, here, depth, most)
         elif kind in ("time", "microtime"):
@@ -94,9 +82,7 @@ def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False
             if here is None:
                 yield _leaf(name, {})
             if depth < most:
-                inner = here if isinstance(here, dict) else {}
-                for shown, field, value in mutations(inner, kind[1:], depth + 1, most, empty):
-                    yield f"{name}.{shown}", name, {**copy.deepcopy(inner), field: value}
+                yield from _inside(name, kind[1:], here, depth, most, empty=empty)
 
 
 def _leaf(name: str, value: Any) -> tuple[str, str, Any]:
@@ -111,11 +97,26 @@ def _repeated(name: str, kind: Any, here: Any, depth: int, most: int) -> Iterato
         yield _leaf(name, [-1])
     elif isinstance(kind, str) and kind.startswith("."):
         yield _leaf(name, [{}])
-        items = here if isinstance(here, list) else []
-        first = items[0] if items and isinstance(items[0], dict) else {}
         if depth < most:
-            for shown, field, value in mutations(first, kind[1:], depth + 1, most):
-                yield f"{name}[0].{shown}", name, [{**copy.deepcopy(first), field: value}, *copy.deepcopy(items[1:])]
+            yield from _in_first(name, kind[1:], here, depth, most)
+
+
+def _in_first(name: str, message: str, here: Any, depth: int, most: int, empty: bool = False,
+              forms: bool = False) -> Iterator[tuple[str, str, Any]]:
+    """Each mutation of the first item of a list of structs (an empty one where the list has none), the
+    other items kept."""
+    items = here if isinstance(here, list) else []
+    first = items[0] if items and isinstance(items[0], dict) else {}
+    for shown, field, value in mutations(first, message, depth + 1, most, empty, forms):
+        yield f"{name}[0].{shown}", name, [{**copy.deepcopy(first), field: value}, *copy.deepcopy(items[1:])]
+
+
+def _inside(name: str, message: str, here: Any, depth: int, most: int, empty: bool = False,
+            forms: bool = False) -> Iterator[tuple[str, str, Any]]:
+    """Each mutation of a struct's fields (of an empty one where there is none)."""
+    inner = here if isinstance(here, dict) else {}
+    for shown, field, value in mutations(inner, message, depth + 1, most, empty, forms):
+        yield f"{name}.{shown}", name, {**copy.deepcopy(inner), field: value}
 
 
 def _bases(generate: Any, real: rawhttp.Server, ns: str) -> dict[tuple[str, str], random_writes.Op]:
