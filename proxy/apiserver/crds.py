@@ -24,7 +24,7 @@ from typing import Any
 from ..wire.gostrings import sprint_v
 from . import crdschemas, crdtypes, schema, strformats, validation
 from .crdtypes import GROUP
-from .decoding import json_kind
+from .decoding import go_type
 from .fielderrors import Cause, forbidden, invalid, not_supported, required
 
 PATH = f"/apis/{GROUP}/v1/customresourcedefinitions"
@@ -435,15 +435,6 @@ def set_at(obj: Obj, json_path: str, value: Any) -> str:
     return ""
 
 
-_GO_TYPES = {"null": "<nil>", "bool": "bool", "int": "int64", "float": "float64", "string": "string",
-             "list": "[]interface {}", "map": "map[string]interface {}"}
-
-
-def _go_type(value: Any) -> str:
-    """%T of a decoded JSON value, as unstructured holds it."""
-    return _GO_TYPES[json_kind(value)]
-
-
 def _nested(obj: Obj, json_path: str, want: type, go: str) -> tuple[bool, Any, str | None]:
     """unstructured.NestedInt64 and NestedString: (found, the value, the accessor's error). A null on the way
     is not found; a container on the way that is no map, or a value of another type, is the error, which names
@@ -455,12 +446,12 @@ def _nested(obj: Obj, json_path: str, want: type, go: str) -> tuple[bool, Any, s
             return False, None, None
         if not isinstance(node, dict):
             return False, None, (f".{'.'.join(parts[:i + 1])} accessor error: {sprint_v(node)} is of the type "
-                                 f"{_go_type(node)}, expected map[string]interface{{}}")
+                                 f"{go_type(node)}, expected map[string]interface{{}}")
         if part not in node:
             return False, None, None
         node = node[part]
     if not isinstance(node, want) or isinstance(node, bool):
-        return False, None, (f".{'.'.join(parts)} accessor error: {sprint_v(node)} is of the type {_go_type(node)}, "
+        return False, None, (f".{'.'.join(parts)} accessor error: {sprint_v(node)} is of the type {go_type(node)}, "
                              f"expected {go}")
     return True, node, None
 

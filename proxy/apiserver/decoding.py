@@ -52,6 +52,16 @@ def json_kind(value: Any) -> str:
     return "list" if isinstance(value, list) else "map"
 
 
+_GO_TYPES = {"null": "<nil>", "bool": "bool", "int": "int64", "float": "float64", "string": "string",
+             "list": "[]interface {}", "map": "map[string]interface {}"}
+
+
+def go_type(value: Any) -> str:
+    """%T of a decoded JSON value as the apiserver holds it in an interface{} (unstructured: whole numbers are
+    int64)."""
+    return _GO_TYPES[json_kind(value)]
+
+
 _JSON_WORDS = {"null": "null", "bool": "bool", "int": "number", "float": "number", "string": "string",
                "list": "array", "map": "object"}
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..wire.gostrings import sprint_v
+from .decoding import go_type
 from .fielderrors import HandlerPanic
 from .mergekeys import merge_key, merges_primitives
 
@@ -136,7 +137,8 @@ def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], path: tuple[str, 
         field = directive[len(_ORDER):]
         for value, there in ((order, True), (out.get(field), field in out), (patch.get(field), field in patch)):
             if there and not isinstance(value, list):  # (mergepatch.ErrBadArgType, the handler's 500)
-                raise PatchError(f"expected a []interface {{}}, but received a {_go_type(value)}", internal=True)
+                got = "%!s(<nil>)" if value is None else go_type(value)  # (%s of reflect.TypeOf: a nil has none)
+                raise PatchError(f"expected a []interface {{}}, but received a {got}", internal=True)
         if field not in out and field not in patch:
             continue
         found = out.get(field)
@@ -154,17 +156,6 @@ def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], path: tuple[str, 
         out[field] = _in_order(server_only, in_order, original, ident)
         done.add(field)
     return done
-
-
-def _go_type(value: Any) -> str:
-    """reflect.TypeOf of a decoded JSON value, as %s prints it (a nil one has none)."""
-    if value is None:
-        return "%!s(<nil>)"
-    if isinstance(value, bool | str):
-        return "bool" if isinstance(value, bool) else "string"
-    if isinstance(value, int | float):
-        return "int64" if isinstance(value, int) else "float64"
-    return "map[string]interface {}" if isinstance(value, dict) else "[]interface {}"
 
 
 def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[Any]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire.gostrings import quote, sprint_v
+from .decoding import go_type
 from .fieldsets import dotted, field_type, item_element, resolve
 from .goorder import Undecodable, encoded
 
@@ -46,17 +47,6 @@ def _sharp(value: Any) -> str:
     return sprint_v(value)
 
 
-def _go_type(value: Any) -> str:
-    """%T of an interface{} value from encoding/json."""
-    if isinstance(value, dict):
-        return "map[string]interface {}"
-    if isinstance(value, list):
-        return "[]interface {}"
-    if isinstance(value, bool | str):
-        return type(value).__name__.replace("str", "string")
-    return "int64" if isinstance(value, int) else "float64"
-
-
 def _boxed(value: Any) -> str:
     """%v of the *valueUnstructured holding a value: `&{[x]}`."""
     return f"&{{{sprint_v(value)}}}"
@@ -66,7 +56,7 @@ def _scalar_error(kind: str, value: Any) -> str | None:
     """validateScalar: what a scalar of this kind ("s", "n", "b", "" untyped) says of `value`."""
     number = isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "n" and not number:
-        return f"expected numeric (int or float), got {_go_type(value)}"
+        return f"expected numeric (int or float), got {go_type(value)}"
     if kind == "s" and not isinstance(value, str):
         return f"expected string, got &value.valueUnstructured{{Value:{_sharp(value)}}}"
     if kind == "b" and not isinstance(value, bool):
