@@ -3,6 +3,7 @@ watch events reduced to what must agree: no uids, times or resourceVersion value
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -750,7 +751,8 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_admission_and_dra_fields(ns), *_empty_values(ns), *_hook_handlers(ns), *_claim_requests(ns),
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
-        *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_element_order(ns),
+        *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
+        *_element_order(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
@@ -2187,6 +2189,36 @@ def _number_literals(ns: str) -> tuple[Step, ...]:
              '[{"op": "add", "path": "/metadata/x", "value": 1e0}, '
              '{"op": "test", "path": "/metadata/x", "value": 1.0}]', JSONP, fields=("code", "reason", "message")),
         Step("the deployment gone", "DELETE", f"{deploys}/lit", fields=("code",)),
+    )
+
+
+def _base64_forms(ns: str) -> tuple[Step, ...]:
+    """Bytes are decoded and written again: Python's `base64.encodebytes` breaks lines (and ends with one), a last
+    character's unused bits may be set; the apiserver answers the canonical form, the field manager compares the
+    text sent."""
+    secrets = f"/api/v1/namespaces/{ns}/secrets"
+    lines = base64.encodebytes(b"x" * 100).decode()
+    assert lines.count("\n") == 2
+    applied = json.dumps({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "b64"},
+                          "data": {"a": "aGVsbG8=\n"}})
+    return (
+        Step("a secret's data with line breaks and unused bits set", "POST", secrets, {
+            "metadata": {"name": "b64"}, "data": {"a": lines, "b": "aGVsbG9=", "c": "aGVs\r\nbG8="}},
+             fields=("code", "data")),
+        Step("a configmap's binary data so", "POST", f"/api/v1/namespaces/{ns}/configmaps", {
+            "metadata": {"name": "b64"}, "binaryData": {"a": lines, "b": "aGVsbG9="}}, query="dryRun=All",
+             fields=("code", "binaryData")),
+        Step("a merge patch so", "PATCH", f"{secrets}/b64", {"data": {"d": "aGV\nsbG9="}}, MERGE,
+             fields=("code", "data")),
+        Step("the same bytes applied in another form: a conflict", "PATCH", f"{secrets}/b64", applied, APPLY,
+             query="fieldManager=t", fields=("code", "message")),
+        Step("forced", "PATCH", f"{secrets}/b64", applied, APPLY, query="fieldManager=t&force=true",
+             fields=("code", "data")),
+        Step("a request quoted canonical in its refusal", "POST",
+             "/apis/certificates.k8s.io/v1/certificatesigningrequests", {"metadata": {"name": f"{ns}-b64"}, "spec": {
+                 "request": "aGVsbG9=\n", "signerName": "example.com/x", "usages": ["digital signature"]}},
+             query="dryRun=All", fields=INVALID),
+        Step("the secret gone", "DELETE", f"{secrets}/b64", fields=("code",)),
     )
 
 

@@ -215,9 +215,13 @@ def _item(value: Any, kind: Any, form: Form = "sent", pointer: bool = False) -> 
         return value if written is None and keep else written
     if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)
         return base64.b64encode(bytes(int(v or 0) % 256 for v in value)).decode()
-    if kind == "bytes" and isinstance(value, str) and (at := base64_error(value)) is not None:
-        raise Undecodable(f"illegal base64 data at input byte {at}",
-                          f"error decoding from json: illegal base64 data at input byte {at}")
+    if kind == "bytes" and isinstance(value, str):
+        if (at := base64_error(value)) is not None:
+            raise Undecodable(f"illegal base64 data at input byte {at}",
+                              f"error decoding from json: illegal base64 data at input byte {at}")
+        # decoded to []byte and written again: line breaks gone (Python's base64.encodebytes ends each 76
+        # characters with one), a last character's unused bits zeroed (`aGVsbG9=` is `aGVsbG8=`)
+        return base64.b64encode(base64.b64decode(value)).decode()
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 
