@@ -36,14 +36,15 @@ _SKIPPED = {"metadata", "status", "apiVersion", "kind"}  # (metadata has its own
 # --forms: values Go reads and writes back in its own form (a client's own time, Python's float for an integer)
 _FORMS: dict[str, list[Any]] = {"time": ["2026-12-07T10:00:00.5+01:00", "0001-01-01T00:00:00Z"],
                                  "microtime": ["2026-12-07T10:00:00.123456+01:00"], "int": [2.0],
-                                 "quantity": [1.5, 1e9], "intorstr": [80.0]}
+                                 "quantity": [1.5, 1e9], "intorstr": [80.0],
+                                 "bytes": ["aGVs\nbG9=\n"]}  # (Python's base64.encodebytes breaks lines)
 
 
 def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False, forms: bool = False
               ) -> Iterator[tuple[str, str, Any]]:
     """(the field's dotted path, the top field it lies in, that field's new value) for each bad value of each
     field `message` has, `most` objects deep; `empty`: each list and map empty instead; `forms`: each time,
-    integer, quantity and int-or-string in another form Go reads (_FORMS)."""
+    integer, quantity, int-or-string and bytes (a map's too) in another form Go reads (_FORMS)."""
     for _, name, kind, flags in SCHEMAS["messages"].get(message, []):
         if not name:  # an embedded struct's fields sit in its place
             if isinstance(kind, str) and kind.startswith("."):
@@ -62,6 +63,8 @@ def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False
             if not (isinstance(kind, str) and kind.startswith(".")):
                 for value in _FORMS.get(kind, []) if isinstance(kind, str) else []:
                     yield _leaf(name, [value] if "r" in flags else value)
+                if isinstance(kind, list) and kind[0] == "map" and isinstance(kind[-1], str):
+                    yield from (_leaf(name, {"k": value}) for value in _FORMS.get(kind[-1], []))
             elif depth < most:
                 yield from (_in_first if "r" in flags else _inside)(name, kind[1:], here, depth, most, forms=True)
         elif "r" in flags:

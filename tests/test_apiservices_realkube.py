@@ -6,6 +6,7 @@ what is under it. The real controller writes a moment after each change (awaited
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import uuid
@@ -124,11 +125,12 @@ def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
                # what the decoder refuses first, in the body's order
                _api_service(good, groupPriorityMinimum="high"), _api_service(good, versionPriority=2**31),
                _api_service(good, service="s"), _api_service(good, service={"name": "s", "port": 1.5}),
-               _api_service(good, caBundle=7, insecureSkipTLSVerify="yes"),
+               _api_service(good, caBundle=7, insecureSkipTLSVerify="yes"), _api_service(good, caBundle="Y\nQ="),
                {**_api_service(good), "spec": ["v1"]},
                # stored as Go holds it: struct order, the port defaulted
                {**_api_service(good), "spec": {"versionPriority": 7, "groupPriorityMinimum": 9, "version": "v1beta1",
-                                               "group": group, "insecureSkipTLSVerify": False, "caBundle": "YQ==",
+                                               "group": group, "insecureSkipTLSVerify": False,
+                                               "caBundle": base64.encodebytes(b"a").decode(),  # (Go's form stored)
                                                "service": {"port": None, "name": "s", "namespace": "ns"}}}]
     path = f"{_APISERVICES}/{good}"
     answers = []
@@ -138,6 +140,9 @@ def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
         for changed in ({"spec": {"versionPriority": 0}}, {"spec": {"service": {"port": -1}, "caBundle": "YQ=="}}):
             got.append(rawhttp.call(*server, "PATCH", path, json.dumps(changed).encode(),
                                     "application/merge-patch+json")[:2])
+        bundle = {"spec": {"caBundle": [104, 105]}}  # (an array of bytes: written as base64)
+        code, doc, _ = rawhttp.call(*server, "PATCH", path, json.dumps(bundle).encode(), "application/merge-patch+json")
+        got.append((code, {"message": json.dumps(doc.get("spec"))}))
         status = {"status": {"conditions": [{"type": "Available", "status": "Maybe", "reason": "R", "message": "m",
                                              "lastTransitionTime": "2026-01-01T00:00:00Z"}]}}
         got.append(rawhttp.call(*server, "PATCH", f"{path}/status", json.dumps(status).encode(),
@@ -158,10 +163,10 @@ def test_an_apiservice_is_validated_as_the_real_apiserver_validates_it(
         rawhttp.call(*server, "DELETE", path)
         answers.append([(code, doc.get("message"), (doc.get("details") or {}).get("causes")) for code, doc in got])
     real, emulated = answers
-    assert [a[0] for a in real] == [422] * 15 + [400] * 6 + [201, 200, 422, 422, 422] + [422] * 6 + [200]
-    assert json.loads(real[32][1]) == {"conditions": [{"type": "Custom", "status": "True", "lastTransitionTime":
+    assert [a[0] for a in real] == [422] * 15 + [400] * 7 + [201, 200, 422, 422, 200, 422] + [422] * 6 + [200]
+    assert json.loads(real[34][1]) == {"conditions": [{"type": "Custom", "status": "True", "lastTransitionTime":
                                                        "2026-01-01T00:00:00Z", "reason": "R", "message": "m"}]}
-    assert real[22][1] == json.dumps({"service": {"namespace": "ns", "name": "s", "port": 443}, "group": group,
+    assert real[23][1] == json.dumps({"service": {"namespace": "ns", "name": "s", "port": 443}, "group": group,
                                       "version": "v1beta1", "caBundle": "YQ==", "groupPriorityMinimum": 9,
                                       "versionPriority": 7})
     assert [(i, r, e) for i, (r, e) in enumerate(zip(real, emulated, strict=True)) if r != e] == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from watchproxy.apiserver import decoding
-from watchproxy.apiserver.goorder import base64_error
+from watchproxy.apiserver.gobytes import base64_error
 from watchproxy.apiserver.gotime import RFC3339, RFC3339_MICRO, marshalled, parse_error
 
 

@@ -2205,6 +2205,9 @@ def _base64_forms(ns: str) -> tuple[Step, ...]:
         Step("a secret's data with line breaks and unused bits set", "POST", secrets, {
             "metadata": {"name": "b64"}, "data": {"a": lines, "b": "aGVsbG9=", "c": "aGVs\r\nbG8="}},
              fields=("code", "data")),
+        Step("bad base64 before a type error: noted first, reported", "POST", secrets,
+             '{"metadata": {"name": "b64"}, "data": {"a": "!", "b": 5}, "type": 5}', query="dryRun=All",
+             fields=("code", "message")),
         Step("a configmap's binary data so", "POST", f"/api/v1/namespaces/{ns}/configmaps", {
             "metadata": {"name": "b64"}, "binaryData": {"a": lines, "b": "aGVsbG9="}}, query="dryRun=All",
              fields=("code", "binaryData")),

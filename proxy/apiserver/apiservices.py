@@ -11,13 +11,12 @@ kube-apiserver by tests/test_apiservices_realkube.py.
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
 from typing import Any
 
 from ..wire.gostrings import quote
 from ..wire.names import dns1035_label, path_segment, subdomain
-from . import gotime
+from . import gobytes, gotime
 from .fielderrors import Cause, invalid, invalid_each, not_supported, required
 
 Obj = dict[str, Any]
@@ -150,10 +149,7 @@ def spec_causes(api_service: Obj) -> list[Cause]:
 
 
 def _bytes(value: Any) -> bytes:
-    try:
-        return base64.b64decode(value, validate=True) if isinstance(value, str) else b""
-    except (binascii.Error, ValueError):
-        return b""
+    return base64.b64decode(gobytes.written(value)) if isinstance(value, str | list) and value else b""
 
 
 def status_causes(api_service: Obj) -> list[Cause]:
@@ -209,6 +205,8 @@ def defaulted(api_service: Obj, _creating: bool, _uid: str) -> None:
         if key == "service" and isinstance(value, dict):
             value = {k: value[k] for k, _ in SERVICE_REFERENCE if value.get(k) not in (None, "")}
             value["port"] = value.get("port", DEFAULT_PORT)
+        if key == "caBundle" and isinstance(value, str | list):  # (decoded, and written as Go writes []byte)
+            value = gobytes.written(value)
         if omitempty and value in (None, "", False, {}):
             continue
         out[key] = 0 if value is None else value

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..wire import gotypes
-from . import apiservices, gojson, gotime, quantity
+from . import apiservices, gobytes, gojson, gotime, quantity
 
 # Go types of the ObjectMeta fields a client writes (ownerReferences, managedFields and times are not checked)
 _META: dict[str, str] = {
@@ -269,6 +269,10 @@ class _Ends(str):
     the wrong JSON type is only noted and reported at the end (decode.go's saveError). Its whole message."""
 
 
+class _Noted(str):
+    """An error noted as a type error is (saveError), in its own words: a []byte's bad base64."""
+
+
 _UNMARSHALERS = frozenset({"time", "microtime", "duration", "intorstr", "quantity"})  # (Go types with UnmarshalJSON)
 
 
@@ -315,6 +319,10 @@ def _typed(value: Any, kind: Any, flags: str, struct: str, path: str, named: str
     if (got := _fits_kind(value, kind, flags)) is not None:
         yield (f"cannot unmarshal {got} into Go struct field {struct}.{path} of type "
                f"{composite or _go_name(kind, flags, named)}")
+        return
+    if kind == "bytes" and "r" not in flags and isinstance(value, str):
+        if (error := gobytes.error(value)) is not None:
+            yield _Noted(error)
         return
     if value is None:
         return
@@ -381,7 +389,7 @@ def _first(errors: Iterator[str]) -> str | None:
     for error in errors:
         if isinstance(error, _Ends):
             return str(error)
-        first = first or f"json: {error}"
+        first = first or (str(error) if isinstance(error, _Noted) else f"json: {error}")
     return first
 
 

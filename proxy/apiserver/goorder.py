@@ -6,12 +6,11 @@ are all sorted, as Go writes a map."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any, Literal
 
 from ..wire import gotypes
 from ..wire.kinds import internal_package, is_custom_group
-from . import crdtypes, decoding, gojson, gotime, quantity
+from . import crdtypes, decoding, gobytes, gojson, gotime, quantity
 
 Obj = dict[str, Any]
 Form = Literal["sent", "held", "stored"]  # the forms of a decoded value: _decoded
@@ -156,42 +155,6 @@ def _whole(value: Any, kind: Any, flags: str) -> None:
                           f"cannot convert float64 to {go}")
 
 
-_BASE64 = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-
-
-def base64_error(text: str) -> int | None:
-    """Where base64.StdEncoding refuses `text` (CorruptInputError's offset: decodeQuantum), or None: newlines
-    are skipped, padding must be whole and last."""
-    src = text.encode()
-    si = 0
-    while si < len(src):
-        j = 0
-        while j < 4:
-            if si == len(src):
-                return si - j if j else None  # padding missing
-            c = src[si]
-            si += 1
-            if c in _BASE64:
-                j += 1
-                continue
-            if c in b"\r\n":
-                continue
-            if c != ord("=") or j < 2:
-                return si - 1
-            if j == 2:  # "==" expected
-                while si < len(src) and src[si] in b"\r\n":
-                    si += 1
-                if si == len(src):
-                    return len(src)
-                if src[si] != ord("="):
-                    return si - 1
-                si += 1
-            while si < len(src) and src[si] in b"\r\n":
-                si += 1
-            return si if si < len(src) else None
-    return None
-
-
 def _item(value: Any, kind: Any, form: Form = "sent", pointer: bool = False) -> Any:
     if isinstance(kind, str) and value is not None:
         _own_decoder(value, kind)
@@ -214,14 +177,11 @@ def _item(value: Any, kind: Any, form: Form = "sent", pointer: bool = False) -> 
         keep = form == "held" or (pointer and form == "sent")
         return value if written is None and keep else written
     if kind == "bytes" and isinstance(value, list):  # (a strategic merge patch's, converted from unstructured)
-        return base64.b64encode(bytes(int(v or 0) % 256 for v in value)).decode()
+        return gobytes.written(value)
     if kind == "bytes" and isinstance(value, str):
-        if (at := base64_error(value)) is not None:
-            raise Undecodable(f"illegal base64 data at input byte {at}",
-                              f"error decoding from json: illegal base64 data at input byte {at}")
-        # decoded to []byte and written again: line breaks gone (Python's base64.encodebytes ends each 76
-        # characters with one), a last character's unused bits zeroed (`aGVsbG9=` is `aGVsbG8=`)
-        return base64.b64encode(base64.b64decode(value)).decode()
+        if (error := gobytes.error(value)) is not None:
+            raise Undecodable(error, f"error decoding from json: {error}")
+        return gobytes.written(value)
     return value  # a scalar as sent (no coercion: validation is not modelled), or embedded JSON
 
 
