@@ -105,3 +105,40 @@ def test_a_refusal_is_written_as_the_client_accepts_it() -> None:
     assert json.loads(compact) == json.loads(indented) == {
         "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": "no",
         "reason": "NotAcceptable", "details": {}, "code": 406}
+
+
+@pytest.mark.parametrize(("content_type", "read_as"), [
+    ("", "application/json"),  # none: the first serializer's
+    ("Application/JSON; charset=UTF-8", "application/json"),
+    ("application/json;", "application/json"),  # a trailing `;` is no parameter
+    ("application/json ; a=b", "application/json"),
+    ('application/json; a="b\\"c"', "application/json"),  # a quoted string, an escaped quote in it
+    ('application/json; a=""', "application/json"),
+    ("application/json; a=b; A=b", "application/json"),  # a name twice, with one value
+    ("application/json; a=b; A=c", None),
+    ("application/json; foo", None),
+    ('application/json; a="b', None),  # no closing quote
+    ("application/json; a=", None),
+    ("application/json;;", None),
+    ("application/json; ;", None),
+    ("application /json", None),
+    ("application/json/x", None),
+    ("application/json, application/yaml", None),
+    ("text/plain", "text/plain"),  # parsed, and then no decoder for it (the handler's 415)
+])
+def test_a_bodys_media_type_is_parsed_as_go_parses_it(content_type: str, read_as: str | None) -> None:
+    assert negotiation.body_media_type(content_type) == read_as
+
+
+@pytest.mark.parametrize(("content_type", "patch_type", "restful"), [
+    ("application/merge-patch+json; charset=utf-8", "application/merge-patch+json", True),
+    ("application/merge-patch+json ; charset=utf-8", "application/merge-patch+json ", True),  # not trimmed
+    ("Application/Merge-Patch+JSON", "Application/Merge-Patch+JSON", False),  # nor lower-cased
+    (";application/merge-patch+json", ";application/merge-patch+json", False),  # a `;` first: not cut
+    ("application/json, application/merge-patch+json", "application/json, application/merge-patch+json", True),
+    ("", "", False),  # application/octet-stream to go-restful
+])
+def test_a_patchs_type_is_the_header_cut_at_its_semicolon(content_type: str, patch_type: str, restful: bool
+                                                           ) -> None:
+    assert negotiation.patch_type(content_type) == patch_type
+    assert negotiation.restful_consumes(content_type, ("application/merge-patch+json",)) is restful

@@ -157,6 +157,49 @@ def test_random_request_shapes_of_a_custom_resource_get_the_real_apiservers_answ
     assert [(s, r, e) for s, (r, e) in zip(shapes, got, strict=True) if r != e] == []
 
 
+# Content-Types as clients write them, and as Go's parsers refuse them: a create's, update's or delete's body is
+# read through mime.ParseMediaType (a bad parameter, a name given twice with two values, a trailing `;;`: a 415),
+# a PATCH's type is the header cut at its `;`, neither trimmed nor lower-cased, after go-restful has checked its
+# comma-separated parts
+_SENT_TYPES = ["application/json; charset=utf-8", "Application/JSON;charset=UTF-8", "application/json;",
+               "application/json; foo", "application/json; a=b; a=c", "application/json; a=b; A=b",
+               'application/json; a="b', 'application/json; a="b\\"c"', "application/json;;", "application/json; a=",
+               "application/json ; a=b", "application /json", "application/json/x", "application/yaml; charset=utf-8",
+               "application/json, application/yaml", "", "text/plain; charset=utf-8"]
+_PATCH_TYPES = ["application/merge-patch+json; charset=utf-8", "application/merge-patch+json ; charset=utf-8",
+                "Application/Merge-Patch+JSON", "application/merge-patch+json; foo", ";application/merge-patch+json",
+                "application/json, application/merge-patch+json", "application/merge-patch+json, text/plain", "",
+                "application/apply-patch+yaml; charset=utf-8", "application/strategic-merge-patch+json;"]
+
+
+def test_a_content_type_is_read_as_the_real_apiserver_reads_it(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    ns, group = "content-types", "types.example.com"
+    cms, widgets = f"/api/v1/namespaces/{ns}/configmaps", _WIDGETS.format(group=group, ns=ns)
+    widget = {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"name": "a"}, "spec": {"replicas": 1}}
+    shapes: list[Shape] = []
+    for sent in _SENT_TYPES:
+        shapes += [("POST", cms, "", "dryRun=All", json.dumps({**_CM, "metadata": {"name": "b"}}), sent),
+                   ("PUT", f"{cms}/a", "", "dryRun=All", json.dumps(_CM), sent),
+                   ("DELETE", f"{cms}/a", "", "", '{"dryRun": ["All"]}', sent),  # (a body's options, not the query's)
+                   ("POST", widgets, "", "dryRun=All", json.dumps({**widget, "metadata": {"name": "b"}}), sent)]
+    for sent in _PATCH_TYPES:
+        body = json.dumps(_CM) if "apply" in sent else '{"data": {"k": "w"}}'
+        shapes += [("PATCH", f"{cms}/a", "", "dryRun=All&fieldManager=m", body, sent),
+                   ("PATCH", f"{widgets}/a", "", "dryRun=All&fieldManager=m",
+                    json.dumps(widget) if "apply" in sent else '{"spec": {"replicas": 2}}', sent)]
+    real, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    for server in (real, replay):
+        assert rawhttp.call(*server, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                            json.dumps(_widgets(group)).encode())[0] == 201
+        until(lambda server=server: rawhttp.call(*server, "GET", widgets)[0] == 200, 30, f"{group} served")
+        assert rawhttp.call(*server, "POST", widgets, json.dumps(widget).encode())[0] == 201
+        assert rawhttp.call(*server, "POST", cms, json.dumps(_CM).encode())[0] == 201
+    got = [(_answer(real, ns, s), _answer(replay, ns, s)) for s in shapes]
+    assert [(s, r, e) for s, (r, e) in zip(shapes, got, strict=True) if r != e] == []
+    assert sorted({r[0] for r, _ in got}) == [200, 201, 415]
+
+
 _PROXIED = ["services/nope/proxy", "services/nope:80/proxy", "services/s/proxy", "services/s:81/proxy",
             "services/s:80/proxy/x/y", "services/s:web/proxy", "services/https:s:web/proxy", "services/ftp:s:80/proxy",
             "services/a:b:c:d/proxy", "services/:80/proxy", "pods/nope/proxy", "pods/p/proxy", "pods/p:99/proxy/z",

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..wire import gotypes
+from ..wire import gotypes, negotiation
 from ..wire.conversion import TEMPLATE_GENERATION
 from ..wire.gostrings import quote, sprint_v
 from ..wire.kinds import is_custom_group
@@ -1286,18 +1286,19 @@ def _conflict_error(conflicts: list[Conflict]) -> Outcome:
                              "field": dotted(f)} for m, f in conflicts]})
 
 
-def unsupported_patch(media_type: str, builtin: bool) -> Outcome | None:
-    """The 415 of a PATCH in a media type (as sent, parameters aside) no patch handler takes, which comes
-    before anything else is looked at, the Accept included: a built-in type's go-restful route consumes the
-    four patch types (none given is application/octet-stream) and refuses in its own words; a custom
-    resource's handler takes all but a strategic merge patch and lists them."""
-    if builtin:
-        return None if media_type in PATCH_TYPES else fail(415, "415: Unsupported Media Type",
-                                                           "UnsupportedMediaType", {})
-    if media_type in PATCH_TYPES and media_type != STRATEGIC_PATCH:
+def unsupported_patch(content_type: str, builtin: bool) -> Outcome | None:
+    """The 415 of a PATCH whose Content-Type no patch handler takes, which comes before anything else is looked
+    at, the Accept included: a built-in type's go-restful route consumes the four patch types (none given is
+    application/octet-stream) and refuses in its own words; then the handler takes the header cut at its `;`
+    (negotiation.patch_type) if it is one it takes — a custom resource's all but a strategic merge patch — and
+    else lists them."""
+    if builtin and not negotiation.restful_consumes(content_type, PATCH_TYPES):
+        return fail(415, "415: Unsupported Media Type", "UnsupportedMediaType", {})
+    taken = PATCH_TYPES if builtin else (JSON_PATCH, MERGE_PATCH, APPLY_PATCH)
+    if negotiation.patch_type(content_type) in taken:
         return None
-    return fail(415, f"the body of the request was in an unknown format - accepted media types include: "
-                     f"{JSON_PATCH}, {MERGE_PATCH}, {APPLY_PATCH}")
+    return fail(415, "the body of the request was in an unknown format - accepted media types include: "
+                     + ", ".join(taken))
 
 
 def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any, stamp: Stamp,

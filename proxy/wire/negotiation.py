@@ -63,15 +63,92 @@ def _allows(endpoint: Endpoint, served: str, convert: Convert | None) -> bool:
     return convert[2] in ("PartialObjectMetadata", "PartialObjectMetadataList")
 
 
+def _restful_names(header: str, types: tuple[str, ...]) -> bool:
+    """go-restful's match of a header against a route's media types: any of its comma-separated parts,
+    parameters aside and spaces trimmed, names one of them exactly (`*/*` taking any)."""
+    return any(media == "*/*" or media in types for media in (p.split(";")[0].strip(" ") for p in header.split(",")))
+
+
 def restful_refusal(accept: str, produces: tuple[str, ...]) -> str | None:
     """go-restful's check of a route, before its handler negotiates: an Accept that names none of the
-    route's media types (parameters aside, `*/*` taking any, `application/*` none) gets its 406 message;
-    None: the route takes the request."""
-    for part in (accept or "*/*").split(","):
-        media = part.split(";")[0].strip(" ")
-        if media == "*/*" or media in produces:
-            return None
+    route's media types (`*/*` taking any, `application/*` none) gets its 406 message; None: the route takes
+    the request."""
+    if _restful_names(accept or "*/*", produces):
+        return None
     return "406: Not Acceptable\n\nAvailable representations: " + ", ".join(produces)
+
+
+def restful_consumes(content_type: str, consumes: tuple[str, ...]) -> bool:
+    """go-restful's check of a body's Content-Type against a route that names what it consumes (a built-in
+    type's PATCH route: the patch types); none given is application/octet-stream."""
+    return _restful_names(content_type or "application/octet-stream", consumes)
+
+
+def patch_type(content_type: str) -> str:
+    """The patch handler's type: the header cut at its first `;` (where that is not its first character), as
+    it is — neither trimmed nor lower-cased, so `application/merge-patch+json ; charset=utf-8` is refused."""
+    cut = content_type.find(";")
+    return content_type[:cut] if cut > 0 else content_type
+
+
+def body_media_type(content_type: str) -> str | None:
+    """The media type a create's, update's or delete's body is read as (NegotiateInputSerializerForMediaType):
+    JSON where none is given, else mime.ParseMediaType's (lower-cased, parameters aside); None where that
+    refuses the header, which the handler answers as a type it has no decoder for (a 415)."""
+    if not content_type:
+        return "application/json"
+    base = content_type.split(";", 1)[0]
+    media = base.lower().strip()
+    kind, rest = _token(media)
+    if not kind or (rest and not (rest[:1] == "/" and (sub := _token(rest[1:]))[0] and not sub[1])):
+        return None
+    return media if _media_params_valid(content_type[len(base):]) else None
+
+
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _token(v: str) -> tuple[str, str]:
+    """mime's consumeToken: (the token at the start of `v`, the rest)."""
+    end = next((i for i, c in enumerate(v) if c not in _TOKEN), len(v))
+    return v[:end], v[end:]
+
+
+def _value(v: str) -> tuple[str, str] | None:
+    """mime's consumeValue: a token or a quoted string, and the rest; None where there is none."""
+    if not v.startswith('"'):
+        value, rest = _token(v)
+        return (value, rest) if value else None
+    out: list[str] = []
+    i = 1
+    while i < len(v):
+        c = v[i]
+        if c == '"':
+            return "".join(out), v[i + 1:]
+        if c in "\r\n":
+            return None
+        if c == "\\" and i + 1 < len(v) and v[i + 1] in '()<>@,;:\\"/[]?=':
+            i += 1
+        out.append(v[i])
+        i += 1
+    return None  # (no closing quote)
+
+
+def _media_params_valid(v: str) -> bool:
+    """mime.ParseMediaType's parameters: each `; name=value`, a trailing `;` allowed, a name given twice only
+    with the same value (names compared lower-cased)."""
+    seen: dict[str, str] = {}
+    while v := v.lstrip():
+        rest = v[1:].lstrip() if v.startswith(";") else None
+        name, rest = _token(rest) if rest is not None else ("", "")
+        rest = rest.lstrip()
+        value = _value(rest[1:].lstrip()) if name and rest.startswith("=") else None
+        if value is None:
+            return v.strip() == ";"
+        if seen.setdefault(name.lower(), value[0]) != value[0]:
+            return False
+        v = value[1]
+    return True
 
 
 def status_body(accept: str, code: int, message: str, details: dict[str, object] | None = None,

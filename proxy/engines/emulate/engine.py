@@ -673,8 +673,7 @@ class Emulator:
         accept = req.header("Accept")
         routed = rt is not None or custom is not None
         if routed and req.method == "PATCH" and not routes.connect(info) and not info.legacy_watch_path \
-                and (unsupported := unsupported_patch(
-                req.header("Content-Type").split(";")[0].strip(), rt is not None)) is not None:
+                and (unsupported := unsupported_patch(req.header("Content-Type"), rt is not None)) is not None:
             await send_status(out, unsupported.code, unsupported.body["message"], entry,
                               details=unsupported.body.get("details"), reason=unsupported.body.get("reason"),
                               accept=accept)

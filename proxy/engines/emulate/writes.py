@@ -44,7 +44,7 @@ from ...apiserver.crds import CustomType
 from ...apiserver.goorder import encoded, ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
-from ...wire import protobuf
+from ...wire import negotiation, protobuf
 from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path
 from ...wire.listopts import list_request, resource_version_error
@@ -320,7 +320,9 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
                                     "(restart it without that flag to apply writes)", entry)
         entry.ended("refused", "read-only replay")
         return
-    content_type = req.header("Content-Type").split(";")[0].strip().lower() or "application/json"
+    sent_type = req.header("Content-Type")  # (a patch's type as its handler reads it; a body's as it is decoded)
+    content_type = negotiation.patch_type(sent_type) if info.verb == "patch" else \
+        negotiation.body_media_type(sent_type) or f"unreadable {sent_type}"
     now = emu.clock.now()
     path = info.collection_path
     t = target(info, tl, emu.custom_type(path))
