@@ -1315,7 +1315,7 @@ def _cluster_names(*stems: str) -> tuple[str, ...]:
 _CSR_DATA = Path(__file__).parent / "data" / "csr"
 
 
-def _csr_b64(name: str) -> str:
+def csr_b64(name: str) -> str:
     return base64.b64encode((_CSR_DATA / f"{name}.pem").read_bytes()).decode()
 
 
@@ -1325,14 +1325,14 @@ def csr_ops(seed: int, n: int) -> list[Op]:
     conditions and certificates into /status. Each by one impersonated administrator (a request records who
     asked)."""
     damaged = base64.b64encode(b"-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n")
-    spoilt = {"request": ("", damaged.decode(), _csr_b64("certificate"), _csr_b64("request-md5")),
+    spoilt = {"request": ("", damaged.decode(), csr_b64("certificate"), csr_b64("request-md5")),
               "signerName": ("kubernetes.io/legacy-unknown", "no-domain", ""),
               "usages": ([], ["bogus"], ["client auth", "client auth"]), "expirationSeconds": (60,)}
     approved, denied = {"type": "Approved", "status": "True", "reason": "A"}, {"type": "Denied", "status": "True"}
 
     def make(name: str, r: random.Random) -> dict[str, Any]:
         spec: dict[str, Any] = {
-            "request": _csr_b64(r.choice(("request-rsa", "request-ec", "request-ed", "request-pss"))),
+            "request": csr_b64(r.choice(("request-rsa", "request-ec", "request-ed", "request-pss"))),
             "signerName": r.choice(("example.com/signer", "kubernetes.io/kube-apiserver-client")),
             "usages": r.choice((["client auth"], ["digital signature", "key encipherment"]))}
         if r.random() < 0.3:
@@ -1350,7 +1350,7 @@ def csr_ops(seed: int, n: int) -> list[Op]:
         conditions = r.choice(([approved], [denied], [approved, denied], [{**approved, "status": "False"}],
                                [approved, {"type": "Extra", "status": "Unknown"}], []))
         return Op("PATCH", f"{path}/approval", body={"status": {"conditions": conditions}}, content_type=MERGE)
-    certificate = _csr_b64("certificate")
+    certificate = csr_b64("certificate")
     ops = _simple_ops(seed, n, "certificatesigningrequests", _cluster_names("csr1", "csr2"), make,
                       ({"spec": {"usages": ["server auth"]}}, {"metadata": {"labels": {"m": "1"}}},
                        {"status": {"conditions": [approved]}}),

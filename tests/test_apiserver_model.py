@@ -9,7 +9,7 @@ import json
 from typing import Any
 
 import pytest
-from watchproxy.apiserver import encode, fieldsets, jsonpatch, lists, managedfields, writes
+from watchproxy.apiserver import encode, fieldsets, jsonpatch, lists, managedfields, mergekeys, writes
 from watchproxy.apiserver.changes import Changes, Raws
 from watchproxy.apiserver.goorder import encoded
 from watchproxy.apiserver.history import ResourceTimeline, WatchCache
@@ -373,22 +373,29 @@ def test_strategic_merge_uses_merge_keys_and_directives() -> None:
              "spec": {"containers": [{"name": "c", "ports": [{"containerPort": 81}],
                                       "env": [{"name": "A", "$patch": "delete"}, {"name": "B", "value": "2"}]}],
                       "tolerations": [{"key": "u"}]}}
-    out = strategic_merge(pod_obj, patch)
+    pod, service = mergekeys.root("v1", "Pod"), mergekeys.root("v1", "Service")  # (their Go types' tags)
+    out = strategic_merge(pod_obj, patch, pod)
     c = out["spec"]["containers"][0]
     # as the apiserver orders them: an element new to the server before the server's elements it meets
     assert c["image"] == "x" and c["ports"] == [{"containerPort": 81}, {"containerPort": 80, "name": "h"}]
     assert c["env"] == [{"name": "B", "value": "2"}]
     assert out["spec"]["tolerations"] == [{"key": "u"}]  # no merge key: replaced
     assert out["metadata"]["finalizers"] == ["b", "a"]  # a set of strings: merged
-    assert strategic_merge(out, {"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}})["metadata"][
+    assert strategic_merge(out, {"metadata": {"$deleteFromPrimitiveList/finalizers": ["a"]}}, pod)["metadata"][
         "finalizers"] == ["b"]
     kept = {"spec": {"containers": [{"name": "a"}, {"name": "b"}, {"name": "c"}]}}
     patch = {"spec": {"containers": [{"name": "c", "image": "i"}, {"name": "a", "image": "j"}]}}
-    patched = strategic_merge(kept, patch)
+    patched = strategic_merge(kept, patch, pod)
     assert [c["name"] for c in patched["spec"]["containers"]] == ["b", "c", "a"]  # as a 1.37 apiserver answers
     svc = {"spec": {"ports": [{"port": 80, "name": "h"}]}}
-    assert strategic_merge(svc, {"spec": {"ports": [{"port": 80, "targetPort": 8080}]}})["spec"]["ports"] == [
+    assert strategic_merge(svc, {"spec": {"ports": [{"port": 80, "targetPort": 8080}]}}, service)["spec"]["ports"] == [
         {"port": 80, "name": "h", "targetPort": 8080}]
+    # a list of the same name in a type without a strategy: replaced (a CertificateSigningRequest's conditions)
+    csr = {"status": {"conditions": [{"type": "Approved", "status": "True"}]}}
+    assert strategic_merge(csr, {"status": {"conditions": [{"status": "False"}]}}, mergekeys.root(
+        "certificates.k8s.io/v1", "CertificateSigningRequest"))["status"]["conditions"] == [{"status": "False"}]
+    assert strategic_merge(pod_obj, {"spec": {"containers": [{"image": "y"}]}}) == {
+        **pod_obj, "spec": {**pod_obj["spec"], "containers": [{"image": "y"}]}}  # a type not known: replaced
 
 
 # --- write semantics ------------------------------------------------------------------------------------

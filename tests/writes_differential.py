@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from kubernetes import client, config
 
+from tests import random_writes
 from tests.workload import until
 
 T = TypeVar("T")
@@ -752,7 +753,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
-        *_element_order(ns),
+        *_element_order(ns), *_patch_strategies(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
@@ -2267,6 +2268,37 @@ def _element_order(ns: str) -> tuple[Step, ...]:
         Step("its finalizers gone", "PATCH", f"{deploys}/ordered", {"metadata": {"finalizers": None}}, MERGE,
              fields=("code",)),
         Step("the deployment gone", "DELETE", f"{deploys}/ordered", fields=("code",)),
+    )
+
+
+def _patch_strategies(ns: str) -> tuple[Step, ...]:
+    """A strategic merge patch merges the lists whose Go field has a patch strategy, of the type the request
+    names: a list of the same name elsewhere is replaced whole (a CertificateSigningRequest's conditions, an
+    EndpointSlice's ports), and lists of other names merge (a Node's podCIDRs, a set of strings)."""
+    csrs, slices = "/apis/certificates.k8s.io/v1/certificatesigningrequests", \
+        f"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices"
+    csr = {"metadata": {"name": f"{ns}-strategies"}, "spec": {
+        "request": random_writes.csr_b64("request-ec"), "signerName": "example.com/signer", "usages": ["client auth"]}}
+    return (
+        Step("a request", "POST", csrs, csr, fields=("code",)),
+        Step("its conditions patched without their key: replaced whole", "PATCH", f"{csrs}/{ns}-strategies/status",
+             {"status": {"conditions": [{"type": "Failed", "status": "True", "lastUpdateTime": "2026-01-01T00:00:00Z"}]}},
+             SMP, fields=("code", "status")),
+        Step("and again", "PATCH", f"{csrs}/{ns}-strategies/status",
+             {"status": {"conditions": [{"status": "True", "reason": "R"}]}}, SMP, fields=INVALID),
+        Step("the request gone", "DELETE", f"{csrs}/{ns}-strategies", fields=("code",)),
+        Step("a slice with ports", "POST", slices, {"metadata": {"name": "strategies"}, "addressType": "IPv4",
+                                                     "endpoints": [], "ports": [{"name": "a", "port": 80}]},
+             fields=("code", "ports")),
+        Step("its ports patched: replaced whole", "PATCH", f"{slices}/strategies", {"ports": [{"port": 81}]}, SMP,
+             fields=("code", "ports")),
+        Step("a node with two pod CIDRs", "POST", "/api/v1/nodes", {"metadata": {"name": f"{ns}-strategies"},
+                                                                 "spec": {"podCIDRs": ["10.1.0.0/24", "fd00::/64"]}},
+             fields=("code", "spec")),
+        Step("one patched: merged, so unchanged (replaced, a change the node's validation forbids)", "PATCH",
+             f"/api/v1/nodes/{ns}-strategies", {"spec": {"podCIDRs": ["10.1.0.0/24"]}}, SMP, query="dryRun=All",
+             fields=("code", "message", "spec")),
+        Step("the node gone", "DELETE", f"/api/v1/nodes/{ns}-strategies", fields=("code",)),
     )
 
 

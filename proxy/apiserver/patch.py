@@ -1,11 +1,11 @@
 """The patch types a kube-apiserver accepts, applied to decoded objects (JSON patch: jsonpatch.py).
 
 JSON merge patch (RFC 7386) is exact. Strategic merge patch follows
-k8s.io/apimachinery/pkg/util/strategicpatch for what clients send: maps merge, `null` deletes, lists named
-in `mergekeys.py` merge element by element on their key, `$patch: delete|replace|merge`,
-`$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>` and `$retainKeys`; every other list is
-replaced, as the apiserver does for lists without a patch strategy. A server-side apply's configuration is
-merged by its type instead (apply.py).
+k8s.io/apimachinery/pkg/util/strategicpatch for what clients send: maps merge, `null` deletes, the lists of
+the kind's type that have a patch strategy (mergekeys.py) merge element by element on their key,
+`$patch: delete|replace|merge`, `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>` and
+`$retainKeys`; every other list is replaced, as the apiserver does for lists without a patch strategy. A
+server-side apply's configuration is merged by its type instead (apply.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 from ..wire.gostrings import sprint_v
 from .decoding import go_type
 from .fielderrors import HandlerPanic
-from .mergekeys import merge_key, merges_primitives
+from .mergekeys import Where, merge_key, merges_primitives, under
 
 
 class PatchError(ValueError):
@@ -90,8 +90,9 @@ def _without_nulls(value: Any) -> Any:
     return [_without_nulls(v) for v in value] if isinstance(value, list) else value
 
 
-def strategic_merge(target: Any, patch: Any, path: tuple[str, ...] = ()) -> Any:
-    """Strategic merge patch of a map; `path` names the fields above it, for the list merge keys."""
+def strategic_merge(target: Any, patch: Any, where: Where = "") -> Any:
+    """Strategic merge patch of a map; `where`: the definition of its type, for the list merge keys
+    (mergekeys.root)."""
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
     if patch.get(_DIRECTIVE) == "replace":
@@ -102,7 +103,7 @@ def strategic_merge(target: Any, patch: Any, path: tuple[str, ...] = ()) -> Any:
     retain = patch.get(_RETAIN)
     if isinstance(retain, list):
         out = {k: v for k, v in out.items() if k in retain}
-    ordered = _ordered_lists(out, patch, path)
+    ordered = _ordered_lists(out, patch, where)
     for k, v in patch.items():
         if k in (_DIRECTIVE, _RETAIN) or k.startswith(_ORDER) or k in ordered:
             continue
@@ -114,19 +115,19 @@ def strategic_merge(target: Any, patch: Any, path: tuple[str, ...] = ()) -> Any:
         if v is None:
             out.pop(k, None)
         elif isinstance(v, dict):
-            merged = strategic_merge(out.get(k), v, (*path, k))
+            merged = strategic_merge(out.get(k), v, under(where, k))
             if merged is None:
                 out.pop(k, None)
             else:
                 out[k] = merged
         elif isinstance(v, list):
-            out[k] = _merge_list(out.get(k), v, (*path, k))
+            out[k] = _merge_list(out.get(k), v, where, k)
         else:
             out[k] = copy.deepcopy(v)
     return out
 
 
-def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], path: tuple[str, ...]) -> set[str]:
+def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], where: Where) -> set[str]:
     """mergePatchIntoOriginal: each list a `$setElementOrder/<field>` names (kubectl's client-side apply sends
     one for every merged list it changes) merged into `out` and put in that order: the elements it names in its
     order, the server's others in theirs, interleaved by their place on the server. The fields done."""
@@ -143,8 +144,8 @@ def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], path: tuple[str, 
             continue
         found = out.get(field)
         original: list[Any] = found if isinstance(found, list) else []
-        merged = _merge_list(out.get(field), patch[field], (*path, field)) if field in patch else list(original)
-        key = None if merges_primitives((*path, field)) else merge_key((*path, field), [*original, *merged])
+        merged = _merge_list(out.get(field), patch[field], where, field) if field in patch else list(original)
+        key = None if merges_primitives(where, field) else merge_key(where, field)
 
         def ident(e: Any, key: str | None = key) -> Any:
             return e.get(key) if key is not None and isinstance(e, dict) else e
@@ -158,19 +159,19 @@ def _ordered_lists(out: dict[str, Any], patch: dict[str, Any], path: tuple[str, 
     return done
 
 
-def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[Any]:
+def _merge_list(target: Any, patch: list[Any], where: Where, field: str) -> list[Any]:
     if not isinstance(target, list):  # (mergeMap: a list the object lacks is the patch's, without directives or
         # nulls, not merged: items that share a key or repeat stay)
         return [_as_given(v) for v in patch if not _directive_map(v)]
     current = target
     if any(isinstance(e, dict) and e.get(_DIRECTIVE) == "replace" for e in patch):
         return [copy.deepcopy(e) for e in patch if not (isinstance(e, dict) and _DIRECTIVE in e)]
-    if merges_primitives(path):
+    if merges_primitives(where, field):
         if not all(isinstance(x, str | int | float | bool) or x is None for x in patch):
             raise PatchError(f"unable to merge a list of primitives with an element that is not one: {patch!r}")
         return _in_order([x for x in current if x not in patch], list(dict.fromkeys(patch)), current,
                          lambda x: x)
-    key = merge_key(path, patch)
+    key = merge_key(where, field)
     if key is None:
         return [copy.deepcopy(e) for e in patch]
     maps = {isinstance(e, dict) for e in [*current, *patch]}
@@ -188,7 +189,7 @@ def _merge_list(target: Any, patch: list[Any], path: tuple[str, ...]) -> list[An
             deleted.add(named)
             continue
         base = merged.get(named) or next((c for c in current if isinstance(c, dict) and c.get(key) == e[key]), {})
-        merged[named] = strategic_merge(base, e, path)
+        merged[named] = strategic_merge(base, e, under(where, field))
     if (odd := next((k for k in merged if isinstance(k, _Uncomparable)), None)) is not None:
         # (partitionMapsByPresentInList compares the patch's keys with ==, which panics on a map or a slice)
         raise HandlerPanic(f"comparing uncomparable type {odd.go_type} (a strategic merge patch's merge key)")

@@ -50,6 +50,7 @@ from . import (
     gojson,
     jsonpatch,
     lastapplied,
+    mergekeys,
     podannotations,
     podcertificates,
     podresources,
@@ -1252,8 +1253,9 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
                          stored_as=stored_as, admit=admit)
 
 
-def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str, Any]:
-    """The object after a JSON, merge or strategic merge patch (raises PatchError); an apply is apply.py's."""
+def patched(current: dict[str, Any], content_type: str, patch: Any, api_version: str, kind: str) -> dict[str, Any]:
+    """The object (of `kind` in `api_version`, whose Go type's tags a strategic merge patch reads) after a JSON,
+    merge or strategic merge patch (raises PatchError); an apply is apply.py's."""
     if content_type == JSON_PATCH:
         if not isinstance(patch, list) or not all(isinstance(op, dict) for op in patch):
             raise PatchError("a JSON patch is a list of operations")
@@ -1263,7 +1265,7 @@ def patched(current: dict[str, Any], content_type: str, patch: Any) -> dict[str,
     else:
         if not isinstance(patch, dict):
             raise PatchError("a strategic merge patch is a JSON object")
-        out = strategic_merge(current, patch)
+        out = strategic_merge(current, patch, mergekeys.root(api_version, kind))
     if not isinstance(out, dict):
         raise PatchError("the patched object is not a JSON object")
     return out
@@ -1369,7 +1371,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             if (entries := scale_entries(current, replicas_keys(t))) is not None:
                 base["metadata"]["managedFields"] = entries
             try:
-                new_scale = patched(base, content_type, doc)
+                new_scale = patched(base, content_type, doc, "autoscaling/v1", "Scale")
             except PatchError as exc:
                 return _unapplicable(content_type, exc)
         if content_type == STRATEGIC_PATCH:  # (converted from unstructured, as a built-in kind's patch is, and
@@ -1412,7 +1414,7 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             _meta(new)["managedFields"] = _meta(current)["managedFields"]
     else:
         try:
-            new = patched(current, content_type, doc)
+            new = patched(current, content_type, doc, t.api_version, t.kind)
         except PatchError as exc:
             return _unapplicable(content_type, exc)
         quoted = as_left(doc, current) if content_type == STRATEGIC_PATCH else None  # (what a refusal quotes)

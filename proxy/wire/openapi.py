@@ -176,6 +176,37 @@ def _v2_digest() -> str:
     return hashlib.sha512(_v2("application/json")).hexdigest().upper()
 
 
+PatchField = tuple[str, str, str]
+"""What a strategic merge patch reads of a field: (the definition of the struct under it — a list's items, a map's
+values prefixed `map:` — or "", its patch strategy, its merge key)."""
+
+
+@functools.cache
+def patch_fields() -> tuple[dict[str, str], dict[str, dict[str, PatchField]]]:
+    """From the release's v2 document, what a strategic merge patch reads of the built-in types: the Go types'
+    `patchStrategy` and `patchMergeKey` tags, which it carries as extensions. (the definition of each kind by
+    "apiVersion/Kind"; per definition, its fields that lead to a struct or carry a strategy)."""
+    definitions = json.loads(_v2("application/json"))["definitions"]
+    kinds: dict[str, str] = {}
+    fields: dict[str, dict[str, PatchField]] = {}
+    for name, schema in definitions.items():
+        for gvk in schema.get("x-kubernetes-group-version-kind") or ():
+            version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+            kinds.setdefault(f"{version}/{gvk['kind']}", name)
+        own: dict[str, PatchField] = {}
+        for field, prop in (schema.get("properties") or {}).items():
+            ref = (prop.get("items") or {}).get("$ref") or prop.get("$ref") or ""
+            if not ref and "$ref" in (prop.get("additionalProperties") or {}):
+                ref = "map:" + prop["additionalProperties"]["$ref"]
+            under = ref.replace("#/definitions/", "")
+            strategy = prop.get("x-kubernetes-patch-strategy", "")
+            if (under and under.removeprefix("map:") in definitions) or strategy:
+                own[field] = (under, strategy, prop.get("x-kubernetes-patch-merge-key", ""))
+        if own:
+            fields[name] = own
+    return kinds, fields
+
+
 def answer(path: str, query: dict[str, str], accept: str, now: dt.datetime, types: tuple[ResourceType, ...],
            schemas: dict[tuple[str, str, str], Schema] | None = None) -> Answer | None:
     """(status, headers, body) for a GET of `path` under /openapi/v3 at wall time `now`, or of /openapi/v2;
