@@ -2281,10 +2281,11 @@ def _patch_strategies(ns: str) -> tuple[Step, ...]:
         "request": random_writes.csr_b64("request-ec"), "signerName": "example.com/signer", "usages": ["client auth"]}}
     return (
         Step("a request", "POST", csrs, csr, fields=("code",)),
-        Step("its conditions patched without their key: replaced whole", "PATCH", f"{csrs}/{ns}-strategies/status",
-             {"status": {"conditions": [{"type": "Failed", "status": "True", "lastUpdateTime": "2026-01-01T00:00:00Z"}]}},
-             SMP, fields=("code", "status")),
-        Step("and again", "PATCH", f"{csrs}/{ns}-strategies/status",
+        Step("its conditions patched", "PATCH", f"{csrs}/{ns}-strategies/status", {"status": {"conditions": [
+            {"type": "Failed", "status": "True", "lastUpdateTime": "2026-01-01T00:00:00Z"}]}}, SMP,
+             fields=("code", "status")),
+        Step("again, a condition without its key: replaced whole, not merged on it", "PATCH",
+             f"{csrs}/{ns}-strategies/status",
              {"status": {"conditions": [{"status": "True", "reason": "R"}]}}, SMP, fields=INVALID),
         Step("the request gone", "DELETE", f"{csrs}/{ns}-strategies", fields=("code",)),
         Step("a slice with ports", "POST", slices, {"metadata": {"name": "strategies"}, "addressType": "IPv4",
