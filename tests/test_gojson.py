@@ -10,9 +10,10 @@ import random
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from watchproxy.apiserver import bodies, gojson
+from watchproxy.apiserver import bodies, fieldvalidation, gojson, goorder, gorepeats
 from watchproxy.testing import Replay
 from watchproxy.wire import gostrings, goyaml
 from watchproxy.wire.gostrings import quote_byte
@@ -70,6 +71,76 @@ def test_every_bent_body_gets_encoding_jsons_verdict_word_for_word(goclients: Pa
     differ = [(c[:60], g, _verdict(c)) for c, g in zip(cases, go, strict=True) if _verdict(c) != g]
     assert not differ, differ[:10]
     assert sum(g != "ok" for g in go) > 2000  # most bent bodies are refused: the comparison is not vacuous
+
+
+def _pod(rng: random.Random) -> dict[str, Any]:
+    """A pod whose fields hold a struct, a pointer to one, a map, a map of quantities, lists of structs and of
+    varying length, times, scalars."""
+    def some(*values: Any) -> Any:
+        return rng.choice(values)
+    container = {"name": some("a", "b"), "image": some("i", "j"), "ports": [{"containerPort": some(80, 81)}],
+                 "resources": {some("limits", "requests"): {some("cpu", "memory"): some("1", "2Gi")}},
+                 "env": [{"name": "E", "value": some("1", "2")}], "securityContext": {"privileged": some(True, False)}}
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": some("p", "q"), "labels": {some("a", "b"): some("1", "2")},
+                         "annotations": {"n": some("x", "y")}},
+            "spec": {"containers": [container], "nodeSelector": {some("x", "y"): "1"},
+                     "securityContext": {some("runAsUser", "runAsGroup"): some(1, 2)},
+                     "terminationGracePeriodSeconds": some(5, 6), "hostname": some("h", "k"),
+                     "affinity": {"nodeAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                         {"weight": some(1, 2), "preference": {}}]}},
+                     "tolerations": [{"key": some("k", "l")}, {"key": "m", "effect": some("NoSchedule", "NoExecute")}][
+                         :some(1, 2)],
+                     "volumes": [{"name": "v", some("emptyDir", "secret"): {}}],
+                     "readinessGates": [{"conditionType": "r"}] if some(True, False) else []},
+            "status": {"startTime": some("2026-01-01T00:00:00Z", "2026-01-02T00:00:00+01:00"), "conditions": [
+                {"type": "Ready", "status": some("True", "False"), "lastTransitionTime": "2026-01-01T00:00:00Z"}]}}
+
+
+def _repeating(value: Any, other: Any, rng: random.Random) -> str:
+    """`value` as JSON text, each object's keys sometimes repeated with `other`'s value there (or null), before
+    or after their own, at any depth, and now and then a key its type does not have."""
+    if isinstance(value, list):
+        return "[" + ",".join(_repeating(v, other[0] if isinstance(other, list) and other else None, rng)
+                              for v in value) + "]"
+    if not isinstance(value, dict):
+        return json.dumps(value)
+    members = []
+    for key, inner in value.items():
+        theirs = other.get(key) if isinstance(other, dict) else None
+        members.append(f"{json.dumps(key)}:{_repeating(inner, theirs, rng)}")
+        if rng.random() < 0.3:
+            repeat = f"{json.dumps(key)}:{_repeating(theirs, inner, rng) if rng.random() < 0.85 else 'null'}"
+            members.insert(len(members) - rng.randint(0, 1), repeat)
+    if rng.random() < 0.05:
+        members.insert(rng.randint(0, len(members)), '"bogus":"1"')
+    return "{" + ",".join(members) + "}"
+
+
+def test_a_repeated_key_is_decoded_into_a_built_in_type_as_the_apiserver_decodes_it(goclients: Path) -> None:
+    """Go decodes a repeated key's later value into the field as the earlier left it (gorepeats.py), and its
+    strict decoding reports each repeat and unknown field where it meets them (fieldvalidation.py): bodies with
+    keys repeated at random, decoded into a Pod by the Go peer as the apiserver's serializer does, and here."""
+    rng = random.Random(7)
+    bodies = [_repeating(_pod(rng), _pod(rng), rng).encode() for _ in range(1000)]
+    assert sum(b"null" in b for b in bodies) > 200
+    lines = "\n".join(base64.b64encode(b).decode() for b in bodies) + "\n"
+    go = [json.loads(line) for line in subprocess.run(
+        [str(goclients), "typeddecode"], input=lines, capture_output=True, text=True, timeout=120,
+        check=True).stdout.splitlines()]
+    assert len(go) == len(bodies) and not any("error" in g for g in go), go[:3]
+
+    def here(body: bytes) -> dict[str, Any]:
+        decoded = gojson.loads(body)
+        gorepeats.merge(decoded, "v1", "Pod")
+        return {"object": goorder.encoded(decoded.value, "Pod", "v1"), "strict": fieldvalidation.strict_errors(
+            decoded.value, "Pod", "v1", decoded.duplicates, decoded.members)}
+    differ = [(b, g) for b, g in zip(bodies, go, strict=True) if here(b) != {**g, "object": {
+        "apiVersion": "v1", "kind": "Pod", **g["object"]}}]
+    assert not differ, differ[:2]
+    # (not vacuous: the last value of each key would differ often, and strict decoding has much to say)
+    assert sum(gojson.loads(b).value != g["object"] for b, g in zip(bodies, go, strict=True)) > 300
+    assert sum(any("unknown" in e for e in g["strict"]) for g in go) > 100
 
 
 def test_what_go_takes_and_python_would_not_is_taken_as_go_takes_it() -> None:

@@ -753,7 +753,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
-        *_element_order(ns), *_patch_strategies(ns),
+        *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
@@ -2300,6 +2300,35 @@ def _patch_strategies(ns: str) -> tuple[Step, ...]:
              f"/api/v1/nodes/{ns}-strategies", {"spec": {"podCIDRs": ["10.1.0.0/24"]}}, SMP, query="dryRun=All",
              fields=("code", "message", "spec")),
         Step("the node gone", "DELETE", f"/api/v1/nodes/{ns}-strategies", fields=("code",)),
+    )
+
+
+def _repeated_keys(ns: str) -> tuple[Step, ...]:
+    """A key a JSON body repeats is decoded into the field as the earlier value left it (gorepeats.py): a struct
+    (or a pointer to one already set) and a map take the later one's fields and entries over their own, a list or
+    a scalar is replaced, a later null empties a pointer, a map or a list and leaves a struct or a scalar; under
+    fieldValidation=Strict each repeat is refused where the decoder meets it, after what the first value held."""
+    pods, cms = f"/api/v1/namespaces/{ns}/pods", f"/api/v1/namespaces/{ns}/configmaps"
+    pod = ('{"metadata": {"name": "repeated"}, "metadata": {"labels": {"a": "1"}}, "spec": {"containers": ['
+           '{"name": "c", "image": "i", "resources": {"limits": {"cpu": "1"}}, "resources": {"limits": '
+           '{"memory": "1Gi"}, "requests": {"cpu": "1"}}, "ports": [{"containerPort": 80}], "ports": []}], '
+           '"securityContext": {"runAsUser": 5}, "terminationGracePeriodSeconds": 5, "nodeSelector": {"x": "1"}}, '
+           '"spec": {"securityContext": {"runAsGroup": 6}, "terminationGracePeriodSeconds": null, '
+           '"nodeSelector": {"y": "2"}, "hostname": "h", "hostname": null}}')
+    fields = ("code", "metadata.name", "metadata.labels", "spec")
+    return (
+        Step("a pod whose keys repeat at each depth", "POST", pods, pod, query="dryRun=All", fields=fields),
+        Step("a pointer emptied by a later null", "POST", pods, pod.replace('"runAsGroup": 6}', '"runAsGroup": 6}, '
+             '"securityContext": null'), query="dryRun=All", fields=fields),
+        Step("under fieldValidation=Strict: each repeat where the decoder meets it", "POST", pods, pod.replace(
+            '"labels": {"a": "1"}', '"labels": {"a": "1"}, "bogus": 1, "name": "again"').replace(
+            '"name": "repeated"}', '"name": "repeated", "bogus": 2}'), query="dryRun=All&fieldValidation=Strict",
+             fields=INVALID),
+        Step("a config map", "POST", cms, _cm("repeated"), fields=("code",)),
+        Step("put with its data repeated: the maps' entries merged, a later null a nil map", "PUT",
+             f"{cms}/repeated", '{"metadata": {"name": "repeated"}, "data": {"a": "1"}, "data": {"b": "2"}, '
+             '"binaryData": {"c": "YQ=="}, "binaryData": null}', fields=("code", "data", "binaryData")),
+        Step("the config map gone", "DELETE", f"{cms}/repeated", fields=("code",)),
     )
 
 

@@ -5,8 +5,8 @@ default, which controller-runtime and client-go get) applies it and answers one 
 unknown field, `Ignore` drops them silently. A built-in kind's unknown fields are found against its Go type
 (wire/gotypes.py), in the body's order, as encoding/json meets them; a custom resource's are the ones its
 schema prunes, sorted (schema.unknown_fields). Keys a JSON object repeats (gojson lists them) are reported
-too, among a built-in kind's unknown fields where Go's decoder meets them (at the key's first place here,
-its second in Go), before a custom resource's.
+too, among a built-in kind's unknown fields where Go's decoder meets them (each of the object's members in
+turn, gojson.Decoded.members: at the key's second place), before a custom resource's.
 """
 
 from __future__ import annotations
@@ -18,62 +18,81 @@ from ..wire import gotypes
 from ..wire.gostrings import quote
 
 Duplicates = dict[int, list[str]]  # id of a decoded JSON object -> the keys it repeated (gojson.Decoded)
+Members = dict[int, list[tuple[str, Any]]]  # id of such an object -> its members in order (gojson.Decoded)
 _NONE: Duplicates = {}
+_NO_MEMBERS: Members = {}
 
 
 Problem = tuple[str, str]  # ("unknown" or "duplicate", the field's path)
 
 
-def _walk(value: Any, kind: Any, flags: str, path: str, dups: Duplicates) -> Iterator[Problem]:
+def _walk(value: Any, kind: Any, flags: str, path: str, dups: Duplicates, members: Members) -> Iterator[Problem]:
     """Each unknown or repeated field in `value` of Go type `kind`."""
     if "r" in flags and isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _walk(item, kind, "", f"{path}[{i}]", dups)
+            yield from _walk(item, kind, "", f"{path}[{i}]", dups, members)
         return
     if isinstance(kind, list):
         if kind[0] == "map" and isinstance(value, dict):
-            yield from (("duplicate", f"{path}.{key}") for key in dups.get(id(value), ()))
-            for key, item in value.items():
-                yield from _walk(item, kind[2], "", f"{path}[{key}]", dups)
+            for key, item, repeated in _members(value, dups, members):
+                if repeated:
+                    yield "duplicate", f"{path}.{key}"
+                yield from _walk(item, kind[2], "", f"{path}[{key}]", dups, members)
         elif kind[0] == "list" and isinstance(value, list):
             for i, item in enumerate(value):
-                yield from _walk(item, kind[1], "", f"{path}[{i}]", dups)
+                yield from _walk(item, kind[1], "", f"{path}[{i}]", dups, members)
         return
     if isinstance(kind, str) and kind.startswith(".") and isinstance(value, dict):
-        yield from _message(value, kind[1:], path, dups)
+        yield from _message(value, kind[1:], path, dups, members)
 
 
-def _message(obj: dict[str, Any], message: str, path: str, dups: Duplicates) -> Iterator[Problem]:
+def _message(obj: dict[str, Any], message: str, path: str, dups: Duplicates, members: Members
+             ) -> Iterator[Problem]:
+    """Each problem as the decoder meets it: a repeated key at its second place, after what the first held
+    (each of the object's members walked where they are known, else each key at its one place)."""
     known = gotypes.json_field_map(message)
-    repeated = dups.get(id(obj), ())
-    for key, value in obj.items():
+    for key, value, repeated in _members(obj, dups, members):
         where = f"{path}.{key}" if path else key
         if key not in known:
-            yield "unknown", where  # a repeated unknown field is reported once, as Go does
+            yield "unknown", where  # (a repeated unknown field is reported once, as Go does: strict_errors)
         else:
-            if key in repeated:
+            if repeated:
                 yield "duplicate", where
-            yield from _walk(value, *known[key], where, dups)
+            yield from _walk(value, *known[key], where, dups, members)
 
 
-def strict_errors(obj: dict[str, Any], kind: str, api_version: str, dups: Duplicates = _NONE) -> list[str] | None:
-    """A built-in kind's unknown and repeated fields, each as the apiserver words it, in the body's order;
-    None for a kind whose type is not known here."""
+def _members(obj: dict[str, Any], dups: Duplicates, members: Members) -> Iterator[tuple[str, Any, bool]]:
+    """(key, value, whether the key came before) of each of a JSON object's members, as they came where they
+    are known (else each key once, marked repeated at its one place)."""
+    if id(obj) not in members:
+        repeated = dups.get(id(obj), ())
+        yield from ((key, value, key in repeated) for key, value in obj.items())
+        return
+    seen: set[str] = set()
+    for key, value in members[id(obj)]:
+        yield key, value, key in seen
+        seen.add(key)
+
+
+def strict_errors(obj: dict[str, Any], kind: str, api_version: str, dups: Duplicates = _NONE,
+                  members: Members = _NO_MEMBERS) -> list[str] | None:
+    """A built-in kind's unknown and repeated fields, each as the apiserver words it, in the body's order (each
+    once); None for a kind whose type is not known here."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
-    return None if message is None else [_words(*p) for p in _message(obj, message, "", dups)]
+    return None if message is None else [_words(*p) for p in dict.fromkeys(_message(obj, message, "", dups, members))]
 
 
 def unknown_fields(obj: dict[str, Any], kind: str, api_version: str) -> list[str] | None:
     """The paths of the fields a built-in kind's Go type does not have, in the body's order; None
     for a kind whose type is not known here."""
     message = gotypes.message_of_kind(api_version, kind) if kind else None
-    return None if message is None else [path for _, path in _message(obj, message, "", _NONE)]
+    return None if message is None else [path for _, path in _message(obj, message, "", _NONE, _NO_MEMBERS)]
 
 
 def meta_unknown_fields(meta: Any) -> list[str]:
     """The fields ObjectMeta does not have, for a custom resource's metadata (decoded as ObjectMeta)."""
     return [] if not isinstance(meta, dict) else \
-        [path for _, path in _message(meta, gotypes.OBJECT_META, "metadata", _NONE)]
+        [path for _, path in _message(meta, gotypes.OBJECT_META, "metadata", _NONE, _NO_MEMBERS)]
 
 
 def duplicates(value: Any, dups: Duplicates) -> list[str]:

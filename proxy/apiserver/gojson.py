@@ -10,8 +10,8 @@ What Go takes and Python would not is taken as Go takes it: invalid UTF-8 and lo
 become U+FFFD. A number beyond float64 (`1e999`) parses, as in Go; `overflow` names it, for the decoders
 that refuse it (into `interface{}`). A number with a fraction or an exponent keeps its text (Number), which
 Go's decoder of a typed object reads. Duplicate keys keep the last value, as Go does for a scalar, a list
-or into `interface{}` (into a built-in kind's struct or map it decodes the second into the first: not
-modelled), and are listed for the apiserver's strict decoding (fieldValidation).
+or into `interface{}` (into a built-in kind's struct or map it decodes the second into the first:
+gorepeats.py, from the members kept), and are listed for the apiserver's strict decoding (fieldValidation).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class Decoded:
     value: Any
     overflow: str = ""  # the first number literal beyond float64, as written
     duplicates: dict[int, list[str]] = field(default_factory=dict)  # id of an object -> its repeated keys
+    # id of an object that repeats a key -> all its members in order (the values the last did not keep)
+    members: dict[int, list[tuple[str, Any]]] = field(default_factory=dict)
     yaml_repeated: list[str] = field(default_factory=list)  # keys a YAML body repeated (bodies.load_yaml), worded
 
 
@@ -104,6 +106,7 @@ def loads(data: bytes) -> Decoded:
         if len(obj) != len(items):
             seen: set[str] = set()
             repeated = found.duplicates[id(obj)] = []
+            found.members[id(obj)] = items
             for k, _ in items:
                 if k in seen:
                     repeated.append(k)

@@ -307,6 +307,7 @@ class Options:
     field_validation: str = ""  # Ignore, Warn (also when empty) or Strict
     # the keys the body's JSON objects repeat (gojson.Decoded.duplicates), which fieldValidation reports
     duplicates: fieldvalidation.Duplicates = field(default_factory=dict)
+    members: fieldvalidation.Members = field(default_factory=dict)  # (of those objects, gojson.Decoded.members)
     yaml_repeated: tuple[str, ...] = ()  # the keys a YAML body repeated, as go-yaml words each
     requestor: User | None = None  # who asks, authenticated (a CertificateSigningRequest records it)
 
@@ -464,6 +465,11 @@ def _body_type(t: Target, obj: Any) -> tuple[str, str] | None:
     if t.subresource == "eviction" and isinstance(obj, dict) and obj.get("apiVersion") == "policy/v1beta1":
         return "policy/v1beta1", "Eviction"
     return _BODY_TYPES.get(t.subresource)
+
+
+def decoded_type(t: Target, obj: Any) -> tuple[str, str] | None:
+    """(apiVersion, kind) of the Go type a create's or update's body is decoded into; None: unstructured."""
+    return _body_type(t, obj) or ((t.api_version, t.kind) if t.builtin else None)
 
 
 def other_type(t: Target, obj: Any, *, patched: bool = False) -> str | None:
@@ -776,9 +782,9 @@ def _field_check(verb: str, t: Target, opts: Options, obj: Any, patch_doc: Any =
         return None, []  # (it fails to decode, as the type it names or its own, before its fields are judged)
     if isinstance(obj, dict) and opts.field_validation != "Ignore":
         dups = opts.duplicates
-        typed = fieldvalidation.strict_errors(obj, body[1], body[0], dups) if body and verb != "patch" \
+        typed = fieldvalidation.strict_errors(obj, body[1], body[0], dups, opts.members) if body and verb != "patch" \
             else None if verb == "patch" or t.custom is not None else \
-            fieldvalidation.strict_errors(obj, t.kind, t.api_version, dups)
+            fieldvalidation.strict_errors(obj, t.kind, t.api_version, dups, opts.members)
         if typed is None:  # untyped, or a patch: the document's repeated keys, then the object's unknown fields
             repeated = fieldvalidation.duplicates(patch_doc if verb == "patch" else obj, dups)
             unknown = sorted(k for k in obj if k not in ("apiVersion", "kind")) if bare else \

@@ -27,6 +27,7 @@ from ...apiserver import (
     eviction,
     fieldsets,
     gojson,
+    gorepeats,
     limitranger,
     lists,
     managedfields,
@@ -111,7 +112,8 @@ def _options(req: Incoming, decoded: gojson.Decoded, written: tuple[bool, str, s
     return writes.Options(dry_run=dry, field_manager=manager, field_validation=validation, force=force,
                           grace_period=d.grace_period, propagation=d.propagation,
                           precondition_uid=d.precondition_uid, precondition_rv=d.precondition_rv,
-                          duplicates=decoded.duplicates, yaml_repeated=tuple(decoded.yaml_repeated))
+                          duplicates=decoded.duplicates, members=decoded.members,
+                          yaml_repeated=tuple(decoded.yaml_repeated))
 
 
 def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) -> gojson.Decoded:
@@ -129,12 +131,15 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
         kind = {"eviction": "Eviction", "scale": "Scale", "binding": "Binding", "token": "TokenRequest"}.get(
             t.subresource, t.kind)
         try:
-            return bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
-                                      media_type=content_type)
+            got = bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
+                                     media_type=content_type)
         except bodies.BadBody as exc:
             if exc.code == 400 and t.subresource == "scale" and t.custom is not None:
                 raise bodies.BadBody(writes.CUSTOM_SCALE_UNDECODABLE) from None
             raise
+        if (typed := writes.decoded_type(t, got.value)) is not None:  # (a repeated key decoded into the first)
+            gorepeats.merge(got, *typed)
+        return got
     if verb in ("delete", "deletecollection") and req.body:
         return gojson.Decoded(bodies.read_delete_options(req.body, content_type))
     return gojson.loads(req.body) if req.body else gojson.Decoded(None)

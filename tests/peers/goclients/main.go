@@ -19,6 +19,8 @@
 //	goclients protosamples [...]  random objects of every kind in protobuf and as the apiserver's JSON
 //	goclients quantities          each quantity on stdin as the apiserver writes it back (or ERROR)
 //	goclients jsonerrors          each base64 body on stdin as encoding/json judges it: ok, or its error
+//	goclients typeddecode         each base64 body on stdin decoded into a Pod as the apiserver decodes it:
+//	                              the Pod encoded again and the strict errors, or the error
 //
 // Every subcommand that talks to a cluster takes --as USER, to run as someone else (rest.Config.Impersonate).
 //
@@ -75,6 +77,7 @@ var tools = map[string]func(args []string) error{
 	"protosamples": runProtoSamples,
 	"quantities":   runQuantities,
 	"jsonerrors":   runJSONErrors,
+	"typeddecode":  runTypedDecode,
 }
 
 func main() {
