@@ -142,3 +142,19 @@ def test_a_patchs_type_is_the_header_cut_at_its_semicolon(content_type: str, pat
                                                            ) -> None:
     assert negotiation.patch_type(content_type) == patch_type
     assert negotiation.restful_consumes(content_type, ("application/merge-patch+json",)) is restful
+
+
+@pytest.mark.parametrize(("accept", "query", "agent", "indented"), [
+    ("", None, "", False),
+    ("", "true", "", True), ("", "1", "", True), ("", "T", "", True),
+    ("", "yes", "curl/8", False),  # (a value strconv.ParseBool refuses is false, whoever asks)
+    ("", "false", "curl/8", False),
+    ("", "", "curl/8", True),  # (no value: the User-Agent decides)
+    ("", None, "Wget/1.21", True), ("", None, "Mozilla/5.0 (X11)", True), ("", None, "kubectl/v1.37", False),
+    ("application/json;pretty=1", None, "", True),
+    ("application/json;pretty=true", None, "", False),  # (only `1`)
+    ("application/yaml;pretty=1, application/json;pretty=0", None, "", True),  # (the range negotiated's)
+])
+def test_an_answer_is_indented_for_pretty_or_a_human_client(accept: str, query: str | None, agent: str,
+                                                             indented: bool) -> None:
+    assert negotiation.pretty(accept, "builtin", pretty_query=query, user_agent=agent) is indented

@@ -6,6 +6,7 @@ writes it for that Accept; a refused write changes nothing."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -90,3 +91,40 @@ def test_a_head_request_is_answered_as_the_apiserver_answers_it(
     real, emulated = answers
     assert {code for _, _, code, *_ in real} == {200, 404, 405}
     assert emulated == real
+
+
+# (what differs run to run, in JSON and in YAML)
+_VOLATILE = re.compile(rb'("?(?:resourceVersion|uid|creationTimestamp|time|serverAddress)"?: ?)("[^"]*"|[^\s"]+)')
+
+
+def test_an_answer_is_indented_as_the_apiserver_indents_it_for_curl_a_browser_or_pretty(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """JSON answers — objects, lists, Tables, discovery, an error's Status — are indented (json.MarshalIndent,
+    no newline after) for a `pretty` query value strconv.ParseBool takes as true, for a range that says
+    `pretty=1`, and, with no value, for curl, Wget and browsers (User-Agent); YAML and a watch's events never
+    are. (A replay wrote compact JSON to curl.)"""
+    ns = f"pretty-{uuid.uuid4().hex[:8]}"
+    cms = f"/api/v1/namespaces/{ns}/configmaps"
+    curl = {"User-Agent": "curl/8.5.0"}
+    asked = [("", {}), ("pretty=true", {}), ("pretty=1", {}), ("pretty=yes", {}), ("pretty=", curl), ("", curl),
+             ("pretty=false", curl), ("", {"User-Agent": "Mozilla/5.0 (X11)"}), ("", {"User-Agent": "Wget/1.21"}),
+             ("", {"Accept": "application/json;pretty=1"}), ("", {"Accept": "application/yaml", **curl})]
+    answers = []
+    real_server, the_replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    for server, replay in ((real_server, None), ((the_replay.url, ""), the_replay)):
+        assert rawhttp.call(*server, "POST", cms, b'{"metadata": {"name": "a"}, "data": {"k": "<v>"}}')[0] == 201
+        got = []
+        for path in (cms, f"{cms}/a", f"{cms}/nope", "/api", "/apis/apps/v1"):
+            for query, headers in asked:
+                code, head, body = rawhttp.get(*server, f"{path}?{query}", headers)
+                got.append((path, query, headers, code, head.get("Content-Type"), _VOLATILE.sub(rb'\1X', body)))
+        table = {"Accept": "application/json;as=Table;v=v1;g=meta.k8s.io", "User-Agent": "curl/8"}
+        code, head, body = rawhttp.get(*server, f"{cms}/a", table)
+        got.append(("table", code, json.loads(body)["columnDefinitions"], body.count(b"\n  ")))
+        watched = rawhttp.send_ending_watches(server, replay, "GET", f"{cms}?watch=1&timeoutSeconds=1&pretty=true",
+                                              None, {"User-Agent": "curl/8"})
+        got.append(("watch", watched[0], watched[2].count(b"\n")))
+        answers.append(got)
+    real, emulated = answers
+    assert real[1][-1].startswith(b"{\n  ") and not real[1][-1].endswith(b"\n")  # (indented, as measured)
+    assert [a for a in zip(real, emulated, strict=True) if a[0] != a[1]] == []

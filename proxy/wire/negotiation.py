@@ -33,8 +33,29 @@ def negotiate(accept: str, endpoint: Endpoint) -> tuple[str, Convert | None] | N
     """The media type and conversion `accept` gets from `endpoint`: the first range (in goautoneg's order)
     and serializer the endpoint allows; None: a 406. An empty header gets JSON as it is, whatever the
     endpoint."""
+    found = _negotiated(accept, endpoint)
+    return None if found is None else found[:2]
+
+
+_GO_TRUE = ("1", "t", "T", "TRUE", "true", "True")  # (what strconv.ParseBool reads as true)
+
+
+def pretty(accept: str, endpoint: Endpoint, pretty_query: str | None, user_agent: str) -> bool:
+    """Whether a JSON answer is indented (NegotiateOutputMediaType, isPrettyPrint): the range negotiated says
+    `pretty=1`; or a `pretty` query value strconv.ParseBool takes as true (one it refuses is false); or, with no
+    value, a client whose User-Agent is curl's, Wget's or a browser's. A watch's events are never indented."""
+    found = _negotiated(accept, endpoint)
+    if found is not None and found[2].get("pretty") == "1":
+        return True
+    if pretty_query:
+        return pretty_query in _GO_TRUE
+    return user_agent.startswith(("curl", "Wget", "Mozilla/5.0"))
+
+
+def _negotiated(accept: str, endpoint: Endpoint) -> tuple[str, Convert | None, dict[str, str]] | None:
+    """negotiate's answer and the parameters of the range it took."""
     if not accept:
-        return "application/json", None
+        return "application/json", None, {}
     for kind, sub, params in clauses(accept):
         for served, streams in _SERIALIZERS:
             if kind not in ("application", "*") or sub not in (served, "*") or (kind == "*" and sub != "*"):
@@ -46,7 +67,7 @@ def negotiate(accept: str, endpoint: Endpoint) -> tuple[str, Convert | None] | N
             convert = (params.get("g", ""), params.get("v", ""), params.get("as", "")) \
                 if {"as", "g", "v"} & params.keys() else None
             if _allows(endpoint, served, convert):
-                return f"application/{served}", convert
+                return f"application/{served}", convert, params
     return None
 
 

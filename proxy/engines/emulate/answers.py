@@ -62,8 +62,9 @@ def stream_bytes(data: bytes) -> bytes:
 
 YAML = "application/yaml"
 UNNEGOTIATED = "unnegotiated"  # an error for a client that accepts none of a Status's media types
+PRETTY = "pretty"  # JSON indented, for a client that asks so or is curl, Wget or a browser (negotiation.pretty)
 _ENCODERS: dict[str, Callable[[Any], bytes]] = {protobuf.MEDIA_TYPE: protobuf.encode, YAML: goyaml.dumps,
-                                                UNNEGOTIATED: go_json_indent}
+                                                UNNEGOTIATED: go_json_indent, PRETTY: go_json_indent}
 
 
 class EncodedAnswers:
@@ -73,7 +74,7 @@ class EncodedAnswers:
         """`watch`: the request is one; `media`: what its answer is written in (a watch's events only in
         protobuf, else as they are); `errors`: what an error's Status is written in (application/json,
         application/yaml, protobuf, or UNNEGOTIATED: indented JSON, as the apiserver writes it for a client
-        that accepts none of them)."""
+        that accepts none of them; PRETTY for either: indented JSON, as asked)."""
         self.inner = inner
         self.watch = watch
         self.media = media
@@ -133,7 +134,7 @@ class EncodedAnswers:
             if body:
                 try:
                     body = _ENCODERS[self._target](json.loads(body))
-                    if self._target != UNNEGOTIATED:  # (WriteRawJSON: indented JSON, as application/json)
+                    if self._target not in (UNNEGOTIATED, PRETTY):  # (indented JSON, as application/json)
                         headers = _with_type(headers, self._target)
                 except (ValueError, RecursionError):  # no protobuf form: the JSON it is
                     pass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -47,7 +48,7 @@ from ..playback import JSON_HEADERS, play, send_status
 from ..requestlog import LogEntry
 from ..store import Exchange, Loaded
 from . import access, bootstrapped, customresources, discovery, namespaces, writes
-from .answers import UNNEGOTIATED, YAML, EncodedAnswers
+from .answers import PRETTY, UNNEGOTIATED, YAML, EncodedAnswers
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -155,6 +156,14 @@ class Wanted:
         as_ = convert[2] if convert else ""
         return Wanted(media, as_ == "Table",
                       (as_, convert[1]) if convert and as_.startswith("PartialObjectMetadata") else None)
+
+
+def _endpoint(req: Incoming) -> negotiation.Endpoint:
+    """Whose negotiation rules a request's answer follows: a built-in resource's, a custom resource's (or a
+    kind only the recording knows), or the default (discovery, errors)."""
+    info = req.info
+    builtin = info.is_resource and builtin_by_path(info.group, info.version, info.resource) is not None
+    return "builtin" if builtin else "custom" if info.is_resource else "default"
 
 
 def _metadata_view(metadata: tuple[str, str], doc: dict[str, Any], group: str, kind: str, subresource: str = ""
@@ -610,11 +619,7 @@ class Emulator:
         """What the client's Accept gets here, negotiated as the apiserver does for the endpoint the path is:
         a built-in resource's, a custom resource's (or a kind only the recording knows), or the default
         (discovery, errors)."""
-        info = req.info
-        builtin = info.is_resource and builtin_by_path(info.group, info.version, info.resource) is not None
-        endpoint: negotiation.Endpoint = "builtin" if builtin else "custom" if info.is_resource else "default"
-        accept = req.header("Accept")
-        return Wanted.of(negotiation.negotiate(accept, endpoint))
+        return Wanted.of(negotiation.negotiate(req.header("Accept"), _endpoint(req)))
 
     def converted(self, req: Incoming, tl: ResourceTimeline, code: int, doc: dict[str, Any]
                   ) -> tuple[int, dict[str, Any]]:
@@ -644,6 +649,12 @@ class Emulator:
                 accept, "discovery")) is not None and aggregated[1] == negotiation.AGGREGATED_DISCOVERY:
             media = aggregated[0]
         errors = (negotiation.negotiate(accept, "default") or (UNNEGOTIATED, None))[0]
+        pretty = functools.partial(negotiation.pretty, accept, pretty_query=first_values(query_pairs(
+            req.query)).get("pretty") if "pretty" in req.query else None, user_agent=req.header("User-Agent"))
+        if media in ("", "application/json") and pretty(_endpoint(req)):
+            media = PRETTY
+        if errors == "application/json" and pretty("default"):
+            errors = PRETTY
         if {media, errors} <= {"", "application/json"}:
             return out
         return EncodedAnswers(out, watch=req.info.verb == "watch", media=media, errors=errors)
