@@ -464,6 +464,33 @@ def test_an_apply_that_prunes_what_defaulting_puts_back_is_a_change_of_its_appli
         [random_writes.managed_fields(d) for _, _, d, _ in real]
 
 
+def test_an_object_its_type_does_not_fit_keeps_its_managers_and_an_apply_to_it_unmanaged_is_refused(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A ServiceAccount's secret without its list's key (`name`) is stored, but structured-merge-diff cannot type
+    it: an update keeps the live object's managedFields (UpdateNoErrors, 1.37: it dropped them before), a create
+    has none, and an apply to an object nobody manages is the 500 of the manager skipNonApplied would make of it
+    (found by a bent write scan of ServiceAccounts, seeds 381 and 383)."""
+    ns = "unfit-managers"
+    real_server, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+
+    def applied(name: str, manager: str, **fields: Any) -> random_writes.Op:
+        body = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name}, **fields}
+        return random_writes.Op("PATCH", f"/serviceaccounts/{name}", f"fieldManager={manager}", json.dumps(body),
+                                random_writes.APPLY)
+    sequence = [applied("a", "ap1", secrets=[{"name": "s"}]),
+                random_writes.Op("PATCH", "/serviceaccounts/a", "", {"secrets": [{}]}, random_writes.MERGE),
+                random_writes.Op("GET", "/serviceaccounts/a"),
+                random_writes.Op("POST", "/serviceaccounts", "", {"metadata": {"name": "b"}, "secrets": [{"a": None}]}),
+                applied("b", "ap2", automountServiceAccountToken=True),
+                applied("a", "ap2", automountServiceAccountToken=True)]
+    real, emulated = (random_writes.run(server, ns, sequence, raw=True) for server in (real_server, replay))
+    assert [c for _, c, _, _ in real] == [201, 200, 200, 201, 500, 500]
+
+    def compared(answers: list[tuple[str, int, Any, list[str]]]) -> list[Any]:
+        return [(w, c, random_writes.reduce(d), random_writes.managed_fields(d)) for w, c, d, _ in answers]
+    assert compared(emulated) == compared(real)
+
+
 def test_an_apply_is_refused_and_owns_fields_as_on_the_real_apiserver(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """What an applied configuration may not hold (managedFields, another type, another uid), a resourceVersion

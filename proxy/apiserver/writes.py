@@ -1335,8 +1335,18 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
             # (structuredMergeManager)
             return fail(400, "metadata.managedFields must be nil", "BadRequest")
         node = (ownership.node if ownership is not None else None) or root(gv, kind) or _UNKNOWN_TYPE
+        # an object its type does not fit (an item without its list's key, as stored): skipNonApplied, before the
+        # patch is typed, makes before-first-apply's manager of one nobody manages; else the live object is typed
+        # after the patch
+        unfit = None if current is None else typedpatch.typing_error(current, node, decoded=True, go_typed=t.builtin)
+        named = f"({_named(t, current or {})}; {_gvk(gv, kind)})"
+        if unfit is not None and not _meta(current or {}).get("managedFields"):
+            return Outcome(500, status(500, "failed to create manager for existing fields: failed to convert new "
+                                            f"object {named} to smd typed: {unfit}", ""))
         if (untyped := typedpatch.typing_error(doc, node)) is not None:
             return _untyped_patch(t, doc, untyped, gv, kind)
+        if unfit is not None:
+            return Outcome(500, status(500, f"failed to create typed live object {named}: {unfit}", ""))
         if current is None:
             if t.subresource:
                 return _not_found(t, t.name)

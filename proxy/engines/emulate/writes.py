@@ -183,13 +183,14 @@ def _managed_fields(t: writes.Target, old: dict[str, Any] | None, c: writes.Comm
     elif outcome_of_apply:
         entries = managedfields.after_apply(old, sent, written, empty, name, has_status, now, node, t.subresource,
                                             merged)
-    elif node is not None and any(typedpatch.typing_error(o, node, decoded=True)
-                                  for o in (old, sent, written) if isinstance(o, dict)):
-        entries = None  # (UpdateNoErrors: a custom resource its type does not fit, as sent, loses its managedFields)
-    elif t.builtin and (typed := fieldsets.root(str(written.get("apiVersion", "")), str(written.get("kind", "")))) \
+    elif (node is not None and any(typedpatch.typing_error(o, node, decoded=True)
+                                   for o in (old, sent, written) if isinstance(o, dict))) or (
+            t.builtin and (typed := fieldsets.root(str(written.get("apiVersion", "")), str(written.get("kind", ""))))
             is not None and any(typedpatch.typing_error(o, typed, go_typed=True)
-                                for o in (old, written) if isinstance(o, dict)):
-        entries = None  # (and so does a built-in object, which its type does not fit: an item without its list's key)
+                                for o in (old, written) if isinstance(o, dict))):
+        # (UpdateNoErrors: an object its type does not fit — a custom resource as sent, a built-in one with an item
+        # without its list's key — keeps the live object's managedFields; a created one has none)
+        entries = (old or {}).get("metadata", {}).get("managedFields")
     else:
         written = managedfields.as_compared(str(written.get("kind", "")), written, sent, old is None)
         entries = managedfields.after_update(old, written, empty, name, t.subresource, has_status, now, node)
