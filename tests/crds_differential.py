@@ -572,6 +572,11 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
                 {"rule": "self.n == 1.0 || self.s in self.l"}, {"rule": "self.s && self.n > 1.5"},
                 {"rule": "(self.n > 0 ? 1 : 'b') == 1"}, {"rule": "size(self.n) > 0 && self.s.startsWith(self.n)"},
                 {"rule": "self.l == ['a'] && int(true) == 1"}, {"rule": "self.n % 2 == 0 &&  "}]})),
+        ("rules whose syntax cel-go refuses: Python's `and`, a lone `=`, a `;`, a quantity's suffix", spec({
+            "type": "object", "properties": {"n": {"type": "integer"}},
+            "x-kubernetes-validations": [
+                {"rule": "self.n > 1 and true"}, {"rule": "self.n = 1"}, {"rule": "self.n > 1 ;"},
+                {"rule": "self.n > 1Gi", "messageExpression": "'a' 'b'"}]})),
         ("rules whose field paths are no paths to a field from their place", spec({
             "type": "object", "properties": {
                 "a": {"type": "object", "properties": {"b": {"type": "string"}}},

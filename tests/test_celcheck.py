@@ -85,3 +85,20 @@ def test_a_message_expression_compiles_to_a_string() -> None:
     assert celcheck.message_error("size(self.x)", SPEC, False) == "messageExpression must evaluate to a string"
     assert celcheck.message_error("self.zz", SPEC, False) == \
         "messageExpression " + _undefined("self.zz", 4, "zz")
+
+
+@pytest.mark.parametrize(("expression", "said"), [
+    # (each as the real kube-apiserver words it: tests/writes_differential.py _cel_syntax)
+    ("1Gi", "ERROR: <input>:1:2: Syntax error: extraneous input 'Gi' expecting <EOF>\n | 1Gi\n | .^"),
+    ("has(x) and true", "ERROR: <input>:1:8: Syntax error: mismatched input 'and' expecting <EOF>\n"
+                        " | has(x) and true\n | .......^"),
+    ("x = 1", "ERROR: <input>:1:3: Syntax error: token recognition error at: '= '\n | x = 1\n | ..^\n"
+              "ERROR: <input>:1:5: Syntax error: extraneous input '1' expecting <EOF>\n | x = 1\n | ....^"),
+    ("true ;", "ERROR: <input>:1:6: Syntax error: token recognition error at: ';'\n | true ;\n | .....^"),
+    ("'a' 'b'", "ERROR: <input>:1:5: Syntax error: extraneous input ''b'' expecting <EOF>\n | 'a' 'b'\n | ....^"),
+    ("true // a comment", None),
+    ("quantity('1Gi').isGreaterThan(quantity('1'))", None),  # (parses: its types are not checked here)
+    ("Object{spec: 1} x", None),  # (a message this subset does not read: no verdict)
+])
+def test_a_cel_expressions_syntax_is_refused_in_cel_gos_words(expression: str, said: str | None) -> None:
+    assert celcheck.syntax_error(expression) == (None if said is None else "compilation failed: " + said)

@@ -753,7 +753,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
-        *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns),
+        *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
@@ -2329,6 +2329,37 @@ def _repeated_keys(ns: str) -> tuple[Step, ...]:
              f"{cms}/repeated", '{"metadata": {"name": "repeated"}, "data": {"a": "1"}, "data": {"b": "2"}, '
              '"binaryData": {"c": "YQ=="}, "binaryData": null}', fields=("code", "data", "binaryData")),
         Step("the config map gone", "DELETE", f"{cms}/repeated", fields=("code",)),
+    )
+
+
+def _cel_syntax(ns: str) -> tuple[Step, ...]:
+    """An admission policy's and a webhook's CEL is compiled: what its syntax refuses is said in cel-go's words
+    (ANTLR's): Python's `and`, a quantity's suffix, a `;` or a lone `=`, an expression cut short; each field
+    compiles its own text, trimmed or as given; an expression that parses is taken whatever this subset reads."""
+    rules = {"resourceRules": [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"],
+                                "resources": ["pods"]}]}
+    policy = {"metadata": {"name": f"{ns}-cel"}, "spec": {
+        "matchConstraints": rules,
+        "matchConditions": [{"name": "a", "expression": " has(object.spec) and true "}],
+        "variables": [{"name": "v", "expression": "1Gi"}],
+        "validations": [{"expression": "x = 1", "messageExpression": " 'a' 'b'"},
+                        {"expression": "object.spec.replicas >", "reason": "Invalid"},
+                        {"expression": "quantity('1Gi').isGreaterThan(quantity('1')) // a comment"}],
+        "auditAnnotations": [{"key": "k", "valueExpression": "  size(object.metadata.name) < 10 ;"}]}}
+    hooks = {"metadata": {"name": f"{ns}-cel"}, "webhooks": [{
+        "name": "a.example.com", "clientConfig": {"url": "https://x.example.com"}, "sideEffects": "None",
+        "admissionReviewVersions": ["v1"], "matchConditions": [{"name": "m", "expression": "true true # c"}]}]}
+    mutating = {"metadata": {"name": f"{ns}-cel"}, "spec": {
+        "matchConstraints": rules, "reinvocationPolicy": "Never", "mutations": [
+            {"patchType": "JSONPatch", "jsonPatch": {"expression": " 1 2 3 "}}]}}
+    admission = "/apis/admissionregistration.k8s.io/v1"
+    return (
+        Step("a validating policy's expressions, each field's", "POST", f"{admission}/validatingadmissionpolicies",
+             policy, query="dryRun=All", fields=INVALID),
+        Step("a webhook's match condition", "POST", f"{admission}/validatingwebhookconfigurations", hooks,
+             query="dryRun=All", fields=INVALID),
+        Step("a mutating policy's patch", "POST", f"{admission}/mutatingadmissionpolicies", mutating,
+             query="dryRun=All", fields=INVALID),
     )
 
 

@@ -33,6 +33,24 @@ class Incomplete(Unsupported):
         self.at = at
 
 
+class Trailing(Unsupported):
+    """A rule whose expression ends before its last token (`has(x) and y`, `1Gi`): ANTLR's syntax error at the
+    first token left, `extraneous input` where it is the last one, else `mismatched input`."""
+
+    def __init__(self, at: int, token: str, last: bool) -> None:
+        super().__init__("tokens after the expression")
+        self.at, self.token, self.last = at, token, last
+
+
+class Unlexed(Unsupported):
+    """Characters no CEL token starts with (`;`, `#`, a lone `=`): the lexer's `token recognition error`s, each
+    (offset, the text it read), and the tokens it read past them."""
+
+    def __init__(self, errors: list[tuple[int, str]], tokens: list[tuple[str, str, int]]) -> None:
+        super().__init__("characters no token starts with")
+        self.errors, self.tokens = errors, tokens
+
+
 class CelError(Exception):
     """An evaluation error, in CEL's words (`no such key: replicas`)."""
 
@@ -51,7 +69,7 @@ def _read(v: Any) -> Any:
     return v
 
 
-_TOKEN = re.compile(r"""\s*(?:(?P<num>\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|0x[0-9a-fA-F]+u?|\d+u?)
+_TOKEN = re.compile(r"""(?:\s|//[^\r\n]*)*(?:(?P<num>\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|0x[0-9a-fA-F]+u?|\d+u?)
     |(?P<str>[rR]?(?:'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<op>\|\||&&|==|!=|<=|>=|[-+*/%<>!?:.,()\[\]{}]))""", re.X)
@@ -59,18 +77,39 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "`"
             "b": "\b", "f": "\f", "v": "\v"}
 
 
+_SPACE = re.compile(r"(?:\s|//[^\r\n]*)*")
+_PAIRED = ("=", "&", "|")  # (the first character of `==`, `&&`, `||`: the lexer reads the next one too)
+_UNLEXED = frozenset(";#$@\\~^")  # (characters no token starts with; a backtick's quoted name is not read here)
+
+
+def _skipped(text: str, pos: int) -> int:
+    """Past the spaces and comments at `pos`."""
+    m = _SPACE.match(text, pos)
+    return m.end() if m is not None else pos
+
+
 def _tokens(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, offset in the rule) of each token."""
-    out, pos = [], 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
+    """(kind, text, offset in the rule) of each token; Unlexed where characters start none."""
+    out: list[tuple[str, str, int]] = []
+    errors: list[tuple[int, str]] = []
+    pos = 0
+    while (pos := _skipped(text, pos)) < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
+            if text[pos] in _PAIRED:  # (ANTLR's error shows what it read, the next character too, and goes on
+                errors.append((pos, text[pos:pos + 2]))  # after that one)
+                pos += 2
+                continue
+            if text[pos] in _UNLEXED:
+                errors.append((pos, text[pos]))
+                pos += 1
+                continue
             raise Unsupported(f"cannot read {text[pos:pos + 10]!r}")
         kind = m.lastgroup or ""
         out.append((kind, m.group(kind), m.start(kind)))
         pos = m.end()
+    if errors:
+        raise Unlexed(errors, out)
     return out
 
 
@@ -101,9 +140,9 @@ _OPERATORS = (*(op for level in _LEVELS for op in level), "?", ":")
 class _Parser:
     """Precedence climbing over CEL's grammar: ?:, ||, &&, relations (and in), + -, * / %, unary, member."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, toks: list[tuple[str, str, int]] | None = None) -> None:
         self.text = text
-        self.toks = _tokens(text)
+        self.toks = _tokens(text) if toks is None else toks
         self.i = 0
 
     def peek(self) -> str:
@@ -123,7 +162,10 @@ class _Parser:
     def parse(self) -> Node:
         node = self.ternary()
         if self.i != len(self.toks):
-            raise Unsupported(f"unexpected {self.peek()!r}")
+            kind, tok, at = self.toks[self.i]
+            if tok in ("{", "(", "[", ".") or (kind == "name" and tok in _RESERVED - {"true", "false", "null"}):
+                raise Unsupported(f"unexpected {tok!r}")  # (what this subset does not read: a message's fields)
+            raise Trailing(at, tok, self.i == len(self.toks) - 1)
         return node
 
     def ternary(self) -> Node:
@@ -209,6 +251,11 @@ class _Parser:
         if tok == "[":
             return ("list", self.listed("]"))
         raise Unsupported(f"unexpected {tok!r}")
+
+
+def parse_tokens(rule: str, tokens: list[tuple[str, str, int]]) -> Node:
+    """parse, of the tokens the lexer read past what it could not (Unlexed.tokens)."""
+    return _Parser(rule, tokens).parse()
 
 
 @functools.lru_cache(maxsize=1024)

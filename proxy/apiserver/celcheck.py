@@ -59,10 +59,8 @@ def _compiled(text: str, s: dict[str, Any], resource: bool, optional_old_self: b
     """cel-go's issues compiling `text` at `s` ("" for none) and the result's type."""
     try:
         tree = cel.parse(text)
-    except cel.Incomplete as end:
-        return _shown(text, end.at, _AT_THE_END), UNKNOWN
     except cel.Unsupported:
-        return "", UNKNOWN
+        return _syntax_errors(text), UNKNOWN
     errors: list[tuple[int, str]] = []
     self_type = decl(s, resource)
     result = _typed(tree, {"self": self_type, "oldSelf": UNKNOWN if optional_old_self else self_type}, errors)
@@ -70,17 +68,39 @@ def _compiled(text: str, s: dict[str, Any], resource: bool, optional_old_self: b
 
 
 def syntax_error(text: str) -> str | None:
-    """What compiling `text` says where it ends before an operand (`compilation failed: ERROR: <input>:1:0:
-    Syntax error: …`), in an environment this checker does not type (a device selector's): None otherwise."""
+    """What compiling `text` says of its syntax (`compilation failed: ERROR: <input>:1:0: Syntax error: …`), in
+    an environment this checker does not type (a device selector's, an admission policy's): characters no token
+    starts with, an expression that ends where an operand is due or before its last token; None otherwise, or
+    where this subset cannot read it."""
     if not text:  # (at column 0, and no line to show)
         return f"compilation failed: ERROR: <input>:1:0: {_AT_THE_END}"
+    errors = _syntax_errors(text)
+    return "compilation failed: " + errors if errors else None
+
+
+def _syntax_errors(text: str) -> str:
+    """syntax_error's errors, each shown in its place ("": none found)."""
+    errors: list[tuple[int, str]] = []
     try:
-        cel.parse(text)
+        try:
+            cel.parse(text)
+        except cel.Unlexed as unlexed:
+            errors += [(at, f"Syntax error: token recognition error at: '{_escaped(read)}'")
+                       for at, read in unlexed.errors]
+            cel.parse_tokens(text, unlexed.tokens)
     except cel.Incomplete as end:
-        return "compilation failed: " + _shown(text, end.at, _AT_THE_END)
+        errors.append((end.at, _AT_THE_END))
+    except cel.Trailing as left:
+        what = "extraneous" if left.last else "mismatched"
+        errors.append((left.at, f"Syntax error: {what} input '{_escaped(left.token)}' expecting <EOF>"))
     except cel.Unsupported:
-        pass
-    return None
+        pass  # (the lexer's errors found, if any, and no more)
+    return "\n".join(_shown(text, at, what) for at, what in sorted(errors))
+
+
+def _escaped(text: str) -> str:
+    """ANTLR's display of a token's or the lexer's text: its line breaks and tabs escaped."""
+    return text.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
 
 
 def names_old_self(rule: str) -> bool:

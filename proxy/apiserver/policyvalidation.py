@@ -7,8 +7,9 @@ operations it may meet, and its binding's. Policy engines generate these, so a r
 cluster refuses. Also the name suffix only static manifests may use, refused on a create of these kinds and of
 webhook configurations (ManifestBasedAdmissionControlConfig, on in 1.37), warned of on their updates.
 
-Not modelled: the compilation and type checking of their CEL (a replay accepts any expression, as it does in
-webhooks' match conditions), and the rule that an update may keep an expression that no longer compiles."""
+Their CEL's syntax is checked (webhookvalidation.compiled); not modelled: its type checking against each
+expression's environment (a replay accepts an expression that parses), and the rule that an update may keep an
+expression that no longer compiles."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from ..wire import names
 from . import validation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
 from .podvalidation import as_dict, dicts, one_of
-from .webhookvalidation import excluded_rule_warnings, match_conditions, rule_with_operations
+from .webhookvalidation import compiled, excluded_rule_warnings, match_conditions, rule_with_operations
 
 Obj = dict[str, Any]
 
@@ -101,17 +102,21 @@ def _variable(variable: Obj, path: str) -> list[Cause]:
     else:
         causes = [] if _CEL_IDENT.fullmatch(name) and name not in _CEL_RESERVED \
             else [invalid(f"{path}.name", name, "must be a valid CEL identifier")]
-    if not str(variable.get("expression") or "").strip():
-        causes.append(required(f"{path}.expression", "expression is not specified"))
+    expression = str(variable.get("expression") or "")
+    causes += compiled(f"{path}.expression", expression) if expression.strip() else \
+        [required(f"{path}.expression", "expression is not specified")]
     return causes
 
 
 def _validation(rule: Obj, path: str) -> list[Cause]:
-    causes = [] if str(rule.get("expression") or "").strip() else \
+    expression = str(rule.get("expression") or "")
+    causes = compiled(f"{path}.expression", expression) if expression.strip() else \
         [required(f"{path}.expression", "expression is not specified")]
     message_expression = str(rule.get("messageExpression") or "")
     if message_expression and not message_expression.strip():
         causes.append(invalid(f"{path}.messageExpression", message_expression, "must be non-empty if specified"))
+    elif message_expression:
+        causes += compiled(f"{path}.messageExpression", message_expression)
     message = str(rule.get("message") or "")
     if message and not message.strip():
         causes.append(invalid(f"{path}.message", message, "must be non-empty if specified"))
@@ -126,11 +131,13 @@ def _audit_annotation(annotation: Obj, policy: str, path: str) -> list[Cause]:
     key = str(annotation.get("key") or "")
     causes = invalid_each(f"{path}.key", f"{policy}/{key}", names.qualified_name(f"{policy}/{key}")) if policy \
         else [invalid(f"{path}.key", key, "requires metadata.name be non-empty")]
-    value = str(annotation.get("valueExpression") or "").strip()
-    if not value:
+    given = str(annotation.get("valueExpression") or "")
+    if not (value := given.strip()):
         causes.append(required(f"{path}.valueExpression", "valueExpression is not specified"))
     elif len(value) > _MAX_VALUE_EXPRESSION:
         causes.append(required(f"{path}.valueExpression", f"must not exceed {_MAX_VALUE_EXPRESSION} bytes in length"))
+    else:  # (compiled trimmed, shown as given)
+        causes += compiled(f"{path}.valueExpression", value, given)
     return causes
 
 
@@ -192,7 +199,9 @@ def _mutation(mutation: Obj, path: str) -> list[Cause]:
     if not isinstance(body := mutation.get(own), dict):
         causes = [required(f"{path}.{own}", f"must be specified when patchType is {kind}")]
     else:
-        causes = [] if str(body.get("expression") or "").strip() else [required(f"{path}.{own}.expression")]
+        expression = str(body.get("expression") or "").strip()
+        causes = compiled(f"{path}.{own}.expression", expression) if expression else \
+            [required(f"{path}.{own}.expression")]
     if isinstance(mutation.get(other), dict):
         causes.append(invalid(f"{path}.{other}", f"{{{other}}}", f"must not be specified when patchType is {kind}"))
     return causes

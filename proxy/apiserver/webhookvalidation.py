@@ -11,7 +11,7 @@ import urllib.parse
 from typing import Any
 
 from ..wire import names
-from . import validation
+from . import celcheck, validation
 from .fielderrors import Cause, duplicate, invalid, invalid_each, not_supported, required, too_many
 from .podvalidation import as_dict, dicts
 
@@ -166,9 +166,17 @@ def _webhook(hook: Obj, at: str, mutating: bool) -> list[Cause]:
     return causes + match_conditions(hook.get("matchConditions"), f"{at}.matchConditions")
 
 
+def compiled(path: str, expression: str, shown: str | None = None) -> list[Cause]:
+    """What compiling a CEL expression of a webhook's or an admission policy's says of its syntax
+    (celcheck.syntax_error), the field's value `shown` as given (where it is not what was compiled, trimmed).
+    Not modelled: the type checking of the expression against its environment."""
+    error = celcheck.syntax_error(expression)
+    return [] if error is None else [invalid(path, expression if shown is None else shown, error)]
+
+
 def match_conditions(given: Any, path: str) -> list[Cause]:
-    """validateMatchConditions (a webhook's, a policy's): at most 64, each with an expression and a qualified
-    name of its own. Not modelled: the compilation of their CEL."""
+    """validateMatchConditions (a webhook's, a policy's): at most 64, each with an expression (trimmed, its
+    syntax checked: compiled) and a qualified name of its own."""
     conditions = dicts(given)
     causes: list[Cause] = []
     if len(conditions) > 64:
@@ -176,7 +184,8 @@ def match_conditions(given: Any, path: str) -> list[Cause]:
     seen: set[str] = set()
     for i, cond in enumerate(conditions):
         where, name = f"{path}[{i}]", str(cond.get("name") or "")
-        causes += [] if str(cond.get("expression") or "").strip() else [required(f"{where}.expression")]
+        expression = str(cond.get("expression") or "").strip()
+        causes += compiled(f"{where}.expression", expression) if expression else [required(f"{where}.expression")]
         causes += invalid_each(f"{where}.name", name, names.qualified_name(name)) if name else \
             [required(f"{where}.name")]
         if name in seen:
