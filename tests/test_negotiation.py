@@ -158,3 +158,10 @@ def test_a_patchs_type_is_the_header_cut_at_its_semicolon(content_type: str, pat
 def test_an_answer_is_indented_for_pretty_or_a_human_client(accept: str, query: str | None, agent: str,
                                                              indented: bool) -> None:
     assert negotiation.pretty(accept, "builtin", pretty_query=query, user_agent=agent) is indented
+
+
+@pytest.mark.parametrize(("accept_encoding", "gzipped"), [
+    ("gzip", True), ("deflate, gzip", True), (" gzip ,br", True), ("", False), ("gzip;q=1", False),
+    ("x-gzip", False), ("GZIP", False), ("deflate", False)])
+def test_a_long_answer_is_gzipped_for_an_accept_encoding_that_names_gzip(accept_encoding: str, gzipped: bool) -> None:
+    assert negotiation.gzip_accepted(accept_encoding) is gzipped

@@ -5,6 +5,7 @@ writes it for that Accept; a refused write changes nothing."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import uuid
@@ -94,7 +95,8 @@ def test_a_head_request_is_answered_as_the_apiserver_answers_it(
 
 
 # (what differs run to run, in JSON and in YAML)
-_VOLATILE = re.compile(rb'("?(?:resourceVersion|uid|creationTimestamp|time|serverAddress)"?: ?)("[^"]*"|[^\s"]+)')
+_VOLATILE = re.compile(rb'("?(?:resourceVersion|uid|creationTimestamp|time|serverAddress|continue)"?: ?)'
+                       rb'("[^"]*"|[^\s"]+)')
 
 
 def test_an_answer_is_indented_as_the_apiserver_indents_it_for_curl_a_browser_or_pretty(
@@ -127,4 +129,38 @@ def test_an_answer_is_indented_as_the_apiserver_indents_it_for_curl_a_browser_or
         answers.append(got)
     real, emulated = answers
     assert real[1][-1].startswith(b"{\n  ") and not real[1][-1].endswith(b"\n")  # (indented, as measured)
+    assert [a for a in zip(real, emulated, strict=True) if a[0] != a[1]] == []
+
+
+def test_a_long_answer_is_gzipped_as_the_apiserver_gzips_it(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """An object's or a list's answer longer than 128 KiB is gzipped for a client whose Accept-Encoding names
+    gzip (a part that is exactly `gzip`: `gzip;q=1` is not), in whatever media type it is written; a shorter
+    one, a watch's events and a client that asks for none go out as they are. (A replay gzipped nothing.)"""
+    ns = f"gzip-{uuid.uuid4().hex[:8]}"
+    cms = f"/api/v1/namespaces/{ns}/configmaps"
+    asked = [("", {"Accept-Encoding": "gzip"}), ("", {"Accept-Encoding": "deflate, gzip"}),
+             ("", {"Accept-Encoding": "gzip;q=1"}), ("", {}), ("?limit=2", {"Accept-Encoding": "gzip"}),
+             ("", {"Accept-Encoding": "gzip", "Accept": "application/yaml"}),
+             ("", {"Accept-Encoding": "gzip", "Accept": "application/vnd.kubernetes.protobuf"}),
+             ("/c1", {"Accept-Encoding": "gzip"})]
+    answers = []
+    real_server, the_replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    for server, replay in ((real_server, None), ((the_replay.url, ""), the_replay)):
+        for i in range(4):  # (40 KB each: the list is past 128 KiB, an object or two are not)
+            body = {"metadata": {"name": f"c{i}"}, "data": {"k": "x" * 40000}}
+            assert rawhttp.call(*server, "POST", cms, json.dumps(body).encode())[0] == 201
+        got = []
+        for query, headers in asked:
+            code, head, body = rawhttp.get(*server, f"{cms}{query}", headers)
+            plain = gzip.decompress(body) if head.get("Content-Encoding") == "gzip" else body
+            protobuf = "protobuf" in str(head.get("Content-Type"))  # (its times and versions are not masked)
+            got.append((query, headers, code, head.get("Content-Encoding"), head.get("Content-Type"),
+                        len(plain) > 4 * 40000 if protobuf else _VOLATILE.sub(rb"\1X", plain)))
+        watched = rawhttp.send_ending_watches(server, replay, "GET", f"{cms}?watch=1&timeoutSeconds=1", None,
+                                              {"Accept-Encoding": "gzip"})
+        got.append(("watch", watched[0], watched[1].get("Content-Encoding"), len(watched[2]) > 4 * 40000))
+        answers.append(got)
+    real, emulated = answers
+    assert [a[3] for a in real[:-1]] == ["gzip", "gzip", None, None, None, "gzip", "gzip", None]
     assert [a for a in zip(real, emulated, strict=True) if a[0] != a[1]] == []

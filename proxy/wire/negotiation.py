@@ -52,6 +52,15 @@ def pretty(accept: str, endpoint: Endpoint, pretty_query: str | None, user_agent
     return user_agent.startswith(("curl", "Wget", "Mozilla/5.0"))
 
 
+GZIP_THRESHOLD = 128 * 1024  # (defaultGzipThresholdBytes: a smaller answer goes out as it is)
+
+
+def gzip_accepted(accept_encoding: str) -> bool:
+    """Whether the apiserver gzips an object's answer for this Accept-Encoding (ContentEncodingSupported): one
+    of its comma-separated parts is `gzip`, spaces aside — `gzip;q=1` is not."""
+    return any(part.strip() == "gzip" for part in accept_encoding.split(",")) if accept_encoding else False
+
+
 def _negotiated(accept: str, endpoint: Endpoint) -> tuple[str, Convert | None, dict[str, str]] | None:
     """negotiate's answer and the parameters of the range it took."""
     if not accept:

@@ -15,6 +15,7 @@ recording) too, or, inside a protobuf watch stream that has begun, as an ERROR e
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -24,6 +25,7 @@ from ...recording.records import Headers, header_value
 from ...wire import goyaml, protobuf
 from ...wire.framing import media_type
 from ...wire.jsonenc import go_json_indent
+from ...wire.negotiation import GZIP_THRESHOLD
 from ...wire.status import status
 from ..base import Responder
 
@@ -65,6 +67,54 @@ UNNEGOTIATED = "unnegotiated"  # an error for a client that accepts none of a St
 PRETTY = "pretty"  # JSON indented, for a client that asks so or is curl, Wget or a browser (negotiation.pretty)
 _ENCODERS: dict[str, Callable[[Any], bytes]] = {protobuf.MEDIA_TYPE: protobuf.encode, YAML: goyaml.dumps,
                                                 UNNEGOTIATED: go_json_indent, PRETTY: go_json_indent}
+
+
+class GzippedAnswers:
+    """A Responder that gzips an answer longer than 128 KiB, as the apiserver's response writer does for a
+    client whose Accept-Encoding names gzip (deferredResponseWriter: level 1, `Content-Encoding: gzip`, `Vary:
+    Accept-Encoding`); a shorter one goes out as it is. Only whole answers come here: objects, lists and
+    errors, never a watch or a log that streams."""
+
+    def __init__(self, inner: Responder) -> None:
+        self.inner = inner
+        self._started = False
+        self._head: tuple[int, str, Headers, int | None] = (0, "", (), None)
+        self._body = bytearray()
+
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    async def start(self, status: int, reason: str, headers: Headers, *, content_length: int | None = None) -> None:
+        self._started = True
+        self._head = (status, reason, headers, content_length)
+
+    async def send(self, data: bytes | memoryview) -> None:
+        self._body += data
+
+    async def send_frames(self, frames: Sequence[bytes]) -> None:
+        for f in frames:
+            self._body += f
+
+    def prepare_send(self, data: bytes) -> Callable[[], None] | None:
+        return None
+
+    async def finish(self) -> None:
+        status, reason, headers, length = self._head
+        body = bytes(self._body)
+        if len(body) > GZIP_THRESHOLD:
+            body = gzip.compress(body, compresslevel=1, mtime=0)
+            headers = (*headers, ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding"))
+        await self.inner.start(status, reason, headers, content_length=len(body) if body else length)  # (a HEAD's)
+        if body:
+            await self.inner.send(body)
+        await self.inner.finish()
+
+    async def abort(self, reset: bool = True) -> None:
+        await self.inner.abort(reset)
+
+    async def wait_closed(self) -> None:
+        await self.inner.wait_closed()
 
 
 class EncodedAnswers:

@@ -48,7 +48,7 @@ from ..playback import JSON_HEADERS, play, send_status
 from ..requestlog import LogEntry
 from ..store import Exchange, Loaded
 from . import access, bootstrapped, customresources, discovery, namespaces, writes
-from .answers import PRETTY, UNNEGOTIATED, YAML, EncodedAnswers
+from .answers import PRETTY, UNNEGOTIATED, YAML, EncodedAnswers, GzippedAnswers
 from .timeline import rebuild
 from .timeout import TimeoutDraw
 from .watch import OpenWatch, WatchServer
@@ -156,6 +156,14 @@ class Wanted:
         as_ = convert[2] if convert else ""
         return Wanted(media, as_ == "Table",
                       (as_, convert[1]) if convert and as_.startswith("PartialObjectMetadata") else None)
+
+
+def _gzipped(req: Incoming) -> bool:
+    """Whether a long answer to `req` is gzipped: an object's, a list's or an error's (SerializeObject) for a
+    resource request whose Accept-Encoding names gzip; never a watch, a log or a connection's."""
+    info = req.info
+    return info.is_resource and info.verb != "watch" and info.subresource != "log" and not routes.connect(info) \
+        and negotiation.gzip_accepted(req.header("Accept-Encoding"))
 
 
 def _endpoint(req: Incoming) -> negotiation.Endpoint:
@@ -655,6 +663,8 @@ class Emulator:
             media = PRETTY
         if errors == "application/json" and pretty("default"):
             errors = PRETTY
+        if _gzipped(req):
+            out = GzippedAnswers(out)
         if {media, errors} <= {"", "application/json"}:
             return out
         return EncodedAnswers(out, watch=req.info.verb == "watch", media=media, errors=errors)
