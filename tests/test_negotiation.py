@@ -165,3 +165,11 @@ def test_an_answer_is_indented_for_pretty_or_a_human_client(accept: str, query: 
     ("x-gzip", False), ("GZIP", False), ("deflate", False)])
 def test_a_long_answer_is_gzipped_for_an_accept_encoding_that_names_gzip(accept_encoding: str, gzipped: bool) -> None:
     assert negotiation.gzip_accepted(accept_encoding) is gzipped
+
+
+@pytest.mark.parametrize(("accept_encoding", "gzipped"), [
+    ("gzip", True), ("GZIP", True), ("deflate;q=1, gzip;q=0.5", True), ("gzip;q=0", False), ("", False),
+    ("*", False), ("gzip;q=x", False), ("gzip;q=0;v=1", True)])  # (each `;` part resets the q-value)
+def test_the_openapi_v2_document_is_gzipped_as_gziphandler_reads_accept_encoding(accept_encoding: str,
+                                                                                  gzipped: bool) -> None:
+    assert negotiation.gziphandler_accepts(accept_encoding) is gzipped

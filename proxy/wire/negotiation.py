@@ -61,6 +61,27 @@ def gzip_accepted(accept_encoding: str) -> bool:
     return any(part.strip() == "gzip" for part in accept_encoding.split(",")) if accept_encoding else False
 
 
+def gziphandler_accepts(accept_encoding: str) -> bool:
+    """Whether NYTimes/gziphandler, in front of the OpenAPI v2 handler, gzips for this Accept-Encoding: its
+    `gzip` coding (any case) with a q-value above 0 (each `;` part resets it to 1; a q it cannot read drops the
+    coding)."""
+    codings: dict[str, float] = {}
+    for part in accept_encoding.split(","):
+        coding, q, readable = "", 1.0, True
+        for n, piece in enumerate(p.strip() for p in part.split(";")):
+            q = 1.0
+            if n == 0:
+                coding = piece.lower()
+            elif piece.startswith("q="):
+                try:
+                    q = min(max(float(piece[2:]), 0.0), 1.0)
+                except ValueError:
+                    q, readable = 0.0, False
+        if coding and readable:
+            codings[coding] = q
+    return codings.get("gzip", 0.0) > 0.0
+
+
 def _negotiated(accept: str, endpoint: Endpoint) -> tuple[str, Convert | None, dict[str, str]] | None:
     """negotiate's answer and the parameters of the range it took."""
     if not accept:

@@ -171,6 +171,11 @@ def _v2(content_type: str) -> bytes:
 
 
 @functools.cache
+def _v2_gzipped(content_type: str) -> bytes:
+    return gzip.compress(_v2(content_type), compresslevel=6, mtime=0)  # (gziphandler: gzip.DefaultCompression)
+
+
+@functools.cache
 def _v2_digest() -> str:
     """The v2 document's hash, of its JSON, for both forms (as kube-openapi's handler gives it)."""
     return hashlib.sha512(_v2("application/json")).hexdigest().upper()
@@ -208,17 +213,22 @@ def patch_fields() -> tuple[dict[str, str], dict[str, dict[str, PatchField]]]:
 
 
 def answer(path: str, query: dict[str, str], accept: str, now: dt.datetime, types: tuple[ResourceType, ...],
-           schemas: dict[tuple[str, str, str], Schema] | None = None) -> Answer | None:
+           schemas: dict[tuple[str, str, str], Schema] | None = None, accept_encoding: str = "") -> Answer | None:
     """(status, headers, body) for a GET of `path` under /openapi/v3 at wall time `now`, or of /openapi/v2;
     None for any other path; `types`: every type served, `schemas` the custom resources' by (group, version,
     kind). The v2 document is the release's for its built-in kinds (custom resources are not in it: kubectl,
-    which reads it to validate a `kind: List`, passes over a kind it does not find)."""
+    which reads it to validate a `kind: List`, passes over a kind it does not find), behind gziphandler (gzipped
+    for a client that takes it) and served by http.ServeContent (byte ranges offered)."""
     if path == "/openapi/v2":
+        varies = (("Vary", "Accept-Encoding"), ("Vary", "Accept"))
         content_type = _negotiated(accept, _V2_OFFERS)
         if content_type is None:
-            return 406, (_NO_CACHE, ("Vary", "Accept-Encoding")), b""
-        return 200, (_NO_CACHE, ("Content-Type", content_type), ("Etag", f'"{_v2_digest()}"'),
-                     ("Vary", "Accept-Encoding")), _v2(content_type)
+            return 406, (_NO_CACHE, *varies), b""
+        served = (("Accept-Ranges", "bytes"), _NO_CACHE, ("Content-Type", content_type),
+                  ("Etag", f'"{_v2_digest()}"'), *varies)
+        if negotiation.gziphandler_accepts(accept_encoding):
+            return 200, (*served, ("Content-Encoding", "gzip")), _v2_gzipped(content_type)
+        return 200, served, _v2(content_type)
     if path != PREFIX and not path.startswith(PREFIX + "/"):
         return None
     docs = _documents(types, schemas or {})

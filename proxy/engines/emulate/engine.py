@@ -432,7 +432,7 @@ class Emulator:
         get = req.method in ("GET", "HEAD")
         if get and req.path.startswith("/openapi/") and (doc := openapi.answer(
                 req.path, first_values(query_pairs(req.query)), req.header("Accept"), self.wall(now),
-                types, self.definitions.schemas(now))) is not None:
+                types, self.definitions.schemas(now), req.header("Accept-Encoding"))) is not None:
             entry.answered_by = "emulated OpenAPI"
             await self._send(out, entry, *doc)
             return
