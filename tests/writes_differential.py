@@ -754,6 +754,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
         *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns),
+        *_nil_conditions(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
@@ -2360,6 +2361,22 @@ def _cel_syntax(ns: str) -> tuple[Step, ...]:
              query="dryRun=All", fields=INVALID),
         Step("a mutating policy's patch", "POST", f"{admission}/mutatingadmissionpolicies", mutating,
              query="dryRun=All", fields=INVALID),
+    )
+
+
+def _nil_conditions(ns: str) -> tuple[Step, ...]:
+    """A refusal quotes a list the patch took away as Go prints a nil slice: `null`, not `[]`."""
+    migrations = "/apis/storagemigration.k8s.io/v1/storageversionmigrations"
+    succeeded = {"type": "Succeeded", "status": "True", "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "R",
+                 "message": ""}
+    return (
+        Step("a migration", "POST", migrations, {"metadata": {"name": f"{ns}-done"}, "spec": {
+            "resource": {"resource": "configmaps"}}}, fields=("code",)),
+        Step("succeeded", "PATCH", f"{migrations}/{ns}-done/status", {"status": {"conditions": [succeeded]}}, MERGE,
+             fields=("code",)),
+        Step("its conditions taken away", "PATCH", f"{migrations}/{ns}-done/status",
+             {"status": {"conditions": None}}, MERGE, fields=INVALID),
+        Step("the migration gone", "DELETE", f"{migrations}/{ns}-done", fields=("code",)),
     )
 
 

@@ -477,7 +477,9 @@ def migration_status(obj: Obj, old: Obj) -> list[Cause]:
 
     def true(conds: list[Obj], kind: str) -> bool:
         return next((c.get("status") == "True" for c in conds if c.get("type") == kind), False)
-    old_conditions, shown = dicts(old_status.get("conditions")), conditions  # (metav1.Condition has JSON tags)
+    # (metav1.Condition has JSON tags; none sent is a nil slice, printed null)
+    old_conditions = dicts(old_status.get("conditions"))
+    shown = None if status.get("conditions") is None else conditions
     if true(conditions, "Succeeded") and true(conditions, "Failed"):
         causes.append(invalid("status.conditions", shown, "Both success and failed conditions cannot be true at the "
                                                           "same time"))
