@@ -27,7 +27,7 @@ from typing import Any
 
 from ..wire.gostrings import quote
 from . import cel, fieldvalidation, strformats
-from .decoding import json_kind, json_number
+from .decoding import go_type, json_kind, json_number
 from .fielderrors import (
     Cause,
     duplicate,
@@ -376,12 +376,13 @@ def _rule(rule: dict[str, Any], value: Any, s: Schema, path: str, old: Any, has_
 
 
 def _as_read(value: Any, s: Schema | None) -> Any:
-    """A value as a CEL rule reads it (UnstructuredToVal): an integer the JSON wrote as a float (the JSON
-    integer its keywords let by) cannot be read."""
-    if s is None:
+    """A value as a CEL rule reads it (UnstructuredToVal): one that is not of its schema's type cannot be read
+    (an integer the JSON wrote as a float, which its keywords let by; a value of any other type where the keywords
+    were not checked: an object of another kind)."""
+    if s is None or value is None:
         return value
-    if isinstance(value, float) and s.get("type") == "integer":
-        return cel.Unreadable("invalid data, expected int, got float64")
+    if (unfit := _unreadable(value, s)) is not None:
+        return cel.Unreadable(unfit)
     if isinstance(value, dict):
         props, extra = properties_of(s), additional_of(s)
         return {k: _as_read(v, props.get(k, extra)) for k, v in value.items()}
@@ -389,6 +390,23 @@ def _as_read(value: Any, s: Schema | None) -> Any:
         items = items_of(s)
         return [_as_read(v, items) for v in value]
     return value
+
+
+def _unreadable(value: Any, s: Schema) -> str | None:
+    """UnstructuredToVal's error for a value its schema's type does not hold, or None."""
+    kind, got = s.get("type"), json_kind(value)
+    if s.get("x-kubernetes-int-or-string"):
+        return None if got in ("string", "int") else \
+            "invalid data, expected XIntOrString value to be either a string or integer"
+    if kind == "object" and got != "map":
+        return "invalid data, expected a map for the provided schema with type=object"
+    if kind == "array" and got != "list":
+        return "invalid data, expected an array for the provided schema with type=array"
+    expected = {"string": ("string", ("string",)), "number": ("float", ("int", "float")),
+                "integer": ("int", ("int",)), "boolean": ("bool", ("bool",))}.get(str(kind))
+    if expected is not None and got not in expected[1]:
+        return f"invalid data, expected {expected[0]}, got {go_type(value)}"
+    return None
 
 
 def _type_of(s: Schema, value: Any) -> str:
