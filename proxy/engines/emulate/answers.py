@@ -69,11 +69,9 @@ _ENCODERS: dict[str, Callable[[Any], bytes]] = {protobuf.MEDIA_TYPE: protobuf.en
                                                 UNNEGOTIATED: go_json_indent, PRETTY: go_json_indent}
 
 
-class GzippedAnswers:
-    """A Responder that gzips an answer longer than 128 KiB, as the apiserver's response writer does for a
-    client whose Accept-Encoding names gzip (deferredResponseWriter: level 1, `Content-Encoding: gzip`, `Vary:
-    Accept-Encoding`); a shorter one goes out as it is. Only whole answers come here: objects, lists and
-    errors, never a watch or a log that streams."""
+class _Relay:
+    """What the Responders below pass on to the one they wrap as it comes, and how they keep a whole body (its
+    head and bytes, until finish) and write it."""
 
     def __init__(self, inner: Responder) -> None:
         self.inner = inner
@@ -84,6 +82,24 @@ class GzippedAnswers:
     @property
     def started(self) -> bool:
         return self._started
+
+    async def _whole(self, status: int, reason: str, headers: Headers, length: int | None, body: bytes) -> None:
+        await self.inner.start(status, reason, headers, content_length=length)
+        if body:
+            await self.inner.send(body)
+
+    async def abort(self, reset: bool = True) -> None:
+        await self.inner.abort(reset)
+
+    async def wait_closed(self) -> None:
+        await self.inner.wait_closed()
+
+
+class GzippedAnswers(_Relay):
+    """A Responder that gzips an answer longer than 128 KiB, as the apiserver's response writer does for a
+    client whose Accept-Encoding names gzip (deferredResponseWriter: level 1, `Content-Encoding: gzip`, `Vary:
+    Accept-Encoding`); a shorter one goes out as it is. Only whole answers come here: objects, lists and
+    errors, never a watch or a log that streams."""
 
     async def start(self, status: int, reason: str, headers: Headers, *, content_length: int | None = None) -> None:
         self._started = True
@@ -105,19 +121,11 @@ class GzippedAnswers:
         if len(body) > GZIP_THRESHOLD:
             body = gzip.compress(body, compresslevel=1, mtime=0)
             headers = (*headers, ("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding"))
-        await self.inner.start(status, reason, headers, content_length=len(body) if body else length)  # (a HEAD's)
-        if body:
-            await self.inner.send(body)
+        await self._whole(status, reason, headers, len(body) if body else length, body)  # (a HEAD's length kept)
         await self.inner.finish()
 
-    async def abort(self, reset: bool = True) -> None:
-        await self.inner.abort(reset)
 
-    async def wait_closed(self) -> None:
-        await self.inner.wait_closed()
-
-
-class EncodedAnswers:
+class EncodedAnswers(_Relay):
     """A Responder that writes the JSON answers given to it as negotiated: see the module's docstring."""
 
     def __init__(self, inner: Responder, watch: bool, media: str, errors: str) -> None:
@@ -125,19 +133,12 @@ class EncodedAnswers:
         protobuf, else as they are); `errors`: what an error's Status is written in (application/json,
         application/yaml, protobuf, or UNNEGOTIATED: indented JSON, as the apiserver writes it for a client
         that accepts none of them; PRETTY for either: indented JSON, as asked)."""
-        self.inner = inner
+        super().__init__(inner)
         self.watch = watch
         self.media = media
         self.errors = errors
-        self._started = False
         self._mode = ""  # "body": JSON gathered until finish; "stream": a watch's events; "as is"
-        self._head: tuple[int, str, Headers, int | None] = (0, "", (), None)
         self._target = ""
-        self._body = bytearray()
-
-    @property
-    def started(self) -> bool:
-        return self._started
 
     async def start(self, status: int, reason: str, headers: Headers, *, content_length: int | None = None) -> None:
         self._started = True
@@ -189,13 +190,5 @@ class EncodedAnswers:
                 except (ValueError, RecursionError):  # no protobuf form: the JSON it is
                     pass
                 length = len(body)
-            await self.inner.start(status, reason, headers, content_length=length)
-            if body:
-                await self.inner.send(body)
+            await self._whole(status, reason, headers, length, body)
         await self.inner.finish()
-
-    async def abort(self, reset: bool = True) -> None:
-        await self.inner.abort(reset)
-
-    async def wait_closed(self) -> None:
-        await self.inner.wait_closed()
