@@ -235,7 +235,8 @@ def test_roles_and_bindings_grant_no_more_than_their_writer_holds(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """RBAC's escalation check, for a writer who is not the administrator: a role granting what the writer does
     not hold is refused with what is missing (by verb, group, resource and name), a binding to such a role or to
-    one that is not there too; what it holds it may grant, and `escalate` and `bind` let it grant more."""
+    one that is not there too (to no role's kind, before validation, the rule resolver's 500); what it holds it may
+    grant, and `escalate` and `bind` let it grant more."""
     ns = f"esc-{uuid.uuid4().hex[:6]}"
     ref = {"apiGroup": "rbac.authorization.k8s.io"}
     cms = [{"verbs": ["get", "list"], "apiGroups": [""], "resources": ["configmaps"]}]
@@ -273,6 +274,8 @@ def test_roles_and_bindings_grant_no_more_than_their_writer_holds(
                                   "subjects": [{"kind": "User", "name": "x"}]}),
         ("POST", "rolebindings", {"metadata": {"name": "b4"}, "roleRef": {**ref, "kind": "Role", "name": "big"},
                                   "subjects": [{"kind": "User", "name": "x"}]}),  # (bind on it)
+        ("POST", "rolebindings", {"metadata": {"name": "b5"}, "roleRef": {**ref, "kind": "", "name": ""},
+                                  "subjects": [{"kind": "User", "name": "x"}]}),  # (no role's kind: the resolver's 500)
         ("PUT", "roles/ok", {"metadata": {"name": "ok"}, "rules": [*cms, {"verbs": ["patch"], "apiGroups": [""],
                                                                           "resources": ["configmaps"]}]}),
         ("PUT", "roles/writer", {"metadata": {"name": "writer", "labels": {"a": "b"}},
@@ -293,5 +296,5 @@ def test_roles_and_bindings_grant_no_more_than_their_writer_holds(
                 probe.settle(path.split("/")[0])
         answers.append(got)
     real, emulated = answers
-    assert [a[2] for a in real] == [201, 403, 403, 403, 422, 201, 404, 404, 201, 403, 200, 403, 201]
+    assert [a[2] for a in real] == [201, 403, 403, 403, 422, 201, 404, 404, 201, 500, 403, 200, 403, 201]
     assert [(r, e) for r, e in zip(real, emulated, strict=True) if r != e] == []

@@ -423,9 +423,10 @@ def write_refusal(user: User, resource: str, namespace: str, request_name: str, 
     """(code, message, details) of a role or binding `user` may not write, as the RBAC storage refuses it: a
     role granting what the user does not hold (without `escalate` on it), an aggregated ClusterRole (without
     everything), a binding to a role granting so (without `bind` on that role), a binding to a role that is not
-    there (its 404); None when it may (always for system:masters, and for an update changing no more than the
-    garbage collector's fields). `request_name`: the name in the request's path (none for a create, so
-    `escalate` granted on some names lets only their updates through)."""
+    there (its 404), or of a kind no role is (the rule resolver's 500, before validation); None when it may
+    (always for system:masters, and for an update changing no more than the garbage collector's fields).
+    `request_name`: the name in the request's path (none for a create, so `escalate` granted on some names lets
+    only their updates through)."""
     if MASTERS in user.groups or resource not in ("roles", "clusterroles", "rolebindings", "clusterrolebindings"):
         return None
     if old is not None and only_gc_fields(new, old):
@@ -450,8 +451,8 @@ def write_refusal(user: User, resource: str, namespace: str, request_name: str, 
     ref = as_dict(new.get("roleRef"))
     kind, role_name = str(ref.get("kind") or ""), str(ref.get("name") or "")
     bound = {"ClusterRole": "clusterroles", "Role": "roles"}.get(kind)
-    if bound is None:
-        return None  # (validation refuses it)
+    if bound is None:  # (not bindable: the rule resolver's error, as the handler's 500, before validation)
+        return 500, f"unsupported role reference kind: {quote(kind)}", {}
     if authorize(Attributes(user, "bind", True, str(ref.get("apiGroup") or ""), bound, "", namespace, role_name),
                  policy)[0]:
         return None

@@ -304,7 +304,7 @@ def _rbac_guard(emu: Store, user: rbac.User, t: writes.Target, now: float) -> wr
         if refused is None:
             return None
         code, message, details = refused
-        return writes.fail(code, message, "Forbidden" if code == 403 else "NotFound", details)
+        return writes.fail(code, message, {403: "Forbidden", 404: "NotFound"}.get(code, ""), details or None)
     return refusal
 
 
