@@ -397,7 +397,8 @@ def _first(errors: Iterator[str]) -> str | None:
 # the unstructured converter's word for a JSON value's Go type (what json decoding into interface{} makes)
 _UNSTRUCTURED_KINDS = {"null": "invalid", "bool": "bool", "int": "int64", "float": "float64", "string": "string",
                        "list": "slice", "map": "map"}
-_OWN_DECODERS = frozenset({"quantity", "intorstr", "time", "microtime", "duration", "raw", "bytes"})
+# the types that decode themselves, whatever the JSON (their UnmarshalJSON, bytes' base64: gobytes.py)
+OWN_DECODERS = frozenset({"quantity", "intorstr", "time", "microtime", "duration", "raw", "bytes"})
 
 
 def unstructured_error(obj: dict[str, Any], message: str) -> str | None:
@@ -446,7 +447,7 @@ def _unstructured(value: Any, kind: Any, flags: str, named: str) -> Iterator[str
         for item in value:
             if item is not None and (why := _unconvertible(item, _UNSTRUCTURED_KINDS[json_kind(item)], "uint8", "")):
                 yield why
-    elif kind not in _OWN_DECODERS and (why := _unconvertible(value, got, _go_name(kind, flags), named)):
+    elif kind not in OWN_DECODERS and (why := _unconvertible(value, got, _go_name(kind, flags), named)):
         yield why
 
 

@@ -17,9 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..wire import gotypes
+from .decoding import OWN_DECODERS
 from .gojson import Decoded
-
-_OWN_DECODERS = frozenset({"time", "microtime", "duration", "quantity", "intorstr", "raw", "bytes"})
 
 
 def merge(decoded: Decoded, api_version: str, kind: str) -> None:
@@ -68,7 +67,7 @@ def _into(held: Any, later: Any, kind: Any, flags: str, d: Decoded) -> Any:
     by member, as it came (a null member empties what the members before it set)."""
     struct = isinstance(kind, str) and kind.startswith(".") and "r" not in flags
     if later is None:  # (literalStore: a null sets an interface, pointer, map or slice to nil, else is ignored)
-        nils = "p" in flags or "r" in flags or isinstance(kind, list) or kind in _OWN_DECODERS
+        nils = "p" in flags or "r" in flags or isinstance(kind, list) or kind in OWN_DECODERS
         return None if nils else held
     if isinstance(held, list) and isinstance(later, list) and ("r" in flags or _is_list(kind)):
         # (array: each element decoded into the one at its index, if any, and the slice cut to the new length)

@@ -31,11 +31,17 @@ def under(where: Where, field: str) -> Where:
 
 def merges_primitives(where: Where, field: str) -> bool:
     """A list of scalars a patch merges (ObjectMeta.finalizers, NodeSpec.podCIDRs)."""
-    _, strategy, key = patch_fields()[1].get(where, {}).get(field, ("", "", ""))
-    return "merge" in strategy.split(",") and not key
+    merges, key = _strategy(where, field)
+    return merges and not key
 
 
 def merge_key(where: Where, field: str) -> str | None:
     """The merge key of the list `field` of `where`, None to replace it."""
+    merges, key = _strategy(where, field)
+    return key if merges and key else None
+
+
+def _strategy(where: Where, field: str) -> tuple[bool, str]:
+    """(whether `field` of `where` has the merge strategy, its merge key)."""
     _, strategy, key = patch_fields()[1].get(where, {}).get(field, ("", "", ""))
-    return key if "merge" in strategy.split(",") and key else None
+    return "merge" in strategy.split(","), key

@@ -44,7 +44,7 @@ def pretty(accept: str, endpoint: Endpoint, pretty_query: str | None, user_agent
     """Whether a JSON answer is indented (NegotiateOutputMediaType, isPrettyPrint): the range negotiated says
     `pretty=1`; or a `pretty` query value strconv.ParseBool takes as true (one it refuses is false); or, with no
     value, a client whose User-Agent is curl's, Wget's or a browser's. A watch's events are never indented."""
-    found = _negotiated(accept, endpoint)
+    found = _negotiated(accept, endpoint) if "pretty" in accept else None  # (no parse again for most requests)
     if found is not None and found[2].get("pretty") == "1":
         return True
     if pretty_query:
