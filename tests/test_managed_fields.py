@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from watchproxy.apiserver import managedfields
-from watchproxy.apiserver.fieldsets import fields_v1, from_fields_v1, root, to_field_set
+from watchproxy.apiserver.fieldsets import compare, copied, fields_v1, from_fields_v1, root, to_field_set, with_held
 
 NOW, LATER = "2026-12-04T10:00:00Z", "2026-12-04T10:00:05Z"
 CM_EMPTY = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"creationTimestamp": None}}
@@ -118,3 +118,27 @@ def test_managed_fields_the_field_manager_cannot_read_leave_the_object_untracked
     for fields in ({"x:y": {}}, {'k:{"name"': {}}, {"k:5": {}}, {"i:one": {}}, "not fields"):
         old = _cm({"k": "0"}, entries=[_entry("maker", fields)])  # type: ignore[arg-type]
         assert managedfields.after_update(old, _cm({"k": "1"}), CM_EMPTY, "m", "", False, NOW) is None
+
+
+def test_an_empty_list_sent_in_an_item_of_a_list_compared_whole_is_a_change() -> None:
+    """reflect.DeepEqual, with which the field manager compares a list, tells an empty list sent (kept as Held
+    by with_held) from the nil one storage decodes; in an item of a keyed list, walked field by field, it is no
+    change (omitempty hides it)."""
+    def deploy(values: Any, command: Any) -> dict[str, Any]:
+        expression: dict[str, Any] = {"key": "k", "operator": "Exists"}
+        container: dict[str, Any] = {"name": "c", "image": "i"}
+        if values is not None:
+            expression["values"] = values
+        if command is not None:
+            container["command"] = command
+        return {"apiVersion": "apps/v1", "kind": "Deployment", "spec": {
+            "selector": {"matchLabels": {"a": "b"}, "matchExpressions": [expression]},
+            "template": {"spec": {"containers": [container]}}}}
+    node = root("apps/v1", "Deployment")
+    stored = deploy(None, None)
+    for sent, changed in ((deploy([], None), {("f:spec", "f:selector")}), (deploy(None, []), set()),
+                          (deploy(None, None), set())):
+        shown = with_held(sent, stored)  # (the encoded object: what omitempty leaves of it)
+        added, modified, removed = compare(stored, shown, node)
+        assert (added, modified, removed) == (frozenset(), frozenset(changed), frozenset())
+        assert compare(stored, copied(shown), node)[1] == frozenset(changed)

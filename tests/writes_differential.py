@@ -754,7 +754,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
         *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns),
-        *_nil_conditions(ns),
+        *_nil_conditions(ns), *_empty_lists_in_lists(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
@@ -2361,6 +2361,45 @@ def _cel_syntax(ns: str) -> tuple[Step, ...]:
              query="dryRun=All", fields=INVALID),
         Step("a mutating policy's patch", "POST", f"{admission}/mutatingadmissionpolicies", mutating,
              query="dryRun=All", fields=INVALID),
+    )
+
+
+def _empty_lists_in_lists(ns: str) -> tuple[Step, ...]:
+    """An empty list or map sent inside an item of a list the field manager compares whole (reflect.DeepEqual
+    of Go values) is not the nil one storage holds: an update that changes nothing its JSON shows still changes
+    that list (and the atomic struct around it) for the field manager, a new version; one in an item of a keyed
+    list (a container's `command`) is no change."""
+    deploys = f"/apis/apps/v1/namespaces/{ns}/deployments"
+    fields = ("code", "metadata.managedFields")
+
+    def deploy(values: bool = False, terms: bool = False, command: bool = False) -> dict[str, Any]:
+        expression = {"key": "k", "operator": "Exists", **({"values": []} if values else {})}
+        selector = {"matchLabels": {"q": "r"}, **({"matchExpressions": []} if terms else {})}
+        container = {"name": "c", "image": "nginx", **({"command": []} if command else {})}
+        affinity = {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+            {"topologyKey": "t", "labelSelector": selector}]}}
+        return {**_deploy("empties"), "spec": {**_DEPLOYMENT["spec"], "selector": {
+            "matchLabels": {"app": "web"}, "matchExpressions": [expression]}, "template": {
+            "metadata": {"labels": {"app": "web", "k": "v"}}, "spec": {"containers": [container],
+                                                                      "affinity": affinity}}}}
+    at = f"{deploys}/empties"
+    expression = {"spec": {"selector": {"matchExpressions": [{"key": "k", "operator": "Exists", "values": []}]}}}
+    return (
+        Step("a deployment of a selector expression and an affinity term", "POST", deploys, deploy(),
+             query="fieldManager=a", fields=fields),
+        Step("the same with its expression's values []", "PUT", at, deploy(values=True), query="fieldManager=b",
+             fields=fields),
+        Step("the same with a container's command [] (a keyed list's item: no change)", "PUT", at,
+             deploy(command=True), query="fieldManager=c", fields=fields),
+        Step("a merge patch of values []", "PATCH", at, expression, MERGE, query="fieldManager=d", fields=fields),
+        Step("a strategic merge patch of values []", "PATCH", at, expression, SMP, query="fieldManager=e",
+             fields=fields),
+        Step("a JSON patch adding values []", "PATCH", at, [
+            {"op": "add", "path": "/spec/selector/matchExpressions/0/values", "value": []}], JSONP,
+             query="fieldManager=f", fields=fields),
+        Step("an affinity term's selector with matchExpressions []", "PUT", at, deploy(terms=True),
+             query="fieldManager=g", fields=fields),
+        Step("the deployment gone", "DELETE", at, fields=("code",)),
     )
 
 

@@ -161,12 +161,51 @@ def _items(node: dict[str, Any], items: Any) -> dict[str, list[Any]]:
     return out
 
 
-def _same(a: Any, b: Any) -> bool:
-    """value.Equals: maps whatever their keys' order, an integer equal to the same float, a bool no number."""
+class Held(dict[str, Any]):
+    """A Go struct or map decoded from a request, with what it holds that its JSON leaves out: `held`, the fields
+    sent as an empty list or map (non-nil in Go, hidden by omitempty). The field manager compares a list by
+    reflect.DeepEqual (listReflect.EqualsUsing), which tells them from the nil ones storage decodes: an update
+    that sends an item of an atomic list with `"values": []` changes that list, where its JSON does not."""
+
+    held: frozenset[str] = frozenset()
+
+
+def with_held(sent: Any, shown: Any) -> Any:
+    """`shown` (an object as its JSON shows it, once encoded) with the empty lists and maps `sent` (the same object
+    as decoded, each kept) held beyond it, as Held maps."""
+    if isinstance(sent, dict) and isinstance(shown, dict):
+        out = {k: with_held(sent.get(k), v) for k, v in shown.items()}
+        gone = frozenset(k for k, v in sent.items() if k not in shown and isinstance(v, list | dict) and not v)
+        if not gone:
+            return out
+        held = Held(out)
+        held.held = gone
+        return held
+    if isinstance(sent, list) and isinstance(shown, list) and len(sent) == len(shown):
+        return [with_held(a, b) for a, b in zip(sent, shown, strict=True)]
+    return shown
+
+
+def copied(value: Any) -> Any:
+    """A deep copy of a JSON value that keeps what its Held maps hold."""
+    if isinstance(value, dict):
+        out = {k: copied(v) for k, v in value.items()}
+        if isinstance(value, Held):
+            out = Held(out)
+            out.held = value.held
+        return out
+    return [copied(v) for v in value] if isinstance(value, list) else value
+
+
+def _same(a: Any, b: Any, deep: bool = False) -> bool:
+    """value.Equals: maps whatever their keys' order, an integer equal to the same float, a bool no number; a list
+    (`deep` within one) as reflect.DeepEqual compares Go values, an empty list or map sent unlike none (Held)."""
     if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+        if deep and getattr(a, "held", frozenset()) != getattr(b, "held", frozenset()):
+            return False
+        return a.keys() == b.keys() and all(_same(v, b[k], deep) for k, v in a.items())
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(map(_same, a, b))
+        return len(a) == len(b) and all(_same(x, y, True) for x, y in zip(a, b, strict=True))
     numbers = (int, float)
     if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
         return bool(a == b)

@@ -29,7 +29,7 @@ from typing import Any
 from ..wire.conversion import TEMPLATE_GENERATION
 from . import autoscalingv1, encode, eventapi, lastapplied
 from .defaults import NOT_READY_TAINT, TOPOLOGY_LABELS
-from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
+from .fieldsets import FieldSet, compare, copied, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
 from .goorder import encoded, ordered_meta
 
 Entry = dict[str, Any]
@@ -166,7 +166,7 @@ def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -
         if creating and isinstance(sent, dict):  # (with the status the request's annotations carried: a create's
             internal["status"] = autoscalingv1.as_v2(sent)["status"]  # is reset after the field manager)
         written = autoscalingv1.as_v1(internal)
-    out: dict[str, Any] = json.loads(json.dumps(written))
+    out: dict[str, Any] = copied(written)  # (keeping the empty lists and maps sent: fieldsets.Held)
     if kind == "DaemonSet" and str(out.get("apiVersion")) == "apps/v1":
         meta = out.setdefault("metadata", {})
         given = _at(sent if creating else written, ("metadata", "annotations", TEMPLATE_GENERATION))

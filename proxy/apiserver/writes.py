@@ -68,7 +68,7 @@ from .apply import Conflict, apply, display
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
-from .fieldsets import dotted, root
+from .fieldsets import dotted, root, with_held
 from .goorder import (
     Undecodable,
     decoded_meta,
@@ -1128,8 +1128,10 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     if empties:  # validated as held; the field manager, the strategy and the storage see it encoded
         cleared = as_sent is not None and _meta(as_sent).get("managedFields") == []
         new = encoded(new, t.kind, t.api_version)
+        sent_held = as_sent  # (the empty lists and maps it held: Go values the field manager compares, Held)
         as_sent, undropped = (encoded(o, t.kind, t.api_version) if o is not None else None
                               for o in (as_sent, undropped))
+        as_sent = with_held(sent_held, as_sent)
         if as_sent is not None and cleared:  # (but an empty managedFields sent, which clears them)
             _meta(as_sent)["managedFields"] = []
         meta = _meta(new)
