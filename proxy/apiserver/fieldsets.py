@@ -187,14 +187,14 @@ def with_held(sent: Any, shown: Any) -> Any:
 
 
 def copied(value: Any) -> Any:
-    """A deep copy of a JSON value that keeps what its Held maps hold."""
+    """A deep copy of a JSON value (its tuples lists, as JSON reads them back) that keeps what its Held maps hold."""
     if isinstance(value, dict):
         out = {k: copied(v) for k, v in value.items()}
         if isinstance(value, Held):
             out = Held(out)
             out.held = value.held
         return out
-    return [copied(v) for v in value] if isinstance(value, list) else value
+    return [copied(v) for v in value] if isinstance(value, list | tuple) else value
 
 
 def _same(a: Any, b: Any, deep: bool = False) -> bool:
