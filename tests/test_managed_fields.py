@@ -142,3 +142,21 @@ def test_an_empty_list_sent_in_an_item_of_a_list_compared_whole_is_a_change() ->
         added, modified, removed = compare(stored, shown, node)
         assert (added, modified, removed) == (frozenset(), frozenset(changed), frozenset())
         assert compare(stored, copied(shown), node)[1] == frozenset(changed)
+
+
+def test_a_quantity_in_a_list_compared_whole_is_compared_as_go_parses_the_text_sent() -> None:
+    """The stored limits hold the canonical text, which storage parses again; the update's hold ParseQuantity's
+    result of the text sent (SentQuantity): `0.5` and `2048Mi` differ from `500m` and `2Gi` for reflect.DeepEqual,
+    `204800Ki` is the same int64 amount as `200Mi` with neither text kept."""
+    def limits(cpu: Any, memory: str) -> dict[str, Any]:
+        return {"apiVersion": "v1", "kind": "LimitRange", "spec": {"limits": [
+            {"type": "Container", "max": {"cpu": cpu, "memory": memory}}]}}
+    node = root("v1", "LimitRange")
+    for (stored_cpu, stored_memory), (cpu, memory), changed in (
+            (("500m", "200Mi"), ("0.5", "200Mi"), True), (("500m", "200Mi"), ("500m", "204800Ki"), False),
+            (("500m", "2Gi"), (0.5, "2Gi"), True), (("1", "2Gi"), (1, "2048Mi"), True),
+            (("1", "2Gi"), ("1", "2Gi"), False)):
+        stored = limits(stored_cpu, stored_memory)
+        sent = with_held(stored, stored, limits(cpu, memory))
+        assert sent == stored  # (its JSON the same)
+        assert compare(stored, sent, node)[1] == (frozenset({("f:spec", "f:limits")}) if changed else frozenset())

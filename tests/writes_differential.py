@@ -754,7 +754,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
         *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns),
-        *_nil_conditions(ns), *_empty_lists_in_lists(ns),
+        *_nil_conditions(ns), *_empty_lists_in_lists(ns), *_quantity_texts(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
@@ -2401,6 +2401,38 @@ def _empty_lists_in_lists(ns: str) -> tuple[Step, ...]:
              query="fieldManager=g", fields=fields),
         Step("the deployment gone", "DELETE", at, fields=("code",)),
     )
+
+
+def _quantity_texts(ns: str) -> tuple[Step, ...]:
+    """A quantity inside a list the field manager compares whole (a LimitRange's limits) is compared as Go holds
+    it, ParseQuantity's result of the text sent, against the one storage parses from the canonical text: `0.5`,
+    `0.50`, `1000m` and `2048Mi` (which keep no text, or other digits) change the limits though the JSON shows
+    `500m`, `1` and `2Gi` again; `500m`, a number 1 and `204800Ki` (the same int64 amount as `200Mi`, neither
+    text kept) do not."""
+    ranges = f"/api/v1/namespaces/{ns}/limitranges"
+    fields = ("code", "spec", "metadata.managedFields")
+
+    def limits(cpu: Any, memory: str) -> dict[str, Any]:
+        return {"spec": {"limits": [{"type": "Container", "max": {"cpu": cpu, "memory": memory}}]}}
+    named = {"metadata": {"name": "texts"}}
+    steps = [Step("a limit range", "POST", ranges, {**named, **limits("500m", "200Mi")}, query="fieldManager=a",
+                  fields=fields)]
+    for i, (cpu, memory, how) in enumerate((  # (each the stored amounts again, but for the fifth)
+            ("500m", "200Mi", MERGE), ("0.5", "200Mi", "PUT"), ("500m", "204800Ki", MERGE), ("0.50", "200Mi", "PUT"),
+            ("0.5", "200Mi", SMP), ("0.5", "200Mi", JSONP), ("1", "2Gi", MERGE), ("1000m", "2Gi", "PUT"),
+            (1, "2048Mi", MERGE), (1, "2Gi", MERGE))):
+        manager = f"fieldManager=m{i}"
+        if how == "PUT":
+            steps.append(Step(f"the same sent again, cpu {cpu} and memory {memory}", "PUT", f"{ranges}/texts",
+                              {**named, **limits(cpu, memory)}, query=manager, fields=fields))
+        elif how == JSONP:
+            replaced = {"op": "replace", "path": "/spec/limits", "value": limits(cpu, memory)["spec"]["limits"]}
+            steps.append(Step(f"a JSON patch of cpu {cpu} and memory {memory}", "PATCH", f"{ranges}/texts",
+                              [replaced], JSONP, query=manager, fields=fields))
+        else:
+            steps.append(Step(f"a patch of cpu {cpu} and memory {memory} ({how})", "PATCH", f"{ranges}/texts",
+                              limits(cpu, memory), how, query=manager, fields=fields))
+    return (*steps, Step("the limit range gone", "DELETE", f"{ranges}/texts", fields=("code",)))
 
 
 def _nil_conditions(ns: str) -> tuple[Step, ...]:

@@ -22,7 +22,9 @@ from importlib import resources
 from typing import Any
 
 from ..wire.gostrings import quote, sprint_v
+from . import quantity
 from .decoding import json_number
+from .gojson import literal
 
 Path = tuple[str, ...]
 FieldSet = frozenset[Path]
@@ -170,11 +172,54 @@ class Held(dict[str, Any]):
     held: frozenset[str] = frozenset()
 
 
-def with_held(sent: Any, shown: Any) -> Any:
+class SentQuantity(str):
+    """A quantity as its JSON shows it (canonical), sent in another text: Go holds ParseQuantity's result of that
+    text (`parsed`), which reflect.DeepEqual tells from the one storage parses from the canonical text (`0.5` is
+    5e-1 and `500m` 500e-3 with its text kept; `2048Mi` keeps no text, `2Gi` does). So a LimitRange sent again
+    with `cpu: 0.5` changes its limits for the field manager."""
+
+    parsed: quantity.Parsed
+
+
+def with_held(sent: Any, shown: Any, raw: Any = MISSING) -> Any:
     """`shown` (an object as its JSON shows it, once encoded) with the empty lists and maps `sent` (the same object
-    as decoded, each kept) held beyond it, as Held maps."""
+    as decoded, each kept) held beyond it, as Held maps, and each quantity `raw` (the body as decoded, before the
+    type read it) wrote in another text, as a SentQuantity; `shown` itself where there are none (most writes)."""
+    return _held(sent, shown, raw) if _holds(sent, shown, raw) else shown
+
+
+def _holds(sent: Any, shown: Any, raw: Any) -> bool:
+    """Whether _held would mark anything (a walk that builds nothing: most updates have nothing to mark)."""
+    if type(shown) is dict:
+        if type(sent) is not dict:
+            return False
+        if len(sent) > len(shown):
+            for k, v in sent.items():
+                if k not in shown and isinstance(v, list | dict) and not v:
+                    return True
+        raws = raw if isinstance(raw, dict) else _NONE
+        for k, v in shown.items():
+            if type(v) is str:
+                if k in raws and raws[k] != v and _sent_quantity(v, raws[k]) is not None:
+                    return True
+            elif isinstance(v, dict | list) and _holds(sent.get(k), v, raws.get(k, MISSING)):
+                return True
+        return False
+    if type(shown) is list and type(sent) is list and len(sent) == len(shown):
+        same = isinstance(raw, list) and len(raw) == len(shown)
+        for i, v in enumerate(shown):
+            if _holds(sent[i], v, raw[i] if same else MISSING):
+                return True
+    return False
+
+
+_NONE: dict[str, Any] = {}
+
+
+def _held(sent: Any, shown: Any, raw: Any) -> Any:
     if isinstance(sent, dict) and isinstance(shown, dict):
-        out = {k: with_held(sent.get(k), v) for k, v in shown.items()}
+        raws = raw if isinstance(raw, dict) else {}
+        out = {k: _held(sent.get(k), v, raws.get(k, MISSING)) for k, v in shown.items()}
         gone = frozenset(k for k, v in sent.items() if k not in shown and isinstance(v, list | dict) and not v)
         if not gone:
             return out
@@ -182,8 +227,34 @@ def with_held(sent: Any, shown: Any) -> Any:
         held.held = gone
         return held
     if isinstance(sent, list) and isinstance(shown, list) and len(sent) == len(shown):
-        return [with_held(a, b) for a, b in zip(sent, shown, strict=True)]
-    return shown
+        items = raw if isinstance(raw, list) and len(raw) == len(shown) else [MISSING] * len(shown)
+        return [_held(a, b, c) for a, b, c in zip(sent, shown, items, strict=True)]
+    found = _sent_quantity(shown, raw)
+    return shown if found is None else found
+
+
+def _sent_quantity(shown: Any, raw: Any) -> SentQuantity | None:
+    """A quantity `shown` in its canonical text that `raw` wrote in another."""
+    if not isinstance(shown, str) or not isinstance(raw, str | int | float) or isinstance(raw, bool):
+        return None
+    text = raw if isinstance(raw, str) else literal(raw)
+    try:
+        if text == shown or quantity.canonical(text) != shown:
+            return None
+        found = SentQuantity(shown)
+        found.parsed = quantity.parse(text)
+        return found
+    except quantity.QuantityError:
+        return None
+
+
+def _go_quantity(text: str) -> Any:
+    if isinstance(text, SentQuantity):
+        return text.parsed
+    try:
+        return quantity.parse(text)
+    except quantity.QuantityError:
+        return text
 
 
 def copied(value: Any) -> Any:
@@ -199,13 +270,18 @@ def copied(value: Any) -> Any:
 
 def _same(a: Any, b: Any, deep: bool = False) -> bool:
     """value.Equals: maps whatever their keys' order, an integer equal to the same float, a bool no number; a list
-    (`deep` within one) as reflect.DeepEqual compares Go values, an empty list or map sent unlike none (Held)."""
+    (`deep` within one) as reflect.DeepEqual compares Go values: an empty list or map sent unlike none (Held), a
+    quantity as ParseQuantity holds it (SentQuantity)."""
     if isinstance(a, dict) and isinstance(b, dict):
         if deep and getattr(a, "held", frozenset()) != getattr(b, "held", frozenset()):
             return False
         return a.keys() == b.keys() and all(_same(v, b[k], deep) for k, v in a.items())
     if isinstance(a, list) and isinstance(b, list):
         return len(a) == len(b) and all(_same(x, y, True) for x, y in zip(a, b, strict=True))
+    if isinstance(a, str) and isinstance(b, str):
+        if deep and (isinstance(a, SentQuantity) or isinstance(b, SentQuantity)):
+            return bool(_go_quantity(a) == _go_quantity(b))
+        return a == b
     numbers = (int, float)
     if isinstance(a, numbers) and isinstance(b, numbers) and not isinstance(a, bool) and not isinstance(b, bool):
         return bool(a == b)

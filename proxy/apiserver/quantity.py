@@ -44,10 +44,16 @@ class QuantityError(ValueError):
 FORMAT_WRONG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
 
 
-def canonical(text: str) -> str:
-    """The string the apiserver answers for a quantity; QuantityError for one it refuses (a 400 there)."""
+Parsed = tuple[str, Fraction, int, str, str]
+
+
+def parse(text: str) -> Parsed:
+    """ParseQuantity's result as reflect.DeepEqual tells it apart: ("int64", the int64Amount's value and scale, its
+    format, the text it keeps as its canonical string or "") on its fast path (`0.5` is 5 and -1, `500m` 500 and
+    -3), ("dec", the amount rounded up to a nano-unit, 0, its format, "") on its inf.Dec one; QuantityError for
+    one it refuses."""
     if text == "0":
-        return "0"
+        return "int64", Fraction(0), 0, DECIMAL_SI, "0"
     m = _SHAPE.fullmatch(text)
     if not text or m is None:
         raise QuantityError(FORMAT_WRONG)
@@ -70,12 +76,11 @@ def canonical(text: str) -> str:
             shifted = num + denom
             result = int(shifted) * mantissa
             if abs(result) <= _INT64:
-                if fmt == BINARY_SI and exponent % 10 == 0 and int(shifted) & 0x07:
-                    return text
-                if fmt != BINARY_SI and scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0":
-                    return text
-                amount = Fraction(result if positive else -result) * Fraction(10) ** scale
-                return _string(amount, fmt)
+                if fmt == BINARY_SI:  # (the text kept where the parser finds it canonical)
+                    kept = exponent % 10 == 0 and int(shifted) & 0x07 != 0
+                else:
+                    kept = scale % 3 == 0 and not shifted.endswith("000") and shifted[0] != "0"
+                return "int64", Fraction(result if positive else -result), scale, fmt, text if kept else ""
     amount = value(text)
     if amount:  # rounded away from zero to a nano-unit: who asks for some of a resource gets some
         units = abs(amount) / _NANO
@@ -84,7 +89,13 @@ def canonical(text: str) -> str:
         amount = max(min(amount, Fraction(_INT64)), -Fraction(_INT64))
         if 0 < amount < 1:
             fmt = DECIMAL_SI
-    return _string(amount, fmt)
+    return "dec", amount, 0, fmt, ""
+
+
+def canonical(text: str) -> str:
+    """The string the apiserver answers for a quantity; QuantityError for one it refuses (a 400 there)."""
+    _, amount, scale, fmt, kept = parse(text)
+    return kept or _string(amount * Fraction(10) ** scale, fmt)
 
 
 def value(text: str) -> Fraction:

@@ -1057,6 +1057,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     `current` is a lossy view of it (a v1 autoscaler's v2), which the generation is counted against. `admit`:
     the mutating admission of a pod's resize, after the field manager saw what was sent."""
     name = t.name
+    raw_sent = new  # (as decoded, before its type: the quantities as written, fieldsets.SentQuantity)
     # (before decoding drops []: where reflect.DeepEqual counts a generation, an empty list sent is a change)
     reflected = _REFLECT_COUNTED.get(t.kind, "") if t.builtin else ""
     sent = {reflected: new.get(reflected)} if reflected else {}
@@ -1131,12 +1132,14 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         sent_held = as_sent  # (the empty lists and maps it held: Go values the field manager compares, Held)
         as_sent, undropped = (encoded(o, t.kind, t.api_version) if o is not None else None
                               for o in (as_sent, undropped))
-        as_sent = with_held(sent_held, as_sent)
+        as_sent = with_held(sent_held, as_sent, raw_sent)
         if as_sent is not None and cleared:  # (but an empty managedFields sent, which clears them)
             _meta(as_sent)["managedFields"] = []
         meta = _meta(new)
         if signing and sent_status is not None:
             sent_status = encoded({"status": sent_status}, t.kind, t.api_version).get("status")
+    elif as_sent is not None:
+        as_sent = with_held(as_sent, as_sent, raw_sent)
     if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
         body_status = new.get("status")
         kept_meta = meta
