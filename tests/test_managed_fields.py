@@ -157,6 +157,21 @@ def test_a_quantity_in_a_list_compared_whole_is_compared_as_go_parses_the_text_s
             (("500m", "2Gi"), (0.5, "2Gi"), True), (("1", "2Gi"), (1, "2048Mi"), True),
             (("1", "2Gi"), ("1", "2Gi"), False)):
         stored = limits(stored_cpu, stored_memory)
-        sent = with_held(stored, stored, limits(cpu, memory))
+        sent = with_held(stored, stored, limits(cpu, memory), "core/v1.LimitRange")
         assert sent == stored  # (its JSON the same)
         assert compare(stored, sent, node)[1] == (frozenset({("f:spec", "f:limits")}) if changed else frozenset())
+
+
+def test_a_quantity_behind_a_pointer_differs_where_go_keeps_no_text_of_the_one_sent() -> None:
+    """An autoscaler's target, reached without a map: storage's value holds its canonical text (encoding kept it),
+    so `200Mi` (a text ParseQuantity keeps none of) sent again differs, `1Gi` (one it keeps) does not."""
+    def target(value: Any) -> dict[str, Any]:
+        return {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "spec": {"metrics": [
+            {"type": "Resource", "resource": {"name": "memory", "target": {"type": "AverageValue",
+                                                                          "averageValue": value}}}]}}
+    node = root("autoscaling/v2", "HorizontalPodAutoscaler")
+    for stored_value, value, changed in (("200Mi", "200Mi", True), ("1Gi", "1Gi", False), ("500m", "0.5", True),
+                                         ("1", 1, False)):
+        stored = target(stored_value)
+        sent = with_held(stored, stored, target(value), "autoscaling/v2.HorizontalPodAutoscaler")
+        assert compare(stored, sent, node)[1] == (frozenset({("f:spec", "f:metrics")}) if changed else frozenset())

@@ -2432,7 +2432,27 @@ def _quantity_texts(ns: str) -> tuple[Step, ...]:
         else:
             steps.append(Step(f"a patch of cpu {cpu} and memory {memory} ({how})", "PATCH", f"{ranges}/texts",
                               limits(cpu, memory), how, query=manager, fields=fields))
-    return (*steps, Step("the limit range gone", "DELETE", f"{ranges}/texts", fields=("code",)))
+    hpas = f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers"
+
+    def autoscaler(value: Any) -> dict[str, Any]:
+        return {"metadata": {"name": "texts"}, "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"}, "maxReplicas": 5,
+            "metrics": [{"type": "Resource", "resource": {"name": "memory", "target": {
+                "type": "AverageValue", "averageValue": value}}}]}}
+    # (a target is behind a pointer: the stored one, as the watch cache holds it, keeps its canonical text once
+    # encoded, so even `256Mi`, which the parser keeps no text of, differs; `1Gi`, which it keeps, does not. A
+    # list first waits for the watch cache to hold the last write: an update the cache has not seen yet is made
+    # over the object as etcd holds it, whose text was never kept)
+    synced = Step("the autoscalers (the watch cache holds the last write)", "GET", hpas, fields=("code",))
+    targets = [Step(f"an autoscaler's target sent again as {value}", "PUT", f"{hpas}/texts", autoscaler(value),
+                    query=f"fieldManager=h{i}", fields=("code", "metadata.managedFields"))
+               for i, value in enumerate(("256Mi", "256Mi", "0.25Gi", "1Gi", "1Gi", "1024Mi"))]
+    return (*steps, Step("the limit range gone", "DELETE", f"{ranges}/texts", fields=("code",)),
+            Step("an autoscaler", "POST", hpas, autoscaler("256Mi"), query="fieldManager=a",
+                 fields=("code", "metadata.managedFields")), synced, targets[0], synced, *targets[1:3],
+            Step("its target 1Gi", "PATCH", f"{hpas}/texts", {"spec": {"metrics": autoscaler("1Gi")["spec"][
+                "metrics"]}}, MERGE, query="fieldManager=a", fields=("code", "metadata.managedFields")), *targets[3:],
+            Step("the autoscaler gone", "DELETE", f"{hpas}/texts", fields=("code",)))
 
 
 def _nil_conditions(ns: str) -> tuple[Step, ...]:

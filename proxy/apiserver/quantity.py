@@ -94,7 +94,12 @@ def parse(text: str) -> Parsed:
 
 def canonical(text: str) -> str:
     """The string the apiserver answers for a quantity; QuantityError for one it refuses (a 400 there)."""
-    _, amount, scale, fmt, kept = parse(text)
+    return string_of(parse(text))
+
+
+def string_of(parsed: Parsed) -> str:
+    """Quantity.String() of ParseQuantity's result."""
+    _, amount, scale, fmt, kept = parsed
     return kept or _string(amount * Fraction(10) ** scale, fmt)
 
 

@@ -1015,6 +1015,11 @@ def _status_apart(t: Target) -> bool:
     return t.custom.status if t.custom is not None else True
 
 
+def _go_type(t: Target) -> str | None:
+    """The message of a built-in kind's Go type (gotypes), None for a custom resource's."""
+    return gotypes.message_of_kind(t.api_version, t.kind) if t.builtin else None
+
+
 def _holds_empty(value: Any) -> bool:
     """Whether a body holds an empty list or map anywhere (most do not: their decoding need not be held)."""
     if isinstance(value, dict):
@@ -1132,14 +1137,14 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         sent_held = as_sent  # (the empty lists and maps it held: Go values the field manager compares, Held)
         as_sent, undropped = (encoded(o, t.kind, t.api_version) if o is not None else None
                               for o in (as_sent, undropped))
-        as_sent = with_held(sent_held, as_sent, raw_sent)
+        as_sent = with_held(sent_held, as_sent, raw_sent, _go_type(t))
         if as_sent is not None and cleared:  # (but an empty managedFields sent, which clears them)
             _meta(as_sent)["managedFields"] = []
         meta = _meta(new)
         if signing and sent_status is not None:
             sent_status = encoded({"status": sent_status}, t.kind, t.api_version).get("status")
     elif as_sent is not None:
-        as_sent = with_held(as_sent, as_sent, raw_sent)
+        as_sent = with_held(as_sent, as_sent, raw_sent, _go_type(t))
     if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
         body_status = new.get("status")
         kept_meta = meta
