@@ -7,7 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 from watchproxy.apiserver import managedfields
-from watchproxy.apiserver.fieldsets import compare, copied, fields_v1, from_fields_v1, root, to_field_set, with_held
+from watchproxy.apiserver.fieldsets import (
+    compare,
+    copied,
+    fields_v1,
+    from_fields_v1,
+    root,
+    to_field_set,
+    untyped_in_whole_lists,
+    with_held,
+)
 
 NOW, LATER = "2026-12-04T10:00:00Z", "2026-12-04T10:00:05Z"
 CM_EMPTY = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"creationTimestamp": None}}
@@ -175,3 +184,12 @@ def test_a_quantity_behind_a_pointer_differs_where_go_keeps_no_text_of_the_one_s
         stored = target(stored_value)
         sent = with_held(stored, stored, target(value), "autoscaling/v2.HorizontalPodAutoscaler")
         assert compare(stored, sent, node)[1] == (frozenset({("f:spec", "f:metrics")}) if changed else frozenset())
+
+
+def test_the_kinds_whose_lists_compared_whole_may_hold_a_quantity() -> None:
+    """Only those are walked for the quantities a body sent (a Lease's renewal, the most frequent write, is not)."""
+    assert untyped_in_whole_lists("v1", "LimitRange") and untyped_in_whole_lists("autoscaling/v2",
+                                                                                  "HorizontalPodAutoscaler")
+    assert untyped_in_whole_lists("v1", "Pod")  # (a downward API volume file's divisor)
+    assert not any(untyped_in_whole_lists(v, k) for v, k in (
+        ("v1", "ConfigMap"), ("v1", "Service"), ("coordination.k8s.io/v1", "Lease"), ("v1", "ResourceQuota")))

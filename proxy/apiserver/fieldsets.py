@@ -111,6 +111,32 @@ def resolve(node: Any) -> dict[str, Any]:
     return found if isinstance(found, dict) else _DEDUCED
 
 
+@cache
+def untyped_in_whole_lists(api_version: str, kind: str) -> bool:
+    """Whether a built-in kind's objects may hold an untyped scalar (a quantity is one) in an item of a list the
+    field manager compares whole, where reflect.DeepEqual compares Go values (a Deployment's quantities are in
+    keyed lists' items, compared field by field; managedFields are not compared)."""
+    todo: list[tuple[Any, bool]] = [(root(api_version, kind), False)]
+    seen: set[tuple[str, bool]] = set()
+    while todo:
+        node, whole = todo.pop()
+        if isinstance(node, str) and node not in _SCALARS and node != "~":
+            if (node, whole) in seen:
+                continue
+            seen.add((node, whole))
+        t = resolve(node)
+        if t.get("k") == "list":
+            todo.append((t.get("e"), whole or atomic(t, "list")))
+        elif t.get("k") == "map":
+            fields = t.get("f") or {}
+            todo.extend((sub, whole) for name, sub in fields.items() if name != "managedFields")
+            if "e" in t:
+                todo.append((t["e"], whole))
+        elif whole and t.get("k") == "" and t.get("s") == "":
+            return True
+    return False
+
+
 def shape_of(node: dict[str, Any], value: Any) -> str:
     """"map", "list" or "scalar": the schema's, or the value's where the schema leaves it to the value."""
     if node.get("k") in ("map", "list"):

@@ -68,7 +68,7 @@ from .apply import Conflict, apply, display
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
-from .fieldsets import dotted, root, with_held
+from .fieldsets import dotted, root, untyped_in_whole_lists, with_held
 from .goorder import (
     Undecodable,
     decoded_meta,
@@ -1143,8 +1143,8 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         meta = _meta(new)
         if signing and sent_status is not None:
             sent_status = encoded({"status": sent_status}, t.kind, t.api_version).get("status")
-    elif as_sent is not None:
-        as_sent = with_held(as_sent, as_sent, raw_sent, _go_type(t))
+    elif as_sent is not None and t.builtin and untyped_in_whole_lists(t.api_version, t.kind):  # (a quantity sent
+        as_sent = with_held(as_sent, as_sent, raw_sent, _go_type(t))  # where the field manager reads its Go value)
     if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
         body_status = new.get("status")
         kept_meta = meta
