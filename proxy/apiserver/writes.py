@@ -1410,8 +1410,9 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
                                          STRATEGIC_PATCH else None) if content_type != APPLY_PATCH else (None, [])
         if refused is not None:
             return refused
-        if absent and as_dict(new_scale.get("spec")).get("replicas") == _NO_REPLICAS:
-            return fail(400, f'the spec replicas field "{replicas_path(t)}" cannot be empty')
+        if absent and as_dict(new_scale.get("spec")).get("replicas") == _NO_REPLICAS:  # (with the decoder's warnings)
+            return _warned(fail(400, f'the spec replicas field "{replicas_path(t)}" cannot be empty'), warnings,
+                           strategy=False)
         out = _warned(_scale_write(t, current, new_scale, opts), warnings, strategy=False)
         out.applied = content_type == APPLY_PATCH
         return out
