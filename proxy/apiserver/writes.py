@@ -1143,8 +1143,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         meta = _meta(new)
         if signing and sent_status is not None:
             sent_status = encoded({"status": sent_status}, t.kind, t.api_version).get("status")
-    elif as_sent is not None and t.builtin and untyped_in_whole_lists(t.api_version, t.kind):  # (a quantity sent
-        as_sent = with_held(as_sent, as_sent, raw_sent, _go_type(t))  # where the field manager reads its Go value)
+    elif as_sent is not None and not applied and t.builtin and untyped_in_whole_lists(t.api_version, t.kind):
+        as_sent = with_held(as_sent, as_sent, raw_sent, _go_type(t))  # (a quantity sent where the field manager
+        # reads its Go value: an update's; an apply's managers are its own, managedfields.after_apply)
     if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
         body_status = new.get("status")
         kept_meta = meta
