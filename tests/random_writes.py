@@ -1775,6 +1775,56 @@ def limit_range_ops(seed: int, n: int) -> list[Op]:
                         {"metadata": {"annotations": {"a": "b"}}}))
 
 
+# a quantity in texts Go parses alike and not (0.5 and 500m, 204800Ki and 200Mi, 256Mi which it keeps no text
+# of), and as numbers
+_CPU_TEXTS: tuple[Any, ...] = ("500m", "0.5", "0.50", 0.5, "1", 1, "1000m", "1e0")
+_MEMORY_TEXTS = ("200Mi", "204800Ki", "256Mi", "0.25Gi", "1Gi", "1024Mi", "1073741824")
+
+
+def quantity_texts_ops(seed: int, n: int) -> list[Op]:
+    """LimitRanges' limits and autoscalers' targets (lists the field manager compares whole, as Go values) written
+    again and again in those texts, by several managers (updates, the three patches, applies); each autoscaler write
+    after a list, which on the real apiserver waits for its watch cache (an update made before it holds the last
+    version compares otherwise)."""
+    def limits(r: random.Random) -> dict[str, Any]:
+        return {"spec": {"limits": [{"type": "Container", "max": {"cpu": r.choice(_CPU_TEXTS),
+                                                                 "memory": r.choice(_MEMORY_TEXTS)}}]}}
+
+    def targets(r: random.Random) -> dict[str, Any]:
+        return {"spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"},
+                         "maxReplicas": 5, "metrics": [
+                             {"type": "Resource", "resource": {"name": "memory", "target": {
+                                 "type": "AverageValue", "averageValue": r.choice(_MEMORY_TEXTS)}}},
+                             {"type": "Pods", "pods": {"metric": {"name": "qps"}, "target": {
+                                 "type": "AverageValue", "averageValue": r.choice(_CPU_TEXTS)}}}]}}
+    kinds = {"limitranges": ("v1", "LimitRange", limits), "horizontalpodautoscalers": (
+        "autoscaling/v2", "HorizontalPodAutoscaler", targets)}
+    r = random.Random(seed)
+    out: list[Op] = []
+    for _ in range(n):
+        collection = r.choice(tuple(kinds))
+        version, kind, make = kinds[collection]
+        name, how, manager = r.choice(("q1", "q2")), r.choice(("create", "update", "merge", "smp", "json", "apply")), \
+            r.choice(("", "fieldManager=m1", "fieldManager=m2"))
+        path, body = f"/{collection}/{name}", make(r)
+        whole = {"apiVersion": version, "kind": kind, "metadata": {"name": name}, **body}
+        if collection == "horizontalpodautoscalers":
+            out.append(Op("GET", f"/{collection}"))
+        if how == "create":
+            out.append(Op("POST", f"/{collection}", manager, whole))
+        elif how == "update":
+            out.append(Op("PUT", path, manager, whole))
+        elif how in ("merge", "smp"):
+            out.append(Op("PATCH", path, manager, body, MERGE if how == "merge" else SMP))
+        elif how == "json":
+            part = "limits" if collection == "limitranges" else "metrics"
+            out.append(Op("PATCH", path, manager, [{"op": "replace", "path": f"/spec/{part}",
+                                                    "value": body["spec"][part]}], JSONP))
+        else:
+            out.append(_applied(r, path, "", whole, force=True))
+    return [*out, Op("GET", "/limitranges"), Op("GET", "/horizontalpodautoscalers")]
+
+
 def priority_class_ops(seed: int, n: int) -> list[Op]:
     """PriorityClasses: the value (immutable, bounded for user classes), a global default, the preemption
     policy."""

@@ -92,7 +92,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "resize": random_writes.resize_ops, "ephemeralcontainers": random_writes.ephemeral_ops,
              "podstatus": random_writes.pod_status_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
-             "hpaversions": random_writes.hpa_versions_ops,
+             "hpaversions": random_writes.hpa_versions_ops, "quantitytexts": random_writes.quantity_texts_ops,
              "certificatesigningrequests": random_writes.csr_ops, "apiservices": random_writes.api_service_ops}
 
 
@@ -290,6 +290,9 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # apply of no metrics removes, though defaults put one back); a write through v1 of what v1 cannot show (a
     # current metric's missing average value) a new version, stored as v1's zero (9 and 6 answers differed)
     ("hpaversions", 344), ("hpaversions", 342),
+    # quantities sent again in other texts: the field manager compares Go values in lists it takes whole, the
+    # strategy counts a generation by amounts (`1e0` is `1`; 9 and 2 answers differed)
+    ("quantitytexts", 2), ("quantitytexts", 5),
     # mutating admission policies and their bindings: the mutations, reinvocation policy, operations a mutation can
     # meet, the policy named, the name suffix only static manifests may use (9 to 34 answers differed before)
     ("mutatingadmissionpolicies", 8), ("mutatingadmissionpolicies", 9), ("mutatingadmissionpolicybindings", 5),

@@ -2444,9 +2444,10 @@ def _quantity_texts(ns: str) -> tuple[Step, ...]:
     # list first waits for the watch cache to hold the last write: an update the cache has not seen yet is made
     # over the object as etcd holds it, whose text was never kept)
     synced = Step("the autoscalers (the watch cache holds the last write)", "GET", hpas, fields=("code",))
+    # (`1073741824`, kept as written, is `1Gi` to the strategy's Semantic.DeepEqual: no new generation)
     targets = [Step(f"an autoscaler's target sent again as {value}", "PUT", f"{hpas}/texts", autoscaler(value),
-                    query=f"fieldManager=h{i}", fields=("code", "metadata.managedFields"))
-               for i, value in enumerate(("256Mi", "256Mi", "0.25Gi", "1Gi", "1Gi", "1024Mi"))]
+                    query=f"fieldManager=h{i}", fields=("code", "metadata.managedFields", "metadata.generation"))
+               for i, value in enumerate(("256Mi", "256Mi", "0.25Gi", "1Gi", "1Gi", "1024Mi", "1073741824"))]
     return (*steps, Step("the limit range gone", "DELETE", f"{ranges}/texts", fields=("code",)),
             Step("an autoscaler", "POST", hpas, autoscaler("256Mi"), query="fieldManager=a",
                  fields=("code", "metadata.managedFields")), synced, targets[0], synced, *targets[1:3],

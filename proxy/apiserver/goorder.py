@@ -71,6 +71,26 @@ def _message(obj: Obj, message: str) -> Obj:
     return out
 
 
+def amounts(value: Any, kind: Any, flags: str = "") -> Any:
+    """A JSON value of a Go field's type with each quantity as its amount: what Semantic.DeepEqual compares of
+    it (Quantity.Cmp), to which `1e0`, `1` and `1000m`, or `1073741824` and `1Gi`, are the same."""
+    if "r" in flags:
+        return [amounts(v, kind) for v in value] if isinstance(value, list) else value
+    if isinstance(kind, list):
+        if kind[0] == "map" and isinstance(value, dict):
+            return {k: amounts(v, kind[2]) for k, v in value.items()}
+        if kind[0] == "list" and isinstance(value, list):
+            return [amounts(v, kind[1]) for v in value]
+        return value
+    if kind == "quantity" and isinstance(value, str):
+        amount = quantity.parsed(value)
+        return value if amount is None else amount
+    if kind.startswith(".") and isinstance(value, dict):
+        fields = gotypes.json_field_map(kind[1:])
+        return {k: amounts(v, *fields[k]) if k in fields else v for k, v in value.items()}
+    return value
+
+
 def _custom(api_version: str) -> bool:
     return "/" in api_version and is_custom_group(api_version.split("/")[0])
 

@@ -71,6 +71,7 @@ from .fielderrors import Cause, error_text, forbidden, go_json, invalid
 from .fieldsets import dotted, root, untyped_in_whole_lists, with_held
 from .goorder import (
     Undecodable,
+    amounts,
     decoded_meta,
     encoded,
     ordered_meta,
@@ -982,11 +983,16 @@ def _spec_changed(old: dict[str, Any], new: dict[str, Any], with_status: bool = 
     # (v1 carries spec in annotations; `old` may be the v2 storage holds, against which the v1 write counts as
     # converted, before storage's decoder defaults it again: a behavior direction it leaves out is a change)
     old, new = (autoscalingv1.as_v2(o) if autoscalingv1.through_v1(o) else o for o in (old, new))
+    fields: dict[str, tuple[Any, str]] = {}
     if builtin and new.get("kind") != "NetworkPolicy":
         kind, api_version = str(new.get("kind") or ""), str(new.get("apiVersion") or "")
         old, new = (encoded(o, kind, api_version, stored=True) for o in (old, new))
+        message = gotypes.message_of_kind(api_version, kind)
+        fields = gotypes.json_field_map(message) if message else {}
     keys = (set(old) | set(new)) - (_NOT_SPEC - {"status"} if with_status else _NOT_SPEC)
-    return any(old.get(k) != new.get(k) for k in keys)
+    # (a quantity by its amount: Semantic.DeepEqual compares them with Cmp)
+    return any(old.get(k) != new.get(k) and (k not in fields or amounts(old.get(k), *fields[k]) !=
+                                              amounts(new.get(k), *fields[k])) for k in keys)
 
 
 def _emptied(sent: Any, stored: Any) -> bool:
