@@ -2453,7 +2453,26 @@ def _quantity_texts(ns: str) -> tuple[Step, ...]:
                  fields=("code", "metadata.managedFields")), synced, targets[0], synced, *targets[1:3],
             Step("its target 1Gi", "PATCH", f"{hpas}/texts", {"spec": {"metrics": autoscaler("1Gi")["spec"][
                 "metrics"]}}, MERGE, query="fieldManager=a", fields=("code", "metadata.managedFields")), *targets[3:],
-            Step("the autoscaler gone", "DELETE", f"{hpas}/texts", fields=("code",)))
+            Step("the autoscaler gone", "DELETE", f"{hpas}/texts", fields=("code",)), *_pod_quantity_texts(ns))
+
+
+def _pod_quantity_texts(ns: str) -> tuple[Step, ...]:
+    """A pod's update compares its spec with Semantic.DeepEqual, a quantity by its amount: resources sent again
+    as `1e0` and `1073741824` for `1` and `1Gi` are no change to refuse (and are stored as sent); `2` is."""
+    pods = f"/api/v1/namespaces/{ns}/pods"
+
+    def pod(cpu: str, memory: str) -> dict[str, Any]:
+        amounts = {"cpu": cpu, "memory": memory}
+        return {"metadata": {"name": "texts"}, "spec": {"containers": [
+            {"name": "c", "image": "nginx", "resources": {"requests": amounts, "limits": amounts}}]}}
+    fields = ("code", "spec.containers")
+    return (Step("a pod", "POST", pods, pod("1", "1Gi"), fields=fields),
+            Step("sent again with 1e0 and 1073741824", "PUT", f"{pods}/texts", pod("1e0", "1073741824"),
+                 fields=fields),
+            Step("a request patched to 1000m", "PATCH", f"{pods}/texts", {"spec": {"containers": [
+                {"name": "c", "resources": {"requests": {"cpu": "1000m"}}}]}}, SMP, fields=fields),
+            Step("sent with 2: refused", "PUT", f"{pods}/texts", pod("2", "1Gi"), fields=INVALID),
+            Step("the pod gone", "DELETE", f"{pods}/texts", query="gracePeriodSeconds=0", fields=("code",)))
 
 
 def _nil_conditions(ns: str) -> tuple[Step, ...]:

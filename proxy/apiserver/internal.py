@@ -15,6 +15,7 @@ import json
 from importlib import resources
 from typing import Any
 
+from . import quantity
 from .goorder import marshalled_meta, marshalled_selector
 
 _Field = tuple[str, str, Any, str]
@@ -71,7 +72,8 @@ def _value(kind: Any, value: Any, pointer: bool) -> Any:
 
 def semantic_internal(type_name: str, versioned: Any) -> Any:
     """`versioned` as Semantic.DeepEqual compares the internal struct `type_name`: an empty list or map is the
-    same as none, but a pointer to an empty struct (a selector sent as `{}`) is not a nil one."""
+    same as none, but a pointer to an empty struct (a selector sent as `{}`) is not a nil one; a quantity is its
+    amount."""
     return _semantic_struct(type_name, versioned if isinstance(versioned, dict) else {})
 
 
@@ -100,6 +102,9 @@ def _semantic_value(kind: Any, value: Any, pointer: bool) -> Any:
             return None
         inner = _semantic_struct(kind[1:], value if isinstance(value, dict) else {})
         return ("set", inner) if pointer else inner
+    if kind == "quantity" and isinstance(value, str):  # (compared by Quantity.Cmp: `1e0` is `1`)
+        amount = quantity.parsed(value)
+        return value if amount is None else amount
     return _value(kind, value, pointer)
 
 
