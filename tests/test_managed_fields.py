@@ -9,14 +9,13 @@ from typing import Any
 from watchproxy.apiserver import managedfields
 from watchproxy.apiserver.fieldsets import (
     compare,
-    copied,
     fields_v1,
     from_fields_v1,
     root,
     to_field_set,
     untyped_in_whole_lists,
-    with_held,
 )
+from watchproxy.apiserver.govalues import copied, with_held
 
 NOW, LATER = "2026-12-04T10:00:00Z", "2026-12-04T10:00:05Z"
 CM_EMPTY = {"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"creationTimestamp": None}}

@@ -29,8 +29,9 @@ from typing import Any
 from ..wire.conversion import TEMPLATE_GENERATION
 from . import autoscalingv1, encode, eventapi, lastapplied
 from .defaults import NOT_READY_TAINT, TOPOLOGY_LABELS
-from .fieldsets import FieldSet, compare, copied, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
+from .fieldsets import FieldSet, compare, fields_v1, from_fields_v1, recursive_difference, root, to_field_set
 from .goorder import encoded, ordered_meta
+from .govalues import copied
 
 Entry = dict[str, Any]
 _STRIPPED: FieldSet = frozenset({("f:apiVersion",), ("f:kind",), ("f:metadata",), *(("f:metadata", f"f:{f}") for f in (

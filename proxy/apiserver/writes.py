@@ -68,7 +68,7 @@ from .apply import Conflict, apply, display
 from .crds import CustomType
 from .encode import not_found
 from .fielderrors import Cause, error_text, forbidden, go_json, invalid
-from .fieldsets import dotted, root, untyped_in_whole_lists, with_held
+from .fieldsets import dotted, root, untyped_in_whole_lists
 from .goorder import (
     Undecodable,
     amounts,
@@ -80,6 +80,7 @@ from .goorder import (
     version_mismatch,
 )
 from .gotime import TIMESTAMP
+from .govalues import with_held
 from .managedfields import Ownership, identifier, reset_fields, scale_entries, who_is
 from .patch import PatchError, as_left, merge_patch, strategic_merge
 from .podconditions import with_condition
