@@ -83,8 +83,7 @@ def amounts(value: Any, kind: Any, flags: str = "") -> Any:
             return [amounts(v, kind[1]) for v in value]
         return value
     if kind == "quantity" and isinstance(value, str):
-        amount = quantity.parsed(value)
-        return value if amount is None else amount
+        return quantity.semantic(value)
     if kind.startswith(".") and isinstance(value, dict):
         fields = gotypes.json_field_map(kind[1:])
         return {k: amounts(v, *fields[k]) if k in fields else v for k, v in value.items()}

@@ -102,9 +102,8 @@ def _semantic_value(kind: Any, value: Any, pointer: bool) -> Any:
             return None
         inner = _semantic_struct(kind[1:], value if isinstance(value, dict) else {})
         return ("set", inner) if pointer else inner
-    if kind == "quantity" and isinstance(value, str):  # (compared by Quantity.Cmp: `1e0` is `1`)
-        amount = quantity.parsed(value)
-        return value if amount is None else amount
+    if kind == "quantity" and isinstance(value, str):
+        return quantity.semantic(value)
     return _value(kind, value, pointer)
 
 

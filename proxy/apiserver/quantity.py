@@ -152,6 +152,13 @@ def parsed(text: Any) -> Fraction | None:
         return None
 
 
+def semantic(text: str) -> Fraction | str:
+    """A quantity as Semantic.DeepEqual compares it (Quantity.Cmp): its amount, so `1e0`, `1` and `1000m` are
+    one; the text itself where the apiserver would not have decoded it."""
+    amount = parsed(text)
+    return text if amount is None else amount
+
+
 @dataclass(frozen=True)
 class Amount:
     """A decoded Quantity in arithmetic: its value and the format it prints in (Quantity.Add keeps the format of
