@@ -1069,7 +1069,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
     `current` is a lossy view of it (a v1 autoscaler's v2), which the generation is counted against. `admit`:
     the mutating admission of a pod's resize, after the field manager saw what was sent."""
     name = t.name
-    raw_sent = new  # (as decoded, before its type: the quantities as written, fieldsets.SentQuantity)
+    raw_sent = new  # (as decoded, before its type: the quantities as written, govalues.SentQuantity)
     # (before decoding drops []: where reflect.DeepEqual counts a generation, an empty list sent is a change)
     reflected = _REFLECT_COUNTED.get(t.kind, "") if t.builtin else ""
     sent = {reflected: new.get(reflected)} if reflected else {}
