@@ -167,7 +167,7 @@ def as_compared(kind: str, written: dict[str, Any], sent: Any, creating: bool) -
         if creating and isinstance(sent, dict):  # (with the status the request's annotations carried: a create's
             internal["status"] = autoscalingv1.as_v2(sent)["status"]  # is reset after the field manager)
         written = autoscalingv1.as_v1(internal)
-    out: dict[str, Any] = copied(written)  # (keeping the empty lists and maps sent: fieldsets.Held)
+    out: dict[str, Any] = copied(written)  # (keeping the empty lists and maps sent: govalues.Held)
     if kind == "DaemonSet" and str(out.get("apiVersion")) == "apps/v1":
         meta = out.setdefault("metadata", {})
         given = _at(sent if creating else written, ("metadata", "annotations", TEMPLATE_GENERATION))
