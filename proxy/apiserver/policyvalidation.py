@@ -20,7 +20,13 @@ from ..wire import names
 from . import validation
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required
 from .podvalidation import as_dict, dicts, one_of
-from .webhookvalidation import compiled, excluded_rule_warnings, match_conditions, rule_with_operations
+from .webhookvalidation import (
+    compiled,
+    excluded_rule_warnings,
+    expression_causes,
+    match_conditions,
+    rule_with_operations,
+)
 
 Obj = dict[str, Any]
 
@@ -102,16 +108,12 @@ def _variable(variable: Obj, path: str) -> list[Cause]:
     else:
         causes = [] if _CEL_IDENT.fullmatch(name) and name not in _CEL_RESERVED \
             else [invalid(f"{path}.name", name, "must be a valid CEL identifier")]
-    expression = str(variable.get("expression") or "")
-    causes += compiled(f"{path}.expression", expression) if expression.strip() else \
-        [required(f"{path}.expression", "expression is not specified")]
-    return causes
+    return causes + expression_causes(f"{path}.expression", variable.get("expression"),
+                                      missing="expression is not specified")
 
 
 def _validation(rule: Obj, path: str) -> list[Cause]:
-    expression = str(rule.get("expression") or "")
-    causes = compiled(f"{path}.expression", expression) if expression.strip() else \
-        [required(f"{path}.expression", "expression is not specified")]
+    causes = expression_causes(f"{path}.expression", rule.get("expression"), missing="expression is not specified")
     message_expression = str(rule.get("messageExpression") or "")
     if message_expression and not message_expression.strip():
         causes.append(invalid(f"{path}.messageExpression", message_expression, "must be non-empty if specified"))
@@ -199,9 +201,7 @@ def _mutation(mutation: Obj, path: str) -> list[Cause]:
     if not isinstance(body := mutation.get(own), dict):
         causes = [required(f"{path}.{own}", f"must be specified when patchType is {kind}")]
     else:
-        expression = str(body.get("expression") or "").strip()
-        causes = compiled(f"{path}.{own}.expression", expression) if expression else \
-            [required(f"{path}.{own}.expression")]
+        causes = expression_causes(f"{path}.{own}.expression", body.get("expression"), trimmed=True)
     if isinstance(mutation.get(other), dict):
         causes.append(invalid(f"{path}.{other}", f"{{{other}}}", f"must not be specified when patchType is {kind}"))
     return causes

@@ -174,6 +174,15 @@ def compiled(path: str, expression: str, shown: str | None = None) -> list[Cause
     return [] if error is None else [invalid(path, expression if shown is None else shown, error)]
 
 
+def expression_causes(path: str, given: Any, *, trimmed: bool = False, missing: str = "") -> list[Cause]:
+    """An expression field's: required (`missing`: the detail its validation gives), else compiled (`trimmed`,
+    or as given)."""
+    text = str(given or "")
+    if not text.strip():
+        return [required(path, missing)]
+    return compiled(path, text.strip() if trimmed else text)
+
+
 def match_conditions(given: Any, path: str) -> list[Cause]:
     """validateMatchConditions (a webhook's, a policy's): at most 64, each with an expression (trimmed, its
     syntax checked: compiled) and a qualified name of its own."""
@@ -184,8 +193,7 @@ def match_conditions(given: Any, path: str) -> list[Cause]:
     seen: set[str] = set()
     for i, cond in enumerate(conditions):
         where, name = f"{path}[{i}]", str(cond.get("name") or "")
-        expression = str(cond.get("expression") or "").strip()
-        causes += compiled(f"{where}.expression", expression) if expression else [required(f"{where}.expression")]
+        causes += expression_causes(f"{where}.expression", cond.get("expression"), trimmed=True)
         causes += invalid_each(f"{where}.name", name, names.qualified_name(name)) if name else \
             [required(f"{where}.name")]
         if name in seen:
