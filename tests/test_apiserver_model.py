@@ -640,6 +640,33 @@ def _stored_service(**spec: Any) -> dict[str, Any]:
     return {**made, "metadata": {**made["metadata"], "resourceVersion": "7"}}
 
 
+@pytest.mark.parametrize(("sent", "taken"), [
+    ({"allocatedResources": {"cpu": "500m"}}, False),  # the stored text: the same Go value
+    ({"allocatedResources": {"cpu": "0.5"}}, True),  # 5e-1, not 500e-3 as storage parses `500m` again
+    ({"allocatedResources": {"cpu": "500m"}, "volumeMounts": []}, True),  # non-nil in Go, hidden by omitempty
+])
+def test_a_status_write_takes_a_list_whose_go_values_it_changes(sent: dict[str, Any], taken: bool) -> None:
+    """The field manager of a /status write compares the status as Go decoded it, as an update's does: its
+    containerStatuses are an atomic list, compared with reflect.DeepEqual, so a manager that sends its JSON
+    again in other Go values takes it from the one that wrote it (the real one's answer, writes_differential)."""
+    before = _written("creator", None, _stored_pod())
+    pod = json.loads(json.dumps(before))
+    pod["status"]["containerStatuses"] = [{"name": "c", "state": {}, "lastState": {}, "ready": False, "restartCount": 0,
+                                           "image": "x", "imageID": "", "allocatedResources": {"cpu": "500m"}}]
+    pod["metadata"]["managedFields"] = managedfields.after_update(before, pod, _empty(pod), "kubelet", "status",
+                                                                  True, NOW)
+    assert "f:containerStatuses" in _fields(pod)["kubelet"]["f:status"]
+    body = json.loads(json.dumps(pod))
+    body["status"]["containerStatuses"][0] |= sent
+    out = writes.update(dataclasses.replace(POD_T, subresource="status"), pod, body, writes.Options())
+    assert out.code == 200
+    seen = out.unchanged if out.unchanged is not None else out.commits[0].written
+    assert seen is not None
+    after = _fields({**seen, "metadata": {**seen["metadata"], "managedFields": managedfields.after_update(
+        pod, seen, _empty(pod), "other", "status", True, NOW)}})
+    assert ("other" in after and "f:containerStatuses" in after["other"]["f:status"]) is taken
+
+
 def test_a_put_creates_a_missing_service_but_not_a_missing_configmap() -> None:
     made = writes.update(SVC_T, None, {**_service(), "metadata": {"name": "s", "resourceVersion": "5"}},
                          writes.Options(), STAMP)

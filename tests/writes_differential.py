@@ -2453,7 +2453,43 @@ def _quantity_texts(ns: str) -> tuple[Step, ...]:
                  fields=("code", "metadata.managedFields")), synced, targets[0], synced, *targets[1:3],
             Step("its target 1Gi", "PATCH", f"{hpas}/texts", {"spec": {"metrics": autoscaler("1Gi")["spec"][
                 "metrics"]}}, MERGE, query="fieldManager=a", fields=("code", "metadata.managedFields")), *targets[3:],
-            Step("the autoscaler gone", "DELETE", f"{hpas}/texts", fields=("code",)), *_pod_quantity_texts(ns))
+            Step("the autoscaler gone", "DELETE", f"{hpas}/texts", fields=("code",)), *_pod_quantity_texts(ns),
+            *_status_go_values(ns))
+
+
+def _status_go_values(ns: str) -> tuple[Step, ...]:
+    """A /status write's field manager compares the status sent as Go holds it too: a container status's
+    `allocatedResources` sent as `0.5` (stored `500m`) or with `volumeMounts: []` (the list atomic), an
+    autoscaler's current `averageValue` (behind a pointer) as `256Mi` again or `1024Mi`, each takes the list from
+    its manager; `500m` and `1Gi` again do not."""
+    pods, hpas = f"/api/v1/namespaces/{ns}/pods", f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers"
+    fields = ("code", "metadata.managedFields", "status")
+
+    def pod(cpu: str, **more: Any) -> dict[str, Any]:
+        return {"metadata": {"name": "go-values"}, "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+                "status": {"phase": "Pending", "containerStatuses": [
+                    {"name": "c", "ready": False, "restartCount": 0, "image": "nginx", "imageID": "",
+                     "state": {"waiting": {"reason": "Starting"}}, "allocatedResources": {"cpu": cpu}, **more}]}}
+
+    def autoscaler(value: str) -> dict[str, Any]:
+        return {"metadata": {"name": "go-values"}, "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"}, "maxReplicas": 5},
+            "status": {"currentReplicas": 1, "desiredReplicas": 1, "currentMetrics": [{"type": "Resource", "resource": {
+                "name": "memory", "current": {"averageValue": value}}}]}}
+    statuses = [Step(f"its status sent by {manager} ({why})", "PUT", f"{pods}/go-values/status", body,
+                     query=f"fieldManager={manager}", fields=fields)
+                for manager, why, body in (("a", "500m", pod("500m")), ("b", "0.5", pod("0.5")),
+                                           ("c", "500m", pod("500m")), ("d", "volumeMounts: []",
+                                                                        pod("500m", volumeMounts=[])))]
+    synced = Step("the autoscalers (the watch cache holds the last write)", "GET", hpas, fields=("code",))
+    current = [Step(f"its status sent by {manager} ({value})", "PUT", f"{hpas}/go-values/status", autoscaler(value),
+                    query=f"fieldManager={manager}", fields=fields)
+               for manager, value in (("a", "256Mi"), ("b", "256Mi"), ("c", "1Gi"), ("d", "1Gi"), ("e", "1024Mi"))]
+    return (Step("a pod", "POST", pods, pod("500m"), fields=("code",)), *statuses,
+            Step("the pod gone", "DELETE", f"{pods}/go-values", query="gracePeriodSeconds=0", fields=("code",)),
+            Step("an autoscaler", "POST", hpas, autoscaler("256Mi"), fields=("code",)),
+            *(s for step in current for s in (synced, step)),
+            Step("the autoscaler gone", "DELETE", f"{hpas}/go-values", fields=("code",)))
 
 
 def _pod_quantity_texts(ns: str) -> tuple[Step, ...]:

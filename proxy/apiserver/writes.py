@@ -1036,6 +1036,12 @@ def _holds_empty(value: Any) -> bool:
     return False
 
 
+def _held_status(held: dict[str, Any], shown: dict[str, Any]) -> Any:
+    """The status of `held` (govalues.with_held's answer for a /status write's body) where it holds more than the
+    body's JSON shows, else None."""
+    return None if held is shown else held.get("status")
+
+
 def _with_template_generation(obj: dict[str, Any], sent_meta: dict[str, Any]) -> dict[str, Any]:
     """A DaemonSet as the field manager of a /status write saw it: its template generation annotation as the
     body had it (the conversion writes none as 0), before the strategy put back the stored spec's."""
@@ -1138,22 +1144,30 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         causes += [c for c in rawjson.refused(new, raw.before, held) if c[0] not in {f for f, _, _ in causes}]
     if causes:
         return _refused(t, name, causes)
+    status_part = t.subresource in _STATUS_PARTS
+    held_status = None  # (a /status write's status as Go held it, which its field manager compares)
     if empties:  # validated as held; the field manager, the strategy and the storage see it encoded
         cleared = as_sent is not None and _meta(as_sent).get("managedFields") == []
-        new = encoded(new, t.kind, t.api_version)
+        decoded, new = new, encoded(new, t.kind, t.api_version)
         sent_held = as_sent  # (the empty lists and maps it held: Go values the field manager compares, Held)
         as_sent, undropped = (encoded(o, t.kind, t.api_version) if o is not None else None
                               for o in (as_sent, undropped))
         as_sent = with_held(sent_held, as_sent, raw_sent, _go_type(t))
+        if status_part:
+            held_status = _held_status(with_held(decoded, new, raw_sent, _go_type(t)), new)
         if as_sent is not None and cleared:  # (but an empty managedFields sent, which clears them)
             _meta(as_sent)["managedFields"] = []
         meta = _meta(new)
         if signing and sent_status is not None:
             sent_status = encoded({"status": sent_status}, t.kind, t.api_version).get("status")
-    elif as_sent is not None and not applied and t.builtin and untyped_in_whole_lists(t.api_version, t.kind):
-        as_sent = with_held(as_sent, as_sent, raw_sent, _go_type(t))  # (a quantity sent where the field manager
-        # reads its Go value: an update's; an apply's managers are its own, managedfields.after_apply)
-    if t.subresource in _STATUS_PARTS:  # on /status the status changes, and the metadata the strategy lets by
+    elif not applied and t.builtin and untyped_in_whole_lists(t.api_version, t.kind):
+        # (a quantity sent where the field manager reads its Go value: an update's; an apply's managers are its
+        # own, managedfields.after_apply)
+        if as_sent is not None:
+            as_sent = with_held(as_sent, as_sent, raw_sent, _go_type(t))
+        elif status_part:
+            held_status = _held_status(with_held(new, new, raw_sent, _go_type(t)), new)
+    if status_part:  # on /status the status changes, and the metadata the strategy lets by
         body_status = new.get("status")
         kept_meta = meta
         new = copy.deepcopy(current)
@@ -1162,6 +1176,9 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         else:
             new["status"] = body_status
         new["metadata"] = kept_meta
+        if held_status is not None:  # (the strategy's keeping below changes `new`, not what was sent)
+            as_sent = copy.deepcopy({**new, "status": None})
+            as_sent["status"] = held_status
         if t.builtin and (keep := _STATUS_KEPT.get(t.kind)) is not None:  # (after the field manager, which saw
             as_sent = as_sent or copy.deepcopy(new)                           # the status sent)
             keep(new, current, now)
@@ -1207,13 +1224,13 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         and not (_is_namespace(t) and (new.get("spec") or {}).get("finalizers"))
     # (compared as storage holds them, as `current` is: a write that changes nothing there is no new version)
     stored = encoded(defaults.read_back(new), t.kind, t.api_version, stored=True)
-    if signing and t.subresource in _STATUS_PARTS:
+    if signing and status_part:
         as_sent = csr.as_compared(new, sent_status)
     # managedFields aside: the field manager makes them afterwards (Outcome.unchanged), from the live ones
     # when the body has none (a PUT of an object as written, not as read)
     unchanged = not gone and not short and \
         _unmanaged(defaults.as_stored(stored, defaults.dropped_on_read(as_sent))) == _unmanaged(current)
-    kept_part = "spec" if t.subresource in _STATUS_PARTS else "status" if _status_apart(t) and not t.subresource else ""
+    kept_part = "spec" if status_part else "status" if _status_apart(t) and not t.subresource else ""
     if unchanged or opts.dry_run or gone:  # no new resourceVersion is given out: the answer has the stored one
         new["metadata"] = ordered_meta({**new["metadata"], "resourceVersion": old_meta.get("resourceVersion", "")})
     if gone:  # (deleteWithoutFinalizers: the store deletes what it holds, never writing the update)
