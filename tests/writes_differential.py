@@ -2454,7 +2454,26 @@ def _quantity_texts(ns: str) -> tuple[Step, ...]:
             Step("its target 1Gi", "PATCH", f"{hpas}/texts", {"spec": {"metrics": autoscaler("1Gi")["spec"][
                 "metrics"]}}, MERGE, query="fieldManager=a", fields=("code", "metadata.managedFields")), *targets[3:],
             Step("the autoscaler gone", "DELETE", f"{hpas}/texts", fields=("code",)), *_pod_quantity_texts(ns),
-            *_status_go_values(ns))
+            *_status_go_values(ns), *_quantities_in_map_values(ns))
+
+
+def _quantities_in_map_values(ns: str) -> tuple[Step, ...]:
+    """A quantity in a struct that is a map's value (a ResourceSlice device's capacity, in an atomic list) is
+    not addressable: encoding the stored object caches its text in a copy, so `200Mi` sent again (a text
+    ParseQuantity keeps none of) is no change there, unlike an autoscaler's target; `1024Mi` for `1Gi` is."""
+    slices = "/apis/resource.k8s.io/v1/resourceslices"
+
+    def published(value: str) -> dict[str, Any]:
+        return {"metadata": {"name": f"{ns}-go-values"}, "spec": {
+            "driver": "gpu.example.com", "pool": {"name": "p", "generation": 1, "resourceSliceCount": 1},
+            "nodeName": "n", "devices": [{"name": "d", "capacity": {"memory": {"value": value}}}]}}
+    synced = Step("the slices (the watch cache holds the last write)", "GET", slices, fields=("code",))
+    sent = [Step(f"its devices sent by {manager} ({value})", "PUT", f"{slices}/{ns}-go-values", published(value),
+                 query=f"fieldManager={manager}", fields=("code", "metadata.managedFields", "spec.devices"))
+            for manager, value in (("b", "200Mi"), ("c", "1Gi"), ("d", "1024Mi"))]
+    return (Step("a resource slice", "POST", slices, published("200Mi"), query="fieldManager=a", fields=("code",)),
+            *(s for step in sent for s in (synced, step)),
+            Step("the slice gone", "DELETE", f"{slices}/{ns}-go-values", fields=("code",)))
 
 
 def _status_go_values(ns: str) -> tuple[Step, ...]:
