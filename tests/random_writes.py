@@ -1825,6 +1825,60 @@ def quantity_texts_ops(seed: int, n: int) -> list[Op]:
     return [*out, Op("GET", "/limitranges"), Op("GET", "/horizontalpodautoscalers")]
 
 
+def status_texts_ops(seed: int, n: int) -> list[Op]:
+    """Statuses holding quantities in lists the field manager compares whole, written again and again in texts Go
+    parses alike and not, by several managers through /status (updates, merge patches, applies): pods' container
+    statuses (allocated resources, sometimes an empty list of mounts), autoscalers' current metrics (behind a
+    pointer: each after a list, for the watch cache), DRA slices' device capacities (in a map's struct value)."""
+    def pod(r: random.Random) -> dict[str, Any]:
+        status: dict[str, Any] = {"name": "c", "ready": False, "restartCount": 0, "image": "nginx", "imageID": "",
+                                  "state": {"waiting": {"reason": "Starting"}}, "allocatedResources": {
+                                      "cpu": r.choice(_CPU_TEXTS), "memory": r.choice(_MEMORY_TEXTS)}}
+        if r.random() < 0.2:
+            status["volumeMounts"] = []
+        return {"spec": {"containers": [{"name": "c", "image": "nginx"}]},
+                "status": {"phase": "Pending", "containerStatuses": [status]}}
+
+    def autoscaler(r: random.Random) -> dict[str, Any]:
+        return {"spec": {"scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": "d"},
+                         "maxReplicas": 5},
+                "status": {"currentReplicas": 1, "desiredReplicas": 1, "currentMetrics": [
+                    {"type": "Resource", "resource": {"name": "memory", "current": {
+                        "averageValue": r.choice(_MEMORY_TEXTS)}}},
+                    {"type": "Pods", "pods": {"metric": {"name": "qps"}, "current": {
+                        "averageValue": r.choice(_CPU_TEXTS)}}}]}}
+
+    def published(r: random.Random) -> dict[str, Any]:
+        return {"spec": {"driver": "gpu.example.com", "pool": {"name": "p", "generation": 1, "resourceSliceCount": 1},
+                         "nodeName": "n", "devices": [{"name": "d", "capacity": {
+                             "memory": {"value": r.choice(_MEMORY_TEXTS)}, "cores": {"value": r.choice(_CPU_TEXTS)}}}]}}
+    kinds = {"pods": ("v1", "Pod", pod, ("q1", "q2")),
+             "horizontalpodautoscalers": ("autoscaling/v2", "HorizontalPodAutoscaler", autoscaler, ("q1", "q2")),
+             "resourceslices": ("resource.k8s.io/v1", "ResourceSlice", published, _cluster_names("q1", "q2"))}
+    r = random.Random(seed)
+    out: list[Op] = []
+    for _ in range(n):
+        collection = r.choice(tuple(kinds))
+        version, kind, make, names = kinds[collection]
+        name, manager = r.choice(names), r.choice(("", "fieldManager=m1", "fieldManager=m2"))
+        how = r.choice(("create", "update", "merge", "apply"))
+        body = make(r)
+        whole = {"apiVersion": version, "kind": kind, "metadata": {"name": name}, **body}
+        path = f"/{collection}/{name}" + ("" if collection == "resourceslices" else "/status")
+        if collection != "pods":  # (by name: slices are cluster-scoped)
+            out.append(Op("GET", f"/{collection}", f"fieldSelector=metadata.name%3D{name}"))
+        if how == "create":
+            out.append(Op("POST", f"/{collection}", manager, whole))
+        elif how == "update":
+            out.append(Op("PUT", path, manager, whole))
+        elif how == "merge":
+            part = "spec" if collection == "resourceslices" else "status"
+            out.append(Op("PATCH", path, manager, {part: body[part]}, MERGE))
+        else:
+            out.append(_applied(r, path, "", whole, force=True))
+    return [*out, *(Op("GET", f"/{collection}/{name}") for collection, (*_, names) in kinds.items() for name in names)]
+
+
 def priority_class_ops(seed: int, n: int) -> list[Op]:
     """PriorityClasses: the value (immutable, bounded for user classes), a global default, the preemption
     policy."""

@@ -93,6 +93,7 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
              "podstatus": random_writes.pod_status_ops,
              "tokens": random_writes.token_ops, "access": random_writes.access_ops,
              "hpaversions": random_writes.hpa_versions_ops, "quantitytexts": random_writes.quantity_texts_ops,
+             "statustexts": random_writes.status_texts_ops,
              "certificatesigningrequests": random_writes.csr_ops, "apiservices": random_writes.api_service_ops}
 
 
@@ -293,6 +294,8 @@ SEQUENCES = {"deployments": random_writes.deployment_ops, "pods": random_writes.
     # quantities sent again in other texts: the field manager compares Go values in lists it takes whole, the
     # strategy counts a generation by amounts (`1e0` is `1`; 9 and 2 answers differed)
     ("quantitytexts", 2), ("quantitytexts", 5),
+    # and through /status: a pod's container statuses, an autoscaler's current metrics (6 and 4 answers differed)
+    ("statustexts", 1), ("statustexts", 5),
     # mutating admission policies and their bindings: the mutations, reinvocation policy, operations a mutation can
     # meet, the policy named, the name suffix only static manifests may use (9 to 34 answers differed before)
     ("mutatingadmissionpolicies", 8), ("mutatingadmissionpolicies", 9), ("mutatingadmissionpolicybindings", 5),
