@@ -366,12 +366,14 @@ async def test_health_checks_are_answered_healthy_in_plain_text(recording: Path)
     assert h.entry.answered_by == "emulated health check"
 
 
-async def test_a_protobuf_body_emulate_has_no_schema_for_is_a_415_that_says_to_send_json(recording: Path) -> None:
+async def test_a_protobuf_body_of_a_kind_the_scheme_does_not_register_is_refused_in_the_serializers_words(
+        recording: Path) -> None:
     h = Harness(recording)
     widget = b"k8s\x00\x0a\x18\x0a\x0eexample.com/v1\x12\x06Widget"  # a custom kind: never protobuf really
     code, body = await h.call("POST", PODS, body=widget, content_type="application/vnd.kubernetes.protobuf")
-    assert (code, body["kind"]) == (415, "Status")
-    assert 'rest.Config.ContentType = "application/json"' in body["message"]
+    assert (code, body["message"]) == (400, 'Widget in version "v1" cannot be handled as a Pod: no kind "Widget" is '
+                                             'registered for version "example.com/v1" in scheme '
+                                             '"pkg/runtime/scheme.go:111"')
     assert h.emu.objects("/api/v1/pods") == {"default/a": "90"}
 
 

@@ -102,6 +102,28 @@ def test_random_request_shapes_get_the_real_apiservers_answers(realkube: RealKub
     assert len({r[0] for r, _ in got}) >= 5  # (refusals of several kinds, and answers)
 
 
+def test_a_name_go_quotes_is_answered_in_the_real_apiservers_words(realkube: RealKube,
+                                                                    watchproxy: Callable[..., Replay],
+                                                                    tmp_path: Path) -> None:
+    """A name the apiserver's messages quote with Go's %q (a quote, a backslash, HTML characters, non-ASCII, a
+    byte that is no UTF-8), on a path or in a body: the same Status, its details' name as Go's JSON writes it."""
+    ns = "quoted-names"
+    real, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    shapes: list[Shape] = []
+    for escaped, name in (("a%22b", 'a"b'), ("a%5Cb", "a\\b"), ("a%3Cb%26", "a<b&"), ("a%C3%A9", "a\u00e9"),
+                          ("a%FFb", None)):
+        path = f"/api/v1/namespaces/{{ns}}/configmaps/{escaped}"
+        shapes += [("GET", path, "", "", None, ""), ("DELETE", path, "", "", None, ""),
+                   ("PATCH", path, "", "", "{}", "application/merge-patch+json"),
+                   ("PUT", path, "", "", json.dumps(_CM), "application/json")]
+        if name is not None:
+            shapes.append(("POST", "/api/v1/namespaces/{ns}/configmaps", "", "",
+                           json.dumps({**_CM, "metadata": {"name": name}}), "application/json"))
+    got = [(_answer(real, ns, s), _answer(replay, ns, s)) for s in shapes]
+    assert [(s, r, e) for s, (r, e) in zip(shapes, got, strict=True) if r != e] == []
+    assert {r[0] for r, _ in got} == {400, 404, 422}
+
+
 _WIDGETS = "/apis/{group}/v1/namespaces/{ns}/widgets"
 _CUSTOM_PATHS = [_WIDGETS, _WIDGETS + "/", _WIDGETS + "/a", _WIDGETS + "/a/status", _WIDGETS + "/a/scale",
                  _WIDGETS + "/b", _WIDGETS + "/a/x", _WIDGETS + "/a/proxy", "/apis/{group}/v2/namespaces/{ns}/widgets",

@@ -48,7 +48,7 @@ def claim_resize(t: Target, old: Obj | None, new: Obj, storage_class: Callable[[
             return None
         why = ("only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must "
                "support resize")
-    return fail(403, f'{t.qualified} "{t.name}" is forbidden: {why}', "Forbidden",
+    return fail(403, f'{t.qualified} {quote(t.name)} is forbidden: {why}', "Forbidden",
                 {"name": t.name, "group": t.group, "kind": t.resource})
 
 
@@ -90,5 +90,5 @@ def certificates_refusal(t: Target, verb: str, old: Obj | None, new: Obj, may: C
     if not why:
         return None
     name = str(as_dict(new.get("metadata")).get("name") or t.name)
-    return fail(403, f'{t.qualified} "{name}" is forbidden: {why}', "Forbidden",
+    return fail(403, f'{t.qualified} {quote(name)} is forbidden: {why}', "Forbidden",
                 {"name": name, "group": t.group, "kind": t.resource})

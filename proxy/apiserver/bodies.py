@@ -20,7 +20,8 @@ from typing import Any
 
 import yaml
 
-from ..wire.gostrings import format_float, sharp_v
+from ..wire import gotypes, protobuf
+from ..wire.gostrings import format_float, quote, sharp_v
 from ..wire.goyaml import go_float, go_scalar, is_timestamp
 from . import decoding, gojson
 from .decoding import json_word
@@ -337,6 +338,30 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
                       f"number {got.overflow} into Go value of type float64")
     got.yaml_repeated = repeated
     return got
+
+
+def read_protobuf(data: bytes, kind: str, api_version: str) -> gojson.Decoded:
+    """A create's or update's protobuf body for a built-in resource holding `kind` (of `api_version`, which the
+    serializer defaults a body's from); BadBody in the handler's words (transformDecodeError): an envelope it
+    cannot read is unrecognized, with a summary of the body; an object after it names the kind it was sent as."""
+    try:
+        named_version, named_kind, _ = protobuf.envelope(data)
+        version, sent_kind = protobuf.defaulted_version(named_version, api_version), named_kind or kind
+        if gotypes.message_of_kind(version, sent_kind) is None:
+            raise _not_handled(sent_kind, version, kind, f"no kind {quote(sent_kind)} is registered for version "
+                                                         f'{quote(version)} in scheme "pkg/runtime/scheme.go:111"')
+        return gojson.Decoded(protobuf.decode(data, api_version, kind))
+    except protobuf.DecodeError as exc:
+        if exc.envelope is None:
+            raise _unrecognized(kind, str(exc), data) from None
+        raise _not_handled(exc.envelope[1], exc.envelope[0], kind, str(exc)) from None
+
+
+def _not_handled(sent_kind: str, api_version: str, kind: str, error: str) -> BadBody:
+    """transformDecodeError where the body named its kind (printed as Go prints the string, which may hold any
+    byte)."""
+    return BadBody(f"{sent_kind.encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')} in version "
+                   f"{quote(api_version.rsplit('/', 1)[-1])} cannot be handled as a {kind}: {error}")
 
 
 def valid_patch(data: bytes) -> gojson.Decoded:

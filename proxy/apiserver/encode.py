@@ -14,6 +14,7 @@ from ..wire import gotypes
 from ..wire import table as tables
 from ..wire.conversion import TEMPLATE_GENERATION
 from ..wire.conversion import as_metadata as as_metadata  # (its home; encode's callers name it here)
+from ..wire.gostrings import quote
 from ..wire.jsonenc import go_json
 from ..wire.status import status
 from . import autoscalingv1, crds, crdtypes, eventapi, gojson
@@ -92,7 +93,7 @@ def metadata_list(objects: list[dict[str, Any]], metadata: dict[str, Any], versi
 def not_found(group: str, resource: str, name: str) -> dict[str, Any]:
     """The 404 `Status` for an object that is not there (a get, an update, a patch or a delete of it)."""
     qualified = f"{resource}.{group}" if group else resource
-    return status(404, f'{qualified} "{name}" not found', details={"name": name, "group": group, "kind": resource})
+    return status(404, f'{qualified} {quote(name)} not found', details={"name": name, "group": group, "kind": resource})
 
 
 def too_large(rv: int, current: int, retry: bool) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..wire.gostrings import quote
 from ..wire.selectors import selector_matches
 from ..wire.status import created_success, status
 from . import decoding
@@ -48,7 +49,7 @@ def _check_budget(pdb: dict[str, Any]) -> Outcome | None:
         return _too_many(f"The disruption budget {name} is still being processed by the server.", 10)
     allowed = int(st.get("disruptionsAllowed") or 0)
     if allowed < 0:
-        return fail(403, f'poddisruptionbudgets.policy "{name}" is forbidden: pdb disruptions allowed is negative',
+        return fail(403, f'poddisruptionbudgets.policy {quote(name)} is forbidden: pdb disruptions allowed is negative',
                     "Forbidden", {"name": name, "group": "policy", "kind": "poddisruptionbudgets",
                                   "causes": [{"reason": "DisruptionBudget", "message": f"The disruption budget {name} "
                                               "does not allow evicting pods currently: pdb disruptions allowed is "

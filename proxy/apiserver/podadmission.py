@@ -28,7 +28,7 @@ RUNTIME_CLASSES = "/apis/node.k8s.io/v1/runtimeclasses"
 
 def forbidden(t: Target, name: str, why: str) -> Outcome:
     """admission.NewForbidden: the plugin's refusal of the object, a 403 naming it."""
-    return fail(403, f'{t.qualified} "{name}" is forbidden: {why}', "Forbidden",
+    return fail(403, f'{t.qualified} {quote(name)} is forbidden: {why}', "Forbidden",
                 {"name": name, "group": t.group, "kind": t.resource})
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..wire.gostrings import quote
 from ..wire.params import first_values, go_int, query_pairs
 from . import gotime
 from .fielderrors import Cause, error_text, forbidden, invalid
@@ -45,7 +46,7 @@ def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | N
             (why := gotime.parse_error(q["sinceTime"], "2006-01-02T15:04:05Z07:00")) is not None:
         return fail(400, why, "BadRequest")
     if causes := _invalid(numbers, bool(q.get("sinceTime")) and q["sinceTime"] != "null", "stream" in q):
-        return fail(422, f'PodLogOptions "{name}" is invalid: {error_text(causes)}', "Invalid",
+        return fail(422, f'PodLogOptions {quote(name)} is invalid: {error_text(causes)}', "Invalid",
                     {"name": name, "kind": "PodLogOptions",
                      "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
     return _located(pod, name, "log", q.get("container", ""), node)
@@ -64,7 +65,7 @@ def _located(pod: Obj | None, name: str, subresource: str, container: str,
              node: Callable[[str], Obj | None]) -> Outcome:
     """The pod, its container and its node's kubelet, as LogLocation and streamLocation find them."""
     if pod is None:
-        return fail(404, f'pods "{name}" not found', "NotFound", {"name": name, "kind": "pods"})
+        return fail(404, f'pods {quote(name)} not found', "NotFound", {"name": name, "kind": "pods"})
     spec = as_dict(pod.get("spec"))
     containers = [str(c.get("name") or "") for key in ("initContainers", "containers", "ephemeralContainers")
                   for c in dicts(spec.get(key))]

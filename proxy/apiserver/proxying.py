@@ -17,6 +17,7 @@ import ipaddress
 from collections.abc import Callable
 from typing import Any
 
+from ..wire.gostrings import quote
 from ..wire.params import first_values, go_int, query_pairs
 from .podlogs import no_address
 from .podvalidation import as_dict, dicts
@@ -58,7 +59,7 @@ def answer(resource: str, id_: str, query: str, get: Callable[[str, str], Obj | 
         return _service(name, port, get, slices)
     obj = get(resource, name)
     if obj is None:
-        return fail(404, f'{resource} "{name}" not found', "NotFound", {"name": name, "kind": resource})
+        return fail(404, f'{resource} {quote(name)} not found', "NotFound", {"name": name, "kind": resource})
     if resource == "pods":
         status = as_dict(obj.get("status"))
         ips = dicts(status.get("podIPs"))
@@ -75,7 +76,7 @@ def _service(name: str, port: str, get: Callable[[str, str], Obj | None],
     if (number := go_int(port, signed=True)) is not None:  # a number: the port of that number, by its name
         svc = get("services", name)
         if svc is None:
-            return fail(404, f'services "{name}" not found', "NotFound", {"name": name, "kind": "services"})
+            return fail(404, f'services {quote(name)} not found', "NotFound", {"name": name, "kind": "services"})
         named = [p for p in dicts(as_dict(svc.get("spec")).get("ports")) if p.get("port") == number]
         if not named:
             return fail(503, f'no service port {number} found for service "{name}"', "ServiceUnavailable")

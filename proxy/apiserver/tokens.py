@@ -24,7 +24,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from ..wire.gostrings import quote_list
+from ..wire.gostrings import quote, quote_list
 from . import decoding, goorder
 from .fielderrors import invalid
 from .podvalidation import as_dict
@@ -77,12 +77,13 @@ def request(t: Target, account: Obj | None, body: Obj, stamp: Stamp, lookup: Cal
             why = f"must match the service account {key} if specified"
             return invalid_object(_GROUP, _KIND, name, [invalid(f"metadata.{key}", meta[key], why)])
     if account is None:
-        return fail(404, f'serviceaccounts "{name}" not found', "NotFound", {"name": name, "kind": "serviceaccounts"})
+        return fail(404, f"serviceaccounts {quote(name)} not found", "NotFound",
+                    {"name": name, "kind": "serviceaccounts"})
     held = as_dict(account.get("metadata"))
     uid = str(held.get("uid") or "")
     if meta.get("uid") and meta["uid"] != uid:
-        return fail(409, f'Operation cannot be fulfilled on {_KIND}.{_GROUP} "{name}": the UID in the token request '
-                         f"({meta['uid']}) does not match the UID of the service account ({uid})", "Conflict",
+        return fail(409, f"Operation cannot be fulfilled on {_KIND}.{_GROUP} {quote(name)}: the UID in the token "
+                         f"request ({meta['uid']}) does not match the UID of the service account ({uid})", "Conflict",
                     {"name": name, "group": _GROUP, "kind": _KIND})
     spec = as_dict(body.get("spec"))
     seconds = spec.get("expirationSeconds")

@@ -323,7 +323,7 @@ def _not_found(t: Target, name: str) -> Outcome:
 
 
 def _conflict(t: Target, name: str) -> Outcome:
-    return fail(409, f'Operation cannot be fulfilled on {t.qualified} "{name}": the object has been modified; '
+    return fail(409, f'Operation cannot be fulfilled on {t.qualified} {quote(name)}: the object has been modified; '
                      "please apply your changes to the latest version and try again",
                 "Conflict", {"name": name, "group": t.group, "kind": t.resource})
 
@@ -358,9 +358,9 @@ def _storage_key(t: Target, name: str, dry_run: bool = False) -> str:
 def precondition_failed(t: Target, name: str, what: str, want: str, have: str, dry_run: bool) -> Outcome:
     """The storage's precondition check (UID, then ResourceVersion) failed, as a Conflict: a PUT whose object
     names another uid than the stored one (DefaultUpdatedObjectInfo.Preconditions), a Binding's."""
-    return fail(409, f'Operation cannot be fulfilled on {t.qualified} "{name}": StorageError: invalid object, Code: 4, '
-                     f"Key: {_storage_key(t, name, dry_run)}, ResourceVersion: 0, AdditionalErrorMsg: Precondition "
-                     f"failed: {what} in precondition: {want}, {what} in object meta: {have}",
+    return fail(409, f"Operation cannot be fulfilled on {t.qualified} {quote(name)}: StorageError: invalid object, "
+                     f"Code: 4, Key: {_storage_key(t, name, dry_run)}, ResourceVersion: 0, AdditionalErrorMsg: "
+                     f"Precondition failed: {what} in precondition: {want}, {what} in object meta: {have}",
                 "Conflict", {"name": name, "group": t.group, "kind": t.resource})
 
 
@@ -372,7 +372,7 @@ def unmet_delete_precondition(t: Target, meta: dict[str, Any], opts: Options) ->
                              ("ResourceVersion", opts.precondition_rv, meta.get("resourceVersion"))):
         if want and want != have:
             hint = "deleted and then recreated" if what == "UID" else "modified"
-            return fail(409, f'Operation cannot be fulfilled on {kind} "{t.name}": the {what} in the precondition '
+            return fail(409, f'Operation cannot be fulfilled on {kind} {quote(t.name)}: the {what} in the precondition '
                              f"({want}) does not match the {what} in record ({have or ''}). The object might have "
                              f"been {hint}", "Conflict", {"name": t.name, "group": t.group, "kind": t.kind})
     return None
@@ -392,7 +392,7 @@ def invalid_object(group: str, kind: str, name: str, causes: list[Cause]) -> Out
     checked twice for a StatefulSet and reported once), as the apiserver aggregates them."""
     causes = list(dict.fromkeys(causes))
     qualified = f"{kind}.{group}" if group else kind
-    return fail(422, f'{qualified} "{name}" is invalid: {error_text(causes)}', "Invalid",
+    return fail(422, f'{qualified} {quote(name)} is invalid: {error_text(causes)}', "Invalid",
                 {"name": name, "group": group, "kind": kind,
                  "causes": [{"reason": r, "message": m, "field": f} for f, r, m in causes]})
 
@@ -588,7 +588,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     meta = _meta(obj)
     name = given = meta.get("name") or ""
     if t.custom is not None and t.custom.terminating:
-        return fail(403, f'{t.qualified} "{name}" is forbidden: create not allowed while custom resource '
+        return fail(403, f'{t.qualified} {quote(name)} is forbidden: create not allowed while custom resource '
                          "definition is terminating", "Forbidden", {"name": name, "group": t.group, "kind": t.resource})
     if not name and t.builtin and t.kind == "LimitRange":  # (its strategy's PrepareForCreate names it)
         name = str(uuid.uuid5(uuid.NAMESPACE_URL, stamp.uid))
@@ -599,7 +599,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
                     details={"name": t.namespace, "kind": "namespaces"})
     if t.namespaced and namespace_phase == "Terminating":
         why = f"unable to create new content in namespace {t.namespace} because it is being terminated"
-        return fail(403, f'{t.qualified} "{name}" is forbidden: {why}', "Forbidden",
+        return fail(403, f'{t.qualified} {quote(name)} is forbidden: {why}', "Forbidden",
                     {"name": name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "NamespaceTerminating", "field": "metadata.namespace",
                                  "message": f"namespace {t.namespace} is being terminated"}]})
@@ -679,7 +679,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
                        prepared=prepared)
     if (there := exists(name)) is not None:
         being = "object is being deleted: " if _meta(there).get("deletionTimestamp") else ""
-        out = fail(409, f'{being}{t.qualified} "{name}" already exists', "AlreadyExists",
+        out = fail(409, f'{being}{t.qualified} {quote(name)} already exists', "AlreadyExists",
                    {"name": name, "group": t.group, "kind": t.resource})
         out.warnings = specvalidation.write_warnings(obj)  # the strategy warned once the object was valid
         out.prepared = prepared
@@ -1286,7 +1286,7 @@ def _update(t: Target, current: dict[str, Any] | None, body: Any, opts: Options,
         except Undecodable as exc:
             return _undecodable(t, exc)
         why = "Invalid value: 0: must be specified for an update"
-        return fail(422, f'{t.qualified} "{t.name}" is invalid: metadata.resourceVersion: {why}', "Invalid",
+        return fail(422, f'{t.qualified} {quote(t.name)} is invalid: metadata.resourceVersion: {why}', "Invalid",
                     {"name": t.name, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "FieldValueInvalid", "message": why, "field": "metadata.resourceVersion"}]})
     return _store_update(t, current, copy.deepcopy(body), opts, guard=guard,

@@ -20,11 +20,14 @@ def _escaped(ch: str, quote: str) -> str:
     if ch in _SHORT:
         return _SHORT[ch]
     code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # (a byte that is no UTF-8, as surrogateescape decodes it)
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def quote(value: str) -> str:
-    """strconv.Quote: printable characters as they are, the rest escaped, in double quotes."""
+    """strconv.Quote: printable characters as they are, the rest escaped, in double quotes (bytes that are no
+    UTF-8, decoded with surrogateescape, as \\xNN)."""
     return '"' + "".join(_escaped(ch, '"') for ch in value) + '"'
 
 

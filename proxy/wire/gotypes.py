@@ -11,7 +11,8 @@ into its parent's), w an integer of 64 bits. protobuf.py reads bodies with it; a
 keys by it; apiserver/decoding.py words type errors with it. `named` holds, per message, its fields of a
 named scalar type by their Go name (`v1.ServiceType`, `types.UID`), which encoding/json's type errors name,
 and `composite` its fields of a named map or slice type, or of a map keyed by or holding a named type
-(`v1.ResourceList`, `map[v1.QualifiedName]v1.DeviceAttribute`), by theirs.
+(`v1.ResourceList`, `map[v1.QualifiedName]v1.DeviceAttribute`), by theirs; `goNames` its fields' Go names where
+they are not their JSON names capitalised.
 """
 
 from __future__ import annotations
@@ -26,11 +27,15 @@ Field = tuple[int, str, Any, str]
 OBJECT_META = "apis/meta/v1.ObjectMeta"  # (every object's metadata, the message of its own table entry)
 
 
+_Tables = tuple[dict[str, str], dict[str, list[Field]], dict[str, dict[str, str]], dict[str, dict[str, str]],
+                dict[str, dict[str, str]]]
+
+
 @functools.cache
-def _schemas() -> tuple[dict[str, str], dict[str, list[Field]], dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+def _schemas() -> _Tables:
     doc = json.loads(resources.files(__package__).joinpath("protobuf_schemas.json").read_text())
     messages = {name: [(f[0], f[1], f[2], f[3]) for f in fields] for name, fields in doc["messages"].items()}
-    return doc["kinds"], messages, doc["named"], doc["composite"]
+    return doc["kinds"], messages, doc["named"], doc["composite"], doc["goNames"]
 
 
 def kinds() -> list[str]:
@@ -62,6 +67,12 @@ def composite(message: str) -> dict[str, str]:
     """A message's fields of a map or slice type Go names otherwise than by its items' type, by JSON name: their
     Go name (`v1.ResourceList`, `map[v1.QualifiedName]v1.DeviceAttribute`)."""
     return _schemas()[3].get(message, {})
+
+
+def go_name(message: str, number: int, json_name: str) -> str:
+    """A field's Go name, which gogo-protobuf's errors name: its JSON name capitalised but where the table says
+    otherwise (`ObjectMeta` for metadata, `UID`, `IPFamilyPolicy`)."""
+    return _schemas()[4].get(message, {}).get(str(number)) or json_name[:1].upper() + json_name[1:]
 
 
 @functools.cache

@@ -40,45 +40,192 @@ class Unsupported(ValueError):
     """A protobuf body of a kind with no schema here (a custom resource: those are never protobuf)."""
 
 
+class DecodeError(ValueError):
+    """A body the apiserver's protobuf serializer cannot read, in its words (gogo-protobuf's generated Unmarshal:
+    `unexpected EOF`, `proto: wrong wireType = 0 for field ObjectMeta`). `envelope`: the apiVersion and kind its
+    envelope named, where the error is in the object after it (the handler's message then names them)."""
+
+    def __init__(self, error: str, envelope: tuple[str, str] | None = None) -> None:
+        super().__init__(error)
+        self.envelope = envelope
+
+
+_EOF = "unexpected EOF"  # (io.ErrUnexpectedEOF)
+_NEGATIVE = "proto: negative length found during unmarshaling"  # (ErrInvalidLengthGenerated)
+_U64 = (1 << 64) - 1
+
+
 def _varint(buf: bytes, i: int) -> tuple[int, int]:
+    if i < len(buf) and buf[i] < 0x80:  # (most are one byte)
+        return buf[i], i + 1
     value = shift = 0
     while True:
+        if shift >= 64:
+            raise DecodeError("proto: integer overflow")
         if i >= len(buf):
-            raise ValueError("truncated protobuf")
+            raise DecodeError(_EOF)
         b = buf[i]
         i += 1
         value |= (b & 0x7F) << shift
         if not b & 0x80:
-            return value, i
+            return value & _U64, i
         shift += 7
-        if shift > 63:
-            raise ValueError("malformed protobuf varint")
 
 
-def _fields(buf: bytes) -> dict[int, list[int | bytes]]:
-    """Every field's values in order: an integer for varints and fixed widths, bytes for the rest."""
+# the runtime.Unknown envelope's fields and TypeMeta's, as gogo's errors name them (Unknown is no kind's message)
+_ENVELOPE = "runtime.Unknown"
+_TYPE_META = "runtime.TypeMeta"
+_SCALAR_WIRES = {"int": 0, "uint": 0, "bool": 0, "double": 1, "float": 5}
+
+
+@functools.cache
+def _wires(message: str) -> dict[int, tuple[tuple[int, ...], str, str]]:
+    """Per field number, the wire types gogo's Unmarshal of `message` takes for it, its Go name, and the message
+    it holds (gogo unmarshals one as it meets it), if any."""
+    if message == _ENVELOPE:
+        return {1: ((2,), "TypeMeta", _TYPE_META), 2: ((2,), "Raw", ""), 3: ((2,), "ContentEncoding", ""),
+                4: ((2,), "ContentType", "")}
+    if message == _TYPE_META:
+        return {1: ((2,), "APIVersion", ""), 2: ((2,), "Kind", "")}
+    if message in _SPECIAL_FIELDS:
+        return _SPECIAL_FIELDS[message]
+    out: dict[int, tuple[tuple[int, ...], str, str]] = {}
+    for number, json_name, kind, flags in gotypes.fields(message):
+        if number:
+            wire = _SCALAR_WIRES.get(kind, 2) if isinstance(kind, str) else 2
+            inner = "" if not isinstance(kind, str) else kind[1:] if kind.startswith(".") else \
+                _SPECIAL_MESSAGES.get(kind, "")
+            out[number] = ((wire, 2) if "r" in flags and wire != 2 else (wire,),
+                           gotypes.go_name(message, number, json_name), inner)
+    return out
+
+
+# the types whose protobuf message and JSON differ, as their Unmarshal reads them (and its errors name them)
+_SPECIAL_MESSAGES = {"time": "meta.Timestamp", "microtime": "meta.Timestamp", "duration": "meta.Duration",
+                     "quantity": "resource.Quantity", "intorstr": "intstr.IntOrString", "raw": "runtime.RawExtension"}
+_SPECIAL_FIELDS: dict[str, dict[int, tuple[tuple[int, ...], str, str]]] = {
+    "meta.Timestamp": {1: ((0,), "Seconds", ""), 2: ((0,), "Nanos", "")},
+    "meta.Duration": {1: ((0,), "Duration", "")},
+    "resource.Quantity": {1: ((2,), "String_", "")},
+    "intstr.IntOrString": {1: ((0,), "Type", ""), 2: ((0,), "IntVal", ""), 3: ((2,), "StrVal", "")},
+    "runtime.RawExtension": {1: ((2,), "Raw", "")},
+}
+
+
+def _fields(buf: bytes, message: str = "", nested: bool = False) -> dict[int, list[int | bytes]]:
+    """Every field's values in order: an integer for varints and fixed widths, bytes for the rest. Where
+    `message` names the Go type, what its generated Unmarshal refuses is a DecodeError in its words, and the
+    fields it does not know are skipped as it skips them (a map entry and the special types skip any).
+    `nested`: each message field is read as it comes, as gogo does, so that of several faults the first it
+    meets is the one raised (decode reads the body again so once it has failed)."""
+    wires = _wires(message) if message else {}
     out: dict[int, list[int | bytes]] = {}
-    i = 0
-    while i < len(buf):
+    i, end = 0, len(buf)
+    while i < end:
+        start = i
         key, i = _varint(buf, i)
         number, wire = key >> 3, key & 7
+        if message:
+            if wire == 4:
+                raise DecodeError(f"proto: {_short(message)}: wiretype end group for non-group")
+            if not 0 < number < 0x80000000:  # (Go's int32 of it)
+                number = (number & 0xFFFFFFFF) - (1 << 32 if number & 0x80000000 else 0)
+                if number <= 0:
+                    raise DecodeError(f"proto: {_short(message)}: illegal tag {number} (wire type {key})")
+            known = wires.get(number)
+            if known is None:
+                i = _skipped(buf, start)
+                continue
+            if wire not in known[0]:
+                raise DecodeError(f"proto: wrong wireType = {wire} for field {known[1]}")
         value: int | bytes
         if wire == 0:
             value, i = _varint(buf, i)
         elif wire == 2:
             size, i = _varint(buf, i)
-            if i + size > len(buf):
-                raise ValueError("truncated protobuf")
+            if size >> 63 or (i + size) >> 63:  # (a negative int in Go)
+                raise DecodeError(_NEGATIVE)
+            if i + size > end:
+                raise DecodeError(_EOF)
             value, i = buf[i:i + size], i + size
+            if nested and (inner := wires[number][2] if number in wires else ""):
+                _fields(value, inner, True)
         elif wire in (1, 5):
             width = 8 if wire == 1 else 4
-            if i + width > len(buf):
-                raise ValueError("truncated protobuf")
+            if i + width > end:
+                raise DecodeError(_EOF)
             value, i = int.from_bytes(buf[i:i + width], "little"), i + width
         else:
-            raise ValueError(f"unsupported protobuf wire type {wire}")
+            i = _skipped(buf, start)
+            continue
         out.setdefault(number, []).append(value)
     return out
+
+
+def _entry(buf: bytes, key_kind: Any, value_kind: Any) -> tuple[int | bytes | None, int | bytes | None]:
+    """A map entry's key and value (None where it has none) as gogo's generated code reads them: by field number
+    alone, whatever the wire type says; a field of another number skipped."""
+    sent: list[int | bytes | None] = [None, None]
+    i, end = 0, len(buf)
+    while i < end:
+        start = i
+        key, i = _varint(buf, i)
+        number = key >> 3
+        if number not in (1, 2):
+            i = _skipped(buf, start)
+            continue
+        kind = key_kind if number == 1 else value_kind
+        wire = _SCALAR_WIRES.get(kind, 2) if isinstance(kind, str) else 2
+        if wire == 0:
+            sent[number - 1], i = _varint(buf, i)
+        elif wire == 2:
+            size, i = _varint(buf, i)
+            if size >> 63 or (i + size) >> 63:
+                raise DecodeError(_NEGATIVE)
+            if i + size > end:
+                raise DecodeError(_EOF)
+            sent[number - 1], i = buf[i:i + size], i + size
+        else:
+            width = 8 if wire == 1 else 4
+            if i + width > end:
+                raise DecodeError(_EOF)
+            sent[number - 1], i = int.from_bytes(buf[i:i + width], "little"), i + width
+    return sent[0], sent[1]
+
+
+def _short(message: str) -> str:
+    """The Go type's name without its package, as gogo's errors name it."""
+    return message.rsplit(".", 1)[-1]
+
+
+def _skipped(buf: bytes, i: int) -> int:
+    """Where the unknown field at `i` ends (skipGenerated: a group to its end), or its DecodeError."""
+    depth, end = 0, len(buf)
+    while i < end:
+        key, i = _varint(buf, i)
+        wire = key & 7
+        if wire == 0:
+            _, i = _varint(buf, i)
+        elif wire == 2:
+            size, i = _varint(buf, i)
+            if size >> 63 or (i + size) >> 63:
+                raise DecodeError(_NEGATIVE)
+            i += size
+        elif wire in (1, 5):
+            i += 8 if wire == 1 else 4
+        elif wire == 3:
+            depth += 1
+        elif wire == 4:
+            if not depth:
+                raise DecodeError("proto: unexpected end of group")
+            depth -= 1
+        else:
+            raise DecodeError(f"proto: illegal wireType {wire}")
+        if not depth:
+            if i > end:
+                raise DecodeError(_EOF)
+            return i
+    raise DecodeError(_EOF)
 
 
 def _bytes(value: int | bytes) -> bytes:
@@ -107,7 +254,7 @@ def _time(buf: bytes, micro: bool) -> str | None:
     empty message is Go's zero time, which JSON writes as null."""
     if not buf:
         return None
-    f = _fields(buf)
+    f = _fields(buf, "meta.Timestamp")
     seconds, nanos = _signed(_int(_last(f, 1, 0))), _int(_last(f, 2, 0))
     try:
         at = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
@@ -140,7 +287,7 @@ def _go_duration(ns: int) -> str:
 
 def _raw(buf: bytes) -> Any:
     """RawExtension and FieldsV1 hold their JSON as bytes; nil is null."""
-    f = _fields(buf)
+    f = _fields(buf, "runtime.RawExtension")
     if 1 not in f:
         return None
     try:
@@ -150,7 +297,7 @@ def _raw(buf: bytes) -> Any:
 
 
 def _int_or_string(buf: bytes) -> int | str:
-    f = _fields(buf)
+    f = _fields(buf, "intstr.IntOrString")
     if _int(_last(f, 1, 0)) == 1:
         return _bytes(_last(f, 3, b"")).decode("utf-8", "replace")
     return _signed(_int(_last(f, 2, 0)))
@@ -159,11 +306,16 @@ def _int_or_string(buf: bytes) -> int | str:
 _SPECIAL: dict[str, Callable[[bytes], Any]] = {
     "time": lambda b: _time(b, False),
     "microtime": lambda b: _time(b, True),
-    "duration": lambda b: _go_duration(_signed(_int(_last(_fields(b), 1, 0)))),
-    "quantity": lambda b: _bytes(_last(_fields(b), 1, b"")).decode("utf-8", "replace") or "0",
+    "duration": lambda b: _go_duration(_signed(_int(_last(_fields(b, "meta.Duration"), 1, 0)))),
+    "quantity": lambda b: _quantity(_fields(b, "resource.Quantity")),
     "intorstr": _int_or_string,
     "raw": _raw,
 }
+
+
+def _quantity(fields: dict[int, list[int | bytes]]) -> str:
+    """A Quantity's text: none is zero; one sent, even empty, is what ParseQuantity judges (as JSON's is)."""
+    return _bytes(fields[1][-1]).decode("utf-8", "replace") if 1 in fields else "0"
 
 
 def _scalar(kind: str, value: int | bytes) -> Any:
@@ -226,10 +378,9 @@ def _field(kind: Any, flags: str, values: list[int | bytes] | None) -> Any:
     if isinstance(kind, list) and kind[0] == "map":
         entries = {}
         for v in values:
-            entry = _fields(_bytes(v))
-            key = _value(kind[1], _last(entry, 1, b"" if kind[1] == "string" else 0))
-            raw = entry.get(2)
-            entries[str(key)] = _value(kind[2], raw[-1]) if raw else \
+            key_sent, value_sent = _entry(_bytes(v), kind[1], kind[2])
+            key = _value(kind[1], key_sent if key_sent is not None else b"" if kind[1] == "string" else 0)
+            entries[str(key)] = _value(kind[2], value_sent) if value_sent is not None else \
                 gotypes.ZERO[kind[2]] if kind[2] in gotypes.ZERO else _value(kind[2], b"")
         return gotypes.emitted({k: entries[k] for k in sorted(entries)}, kind, flags)  # Go sorts a map's keys
     if "r" in flags:
@@ -239,7 +390,7 @@ def _field(kind: Any, flags: str, values: list[int | bytes] | None) -> Any:
 
 
 def _message(buf: bytes, name: str) -> dict[str, Any]:
-    present = _fields(buf)
+    present = _fields(buf, name)
     out: dict[str, Any] = {}
     for number, json_name, kind, flags in gotypes.fields(name):
         value = _field(kind, flags, present.get(number))
@@ -252,24 +403,53 @@ def _message(buf: bytes, name: str) -> dict[str, Any]:
     return out
 
 
-def decode(body: bytes) -> dict[str, Any]:
-    """The object a protobuf body holds, as the apiserver's JSON of it; ValueError for what cannot be read."""
+def envelope(body: bytes) -> tuple[str, str, bytes]:
+    """The apiVersion and kind a protobuf body's envelope names, and the object's bytes; DecodeError in the
+    serializer's words where there is no envelope to read."""
+    if not body:
+        raise DecodeError("empty data")
     if not body.startswith(MAGIC):
-        raise ValueError("not a Kubernetes protobuf body (no k8s\\0 prefix)")
+        raise DecodeError("provided data does not appear to be a protobuf message, expected prefix "
+                          f"[{' '.join(str(b) for b in MAGIC)}]")
+    if len(body) == len(MAGIC):
+        raise DecodeError("empty body")
+    unknown = _fields(body[len(MAGIC):], _ENVELOPE, nested=True)
+    type_meta = _fields(_bytes(_last(unknown, 1, b"")), _TYPE_META)
+    # (as Go holds them: bytes that are no UTF-8 kept, for a message that quotes them)
+    api_version, kind = (_bytes(_last(type_meta, n, b"")).decode("utf-8", "surrogateescape") for n in (1, 2))
+    return api_version, kind, _bytes(_last(unknown, 2, b""))
+
+
+def defaulted_version(named: str, default: str) -> str:
+    """The apiVersion the serializer decodes a body as (copyKindDefaults): the one its envelope names, or the
+    default where ParseGroupVersion finds no version in it (none, `apps/`, `a/b/c`)."""
+    parts = named.split("/")
+    return named if len(parts) <= 2 and parts[-1] else default
+
+
+def decode(body: bytes, api_version: str = "", kind: str = "") -> dict[str, Any]:
+    """The object a protobuf body holds, as the apiserver's JSON of it (`api_version` and `kind` where its
+    envelope names none); ValueError for what cannot be read (DecodeError in the serializer's words)."""
+    named_version, named_kind, raw = envelope(body)
+    api_version, kind = defaulted_version(named_version, api_version), named_kind or kind
+    name = gotypes.message_of_kind(api_version, kind)
+    if name is None:
+        kind, api_version = (t.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                             for t in (kind, api_version))
+        raise Unsupported(f"a {kind or 'body'} ({api_version or 'no apiVersion'}) in protobuf, a kind watchproxy "
+                          "has no protobuf schema for: send it as JSON (Content-Type: application/json; in Go, "
+                          'set rest.Config.ContentType = "application/json" before making the client or manager)')
     try:
-        envelope = _fields(body[len(MAGIC):])
-        type_meta = _fields(_bytes(_last(envelope, 1, b"")))
-        api_version = _bytes(_last(type_meta, 1, b"")).decode()
-        kind = _bytes(_last(type_meta, 2, b"")).decode()
-        name = gotypes.message_of_kind(api_version, kind)
-        if name is None:
-            raise Unsupported(f"a {kind or 'body'} ({api_version or 'no apiVersion'}) in protobuf, a kind watchproxy "
-                              "has no protobuf schema for: send it as JSON (Content-Type: application/json; in Go, "
-                              'set rest.Config.ContentType = "application/json" before making the client or manager)')
-        obj = _message(_bytes(_last(envelope, 2, b"")), name)
-        return {"kind": kind, "apiVersion": api_version, **obj}
+        try:
+            obj = _message(raw, name)
+        except DecodeError:  # (read as gogo reads it, for the fault it meets first)
+            _fields(raw, name, nested=True)
+            raise
+    except DecodeError as exc:
+        raise DecodeError(str(exc), (api_version, kind)) from None
     except (UnicodeDecodeError, OverflowError, RecursionError, struct.error) as exc:
         raise ValueError(f"malformed protobuf body: {exc}") from None
+    return {"kind": kind, "apiVersion": api_version, **obj}
 
 
 def watch_frame_type(frame: bytes) -> str | None:

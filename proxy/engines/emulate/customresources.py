@@ -18,6 +18,7 @@ from ...apiserver.changes import in_key_order
 from ...apiserver.crds import CustomType
 from ...apiserver.history import WatchCache
 from ...apiserver.writes import Commit
+from ...wire.gostrings import quote
 from ...wire.kinds import ResourceType
 from ...wire.request import RequestInfo
 
@@ -55,7 +56,7 @@ def refusal(info: RequestInfo, ct: CustomType) -> tuple[int, str, dict[str, Any]
     subresource, name = info.subresource, info.name
     qualified = f"{ct.plural}.{ct.group}"
     if subresource not in ("", *(["status"] if ct.status else []), *(["scale"] if ct.scale is not None else [])):
-        return 404, f'{qualified} "{name}" not found', {"name": name, "group": ct.group, "kind": ct.plural}
+        return 404, f'{qualified} {quote(name)} not found', {"name": name, "group": ct.group, "kind": ct.plural}
     verb = "" if info.verb == "other" else info.verb  # (a method no verb is for: OPTIONS)
     if not verb or (subresource and verb not in _SUBRESOURCE_VERBS):
         return 405, f'{verb} is not supported on resources of kind "{qualified}"', {"group": ct.group,

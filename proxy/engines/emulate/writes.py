@@ -116,6 +116,11 @@ def _options(req: Incoming, decoded: gojson.Decoded, written: tuple[bool, str, s
                           yaml_repeated=tuple(decoded.yaml_repeated))
 
 
+# what a subresource's body holds (the kind a body is decoded as, and the version it is defaulted to)
+_SUBRESOURCE_KINDS = {"eviction": ("Eviction", "policy/v1"), "scale": ("Scale", "autoscaling/v1"),
+                      "binding": ("Binding", "v1"), "token": ("TokenRequest", "authentication.k8s.io/v1")}
+
+
 def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) -> gojson.Decoded:
     """The body as a document; bodies.BadBody in the apiserver's words for a create's, update's or patch's
     JSON it would not decode, ValueError for other bodies that are not documents."""
@@ -125,11 +130,12 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
             return bodies.read_apply(req.body)  # (JSON is YAML too)
         # the handler checks that the patch is JSON before anything else; it is applied once the object is held
         return bodies.read_patch(req.body, content_type) if exists else bodies.valid_patch(req.body)
+    kind, version = _SUBRESOURCE_KINDS.get(t.subresource, (t.kind, t.api_version))
     if content_type == protobuf.MEDIA_TYPE:
+        if verb in ("create", "update") and t.custom is None:
+            return bodies.read_protobuf(req.body, kind, version)
         return gojson.Decoded(protobuf.decode(req.body) if req.body else None)
     if verb in ("create", "update"):
-        kind = {"eviction": "Eviction", "scale": "Scale", "binding": "Binding", "token": "TokenRequest"}.get(
-            t.subresource, t.kind)
         try:
             got = bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
                                      media_type=content_type)

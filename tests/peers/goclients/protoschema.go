@@ -61,6 +61,9 @@ type schemaWalk struct {
 	// per message, its fields of a named map or slice type or of a map keyed by a named type
 	// (v1.ResourceList, map[v1.QualifiedName]v1.DeviceAttribute), as encoding/json's type errors name them
 	composite map[string]map[string]string
+	// per message, the Go name of each field whose name is not its JSON name capitalised (ObjectMeta, UID),
+	// by protobuf number: gogo-protobuf's errors name the Go field ("wrong wireType = 0 for field ObjectMeta")
+	goNames map[string]map[string]string
 }
 
 func addTo(table map[string]map[string]string, message, field, value string) {
@@ -182,6 +185,9 @@ func (w *schemaWalk) fields(t reflect.Type) ([][]any, error) {
 		} else if name == "" {
 			name = f.Name
 		}
+		if name == "" || f.Name != strings.ToUpper(name[:1])+name[1:] {
+			addTo(w.goNames, messageName(t), strconv.Itoa(number), f.Name)
+		}
 		if named := namedScalar(ft); named != "" {
 			addTo(w.named, messageName(t), name, named)
 		}
@@ -229,7 +235,7 @@ func kindsOfScheme(w *schemaWalk) (map[string]string, error) {
 
 func runProtoSchema(_ []string) error {
 	w := &schemaWalk{messages: map[string][][]any{}, named: map[string]map[string]string{},
-		composite: map[string]map[string]string{}}
+		composite: map[string]map[string]string{}, goNames: map[string]map[string]string{}}
 	kinds, err := kindsOfScheme(w)
 	if err != nil {
 		return err
@@ -243,6 +249,8 @@ func runProtoSchema(_ []string) error {
 	printSorted(w.named)
 	fmt.Println("}, \"composite\": {")
 	printSorted(w.composite)
+	fmt.Println("}, \"goNames\": {")
+	printSorted(w.goNames)
 	fmt.Println("}}")
 	return nil
 }
