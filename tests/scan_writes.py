@@ -6,6 +6,7 @@ tests/test_writes_random_realkube.py (or in the differential steps of writes_dif
     .venv/bin/python -m tests.scan_writes lease 1 20      # lease_ops, seeds 1 to 19 (make realkube first)
     .venv/bin/python -m tests.scan_writes lease 1 20 --bent   # the same with half the bodies bent (bent)
     .venv/bin/python -m tests.scan_writes '' 1 5           # the ConfigMap sequence (ops)
+    .venv/bin/python -m tests.scan_writes lease 1 20 --events  # and the watch events of what it wrote
 """
 
 from __future__ import annotations
@@ -19,13 +20,35 @@ from pathlib import Path
 from watchproxy.testing import Replay
 
 from tests import random_writes, rawhttp
+from tests import writes_differential as wd
 from tests.memory import RecordingBuilder
 from tests.realkube import realkube
 from tests.test_writes_random_realkube import _differences
 from tests.workload import until
 
 
-def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False) -> int:
+def _events(real: rawhttp.Server, replay: Replay, ns: str, start: str, sequence: list[random_writes.Op]
+            ) -> list[tuple[int, tuple[str, int, object, list[str]], tuple[str, int, object, list[str]]]]:
+    """The watch events of every collection the sequence wrote to, from before it, that differ (a cluster-scoped
+    collection's of this namespace's names only)."""
+    found = []
+    for collection in dict.fromkeys(op.collection for op in sequence):
+        path = random_writes.collection_path(collection, "{ns}")
+
+        def end_the_watch() -> None:
+            replay.wait_for(lambda r: any(w.end == "open" for w in r.watches()), what="the watch")
+            replay.advance(2)
+        events = [random_writes.watch_events(real, ns, start, path),
+                  wd.watched(lambda p=path: random_writes.watch_events((replay.url, ""), ns, "100", p), end_the_watch)]
+        if "{ns}" not in path:
+            events = [[e for e in each if ns in json.dumps(e[1])] for each in events]
+        if events[0] != events[1]:
+            found.append((0, (f"events of {collection}", 0, events[0], []), (f"events of {collection}", 0,
+                                                                               events[1], [])))
+    return found
+
+
+def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False, events: bool = False) -> int:
     generate = getattr(random_writes, f"{kind}_ops" if kind else "ops")
     with tempfile.TemporaryDirectory() as tmp, realkube(Path(tmp) / "kube", 60) as kube:
         real = (kube.url, kube.token_file.read_text().strip())
@@ -33,6 +56,7 @@ def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False) -
         for seed in range(first, stop):
             ns = f"scan-{seed}-{uuid.uuid4().hex[:5]}"
             rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
+            start = rawhttp.call(*real, "GET", "/api/v1/namespaces")[1]["metadata"]["resourceVersion"]
             b = RecordingBuilder(Path(tmp) / f"{seed}.msgpack")
             b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
             sequence = random_writes.bent(generate(seed, 40), seed) if bent else generate(seed, 40)
@@ -43,6 +67,7 @@ def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False) -
                 probe = random_writes.settler(generate, real, ns)  # (as the test does)
                 raw = [random_writes.run(real, ns, sequence, raw=True, probe=probe),
                        random_writes.run((replay.url, ""), ns, sequence, raw=True)]
+                watched = _events(real, replay, ns, start, sequence) if events else []
             found = _differences(*([(w, c, random_writes.reduce(d), [random_writes.reduce(x) for x in ws])
                                     for w, c, d, ws in answers] for answers in raw))
             # and the managedFields of every object answer (times aside), which the reduced answers leave out
@@ -50,6 +75,7 @@ def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False) -
                        (e[0], e[1], random_writes.managed_fields(e[2]), []))
                       for i, (r, e) in enumerate(zip(*raw, strict=True))
                       if r[1] < 300 and random_writes.managed_fields(r[2]) != random_writes.managed_fields(e[2])]
+            found += watched
             differing += bool(found)
             print(f"seed {seed}: {len(found)} answers differ", flush=True)
             for i, r, e in found[:shown]:
@@ -62,5 +88,6 @@ def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False) -
 
 
 if __name__ == "__main__":
-    args = [a for a in sys.argv[1:] if a != "--bent"]
-    sys.exit(main(args[0], int(args[1]), int(args[2]), *map(int, args[3:4]), bent="--bent" in sys.argv))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    sys.exit(main(args[0], int(args[1]), int(args[2]), *map(int, args[3:4]), bent="--bent" in sys.argv,
+                  events="--events" in sys.argv))
