@@ -120,11 +120,12 @@ def _fields(buf: bytes, message: str = "", nested: bool = False) -> dict[int, li
     meets is the one raised (decode reads the body again so once it has failed)."""
     wires = _wires(message) if message else {}
     out: dict[int, list[int | bytes]] = {}
-    i, end = 0, len(buf)
-    while i < end:
+    i = 0
+    while i < len(buf):
         start = i
         key, i = _varint(buf, i)
         number, wire = key >> 3, key & 7
+        known = None
         if message:
             if wire == 4:
                 raise DecodeError(f"proto: {_short(message)}: wiretype end group for non-group")
@@ -138,36 +139,45 @@ def _fields(buf: bytes, message: str = "", nested: bool = False) -> dict[int, li
                 continue
             if wire not in known[0]:
                 raise DecodeError(f"proto: wrong wireType = {wire} for field {known[1]}")
-        value: int | bytes
-        if wire == 0:
-            value, i = _varint(buf, i)
-        elif wire == 2:
-            size, i = _varint(buf, i)
-            if size >> 63 or (i + size) >> 63:  # (a negative int in Go)
-                raise DecodeError(_NEGATIVE)
-            if i + size > end:
-                raise DecodeError(_EOF)
-            value, i = buf[i:i + size], i + size
-            if nested and (inner := wires[number][2] if number in wires else ""):
-                _fields(value, inner, True)
-        elif wire in (1, 5):
-            width = 8 if wire == 1 else 4
-            if i + width > end:
-                raise DecodeError(_EOF)
-            value, i = int.from_bytes(buf[i:i + width], "little"), i + width
-        else:
+        if wire not in (0, 1, 2, 5):
             i = _skipped(buf, start)
             continue
+        value, i = _read(buf, i, wire)
+        if nested and known is not None and known[2]:
+            _fields(_bytes(value), known[2], True)
         out.setdefault(number, []).append(value)
     return out
+
+
+def _read(buf: bytes, i: int, wire: int) -> tuple[int | bytes, int]:
+    """The value of wire type `wire` (0, 1, 2 or 5) at `i`, and where it ends; DecodeError in gogo's words."""
+    if wire == 0:
+        return _varint(buf, i)
+    if wire == 2:
+        start, end = _length(buf, i)
+        if end > len(buf):
+            raise DecodeError(_EOF)
+        return buf[start:end], end
+    end = i + (8 if wire == 1 else 4)
+    if end > len(buf):
+        raise DecodeError(_EOF)
+    return int.from_bytes(buf[i:end], "little"), end
+
+
+def _length(buf: bytes, i: int) -> tuple[int, int]:
+    """Where the length-delimited value at `i` starts and ends; DecodeError where Go's int of it is negative."""
+    size, i = _varint(buf, i)
+    if size >> 63 or (i + size) >> 63:
+        raise DecodeError(_NEGATIVE)
+    return i, i + size
 
 
 def _entry(buf: bytes, key_kind: Any, value_kind: Any) -> tuple[int | bytes | None, int | bytes | None]:
     """A map entry's key and value (None where it has none) as gogo's generated code reads them: by field number
     alone, whatever the wire type says; a field of another number skipped."""
     sent: list[int | bytes | None] = [None, None]
-    i, end = 0, len(buf)
-    while i < end:
+    i = 0
+    while i < len(buf):
         start = i
         key, i = _varint(buf, i)
         number = key >> 3
@@ -175,21 +185,7 @@ def _entry(buf: bytes, key_kind: Any, value_kind: Any) -> tuple[int | bytes | No
             i = _skipped(buf, start)
             continue
         kind = key_kind if number == 1 else value_kind
-        wire = _SCALAR_WIRES.get(kind, 2) if isinstance(kind, str) else 2
-        if wire == 0:
-            sent[number - 1], i = _varint(buf, i)
-        elif wire == 2:
-            size, i = _varint(buf, i)
-            if size >> 63 or (i + size) >> 63:
-                raise DecodeError(_NEGATIVE)
-            if i + size > end:
-                raise DecodeError(_EOF)
-            sent[number - 1], i = buf[i:i + size], i + size
-        else:
-            width = 8 if wire == 1 else 4
-            if i + width > end:
-                raise DecodeError(_EOF)
-            sent[number - 1], i = int.from_bytes(buf[i:i + width], "little"), i + width
+        sent[number - 1], i = _read(buf, i, _SCALAR_WIRES.get(kind, 2) if isinstance(kind, str) else 2)
     return sent[0], sent[1]
 
 
@@ -207,10 +203,7 @@ def _skipped(buf: bytes, i: int) -> int:
         if wire == 0:
             _, i = _varint(buf, i)
         elif wire == 2:
-            size, i = _varint(buf, i)
-            if size >> 63 or (i + size) >> 63:
-                raise DecodeError(_NEGATIVE)
-            i += size
+            _, i = _length(buf, i)
         elif wire in (1, 5):
             i += 8 if wire == 1 else 4
         elif wire == 3:
