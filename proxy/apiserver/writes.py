@@ -80,7 +80,7 @@ from .goorder import (
     version_mismatch,
 )
 from .gotime import TIMESTAMP
-from .govalues import with_held
+from .govalues import MISSING, with_held
 from .managedfields import Ownership, identifier, reset_fields, scale_entries, who_is
 from .patch import PatchError, as_left, merge_patch, strategic_merge
 from .podconditions import with_condition
@@ -1036,10 +1036,15 @@ def _holds_empty(value: Any) -> bool:
     return False
 
 
-def _held_status(held: dict[str, Any], shown: dict[str, Any]) -> Any:
-    """The status of `held` (govalues.with_held's answer for a /status write's body) where it holds more than the
-    body's JSON shows, else None."""
-    return None if held is shown else held.get("status")
+def _held_status(t: Target, sent: dict[str, Any], shown: dict[str, Any], raw: Any) -> Any:
+    """A /status write's status as Go held it (govalues.with_held of the status alone: `sent` as decoded,
+    `shown` as encoded, `raw` the body) where that holds more than its JSON shows, else None."""
+    status = shown.get("status")
+    message = _go_type(t)
+    kind = gotypes.json_field_map(message).get("status", (None, ""))[0] if message else None
+    held = with_held(sent.get("status"), status, raw.get("status", MISSING) if isinstance(raw, dict) else MISSING,
+                     kind[1:] if isinstance(kind, str) and kind.startswith(".") else None)
+    return None if held is status else held
 
 
 def _with_template_generation(obj: dict[str, Any], sent_meta: dict[str, Any]) -> dict[str, Any]:
@@ -1154,7 +1159,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
                               for o in (as_sent, undropped))
         as_sent = with_held(sent_held, as_sent, raw_sent, _go_type(t))
         if status_part:
-            held_status = _held_status(with_held(decoded, new, raw_sent, _go_type(t)), new)
+            held_status = _held_status(t, decoded, new, raw_sent)
         if as_sent is not None and cleared:  # (but an empty managedFields sent, which clears them)
             _meta(as_sent)["managedFields"] = []
         meta = _meta(new)
@@ -1166,7 +1171,7 @@ def _store_update(t: Target, current: dict[str, Any], new: dict[str, Any], opts:
         if as_sent is not None:
             as_sent = with_held(as_sent, as_sent, raw_sent, _go_type(t))
         elif status_part:
-            held_status = _held_status(with_held(new, new, raw_sent, _go_type(t)), new)
+            held_status = _held_status(t, new, new, raw_sent)
     if status_part:  # on /status the status changes, and the metadata the strategy lets by
         body_status = new.get("status")
         kept_meta = meta
