@@ -142,3 +142,28 @@ def test_a_protobuf_body_the_serializer_cannot_read_is_refused_in_its_words(
             assert doc["message"] == real_doc["message"], body
             compared += 1
     assert compared > 500
+
+
+def test_a_deletes_protobuf_options_are_read_and_refused_as_the_real_apiserver_does(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """client-go sends a delete's options in protobuf: whole they are honoured (a grace period, a propagation
+    policy, a dry run refused for its value); broken, or of another kind, the delete handler's words (its
+    serializer's, with no summary of the body; a kind its scheme does not register)."""
+    ns = f"pb-delete-{uuid.uuid4().hex[:8]}"
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    options = protobuf.encode({"apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 0,
+                               "propagationPolicy": "Background"})
+    bodies = [options[:n] for n in range(len(options) + 1)] + [
+        b"abc", b"k8s\x00\x0a\x0c\x0a\x02v1\x12\x06Secret", b"k8s\x00\x0a\x0b\x0a\x02v1\x12\x05Nopes",
+        protobuf.encode({"apiVersion": "meta.k8s.io/v1", "kind": "DeleteOptions", "dryRun": ["x"]})]
+    cms, cm = f"/api/v1/namespaces/{ns}/configmaps", {"metadata": {"name": "c"}}
+    answers = []
+    for server in (real, (replay.url, "")):
+        got = []
+        for body in bodies:
+            rawhttp.call(*server, "POST", cms, json.dumps(cm).encode())
+            code, doc, _ = rawhttp.call(*server, "DELETE", f"{cms}/c", body, PB)
+            got.append((code, doc.get("message") if doc.get("kind") == "Status" else doc.get("kind")))
+        answers.append(got)
+    assert answers[1] == answers[0]
+    assert {code for code, _ in answers[0]} == {200, 400, 422}

@@ -274,6 +274,14 @@ def read_delete_options(data: bytes, media_type: str = "application/json") -> di
     if media_type not in OBJECT_TYPES:
         raise BadBody("the body of the request was in an unknown format - accepted media types include: "
                       + ", ".join(OBJECT_TYPES), 415)
+    if media_type == protobuf.MEDIA_TYPE:
+        try:
+            named_version, named_kind, _ = protobuf.envelope(data)
+            _refuse_other_kind(named_kind or "DeleteOptions", protobuf.defaulted_version(named_version,
+                                                                                      "meta.k8s.io/v1"))
+            return protobuf.decode(data, "meta.k8s.io/v1", "DeleteOptions")
+        except protobuf.DecodeError as exc:
+            raise BadBody(str(exc)) from None
     if media_type == "application/yaml":
         try:
             data = yaml_to_json(data)[1]
@@ -289,15 +297,20 @@ def read_delete_options(data: bytes, media_type: str = "application/json") -> di
         return {}
     if (error := _kind_error(doc)) is not None:
         raise BadBody(error)
-    kind = doc.get("kind") or "DeleteOptions"
-    if kind != "DeleteOptions":
-        version = doc.get("apiVersion") or "meta.k8s.io/v1"
-        if (go_type := _META_KINDS.get(version, {}).get(kind)) is not None:  # decoded, then not convertible
-            raise BadBody(f"converting ({go_type}) to (v1.DeleteOptions): unknown conversion")
-        raise BadBody(f'no kind "{kind}" is registered for version "{version}" in scheme "pkg/runtime/scheme.go:111"')
+    _refuse_other_kind(doc.get("kind") or "DeleteOptions", doc.get("apiVersion") or "meta.k8s.io/v1")
     if (error := decoding.type_error(doc, "DeleteOptions", typed=True, api_version="meta.k8s.io/v1")) is not None:
         raise BadBody(error)
     return dict(doc)
+
+
+def _refuse_other_kind(kind: str, version: str) -> None:
+    """BadBody for a DELETE's body of another kind than DeleteOptions: one the delete handler's scheme decodes
+    cannot be converted, the others it does not register."""
+    if kind != "DeleteOptions":
+        if (go_type := _META_KINDS.get(version, {}).get(kind)) is not None:  # decoded, then not convertible
+            raise BadBody(f"converting ({go_type}) to (v1.DeleteOptions): unknown conversion")
+        raise BadBody(f"no kind {quote(kind)} is registered for version {quote(version)} in scheme "
+                      '"pkg/runtime/scheme.go:111"')
 
 
 def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_type: str = "application/json"

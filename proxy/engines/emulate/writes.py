@@ -131,10 +131,10 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
         # the handler checks that the patch is JSON before anything else; it is applied once the object is held
         return bodies.read_patch(req.body, content_type) if exists else bodies.valid_patch(req.body)
     kind, version = _SUBRESOURCE_KINDS.get(t.subresource, (t.kind, t.api_version))
-    if content_type == protobuf.MEDIA_TYPE:
-        if verb in ("create", "update") and t.custom is None:
+    if content_type == protobuf.MEDIA_TYPE and verb in ("create", "update"):
+        if t.custom is None:
             return bodies.read_protobuf(req.body, kind, version)
-        return gojson.Decoded(protobuf.decode(req.body) if req.body else None)
+        return gojson.Decoded(protobuf.decode(req.body))
     if verb in ("create", "update"):
         try:
             got = bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
