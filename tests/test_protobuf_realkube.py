@@ -167,3 +167,39 @@ def test_a_deletes_protobuf_options_are_read_and_refused_as_the_real_apiserver_d
         answers.append(got)
     assert answers[1] == answers[0]
     assert {code for code, _ in answers[0]} == {200, 400, 422}
+
+
+def test_a_subresources_protobuf_body_is_read_as_its_own_kind(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A scale, an eviction, a binding and a token request in protobuf, whole and broken: decoded as the
+    subresource's kind (`must be of type Scale`, a kind defaulted to autoscaling/v1), as the real one does."""
+    ns = f"pb-subresources-{uuid.uuid4().hex[:8]}"
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    named = {"name": "d", "namespace": ns}
+    scale = protobuf.encode({"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": named,
+                             "spec": {"replicas": 3}})
+    named = {"name": "p", "namespace": ns}
+    eviction = protobuf.encode({"apiVersion": "policy/v1", "kind": "Eviction", "metadata": named,
+                                "deleteOptions": {"dryRun": ["All"]}})
+    binding = protobuf.encode({"apiVersion": "v1", "kind": "Binding", "metadata": named,
+                               "target": {"kind": "Node", "name": "n1"}})
+    token = protobuf.encode({"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+                             "spec": {"audiences": ["a"], "expirationSeconds": 600}})
+    base, tokens = f"/api/v1/namespaces/{ns}", f"/api/v1/namespaces/{ns}/serviceaccounts/default/token"
+    requests = [("PUT", f"/apis/apps/v1/namespaces/{ns}/deployments/d/scale", body)
+                for body in (scale, scale[:-5], b"k8s\x00\x0a\x06\x12\x04Pods")] + [
+        ("POST", f"{base}/pods/p/eviction", eviction[:-3]), ("POST", f"{base}/pods/p/eviction", eviction),
+        ("POST", f"{base}/pods/p/binding", b"k8s\x00"), ("POST", f"{base}/pods/p/binding", binding),
+        ("POST", tokens, token[:-2]), ("POST", tokens, b"{}"), ("POST", tokens, token)]
+    answers = []
+    for server in (real, (replay.url, "")):
+        rawhttp.call(*server, "POST", f"/apis/apps/v1/namespaces/{ns}/deployments", json.dumps(
+            {"metadata": {"name": "d"}, "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {
+                "metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c", "image": "i"}]}}}}).encode())
+        rawhttp.call(*server, "POST", f"{base}/pods", json.dumps(
+            {"metadata": {"name": "p"}, "spec": {"containers": [{"name": "c", "image": "i"}]}}).encode())
+        rawhttp.call(*server, "POST", f"{base}/serviceaccounts", json.dumps({"metadata": {"name": "default"}}).encode())
+        answers.append([(code, doc.get("message") if doc.get("kind") == "Status" else doc.get("kind"))
+                        for code, doc, _ in (rawhttp.call(*server, m, p, b, PB) for m, p, b in requests)])
+    assert answers[1] == answers[0]
+    assert {code for code, _ in answers[0]} == {200, 201, 400}
