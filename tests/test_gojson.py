@@ -267,6 +267,12 @@ _MEDIA: list[tuple[str, str, bytes]] = [
     ("application/yaml", "", b"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: g12\n---\n- not read\n"),
     ("text/plain", "", _YAML),
     ("application/cbor", "", _YAML),
+    # tabs where go-yaml takes them as whitespace (after a key's `:`, in a flow), and where it does not
+    ("application/yaml", "dryRun=All", b"kind: ConfigMap\nmetadata:\t{name:\tt1}\ndata:\n  a:\tb\n"),
+    ("application/yaml", "", b"\ta: b"), ("application/yaml", "", b"a:\n\t- b"),
+    # what go-yaml's reader refuses, in its words: control characters, bytes that are no UTF-8 (each way)
+    *(("application/yaml", "", data) for data in (b"a: \x00", b"\x01", b"kind: ConfigMap\x7f", b"a: b\xff", b"a: \xc3",
+                                                  b"a: \xc3(", b"a: \xed\xa0\x80", b"a: \xc0\x80", b"a: [\n\x00")),
 ]
 
 

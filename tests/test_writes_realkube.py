@@ -380,3 +380,23 @@ def test_an_events_managers_through_the_other_api_are_dropped_as_on_the_real_api
     assert seen[1] == seen[0]
     assert [code for code, *_ in seen[0]] == [201, 200, 200, 422, 200, 200, 200]
     assert [m for m, _, _ in seen[0][-1][3]] == ["m1", "m4"]  # the events.k8s.io managers gone
+
+
+def test_a_create_in_a_terminating_namespace_is_forbidden_in_the_real_apiservers_words(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The namespace deleted (Terminating while its content is there: no namespace controller runs beside the
+    real one), a create in it is a 403 whose cause is NamespaceTerminating, its keys in Go's order (a
+    StatusCause's: reason, message, field)."""
+    ns = f"doomed-{tmp_path.name[-12:].lower().replace('_', '-')}"
+    real, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, f"{ns}-setup")
+    answers = []
+    for server in (real, replay):
+        assert rawhttp.call(*server, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())[0] \
+            == 201
+        cms = f"/api/v1/namespaces/{ns}/configmaps"
+        rawhttp.call(*server, "POST", cms, json.dumps({"metadata": {"name": "a"}}).encode())
+        assert rawhttp.call(*server, "DELETE", f"/api/v1/namespaces/{ns}")[0] == 200
+        created = rawhttp.call(*server, "POST", cms, json.dumps({"metadata": {"name": "b"}}).encode())
+        answers.append(json.dumps(created[:2]))
+    assert answers[1] == answers[0]
+    assert "NamespaceTerminating" in answers[0]

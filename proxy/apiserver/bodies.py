@@ -51,6 +51,23 @@ class _YamlLoader(yaml.SafeLoader):
 
     repeated: list[str]
 
+    def scan_to_next_token(self) -> None:
+        """PyYAML's, but tabs are whitespace between tokens where go-yaml takes them so
+        (yaml_parser_scan_to_next_token): in a flow context, and in a block where no simple key may start (after a
+        key's `:`)."""
+        if self.index == 0 and self.peek() == "\uFEFF":
+            self.forward()
+        while True:
+            while self.peek() == " " or (self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)):
+                self.forward()
+            if self.peek() == "#":
+                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                    self.forward()
+            if not self.scan_line_break():  # type: ignore[no-untyped-call]
+                return
+            if not self.flow_level:
+                self.allow_simple_key = True
+
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if isinstance(node, yaml.ScalarNode) and node.style == '"' and _SURROGATE.search(node.value):
             raise Refused(f"yaml: line {node.start_mark.line + 1}: found invalid Unicode character escape code")
@@ -177,6 +194,38 @@ def _non_finite(value: Any) -> str | None:
     return next((bad for v in items if (bad := _non_finite(v)) is not None), None)
 
 
+_CANNOT_START = re.compile(r"^found character .* that cannot start any token$")
+
+
+def _unreadable(data: bytes) -> str | None:
+    """What go-yaml's reader says of the first character of a UTF-8 body it refuses (readerc.go), None for a body
+    in another encoding (a UTF-16 byte order mark) or none it refuses."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    i = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while i < len(data):
+        octet = data[i]
+        width = 1 if octet < 0x80 else 2 if octet >> 5 == 6 else 3 if octet >> 4 == 14 else 4 if octet >> 3 == 30 else 0
+        if not width:
+            return "invalid leading UTF-8 octet"
+        if i + width > len(data):
+            return "incomplete UTF-8 octet sequence"
+        value = octet & (0x7F, 0x1F, 0x0F, 0x07)[width - 1]
+        for trailing in data[i + 1:i + width]:
+            if trailing >> 6 != 2:
+                return "invalid trailing UTF-8 octet"
+            value = value << 6 | trailing & 0x3F
+        if value < (0, 0x80, 0x800, 0x10000)[width - 1]:
+            return "invalid length of a UTF-8 sequence"
+        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+            return "invalid Unicode character"
+        if not (value in (0x09, 0x0A, 0x0D, 0x85) or 0x20 <= value <= 0x7E or 0xA0 <= value <= 0xD7FF
+                or 0xE000 <= value <= 0xFFFD or value >= 0x10000):
+            return "control characters are not allowed"
+        i += width
+    return None
+
+
 class YamlError(ValueError):
     """What sigs.k8s.io/yaml's YAMLToJSON says of a body it cannot convert, in its words."""
 
@@ -189,10 +238,16 @@ def yaml_to_json(data: bytes, repeated: list[str] | None = None) -> tuple[Any, b
         loaded = decoding.stored_numbers(load_yaml(data, repeated))
     except Refused as exc:
         raise YamlError(str(exc)) from None
+    except yaml.reader.ReaderError as exc:  # (go-yaml's reader allows the same characters, and says so otherwise)
+        raise YamlError(f"yaml: {_unreadable(data) or exc.reason}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise YamlError(f"yaml: {where}{getattr(exc, 'problem', None) or exc}") from None
+        problem = getattr(exc, "problem", None) or str(exc)
+        if isinstance(exc, yaml.scanner.ScannerError):  # (go-yaml names no line of a first line's, nor the character)
+            where = where if mark is None or mark.line else ""
+            problem = _CANNOT_START.sub("found character that cannot start any token", problem)
+        raise YamlError(f"yaml: {where}{problem}") from None
     try:
         return loaded, json.dumps(loaded, allow_nan=False).encode()
     except (ValueError, TypeError) as exc:  # NaN, Infinity or binary: JSON has no words for them

@@ -601,8 +601,9 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
         why = f"unable to create new content in namespace {t.namespace} because it is being terminated"
         return fail(403, f'{t.qualified} {quote(name)} is forbidden: {why}', "Forbidden",
                     {"name": name, "group": t.group, "kind": t.resource,
-                     "causes": [{"reason": "NamespaceTerminating", "field": "metadata.namespace",
-                                 "message": f"namespace {t.namespace} is being terminated"}]})
+                     "causes": [{"reason": "NamespaceTerminating",
+                                 "message": f"namespace {t.namespace} is being terminated",
+                                 "field": "metadata.namespace"}]})
     if guard is not None and (refused := guard({**obj, "metadata": {**meta, "name": given}}, None)) is not None:
         return refused  # (the storage's, before it names, prepares and validates the object)
     meta["name"] = name
