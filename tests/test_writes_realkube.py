@@ -384,9 +384,10 @@ def test_an_events_managers_through_the_other_api_are_dropped_as_on_the_real_api
 
 def test_a_create_in_a_terminating_namespace_is_forbidden_in_the_real_apiservers_words(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
-    """The namespace deleted (Terminating while its content is there: no namespace controller runs beside the
-    real one), a create in it is a 403 whose cause is NamespaceTerminating, its keys in Go's order (a
-    StatusCause's: reason, message, field)."""
+    """A namespace's delete checks its preconditions in its own words (`Precondition failed: UID in precondition`);
+    deleted (Terminating while its content is there: no namespace controller runs beside the real one), a create
+    in it is a 403 whose cause is NamespaceTerminating, its keys in Go's order (a StatusCause's: reason, message,
+    field)."""
     ns = f"doomed-{tmp_path.name[-12:].lower().replace('_', '-')}"
     real, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, f"{ns}-setup")
     answers = []
@@ -395,8 +396,12 @@ def test_a_create_in_a_terminating_namespace_is_forbidden_in_the_real_apiservers
             == 201
         cms = f"/api/v1/namespaces/{ns}/configmaps"
         rawhttp.call(*server, "POST", cms, json.dumps({"metadata": {"name": "a"}}).encode())
+        for preconditions in ({"uid": "u"}, {"resourceVersion": "1"}):  # (the namespace's Delete checks them itself)
+            unmet = rawhttp.call(*server, "DELETE", f"/api/v1/namespaces/{ns}",
+                                 json.dumps({"preconditions": preconditions}).encode())[:2]
+            answers.append(re.sub(r"meta: [0-9a-f-]+", "meta: X", json.dumps(unmet)))
         assert rawhttp.call(*server, "DELETE", f"/api/v1/namespaces/{ns}")[0] == 200
         created = rawhttp.call(*server, "POST", cms, json.dumps({"metadata": {"name": "b"}}).encode())
         answers.append(json.dumps(created[:2]))
-    assert answers[1] == answers[0]
-    assert "NamespaceTerminating" in answers[0]
+    assert answers[3:] == answers[:3]
+    assert "NamespaceTerminating" in answers[2] and "Precondition failed" in answers[0]
