@@ -194,7 +194,39 @@ def _non_finite(value: Any) -> str | None:
     return next((bad for v in items if (bad := _non_finite(v)) is not None), None)
 
 
-_CANNOT_START = re.compile(r"^found character .* that cannot start any token$")
+# PyYAML's problems in go-yaml v2's words (scannerc.go, parserc.go), where they differ
+_GO_PROBLEMS = ((re.compile(r"found character .* that cannot start any token"), "found character that cannot start "
+                 "any token"),
+                (re.compile(r"mapping values are not allowed here"), "mapping values are not allowed in this context"),
+                (re.compile(r"expected the node content, but found .*"), "did not find expected node content"),
+                (re.compile(r"expected ',' or '\]', but got .*"), "did not find expected ',' or ']'"),
+                (re.compile(r"expected ',' or '}', but got .*"), "did not find expected ',' or '}'"))
+
+
+def _go_yaml_error(exc: yaml.YAMLError) -> str:
+    """What go-yaml v2 says of YAML PyYAML refused (parser.fail): its words for the problem, and a line only where
+    it names one — a scanner's problem line counted from 1, a parser's from 0 (as its marks are), none where that
+    is 0; a problem at the end of a stream that does not end a line is a line further on (fetch_stream_end)."""
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, yaml.composer.ComposerError) and problem.startswith("found undefined alias "):
+        return f"unknown anchor {problem.removeprefix('found undefined alias ')} referenced"
+    for pattern, words in _GO_PROBLEMS:
+        if pattern.fullmatch(problem):
+            problem = words
+    context = getattr(exc, "context", None) or ""
+    if problem.startswith("expected <block end>"):
+        problem = "did not find expected '-' indicator" if "block collection" in context else \
+            "did not find expected key"
+    mark, context_mark = getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)
+    line = mark.line if mark is not None else 0
+    if mark is not None and mark.column and ("<stream end>" in str(getattr(exc, "problem", "")) or
+                                             problem == "could not find expected ':'"):
+        line += 1
+    if isinstance(exc, yaml.scanner.ScannerError) and line:
+        line += 1
+    if not line and context_mark is not None:
+        line = context_mark.line
+    return f"line {line}: {problem}" if line else problem
 
 
 def _unreadable(data: bytes) -> str | None:
@@ -241,13 +273,7 @@ def yaml_to_json(data: bytes, repeated: list[str] | None = None) -> tuple[Any, b
     except yaml.reader.ReaderError as exc:  # (go-yaml's reader allows the same characters, and says so otherwise)
         raise YamlError(f"yaml: {_unreadable(data) or exc.reason}") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        if isinstance(exc, yaml.scanner.ScannerError):  # (go-yaml names no line of a first line's, nor the character)
-            where = where if mark is None or mark.line else ""
-            problem = _CANNOT_START.sub("found character that cannot start any token", problem)
-        raise YamlError(f"yaml: {where}{problem}") from None
+        raise YamlError(f"yaml: {_go_yaml_error(exc)}") from None
     try:
         return loaded, json.dumps(loaded, allow_nan=False).encode()
     except (ValueError, TypeError) as exc:  # NaN, Infinity or binary: JSON has no words for them
