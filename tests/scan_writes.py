@@ -30,18 +30,25 @@ from tests.workload import until
 def _events(real: rawhttp.Server, replay: Replay, ns: str, start: str, sequence: list[random_writes.Op]
             ) -> list[tuple[int, tuple[str, int, object, list[str]], tuple[str, int, object, list[str]]]]:
     """The watch events of every collection the sequence wrote to, from before it, that differ (a cluster-scoped
-    collection's of this namespace's names only)."""
+    collection's of this namespace's names only; one the real apiserver cannot watch, as a review's, left out)."""
     found = []
     for collection in dict.fromkeys(op.collection for op in sequence):
         path = random_writes.collection_path(collection, "{ns}")
+        try:
+            real_events = random_writes.watch_events(real, ns, start, path)
+        except AssertionError:
+            continue
 
         def end_the_watch() -> None:
             replay.wait_for(lambda r: any(w.end == "open" for w in r.watches()), what="the watch")
             replay.advance(2)
-        events = [random_writes.watch_events(real, ns, start, path),
+        events = [real_events,
                   wd.watched(lambda p=path: random_writes.watch_events((replay.url, ""), ns, "100", p), end_the_watch)]
         if "{ns}" not in path:
             events = [[e for e in each if ns in json.dumps(e[1])] for each in events]
+        # (what the settler makes on the real one alone, to see that its controllers acted: random_writes.settler)
+        events = [[e for e in each if not str(e[1].get("metadata", {}).get("name", "")).startswith("probe-")]
+                  for each in events]
         if events[0] != events[1]:
             found.append((0, (f"events of {collection}", 0, events[0], []), (f"events of {collection}", 0,
                                                                                events[1], [])))
@@ -56,7 +63,6 @@ def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False, e
         for seed in range(first, stop):
             ns = f"scan-{seed}-{uuid.uuid4().hex[:5]}"
             rawhttp.call(*real, "POST", "/api/v1/namespaces", json.dumps({"metadata": {"name": ns}}).encode())
-            start = rawhttp.call(*real, "GET", "/api/v1/namespaces")[1]["metadata"]["resourceVersion"]
             b = RecordingBuilder(Path(tmp) / f"{seed}.msgpack")
             b.list(0.0, 100, [], path=f"/api/v1/namespaces/{ns}/configmaps", kind="ConfigMapList")
             sequence = random_writes.bent(generate(seed, 40), seed) if bent else generate(seed, 40)
@@ -64,6 +70,7 @@ def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False, e
                 if (ready := random_writes.prerequisite(generate)) is not None:  # (as the pinned test does)
                     for server in (real, (replay.url, "")):
                         until(lambda server=server, ns=ns: ready(server, ns), 30, "what the sequence needs")
+                start = rawhttp.call(*real, "GET", "/api/v1/namespaces")[1]["metadata"]["resourceVersion"]
                 probe = random_writes.settler(generate, real, ns)  # (as the test does)
                 raw = [random_writes.run(real, ns, sequence, raw=True, probe=probe),
                        random_writes.run((replay.url, ""), ns, sequence, raw=True)]
