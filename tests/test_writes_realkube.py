@@ -387,7 +387,7 @@ def test_a_create_in_a_terminating_namespace_is_forbidden_in_the_real_apiservers
     """A namespace's delete checks its preconditions in its own words (`Precondition failed: UID in precondition`);
     deleted (Terminating while its content is there: no namespace controller runs beside the real one), a create
     in it is a 403 whose cause is NamespaceTerminating, its keys in Go's order (a StatusCause's: reason, message,
-    field)."""
+    field); an admission plugin names an object the request did not name by its generateName, else `Unknown`."""
     ns = f"doomed-{tmp_path.name[-12:].lower().replace('_', '-')}"
     real, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, f"{ns}-setup")
     answers = []
@@ -401,7 +401,14 @@ def test_a_create_in_a_terminating_namespace_is_forbidden_in_the_real_apiservers
                                  json.dumps({"preconditions": preconditions}).encode())[:2]
             answers.append(re.sub(r"meta: [0-9a-f-]+", "meta: X", json.dumps(unmet)))
         assert rawhttp.call(*server, "DELETE", f"/api/v1/namespaces/{ns}")[0] == 200
-        created = rawhttp.call(*server, "POST", cms, json.dumps({"metadata": {"name": "b"}}).encode())
-        answers.append(json.dumps(created[:2]))
-    assert answers[3:] == answers[:3]
-    assert "NamespaceTerminating" in answers[2] and "Precondition failed" in answers[0]
+        # (admission names an object the request did not name by its generateName, else `Unknown`)
+        for meta in ({"name": "b"}, {"generateName": "g-"}, {}):
+            created = rawhttp.call(*server, "POST", cms, json.dumps({"metadata": meta}).encode())
+            answers.append(json.dumps(created[:2]))
+        pods = f"/api/v1/namespaces/{ns}-setup/pods"
+        for spec in ({"priorityClassName": "nope"}, {"runtimeClassName": "nope"}):
+            refused = rawhttp.call(*server, "POST", pods, json.dumps(
+                {"spec": {**spec, "containers": [{"name": "c", "image": "i"}]}}).encode())
+            answers.append(json.dumps(refused[:2]))
+    assert answers[7:] == answers[:7]
+    assert "NamespaceTerminating" in answers[2] and "Precondition failed" in answers[0] and "Unknown" in answers[6]

@@ -27,7 +27,9 @@ RUNTIME_CLASSES = "/apis/node.k8s.io/v1/runtimeclasses"
 
 
 def forbidden(t: Target, name: str, why: str) -> Outcome:
-    """admission.NewForbidden: the plugin's refusal of the object, a 403 naming it."""
+    """admission.NewForbidden: the plugin's refusal of the object, a 403 naming it (`Unknown` where the request
+    named none and the object has no name yet, nor a generateName: extractResourceName)."""
+    name = name or "Unknown"
     return fail(403, f'{t.qualified} {quote(name)} is forbidden: {why}', "Forbidden",
                 {"name": name, "group": t.group, "kind": t.resource})
 

@@ -601,10 +601,11 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if t.namespaced and not namespace_phase:
         return fail(404, f'namespaces "{t.namespace}" not found',
                     details={"name": t.namespace, "kind": "namespaces"})
-    if t.namespaced and namespace_phase == "Terminating":
+    if t.namespaced and namespace_phase == "Terminating":  # (NamespaceLifecycle: admission, before any name is made)
         why = f"unable to create new content in namespace {t.namespace} because it is being terminated"
-        return fail(403, f'{t.qualified} {quote(name)} is forbidden: {why}', "Forbidden",
-                    {"name": name, "group": t.group, "kind": t.resource,
+        named = given or str(meta.get("generateName") or "") or "Unknown"
+        return fail(403, f"{t.qualified} {quote(named)} is forbidden: {why}", "Forbidden",
+                    {"name": named, "group": t.group, "kind": t.resource,
                      "causes": [{"reason": "NamespaceTerminating",
                                  "message": f"namespace {t.namespace} is being terminated",
                                  "field": "metadata.namespace"}]})
