@@ -1829,7 +1829,8 @@ def status_texts_ops(seed: int, n: int) -> list[Op]:
     """Statuses holding quantities in lists the field manager compares whole, written again and again in texts Go
     parses alike and not, by several managers through /status (updates, merge patches, applies): pods' container
     statuses (allocated resources, sometimes an empty list of mounts), autoscalers' current metrics (behind a
-    pointer: each after a list, for the watch cache), DRA slices' device capacities (in a map's struct value)."""
+    pointer), DRA slices' device capacities (in a map's struct value); each write after a list, for the watch
+    cache."""
     def pod(r: random.Random) -> dict[str, Any]:
         status: dict[str, Any] = {"name": "c", "ready": False, "restartCount": 0, "image": "nginx", "imageID": "",
                                   "state": {"waiting": {"reason": "Starting"}}, "allocatedResources": {
@@ -1865,8 +1866,9 @@ def status_texts_ops(seed: int, n: int) -> list[Op]:
         body = make(r)
         whole = {"apiVersion": version, "kind": kind, "metadata": {"name": name}, **body}
         path = f"/{collection}/{name}" + ("" if collection == "resourceslices" else "/status")
-        if collection != "pods":  # (by name: slices are cluster-scoped)
-            out.append(Op("GET", f"/{collection}", f"fieldSelector=metadata.name%3D{name}"))
+        # (a list first: on the real one it waits for the watch cache to hold the last write; by name, as slices
+        # are cluster-scoped)
+        out.append(Op("GET", f"/{collection}", f"fieldSelector=metadata.name%3D{name}"))
         if how == "create":
             out.append(Op("POST", f"/{collection}", manager, whole))
         elif how == "update":

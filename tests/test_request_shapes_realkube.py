@@ -124,6 +124,24 @@ def test_a_name_go_quotes_is_answered_in_the_real_apiservers_words(realkube: Rea
     assert {r[0] for r, _ in got} == {400, 404, 422}
 
 
+def test_an_apply_to_a_missing_objects_subresource_is_not_found_before_its_body_is_read(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A subresource's storage gets the object before the patch is read: an apply to the scale or the status of
+    an object that is not there is a 404 whatever it holds (another kind, not an object, managedFields); to the
+    object itself, which an apply may create, the body is judged."""
+    ns = "missing-subresources"
+    real, replay = rawhttp.real_and_replay(realkube, watchproxy, tmp_path, ns)
+    deployment = "/apis/apps/v1/namespaces/{ns}/deployments/a"
+    scale = {"apiVersion": "autoscaling/v1", "kind": "Scale", "metadata": {"name": "a", "managedFields": []}}
+    bodies = (json.dumps(_CM), "[]", json.dumps(scale),
+              json.dumps({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "a"}}))
+    shapes: list[Shape] = [("PATCH", path, "", "fieldManager=x", body, "application/apply-patch+yaml")
+                           for path in (f"{deployment}/scale", f"{deployment}/status", deployment) for body in bodies]
+    got = [(_answer(real, ns, s), _answer(replay, ns, s)) for s in shapes]
+    assert [(s, r, e) for s, (r, e) in zip(shapes, got, strict=True) if r != e] == []
+    assert {r[0] for r, _ in got} >= {400, 404}
+
+
 _WIDGETS = "/apis/{group}/v1/namespaces/{ns}/widgets"
 _CUSTOM_PATHS = [_WIDGETS, _WIDGETS + "/", _WIDGETS + "/a", _WIDGETS + "/a/status", _WIDGETS + "/a/scale",
                  _WIDGETS + "/b", _WIDGETS + "/a/x", _WIDGETS + "/a/proxy", "/apis/{group}/v2/namespaces/{ns}/widgets",

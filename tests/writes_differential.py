@@ -2480,7 +2480,8 @@ def _status_go_values(ns: str) -> tuple[Step, ...]:
     """A /status write's field manager compares the status sent as Go holds it too: a container status's
     `allocatedResources` sent as `0.5` (stored `500m`) or with `volumeMounts: []` (the list atomic), an
     autoscaler's current `averageValue` (behind a pointer) as `256Mi` again or `1024Mi`, each takes the list from
-    its manager; `500m` and `1Gi` again do not."""
+    its manager; `500m` and `1Gi` again do not. Each after a list, which waits for the watch cache (an update made
+    before it holds the last version compares otherwise, on a busy machine)."""
     pods, hpas = f"/api/v1/namespaces/{ns}/pods", f"/apis/autoscaling/v2/namespaces/{ns}/horizontalpodautoscalers"
     fields = ("code", "metadata.managedFields", "status")
 
@@ -2504,7 +2505,9 @@ def _status_go_values(ns: str) -> tuple[Step, ...]:
     current = [Step(f"its status sent by {manager} ({value})", "PUT", f"{hpas}/go-values/status", autoscaler(value),
                     query=f"fieldManager={manager}", fields=fields)
                for manager, value in (("a", "256Mi"), ("b", "256Mi"), ("c", "1Gi"), ("d", "1Gi"), ("e", "1024Mi"))]
-    return (Step("a pod", "POST", pods, pod("500m"), fields=("code",)), *statuses,
+    listed = Step("the pods (the watch cache holds the last write)", "GET", pods, fields=("code",))
+    return (Step("a pod", "POST", pods, pod("500m"), fields=("code",)),
+            *(s for step in statuses for s in (listed, step)),
             Step("the pod gone", "DELETE", f"{pods}/go-values", query="gracePeriodSeconds=0", fields=("code",)),
             Step("an autoscaler", "POST", hpas, autoscaler("256Mi"), fields=("code",)),
             *(s for step in current for s in (synced, step)),

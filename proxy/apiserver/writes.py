@@ -1367,6 +1367,8 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
     manager set to another value is a 409 conflict unless `force` (which takes the field over), and a field
     the same manager applied before and no longer names is removed unless another manager still owns it."""
     if content_type == APPLY_PATCH:  # (its media type and options were checked first: unsupported_patch, options)
+        if current is None and t.subresource:  # (a subresource's storage gets the object before the patch is read)
+            return _not_found(t, t.name)
         doc = {} if doc is None else doc  # (null, or nothing: decoded into the empty object it started as)
         if not isinstance(doc, dict):
             return fail(400, "error decoding patch: error unmarshaling JSON: while decoding JSON: json: cannot "
@@ -1394,8 +1396,6 @@ def patch(t: Target, current: dict[str, Any] | None, content_type: str, doc: Any
         if unfit is not None:
             return Outcome(500, status(500, f"failed to create typed live object {named}: {unfit}", ""))
         if current is None:
-            if t.subresource:
-                return _not_found(t, t.name)
             if (bad := _unconvertible(t, doc, doc)) is not None:
                 return bad
             body = _from_unstructured(t, {**doc, "metadata": dict(doc.get("metadata") or {})})
