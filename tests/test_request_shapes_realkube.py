@@ -47,9 +47,11 @@ _METHODS = ["GET", "GET", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTI
 _CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"k": "v"}}
 _BODIES = [json.dumps(_CM), json.dumps({**_CM, "kind": "Secret"}), "{", "[]", "",
            json.dumps({"metadata": {"labels": {"x": "1"}}}), json.dumps({**_CM, "metadata": {"name": "b"}}),
-           "kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\n"]
+           "kind: ConfigMap\napiVersion: v1\nmetadata: {name: a}\n",
+           "k8s\x00\n\x0c\n\x02v1\x12\tConfigMap\x12\x05\n\x03\n\x01a"]  # (a ConfigMap `a` in protobuf)
 _CONTENT_TYPES = ["application/json", "application/merge-patch+json", "application/strategic-merge-patch+json",
-                  "application/json-patch+json", "application/yaml", "text/plain", "application/apply-patch+yaml"]
+                  "application/json-patch+json", "application/yaml", "text/plain", "application/apply-patch+yaml",
+                  "application/vnd.kubernetes.protobuf"]
 
 Shape = tuple[str, str, str, str, str | None, str]  # method, path, Accept, query, body, Content-Type
 

@@ -179,18 +179,31 @@ def _metadata_view(metadata: tuple[str, str], doc: dict[str, Any], group: str, k
     """An answer as the handlers transform it for a metadata client (`metadata`: Wanted.metadata): the 406 of a
     list asked of one object or one of a list, else its PartialObjectMetadata(List)."""
     listed = isinstance(doc.get("items"), list)
+    if metadata[0].endswith("List") and not listed:
+        code, message, reason = _list_of_one(group, kind, subresource)
+        return code, status(code, message, reason)
     if metadata[0].endswith("List") != listed:
         return 406, status(406, _unconvertible(group, kind, not listed, subresource))
     return 200, events.metadata_list(doc["items"], doc.get("metadata") or {}, metadata[1]) if listed \
         else events.as_metadata(doc, metadata[1])
 
 
+def _list_of_one(group: str, kind: str, subresource: str) -> tuple[int, str, str | None]:
+    """The code, message and reason of a PartialObjectMetadataList asked of one object: a custom resource's
+    unstructured object passes for a list (ListInterface) until its items are walked (EachListItem), a 500;
+    the others are a 406."""
+    if is_custom_group(group) and subresource != "scale":
+        return 500, "content is not a list", ""
+    return 406, _unconvertible(group, kind, True, subresource), None
+
+
 def _unconvertible(group: str, kind: str, list_asked: bool, subresource: str = "") -> str:
     """The 406 message of a PartialObjectMetadataList asked of one object, or a PartialObjectMetadata of a
-    list (the handlers' transform of their answer: a scale subresource's is an autoscaling Scale, a custom
-    resource unstructured)."""
-    kind = "*autoscaling.Scale" if subresource == "scale" else "*unstructured.Unstructured" \
-        if is_custom_group(group) else f"*{internal_package(group)}.{kind}"
+    list (the handlers' transform of their answer: a scale subresource's is an autoscaling Scale, internal for a
+    built-in resource, v1 for a custom one; a custom resource unstructured)."""
+    custom = is_custom_group(group)
+    kind = ("*v1.Scale" if custom else "*autoscaling.Scale") if subresource == "scale" else \
+        "*unstructured.Unstructured" if custom else f"*{internal_package(group)}.{kind}"
     if list_asked:
         return f"you requested PartialObjectMetadataList, but the requested object is not a list ({kind})"
     return f"you requested PartialObjectMetadata, but the requested object is a list ({kind}List)"
@@ -582,8 +595,8 @@ class Emulator:
         else:
             got = lists.get_answer(self.cache, tl, info.collection_path, info.namespace, info.name, now, render, rv)
         if got.code == 200 and metadata is not None and metadata[0] == "PartialObjectMetadataList":  # (once found)
-            await send_status(out, 406, _unconvertible(tl.group, tl.kind, True, info.subresource), entry,
-                              accept=req.header("Accept"))
+            code, message, reason = _list_of_one(tl.group, tl.kind, info.subresource)
+            await send_status(out, code, message, entry, reason=reason, accept=req.header("Accept"))
             entry.ended("refused", "not acceptable")
             return
         entry.answered_by = f"emulated {tl.resource}"
