@@ -27,7 +27,7 @@ from tests.test_writes_random_realkube import _differences
 from tests.workload import until
 
 
-def _events(real: rawhttp.Server, replay: Replay, ns: str, start: str, sequence: list[random_writes.Op]
+def _events(real: rawhttp.Server, replay: Replay, ns: str, start: tuple[str, str], sequence: list[random_writes.Op]
             ) -> list[tuple[int, tuple[str, int, object, list[str]], tuple[str, int, object, list[str]]]]:
     """The watch events of every collection the sequence wrote to, from before it, that differ (a cluster-scoped
     collection's of this namespace's names only; one the real apiserver cannot watch, as a review's, left out)."""
@@ -35,7 +35,7 @@ def _events(real: rawhttp.Server, replay: Replay, ns: str, start: str, sequence:
     for collection in dict.fromkeys(op.collection for op in sequence):
         path = random_writes.collection_path(collection, "{ns}")
         try:
-            real_events = random_writes.watch_events(real, ns, start, path)
+            real_events = random_writes.watch_events(real, ns, start[0], path)
         except AssertionError:
             continue
 
@@ -43,7 +43,8 @@ def _events(real: rawhttp.Server, replay: Replay, ns: str, start: str, sequence:
             replay.wait_for(lambda r: any(w.end == "open" for w in r.watches()), what="the watch")
             replay.advance(2)
         events = [real_events,
-                  wd.watched(lambda p=path: random_writes.watch_events((replay.url, ""), ns, "100", p), end_the_watch)]
+                  wd.watched(lambda p=path: random_writes.watch_events((replay.url, ""), ns, start[1], p),
+                             end_the_watch)]
         if "{ns}" not in path:
             events = [[e for e in each if ns in json.dumps(e[1])] for each in events]
         # (what the settler makes on the real one alone, to see that its controllers acted: random_writes.settler)
@@ -70,7 +71,8 @@ def main(kind: str, first: int, stop: int, shown: int = 2, bent: bool = False, e
                 if (ready := random_writes.prerequisite(generate)) is not None:  # (as the pinned test does)
                     for server in (real, (replay.url, "")):
                         until(lambda server=server, ns=ns: ready(server, ns), 30, "what the sequence needs")
-                start = rawhttp.call(*real, "GET", "/api/v1/namespaces")[1]["metadata"]["resourceVersion"]
+                start = tuple(rawhttp.call(*server, "GET", "/api/v1/namespaces")[1]["metadata"]["resourceVersion"]
+                              for server in (real, (replay.url, "")))  # (after what the sequence needs, on each)
                 probe = random_writes.settler(generate, real, ns)  # (as the test does)
                 raw = [random_writes.run(real, ns, sequence, raw=True, probe=probe),
                        random_writes.run((replay.url, ""), ns, sequence, raw=True)]
