@@ -139,10 +139,17 @@ def _fields(buf: bytes, message: str = "", nested: bool = False) -> dict[int, li
                 continue
             if wire not in known[0]:
                 raise DecodeError(f"proto: wrong wireType = {wire} for field {known[1]}")
-        if wire not in (0, 1, 2, 5):
+        value: int | bytes
+        if wire == 2 and i < len(buf) and buf[i] < 0x80:  # (the most common: a short length, read here)
+            end = i + 1 + buf[i]
+            if end > len(buf):
+                raise DecodeError(_EOF)
+            value, i = buf[i + 1:end], end
+        elif wire in (0, 1, 2, 5):
+            value, i = _read(buf, i, wire)
+        else:
             i = _skipped(buf, start)
             continue
-        value, i = _read(buf, i, wire)
         if nested and known is not None and known[2]:
             _fields(_bytes(value), known[2], True)
         out.setdefault(number, []).append(value)
