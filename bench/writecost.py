@@ -1,9 +1,10 @@
 """`python -m bench.writecost`: what emulate spends on one write, in isolation: the apiserver model's create,
-update or server-side apply of a Deployment (proxy/apiserver/writes.py: decode, default, validate, encode as
-stored; for the apply, apply.py's typed merge, pruning and conflicts, forced) as the baseline, and the
-managedFields the emulate write path adds (proxy/apiserver/managedfields.py: the field manager's Compare over
-the whole object and its FieldsV1), measured in the same run, best of 7. No sockets and no event loop; the
-object is one a controller writes (a one-container Deployment with ports and env)."""
+update or server-side apply of a Deployment and a kubelet's update of a pod's status (proxy/apiserver/writes.py:
+decode, default, validate, encode as stored; for the apply, apply.py's typed merge, pruning and conflicts,
+forced) as the baseline, and the managedFields the emulate write path adds (proxy/apiserver/managedfields.py: the
+field manager's Compare over the whole object and its FieldsV1), measured in the same run, best of 7. No sockets
+and no event loop; the objects are ones a controller and a kubelet write (a one-container Deployment with ports
+and env, a running pod's status)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,18 @@ _DEPLOYMENT: dict[str, Any] = {
             "name": "c", "image": "nginx:1.27", "ports": [{"containerPort": 80}], "env": [{"name": "A", "value": "1"}],
             "resources": {"requests": {"cpu": "100m"}}}]}}}}
 _NOW = "2026-12-04T10:00:00Z"
+# a pod and the status its kubelet reports (the most frequent write of a cluster)
+_POD: dict[str, Any] = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"app": "d"}},
+                        "spec": {"nodeName": "n1", "containers": [{"name": "c", "image": "nginx:1.27",
+                                                                   "resources": {"requests": {"cpu": "100m"}}}]}}
+_POD_STATUS: dict[str, Any] = {
+    "phase": "Running", "podIP": "10.0.0.9", "hostIP": "10.1.0.1", "startTime": _NOW, "qosClass": "Burstable",
+    "conditions": [{"type": t, "status": "True", "lastTransitionTime": _NOW}
+                   for t in ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")],
+    "containerStatuses": [{"name": "c", "state": {"running": {"startedAt": _NOW}}, "lastState": {}, "ready": True,
+                           "restartCount": 0, "image": "nginx:1.27", "imageID": "docker.io/library/nginx@sha256:0",
+                           "containerID": "containerd://0", "started": True,
+                           "allocatedResources": {"cpu": "100m"}, "resources": {"requests": {"cpu": "100m"}}}]}
 
 
 def _best(fn: Callable[[], Any], number: int = 200) -> float:
@@ -53,6 +66,17 @@ def main() -> int:
     def apply() -> writes.Outcome:
         return writes.patch(t, with_fields, writes.APPLY_PATCH, copy.deepcopy(changed), stamp, force, ownership=own)
     applied = apply().body
+    pod_t = writes.Target("", "v1", "pods", "Pod", True, "ns", "p", "")
+    pod = writes.create(dataclasses.replace(pod_t, name=""), copy.deepcopy(_POD), stamp, opts,
+                        exists=lambda _n: None).body
+    pod = {**pod, "metadata": {**pod["metadata"], "resourceVersion": "6", "managedFields": managedfields.after_update(
+        None, pod, encoded({"kind": "Pod", "apiVersion": "v1"}, "Pod", "v1"), "m", "", True, _NOW)}}
+    status_t = dataclasses.replace(pod_t, subresource="status")
+    pod_empty = encoded({"kind": "Pod", "apiVersion": "v1"}, "Pod", "v1")
+    reported = {**copy.deepcopy(pod), "status": _POD_STATUS}
+    status_written = writes.update(status_t, pod, copy.deepcopy(reported), opts, stamp)
+    assert status_written.code == 200, status_written.body
+    status_seen = status_written.commits[0].written or status_written.body
     rows = [
         ("create", _best(lambda: writes.create(collection, copy.deepcopy(_DEPLOYMENT), stamp,
                                                opts, exists=lambda _n: None)),
@@ -62,6 +86,8 @@ def main() -> int:
          _best(lambda: managedfields.after_update(with_fields, written, empty, "x", "", True, _NOW))),
         ("apply", _best(apply),
          _best(lambda: managedfields.after_apply(with_fields, changed, applied, empty, "ap", True, _NOW))),
+        ("status", _best(lambda: writes.update(status_t, pod, copy.deepcopy(reported), opts, stamp)),
+         _best(lambda: managedfields.after_update(pod, status_seen, pod_empty, "kubelet", "status", True, _NOW))),
     ]
     print(f"{'write':8} {'apiserver model':>16} {'+ managedFields':>16} {'ratio':>7}")
     for name, base, extra in rows:
