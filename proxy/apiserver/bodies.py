@@ -263,9 +263,10 @@ class YamlError(ValueError):
 
 
 def yaml_to_json(data: bytes, repeated: list[str] | None = None) -> tuple[Any, bytes]:
-    """A YAML (or JSON) body as YAMLToJSON converts it: the document and its JSON; YamlError if it cannot (go-yaml's
-    words for bad YAML differ from PyYAML's, which these are). Its numbers pass through float64, which Go writes
-    without a fraction where it has none: `replicas: 2.0` is `2`, which an integer field takes."""
+    """A YAML (or JSON) body as YAMLToJSON converts it: the document and its JSON; YamlError if it cannot (in
+    go-yaml's words where they are known, _unreadable and _go_yaml_error, else PyYAML's). Its numbers pass through
+    float64, which Go writes without a fraction where it has none: `replicas: 2.0` is `2`, which an integer field
+    takes."""
     try:
         loaded = decoding.stored_numbers(load_yaml(data, repeated))
     except Refused as exc:
@@ -390,8 +391,7 @@ def _refuse_other_kind(kind: str, version: str) -> None:
     if kind != "DeleteOptions":
         if (go_type := _META_KINDS.get(version, {}).get(kind)) is not None:  # decoded, then not convertible
             raise BadBody(f"converting ({go_type}) to (v1.DeleteOptions): unknown conversion")
-        raise BadBody(f"no kind {quote(kind)} is registered for version {quote(version)} in scheme "
-                      '"pkg/runtime/scheme.go:111"')
+        raise BadBody(decoding.not_registered(kind, version))
 
 
 def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_type: str = "application/json"
@@ -442,8 +442,7 @@ def read_protobuf(data: bytes, kind: str, api_version: str) -> gojson.Decoded:
         named_version, named_kind, _ = protobuf.envelope(data)
         version, sent_kind = protobuf.defaulted_version(named_version, api_version), named_kind or kind
         if gotypes.message_of_kind(version, sent_kind) is None:
-            raise _not_handled(sent_kind, version, kind, f"no kind {quote(sent_kind)} is registered for version "
-                                                         f'{quote(version)} in scheme "pkg/runtime/scheme.go:111"')
+            raise _not_handled(sent_kind, version, kind, decoding.not_registered(sent_kind, version))
         return gojson.Decoded(protobuf.decode(data, api_version, kind))
     except protobuf.DecodeError as exc:
         if exc.envelope is None:

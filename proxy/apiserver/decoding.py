@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..wire import gotypes
+from ..wire.gostrings import quote
 from . import apiservices, gobytes, gojson, gotime, quantity
 
 # Go types of the ObjectMeta fields a client writes (ownerReferences, managedFields and times are not checked)
@@ -64,6 +65,11 @@ def go_type(value: Any) -> str:
 
 _JSON_WORDS = {"null": "null", "bool": "bool", "int": "number", "float": "number", "string": "string",
                "list": "array", "map": "object"}
+
+
+def not_registered(kind: str, api_version: str) -> str:
+    """runtime.NewNotRegisteredErrForKind: a body naming a kind the apiserver's scheme does not know."""
+    return f'no kind {quote(kind)} is registered for version {quote(api_version)} in scheme "pkg/runtime/scheme.go:111"'
 
 
 def json_word(value: Any) -> str:

@@ -274,8 +274,7 @@ def other_type_error(obj: dict[str, Any], api_version: str, kind: str, *, patche
     if own:  # (its scheme's other version of the kind)
         return None if patched else version_mismatch(claimed_version, api_version)
     if group in _OWN_SCHEMES or gotypes.message_of_kind(claimed_version, claimed) is None:
-        return head + f'no kind "{claimed}" is registered for version "{claimed_version}" in scheme ' \
-                      '"pkg/runtime/scheme.go:111"'
+        return head + decoding.not_registered(claimed, claimed_version)
     if (error := decoding.type_error(obj, claimed, typed=True, api_version=claimed_version)) is not None:
         return head + error
     try:
