@@ -6,6 +6,7 @@ sent byte for byte from its decoded JSON, so the bytes emulate writes are the on
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import uuid
@@ -203,3 +204,41 @@ def test_a_subresources_protobuf_body_is_read_as_its_own_kind(
                         for code, doc, _ in (rawhttp.call(*server, m, p, b, PB) for m, p, b in requests)])
     assert answers[1] == answers[0]
     assert {code for code, _ in answers[0]} == {200, 201, 400}
+
+
+def test_a_custom_resources_protobuf_body_is_as_the_real_apiserver_takes_it(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """The custom resource handler's serializer has no type to decode a protobuf body into: a create or update of
+    the object or its status so is a panic (the connection closed without an answer); its scale, a typed Scale,
+    is read, and broken is refused as its decoder's typer words it. A YAML body naming no kind is quoted as
+    sent."""
+    tag = uuid.uuid4().hex[:8]
+    ns, group = f"pb-custom-{tag}", f"p{tag}.example.com"
+    real, replay = rawhttp.reference_and_replay(realkube, watchproxy, tmp_path, ns)
+    widgets = f"/apis/{group}/v1/namespaces/{ns}/widgets"
+    scale = protobuf.encode({"apiVersion": "autoscaling/v1", "kind": "Scale",
+                             "metadata": {"name": "a", "namespace": ns}, "spec": {"replicas": 3}})
+    requests = [("POST", widgets, b"", PB), ("PUT", f"{widgets}/a", b"{}", PB),
+                ("PUT", f"{widgets}/a/status", b"[]", PB), ("PUT", f"{widgets}/a/scale", scale, PB),
+                ("PUT", f"{widgets}/a/scale", scale[:-3], PB),
+                ("POST", widgets, b"", "application/yaml"), ("POST", widgets, b"~", "application/yaml"),
+                ("POST", widgets, b"# nothing\n", "application/yaml")]
+    answers = []
+    for server in (real, (replay.url, "")):
+        definition = cd.schemaless(group, "widgets", "Widget", subresources={
+            "status": {}, "scale": {"specReplicasPath": ".spec.replicas", "statusReplicasPath": ".status.replicas"}})
+        assert rawhttp.call(*server, "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
+                            json.dumps(definition).encode())[0] == 201
+        until(lambda server=server: rawhttp.call(*server, "GET", widgets)[0] == 200, 30, f"{group} served")
+        widget = {"apiVersion": f"{group}/v1", "kind": "Widget", "metadata": {"name": "a"}, "spec": {"replicas": 1}}
+        rawhttp.call(*server, "POST", widgets, json.dumps(widget).encode())
+        got: list[Any] = []
+        for method, path, body, content_type in requests:
+            try:
+                code, doc, _ = rawhttp.call(*server, method, path, body, content_type)
+                got.append((code, doc.get("message") if doc.get("kind") == "Status" else doc.get("kind")))
+            except http.client.RemoteDisconnected:
+                got.append("closed without an answer")
+        answers.append(got)
+    assert answers[1] == answers[0]
+    assert answers[0][:3] == ["closed without an answer"] * 3 and answers[0][3][0] == 200

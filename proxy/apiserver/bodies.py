@@ -322,6 +322,11 @@ def _unrecognized(kind: str, error: str, data: bytes) -> BadBody:
     return BadBody(f"the object provided is unrecognized (must be of type {kind}): {error} ({summary(data)})")
 
 
+def _kind_missing(kind: str, data: bytes) -> BadBody:
+    """An unstructured body (a custom resource's) that names no kind: quoted as sent, YAML as written."""
+    return _unrecognized(kind, f"Object 'Kind' is missing in '{data.decode(errors='replace')}'", data)
+
+
 def _kind_error(doc: Any) -> str | None:
     """What the json serializer's Interpret says of a decoded body whose apiVersion and kind it cannot read
     (it is not an object, or one of them is not a string), None if it can."""
@@ -417,13 +422,13 @@ def read_object(data: bytes, kind: str, version: str, *, custom: bool, media_typ
     doc = got.value
     if doc is None:
         if custom:  # unstructured: the body must name its kind
-            raise _unrecognized(kind, "Object 'Kind' is missing in 'null'", original)
+            raise _kind_missing(kind, original)
         got.value = {}
         return got
     if (error := _kind_error(doc)) is not None:
         raise _unrecognized(kind, error, original)
     if custom and not doc.get("kind"):  # (unstructured's Decode: a missing kind is an error; a version is not)
-        raise _unrecognized(kind, f"Object 'Kind' is missing in '{original.decode(errors='replace')}'", original)
+        raise _kind_missing(kind, original)
     if custom and "apiVersion" in doc and doc["apiVersion"] is None:  # (unstructured reads it as a string)
         raise BadBody(f'{doc["kind"]} in version "" cannot be handled as a {kind}: .apiVersion accessor error: '
                       "<nil> is of the type <nil>, expected string")

@@ -42,6 +42,7 @@ from ...apiserver import (
 )
 from ...apiserver.changes import Key
 from ...apiserver.crds import CustomType
+from ...apiserver.fielderrors import HandlerPanic
 from ...apiserver.goorder import encoded, ordered_meta
 from ...apiserver.history import ResourceTimeline, WatchCache
 from ...clock import Clock
@@ -134,7 +135,12 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
     if content_type == protobuf.MEDIA_TYPE and verb in ("create", "update"):
         if t.custom is None:
             return bodies.read_protobuf(req.body, kind, version)
-        return gojson.Decoded(protobuf.decode(req.body))
+        if t.subresource != "scale":  # (the custom resource handler's serializer has no type to decode into)
+            raise HandlerPanic("a custom resource's body in protobuf")
+        try:
+            return gojson.Decoded(protobuf.decode(req.body, version, kind))
+        except ValueError:  # (transformDecodeError: the scale's type is none the handler's scheme knows)
+            raise bodies.BadBody(writes.CUSTOM_SCALE_UNDECODABLE) from None
     if verb in ("create", "update"):
         try:
             got = bodies.read_object(req.body, kind, t.version, custom=t.custom is not None and kind == t.kind,
