@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from ..wire import gotypes, protobuf
-from ..wire.gostrings import format_float, quote, sharp_v
+from ..wire.gostrings import SURROGATE, format_float, quote, sharp_v
 from ..wire.goyaml import go_float, go_scalar, is_timestamp
 from . import decoding, gojson
 from .decoding import json_word
@@ -69,7 +69,7 @@ class _YamlLoader(yaml.SafeLoader):
                 self.allow_simple_key = True
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if isinstance(node, yaml.ScalarNode) and node.style == '"' and _SURROGATE.search(node.value):
+        if isinstance(node, yaml.ScalarNode) and node.style == '"' and SURROGATE.search(node.value):
             raise Refused(f"yaml: line {node.start_mark.line + 1}: found invalid Unicode character escape code")
         return super().construct_object(node, deep)
 
@@ -143,7 +143,6 @@ def _refuse_unsupported_keys(value: Any) -> Any:
 _GO_PLAIN, _MERGE = "tag:watchproxy,go-yaml-plain", "tag:yaml.org,2002:merge"
 _YamlLoader.add_constructor(_GO_PLAIN, lambda loader, node: go_scalar(node.value))
 _YamlLoader.add_constructor(_MERGE, lambda loader, node: "<<")  # (a value `<<`; as a key it merges)
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _STD = "tag:yaml.org,2002:"
 
 
@@ -363,10 +362,11 @@ def read_delete_options(data: bytes, media_type: str = "application/json") -> di
                       + ", ".join(OBJECT_TYPES), 415)
     if media_type == protobuf.MEDIA_TYPE:
         try:
-            named_version, named_kind, _ = protobuf.envelope(data)
-            _refuse_other_kind(named_kind or "DeleteOptions", protobuf.defaulted_version(named_version,
-                                                                                      "meta.k8s.io/v1"))
-            return protobuf.decode(data, "meta.k8s.io/v1", "DeleteOptions")
+            named_version, named_kind, raw = protobuf.envelope(data)
+            kind = named_kind or "DeleteOptions"
+            version = protobuf.defaulted_version(named_version, "meta.k8s.io/v1")
+            _refuse_other_kind(kind, version)
+            return protobuf.decode_object(raw, version, kind)
         except protobuf.DecodeError as exc:
             raise BadBody(str(exc)) from None
     if media_type == "application/yaml":
@@ -444,11 +444,11 @@ def read_protobuf(data: bytes, kind: str, api_version: str) -> gojson.Decoded:
     serializer defaults a body's from); BadBody in the handler's words (transformDecodeError): an envelope it
     cannot read is unrecognized, with a summary of the body; an object after it names the kind it was sent as."""
     try:
-        named_version, named_kind, _ = protobuf.envelope(data)
+        named_version, named_kind, raw = protobuf.envelope(data)
         version, sent_kind = protobuf.defaulted_version(named_version, api_version), named_kind or kind
         if gotypes.message_of_kind(version, sent_kind) is None:
             raise _not_handled(sent_kind, version, kind, decoding.not_registered(sent_kind, version))
-        return gojson.Decoded(protobuf.decode(data, api_version, kind))
+        return gojson.Decoded(protobuf.decode_object(raw, version, sent_kind))
     except protobuf.DecodeError as exc:
         if exc.envelope is None:
             raise _unrecognized(kind, str(exc), data) from None

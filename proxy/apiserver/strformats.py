@@ -16,6 +16,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from ..wire.gostrings import SURROGATE
+
 
 def valid(format_name: str, value: str) -> bool | None:
     """What the registry's checker for the format answers for the value, or None when the registry has no
@@ -24,10 +26,9 @@ def valid(format_name: str, value: str) -> bool | None:
     if check is None:
         return None
     # Go's JSON decoder turns a lone surrogate into U+FFFD before any checker sees the string
-    return check(_SURROGATE.sub("\ufffd", value))
+    return check(SURROGATE.sub("\ufffd", value))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _HEX_DIGITS = frozenset(b"0123456789abcdefABCDEF")
 _DIGITS = frozenset(b"0123456789")
 

@@ -466,6 +466,11 @@ _BODY_TYPES = {"scale": ("autoscaling/v1", "Scale"), "token": ("authentication.k
 CREATED_FROM = ("token", "binding", "eviction")  # the subresources of those a create gives a body to (created_fields)
 
 
+def body_type(t: Target) -> tuple[str, str]:
+    """(apiVersion, kind) a write to `t` sends: a subresource's own type, else the resource's."""
+    return _BODY_TYPES.get(t.subresource, (t.api_version, t.kind))
+
+
 def _body_type(t: Target, obj: Any) -> tuple[str, str] | None:
     """(apiVersion, kind) of the body a subresource takes; an eviction's in the version it names."""
     if t.subresource == "eviction" and isinstance(obj, dict) and obj.get("apiVersion") == "policy/v1beta1":

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import decimal
 import math
+import re
 import struct
 from typing import Any
+
+SURROGATE = re.compile("[\ud800-\udfff]")  # (no UTF-8 in Go: a byte decoded with surrogateescape, an escape)
 
 _SHORT = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
 

@@ -7,8 +7,9 @@ characters never occur in JSON outside strings, so escaping them in the whole ou
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
+
+from .gostrings import SURROGATE
 
 _ESCAPES = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
             ("\u2029", "\\u2029"))
@@ -24,9 +25,6 @@ def go_json_indent(obj: Any) -> bytes:
     return _escape(json.dumps(obj, indent=2, ensure_ascii=False, allow_nan=False))
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _escape(text: str) -> bytes:
     for ch, esc in _ESCAPES:
         if ch in text:
@@ -34,4 +32,4 @@ def _escape(text: str) -> bytes:
     try:
         return text.encode()
     except UnicodeEncodeError:  # a byte that is no UTF-8 (a path's, decoded with surrogateescape): Go writes \ufffd
-        return _SURROGATE.sub(lambda _: "\\ufffd", text).encode()
+        return SURROGATE.sub(lambda _: "\\ufffd", text).encode()

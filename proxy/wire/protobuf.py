@@ -78,6 +78,11 @@ _TYPE_META = "runtime.TypeMeta"
 _SCALAR_WIRES = {"int": 0, "uint": 0, "bool": 0, "double": 1, "float": 5}
 
 
+def _wire_of(kind: Any) -> int:
+    """The wire type gogo writes a (single) value of a field's type with: a varint, a fixed width, or delimited."""
+    return _SCALAR_WIRES.get(kind, 2) if isinstance(kind, str) else 2
+
+
 @functools.cache
 def _wires(message: str) -> dict[int, tuple[tuple[int, ...], str, str]]:
     """Per field number, the wire types gogo's Unmarshal of `message` takes for it, its Go name, and the message
@@ -92,7 +97,7 @@ def _wires(message: str) -> dict[int, tuple[tuple[int, ...], str, str]]:
     out: dict[int, tuple[tuple[int, ...], str, str]] = {}
     for number, json_name, kind, flags in gotypes.fields(message):
         if number:
-            wire = _SCALAR_WIRES.get(kind, 2) if isinstance(kind, str) else 2
+            wire = _wire_of(kind)
             inner = "" if not isinstance(kind, str) else kind[1:] if kind.startswith(".") else \
                 _SPECIAL_MESSAGES.get(kind, "")
             out[number] = ((wire, 2) if "r" in flags and wire != 2 else (wire,),
@@ -192,7 +197,7 @@ def _entry(buf: bytes, key_kind: Any, value_kind: Any) -> tuple[int | bytes | No
             i = _skipped(buf, start)
             continue
         kind = key_kind if number == 1 else value_kind
-        sent[number - 1], i = _read(buf, i, _SCALAR_WIRES.get(kind, 2) if isinstance(kind, str) else 2)
+        sent[number - 1], i = _read(buf, i, _wire_of(kind))
     return sent[0], sent[1]
 
 
@@ -431,7 +436,12 @@ def decode(body: bytes, api_version: str = "", kind: str = "") -> dict[str, Any]
     """The object a protobuf body holds, as the apiserver's JSON of it (`api_version` and `kind` where its
     envelope names none); ValueError for what cannot be read (DecodeError in the serializer's words)."""
     named_version, named_kind, raw = envelope(body)
-    api_version, kind = defaulted_version(named_version, api_version), named_kind or kind
+    return decode_object(raw, defaulted_version(named_version, api_version), named_kind or kind)
+
+
+def decode_object(raw: bytes, api_version: str, kind: str) -> dict[str, Any]:
+    """The object after an envelope (`raw`) that named, or defaulted to, `api_version` and `kind`, as the
+    apiserver's JSON of it; Unsupported for a kind with no schema here, DecodeError in gogo's words."""
     name = gotypes.message_of_kind(api_version, kind)
     if name is None:
         kind, api_version = (t.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

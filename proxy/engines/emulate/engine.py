@@ -182,8 +182,8 @@ def _metadata_view(metadata: tuple[str, str], doc: dict[str, Any], group: str, k
     if metadata[0].endswith("List") and not listed:
         code, message, reason = _list_of_one(group, kind, subresource)
         return code, status(code, message, reason)
-    if metadata[0].endswith("List") != listed:
-        return 406, status(406, _unconvertible(group, kind, not listed, subresource))
+    if listed and not metadata[0].endswith("List"):
+        return 406, status(406, _unconvertible(group, kind, False, subresource))
     return 200, events.metadata_list(doc["items"], doc.get("metadata") or {}, metadata[1]) if listed \
         else events.as_metadata(doc, metadata[1])
 

@@ -117,11 +117,6 @@ def _options(req: Incoming, decoded: gojson.Decoded, written: tuple[bool, str, s
                           yaml_repeated=tuple(decoded.yaml_repeated))
 
 
-# what a subresource's body holds (the kind a body is decoded as, and the version it is defaulted to)
-_SUBRESOURCE_KINDS = {"eviction": ("Eviction", "policy/v1"), "scale": ("Scale", "autoscaling/v1"),
-                      "binding": ("Binding", "v1"), "token": ("TokenRequest", "authentication.k8s.io/v1")}
-
-
 def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) -> gojson.Decoded:
     """The body as a document; bodies.BadBody in the apiserver's words for a create's, update's or patch's
     JSON it would not decode, ValueError for other bodies that are not documents."""
@@ -131,7 +126,7 @@ def _decode(req: Incoming, content_type: str, t: writes.Target, exists: bool) ->
             return bodies.read_apply(req.body)  # (JSON is YAML too)
         # the handler checks that the patch is JSON before anything else; it is applied once the object is held
         return bodies.read_patch(req.body, content_type) if exists else bodies.valid_patch(req.body)
-    kind, version = _SUBRESOURCE_KINDS.get(t.subresource, (t.kind, t.api_version))
+    version, kind = writes.body_type(t)  # (the kind a body is decoded as, and the version it is defaulted to)
     if content_type == protobuf.MEDIA_TYPE and verb in ("create", "update"):
         if t.custom is None:
             return bodies.read_protobuf(req.body, kind, version)
