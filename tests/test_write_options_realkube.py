@@ -336,7 +336,17 @@ _STRATEGIC_TYPE_ERRORS = [  # (resource, patch): values of the wrong type in a s
     ("deployments", '{"spec":{"replicas":3.5}}'), ("deployments", '{"spec":{"replicas":true}}'),
     ("deployments", '{"spec":{"template":{"spec":{"containers":[{"name":"c","ports":[{"containerPort":"80"}]}]}}}}'),
     ("deployments", '{"spec":{"strategy":{"type":5}}}'), ("deployments", '{"spec":{"selector":"x"}}'),
-    ("deployments", '{"spec":{"paused":"yes"}}'), ("deployments", '{"spec":{"replicas":2.0}}'),
+    ("deployments", '{"spec":{"paused":"yes"}}'),
+    # a type that decodes itself, in its field's turn: a time before the labels, an int-or-string before
+    # minReadySeconds, a quantity before the ports' list
+    ("configmaps", '{"metadata":{"creationTimestamp":{},"labels":{"a":1}}}'),
+    ("configmaps", '{"metadata":{"creationTimestamp":"x","labels":{"a":1}}}'),
+    ("deployments", '{"spec":{"minReadySeconds":"x","strategy":{"rollingUpdate":{"maxSurge":{}}}}}'),
+    ("deployments", '{"spec":{"minReadySeconds":"x","strategy":{"rollingUpdate":{"maxSurge":1.5}}}}'),
+    ("deployments", '{"spec":{"template":{"spec":{"containers":[{"name":"c","resources":{"limits":{"cpu":[]}}}],'
+                    '"dnsPolicy":1}}}}'),
+    ("configmaps", '{"binaryData":{"b":"!!"},"data":{"k":1}}'),
+    ("deployments", '{"spec":{"replicas":2.0}}'),
 ]
 
 

@@ -411,8 +411,8 @@ def unstructured_error(obj: dict[str, Any], message: str) -> str | None:
     """What runtime.DefaultUnstructuredConverter says of an object it cannot convert into the Go type of
     `message` (a strategic merge patch's result is converted so, not decoded from JSON): the first error in the
     Go type's field order, in its words (`cannot convert int64 to string`, `unrecognized type: int32`, `cannot
-    restore map from slice`). The types that decode themselves (quantities, times, bytes) are not judged here:
-    goorder.Undecodable.unstructured words theirs."""
+    restore map from slice`); a type that decodes itself (a quantity, a time, bytes) in its own words, in its
+    field's turn."""
     return next(_unstructured_struct(obj, message), None)
 
 
@@ -453,7 +453,13 @@ def _unstructured(value: Any, kind: Any, flags: str, named: str) -> Iterator[str
         for item in value:
             if item is not None and (why := _unconvertible(item, _UNSTRUCTURED_KINDS[json_kind(item)], "uint8", "")):
                 yield why
-    elif kind not in OWN_DECODERS and (why := _unconvertible(value, got, _go_name(kind, flags), named)):
+    elif kind == "bytes":  # (a string: base64, read by json.Unmarshal into a []byte)
+        if (error := gobytes.error(value)) is not None:
+            yield f"error decoding from json: {error}"
+    elif kind in OWN_DECODERS:  # (its UnmarshalJSON, given the value marshalled again, in its field's turn)
+        if (ends := own_decoder_error(value, kind)) is not None:
+            yield str(ends)
+    elif why := _unconvertible(value, got, _go_name(kind, flags), named):
         yield why
 
 
