@@ -328,6 +328,87 @@ def test_a_type_error_names_a_named_go_type_as_the_apiserver_does(
                             'into Go struct field ServiceSpec.spec.type of type v1.ServiceType')
 
 
+_ODD = "a<b\u0001"  # (what encoding/json escapes and %q does not, or not alike)
+_CONTAINER = {"name": "c", "image": "i"}
+_ENUM_VALUES: list[tuple[str, dict[str, Any]]] = [  # (path under the namespace or /, body) each refused for _ODD
+    ("api/v1/namespaces/{ns}/pods", {"spec": {"restartPolicy": _ODD, "containers": [_CONTAINER]}}),
+    ("api/v1/namespaces/{ns}/pods", {"spec": {"tolerations": [{"operator": _ODD}], "containers": [_CONTAINER]}}),
+    ("api/v1/namespaces/{ns}/pods", {"spec": {"affinity": {"nodeAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
+            {"key": "a", "operator": _ODD}]}]}}}, "containers": [_CONTAINER]}}),
+    ("api/v1/namespaces/{ns}/pods", {"spec": {"containers": [{**_CONTAINER, "resources": {"limits": {_ODD: "1"}}}]}}),
+    ("api/v1/namespaces/{ns}/pods", {"spec": {"containers": [{**_CONTAINER, "env": [{"name": "e", "valueFrom": {
+        "resourceFieldRef": {"resource": _ODD}}}]}]}}),
+    ("api/v1/namespaces/{ns}/services", {"spec": {"trafficDistribution": _ODD, "ports": [{"port": 80}]}}),
+    ("api/v1/namespaces/{ns}/services", {"spec": {"ipFamilyPolicy": _ODD, "ports": [{"port": 80}]}}),
+    ("api/v1/namespaces/{ns}/limitranges", {"spec": {"limits": [{"type": _ODD}]}}),
+    ("api/v1/namespaces/{ns}/resourcequotas", {"spec": {"scopeSelector": {"matchExpressions": [
+        {"scopeName": _ODD, "operator": _ODD}]}}}),
+    ("apis/apps/v1/namespaces/{ns}/statefulsets", {"spec": {"podManagementPolicy": _ODD, "selector": {
+        "matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": {
+            "containers": [_CONTAINER]}}}}),
+    ("apis/rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings", {"roleRef": {
+        "apiGroup": _ODD, "kind": _ODD, "name": "x"}, "subjects": [{"kind": _ODD, "name": "x", "apiGroup": _ODD}]}),
+    ("apis/networking.k8s.io/v1/ingressclasses", {"spec": {"controller": "a.b/c", "parameters": {
+        "kind": "K", "name": "n", "scope": _ODD}}}),
+    ("apis/apiextensions.k8s.io/v1/customresourcedefinitions", {"spec": {
+        "group": "a.io", "scope": _ODD, "names": {"plural": "xs", "kind": "X"}, "versions": [{
+            "name": "v1", "served": True, "storage": True,
+            "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-map-type": _ODD}}}]}}),
+    ("api/v1/namespaces/{ns}/configmaps?fieldValidation=a%3Cb%01", {}),
+]
+
+
+def test_an_enum_value_is_printed_as_its_named_go_type_is(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A field error's bad value of a named string type (v1.RestartPolicy, v1.ResourceName) is no `string` to
+    ErrorBody's type switch: encoding/json writes it (`"a\\u003cb\\u0001"`); a plain string (a reference's kind, an
+    optional string dereferenced, a query parameter) is %q (`"a<b\\x01"`)."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        out = []
+        for path, body in _ENUM_VALUES:
+            data = json.dumps({**body, "metadata": {"name": "enum.a.io" if "custom" in path else "enum"}}).encode()
+            code, doc, _ = rawhttp.call(*server, "POST", "/" + path.format(ns=ns), data)
+            out.append((code, doc.get("message", "")))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "enum-values", answers)
+    assert 'spec.restartPolicy: Unsupported value: "a\\u003cb\\u0001"' in real[0][1]
+    assert 'roleRef.kind: Unsupported value: "a<b\\x01"' in real[10][1]
+
+
+def test_a_host_port_taken_twice_is_refused_as_the_real_apiserver_does(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """checkHostPortConflicts: a host port with the same protocol and host IP twice among a pod's containers (after
+    their other faults), or within one init container (named at index 0: Go passes it as a list of one)."""
+    def ports(*host: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"containerPort": 80 + i, **p} for i, p in enumerate(host)]
+    specs = [
+        {"containers": [{**_CONTAINER, "ports": ports({"hostPort": 80})},
+                        {**_CONTAINER, "name": "d", "ports": ports({"hostPort": 80})}]},
+        {"containers": [{**_CONTAINER, "ports": ports({"hostPort": 80}, {"hostPort": 80, "protocol": "UDP"},
+                                                      {"hostPort": 80, "hostIP": "1.2.3.4"},
+                                                      {"hostPort": 80, "hostIP": "1.2.3.4"})}]},
+        {"containers": [{**_CONTAINER, "ports": ports({"hostPort": 80})}], "initContainers": [
+            {**_CONTAINER, "name": "i1", "ports": ports({"hostPort": 80})},
+            {**_CONTAINER, "name": "i2", "ports": ports({"hostPort": 81}, {"hostPort": 81})},
+            {**_CONTAINER, "name": "i3", "ports": ports({"hostPort": 82}, {"hostPort": 82}),
+             "lifecycle": {"postStart": {"exec": {"command": ["x"]}}}}]},
+        {"restartPolicy": "x", "containers": [
+            {**_CONTAINER, "ports": ports({"hostPort": 80}), "imagePullPolicy": "x"},
+            {**_CONTAINER, "name": "d", "ports": ports({"hostPort": 80})}, {**_CONTAINER, "name": "d"}]},
+    ]
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        out = []
+        for spec in specs:
+            data = json.dumps({"metadata": {"name": "p"}, "spec": spec}).encode()
+            code, doc, _ = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{ns}/pods", data)
+            out.append((code, doc.get("message", "")))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "host-ports", answers)
+    assert real[0] == (422, 'Pod "p" is invalid: spec.containers[1].ports[0].hostPort: Duplicate value: "TCP//80"')
+
+
 _STRATEGIC_TYPE_ERRORS = [  # (resource, patch): values of the wrong type in a strategic merge patch's result
     ("configmaps", '{"data":{"k":1}}'), ("configmaps", '{"data":{"k":true}}'), ("configmaps", '{"data":{"k":1.5}}'),
     ("configmaps", '{"data":[1]}'), ("configmaps", '{"data":"x"}'), ("configmaps", '{"metadata":{"labels":{"a":1}}}'),

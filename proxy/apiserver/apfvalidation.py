@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from ..wire.names import dns_label, subdomain
-from .fielderrors import Cause, duplicate, forbidden, invalid, not_supported, required
+from .fielderrors import Cause, duplicate, forbidden, invalid, named, not_supported, required
 from .podvalidation import as_dict, dicts
 
 Obj = dict[str, Any]
@@ -75,7 +75,7 @@ def priority_level(obj: Obj) -> list[Cause]:
     spec = as_dict(obj.get("spec"))
     kind = spec.get("type") or ""
     if (name == "exempt") != (kind == "Exempt"):
-        causes.append(invalid("spec.type", kind, "must be 'Exempt' if and only if `name` is 'exempt'"))
+        causes.append(invalid("spec.type", named(kind), "must be 'Exempt' if and only if `name` is 'exempt'"))
     if kind == "Exempt" and isinstance(exempt := spec.get("exempt"), dict):
         causes += _shares("spec.exempt.nominalConcurrencyShares", exempt.get("nominalConcurrencyShares"))
         causes += _percent("spec.exempt.lendablePercent", exempt.get("lendablePercent"))

@@ -54,7 +54,7 @@ def _strings(value: Any) -> dict[str, str]:
 def _validation_errors(target: Obj) -> list[Cause]:
     """ValidatePodBinding."""
     kind, name = target.get("kind") or "", target.get("name") or ""
-    causes = [not_supported("target.kind", kind, ("Node", "<empty>"))] if kind not in ("", "Node") else []
+    causes = [not_supported("target.kind", kind, ("Node", "<empty>"), plain=True)] if kind not in ("", "Node") else []
     if not name:
         causes.append(required("target.name"))
     elif kind in ("", "Node"):

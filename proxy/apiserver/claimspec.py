@@ -143,7 +143,7 @@ def _resource_key(path: str, name: str) -> list[Cause]:
     if bad := invalid_each(path, name, validation.qualified_name(name)):
         return bad
     if ("/" not in name or "kubernetes.io/" in name) and name != "storage":
-        return [not_supported(path, name, ("storage",))]
+        return [not_supported(path, name, ("storage",), plain=True)]
     return []
 
 

@@ -18,6 +18,7 @@ from .fielderrors import (
     forbidden,
     invalid,
     invalid_each,
+    named,
     not_found,
     not_supported,
     required,
@@ -213,7 +214,7 @@ def resize_policy(ctr: Obj, pod_restart: str, path: str) -> list[Cause]:
         elif restart not in ("NotRequired", "RestartContainer"):
             causes.append(not_supported(path, restart, ("NotRequired", "RestartContainer")))
         if pod_restart == "Never" and restart != "NotRequired":
-            causes.append(invalid(path, restart, "must be 'NotRequired' when pod `restartPolicy` is 'Never'"))
+            causes.append(invalid(path, named(restart), "must be 'NotRequired' when pod `restartPolicy` is 'Never'"))
     return causes
 
 

@@ -144,7 +144,7 @@ def causes(crd: Obj) -> list[Cause]:
     elif "." not in group:
         out.append(invalid("spec.group", group, "should be a domain with at least one dot"))
     if spec.get("scope") not in _SCOPES:
-        out.append(not_supported("spec.scope", spec.get("scope") or "", _SCOPES))
+        out.append(not_supported("spec.scope", spec.get("scope") or "", _SCOPES, plain=True))
     schemas = [_schema_of(v) for v in versions]
     out += [required(f"spec.versions[{i}].schema.openAPIV3Schema") for i, s in enumerate(schemas) if s is None]
     for i, v in enumerate(versions):
@@ -291,7 +291,7 @@ def _conversion_causes(conversion: Obj, path: str) -> list[Cause]:
     if not strategy:
         return [required(f"{path}.strategy")]
     if strategy not in ("None", "Webhook"):
-        out = [not_supported(f"{path}.strategy", strategy, ["None", "Webhook"])]
+        out = [not_supported(f"{path}.strategy", strategy, ["None", "Webhook"], plain=True)]
     else:
         out = []
     webhook: Obj = conversion["webhook"] if isinstance(conversion.get("webhook"), dict) else {}

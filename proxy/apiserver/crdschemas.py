@@ -247,7 +247,7 @@ def _openapi(s: Any, path: str) -> list[Cause]:
     out: list[Cause] = []
     typ, items, additional = s.get("type") or "", s.get("items"), s.get("additionalProperties")
     if typ and typ not in _TYPES:
-        out.append(not_supported(f"{path}.type", typ, _TYPES))
+        out.append(not_supported(f"{path}.type", typ, _TYPES, plain=True))
     for key, why in _NOT_SUPPORTED:
         if (s.get(key) is not None) if key in _NOT_NULL else bool(s.get(key)):
             out.append(forbidden(f"{path}.{key}", why))
@@ -286,7 +286,7 @@ def _markers(s: Obj, path: str) -> list[Cause]:
         why = "must be object if x-kubernetes-map-type is specified"
         out.append(invalid(f"{path}.type", typ, why) if typ else required(f"{path}.type", why))
     if map_type is not None and map_type not in ("atomic", "granular"):
-        out.append(not_supported(f"{path}.x-kubernetes-map-type", map_type, ["atomic", "granular"]))
+        out.append(not_supported(f"{path}.x-kubernetes-map-type", map_type, ["atomic", "granular"], plain=True))
     if list_type is not None and typ != "array":
         why = "must be array if x-kubernetes-list-type is specified"
         out.append(invalid(f"{path}.type", typ, why) if typ else required(f"{path}.type", why))
@@ -298,7 +298,7 @@ def _markers(s: Obj, path: str) -> list[Cause]:
         if items.get("type") == "object" and items.get("x-kubernetes-map-type") != "atomic":
             out.append(invalid(f"{path}.items.x-kubernetes-map-type", item_list, why))  # (Go prints the list type)
     if list_type is not None and list_type not in ("atomic", "set", "map"):
-        out.append(not_supported(f"{path}.x-kubernetes-list-type", list_type, ["atomic", "set", "map"]))
+        out.append(not_supported(f"{path}.x-kubernetes-list-type", list_type, ["atomic", "set", "map"], plain=True))
     if keys and list_type != "map":
         why = "must be map if x-kubernetes-list-map-keys is non-empty"
         out.append(invalid(f"{path}.x-kubernetes-list-type", list_type, why) if list_type is not None

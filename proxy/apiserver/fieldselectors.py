@@ -59,7 +59,7 @@ def object_field(selector: Obj, allowed: tuple[str, ...], path: str) -> list[Cau
         key = split[1].lower() if split[0] == "metadata.annotations" else split[1]
         return invalid_each(path, key, names.qualified_name(key))
     converted = "spec.nodeName" if field_path == "spec.host" else field_path
-    return [] if converted in allowed else [not_supported(f"{path}.fieldPath", converted, allowed)]
+    return [] if converted in allowed else [not_supported(f"{path}.fieldPath", converted, allowed, plain=True)]
 
 
 def resource_field(selector: Obj, volume: bool, path: str) -> list[Cause]:
@@ -72,7 +72,7 @@ def resource_field(selector: Obj, volume: bool, path: str) -> list[Cause]:
     elif not resource:
         causes.append(required(f"{path}.resource"))
     elif resource not in _RESOURCES and not resource.startswith(_HUGE_PAGES):
-        causes.append(not_supported(f"{path}.resource", resource, _RESOURCES))
+        causes.append(not_supported(f"{path}.resource", resource, _RESOURCES, plain=True))
     divisor = Amount.of(selector.get("divisor")) if selector.get("divisor") is not None else None
     if divisor is None or divisor.value == 0:
         return causes

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..wire.params import InvalidParams, first_values, parse_bool, parse_int
-from .fielderrors import Cause, error_text, forbidden, invalid, not_supported
+from .fielderrors import Cause, error_text, forbidden, invalid, named, not_supported
 
 KINDS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions",
          "delete": "DeleteOptions", "deletecollection": "DeleteOptions"}
@@ -79,7 +79,7 @@ def write_options(verb: str, pairs: list[tuple[str, str]], apply: bool = False) 
         causes.append(forbidden("force", "may not be specified for non-apply patch"))
     causes += _field_manager(manager) + _dry_run(dry)
     if validation not in FIELD_VALIDATION:
-        causes.append(not_supported("fieldValidation", validation, FIELD_VALIDATION))
+        causes.append(not_supported("fieldValidation", validation, FIELD_VALIDATION, plain=True))
     if causes:
         raise _refusal(KINDS[verb], causes)
     return bool(dry), manager, validation
@@ -106,8 +106,8 @@ def delete_options(body: dict[str, Any] | None, pairs: list[tuple[str, str]]) ->
         pre = {k: values[k] for k in ("uid", "resourceVersion") if values.get(k)}  # (the query's preconditions)
     causes: list[Cause] = []
     if orphan is not None and policy is not None:
-        causes.append(invalid("propagationPolicy", policy, "orphanDependents and deletionPropagation cannot be both "
-                                                            "set"))
+        causes.append(invalid("propagationPolicy", named(policy),
+                              "orphanDependents and deletionPropagation cannot be both set"))
     if policy is not None and policy not in _PROPAGATION:
         causes.append(not_supported("propagationPolicy", policy, [*_PROPAGATION, "nil"]))
     causes += _dry_run(dry)

@@ -128,7 +128,7 @@ def status_causes(new: Obj, old: Obj, now: str) -> list[Cause]:
             if c.get("status") != "True":
                 found.append(not_supported(f"{at}.status", c.get("status") or "", ("True",)))
         else:
-            found.append(not_supported(f"{at}.type", c.get("type") or "", _FINAL))
+            found.append(not_supported(f"{at}.type", c.get("type") or "", _FINAL, plain=True))
     found += validation.conditions(conditions, "status.conditions")
     if found:
         return found

@@ -92,6 +92,20 @@ def _container_ports(ports: Any, path: str) -> list[Cause]:
     return causes
 
 
+def _host_ports(containers: list[Obj], path: str) -> list[Cause]:
+    """checkHostPortConflicts: a host port taken twice (with its protocol and host IP) among `containers`. Go
+    checks each init container alone, passed as a list of one: its faults are named at index 0 of `path`."""
+    causes: list[Cause] = []
+    taken: set[str] = set()
+    for i, ctr in enumerate(containers):
+        for j, port in enumerate(dicts(ctr.get("ports"))):
+            if host := port.get("hostPort"):
+                key = f"{port.get('protocol') or ''}/{port.get('hostIP') or ''}/{host}"
+                causes += [duplicate(f"{path}[{i}].ports[{j}].hostPort", key)] if key in taken else []
+                taken.add(key)
+    return causes
+
+
 def _container(ctr: Obj, volumes: dict[str, Obj], path: str, pod: Obj) -> list[Cause]:
     """validateContainerCommon: name, image, termination message policy, ports, env names, volume mounts,
     pull policy and resources (not lifecycle or security context; probes: _probes)."""
@@ -273,6 +287,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
         causes += _lifecycle(ctr, f"{at}.lifecycle", grace)
         causes += _probes(ctr, at, grace)
         causes += containerfields.restart_policy(ctr, at)
+    causes += _host_ports(containers, f"{path}.containers")
     for i, ctr in enumerate(dicts(spec.get("initContainers"))):  # validateInitContainers
         at = f"{path}.initContainers[{i}]"
         causes += _container(ctr, volumes, at, spec)
@@ -281,6 +296,7 @@ def pod_spec(spec: Any, path: str) -> list[Cause]:
             causes.append(duplicate(f"{at}.name", name))
         elif name:
             names.add(name)
+        causes += _host_ports([ctr], f"{path}.initContainers")
         if ctr.get("restartPolicy") == "Always":  # a sidecar: its hooks and probes are checked as a container's
             causes += _lifecycle(ctr, f"{at}.lifecycle", grace) + _probes(ctr, at, grace)
         else:

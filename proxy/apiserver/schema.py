@@ -563,7 +563,7 @@ def _format_type_error(value: Any, s: Schema, path: str, fmt: str) -> Cause | tu
 def _enum(value: Any, s: Schema, path: str) -> list[Cause]:
     enum = s.get("enum")
     if isinstance(enum, list) and value is not None and value not in enum:
-        return [not_supported(path, value, [v if isinstance(v, str) else go_value(v) for v in enum])]
+        return [not_supported(path, value, [v if isinstance(v, str) else go_value(v) for v in enum], plain=True)]
     return []
 
 

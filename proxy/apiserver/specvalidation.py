@@ -59,6 +59,7 @@ from .fielderrors import (
     invalid_each,
     invalid_omitted,
     key,
+    named,
     not_supported,
     required,
     too_long,
@@ -251,7 +252,7 @@ def _stateful_set(obj: Obj, updating: bool = False) -> list[Cause]:
     spec = as_dict(obj.get("spec"))
     policy = spec.get("podManagementPolicy") or ""
     causes = [required("spec.podManagementPolicy")] if not policy else [] if policy in ("OrderedReady", "Parallel") \
-        else [invalid("spec.podManagementPolicy", policy, "must be 'OrderedReady' or 'Parallel'")]
+        else [invalid("spec.podManagementPolicy", named(policy), "must be 'OrderedReady' or 'Parallel'")]
     strategy = as_dict(spec.get("updateStrategy"))
     kind, rolling = strategy.get("type") or "", strategy.get("rollingUpdate")
     if not kind:
@@ -354,7 +355,7 @@ def _job_spec(spec: Obj, path: str) -> list[Cause]:
     elif policy not in ("OnFailure", "Never"):
         causes.append(not_supported(at, policy, ("OnFailure", "Never")))
     elif spec.get("podFailurePolicy") is not None and policy != "Never":
-        causes.append(invalid(at, policy, 'only "Never" is supported when podFailurePolicy is specified'))
+        causes.append(invalid(at, named(policy), 'only "Never" is supported when podFailurePolicy is specified'))
     return causes
 
 
@@ -502,7 +503,7 @@ def _service(obj: Obj) -> list[Cause]:
     if (internal := spec.get("internalTrafficPolicy")) is not None and internal not in ("Cluster", "Local"):
         causes.append(not_supported("spec.internalTrafficPolicy", internal, ("Cluster", "Local")))
     if (spread := spec.get("trafficDistribution")) is not None and spread not in _TRAFFIC_DISTRIBUTIONS:
-        causes.append(not_supported("spec.trafficDistribution", spread, _TRAFFIC_DISTRIBUTIONS))
+        causes.append(not_supported("spec.trafficDistribution", spread, _TRAFFIC_DISTRIBUTIONS, plain=True))
     return causes
 
 
@@ -526,7 +527,7 @@ def _traffic_policy(spec: Obj) -> list[Cause]:
     outside = nodeports.externally_accessible(spec)
     causes: list[Cause] = []
     if not outside and policy:
-        causes.append(invalid("spec.externalTrafficPolicy", policy,
+        causes.append(invalid("spec.externalTrafficPolicy", named(policy),
                               "may only be set for externally-accessible services"))
     elif outside:
         causes += one_of("spec.externalTrafficPolicy", policy, ("Cluster", "Local"))
@@ -767,7 +768,7 @@ def _metric_target(target: Obj, path: str) -> list[Cause]:
     kind = target.get("type") or ""
     causes = [required(f"{path}.type", "must specify a metric target type")] if not kind else []
     if kind not in ("Utilization", "Value", "AverageValue"):
-        causes.append(invalid(f"{path}.type", kind, "must be either Utilization, Value, or AverageValue"))
+        causes.append(invalid(f"{path}.type", named(kind), "must be either Utilization, Value, or AverageValue"))
     causes += _positive(f"{path}.value", target.get("value")) + _positive(f"{path}.averageValue",
                                                                            target.get("averageValue"))
     utilization = target.get("averageUtilization")
@@ -956,10 +957,10 @@ def _binding(obj: Obj, updating: bool = False) -> list[Cause]:
     namespaced = obj.get("kind") == "RoleBinding"
     ref = as_dict(obj.get("roleRef"))
     causes = [] if ref.get("apiGroup") == _RBAC else [not_supported("roleRef.apiGroup", ref.get("apiGroup") or "",
-                                                                      (_RBAC,))]
+                                                                      (_RBAC,), plain=True)]
     allowed = ("Role", "ClusterRole") if namespaced else ("ClusterRole",)
     if ref.get("kind") not in allowed:
-        causes.append(not_supported("roleRef.kind", ref.get("kind") or "", allowed))
+        causes.append(not_supported("roleRef.kind", ref.get("kind") or "", allowed, plain=True))
     name = ref.get("name") or ""
     causes += invalid_each("roleRef.name", name, validation.path_segment(name)) if name else \
         [required("roleRef.name")] if updating else []
@@ -968,13 +969,13 @@ def _binding(obj: Obj, updating: bool = False) -> list[Cause]:
         group = subject.get("apiGroup") or ""
         if kind == "ServiceAccount":
             causes += invalid_each(f"{at}.name", who, validation.subdomain(who)) if who else []
-            causes += [not_supported(f"{at}.apiGroup", group, ("",))] if group else []
+            causes += [not_supported(f"{at}.apiGroup", group, ("",), plain=True)] if group else []
             if not namespaced and not subject.get("namespace"):
                 causes.append(required(f"{at}.namespace"))
         elif kind in ("User", "Group"):
-            causes += [] if group == _RBAC else [not_supported(f"{at}.apiGroup", group, (_RBAC,))]
+            causes += [] if group == _RBAC else [not_supported(f"{at}.apiGroup", group, (_RBAC,), plain=True)]
         else:
-            causes.append(not_supported(f"{at}.kind", kind, ("ServiceAccount", "User", "Group")))
+            causes.append(not_supported(f"{at}.kind", kind, ("ServiceAccount", "User", "Group"), plain=True))
     return causes
 
 
@@ -1095,9 +1096,9 @@ def _namespace_phase(obj: Obj) -> list[Cause]:
     """ValidateNamespaceStatusUpdate: the phase follows the deletion."""
     phase = as_dict(obj.get("status")).get("phase") or ""
     if not as_dict(obj.get("metadata")).get("deletionTimestamp"):
-        return [] if phase == "Active" else [invalid("status.Phase", phase,
+        return [] if phase == "Active" else [invalid("status.Phase", named(phase),
                                                      "may only be 'Active' if `deletionTimestamp` is empty")]
-    return [] if phase == "Terminating" else [invalid("status.Phase", phase,
+    return [] if phase == "Terminating" else [invalid("status.Phase", named(phase),
                                                       "may only be 'Terminating' if `deletionTimestamp` is not empty")]
 
 

@@ -226,10 +226,11 @@ def _azure_disk(source: Obj, path: str) -> list[Cause]:
         causes.append(not_supported(f"{path}.kind", kind, ("Dedicated", "Managed", "Shared")))
     if kind == "Managed" and not uri.startswith("/subscriptions/"):
         causes.append(not_supported(f"{path}.diskURI", uri, (
-            "/subscriptions/{sub-id}/resourcegroups/{group-name}/providers/microsoft.compute/disks/{disk-id}",)))
+            "/subscriptions/{sub-id}/resourcegroups/{group-name}/providers/microsoft.compute/disks/{disk-id}",),
+            plain=True))
     if kind is not None and kind != "Managed" and not uri.startswith("https://"):
         causes.append(not_supported(f"{path}.diskURI", uri, (
-            "https://{account-name}.blob.core.windows.net/{container-name}/{disk-name}.vhd",)))
+            "https://{account-name}.blob.core.windows.net/{container-name}/{disk-name}.vhd",), plain=True))
     return causes
 
 
@@ -364,7 +365,7 @@ def _pod_certificate(certificate: Obj, path: str, once: Callable[[str, Any], lis
     if certificate.get("userAnnotations") is not None:
         causes += signers.user_annotations(certificate["userAnnotations"], f"{path}.userAnnotations")
     if (kind := certificate.get("keyType") or "") not in _KEY_TYPES:
-        causes.append(not_supported(f"{path}.keyType", kind, _KEY_TYPES))
+        causes.append(not_supported(f"{path}.keyType", kind, _KEY_TYPES, plain=True))
     if isinstance(seconds := certificate.get("maxExpirationSeconds"), int):
         if seconds < signers.MIN_EXPIRATION:
             causes.append(invalid(f"{path}.maxExpirationSeconds", seconds,
