@@ -341,6 +341,8 @@ _ENUM_VALUES: list[tuple[str, dict[str, Any]]] = [  # (path under the namespace 
         "resourceFieldRef": {"resource": _ODD}}}]}]}}),
     ("api/v1/namespaces/{ns}/services", {"spec": {"trafficDistribution": _ODD, "ports": [{"port": 80}]}}),
     ("api/v1/namespaces/{ns}/services", {"spec": {"ipFamilyPolicy": _ODD, "ports": [{"port": 80}]}}),
+    ("api/v1/namespaces/{ns}/services", {"spec": {"ipFamilies": [_ODD, _ODD], "ipFamilyPolicy": "PreferDualStack",
+                                                  "ports": [{"port": 80}]}}),
     ("api/v1/namespaces/{ns}/limitranges", {"spec": {"limits": [{"type": _ODD}]}}),
     ("api/v1/namespaces/{ns}/resourcequotas", {"spec": {"scopeSelector": {"matchExpressions": [
         {"scopeName": _ODD, "operator": _ODD}]}}}),
@@ -373,7 +375,7 @@ def test_an_enum_value_is_printed_as_its_named_go_type_is(
         return out
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "enum-values", answers)
     assert 'spec.restartPolicy: Unsupported value: "a\\u003cb\\u0001"' in real[0][1]
-    assert 'roleRef.kind: Unsupported value: "a<b\\x01"' in real[10][1]
+    assert 'roleRef.kind: Unsupported value: "a<b\\x01"' in real[11][1]
 
 
 def test_a_host_port_taken_twice_is_refused_as_the_real_apiserver_does(

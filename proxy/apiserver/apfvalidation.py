@@ -250,7 +250,7 @@ def status_conditions(obj: Obj) -> list[Cause]:
     for i, condition in enumerate(dicts(as_dict(obj.get("status")).get("conditions"))):
         kind = condition.get("type") or ""
         if kind in seen:
-            causes.append(duplicate(f"status.conditions[{i}].type", kind))
+            causes.append(duplicate(f"status.conditions[{i}].type", named(kind)))
         seen.add(kind)
         causes += [] if kind else [required(f"status.conditions[{i}].type")]
     return causes

@@ -203,7 +203,7 @@ def resize_policy(ctr: Obj, pod_restart: str, path: str) -> list[Cause]:
     seen: set[str] = set()
     for i, policy in enumerate(dicts(ctr.get("resizePolicy"))):
         resource, restart = str(policy.get("resourceName") or ""), str(policy.get("restartPolicy") or "")
-        causes += [duplicate(f"{path}[{i}]", resource)] if resource in seen else []
+        causes += [duplicate(f"{path}[{i}]", named(resource))] if resource in seen else []
         seen.add(resource)
         if not resource:
             causes.append(required(path))

@@ -67,7 +67,7 @@ def related_causes(spec: Obj) -> list[Cause]:
         if family not in ("IPv4", "IPv6"):
             causes.append(not_supported(f"spec.ipFamilies[{i}]", family, ("IPv4", "IPv6")))
         if family in families[:i]:
-            causes.append(duplicate(f"spec.ipFamilies[{i}]", family))
+            causes.append(duplicate(f"spec.ipFamilies[{i}]", named(family)))
     policies = ("PreferDualStack", "RequireDualStack", "SingleStack")
     if (policy := spec.get("ipFamilyPolicy")) is not None and policy not in policies:  # (an empty one too)
         causes.append(not_supported("spec.ipFamilyPolicy", policy, policies))
