@@ -3,8 +3,9 @@ generator (tests/random_writes.py) creates, and every field of it, to the given 
 (proxy/wire/protobuf_schemas.json), set in turn to a bad value — a string "Bad_Value!" and "", an int -1, a map
 with a bad key, an empty object, a list of one empty object, a time "bad"; with `--empty`, every list and map
 empty instead (Go tells an empty one from none where it checks for nil); with `--forms`, a value in another
-form Go reads (_FORMS) — and dry-run created on the real kube-apiserver and on emulate; every answer that
-differs (code, reduced body, warnings) is printed. What was found this way and fixed is pinned in the
+form Go reads (_FORMS); with `--odd`, every string "a<b\x01", which Go's field errors print as %q or, of a named
+type (an enum's), as encoding/json does — and dry-run created on the real kube-apiserver and on emulate; every
+answer that differs (code, reduced body, warnings) is printed. What was found this way and fixed is pinned in the
 differential steps of tests/writes_differential.py.
 
     .venv/bin/python -m tests.scan_fields pod 2           # pod_ops' kinds, fields two objects deep
@@ -15,6 +16,7 @@ differential steps of tests/writes_differential.py.
                                                           # to its /status (as a controller writes it)
     .venv/bin/python -m tests.scan_fields pod 3 --forms   # each time, integer and quantity in another form Go
                                                           # reads (--status too)
+    .venv/bin/python -m tests.scan_fields pod 3 --odd     # each string "a<b\x01" (--status, --update too)
 """
 
 from __future__ import annotations
@@ -38,13 +40,14 @@ _FORMS: dict[str, list[Any]] = {"time": ["2026-12-07T10:00:00.5+01:00", "0001-01
                                  "microtime": ["2026-12-07T10:00:00.123456+01:00"], "int": [2.0],
                                  "quantity": [1.5, 1e9], "intorstr": [80.0],
                                  "bytes": ["aGVs\nbG9=\n"]}  # (Python's base64.encodebytes breaks lines)
+_ODD: dict[str, list[Any]] = {"string": ["a<b\x01"]}  # --odd: what encoding/json escapes and %q does not, or not alike
 
 
-def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False, forms: bool = False
-              ) -> Iterator[tuple[str, str, Any]]:
+def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False,
+              forms: dict[str, list[Any]] | None = None) -> Iterator[tuple[str, str, Any]]:
     """(the field's dotted path, the top field it lies in, that field's new value) for each bad value of each
-    field `message` has, `most` objects deep; `empty`: each list and map empty instead; `forms`: each time,
-    integer, quantity, int-or-string and bytes (a map's too) in another form Go reads (_FORMS)."""
+    field `message` has, `most` objects deep; `empty`: each list and map empty instead; `forms`: instead, each
+    value of a kind the table has (a map's too): _FORMS, _ODD."""
     for _, name, kind, flags in SCHEMAS["messages"].get(message, []):
         if not name:  # an embedded struct's fields sit in its place
             if isinstance(kind, str) and kind.startswith("."):
@@ -61,12 +64,12 @@ def mutations(obj: Any, message: str, depth: int, most: int, empty: bool = False
             continue
         elif forms:
             if not (isinstance(kind, str) and kind.startswith(".")):
-                for value in _FORMS.get(kind, []) if isinstance(kind, str) else []:
+                for value in forms.get(kind, []) if isinstance(kind, str) else []:
                     yield _leaf(name, [value] if "r" in flags else value)
                 if isinstance(kind, list) and kind[0] == "map" and isinstance(kind[-1], str):
-                    yield from (_leaf(name, {"k": value}) for value in _FORMS.get(kind[-1], []))
+                    yield from (_leaf(name, {"k": value}) for value in forms.get(kind[-1], []))
             elif depth < most:
-                yield from (_in_first if "r" in flags else _inside)(name, kind[1:], here, depth, most, forms=True)
+                yield from (_in_first if "r" in flags else _inside)(name, kind[1:], here, depth, most, forms=forms)
         elif "r" in flags:
             yield from _repeated(name, kind, here, depth, most)
         elif kind in ("time", "microtime"):
@@ -105,7 +108,7 @@ def _repeated(name: str, kind: Any, here: Any, depth: int, most: int) -> Iterato
 
 
 def _in_first(name: str, message: str, here: Any, depth: int, most: int, empty: bool = False,
-              forms: bool = False) -> Iterator[tuple[str, str, Any]]:
+              forms: dict[str, list[Any]] | None = None) -> Iterator[tuple[str, str, Any]]:
     """Each mutation of the first item of a list of structs (an empty one where the list has none), the
     other items kept."""
     items = here if isinstance(here, list) else []
@@ -115,7 +118,7 @@ def _in_first(name: str, message: str, here: Any, depth: int, most: int, empty: 
 
 
 def _inside(name: str, message: str, here: Any, depth: int, most: int, empty: bool = False,
-            forms: bool = False) -> Iterator[tuple[str, str, Any]]:
+            forms: dict[str, list[Any]] | None = None) -> Iterator[tuple[str, str, Any]]:
     """Each mutation of a struct's fields (of an empty one where there is none)."""
     inner = here if isinstance(here, dict) else {}
     for shown, field, value in mutations(inner, message, depth + 1, most, empty, forms):
@@ -143,7 +146,7 @@ def _status_message(message: str) -> str | None:
 
 
 def main(generators: list[str], most: int, update: bool = False, empty: bool = False, status: bool = False,
-         forms: bool = False) -> int:
+         forms: dict[str, list[Any]] | None = None) -> int:
     ns, differing = "fields", 0
     with rawhttp.scanned(ns) as (real, emulated):
         for name in generators:
@@ -185,6 +188,7 @@ def main(generators: list[str], most: int, update: bool = False, empty: bool = F
 
 
 if __name__ == "__main__":
-    arguments = [a for a in sys.argv[1:] if a not in ("--update", "--empty", "--status", "--forms")]
+    arguments = [a for a in sys.argv[1:] if a not in ("--update", "--empty", "--status", "--forms", "--odd")]
+    table = _FORMS if "--forms" in sys.argv else _ODD if "--odd" in sys.argv else None
     sys.exit(main(arguments[0].split(","), int(arguments[1]) if len(arguments) > 1 else 2, "--update" in sys.argv,
-                  "--empty" in sys.argv, "--status" in sys.argv, "--forms" in sys.argv))
+                  "--empty" in sys.argv, "--status" in sys.argv, table))

@@ -337,6 +337,8 @@ _ENUM_VALUES: list[tuple[str, dict[str, Any]]] = [  # (path under the namespace 
         "requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [
             {"key": "a", "operator": _ODD}]}]}}}, "containers": [_CONTAINER]}}),
     ("api/v1/namespaces/{ns}/pods", {"spec": {"containers": [{**_CONTAINER, "resources": {"limits": {_ODD: "1"}}}]}}),
+    ("api/v1/namespaces/{ns}/pods", {"spec": {"securityContext": {"windowsOptions": {"runAsUserName": _ODD}},
+                                               "containers": [_CONTAINER]}}),
     ("api/v1/namespaces/{ns}/pods", {"spec": {"containers": [{**_CONTAINER, "env": [{"name": "e", "valueFrom": {
         "resourceFieldRef": {"resource": _ODD}}}]}]}}),
     ("api/v1/namespaces/{ns}/services", {"spec": {"trafficDistribution": _ODD, "ports": [{"port": 80}]}}),
@@ -363,9 +365,9 @@ _ENUM_VALUES: list[tuple[str, dict[str, Any]]] = [  # (path under the namespace 
 
 def test_an_enum_value_is_printed_as_its_named_go_type_is(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
-    """A field error's bad value of a named string type (v1.RestartPolicy, v1.ResourceName) is no `string` to
-    ErrorBody's type switch: encoding/json writes it (`"a\\u003cb\\u0001"`); a plain string (a reference's kind, an
-    optional string dereferenced, a query parameter) is %q (`"a<b\\x01"`)."""
+    """A field error's bad value of a named string type (v1.RestartPolicy, v1.ResourceName) or a *string is no
+    `string` to ErrorBody's type switch: encoding/json writes it (`"a\\u003cb\\u0001"`); a plain string (a
+    reference's kind, an optional string dereferenced, a query parameter) is %q (`"a<b\\x01"`)."""
     def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
         out = []
         for path, body in _ENUM_VALUES:
@@ -375,7 +377,7 @@ def test_an_enum_value_is_printed_as_its_named_go_type_is(
         return out
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "enum-values", answers)
     assert 'spec.restartPolicy: Unsupported value: "a\\u003cb\\u0001"' in real[0][1]
-    assert 'roleRef.kind: Unsupported value: "a<b\\x01"' in real[11][1]
+    assert 'roleRef.kind: Unsupported value: "a<b\\x01"' in real[12][1]
 
 
 def test_a_host_port_taken_twice_is_refused_as_the_real_apiserver_does(

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from ..wire.names import dns_label, subdomain
-from .fielderrors import Cause, duplicate, forbidden, invalid, named, not_supported, required
+from .fielderrors import Cause, duplicate, forbidden, invalid, not_supported, required, typed
 from .podvalidation import as_dict, dicts
 
 Obj = dict[str, Any]
@@ -75,7 +75,7 @@ def priority_level(obj: Obj) -> list[Cause]:
     spec = as_dict(obj.get("spec"))
     kind = spec.get("type") or ""
     if (name == "exempt") != (kind == "Exempt"):
-        causes.append(invalid("spec.type", named(kind), "must be 'Exempt' if and only if `name` is 'exempt'"))
+        causes.append(invalid("spec.type", typed(kind), "must be 'Exempt' if and only if `name` is 'exempt'"))
     if kind == "Exempt" and isinstance(exempt := spec.get("exempt"), dict):
         causes += _shares("spec.exempt.nominalConcurrencyShares", exempt.get("nominalConcurrencyShares"))
         causes += _percent("spec.exempt.lendablePercent", exempt.get("lendablePercent"))
@@ -250,7 +250,7 @@ def status_conditions(obj: Obj) -> list[Cause]:
     for i, condition in enumerate(dicts(as_dict(obj.get("status")).get("conditions"))):
         kind = condition.get("type") or ""
         if kind in seen:
-            causes.append(duplicate(f"status.conditions[{i}].type", named(kind)))
+            causes.append(duplicate(f"status.conditions[{i}].type", typed(kind)))
         seen.add(kind)
         causes += [] if kind else [required(f"status.conditions[{i}].type")]
     return causes

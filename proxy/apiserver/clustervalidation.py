@@ -46,7 +46,7 @@ from . import (
     volumevalidation,
     webhookvalidation,
 )
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, named, not_supported, required, too_long
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long, typed
 from .internal import as_internal, semantic, semantic_internal
 from .podvalidation import as_dict, dicts, nonnegative
 from .resourcelists import (
@@ -79,7 +79,7 @@ def _quota_entries(resources: Any, path: str) -> list[Cause]:
         at = f"{path}[{name}]"
         causes += resource_name(name, at)
         if "/" not in name and name not in QUOTA_RESOURCES and not huge_pages(name):
-            causes.append(invalid(at, named(name), "must be a standard resource for quota"))
+            causes.append(invalid(at, typed(name), "must be a standard resource for quota"))
         causes += quantity_value_causes(amount, at, integer_resource(name))
     return causes
 
@@ -122,11 +122,11 @@ def _quota_spec(spec: Obj) -> list[Cause]:
     for req in dicts(selector.get("matchExpressions")):
         scope, operator, values = str(req.get("scopeName") or ""), str(req.get("operator") or ""), req.get("values")
         if scope not in _SCOPES:
-            causes.append(invalid(f"{at}.scopeName", named(scope), "unsupported scope"))
+            causes.append(invalid(f"{at}.scopeName", typed(scope), "unsupported scope"))
         causes += [invalid(at, as_internal("ScopeSelector", selector), "unsupported scope applied to resource")
                    for k in _standard_hard(spec) if not _scope_fits(scope, k)]
         if scope in _EXISTS_ONLY and operator != "Exists":
-            causes.append(invalid(f"{at}.operator", named(operator), "must be 'Exists' when scope is any of "
+            causes.append(invalid(f"{at}.operator", typed(operator), "must be 'Exists' when scope is any of "
                                   "ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, "
                                   "ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
                                   "ResourceQuotaScopeCrossNamespacePodAffinity"))
@@ -137,7 +137,7 @@ def _quota_spec(spec: Obj) -> list[Cause]:
             causes.append(invalid(f"{at}.values", values, "must be no value when `operator` is 'Exist' or "
                                                           "'DoesNotExist' for scope selector"))
         elif operator not in validation.SELECTOR_OPERATORS:
-            causes.append(invalid(f"{at}.operator", named(operator), "not a valid selector operator"))
+            causes.append(invalid(f"{at}.operator", typed(operator), "not a valid selector operator"))
         seen.append(scope)
     return causes + _conflicts(seen, at, spec.get("scopes"))
 
@@ -167,11 +167,11 @@ def _go_float(x: float) -> str:
 
 def _limit_item(limit: Obj, at: str, seen: set[str]) -> list[Cause]:
     kind = str(limit.get("type") or "")
-    causes = invalid_each(f"{at}.type", named(kind), names.qualified_name(kind))
+    causes = invalid_each(f"{at}.type", typed(kind), names.qualified_name(kind))
     if not causes and "/" not in kind and kind not in ("Pod", "Container", "PersistentVolumeClaim"):
-        causes.append(invalid(f"{at}.type", named(kind), "must be a standard limit type or fully qualified"))
+        causes.append(invalid(f"{at}.type", typed(kind), "must be a standard limit type or fully qualified"))
     if kind in seen:
-        causes.append(duplicate(f"{at}.type", named(kind)))
+        causes.append(duplicate(f"{at}.type", typed(kind)))
     seen.add(kind)
     check: Callable[[str, str], list[Cause]] = \
         container_resource_name if kind in ("Pod", "Container") else resource_name

@@ -18,11 +18,11 @@ from .fielderrors import (
     forbidden,
     invalid,
     invalid_each,
-    named,
     not_found,
     not_supported,
     required,
     too_many,
+    typed,
 )
 from .internal import as_internal
 from .objects import as_dict, containers, dicts
@@ -203,7 +203,7 @@ def resize_policy(ctr: Obj, pod_restart: str, path: str) -> list[Cause]:
     seen: set[str] = set()
     for i, policy in enumerate(dicts(ctr.get("resizePolicy"))):
         resource, restart = str(policy.get("resourceName") or ""), str(policy.get("restartPolicy") or "")
-        causes += [duplicate(f"{path}[{i}]", named(resource))] if resource in seen else []
+        causes += [duplicate(f"{path}[{i}]", typed(resource))] if resource in seen else []
         seen.add(resource)
         if not resource:
             causes.append(required(path))
@@ -214,7 +214,7 @@ def resize_policy(ctr: Obj, pod_restart: str, path: str) -> list[Cause]:
         elif restart not in ("NotRequired", "RestartContainer"):
             causes.append(not_supported(path, restart, ("NotRequired", "RestartContainer")))
         if pod_restart == "Never" and restart != "NotRequired":
-            causes.append(invalid(path, named(restart), "must be 'NotRequired' when pod `restartPolicy` is 'Never'"))
+            causes.append(invalid(path, typed(restart), "must be 'NotRequired' when pod `restartPolicy` is 'Never'"))
     return causes
 
 

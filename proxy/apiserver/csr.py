@@ -17,7 +17,7 @@ from typing import Any
 
 from ..wire.gostrings import quote
 from . import signers, x509
-from .fielderrors import Cause, duplicate, forbidden, go_json, invalid, named, not_supported, required
+from .fielderrors import Cause, duplicate, forbidden, go_json, invalid, not_supported, required, typed
 from .podvalidation import as_dict, dicts
 from .rbac import User
 
@@ -129,7 +129,7 @@ def causes(obj: Obj, old: Obj | None, subresource: str = "") -> list[Cause]:
     if not any(u not in _USAGES for u in old_usages) or old is None:
         found += [not_supported(f"spec.usages[{i}]", u, _USAGES) for i, u in enumerate(usages) if u not in _USAGES]
     if old is None or not _has_duplicates(old_usages):
-        found += [duplicate(f"spec.usages[{i}]", named(u)) for i, u in enumerate(usages) if u in usages[:i]]
+        found += [duplicate(f"spec.usages[{i}]", typed(u)) for i, u in enumerate(usages) if u in usages[:i]]
     signer = str(spec.get("signerName") or "")
     if signer == LEGACY_SIGNER and old_spec.get("signerName") != LEGACY_SIGNER:
         found.append(invalid("spec.signerName", signer, "the legacy signerName is not allowed via this API version"))
@@ -182,7 +182,7 @@ def _condition_causes(conditions: list[Obj], old: list[Obj] | None) -> list[Caus
             found.append(not_supported(f"{path}.status", state, allowed))
         if not duplicates_allowed:
             if kind in seen:
-                found.append(duplicate(f"{path}.type", named(kind)))
+                found.append(duplicate(f"{path}.type", typed(kind)))
             seen.add(kind)
     return found
 

@@ -32,21 +32,22 @@ class Printed(str):
     """A BadValue already in ErrorBody's words (a RawExtension's bytes, which Go prints compacted as held)."""
 
 
-class Named(str):
-    """A BadValue of a named string type (an enum field's: v1.RestartPolicy): not a `string` to ErrorBody's type
-    switch, so printed as encoding/json writes it (`"a\\u003cb"`, where %q writes `"a<b"`)."""
+class Typed(str):
+    """A BadValue Go passes as another type than `string` (an enum's named type, v1.RestartPolicy; a *string):
+    not a `string` to ErrorBody's type switch, so printed as encoding/json writes it (`"a\\u003cb"`, where %q
+    writes `"a<b"`)."""
 
 
-def named(value: Any) -> Any:
-    """`value` as Go holds a named string type's (Named), anything else as it is."""
-    return Named(value) if isinstance(value, str) and not isinstance(value, Printed) else value
+def typed(value: Any) -> Any:
+    """A string as Go holds it in a named type or behind a pointer (Typed); anything else as it is."""
+    return Typed(value) if isinstance(value, str) and not isinstance(value, Printed) else value
 
 
 def go_value(value: Any) -> str:
     """A BadValue as ErrorBody prints it."""
     if isinstance(value, Printed):
         return str(value)
-    if isinstance(value, Named):
+    if isinstance(value, Typed):
         return go_json(str(value))
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -85,10 +86,10 @@ def invalid_each(path: str, value: Any, details: Iterable[str]) -> list[Cause]:
 
 
 def not_supported(path: str, value: Any, supported: Iterable[str], plain: bool = False) -> Cause:
-    """An enum's refusal: its value is of the field's named type, as validation passes it (Named), or `plain`
+    """An enum's refusal: its value is of the field's named type, as validation passes it (Typed), or `plain`
     where Go passes a `string` (a reference's kind, an optional string field dereferenced)."""
     allowed = ", ".join(quote(s) for s in supported)
-    shown = go_value(value if plain else named(value))
+    shown = go_value(value if plain else typed(value))
     return path, "FieldValueNotSupported", f"Unsupported value: {shown}: supported values: {allowed}"
 
 

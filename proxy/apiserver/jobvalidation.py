@@ -26,11 +26,11 @@ from .fielderrors import (
     invalid,
     invalid_each,
     invalid_omitted,
-    named,
     not_supported,
     required,
     too_long,
     too_many,
+    typed,
 )
 from .goorder import marshalled_selector
 from .internal import as_internal
@@ -173,7 +173,7 @@ def _failure_policy(spec: Obj, policy: Obj, path: str) -> list[Cause]:
             causes.append(required(f"{rule_at}.action", f"valid values: {quote_list(list(_ACTIONS))}"))
         elif action == "FailIndex":
             if spec.get("backoffLimitPerIndex") is None:
-                causes.append(invalid(f"{rule_at}.action", named(action),
+                causes.append(invalid(f"{rule_at}.action", typed(action),
                                       "requires the backoffLimitPerIndex to be set"))
         elif action not in _ACTIONS:
             causes.append(not_supported(f"{rule_at}.action", action, _ACTIONS))

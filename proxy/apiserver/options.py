@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..wire.params import InvalidParams, first_values, parse_bool, parse_int
-from .fielderrors import Cause, error_text, forbidden, invalid, named, not_supported
+from .fielderrors import Cause, error_text, forbidden, invalid, not_supported, typed
 
 KINDS = {"create": "CreateOptions", "update": "UpdateOptions", "patch": "PatchOptions",
          "delete": "DeleteOptions", "deletecollection": "DeleteOptions"}
@@ -106,7 +106,7 @@ def delete_options(body: dict[str, Any] | None, pairs: list[tuple[str, str]]) ->
         pre = {k: values[k] for k in ("uid", "resourceVersion") if values.get(k)}  # (the query's preconditions)
     causes: list[Cause] = []
     if orphan is not None and policy is not None:
-        causes.append(invalid("propagationPolicy", named(policy),
+        causes.append(invalid("propagationPolicy", typed(policy),
                               "orphanDependents and deletionPropagation cannot be both set"))
     if policy is not None and policy not in _PROPAGATION:
         causes.append(not_supported("propagationPolicy", policy, [*_PROPAGATION, "nil"]))

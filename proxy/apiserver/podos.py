@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..wire import names
-from .fielderrors import Cause, forbidden, invalid, invalid_each
+from .fielderrors import Cause, forbidden, invalid, invalid_each, typed
 from .objects import as_dict, containers
 
 Obj = dict[str, Any]
@@ -33,21 +33,22 @@ _NOT_FOR_WINDOWS_CONTAINER = ("appArmorProfile", "seLinuxOptions", "seccompProfi
 
 def windows_options(options: Any, path: str) -> list[Cause]:
     """A credential spec's name is a custom resource's (a DNS subdomain), the spec itself neither empty nor over
-    64 KiB; a user name is `[DOMAIN\\]USER` within Windows' naming rules."""
+    64 KiB; a user name is `[DOMAIN\\]USER` within Windows' naming rules. (Each a *string: its bad value Typed.)"""
     if not isinstance(options, dict):
         return []
     causes: list[Cause] = []
     if (name := options.get("gmsaCredentialSpecName")) is not None:
-        causes += invalid_each(f"{path}.gmsaCredentialSpecName", name, names.subdomain(str(name)))
+        causes += invalid_each(f"{path}.gmsaCredentialSpecName", typed(name), names.subdomain(str(name)))
     if (spec := options.get("gmsaCredentialSpec")) is not None:
         size = len(str(spec).encode())
         if not size:
-            causes.append(invalid(f"{path}.gmsaCredentialSpec", spec, "gmsaCredentialSpec cannot be an empty string"))
+            causes.append(invalid(f"{path}.gmsaCredentialSpec", typed(spec),
+                                  "gmsaCredentialSpec cannot be an empty string"))
         elif size > _MAX_CREDENTIAL_SPEC_KIB * 1024:
-            causes.append(invalid(f"{path}.gmsaCredentialSpec", spec,
+            causes.append(invalid(f"{path}.gmsaCredentialSpec", typed(spec),
                                   f"gmsaCredentialSpec size must be under {_MAX_CREDENTIAL_SPEC_KIB} KiB"))
     if (user := options.get("runAsUserName")) is not None:
-        causes += invalid_each(f"{path}.runAsUserName", user, _user_name(str(user)))
+        causes += invalid_each(f"{path}.runAsUserName", typed(user), _user_name(str(user)))
     return causes
 
 

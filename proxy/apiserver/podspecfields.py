@@ -12,7 +12,7 @@ from typing import Any
 
 from ..wire import names
 from . import ipvalidation, podos, validation, volumesources
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, named, not_supported, required, too_long
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long, typed
 from .internal import as_internal
 from .objects import as_dict, containers, dicts
 
@@ -143,7 +143,7 @@ def node_selector_term(term: Obj, path: str, label_values: bool) -> list[Cause]:
             causes += [] if len(values) == 1 else [required(f"{at}.values", "must be specified single value when "
                                                                             "`operator` is 'Lt' or 'Gt'")]
         else:
-            causes.append(invalid(f"{at}.operator", named(op), "not a valid selector operator"))
+            causes.append(invalid(f"{at}.operator", typed(op), "not a valid selector operator"))
         key = str(expr.get("key") or "")
         causes += invalid_each(f"{at}.key", key, names.qualified_name(key))
         causes += [c for v, value in enumerate(str(x) for x in values)
@@ -155,7 +155,7 @@ def node_selector_term(term: Obj, path: str, label_values: bool) -> list[Cause]:
                                                                             "is 'In' or 'NotIn' for node field "
                                                                             "selector")]
         else:
-            causes.append(invalid(f"{at}.operator", named(op), "not a valid selector operator"))
+            causes.append(invalid(f"{at}.operator", typed(op), "not a valid selector operator"))
         if expr.get("key") != "metadata.name":
             causes.append(invalid(f"{at}.key", expr.get("key") or "", "not a valid field selector key"))
         else:
@@ -243,10 +243,10 @@ def tolerations(given: list[Obj], path: str) -> list[Cause]:
         effect = str(toleration.get("effect") or "")
         causes += invalid_each(f"{at}.key", key, names.qualified_name(key)) if key else []
         if not key and operator != "Exists":
-            causes.append(invalid(f"{at}.operator", named(operator), 'operator must be Exists when `key` is empty, '
+            causes.append(invalid(f"{at}.operator", typed(operator), 'operator must be Exists when `key` is empty, '
                                                                      'which means "match all values and all keys"'))
         if toleration.get("tolerationSeconds") is not None and effect != "NoExecute":
-            causes.append(invalid(f"{at}.effect", named(effect),
+            causes.append(invalid(f"{at}.effect", typed(effect),
                                   "effect must be 'NoExecute' when `tolerationSeconds` is set"))
         if operator in ("Equal", ""):
             if errs := names.label_value(value):

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..wire import names
 from . import validation
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, named, not_supported, required
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, typed
 from .podvalidation import as_dict, dicts, one_of
 from .webhookvalidation import (
     compiled,
@@ -283,7 +283,7 @@ def policy_binding(obj: Obj) -> list[Cause]:
         if action not in _ACTIONS:
             causes.append(not_supported(f"{path}.validationActions[{i}]", action, _ACTIONS))
         if action in seen:
-            causes.append(duplicate(f"{path}.validationActions[{i}]", named(action)))
+            causes.append(duplicate(f"{path}.validationActions[{i}]", typed(action)))
         seen.add(action)
     if {"Deny", "Warn"} <= seen:
         causes.append(invalid(f"{path}.validationActions", actions, "must not contain both Deny and Warn (repeating "

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import quantity, validation
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, key, named, not_found, required
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, key, not_found, required, typed
 from .objects import as_dict, dicts
 from .quantity import QuantityError
 
@@ -35,9 +35,9 @@ def resource_name(name: str, path: str) -> list[Cause]:
     """validateResourceName: a qualified name; unqualified, one the system knows. (A v1.ResourceName, printed
     as a named type is: fielderrors.Named.)"""
     if errs := validation.qualified_name(name):
-        return invalid_each(path, named(name), errs)
+        return invalid_each(path, typed(name), errs)
     if "/" not in name and name not in STANDARD_RESOURCES and not huge_pages(name):
-        return [invalid(path, named(name), "must be a standard resource type or fully qualified")]
+        return [invalid(path, typed(name), "must be a standard resource type or fully qualified")]
     return []
 
 
@@ -46,9 +46,9 @@ def container_resource_name(name: str, path: str) -> list[Cause]:
     causes = resource_name(name, path)
     if "/" not in name:
         if name not in ("cpu", "memory", "ephemeral-storage") and not name.startswith("hugepages-"):
-            return [*causes, invalid(path, named(name), "must be a standard resource for containers")]
+            return [*causes, invalid(path, typed(name), "must be a standard resource for containers")]
     elif not native_resource(name) and not extended_resource(name):
-        return [*causes, invalid(path, named(name), "doesn't follow extended resource name standard")]
+        return [*causes, invalid(path, typed(name), "doesn't follow extended resource name standard")]
     return causes
 
 

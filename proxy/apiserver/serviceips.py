@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import bootstrap
-from .fielderrors import Cause, duplicate, invalid, named, not_supported, required
+from .fielderrors import Cause, duplicate, invalid, not_supported, required, typed
 from .goorder import ordered_meta
 from .ipvalidation import family as family_of
 from .ipvalidation import ip_warnings, legacy_ip
@@ -67,7 +67,7 @@ def related_causes(spec: Obj) -> list[Cause]:
         if family not in ("IPv4", "IPv6"):
             causes.append(not_supported(f"spec.ipFamilies[{i}]", family, ("IPv4", "IPv6")))
         if family in families[:i]:
-            causes.append(duplicate(f"spec.ipFamilies[{i}]", named(family)))
+            causes.append(duplicate(f"spec.ipFamilies[{i}]", typed(family)))
     policies = ("PreferDualStack", "RequireDualStack", "SingleStack")
     if (policy := spec.get("ipFamilyPolicy")) is not None and policy not in policies:  # (an empty one too)
         causes.append(not_supported("spec.ipFamilyPolicy", policy, policies))
@@ -152,7 +152,7 @@ def family_causes(spec: Obj) -> list[Cause]:
     policy = spec.get("ipFamilyPolicy")
     causes = []
     if policy == "SingleStack":
-        causes += [invalid("spec.ipFamilyPolicy", named(policy), "must be 'RequireDualStack' or 'PreferDualStack' when "
+        causes += [invalid("spec.ipFamilyPolicy", typed(policy), "must be 'RequireDualStack' or 'PreferDualStack' when "
                                                           f"multiple {what} are specified")
                    for what, values in (("cluster IPs", ips), ("IP families", families)) if len(values) == 2]
     for i, value in enumerate(ips):
@@ -163,7 +163,7 @@ def family_causes(spec: Obj) -> list[Cause]:
     if causes or (spec.get("clusterIP") == "None" and not spec.get("selector")):
         return causes
     if policy == "RequireDualStack":
-        causes.append(invalid("spec.ipFamilyPolicy", named(policy),
+        causes.append(invalid("spec.ipFamilyPolicy", typed(policy),
                               "this cluster is not configured for dual-stack services"))
     return causes + [invalid(f"spec.ipFamilies[{i}]", f, "not configured on this cluster")
                      for i, f in enumerate(families) if f != "IPv4"]

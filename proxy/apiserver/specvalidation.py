@@ -59,10 +59,10 @@ from .fielderrors import (
     invalid_each,
     invalid_omitted,
     key,
-    named,
     not_supported,
     required,
     too_long,
+    typed,
 )
 from .goorder import marshalled_selector
 from .internal import as_internal, go_diff, semantic, semantic_internal
@@ -252,7 +252,7 @@ def _stateful_set(obj: Obj, updating: bool = False) -> list[Cause]:
     spec = as_dict(obj.get("spec"))
     policy = spec.get("podManagementPolicy") or ""
     causes = [required("spec.podManagementPolicy")] if not policy else [] if policy in ("OrderedReady", "Parallel") \
-        else [invalid("spec.podManagementPolicy", named(policy), "must be 'OrderedReady' or 'Parallel'")]
+        else [invalid("spec.podManagementPolicy", typed(policy), "must be 'OrderedReady' or 'Parallel'")]
     strategy = as_dict(spec.get("updateStrategy"))
     kind, rolling = strategy.get("type") or "", strategy.get("rollingUpdate")
     if not kind:
@@ -355,7 +355,7 @@ def _job_spec(spec: Obj, path: str) -> list[Cause]:
     elif policy not in ("OnFailure", "Never"):
         causes.append(not_supported(at, policy, ("OnFailure", "Never")))
     elif spec.get("podFailurePolicy") is not None and policy != "Never":
-        causes.append(invalid(at, named(policy), 'only "Never" is supported when podFailurePolicy is specified'))
+        causes.append(invalid(at, typed(policy), 'only "Never" is supported when podFailurePolicy is specified'))
     return causes
 
 
@@ -527,7 +527,7 @@ def _traffic_policy(spec: Obj) -> list[Cause]:
     outside = nodeports.externally_accessible(spec)
     causes: list[Cause] = []
     if not outside and policy:
-        causes.append(invalid("spec.externalTrafficPolicy", named(policy),
+        causes.append(invalid("spec.externalTrafficPolicy", typed(policy),
                               "may only be set for externally-accessible services"))
     elif outside:
         causes += one_of("spec.externalTrafficPolicy", policy, ("Cluster", "Local"))
@@ -768,7 +768,7 @@ def _metric_target(target: Obj, path: str) -> list[Cause]:
     kind = target.get("type") or ""
     causes = [required(f"{path}.type", "must specify a metric target type")] if not kind else []
     if kind not in ("Utilization", "Value", "AverageValue"):
-        causes.append(invalid(f"{path}.type", named(kind), "must be either Utilization, Value, or AverageValue"))
+        causes.append(invalid(f"{path}.type", typed(kind), "must be either Utilization, Value, or AverageValue"))
     causes += _positive(f"{path}.value", target.get("value")) + _positive(f"{path}.averageValue",
                                                                            target.get("averageValue"))
     utilization = target.get("averageUtilization")
@@ -1096,9 +1096,9 @@ def _namespace_phase(obj: Obj) -> list[Cause]:
     """ValidateNamespaceStatusUpdate: the phase follows the deletion."""
     phase = as_dict(obj.get("status")).get("phase") or ""
     if not as_dict(obj.get("metadata")).get("deletionTimestamp"):
-        return [] if phase == "Active" else [invalid("status.Phase", named(phase),
+        return [] if phase == "Active" else [invalid("status.Phase", typed(phase),
                                                      "may only be 'Active' if `deletionTimestamp` is empty")]
-    return [] if phase == "Terminating" else [invalid("status.Phase", named(phase),
+    return [] if phase == "Terminating" else [invalid("status.Phase", typed(phase),
                                                       "may only be 'Terminating' if `deletionTimestamp` is not empty")]
 
 

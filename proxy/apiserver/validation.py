@@ -22,7 +22,7 @@ from ..wire.names import label_value as label_value
 from ..wire.names import path_segment as path_segment
 from ..wire.names import qualified_name as qualified_name
 from ..wire.names import subdomain as subdomain
-from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, named, not_supported, required, too_long
+from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, too_long, typed
 from .goorder import ordered_meta
 from .ipvalidation import ip_errors
 
@@ -237,7 +237,7 @@ def selector_requirement(expr: dict[str, Any], at: str, *, labelled: bool = True
         why = "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"
         causes.append(forbidden(f"{at}.values", why))
     elif op not in SELECTOR_OPERATORS and not unknown_operators:
-        causes.append(invalid(f"{at}.operator", named(op), "not a valid selector operator"))
+        causes.append(invalid(f"{at}.operator", typed(op), "not a valid selector operator"))
     if labelled:
         causes += invalid_each(f"{at}.key", key, qualified_name(key))
         for j, value in enumerate(values):
