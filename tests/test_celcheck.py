@@ -97,6 +97,9 @@ def test_a_message_expression_compiles_to_a_string() -> None:
     ("true ;", "ERROR: <input>:1:6: Syntax error: token recognition error at: ';'\n | true ;\n | .....^"),
     ("'a' 'b'", "ERROR: <input>:1:5: Syntax error: extraneous input ''b'' expecting <EOF>\n | 'a' 'b'\n | ....^"),
     ("true // a comment", None),
+    ("a<b\x01", "ERROR: <input>:1:4: Syntax error: token recognition error at: '\x01'\n | a<b\x01\n | ...^"),
+    ("1 \x0b+ 2", "ERROR: <input>:1:3: Syntax error: token recognition error at: '\x0b'\n | 1 \x0b+ 2\n | ..^"),
+    ("true // a comment\rfalse", None),  # (a comment ends at a line feed only)
     ("quantity('1Gi').isGreaterThan(quantity('1'))", None),  # (parses: its types are not checked here)
     ("Object{spec: 1} x", None),  # (a message this subset does not read: no verdict)
 ])

@@ -753,7 +753,7 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
-        *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns),
+        *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns), *_go_read_texts(ns),
         *_nil_conditions(ns), *_empty_lists_in_lists(ns), *_quantity_texts(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
@@ -2361,6 +2361,32 @@ def _cel_syntax(ns: str) -> tuple[Step, ...]:
              query="dryRun=All", fields=INVALID),
         Step("a mutating policy's patch", "POST", f"{admission}/mutatingadmissionpolicies", mutating,
              query="dryRun=All", fields=INVALID),
+    )
+
+
+def _go_read_texts(ns: str) -> tuple[Step, ...]:
+    """Texts Go's own readers refuse, in their words: cel-go's lexer (a control character, a letter beyond ASCII,
+    a space it does not skip: `token recognition error`s; a comment ends at a line feed only), net/url's Parse
+    (a control character, a bad port, escape or host character: the webhook URL's Required), and a CronJob's
+    time zone, a *string its errors print as encoding/json does."""
+    expressions = ["a<b\x01", "\x01", "'abc' + \u00e9", "1 \x0b+ 2", "x\u00a0y", "true // c\rfalse", "\u0661"]
+    urls = ["https://h/\x01", "://x", "1a:b/c", "https://h:x/", "https://a b/", "https://h/%zz", "https://h%41/",
+            "https://[::1/", "https://[::1]:x/", "https://h/p#%zz", "https://h|x/", "https://h:/"]
+    hooks = {"metadata": {"name": f"{ns}-urls"}, "webhooks": [
+        {"name": f"u{i}.example.com", "clientConfig": {"url": url}, "sideEffects": "None",
+         "admissionReviewVersions": ["v1"]} for i, url in enumerate(urls)]}
+    job = {"spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "i"}]}}}}
+    return (
+        Step("a device class's selectors the CEL lexer cannot read", "POST", "/apis/resource.k8s.io/v1/deviceclasses",
+             {"metadata": {"name": f"{ns}-lexed"}, "spec": {"selectors": [{"cel": {"expression": e}}
+                                                                         for e in expressions]}},
+             query="dryRun=All", fields=INVALID),
+        Step("webhook URLs url.Parse refuses", "POST",
+             "/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations", hooks, query="dryRun=All",
+             fields=INVALID),
+        Step("a cron job's odd time zone", "POST", f"/apis/batch/v1/namespaces/{ns}/cronjobs",
+             {"metadata": {"name": "tz"}, "spec": {"schedule": "* * * * *", "timeZone": "a<b\x01",
+                                                   "jobTemplate": job}}, query="dryRun=All", fields=INVALID),
     )
 
 

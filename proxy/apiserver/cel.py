@@ -69,7 +69,8 @@ def _read(v: Any) -> Any:
     return v
 
 
-_TOKEN = re.compile(r"""(?:\s|//[^\r\n]*)*(?:(?P<num>\d+\.\d+(?:[eE][+-]?\d+)?|\d+[eE][+-]?\d+|0x[0-9a-fA-F]+u?|\d+u?)
+_TOKEN = re.compile(r"""(?:[\t\n\f\r\ ]|//[^\n]*)*(?:(?P<num>[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+
+                                                |0x[0-9a-fA-F]+u?|[0-9]+u?)
     |(?P<str>[rR]?(?:'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<op>\|\||&&|==|!=|<=|>=|[-+*/%<>!?:.,()\[\]{}]))""", re.X)
@@ -77,9 +78,9 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "`"
             "b": "\b", "f": "\f", "v": "\v"}
 
 
-_SPACE = re.compile(r"(?:\s|//[^\r\n]*)*")
+_SPACE = re.compile(r"(?:[\t\n\f\r ]|//[^\n]*)*")  # (CEL's WHITESPACE and COMMENT: no other space, no \v)
 _PAIRED = ("=", "&", "|")  # (the first character of `==`, `&&`, `||`: the lexer reads the next one too)
-_UNLEXED = frozenset(";#$@\\~^")  # (characters no token starts with; a backtick's quoted name is not read here)
+_UNREAD = frozenset("'\"`")  # (a string or a quoted name the lexer could not finish, not read here)
 
 
 def _skipped(text: str, pos: int) -> int:
@@ -100,11 +101,11 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
                 errors.append((pos, text[pos:pos + 2]))  # after that one)
                 pos += 2
                 continue
-            if text[pos] in _UNLEXED:
-                errors.append((pos, text[pos]))
-                pos += 1
-                continue
-            raise Unsupported(f"cannot read {text[pos:pos + 10]!r}")
+            if text[pos] in _UNREAD:
+                raise Unsupported(f"cannot read {text[pos:pos + 10]!r}")
+            errors.append((pos, text[pos]))  # (any other character no token starts with: `;`, `#`, a control
+            pos += 1  # character, a letter beyond ASCII, another space than CEL's)
+            continue
         kind = m.lastgroup or ""
         out.append((kind, m.group(kind), m.start(kind)))
         pos = m.end()
@@ -227,8 +228,8 @@ class _Parser:
         return out
 
     def primary(self) -> Node:
-        if self.i == len(self.toks) and self.toks and self.toks[-1][1] in _OPERATORS:
-            raise Incomplete(len(self.text))
+        if self.i == len(self.toks) and (not self.toks or self.toks[-1][1] in _OPERATORS):
+            raise Incomplete(len(self.text))  # (after an operator, or where no token was read at all)
         start = self.at()
         kind, tok = self.take()
         if kind == "num":

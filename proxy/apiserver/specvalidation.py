@@ -380,8 +380,9 @@ def _known_zone(name: str) -> bool:
     return True
 
 
-def _time_zone(zone: str) -> list[Cause]:
-    """validateTimeZone."""
+def _time_zone(text: str) -> list[Cause]:
+    """validateTimeZone (of a *string: its bad value Typed)."""
+    zone = typed(text)
     if not zone:
         return [invalid("spec.timeZone", zone, "timeZone must be nil or non-empty string")]
     if any(p in (".", "..") or p.startswith("-") or not _TIME_ZONE_PART.fullmatch(p) for p in zone.split("/")):

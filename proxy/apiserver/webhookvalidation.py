@@ -7,10 +7,12 @@ update is refused only for what it breaks: specvalidation.spec_causes), in their
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 from typing import Any
 
 from ..wire import names
+from ..wire.gostrings import quote
 from . import celcheck, validation
 from .fielderrors import Cause, duplicate, invalid, invalid_each, not_supported, required, too_many
 from .podvalidation import as_dict, dicts
@@ -90,8 +92,58 @@ def rule_with_operations(rule: Obj, at: str) -> list[Cause]:
     return causes
 
 
+_HEX = frozenset("0123456789abcdefABCDEF")
+_HOST_MARKS = frozenset("!$&'()*+,;=:[]<>\"-_.~")  # (what a host name may hold besides letters and digits)
+
+
+def _escapes(text: str, host: bool = False) -> str | None:
+    """net/url's unescape: a `%` not before two hex digits (in a host, one of a byte below 0x80 but `%25`), or in a
+    host a character it may not hold."""
+    for i, c in enumerate(text):
+        if c == "%":
+            code = text[i:i + 3]
+            if len(code) < 3 or not set(code[1:]) <= _HEX or (host and int(code[1], 16) < 8 and code != "%25"):
+                return f"invalid URL escape {quote(code)}"
+        elif host and c < "\x80" and not c.isalnum() and c not in _HOST_MARKS:
+            return f"invalid character {quote(c)} in host name"
+    return None
+
+
+def _url_error(url: str) -> str | None:
+    """url.Parse's refusal, as its *url.Error prints it (`parse "…": …`): a control character, a scheme-less first
+    segment holding a colon, a bad port or escape; None where it reads the URL."""
+    rest, _, fragment = url.partition("#")
+    error: str | None = None
+    if any(c < " " or c == "\x7f" for c in rest):
+        error = "net/url: invalid control character in URL"
+    elif rest.startswith(":"):
+        error = "missing protocol scheme"
+    else:
+        scheme = re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", rest)
+        rest = rest[scheme.end():] if scheme else rest
+        rest = rest.partition("?")[0]
+        if not scheme and ":" in rest.partition("/")[0]:
+            error = "first path segment in URL cannot contain colon"
+        elif not scheme or rest.startswith("/"):
+            authority, slash, after = rest[2:].partition("/") if rest.startswith("//") else ("", "", rest)
+            host = authority.rpartition("@")[2]
+            closed = host.rfind("]") if host.startswith("[") else -1
+            port = host[closed + 1:] if host.startswith("[") else host[host.rfind(":"):] if ":" in host else ""
+            if host.startswith("[") and closed < 0:
+                error = "missing ']' in host"
+            elif port and not re.fullmatch(r":[0-9]*", port):
+                error = f"invalid port {quote(port)} after host"
+            else:
+                error = _escapes(host, host=True) or _escapes(slash + after if rest.startswith("//") else rest)
+    if error is None and fragment:
+        return f"parse {quote(url)}: {e}" if (e := _escapes(fragment)) else None
+    return None if error is None else f"parse {quote(url.partition('#')[0])}: {error}"
+
+
 def _webhook_url(url: str, path: str) -> list[Cause]:
     """ValidateWebhookURL: https, a host, no user, fragment or query."""
+    if (error := _url_error(url)) is not None:
+        return [required(path, f"url must be a valid URL: {error}{_URL_FORM}")]
     try:
         parts = urllib.parse.urlsplit(url)
     except ValueError as e:
