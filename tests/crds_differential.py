@@ -611,6 +611,17 @@ def _unstructural(group: str) -> list[tuple[str, Callable[[dict[str, Any]], None
             "labelSelectorPath": ".metadata.labels"})),
         ("a conversion strategy it does not know", lambda c: c["spec"].update(conversion={"strategy": "Magic"})),
         ("a webhook conversion without its webhook", lambda c: c["spec"].update(conversion={"strategy": "Webhook"})),
+        *[(f"a conversion webhook {what}", lambda c, hook=hook: c["spec"].update(conversion={
+            "strategy": "Webhook", "webhook": hook})) for what, hook in (
+            ("at a URL it may not call, reviewing versions it cannot send", {
+                "clientConfig": {"url": "http://u@h/x?y#z"}, "conversionReviewVersions": ["v2", "v2", "B"]}),
+            ("at a URL url.Parse refuses", {"clientConfig": {"url": "https://h:x/"},
+                                            "conversionReviewVersions": ["v1"]}),
+            ("at a service without a name or namespace, on port 0, under a bad path", {
+                "clientConfig": {"service": {"name": "", "namespace": "", "path": "a//Bad_Seg", "port": 0}},
+                "conversionReviewVersions": []}),
+            ("at a URL and a service", {"clientConfig": {"url": "https://h/", "service": {"name": "s",
+                                                                                          "namespace": "n"}}}))],
     ]
 
 

@@ -7,9 +7,9 @@ the controller; against emulate the custom resources must then behave as the rea
 defaulted and validated by their schema (schema.py), with a status subresource only where declared.
 Pure: objects in, objects out; the emulator (proxy/engines/emulate/customresources.py) commits them.
 
-Compared with the real kube-apiserver by tests/test_crds_realkube.py. Left out: conversion webhooks
-(every served version is served from the same object), name conflicts between definitions, and
-validation beyond what each function's docstring names.
+Compared with the real kube-apiserver by tests/test_crds_realkube.py. Left out: calling conversion webhooks
+(every served version is served from the same object; a webhook's configuration is validated), name conflicts
+between definitions, and validation beyond what each function's docstring names.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..wire.gostrings import sprint_v
-from . import crdschemas, crdtypes, schema, strformats, validation
+from . import crdschemas, crdtypes, schema, strformats, validation, webhookvalidation
 from .crdtypes import GROUP
 from .decoding import go_type
 from .fielderrors import Cause, forbidden, invalid, not_supported, required
@@ -286,7 +286,9 @@ def _simple_json_path(value: str, path: str) -> list[Cause]:
 
 
 def _conversion_causes(conversion: Obj, path: str) -> list[Cause]:
-    """validateCustomResourceConversion, in part: the strategy, and what only a webhook's may have."""
+    """validateCustomResourceConversion: the strategy, a webhook's URL or service (as an admission webhook's) and
+    the review versions it reads, what only a webhook's may have. Not modelled: its CA bundle, which only an
+    update of an established definition checks."""
     strategy = conversion.get("strategy") or ""
     if not strategy:
         return [required(f"{path}.strategy")]
@@ -296,12 +298,18 @@ def _conversion_causes(conversion: Obj, path: str) -> list[Cause]:
         out = []
     webhook: Obj = conversion["webhook"] if isinstance(conversion.get("webhook"), dict) else {}
     if strategy == "Webhook":
-        if not isinstance(webhook.get("clientConfig"), dict):
-            out.append(required(f"{path}.webhookClientConfig", "required when strategy is set to Webhook"))
-        elif ("url" in webhook["clientConfig"]) == ("service" in webhook["clientConfig"]):
-            out.append(required(f"{path}.webhookClientConfig", "exactly one of url or service is required"))
-        if not webhook.get("conversionReviewVersions"):
-            out.append(required(f"{path}.conversionReviewVersions"))
+        client = webhook.get("clientConfig")
+        at = f"{path}.webhookClientConfig"
+        if not isinstance(client, dict):
+            out.append(required(at, "required when strategy is set to Webhook"))
+        elif (client.get("url") is None) == (client.get("service") is None):
+            out.append(required(at, "exactly one of url or service is required"))
+        elif client.get("url") is not None:
+            out += webhookvalidation.webhook_url(str(client["url"]), f"{at}.url")
+        else:
+            out += webhookvalidation.webhook_service(client["service"], f"{at}.service")
+        out += webhookvalidation.review_versions([str(v) for v in webhook.get("conversionReviewVersions") or []],
+                                                 f"{path}.conversionReviewVersions", missing="")
     else:
         for key, name in (("clientConfig", "webhookClientConfig"),
                           ("conversionReviewVersions", "conversionReviewVersions")):

@@ -140,7 +140,7 @@ def _url_error(url: str) -> str | None:
     return None if error is None else f"parse {quote(url.partition('#')[0])}: {error}"
 
 
-def _webhook_url(url: str, path: str) -> list[Cause]:
+def webhook_url(url: str, path: str) -> list[Cause]:
     """ValidateWebhookURL: https, a host, no user, fragment or query."""
     if (error := _url_error(url)) is not None:
         return [required(path, f"url must be a valid URL: {error}{_URL_FORM}")]
@@ -161,7 +161,7 @@ def _webhook_url(url: str, path: str) -> list[Cause]:
     return causes
 
 
-def _webhook_service(service: Obj, path: str) -> list[Cause]:
+def webhook_service(service: Obj, path: str) -> list[Cause]:
     """ValidateWebhookService: name, namespace, port, and a path of DNS-subdomain segments. Its callers pass the
     name as the namespace and the namespace as the name, so a missing namespace is refused as `name` and a missing
     name as `namespace`, as there."""
@@ -212,9 +212,9 @@ def _webhook(hook: Obj, at: str, mutating: bool) -> list[Cause]:
     if (url is None) == (service is None):
         causes.append(required(f"{at}.clientConfig", "exactly one of url or service is required"))
     elif url is not None:
-        causes += _webhook_url(str(url), f"{at}.clientConfig.url")
+        causes += webhook_url(str(url), f"{at}.clientConfig.url")
     else:
-        causes += _webhook_service(as_dict(service), f"{at}.clientConfig.service")
+        causes += webhook_service(as_dict(service), f"{at}.clientConfig.service")
     return causes + match_conditions(hook.get("matchConditions"), f"{at}.matchConditions")
 
 
@@ -263,7 +263,7 @@ def webhook_configuration(obj: Obj) -> list[Cause]:
     for i, hook in enumerate(dicts(obj.get("webhooks"))):
         at = f"webhooks[{i}]"
         causes += _webhook(hook, at, mutating)
-        causes += _review_versions([str(v) for v in hook.get("admissionReviewVersions") or []],
+        causes += review_versions([str(v) for v in hook.get("admissionReviewVersions") or []],
                                    f"{at}.admissionReviewVersions")
         if name := str(hook.get("name") or ""):
             if name in hook_names:
@@ -287,9 +287,12 @@ def excluded_rule_warnings(obj: Obj) -> list[str]:
     return out
 
 
-def _review_versions(versions: list[str], path: str) -> list[Cause]:
+def review_versions(versions: list[str], path: str, missing: str = "must specify one of v1, v1beta1") -> list[Cause]:
+    """The versions of a review (AdmissionReview, a conversion webhook's ConversionReview) a webhook reads: none
+    twice, each a DNS label, one the apiserver sends. (An update of a definition requires a known one only
+    where the old one had one: not modelled.)"""
     if not versions:
-        return [required(path, "must specify one of v1, v1beta1")]
+        return [required(path, missing)]
     causes: list[Cause] = []
     for i, v in enumerate(versions):
         if v in versions[:i]:
