@@ -3,7 +3,8 @@ worded, so each validation rule below only says which error it finds and where.
 
 A cause is (field, reason, message), the three keys of a Status cause. The message is `ErrorBody()`: the
 error type's words, the bad value as Go prints it (numbers and bools with %v, strings with %q, anything else
-as Go's encoding/json writes it) and the detail.
+as Go's encoding/json writes it: a named string type's or a *string's too, which is why a caller passing one
+says so, `typed`) and the detail.
 """
 
 from __future__ import annotations
