@@ -380,6 +380,38 @@ def test_an_enum_value_is_printed_as_its_named_go_type_is(
     assert 'roleRef.kind: Unsupported value: "a<b\\x01"' in real[12][1]
 
 
+def test_an_immutable_fields_new_value_is_printed_as_its_go_type_is(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """ValidateImmutableField passes the field as it is: a Secret's type (v1.SecretType), a Job's completion mode
+    and manager (behind pointers), a pod's QoS class in its status are written by encoding/json, a StatefulSet's
+    service name (a `string`) with %q."""
+    job = {"metadata": {"name": "j"}, "spec": {"template": {"spec": {"restartPolicy": "Never",
+                                                                     "containers": [_CONTAINER]}}}}
+    made = [("api/v1/namespaces/{ns}/secrets", {"metadata": {"name": "s"}, "type": "Opaque"}, "", {"type": _ODD}),
+            ("apis/batch/v1/namespaces/{ns}/jobs", job, "", {"spec": {"completionMode": _ODD, "managedBy": _ODD}}),
+            ("apis/apps/v1/namespaces/{ns}/statefulsets", {"metadata": {"name": "ss"}, "spec": {
+                "serviceName": "x", "selector": {"matchLabels": {"a": "b"}}, "template": {
+                    "metadata": {"labels": {"a": "b"}}, "spec": {"containers": [_CONTAINER]}}}}, "",
+             {"spec": {"serviceName": _ODD}}),
+            ("api/v1/namespaces/{ns}/pods", {"metadata": {"name": "p"}, "spec": {"containers": [_CONTAINER]}},
+             "/status", {"status": {"qosClass": _ODD}})]
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        out = []
+        for path, body, sub, change in made:
+            base = "/" + path.format(ns=ns)
+            code, obj, _ = rawhttp.call(*server, "POST", base, json.dumps(body).encode())
+            assert code == 201, obj
+            for key, value in change.items():
+                obj[key] = {**obj[key], **value} if isinstance(value, dict) else value
+            code, doc, _ = rawhttp.call(*server, "PUT", f"{base}/{body['metadata']['name']}{sub}?dryRun=All",
+                                        json.dumps(obj).encode())
+            out.append((code, doc.get("message", "")))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "immutable-values", answers)
+    assert real[0] == (422, 'Secret "s" is invalid: type: Invalid value: "a\\u003cb\\u0001": field is immutable')
+
+
 def test_a_host_port_taken_twice_is_refused_as_the_real_apiserver_does(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """checkHostPortConflicts: a host port with the same protocol and host IP twice among a pod's containers (after

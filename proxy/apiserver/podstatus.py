@@ -8,7 +8,18 @@ import copy
 from typing import Any
 
 from . import defaults, ipvalidation, podannotations, podspecfields, validation
-from .fielderrors import Cause, duplicate, forbidden, internal, invalid, invalid_each, not_supported, required, too_long
+from .fielderrors import (
+    Cause,
+    duplicate,
+    forbidden,
+    internal,
+    invalid,
+    invalid_each,
+    not_supported,
+    required,
+    too_long,
+    typed,
+)
 from .objects import as_dict, dicts
 
 Obj = dict[str, Any]
@@ -82,7 +93,7 @@ def causes(obj: Obj, old: Obj) -> list[Cause]:
                                    "may not be set on pods that are already bound to a node"))
     found += _negative_generation("status.observedGeneration", status.get("observedGeneration"))
     if (qos := status.get("qosClass") or "") != (was.get("qosClass") or ""):  # (ValidateImmutableField)
-        found.append(invalid("status.qosClass", qos, "field is immutable"))
+        found.append(invalid("status.qosClass", typed(qos), "field is immutable"))
     restarts_all = any(r.get("action") == "RestartAllContainers" for c in dicts(spec.get("initContainers")) +
                        dicts(spec.get("containers")) for r in dicts(c.get("restartPolicyRules")))
     for field, declared in (("containerStatuses", "containers"), ("initContainerStatuses", "initContainers"),
@@ -173,7 +184,7 @@ def _claim_statuses(statuses: list[Obj], spec: Obj) -> list[Cause]:
             causes.append(duplicate(f"{path}.name", name))
         seen.add(name)
         if isinstance(claim := s.get("resourceClaimName"), str):
-            causes += invalid_each(f"{path}.resourceClaimName", claim, validation.subdomain(claim))
+            causes += invalid_each(f"{path}.resourceClaimName", typed(claim), validation.subdomain(claim))
     return causes
 
 

@@ -21,7 +21,7 @@ import copy
 from typing import Any
 
 from . import podresources
-from .fielderrors import Cause, forbidden, invalid
+from .fielderrors import Cause, forbidden, invalid, typed
 from .internal import as_internal, go_diff
 from .podvalidation import as_dict, dicts, pod
 
@@ -98,7 +98,7 @@ def resize_causes(new: Obj, old: Obj) -> list[Cause]:
     spec, before = as_dict(new.get("spec")), as_dict(old.get("spec"))
     old_qos = as_dict(old.get("status")).get("qosClass") or podresources.qos_class(before)
     if old_qos != podresources.qos_class(spec):
-        found.append(invalid("spec", as_dict(new.get("status")).get("qosClass", ""),
+        found.append(invalid("spec", typed(as_dict(new.get("status")).get("qosClass", "")),
                              "Pod QOS Class may not change as a result of resizing"))
     for status in dicts(as_dict(old.get("status")).get("containerStatuses")):
         if as_dict(status.get("state")).get("running") is not None:

@@ -1139,7 +1139,8 @@ def _on_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause]:
     if kind == "ConfigMap" and api_version == "v1":
         return _immutable_data(new, old, ("data", "binaryData"), defaulted="data")
     if kind == "Secret" and api_version == "v1":
-        causes = [] if new.get("type") == old.get("type") else [invalid("type", new.get("type") or "", _IMMUTABLE)]
+        kind_changed = new.get("type") != old.get("type")
+        causes = [invalid("type", typed(new.get("type") or ""), _IMMUTABLE)] if kind_changed else []
         return causes + _immutable_data(new, old, ("data",))
     if kind == "DaemonSet" and api_version == "apps/v1":
         return _selector_immutable(new, old)
@@ -1197,7 +1198,8 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
                 [semantic_internal("PersistentVolumeClaim", c) for c in before.get("volumeClaimTemplates") or []]:
             causes.append(invalid("spec.volumeClaimTemplates", [as_internal("PersistentVolumeClaim", c) for c in claims]
                                   if "volumeClaimTemplates" in spec else None, _IMMUTABLE))
-        return causes + [invalid(f"spec.{f}", spec.get(f) or "", _IMMUTABLE)
+        return causes + [invalid(f"spec.{f}", typed(spec.get(f) or "") if f == "podManagementPolicy" else
+                                 spec.get(f) or "", _IMMUTABLE)
                          for f in ("serviceName", "podManagementPolicy") if spec.get(f) != before.get(f)]
     return []
 
@@ -1244,7 +1246,7 @@ def _pvc_update(new: Obj, old: Obj) -> list[Cause]:
             asked <= storage_at(as_dict(old.get("status")), ".capacity.storage"):
         causes.append(forbidden("spec.resources.requests.storage", "field can not be less than status.capacity"))
     if spec.get("volumeMode") != before.get("volumeMode"):
-        causes.append(invalid("volumeMode", spec.get("volumeMode"), _IMMUTABLE))
+        causes.append(invalid("volumeMode", typed(spec.get("volumeMode")), _IMMUTABLE))
     return causes
 
 
@@ -1268,7 +1270,7 @@ def _job_update(spec: Obj, before: Obj, status: Obj) -> list[Cause]:
         if semantic(spec.get(f)) != semantic(before.get(f)):
             value = spec.get(f)
             causes.append(invalid(f"spec.{f}", as_internal(internal_type, value) if internal_type and value
-                                  else value, _IMMUTABLE))
+                                  else typed(value), _IMMUTABLE))  # (each behind a pointer)
     return causes
 
 
