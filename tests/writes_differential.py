@@ -2367,8 +2367,9 @@ def _cel_syntax(ns: str) -> tuple[Step, ...]:
 def _go_read_texts(ns: str) -> tuple[Step, ...]:
     """Texts Go's own readers refuse, in their words: cel-go's lexer (a control character, a letter beyond ASCII,
     a space it does not skip: `token recognition error`s; a comment ends at a line feed only), net/url's Parse
-    (a control character, a bad port, escape or host character: the webhook URL's Required), and a CronJob's
-    time zone, a *string its errors print as encoding/json does."""
+    (a control character, a bad port, escape or host character: the webhook URL's Required), a CronJob's time
+    zone, a *string its errors print as encoding/json does, and its schedule (robfig/cron's words around
+    strconv's quote and the time package's own)."""
     expressions = ["a<b\x01", "\x01", "'abc' + \u00e9", "1 \x0b+ 2", "x\u00a0y", "true // c\rfalse", "\u0661"]
     urls = ["https://h/\x01", "://x", "1a:b/c", "https://h:x/", "https://a b/", "https://h/%zz", "https://h%41/",
             "https://[::1/", "https://[::1]:x/", "https://h/p#%zz", "https://h|x/", "https://h:/"]
@@ -2387,6 +2388,10 @@ def _go_read_texts(ns: str) -> tuple[Step, ...]:
         Step("a cron job's odd time zone", "POST", f"/apis/batch/v1/namespaces/{ns}/cronjobs",
              {"metadata": {"name": "tz"}, "spec": {"schedule": "* * * * *", "timeZone": "a<b\x01",
                                                    "jobTemplate": job}}, query="dryRun=All", fields=INVALID),
+        *[Step(f"a cron job's schedule {schedule!r}, as strconv and time quote it", "POST",
+               f"/apis/batch/v1/namespaces/{ns}/cronjobs", {"metadata": {"name": "odd"}, "spec": {
+                   "schedule": schedule, "jobTemplate": job}}, query="dryRun=All", fields=INVALID)
+          for schedule in ("* * * * *\x01", "@every 5x\x01", "@every .m", "@every 1\u00e9")],
     )
 
 
