@@ -383,8 +383,8 @@ def test_an_enum_value_is_printed_as_its_named_go_type_is(
 def test_an_immutable_fields_new_value_is_printed_as_its_go_type_is(
         realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
     """ValidateImmutableField passes the field as it is: a Secret's type (v1.SecretType), a Job's completion mode
-    and manager (behind pointers), a pod's QoS class in its status are written by encoding/json, a StatefulSet's
-    service name (a `string`) with %q."""
+    and manager, a PriorityClass's preemption policy, a volume's mode (behind pointers), a pod's QoS class in its
+    status are written by encoding/json, a StatefulSet's service name (a `string`) with %q."""
     job = {"metadata": {"name": "j"}, "spec": {"template": {"spec": {"restartPolicy": "Never",
                                                                      "containers": [_CONTAINER]}}}}
     made = [("api/v1/namespaces/{ns}/secrets", {"metadata": {"name": "s"}, "type": "Opaque"}, "", {"type": _ODD}),
@@ -394,18 +394,23 @@ def test_an_immutable_fields_new_value_is_printed_as_its_go_type_is(
                     "metadata": {"labels": {"a": "b"}}, "spec": {"containers": [_CONTAINER]}}}}, "",
              {"spec": {"serviceName": _ODD}}),
             ("api/v1/namespaces/{ns}/pods", {"metadata": {"name": "p"}, "spec": {"containers": [_CONTAINER]}},
-             "/status", {"status": {"qosClass": _ODD}})]
+             "/status", {"status": {"qosClass": _ODD}}),
+            ("apis/scheduling.k8s.io/v1/priorityclasses", {"metadata": {"name": "{ns}-pc"}, "value": 5}, "",
+             {"preemptionPolicy": _ODD}),
+            ("api/v1/persistentvolumes", {"metadata": {"name": "{ns}-pv"}, "spec": {
+                "capacity": {"storage": "1Gi"}, "accessModes": ["ReadWriteOnce"], "hostPath": {"path": "/x"}}}, "",
+             {"spec": {"volumeMode": _ODD}})]
 
     def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
         out = []
         for path, body, sub, change in made:
-            base = "/" + path.format(ns=ns)
-            code, obj, _ = rawhttp.call(*server, "POST", base, json.dumps(body).encode())
+            base, name = "/" + path.format(ns=ns), body["metadata"]["name"].format(ns=ns)
+            data = json.dumps({**body, "metadata": {"name": name}}).encode()
+            code, obj, _ = rawhttp.call(*server, "POST", base, data)
             assert code == 201, obj
             for key, value in change.items():
                 obj[key] = {**obj[key], **value} if isinstance(value, dict) else value
-            code, doc, _ = rawhttp.call(*server, "PUT", f"{base}/{body['metadata']['name']}{sub}?dryRun=All",
-                                        json.dumps(obj).encode())
+            code, doc, _ = rawhttp.call(*server, "PUT", f"{base}/{name}{sub}?dryRun=All", json.dumps(obj).encode())
             out.append((code, doc.get("message", "")))
         return out
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "immutable-values", answers)

@@ -268,7 +268,7 @@ def _priority_class(obj: Obj) -> list[Cause]:
 def _priority_class_update(new: Obj, old: Obj) -> list[Cause]:
     causes = [] if new.get("value") == old.get("value") else [forbidden("value", "may not be changed in an update.")]
     if new.get("preemptionPolicy") != old.get("preemptionPolicy"):
-        causes.append(invalid("preemptionPolicy", new.get("preemptionPolicy"), _IMMUTABLE))
+        causes.append(invalid("preemptionPolicy", typed(new.get("preemptionPolicy")), _IMMUTABLE))
     return causes
 
 

@@ -23,6 +23,7 @@ from .fielderrors import (
     not_supported,
     required,
     too_long_characters,
+    typed,
 )
 from .internal import as_internal, go_diff, semantic
 from .podvalidation import as_dict, dicts
@@ -263,7 +264,7 @@ def persistent_volume_update(new: Obj, old: Obj) -> list[Cause]:
         causes.append(forbidden("spec.persistentvolumesource", "spec.persistentvolumesource is immutable after "
                                 "creation\n" + go_diff(old_internal, internal)))
     if spec.get("volumeMode") != before.get("volumeMode"):
-        causes.append(invalid("volumeMode", spec.get("volumeMode"), _IMMUTABLE))
+        causes.append(invalid("volumeMode", typed(spec.get("volumeMode")), _IMMUTABLE))
     return causes
 
 
