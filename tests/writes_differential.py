@@ -753,7 +753,8 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
-        *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns), *_go_read_texts(ns),
+        *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns), *_cel_references(ns),
+        *_go_read_texts(ns),
         *_nil_conditions(ns), *_empty_lists_in_lists(ns), *_quantity_texts(ns),
         *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
@@ -2361,6 +2362,48 @@ def _cel_syntax(ns: str) -> tuple[Step, ...]:
              query="dryRun=All", fields=INVALID),
         Step("a mutating policy's patch", "POST", f"{admission}/mutatingadmissionpolicies", mutating,
              query="dryRun=All", fields=INVALID),
+    )
+
+
+def _cel_references(ns: str) -> tuple[Step, ...]:
+    """What an admission policy's, a webhook's and a device selector's CEL names is compiled against its
+    variables: one not declared (a typo, `params` without a parameter kind, `variables` where none are declared
+    or in a match condition, `self`) is refused where it stands, a variable read before it is declared is an
+    undefined field of `variables`; the request's variables and a comprehension's are taken."""
+    rules = {"resourceRules": [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"],
+                                "resources": ["pods"]}]}
+    admission = "/apis/admissionregistration.k8s.io/v1"
+    good = {"metadata": {"name": f"{ns}-refs-ok"}, "spec": {
+        "paramKind": {"apiVersion": "v1", "kind": "ConfigMap"}, "matchConstraints": rules,
+        "matchConditions": [{"name": "m", "expression": "params != null && namespaceObject != null"}],
+        "variables": [{"name": "a", "expression": "object.metadata.name"},
+                      {"name": "b", "expression": "variables.a.size() + 1"}],
+        "validations": [{"expression": "variables.b > 0 && [1, 2].all(i, i > 0) && [3].exists_one(k, k == 3)",
+                         "messageExpression": "'x: ' + variables.a"}],
+        "auditAnnotations": [{"key": "k", "valueExpression": "string(authorizer != null)"}]}}
+    bad = {"metadata": {"name": f"{ns}-refs"}, "spec": {
+        "matchConstraints": rules,
+        "matchConditions": [{"name": "m", "expression": "objct.startsWith('a') || params != null"}],
+        "variables": [{"name": "a", "expression": "variables.b"}, {"name": "b", "expression": "1"}],
+        "validations": [{"expression": "self.x == 1 && size(q) > 0", "messageExpression": "foo"},
+                        {"expression": "[1, 2].all(i, i > j)"}],
+        "auditAnnotations": [{"key": "k", "valueExpression": "has(objct.spec)"}]}}
+    hooks = {"metadata": {"name": f"{ns}-refs"}, "webhooks": [{
+        "name": "a.example.com", "clientConfig": {"url": "https://x.example.com"}, "sideEffects": "None",
+        "admissionReviewVersions": ["v1"], "matchConditions": [
+            {"name": "m", "expression": "params != null || variables != null"},
+            {"name": "n", "expression": "namespaceObject != null && request != null"}]}]}
+    selectors = [{"cel": {"expression": e}} for e in ("devce.driver == 'x'", "device.driver == 'x'", "b || a")]
+    return (
+        Step("a policy naming what it declares", "POST", f"{admission}/validatingadmissionpolicies", good,
+             query="dryRun=All", fields=INVALID),
+        Step("a policy naming what it does not", "POST", f"{admission}/validatingadmissionpolicies", bad,
+             query="dryRun=All", fields=INVALID),
+        Step("a webhook's match conditions naming a policy's variables", "POST",
+             f"{admission}/validatingwebhookconfigurations", hooks, query="dryRun=All", fields=INVALID),
+        Step("device selectors naming another variable", "POST", "/apis/resource.k8s.io/v1/deviceclasses",
+             {"metadata": {"name": f"{ns}-refs"}, "spec": {"selectors": selectors}}, query="dryRun=All",
+             fields=INVALID),
     )
 
 

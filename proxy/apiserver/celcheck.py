@@ -16,6 +16,7 @@ type (a function it does not know) is unknown and never refused on.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from . import cel
@@ -28,7 +29,13 @@ OPAQUE = "?"  # a type CEL has that this checker does not follow (a timestamp, a
 _SCALARS = {"string": "string", "integer": "int", "number": "double", "boolean": "bool"}
 # the type names CEL declares (`type(self.x) == string`)
 _TYPE_NAMES = ("bool", "bytes", "double", "duration", "int", "list", "map", "null_type", "string", "timestamp",
-               "type", "uint", "dyn")
+               "type", "uint")  # (not `dyn`: a function, no identifier)
+# the namespaces of the Kubernetes CEL libraries' functions (`math.greatest(…)`, `cel.bind(…)`): no variables
+_NAMESPACES = frozenset({"base64", "cel", "format", "lists", "math", "optional", "regex", "sets", "strings"})
+# methods a misspelt variable is often the receiver of: cel-go reports the variable undeclared
+_METHODS = frozenset({"startsWith", "endsWith", "contains", "matches", "size", "lowerAscii", "upperAscii", "split",
+                      "join", "replace", "trim", "indexOf", "lastIndexOf", "substring", "charAt", "isSorted", "sum",
+                      "min", "max", "reverse", "distinct", "format", "quote"})
 _MACROS = ("all", "exists", "exists_one", "existsOne", "map", "filter", "transformList", "transformMap",
            "transformMapEntry")
 _BOOL_METHODS = ("startsWith", "endsWith", "contains", "matches")
@@ -65,6 +72,26 @@ def _compiled(text: str, s: dict[str, Any], resource: bool, optional_old_self: b
     self_type = decl(s, resource)
     result = _typed(tree, {"self": self_type, "oldSelf": UNKNOWN if optional_old_self else self_type}, errors)
     return "\n".join(_shown(text, at, what) for at, what in sorted(errors)), result
+
+
+def variables(names: Iterable[str]) -> Any:
+    """The type of an admission policy's `variables`: an object with a field of each variable declared."""
+    return "object", dict.fromkeys(names, "dyn")
+
+
+def reference_error(text: str, env: dict[str, Any]) -> str | None:
+    """What compiling `text` with these variables (their types; UNKNOWN where this checker does not follow them:
+    an admission request's `object`) says of what it names: a variable not declared, a field `variables` has
+    not, an operator over literals it has no overload for; None where it says nothing this checker tells, or
+    this subset cannot read the text."""
+    try:
+        tree = cel.parse(text)
+    except cel.Unsupported:
+        return None
+    errors: list[tuple[int, str]] = []
+    _typed(tree, env, errors)
+    return "compilation failed: " + "\n".join(_shown(text, at, what) for at, what in sorted(errors)) if errors \
+        else None
 
 
 def syntax_error(text: str) -> str | None:
@@ -282,8 +309,13 @@ def _called(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> An
         body = _typed(args[-1], scope, errors)
         return ("list", body) if name == "map" and len(args) == 2 else over if name == "filter" \
             else "bool" if name in ("all", "exists", "exists_one", "existsOne") else UNKNOWN
-    receiver = _typed(target, env, errors) if target is not None and not (
-        target[0] == "var" and target[1] not in env) else UNKNOWN  # (math.greatest: a library's namespace)
+    if target is not None and target[:2] == ("var", "cel") and name == "bind" and len(args) == 3 \
+            and args[0][0] == "var":  # (cel.bind(name, value, body): a variable of the body)
+        return _typed(args[2], {**env, args[0][1]: _typed(args[1], env, errors)}, errors)
+    unknown = target is not None and target[0] == "var" and target[1] not in env
+    if unknown and target[1] not in _NAMESPACES and name in _METHODS:
+        errors.append((target[2], f"undeclared reference to '{target[1]}' (in container '')"))
+    receiver = _typed(target, env, errors) if target is not None and not unknown else UNKNOWN
     types = [_typed(arg, env, errors) for arg in args]
     takes = _SIGNATURES.get((name, target is not None, len(args)))
     given = (receiver, *types) if target is not None else tuple(types)

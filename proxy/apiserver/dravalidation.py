@@ -44,6 +44,7 @@ Obj = dict[str, Any]
 
 _FIXED = "field is immutable"
 _REQUEST_REF = "must be the name of a request in the claim or the name of a request and a subrequest separated by '/'"
+_DEVICE = {"device": celcheck.UNKNOWN}  # (the variable a device selector is compiled with)
 
 
 def _request_names(claim: Obj) -> dict[str, set[str] | None]:
@@ -452,8 +453,8 @@ def _allocation_mode(request: Obj, path: str) -> list[Cause]:
 
 
 def _selectors(selectors: Any, path: str) -> list[Cause]:
-    """validateSelector: a CEL expression, at most 10 Ki long, that compiles (only an expression that ends where
-    an operand is due is refused here: celcheck.syntax_error)."""
+    """validateSelector: a CEL expression, at most 10 Ki long, that compiles (its syntax, and what it names: its
+    one variable is `device`)."""
     causes: list[Cause] = []
     for i, selector in enumerate(dicts(selectors)):
         expression = str(cel.get("expression") or "") if isinstance(cel := selector.get("cel"), dict) else ""
@@ -461,7 +462,7 @@ def _selectors(selectors: Any, path: str) -> list[Cause]:
             causes.append(required(f"{path}[{i}].cel"))
         elif len(expression) > 10 * 1024:
             causes.append(too_long(f"{path}[{i}].cel.expression", 10 * 1024))
-        elif (failed := celcheck.syntax_error(expression)) is not None:
+        elif (failed := celcheck.syntax_error(expression) or celcheck.reference_error(expression, _DEVICE)):
             causes.append(invalid(f"{path}[{i}].cel.expression", expression, failed))
     return causes
 

@@ -7,9 +7,11 @@ operations it may meet, and its binding's. Policy engines generate these, so a r
 cluster refuses. Also the name suffix only static manifests may use, refused on a create of these kinds and of
 webhook configurations (ManifestBasedAdmissionControlConfig, on in 1.37), warned of on their updates.
 
-Their CEL's syntax is checked (webhookvalidation.compiled); not modelled: its type checking against each
-expression's environment (a replay accepts an expression that parses), and the rule that an update may keep an
-expression that no longer compiles."""
+Their CEL's syntax is checked, and what it names against each expression's variables (webhookvalidation.compiled:
+`params` only with a parameter kind, `variables` where some are declared, not in match conditions); not
+modelled: its type checking against the variables' types (a replay accepts an expression that parses and names
+what it may), the libraries this environment lacks (cel.bind, math), the type a mutation must evaluate to, and
+the rule that an update may keep an expression that no longer compiles."""
 
 from __future__ import annotations
 
@@ -17,10 +19,12 @@ import re
 from typing import Any
 
 from ..wire import names
-from . import validation
+from . import celcheck, validation
+from .celcheck import UNKNOWN
 from .fielderrors import Cause, duplicate, forbidden, invalid, invalid_each, not_supported, required, typed
 from .podvalidation import as_dict, dicts, one_of
 from .webhookvalidation import (
+    ADMISSION_VARIABLES,
     compiled,
     excluded_rule_warnings,
     expression_causes,
@@ -101,7 +105,16 @@ def _match_resources(match: Obj, path: str) -> list[Cause]:
     return causes
 
 
-def _variable(variable: Obj, path: str) -> list[Cause]:
+def _variables(spec: Obj, mutating: bool, known: int | None = None) -> dict[str, Any]:
+    """The variables a policy's expressions are compiled with: the request's, `params` where it has a parameter
+    kind, and `variables` (of the first `known` it declares, else all) where it declares any (a mutating
+    policy's always)."""
+    env = {**ADMISSION_VARIABLES, **({"params": UNKNOWN} if isinstance(spec.get("paramKind"), dict) else {})}
+    declared = [str(v.get("name") or "") for v in dicts(spec.get("variables"))]
+    return {**env, "variables": celcheck.variables(declared[:known])} if declared or mutating else env
+
+
+def _variable(variable: Obj, path: str, env: dict[str, Any]) -> list[Cause]:
     name = str(variable.get("name") or "")
     if not name.strip():
         causes = [required(f"{path}.name", "name is not specified")]
@@ -109,16 +122,17 @@ def _variable(variable: Obj, path: str) -> list[Cause]:
         causes = [] if _CEL_IDENT.fullmatch(name) and name not in _CEL_RESERVED \
             else [invalid(f"{path}.name", name, "must be a valid CEL identifier")]
     return causes + expression_causes(f"{path}.expression", variable.get("expression"),
-                                      missing="expression is not specified")
+                                      missing="expression is not specified", env=env)
 
 
-def _validation(rule: Obj, path: str) -> list[Cause]:
-    causes = expression_causes(f"{path}.expression", rule.get("expression"), missing="expression is not specified")
+def _validation(rule: Obj, path: str, env: dict[str, Any]) -> list[Cause]:
+    causes = expression_causes(f"{path}.expression", rule.get("expression"), missing="expression is not specified",
+                               env=env)
     message_expression = str(rule.get("messageExpression") or "")
     if message_expression and not message_expression.strip():
         causes.append(invalid(f"{path}.messageExpression", message_expression, "must be non-empty if specified"))
     elif message_expression:
-        causes += compiled(f"{path}.messageExpression", message_expression)
+        causes += compiled(f"{path}.messageExpression", message_expression, env=env)
     message = str(rule.get("message") or "")
     if message and not message.strip():
         causes.append(invalid(f"{path}.message", message, "must be non-empty if specified"))
@@ -129,7 +143,7 @@ def _validation(rule: Obj, path: str) -> list[Cause]:
     return causes
 
 
-def _audit_annotation(annotation: Obj, policy: str, path: str) -> list[Cause]:
+def _audit_annotation(annotation: Obj, policy: str, path: str, env: dict[str, Any]) -> list[Cause]:
     key = str(annotation.get("key") or "")
     causes = invalid_each(f"{path}.key", f"{policy}/{key}", names.qualified_name(f"{policy}/{key}")) if policy \
         else [invalid(f"{path}.key", key, "requires metadata.name be non-empty")]
@@ -139,7 +153,7 @@ def _audit_annotation(annotation: Obj, policy: str, path: str) -> list[Cause]:
     elif len(value) > _MAX_VALUE_EXPRESSION:
         causes.append(required(f"{path}.valueExpression", f"must not exceed {_MAX_VALUE_EXPRESSION} bytes in length"))
     else:  # (compiled trimmed, shown as given)
-        causes += compiled(f"{path}.valueExpression", value, given)
+        causes += compiled(f"{path}.valueExpression", value, given, env)
     return causes
 
 
@@ -162,9 +176,10 @@ def _policy_head(spec: Obj, path: str, mutating: bool) -> list[Cause]:
         causes += _match_resources(match, f"{path}.matchConstraints")
         causes += [] if match.get("resourceRules") else [required(f"{path}.matchConstraints.resourceRules")]
         causes += _mutated_operations(match, f"{path}.matchConstraints") if mutating else []
-    causes += match_conditions(spec.get("matchConditions"), f"{path}.matchConditions")
+    causes += match_conditions(spec.get("matchConditions"), f"{path}.matchConditions",
+                               {k: v for k, v in _variables(spec, mutating).items() if k != "variables"})
     return causes + [c for i, v in enumerate(dicts(spec.get("variables")))
-                     for c in _variable(v, f"{path}.variables[{i}]")]
+                     for c in _variable(v, f"{path}.variables[{i}]", _variables(spec, mutating, i))]
 
 
 def validating_policy(obj: Obj) -> list[Cause]:
@@ -175,7 +190,8 @@ def validating_policy(obj: Obj) -> list[Cause]:
     if not rules and not annotations:
         why = "validations or auditAnnotations must contain at least one item"
         return [*causes, required(f"{path}.validations", why), required(f"{path}.auditAnnotations", why)]
-    causes += [c for i, rule in enumerate(rules) for c in _validation(rule, f"{path}.validations[{i}]")]
+    env = _variables(spec, False)
+    causes += [c for i, rule in enumerate(rules) for c in _validation(rule, f"{path}.validations[{i}]", env)]
     if isinstance(annotations, list):
         if len(annotations) > _MAX_AUDIT_ANNOTATIONS:
             shown = [{"Key": a.get("key") or "", "ValueExpression": a.get("valueExpression") or ""}
@@ -185,14 +201,14 @@ def validating_policy(obj: Obj) -> list[Cause]:
         policy, keys = str(as_dict(obj.get("metadata")).get("name") or ""), set()
         for i, annotation in enumerate(dicts(annotations)):
             at = f"{path}.auditAnnotations[{i}]"
-            causes += _audit_annotation(annotation, policy, at)
+            causes += _audit_annotation(annotation, policy, at, env)
             if (key := str(annotation.get("key") or "")) in keys:
                 causes.append(duplicate(f"{at}.key", key))
             keys.add(key)
     return causes
 
 
-def _mutation(mutation: Obj, path: str) -> list[Cause]:
+def _mutation(mutation: Obj, path: str, env: dict[str, Any]) -> list[Cause]:
     """validateMutation: a patch type, its own expression (trimmed, required) and not the other type's."""
     kind = mutation.get("patchType")
     if kind not in _PATCH_TYPES:
@@ -201,7 +217,7 @@ def _mutation(mutation: Obj, path: str) -> list[Cause]:
     if not isinstance(body := mutation.get(own), dict):
         causes = [required(f"{path}.{own}", f"must be specified when patchType is {kind}")]
     else:
-        causes = expression_causes(f"{path}.{own}.expression", body.get("expression"), trimmed=True)
+        causes = expression_causes(f"{path}.{own}.expression", body.get("expression"), trimmed=True, env=env)
     if isinstance(mutation.get(other), dict):
         causes.append(invalid(f"{path}.{other}", f"{{{other}}}", f"must not be specified when patchType is {kind}"))
     return causes
@@ -213,7 +229,8 @@ def mutating_policy(obj: Obj) -> list[Cause]:
     causes = _policy_head(spec, path, True)
     if not (mutations := dicts(spec.get("mutations"))):
         causes.append(required(f"{path}.mutations", "mutations must contain at least one item"))
-    causes += [c for i, m in enumerate(mutations) for c in _mutation(m, f"{path}.mutations[{i}]")]
+    env = _variables(spec, True)
+    causes += [c for i, m in enumerate(mutations) for c in _mutation(m, f"{path}.mutations[{i}]", env)]
     return causes + one_of(f"{path}.reinvocationPolicy", spec.get("reinvocationPolicy"), ("IfNeeded", "Never"))
 
 

@@ -186,8 +186,8 @@ def webhook_service(service: Obj, path: str) -> list[Cause]:
 
 
 def _webhook(hook: Obj, at: str, mutating: bool) -> list[Cause]:
-    """validateValidatingWebhook / validateMutatingWebhook as a create checks them. Not modelled: the
-    compilation of match conditions' CEL."""
+    """validateValidatingWebhook / validateMutatingWebhook as a create checks them (its match conditions'
+    CEL as far as compiled checks it)."""
     causes = _fully_qualified(f"{at}.name", str(hook.get("name") or ""))
     causes += [c for i, rule in enumerate(dicts(hook.get("rules")))
                for c in rule_with_operations(rule, f"{at}.rules[{i}]")]
@@ -218,26 +218,37 @@ def _webhook(hook: Obj, at: str, mutating: bool) -> list[Cause]:
     return causes + match_conditions(hook.get("matchConditions"), f"{at}.matchConditions")
 
 
-def compiled(path: str, expression: str, shown: str | None = None) -> list[Cause]:
+# the variables an admission webhook's match conditions and an admission policy's expressions are compiled with
+# (their types not followed: celcheck.UNKNOWN); a policy's may have `params` and `variables` too
+ADMISSION_VARIABLES: dict[str, Any] = dict.fromkeys(("object", "oldObject", "request", "authorizer",
+                                                     "namespaceObject"), celcheck.UNKNOWN)
+
+
+def compiled(path: str, expression: str, shown: str | None = None, env: dict[str, Any] | None = None
+             ) -> list[Cause]:
     """What compiling a CEL expression of a webhook's or an admission policy's says of its syntax
-    (celcheck.syntax_error), the field's value `shown` as given (where it is not what was compiled, trimmed).
-    Not modelled: the type checking of the expression against its environment."""
+    (celcheck.syntax_error), then of what it names with the variables of `env` (celcheck.reference_error), the
+    field's value `shown` as given (where it is not what was compiled, trimmed). Not modelled: the type checking
+    of the expression against the types of its variables."""
     error = celcheck.syntax_error(expression)
+    if error is None and env is not None:
+        error = celcheck.reference_error(expression, env)
     return [] if error is None else [invalid(path, expression if shown is None else shown, error)]
 
 
-def expression_causes(path: str, given: Any, *, trimmed: bool = False, missing: str = "") -> list[Cause]:
+def expression_causes(path: str, given: Any, *, trimmed: bool = False, missing: str = "",
+                      env: dict[str, Any] | None = None) -> list[Cause]:
     """An expression field's: required (`missing`: the detail its validation gives), else compiled (`trimmed`,
-    or as given)."""
+    or as given) with the variables of `env`."""
     text = str(given or "")
     if not text.strip():
         return [required(path, missing)]
-    return compiled(path, text.strip() if trimmed else text)
+    return compiled(path, text.strip() if trimmed else text, env=env)
 
 
-def match_conditions(given: Any, path: str) -> list[Cause]:
+def match_conditions(given: Any, path: str, env: dict[str, Any] = ADMISSION_VARIABLES) -> list[Cause]:
     """validateMatchConditions (a webhook's, a policy's): at most 64, each with an expression (trimmed, its
-    syntax checked: compiled) and a qualified name of its own."""
+    syntax checked: compiled with the variables of `env`) and a qualified name of its own."""
     conditions = dicts(given)
     causes: list[Cause] = []
     if len(conditions) > 64:
@@ -245,7 +256,7 @@ def match_conditions(given: Any, path: str) -> list[Cause]:
     seen: set[str] = set()
     for i, cond in enumerate(conditions):
         where, name = f"{path}[{i}]", str(cond.get("name") or "")
-        causes += expression_causes(f"{where}.expression", cond.get("expression"), trimmed=True)
+        causes += expression_causes(f"{where}.expression", cond.get("expression"), trimmed=True, env=env)
         causes += invalid_each(f"{where}.name", name, names.qualified_name(name)) if name else \
             [required(f"{where}.name")]
         if name in seen:
