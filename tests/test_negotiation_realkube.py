@@ -192,3 +192,37 @@ def test_the_openapi_v2_document_is_gzipped_as_gziphandler_gzips_it(
     real, emulated = answers
     assert [dict(a[2]).get("Content-Encoding") for a in real] == ["gzip", "gzip", None, None, None, None, "gzip"]
     assert [a for a in zip(real, emulated, strict=True) if a[0] != a[1]] == []
+
+
+def test_every_answer_ends_as_gos_encoder_ends_it(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """json.Encoder's Encode ends what it writes with a newline: a write's answer, its refusal, a Table or a
+    metadata view of a get, a list or a write end with one as a get's does (a client reading line by line, or
+    comparing bytes, sees the same); the version document, written raw, has none."""
+    table, metadata = "application/json;as=Table;v=v1;g=meta.k8s.io", \
+        "application/json;as=PartialObjectMetadata;v=v1;g=meta.k8s.io"
+
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[str, int, bytes]]:
+        cms = f"/api/v1/namespaces/{ns}/configmaps"
+        cm = json.dumps({"metadata": {"name": "cm"}, "data": {"k": "v"}}).encode()
+        asked = [("POST", cms, cm, "application/json", "application/json"),
+                 ("POST", f"{cms}?dryRun=All", json.dumps({"metadata": {"name": "t"}}).encode(), "application/json",
+                  table),
+                 ("GET", f"{cms}/cm", None, "application/json", "application/json"),
+                 ("GET", f"{cms}/cm", None, "application/json", table),
+                 ("GET", f"{cms}/cm", None, "application/json", metadata),
+                 ("GET", cms, None, "application/json", table),
+                 ("PUT", f"{cms}/cm", cm, "application/json", "application/json"),
+                 ("PATCH", f"{cms}/cm", b'{"data":{"k":"w"}}', "application/merge-patch+json", "application/json"),
+                 ("POST", cms, cm, "application/json", "application/json"),  # (a 409)
+                 ("POST", cms, b'{"metadata":{"name":"A_"}}', "application/json", "application/json"),  # (a 422)
+                 ("DELETE", f"{cms}/cm", None, "application/json", "application/json"),
+                 ("DELETE", cms, None, "application/json", "application/json"),
+                 ("GET", "/version", None, "application/json", "application/json")]
+        out = []
+        for method, path, body, media, accept in asked:
+            code, _, data = rawhttp.send(*server, method, path, body, {"Content-Type": media, "Accept": accept})
+            out.append((f"{method} {path.removeprefix(cms)} {accept}", code, data[-1:]))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "newlines", answers)
+    assert [end for *_, end in real] == [b"\n"] * 12 + [b"}"]

@@ -148,7 +148,7 @@ def answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: str, o
     if isinstance(got, Answer):
         return got
     items, rv, cont, remaining = got.items, got.rv, got.cont, got.remaining
-    data = table(items, rv, cont, remaining) if table is not None else \
+    data = table(items, rv, cont, remaining) + b"\n" if table is not None else \
         metadata_body(items, rv, cont, remaining, metadata) if metadata else body(tl, items, rv, cont, remaining)
     return Answer(200, data, items=len(items), more=bool(cont))
 
@@ -261,4 +261,4 @@ def get_answer(cache: WatchCache, tl: ResourceTimeline, path: str, namespace: st
     if render is None:
         return Answer(200, ch.raw + b"\n", items=1)
     shown = render(ch)
-    return shown if isinstance(shown, Answer) else Answer(200, shown, items=1)
+    return shown if isinstance(shown, Answer) else Answer(200, shown + b"\n", items=1)

@@ -489,7 +489,7 @@ async def serve(emu: Store, req: Incoming, tl: ResourceTimeline, out: Responder,
     apf.after_write(emu, path, outcome.commits, now, stamp)
     code, answer = emu.converted(req, tl, outcome.code, outcome.answer()) if outcome.code < 300 else \
         (outcome.code, outcome.answer())
-    body_bytes = go_json(answer)
+    body_bytes = go_json(answer) + b"\n"  # (json.Encoder's Encode, as every answer the apiserver writes)
     entry.answered(code)
     entry.note(f"write: {outcome.summary}{' (dry run)' if opts.dry_run and outcome.code < 400 else ''}"
                f"{'; its answer not acceptable' if code != outcome.code else ''}")
