@@ -48,6 +48,8 @@ _QUERIES = [
     "resourceVersionMatch=Bogus&fieldSelector=spec.x%3D1", "fieldSelector=spec.x%3D1&resourceVersion=abc",
     "resourceVersion=abc&continue=abc", "watch=1&continue=abc", "watch=1&resourceVersion=0&continue=abc",
     "watch=1&resourceVersionMatch=Bogus", "watch=yes&resourceVersion=abc&resourceVersionMatch=NotOlderThan",
+    # a value strconv quotes (a control character), of a named type encoding/json writes (`\u003c`)
+    "resourceVersion=a%3Cb%01", "resourceVersionMatch=a%3Cb%01", "limit=%C3%A9%01", "timeoutSeconds=1%01",
 ]
 
 

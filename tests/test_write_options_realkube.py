@@ -36,6 +36,7 @@ _WRITES: list[tuple[str, bool | str, str, bytes | None, str]] = [
     ("DELETE", False, "propagationPolicy=Sideways", None, _JSON),
     ("DELETE", True, "propagationPolicy=Orphan&orphanDependents=true", None, _JSON),
     ("DELETE", True, "gracePeriodSeconds=abc", None, _JSON),
+    ("DELETE", True, "gracePeriodSeconds=1%01", None, _JSON),  # (strconv quotes it: "1\x01")
     ("DELETE", True, "dryRun=Bogus", b"{}", _JSON),  # with a body, the query is not read: deleted
     ("DELETE", True, "", b'{"propagationPolicy":"Orphan","orphanDependents":false}', _JSON),
     ("DELETE", True, "", b'{"propagationPolicy":"Sideways","dryRun":["x"]}', _JSON),

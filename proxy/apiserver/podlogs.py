@@ -40,7 +40,7 @@ def answer(pod: Obj | None, name: str, query: str, node: Callable[[str], Obj | N
         if q.get(key):
             n = go_int(q[key], signed=True)
             if n is None:
-                return fail(400, f'strconv.ParseInt: parsing "{q[key]}": invalid syntax', "BadRequest")
+                return fail(400, f"strconv.ParseInt: parsing {quote(q[key])}: invalid syntax", "BadRequest")
             numbers[key] = n
     if q.get("sinceTime") and q["sinceTime"] != "null" and \
             (why := gotime.parse_error(q["sinceTime"], "2006-01-02T15:04:05Z07:00")) is not None:

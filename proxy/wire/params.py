@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from .gostrings import aggregate
+from .gostrings import aggregate, quote
+from .jsonenc import go_json
 
 _INT64 = re.compile(r"[+-]?[0-9]+")
 _UINT64 = re.compile(r"[0-9]+")
@@ -51,7 +52,9 @@ def _forbidden(field: str, detail: str) -> tuple[str, str, str]:
 
 
 def _unsupported(field: str, value: str, supported: str) -> tuple[str, str, str]:
-    return (field, "FieldValueNotSupported", f'{field}: Unsupported value: "{value}": supported values: {supported}')
+    """An option of a named string type (metav1.ResourceVersionMatch), printed as encoding/json writes it."""
+    shown = go_json(value).decode()
+    return (field, "FieldValueNotSupported", f"{field}: Unsupported value: {shown}: supported values: {supported}")
 
 
 def parse_bool(value: str) -> bool:
@@ -96,7 +99,7 @@ def parse_int(value: str) -> int:
     n = go_int(value, signed=True)
     if n is None:
         why = "value out of range" if _INT64.fullmatch(value) else "invalid syntax"
-        raise InvalidParams(f'strconv.ParseInt: parsing "{value}": {why}')
+        raise InvalidParams(f"strconv.ParseInt: parsing {quote(value)}: {why}")
     return n
 
 
@@ -106,7 +109,7 @@ def invalid_resource_version(rv: str) -> str:
     if not rv or go_int(rv, signed=False) is not None:
         return ""
     why = "value out of range" if _UINT64.fullmatch(rv) else "invalid syntax"
-    return f'resourceVersion: Invalid value: "{rv}": strconv.ParseUint: parsing "{rv}": {why}'
+    return f"resourceVersion: Invalid value: {quote(rv)}: strconv.ParseUint: parsing {quote(rv)}: {why}"
 
 
 def first_values(pairs: list[tuple[str, str]]) -> dict[str, str]:
