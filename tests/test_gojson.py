@@ -270,6 +270,11 @@ _MEDIA: list[tuple[str, str, bytes]] = [
     # tabs where go-yaml takes them as whitespace (after a key's `:`, in a flow), and where it does not
     ("application/yaml", "dryRun=All", b"kind: ConfigMap\nmetadata:\t{name:\tt1}\ndata:\n  a:\tb\n"),
     ("application/yaml", "", b"\ta: b"), ("application/yaml", "", b"a:\n\t- b"),
+    # tabs within a plain scalar (blanks, as spaces are), and left of a scalar's indentation (go-yaml's errors)
+    *(("application/yaml", "dryRun=All", b"kind: ConfigMap\nmetadata:\n  name: t%d\ndata:\n%s" % (i, v))
+      for i, v in enumerate((b"  k: a\tb\n", b"  k: a \t b\t\n", b"  k: a\n    \tb\n", b"  k: a\n  \tb\n",
+                             b"  k: {x: a\n\tb}\n", b"  k: |\n    a\n\t\n    b\n", b"  k: >\n    a\n  \tb\n",
+                             b"  k: |\n \ta\n", b"  k: |\n    a\tb\n    \tc\n"))),
     # what go-yaml's reader refuses, in its words: control characters, bytes that are no UTF-8 (each way)
     *(("application/yaml", "", data) for data in (b"a: \x00", b"\x01", b"kind: ConfigMap\x7f", b"a: b\xff", b"a: \xc3",
                                                   b"a: \xc3(", b"a: \xed\xa0\x80", b"a: \xc0\x80", b"a: [\n\x00")),

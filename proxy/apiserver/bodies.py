@@ -44,6 +44,10 @@ class BadBody(ValueError):
 OBJECT_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
 
 
+_YAML_BREAKS = "\r\n\x85\u2028\u2029"  # (what PyYAML's scanner reads as a line break)
+_YAML_ENDS = "\0 \t" + _YAML_BREAKS  # (what may follow a document marker)
+
+
 class _YamlLoader(yaml.SafeLoader):
     """YAML as sigs.k8s.io/yaml reads it into JSON: a plain scalar resolved as go-yaml v2 resolves it (go_scalar,
     not YAML 1.1's regular expressions), and each key a mapping repeats noted in go-yaml's words (`line 9: key
@@ -67,6 +71,73 @@ class _YamlLoader(yaml.SafeLoader):
                 return
             if not self.flow_level:
                 self.allow_simple_key = True
+
+    def scan_plain_spaces(self, indent: int, start_mark: Any) -> list[Any] | None:
+        """PyYAML's, but tabs are blanks within a plain scalar as spaces are (yaml_parser_scan_plain_scalar: `a\tb`
+        is one scalar), and one on its next line left of its indentation is go-yaml's error."""
+        chunks: list[Any] = []
+        length = 0
+        while self.peek(length) in " \t":
+            length += 1
+        whitespaces = self.prefix(length)
+        self.forward(length)
+        if self.peek() not in _YAML_BREAKS:
+            return [whitespaces] if whitespaces else chunks
+        line_break = self.scan_line_break()  # type: ignore[no-untyped-call]
+        self.allow_simple_key = True
+        if self.prefix(3) in ("---", "...") and self.peek(3) in _YAML_ENDS:
+            return None
+        breaks = []
+        while self.peek() in " \t" + _YAML_BREAKS:
+            if self.peek() == "\t" and self.column < indent:
+                raise yaml.scanner.ScannerError("while scanning a plain scalar", start_mark,
+                                                "found a tab character that violates indentation", self.get_mark())
+            if self.peek() in " \t":
+                self.forward()
+                continue
+            breaks.append(self.scan_line_break())  # type: ignore[no-untyped-call]
+            if self.prefix(3) in ("---", "...") and self.peek(3) in _YAML_ENDS:
+                return None
+        if line_break != "\n":
+            chunks.append(line_break)
+        elif not breaks:
+            chunks.append(" ")
+        return chunks + breaks
+
+    def scan_block_scalar_indentation(self) -> tuple[list[str], int, Any]:
+        """PyYAML's, but a tab where a block scalar's indentation is still to be found is go-yaml's error
+        (yaml_parser_scan_block_scalar_breaks)."""
+        chunks: list[str] = []
+        max_indent, end_mark = 0, self.get_mark()
+        while True:
+            while self.peek() == " ":
+                self.forward()
+                max_indent = max(max_indent, self.column)
+            self._tab_in_indentation()
+            if self.peek() not in _YAML_BREAKS:
+                return chunks, max_indent, end_mark
+            chunks.append(self.scan_line_break())  # type: ignore[no-untyped-call]
+            end_mark = self.get_mark()
+
+    def scan_block_scalar_breaks(self, indent: int) -> tuple[list[str], Any]:
+        """PyYAML's, but a tab left of a block scalar's indentation is go-yaml's error."""
+        chunks: list[str] = []
+        end_mark = self.get_mark()
+        while True:
+            while self.column < indent and self.peek() == " ":
+                self.forward()
+            if self.column < indent:
+                self._tab_in_indentation()
+            if self.peek() not in _YAML_BREAKS:
+                return chunks, end_mark
+            chunks.append(self.scan_line_break())  # type: ignore[no-untyped-call]
+            end_mark = self.get_mark()
+
+    def _tab_in_indentation(self) -> None:
+        if self.peek() == "\t":
+            raise yaml.scanner.ScannerError("while scanning a block scalar", None,
+                                            "found a tab character where an indentation space is expected",
+                                            self.get_mark())
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if isinstance(node, yaml.ScalarNode) and node.style == '"' and SURROGATE.search(node.value):
