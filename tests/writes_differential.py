@@ -753,10 +753,9 @@ def steps(ns: str) -> tuple[Step, ...]:
         *_held_updates(ns), *_gated_validation(ns),
         *_container_fields(ns), *_autoscaler_views(ns), *_pod_status_rules(ns), *_volume_statuses(ns),
         *_job_indexes(ns), *_made_by_status(ns), *_time_forms(ns), *_number_literals(ns), *_base64_forms(ns),
-        *_element_order(ns), *_patch_strategies(ns), *_repeated_keys(ns), *_cel_syntax(ns), *_cel_references(ns),
-        *_go_read_texts(ns),
-        *_nil_conditions(ns), *_empty_lists_in_lists(ns), *_quantity_texts(ns),
-        *_limit_ranges(ns),
+        *_element_order(ns), *_patch_strategies(ns), *_patch_directives(ns), *_repeated_keys(ns), *_cel_syntax(ns),
+        *_cel_references(ns), *_go_read_texts(ns), *_nil_conditions(ns), *_empty_lists_in_lists(ns),
+        *_quantity_texts(ns), *_limit_ranges(ns),
         Step("list", "GET", cms, fields=("kind",)),
     )
 
@@ -2271,6 +2270,30 @@ def _element_order(ns: str) -> tuple[Step, ...]:
              fields=("code",)),
         Step("the deployment gone", "DELETE", f"{deploys}/ordered", fields=("code",)),
     )
+
+
+def _patch_directives(ns: str) -> tuple[Step, ...]:
+    """A strategic merge patch's directives as mergeMap reads them: a `$patch` neither replace nor delete (a
+    list's item's not merge either) is the handler's 500 in ErrBadPatchType's words (its %s, the map's %v), a
+    `$retainKeys` not a list its 400; a map holding `$patch` where the object has no value, or one of another
+    type, is no value."""
+    deploys = f"/apis/apps/v1/namespaces/{ns}/deployments"
+    made = {**_DEPLOYMENT, "metadata": {"name": "directives"}}
+    containers = {"$patch": "replace"}
+    patches = [("an unknown directive", {"$patch": "a<b"}), ("a number", {"metadata": {"$patch": 2.5}}),
+               ("a map", {"metadata": {"labels": {"$patch": {"a": 1}}}}),
+               ("an item's unknown directive", {"spec": {"template": {"spec": {"containers": [
+                   {"name": "c", "$patch": "bogus"}]}}}}),
+               ("an item's merge", {"spec": {"template": {"spec": {"containers": [
+                   {"name": "c", "$patch": "merge"}]}}}}),
+               ("retained keys not a list", {"spec": {"strategy": {"$retainKeys": "type"}}}),
+               ("a replaced map the object has not", {"metadata": {"annotations": {"$patch": "replace", "z": "1"}}}),
+               ("a replaced map where the object has a list", {"spec": {"template": {"spec": {
+                   "containers": containers}}}})]
+    return (Step("a deployment", "POST", deploys, made, fields=("code",)),
+            *[Step(f"a strategic merge patch with {what}", "PATCH", f"{deploys}/directives", patch, SMP,
+                   query="dryRun=All", fields=("code", "reason", "message", "metadata.annotations"))
+              for what, patch in patches])
 
 
 def _patch_strategies(ns: str) -> tuple[Step, ...]:

@@ -23,11 +23,11 @@ from .mergekeys import Where, merge_key, merges_primitives, under
 class PatchError(ValueError):
     """A patch that cannot be applied: the apiserver answers it with a 422 (or a 400 when it is not JSON); an
     `internal` one is a strategic merge error it does not interpret (interpretStrategicMergePatchError),
-    its 500 without a reason."""
+    its 500 without a reason; a `bad_request` one an error of the patch's format it words as a 400."""
 
-    def __init__(self, message: str, internal: bool = False) -> None:
+    def __init__(self, message: str, internal: bool = False, bad_request: bool = False) -> None:
         super().__init__(message)
-        self.internal = internal
+        self.internal, self.bad_request = internal, bad_request
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -90,18 +90,38 @@ def _without_nulls(value: Any) -> Any:
     return [_without_nulls(v) for v in value] if isinstance(value, list) else value
 
 
+def _sprint_s(value: Any) -> str:
+    """fmt's %s of a value decoded into interface{}: a string bare, any other scalar `%!s(int64=1)`."""
+    if isinstance(value, dict):
+        return "map[" + " ".join(f"{k}:{_sprint_s(v)}" for k, v in sorted(value.items())) + "]"
+    if isinstance(value, list):
+        return "[" + " ".join(map(_sprint_s, value)) + "]"
+    if isinstance(value, str):
+        return value
+    return "%!s(<nil>)" if value is None else f"%!s({go_type(value)}={sprint_v(value)})"
+
+
+def _bad_patch_type(directive: Any, where: dict[str, Any]) -> PatchError:
+    """mergepatch.ErrBadPatchType of a `$patch` neither replace nor delete (nor, in a list, merge): its %s and
+    the map's %v, the handler's 500."""
+    return PatchError(f"unknown patch type: {_sprint_s(directive)} in map: {sprint_v(where)}", internal=True)
+
+
 def strategic_merge(target: Any, patch: Any, where: Where = "") -> Any:
     """Strategic merge patch of a map; `where`: the definition of its type, for the list merge keys
     (mergekeys.root)."""
     if not isinstance(patch, dict):
         return copy.deepcopy(patch)
-    if patch.get(_DIRECTIVE) == "replace":
-        return {k: copy.deepcopy(v) for k, v in patch.items() if k != _DIRECTIVE}
-    if patch.get(_DIRECTIVE) == "delete":
-        return None
+    if _DIRECTIVE in patch:  # (handleDirectiveInMergeMap)
+        if patch[_DIRECTIVE] == "replace":
+            return {k: copy.deepcopy(v) for k, v in patch.items() if k != _DIRECTIVE}
+        if patch[_DIRECTIVE] == "delete":
+            return None
+        raise _bad_patch_type(patch[_DIRECTIVE], patch)
     out = copy.deepcopy(target) if isinstance(target, dict) else {}
-    retain = patch.get(_RETAIN)
-    if isinstance(retain, list):
+    if _RETAIN in patch and not isinstance(retain := patch[_RETAIN], list):
+        raise PatchError("invalid patch format of retainKeys", bad_request=True)
+    if _RETAIN in patch:
         out = {k: v for k, v in out.items() if k in retain}
     ordered = _ordered_lists(out, patch, where)
     for k, v in patch.items():
@@ -114,6 +134,13 @@ def strategic_merge(target: Any, patch: Any, where: Where = "") -> Any:
             continue
         if v is None:
             out.pop(k, None)
+        elif k not in out and _directive_map(v):  # (removeDirectives: a map holding `$patch` is no value)
+            continue
+        elif k in out and isinstance(v, dict | list) and type(out[k]) is not type(v):  # (taken whole, as k absent)
+            if _directive_map(v):
+                out.pop(k)
+            else:
+                out[k] = _as_given(v)
         elif isinstance(v, dict):
             merged = strategic_merge(out.get(k), v, under(where, k))
             if merged is None:
@@ -164,6 +191,11 @@ def _merge_list(target: Any, patch: list[Any], where: Where, field: str) -> list
         # nulls, not merged: items that share a key or repeat stay)
         return [_as_given(v) for v in patch if not _directive_map(v)]
     current = target
+    for e in patch:  # (mergeSliceWithSpecialElements: each item's directive checked before any is done)
+        if isinstance(e, dict) and _DIRECTIVE in e and e[_DIRECTIVE] not in ("delete", "replace"):
+            if e[_DIRECTIVE] == "merge":
+                raise PatchError("merging lists cannot yet be specified in the patch", internal=True)
+            raise _bad_patch_type(e[_DIRECTIVE], e)
     if any(isinstance(e, dict) and e.get(_DIRECTIVE) == "replace" for e in patch):
         return [copy.deepcopy(e) for e in patch if not (isinstance(e, dict) and _DIRECTIVE in e)]
     if merges_primitives(where, field):

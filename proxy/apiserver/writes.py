@@ -876,6 +876,8 @@ def _unapplicable(content_type: str, exc: PatchError) -> Outcome:
     with a generic 422 that drops the library's reason (the request log keeps it)."""
     if exc.internal:
         return fail(500, str(exc), "")
+    if exc.bad_request:
+        return fail(400, str(exc), "BadRequest")
     if content_type != JSON_PATCH:
         return fail(422, str(exc))
     out = fail(422, "the server rejected our request due to an error in our request", "Invalid", {})
