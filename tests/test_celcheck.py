@@ -45,7 +45,16 @@ def _undefined(rule: str, at: int, name: str) -> str:
                       "\n | slef.x == 'a'\n | ^"),
     ("self.l.all(i, j == 'a')", "compilation failed: ERROR: <input>:1:15: undeclared reference to 'j' (in "
                                 "container '')\n | self.l.all(i, j == 'a')\n | ..............^"),
-    ("type(self.x) == string && math.greatest(1, 2) > 0", None),  # a type's name; a library's namespace
+    ("type(self.x) == string && strings.quote(self.x) != ''", None),  # a type's name; a library's namespace
+    # libraries the apiserver's environment lacks: their namespace and function undeclared (cel.bind's variable too)
+    ("math.greatest(1, 2) > 0", "compilation failed: ERROR: <input>:1:1: undeclared reference to 'math' (in "
+                                "container '')\n | math.greatest(1, 2) > 0\n | ^\nERROR: <input>:1:14: undeclared "
+                                "reference to 'greatest' (in container '')\n | math.greatest(1, 2) > 0\n | "
+                                ".............^"),
+    ("cel.bind(x, self, x == 'a')", "compilation failed: " + "\n".join(
+        f"ERROR: <input>:1:{at + 1}: undeclared reference to '{name}' (in container '')\n | cel.bind(x, self, "
+        f"x == 'a')\n | {'.' * at}^" for at, name in ((0, "cel"), (8, "bind"), (9, "x"), (18, "x")))),
+    ("b'a' == b'a' && self.x == 'a'", None),  # bytes literals
     ("self.n == 1.0", _failed("self.n == 1.0", 7,
                               "found no matching overload for '_==_' applied to '(int, double)'")),
     ("self.n > 1.5 && self.t == 'x'", None),  # numbers compare across kinds; a timestamp is not followed

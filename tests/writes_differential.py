@@ -2392,7 +2392,8 @@ def _cel_references(ns: str) -> tuple[Step, ...]:
     """What an admission policy's, a webhook's and a device selector's CEL names is compiled against its
     variables: one not declared (a typo, `params` without a parameter kind, `variables` where none are declared
     or in a match condition, `self`) is refused where it stands, a variable read before it is declared is an
-    undefined field of `variables`; the request's variables and a comprehension's are taken."""
+    undefined field of `variables`; the request's variables and a comprehension's are taken, and the libraries
+    the environment has (strings, a device selector's cel.bind; not math or base64), and bytes literals."""
     rules = {"resourceRules": [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"],
                                 "resources": ["pods"]}]}
     admission = "/apis/admissionregistration.k8s.io/v1"
@@ -2401,7 +2402,8 @@ def _cel_references(ns: str) -> tuple[Step, ...]:
         "matchConditions": [{"name": "m", "expression": "params != null && namespaceObject != null"}],
         "variables": [{"name": "a", "expression": "object.metadata.name"},
                       {"name": "b", "expression": "variables.a.size() + 1"}],
-        "validations": [{"expression": "variables.b > 0 && [1, 2].all(i, i > 0) && [3].exists_one(k, k == 3)",
+        "validations": [{"expression": "variables.b > 0 && [1, 2].all(i, i > 0) && [3].exists_one(k, k == 3) && "
+                                       "b'a' == b'a' && strings.quote(variables.a) != ''",
                          "messageExpression": "'x: ' + variables.a"}],
         "auditAnnotations": [{"key": "k", "valueExpression": "string(authorizer != null)"}]}}
     bad = {"metadata": {"name": f"{ns}-refs"}, "spec": {
@@ -2409,14 +2411,16 @@ def _cel_references(ns: str) -> tuple[Step, ...]:
         "matchConditions": [{"name": "m", "expression": "objct.startsWith('a') || params != null"}],
         "variables": [{"name": "a", "expression": "variables.b"}, {"name": "b", "expression": "1"}],
         "validations": [{"expression": "self.x == 1 && size(q) > 0", "messageExpression": "foo"},
-                        {"expression": "[1, 2].all(i, i > j)"}],
+                        {"expression": "[1, 2].all(i, i > j)"},
+                        {"expression": "math.abs(-1) > 0 && cel.bind(n, 1, n > 0) && base64.encode(b'a') != ''"}],
         "auditAnnotations": [{"key": "k", "valueExpression": "has(objct.spec)"}]}}
     hooks = {"metadata": {"name": f"{ns}-refs"}, "webhooks": [{
         "name": "a.example.com", "clientConfig": {"url": "https://x.example.com"}, "sideEffects": "None",
         "admissionReviewVersions": ["v1"], "matchConditions": [
             {"name": "m", "expression": "params != null || variables != null"},
             {"name": "n", "expression": "namespaceObject != null && request != null"}]}]}
-    selectors = [{"cel": {"expression": e}} for e in ("devce.driver == 'x'", "device.driver == 'x'", "b || a")]
+    selectors = [{"cel": {"expression": e}} for e in ("devce.driver == 'x'", "device.driver == 'x'", "b || a",
+                                                      "cel.bind(d, device.driver, d == 'x')", "math.abs(-1) > 0")]
     return (
         Step("a policy naming what it declares", "POST", f"{admission}/validatingadmissionpolicies", good,
              query="dryRun=All", fields=INVALID),

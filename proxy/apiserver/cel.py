@@ -71,7 +71,7 @@ def _read(v: Any) -> Any:
 
 _TOKEN = re.compile(r"""(?:[\t\n\f\r\ ]|//[^\n]*)*(?:(?P<num>[0-9]+\.[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+[eE][+-]?[0-9]+
                                                 |0x[0-9a-fA-F]+u?|[0-9]+u?)
-    |(?P<str>[rR]?(?:'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))
+    |(?P<str>(?:[bB][rR]?|[rR])?(?:'{3}[\s\S]*?'{3}|"{3}[\s\S]*?"{3}|'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"))
     |(?P<name>[A-Za-z_][A-Za-z0-9_]*)
     |(?P<op>\|\||&&|==|!=|<=|>=|[-+*/%<>!?:.,()\[\]{}]))""", re.X)
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "`": "`", "?": "?", "a": "\a",
@@ -114,7 +114,11 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     return out
 
 
-def _string(token: str) -> str:
+def _string(token: str) -> str | bytes:
+    """A string literal's value; a bytes literal's (`b'…'`, its UTF-8)."""
+    if token[0] in "bB":
+        text = _string(token[1:])
+        return text.encode() if isinstance(text, str) else text
     raw = token[0] in "rR"
     quoted = token[1:] if raw else token
     body = quoted[3:-3] if quoted[:3] in ("'''", '"""') and len(quoted) >= 6 else quoted[1:-1]

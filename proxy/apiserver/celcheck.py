@@ -30,8 +30,12 @@ _SCALARS = {"string": "string", "integer": "int", "number": "double", "boolean":
 # the type names CEL declares (`type(self.x) == string`)
 _TYPE_NAMES = ("bool", "bytes", "double", "duration", "int", "list", "map", "null_type", "string", "timestamp",
                "type", "uint")  # (not `dyn`: a function, no identifier)
-# the namespaces of the Kubernetes CEL libraries' functions (`math.greatest(…)`, `cel.bind(…)`): no variables
+# the namespaces of CEL libraries' functions (`strings.quote(…)`, `cel.bind(…)`): no variables; those the
+# apiserver's environments have (a rule's, an admission policy's: not math, cel or base64, which are undeclared
+# references there), or those an environment names (env[LIBRARIES]: a device selector's has cel)
 _NAMESPACES = frozenset({"base64", "cel", "format", "lists", "math", "optional", "regex", "sets", "strings"})
+_LIBRARIES = frozenset({"format", "lists", "optional", "regex", "sets", "strings"})
+LIBRARIES = "$libraries"  # (no CEL identifier: the key of an environment's namespaces)
 # methods a misspelt variable is often the receiver of: cel-go reports the variable undeclared
 _METHODS = frozenset({"startsWith", "endsWith", "contains", "matches", "size", "lowerAscii", "upperAscii", "split",
                       "join", "replace", "trim", "indexOf", "lastIndexOf", "substring", "charAt", "isSorted", "sum",
@@ -72,6 +76,11 @@ def _compiled(text: str, s: dict[str, Any], resource: bool, optional_old_self: b
     self_type = decl(s, resource)
     result = _typed(tree, {"self": self_type, "oldSelf": UNKNOWN if optional_old_self else self_type}, errors)
     return "\n".join(_shown(text, at, what) for at, what in sorted(errors)), result
+
+
+def with_libraries(env: dict[str, Any], *names: str) -> dict[str, Any]:
+    """`env` with these libraries besides the usual ones."""
+    return {**env, LIBRARIES: _LIBRARIES | set(names)}
 
 
 def variables(names: Iterable[str]) -> Any:
@@ -182,10 +191,10 @@ def _typed(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> Any
     if op == "lit":
         v = node[1]
         return "null" if v is None else "bool" if isinstance(v, bool) else "int" if isinstance(v, int) \
-            else "double" if isinstance(v, float) else "string"
+            else "double" if isinstance(v, float) else "bytes" if isinstance(v, bytes) else "string"
     if op == "var":
         if node[1] not in env and node[1] not in _TYPE_NAMES:
-            errors.append((node[2], f"undeclared reference to '{node[1]}' (in container '')"))
+            errors.append((node[2], _undeclared(node[1])))
         return env.get(node[1], UNKNOWN)
     if op == "field":
         return _selected(_typed(node[1], env, errors), node[2], node[3], errors)
@@ -292,6 +301,10 @@ def _selected(target: Any, name: str, at: int, errors: list[tuple[int, str]]) ->
     return target[1] if isinstance(target, tuple) and target[0] == "map" else UNKNOWN
 
 
+def _undeclared(name: str) -> str:
+    return f"undeclared reference to '{name}' (in container '')"
+
+
 def _called(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> Any:
     name, target, args, at = node[1], node[2], node[3], node[4]
     if name == "has" and target is None and len(args) == 1 and args[0][0] == "field":
@@ -309,12 +322,15 @@ def _called(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> An
         body = _typed(args[-1], scope, errors)
         return ("list", body) if name == "map" and len(args) == 2 else over if name == "filter" \
             else "bool" if name in ("all", "exists", "exists_one", "existsOne") else UNKNOWN
+    libraries = env.get(LIBRARIES, _LIBRARIES)
     if target is not None and target[:2] == ("var", "cel") and name == "bind" and len(args) == 3 \
-            and args[0][0] == "var":  # (cel.bind(name, value, body): a variable of the body)
+            and args[0][0] == "var" and "cel" in libraries:  # (cel.bind(name, value, body): a variable of the body)
         return _typed(args[2], {**env, args[0][1]: _typed(args[1], env, errors)}, errors)
     unknown = target is not None and target[0] == "var" and target[1] not in env
-    if unknown and target[1] not in _NAMESPACES and name in _METHODS:
-        errors.append((target[2], f"undeclared reference to '{target[1]}' (in container '')"))
+    if unknown and target[1] in _NAMESPACES and target[1] not in libraries:  # (a library the environment lacks:
+        errors += [(target[2], _undeclared(target[1])), (at, _undeclared(name))]  # its name, its function's)
+    elif unknown and target[1] not in _NAMESPACES and name in _METHODS:
+        errors.append((target[2], _undeclared(target[1])))
     receiver = _typed(target, env, errors) if target is not None and not unknown else UNKNOWN
     types = [_typed(arg, env, errors) for arg in args]
     takes = _SIGNATURES.get((name, target is not None, len(args)))

@@ -44,7 +44,7 @@ Obj = dict[str, Any]
 
 _FIXED = "field is immutable"
 _REQUEST_REF = "must be the name of a request in the claim or the name of a request and a subrequest separated by '/'"
-_DEVICE = {"device": celcheck.UNKNOWN}  # (the variable a device selector is compiled with)
+_DEVICE = celcheck.with_libraries({"device": celcheck.UNKNOWN}, "cel")  # (a device selector's variable; cel.bind)
 
 
 def _request_names(claim: Obj) -> dict[str, set[str] | None]:
