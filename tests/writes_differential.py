@@ -2439,7 +2439,7 @@ def _go_read_texts(ns: str) -> tuple[Step, ...]:
     a space it does not skip: `token recognition error`s; a comment ends at a line feed only), net/url's Parse
     (a control character, a bad port, escape or host character: the webhook URL's Required), a CronJob's time
     zone, a *string its errors print as encoding/json does, and its schedule (robfig/cron's words around
-    strconv's quote and the time package's own)."""
+    strconv's quote and the time package's own), and a time (time.Parse's, around the time package's quote)."""
     expressions = ["a<b\x01", "\x01", "'abc' + \u00e9", "1 \x0b+ 2", "x\u00a0y", "true // c\rfalse", "\u0661"]
     urls = ["https://h/\x01", "://x", "1a:b/c", "https://h:x/", "https://a b/", "https://h/%zz", "https://h%41/",
             "https://[::1/", "https://[::1]:x/", "https://h/p#%zz", "https://h|x/", "https://h:/"]
@@ -2462,6 +2462,10 @@ def _go_read_texts(ns: str) -> tuple[Step, ...]:
                f"/apis/batch/v1/namespaces/{ns}/cronjobs", {"metadata": {"name": "odd"}, "spec": {
                    "schedule": schedule, "jobTemplate": job}}, query="dryRun=All", fields=INVALID)
           for schedule in ("* * * * *\x01", "@every 5x\x01", "@every .m", "@every 1\u00e9")],
+        *[Step(f"a lease renewed at {when!r}, as the time package quotes it", "POST",
+               f"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases", {"metadata": {"name": "odd"}, "spec": {
+                   "renewTime": when}}, query="dryRun=All", fields=INVALID)
+          for when in ("\u00e92026", "\x01", "2026-01-01T00:00:00.000000Z\u00e9")],
     )
 
 

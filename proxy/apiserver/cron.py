@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..wire.gostrings import quote
+from . import gotime
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
@@ -50,21 +51,14 @@ def _descriptor(text: str) -> str | None:
     return f"unrecognized descriptor: {text}"
 
 
-def _time_quote(text: str) -> str:
-    """The time package's own quote (not strconv's): each byte of a character below a space or beyond ASCII
-    as \\xNN, a quote and a backslash escaped."""
-    return '"' + "".join("".join(f"\\x{b:02x}" for b in c.encode()) if c < " " or c >= "\x80" else
-                         "\\" + c if c in '"\\' else c for c in text) + '"'
-
-
 def _duration_error(text: str) -> str:
     """time.ParseDuration's error, for the common mistakes."""
-    quoted = _time_quote(text)
+    quoted = gotime.quote(text)
     if m := re.fullmatch(r"[-+]?[0-9.]+", text):
         return f"time: missing unit in duration {quoted}" if m.group() not in ("", ".") else \
             f"time: invalid duration {quoted}"
     if (m := re.fullmatch(r"[-+]?([0-9.]+)([^0-9.]+)(?:[0-9.].*)?", text)) and re.search("[0-9]", m.group(1)):
-        return f"time: unknown unit {_time_quote(m.group(2))} in duration {quoted}"  # (a number with no digit
+        return f"time: unknown unit {gotime.quote(m.group(2))} in duration {quoted}"  # (a number with no digit
     return f"time: invalid duration {quoted}"  # is invalid whatever follows)
 
 

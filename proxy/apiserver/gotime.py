@@ -25,8 +25,11 @@ _ZONE = re.compile(r"Z|[+-]\d{2}:\d{2}")
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
-def _quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def quote(text: str) -> str:
+    """The time package's own quote (not strconv's): each byte of a character below a space or beyond ASCII as
+    \\xNN, a quote and a backslash escaped."""
+    return '"' + "".join("".join(f"\\x{b:02x}" for b in c.encode()) if c < " " or c >= "\x80" else
+                         "\\" + c if c in '"\\' else c for c in text) + '"'
 
 
 def _split(layout: str) -> list[str]:
@@ -40,7 +43,7 @@ def parse_error(value: str, layout: str) -> str | None:
     fields: dict[str, int] = {}
 
     def cannot(element: str) -> str:
-        return f"parsing time {_quote(value)} as {_quote(layout)}: cannot parse {_quote(rest)} as {_quote(element)}"
+        return f"parsing time {quote(value)} as {quote(layout)}: cannot parse {quote(rest)} as {quote(element)}"
     for element in _split(layout):
         if element == "Z07:00":
             zone = _ZONE.match(rest)
@@ -49,7 +52,7 @@ def parse_error(value: str, layout: str) -> str | None:
             rest = rest[zone.end():]
             for what, digits, top in (("hour", zone.group()[1:3], 24), ("minute", zone.group()[4:6], 60)):
                 if digits and int(digits) > top:  # > rather than >=: some write offsets of 24 hours
-                    return f"parsing time {_quote(value)}: time zone offset {what} out of range"
+                    return f"parsing time {quote(value)}: time zone offset {what} out of range"
         elif element in _ELEMENTS:
             pattern, bounds = _ELEMENTS[element]
             got = re.match(pattern, rest)
@@ -58,9 +61,9 @@ def parse_error(value: str, layout: str) -> str | None:
             rest = rest[got.end():]
             n = fields[element] = int(got.group().lstrip(".,"))
             if element == ".000000" and n < 0:
-                return f"parsing time {_quote(value)}: fractional second out of range"
+                return f"parsing time {quote(value)}: fractional second out of range"
             if bounds is not None and not bounds[0] <= n <= bounds[1]:
-                return f"parsing time {_quote(value)}: {_NAMES[element]} out of range"
+                return f"parsing time {quote(value)}: {_NAMES[element]} out of range"
             if element == "05" and layout == RFC3339 and (frac := re.match(r"[.,]\d+", rest)):
                 rest = rest[frac.end():]  # fractional seconds are read after the seconds unless the layout has them
         elif rest.startswith(element):
@@ -68,11 +71,11 @@ def parse_error(value: str, layout: str) -> str | None:
         else:
             return cannot(element)
     if rest:
-        return f"parsing time {_quote(value)}: extra text: {_quote(rest)}"
+        return f"parsing time {quote(value)}: extra text: {quote(rest)}"
     month, day, year = fields["01"], fields["02"], fields["2006"]  # both layouts have all three
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
     if day < 1 or day > _DAYS[month - 1] or (month == 2 and day == 29 and not leap):
-        return f"parsing time {_quote(value)}: day out of range"
+        return f"parsing time {quote(value)}: day out of range"
     return None
 
 
