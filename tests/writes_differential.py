@@ -2393,7 +2393,7 @@ def _cel_references(ns: str) -> tuple[Step, ...]:
     variables: one not declared (a typo, `params` without a parameter kind, `variables` where none are declared
     or in a match condition, `self`) is refused where it stands, a variable read before it is declared is an
     undefined field of `variables`; the request's variables and a comprehension's are taken, and the libraries
-    the environment has (strings, a device selector's cel.bind; not math or base64), and bytes literals."""
+    the environment has (strings, a device selector's cel.bind; not math, base64 or regex), and bytes literals."""
     rules = {"resourceRules": [{"operations": ["CREATE"], "apiGroups": [""], "apiVersions": ["v1"],
                                 "resources": ["pods"]}]}
     admission = "/apis/admissionregistration.k8s.io/v1"
@@ -2412,7 +2412,8 @@ def _cel_references(ns: str) -> tuple[Step, ...]:
         "variables": [{"name": "a", "expression": "variables.b"}, {"name": "b", "expression": "1"}],
         "validations": [{"expression": "self.x == 1 && size(q) > 0", "messageExpression": "foo"},
                         {"expression": "[1, 2].all(i, i > j)"},
-                        {"expression": "math.abs(-1) > 0 && cel.bind(n, 1, n > 0) && base64.encode(b'a') != ''"}],
+                        {"expression": "math.abs(-1) > 0 && cel.bind(n, 1, n > 0) && base64.encode(b'a') != ''"},
+                        {"expression": "regex.replace('a', 'b', 'c') == '' && 'abc'.find('b') == 'b'"}],
         "auditAnnotations": [{"key": "k", "valueExpression": "has(objct.spec)"}]}}
     hooks = {"metadata": {"name": f"{ns}-refs"}, "webhooks": [{
         "name": "a.example.com", "clientConfig": {"url": "https://x.example.com"}, "sideEffects": "None",

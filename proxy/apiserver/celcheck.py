@@ -31,10 +31,10 @@ _SCALARS = {"string": "string", "integer": "int", "number": "double", "boolean":
 _TYPE_NAMES = ("bool", "bytes", "double", "duration", "int", "list", "map", "null_type", "string", "timestamp",
                "type", "uint")  # (not `dyn`: a function, no identifier)
 # the namespaces of CEL libraries' functions (`strings.quote(…)`, `cel.bind(…)`): no variables; those the
-# apiserver's environments have (a rule's, an admission policy's: not math, cel or base64, which are undeclared
-# references there), or those an environment names (env[LIBRARIES]: a device selector's has cel)
+# apiserver's environments have (a rule's, an admission policy's: not math, cel, base64 or regex, which are
+# undeclared references there), or those an environment names (env[LIBRARIES]: a device selector's has cel)
 _NAMESPACES = frozenset({"base64", "cel", "format", "lists", "math", "optional", "regex", "sets", "strings"})
-_LIBRARIES = frozenset({"format", "lists", "optional", "regex", "sets", "strings"})
+_LIBRARIES = frozenset({"format", "lists", "optional", "sets", "strings"})
 LIBRARIES = "$libraries"  # (no CEL identifier: the key of an environment's namespaces)
 # methods a misspelt variable is often the receiver of: cel-go reports the variable undeclared
 _METHODS = frozenset({"startsWith", "endsWith", "contains", "matches", "size", "lowerAscii", "upperAscii", "split",
@@ -327,12 +327,16 @@ def _called(node: Any, env: dict[str, Any], errors: list[tuple[int, str]]) -> An
             and args[0][0] == "var" and "cel" in libraries:  # (cel.bind(name, value, body): a variable of the body)
         return _typed(args[2], {**env, args[0][1]: _typed(args[1], env, errors)}, errors)
     unknown = target is not None and target[0] == "var" and target[1] not in env
-    if unknown and target[1] in _NAMESPACES and target[1] not in libraries:  # (a library the environment lacks:
-        errors += [(target[2], _undeclared(target[1])), (at, _undeclared(name))]  # its name, its function's)
-    elif unknown and target[1] not in _NAMESPACES and name in _METHODS:
+    lacked = unknown and target[1] in _NAMESPACES and target[1] not in libraries  # (a library it lacks)
+    if lacked or (unknown and target[1] not in _NAMESPACES and name in _METHODS):
         errors.append((target[2], _undeclared(target[1])))
     receiver = _typed(target, env, errors) if target is not None and not unknown else UNKNOWN
     types = [_typed(arg, env, errors) for arg in args]
+    if lacked and name not in _METHODS:  # (its function undeclared too; a method's name is an overload of an
+        errors.append((at, _undeclared(name)))  # erroneous receiver, where its arguments' types can be named)
+    elif lacked and all(_named(t) not in (None, "dyn") for t in types):
+        errors.append((at, f"found no matching overload for '{name}' applied to "
+                           f"'!error!.({', '.join(str(_named(t)) for t in types)})'"))
     takes = _SIGNATURES.get((name, target is not None, len(args)))
     given = (receiver, *types) if target is not None else tuple(types)
     if takes is None or any(_named(t) in (None, "dyn") for t in given):
