@@ -875,3 +875,19 @@ def test_claims_and_claim_templates_get_the_apiservers_warnings(
     real = rawhttp.agreed(realkube, watchproxy, tmp_path, "claim-warnings", answers)
     assert [(code, len(warnings)) for code, warnings in real] == [(201, 3), (200, 3), (201, 3), (200, 3), (200, 0),
                                                                  (201, 2)]
+
+
+def test_a_write_into_a_namespace_no_namespace_can_be_is_not_found(
+        realkube: RealKube, watchproxy: Callable[..., Replay], tmp_path: Path) -> None:
+    """A replay of a recording that never listed namespaces takes a write into any namespace (the recorded cluster
+    may have had it), but not into one whose name no namespace can have (no DNS label): the real one's 404, its
+    name quoted as %q quotes it."""
+    def answers(server: rawhttp.Server, ns: str) -> list[tuple[int, str]]:
+        out = []
+        for namespace in ("A", "a%20b", "-a", "a" * 64, "a.b", "a%E2%80%A8b"):
+            code, doc, _ = rawhttp.call(*server, "POST", f"/api/v1/namespaces/{namespace}/configmaps",
+                                        json.dumps({"metadata": {"name": "x"}}).encode())
+            out.append((code, doc.get("message", "")))
+        return out
+    real = rawhttp.agreed(realkube, watchproxy, tmp_path, "no-namespace", answers)
+    assert real[0] == (404, 'namespaces "A" not found') and real[-1] == (404, 'namespaces "a\\u2028b" not found')

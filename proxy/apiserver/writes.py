@@ -604,7 +604,7 @@ def _create(t: Target, body: Any, stamp: Stamp, opts: Options, *, exists: Callab
     if not name and (prefix := meta.get("generateName") or ""):  # (without either: refused by validation)
         name = prefix[:_GENERATED_BASE_MAX] + stamp.suffix  # (SimpleNameGenerator cuts a long prefix)
     if t.namespaced and not namespace_phase:
-        return fail(404, f'namespaces "{t.namespace}" not found',
+        return fail(404, f"namespaces {quote(t.namespace)} not found",
                     details={"name": t.namespace, "kind": "namespaces"})
     if t.namespaced and namespace_phase == "Terminating":  # (NamespaceLifecycle: admission, before any name is made)
         why = f"unable to create new content in namespace {t.namespace} because it is being terminated"

@@ -33,7 +33,7 @@ from ...apiserver.writes import Commit, scale_of, seeded_uid, serves_subresource
 from ...clock import Clock
 from ...recording.records import Headers
 from ...wire import discovery as discovery_docs
-from ...wire import health, negotiation, openapi
+from ...wire import health, names, negotiation, openapi
 from ...wire.jsonenc import go_json
 from ...wire.kinds import builtin_by_path, internal_package, is_custom_group
 from ...wire.listopts import list_request
@@ -294,9 +294,11 @@ class Emulator:
         """The phase of a namespace to create objects in ("Active", "Terminating"), "" if there is none:
         the emulated namespaces say so when the recording saw them. A recording that saw none is served
         the namespaces it implies (namespaces.py), and a write into any other is let through all the same:
-        the recorded cluster may well have had it."""
+        the recorded cluster may well have had it, but for a name no namespace can have (no DNS label)."""
         if not namespace or namespace in namespaces.SYSTEM:
             return "Active"
+        if names.dns_label(namespace):
+            return ""
         tl = self.timelines.get(namespaces.PATH)
         ch = self.cache.state(namespaces.PATH, self.clock.now()).get(("", namespace)) if tl else None
         if ch is None:
