@@ -2,10 +2,11 @@
 written, for the mistakes typing makes most: a field the schema does not declare at the rule's place
 (`undefined field 'replcas'`), a variable that is neither `self`, `oldSelf` nor a macro's (`slef`), and a rule
 whose result is not a bool; operators and the common functions given operands of types they do not take
-(`found no matching overload for '_==_' applied to '(int, double)'`); a rule that ends where an operand is due.
-The rest of cel-go's checker (functions it does not have, other syntax errors, objects' types, which cel-go
-names at random) and the cost estimate are not modelled: such a rule is accepted here, where the apiserver
-refuses it.
+(`found no matching overload for '_==_' applied to '(int, double)'`); a rule that ends where an operand is due;
+a library the environment lacks (`math.greatest`). The same checks of what an admission policy's, a webhook's
+and a device selector's expressions name, against their variables (reference_error). The rest of cel-go's
+checker (functions it does not have, other syntax errors, objects' types, which cel-go names at random) and the
+cost estimate are not modelled: such a rule is accepted here, where the apiserver refuses it.
 
 A rule's types are SchemaDeclType's (k8s.io/apiserver/pkg/cel/common/schemas.go): an object declares the
 properties that have a type (an int-or-string is `dyn`; x-kubernetes-preserve-unknown-fields declares none),

@@ -7,11 +7,11 @@ operations it may meet, and its binding's. Policy engines generate these, so a r
 cluster refuses. Also the name suffix only static manifests may use, refused on a create of these kinds and of
 webhook configurations (ManifestBasedAdmissionControlConfig, on in 1.37), warned of on their updates.
 
-Their CEL's syntax is checked, and what it names against each expression's variables (webhookvalidation.compiled:
-`params` only with a parameter kind, `variables` where some are declared, not in match conditions); not
-modelled: its type checking against the variables' types (a replay accepts an expression that parses and names
-what it may), the libraries this environment lacks (cel.bind, math), the type a mutation must evaluate to, and
-the rule that an update may keep an expression that no longer compiles."""
+Their CEL's syntax is checked, and what it names against each expression's variables and libraries
+(webhookvalidation.compiled: `params` only with a parameter kind, `variables` where some are declared, not in
+match conditions; no cel.bind or math); not modelled: its type checking against the variables' types (a replay
+accepts an expression that parses and names what it may), the type a mutation must evaluate to, and the rule
+that an update may keep an expression that no longer compiles."""
 
 from __future__ import annotations
 
