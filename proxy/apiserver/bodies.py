@@ -65,7 +65,7 @@ class _YamlLoader(yaml.SafeLoader):
             while self.peek() == " " or (self.peek() == "\t" and (self.flow_level or not self.allow_simple_key)):
                 self.forward()
             if self.peek() == "#":
-                while self.peek() not in "\0\r\n\x85\u2028\u2029":
+                while self.peek() not in "\0" + _YAML_BREAKS:
                     self.forward()
             if not self.scan_line_break():  # type: ignore[no-untyped-call]
                 return

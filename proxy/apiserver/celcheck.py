@@ -37,13 +37,13 @@ _TYPE_NAMES = ("bool", "bytes", "double", "duration", "int", "list", "map", "nul
 _NAMESPACES = frozenset({"base64", "cel", "format", "lists", "math", "optional", "regex", "sets", "strings"})
 _LIBRARIES = frozenset({"format", "lists", "optional", "sets", "strings"})
 LIBRARIES = "$libraries"  # (no CEL identifier: the key of an environment's namespaces)
-# methods a misspelt variable is often the receiver of: cel-go reports the variable undeclared
-_METHODS = frozenset({"startsWith", "endsWith", "contains", "matches", "size", "lowerAscii", "upperAscii", "split",
-                      "join", "replace", "trim", "indexOf", "lastIndexOf", "substring", "charAt", "isSorted", "sum",
-                      "min", "max", "reverse", "distinct", "format", "quote"})
 _MACROS = ("all", "exists", "exists_one", "existsOne", "map", "filter", "transformList", "transformMap",
            "transformMapEntry")
 _BOOL_METHODS = ("startsWith", "endsWith", "contains", "matches")
+# methods a misspelt variable is often the receiver of: cel-go reports the variable undeclared
+_METHODS = frozenset({*_BOOL_METHODS, "size", "lowerAscii", "upperAscii", "split", "join", "replace", "trim",
+                      "indexOf", "lastIndexOf", "substring", "charAt", "isSorted", "sum", "min", "max", "reverse",
+                      "distinct", "format", "quote"})
 _RESULTS = {"size": "int", "int": "int", "double": "double", "string": "string", "lowerAscii": "string",
             "upperAscii": "string", **dict.fromkeys(_BOOL_METHODS, "bool")}
 
@@ -102,6 +102,12 @@ def reference_error(text: str, env: dict[str, Any]) -> str | None:
     _typed(tree, env, errors)
     return "compilation failed: " + "\n".join(_shown(text, at, what) for at, what in sorted(errors)) if errors \
         else None
+
+
+def compile_error(text: str, env: dict[str, Any]) -> str | None:
+    """What compiling an expression with these variables says: its syntax (syntax_error), else what it names
+    (reference_error)."""
+    return syntax_error(text) or reference_error(text, env)
 
 
 def syntax_error(text: str) -> str | None:

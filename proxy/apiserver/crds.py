@@ -308,7 +308,7 @@ def _conversion_causes(conversion: Obj, path: str) -> list[Cause]:
             out += webhookvalidation.webhook_url(str(client["url"]), f"{at}.url")
         else:
             out += webhookvalidation.webhook_service(client["service"], f"{at}.service")
-        out += webhookvalidation.review_versions([str(v) for v in webhook.get("conversionReviewVersions") or []],
+        out += webhookvalidation.review_versions(webhook.get("conversionReviewVersions"),
                                                  f"{path}.conversionReviewVersions", missing="")
     else:
         for key, name in (("clientConfig", "webhookClientConfig"),

@@ -462,7 +462,7 @@ def _selectors(selectors: Any, path: str) -> list[Cause]:
             causes.append(required(f"{path}[{i}].cel"))
         elif len(expression) > 10 * 1024:
             causes.append(too_long(f"{path}[{i}].cel.expression", 10 * 1024))
-        elif (failed := celcheck.syntax_error(expression) or celcheck.reference_error(expression, _DEVICE)):
+        elif failed := celcheck.compile_error(expression, _DEVICE):
             causes.append(invalid(f"{path}[{i}].cel.expression", expression, failed))
     return causes
 

@@ -105,12 +105,17 @@ def _match_resources(match: Obj, path: str) -> list[Cause]:
     return causes
 
 
+def _request_variables(spec: Obj) -> dict[str, Any]:
+    """The variables a policy's match conditions are compiled with: the request's, and `params` where it has a
+    parameter kind."""
+    return {**ADMISSION_VARIABLES, **({"params": UNKNOWN} if isinstance(spec.get("paramKind"), dict) else {})}
+
+
 def _variables(spec: Obj, mutating: bool, known: int | None = None) -> dict[str, Any]:
-    """The variables a policy's expressions are compiled with: the request's, `params` where it has a parameter
-    kind, and `variables` (of the first `known` it declares, else all) where it declares any (a mutating
-    policy's always)."""
-    env = {**ADMISSION_VARIABLES, **({"params": UNKNOWN} if isinstance(spec.get("paramKind"), dict) else {})}
+    """The variables its other expressions are compiled with: those, and `variables` (of the first `known` it
+    declares, else all) where it declares any (a mutating policy's always)."""
     declared = [str(v.get("name") or "") for v in dicts(spec.get("variables"))]
+    env = _request_variables(spec)
     return {**env, "variables": celcheck.variables(declared[:known])} if declared or mutating else env
 
 
@@ -177,7 +182,7 @@ def _policy_head(spec: Obj, path: str, mutating: bool) -> list[Cause]:
         causes += [] if match.get("resourceRules") else [required(f"{path}.matchConstraints.resourceRules")]
         causes += _mutated_operations(match, f"{path}.matchConstraints") if mutating else []
     causes += match_conditions(spec.get("matchConditions"), f"{path}.matchConditions",
-                               {k: v for k, v in _variables(spec, mutating).items() if k != "variables"})
+                               _request_variables(spec))
     return causes + [c for i, v in enumerate(dicts(spec.get("variables")))
                      for c in _variable(v, f"{path}.variables[{i}]", _variables(spec, mutating, i))]
 

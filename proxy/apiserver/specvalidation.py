@@ -1198,9 +1198,10 @@ def _after_update(api_version: str, kind: str, new: Obj, old: Obj) -> list[Cause
                 [semantic_internal("PersistentVolumeClaim", c) for c in before.get("volumeClaimTemplates") or []]:
             causes.append(invalid("spec.volumeClaimTemplates", [as_internal("PersistentVolumeClaim", c) for c in claims]
                                   if "volumeClaimTemplates" in spec else None, _IMMUTABLE))
-        return causes + [invalid(f"spec.{f}", typed(spec.get(f) or "") if f == "podManagementPolicy" else
-                                 spec.get(f) or "", _IMMUTABLE)
-                         for f in ("serviceName", "podManagementPolicy") if spec.get(f) != before.get(f)]
+        fixed = {"serviceName": spec.get("serviceName") or "",  # (a string; the policy a named type)
+                 "podManagementPolicy": typed(spec.get("podManagementPolicy") or "")}
+        return causes + [invalid(f"spec.{f}", shown, _IMMUTABLE) for f, shown in fixed.items()
+                         if spec.get(f) != before.get(f)]
     return []
 
 

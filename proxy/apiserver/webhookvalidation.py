@@ -230,9 +230,7 @@ def compiled(path: str, expression: str, shown: str | None = None, env: dict[str
     (celcheck.syntax_error), then of what it names with the variables of `env` (celcheck.reference_error), the
     field's value `shown` as given (where it is not what was compiled, trimmed). Not modelled: the type checking
     of the expression against the types of its variables."""
-    error = celcheck.syntax_error(expression)
-    if error is None and env is not None:
-        error = celcheck.reference_error(expression, env)
+    error = celcheck.syntax_error(expression) if env is None else celcheck.compile_error(expression, env)
     return [] if error is None else [invalid(path, expression if shown is None else shown, error)]
 
 
@@ -274,7 +272,7 @@ def webhook_configuration(obj: Obj) -> list[Cause]:
     for i, hook in enumerate(dicts(obj.get("webhooks"))):
         at = f"webhooks[{i}]"
         causes += _webhook(hook, at, mutating)
-        causes += review_versions([str(v) for v in hook.get("admissionReviewVersions") or []],
+        causes += review_versions(hook.get("admissionReviewVersions"),
                                    f"{at}.admissionReviewVersions")
         if name := str(hook.get("name") or ""):
             if name in hook_names:
@@ -298,10 +296,11 @@ def excluded_rule_warnings(obj: Obj) -> list[str]:
     return out
 
 
-def review_versions(versions: list[str], path: str, missing: str = "must specify one of v1, v1beta1") -> list[Cause]:
+def review_versions(given: Any, path: str, missing: str = "must specify one of v1, v1beta1") -> list[Cause]:
     """The versions of a review (AdmissionReview, a conversion webhook's ConversionReview) a webhook reads: none
     twice, each a DNS label, one the apiserver sends. (An update of a definition requires a known one only
     where the old one had one: not modelled.)"""
+    versions = [str(v) for v in given or []]
     if not versions:
         return [required(path, missing)]
     causes: list[Cause] = []
